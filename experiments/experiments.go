@@ -1,0 +1,524 @@
+package experiments
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// StateError says an action is not allowed in an experiment's current state
+// (changing the copy of a running test, starting a stopped one). Code is a
+// short machine code, Message a sentence for a person.
+type StateError struct {
+	Code    string
+	Message string
+}
+
+func (e *StateError) Error() string { return e.Message }
+
+func stateErr(code, msg string) error { return &StateError{Code: code, Message: msg} }
+
+const experimentCols = `id, site_id, name, page, selector, goal_type, goal_value, coverage_bp, status, seed, brief,
+	threshold, visible_only, share_token, coalesce(created_by, 0), created_at, updated_at, started_at, ended_at`
+
+func scanExperiment(row interface{ Scan(...any) error }) (Experiment, error) {
+	var e Experiment
+	var goalType, goalValue string
+	var created, updated, started, ended sql.NullInt64
+	err := row.Scan(&e.ID, &e.SiteID, &e.Name, &e.Page, &e.Selector, &goalType, &goalValue, &e.CoverageBP, &e.Status,
+		&e.Seed, &e.Brief, &e.Threshold, &e.VisibleOnly, &e.ShareToken, &e.CreatedBy, &created, &updated, &started, &ended)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Experiment{}, ErrNotFound
+	}
+	e.Goal = GoalOf(goalType, goalValue)
+	e.CreatedAt, e.UpdatedAt, e.StartedAt, e.EndedAt = fromMS(created), fromMS(updated), fromMS(started), fromMS(ended)
+	return e, err
+}
+
+const variantCols = `experiment_id, key, position, text, weight_bp, source, model, prompt_version, angle, rationale, edited, approved_by, created_at, updated_at`
+
+// CreateExperiment validates and stores a draft experiment with its variants.
+func (s *Store) CreateExperiment(ctx context.Context, in Experiment) (Experiment, error) {
+	in = in.Normalize()
+	if errs := in.Validate(); len(errs) > 0 {
+		return Experiment{}, errs
+	}
+	now := s.now()
+	in.ID = NewID()
+	if in.Seed == "" {
+		in.Seed = in.ID
+	}
+	in.Status = StatusDraft
+	in.ShareToken = RandomToken(32)
+	in.CreatedAt, in.UpdatedAt = now, now
+	if in.Brief == "" {
+		in.Brief = "{}"
+	}
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		var exists int
+		if err := tx.QueryRowContext(ctx, `/* Store.CreateExperiment */ select count(*) from sites where id = ?`, in.SiteID).Scan(&exists); err != nil {
+			return err
+		}
+		if exists == 0 {
+			return ValidationError{{Field: "site_id", Code: "unknown_site", Message: "Choose one of your sites."}}
+		}
+		_, err := tx.ExecContext(ctx, `/* Store.CreateExperiment */ insert into experiments (id, site_id, name, page, selector,
+			goal_type, goal_value, coverage_bp, status, seed, brief, threshold, visible_only, share_token, created_by, created_at,
+			updated_at, started_at, ended_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, nullif(?, 0), ?, ?, ?, ?)`,
+			in.ID, in.SiteID, in.Name, in.Page, in.Selector, in.Goal.Type, in.Goal.Value(), in.CoverageBP, in.Status, in.Seed, in.Brief,
+			in.Threshold, in.VisibleOnly, in.ShareToken, in.CreatedBy, ms(now), ms(now), nil, nil)
+		if err != nil {
+			return err
+		}
+		return insertVariants(ctx, tx, in.ID, in.Variants, now.UnixMilli())
+	})
+	if err != nil {
+		return Experiment{}, wrapExp("create experiment", "", err)
+	}
+	return s.Experiment(ctx, in.ID)
+}
+
+func insertVariants(ctx context.Context, tx *sql.Tx, expID string, vs []Variant, now int64) error {
+	for _, v := range vs {
+		created := ms(v.CreatedAt)
+		if created == 0 {
+			created = now
+		}
+		_, err := tx.ExecContext(ctx, `/* Store.insertVariants */ insert into variants (`+variantCols+`) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			expID, v.Key, v.Position, v.Text, v.WeightBP, v.Source, v.Model, v.PromptVersion, v.Angle, v.Rationale, v.Edited, v.ApprovedBy, created, now)
+		if isUnique(err) {
+			return ValidationError{{Field: "variants", Code: "duplicate_key", Message: fmt.Sprintf("The variant key %q is used twice.", v.Key)}}
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// wrapExp adds the operation to err, leaving validation and state errors
+// unwrapped in the chain so callers can show them.
+func wrapExp(op, id string, err error) error {
+	if id != "" {
+		op += " " + id
+	}
+	return fmt.Errorf("experiments: %s: %w", op, err)
+}
+
+// Experiment returns an experiment with its variants.
+func (s *Store) Experiment(ctx context.Context, id string) (Experiment, error) {
+	return s.experimentWhere(ctx, "id", id)
+}
+
+// ExperimentByShareToken returns the experiment a read-only share link names.
+func (s *Store) ExperimentByShareToken(ctx context.Context, token string) (Experiment, error) {
+	if token == "" {
+		return Experiment{}, fmt.Errorf("experiments: experiment by share token: %w", ErrNotFound)
+	}
+	return s.experimentWhere(ctx, "share_token", token)
+}
+
+func (s *Store) experimentWhere(ctx context.Context, col, val string) (Experiment, error) {
+	e, err := scanExperiment(s.r.QueryRowContext(ctx, `/* Store.Experiment */ select `+experimentCols+` from experiments where `+col+` = ?`, val))
+	if err != nil {
+		return Experiment{}, wrapExp("experiment", val, err)
+	}
+	vs, err := s.variants(ctx, []string{e.ID})
+	if err != nil {
+		return Experiment{}, err
+	}
+	e.Variants = vs[e.ID]
+	return e, nil
+}
+
+func (s *Store) variants(ctx context.Context, ids []string) (map[string][]Variant, error) {
+	out := map[string][]Variant{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	rows, err := s.r.QueryContext(ctx, `/* Store.variants */ select `+variantCols+` from variants where experiment_id in (?`+
+		strings.Repeat(",?", len(ids)-1)+`) order by experiment_id, position`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("experiments: variants: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v Variant
+		var expID string
+		var created, updated sql.NullInt64
+		if err := rows.Scan(&expID, &v.Key, &v.Position, &v.Text, &v.WeightBP, &v.Source, &v.Model, &v.PromptVersion,
+			&v.Angle, &v.Rationale, &v.Edited, &v.ApprovedBy, &created, &updated); err != nil {
+			return nil, fmt.Errorf("experiments: variants: %w", err)
+		}
+		v.CreatedAt, v.UpdatedAt = fromMS(created), fromMS(updated)
+		out[expID] = append(out[expID], v)
+	}
+	return out, rows.Err()
+}
+
+// ExperimentFilter narrows Experiments; zero fields match everything.
+type ExperimentFilter struct {
+	SiteID string
+	Status Status
+}
+
+// Experiments returns experiments with their variants, newest first.
+func (s *Store) Experiments(ctx context.Context, f ExperimentFilter) ([]Experiment, error) {
+	q := `/* Store.Experiments */ select ` + experimentCols + ` from experiments where 1 = 1`
+	var args []any
+	if f.SiteID != "" {
+		q += ` and site_id = ?`
+		args = append(args, f.SiteID)
+	}
+	if f.Status != "" {
+		q += ` and status = ?`
+		args = append(args, f.Status)
+	}
+	rows, err := s.r.QueryContext(ctx, q+` order by created_at desc, id desc`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("experiments: experiments: %w", err)
+	}
+	defer rows.Close()
+	var out []Experiment
+	var ids []string
+	for rows.Next() {
+		e, err := scanExperiment(rows)
+		if err != nil {
+			return nil, fmt.Errorf("experiments: experiments: %w", err)
+		}
+		out = append(out, e)
+		ids = append(ids, e.ID)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("experiments: experiments: %w", err)
+	}
+	vs, err := s.variants(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		out[i].Variants = vs[out[i].ID]
+	}
+	return out, nil
+}
+
+// RunningExperiments returns a site's running experiments, the ones the
+// snippet serves, oldest first so that their order is stable.
+func (s *Store) RunningExperiments(ctx context.Context, siteID string) ([]Experiment, error) {
+	all, err := s.Experiments(ctx, ExperimentFilter{SiteID: siteID, Status: StatusRunning})
+	for i, j := 0, len(all)-1; i < j; i, j = i+1, j-1 {
+		all[i], all[j] = all[j], all[i]
+	}
+	return all, err
+}
+
+// UpdateExperiment saves an experiment's settings and variants. A draft can
+// change everything. Once started, the copy, page, element and goal are
+// fixed (changing them would mix two tests in one result); the name, traffic
+// share, weights, practical threshold and brief can still change.
+func (s *Store) UpdateExperiment(ctx context.Context, in Experiment) (Experiment, error) {
+	in = in.Normalize()
+	if errs := in.Validate(); len(errs) > 0 {
+		return Experiment{}, errs
+	}
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		cur, err := scanExperiment(tx.QueryRowContext(ctx, `/* Store.UpdateExperiment */ select `+experimentCols+` from experiments where id = ?`, in.ID))
+		if err != nil {
+			return err
+		}
+		now := ms(s.now())
+		if cur.Status == StatusStopped {
+			return stateErr("experiment_stopped", "This experiment has stopped; its settings are kept as they were for its results.")
+		}
+		if cur.Status != StatusDraft {
+			old, err := txVariants(ctx, tx, in.ID)
+			if err != nil {
+				return err
+			}
+			if in.Page != cur.Page || in.Selector != cur.Selector || in.Goal != cur.Goal || !sameCopy(old, in.Variants) {
+				return stateErr("experiment_started", "The page, element, goal and copy of a started experiment cannot change. Stop it and create a new one to test other copy.")
+			}
+			for _, v := range in.Variants {
+				if _, err := tx.ExecContext(ctx, `/* Store.UpdateExperiment */ update variants set weight_bp = ?, updated_at = ? where experiment_id = ? and key = ?`,
+					v.WeightBP, now, in.ID, v.Key); err != nil {
+					return err
+				}
+			}
+		} else {
+			if _, err := tx.ExecContext(ctx, `/* Store.UpdateExperiment */ delete from variants where experiment_id = ?`, in.ID); err != nil {
+				return err
+			}
+			if err := insertVariants(ctx, tx, in.ID, in.Variants, now); err != nil {
+				return err
+			}
+		}
+		if in.Brief == "" {
+			in.Brief = cur.Brief
+		}
+		_, err = tx.ExecContext(ctx, `/* Store.UpdateExperiment */ update experiments set name = ?, page = ?, selector = ?, goal_type = ?, goal_value = ?,
+			coverage_bp = ?, brief = ?, threshold = ?, visible_only = ?, updated_at = ? where id = ?`,
+			in.Name, in.Page, in.Selector, in.Goal.Type, in.Goal.Value(), in.CoverageBP, in.Brief, in.Threshold, in.VisibleOnly, now, in.ID)
+		return err
+	})
+	if err != nil {
+		return Experiment{}, wrapExp("update experiment", in.ID, err)
+	}
+	return s.Experiment(ctx, in.ID)
+}
+
+func txVariants(ctx context.Context, tx *sql.Tx, id string) ([]Variant, error) {
+	rows, err := tx.QueryContext(ctx, `/* Store.txVariants */ select key, text from variants where experiment_id = ? order by position`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Variant
+	for rows.Next() {
+		var v Variant
+		if err := rows.Scan(&v.Key, &v.Text); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+func sameCopy(a, b []Variant) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].Key != b[i].Key || a[i].Text != b[i].Text {
+			return false
+		}
+	}
+	return true
+}
+
+// VariantPatch changes one variant; nil fields stay as they are.
+type VariantPatch struct {
+	Text     *string
+	WeightBP *int
+}
+
+// UpdateVariant edits one variant's copy (drafts only) or weight. When the
+// weight changes, the other variants are rescaled in proportion so the split
+// still adds up to 100%. Editing generated copy marks it as edited.
+func (s *Store) UpdateVariant(ctx context.Context, expID, key string, p VariantPatch) (Experiment, error) {
+	e, err := s.Experiment(ctx, expID)
+	if err != nil {
+		return Experiment{}, err
+	}
+	idx := -1
+	for i, v := range e.Variants {
+		if v.Key == key {
+			idx = i
+		}
+	}
+	if idx < 0 {
+		return Experiment{}, wrapExp("update variant", expID+"/"+key, ErrNotFound)
+	}
+	if p.Text != nil && *p.Text != e.Variants[idx].Text {
+		v := &e.Variants[idx]
+		v.Text = *p.Text
+		if v.Source == SourceModel || v.Source == SourceOffline {
+			v.Edited = true
+		}
+	}
+	if p.WeightBP != nil {
+		if *p.WeightBP < 0 || *p.WeightBP > 10000 {
+			return Experiment{}, ValidationError{{Field: "weight_bp", Code: "out_of_range", Message: "Weights are between 0 and 10000 basis points."}}
+		}
+		Reweight(e.Variants, idx, *p.WeightBP)
+	}
+	return s.UpdateExperiment(ctx, e)
+}
+
+// Reweight sets variant idx's weight and rescales the others in proportion
+// to their current weights (equally when they are all zero) so that the
+// total stays 10000.
+func Reweight(vs []Variant, idx, weight int) {
+	rest := 10000 - weight
+	others := 0
+	for i, v := range vs {
+		if i != idx {
+			others += v.WeightBP
+		}
+	}
+	vs[idx].WeightBP = weight
+	n := len(vs) - 1
+	if n == 0 {
+		return
+	}
+	given, last := 0, -1
+	for i := range vs {
+		if i == idx {
+			continue
+		}
+		if others == 0 {
+			vs[i].WeightBP = rest / n
+		} else {
+			vs[i].WeightBP = vs[i].WeightBP * rest / others
+		}
+		given += vs[i].WeightBP
+		last = i
+	}
+	vs[last].WeightBP += rest - given
+}
+
+// AddVariants appends variants to a draft (for example generated drafts),
+// giving each the next free key, and splits traffic equally again.
+func (s *Store) AddVariants(ctx context.Context, expID string, add []Variant) (Experiment, []Variant, error) {
+	e, err := s.Experiment(ctx, expID)
+	if err != nil {
+		return Experiment{}, nil, err
+	}
+	if e.Status != StatusDraft {
+		return Experiment{}, nil, stateErr("experiment_started", "New copy can be added only before the experiment starts.")
+	}
+	used := map[string]bool{}
+	for _, v := range e.Variants {
+		used[v.Key] = true
+	}
+	next := 1
+	added := make([]Variant, 0, len(add))
+	for _, v := range add {
+		if v.Key == "" || used[v.Key] {
+			for used[VariantKey(next)] {
+				next++
+			}
+			v.Key = VariantKey(next)
+		}
+		used[v.Key] = true
+		v.Position = len(e.Variants)
+		e.Variants = append(e.Variants, v)
+		added = append(added, v)
+	}
+	EqualWeights(e.Variants)
+	e, err = s.UpdateExperiment(ctx, e)
+	if err != nil {
+		return Experiment{}, nil, err
+	}
+	for i := range added {
+		added[i], _ = e.Variant(added[i].Key)
+	}
+	return e, added, nil
+}
+
+// DeleteVariant removes a new version from a draft; the control stays.
+func (s *Store) DeleteVariant(ctx context.Context, expID, key string) (Experiment, error) {
+	e, err := s.Experiment(ctx, expID)
+	if err != nil {
+		return Experiment{}, err
+	}
+	if key == ControlKey {
+		return Experiment{}, stateErr("control_required", "The original copy is the control of the test and cannot be removed.")
+	}
+	if e.Status != StatusDraft {
+		return Experiment{}, stateErr("experiment_started", "Copy can be removed only before the experiment starts.")
+	}
+	kept := e.Variants[:0]
+	found := false
+	for _, v := range e.Variants {
+		if v.Key == key {
+			found = true
+			continue
+		}
+		kept = append(kept, v)
+	}
+	if !found {
+		return Experiment{}, wrapExp("delete variant", expID+"/"+key, ErrNotFound)
+	}
+	e.Variants = kept
+	EqualWeights(e.Variants)
+	return s.UpdateExperiment(ctx, e)
+}
+
+// SaveBrief stores the last brief used to generate copy for an experiment.
+func (s *Store) SaveBrief(ctx context.Context, expID, briefJSON string) error {
+	res, err := s.w.ExecContext(ctx, `/* Store.SaveBrief */ update experiments set brief = ?, updated_at = ? where id = ?`, briefJSON, ms(s.now()), expID)
+	if err != nil {
+		return wrapExp("save brief", expID, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return wrapExp("save brief", expID, ErrNotFound)
+	}
+	return nil
+}
+
+// Actions on an experiment's life cycle.
+const (
+	ActionStart  = "start"
+	ActionPause  = "pause"
+	ActionResume = "resume"
+	ActionStop   = "stop"
+)
+
+// Transition moves an experiment through its life cycle: start (a draft),
+// pause (running), resume (paused), stop (running or paused; final).
+func (s *Store) Transition(ctx context.Context, id, action string) (Experiment, error) {
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		cur, err := scanExperiment(tx.QueryRowContext(ctx, `/* Store.Transition */ select `+experimentCols+` from experiments where id = ?`, id))
+		if err != nil {
+			return err
+		}
+		var to Status
+		switch {
+		case action == ActionStart && (cur.Status == StatusDraft || cur.Status == StatusPaused):
+			to = StatusRunning
+		case action == ActionResume && cur.Status == StatusPaused:
+			to = StatusRunning
+		case action == ActionPause && cur.Status == StatusRunning:
+			to = StatusPaused
+		case action == ActionStop && (cur.Status == StatusRunning || cur.Status == StatusPaused):
+			to = StatusStopped
+		case action == ActionStop && cur.Status == StatusDraft:
+			return stateErr("invalid_transition", "This experiment has not started; delete the draft instead.")
+		case cur.Status == StatusStopped:
+			return stateErr("experiment_stopped", "This experiment has stopped and cannot run again. Create a new one to test more copy.")
+		case action == ActionStart || action == ActionResume || action == ActionPause || action == ActionStop:
+			return stateErr("invalid_transition", fmt.Sprintf("A %s experiment cannot %s.", cur.Status, action))
+		default:
+			return stateErr("invalid_action", fmt.Sprintf("Unknown action %q.", action))
+		}
+		if to == StatusRunning {
+			// Check the stored experiment once more: a draft may have been
+			// saved by an older version with looser rules.
+			vs, err := txVariants(ctx, tx, id)
+			if err != nil {
+				return err
+			}
+			if len(vs) < 2 {
+				return stateErr("too_few_variants", "Add at least one new version of the copy before starting.")
+			}
+		}
+		now := ms(s.now())
+		_, err = tx.ExecContext(ctx, `/* Store.Transition */ update experiments set status = ?, updated_at = ?,
+			started_at = case when ? = 'running' and started_at is null then ? else started_at end,
+			ended_at = case when ? = 'stopped' then ? else ended_at end where id = ?`,
+			to, now, to, now, to, now, id)
+		return err
+	})
+	if err != nil {
+		return Experiment{}, wrapExp(action, id, err)
+	}
+	return s.Experiment(ctx, id)
+}
+
+// DeleteExperiment removes an experiment with its variants and events.
+func (s *Store) DeleteExperiment(ctx context.Context, id string) error {
+	res, err := s.w.ExecContext(ctx, `/* Store.DeleteExperiment */ delete from experiments where id = ?`, id)
+	if err != nil {
+		return wrapExp("delete experiment", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return wrapExp("delete experiment", id, ErrNotFound)
+	}
+	return nil
+}

@@ -1,0 +1,212 @@
+package experiments
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	sqlite3 "github.com/mattn/go-sqlite3"
+
+	"copylab/data"
+)
+
+// Store keeps everything copylab knows in one SQLite file. It holds two
+// handles on that file: a single-connection writer whose transactions begin
+// IMMEDIATE (so a read-then-write never fails with SQLITE_BUSY under WAL), and a
+// read-only pool for everything else.
+type Store struct {
+	w    *sql.DB
+	r    *sql.DB
+	path string
+	now  func() time.Time
+}
+
+// Open opens (creating if needed) the database at path and applies pending
+// migrations.
+func Open(ctx context.Context, path string) (*Store, error) {
+	if path == "" {
+		return nil, errors.New("experiments: open: empty database path")
+	}
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, fmt.Errorf("experiments: open %s: %w", path, err)
+		}
+	}
+	// Pragmas live in the DSN so every connection of the pool gets them.
+	// synchronous=FULL: an event is acknowledged only after its commit, and a
+	// commit must survive power loss, not only a crash of the process.
+	common := "_busy_timeout=5000&_foreign_keys=on&_synchronous=FULL"
+	w, err := sql.Open("sqlite3", "file:"+escapePath(path)+"?_journal_mode=WAL&_txlock=immediate&"+common)
+	if err != nil {
+		return nil, fmt.Errorf("experiments: open %s: %w", path, err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	if err := w.PingContext(ctx); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("experiments: open %s: %w", path, err)
+	}
+	s := &Store{w: w, path: path, now: time.Now}
+	if err := s.migrate(ctx); err != nil {
+		w.Close()
+		return nil, err
+	}
+	// The reader is opened after the migrations so the file and its WAL exist.
+	r, err := sql.Open("sqlite3", "file:"+escapePath(path)+"?mode=ro&"+common)
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("experiments: open %s: %w", path, err)
+	}
+	r.SetMaxOpenConns(8)
+	r.SetMaxIdleConns(8)
+	s.r = r
+	return s, nil
+}
+
+func escapePath(p string) string {
+	return (&url.URL{Path: p}).EscapedPath()
+}
+
+// Close closes both handles.
+func (s *Store) Close() error {
+	return errors.Join(s.r.Close(), s.w.Close())
+}
+
+// Path is the database file's path.
+func (s *Store) Path() string { return s.path }
+
+// Writer and Reader expose the two handles to the storage code of the events
+// pipeline and to tests; nothing outside the domain packages writes SQL.
+func (s *Store) Writer() *sql.DB { return s.w }
+
+// Reader is the read-only pool.
+func (s *Store) Reader() *sql.DB { return s.r }
+
+// Ping checks that the database answers a read.
+func (s *Store) Ping(ctx context.Context) error {
+	var one int
+	return s.r.QueryRowContext(ctx, `/* Store.Ping */ select 1`).Scan(&one)
+}
+
+// migrate applies every embedded migration not applied yet, each in its own
+// transaction, in the order of the number in its file name.
+func (s *Store) migrate(ctx context.Context) error {
+	if _, err := s.w.ExecContext(ctx, `/* Store.migrate */ create table if not exists schema_migrations (
+		version integer primary key, name text not null, applied_at integer not null)`); err != nil {
+		return fmt.Errorf("experiments: migrate: %w", err)
+	}
+	entries, err := fs.ReadDir(data.Migrations, "migrations")
+	if err != nil {
+		return fmt.Errorf("experiments: migrate: %w", err)
+	}
+	type migration struct {
+		version int
+		name    string
+	}
+	var all []migration
+	for _, e := range entries {
+		num, _, ok := strings.Cut(e.Name(), "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil || !strings.HasSuffix(e.Name(), ".sql") {
+			return fmt.Errorf("experiments: migrate: badly named migration %q", e.Name())
+		}
+		all = append(all, migration{v, e.Name()})
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i].version < all[j].version })
+	for _, m := range all {
+		var applied int
+		if err := s.w.QueryRowContext(ctx, `/* Store.migrate */ select count(*) from schema_migrations where version = ?`, m.version).Scan(&applied); err != nil {
+			return fmt.Errorf("experiments: migrate: %w", err)
+		}
+		if applied > 0 {
+			continue
+		}
+		body, err := fs.ReadFile(data.Migrations, "migrations/"+m.name)
+		if err != nil {
+			return fmt.Errorf("experiments: migrate %s: %w", m.name, err)
+		}
+		err = s.tx(ctx, func(tx *sql.Tx) error {
+			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+				return err
+			}
+			_, err := tx.ExecContext(ctx, `/* Store.migrate */ insert into schema_migrations (version, name, applied_at) values (?, ?, ?)`,
+				m.version, m.name, s.now().UnixMilli())
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("experiments: migrate %s: %w", m.name, err)
+		}
+	}
+	return nil
+}
+
+// tx runs fn in one immediate write transaction.
+func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+// isUnique tells whether err is a violated unique or primary key constraint.
+func isUnique(err error) bool {
+	var se sqlite3.Error
+	return errors.As(err, &se) && (se.ExtendedCode == sqlite3.ErrConstraintUnique || se.ExtendedCode == sqlite3.ErrConstraintPrimaryKey)
+}
+
+func ms(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMilli()
+}
+
+func fromMS(v sql.NullInt64) time.Time {
+	if !v.Valid || v.Int64 == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(v.Int64)
+}
+
+func nullMS(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.UnixMilli()
+}
+
+// RandomToken returns n random characters from a URL-safe lowercase alphabet
+// (5 bits each): for site keys, share tokens and secrets.
+func RandomToken(n int) string {
+	const alphabet = "abcdefghijklmnopqrstuvwxyz234567"
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		panic(fmt.Sprintf("experiments: crypto/rand failed: %v", err)) // the OS is broken; nothing is safe to do
+	}
+	for i := range b {
+		b[i] = alphabet[b[i]&31]
+	}
+	return string(b)
+}
+
+// NewID returns a time-ordered UUIDv7 string, so inserts append to indexes.
+func NewID() string {
+	return uuid.Must(uuid.NewV7()).String()
+}

@@ -1,0 +1,402 @@
+package experiments
+
+import (
+	"fmt"
+	"net/url"
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// FieldError is one problem with one field of a form or an API body. Code is
+// a short machine code; Message a sentence for a person.
+type FieldError struct {
+	Field   string `json:"field"`
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// ValidationError collects every field error of one input, so a form can
+// show each beside its field at once.
+type ValidationError []FieldError
+
+func (v ValidationError) Error() string {
+	parts := make([]string, len(v))
+	for i, f := range v {
+		parts[i] = f.Field + ": " + f.Message
+	}
+	return "invalid input: " + strings.Join(parts, "; ")
+}
+
+// For returns the message for one field, or "".
+func (v ValidationError) For(field string) string {
+	for _, f := range v {
+		if f.Field == field {
+			return f.Message
+		}
+	}
+	return ""
+}
+
+func (v *ValidationError) add(field, code, format string, args ...any) {
+	*v = append(*v, FieldError{Field: field, Code: code, Message: fmt.Sprintf(format, args...)})
+}
+
+// Limits on what people and programs may store.
+const (
+	MaxNameLen     = 120
+	MaxSelectorLen = 200
+	MaxPageLen     = 500
+	MaxCopyLen     = 1000 // characters of one variant's copy
+	MaxVariants    = 11   // the control and up to ten new versions
+	MinHideTimeout = 100
+	MaxHideTimeout = 5000
+)
+
+// Normalize trims a site's fields and fills defaults; the domain keeps only
+// the host when a URL was pasted.
+func (s Site) Normalize() Site {
+	s.Name = strings.TrimSpace(s.Name)
+	s.Domain = strings.ToLower(strings.TrimSpace(s.Domain))
+	if u, err := url.Parse(s.Domain); err == nil && u.Host != "" {
+		s.Domain = u.Hostname()
+	} else if i := strings.IndexAny(s.Domain, "/?#"); i >= 0 {
+		s.Domain = s.Domain[:i]
+	}
+	s.BrandVoice = strings.TrimSpace(s.BrandVoice)
+	if s.HideTimeoutMS == 0 {
+		s.HideTimeoutMS = 1000
+	}
+	return s
+}
+
+var hostnameRe = regexp.MustCompile(`^(localhost|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+)(:[0-9]{1,5})?$`)
+
+// Validate returns every problem with a site, or nil.
+func (s Site) Validate() ValidationError {
+	var v ValidationError
+	switch {
+	case s.Name == "":
+		v.add("name", "required", "Give the site a name, such as “Marketing site”.")
+	case utf8.RuneCountInString(s.Name) > MaxNameLen:
+		v.add("name", "too_long", "Keep the name under %d characters.", MaxNameLen)
+	}
+	switch {
+	case s.Domain == "":
+		v.add("domain", "required", "Enter the site's domain, such as example.com.")
+	case !hostnameRe.MatchString(s.Domain):
+		v.add("domain", "invalid_domain", "Enter a domain such as example.com (no spaces or paths).")
+	}
+	if s.HideTimeoutMS < MinHideTimeout || s.HideTimeoutMS > MaxHideTimeout {
+		v.add("hide_timeout_ms", "out_of_range", "The hide timeout must be between %d and %d milliseconds.", MinHideTimeout, MaxHideTimeout)
+	}
+	if utf8.RuneCountInString(s.BrandVoice) > 2000 {
+		v.add("brand_voice", "too_long", "Keep brand voice notes under 2,000 characters.")
+	}
+	return v
+}
+
+// Normalize trims an experiment's fields and fills defaults: page patterns
+// keep only path and query, equal weights when none were given, and the
+// first variant is the control.
+func (e Experiment) Normalize() Experiment {
+	e.Name = strings.TrimSpace(e.Name)
+	e.Page = NormalizePage(e.Page)
+	e.Selector = strings.TrimSpace(e.Selector)
+	e.Goal.Type = strings.TrimSpace(e.Goal.Type)
+	e.Goal = GoalOf(e.Goal.Type, strings.TrimSpace(e.Goal.Value()))
+	if e.Goal.Type == GoalPageview {
+		e.Goal.URL = NormalizePage(e.Goal.URL)
+	}
+	if e.Threshold == 0 {
+		e.Threshold = 0.10
+	}
+	sum := 0
+	for i := range e.Variants {
+		v := &e.Variants[i]
+		v.Key = strings.TrimSpace(v.Key)
+		v.Text = strings.TrimSpace(v.Text)
+		v.Position = i
+		if i == 0 {
+			if v.Key == "" {
+				v.Key = ControlKey
+			}
+			v.Source = SourceControl
+		} else if v.Key == "" {
+			v.Key = VariantKey(i)
+		}
+		if v.Source == "" {
+			v.Source = SourceHuman
+		}
+		sum += v.WeightBP
+	}
+	if sum == 0 && len(e.Variants) > 0 {
+		EqualWeights(e.Variants)
+	}
+	return e
+}
+
+// VariantKey is the default key of the variant at position i: control, b, c …
+func VariantKey(i int) string {
+	if i == 0 {
+		return ControlKey
+	}
+	if i < 26 {
+		return string(rune('a' + i))
+	}
+	return fmt.Sprintf("v%d", i)
+}
+
+// EqualWeights splits 10000 basis points as evenly as possible, giving the
+// remainder to the first variants.
+func EqualWeights(vs []Variant) {
+	n := len(vs)
+	if n == 0 {
+		return
+	}
+	for i := range vs {
+		vs[i].WeightBP = 10000 / n
+		if i < 10000%n {
+			vs[i].WeightBP++
+		}
+	}
+}
+
+var (
+	variantKeyRe = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,31}$`)
+	eventNameRe  = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$`)
+)
+
+// Validate returns every problem with an experiment, or nil.
+func (e Experiment) Validate() ValidationError {
+	var v ValidationError
+	switch {
+	case e.Name == "":
+		v.add("name", "required", "Name the experiment, such as “Pricing headline”.")
+	case utf8.RuneCountInString(e.Name) > MaxNameLen:
+		v.add("name", "too_long", "Keep the name under %d characters.", MaxNameLen)
+	}
+	if msg := PageError(e.Page); msg != "" {
+		v.add("page", "invalid_page", "%s", msg)
+	}
+	if msg := SelectorError(e.Selector); msg != "" {
+		v.add("selector", "invalid_selector", "%s", msg)
+	}
+	switch e.Goal.Type {
+	case GoalClick:
+		if msg := SelectorError(e.Goal.Selector); msg != "" {
+			v.add("goal", "invalid_goal", "Goal selector: %s", msg)
+		}
+	case GoalPageview:
+		if e.Goal.URL == "" || e.Goal.URL == "*" {
+			v.add("goal", "invalid_goal", "Enter the URL of the page that counts as a conversion, such as /thanks*.")
+		} else if msg := PageError(e.Goal.URL); msg != "" {
+			v.add("goal", "invalid_goal", "Goal page: %s", msg)
+		}
+	case GoalEvent:
+		if !eventNameRe.MatchString(e.Goal.Name) {
+			v.add("goal", "invalid_goal", "Name the custom event with letters, digits, dots, dashes or underscores, such as signup.")
+		}
+	default:
+		v.add("goal", "invalid_goal", "Choose a goal: a click, a page visit or a custom event.")
+	}
+	if e.CoverageBP < 0 || e.CoverageBP > 10000 {
+		v.add("coverage_bp", "out_of_range", "Traffic share must be between 0%% and 100%%.")
+	}
+	if e.Threshold < 0.005 || e.Threshold > 1 {
+		v.add("threshold", "out_of_range", "The practical threshold must be between 0.5%% and 100%%.")
+	}
+	v = append(v, validateVariants(e.Variants)...)
+	return v
+}
+
+func validateVariants(vs []Variant) ValidationError {
+	var v ValidationError
+	if len(vs) < 2 {
+		v.add("variants", "too_few", "Add at least one new version of the copy besides the original.")
+	}
+	if len(vs) > MaxVariants {
+		v.add("variants", "too_many", "Test at most %d new versions at once.", MaxVariants-1)
+	}
+	seen := map[string]bool{}
+	texts := map[string]int{}
+	sum := 0
+	for i, x := range vs {
+		field := fmt.Sprintf("variants[%d]", i)
+		if i == 0 && x.Key != ControlKey {
+			v.add(field+".key", "invalid_key", "The first variant is the original copy and must have the key “control”.")
+		} else if !variantKeyRe.MatchString(x.Key) {
+			v.add(field+".key", "invalid_key", "Variant keys use lowercase letters, digits, - and _ (up to 32).")
+		} else if seen[x.Key] {
+			v.add(field+".key", "duplicate_key", "The key %q is used twice.", x.Key)
+		}
+		seen[x.Key] = true
+		if msg := CopyError(x.Text); msg != "" {
+			if i == 0 {
+				v.add(field+".text", "invalid_text", "Original copy: %s", msg)
+			} else {
+				v.add(field+".text", "invalid_text", "%s", msg)
+			}
+		} else if j, dup := texts[x.Text]; dup {
+			v.add(field+".text", "duplicate_text", "This copy is the same as variant %s.", vs[j].Key)
+		} else {
+			texts[x.Text] = i
+		}
+		if x.WeightBP < 0 || x.WeightBP > 10000 {
+			v.add(field+".weight_bp", "out_of_range", "Weights are between 0 and 10000 basis points.")
+		}
+		sum += x.WeightBP
+	}
+	if len(vs) >= 2 && sum != 10000 {
+		v.add("weights", "weights_sum", "The traffic split must add up to 100%% (it adds up to %s%%).", formatBP(sum))
+	}
+	return v
+}
+
+func formatBP(bp int) string {
+	s := fmt.Sprintf("%d.%02d", bp/100, bp%100)
+	return strings.TrimSuffix(strings.TrimSuffix(s, "00"), ".")
+}
+
+// CopyError returns why text cannot be used as copy, or "". Copy is plain
+// text: the snippet sets it with textContent, so markup would show as
+// literal angle brackets on the site.
+func CopyError(text string) string {
+	if strings.TrimSpace(text) == "" {
+		return "Enter the copy."
+	}
+	if !utf8.ValidString(text) {
+		return "The copy is not valid UTF-8 text."
+	}
+	if n := utf8.RuneCountInString(text); n > MaxCopyLen {
+		return fmt.Sprintf("Keep copy under %d characters (this is %d).", MaxCopyLen, n)
+	}
+	for i, r := range text {
+		if unicode.IsControl(r) && r != '\n' {
+			return "Remove the control characters from the copy."
+		}
+		if r == '<' && i+1 < len(text) {
+			if n := text[i+1]; n == '/' || n == '!' || n == '?' || (n|0x20 >= 'a' && n|0x20 <= 'z') {
+				return "Copy is plain text: remove the HTML tags."
+			}
+		}
+	}
+	return ""
+}
+
+// NormalizePage turns a pasted URL into the path-and-query pattern the
+// snippet matches against, and trims spaces.
+func NormalizePage(p string) string {
+	p = strings.TrimSpace(p)
+	if strings.HasPrefix(p, "http://") || strings.HasPrefix(p, "https://") {
+		if u, err := url.Parse(p); err == nil {
+			p = u.EscapedPath()
+			if p == "" {
+				p = "/"
+			}
+			if u.RawQuery != "" {
+				p += "?" + u.RawQuery
+			}
+		}
+	}
+	return p
+}
+
+// PageError returns why p is not a usable page pattern, or "".
+func PageError(p string) string {
+	switch {
+	case p == "":
+		return "Enter the page to test on, such as /pricing or * for every page."
+	case len(p) > MaxPageLen:
+		return fmt.Sprintf("Keep the page pattern under %d characters.", MaxPageLen)
+	case p != "*" && !strings.HasPrefix(p, "/"):
+		return "Start the page pattern with /, such as /pricing or /blog/*, or use * for every page."
+	}
+	for _, r := range p {
+		if unicode.IsSpace(r) || unicode.IsControl(r) || r == '#' {
+			return "Page patterns cannot contain spaces or #."
+		}
+	}
+	return ""
+}
+
+// MatchPage reports whether a page (its path and raw query) matches a
+// pattern. The snippet implements the same rules:
+//   - "" and "*" match every page;
+//   - before the first "?", a glob on the whole path where * matches any run
+//     of characters (slashes too) and every other character is literal, a
+//     single trailing slash ignored on either side (but for the root);
+//   - after it, k=v pairs that must all be in the query (v * means any value).
+func MatchPage(pattern, path, rawQuery string) bool {
+	if pattern == "" || pattern == "*" {
+		return true
+	}
+	glob, query, hasQuery := strings.Cut(pattern, "?")
+	if !globMatch(trimSlash(glob), trimSlash(path)) {
+		return false
+	}
+	if !hasQuery || query == "" {
+		return true
+	}
+	have, err := url.ParseQuery(rawQuery)
+	if err != nil {
+		return false
+	}
+	for _, pair := range strings.Split(query, "&") {
+		k, want, _ := strings.Cut(pair, "=")
+		vals, ok := have[k]
+		if !ok {
+			return false
+		}
+		if want == "*" {
+			continue
+		}
+		found := false
+		for _, got := range vals {
+			if got == want {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+func trimSlash(p string) string {
+	if len(p) > 1 && strings.HasSuffix(p, "/") {
+		return p[:len(p)-1]
+	}
+	return p
+}
+
+// globMatch matches s against a glob whose only wildcard is * (any run of
+// characters). It is iterative with one backtrack point, so it is linear
+// in practice and cannot blow up on hostile patterns.
+func globMatch(glob, s string) bool {
+	gi, si := 0, 0
+	star, mark := -1, 0
+	for si < len(s) {
+		switch {
+		case gi < len(glob) && glob[gi] == '*':
+			star, mark = gi, si
+			gi++
+		case gi < len(glob) && glob[gi] == s[si]:
+			gi++
+			si++
+		case star >= 0:
+			gi = star + 1
+			mark++
+			si = mark
+		default:
+			return false
+		}
+	}
+	for gi < len(glob) && glob[gi] == '*' {
+		gi++
+	}
+	return gi == len(glob)
+}

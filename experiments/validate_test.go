@@ -1,0 +1,137 @@
+package experiments_test
+
+import (
+	"strings"
+	"testing"
+
+	"copylab/experiments"
+)
+
+func TestSelectorError(t *testing.T) {
+	tests := []struct {
+		name, sel string
+		ok        bool
+	}{
+		{"attribute", `[data-copylab="hero"]`, true},
+		{"class chain", "main .hero h1.title", true},
+		{"child and sibling", "#a > p + span ~ em", true},
+		{"pseudo", "li:nth-child(2) a", true},
+		{"list", "h1.a, h2.b", true},
+		{"empty", "", false},
+		{"body", "body", false},
+		{"body descendant is fine", "body .hero", true},
+		{"html with class", "HTML.js", false},
+		{"script", "div script", false},
+		{"style injection", "h1{display:none}", false},
+		{"semicolon", "h1;color:red", false},
+		{"at rule", "@import", false},
+		{"comment", "h1/**/", false},
+		{"escape", `h\31`, false},
+		{"newline", "h1\nh2", false},
+		{"password", `input[type="password"]`, false},
+		{"password spaced", `[ type = 'PASSWORD' ]`, false},
+		{"star", "*", false},
+		{"root", ":root", false},
+		{"unbalanced", "[data-x", false},
+		{"unclosed quote", `[data-x="a]`, false},
+		{"too long", strings.Repeat("a", experiments.MaxSelectorLen+1), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			msg := experiments.SelectorError(tt.sel)
+			if (msg == "") != tt.ok {
+				t.Fatalf("SelectorError(%q) = %q, want ok=%v", tt.sel, msg, tt.ok)
+			}
+		})
+	}
+}
+
+func TestMatchPage(t *testing.T) {
+	tests := []struct {
+		pattern, path, query string
+		want                 bool
+	}{
+		{"", "/anything", "", true},
+		{"*", "/", "", true},
+		{"/pricing", "/pricing", "", true},
+		{"/pricing", "/pricing/", "", true},
+		{"/pricing/", "/pricing", "", true},
+		{"/pricing", "/pricing/team", "", false},
+		{"/pricing*", "/pricing/team", "", true},
+		{"/blog/*/comments", "/blog/a/b/comments", "", true},
+		{"/blog/*/comments", "/blog/a/b/comment", "", false},
+		{"/", "/", "", true},
+		{"/", "/x", "", false},
+		{"/Pricing", "/pricing", "", false},
+		{"/p?plan=pro", "/p", "plan=pro&x=1", true},
+		{"/p?plan=pro", "/p", "plan=free", false},
+		{"/p?plan=*", "/p", "plan=free", true},
+		{"/p?plan=*", "/p", "", false},
+		{"/p?a=1&b=2", "/p", "b=2&a=1", true},
+		{"*a*a*a*a*a*a*a*b", "/" + strings.Repeat("a", 5000), "", false},
+	}
+	for _, tt := range tests {
+		if got := experiments.MatchPage(tt.pattern, tt.path, tt.query); got != tt.want {
+			t.Errorf("MatchPage(%q, %q, %q) = %v, want %v", tt.pattern, tt.path, tt.query, got, tt.want)
+		}
+	}
+}
+
+func TestCopyError(t *testing.T) {
+	for text, ok := range map[string]bool{
+		"Start free today":          true,
+		"Save 20% — now < $5/month": true,
+		"Two\nlines":                true,
+		"":                          false,
+		"   ":                       false,
+		"<b>bold</b>":               false,
+		"a </p> b":                  false,
+		"<!-- x -->":                false,
+		"bell\a":                    false,
+		strings.Repeat("x", 1001):   false,
+	} {
+		if got := experiments.CopyError(text); (got == "") != ok {
+			t.Errorf("CopyError(%q) = %q, want ok=%v", text, got, ok)
+		}
+	}
+}
+
+func TestReweightKeepsTotal(t *testing.T) {
+	for _, w := range []int{0, 1, 3333, 5000, 9999, 10000} {
+		vs := []experiments.Variant{{WeightBP: 3334}, {WeightBP: 3333}, {WeightBP: 3333}}
+		experiments.Reweight(vs, 1, w)
+		sum := 0
+		for _, v := range vs {
+			if v.WeightBP < 0 {
+				t.Fatalf("negative weight %v", vs)
+			}
+			sum += v.WeightBP
+		}
+		if sum != 10000 || vs[1].WeightBP != w {
+			t.Fatalf("Reweight(%d) = %v", w, vs)
+		}
+	}
+}
+
+func FuzzSelectorError(f *testing.F) {
+	for _, s := range []string{`[data-copylab="hero"]`, "body", "h1{}", `input[type=password]`, "a,b>c", "((", `"`, "\x00"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, sel string) {
+		if experiments.SelectorError(sel) != "" {
+			return
+		}
+		// Whatever passes must be safe to put in a style rule.
+		if strings.ContainsAny(sel, "{};@\\<\n\r") || strings.Contains(sel, "/*") || len(sel) > experiments.MaxSelectorLen {
+			t.Fatalf("accepted unsafe selector %q", sel)
+		}
+	})
+}
+
+func FuzzMatchPage(f *testing.F) {
+	f.Add("/p*?a=*", "/p/x", "a=1")
+	f.Add("*a*a*b", "/aaaa", "")
+	f.Fuzz(func(t *testing.T, pattern, path, query string) {
+		experiments.MatchPage(pattern, path, query)
+	})
+}
