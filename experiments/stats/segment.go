@@ -1,0 +1,148 @@
+package stats
+
+import (
+	"fmt"
+	"math"
+)
+
+// Segment is one slice of an experiment's traffic (a device type, a country,
+// a traffic source) with each arm's counts inside it. Arms are matched to
+// the overall arms by Key; an arm missing from a segment has no visitors
+// there.
+type Segment struct {
+	Name string
+	Arms []Arm
+}
+
+// SegmentOptions tune FlagSegments. Zero values mean the defaults.
+type SegmentOptions struct {
+	// MinExposures is the fewest visitors both the control and the variant
+	// need within a segment for it to be judged (default MinExposures).
+	MinExposures int64
+	// MinConversions is the fewest conversions the two need together
+	// (default MinConversions).
+	MinConversions int64
+	// GoalNoun is as in Options.
+	GoalNoun string
+}
+
+// SegmentFlag reports a variant that does clearly better or clearly worse
+// within one segment than it does overall.
+type SegmentFlag struct {
+	Segment string
+	// Variant is the variant's key.
+	Variant string
+	// Uplift is the variant's uplift over the control within the segment,
+	// and OverallUplift across all traffic.
+	Uplift, OverallUplift float64
+	// Interval is the segment's uplift interval at Level (see FlagSegments),
+	// which excludes OverallUplift.
+	Interval Interval
+	Level    float64
+	// Better is true when the variant does better in the segment than
+	// overall, false when it does worse.
+	Better bool
+	// Text is one sentence for the page.
+	Text string
+}
+
+// FlagSegments compares, for each segment and each non-control variant, the
+// variant's uplift over the control within the segment with its uplift over
+// all traffic (overall, control first), and returns the pairs where the two
+// clearly differ, in segment order and then arm order.
+//
+// A pair is judged only when the segment holds at least MinExposures
+// visitors in each of the two arms and MinConversions conversions between
+// them, so a handful of visitors can never raise a flag. It is flagged when
+// the segment's credible interval for the uplift excludes the overall
+// uplift. Looking at many segments means many chances for a fluke, so the
+// interval's level is widened Bonferroni-style to 1 − 0.05/m for m judged
+// pairs (95% for one pair, 99.5% for ten): the chance of any false flag
+// stays near 5%. Variants whose overall uplift is undefined (a control rate
+// of 0) are skipped.
+func FlagSegments(overall []Arm, segments []Segment, opts SegmentOptions) []SegmentFlag {
+	if opts.MinExposures <= 0 {
+		opts.MinExposures = MinExposures
+	}
+	if opts.MinConversions <= 0 {
+		opts.MinConversions = MinConversions
+	}
+	if opts.GoalNoun == "" {
+		opts.GoalNoun = "conversions"
+	}
+	overall = normalised(overall)
+	if len(overall) < 2 || rate(overall[0]) == 0 {
+		return nil
+	}
+
+	type pair struct {
+		segment          string
+		control, variant Arm
+		overallUp        float64
+	}
+	var pairs []pair
+	for _, s := range segments {
+		byKey := make(map[string]Arm, len(s.Arms))
+		for _, a := range s.Arms {
+			byKey[a.Key] = a
+		}
+		sc := normalised([]Arm{byKey[overall[0].Key]})[0]
+		for _, o := range overall[1:] {
+			sv := normalised([]Arm{byKey[o.Key]})[0]
+			if sc.Exposures < opts.MinExposures || sv.Exposures < opts.MinExposures ||
+				sc.Conversions+sv.Conversions < opts.MinConversions || rate(sc) == 0 {
+				continue
+			}
+			sv.Label = o.Label
+			pairs = append(pairs, pair{
+				segment:   s.Name,
+				control:   sc,
+				variant:   sv,
+				overallUp: rate(o)/rate(overall[0]) - 1,
+			})
+		}
+	}
+	if len(pairs) == 0 {
+		return nil
+	}
+	level := 1 - 0.05/float64(len(pairs))
+
+	var flags []SegmentFlag
+	for _, p := range pairs {
+		iv := UpliftInterval(p.control, p.variant, level)
+		if iv.Low <= p.overallUp && p.overallUp <= iv.High {
+			continue
+		}
+		f := SegmentFlag{
+			Segment:       p.segment,
+			Variant:       p.variant.Key,
+			Uplift:        rate(p.variant)/rate(p.control) - 1,
+			OverallUplift: p.overallUp,
+			Interval:      iv,
+			Level:         level,
+			Better:        iv.Low > p.overallUp,
+		}
+		how := "worse"
+		if f.Better {
+			how = "better"
+		}
+		f.Text = fmt.Sprintf("%s does clearly %s on %s for %s: %s (%s interval %s to %s) against %s overall.",
+			capitalise(p.variant.Label), how, opts.GoalNoun, p.segment, signedPercent(f.Uplift),
+			levelPercent(level), signedPercent(iv.Low), signedPercent(iv.High), signedPercent(f.OverallUplift))
+		flags = append(flags, f)
+	}
+	return flags
+}
+
+// levelPercent formats a credibility level, "95%" or "99.5%", with enough
+// decimals to tell it from its neighbours.
+func levelPercent(level float64) string {
+	v := 100 * level
+	for digits := 0; digits < 4; digits++ {
+		scale := math.Pow(10, float64(digits))
+		if math.Abs(math.Round(v*scale)/scale-v) < 1e-9 {
+			return fmt.Sprintf("%.*f%%", digits, v)
+		}
+	}
+	return fmt.Sprintf("%.2f%%", v)
+}

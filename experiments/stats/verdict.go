@@ -1,0 +1,280 @@
+package stats
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// The verdict statuses of the spec.
+const (
+	StatusNotEnoughData          = "not_enough_data"
+	StatusSRM                    = "srm"
+	StatusWinner                 = "winner"
+	StatusControlWins            = "control_wins"
+	StatusNoMeaningfulDifference = "no_meaningful_difference"
+	StatusKeepRunning            = "keep_running"
+)
+
+const (
+	// MinExposures is the fewest visitors every variant needs before the
+	// page gives any verdict but not_enough_data.
+	MinExposures = 100
+	// MinConversions is the fewest conversions, over all variants, needed
+	// for the same.
+	MinConversions = 10
+	// DecisionProb is the posterior probability a variant must reach to be
+	// called the winner (with the same probability of beating the control),
+	// or for the control to be called best.
+	DecisionProb = 0.95
+)
+
+// verdict picks the status and writes its sentence. The checks run in this
+// order, and the first that applies wins:
+//
+//  1. not_enough_data when there is nothing to compare (fewer than two
+//     arms);
+//  2. srm when the split is broken. This comes before the data check on
+//     purpose: the spec says a flagged experiment's verdict says the split
+//     is broken, and a broken split does not heal with more traffic, so
+//     "wait for more visitors" would be the wrong advice. At p < 0.001 the
+//     chi-square test is trustworthy even at small counts;
+//  3. not_enough_data when some variant has fewer than MinExposures visitors
+//     or all together have fewer than MinConversions conversions;
+//  4. winner, then control_wins: a decisive result is worth acting on even
+//     when the effect is small, and the two cannot both hold because the
+//     ProbBest values sum to 1;
+//  5. no_meaningful_difference when every variant's uplift interval lies
+//     within ± the practical threshold, the honest way to say the copy is
+//     not what moves the number;
+//  6. keep_running otherwise.
+func verdict(arms []Arm, an Analysis, opts Options) Verdict {
+	goal := opts.GoalNoun
+	if len(arms) < 2 {
+		return Verdict{StatusNotEnoughData,
+			"Not enough data yet: add at least one variant to test against the original."}
+	}
+	control := arms[0]
+	vs := an.Variants
+
+	if an.SRM.Flagged {
+		return Verdict{StatusSRM, fmt.Sprintf(
+			"The traffic split is broken (visitors went %s instead of the planned %s), so these results can't be trusted yet: check how the snippet is installed before reading anything into them.",
+			observedSplit(arms), plannedSplit(arms))}
+	}
+
+	if more, forEffect := visitorsNeeded(arms, opts.Threshold); more > 0 {
+		why := "before the numbers mean anything"
+		if forEffect {
+			why = fmt.Sprintf("to detect a %s change in %s", percent(opts.Threshold), goal)
+		}
+		return Verdict{StatusNotEnoughData, fmt.Sprintf(
+			"Not enough data yet: roughly %s more visitors per variant are needed %s.",
+			count(roundSignificant(more, 2)), why)}
+	}
+
+	for i := 1; i < len(vs); i++ {
+		v := vs[i]
+		if v.ProbBest >= DecisionProb && *v.ProbBeatControl >= DecisionProb {
+			if v.Uplift == nil {
+				return Verdict{StatusWinner, fmt.Sprintf(
+					"%s wins on %s, converting %s of visitors against none for %s; %s chance it is the best. Ship it.",
+					capitalise(arms[i].Label), goal, percent(v.Rate), control.Label, probability(v.ProbBest))}
+			}
+			verb := "lifts"
+			if *v.Uplift <= 0 {
+				verb = "changes"
+			}
+			return Verdict{StatusWinner, fmt.Sprintf(
+				"%s %s %s by %s (95%% interval %s to %s); %s chance it is the best. Ship it.",
+				capitalise(arms[i].Label), verb, goal, percent(*v.Uplift),
+				signedPercent(v.UpliftInterval.Low), signedPercent(v.UpliftInterval.High),
+				probability(v.ProbBest))}
+		}
+	}
+
+	if vs[0].ProbBest >= DecisionProb {
+		return Verdict{StatusControlWins, fmt.Sprintf(
+			"Keep %s: none of the new copy beats it on %s (%s chance %s is the best).",
+			control.Label, goal, probability(vs[0].ProbBest), control.Label)}
+	}
+
+	if allWithin(vs[1:], opts.Threshold) {
+		return Verdict{StatusNoMeaningfulDifference, fmt.Sprintf(
+			"Copy isn't the issue here: every variant is within ±%s of %s on %s, so look beyond the wording to move them.",
+			percent(opts.Threshold), control.Label, goal)}
+	}
+
+	lead := 0
+	for i, v := range vs {
+		if v.ProbBest > vs[lead].ProbBest {
+			lead = i
+		}
+	}
+	if lead == 0 || vs[lead].Uplift == nil {
+		return Verdict{StatusKeepRunning, fmt.Sprintf(
+			"%s is ahead on %s (%s chance it is the best), but it is too early to call: keep the test running.",
+			capitalise(arms[lead].Label), goal, probability(vs[lead].ProbBest))}
+	}
+	return Verdict{StatusKeepRunning, fmt.Sprintf(
+		"%s is ahead on %s (%s against %s, %s chance it is the best), but it is too early to call: keep the test running.",
+		capitalise(arms[lead].Label), goal, signedPercent(*vs[lead].Uplift), control.Label,
+		probability(vs[lead].ProbBest))}
+}
+
+// allWithin reports whether every variant's uplift interval lies inside
+// [−threshold, +threshold].
+func allWithin(vs []VariantResult, threshold float64) bool {
+	for _, v := range vs {
+		if v.UpliftInterval == nil || v.UpliftInterval.Low < -threshold || v.UpliftInterval.High > threshold {
+			return false
+		}
+	}
+	return len(vs) > 0
+}
+
+// visitorsNeeded estimates how many more visitors each variant needs, or 0
+// when the data thresholds are met. The estimate is the largest of three
+// needs, per variant: MinExposures; enough visitors for MinConversions
+// conversions in all at the current pooled rate; and the SampleSize for
+// detecting the practical threshold at that rate. forEffect reports whether
+// the last one decided it. Without any conversion yet the rate is estimated
+// by the posterior mean (c+1)/(n+2), the least presumptuous guess.
+func visitorsNeeded(arms []Arm, threshold float64) (more int64, forEffect bool) {
+	var n, c int64
+	least := arms[0].Exposures
+	for _, a := range arms {
+		n += a.Exposures
+		c += a.Conversions
+		least = min(least, a.Exposures)
+	}
+	if least >= MinExposures && c >= MinConversions {
+		return 0, false
+	}
+	k := float64(len(arms))
+	r := float64(c) / float64(n)
+	if c == 0 {
+		r = 1 / float64(n+2)
+	}
+	need := int64(MinExposures)
+	need = max(need, int64(math.Ceil(MinConversions/(r*k))))
+	if ss := SampleSize(r, threshold); ss > need {
+		need, forEffect = ss, true
+	}
+	return max(need-least, 1), forEffect
+}
+
+// observedSplit formats the observed shares of visitors, "48.1/51.9%".
+func observedSplit(arms []Arm) string {
+	var total float64
+	for _, a := range arms {
+		total += float64(a.Exposures)
+	}
+	parts := make([]string, len(arms))
+	for i, a := range arms {
+		parts[i] = trimZero(strconv.FormatFloat(100*float64(a.Exposures)/total, 'f', 1, 64))
+	}
+	return strings.Join(parts, "/") + "%"
+}
+
+// plannedSplit formats the planned shares, "50/50%", reading weights as
+// srmTest does.
+func plannedSplit(arms []Arm) string {
+	var sum float64
+	for _, a := range arms {
+		sum += float64(max(a.WeightBP, 0))
+	}
+	parts := make([]string, len(arms))
+	for i, a := range arms {
+		share := 100 / float64(len(arms))
+		if sum > 0 {
+			share = 100 * float64(max(a.WeightBP, 0)) / sum
+		}
+		parts[i] = trimZero(strconv.FormatFloat(share, 'f', 1, 64))
+	}
+	return strings.Join(parts, "/") + "%"
+}
+
+// percent formats a fraction as a percentage for a sentence: whole percents
+// from 10% up, one decimal below ("2.3%"), never "-0%".
+func percent(x float64) string {
+	v := 100 * x
+	digits := 0
+	if math.Abs(v) < 9.95 {
+		digits = 1
+	}
+	s := trimZero(strconv.FormatFloat(v, 'f', digits, 64))
+	if s == "-0" {
+		s = "0"
+	}
+	return s + "%"
+}
+
+// signedPercent is percent with an explicit sign for changes, "+4%".
+func signedPercent(x float64) string {
+	s := percent(x)
+	if s[0] != '-' && s != "0%" {
+		s = "+" + s
+	}
+	return s
+}
+
+// probability formats a probability in whole percent. It never rounds up to
+// a certainty the data do not give: above 99.5% it says ">99%".
+func probability(p float64) string {
+	switch {
+	case p >= 0.995:
+		return ">99%"
+	case p > 0 && p < 0.005:
+		return "<1%"
+	}
+	return strconv.Itoa(int(math.Round(100*p))) + "%"
+}
+
+func trimZero(s string) string {
+	if strings.Contains(s, ".") {
+		s = strings.TrimRight(s, "0")
+		s = strings.TrimSuffix(s, ".")
+	}
+	return s
+}
+
+// count formats an integer with thousands separators, "2,400".
+func count(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+// roundSignificant rounds n to the given number of significant digits, so
+// estimates read as estimates ("roughly 2,400", not "2,437").
+func roundSignificant(n int64, digits int) int64 {
+	if n <= 0 {
+		return n
+	}
+	scale := math.Pow(10, math.Max(0, math.Floor(math.Log10(float64(n)))+1-float64(digits)))
+	return int64(math.Round(float64(n)/scale) * scale)
+}
+
+// capitalise upper-cases the first letter, for a label starting a sentence.
+func capitalise(s string) string {
+	r, size := utf8.DecodeRuneInString(s)
+	if r == utf8.RuneError {
+		return s
+	}
+	return string(unicode.ToUpper(r)) + s[size:]
+}

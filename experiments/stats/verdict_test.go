@@ -1,0 +1,195 @@
+package stats
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestVerdicts(t *testing.T) {
+	labelled := func(arms ...Arm) []Arm {
+		arms[0].Label = "the original"
+		for i := 1; i < len(arms); i++ {
+			arms[i].Label = "Variant " + strings.ToUpper(arms[i].Key)
+		}
+		return arms
+	}
+	opts := Options{GoalNoun: "sign-ups"}
+	tests := []struct {
+		name   string
+		arms   []Arm
+		opts   Options
+		status string
+		// contains lists fragments the sentence must hold; a function
+		// gets the analysis for numbers that depend on it.
+		contains func(an Analysis) []string
+	}{
+		{
+			name:   "too few visitors",
+			arms:   labelled(arm("control", 5, 50), arm("b", 6, 50)),
+			opts:   opts,
+			status: StatusNotEnoughData,
+			// Pooled rate 11/100: the visitors to detect a 10% change,
+			// less the 50 already in.
+			contains: func(Analysis) []string {
+				return []string{"Not enough data yet", "roughly " + count(roundSignificant(SampleSize(0.11, 0.10)-50, 2)) + " more visitors per variant", "10% change in sign-ups"}
+			},
+		},
+		{
+			name:   "too few conversions",
+			arms:   labelled(arm("control", 2, 1000), arm("b", 3, 1000)),
+			opts:   opts,
+			status: StatusNotEnoughData,
+			contains: func(Analysis) []string {
+				return []string{"roughly " + count(roundSignificant(SampleSize(0.0025, 0.10)-1000, 2)) + " more visitors"}
+			},
+		},
+		{
+			name:   "minimum visitors decide",
+			arms:   labelled(arm("control", 40, 90), arm("b", 45, 95)),
+			opts:   Options{Threshold: 1},
+			status: StatusNotEnoughData,
+			// At a 46% pooled rate a doubling needs fewer than 100
+			// visitors, so MinExposures decides: 100 − 90.
+			contains: func(Analysis) []string {
+				return []string{"roughly 10 more visitors per variant", "before the numbers mean anything"}
+			},
+		},
+		{
+			name:   "nothing to compare",
+			arms:   labelled(arm("control", 500, 5000)),
+			status: StatusNotEnoughData,
+			contains: func(Analysis) []string {
+				return []string{"add at least one variant"}
+			},
+		},
+		{
+			name:   "broken split",
+			arms:   labelled(arm("control", 500, 5000), arm("b", 540, 5400)),
+			opts:   opts,
+			status: StatusSRM,
+			contains: func(Analysis) []string {
+				return []string{"split is broken", "48.1/51.9%", "planned 50/50%", "can't be trusted"}
+			},
+		},
+		{
+			name:   "a winner",
+			arms:   labelled(arm("control", 1000, 10000), arm("b", 1200, 10000), arm("c", 1010, 10000)),
+			opts:   opts,
+			status: StatusWinner,
+			contains: func(an Analysis) []string {
+				b := an.Variants[1]
+				return []string{"Variant B lifts sign-ups by 20%",
+					"95% interval " + signedPercent(b.UpliftInterval.Low) + " to " + signedPercent(b.UpliftInterval.High),
+					probability(b.ProbBest) + " chance it is the best", "Ship it."}
+			},
+		},
+		{
+			name:   "a winner from nothing",
+			arms:   labelled(arm("control", 0, 1000), arm("b", 30, 1000)),
+			opts:   opts,
+			status: StatusWinner,
+			contains: func(Analysis) []string {
+				return []string{"Variant B wins on sign-ups", "3%", "none for the original", ">99% chance", "Ship it."}
+			},
+		},
+		{
+			name:   "the original wins",
+			arms:   labelled(arm("control", 1200, 10000), arm("b", 1000, 10000), arm("c", 1050, 10000)),
+			opts:   opts,
+			status: StatusControlWins,
+			contains: func(an Analysis) []string {
+				return []string{"Keep the original", "none of the new copy beats it on sign-ups", probability(an.Variants[0].ProbBest) + " chance the original is the best"}
+			},
+		},
+		{
+			name:   "copy is not the issue",
+			arms:   labelled(arm("control", 50000, 500000), arm("b", 50100, 500000), arm("c", 49950, 500000)),
+			opts:   opts,
+			status: StatusNoMeaningfulDifference,
+			contains: func(Analysis) []string {
+				return []string{"Copy isn't the issue here", "within ±10% of the original on sign-ups"}
+			},
+		},
+		{
+			name:   "a custom threshold",
+			arms:   labelled(arm("control", 5000, 50000), arm("b", 5100, 50000)),
+			opts:   Options{Threshold: 0.08},
+			status: StatusNoMeaningfulDifference,
+			contains: func(Analysis) []string {
+				return []string{"within ±8% of the original on conversions"}
+			},
+		},
+		{
+			name:   "too early to call",
+			arms:   labelled(arm("control", 100, 1000), arm("b", 120, 1000)),
+			opts:   opts,
+			status: StatusKeepRunning,
+			contains: func(an Analysis) []string {
+				return []string{"Variant B is ahead on sign-ups", "+20% against the original", "92% chance it is the best", "too early to call"}
+			},
+		},
+		{
+			name:   "the original ahead",
+			arms:   labelled(arm("control", 120, 1000), arm("b", 100, 1000), arm("c", 105, 1000)),
+			opts:   opts,
+			status: StatusKeepRunning,
+			contains: func(an Analysis) []string {
+				return []string{"The original is ahead on sign-ups", probability(an.Variants[0].ProbBest) + " chance", "keep the test running"}
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			an := Analyze(tt.arms, tt.opts)
+			if an.Verdict.Status != tt.status {
+				t.Fatalf("status %q, want %q: %s", an.Verdict.Status, tt.status, an.Verdict.Text)
+			}
+			for _, frag := range tt.contains(an) {
+				if !strings.Contains(an.Verdict.Text, frag) {
+					t.Errorf("text %q lacks %q", an.Verdict.Text, frag)
+				}
+			}
+			// One sentence, ending in a full stop (the winner's "Ship it."
+			// coda aside).
+			text := strings.TrimSuffix(an.Verdict.Text, " Ship it.")
+			if strings.Contains(text, ". ") || !strings.HasSuffix(text, ".") {
+				t.Errorf("not one sentence: %q", an.Verdict.Text)
+			}
+			t.Log(an.Verdict.Text)
+		})
+	}
+}
+
+func TestFormatting(t *testing.T) {
+	tests := []struct{ got, want string }{
+		{percent(0.2), "20%"},
+		{percent(0.123), "12%"},
+		{percent(0.023), "2.3%"},
+		{percent(0.02), "2%"},
+		{percent(-0.0004), "0%"},
+		{percent(0.0996), "10%"},
+		{signedPercent(0.04), "+4%"},
+		{signedPercent(-0.065), "-6.5%"},
+		{signedPercent(0), "0%"},
+		{probability(0.9731), "97%"},
+		{probability(0.9996), ">99%"},
+		{probability(0.001), "<1%"},
+		{probability(0), "0%"},
+		{count(2437), "2,437"},
+		{count(1234567), "1,234,567"},
+		{count(999), "999"},
+		{count(roundSignificant(2437, 2)), "2,400"},
+		{count(roundSignificant(14751, 2)), "15,000"},
+		{count(roundSignificant(7, 2)), "7"},
+		{levelPercent(0.95), "95%"},
+		{levelPercent(0.995), "99.5%"},
+		{levelPercent(1 - 0.05/3), "98.33%"},
+		{capitalise("variant b"), "Variant b"},
+		{capitalise("élan"), "Élan"},
+	}
+	for _, tt := range tests {
+		if tt.got != tt.want {
+			t.Errorf("got %q, want %q", tt.got, tt.want)
+		}
+	}
+}
