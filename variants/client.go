@@ -1,0 +1,609 @@
+package variants
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/netip"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	openai "github.com/sashabaranov/go-openai"
+)
+
+// Defaults for Config.
+const (
+	DefaultBaseURL    = "https://api.openai.com/v1"
+	DefaultModel      = "gpt-4o-mini"
+	DefaultTimeout    = 45 * time.Second
+	DefaultMaxRetries = 2
+)
+
+const (
+	// maxRetryWait caps how long one retry waits. A server that asks for
+	// longer gets an llm_rate_limited answer at once, carrying its
+	// Retry-After, instead of a page that hangs for a minute.
+	maxRetryWait = 10 * time.Second
+	// maxResponseBytes bounds a completion body; ten variants fit in a
+	// few kilobytes.
+	maxResponseBytes = 4 << 20
+	dialTimeout      = 10 * time.Second
+)
+
+// Config says which model to use. With neither APIKey nor BaseURL the
+// generator is offline; with only an APIKey it talks to OpenAI; with a
+// BaseURL it talks to any OpenAI-compatible server (Ollama at
+// http://localhost:11434/v1, LM Studio, vLLM), with or without a key.
+type Config struct {
+	BaseURL string
+	Model   string
+	APIKey  string
+	// Timeout is the deadline of one HTTP call; a generation can make a
+	// few calls. Zero means DefaultTimeout.
+	Timeout time.Duration
+	// MaxRetries bounds retries after a 429 or 5xx answer. Zero means
+	// DefaultMaxRetries; a negative value turns retries off.
+	MaxRetries int
+}
+
+// Loopback and private addresses are always permitted, because a model on
+// localhost or on the office network (Ollama, vLLM, LM Studio) is a
+// first-class setup. Link-local and cloud metadata addresses are always
+// refused: see dialControl.
+
+// Settings describes the generator for the settings page. KeyHint shows
+// enough of the key to recognise it and never the key itself.
+type Settings struct {
+	Mode    string // "openai-compatible" or "offline"
+	BaseURL string
+	Model   string
+	KeyHint string
+}
+
+// Modes reported in Settings.Mode.
+const (
+	ModeOpenAI  = "openai-compatible"
+	ModeOffline = "offline"
+)
+
+// Generator writes copy variants, with a model or offline. It is safe for
+// concurrent use; build one at start-up and share it.
+type Generator struct {
+	offline    bool
+	baseURL    string
+	model      string
+	keyHint    string
+	timeout    time.Duration
+	maxRetries int
+	client     *openai.Client
+
+	// schemaUnsupported is set once a server has rejected response_format
+	// and accepted the same request without it, so later calls skip the
+	// wasted round trip.
+	schemaUnsupported atomic.Bool
+
+	// Seams for tests.
+	now     func() time.Time
+	backoff func(attempt int) time.Duration
+}
+
+// New checks cfg and builds a Generator. A base URL that points at a
+// link-local or cloud metadata address is refused here with
+// llm_blocked_address, before any connection; the dialer refuses the same
+// addresses again at connect time, so a host name that later resolves to
+// one (DNS rebinding) is caught too.
+func New(cfg Config) (*Generator, error) {
+	cfg.BaseURL = strings.TrimSpace(cfg.BaseURL)
+	cfg.Model = strings.TrimSpace(cfg.Model)
+	cfg.APIKey = strings.TrimSpace(cfg.APIKey)
+
+	g := &Generator{
+		now:     time.Now,
+		backoff: defaultBackoff,
+	}
+	if cfg.APIKey == "" && cfg.BaseURL == "" {
+		g.offline = true
+		g.model = OfflineModel
+		return g, nil
+	}
+
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = DefaultBaseURL
+	}
+	base, err := checkBaseURL(cfg.BaseURL)
+	if err != nil {
+		return nil, err
+	}
+	g.baseURL = base
+	g.model = cfg.Model
+	if g.model == "" {
+		g.model = DefaultModel
+	}
+	g.keyHint = keyHint(cfg.APIKey)
+	g.timeout = cfg.Timeout
+	if g.timeout <= 0 {
+		g.timeout = DefaultTimeout
+	}
+	switch {
+	case cfg.MaxRetries == 0:
+		g.maxRetries = DefaultMaxRetries
+	case cfg.MaxRetries < 0:
+		g.maxRetries = 0
+	default:
+		g.maxRetries = cfg.MaxRetries
+	}
+
+	oc := openai.DefaultConfig(cfg.APIKey)
+	oc.BaseURL = base
+	oc.HTTPClient = &guardedDoer{client: newHTTPClient(g.timeout)}
+	g.client = openai.NewClientWithConfig(oc)
+	return g, nil
+}
+
+// Offline reports whether the generator writes copy from templates
+// because no model is configured; the UI says so.
+func (g *Generator) Offline() bool { return g.offline }
+
+// Describe reports the settings in force, for the settings page.
+func (g *Generator) Describe() Settings {
+	if g.offline {
+		return Settings{Mode: ModeOffline, Model: OfflineModel}
+	}
+	return Settings{Mode: ModeOpenAI, BaseURL: g.baseURL, Model: g.model, KeyHint: g.keyHint}
+}
+
+// keyHint shows the key's "sk-" prefix and last four characters, and only
+// when the key is long enough that four characters give nothing away.
+func keyHint(key string) string {
+	if key == "" {
+		return ""
+	}
+	prefix := ""
+	if strings.HasPrefix(key, "sk-") {
+		prefix = "sk-"
+	}
+	r := []rune(key)
+	if len(r) < 16 {
+		return prefix + "…"
+	}
+	return prefix + "…" + string(r[len(r)-4:])
+}
+
+// checkBaseURL accepts http and https URLs without credentials, query or
+// fragment (go-openai appends the endpoint path to the string as is), and
+// refuses hosts that are blocked by name or by literal address.
+func checkBaseURL(raw string) (string, error) {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		return "", newError(CodeBadRequest, http.StatusBadRequest, err,
+			"The model base URL must be a full http:// or https:// address, such as http://localhost:11434/v1.")
+	}
+	if u.User != nil {
+		return "", newError(CodeBadRequest, http.StatusBadRequest, nil,
+			"The model base URL must not contain a user name or password; put the key in the API key setting.")
+	}
+	if u.RawQuery != "" || u.Fragment != "" {
+		return "", newError(CodeBadRequest, http.StatusBadRequest, nil,
+			"The model base URL must not contain a query (?…) or a fragment (#…).")
+	}
+	if err := checkHost(u.Hostname()); err != nil {
+		return "", err
+	}
+	return strings.TrimRight(u.String(), "/"), nil
+}
+
+// metadataHosts are the names cloud providers give their instance
+// metadata services. They resolve to link-local addresses, which the
+// dialer refuses anyway; refusing the names too gives a clear error even
+// behind a proxy, where the dialer only sees the proxy's address.
+var metadataHosts = map[string]bool{
+	"metadata.google.internal":   true,
+	"metadata.goog":              true,
+	"metadata":                   true,
+	"instance-data":              true,
+	"instance-data.ec2.internal": true,
+}
+
+// blockedError is the dialer's refusal; classify turns it into
+// llm_blocked_address.
+type blockedError struct{ host string }
+
+func (e *blockedError) Error() string {
+	return "variants: refusing to connect to " + e.host + ": link-local or cloud metadata address"
+}
+
+func checkHost(host string) error {
+	h := strings.TrimSuffix(strings.ToLower(host), ".")
+	blocked := metadataHosts[h]
+	if ip, err := netip.ParseAddr(h); err == nil && ipBlocked(ip) {
+		blocked = true
+	}
+	if blocked {
+		return newError(CodeBlockedAddress, http.StatusBadRequest, &blockedError{host: host},
+			"The model base URL points at a link-local or cloud metadata address, which copylab never connects to.")
+	}
+	return nil
+}
+
+var (
+	awsMetadataV6     = netip.MustParseAddr("fd00:ec2::254")
+	alibabaMetadataV4 = netip.MustParseAddr("100.100.100.200")
+)
+
+// ipBlocked says whether copylab must never connect to ip. Link-local
+// covers 169.254.169.254, the metadata service of AWS, GCP and Azure;
+// the others are metadata addresses outside that range. Loopback, private
+// ranges and 0.0.0.0 (which reaches this host, and which people copy from
+// Ollama's "listening on 0.0.0.0:11434") stay allowed for local servers.
+func ipBlocked(ip netip.Addr) bool {
+	ip = ip.Unmap().WithZone("")
+	return ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() ||
+		ip.IsInterfaceLocalMulticast() || ip.IsMulticast() ||
+		ip == awsMetadataV6 || ip == alibabaMetadataV4
+}
+
+// dialControl runs after the address is resolved and before the socket
+// connects, so it judges the address actually dialled, whatever DNS said
+// when the URL was checked.
+func dialControl(_, address string, _ syscall.RawConn) error {
+	host, _, err := net.SplitHostPort(address)
+	if err != nil {
+		return &blockedError{host: address}
+	}
+	ip, err := netip.ParseAddr(host)
+	if err != nil || ipBlocked(ip) {
+		return &blockedError{host: host}
+	}
+	return nil
+}
+
+// newHTTPClient builds the client every model call goes through: bounded
+// in time, never following redirects (a redirect could lead anywhere,
+// including to an address the dialer would refuse only after the
+// request's headers, with the key, were prepared for it), and dialling
+// through dialControl.
+func newHTTPClient(timeout time.Duration) *http.Client {
+	dialer := &net.Dialer{Timeout: dialTimeout, KeepAlive: 30 * time.Second, Control: dialControl}
+	transport := &http.Transport{
+		Proxy: http.ProxyFromEnvironment,
+		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			host, _, err := net.SplitHostPort(addr)
+			if err == nil && metadataHosts[strings.TrimSuffix(strings.ToLower(host), ".")] {
+				return nil, &blockedError{host: host}
+			}
+			return dialer.DialContext(ctx, network, addr)
+		},
+		ForceAttemptHTTP2:      true,
+		MaxIdleConns:           8,
+		IdleConnTimeout:        90 * time.Second,
+		TLSHandshakeTimeout:    dialTimeout,
+		ResponseHeaderTimeout:  timeout,
+		MaxResponseHeaderBytes: 64 << 10,
+	}
+	return &http.Client{
+		Transport: transport,
+		Timeout:   timeout,
+		CheckRedirect: func(*http.Request, []*http.Request) error {
+			return http.ErrUseLastResponse
+		},
+	}
+}
+
+// callInfo carries what go-openai does not pass up from a failed
+// response: the status and the Retry-After headers. One lives in each
+// call's context, so concurrent calls never share one.
+type callInfo struct {
+	status     int
+	retryAfter time.Duration
+}
+
+type callInfoKey struct{}
+
+// redirectError reports a 3xx answer. go-openai would otherwise try to
+// decode the redirect's body as a completion.
+type redirectError struct {
+	status   int
+	location string
+}
+
+func (e *redirectError) Error() string {
+	return fmt.Sprintf("variants: endpoint answered %d, redirecting to %q", e.status, e.location)
+}
+
+var errResponseTooLarge = errors.New("variants: model response larger than 4 MiB")
+
+// guardedDoer sits between go-openai and the HTTP client: it records the
+// status and Retry-After of each answer, turns redirects into errors, and
+// caps the size of the body go-openai reads.
+type guardedDoer struct{ client *http.Client }
+
+func (d *guardedDoer) Do(req *http.Request) (*http.Response, error) {
+	resp, err := d.client.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	if info, ok := req.Context().Value(callInfoKey{}).(*callInfo); ok {
+		info.status = resp.StatusCode
+		info.retryAfter, _ = parseRetryAfter(resp.Header, time.Now())
+	}
+	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
+		resp.Body.Close()
+		return nil, &redirectError{status: resp.StatusCode, location: resp.Header.Get("Location")}
+	}
+	resp.Body = &limitedBody{rc: resp.Body, left: maxResponseBytes}
+	return resp, nil
+}
+
+type limitedBody struct {
+	rc   io.ReadCloser
+	left int64
+}
+
+func (b *limitedBody) Read(p []byte) (int, error) {
+	if b.left <= 0 {
+		// One more byte tells a body of exactly the limit from a longer one.
+		var one [1]byte
+		if n, _ := b.rc.Read(one[:]); n > 0 {
+			return 0, errResponseTooLarge
+		}
+		return 0, io.EOF
+	}
+	if int64(len(p)) > b.left {
+		p = p[:b.left]
+	}
+	n, err := b.rc.Read(p)
+	b.left -= int64(n)
+	return n, err
+}
+
+func (b *limitedBody) Close() error { return b.rc.Close() }
+
+// parseRetryAfter reads OpenAI's retry-after-ms header, or the standard
+// Retry-After in seconds or as an HTTP date.
+func parseRetryAfter(h http.Header, now time.Time) (time.Duration, bool) {
+	if v := strings.TrimSpace(h.Get("Retry-After-Ms")); v != "" {
+		if ms, err := strconv.ParseFloat(v, 64); err == nil && ms >= 0 && ms < 1e9 {
+			return time.Duration(ms * float64(time.Millisecond)), true
+		}
+	}
+	v := strings.TrimSpace(h.Get("Retry-After"))
+	if v == "" {
+		return 0, false
+	}
+	if s, err := strconv.Atoi(v); err == nil && s >= 0 {
+		return time.Duration(min(s, 86400)) * time.Second, true
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		return max(t.Sub(now), 0), true
+	}
+	return 0, false
+}
+
+func defaultBackoff(attempt int) time.Duration {
+	return min(500*time.Millisecond<<attempt, maxRetryWait)
+}
+
+// completion is the part of a chat completion the generator uses.
+type completion struct {
+	content string
+	model   string
+}
+
+// complete makes one chat completion, retrying 429 and 5xx answers a
+// bounded number of times, and returns its text or an *Error.
+func (g *Generator) complete(ctx context.Context, msgs []openai.ChatCompletionMessage, schema bool) (completion, error) {
+	schema = schema && !g.schemaUnsupported.Load()
+	droppedSchema := false
+	for attempt := 0; ; attempt++ {
+		req := openai.ChatCompletionRequest{Model: g.model, Messages: msgs}
+		if schema {
+			req.ResponseFormat = responseFormat()
+		}
+		info := &callInfo{}
+		cctx, cancel := context.WithTimeout(context.WithValue(ctx, callInfoKey{}, info), g.timeout)
+		resp, err := g.client.CreateChatCompletion(cctx, req)
+		cancel()
+		if err == nil {
+			if droppedSchema {
+				g.schemaUnsupported.Store(true)
+			}
+			return checkResponse(resp, g.model)
+		}
+		if errors.Is(ctx.Err(), context.Canceled) {
+			return completion{}, fmt.Errorf("variants: %w", ctx.Err())
+		}
+		e := g.classify(ctx, err, info)
+		// Some OpenAI-compatible servers reject response_format outright
+		// instead of ignoring it. The parser does not need it, so ask
+		// again without it; this does not count as a retry.
+		if schema && e.Code == CodeBadRequest && (info.status == http.StatusBadRequest || info.status == http.StatusUnprocessableEntity) {
+			schema, droppedSchema = false, true
+			attempt--
+			continue
+		}
+		if e.Code != CodeRateLimited && e.Code != CodeUnavailable || attempt >= g.maxRetries {
+			return completion{}, e
+		}
+		wait := g.backoff(attempt)
+		if e.RetryAfter > 0 {
+			if e.RetryAfter > maxRetryWait {
+				return completion{}, e
+			}
+			wait = e.RetryAfter
+		}
+		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
+			return completion{}, e
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			if errors.Is(ctx.Err(), context.Canceled) {
+				return completion{}, fmt.Errorf("variants: %w", ctx.Err())
+			}
+			return completion{}, e
+		case <-t.C:
+		}
+	}
+}
+
+// checkResponse turns a successful HTTP answer into text, or into the
+// error its finish reason or refusal means.
+func checkResponse(resp openai.ChatCompletionResponse, model string) (completion, error) {
+	if resp.Model != "" {
+		model = resp.Model
+	}
+	if len(resp.Choices) == 0 {
+		return completion{}, newError(CodeBadOutput, http.StatusBadGateway, nil,
+			"The model sent an empty answer; try again.")
+	}
+	ch := resp.Choices[0]
+	if ch.Message.Refusal != "" || ch.FinishReason == openai.FinishReasonContentFilter {
+		return completion{}, newError(CodeRefused, http.StatusUnprocessableEntity, errors.New(clip(ch.Message.Refusal, 200)),
+			"The model declined to write this copy; rephrase the brief and try again.")
+	}
+	if ch.FinishReason == openai.FinishReasonLength {
+		return completion{}, newError(CodeTruncated, http.StatusBadGateway, nil,
+			"The model's answer was cut off before it was complete; ask for fewer variants or shorter copy.")
+	}
+	content := ch.Message.Content
+	if content == "" {
+		var parts []string
+		for _, p := range ch.Message.MultiContent {
+			if p.Type == openai.ChatMessagePartTypeText {
+				parts = append(parts, p.Text)
+			}
+		}
+		content = strings.Join(parts, "\n")
+	}
+	if strings.TrimSpace(content) == "" {
+		return completion{}, newError(CodeBadOutput, http.StatusBadGateway, nil,
+			"The model sent an empty answer; try again.")
+	}
+	return completion{content: content, model: model}, nil
+}
+
+// classify maps a failed call to the error the marketer sees. ctx is the
+// caller's context, to tell our own deadline from a server that is slow.
+func (g *Generator) classify(ctx context.Context, err error, info *callInfo) *Error {
+	var (
+		blocked  *blockedError
+		redirect *redirectError
+		apiErr   *openai.APIError
+		reqErr   *openai.RequestError
+		netErr   net.Error
+		dnsErr   *net.DNSError
+		opErr    *net.OpError
+	)
+	status := info.status
+	upstream := ""
+	switch {
+	case errors.As(err, &apiErr):
+		status = apiErr.HTTPStatusCode
+		upstream = apiErr.Message
+	case errors.As(err, &reqErr):
+		status = reqErr.HTTPStatusCode
+	}
+
+	switch {
+	case errors.As(err, &blocked):
+		return newError(CodeBlockedAddress, http.StatusBadRequest, err,
+			"The model base URL leads to a link-local or cloud metadata address, which copylab never connects to.")
+	case errors.As(err, &redirect):
+		return newError(CodeUnreachable, http.StatusBadGateway, err,
+			"The model endpoint answered with a redirect; copylab does not follow redirects, so set the base URL to the final address.")
+	case status == http.StatusUnauthorized || status == http.StatusForbidden:
+		return newError(CodeAuth, http.StatusBadGateway, err,
+			"The model service refused the API key; check the key in the settings.")
+	case status == http.StatusTooManyRequests:
+		e := newError(CodeRateLimited, http.StatusTooManyRequests, err,
+			"The model service is rate limiting requests; wait a moment and try again.")
+		e.RetryAfter = info.retryAfter
+		return e
+	case status == http.StatusNotFound:
+		return newError(CodeNotFound, http.StatusBadGateway, err,
+			"The model endpoint answered “not found”; check the base URL (it usually ends in /v1) and the model name%s.", upstreamDetail(upstream))
+	case status == http.StatusRequestTimeout || status == http.StatusGatewayTimeout:
+		return newError(CodeTimeout, http.StatusGatewayTimeout, err,
+			"The model service took too long to answer; try again.")
+	case status >= 500:
+		return newError(CodeUnavailable, http.StatusBadGateway, err,
+			"The model service is failing right now (HTTP %d); try again later.", status)
+	case status >= 400:
+		return newError(CodeBadRequest, http.StatusBadGateway, err,
+			"The model service rejected the request (HTTP %d)%s.", status, upstreamDetail(upstream))
+	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr) && netErr.Timeout():
+		return newError(CodeTimeout, http.StatusGatewayTimeout, err,
+			"The model did not answer within %s; try again, or raise the timeout for slow local models.", g.timeout)
+	case errors.As(err, &dnsErr), errors.As(err, &opErr) && opErr.Op == "dial", errors.Is(err, syscall.ECONNREFUSED):
+		return newError(CodeUnreachable, http.StatusBadGateway, err,
+			"copylab could not reach the model endpoint at %s; check the base URL and that the server is running.", g.baseURL)
+	case errors.As(err, &opErr):
+		// The connection broke after it was made: a crashing or
+		// restarting server, worth a retry like a 5xx.
+		return newError(CodeUnavailable, http.StatusBadGateway, err,
+			"The connection to the model service broke off; try again.")
+	case errors.Is(err, errResponseTooLarge):
+		return newError(CodeBadOutput, http.StatusBadGateway, err,
+			"The model endpoint sent a far larger answer than expected.")
+	case isDecodeError(err):
+		return newError(CodeBadOutput, http.StatusBadGateway, err,
+			"The endpoint did not answer like an OpenAI-compatible API; check the base URL (it usually ends in /v1).")
+	case ctx.Err() != nil:
+		return newError(CodeTimeout, http.StatusGatewayTimeout, err,
+			"The model did not answer in time; try again.")
+	case errors.Is(err, openai.ErrChatCompletionInvalidModel):
+		return newError(CodeBadRequest, http.StatusBadGateway, err,
+			"The model %q cannot be used for chat; choose a chat model in the settings.", g.model)
+	default:
+		return newError(CodeUnavailable, http.StatusBadGateway, err,
+			"The model service failed unexpectedly; try again later.")
+	}
+}
+
+// upstreamDetail quotes the server's own explanation, which names the
+// unknown model or the rejected parameter, tidied into one short clause.
+func upstreamDetail(msg string) string {
+	msg = strings.TrimRight(tidyNote(msg, 160), ".")
+	if msg == "" {
+		return ""
+	}
+	return ": “" + msg + "”"
+}
+
+func isDecodeError(err error) bool {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	return errors.As(err, &syn) || errors.As(err, &typ) ||
+		errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF)
+}
+
+// TestConnection sends the smallest useful chat completion, so a wrong
+// key, model name or base URL shows up on the settings page rather than
+// at the first generation. Offline generators have nothing to test and
+// return nil.
+func (g *Generator) TestConnection(ctx context.Context) error {
+	if g.offline {
+		return nil
+	}
+	msgs := []openai.ChatCompletionMessage{
+		{Role: openai.ChatMessageRoleSystem, Content: "This is a connection test. Reply with the single word OK."},
+		{Role: openai.ChatMessageRoleUser, Content: "Connection test."},
+	}
+	_, err := g.complete(ctx, msgs, false)
+	var e *Error
+	if errors.As(err, &e) && (e.Code == CodeTruncated || e.Code == CodeRefused || e.Code == CodeBadOutput && e.cause == nil) {
+		// The server answered a well-formed completion; what the model
+		// said does not matter here.
+		return nil
+	}
+	return err
+}

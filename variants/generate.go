@@ -1,0 +1,278 @@
+package variants
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Candidate sources.
+const (
+	SourceModel   = "model"
+	SourceOffline = "offline"
+)
+
+// Candidate is one drafted variant and where it came from. Nothing here
+// reaches a site until a person launches it; the provenance fields let the
+// app record how each variant was made.
+type Candidate struct {
+	Text      string
+	Angle     string
+	Rationale string
+	Source    string // SourceModel or SourceOffline
+	Model     string // the model that answered, or OfflineModel
+	// PromptVersion is PromptVersion for model candidates and
+	// OfflineVersion for offline ones.
+	PromptVersion string
+	CreatedAt     time.Time
+}
+
+// Dropped is a draft that was discarded, with the reason as a sentence.
+type Dropped struct {
+	Text   string
+	Reason string
+}
+
+// Result is the outcome of Generate. Variants can be fewer than asked for
+// when the model's second try still broke the rules. Dropped lists every
+// discarded draft with its reason, including those a second request
+// replaced, so the marketer can see what the guardrails caught. Notes
+// carry any other caveat worth showing (offline copy in English, a failed
+// second request).
+type Result struct {
+	Variants []Candidate
+	Dropped  []Dropped
+	Offline  bool
+	Model    string
+	Notes    []string
+}
+
+// maxDroppedText bounds the text kept for a discarded draft; the reason is
+// what matters, and a runaway answer should not fill the page.
+const maxDroppedText = 500
+
+// Generate writes b.N variants of the brief's copy. A model is asked once
+// for all of them; drafts that break the rules (see ValidateCopy) are
+// discarded, and if fewer than N remain the model is asked once more for
+// the rest, told why the others failed. The variants that pass are
+// returned even if still fewer than N.
+//
+// Errors are *Error (with a code the app passes on) or FieldErrors for an
+// invalid brief; a cancelled ctx returns an error wrapping
+// context.Canceled. When no draft passed, the error is llm_bad_output and
+// the returned Result still lists the discarded drafts.
+func (g *Generator) Generate(ctx context.Context, b Brief) (Result, error) {
+	b = b.Normalize()
+	if errs := b.Validate(); len(errs) > 0 {
+		return Result{}, FieldErrors(errs)
+	}
+	if g.offline {
+		return g.generateOffline(b)
+	}
+
+	rules := b.Rules()
+	res := Result{Model: g.model}
+	base := buildMessages(b, b.N)
+	first, err := g.complete(ctx, base, true)
+	if err != nil {
+		return res, err
+	}
+	res.Model = first.model
+	drafts, perr := parseOutput(first.content)
+	if perr != nil && looksLikeRefusal(first.content) {
+		return res, refusedError(first.content)
+	}
+	firstDropped := g.accept(&res, drafts, rules, b.N, first.model)
+
+	if missing := b.N - len(res.Variants); missing > 0 {
+		msgs := followUpMessages(base, first.content, missing, b.MaxLength, variantTexts(res.Variants), firstDropped)
+		second, err := g.complete(ctx, msgs, true)
+		switch {
+		case err != nil && (len(res.Variants) == 0 || errors.Is(err, context.Canceled)):
+			return res, err
+		case err != nil:
+			res.Notes = append(res.Notes, "Asking the model again for the missing variants failed: "+errorMessage(err))
+		default:
+			drafts, perr := parseOutput(second.content)
+			if perr != nil && len(res.Variants) == 0 && looksLikeRefusal(second.content) {
+				return res, refusedError(second.content)
+			}
+			g.accept(&res, drafts, rules, b.N, second.model)
+		}
+	}
+
+	switch {
+	case len(res.Variants) == 0 && len(res.Dropped) == 0:
+		return res, newError(CodeBadOutput, http.StatusBadGateway, nil,
+			"The model's answer could not be read as copy variants; try again.")
+	case len(res.Variants) == 0:
+		return res, newError(CodeBadOutput, http.StatusBadGateway, nil,
+			"None of the model's drafts met the brief's rules; the discarded drafts show why.")
+	case len(res.Variants) < b.N:
+		res.Notes = append(res.Notes, fmt.Sprintf("The model wrote only %d of the %d variants asked for that meet the brief's rules.", len(res.Variants), b.N))
+	}
+	return res, nil
+}
+
+// accept validates drafts in order and adds the good ones to res, up to
+// n in all. It returns the drafts it discarded in this round.
+func (g *Generator) accept(res *Result, drafts []draft, rules Rules, n int, model string) []Dropped {
+	var dropped []Dropped
+	for _, d := range drafts {
+		if len(res.Variants) == n {
+			break
+		}
+		text := tidyText(d.Text, rules.AllowLineBreaks)
+		if err := ValidateCopy(text, rules.WithOthers(variantTexts(res.Variants)...)); err != nil {
+			dropped = append(dropped, Dropped{Text: clip(text, maxDroppedText), Reason: err.Error()})
+			continue
+		}
+		res.Variants = append(res.Variants, g.modelCandidate(text, d, model))
+	}
+	res.Dropped = append(res.Dropped, dropped...)
+	return dropped
+}
+
+func (g *Generator) modelCandidate(text string, d draft, model string) Candidate {
+	angle := tidyNote(d.Angle, 40)
+	if angle == "" {
+		angle = "unspecified"
+	}
+	return Candidate{
+		Text:          text,
+		Angle:         angle,
+		Rationale:     tidyNote(d.Rationale, 300),
+		Source:        SourceModel,
+		Model:         model,
+		PromptVersion: PromptVersion,
+		CreatedAt:     g.now().UTC(),
+	}
+}
+
+func (g *Generator) generateOffline(b Brief) (Result, error) {
+	kept, notes := offline(b)
+	res := Result{Offline: true, Model: OfflineModel, Notes: notes}
+	if len(kept) == 0 {
+		return res, errOfflineNoFit()
+	}
+	for _, c := range kept {
+		res.Variants = append(res.Variants, g.offlineCandidate(c))
+	}
+	return res, nil
+}
+
+func (g *Generator) offlineCandidate(c offlineCandidate) Candidate {
+	return Candidate{
+		Text:          c.text,
+		Angle:         c.angle,
+		Rationale:     c.rationale,
+		Source:        SourceOffline,
+		Model:         OfflineModel,
+		PromptVersion: OfflineVersion,
+		CreatedAt:     g.now().UTC(),
+	}
+}
+
+func errOfflineNoFit() *Error {
+	return newError(CodeOfflineNoFit, http.StatusUnprocessableEntity, nil,
+		"The offline generator has no pattern that fits this brief; allow a longer max length or fewer banned words.")
+}
+
+// Regenerate writes one replacement for current, distinct from current,
+// from others (the other variants' texts) and from the control.
+// instruction is InstructionShorter, InstructionDifferentAngle,
+// InstructionMoreLikeThis, or a marketer's own words, which a model
+// follows as a request about the copy (and the offline generator cannot
+// follow). "Shorter" also makes the limit one character less than current.
+func (g *Generator) Regenerate(ctx context.Context, b Brief, others []string, current string, instruction string) (Candidate, error) {
+	b = b.Normalize()
+	if errs := b.Validate(); len(errs) > 0 {
+		return Candidate{}, FieldErrors(errs)
+	}
+	current = strings.TrimSpace(current)
+	instruction = strings.TrimSpace(instruction)
+
+	limit := b.MaxLength
+	if strings.EqualFold(instruction, InstructionShorter) && current != "" {
+		limit = min(limit, utf8.RuneCountInString(current)-1)
+		// One character is not copy; refuse rather than return nonsense.
+		if limit < 2 {
+			return Candidate{}, FieldErrors{{Field: "instruction", Message: "This variant is already as short as copy can be."}}
+		}
+	}
+
+	if g.offline {
+		c, ok := offlineReplacement(b, current, others, instruction)
+		if !ok {
+			return Candidate{}, errOfflineNoFit()
+		}
+		return g.offlineCandidate(c), nil
+	}
+
+	rules := b.Rules()
+	rules.MaxLength = limit
+	rules = rules.WithOthers(others...)
+	if current != "" {
+		rules = rules.WithOthers(current)
+	}
+
+	base := regenerateMessages(b, current, others, instruction, limit)
+	msgs := base
+	var lastReason string
+	for try := 0; try < 2; try++ {
+		out, err := g.complete(ctx, msgs, true)
+		if err != nil {
+			return Candidate{}, err
+		}
+		drafts, perr := parseOutput(out.content)
+		if perr != nil && looksLikeRefusal(out.content) {
+			return Candidate{}, refusedError(out.content)
+		}
+		var rejected []Dropped
+		for _, d := range drafts {
+			text := tidyText(d.Text, rules.AllowLineBreaks)
+			if err := ValidateCopy(text, rules); err != nil {
+				rejected = append(rejected, Dropped{Text: clip(text, maxDroppedText), Reason: err.Error()})
+				continue
+			}
+			return g.modelCandidate(text, d, out.model), nil
+		}
+		if len(rejected) > 0 {
+			lastReason = rejected[0].Reason
+		}
+		msgs = followUpMessages(base, out.content, 1, limit, nil, rejected)
+	}
+	if lastReason == "" {
+		return Candidate{}, newError(CodeBadOutput, http.StatusBadGateway, nil,
+			"The model's answer could not be read as a copy variant; try again.")
+	}
+	return Candidate{}, newError(CodeBadOutput, http.StatusBadGateway, nil,
+		"The model could not write a replacement that meets the brief's rules (last try: %s).",
+		strings.TrimSuffix(lowerFirst(lastReason), "."))
+}
+
+func refusedError(content string) *Error {
+	return newError(CodeRefused, http.StatusUnprocessableEntity, errors.New(clip(content, 200)),
+		"The model declined to write this copy; rephrase the brief and try again.")
+}
+
+func variantTexts(cs []Candidate) []string {
+	out := make([]string, len(cs))
+	for i, c := range cs {
+		out[i] = c.Text
+	}
+	return out
+}
+
+// errorMessage is the marketer-facing sentence of err.
+func errorMessage(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Message
+	}
+	return "an unexpected error."
+}

@@ -1,0 +1,646 @@
+package variants
+
+import (
+	"fmt"
+	"hash/fnv"
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// OfflineModel is the Model and Source recorded on offline candidates.
+const OfflineModel = "offline"
+
+// OfflineVersion names the offline templates, the offline counterpart
+// of PromptVersion: bump it when the templates change.
+const OfflineVersion = "offline-v1"
+
+// The offline generator fills classic copywriting patterns with the
+// brief's product, audience and goal. It makes no claim the brief does
+// not make: no invented numbers, testimonials or deadlines. Each pattern
+// lists forms from richest to plainest; the first form that fits the
+// brief's limits is used, so a tight max length falls back to a shorter
+// whole sentence instead of a cut one.
+//
+// Placeholders: {P} product; {U} the audience as a plural subject ("How
+// {U} get started"), empty when the audience reads as singular; {Uo} the
+// audience as an object ("for {Uo}"); {Uc} the audience addressed
+// directly; {A} and {a} the main action (capitalised or not), {A2} a
+// second action,
+// {Amy} the action in the first person, {D} and {Dc} a detail with a
+// number taken from the brief. A form whose placeholder has no value is
+// skipped. A leading "~" marks a casual form, skipped for formal tones.
+type pattern struct {
+	angle     string
+	rationale string
+	forms     []string
+}
+
+var statementPatterns = []pattern{
+	{"benefit", "Benefit first: leads with what the reader gets rather than with what the product is.",
+		[]string{"See what {P} can do for {Uo}", "See what {P} can do for you", "Made for {Uo}", "See what it can do for you"}},
+	{"question", "Question: invites the reader to answer yes in their head, which draws them into the page.",
+		[]string{"{Uc}, ready to {a}?", "Is {P} right for you?", "Ready to {a}?", "Ready to start?"}},
+	{"how-to", "How-to: promises practical help, which readers look for.",
+		[]string{"How {U} get started with {P}", "How to get started with {P}", "Here's how to {a}", "See how it works"}},
+	{"specificity", "Specificity: concrete details are more believable than general praise; it only reuses numbers from your brief, so add a real figure if you have one.",
+		[]string{"{P}: {D}", "{Dc}. {A}.", "{P} for {Uo}: {a} today", "{P} for {Uo}"}},
+	{"urgency", "Urgency: asks for the action now, without inventing a deadline.",
+		[]string{"~Don't wait: {a} today", "{A} today", "{A} now", "Start today"}},
+	{"social proof", "Social proof: points to people like the reader; back it with a real number or quote before launch.",
+		[]string{"See why {U} choose {P}", "Join the {U} already using {P}", "See why people choose {P}", "See why people choose it"}},
+	{"short and punchy", "Short and punchy: one idea in a few words, taken in at a glance.",
+		[]string{"{P}. {A}.", "{A}.", "~Let's go."}},
+	{"audience call-out", "Audience call-out: names the reader, so the right visitors recognise themselves.",
+		[]string{"{P}, built for {Uo}", "~{Uc}, this one's for you", "Built for {Uo}"}},
+	{"curiosity", "Curiosity: introduces the product as news and invites a closer look.",
+		[]string{"Meet {P}", "Take a closer look at {P}", "Take a closer look"}},
+	{"direct", "Direct: says exactly what to do next, and nothing else.",
+		[]string{"{A2} with {P}", "{A2}", "{A}"}},
+	{"low commitment", "Low commitment: makes the first step feel small and safe.",
+		[]string{"Take the first step: {a}", "Take the first step"}},
+}
+
+var ctaPatterns = []pattern{
+	{"direct", "Direct: says exactly what happens on click.",
+		[]string{"{A}", "{A2}"}},
+	{"first person", "First person: “my” lets the reader click in their own voice, a pattern that often tests well.",
+		[]string{"{Amy}", "~I'm ready to {a}"}},
+	{"urgency", "Urgency: asks for the click now, without inventing a deadline.",
+		[]string{"{A} now", "{A} today", "Start now"}},
+	{"benefit", "Value: names what the reader gets rather than the step they take.",
+		[]string{"Get {P}", "Try {P}", "Get started"}},
+	{"low commitment", "Low commitment: a smaller first step feels safer to click.",
+		[]string{"See how it works", "Take a look"}},
+	{"short and punchy", "Short and punchy: as few words as the button can carry.",
+		[]string{"~Let's go", "~I'm in", "Go for it"}},
+	{"curiosity", "Curiosity: promises a little more before any commitment.",
+		[]string{"Show me how", "Tell me more", "See more"}},
+	{"social proof", "Social proof: invites the reader to join people like them.",
+		[]string{"Join {U}", "Join other {U}"}},
+}
+
+// fallbackLines are neutral lines for briefs that leave too little to
+// work with (a tiny max length, most words banned). Every one stands on
+// its own as a button or a short headline.
+var fallbackLines = []string{
+	"Get started", "Learn more", "Find out more", "Take a look", "Start now", "Try it now",
+	"See more", "Show me", "Continue", "Next step", "Start here", "See details",
+	"Discover more", "Yes, please", "Sign me up", "Let's do it", "Go", "More",
+}
+
+const fallbackRationale = "Fallback: a plain, neutral line, used because the brief's limits left little room for the richer patterns."
+
+// closers end paragraph-length variants with a second sentence in the
+// same angle. The empty closer is always tried last.
+var closers = map[string][]string{
+	"benefit":           {"{A} today."},
+	"question":          {"See for yourself what {P} can do.", "See for yourself."},
+	"how-to":            {"The first step is simple: {a}."},
+	"specificity":       {"{A} today."},
+	"urgency":           {"There's no better time to start."},
+	"social proof":      {"{A} and see why."},
+	"audience call-out": {"{A} today."},
+	"curiosity":         {"Take a closer look today."},
+	"direct":            {"Your next step starts here."},
+	"low commitment":    {"{A} whenever you're ready."},
+}
+
+// goalActions turns a goal into calls to action. The first kind whose key
+// words appear in the goal wins. An action ending in "*" is used only when
+// the brief itself says "free", because "free" is a claim.
+var goalActions = []struct {
+	keys    []string
+	actions []string
+}{
+	{[]string{"waitlist", "wait list", "waiting list", "early access"}, []string{"Join the waitlist", "Get early access"}},
+	{[]string{"trial", "try"}, []string{"Start your free trial*", "Start your trial", "Try it free*", "Try it now"}},
+	{[]string{"demo"}, []string{"Book a demo", "Book your demo", "See a demo"}},
+	{[]string{"quote", "quotes", "estimate"}, []string{"Get a quote", "Get your quote", "Request a quote"}},
+	{[]string{"book a call", "schedule a call", "call", "calls"}, []string{"Book a call", "Schedule your call", "Talk to us"}},
+	{[]string{"newsletter", "subscribe", "subscribers", "subscription", "subscriptions", "mailing list", "email list"}, []string{"Subscribe", "Get the newsletter", "Join the list"}},
+	{[]string{"sign up", "signup", "signups", "sign ups", "register", "registration", "registrations", "create an account", "account", "accounts", "join"}, []string{"Sign up", "Create your account", "Join now"}},
+	{[]string{"add to cart", "cart", "basket"}, []string{"Add to cart", "Add it to your cart", "Shop now"}},
+	{[]string{"buy", "purchase", "purchases", "order", "orders", "checkout", "sale", "sales", "shop", "shopping"}, []string{"Shop now", "Buy now", "Order now"}},
+	{[]string{"download", "downloads", "install", "installs", "app"}, []string{"Download now", "Get the app", "Install it now"}},
+	{[]string{"book", "booking", "bookings", "reserve", "reservation", "reservations", "appointment", "appointments"}, []string{"Book now", "Reserve your spot", "Book your spot"}},
+	{[]string{"contact", "talk", "consultation", "get in touch", "enquiry", "inquiry", "enquiries", "inquiries", "leads"}, []string{"Get in touch", "Contact us", "Talk to us"}},
+	{[]string{"donate", "donation", "donations", "give", "fundraising"}, []string{"Donate now", "Give today"}},
+	{[]string{"apply", "application", "applications", "job", "jobs", "hiring"}, []string{"Apply now", "Start your application"}},
+	{[]string{"upgrade", "upgrades"}, []string{"Upgrade now", "Upgrade your plan"}},
+	{[]string{"read", "learn", "explore", "engagement", "discover", "watch", "video"}, []string{"Learn more", "Find out more", "See how it works"}},
+}
+
+var defaultActions = []string{"Get started", "Start now", "Learn more"}
+
+// goalVerbRe finds goals phrased as "get visitors to <action>", whose
+// action reads well as a call to action on its own.
+var goalVerbRe = regexp.MustCompile(`(?i)^(?:(?:get|encourage|help|make|persuade|convince|have|let|invite|motivate|nudge|inspire)\s+(?:the\s+|more\s+|our\s+|new\s+)?(?:visitors?|users?|people|customers?|readers?|shoppers?|prospects?|leads?|buyers?|them|clients?|members?|subscribers?|guests?|fans?)\s+to|to)\s+(.+)$`)
+
+// imperativeVerbs start goals that are already a call to action ("book a
+// class", "download the app"). "Get" and "see" are left out: "get more
+// leads" is a goal, not something to tell a visitor.
+var imperativeVerbs = map[string]bool{
+	"start": true, "book": true, "sign": true, "download": true, "buy": true, "order": true,
+	"subscribe": true, "join": true, "try": true, "request": true, "schedule": true, "register": true,
+	"create": true, "install": true, "apply": true, "donate": true, "reserve": true, "upgrade": true,
+	"contact": true, "call": true, "shop": true, "explore": true, "discover": true, "read": true,
+	"watch": true, "claim": true, "grab": true, "learn": true, "share": true, "compare": true,
+}
+
+// actionsFromGoal lists the calls to action for the goal, most specific
+// first.
+func actionsFromGoal(goal string, free bool) []string {
+	var out []string
+	goal = strings.TrimRight(collapseSpace(goal), ".!")
+	phrase := ""
+	if m := goalVerbRe.FindStringSubmatch(goal); m != nil {
+		phrase = m[1]
+	} else if first, _, _ := strings.Cut(goal, " "); imperativeVerbs[strings.ToLower(first)] {
+		phrase = goal
+	}
+	if phrase != "" {
+		bad := false
+		for _, w := range []string{"click", "button", "scroll", "page", "convert", "visit", "stay"} {
+			bad = bad || containsPhrase(phrase, w)
+		}
+		if !bad && len(strings.Fields(phrase)) <= 6 {
+			phrase = replaceWord(phrase, "their", "your")
+			out = append(out, upperFirst(phrase))
+		}
+	}
+	actions := defaultActions
+found:
+	for _, k := range goalActions {
+		for _, key := range k.keys {
+			if containsPhrase(goal, key) {
+				actions = k.actions
+				break found
+			}
+		}
+	}
+	for _, a := range actions {
+		if strings.HasSuffix(a, "*") {
+			if !free {
+				continue
+			}
+			a = strings.TrimSuffix(a, "*")
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+// offlineInput is a brief digested into the values the templates use.
+type offlineInput struct {
+	rules     Rules
+	shape     shape
+	formal    bool
+	english   bool
+	language  string
+	slots     map[string]string
+	mustSay   []string
+	actions   []string // every usable call to action, main first
+	longShape bool
+}
+
+var (
+	articleRe  = regexp.MustCompile(`(?i)^(?:for\s+)?(?:a|an|the|one)\s+`)
+	ownerRe    = regexp.MustCompile(`(?i)^(?:for\s+)?(?:our|your|my)\s+`)
+	singularRe = regexp.MustCompile(`(?i)^(?:for\s+)?(?:a|an|one)\s+`)
+)
+
+// irregularPlurals are plural nouns that do not end in "s".
+var irregularPlurals = map[string]bool{"people": true, "children": true, "men": true, "women": true, "folk": true, "staff": true, "kids": true}
+
+// pluralNoun guesses whether an audience ("small agency owners", "people who
+// cook") can be the subject of "get started" rather than "gets started".
+// The last word before a "who"/"that"/"with" clause decides.
+func pluralNoun(audience string) bool {
+	words := strings.Fields(strings.ToLower(audience))
+	for i, w := range words {
+		if w == "who" || w == "that" || w == "with" || w == "in" || w == "at" || w == "on" || w == "from" {
+			words = words[:i]
+			break
+		}
+	}
+	if len(words) == 0 {
+		return false
+	}
+	last := strings.Trim(words[len(words)-1], ",;:")
+	return irregularPlurals[last] || strings.HasSuffix(last, "s") && !strings.HasSuffix(last, "ss")
+}
+
+// commonNounPhrase reports whether a product reads as a description ("Trail
+// running shoes") rather than a name ("Acme Boards", "iPhone"): several
+// words, only the first capitalised, and that only by its first letter.
+func commonNounPhrase(s string) bool {
+	words := strings.Fields(s)
+	if len(words) < 2 {
+		return false
+	}
+	for i, w := range words {
+		for j, r := range w {
+			if unicode.IsUpper(r) && (i > 0 || j > 0) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func digest(b Brief) offlineInput {
+	sh, _ := kindInfo(b.ElementKind)
+	in := offlineInput{
+		rules:     b.Rules(),
+		shape:     sh,
+		longShape: sh == shapeLong,
+		formal:    formalTone(b.Tone + " " + b.BrandVoice),
+		english:   isEnglish(b.Language),
+		language:  b.Language,
+		mustSay:   b.MustSay,
+	}
+	free := false
+	for _, s := range append([]string{b.Goal, b.CurrentCopy, b.Product}, b.MustSay...) {
+		free = free || containsPhrase(s, "free")
+	}
+	// Actions that use a banned word are dropped here, not just at
+	// validation, because every form built on a banned action would fail.
+	for _, a := range actionsFromGoal(b.Goal, free) {
+		ok := true
+		for _, banned := range b.MustNotSay {
+			ok = ok && !containsPhrase(a, banned)
+		}
+		if ok {
+			in.actions = append(in.actions, a)
+		}
+	}
+
+	product := strings.TrimRight(b.Product, ".!;:, ")
+	if commonNounPhrase(product) {
+		// "Trail running shoes" is a description, not a name: it reads
+		// "Get trail running shoes" mid-sentence.
+		product = lowerFirst(product)
+	}
+	audience := strings.TrimRight(b.Audience, ".!;:, ")
+	bare := ownerRe.ReplaceAllString(articleRe.ReplaceAllString(audience, ""), "")
+	in.slots = map[string]string{
+		"P":  product,
+		"Uo": ownerRe.ReplaceAllString(strings.TrimPrefix(audience, "for "), ""),
+		"Uc": upperFirst(bare),
+	}
+	if pluralNoun(bare) && !singularRe.MatchString(audience) {
+		in.slots["U"] = bare
+	}
+	if len(in.actions) > 0 {
+		in.slots["A"] = in.actions[0]
+		in.slots["a"] = lowerFirst(in.actions[0])
+	}
+	if len(in.actions) > 1 {
+		in.slots["A2"] = in.actions[1]
+	}
+	for _, a := range in.actions {
+		if my := replaceWord(a, "your", "my"); my != a {
+			in.slots["Amy"] = my
+			break
+		}
+	}
+	if d := numberDetail(b); d != "" {
+		in.slots["D"] = d
+		in.slots["Dc"] = upperFirst(d)
+	}
+	return in
+}
+
+// numberDetail finds a concrete figure in the brief ("14-day free trial",
+// "30% off") for the specificity pattern: a short must-say item with a
+// digit, or the words from a number in the current copy to the next
+// punctuation, at most four words.
+func numberDetail(b Brief) string {
+	for _, m := range b.MustSay {
+		if strings.ContainsFunc(m, unicode.IsDigit) && len(strings.Fields(m)) <= 5 {
+			return m
+		}
+	}
+	for _, clause := range strings.FieldsFunc(b.CurrentCopy, func(r rune) bool { return strings.ContainsRune(".!?;:,—–()\n", r) }) {
+		words := strings.Fields(clause)
+		for i, w := range words {
+			if strings.ContainsFunc(w, unicode.IsDigit) {
+				return strings.Join(words[i:min(i+4, len(words))], " ")
+			}
+		}
+	}
+	return ""
+}
+
+func formalTone(s string) bool {
+	for _, w := range []string{"formal", "professional", "serious", "corporate", "luxury", "elegant", "sober", "institutional"} {
+		if containsPhrase(s, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// isEnglish accepts the ways people write "English": "", "en", "en-GB",
+// "English (US)".
+func isEnglish(lang string) bool {
+	l := strings.ToLower(strings.TrimSpace(lang))
+	return l == "" || l == "en" || strings.HasPrefix(l, "en-") || strings.HasPrefix(l, "en_") ||
+		strings.HasPrefix(l, "english") || strings.HasPrefix(l, "american") || strings.HasPrefix(l, "british")
+}
+
+var placeholderRe = regexp.MustCompile(`\{[A-Za-z0-9]+\}`)
+
+// fill replaces the placeholders of form, or reports false when one of
+// them has no value for this brief.
+func fill(form string, slots map[string]string) (string, bool) {
+	ok := true
+	out := placeholderRe.ReplaceAllStringFunc(form, func(ph string) string {
+		v := slots[ph[1:len(ph)-1]]
+		if v == "" {
+			ok = false
+		}
+		return v
+	})
+	return out, ok
+}
+
+// offlineCandidate is one filled form before it becomes a Candidate.
+type offlineCandidate struct {
+	text, angle, rationale string
+}
+
+// expand lists every candidate the patterns give for this brief, in the
+// order a generation prefers them: the first form of each pattern, then
+// the other forms, then the fallbacks. Invalid ones are filtered later.
+func (in offlineInput) expand() []offlineCandidate {
+	patterns := statementPatterns
+	if in.shape == shapeCTA {
+		patterns = ctaPatterns
+	}
+	var byPattern [][]offlineCandidate
+	for _, p := range patterns {
+		var list []offlineCandidate
+		for _, form := range p.forms {
+			if strings.HasPrefix(form, "~") {
+				if in.formal {
+					continue
+				}
+				form = form[1:]
+			}
+			text, ok := fill(form, in.slots)
+			if !ok || redundant(text) {
+				continue
+			}
+			for _, t := range in.shapeVersions(upperFirst(text), p.angle) {
+				list = append(list, offlineCandidate{text: t, angle: p.angle, rationale: p.rationale})
+			}
+		}
+		byPattern = append(byPattern, list)
+	}
+	var out []offlineCandidate
+	// Breadth first: one candidate per pattern before any second one, so
+	// the first N cover N angles whenever the limits allow.
+	for depth := 0; ; depth++ {
+		added := false
+		for _, list := range byPattern {
+			if depth < len(list) {
+				out = append(out, list[depth])
+				added = true
+			}
+		}
+		if !added {
+			break
+		}
+	}
+	for _, line := range fallbackLines {
+		if in.formal && strings.Contains(line, "'") {
+			continue
+		}
+		for _, t := range in.shapeVersions(line, "") {
+			out = append(out, offlineCandidate{text: t, angle: "fallback", rationale: fallbackRationale})
+		}
+	}
+	return out
+}
+
+// shapeVersions turns one filled form into the texts to try, best first:
+// for paragraphs, with a closing sentence and then without; then with the
+// must-say items added where the form lacks them.
+func (in offlineInput) shapeVersions(text, angle string) []string {
+	var bases []string
+	if in.longShape {
+		sentence := endSentence(text)
+		for _, c := range closers[angle] {
+			// A closer that repeats the action the statement already
+			// asks for ("How to get started. … get started.") is skipped.
+			if strings.Contains(strings.ToLower(c), "{a}") && containsPhrase(sentence, in.slots["a"]) {
+				continue
+			}
+			if closing, ok := fill(c, in.slots); ok && !redundant(sentence+" "+closing) {
+				bases = append(bases, sentence+" "+closing)
+			}
+		}
+		bases = append(bases, sentence)
+	} else {
+		bases = []string{text}
+	}
+	out := make([]string, 0, len(bases))
+	for _, base := range bases {
+		out = append(out, in.addMustSay(base))
+	}
+	return out
+}
+
+// addMustSay appends the must-say items the text does not contain yet.
+func (in offlineInput) addMustSay(text string) string {
+	for _, m := range in.mustSay {
+		if containsPhrase(text, m) {
+			continue
+		}
+		// Links and domains keep their spelling and get no full stop.
+		item, link := m, linkLike(m)
+		if !link {
+			item = upperFirst(m)
+		}
+		switch {
+		case in.longShape && !link:
+			text = endSentence(text) + " " + endSentence(item)
+		case in.longShape || endsSentence(text):
+			text = endSentence(text) + " " + item
+		default:
+			text += " — " + m
+		}
+	}
+	return text
+}
+
+// linkLike reports whether s is a link or a bare domain.
+func linkLike(s string) bool {
+	return strings.Contains(s, "/") || strings.Contains(strings.ToLower(s), "www.") ||
+		!strings.ContainsAny(s, " \t") && strings.Contains(strings.Trim(s, "."), ".")
+}
+
+// redundant catches fillings that repeat themselves: "book now today",
+// "start now now".
+func redundant(s string) bool {
+	words := tokens(s)
+	has := map[string]bool{}
+	for i, w := range words {
+		if i > 0 && words[i-1] == w {
+			return true
+		}
+		has[w] = true
+	}
+	return has["now"] && has["today"]
+}
+
+// offline writes up to b.N variants for a normalized, valid brief.
+func offline(b Brief) ([]offlineCandidate, []string) {
+	in := digest(b)
+	var kept []offlineCandidate
+	var texts []string
+	for _, c := range in.expand() {
+		if len(kept) == b.N {
+			break
+		}
+		if ValidateCopy(c.text, in.rules.WithOthers(texts...)) != nil {
+			continue
+		}
+		kept = append(kept, in.annotate(c))
+		texts = append(texts, c.text)
+	}
+	var notes []string
+	if !in.english {
+		notes = append(notes, fmt.Sprintf("The offline generator writes English only, so these drafts are not in %s; translate them, or connect a model in the settings.", in.language))
+	}
+	if len(kept) < b.N {
+		notes = append(notes, fmt.Sprintf("The offline generator found only %d of %d variants that fit this brief's limits.", len(kept), b.N))
+	}
+	return kept, notes
+}
+
+// offlineReplacement picks one new variant for Regenerate: not current,
+// not one of others, and following the instruction where templates can.
+// The scan starts at an offset derived from current, so regenerating the
+// replacement does not simply bring the first text back.
+func offlineReplacement(b Brief, current string, others []string, instruction string) (offlineCandidate, bool) {
+	in := digest(b)
+	pool := in.expand()
+	if len(pool) == 0 {
+		return offlineCandidate{}, false
+	}
+	rules := in.rules.WithOthers(append([]string{current}, others...)...)
+	instr := strings.ToLower(strings.TrimSpace(instruction))
+	if instr == InstructionShorter {
+		rules.MaxLength = min(rules.MaxLength, utf8.RuneCountInString(current)-1)
+	}
+
+	angleOf := func(text string) string {
+		for _, c := range pool {
+			if similar(c.text, text) {
+				return c.angle
+			}
+		}
+		return ""
+	}
+	currentAngle := angleOf(current)
+	used := map[string]bool{currentAngle: true}
+	for _, o := range others {
+		used[angleOf(o)] = true
+	}
+
+	h := fnv.New32a()
+	h.Write([]byte(current))
+	start := int(h.Sum32() % uint32(len(pool)))
+	ordered := append(append([]offlineCandidate{}, pool[start:]...), pool[:start]...)
+
+	prefer := func(c offlineCandidate) bool {
+		switch instr {
+		case InstructionDifferentAngle:
+			return !used[c.angle]
+		case InstructionMoreLikeThis:
+			return currentAngle != "" && c.angle == currentAngle
+		}
+		return true
+	}
+	for _, strict := range []bool{true, false} {
+		for _, c := range ordered {
+			if strict && !prefer(c) {
+				continue
+			}
+			if ValidateCopy(c.text, rules) == nil {
+				c = in.annotate(c)
+				switch instr {
+				case "", InstructionShorter, InstructionDifferentAngle, InstructionMoreLikeThis:
+				default:
+					c.rationale += " The offline generator cannot follow free-text requests, so it picked the next pattern that fits."
+				}
+				return c, true
+			}
+		}
+	}
+	return offlineCandidate{}, false
+}
+
+// annotate adds the honest caveats to a candidate's rationale.
+func (in offlineInput) annotate(c offlineCandidate) offlineCandidate {
+	if !in.english {
+		c.rationale += fmt.Sprintf(" Written in English: the offline generator has no %s templates.", in.language)
+	}
+	return c
+}
+
+func endsSentence(s string) bool {
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return strings.ContainsRune(".!?…", r)
+}
+
+func endSentence(s string) string {
+	if endsSentence(s) {
+		return s
+	}
+	return s + "."
+}
+
+// upperFirst capitalises the first letter unless the first word already
+// has capitals inside it ("iPhone", "eBay") and must stay as written.
+func upperFirst(s string) string {
+	r, size := utf8.DecodeRuneInString(s)
+	if size == 0 || !unicode.IsLower(r) {
+		return s
+	}
+	first, _, _ := strings.Cut(s, " ")
+	if strings.ContainsFunc(first[size:], unicode.IsUpper) || linkLike(first) {
+		return s
+	}
+	return string(unicode.ToUpper(r)) + s[size:]
+}
+
+// lowerFirst lower-cases the first letter of an ordinary capitalised word
+// ("Start" → "start") and leaves names and acronyms ("API", "Acme") alone
+// when they carry more capitals.
+func lowerFirst(s string) string {
+	r, size := utf8.DecodeRuneInString(s)
+	if size == 0 || !unicode.IsUpper(r) {
+		return s
+	}
+	first, _, _ := strings.Cut(s, " ")
+	if strings.ContainsFunc(first[size:], unicode.IsUpper) {
+		return s
+	}
+	return string(unicode.ToLower(r)) + s[size:]
+}
+
+// replaceWord swaps whole, lower-case occurrences of word.
+func replaceWord(s, word, with string) string {
+	fields := strings.Split(s, " ")
+	for i, f := range fields {
+		if f == word {
+			fields[i] = with
+		}
+	}
+	return strings.Join(fields, " ")
+}
