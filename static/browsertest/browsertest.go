@@ -1,0 +1,180 @@
+// Package browsertest runs tests in a real, headless Chromium: one browser
+// per test binary, shared by all its tests, and a fresh tab with its own
+// storage for each test.
+//
+// Use it from a package's tests like this:
+//
+//	func TestMain(m *testing.M) { os.Exit(browsertest.Main(m)) }
+//
+//	func TestSomething(t *testing.T) {
+//		ctx := browsertest.NewTab(t) // skips when there is no Chromium
+//		if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL)); err != nil { … }
+//	}
+//
+// Start test servers on 127.0.0.1 (httptest does); the browser runs with
+// background networking off and reaches nothing else.
+//
+// A test skips when no Chromium is installed, unless the environment
+// variable CI is set: then it fails, so CI cannot pass by skipping. Install
+// Chromium with `apt-get install -y chromium`, or point COPYLAB_CHROMIUM at
+// a Chrome or Chromium binary.
+package browsertest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// TabTimeout bounds each tab's context, so that a stuck page fails its test
+// instead of hanging the binary.
+const TabTimeout = 60 * time.Second
+
+// shared is the browser of this test binary, started on first use.
+var shared struct {
+	once       sync.Once
+	ctx        context.Context // the browser's chromedp context
+	cancel     func()          // stops the browser
+	cancelAloc func()          // stops the allocator and removes its profile
+	err        error
+}
+
+// ExecPath returns the browser binary to run, or "" when none is found:
+// $COPYLAB_CHROMIUM when set (and "" when that file does not exist), else
+// Debian's Chromium (the binary itself, which skips the wrapper script and
+// its warning), else chromium, google-chrome or chrome on the PATH.
+func ExecPath() string {
+	if p := os.Getenv("COPYLAB_CHROMIUM"); p != "" {
+		if _, err := os.Stat(p); err != nil {
+			return ""
+		}
+		return p
+	}
+	for _, p := range []string{"/usr/lib/chromium/chromium", "/usr/bin/chromium"} {
+		if st, err := os.Stat(p); err == nil && !st.IsDir() {
+			return p
+		}
+	}
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+// start launches the shared browser. chromedp gives it a fresh, temporary
+// --user-data-dir and removes it when the allocator stops.
+func start() {
+	path := ExecPath()
+	if path == "" {
+		shared.err = errNoBrowser
+		return
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], // headless, no-first-run, no background networking, no sync
+		chromedp.ExecPath(path),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.WindowSize(1280, 800),
+	)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(allocCtx)
+	// The first Do starts the browser. Its context has no deadline: the
+	// browser lives as long as the test binary, until Main stops it.
+	if err := chromedp.Do(ctx); err != nil {
+		cancel()
+		cancelAlloc()
+		shared.err = fmt.Errorf("browsertest: start %s: %w", path, err)
+		return
+	}
+	shared.ctx, shared.cancel, shared.cancelAloc = ctx, cancel, cancelAlloc
+}
+
+var errNoBrowser = errors.New("browsertest: no Chromium found (apt-get install -y chromium, or set COPYLAB_CHROMIUM)")
+
+// Main runs the tests of a package and then stops the shared browser, if
+// one started. Call it from TestMain and exit with its result.
+func Main(m *testing.M) int {
+	code := m.Run()
+	Stop()
+	return code
+}
+
+// Stop stops the shared browser and removes its profile. Main calls it; a
+// package that cannot use Main can call it from its own TestMain.
+func Stop() {
+	if shared.cancel != nil {
+		shared.cancel()
+		shared.cancelAloc()
+		shared.cancel = nil
+	}
+}
+
+// NewTab returns the chromedp context of a new tab in the shared browser,
+// starting the browser on first use. The tab has its own browser context
+// (storage, cookies, cache), so tests running in parallel never see each
+// other's state. It closes when the test ends, and TabTimeout bounds it.
+//
+// NewTab skips the test when there is no Chromium, or fails it when the
+// environment variable CI is set.
+func NewTab(t testing.TB) context.Context {
+	t.Helper()
+	shared.once.Do(start)
+	if shared.err != nil {
+		if errors.Is(shared.err, errNoBrowser) && os.Getenv("CI") == "" {
+			t.Skip(shared.err)
+		}
+		t.Fatal(shared.err)
+	}
+	tab, cancelTab := chromedp.NewContext(shared.ctx, chromedp.WithNewBrowserContext())
+	// The first Do opens the tab, bound to tab (not to a deadline, which
+	// would close it early); the deadline goes on a child context.
+	if err := chromedp.Do(tab); err != nil {
+		cancelTab()
+		t.Fatalf("browsertest: open tab: %v", err)
+	}
+	ctx, cancel := context.WithTimeout(tab, TabTimeout)
+	t.Cleanup(func() {
+		cancel()
+		cancelTab()
+	})
+	return ctx
+}
+
+// Exceptions collects the uncaught exceptions (and unhandled promise
+// rejections) of the tab's pages from now on. Call the returned func to
+// read them.
+func Exceptions(t testing.TB, ctx context.Context) func() []string {
+	t.Helper()
+	var (
+		mu  sync.Mutex
+		out []string
+	)
+	msgs := chromedp.Console(ctx) // subscribes now
+	go func() {
+		for m, err := range msgs {
+			if err != nil {
+				return
+			}
+			if m.IsException() {
+				mu.Lock()
+				out = append(out, m.String())
+				mu.Unlock()
+			}
+		}
+	}()
+	return func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		return append([]string(nil), out...)
+	}
+}

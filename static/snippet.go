@@ -1,0 +1,421 @@
+// Package static holds copylab's embedded front-end assets: the snippet that
+// sites load from GET /s/{site_key}.js, the CSS, and vendored scripts.
+package static
+
+import (
+	"bytes"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/evanw/esbuild/pkg/api"
+)
+
+// SnippetFS holds the snippet's files under snippet/: snippet.js, the
+// readable source that NewSnippet minifies. (The browser tests live in the
+// same folder; the pattern leaves them out.)
+//
+//go:embed snippet/*.js
+var SnippetFS embed.FS
+
+// configPlaceholder is the identifier in snippet.js that Render replaces with
+// the site's config. esbuild keeps it as is because it is a free (global) name.
+const configPlaceholder = "__COPYLAB_CONFIG__"
+
+// DefaultTimeoutMS is how long the snippet keeps tested elements hidden when
+// SnippetConfig.TimeoutMS is zero.
+const DefaultTimeoutMS = 1000
+
+// SnippetConfig is a site's config, inlined into the served script. Every
+// visitor of the site downloads it, so Render writes it as positional JSON
+// arrays rather than objects (snippet.js names the slots), leaves out
+// trailing slots that are empty, zero or false, and turns booleans into 1:
+//
+//	config:     [Site, experiments, Endpoint, TimeoutMS, HonorGPC]
+//	experiment: [ID, Seed, Selector, CoverageBP, variants, Goal.Type, Goal.Value, Page, VisibleOnly]
+//	variant:    [Key, WeightBP, Text]  (the control has no Text)
+//
+// Page, and Goal.Value of a page-view goal, are URL patterns, sent compiled
+// to a regexp (see compilePattern); a pattern that matches every page is
+// sent as 0, as is a Seed equal to the ID. A TimeoutMS equal to the default
+// is left out.
+type SnippetConfig struct {
+	// Site is the site key; events carry it as "site".
+	Site string
+	// Endpoint is the absolute URL of POST /e. When empty the script posts
+	// to "e" next to its own "s/KEY.js", which is origin + "/e" for the
+	// usual /s/KEY.js (and keeps a path prefix behind a proxy).
+	Endpoint string
+	// TimeoutMS is how long tested elements may stay hidden
+	// (DefaultTimeoutMS when zero).
+	TimeoutMS int
+	// HonorGPC treats navigator.globalPrivacyControl as no consent: such a
+	// visitor gets the original page, and nothing is stored or sent.
+	HonorGPC    bool
+	Experiments []SnippetExperiment
+}
+
+// SnippetExperiment is one running experiment of a site.
+//
+// URL patterns (Page, and the value of a page-view goal): "" or "*" match
+// every page. Otherwise the part before the first "?" is a glob matched
+// against the whole path, where "*" matches any run of characters
+// (including "/") and every other character is literal; a single trailing
+// "/" is ignored on both sides, except for the root "/". The part after "?"
+// is "k=v&k2=v2": each pair must be in the query string with exactly that
+// value, or any value when v is "*" (see compilePattern for how encodings
+// compare). Matching is case-sensitive.
+type SnippetExperiment struct {
+	ID string
+	// Seed is the assignment seed; the ID when empty.
+	Seed string
+	// Page is the URL pattern of the pages the experiment runs on.
+	Page string
+	// Selector is the CSS selector of the tested element(s). The script
+	// writes it into a style rule, so Render refuses braces and semicolons
+	// outside quotes, and unclosed brackets, parentheses or quotes (see
+	// cssSafe).
+	Selector   string
+	CoverageBP int
+	// VisibleOnly sends the exposure only once an element was in the
+	// viewport.
+	VisibleOnly bool
+	Goal        SnippetGoal
+	// Variants lists the control first; weights sum to 10000.
+	Variants []SnippetVariant
+}
+
+// SnippetGoal is what counts as a conversion: {Type: "click", Value: selector},
+// {Type: "pageview", Value: URL pattern} or {Type: "event", Value: name}.
+type SnippetGoal struct {
+	Type  string
+	Value string
+}
+
+// SnippetVariant is one variant of an experiment. The first one is the
+// control: it keeps the page's own copy, so Render leaves its Text out of
+// the script.
+type SnippetVariant struct {
+	Key      string
+	WeightBP int
+	Text     string
+}
+
+// Snippet renders the script served at GET /s/{site_key}.js. Make one with
+// NewSnippet at start and share it; Render is safe for concurrent use.
+type Snippet struct {
+	source []byte
+	// head and tail are the minified runtime before and after the config.
+	head, tail []byte
+}
+
+// NewSnippet minifies the embedded snippet source once.
+func NewSnippet() (*Snippet, error) {
+	return newSnippet(false)
+}
+
+// NewSnippetForTest is NewSnippet for tests: its script also exposes the
+// snippet's pure functions and its config as window.copylab._t (assign,
+// match, uuid, c), so browser tests can check them against the shared
+// vectors. The hook sits behind the __TEST__ constant, which esbuild folds
+// away in NewSnippet's build: it costs the served script nothing. Never
+// serve this build.
+func NewSnippetForTest() (*Snippet, error) {
+	return newSnippet(true)
+}
+
+func newSnippet(test bool) (*Snippet, error) {
+	src, err := SnippetFS.ReadFile("snippet/snippet.js")
+	if err != nil {
+		return nil, fmt.Errorf("static: read snippet: %w", err)
+	}
+	res := api.Transform(string(src), api.TransformOptions{
+		Sourcefile: "snippet.js",
+		Loader:     api.LoaderJS,
+		// ES2021 (?., ??, ||=): a browser that cannot parse it runs
+		// nothing, which is the snippet's usual fail-open (the original
+		// page, no events).
+		Target:            api.ES2021,
+		MinifyWhitespace:  true,
+		MinifyIdentifiers: true,
+		MinifySyntax:      true,
+		Define:            map[string]string{"__TEST__": fmt.Sprint(test)},
+		LogLevel:          api.LogLevelSilent,
+	})
+	if len(res.Errors) > 0 {
+		msgs := make([]string, len(res.Errors))
+		for i, m := range res.Errors {
+			msgs[i] = m.Text
+			if m.Location != nil {
+				msgs[i] = fmt.Sprintf("%d:%d: %s", m.Location.Line, m.Location.Column, m.Text)
+			}
+		}
+		return nil, fmt.Errorf("static: minify snippet: %s", strings.Join(msgs, "; "))
+	}
+	code := bytes.TrimSpace(res.Code)
+	head, tail, ok := bytes.Cut(code, []byte(configPlaceholder))
+	if !ok || bytes.Contains(tail, []byte(configPlaceholder)) {
+		return nil, errors.New("static: minify snippet: want exactly one " + configPlaceholder)
+	}
+	return &Snippet{source: src, head: head, tail: append(tail, '\n')}, nil
+}
+
+// Source returns the readable snippet source, for docs and debugging.
+func (s *Snippet) Source() []byte {
+	return bytes.Clone(s.source)
+}
+
+// Render returns the full script for a site: the minified runtime, called
+// with cfg as a literal. It fails on a config the script cannot run
+// correctly, reporting every problem; serve nothing rather than a
+// half-valid config.
+func (s *Snippet) Render(cfg SnippetConfig) ([]byte, error) {
+	w, err := wire(cfg)
+	if err != nil {
+		return nil, err
+	}
+	j, err := scriptJSON(w)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]byte, 0, len(s.head)+len(j)+len(s.tail))
+	out = append(out, s.head...)
+	out = append(out, j...)
+	return append(out, s.tail...), nil
+}
+
+// scriptJSON encodes v as JSON that is safe inside a script, even an inline
+// one: encoding/json escapes <, > and & (so no "</script>" or "<!--"), and
+// the line separators U+2028 and U+2029, which are line terminators in
+// JavaScript before ES2019. The explicit replace keeps the second true
+// should the encoder ever change.
+func scriptJSON(v any) ([]byte, error) {
+	j, err := json.Marshal(v)
+	if err != nil {
+		return nil, fmt.Errorf("static: encode snippet config: %w", err)
+	}
+	j = bytes.ReplaceAll(j, []byte("\u2028"), []byte(`\u2028`))
+	return bytes.ReplaceAll(j, []byte("\u2029"), []byte(`\u2029`)), nil
+}
+
+// slots returns v without its trailing empty slots (nil, "", 0, false), so
+// optional settings cost nothing when unset. The script reads a missing
+// slot as undefined, which it treats like the zero value.
+func slots(v ...any) []any {
+	for len(v) > 0 {
+		switch x := v[len(v)-1].(type) {
+		case nil:
+		case string:
+			if x != "" {
+				return v
+			}
+		case int:
+			if x != 0 {
+				return v
+			}
+		case bool:
+			if x {
+				return v
+			}
+		default:
+			return v
+		}
+		v = v[:len(v)-1]
+	}
+	return v
+}
+
+// bit is 1 for true: one byte instead of four in the config.
+func bit(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// pattern is a compiled URL pattern in the config: 0 (every page) or the
+// regexp compilePattern returns.
+func pattern(p string) any {
+	if c := compilePattern(p); c != "" {
+		return c
+	}
+	return 0
+}
+
+// wire checks cfg and converts it to the positional form.
+func wire(cfg SnippetConfig) ([]any, error) {
+	var errs []error
+	bad := func(format string, args ...any) {
+		errs = append(errs, fmt.Errorf("static: snippet config: "+format, args...))
+	}
+	if cfg.Site == "" {
+		bad("no site key")
+	}
+	timeout := cfg.TimeoutMS
+	if timeout < 0 {
+		bad("negative timeout %d", timeout)
+	}
+	if timeout == DefaultTimeoutMS {
+		timeout = 0 // the script's default
+	}
+	exps := make([]any, 0, len(cfg.Experiments))
+	for _, x := range cfg.Experiments {
+		if x.ID == "" {
+			bad("experiment with no id")
+		}
+		if !cssSafe(x.Selector) {
+			bad("experiment %s: selector %q is empty, has a brace, or leaves a bracket, parenthesis or quote open", x.ID, x.Selector)
+		}
+		if x.CoverageBP < 0 || x.CoverageBP > 10000 {
+			bad("experiment %s: coverage %d outside 0..10000", x.ID, x.CoverageBP)
+		}
+		var goal any = x.Goal.Value
+		switch x.Goal.Type {
+		case "click", "event":
+			if x.Goal.Value == "" {
+				bad("experiment %s: %s goal with no value", x.ID, x.Goal.Type)
+			}
+		case "pageview":
+			goal = pattern(x.Goal.Value)
+		default:
+			bad("experiment %s: unknown goal type %q", x.ID, x.Goal.Type)
+		}
+		if len(x.Variants) < 2 {
+			bad("experiment %s: %d variants, want a control and at least one more", x.ID, len(x.Variants))
+		}
+		// The seed defaults to the id; the script reads a 0 seed as the id,
+		// which saves a second copy of the id in the common case.
+		var seed any = x.Seed
+		if x.Seed == "" || x.Seed == x.ID {
+			seed = 0
+		}
+		vars := make([]any, len(x.Variants))
+		sum := 0
+		keys := map[string]bool{}
+		for i, v := range x.Variants {
+			if v.Key == "" || keys[v.Key] {
+				bad("experiment %s: variant %d: empty or repeated key %q", x.ID, i, v.Key)
+			}
+			keys[v.Key] = true
+			if v.WeightBP < 0 {
+				bad("experiment %s: variant %s: negative weight", x.ID, v.Key)
+			}
+			sum += v.WeightBP
+			if i == 0 {
+				vars[i] = []any{v.Key, v.WeightBP} // the control keeps the page's copy
+			} else {
+				vars[i] = []any{v.Key, v.WeightBP, v.Text}
+			}
+		}
+		if len(x.Variants) > 0 && sum != 10000 {
+			bad("experiment %s: weights sum to %d, want 10000", x.ID, sum)
+		}
+		exps = append(exps, slots(x.ID, seed, x.Selector, x.CoverageBP, vars,
+			x.Goal.Type, goal, pattern(x.Page), bit(x.VisibleOnly)))
+	}
+	return slots(cfg.Site, exps, cfg.Endpoint, timeout, bit(cfg.HonorGPC)), errors.Join(errs...)
+}
+
+// cssSafe reports whether selector can be written into the script's hiding
+// style rule ("SELECTOR{visibility:hidden!important}") without changing
+// the stylesheet's structure: not empty, no "{", "}" or ";" outside quotes,
+// and every bracket, parenthesis and quote closed. A brace would end the
+// rule early (and style the whole page with what follows); an open bracket
+// or quote would swallow the rules after it. The browser may still reject
+// the selector itself; then only its own rule is dropped.
+func cssSafe(selector string) bool {
+	var open []rune // closers expected, innermost last
+	quote := rune(0)
+	escaped := false
+	for _, r := range selector {
+		switch {
+		case escaped:
+			escaped = false
+		case r == '\\':
+			escaped = true
+		case quote != 0:
+			if r == quote {
+				quote = 0
+			} else if r == '\n' {
+				return false
+			}
+		case r == '"' || r == '\'':
+			quote = r
+		case r == '[':
+			open = append(open, ']')
+		case r == '(':
+			open = append(open, ')')
+		case r == ']' || r == ')':
+			if len(open) == 0 || open[len(open)-1] != r {
+				return false
+			}
+			open = open[:len(open)-1]
+		case r == '{' || r == '}' || r == ';':
+			return false
+		}
+	}
+	return selector != "" && len(open) == 0 && quote == 0 && !escaped
+}
+
+// compilePattern turns a URL pattern (see SnippetExperiment) into the one
+// regexp the script tests against "PATH\nSEARCH" (the page's path, less one
+// trailing "/" unless it is the root, a newline, then location.search), or
+// "" for every page. Parsing here keeps it out of the bytes every visitor
+// downloads. The path glob becomes "^glob\n" ("." never matches the
+// newline, so "*" stays inside the path); each k=v of the query becomes a
+// lookahead for "[?&]k=v" ending at "&" or the end, and k=* for "[?&]k"
+// followed by "=", "&" or the end. Keys and values are compared as they
+// appear in URLs: a value written "a b" or "a%20b" also matches "a+b" and
+// "a%20b". regexp.QuoteMeta escapes only characters that JavaScript's
+// RegExp also reads escaped.
+func compilePattern(p string) string {
+	if p == "" || p == "*" {
+		return ""
+	}
+	path, query, _ := strings.Cut(p, "?")
+	if len(path) > 1 {
+		path = strings.TrimSuffix(path, "/")
+	}
+	parts := strings.Split(path, "*")
+	for i, part := range parts {
+		parts[i] = regexp.QuoteMeta(part)
+	}
+	re := "^" + strings.Join(parts, ".*") + `\n`
+	for pair := range strings.SplitSeq(query, "&") {
+		if pair == "" {
+			continue
+		}
+		k, v, _ := strings.Cut(pair, "=")
+		if v == "*" {
+			re += `(?=.*[?&]` + spellings(k) + `(?:[=&]|$))`
+		} else {
+			re += `(?=.*[?&]` + spellings(k) + "=" + spellings(v) + `(?:&|$))`
+		}
+	}
+	return re
+}
+
+// spellings is a regexp for the ways s can appear in a query string: as
+// written, decoded, and encoded with "+" or "%20" for spaces.
+func spellings(s string) string {
+	dec := s
+	if u, err := url.QueryUnescape(s); err == nil {
+		dec = u
+	}
+	enc := url.QueryEscape(dec)
+	var alts []string
+	for _, a := range []string{s, dec, enc, strings.ReplaceAll(enc, "+", "%20")} {
+		if q := regexp.QuoteMeta(a); !slices.Contains(alts, q) {
+			alts = append(alts, q)
+		}
+	}
+	if len(alts) == 1 {
+		return alts[0]
+	}
+	return "(?:" + strings.Join(alts, "|") + ")"
+}

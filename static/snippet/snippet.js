@@ -1,0 +1,385 @@
+// copylab snippet: served as GET /s/SITE_KEY.js with the site's running
+// experiments inlined (static/snippet.go renders it), so the swap needs no
+// second request. It shows each visitor the copy of their variant, without
+// flicker when the tag is in <head>, and reports exposures and conversions to
+// POST /e (the contract is in DESIGN.md, "Events").
+//
+// Ground rules, each of which some code below exists for:
+//   - Never break the host page. Every entry point (start, observers, timers,
+//     listeners, the JS API) runs inside G(), which swallows errors and shows
+//     the original copy. No eval, no new Function: a strict CSP needs only
+//     script-src for our origin (and connect-src for the events).
+//   - Hide only the tested elements, and only until their copy is set or the
+//     timeout passes. Fail open: after the timeout the original copy shows,
+//     and nothing is swapped or exposed later in that page view.
+//   - Copy is plain text: textContent only, never HTML.
+//   - No cookies. State lives in localStorage (one JSON value under the key
+//     "copylab"), which is not written before consent when the tag asks for
+//     consent; sessionStorage holds only a QA link's choice.
+//
+// The tag belongs in <head>, without async or defer: the script then runs
+// before the body is parsed and hides the tested elements before their first
+// paint. With async (or when a tag manager injects it) everything works the
+// same, except that elements painted before the script runs flicker from the
+// original copy to the variant, and the timeout counts from when it runs.
+//
+// The syntax is ES2021 (?., ??, ||=). A browser too old to parse it runs none
+// of this: its visitors see the original page and send nothing, which is the
+// same fail-open as any error.
+//
+// Config `c` is positional (arrays are the fewest bytes; static/snippet.go
+// writes it and documents each slot); the constants below name the slots,
+// and esbuild inlines them. Trailing empty slots are left out. URL patterns
+// (experiment pages, page-view goals) come compiled to a regexp by the
+// server.
+//
+// Bytes matter (the budget is 2 KB gzipped with one experiment inlined):
+// esbuild renames locals but never properties, so internal objects use
+// one-letter fields and helpers are arrow functions. Some helpers take
+// extra parameters only to declare locals in fewer bytes.
+(function (c) {
+  // c: [site key, experiments, events endpoint, hide timeout ms, honor GPC]
+  const SITE = 0,
+    EXPERIMENTS = 1,
+    ENDPOINT = 2,
+    TIMEOUT = 3,
+    GPC = 4,
+    // an experiment: [id, seed (0: the id), selector, coverage_bp, variants,
+    // goal type, goal value, page pattern, visible-only]
+    ID = 0,
+    SEED = 1,
+    SEL = 2,
+    COVERAGE = 3,
+    VARIANTS = 4,
+    GOAL = 5,
+    GOAL_VALUE = 6,
+    PAGE = 7,
+    VISIBLE = 8,
+    // a variant: [key, weight_bp, text]; the control has no text.
+    KEY = 0,
+    WEIGHT = 1,
+    TEXT = 2,
+    // our name: window.copylab, the storage key and the QA query parameter.
+    NAME = "copylab";
+  var w = window,
+    d = document,
+    n = navigator,
+    L = location,
+    X = c[EXPERIMENTS],
+    // ok: 1 (or true) = may store and send; 0 (or false) = consent pending,
+    // memory only; -1 = consent refused or QA mode: nothing stored or sent.
+    ok,
+    // force: [experiment, variant] of a QA link.
+    force,
+    // S: the visitor's state, stored as one JSON value:
+    //   v visitor id, a {experiment: variant key} of the experiments the
+    //   visitor was exposed to, q unsent events.
+    S,
+    url,
+    sheet,
+    timer,
+    path,
+    // act: the experiments of the current page view (see view).
+    act = [],
+    // G wraps an entry point: an error ends the page view (act empties) and
+    // shows the original copy of whatever was still hidden.
+    G = (f) => (a) => {
+      try {
+        return f(a);
+      } catch {
+        act = [];
+        hide();
+      }
+    },
+    // on listens in the capture phase, so a handler of the page that stops
+    // propagation cannot hide a click from us.
+    on = (o, type, f) => o.addEventListener(type, G(f), !0),
+    // ---- storage: st(s) reads, st(s, v) writes our one key, in
+    // localStorage or (s set) sessionStorage. Every access may throw
+    // (storage disabled, Safari private mode, quota), so each is guarded.
+    st = (s, v) => {
+      try {
+        s = w[s || "localStorage"];
+        return v == null ? JSON.parse(s.getItem(NAME)) : s.setItem(NAME, JSON.stringify(v));
+      } catch {}
+    },
+    persist = () => ok > 0 && st(0, S),
+    // ---- assignment, exactly per shared/spec/assignment.md: integers only,
+    // so the Go server and this script agree to the bit.
+    //
+    // fnv is 32-bit FNV-1a over the UTF-8 bytes of s (the spec hashes bytes,
+    // not UTF-16 code units). encodeURIComponent writes UTF-8 as %XX escapes
+    // and unescape turns each escape into one char of that byte's value: the
+    // bytes TextEncoder would give for every well-formed string, in fewer
+    // bytes and in every browser. Math.imul multiplies modulo 2^32 (a float
+    // multiply would lose the low bits); >>> 0 reads the result unsigned.
+    fnv = (s) =>
+      [...unescape(encodeURIComponent(s))].reduce((h, b) => Math.imul(h ^ b.charCodeAt(), 16777619), 0x811c9dc5) >>> 0,
+    // assign returns visitor v's variant of experiment x, or nothing when
+    // they are not in it. The bucket b is in 0..9999 (GrowthBook's hash
+    // version 2); s sums the weights before each variant. Each variant's
+    // range grows from a fixed start as coverage rises, so raising coverage
+    // moves no one who is already in.
+    assign = (x, v, b = fnv("" + fnv((x[SEED] || x[ID]) + v)) % 1e4, s = 0) =>
+      x[VARIANTS].find((y) => (b >= s && b * 1e4 < s * 1e4 + x[COVERAGE] * y[WEIGHT]) || ((s += y[WEIGHT]), 0)),
+    // pick returns the visitor's variant of experiment x, or nothing when
+    // they are not in it. A QA override wins; then the variant remembered at
+    // the visitor's first exposure (track), so they keep their copy when
+    // weights change; else a fresh assignment. Being out of the experiment
+    // is not remembered, so raising coverage can let the visitor in later.
+    pick = (x, f = (k) => x[VARIANTS].find((y) => y[KEY] == k)) =>
+      (force?.[0] == x[ID] && f(force[1])) || f(S.a[x[ID]]) || assign(x, S.v),
+    // ---- URL patterns (experiment pages, page-view goals). Render compiles
+    // a pattern to one regexp over "PATH\nSEARCH" (0: every page): the glob
+    // up to the newline, then a lookahead for each required k=v of the
+    // query. The path loses one trailing "/" (except the root) first, as
+    // the pattern did.
+    match = (p, u = L) => !p || RegExp(p).test(u.pathname.replace(/(.)\/$/, "$1") + "\n" + u.search),
+    // uuid returns a UUIDv7: a 48-bit millisecond timestamp (the first 12
+    // hex digits), then random bits with the version (7) and variant (10xx)
+    // bits set. In the template the 7 stays; each 0 and 1 becomes a random
+    // nibble (c ^ r & 15), the 8 one of 8, 9, a, b (15 >> 8/4 is 3).
+    // Time-ordered ids let the server's inserts append.
+    uuid = () =>
+      Date.now().toString(16).padStart(12, 0).replace(/^.{8}/, "$&-") +
+      "-7000-8000-100000000000".replace(/[018]/g, (ch) =>
+        (ch ^ (crypto.getRandomValues(new Uint8Array(1))[0] & (15 >> (ch / 4)))).toString(16),
+      ),
+    // $ is querySelectorAll answering undefined for an invalid selector (on
+    // which querySelectorAll throws).
+    $ = (q) => {
+      try {
+        return d.querySelectorAll(q);
+      } catch {}
+    },
+    // ---- hiding: one rule per experiment still waiting for its element, so
+    // a selector the CSS parser rejects drops only its own rule (Render
+    // refuses selectors that could change the sheet's structure: braces,
+    // unclosed brackets or quotes). The control's
+    // element is hidden too: both arms then load alike (same wait, same
+    // timeout), so the test measures the copy and nothing else.
+    hide = () =>
+      sheet?.replaceSync(
+        act
+          .filter((x) => !x.s)
+          .map((x) => x[SEL] + "{visibility:hidden!important}")
+          .join(""),
+      ),
+    // ---- page views. view() starts one: at load and on each SPA route
+    // change. act holds the experiments of the page view: those whose page
+    // matches and that the visitor is in. Each carries its page-view state:
+    //   a variant, s 0 waiting for its element | 1 applied | 2 timed out,
+    //   e exposed, n text writes, m ms of the swap, r IntersectionObserver.
+    // The observer is new in each page view (the last one disconnected):
+    // observing an element already observed reports nothing, so an element
+    // that stays on screen across a route change would never expose again.
+    // Pending elements of the previous page view are dropped without a
+    // health event (the visitor left before the timeout).
+    view = (list) => {
+      list = act = X.filter(
+        (x) => match(x[PAGE]) && (x.a = pick(x)) && !((x.s = x.e = x.r = x.r?.disconnect()), (x.n = 0)),
+      );
+      hide();
+      scan();
+      // The timeout fails open. An element that never appeared gives one
+      // exposure event with matched:false, which the server does not count
+      // but uses to warn that a selector stopped matching.
+      setTimeout(
+        G(() => {
+          list == act && list.map((x) => x.s || ((x.s = 2), track(x, { matched: !1 })));
+          hide();
+        }),
+        c[TIMEOUT] || 1e3,
+      );
+      goal("pageview", match);
+    },
+    route = G(() => path != (path = L.pathname + L.search) && view()),
+    // scan applies the page view's variants to every matching element. The
+    // MutationObserver calls it for each batch of DOM changes, before the
+    // browser paints them: during load (elements as the parser adds them),
+    // and after, to re-apply the copy when a framework re-creates an element
+    // or resets its text. Our own writes trigger the observer again, but the
+    // text matches by then, so nothing is written; n caps the writes per
+    // page view should a script fight back.
+    scan = () =>
+      act.map((x, v, els) => {
+        v = x.a[TEXT];
+        els = $(x[SEL]);
+        x.s > 1 ||
+          !els?.[0] ||
+          x.n > 99 ||
+          (els.forEach((el) => v == null || el.textContent == v || ((el.textContent = v), x.n++)),
+          x.s || ((x.s = 1), (x.m = performance.now() | 0), hide()),
+          // Exposure: now, or for a visible-only experiment once one of its
+          // elements is in the viewport (in this page view: act.includes).
+          x[VISIBLE]
+            ? els.forEach((el) =>
+                (x.r ||= new IntersectionObserver(
+                  G((l) => l.some((i) => i.isIntersecting) && act.includes(x) && expose(x)),
+                )).observe(el),
+              )
+            : expose(x));
+      }),
+    expose = (x) =>
+      x.e ||
+      ((x.e = 1),
+      track(x, { matched: !0, ms: x.m, ref: d.referrer, utm: new URLSearchParams(L.search).get("utm_source") })),
+    // goal converts the experiments with a goal of this type whose value
+    // passes test, only for a visitor exposed to them in this browser (S.a
+    // holds an experiment once it was exposed). The server counts one
+    // conversion per visitor and experiment, so repeats need no guard here.
+    // The event's goal is the name for custom events, else the type.
+    goal = (type, test) =>
+      X.map(
+        (x) =>
+          x[GOAL] == type &&
+          S.a[x[ID]] &&
+          test(x[GOAL_VALUE]) &&
+          track(x, { type: "conversion", goal: type == "event" ? x[GOAL_VALUE] : type }, S.a[x[ID]]),
+      ),
+    // ---- delivery. Events wait in S.q, stored, until a flush takes them.
+    // S.q keeps the 50 newest. An exposure also remembers the variant in
+    // S.a: the visitor keeps it, and may now convert.
+    track = (x, extra, variant = x.a[KEY], experiment = x[ID]) => {
+      if (ok >= 0) {
+        extra.matched && (S.a[experiment] = variant);
+        S.q = [...S.q, { id: uuid(), type: "exposure", experiment, variant, url: L.href, ts: Date.now(), ...extra }].slice(
+          -50,
+        );
+        persist();
+        later();
+      }
+    },
+    // later batches the events of a page view: a request a second at most.
+    later = () => (timer ||= setTimeout(G(flush), 1e3)),
+    // flush sends the queue. bye (page hidden or leaving): sendBeacon, which
+    // outlives the page; it reports no status, so its true counts as
+    // delivered. Otherwise fetch, whose answer tells a failure (network
+    // error, non-2xx) from a success. A string body goes as
+    // text/plain;charset=UTF-8 with both, which needs no CORS preflight.
+    // fetch sends no cookies to another origin by default (credentials
+    // "same-origin"), so "omit" would change nothing but bytes: when /e is
+    // on the page's own origin, its cookies are that origin's own.
+    // The queue stays stored until the answer, so a page closed mid-request
+    // sends it again from the next page (ids make a repeat harmless). A
+    // failed batch goes back to the queue, and this page sends nothing more:
+    // the next page retries, instead of hammering a struggling server.
+    flush = (bye, b, body, fail) => {
+      timer = 0;
+      b = S.q;
+      if (ok > 0 && url && b[0]) {
+        body = JSON.stringify({ site: c[SITE], visitor: S.v, bot: n.webdriver, events: b });
+        fail = () => {
+          S.q = [...b, ...S.q].slice(-50);
+          persist();
+          url = 0;
+        };
+        S.q = [];
+        bye && n.sendBeacon(url, body)
+          ? persist()
+          : fetch(url, { method: "POST", body, keepalive: !0 }).then(
+              (r) => (r.ok ? persist() : fail()),
+              fail,
+            );
+      }
+    };
+
+  // Loading the tag twice (or two tags) gives one instance.
+  if (w[NAME]) return;
+  // window.copylab exists before anything can fail, and its methods are
+  // guarded, so a site calling copylab.convert() never throws because of us.
+  w[NAME] = {
+    // convert(name): a custom goal; converts every experiment of this
+    // visitor whose goal is the event `name`.
+    convert: G((name) => goal("event", (y) => y == name)),
+    // identify(id): the site's own id for a signed-in visitor. Assignments
+    // made from now on hash this id, so a person gets the same variant on
+    // every device where identify came first. Assignments already remembered
+    // in this browser are kept: the visitor keeps the copy they saw (the
+    // server counts a visitor in their first variant). Events from now on
+    // carry this id.
+    identify: G((id) => persist((S.v = "" + id))),
+    // consent(true) stores the state and sends the queue. consent(false)
+    // stops sending and overwrites everything stored (queue, id,
+    // assignments) with {}; the current page keeps its copy. Neither ends
+    // a QA mode. Nothing remembers the answer: a site that needs consent
+    // tags the script with data-consent="required" and calls consent() on
+    // every page, once its consent banner knows.
+    consent: G((yes) => {
+      if (S && !force)
+        if (yes) {
+          ok = 1;
+          persist();
+          flush();
+        } else {
+          ok = -1;
+          S.q = [];
+          st(0, {});
+        }
+    }),
+    // variant(id): the visitor's variant key for an experiment, or null.
+    // (find leaves the variant in id when the visitor has one.)
+    variant: G((id) => (S && X.find((x) => x[ID] == id && (id = pick(x))) ? id[KEY] : null)),
+  };
+  // Tests only (NewSnippetForTest); esbuild drops this line otherwise.
+  if (__TEST__) w[NAME]._t = { assign, match, uuid, c };
+
+  G((me, m) => {
+    me = d.currentScript;
+    m = new URLSearchParams(L.search).get(NAME);
+    // QA: ?copylab=EXPERIMENT:VARIANT forces a variant and sends nothing;
+    // ?copylab=off shows the original page; ?copylab= ends QA. The choice
+    // holds for the tab (sessionStorage). st writes m when it is set and
+    // reads the stored one when not.
+    m = st("sessionStorage", m) ?? m;
+    // Global Privacy Control, when the site honors it: the visitor gets the
+    // original page; nothing is read, stored or sent. This is consent(false)
+    // before anything happened; without an id the copy would change on
+    // every page view, and the original page is the consistent choice.
+    if (m == "off" || (c[GPC] && n.globalPrivacyControl)) return;
+    force = m && m.split(":");
+    ok = force ? -1 : me?.dataset.consent != "required";
+    // Events go to POST /e next to /s/KEY.js on the server that served this
+    // script (an inline copy without c.e sends nothing).
+    url = c[ENDPOINT] || me?.src.replace(/[^/]*\/[^/]*$/, "e");
+    // Reading stored state before consent writes nothing, and it exists
+    // only if consent was given before.
+    S = { v: uuid(), a: {}, q: [], ...st() };
+    persist();
+    // A constructable stylesheet is CSSOM, which a strict CSP style-src does
+    // not block, unlike an inline <style>. Browsers without one, or whose
+    // adoptedStyleSheets has no push (Safari before 16.4, Chrome before 99),
+    // hide nothing: they still get the variant, with a flicker.
+    try {
+      d.adoptedStyleSheets.push((sheet = new CSSStyleSheet()));
+    } catch {}
+
+    route();
+    new MutationObserver(G(scan)).observe(d, { childList: !0, subtree: !0, characterData: !0 });
+
+    // SPA: a route change is a new page view. Frameworks change the URL with
+    // pushState/replaceState, which fire no event, and come back with
+    // popstate. The original runs first, and its errors stay the site's.
+    ["pushState", "replaceState"].map(
+      (k, o) => ((o = history[k]), (history[k] = (...a) => ((a = o.apply(history, a)), route(), a))),
+    );
+    on(w, "popstate", route);
+
+    // Click goals: one delegated listener, so elements added later count.
+    on(d, "click", (ev) =>
+      goal("click", (y) => {
+        try {
+          return ev.target.closest(y);
+        } catch {}
+      }),
+    );
+    // The page is going away or out of sight: send now. Every browser that
+    // runs this fires visibilitychange (hidden) before the page unloads, on
+    // mobile too, where pagehide is unreliable; pagehide adds nothing since
+    // Safari 14.1. Send on "hidden" only.
+    on(d, "visibilitychange", () => d.hidden && flush(1));
+    // Events an earlier page could not deliver go out with this page's (a
+    // flush with nothing to send does nothing).
+    later();
+  })();
+})(__COPYLAB_CONFIG__);

@@ -1,0 +1,339 @@
+package static
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// The browser tests of the snippet are in snippet/ (package snippet_test),
+// with their own TestMain that shares one Chromium.
+
+// budgetConfig is the realistic one-experiment site of the size budget in
+// DESIGN.md: a uuid id that is also the seed (the default), a "/pricing*"
+// page, a data attribute selector, a click goal, and a control plus two
+// variants of about 60 characters.
+func budgetConfig() SnippetConfig {
+	return SnippetConfig{
+		Site: "k7Qm2ZxP9aBc", TimeoutMS: 1000,
+		Experiments: []SnippetExperiment{{
+			ID:         "0194f1c2-7a3b-7cde-8f01-23456789abcd",
+			Seed:       "0194f1c2-7a3b-7cde-8f01-23456789abcd",
+			Page:       "/pricing*",
+			Selector:   `[data-copylab="hero"]`,
+			CoverageBP: 10000,
+			Goal:       SnippetGoal{Type: "click", Value: `[data-copylab="cta"]`},
+			Variants: []SnippetVariant{
+				{Key: "control", WeightBP: 3334, Text: "Plans for teams of every size, billed monthly or yearly."},
+				{Key: "b", WeightBP: 3333, Text: "Start free, upgrade when your team outgrows the basics today."},
+				{Key: "c", WeightBP: 3333, Text: "One simple price per seat. No surprises, cancel at any time."},
+			},
+		}},
+	}
+}
+
+func gzipped(t *testing.T, b []byte) int {
+	t.Helper()
+	var buf bytes.Buffer
+	zw, err := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := zw.Write(b); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Len()
+}
+
+func newTestSnippet(t *testing.T) *Snippet {
+	t.Helper()
+	s, err := NewSnippet()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// TestSnippetBudget holds the budget of DESIGN.md: runtime plus one
+// experiment, gzipped at the best level, at most 2048 bytes.
+func TestSnippetBudget(t *testing.T) {
+	s := newTestSnippet(t)
+	js, err := s.Render(budgetConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := gzipped(t, js)
+	t.Logf("snippet with one experiment: %d bytes minified, %d bytes gzipped (budget 2048)", len(js), n)
+	if n > 2048 {
+		t.Errorf("snippet is %d bytes gzipped, over the 2048-byte budget", n)
+	}
+
+	// For the record: a seed other than the id costs a second uuid.
+	cfg := budgetConfig()
+	cfg.Experiments[0].Seed = "5e8d1c3a-92b4-4f6e-a1d7-3c9b0e2f4a68"
+	js, err = s.Render(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("with a seed other than the id: %d bytes gzipped", gzipped(t, js))
+
+	empty, err := s.Render(SnippetConfig{Site: "k7Qm2ZxP9aBc"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("runtime alone (no experiment): %d bytes gzipped", gzipped(t, empty))
+}
+
+// config returns the config literal Render put in the script.
+func config(t *testing.T, s *Snippet, js []byte) any {
+	t.Helper()
+	if !bytes.HasPrefix(js, s.head) || !bytes.HasSuffix(js, s.tail) {
+		t.Fatalf("script does not wrap the runtime around the config")
+	}
+	lit := js[len(s.head) : len(js)-len(s.tail)]
+	var v any
+	if err := json.Unmarshal(lit, &v); err != nil {
+		t.Fatalf("config %s: %v", lit, err)
+	}
+	return v
+}
+
+func TestRenderPositionalConfig(t *testing.T) {
+	s := newTestSnippet(t)
+	tests := []struct {
+		name string
+		cfg  SnippetConfig
+		want string
+	}{
+		{
+			name: "defaults leave trailing slots out",
+			cfg:  budgetConfig(),
+			want: `["k7Qm2ZxP9aBc",[["0194f1c2-7a3b-7cde-8f01-23456789abcd",0,"[data-copylab=\"hero\"]",10000,` +
+				`[["control",3334],["b",3333,"Start free, upgrade when your team outgrows the basics today."],` +
+				`["c",3333,"One simple price per seat. No surprises, cancel at any time."]],"click","[data-copylab=\"cta\"]","^/pricing.*\\n"]]]`,
+		},
+		{
+			name: "every setting",
+			cfg: SnippetConfig{
+				Site: "s", Endpoint: "https://c.example/e", TimeoutMS: 400, HonorGPC: true,
+				Experiments: []SnippetExperiment{{
+					ID: "x", Seed: "seed", Selector: "h1", CoverageBP: 5000, VisibleOnly: true,
+					Goal:     SnippetGoal{Type: "pageview", Value: "/thanks"},
+					Variants: []SnippetVariant{{Key: "control", WeightBP: 5000, Text: "a"}, {Key: "b", WeightBP: 5000, Text: ""}},
+				}},
+			},
+			want: `["s",[["x","seed","h1",5000,[["control",5000],["b",5000,""]],"pageview","^/thanks\\n",0,1]],"https://c.example/e",400,1]`,
+		},
+		{
+			name: "no experiments",
+			cfg:  SnippetConfig{Site: "s", TimeoutMS: 1000},
+			want: `["s",[]]`,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			js, err := s.Render(tt.cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, _ := json.Marshal(config(t, s, js))
+			if string(got) != tt.want {
+				t.Errorf("config\n got %s\nwant %s", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestRenderEscapes: the config can go inside an inline <script>: no "<"
+// (so no "</script>" or "<!--"), no raw U+2028 or U+2029.
+func TestRenderEscapes(t *testing.T) {
+	s := newTestSnippet(t)
+	cfg := budgetConfig()
+	text := "</script><script>alert(1)</script> <!-- & \u2028 \u2029 \"'\\ é 😀"
+	cfg.Experiments[0].Variants[1].Text = text
+	js, err := s.Render(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lit := js[len(s.head) : len(js)-len(s.tail)]
+	for _, bad := range []string{"<", ">", "\u2028", "\u2029"} {
+		if bytes.Contains(lit, []byte(bad)) {
+			t.Errorf("config contains %q: %s", bad, lit)
+		}
+	}
+	if got := config(t, s, js).([]any)[1].([]any)[0].([]any)[4].([]any)[1].([]any)[2]; got != text {
+		t.Errorf("text round trip %q, want %q", got, text)
+	}
+}
+
+func TestRenderRejects(t *testing.T) {
+	s := newTestSnippet(t)
+	ok := budgetConfig().Experiments[0]
+	tests := []struct {
+		name string
+		edit func(*SnippetConfig, *SnippetExperiment)
+		want string
+	}{
+		{"no site", func(c *SnippetConfig, x *SnippetExperiment) { c.Site = "" }, "no site key"},
+		{"negative timeout", func(c *SnippetConfig, x *SnippetExperiment) { c.TimeoutMS = -1 }, "negative timeout"},
+		{"no id", func(c *SnippetConfig, x *SnippetExperiment) { x.ID = "" }, "no id"},
+		{"brace in selector", func(c *SnippetConfig, x *SnippetExperiment) { x.Selector = "a{}body" }, "selector"},
+		{"open bracket", func(c *SnippetConfig, x *SnippetExperiment) { x.Selector = `[data-x="a"` }, "selector"},
+		{"open quote", func(c *SnippetConfig, x *SnippetExperiment) { x.Selector = `[data-x="a]` }, "selector"},
+		{"empty selector", func(c *SnippetConfig, x *SnippetExperiment) { x.Selector = "" }, "selector"},
+		{"coverage", func(c *SnippetConfig, x *SnippetExperiment) { x.CoverageBP = 10001 }, "coverage"},
+		{"goal type", func(c *SnippetConfig, x *SnippetExperiment) { x.Goal.Type = "scroll" }, "goal type"},
+		{"goal value", func(c *SnippetConfig, x *SnippetExperiment) { x.Goal = SnippetGoal{Type: "event"} }, "no value"},
+		{"one variant", func(c *SnippetConfig, x *SnippetExperiment) { x.Variants = x.Variants[:1] }, "variants"},
+		{"weights", func(c *SnippetConfig, x *SnippetExperiment) { x.Variants[1].WeightBP++ }, "sum to 10001"},
+		{"repeated key", func(c *SnippetConfig, x *SnippetExperiment) { x.Variants[2].Key = "b" }, "repeated key"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := budgetConfig()
+			x := ok
+			x.Variants = append([]SnippetVariant(nil), ok.Variants...)
+			tt.edit(&cfg, &x)
+			cfg.Experiments = []SnippetExperiment{x}
+			_, err := s.Render(cfg)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("Render error %v, want one about %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestCSSSafe(t *testing.T) {
+	for sel, want := range map[string]bool{
+		`[data-copylab="hero"]`:          true,
+		`.a > .b:not(.c), #d`:            true,
+		`[data-x="{"]`:                   true, // a brace inside a string is text
+		`[data-x='a\'b']`:                true,
+		`h1:nonsense`:                    true, // the browser drops only this rule
+		`a{}body{display:none}`:          false,
+		`a;b`:                            false,
+		`[data-x="a"`:                    false,
+		`:is(a`:                          false,
+		`a)`:                             false,
+		`[data-x="a]`:                    false,
+		`a\`:                             false,
+		"[data-x=\"a\nb\"]":              false,
+		``:                               false,
+		`:is([data-a="x"], .b:has(> c))`: true,
+	} {
+		if got := cssSafe(sel); got != want {
+			t.Errorf("cssSafe(%q) = %v, want %v", sel, got, want)
+		}
+	}
+}
+
+// TestCompilePattern pins the regexps; the browser test TestURLPatterns
+// checks what they match.
+func TestCompilePattern(t *testing.T) {
+	for p, want := range map[string]string{
+		"":                "",
+		"*":               "",
+		"/":               `^/\n`,
+		"/pricing*":       `^/pricing.*\n`,
+		"/pricing/":       `^/pricing\n`,
+		"/a.b/*/c":        `^/a\.b/.*/c\n`,
+		"/p?plan=pro":     `^/p\n(?=.*[?&]plan=pro(?:&|$))`,
+		"/p?plan=*&x=1":   `^/p\n(?=.*[?&]plan(?:[=&]|$))(?=.*[?&]x=1(?:&|$))`,
+		"/p?q=a b":        `^/p\n(?=.*[?&]q=(?:a b|a\+b|a%20b)(?:&|$))`,
+		"?utm_source=x&&": `^\n(?=.*[?&]utm_source=x(?:&|$))`,
+	} {
+		if got := compilePattern(p); got != want {
+			t.Errorf("compilePattern(%q) = %q, want %q", p, got, want)
+		}
+	}
+}
+
+// TestBuilds: the production script carries no test hook and no leftover
+// placeholder; the test build has the hook; Source is the readable file.
+func TestBuilds(t *testing.T) {
+	prod := newTestSnippet(t)
+	test, err := NewSnippetForTest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := budgetConfig()
+	p, _ := prod.Render(cfg)
+	q, _ := test.Render(cfg)
+	for _, s := range []string{"__TEST__", "._t", configPlaceholder, "eval(", "Function("} {
+		if bytes.Contains(p, []byte(s)) {
+			t.Errorf("production script contains %q", s)
+		}
+	}
+	if !bytes.Contains(q, []byte("._t=")) {
+		t.Error("test build has no window.copylab._t")
+	}
+	if src := prod.Source(); !bytes.Contains(src, []byte("// copylab snippet")) || len(src) < 2*len(p) {
+		t.Error("Source is not the commented source")
+	}
+	if !bytes.HasSuffix(p, []byte("]);\n")) {
+		t.Errorf("script does not end with the call on the config: %q", p[len(p)-20:])
+	}
+}
+
+// FuzzRenderEscaping: whatever the copy, the config stays one safe JSON
+// literal that gives the copy back.
+func FuzzRenderEscaping(f *testing.F) {
+	for _, s := range []string{"", "</script>", "\u2028\u2029", "<!--", `"\`, "\xff\xfe", "é😀"} {
+		f.Add(s)
+	}
+	s, err := NewSnippet()
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		cfg := budgetConfig()
+		cfg.Experiments[0].Variants[1].Text = text
+		js, err := s.Render(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lit := js[len(s.head) : len(js)-len(s.tail)]
+		if bytes.ContainsAny(lit, "<>\u2028\u2029") {
+			t.Fatalf("unsafe config %q", lit)
+		}
+		if !json.Valid(lit) {
+			t.Fatalf("config is not JSON: %q", lit)
+		}
+	})
+}
+
+// The app builds one Snippet at start and renders each site's script from
+// its running experiments.
+func ExampleSnippet_Render() {
+	snippet, err := NewSnippet()
+	if err != nil {
+		panic(err)
+	}
+	js, err := snippet.Render(SnippetConfig{
+		Site:     "k7Qm2ZxP9aBc",
+		Endpoint: "https://copylab.example.com/e",
+		Experiments: []SnippetExperiment{{
+			ID:         "0194f1c2-7a3b-7cde-8f01-23456789abcd",
+			Page:       "/pricing*",
+			Selector:   `[data-copylab="hero"]`,
+			CoverageBP: 10000,
+			Goal:       SnippetGoal{Type: "click", Value: `[data-copylab="cta"]`},
+			Variants: []SnippetVariant{
+				{Key: "control", WeightBP: 5000, Text: "Plans for every team"},
+				{Key: "b", WeightBP: 5000, Text: "Start free today"},
+			},
+		}},
+	})
+	if err != nil {
+		panic(err)
+	}
+	// Serve js as text/javascript at GET /s/k7Qm2ZxP9aBc.js.
+	fmt.Println(bytes.HasSuffix(js, []byte(`"https://copylab.example.com/e"]);`+"\n")))
+	// Output: true
+}
