@@ -1,0 +1,536 @@
+package experiments
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"runtime/debug"
+)
+
+// msPerDay turns server milliseconds into UTC days since 1970-01-01.
+const msPerDay = 86_400_000
+
+// Visitor states in experiment_visitors.state.
+const (
+	visitorCounted  = 0
+	visitorMultiple = 1
+	visitorBot      = 2
+)
+
+// The statements of one batch, prepared once on the writer connection.
+// They run with context.Background(): go-sqlite3 starts a goroutine per
+// statement to watch a cancellable context, and a batch is never cancelled
+// halfway anyway.
+var batchSQL = struct {
+	insertEvent, markIgnored, experiment, visitor, putVisitor, addVariant, addDay, addExcluded, addSwap string
+}{
+	insertEvent: `/* Ingester.write */ insert into events (site_id, id, experiment_id, type, visitor, variant, goal, url,
+		received_at, client_ts, matched, swap_ms, bot, country, device, browser, ref_domain, utm_source)
+		values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		on conflict (site_id, id) do nothing`,
+	markIgnored: `/* Ingester.write */ update events set ignored = ? where seq = ?`,
+	experiment:  `/* Ingester.write */ select status, goal_type, goal_value from experiments where id = ?`,
+	visitor: `/* Ingester.write */ select variant, state, first_at, first_seq, coalesce(converted_at, 0)
+		from experiment_visitors where experiment_id = ? and visitor = ?`,
+	putVisitor: `/* Ingester.write */ insert into experiment_visitors (experiment_id, visitor, variant, state, first_at, first_seq, converted_at)
+		values (?, ?, ?, ?, ?, ?, nullif(?, 0))
+		on conflict (experiment_id, visitor) do update set variant = excluded.variant, state = excluded.state,
+			first_at = excluded.first_at, first_seq = excluded.first_seq, converted_at = excluded.converted_at`,
+	addVariant: `/* Ingester.write */ insert into variant_counts (experiment_id, variant, exposures, conversions, applied, missed)
+		values (?, ?, ?, ?, ?, ?)
+		on conflict (experiment_id, variant) do update set exposures = exposures + excluded.exposures,
+			conversions = conversions + excluded.conversions, applied = applied + excluded.applied, missed = missed + excluded.missed`,
+	addDay: `/* Ingester.write */ insert into variant_days (experiment_id, day, variant, exposures, conversions)
+		values (?, ?, ?, ?, ?)
+		on conflict (experiment_id, day, variant) do update set exposures = exposures + excluded.exposures,
+			conversions = conversions + excluded.conversions`,
+	addExcluded: `/* Ingester.write */ insert into experiment_excluded (experiment_id, multiple_variants, bots)
+		values (?, ?, ?)
+		on conflict (experiment_id) do update set multiple_variants = multiple_variants + excluded.multiple_variants,
+			bots = bots + excluded.bots`,
+	addSwap: `/* Ingester.write */ insert into variant_swap_ms (experiment_id, variant, bucket, n) values (?, ?, ?, ?)
+		on conflict (experiment_id, variant, bucket) do update set n = n + excluded.n`,
+}
+
+// batchWriter owns the prepared statements of the writer goroutine.
+type batchWriter struct {
+	s     *Store
+	stmts struct {
+		insertEvent, markIgnored, experiment, visitor, putVisitor, addVariant, addDay, addExcluded, addSwap *sql.Stmt
+	}
+	prepared bool
+}
+
+func newBatchWriter(s *Store) *batchWriter { return &batchWriter{s: s} }
+
+func (w *batchWriter) prepare() error {
+	if w.prepared {
+		return nil
+	}
+	st := &w.stmts
+	for _, p := range []struct {
+		dst **sql.Stmt
+		q   string
+	}{
+		{&st.insertEvent, batchSQL.insertEvent}, {&st.markIgnored, batchSQL.markIgnored}, {&st.experiment, batchSQL.experiment},
+		{&st.visitor, batchSQL.visitor}, {&st.putVisitor, batchSQL.putVisitor}, {&st.addVariant, batchSQL.addVariant},
+		{&st.addDay, batchSQL.addDay}, {&st.addExcluded, batchSQL.addExcluded}, {&st.addSwap, batchSQL.addSwap},
+	} {
+		s, err := w.s.w.Prepare(p.q)
+		if err != nil {
+			w.close()
+			return fmt.Errorf("experiments: ingest: prepare: %w", err)
+		}
+		*p.dst = s
+	}
+	w.prepared = true
+	return nil
+}
+
+func (w *batchWriter) close() error {
+	var errs []error
+	st := &w.stmts
+	for _, s := range []**sql.Stmt{&st.insertEvent, &st.markIgnored, &st.experiment, &st.visitor, &st.putVisitor,
+		&st.addVariant, &st.addDay, &st.addExcluded, &st.addSwap} {
+		if *s != nil {
+			errs = append(errs, (*s).Close())
+			*s = nil
+		}
+	}
+	w.prepared = false
+	return errors.Join(errs...)
+}
+
+// write applies a batch of requests in one immediate transaction and returns
+// one result per request. On any error or panic nothing of the batch is kept.
+// fail, when not nil, runs just before the commit (a test hook).
+func (w *batchWriter) write(reqs []*request, fail func() error) (results []IngestResult, err error) {
+	if err := w.prepare(); err != nil {
+		return nil, err
+	}
+	ctx := context.Background()
+	tx, err := w.s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("experiments: ingest: begin: %w", err)
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("experiments: ingest: panic: %v\n%s", p, debug.Stack())
+		}
+		if err != nil {
+			tx.Rollback()
+			results = nil
+		}
+	}()
+	b := &batch{
+		ctx:      ctx,
+		exps:     map[string]*batchExp{},
+		visitors: map[visitorKey]*visitorState{},
+		variants: map[variantKey]*variantDelta{},
+		days:     map[dayKey]*dayDelta{},
+		excluded: map[string]*excludedDelta{},
+		swaps:    map[swapKey]int64{},
+	}
+	st := &w.stmts
+	b.insertEvent, b.markIgnored, b.experiment, b.visitor = tx.Stmt(st.insertEvent), tx.Stmt(st.markIgnored), tx.Stmt(st.experiment), tx.Stmt(st.visitor)
+	b.putVisitor, b.addVariant, b.addDay, b.addExcluded, b.addSwap = tx.Stmt(st.putVisitor), tx.Stmt(st.addVariant), tx.Stmt(st.addDay), tx.Stmt(st.addExcluded), tx.Stmt(st.addSwap)
+	results = make([]IngestResult, len(reqs))
+	for i, r := range reqs {
+		if err := b.apply(r, &results[i]); err != nil {
+			return nil, err
+		}
+	}
+	if err := b.flush(); err != nil {
+		return nil, err
+	}
+	if fail != nil {
+		if err := fail(); err != nil {
+			return nil, err
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("experiments: ingest: commit: %w", err)
+	}
+	return results, nil
+}
+
+type visitorKey struct{ exp, visitor string }
+
+type variantKey struct{ exp, variant string }
+
+type dayKey struct {
+	exp     string
+	day     int64
+	variant string
+}
+
+type swapKey struct {
+	exp, variant string
+	bucket       int
+}
+
+// visitorState is one experiment_visitors row as the batch sees it.
+type visitorState struct {
+	variant  string
+	state    int
+	firstAt  int64
+	firstSeq int64
+	convAt   int64 // 0 until a conversion counted
+	dirty    bool
+}
+
+type variantDelta struct{ exposures, conversions, applied, missed int64 }
+
+type dayDelta struct{ exposures, conversions int64 }
+
+type excludedDelta struct{ multiple, bots int64 }
+
+type batchExp struct {
+	exists  bool
+	running bool
+	goal    Goal
+}
+
+// batch is the state of one transaction: visitor rows read so far (written
+// back once at the end) and the deltas for the aggregate tables.
+type batch struct {
+	ctx context.Context
+
+	insertEvent, markIgnored, experiment, visitor, putVisitor, addVariant, addDay, addExcluded, addSwap *sql.Stmt
+
+	exps     map[string]*batchExp
+	visitors map[visitorKey]*visitorState // nil value: no row
+	variants map[variantKey]*variantDelta
+	days     map[dayKey]*dayDelta
+	excluded map[string]*excludedDelta
+	swaps    map[swapKey]int64
+}
+
+// apply stores one request's events and counts the new ones: exposures
+// first, then conversions (they share one server time).
+func (b *batch) apply(r *request, res *IngestResult) error {
+	seqs := make([]int64, len(r.events)) // 0: not newly stored
+	for i := range r.events {
+		e := &r.events[i]
+		x, err := b.exp(e.experiment)
+		if err != nil {
+			return err
+		}
+		if !x.exists {
+			// Deleted after the request was validated: nothing to store it
+			// under, and nothing would ever show it.
+			res.addReason(ReasonDeleted)
+			continue
+		}
+		seq, err := b.insert(r, e)
+		if err != nil {
+			return err
+		}
+		if seq == 0 {
+			res.Duplicates++
+			continue
+		}
+		res.Stored++
+		seqs[i] = seq
+	}
+	for pass := 0; pass < 2; pass++ {
+		for i := range r.events {
+			e := &r.events[i]
+			if seqs[i] == 0 || e.exposure != (pass == 0) {
+				continue
+			}
+			var reason string
+			var err error
+			if e.exposure {
+				reason, err = b.countExposure(r, e, seqs[i])
+			} else {
+				reason, err = b.countConversion(r, e)
+			}
+			if err != nil {
+				return err
+			}
+			if reason != "" {
+				res.addReason(reason)
+				if _, err := b.markIgnored.ExecContext(b.ctx, reason, seqs[i]); err != nil {
+					return fmt.Errorf("experiments: ingest: mark ignored: %w", err)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// insert stores one event and returns its seq, or 0 when its id was already
+// stored for the site.
+func (b *batch) insert(r *request, e *event) (int64, error) {
+	typ, matched, bot := EventConversion, any(nil), r.bot
+	country, device, browser := "", "", ""
+	if e.exposure {
+		typ, matched, bot = EventExposure, e.matched, r.bot || r.uaBot
+		country, device, browser = r.country, r.device, r.browser
+	}
+	res, err := b.insertEvent.ExecContext(b.ctx, r.siteID, e.id[:], e.experiment, typ, r.visitor, e.variant, e.goal, e.url,
+		r.at, optional(e.clientTS), matched, optional(e.swapMS), bot, country, device, browser, e.refDomain, e.utm)
+	if err != nil {
+		return 0, fmt.Errorf("experiments: ingest: insert event: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return 0, err
+	}
+	return res.LastInsertId()
+}
+
+func optional(v int64) any {
+	if v < 0 {
+		return nil
+	}
+	return v
+}
+
+func (b *batch) exp(id string) (*batchExp, error) {
+	if x, ok := b.exps[id]; ok {
+		return x, nil
+	}
+	var status, goalType, goalValue string
+	err := b.experiment.QueryRowContext(b.ctx, id).Scan(&status, &goalType, &goalValue)
+	x := &batchExp{exists: err == nil, running: Status(status) == StatusRunning, goal: GoalOf(goalType, goalValue)}
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("experiments: ingest: experiment %s: %w", id, err)
+	}
+	b.exps[id] = x
+	return x, nil
+}
+
+// loadVisitor returns the visitor's row, or nil when they have none.
+func (b *batch) loadVisitor(exp, visitor string) (*visitorState, error) {
+	k := visitorKey{exp, visitor}
+	if v, ok := b.visitors[k]; ok {
+		return v, nil
+	}
+	v := &visitorState{}
+	err := b.visitor.QueryRowContext(b.ctx, exp, visitor).Scan(&v.variant, &v.state, &v.firstAt, &v.firstSeq, &v.convAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		v, err = nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("experiments: ingest: visitor: %w", err)
+	}
+	b.visitors[k] = v
+	return v, nil
+}
+
+func (b *batch) newVisitor(exp, visitor string, v *visitorState) {
+	v.dirty = true
+	b.visitors[visitorKey{exp, visitor}] = v
+}
+
+func (b *batch) variant(exp, key string) *variantDelta {
+	k := variantKey{exp, key}
+	d := b.variants[k]
+	if d == nil {
+		d = &variantDelta{}
+		b.variants[k] = d
+	}
+	return d
+}
+
+func (b *batch) day(exp string, at int64, key string) *dayDelta {
+	k := dayKey{exp, at / msPerDay, key}
+	d := b.days[k]
+	if d == nil {
+		d = &dayDelta{}
+		b.days[k] = d
+	}
+	return d
+}
+
+func (b *batch) excl(exp string) *excludedDelta {
+	d := b.excluded[exp]
+	if d == nil {
+		d = &excludedDelta{}
+		b.excluded[exp] = d
+	}
+	return d
+}
+
+// moveOut takes a counted visitor out of their variant: their exposure (on
+// the day of their first exposure) and their conversion (on its day).
+func (b *batch) moveOut(exp string, v *visitorState) {
+	b.variant(exp, v.variant).exposures--
+	b.day(exp, v.firstAt, v.variant).exposures--
+	if v.convAt != 0 {
+		b.variant(exp, v.variant).conversions--
+		b.day(exp, v.convAt, v.variant).conversions--
+	}
+}
+
+// flagBot marks a visitor with a row as a bot, moving them out of whatever
+// they were counted in.
+func (b *batch) flagBot(exp string, v *visitorState) {
+	switch v.state {
+	case visitorBot:
+		return
+	case visitorCounted:
+		b.moveOut(exp, v)
+	case visitorMultiple:
+		b.excl(exp).multiple--
+	}
+	b.excl(exp).bots++
+	v.state = visitorBot
+	v.dirty = true
+}
+
+// countExposure applies a newly stored exposure and returns why it was not
+// counted, or "".
+func (b *batch) countExposure(r *request, e *event, seq int64) (string, error) {
+	x := b.exps[e.experiment]
+	if !x.running {
+		return ReasonNotRunning, nil
+	}
+	if r.bot || r.uaBot {
+		if !e.matched {
+			return ReasonBot, nil
+		}
+		v, err := b.loadVisitor(e.experiment, r.visitor)
+		if err != nil {
+			return "", err
+		}
+		if v == nil {
+			b.newVisitor(e.experiment, r.visitor, &visitorState{variant: e.variant, state: visitorBot, firstAt: r.at, firstSeq: seq})
+			b.excl(e.experiment).bots++
+		} else {
+			b.flagBot(e.experiment, v)
+		}
+		return ReasonBot, nil
+	}
+	vd := b.variant(e.experiment, e.variant)
+	if !e.matched {
+		vd.missed++
+		return ReasonNotMatched, nil
+	}
+	vd.applied++
+	if e.swapMS >= 0 {
+		b.swaps[swapKey{e.experiment, e.variant, swapBucket(e.swapMS)}]++
+	}
+	v, err := b.loadVisitor(e.experiment, r.visitor)
+	if err != nil {
+		return "", err
+	}
+	switch {
+	case v == nil:
+		b.newVisitor(e.experiment, r.visitor, &visitorState{variant: e.variant, state: visitorCounted, firstAt: r.at, firstSeq: seq})
+		vd.exposures++
+		b.day(e.experiment, r.at, e.variant).exposures++
+	case v.state == visitorBot:
+		return ReasonBot, nil
+	case v.state == visitorMultiple:
+		return ReasonMultipleVariants, nil
+	case v.variant != e.variant:
+		b.moveOut(e.experiment, v)
+		b.excl(e.experiment).multiple++
+		v.state = visitorMultiple
+		v.dirty = true
+		return ReasonMultipleVariants, nil
+	}
+	return "", nil
+}
+
+// countConversion applies a newly stored conversion and returns why it was
+// not counted, or "".
+func (b *batch) countConversion(r *request, e *event) (string, error) {
+	x := b.exps[e.experiment]
+	if !x.running {
+		return ReasonNotRunning, nil
+	}
+	if r.bot {
+		v, err := b.loadVisitor(e.experiment, r.visitor)
+		if err != nil {
+			return "", err
+		}
+		if v != nil {
+			b.flagBot(e.experiment, v)
+		}
+		return ReasonBot, nil
+	}
+	if !goalMatches(x.goal, e.goal) {
+		return ReasonGoalMismatch, nil
+	}
+	v, err := b.loadVisitor(e.experiment, r.visitor)
+	if err != nil {
+		return "", err
+	}
+	switch {
+	case v == nil:
+		return ReasonNoExposure, nil
+	case v.state == visitorBot:
+		return ReasonBot, nil
+	case v.state == visitorMultiple:
+		return ReasonMultipleVariants, nil
+	case r.at < v.firstAt:
+		return ReasonBeforeExposure, nil
+	case v.convAt != 0:
+		return ReasonAlreadyConverted, nil
+	}
+	v.convAt = r.at
+	v.dirty = true
+	b.variant(e.experiment, v.variant).conversions++
+	b.day(e.experiment, r.at, v.variant).conversions++
+	return "", nil
+}
+
+// goalMatches tells whether a conversion's goal is the experiment's: the
+// snippet sends "click" for a click goal and "pageview" for a page goal (it
+// knows the goal's selector and URL), and the event's name for custom goals.
+func goalMatches(g Goal, sent string) bool {
+	switch g.Type {
+	case GoalClick:
+		return sent == GoalClick
+	case GoalPageview:
+		return sent == GoalPageview
+	default:
+		return sent == g.Name
+	}
+}
+
+// flush writes the touched visitor rows and the aggregate deltas.
+func (b *batch) flush() error {
+	for k, v := range b.visitors {
+		if v == nil || !v.dirty {
+			continue
+		}
+		if _, err := b.putVisitor.ExecContext(b.ctx, k.exp, k.visitor, v.variant, v.state, v.firstAt, v.firstSeq, v.convAt); err != nil {
+			return fmt.Errorf("experiments: ingest: put visitor: %w", err)
+		}
+	}
+	for k, d := range b.variants {
+		if *d == (variantDelta{}) {
+			continue
+		}
+		if _, err := b.addVariant.ExecContext(b.ctx, k.exp, k.variant, d.exposures, d.conversions, d.applied, d.missed); err != nil {
+			return fmt.Errorf("experiments: ingest: variant counts: %w", err)
+		}
+	}
+	for k, d := range b.days {
+		if *d == (dayDelta{}) {
+			continue
+		}
+		if _, err := b.addDay.ExecContext(b.ctx, k.exp, k.day, k.variant, d.exposures, d.conversions); err != nil {
+			return fmt.Errorf("experiments: ingest: day counts: %w", err)
+		}
+	}
+	for exp, d := range b.excluded {
+		if *d == (excludedDelta{}) {
+			continue
+		}
+		if _, err := b.addExcluded.ExecContext(b.ctx, exp, d.multiple, d.bots); err != nil {
+			return fmt.Errorf("experiments: ingest: excluded counts: %w", err)
+		}
+	}
+	for k, n := range b.swaps {
+		if _, err := b.addSwap.ExecContext(b.ctx, k.exp, k.variant, k.bucket, n); err != nil {
+			return fmt.Errorf("experiments: ingest: swap times: %w", err)
+		}
+	}
+	return nil
+}

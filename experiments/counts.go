@@ -1,0 +1,220 @@
+package experiments
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// VariantCounts are one variant's counted visitors (DESIGN.md, statistics.md).
+type VariantCounts struct {
+	Key         string
+	Exposures   int64 // distinct visitors whose first exposure was this variant (not excluded, not bots)
+	Conversions int64 // of those, visitors converting at or after their first exposure
+	// Health telemetry from the snippet: page views where the page matched and
+	// the selector was found and swapped, page views where it was not found, and
+	// the median milliseconds from navigation start to the swap (from a
+	// histogram: exact below 100 ms, within 5 ms below 1 s, within 50 ms
+	// below 10 s, within 500 ms below 60 s; 0 when no swap time was sent).
+	Applied  int64
+	Missed   int64
+	MedianMS float64
+}
+
+// DayCounts are one variant's new exposures and conversions on one UTC day:
+// a visitor's exposure counts on the day of their first exposure, a
+// conversion on the day it happened. A visitor excluded later (second
+// variant, bot) is taken out of the days they were counted on.
+type DayCounts struct {
+	Day         string // YYYY-MM-DD, UTC
+	Key         string
+	Exposures   int64
+	Conversions int64
+}
+
+// Counts are an experiment's counted results.
+type Counts struct {
+	Variants         []VariantCounts // in the experiment's variant order
+	MultipleVariants int64           // visitors excluded for seeing several variants (bots not included)
+	Bots             int64           // visitors flagged as bots who sent a matched exposure, never counted
+	Days             []DayCounts     // ordered by day then variant order; every variant on every day listed
+}
+
+// Counts returns an experiment's counts. It reads only the aggregate tables
+// the writer keeps up to date, in one read transaction so that the numbers
+// agree with each other.
+func (s *Store) Counts(ctx context.Context, e Experiment) (Counts, error) {
+	c, err := s.counts(ctx, e)
+	if err != nil {
+		return Counts{}, fmt.Errorf("experiments: counts %s: %w", e.ID, err)
+	}
+	return c, nil
+}
+
+func (s *Store) counts(ctx context.Context, e Experiment) (Counts, error) {
+	c := Counts{Variants: make([]VariantCounts, len(e.Variants))}
+	pos := make(map[string]int, len(e.Variants))
+	for i, v := range e.Variants {
+		c.Variants[i].Key = v.Key
+		pos[v.Key] = i
+	}
+	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return Counts{}, err
+	}
+	defer tx.Rollback()
+
+	rows, err := tx.QueryContext(ctx, `/* Store.Counts */ select variant, exposures, conversions, applied, missed
+		from variant_counts where experiment_id = ?`, e.ID)
+	if err != nil {
+		return Counts{}, err
+	}
+	for rows.Next() {
+		var key string
+		var vc VariantCounts
+		if err := rows.Scan(&key, &vc.Exposures, &vc.Conversions, &vc.Applied, &vc.Missed); err != nil {
+			rows.Close()
+			return Counts{}, err
+		}
+		if i, ok := pos[key]; ok {
+			vc.Key = key
+			c.Variants[i] = vc
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return Counts{}, err
+	}
+
+	err = tx.QueryRowContext(ctx, `/* Store.Counts */ select multiple_variants, bots from experiment_excluded where experiment_id = ?`,
+		e.ID).Scan(&c.MultipleVariants, &c.Bots)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return Counts{}, err
+	}
+
+	hist := make([][]int64, len(e.Variants))
+	rows, err = tx.QueryContext(ctx, `/* Store.Counts */ select variant, bucket, n from variant_swap_ms where experiment_id = ?`, e.ID)
+	if err != nil {
+		return Counts{}, err
+	}
+	for rows.Next() {
+		var key string
+		var bucket int
+		var n int64
+		if err := rows.Scan(&key, &bucket, &n); err != nil {
+			rows.Close()
+			return Counts{}, err
+		}
+		i, ok := pos[key]
+		if !ok || bucket < 0 || bucket >= swapBuckets {
+			continue
+		}
+		if hist[i] == nil {
+			hist[i] = make([]int64, swapBuckets)
+		}
+		hist[i][bucket] += n
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return Counts{}, err
+	}
+	for i := range hist {
+		c.Variants[i].MedianMS = histMedian(hist[i])
+	}
+
+	rows, err = tx.QueryContext(ctx, `/* Store.Counts */ select day, variant, exposures, conversions
+		from variant_days where experiment_id = ? order by day`, e.ID)
+	if err != nil {
+		return Counts{}, err
+	}
+	defer rows.Close()
+	lastDay := int64(-1 << 62)
+	var start int
+	for rows.Next() {
+		var day, exposures, conversions int64
+		var key string
+		if err := rows.Scan(&day, &key, &exposures, &conversions); err != nil {
+			return Counts{}, err
+		}
+		i, ok := pos[key]
+		if !ok {
+			continue
+		}
+		if day != lastDay {
+			lastDay, start = day, len(c.Days)
+			label := time.UnixMilli(day * msPerDay).UTC().Format(time.DateOnly)
+			for _, v := range e.Variants {
+				c.Days = append(c.Days, DayCounts{Day: label, Key: v.Key})
+			}
+		}
+		c.Days[start+i].Exposures += exposures
+		c.Days[start+i].Conversions += conversions
+	}
+	if err := rows.Err(); err != nil {
+		return Counts{}, err
+	}
+	return c, nil
+}
+
+// Swap-time histogram: buckets of 1 ms below 100 ms, 10 ms below 1 s,
+// 100 ms below 10 s, 1 s below 60 s, and one bucket for the rest. A few
+// hundred small rows per variant at most, whatever the traffic.
+const swapBuckets = 331
+
+func swapBucket(ms int64) int {
+	switch {
+	case ms < 0:
+		return 0
+	case ms < 100:
+		return int(ms)
+	case ms < 1000:
+		return 100 + int(ms-100)/10
+	case ms < 10_000:
+		return 190 + int(ms-1000)/100
+	case ms < 60_000:
+		return 280 + int(ms-10_000)/1000
+	default:
+		return 330
+	}
+}
+
+// swapBucketValue is the value a bucket stands for: the value itself for
+// 1 ms buckets, the middle of wider ones, 60 s for the last.
+func swapBucketValue(b int) float64 {
+	switch {
+	case b < 100:
+		return float64(b)
+	case b < 190:
+		return 100 + float64(b-100)*10 + 4.5
+	case b < 280:
+		return 1000 + float64(b-190)*100 + 49.5
+	case b < 330:
+		return 10_000 + float64(b-280)*1000 + 499.5
+	default:
+		return 60_000
+	}
+}
+
+// histMedian returns the median of a swap-time histogram (the mean of the
+// two middle values when the count is even), or 0 when it is empty.
+func histMedian(h []int64) float64 {
+	var n int64
+	for _, c := range h {
+		n += c
+	}
+	if n == 0 {
+		return 0
+	}
+	at := func(rank int64) float64 { // rank counts from 1
+		for b, c := range h {
+			if rank <= c {
+				return swapBucketValue(b)
+			}
+			rank -= c
+		}
+		return swapBucketValue(len(h) - 1)
+	}
+	return (at((n+1)/2) + at(n/2+1)) / 2
+}

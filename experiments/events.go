@@ -1,0 +1,420 @@
+package experiments
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/google/uuid"
+)
+
+// Limits on one event request (DESIGN.md, "Events: POST /e").
+const (
+	DefaultMaxBody   = 64 << 10 // bytes of one request body
+	DefaultMaxEvents = 100      // events in one request
+	MaxVisitorLen    = 128      // characters of a visitor id
+	MaxEventURLLen   = 2048     // bytes of an event's url and ref
+	MaxGoalLen       = 64       // characters of a conversion's goal
+	MaxUTMLen        = 128      // bytes of utm_source
+	maxSwapMS        = 3_600_000
+	maxClientTS      = 100_000_000_000_000 // far beyond any real clock, in ms
+)
+
+// Codes of rejected event requests, with the status each is answered with.
+// Every malformed body is a 4xx; only the 503 codes ask the sender to retry.
+const (
+	CodeInvalidJSON          = "invalid_json"           // 400: not a JSON object of the documented shape
+	CodeRequired             = "required"               // 400: Field is missing
+	CodeInvalidVisitor       = "invalid_visitor"        // 400: visitor is not 1..128 printable characters
+	CodeInvalidID            = "invalid_id"             // 400: an event id is not a UUID
+	CodeInvalidType          = "invalid_type"           // 400: type is not exposure or conversion
+	CodeInvalidGoal          = "invalid_goal"           // 400: goal has characters other than letters, digits, _ . : -
+	CodeInvalidValue         = "invalid_value"          // 400: a string with control characters
+	CodeTooLong              = "too_long"               // 400: a field over its limit
+	CodeOutOfRange           = "out_of_range"           // 400: ts or ms is negative or absurd
+	CodeBodyTooLarge         = "body_too_large"         // 413
+	CodeTooManyEvents        = "too_many_events"        // 413
+	CodeUnknownSite          = "unknown_site"           // 404
+	CodeUnknownExperiment    = "unknown_experiment"     // 404: no such experiment on this site
+	CodeUnknownVariant       = "unknown_variant"        // 422: the experiment has no such variant
+	CodeExperimentNotRunning = "experiment_not_running" // 422: the experiment is a draft
+	CodeQueueFull            = "queue_full"             // 503: too many events waiting for the disk
+	CodeWriteFailed          = "write_failed"           // 503: the batch could not be committed
+	CodeTimeout              = "timeout"                // 503: the caller's context ended first
+	CodeShuttingDown         = "shutting_down"          // 503
+	CodeLookupFailed         = "lookup_failed"          // 503: the site or experiment could not be read
+)
+
+// Reasons why a stored event was not counted (IngestResult.Reasons and the
+// events.ignored column).
+const (
+	ReasonNotRunning       = "experiment_not_running" // paused or stopped: stored, never counted
+	ReasonBot              = "bot"
+	ReasonNotMatched       = "not_matched" // matched:false exposures are health telemetry only
+	ReasonMultipleVariants = "multiple_variants"
+	ReasonGoalMismatch     = "goal_mismatch"
+	ReasonNoExposure       = "no_exposure"
+	ReasonBeforeExposure   = "before_exposure"
+	ReasonAlreadyConverted = "already_converted"
+	ReasonDeleted          = "experiment_deleted" // deleted while the event waited; not stored
+)
+
+// wireBody is the JSON of a POST /e body. Unknown fields are allowed so that
+// newer snippets keep working with an older server.
+type wireBody struct {
+	Site    string      `json:"site"`
+	Visitor string      `json:"visitor"`
+	Bot     bool        `json:"bot"`
+	Events  []wireEvent `json:"events"`
+}
+
+type wireEvent struct {
+	ID         string   `json:"id"`
+	Type       string   `json:"type"`
+	Experiment string   `json:"experiment"`
+	Variant    string   `json:"variant"`
+	Goal       string   `json:"goal"`
+	URL        string   `json:"url"`
+	TS         *float64 `json:"ts"`
+	Matched    *bool    `json:"matched"`
+	MS         *float64 `json:"ms"`
+	Ref        string   `json:"ref"`
+	UTM        string   `json:"utm"`
+}
+
+// event is one validated event, ready for the writer.
+type event struct {
+	id         [16]byte
+	exposure   bool
+	experiment string
+	variant    string
+	goal       string
+	url        string
+	clientTS   int64 // -1 when not sent
+	matched    bool
+	swapMS     int64 // -1 when not sent
+	refDomain  string
+	utm        string
+}
+
+// request is one validated POST /e body and what the HTTP layer told about
+// its sender.
+type request struct {
+	siteID   string
+	visitor  string
+	bot      bool  // sent "bot": true
+	uaBot    bool  // the user agent is a bot's (applies to exposures)
+	at       int64 // server time, ms
+	country  string
+	device   string
+	browser  string
+	events   []event
+	ctx      context.Context
+	enqueued time.Time
+	done     chan outcome
+}
+
+type outcome struct {
+	res IngestResult
+	err error
+}
+
+func reject(status int, code, field, format string, args ...any) *IngestError {
+	return &IngestError{Status: status, Code: code, Field: field, Message: fmt.Sprintf(format, args...)}
+}
+
+func badRequest(code, field, format string, args ...any) *IngestError {
+	return reject(http.StatusBadRequest, code, field, format, args...)
+}
+
+// parse validates a body completely before anything is queued: one bad
+// event rejects the whole request with the first problem found, in the
+// order of the fields and events in the body.
+func (in *Ingester) parse(ctx context.Context, body []byte, meta RequestMeta) (*request, *IngestError) {
+	if len(body) > in.o.MaxBody {
+		return nil, reject(http.StatusRequestEntityTooLarge, CodeBodyTooLarge, "", "The body is %d bytes; the limit is %d.", len(body), in.o.MaxBody)
+	}
+	var w wireBody
+	if err := json.Unmarshal(body, &w); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			return nil, badRequest(CodeInvalidJSON, te.Field, "The field %q should be a JSON %s.", te.Field, jsonKind(te.Type.Kind().String()))
+		}
+		return nil, badRequest(CodeInvalidJSON, "", "The body is not valid JSON: %v.", err)
+	}
+	if w.Site == "" {
+		return nil, badRequest(CodeRequired, "site", "Send the site key as \"site\".")
+	}
+	if n := utf8.RuneCountInString(w.Visitor); w.Visitor == "" || n > MaxVisitorLen || !printable(w.Visitor) {
+		return nil, badRequest(CodeInvalidVisitor, "visitor", "The visitor id must be 1 to %d printable characters.", MaxVisitorLen)
+	}
+	if len(w.Events) == 0 {
+		return nil, badRequest(CodeRequired, "events", "Send at least one event in \"events\".")
+	}
+	if len(w.Events) > in.o.MaxEvents {
+		return nil, reject(http.StatusRequestEntityTooLarge, CodeTooManyEvents, "events", "Send at most %d events per request (this has %d).", in.o.MaxEvents, len(w.Events))
+	}
+	site, ok, err := in.refs.site(ctx, w.Site)
+	if err != nil {
+		return nil, in.lookupFailed(err)
+	}
+	if !ok {
+		return nil, reject(http.StatusNotFound, CodeUnknownSite, "site", "No site has the key %q.", clip(w.Site, 40))
+	}
+	r := &request{siteID: site.ID, visitor: w.Visitor, bot: w.Bot, events: make([]event, len(w.Events))}
+	anyExposure := false
+	for i := range w.Events {
+		if ierr := in.parseEvent(ctx, site.ID, &w.Events[i], &r.events[i], fmt.Sprintf("events[%d].", i)); ierr != nil {
+			return nil, ierr
+		}
+		anyExposure = anyExposure || r.events[i].exposure
+	}
+	at := meta.ReceivedAt
+	if at.IsZero() {
+		at = time.Now()
+	}
+	r.at = at.UnixMilli()
+	// The request's metadata describes the visitor's browser only when it
+	// sent exposures (the snippet does). Server-side conversions come from a
+	// site's backend, whose user agent says nothing about the visitor.
+	if anyExposure {
+		r.uaBot = in.o.BotChecker(meta.UserAgent)
+		ua := ParseUserAgent(meta.UserAgent)
+		r.device, r.browser = ua.Device, ua.Browser
+		r.country = normalizeCountry(meta.Country)
+	}
+	return r, nil
+}
+
+func (in *Ingester) parseEvent(ctx context.Context, siteID string, w *wireEvent, e *event, field string) *IngestError {
+	if w.ID == "" {
+		return badRequest(CodeRequired, field+"id", "Give every event an id (a UUID).")
+	}
+	id, err := uuid.Parse(w.ID)
+	if err != nil || len(w.ID) != 36 {
+		// uuid.Parse also takes braces, urn: prefixes and bare hex; only the
+		// canonical 36-character form is accepted so that one event has one
+		// spelling.
+		return badRequest(CodeInvalidID, field+"id", "The event id must be a UUID such as 0190a5c4-7b2e-7def-8a3b-1c2d3e4f5a6b.")
+	}
+	e.id = id
+	switch w.Type {
+	case EventExposure:
+		e.exposure = true
+	case EventConversion:
+	case "":
+		return badRequest(CodeRequired, field+"type", "Give every event a type: exposure or conversion.")
+	default:
+		return badRequest(CodeInvalidType, field+"type", "The event type must be exposure or conversion.")
+	}
+	if w.Experiment == "" {
+		return badRequest(CodeRequired, field+"experiment", "Name the experiment of every event.")
+	}
+	exp, ok, err := in.refs.experiment(ctx, w.Experiment)
+	if err != nil {
+		return in.lookupFailed(err)
+	}
+	if !ok || exp.SiteID != siteID {
+		return reject(http.StatusNotFound, CodeUnknownExperiment, field+"experiment", "This site has no experiment %q.", clip(w.Experiment, 40))
+	}
+	if exp.Status == StatusDraft {
+		return reject(http.StatusUnprocessableEntity, CodeExperimentNotRunning, field+"experiment", "The experiment %q has not started.", exp.ID)
+	}
+	e.experiment = exp.ID
+	switch {
+	case w.Variant == "" && e.exposure:
+		return badRequest(CodeRequired, field+"variant", "Name the variant the visitor saw.")
+	case w.Variant != "":
+		if _, ok := exp.Variant(w.Variant); !ok {
+			return reject(http.StatusUnprocessableEntity, CodeUnknownVariant, field+"variant", "The experiment has no variant %q.", clip(w.Variant, 40))
+		}
+	}
+	e.variant = w.Variant
+	if !e.exposure {
+		switch {
+		case w.Goal == "":
+			return badRequest(CodeRequired, field+"goal", "Name the goal of a conversion (click, pageview or the custom event's name).")
+		case utf8.RuneCountInString(w.Goal) > MaxGoalLen:
+			return badRequest(CodeTooLong, field+"goal", "Keep the goal under %d characters.", MaxGoalLen)
+		case !eventNameRe.MatchString(w.Goal):
+			return badRequest(CodeInvalidGoal, field+"goal", "Goals use letters, digits, dots, colons, dashes and underscores.")
+		}
+		e.goal = w.Goal
+	}
+	if ierr := checkText(w.URL, MaxEventURLLen, field+"url"); ierr != nil {
+		return ierr
+	}
+	e.url = w.URL
+	e.clientTS = -1
+	if w.TS != nil {
+		if v := *w.TS; math.IsNaN(v) || v < 0 || v > maxClientTS {
+			return badRequest(CodeOutOfRange, field+"ts", "ts is the sender's clock in Unix milliseconds.")
+		}
+		e.clientTS = int64(*w.TS)
+	}
+	e.matched = w.Matched == nil || *w.Matched
+	e.swapMS = -1
+	if w.MS != nil {
+		if v := *w.MS; math.IsNaN(v) || v < 0 || v > maxSwapMS {
+			return badRequest(CodeOutOfRange, field+"ms", "ms is the time from navigation start to the swap, 0 to %d.", maxSwapMS)
+		}
+		if e.exposure {
+			e.swapMS = int64(math.Round(*w.MS))
+		}
+	}
+	if ierr := checkText(w.Ref, MaxEventURLLen, field+"ref"); ierr != nil {
+		return ierr
+	}
+	if ierr := checkText(w.UTM, MaxUTMLen, field+"utm"); ierr != nil {
+		return ierr
+	}
+	if e.exposure {
+		e.refDomain = RefDomain(w.Ref)
+		e.utm = strings.TrimSpace(w.UTM)
+	}
+	return nil
+}
+
+// checkText checks an optional free-text field: at most max bytes, and no
+// control characters.
+func checkText(s string, max int, field string) *IngestError {
+	if len(s) > max {
+		return badRequest(CodeTooLong, field, "Keep %s under %d bytes.", field, max)
+	}
+	if !printable(s) {
+		return badRequest(CodeInvalidValue, field, "%s has control characters.", field)
+	}
+	return nil
+}
+
+func (in *Ingester) lookupFailed(err error) *IngestError {
+	in.log.Error("ingest: lookup", "err", err)
+	return &IngestError{Status: http.StatusServiceUnavailable, Code: CodeLookupFailed, RetryAfter: time.Second,
+		Message: "The server could not read its configuration; try again."}
+}
+
+// printable reports whether s is valid UTF-8 without control characters.
+func printable(s string) bool {
+	for _, r := range s {
+		if r == utf8.RuneError || unicode.IsControl(r) {
+			return false
+		}
+	}
+	return true
+}
+
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
+}
+
+func jsonKind(k string) string {
+	switch k {
+	case "string":
+		return "string"
+	case "bool":
+		return "boolean"
+	case "slice", "array":
+		return "array"
+	case "struct", "map", "ptr":
+		return "object"
+	default:
+		return "number"
+	}
+}
+
+// refCache remembers sites and experiments for a moment so that validating
+// a request costs no query in the common case. It can only be stale in the
+// accepting direction that matters little: what it has not seen, or saw as a
+// draft, it reads again (at most every refRecheck), so a just-created site or
+// just-started experiment works at once. The writer reads each experiment's
+// status again inside its transaction before counting anything.
+type refCache struct {
+	s     *Store
+	now   func() time.Time
+	mu    sync.Mutex
+	sites map[string]siteRef
+	exps  map[string]expRef
+}
+
+const (
+	refTTL     = 2 * time.Second
+	refRecheck = 200 * time.Millisecond
+	refMax     = 10_000 // entries per map before it is emptied
+)
+
+type siteRef struct {
+	site   Site
+	ok     bool
+	loaded time.Time
+}
+
+type expRef struct {
+	exp    Experiment
+	ok     bool
+	loaded time.Time
+}
+
+func (c *refCache) site(ctx context.Context, key string) (Site, bool, error) {
+	now := c.now()
+	c.mu.Lock()
+	r, hit := c.sites[key]
+	c.mu.Unlock()
+	if hit && (now.Sub(r.loaded) < refRecheck || (r.ok && now.Sub(r.loaded) < refTTL)) {
+		return r.site, r.ok, nil
+	}
+	if len(key) > 64 {
+		return Site{}, false, nil
+	}
+	site, err := c.s.SiteByKey(ctx, key)
+	r = siteRef{site: site, ok: err == nil, loaded: now}
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return Site{}, false, err
+	}
+	c.mu.Lock()
+	if len(c.sites) >= refMax {
+		clear(c.sites)
+	}
+	c.sites[key] = r
+	c.mu.Unlock()
+	return r.site, r.ok, nil
+}
+
+func (c *refCache) experiment(ctx context.Context, id string) (Experiment, bool, error) {
+	now := c.now()
+	c.mu.Lock()
+	r, hit := c.exps[id]
+	c.mu.Unlock()
+	fresh := r.ok && r.exp.Status != StatusDraft && now.Sub(r.loaded) < refTTL
+	if hit && (fresh || now.Sub(r.loaded) < refRecheck) {
+		return r.exp, r.ok, nil
+	}
+	if len(id) > 64 {
+		return Experiment{}, false, nil
+	}
+	exp, err := c.s.Experiment(ctx, id)
+	r = expRef{exp: exp, ok: err == nil, loaded: now}
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return Experiment{}, false, err
+	}
+	c.mu.Lock()
+	if len(c.exps) >= refMax {
+		clear(c.exps)
+	}
+	c.exps[id] = r
+	c.mu.Unlock()
+	return r.exp, r.ok, nil
+}

@@ -1,0 +1,62 @@
+package experiments_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"copylab/experiments"
+)
+
+// FuzzIngest feeds arbitrary bodies to Ingest: it must never panic, must
+// answer a body it rejects with a 4xx (never a 5xx: nothing in a body can
+// make the server fail), and must store nothing of a rejected body and
+// exactly Stored events of an accepted one.
+func FuzzIngest(f *testing.F) {
+	fx := evNewFixture(f)
+	in := evNewIngester(f, fx.s, experiments.IngestOptions{MaxDelay: -1, MaxEvents: 20, MaxBody: 8 << 10})
+	key, x := fx.site.Key, fx.exp.ID
+	seeds := [][]byte{
+		evBody(key, "v1", false, evExposure(x, "control"), evConversion(x, "signup")),
+		evBody(key, "v2", true, evExposure(x, "b")),
+		[]byte(`{"site":"` + key + `","visitor":"v3","events":[{"id":"0190a5c4-7b2e-7def-8a3b-1c2d3e4f5a6b","type":"exposure","experiment":"` + x + `","variant":"b","ms":12.5,"matched":false,"ref":"https://t.co/x","utm":"ads"}]}`),
+		[]byte(`{"site":"` + key + `","visitor":"v4","events":[{"id":"0190a5c4-7b2e-7def-8a3b-1c2d3e4f5a6c","type":"conversion","experiment":"` + x + `","goal":"signup","ts":-1}]}`),
+		[]byte(`{"site":"` + key + `","visitor":"` + strings.Repeat("x", 129) + `","events":[]}`),
+		[]byte(`{}`), []byte(`null`), []byte(`[]`), []byte(`{"events":[null]}`), []byte(`{"site":1}`), []byte(``),
+		[]byte(`{"site":"` + key + `","visitor":"v5","events":[{"id":"\u0000"}]}`),
+	}
+	for _, s := range seeds {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		before := evRows(t, fx.s, "events")
+		res, err := in.Ingest(context.Background(), b, evMeta(evBaseTime))
+		after := evRows(t, fx.s, "events")
+		if err != nil {
+			var ie *experiments.IngestError
+			if !errors.As(err, &ie) {
+				t.Fatalf("error of type %T: %v", err, err)
+			}
+			if ie.Status < 400 || ie.Status > 499 || ie.Code == "" || ie.Message == "" {
+				t.Fatalf("rejected with %d %q %q", ie.Status, ie.Code, ie.Message)
+			}
+			if after != before {
+				t.Fatalf("a rejected body stored %d events", after-before)
+			}
+			return
+		}
+		if after-before != res.Stored || res.Stored+res.Duplicates+countDeleted(res) == 0 {
+			t.Fatalf("result %+v but %d events stored", res, after-before)
+		}
+	})
+}
+
+func countDeleted(res experiments.IngestResult) int {
+	for _, r := range res.Reasons {
+		if r == experiments.ReasonDeleted {
+			return 1
+		}
+	}
+	return 0
+}
