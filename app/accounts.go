@@ -1,0 +1,133 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/mail"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"copylab/experiments"
+)
+
+// Password rules. bcrypt reads at most 72 bytes and silently ignores the
+// rest, so longer passwords are refused rather than quietly truncated.
+const (
+	MinPasswordLen   = 10
+	MaxPasswordBytes = 72
+)
+
+// passwordError returns why a password cannot be used, or "".
+func passwordError(pw string) string {
+	switch {
+	case utf8.RuneCountInString(pw) < MinPasswordLen:
+		return fmt.Sprintf("Use at least %d characters.", MinPasswordLen)
+	case len(pw) > MaxPasswordBytes:
+		return fmt.Sprintf("Use at most %d bytes (about %d letters); longer passwords are cut short by bcrypt.", MaxPasswordBytes, MaxPasswordBytes)
+	}
+	return ""
+}
+
+// emailError returns why an email cannot be used, or "".
+func emailError(email string) string {
+	if email == "" {
+		return "Enter an email address."
+	}
+	a, err := mail.ParseAddress(email)
+	if err != nil || a.Address != email || !strings.Contains(email, "@") || len(email) > 254 {
+		return "Enter an email address such as you@example.com."
+	}
+	return ""
+}
+
+func normalizeEmail(e string) string { return strings.ToLower(strings.TrimSpace(e)) }
+
+// hashPassword hashes with bcrypt at the given cost.
+func hashPassword(pw string, cost int) (string, error) {
+	if msg := passwordError(pw); msg != "" {
+		return "", errors.New(msg)
+	}
+	h, err := bcrypt.GenerateFromPassword([]byte(pw), cost)
+	if err != nil {
+		return "", fmt.Errorf("hash password: %w", err)
+	}
+	return string(h), nil
+}
+
+// GeneratePassword returns a random password of 20 characters from an
+// unambiguous alphabet (about 100 bits).
+func GeneratePassword() string {
+	return experiments.RandomToken(20)
+}
+
+// AddUser creates a user who can sign in (name is optional), hashing the
+// password as the app does. An empty password means a generated one, which is returned (and is
+// then the only copy: show it once). Problems with the email or the password
+// come back as an experiments.ValidationError with the fields "email" and
+// "password"; an email in use as experiments.ErrConflict.
+func AddUser(ctx context.Context, store *experiments.Store, email, name, password string) (experiments.User, string, error) {
+	return addUser(ctx, store, email, name, password, DefaultBcryptCost)
+}
+
+func addUser(ctx context.Context, store *experiments.Store, email, name, password string, cost int) (experiments.User, string, error) {
+	email = normalizeEmail(email)
+	generated := ""
+	if password == "" {
+		password = GeneratePassword()
+		generated = password
+	}
+	var verr experiments.ValidationError
+	if msg := emailError(email); msg != "" {
+		verr = append(verr, experiments.FieldError{Field: "email", Code: "invalid_email", Message: msg})
+	}
+	if msg := passwordError(password); msg != "" {
+		verr = append(verr, experiments.FieldError{Field: "password", Code: "invalid_password", Message: msg})
+	}
+	if len(verr) > 0 {
+		return experiments.User{}, "", verr
+	}
+	hash, err := hashPassword(password, cost)
+	if err != nil {
+		return experiments.User{}, "", err
+	}
+	u, err := store.CreateUser(ctx, email, name, hash)
+	if err != nil {
+		return experiments.User{}, "", err
+	}
+	return u, generated, nil
+}
+
+// TokenPrefix starts every API token, so that a leaked one is easy to
+// recognise (and to find with secret scanners).
+const TokenPrefix = "cl_"
+
+// CreateToken makes a new API token for the user with that email and
+// returns its secret, the only copy: print it once. Only its SHA-256 hash is
+// stored.
+func CreateToken(ctx context.Context, store *experiments.Store, email, name string) (string, error) {
+	u, _, err := store.UserByEmail(ctx, normalizeEmail(email))
+	if err != nil {
+		return "", fmt.Errorf("app: create token: %w", err)
+	}
+	secret, _, err := createToken(ctx, store, u.ID, name)
+	return secret, err
+}
+
+func createToken(ctx context.Context, store *experiments.Store, userID int64, name string) (string, experiments.APIToken, error) {
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return "", experiments.APIToken{}, experiments.ValidationError{{Field: "name", Code: "required", Message: "Name the token after what uses it, such as “CI deploy”."}}
+	}
+	if utf8.RuneCountInString(name) > experiments.MaxNameLen {
+		return "", experiments.APIToken{}, experiments.ValidationError{{Field: "name", Code: "too_long", Message: fmt.Sprintf("Keep the name under %d characters.", experiments.MaxNameLen)}}
+	}
+	secret := TokenPrefix + experiments.RandomToken(40)
+	t, err := store.CreateAPIToken(ctx, userID, name, hashSecret(secret), secret[:len(TokenPrefix)+4])
+	if err != nil {
+		return "", experiments.APIToken{}, fmt.Errorf("app: create token: %w", err)
+	}
+	return secret, t, nil
+}

@@ -1,0 +1,162 @@
+package app
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"copylab/experiments"
+)
+
+// The JSON API's wire types. Field names follow DESIGN.md; times are RFC
+// 3339 in UTC, null when not set.
+
+type apiSite struct {
+	ID         string    `json:"id"`
+	Key        string    `json:"key"`
+	Name       string    `json:"name"`
+	Domain     string    `json:"domain"`
+	Snippet    string    `json:"snippet"`
+	SnippetURL string    `json:"snippet_url"`
+	CreatedAt  time.Time `json:"created_at"`
+}
+
+type apiVariant struct {
+	Key       string `json:"key"`
+	Text      string `json:"text"`
+	WeightBP  int    `json:"weight_bp"`
+	Source    string `json:"source"`
+	Model     string `json:"model,omitempty"`
+	Angle     string `json:"angle,omitempty"`
+	Rationale string `json:"rationale,omitempty"`
+	Edited    bool   `json:"edited"`
+}
+
+type apiExperiment struct {
+	ID         string           `json:"id"`
+	SiteID     string           `json:"site_id"`
+	Name       string           `json:"name"`
+	Page       string           `json:"page"`
+	Selector   string           `json:"selector"`
+	Goal       experiments.Goal `json:"goal"`
+	TrafficBP  int              `json:"traffic_bp"`
+	Status     string           `json:"status"`
+	Brief      json.RawMessage  `json:"brief,omitempty"`
+	ShareURL   string           `json:"share_url"`
+	CreatedAt  time.Time        `json:"created_at"`
+	UpdatedAt  time.Time        `json:"updated_at"`
+	StartedAt  *time.Time       `json:"started_at"`
+	EndedAt    *time.Time       `json:"ended_at"`
+	Variants   []apiVariant     `json:"variants"`
+	ResultsURL string           `json:"results_url"`
+}
+
+func (a *App) apiSiteOf(s experiments.Site) apiSite {
+	return apiSite{ID: s.ID, Key: s.Key, Name: s.Name, Domain: s.Domain, Snippet: a.snippetTag(s.Key),
+		SnippetURL: a.snippetURL(s.Key), CreatedAt: s.CreatedAt.UTC()}
+}
+
+func optTime(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}
+
+func (a *App) apiExperimentOf(e experiments.Experiment) apiExperiment {
+	out := apiExperiment{
+		ID: e.ID, SiteID: e.SiteID, Name: e.Name, Page: e.Page, Selector: e.Selector, Goal: e.Goal,
+		TrafficBP: e.CoverageBP, Status: string(e.Status), ShareURL: a.shareURL(e),
+		CreatedAt: e.CreatedAt.UTC(), UpdatedAt: e.UpdatedAt.UTC(), StartedAt: optTime(e.StartedAt), EndedAt: optTime(e.EndedAt),
+		Variants:   make([]apiVariant, len(e.Variants)),
+		ResultsURL: a.cfg.PublicURL + "/api/v1/experiments/" + e.ID + "/results",
+	}
+	if b := strings.TrimSpace(e.Brief); b != "" && b != "{}" && json.Valid([]byte(b)) {
+		out.Brief = json.RawMessage(b)
+	}
+	for i, v := range e.Variants {
+		out.Variants[i] = apiVariant{Key: v.Key, Text: v.Text, WeightBP: v.WeightBP, Source: v.Source,
+			Model: v.Model, Angle: v.Angle, Rationale: v.Rationale, Edited: v.Edited}
+	}
+	return out
+}
+
+// decodeJSON reads a JSON request body into v, strictly: one object, no
+// unknown fields (a typo should fail loudly, not be ignored).
+func decodeJSON(c *fiber.Ctx, v any) error {
+	if ct := c.Get(fiber.HeaderContentType); ct != "" {
+		if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != "application/json" {
+			return &httpError{Status: http.StatusUnsupportedMediaType, Code: "unsupported_media_type", Message: "Send a JSON body with Content-Type: application/json."}
+		}
+	}
+	dec := json.NewDecoder(bytes.NewReader(c.Body()))
+	dec.DisallowUnknownFields()
+	err := dec.Decode(v)
+	if err == nil {
+		if _, extra := dec.Token(); extra != io.EOF {
+			return errBadRequest("invalid_json", "", "Send exactly one JSON object.")
+		}
+		return nil
+	}
+	var te *json.UnmarshalTypeError
+	var se *json.SyntaxError
+	switch {
+	case errors.Is(err, io.EOF):
+		return errBadRequest("invalid_json", "", "The body is empty; send a JSON object.")
+	case errors.As(err, &te):
+		return errBadRequest("invalid_json", te.Field, fmt.Sprintf("The field %q must be %s.", te.Field, jsonTypeName(te.Type.Kind().String())))
+	case errors.As(err, &se):
+		return errBadRequest("invalid_json", "", fmt.Sprintf("The body is not valid JSON (at byte %d).", se.Offset))
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return errBadRequest("unknown_field", field, fmt.Sprintf("The field %q is not part of this API.", field))
+	}
+	return errBadRequest("invalid_json", "", "The body is not valid JSON.")
+}
+
+func jsonTypeName(kind string) string {
+	switch kind {
+	case "string":
+		return "a string"
+	case "int", "int64", "float64":
+		return "a number"
+	case "bool":
+		return "true or false"
+	case "slice":
+		return "a list"
+	case "struct", "map", "ptr":
+		return "an object"
+	}
+	return "of another type"
+}
+
+// renameFields renames the fields of a validation error for the API, so
+// that they match the API's own field names.
+func renameFields(err error, rename map[string]string) error {
+	var ve experiments.ValidationError
+	if !errors.As(err, &ve) {
+		return err
+	}
+	out := make(experiments.ValidationError, len(ve))
+	for i, f := range ve {
+		if to, ok := rename[f.Field]; ok {
+			f.Field = to
+		}
+		out[i] = f
+	}
+	return out
+}
+
+// apiNotFound answers API paths that do not exist, in JSON.
+func (a *App) apiNotFound(c *fiber.Ctx) error {
+	return newHTTPError(http.StatusNotFound, "not_found", "There is no such API route. See the HTTP section of the README.")
+}

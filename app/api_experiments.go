@@ -1,0 +1,138 @@
+package app
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+
+	"github.com/gofiber/fiber/v2"
+
+	"copylab/experiments"
+)
+
+// The API calls the traffic share traffic_bp; the store calls it coverage_bp.
+var apiExperimentFields = map[string]string{"coverage_bp": "traffic_bp"}
+
+// maxBriefBytes caps the brief stored with an experiment.
+const maxBriefBytes = 16 << 10
+
+// apiExperimentsList answers GET /api/v1/experiments[?site_id=&status=].
+func (a *App) apiExperimentsList(c *fiber.Ctx) error {
+	f := experiments.ExperimentFilter{SiteID: c.Query("site_id"), Status: experiments.Status(c.Query("status"))}
+	switch f.Status {
+	case "", experiments.StatusDraft, experiments.StatusRunning, experiments.StatusPaused, experiments.StatusStopped:
+	default:
+		return errBadRequest("invalid_status", "status", "Filter by one of draft, running, paused or stopped.")
+	}
+	exps, err := a.store.Experiments(c.UserContext(), f)
+	if err != nil {
+		return err
+	}
+	out := make([]apiExperiment, len(exps))
+	for i, e := range exps {
+		out[i] = a.apiExperimentOf(e)
+	}
+	return c.JSON(fiber.Map{"experiments": out})
+}
+
+// apiExperimentCreate answers POST /api/v1/experiments → 201 with the
+// draft. variants is a list of {key, text, weight_bp?}, the control first;
+// weights default to an equal split.
+func (a *App) apiExperimentCreate(c *fiber.Ctx) error {
+	var in struct {
+		SiteID    string            `json:"site_id"`
+		Name      string            `json:"name"`
+		Page      string            `json:"page"`
+		Selector  string            `json:"selector"`
+		Goal      experiments.Goal  `json:"goal"`
+		TrafficBP *int              `json:"traffic_bp"`
+		Brief     json.RawMessage   `json:"brief"`
+		Variants  []apiVariantInput `json:"variants"`
+	}
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	e := experiments.Experiment{SiteID: in.SiteID, Name: in.Name, Page: in.Page, Selector: in.Selector, Goal: in.Goal, CoverageBP: 10000}
+	if in.TrafficBP != nil {
+		e.CoverageBP = *in.TrafficBP
+	}
+	if len(in.Brief) > 0 && string(in.Brief) != "null" {
+		var b bytes.Buffer
+		if in.Brief[0] != '{' || json.Compact(&b, in.Brief) != nil {
+			return &httpError{Status: http.StatusUnprocessableEntity, Code: "invalid_brief", Field: "brief", Message: "The brief must be a JSON object."}
+		}
+		if b.Len() > maxBriefBytes {
+			return &httpError{Status: http.StatusUnprocessableEntity, Code: "too_long", Field: "brief", Message: "Keep the brief under 16 KiB."}
+		}
+		e.Brief = b.String()
+	}
+	for _, v := range in.Variants {
+		e.Variants = append(e.Variants, experiments.Variant{Key: v.Key, Text: v.Text, WeightBP: v.WeightBP, Source: experiments.SourceHuman})
+	}
+	if u, ok := c.Locals(localAPIUser).(experiments.User); ok {
+		e.CreatedBy = u.ID
+	}
+	created, err := a.store.CreateExperiment(c.UserContext(), e)
+	if err != nil {
+		return renameFields(err, apiExperimentFields)
+	}
+	c.Location("/api/v1/experiments/" + created.ID)
+	return c.Status(http.StatusCreated).JSON(a.apiExperimentOf(created))
+}
+
+type apiVariantInput struct {
+	Key      string `json:"key"`
+	Text     string `json:"text"`
+	WeightBP int    `json:"weight_bp"`
+}
+
+// apiExperimentGet answers GET /api/v1/experiments/:id.
+func (a *App) apiExperimentGet(c *fiber.Ctx) error {
+	e, err := a.store.Experiment(c.UserContext(), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(a.apiExperimentOf(e))
+}
+
+// apiExperimentGenerate answers POST /api/v1/experiments/:id/generate. AI
+// generation is the next release; until then it says so with a 501.
+func (a *App) apiExperimentGenerate(c *fiber.Ctx) error {
+	if _, err := a.store.Experiment(c.UserContext(), c.Params("id")); err != nil {
+		return err
+	}
+	return newHTTPError(http.StatusNotImplemented, "not_implemented",
+		"Generating copy is not available in this version yet. Add your variants in the variants list when you create the experiment.")
+}
+
+// apiVariantUpdate answers PATCH /api/v1/experiments/:id/variants/:key
+// {text?, weight_bp?}. Changing a weight rescales the others so the split
+// still adds up to 100%.
+func (a *App) apiVariantUpdate(c *fiber.Ctx) error {
+	var in struct {
+		Text     *string `json:"text"`
+		WeightBP *int    `json:"weight_bp"`
+	}
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	e, err := a.store.UpdateVariant(c.UserContext(), c.Params("id"), c.Params("key"), experiments.VariantPatch{Text: in.Text, WeightBP: in.WeightBP})
+	if err != nil {
+		return renameFields(err, apiExperimentFields)
+	}
+	a.snippets.reset()
+	return c.JSON(a.apiExperimentOf(e))
+}
+
+// apiExperimentTransition returns the handler of POST
+// /api/v1/experiments/:id/{start,pause,resume,stop}.
+func (a *App) apiExperimentTransition(action string) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		e, err := a.store.Transition(c.UserContext(), c.Params("id"), action)
+		if err != nil {
+			return err
+		}
+		a.snippets.reset()
+		return c.JSON(a.apiExperimentOf(e))
+	}
+}

@@ -1,0 +1,254 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+
+	"copylab/app/simulate"
+	"copylab/experiments"
+	"copylab/static/browsertest"
+)
+
+const browserUA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36"
+
+// uaTransport sends a browser's user agent: simulate's requests would
+// otherwise carry Go's, which copylab counts as a bot.
+type uaTransport struct{}
+
+func (uaTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	r.Header.Set("User-Agent", browserUA)
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+var uaClient = &http.Client{Transport: uaTransport{}, Timeout: 10 * time.Second}
+
+// TestBrowserTour drives the real app in headless Chromium: setup, the
+// demo page's swap and conversion, a site with its tag, the experiment form
+// with errors, and live results. It needs Chromium: without one it skips,
+// except under CI (CI set), where it fails. With COPYLAB_SCREENSHOTS=DIR it
+// also saves screenshots (desktop and phone) there.
+//
+//	COPYLAB_SCREENSHOTS=$PWD/docs/screenshots go test ./app -run TestBrowserTour -v
+func TestBrowserTour(t *testing.T) {
+	shots := os.Getenv("COPYLAB_SCREENSHOTS")
+	if testing.Short() {
+		t.Skip("the browser tour is not short")
+	}
+	chromium := browsertest.ExecPath()
+	if chromium == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatal("no Chromium found: CI must run the browser tour (apt-get install -y chromium)")
+		}
+		t.Skip("no Chromium installed (apt-get install -y chromium); the browser tour is skipped")
+	}
+	ctx := context.Background()
+
+	// The app, on a real port, as Run starts it.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := "http://" + ln.Addr().String()
+	dir := t.TempDir()
+	store, err := experiments.Open(ctx, filepath.Join(dir, "copylab.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ing := experiments.NewIngester(store, experiments.IngestOptions{Logger: slog.New(slog.DiscardHandler)})
+	a, err := New(Config{Addr: ln.Addr().String(), DBPath: store.Path(), PublicURL: base, BcryptCost: 10,
+		SetupToken: testSetupToken, Logger: slog.New(slog.DiscardHandler)}, store, ing)
+	if err != nil {
+		t.Fatal(err)
+	}
+	go a.Fiber().Listener(ln)
+	t.Cleanup(func() {
+		a.Fiber().ShutdownWithTimeout(5 * time.Second)
+		ing.Close(ctx)
+		store.Close()
+	})
+
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chromium), chromedp.NoSandbox, chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-component-update", true),
+		chromedp.UserDataDir(filepath.Join(dir, "chromium")),
+		// Headless Chromium says so in its user agent, and copylab rightly
+		// counts such visitors as bots; the tour plays a person.
+		// And the tag reports navigator.webdriver as a bot; this flag
+		// turns it off.
+		chromedp.UserAgent(browserUA), chromedp.Flag("disable-blink-features", "AutomationControlled"))
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
+	defer cancelAlloc()
+	bctx, cancel := chromedp.NewContext(allocCtx)
+	defer cancel()
+	bctx, cancelTimeout := context.WithTimeout(bctx, 90*time.Second)
+	defer cancelTimeout()
+
+	do := func(actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(bctx, actions...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// submit clicks and waits for the next page to load.
+	submit := func(sel string) {
+		t.Helper()
+		if _, err := chromedp.Run(bctx, chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.Click(chromedp.CSS(sel)))); err != nil {
+			t.Fatalf("submit %s: %v", sel, err)
+		}
+	}
+	shot := func(name string, width, height int64) {
+		t.Helper()
+		if shots == "" {
+			return
+		}
+		do(chromedp.EmulateViewport(width, height), chromedp.Sleep(150*time.Millisecond))
+		// Nothing may stick out sideways (tables scroll inside their box).
+		if over, err := chromedp.Run(bctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth - document.documentElement.clientWidth`)); err != nil || over > 0 {
+			t.Errorf("%s at %dpx: the page is %dpx too wide (%v)", name, width, over, err)
+		}
+		buf, err := chromedp.Run(bctx, chromedp.FullScreenshot(100))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.MkdirAll(shots, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(shots, name+".png"), buf, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		do(chromedp.EmulateViewport(1280, 900))
+	}
+	textOf := func(sel string) string {
+		t.Helper()
+		s, err := chromedp.Run(bctx, chromedp.Text(chromedp.CSS(sel)))
+		if err != nil {
+			t.Fatalf("text of %s: %v", sel, err)
+		}
+		return s
+	}
+
+	do(chromedp.EmulateViewport(1280, 900), chromedp.Navigate(a.SetupURL()), chromedp.WaitVisible(chromedp.CSS("#f-email")))
+	shot("setup", 1280, 860)
+	shot("setup-phone", 390, 844)
+	do(chromedp.SendKeys(chromedp.CSS("#f-email"), "owner@example.com"),
+		chromedp.SendKeys(chromedp.CSS("#f-password"), testPassword),
+		chromedp.SendKeys(chromedp.CSS("#f-password2"), testPassword))
+	submit(".btn-primary")
+	if got := textOf("h1"); !strings.Contains(got, "Experiments") {
+		t.Fatalf("after setup: %q", got)
+	}
+	shot("experiments", 1280, 700)
+
+	// The demo: the tag swaps the headline before paint, and a click converts.
+	do(chromedp.Navigate(base+"/demo"), chromedp.WaitVisible(chromedp.CSS("h1")), chromedp.Sleep(300*time.Millisecond))
+	headline := textOf(`[data-copylab="hero"]`)
+	valid := map[string]bool{DemoHeadline: true, demoVariants[0]: true, demoVariants[1]: true}
+	if !valid[headline] {
+		t.Errorf("demo headline %q", headline)
+	}
+	t.Logf("demo headline for this visitor: %q", headline)
+	do(chromedp.Click(chromedp.CSS("#signup")), chromedp.WaitVisible(chromedp.CSS("#thanks")), chromedp.Sleep(500*time.Millisecond))
+	shot("demo", 1280, 900)
+	site, _, err := a.demoSite(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	running, _ := store.RunningExperiments(ctx, site.ID)
+	demo := running[0]
+	// The tag sends its queue a second after the first event: wait for it.
+	var exposures, conversions int64
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+		counts, err := store.Counts(ctx, demo)
+		if err != nil {
+			t.Fatal(err)
+		}
+		exposures, conversions = 0, 0
+		for _, v := range counts.Variants {
+			exposures += v.Exposures
+			conversions += v.Conversions
+		}
+		if exposures > 0 && conversions > 0 {
+			break
+		}
+	}
+	if exposures != 1 || conversions != 1 {
+		t.Errorf("after one demo visit and click: %d exposures, %d conversions", exposures, conversions)
+	}
+
+	// QA preview forces a variant and counts nothing.
+	do(chromedp.Navigate(base+"/demo?copylab="+demo.ID+":c"), chromedp.WaitVisible(chromedp.CSS("h1")), chromedp.Sleep(200*time.Millisecond))
+	if got := textOf(`[data-copylab="hero"]`); got != demoVariants[1] {
+		t.Errorf("QA link shows %q", got)
+	}
+
+	// Some traffic for the results, through the public endpoints.
+	rep, err := simulate.Run(ctx, simulate.Options{URL: base, Site: site.Key, Experiment: demo.ID, Visitors: 600,
+		Rates: map[string]float64{"control": 0.08, "b": 0.11, "c": 0.095}, Concurrency: 8, Seed: 7, Client: uaClient})
+	if err != nil {
+		t.Fatalf("simulate: %v", err)
+	}
+	t.Logf("simulated: %s", strings.ReplaceAll(rep.String(), "\n", "; "))
+
+	do(chromedp.Navigate(base+"/experiments/"+demo.ID), chromedp.WaitVisible(chromedp.CSS("#results")))
+	shot("experiment", 1280, 900)
+	do(chromedp.Navigate(base+"/experiments/"+demo.ID+"/results"), chromedp.WaitVisible(chromedp.CSS("#results")))
+	before := textOf("#results .stat-value")
+	if _, err := simulate.Run(ctx, simulate.Options{URL: base, Site: site.Key, Experiment: demo.ID, Visitors: 50,
+		Rates: map[string]float64{"control": 0.1, "b": 0.1, "c": 0.1}, Concurrency: 4, Seed: 8, Client: uaClient}); err != nil {
+		t.Fatal(err)
+	}
+	do(chromedp.Sleep(5500 * time.Millisecond)) // one htmx poll
+	after := textOf("#results .stat-value")
+	if before == after {
+		t.Errorf("results did not refresh live: %s then %s", before, after)
+	}
+	t.Logf("live refresh: %s → %s visitors", before, after)
+	shot("results", 1280, 760)
+	shot("results-phone", 390, 844)
+
+	// A site of one's own, with its tag.
+	do(chromedp.Navigate(base+"/sites"), chromedp.WaitVisible(chromedp.CSS("#f-name")),
+		chromedp.SendKeys(chromedp.CSS("#f-name"), "Marketing site"), chromedp.SendKeys(chromedp.CSS("#f-domain"), "www.acme.example"))
+	submit("form.form-grid .btn-primary")
+	if got := textOf("h1"); got != "Marketing site" {
+		t.Fatalf("site page h1 %q", got)
+	}
+	shot("site", 1280, 1400)
+	shot("site-phone", 390, 844)
+
+	// The experiment form, sent empty: every error beside its field.
+	do(chromedp.Navigate(base+"/experiments/new"), chromedp.WaitVisible(chromedp.CSS("#f-name")),
+		chromedp.SetValue(chromedp.CSS("#f-page"), "pricing"),
+		chromedp.SendKeys(chromedp.CSS("#f-variants-1-text"), "<b>Bold</b> claim"),
+		chromedp.SetValue(chromedp.CSS("#f-coverage"), "0"))
+	submit(`.form-actions button[value="save"]`)
+	if n, err := chromedp.Run(bctx, chromedp.Evaluate[int](`document.querySelectorAll(".field-error").length`)); err != nil || n < 4 {
+		t.Errorf("%d field errors shown (%v)", n, err)
+	}
+	shot("experiment-form-errors", 1280, 1700)
+	shot("experiment-form-phone", 390, 844)
+
+	do(chromedp.Navigate(base+"/users"), chromedp.WaitVisible(chromedp.CSS("h1")))
+	shot("users", 1280, 700)
+	do(chromedp.Navigate(base+"/settings"), chromedp.WaitVisible(chromedp.CSS("h1")))
+	shot("settings", 1280, 900)
+	do(chromedp.Navigate(base+"/r/"+demo.ShareToken), chromedp.WaitVisible(chromedp.CSS("#results")))
+	shot("share", 1280, 700)
+	do(chromedp.Navigate(base+"/no/such/page"), chromedp.WaitVisible(chromedp.CSS("h1")))
+	shot("not-found", 1280, 600)
+	if shots != "" {
+		fmt.Fprintln(os.Stderr, "screenshots in", shots)
+	}
+}

@@ -1,0 +1,175 @@
+// Package app is copylab's web application: configuration, the route
+// table, handlers, middleware, rendering, and the background jobs it runs.
+package app
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/netip"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Config is everything the web app needs to run. cmd/copylab builds it from
+// flags and their COPYLAB_* environment twins and passes it to Run.
+type Config struct {
+	// Addr is the host:port to listen on, such as 127.0.0.1:8080.
+	Addr string
+	// DBPath is the SQLite database file; it is created when missing.
+	DBPath string
+	// PublicURL is the origin visitors' browsers and teammates reach the app
+	// at, such as https://copylab.example.com (no path). It is used in the
+	// snippet tag, the events endpoint the snippet posts to, setup and share
+	// links, and to decide on Secure cookies. Empty means http://Addr.
+	PublicURL string
+	// SecureCookies forces the Secure flag on cookies even when PublicURL is
+	// http (for example behind a TLS-terminating proxy configured oddly).
+	// Cookies are always Secure when PublicURL is https.
+	SecureCookies bool
+
+	// LLMBaseURL, LLMModel and LLMAPIKey configure the OpenAI-compatible
+	// endpoint used to draft copy (used from the next release; shown in
+	// Settings now).
+	LLMBaseURL string
+	LLMModel   string
+	LLMAPIKey  string
+
+	// TrustedProxies are the IPs or CIDR ranges of reverse proxies whose
+	// X-Forwarded-For header is believed. Empty means none: the client IP is
+	// the TCP peer.
+	TrustedProxies []string
+	// CountryHeader is a header set by a trusted proxy with the visitor's
+	// ISO country code, such as CF-IPCountry. It is read only from trusted
+	// proxies. Empty means countries are not recorded.
+	CountryHeader string
+
+	// Logger receives structured logs; nil means slog.Default().
+	Logger *slog.Logger
+
+	// BcryptCost is the bcrypt work factor for new passwords; 0 means
+	// DefaultBcryptCost. It must be at least 10.
+	BcryptCost int
+	// ShutdownTimeout bounds how long Run waits for in-flight requests and
+	// the events queue on shutdown; 0 means 15 seconds.
+	ShutdownTimeout time.Duration
+	// SetupToken is the secret of the one-time setup link; empty means a
+	// random one is made at start (tests set it).
+	SetupToken string
+}
+
+// DefaultBcryptCost is the bcrypt cost used when Config.BcryptCost is 0.
+const DefaultBcryptCost = 12
+
+// withDefaults fills the fields that have a sensible default.
+func (c Config) withDefaults() Config {
+	c.PublicURL = strings.TrimRight(strings.TrimSpace(c.PublicURL), "/")
+	if c.PublicURL == "" && c.Addr != "" {
+		host := c.Addr
+		if strings.HasPrefix(host, ":") {
+			host = "127.0.0.1" + host
+		} else if h, p, err := net.SplitHostPort(host); err == nil && (h == "0.0.0.0" || h == "::" || h == "") {
+			host = net.JoinHostPort("127.0.0.1", p)
+		}
+		c.PublicURL = "http://" + host
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	if c.BcryptCost == 0 {
+		c.BcryptCost = DefaultBcryptCost
+	}
+	if c.ShutdownTimeout == 0 {
+		c.ShutdownTimeout = 15 * time.Second
+	}
+	return c
+}
+
+// Validate reports every problem with the configuration at once.
+func (c Config) Validate() error {
+	c = c.withDefaults()
+	var errs []error
+	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+
+	if c.Addr == "" {
+		bad("addr: empty; use host:port, such as 127.0.0.1:8080")
+	} else if _, port, err := net.SplitHostPort(c.Addr); err != nil || port == "" {
+		bad("addr %q: use host:port, such as 127.0.0.1:8080", c.Addr)
+	}
+	if strings.TrimSpace(c.DBPath) == "" {
+		bad("db: empty; give the path of the SQLite file, such as data/copylab.db")
+	}
+	if c.PublicURL != "" {
+		if _, err := publicOrigin(c.PublicURL); err != nil {
+			bad("public-url %q: %v", c.PublicURL, err)
+		}
+	}
+	if c.LLMBaseURL != "" {
+		u, err := url.Parse(c.LLMBaseURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			bad("llm-base-url %q: use an http(s) URL, such as https://api.openai.com/v1", c.LLMBaseURL)
+		}
+	}
+	for _, p := range c.TrustedProxies {
+		if _, err := parseProxy(p); err != nil {
+			bad("trusted-proxies: %q is neither an IP nor a CIDR range", p)
+		}
+	}
+	if c.CountryHeader != "" && !validHeaderName(c.CountryHeader) {
+		bad("country-header %q: not a valid header name", c.CountryHeader)
+	}
+	if c.BcryptCost < 10 || c.BcryptCost > 16 {
+		bad("bcrypt cost %d: use 10 to 16", c.BcryptCost)
+	}
+	if c.ShutdownTimeout < 0 {
+		bad("shutdown timeout %s: must not be negative", c.ShutdownTimeout)
+	}
+	if c.SetupToken != "" && len(c.SetupToken) < 16 {
+		bad("setup token: use at least 16 characters")
+	}
+	return errors.Join(errs...)
+}
+
+// publicOrigin checks a public URL and returns it as scheme://host[:port].
+func publicOrigin(raw string) (*url.URL, error) {
+	u, err := url.Parse(raw)
+	switch {
+	case err != nil:
+		return nil, errors.New("not a URL")
+	case u.Scheme != "http" && u.Scheme != "https":
+		return nil, errors.New("use http:// or https://")
+	case u.Host == "":
+		return nil, errors.New("missing the host")
+	case u.Path != "" && u.Path != "/":
+		return nil, errors.New("serving copylab under a path is not supported; use an origin such as https://copylab.example.com")
+	case u.RawQuery != "" || u.Fragment != "" || u.User != nil:
+		return nil, errors.New("use only scheme, host and port")
+	}
+	return &url.URL{Scheme: u.Scheme, Host: u.Host}, nil
+}
+
+// parseProxy parses one trusted proxy, an IP or a CIDR range.
+func parseProxy(s string) (netip.Prefix, error) {
+	s = strings.TrimSpace(s)
+	if strings.Contains(s, "/") {
+		p, err := netip.ParsePrefix(s)
+		return p.Masked(), err
+	}
+	a, err := netip.ParseAddr(s)
+	if err != nil {
+		return netip.Prefix{}, err
+	}
+	a = a.Unmap()
+	return netip.PrefixFrom(a, a.BitLen()), nil
+}
+
+func validHeaderName(s string) bool {
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+			return false
+		}
+	}
+	return s != ""
+}

@@ -1,0 +1,132 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/gofiber/fiber/v2"
+
+	"copylab/experiments"
+	"copylab/views"
+)
+
+// The demo: copylab serves a small fake landing page at /demo whose <head>
+// carries the real tag of a "Demo site". Setup creates that site and a
+// running experiment on the page's headline, so that a newcomer sees a
+// swap and a conversion without a website of their own. The demo site is
+// found again by its name.
+const (
+	DemoSiteName       = "Demo site"
+	DemoExperimentName = "Demo: landing headline"
+	demoPage           = "/demo"
+	demoSelector       = `[data-copylab="hero"]`
+	demoGoalSelector   = `[data-copylab="signup"]`
+	// DemoHeadline is the page's own headline: the control.
+	DemoHeadline = "Notes that keep up with your team"
+)
+
+var demoVariants = []string{
+	"Write it down once. Find it in a second.",
+	"The notebook your whole team actually opens",
+}
+
+// createDemo makes the demo site (its domain is the public URL's host) and
+// starts the demo experiment.
+func (a *App) createDemo(ctx context.Context, userID int64) error {
+	site, err := a.store.CreateSite(ctx, experiments.Site{Name: DemoSiteName, Domain: a.public.Host})
+	if err != nil {
+		return fmt.Errorf("demo site: %w", err)
+	}
+	vs := []experiments.Variant{{Key: experiments.ControlKey, Text: DemoHeadline}}
+	for _, t := range demoVariants {
+		vs = append(vs, experiments.Variant{Text: t, Source: experiments.SourceHuman})
+	}
+	e, err := a.store.CreateExperiment(ctx, experiments.Experiment{
+		SiteID:     site.ID,
+		Name:       DemoExperimentName,
+		Page:       demoPage,
+		Selector:   demoSelector,
+		Goal:       experiments.Goal{Type: experiments.GoalClick, Selector: demoGoalSelector},
+		CoverageBP: 10000,
+		CreatedBy:  userID,
+		Variants:   vs,
+	})
+	if err != nil {
+		return fmt.Errorf("demo experiment: %w", err)
+	}
+	if _, err := a.store.Transition(ctx, e.ID, experiments.ActionStart); err != nil {
+		return fmt.Errorf("demo experiment: %w", err)
+	}
+	return nil
+}
+
+// demoSite returns the demo site, the oldest site of that name.
+func (a *App) demoSite(ctx context.Context) (experiments.Site, bool, error) {
+	sites, err := a.store.Sites(ctx)
+	if err != nil {
+		return experiments.Site{}, false, err
+	}
+	var found experiments.Site
+	ok := false
+	for _, s := range sites {
+		if s.Name == DemoSiteName && (!ok || s.CreatedAt.Before(found.CreatedAt)) {
+			found, ok = s, true
+		}
+	}
+	return found, ok, nil
+}
+
+// isDemo tells whether an experiment is the demo experiment.
+func isDemo(e experiments.Experiment, siteName string) bool {
+	return siteName == DemoSiteName && e.Name == DemoExperimentName
+}
+
+// demoShow answers GET /demo, the public demo page. Its Content Security
+// Policy is as strict as the app's own, plus the public origin for the tag
+// and its events (which differ from 'self' when the page is opened under
+// another host name than the public URL's).
+func (a *App) demoShow(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	p := views.DemoPage{
+		CSS:      a.assets.url("css/demo.css"),
+		JS:       a.assets.url("js/demo.js"),
+		Icon:     a.assets.url("img/logo.svg"),
+		Headline: DemoHeadline,
+	}
+	site, ok, err := a.demoSite(ctx)
+	if err != nil {
+		return err
+	}
+	if ok {
+		p.SnippetURL = a.snippetURL(site.Key)
+		running, err := a.store.RunningExperiments(ctx, site.ID)
+		if err != nil && !errors.Is(err, experiments.ErrNotFound) {
+			return err
+		}
+		for _, e := range running {
+			if e.Page == demoPage && e.Selector == demoSelector {
+				p.ExperimentID = e.ID
+				for _, v := range e.Variants {
+					p.Variants = append(p.Variants, v.Key)
+				}
+				break
+			}
+		}
+	}
+	origin := a.public.String()
+	c.Set(fiber.HeaderContentSecurityPolicy, "default-src 'self'; script-src 'self' "+origin+"; connect-src 'self' "+origin+
+		"; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'")
+	c.Set(fiber.HeaderCacheControl, "no-cache")
+	return render(c, views.Demo(p))
+}
+
+// snippetURL is the short-cache URL of a site's tag.
+func (a *App) snippetURL(key string) string {
+	return a.cfg.PublicURL + "/s/" + key + ".js"
+}
+
+// snippetTag is the line to paste into a site's <head>.
+func (a *App) snippetTag(key string) string {
+	return `<script src="` + a.snippetURL(key) + `"></script>`
+}

@@ -1,0 +1,219 @@
+package app
+
+import (
+	"errors"
+	"log/slog"
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"copylab/experiments"
+	"copylab/views"
+)
+
+// httpError is an error the handler chose the answer of: a status, a
+// machine code, a sentence for a person and, when one field is at fault,
+// its name. Handlers return it; handleError renders it.
+type httpError struct {
+	Status  int
+	Code    string
+	Message string
+	Field   string
+}
+
+func (e *httpError) Error() string { return e.Code + ": " + e.Message }
+
+func newHTTPError(status int, code, message string) *httpError {
+	return &httpError{Status: status, Code: code, Message: message}
+}
+
+func errBadRequest(code, field, message string) error {
+	return &httpError{Status: http.StatusBadRequest, Code: code, Field: field, Message: message}
+}
+
+// errNotFound is the common 404.
+var errNotFound = newHTTPError(http.StatusNotFound, "not_found", "There is nothing here. The link may be old, or the thing it pointed to was deleted.")
+
+// apiErrorBody is one error in the JSON error format of DESIGN.md.
+type apiErrorBody struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	Field   string `json:"field,omitempty"`
+}
+
+// answer is what an error becomes: the status and the parts every
+// audience renders in its own format.
+type answer struct {
+	status     int
+	body       apiErrorBody
+	all        []apiErrorBody // every field error of a validation error
+	retryAfter int            // seconds; 0 for none
+}
+
+// classify maps an error to its answer. It is the one place errors become
+// HTTP statuses.
+func classify(err error) answer {
+	var (
+		he   *httpError
+		fe   *fiber.Error
+		ve   experiments.ValidationError
+		se   *experiments.StateError
+		ie   *experiments.IngestError
+		errs []apiErrorBody
+	)
+	switch {
+	case errors.As(err, &he):
+		return answer{status: he.Status, body: apiErrorBody{Code: he.Code, Message: he.Message, Field: he.Field}}
+	case errors.As(err, &ie):
+		a := answer{status: ie.Status, body: apiErrorBody{Code: ie.Code, Message: ie.Message, Field: ie.Field}}
+		if ie.RetryAfter > 0 {
+			a.retryAfter = int(math.Ceil(ie.RetryAfter.Seconds()))
+		}
+		if a.status < 400 || a.status > 599 {
+			a.status = http.StatusBadRequest
+		}
+		return a
+	case errors.As(err, &ve) && len(ve) > 0:
+		for _, f := range ve {
+			errs = append(errs, apiErrorBody{Code: f.Code, Message: f.Message, Field: f.Field})
+		}
+		return answer{status: http.StatusUnprocessableEntity, body: errs[0], all: errs}
+	case errors.As(err, &se):
+		return answer{status: http.StatusConflict, body: apiErrorBody{Code: se.Code, Message: se.Message}}
+	case errors.Is(err, experiments.ErrNotFound):
+		return answer{status: http.StatusNotFound, body: apiErrorBody{Code: "not_found", Message: errNotFound.Message}}
+	case errors.Is(err, experiments.ErrConflict):
+		return answer{status: http.StatusConflict, body: apiErrorBody{Code: "conflict", Message: "That conflicts with something that already exists."}}
+	case errors.As(err, &fe):
+		return answer{status: fe.Code, body: fiberErrorBody(fe)}
+	}
+	return answer{status: http.StatusInternalServerError, body: apiErrorBody{Code: "internal", Message: "Something went wrong on our side. It has been logged; please try again."}}
+}
+
+// fiberErrorBody turns Fiber's own errors (unknown route, body too large)
+// into our codes and sentences; 5xx texts are never shown.
+func fiberErrorBody(fe *fiber.Error) apiErrorBody {
+	switch fe.Code {
+	case http.StatusNotFound:
+		return apiErrorBody{Code: "not_found", Message: errNotFound.Message}
+	case http.StatusMethodNotAllowed:
+		return apiErrorBody{Code: "method_not_allowed", Message: "This address does not accept that method."}
+	case http.StatusRequestEntityTooLarge:
+		return apiErrorBody{Code: "too_large", Message: "The request body is too large."}
+	case http.StatusRequestTimeout:
+		return apiErrorBody{Code: "timeout", Message: "The request took too long to arrive."}
+	}
+	if fe.Code >= 500 {
+		return apiErrorBody{Code: "internal", Message: "Something went wrong on our side. Please try again."}
+	}
+	code := strings.ReplaceAll(strings.ToLower(http.StatusText(fe.Code)), " ", "_")
+	if code == "" {
+		code = "error"
+	}
+	return apiErrorBody{Code: code, Message: fe.Message}
+}
+
+// audience is who reads a path's answers, which decides their format.
+type audience int
+
+const (
+	forPages audience = iota
+	forAPI
+	forEvents
+	forSnippet
+)
+
+func audienceOf(path string) audience {
+	switch {
+	case path == "/api" || strings.HasPrefix(path, "/api/"):
+		return forAPI
+	case path == "/e":
+		return forEvents
+	case strings.HasPrefix(path, "/s/") && strings.HasSuffix(path, ".json"):
+		return forAPI
+	case strings.HasPrefix(path, "/s/"):
+		return forSnippet
+	}
+	return forPages
+}
+
+// handleError is the Fiber ErrorHandler, and logRequests calls it for every
+// error a handler returns: it logs server errors (only those, with the
+// request id), resets whatever was half written, and answers in the format
+// of the path's audience — HTML pages, JSON for the API and events, a
+// JavaScript comment for the snippet. It never shows an error's internals.
+func (a *App) handleError(c *fiber.Ctx, err error) error {
+	ans := classify(err)
+	rid := requestIDOf(c)
+	if ans.status >= 500 {
+		a.log.LogAttrs(c.UserContext(), slog.LevelError, "request failed",
+			slog.String("request_id", rid), slog.String("method", c.Method()), slog.String("path", c.Path()),
+			slog.Int("status", ans.status), slog.String("error", err.Error()))
+	}
+	c.Response().ResetBody()
+	c.Response().Header.Del(fiber.HeaderContentEncoding)
+	c.Response().Header.Del(fiber.HeaderETag)
+	c.Status(ans.status)
+	if ans.retryAfter > 0 {
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(ans.retryAfter))
+	}
+	switch audienceOf(c.Path()) {
+	case forAPI, forEvents:
+		if audienceOf(c.Path()) == forEvents && ans.status >= 400 {
+			// Like GoatCounter's X-Goatcounter: the reason, readable in the
+			// network panel of the site that sent the events.
+			c.Set("X-Copylab", "rejected: "+ans.body.Code+": "+ans.body.Message)
+		}
+		c.Set(fiber.HeaderCacheControl, "no-store")
+		out := fiber.Map{"error": ans.body}
+		if len(ans.all) > 0 {
+			out["errors"] = ans.all
+		}
+		return c.JSON(out)
+	case forSnippet:
+		c.Set("X-Copylab", ans.body.Code)
+		c.Set(fiber.HeaderContentType, "application/javascript; charset=utf-8")
+		c.Set(fiber.HeaderCacheControl, "no-store")
+		return c.SendString("/* copylab: " + ans.body.Code + " */\n")
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	if sessionOf(c) == nil && ans.status < 500 {
+		// Unknown paths skip the session middleware; a signed-in person
+		// should still get the page with the navigation.
+		a.peekSession(c)
+	}
+	page := a.page(c, "")
+	page.Title = http.StatusText(ans.status)
+	ep := views.ErrorPage{Page: page, Status: ans.status, Heading: errorHeading(ans.status), Message: ans.body.Message}
+	if ans.status >= 500 {
+		ep.RequestID = rid
+	}
+	if rerr := render(c, views.Error(ep)); rerr != nil {
+		c.Response().ResetBody()
+		c.Set(fiber.HeaderContentType, "text/plain; charset=utf-8")
+		return c.SendString(ans.body.Message)
+	}
+	return nil
+}
+
+func errorHeading(status int) string {
+	switch status {
+	case http.StatusNotFound:
+		return "Page not found"
+	case http.StatusForbidden:
+		return "Not allowed"
+	case http.StatusConflict:
+		return "That cannot be done now"
+	case http.StatusTooManyRequests:
+		return "Too many requests"
+	case http.StatusRequestEntityTooLarge:
+		return "Too large"
+	}
+	if status >= 500 {
+		return "Something went wrong"
+	}
+	return "That did not work"
+}

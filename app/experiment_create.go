@@ -1,0 +1,33 @@
+package app
+
+import (
+	"net/http"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// experimentCreate answers POST /experiments: it saves a draft, or shows
+// the form again with every problem beside its field.
+func (a *App) experimentCreate(c *fiber.Ctx) error {
+	f := readExperimentForm(c)
+	if applyOp(&f, c.FormValue("op")) {
+		return a.renderExperimentForm(c, f, http.StatusOK)
+	}
+	in, own := formExperiment(f)
+	if s := sessionOf(c); s != nil {
+		in.CreatedBy = s.user.ID
+	}
+	if len(own) > 0 {
+		f.Errors = mergeErrors(own, in)
+		return a.renderExperimentForm(c, f, http.StatusUnprocessableEntity)
+	}
+	e, err := a.store.CreateExperiment(c.UserContext(), in)
+	if errs, ok := formErrors(err, experimentField); ok {
+		f.Errors = errs
+		return a.renderExperimentForm(c, f, http.StatusUnprocessableEntity)
+	}
+	if err != nil {
+		return err
+	}
+	return a.redirectWithFlash(c, "/experiments/"+e.ID, "ok", "Draft saved. Check the copy, then start the experiment.")
+}

@@ -1,0 +1,252 @@
+package app
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"copylab/experiments"
+	"copylab/views"
+)
+
+// The experiment form is shared by create and edit. It is plain HTML that
+// works without JavaScript: adding or removing a row of copy is a submit
+// button (op=add, op=remove:N) that redraws the form with what was typed.
+
+// readExperimentForm reads the posted form into the view's fields.
+func readExperimentForm(c *fiber.Ctx) views.ExperimentForm {
+	f := views.ExperimentForm{
+		SiteID:       c.FormValue("site_id"),
+		Name:         c.FormValue("name"),
+		PageURL:      c.FormValue("page"),
+		Selector:     c.FormValue("selector"),
+		GoalType:     c.FormValue("goal_type"),
+		GoalSelector: c.FormValue("goal_selector"),
+		GoalURL:      c.FormValue("goal_url"),
+		GoalEvent:    c.FormValue("goal_event"),
+		Coverage:     c.FormValue("coverage"),
+	}
+	args := c.Request().PostArgs()
+	for i := 0; i < experiments.MaxVariants+2; i++ {
+		key := fmt.Sprintf("variants[%d].key", i)
+		if !args.Has(key) {
+			break
+		}
+		f.Variants = append(f.Variants, views.VariantField{
+			Key:    strings.TrimSpace(c.FormValue(key)),
+			Text:   c.FormValue(fmt.Sprintf("variants[%d].text", i)),
+			Weight: strings.TrimSpace(c.FormValue(fmt.Sprintf("variants[%d].weight", i))),
+		})
+	}
+	for len(f.Variants) < 2 {
+		f.Variants = append(f.Variants, views.VariantField{})
+	}
+	return f
+}
+
+// applyOp carries out the add and remove buttons. It reports whether the
+// form should simply be shown again (true) or saved (false).
+func applyOp(f *views.ExperimentForm, op string) bool {
+	switch {
+	case op == "add":
+		if len(f.Variants) < experiments.MaxVariants {
+			f.Variants = append(f.Variants, views.VariantField{})
+		} else {
+			f.Errors = views.Errors{"variants": fmt.Sprintf("Test at most %d new versions at once.", experiments.MaxVariants-1)}
+		}
+		return true
+	case strings.HasPrefix(op, "remove:"):
+		i, err := strconv.Atoi(strings.TrimPrefix(op, "remove:"))
+		if err == nil && i > 0 && i < len(f.Variants) {
+			f.Variants = append(f.Variants[:i], f.Variants[i+1:]...)
+		}
+		return true
+	}
+	return false
+}
+
+// parsePercent reads a percentage such as 50 or 33.33 as basis points.
+func parsePercent(s string) (int, bool) {
+	s = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(s), "%"))
+	v, err := strconv.ParseFloat(strings.ReplaceAll(s, ",", "."), 64)
+	if err != nil || math.IsNaN(v) || v < 0 || v > 100 {
+		return 0, false
+	}
+	return int(math.Round(v * 100)), true
+}
+
+// percentText shows basis points as the form's percentage: 5000 → 50,
+// 3333 → 33.33.
+func percentText(bp int) string {
+	if bp%100 == 0 {
+		return strconv.Itoa(bp / 100)
+	}
+	return strings.TrimRight(fmt.Sprintf("%d.%02d", bp/100, bp%100), "0")
+}
+
+// formExperiment turns the form into an experiment, with the form's own
+// errors (numbers that are not numbers). Empty weights share what the
+// typed ones leave, equally; all empty is an equal split.
+func formExperiment(f views.ExperimentForm) (experiments.Experiment, views.Errors) {
+	errs := views.Errors{}
+	e := experiments.Experiment{
+		SiteID:     f.SiteID,
+		Name:       f.Name,
+		Page:       f.PageURL,
+		Selector:   f.Selector,
+		CoverageBP: 10000,
+	}
+	switch f.GoalType {
+	case experiments.GoalClick:
+		e.Goal = experiments.Goal{Type: f.GoalType, Selector: f.GoalSelector}
+	case experiments.GoalPageview:
+		e.Goal = experiments.Goal{Type: f.GoalType, URL: f.GoalURL}
+	case experiments.GoalEvent:
+		e.Goal = experiments.Goal{Type: f.GoalType, Name: f.GoalEvent}
+	}
+	if strings.TrimSpace(f.Coverage) != "" {
+		bp, ok := parsePercent(f.Coverage)
+		if !ok {
+			errs["coverage"] = "Enter a percentage from 0 to 100, such as 100 or 50."
+		}
+		e.CoverageBP = bp
+	}
+	given, blanks := 0, 0
+	weights := make([]int, len(f.Variants))
+	for i, v := range f.Variants {
+		if v.Weight == "" {
+			blanks++
+			continue
+		}
+		bp, ok := parsePercent(v.Weight)
+		if !ok {
+			errs[fmt.Sprintf("variants[%d].weight", i)] = "Enter a percentage such as 50 or 33.33."
+		}
+		weights[i] = bp
+		given += bp
+	}
+	if blanks > 0 && blanks < len(f.Variants) && given <= 10000 {
+		rest, n := 10000-given, 0
+		for i, v := range f.Variants {
+			if v.Weight == "" {
+				weights[i] = rest / blanks
+				if n < rest%blanks {
+					weights[i]++
+				}
+				n++
+			}
+		}
+	}
+	used := map[string]bool{}
+	for _, v := range f.Variants {
+		used[v.Key] = true
+	}
+	next := 1
+	for i, v := range f.Variants {
+		key := v.Key
+		if i == 0 {
+			key = experiments.ControlKey
+		} else if key == "" {
+			for used[experiments.VariantKey(next)] {
+				next++
+			}
+			key = experiments.VariantKey(next)
+			used[key] = true
+		}
+		e.Variants = append(e.Variants, experiments.Variant{Key: key, Text: v.Text, WeightBP: weights[i], Source: experiments.SourceHuman})
+	}
+	return e, errs
+}
+
+// experimentField maps the store's field names to the form's.
+func experimentField(field string) string {
+	switch {
+	case field == "coverage_bp":
+		return "coverage"
+	case strings.HasPrefix(field, "variants[") && strings.HasSuffix(field, ".weight_bp"):
+		return strings.TrimSuffix(field, "_bp")
+	}
+	return field
+}
+
+// mergeErrors joins the form's own errors with the store's validation,
+// so every problem shows at once; the form's message wins on a field.
+func mergeErrors(own views.Errors, e experiments.Experiment) views.Errors {
+	out := views.Errors{}
+	if errs, ok := formErrors(e.Normalize().Validate(), experimentField); ok {
+		for k, v := range errs {
+			out[k] = v
+		}
+	}
+	for k, v := range own {
+		out[k] = v
+	}
+	// A weight that is not a number also makes the sum wrong; one message is enough.
+	for k := range own {
+		if strings.HasSuffix(k, ".weight") {
+			delete(out, "weights")
+		}
+	}
+	return out
+}
+
+// formFromExperiment fills the form with a stored experiment.
+func formFromExperiment(e experiments.Experiment) views.ExperimentForm {
+	f := views.ExperimentForm{
+		ID:       e.ID,
+		Status:   string(e.Status),
+		Locked:   e.Status != experiments.StatusDraft,
+		SiteID:   e.SiteID,
+		Name:     e.Name,
+		PageURL:  e.Page,
+		Selector: e.Selector,
+		GoalType: e.Goal.Type,
+		Coverage: percentText(e.CoverageBP),
+	}
+	switch e.Goal.Type {
+	case experiments.GoalClick:
+		f.GoalSelector = e.Goal.Selector
+	case experiments.GoalPageview:
+		f.GoalURL = e.Goal.URL
+	case experiments.GoalEvent:
+		f.GoalEvent = e.Goal.Name
+	}
+	for _, v := range e.Variants {
+		f.Variants = append(f.Variants, views.VariantField{Key: v.Key, Text: v.Text, Weight: percentText(v.WeightBP)})
+	}
+	return f
+}
+
+// siteOptions lists the sites for the form's select.
+func (a *App) siteOptions(c *fiber.Ctx) ([]views.SiteOption, error) {
+	sites, err := a.store.Sites(c.UserContext())
+	if err != nil {
+		return nil, err
+	}
+	out := make([]views.SiteOption, len(sites))
+	for i, s := range sites {
+		out[i] = views.SiteOption{ID: s.ID, Name: s.Name}
+	}
+	return out, nil
+}
+
+// renderExperimentForm draws the form with its page frame.
+func (a *App) renderExperimentForm(c *fiber.Ctx, f views.ExperimentForm, status int) error {
+	sites, err := a.siteOptions(c)
+	if err != nil {
+		return err
+	}
+	f.Sites = sites
+	f.Page = a.page(c, views.NavExperiments)
+	if f.Creating() {
+		f.Page.Title = "New experiment"
+	} else {
+		f.Page.Title = "Edit " + f.Name
+		f.GenerateURL = "/experiments/" + f.ID + "/generate"
+	}
+	c.Status(status)
+	return render(c, views.ExperimentEdit(f))
+}

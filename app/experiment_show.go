@@ -1,0 +1,125 @@
+package app
+
+import (
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"copylab/experiments"
+	"copylab/views"
+)
+
+// experimentShow answers GET /experiments/:id: status, actions, live
+// results, copy, preview links and the share link.
+func (a *App) experimentShow(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	e, err := a.store.Experiment(ctx, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	site, err := a.store.Site(ctx, e.SiteID)
+	if err != nil {
+		return err
+	}
+	p := views.ExperimentPage{
+		Page:        a.page(c, views.NavExperiments),
+		ID:          e.ID,
+		Name:        e.Name,
+		Status:      string(e.Status),
+		SiteID:      site.ID,
+		SiteName:    site.Name,
+		PageURL:     e.Page,
+		Selector:    e.Selector,
+		Goal:        goalSentence(e.Goal),
+		CoveragePct: percentText(e.CoverageBP) + "%",
+		Variants:    variantViews(e),
+		Actions:     actionsFor(e),
+		QALinks:     a.qaLinks(e, site),
+		ShareURL:    a.shareURL(e),
+		CanEdit:     e.Status != experiments.StatusStopped,
+		Started:     e.StartedAt,
+		Ended:       e.EndedAt,
+		Results:     a.results(c, e, "/experiments/"+e.ID+"/results/live"),
+		Demo:        isDemo(e, site.Name),
+	}
+	p.Title = e.Name
+	switch e.Status {
+	case experiments.StatusRunning, experiments.StatusPaused:
+		p.EditNote = "Started experiments can change their name, traffic share and weights; their page, element, goal and copy stay fixed."
+	case experiments.StatusStopped:
+		p.EditNote = "Stopped experiments keep their settings as they were, for their results."
+	}
+	return render(c, views.Experiment(p))
+}
+
+func variantViews(e experiments.Experiment) []views.VariantView {
+	out := make([]views.VariantView, len(e.Variants))
+	for i, v := range e.Variants {
+		out[i] = views.VariantView{Key: v.Key, Text: v.Text, WeightBP: v.WeightBP, Source: v.Source, Control: i == 0}
+	}
+	return out
+}
+
+// actionsFor lists the life-cycle buttons the status allows.
+func actionsFor(e experiments.Experiment) []views.Action {
+	base := "/experiments/" + e.ID + "/"
+	stop := views.Action{Name: "stop", Label: "Stop", URL: base + "stop", Style: "danger",
+		Confirm: "Stop this experiment for good? Visitors will see the original copy; the results are kept, but it cannot be started again."}
+	switch e.Status {
+	case experiments.StatusDraft:
+		return []views.Action{{Name: "start", Label: "Start", URL: base + "start", Style: "primary"}}
+	case experiments.StatusRunning:
+		return []views.Action{{Name: "pause", Label: "Pause", URL: base + "pause", Style: "secondary"}, stop}
+	case experiments.StatusPaused:
+		return []views.Action{{Name: "resume", Label: "Resume", URL: base + "resume", Style: "primary"}, stop}
+	}
+	return nil
+}
+
+// goalSentence describes a goal in words.
+func goalSentence(g experiments.Goal) string {
+	switch g.Type {
+	case experiments.GoalClick:
+		return "a click on " + g.Selector
+	case experiments.GoalPageview:
+		return "a visit to " + g.URL
+	case experiments.GoalEvent:
+		return `the custom event "` + g.Name + `" (copylab.convert)`
+	}
+	return g.Type
+}
+
+// qaLinks are the preview links of each variant. A page pattern that names
+// one page gives a full URL on the site; a wildcard pattern gives only the
+// parameter to add.
+func (a *App) qaLinks(e experiments.Experiment, site experiments.Site) []views.QALink {
+	base := ""
+	if e.Page != "*" && !strings.Contains(e.Page, "*") {
+		scheme := "https"
+		if site.Domain == a.public.Host {
+			scheme = a.public.Scheme
+		} else if h := strings.Split(site.Domain, ":")[0]; h == "localhost" || h == "127.0.0.1" {
+			scheme = "http"
+		}
+		base = scheme + "://" + site.Domain + e.Page
+	}
+	out := make([]views.QALink, len(e.Variants))
+	for i, v := range e.Variants {
+		param := "copylab=" + e.ID + ":" + v.Key
+		q := views.QALink{Key: v.Key, Param: "?" + param}
+		if base != "" {
+			sep := "?"
+			if strings.Contains(base, "?") {
+				sep = "&"
+			}
+			q.URL = base + sep + param
+		}
+		out[i] = q
+	}
+	return out
+}
+
+// shareURL is the public read-only results link.
+func (a *App) shareURL(e experiments.Experiment) string {
+	return a.cfg.PublicURL + "/r/" + e.ShareToken
+}

@@ -1,0 +1,36 @@
+package app
+
+import (
+	"errors"
+
+	"github.com/gofiber/fiber/v2"
+
+	"copylab/experiments"
+)
+
+// transitionDone is the message after each life-cycle action.
+var transitionDone = map[string]string{
+	experiments.ActionStart:  "Started. Visitors now see the versions; changes reach them within a minute.",
+	experiments.ActionPause:  "Paused. Visitors see the original copy; results are kept.",
+	experiments.ActionResume: "Resumed. Visitors see the versions again.",
+	experiments.ActionStop:   "Stopped for good. Visitors see the original copy; the results stay here.",
+}
+
+// experimentTransition returns the handler of POST /experiments/:id/ACTION
+// (start, pause, resume, stop). A transition the current status does not
+// allow comes back as a flash message, not an error page.
+func (a *App) experimentTransition(action string) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id := c.Params("id")
+		_, err := a.store.Transition(c.UserContext(), id, action)
+		var se *experiments.StateError
+		if errors.As(err, &se) {
+			return a.redirectWithFlash(c, "/experiments/"+id, "error", se.Message)
+		}
+		if err != nil {
+			return err
+		}
+		a.snippets.reset()
+		return a.redirectWithFlash(c, "/experiments/"+id, "ok", transitionDone[action])
+	}
+}

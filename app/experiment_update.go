@@ -1,0 +1,73 @@
+package app
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/gofiber/fiber/v2"
+
+	"copylab/experiments"
+)
+
+// experimentUpdate answers POST /experiments/:id/edit. A draft changes
+// everything; a started experiment only its name, traffic share and
+// weights (the form does not even send the rest).
+func (a *App) experimentUpdate(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	cur, err := a.store.Experiment(ctx, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	f := readExperimentForm(c)
+	f.ID, f.Status, f.SiteID = cur.ID, string(cur.Status), cur.SiteID
+	f.Locked = cur.Status != experiments.StatusDraft
+	if f.Locked {
+		// Disabled fields are not posted: take them from the stored test.
+		stored := formFromExperiment(cur)
+		f.PageURL, f.Selector, f.GoalType = stored.PageURL, stored.Selector, stored.GoalType
+		f.GoalSelector, f.GoalURL, f.GoalEvent = stored.GoalSelector, stored.GoalURL, stored.GoalEvent
+		weights := map[string]string{}
+		for _, v := range f.Variants {
+			weights[v.Key] = v.Weight
+		}
+		f.Variants = stored.Variants
+		for i := range f.Variants {
+			f.Variants[i].Weight = weights[f.Variants[i].Key]
+		}
+	} else if applyOp(&f, c.FormValue("op")) {
+		return a.renderExperimentForm(c, f, http.StatusOK)
+	}
+	in, own := formExperiment(f)
+	if len(own) > 0 {
+		f.Errors = mergeErrors(own, in)
+		return a.renderExperimentForm(c, f, http.StatusUnprocessableEntity)
+	}
+	in.ID, in.SiteID, in.Seed, in.Brief = cur.ID, cur.SiteID, cur.Seed, cur.Brief
+	in.Threshold, in.VisibleOnly = cur.Threshold, cur.VisibleOnly
+	// Keep where each version came from; editing generated copy marks it.
+	for i := range in.Variants {
+		if old, ok := cur.Variant(in.Variants[i].Key); ok {
+			v := &in.Variants[i]
+			text, weight := v.Text, v.WeightBP
+			*v = old
+			v.Text, v.WeightBP = text, weight
+			if text != old.Text && (old.Source == experiments.SourceModel || old.Source == experiments.SourceOffline) {
+				v.Edited = true
+			}
+		}
+	}
+	e, err := a.store.UpdateExperiment(ctx, in)
+	if errs, ok := formErrors(err, experimentField); ok {
+		f.Errors = errs
+		return a.renderExperimentForm(c, f, http.StatusUnprocessableEntity)
+	}
+	var se *experiments.StateError
+	if errors.As(err, &se) {
+		return a.redirectWithFlash(c, "/experiments/"+cur.ID, "error", se.Message)
+	}
+	if err != nil {
+		return err
+	}
+	a.snippets.reset()
+	return a.redirectWithFlash(c, "/experiments/"+e.ID, "ok", "Changes saved.")
+}

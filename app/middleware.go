@@ -1,0 +1,172 @@
+package app
+
+import (
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"net/netip"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// Keys of values middleware leaves in the request's locals.
+const (
+	localRequestID = "copylab.rid"
+	localSession   = "copylab.session"
+	localAPIUser   = "copylab.apiuser"
+)
+
+// requestID gives every request an id, taken from a sane X-Request-Id
+// header (a proxy's) or made up, and echoes it in the answer.
+func (a *App) requestID(c *fiber.Ctx) error {
+	rid := c.Get(fiber.HeaderXRequestID)
+	if !saneRequestID(rid) {
+		rid = hex.EncodeToString(randomBytes(8))
+	}
+	c.Locals(localRequestID, rid)
+	c.Set(fiber.HeaderXRequestID, rid)
+	return c.Next()
+}
+
+func saneRequestID(s string) bool {
+	if len(s) == 0 || len(s) > 64 {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.') {
+			return false
+		}
+	}
+	return true
+}
+
+func requestIDOf(c *fiber.Ctx) string {
+	rid, _ := c.Locals(localRequestID).(string)
+	return rid
+}
+
+// logRequests writes one structured line per request. It also hands any
+// error of the chain to handleError right away, so that the line carries
+// the status the client really gets. Public traffic (the snippet and events,
+// one request per visitor page view) logs at debug level unless it failed.
+func (a *App) logRequests(c *fiber.Ctx) error {
+	start := time.Now()
+	if err := c.Next(); err != nil {
+		if herr := a.handleError(c, err); herr != nil {
+			return herr
+		}
+	}
+	status := c.Response().StatusCode()
+	level := slog.LevelInfo
+	if aud := audienceOf(c.Path()); (aud == forSnippet || aud == forEvents || strings.HasPrefix(c.Path(), "/static/")) && status < 400 {
+		level = slog.LevelDebug
+	}
+	a.log.LogAttrs(c.UserContext(), level, "http",
+		slog.String("request_id", requestIDOf(c)),
+		slog.String("method", c.Method()),
+		slog.String("path", c.Path()),
+		slog.Int("status", status),
+		slog.Duration("duration", time.Since(start)),
+		slog.String("ip", a.clientIP(c)))
+	return nil
+}
+
+// recoverPanics turns a panic in a handler into a 500 with the stack in the log.
+func (a *App) recoverPanics(c *fiber.Ctx) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			a.log.Error("panic", "request_id", requestIDOf(c), "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+			err = fmt.Errorf("app: panic: %v", r)
+		}
+	}()
+	return c.Next()
+}
+
+// The Content Security Policy of the app's pages: only our own scripts and
+// styles, no inline ones, no framing.
+const pageCSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+	"connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'"
+
+// securityHeaders sets the headers every answer carries; the public group
+// relaxes what must be relaxed for cross-site use.
+func (a *App) securityHeaders(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
+	c.Set(fiber.HeaderReferrerPolicy, "same-origin")
+	c.Set(fiber.HeaderXFrameOptions, "DENY")
+	c.Set(fiber.HeaderContentSecurityPolicy, pageCSP)
+	c.Set("Cross-Origin-Resource-Policy", "same-origin")
+	c.Set("Cross-Origin-Opener-Policy", "same-origin")
+	if a.public.Scheme == "https" {
+		c.Set(fiber.HeaderStrictTransportSecurity, "max-age=31536000")
+	}
+	return c.Next()
+}
+
+// publicHeaders opens the snippet and events endpoints to every site:
+// any origin, no credentials (so no cookies are ever sent with them), and a
+// resource policy that lets other origins load the script.
+func (a *App) publicHeaders(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderAccessControlAllowOrigin, "*")
+	c.Set(fiber.HeaderAccessControlExposeHeaders, "X-Copylab, Retry-After, X-Request-Id")
+	c.Set("Cross-Origin-Resource-Policy", "cross-origin")
+	c.Response().Header.Del(fiber.HeaderXFrameOptions)
+	c.Response().Header.Del("Cross-Origin-Opener-Policy")
+	return c.Next()
+}
+
+// clientIP is the visitor's IP: the TCP peer, or, when the peer is a
+// trusted proxy, the rightmost address of X-Forwarded-For that is not
+// itself a trusted proxy (the leftmost ones are whatever the client sent).
+func (a *App) clientIP(c *fiber.Ctx) string {
+	peer := c.Context().RemoteIP().String()
+	if len(a.proxies) == 0 || !a.trusted(peer) {
+		return peer
+	}
+	hops := strings.Split(c.Get(fiber.HeaderXForwardedFor), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		h := strings.TrimSpace(hops[i])
+		addr, err := netip.ParseAddr(h)
+		if err != nil {
+			break
+		}
+		if !a.trusted(addr.String()) {
+			return addr.Unmap().String()
+		}
+	}
+	return peer
+}
+
+// fromTrustedProxy reports whether the TCP peer is a trusted proxy.
+func (a *App) fromTrustedProxy(c *fiber.Ctx) bool {
+	return len(a.proxies) > 0 && a.trusted(c.Context().RemoteIP().String())
+}
+
+func (a *App) trusted(ip string) bool {
+	addr, err := netip.ParseAddr(ip)
+	if err != nil {
+		return false
+	}
+	addr = addr.Unmap()
+	for _, p := range a.proxies {
+		if p.Contains(addr) {
+			return true
+		}
+	}
+	return false
+}
+
+// country is the visitor's country from the configured header, read only
+// from a trusted proxy, and only when it looks like an ISO code.
+func (a *App) country(c *fiber.Ctx) string {
+	if a.cfg.CountryHeader == "" || !a.fromTrustedProxy(c) {
+		return ""
+	}
+	v := strings.ToUpper(strings.TrimSpace(c.Get(a.cfg.CountryHeader)))
+	if len(v) != 2 || v[0] < 'A' || v[0] > 'Z' || v[1] < 'A' || v[1] > 'Z' {
+		return ""
+	}
+	return v
+}

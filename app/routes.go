@@ -1,0 +1,106 @@
+package app
+
+import (
+	"slices"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/compress"
+
+	"copylab/experiments"
+)
+
+// routes is the route table, top to bottom, grouped by audience. Each group
+// lists its own middleware; groups are not Fiber path prefixes (a Fiber
+// group on "/" would run its middleware for every path), so each route
+// carries its group's middleware explicitly.
+func (a *App) routes() {
+	f := a.fiber
+	// Every request: a request id, one log line (and the mapping of errors
+	// to answers), panics turned into 500s, baseline security headers.
+	f.Use(a.requestID, a.logRequests, a.recoverPanics, a.securityHeaders)
+
+	// Public: called from customers' sites. CORS *, no credentials, no
+	// cookies read or set.
+	public := a.group(a.publicHeaders)
+	public.Get("/s/:file", a.snippetServe)
+	public.Options("/e", a.eventsPreflight)
+	public.Post("/e", a.eventsPost)
+
+	// Pages, assets and fragments are compressed when the browser accepts
+	// it (the snippet compresses itself, once per version).
+	gz := compress.New()
+
+	// Public pages and assets: no session needed.
+	open := a.group(gz)
+	open.Get("/static/:hash/*", a.assetServe)
+	open.Get("/favicon.ico", a.faviconServe)
+	open.Get("/healthz", a.healthz)
+	open.Get("/demo", a.demoShow)
+	open.Get("/r/:token", a.shareShow)
+	open.Get("/r/:token/live", a.shareLive)
+	signedOut := a.group(gz, a.loadSession, a.checkFormCSRF)
+	signedOut.Get("/login", a.loginShow)
+	signedOut.Post("/login", a.loginSubmit)
+	signedOut.Get("/setup", a.setupShow)
+	signedOut.Post("/setup", a.setupSubmit)
+
+	// Pages: a session, and the session's CSRF token on every unsafe request.
+	pages := a.group(gz, a.loadSession, a.requireUser, a.checkCSRF)
+	pages.Get("/", a.home)
+	pages.Post("/logout", a.logout)
+	pages.Get("/experiments", a.experimentsList)
+	pages.Get("/experiments/new", a.experimentNew)
+	pages.Post("/experiments", a.experimentCreate)
+	pages.Get("/experiments/:id", a.experimentShow)
+	pages.Get("/experiments/:id/edit", a.experimentEdit)
+	pages.Post("/experiments/:id/edit", a.experimentUpdate)
+	pages.Post("/experiments/:id/start", a.experimentTransition(experiments.ActionStart))
+	pages.Post("/experiments/:id/pause", a.experimentTransition(experiments.ActionPause))
+	pages.Post("/experiments/:id/resume", a.experimentTransition(experiments.ActionResume))
+	pages.Post("/experiments/:id/stop", a.experimentTransition(experiments.ActionStop))
+	pages.Get("/experiments/:id/results", a.resultsShow)
+	pages.Get("/experiments/:id/results/live", a.resultsLive)
+	pages.Get("/experiments/:id/generate", a.generateShow)
+	pages.Get("/sites", a.sitesList)
+	pages.Post("/sites", a.siteCreate)
+	pages.Get("/sites/:id", a.siteShow)
+	pages.Get("/users", a.usersList)
+	pages.Post("/users", a.userAdd)
+	pages.Post("/users/:id/delete", a.userRemove)
+	pages.Get("/settings", a.settingsShow)
+	pages.Post("/settings/tokens", a.tokenCreate)
+	pages.Post("/settings/tokens/:id/delete", a.tokenRevoke)
+
+	// JSON API: Authorization: Bearer TOKEN. Errors are JSON everywhere.
+	api := a.group(a.apiAuth)
+	api.Get("/api/v1/sites", a.apiSitesList)
+	api.Post("/api/v1/sites", a.apiSiteCreate)
+	api.Get("/api/v1/sites/:id", a.apiSiteGet)
+	api.Get("/api/v1/experiments", a.apiExperimentsList)
+	api.Post("/api/v1/experiments", a.apiExperimentCreate)
+	api.Get("/api/v1/experiments/:id", a.apiExperimentGet)
+	api.Post("/api/v1/experiments/:id/generate", a.apiExperimentGenerate)
+	api.Patch("/api/v1/experiments/:id/variants/:key", a.apiVariantUpdate)
+	api.Post("/api/v1/experiments/:id/start", a.apiExperimentTransition(experiments.ActionStart))
+	api.Post("/api/v1/experiments/:id/pause", a.apiExperimentTransition(experiments.ActionPause))
+	api.Post("/api/v1/experiments/:id/resume", a.apiExperimentTransition(experiments.ActionResume))
+	api.Post("/api/v1/experiments/:id/stop", a.apiExperimentTransition(experiments.ActionStop))
+	api.Get("/api/v1/experiments/:id/results", a.apiResults)
+	f.All("/api/*", a.apiNotFound)
+}
+
+// group is a list of middleware that every route added through it runs
+// before its handler.
+type group struct {
+	r  fiber.Router
+	mw []fiber.Handler
+}
+
+func (a *App) group(mw ...fiber.Handler) group { return group{r: a.fiber, mw: mw} }
+
+func (g group) chain(h fiber.Handler) []fiber.Handler { return append(slices.Clone(g.mw), h) }
+
+func (g group) Get(path string, h fiber.Handler)     { g.r.Get(path, g.chain(h)...) }
+func (g group) Post(path string, h fiber.Handler)    { g.r.Post(path, g.chain(h)...) }
+func (g group) Patch(path string, h fiber.Handler)   { g.r.Patch(path, g.chain(h)...) }
+func (g group) Options(path string, h fiber.Handler) { g.r.Options(path, g.chain(h)...) }

@@ -1,0 +1,288 @@
+package app
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"copylab/experiments"
+)
+
+// Sessions last sessionTTL after the last request (sliding expiry); the
+// expiry is pushed forward at most once per sessionRefresh to spare writes.
+const (
+	sessionTTL     = 14 * 24 * time.Hour
+	sessionRefresh = time.Hour
+)
+
+// session is the signed-in browser of a request.
+type session struct {
+	hash    string // SHA-256 of the cookie value, as stored
+	csrf    string
+	user    experiments.User
+	expires time.Time
+}
+
+// cookieName prefixes a cookie's name with __Host- when cookies are Secure:
+// browsers then refuse it unless it is Secure, host-only and for path /, so
+// a sibling subdomain cannot plant or shadow it.
+func (a *App) cookieName(name string) string {
+	if a.secure {
+		return "__Host-" + name
+	}
+	return name
+}
+
+func (a *App) setCookie(c *fiber.Ctx, name, value string, expires time.Time) {
+	ck := &fiber.Cookie{
+		Name:     a.cookieName(name),
+		Value:    value,
+		Path:     "/",
+		HTTPOnly: true,
+		Secure:   a.secure,
+		SameSite: fiber.CookieSameSiteLaxMode,
+	}
+	if !expires.IsZero() {
+		ck.Expires = expires
+	}
+	c.Cookie(ck)
+}
+
+func (a *App) clearCookie(c *fiber.Ctx, name string) {
+	c.Cookie(&fiber.Cookie{
+		Name: a.cookieName(name), Value: "", Path: "/", HTTPOnly: true, Secure: a.secure,
+		SameSite: fiber.CookieSameSiteLaxMode, Expires: time.Unix(0, 0), MaxAge: -1,
+	})
+}
+
+// newSecret returns a random URL-safe secret of 32 bytes.
+func newSecret() string { return base64.RawURLEncoding.EncodeToString(randomBytes(32)) }
+
+// hashSecret is how session ids and API tokens are stored: a leaked
+// database then hands out nothing usable.
+func hashSecret(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:])
+}
+
+// startSession signs a user in: a new random session id (never one the
+// browser had before: no session fixation), stored hashed, and its cookie.
+func (a *App) startSession(c *fiber.Ctx, u experiments.User) error {
+	if old := c.Cookies(a.cookieName("copylab_session")); old != "" {
+		_ = a.store.DeleteSession(c.UserContext(), hashSecret(old))
+	}
+	id := newSecret()
+	expires := a.now().Add(sessionTTL)
+	if err := a.store.CreateSession(c.UserContext(), hashSecret(id), u.ID, newSecret(), expires); err != nil {
+		return err
+	}
+	a.setCookie(c, "copylab_session", id, expires)
+	a.clearCookie(c, "copylab_csrf")
+	return nil
+}
+
+// loadSession reads the session cookie, if any, and keeps the session in
+// the request's locals. It slides the expiry forward.
+func (a *App) loadSession(c *fiber.Ctx) error {
+	id := c.Cookies(a.cookieName("copylab_session"))
+	if id == "" {
+		return c.Next()
+	}
+	hash := hashSecret(id)
+	sess, user, err := a.store.SessionByHash(c.UserContext(), hash)
+	if errors.Is(err, experiments.ErrNotFound) {
+		a.clearCookie(c, "copylab_session")
+		return c.Next()
+	}
+	if err != nil {
+		return err
+	}
+	s := &session{hash: hash, csrf: sess.CSRFToken, user: user, expires: sess.ExpiresAt}
+	if now := a.now(); s.expires.Sub(now) < sessionTTL-sessionRefresh {
+		s.expires = now.Add(sessionTTL)
+		if err := a.store.ExtendSession(c.UserContext(), hash, s.expires); err != nil {
+			return err
+		}
+		a.setCookie(c, "copylab_session", id, s.expires)
+	}
+	c.Locals(localSession, s)
+	return c.Next()
+}
+
+// peekSession loads the session, if any, without sliding it or touching
+// cookies; errors leave the request signed out.
+func (a *App) peekSession(c *fiber.Ctx) {
+	id := c.Cookies(a.cookieName("copylab_session"))
+	if id == "" {
+		return
+	}
+	hash := hashSecret(id)
+	if sess, user, err := a.store.SessionByHash(c.UserContext(), hash); err == nil {
+		c.Locals(localSession, &session{hash: hash, csrf: sess.CSRFToken, user: user, expires: sess.ExpiresAt})
+	}
+}
+
+func sessionOf(c *fiber.Ctx) *session {
+	s, _ := c.Locals(localSession).(*session)
+	return s
+}
+
+// requireUser sends visitors without a session to the sign-in page,
+// remembering where they were going.
+func (a *App) requireUser(c *fiber.Ctx) error {
+	if sessionOf(c) != nil {
+		return c.Next()
+	}
+	target := "/login"
+	if c.Method() == fiber.MethodGet && c.OriginalURL() != "/" {
+		target += "?next=" + url.QueryEscape(c.OriginalURL())
+	}
+	if c.Get("HX-Request") == "true" {
+		// htmx would follow a redirect and swap the sign-in page into a
+		// fragment; ask it to load the page instead.
+		c.Set("HX-Redirect", target)
+		return c.SendStatus(http.StatusUnauthorized)
+	}
+	return c.Redirect(target, http.StatusSeeOther)
+}
+
+func unsafeMethod(m string) bool {
+	return m != fiber.MethodGet && m != fiber.MethodHead && m != fiber.MethodOptions
+}
+
+var errCSRF = newHTTPError(http.StatusForbidden, "csrf", "This form has expired or did not come from copylab. Go back, reload the page and try again.")
+
+// checkCSRF requires the session's CSRF token on every unsafe request, in
+// the _csrf form field or (htmx) the X-CSRF-Token header, compared in
+// constant time.
+func (a *App) checkCSRF(c *fiber.Ctx) error {
+	if !unsafeMethod(c.Method()) {
+		return c.Next()
+	}
+	s := sessionOf(c)
+	if s == nil || !tokensEqual(s.csrf, submittedCSRF(c)) {
+		return errCSRF
+	}
+	return c.Next()
+}
+
+// checkFormCSRF protects the forms shown before signing in (sign-in and
+// setup) with a double-submit token: a random cookie that the form repeats.
+// A cross-site page can make a browser post the form, but it cannot read
+// or set the cookie, so it cannot repeat it.
+func (a *App) checkFormCSRF(c *fiber.Ctx) error {
+	if !unsafeMethod(c.Method()) {
+		return c.Next()
+	}
+	if !tokensEqual(c.Cookies(a.cookieName("copylab_csrf")), submittedCSRF(c)) {
+		return errCSRF
+	}
+	return c.Next()
+}
+
+// formCSRF returns the double-submit token of the signed-out forms,
+// setting its cookie when the browser has none yet.
+func (a *App) formCSRF(c *fiber.Ctx) string {
+	if tok := c.Cookies(a.cookieName("copylab_csrf")); len(tok) >= 32 {
+		return tok
+	}
+	tok := newSecret()
+	a.setCookie(c, "copylab_csrf", tok, time.Time{})
+	return tok
+}
+
+func submittedCSRF(c *fiber.Ctx) string {
+	if v := c.Get("X-CSRF-Token"); v != "" {
+		return v
+	}
+	return c.FormValue("_csrf")
+}
+
+func tokensEqual(want, got string) bool {
+	return want != "" && subtle.ConstantTimeCompare([]byte(want), []byte(got)) == 1
+}
+
+// apiAuth requires a valid API token in Authorization: Bearer.
+func (a *App) apiAuth(c *fiber.Ctx) error {
+	auth := c.Get(fiber.HeaderAuthorization)
+	scheme, token, ok := strings.Cut(auth, " ")
+	token = strings.TrimSpace(token)
+	if !ok || !strings.EqualFold(scheme, "Bearer") || token == "" {
+		c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="copylab"`)
+		return newHTTPError(http.StatusUnauthorized, "unauthorized", "Send an API token in the Authorization header: Authorization: Bearer cl_…. Create one under Settings.")
+	}
+	u, err := a.store.UserByTokenHash(c.UserContext(), hashSecret(token))
+	if errors.Is(err, experiments.ErrNotFound) {
+		c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="copylab", error="invalid_token"`)
+		return newHTTPError(http.StatusUnauthorized, "invalid_token", "This API token is not valid: it may have been revoked.")
+	}
+	if err != nil {
+		return err
+	}
+	c.Locals(localAPIUser, u)
+	return c.Next()
+}
+
+// Flash messages travel in a short-lived cookie signed with a per-process
+// key, so that nobody else can make the app display a message of theirs.
+const flashCookie = "copylab_flash"
+
+func (a *App) setFlash(c *fiber.Ctx, kind, text string) {
+	payload := kind + "\x00" + text
+	mac := hmac.New(sha256.New, a.flashKey)
+	mac.Write([]byte(payload))
+	v := base64.RawURLEncoding.EncodeToString([]byte(payload)) + "." + base64.RawURLEncoding.EncodeToString(mac.Sum(nil))
+	a.setCookie(c, flashCookie, v, a.now().Add(5*time.Minute))
+}
+
+// takeFlash reads and clears the flash message.
+func (a *App) takeFlash(c *fiber.Ctx) (kind, text string) {
+	v := c.Cookies(a.cookieName(flashCookie))
+	if v == "" {
+		return "", ""
+	}
+	a.clearCookie(c, flashCookie)
+	p, sig, ok := strings.Cut(v, ".")
+	if !ok {
+		return "", ""
+	}
+	payload, err1 := base64.RawURLEncoding.DecodeString(p)
+	got, err2 := base64.RawURLEncoding.DecodeString(sig)
+	if err1 != nil || err2 != nil {
+		return "", ""
+	}
+	mac := hmac.New(sha256.New, a.flashKey)
+	mac.Write(payload)
+	if !hmac.Equal(got, mac.Sum(nil)) {
+		return "", ""
+	}
+	kind, text, _ = strings.Cut(string(payload), "\x00")
+	return kind, text
+}
+
+// localPath returns next when it is a path on this site, else fallback: a
+// sign-in link must not send people to another site.
+func localPath(next, fallback string) string {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return fallback
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil {
+		return fallback
+	}
+	for _, r := range next {
+		if r < 0x20 || r == 0x7f || r == '\\' {
+			return fallback
+		}
+	}
+	return next
+}

@@ -1,0 +1,54 @@
+package app
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"copylab/views"
+)
+
+// settingsShow answers GET /settings: API tokens and the server's setup.
+func (a *App) settingsShow(c *fiber.Ctx) error {
+	p, err := a.settingsPage(c)
+	if err != nil {
+		return err
+	}
+	return render(c, views.Settings(p))
+}
+
+func (a *App) settingsPage(c *fiber.Ctx) (views.SettingsPage, error) {
+	s := sessionOf(c)
+	tokens, err := a.store.APITokens(c.UserContext(), s.user.ID)
+	if err != nil {
+		return views.SettingsPage{}, err
+	}
+	p := views.SettingsPage{
+		Page:      a.page(c, views.NavSettings),
+		PublicURL: a.cfg.PublicURL,
+		APIBase:   a.cfg.PublicURL + "/api/v1",
+		DBPath:    a.store.Path(),
+		LLM:       a.llmDescription(),
+	}
+	p.Title = "Settings"
+	for _, t := range tokens {
+		p.Tokens = append(p.Tokens, views.TokenRow{ID: t.ID, Name: t.Name, Prefix: t.Prefix, Created: t.CreatedAt, LastUsed: t.LastUsedAt})
+	}
+	return p, nil
+}
+
+// llmDescription says how copy generation is set up, without the key.
+func (a *App) llmDescription() string {
+	switch {
+	case a.cfg.LLMBaseURL == "" && a.cfg.LLMAPIKey == "":
+		return "Not configured: drafts will come from the offline generator. Set COPYLAB_LLM_API_KEY (and COPYLAB_LLM_BASE_URL, COPYLAB_LLM_MODEL for other providers) to use a model. Generation arrives in the next release."
+	case a.cfg.LLMBaseURL == "":
+		return "OpenAI, model " + orDefault(a.cfg.LLMModel, "(default)") + ". Generation arrives in the next release."
+	}
+	return a.cfg.LLMBaseURL + ", model " + orDefault(a.cfg.LLMModel, "(default)") + ". Generation arrives in the next release."
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}

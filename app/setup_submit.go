@@ -1,0 +1,57 @@
+package app
+
+import (
+	"net/http"
+
+	"github.com/gofiber/fiber/v2"
+
+	"copylab/views"
+)
+
+// setupSubmit answers POST /setup: it creates the first account and the
+// demo, and signs the new user in. The token works once: afterwards there
+// is an account, and setup only redirects to sign in.
+func (a *App) setupSubmit(c *fiber.Ctx) error {
+	a.setupMu.Lock()
+	defer a.setupMu.Unlock()
+	done, err := a.setupDone(c)
+	if err != nil || done {
+		return err
+	}
+	token := c.FormValue("token")
+	if !tokensEqual(a.setupToken, token) {
+		return errNotFound
+	}
+	email, password := normalizeEmail(c.FormValue("email")), c.FormValue("password")
+	errs := views.Errors{}
+	if msg := emailError(email); msg != "" {
+		errs["email"] = msg
+	}
+	if msg := passwordError(password); msg != "" {
+		errs["password"] = msg
+	} else if c.FormValue("password2") != password {
+		errs["password2"] = "The two passwords differ."
+	}
+	if len(errs) == 0 {
+		user, _, err := addUser(c.UserContext(), a.store, email, "", password, a.cfg.BcryptCost)
+		if err != nil {
+			return err
+		}
+		if err := a.createDemo(c.UserContext(), user.ID); err != nil {
+			// The account matters more than the demo: go on without it.
+			a.log.Warn("setup: could not create the demo", "error", err)
+		}
+		a.snippets.reset()
+		a.log.Info("setup: first account created", "email", user.Email)
+		if err := a.startSession(c, user); err != nil {
+			return err
+		}
+		return a.redirectWithFlash(c, "/experiments", "ok",
+			"Welcome to copylab! A demo experiment is already running on the demo page: open it, then watch its results here.")
+	}
+	p := a.page(c, "")
+	p.Title = "Create the first account"
+	p.CSRF = a.formCSRF(c)
+	c.Status(http.StatusUnprocessableEntity)
+	return render(c, views.Setup(views.SetupPage{Page: p, Token: token, Email: email, Errors: errs}))
+}

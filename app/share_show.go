@@ -1,0 +1,45 @@
+package app
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"copylab/views"
+)
+
+// shareShow answers GET /r/:token, the public read-only results page. It
+// needs no session; the token is the secret. The page sends no referrer,
+// so the token does not leak through links.
+func (a *App) shareShow(c *fiber.Ctx) error {
+	e, err := a.store.ExperimentByShareToken(c.UserContext(), c.Params("token"))
+	if err != nil {
+		return err
+	}
+	a.shareHeaders(c)
+	p := views.SharePage{
+		Page:     views.Page{Title: e.Name, Assets: a.assets.views()},
+		Name:     e.Name,
+		Status:   string(e.Status),
+		PageURL:  e.Page,
+		Goal:     goalSentence(e.Goal),
+		Started:  e.StartedAt,
+		Variants: variantViews(e),
+		Results:  a.results(c, e, "/r/"+e.ShareToken+"/live"),
+	}
+	return render(c, views.Share(p))
+}
+
+// shareLive answers GET /r/:token/live, the share page's polled fragment.
+func (a *App) shareLive(c *fiber.Ctx) error {
+	e, err := a.store.ExperimentByShareToken(c.UserContext(), c.Params("token"))
+	if err != nil {
+		return err
+	}
+	a.shareHeaders(c)
+	return render(c, views.ResultsPanel(a.results(c, e, "/r/"+e.ShareToken+"/live")))
+}
+
+func (a *App) shareHeaders(c *fiber.Ctx) {
+	c.Set(fiber.HeaderReferrerPolicy, "no-referrer")
+	c.Set("X-Robots-Tag", "noindex, nofollow")
+	c.Set(fiber.HeaderCacheControl, "no-store")
+}

@@ -1,0 +1,56 @@
+package app
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"copylab/experiments"
+	"copylab/views"
+)
+
+// siteShow answers GET /sites/:id: the tag, how to install it, and the
+// site's experiments.
+func (a *App) siteShow(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	site, err := a.store.Site(ctx, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	exps, err := a.store.Experiments(ctx, experiments.ExperimentFilter{SiteID: site.ID})
+	if err != nil {
+		return err
+	}
+	pinned, err := a.pinnedSnippetURL(ctx, site.Key)
+	if err != nil {
+		return err
+	}
+	p := views.SitePage{
+		Page:       a.page(c, views.NavSites),
+		ID:         site.ID,
+		Name:       site.Name,
+		Domain:     site.Domain,
+		Key:        site.Key,
+		Tag:        a.snippetTag(site.Key),
+		PinnedTag:  `<script src="` + pinned + `"></script>`,
+		SnippetURL: a.snippetURL(site.Key),
+	}
+	p.Title = site.Name
+	for _, e := range exps {
+		p.Experiments = append(p.Experiments, experimentRow(e, site.Name))
+		if p.QAExample == "" && len(e.Variants) > 1 {
+			if links := a.qaLinks(e, site); len(links) > 1 {
+				p.QAExample = links[1].URL
+				if p.QAExample == "" {
+					p.QAExample = links[1].Param
+				}
+			}
+		}
+	}
+	return render(c, views.Site(p))
+}
+
+func experimentRow(e experiments.Experiment, siteName string) views.ExperimentRow {
+	return views.ExperimentRow{
+		ID: e.ID, Name: e.Name, SiteName: siteName, Page: e.Page, Status: string(e.Status),
+		Variants: len(e.Variants), Created: e.CreatedAt,
+	}
+}

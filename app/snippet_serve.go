@@ -1,0 +1,318 @@
+package app
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"copylab/experiments"
+	"copylab/static"
+)
+
+// The snippet is fetched on every page view of every site that runs
+// copylab, so it is rendered once per site and kept for a few seconds; the
+// app also drops the cache whenever it changes an experiment or a site.
+// Browsers and CDNs may keep it for snippetMaxAge.
+const (
+	snippetCacheTTL = 5 * time.Second
+	snippetMaxAge   = "public, max-age=60"
+	snippetHashLen  = 16
+	maxCachedSites  = 10_000
+)
+
+// snippetEntry is one site's rendered script, plain and gzipped, or the
+// fact that the key is unknown.
+type snippetEntry struct {
+	raw, gz  []byte
+	hash     string
+	unknown  bool
+	rendered time.Time
+}
+
+type snippetCache struct {
+	mu  sync.Mutex
+	ttl time.Duration
+	m   map[string]snippetEntry
+	now func() time.Time
+}
+
+func newSnippetCache(ttl time.Duration) *snippetCache {
+	return &snippetCache{ttl: ttl, m: map[string]snippetEntry{}, now: time.Now}
+}
+
+func (sc *snippetCache) get(key string) (snippetEntry, bool) {
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	e, ok := sc.m[key]
+	if !ok || sc.now().Sub(e.rendered) >= sc.ttl {
+		return snippetEntry{}, false
+	}
+	return e, true
+}
+
+func (sc *snippetCache) put(key string, e snippetEntry) {
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	if len(sc.m) >= maxCachedSites {
+		sc.m = map[string]snippetEntry{} // random keys from a scanner: start over
+	}
+	e.rendered = sc.now()
+	sc.m[key] = e
+}
+
+// reset forgets every rendered script (after any change of experiments).
+func (sc *snippetCache) reset() {
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	sc.m = map[string]snippetEntry{}
+}
+
+// siteKeyOK tells whether s can be a site key, before asking the database.
+func siteKeyOK(s string) bool {
+	if len(s) != experiments.SiteKeyLength {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= '2' && r <= '7') {
+			return false
+		}
+	}
+	return true
+}
+
+// snippetServe answers GET /s/{site_key}.js with the site's script, its
+// running experiments inlined, and GET /s/{site_key}.{hash}.js, the same
+// content pinned to one version; GET /s/{site_key}.json is the config alone
+// (see snippetConfigServe). No cookies are read or set.
+func (a *App) snippetServe(c *fiber.Ctx) error {
+	if key, ok := strings.CutSuffix(c.Params("file"), ".json"); ok {
+		return a.snippetConfigServe(c, key)
+	}
+	name, ok := strings.CutSuffix(c.Params("file"), ".js")
+	key, pin, pinned := strings.Cut(name, ".")
+	c.Set(fiber.HeaderContentType, "text/javascript; charset=utf-8")
+	c.Set(fiber.HeaderVary, "Accept-Encoding")
+	if !ok || !siteKeyOK(key) {
+		return a.snippetUnknown(c)
+	}
+	e, err := a.snippetFor(c.UserContext(), key)
+	if err != nil {
+		return err
+	}
+	if e.unknown {
+		return a.snippetUnknown(c)
+	}
+	if pinned {
+		if pin != e.hash {
+			// The pinned version is gone (an experiment started or stopped
+			// since): send the current one rather than nothing.
+			c.Set(fiber.HeaderCacheControl, snippetMaxAge)
+			c.Set("X-Copylab", "pinned version is outdated")
+			return c.Redirect("/s/"+key+".js", fiber.StatusFound)
+		}
+		c.Set(fiber.HeaderCacheControl, "public, max-age=31536000, immutable")
+	} else {
+		c.Set(fiber.HeaderCacheControl, snippetMaxAge)
+	}
+	// Weak: the same version is sent plain or gzipped, byte-different
+	// representations of one content.
+	etag := `W/"` + e.hash + `"`
+	c.Set(fiber.HeaderETag, etag)
+	if inm := c.Get(fiber.HeaderIfNoneMatch); inm != "" && etagMatch(inm, etag) {
+		return c.SendStatus(fiber.StatusNotModified)
+	}
+	if acceptsGzip(c.Get(fiber.HeaderAcceptEncoding)) {
+		c.Set(fiber.HeaderContentEncoding, "gzip")
+		return c.Send(e.gz)
+	}
+	return c.Send(e.raw)
+}
+
+// snippetUnknown answers for a key no site has: a 404 whose body is still
+// valid JavaScript, so the host page's console shows no syntax error.
+func (a *App) snippetUnknown(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderCacheControl, snippetMaxAge)
+	c.Set("X-Copylab", "unknown site")
+	c.Response().Header.Del(fiber.HeaderVary)
+	return c.Status(fiber.StatusNotFound).SendString("/* copylab: unknown site */\n")
+}
+
+// snippetFor returns a site's rendered script, from the cache when fresh.
+func (a *App) snippetFor(ctx context.Context, key string) (snippetEntry, error) {
+	if e, ok := a.snippets.get(key); ok {
+		return e, nil
+	}
+	site, err := a.store.SiteByKey(ctx, key)
+	if errors.Is(err, experiments.ErrNotFound) {
+		e := snippetEntry{unknown: true}
+		a.snippets.put(key, e)
+		return e, nil
+	}
+	if err != nil {
+		return snippetEntry{}, err
+	}
+	running, err := a.store.RunningExperiments(ctx, site.ID)
+	if err != nil {
+		return snippetEntry{}, err
+	}
+	raw := a.renderSnippet(site, running)
+	sum := sha256.Sum256(raw)
+	var gz bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
+	zw.Write(raw)
+	if err := zw.Close(); err != nil {
+		return snippetEntry{}, err
+	}
+	e := snippetEntry{raw: raw, gz: gz.Bytes(), hash: hex.EncodeToString(sum[:])[:snippetHashLen]}
+	a.snippets.put(key, e)
+	return e, nil
+}
+
+// renderSnippet builds the site's script. An experiment the renderer
+// refuses is left out (and logged) rather than failing the whole script:
+// a snippet problem must never break the host page or the other tests.
+func (a *App) renderSnippet(site experiments.Site, running []experiments.Experiment) []byte {
+	cfg := static.SnippetConfig{
+		Site:      site.Key,
+		Endpoint:  a.cfg.PublicURL + "/e",
+		TimeoutMS: site.HideTimeoutMS,
+		HonorGPC:  site.HonorGPC,
+	}
+	for _, e := range running {
+		cfg.Experiments = append(cfg.Experiments, snippetExperiment(e))
+	}
+	out, err := a.snippet.Render(cfg)
+	if err == nil {
+		return out
+	}
+	a.log.Error("snippet: render failed; leaving out the experiments it refuses", "site", site.Key, "error", err)
+	all := cfg.Experiments
+	cfg.Experiments = nil
+	for _, x := range all {
+		one := cfg
+		one.Experiments = []static.SnippetExperiment{x}
+		if _, err := a.snippet.Render(one); err == nil {
+			cfg.Experiments = append(cfg.Experiments, x)
+		}
+	}
+	out, err = a.snippet.Render(cfg)
+	if err != nil {
+		// Only the site itself can be wrong now; serve a harmless script.
+		return []byte("/* copylab: unavailable */\n")
+	}
+	return out
+}
+
+func snippetExperiment(e experiments.Experiment) static.SnippetExperiment {
+	x := static.SnippetExperiment{
+		ID:          e.ID,
+		Seed:        e.Seed,
+		Page:        e.Page,
+		Selector:    e.Selector,
+		CoverageBP:  e.CoverageBP,
+		VisibleOnly: e.VisibleOnly,
+		Goal:        static.SnippetGoal{Type: e.Goal.Type, Value: e.Goal.Value()},
+	}
+	for _, v := range e.Variants {
+		x.Variants = append(x.Variants, static.SnippetVariant{Key: v.Key, WeightBP: v.WeightBP, Text: v.Text})
+	}
+	return x
+}
+
+// etagMatch tells whether an If-None-Match header names etag (or is *),
+// comparing weakly as If-None-Match does.
+func etagMatch(header, etag string) bool {
+	etag = strings.TrimPrefix(etag, "W/")
+	for _, t := range strings.Split(header, ",") {
+		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
+		if t == etag || t == "*" {
+			return true
+		}
+	}
+	return false
+}
+
+// acceptsGzip reads Accept-Encoding just enough: gzip listed and not q=0.
+func acceptsGzip(h string) bool {
+	for _, part := range strings.Split(h, ",") {
+		coding, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if strings.EqualFold(strings.TrimSpace(coding), "gzip") {
+			q := strings.ReplaceAll(strings.TrimSpace(params), " ", "")
+			return q != "q=0" && q != "q=0.0" && q != "q=0.00" && q != "q=0.000"
+		}
+	}
+	return false
+}
+
+// pinnedSnippetURL is the content-hashed URL of a site's current script.
+func (a *App) pinnedSnippetURL(ctx context.Context, key string) (string, error) {
+	e, err := a.snippetFor(ctx, key)
+	if err != nil {
+		return "", err
+	}
+	return a.cfg.PublicURL + "/s/" + key + "." + e.hash + ".js", nil
+}
+
+// snippetConfigServe answers GET /s/{site_key}.json: the site's running
+// experiments as JSON, the public twin of the script for tools that send
+// traffic without a browser (copylab simulate). It holds nothing the
+// script does not already show.
+func (a *App) snippetConfigServe(c *fiber.Ctx, key string) error {
+	if !siteKeyOK(key) {
+		return errUnknownSite
+	}
+	ctx := c.UserContext()
+	site, err := a.store.SiteByKey(ctx, key)
+	if errors.Is(err, experiments.ErrNotFound) {
+		return errUnknownSite
+	}
+	if err != nil {
+		return err
+	}
+	running, err := a.store.RunningExperiments(ctx, site.ID)
+	if err != nil {
+		return err
+	}
+	type variant struct {
+		Key      string `json:"key"`
+		WeightBP int    `json:"weight_bp"`
+	}
+	type goal struct {
+		Type  string `json:"type"`
+		Value string `json:"value"`
+	}
+	type experiment struct {
+		ID         string    `json:"id"`
+		Seed       string    `json:"seed"`
+		Page       string    `json:"page"`
+		Selector   string    `json:"selector"`
+		CoverageBP int       `json:"coverage_bp"`
+		Goal       goal      `json:"goal"`
+		Variants   []variant `json:"variants"`
+	}
+	out := struct {
+		Site        string       `json:"site"`
+		Endpoint    string       `json:"endpoint"`
+		Experiments []experiment `json:"experiments"`
+	}{Site: site.Key, Endpoint: a.cfg.PublicURL + "/e", Experiments: []experiment{}}
+	for _, e := range running {
+		x := experiment{ID: e.ID, Seed: e.Seed, Page: e.Page, Selector: e.Selector, CoverageBP: e.CoverageBP,
+			Goal: goal{Type: e.Goal.Type, Value: e.Goal.Value()}}
+		for _, v := range e.Variants {
+			x.Variants = append(x.Variants, variant{Key: v.Key, WeightBP: v.WeightBP})
+		}
+		out.Experiments = append(out.Experiments, x)
+	}
+	c.Set(fiber.HeaderCacheControl, snippetMaxAge)
+	return c.JSON(out)
+}
+
+var errUnknownSite = newHTTPError(404, "unknown_site", "No site has this key.")

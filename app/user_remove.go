@@ -1,0 +1,34 @@
+package app
+
+import (
+	"errors"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"copylab/experiments"
+)
+
+// userRemove answers POST /users/:id/delete. Nobody removes themselves
+// (ask a teammate), and the last user stays: nobody could sign in again.
+func (a *App) userRemove(c *fiber.Ctx) error {
+	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	if err != nil {
+		return errNotFound
+	}
+	if s := sessionOf(c); s != nil && s.user.ID == id {
+		return a.redirectWithFlash(c, "/users", "error", "You cannot remove yourself; ask a teammate to do it.")
+	}
+	u, err := a.store.User(c.UserContext(), id)
+	if err != nil {
+		return err
+	}
+	err = a.store.DeleteUser(c.UserContext(), id)
+	if errors.Is(err, experiments.ErrConflict) {
+		return a.redirectWithFlash(c, "/users", "error", "The last user cannot be removed: nobody could sign in again.")
+	}
+	if err != nil {
+		return err
+	}
+	return a.redirectWithFlash(c, "/users", "ok", u.Email+" was removed and signed out.")
+}

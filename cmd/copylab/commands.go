@@ -1,0 +1,214 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"time"
+
+	"copylab/app"
+	"copylab/app/simulate"
+	"copylab/experiments"
+)
+
+// dbFlag registers --db, which every command that touches the database takes.
+func dbFlag(f *flags, p *string) {
+	f.string(p, "db", "data/copylab.db", "SQLite database file (created and migrated at start)")
+}
+
+func newLogger(w io.Writer, format, level string) (*slog.Logger, error) {
+	var lv slog.Level
+	if err := lv.UnmarshalText([]byte(level)); err != nil {
+		return nil, usageError{fmt.Sprintf("--log-level %q is not debug, info, warn or error", level)}
+	}
+	opts := &slog.HandlerOptions{Level: lv}
+	switch format {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	default:
+		return nil, usageError{fmt.Sprintf("--log-format %q is not text or json", format)}
+	}
+}
+
+func serve(ctx context.Context, args []string, stderr io.Writer, getenv func(string) string) error {
+	var cfg app.Config
+	var proxies, logFormat, logLevel string
+	f := newFlags("serve", "Run the copylab web app.", stderr, getenv)
+	f.string(&cfg.Addr, "addr", "127.0.0.1:8080", "address to listen on")
+	dbFlag(f, &cfg.DBPath)
+	f.string(&cfg.PublicURL, "public-url", "", "URL people and sites reach copylab at (default http://ADDR)")
+	f.bool(&cfg.SecureCookies, "secure-cookies", false, "mark cookies Secure even when the public URL is http (behind a TLS proxy)")
+	f.string(&proxies, "trusted-proxies", "", "comma-separated IPs or CIDRs whose X-Forwarded-For is believed")
+	f.string(&cfg.CountryHeader, "country-header", "", "request header a trusted proxy or CDN sets to the visitor's country, e.g. CF-IPCountry")
+	f.string(&cfg.LLMBaseURL, "llm-base-url", "", "OpenAI-compatible endpoint, e.g. http://localhost:11434/v1 for Ollama (empty: OpenAI when a key is set)")
+	f.string(&cfg.LLMModel, "llm-model", "", "model name (default gpt-4o-mini)")
+	f.string(&cfg.LLMAPIKey, "llm-api-key", getenv("OPENAI_API_KEY"), "API key of the LLM endpoint (falls back to OPENAI_API_KEY)")
+	f.string(&logFormat, "log-format", "text", "log format: text or json")
+	f.string(&logLevel, "log-level", "info", "log level: debug, info, warn or error")
+	if err := f.parse(args); err != nil {
+		return quietHelp(err)
+	}
+	cfg.TrustedProxies = list(proxies)
+	logger, err := newLogger(stderr, logFormat, logLevel)
+	if err != nil {
+		return err
+	}
+	cfg.Logger = logger
+	if err := cfg.Validate(); err != nil {
+		return usageError{err.Error()}
+	}
+	return app.Run(ctx, cfg)
+}
+
+func quietHelp(err error) error {
+	if errors.Is(err, errHelp) {
+		return nil
+	}
+	return err
+}
+
+func openStore(ctx context.Context, path string) (*experiments.Store, error) {
+	s, err := experiments.Open(ctx, path)
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	return s, nil
+}
+
+func userAdd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) error {
+	var db, email, name string
+	var fromStdin bool
+	f := newFlags("user add", "Create a user who can sign in.", stderr, getenv)
+	dbFlag(f, &db)
+	f.string(&email, "email", "", "the user's email (required)")
+	f.string(&name, "name", "", "the user's name")
+	f.bool(&fromStdin, "password-stdin", false, "read the password from standard input (else one is generated and printed once)")
+	if err := f.parse(args); err != nil {
+		return quietHelp(err)
+	}
+	if strings.TrimSpace(email) == "" {
+		return usageError{"--email is required"}
+	}
+	password := ""
+	if fromStdin {
+		line, err := bufio.NewReader(stdin).ReadString('\n')
+		if err != nil && !errors.Is(err, io.EOF) {
+			return fmt.Errorf("read password: %w", err)
+		}
+		password = strings.TrimRight(line, "\r\n")
+		if password == "" {
+			return usageError{"--password-stdin: standard input held no password"}
+		}
+	}
+	s, err := openStore(ctx, db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	u, generated, err := app.AddUser(ctx, s, email, name, password)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "created user %s\n", u.Email)
+	if generated != "" {
+		fmt.Fprintf(stdout, "password: %s\n(shown once: store it in your password manager)\n", generated)
+	}
+	return nil
+}
+
+func tokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	var db, email, name string
+	f := newFlags("token create", "Print a new API token for a user, once.", stderr, getenv)
+	dbFlag(f, &db)
+	f.string(&email, "email", "", "the user the token acts as (required)")
+	f.string(&name, "name", "", "what the token is for, e.g. ci (required)")
+	if err := f.parse(args); err != nil {
+		return quietHelp(err)
+	}
+	var missing []string
+	if strings.TrimSpace(email) == "" {
+		missing = append(missing, "--email is required")
+	}
+	if strings.TrimSpace(name) == "" {
+		missing = append(missing, "--name is required")
+	}
+	if len(missing) > 0 {
+		return usageError{strings.Join(missing, "; ")}
+	}
+	s, err := openStore(ctx, db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	secret, err := app.CreateToken(ctx, s, email, name)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, secret)
+	return nil
+}
+
+func simulateCmd(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	var o simulate.Options
+	var rates string
+	var seed int
+	var timeout time.Duration
+	f := newFlags("simulate", "Send realistic visitor traffic through copylab's public endpoints.", stderr, getenv)
+	f.string(&o.URL, "url", "http://127.0.0.1:8080", "base URL of a running copylab")
+	f.string(&o.Site, "site", "", "site key (required)")
+	f.string(&o.Experiment, "experiment", "", "id of a running experiment of that site (required)")
+	f.int(&o.Visitors, "visitors", 1000, "visitors to simulate")
+	f.string(&rates, "rates", "", "conversion rate per variant, e.g. control=0.10,b=0.12 (required)")
+	f.int(&o.Concurrency, "concurrency", 8, "requests in flight")
+	f.string(&o.Token, "token", "", "API token: check afterwards that the stored counts grew by exactly what was sent")
+	f.int(&seed, "seed", 1, "random seed, for repeatable runs")
+	f.duration(&timeout, "timeout", 10*time.Minute, "stop after this long")
+	if err := f.parse(args); err != nil {
+		return quietHelp(err)
+	}
+	var problems []string
+	if o.Site == "" {
+		problems = append(problems, "--site is required")
+	}
+	if o.Experiment == "" {
+		problems = append(problems, "--experiment is required")
+	}
+	if o.Visitors <= 0 {
+		problems = append(problems, "--visitors must be at least 1")
+	}
+	if o.Concurrency <= 0 || o.Concurrency > 4096 {
+		problems = append(problems, "--concurrency must be between 1 and 4096")
+	}
+	r, err := simulate.ParseRates(rates)
+	if err != nil {
+		problems = append(problems, "--"+err.Error())
+	}
+	if len(problems) > 0 {
+		return usageError{strings.Join(problems, "; ")}
+	}
+	o.Rates, o.Seed = r, uint64(seed)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	rep, err := simulate.Run(ctx, o)
+	fmt.Fprint(stdout, rep.String())
+	if err != nil {
+		return err
+	}
+	if o.Token != "" && !rep.Verified {
+		return errors.New("verification failed: " + rep.Verification)
+	}
+	failed := 0
+	for _, n := range rep.Failures {
+		failed += n
+	}
+	if failed > 0 {
+		return fmt.Errorf("%d requests failed after retries", failed)
+	}
+	return nil
+}

@@ -1,0 +1,87 @@
+// Command copylab runs the copylab web app and its admin commands.
+//
+//	copylab [serve]      run the web app (the default)
+//	copylab user add     create a user
+//	copylab token create print a new API token for a user
+//	copylab simulate     send realistic visitor traffic to a running copylab
+//
+// Every flag has an environment twin under COPYLAB_ (--db ↔ COPYLAB_DB);
+// a flag given on the command line wins over its twin.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv)
+	stop()
+	var usage usageError
+	switch {
+	case err == nil:
+	case errors.As(err, &usage):
+		fmt.Fprintln(os.Stderr, "copylab:", err)
+		os.Exit(2)
+	default:
+		fmt.Fprintln(os.Stderr, "copylab:", err)
+		os.Exit(1)
+	}
+}
+
+// usageError is a mistake in the command line; it exits with status 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+const topUsage = `copylab — AI-assisted copy experiments, self-hosted.
+
+Usage:
+  copylab [serve] [flags]                     run the web app (default)
+  copylab user add --email E [--password-stdin]
+  copylab token create --email E --name N
+  copylab simulate --url URL --site KEY --experiment ID --visitors N --rates control=0.10,b=0.12
+  copylab help [command]
+
+Run "copylab COMMAND --help" for a command's flags. Every flag has an
+environment twin: --db is COPYLAB_DB, --public-url is COPYLAB_PUBLIC_URL.
+`
+
+// run dispatches to a subcommand. It is main without the process: tests call it.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) error {
+	cmd := "serve"
+	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve":
+		return serve(ctx, args, stderr, getenv)
+	case "user":
+		if len(args) == 0 || args[0] != "add" {
+			return usageError{"usage: copylab user add --email E [--password-stdin]"}
+		}
+		return userAdd(ctx, args[1:], stdin, stdout, stderr, getenv)
+	case "token":
+		if len(args) == 0 || args[0] != "create" {
+			return usageError{"usage: copylab token create --email E --name N"}
+		}
+		return tokenCreate(ctx, args[1:], stdout, stderr, getenv)
+	case "simulate":
+		return simulateCmd(ctx, args, stdout, stderr, getenv)
+	case "help", "-h", "--help":
+		if len(args) > 0 {
+			return run(ctx, []string{args[0], "--help"}, stdin, stdout, stderr, getenv)
+		}
+		fmt.Fprint(stdout, topUsage)
+		return nil
+	default:
+		fmt.Fprint(stderr, topUsage)
+		return usageError{fmt.Sprintf("unknown command %q", cmd)}
+	}
+}

@@ -1,0 +1,124 @@
+package views
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// htmxConfig turns off what htmx 2 would otherwise do that our Content
+// Security Policy forbids: its injected indicator <style>, eval for trigger
+// filters, and running <script> tags found in swapped content.
+const htmxConfig = `{"includeIndicatorStyles":false,"allowEval":false,"allowScriptTags":false}`
+
+// statusLabel is the human word for an experiment status.
+func statusLabel(s string) string {
+	switch s {
+	case "draft":
+		return "Draft"
+	case "running":
+		return "Running"
+	case "paused":
+		return "Paused"
+	case "stopped":
+		return "Stopped"
+	}
+	return s
+}
+
+// badgeClass is the CSS class of a status badge.
+func badgeClass(s string) string { return "badge badge-" + s }
+
+// count formats an integer with thousands separators: 12,345.
+func count(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := strings.HasPrefix(s, "-")
+	if neg {
+		s = s[1:]
+	}
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+// pct formats a ratio as a percentage with two decimals: 0.1234 → 12.34%.
+func pct(r float64) string { return fmt.Sprintf("%.2f%%", r*100) }
+
+// bpPct formats basis points as a percentage, dropping useless decimals:
+// 5000 → 50%, 3333 → 33.33%.
+func bpPct(bp int) string {
+	if bp%100 == 0 {
+		return fmt.Sprintf("%d%%", bp/100)
+	}
+	return strings.TrimRight(fmt.Sprintf("%d.%02d", bp/100, bp%100), "0") + "%"
+}
+
+// date formats a time for tables: 2 Jan 2006.
+func date(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return t.Format("2 Jan 2006")
+}
+
+// dateTime formats a time with minutes, in UTC so every reader sees the same.
+func dateTime(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return t.UTC().Format("2 Jan 2006, 15:04 UTC")
+}
+
+// clock formats the time of day of a refresh.
+func clock(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format("15:04:05 UTC")
+}
+
+// plural picks the word for n.
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// itoa is strconv.Itoa for templates.
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// variantLabel is how a variant is named in tables.
+func variantLabel(key string, control bool) string {
+	if control {
+		return "Control (original)"
+	}
+	return "Variant " + strings.ToUpper(key)
+}
+
+// sourceLabel explains where a variant's copy came from.
+func sourceLabel(source string) string {
+	switch source {
+	case "control":
+		return "original copy"
+	case "human":
+		return "written by hand"
+	case "model":
+		return "drafted by AI"
+	case "offline":
+		return "drafted offline"
+	}
+	return source
+}
+
+// itoa64 formats an int64 id for URLs.
+func itoa64(n int64) string { return strconv.FormatInt(n, 10) }
