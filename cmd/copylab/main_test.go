@@ -1,0 +1,115 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"copylab/experiments"
+)
+
+// env returns a getenv over a fixed map, so tests never read the process's.
+func env(kv map[string]string) func(string) string {
+	return func(k string) string { return kv[k] }
+}
+
+func runCmd(t *testing.T, getenv func(string) string, stdin string, args ...string) (string, string, error) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	err := run(context.Background(), args, strings.NewReader(stdin), &out, &errOut, getenv)
+	return out.String(), errOut.String(), err
+}
+
+func TestUsageErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		env  map[string]string
+		args []string
+		want []string // every part must appear in the error
+	}{
+		{"unknown command", nil, []string{"frobnicate"}, []string{`unknown command "frobnicate"`}},
+		{"user without add", nil, []string{"user"}, []string{"usage: copylab user add"}},
+		{"user add without email", nil, []string{"user", "add", "--db", "x.db"}, []string{"--email is required"}},
+		{"token create reports both", nil, []string{"token", "create"}, []string{"--email is required", "--name is required"}},
+		{"simulate reports all", nil, []string{"simulate", "--visitors", "0"}, []string{"--site is required", "--experiment is required", "--visitors must be at least 1", "--rates"}},
+		{"bad env twin", map[string]string{"COPYLAB_SECURE_COOKIES": "maybe"}, []string{"serve"}, []string{`COPYLAB_SECURE_COOKIES="maybe" is not true or false`}},
+		{"bad flag", nil, []string{"serve", "--no-such-flag"}, []string{"no-such-flag"}},
+		{"stray argument", nil, []string{"serve", "extra"}, []string{`unexpected argument "extra"`}},
+		{"bad log format", nil, []string{"serve", "--log-format", "xml"}, []string{`--log-format "xml"`}},
+		{"config problems at once", nil, []string{"serve", "--addr", "nope", "--db", "", "--public-url", "ftp://x"},
+			[]string{"addr", "db", "public-url"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, _, err := runCmd(t, env(tt.env), "", tt.args...)
+			var u usageError
+			if !errors.As(err, &u) {
+				t.Fatalf("want a usage error (exit 2), got %v", err)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not mention %q", err, w)
+				}
+			}
+		})
+	}
+}
+
+func TestHelp(t *testing.T) {
+	out, _, err := runCmd(t, env(nil), "", "help")
+	if err != nil || !strings.Contains(out, "copylab token create") {
+		t.Fatalf("help: %v\n%s", err, out)
+	}
+	_, stderr, err := runCmd(t, env(nil), "", "serve", "--help")
+	if err != nil {
+		t.Fatalf("serve --help: %v", err)
+	}
+	for _, want := range []string{"-db", "COPYLAB_DB", "-public-url", "COPYLAB_PUBLIC_URL", "COPYLAB_LLM_API_KEY"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("serve --help does not mention %s:\n%s", want, stderr)
+		}
+	}
+}
+
+func TestUserAndToken(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "copylab.db")
+	// The database comes from the environment twin here, and from --db below.
+	out, _, err := runCmd(t, env(map[string]string{"COPYLAB_DB": db}), "correct horse battery staple\n",
+		"user", "add", "--email", "ana@example.com", "--name", "Ana", "--password-stdin")
+	if err != nil || !strings.Contains(out, "created user ana@example.com") || strings.Contains(out, "password:") {
+		t.Fatalf("user add: %v\n%s", err, out)
+	}
+	out, _, err = runCmd(t, env(nil), "", "user", "add", "--db", db, "--email", "bo@example.com")
+	if err != nil || !strings.Contains(out, "password: ") {
+		t.Fatalf("user add with a generated password: %v\n%s", err, out)
+	}
+	if _, _, err := runCmd(t, env(nil), "", "user", "add", "--db", db, "--email", "ANA@example.com"); err == nil {
+		t.Fatal("added the same email twice")
+	}
+
+	out, _, err = runCmd(t, env(nil), "", "token", "create", "--db", db, "--email", "ana@example.com", "--name", "ci")
+	token := strings.TrimSpace(out)
+	if err != nil || !strings.HasPrefix(token, "cl_") {
+		t.Fatalf("token create: %v %q", err, out)
+	}
+	if _, _, err := runCmd(t, env(nil), "", "token", "create", "--db", db, "--email", "nobody@example.com", "--name", "x"); err == nil {
+		t.Fatal("made a token for an unknown user")
+	}
+
+	s, err := experiments.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	users, _ := s.Users(context.Background())
+	if len(users) != 2 {
+		t.Fatalf("users: %+v", users)
+	}
+	toks, _ := s.APITokens(context.Background(), users[0].ID)
+	if len(toks) != 1 || toks[0].Name != "ci" || !strings.HasPrefix(token, toks[0].Prefix) {
+		t.Fatalf("tokens: %+v", toks)
+	}
+}
