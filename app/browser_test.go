@@ -3,8 +3,6 @@ package app
 import (
 	"context"
 	"fmt"
-	"log/slog"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -16,11 +14,10 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"copylab/app/simulate"
-	"copylab/experiments"
 	"copylab/static/browsertest"
 )
 
-const browserUA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36"
+const browserUA = browsertest.PersonUserAgent
 
 // uaTransport sends a browser's user agent: simulate's requests would
 // otherwise carry Go's, which copylab counts as a bot.
@@ -46,54 +43,16 @@ func TestBrowserTour(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the browser tour is not short")
 	}
-	chromium := browsertest.ExecPath()
-	if chromium == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("no Chromium found: CI must run the browser tour (apt-get install -y chromium)")
-		}
-		t.Skip("no Chromium installed (apt-get install -y chromium); the browser tour is skipped")
-	}
 	ctx := context.Background()
 
-	// The app, on a real port, as Run starts it.
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
+	// The app, on a real port, as Run starts it, and a tab that plays a
+	// person (copylab counts automation as bots).
+	live := serveLive(t)
+	base, a, store := live.base, live.app, live.store
+	bctx := browsertest.NewTab(t)
+	if err := browsertest.AsPerson(bctx); err != nil {
 		t.Fatal(err)
 	}
-	base := "http://" + ln.Addr().String()
-	dir := t.TempDir()
-	store, err := experiments.Open(ctx, filepath.Join(dir, "copylab.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ing := experiments.NewIngester(store, experiments.IngestOptions{Logger: slog.New(slog.DiscardHandler)})
-	a, err := New(Config{Addr: ln.Addr().String(), DBPath: store.Path(), PublicURL: base, BcryptCost: 10,
-		SetupToken: testSetupToken, Logger: slog.New(slog.DiscardHandler)}, store, ing)
-	if err != nil {
-		t.Fatal(err)
-	}
-	go a.Fiber().Listener(ln)
-	t.Cleanup(func() {
-		a.Fiber().ShutdownWithTimeout(5 * time.Second)
-		ing.Close(ctx)
-		store.Close()
-	})
-
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromium), chromedp.NoSandbox, chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-component-update", true),
-		chromedp.UserDataDir(filepath.Join(dir, "chromium")),
-		// Headless Chromium says so in its user agent, and copylab rightly
-		// counts such visitors as bots; the tour plays a person.
-		// And the tag reports navigator.webdriver as a bot; this flag
-		// turns it off.
-		chromedp.UserAgent(browserUA), chromedp.Flag("disable-blink-features", "AutomationControlled"))
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
-	defer cancelAlloc()
-	bctx, cancel := chromedp.NewContext(allocCtx)
-	defer cancel()
-	bctx, cancelTimeout := context.WithTimeout(bctx, 90*time.Second)
-	defer cancelTimeout()
 
 	do := func(actions ...chromedp.Action[chromedp.Void]) {
 		t.Helper()

@@ -30,6 +30,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 )
 
@@ -177,4 +179,25 @@ func Exceptions(t testing.TB, ctx context.Context) func() []string {
 		defer mu.Unlock()
 		return append([]string(nil), out...)
 	}
+}
+
+// PersonUserAgent is a regular desktop Chrome user agent.
+const PersonUserAgent = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36"
+
+// AsPerson makes a tab look like a person's browser to copylab. copylab
+// rightly counts automation as bots (headless Chromium names itself
+// HeadlessChrome, and sets navigator.webdriver), so a test that checks
+// counted exposures and conversions plays a person: a regular user agent
+// and navigator.webdriver false, for every page the tab loads from now on.
+func AsPerson(ctx context.Context) error {
+	if _, err := chromedp.Call(ctx, emulation.SetUserAgentOverride,
+		emulation.SetUserAgentOverrideParams{UserAgent: PersonUserAgent}); err != nil {
+		return fmt.Errorf("browsertest: user agent: %w", err)
+	}
+	if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{
+		Source: `Object.defineProperty(Navigator.prototype, "webdriver", {get: () => false})`,
+	}); err != nil {
+		return fmt.Errorf("browsertest: webdriver: %w", err)
+	}
+	return nil
 }

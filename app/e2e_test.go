@@ -1,0 +1,162 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"copylab/experiments"
+	"copylab/static/browsertest"
+)
+
+// liveApp is copylab listening on a real 127.0.0.1 port, as Run serves it,
+// for tests that need a browser or a real HTTP client.
+type liveApp struct {
+	base  string
+	app   *App
+	store *experiments.Store
+}
+
+func serveLive(t *testing.T) *liveApp {
+	t.Helper()
+	ctx := context.Background()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := "http://" + ln.Addr().String()
+	store, err := experiments.Open(ctx, filepath.Join(t.TempDir(), "copylab.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ing := experiments.NewIngester(store, experiments.IngestOptions{Logger: slog.New(slog.DiscardHandler)})
+	a, err := New(Config{Addr: ln.Addr().String(), DBPath: store.Path(), PublicURL: base, BcryptCost: 10,
+		SetupToken: testSetupToken, Logger: slog.New(slog.DiscardHandler)}, store, ing)
+	if err != nil {
+		t.Fatal(err)
+	}
+	go a.Fiber().Listener(ln)
+	t.Cleanup(func() {
+		a.Fiber().ShutdownWithTimeout(5 * time.Second)
+		ing.Close(ctx)
+		store.Close()
+	})
+	return &liveApp{base: base, app: a, store: store}
+}
+
+// call sends a JSON API request over real HTTP and decodes the answer.
+func (l *liveApp) call(t *testing.T, method, path, token, body string, want int) map[string]any {
+	t.Helper()
+	req, err := http.NewRequest(method, l.base+path, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != want {
+		t.Fatalf("%s %s: %d, want %d: %s", method, path, resp.StatusCode, want, raw)
+	}
+	var out map[string]any
+	if err := json.Unmarshal(raw, &out); err != nil {
+		t.Fatalf("%s %s: %v: %s", method, path, err, raw)
+	}
+	return out
+}
+
+// TestEndToEndCrossOrigin is the whole loop as a site would live it: an
+// experiment created and started through the API, a host page on ANOTHER
+// origin with a strict CSP and the tag in <head>, a visitor who sees the
+// variant and clicks the goal, and the exposure and the conversion in the
+// results API.
+func TestEndToEndCrossOrigin(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test")
+	}
+	tab := browsertest.NewTab(t) // skips without Chromium, fails under CI
+	live := serveLive(t)
+	ctx := context.Background()
+	if _, _, err := AddUser(ctx, live.store, "owner@example.com", "Owner", testPassword); err != nil {
+		t.Fatal(err)
+	}
+	token, err := CreateToken(ctx, live.store, "owner@example.com", "e2e")
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	site := live.call(t, "POST", "/api/v1/sites", token, `{"name":"Shop","domain":"shop.example.com"}`, 201)
+	siteID, siteKey := site["id"].(string), site["key"].(string)
+	// All traffic on variant b, so the test knows what the visitor sees.
+	exp := live.call(t, "POST", "/api/v1/experiments", token, fmt.Sprintf(`{"site_id":%q,"name":"Landing headline",
+		"page":"/landing*","selector":"[data-copylab=\"hero\"]","goal":{"type":"click","selector":"#buy"},
+		"variants":[{"key":"control","text":"Original headline","weight_bp":0},
+		            {"key":"b","text":"Ship copy that converts","weight_bp":10000}]}`, siteID), 201)
+	expID := exp["id"].(string)
+	live.call(t, "POST", "/api/v1/experiments/"+expID+"/start", token, "", 200)
+
+	// The host site: a different origin (another port), a strict CSP that
+	// allows only copylab's origin for scripts and events.
+	host := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Security-Policy", "default-src 'self'; script-src 'self' "+live.base+"; connect-src 'self' "+live.base+"; style-src 'self'")
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprintf(w, `<!doctype html><html><head><meta charset="utf-8"><title>Shop</title>
+<script src="%s/s/%s.js"></script></head>
+<body><h1 data-copylab="hero">Original headline</h1><button id="buy">Buy now</button></body></html>`, live.base, siteKey)
+	}))
+	defer host.Close()
+
+	if err := browsertest.AsPerson(tab); err != nil {
+		t.Fatal(err)
+	}
+	exceptions := browsertest.Exceptions(t, tab)
+	if err := chromedp.Do(tab, chromedp.Navigate(host.URL+"/landing?utm_source=newsletter"), chromedp.WaitVisible(chromedp.CSS("#buy"))); err != nil {
+		t.Fatal(err)
+	}
+	headline, err := chromedp.Run(tab, chromedp.Text(chromedp.CSS("h1")))
+	if err != nil || headline != "Ship copy that converts" {
+		t.Fatalf("headline %q (%v): the variant was not applied", headline, err)
+	}
+	if err := chromedp.Do(tab, chromedp.Click(chromedp.CSS("#buy"))); err != nil {
+		t.Fatal(err)
+	}
+
+	// The tag batches events for up to a second; wait for both to count.
+	var b map[string]any
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(250 * time.Millisecond) {
+		res := live.call(t, "GET", "/api/v1/experiments/"+expID+"/results", token, "", 200)
+		for _, v := range res["variants"].([]any) {
+			if v := v.(map[string]any); v["key"] == "b" {
+				b = v
+			}
+		}
+		if b["exposures"] == float64(1) && b["conversions"] == float64(1) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("variant b after one visit and a click: %v", b)
+		}
+	}
+	if ex := exceptions(); len(ex) > 0 {
+		t.Errorf("the host page threw: %v", ex)
+	}
+}
+
+// TestMain stops the shared browser after the package's tests.
+func TestMain(m *testing.M) { os.Exit(browsertest.Main(m)) }
