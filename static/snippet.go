@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/evanw/esbuild/pkg/api"
 )
@@ -58,7 +59,19 @@ type SnippetConfig struct {
 	// visitor gets the original page, and nothing is stored or sent.
 	HonorGPC    bool
 	Experiments []SnippetExperiment
+	// Recorders names the session recorders the site uses, any of
+	// RecorderNames (experiments/recorders' Settings.Names gives them).
+	// The script then carries the code that tags each one's recordings
+	// with the experiment and variant and reports its session id in a
+	// "recording" event; a site with none carries none of that code (the
+	// "#if" regions of snippet.js). Order and repeats do not matter.
+	Recorders []string
 }
+
+// RecorderNames are the session recorders the snippet knows, in the order
+// of their code in snippet.js. They are also the "recorder" of the
+// "recording" events it sends.
+var RecorderNames = []string{"posthog", "clarity", "fullstory", "logrocket", "hotjar", "custom"}
 
 // SnippetExperiment is one running experiment of a site.
 //
@@ -110,11 +123,23 @@ type SnippetVariant struct {
 // NewSnippet at start and share it; Render is safe for concurrent use.
 type Snippet struct {
 	source []byte
-	// head and tail are the minified runtime before and after the config.
+	test   bool
+	// head and tail are the minified runtime before and after the config,
+	// for a site with no recorder.
 	head, tail []byte
+
+	// builds holds the runtimes with recorder code, by recorder set (a
+	// bit per RecorderNames entry), minified on first use: 63 sets are
+	// possible, a few are used.
+	mu     sync.Mutex
+	builds map[uint]runtime
 }
 
-// NewSnippet minifies the embedded snippet source once.
+// runtime is one minified build of the script, cut around the config.
+type runtime struct{ head, tail []byte }
+
+// NewSnippet minifies the embedded snippet source once. The builds with
+// recorder code are minified the first time Render needs each.
 func NewSnippet() (*Snippet, error) {
 	return newSnippet(false)
 }
@@ -134,6 +159,49 @@ func newSnippet(test bool) (*Snippet, error) {
 	if err != nil {
 		return nil, fmt.Errorf("static: read snippet: %w", err)
 	}
+	s := &Snippet{source: src, test: test, builds: map[uint]runtime{}}
+	rt, err := s.minify(0)
+	if err != nil {
+		return nil, err
+	}
+	s.head, s.tail = rt.head, rt.tail
+	return s, nil
+}
+
+// runtime returns the build for a recorder set, minifying it on first use.
+func (s *Snippet) runtime(set uint) (runtime, error) {
+	if set == 0 {
+		return runtime{s.head, s.tail}, nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if rt, ok := s.builds[set]; ok {
+		return rt, nil
+	}
+	rt, err := s.minify(set)
+	if err != nil {
+		return runtime{}, err
+	}
+	s.builds[set] = rt
+	return rt, nil
+}
+
+// minify builds the runtime for a recorder set: the source without the
+// regions of the recorders outside the set, minified.
+func (s *Snippet) minify(set uint) (runtime, error) {
+	src, err := cutRegions(s.source, func(name string) (bool, error) {
+		if name == "recorders" {
+			return set != 0, nil
+		}
+		i := slices.Index(RecorderNames, name)
+		if i < 0 {
+			return false, fmt.Errorf("unknown region %q", name)
+		}
+		return set&(1<<i) != 0, nil
+	})
+	if err != nil {
+		return runtime{}, fmt.Errorf("static: snippet regions: %w", err)
+	}
 	res := api.Transform(string(src), api.TransformOptions{
 		Sourcefile: "snippet.js",
 		Loader:     api.LoaderJS,
@@ -144,7 +212,7 @@ func newSnippet(test bool) (*Snippet, error) {
 		MinifyWhitespace:  true,
 		MinifyIdentifiers: true,
 		MinifySyntax:      true,
-		Define:            map[string]string{"__TEST__": fmt.Sprint(test)},
+		Define:            map[string]string{"__TEST__": fmt.Sprint(s.test)},
 		LogLevel:          api.LogLevelSilent,
 	})
 	if len(res.Errors) > 0 {
@@ -155,14 +223,54 @@ func newSnippet(test bool) (*Snippet, error) {
 				msgs[i] = fmt.Sprintf("%d:%d: %s", m.Location.Line, m.Location.Column, m.Text)
 			}
 		}
-		return nil, fmt.Errorf("static: minify snippet: %s", strings.Join(msgs, "; "))
+		return runtime{}, fmt.Errorf("static: minify snippet: %s", strings.Join(msgs, "; "))
 	}
 	code := bytes.TrimSpace(res.Code)
 	head, tail, ok := bytes.Cut(code, []byte(configPlaceholder))
 	if !ok || bytes.Contains(tail, []byte(configPlaceholder)) {
-		return nil, errors.New("static: minify snippet: want exactly one " + configPlaceholder)
+		return runtime{}, errors.New("static: minify snippet: want exactly one " + configPlaceholder)
 	}
-	return &Snippet{source: src, head: head, tail: append(tail, '\n')}, nil
+	return runtime{head, append(tail, '\n')}, nil
+}
+
+// cutRegions returns src without the lines of the regions that keep
+// refuses. A region starts with a line "// #if NAME…" (kept when any of
+// the names is) and ends with the next "// #endif" at its depth; regions
+// nest, and a line stays only when every region around it is kept. The
+// marker lines always go. Cutting text, rather than letting esbuild drop
+// dead code behind a define, gives a build exactly the bytes it would
+// have without the cut code: esbuild picks short names by the letter
+// frequencies of the whole source, dead code included.
+func cutRegions(src []byte, keep func(name string) (bool, error)) ([]byte, error) {
+	var out []byte
+	var stack []bool // kept, per open region
+	kept := func() bool { return !slices.Contains(stack, false) }
+	for n, line := range bytes.SplitAfter(src, []byte("\n")) {
+		t := string(bytes.TrimSpace(line))
+		switch {
+		case strings.HasPrefix(t, "// #if "):
+			on := false
+			for _, name := range strings.Fields(strings.TrimPrefix(t, "// #if ")) {
+				k, err := keep(name)
+				if err != nil {
+					return nil, fmt.Errorf("line %d: %w", n+1, err)
+				}
+				on = on || k
+			}
+			stack = append(stack, on)
+		case t == "// #endif":
+			if len(stack) == 0 {
+				return nil, fmt.Errorf("line %d: #endif without #if", n+1)
+			}
+			stack = stack[:len(stack)-1]
+		case kept():
+			out = append(out, line...)
+		}
+	}
+	if len(stack) > 0 {
+		return nil, errors.New("#if without #endif")
+	}
+	return out, nil
 }
 
 // Source returns the readable snippet source, for docs and debugging.
@@ -175,7 +283,7 @@ func (s *Snippet) Source() []byte {
 // correctly, reporting every problem; serve nothing rather than a
 // half-valid config.
 func (s *Snippet) Render(cfg SnippetConfig) ([]byte, error) {
-	w, err := wire(cfg)
+	w, set, err := wire(cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -183,10 +291,14 @@ func (s *Snippet) Render(cfg SnippetConfig) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([]byte, 0, len(s.head)+len(j)+len(s.tail))
-	out = append(out, s.head...)
+	rt, err := s.runtime(set)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]byte, 0, len(rt.head)+len(j)+len(rt.tail))
+	out = append(out, rt.head...)
 	out = append(out, j...)
-	return append(out, s.tail...), nil
+	return append(out, rt.tail...), nil
 }
 
 // scriptJSON encodes v as JSON that is safe inside a script, even an inline
@@ -247,8 +359,9 @@ func pattern(p string) any {
 	return 0
 }
 
-// wire checks cfg and converts it to the positional form.
-func wire(cfg SnippetConfig) ([]any, error) {
+// wire checks cfg and converts it to the positional form; set has a bit
+// per recorder of cfg (by its index in RecorderNames).
+func wire(cfg SnippetConfig) (config []any, set uint, err error) {
 	var errs []error
 	bad := func(format string, args ...any) {
 		errs = append(errs, fmt.Errorf("static: snippet config: "+format, args...))
@@ -318,7 +431,15 @@ func wire(cfg SnippetConfig) ([]any, error) {
 		exps = append(exps, slots(x.ID, seed, x.Selector, x.CoverageBP, vars,
 			x.Goal.Type, goal, pattern(x.Page), bit(x.VisibleOnly)))
 	}
-	return slots(cfg.Site, exps, cfg.Endpoint, timeout, bit(cfg.HonorGPC)), errors.Join(errs...)
+	for _, r := range cfg.Recorders {
+		i := slices.Index(RecorderNames, r)
+		if i < 0 {
+			bad("unknown recorder %q", r)
+			continue
+		}
+		set |= 1 << i
+	}
+	return slots(cfg.Site, exps, cfg.Endpoint, timeout, bit(cfg.HonorGPC)), set, errors.Join(errs...)
 }
 
 // cssSafe reports whether selector can be written into the script's hiding

@@ -15,7 +15,8 @@
 //   - Copy is plain text: textContent only, never HTML.
 //   - No cookies. State lives in localStorage (one JSON value under the key
 //     "copylab"), which is not written before consent when the tag asks for
-//     consent; sessionStorage holds only a QA link's choice.
+//     consent; sessionStorage holds only a QA link's choice. (The session
+//     recorder part reads the recorders' own cookies; it writes none.)
 //
 // The tag belongs in <head>, without async or defer: the script then runs
 // before the body is parsed and hides the tested elements before their first
@@ -160,10 +161,7 @@
     // timeout), so the test measures the copy and nothing else.
     hide = () =>
       sheet?.replaceSync(
-        act
-          .filter((x) => !x.s)
-          .map((x) => x[SEL] + "{visibility:hidden!important}")
-          .join(""),
+        act.map((x) => (x.s ? "" : x[SEL] + "{visibility:hidden!important}")).join(""),
       ),
     // ---- page views. view() starts one: at load and on each SPA route
     // change. act holds the experiments of the page view: those whose page
@@ -223,7 +221,102 @@
     expose = (x) =>
       x.e ||
       ((x.e = 1),
+      // #if recorders
+      record(x),
+      // #endif
       track(x, { matched: !0, ms: x.m, ref: d.referrer, utm: new URLSearchParams(L.search).get("utm_source") })),
+    // #if recorders
+    // ---- session recorders. This part is only in the scripts of sites
+    // that set up a recorder, and of each recorder only its own lines:
+    // Render cuts out every "#if NAME" region whose recorder the site does
+    // not use ("recorders" stands for any), so the others pay nothing.
+    //
+    // record(x) runs at an exposure. It polls, every 500 ms for 10 s and
+    // only while the page view lasts (a == act), for the site's recorders
+    // in R: one present (or loaded late, within the poll) gets the
+    // experiment and variant through its own API, and once it knows its
+    // session, copylab gets one "recording" event with the session id
+    // and/or the replay URL (send). A recorder leaves R once it returns
+    // true (it has sent, or will by callback), so each sends once per
+    // experiment and page view. Nothing is tagged or sent unless events
+    // may be sent (ok > 0: not in QA mode, not before consent). A recorder
+    // whose code throws leaves R too; the error stays here.
+    record = (
+      x,
+      a = act,
+      i = 0,
+      // #if posthog fullstory logrocket
+      // p: the tag as properties.
+      p = { copylab_experiment: x[ID], copylab_variant: x.a[KEY] },
+      // #endif
+      // #if hotjar
+      tagged,
+      // #endif
+      // send queues the "recording" event of a recorder.
+      send = (recorder, session, replay) =>
+        (session || replay) && !track(x, { type: "recording", recorder, session, replay }),
+      R = [
+        // #if posthog
+        // PostHog: register() adds the properties to every later event of
+        // the visitor, which its replay filters match. The replay URL is
+        // on the host the site's posthog-js links to.
+        (o = w.posthog) =>
+          o?.__loaded &&
+          (o.register(p), send("posthog", o.get_session_id(), o.get_session_replay_url({ withTimestamp: !0 }))),
+        // #endif
+        // #if clarity
+        // Clarity: two custom tags. Its ids are in its cookies (the first
+        // "|"-separated field, written raw or as %7C): _clck holds the
+        // user, _clsk the session; its player needs both, so the session
+        // is sent as "USER/SESSION". (On the first page of a new Clarity
+        // session, _clsk may still name the last one until Clarity has
+        // loaded; Clarity offers no other way to read its ids.)
+        (o = w.clarity, k = (n) => d.cookie.match(n + "=([^|;%]+)")?.[1], u = k("_clck"), z = k("_clsk")) =>
+          o && (o("set", "copylab_experiment", x[ID]), o("set", "copylab_variant", x.a[KEY]), u && z && send("clarity", u + "/" + z)),
+        // #endif
+        // #if fullstory
+        // FullStory: its session URL exists once capture has begun (v1:
+        // FS.getCurrentSessionURL; v2: FS("getSession"), which the v2 stub
+        // answers with a number: hence the test); then the event, through
+        // the v1 or the v2 API.
+        (o = w.FS, u = o?.getCurrentSessionURL?.(!0) || o?.("getSession", { format: "url" })) =>
+          /^http/.test(u) &&
+          (o.event ? o.event("copylab", p) : o("trackEvent", { name: "copylab", properties: p }), send("fullstory", void 0, u)),
+        // #endif
+        // #if logrocket
+        // LogRocket: the event now, and the session URL by callback once it
+        // is ready (registered once: the recorder leaves R at once).
+        (o = w.LogRocket) =>
+          o?.getSessionURL && (o.track("copylab", p), o.getSessionURL((u) => send("logrocket", void 0, u)), 1),
+        // #endif
+        // #if hotjar
+        // Hotjar: one event, named after the experiment and the variant
+        // (its event names allow letters, digits, "-", "_" and ":"), once;
+        // the session id is the "id" of the JSON in its _hjSession_SITE
+        // cookie, written as base64 (or, in older versions, URL-encoded).
+        (o = w.hj, h = d.cookie.match(/_hjSession_\d+=([^;]+)/)?.[1]) =>
+          o &&
+          ((tagged ||= (o("event", "copylab:" + x[ID] + ":" + x.a[KEY]), 1)),
+          h && send("hotjar", JSON.parse((h = decodeURIComponent(h))[0] == "{" ? h : atob(h)).id)),
+        // #endif
+        // #if custom
+        // custom: the site reports its own recorder's session id with
+        // copylab.recording(id) (below), which keeps it in c.r.
+        () => send("custom", c.r),
+        // #endif
+      ],
+      t = setInterval(() => {
+        ++i > 20 || a != act
+          ? clearInterval(t)
+          : ok > 0 &&
+            (R = R.filter((f) => {
+              try {
+                return !f();
+              } catch {}
+            }));
+      }, 500),
+    ) => 0,
+    // #endif
     // goal converts the experiments with a goal of this type whose value
     // passes test, only for a visitor exposed to them in this browser (S.a
     // holds an experiment once it was exposed). The server counts one
@@ -322,6 +415,13 @@
     variant: G((id) => (S && X.find((x) => x[ID] == id && (id = pick(x))) ? id[KEY] : null)),
   };
   // Tests only (NewSnippetForTest); esbuild drops this line otherwise.
+  // #if custom
+  // recording(id): the session id of the site's own recorder, for the
+  // site's custom link template. It goes out in a "recording" event for
+  // each experiment exposed from then on (until the page is left), and for
+  // those exposed up to 10 s before the call.
+  w[NAME].recording = G((id) => (c.r = "" + id));
+  // #endif
   if (__TEST__) w[NAME]._t = { assign, match, uuid, c };
 
   G((me, m) => {
