@@ -13,6 +13,10 @@ func (a *App) experimentCreate(c *fiber.Ctx) error {
 	if applyOp(&f, c.FormValue("op")) {
 		return a.renderExperimentForm(c, f, http.StatusOK)
 	}
+	generate := c.FormValue("op") == "generate" // generate_form.go
+	if generate {
+		keepTypedVersions(&f)
+	}
 	in, own := formExperiment(f)
 	if s := sessionOf(c); s != nil {
 		in.CreatedBy = s.user.ID
@@ -28,6 +32,9 @@ func (a *App) experimentCreate(c *fiber.Ctx) error {
 	}
 	if err != nil {
 		return err
+	}
+	if generate {
+		return a.redirectWithFlash(c, generateURL(e.ID), "ok", "Draft saved. Now describe the copy you want, and copylab drafts versions of it.")
 	}
 	return a.redirectWithFlash(c, "/experiments/"+e.ID, "ok", "Draft saved. Check the copy, then start the experiment.")
 }

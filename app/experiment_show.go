@@ -55,7 +55,8 @@ func (a *App) experimentShow(c *fiber.Ctx) error {
 func variantViews(e experiments.Experiment) []views.VariantView {
 	out := make([]views.VariantView, len(e.Variants))
 	for i, v := range e.Variants {
-		out[i] = views.VariantView{Key: v.Key, Text: v.Text, WeightBP: v.WeightBP, Source: v.Source, Control: i == 0}
+		out[i] = views.VariantView{Key: v.Key, Text: v.Text, WeightBP: v.WeightBP, Source: v.Source, Control: i == 0,
+			Provenance: provenanceOf(v)}
 	}
 	return out
 }

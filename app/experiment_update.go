@@ -37,13 +37,20 @@ func (a *App) experimentUpdate(c *fiber.Ctx) error {
 	} else if applyOp(&f, c.FormValue("op")) {
 		return a.renderExperimentForm(c, f, http.StatusOK)
 	}
+	generate := !f.Locked && c.FormValue("op") == "generate" // generate_form.go
+	if generate {
+		keepTypedVersions(&f)
+	}
 	in, own := formExperiment(f)
 	if len(own) > 0 {
 		f.Errors = mergeErrors(own, in)
 		return a.renderExperimentForm(c, f, http.StatusUnprocessableEntity)
 	}
 	in.ID, in.SiteID, in.Seed, in.Brief = cur.ID, cur.SiteID, cur.Seed, cur.Brief
-	in.Threshold, in.VisibleOnly = cur.Threshold, cur.VisibleOnly
+	in.VisibleOnly = cur.VisibleOnly
+	if in.Threshold == 0 { // the field was left empty: keep it
+		in.Threshold = cur.Threshold
+	}
 	// Keep where each version came from; editing generated copy marks it.
 	for i := range in.Variants {
 		if old, ok := cur.Variant(in.Variants[i].Key); ok {
@@ -69,5 +76,8 @@ func (a *App) experimentUpdate(c *fiber.Ctx) error {
 		return err
 	}
 	a.snippets.reset()
+	if generate {
+		return a.redirectWithFlash(c, generateURL(e.ID), "ok", "Changes saved. Now describe the copy you want, and copylab drafts versions of it.")
+	}
 	return a.redirectWithFlash(c, "/experiments/"+e.ID, "ok", "Changes saved.")
 }

@@ -1,19 +1,175 @@
 package app
 
 import (
+	"fmt"
+	"strconv"
+
 	"github.com/gofiber/fiber/v2"
 
+	"copylab/experiments"
+	"copylab/variants"
 	"copylab/views"
 )
 
-// generateShow answers GET /experiments/:id/generate, the page reserved for
-// AI copy generation (the next release). It says so plainly.
+// generateShow answers GET /experiments/:id/generate[?job=ID]: the brief
+// form, filled in from the brief saved with the experiment, the control's
+// text and the site's brand voice; with a job, its progress or drafts.
 func (a *App) generateShow(c *fiber.Ctx) error {
-	e, err := a.store.Experiment(c.UserContext(), c.Params("id"))
+	e, site, err := a.generationTarget(c)
 	if err != nil {
 		return err
 	}
-	p := views.GeneratePage{Page: a.page(c, views.NavExperiments), ID: e.ID, Name: e.Name}
-	p.Title = "Generate copy"
+	p := a.generatePage(c, e, site)
+	p.Brief = briefForm(briefFor(e, site))
+	if id := c.Query("job"); id != "" {
+		if j, ok := a.genJobs.get(id, e.ID, sessionOf(c).user.ID); ok {
+			jv := a.jobView(c, e, j)
+			p.Job = &jv
+			p.Brief = jobForm(j)
+		} else {
+			p.Error = "Those drafts are no longer here: drafts are kept for an hour, or until they are added to the experiment. Write new ones below."
+		}
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
 	return render(c, views.Generate(p))
+}
+
+// generationTarget loads the experiment of the request and its site.
+func (a *App) generationTarget(c *fiber.Ctx) (experiments.Experiment, experiments.Site, error) {
+	ctx := c.UserContext()
+	e, err := a.store.Experiment(ctx, c.Params("id"))
+	if err != nil {
+		return e, experiments.Site{}, err
+	}
+	site, err := a.store.Site(ctx, e.SiteID)
+	return e, site, err
+}
+
+// generatePage is the frame of the generation page, without the brief.
+func (a *App) generatePage(c *fiber.Ctx, e experiments.Experiment, site experiments.Site) views.GeneratePage {
+	p := views.GeneratePage{
+		Page:      a.page(c, views.NavExperiments),
+		ID:        e.ID,
+		Name:      e.Name,
+		SiteName:  site.Name,
+		Status:    string(e.Status),
+		Locked:    e.Status != experiments.StatusDraft,
+		Room:      roomFor(e),
+		Existing:  max(len(e.Variants)-1, 0),
+		PostURL:   generateURL(e.ID),
+		ScriptURL: a.assets.url("js/generate.js"),
+		StyleURL:  a.assets.url("css/generate.css"),
+		Help:      briefHelp(),
+		LLM:       a.llmInfo(),
+	}
+	p.Title = "Draft copy: " + e.Name
+	return p
+}
+
+func generateURL(expID string) string { return "/experiments/" + expID + "/generate" }
+
+func jobURL(expID, jobID string) string { return generateURL(expID) + "/jobs/" + jobID }
+
+func jobPageURL(expID, jobID string) string { return generateURL(expID) + "?job=" + jobID }
+
+// jobForm is the brief form of a job, as it was typed.
+func jobForm(j *genJob) views.BriefForm {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.form
+}
+
+// jobView is a job as the page shows it. Errors of the approve form come
+// separately (approveErrors).
+func (a *App) jobView(c *fiber.Ctx, e experiments.Experiment, j *genJob) views.GenerateJob {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	v := views.GenerateJob{
+		ID:         j.id,
+		State:      j.state,
+		Progress:   progressText(j.brief.N, j.offline, j.model),
+		StatusURL:  jobURL(e.ID, j.id),
+		PageURL:    jobPageURL(e.ID, j.id),
+		ApproveURL: jobURL(e.ID, j.id) + "/approve",
+		Offline:    j.offline,
+		Model:      j.answeredBy,
+		Started:    j.started,
+		Notes:      j.notes,
+		Room:       roomFor(e),
+	}
+	if s := sessionOf(c); s != nil {
+		v.CSRF = s.csrf
+	}
+	if v.Model == "" {
+		v.Model = j.model
+	}
+	for _, d := range j.dropped {
+		v.Dropped = append(v.Dropped, views.DroppedDraft{Text: d.Text, Reason: d.Reason})
+	}
+	if j.err != nil {
+		v.Error, v.ErrorCode, v.RetryAfter = failureParts(j.err)
+	}
+	for i := range j.drafts {
+		v.Drafts = append(v.Drafts, cardViewLocked(e.ID, j, i, v.CSRF))
+	}
+	return v
+}
+
+// failureParts is what the page says of a failed generation: the
+// sentence, the code, and how long the model service asked to wait.
+func failureParts(err error) (msg, code string, retryAfter int) {
+	msg = failureSentence(err)
+	if ve, ok := asLLMError(err); ok {
+		code = ve.Code
+		if ve.Code == variants.CodeRateLimited && ve.RetryAfter > 0 {
+			retryAfter = retryAfterSeconds(ve)
+		}
+	}
+	return msg, code, retryAfter
+}
+
+// cardView is draft i of a job as a card.
+func (a *App) cardView(c *fiber.Ctx, expID string, j *genJob, i int) views.DraftCard {
+	csrf := ""
+	if s := sessionOf(c); s != nil {
+		csrf = s.csrf
+	}
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return cardViewLocked(expID, j, i, csrf)
+}
+
+func cardViewLocked(expID string, j *genJob, i int, csrf string) views.DraftCard {
+	d := j.drafts[i]
+	base := jobURL(expID, j.id) + "/drafts/" + strconv.Itoa(i)
+	return views.DraftCard{
+		Index:         i,
+		Text:          d.text,
+		Original:      d.cand.Text,
+		Angle:         d.cand.Angle,
+		Rationale:     d.cand.Rationale,
+		Source:        d.cand.Source,
+		Model:         d.cand.Model,
+		PromptVersion: d.cand.PromptVersion,
+		Created:       d.cand.CreatedAt,
+		MaxLength:     j.brief.MaxLength,
+		Include:       d.include,
+		Regenerating:  d.regenerating,
+		Instruction:   d.instruction,
+		Note:          d.note,
+		Message:       d.message,
+		Failed:        d.failed,
+		URL:           base,
+		RegenerateURL: base + "/regenerate",
+		CSRF:          csrf,
+		Errors:        d.errors,
+	}
+}
+
+// progressText is the line shown while a generation runs.
+func progressText(n int, offline bool, model string) string {
+	if offline {
+		return fmt.Sprintf("Writing %d offline %s…", n, genPlural(n, "suggestion", "suggestions"))
+	}
+	return fmt.Sprintf("Writing %d %s with %s…", n, genPlural(n, "variant", "variants"), model)
 }

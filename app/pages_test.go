@@ -190,7 +190,7 @@ func TestExperimentCreate(t *testing.T) {
 	t.Run("form", func(t *testing.T) {
 		resp, body := c.get("/experiments/new?site=" + site.ID)
 		wantStatus(t, resp, http.StatusOK, body)
-		wantContains(t, body, `value="[data-copylab=&#34;hero&#34;]"`, "Generate with AI", "Coming soon", `name="variants[0].text"`, `name="variants[1].text"`)
+		wantContains(t, body, `value="[data-copylab=&#34;hero&#34;]"`, "Generate variants with AI", `value="generate"`, `name="variants[0].text"`, `name="variants[1].text"`)
 	})
 
 	t.Run("every error at once", func(t *testing.T) {
@@ -346,10 +346,11 @@ func TestExperimentEditAndLifeCycle(t *testing.T) {
 		wantStatus(t, resp, http.StatusNotFound, "")
 	})
 
-	t.Run("generate page is reserved", func(t *testing.T) {
+	t.Run("generate page of a stopped experiment", func(t *testing.T) {
 		resp, body := c.get(path + "/generate")
 		wantStatus(t, resp, http.StatusOK, body)
-		wantContains(t, body, "Coming soon", "not available in this version")
+		wantContains(t, body, "drafts can be added only to a draft experiment")
+		wantNotContains(t, body, `id="brief-form"`)
 	})
 }
 

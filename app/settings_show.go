@@ -27,6 +27,7 @@ func (a *App) settingsPage(c *fiber.Ctx) (views.SettingsPage, error) {
 		APIBase:   a.cfg.PublicURL + "/api/v1",
 		DBPath:    a.store.Path(),
 		LLM:       a.llmDescription(),
+		AI:        a.llmSettings(c), // settings_llm.go
 	}
 	p.Title = "Settings"
 	for _, t := range tokens {
@@ -37,18 +38,9 @@ func (a *App) settingsPage(c *fiber.Ctx) (views.SettingsPage, error) {
 
 // llmDescription says how copy generation is set up, without the key.
 func (a *App) llmDescription() string {
-	switch {
-	case a.cfg.LLMBaseURL == "" && a.cfg.LLMAPIKey == "":
-		return "Not configured: drafts will come from the offline generator. Set COPYLAB_LLM_API_KEY (and COPYLAB_LLM_BASE_URL, COPYLAB_LLM_MODEL for other providers) to use a model. Generation arrives in the next release."
-	case a.cfg.LLMBaseURL == "":
-		return "OpenAI, model " + orDefault(a.cfg.LLMModel, "(default)") + ". Generation arrives in the next release."
+	l := a.llmInfo()
+	if l.Offline {
+		return "Offline generator (no model configured); see AI copy above."
 	}
-	return a.cfg.LLMBaseURL + ", model " + orDefault(a.cfg.LLMModel, "(default)") + ". Generation arrives in the next release."
-}
-
-func orDefault(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
+	return l.Model + " at " + l.BaseURL
 }

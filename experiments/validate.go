@@ -211,10 +211,14 @@ func (e Experiment) Validate() ValidationError {
 	return v
 }
 
+// validateVariants checks the copy of an experiment. A draft may hold only
+// the control, so that a program can create it and then generate versions
+// for it; "at least one new version" is checked when it starts (see
+// Transition) and by the app's experiment form.
 func validateVariants(vs []Variant) ValidationError {
 	var v ValidationError
-	if len(vs) < 2 {
-		v.add("variants", "too_few", "Add at least one new version of the copy besides the original.")
+	if len(vs) == 0 {
+		v.add("variants", "required", "Give the original copy (the control) as the first variant.")
 	}
 	if len(vs) > MaxVariants {
 		v.add("variants", "too_many", "Test at most %d new versions at once.", MaxVariants-1)
@@ -248,7 +252,7 @@ func validateVariants(vs []Variant) ValidationError {
 		}
 		sum += x.WeightBP
 	}
-	if len(vs) >= 2 && sum != 10000 {
+	if len(vs) > 0 && sum != 10000 {
 		v.add("weights", "weights_sum", "The traffic split must add up to 100%% (it adds up to %s%%).", formatBP(sum))
 	}
 	return v

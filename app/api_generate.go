@@ -1,0 +1,151 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"copylab/experiments"
+	"copylab/variants"
+)
+
+// apiGenerateTimeout bounds one generation through the API. API clients
+// wait for the answer (a script, not a person watching a page), so this
+// covers the library's retries and its follow-up request.
+const apiGenerateTimeout = 3 * time.Minute
+
+type apiDraft struct {
+	Key           string `json:"key"`
+	Text          string `json:"text"`
+	Angle         string `json:"angle"`
+	Rationale     string `json:"rationale"`
+	Source        string `json:"source"`
+	Model         string `json:"model"`
+	PromptVersion string `json:"prompt_version"`
+}
+
+type apiDropped struct {
+	Text   string `json:"text"`
+	Reason string `json:"reason"`
+}
+
+// apiExperimentGenerate answers POST /api/v1/experiments/:id/generate
+// {n?, brief?} → 200 {variants, dropped, offline, model, notes}. The drafts
+// are added to the (draft) experiment as new versions, approved by the
+// token's user, and the brief is saved with it. Without a brief, the one
+// saved with the experiment is used; the control's text is the current
+// copy unless the brief says otherwise, and the site's brand voice fills
+// in when the brief has none. Generation failures answer with the
+// library's status and code (Retry-After on llm_rate_limited).
+func (a *App) apiExperimentGenerate(c *fiber.Ctx) error {
+	var in struct {
+		N     *int            `json:"n"`
+		Brief *variants.Brief `json:"brief"`
+	}
+	if len(c.Body()) > 0 {
+		if err := decodeJSON(c, &in); err != nil {
+			return err
+		}
+	}
+	ctx := c.UserContext()
+	e, err := a.store.Experiment(ctx, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	if e.Status != experiments.StatusDraft {
+		return &experiments.StateError{Code: "experiment_started", Message: "New copy can be added only before the experiment starts."}
+	}
+	site, err := a.store.Site(ctx, e.SiteID)
+	if err != nil {
+		return err
+	}
+
+	b := savedBrief(e)
+	if in.Brief != nil {
+		b = *in.Brief
+	}
+	if strings.TrimSpace(b.CurrentCopy) == "" && len(e.Variants) > 0 {
+		b.CurrentCopy = e.Variants[0].Text
+	}
+	if strings.TrimSpace(b.BrandVoice) == "" {
+		b.BrandVoice = site.BrandVoice
+	}
+	if in.N != nil {
+		b.N = *in.N
+		if b.N == 0 {
+			return briefValidation([]variants.FieldError{{Field: "n", Message: fmt.Sprintf("Ask for between 1 and %d variants.", variants.MaxN)}}, "brief.")
+		}
+	}
+	if b.N == 0 {
+		b.N = min(variants.DefaultN, max(roomFor(e), 1))
+	}
+	if fe := checkBrief(b, roomFor(e)); len(fe) > 0 {
+		return briefValidation(fe, "brief.")
+	}
+
+	gctx, cancel := context.WithTimeout(ctx, apiGenerateTimeout)
+	defer cancel()
+	res, err := a.gen.Generate(gctx, b)
+	if err != nil {
+		return llmError(err, "brief.")
+	}
+
+	// Keep only drafts the store will take: the library's rules are the
+	// brief's, the store's are copylab's (no copy twice in one test).
+	seen := map[string]bool{}
+	for _, v := range e.Variants {
+		seen[v.Text] = true
+	}
+	user, _ := c.Locals(localAPIUser).(experiments.User)
+	var add []experiments.Variant
+	dropped := make([]apiDropped, 0, len(res.Dropped))
+	for _, d := range res.Dropped {
+		dropped = append(dropped, apiDropped{Text: d.Text, Reason: d.Reason})
+	}
+	for _, cand := range res.Variants {
+		if msg := experiments.CopyError(cand.Text); msg != "" {
+			dropped = append(dropped, apiDropped{Text: cand.Text, Reason: msg})
+			continue
+		}
+		if seen[cand.Text] {
+			dropped = append(dropped, apiDropped{Text: cand.Text, Reason: "The experiment already has this text."})
+			continue
+		}
+		seen[cand.Text] = true
+		add = append(add, experiments.Variant{Text: cand.Text, Source: cand.Source, Model: cand.Model, PromptVersion: cand.PromptVersion,
+			Angle: cand.Angle, Rationale: cand.Rationale, ApprovedBy: user.Email, CreatedAt: cand.CreatedAt})
+	}
+	if len(add) == 0 {
+		return &httpError{Status: http.StatusBadGateway, Code: variants.CodeBadOutput,
+			Message: "None of the drafts could be added to the experiment; the dropped list says why."}
+	}
+	_, added, err := a.store.AddVariants(ctx, e.ID, add)
+	if err != nil {
+		return renameFields(err, apiExperimentFields)
+	}
+	if err := a.store.SaveBrief(ctx, e.ID, briefJSON(b)); err != nil {
+		return err
+	}
+
+	out := struct {
+		Variants []apiDraft      `json:"variants"`
+		Dropped  []apiDropped    `json:"dropped"`
+		Offline  bool            `json:"offline"`
+		Model    string          `json:"model"`
+		Notes    []string        `json:"notes"`
+		Brief    json.RawMessage `json:"brief"`
+	}{Dropped: dropped, Offline: res.Offline, Model: res.Model, Notes: res.Notes, Brief: json.RawMessage(briefJSON(b))}
+	if out.Notes == nil {
+		out.Notes = []string{}
+	}
+	for _, v := range added {
+		out.Variants = append(out.Variants, apiDraft{Key: v.Key, Text: v.Text, Angle: v.Angle, Rationale: v.Rationale,
+			Source: v.Source, Model: v.Model, PromptVersion: v.PromptVersion})
+	}
+	return c.JSON(out)
+}

@@ -1,0 +1,164 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"copylab/experiments"
+	"copylab/variants"
+	"copylab/views"
+)
+
+// generateApprove answers POST /experiments/:id/generate/jobs/:job/approve:
+// the ticked drafts, as edited, join the experiment as new versions that
+// remember where they came from (generator, model, prompt version, angle,
+// rationale, who approved them, whether a person edited them), and the
+// brief is saved with the experiment. They are drafts like any other copy
+// of a draft experiment: nothing reaches a site until someone starts it.
+func (a *App) generateApprove(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	e, site, err := a.generationTarget(c)
+	if err != nil {
+		return err
+	}
+	s := sessionOf(c)
+	j, ok := a.genJobs.get(c.Params("job"), e.ID, s.user.ID)
+	if !ok {
+		return a.redirectWithFlash(c, generateURL(e.ID), "error", errJobGone.Message)
+	}
+	if e.Status != experiments.StatusDraft {
+		return a.redirectWithFlash(c, "/experiments/"+e.ID, "error", "This experiment has started, so its copy is fixed; the drafts were not added.")
+	}
+	a.syncDrafts(c, j)
+
+	add, errs := approvedVariants(e, j, s.user.Email)
+	if len(errs) == 0 {
+		_, added, err := a.store.AddVariants(ctx, e.ID, add)
+		var ve experiments.ValidationError
+		var se *experiments.StateError
+		switch {
+		case errors.As(err, &ve):
+			// approvedVariants checks what the store checks; should the
+			// two ever differ, say it rather than fail.
+			errs = views.Errors{"drafts": "These drafts could not be added: " + genLowerFirst(ve[0].Message)}
+		case errors.As(err, &se):
+			return a.redirectWithFlash(c, "/experiments/"+e.ID, "error", se.Message)
+		case err != nil:
+			return err
+		default:
+			if err := a.store.SaveBrief(ctx, e.ID, briefJSON(mustBrief(jobForm(j)))); err != nil {
+				a.log.Warn("generate: save brief after approve", "experiment", e.ID, "error", err)
+			}
+			a.genJobs.remove(j.id)
+			return a.redirectWithFlash(c, "/experiments/"+e.ID, "ok", approvedSentence(added))
+		}
+	}
+
+	p := a.generatePage(c, e, site)
+	p.Brief = jobForm(j)
+	jv := a.jobView(c, e, j)
+	jv.Errors = errs
+	for i := range jv.Drafts {
+		key := draftKey(i, "text")
+		if errs.Has(key) {
+			jv.Drafts[i].Errors = views.Errors{key: errs.Get(key)}
+		}
+	}
+	p.Job = &jv
+	c.Status(http.StatusUnprocessableEntity)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return render(c, views.Generate(p))
+}
+
+// approvedVariants turns the ticked drafts into variants, or says what is
+// wrong with them: none ticked, more than the experiment has room for,
+// copy the store would refuse, or a text the experiment already has.
+func approvedVariants(e experiments.Experiment, j *genJob, email string) ([]experiments.Variant, views.Errors) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	errs := views.Errors{}
+	if j.state != jobDone {
+		errs["drafts"] = "There are no drafts to add yet."
+		return nil, errs
+	}
+	seen := map[string]string{}
+	for i, v := range e.Variants {
+		seen[v.Text] = labelOf(v.Key, i == 0)
+	}
+	var out []experiments.Variant
+	for i, d := range j.drafts {
+		if !d.include {
+			continue
+		}
+		key := draftKey(i, "text")
+		if d.regenerating {
+			errs[key] = "This draft is being rewritten; wait for it, or untick it."
+			continue
+		}
+		text := strings.TrimSpace(d.text)
+		if msg := experiments.CopyError(text); msg != "" {
+			errs[key] = msg
+			continue
+		}
+		if other, dup := seen[text]; dup {
+			errs[key] = fmt.Sprintf("This is the same text as %s.", other)
+			continue
+		}
+		seen[text] = fmt.Sprintf("draft %d", i+1)
+		out = append(out, experiments.Variant{
+			Text:          text,
+			Source:        d.cand.Source,
+			Model:         d.cand.Model,
+			PromptVersion: d.cand.PromptVersion,
+			Angle:         d.cand.Angle,
+			Rationale:     d.cand.Rationale,
+			Edited:        text != d.cand.Text,
+			ApprovedBy:    email,
+			CreatedAt:     d.cand.CreatedAt,
+		})
+	}
+	switch room := roomFor(e); {
+	case len(out) == 0 && len(errs) == 0:
+		errs["drafts"] = "Tick at least one draft to add it to the experiment."
+	case len(out) > room:
+		errs["drafts"] = fmt.Sprintf("The experiment has room for %d more %s; untick %d.", room, genPlural(room, "version", "versions"), len(out)-room)
+	}
+	if len(errs) > 0 && !errs.Has("drafts") {
+		errs["drafts"] = "Some ticked drafts cannot be added yet; see the messages below them."
+	}
+	for i := range j.drafts {
+		j.drafts[i].errors = nil
+	}
+	return out, errs
+}
+
+func labelOf(key string, control bool) string {
+	if control {
+		return "the original copy"
+	}
+	return "version " + strings.ToUpper(key)
+}
+
+// mustBrief is the brief of a form that was already checked.
+func mustBrief(f views.BriefForm) variants.Brief {
+	b, _ := parseBriefForm(f)
+	return b
+}
+
+// approvedSentence is the flash message after adding drafts.
+func approvedSentence(added []experiments.Variant) string {
+	keys := make([]string, len(added))
+	for i, v := range added {
+		keys[i] = strings.ToUpper(v.Key)
+	}
+	list := strings.Join(keys, ", ")
+	if n := len(keys); n > 1 {
+		list = strings.Join(keys[:n-1], ", ") + " and " + keys[n-1]
+	}
+	return fmt.Sprintf("Added %d %s to the experiment as %s %s. Check the copy, then press Start to show it to visitors.",
+		len(added), genPlural(len(added), "draft", "drafts"), genPlural(len(added), "version", "versions"), list)
+}

@@ -1,0 +1,366 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"copylab/experiments"
+	"copylab/variants"
+	"copylab/views"
+)
+
+// Generations started from the browser run in the background, so that no
+// request waits for a model: the POST starts a job and the page polls its
+// status. Jobs live in memory, in this process only (a restart forgets
+// them, and the brief is saved with the experiment anyway). A job keeps
+// its drafts until they are added to the experiment or it expires.
+const (
+	// genJobTTL is how long a job is kept after it was last looked at.
+	genJobTTL = time.Hour
+	// genJobMax bounds the jobs kept at once; the oldest finished ones go
+	// first when it is reached.
+	genJobMax = 200
+	// genRunningMax bounds the model calls (generations and rewrites) in
+	// flight at once in this process.
+	genRunningMax = 8
+	// genJobTimeout bounds one generation, including the library's
+	// retries and its follow-up request for missing variants.
+	genJobTimeout = 3 * time.Minute
+	// regenTimeout bounds one rewrite.
+	regenTimeout = 2 * time.Minute
+)
+
+// errGenBusy is the answer when too many generations run at once.
+var errGenBusy = errors.New("copylab is already writing several sets of drafts; try again in a minute")
+
+// genDraft is one draft of a job: the candidate as generated, and what the
+// marketer did with it since.
+type genDraft struct {
+	cand         variants.Candidate // as generated (or as last rewritten)
+	text         string             // the current text, edits included
+	include      bool
+	note         string // the free-text rewrite request, as typed
+	regenerating bool
+	instruction  string // the rewrite running or last run
+	message      string // the outcome of the last rewrite
+	failed       bool
+	errors       views.Errors // why it could not be added, after an approve
+}
+
+// genJob is one generation started from the browser.
+type genJob struct {
+	id      string
+	expID   string
+	userID  int64
+	brief   variants.Brief  // normalized
+	form    views.BriefForm // the brief as typed, to show it again
+	offline bool
+	model   string // the model asked, for the progress text
+	started time.Time
+	done    chan struct{} // closed when the generation ends
+
+	mu         sync.Mutex
+	state      string // jobRunning, jobDone or jobFailed
+	touched    time.Time
+	err        error
+	answeredBy string // the model that answered
+	drafts     []*genDraft
+	dropped    []variants.Dropped
+	notes      []string
+}
+
+// genRegistry holds the jobs of this process.
+type genRegistry struct {
+	mu      sync.Mutex
+	jobs    map[string]*genJob
+	running int
+	now     func() time.Time
+}
+
+func newGenRegistry() *genRegistry {
+	return &genRegistry{jobs: map[string]*genJob{}, now: time.Now}
+}
+
+// acquire takes one of the genRunningMax slots for a model call; release
+// gives it back.
+func (r *genRegistry) acquire() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.running >= genRunningMax {
+		return false
+	}
+	r.running++
+	return true
+}
+
+func (r *genRegistry) release() {
+	r.mu.Lock()
+	r.running--
+	r.mu.Unlock()
+}
+
+// add registers a new job, making room by dropping the oldest finished
+// jobs when the registry is full. The caller has acquired a slot.
+func (r *genRegistry) add(j *genJob) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	now := r.now()
+	r.pruneLocked(now)
+	if len(r.jobs) >= genJobMax {
+		var done []*genJob
+		for _, o := range r.jobs {
+			o.mu.Lock()
+			if o.state != jobRunning {
+				done = append(done, o)
+			}
+			o.mu.Unlock()
+		}
+		sort.Slice(done, func(a, b int) bool { return done[a].lastTouched().Before(done[b].lastTouched()) })
+		for _, o := range done {
+			if len(r.jobs) < genJobMax {
+				break
+			}
+			delete(r.jobs, o.id)
+		}
+		if len(r.jobs) >= genJobMax {
+			return errGenBusy
+		}
+	}
+	j.touched = now
+	r.jobs[j.id] = j
+	return nil
+}
+
+// get returns the job with the id if it belongs to the experiment and the
+// user, and marks it as looked at.
+func (r *genRegistry) get(id, expID string, userID int64) (*genJob, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	now := r.now()
+	r.pruneLocked(now)
+	j, ok := r.jobs[id]
+	if !ok || j.expID != expID || j.userID != userID {
+		return nil, false
+	}
+	j.mu.Lock()
+	j.touched = now
+	j.mu.Unlock()
+	return j, true
+}
+
+// remove forgets a job whose drafts were added to the experiment.
+func (r *genRegistry) remove(id string) {
+	r.mu.Lock()
+	delete(r.jobs, id)
+	r.mu.Unlock()
+}
+
+// prune forgets the jobs not looked at for genJobTTL.
+func (r *genRegistry) prune() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.pruneLocked(r.now())
+}
+
+func (r *genRegistry) pruneLocked(now time.Time) {
+	for id, j := range r.jobs {
+		if now.Sub(j.lastTouched()) > genJobTTL {
+			delete(r.jobs, id)
+		}
+	}
+}
+
+// Job states; the views use the same words.
+const (
+	jobRunning = views.JobRunning
+	jobDone    = views.JobDone
+	jobFailed  = views.JobFailed
+)
+
+func (j *genJob) lastTouched() time.Time {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.touched
+}
+
+// finish records the outcome of the generation.
+func (j *genJob) finish(res variants.Result, err error) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	defer close(j.done)
+	j.answeredBy = res.Model
+	j.dropped = res.Dropped
+	j.notes = res.Notes
+	if err != nil {
+		j.state, j.err = jobFailed, err
+		return
+	}
+	j.state = jobDone
+	for _, c := range res.Variants {
+		j.drafts = append(j.drafts, &genDraft{cand: c, text: c.Text, include: true})
+	}
+}
+
+// wait waits at most d for the generation to end.
+func (j *genJob) wait(d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-j.done:
+	case <-t.C:
+	}
+}
+
+// waitDraft waits at most d for a rewrite of draft i to end.
+func (j *genJob) waitDraft(i int, d time.Duration) {
+	for deadline := time.Now().Add(d); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		j.mu.Lock()
+		busy := j.drafts[i].regenerating
+		j.mu.Unlock()
+		if !busy {
+			return
+		}
+	}
+}
+
+// startGeneration registers the job and writes its drafts in the
+// background. Nothing in the goroutine touches the request or the store.
+func (a *App) startGeneration(j *genJob) error {
+	j.done = make(chan struct{})
+	if !a.genJobs.acquire() {
+		return errGenBusy
+	}
+	if err := a.genJobs.add(j); err != nil {
+		a.genJobs.release()
+		return err
+	}
+	go func() {
+		defer a.genJobs.release()
+		ctx, cancel := context.WithTimeout(context.Background(), genJobTimeout)
+		defer cancel()
+		res, err := a.safeGenerate(ctx, j.brief)
+		if err != nil {
+			a.logLLMFailure("generate", j.expID, err)
+		}
+		j.finish(res, err)
+	}()
+	return nil
+}
+
+// safeGenerate runs the generator, turning a panic into an error so that a
+// bug in one job fails that job and not the process.
+func (a *App) safeGenerate(ctx context.Context, b variants.Brief) (res variants.Result, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("app: generate: panic: %v", p)
+		}
+	}()
+	return a.gen.Generate(ctx, b)
+}
+
+// startRegeneration rewrites draft i of the job in the background.
+// others are the texts the new draft must differ from.
+func (a *App) startRegeneration(j *genJob, i int, others []string, instruction string) error {
+	j.mu.Lock()
+	d := j.drafts[i]
+	if d.regenerating {
+		j.mu.Unlock()
+		return nil
+	}
+	current := d.text
+	j.mu.Unlock()
+	if !a.genJobs.acquire() {
+		return errGenBusy
+	}
+	j.mu.Lock()
+	d.regenerating, d.instruction, d.message, d.failed = true, instruction, "", false
+	j.mu.Unlock()
+
+	go func() {
+		defer a.genJobs.release()
+		ctx, cancel := context.WithTimeout(context.Background(), regenTimeout)
+		defer cancel()
+		c, err := a.safeRegenerate(ctx, j.brief, others, current, instruction)
+		if err != nil {
+			a.logLLMFailure("regenerate", j.expID, err)
+		}
+		j.mu.Lock()
+		defer j.mu.Unlock()
+		d.regenerating = false
+		if err != nil {
+			d.failed = true
+			d.message = "The rewrite did not work: " + genLowerFirst(failureSentence(err))
+			return
+		}
+		d.cand, d.text, d.include, d.note = c, c.Text, true, ""
+		d.message = rewriteDone(instruction)
+	}()
+	return nil
+}
+
+func (a *App) safeRegenerate(ctx context.Context, b variants.Brief, others []string, current, instruction string) (c variants.Candidate, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("app: regenerate: panic: %v", p)
+		}
+	}()
+	return a.gen.Regenerate(ctx, b, others, current, instruction)
+}
+
+// logLLMFailure logs a failed model call: the library's errors carry no
+// key, and a warning is enough, since the marketer sees the sentence.
+func (a *App) logLLMFailure(op, expID string, err error) {
+	a.log.Warn("copy generation failed", "op", op, "experiment", expID, "error", err.Error())
+}
+
+// failureSentence is the sentence a marketer sees for a failed
+// generation or rewrite.
+func failureSentence(err error) string {
+	var ve *variants.Error
+	var fe variants.FieldErrors
+	switch {
+	case errors.As(err, &ve):
+		return ve.Message
+	case errors.As(err, &fe) && len(fe) > 0:
+		return fe[0].Message
+	case errors.Is(err, context.DeadlineExceeded):
+		return "The model did not answer in time; try again."
+	case errors.Is(err, errGenBusy):
+		return "copylab is already writing several sets of drafts; try again in a minute."
+	}
+	return "Something went wrong on our side while writing the drafts. It has been logged; please try again."
+}
+
+// rewriteDone says what a finished rewrite did.
+func rewriteDone(instruction string) string {
+	switch instruction {
+	case variants.InstructionShorter:
+		return "Rewritten shorter."
+	case variants.InstructionDifferentAngle:
+		return "Rewritten with a different angle."
+	case variants.InstructionMoreLikeThis:
+		return "Rewritten in the same spirit."
+	case "":
+		return "Rewritten."
+	}
+	return "Rewritten as asked."
+}
+
+func genLowerFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	r := []rune(s)
+	if len(r) > 1 && strings.ToUpper(string(r[1])) == string(r[1]) && r[1] != ' ' {
+		return s // an acronym such as "HTTP": leave it
+	}
+	return strings.ToLower(string(r[0])) + string(r[1:])
+}
+
+// newJobID is the random, unguessable id of a job.
+func newJobID() string { return experiments.RandomToken(20) }

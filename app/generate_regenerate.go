@@ -1,0 +1,124 @@
+package app
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/gofiber/fiber/v2"
+
+	"copylab/experiments"
+	"copylab/variants"
+	"copylab/views"
+)
+
+// maxNoteLen bounds a free-text rewrite request, as the library does.
+const maxNoteLen = 300
+
+// generateRegenerate answers POST
+// /experiments/:id/generate/jobs/:job/drafts/:n/regenerate?instruction=…:
+// one draft is rewritten ("shorter", "different angle", "more like this",
+// or "custom" with the marketer's words in drafts[n].note) in the
+// background, and the others are left as they are. The drafts form comes
+// along, so the rewrite avoids the other drafts as edited, and the edits
+// are kept. htmx gets the card, which polls until the rewrite is done; a
+// browser without it goes back to the job's page.
+func (a *App) generateRegenerate(c *fiber.Ctx) error {
+	e, j, i, err := a.jobDraft(c)
+	if err != nil {
+		return a.draftGone(c, err)
+	}
+	if e.Status != experiments.StatusDraft {
+		return a.redirectHX(c, "/experiments/"+e.ID, "error", "This experiment has started, so its copy is fixed.")
+	}
+	a.syncDrafts(c, j)
+
+	instruction := strings.TrimSpace(c.Query("instruction"))
+	problem := ""
+	switch instruction {
+	case variants.InstructionShorter, variants.InstructionDifferentAngle, variants.InstructionMoreLikeThis:
+	case "custom":
+		j.mu.Lock()
+		instruction = strings.TrimSpace(j.drafts[i].note)
+		j.mu.Unlock()
+		switch {
+		case instruction == "":
+			problem = "Say what to change first, such as “mention the free trial”."
+		case utf8.RuneCountInString(instruction) > maxNoteLen:
+			problem = "Keep the request under 300 characters."
+		}
+	default:
+		problem = "Choose how to rewrite this draft."
+	}
+	if problem == "" {
+		if err := a.startRegeneration(j, i, a.otherTexts(e, j, i), instruction); err != nil {
+			problem = failureSentence(err)
+		} else {
+			j.waitDraft(i, quickWait)
+		}
+	}
+	if problem != "" {
+		j.mu.Lock()
+		j.drafts[i].message, j.drafts[i].failed = problem, true
+		j.mu.Unlock()
+	}
+	if !isHTMX(c) {
+		return c.Redirect(jobPageURL(e.ID, j.id)+"#draft-"+c.Params("n"), http.StatusSeeOther)
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return render(c, views.DraftCardView(a.cardView(c, e.ID, j, i)))
+}
+
+// draftGone answers a request about a draft of a job that is gone: htmx
+// is sent to the generation page, which says so.
+func (a *App) draftGone(c *fiber.Ctx, err error) error {
+	if errors.Is(err, errJobGone) && isHTMX(c) {
+		return a.redirectHX(c, generateURL(c.Params("id")), "error", errJobGone.Message)
+	}
+	return err
+}
+
+// otherTexts are the texts a rewrite of draft i must differ from: the
+// other drafts, as edited, and the experiment's versions (the control is
+// in the brief).
+func (a *App) otherTexts(e experiments.Experiment, j *genJob, i int) []string {
+	var out []string
+	j.mu.Lock()
+	for k, d := range j.drafts {
+		if k != i && strings.TrimSpace(d.text) != "" {
+			out = append(out, d.text)
+		}
+	}
+	j.mu.Unlock()
+	for _, v := range e.Variants[min(1, len(e.Variants)):] {
+		out = append(out, v.Text)
+	}
+	return out
+}
+
+// syncDrafts copies the drafts form's values (text, include, note) into
+// the job, so that what the marketer typed survives a rewrite, a failed
+// approve and a reload. Fields missing from the request stay as they are;
+// a draft being rewritten keeps its text.
+func (a *App) syncDrafts(c *fiber.Ctx, j *genJob) {
+	args := c.Request().PostArgs()
+	if !args.Has(draftKey(0, "text")) {
+		return // not the drafts form (an API client, a bare button)
+	}
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	for i, d := range j.drafts {
+		if !args.Has(draftKey(i, "text")) {
+			continue
+		}
+		if !d.regenerating {
+			d.text = strings.TrimSpace(strings.ReplaceAll(c.FormValue(draftKey(i, "text")), "\r\n", "\n"))
+		}
+		d.include = c.FormValue(draftKey(i, "include")) == "on"
+		d.note = c.FormValue(draftKey(i, "note"))
+	}
+}
+
+func draftKey(i int, name string) string { return "drafts[" + strconv.Itoa(i) + "]." + name }

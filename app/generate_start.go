@@ -1,0 +1,120 @@
+package app
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"copylab/experiments"
+	"copylab/views"
+)
+
+// quickWait is how long a request that starts a model call waits for it
+// before answering with the progress: the offline generator and fast
+// models are done by then, and the page skips a round of polling.
+const quickWait = 300 * time.Millisecond
+
+// generateStart answers POST /experiments/:id/generate: it checks the
+// brief, saves it (and the brand voice, on the site), and starts writing
+// the drafts in the background. With htmx it answers the workspace (the
+// form and the progress, which then polls); without, it redirects to the
+// job's page. An invalid brief comes back with every error beside its
+// field, as typed.
+func (a *App) generateStart(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	e, site, err := a.generationTarget(c)
+	if err != nil {
+		return err
+	}
+	if e.Status != experiments.StatusDraft {
+		return a.redirectHX(c, "/experiments/"+e.ID, "error", "This experiment has started, so its copy is fixed; drafts can be added only to a draft experiment.")
+	}
+	p := a.generatePage(c, e, site)
+	f := readBriefForm(c)
+	p.Brief = f
+	b, own := parseBriefForm(f)
+	if fe := checkBrief(b, p.Room); len(fe) > 0 || len(own) > 0 {
+		p.Brief.Errors = briefErrors(own, fe)
+		return a.renderWorkspace(c, p, http.StatusUnprocessableEntity)
+	}
+
+	// The brand voice belongs to the site: save it there when it changed,
+	// so the next brief for any of the site's pages starts with it.
+	if b.BrandVoice != site.BrandVoice {
+		site.BrandVoice = b.BrandVoice
+		if _, err := a.store.UpdateSite(ctx, site); err != nil {
+			if errs, ok := formErrors(err, nil); ok && errs.Has("brand_voice") {
+				p.Brief.Errors = views.Errors{"brand_voice": errs.Get("brand_voice")}
+				return a.renderWorkspace(c, p, http.StatusUnprocessableEntity)
+			}
+			return err
+		}
+	}
+	if err := a.store.SaveBrief(ctx, e.ID, briefJSON(b)); err != nil {
+		return err
+	}
+
+	desc := a.gen.Describe()
+	j := &genJob{
+		id:      newJobID(),
+		expID:   e.ID,
+		userID:  sessionOf(c).user.ID,
+		brief:   b.Normalize(),
+		form:    f,
+		offline: a.llmInfo().Offline,
+		model:   desc.Model,
+		started: a.now(),
+		state:   jobRunning,
+	}
+	if err := a.startGeneration(j); err != nil {
+		if !errors.Is(err, errGenBusy) {
+			return err
+		}
+		p.Error = failureSentence(err)
+		c.Set(fiber.HeaderRetryAfter, "60")
+		return a.renderWorkspace(c, p, http.StatusServiceUnavailable)
+	}
+	j.wait(quickWait)
+
+	if !isHTMX(c) {
+		return c.Redirect(jobPageURL(e.ID, j.id), http.StatusSeeOther)
+	}
+	// The address bar gets the job's page, so a reload shows the drafts.
+	c.Set("HX-Push-Url", jobPageURL(e.ID, j.id))
+	jv := a.jobView(c, e, j)
+	p.Job = &jv
+	return a.renderWorkspace(c, p, http.StatusOK)
+}
+
+// renderWorkspace answers with the brief form and the generation: the
+// fragment for htmx, else the whole page. htmx swaps only 2xx answers, so
+// a failure's status goes to full pages only; the fragment says it in
+// words.
+func (a *App) renderWorkspace(c *fiber.Ctx, p views.GeneratePage, status int) error {
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	if isHTMX(c) {
+		return render(c, views.GenerateWorkspace(p))
+	}
+	c.Status(status)
+	return render(c, views.Generate(p))
+}
+
+// isHTMX reports whether htmx made the request (and will swap the answer
+// into the page) rather than the browser itself.
+func isHTMX(c *fiber.Ctx) bool {
+	return c.Get("HX-Request") == "true" && !strings.EqualFold(c.Get("HX-Boosted"), "true")
+}
+
+// redirectHX sends the browser to another page with a flash message; an
+// htmx request gets an HX-Redirect, which htmx follows with a full load.
+func (a *App) redirectHX(c *fiber.Ctx, to, kind, text string) error {
+	if !isHTMX(c) {
+		return a.redirectWithFlash(c, to, kind, text)
+	}
+	a.setFlash(c, kind, text)
+	c.Set("HX-Redirect", to)
+	return c.SendStatus(http.StatusOK)
+}

@@ -1,0 +1,74 @@
+package app
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"copylab/experiments"
+	"copylab/views"
+)
+
+// generateStatus answers GET /experiments/:id/generate/jobs/:job, the
+// fragment htmx polls while a generation runs: the progress, then the
+// drafts or the failure. A browser without htmx gets the job's page.
+func (a *App) generateStatus(c *fiber.Ctx) error {
+	e, err := a.store.Experiment(c.UserContext(), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	if !isHTMX(c) {
+		return c.Redirect(jobPageURL(e.ID, c.Params("job")), http.StatusSeeOther)
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	j, ok := a.genJobs.get(c.Params("job"), e.ID, sessionOf(c).user.ID)
+	if !ok {
+		// Polling must end even when the job is gone (expired, or added
+		// from another tab): answer a final state, not a 404 htmx ignores.
+		return render(c, views.GenerationStatus(goneJob()))
+	}
+	return render(c, views.GenerationStatus(a.jobView(c, e, j)))
+}
+
+// generateDraft answers GET /experiments/:id/generate/jobs/:job/drafts/:n,
+// one draft's card, which htmx polls while the draft is rewritten.
+func (a *App) generateDraft(c *fiber.Ctx) error {
+	e, j, i, err := a.jobDraft(c)
+	if err != nil {
+		return a.draftGone(c, err)
+	}
+	if !isHTMX(c) {
+		return c.Redirect(jobPageURL(e.ID, j.id), http.StatusSeeOther)
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return render(c, views.DraftCardView(a.cardView(c, e.ID, j, i)))
+}
+
+// jobDraft loads the experiment, the job and the draft index of a draft's
+// address. A job that is gone or not the user's is not found.
+func (a *App) jobDraft(c *fiber.Ctx) (experiments.Experiment, *genJob, int, error) {
+	e, err := a.store.Experiment(c.UserContext(), c.Params("id"))
+	if err != nil {
+		return e, nil, 0, err
+	}
+	j, ok := a.genJobs.get(c.Params("job"), e.ID, sessionOf(c).user.ID)
+	if !ok {
+		return e, nil, 0, errJobGone
+	}
+	i, err := strconv.Atoi(c.Params("n"))
+	j.mu.Lock()
+	n := len(j.drafts)
+	j.mu.Unlock()
+	if err != nil || i < 0 || i >= n {
+		return e, nil, 0, errNotFound
+	}
+	return e, j, i, nil
+}
+
+var errJobGone = newHTTPError(http.StatusNotFound, "job_gone",
+	"These drafts are no longer here: drafts are kept for an hour, or until they are added to the experiment. Open the generation page to write new ones.")
+
+func goneJob() views.GenerateJob {
+	return views.GenerateJob{State: views.JobFailed, ErrorCode: "job_gone", Error: errJobGone.Message}
+}

@@ -1,0 +1,58 @@
+package app
+
+import (
+	"context"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"copylab/variants"
+	"copylab/views"
+)
+
+// llmTestTimeout bounds the Test connection button: long enough for a
+// local model to load, short enough that nobody stares at a spinner for
+// the generator's full 45-second deadline.
+const llmTestTimeout = 20 * time.Second
+
+// llmSettings is the AI copy section of the settings page.
+func (a *App) llmSettings(c *fiber.Ctx) views.LLMSettingsSection {
+	s := views.LLMSettingsSection{LLM: a.llmInfo(), TestURL: "/settings/llm/test"}
+	if sess := sessionOf(c); sess != nil {
+		s.CSRF = sess.csrf
+	}
+	return s
+}
+
+// settingsLLMTest answers POST /settings/llm/test: it sends the model the
+// smallest request that proves the settings work, and says what happened
+// in one sentence: the fragment for htmx, a flash message otherwise.
+func (a *App) settingsLLMTest(c *fiber.Ctx) error {
+	ctx, cancel := context.WithTimeout(c.UserContext(), llmTestTimeout)
+	defer cancel()
+	r := llmTestOutcome(a.llmInfo(), a.gen.TestConnection(ctx))
+	if !isHTMX(c) {
+		kind := "ok"
+		if !r.OK {
+			kind = "error"
+		}
+		return a.redirectWithFlash(c, "/settings#llm", kind, r.Message)
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return render(c, views.LLMTestOutcome(r))
+}
+
+// llmTestOutcome words the result of a connection test.
+func llmTestOutcome(l views.LLMInfo, err error) views.LLMTestResult {
+	if l.Offline {
+		return views.LLMTestResult{OK: true, Message: "Nothing to test: no model is configured, so copylab uses its offline generator. Set COPYLAB_LLM_API_KEY, or COPYLAB_LLM_BASE_URL for a local server, and restart to connect one."}
+	}
+	if err == nil {
+		return views.LLMTestResult{OK: true, Message: "Connected: " + l.Model + " at " + l.BaseURL + " answered."}
+	}
+	msg := failureSentence(err)
+	if ve, ok := asLLMError(err); ok && ve.Code == variants.CodeTimeout {
+		msg = "The model did not answer within 20 seconds. A local model may still be loading; try again in a minute."
+	}
+	return views.LLMTestResult{Message: "The test failed. " + msg}
+}

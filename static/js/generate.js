@@ -1,0 +1,78 @@
+// generate.js: the comforts of the copy generation page. The page works
+// without it (the server renders every count and state); this keeps them
+// live while the marketer types. A first-party file, because the Content
+// Security Policy allows no inline script.
+(function () {
+  "use strict";
+
+  // Characters as a reader counts them: code points, the way the server
+  // counts runes. "é" typed as one character is one; an emoji is one.
+  function length(s) {
+    var n = 0;
+    for (var i = 0; i < s.length; i++) {
+      var c = s.charCodeAt(i);
+      // A high surrogate starts a pair that is one code point.
+      if (c < 0xd800 || c > 0xdbff || i + 1 === s.length) n++;
+    }
+    return n;
+  }
+
+  // update refreshes one draft's character count, its "over the limit"
+  // mark and its "edited" badge.
+  function update(area) {
+    var card = area.closest(".draft");
+    var out = document.querySelector('[data-count-for="' + area.id + '"]');
+    var max = parseInt(area.getAttribute("data-max"), 10) || 0;
+    var n = length(area.value.trim());
+    if (out) {
+      out.textContent = n + " / " + max + " characters";
+      out.classList.toggle("over", max > 0 && n > max);
+    }
+    if (card) {
+      var edited = card.querySelector("[data-edited]");
+      if (edited) edited.hidden = area.value.trim() === (area.getAttribute("data-original") || "").trim();
+    }
+  }
+
+  // include marks a card whose checkbox is off, and counts the ticked
+  // drafts on the approve button.
+  function include(box) {
+    var card = box.closest(".draft");
+    if (card) card.classList.toggle("draft-excluded", !box.checked);
+    var form = box.closest("form");
+    var btn = form && form.querySelector("[data-approve]");
+    if (!btn) return;
+    var n = form.querySelectorAll("[data-include]:checked").length;
+    btn.textContent = n === 0 ? "Tick the drafts to add" : "Add " + n + (n === 1 ? " draft" : " drafts") + " to the experiment";
+    btn.disabled = n === 0;
+  }
+
+  document.addEventListener("input", function (ev) {
+    if (ev.target.matches && ev.target.matches("textarea[data-count]")) update(ev.target);
+  });
+  document.addEventListener("change", function (ev) {
+    if (ev.target.matches && ev.target.matches("[data-include]")) include(ev.target);
+  });
+
+  // init brings the counts and the approve button up to date in fresh
+  // content: the page, and every fragment htmx swaps in (a finished
+  // generation, a rewritten draft).
+  function init(root) {
+    root.querySelectorAll("textarea[data-count]").forEach(update);
+    var first = root.querySelector("[data-include]");
+    if (first) include(first);
+  }
+  document.addEventListener("htmx:load", function (ev) {
+    init(ev.target);
+    // A swapped card changes the ticked count of the whole form.
+    var box = document.querySelector("#drafts-form [data-include]");
+    if (box) include(box);
+  });
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () {
+      init(document);
+    });
+  } else {
+    init(document);
+  }
+})();

@@ -1,0 +1,281 @@
+package views
+
+import (
+	"net/url"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// BriefHelp explains one field of the brief form: label, help and an
+// example. The app fills it from the generation library's field list.
+type BriefHelp struct {
+	Label    string
+	Help     string
+	Example  string
+	Required bool
+}
+
+// BriefForm is the brief as typed into the form, every value a string so
+// that a wrong number comes back as typed, with the errors beside fields.
+// MustSay and MustNotSay hold one item a line.
+type BriefForm struct {
+	CurrentCopy string
+	Goal        string
+	ElementKind string
+	Product     string
+	Audience    string
+	Tone        string
+	Language    string
+	MustSay     string
+	MustNotSay  string
+	MaxLength   string
+	BrandVoice  string
+	N           string
+	Errors      Errors
+}
+
+// LLMInfo says which generator writes the drafts, for the generation page
+// and the settings page. KeyHint shows only enough of the key to recognise
+// it.
+type LLMInfo struct {
+	Offline bool
+	Mode    string
+	BaseURL string
+	Model   string
+	KeyHint string
+}
+
+// GeneratePage is the brief form, and the drafts of a generation when
+// there is one.
+type GeneratePage struct {
+	Page
+	ID        string
+	Name      string
+	SiteName  string
+	Status    string
+	Locked    bool   // not a draft: nothing can be added
+	Room      int    // how many more versions the experiment can hold
+	Existing  int    // how many new versions it has already
+	PostURL   string // where the brief form posts
+	ScriptURL string // the page's own script (character counts)
+	StyleURL  string // the page's own stylesheet
+	Brief     BriefForm
+	Help      map[string]BriefHelp
+	LLM       LLMInfo
+	Job       *GenerateJob // nil before the first generation
+	Error     string       // a failure to start a generation
+}
+
+// Job states.
+const (
+	JobRunning = "running"
+	JobDone    = "done"
+	JobFailed  = "failed"
+)
+
+// GenerateJob is one generation as the page shows it: progress while it
+// runs, then the drafts or the failure.
+type GenerateJob struct {
+	ID         string
+	State      string
+	Progress   string // "Writing 5 variants with gpt-4o-mini…"
+	StatusURL  string // the fragment htmx polls while it runs
+	PageURL    string // the full page of this job, for browsers without JavaScript
+	ApproveURL string
+	CSRF       string
+	Offline    bool
+	Model      string
+	Started    time.Time
+	Error      string // the failure, as one sentence
+	ErrorCode  string
+	RetryAfter int // seconds the model service asked to wait; 0 when it did not say
+	Drafts     []DraftCard
+	Dropped    []DroppedDraft
+	Notes      []string
+	Errors     Errors // errors of the approve form: "drafts" and "drafts[i].text"
+	Room       int
+}
+
+// Selected counts the drafts ticked to be added.
+func (j GenerateJob) Selected() int {
+	n := 0
+	for _, d := range j.Drafts {
+		if d.Include {
+			n++
+		}
+	}
+	return n
+}
+
+// DraftCard is one generated draft the marketer can edit, regenerate and
+// tick to add.
+type DraftCard struct {
+	Index         int
+	Text          string // the current text, edits included
+	Original      string // the text as generated, to tell an edit
+	Angle         string
+	Rationale     string
+	Source        string // model or offline
+	Model         string
+	PromptVersion string
+	Created       time.Time
+	MaxLength     int
+	Include       bool
+	Regenerating  bool
+	Instruction   string // the last regenerate request, shown while it runs
+	Note          string // the free-text request as typed
+	Message       string // the outcome of the last regenerate, or why it failed
+	Failed        bool   // Message is a failure
+	URL           string // this card's fragment, polled while regenerating
+	RegenerateURL string
+	CSRF          string
+	Errors        Errors
+}
+
+// Edited reports whether the marketer changed the generated text.
+func (d DraftCard) Edited() bool { return d.Text != d.Original }
+
+// DroppedDraft is a discarded draft and why.
+type DroppedDraft struct {
+	Text   string
+	Reason string
+}
+
+// Provenance is where a variant's copy came from, for the compact line
+// under each variant on the experiment and results pages.
+type Provenance struct {
+	Source        string // control, human, model or offline
+	Model         string
+	PromptVersion string
+	Created       time.Time
+	ApprovedBy    string
+	Edited        bool
+}
+
+// Generated reports whether a generator drafted the copy.
+func (p Provenance) Generated() bool { return p.Source == "model" || p.Source == "offline" }
+
+// Line is the provenance in one line: "gpt-4o-mini · prompt v1 ·
+// 2 Jan 2026, 15:04 UTC · approved by ana@example.com · edited".
+func (p Provenance) Line() string {
+	if !p.Generated() {
+		return ""
+	}
+	parts := []string{}
+	if p.Source == "offline" {
+		parts = append(parts, "offline generator")
+	} else if p.Model != "" {
+		parts = append(parts, p.Model)
+	} else {
+		parts = append(parts, "AI model")
+	}
+	if p.PromptVersion != "" {
+		if p.Source == "offline" {
+			parts = append(parts, "templates "+p.PromptVersion)
+		} else {
+			parts = append(parts, "prompt "+p.PromptVersion)
+		}
+	}
+	if !p.Created.IsZero() {
+		parts = append(parts, dateTime(p.Created))
+	}
+	if p.ApprovedBy != "" {
+		parts = append(parts, "approved by "+p.ApprovedBy)
+	}
+	if p.Edited {
+		parts = append(parts, "edited by hand")
+	}
+	return strings.Join(parts, " · ")
+}
+
+// LLMSettingsSection is the AI copy section of the settings page.
+type LLMSettingsSection struct {
+	LLM     LLMInfo
+	TestURL string
+	CSRF    string
+}
+
+// LLMTestResult is the answer of the Test connection button.
+type LLMTestResult struct {
+	OK      bool
+	Message string
+}
+
+// briefField builds the form field of one brief field, with its help and
+// example from the generation library.
+func briefField(p GeneratePage, name, value string) Field {
+	h := p.Help[name]
+	f := Field{Name: name, Label: h.Label, Value: value, Help: h.Help, Errors: p.Brief.Errors, Required: h.Required}
+	if h.Required {
+		f.Label += " (required)"
+	}
+	if h.Example != "" {
+		f.Placeholder = "e.g. " + h.Example
+	}
+	return f
+}
+
+func numberField(f Field) Field {
+	f.InputMode = "numeric"
+	return f
+}
+
+// commonKinds are the element kinds the form offers; the library knows a
+// few more spellings and folds them into these.
+var commonKinds = []string{"headline", "subheadline", "button", "link", "tagline", "paragraph", "description", "banner"}
+
+// elementKinds is the select's options, with a stored kind that is not
+// among the common ones kept as an option.
+func elementKinds(current string) []string {
+	for _, k := range commonKinds {
+		if k == current {
+			return commonKinds
+		}
+	}
+	if current == "" {
+		return commonKinds
+	}
+	return append(append([]string{}, commonKinds...), current)
+}
+
+// waitText words a Retry-After in seconds.
+func waitText(s int) string {
+	switch {
+	case s <= 1:
+		return "a second"
+	case s < 90:
+		return itoa(s) + " seconds"
+	default:
+		return itoa((s+59)/60) + " minutes"
+	}
+}
+
+// settingsHint reports whether a failure is about the settings (key, URL,
+// model name) rather than a passing problem.
+func settingsHint(code string) bool {
+	switch code {
+	case "llm_auth", "llm_unreachable", "llm_not_found", "llm_bad_request", "llm_blocked_address":
+		return true
+	}
+	return false
+}
+
+func draftField(i int, name string) string { return "drafts[" + itoa(i) + "]." + name }
+
+func runeCount(s string) int { return utf8.RuneCountInString(s) }
+
+// draftSource is the short provenance shown on a draft card.
+func draftSource(d DraftCard) string {
+	if d.Source == "offline" {
+		return "offline template"
+	}
+	if d.PromptVersion != "" {
+		return d.Model + " · prompt " + d.PromptVersion
+	}
+	return d.Model
+}
+
+func regenURL(d DraftCard, instruction string) string {
+	return d.RegenerateURL + "?instruction=" + url.QueryEscape(instruction)
+}
