@@ -1,45 +1,154 @@
 package app
 
 import (
+	"math"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 )
 
-// The results document (DESIGN.md). The statistics fields are present
-// and null until the statistics work computes them, so clients can rely on
-// the shape now.
+// The results document (DESIGN.md "Results document"; every number as
+// ../shared/spec/statistics.md defines it). Absent values are JSON null,
+// never left out, so clients can rely on the shape: the control's
+// prob_beat_control, uplift, uplift_interval, p_value and p_value_adjusted
+// are null, and so is an uplift while the control's rate is 0.
+
 type apiResultVariant struct {
-	Key             string   `json:"key"`
-	Text            string   `json:"text"`
-	Exposures       int64    `json:"exposures"`
-	Conversions     int64    `json:"conversions"`
-	Rate            *float64 `json:"rate"`
-	RateInterval    []any    `json:"rate_interval"`
-	ProbBest        *float64 `json:"prob_best"`
-	ProbBeatControl *float64 `json:"prob_beat_control"`
-	Uplift          *float64 `json:"uplift"`
-	UpliftInterval  []any    `json:"uplift_interval"`
-	PValue          *float64 `json:"p_value"`
-	PValueAdjusted  *float64 `json:"p_value_adjusted"`
-	Recordings      []any    `json:"recordings"`
+	Key             string        `json:"key"`
+	Text            string        `json:"text"`
+	Exposures       int64         `json:"exposures"`
+	Conversions     int64         `json:"conversions"`
+	Rate            float64       `json:"rate"`
+	RateInterval    [2]float64    `json:"rate_interval"`
+	ProbBest        float64       `json:"prob_best"`
+	ProbBeatControl *float64      `json:"prob_beat_control"`
+	Uplift          *float64      `json:"uplift"`
+	UpliftInterval  *[2]float64   `json:"uplift_interval"`
+	PValue          *float64      `json:"p_value"`
+	PValueAdjusted  *float64      `json:"p_value_adjusted"`
+	Recordings      apiRecordings `json:"recordings"`
+	Health          apiHealth     `json:"health"`
+}
+
+// apiRecordings links a variant's session recordings (recordings_api.go
+// fills it): the recorder's list of the variant's recordings where it has
+// one (else null), plain-text instructions for the recorders without, and
+// the variant's recent sessions, newest first.
+type apiRecordings struct {
+	ListURL      *string               `json:"list_url"`
+	Instructions []string              `json:"instructions"`
+	Sessions     []apiRecordingSession `json:"sessions"`
+}
+
+// apiHealth is the snippet's telemetry for a variant: page views where the
+// element was found and its copy applied, page views where it was missing,
+// the median milliseconds to the swap, the same two counts for the last two
+// UTC days, and a warning sentence when the element goes missing too often.
+type apiHealth struct {
+	Applied       int64   `json:"applied"`
+	Missed        int64   `json:"missed"`
+	MedianMS      float64 `json:"median_ms"`
+	RecentApplied int64   `json:"recent_applied"`
+	RecentMissed  int64   `json:"recent_missed"`
+	Warning       *string `json:"warning"`
+}
+
+type apiSRM struct {
+	PValue  float64 `json:"p_value"`
+	Flagged bool    `json:"flagged"`
+}
+
+type apiExcluded struct {
+	MultipleVariants int64 `json:"multiple_variants"`
+	Bots             int64 `json:"bots"`
+}
+
+type apiVerdict struct {
+	Status string `json:"status"`
+	Text   string `json:"text"`
+}
+
+// apiPlan is the sample-size estimate for the practical threshold (mde),
+// from the control's observed rate and the traffic so far.
+type apiPlan struct {
+	MDE                  float64  `json:"mde"`
+	BaselineRate         *float64 `json:"baseline_rate"`
+	SampleSizePerVariant *int64   `json:"sample_size_per_variant"`
+	VisitorsPerDay       *float64 `json:"visitors_per_day"`
+	DaysRemaining        *float64 `json:"days_remaining"`
+	Reached              bool     `json:"reached"`
+	Text                 string   `json:"text"`
+}
+
+// apiDay is one variant on one UTC day: its new visitors and the
+// conversions of that day, and the running totals at the end of it.
+type apiDay struct {
+	Day                    string     `json:"day"`
+	Key                    string     `json:"key"`
+	Exposures              int64      `json:"exposures"`
+	Conversions            int64      `json:"conversions"`
+	CumulativeExposures    int64      `json:"cumulative_exposures"`
+	CumulativeConversions  int64      `json:"cumulative_conversions"`
+	CumulativeRate         float64    `json:"cumulative_rate"`
+	CumulativeRateInterval [2]float64 `json:"cumulative_rate_interval"`
+}
+
+type apiSegmentDimension struct {
+	Dimension string            `json:"dimension"`
+	Values    []apiSegmentValue `json:"values"`
+}
+
+// apiSegmentValue is one value of a dimension; "other" folds the values
+// beyond the top 20 (its value is null and values_folded says how many).
+type apiSegmentValue struct {
+	Value        *string            `json:"value"`
+	Label        string             `json:"label"`
+	Other        bool               `json:"other"`
+	ValuesFolded int                `json:"values_folded"`
+	Exposures    int64              `json:"exposures"`
+	Variants     []apiSegmentBucket `json:"variants"`
+}
+
+type apiSegmentBucket struct {
+	Key         string   `json:"key"`
+	Exposures   int64    `json:"exposures"`
+	Conversions int64    `json:"conversions"`
+	Rate        float64  `json:"rate"`
+	Uplift      *float64 `json:"uplift"`
+}
+
+// apiSegmentFlag is a variant doing clearly better or worse in a segment
+// than overall (stats.FlagSegments).
+type apiSegmentFlag struct {
+	Dimension     string     `json:"dimension"`
+	Value         *string    `json:"value"`
+	Segment       string     `json:"segment"`
+	Variant       string     `json:"variant"`
+	Better        bool       `json:"better"`
+	Uplift        float64    `json:"uplift"`
+	OverallUplift float64    `json:"overall_uplift"`
+	Interval      [2]float64 `json:"interval"`
+	Level         float64    `json:"level"`
+	Text          string     `json:"text"`
 }
 
 type apiResults struct {
-	ID       string             `json:"id"`
-	Name     string             `json:"name"`
-	Status   string             `json:"status"`
-	Variants []apiResultVariant `json:"variants"`
-	SRM      any                `json:"srm"`
-	Excluded struct {
-		MultipleVariants int64 `json:"multiple_variants"`
-		Bots             int64 `json:"bots"`
-	} `json:"excluded"`
-	Verdict struct {
-		Status string `json:"status"`
-		Text   string `json:"text"`
-	} `json:"verdict"`
-	GeneratedAt time.Time `json:"generated_at"`
+	ID           string                `json:"id"`
+	Name         string                `json:"name"`
+	Status       string                `json:"status"`
+	Threshold    float64               `json:"threshold"`
+	StartedAt    *time.Time            `json:"started_at"`
+	DaysRunning  float64               `json:"days_running"`
+	Variants     []apiResultVariant    `json:"variants"`
+	SRM          apiSRM                `json:"srm"`
+	Excluded     apiExcluded           `json:"excluded"`
+	Verdict      apiVerdict            `json:"verdict"`
+	Caution      *string               `json:"caution"`
+	Plan         apiPlan               `json:"plan"`
+	Daily        []apiDay              `json:"daily"`
+	Segments     []apiSegmentDimension `json:"segments"`
+	SegmentFlags []apiSegmentFlag      `json:"segment_flags"`
+	GeneratedAt  time.Time             `json:"generated_at"`
 }
 
 // apiResults answers GET /api/v1/experiments/:id/results.
@@ -49,29 +158,124 @@ func (a *App) apiResults(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	counts, err := a.store.Counts(ctx, e)
+	r, err := a.buildReport(ctx, e, true)
 	if err != nil {
 		return err
 	}
-	out := apiResults{ID: e.ID, Name: e.Name, Status: string(e.Status), GeneratedAt: a.now().UTC()}
-	byKey := map[string]int{}
-	for i, vc := range counts.Variants {
-		byKey[vc.Key] = i
-	}
-	for _, v := range e.Variants {
-		rv := apiResultVariant{Key: v.Key, Text: v.Text}
-		if i, ok := byKey[v.Key]; ok {
-			rv.Exposures, rv.Conversions = counts.Variants[i].Exposures, counts.Variants[i].Conversions
-		}
-		if rv.Exposures > 0 {
-			r := float64(rv.Conversions) / float64(rv.Exposures)
-			rv.Rate = &r
-		}
-		out.Variants = append(out.Variants, rv)
-	}
-	out.Excluded.MultipleVariants, out.Excluded.Bots = counts.MultipleVariants, counts.Bots
-	out.Verdict.Status = "not_computed"
-	out.Verdict.Text = "Statistics are not computed in this version; these are the raw counts."
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.JSON(out)
+	doc := r.document()
+	if err := a.addRecordings(ctx, e, doc.Variants); err != nil { // recordings_api.go
+		return err
+	}
+	return c.JSON(doc)
 }
+
+// document is the report as the results document.
+func (r *resultsReport) document() apiResults {
+	e := r.exp
+	out := apiResults{
+		ID: e.ID, Name: e.Name, Status: string(e.Status), Threshold: r.threshold,
+		StartedAt: optTime(e.StartedAt), DaysRunning: round6(r.days),
+		Variants:     make([]apiResultVariant, len(e.Variants)),
+		SRM:          apiSRM{PValue: r.an.SRM.PValue, Flagged: r.an.SRM.Flagged},
+		Excluded:     apiExcluded{MultipleVariants: r.counts.MultipleVariants, Bots: r.counts.Bots},
+		Verdict:      apiVerdict{Status: r.an.Verdict.Status, Text: r.an.Verdict.Text},
+		Caution:      optString(r.caution),
+		Daily:        []apiDay{},
+		Segments:     []apiSegmentDimension{},
+		SegmentFlags: []apiSegmentFlag{},
+		GeneratedAt:  r.at.UTC(),
+	}
+	for i, v := range e.Variants {
+		vr := r.an.Variants[i]
+		h := r.health[i]
+		rv := apiResultVariant{
+			Key: v.Key, Text: v.Text, Exposures: vr.Exposures, Conversions: vr.Conversions, Rate: vr.Rate,
+			RateInterval:    [2]float64{vr.RateInterval.Low, vr.RateInterval.High},
+			ProbBest:        vr.ProbBest,
+			ProbBeatControl: vr.ProbBeatControl, Uplift: vr.Uplift, PValue: vr.PValue, PValueAdjusted: vr.PValueAdjusted,
+			Recordings: apiRecordings{Instructions: []string{}, Sessions: []apiRecordingSession{}},
+			Health: apiHealth{Applied: h.applied, Missed: h.missed, MedianMS: h.medianMS,
+				RecentApplied: h.recentApplied, RecentMissed: h.recentMissed, Warning: optString(h.warning)},
+		}
+		if iv := vr.UpliftInterval; iv != nil {
+			rv.UpliftInterval = &[2]float64{iv.Low, iv.High}
+		}
+		out.Variants[i] = rv
+	}
+	p := r.plan
+	out.Plan = apiPlan{MDE: p.mde, Reached: p.reached, Text: p.text}
+	if p.baseRate > 0 {
+		out.Plan.BaselineRate = &p.baseRate
+	}
+	if p.perVariant > 0 {
+		out.Plan.SampleSizePerVariant = &p.perVariant
+	}
+	if p.visitorsPerDay > 0 {
+		v := round6(p.visitorsPerDay)
+		out.Plan.VisitorsPerDay = &v
+	}
+	if !math.IsNaN(p.daysLeft) && !math.IsInf(p.daysLeft, 0) {
+		v := round6(p.daysLeft)
+		out.Plan.DaysRemaining = &v
+	}
+
+	for d, day := range r.dayNames {
+		for j, v := range e.Variants {
+			s := r.series[j][d]
+			out.Daily = append(out.Daily, apiDay{
+				Day: day, Key: v.Key, Exposures: r.daily[d][j].Exposures, Conversions: r.daily[d][j].Conversions,
+				CumulativeExposures: s.Exposures, CumulativeConversions: s.Conversions, CumulativeRate: s.Rate,
+				CumulativeRateInterval: [2]float64{s.RateInterval.Low, s.RateInterval.High},
+			})
+		}
+	}
+	for _, d := range r.segments {
+		dim := apiSegmentDimension{Dimension: d.Dimension, Values: make([]apiSegmentValue, len(d.Values))}
+		for vi, v := range d.Values {
+			sv := apiSegmentValue{Label: segmentLabel(d.Dimension, v), Other: v.Other, ValuesFolded: 0,
+				Exposures: v.Exposures, Variants: make([]apiSegmentBucket, len(v.Arms))}
+			if v.Other {
+				sv.ValuesFolded = v.Values
+			} else {
+				sv.Value = &v.Value
+			}
+			for i, a := range v.Arms {
+				b := apiSegmentBucket{Key: a.Key, Exposures: a.Exposures, Conversions: a.Conversions}
+				if a.Exposures > 0 {
+					b.Rate = float64(a.Conversions) / float64(a.Exposures)
+				}
+				if c := v.Arms[0]; i > 0 && c.Exposures > 0 && c.Conversions > 0 && a.Exposures > 0 {
+					u := b.Rate/(float64(c.Conversions)/float64(c.Exposures)) - 1
+					b.Uplift = &u
+				}
+				sv.Variants[i] = b
+			}
+			dim.Values[vi] = sv
+		}
+		out.Segments = append(out.Segments, dim)
+	}
+	for _, f := range r.flags {
+		d := r.segments[f.dim]
+		v := d.Values[f.value]
+		af := apiSegmentFlag{Dimension: d.Dimension, Segment: f.Segment, Variant: f.Variant, Better: f.Better,
+			Uplift: f.Uplift, OverallUplift: f.OverallUplift, Interval: [2]float64{f.Interval.Low, f.Interval.High},
+			Level: f.Level, Text: f.Text}
+		if !v.Other {
+			af.Value = &v.Value
+		}
+		out.SegmentFlags = append(out.SegmentFlags, af)
+	}
+	return out
+}
+
+func optString(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// round6 keeps six decimals of a derived quantity (days, visitors per day)
+// so the document does not pretend to more.
+func round6(x float64) float64 { return math.Round(x*1e6) / 1e6 }

@@ -1,40 +1,713 @@
 package app
 
 import (
+	"context"
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
 	"github.com/gofiber/fiber/v2"
 
 	"copylab/experiments"
+	"copylab/experiments/stats"
 	"copylab/views"
 )
 
-// results builds the results panel from the store's counts. Statistics
-// (intervals, chance to be best) are not computed yet; the view model has
-// their fields. A stopped experiment's panel no longer polls.
-func (a *App) results(c *fiber.Ctx, e experiments.Experiment, liveURL string) views.Results {
-	r := views.Results{Status: string(e.Status), LiveURL: liveURL, UpdatedAt: a.now()}
-	if e.Status == experiments.StatusStopped {
-		r.LiveURL = ""
+// The results of an experiment are computed once per request into a
+// resultsReport, from the aggregates the ingest pipeline keeps
+// (Store.Counts, Store.Segments, Store.HealthSince) and experiments/stats.
+// The live panel, the trends, the JSON document and the CSV exports are all
+// views of the same report, so they always agree.
+
+// Thresholds of the snippet health warning: an element missing in more than
+// a fifth of the page views, once at least healthMinMissed were missed.
+const (
+	healthMissShare = 0.2
+	healthMinMissed = 10
+	// segmentTop is how many values of each dimension are shown before the
+	// rest are folded into "other".
+	segmentTop = 20
+	// earlyDays is how long a test should run at least: a full week, so
+	// that every weekday is in.
+	earlyDays = 7
+)
+
+// resultsReport is everything the results show for one experiment at one
+// moment.
+type resultsReport struct {
+	exp       experiments.Experiment
+	counts    experiments.Counts
+	arms      []stats.Arm
+	an        stats.Analysis
+	threshold float64
+	goalNoun  string
+	at        time.Time
+	days      float64 // since the start (to the stop, once stopped)
+	health    []variantHealth
+	plan      resultsPlan
+	caution   string
+
+	// With trends only.
+	trends   bool
+	dayNames []string              // YYYY-MM-DD, ascending
+	daily    [][]stats.DayCounts   // [day][variant]: new visitors and conversions
+	series   [][]stats.SeriesPoint // [variant][day]: running totals
+	segments []experiments.SegmentDimension
+	flags    []segmentFlag
+}
+
+// variantHealth is the snippet telemetry of one variant, overall and over
+// the last two UTC days.
+type variantHealth struct {
+	applied, missed             int64
+	medianMS                    float64
+	recentApplied, recentMissed int64
+	warning                     string
+}
+
+// resultsPlan is the sample-size estimate for the practical threshold.
+type resultsPlan struct {
+	mde            float64
+	baseRate       float64 // the control's observed rate
+	perVariant     int64   // visitors per variant needed; 0 when unknown
+	visitorsPerDay float64
+	daysLeft       float64 // NaN when unknown, 0 once reached
+	reached        bool
+	text           string
+}
+
+// segmentFlag is a stats.SegmentFlag placed back in its dimension and value.
+type segmentFlag struct {
+	stats.SegmentFlag
+	dim, value int // indexes into resultsReport.segments
+}
+
+// buildReport reads the counts and computes the statistics; with trends
+// also the daily series and the segments.
+func (a *App) buildReport(ctx context.Context, e experiments.Experiment, trends bool) (*resultsReport, error) {
+	counts, err := a.store.Counts(ctx, e)
+	if err != nil {
+		return nil, err
 	}
-	counts, err := a.store.Counts(c.UserContext(), e)
+	r := &resultsReport{exp: e, counts: counts, at: a.now(), threshold: e.Threshold, goalNoun: goalNoun(e.Goal), trends: trends}
+	if !(r.threshold > 0) {
+		r.threshold = stats.DefaultThreshold
+	}
+	if !e.StartedAt.IsZero() {
+		end := r.at
+		if !e.EndedAt.IsZero() {
+			end = e.EndedAt
+		}
+		r.days = max(end.Sub(e.StartedAt).Hours()/24, 0)
+	}
+	r.arms = make([]stats.Arm, len(e.Variants))
+	for i, v := range e.Variants {
+		r.arms[i] = stats.Arm{Key: v.Key, WeightBP: v.WeightBP}
+		if i > 0 {
+			r.arms[i].Label = armLabel(v.Key)
+		}
+		if i < len(counts.Variants) && counts.Variants[i].Key == v.Key {
+			r.arms[i].Exposures, r.arms[i].Conversions = counts.Variants[i].Exposures, counts.Variants[i].Conversions
+		}
+	}
+	r.an = stats.Analyze(r.arms, stats.Options{Threshold: r.threshold, GoalNoun: r.goalNoun})
+
+	recent, err := a.store.HealthSince(ctx, e, r.at.Add(-24*time.Hour))
+	if err != nil {
+		return nil, err
+	}
+	r.health = make([]variantHealth, len(e.Variants))
+	for i := range e.Variants {
+		h := &r.health[i]
+		if i < len(counts.Variants) {
+			h.applied, h.missed, h.medianMS = counts.Variants[i].Applied, counts.Variants[i].Missed, counts.Variants[i].MedianMS
+		}
+		if i < len(recent) {
+			h.recentApplied, h.recentMissed = recent[i].Applied, recent[i].Missed
+		}
+		h.warning = healthWarning(*h)
+	}
+	r.plan = r.makePlan()
+	r.caution = r.makeCaution()
+
+	if trends {
+		r.makeSeries()
+		if r.segments, err = a.store.Segments(ctx, e, segmentTop); err != nil {
+			return nil, err
+		}
+		r.flagSegments()
+	}
+	return r, nil
+}
+
+// armLabel names a new version in sentences and tables: "Variant B".
+func armLabel(key string) string { return "Variant " + strings.ToUpper(key) }
+
+// goalNoun names what a goal counts, in the plural, for the verdict's
+// sentence.
+func goalNoun(g experiments.Goal) string {
+	switch g.Type {
+	case experiments.GoalClick:
+		return "clicks"
+	case experiments.GoalPageview:
+		return "goal-page visits"
+	case experiments.GoalEvent:
+		if g.Name != "" {
+			return "“" + g.Name + "” conversions"
+		}
+	}
+	return "conversions"
+}
+
+// healthWarning says when the element goes missing too often: in the last
+// two days first (a site change that broke the selector), else overall.
+func healthWarning(h variantHealth) string {
+	share := func(missed, applied int64) string {
+		return fmt.Sprintf("%.0f%% of page views (%s of %s)", 100*float64(missed)/float64(missed+applied),
+			formatCount(missed), formatCount(missed+applied))
+	}
+	const fix = "check that the element’s selector still matches the page. Visitors who don’t see the copy aren’t in the test."
+	switch {
+	case h.recentMissed >= healthMinMissed && float64(h.recentMissed) > healthMissShare*float64(h.recentApplied):
+		return "Since yesterday the element was not found in " + share(h.recentMissed, h.recentApplied) + ": " + fix
+	case h.missed >= healthMinMissed && float64(h.missed) > healthMissShare*float64(h.applied):
+		return "The element was not found in " + share(h.missed, h.applied) + ": " + fix
+	}
+	return ""
+}
+
+// makePlan estimates the visitors needed to detect the practical threshold
+// from the control's observed rate, and the days left at the traffic so far.
+func (r *resultsReport) makePlan() resultsPlan {
+	p := resultsPlan{mde: r.threshold, daysLeft: math.NaN()}
+	if len(r.arms) < 2 {
+		return p
+	}
+	var total int64
+	minExp := int64(math.MaxInt64)
+	for _, a := range r.arms {
+		total += a.Exposures
+		minExp = min(minExp, a.Exposures)
+	}
+	mde := ratioText(r.threshold)
+	switch {
+	case total == 0:
+		p.text = "No visitors yet, so no estimate of how long the test needs."
+		return p
+	case r.an.Variants[0].Exposures == 0 || r.an.Variants[0].Rate == 0:
+		p.text = "No conversions for the original yet, so no estimate of how long the test needs."
+		return p
+	}
+	p.baseRate = r.an.Variants[0].Rate
+	p.perVariant = stats.SampleSize(p.baseRate, r.threshold)
+	if p.perVariant == 0 {
+		return p
+	}
+	need := fmt.Sprintf("about %s visitors per version to detect a %s change from the original’s %s rate",
+		formatCount(roundUp(p.perVariant)), mde, ratioText(p.baseRate))
+	if minExp >= p.perVariant {
+		p.reached, p.daysLeft = true, 0
+		p.text = "The planned sample is reached: " + need + "."
+		return p
+	}
+	if r.exp.Status == experiments.StatusStopped {
+		p.text = fmt.Sprintf("The test stopped before its planned sample: it needed %s, and the smallest version had %s.", need, formatCount(minExp))
+		return p
+	}
+	p.visitorsPerDay = float64(total) / max(r.days, 1)
+	var weights int
+	for _, a := range r.arms {
+		weights += a.WeightBP
+	}
+	p.daysLeft = 0
+	for _, a := range r.arms {
+		share := 1 / float64(len(r.arms))
+		if weights > 0 {
+			share = float64(a.WeightBP) / float64(weights)
+		}
+		if left := p.perVariant - a.Exposures; left > 0 {
+			p.daysLeft = max(p.daysLeft, float64(left)/(p.visitorsPerDay*share))
+		}
+	}
+	p.text = capitalise(stats.DescribeRunTime(p.daysLeft, r.threshold)) + fmt.Sprintf(" (%s; the smallest version has %s so far).",
+		need, formatCount(minExp))
+	return p
+}
+
+// makeCaution warns against acting on a decisive-looking verdict too early:
+// before a full week, or before the planned sample.
+func (r *resultsReport) makeCaution() string {
+	switch r.an.Verdict.Status {
+	case stats.StatusWinner, stats.StatusControlWins, stats.StatusNoMeaningfulDifference:
+	default:
+		return ""
+	}
+	var why, until []string
+	if r.days < earlyDays {
+		why = append(why, fmt.Sprintf("the test has run for %s only", durationText(r.days)))
+		until = append(until, "for at least a full week")
+	}
+	if p := r.plan; p.perVariant > 0 && !p.reached {
+		minExp := r.arms[0].Exposures
+		for _, a := range r.arms {
+			minExp = min(minExp, a.Exposures)
+		}
+		why = append(why, fmt.Sprintf("the smallest version has %s of the about %s visitors planned", formatCount(minExp), formatCount(roundUp(p.perVariant))))
+		until = append(until, "until the planned sample is in")
+	}
+	if len(why) == 0 {
+		return ""
+	}
+	return "This looks clear, but " + strings.Join(why, " and ") +
+		". Results this early often shrink or flip, and weekday visitors differ from weekend ones: keep it running " +
+		strings.Join(until, " and ") + " before acting on it."
+}
+
+// durationText words a number of days: "5 hours", "1 day", "3 days".
+func durationText(days float64) string {
+	if days < 1 {
+		h := max(1, int(days*24))
+		if h == 1 {
+			return "1 hour"
+		}
+		return fmt.Sprintf("%d hours", h)
+	}
+	if int(days) == 1 {
+		return "1 day"
+	}
+	return fmt.Sprintf("%d days", int(days))
+}
+
+// roundUp rounds a planned visitor count up to two significant digits, so
+// the page does not pretend to a precision the estimate does not have.
+func roundUp(n int64) int64 {
+	if n < 100 {
+		return n
+	}
+	scale := int64(math.Pow(10, math.Floor(math.Log10(float64(n)))-1))
+	return (n + scale - 1) / scale * scale
+}
+
+// makeSeries turns the day rows into per-variant daily and cumulative
+// counts.
+func (r *resultsReport) makeSeries() {
+	k := len(r.exp.Variants)
+	if k == 0 {
+		return
+	}
+	for i := 0; i+k <= len(r.counts.Days); i += k {
+		r.dayNames = append(r.dayNames, r.counts.Days[i].Day)
+		row := make([]stats.DayCounts, k)
+		for j := 0; j < k; j++ {
+			d := r.counts.Days[i+j]
+			row[j] = stats.DayCounts{Exposures: d.Exposures, Conversions: d.Conversions}
+		}
+		r.daily = append(r.daily, row)
+	}
+	r.series = make([][]stats.SeriesPoint, k)
+	for j := 0; j < k; j++ {
+		col := make([]stats.DayCounts, len(r.daily))
+		for d := range r.daily {
+			col[d] = r.daily[d][j]
+		}
+		r.series[j] = stats.Cumulative(col)
+	}
+}
+
+// flagSegments finds the segments where a variant does clearly better or
+// worse than overall.
+func (r *resultsReport) flagSegments() {
+	type place struct{ dim, value int }
+	var segs []stats.Segment
+	where := map[string]place{}
+	for di, d := range r.segments {
+		for vi, v := range d.Values {
+			name := segmentPhrase(d.Dimension, v)
+			for _, dup := where[name]; dup; _, dup = where[name] {
+				name += " " // unique names map flags back; trimmed below
+			}
+			where[name] = place{di, vi}
+			s := stats.Segment{Name: name, Arms: make([]stats.Arm, len(v.Arms))}
+			for i, a := range v.Arms {
+				s.Arms[i] = stats.Arm{Key: a.Key, Exposures: a.Exposures, Conversions: a.Conversions}
+			}
+			segs = append(segs, s)
+		}
+	}
+	for _, f := range stats.FlagSegments(r.arms, segs, stats.SegmentOptions{GoalNoun: r.goalNoun}) {
+		p := where[f.Segment]
+		f.Segment = strings.TrimRight(f.Segment, " ")
+		r.flags = append(r.flags, segmentFlag{SegmentFlag: f, dim: p.dim, value: p.value})
+	}
+}
+
+// segmentPhrase names a segment inside a sentence: "visitors in India",
+// "mobile visitors".
+func segmentPhrase(dim string, v experiments.SegmentValue) string {
+	switch dim {
+	case experiments.DimCountry:
+		switch {
+		case v.Other:
+			return "visitors in other countries"
+		case v.Value == "":
+			return "visitors whose country is unknown"
+		}
+		return "visitors in " + views.CountryPhrase(v.Value)
+	case experiments.DimDevice:
+		switch {
+		case v.Other:
+			return "visitors on other devices"
+		case v.Value == "":
+			return "visitors on unknown devices"
+		}
+		return v.Value + " visitors"
+	case experiments.DimBrowser:
+		switch {
+		case v.Other:
+			return "users of other browsers"
+		case v.Value == "":
+			return "visitors with an unknown browser"
+		}
+		return v.Value + " users"
+	case experiments.DimReferrer:
+		switch {
+		case v.Other:
+			return "visitors from other sites"
+		case v.Value == "":
+			return "direct visitors (no referrer)"
+		}
+		return "visitors from " + v.Value
+	default:
+		switch {
+		case v.Other:
+			return "visitors of other campaigns"
+		case v.Value == "":
+			return "visitors without a utm_source"
+		}
+		return "visitors with utm_source “" + v.Value + "”"
+	}
+}
+
+// segmentLabel names a segment value in a table.
+func segmentLabel(dim string, v experiments.SegmentValue) string {
+	if v.Other {
+		return fmt.Sprintf("Other (%s more)", formatCount(int64(v.Values)))
+	}
+	switch {
+	case dim == experiments.DimCountry && v.Value != "":
+		return views.CountryName(v.Value)
+	case dim == experiments.DimDevice && v.Value != "":
+		return capitalise(v.Value)
+	case v.Value != "":
+		return v.Value
+	case dim == experiments.DimReferrer:
+		return "Direct or unknown"
+	case dim == experiments.DimUTMSource:
+		return "None"
+	}
+	return "Unknown"
+}
+
+// segmentTitle names a dimension.
+func segmentTitle(dim string) string {
+	switch dim {
+	case experiments.DimCountry:
+		return "Country"
+	case experiments.DimDevice:
+		return "Device"
+	case experiments.DimBrowser:
+		return "Browser"
+	case experiments.DimReferrer:
+		return "Referring site"
+	case experiments.DimUTMSource:
+		return "Campaign (utm_source)"
+	}
+	return dim
+}
+
+// capitalise upper-cases the first letter.
+func capitalise(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// ratioText formats a ratio for sentences: 0.1 → "10%", 0.052 → "5.2%".
+func ratioText(x float64) string {
+	s := fmt.Sprintf("%.2f", x*100)
+	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	if x*100 >= 10 {
+		s = fmt.Sprintf("%.1f", x*100)
+		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	}
+	return s + "%"
+}
+
+// formatCount writes a count with thousands separators.
+func formatCount(n int64) string {
+	s := fmt.Sprint(n)
+	if n < 0 {
+		return "-" + formatCount(-n)
+	}
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+// results builds the live results panel. A stopped experiment's panel no
+// longer polls.
+func (a *App) results(c *fiber.Ctx, e experiments.Experiment, liveURL string) views.Results {
+	if e.Status == experiments.StatusStopped {
+		liveURL = ""
+	}
+	r, err := a.buildReport(c.UserContext(), e, false)
 	if err != nil {
 		a.log.Error("results: counts failed", "request_id", requestIDOf(c), "experiment", e.ID, "error", err)
-		r.Unavailable = "The results could not be read just now. They will appear on the next refresh."
-		return r
+		return views.Results{Status: string(e.Status), LiveURL: liveURL, UpdatedAt: a.now(),
+			Unavailable: "The results could not be read just now. They will appear on the next refresh."}
 	}
-	byKey := map[string]experiments.VariantCounts{}
-	for _, vc := range counts.Variants {
-		byKey[vc.Key] = vc
+	return withProvenance(c, e, r.resultsView(liveURL)) // generate.go
+}
+
+// resultsView is the live panel's view model.
+func (r *resultsReport) resultsView(liveURL string) views.Results {
+	e := r.exp
+	out := views.Results{
+		Status: string(e.Status), LiveURL: liveURL, UpdatedAt: r.at,
+		Excluded: r.counts.MultipleVariants, Bots: r.counts.Bots,
+		Verdict:   views.Verdict{Status: r.an.Verdict.Status, Text: r.an.Verdict.Text},
+		Caution:   r.caution,
+		Plan:      r.plan.text,
+		Threshold: r.threshold,
+		Days:      r.days,
+		Goal:      r.goalNoun,
+	}
+	if e.Status == experiments.StatusDraft {
+		out.Plan, out.Days = "", 0
+	}
+	if r.an.SRM.Flagged {
+		out.SRM = &views.SRMBanner{PValue: r.an.SRM.PValue, Planned: splitText(r.arms, true), Observed: splitText(r.arms, false)}
 	}
 	for i, v := range e.Variants {
-		vc := byKey[v.Key]
-		row := views.ResultRow{Key: v.Key, Text: v.Text, Control: i == 0, Exposures: vc.Exposures, Conversions: vc.Conversions}
-		if vc.Exposures > 0 {
-			row.Rate = float64(vc.Conversions) / float64(vc.Exposures)
+		vr := r.an.Variants[i]
+		row := views.ResultRow{
+			Key: v.Key, Text: v.Text, Control: i == 0,
+			Exposures: vr.Exposures, Conversions: vr.Conversions, Rate: vr.Rate,
+			RateLow: vr.RateInterval.Low, RateHigh: vr.RateInterval.High, HasInterval: true,
+			ProbBest: vr.ProbBest, HasProbBest: len(e.Variants) > 1,
 		}
-		r.TotalVisits += vc.Exposures
-		r.TotalConvert += vc.Conversions
-		r.Rows = append(r.Rows, row)
+		if vr.ProbBeatControl != nil {
+			row.ProbBeatControl, row.HasBeatControl = *vr.ProbBeatControl, true
+		}
+		if vr.Uplift != nil {
+			row.Uplift, row.HasUplift = *vr.Uplift, true
+		}
+		if vr.UpliftInterval != nil && vr.Exposures > 0 && r.an.Variants[0].Exposures > 0 {
+			row.UpliftLow, row.UpliftHigh, row.HasUpliftInterval = vr.UpliftInterval.Low, vr.UpliftInterval.High, true
+		}
+		if vr.PValue != nil && vr.PValueAdjusted != nil {
+			row.PValue, row.PValueAdjusted, row.HasPValue = *vr.PValue, *vr.PValueAdjusted, true
+		}
+		h := r.health[i]
+		row.Health = views.Health{Applied: h.applied, Missed: h.missed, MedianMS: h.medianMS, Warning: h.warning}
+		out.TotalVisits += vr.Exposures
+		out.TotalConvert += vr.Conversions
+		out.Rows = append(out.Rows, row)
 	}
-	r.Excluded, r.Bots = counts.MultipleVariants, counts.Bots
-	return r
+	return out
+}
+
+// splitText is the planned or observed split, "50% / 50%".
+func splitText(arms []stats.Arm, planned bool) string {
+	var total float64
+	for _, a := range arms {
+		if planned {
+			total += float64(a.WeightBP)
+		} else {
+			total += float64(a.Exposures)
+		}
+	}
+	parts := make([]string, len(arms))
+	for i, a := range arms {
+		v := float64(a.Exposures)
+		if planned {
+			v = float64(a.WeightBP)
+		}
+		share := 0.0
+		if total > 0 {
+			share = v / total
+		}
+		parts[i] = fmt.Sprintf("%.1f%%", share*100)
+		parts[i] = strings.Replace(parts[i], ".0%", "%", 1)
+	}
+	return strings.Join(parts, " / ")
+}
+
+// seriesKeys are the variants as the charts name and colour them.
+func (r *resultsReport) seriesKeys() []views.SeriesKey {
+	keys := make([]views.SeriesKey, len(r.exp.Variants))
+	for i, v := range r.exp.Variants {
+		label := "Original"
+		if i > 0 {
+			label = armLabel(v.Key)
+		}
+		keys[i] = views.SeriesKey{Key: v.Key, Label: label, Class: views.SeriesClass(i)}
+	}
+	return keys
+}
+
+// trendsView is the charts' and segments' view model.
+func (r *resultsReport) trendsView(liveURL string) views.Trends {
+	if r.exp.Status == experiments.StatusStopped {
+		liveURL = ""
+	}
+	t := views.Trends{LiveURL: liveURL, Keys: r.seriesKeys()}
+	for d, name := range r.dayNames {
+		row := views.DayRow{Day: name, Cells: make([]views.DayCell, len(r.exp.Variants))}
+		for j := range r.exp.Variants {
+			p := r.series[j][d]
+			row.Cells[j] = views.DayCell{
+				Exposures: r.daily[d][j].Exposures, Conversions: r.daily[d][j].Conversions,
+				CumExposures: p.Exposures, CumConversions: p.Conversions, CumRate: p.Rate,
+				CumRateLow: p.RateInterval.Low, CumRateHigh: p.RateInterval.High,
+			}
+		}
+		t.Days = append(t.Days, row)
+	}
+	t.RateChart = views.NewRateChart("chart-rate", t.Days, t.Keys)
+	t.VisitChart = views.NewVisitChart("chart-visits", t.Days, t.Keys)
+
+	flagged := map[[3]int]segmentFlag{} // dimension, value, variant
+	pos := map[string]int{}
+	for i, v := range r.exp.Variants {
+		pos[v.Key] = i
+	}
+	for _, f := range r.flags {
+		flagged[[3]int{f.dim, f.value, pos[f.Variant]}] = f
+	}
+	for di, d := range r.segments {
+		st := views.SegmentTable{Dimension: d.Dimension, Title: segmentTitle(d.Dimension), Keys: t.Keys, Open: di == 0}
+		if len(d.Values) > 0 {
+			t.Dimensions++
+		}
+		for vi, v := range d.Values {
+			row := views.SegmentRow{Label: segmentLabel(d.Dimension, v), Visitors: v.Exposures, Other: v.Other,
+				Unknown: v.Value == "" && !v.Other, Cells: make([]views.SegmentCell, len(v.Arms))}
+			var controlRate float64
+			for i, a := range v.Arms {
+				cell := views.SegmentCell{Exposures: a.Exposures, Conversions: a.Conversions}
+				if a.Exposures > 0 {
+					cell.Rate = float64(a.Conversions) / float64(a.Exposures)
+				}
+				if i == 0 {
+					controlRate = cell.Rate
+				} else if controlRate > 0 && a.Exposures > 0 {
+					cell.Uplift, cell.HasUplift = cell.Rate/controlRate-1, true
+				}
+				if f, ok := flagged[[3]int{di, vi, i}]; ok {
+					cell.Flag, cell.Note = "worse", f.Text
+					if f.Better {
+						cell.Flag = "better"
+					}
+					row.Flagged = true
+					st.Open = true
+				}
+				row.Cells[i] = cell
+			}
+			st.Rows = append(st.Rows, row)
+		}
+		t.Segments = append(t.Segments, st)
+	}
+	t.Findings = r.findings()
+	return t
+}
+
+// findings sum up each variant's flagged segments in one sentence, with
+// the flags' own sentences as details.
+func (r *resultsReport) findings() []views.SegmentFinding {
+	var out []views.SegmentFinding
+	for i := 1; i < len(r.exp.Variants); i++ {
+		key := r.exp.Variants[i].Key
+		var better, worse []segmentFlag
+		var details []string
+		for _, f := range r.flags {
+			if f.Variant != key {
+				continue
+			}
+			details = append(details, f.Text)
+			if f.Better {
+				better = append(better, f)
+			} else {
+				worse = append(worse, f)
+			}
+		}
+		if len(details) == 0 {
+			continue
+		}
+		var parts []string
+		if len(better) > 0 {
+			parts = append(parts, "clearly better for "+r.joinSegments(better))
+		}
+		if len(worse) > 0 {
+			parts = append(parts, "clearly worse for "+r.joinSegments(worse))
+		}
+		s := armLabel(key) + " does " + strings.Join(parts, ", and ")
+		vr := r.an.Variants[i]
+		if vr.Uplift != nil {
+			s += fmt.Sprintf("; overall it is %s against the original", signedPercent(*vr.Uplift))
+			if vr.UpliftInterval != nil && vr.UpliftInterval.Low < 0 && vr.UpliftInterval.High > 0 && len(better) > 0 && len(worse) > 0 {
+				s += ", so the segments even out"
+			}
+		}
+		out = append(out, views.SegmentFinding{Summary: s + ".", Details: details})
+	}
+	return out
+}
+
+// joinSegments lists flagged segments in a sentence, naming countries
+// together: "visitors in the United States and India".
+func (r *resultsReport) joinSegments(fs []segmentFlag) string {
+	var countries, others []string
+	for _, f := range fs {
+		d := r.segments[f.dim]
+		v := d.Values[f.value]
+		if d.Dimension == experiments.DimCountry && v.Value != "" && !v.Other {
+			countries = append(countries, views.CountryPhrase(v.Value))
+		} else {
+			others = append(others, f.Segment)
+		}
+	}
+	var all []string
+	if len(countries) > 0 {
+		all = append(all, "visitors in "+englishJoin(countries))
+	}
+	return englishJoin(append(all, others...))
+}
+
+// englishJoin joins "a", "a and b", "a, b and c".
+func englishJoin(s []string) string {
+	switch len(s) {
+	case 0:
+		return ""
+	case 1:
+		return s[0]
+	}
+	return strings.Join(s[:len(s)-1], ", ") + " and " + s[len(s)-1]
+}
+
+// signedPercent formats an uplift with its sign and at most one decimal,
+// as the statistics' sentences do: "+12%", "−3.5%".
+func signedPercent(u float64) string {
+	s := strings.TrimSuffix(fmt.Sprintf("%.1f", math.Abs(u)*100), ".0") + "%"
+	if u < 0 {
+		return "−" + s
+	}
+	return "+" + s
 }

@@ -3,25 +3,59 @@ package app
 import (
 	"github.com/gofiber/fiber/v2"
 
+	"copylab/experiments"
 	"copylab/views"
 )
 
-// resultsShow answers GET /experiments/:id/results.
+// resultsShow answers GET /experiments/:id/results: the verdict and the
+// table (live, every 5 s), the charts and segments (every 30 s), how to read
+// them, the CSV exports and the share link.
 func (a *App) resultsShow(c *fiber.Ctx) error {
 	e, err := a.store.Experiment(c.UserContext(), c.Params("id"))
 	if err != nil {
 		return err
 	}
+	base := "/experiments/" + e.ID
 	p := views.ResultsPage{
-		Page:     a.page(c, views.NavExperiments),
-		ID:       e.ID,
-		Name:     e.Name,
-		Status:   string(e.Status),
-		ShareURL: a.shareURL(e),
-		Results:  a.results(c, e, "/experiments/"+e.ID+"/results/live"),
+		Page:        a.page(c, views.NavExperiments),
+		ID:          e.ID,
+		Name:        e.Name,
+		Status:      string(e.Status),
+		ShareURL:    a.shareURL(e),
+		Goal:        goalSentence(e.Goal),
+		CSVURL:      base + "/results.csv",
+		DailyCSVURL: base + "/daily.csv",
 	}
 	p.Title = "Results: " + e.Name
+	p.Results, p.Trends = a.resultsAndTrends(c, e, base+"/results/live", base+"/results/trends")
+	p.Recordings = a.recordingsView(c, e, base+"/recordings", recordingsSetupURL(e)) // recordings.go
 	return render(c, views.ResultsFull(p))
+}
+
+// resultsAndTrends builds the live panel and the trends from one report.
+func (a *App) resultsAndTrends(c *fiber.Ctx, e experiments.Experiment, liveURL, trendsURL string) (views.Results, views.Trends) {
+	r, err := a.buildReport(c.UserContext(), e, true)
+	if err != nil {
+		a.log.Error("results: report failed", "request_id", requestIDOf(c), "experiment", e.ID, "error", err)
+		const msg = "The results could not be read just now. They will appear on the next refresh."
+		return views.Results{Status: string(e.Status), LiveURL: liveURL, UpdatedAt: a.now(), Unavailable: msg},
+			views.Trends{LiveURL: trendsURL, Unavailable: msg}
+	}
+	live := liveURL
+	if e.Status == experiments.StatusStopped {
+		live = ""
+	}
+	return withProvenance(c, e, r.resultsView(live)), r.trendsView(trendsURL) // generate.go
+}
+
+// trends builds the charts and segments fragment.
+func (a *App) trends(c *fiber.Ctx, e experiments.Experiment, trendsURL string) views.Trends {
+	r, err := a.buildReport(c.UserContext(), e, true)
+	if err != nil {
+		a.log.Error("results: report failed", "request_id", requestIDOf(c), "experiment", e.ID, "error", err)
+		return views.Trends{LiveURL: trendsURL, Unavailable: "The charts could not be read just now. They will appear on the next refresh."}
+	}
+	return r.trendsView(trendsURL)
 }
 
 // resultsLive answers GET /experiments/:id/results/live, the fragment
@@ -33,4 +67,15 @@ func (a *App) resultsLive(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return render(c, views.ResultsPanel(a.results(c, e, "/experiments/"+e.ID+"/results/live")))
+}
+
+// resultsTrends answers GET /experiments/:id/results/trends, the charts and
+// segments fragment htmx polls every 30 seconds.
+func (a *App) resultsTrends(c *fiber.Ctx) error {
+	e, err := a.store.Experiment(c.UserContext(), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return render(c, views.ResultsTrends(a.trends(c, e, "/experiments/"+e.ID+"/results/trends")))
 }

@@ -6,25 +6,30 @@ import (
 	"copylab/views"
 )
 
-// shareShow answers GET /r/:token, the public read-only results page. It
-// needs no session; the token is the secret. The page sends no referrer,
-// so the token does not leak through links.
+// shareShow answers GET /r/:token, the public read-only results page: the
+// same results as the signed-in page, without any action. It needs no
+// session; the token is the secret. The page sends no referrer, so the token
+// does not leak through links.
 func (a *App) shareShow(c *fiber.Ctx) error {
 	e, err := a.store.ExperimentByShareToken(c.UserContext(), c.Params("token"))
 	if err != nil {
 		return err
 	}
 	a.shareHeaders(c)
+	base := "/r/" + e.ShareToken
 	p := views.SharePage{
-		Page:     views.Page{Title: e.Name, Assets: a.assets.views()},
-		Name:     e.Name,
-		Status:   string(e.Status),
-		PageURL:  e.Page,
-		Goal:     goalSentence(e.Goal),
-		Started:  e.StartedAt,
-		Variants: variantViews(e),
-		Results:  a.results(c, e, "/r/"+e.ShareToken+"/live"),
+		Page:        views.Page{Title: e.Name, Assets: a.assets.views()},
+		Name:        e.Name,
+		Status:      string(e.Status),
+		PageURL:     e.Page,
+		Goal:        goalSentence(e.Goal),
+		Started:     e.StartedAt,
+		Variants:    variantViews(e),
+		CSVURL:      base + "/results.csv",
+		DailyCSVURL: base + "/daily.csv",
 	}
+	p.Results, p.Trends = a.resultsAndTrends(c, e, base+"/live", base+"/trends")
+	p.Recordings = a.recordingsView(c, e, base+"/recordings", "") // recordings.go: links only, read-only
 	return render(c, views.Share(p))
 }
 
@@ -36,6 +41,17 @@ func (a *App) shareLive(c *fiber.Ctx) error {
 	}
 	a.shareHeaders(c)
 	return render(c, views.ResultsPanel(a.results(c, e, "/r/"+e.ShareToken+"/live")))
+}
+
+// shareTrends answers GET /r/:token/trends, the share page's charts and
+// segments.
+func (a *App) shareTrends(c *fiber.Ctx) error {
+	e, err := a.store.ExperimentByShareToken(c.UserContext(), c.Params("token"))
+	if err != nil {
+		return err
+	}
+	a.shareHeaders(c)
+	return render(c, views.ResultsTrends(a.trends(c, e, "/r/"+e.ShareToken+"/trends")))
 }
 
 func (a *App) shareHeaders(c *fiber.Ctx) {

@@ -109,6 +109,9 @@ func FlagSegments(overall []Arm, segments []Segment, opts SegmentOptions) []Segm
 
 	var flags []SegmentFlag
 	for _, p := range pairs {
+		if !maybeOutside(p.control, p.variant, p.overallUp, level) {
+			continue
+		}
 		iv := UpliftInterval(p.control, p.variant, level)
 		if iv.Low <= p.overallUp && p.overallUp <= iv.High {
 			continue
@@ -132,6 +135,26 @@ func FlagSegments(overall []Arm, segments []Segment, opts SegmentOptions) []Segm
 		flags = append(flags, f)
 	}
 	return flags
+}
+
+// maybeOutside screens a pair before its interval is computed: the
+// overall uplift u lies inside the central interval at level exactly when
+// G(1 + u) = P(rate_v / rate_c ≤ 1 + u) is between the two tails, which
+// one evaluation of G tells, where the interval takes two quantile searches
+// of several evaluations each. Most segments are unremarkable, so this is
+// what keeps the results page fast with many segments and variants. The
+// screen is conservative: pairs within half a tail of either edge go on to
+// the exact check, so it never changes an answer, only skips work.
+func maybeOutside(control, variant Arm, u, level float64) bool {
+	if !(1+u > 0) {
+		return true
+	}
+	arms := normalised([]Arm{control, variant})
+	c := newPosterior(arms[0].Conversions, arms[0].Exposures)
+	v := newPosterior(arms[1].Conversions, arms[1].Exposures)
+	g, _ := ratioCDF(c, v, 1+u)
+	tail := (1 - level) / 2
+	return g < 1.5*tail || g > 1-1.5*tail
 }
 
 // levelPercent formats a credibility level, "95%" or "99.5%", with enough

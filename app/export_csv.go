@@ -1,0 +1,186 @@
+package app
+
+import (
+	"bytes"
+	"encoding/csv"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"copylab/experiments"
+)
+
+// CSV exports of the results: the variant table and the daily series, with
+// a header row, RFC 4180 quoting (encoding/csv), and the same numbers as the
+// results document. Columns are named like the document's fields.
+//
+// The files are meant for spreadsheets, which run a cell that starts with
+// = + - @ (or a tab or carriage return before one of those) as a formula:
+// a variant's copy such as "=HYPERLINK(…)" would become a live link or
+// worse in a teammate's spreadsheet (OWASP "CSV Injection"). Every text cell
+// is therefore neutralised with a leading single quote. Numbers are written
+// by this code, never from input, and keep their sign.
+
+// resultsCSV answers GET /experiments/:id/results.csv.
+func (a *App) resultsCSV(c *fiber.Ctx) error {
+	e, err := a.store.Experiment(c.UserContext(), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return a.sendCSV(c, e, "results", false)
+}
+
+// dailyCSV answers GET /experiments/:id/daily.csv.
+func (a *App) dailyCSV(c *fiber.Ctx) error {
+	e, err := a.store.Experiment(c.UserContext(), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return a.sendCSV(c, e, "daily", true)
+}
+
+// shareResultsCSV answers GET /r/:token/results.csv.
+func (a *App) shareResultsCSV(c *fiber.Ctx) error {
+	e, err := a.store.ExperimentByShareToken(c.UserContext(), c.Params("token"))
+	if err != nil {
+		return err
+	}
+	a.shareHeaders(c)
+	return a.sendCSV(c, e, "results", false)
+}
+
+// shareDailyCSV answers GET /r/:token/daily.csv.
+func (a *App) shareDailyCSV(c *fiber.Ctx) error {
+	e, err := a.store.ExperimentByShareToken(c.UserContext(), c.Params("token"))
+	if err != nil {
+		return err
+	}
+	a.shareHeaders(c)
+	return a.sendCSV(c, e, "daily", true)
+}
+
+func (a *App) sendCSV(c *fiber.Ctx, e experiments.Experiment, kind string, daily bool) error {
+	r, err := a.buildReport(c.UserContext(), e, daily)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	if daily {
+		err = r.writeDailyCSV(w)
+	} else {
+		err = r.writeResultsCSV(w)
+	}
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
+	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="%s"`, csvFileName(e, kind)))
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Send(buf.Bytes())
+}
+
+// csvFileName is copylab-<experiment name>-<kind>.csv, in plain ASCII.
+func csvFileName(e experiments.Experiment, kind string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(e.Name) {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+			b.WriteRune(r)
+			dash = false
+		} else if !dash && b.Len() > 0 {
+			b.WriteByte('-')
+			dash = true
+		}
+		if b.Len() >= 40 {
+			break
+		}
+	}
+	name := strings.Trim(b.String(), "-")
+	if name == "" {
+		name = e.ID
+	}
+	return "copylab-" + name + "-" + kind + ".csv"
+}
+
+// writeResultsCSV writes one row per variant.
+func (r *resultsReport) writeResultsCSV(w *csv.Writer) error {
+	rows := [][]string{{"key", "label", "text", "exposures", "conversions", "rate", "rate_interval_low", "rate_interval_high",
+		"prob_best", "prob_beat_control", "uplift", "uplift_interval_low", "uplift_interval_high", "p_value", "p_value_adjusted",
+		"applied", "missed", "median_ms", "verdict_status", "verdict", "srm_p_value", "srm_flagged", "threshold"}}
+	for i, v := range r.exp.Variants {
+		vr := r.an.Variants[i]
+		h := r.health[i]
+		label := "Original"
+		if i > 0 {
+			label = armLabel(v.Key)
+		}
+		var lo, hi *float64
+		if vr.UpliftInterval != nil {
+			lo, hi = &vr.UpliftInterval.Low, &vr.UpliftInterval.High
+		}
+		rows = append(rows, []string{
+			csvText(v.Key), csvText(label), csvText(v.Text), csvInt(vr.Exposures), csvInt(vr.Conversions),
+			csvNum(vr.Rate), csvNum(vr.RateInterval.Low), csvNum(vr.RateInterval.High),
+			csvNum(vr.ProbBest), csvOpt(vr.ProbBeatControl), csvOpt(vr.Uplift), csvOpt(lo), csvOpt(hi),
+			csvOpt(vr.PValue), csvOpt(vr.PValueAdjusted),
+			csvInt(h.applied), csvInt(h.missed), csvNum(h.medianMS),
+			csvText(r.an.Verdict.Status), csvText(r.an.Verdict.Text), csvNum(r.an.SRM.PValue),
+			strconv.FormatBool(r.an.SRM.Flagged), csvNum(r.threshold),
+		})
+	}
+	return writeAll(w, rows)
+}
+
+// writeDailyCSV writes one row per day and variant.
+func (r *resultsReport) writeDailyCSV(w *csv.Writer) error {
+	rows := [][]string{{"day", "key", "exposures", "conversions", "cumulative_exposures", "cumulative_conversions",
+		"cumulative_rate", "cumulative_rate_interval_low", "cumulative_rate_interval_high"}}
+	for d, day := range r.dayNames {
+		for j, v := range r.exp.Variants {
+			s := r.series[j][d]
+			rows = append(rows, []string{
+				csvText(day), csvText(v.Key), csvInt(r.daily[d][j].Exposures), csvInt(r.daily[d][j].Conversions),
+				csvInt(s.Exposures), csvInt(s.Conversions), csvNum(s.Rate), csvNum(s.RateInterval.Low), csvNum(s.RateInterval.High),
+			})
+		}
+	}
+	return writeAll(w, rows)
+}
+
+func writeAll(w *csv.Writer, rows [][]string) error {
+	if err := w.WriteAll(rows); err != nil {
+		return fmt.Errorf("app: csv: %w", err)
+	}
+	return nil
+}
+
+// csvText neutralises a text cell a spreadsheet would run as a formula.
+func csvText(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+func csvInt(n int64) string { return strconv.FormatInt(n, 10) }
+
+// csvNum writes a number exactly (shortest round-trip form); NaN and
+// infinities, which no statistic here should produce, become empty cells.
+func csvNum(x float64) string {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return ""
+	}
+	return strconv.FormatFloat(x, 'g', -1, 64)
+}
+
+// csvOpt writes an absent number as an empty cell.
+func csvOpt(x *float64) string {
+	if x == nil {
+		return ""
+	}
+	return csvNum(*x)
+}

@@ -1,0 +1,34 @@
+package app
+
+import (
+	"fmt"
+
+	"github.com/gofiber/fiber/v2"
+
+	"copylab/app/geo"
+)
+
+// openGeo loads Config.GeoIPDB, when set, for the visitors' countries.
+func (a *App) openGeo() error {
+	l, err := geo.Open(a.cfg.GeoIPDB)
+	if err != nil {
+		return fmt.Errorf("app: new: %w", err)
+	}
+	a.geo = l
+	return nil
+}
+
+// visitorCountry is the country recorded with a request's exposures (the
+// results' country segments): the trusted proxy's header when it holds a
+// country code, else the GeoIP database's answer for the client IP, else
+// unknown ("").
+func (a *App) visitorCountry(c *fiber.Ctx) string {
+	// CDNs send "XX" or "T1" when they do not know: then the database may.
+	if v := geo.Normalize(a.country(c)); v != "" {
+		return v
+	}
+	if !a.geo.Enabled() {
+		return ""
+	}
+	return a.geo.Lookup(a.clientIP(c))
+}

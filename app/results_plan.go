@@ -1,0 +1,112 @@
+package app
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"copylab/experiments"
+	"copylab/experiments/stats"
+	"copylab/views"
+)
+
+// Planning before launch: how many visitors a test needs to detect the
+// practical threshold from a given conversion rate, and how long that takes
+// at a given traffic. The experiment form shows it, and asks this endpoint
+// again as its fields change.
+
+// Defaults of the planning fields.
+const (
+	defaultPlanBase = "5"  // percent
+	defaultPlanMDE  = "10" // percent: the default practical threshold
+)
+
+// planShow answers GET /experiments/plan?threshold=&plan_base=&plan_daily=&plan_variants=
+// with the estimate fragment.
+func (a *App) planShow(c *fiber.Ctx) error {
+	variants, _ := strconv.Atoi(c.Query("plan_variants"))
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return render(c, views.PlanEstimateView(planEstimate(c.Query("threshold"), c.Query("plan_base"), c.Query("plan_daily"), variants)))
+}
+
+// planForm fills the planning fields of the experiment form: the
+// threshold as stored (or typed), the other two as typed, and the estimate.
+func planForm(threshold, base, daily string, variants int) views.PlanForm {
+	if strings.TrimSpace(threshold) == "" {
+		threshold = defaultPlanMDE
+	}
+	if strings.TrimSpace(base) == "" {
+		base = defaultPlanBase
+	}
+	return views.PlanForm{Threshold: threshold, BaseRate: base, DailyVisits: daily, Variants: max(variants, 2),
+		Estimate: planEstimate(threshold, base, daily, variants)}
+}
+
+// planEstimate computes the estimate from the form's text.
+func planEstimate(threshold, base, daily string, variants int) views.PlanEstimate {
+	variants = min(max(variants, 2), experiments.MaxVariants)
+	if strings.TrimSpace(threshold) == "" {
+		threshold = defaultPlanMDE
+	}
+	if strings.TrimSpace(base) == "" {
+		base = defaultPlanBase
+	}
+	mde, okM := parseRatio(threshold)
+	rate, okB := parseRatio(base)
+	switch {
+	case !okM || mde <= 0 || mde > 1:
+		return views.PlanEstimate{Error: "Enter the smallest change worth acting on as a percentage, such as 10."}
+	case !okB || rate <= 0 || rate >= 1:
+		return views.PlanEstimate{Error: "Enter today’s conversion rate as a percentage between 0 and 100, such as 5."}
+	}
+	n := stats.SampleSize(rate, mde)
+	if n <= 0 {
+		return views.PlanEstimate{Error: "No estimate for these numbers."}
+	}
+	e := views.PlanEstimate{PerVariant: roundUp(n), Variants: variants, BaseRate: rate, MDE: mde}
+	e.Total = e.PerVariant * int64(variants)
+	if d := strings.TrimSpace(strings.ReplaceAll(daily, ",", "")); d != "" {
+		perDay, err := strconv.ParseFloat(d, 64)
+		if err == nil && perDay > 0 && !math.IsInf(perDay, 0) {
+			e.Days = stats.RunTime(n, variants, perDay)
+			e.HasDays = true
+			e.RunTimeText = aboutDuration(e.Days)
+		}
+	}
+	return e
+}
+
+// parseRatio reads a percentage ("5", "5%", "2,5") as a ratio.
+func parseRatio(s string) (float64, bool) {
+	s = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(s), "%"))
+	v, err := strconv.ParseFloat(strings.ReplaceAll(s, ",", "."), 64)
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0, false
+	}
+	return v / 100, true
+}
+
+// aboutDuration words a number of days as stats.DescribeRunTime does,
+// rounded up: "about 9 days", "about 3 weeks".
+func aboutDuration(days float64) string {
+	unit := func(n float64, one string) string {
+		if n == 1 {
+			return "about 1 " + one
+		}
+		return fmt.Sprintf("about %s %ss", formatCount(int64(n)), one)
+	}
+	switch {
+	case days < 1:
+		return "less than a day"
+	case days <= 14:
+		return unit(math.Ceil(days), "day")
+	case days <= 7*9:
+		return unit(math.Ceil(days/7), "week")
+	case days <= 365*2:
+		return unit(math.Ceil(days/30.44), "month")
+	}
+	return unit(math.Ceil(days/365.25), "year")
+}

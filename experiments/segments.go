@@ -1,0 +1,320 @@
+package experiments
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+)
+
+// Segment dimensions: what the results page breaks each variant down by.
+// Every counted visitor has one value in each, the one of their first
+// exposure; "" is the unknown value (no country known, direct traffic, no
+// campaign).
+const (
+	DimCountry   = "country"    // ISO 3166-1 alpha-2, from a trusted header or a GeoIP database
+	DimDevice    = "device"     // mobile, tablet or desktop
+	DimBrowser   = "browser"    // from the user agent
+	DimReferrer  = "referrer"   // the referring site's domain (events.ref_domain)
+	DimUTMSource = "utm_source" // the campaign's utm_source
+)
+
+// SegmentDimensions lists the dimensions in the order the page shows them.
+var SegmentDimensions = []string{DimCountry, DimDevice, DimBrowser, DimReferrer, DimUTMSource}
+
+// segValues are one exposure's values, in SegmentDimensions order.
+type segValues [5]string
+
+// segValuesOf returns the segment values of an exposure: the request's
+// visitor (country, device, browser) and the event's traffic source.
+func segValuesOf(r *request, e *event) *segValues {
+	return &segValues{r.country, r.device, r.browser, e.refDomain, e.utm}
+}
+
+// The writer's statements for segments and health days. They live beside
+// batchSQL and are prepared with it.
+var segmentSQL = struct{ lookup, addSegment, addHealth string }{
+	lookup: `/* Ingester.write */ select country, device, browser, ref_domain, utm_source from events where seq = ?`,
+	addSegment: `/* Ingester.write */ insert into variant_segments (experiment_id, dimension, value, variant, exposures, conversions)
+		values (?, ?, ?, ?, ?, ?)
+		on conflict (experiment_id, dimension, value, variant) do update set exposures = exposures + excluded.exposures,
+			conversions = conversions + excluded.conversions`,
+	addHealth: `/* Ingester.write */ insert into variant_health_days (experiment_id, day, variant, applied, missed)
+		values (?, ?, ?, ?, ?)
+		on conflict (experiment_id, day, variant) do update set applied = applied + excluded.applied, missed = missed + excluded.missed`,
+}
+
+// segmentStmts are the prepared statements of segmentSQL on the writer
+// connection.
+type segmentStmts struct{ lookup, addSegment, addHealth *sql.Stmt }
+
+func (st *segmentStmts) prepare(db *sql.DB) error {
+	for _, p := range []struct {
+		dst **sql.Stmt
+		q   string
+	}{{&st.lookup, segmentSQL.lookup}, {&st.addSegment, segmentSQL.addSegment}, {&st.addHealth, segmentSQL.addHealth}} {
+		s, err := db.Prepare(p.q)
+		if err != nil {
+			return fmt.Errorf("experiments: ingest: prepare: %w", err)
+		}
+		*p.dst = s
+	}
+	return nil
+}
+
+func (st *segmentStmts) close() error {
+	var errs []error
+	for _, s := range []**sql.Stmt{&st.lookup, &st.addSegment, &st.addHealth} {
+		if *s != nil {
+			errs = append(errs, (*s).Close())
+			*s = nil
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// bind returns the batch-side state for one transaction.
+func (st *segmentStmts) bind(tx *sql.Tx) *segmentBatch {
+	return &segmentBatch{
+		lookup:     tx.Stmt(st.lookup),
+		addSegment: tx.Stmt(st.addSegment),
+		addHealth:  tx.Stmt(st.addHealth),
+		health:     map[dayKey]*healthDelta{},
+	}
+}
+
+// segmentBatch is one transaction's share of segment and health work. The
+// segment deltas themselves ride on the visitors (visitorState.segExp and
+// segConv): a visitor counted and moved out within one batch nets to zero
+// and costs no write, and a visitor's segment values are looked up (by
+// first_seq) only when their net change is not zero.
+type segmentBatch struct {
+	lookup, addSegment, addHealth *sql.Stmt
+	health                        map[dayKey]*healthDelta
+}
+
+type healthDelta struct{ applied, missed int64 }
+
+// healthDay returns the health delta of a variant on the UTC day of at.
+func (b *batch) healthDay(exp string, at int64, key string) *healthDelta {
+	k := dayKey{exp, at / msPerDay, key}
+	d := b.seg.health[k]
+	if d == nil {
+		d = &healthDelta{}
+		b.seg.health[k] = d
+	}
+	return d
+}
+
+type segmentKey struct{ exp, dim, value, variant string }
+
+// flushSegments writes the segment deltas of the visitors the batch touched
+// and the health days.
+func (b *batch) flushSegments() error {
+	deltas := map[segmentKey]*dayDelta{}
+	for k, v := range b.visitors {
+		if v == nil || (v.segExp == 0 && v.segConv == 0) {
+			continue
+		}
+		vals := v.seg
+		if vals == nil {
+			vals = &segValues{}
+			err := b.seg.lookup.QueryRowContext(b.ctx, v.firstSeq).Scan(&vals[0], &vals[1], &vals[2], &vals[3], &vals[4])
+			if err != nil {
+				return fmt.Errorf("experiments: ingest: segment of visitor: %w", err)
+			}
+			v.seg = vals
+		}
+		for i, dim := range SegmentDimensions {
+			sk := segmentKey{k.exp, dim, vals[i], v.variant}
+			d := deltas[sk]
+			if d == nil {
+				d = &dayDelta{}
+				deltas[sk] = d
+			}
+			d.exposures += v.segExp
+			d.conversions += v.segConv
+		}
+	}
+	for k, d := range deltas {
+		if *d == (dayDelta{}) {
+			continue
+		}
+		if _, err := b.seg.addSegment.ExecContext(b.ctx, k.exp, k.dim, k.value, k.variant, d.exposures, d.conversions); err != nil {
+			return fmt.Errorf("experiments: ingest: segment counts: %w", err)
+		}
+	}
+	for k, d := range b.seg.health {
+		if *d == (healthDelta{}) {
+			continue
+		}
+		if _, err := b.seg.addHealth.ExecContext(b.ctx, k.exp, k.day, k.variant, d.applied, d.missed); err != nil {
+			return fmt.Errorf("experiments: ingest: health days: %w", err)
+		}
+	}
+	return nil
+}
+
+// SegmentArm is one variant's counted visitors and conversions within a
+// segment value.
+type SegmentArm struct {
+	Key         string
+	Exposures   int64
+	Conversions int64
+}
+
+// SegmentValue is one value of a dimension ("US", "mobile", "google.com")
+// with every variant's counts in it, in the experiment's variant order.
+type SegmentValue struct {
+	Value string // "" is the unknown value
+	// Other is true for the row that folds together the values beyond the
+	// top ones (see Store.Segments); Value is then "".
+	Other bool
+	// Values is how many values Other folds together (1 otherwise).
+	Values    int
+	Exposures int64 // over all variants
+	Arms      []SegmentArm
+}
+
+// SegmentDimension is one dimension's values, most visitors first, the
+// folded rest last.
+type SegmentDimension struct {
+	Dimension string
+	Values    []SegmentValue
+}
+
+// Segments returns each dimension's values with the counts of every
+// variant, read from the aggregates the writer keeps (variant_segments).
+// Values are ordered by visitors, most first (ties by value); when a
+// dimension has more than top values, the rest are folded into one Other
+// value at the end. top <= 0 keeps every value.
+func (s *Store) Segments(ctx context.Context, e Experiment, top int) ([]SegmentDimension, error) {
+	out, err := s.segments(ctx, e, top)
+	if err != nil {
+		return nil, fmt.Errorf("experiments: segments %s: %w", e.ID, err)
+	}
+	return out, nil
+}
+
+func (s *Store) segments(ctx context.Context, e Experiment, top int) ([]SegmentDimension, error) {
+	pos := make(map[string]int, len(e.Variants))
+	for i, v := range e.Variants {
+		pos[v.Key] = i
+	}
+	dimPos := make(map[string]int, len(SegmentDimensions))
+	out := make([]SegmentDimension, len(SegmentDimensions))
+	for i, d := range SegmentDimensions {
+		dimPos[d] = i
+		out[i].Dimension = d
+	}
+	rows, err := s.r.QueryContext(ctx, `/* Store.Segments */ select dimension, value, variant, exposures, conversions
+		from variant_segments where experiment_id = ? order by dimension, value`, e.ID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	// Rows come grouped by (dimension, value): one SegmentValue per group.
+	last := map[string]string{}
+	for rows.Next() {
+		var dim, value, key string
+		var exposures, conversions int64
+		if err := rows.Scan(&dim, &value, &key, &exposures, &conversions); err != nil {
+			return nil, err
+		}
+		di, ok := dimPos[dim]
+		vi, vok := pos[key]
+		if !ok || !vok || (exposures == 0 && conversions == 0) {
+			continue
+		}
+		d := &out[di]
+		if prev, seen := last[dim]; !seen || prev != value || len(d.Values) == 0 {
+			d.Values = append(d.Values, SegmentValue{Value: value, Values: 1, Arms: newSegmentArms(e)})
+			last[dim] = value
+		}
+		sv := &d.Values[len(d.Values)-1]
+		sv.Arms[vi].Exposures += exposures
+		sv.Arms[vi].Conversions += conversions
+		sv.Exposures += exposures
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for i := range out {
+		out[i].Values = foldSegments(e, out[i].Values, top)
+	}
+	return out, nil
+}
+
+func newSegmentArms(e Experiment) []SegmentArm {
+	arms := make([]SegmentArm, len(e.Variants))
+	for i, v := range e.Variants {
+		arms[i].Key = v.Key
+	}
+	return arms
+}
+
+// foldSegments orders values by visitors and folds all but the top ones
+// into a final Other value.
+func foldSegments(e Experiment, vs []SegmentValue, top int) []SegmentValue {
+	slices.SortStableFunc(vs, func(a, b SegmentValue) int {
+		if c := cmp.Compare(b.Exposures, a.Exposures); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Value, b.Value)
+	})
+	if top <= 0 || len(vs) <= top {
+		return vs
+	}
+	other := SegmentValue{Other: true, Arms: newSegmentArms(e)}
+	for _, v := range vs[top:] {
+		other.Values++
+		other.Exposures += v.Exposures
+		for i := range v.Arms {
+			other.Arms[i].Exposures += v.Arms[i].Exposures
+			other.Arms[i].Conversions += v.Arms[i].Conversions
+		}
+	}
+	return append(vs[:top:top], other)
+}
+
+// HealthCounts are a variant's snippet health over some days: page views
+// where the element was found and swapped, and where it was not.
+type HealthCounts struct {
+	Key     string
+	Applied int64
+	Missed  int64
+}
+
+// HealthSince returns each variant's health counts from the UTC day of
+// since onwards, in the experiment's variant order.
+func (s *Store) HealthSince(ctx context.Context, e Experiment, since time.Time) ([]HealthCounts, error) {
+	out := make([]HealthCounts, len(e.Variants))
+	pos := make(map[string]int, len(e.Variants))
+	for i, v := range e.Variants {
+		out[i].Key = v.Key
+		pos[v.Key] = i
+	}
+	rows, err := s.r.QueryContext(ctx, `/* Store.HealthSince */ select variant, sum(applied), sum(missed)
+		from variant_health_days where experiment_id = ? and day >= ? group by variant`, e.ID, since.UnixMilli()/msPerDay)
+	if err != nil {
+		return nil, fmt.Errorf("experiments: health %s: %w", e.ID, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var key string
+		var applied, missed int64
+		if err := rows.Scan(&key, &applied, &missed); err != nil {
+			return nil, fmt.Errorf("experiments: health %s: %w", e.ID, err)
+		}
+		if i, ok := pos[key]; ok {
+			out[i].Applied, out[i].Missed = applied, missed
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("experiments: health %s: %w", e.ID, err)
+	}
+	return out, nil
+}

@@ -1,0 +1,419 @@
+package views
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Charts are drawn on the server as SVG: pure Go here computes a typed
+// model (scales, ticks, paths, bars) and results_charts.templ writes it out.
+// No script draws anything, so the charts work under the Content Security
+// Policy, print, and read the same to everyone; each chart has a title and
+// a description for screen readers, and its numbers in a table beside it.
+//
+// Both charts share one x scale: day i sits in the middle of the i-th of
+// equal bands across the plot, so a day lines up in the two charts.
+
+// Rect is an area in SVG user units.
+type Rect struct{ X, Y, W, H float64 }
+
+// Right and Bottom are the far edges of r.
+func (r Rect) Right() float64  { return r.X + r.W }
+func (r Rect) Bottom() float64 { return r.Y + r.H }
+
+// Tick is one labelled position on an axis, in SVG units.
+type Tick struct {
+	Pos   float64
+	Label string
+}
+
+// Point is a position in SVG units with what it stands for.
+type Point struct {
+	X, Y  float64
+	Title string // shown on hover: the day and the value
+}
+
+// LineChart is the cumulative conversion rate per variant over time, each
+// with its 95% interval as a band.
+type LineChart struct {
+	ID     string // prefix of the element ids (title, desc, clip path)
+	Title  string
+	Desc   string
+	Width  float64
+	Height float64
+	Plot   Rect
+	XTicks []Tick
+	YTicks []Tick
+	Series []LineSeries
+	Empty  bool
+}
+
+// LineSeries is one variant's line.
+type LineSeries struct {
+	Label   string
+	Class   string // series-N: the colour; the control's line is also dashed
+	Control bool
+	Line    string // path data of the line
+	Band    string // path data of the interval band (a closed shape)
+	Dots    []Point
+}
+
+// BarChart is the number of new visitors per day, stacked by variant.
+type BarChart struct {
+	ID     string
+	Title  string
+	Desc   string
+	Width  float64
+	Height float64
+	Plot   Rect
+	XTicks []Tick
+	YTicks []Tick
+	Bars   []Bar
+	Empty  bool
+}
+
+// Bar is one variant's part of one day's stack.
+type Bar struct {
+	X, Y, W, H float64
+	Class      string
+	Title      string
+}
+
+// The charts' size in SVG units. They scale to the width of their box; on
+// narrow screens the box scrolls rather than shrink the labels to nothing.
+const (
+	chartWidth  = 560
+	chartHeight = 280
+)
+
+func chartPlot() Rect {
+	// Room on the left for the value labels, below for the days.
+	return Rect{X: 52, Y: 12, W: chartWidth - 52 - 12, H: chartHeight - 12 - 34}
+}
+
+// SeriesClass is the colour class of the i-th variant (the control is 0).
+func SeriesClass(i int) string { return "series-" + strconv.Itoa(i%11) }
+
+// dayBand returns the x of the middle of day i of n, and the band width.
+func dayBand(p Rect, i, n int) (x, w float64) {
+	w = p.W / float64(n)
+	return p.X + (float64(i)+0.5)*w, w
+}
+
+// dayTicks labels at most about six days, evenly spaced, always the
+// first.
+func dayTicks(p Rect, days []DayRow) []Tick {
+	n := len(days)
+	step := max(1, int(math.Ceil(float64(n)/6)))
+	var ticks []Tick
+	for i := 0; i < n; i += step {
+		x, _ := dayBand(p, i, n)
+		ticks = append(ticks, Tick{Pos: x, Label: shortDay(days[i].Day)})
+	}
+	return ticks
+}
+
+// shortDay turns 2025-03-10 into "10 Mar".
+func shortDay(day string) string {
+	t, err := time.Parse(time.DateOnly, day)
+	if err != nil {
+		return day
+	}
+	return t.Format("2 Jan")
+}
+
+// niceTicks returns about n+1 round values from 0 up to at least top: steps
+// of 1, 2, 2.5 or 5 times a power of ten.
+func niceTicks(top float64, n int) []float64 {
+	if !(top > 0) || math.IsInf(top, 0) {
+		top = 1
+	}
+	raw := top / float64(n)
+	mag := math.Pow(10, math.Floor(math.Log10(raw)))
+	step := mag * 10
+	for _, m := range []float64{1, 2, 2.5, 5, 10} {
+		if m*mag >= raw*(1-1e-9) {
+			step = m * mag
+			break
+		}
+	}
+	var out []float64
+	for v := 0.0; ; v += step {
+		v = math.Round(v/step) * step
+		out = append(out, v)
+		if v >= top*(1-1e-9) {
+			break
+		}
+	}
+	return out
+}
+
+// niceRange returns round ticks from at most lo to at least hi, about n
+// steps.
+func niceRange(lo, hi float64, n int) []float64 {
+	if !(hi > lo) {
+		hi = lo + 1
+	}
+	raw := (hi - lo) / float64(n)
+	mag := math.Pow(10, math.Floor(math.Log10(raw)))
+	step := mag * 10
+	for _, m := range []float64{1, 2, 2.5, 5, 10} {
+		if m*mag >= raw*(1-1e-9) {
+			step = m * mag
+			break
+		}
+	}
+	start := math.Floor(lo/step+1e-9) * step
+	var out []float64
+	for i := 0; ; i++ {
+		v := math.Round((start+float64(i)*step)/step) * step
+		out = append(out, v)
+		if v >= hi*(1-1e-9) || i > 2*n+2 {
+			break
+		}
+	}
+	return out
+}
+
+// percentTick labels a rate tick with as many decimals as the step needs.
+func percentTick(v, step float64) string {
+	d := 0
+	for s := step * 100; d < 3 && math.Abs(s-math.Round(s)) > 1e-9; s *= 10 {
+		d++
+	}
+	return strconv.FormatFloat(v*100, 'f', d, 64) + "%"
+}
+
+// compactCount labels a count tick in the unit of the axis's top: 950;
+// 2.5k, 10k; 1.2M.
+func compactCount(v, top float64) string {
+	switch {
+	case v == 0:
+		return "0"
+	case top >= 1e6:
+		return strings.TrimSuffix(strconv.FormatFloat(v/1e6, 'f', 1, 64), ".0") + "M"
+	case top >= 1e4:
+		return strings.TrimSuffix(strconv.FormatFloat(v/1e3, 'f', 1, 64), ".0") + "k"
+	}
+	return count(int64(v))
+}
+
+// NewRateChart draws the cumulative conversion rate of each variant (keys,
+// control first) at the end of each day, with its 95% interval as a band.
+// The value axis fits the lines rather than the early, very wide bands,
+// which are clipped to the plot.
+func NewRateChart(id string, days []DayRow, keys []SeriesKey) LineChart {
+	c := LineChart{ID: id, Title: "Conversion rate over time",
+		Width: chartWidth, Height: chartHeight, Plot: chartPlot()}
+	n := len(days)
+	if n == 0 || len(keys) == 0 {
+		c.Empty = true
+		c.Desc = "No visitors yet."
+		return c
+	}
+	// The value axis spans the lines (not the first days' very wide bands,
+	// which are clipped), from a round value below them to one above.
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, d := range days {
+		for _, cell := range d.Cells {
+			if cell.CumExposures > 0 {
+				lo, hi = min(lo, cell.CumRate), max(hi, cell.CumRate)
+			}
+		}
+	}
+	if math.IsInf(lo, 0) {
+		lo, hi = 0, 0.01
+	}
+	pad := max((hi-lo)*0.6, hi*0.15, 0.002)
+	bottom, top := max(lo-pad, 0), hi+pad
+	ticks := niceRange(bottom, top, 4)
+	bottom, top = ticks[0], ticks[len(ticks)-1]
+	step := ticks[1] - ticks[0]
+	p := c.Plot
+	y := func(v float64) float64 { return p.Bottom() - (v-bottom)/(top-bottom)*p.H }
+	for _, v := range ticks {
+		c.YTicks = append(c.YTicks, Tick{Pos: y(v), Label: percentTick(v, step)})
+	}
+	c.XTicks = dayTicks(p, days)
+
+	for k, key := range keys {
+		s := LineSeries{Label: key.Label, Class: key.Class, Control: k == 0}
+		var line, upper, lower strings.Builder
+		var lows []string
+		first := true
+		for i, d := range days {
+			if k >= len(d.Cells) || d.Cells[k].CumExposures == 0 {
+				continue
+			}
+			cell := d.Cells[k]
+			x, _ := dayBand(p, i, n)
+			cmd := "L"
+			if first {
+				cmd = "M"
+			}
+			first = false
+			fmt.Fprintf(&line, "%s%s %s ", cmd, num(x), num(y(cell.CumRate)))
+			fmt.Fprintf(&upper, "%s%s %s ", cmd, num(x), num(y(cell.CumRateHigh)))
+			lows = append(lows, "L"+num(x)+" "+num(y(cell.CumRateLow))+" ")
+			if n <= 31 {
+				s.Dots = append(s.Dots, Point{X: x, Y: y(cell.CumRate), Title: fmt.Sprintf("%s · %s: %s (95%% interval %s – %s), %s visitors",
+					shortDay(d.Day), key.Label, pct(cell.CumRate), pct(cell.CumRateLow), pct(cell.CumRateHigh), count(cell.CumExposures))})
+			}
+		}
+		if first {
+			continue // no visitors in this variant yet
+		}
+		for i := len(lows) - 1; i >= 0; i-- {
+			lower.WriteString(lows[i])
+		}
+		s.Line = strings.TrimSpace(line.String())
+		s.Band = strings.TrimSpace(upper.String()+lower.String()) + " Z"
+		c.Series = append(c.Series, s)
+	}
+
+	// The description says in words what the chart shows: where each line
+	// ends.
+	last := days[n-1]
+	var ends []string
+	for k, key := range keys {
+		if k < len(last.Cells) && last.Cells[k].CumExposures > 0 {
+			ends = append(ends, fmt.Sprintf("%s %s", key.Label, pct(last.Cells[k].CumRate)))
+		}
+	}
+	c.Desc = fmt.Sprintf("Cumulative conversion rate of each version at the end of each day, %s to %s, with shaded 95%% intervals. At the end: %s.",
+		shortDay(days[0].Day), shortDay(last.Day), strings.Join(ends, ", "))
+	return c
+}
+
+// NewVisitChart draws the new visitors of each day, stacked by variant.
+func NewVisitChart(id string, days []DayRow, keys []SeriesKey) BarChart {
+	c := BarChart{ID: id, Title: "New visitors per day",
+		Width: chartWidth, Height: chartHeight, Plot: chartPlot()}
+	n := len(days)
+	if n == 0 || len(keys) == 0 {
+		c.Empty = true
+		c.Desc = "No visitors yet."
+		return c
+	}
+	var top, total int64
+	for _, d := range days {
+		var sum int64
+		for _, cell := range d.Cells {
+			sum += max(cell.Exposures, 0)
+		}
+		top = max(top, sum)
+		total += sum
+	}
+	ticks := niceTicks(max(float64(top), 4), 4)
+	yTop := ticks[len(ticks)-1]
+	p := c.Plot
+	for _, v := range ticks {
+		c.YTicks = append(c.YTicks, Tick{Pos: p.Bottom() - v/yTop*p.H, Label: compactCount(v, yTop)})
+	}
+	c.XTicks = dayTicks(p, days)
+	for i, d := range days {
+		x, w := dayBand(p, i, n)
+		bw := max(w*0.72, 1)
+		base := p.Bottom()
+		for k, key := range keys {
+			if k >= len(d.Cells) || d.Cells[k].Exposures <= 0 {
+				continue
+			}
+			h := float64(d.Cells[k].Exposures) / yTop * p.H
+			base -= h
+			c.Bars = append(c.Bars, Bar{X: x - bw/2, Y: base, W: bw, H: h, Class: key.Class,
+				Title: fmt.Sprintf("%s · %s: %s new visitors", shortDay(d.Day), key.Label, count(d.Cells[k].Exposures))})
+		}
+	}
+	c.Desc = fmt.Sprintf("New visitors per day, %s to %s, stacked by version: %s in all, at most %s on one day.",
+		shortDay(days[0].Day), shortDay(days[n-1].Day), count(total), count(top))
+	return c
+}
+
+// num formats an SVG coordinate: one decimal is finer than a pixel.
+func num(v float64) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return "0"
+	}
+	return strconv.FormatFloat(math.Round(v*10)/10, 'f', -1, 64)
+}
+
+// IntervalScale maps rates to the x of the small interval bars of the
+// results table: one scale for every row, so the bars compare. It spans
+// the intervals, not zero to the top: the bars show positions, and a scale
+// from zero would squeeze rates of 7% and 8% into the same few pixels.
+type IntervalScale struct {
+	Min, Max float64 // the rates at the ends
+	Width    float64 // SVG units
+}
+
+// NewIntervalScale fits every row's interval, with a little room around.
+func NewIntervalScale(rows []ResultRow) IntervalScale {
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, r := range rows {
+		if r.HasInterval && r.Exposures > 0 {
+			lo, hi = min(lo, r.RateLow), max(hi, r.RateHigh)
+		}
+	}
+	if math.IsInf(lo, 0) {
+		return IntervalScale{Min: 0, Max: 1, Width: 160}
+	}
+	pad := max((hi-lo)*0.08, hi*0.01, 1e-6)
+	return IntervalScale{Min: max(lo-pad, 0), Max: min(hi+pad, 1), Width: 160}
+}
+
+// X is the position of a rate.
+func (s IntervalScale) X(rate float64) string {
+	return num(s.frac(rate) * s.Width)
+}
+
+// W is the width between two rates.
+func (s IntervalScale) W(lo, hi float64) string {
+	return num(max((s.frac(hi)-s.frac(lo))*s.Width, 1.5))
+}
+
+func (s IntervalScale) frac(rate float64) float64 {
+	if !(s.Max > s.Min) {
+		return 0
+	}
+	return min(max((rate-s.Min)/(s.Max-s.Min), 0), 1)
+}
+
+// UpliftScale maps uplifts to the x of the uplift bars: symmetric around 0
+// and wide enough for every interval and the practical threshold.
+type UpliftScale struct {
+	Max       float64 // the uplift at either end (±)
+	Width     float64
+	Threshold float64
+}
+
+// NewUpliftScale fits every row's uplift interval, capped at ±200%.
+func NewUpliftScale(rows []ResultRow, threshold float64) UpliftScale {
+	top := threshold * 2
+	for _, r := range rows {
+		if r.HasUpliftInterval {
+			top = max(top, math.Abs(r.UpliftLow), math.Abs(r.UpliftHigh))
+		}
+	}
+	top = min(top, 2)
+	if !(top > 0) {
+		top = 0.2
+	}
+	t := niceTicks(top, 2)
+	return UpliftScale{Max: t[len(t)-1], Width: 160, Threshold: threshold}
+}
+
+// X is the position of an uplift.
+func (s UpliftScale) X(u float64) string {
+	return num((min(max(u/s.Max, -1), 1) + 1) / 2 * s.Width)
+}
+
+// W is the width between two uplifts.
+func (s UpliftScale) W(lo, hi float64) string {
+	a := (min(max(lo/s.Max, -1), 1) + 1) / 2
+	b := (min(max(hi/s.Max, -1), 1) + 1) / 2
+	return num(max((b-a)*s.Width, 1.5))
+}

@@ -1,0 +1,221 @@
+package views
+
+import "time"
+
+// The view models of the results: the live panel (experiment page, results
+// page, share page), the slower-moving trends (charts and segments) and the
+// pages around them. Package app fills them from experiments/stats; the
+// components only format.
+
+// ResultRow is one variant's line of the results table. The Has… flags say
+// whether a number exists (the spec leaves some absent, such as the
+// control's uplift).
+type ResultRow struct {
+	Key         string
+	Text        string
+	Control     bool
+	Exposures   int64
+	Conversions int64
+	Rate        float64 // conversions / exposures; 0 without exposures
+	RateLow     float64 // 95% interval of the rate, when HasInterval
+	RateHigh    float64
+	HasInterval bool
+	ProbBest    float64 // chance to be best, when HasProbBest
+	HasProbBest bool
+
+	ProbBeatControl   float64 // when HasBeatControl
+	HasBeatControl    bool
+	Uplift            float64 // relative to the control, when HasUplift
+	HasUplift         bool
+	UpliftLow         float64 // 95% interval of the uplift, when HasUpliftInterval
+	UpliftHigh        float64
+	HasUpliftInterval bool
+	PValue            float64 // against the control, when HasPValue
+	PValueAdjusted    float64 // Holm-adjusted over the variants
+	HasPValue         bool
+
+	Health Health
+
+	Provenance Provenance // where generated copy came from; empty on public pages
+}
+
+// Health is the snippet's telemetry for one variant: page views where the
+// element was found and its copy set, page views where it was missing, and
+// the median time from navigation start to the swap.
+type Health struct {
+	Applied  int64
+	Missed   int64
+	MedianMS float64
+	// Warning is set when the element goes missing too often (recently or
+	// overall): the selector probably stopped matching.
+	Warning string
+}
+
+// Verdict is the one sentence at the top of the results. Status is one of
+// the spec's statuses; "" means no statistics (nothing to show).
+type Verdict struct {
+	Status string
+	Text   string
+}
+
+// SRMBanner explains a broken traffic split.
+type SRMBanner struct {
+	PValue   float64
+	Planned  string // "50% / 50%"
+	Observed string // "58% / 42%"
+}
+
+// Results is the live results panel, shared by the experiment page, the
+// results page and the read-only share page.
+type Results struct {
+	LiveURL      string // the fragment to poll; "" stops polling
+	Status       string
+	Rows         []ResultRow
+	Excluded     int64 // visitors who saw several variants
+	Bots         int64
+	UpdatedAt    time.Time
+	Unavailable  string // shown instead of the table when counts could not be read
+	TotalVisits  int64
+	TotalConvert int64
+
+	Verdict   Verdict
+	SRM       *SRMBanner // nil unless the split is broken
+	Caution   string     // a warning against calling the result early, or ""
+	Plan      string     // how long until the planned sample, one sentence
+	Threshold float64    // the practical threshold (relative uplift)
+	Days      float64    // days since the start
+	Goal      string     // what is counted, plural ("clicks")
+}
+
+// ResultsPage is the full results page of one experiment.
+type ResultsPage struct {
+	Page
+	ID          string
+	Name        string
+	Status      string
+	ShareURL    string
+	Goal        string // a sentence describing the goal
+	Results     Results
+	Trends      Trends
+	CSVURL      string     // the variant table as CSV
+	DailyCSVURL string     // the daily series as CSV
+	Recordings  Recordings // per variant, where to watch its session recordings
+}
+
+// SharePage is the public, read-only results page behind a share link.
+type SharePage struct {
+	Page
+	Name        string
+	Status      string
+	PageURL     string
+	Goal        string
+	Started     time.Time
+	Results     Results
+	Variants    []VariantView
+	Trends      Trends
+	CSVURL      string
+	DailyCSVURL string
+	Recordings  Recordings
+}
+
+// Trends are the parts of the results that move slowly: the charts over
+// time and the segments. They refresh less often than the live panel.
+type Trends struct {
+	LiveURL     string // polled every 30 s; "" stops polling
+	Unavailable string
+	RateChart   LineChart
+	VisitChart  BarChart
+	Days        []DayRow
+	Keys        []SeriesKey // the variants, in order, for the data tables
+	Segments    []SegmentTable
+	Findings    []SegmentFinding
+	Dimensions  int // dimensions with any data
+}
+
+// SeriesKey names one variant in the charts' legends and tables.
+type SeriesKey struct {
+	Key   string
+	Label string
+	Class string // series-0, series-1, …: its colour
+}
+
+// DayRow is one day of the data tables behind the charts: per variant, in
+// Keys order.
+type DayRow struct {
+	Day   string // YYYY-MM-DD
+	Cells []DayCell
+}
+
+// DayCell is one variant on one day.
+type DayCell struct {
+	Exposures               int64 // new visitors that day
+	Conversions             int64
+	CumExposures            int64
+	CumConversions          int64
+	CumRate                 float64
+	CumRateLow, CumRateHigh float64
+}
+
+// SegmentTable is one dimension (country, device, …) with a row per value.
+type SegmentTable struct {
+	Dimension string
+	Title     string // "Country"
+	Open      bool   // shown unfolded at first
+	Keys      []SeriesKey
+	Rows      []SegmentRow
+}
+
+// SegmentRow is one value of a dimension.
+type SegmentRow struct {
+	Label    string // "United States", "Other (12 values)"
+	Visitors int64
+	Cells    []SegmentCell // per variant, in Keys order
+	Flagged  bool
+	Other    bool
+	Unknown  bool
+}
+
+// SegmentCell is one variant within one segment value.
+type SegmentCell struct {
+	Exposures   int64
+	Conversions int64
+	Rate        float64
+	Uplift      float64 // against the control in this segment, when HasUplift
+	HasUplift   bool
+	// Flag is "better" or "worse" when this variant does clearly better or
+	// worse here than overall, else "".
+	Flag string
+	Note string // the flag's sentence
+}
+
+// SegmentFinding sums up one variant's flagged segments in words:
+// "Variant B does clearly better for visitors in the United States and
+// India, and clearly worse for visitors in the United Kingdom; overall
+// +1%."
+type SegmentFinding struct {
+	Summary string
+	Details []string // one sentence per flag
+}
+
+// PlanEstimate is the sample-size estimate shown on the experiment form.
+type PlanEstimate struct {
+	Error       string // why there is no estimate ("" when there is)
+	PerVariant  int64
+	Total       int64
+	Variants    int
+	BaseRate    float64
+	MDE         float64
+	Days        float64 // 0 when no traffic was given
+	HasDays     bool
+	RunTimeText string
+}
+
+// PlanForm is the planning part of the experiment form: the practical
+// threshold and the estimate's inputs.
+type PlanForm struct {
+	Threshold   string // percent, as typed
+	BaseRate    string // percent
+	DailyVisits string
+	Variants    int
+	Estimate    PlanEstimate
+}
