@@ -10,18 +10,32 @@ import (
 // siteShow answers GET /sites/:id: the tag, how to install it, and the
 // site's experiments.
 func (a *App) siteShow(c *fiber.Ctx) error {
-	ctx := c.UserContext()
-	site, err := a.store.Site(ctx, c.Params("id"))
+	site, err := a.store.Site(c.UserContext(), c.Params("id"))
 	if err != nil {
 		return err
 	}
-	exps, err := a.store.Experiments(ctx, experiments.ExperimentFilter{SiteID: site.ID})
+	p, err := a.sitePage(c, site)
 	if err != nil {
 		return err
+	}
+	return render(c, views.Site(p))
+}
+
+// sitePage builds the site page with its forms filled from the site as
+// stored; the forms' handlers put back what was typed, with its errors.
+func (a *App) sitePage(c *fiber.Ctx, site experiments.Site) (views.SitePage, error) {
+	ctx := c.UserContext()
+	exps, err := a.store.Experiments(ctx, experiments.ExperimentFilter{SiteID: site.ID})
+	if err != nil {
+		return views.SitePage{}, err
 	}
 	pinned, err := a.pinnedSnippetURL(ctx, site.Key)
 	if err != nil {
-		return err
+		return views.SitePage{}, err
+	}
+	rec, err := a.store.SiteRecorders(ctx, site.ID)
+	if err != nil {
+		return views.SitePage{}, err
 	}
 	p := views.SitePage{
 		Page:       a.page(c, views.NavSites),
@@ -32,6 +46,8 @@ func (a *App) siteShow(c *fiber.Ctx) error {
 		Tag:        a.snippetTag(site.Key),
 		PinnedTag:  `<script src="` + pinned + `"></script>`,
 		SnippetURL: a.snippetURL(site.Key),
+		Settings:   siteSettingsForm(site),        // site_update.go
+		Recorders:  a.recordersForm(site.ID, rec), // site_recorders.go
 	}
 	p.Title = site.Name
 	for _, e := range exps {
@@ -45,7 +61,7 @@ func (a *App) siteShow(c *fiber.Ctx) error {
 			}
 		}
 	}
-	return render(c, views.Site(p))
+	return p, nil
 }
 
 func experimentRow(e experiments.Experiment, siteName string) views.ExperimentRow {

@@ -1,0 +1,74 @@
+package app
+
+import (
+	"context"
+	"time"
+
+	"copylab/experiments"
+	"copylab/experiments/recorders"
+)
+
+// apiRecordingsRecent is how many sessions per variant the results
+// document lists.
+const apiRecordingsRecent = 10
+
+// apiRecordingSession is one recorded session in the results document: a
+// direct link to its replay (recorders.Settings.SessionLink), or null with
+// plain-text instructions (text) for a recorder that has no such link
+// (Hotjar); whether the visitor's conversion counted; and when it was
+// reported.
+type apiRecordingSession struct {
+	Recorder  string    `json:"recorder"`
+	URL       *string   `json:"url"`
+	Text      string    `json:"text,omitempty"`
+	Converted bool      `json:"converted"`
+	At        time.Time `json:"at"`
+}
+
+// addRecordings fills each variant's recordings in the results document.
+// A site without recorders leaves them empty: list_url null, no
+// instructions, no sessions.
+func (a *App) addRecordings(ctx context.Context, e experiments.Experiment, variants []apiResultVariant) error {
+	set, err := a.store.SiteRecorders(ctx, e.SiteID)
+	if err != nil {
+		return err
+	}
+	names := experiments.RecorderNamesOf(set)
+	if len(names) == 0 {
+		return nil
+	}
+	x := recorders.Experiment{ID: e.ID, Start: e.StartedAt, End: e.EndedAt}
+	for i := range variants {
+		v := &variants[i]
+		for _, l := range set.VariantLinks(x, v.Key) {
+			if l.URL != "" && v.Recordings.ListURL == nil {
+				u := l.URL
+				v.Recordings.ListURL = &u
+			}
+			if l.Text != "" {
+				v.Recordings.Instructions = append(v.Recordings.Instructions, l.Text)
+			}
+		}
+		recs, err := a.store.Recordings(ctx, experiments.RecordingQuery{Experiment: e.ID, Variant: v.Key, Recorders: names,
+			Limit: apiRecordingsRecent})
+		if err != nil {
+			return err
+		}
+		for _, r := range recs {
+			l, ok := set.SessionLink(recorders.Recording{Recorder: r.Recorder, Session: r.Session, Replay: r.Replay,
+				Visitor: r.Visitor, Experiment: r.Experiment, Variant: r.Variant})
+			if !ok {
+				continue
+			}
+			s := apiRecordingSession{Recorder: r.Recorder, Converted: r.Converted, At: r.At.UTC()}
+			if l.URL != "" {
+				u := l.URL
+				s.URL = &u
+			} else {
+				s.Text = l.Text
+			}
+			v.Recordings.Sessions = append(v.Recordings.Sessions, s)
+		}
+	}
+	return nil
+}

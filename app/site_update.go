@@ -1,0 +1,68 @@
+package app
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"copylab/experiments"
+	"copylab/views"
+)
+
+// siteUpdate answers POST /sites/:id/settings: the site's name, domain,
+// hide timeout, Global Privacy Control and brand voice. Invalid input
+// shows the site page again with every error beside its field, and saves
+// nothing.
+func (a *App) siteUpdate(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	site, err := a.store.Site(ctx, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	f := views.SiteSettingsForm{
+		Name:          c.FormValue("name"),
+		Domain:        c.FormValue("domain"),
+		HideTimeoutMS: strings.TrimSpace(c.FormValue("hide_timeout_ms")),
+		HonorGPC:      c.FormValue("honor_gpc") != "",
+		BrandVoice:    c.FormValue("brand_voice"),
+	}
+	in := site
+	in.Name, in.Domain, in.HonorGPC, in.BrandVoice = f.Name, f.Domain, f.HonorGPC, f.BrandVoice
+	// Anything but a positive whole number is out of range: Normalize
+	// would read 0 as "the default", which nobody typing 0 means.
+	in.HideTimeoutMS = -1
+	if n, err := strconv.Atoi(f.HideTimeoutMS); err == nil && n > 0 {
+		in.HideTimeoutMS = n
+	}
+	_, err = a.store.UpdateSite(ctx, in)
+	if errs, ok := formErrors(err, nil); ok {
+		p, err := a.sitePage(c, site)
+		if err != nil {
+			return err
+		}
+		f.Action, f.Errors = p.Settings.Action, errs
+		p.Settings = f
+		c.Status(http.StatusUnprocessableEntity)
+		return render(c, views.Site(p))
+	}
+	if err != nil {
+		return err
+	}
+	a.snippets.reset() // the timeout and GPC are in the script
+	return a.redirectWithFlash(c, "/sites/"+site.ID, "ok", "Settings saved.")
+}
+
+// siteSettingsForm is the settings form filled from the stored site.
+func siteSettingsForm(s experiments.Site) views.SiteSettingsForm {
+	return views.SiteSettingsForm{
+		// The fragment brings the page back to the form after an error.
+		Action:        "/sites/" + s.ID + "/settings#settings",
+		Name:          s.Name,
+		Domain:        s.Domain,
+		HideTimeoutMS: strconv.Itoa(s.HideTimeoutMS),
+		HonorGPC:      s.HonorGPC,
+		BrandVoice:    s.BrandVoice,
+	}
+}

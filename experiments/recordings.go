@@ -1,0 +1,352 @@
+package experiments
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"copylab/experiments/recorders"
+)
+
+// Session recordings: the snippet tags each recording of a site's recorders
+// (PostHog, Clarity, …) with the experiment and variant, and reports the
+// recorder's session in a "recording" event (static/snippet/snippet.js).
+// The writer stores each (experiment, visitor, recorder, session) once in
+// the recordings table, in the same transaction as the events, and never
+// counts it in results. The results link each variant to its recordings
+// through experiments/recorders. copylab stores links, never recordings.
+
+// EventRecording is the type of the events that report a recorded session.
+const EventRecording = "recording"
+
+// Limits of a "recording" event's fields.
+const (
+	MaxSessionLen = 200  // characters of a recorder's session id
+	MaxReplayLen  = 2048 // bytes of a replay URL
+)
+
+// Codes of rejected "recording" events (400).
+const (
+	CodeInvalidRecorder = "invalid_recorder" // recorder is not one the snippet knows
+	CodeInvalidReplay   = "invalid_replay"   // replay is not an http(s) URL
+)
+
+// RecorderNames are the recorders a "recording" event may name, as the
+// snippet and experiments/recorders spell them.
+var RecorderNames = []string{recorders.PostHogName, recorders.ClarityName, recorders.FullStoryName,
+	recorders.LogRocketName, recorders.HotjarName, recorders.CustomName}
+
+// recordingEvent is what a validated "recording" event adds to an event.
+type recordingEvent struct {
+	recorder, session, replay string
+	// key makes the session one for the dedupe: the session id, or the
+	// replay URL without its query and fragment (FullStory and LogRocket
+	// report only a URL, which may carry a time).
+	key string
+}
+
+// parseRecording checks the fields of a "recording" event (after the
+// common ones) and fills e.rec.
+func parseRecording(w *wireEvent, e *event, field string) *IngestError {
+	if !slices.Contains(RecorderNames, w.Recorder) {
+		if w.Recorder == "" {
+			return badRequest(CodeRequired, field+"recorder", "Name the recorder of a recording (%s).", strings.Join(RecorderNames, ", "))
+		}
+		return badRequest(CodeInvalidRecorder, field+"recorder", "The recorder must be one of %s.", strings.Join(RecorderNames, ", "))
+	}
+	switch {
+	case utf8.RuneCountInString(w.Session) > MaxSessionLen:
+		return badRequest(CodeTooLong, field+"session", "Keep the session id under %d characters.", MaxSessionLen)
+	case !printable(w.Session):
+		return badRequest(CodeInvalidValue, field+"session", "The session id has control characters.")
+	case len(w.Replay) > MaxReplayLen:
+		return badRequest(CodeTooLong, field+"replay", "Keep the replay URL under %d bytes.", MaxReplayLen)
+	case w.Replay != "" && !replayURLOK(w.Replay):
+		return badRequest(CodeInvalidReplay, field+"replay", "The replay URL must be an http or https URL with a host.")
+	case w.Session == "" && w.Replay == "":
+		return badRequest(CodeRequired, field+"session", "Send the recorder's session id as \"session\", or its replay URL as \"replay\".")
+	}
+	key := w.Session
+	if key == "" {
+		key, _, _ = strings.Cut(w.Replay, "#")
+		key, _, _ = strings.Cut(key, "?")
+	}
+	e.rec = &recordingEvent{recorder: w.Recorder, session: w.Session, replay: w.Replay, key: key}
+	return nil
+}
+
+// replayURLOK accepts an absolute http(s) URL with a host, no user info,
+// and no spaces, control characters or backslashes. The links built from
+// it are checked again, per recorder, by recorders.SessionLink.
+func replayURLOK(raw string) bool {
+	if strings.ContainsFunc(raw, func(r rune) bool { return r <= ' ' || r == 0x7f || r == '\\' || r == utf8.RuneError }) {
+		return false
+	}
+	u, err := url.Parse(raw)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" && u.User == nil && u.Opaque == ""
+}
+
+// The writer's statement for recordings, prepared with batchSQL.
+const insertRecordingSQL = `/* Ingester.write */ insert into recordings (experiment_id, variant_key, visitor, recorder,
+	session, replay, session_key, url, bot, created_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	on conflict (experiment_id, visitor, recorder, session_key) do nothing`
+
+// recordingStmts is the prepared insert on the writer connection.
+type recordingStmts struct{ insert *sql.Stmt }
+
+func (st *recordingStmts) prepare(db *sql.DB) error {
+	s, err := db.Prepare(insertRecordingSQL)
+	if err != nil {
+		return fmt.Errorf("experiments: ingest: prepare: %w", err)
+	}
+	st.insert = s
+	return nil
+}
+
+func (st *recordingStmts) close() error {
+	if st.insert == nil {
+		return nil
+	}
+	err := st.insert.Close()
+	st.insert = nil
+	return err
+}
+
+// bind returns the insert for one transaction.
+func (st *recordingStmts) bind(tx *sql.Tx) *sql.Stmt { return tx.Stmt(st.insert) }
+
+// record stores a "recording" event, once per (experiment, visitor,
+// recorder, session): a repeat counts as a duplicate. A bot's recording is
+// stored flagged (the request said bot, or its user agent is a bot's).
+func (b *batch) record(r *request, e *event, res *IngestResult) error {
+	rec := e.rec
+	out, err := b.recording.ExecContext(b.ctx, e.experiment, e.variant, r.visitor, rec.recorder, rec.session, rec.replay,
+		rec.key, e.url, r.bot || r.uaBot, r.at)
+	if err != nil {
+		return fmt.Errorf("experiments: ingest: insert recording: %w", err)
+	}
+	n, err := out.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("experiments: ingest: insert recording: %w", err)
+	}
+	if n == 0 {
+		res.Duplicates++
+	} else {
+		res.Stored++
+	}
+	return nil
+}
+
+// SiteRecorders returns a site's recorder setup (the zero Settings when it
+// has none).
+func (s *Store) SiteRecorders(ctx context.Context, siteID string) (recorders.Settings, error) {
+	var stored string
+	err := s.r.QueryRowContext(ctx, `/* Store.SiteRecorders */ select recorders from sites where id = ?`, siteID).Scan(&stored)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = ErrNotFound
+	}
+	if err != nil {
+		return recorders.Settings{}, fmt.Errorf("experiments: site recorders %s: %w", siteID, err)
+	}
+	set, err := recorders.Parse(stored)
+	if err != nil {
+		return recorders.Settings{}, fmt.Errorf("experiments: site recorders %s: %w", siteID, err)
+	}
+	return set, nil
+}
+
+// UpdateSiteRecorders cleans, validates and saves a site's recorder setup,
+// and returns it as saved. Invalid settings are a ValidationError whose
+// fields are the settings' JSON paths ("posthog.host", "custom").
+func (s *Store) UpdateSiteRecorders(ctx context.Context, siteID string, set recorders.Settings) (recorders.Settings, error) {
+	set = set.Clean()
+	if errs := set.Validate(); len(errs) > 0 {
+		v := make(ValidationError, len(errs))
+		for i, fe := range errs {
+			v[i] = FieldError{Field: fe.Field, Code: fe.Code, Message: fe.Message}
+		}
+		return recorders.Settings{}, v
+	}
+	stored := ""
+	if set != (recorders.Settings{}) {
+		j, err := json.Marshal(set)
+		if err != nil {
+			return recorders.Settings{}, fmt.Errorf("experiments: update site recorders: %w", err)
+		}
+		stored = string(j)
+	}
+	res, err := s.w.ExecContext(ctx, `/* Store.UpdateSiteRecorders */ update sites set recorders = ? where id = ?`, stored, siteID)
+	if err != nil {
+		return recorders.Settings{}, fmt.Errorf("experiments: update site recorders: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return recorders.Settings{}, fmt.Errorf("experiments: update site recorders %s: %w", siteID, ErrNotFound)
+	}
+	return set, nil
+}
+
+// RecordingQuery selects recorded sessions of an experiment, newest first.
+type RecordingQuery struct {
+	Experiment string
+	// Variant keeps one variant's sessions; "" keeps every variant's.
+	Variant string
+	// Recorders keeps the sessions of these recorders only (those the site
+	// uses now); with none, nothing is found.
+	Recorders []string
+	// Converted keeps converted visitors (true) or the others (false);
+	// nil keeps both. A visitor converted when their conversion counted.
+	Converted *bool
+	// Segment keeps the visitors whose first exposure had these values,
+	// by dimension (DimCountry, DimDevice, DimBrowser, DimReferrer,
+	// DimUTMSource); "" is the unknown value.
+	Segment map[string]string
+	// Before keeps the sessions with a Seq below it: the next page after
+	// one that ended with it. 0 starts at the newest.
+	Before int64
+	// Limit is the page size (default 20, at most 500).
+	Limit int
+}
+
+// Recording is one recorded session of a visitor of a variant, with what
+// the results know of the visitor.
+type Recording struct {
+	Seq                          int64
+	Experiment, Variant, Visitor string
+	Recorder, Session, Replay    string // as the snippet sent them: outside input
+	URL                          string // the page of the session
+	At                           time.Time
+	// Converted is true when the visitor's conversion counted in results.
+	Converted bool
+	// The visitor's segment: their first exposure's values ("" unknown,
+	// or no exposure counted yet).
+	Country, Device, Browser, Referrer, UTMSource string
+}
+
+// segmentColumns are the events columns of the segment dimensions.
+var segmentColumns = map[string]string{
+	DimCountry: "country", DimDevice: "device", DimBrowser: "browser", DimReferrer: "ref_domain", DimUTMSource: "utm_source",
+}
+
+// recordingFrom is what the listing and the counts share: the sessions of
+// the site's recorders, without bots (flagged when stored, or since), with
+// the visitor's counting state and first exposure.
+const recordingFrom = ` from recordings r
+	left join experiment_visitors v on v.experiment_id = r.experiment_id and v.visitor = r.visitor
+	left join events e on e.seq = v.first_seq
+	where r.experiment_id = ? and r.bot = 0 and coalesce(v.state, 0) <> 2`
+
+// recordingConverted is 1 when the visitor's conversion counted.
+const recordingConverted = `coalesce(v.converted_at is not null and v.state = 0, 0)`
+
+// Recordings returns the recorded sessions q selects, newest first.
+func (s *Store) Recordings(ctx context.Context, q RecordingQuery) ([]Recording, error) {
+	if len(q.Recorders) == 0 {
+		return nil, nil
+	}
+	if q.Limit <= 0 {
+		q.Limit = 20
+	}
+	q.Limit = min(q.Limit, 500)
+	var b strings.Builder
+	b.WriteString(`/* Store.Recordings */ select r.seq, r.variant_key, r.visitor, r.recorder, r.session, r.replay, r.url, r.created_at, ` +
+		recordingConverted + `, coalesce(e.country, ''), coalesce(e.device, ''), coalesce(e.browser, ''),
+		coalesce(e.ref_domain, ''), coalesce(e.utm_source, '')` + recordingFrom)
+	args := []any{q.Experiment}
+	b.WriteString(` and r.recorder in (?` + strings.Repeat(", ?", len(q.Recorders)-1) + `)`)
+	for _, name := range q.Recorders {
+		args = append(args, name)
+	}
+	if q.Variant != "" {
+		b.WriteString(` and r.variant_key = ?`)
+		args = append(args, q.Variant)
+	}
+	if q.Before > 0 {
+		b.WriteString(` and r.seq < ?`)
+		args = append(args, q.Before)
+	}
+	if q.Converted != nil {
+		b.WriteString(` and ` + recordingConverted + ` = ?`)
+		args = append(args, *q.Converted)
+	}
+	for _, dim := range SegmentDimensions { // a fixed order: the same SQL for the same filters
+		value, ok := q.Segment[dim]
+		if !ok {
+			continue
+		}
+		b.WriteString(` and coalesce(e.` + segmentColumns[dim] + `, '') = ?`)
+		args = append(args, value)
+	}
+	b.WriteString(` order by r.seq desc limit ?`)
+	args = append(args, q.Limit)
+
+	rows, err := s.r.QueryContext(ctx, b.String(), args...)
+	if err != nil {
+		return nil, fmt.Errorf("experiments: recordings %s: %w", q.Experiment, err)
+	}
+	defer rows.Close()
+	var out []Recording
+	for rows.Next() {
+		rec := Recording{Experiment: q.Experiment}
+		var at int64
+		if err := rows.Scan(&rec.Seq, &rec.Variant, &rec.Visitor, &rec.Recorder, &rec.Session, &rec.Replay, &rec.URL, &at,
+			&rec.Converted, &rec.Country, &rec.Device, &rec.Browser, &rec.Referrer, &rec.UTMSource); err != nil {
+			return nil, fmt.Errorf("experiments: recordings %s: %w", q.Experiment, err)
+		}
+		rec.At = time.UnixMilli(at)
+		out = append(out, rec)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("experiments: recordings %s: %w", q.Experiment, err)
+	}
+	return out, nil
+}
+
+// RecordingCounts returns how many recorded sessions of the recorders
+// each variant has (bots left out), by variant key.
+func (s *Store) RecordingCounts(ctx context.Context, experimentID string, names []string) (map[string]int64, error) {
+	out := map[string]int64{}
+	if len(names) == 0 {
+		return out, nil
+	}
+	args := []any{experimentID}
+	for _, n := range names {
+		args = append(args, n)
+	}
+	rows, err := s.r.QueryContext(ctx, `/* Store.RecordingCounts */ select r.variant_key, count(*)`+recordingFrom+
+		` and r.recorder in (?`+strings.Repeat(", ?", len(names)-1)+`) group by r.variant_key`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("experiments: recording counts %s: %w", experimentID, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var key string
+		var n int64
+		if err := rows.Scan(&key, &n); err != nil {
+			return nil, fmt.Errorf("experiments: recording counts %s: %w", experimentID, err)
+		}
+		out[key] = n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("experiments: recording counts %s: %w", experimentID, err)
+	}
+	return out, nil
+}
+
+// RecorderNamesOf returns the recorders whose recordings a site's settings
+// can link to: every recorder set up, and "custom" whenever there is a
+// template (Settings.Names leaves out a template without {session_id},
+// which needs no snippet code; its links still work per session).
+func RecorderNamesOf(set recorders.Settings) []string {
+	names := set.Names()
+	if set.Custom != "" && !slices.Contains(names, recorders.CustomName) {
+		names = append(names, recorders.CustomName)
+	}
+	return names
+}

@@ -1,0 +1,133 @@
+package views
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestRecordingsCard(t *testing.T) {
+	r := Recordings{
+		Configured: true,
+		Recorders:  []string{"PostHog", "Microsoft Clarity"},
+		Variants: []RecordingVariant{
+			{Key: "control", Label: "Control (original)", Control: true, Sessions: 1, ListURL: "/experiments/x/recordings?variant=control",
+				Links: []RecordingLink{{Recorder: "posthog", Label: "PostHog", URL: "https://us.posthog.com/project/1/replay/home?filters=%7B%7D"}}},
+			{Key: "b", Label: "Variant B", Index: 1, Sessions: 2, ListURL: "/experiments/x/recordings?variant=b",
+				Links: []RecordingLink{{Recorder: "clarity", Label: "Microsoft Clarity", Text: "In Clarity, filter <recordings> by copylab_variant = b."}}},
+		},
+		List: RecordingList{
+			URL:    "/experiments/x/recordings",
+			Filter: RecordingFilter{Variant: "b", Converted: "1"},
+			Options: RecordingOptions{
+				Variants: []RecordingOption{{Value: "control", Label: "Control (original)"}, {Value: "b", Label: "Variant B"}},
+				Devices:  []RecordingOption{{Value: "mobile", Label: "Mobile"}},
+			},
+			Sessions: []RecordingSession{
+				{At: time.Date(2025, 3, 1, 9, 30, 0, 0, time.UTC), Variant: "Variant B", Index: 1, Converted: true, Segment: "Mobile · France",
+					Link: RecordingLink{Recorder: "posthog", Label: "PostHog", URL: "https://us.posthog.com/project/1/replay/s1"}},
+				// Package app never passes such a URL; templ must still
+				// refuse to make it a link.
+				{Variant: "Variant B", Index: 1, Link: RecordingLink{Recorder: "custom", Label: "your recorder", URL: "javascript:alert(1)"}},
+				{Variant: "Variant B", Index: 1, Link: RecordingLink{Recorder: "hotjar", Label: "Hotjar", Text: "In Hotjar, filter recordings by the event copylab:x:b."}},
+			},
+			OlderURL: "/experiments/x/recordings?variant=b&converted=1&before=7",
+		},
+	}
+	doc, raw := renderDoc(t, RecordingsCard(r))
+	var hrefs []string
+	for _, a := range find(doc, byTag("a")) {
+		h, _ := attr(a, "href")
+		hrefs = append(hrefs, h)
+		if strings.HasPrefix(h, "https://") {
+			if v, _ := attr(a, "rel"); v != "noopener noreferrer" {
+				t.Errorf("outside link %s has rel %q", h, v)
+			}
+		}
+	}
+	for _, want := range []string{"https://us.posthog.com/project/1/replay/home?filters=%7B%7D", "https://us.posthog.com/project/1/replay/s1",
+		"/experiments/x/recordings?variant=b", "/experiments/x/recordings?variant=b&converted=1&before=7"} {
+		if !recHas(hrefs, want) {
+			t.Errorf("no link to %s in %v", want, hrefs)
+		}
+	}
+	for _, h := range hrefs {
+		if strings.HasPrefix(strings.ToLower(h), "javascript:") {
+			t.Errorf("a javascript: link was rendered")
+		}
+	}
+	if strings.Contains(raw, "<recordings>") {
+		t.Error("instructions were not escaped")
+	}
+	if n := find(doc, byAttr("class", "rec-conv rec-conv-yes")); len(n) != 1 {
+		t.Errorf("%d converted marks, want 1", len(n))
+	}
+	// The filters keep their values, and change swaps the list in place.
+	form := find(doc, byTag("form"))
+	if len(form) != 1 {
+		t.Fatalf("%d forms", len(form))
+	}
+	if v, _ := attr(form[0], "hx-get"); v != "/experiments/x/recordings" {
+		t.Errorf("filter form hx-get %q", v)
+	}
+	selected := map[string]string{}
+	for _, s := range find(doc, byTag("select")) {
+		name, _ := attr(s, "name")
+		for _, o := range find(s, byTag("option")) {
+			if _, ok := attr(o, "selected"); ok {
+				selected[name], _ = attr(o, "value")
+			}
+		}
+	}
+	if selected["variant"] != "b" || selected["converted"] != "1" || selected["device"] != "" {
+		t.Errorf("selected %v", selected)
+	}
+	if len(find(doc, byAttr("name", "country"))) != 0 {
+		t.Error("a filter with no choices is shown")
+	}
+}
+
+func TestRecordingsCardNotConfigured(t *testing.T) {
+	doc, _ := renderDoc(t, RecordingsCard(Recordings{SetupURL: "/sites/s1#recorders"}))
+	links := find(doc, byTag("a"))
+	if len(links) != 1 {
+		t.Fatalf("%d links, want the setup link", len(links))
+	}
+	if h, _ := attr(links[0], "href"); h != "/sites/s1#recorders" {
+		t.Errorf("setup link %q", h)
+	}
+	// On a share page (no setup URL) there is nothing to follow.
+	doc, _ = renderDoc(t, RecordingsCard(Recordings{}))
+	if n := len(find(doc, byTag("a"))); n != 0 {
+		t.Errorf("%d links on a read-only card without recorders", n)
+	}
+}
+
+func TestRecordingFilterQuery(t *testing.T) {
+	tests := []struct {
+		name  string
+		f     RecordingFilter
+		extra []string
+		want  string
+	}{
+		{"none", RecordingFilter{}, nil, ""},
+		{"some", RecordingFilter{Variant: "b", Source: "news.example"}, nil, "?variant=b&source=news.example"},
+		{"escaped", RecordingFilter{Browser: "a&b=c"}, []string{"before", "12"}, "?browser=a%26b%3Dc&before=12"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.f.Query(tt.extra...); got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func recHas(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
