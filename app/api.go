@@ -48,6 +48,7 @@ type apiExperiment struct {
 	Selector   string           `json:"selector"`
 	Goal       experiments.Goal `json:"goal"`
 	TrafficBP  int              `json:"traffic_bp"`
+	Threshold  float64          `json:"threshold"`
 	Status     string           `json:"status"`
 	Brief      json.RawMessage  `json:"brief,omitempty"`
 	ShareURL   string           `json:"share_url"`
@@ -75,7 +76,7 @@ func optTime(t time.Time) *time.Time {
 func (a *App) apiExperimentOf(e experiments.Experiment) apiExperiment {
 	out := apiExperiment{
 		ID: e.ID, SiteID: e.SiteID, Name: e.Name, Page: e.Page, Selector: e.Selector, Goal: e.Goal,
-		TrafficBP: e.CoverageBP, Status: string(e.Status), ShareURL: a.shareURL(e),
+		TrafficBP: e.CoverageBP, Threshold: e.Threshold, Status: string(e.Status), ShareURL: a.shareURL(e),
 		CreatedAt: e.CreatedAt.UTC(), UpdatedAt: e.UpdatedAt.UTC(), StartedAt: optTime(e.StartedAt), EndedAt: optTime(e.EndedAt),
 		Variants:   make([]apiVariant, len(e.Variants)),
 		ResultsURL: a.cfg.PublicURL + "/api/v1/experiments/" + e.ID + "/results",

@@ -46,6 +46,7 @@ func (a *App) apiExperimentCreate(c *fiber.Ctx) error {
 		Selector  string            `json:"selector"`
 		Goal      experiments.Goal  `json:"goal"`
 		TrafficBP *int              `json:"traffic_bp"`
+		Threshold *float64          `json:"threshold"`
 		Brief     json.RawMessage   `json:"brief"`
 		Variants  []apiVariantInput `json:"variants"`
 	}
@@ -55,6 +56,12 @@ func (a *App) apiExperimentCreate(c *fiber.Ctx) error {
 	e := experiments.Experiment{SiteID: in.SiteID, Name: in.Name, Page: in.Page, Selector: in.Selector, Goal: in.Goal, CoverageBP: 10000}
 	if in.TrafficBP != nil {
 		e.CoverageBP = *in.TrafficBP
+	}
+	if in.Threshold != nil {
+		e.Threshold = *in.Threshold
+		if e.Threshold == 0 {
+			e.Threshold = -1 // out of range, rather than silently the default
+		}
 	}
 	if len(in.Brief) > 0 && string(in.Brief) != "null" {
 		var b bytes.Buffer
@@ -93,16 +100,6 @@ func (a *App) apiExperimentGet(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(a.apiExperimentOf(e))
-}
-
-// apiExperimentGenerate answers POST /api/v1/experiments/:id/generate. AI
-// generation is the next release; until then it says so with a 501.
-func (a *App) apiExperimentGenerate(c *fiber.Ctx) error {
-	if _, err := a.store.Experiment(c.UserContext(), c.Params("id")); err != nil {
-		return err
-	}
-	return newHTTPError(http.StatusNotImplemented, "not_implemented",
-		"Generating copy is not available in this version yet. Add your variants in the variants list when you create the experiment.")
 }
 
 // apiVariantUpdate answers PATCH /api/v1/experiments/:id/variants/:key

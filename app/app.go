@@ -12,6 +12,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"golang.org/x/crypto/bcrypt"
 
+	"copylab/app/geo"
 	"copylab/experiments"
 	"copylab/static"
 )
@@ -39,6 +40,16 @@ type App struct {
 	flashKey  []byte   // HMAC key of flash cookies
 	proxies   []netip.Prefix
 	now       func() time.Time
+	geo       *geo.Locator // countries from Config.GeoIPDB (geo_country.go)
+
+	// Operations (ops.go): metrics, and the public routes' rate limits.
+	metrics      *Metrics
+	metricsAllow []netip.Prefix
+	rateIP       *rateLimiter // per client IP, public routes
+	rateSite     *rateLimiter // per site, POST /e
+
+	gen     copyWriter   // drafts copy: a model, or the offline generator
+	genJobs *genRegistry // generations started from the browser, in memory
 }
 
 // Timeouts and limits of the HTTP server. The events endpoint caps its own
@@ -52,18 +63,18 @@ const (
 
 // New builds the app on an open store and a running ingester. Run calls it;
 // tests call it directly and drive it with Fiber().Test.
-func New(cfg Config, store *experiments.Store, ing *experiments.Ingester) (*App, error) {
+func New(cfg Config, store *experiments.Store, ing *experiments.Ingester, opts ...Option) (*App, error) {
 	cfg = cfg.withDefaults()
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("app: config: %w", err)
 	}
-	return newApp(cfg, store, ing)
+	return newApp(cfg, store, ing, opts...)
 }
 
 // newApp is New without the check of the configuration, so that tests can
 // use a bcrypt cost below the production minimum (bcrypt is very slow
 // under the race detector).
-func newApp(cfg Config, store *experiments.Store, ing *experiments.Ingester) (*App, error) {
+func newApp(cfg Config, store *experiments.Store, ing *experiments.Ingester, opts ...Option) (*App, error) {
 	if store == nil || ing == nil {
 		return nil, fmt.Errorf("app: new: a store and an ingester are required")
 	}
@@ -84,6 +95,17 @@ func newApp(cfg Config, store *experiments.Store, ing *experiments.Ingester) (*A
 		flashKey:   randomBytes(32),
 		now:        time.Now,
 		snippets:   newSnippetCache(snippetCacheTTL),
+		genJobs:    newGenRegistry(),
+	}
+	for _, opt := range opts {
+		opt(a)
+	}
+	if a.gen == nil {
+		g, err := NewGenerator(cfg)
+		if err != nil {
+			return nil, err
+		}
+		a.gen = g
 	}
 	if a.setupToken == "" {
 		a.setupToken = experiments.RandomToken(32)
@@ -98,6 +120,9 @@ func newApp(cfg Config, store *experiments.Store, ing *experiments.Ingester) (*A
 	// A hash of a random password with the configured cost: signing in with
 	// an unknown email compares against it, so that it takes as long as a
 	// wrong password and does not reveal which emails have accounts.
+	if err := a.openGeo(); err != nil {
+		return nil, err
+	}
 	a.dummyHash, err = bcrypt.GenerateFromPassword(randomBytes(16), cfg.BcryptCost)
 	if err != nil {
 		return nil, fmt.Errorf("app: new: %w", err)
@@ -119,7 +144,12 @@ func newApp(cfg Config, store *experiments.Store, ing *experiments.Ingester) (*A
 		DisableStartupMessage: true,
 		CaseSensitive:         true,
 		ErrorHandler:          a.handleError,
+
+		// Nothing here takes multipart bodies; fasthttp would otherwise
+		// parse one for any route before a handler could refuse it.
+		DisablePreParseMultipartForm: true,
 	})
+	a.initOps()
 	a.routes()
 	return a, nil
 }

@@ -111,12 +111,3 @@ func (a *App) assetServe(c *fiber.Ctx) error {
 func (a *App) faviconServe(c *fiber.Ctx) error {
 	return c.Redirect(a.assets.url("img/logo.svg"), fiber.StatusMovedPermanently)
 }
-
-// healthz answers load balancers: 200 when the database answers.
-func (a *App) healthz(c *fiber.Ctx) error {
-	if err := a.store.Ping(c.UserContext()); err != nil {
-		return err
-	}
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.SendString("ok\n")
-}

@@ -160,6 +160,7 @@ func TestBrowserTour(t *testing.T) {
 	}
 	t.Logf("simulated: %s", strings.ReplaceAll(rep.String(), "\n", "; "))
 
+	seedTourResults(t, store, site, demo) // two weeks of history: charts and segments (results_tour_test.go)
 	do(chromedp.Navigate(base+"/experiments/"+demo.ID), chromedp.WaitVisible(chromedp.CSS("#results")))
 	shot("experiment", 1280, 900)
 	do(chromedp.Navigate(base+"/experiments/"+demo.ID+"/results"), chromedp.WaitVisible(chromedp.CSS("#results")))

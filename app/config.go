@@ -31,8 +31,8 @@ type Config struct {
 	SecureCookies bool
 
 	// LLMBaseURL, LLMModel and LLMAPIKey configure the OpenAI-compatible
-	// endpoint used to draft copy (used from the next release; shown in
-	// Settings now).
+	// endpoint that drafts copy (see NewGenerator). With neither a key nor a
+	// base URL, the offline generator drafts it.
 	LLMBaseURL string
 	LLMModel   string
 	LLMAPIKey  string
@@ -45,6 +45,28 @@ type Config struct {
 	// ISO country code, such as CF-IPCountry. It is read only from trusted
 	// proxies. Empty means countries are not recorded.
 	CountryHeader string
+	// GeoIPDB is the path of a MaxMind-format country database
+	// (GeoLite2-Country, GeoIP2, DB-IP lite): used for a visitor's country
+	// when no trusted country header gives one. Empty means none.
+	GeoIPDB string
+
+	// RateIP is how many requests per second one client IP may send to the
+	// public routes (the snippet and events), with a burst of twice that; 0
+	// means DefaultRateIP, negative means no limit. Loopback clients are not
+	// limited.
+	RateIP int
+	// RateSite is how many event requests per second one site may receive,
+	// from all its visitors together, with a burst of twice that; 0 means
+	// DefaultRateSite, negative means no limit.
+	RateSite int
+
+	// MetricsAllow are the IPs or CIDR ranges that may read GET /metrics
+	// (the client IP, through trusted proxies). nil means loopback only;
+	// empty means no address (the token only).
+	MetricsAllow []string
+	// MetricsToken, when set, lets a scraper read GET /metrics from any
+	// address with Authorization: Bearer TOKEN. At least 16 characters.
+	MetricsToken string
 
 	// Logger receives structured logs; nil means slog.Default().
 	Logger *slog.Logger
@@ -83,6 +105,15 @@ func (c Config) withDefaults() Config {
 	}
 	if c.ShutdownTimeout == 0 {
 		c.ShutdownTimeout = 15 * time.Second
+	}
+	if c.RateIP == 0 {
+		c.RateIP = DefaultRateIP
+	}
+	if c.RateSite == 0 {
+		c.RateSite = DefaultRateSite
+	}
+	if c.MetricsAllow == nil {
+		c.MetricsAllow = []string{"127.0.0.0/8", "::1"}
 	}
 	return c
 }
@@ -125,6 +156,14 @@ func (c Config) Validate() error {
 	}
 	if c.ShutdownTimeout < 0 {
 		bad("shutdown timeout %s: must not be negative", c.ShutdownTimeout)
+	}
+	for _, p := range c.MetricsAllow {
+		if _, err := parseProxy(p); err != nil {
+			bad("metrics-allow: %q is neither an IP nor a CIDR range", p)
+		}
+	}
+	if c.MetricsToken != "" && len(c.MetricsToken) < 16 {
+		bad("metrics-token: use at least 16 characters")
 	}
 	if c.SetupToken != "" && len(c.SetupToken) < 16 {
 		bad("setup token: use at least 16 characters")

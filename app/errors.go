@@ -7,10 +7,12 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"copylab/experiments"
+	"copylab/variants"
 	"copylab/views"
 )
 
@@ -18,10 +20,11 @@ import (
 // machine code, a sentence for a person and, when one field is at fault,
 // its name. Handlers return it; handleError renders it.
 type httpError struct {
-	Status  int
-	Code    string
-	Message string
-	Field   string
+	Status     int
+	Code       string
+	Message    string
+	Field      string
+	RetryAfter time.Duration // sent as Retry-After (whole seconds) when set
 }
 
 func (e *httpError) Error() string { return e.Code + ": " + e.Message }
@@ -62,11 +65,15 @@ func classify(err error) answer {
 		ve   experiments.ValidationError
 		se   *experiments.StateError
 		ie   *experiments.IngestError
+		le   *variants.Error
 		errs []apiErrorBody
 	)
 	switch {
 	case errors.As(err, &he):
-		return answer{status: he.Status, body: apiErrorBody{Code: he.Code, Message: he.Message, Field: he.Field}}
+		return answer{status: he.Status, body: apiErrorBody{Code: he.Code, Message: he.Message, Field: he.Field},
+			retryAfter: int(math.Ceil(he.RetryAfter.Seconds()))}
+	case errors.As(err, &le):
+		return llmAnswer(le) // generate.go
 	case errors.As(err, &ie):
 		a := answer{status: ie.Status, body: apiErrorBody{Code: ie.Code, Message: ie.Message, Field: ie.Field}}
 		if ie.RetryAfter > 0 {

@@ -1,7 +1,6 @@
 package app
 
 import (
-	"bytes"
 	"mime"
 	"net/http"
 	"strconv"
@@ -29,30 +28,13 @@ func (a *App) eventsPreflight(c *fiber.Ctx) error {
 // eventsPost answers POST /e: it hands the body to the ingester and
 // answers 204 only once every event is committed. Rejections carry the
 // reason in an X-Copylab header as well as in the JSON body (see
-// handleError).
+// handleError), and are cheap: the declared length and the media type are
+// checked before the body is looked at, and the ingester caches sites and
+// experiments (unknown ones too) so that a rejected body costs no query.
 func (a *App) eventsPost(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	if ct := c.Get(fiber.HeaderContentType); ct != "" {
-		mt, _, err := mime.ParseMediaType(ct)
-		if err != nil || (mt != "text/plain" && mt != "application/json") {
-			return &httpError{Status: http.StatusUnsupportedMediaType, Code: "unsupported_media_type",
-				Message: "Send the events as JSON, with Content-Type text/plain or application/json."}
-		}
-	}
-	body := c.Body()
-	if len(body) > maxEventBody {
-		return &httpError{Status: http.StatusRequestEntityTooLarge, Code: "too_large",
-			Message: "The body is larger than " + strconv.Itoa(maxEventBody>>10) + " KiB; send fewer events per request."}
-	}
-	meta := experiments.RequestMeta{
-		UserAgent:  c.Get(fiber.HeaderUserAgent), // a copy: the app is Immutable
-		IP:         a.clientIP(c),
-		Country:    a.country(c),
-		ReceivedAt: a.now(),
-	}
-	// The ingester may still hold the body after a cancelled request
-	// returns; fasthttp reuses its buffer, so hand over a copy.
-	res, err := a.ing.Ingest(c.UserContext(), bytes.Clone(body), meta)
+	res, err := a.ingestEvents(c)
+	a.metrics.events(res, err)
 	if err != nil {
 		return err
 	}
@@ -62,4 +44,47 @@ func (a *App) eventsPost(c *fiber.Ctx) error {
 		c.Set("X-Copylab", "stored; "+strconv.Itoa(res.Duplicates)+" already received")
 	}
 	return c.SendStatus(http.StatusNoContent)
+}
+
+var errEventsTooLarge = &httpError{Status: http.StatusRequestEntityTooLarge, Code: "too_large",
+	Message: "The body is larger than " + strconv.Itoa(maxEventBody>>10) + " KiB; send fewer events per request."}
+
+func (a *App) ingestEvents(c *fiber.Ctx) (experiments.IngestResult, error) {
+	if c.Request().Header.ContentLength() > maxEventBody {
+		return experiments.IngestResult{}, errEventsTooLarge
+	}
+	if ct := c.Request().Header.ContentType(); len(ct) > 0 && !plainOrJSON(ct) {
+		return experiments.IngestResult{}, &httpError{Status: http.StatusUnsupportedMediaType, Code: "unsupported_media_type",
+			Message: "Send the events as JSON, with Content-Type text/plain or application/json."}
+	}
+	// The raw body: refuseEncodedBodies let no compressed one through, and
+	// Ctx.Body would copy it (the app is Immutable) for nothing. Ingest
+	// reads it only before it returns (it keeps decoded copies of what it
+	// needs), so fasthttp may reuse the buffer afterwards.
+	body := c.Request().Body()
+	if len(body) > maxEventBody { // chunked bodies declare no length
+		return experiments.IngestResult{}, errEventsTooLarge
+	}
+	meta := experiments.RequestMeta{
+		UserAgent:  c.Get(fiber.HeaderUserAgent), // a copy: the app is Immutable
+		IP:         a.clientIP(c),
+		Country:    a.visitorCountry(c), // geo_country.go
+		ReceivedAt: a.now(),
+	}
+	if a.rateSite != nil {
+		meta.Admit = a.admitSite
+	}
+	return a.ing.Ingest(c.UserContext(), body, meta)
+}
+
+// plainOrJSON tells whether a Content-Type is text/plain or
+// application/json, with any parameters. The common spellings are matched
+// without allocating.
+func plainOrJSON(ct []byte) bool {
+	switch string(ct) {
+	case "text/plain;charset=UTF-8", "text/plain", "application/json", "text/plain; charset=utf-8", "application/json; charset=utf-8":
+		return true
+	}
+	mt, _, err := mime.ParseMediaType(string(ct))
+	return err == nil && (mt == "text/plain" || mt == "application/json")
 }

@@ -28,6 +28,7 @@ func readExperimentForm(c *fiber.Ctx) views.ExperimentForm {
 		GoalURL:      c.FormValue("goal_url"),
 		GoalEvent:    c.FormValue("goal_event"),
 		Coverage:     c.FormValue("coverage"),
+		Plan:         views.PlanForm{Threshold: c.FormValue("threshold"), BaseRate: c.FormValue("plan_base"), DailyVisits: c.FormValue("plan_daily")},
 	}
 	args := c.Request().PostArgs()
 	for i := 0; i < experiments.MaxVariants+2; i++ {
@@ -106,6 +107,13 @@ func formExperiment(f views.ExperimentForm) (experiments.Experiment, views.Error
 		e.Goal = experiments.Goal{Type: f.GoalType, URL: f.GoalURL}
 	case experiments.GoalEvent:
 		e.Goal = experiments.Goal{Type: f.GoalType, Name: f.GoalEvent}
+	}
+	if strings.TrimSpace(f.Plan.Threshold) != "" {
+		t, ok := parseRatio(f.Plan.Threshold)
+		if !ok {
+			errs["threshold"] = "Enter a percentage such as 10."
+		}
+		e.Threshold = t
 	}
 	if strings.TrimSpace(f.Coverage) != "" {
 		bp, ok := parsePercent(f.Coverage)
@@ -205,6 +213,7 @@ func formFromExperiment(e experiments.Experiment) views.ExperimentForm {
 		Selector: e.Selector,
 		GoalType: e.Goal.Type,
 		Coverage: percentText(e.CoverageBP),
+		Plan:     views.PlanForm{Threshold: strconv.FormatFloat(math.Round(e.Threshold*10000)/100, 'f', -1, 64)},
 	}
 	switch e.Goal.Type {
 	case experiments.GoalClick:
@@ -240,6 +249,7 @@ func (a *App) renderExperimentForm(c *fiber.Ctx, f views.ExperimentForm, status 
 		return err
 	}
 	f.Sites = sites
+	f.Plan = planForm(f.Plan.Threshold, f.Plan.BaseRate, f.Plan.DailyVisits, len(f.Variants))
 	f.Page = a.page(c, views.NavExperiments)
 	if f.Creating() {
 		f.Page.Title = "New experiment"

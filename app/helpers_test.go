@@ -35,7 +35,7 @@ type env struct {
 	ing   *experiments.Ingester
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t *testing.T, opts ...Option) *env {
 	t.Helper()
 	ctx := context.Background()
 	path := t.TempDir() + "/copylab.db"
@@ -57,7 +57,7 @@ func newEnv(t *testing.T) *env {
 		BcryptCost: bcrypt.MinCost,
 		SetupToken: testSetupToken,
 		Logger:     slog.New(slog.DiscardHandler),
-	}.withDefaults(), store, ing)
+	}.withDefaults(), store, ing, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,7 +4,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log/slog"
-	"net/netip"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -115,47 +114,6 @@ func (a *App) publicHeaders(c *fiber.Ctx) error {
 	c.Response().Header.Del(fiber.HeaderXFrameOptions)
 	c.Response().Header.Del("Cross-Origin-Opener-Policy")
 	return c.Next()
-}
-
-// clientIP is the visitor's IP: the TCP peer, or, when the peer is a
-// trusted proxy, the rightmost address of X-Forwarded-For that is not
-// itself a trusted proxy (the leftmost ones are whatever the client sent).
-func (a *App) clientIP(c *fiber.Ctx) string {
-	peer := c.Context().RemoteIP().String()
-	if len(a.proxies) == 0 || !a.trusted(peer) {
-		return peer
-	}
-	hops := strings.Split(c.Get(fiber.HeaderXForwardedFor), ",")
-	for i := len(hops) - 1; i >= 0; i-- {
-		h := strings.TrimSpace(hops[i])
-		addr, err := netip.ParseAddr(h)
-		if err != nil {
-			break
-		}
-		if !a.trusted(addr.String()) {
-			return addr.Unmap().String()
-		}
-	}
-	return peer
-}
-
-// fromTrustedProxy reports whether the TCP peer is a trusted proxy.
-func (a *App) fromTrustedProxy(c *fiber.Ctx) bool {
-	return len(a.proxies) > 0 && a.trusted(c.Context().RemoteIP().String())
-}
-
-func (a *App) trusted(ip string) bool {
-	addr, err := netip.ParseAddr(ip)
-	if err != nil {
-		return false
-	}
-	addr = addr.Unmap()
-	for _, p := range a.proxies {
-		if p.Contains(addr) {
-			return true
-		}
-	}
-	return false
 }
 
 // country is the visitor's country from the configured header, read only

@@ -15,13 +15,15 @@ import (
 // carries its group's middleware explicitly.
 func (a *App) routes() {
 	f := a.fiber
-	// Every request: a request id, one log line (and the mapping of errors
-	// to answers), panics turned into 500s, baseline security headers.
-	f.Use(a.requestID, a.logRequests, a.recoverPanics, a.securityHeaders)
+	// Every request: a request id, counted in the metrics, one log line
+	// (and the mapping of errors to answers), panics turned into 500s,
+	// baseline security headers.
+	f.Use(a.requestID, a.countRequests, a.logRequests, a.recoverPanics, a.securityHeaders)
 
 	// Public: called from customers' sites. CORS *, no credentials, no
-	// cookies read or set.
-	public := a.group(a.publicHeaders)
+	// cookies read or set; rate limited per client IP (and per site for
+	// events, in eventsPost); no compressed bodies.
+	public := a.group(a.publicHeaders, a.limitPublic, a.refuseEncodedBodies)
 	public.Get("/s/:file", a.snippetServe)
 	public.Options("/e", a.eventsPreflight)
 	public.Post("/e", a.eventsPost)
@@ -35,9 +37,15 @@ func (a *App) routes() {
 	open.Get("/static/:hash/*", a.assetServe)
 	open.Get("/favicon.ico", a.faviconServe)
 	open.Get("/healthz", a.healthz)
+	// Metrics: only for Config.MetricsAllow addresses or the MetricsToken.
+	a.group().Get("/metrics", a.metricsHandler())
 	open.Get("/demo", a.demoShow)
 	open.Get("/r/:token", a.shareShow)
 	open.Get("/r/:token/live", a.shareLive)
+	open.Get("/r/:token/trends", a.shareTrends)
+	open.Get("/r/:token/results.csv", a.shareResultsCSV)
+	open.Get("/r/:token/daily.csv", a.shareDailyCSV)
+	open.Get("/r/:token/recordings", a.shareRecordings)
 	signedOut := a.group(gz, a.loadSession, a.checkFormCSRF)
 	signedOut.Get("/login", a.loginShow)
 	signedOut.Post("/login", a.loginSubmit)
@@ -50,6 +58,7 @@ func (a *App) routes() {
 	pages.Post("/logout", a.logout)
 	pages.Get("/experiments", a.experimentsList)
 	pages.Get("/experiments/new", a.experimentNew)
+	pages.Get("/experiments/plan", a.planShow)
 	pages.Post("/experiments", a.experimentCreate)
 	pages.Get("/experiments/:id", a.experimentShow)
 	pages.Get("/experiments/:id/edit", a.experimentEdit)
@@ -60,25 +69,38 @@ func (a *App) routes() {
 	pages.Post("/experiments/:id/stop", a.experimentTransition(experiments.ActionStop))
 	pages.Get("/experiments/:id/results", a.resultsShow)
 	pages.Get("/experiments/:id/results/live", a.resultsLive)
+	pages.Get("/experiments/:id/results/trends", a.resultsTrends)
+	pages.Get("/experiments/:id/results.csv", a.resultsCSV)
+	pages.Get("/experiments/:id/daily.csv", a.dailyCSV)
+	pages.Get("/experiments/:id/recordings", a.recordingsShow)
 	pages.Get("/experiments/:id/generate", a.generateShow)
+	pages.Post("/experiments/:id/generate", a.generateStart)
+	pages.Get("/experiments/:id/generate/jobs/:job", a.generateStatus)
+	pages.Get("/experiments/:id/generate/jobs/:job/drafts/:n", a.generateDraft)
+	pages.Post("/experiments/:id/generate/jobs/:job/drafts/:n/regenerate", a.generateRegenerate)
+	pages.Post("/experiments/:id/generate/jobs/:job/approve", a.generateApprove)
 	pages.Get("/sites", a.sitesList)
 	pages.Post("/sites", a.siteCreate)
 	pages.Get("/sites/:id", a.siteShow)
+	pages.Post("/sites/:id/settings", a.siteUpdate)
+	pages.Post("/sites/:id/recorders", a.siteRecordersSave)
 	pages.Get("/users", a.usersList)
 	pages.Post("/users", a.userAdd)
 	pages.Post("/users/:id/delete", a.userRemove)
 	pages.Get("/settings", a.settingsShow)
 	pages.Post("/settings/tokens", a.tokenCreate)
 	pages.Post("/settings/tokens/:id/delete", a.tokenRevoke)
+	pages.Post("/settings/llm/test", a.settingsLLMTest)
 
 	// JSON API: Authorization: Bearer TOKEN. Errors are JSON everywhere.
-	api := a.group(a.apiAuth)
+	api := a.group(a.refuseEncodedBodies, a.apiAuth)
 	api.Get("/api/v1/sites", a.apiSitesList)
 	api.Post("/api/v1/sites", a.apiSiteCreate)
 	api.Get("/api/v1/sites/:id", a.apiSiteGet)
 	api.Get("/api/v1/experiments", a.apiExperimentsList)
 	api.Post("/api/v1/experiments", a.apiExperimentCreate)
 	api.Get("/api/v1/experiments/:id", a.apiExperimentGet)
+	api.Patch("/api/v1/experiments/:id", a.apiExperimentUpdate)
 	api.Post("/api/v1/experiments/:id/generate", a.apiExperimentGenerate)
 	api.Patch("/api/v1/experiments/:id/variants/:key", a.apiVariantUpdate)
 	api.Post("/api/v1/experiments/:id/start", a.apiExperimentTransition(experiments.ActionStart))

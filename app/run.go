@@ -21,6 +21,12 @@ func Run(ctx context.Context, cfg Config) error {
 		return fmt.Errorf("app: config: %w", err)
 	}
 	log := cfg.Logger
+	// One generator for the process, built before anything is opened so a
+	// bad LLM setting fails the start at once.
+	gen, err := NewGenerator(cfg)
+	if err != nil {
+		return err
+	}
 	store, err := experiments.Open(ctx, cfg.DBPath)
 	if err != nil {
 		return err
@@ -31,10 +37,11 @@ func Run(ctx context.Context, cfg Config) error {
 		defer cancel()
 		return errors.Join(ing.Close(sctx), store.Close())
 	}
-	a, err := New(cfg, store, ing)
+	a, err := New(cfg, store, ing, WithGenerator(gen))
 	if err != nil {
 		return errors.Join(err, closeAll())
 	}
+	defer a.geo.Close() // after the server and the events queue have stopped
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return errors.Join(fmt.Errorf("app: listen: %w", err), closeAll())
@@ -100,4 +107,5 @@ func (a *App) housekeeping(ctx context.Context) {
 		a.log.Info("housekeeping: deleted expired sessions", "count", n)
 	}
 	a.logins.Prune()
+	a.genJobs.prune()
 }

@@ -163,7 +163,14 @@ func (a *App) snippetFor(ctx context.Context, key string) (snippetEntry, error) 
 	if err != nil {
 		return snippetEntry{}, err
 	}
-	raw := a.renderSnippet(site, running)
+	// The recorders' code (site_recorders.go) is in the script only for a
+	// site that set one up; a site without pays no byte for it. Unreadable
+	// settings leave it out rather than fail the script.
+	rec, err := a.store.SiteRecorders(ctx, site.ID)
+	if err != nil {
+		a.log.Error("snippet: recorders unreadable; serving without them", "site", site.Key, "error", err)
+	}
+	raw := a.renderSnippet(site, running, rec.Names())
 	sum := sha256.Sum256(raw)
 	var gz bytes.Buffer
 	zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
@@ -179,12 +186,13 @@ func (a *App) snippetFor(ctx context.Context, key string) (snippetEntry, error) 
 // renderSnippet builds the site's script. An experiment the renderer
 // refuses is left out (and logged) rather than failing the whole script:
 // a snippet problem must never break the host page or the other tests.
-func (a *App) renderSnippet(site experiments.Site, running []experiments.Experiment) []byte {
+func (a *App) renderSnippet(site experiments.Site, running []experiments.Experiment, recorders []string) []byte {
 	cfg := static.SnippetConfig{
 		Site:      site.Key,
 		Endpoint:  a.cfg.PublicURL + "/e",
 		TimeoutMS: site.HideTimeoutMS,
 		HonorGPC:  site.HonorGPC,
+		Recorders: recorders,
 	}
 	for _, e := range running {
 		cfg.Experiments = append(cfg.Experiments, snippetExperiment(e))

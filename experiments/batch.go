@@ -22,21 +22,16 @@ const (
 // They run with context.Background(): go-sqlite3 starts a goroutine per
 // statement to watch a cancellable context, and a batch is never cancelled
 // halfway anyway.
+//
+// Events are inserted and visitor rows read and written back in bulk, by
+// the statements of batch_bulk.go.
 var batchSQL = struct {
-	insertEvent, markIgnored, experiment, visitor, putVisitor, addVariant, addDay, addExcluded, addSwap string
+	markIgnored, experiment, visitor, addVariant, addDay, addExcluded string
 }{
-	insertEvent: `/* Ingester.write */ insert into events (site_id, id, experiment_id, type, visitor, variant, goal, url,
-		received_at, client_ts, matched, swap_ms, bot, country, device, browser, ref_domain, utm_source)
-		values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		on conflict (site_id, id) do nothing`,
 	markIgnored: `/* Ingester.write */ update events set ignored = ? where seq = ?`,
 	experiment:  `/* Ingester.write */ select status, goal_type, goal_value from experiments where id = ?`,
 	visitor: `/* Ingester.write */ select variant, state, first_at, first_seq, coalesce(converted_at, 0)
 		from experiment_visitors where experiment_id = ? and visitor = ?`,
-	putVisitor: `/* Ingester.write */ insert into experiment_visitors (experiment_id, visitor, variant, state, first_at, first_seq, converted_at)
-		values (?, ?, ?, ?, ?, ?, nullif(?, 0))
-		on conflict (experiment_id, visitor) do update set variant = excluded.variant, state = excluded.state,
-			first_at = excluded.first_at, first_seq = excluded.first_seq, converted_at = excluded.converted_at`,
 	addVariant: `/* Ingester.write */ insert into variant_counts (experiment_id, variant, exposures, conversions, applied, missed)
 		values (?, ?, ?, ?, ?, ?)
 		on conflict (experiment_id, variant) do update set exposures = exposures + excluded.exposures,
@@ -49,16 +44,17 @@ var batchSQL = struct {
 		values (?, ?, ?)
 		on conflict (experiment_id) do update set multiple_variants = multiple_variants + excluded.multiple_variants,
 			bots = bots + excluded.bots`,
-	addSwap: `/* Ingester.write */ insert into variant_swap_ms (experiment_id, variant, bucket, n) values (?, ?, ?, ?)
-		on conflict (experiment_id, variant, bucket) do update set n = n + excluded.n`,
 }
 
 // batchWriter owns the prepared statements of the writer goroutine.
 type batchWriter struct {
 	s     *Store
 	stmts struct {
-		insertEvent, markIgnored, experiment, visitor, putVisitor, addVariant, addDay, addExcluded, addSwap *sql.Stmt
+		markIgnored, experiment, visitor, addVariant, addDay, addExcluded *sql.Stmt
 	}
+	seg      segmentStmts   // segments and health days (segments.go)
+	rec      recordingStmts // recorded sessions (recordings.go)
+	bulk     bulkStmts      // multi-row statements (batch_bulk.go)
 	prepared bool
 }
 
@@ -73,9 +69,9 @@ func (w *batchWriter) prepare() error {
 		dst **sql.Stmt
 		q   string
 	}{
-		{&st.insertEvent, batchSQL.insertEvent}, {&st.markIgnored, batchSQL.markIgnored}, {&st.experiment, batchSQL.experiment},
-		{&st.visitor, batchSQL.visitor}, {&st.putVisitor, batchSQL.putVisitor}, {&st.addVariant, batchSQL.addVariant},
-		{&st.addDay, batchSQL.addDay}, {&st.addExcluded, batchSQL.addExcluded}, {&st.addSwap, batchSQL.addSwap},
+		{&st.markIgnored, batchSQL.markIgnored}, {&st.experiment, batchSQL.experiment},
+		{&st.visitor, batchSQL.visitor}, {&st.addVariant, batchSQL.addVariant},
+		{&st.addDay, batchSQL.addDay}, {&st.addExcluded, batchSQL.addExcluded},
 	} {
 		s, err := w.s.w.Prepare(p.q)
 		if err != nil {
@@ -84,6 +80,18 @@ func (w *batchWriter) prepare() error {
 		}
 		*p.dst = s
 	}
+	if err := w.seg.prepare(w.s.w); err != nil {
+		w.close()
+		return err
+	}
+	if err := w.rec.prepare(w.s.w); err != nil {
+		w.close()
+		return err
+	}
+	if err := w.bulk.prepare(w.s.w); err != nil {
+		w.close()
+		return err
+	}
 	w.prepared = true
 	return nil
 }
@@ -91,13 +99,14 @@ func (w *batchWriter) prepare() error {
 func (w *batchWriter) close() error {
 	var errs []error
 	st := &w.stmts
-	for _, s := range []**sql.Stmt{&st.insertEvent, &st.markIgnored, &st.experiment, &st.visitor, &st.putVisitor,
-		&st.addVariant, &st.addDay, &st.addExcluded, &st.addSwap} {
+	for _, s := range []**sql.Stmt{&st.markIgnored, &st.experiment, &st.visitor,
+		&st.addVariant, &st.addDay, &st.addExcluded} {
 		if *s != nil {
 			errs = append(errs, (*s).Close())
 			*s = nil
 		}
 	}
+	errs = append(errs, w.seg.close(), w.rec.close(), w.bulk.close())
 	w.prepared = false
 	return errors.Join(errs...)
 }
@@ -133,8 +142,14 @@ func (w *batchWriter) write(reqs []*request, fail func() error) (results []Inges
 		swaps:    map[swapKey]int64{},
 	}
 	st := &w.stmts
-	b.insertEvent, b.markIgnored, b.experiment, b.visitor = tx.Stmt(st.insertEvent), tx.Stmt(st.markIgnored), tx.Stmt(st.experiment), tx.Stmt(st.visitor)
-	b.putVisitor, b.addVariant, b.addDay, b.addExcluded, b.addSwap = tx.Stmt(st.putVisitor), tx.Stmt(st.addVariant), tx.Stmt(st.addDay), tx.Stmt(st.addExcluded), tx.Stmt(st.addSwap)
+	b.markIgnored, b.experiment, b.visitor = tx.Stmt(st.markIgnored), tx.Stmt(st.experiment), tx.Stmt(st.visitor)
+	b.addVariant, b.addDay, b.addExcluded = tx.Stmt(st.addVariant), tx.Stmt(st.addDay), tx.Stmt(st.addExcluded)
+	b.seg = w.seg.bind(tx)
+	b.recording = w.rec.bind(tx)
+	b.bulk, b.tx = &w.bulk, tx
+	if err := b.preload(reqs); err != nil {
+		return nil, err
+	}
 	results = make([]IngestResult, len(reqs))
 	for i, r := range reqs {
 		if err := b.apply(r, &results[i]); err != nil {
@@ -178,6 +193,11 @@ type visitorState struct {
 	firstSeq int64
 	convAt   int64 // 0 until a conversion counted
 	dirty    bool
+	// Segments (segments.go): the first exposure's values when this batch
+	// saw it (else nil, looked up by firstSeq when needed), and the net
+	// change this batch makes to the visitor's segment counts.
+	seg             *segValues
+	segExp, segConv int64
 }
 
 type variantDelta struct{ exposures, conversions, applied, missed int64 }
@@ -197,14 +217,22 @@ type batchExp struct {
 type batch struct {
 	ctx context.Context
 
-	insertEvent, markIgnored, experiment, visitor, putVisitor, addVariant, addDay, addExcluded, addSwap *sql.Stmt
+	markIgnored, experiment, visitor, addVariant, addDay, addExcluded *sql.Stmt
 
-	exps     map[string]*batchExp
-	visitors map[visitorKey]*visitorState // nil value: no row
-	variants map[variantKey]*variantDelta
-	days     map[dayKey]*dayDelta
-	excluded map[string]*excludedDelta
-	swaps    map[swapKey]int64
+	exps      map[string]*batchExp
+	visitors  map[visitorKey]*visitorState // nil value: no row
+	variants  map[variantKey]*variantDelta
+	days      map[dayKey]*dayDelta
+	excluded  map[string]*excludedDelta
+	swaps     map[swapKey]int64
+	seg       *segmentBatch
+	recording *sql.Stmt // inserts recorded sessions (recordings.go)
+
+	// Bulk work (batch_bulk.go): the statements, and the seq of each event
+	// preload stored, until insert takes it.
+	bulk     *bulkStmts
+	tx       *sql.Tx
+	inserted map[eventKey]int64
 }
 
 // apply stores one request's events and counts the new ones: exposures
@@ -221,6 +249,13 @@ func (b *batch) apply(r *request, res *IngestResult) error {
 			// Deleted after the request was validated: nothing to store it
 			// under, and nothing would ever show it.
 			res.addReason(ReasonDeleted)
+			continue
+		}
+		if e.rec != nil {
+			// A recorded session goes to its own table, never counted.
+			if err := b.record(r, e, res); err != nil {
+				return err
+			}
 			continue
 		}
 		seq, err := b.insert(r, e)
@@ -261,24 +296,10 @@ func (b *batch) apply(r *request, res *IngestResult) error {
 	return nil
 }
 
-// insert stores one event and returns its seq, or 0 when its id was already
-// stored for the site.
+// insert returns the seq an event was stored under by preload, or 0 when
+// its id was already stored for the site.
 func (b *batch) insert(r *request, e *event) (int64, error) {
-	typ, matched, bot := EventConversion, any(nil), r.bot
-	country, device, browser := "", "", ""
-	if e.exposure {
-		typ, matched, bot = EventExposure, e.matched, r.bot || r.uaBot
-		country, device, browser = r.country, r.device, r.browser
-	}
-	res, err := b.insertEvent.ExecContext(b.ctx, r.siteID, e.id[:], e.experiment, typ, r.visitor, e.variant, e.goal, e.url,
-		r.at, optional(e.clientTS), matched, optional(e.swapMS), bot, country, device, browser, e.refDomain, e.utm)
-	if err != nil {
-		return 0, fmt.Errorf("experiments: ingest: insert event: %w", err)
-	}
-	if n, err := res.RowsAffected(); err != nil || n == 0 {
-		return 0, err
-	}
-	return res.LastInsertId()
+	return b.takeSeq(r.siteID, e.id), nil
 }
 
 func optional(v int64) any {
@@ -359,9 +380,11 @@ func (b *batch) excl(exp string) *excludedDelta {
 func (b *batch) moveOut(exp string, v *visitorState) {
 	b.variant(exp, v.variant).exposures--
 	b.day(exp, v.firstAt, v.variant).exposures--
+	v.segExp--
 	if v.convAt != 0 {
 		b.variant(exp, v.variant).conversions--
 		b.day(exp, v.convAt, v.variant).conversions--
+		v.segConv--
 	}
 }
 
@@ -407,9 +430,11 @@ func (b *batch) countExposure(r *request, e *event, seq int64) (string, error) {
 	vd := b.variant(e.experiment, e.variant)
 	if !e.matched {
 		vd.missed++
+		b.healthDay(e.experiment, r.at, e.variant).missed++
 		return ReasonNotMatched, nil
 	}
 	vd.applied++
+	b.healthDay(e.experiment, r.at, e.variant).applied++
 	if e.swapMS >= 0 {
 		b.swaps[swapKey{e.experiment, e.variant, swapBucket(e.swapMS)}]++
 	}
@@ -419,7 +444,8 @@ func (b *batch) countExposure(r *request, e *event, seq int64) (string, error) {
 	}
 	switch {
 	case v == nil:
-		b.newVisitor(e.experiment, r.visitor, &visitorState{variant: e.variant, state: visitorCounted, firstAt: r.at, firstSeq: seq})
+		b.newVisitor(e.experiment, r.visitor, &visitorState{variant: e.variant, state: visitorCounted, firstAt: r.at, firstSeq: seq,
+			seg: segValuesOf(r, e), segExp: 1})
 		vd.exposures++
 		b.day(e.experiment, r.at, e.variant).exposures++
 	case v.state == visitorBot:
@@ -474,6 +500,7 @@ func (b *batch) countConversion(r *request, e *event) (string, error) {
 	}
 	v.convAt = r.at
 	v.dirty = true
+	v.segConv++
 	b.variant(e.experiment, v.variant).conversions++
 	b.day(e.experiment, r.at, v.variant).conversions++
 	return "", nil
@@ -495,13 +522,8 @@ func goalMatches(g Goal, sent string) bool {
 
 // flush writes the touched visitor rows and the aggregate deltas.
 func (b *batch) flush() error {
-	for k, v := range b.visitors {
-		if v == nil || !v.dirty {
-			continue
-		}
-		if _, err := b.putVisitor.ExecContext(b.ctx, k.exp, k.visitor, v.variant, v.state, v.firstAt, v.firstSeq, v.convAt); err != nil {
-			return fmt.Errorf("experiments: ingest: put visitor: %w", err)
-		}
+	if err := b.putVisitors(); err != nil {
+		return err
 	}
 	for k, d := range b.variants {
 		if *d == (variantDelta{}) {
@@ -527,10 +549,8 @@ func (b *batch) flush() error {
 			return fmt.Errorf("experiments: ingest: excluded counts: %w", err)
 		}
 	}
-	for k, n := range b.swaps {
-		if _, err := b.addSwap.ExecContext(b.ctx, k.exp, k.variant, k.bucket, n); err != nil {
-			return fmt.Errorf("experiments: ingest: swap times: %w", err)
-		}
+	if err := b.putSwaps(); err != nil {
+		return err
 	}
-	return nil
+	return b.flushSegments()
 }

@@ -35,7 +35,7 @@ const (
 	CodeRequired             = "required"               // 400: Field is missing
 	CodeInvalidVisitor       = "invalid_visitor"        // 400: visitor is not 1..128 printable characters
 	CodeInvalidID            = "invalid_id"             // 400: an event id is not a UUID
-	CodeInvalidType          = "invalid_type"           // 400: type is not exposure or conversion
+	CodeInvalidType          = "invalid_type"           // 400: type is not exposure, conversion or recording
 	CodeInvalidGoal          = "invalid_goal"           // 400: goal has characters other than letters, digits, _ . : -
 	CodeInvalidValue         = "invalid_value"          // 400: a string with control characters
 	CodeTooLong              = "too_long"               // 400: a field over its limit
@@ -88,6 +88,10 @@ type wireEvent struct {
 	MS         *float64 `json:"ms"`
 	Ref        string   `json:"ref"`
 	UTM        string   `json:"utm"`
+	// "recording" events (recordings.go).
+	Recorder string `json:"recorder"`
+	Session  string `json:"session"`
+	Replay   string `json:"replay"`
 }
 
 // event is one validated event, ready for the writer.
@@ -103,6 +107,7 @@ type event struct {
 	swapMS     int64 // -1 when not sent
 	refDomain  string
 	utm        string
+	rec        *recordingEvent // set for "recording" events (recordings.go)
 }
 
 // request is one validated POST /e body and what the HTTP layer told about
@@ -169,13 +174,18 @@ func (in *Ingester) parse(ctx context.Context, body []byte, meta RequestMeta) (*
 	if !ok {
 		return nil, reject(http.StatusNotFound, CodeUnknownSite, "site", "No site has the key %q.", clip(w.Site, 40))
 	}
+	if meta.Admit != nil {
+		if ierr := meta.Admit(site.ID); ierr != nil {
+			return nil, ierr
+		}
+	}
 	r := &request{siteID: site.ID, visitor: w.Visitor, bot: w.Bot, events: make([]event, len(w.Events))}
 	anyExposure := false
 	for i := range w.Events {
 		if ierr := in.parseEvent(ctx, site.ID, &w.Events[i], &r.events[i], fmt.Sprintf("events[%d].", i)); ierr != nil {
 			return nil, ierr
 		}
-		anyExposure = anyExposure || r.events[i].exposure
+		anyExposure = anyExposure || r.events[i].exposure || r.events[i].rec != nil
 	}
 	at := meta.ReceivedAt
 	if at.IsZero() {
@@ -186,9 +196,8 @@ func (in *Ingester) parse(ctx context.Context, body []byte, meta RequestMeta) (*
 	// sent exposures (the snippet does). Server-side conversions come from a
 	// site's backend, whose user agent says nothing about the visitor.
 	if anyExposure {
-		r.uaBot = in.o.BotChecker(meta.UserAgent)
-		ua := ParseUserAgent(meta.UserAgent)
-		r.device, r.browser = ua.Device, ua.Browser
+		ua := in.uas.lookup(meta.UserAgent, in.o.BotChecker)
+		r.uaBot, r.device, r.browser = ua.bot, ua.device, ua.browser
 		r.country = normalizeCountry(meta.Country)
 	}
 	return r, nil
@@ -210,10 +219,12 @@ func (in *Ingester) parseEvent(ctx context.Context, siteID string, w *wireEvent,
 	case EventExposure:
 		e.exposure = true
 	case EventConversion:
+	case EventRecording:
+		e.rec = &recordingEvent{} // filled by parseRecording, below
 	case "":
 		return badRequest(CodeRequired, field+"type", "Give every event a type: exposure or conversion.")
 	default:
-		return badRequest(CodeInvalidType, field+"type", "The event type must be exposure or conversion.")
+		return badRequest(CodeInvalidType, field+"type", "The event type must be exposure, conversion or recording.")
 	}
 	if w.Experiment == "" {
 		return badRequest(CodeRequired, field+"experiment", "Name the experiment of every event.")
@@ -230,7 +241,7 @@ func (in *Ingester) parseEvent(ctx context.Context, siteID string, w *wireEvent,
 	}
 	e.experiment = exp.ID
 	switch {
-	case w.Variant == "" && e.exposure:
+	case w.Variant == "" && (e.exposure || e.rec != nil):
 		return badRequest(CodeRequired, field+"variant", "Name the variant the visitor saw.")
 	case w.Variant != "":
 		if _, ok := exp.Variant(w.Variant); !ok {
@@ -238,7 +249,7 @@ func (in *Ingester) parseEvent(ctx context.Context, siteID string, w *wireEvent,
 		}
 	}
 	e.variant = w.Variant
-	if !e.exposure {
+	if !e.exposure && e.rec == nil {
 		switch {
 		case w.Goal == "":
 			return badRequest(CodeRequired, field+"goal", "Name the goal of a conversion (click, pageview or the custom event's name).")
@@ -279,6 +290,9 @@ func (in *Ingester) parseEvent(ctx context.Context, siteID string, w *wireEvent,
 	if e.exposure {
 		e.refDomain = RefDomain(w.Ref)
 		e.utm = strings.TrimSpace(w.UTM)
+	}
+	if e.rec != nil {
+		return parseRecording(w, e, field)
 	}
 	return nil
 }

@@ -22,6 +22,10 @@ type RequestMeta struct {
 	IP         string // client IP (after trusted-proxy handling); not stored
 	Country    string // ISO 3166-1 alpha-2 from a trusted header, or ""
 	ReceivedAt time.Time
+	// Admit, when set, is asked once the request's site is known (by its
+	// id) and before its events are parsed; an error it returns rejects the
+	// request as it is. The HTTP layer's per-site rate limit.
+	Admit func(siteID string) *IngestError
 }
 
 // IngestError is a rejected or deferred event request. Status is the HTTP
@@ -101,6 +105,7 @@ type Ingester struct {
 	o    IngestOptions
 	log  *slog.Logger
 	refs refCache
+	uas  uaCache
 	w    *batchWriter
 
 	mu     sync.Mutex
@@ -111,6 +116,8 @@ type Ingester struct {
 	done   chan struct{} // closed when the writer has stopped
 
 	batches, events, failed atomic.Int64
+	lastFailed              atomic.Bool
+	observer                atomic.Pointer[func(BatchInfo)]
 
 	// testFail, when set (tests only), runs inside each batch transaction
 	// before commit; an error or panic there fails the batch.
@@ -126,6 +133,7 @@ func NewIngester(s *Store, o IngestOptions) *Ingester {
 		o:    o,
 		log:  o.Logger,
 		refs: refCache{s: s, now: time.Now, sites: map[string]siteRef{}, exps: map[string]expRef{}},
+		uas:  uaCache{max: uaCacheMax},
 		w:    newBatchWriter(s),
 		wake: make(chan struct{}, 1),
 		done: make(chan struct{}),
@@ -291,8 +299,17 @@ func (in *Ingester) commit(batch []*request) {
 	if f := in.testFail.Load(); f != nil {
 		fail = *f
 	}
+	start := time.Now()
 	results, err := in.w.write(batch, fail)
 	in.batches.Add(1)
+	in.lastFailed.Store(err != nil)
+	if f := in.observer.Load(); f != nil {
+		n := 0
+		for _, r := range batch {
+			n += len(r.events)
+		}
+		(*f)(BatchInfo{Requests: len(batch), Events: n, Took: time.Since(start), Err: err})
+	}
 	if err != nil {
 		in.failed.Add(1)
 		in.log.Error("ingest: batch failed", "requests", len(batch), "err", err)
@@ -310,18 +327,39 @@ func (in *Ingester) commit(batch []*request) {
 
 // IngestStats count the writer's work since NewIngester.
 type IngestStats struct {
-	Batches int64 // transactions attempted
-	Failed  int64 // of those, rolled back (their requests answered 503)
-	Events  int64 // events in committed batches, duplicates included
-	Queued  int   // events waiting for the writer now
+	Batches    int64 // transactions attempted
+	Failed     int64 // of those, rolled back (their requests answered 503)
+	Events     int64 // events in committed batches, duplicates included
+	Queued     int   // events waiting for the writer now
+	QueueSize  int   // events that may wait before requests are refused
+	Closed     bool  // Close was called: new requests are refused
+	LastFailed bool  // the latest batch was rolled back
 }
 
-// Stats returns the writer's counters, for metrics.
+// Stats returns the writer's counters, for metrics and health checks.
 func (in *Ingester) Stats() IngestStats {
 	in.mu.Lock()
-	queued := in.queued
+	queued, closed := in.queued, in.closed
 	in.mu.Unlock()
-	return IngestStats{Batches: in.batches.Load(), Failed: in.failed.Load(), Events: in.events.Load(), Queued: queued}
+	return IngestStats{Batches: in.batches.Load(), Failed: in.failed.Load(), Events: in.events.Load(), Queued: queued,
+		QueueSize: in.o.QueueSize, Closed: closed, LastFailed: in.lastFailed.Load()}
+}
+
+// BatchInfo describes one batch the writer attempted.
+type BatchInfo struct {
+	Requests, Events int
+	Took             time.Duration // from the start of the transaction to its commit or rollback
+	Err              error         // nil when committed
+}
+
+// SetBatchObserver has f called by the writer after every batch, committed
+// or not (nil removes it). f runs on the writer goroutine: it must be quick.
+func (in *Ingester) SetBatchObserver(f func(BatchInfo)) {
+	if f == nil {
+		in.observer.Store(nil)
+		return
+	}
+	in.observer.Store(&f)
 }
 
 // addReason records one ignored event in a result.
@@ -334,4 +372,16 @@ func (res *IngestResult) addReason(reason string) {
 	res.Reasons = append(res.Reasons, "")
 	copy(res.Reasons[i+1:], res.Reasons[i:])
 	res.Reasons[i] = reason
+}
+
+// InjectFault has every batch run f inside its transaction, just before the
+// commit; an error or a panic in f rolls the batch back as a real failure
+// would. It exists for fault tests of the layers above (a disk that fills
+// up, a writer that panics); nil removes it.
+func (in *Ingester) InjectFault(f func() error) {
+	if f == nil {
+		in.testFail.Store(nil)
+		return
+	}
+	in.testFail.Store(&f)
 }

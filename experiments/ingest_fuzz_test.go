@@ -25,6 +25,15 @@ func FuzzIngest(f *testing.F) {
 		[]byte(`{"site":"` + key + `","visitor":"` + strings.Repeat("x", 129) + `","events":[]}`),
 		[]byte(`{}`), []byte(`null`), []byte(`[]`), []byte(`{"events":[null]}`), []byte(`{"site":1}`), []byte(``),
 		[]byte(`{"site":"` + key + `","visitor":"v5","events":[{"id":"\u0000"}]}`),
+		// Hostile: nesting, huge and odd numbers, invalid UTF-8, duplicate
+		// keys, escapes of control characters, wrong types, a bot flag.
+		[]byte(strings.Repeat(`{"a":`, 5000) + strings.Repeat(`}`, 5000)),
+		[]byte(`{"site":"` + key + `","visitor":"v6","events":[{"id":"0190a5c4-7b2e-7def-8a3b-1c2d3e4f5a6d","type":"exposure","experiment":"` + x + `","variant":"b","ts":1e309,"ms":-0}]}`),
+		[]byte("{\"site\":\"" + key + "\",\"visitor\":\"v\xff\xfe\",\"events\":[]}"),
+		[]byte(`{"site":"` + key + `","site":"other","visitor":"v7","visitor":"v8","events":[{"id":"0190a5c4-7b2e-7def-8a3b-1c2d3e4f5a6e","type":"conversion","experiment":"` + x + `","goal":"signup","goal":"x"}]}`),
+		[]byte(`{"site":"` + key + `","visitor":"\u0007\u202e","events":[{"id":"0190a5c4-7b2e-7def-8a3b-1c2d3e4f5a6f","type":"exposure","experiment":"` + x + `","variant":"b","url":"\u0000javascript:"}]}`),
+		[]byte(`{"site":"` + key + `","visitor":"v9","bot":true,"events":[{"id":"0190A5C4-7B2E-7DEF-8A3B-1C2D3E4F5A70","type":"exposure","experiment":"` + x + `","variant":"b","matched":"yes"}]}`),
+		[]byte(`{"site":["` + key + `"],"visitor":{},"events":{"0":{}}}`),
 	}
 	for _, s := range seeds {
 		f.Add(s)

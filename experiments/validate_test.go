@@ -114,7 +114,12 @@ func TestReweightKeepsTotal(t *testing.T) {
 }
 
 func FuzzSelectorError(f *testing.F) {
-	for _, s := range []string{`[data-copylab="hero"]`, "body", "h1{}", `input[type=password]`, "a,b>c", "((", `"`, "\x00"} {
+	for _, s := range []string{`[data-copylab="hero"]`, "body", "h1{}", `input[type=password]`, "a,b>c", "((", `"`, "\x00",
+		// Hostile: break out of the style rule or the script, comments,
+		// escapes, at-rules, line breaks, odd Unicode, sheer length.
+		"h1}body{display:none", "</style><script>alert(1)</script>", "h1/**/", "h1 /* x", `h1\7d`, "@import url(x)",
+		"h1\nbody", "h1\rx", "h1\u2028x", "\u202eh1", "\xff\xfe", `a[href^='javascript:']`, ":has(:has(:has(a)))",
+		`[data-x="}"]`, "*", strings.Repeat("div ", 300), strings.Repeat("(", 1000)} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, sel string) {

@@ -72,6 +72,9 @@ type SitePage struct {
 	SnippetURL  string
 	Experiments []ExperimentRow
 	QAExample   string // a QA link to show as an example, or ""
+	// The site's own settings and its session recorders (recordings.templ).
+	Settings  SiteSettingsForm
+	Recorders RecordersForm
 }
 
 // ExperimentRow is one experiment in a list.
@@ -132,8 +135,9 @@ type ExperimentForm struct {
 	GoalEvent    string
 	Coverage     string // percent of visitors in the test
 	Variants     []VariantField
+	Plan         PlanForm // the practical threshold and the sample-size estimate
 	Errors       Errors
-	GenerateURL  string // the reserved page for AI generation
+	GenerateURL  string // the generation page of a saved experiment
 }
 
 // Creating reports whether the form creates a new experiment.
@@ -157,11 +161,12 @@ type QALink struct {
 
 // VariantView is one variant on the experiment page.
 type VariantView struct {
-	Key      string
-	Text     string
-	WeightBP int
-	Source   string
-	Control  bool
+	Key        string
+	Text       string
+	WeightBP   int
+	Source     string
+	Control    bool
+	Provenance Provenance // where generated copy came from (generate_models.go)
 }
 
 // ExperimentPage shows one experiment.
@@ -186,66 +191,6 @@ type ExperimentPage struct {
 	Ended       time.Time
 	Results     Results
 	Demo        bool
-}
-
-// ResultRow is one variant's line of the results table. The statistics
-// columns (intervals, probability to be best) come with the statistics
-// work; their fields are here so the table's shape does not change.
-type ResultRow struct {
-	Key         string
-	Text        string
-	Control     bool
-	Exposures   int64
-	Conversions int64
-	Rate        float64 // conversions / exposures; meaningful when Exposures > 0
-	RateLow     float64 // interval bounds, when HasInterval
-	RateHigh    float64
-	HasInterval bool
-	ProbBest    float64 // when HasProbBest
-	HasProbBest bool
-}
-
-// Results is the live results panel, shared by the experiment page, the
-// results page and the read-only share page.
-type Results struct {
-	LiveURL      string // the fragment to poll; "" stops polling
-	Status       string
-	Rows         []ResultRow
-	Excluded     int64 // visitors who saw several variants
-	Bots         int64
-	UpdatedAt    time.Time
-	Unavailable  string // shown instead of the table when counts could not be read
-	TotalVisits  int64
-	TotalConvert int64
-}
-
-// ResultsPage is the full results page of one experiment.
-type ResultsPage struct {
-	Page
-	ID       string
-	Name     string
-	Status   string
-	ShareURL string
-	Results  Results
-}
-
-// SharePage is the public, read-only results page behind a share link.
-type SharePage struct {
-	Page
-	Name     string
-	Status   string
-	PageURL  string
-	Goal     string
-	Started  time.Time
-	Results  Results
-	Variants []VariantView
-}
-
-// GeneratePage is the reserved place for AI copy generation.
-type GeneratePage struct {
-	Page
-	ID   string
-	Name string
 }
 
 // UserRow is one user in the users list.
@@ -285,7 +230,8 @@ type SettingsPage struct {
 	NewToken   string // the secret, shown once after creating it
 	PublicURL  string
 	APIBase    string
-	LLM        string // a sentence about copy generation's setup
+	LLM        string             // a sentence about copy generation's setup
+	AI         LLMSettingsSection // the AI copy section (settings_llm.templ)
 	DBPath     string
 	NewTokenID int64
 }

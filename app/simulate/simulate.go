@@ -1,9 +1,16 @@
 // Package simulate sends realistic visitor traffic to a running copylab
 // through its public HTTP endpoints, for demos and load tests: it reads the
-// site's public config, assigns each visitor per the shared spec, sends an
-// exposure, and a conversion at the given rate for the visitor's variant. It
-// reports throughput, latency and failures, and can check afterwards that the
-// stored counts grew by exactly what it sent.
+// site's public config, assigns each visitor per the shared spec, and sends
+// what the snippet would send from a browser. A visitor views the tested
+// page once or a few times (an exposure each, one request per page view),
+// and converts at the given rate for their variant, either within the last
+// page view (the snippet batches a page view's events for a second, so the
+// conversion rides in the same request) or in a request of its own later.
+// It reports throughput, latency and failures, and can check afterwards
+// that the stored counts grew by exactly what it sent.
+//
+// RunSnippet loads the snippet itself (GET /s/{key}.js) the way browsers do
+// on their first page view.
 package simulate
 
 import (
@@ -25,6 +32,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/valyala/fasthttp"
 
 	"copylab/experiments"
 )
@@ -39,7 +47,48 @@ type Options struct {
 	Concurrency int                // requests in flight
 	Token       string             // API token; with it, Verify compares stored counts
 	Seed        uint64             // random seed, for repeatable runs
-	Client      *http.Client
+	// UserAgent is sent with every request; empty means a realistic
+	// browser's, varied per visitor. (Go's own user agent is a program's,
+	// which copylab rightly records as a bot and never counts.)
+	UserAgent string
+	// SamePageView is the share of conversions sent in the same request as
+	// the visitor's exposure, as the snippet does when the visitor converts
+	// within a second of the page view (a click on the tested page); the
+	// others come in a request of their own, as from a later page. 0 means
+	// DefaultSamePageView; negative means never.
+	SamePageView float64
+	// PageViews is the mean number of times a visitor views the tested page
+	// (geometric: each view is followed by another with probability
+	// 1 - 1/PageViews). Only the first exposure counts in the results; the
+	// others are stored as events. 0 means DefaultPageViews; 1 means every
+	// visitor views it once.
+	PageViews float64
+	// Requests is how many snippet requests RunSnippet sends.
+	Requests int
+	// Client, when set, sends every request through net/http (tests use it
+	// to observe or alter requests). Otherwise a fasthttp client is used:
+	// on a small machine that shares its cores with the server under test,
+	// net/http's client would spend about twice the CPU per request and
+	// measure itself more than the server.
+	Client *http.Client
+}
+
+// Defaults of Options.
+const (
+	DefaultSamePageView = 0.5
+	DefaultPageViews    = 1.5
+	maxPageViews        = 20
+)
+
+// BrowserUserAgents are the user agents simulated visitors send: current
+// desktop and mobile browsers.
+var BrowserUserAgents = []string{
+	"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
+	"Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Safari/605.1.15",
+	"Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1",
+	"Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36",
+	"Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0",
+	"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 Edg/131.0.0.0",
 }
 
 // Config is the public JSON twin of a site's snippet (GET /s/{key}.json).
@@ -68,44 +117,64 @@ type VariantConfig struct {
 
 // Report is what a run did.
 type Report struct {
-	Visitors     int
-	OutOfTest    int            // visitors the assignment left out (coverage)
-	Exposures    map[string]int // sent, per variant
-	Conversions  map[string]int // sent, per variant
-	Events       int            // acknowledged
-	Requests     int
-	Failures     map[string]int // by status or error, after retries
-	Retries      int
-	Elapsed      time.Duration
-	Latencies    []time.Duration // of acknowledged requests, sorted
-	Verified     bool
-	Verification string
+	Visitors    int
+	OutOfTest   int            // visitors the assignment left out (coverage)
+	PageViews   int            // acknowledged exposures, repeats included
+	Exposures   map[string]int // visitors with an acknowledged exposure, per variant
+	Conversions map[string]int // acknowledged conversions, per variant
+	// Sent but not acknowledged (the request failed after its retries):
+	// first exposures and conversions that may or may not be stored.
+	UnackedExposures, UnackedConversions map[string]int
+	Events                               int            // acknowledged
+	Requests                             int            // acknowledged
+	Failures                             map[string]int // by status or error, after retries
+	Retries                              int
+	Elapsed                              time.Duration
+	Latencies                            []time.Duration // of acknowledged requests, sorted
+	Verified                             bool
+	Verification                         string
 }
 
 // EventsPerSecond is acknowledged events over the run's wall time.
-func (r Report) EventsPerSecond() float64 {
-	if r.Elapsed <= 0 {
+func (r Report) EventsPerSecond() float64 { return perSecond(r.Events, r.Elapsed) }
+
+// RequestsPerSecond is acknowledged requests over the run's wall time.
+func (r Report) RequestsPerSecond() float64 { return perSecond(r.Requests, r.Elapsed) }
+
+func perSecond(n int, d time.Duration) float64 {
+	if d <= 0 {
 		return 0
 	}
-	return float64(r.Events) / r.Elapsed.Seconds()
+	return float64(n) / d.Seconds()
 }
 
 // Percentile returns the p-th (0..100) latency percentile.
-func (r Report) Percentile(p float64) time.Duration {
-	if len(r.Latencies) == 0 {
+func (r Report) Percentile(p float64) time.Duration { return percentile(r.Latencies, p) }
+
+func percentile(sorted []time.Duration, p float64) time.Duration {
+	if len(sorted) == 0 {
 		return 0
 	}
-	i := int(float64(len(r.Latencies)-1) * p / 100)
-	return r.Latencies[i]
+	return sorted[int(float64(len(sorted)-1)*p/100)]
 }
 
-// String formats the report for people.
+// Failed is the number of requests that failed after their retries.
+func (r Report) Failed() int {
+	n := 0
+	for _, v := range r.Failures {
+		n += v
+	}
+	return n
+}
+
+// String formats the report for people. The "throughput" and "verify"
+// lines are read by scripts/loadtest.sh.
 func (r Report) String() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "visitors %d (outside the test %d), requests %d, events acknowledged %d in %.2fs\n",
-		r.Visitors, r.OutOfTest, r.Requests, r.Events, r.Elapsed.Seconds())
-	fmt.Fprintf(&b, "throughput %.0f events/s; latency p50 %s, p95 %s, p99 %s, max %s\n", r.EventsPerSecond(),
-		r.Percentile(50).Round(time.Microsecond), r.Percentile(95).Round(time.Microsecond),
+	fmt.Fprintf(&b, "visitors %d (outside the test %d), page views %d, requests %d, events acknowledged %d in %.2fs\n",
+		r.Visitors, r.OutOfTest, r.PageViews, r.Requests, r.Events, r.Elapsed.Seconds())
+	fmt.Fprintf(&b, "throughput %.0f events/s, %.0f requests/s; latency p50 %s, p95 %s, p99 %s, max %s\n",
+		r.EventsPerSecond(), r.RequestsPerSecond(), r.Percentile(50).Round(time.Microsecond), r.Percentile(95).Round(time.Microsecond),
 		r.Percentile(99).Round(time.Microsecond), r.Percentile(100).Round(time.Microsecond))
 	keys := make([]string, 0, len(r.Exposures))
 	for k := range r.Exposures {
@@ -115,11 +184,7 @@ func (r Report) String() string {
 	for _, k := range keys {
 		fmt.Fprintf(&b, "  %-10s exposures %7d  conversions %7d\n", k, r.Exposures[k], r.Conversions[k])
 	}
-	failed := 0
-	for _, n := range r.Failures {
-		failed += n
-	}
-	fmt.Fprintf(&b, "failures %d %v, retries %d\n", failed, r.Failures, r.Retries)
+	fmt.Fprintf(&b, "failures %d %v, retries %d\n", r.Failed(), r.Failures, r.Retries)
 	if r.Verification != "" {
 		fmt.Fprintf(&b, "verify: %s\n", r.Verification)
 	}
@@ -152,13 +217,16 @@ func Run(ctx context.Context, o Options) (Report, error) {
 	if o.Concurrency <= 0 {
 		o.Concurrency = 8
 	}
-	if o.Client == nil {
-		o.Client = &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{
-			MaxIdleConns: o.Concurrency * 2, MaxIdleConnsPerHost: o.Concurrency * 2, IdleConnTimeout: 30 * time.Second,
-		}}
+	if o.SamePageView == 0 {
+		o.SamePageView = DefaultSamePageView
 	}
+	if o.PageViews == 0 {
+		o.PageViews = DefaultPageViews
+	}
+	another := 1 - 1/max(1, o.PageViews) // chance of one more page view
 	base := strings.TrimRight(o.URL, "/")
-	cfg, err := fetchConfig(ctx, o.Client, base, o.Site)
+	hc := newHTTP(o)
+	cfg, err := fetchConfig(ctx, hc, base, o.Site)
 	if err != nil {
 		return Report{}, err
 	}
@@ -183,61 +251,111 @@ func Run(ctx context.Context, o Options) (Report, error) {
 
 	var before map[string][2]int64
 	if o.Token != "" {
-		if before, err = fetchCounts(ctx, o.Client, base, o.Experiment, o.Token); err != nil {
+		if before, err = fetchCounts(ctx, hc, base, o.Experiment, o.Token); err != nil {
 			return Report{}, err
 		}
 	}
 
-	rep := Report{Visitors: o.Visitors, Exposures: map[string]int{}, Conversions: map[string]int{}, Failures: map[string]int{}}
+	rep := newReport()
+	rep.Visitors = o.Visitors
 	var mu sync.Mutex
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	start := time.Now()
 	endpoint := base + "/e"
+	page := base + "/simulated/pricing"
 	for w := 0; w < o.Concurrency; w++ {
 		wg.Add(1)
 		go func(worker uint64) {
 			defer wg.Done()
 			rng := rand.New(rand.NewPCG(o.Seed, worker))
 			var lat []time.Duration
-			local := Report{Exposures: map[string]int{}, Conversions: map[string]int{}, Failures: map[string]int{}}
+			local := newReport()
+			var body []byte
 			for ctx.Err() == nil {
 				i := next.Add(1) - 1
 				if i >= int64(o.Visitors) {
 					break
 				}
-				visitor := fmt.Sprintf("sim-%016x-%d", rng.Uint64(), i)
+				visitor := "sim-" + strconv.FormatUint(rng.Uint64(), 16) + "-" + strconv.FormatInt(i, 10)
 				vi := experiments.Assign(exp.Seed, visitor, weights, exp.CoverageBP)
 				if vi < 0 {
 					local.OutOfTest++
 					continue
 				}
 				key := exp.Variants[vi].Key
-				steps := []string{experiments.EventExposure}
-				if rng.Float64() < o.Rates[key] {
-					steps = append(steps, experiments.EventConversion)
+				ua := o.UserAgent
+				if ua == "" {
+					ua = BrowserUserAgents[rng.IntN(len(BrowserUserAgents))]
 				}
-				for _, typ := range steps {
-					body := eventBody(o.Site, visitor, exp.ID, key, typ, goal, base)
-					d, retries, fail := post(ctx, o.Client, endpoint, body)
-					local.Requests++
+				views := 1
+				for views < maxPageViews && rng.Float64() < another {
+					views++
+				}
+				converts := rng.Float64() < o.Rates[key]
+				together := converts && rng.Float64() < o.SamePageView
+				lost := false
+				for v := 1; v <= views && !lost; v++ {
+					// A page view: an exposure, and on the last one the
+					// conversion when it happened within the snippet's
+					// one-second batch.
+					withConversion := together && v == views
+					b := beginBody(body[:0], o.Site, visitor)
+					b = appendEvent(b, experiments.EventExposure, exp.ID, key, "", page, 20+rng.IntN(400))
+					if withConversion {
+						b = appendEvent(append(b, ','), experiments.EventConversion, exp.ID, key, goal, page, -1)
+					}
+					body = endBody(b)
+					d, retries, fail := hc.post(ctx, endpoint, ua, body)
 					local.Retries += retries
 					if fail != "" {
+						// A visitor whose page view was lost sends nothing
+						// more: no conversion without its exposure.
 						local.Failures[fail]++
-						break // a visitor whose exposure was lost must not convert
+						if v == 1 {
+							local.UnackedExposures[key]++
+						}
+						if withConversion {
+							local.UnackedConversions[key]++
+						}
+						lost = true
+						break
 					}
-					lat = append(lat, d)
+					local.Requests++
+					local.PageViews++
 					local.Events++
-					if typ == experiments.EventExposure {
+					lat = append(lat, d)
+					if v == 1 {
 						local.Exposures[key]++
-					} else {
+					}
+					if withConversion {
+						local.Events++
 						local.Conversions[key]++
 					}
 				}
+				if lost || !converts || together {
+					continue
+				}
+				// A later page: the conversion alone.
+				b := beginBody(body[:0], o.Site, visitor)
+				b = appendEvent(b, experiments.EventConversion, exp.ID, key, goal, page+"/thanks", -1)
+				body = endBody(b)
+				d, retries, fail := hc.post(ctx, endpoint, ua, body)
+				local.Retries += retries
+				if fail != "" {
+					local.Failures[fail]++
+					local.UnackedConversions[key]++
+					continue
+				}
+				local.Requests++
+				local.Events++
+				lat = append(lat, d)
+				local.Conversions[key]++
 			}
 			mu.Lock()
 			defer mu.Unlock()
 			rep.OutOfTest += local.OutOfTest
+			rep.PageViews += local.PageViews
 			rep.Requests += local.Requests
 			rep.Retries += local.Retries
 			rep.Events += local.Events
@@ -251,6 +369,12 @@ func Run(ctx context.Context, o Options) (Report, error) {
 			for k, n := range local.Failures {
 				rep.Failures[k] += n
 			}
+			for k, n := range local.UnackedExposures {
+				rep.UnackedExposures[k] += n
+			}
+			for k, n := range local.UnackedConversions {
+				rep.UnackedConversions[k] += n
+			}
 		}(uint64(w))
 	}
 	wg.Wait()
@@ -260,7 +384,7 @@ func Run(ctx context.Context, o Options) (Report, error) {
 		return rep, err
 	}
 	if o.Token != "" {
-		after, err := fetchCounts(ctx, o.Client, base, o.Experiment, o.Token)
+		after, err := fetchCounts(ctx, hc, base, o.Experiment, o.Token)
 		if err != nil {
 			return rep, err
 		}
@@ -269,7 +393,12 @@ func Run(ctx context.Context, o Options) (Report, error) {
 	return rep, nil
 }
 
-// verify compares the growth of the stored counts with what was sent.
+// verify compares the growth of the stored counts with what was
+// acknowledged. Every simulated visitor is new, and counts once in their
+// variant's exposures and at most once in its conversions, so the counts
+// must grow by exactly what was acknowledged: less means a loss, more a
+// duplicate. Requests that failed after their retries may or may not have
+// been stored, so they widen the range by what they carried.
 func verify(before, after map[string][2]int64, rep Report) (bool, string) {
 	ok := true
 	var parts []string
@@ -278,13 +407,22 @@ func verify(before, after map[string][2]int64, rep Report) (bool, string) {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	for _, k := range keys {
-		de := after[k][0] - before[k][0]
-		dc := after[k][1] - before[k][1]
-		if de != int64(rep.Exposures[k]) || dc != int64(rep.Conversions[k]) {
+	check := func(k, what string, grew int64, acked, unacked int) {
+		switch {
+		case grew < int64(acked):
 			ok = false
-			parts = append(parts, fmt.Sprintf("%s stored +%d/+%d, sent %d/%d", k, de, dc, rep.Exposures[k], rep.Conversions[k]))
+			parts = append(parts, fmt.Sprintf("%s %s: counted +%d, acknowledged %d (lost %d)", k, what, grew, acked, int64(acked)-grew))
+		case grew > int64(acked+unacked):
+			ok = false
+			parts = append(parts, fmt.Sprintf("%s %s: counted +%d, sent %d (duplicated %d)", k, what, grew, acked+unacked, grew-int64(acked+unacked)))
 		}
+	}
+	for _, k := range keys {
+		check(k, "exposures", after[k][0]-before[k][0], rep.Exposures[k], rep.UnackedExposures[k])
+		check(k, "conversions", after[k][1]-before[k][1], rep.Conversions[k], rep.UnackedConversions[k])
+	}
+	if ok && rep.Failed() > 0 {
+		return true, fmt.Sprintf("ok: every acknowledged exposure and conversion counted once (0 lost, 0 duplicated; %d failed requests may or may not have been stored)", rep.Failed())
 	}
 	if ok {
 		return true, "ok: the stored exposures and conversions grew by exactly what was acknowledged (0 lost, 0 duplicated)"
@@ -292,48 +430,167 @@ func verify(before, after map[string][2]int64, rep Report) (bool, string) {
 	return false, "MISMATCH: " + strings.Join(parts, "; ")
 }
 
-func eventBody(site, visitor, exp, variant, typ, goal, base string) []byte {
-	ev := map[string]any{
-		"id": uuid.Must(uuid.NewV7()).String(), "type": typ, "experiment": exp, "variant": variant,
-		"url": base + "/simulated", "ts": time.Now().UnixMilli(),
-	}
-	if typ == experiments.EventConversion {
-		ev["goal"] = goal
-	} else {
-		ev["matched"] = true
-	}
-	b, _ := json.Marshal(map[string]any{"site": site, "visitor": visitor, "events": []any{ev}})
-	return b
+func newReport() Report {
+	return Report{Exposures: map[string]int{}, Conversions: map[string]int{}, Failures: map[string]int{},
+		UnackedExposures: map[string]int{}, UnackedConversions: map[string]int{}}
 }
+
+// The body is written by hand rather than through encoding/json: the
+// simulator shares the machine with the server it measures, and every
+// microsecond it spends is one the server does not get.
+
+func beginBody(b []byte, site, visitor string) []byte {
+	b = append(b, `{"site":`...)
+	b = appendString(b, site)
+	b = append(b, `,"visitor":`...)
+	b = appendString(b, visitor)
+	return append(b, `,"events":[`...)
+}
+
+func endBody(b []byte) []byte { return append(b, "]}"...) }
+
+// appendEvent appends one event object; ms < 0 leaves out the swap time.
+func appendEvent(b []byte, typ, exp, variant, goal, page string, ms int) []byte {
+	b = append(b, `{"id":"`...)
+	b = append(b, uuid.Must(uuid.NewV7()).String()...)
+	b = append(b, `","type":`...)
+	b = appendString(b, typ)
+	b = append(b, `,"experiment":`...)
+	b = appendString(b, exp)
+	b = append(b, `,"variant":`...)
+	b = appendString(b, variant)
+	if goal != "" {
+		b = append(b, `,"goal":`...)
+		b = appendString(b, goal)
+	}
+	b = append(b, `,"url":`...)
+	b = appendString(b, page)
+	b = append(b, `,"ts":`...)
+	b = strconv.AppendInt(b, time.Now().UnixMilli(), 10)
+	if typ == experiments.EventExposure {
+		b = append(b, `,"matched":true`...)
+		if ms >= 0 {
+			b = append(b, `,"ms":`...)
+			b = strconv.AppendInt(b, int64(ms), 10)
+		}
+	}
+	return append(b, '}')
+}
+
+// appendString appends s as a JSON string.
+func appendString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' {
+			q, _ := json.Marshal(s)
+			return append(b, q...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
+}
+
+// httpClient sends the simulator's requests through net/http or fasthttp.
+type httpClient struct {
+	std  *http.Client
+	fast *fasthttp.Client
+}
+
+func newHTTP(o Options) *httpClient {
+	if o.Client != nil {
+		return &httpClient{std: o.Client}
+	}
+	return &httpClient{
+		std: &http.Client{Timeout: 30 * time.Second},
+		fast: &fasthttp.Client{
+			Name:                     "copylab-simulate",
+			MaxConnsPerHost:          o.Concurrency,
+			MaxConnWaitTimeout:       30 * time.Second,
+			ReadTimeout:              30 * time.Second,
+			WriteTimeout:             30 * time.Second,
+			NoDefaultUserAgentHeader: true,
+		},
+	}
+}
+
+// do sends one request and returns the status, the Retry-After header and
+// the body's size.
+func (h *httpClient) do(ctx context.Context, method, u, ua string, hdr map[string]string, body []byte) (int, string, int, error) {
+	if h.fast == nil {
+		var rd io.Reader
+		if body != nil {
+			rd = bytes.NewReader(body)
+		}
+		req, err := http.NewRequestWithContext(ctx, method, u, rd)
+		if err != nil {
+			return 0, "", 0, err
+		}
+		if ua != "" {
+			req.Header.Set("User-Agent", ua)
+		}
+		for k, v := range hdr {
+			req.Header.Set(k, v)
+		}
+		resp, err := h.std.Do(req)
+		if err != nil {
+			return 0, "", 0, err
+		}
+		n, _ := io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		return resp.StatusCode, resp.Header.Get("Retry-After"), int(n), nil
+	}
+	req, resp := fasthttp.AcquireRequest(), fasthttp.AcquireResponse()
+	defer fasthttp.ReleaseRequest(req)
+	defer fasthttp.ReleaseResponse(resp)
+	req.SetRequestURI(u)
+	req.Header.SetMethod(method)
+	if ua != "" {
+		req.Header.SetUserAgent(ua)
+	}
+	for k, v := range hdr {
+		req.Header.Set(k, v)
+	}
+	if body != nil {
+		req.SetBodyRaw(body)
+	}
+	resp.SkipBody = method == http.MethodHead
+	var err error
+	if dl, ok := ctx.Deadline(); ok {
+		err = h.fast.DoDeadline(req, resp, dl)
+	} else {
+		err = h.fast.Do(req, resp)
+	}
+	if err != nil {
+		return 0, "", 0, err
+	}
+	return resp.StatusCode(), string(resp.Header.Peek("Retry-After")), len(resp.Body()), nil
+}
+
+var postHeaders = map[string]string{"Content-Type": "text/plain;charset=UTF-8"}
 
 // post sends one body, retrying 429 and 503 answers (honouring Retry-After,
 // capped) and connection errors a few times, as the snippet's queue would.
-func post(ctx context.Context, c *http.Client, endpoint string, body []byte) (time.Duration, int, string) {
+// The latency is that of the last attempt.
+func (h *httpClient) post(ctx context.Context, endpoint, ua string, body []byte) (time.Duration, int, string) {
 	retries := 0
 	for {
 		t0 := time.Now()
-		req, _ := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, bytes.NewReader(body))
-		req.Header.Set("Content-Type", "text/plain")
-		resp, err := c.Do(req)
+		status, retryAfter, _, err := h.do(ctx, http.MethodPost, endpoint, ua, postHeaders, body)
 		d := time.Since(t0)
 		fail := ""
 		wait := 50 * time.Millisecond
-		if err != nil {
+		switch {
+		case err != nil:
 			fail = "error"
-		} else {
-			io.Copy(io.Discard, resp.Body)
-			resp.Body.Close()
-			switch {
-			case resp.StatusCode/100 == 2:
-				return d, retries, ""
-			case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable:
-				fail = strconv.Itoa(resp.StatusCode)
-				if s, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && s > 0 {
-					wait = min(time.Duration(s)*time.Second, 2*time.Second)
-				}
-			default:
-				return d, retries, strconv.Itoa(resp.StatusCode)
+		case status/100 == 2:
+			return d, retries, ""
+		case status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable:
+			fail = strconv.Itoa(status)
+			if s, err := strconv.Atoi(retryAfter); err == nil && s > 0 {
+				wait = min(time.Duration(s)*time.Second, 2*time.Second)
 			}
+		default:
+			return d, retries, strconv.Itoa(status)
 		}
 		if retries >= 5 || ctx.Err() != nil {
 			return d, retries, fail
@@ -347,9 +604,92 @@ func post(ctx context.Context, c *http.Client, endpoint string, body []byte) (ti
 	}
 }
 
-func fetchConfig(ctx context.Context, c *http.Client, base, site string) (Config, error) {
+// SnippetReport is what RunSnippet did.
+type SnippetReport struct {
+	Requests  int // answered 200
+	Bytes     int64
+	Failures  map[string]int
+	Elapsed   time.Duration
+	Latencies []time.Duration // of answered requests, sorted
+}
+
+// RequestsPerSecond is answered requests over the run's wall time.
+func (r SnippetReport) RequestsPerSecond() float64 { return perSecond(r.Requests, r.Elapsed) }
+
+// String formats the report for people; scripts/loadtest.sh reads the
+// "snippet" line.
+func (r SnippetReport) String() string {
+	failed := 0
+	for _, n := range r.Failures {
+		failed += n
+	}
+	avg := 0
+	if r.Requests > 0 {
+		avg = int(r.Bytes / int64(r.Requests))
+	}
+	return fmt.Sprintf("snippet %d requests in %.2fs: %.0f requests/s, %d bytes each; latency p50 %s, p99 %s, max %s\nfailures %d %v\n",
+		r.Requests, r.Elapsed.Seconds(), r.RequestsPerSecond(), avg,
+		percentile(r.Latencies, 50).Round(time.Microsecond), percentile(r.Latencies, 99).Round(time.Microsecond),
+		percentile(r.Latencies, 100).Round(time.Microsecond), failed, r.Failures)
+}
+
+// RunSnippet fetches the site's snippet o.Requests times, o.Concurrency at
+// a time, as browsers on a first page view do: gzip accepted, nothing cached.
+func RunSnippet(ctx context.Context, o Options) (SnippetReport, error) {
+	if o.Concurrency <= 0 {
+		o.Concurrency = 8
+	}
+	hc := newHTTP(o)
+	u := strings.TrimRight(o.URL, "/") + "/s/" + url.PathEscape(o.Site) + ".js"
+	hdr := map[string]string{"Accept-Encoding": "gzip, deflate, br, zstd", "Accept": "*/*", "Referer": "https://shop.example/pricing"}
+	rep := SnippetReport{Failures: map[string]int{}}
+	var mu sync.Mutex
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	start := time.Now()
+	for w := 0; w < o.Concurrency; w++ {
+		wg.Add(1)
+		go func(worker int) {
+			defer wg.Done()
+			ua := o.UserAgent
+			if ua == "" {
+				ua = BrowserUserAgents[worker%len(BrowserUserAgents)]
+			}
+			var lat []time.Duration
+			var size int64
+			fails := map[string]int{}
+			for ctx.Err() == nil && next.Add(1) <= int64(o.Requests) {
+				t0 := time.Now()
+				status, _, n, err := hc.do(ctx, http.MethodGet, u, ua, hdr, nil)
+				switch {
+				case err != nil:
+					fails["error"]++
+				case status != http.StatusOK:
+					fails[strconv.Itoa(status)]++
+				default:
+					lat = append(lat, time.Since(t0))
+					size += int64(n)
+				}
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			rep.Requests += len(lat)
+			rep.Bytes += size
+			rep.Latencies = append(rep.Latencies, lat...)
+			for k, n := range fails {
+				rep.Failures[k] += n
+			}
+		}(w)
+	}
+	wg.Wait()
+	rep.Elapsed = time.Since(start)
+	slices.Sort(rep.Latencies)
+	return rep, ctx.Err()
+}
+
+func fetchConfig(ctx context.Context, h *httpClient, base, site string) (Config, error) {
 	var cfg Config
-	err := getJSON(ctx, c, base+"/s/"+url.PathEscape(site)+".json", "", &cfg)
+	err := getJSON(ctx, h.std, base+"/s/"+url.PathEscape(site)+".json", "", &cfg)
 	if err != nil {
 		return Config{}, fmt.Errorf("simulate: site config: %w", err)
 	}
@@ -357,7 +697,7 @@ func fetchConfig(ctx context.Context, c *http.Client, base, site string) (Config
 }
 
 // fetchCounts reads exposures and conversions per variant from the results API.
-func fetchCounts(ctx context.Context, c *http.Client, base, exp, token string) (map[string][2]int64, error) {
+func fetchCounts(ctx context.Context, h *httpClient, base, exp, token string) (map[string][2]int64, error) {
 	var doc struct {
 		Variants []struct {
 			Key         string `json:"key"`
@@ -365,7 +705,7 @@ func fetchCounts(ctx context.Context, c *http.Client, base, exp, token string) (
 			Conversions int64  `json:"conversions"`
 		} `json:"variants"`
 	}
-	if err := getJSON(ctx, c, base+"/api/v1/experiments/"+url.PathEscape(exp)+"/results", token, &doc); err != nil {
+	if err := getJSON(ctx, h.std, base+"/api/v1/experiments/"+url.PathEscape(exp)+"/results", token, &doc); err != nil {
 		return nil, fmt.Errorf("simulate: results: %w", err)
 	}
 	out := map[string][2]int64{}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strconv"
 	"strings"
 	"time"
 
@@ -38,7 +39,8 @@ func newLogger(w io.Writer, format, level string) (*slog.Logger, error) {
 
 func serve(ctx context.Context, args []string, stderr io.Writer, getenv func(string) string) error {
 	var cfg app.Config
-	var proxies, logFormat, logLevel string
+	var proxies, logFormat, logLevel, metricsAllow string
+	var rateIP, rateSite int
 	f := newFlags("serve", "Run the copylab web app.", stderr, getenv)
 	f.string(&cfg.Addr, "addr", "127.0.0.1:8080", "address to listen on")
 	dbFlag(f, &cfg.DBPath)
@@ -46,15 +48,22 @@ func serve(ctx context.Context, args []string, stderr io.Writer, getenv func(str
 	f.bool(&cfg.SecureCookies, "secure-cookies", false, "mark cookies Secure even when the public URL is http (behind a TLS proxy)")
 	f.string(&proxies, "trusted-proxies", "", "comma-separated IPs or CIDRs whose X-Forwarded-For is believed")
 	f.string(&cfg.CountryHeader, "country-header", "", "request header a trusted proxy or CDN sets to the visitor's country, e.g. CF-IPCountry")
+	f.string(&cfg.GeoIPDB, "geoip-db", "", "MaxMind-format country database (e.g. GeoLite2-Country.mmdb) for visitors' countries when no country header says")
 	f.string(&cfg.LLMBaseURL, "llm-base-url", "", "OpenAI-compatible endpoint, e.g. http://localhost:11434/v1 for Ollama (empty: OpenAI when a key is set)")
 	f.string(&cfg.LLMModel, "llm-model", "", "model name (default gpt-4o-mini)")
 	f.string(&cfg.LLMAPIKey, "llm-api-key", getenv("OPENAI_API_KEY"), "API key of the LLM endpoint (falls back to OPENAI_API_KEY)")
+	f.int(&rateIP, "rate-ip", app.DefaultRateIP, "requests per second one client IP may send to the snippet and events (burst twice that; loopback exempt; 0: no limit)")
+	f.int(&rateSite, "rate-site", app.DefaultRateSite, "event requests per second one site may receive from all its visitors (burst twice that; 0: no limit)")
+	f.string(&metricsAllow, "metrics-allow", "127.0.0.0/8,::1", "comma-separated IPs or CIDRs that may read /metrics (empty: none, the token only)")
+	f.string(&cfg.MetricsToken, "metrics-token", "", "bearer token that lets a scraper read /metrics from any address (at least 16 characters)")
 	f.string(&logFormat, "log-format", "text", "log format: text or json")
 	f.string(&logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	if err := f.parse(args); err != nil {
 		return quietHelp(err)
 	}
 	cfg.TrustedProxies = list(proxies)
+	cfg.RateIP, cfg.RateSite = noLimitIfZero(rateIP), noLimitIfZero(rateSite)
+	cfg.MetricsAllow = append([]string{}, list(metricsAllow)...) // empty, not nil: no address
 	logger, err := newLogger(stderr, logFormat, logLevel)
 	if err != nil {
 		return err
@@ -64,6 +73,15 @@ func serve(ctx context.Context, args []string, stderr io.Writer, getenv func(str
 		return usageError{err.Error()}
 	}
 	return app.Run(ctx, cfg)
+}
+
+// noLimitIfZero maps a rate flag to its Config field, where 0 means the
+// default and a negative number no limit.
+func noLimitIfZero(rate int) int {
+	if rate == 0 {
+		return -1
+	}
+	return rate
 }
 
 func quietHelp(err error) error {
@@ -159,6 +177,7 @@ func simulateCmd(ctx context.Context, args []string, stdout, stderr io.Writer, g
 	var rates string
 	var seed int
 	var timeout time.Duration
+	var pageViews string
 	f := newFlags("simulate", "Send realistic visitor traffic through copylab's public endpoints.", stderr, getenv)
 	f.string(&o.URL, "url", "http://127.0.0.1:8080", "base URL of a running copylab")
 	f.string(&o.Site, "site", "", "site key (required)")
@@ -169,12 +188,42 @@ func simulateCmd(ctx context.Context, args []string, stdout, stderr io.Writer, g
 	f.string(&o.Token, "token", "", "API token: check afterwards that the stored counts grew by exactly what was sent")
 	f.int(&seed, "seed", 1, "random seed, for repeatable runs")
 	f.duration(&timeout, "timeout", 10*time.Minute, "stop after this long")
+	f.string(&o.UserAgent, "user-agent", "", "User-Agent of every request (default: real browsers', varied per visitor)")
+	f.int(&o.Requests, "snippet", 0, "instead of visitors, fetch the site's snippet this many times (a load test of GET /s/KEY.js)")
+	f.string(&pageViews, "pageviews", "1.5", "mean number of times a visitor views the tested page (1: once each)")
 	if err := f.parse(args); err != nil {
 		return quietHelp(err)
 	}
 	var problems []string
 	if o.Site == "" {
 		problems = append(problems, "--site is required")
+	}
+	if o.Requests < 0 {
+		problems = append(problems, "--snippet must not be negative")
+	}
+	if pv, err := strconv.ParseFloat(pageViews, 64); err != nil || pv < 1 || pv > 10 {
+		problems = append(problems, "--pageviews must be a number from 1 to 10")
+	} else {
+		o.PageViews = pv
+	}
+	if o.Requests > 0 {
+		if o.Concurrency <= 0 || o.Concurrency > 4096 {
+			problems = append(problems, "--concurrency must be between 1 and 4096")
+		}
+		if len(problems) > 0 {
+			return usageError{strings.Join(problems, "; ")}
+		}
+		ctx, cancel := context.WithTimeout(ctx, timeout)
+		defer cancel()
+		rep, err := simulate.RunSnippet(ctx, o)
+		fmt.Fprint(stdout, rep.String())
+		if err != nil {
+			return err
+		}
+		if len(rep.Failures) > 0 {
+			return fmt.Errorf("%d snippet requests failed", o.Requests-rep.Requests)
+		}
+		return nil
 	}
 	if o.Experiment == "" {
 		problems = append(problems, "--experiment is required")
@@ -203,11 +252,7 @@ func simulateCmd(ctx context.Context, args []string, stdout, stderr io.Writer, g
 	if o.Token != "" && !rep.Verified {
 		return errors.New("verification failed: " + rep.Verification)
 	}
-	failed := 0
-	for _, n := range rep.Failures {
-		failed += n
-	}
-	if failed > 0 {
+	if failed := rep.Failed(); failed > 0 {
 		return fmt.Errorf("%d requests failed after retries", failed)
 	}
 	return nil

@@ -59,4 +59,25 @@
   } else {
     showGoal();
   }
+
+  // Live results: htmx swaps the results regions while people read them.
+  // A <details> someone opened or closed (a data table, a segment) keeps
+  // its state across the swap: remembered by id before, restored after.
+  var detailsState = null;
+  document.addEventListener("htmx:beforeSwap", function (ev) {
+    var target = ev.detail && ev.detail.target;
+    if (!target || !target.querySelectorAll) return;
+    detailsState = {};
+    target.querySelectorAll("details[id]").forEach(function (d) {
+      detailsState[d.id] = d.open;
+    });
+  });
+  document.addEventListener("htmx:afterSwap", function () {
+    if (!detailsState) return;
+    Object.keys(detailsState).forEach(function (id) {
+      var d = document.getElementById(id);
+      if (d && d.tagName === "DETAILS") d.open = detailsState[id];
+    });
+    detailsState = null;
+  });
 })();

@@ -1,0 +1,277 @@
+package app
+
+import (
+	"crypto/sha256"
+	"crypto/subtle"
+	"fmt"
+	"net/netip"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/adaptor"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"copylab/experiments"
+)
+
+// Metrics are the app's Prometheus instruments, on a registry of their own
+// (no global state): GET /metrics serves them to the addresses in
+// Config.MetricsAllow, or to a scraper with Config.MetricsToken.
+//
+// Every method is safe on a nil *Metrics, so code that counts something
+// needs no check.
+type Metrics struct {
+	reg *prometheus.Registry
+
+	requests      *prometheus.CounterVec // route group, status
+	accepted      prometheus.Counter
+	duplicates    prometheus.Counter
+	ignored       *prometheus.CounterVec // reason
+	rejected      *prometheus.CounterVec // code
+	limited       *prometheus.CounterVec // by: ip or site
+	batchSeconds  *prometheus.HistogramVec
+	batchEvents   prometheus.Histogram
+	llmCalls      prometheus.Counter
+	llmFailures   *prometheus.CounterVec // code
+	snippetRender prometheus.Counter
+}
+
+// NewMetrics makes the instruments and registers them, with the Go runtime
+// and process collectors, on a new registry. ing may be nil (no queue
+// gauges).
+func NewMetrics(ing *experiments.Ingester) *Metrics {
+	m := &Metrics{reg: prometheus.NewRegistry()}
+	f := func(c prometheus.Collector) { m.reg.MustRegister(c) }
+	f(collectors.NewGoCollector())
+	f(collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+
+	m.requests = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "copylab_http_requests_total",
+		Help: "HTTP requests answered, by route group (snippet, events, api, pages, static, ops) and status code."}, []string{"group", "status"})
+	m.accepted = prometheus.NewCounter(prometheus.CounterOpts{Name: "copylab_events_accepted_total",
+		Help: "Events committed to disk by POST /e (not counting resends of stored ones)."})
+	m.duplicates = prometheus.NewCounter(prometheus.CounterOpts{Name: "copylab_events_duplicate_total",
+		Help: "Events POST /e received again after they were stored (acknowledged, stored once)."})
+	m.ignored = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "copylab_events_ignored_total",
+		Help: "Events stored but not counted in results, by reason (bot, not_matched, already_converted, …)."}, []string{"reason"})
+	m.rejected = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "copylab_events_rejected_total",
+		Help: "POST /e requests refused, by code (invalid_json, unknown_site, rate_limited, queue_full, write_failed, …); nothing of them was stored."}, []string{"code"})
+	m.limited = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "copylab_rate_limited_total",
+		Help: "Public requests refused with 429, by the limit that refused them (ip or site)."}, []string{"by"})
+	m.batchSeconds = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "copylab_ingest_batch_seconds",
+		Help:    "Time from the start of an events transaction to its commit (result=ok) or rollback (result=error).",
+		Buckets: []float64{.0005, .001, .002, .005, .01, .02, .05, .1, .25, .5, 1, 2.5, 5}}, []string{"result"})
+	m.batchEvents = prometheus.NewHistogram(prometheus.HistogramOpts{Name: "copylab_ingest_batch_events",
+		Help: "Events per events transaction (group commit).", Buckets: []float64{1, 2, 5, 10, 20, 50, 100, 200, 500, 1000}})
+	m.llmCalls = prometheus.NewCounter(prometheus.CounterOpts{Name: "copylab_llm_calls_total",
+		Help: "Calls to the LLM endpoint to draft copy, successful or not."})
+	m.llmFailures = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "copylab_llm_failures_total",
+		Help: "Failed calls to the LLM endpoint, by code."}, []string{"code"})
+	m.snippetRender = prometheus.NewCounter(prometheus.CounterOpts{Name: "copylab_snippet_renders_total",
+		Help: "Snippets rendered (cache misses of GET /s/{key}.js)."})
+	for _, c := range []prometheus.Collector{m.requests, m.accepted, m.duplicates, m.ignored, m.rejected, m.limited,
+		m.batchSeconds, m.batchEvents, m.llmCalls, m.llmFailures, m.snippetRender} {
+		f(c)
+	}
+	if ing != nil {
+		f(ingestCollector{ing})
+	}
+	return m
+}
+
+// Registry is the registry the metrics are on, for tests and for code that
+// wants to add its own collectors.
+func (m *Metrics) Registry() *prometheus.Registry { return m.reg }
+
+// LLMCall counts one call to the LLM endpoint: code is "" when it
+// succeeded, else a short failure code such as "timeout", "http_429",
+// "invalid_output". The generation code calls it once per call:
+//
+//	a.metrics.LLMCall(code)
+func (m *Metrics) LLMCall(code string) {
+	if m == nil {
+		return
+	}
+	m.llmCalls.Inc()
+	if code != "" {
+		m.llmFailures.WithLabelValues(metricLabel(code)).Inc()
+	}
+}
+
+// events counts the outcome of one POST /e request.
+func (m *Metrics) events(res experiments.IngestResult, err error) {
+	if m == nil {
+		return
+	}
+	if err != nil {
+		m.rejected.WithLabelValues(metricLabel(classify(err).body.Code)).Inc()
+		return
+	}
+	if res.Stored > 0 {
+		m.accepted.Add(float64(res.Stored))
+	}
+	if res.Duplicates > 0 {
+		m.duplicates.Add(float64(res.Duplicates))
+	}
+	if res.Ignored > 0 && len(res.Reasons) == 1 {
+		m.ignored.WithLabelValues(res.Reasons[0]).Add(float64(res.Ignored))
+	} else {
+		// Several reasons in one request: the result has no split, so
+		// each reason counts one.
+		for _, r := range res.Reasons {
+			m.ignored.WithLabelValues(r).Inc()
+		}
+	}
+}
+
+func (m *Metrics) rateLimited(by string) {
+	if m != nil {
+		m.limited.WithLabelValues(by).Inc()
+	}
+}
+
+func (m *Metrics) snippetRendered() {
+	if m != nil {
+		m.snippetRender.Inc()
+	}
+}
+
+// observeBatch is the ingester's batch observer.
+func (m *Metrics) observeBatch(b experiments.BatchInfo) {
+	if m == nil {
+		return
+	}
+	result := "ok"
+	if b.Err != nil {
+		result = "error"
+	}
+	m.batchSeconds.WithLabelValues(result).Observe(b.Took.Seconds())
+	m.batchEvents.Observe(float64(b.Events))
+}
+
+// metricLabel keeps label values to a small, safe alphabet so that no
+// caller can grow the series without bound by passing free text.
+func metricLabel(s string) string {
+	if len(s) > 40 {
+		s = s[:40]
+	}
+	ok := s != ""
+	for i := 0; i < len(s) && ok; i++ {
+		c := s[i]
+		ok = c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_'
+	}
+	if !ok {
+		return "other"
+	}
+	return s
+}
+
+// ingestCollector reads the ingester's counters at scrape time.
+type ingestCollector struct{ ing *experiments.Ingester }
+
+var (
+	descQueued    = prometheus.NewDesc("copylab_ingest_queue_events", "Events waiting for the writer.", nil, nil)
+	descQueueSize = prometheus.NewDesc("copylab_ingest_queue_capacity_events", "Events that may wait before POST /e answers 503 queue_full.", nil, nil)
+	descBatches   = prometheus.NewDesc("copylab_ingest_batches_total", "Events transactions attempted, by result.", []string{"result"}, nil)
+	descWritten   = prometheus.NewDesc("copylab_ingest_events_written_total", "Events in committed transactions, resends included.", nil, nil)
+)
+
+func (ingestCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- descQueued
+	ch <- descQueueSize
+	ch <- descBatches
+	ch <- descWritten
+}
+
+func (c ingestCollector) Collect(ch chan<- prometheus.Metric) {
+	st := c.ing.Stats()
+	ch <- prometheus.MustNewConstMetric(descQueued, prometheus.GaugeValue, float64(st.Queued))
+	ch <- prometheus.MustNewConstMetric(descQueueSize, prometheus.GaugeValue, float64(st.QueueSize))
+	ch <- prometheus.MustNewConstMetric(descBatches, prometheus.CounterValue, float64(st.Batches-st.Failed), "ok")
+	ch <- prometheus.MustNewConstMetric(descBatches, prometheus.CounterValue, float64(st.Failed), "error")
+	ch <- prometheus.MustNewConstMetric(descWritten, prometheus.CounterValue, float64(st.Events))
+}
+
+// routeGroup names the group of a path for the requests counter: a fixed,
+// small set, never the path itself.
+func routeGroup(path string) string {
+	switch {
+	case path == "/e":
+		return "events"
+	case strings.HasPrefix(path, "/s/"):
+		return "snippet"
+	case path == "/api" || strings.HasPrefix(path, "/api/"):
+		return "api"
+	case strings.HasPrefix(path, "/static/") || path == "/favicon.ico":
+		return "static"
+	case path == "/healthz" || path == "/metrics":
+		return "ops"
+	}
+	return "pages"
+}
+
+// countRequests counts every answer by route group and status. It runs
+// outside logRequests, which has turned any error into its answer by then.
+func (a *App) countRequests(c *fiber.Ctx) error {
+	err := c.Next()
+	if a.metrics != nil {
+		a.metrics.requests.WithLabelValues(routeGroup(c.Path()), strconv.Itoa(c.Response().StatusCode())).Inc()
+	}
+	return err
+}
+
+// metricsHandler serves the registry in the Prometheus text format (gzip
+// when the scraper asks for it).
+func (a *App) metricsHandler() fiber.Handler {
+	if a.metrics == nil {
+		return func(c *fiber.Ctx) error { return errNotFound }
+	}
+	h := adaptor.HTTPHandler(promhttp.HandlerFor(a.metrics.reg, promhttp.HandlerOpts{
+		ErrorLog: slogPrinter{a}, ErrorHandling: promhttp.ContinueOnError, Registry: a.metrics.reg}))
+	return func(c *fiber.Ctx) error {
+		if !a.metricsAllowed(c) {
+			// Not found rather than forbidden: nothing to learn here.
+			return errNotFound
+		}
+		c.Set(fiber.HeaderCacheControl, "no-store")
+		return h(c)
+	}
+}
+
+// metricsAllowed reports whether a request may read the metrics: it carries
+// the bearer token, or comes from an allowed address. The address is the
+// client's as clientIP sees it through trusted proxies; a request that came
+// through a proxy which is not trusted (it carries forwarding headers) is
+// never let in by address, since the proxy's own address (often loopback)
+// says nothing about the client behind it.
+func (a *App) metricsAllowed(c *fiber.Ctx) bool {
+	if a.cfg.MetricsToken != "" {
+		if tok, ok := strings.CutPrefix(c.Get(fiber.HeaderAuthorization), "Bearer "); ok {
+			got, want := sha256.Sum256([]byte(strings.TrimSpace(tok))), sha256.Sum256([]byte(a.cfg.MetricsToken))
+			if subtle.ConstantTimeCompare(got[:], want[:]) == 1 {
+				return true
+			}
+		}
+	}
+	if !a.fromTrustedProxy(c) && (c.Get(fiber.HeaderXForwardedFor) != "" || c.Get("Forwarded") != "" || c.Get("X-Real-Ip") != "") {
+		return false
+	}
+	addr, err := netip.ParseAddr(a.clientIP(c))
+	if err != nil {
+		return false
+	}
+	addr = addr.Unmap()
+	for _, p := range a.metricsAllow {
+		if p.Contains(addr) {
+			return true
+		}
+	}
+	return false
+}
+
+// slogPrinter sends promhttp's error log to the app's logger.
+type slogPrinter struct{ a *App }
+
+func (p slogPrinter) Println(v ...any) { p.a.log.Error("metrics: " + fmt.Sprint(v...)) }

@@ -1,0 +1,80 @@
+package app
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// initOps sets up what operators rely on: the metrics (and the ingester's
+// report to them), the metrics allow list, and the public rate limits.
+// Config was validated (or built by a test), so parsing cannot fail here.
+func (a *App) initOps() {
+	a.metrics = NewMetrics(a.ing)
+	a.ing.SetBatchObserver(a.metrics.observeBatch)
+	for _, p := range a.cfg.MetricsAllow {
+		if pfx, err := parseProxy(p); err == nil {
+			a.metricsAllow = append(a.metricsAllow, pfx)
+		}
+	}
+	a.rateIP = newRateLimiter(float64(a.cfg.RateIP), rateMaxKeys)
+	a.rateSite = newRateLimiter(float64(a.cfg.RateSite), rateMaxKeys)
+}
+
+// Metrics returns the app's metrics, for code that counts (the LLM
+// generation's a.metrics.LLMCall) and for tests.
+func (a *App) Metrics() *Metrics { return a.metrics }
+
+// healthReport is the body of GET /healthz.
+type healthReport struct {
+	Status   string `json:"status"`   // ok or unavailable
+	Database string `json:"database"` // ok or the failure
+	Ingest   struct {
+		Writer        string `json:"writer"` // ok, failing (the latest batch was rolled back) or closed
+		QueuedEvents  int    `json:"queued_events"`
+		QueueCapacity int    `json:"queue_capacity"`
+	} `json:"ingest"`
+}
+
+// healthz answers load balancers and monitors: 200 when the database
+// answers a read within a second and the events writer is running and its
+// latest batch committed; 503 otherwise. The body says which part failed
+// and how many events wait for the writer.
+func (a *App) healthz(c *fiber.Ctx) error {
+	var h healthReport
+	h.Status, h.Database, h.Ingest.Writer = "ok", "ok", "ok"
+	ctx, cancel := context.WithTimeout(c.UserContext(), time.Second)
+	defer cancel()
+	if err := a.store.Ping(ctx); err != nil {
+		a.log.Error("healthz: database", "error", err)
+		h.Status, h.Database = "unavailable", "failing"
+	}
+	st := a.ing.Stats()
+	h.Ingest.QueuedEvents, h.Ingest.QueueCapacity = st.Queued, st.QueueSize
+	switch {
+	case st.Closed:
+		h.Status, h.Ingest.Writer = "unavailable", "closed"
+	case st.LastFailed:
+		h.Status, h.Ingest.Writer = "unavailable", "failing"
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	if h.Status != "ok" {
+		c.Status(http.StatusServiceUnavailable)
+	}
+	return c.JSON(h)
+}
+
+// refuseEncodedBodies answers 415 to a request whose body is compressed
+// (Content-Encoding other than identity). No browser or client of copylab
+// sends one, and Fiber's Ctx.Body inflates such a body without a size
+// limit: a one-megabyte gzip body could become a gigabyte in memory.
+func (a *App) refuseEncodedBodies(c *fiber.Ctx) error {
+	if ce := c.Request().Header.Peek(fiber.HeaderContentEncoding); len(ce) > 0 && !strings.EqualFold(strings.TrimSpace(string(ce)), "identity") {
+		return &httpError{Status: http.StatusUnsupportedMediaType, Code: "unsupported_encoding",
+			Message: "Send the body uncompressed (no Content-Encoding)."}
+	}
+	return c.Next()
+}

@@ -1,0 +1,169 @@
+package app
+
+import (
+	"hash/maphash"
+	"math"
+	"net/http"
+	"net/netip"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"copylab/experiments"
+)
+
+// The public routes (the snippet and events) are rate limited per client IP
+// and, for events, per site, with token buckets kept in memory. A bucket
+// holds up to burst tokens and refills at rate per second; each request
+// takes one. The limits guard the single database writer against one sender
+// (or one site key, from many senders) flooding it; they are far above what
+// a browser sends: the snippet posts at most one request a second per page
+// view.
+const (
+	// DefaultRateIP is the default Config.RateIP: requests per second per
+	// client IP on the public routes, enough for a busy office or a mobile
+	// carrier's shared address.
+	DefaultRateIP = 100
+	// DefaultRateSite is the default Config.RateSite: event requests per
+	// second per site, about 400 million page views a day.
+	DefaultRateSite = 5000
+	// rateBurst is how many seconds of requests a bucket holds.
+	rateBurst = 2
+	// rateShards spread the buckets over independently locked maps.
+	rateShards = 16
+	// rateMaxKeys bounds the buckets of one limiter (over all shards).
+	rateMaxKeys = 64 << 10
+)
+
+// rateLimiter is a set of token buckets keyed by string, bounded in memory.
+// A nil *rateLimiter allows everything.
+type rateLimiter struct {
+	rate, burst float64 // tokens per second, bucket size
+	maxPerShard int
+	seed        maphash.Seed
+	now         func() time.Time
+	epoch       time.Time
+	shards      [rateShards]rateShard
+}
+
+type rateShard struct {
+	mu sync.Mutex
+	m  map[string]*bucket
+}
+
+type bucket struct {
+	tokens float64
+	at     int64 // ns since the limiter's epoch when tokens was computed
+}
+
+// newRateLimiter returns a limiter of rate requests per second per key, or
+// nil (no limit) when rate is not positive.
+func newRateLimiter(rate float64, maxKeys int) *rateLimiter {
+	if rate <= 0 || math.IsInf(rate, 0) || math.IsNaN(rate) {
+		return nil
+	}
+	l := &rateLimiter{rate: rate, burst: math.Max(1, rate*rateBurst), maxPerShard: max(1, maxKeys/rateShards),
+		seed: maphash.MakeSeed(), now: time.Now}
+	l.epoch = l.now()
+	for i := range l.shards {
+		l.shards[i].m = map[string]*bucket{}
+	}
+	return l
+}
+
+// allow takes a token from key's bucket. When there is none, it returns
+// false and how long until there is.
+func (l *rateLimiter) allow(key string) (bool, time.Duration) {
+	if l == nil {
+		return true, 0
+	}
+	now := int64(l.now().Sub(l.epoch))
+	sh := &l.shards[maphash.String(l.seed, key)%rateShards]
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	b := sh.m[key]
+	if b == nil {
+		if len(sh.m) >= l.maxPerShard {
+			l.evict(sh, now)
+		}
+		b = &bucket{tokens: l.burst, at: now}
+		sh.m[key] = b
+	} else {
+		b.tokens = math.Min(l.burst, b.tokens+float64(now-b.at)*l.rate/1e9)
+		b.at = now
+	}
+	if b.tokens >= 1 {
+		b.tokens--
+		return true, 0
+	}
+	return false, time.Duration((1 - b.tokens) / l.rate * 1e9)
+}
+
+// evict makes room in a full shard. Buckets that have refilled are dropped
+// first: forgetting them changes nothing. If too few have (a flood from
+// many addresses), arbitrary ones go too, down to 7/8 of the bound, so that
+// evicting stays rare and the map never grows past its bound.
+func (l *rateLimiter) evict(sh *rateShard, now int64) {
+	for k, b := range sh.m {
+		if b.tokens+float64(now-b.at)*l.rate/1e9 >= l.burst {
+			delete(sh.m, k)
+		}
+	}
+	for k := range sh.m {
+		if len(sh.m) <= l.maxPerShard*7/8 {
+			break
+		}
+		delete(sh.m, k)
+	}
+}
+
+// size is the number of buckets held, for tests.
+func (l *rateLimiter) size() int {
+	n := 0
+	for i := range l.shards {
+		l.shards[i].mu.Lock()
+		n += len(l.shards[i].m)
+		l.shards[i].mu.Unlock()
+	}
+	return n
+}
+
+// rateLimitedError is the answer to a request over its limit.
+func rateLimitedError(what string, wait time.Duration) *httpError {
+	secs := max(1, int(math.Ceil(wait.Seconds())))
+	return &httpError{Status: http.StatusTooManyRequests, Code: "rate_limited", RetryAfter: time.Duration(secs) * time.Second,
+		Message: "Too many requests " + what + "; send them again in " + strconv.Itoa(secs) + " s."}
+}
+
+// limitPublic is the public group's per-IP limit. Clients on the loopback
+// interface are not limited: they are the operator's own tools, or a reverse
+// proxy on the same machine that is not configured as trusted, whose every
+// visitor would otherwise share one bucket.
+func (a *App) limitPublic(c *fiber.Ctx) error {
+	if a.rateIP == nil {
+		return c.Next()
+	}
+	ip := a.clientIP(c)
+	if addr, err := netip.ParseAddr(ip); err == nil && addr.Unmap().IsLoopback() {
+		return c.Next()
+	}
+	if ok, wait := a.rateIP.allow(ip); !ok {
+		a.metrics.rateLimited("ip")
+		return rateLimitedError("from this address", wait)
+	}
+	return c.Next()
+}
+
+// admitSite is the per-site limit of POST /e, which the ingester applies
+// once it knows the request's site and before it parses the events.
+func (a *App) admitSite(siteID string) *experiments.IngestError {
+	ok, wait := a.rateSite.allow(siteID)
+	if ok {
+		return nil
+	}
+	a.metrics.rateLimited("site")
+	he := rateLimitedError("for this site", wait)
+	return &experiments.IngestError{Status: he.Status, Code: he.Code, Message: he.Message, Field: "site", RetryAfter: he.RetryAfter}
+}

@@ -1,0 +1,60 @@
+package main
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+// TestOpsFlags checks the flags of rate limits and metrics and their
+// environment twins: mistakes are usage errors that name the flag.
+func TestOpsFlags(t *testing.T) {
+	tests := []struct {
+		name string
+		env  map[string]string
+		args []string
+		want []string
+	}{
+		{"metrics allow list", nil, []string{"serve", "--metrics-allow", "10.0.0.0/8,nope"}, []string{`metrics-allow: "nope"`}},
+		{"metrics allow twin", map[string]string{"COPYLAB_METRICS_ALLOW": "300.1.1.1"}, []string{"serve"}, []string{`metrics-allow: "300.1.1.1"`}},
+		{"short metrics token", nil, []string{"serve", "--metrics-token", "short"}, []string{"metrics-token"}},
+		{"rate twin", map[string]string{"COPYLAB_RATE_IP": "lots"}, []string{"serve"}, []string{`COPYLAB_RATE_IP="lots"`}},
+		{"rate flag", nil, []string{"serve", "--rate-site", "1.5"}, []string{"rate-site"}},
+		{"simulate page views", nil, []string{"simulate", "--site", "k", "--experiment", "x", "--rates", "b=0.1", "--pageviews", "0.5"},
+			[]string{"--pageviews"}},
+		{"simulate snippet count", nil, []string{"simulate", "--site", "k", "--snippet", "-1"}, []string{"--snippet"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, _, err := runCmd(t, env(tt.env), "", tt.args...)
+			var u usageError
+			if !errors.As(err, &u) {
+				t.Fatalf("want a usage error (exit 2), got %v", err)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not mention %q", err, w)
+				}
+			}
+		})
+	}
+	// --help lists each flag with its twin.
+	_, help, err := runCmd(t, env(nil), "", "serve", "--help")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []string{"-rate-ip", "COPYLAB_RATE_IP", "-rate-site", "COPYLAB_RATE_SITE", "-metrics-allow", "COPYLAB_METRICS_ALLOW",
+		"-metrics-token", "COPYLAB_METRICS_TOKEN"} {
+		if !strings.Contains(help, w) {
+			t.Errorf("serve --help lacks %q", w)
+		}
+	}
+}
+
+func TestNoLimitIfZero(t *testing.T) {
+	for in, want := range map[int]int{0: -1, -3: -3, 50: 50} {
+		if got := noLimitIfZero(in); got != want {
+			t.Errorf("noLimitIfZero(%d) = %d, want %d", in, got, want)
+		}
+	}
+}

@@ -1,0 +1,288 @@
+package experiments
+
+import (
+	"database/sql"
+	"fmt"
+	"strings"
+)
+
+// The writer's bulk statements. A batch of page views touches each event
+// and each visitor once, and one statement per event and per visitor spent
+// more time in database/sql and cgo than in SQLite. So before the batch is
+// counted, preload stores all of its events with multi-row inserts (whose
+// RETURNING says which ids were new) and reads the rows of all its visitors
+// with one query per chunk; flush writes the visitors back the same way.
+// The counting itself (batch.apply) runs unchanged on what was preloaded.
+//
+// Each statement exists for 1, 2, 4, … bulkMaxRows rows, prepared once with
+// the others; a run of n rows is sent as the fewest such chunks.
+const bulkMaxRows = 64
+
+const (
+	eventColumns = `site_id, id, experiment_id, type, visitor, variant, goal, url,
+		received_at, client_ts, matched, swap_ms, bot, country, device, browser, ref_domain, utm_source`
+	eventParams = 18
+)
+
+func bulkInsertEventsSQL(n int) string {
+	return `/* Ingester.write */ insert into events (` + eventColumns + `) values ` +
+		placeholders(n, "("+strings.Repeat("?, ", eventParams-1)+"?)") +
+		` on conflict (site_id, id) do nothing returning site_id, id, seq`
+}
+
+func bulkVisitorsSQL(n int) string {
+	return `/* Ingester.write */ select visitor, variant, state, first_at, first_seq, coalesce(converted_at, 0)
+		from experiment_visitors where experiment_id = ? and visitor in (` + placeholders(n, "?") + `)`
+}
+
+func bulkPutVisitorsSQL(n int) string {
+	return `/* Ingester.write */ insert into experiment_visitors (experiment_id, visitor, variant, state, first_at, first_seq, converted_at)
+		values ` + placeholders(n, "(?, ?, ?, ?, ?, ?, nullif(?, 0))") + `
+		on conflict (experiment_id, visitor) do update set variant = excluded.variant, state = excluded.state,
+			first_at = excluded.first_at, first_seq = excluded.first_seq, converted_at = excluded.converted_at`
+}
+
+func bulkAddSwapsSQL(n int) string {
+	return `/* Ingester.write */ insert into variant_swap_ms (experiment_id, variant, bucket, n) values ` +
+		placeholders(n, "(?, ?, ?, ?)") + `
+		on conflict (experiment_id, variant, bucket) do update set n = n + excluded.n`
+}
+
+func placeholders(n int, one string) string {
+	var b strings.Builder
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(one)
+	}
+	return b.String()
+}
+
+// bulkSizes are the row counts each bulk statement is prepared for.
+var bulkSizes = func() []int {
+	var s []int
+	for n := 1; n <= bulkMaxRows; n *= 2 {
+		s = append(s, n)
+	}
+	return s
+}()
+
+// bulkStmts are the bulk statements, indexed like bulkSizes.
+type bulkStmts struct {
+	insertEvents, visitors, putVisitors, addSwaps []*sql.Stmt
+}
+
+func (st *bulkStmts) prepare(db *sql.DB) error {
+	for _, k := range []struct {
+		dst   *[]*sql.Stmt
+		query func(int) string
+	}{{&st.insertEvents, bulkInsertEventsSQL}, {&st.visitors, bulkVisitorsSQL}, {&st.putVisitors, bulkPutVisitorsSQL},
+		{&st.addSwaps, bulkAddSwapsSQL}} {
+		for _, n := range bulkSizes {
+			s, err := db.Prepare(k.query(n))
+			if err != nil {
+				return fmt.Errorf("experiments: ingest: prepare: %w", err)
+			}
+			*k.dst = append(*k.dst, s)
+		}
+	}
+	return nil
+}
+
+func (st *bulkStmts) close() error {
+	var first error
+	for _, list := range []*[]*sql.Stmt{&st.insertEvents, &st.visitors, &st.putVisitors, &st.addSwaps} {
+		for _, s := range *list {
+			if err := s.Close(); err != nil && first == nil {
+				first = err
+			}
+		}
+		*list = nil
+	}
+	return first
+}
+
+// chunk returns the largest prepared size not above n (n ≥ 1) and the
+// index of its statement.
+func chunk(n int) (size, index int) {
+	size, index = 1, 0
+	for index+1 < len(bulkSizes) && bulkSizes[index+1] <= n {
+		index++
+		size = bulkSizes[index]
+	}
+	return size, index
+}
+
+// eventKey identifies a stored event: ids are unique per site.
+type eventKey struct {
+	site string
+	id   [16]byte
+}
+
+// preload stores every event of the batch that has somewhere to go (its
+// experiment exists and it is not a recording), in request order, and reads
+// the rows of the visitors the counting will look at. It fills b.inserted
+// (the seq of each newly stored event, taken by insert) and b.visitors.
+func (b *batch) preload(reqs []*request) error {
+	b.inserted = map[eventKey]int64{}
+	type pending struct {
+		r *request
+		e *event
+	}
+	var evs []pending
+	visitors := map[string][]string{} // running experiment → visitors to read
+	for _, r := range reqs {
+		for i := range r.events {
+			e := &r.events[i]
+			x, err := b.exp(e.experiment)
+			if err != nil {
+				return err
+			}
+			if !x.exists || e.rec != nil {
+				continue
+			}
+			evs = append(evs, pending{r, e})
+			k := visitorKey{e.experiment, r.visitor}
+			if _, seen := b.visitors[k]; x.running && !seen {
+				b.visitors[k] = nil // no row, unless the query finds one
+				visitors[e.experiment] = append(visitors[e.experiment], r.visitor)
+			}
+		}
+	}
+
+	args := make([]any, 0, bulkMaxRows*eventParams)
+	for len(evs) > 0 {
+		n, idx := chunk(len(evs))
+		args = args[:0]
+		for _, p := range evs[:n] {
+			r, e := p.r, p.e
+			typ, matched, bot := EventConversion, any(nil), r.bot
+			country, device, browser := "", "", ""
+			if e.exposure {
+				typ, matched, bot = EventExposure, e.matched, r.bot || r.uaBot
+				country, device, browser = r.country, r.device, r.browser
+			}
+			args = append(args, r.siteID, e.id[:], e.experiment, typ, r.visitor, e.variant, e.goal, e.url,
+				r.at, optional(e.clientTS), matched, optional(e.swapMS), bot, country, device, browser, e.refDomain, e.utm)
+		}
+		if err := b.insertChunk(b.tx.Stmt(b.bulk.insertEvents[idx]), args); err != nil {
+			return err
+		}
+		evs = evs[n:]
+	}
+
+	for exp, list := range visitors {
+		for len(list) > 0 {
+			n, idx := chunk(len(list))
+			args = append(args[:0], exp)
+			for _, v := range list[:n] {
+				args = append(args, v)
+			}
+			if err := b.readVisitors(b.tx.Stmt(b.bulk.visitors[idx]), exp, args); err != nil {
+				return err
+			}
+			list = list[n:]
+		}
+	}
+	return nil
+}
+
+func (b *batch) insertChunk(st *sql.Stmt, args []any) error {
+	rows, err := st.QueryContext(b.ctx, args...)
+	if err != nil {
+		return fmt.Errorf("experiments: ingest: insert events: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k eventKey
+		var id []byte
+		var seq int64
+		if err := rows.Scan(&k.site, &id, &seq); err != nil {
+			return fmt.Errorf("experiments: ingest: insert events: %w", err)
+		}
+		copy(k.id[:], id)
+		b.inserted[k] = seq
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("experiments: ingest: insert events: %w", err)
+	}
+	return nil
+}
+
+func (b *batch) readVisitors(st *sql.Stmt, exp string, args []any) error {
+	rows, err := st.QueryContext(b.ctx, args...)
+	if err != nil {
+		return fmt.Errorf("experiments: ingest: visitors: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var visitor string
+		v := &visitorState{}
+		if err := rows.Scan(&visitor, &v.variant, &v.state, &v.firstAt, &v.firstSeq, &v.convAt); err != nil {
+			return fmt.Errorf("experiments: ingest: visitors: %w", err)
+		}
+		b.visitors[visitorKey{exp, visitor}] = v
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("experiments: ingest: visitors: %w", err)
+	}
+	return nil
+}
+
+// takeSeq returns the seq preload stored an event under, or 0 when the
+// event was not new: stored by an earlier batch, or by an earlier event of
+// this one with the same id (the first to ask takes it).
+func (b *batch) takeSeq(site string, id [16]byte) int64 {
+	k := eventKey{site, id}
+	seq := b.inserted[k]
+	if seq != 0 {
+		delete(b.inserted, k)
+	}
+	return seq
+}
+
+// putVisitors writes back every visitor row the batch changed.
+func (b *batch) putVisitors() error {
+	type row struct {
+		k visitorKey
+		v *visitorState
+	}
+	var dirty []row
+	for k, v := range b.visitors {
+		if v != nil && v.dirty {
+			dirty = append(dirty, row{k, v})
+		}
+	}
+	args := make([]any, 0, bulkMaxRows*7)
+	for len(dirty) > 0 {
+		n, idx := chunk(len(dirty))
+		args = args[:0]
+		for _, d := range dirty[:n] {
+			args = append(args, d.k.exp, d.k.visitor, d.v.variant, d.v.state, d.v.firstAt, d.v.firstSeq, d.v.convAt)
+		}
+		if _, err := b.tx.Stmt(b.bulk.putVisitors[idx]).ExecContext(b.ctx, args...); err != nil {
+			return fmt.Errorf("experiments: ingest: put visitors: %w", err)
+		}
+		dirty = dirty[n:]
+	}
+	return nil
+}
+
+// putSwaps adds the batch's swap-time histogram counts: a page view's swap
+// time lands in one of some 330 buckets, so a batch of page views touches
+// dozens of rows.
+func (b *batch) putSwaps() error {
+	args := make([]any, 0, len(b.swaps)*4)
+	for k, c := range b.swaps {
+		args = append(args, k.exp, k.variant, k.bucket, c)
+	}
+	for len(args) > 0 {
+		n, idx := chunk(len(args) / 4)
+		if _, err := b.tx.Stmt(b.bulk.addSwaps[idx]).ExecContext(b.ctx, args[:n*4]...); err != nil {
+			return fmt.Errorf("experiments: ingest: swap times: %w", err)
+		}
+		args = args[n*4:]
+	}
+	return nil
+}
