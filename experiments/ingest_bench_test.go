@@ -24,7 +24,7 @@ type benchSite struct {
 
 func newBenchSite(b *testing.B) benchSite {
 	b.Helper()
-	s := evOpenStore(b)
+	s := openStore(b)
 	site, e1 := evAddSiteAndExperiment(b, s, experiments.Goal{Type: experiments.GoalEvent, Name: "signup"})
 	e2 := evAddExperiment(b, s, site.ID, experiments.Goal{Type: experiments.GoalClick, Selector: "#buy"}, true)
 	return benchSite{s: s, site: site, exps: []experiments.Experiment{e1, e2}}

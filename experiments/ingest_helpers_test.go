@@ -3,7 +3,6 @@ package experiments_test
 import (
 	"context"
 	"encoding/json"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -18,17 +17,6 @@ const evChromeUA = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36
 // evBaseTime is the server clock of the first request in the scenarios.
 var evBaseTime = time.Date(2025, 3, 10, 12, 0, 0, 0, time.UTC)
 
-// evOpenStore opens a fresh database file with the real migrations.
-func evOpenStore(t testing.TB) *experiments.Store {
-	t.Helper()
-	s, err := experiments.Open(context.Background(), filepath.Join(t.TempDir(), "copylab.db"))
-	if err != nil {
-		t.Fatalf("open: %v", err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
-}
-
 // fixture is a store with one site and one running experiment (control and
 // b, goal: the custom event "signup").
 type evFixture struct {
@@ -39,7 +27,7 @@ type evFixture struct {
 
 func evNewFixture(t testing.TB) evFixture {
 	t.Helper()
-	s := evOpenStore(t)
+	s := openStore(t)
 	site, exp := evAddSiteAndExperiment(t, s, experiments.Goal{Type: experiments.GoalEvent, Name: "signup"})
 	return evFixture{s: s, site: site, exp: exp}
 }

@@ -259,7 +259,7 @@ func TestIngestGoalTypes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := evOpenStore(t)
+			s := openStore(t)
 			site, exp := evAddSiteAndExperiment(t, s, tt.goal)
 			in := evNewIngester(t, s, experiments.IngestOptions{})
 			ctx := context.Background()

@@ -11,7 +11,7 @@ import (
 
 // openStore opens a real database file in a temporary folder with the
 // production DSN and migrations.
-func openStore(t *testing.T) *experiments.Store {
+func openStore(t testing.TB) *experiments.Store {
 	t.Helper()
 	s, err := experiments.Open(context.Background(), filepath.Join(t.TempDir(), "copylab.db"))
 	if err != nil {

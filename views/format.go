@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"copylab/experiments/stats"
 )
 
 // htmxConfig turns off what htmx 2 would otherwise do that our Content
@@ -31,24 +33,7 @@ func statusLabel(s string) string {
 func badgeClass(s string) string { return "badge badge-" + s }
 
 // count formats an integer with thousands separators: 12,345.
-func count(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	if neg {
-		s = s[1:]
-	}
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
-}
+func count(n int64) string { return stats.FormatCount(n) }
 
 // pct formats a ratio as a percentage with two decimals: 0.1234 → 12.34%.
 func pct(r float64) string { return fmt.Sprintf("%.2f%%", r*100) }

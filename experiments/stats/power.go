@@ -87,5 +87,5 @@ func plural(n float64, unit string) string {
 	if n == 1 {
 		return "1 " + unit
 	}
-	return fmt.Sprintf("%s %ss", count(int64(n)), unit)
+	return fmt.Sprintf("%s %ss", FormatCount(int64(n)), unit)
 }

@@ -73,7 +73,7 @@ func verdict(arms []Arm, an Analysis, opts Options) Verdict {
 		}
 		return Verdict{StatusNotEnoughData, fmt.Sprintf(
 			"Not enough data yet: roughly %s more visitors per variant are needed %s.",
-			count(roundSignificant(more, 2)), why)}
+			FormatCount(roundSignificant(more, 2)), why)}
 	}
 
 	for i := 1; i < len(vs); i++ {
@@ -242,8 +242,9 @@ func trimZero(s string) string {
 	return s
 }
 
-// count formats an integer with thousands separators, "2,400".
-func count(n int64) string {
+// FormatCount formats an integer with thousands separators, "2,400". The
+// views use it too, so the page and the verdict sentence write numbers alike.
+func FormatCount(n int64) string {
 	s := strconv.FormatInt(n, 10)
 	neg := strings.HasPrefix(s, "-")
 	s = strings.TrimPrefix(s, "-")

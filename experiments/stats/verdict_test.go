@@ -31,7 +31,7 @@ func TestVerdicts(t *testing.T) {
 			// Pooled rate 11/100: the visitors to detect a 10% change,
 			// less the 50 already in.
 			contains: func(Analysis) []string {
-				return []string{"Not enough data yet", "roughly " + count(roundSignificant(SampleSize(0.11, 0.10)-50, 2)) + " more visitors per variant", "10% change in sign-ups"}
+				return []string{"Not enough data yet", "roughly " + FormatCount(roundSignificant(SampleSize(0.11, 0.10)-50, 2)) + " more visitors per variant", "10% change in sign-ups"}
 			},
 		},
 		{
@@ -40,7 +40,7 @@ func TestVerdicts(t *testing.T) {
 			opts:   opts,
 			status: StatusNotEnoughData,
 			contains: func(Analysis) []string {
-				return []string{"roughly " + count(roundSignificant(SampleSize(0.0025, 0.10)-1000, 2)) + " more visitors"}
+				return []string{"roughly " + FormatCount(roundSignificant(SampleSize(0.0025, 0.10)-1000, 2)) + " more visitors"}
 			},
 		},
 		{
@@ -175,12 +175,12 @@ func TestFormatting(t *testing.T) {
 		{probability(0.9996), ">99%"},
 		{probability(0.001), "<1%"},
 		{probability(0), "0%"},
-		{count(2437), "2,437"},
-		{count(1234567), "1,234,567"},
-		{count(999), "999"},
-		{count(roundSignificant(2437, 2)), "2,400"},
-		{count(roundSignificant(14751, 2)), "15,000"},
-		{count(roundSignificant(7, 2)), "7"},
+		{FormatCount(2437), "2,437"},
+		{FormatCount(1234567), "1,234,567"},
+		{FormatCount(999), "999"},
+		{FormatCount(roundSignificant(2437, 2)), "2,400"},
+		{FormatCount(roundSignificant(14751, 2)), "15,000"},
+		{FormatCount(roundSignificant(7, 2)), "7"},
 		{levelPercent(0.95), "95%"},
 		{levelPercent(0.995), "99.5%"},
 		{levelPercent(1 - 0.05/3), "98.33%"},
