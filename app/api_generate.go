@@ -91,6 +91,7 @@ func (a *App) apiExperimentGenerate(c *fiber.Ctx) error {
 	gctx, cancel := context.WithTimeout(ctx, apiGenerateTimeout)
 	defer cancel()
 	res, err := a.gen.Generate(gctx, b)
+	a.countLLM(err)
 	if err != nil {
 		return llmError(err, "brief.")
 	}

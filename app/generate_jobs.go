@@ -259,6 +259,7 @@ func (a *App) safeGenerate(ctx context.Context, b variants.Brief) (res variants.
 		if p := recover(); p != nil {
 			err = fmt.Errorf("app: generate: panic: %v", p)
 		}
+		a.countLLM(err)
 	}()
 	return a.gen.Generate(ctx, b)
 }
@@ -308,6 +309,7 @@ func (a *App) safeRegenerate(ctx context.Context, b variants.Brief, others []str
 		if p := recover(); p != nil {
 			err = fmt.Errorf("app: regenerate: panic: %v", p)
 		}
+		a.countLLM(err)
 	}()
 	return a.gen.Regenerate(ctx, b, others, current, instruction)
 }

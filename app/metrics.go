@@ -1,8 +1,10 @@
 package app
 
 import (
+	"context"
 	"crypto/sha256"
 	"crypto/subtle"
+	"errors"
 	"fmt"
 	"net/netip"
 	"strconv"
@@ -15,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"copylab/experiments"
+	"copylab/variants"
 )
 
 // Metrics are the app's Prometheus instruments, on a registry of their own
@@ -98,6 +101,33 @@ func (m *Metrics) LLMCall(code string) {
 	if code != "" {
 		m.llmFailures.WithLabelValues(metricLabel(code)).Inc()
 	}
+}
+
+// countLLM records one request to the model endpoint and its outcome, by
+// the variants package's error code. The offline generator and a brief
+// refused before any call are not calls.
+func (a *App) countLLM(err error) {
+	if a.gen == nil || a.gen.Describe().Mode == variants.ModeOffline {
+		return
+	}
+	code := ""
+	if err != nil {
+		var fe variants.FieldErrors
+		var ve *variants.Error
+		switch {
+		case errors.As(err, &fe):
+			return
+		case errors.As(err, &ve):
+			code = ve.Code
+		case errors.Is(err, context.DeadlineExceeded):
+			code = "llm_timeout"
+		case errors.Is(err, context.Canceled):
+			code = "canceled"
+		default:
+			code = "other"
+		}
+	}
+	a.metrics.LLMCall(code)
 }
 
 // events counts the outcome of one POST /e request.

@@ -30,7 +30,9 @@ func (a *App) llmSettings(c *fiber.Ctx) views.LLMSettingsSection {
 func (a *App) settingsLLMTest(c *fiber.Ctx) error {
 	ctx, cancel := context.WithTimeout(c.UserContext(), llmTestTimeout)
 	defer cancel()
-	r := llmTestOutcome(a.llmInfo(), a.gen.TestConnection(ctx))
+	err := a.gen.TestConnection(ctx)
+	a.countLLM(err)
+	r := llmTestOutcome(a.llmInfo(), err)
 	if !isHTMX(c) {
 		kind := "ok"
 		if !r.OK {

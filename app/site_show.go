@@ -29,7 +29,7 @@ func (a *App) sitePage(c *fiber.Ctx, site experiments.Site) (views.SitePage, err
 	if err != nil {
 		return views.SitePage{}, err
 	}
-	pinned, err := a.pinnedSnippetURL(ctx, site.Key)
+	pinned, err := a.pinnedSnippetTag(ctx, site.Key)
 	if err != nil {
 		return views.SitePage{}, err
 	}
@@ -44,7 +44,7 @@ func (a *App) sitePage(c *fiber.Ctx, site experiments.Site) (views.SitePage, err
 		Domain:     site.Domain,
 		Key:        site.Key,
 		Tag:        a.snippetTag(site.Key),
-		PinnedTag:  `<script src="` + pinned + `"></script>`,
+		PinnedTag:  pinned,
 		SnippetURL: a.snippetURL(site.Key),
 		Settings:   siteSettingsForm(site),        // site_update.go
 		Recorders:  a.recordersForm(site.ID, rec), // site_recorders.go

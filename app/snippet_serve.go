@@ -5,6 +5,8 @@ import (
 	"compress/gzip"
 	"context"
 	"crypto/sha256"
+	"crypto/sha512"
+	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"strings"
@@ -33,6 +35,7 @@ const (
 type snippetEntry struct {
 	raw, gz  []byte
 	hash     string
+	sri      string // Subresource Integrity of raw: "sha384-…"
 	unknown  bool
 	rendered time.Time
 }
@@ -178,7 +181,9 @@ func (a *App) snippetFor(ctx context.Context, key string) (snippetEntry, error) 
 	if err := zw.Close(); err != nil {
 		return snippetEntry{}, err
 	}
-	e := snippetEntry{raw: raw, gz: gz.Bytes(), hash: hex.EncodeToString(sum[:])[:snippetHashLen]}
+	sri := sha512.Sum384(raw)
+	e := snippetEntry{raw: raw, gz: gz.Bytes(), hash: hex.EncodeToString(sum[:])[:snippetHashLen],
+		sri: "sha384-" + base64.StdEncoding.EncodeToString(sri[:])}
 	a.snippets.put(key, e)
 	return e, nil
 }
@@ -260,13 +265,17 @@ func acceptsGzip(h string) bool {
 	return false
 }
 
-// pinnedSnippetURL is the content-hashed URL of a site's current script.
-func (a *App) pinnedSnippetURL(ctx context.Context, key string) (string, error) {
+// pinnedSnippetTag is the tag of a site's current script at its
+// content-hashed URL, with its Subresource Integrity hash: a site that pins
+// runs exactly these bytes or, once they change, nothing (and shows its own
+// copy), never something else.
+func (a *App) pinnedSnippetTag(ctx context.Context, key string) (string, error) {
 	e, err := a.snippetFor(ctx, key)
 	if err != nil {
 		return "", err
 	}
-	return a.cfg.PublicURL + "/s/" + key + "." + e.hash + ".js", nil
+	u := a.cfg.PublicURL + "/s/" + key + "." + e.hash + ".js"
+	return `<script src="` + u + `" integrity="` + e.sri + `" crossorigin="anonymous"></script>`, nil
 }
 
 // snippetConfigServe answers GET /s/{site_key}.json: the site's running
