@@ -1019,9 +1019,13 @@ func TestIdentifyAndVariant(t *testing.T) {
 		t.Errorf("variant() %v, want [b null]", got)
 	}
 	eval[any](t, ctx, `copylab.identify("user-42")`)
-	s.waitEvents(1)
+	// The first page's exposure may already have been sent (the queue
+	// flushes after a second, and a loaded machine can be slower than
+	// that), so judge by the next page view, which starts after identify.
+	navigate(t, ctx, s.URL+"/pricing")
+	s.waitEvents(2)
 	s.mu.Lock()
-	visitor := s.posts[0].body["visitor"]
+	visitor := s.posts[len(s.posts)-1].body["visitor"]
 	s.mu.Unlock()
 	if visitor != "user-42" {
 		t.Errorf("visitor %v after identify, want user-42", visitor)
