@@ -4,7 +4,6 @@ package app
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net"
 	"sync/atomic"
@@ -47,16 +46,7 @@ func BenchmarkEventsPost(b *testing.B) {
 	b.Run("bare", func(b *testing.B) {
 		f := fiber.New(fiber.Config{DisableStartupMessage: true})
 		f.Post("/e", func(c *fiber.Ctx) error {
-			var w struct {
-				Site    string `json:"site"`
-				Visitor string `json:"visitor"`
-				Events  []struct {
-					ID, Type, Experiment, Variant, Goal, URL string
-					TS                                       *float64 `json:"ts"`
-					Matched                                  *bool    `json:"matched"`
-				} `json:"events"`
-			}
-			if err := json.Unmarshal(c.Body(), &w); err != nil {
+			if err := experiments.DecodeEventsBody(c.Body()); err != nil {
 				return c.SendStatus(fiber.StatusBadRequest)
 			}
 			return c.SendStatus(fiber.StatusNoContent)

@@ -96,7 +96,7 @@ func TestEventsRejected(t *testing.T) {
 		{"negative ts", body(nil, map[string]any{"ts": -1}), nil, 400, "out_of_range", "events[0].ts"},
 		{"absurd ts", body(nil, map[string]any{"ts": 1e300}), nil, 400, "out_of_range", "events[0].ts"},
 		{"ms out of range", body(nil, map[string]any{"ms": 1e12}), nil, 400, "out_of_range", "events[0].ms"},
-		{"ms a string", body(nil, map[string]any{"ms": "12"}), nil, 400, "invalid_json", "events.ms"},
+		{"ms a string", body(nil, map[string]any{"ms": "12"}), nil, 400, "invalid_json", "events[0].ms"},
 		{"too large", `{"site":"` + strings.Repeat("x", maxEventBody) + `"}`, nil, 413, "too_large", ""},
 		{"form encoded", "site=x", map[string]string{"Content-Type": "application/x-www-form-urlencoded"}, 415, "unsupported_media_type", ""},
 		{"gzip", body(nil, nil), map[string]string{"Content-Encoding": "gzip"}, 415, "unsupported_encoding", ""},

@@ -2,7 +2,6 @@ package experiments
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -148,12 +147,8 @@ func (in *Ingester) parse(ctx context.Context, body []byte, meta RequestMeta) (*
 		return nil, reject(http.StatusRequestEntityTooLarge, CodeBodyTooLarge, "", "The body is %d bytes; the limit is %d.", len(body), in.o.MaxBody)
 	}
 	var w wireBody
-	if err := json.Unmarshal(body, &w); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			return nil, badRequest(CodeInvalidJSON, te.Field, "The field %q should be a JSON %s.", te.Field, jsonKind(te.Type.Kind().String()))
-		}
-		return nil, badRequest(CodeInvalidJSON, "", "The body is not valid JSON: %v.", err)
+	if ierr := decodeWire(body, &w); ierr != nil {
+		return nil, ierr
 	}
 	if w.Site == "" {
 		return nil, badRequest(CodeRequired, "site", "Send the site key as \"site\".")

@@ -1,7 +1,7 @@
 // Command yardstick is the load test's measuring stick: a bare Fiber server
-// whose POST /e only parses the body copylab would parse (the same JSON, into
-// the same shape) and answers 204, without validating, storing or waiting for
-// a disk. scripts/loadtest.sh runs `copylab simulate` against it and against
+// whose POST /e only parses the body as copylab does (the same decoder into
+// the same shape: experiments.DecodeEventsBody) and answers 204, without
+// validating, storing or waiting for a disk. scripts/loadtest.sh runs `copylab simulate` against it and against
 // copylab in the same run; the ratio of the two says how much of the
 // machine's HTTP capacity copylab's events path keeps.
 //
@@ -12,7 +12,6 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -22,30 +21,12 @@ import (
 	"syscall"
 
 	"github.com/gofiber/fiber/v2"
+
+	"copylab/experiments"
 )
 
 // Experiment is the id of the one experiment of the yardstick's site config.
 const Experiment = "0190a5c4-7b2e-7def-8a3b-1c2d3e4f5a6b"
-
-// wireBody mirrors the body of POST /e (experiments.wireBody).
-type wireBody struct {
-	Site    string `json:"site"`
-	Visitor string `json:"visitor"`
-	Bot     bool   `json:"bot"`
-	Events  []struct {
-		ID         string   `json:"id"`
-		Type       string   `json:"type"`
-		Experiment string   `json:"experiment"`
-		Variant    string   `json:"variant"`
-		Goal       string   `json:"goal"`
-		URL        string   `json:"url"`
-		TS         *float64 `json:"ts"`
-		Matched    *bool    `json:"matched"`
-		MS         *float64 `json:"ms"`
-		Ref        string   `json:"ref"`
-		UTM        string   `json:"utm"`
-	} `json:"events"`
-}
 
 func main() {
 	addr := flag.String("addr", "127.0.0.1:18090", "address to listen on")
@@ -59,8 +40,7 @@ func main() {
 func run(addr string) error {
 	f := fiber.New(fiber.Config{DisableStartupMessage: true})
 	f.Post("/e", func(c *fiber.Ctx) error {
-		var w wireBody
-		if err := json.Unmarshal(c.Body(), &w); err != nil || w.Site == "" || len(w.Events) == 0 {
+		if err := experiments.DecodeEventsBody(c.Body()); err != nil {
 			return c.SendStatus(fiber.StatusBadRequest)
 		}
 		return c.SendStatus(fiber.StatusNoContent)

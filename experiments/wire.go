@@ -1,0 +1,67 @@
+package experiments
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+
+	json "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+)
+
+// The body of POST /e is decoded with github.com/go-json-experiment/json,
+// the Go team's prototype of encoding/json/v2, rather than encoding/json:
+// on the snippet's page-view body it takes about 2.3 µs instead of 5.2 µs
+// and half the allocations, which is a tenth of what the whole events path
+// costs per request. It is also stricter where a public endpoint should be:
+// names match exactly, a name given twice and invalid UTF-8 are errors, and
+// its errors carry a JSON pointer to the offending value.
+
+// DecodeEventsBody decodes a POST /e body the way Ingest does, without
+// validating or storing anything. It exists for the load test's yardstick
+// (app/simulate/yardstick), which must parse what copylab parses.
+func DecodeEventsBody(body []byte) error {
+	var w wireBody
+	if ierr := decodeWire(body, &w); ierr != nil {
+		return ierr
+	}
+	return nil
+}
+
+// decodeWire decodes body into w, or says what is wrong with it.
+func decodeWire(body []byte, w *wireBody) *IngestError {
+	err := json.Unmarshal(body, w)
+	if err == nil {
+		return nil
+	}
+	var se *json.SemanticError
+	if errors.As(err, &se) && se.GoType != nil && se.JSONKind != 0 {
+		field := wireField(se.JSONPointer)
+		if field == "" {
+			return badRequest(CodeInvalidJSON, "", "The body should be a JSON object.")
+		}
+		return badRequest(CodeInvalidJSON, field, "The field %q should be a JSON %s.", field, jsonKind(se.GoType.Kind().String()))
+	}
+	var syn *jsontext.SyntacticError
+	if errors.As(err, &syn) {
+		return badRequest(CodeInvalidJSON, "", "The body is not valid JSON at byte %d: %v.", syn.ByteOffset, syn.Err)
+	}
+	return badRequest(CodeInvalidJSON, "", "The body is not valid JSON: %v.", err)
+}
+
+// wireField spells a JSON pointer the way the other errors name fields:
+// /events/2/ts is events[2].ts.
+func wireField(p jsontext.Pointer) string {
+	var b strings.Builder
+	for tok := range p.Tokens() {
+		if _, err := strconv.Atoi(tok); err == nil && b.Len() > 0 {
+			b.WriteString("[" + tok + "]")
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(tok)
+	}
+	return b.String()
+}
