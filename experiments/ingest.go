@@ -74,7 +74,7 @@ func (o IngestOptions) withDefaults() IngestOptions {
 		o.MaxBatch = 500
 	}
 	if o.MaxDelay == 0 {
-		o.MaxDelay = 2 * time.Millisecond
+		o.MaxDelay = -1
 	}
 	if o.QueueSize <= 0 {
 		o.QueueSize = 20_000
