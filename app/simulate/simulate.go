@@ -277,7 +277,10 @@ func Run(ctx context.Context, o Options) (Report, error) {
 				if i >= int64(o.Visitors) {
 					break
 				}
-				visitor := "sim-" + strconv.FormatUint(rng.Uint64(), 16) + "-" + strconv.FormatInt(i, 10)
+				// A new visitor's id, made as the snippet makes it: a
+				// UUIDv7, so that their rows append to the visitor table
+				// as a real site's new visitors' do.
+				visitor := uuid.Must(uuid.NewV7FromReader(rngReader{rng})).String()
 				vi := experiments.Assign(exp.Seed, visitor, weights, exp.CoverageBP)
 				if vi < 0 {
 					local.OutOfTest++
@@ -733,4 +736,15 @@ func getJSON(ctx context.Context, c *http.Client, u, token string, into any) err
 		return fmt.Errorf("GET %s: %s: %s", u, resp.Status, strings.TrimSpace(string(body)))
 	}
 	return json.Unmarshal(body, into)
+}
+
+// rngReader reads random bytes from a seeded generator, for ids whose
+// random bits follow the run's seed.
+type rngReader struct{ r *rand.Rand }
+
+func (g rngReader) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = byte(g.r.Uint32())
+	}
+	return len(p), nil
 }
