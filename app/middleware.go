@@ -9,11 +9,13 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/valyala/fasthttp"
 )
 
 // Keys of values middleware leaves in the request's locals.
 const (
 	localRequestID = "copylab.rid"
+	localClientIP  = "copylab.ip"
 	localSession   = "copylab.session"
 	localAPIUser   = "copylab.apiuser"
 )
@@ -63,6 +65,9 @@ func (a *App) logRequests(c *fiber.Ctx) error {
 	if aud := audienceOf(c.Path()); (aud == forSnippet || aud == forEvents || strings.HasPrefix(c.Path(), "/static/")) && status < 400 {
 		level = slog.LevelDebug
 	}
+	if !a.log.Enabled(c.UserContext(), level) {
+		return nil // the attributes below cost more than the check
+	}
 	a.log.LogAttrs(c.UserContext(), level, "http",
 		slog.String("request_id", requestIDOf(c)),
 		slog.String("method", c.Method()),
@@ -89,17 +94,19 @@ func (a *App) recoverPanics(c *fiber.Ctx) (err error) {
 const pageCSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
 	"connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'"
 
-// securityHeaders sets the headers every answer carries; the public group
-// relaxes what must be relaxed for cross-site use.
+// securityHeaders sets the headers every answer carries, and those of the
+// app's own pages and API; publicHeaders adds what the snippet and events
+// need for cross-site use. They are set with SetCanonical from names
+// already in canonical form: Ctx.Set would copy and normalise each name on
+// every request, and every snippet load and event request pays for these.
 func (a *App) securityHeaders(c *fiber.Ctx) error {
-	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
-	c.Set(fiber.HeaderReferrerPolicy, "same-origin")
-	c.Set(fiber.HeaderXFrameOptions, "DENY")
-	c.Set(fiber.HeaderContentSecurityPolicy, pageCSP)
-	c.Set("Cross-Origin-Resource-Policy", "same-origin")
-	c.Set("Cross-Origin-Opener-Policy", "same-origin")
+	h := &c.Response().Header
+	setAll(h, commonHeaders)
+	if p := c.Path(); p != "/e" && !strings.HasPrefix(p, "/s/") { // not a public route
+		setAll(h, ownHeaders)
+	}
 	if a.public.Scheme == "https" {
-		c.Set(fiber.HeaderStrictTransportSecurity, "max-age=31536000")
+		h.SetCanonical(headerHSTS[0], headerHSTS[1])
 	}
 	return c.Next()
 }
@@ -108,13 +115,40 @@ func (a *App) securityHeaders(c *fiber.Ctx) error {
 // any origin, no credentials (so no cookies are ever sent with them), and a
 // resource policy that lets other origins load the script.
 func (a *App) publicHeaders(c *fiber.Ctx) error {
-	c.Set(fiber.HeaderAccessControlAllowOrigin, "*")
-	c.Set(fiber.HeaderAccessControlExposeHeaders, "X-Copylab, Retry-After, X-Request-Id")
-	c.Set("Cross-Origin-Resource-Policy", "cross-origin")
-	c.Response().Header.Del(fiber.HeaderXFrameOptions)
-	c.Response().Header.Del("Cross-Origin-Opener-Policy")
+	setAll(&c.Response().Header, publicOnlyHeaders)
 	return c.Next()
 }
+
+// headerPair is a header name in canonical form and its value.
+type headerPair [2][]byte
+
+func setAll(h *fasthttp.ResponseHeader, pairs []headerPair) {
+	for _, p := range pairs {
+		h.SetCanonical(p[0], p[1])
+	}
+}
+
+var (
+	// commonHeaders go on every answer.
+	commonHeaders = []headerPair{
+		{[]byte(fiber.HeaderXContentTypeOptions), []byte("nosniff")},
+		{[]byte(fiber.HeaderReferrerPolicy), []byte("same-origin")},
+		{[]byte(fiber.HeaderContentSecurityPolicy), []byte(pageCSP)},
+	}
+	// ownHeaders go on the app's pages and API, which no other site may
+	// frame, load or open.
+	ownHeaders = []headerPair{
+		{[]byte(fiber.HeaderXFrameOptions), []byte("DENY")},
+		{[]byte("Cross-Origin-Resource-Policy"), []byte("same-origin")},
+		{[]byte("Cross-Origin-Opener-Policy"), []byte("same-origin")},
+	}
+	publicOnlyHeaders = []headerPair{
+		{[]byte(fiber.HeaderAccessControlAllowOrigin), []byte("*")},
+		{[]byte(fiber.HeaderAccessControlExposeHeaders), []byte("X-Copylab, Retry-After, X-Request-Id")},
+		{[]byte("Cross-Origin-Resource-Policy"), []byte("cross-origin")},
+	}
+	headerHSTS = headerPair{[]byte(fiber.HeaderStrictTransportSecurity), []byte("max-age=31536000")}
+)
 
 // country is the visitor's country from the configured header, read only
 // from a trusted proxy, and only when it looks like an ISO code.

@@ -22,6 +22,16 @@ import (
 // when a hop that matters is not an address, the chain cannot be followed
 // and the peer is the answer.
 func (a *App) clientIP(c *fiber.Ctx) string {
+	// Several middleware ask; the answer is worked out once per request.
+	if ip, ok := c.Locals(localClientIP).(string); ok {
+		return ip
+	}
+	ip := a.resolveClientIP(c)
+	c.Locals(localClientIP, ip)
+	return ip
+}
+
+func (a *App) resolveClientIP(c *fiber.Ctx) string {
 	peer := c.Context().RemoteIP()
 	peerAddr, _ := netip.AddrFromSlice(peer)
 	if len(a.proxies) == 0 || !a.trustedAddr(peerAddr.Unmap()) {
