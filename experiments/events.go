@@ -177,7 +177,7 @@ func (in *Ingester) parse(ctx context.Context, body []byte, meta RequestMeta) (*
 	r := &request{siteID: site.ID, visitor: w.Visitor, bot: w.Bot, events: make([]event, len(w.Events))}
 	anyExposure := false
 	for i := range w.Events {
-		if ierr := in.parseEvent(ctx, site.ID, &w.Events[i], &r.events[i], fmt.Sprintf("events[%d].", i)); ierr != nil {
+		if ierr := in.parseEvent(ctx, site.ID, &w.Events[i], &r.events[i], eventField(i)); ierr != nil {
 			return nil, ierr
 		}
 		anyExposure = anyExposure || r.events[i].exposure || r.events[i].rec != nil
@@ -196,6 +196,22 @@ func (in *Ingester) parse(ctx context.Context, body []byte, meta RequestMeta) (*
 		r.country = normalizeCountry(meta.Country)
 	}
 	return r, nil
+}
+
+// eventFields are the prefixes of the fields of the first events, made
+// once: most requests carry one or two events, and errors name fields.
+var eventFields = func() (f [DefaultMaxEvents]string) {
+	for i := range f {
+		f[i] = fmt.Sprintf("events[%d].", i)
+	}
+	return f
+}()
+
+func eventField(i int) string {
+	if i < len(eventFields) {
+		return eventFields[i]
+	}
+	return fmt.Sprintf("events[%d].", i)
 }
 
 func (in *Ingester) parseEvent(ctx context.Context, siteID string, w *wireEvent, e *event, field string) *IngestError {
