@@ -3,31 +3,47 @@ package experiments
 import (
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 )
 
 // The writer's bulk statements. A batch of page views touches each event
 // and each visitor once, and one statement per event and per visitor spent
 // more time in database/sql and cgo than in SQLite. So before the batch is
-// counted, preload stores all of its events with multi-row inserts (whose
-// RETURNING says which ids were new) and reads the rows of all its visitors
-// with one query per chunk; flush writes the visitors back the same way.
-// The counting itself (batch.apply) runs unchanged on what was preloaded.
+// counted, preload stores all of its new events with multi-row inserts and
+// reads the rows of all its visitors with one query per chunk; flush writes
+// the visitors back the same way. The counting itself (batch.apply) runs
+// unchanged on what was preloaded.
+//
+// Which events are new is asked first (one query per chunk of ids, on the
+// unique index), and the new ones are inserted with the seqs the batch gives
+// them, after the largest stored one. An INSERT … RETURNING would answer
+// both at once, but SQLite gathers RETURNING rows in an ephemeral table
+// whose page cache it creates and tears down on every execution: that cost
+// more than the insert itself (5% of the process under load). The writer is
+// the only one that writes, inside an immediate transaction, so nothing can
+// come between the question and the insert.
 //
 // Each statement exists for 1, 2, 4, … bulkMaxRows rows, prepared once with
 // the others; a run of n rows is sent as the fewest such chunks.
 const bulkMaxRows = 64
 
 const (
-	eventColumns = `site_id, id, experiment_id, type, visitor, variant, goal, url,
+	eventColumns = `seq, site_id, id, experiment_id, type, visitor, variant, goal, url,
 		received_at, client_ts, matched, swap_ms, bot, country, device, browser, ref_domain, utm_source`
-	eventParams = 18
+	eventParams = 19
 )
+
+// maxSeqSQL is where the batch's seqs start: after the largest stored.
+const maxSeqSQL = `/* Ingester.write */ select coalesce(max(seq), 0) from events`
 
 func bulkInsertEventsSQL(n int) string {
 	return `/* Ingester.write */ insert into events (` + eventColumns + `) values ` +
-		placeholders(n, "("+strings.Repeat("?, ", eventParams-1)+"?)") +
-		` on conflict (site_id, id) do nothing returning site_id, id, seq`
+		placeholders(n, "("+strings.Repeat("?, ", eventParams-1)+"?)")
+}
+
+func bulkStoredIDsSQL(n int) string {
+	return `/* Ingester.write */ select id from events where site_id = ? and id in (` + placeholders(n, "?") + `)`
 }
 
 func bulkVisitorsSQL(n int) string {
@@ -70,15 +86,20 @@ var bulkSizes = func() []int {
 
 // bulkStmts are the bulk statements, indexed like bulkSizes.
 type bulkStmts struct {
-	insertEvents, visitors, putVisitors, addSwaps []*sql.Stmt
+	maxSeq                                                   *sql.Stmt
+	insertEvents, storedIDs, visitors, putVisitors, addSwaps []*sql.Stmt
 }
 
 func (st *bulkStmts) prepare(db *sql.DB) error {
+	var err error
+	if st.maxSeq, err = db.Prepare(maxSeqSQL); err != nil {
+		return fmt.Errorf("experiments: ingest: prepare: %w", err)
+	}
 	for _, k := range []struct {
 		dst   *[]*sql.Stmt
 		query func(int) string
-	}{{&st.insertEvents, bulkInsertEventsSQL}, {&st.visitors, bulkVisitorsSQL}, {&st.putVisitors, bulkPutVisitorsSQL},
-		{&st.addSwaps, bulkAddSwapsSQL}} {
+	}{{&st.insertEvents, bulkInsertEventsSQL}, {&st.storedIDs, bulkStoredIDsSQL}, {&st.visitors, bulkVisitorsSQL},
+		{&st.putVisitors, bulkPutVisitorsSQL}, {&st.addSwaps, bulkAddSwapsSQL}} {
 		for _, n := range bulkSizes {
 			s, err := db.Prepare(k.query(n))
 			if err != nil {
@@ -92,7 +113,11 @@ func (st *bulkStmts) prepare(db *sql.DB) error {
 
 func (st *bulkStmts) close() error {
 	var first error
-	for _, list := range []*[]*sql.Stmt{&st.insertEvents, &st.visitors, &st.putVisitors, &st.addSwaps} {
+	if st.maxSeq != nil {
+		first = st.maxSeq.Close()
+		st.maxSeq = nil
+	}
+	for _, list := range []*[]*sql.Stmt{&st.insertEvents, &st.storedIDs, &st.visitors, &st.putVisitors, &st.addSwaps} {
 		for _, s := range *list {
 			if err := s.Close(); err != nil && first == nil {
 				first = err
@@ -120,7 +145,7 @@ type eventKey struct {
 	id   [16]byte
 }
 
-// preload stores every event of the batch that has somewhere to go (its
+// preload stores every new event of the batch that has somewhere to go (its
 // experiment exists and it is not a recording), in request order, and reads
 // the rows of the visitors the counting will look at. It fills b.inserted
 // (the seq of each newly stored event, taken by insert) and b.visitors.
@@ -131,6 +156,7 @@ func (b *batch) preload(reqs []*request) error {
 		e *event
 	}
 	var evs []pending
+	ids := map[string][][16]byte{}    // site → event ids to look up
 	visitors := map[string][]string{} // running experiment → visitors to read
 	for _, r := range reqs {
 		for i := range r.events {
@@ -142,16 +168,53 @@ func (b *batch) preload(reqs []*request) error {
 			if !x.exists || e.rec != nil {
 				continue
 			}
+			k := eventKey{r.siteID, e.id}
+			if _, seen := b.inserted[k]; seen {
+				continue // the same id twice in the batch: the first is stored
+			}
+			b.inserted[k] = 0 // not stored yet; the insert below gives it its seq
 			evs = append(evs, pending{r, e})
-			k := visitorKey{e.experiment, r.visitor}
-			if _, seen := b.visitors[k]; x.running && !seen {
-				b.visitors[k] = nil // no row, unless the query finds one
+			ids[r.siteID] = append(ids[r.siteID], e.id)
+			vk := visitorKey{e.experiment, r.visitor}
+			if _, seen := b.visitors[vk]; x.running && !seen {
+				b.visitors[vk] = nil // no row, unless the query finds one
 				visitors[e.experiment] = append(visitors[e.experiment], r.visitor)
 			}
 		}
 	}
 
 	args := make([]any, 0, bulkMaxRows*eventParams)
+	stored := map[eventKey]bool{}
+	for site, list := range ids {
+		for len(list) > 0 {
+			n, idx := chunk(len(list))
+			args = append(args[:0], site)
+			for i := range list[:n] {
+				args = append(args, list[i][:])
+			}
+			if err := b.storedIDs(b.tx.Stmt(b.bulk.storedIDs[idx]), site, args, stored); err != nil {
+				return err
+			}
+			list = list[n:]
+		}
+	}
+	if len(stored) > 0 {
+		evs = slices.DeleteFunc(evs, func(p pending) bool {
+			k := eventKey{p.r.siteID, p.e.id}
+			if stored[k] {
+				delete(b.inserted, k)
+				return true
+			}
+			return false
+		})
+	}
+
+	var seq int64
+	if len(evs) > 0 {
+		if err := b.tx.Stmt(b.bulk.maxSeq).QueryRowContext(b.ctx).Scan(&seq); err != nil {
+			return fmt.Errorf("experiments: ingest: insert events: %w", err)
+		}
+	}
 	for len(evs) > 0 {
 		n, idx := chunk(len(evs))
 		args = args[:0]
@@ -163,11 +226,13 @@ func (b *batch) preload(reqs []*request) error {
 				typ, matched, bot = EventExposure, e.matched, r.bot || r.uaBot
 				country, device, browser = r.country, r.device, r.browser
 			}
-			args = append(args, r.siteID, e.id[:], e.experiment, typ, r.visitor, e.variant, e.goal, e.url,
+			seq++
+			b.inserted[eventKey{r.siteID, e.id}] = seq
+			args = append(args, seq, r.siteID, e.id[:], e.experiment, typ, r.visitor, e.variant, e.goal, e.url,
 				r.at, optional(e.clientTS), matched, optional(e.swapMS), bot, country, device, browser, e.refDomain, e.utm)
 		}
-		if err := b.insertChunk(b.tx.Stmt(b.bulk.insertEvents[idx]), args); err != nil {
-			return err
+		if _, err := b.tx.Stmt(b.bulk.insertEvents[idx]).ExecContext(b.ctx, args...); err != nil {
+			return fmt.Errorf("experiments: ingest: insert events: %w", err)
 		}
 		evs = evs[n:]
 	}
@@ -188,24 +253,25 @@ func (b *batch) preload(reqs []*request) error {
 	return nil
 }
 
-func (b *batch) insertChunk(st *sql.Stmt, args []any) error {
+// storedIDs adds to stored the ids among args (after the site) that the
+// site's events already hold.
+func (b *batch) storedIDs(st *sql.Stmt, site string, args []any, stored map[eventKey]bool) error {
 	rows, err := st.QueryContext(b.ctx, args...)
 	if err != nil {
-		return fmt.Errorf("experiments: ingest: insert events: %w", err)
+		return fmt.Errorf("experiments: ingest: stored ids: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var k eventKey
 		var id []byte
-		var seq int64
-		if err := rows.Scan(&k.site, &id, &seq); err != nil {
-			return fmt.Errorf("experiments: ingest: insert events: %w", err)
+		if err := rows.Scan(&id); err != nil {
+			return fmt.Errorf("experiments: ingest: stored ids: %w", err)
 		}
+		k := eventKey{site: site}
 		copy(k.id[:], id)
-		b.inserted[k] = seq
+		stored[k] = true
 	}
 	if err := rows.Err(); err != nil {
-		return fmt.Errorf("experiments: ingest: insert events: %w", err)
+		return fmt.Errorf("experiments: ingest: stored ids: %w", err)
 	}
 	return nil
 }
