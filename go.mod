@@ -19,7 +19,7 @@ require (
 	github.com/sashabaranov/go-openai v1.43.0
 	github.com/valyala/fasthttp v1.74.0
 	golang.org/x/crypto v0.58.0
-	golang.org/x/net v0.61.0
+	golang.org/x/net v0.62.0
 )
 
 require (
