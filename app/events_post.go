@@ -32,7 +32,6 @@ func (a *App) eventsPreflight(c *fiber.Ctx) error {
 // checked before the body is looked at, and the ingester caches sites and
 // experiments (unknown ones too) so that a rejected body costs no query.
 func (a *App) eventsPost(c *fiber.Ctx) error {
-	c.Set(fiber.HeaderCacheControl, "no-store")
 	res, err := a.ingestEvents(c)
 	a.metrics.events(res, err)
 	if err != nil {

@@ -101,8 +101,16 @@ const pageCSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-sr
 // every request, and every snippet load and event request pays for these.
 func (a *App) securityHeaders(c *fiber.Ctx) error {
 	h := &c.Response().Header
-	setAll(h, commonHeaders)
-	if p := c.Path(); p != "/e" && !strings.HasPrefix(p, "/s/") { // not a public route
+	switch p := c.Path(); {
+	case p == "/e":
+		// A 204, or a short JSON error, read by the snippet's fetch: no
+		// document or script for a policy to govern. Every page view sends
+		// one, and each header here is bytes written and parsed per view.
+		h.SetCanonical(commonHeaders[0][0], commonHeaders[0][1]) // nosniff, for the JSON errors
+	case strings.HasPrefix(p, "/s/"):
+		setAll(h, commonHeaders)
+	default:
+		setAll(h, commonHeaders)
 		setAll(h, ownHeaders)
 	}
 	if a.public.Scheme == "https" {
@@ -129,7 +137,8 @@ func setAll(h *fasthttp.ResponseHeader, pairs []headerPair) {
 }
 
 var (
-	// commonHeaders go on every answer.
+	// commonHeaders go on every answer but those of POST /e, which carry
+	// only the first.
 	commonHeaders = []headerPair{
 		{[]byte(fiber.HeaderXContentTypeOptions), []byte("nosniff")},
 		{[]byte(fiber.HeaderReferrerPolicy), []byte("same-origin")},

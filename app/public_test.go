@@ -169,6 +169,17 @@ func TestEvents(t *testing.T) {
 		body := readBody(t, resp)
 		wantStatus(t, resp, http.StatusNoContent, body)
 		publicHeadersOK(t, resp)
+		// Every page view gets this answer: it carries what a fetch needs
+		// and no page policies.
+		for k, want := range map[string]string{"X-Content-Type-Options": "nosniff", "Content-Security-Policy": "",
+			"Referrer-Policy": "", "X-Frame-Options": "", "Cache-Control": ""} {
+			if got := resp.Header.Get(k); got != want {
+				t.Errorf("%s: %q, want %q", k, got, want)
+			}
+		}
+		if resp.Header.Get("X-Request-Id") == "" {
+			t.Error("no X-Request-Id")
+		}
 		got, err := e.store.Experiment(context.Background(), x.ID)
 		if err != nil {
 			t.Fatal(err)
