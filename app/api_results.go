@@ -101,10 +101,13 @@ type apiSegmentDimension struct {
 // apiSegmentValue is one value of a dimension; "other" folds the values
 // beyond the top 20 (its value is null and values_folded says how many).
 type apiSegmentValue struct {
-	Value        *string            `json:"value"`
-	Label        string             `json:"label"`
-	Other        bool               `json:"other"`
-	ValuesFolded int                `json:"values_folded"`
+	Value        *string `json:"value"`
+	Label        string  `json:"label"`
+	Other        bool    `json:"other"`
+	ValuesFolded int     `json:"values_folded"`
+	// ValuesCapped: Other also holds the values past the per-dimension
+	// cap, counted together, so it folds more than ValuesFolded values.
+	ValuesCapped bool               `json:"values_capped,omitempty"`
 	Exposures    int64              `json:"exposures"`
 	Variants     []apiSegmentBucket `json:"variants"`
 }
@@ -236,7 +239,7 @@ func (r *resultsReport) document() apiResults {
 			sv := apiSegmentValue{Label: segmentLabel(d.Dimension, v), Other: v.Other, ValuesFolded: 0,
 				Exposures: v.Exposures, Variants: make([]apiSegmentBucket, len(v.Arms))}
 			if v.Other {
-				sv.ValuesFolded = v.Values
+				sv.ValuesFolded, sv.ValuesCapped = v.Values, v.Overflow
 			} else {
 				sv.Value = &v.Value
 			}

@@ -392,6 +392,11 @@ func segmentPhrase(dim string, v experiments.SegmentValue) string {
 // segmentLabel names a segment value in a table.
 func segmentLabel(dim string, v experiments.SegmentValue) string {
 	if v.Other {
+		if v.Overflow {
+			// Values past experiments.MaxSegmentValues were counted
+			// together: how many there were is not known.
+			return fmt.Sprintf("Other (%s+ more)", formatCount(int64(v.Values+1)))
+		}
 		return fmt.Sprintf("Other (%s more)", formatCount(int64(v.Values)))
 	}
 	switch {

@@ -55,6 +55,7 @@ type batchWriter struct {
 	seg      segmentStmts   // segments and health days (segments.go)
 	rec      recordingStmts // recorded sessions (recordings.go)
 	bulk     bulkStmts      // multi-row statements (batch_bulk.go)
+	segSets  segValueSets   // values kept per dimension (segments.go)
 	prepared bool
 }
 
@@ -130,6 +131,7 @@ func (w *batchWriter) write(reqs []*request, fail func() error) (results []Inges
 		if err != nil {
 			tx.Rollback()
 			results = nil
+			clear(w.segSets) // it may hold values of the rolled-back batch
 		}
 	}()
 	b := &batch{
@@ -147,6 +149,10 @@ func (w *batchWriter) write(reqs []*request, fail func() error) (results []Inges
 	b.seg = w.seg.bind(tx)
 	b.recording = w.rec.bind(tx)
 	b.bulk, b.tx = &w.bulk, tx
+	if w.segSets == nil {
+		w.segSets = segValueSets{}
+	}
+	b.segSets = w.segSets
 	if err := b.preload(reqs); err != nil {
 		return nil, err
 	}
@@ -233,6 +239,7 @@ type batch struct {
 	bulk     *bulkStmts
 	tx       *sql.Tx
 	inserted map[eventKey]int64
+	segSets  segValueSets
 }
 
 // apply stores one request's events and counts the new ones: exposures

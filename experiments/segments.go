@@ -22,6 +22,18 @@ const (
 	DimUTMSource = "utm_source" // the campaign's utm_source
 )
 
+// MaxSegmentValues is how many distinct values of one dimension an
+// experiment keeps counts for. Referrers and utm_source come from the
+// sender, so anyone can invent new ones by the million; past this many,
+// new values are counted together in one overflow value, which the results
+// show inside Other. Values already kept go on being counted.
+const MaxSegmentValues = 500
+
+// segOverflow is the stored value of the overflow: a control character,
+// which no real value can hold (senders' text fields refuse them, and the
+// other dimensions come from fixed lists).
+const segOverflow = "\x1f"
+
 // SegmentDimensions lists the dimensions in the order the page shows them.
 var SegmentDimensions = []string{DimCountry, DimDevice, DimBrowser, DimReferrer, DimUTMSource}
 
@@ -36,7 +48,8 @@ func segValuesOf(r *request, e *event) *segValues {
 
 // The writer's statements for segments and health days. They live beside
 // batchSQL and are prepared with it.
-var segmentSQL = struct{ lookup, addSegment, addHealth string }{
+var segmentSQL = struct{ lookup, values, addSegment, addHealth string }{
+	values: `/* Ingester.write */ select distinct value from variant_segments where experiment_id = ? and dimension = ? and value != ''`,
 	lookup: `/* Ingester.write */ select country, device, browser, ref_domain, utm_source from events where seq = ?`,
 	addSegment: `/* Ingester.write */ insert into variant_segments (experiment_id, dimension, value, variant, exposures, conversions)
 		values (?, ?, ?, ?, ?, ?)
@@ -49,13 +62,14 @@ var segmentSQL = struct{ lookup, addSegment, addHealth string }{
 
 // segmentStmts are the prepared statements of segmentSQL on the writer
 // connection.
-type segmentStmts struct{ lookup, addSegment, addHealth *sql.Stmt }
+type segmentStmts struct{ lookup, values, addSegment, addHealth *sql.Stmt }
 
 func (st *segmentStmts) prepare(db *sql.DB) error {
 	for _, p := range []struct {
 		dst **sql.Stmt
 		q   string
-	}{{&st.lookup, segmentSQL.lookup}, {&st.addSegment, segmentSQL.addSegment}, {&st.addHealth, segmentSQL.addHealth}} {
+	}{{&st.lookup, segmentSQL.lookup}, {&st.values, segmentSQL.values}, {&st.addSegment, segmentSQL.addSegment},
+		{&st.addHealth, segmentSQL.addHealth}} {
 		s, err := db.Prepare(p.q)
 		if err != nil {
 			return fmt.Errorf("experiments: ingest: prepare: %w", err)
@@ -67,7 +81,7 @@ func (st *segmentStmts) prepare(db *sql.DB) error {
 
 func (st *segmentStmts) close() error {
 	var errs []error
-	for _, s := range []**sql.Stmt{&st.lookup, &st.addSegment, &st.addHealth} {
+	for _, s := range []**sql.Stmt{&st.lookup, &st.values, &st.addSegment, &st.addHealth} {
 		if *s != nil {
 			errs = append(errs, (*s).Close())
 			*s = nil
@@ -80,6 +94,7 @@ func (st *segmentStmts) close() error {
 func (st *segmentStmts) bind(tx *sql.Tx) *segmentBatch {
 	return &segmentBatch{
 		lookup:     tx.Stmt(st.lookup),
+		values:     tx.Stmt(st.values),
 		addSegment: tx.Stmt(st.addSegment),
 		addHealth:  tx.Stmt(st.addHealth),
 		health:     map[dayKey]*healthDelta{},
@@ -92,8 +107,8 @@ func (st *segmentStmts) bind(tx *sql.Tx) *segmentBatch {
 // and costs no write, and a visitor's segment values are looked up (by
 // first_seq) only when their net change is not zero.
 type segmentBatch struct {
-	lookup, addSegment, addHealth *sql.Stmt
-	health                        map[dayKey]*healthDelta
+	lookup, values, addSegment, addHealth *sql.Stmt
+	health                                map[dayKey]*healthDelta
 }
 
 type healthDelta struct{ applied, missed int64 }
@@ -110,6 +125,60 @@ func (b *batch) healthDay(exp string, at int64, key string) *healthDelta {
 }
 
 type segmentKey struct{ exp, dim, value, variant string }
+
+type segDimKey struct{ exp, dim string }
+
+// segValueSets remembers, per experiment and dimension, the values that
+// have rows in variant_segments, so that the writer can hold each
+// dimension to MaxSegmentValues without a query per value. It lives across
+// batches on the writer and is loaded from the table on first use; a failed
+// batch empties it (what it added may not have been committed).
+type segValueSets map[segDimKey]map[string]bool
+
+// segSetsMax bounds the dimensions remembered; past it, the sets are
+// dropped and reloaded as needed.
+const segSetsMax = 10_000
+
+// keep returns the value to count v under: v itself, or the overflow once
+// the dimension holds MaxSegmentValues others.
+func (b *batch) keepSegment(exp, dim, v string) (string, error) {
+	if v == "" {
+		return v, nil // unknown: always kept, not a value anyone invents
+	}
+	k := segDimKey{exp, dim}
+	set, ok := b.segSets[k]
+	if !ok {
+		if len(b.segSets) >= segSetsMax {
+			clear(b.segSets)
+		}
+		set = map[string]bool{}
+		rows, err := b.seg.values.QueryContext(b.ctx, exp, dim)
+		if err != nil {
+			return "", fmt.Errorf("experiments: ingest: segment values: %w", err)
+		}
+		for rows.Next() {
+			var val string
+			if err := rows.Scan(&val); err != nil {
+				rows.Close()
+				return "", fmt.Errorf("experiments: ingest: segment values: %w", err)
+			}
+			set[val] = true
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return "", fmt.Errorf("experiments: ingest: segment values: %w", err)
+		}
+		b.segSets[k] = set
+	}
+	switch {
+	case set[v]:
+		return v, nil
+	case len(set) < MaxSegmentValues:
+		set[v] = true
+		return v, nil
+	}
+	return segOverflow, nil
+}
 
 // flushSegments writes the segment deltas of the visitors the batch touched
 // and the health days.
@@ -129,7 +198,11 @@ func (b *batch) flushSegments() error {
 			v.seg = vals
 		}
 		for i, dim := range SegmentDimensions {
-			sk := segmentKey{k.exp, dim, vals[i], v.variant}
+			val, err := b.keepSegment(k.exp, dim, vals[i])
+			if err != nil {
+				return err
+			}
+			sk := segmentKey{k.exp, dim, val, v.variant}
 			d := deltas[sk]
 			if d == nil {
 				d = &dayDelta{}
@@ -174,7 +247,11 @@ type SegmentValue struct {
 	// top ones (see Store.Segments); Value is then "".
 	Other bool
 	// Values is how many values Other folds together (1 otherwise).
-	Values    int
+	Values int
+	// Overflow is true for an Other that also holds the values past
+	// MaxSegmentValues, which were counted together, not one by one: it
+	// folds more than Values values.
+	Overflow  bool
 	Exposures int64 // over all variants
 	Arms      []SegmentArm
 }
@@ -217,7 +294,9 @@ func (s *Store) segments(ctx context.Context, e Experiment, top int) ([]SegmentD
 	}
 	defer rows.Close()
 	// Rows come grouped by (dimension, value): one SegmentValue per group.
+	// The overflow value's rows go to its dimension's overflow, for Other.
 	last := map[string]string{}
+	overflow := make([]*SegmentValue, len(SegmentDimensions))
 	for rows.Next() {
 		var dim, value, key string
 		var exposures, conversions int64
@@ -230,6 +309,16 @@ func (s *Store) segments(ctx context.Context, e Experiment, top int) ([]SegmentD
 			continue
 		}
 		d := &out[di]
+		if value == segOverflow {
+			if overflow[di] == nil {
+				overflow[di] = &SegmentValue{Other: true, Overflow: true, Arms: newSegmentArms(e)}
+			}
+			o := overflow[di]
+			o.Arms[vi].Exposures += exposures
+			o.Arms[vi].Conversions += conversions
+			o.Exposures += exposures
+			continue
+		}
 		if prev, seen := last[dim]; !seen || prev != value || len(d.Values) == 0 {
 			d.Values = append(d.Values, SegmentValue{Value: value, Values: 1, Arms: newSegmentArms(e)})
 			last[dim] = value
@@ -243,7 +332,7 @@ func (s *Store) segments(ctx context.Context, e Experiment, top int) ([]SegmentD
 		return nil, err
 	}
 	for i := range out {
-		out[i].Values = foldSegments(e, out[i].Values, top)
+		out[i].Values = foldSegments(e, out[i].Values, top, overflow[i])
 	}
 	return out, nil
 }
@@ -257,8 +346,8 @@ func newSegmentArms(e Experiment) []SegmentArm {
 }
 
 // foldSegments orders values by visitors and folds all but the top ones
-// into a final Other value.
-func foldSegments(e Experiment, vs []SegmentValue, top int) []SegmentValue {
+// into a final Other value, which also takes the overflow when there is one.
+func foldSegments(e Experiment, vs []SegmentValue, top int, overflow *SegmentValue) []SegmentValue {
 	slices.SortStableFunc(vs, func(a, b SegmentValue) int {
 		if c := cmp.Compare(b.Exposures, a.Exposures); c != 0 {
 			return c
@@ -266,9 +355,15 @@ func foldSegments(e Experiment, vs []SegmentValue, top int) []SegmentValue {
 		return cmp.Compare(a.Value, b.Value)
 	})
 	if top <= 0 || len(vs) <= top {
+		if overflow != nil {
+			vs = append(vs, *overflow)
+		}
 		return vs
 	}
 	other := SegmentValue{Other: true, Arms: newSegmentArms(e)}
+	if overflow != nil {
+		other = *overflow
+	}
 	for _, v := range vs[top:] {
 		other.Values++
 		other.Exposures += v.Exposures

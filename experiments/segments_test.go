@@ -226,3 +226,86 @@ func TestSegmentsBackfill(t *testing.T) {
 		t.Errorf("health backfilled\n%v\nwriter kept\n%v", after, nonZero(beforeHealth))
 	}
 }
+
+// TestSegmentValuesCapped invents more utm_source values than a dimension
+// keeps: the first MaxSegmentValues are counted one by one, the rest
+// together in Other (marked Overflow), a kept value goes on being counted
+// as itself, the cap holds across a restart of the writer, and every
+// visitor is still counted once.
+func TestSegmentValuesCapped(t *testing.T) {
+	f := evNewFixture(t)
+	x := f.exp.ID
+	const extra = 7
+	send := func(in *experiments.Ingester, visitor, utm string) {
+		t.Helper()
+		e := evExposure(x, "control")
+		e.UTM = utm
+		m := experiments.RequestMeta{UserAgent: evChromeUA, ReceivedAt: evBaseTime}
+		if _, err := in.Ingest(context.Background(), evBody(f.site.Key, visitor, false, e), m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	in := evNewIngester(t, f.s, experiments.IngestOptions{MaxDelay: -1})
+	for i := 0; i < experiments.MaxSegmentValues+extra; i++ {
+		send(in, fmt.Sprint("v", i), fmt.Sprint("campaign-", i))
+	}
+	if err := in.Close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	// A new writer learns the kept values from the table.
+	in = evNewIngester(t, f.s, experiments.IngestOptions{MaxDelay: -1})
+	send(in, "again-kept", "campaign-3")  // kept: counted as itself
+	send(in, "again-new", "campaign-new") // past the cap: overflow
+	send(in, "no-campaign", "")           // unknown is always kept
+
+	dims, err := f.s.Segments(context.Background(), f.exp, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var utm experiments.SegmentDimension
+	for _, d := range dims {
+		if d.Dimension == experiments.DimUTMSource {
+			utm = d
+		}
+	}
+	kept, total := 0, int64(0)
+	var other *experiments.SegmentValue
+	for i, v := range utm.Values {
+		total += v.Exposures
+		switch {
+		case v.Other:
+			other = &utm.Values[i]
+		case v.Value == "campaign-3" && v.Exposures != 2:
+			t.Errorf("campaign-3 has %d visitors, want 2", v.Exposures)
+		}
+		if !v.Other && v.Value != "" {
+			kept++
+		}
+	}
+	if kept != experiments.MaxSegmentValues {
+		t.Errorf("%d values kept, want %d", kept, experiments.MaxSegmentValues)
+	}
+	if other == nil || !other.Overflow || other.Exposures != extra+1 {
+		t.Fatalf("other %+v, want the overflow with %d visitors", other, extra+1)
+	}
+	counts, err := f.s.Counts(context.Background(), f.exp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := counts.Variants[0].Exposures; total != want || want != experiments.MaxSegmentValues+extra+3 {
+		t.Errorf("segments add up to %d visitors, counts say %d", total, want)
+	}
+	// Folding the top values keeps the overflow inside the one Other.
+	dims, err = f.s.Segments(context.Background(), f.exp, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range dims {
+		if d.Dimension != experiments.DimUTMSource {
+			continue
+		}
+		if n := len(d.Values); n != 6 || !d.Values[5].Other || !d.Values[5].Overflow {
+			t.Errorf("top 5: %d values, last %+v", n, d.Values[n-1])
+		}
+	}
+}
