@@ -231,7 +231,7 @@ func (b *batch) preload(reqs []*request) error {
 			args = append(args, seq, r.siteID, e.id[:], e.experiment, typ, r.visitor, e.variant, e.goal, e.url,
 				r.at, optional(e.clientTS), matched, optional(e.swapMS), bot, country, device, browser, e.refDomain, e.utm)
 		}
-		if _, err := b.tx.Stmt(b.bulk.insertEvents[idx]).ExecContext(b.ctx, args...); err != nil {
+		if err := execFused(b.ctx, b.tx.Stmt(b.bulk.insertEvents[idx]), args...); err != nil {
 			return fmt.Errorf("experiments: ingest: insert events: %w", err)
 		}
 		evs = evs[n:]
@@ -327,7 +327,7 @@ func (b *batch) putVisitors() error {
 		for _, d := range dirty[:n] {
 			args = append(args, d.k.exp, d.k.visitor, d.v.variant, d.v.state, d.v.firstAt, d.v.firstSeq, d.v.convAt)
 		}
-		if _, err := b.tx.Stmt(b.bulk.putVisitors[idx]).ExecContext(b.ctx, args...); err != nil {
+		if err := execFused(b.ctx, b.tx.Stmt(b.bulk.putVisitors[idx]), args...); err != nil {
 			return fmt.Errorf("experiments: ingest: put visitors: %w", err)
 		}
 		dirty = dirty[n:]
@@ -345,7 +345,7 @@ func (b *batch) putSwaps() error {
 	}
 	for len(args) > 0 {
 		n, idx := chunk(len(args) / 4)
-		if _, err := b.tx.Stmt(b.bulk.addSwaps[idx]).ExecContext(b.ctx, args[:n*4]...); err != nil {
+		if err := execFused(b.ctx, b.tx.Stmt(b.bulk.addSwaps[idx]), args[:n*4]...); err != nil {
 			return fmt.Errorf("experiments: ingest: swap times: %w", err)
 		}
 		args = args[n*4:]

@@ -216,7 +216,7 @@ func (b *batch) flushSegments() error {
 		if *d == (dayDelta{}) {
 			continue
 		}
-		if _, err := b.seg.addSegment.ExecContext(b.ctx, k.exp, k.dim, k.value, k.variant, d.exposures, d.conversions); err != nil {
+		if err := execFused(b.ctx, b.seg.addSegment, k.exp, k.dim, k.value, k.variant, d.exposures, d.conversions); err != nil {
 			return fmt.Errorf("experiments: ingest: segment counts: %w", err)
 		}
 	}
@@ -224,7 +224,7 @@ func (b *batch) flushSegments() error {
 		if *d == (healthDelta{}) {
 			continue
 		}
-		if _, err := b.seg.addHealth.ExecContext(b.ctx, k.exp, k.day, k.variant, d.applied, d.missed); err != nil {
+		if err := execFused(b.ctx, b.seg.addHealth, k.exp, k.day, k.variant, d.applied, d.missed); err != nil {
 			return fmt.Errorf("experiments: ingest: health days: %w", err)
 		}
 	}
