@@ -128,7 +128,7 @@ echo "== 3. snippet GET /s/$site_key.js ($SNIPPET_REQUESTS requests, concurrency
 
 echo
 echo "== metrics (excerpt)"
-curl -fsS "$url/metrics" | grep -E '^copylab_(events_(accepted|rejected|duplicate)_total|ingest_batches_total|ingest_batch_events_(sum|count))' || true
+curl -fsS "$url/metrics" | grep -E '^copylab_(events_(accepted|rejected|duplicate)_total|ingest_batches_total|ingest_batch_(events|seconds)_(sum|count))' || true
 
 ev=$(field "events/s" "$work/events.txt")
 rq=$(field "requests/s" "$work/events.txt")
