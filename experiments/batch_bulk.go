@@ -58,6 +58,13 @@ func bulkPutVisitorsSQL(n int) string {
 			first_at = excluded.first_at, first_seq = excluded.first_seq, converted_at = excluded.converted_at`
 }
 
+func bulkAddSegmentsSQL(n int) string {
+	return `/* Ingester.write */ insert into variant_segments (experiment_id, dimension, value, variant, exposures, conversions) values ` +
+		placeholders(n, "(?, ?, ?, ?, ?, ?)") + `
+		on conflict (experiment_id, dimension, value, variant) do update set exposures = exposures + excluded.exposures,
+			conversions = conversions + excluded.conversions`
+}
+
 func bulkAddSwapsSQL(n int) string {
 	return `/* Ingester.write */ insert into variant_swap_ms (experiment_id, variant, bucket, n) values ` +
 		placeholders(n, "(?, ?, ?, ?)") + `
@@ -86,8 +93,8 @@ var bulkSizes = func() []int {
 
 // bulkStmts are the bulk statements, indexed like bulkSizes.
 type bulkStmts struct {
-	maxSeq                                                   *sql.Stmt
-	insertEvents, storedIDs, visitors, putVisitors, addSwaps []*sql.Stmt
+	maxSeq                                                                *sql.Stmt
+	insertEvents, storedIDs, visitors, putVisitors, addSwaps, addSegments []*sql.Stmt
 }
 
 func (st *bulkStmts) prepare(db *sql.DB) error {
@@ -99,7 +106,7 @@ func (st *bulkStmts) prepare(db *sql.DB) error {
 		dst   *[]*sql.Stmt
 		query func(int) string
 	}{{&st.insertEvents, bulkInsertEventsSQL}, {&st.storedIDs, bulkStoredIDsSQL}, {&st.visitors, bulkVisitorsSQL},
-		{&st.putVisitors, bulkPutVisitorsSQL}, {&st.addSwaps, bulkAddSwapsSQL}} {
+		{&st.putVisitors, bulkPutVisitorsSQL}, {&st.addSwaps, bulkAddSwapsSQL}, {&st.addSegments, bulkAddSegmentsSQL}} {
 		for _, n := range bulkSizes {
 			s, err := db.Prepare(k.query(n))
 			if err != nil {
@@ -117,7 +124,8 @@ func (st *bulkStmts) close() error {
 		first = st.maxSeq.Close()
 		st.maxSeq = nil
 	}
-	for _, list := range []*[]*sql.Stmt{&st.insertEvents, &st.storedIDs, &st.visitors, &st.putVisitors, &st.addSwaps} {
+	for _, list := range []*[]*sql.Stmt{&st.insertEvents, &st.storedIDs, &st.visitors, &st.putVisitors, &st.addSwaps,
+		&st.addSegments} {
 		for _, s := range *list {
 			if err := s.Close(); err != nil && first == nil {
 				first = err
@@ -335,6 +343,19 @@ func (b *batch) putVisitors() error {
 	return nil
 }
 
+// execRows runs a bulk statement over args, rows of width values each, in
+// the fewest prepared chunks.
+func (b *batch) execRows(stmts []*sql.Stmt, width int, args []any) error {
+	for len(args) > 0 {
+		n, idx := chunk(len(args) / width)
+		if err := execFused(b.ctx, b.tx.Stmt(stmts[idx]), args[:n*width]...); err != nil {
+			return err
+		}
+		args = args[n*width:]
+	}
+	return nil
+}
+
 // putSwaps adds the batch's swap-time histogram counts: a page view's swap
 // time lands in one of some 330 buckets, so a batch of page views touches
 // dozens of rows.
@@ -343,12 +364,8 @@ func (b *batch) putSwaps() error {
 	for k, c := range b.swaps {
 		args = append(args, k.exp, k.variant, k.bucket, c)
 	}
-	for len(args) > 0 {
-		n, idx := chunk(len(args) / 4)
-		if err := execFused(b.ctx, b.tx.Stmt(b.bulk.addSwaps[idx]), args[:n*4]...); err != nil {
-			return fmt.Errorf("experiments: ingest: swap times: %w", err)
-		}
-		args = args[n*4:]
+	if err := b.execRows(b.bulk.addSwaps, 4, args); err != nil {
+		return fmt.Errorf("experiments: ingest: swap times: %w", err)
 	}
 	return nil
 }

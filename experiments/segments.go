@@ -48,13 +48,9 @@ func segValuesOf(r *request, e *event) *segValues {
 
 // The writer's statements for segments and health days. They live beside
 // batchSQL and are prepared with it.
-var segmentSQL = struct{ lookup, values, addSegment, addHealth string }{
+var segmentSQL = struct{ lookup, values, addHealth string }{
 	values: `/* Ingester.write */ select distinct value from variant_segments where experiment_id = ? and dimension = ? and value != ''`,
 	lookup: `/* Ingester.write */ select country, device, browser, ref_domain, utm_source from events where seq = ?`,
-	addSegment: `/* Ingester.write */ insert into variant_segments (experiment_id, dimension, value, variant, exposures, conversions)
-		values (?, ?, ?, ?, ?, ?)
-		on conflict (experiment_id, dimension, value, variant) do update set exposures = exposures + excluded.exposures,
-			conversions = conversions + excluded.conversions`,
 	addHealth: `/* Ingester.write */ insert into variant_health_days (experiment_id, day, variant, applied, missed)
 		values (?, ?, ?, ?, ?)
 		on conflict (experiment_id, day, variant) do update set applied = applied + excluded.applied, missed = missed + excluded.missed`,
@@ -62,14 +58,13 @@ var segmentSQL = struct{ lookup, values, addSegment, addHealth string }{
 
 // segmentStmts are the prepared statements of segmentSQL on the writer
 // connection.
-type segmentStmts struct{ lookup, values, addSegment, addHealth *sql.Stmt }
+type segmentStmts struct{ lookup, values, addHealth *sql.Stmt }
 
 func (st *segmentStmts) prepare(db *sql.DB) error {
 	for _, p := range []struct {
 		dst **sql.Stmt
 		q   string
-	}{{&st.lookup, segmentSQL.lookup}, {&st.values, segmentSQL.values}, {&st.addSegment, segmentSQL.addSegment},
-		{&st.addHealth, segmentSQL.addHealth}} {
+	}{{&st.lookup, segmentSQL.lookup}, {&st.values, segmentSQL.values}, {&st.addHealth, segmentSQL.addHealth}} {
 		s, err := db.Prepare(p.q)
 		if err != nil {
 			return fmt.Errorf("experiments: ingest: prepare: %w", err)
@@ -81,7 +76,7 @@ func (st *segmentStmts) prepare(db *sql.DB) error {
 
 func (st *segmentStmts) close() error {
 	var errs []error
-	for _, s := range []**sql.Stmt{&st.lookup, &st.values, &st.addSegment, &st.addHealth} {
+	for _, s := range []**sql.Stmt{&st.lookup, &st.values, &st.addHealth} {
 		if *s != nil {
 			errs = append(errs, (*s).Close())
 			*s = nil
@@ -93,11 +88,10 @@ func (st *segmentStmts) close() error {
 // bind returns the batch-side state for one transaction.
 func (st *segmentStmts) bind(tx *sql.Tx) *segmentBatch {
 	return &segmentBatch{
-		lookup:     tx.Stmt(st.lookup),
-		values:     tx.Stmt(st.values),
-		addSegment: tx.Stmt(st.addSegment),
-		addHealth:  tx.Stmt(st.addHealth),
-		health:     map[dayKey]*healthDelta{},
+		lookup:    tx.Stmt(st.lookup),
+		values:    tx.Stmt(st.values),
+		addHealth: tx.Stmt(st.addHealth),
+		health:    map[dayKey]*healthDelta{},
 	}
 }
 
@@ -107,8 +101,8 @@ func (st *segmentStmts) bind(tx *sql.Tx) *segmentBatch {
 // and costs no write, and a visitor's segment values are looked up (by
 // first_seq) only when their net change is not zero.
 type segmentBatch struct {
-	lookup, values, addSegment, addHealth *sql.Stmt
-	health                                map[dayKey]*healthDelta
+	lookup, values, addHealth *sql.Stmt
+	health                    map[dayKey]*healthDelta
 }
 
 type healthDelta struct{ applied, missed int64 }
@@ -212,13 +206,14 @@ func (b *batch) flushSegments() error {
 			d.conversions += v.segConv
 		}
 	}
+	args := make([]any, 0, len(deltas)*6)
 	for k, d := range deltas {
-		if *d == (dayDelta{}) {
-			continue
+		if *d != (dayDelta{}) {
+			args = append(args, k.exp, k.dim, k.value, k.variant, d.exposures, d.conversions)
 		}
-		if err := execFused(b.ctx, b.seg.addSegment, k.exp, k.dim, k.value, k.variant, d.exposures, d.conversions); err != nil {
-			return fmt.Errorf("experiments: ingest: segment counts: %w", err)
-		}
+	}
+	if err := b.execRows(b.bulk.addSegments, 6, args); err != nil {
+		return fmt.Errorf("experiments: ingest: segment counts: %w", err)
 	}
 	for k, d := range b.seg.health {
 		if *d == (healthDelta{}) {
