@@ -61,7 +61,7 @@ type IngestResult struct {
 // IngestOptions tunes the group-commit writer. Zero fields take defaults.
 type IngestOptions struct {
 	MaxBatch   int                         // events per transaction (default 500)
-	MaxDelay   time.Duration               // how long a batch may wait to fill (default 2 ms; negative: never wait)
+	MaxDelay   time.Duration               // how long a batch may wait to fill (default and negative: no wait; see next)
 	QueueSize  int                         // events waiting for the writer before 503 queue_full (default 20,000)
 	MaxBody    int                         // bytes (default 64 KiB)
 	MaxEvents  int                         // events per request (default 100)
@@ -74,6 +74,9 @@ func (o IngestOptions) withDefaults() IngestOptions {
 		o.MaxBatch = 500
 	}
 	if o.MaxDelay == 0 {
+		// No linger: requests that arrive while a batch commits form the
+		// next one, so batches grow with the load by themselves. A 2 ms
+		// linger capped ingest at 20k events/s in process (64 in flight).
 		o.MaxDelay = -1
 	}
 	if o.QueueSize <= 0 {
@@ -243,9 +246,9 @@ func (in *Ingester) run() {
 }
 
 // next waits for requests and takes a batch of them: whole requests, up to
-// MaxBatch events (at least one request). When fewer are waiting, it waits
-// until the oldest has waited MaxDelay, so light traffic still shares
-// commits. stop is true once the ingester is closed and the queue is empty.
+// MaxBatch events (at least one request). With a positive MaxDelay and fewer
+// events waiting, it first waits until the oldest has waited that long.
+// stop is true once the ingester is closed and the queue is empty.
 func (in *Ingester) next(timer *time.Timer) (batch []*request, stop bool) {
 	in.mu.Lock()
 	defer in.mu.Unlock()
