@@ -164,8 +164,8 @@ func (b *batch) preload(reqs []*request) error {
 		e *event
 	}
 	var evs []pending
-	ids := map[string][][16]byte{}    // site → event ids to look up
-	visitors := map[string][]string{} // running experiment → visitors to read
+	ids := map[string][]any{}      // site → event ids to look up
+	visitors := map[string][]any{} // running experiment → visitors to read
 	for _, r := range reqs {
 		for i := range r.events {
 			e := &r.events[i]
@@ -182,7 +182,7 @@ func (b *batch) preload(reqs []*request) error {
 			}
 			b.inserted[k] = 0 // not stored yet; the insert below gives it its seq
 			evs = append(evs, pending{r, e})
-			ids[r.siteID] = append(ids[r.siteID], e.id)
+			ids[r.siteID] = append(ids[r.siteID], e.id[:])
 			vk := visitorKey{e.experiment, r.visitor}
 			if _, seen := b.visitors[vk]; x.running && !seen {
 				b.visitors[vk] = nil // no row, unless the query finds one
@@ -191,19 +191,20 @@ func (b *batch) preload(reqs []*request) error {
 		}
 	}
 
-	args := make([]any, 0, bulkMaxRows*eventParams)
 	stored := map[eventKey]bool{}
 	for site, list := range ids {
-		for len(list) > 0 {
-			n, idx := chunk(len(list))
-			args = append(args[:0], site)
-			for i := range list[:n] {
-				args = append(args, list[i][:])
-			}
-			if err := b.storedIDs(b.tx.Stmt(b.bulk.storedIDs[idx]), site, args, stored); err != nil {
+		err := b.queryIn(b.bulk.storedIDs, site, list, func(rows *sql.Rows) error {
+			var id []byte
+			if err := rows.Scan(&id); err != nil {
 				return err
 			}
-			list = list[n:]
+			k := eventKey{site: site}
+			copy(k.id[:], id)
+			stored[k] = true
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("experiments: ingest: stored ids: %w", err)
 		}
 	}
 	if len(stored) > 0 {
@@ -223,83 +224,66 @@ func (b *batch) preload(reqs []*request) error {
 			return fmt.Errorf("experiments: ingest: insert events: %w", err)
 		}
 	}
-	for len(evs) > 0 {
-		n, idx := chunk(len(evs))
-		args = args[:0]
-		for _, p := range evs[:n] {
-			r, e := p.r, p.e
-			typ, matched, bot := EventConversion, any(nil), r.bot
-			country, device, browser := "", "", ""
-			if e.exposure {
-				typ, matched, bot = EventExposure, e.matched, r.bot || r.uaBot
-				country, device, browser = r.country, r.device, r.browser
-			}
-			seq++
-			b.inserted[eventKey{r.siteID, e.id}] = seq
-			args = append(args, seq, r.siteID, e.id[:], e.experiment, typ, r.visitor, e.variant, e.goal, e.url,
-				r.at, optional(e.clientTS), matched, optional(e.swapMS), bot, country, device, browser, e.refDomain, e.utm)
+	rows := make([]any, 0, len(evs)*eventParams)
+	for _, p := range evs {
+		r, e := p.r, p.e
+		typ, matched, bot := EventConversion, any(nil), r.bot
+		country, device, browser := "", "", ""
+		if e.exposure {
+			typ, matched, bot = EventExposure, e.matched, r.bot || r.uaBot
+			country, device, browser = r.country, r.device, r.browser
 		}
-		if err := execFused(b.ctx, b.tx.Stmt(b.bulk.insertEvents[idx]), args...); err != nil {
-			return fmt.Errorf("experiments: ingest: insert events: %w", err)
-		}
-		evs = evs[n:]
+		seq++
+		b.inserted[eventKey{r.siteID, e.id}] = seq
+		rows = append(rows, seq, r.siteID, e.id[:], e.experiment, typ, r.visitor, e.variant, e.goal, e.url,
+			r.at, optional(e.clientTS), matched, optional(e.swapMS), bot, country, device, browser, e.refDomain, e.utm)
+	}
+	if err := b.execRows(b.bulk.insertEvents, eventParams, rows); err != nil {
+		return fmt.Errorf("experiments: ingest: insert events: %w", err)
 	}
 
 	for exp, list := range visitors {
-		for len(list) > 0 {
-			n, idx := chunk(len(list))
-			args = append(args[:0], exp)
-			for _, v := range list[:n] {
-				args = append(args, v)
-			}
-			if err := b.readVisitors(b.tx.Stmt(b.bulk.visitors[idx]), exp, args); err != nil {
+		err := b.queryIn(b.bulk.visitors, exp, list, func(rows *sql.Rows) error {
+			var visitor string
+			v := &visitorState{}
+			if err := rows.Scan(&visitor, &v.variant, &v.state, &v.firstAt, &v.firstSeq, &v.convAt); err != nil {
 				return err
 			}
-			list = list[n:]
-		}
-	}
-	return nil
-}
-
-// storedIDs adds to stored the ids among args (after the site) that the
-// site's events already hold.
-func (b *batch) storedIDs(st *sql.Stmt, site string, args []any, stored map[eventKey]bool) error {
-	rows, err := st.QueryContext(b.ctx, args...)
-	if err != nil {
-		return fmt.Errorf("experiments: ingest: stored ids: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id []byte
-		if err := rows.Scan(&id); err != nil {
-			return fmt.Errorf("experiments: ingest: stored ids: %w", err)
-		}
-		k := eventKey{site: site}
-		copy(k.id[:], id)
-		stored[k] = true
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("experiments: ingest: stored ids: %w", err)
-	}
-	return nil
-}
-
-func (b *batch) readVisitors(st *sql.Stmt, exp string, args []any) error {
-	rows, err := st.QueryContext(b.ctx, args...)
-	if err != nil {
-		return fmt.Errorf("experiments: ingest: visitors: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var visitor string
-		v := &visitorState{}
-		if err := rows.Scan(&visitor, &v.variant, &v.state, &v.firstAt, &v.firstSeq, &v.convAt); err != nil {
+			b.visitors[visitorKey{exp, visitor}] = v
+			return nil
+		})
+		if err != nil {
 			return fmt.Errorf("experiments: ingest: visitors: %w", err)
 		}
-		b.visitors[visitorKey{exp, visitor}] = v
 	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("experiments: ingest: visitors: %w", err)
+	return nil
+}
+
+// queryIn runs a bulk query whose first argument is lead and whose IN list
+// holds vals, in the fewest prepared chunks, and hands each row to scan.
+func (b *batch) queryIn(stmts []*sql.Stmt, lead any, vals []any, scan func(*sql.Rows) error) error {
+	args := make([]any, 0, 1+min(len(vals), bulkMaxRows))
+	for len(vals) > 0 {
+		n, idx := chunk(len(vals))
+		args = append(append(args[:0], lead), vals[:n]...)
+		rows, err := b.tx.Stmt(stmts[idx]).QueryContext(b.ctx, args...)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			if err := scan(rows); err != nil {
+				rows.Close()
+				return err
+			}
+		}
+		err = rows.Err()
+		if cerr := rows.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return err
+		}
+		vals = vals[n:]
 	}
 	return nil
 }
@@ -318,27 +302,14 @@ func (b *batch) takeSeq(site string, id [16]byte) int64 {
 
 // putVisitors writes back every visitor row the batch changed.
 func (b *batch) putVisitors() error {
-	type row struct {
-		k visitorKey
-		v *visitorState
-	}
-	var dirty []row
+	var args []any
 	for k, v := range b.visitors {
 		if v != nil && v.dirty {
-			dirty = append(dirty, row{k, v})
+			args = append(args, k.exp, k.visitor, v.variant, v.state, v.firstAt, v.firstSeq, v.convAt)
 		}
 	}
-	args := make([]any, 0, bulkMaxRows*7)
-	for len(dirty) > 0 {
-		n, idx := chunk(len(dirty))
-		args = args[:0]
-		for _, d := range dirty[:n] {
-			args = append(args, d.k.exp, d.k.visitor, d.v.variant, d.v.state, d.v.firstAt, d.v.firstSeq, d.v.convAt)
-		}
-		if err := execFused(b.ctx, b.tx.Stmt(b.bulk.putVisitors[idx]), args...); err != nil {
-			return fmt.Errorf("experiments: ingest: put visitors: %w", err)
-		}
-		dirty = dirty[n:]
+	if err := b.execRows(b.bulk.putVisitors, 7, args); err != nil {
+		return fmt.Errorf("experiments: ingest: put visitors: %w", err)
 	}
 	return nil
 }
