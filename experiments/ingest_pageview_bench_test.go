@@ -1,12 +1,9 @@
 package experiments_test
 
 import (
-	"context"
 	"fmt"
 	"math/rand/v2"
-	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/google/uuid"
 
@@ -48,35 +45,7 @@ func BenchmarkIngestPageViews(b *testing.B) {
 				bodies[i] = bs.pageViewBody(rng, i)
 				events += 1 + min(1, 1-min(1, i%3))
 			}
-			in := experiments.NewIngester(bs.s, experiments.IngestOptions{})
-			defer in.Close(context.Background())
-			var took atomic.Int64 // ns the writer spent in transactions
-			in.SetBatchObserver(func(bi experiments.BatchInfo) { took.Add(int64(bi.Took)) })
-			var next atomic.Int64
-			b.SetParallelism((inflight + 1) / 2) // per GOMAXPROCS
-			b.ResetTimer()
-			start, cpu := time.Now(), processCPU()
-			b.RunParallel(func(pb *testing.PB) {
-				for pb.Next() {
-					body := bodies[next.Add(1)-1]
-					m := experiments.RequestMeta{UserAgent: evChromeUA, ReceivedAt: time.Now()}
-					if _, err := in.Ingest(context.Background(), body, m); err != nil {
-						b.Error(err)
-						return
-					}
-				}
-			})
-			elapsed, cpu := time.Since(start), processCPU()-cpu
-			b.StopTimer()
-			st := in.Stats()
-			b.ReportMetric(float64(events)/elapsed.Seconds(), "events/s")
-			if cpu > 0 {
-				b.ReportMetric(float64(cpu.Nanoseconds())/1e3/float64(events), "cpu-µs/event")
-			}
-			if st.Batches > 0 {
-				b.ReportMetric(float64(st.Events)/float64(st.Batches), "events/batch")
-				b.ReportMetric(float64(took.Load())/1e6/float64(st.Batches), "ms/batch")
-			}
+			runIngestBench(b, bs.s, bodies, events, (inflight+1)/2, "") // per GOMAXPROCS
 		})
 	}
 }
