@@ -133,6 +133,11 @@ const (
 	forSnippet
 )
 
+// isPublicPath tells whether path is one of the public group's routes
+// (routes.go): the tag, its JSON config and events. audienceOf sorts the
+// JSON config with the API, whose error format it shares.
+func isPublicPath(path string) bool { return path == "/e" || strings.HasPrefix(path, "/s/") }
+
 func audienceOf(path string) audience {
 	switch {
 	case path == "/api" || strings.HasPrefix(path, "/api/"):

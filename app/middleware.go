@@ -102,12 +102,12 @@ const pageCSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-sr
 func (a *App) securityHeaders(c *fiber.Ctx) error {
 	h := &c.Response().Header
 	switch p := c.Path(); {
-	case p == "/e":
+	case audienceOf(p) == forEvents:
 		// A 204, or a short JSON error, read by the snippet's fetch: no
 		// document or script for a policy to govern. Every page view sends
 		// one, and each header here is bytes written and parsed per view.
 		h.SetCanonical(commonHeaders[0][0], commonHeaders[0][1]) // nosniff, for the JSON errors
-	case strings.HasPrefix(p, "/s/"):
+	case isPublicPath(p): // the tag and its JSON config
 		setAll(h, commonHeaders)
 	default:
 		setAll(h, commonHeaders)
