@@ -14,7 +14,8 @@
 #   2. yardstick: the same simulation against the bare handler;
 #   3. snippet: SNIPPET_REQUESTS GETs of the site's /s/KEY.js (gzip, uncached);
 # and prints events/s, p99, the verification, the ratio to the yardstick and
-# the CPU each server spent per request (from /proc, where there is one).
+# the CPU each server spent per request and how busy the whole machine was
+# (both from /proc, where there is one).
 # Everything runs on 127.0.0.1, is bounded in count and in time (TIMEOUT per
 # step), and stops by itself; the servers are stopped on exit.
 #
@@ -65,6 +66,14 @@ per_request() { # pid ticks-before requests-file: µs of CPU per acknowledged re
   hz=$(getconf CLK_TCK)
   [ -n "$after" ] && [ -n "$req" ] && [ "$req" -gt 0 ] && awk -v a="$after" -v b="$2" -v r="$req" -v hz="$hz" 'BEGIN { printf "%.0f", (a - b) * 1e6 / hz / r }'
 }
+machine_ticks() { # busy and total CPU ticks of the whole machine
+  [ -r /proc/stat ] && awk '/^cpu / {t = 0; for (i = 2; i <= NF; i++) t += $i; print t - $5 - $6, t}' /proc/stat
+}
+busy_share() { # "busy total" before: the share of the machine's CPU used since then
+  local now
+  now=$(machine_ticks) || return 0
+  [ -n "$1" ] && awk -v a="$now" -v b="$1" 'BEGIN { split(a, x, " "); split(b, y, " "); if (x[2] > y[2]) printf "%.0f%%", 100 * (x[1] - y[1]) / (x[2] - y[2]) }'
+}
 json_field() { # field < json
   python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"
 }
@@ -108,7 +117,9 @@ echo
 echo "== 1. events through copylab ($VISITORS visitors, concurrency $CONCURRENCY, verified)"
 status=0
 before=$(cpu_ticks "$copylab_pid" || true)
+machine=$(machine_ticks || true)
 simulate "$url" "$site_key" "$exp_id" --token "$token" | tee "$work/events.txt" || status=$?
+copylab_busy=$(busy_share "$machine" || true)
 copylab_cpu=$(per_request "$copylab_pid" "${before:-0}" "$work/events.txt" || true)
 
 echo
@@ -118,7 +129,9 @@ pids+=($!)
 yard_pid=$!
 wait_up "http://127.0.0.1:$YARD_PORT/s/x.json"
 before=$(cpu_ticks "$yard_pid" || true)
+machine=$(machine_ticks || true)
 simulate "http://127.0.0.1:$YARD_PORT" "$site_key" 0190a5c4-7b2e-7def-8a3b-1c2d3e4f5a6b | tee "$work/yard.txt" || status=$?
+yard_busy=$(busy_share "$machine" || true)
 yard_cpu=$(per_request "$yard_pid" "${before:-0}" "$work/yard.txt" || true)
 
 echo
@@ -139,8 +152,8 @@ p99=$(grep -o 'p99 [^,]*' "$work/events.txt" | head -1)
 verify=$(grep '^verify:' "$work/events.txt" || echo "verify: (none)")
 echo
 echo "== summary"
-echo "copylab    ${ev:-?} events/s, ${rq:-?} requests/s, $p99, server CPU ${copylab_cpu:-?} µs/request"
-echo "yardstick  ${yev:-?} events/s, ${yrq:-?} requests/s, server CPU ${yard_cpu:-?} µs/request"
+echo "copylab    ${ev:-?} events/s, ${rq:-?} requests/s, $p99, server CPU ${copylab_cpu:-?} µs/request, machine busy ${copylab_busy:-?}"
+echo "yardstick  ${yev:-?} events/s, ${yrq:-?} requests/s, server CPU ${yard_cpu:-?} µs/request, machine busy ${yard_busy:-?}"
 if [ -n "${rq:-}" ] && [ -n "${yrq:-}" ] && [ "$yrq" -gt 0 ]; then
   awk -v a="$rq" -v b="$yrq" 'BEGIN { printf "ratio      %.2f of the bare handler (requests/s)\n", a / b }'
 fi
