@@ -1,6 +1,7 @@
 package experiments_test
 
 import (
+	"strings"
 	"testing"
 
 	"copylab/experiments"
@@ -54,6 +55,71 @@ func TestIsBot(t *testing.T) {
 	}
 }
 
+// TestIsBotLikeIsbot: user agents that isbot's lookbehinds and lookaheads
+// decide (Go's regexp has neither, see botPattern), and newer bots. The
+// wanted answers are what isbot 5.2.3's own isbot() said of each.
+func TestIsBotLikeIsbot(t *testing.T) {
+	tests := []struct {
+		name, ua string
+		bot      bool
+	}{
+		{"Google app on iPhone", "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) GSA/323.0.647062479 Mobile/15E148 Safari/604.1", false},
+		{"Google app on Android", "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Mobile Safari/537.36 GoogleApp/15.20", false},
+		{"google/google", "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36 google/google", false},
+		{"Google inspection tool", "Mozilla/5.0 (compatible; Google-InspectionTool/1.0;)", true},
+		{"feed fetcher", "NewsBlur Feed Fetcher - 12 subscribers - https://www.newsblur.com/site/1/ (Mozilla/5.0)", true},
+		{"NewsSapphire app", "Mozilla/5.0 (iPhone; CPU iPhone OS 16_0 like Mac OS X) NewsSapphire/1.2", false},
+		{"Google News app", "Mozilla/5.0 (Linux; Android 13) AppleWebKit/537.36 Chrome/120 Mobile Safari/537.36 GNews/5.0", false},
+		{"vulnerability scanner", "Mozilla/5.0 (compatible; Nessus scan)", true},
+		{"libhttp", "libhttp/1.0", true},
+		{"URL in the agent", "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) http://example.com/agent", true},
+		{"Java client", "Java/17.0.2", true},
+		{"Java; in a browser", "Mozilla/5.0 (Java; U; en)", false},
+		{"bots after CUBOT", "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Mobile Safari/537.36 Cubot_bots", true},
+		{"Discord preview", "Mozilla/5.0 (compatible; Discordbot/2.0; +https://discordapp.com)", true},
+		{"Slack preview", "Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)", true},
+		{"GPTBot", "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36 (compatible; GPTBot/1.2; +https://openai.com/gptbot)", true},
+		{"upper case", "MOZILLA/5.0 (COMPATIBLE; GOOGLEBOT/2.1)", true},
+		{"spaces only", "   ", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := experiments.IsBot(tt.ua); got != tt.bot {
+				t.Errorf("IsBot = %v, want %v", got, tt.bot)
+			}
+		})
+	}
+	if got := experiments.BotPatternsSource(); got != "isbot 5.2.3" {
+		t.Errorf("BotPatternsSource = %q, want the list the expectations come from", got)
+	}
+}
+
+// FuzzIsBot: any user agent, however odd, gets an answer without a panic
+// (the lookaround checks slice around each match), and the same answer for
+// the same agent in upper case.
+func FuzzIsBot(f *testing.F) {
+	for _, tt := range userAgents {
+		f.Add(tt.ua)
+	}
+	f.Add("(?<! cu)bots?")
+	f.Add(" channel/google google/google googlepixel")
+	f.Add("\xff\xfe cu\x00bot")
+	f.Fuzz(func(t *testing.T, ua string) {
+		if experiments.IsBot(ua) != experiments.IsBot(strings.ToUpper(ua)) && isASCII(ua) {
+			t.Errorf("IsBot(%q) depends on case", ua)
+		}
+	})
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
 func TestParseUserAgent(t *testing.T) {
 	for _, tt := range userAgents {
 		t.Run(tt.name, func(t *testing.T) {
@@ -79,6 +145,22 @@ func TestRefDomain(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := experiments.RefDomain(tt.ref); got != tt.want {
 				t.Errorf("RefDomain(%q) = %q, want %q", tt.ref, got, tt.want)
+			}
+		})
+	}
+}
+
+// BenchmarkIsBot is the cost of one user agent the ingester has not seen
+// yet (uaCache keeps the answer for the ones it has): a browser's agent
+// runs every pattern without a match, the worst case.
+func BenchmarkIsBot(b *testing.B) {
+	for _, tt := range []struct{ name, ua string }{
+		{"browser", userAgents[0].ua},
+		{"googlebot", "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"},
+	} {
+		b.Run(tt.name, func(b *testing.B) {
+			for b.Loop() {
+				experiments.IsBot(tt.ua)
 			}
 		})
 	}

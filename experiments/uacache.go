@@ -5,7 +5,7 @@ import "sync"
 // uaCache remembers what the ingester concluded from a user agent: whether
 // it is a bot's, and its device and browser. A site's visitors send a few
 // hundred distinct user agents at most, so nearly every request is a hit,
-// and the two scans of some sixty substrings each (IsBot, ParseUserAgent)
+// and the scans of IsBot (some two hundred patterns) and ParseUserAgent
 // drop out of the hot path. It is bounded: when full it starts over, which
 // a flood of made-up user agents can force but not exploit.
 type uaCache struct {
