@@ -1,35 +1,17 @@
 package app
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"net"
 	"net/http"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"copylab/app/syncbuf"
 )
-
-// lockedBuffer is a bytes.Buffer that the server and the test can share.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 func TestRun(t *testing.T) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -39,7 +21,7 @@ func TestRun(t *testing.T) {
 	addr := ln.Addr().String()
 	ln.Close()
 
-	var logs lockedBuffer
+	var logs syncbuf.Buffer
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {

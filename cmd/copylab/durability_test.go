@@ -21,6 +21,7 @@ import (
 	"github.com/google/uuid"
 	_ "github.com/mattn/go-sqlite3" // the read-only check of the database
 
+	"copylab/app/syncbuf"
 	"copylab/experiments"
 )
 
@@ -88,7 +89,7 @@ func seedDB(t *testing.T, db string) durSite {
 type server struct {
 	cmd    *exec.Cmd
 	url    string
-	logs   *lockedBuffer
+	logs   *syncbuf.Buffer
 	exited chan struct{}
 	err    error
 }
@@ -105,24 +106,6 @@ func (s *server) wait(t *testing.T, d time.Duration) error {
 	}
 }
 
-// lockedBuffer collects a process's output while tests read it.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 func startServer(t *testing.T, bin, db string) *server {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -131,7 +114,7 @@ func startServer(t *testing.T, bin, db string) *server {
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	s := &server{url: "http://" + addr, logs: &lockedBuffer{}, exited: make(chan struct{})}
+	s := &server{url: "http://" + addr, logs: &syncbuf.Buffer{}, exited: make(chan struct{})}
 	s.cmd = exec.Command(bin, "serve", "--addr", addr, "--db", db, "--log-level", "warn", "--rate-ip", "0", "--rate-site", "0")
 	s.cmd.Stdout, s.cmd.Stderr = s.logs, s.logs
 	if err := s.cmd.Start(); err != nil {
