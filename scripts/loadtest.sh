@@ -21,6 +21,7 @@
 #
 #   scripts/loadtest.sh                    # the defaults below
 #   VISITORS=50000 CONCURRENCY=64 scripts/loadtest.sh
+#   SERVER_CPUS=0 scripts/loadtest.sh      # copylab on one core (taskset), as on a one-CPU host
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -32,6 +33,7 @@ RATES=${RATES:-control=0.30,b=0.36}
 PORT=${PORT:-18480}
 YARD_PORT=${YARD_PORT:-18490}
 TIMEOUT=${TIMEOUT:-120s}
+SERVER_CPUS=${SERVER_CPUS:-}
 
 work=$(mktemp -d -t copylab-load.XXXXXX)
 pids=()
@@ -82,7 +84,9 @@ echo "== start copylab on $url (database $db)"
 # The load comes from one address (loopback is exempt from the per-IP
 # limit anyway); the per-site limit is raised so that it does not cap the
 # measurement.
-"$work/copylab" serve --addr "127.0.0.1:$PORT" --db "$db" --log-level warn \
+pin=()
+[ -n "$SERVER_CPUS" ] && pin=(taskset -c "$SERVER_CPUS")
+"${pin[@]}" "$work/copylab" serve --addr "127.0.0.1:$PORT" --db "$db" --log-level warn \
   --rate-site 10000000 >"$work/copylab.log" 2>&1 &
 pids+=($!)
 copylab_pid=$!

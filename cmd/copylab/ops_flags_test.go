@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -56,5 +57,26 @@ func TestNoLimitIfZero(t *testing.T) {
 		if got := noLimitIfZero(in); got != want {
 			t.Errorf("noLimitIfZero(%d) = %d, want %d", in, got, want)
 		}
+	}
+}
+
+// TestAtLeastTwoProcs: one processor is raised to two, unless GOMAXPROCS
+// was set; more than one is left alone.
+func TestAtLeastTwoProcs(t *testing.T) {
+	was := runtime.GOMAXPROCS(0)
+	t.Cleanup(func() { runtime.GOMAXPROCS(was) })
+	unset := func(string) string { return "" }
+
+	runtime.GOMAXPROCS(1)
+	if !atLeastTwoProcs(unset) || runtime.GOMAXPROCS(0) != 2 {
+		t.Errorf("one processor: raised to %d, want 2", runtime.GOMAXPROCS(0))
+	}
+	runtime.GOMAXPROCS(1)
+	if atLeastTwoProcs(func(k string) string { return map[string]string{"GOMAXPROCS": "1"}[k] }) || runtime.GOMAXPROCS(0) != 1 {
+		t.Errorf("GOMAXPROCS=1 set: now %d, want it kept at 1", runtime.GOMAXPROCS(0))
+	}
+	runtime.GOMAXPROCS(3)
+	if atLeastTwoProcs(unset) || runtime.GOMAXPROCS(0) != 3 {
+		t.Errorf("three processors: now %d, want 3", runtime.GOMAXPROCS(0))
 	}
 }
