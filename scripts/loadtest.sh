@@ -15,7 +15,7 @@
 #   3. snippet: SNIPPET_REQUESTS GETs of the site's /s/KEY.js (gzip, uncached);
 # and prints events/s, p99, the verification, the ratio to the yardstick and
 # the CPU each server spent per request and how busy the whole machine was
-# (both from /proc, where there is one).
+# (both from /proc, where there is one), and copylab's peak memory.
 # Everything runs on 127.0.0.1, is bounded in count and in time (TIMEOUT per
 # step), and stops by itself; the servers are stopped on exit.
 #
@@ -67,6 +67,9 @@ per_request() { # pid ticks-before requests-file: µs of CPU per acknowledged re
   req=$(grep -o 'requests [0-9]*' "$3" | head -1 | cut -d' ' -f2)
   hz=$(getconf CLK_TCK)
   [ -n "$after" ] && [ -n "$req" ] && [ "$req" -gt 0 ] && awk -v a="$after" -v b="$2" -v r="$req" -v hz="$hz" 'BEGIN { printf "%.0f", (a - b) * 1e6 / hz / r }'
+}
+peak_memory() { # pid: the largest resident set it has had, in MB
+  [ -r "/proc/$1/status" ] && awk '/^VmHWM:/ {printf "%.0f MB", $2 / 1024}' "/proc/$1/status"
 }
 machine_ticks() { # busy and total CPU ticks of the whole machine
   [ -r /proc/stat ] && awk '/^cpu / {t = 0; for (i = 2; i <= NF; i++) t += $i; print t - $5 - $6, t}' /proc/stat
@@ -147,6 +150,7 @@ echo
 echo "== metrics (excerpt)"
 curl -fsS "$url/metrics" | grep -E '^copylab_(events_(accepted|rejected|duplicate)_total|ingest_batches_total|ingest_batch_(events|seconds)_(sum|count))' || true
 
+copylab_mem=$(peak_memory "$copylab_pid" || true)
 ev=$(field "events/s" "$work/events.txt")
 rq=$(field "requests/s" "$work/events.txt")
 yev=$(field "events/s" "$work/yard.txt")
@@ -162,6 +166,7 @@ if [ -n "${rq:-}" ] && [ -n "${yrq:-}" ] && [ "$yrq" -gt 0 ]; then
   awk -v a="$rq" -v b="$yrq" 'BEGIN { printf "ratio      %.2f of the bare handler (requests/s)\n", a / b }'
 fi
 echo "snippet    ${snip:-?} requests/s"
+echo "memory     copylab's peak resident set ${copylab_mem:-?} (all three steps)"
 echo "$verify"
 if grep -q '^verify: ok' "$work/events.txt" && [ "$status" -eq 0 ]; then
   echo "RESULT: ok"
