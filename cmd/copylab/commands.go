@@ -89,7 +89,9 @@ func serve(ctx context.Context, args []string, stderr io.Writer, getenv func(str
 // waits for that: on one core, ingest fell from 20,400 events/s (p99 35 ms)
 // with two processors to 2,300 (p99 760 ms) with one (scripts/loadtest.sh
 // with SERVER_CPUS=0, 40,000 visitors). Two threads on one core cost
-// little: the operating system shares the core between them.
+// little: the operating system shares the core between them. Setting the
+// number stops Go from following later changes of a container's CPU
+// limit, which is why it is set only when that limit gives one processor.
 func atLeastTwoProcs(getenv func(string) string) bool {
 	if getenv("GOMAXPROCS") != "" || runtime.GOMAXPROCS(0) >= 2 {
 		return false
