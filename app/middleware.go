@@ -52,7 +52,11 @@ func requestIDOf(c *fiber.Ctx) string {
 // logRequests writes one structured line per request. It also hands any
 // error of the chain to handleError right away, so that the line carries
 // the status the client really gets. Public traffic (the snippet and events,
-// one request per visitor page view) logs at debug level unless it failed.
+// one request per visitor page view) logs at debug level unless the server
+// failed (5xx). Its rejections (4xx) too: a misconfigured site or a flood of
+// made-up events would otherwise write a line per request, which tripled
+// the CPU of a rejection to a discarded text log; /metrics counts them by
+// code, and the answer's body tells the sender why.
 func (a *App) logRequests(c *fiber.Ctx) error {
 	start := time.Now()
 	if err := c.Next(); err != nil {
@@ -62,7 +66,7 @@ func (a *App) logRequests(c *fiber.Ctx) error {
 	}
 	status := c.Response().StatusCode()
 	level := slog.LevelInfo
-	if aud := audienceOf(c.Path()); (aud == forSnippet || aud == forEvents || strings.HasPrefix(c.Path(), "/static/")) && status < 400 {
+	if aud := audienceOf(c.Path()); (aud == forSnippet || aud == forEvents || strings.HasPrefix(c.Path(), "/static/")) && status < 500 {
 		level = slog.LevelDebug
 	}
 	if !a.log.Enabled(c.UserContext(), level) {

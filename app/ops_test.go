@@ -2,8 +2,11 @@ package app
 
 import (
 	"context"
+	"copylab/app/syncbuf"
+	"copylab/experiments"
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
@@ -166,4 +169,37 @@ func TestMetricsNilSafe(t *testing.T) {
 	m.LLMCall("timeout")
 	m.rateLimited("ip")
 	m.snippetRendered()
+}
+
+// TestPublicRejectionsLogQuietly: at the info level a rejected POST /e
+// writes no log line (metrics count it), while a 404 of the app's own pages
+// still does, and at the debug level both do.
+func TestPublicRejectionsLogQuietly(t *testing.T) {
+	for _, level := range []slog.Level{slog.LevelInfo, slog.LevelDebug} {
+		var logs syncbuf.Buffer
+		a, _, _ := newTestApp(t, experiments.IngestOptions{}, func(c *Config) {
+			c.Logger = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: level}))
+		})
+		body := eventBody("nosuchsite000000", "v1", "0190a5c4-7b2e-7def-8a3b-1c2d3e4f5a6b", "b", false)
+		resp, err := a.Fiber().Test(newRequest(http.MethodPost, "/e", strings.NewReader(body)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resp.StatusCode != http.StatusNotFound {
+			t.Fatalf("unknown site: status %d, want 404", resp.StatusCode)
+		}
+		if resp, err = a.Fiber().Test(newRequest(http.MethodGet, "/no-such-page", nil)); err != nil {
+			t.Fatal(err)
+		}
+		if resp.StatusCode != http.StatusNotFound {
+			t.Fatalf("unknown page: status %d, want 404", resp.StatusCode)
+		}
+		out := logs.String()
+		if got, want := strings.Contains(out, "path=/e "), level == slog.LevelDebug; got != want {
+			t.Errorf("level %v: rejected POST /e logged = %v, want %v\n%s", level, got, want, out)
+		}
+		if !strings.Contains(out, "path=/no-such-page") {
+			t.Errorf("level %v: the app's 404 was not logged\n%s", level, out)
+		}
+	}
 }
