@@ -187,15 +187,22 @@ func (p *botPattern) match(ua string) bool {
 	return false
 }
 
+// maxBrowserUA is the longest user agent taken for a browser's. Browsers
+// and in-app webviews send a few hundred bytes; a longer one is made up,
+// and scanning 13 KB of it (as the header limit allows) took 0.7 ms.
+const maxBrowserUA = 1024
+
 // IsBot reports whether a user agent belongs to a crawler, a link previewer,
 // a headless or automated browser, an HTTP library or a monitor, by isbot's
 // patterns. It is the default IngestOptions.BotChecker. An empty user agent
-// is a bot too (isbot says no): every browser sends one.
+// is a bot too (isbot says no): every browser sends one; and so is one
+// longer than maxBrowserUA, without a scan.
 func IsBot(userAgent string) bool {
-	ua := strings.ToLower(strings.TrimSpace(userAgent))
-	if ua == "" {
+	ua := strings.TrimSpace(userAgent)
+	if ua == "" || len(ua) > maxBrowserUA {
 		return true
 	}
+	ua = strings.ToLower(ua)
 	for i := range bots.patterns {
 		if bots.patterns[i].match(ua) {
 			return true

@@ -94,6 +94,19 @@ func TestIsBotLikeIsbot(t *testing.T) {
 	}
 }
 
+// TestIsBotLongUserAgent: past 1,024 bytes a user agent is a bot's, even
+// one that starts like a browser's (no browser sends that much).
+func TestIsBotLongUserAgent(t *testing.T) {
+	browser := userAgents[0].ua
+	long := browser + strings.Repeat(" AppleWebKit/537.36", 60)
+	if experiments.IsBot(browser + strings.Repeat(" x", (1024-len(browser))/2)) {
+		t.Error("a browser's agent padded to 1,024 bytes was called a bot")
+	}
+	if !experiments.IsBot(long) {
+		t.Errorf("a %d-byte agent was not called a bot", len(long))
+	}
+}
+
 // FuzzIsBot: any user agent, however odd, gets an answer without a panic
 // (the lookaround checks slice around each match), and the same answer for
 // the same agent in upper case.

@@ -33,7 +33,7 @@ func (c *uaCache) lookup(ua string, isBot func(string) bool) uaInfo {
 	if ok {
 		return info
 	}
-	p := ParseUserAgent(ua)
+	p := ParseUserAgent(ua[:min(len(ua), maxBrowserUA)]) // a longer one is a bot's; its head is enough
 	info = uaInfo{bot: isBot(ua), device: p.Device, browser: p.Browser}
 	if len(ua) > uaCacheMaxLen {
 		return info
