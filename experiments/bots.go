@@ -210,6 +210,3 @@ func IsBot(userAgent string) bool {
 	}
 	return false
 }
-
-// BotPatternsSource names the bot list in use, e.g. "isbot 5.2.3".
-func BotPatternsSource() string { return bots.source }

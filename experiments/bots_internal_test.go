@@ -10,6 +10,9 @@ func TestBotPatterns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if l.source != "isbot 5.2.3" {
+		t.Errorf("the list is %q; TestIsBotLikeIsbot's answers are isbot 5.2.3's", l.source)
+	}
 	if len(l.patterns) < 200 {
 		t.Errorf("%d patterns, want isbot's 200 or more", len(l.patterns))
 	}
