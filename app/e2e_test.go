@@ -84,8 +84,8 @@ func (l *liveApp) call(t *testing.T, method, path, token, body string, want int)
 // TestEndToEndCrossOrigin is the whole loop as a site would live it: an
 // experiment created and started through the API, a host page on ANOTHER
 // origin with a strict CSP and the tag in <head>, a visitor who sees the
-// variant and clicks the goal, and the exposure and the conversion in the
-// results API.
+// variant, signs in (identify) and clicks the goal, and one exposure and one
+// conversion in the results API.
 func TestEndToEndCrossOrigin(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser test")
@@ -133,26 +133,38 @@ func TestEndToEndCrossOrigin(t *testing.T) {
 	if err != nil || headline != "Ship copy that converts" {
 		t.Fatalf("headline %q (%v): the variant was not applied", headline, err)
 	}
-	if err := chromedp.Do(tab, chromedp.Click(chromedp.CSS("#buy"))); err != nil {
-		t.Fatal(err)
-	}
-
-	// The tag batches events for up to a second; wait for both to count.
-	var b map[string]any
-	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(250 * time.Millisecond) {
-		res := live.call(t, "GET", "/api/v1/experiments/"+expID+"/results", token, "", 200)
-		for _, v := range res["variants"].([]any) {
-			if v := v.(map[string]any); v["key"] == "b" {
-				b = v
+	// The tag batches events for up to a second; wait until they count.
+	waitB := func(what string, exposures, conversions float64) {
+		t.Helper()
+		var b map[string]any
+		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(250 * time.Millisecond) {
+			res := live.call(t, "GET", "/api/v1/experiments/"+expID+"/results", token, "", 200)
+			for _, v := range res["variants"].([]any) {
+				if v := v.(map[string]any); v["key"] == "b" {
+					b = v
+				}
+			}
+			if b["exposures"] == exposures && b["conversions"] == conversions {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("variant b %s: %v, want %v exposures and %v conversions", what, b, exposures, conversions)
 			}
 		}
-		if b["exposures"] == float64(1) && b["conversions"] == float64(1) {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("variant b after one visit and a click: %v", b)
-		}
 	}
+	waitB("after one visit", 1, 0)
+
+	// The visitor signs up: the site identifies them, they see the page
+	// again and click. Still one visitor, now converted: the events after
+	// identify join the exposure sent before it.
+	if _, err := chromedp.Run(tab, chromedp.Evaluate[any](`copylab.identify("user-42")`)); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(tab, chromedp.Navigate(host.URL+"/landing"), chromedp.WaitVisible(chromedp.CSS("#buy")),
+		chromedp.Click(chromedp.CSS("#buy"))); err != nil {
+		t.Fatal(err)
+	}
+	waitB("after sign-in, a second view and a click", 1, 1)
 	if ex := exceptions(); len(ex) > 0 {
 		t.Errorf("the host page threw: %v", ex)
 	}

@@ -73,8 +73,9 @@
     // force: [experiment, variant] of a QA link.
     force,
     // S: the visitor's state, stored as one JSON value:
-    //   v visitor id, a {experiment: variant key} of the experiments the
-    //   visitor was exposed to, q unsent events.
+    //   v visitor id (every event carries it), u the site's id for the
+    //   person (identify), a {experiment: variant key} of the experiments
+    //   the visitor was exposed to, q unsent events.
     S,
     url,
     sheet,
@@ -126,10 +127,11 @@
     // pick returns the visitor's variant of experiment x, or nothing when
     // they are not in it. A QA override wins; then the variant remembered at
     // the visitor's first exposure (track), so they keep their copy when
-    // weights change; else a fresh assignment. Being out of the experiment
-    // is not remembered, so raising coverage can let the visitor in later.
+    // weights change; else a fresh assignment, which hashes the person's id
+    // once identify gave one. Being out of the experiment is not
+    // remembered, so raising coverage can let the visitor in later.
     pick = (x, f = (k) => x[VARIANTS].find((y) => y[KEY] == k)) =>
-      (force?.[0] == x[ID] && f(force[1])) || f(S.a[x[ID]]) || assign(x, S.v),
+      (force?.[0] == x[ID] && f(force[1])) || f(S.a[x[ID]]) || assign(x, S.u || S.v),
     // ---- URL patterns (experiment pages, page-view goals). Render compiles
     // a pattern to one regexp over "PATH\nSEARCH" (0: every page): the glob
     // up to the newline, then a lookahead for each required k=v of the
@@ -389,9 +391,11 @@
     // made from now on hash this id, so a person gets the same variant on
     // every device where identify came first. Assignments already remembered
     // in this browser are kept: the visitor keeps the copy they saw (the
-    // server counts a visitor in their first variant). Events from now on
-    // carry this id.
-    identify: G((id) => persist((S.v = "" + id))),
+    // server counts a visitor in their first variant). Events keep the
+    // browser's id (S.v): the server joins a conversion to its exposure by
+    // that id, and sign-in is often the very moment of the conversion (a
+    // signup), after the exposure went out under the browser's id.
+    identify: G((id) => persist((S.u = "" + id))),
     // consent(true) stores the state and sends the queue. consent(false)
     // stops sending and overwrites everything stored (queue, id,
     // assignments) with {}; the current page keeps its copy. Neither ends

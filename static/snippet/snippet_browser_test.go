@@ -24,6 +24,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/google/uuid"
 
+	"copylab/experiments"
 	"copylab/static"
 	"copylab/static/browsertest"
 )
@@ -1006,29 +1007,56 @@ func TestBadSelector(t *testing.T) {
 	noExceptions(t, exceptions)
 }
 
-// TestIdentifyAndVariant: variant() reports the assignment; identify()
-// changes the id that events carry and new assignments hash.
+// TestIdentifyAndVariant: variant() reports the assignment. identify()
+// changes which id new assignments hash, not the id events carry: a
+// conversion right after sign-in (a signup) must reach the server under the
+// id its exposure went out with, or the server ignores it as a conversion
+// without an exposure.
 func TestIdentifyAndVariant(t *testing.T) {
 	t.Parallel()
 	ctx := browsertest.NewTab(t)
+	// A second experiment, on another page, that the visitor has not seen:
+	// its assignment is the one identify changes.
+	other := static.SnippetExperiment{ID: "exp-two", Page: "/other*", Selector: hero, CoverageBP: 10000,
+		Goal: static.SnippetGoal{Type: "click", Value: ".cta"},
+		Variants: []static.SnippetVariant{{Key: "control", WeightBP: 3334, Text: original},
+			{Key: "b", WeightBP: 3333, Text: textB}, {Key: "c", WeightBP: 3333, Text: textC}}}
 	s := newSite(t, prod, static.SnippetConfig{Site: "test", Experiments: []static.SnippetExperiment{
-		heroExperiment("/pricing*", 0, 10000, 0)}})
-	s.page("/pricing", tag, `<h1 data-copylab="hero">`+original+`</h1>`)
+		heroExperiment("/pricing*", 0, 10000, 0), other}})
+	s.page("/pricing", tag, `<h1 data-copylab="hero">`+original+`</h1><button class="cta">Sign up</button>`)
 	navigate(t, ctx, s.URL+"/pricing")
 	if got := eval[any](t, ctx, `[copylab.variant("`+expID+`"), copylab.variant("nope")]`); fmt.Sprint(got) != "[b <nil>]" {
 		t.Errorf("variant() %v, want [b null]", got)
 	}
+	browser := eval[string](t, ctx, `JSON.parse(localStorage.copylab).v`)
+	keys := []string{"control", "b", "c"}
+	assigned := func(visitor string) string {
+		return keys[experiments.Assign(other.ID, visitor, []int{3334, 3333, 3333}, 10000)]
+	}
+	if got := eval[string](t, ctx, `copylab.variant("exp-two")`); got != assigned(browser) {
+		t.Errorf("variant(exp-two) %q before identify, want %q (the browser's id hashed)", got, assigned(browser))
+	}
+
 	eval[any](t, ctx, `copylab.identify("user-42")`)
-	// The first page's exposure may already have been sent (the queue
-	// flushes after a second, and a loaded machine can be slower than
-	// that), so judge by the next page view, which starts after identify.
-	navigate(t, ctx, s.URL+"/pricing")
+	if got := eval[string](t, ctx, `copylab.variant("exp-two")`); got != assigned("user-42") {
+		t.Errorf("variant(exp-two) %q after identify, want %q (the person's id hashed)", got, assigned("user-42"))
+	}
+	if got := eval[string](t, ctx, `copylab.variant("`+expID+`")`); got != "b" {
+		t.Errorf("variant() %q after identify, want b: the copy the visitor saw stays", got)
+	}
+	// Sign-up right after sign-in: the conversion goes out under the id
+	// of the exposure, whether or not the exposure was sent already.
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(".cta"))); err != nil {
+		t.Fatal(err)
+	}
 	s.waitEvents(2)
+	finish(t, ctx)
 	s.mu.Lock()
-	visitor := s.posts[len(s.posts)-1].body["visitor"]
-	s.mu.Unlock()
-	if visitor != "user-42" {
-		t.Errorf("visitor %v after identify, want user-42", visitor)
+	defer s.mu.Unlock()
+	for _, p := range s.posts {
+		if p.body["visitor"] != browser {
+			t.Errorf("events sent as visitor %v, want the browser's id %s throughout", p.body["visitor"], browser)
+		}
 	}
 }
 
