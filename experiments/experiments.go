@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -21,19 +22,22 @@ func (e *StateError) Error() string { return e.Message }
 func stateErr(code, msg string) error { return &StateError{Code: code, Message: msg} }
 
 const experimentCols = `id, site_id, name, page, selector, goal_type, goal_value, coverage_bp, status, seed, brief,
-	threshold, visible_only, share_token, coalesce(created_by, 0), created_at, updated_at, started_at, ended_at`
+	threshold, visible_only, share_token, coalesce(created_by, 0), created_at, updated_at, started_at, ended_at,
+	shipped_variant, shipped_at`
 
 func scanExperiment(row interface{ Scan(...any) error }) (Experiment, error) {
 	var e Experiment
 	var goalType, goalValue string
-	var created, updated, started, ended sql.NullInt64
+	var created, updated, started, ended, shipped sql.NullInt64
 	err := row.Scan(&e.ID, &e.SiteID, &e.Name, &e.Page, &e.Selector, &goalType, &goalValue, &e.CoverageBP, &e.Status,
-		&e.Seed, &e.Brief, &e.Threshold, &e.VisibleOnly, &e.ShareToken, &e.CreatedBy, &created, &updated, &started, &ended)
+		&e.Seed, &e.Brief, &e.Threshold, &e.VisibleOnly, &e.ShareToken, &e.CreatedBy, &created, &updated, &started, &ended,
+		&e.ShippedVariant, &shipped)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Experiment{}, ErrNotFound
 	}
 	e.Goal = GoalOf(goalType, goalValue)
 	e.CreatedAt, e.UpdatedAt, e.StartedAt, e.EndedAt = fromMS(created), fromMS(updated), fromMS(started), fromMS(ended)
+	e.ShippedAt = fromMS(shipped)
 	return e, err
 }
 
@@ -509,6 +513,73 @@ func (s *Store) Transition(ctx context.Context, id, action string) (Experiment, 
 		return Experiment{}, wrapExp(action, id, err)
 	}
 	return s.Experiment(ctx, id)
+}
+
+// Ship stops an experiment that has started (running, paused or already
+// stopped) and has the tag show the version key to every visitor of its
+// page, uncounted, until Unship: the winner, live while the site's own copy
+// is updated. Shipping another version replaces the one shipped. The
+// original (control) cannot be shipped: it is what the page shows anyway.
+func (s *Store) Ship(ctx context.Context, id, key string) (Experiment, error) {
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		cur, err := scanExperiment(tx.QueryRowContext(ctx, `/* Store.Ship */ select `+experimentCols+` from experiments where id = ?`, id))
+		if err != nil {
+			return err
+		}
+		if cur.Status == StatusDraft {
+			return stateErr("invalid_transition", "This experiment has not started: there are no results to ship a version on. Start it first.")
+		}
+		vs, err := txVariants(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		i := slices.IndexFunc(vs, func(v Variant) bool { return v.Key == key })
+		switch {
+		case i < 0:
+			return ValidationError{{Field: "variant", Code: "unknown_variant", Message: fmt.Sprintf("This experiment has no version %q.", key)}}
+		case i == 0:
+			return stateErr("ship_control", "The original copy is what the page shows already; stop the experiment instead.")
+		}
+		now := ms(s.now())
+		_, err = tx.ExecContext(ctx, `/* Store.Ship */ update experiments set status = 'stopped', updated_at = ?,
+			ended_at = coalesce(ended_at, ?), shipped_variant = ?, shipped_at = ? where id = ?`, now, now, key, now, id)
+		return err
+	})
+	if err != nil {
+		return Experiment{}, wrapExp("ship", id, err)
+	}
+	return s.Experiment(ctx, id)
+}
+
+// Unship stops showing an experiment's shipped version: the page shows its
+// own copy again. Unshipping what is not shipped is a StateError.
+func (s *Store) Unship(ctx context.Context, id string) (Experiment, error) {
+	res, err := s.w.ExecContext(ctx, `/* Store.Unship */ update experiments set shipped_variant = '', shipped_at = null, updated_at = ?
+		where id = ? and shipped_variant <> ''`, ms(s.now()), id)
+	if err == nil {
+		if n, _ := res.RowsAffected(); n == 0 {
+			if _, err = s.Experiment(ctx, id); err == nil {
+				err = stateErr("not_shipped", "No version of this experiment is shipped.")
+			}
+		}
+	}
+	if err != nil {
+		return Experiment{}, wrapExp("unship", id, err)
+	}
+	return s.Experiment(ctx, id)
+}
+
+// ShippedExperiments returns a site's experiments with a shipped version,
+// the ones the tag shows that version of to everyone, oldest first.
+func (s *Store) ShippedExperiments(ctx context.Context, siteID string) ([]Experiment, error) {
+	all, err := s.Experiments(ctx, ExperimentFilter{SiteID: siteID, Status: StatusStopped})
+	var out []Experiment
+	for i := len(all) - 1; i >= 0; i-- {
+		if all[i].ShippedVariant != "" {
+			out = append(out, all[i])
+		}
+	}
+	return out, err
 }
 
 // DeleteExperiment removes an experiment with its variants and events.

@@ -134,7 +134,11 @@ type Experiment struct {
 	UpdatedAt   time.Time
 	StartedAt   time.Time // zero until first started
 	EndedAt     time.Time // zero until stopped
-	Variants    []Variant // in order, control first
+	// ShippedVariant is the key of the version the tag shows every visitor
+	// since ShippedAt (see Store.Ship), or "".
+	ShippedVariant string
+	ShippedAt      time.Time
+	Variants       []Variant // in order, control first
 }
 
 // Variant is one version of the copy.
