@@ -66,6 +66,18 @@ type SnippetConfig struct {
 	// "recording" event; a site with none carries none of that code (the
 	// "#if" regions of snippet.js). Order and repeats do not matter.
 	Recorders []string
+	// Shipped are versions shown to every visitor of their page, with no
+	// assignment and no events: experiments that ended with a version
+	// shipped, until the site's own copy is updated.
+	Shipped []SnippetShipped
+}
+
+// SnippetShipped is one shipped version: its page pattern and element, as
+// in SnippetExperiment, and its copy.
+type SnippetShipped struct {
+	Page     string
+	Selector string
+	Text     string
 }
 
 // RecorderNames are the session recorders the snippet knows, in the order
@@ -430,6 +442,18 @@ func wire(cfg SnippetConfig) (config []any, set uint, err error) {
 		}
 		exps = append(exps, slots(x.ID, seed, x.Selector, x.CoverageBP, vars,
 			x.Goal.Type, goal, pattern(x.Page), bit(x.VisibleOnly)))
+	}
+	// A shipped version is an experiment of one version for everyone,
+	// whose id is 0: the script sends no event for an experiment without
+	// an id, and remembers no assignment for it.
+	for _, x := range cfg.Shipped {
+		if !cssSafe(x.Selector) {
+			bad("shipped version: selector %q is empty, has a brace, or leaves a bracket, parenthesis or quote open", x.Selector)
+		}
+		if x.Text == "" {
+			bad("shipped version on %q: no text", x.Selector)
+		}
+		exps = append(exps, slots(0, 0, x.Selector, 10000, []any{[]any{0, 10000, x.Text}}, "", "", pattern(x.Page)))
 	}
 	for _, r := range cfg.Recorders {
 		i := slices.Index(RecorderNames, r)

@@ -272,6 +272,11 @@ func TestRenderPositionalConfig(t *testing.T) {
 			cfg:  SnippetConfig{Site: "s", TimeoutMS: 1000},
 			want: `["s",[]]`,
 		},
+		{
+			name: "a shipped version: id 0, one version for everyone, no goal",
+			cfg:  SnippetConfig{Site: "s", Shipped: []SnippetShipped{{Page: "/pricing", Selector: "h1", Text: "New copy"}}},
+			want: `["s",[[0,0,"h1",10000,[[0,10000,"New copy"]],"","","^/pricing\\n"]]]`,
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -331,6 +336,10 @@ func TestRenderRejects(t *testing.T) {
 		{"weights", func(c *SnippetConfig, x *SnippetExperiment) { x.Variants[1].WeightBP++ }, "sum to 10001"},
 		{"repeated key", func(c *SnippetConfig, x *SnippetExperiment) { x.Variants[2].Key = "b" }, "repeated key"},
 		{"unknown recorder", func(c *SnippetConfig, x *SnippetExperiment) { c.Recorders = []string{"posthog", "smartlook"} }, `unknown recorder "smartlook"`},
+		{"shipped selector", func(c *SnippetConfig, x *SnippetExperiment) {
+			c.Shipped = []SnippetShipped{{Selector: "a{}body", Text: "x"}}
+		}, "shipped version: selector"},
+		{"shipped text", func(c *SnippetConfig, x *SnippetExperiment) { c.Shipped = []SnippetShipped{{Selector: "h1"}} }, "no text"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -46,7 +46,8 @@
     TIMEOUT = 3,
     GPC = 4,
     // an experiment: [id, seed (0: the id), selector, coverage_bp, variants,
-    // goal type, goal value, page pattern, visible-only]
+    // goal type, goal value, page pattern, visible-only]; id 0 is a shipped
+    // version: one variant for everyone, no goal, no events.
     ID = 0,
     SEED = 1,
     SEL = 2,
@@ -224,7 +225,7 @@
       x.e ||
       ((x.e = 1),
       // #if recorders
-      record(x),
+      x[ID] && record(x),
       // #endif
       track(x, { matched: !0, ms: x.m, ref: d.referrer, utm: new URLSearchParams(L.search).get("utm_source") })),
     // #if recorders
@@ -334,9 +335,10 @@
       ),
     // ---- delivery. Events wait in S.q, stored, until a flush takes them.
     // S.q keeps the 50 newest. An exposure also remembers the variant in
-    // S.a: the visitor keeps it, and may now convert.
+    // S.a: the visitor keeps it, and may now convert. A shipped version (an
+    // experiment with id 0: one version for everyone) sends nothing.
     track = (x, extra, variant = x.a[KEY], experiment = x[ID]) => {
-      if (ok >= 0) {
+      if (ok >= 0 && experiment) {
         extra.matched && (S.a[experiment] = variant);
         S.q = [...S.q, { id: uuid(), type: "exposure", experiment, variant, url: L.href, ts: Date.now(), ...extra }].slice(
           -50,

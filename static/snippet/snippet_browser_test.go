@@ -1007,6 +1007,36 @@ func TestBadSelector(t *testing.T) {
 	noExceptions(t, exceptions)
 }
 
+// TestShippedVersion: a shipped version replaces the copy for every
+// visitor, as an experiment does (hidden until set, so the original is
+// never painted), and sends nothing: no exposure, no conversion, no
+// assignment remembered.
+func TestShippedVersion(t *testing.T) {
+	t.Parallel()
+	ctx := browsertest.NewTab(t)
+	exceptions := browsertest.Exceptions(t, ctx)
+	s := newSite(t, prod, static.SnippetConfig{Site: "test", Shipped: []static.SnippetShipped{
+		{Page: "/pricing*", Selector: hero, Text: textB}}})
+	s.streamingPage("/pricing", probe+tag)
+	navigate(t, ctx, s.URL+"/pricing")
+	if p := readProbe(t, ctx); p.Shown || p.Seen < 1 {
+		t.Errorf("the original copy was painted, or the element never seen: %+v", p)
+	}
+	if text, vis := heroState(t, ctx); text != textB || vis != "visible" {
+		t.Errorf("hero %q %s, want the shipped %q visible", text, vis, textB)
+	}
+	if got := eval[string](t, ctx, `JSON.stringify(JSON.parse(localStorage.copylab).a)`); got != "{}" {
+		t.Errorf("assignments remembered %s, want none", got)
+	}
+	eval[any](t, ctx, `copylab.convert("signup")`)
+	time.Sleep(1200 * time.Millisecond) // past the tag's one-second batching
+	finish(t, ctx)
+	if evs := s.events(); len(evs) != 0 {
+		t.Errorf("a shipped version sent %v", evs)
+	}
+	noExceptions(t, exceptions)
+}
+
 // TestIdentifyAndVariant: variant() reports the assignment. identify()
 // changes which id new assignments hash, not the id events carry: a
 // conversion right after sign-in (a signup) must reach the server under the
