@@ -41,23 +41,27 @@ type apiVariant struct {
 }
 
 type apiExperiment struct {
-	ID         string           `json:"id"`
-	SiteID     string           `json:"site_id"`
-	Name       string           `json:"name"`
-	Page       string           `json:"page"`
-	Selector   string           `json:"selector"`
-	Goal       experiments.Goal `json:"goal"`
-	TrafficBP  int              `json:"traffic_bp"`
-	Threshold  float64          `json:"threshold"`
-	Status     string           `json:"status"`
-	Brief      json.RawMessage  `json:"brief,omitempty"`
-	ShareURL   string           `json:"share_url"`
-	CreatedAt  time.Time        `json:"created_at"`
-	UpdatedAt  time.Time        `json:"updated_at"`
-	StartedAt  *time.Time       `json:"started_at"`
-	EndedAt    *time.Time       `json:"ended_at"`
-	Variants   []apiVariant     `json:"variants"`
-	ResultsURL string           `json:"results_url"`
+	ID        string           `json:"id"`
+	SiteID    string           `json:"site_id"`
+	Name      string           `json:"name"`
+	Page      string           `json:"page"`
+	Selector  string           `json:"selector"`
+	Goal      experiments.Goal `json:"goal"`
+	TrafficBP int              `json:"traffic_bp"`
+	Threshold float64          `json:"threshold"`
+	Status    string           `json:"status"`
+	Brief     json.RawMessage  `json:"brief,omitempty"`
+	ShareURL  string           `json:"share_url"`
+	CreatedAt time.Time        `json:"created_at"`
+	UpdatedAt time.Time        `json:"updated_at"`
+	StartedAt *time.Time       `json:"started_at"`
+	EndedAt   *time.Time       `json:"ended_at"`
+	// ShippedVariant is the version the tag shows every visitor ("" for
+	// none), since ShippedAt: POST …/ship and …/unship.
+	ShippedVariant string       `json:"shipped_variant"`
+	ShippedAt      *time.Time   `json:"shipped_at"`
+	Variants       []apiVariant `json:"variants"`
+	ResultsURL     string       `json:"results_url"`
 }
 
 func (a *App) apiSiteOf(s experiments.Site) apiSite {
@@ -78,6 +82,7 @@ func (a *App) apiExperimentOf(e experiments.Experiment) apiExperiment {
 		ID: e.ID, SiteID: e.SiteID, Name: e.Name, Page: e.Page, Selector: e.Selector, Goal: e.Goal,
 		TrafficBP: e.CoverageBP, Threshold: e.Threshold, Status: string(e.Status), ShareURL: a.shareURL(e),
 		CreatedAt: e.CreatedAt.UTC(), UpdatedAt: e.UpdatedAt.UTC(), StartedAt: optTime(e.StartedAt), EndedAt: optTime(e.EndedAt),
+		ShippedVariant: e.ShippedVariant, ShippedAt: optTime(e.ShippedAt),
 		Variants:   make([]apiVariant, len(e.Variants)),
 		ResultsURL: a.cfg.PublicURL + "/api/v1/experiments/" + e.ID + "/results",
 	}

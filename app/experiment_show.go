@@ -25,7 +25,7 @@ func (a *App) experimentShow(c *fiber.Ctx) error {
 		Page:        a.page(c, views.NavExperiments),
 		ID:          e.ID,
 		Name:        e.Name,
-		Status:      string(e.Status),
+		Status:      badgeStatus(e),
 		SiteID:      site.ID,
 		SiteName:    site.Name,
 		PageURL:     e.Page,
@@ -43,6 +43,23 @@ func (a *App) experimentShow(c *fiber.Ctx) error {
 		Demo:        isDemo(e, site.Name),
 	}
 	p.Title = e.Name
+	if e.Status != experiments.StatusDraft {
+		for _, v := range e.Variants[min(1, len(e.Variants)):] {
+			if v.Key != e.ShippedVariant {
+				p.Ship = append(p.Ship, views.ShipOption{Key: v.Key, Label: variantName(e, v.Key), Text: v.Text})
+			}
+		}
+	}
+	if v, ok := e.Variant(e.ShippedVariant); ok {
+		p.Shipped, p.ShippedText, p.ShippedAt = variantName(e, v.Key), v.Text, e.ShippedAt
+		running, err := a.store.RunningExperiments(ctx, e.SiteID)
+		if err != nil {
+			return err
+		}
+		for _, r := range running {
+			p.ShipHidden = p.ShipHidden || r.Selector == e.Selector
+		}
+	}
 	switch e.Status {
 	case experiments.StatusRunning, experiments.StatusPaused:
 		p.EditNote = "Started experiments can change their name, traffic share and weights; their page, element, goal and copy stay fixed."

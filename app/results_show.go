@@ -20,7 +20,7 @@ func (a *App) resultsShow(c *fiber.Ctx) error {
 		Page:        a.page(c, views.NavExperiments),
 		ID:          e.ID,
 		Name:        e.Name,
-		Status:      string(e.Status),
+		Status:      badgeStatus(e),
 		ShareURL:    a.shareURL(e),
 		Goal:        goalSentence(e.Goal),
 		CSVURL:      base + "/results.csv",

@@ -67,6 +67,8 @@ func (a *App) routes() {
 	pages.Post("/experiments/:id/pause", a.experimentTransition(experiments.ActionPause))
 	pages.Post("/experiments/:id/resume", a.experimentTransition(experiments.ActionResume))
 	pages.Post("/experiments/:id/stop", a.experimentTransition(experiments.ActionStop))
+	pages.Post("/experiments/:id/ship", a.experimentShip)
+	pages.Post("/experiments/:id/unship", a.experimentUnship)
 	pages.Get("/experiments/:id/results", a.resultsShow)
 	pages.Get("/experiments/:id/results/live", a.resultsLive)
 	pages.Get("/experiments/:id/results/trends", a.resultsTrends)
@@ -107,6 +109,8 @@ func (a *App) routes() {
 	api.Post("/api/v1/experiments/:id/pause", a.apiExperimentTransition(experiments.ActionPause))
 	api.Post("/api/v1/experiments/:id/resume", a.apiExperimentTransition(experiments.ActionResume))
 	api.Post("/api/v1/experiments/:id/stop", a.apiExperimentTransition(experiments.ActionStop))
+	api.Post("/api/v1/experiments/:id/ship", a.apiExperimentShip)
+	api.Post("/api/v1/experiments/:id/unship", a.apiExperimentUnship)
 	api.Get("/api/v1/experiments/:id/results", a.apiResults)
 	f.All("/api/*", a.apiNotFound)
 }

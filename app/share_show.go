@@ -20,7 +20,7 @@ func (a *App) shareShow(c *fiber.Ctx) error {
 	p := views.SharePage{
 		Page:        views.Page{Title: e.Name, Assets: a.assets.views()},
 		Name:        e.Name,
-		Status:      string(e.Status),
+		Status:      badgeStatus(e),
 		PageURL:     e.Page,
 		Goal:        goalSentence(e.Goal),
 		Started:     e.StartedAt,

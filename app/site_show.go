@@ -66,7 +66,7 @@ func (a *App) sitePage(c *fiber.Ctx, site experiments.Site) (views.SitePage, err
 
 func experimentRow(e experiments.Experiment, siteName string) views.ExperimentRow {
 	return views.ExperimentRow{
-		ID: e.ID, Name: e.Name, SiteName: siteName, Page: e.Page, Status: string(e.Status),
+		ID: e.ID, Name: e.Name, SiteName: siteName, Page: e.Page, Status: badgeStatus(e),
 		Variants: len(e.Variants), Created: e.CreatedAt,
 	}
 }

@@ -173,7 +173,11 @@ func (a *App) snippetFor(ctx context.Context, key string) (snippetEntry, error) 
 	if err != nil {
 		a.log.Error("snippet: recorders unreadable; serving without them", "site", site.Key, "error", err)
 	}
-	raw := a.renderSnippet(site, running, rec.Names())
+	shipped, err := a.store.ShippedExperiments(ctx, site.ID)
+	if err != nil {
+		return snippetEntry{}, err
+	}
+	raw := a.renderSnippet(site, running, shipped, rec.Names())
 	sum := sha256.Sum256(raw)
 	var gz bytes.Buffer
 	zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
@@ -191,7 +195,11 @@ func (a *App) snippetFor(ctx context.Context, key string) (snippetEntry, error) 
 // renderSnippet builds the site's script. An experiment the renderer
 // refuses is left out (and logged) rather than failing the whole script:
 // a snippet problem must never break the host page or the other tests.
-func (a *App) renderSnippet(site experiments.Site, running []experiments.Experiment, recorders []string) []byte {
+//
+// A shipped version whose element a running experiment tests is left out:
+// the running test decides that element's copy (two writers would undo
+// each other's text).
+func (a *App) renderSnippet(site experiments.Site, running, shipped []experiments.Experiment, recorders []string) []byte {
 	cfg := static.SnippetConfig{
 		Site:      site.Key,
 		Endpoint:  a.cfg.PublicURL + "/e",
@@ -199,21 +207,35 @@ func (a *App) renderSnippet(site experiments.Site, running []experiments.Experim
 		HonorGPC:  site.HonorGPC,
 		Recorders: recorders,
 	}
+	tested := map[string]bool{}
 	for _, e := range running {
 		cfg.Experiments = append(cfg.Experiments, snippetExperiment(e))
+		tested[e.Selector] = true
+	}
+	for _, e := range shipped {
+		if v, ok := e.Variant(e.ShippedVariant); ok && !tested[e.Selector] {
+			cfg.Shipped = append(cfg.Shipped, static.SnippetShipped{Page: e.Page, Selector: e.Selector, Text: v.Text})
+		}
 	}
 	out, err := a.snippet.Render(cfg)
 	if err == nil {
 		return out
 	}
 	a.log.Error("snippet: render failed; leaving out the experiments it refuses", "site", site.Key, "error", err)
-	all := cfg.Experiments
-	cfg.Experiments = nil
+	all, ships := cfg.Experiments, cfg.Shipped
+	cfg.Experiments, cfg.Shipped = nil, nil
 	for _, x := range all {
 		one := cfg
 		one.Experiments = []static.SnippetExperiment{x}
 		if _, err := a.snippet.Render(one); err == nil {
 			cfg.Experiments = append(cfg.Experiments, x)
+		}
+	}
+	for _, x := range ships {
+		one := cfg
+		one.Experiments, one.Shipped = nil, []static.SnippetShipped{x}
+		if _, err := a.snippet.Render(one); err == nil {
+			cfg.Shipped = append(cfg.Shipped, x)
 		}
 	}
 	out, err = a.snippet.Render(cfg)

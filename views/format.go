@@ -25,6 +25,8 @@ func statusLabel(s string) string {
 		return "Paused"
 	case "stopped":
 		return "Stopped"
+	case "shipped":
+		return "Shipped"
 	}
 	return s
 }

@@ -191,6 +191,20 @@ type ExperimentPage struct {
 	Ended       time.Time
 	Results     Results
 	Demo        bool
+	// Ship: the versions that can be shipped to everyone (none for a
+	// draft), and, once one is, its name, copy and since when.
+	Ship        []ShipOption
+	Shipped     string // "Variant B", or "" when nothing is shipped
+	ShippedText string
+	ShippedAt   time.Time
+	ShipHidden  bool // a running experiment on the same element hides the shipped copy
+}
+
+// ShipOption is a version the experiment page offers to ship.
+type ShipOption struct {
+	Key   string
+	Label string // "Variant B"
+	Text  string
 }
 
 // UserRow is one user in the users list.
