@@ -1,8 +1,6 @@
 package app
 
 import (
-	"errors"
-
 	"github.com/gofiber/fiber/v2"
 
 	"copylab/experiments"
@@ -23,9 +21,8 @@ func (a *App) experimentTransition(action string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		id := c.Params("id")
 		_, err := a.store.Transition(c.UserContext(), id, action)
-		var se *experiments.StateError
-		if errors.As(err, &se) {
-			return a.redirectWithFlash(c, "/experiments/"+id, "error", se.Message)
+		if msg, ok := refusal(err); ok {
+			return a.redirectWithFlash(c, "/experiments/"+id, "error", msg)
 		}
 		if err != nil {
 			return err
