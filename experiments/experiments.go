@@ -168,8 +168,9 @@ func (s *Store) variants(ctx context.Context, ids []string) (map[string][]Varian
 
 // ExperimentFilter narrows Experiments; zero fields match everything.
 type ExperimentFilter struct {
-	SiteID string
-	Status Status
+	SiteID  string
+	Status  Status
+	Shipped bool // only experiments with a shipped version
 }
 
 // Experiments returns experiments with their variants, newest first.
@@ -183,6 +184,9 @@ func (s *Store) Experiments(ctx context.Context, f ExperimentFilter) ([]Experime
 	if f.Status != "" {
 		q += ` and status = ?`
 		args = append(args, f.Status)
+	}
+	if f.Shipped {
+		q += ` and shipped_variant <> ''`
 	}
 	rows, err := s.r.QueryContext(ctx, q+` order by created_at desc, id desc`, args...)
 	if err != nil {
@@ -572,14 +576,9 @@ func (s *Store) Unship(ctx context.Context, id string) (Experiment, error) {
 // ShippedExperiments returns a site's experiments with a shipped version,
 // the ones the tag shows that version of to everyone, oldest first.
 func (s *Store) ShippedExperiments(ctx context.Context, siteID string) ([]Experiment, error) {
-	all, err := s.Experiments(ctx, ExperimentFilter{SiteID: siteID, Status: StatusStopped})
-	var out []Experiment
-	for i := len(all) - 1; i >= 0; i-- {
-		if all[i].ShippedVariant != "" {
-			out = append(out, all[i])
-		}
-	}
-	return out, err
+	all, err := s.Experiments(ctx, ExperimentFilter{SiteID: siteID, Status: StatusStopped, Shipped: true})
+	slices.Reverse(all)
+	return all, err
 }
 
 // DeleteExperiment removes an experiment with its variants and events.
