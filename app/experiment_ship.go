@@ -2,43 +2,45 @@ package app
 
 import (
 	"errors"
-	"strings"
+	"slices"
 
 	"github.com/gofiber/fiber/v2"
 
 	"copylab/experiments"
+	"copylab/views"
 )
 
 // experimentShip answers POST /experiments/:id/ship (form field variant):
 // the test stops and the tag shows that version to every visitor. A refusal
 // (a draft, the original, an unknown version) comes back as a flash message.
 func (a *App) experimentShip(c *fiber.Ctx) error {
-	id := c.Params("id")
-	e, err := a.store.Ship(c.UserContext(), id, c.FormValue("variant"))
-	if msg, ok := refusal(err); ok {
-		return a.redirectWithFlash(c, "/experiments/"+id, "error", msg)
-	}
-	if err != nil {
-		return err
-	}
-	a.snippets.reset()
-	return a.redirectWithFlash(c, "/experiments/"+id, "ok", "Shipped: every visitor now sees "+variantName(e, e.ShippedVariant)+
+	key := c.FormValue("variant")
+	_, err := a.store.Ship(c.UserContext(), c.Params("id"), key)
+	return a.actionDone(c, err, "Shipped: every visitor now sees "+views.VariantLabel(key, false)+
 		", uncounted, within a minute. Put the same copy on your page, then stop showing it here.")
 }
 
 // experimentUnship answers POST /experiments/:id/unship: the page shows its
 // own copy again.
 func (a *App) experimentUnship(c *fiber.Ctx) error {
-	id := c.Params("id")
-	_, err := a.store.Unship(c.UserContext(), id)
+	_, err := a.store.Unship(c.UserContext(), c.Params("id"))
+	return a.actionDone(c, err, "Visitors see your page's own copy again, within a minute.")
+}
+
+// actionDone answers a form action on the experiment of the route: back to
+// its page with the done message, or with the refusal's sentence when the
+// store refused it. Every action changes what the tag serves, so a done one
+// drops the rendered tags.
+func (a *App) actionDone(c *fiber.Ctx, err error, done string) error {
+	to := "/experiments/" + c.Params("id")
 	if msg, ok := refusal(err); ok {
-		return a.redirectWithFlash(c, "/experiments/"+id, "error", msg)
+		return a.redirectWithFlash(c, to, "error", msg)
 	}
 	if err != nil {
 		return err
 	}
 	a.snippets.reset()
-	return a.redirectWithFlash(c, "/experiments/"+id, "ok", "Visitors see your page's own copy again, within a minute.")
+	return a.redirectWithFlash(c, to, "ok", done)
 }
 
 // refusal is the sentence of a state or validation error, for a flash.
@@ -54,14 +56,6 @@ func refusal(err error) (string, bool) {
 	return "", false
 }
 
-// variantName is how pages name a version, as their tables do.
-func variantName(e experiments.Experiment, key string) string {
-	if len(e.Variants) > 0 && e.Variants[0].Key == key {
-		return "the original"
-	}
-	return "Variant " + strings.ToUpper(key)
-}
-
 // badgeStatus is the status a page's badge shows: "shipped" for a stopped
 // experiment whose version the tag shows everyone.
 func badgeStatus(e experiments.Experiment) string {
@@ -69,6 +63,14 @@ func badgeStatus(e experiments.Experiment) string {
 		return "shipped"
 	}
 	return string(e.Status)
+}
+
+// shipHidden tells whether a running experiment tests the element of
+// shipped experiment e: that test decides the element's copy, so the tag
+// leaves the shipped version out meanwhile (two writers would undo each
+// other's text).
+func shipHidden(e experiments.Experiment, running []experiments.Experiment) bool {
+	return slices.ContainsFunc(running, func(r experiments.Experiment) bool { return r.Selector == e.Selector })
 }
 
 // apiExperimentShip answers POST /api/v1/experiments/:id/ship with

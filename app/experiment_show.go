@@ -46,19 +46,17 @@ func (a *App) experimentShow(c *fiber.Ctx) error {
 	if e.Status != experiments.StatusDraft {
 		for _, v := range e.Variants[min(1, len(e.Variants)):] {
 			if v.Key != e.ShippedVariant {
-				p.Ship = append(p.Ship, views.ShipOption{Key: v.Key, Label: variantName(e, v.Key), Text: v.Text})
+				p.Ship = append(p.Ship, views.ShipOption{Key: v.Key, Label: views.VariantLabel(v.Key, false), Text: v.Text})
 			}
 		}
 	}
 	if v, ok := e.Variant(e.ShippedVariant); ok {
-		p.Shipped, p.ShippedText, p.ShippedAt = variantName(e, v.Key), v.Text, e.ShippedAt
+		p.Shipped, p.ShippedText, p.ShippedAt = views.VariantLabel(v.Key, false), v.Text, e.ShippedAt
 		running, err := a.store.RunningExperiments(ctx, e.SiteID)
 		if err != nil {
 			return err
 		}
-		for _, r := range running {
-			p.ShipHidden = p.ShipHidden || r.Selector == e.Selector
-		}
+		p.ShipHidden = shipHidden(e, running)
 	}
 	switch e.Status {
 	case experiments.StatusRunning, experiments.StatusPaused:

@@ -19,15 +19,7 @@ var transitionDone = map[string]string{
 // allow comes back as a flash message, not an error page.
 func (a *App) experimentTransition(action string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id := c.Params("id")
-		_, err := a.store.Transition(c.UserContext(), id, action)
-		if msg, ok := refusal(err); ok {
-			return a.redirectWithFlash(c, "/experiments/"+id, "error", msg)
-		}
-		if err != nil {
-			return err
-		}
-		a.snippets.reset()
-		return a.redirectWithFlash(c, "/experiments/"+id, "ok", transitionDone[action])
+		_, err := a.store.Transition(c.UserContext(), c.Params("id"), action)
+		return a.actionDone(c, err, transitionDone[action])
 	}
 }

@@ -195,10 +195,8 @@ func (a *App) snippetFor(ctx context.Context, key string) (snippetEntry, error) 
 // renderSnippet builds the site's script. An experiment the renderer
 // refuses is left out (and logged) rather than failing the whole script:
 // a snippet problem must never break the host page or the other tests.
-//
-// A shipped version whose element a running experiment tests is left out:
-// the running test decides that element's copy (two writers would undo
-// each other's text).
+// A shipped version is left out while a running experiment tests its
+// element (shipHidden).
 func (a *App) renderSnippet(site experiments.Site, running, shipped []experiments.Experiment, recorders []string) []byte {
 	cfg := static.SnippetConfig{
 		Site:      site.Key,
@@ -207,13 +205,11 @@ func (a *App) renderSnippet(site experiments.Site, running, shipped []experiment
 		HonorGPC:  site.HonorGPC,
 		Recorders: recorders,
 	}
-	tested := map[string]bool{}
 	for _, e := range running {
 		cfg.Experiments = append(cfg.Experiments, snippetExperiment(e))
-		tested[e.Selector] = true
 	}
 	for _, e := range shipped {
-		if v, ok := e.Variant(e.ShippedVariant); ok && !tested[e.Selector] {
+		if v, ok := e.Variant(e.ShippedVariant); ok && !shipHidden(e, running) {
 			cfg.Shipped = append(cfg.Shipped, static.SnippetShipped{Page: e.Page, Selector: e.Selector, Text: v.Text})
 		}
 	}

@@ -849,7 +849,7 @@ func variantTitle(i int, key string) string {
 	if key == "" {
 		key = experiments.VariantKey(i)
 	}
-	return variantLabel(key, false)
+	return VariantLabel(key, false)
 }
 
 func variantPlaceholder(i int) string {
@@ -1521,7 +1521,7 @@ func Experiment(p ExperimentPage) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var68 string
-				templ_7745c5c3_Var68, templ_7745c5c3_Err = templ.JoinStringErrs(variantLabel(v.Key, v.Control))
+				templ_7745c5c3_Var68, templ_7745c5c3_Err = templ.JoinStringErrs(VariantLabel(v.Key, v.Control))
 				if templ_7745c5c3_Err != nil {
 					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/experiments.templ`, Line: 378, Col: 47}
 				}

@@ -84,8 +84,8 @@ func plural(n int, one, many string) string {
 // itoa is strconv.Itoa for templates.
 func itoa(n int) string { return strconv.Itoa(n) }
 
-// variantLabel is how a variant is named in tables.
-func variantLabel(key string, control bool) string {
+// VariantLabel is how a variant is named in tables and messages.
+func VariantLabel(key string, control bool) string {
 	if control {
 		return "Control (original)"
 	}
