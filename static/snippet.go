@@ -70,6 +70,14 @@ type SnippetConfig struct {
 	// assignment and no events: experiments that ended with a version
 	// shipped, until the site's own copy is updated.
 	Shipped []SnippetShipped
+	// Preview renders the QA build instead, the script a live tag loads
+	// (as a module) for a QA link, ?copylab=EXPERIMENT:VARIANT. It shows
+	// the link's variant of its experiment, which may be one the live tag
+	// does not carry (a draft, or a paused one), and never stores or sends
+	// anything; it carries no recorder code (Recorders are ignored), and it
+	// does not step aside for a tag already on the page: it takes over
+	// from the live tag that loaded it.
+	Preview bool
 }
 
 // SnippetShipped is one shipped version: its page pattern and element, as
@@ -140,12 +148,16 @@ type Snippet struct {
 	// for a site with no recorder.
 	head, tail []byte
 
-	// builds holds the runtimes with recorder code, by recorder set (a
-	// bit per RecorderNames entry), minified on first use: 63 sets are
-	// possible, a few are used.
+	// builds holds the other runtimes, by build set (a bit per
+	// RecorderNames entry, or previewBuild alone), minified on first use:
+	// 64 sets are possible, a few are used.
 	mu     sync.Mutex
 	builds map[uint]runtime
 }
+
+// previewBuild is the build set of the QA build (SnippetConfig.Preview):
+// the source's "qa" regions instead of its "live" ones, and no recorder.
+var previewBuild uint = 1 << len(RecorderNames)
 
 // runtime is one minified build of the script, cut around the config.
 type runtime struct{ head, tail []byte }
@@ -198,12 +210,18 @@ func (s *Snippet) runtime(set uint) (runtime, error) {
 	return rt, nil
 }
 
-// minify builds the runtime for a recorder set: the source without the
-// regions of the recorders outside the set, minified.
+// minify builds the runtime for a build set: the source without the
+// regions of the recorders outside the set, and without the "qa" regions
+// (the live build) or the "live" ones (previewBuild), minified.
 func (s *Snippet) minify(set uint) (runtime, error) {
 	src, err := cutRegions(s.source, func(name string) (bool, error) {
-		if name == "recorders" {
-			return set != 0, nil
+		switch name {
+		case "recorders":
+			return set&^previewBuild != 0, nil
+		case "live":
+			return set&previewBuild == 0, nil
+		case "qa":
+			return set&previewBuild != 0, nil
 		}
 		i := slices.Index(RecorderNames, name)
 		if i < 0 {
@@ -371,8 +389,9 @@ func pattern(p string) any {
 	return 0
 }
 
-// wire checks cfg and converts it to the positional form; set has a bit
-// per recorder of cfg (by its index in RecorderNames).
+// wire checks cfg and converts it to the positional form; set names the
+// build: a bit per recorder of cfg (by its index in RecorderNames), or
+// previewBuild alone.
 func wire(cfg SnippetConfig) (config []any, set uint, err error) {
 	var errs []error
 	bad := func(format string, args ...any) {
@@ -462,6 +481,9 @@ func wire(cfg SnippetConfig) (config []any, set uint, err error) {
 			continue
 		}
 		set |= 1 << i
+	}
+	if cfg.Preview {
+		set = previewBuild
 	}
 	return slots(cfg.Site, exps, cfg.Endpoint, timeout, bit(cfg.HonorGPC)), set, errors.Join(errs...)
 }

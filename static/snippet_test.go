@@ -181,6 +181,49 @@ func TestRecorderRegions(t *testing.T) {
 	}
 }
 
+// TestPreviewBuild: the live tag carries the QA loader and none of the QA
+// code; the QA build (Preview) the reverse, with no recorder code whatever
+// the site uses, and the same config.
+func TestPreviewBuild(t *testing.T) {
+	s := newTestSnippet(t)
+	live := budgetConfig()
+	live.Recorders = RecorderNames
+	qa := live
+	qa.Preview = true
+	render := func(cfg SnippetConfig) string {
+		t.Helper()
+		js, err := s.Render(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(js)
+	}
+	liveJS, qaJS := render(live), render(qa)
+	for _, c := range []struct {
+		name     string
+		live, qa bool
+	}{
+		{"import(", true, false},    // the loader of the QA build
+		{`"?p="`, true, false},      // its URL
+		{`split(":")`, false, true}, // the QA link's variant wins
+		{`"recording"`, true, false},
+		{"posthog", true, false},
+	} {
+		if got := strings.Contains(liveJS, c.name); got != c.live {
+			t.Errorf("live tag contains %s: %v, want %v", c.name, got, c.live)
+		}
+		if got := strings.Contains(qaJS, c.name); got != c.qa {
+			t.Errorf("QA build contains %s: %v, want %v", c.name, got, c.qa)
+		}
+	}
+	cfgOf := func(js string) string {
+		return js[strings.LastIndex(js, "})([")+1:]
+	}
+	if cfgOf(liveJS) == "" || cfgOf(liveJS) != cfgOf(qaJS) {
+		t.Errorf("the builds' configs differ:\nlive %s\nQA   %s", cfgOf(liveJS), cfgOf(qaJS))
+	}
+}
+
 func TestCutRegions(t *testing.T) {
 	keep := func(name string) (bool, error) {
 		switch name {

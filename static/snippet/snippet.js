@@ -34,6 +34,12 @@
 // (experiment pages, page-view goals) come compiled to a regexp by the
 // server.
 //
+// Two builds come from this file (static/snippet.go cuts the "#if" regions
+// out before minifying): the live tag, and the QA build that a live tag
+// loads for a QA link (?copylab=EXPERIMENT:VARIANT), which shows that
+// variant, can show experiments the live tag does not carry yet, and never
+// stores or sends anything. The QA-only code stays out of the live tag.
+//
 // Bytes matter (the budget is 2 KB gzipped with one experiment inlined):
 // esbuild renames locals but never properties, so internal objects use
 // one-letter fields and helpers are arrow functions. Some helpers take
@@ -71,8 +77,10 @@
     // ok: 1 (or true) = may store and send; 0 (or false) = consent pending,
     // memory only; -1 = consent refused or QA mode: nothing stored or sent.
     ok,
+    // #if qa
     // force: [experiment, variant] of a QA link.
     force,
+    // #endif
     // S: the visitor's state, stored as one JSON value:
     //   v visitor id (every event carries it), u the site's id for the
     //   person (identify), a {experiment: variant key} of the experiments
@@ -132,7 +140,11 @@
     // once identify gave one. Being out of the experiment is not
     // remembered, so raising coverage can let the visitor in later.
     pick = (x, f = (k) => x[VARIANTS].find((y) => y[KEY] == k)) =>
-      (force?.[0] == x[ID] && f(force[1])) || f(S.a[x[ID]]) || assign(x, S.u || S.v),
+      // #if qa
+      (force[0] == x[ID] && f(force[1])) ||
+      // #endif
+      f(S.a[x[ID]]) ||
+      assign(x, S.u || S.v),
     // ---- URL patterns (experiment pages, page-view goals). Render compiles
     // a pattern to one regexp over "PATH\nSEARCH" (0: every page): the glob
     // up to the newline, then a lookahead for each required k=v of the
@@ -381,8 +393,11 @@
       }
     };
 
-  // Loading the tag twice (or two tags) gives one instance.
+  // Loading the tag twice (or two tags) gives one instance. (The QA build
+  // is the exception: it replaces the live instance that loaded it.)
+  // #if live
   if (w[NAME]) return;
+  // #endif
   // window.copylab exists before anything can fail, and its methods are
   // guarded, so a site calling copylab.convert() never throws because of us.
   w[NAME] = {
@@ -403,9 +418,10 @@
     // assignments) with {}; the current page keeps its copy. Neither ends
     // a QA mode. Nothing remembers the answer: a site that needs consent
     // tags the script with data-consent="required" and calls consent() on
-    // every page, once its consent banner knows.
+    // every page, once its consent banner knows. A QA build ignores both.
     consent: G((yes) => {
-      if (S && !force)
+      // #if live
+      if (S)
         if (yes) {
           ok = 1;
           persist();
@@ -415,6 +431,7 @@
           S.q = [];
           st(0, {});
         }
+      // #endif
     }),
     // variant(id): the visitor's variant key for an experiment, or null.
     // (find leaves the variant in id when the visitor has one.)
@@ -443,8 +460,22 @@
     // before anything happened; without an id the copy would change on
     // every page view, and the original page is the consistent choice.
     if (m == "off" || (c[GPC] && n.globalPrivacyControl)) return;
-    force = m && m.split(":");
-    ok = force ? -1 : me?.dataset.consent != "required";
+    // #if live
+    // A QA link hands the page to the QA build: this tag's URL with
+    // ?p=QA, which the server renders with the link's experiment in it
+    // even when this tag does not carry it (a draft, a paused test), as a
+    // module (import() needs no element and runs under the same CSP
+    // script-src). This instance stops here; the QA one replaces
+    // window.copylab. Until it runs, the page shows its own copy.
+    if (m) return me && import(me.src.replace(/\?.*|$/, "?p=" + m));
+    ok = me?.dataset.consent != "required";
+    // #endif
+    // #if qa
+    // The QA build: the link's variant wins (pick), nothing is stored or
+    // sent, whatever consent says.
+    force = m.split(":");
+    ok = -1;
+    // #endif
     // Events go to POST /e next to /s/KEY.js on the server that served this
     // script (an inline copy without c.e sends nothing).
     url = c[ENDPOINT] || me?.src.replace(/[^/]*\/[^/]*$/, "e");

@@ -82,13 +82,20 @@ func heroExperiment(page string, wControl, wB, wC int) static.SnippetExperiment 
 }
 
 // site is one test's web server: pages, the snippet, and a fake POST /e.
+// GET /s/test.js?p=QA answers the QA build, as copylab does, with the
+// live experiments and the drafts; it records each QA string.
 type site struct {
 	*httptest.Server
 	t   *testing.T
 	mux *http.ServeMux
 
-	mu    sync.Mutex
-	posts []post
+	mu     sync.Mutex
+	posts  []post
+	drafts []static.SnippetExperiment // only in the QA build
+	qa     []string                   // the p of each QA build request
+	// liveOnly answers ?p= with the live tag, as a CDN that drops the
+	// query string from its cache key would.
+	liveOnly bool
 
 	down   atomic.Bool  // /e answers 503
 	failed atomic.Int32 // requests /e refused
@@ -108,7 +115,23 @@ func newSite(t *testing.T, snip *static.Snippet, cfg static.SnippetConfig) *site
 	s := &site{t: t, mux: http.NewServeMux()}
 	s.mux.HandleFunc("GET /s/test.js", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
-		w.Write(js)
+		qa := r.URL.Query().Get("p")
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if qa == "" || s.liveOnly {
+			s.qa = append(s.qa, qa)
+			w.Write(js)
+			return
+		}
+		s.qa = append(s.qa, qa)
+		pv := cfg
+		pv.Preview = true
+		pv.Experiments = append(slices.Clone(cfg.Experiments), s.drafts...)
+		out, err := snip.Render(pv)
+		if err != nil {
+			t.Errorf("render the QA build: %v", err)
+		}
+		w.Write(out)
 	})
 	s.mux.HandleFunc("GET /probe.js", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
@@ -795,13 +818,15 @@ func TestQA(t *testing.T) {
 		heroExperiment("/pricing*", 10000, 0, 0)}})
 	s.page("/pricing", tag, `<h1 data-copylab="hero">`+original+`</h1><button class="cta">Go</button>`)
 	navigate(t, ctx, s.URL+"/pricing?copylab="+expID+":c")
+	waitJS(t, ctx, `document.querySelector('`+hero+`').textContent == `+jsString(textC))
 	if text, vis := heroState(t, ctx); text != textC || vis != "visible" {
 		t.Errorf("QA hero %q %s, want %q", text, vis, textC)
 	}
 	// The tab keeps the override on its next pages.
 	navigate(t, ctx, s.URL+"/pricing")
-	if text, _ := heroState(t, ctx); text != textC {
-		t.Errorf("QA hero on the next page %q, want %q", text, textC)
+	waitJS(t, ctx, `document.querySelector('`+hero+`').textContent == `+jsString(textC))
+	if got := eval[string](t, ctx, `copylab.variant("`+expID+`")`); got != "c" {
+		t.Errorf("QA variant() %q, want c", got)
 	}
 	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(".cta"))); err != nil {
 		t.Fatal(err)
@@ -825,6 +850,69 @@ func TestQA(t *testing.T) {
 		t.Errorf("after ?copylab= variant %q, want control", got)
 	}
 	s.waitEvents(1)
+	// Each QA page view loaded the live tag, then the QA build once, with
+	// the link's string; the pages out of QA loaded only the live tag.
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if qa := expID + ":c"; !slices.Equal(s.qa, []string{"", qa, "", qa, "", "", ""}) {
+		t.Errorf("tag requests' p %q, want the QA string on the two QA pages", s.qa)
+	}
+}
+
+// TestQADraft: a QA link shows an experiment the live tag does not carry
+// (a draft), through the QA build, and nothing is stored or sent; a tag URL
+// with its own query string still finds the QA build. A server that
+// answers the QA build's URL with the live tag (a CDN caching without the
+// query) gets the original page and no loop of requests.
+func TestQADraft(t *testing.T) {
+	t.Parallel()
+	ctx := browsertest.NewTab(t)
+	exceptions := browsertest.Exceptions(t, ctx)
+	draft := heroExperiment("/pricing*", 0, 10000, 0)
+	draft.ID = "0194f1c2-7a3b-7cde-8f01-000000000d7f"
+	s := newSite(t, prod, static.SnippetConfig{Site: "test"})
+	s.drafts = []static.SnippetExperiment{draft}
+	s.page("/pricing", `<script src="/s/test.js?v=2"></script>`, `<h1 data-copylab="hero">`+original+`</h1><button class="cta">Go</button>`)
+
+	navigate(t, ctx, s.URL+"/pricing?copylab="+draft.ID+":c")
+	waitJS(t, ctx, `document.querySelector('`+hero+`').textContent == `+jsString(textC))
+	if _, vis := heroState(t, ctx); vis != "visible" {
+		t.Errorf("draft QA hero %s, want visible", vis)
+	}
+	if got := eval[string](t, ctx, `copylab.variant("`+draft.ID+`")`); got != "c" {
+		t.Errorf("draft QA variant() %q, want c", got)
+	}
+	eval[any](t, ctx, `copylab.consent(true), copylab.convert("signup"), document.querySelector(".cta").click()`)
+	time.Sleep(1200 * time.Millisecond) // past the tag's one-second batching
+	if got := eval[any](t, ctx, `localStorage.getItem("copylab")`); got != nil {
+		t.Errorf("QA stored %v", got)
+	}
+
+	// Out of QA, the live tag carries no draft: the original copy.
+	navigate(t, ctx, s.URL+"/pricing?copylab=")
+	if text, vis := heroState(t, ctx); text != original || vis != "visible" {
+		t.Errorf("after QA hero %q %s, want the original", text, vis)
+	}
+
+	s.mu.Lock()
+	s.liveOnly = true
+	s.mu.Unlock()
+	navigate(t, ctx, s.URL+"/pricing?copylab="+draft.ID+":c")
+	time.Sleep(500 * time.Millisecond)
+	if text, vis := heroState(t, ctx); text != original || vis != "visible" {
+		t.Errorf("QA build answered with the live tag: hero %q %s, want the original", text, vis)
+	}
+	finish(t, ctx)
+	if evs := s.events(); len(evs) != 0 {
+		t.Errorf("QA sent events: %v", evs)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	qa := draft.ID + ":c"
+	if want := []string{"", qa, "", "", qa}; !slices.Equal(s.qa, want) {
+		t.Errorf("tag requests' p %q, want %q", s.qa, want)
+	}
+	noExceptions(t, exceptions)
 }
 
 // TestClickGoal: one delegated listener counts clicks on elements added
