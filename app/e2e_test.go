@@ -85,7 +85,8 @@ func (l *liveApp) call(t *testing.T, method, path, token, body string, want int)
 // experiment created and started through the API, a host page on ANOTHER
 // origin with a strict CSP and the tag in <head>, a visitor who sees the
 // variant, signs in (identify) and clicks the goal, and one exposure and one
-// conversion in the results API.
+// conversion in the results API. Then a draft's QA link on the same page
+// shows the draft's copy, loaded under that CSP, and counts nothing.
 func TestEndToEndCrossOrigin(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser test")
@@ -165,6 +166,34 @@ func TestEndToEndCrossOrigin(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitB("after sign-in, a second view and a click", 1, 1)
+
+	// A new draft on the same element, checked on the real page before it
+	// starts: its QA link loads the QA build from copylab's origin under
+	// the host's CSP, shows the draft's copy over the running test's, and
+	// sends nothing.
+	draft := live.call(t, "POST", "/api/v1/experiments", token, fmt.Sprintf(`{"site_id":%q,"name":"Next headline",
+		"page":"/landing*","selector":"[data-copylab=\"hero\"]","goal":{"type":"click","selector":"#buy"},
+		"variants":[{"key":"control","text":"Original headline"},{"key":"b","text":"Draft headline"}]}`, siteID), 201)
+	draftID := draft["id"].(string)
+	if err := chromedp.Do(tab, chromedp.Navigate(host.URL+"/landing?copylab="+draftID+":b")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(tab, chromedp.Poll[bool](`document.querySelector("h1").textContent == "Draft headline"`,
+		chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		headline, _ := chromedp.Run(tab, chromedp.Text(chromedp.CSS("h1")))
+		t.Fatalf("the draft's QA link shows %q: %v", headline, err)
+	}
+	if err := chromedp.Do(tab, chromedp.Click(chromedp.CSS("#buy"))); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(1500 * time.Millisecond) // past the tag's batching, had it sent anything
+	waitB("after a preview of another experiment", 1, 1)
+	res := live.call(t, "GET", "/api/v1/experiments/"+draftID+"/results", token, "", 200)
+	for _, v := range res["variants"].([]any) {
+		if v := v.(map[string]any); v["exposures"] != 0.0 || v["conversions"] != 0.0 {
+			t.Errorf("the draft's preview counted %v", v)
+		}
+	}
 	if ex := exceptions(); len(ex) > 0 {
 		t.Errorf("the host page threw: %v", ex)
 	}

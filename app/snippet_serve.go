@@ -106,6 +106,9 @@ func (a *App) snippetServe(c *fiber.Ctx) error {
 	if !ok || !siteKeyOK(key) {
 		return a.snippetUnknown(c)
 	}
+	if qa := c.Query("p"); qa != "" {
+		return a.snippetPreview(c, key, qa)
+	}
 	e, err := a.snippetFor(c.UserContext(), key)
 	if err != nil {
 		return err
@@ -177,7 +180,9 @@ func (a *App) snippetFor(ctx context.Context, key string) (snippetEntry, error) 
 	if err != nil {
 		return snippetEntry{}, err
 	}
-	raw := a.renderSnippet(site, running, shipped, rec.Names())
+	cfg := a.snippetConfig(site)
+	cfg.Recorders = rec.Names()
+	raw := a.renderSnippet(cfg, running, shipped)
 	sum := sha256.Sum256(raw)
 	var gz bytes.Buffer
 	zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
@@ -192,19 +197,23 @@ func (a *App) snippetFor(ctx context.Context, key string) (snippetEntry, error) 
 	return e, nil
 }
 
-// renderSnippet builds the site's script. An experiment the renderer
-// refuses is left out (and logged) rather than failing the whole script:
-// a snippet problem must never break the host page or the other tests.
-// A shipped version is left out while a running experiment tests its
-// element (shipHidden).
-func (a *App) renderSnippet(site experiments.Site, running, shipped []experiments.Experiment, recorders []string) []byte {
-	cfg := static.SnippetConfig{
+// snippetConfig is the site-wide part of a site's script config.
+func (a *App) snippetConfig(site experiments.Site) static.SnippetConfig {
+	return static.SnippetConfig{
 		Site:      site.Key,
 		Endpoint:  a.cfg.PublicURL + "/e",
 		TimeoutMS: site.HideTimeoutMS,
 		HonorGPC:  site.HonorGPC,
-		Recorders: recorders,
 	}
+}
+
+// renderSnippet builds a site's script from cfg (snippetConfig, plus its
+// recorders or the preview build) and the experiments it runs. An
+// experiment the renderer refuses is left out (and logged) rather than
+// failing the whole script: a snippet problem must never break the host
+// page or the other tests. A shipped version is left out while a running
+// experiment tests its element (shipHidden).
+func (a *App) renderSnippet(cfg static.SnippetConfig, running, shipped []experiments.Experiment) []byte {
 	for _, e := range running {
 		cfg.Experiments = append(cfg.Experiments, snippetExperiment(e))
 	}
@@ -217,7 +226,7 @@ func (a *App) renderSnippet(site experiments.Site, running, shipped []experiment
 	if err == nil {
 		return out
 	}
-	a.log.Error("snippet: render failed; leaving out the experiments it refuses", "site", site.Key, "error", err)
+	a.log.Error("snippet: render failed; leaving out the experiments it refuses", "site", cfg.Site, "error", err)
 	all, ships := cfg.Experiments, cfg.Shipped
 	cfg.Experiments, cfg.Shipped = nil, nil
 	for _, x := range all {

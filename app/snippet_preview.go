@@ -1,0 +1,116 @@
+package app
+
+import (
+	"encoding/json"
+	"errors"
+	"slices"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/google/uuid"
+
+	"copylab/experiments"
+	"copylab/static"
+)
+
+// snippetPreview answers GET /s/{site_key}.js?p=EXPERIMENT:VARIANT (the
+// pinned URL too): the script a live tag imports for a QA link
+// (?copylab=EXPERIMENT:VARIANT on a page of the site; see snippet.js). It
+// is the QA build with the site's running experiments and shipped
+// versions, plus the link's experiment whatever its status, so that a
+// draft can be checked on the real page before it starts, and a paused or
+// stopped one looked at again. The QA build shows the link's variant and
+// never stores or sends anything.
+//
+// Who may see a draft's copy this way: whoever has its QA link. The link
+// holds the site key and the experiment's id, a UUIDv7 with 74 random bits
+// that no public page or script shows before the experiment runs.
+//
+// What the link names but cannot show (no such experiment on this site, a
+// version it does not have, a draft the tag cannot run yet) is said in the
+// browser's console, where the person checking looks, and in the
+// X-Copylab header; the page then shows the live experiments, as without
+// the link. It is never cached: a draft changes while it is edited.
+func (a *App) snippetPreview(c *fiber.Ctx, key, qa string) error {
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	ctx := c.UserContext()
+	site, err := a.store.SiteByKey(ctx, key)
+	if errors.Is(err, experiments.ErrNotFound) {
+		return a.snippetUnknown(c)
+	}
+	if err != nil {
+		return err
+	}
+	running, err := a.store.RunningExperiments(ctx, site.ID)
+	if err != nil {
+		return err
+	}
+	shipped, err := a.store.ShippedExperiments(ctx, site.ID)
+	if err != nil {
+		return err
+	}
+	id, variant, _ := strings.Cut(qa, ":")
+	x, problem, err := a.previewed(c, site, id, running)
+	if err != nil {
+		return err
+	}
+	if problem == "" {
+		if _, ok := x.Variant(variant); !ok {
+			problem = "experiment " + x.ID + " has no version with the key after the colon; the page shows the visitor's own version."
+		}
+		// The link's experiment decides its element's copy: a running
+		// test of the same element would write its own copy over it (and a
+		// shipped version steps aside for it in renderSnippet).
+		running = slices.DeleteFunc(running, func(r experiments.Experiment) bool { return r.Selector == x.Selector })
+		running = append(running, x)
+	}
+	cfg := a.snippetConfig(site)
+	cfg.Preview = true
+	out := a.renderSnippet(cfg, running, shipped)
+	if problem != "" {
+		c.Set("X-Copylab", problem)
+		out = append([]byte("console.warn("+quoteJS("copylab QA link: "+problem)+");\n"), out...)
+	}
+	return c.Send(out)
+}
+
+// previewed finds the experiment a QA link names and checks that the QA
+// build can run it. problem says in a sentence why it cannot be shown.
+func (a *App) previewed(c *fiber.Ctx, site experiments.Site, id string, running []experiments.Experiment) (x experiments.Experiment, problem string, err error) {
+	u, perr := uuid.Parse(id)
+	if perr != nil {
+		return x, "it names no experiment (want ?copylab=EXPERIMENT_ID:VARIANT); showing the live experiments.", nil
+	}
+	id = u.String()
+	x, err = a.store.Experiment(c.UserContext(), id)
+	if errors.Is(err, experiments.ErrNotFound) || err == nil && x.SiteID != site.ID {
+		return x, "this site has no experiment " + id + "; showing the live experiments.", nil
+	}
+	if err != nil {
+		return x, "", err
+	}
+	if x.Status == experiments.StatusRunning {
+		return x, "", nil
+	}
+	if len(x.Variants) < 2 {
+		return x, "experiment " + id + " has only the original copy so far; add a new version, then open the link again.", nil
+	}
+	// Anything else the tag cannot run (the store validates what it
+	// saves, so this is a safety net): render it alone to find out.
+	one := a.snippetConfig(site)
+	one.Preview = true
+	one.Experiments = []static.SnippetExperiment{snippetExperiment(x)}
+	if _, rerr := a.snippet.Render(one); rerr != nil {
+		why := strings.ReplaceAll(rerr.Error(), "static: snippet config: ", "")
+		return x, "experiment " + id + " cannot be shown yet: " + strings.ReplaceAll(why, "\n", "; ") + ".", nil
+	}
+	return x, "", nil
+}
+
+// quoteJS is s as a JavaScript string literal. encoding/json escapes
+// quotes, backslashes, control characters, <, >, & and U+2028/U+2029, so
+// the literal is safe in any script.
+func quoteJS(s string) string {
+	j, _ := json.Marshal(s)
+	return string(j)
+}

@@ -1,0 +1,86 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"copylab/experiments"
+)
+
+// knownProblems are the QA build's warnings, with each experiment id as ID:
+// the only part of the input a warning may repeat is an id in canonical
+// form.
+var knownProblems = map[string]bool{
+	"copylab QA link: it names no experiment (want ?copylab=EXPERIMENT_ID:VARIANT); showing the live experiments.":          true,
+	"copylab QA link: this site has no experiment ID; showing the live experiments.":                                        true,
+	"copylab QA link: experiment ID has no version with the key after the colon; the page shows the visitor's own version.": true,
+}
+
+var uuidRE = regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`)
+
+// FuzzSnippetPreview sends arbitrary QA strings to the tag's QA build,
+// GET /s/KEY.js?p=…, through the whole HTTP stack and a real database:
+// the answer is never a 5xx, never cached, and what it says about the
+// link (the console warning, the X-Copylab header) is a well-formed
+// string literal and header value, in copylab's own words.
+func FuzzSnippetPreview(f *testing.F) {
+	a, store, _ := newTestApp(f, experiments.IngestOptions{MaxDelay: -1}, func(c *Config) { c.RateIP, c.RateSite = -1, -1 })
+	ctx := context.Background()
+	site, err := store.CreateSite(ctx, experiments.Site{Name: "Shop", Domain: "shop.example"})
+	if err != nil {
+		f.Fatal(err)
+	}
+	x, err := store.CreateExperiment(ctx, experiments.Experiment{SiteID: site.ID, Name: "Hero", Page: "/", Selector: "h1",
+		Goal: experiments.Goal{Type: experiments.GoalClick, Selector: "#buy"}, CoverageBP: 10000,
+		Variants: []experiments.Variant{{Text: "Buy now"}, {Text: "Start today"}}})
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, seed := range []string{
+		x.ID + ":b", x.ID + ":control", x.ID + ":", x.ID, strings.ToUpper(x.ID) + ":b", "{" + x.ID + "}:b",
+		"urn:uuid:" + x.ID + ":b", ":", "::::", "off", "\x00", "</script><script>alert(1)</script>:b",
+		x.ID + ":b\r\nX-Injected: 1", "\u2028\u2029:\xed\xa0\x80", strings.Repeat("a", 5000),
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, qa string) {
+		if qa == "" {
+			return // no p: the live tag, tested elsewhere
+		}
+		req := newRequest(http.MethodGet, "/s/"+site.Key+".js?p="+url.QueryEscape(qa), nil)
+		resp, err := a.fiber.Test(req, -1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body := readBody(t, resp)
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("p=%q: %d %.200s", qa, resp.StatusCode, body)
+		}
+		if got := resp.Header.Get("Cache-Control"); got != "no-store" {
+			t.Fatalf("p=%q: Cache-Control %q", qa, got)
+		}
+		problem := resp.Header.Get("X-Copylab")
+		for _, r := range problem {
+			if r < ' ' || r == 0x7f {
+				t.Fatalf("p=%q: control character in X-Copylab %q", qa, problem)
+			}
+		}
+		first, _, _ := strings.Cut(body, "\n")
+		if lit, ok := strings.CutPrefix(first, "console.warn("); ok {
+			var msg string
+			if err := json.Unmarshal([]byte(strings.TrimSuffix(lit, ");")), &msg); err != nil {
+				t.Fatalf("p=%q: warning is not one string literal: %s", qa, first)
+			}
+			if !knownProblems[uuidRE.ReplaceAllString(msg, "ID")] {
+				t.Fatalf("p=%q: a warning that is not one of copylab's own sentences: %s", qa, msg)
+			}
+		} else if problem != "" {
+			t.Fatalf("p=%q: X-Copylab %q but no console warning", qa, problem)
+		}
+	})
+}

@@ -1,0 +1,132 @@
+package app
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"copylab/experiments"
+)
+
+// TestSnippetPreview: GET /s/KEY.js?p=EXPERIMENT:VARIANT answers the QA
+// build with the link's experiment in it, whatever its status, and never
+// another site's; what it cannot show is said in the console and the
+// X-Copylab header, and the live experiments still run.
+func TestSnippetPreview(t *testing.T) {
+	e := newEnv(t)
+	site := e.site("Shop")
+	other := e.site("Other")
+	// The running test is on another element than the others (see
+	// TestSnippetPreviewShipped for the same element).
+	live, err := e.store.CreateExperiment(t.Context(), experiments.Experiment{
+		SiteID: site.ID, Name: "Live", Page: "/pricing", Selector: `[data-copylab="sub"]`,
+		Goal: experiments.Goal{Type: experiments.GoalClick, Selector: "#buy"}, CoverageBP: 10000,
+		Variants: []experiments.Variant{{Text: "Original sub"}, {Text: "Running headline"}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.transition(live.ID, experiments.ActionStart)
+	draft := e.experiment(site.ID, "Draft", "Original headline", "Draft headline")
+	paused := e.experiment(site.ID, "Paused", "Original headline", "Paused headline")
+	e.transition(paused.ID, experiments.ActionStart)
+	e.transition(paused.ID, experiments.ActionPause)
+	foreign := e.experiment(other.ID, "Foreign", "Original headline", "Foreign headline")
+	bare := e.experiment(site.ID, "Bare", "Original headline")
+
+	// The live tag carries the running experiment only, and the loader.
+	tag := e.tagBody(site.Key)
+	wantContains(t, tag, "Running headline", "import(")
+	wantNotContains(t, tag, "Draft headline", "Paused headline")
+
+	for _, c := range []struct {
+		name, p string
+		want    []string // in the body
+		not     []string
+		problem string // in X-Copylab and console.warn; "" for none
+	}{
+		{name: "draft", p: draft.ID + ":b", want: []string{"Draft headline", "Running headline", `split(":")`},
+			not: []string{"import(", "console.warn"}},
+		{name: "paused", p: paused.ID + ":control", want: []string{"Paused headline", "Running headline"}},
+		{name: "running", p: live.ID + ":b", want: []string{"Running headline"}, not: []string{"Draft headline"}},
+		{name: "unknown version", p: draft.ID + ":zz", want: []string{"Draft headline"},
+			problem: "has no version with the key after the colon"},
+		{name: "draft with only the original", p: bare.ID + ":control", want: []string{"Running headline"},
+			problem: "experiment " + bare.ID + " has only the original copy so far"},
+		{name: "other site's experiment", p: foreign.ID + ":b", want: []string{"Running headline"},
+			not: []string{"Foreign headline"}, problem: "this site has no experiment " + foreign.ID},
+		{name: "no such experiment", p: "0194f1c2-7a3b-7cde-8f01-23456789abcd:b", want: []string{"Running headline"},
+			problem: "this site has no experiment 0194f1c2-7a3b-7cde-8f01-23456789abcd"},
+		{name: "not an id", p: `</script><b>":b`, want: []string{"Running headline"},
+			not: []string{"</script>", "<b>"}, problem: "it names no experiment"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			resp := e.do(newRequest(http.MethodGet, "/s/"+site.Key+".js?p="+url.QueryEscape(c.p), nil))
+			body := readBody(t, resp)
+			wantStatus(t, resp, http.StatusOK, body)
+			publicHeadersOK(t, resp)
+			if got := resp.Header.Get("Cache-Control"); got != "no-store" {
+				t.Errorf("Cache-Control %q, want no-store", got)
+			}
+			if got := resp.Header.Get("Content-Type"); !strings.HasPrefix(got, "text/javascript") {
+				t.Errorf("Content-Type %q", got)
+			}
+			wantContains(t, body, c.want...)
+			wantNotContains(t, body, c.not...)
+			got := resp.Header.Get("X-Copylab")
+			if c.problem == "" {
+				if got != "" || strings.Contains(body, "console.warn") {
+					t.Errorf("a problem reported: %q", got)
+				}
+				return
+			}
+			if !strings.Contains(got, c.problem) {
+				t.Errorf("X-Copylab %q, want %q", got, c.problem)
+			}
+			if !strings.HasPrefix(body, `console.warn("copylab QA link: `) || !strings.Contains(strings.SplitN(body, "\n", 2)[0], c.problem) {
+				t.Errorf("body does not start with a warning about %q: %.200s", c.problem, body)
+			}
+		})
+	}
+
+	// The pinned URL previews too; an unknown site is the usual 404.
+	resp := e.do(newRequest(http.MethodGet, "/s/"+site.Key+".0123456789abcdef.js?p="+draft.ID+":b", nil))
+	body := readBody(t, resp)
+	wantStatus(t, resp, http.StatusOK, body)
+	wantContains(t, body, "Draft headline")
+	resp = e.do(newRequest(http.MethodGet, "/s/aaaaaaaaaaaaaaaaaaaaaaaaaa.js?p="+draft.ID+":b", nil))
+	body = readBody(t, resp)
+	if resp.StatusCode != http.StatusNotFound || strings.Contains(body, "Draft headline") {
+		t.Errorf("unknown site: %d %q", resp.StatusCode, body)
+	}
+}
+
+// TestSnippetPreviewShipped: previewing a draft on the element of a shipped
+// version, or of a running test, leaves their copy out: the draft decides
+// its element.
+func TestSnippetPreviewShipped(t *testing.T) {
+	e := newEnv(t)
+	site := e.site("Shop")
+	old := e.experiment(site.ID, "Old", "Original headline", "Shipped headline")
+	e.transition(old.ID, experiments.ActionStart)
+	if _, err := e.store.Ship(t.Context(), old.ID, "b"); err != nil {
+		t.Fatal(err)
+	}
+	next := e.experiment(site.ID, "Next", "Shipped headline", "Newer headline")
+	wantContains(t, e.tagBody(site.Key), "Shipped headline")
+	resp := e.do(newRequest(http.MethodGet, "/s/"+site.Key+".js?p="+next.ID+":b", nil))
+	body := readBody(t, resp)
+	wantStatus(t, resp, http.StatusOK, body)
+	wantContains(t, body, "Newer headline")
+	if strings.Count(body, "Shipped headline") != 0 {
+		t.Error("the QA build carries the shipped copy on the previewed draft's element")
+	}
+
+	running := e.experiment(site.ID, "Running", "Original headline", "Running headline")
+	e.transition(running.ID, experiments.ActionStart)
+	resp = e.do(newRequest(http.MethodGet, "/s/"+site.Key+".js?p="+next.ID+":b", nil))
+	body = readBody(t, resp)
+	wantContains(t, body, "Newer headline")
+	wantNotContains(t, body, "Running headline", running.ID)
+}
