@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"os"
@@ -147,9 +148,12 @@ func TestBrowserTour(t *testing.T) {
 	}
 
 	// QA preview forces a variant and counts nothing.
-	do(chromedp.Navigate(base+"/demo?copylab="+demo.ID+":c"), chromedp.WaitVisible(chromedp.CSS("h1")), chromedp.Sleep(200*time.Millisecond))
-	if got := textOf(`[data-copylab="hero"]`); got != demoVariants[1] {
-		t.Errorf("QA link shows %q", got)
+	// (The QA build arrives after the page: wait for its copy.)
+	do(chromedp.Navigate(base+"/demo?copylab="+demo.ID+":c"), chromedp.WaitVisible(chromedp.CSS("h1")))
+	want, _ := json.Marshal(demoVariants[1])
+	if _, err := chromedp.Run(bctx, chromedp.Poll[bool](`document.querySelector('[data-copylab="hero"]').textContent == `+string(want),
+		chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		t.Errorf("QA link shows %q", textOf(`[data-copylab="hero"]`))
 	}
 
 	// Some traffic for the results, through the public endpoints.
