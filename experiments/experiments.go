@@ -581,14 +581,64 @@ func (s *Store) ShippedExperiments(ctx context.Context, siteID string) ([]Experi
 	return all, err
 }
 
-// DeleteExperiment removes an experiment with its variants and events.
-func (s *Store) DeleteExperiment(ctx context.Context, id string) error {
+// deleteChunks runs q, a delete of at most ?2 rows of experiment ?1, until
+// it deletes fewer than deleteChunk, and returns how many rows went.
+func (s *Store) deleteChunks(ctx context.Context, id, q string) (int64, error) {
+	var total int64
+	for {
+		res, err := s.w.ExecContext(ctx, q, id, deleteChunk)
+		if err != nil {
+			return total, wrapExp("delete experiment", id, err)
+		}
+		n, _ := res.RowsAffected()
+		total += n
+		if n < deleteChunk {
+			return total, nil
+		}
+	}
+}
+
+// deleteChunk is how many event or visitor rows one statement of
+// DeleteExperiment removes.
+const deleteChunk = 2000
+
+// DeleteExperiment removes an experiment with its variants, events, counts
+// and recordings, and returns how many events went with it. A running
+// experiment is refused (experiment_running): stop it first, so that a
+// live test never vanishes from visitors' pages by a slip.
+//
+// An experiment can hold millions of events, and one cascading delete of
+// them all would hold the database's single writer for seconds, during
+// which the events writer could not commit (its senders would get 503s).
+// So the events, and the per-visitor rows, go first in chunks of
+// deleteChunk rows, each its own transaction, and the events writer's
+// batches commit in between; the experiment's row goes last, with the
+// small tables that cascade from it. Should the process stop half way,
+// the experiment is still there with its counts, and deleting it again
+// finishes the job.
+func (s *Store) DeleteExperiment(ctx context.Context, id string) (events int64, err error) {
+	e, err := s.Experiment(ctx, id)
+	if err != nil {
+		return 0, wrapExp("delete experiment", id, err)
+	}
+	if e.Status == StatusRunning {
+		return 0, stateErr("experiment_running", "Stop the experiment before you delete it.")
+	}
+	events, err = s.deleteChunks(ctx, id, `/* Store.DeleteExperiment */ delete from events where seq in
+		(select seq from events where experiment_id = ?1 limit ?2)`)
+	if err != nil {
+		return events, err
+	}
+	if _, err := s.deleteChunks(ctx, id, `/* Store.DeleteExperiment */ delete from experiment_visitors
+		where experiment_id = ?1 and visitor in (select visitor from experiment_visitors where experiment_id = ?1 limit ?2)`); err != nil {
+		return events, err
+	}
 	res, err := s.w.ExecContext(ctx, `/* Store.DeleteExperiment */ delete from experiments where id = ?`, id)
 	if err != nil {
-		return wrapExp("delete experiment", id, err)
+		return events, wrapExp("delete experiment", id, err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return wrapExp("delete experiment", id, ErrNotFound)
+		return events, wrapExp("delete experiment", id, ErrNotFound)
 	}
-	return nil
+	return events, nil
 }

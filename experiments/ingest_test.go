@@ -484,7 +484,10 @@ func TestIngestExperimentDeleted(t *testing.T) {
 	if _, err := in.Ingest(ctx, evBody(f.site.Key, "v1", false, evExposure(f.exp.ID, "b")), evMeta(evBaseTime)); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.s.DeleteExperiment(ctx, f.exp.ID); err != nil {
+	if _, err := f.s.Transition(ctx, f.exp.ID, experiments.ActionStop); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.s.DeleteExperiment(ctx, f.exp.ID); err != nil {
 		t.Fatal(err)
 	}
 	got, err := in.Ingest(ctx, evBody(f.site.Key, "v2", false, evExposure(f.exp.ID, "b")), evMeta(evBaseTime))
