@@ -69,6 +69,7 @@ func (a *App) routes() {
 	pages.Post("/experiments/:id/stop", a.experimentTransition(experiments.ActionStop))
 	pages.Post("/experiments/:id/ship", a.experimentShip)
 	pages.Post("/experiments/:id/unship", a.experimentUnship)
+	pages.Post("/experiments/:id/delete", a.experimentDelete)
 	pages.Get("/experiments/:id/results", a.resultsShow)
 	pages.Get("/experiments/:id/results/live", a.resultsLive)
 	pages.Get("/experiments/:id/results/trends", a.resultsTrends)
@@ -103,6 +104,7 @@ func (a *App) routes() {
 	api.Post("/api/v1/experiments", a.apiExperimentCreate)
 	api.Get("/api/v1/experiments/:id", a.apiExperimentGet)
 	api.Patch("/api/v1/experiments/:id", a.apiExperimentUpdate)
+	api.Delete("/api/v1/experiments/:id", a.apiExperimentDelete)
 	api.Post("/api/v1/experiments/:id/generate", a.apiExperimentGenerate)
 	api.Patch("/api/v1/experiments/:id/variants/:key", a.apiVariantUpdate)
 	api.Post("/api/v1/experiments/:id/start", a.apiExperimentTransition(experiments.ActionStart))
@@ -129,4 +131,5 @@ func (g group) chain(h fiber.Handler) []fiber.Handler { return append(slices.Clo
 func (g group) Get(path string, h fiber.Handler)     { g.r.Get(path, g.chain(h)...) }
 func (g group) Post(path string, h fiber.Handler)    { g.r.Post(path, g.chain(h)...) }
 func (g group) Patch(path string, h fiber.Handler)   { g.r.Patch(path, g.chain(h)...) }
+func (g group) Delete(path string, h fiber.Handler)  { g.r.Delete(path, g.chain(h)...) }
 func (g group) Options(path string, h fiber.Handler) { g.r.Options(path, g.chain(h)...) }

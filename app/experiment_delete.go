@@ -1,0 +1,42 @@
+package app
+
+import (
+	"fmt"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// experimentDelete answers POST /experiments/:id/delete: the experiment
+// goes, with its copy, results and events, and the list says so. A running
+// one is refused back on its page: stop it first.
+func (a *App) experimentDelete(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	e, err := a.store.Experiment(ctx, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	events, err := a.store.DeleteExperiment(ctx, e.ID)
+	if msg, ok := refusal(err); ok {
+		return a.redirectWithFlash(c, "/experiments/"+e.ID, "error", msg)
+	}
+	if err != nil {
+		return err
+	}
+	a.snippets.reset()
+	done := fmt.Sprintf("Deleted “%s”.", e.Name)
+	if events > 0 {
+		done = fmt.Sprintf("Deleted “%s” with its results (%d events).", e.Name, events)
+	}
+	return a.redirectWithFlash(c, "/experiments", "ok", done)
+}
+
+// apiExperimentDelete answers DELETE /api/v1/experiments/:id: 204 once the
+// experiment and everything recorded for it are gone; 409
+// experiment_running while it runs.
+func (a *App) apiExperimentDelete(c *fiber.Ctx) error {
+	if _, err := a.store.DeleteExperiment(c.UserContext(), c.Params("id")); err != nil {
+		return err
+	}
+	a.snippets.reset()
+	return c.SendStatus(fiber.StatusNoContent)
+}
