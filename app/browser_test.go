@@ -15,6 +15,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"copylab/app/simulate"
+	"copylab/experiments"
 	"copylab/static/browsertest"
 )
 
@@ -203,6 +204,24 @@ func TestBrowserTour(t *testing.T) {
 	}
 	shot("experiment-form-errors", 1280, 1700)
 	shot("experiment-form-phone", 390, 844)
+
+	// A draft on the demo page: its page points at the preview links, and
+	// one of them shows the draft's copy on the real page before it
+	// starts (over the running demo test of the same element).
+	draft, err := store.CreateExperiment(ctx, experiments.Experiment{SiteID: demo.SiteID, Name: "Demo: next headline",
+		Page: "/demo", Selector: demo.Selector, Goal: demo.Goal, CoverageBP: 10000,
+		Variants: []experiments.Variant{{Text: DemoHeadline}, {Text: "Notes your whole team finds again"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	do(chromedp.Navigate(base+"/experiments/"+draft.ID), chromedp.WaitVisible(chromedp.CSS("#preview")))
+	shot("experiment-draft", 1280, 1300)
+	do(chromedp.Navigate(base+"/demo?copylab="+draft.ID+":b"), chromedp.WaitVisible(chromedp.CSS("h1")))
+	if _, err := chromedp.Run(bctx, chromedp.Poll[bool](`document.querySelector('[data-copylab="hero"]').textContent == "Notes your whole team finds again"`,
+		chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		t.Errorf("the draft's preview link shows %q", textOf(`[data-copylab="hero"]`))
+	}
+	do(chromedp.Navigate(base + "/demo?copylab="))
 
 	do(chromedp.Navigate(base+"/users"), chromedp.WaitVisible(chromedp.CSS("h1")))
 	shot("users", 1280, 700)
