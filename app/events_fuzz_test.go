@@ -10,12 +10,10 @@ import (
 	"copylab/experiments"
 )
 
-// FuzzEventsPost sends arbitrary bodies and content types to POST /e
-// through the whole HTTP stack (middleware, error handler, ingester, a real
-// database): whatever arrives, the answer is never a 5xx (a panic would be
-// a 500) and always carries the public CORS header, so that the sending
-// page can read why it was refused.
-func FuzzEventsPost(f *testing.F) {
+// newFuzzApp is the app of a fuzz target, without rate limits, on a real
+// database with one site and one experiment (running when start is set):
+// a control and variant b on "h1" of every page, a click goal.
+func newFuzzApp(f *testing.F, start bool) (*App, experiments.Site, experiments.Experiment) {
 	a, store, _ := newTestApp(f, experiments.IngestOptions{MaxDelay: -1}, func(c *Config) { c.RateIP, c.RateSite = -1, -1 })
 	ctx := context.Background()
 	site, err := store.CreateSite(ctx, experiments.Site{Name: "Shop", Domain: "shop.example"})
@@ -28,9 +26,21 @@ func FuzzEventsPost(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	if _, err := store.Transition(ctx, x.ID, experiments.ActionStart); err != nil {
-		f.Fatal(err)
+	if start {
+		if x, err = store.Transition(ctx, x.ID, experiments.ActionStart); err != nil {
+			f.Fatal(err)
+		}
 	}
+	return a, site, x
+}
+
+// FuzzEventsPost sends arbitrary bodies and content types to POST /e
+// through the whole HTTP stack (middleware, error handler, ingester, a real
+// database): whatever arrives, the answer is never a 5xx (a panic would be
+// a 500) and always carries the public CORS header, so that the sending
+// page can read why it was refused.
+func FuzzEventsPost(f *testing.F) {
+	a, site, x := newFuzzApp(f, true)
 	key, id := site.Key, x.ID
 	ev := func(fields string) string {
 		return `{"site":"` + key + `","visitor":"v1","events":[{"id":"0190a5c4-7b2e-7def-8a3b-1c2d3e4f5a6b","experiment":"` + id + `",` + fields + `}]}`

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strings"
@@ -16,6 +17,19 @@ func (e *env) tagBody(key string) string {
 	body := readBody(e.t, resp)
 	wantStatus(e.t, resp, http.StatusOK, body)
 	return body
+}
+
+// shipped makes an experiment "Old" whose variant b, with text, is
+// shipped: started, then stopped with b shown to everyone.
+func (e *env) shipped(siteID, text string) experiments.Experiment {
+	e.t.Helper()
+	x := e.experiment(siteID, "Old", "Original headline", text)
+	e.transition(x.ID, experiments.ActionStart)
+	x, err := e.store.Ship(context.Background(), x.ID, "b")
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return x
 }
 
 // TestAPIShip: shipping through the API stops the test and puts the
@@ -81,11 +95,7 @@ func TestAPIShip(t *testing.T) {
 func TestShippedYieldsToRunningTest(t *testing.T) {
 	e := newEnv(t)
 	site := e.site("Shop")
-	old := e.experiment(site.ID, "Old", "Original headline", "Shipped headline")
-	e.transition(old.ID, experiments.ActionStart)
-	if _, err := e.store.Ship(t.Context(), old.ID, "b"); err != nil {
-		t.Fatal(err)
-	}
+	old := e.shipped(site.ID, "Shipped headline")
 	next := e.experiment(site.ID, "Next", "Shipped headline", "Newer headline")
 	e.transition(next.ID, experiments.ActionStart)
 	tag := e.tagBody(site.Key)

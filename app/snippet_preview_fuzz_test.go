@@ -1,15 +1,12 @@
 package app
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
-
-	"copylab/experiments"
 )
 
 // knownProblems are the QA build's warnings, with each experiment id as ID:
@@ -29,18 +26,7 @@ var uuidRE = regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}
 // link (the console warning, the X-Copylab header) is a well-formed
 // string literal and header value, in copylab's own words.
 func FuzzSnippetPreview(f *testing.F) {
-	a, store, _ := newTestApp(f, experiments.IngestOptions{MaxDelay: -1}, func(c *Config) { c.RateIP, c.RateSite = -1, -1 })
-	ctx := context.Background()
-	site, err := store.CreateSite(ctx, experiments.Site{Name: "Shop", Domain: "shop.example"})
-	if err != nil {
-		f.Fatal(err)
-	}
-	x, err := store.CreateExperiment(ctx, experiments.Experiment{SiteID: site.ID, Name: "Hero", Page: "/", Selector: "h1",
-		Goal: experiments.Goal{Type: experiments.GoalClick, Selector: "#buy"}, CoverageBP: 10000,
-		Variants: []experiments.Variant{{Text: "Buy now"}, {Text: "Start today"}}})
-	if err != nil {
-		f.Fatal(err)
-	}
+	a, site, x := newFuzzApp(f, false) // a draft
 	for _, seed := range []string{
 		x.ID + ":b", x.ID + ":control", x.ID + ":", x.ID, strings.ToUpper(x.ID) + ":b", "{" + x.ID + "}:b",
 		"urn:uuid:" + x.ID + ":b", ":", "::::", "off", "\x00", "</script><script>alert(1)</script>:b",

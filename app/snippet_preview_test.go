@@ -108,11 +108,7 @@ func TestSnippetPreview(t *testing.T) {
 func TestSnippetPreviewShipped(t *testing.T) {
 	e := newEnv(t)
 	site := e.site("Shop")
-	old := e.experiment(site.ID, "Old", "Original headline", "Shipped headline")
-	e.transition(old.ID, experiments.ActionStart)
-	if _, err := e.store.Ship(t.Context(), old.ID, "b"); err != nil {
-		t.Fatal(err)
-	}
+	e.shipped(site.ID, "Shipped headline")
 	next := e.experiment(site.ID, "Next", "Shipped headline", "Newer headline")
 	wantContains(t, e.tagBody(site.Key), "Shipped headline")
 	resp := e.do(newRequest(http.MethodGet, "/s/"+site.Key+".js?p="+next.ID+":b", nil))
