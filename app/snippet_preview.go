@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"slices"
@@ -50,7 +51,7 @@ func (a *App) snippetPreview(c *fiber.Ctx, key, qa string) error {
 		return err
 	}
 	id, variant, _ := strings.Cut(qa, ":")
-	x, problem, err := a.previewed(c, site, id, running)
+	x, problem, err := a.previewed(ctx, site, id)
 	if err != nil {
 		return err
 	}
@@ -76,13 +77,13 @@ func (a *App) snippetPreview(c *fiber.Ctx, key, qa string) error {
 
 // previewed finds the experiment a QA link names and checks that the QA
 // build can run it. problem says in a sentence why it cannot be shown.
-func (a *App) previewed(c *fiber.Ctx, site experiments.Site, id string, running []experiments.Experiment) (x experiments.Experiment, problem string, err error) {
+func (a *App) previewed(ctx context.Context, site experiments.Site, id string) (x experiments.Experiment, problem string, err error) {
 	u, perr := uuid.Parse(id)
 	if perr != nil {
 		return x, "it names no experiment (want ?copylab=EXPERIMENT_ID:VARIANT); showing the live experiments.", nil
 	}
 	id = u.String()
-	x, err = a.store.Experiment(c.UserContext(), id)
+	x, err = a.store.Experiment(ctx, id)
 	if errors.Is(err, experiments.ErrNotFound) || err == nil && x.SiteID != site.ID {
 		return x, "this site has no experiment " + id + "; showing the live experiments.", nil
 	}
