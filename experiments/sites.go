@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // SiteKeyLength is the length of a site's public key.
@@ -91,14 +92,41 @@ func (s *Store) Sites(ctx context.Context) ([]Site, error) {
 	return out, rows.Err()
 }
 
-// DeleteSite removes a site with its experiments and their events.
-func (s *Store) DeleteSite(ctx context.Context, id string) error {
+// DeleteSite removes a site with its experiments (each as DeleteExperiment
+// does, its events in chunks), its recorder settings and recordings, and
+// returns how many experiments and events went. A site with a running
+// experiment is refused (site_running), naming them: stop them first.
+func (s *Store) DeleteSite(ctx context.Context, id string) (exps int, events int64, err error) {
+	if _, err := s.Site(ctx, id); err != nil {
+		return 0, 0, fmt.Errorf("experiments: delete site %s: %w", id, err)
+	}
+	all, err := s.Experiments(ctx, ExperimentFilter{SiteID: id})
+	if err != nil {
+		return 0, 0, fmt.Errorf("experiments: delete site %s: %w", id, err)
+	}
+	var running []string
+	for _, e := range all {
+		if e.Status == StatusRunning {
+			running = append(running, "“"+e.Name+"”")
+		}
+	}
+	if len(running) > 0 {
+		return 0, 0, stateErr("site_running", "Stop the site's running experiments before you delete it: "+strings.Join(running, ", ")+".")
+	}
+	for _, e := range all {
+		n, err := s.DeleteExperiment(ctx, e.ID)
+		events += n
+		if err != nil {
+			return exps, events, err
+		}
+		exps++
+	}
 	res, err := s.w.ExecContext(ctx, `/* Store.DeleteSite */ delete from sites where id = ?`, id)
 	if err != nil {
-		return fmt.Errorf("experiments: delete site: %w", err)
+		return exps, events, fmt.Errorf("experiments: delete site: %w", err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("experiments: delete site %s: %w", id, ErrNotFound)
+		return exps, events, fmt.Errorf("experiments: delete site %s: %w", id, ErrNotFound)
 	}
-	return nil
+	return exps, events, nil
 }

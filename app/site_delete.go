@@ -1,0 +1,44 @@
+package app
+
+import (
+	"fmt"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// siteDelete answers POST /sites/:id/delete: the site goes with its
+// experiments and everything recorded for them, and its tag serves nothing
+// from then on. A site with a running experiment is refused back on its
+// page, naming them.
+func (a *App) siteDelete(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	site, err := a.store.Site(ctx, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	exps, events, err := a.store.DeleteSite(ctx, site.ID)
+	if msg, ok := refusal(err); ok {
+		return a.redirectWithFlash(c, "/sites/"+site.ID, "error", msg)
+	}
+	if err != nil {
+		return err
+	}
+	a.snippets.reset()
+	done := fmt.Sprintf("Deleted the site “%s”. Remove its tag from your pages: it now answers 404 and changes nothing.", site.Name)
+	if exps > 0 {
+		done = fmt.Sprintf("Deleted the site “%s” with its %d experiments and %d events. Remove its tag from your pages: it now answers 404 and changes nothing.",
+			site.Name, exps, events)
+	}
+	return a.redirectWithFlash(c, "/sites", "ok", done)
+}
+
+// apiSiteDelete answers DELETE /api/v1/sites/:id: 204 once the site and
+// everything of it are gone; 409 site_running while one of its experiments
+// runs.
+func (a *App) apiSiteDelete(c *fiber.Ctx) error {
+	if _, _, err := a.store.DeleteSite(c.UserContext(), c.Params("id")); err != nil {
+		return err
+	}
+	a.snippets.reset()
+	return c.SendStatus(fiber.StatusNoContent)
+}
