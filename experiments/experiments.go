@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 )
 
 // StateError says an action is not allowed in an experiment's current state
@@ -82,6 +83,32 @@ func (s *Store) CreateExperiment(ctx context.Context, in Experiment) (Experiment
 		return Experiment{}, wrapExp("create experiment", "", err)
 	}
 	return s.Experiment(ctx, in.ID)
+}
+
+// DuplicateExperiment creates a new draft from experiment id: the same
+// site, page, element, goal, traffic share, options, brief and versions
+// (each with where it came from), named "NAME (copy)". Nothing of the
+// original's life comes along: no results, no status, no share link, and
+// a seed of its own, so the new test assigns visitors afresh rather than
+// repeating the old split. by is the user who asked (0: none).
+func (s *Store) DuplicateExperiment(ctx context.Context, id string, by int64) (Experiment, error) {
+	e, err := s.Experiment(ctx, id)
+	if err != nil {
+		return Experiment{}, wrapExp("duplicate experiment", id, err)
+	}
+	const suffix = " (copy)"
+	name := []rune(e.Name)
+	if max := MaxNameLen - len([]rune(suffix)); len(name) > max {
+		name = name[:max]
+	}
+	in := Experiment{SiteID: e.SiteID, Name: strings.TrimSpace(string(name)) + suffix, Page: e.Page, Selector: e.Selector,
+		Goal: e.Goal, CoverageBP: e.CoverageBP, Brief: e.Brief, Threshold: e.Threshold, VisibleOnly: e.VisibleOnly,
+		CreatedBy: by}
+	for _, v := range e.Variants {
+		v.CreatedAt, v.UpdatedAt = time.Time{}, time.Time{}
+		in.Variants = append(in.Variants, v)
+	}
+	return s.CreateExperiment(ctx, in)
 }
 
 func insertVariants(ctx context.Context, tx *sql.Tx, expID string, vs []Variant, now int64) error {
