@@ -70,6 +70,7 @@ func (a *App) routes() {
 	pages.Post("/experiments/:id/ship", a.experimentShip)
 	pages.Post("/experiments/:id/unship", a.experimentUnship)
 	pages.Post("/experiments/:id/delete", a.experimentDelete)
+	pages.Post("/experiments/:id/duplicate", a.experimentDuplicate)
 	pages.Get("/experiments/:id/results", a.resultsShow)
 	pages.Get("/experiments/:id/results/live", a.resultsLive)
 	pages.Get("/experiments/:id/results/trends", a.resultsTrends)
@@ -115,6 +116,7 @@ func (a *App) routes() {
 	api.Post("/api/v1/experiments/:id/stop", a.apiExperimentTransition(experiments.ActionStop))
 	api.Post("/api/v1/experiments/:id/ship", a.apiExperimentShip)
 	api.Post("/api/v1/experiments/:id/unship", a.apiExperimentUnship)
+	api.Post("/api/v1/experiments/:id/duplicate", a.apiExperimentDuplicate)
 	api.Get("/api/v1/experiments/:id/results", a.apiResults)
 	f.All("/api/*", a.apiNotFound)
 }

@@ -1,0 +1,43 @@
+package app
+
+import (
+	"net/http"
+
+	"github.com/gofiber/fiber/v2"
+
+	"copylab/experiments"
+)
+
+// experimentDuplicate answers POST /experiments/:id/duplicate: a new draft
+// with the experiment's setup and versions, to run the test again or try
+// new versions against the same original, and its page.
+func (a *App) experimentDuplicate(c *fiber.Ctx) error {
+	var by int64
+	if s := sessionOf(c); s != nil {
+		by = s.user.ID
+	}
+	e, err := a.store.DuplicateExperiment(c.UserContext(), c.Params("id"), by)
+	if msg, ok := refusal(err); ok {
+		return a.redirectWithFlash(c, "/experiments/"+c.Params("id"), "error", msg)
+	}
+	if err != nil {
+		return err
+	}
+	return a.redirectWithFlash(c, "/experiments/"+e.ID, "ok",
+		"A new draft with the same page, element, goal and versions, and no results yet. Change what you like, then start it.")
+}
+
+// apiExperimentDuplicate answers POST /api/v1/experiments/:id/duplicate:
+// 201 with the new draft.
+func (a *App) apiExperimentDuplicate(c *fiber.Ctx) error {
+	var by int64
+	if u, ok := c.Locals(localAPIUser).(experiments.User); ok {
+		by = u.ID
+	}
+	e, err := a.store.DuplicateExperiment(c.UserContext(), c.Params("id"), by)
+	if err != nil {
+		return err
+	}
+	c.Location("/api/v1/experiments/" + e.ID)
+	return c.Status(http.StatusCreated).JSON(a.apiExperimentOf(e))
+}
