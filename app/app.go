@@ -31,6 +31,7 @@ type App struct {
 	assets   *assetSet
 	snippet  *static.Snippet
 	snippets *snippetCache
+	verdicts verdictCache // the experiment lists' Result column
 
 	setupToken string
 	setupMu    sync.Mutex // one first account, even when two setup forms race

@@ -222,6 +222,8 @@ func TestBrowserTour(t *testing.T) {
 		t.Errorf("the draft's preview link shows %q", textOf(`[data-copylab="hero"]`))
 	}
 	do(chromedp.Navigate(base + "/demo?copylab="))
+	do(chromedp.Navigate(base+"/experiments"), chromedp.WaitVisible(chromedp.CSS(".verdict-chip")))
+	shot("experiments-list", 1280, 420)
 
 	do(chromedp.Navigate(base+"/users"), chromedp.WaitVisible(chromedp.CSS("h1")))
 	shot("users", 1280, 700)

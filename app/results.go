@@ -101,16 +101,7 @@ func (a *App) buildReport(ctx context.Context, e experiments.Experiment, trends 
 		}
 		r.days = max(end.Sub(e.StartedAt).Hours()/24, 0)
 	}
-	r.arms = make([]stats.Arm, len(e.Variants))
-	for i, v := range e.Variants {
-		r.arms[i] = stats.Arm{Key: v.Key, WeightBP: v.WeightBP}
-		if i > 0 {
-			r.arms[i].Label = armLabel(v.Key)
-		}
-		if i < len(counts.Variants) && counts.Variants[i].Key == v.Key {
-			r.arms[i].Exposures, r.arms[i].Conversions = counts.Variants[i].Exposures, counts.Variants[i].Conversions
-		}
-	}
+	r.arms = armsOf(e, counts)
 	r.an = stats.Analyze(r.arms, stats.Options{Threshold: r.threshold, GoalNoun: r.goalNoun})
 
 	recent, err := a.store.HealthSince(ctx, e, r.at.Add(-24*time.Hour))
@@ -139,6 +130,22 @@ func (a *App) buildReport(ctx context.Context, e experiments.Experiment, trends 
 		r.flagSegments()
 	}
 	return r, nil
+}
+
+// armsOf is what the statistics see of e: each version with its counted
+// visitors and conversions, the control first.
+func armsOf(e experiments.Experiment, counts experiments.Counts) []stats.Arm {
+	arms := make([]stats.Arm, len(e.Variants))
+	for i, v := range e.Variants {
+		arms[i] = stats.Arm{Key: v.Key, WeightBP: v.WeightBP}
+		if i > 0 {
+			arms[i].Label = armLabel(v.Key)
+		}
+		if i < len(counts.Variants) && counts.Variants[i].Key == v.Key {
+			arms[i].Exposures, arms[i].Conversions = counts.Variants[i].Exposures, counts.Variants[i].Conversions
+		}
+	}
+	return arms
 }
 
 // armLabel names a new version in sentences and tables: "Variant B".

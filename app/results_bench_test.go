@@ -184,3 +184,60 @@ func benchSignIn(tb testing.TB, a *App) []*http.Cookie {
 	}
 	return out
 }
+
+// BenchmarkExperimentsList measures GET /experiments with 100 started
+// experiments, each with results (its counts, then the statistics and the
+// verdict of the list's Result column):
+//
+//	go test ./app -run '^$' -bench BenchmarkExperimentsList -benchtime 50x
+func BenchmarkExperimentsList(b *testing.B) {
+	ctx := context.Background()
+	path := filepath.Join(b.TempDir(), "copylab.db")
+	store, err := experiments.Open(ctx, path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer store.Close()
+	ing := experiments.NewIngester(store, experiments.IngestOptions{Logger: slog.New(slog.DiscardHandler)})
+	defer ing.Close(ctx)
+	a, err := newApp(Config{Addr: "127.0.0.1:0", DBPath: path, PublicURL: testPublicURL, BcryptCost: bcrypt.MinCost,
+		SetupToken: testSetupToken, Logger: slog.New(slog.DiscardHandler)}.withDefaults(), store, ing)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for i := range 100 {
+		site, exp := resultsFixture(b, store, "Hero "+strconv.Itoa(i), "Original headline", "New headline", "Third headline")
+		bulkResults(b, store, site, exp, bulkSpec{Events: 2000, Start: time.Now().AddDate(0, 0, -7), Days: 7, Seed: uint64(i),
+			Rates: map[string]float64{"control": 0.05, "b": 0.06, "c": 0.049}})
+	}
+	benchSignUp(b, store)
+	cookies := benchSignIn(b, a)
+	// cold: every verdict computed (new visitors everywhere); warm: from
+	// the verdict cache (no new visitors since the last view).
+	for _, cold := range []bool{true, false} {
+		b.Run(map[bool]string{true: "cold", false: "warm"}[cold], func(b *testing.B) {
+			var size int
+			for b.Loop() {
+				if cold {
+					a.verdicts = verdictCache{}
+				}
+				req, _ := http.NewRequest(http.MethodGet, testPublicURL+"/experiments", nil)
+				for _, c := range cookies {
+					req.AddCookie(c)
+				}
+				resp, err := a.Fiber().Test(req, -1)
+				if err != nil {
+					b.Fatal(err)
+				}
+				body, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != http.StatusOK || strings.Count(string(body), "verdict-chip") != 100 {
+					b.Fatalf("status %d, %d verdicts: %.300s", resp.StatusCode, strings.Count(string(body), "verdict-chip"), body)
+				}
+				size = len(body)
+			}
+			b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/op")
+			b.ReportMetric(float64(size), "bytes")
+		})
+	}
+}

@@ -51,7 +51,11 @@ func (a *App) sitePage(c *fiber.Ctx, site experiments.Site) (views.SitePage, err
 	}
 	p.Title = site.Name
 	for _, e := range exps {
-		p.Experiments = append(p.Experiments, experimentRow(e, site.Name))
+		row, err := a.experimentRow(ctx, e, site.Name)
+		if err != nil {
+			return views.SitePage{}, err
+		}
+		p.Experiments = append(p.Experiments, row)
 		if p.QAExample == "" && len(e.Variants) > 1 {
 			if links := a.qaLinks(e, site); len(links) > 1 {
 				p.QAExample = links[1].URL
@@ -62,11 +66,4 @@ func (a *App) sitePage(c *fiber.Ctx, site experiments.Site) (views.SitePage, err
 		}
 	}
 	return p, nil
-}
-
-func experimentRow(e experiments.Experiment, siteName string) views.ExperimentRow {
-	return views.ExperimentRow{
-		ID: e.ID, Name: e.Name, SiteName: siteName, Page: e.Page, Status: badgeStatus(e),
-		Variants: len(e.Variants), Created: e.CreatedAt,
-	}
 }

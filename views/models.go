@@ -86,6 +86,15 @@ type ExperimentRow struct {
 	Status   string
 	Variants int
 	Created  time.Time
+	// Once started: the counted visitors, the verdict's status (a
+	// stats.Status… constant) and the new version most likely the best,
+	// with its uplift against the original when there is one.
+	Started     bool
+	Visitors    int64
+	Verdict     string
+	Leader      string
+	LeaderLift  float64
+	HasLeadLift bool
 }
 
 // ExperimentsPage lists the experiments.
