@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 
@@ -30,7 +31,27 @@ func (a *App) experimentsList(c *fiber.Ctx) error {
 	}
 	p := views.ExperimentsPage{Page: a.page(c, views.NavExperiments), HasSites: len(sites) > 0}
 	p.Title = "Experiments"
+	// ?status= narrows the list; an unknown value shows them all.
+	filter := experiments.Status(c.Query("status"))
+	n := map[experiments.Status]int{}
 	for _, e := range exps {
+		n[e.Status]++
+	}
+	if !slices.Contains(listFilters, filter) {
+		filter = ""
+	}
+	p.Filter, p.Total = string(filter), len(exps)
+	for _, f := range listFilters {
+		t := views.FilterTab{Label: filterLabels[f], URL: "/experiments", Count: len(exps), Active: f == filter}
+		if f != "" {
+			t.URL, t.Count = "/experiments?status="+string(f), n[f]
+		}
+		p.Tabs = append(p.Tabs, t)
+	}
+	for _, e := range exps {
+		if filter != "" && e.Status != filter {
+			continue
+		}
 		row, err := a.experimentRow(ctx, e, names[e.SiteID])
 		if err != nil {
 			return err
@@ -39,6 +60,14 @@ func (a *App) experimentsList(c *fiber.Ctx) error {
 	}
 	return render(c, views.Experiments(p))
 }
+
+// listFilters are the experiments list's status tabs, in order ("" is
+// all of them); filterLabels name them.
+var (
+	listFilters  = []experiments.Status{"", experiments.StatusRunning, experiments.StatusDraft, experiments.StatusPaused, experiments.StatusStopped}
+	filterLabels = map[experiments.Status]string{"": "All", experiments.StatusRunning: "Running", experiments.StatusDraft: "Drafts",
+		experiments.StatusPaused: "Paused", experiments.StatusStopped: "Stopped"}
+)
 
 // experimentRow is e as a list shows it. A started experiment also gets
 // its counted visitors and the verdict of its results.

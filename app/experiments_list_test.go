@@ -34,3 +34,28 @@ func TestExperimentsListVerdicts(t *testing.T) {
 	wantContains(t, body, ">61<")
 	wantNotContains(t, body, ">60<")
 }
+
+// TestExperimentsListFilter: ?status= shows one status, with every tab's
+// count; a status with none says so; an unknown one shows them all.
+func TestExperimentsListFilter(t *testing.T) {
+	e := newEnv(t)
+	c := e.signIn("owner@example.com")
+	site := e.site("Shop")
+	run := e.experiment(site.ID, "Running one")
+	e.transition(run.ID, experiments.ActionStart)
+	e.experiment(site.ID, "Draft one")
+	e.experiment(site.ID, "Draft two")
+
+	_, body := c.get("/experiments")
+	wantContains(t, body, `class="tab tab-active" aria-current="page">All <span class="tab-count">3</span>`,
+		`href="/experiments?status=running" class="tab">Running <span class="tab-count">1</span>`,
+		`Drafts <span class="tab-count">2</span>`, `Paused <span class="tab-count">0</span>`, "Running one", "Draft two")
+	_, body = c.get("/experiments?status=draft")
+	wantContains(t, body, `aria-current="page">Drafts`, "Draft one", "Draft two")
+	wantNotContains(t, body, "Running one")
+	_, body = c.get("/experiments?status=paused")
+	wantContains(t, body, "No paused experiments right now.")
+	wantNotContains(t, body, "Running one", "Draft one", "No experiments yet")
+	_, body = c.get("/experiments?status=%3Cscript%3E")
+	wantContains(t, body, `aria-current="page">All`, "Running one", "Draft one")
+}

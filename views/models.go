@@ -100,9 +100,20 @@ type ExperimentRow struct {
 // ExperimentsPage lists the experiments.
 type ExperimentsPage struct {
 	Page
-	Experiments []ExperimentRow
+	Experiments []ExperimentRow // the ones the filter shows
+	Total       int             // experiments in all
 	HasSites    bool
 	Filter      string // status filter, "" for all
+	Tabs        []FilterTab
+}
+
+// FilterTab is one status filter of the experiments list, with how many
+// experiments it holds.
+type FilterTab struct {
+	Label  string
+	URL    string
+	Count  int
+	Active bool
 }
 
 // SiteOption is one choice of the site select.
