@@ -8,7 +8,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -17,6 +16,8 @@ import (
 	"time"
 
 	openai "github.com/sashabaranov/go-openai"
+
+	"copylab/variants/netguard"
 )
 
 // Defaults for Config.
@@ -35,7 +36,6 @@ const (
 	// maxResponseBytes bounds a completion body; ten variants fit in a
 	// few kilobytes.
 	maxResponseBytes = 4 << 20
-	dialTimeout      = 10 * time.Second
 )
 
 // Config says which model to use. With neither APIKey nor BaseURL the
@@ -57,7 +57,7 @@ type Config struct {
 // Loopback and private addresses are always permitted, because a model on
 // localhost or on the office network (Ollama, vLLM, LM Studio) is a
 // first-class setup. Link-local and cloud metadata addresses are always
-// refused: see dialControl.
+// refused: see package netguard.
 
 // Settings describes the generator for the settings page. KeyHint shows
 // enough of the key to recognise it and never the key itself.
@@ -143,7 +143,7 @@ func New(cfg Config) (*Generator, error) {
 
 	oc := openai.DefaultConfig(cfg.APIKey)
 	oc.BaseURL = base
-	oc.HTTPClient = &guardedDoer{client: newHTTPClient(g.timeout)}
+	oc.HTTPClient = &guardedDoer{client: netguard.NewClient(g.timeout)}
 	g.client = openai.NewClientWithConfig(oc)
 	return g, nil
 }
@@ -200,101 +200,12 @@ func checkBaseURL(raw string) (string, error) {
 	return strings.TrimRight(u.String(), "/"), nil
 }
 
-// metadataHosts are the names cloud providers give their instance
-// metadata services. They resolve to link-local addresses, which the
-// dialer refuses anyway; refusing the names too gives a clear error even
-// behind a proxy, where the dialer only sees the proxy's address.
-var metadataHosts = map[string]bool{
-	"metadata.google.internal":   true,
-	"metadata.goog":              true,
-	"metadata":                   true,
-	"instance-data":              true,
-	"instance-data.ec2.internal": true,
-}
-
-// blockedError is the dialer's refusal; classify turns it into
-// llm_blocked_address.
-type blockedError struct{ host string }
-
-func (e *blockedError) Error() string {
-	return "variants: refusing to connect to " + e.host + ": link-local or cloud metadata address"
-}
-
 func checkHost(host string) error {
-	h := strings.TrimSuffix(strings.ToLower(host), ".")
-	blocked := metadataHosts[h]
-	if ip, err := netip.ParseAddr(h); err == nil && ipBlocked(ip) {
-		blocked = true
-	}
-	if blocked {
-		return newError(CodeBlockedAddress, http.StatusBadRequest, &blockedError{host: host},
+	if err := netguard.CheckHost(host); err != nil {
+		return newError(CodeBlockedAddress, http.StatusBadRequest, err,
 			"The model base URL points at a link-local or cloud metadata address, which copylab never connects to.")
 	}
 	return nil
-}
-
-var (
-	awsMetadataV6     = netip.MustParseAddr("fd00:ec2::254")
-	alibabaMetadataV4 = netip.MustParseAddr("100.100.100.200")
-)
-
-// ipBlocked says whether copylab must never connect to ip. Link-local
-// covers 169.254.169.254, the metadata service of AWS, GCP and Azure;
-// the others are metadata addresses outside that range. Loopback, private
-// ranges and 0.0.0.0 (which reaches this host, and which people copy from
-// Ollama's "listening on 0.0.0.0:11434") stay allowed for local servers.
-func ipBlocked(ip netip.Addr) bool {
-	ip = ip.Unmap().WithZone("")
-	return ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() ||
-		ip.IsInterfaceLocalMulticast() || ip.IsMulticast() ||
-		ip == awsMetadataV6 || ip == alibabaMetadataV4
-}
-
-// dialControl runs after the address is resolved and before the socket
-// connects, so it judges the address actually dialled, whatever DNS said
-// when the URL was checked.
-func dialControl(_, address string, _ syscall.RawConn) error {
-	host, _, err := net.SplitHostPort(address)
-	if err != nil {
-		return &blockedError{host: address}
-	}
-	ip, err := netip.ParseAddr(host)
-	if err != nil || ipBlocked(ip) {
-		return &blockedError{host: host}
-	}
-	return nil
-}
-
-// newHTTPClient builds the client every model call goes through: bounded
-// in time, never following redirects (a redirect could lead anywhere,
-// including to an address the dialer would refuse only after the
-// request's headers, with the key, were prepared for it), and dialling
-// through dialControl.
-func newHTTPClient(timeout time.Duration) *http.Client {
-	dialer := &net.Dialer{Timeout: dialTimeout, KeepAlive: 30 * time.Second, Control: dialControl}
-	transport := &http.Transport{
-		Proxy: http.ProxyFromEnvironment,
-		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
-			host, _, err := net.SplitHostPort(addr)
-			if err == nil && metadataHosts[strings.TrimSuffix(strings.ToLower(host), ".")] {
-				return nil, &blockedError{host: host}
-			}
-			return dialer.DialContext(ctx, network, addr)
-		},
-		ForceAttemptHTTP2:      true,
-		MaxIdleConns:           8,
-		IdleConnTimeout:        90 * time.Second,
-		TLSHandshakeTimeout:    dialTimeout,
-		ResponseHeaderTimeout:  timeout,
-		MaxResponseHeaderBytes: 64 << 10,
-	}
-	return &http.Client{
-		Transport: transport,
-		Timeout:   timeout,
-		CheckRedirect: func(*http.Request, []*http.Request) error {
-			return http.ErrUseLastResponse
-		},
-	}
 }
 
 // callInfo carries what go-openai does not pass up from a failed
@@ -495,7 +406,7 @@ func checkResponse(resp openai.ChatCompletionResponse, model string) (completion
 // caller's context, to tell our own deadline from a server that is slow.
 func (g *Generator) classify(ctx context.Context, err error, info *callInfo) *Error {
 	var (
-		blocked  *blockedError
+		blocked  *netguard.BlockedError
 		redirect *redirectError
 		apiErr   *openai.APIError
 		reqErr   *openai.RequestError
