@@ -5,18 +5,20 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
+	"time"
 )
 
 // SiteKeyLength is the length of a site's public key.
 const SiteKeyLength = 16
 
-const siteCols = `id, key, name, domain, brand_voice, hide_timeout_ms, honor_gpc, created_at`
+const siteCols = `id, key, name, domain, brand_voice, hide_timeout_ms, honor_gpc, webhook_url, created_at`
 
 func scanSite(row interface{ Scan(...any) error }) (Site, error) {
 	var s Site
 	var created sql.NullInt64
-	err := row.Scan(&s.ID, &s.Key, &s.Name, &s.Domain, &s.BrandVoice, &s.HideTimeoutMS, &s.HonorGPC, &created)
+	err := row.Scan(&s.ID, &s.Key, &s.Name, &s.Domain, &s.BrandVoice, &s.HideTimeoutMS, &s.HonorGPC, &s.WebhookURL, &created)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Site{}, ErrNotFound
 	}
@@ -31,8 +33,9 @@ func (s *Store) CreateSite(ctx context.Context, in Site) (Site, error) {
 		return Site{}, errs
 	}
 	in.ID, in.Key, in.CreatedAt = NewID(), RandomToken(SiteKeyLength), s.now()
-	_, err := s.w.ExecContext(ctx, `/* Store.CreateSite */ insert into sites (`+siteCols+`) values (?, ?, ?, ?, ?, ?, ?, ?)`,
-		in.ID, in.Key, in.Name, in.Domain, in.BrandVoice, in.HideTimeoutMS, in.HonorGPC, ms(in.CreatedAt))
+	in.WebhookURL = "" // set with SetSiteWebhook
+	_, err := s.w.ExecContext(ctx, `/* Store.CreateSite */ insert into sites (`+siteCols+`) values (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		in.ID, in.Key, in.Name, in.Domain, in.BrandVoice, in.HideTimeoutMS, in.HonorGPC, in.WebhookURL, ms(in.CreatedAt))
 	if err != nil {
 		return Site{}, fmt.Errorf("experiments: create site: %w", err)
 	}
@@ -54,6 +57,66 @@ func (s *Store) UpdateSite(ctx context.Context, in Site) (Site, error) {
 		return Site{}, fmt.Errorf("experiments: update site %s: %w", in.ID, ErrNotFound)
 	}
 	return s.Site(ctx, in.ID)
+}
+
+// MaxWebhookURLLen bounds a site's webhook URL.
+const MaxWebhookURLLen = 2000
+
+// SetSiteWebhook sets (or, with "", removes) the URL a site's verdicts
+// are announced at. It must be an http or https URL without a user name
+// or password; which addresses copylab may connect to is the sender's
+// business (it refuses link-local and metadata addresses).
+func (s *Store) SetSiteWebhook(ctx context.Context, id, rawURL string) (Site, error) {
+	rawURL = strings.TrimSpace(rawURL)
+	if rawURL != "" {
+		u, err := url.Parse(rawURL)
+		switch {
+		case len(rawURL) > MaxWebhookURLLen:
+			return Site{}, ValidationError{{Field: "webhook_url", Code: "too_long", Message: fmt.Sprintf("Keep the URL under %d characters.", MaxWebhookURLLen)}}
+		case err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "":
+			return Site{}, ValidationError{{Field: "webhook_url", Code: "invalid_url", Message: "Enter the full webhook URL, starting with https://."}}
+		case u.User != nil:
+			return Site{}, ValidationError{{Field: "webhook_url", Code: "invalid_url", Message: "Leave the user name and password out of the URL."}}
+		}
+	}
+	res, err := s.w.ExecContext(ctx, `/* Store.SetSiteWebhook */ update sites set webhook_url = ? where id = ?`, rawURL, id)
+	if err != nil {
+		return Site{}, fmt.Errorf("experiments: set webhook of site %s: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return Site{}, fmt.Errorf("experiments: set webhook of site %s: %w", id, ErrNotFound)
+	}
+	return s.Site(ctx, id)
+}
+
+// Notified returns the verdict statuses already announced for an
+// experiment.
+func (s *Store) Notified(ctx context.Context, expID string) (map[string]bool, error) {
+	rows, err := s.r.QueryContext(ctx, `/* Store.Notified */ select status from experiment_notifications where experiment_id = ?`, expID)
+	if err != nil {
+		return nil, fmt.Errorf("experiments: notifications of %s: %w", expID, err)
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var st string
+		if err := rows.Scan(&st); err != nil {
+			return nil, fmt.Errorf("experiments: notifications of %s: %w", expID, err)
+		}
+		out[st] = true
+	}
+	return out, rows.Err()
+}
+
+// RecordNotification notes that an experiment's verdict status was
+// announced (again: a no-op).
+func (s *Store) RecordNotification(ctx context.Context, expID, status string, at time.Time) error {
+	_, err := s.w.ExecContext(ctx, `/* Store.RecordNotification */ insert into experiment_notifications (experiment_id, status, sent_at)
+		values (?, ?, ?) on conflict do nothing`, expID, status, ms(at))
+	if err != nil {
+		return fmt.Errorf("experiments: record notification of %s: %w", expID, err)
+	}
+	return nil
 }
 
 // Site returns the site with the given id.

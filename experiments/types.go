@@ -79,7 +79,10 @@ type Site struct {
 	BrandVoice    string
 	HideTimeoutMS int
 	HonorGPC      bool
-	CreatedAt     time.Time
+	// WebhookURL is where copylab announces its experiments' verdicts
+	// ("" for nowhere); set with SetSiteWebhook.
+	WebhookURL string
+	CreatedAt  time.Time
 }
 
 // Goal is what counts as a conversion.
