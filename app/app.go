@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"net/netip"
 	"net/url"
 	"sync"
@@ -15,6 +16,7 @@ import (
 	"copylab/app/geo"
 	"copylab/experiments"
 	"copylab/static"
+	"copylab/variants/netguard"
 )
 
 // App is the web application: the Fiber app with its routes, and what the
@@ -51,6 +53,8 @@ type App struct {
 
 	gen     copyWriter   // drafts copy: a model, or the offline generator
 	genJobs *genRegistry // generations started from the browser, in memory
+
+	webhooks *http.Client // notifications (notify.go), through netguard
 }
 
 // Timeouts and limits of the HTTP server. The events endpoint caps its own
@@ -97,6 +101,7 @@ func newApp(cfg Config, store *experiments.Store, ing *experiments.Ingester, opt
 		now:        time.Now,
 		snippets:   newSnippetCache(snippetCacheTTL),
 		genJobs:    newGenRegistry(),
+		webhooks:   netguard.NewClient(notifyTimeout),
 	}
 	for _, opt := range opts {
 		opt(a)

@@ -39,6 +39,7 @@ type Metrics struct {
 	batchEvents   prometheus.Histogram
 	llmCalls      prometheus.Counter
 	llmFailures   *prometheus.CounterVec // code
+	notifications *prometheus.CounterVec // result: sent, failed
 	snippetRender prometheus.Counter
 }
 
@@ -72,10 +73,12 @@ func NewMetrics(ing *experiments.Ingester) *Metrics {
 		Help: "Calls to the LLM endpoint to draft copy, successful or not."})
 	m.llmFailures = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "copylab_llm_failures_total",
 		Help: "Failed calls to the LLM endpoint, by code."}, []string{"code"})
+	m.notifications = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "copylab_notifications_total",
+		Help: "Verdict messages to sites' webhooks, by result (sent, or failed and tried again later)."}, []string{"result"})
 	m.snippetRender = prometheus.NewCounter(prometheus.CounterOpts{Name: "copylab_snippet_renders_total",
 		Help: "Snippets rendered (cache misses of GET /s/{key}.js)."})
 	for _, c := range []prometheus.Collector{m.requests, m.accepted, m.duplicates, m.ignored, m.rejected, m.limited,
-		m.batchSeconds, m.batchEvents, m.llmCalls, m.llmFailures, m.snippetRender} {
+		m.batchSeconds, m.batchEvents, m.llmCalls, m.llmFailures, m.notifications, m.snippetRender} {
 		f(c)
 	}
 	if ing != nil {

@@ -88,6 +88,8 @@ func (a *App) routes() {
 	pages.Get("/sites/:id", a.siteShow)
 	pages.Post("/sites/:id/settings", a.siteUpdate)
 	pages.Post("/sites/:id/recorders", a.siteRecordersSave)
+	pages.Post("/sites/:id/notifications", a.siteNotificationsSave)
+	pages.Post("/sites/:id/notifications/test", a.siteNotificationsTest)
 	pages.Post("/sites/:id/delete", a.siteDelete)
 	pages.Get("/users", a.usersList)
 	pages.Post("/users", a.userAdd)

@@ -55,10 +55,14 @@ func Run(ctx context.Context, cfg Config) error {
 
 	jobsCtx, stopJobs := context.WithCancel(context.Background())
 	var jobs sync.WaitGroup
-	jobs.Add(1)
+	jobs.Add(2)
 	go func() {
 		defer jobs.Done()
 		a.runHourly(jobsCtx)
+	}()
+	go func() {
+		defer jobs.Done()
+		a.runNotifier(jobsCtx)
 	}()
 
 	served := make(chan error, 1)

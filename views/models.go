@@ -75,6 +75,14 @@ type SitePage struct {
 	// The site's own settings and its session recorders (recordings.templ).
 	Settings  SiteSettingsForm
 	Recorders RecordersForm
+	Notify    NotifyForm
+}
+
+// NotifyForm is the site's webhook for verdict messages.
+type NotifyForm struct {
+	URL   string // as saved, or as typed when it was refused
+	Saved bool   // a webhook is saved (the test button shows)
+	Error string
 }
 
 // ExperimentRow is one experiment in a list.

@@ -1,0 +1,218 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"copylab/experiments"
+	"copylab/experiments/stats"
+	"copylab/variants/netguard"
+)
+
+// Notifications: a site with a webhook hears once when one of its running
+// experiments has an answer (a winner, the original is best, or no
+// meaningful difference) and when its split breaks (SRM), each once per
+// experiment. The checks run every notifyEvery from the counts alone, as
+// the lists' verdicts do; a webhook that fails is tried again next time.
+const (
+	notifyEvery   = time.Minute
+	notifyTimeout = 10 * time.Second
+)
+
+// notifyTitles are the verdicts worth a message, with their headline.
+var notifyTitles = map[string]string{
+	stats.StatusWinner:                 "We have a winner",
+	stats.StatusControlWins:            "Keep the original",
+	stats.StatusNoMeaningfulDifference: "No meaningful difference",
+	stats.StatusSRM:                    "The traffic split is broken",
+}
+
+// runNotifier checks for news every notifyEvery until ctx ends.
+func (a *App) runNotifier(ctx context.Context) {
+	t := time.NewTicker(notifyEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			a.notifyOnce(ctx)
+		}
+	}
+}
+
+// notifyOnce announces every verdict that is due, and returns how many
+// messages went out.
+func (a *App) notifyOnce(ctx context.Context) int {
+	sites, err := a.store.Sites(ctx)
+	if err != nil {
+		if ctx.Err() == nil {
+			a.log.Error("notify: list sites", "error", err)
+		}
+		return 0
+	}
+	sent := 0
+	for _, site := range sites {
+		if site.WebhookURL == "" {
+			continue
+		}
+		running, err := a.store.RunningExperiments(ctx, site.ID)
+		if err != nil {
+			a.log.Error("notify: running experiments", "site", site.Key, "error", err)
+			continue
+		}
+		for _, e := range running {
+			ok, err := a.notifyExperiment(ctx, site, e)
+			if err != nil {
+				a.metrics.notifications.WithLabelValues("failed").Inc()
+				a.log.Warn("notify: the webhook did not take the message; trying again later",
+					"site", site.Key, "experiment", e.ID, "webhook_host", webhookHost(site.WebhookURL), "error", err)
+				continue
+			}
+			if ok {
+				a.metrics.notifications.WithLabelValues("sent").Inc()
+				sent++
+			}
+		}
+	}
+	return sent
+}
+
+// notifyExperiment sends e's verdict when it is worth a message and was
+// not announced yet; ok says whether it sent one.
+func (a *App) notifyExperiment(ctx context.Context, site experiments.Site, e experiments.Experiment) (ok bool, err error) {
+	counts, err := a.store.Counts(ctx, e)
+	if err != nil {
+		return false, err
+	}
+	an := stats.Analyze(armsOf(e, counts), stats.Options{Threshold: e.Threshold, GoalNoun: goalNoun(e.Goal)})
+	title, worth := notifyTitles[an.Verdict.Status]
+	if !worth {
+		return false, nil
+	}
+	done, err := a.store.Notified(ctx, e.ID)
+	if err != nil || done[an.Verdict.Status] {
+		return false, err
+	}
+	msg := notice{
+		Title:      fmt.Sprintf("%s: “%s” on %s", title, e.Name, site.Name),
+		Text:       an.Verdict.Text,
+		URL:        a.cfg.PublicURL + "/experiments/" + e.ID + "/results",
+		Experiment: noticeExperiment{ID: e.ID, Name: e.Name, Site: site.Name, ResultsURL: a.cfg.PublicURL + "/experiments/" + e.ID + "/results"},
+		Verdict:    noticeVerdict{Status: an.Verdict.Status, Text: an.Verdict.Text},
+	}
+	if err := a.sendWebhook(ctx, site.WebhookURL, msg); err != nil {
+		return false, err
+	}
+	return true, a.store.RecordNotification(ctx, e.ID, an.Verdict.Status, a.now())
+}
+
+// notice is one message, in the shape of a generic webhook's JSON body.
+type notice struct {
+	Title      string           `json:"title"`
+	Text       string           `json:"text"`
+	URL        string           `json:"url"`
+	Experiment noticeExperiment `json:"experiment"`
+	Verdict    noticeVerdict    `json:"verdict"`
+}
+
+type noticeExperiment struct {
+	ID         string `json:"id"`
+	Name       string `json:"name"`
+	Site       string `json:"site"`
+	ResultsURL string `json:"results_url"`
+}
+
+type noticeVerdict struct {
+	Status string `json:"status"`
+	Text   string `json:"text"`
+}
+
+// webhookBody is the JSON a webhook at u expects. Slack and Microsoft
+// Teams post {"text"} (Slack reads <url|label> as a link), Discord
+// {"content"}; any other receiver gets the whole notice, whose "text" suits
+// Mattermost, Rocket.Chat and Zulip's Slack-compatible hooks too.
+func webhookBody(u *url.URL, n notice) any {
+	host := strings.ToLower(u.Hostname())
+	plain := n.Title + "\n" + n.Text
+	switch {
+	case host == "hooks.slack.com":
+		return map[string]string{"text": "*" + n.Title + "*\n" + n.Text + "\n<" + n.URL + "|Open the results>"}
+	case host == "discord.com" || host == "discordapp.com" || strings.HasSuffix(host, ".discord.com"):
+		return map[string]string{"content": "**" + n.Title + "**\n" + n.Text + "\n" + n.URL}
+	case strings.HasSuffix(host, ".webhook.office.com") || host == "outlook.office.com":
+		return map[string]string{"text": "**" + n.Title + "**\n\n" + n.Text + "\n\n[Open the results](" + n.URL + ")"}
+	}
+	if n.URL != "" {
+		plain += "\n" + n.URL
+	}
+	n.Text = plain
+	return n
+}
+
+// errWebhook is a webhook's refusal: its status and the start of its body.
+type errWebhook struct {
+	status int
+	body   string
+}
+
+func (e *errWebhook) Error() string {
+	return fmt.Sprintf("the webhook answered %d %s", e.status, e.body)
+}
+
+// sendWebhook posts n to rawURL through the outbound guard: no
+// link-local or metadata address, no redirects, notifyTimeout at most.
+// Only a 2xx answer counts as delivered.
+func (a *App) sendWebhook(ctx context.Context, rawURL string, n notice) error {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return err
+	}
+	if err := netguard.CheckHost(u.Hostname()); err != nil {
+		return err
+	}
+	body, err := json.Marshal(webhookBody(u, n))
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, notifyTimeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, rawURL, bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("User-Agent", "copylab (notifications)")
+	resp, err := a.webhooks.Do(req)
+	if err != nil {
+		// The URL may carry a secret (Slack's do): say where, not what.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return err
+	}
+	defer resp.Body.Close()
+	head, _ := io.ReadAll(io.LimitReader(resp.Body, 200))
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return &errWebhook{status: resp.StatusCode, body: strings.TrimSpace(string(head))}
+	}
+	return nil
+}
+
+// webhookHost is the host of a webhook URL, for logs: the path of many
+// webhook URLs is their secret.
+func webhookHost(rawURL string) string {
+	if u, err := url.Parse(rawURL); err == nil {
+		return u.Host
+	}
+	return ""
+}

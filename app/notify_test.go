@@ -1,0 +1,188 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"copylab/experiments"
+)
+
+// hook is a webhook receiver on 127.0.0.1 that records each body and
+// answers with the status its next func gives (200 when none).
+type hook struct {
+	*httptest.Server
+	mu     sync.Mutex
+	bodies []map[string]any
+	status []int // answers to give, in order; 200 once they run out
+}
+
+func newHook(t *testing.T) *hook {
+	h := &hook{}
+	h.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		raw, _ := io.ReadAll(r.Body)
+		var body map[string]any
+		if r.Method != http.MethodPost || r.Header.Get("Content-Type") != "application/json" || json.Unmarshal(raw, &body) != nil {
+			t.Errorf("webhook got %s %q %q", r.Method, r.Header.Get("Content-Type"), raw)
+		}
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		h.bodies = append(h.bodies, body)
+		status := http.StatusOK
+		if len(h.status) > 0 {
+			status, h.status = h.status[0], h.status[1:]
+		}
+		if status == http.StatusFound {
+			w.Header().Set("Location", "/elsewhere")
+		}
+		w.WriteHeader(status)
+		io.WriteString(w, "no_service")
+	}))
+	t.Cleanup(h.Close)
+	return h
+}
+
+func (h *hook) received() []map[string]any {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return append([]map[string]any(nil), h.bodies...)
+}
+
+// TestNotifyVerdict: a running experiment with a winner is announced once
+// at its site's webhook, with what a receiver needs; a webhook that fails
+// is tried again on the next round; a site without a webhook, or a test
+// without an answer, sends nothing.
+func TestNotifyVerdict(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	h := newHook(t)
+	h.status = []int{http.StatusInternalServerError}
+	site := e.site("Shop")
+	quiet := e.site("Quiet")
+	x := e.experiment(site.ID, "Pricing hero", "Original headline", "Better headline")
+	e.transition(x.ID, experiments.ActionStart)
+	bulkResults(t, e.store, site, x, bulkSpec{Events: 20000, Start: time.Now().AddDate(0, 0, -7), Days: 7, Seed: 3,
+		Rates: map[string]float64{"control": 0.05, "b": 0.09}})
+	undecided := e.experiment(site.ID, "Too early", "Original sub", "New sub")
+	e.transition(undecided.ID, experiments.ActionStart)
+	other := e.experiment(quiet.ID, "Elsewhere", "Original headline", "Better headline")
+	e.transition(other.ID, experiments.ActionStart)
+	bulkResults(t, e.store, quiet, other, bulkSpec{Events: 20000, Start: time.Now().AddDate(0, 0, -7), Days: 7, Seed: 4,
+		Rates: map[string]float64{"control": 0.05, "b": 0.09}})
+	if _, err := e.store.SetSiteWebhook(ctx, site.ID, h.URL+"/hooks/copylab?token=s3cret"); err != nil {
+		t.Fatal(err)
+	}
+
+	if n := e.app.notifyOnce(ctx); n != 0 {
+		t.Fatalf("the webhook answered 500, yet %d sent", n)
+	}
+	if n := e.app.notifyOnce(ctx); n != 1 {
+		t.Fatalf("second round sent %d, want 1", n)
+	}
+	if n := e.app.notifyOnce(ctx); n != 0 {
+		t.Fatalf("third round sent %d, want 0: each verdict once", n)
+	}
+	got := h.received()
+	if len(got) != 2 {
+		t.Fatalf("webhook got %d posts, want 2 (one refused, one taken): %v", len(got), got)
+	}
+	msg := got[1]
+	exp, _ := msg["experiment"].(map[string]any)
+	verdict, _ := msg["verdict"].(map[string]any)
+	if msg["title"] != "We have a winner: “Pricing hero” on Shop" || verdict["status"] != "winner" ||
+		exp["id"] != x.ID || exp["results_url"] != testPublicURL+"/experiments/"+x.ID+"/results" ||
+		!strings.Contains(msg["text"].(string), verdict["text"].(string)) || !strings.HasSuffix(msg["text"].(string), exp["results_url"].(string)) {
+		t.Errorf("message %v", msg)
+	}
+	rec := httptest.NewRecorder()
+	promhttp.HandlerFor(e.app.Metrics().Registry(), promhttp.HandlerOpts{}).ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	wantContains(t, rec.Body.String(), `copylab_notifications_total{result="failed"} 1`, `copylab_notifications_total{result="sent"} 1`)
+}
+
+// TestWebhookBody: Slack, Teams and Discord get their own shape; any other
+// receiver the whole notice.
+func TestWebhookBody(t *testing.T) {
+	n := notice{Title: "We have a winner: “Hero” on Shop", Text: "Variant B lifts clicks by 12%.", URL: "https://copylab.example/experiments/x/results"}
+	for _, c := range []struct{ url, key, want string }{
+		{"https://hooks.slack.com/services/T0/B0/XXX", "text", "*We have a winner: “Hero” on Shop*\nVariant B lifts clicks by 12%.\n<https://copylab.example/experiments/x/results|Open the results>"},
+		{"https://discord.com/api/webhooks/1/abc", "content", "**We have a winner: “Hero” on Shop**\nVariant B lifts clicks by 12%.\nhttps://copylab.example/experiments/x/results"},
+		{"https://acme.webhook.office.com/webhookb2/abc", "text", "**We have a winner: “Hero” on Shop**\n\nVariant B lifts clicks by 12%.\n\n[Open the results](https://copylab.example/experiments/x/results)"},
+	} {
+		u, _ := url.Parse(c.url)
+		b, _ := json.Marshal(webhookBody(u, n))
+		var m map[string]string
+		if err := json.Unmarshal(b, &m); err != nil || len(m) != 1 || m[c.key] != c.want {
+			t.Errorf("%s: %s", c.url, b)
+		}
+	}
+	u, _ := url.Parse("https://chat.example/hooks/abc")
+	b, _ := json.Marshal(webhookBody(u, n))
+	if !strings.Contains(string(b), `"text":"We have a winner: “Hero” on Shop\nVariant B lifts clicks by 12%.\nhttps://copylab.example/experiments/x/results"`) ||
+		!strings.Contains(string(b), `"verdict":{`) {
+		t.Errorf("generic: %s", b)
+	}
+}
+
+// TestSiteNotificationsPages: the site page saves a webhook (with the CSRF
+// token), refuses what copylab cannot post to, beside the field, and sends
+// a test message, saying whether it got through (a redirect does not
+// count: copylab never follows one).
+func TestSiteNotificationsPages(t *testing.T) {
+	e := newEnv(t)
+	c := e.signIn("owner@example.com")
+	site := e.site("Shop")
+	h := newHook(t)
+	_, body := c.get("/sites/" + site.ID)
+	wantContains(t, body, `id="notifications"`, "Save webhook")
+	wantNotContains(t, body, "Send a test message")
+
+	for _, bad := range []struct{ url, msg string }{
+		{"hooks.slack.com/services/x", "Enter the full webhook URL, starting with https://."},
+		{"https://user:pw@chat.example/hook", "Leave the user name and password out of the URL."},
+		{"http://169.254.169.254/latest", "link-local or a cloud metadata service"},
+		{"http://metadata.google.internal/x", "link-local or a cloud metadata service"},
+	} {
+		resp, body := c.post("/sites/"+site.ID+"/notifications", url.Values{"webhook_url": {bad.url}})
+		if resp.StatusCode != http.StatusUnprocessableEntity {
+			t.Errorf("%s: %d", bad.url, resp.StatusCode)
+		}
+		wantContains(t, body, bad.msg)
+	}
+	resp, _ := c.post("/sites/"+site.ID+"/notifications", url.Values{"webhook_url": {h.URL + "/hook"}, "_csrf": {""}})
+	if resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("save without CSRF: %d", resp.StatusCode)
+	}
+	resp, _ = c.post("/sites/"+site.ID+"/notifications", url.Values{"webhook_url": {h.URL + "/hook"}})
+	wantStatus(t, resp, http.StatusSeeOther, "")
+	_, body = c.get("/sites/" + site.ID)
+	wantContains(t, body, "Notifications on: copylab posts to 127.0.0.1", "Send a test message", h.URL+"/hook")
+
+	h.status = []int{http.StatusOK, http.StatusNotFound, http.StatusFound}
+	c.post("/sites/"+site.ID+"/notifications/test", nil)
+	_, body = c.get("/sites/" + site.ID)
+	wantContains(t, body, "Test message sent to 127.0.0.1")
+	c.post("/sites/"+site.ID+"/notifications/test", nil)
+	_, body = c.get("/sites/" + site.ID)
+	wantContains(t, body, "The test message did not get through to 127.0.0.1", "answered 404 no_service")
+	c.post("/sites/"+site.ID+"/notifications/test", nil)
+	_, body = c.get("/sites/" + site.ID)
+	wantContains(t, body, "answered 302")
+	if got := h.received(); len(got) != 3 || !strings.HasPrefix(got[0]["title"].(string), "copylab test message") {
+		t.Errorf("webhook got %v", got)
+	}
+
+	resp, _ = c.post("/sites/"+site.ID+"/notifications", url.Values{"webhook_url": {""}})
+	wantStatus(t, resp, http.StatusSeeOther, "")
+	_, body = c.get("/sites/" + site.ID)
+	wantContains(t, body, "Notifications off")
+	wantNotContains(t, body, "Send a test message")
+}

@@ -1,0 +1,76 @@
+package app
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"copylab/experiments"
+	"copylab/variants/netguard"
+	"copylab/views"
+)
+
+// siteNotificationsSave answers POST /sites/:id/notifications: the webhook
+// the site's verdicts are announced at (empty: none). A URL copylab cannot
+// use shows the site page again with the reason beside the field.
+func (a *App) siteNotificationsSave(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	site, err := a.store.Site(ctx, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	typed := strings.TrimSpace(c.FormValue("webhook_url"))
+	var saved experiments.Site
+	if u, perr := url.Parse(typed); perr == nil && typed != "" && netguard.CheckHost(u.Hostname()) != nil {
+		err = experiments.ValidationError{{Field: "webhook_url", Code: "blocked_address",
+			Message: "That address is link-local or a cloud metadata service, which copylab never connects to."}}
+	} else {
+		saved, err = a.store.SetSiteWebhook(ctx, site.ID, typed)
+	}
+	var ve experiments.ValidationError
+	if errors.As(err, &ve) && len(ve) > 0 {
+		p, perr := a.sitePage(c, site)
+		if perr != nil {
+			return perr
+		}
+		p.Notify = views.NotifyForm{URL: typed, Saved: site.WebhookURL != "", Error: ve[0].Message}
+		c.Status(http.StatusUnprocessableEntity)
+		return render(c, views.Site(p))
+	}
+	if err != nil {
+		return err
+	}
+	msg := "Notifications off: copylab will post nowhere."
+	if saved.WebhookURL != "" {
+		msg = "Notifications on: copylab posts to " + webhookHost(saved.WebhookURL) + " when a test has an answer or its split breaks. Send a test message to check the channel."
+	}
+	return a.redirectWithFlash(c, "/sites/"+site.ID+"#notifications", "ok", msg)
+}
+
+// siteNotificationsTest answers POST /sites/:id/notifications/test: one
+// message to the saved webhook, and what came of it.
+func (a *App) siteNotificationsTest(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	site, err := a.store.Site(ctx, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	to := "/sites/" + site.ID + "#notifications"
+	if site.WebhookURL == "" {
+		return a.redirectWithFlash(c, to, "error", "Save a webhook URL first.")
+	}
+	err = a.sendWebhook(ctx, site.WebhookURL, notice{
+		Title: "copylab test message for “" + site.Name + "”",
+		Text:  "Notifications from copylab reach this channel. You will hear here when a test on this site has an answer.",
+		URL:   a.cfg.PublicURL + "/sites/" + site.ID,
+	})
+	if err != nil {
+		a.metrics.notifications.WithLabelValues("failed").Inc()
+		return a.redirectWithFlash(c, to, "error", "The test message did not get through to "+webhookHost(site.WebhookURL)+": "+err.Error()+".")
+	}
+	a.metrics.notifications.WithLabelValues("sent").Inc()
+	return a.redirectWithFlash(c, to, "ok", "Test message sent to "+webhookHost(site.WebhookURL)+".")
+}
