@@ -44,19 +44,7 @@ func benchResultsEvents(b *testing.B) int {
 // rows and aggregates), in seconds rather than the minutes Ingest takes.
 func BenchmarkResults(b *testing.B) {
 	ctx := context.Background()
-	path := filepath.Join(b.TempDir(), "copylab.db")
-	store, err := experiments.Open(ctx, path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer store.Close()
-	ing := experiments.NewIngester(store, experiments.IngestOptions{Logger: slog.New(slog.DiscardHandler)})
-	defer ing.Close(ctx)
-	a, err := newApp(Config{Addr: "127.0.0.1:0", DBPath: path, PublicURL: testPublicURL, BcryptCost: bcrypt.MinCost,
-		SetupToken: testSetupToken, Logger: slog.New(slog.DiscardHandler)}.withDefaults(), store, ing)
-	if err != nil {
-		b.Fatal(err)
-	}
+	a, store, path := benchApp(b)
 	site, exp := resultsFixture(b, store, "Hero", "Original headline", "New headline", "Third headline")
 
 	n := benchResultsEvents(b)
@@ -112,6 +100,28 @@ func BenchmarkResults(b *testing.B) {
 			b.ReportMetric(float64(size), "bytes")
 		})
 	}
+}
+
+// benchApp is a benchmark's app on its own database file, closed when the
+// benchmark ends.
+func benchApp(b *testing.B) (*App, *experiments.Store, string) {
+	ctx := context.Background()
+	path := filepath.Join(b.TempDir(), "copylab.db")
+	store, err := experiments.Open(ctx, path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ing := experiments.NewIngester(store, experiments.IngestOptions{Logger: slog.New(slog.DiscardHandler)})
+	b.Cleanup(func() {
+		ing.Close(ctx)
+		store.Close()
+	})
+	a, err := newApp(Config{Addr: "127.0.0.1:0", DBPath: path, PublicURL: testPublicURL, BcryptCost: bcrypt.MinCost,
+		SetupToken: testSetupToken, Logger: slog.New(slog.DiscardHandler)}.withDefaults(), store, ing)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return a, store, path
 }
 
 // resultsFixture makes a site and a running experiment with the given
@@ -191,20 +201,7 @@ func benchSignIn(tb testing.TB, a *App) []*http.Cookie {
 //
 //	go test ./app -run '^$' -bench BenchmarkExperimentsList -benchtime 50x
 func BenchmarkExperimentsList(b *testing.B) {
-	ctx := context.Background()
-	path := filepath.Join(b.TempDir(), "copylab.db")
-	store, err := experiments.Open(ctx, path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer store.Close()
-	ing := experiments.NewIngester(store, experiments.IngestOptions{Logger: slog.New(slog.DiscardHandler)})
-	defer ing.Close(ctx)
-	a, err := newApp(Config{Addr: "127.0.0.1:0", DBPath: path, PublicURL: testPublicURL, BcryptCost: bcrypt.MinCost,
-		SetupToken: testSetupToken, Logger: slog.New(slog.DiscardHandler)}.withDefaults(), store, ing)
-	if err != nil {
-		b.Fatal(err)
-	}
+	a, store, _ := benchApp(b)
 	for i := range 100 {
 		site, exp := resultsFixture(b, store, "Hero "+strconv.Itoa(i), "Original headline", "New headline", "Third headline")
 		bulkResults(b, store, site, exp, bulkSpec{Events: 2000, Start: time.Now().AddDate(0, 0, -7), Days: 7, Seed: uint64(i),
