@@ -48,15 +48,12 @@ func (a *App) experimentsList(c *fiber.Ctx) error {
 		}
 		p.Tabs = append(p.Tabs, t)
 	}
-	for _, e := range exps {
-		if filter != "" && e.Status != filter {
-			continue
-		}
-		row, err := a.experimentRow(ctx, e, names[e.SiteID])
-		if err != nil {
-			return err
-		}
-		p.Experiments = append(p.Experiments, row)
+	if filter != "" {
+		exps = slices.DeleteFunc(exps, func(e experiments.Experiment) bool { return e.Status != filter })
+	}
+	p.Experiments, err = a.experimentRows(ctx, exps, func(e experiments.Experiment) string { return names[e.SiteID] })
+	if err != nil {
+		return err
 	}
 	return render(c, views.Experiments(p))
 }
@@ -69,27 +66,35 @@ var (
 		experiments.StatusPaused: "Paused", experiments.StatusStopped: "Stopped"}
 )
 
-// experimentRow is e as a list shows it. A started experiment also gets
-// its counted visitors and the verdict of its results.
-func (a *App) experimentRow(ctx context.Context, e experiments.Experiment, siteName string) (views.ExperimentRow, error) {
-	row := views.ExperimentRow{
-		ID: e.ID, Name: e.Name, SiteName: siteName, Page: e.Page, Status: badgeStatus(e),
-		Variants: len(e.Variants), Created: e.CreatedAt,
+// experimentRows are exps as a list shows them. A started experiment also
+// gets its counted visitors and the verdict of its results, from its
+// variants' totals (read for the whole list at once) and the verdict cache.
+func (a *App) experimentRows(ctx context.Context, exps []experiments.Experiment, siteName func(experiments.Experiment) string) ([]views.ExperimentRow, error) {
+	var started []experiments.Experiment
+	for _, e := range exps {
+		if !e.StartedAt.IsZero() {
+			started = append(started, e)
+		}
 	}
-	if e.StartedAt.IsZero() {
-		return row, nil
-	}
-	// A list's verdicts come from the counts alone (aggregate tables, one
-	// read), without the health and segments of the results page.
-	counts, err := a.store.Counts(ctx, e)
+	totals, err := a.store.VariantTotals(ctx, started)
 	if err != nil {
-		return row, err
+		return nil, err
 	}
-	arms := armsOf(e, counts)
-	sum := a.verdicts.get(e, arms)
-	row.Started, row.Verdict, row.Visitors = true, sum.status, sum.visitors
-	row.Leader, row.LeaderLift, row.HasLeadLift = sum.leader, sum.lift, sum.hasLift
-	return row, nil
+	rows := make([]views.ExperimentRow, len(exps))
+	for i, e := range exps {
+		rows[i] = views.ExperimentRow{
+			ID: e.ID, Name: e.Name, SiteName: siteName(e), Page: e.Page, Status: badgeStatus(e),
+			Variants: len(e.Variants), Created: e.CreatedAt,
+		}
+		if e.StartedAt.IsZero() {
+			continue
+		}
+		sum := a.verdicts.get(e, armsOf(e, experiments.Counts{Variants: totals[e.ID]}))
+		r := &rows[i]
+		r.Started, r.Verdict, r.Visitors = true, sum.status, sum.visitors
+		r.Leader, r.LeaderLift, r.HasLeadLift = sum.leader, sum.lift, sum.hasLift
+	}
+	return rows, nil
 }
 
 // verdictSummary is what a list shows of an experiment's results.

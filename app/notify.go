@@ -69,8 +69,13 @@ func (a *App) notifyOnce(ctx context.Context) int {
 			a.log.Error("notify: running experiments", "site", site.Key, "error", err)
 			continue
 		}
+		totals, err := a.store.VariantTotals(ctx, running)
+		if err != nil {
+			a.log.Error("notify: counts", "site", site.Key, "error", err)
+			continue
+		}
 		for _, e := range running {
-			ok, err := a.notifyExperiment(ctx, site, e)
+			ok, err := a.notifyExperiment(ctx, site, e, experiments.Counts{Variants: totals[e.ID]})
 			if err != nil {
 				a.metrics.notifications.WithLabelValues("failed").Inc()
 				a.log.Warn("notify: the webhook did not take the message; trying again later",
@@ -86,13 +91,9 @@ func (a *App) notifyOnce(ctx context.Context) int {
 	return sent
 }
 
-// notifyExperiment sends e's verdict when it is worth a message and was
-// not announced yet; ok says whether it sent one.
-func (a *App) notifyExperiment(ctx context.Context, site experiments.Site, e experiments.Experiment) (ok bool, err error) {
-	counts, err := a.store.Counts(ctx, e)
-	if err != nil {
-		return false, err
-	}
+// notifyExperiment sends e's verdict on counts when it is worth a message
+// and was not announced yet; ok says whether it sent one.
+func (a *App) notifyExperiment(ctx context.Context, site experiments.Site, e experiments.Experiment, counts experiments.Counts) (ok bool, err error) {
 	an := stats.Analyze(armsOf(e, counts), stats.Options{Threshold: e.Threshold, GoalNoun: goalNoun(e.Goal)})
 	title, worth := notifyTitles[an.Verdict.Status]
 	if !worth {

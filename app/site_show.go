@@ -51,12 +51,11 @@ func (a *App) sitePage(c *fiber.Ctx, site experiments.Site) (views.SitePage, err
 		Notify:     views.NotifyForm{URL: site.WebhookURL, Saved: site.WebhookURL != ""},
 	}
 	p.Title = site.Name
+	p.Experiments, err = a.experimentRows(ctx, exps, func(experiments.Experiment) string { return site.Name })
+	if err != nil {
+		return views.SitePage{}, err
+	}
 	for _, e := range exps {
-		row, err := a.experimentRow(ctx, e, site.Name)
-		if err != nil {
-			return views.SitePage{}, err
-		}
-		p.Experiments = append(p.Experiments, row)
 		if p.QAExample == "" && len(e.Variants) > 1 {
 			if links := a.qaLinks(e, site); len(links) > 1 {
 				p.QAExample = links[1].URL

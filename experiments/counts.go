@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -51,6 +52,53 @@ func (s *Store) Counts(ctx context.Context, e Experiment) (Counts, error) {
 		return Counts{}, fmt.Errorf("experiments: counts %s: %w", e.ID, err)
 	}
 	return c, nil
+}
+
+// VariantTotals returns, by experiment id, each experiment's counted
+// visitors and conversions per variant (in e.Variants order, as Counts
+// has them), and nothing else of Counts: what a list of experiments needs
+// for their verdicts, in one query per 500 experiments rather than four
+// per experiment.
+func (s *Store) VariantTotals(ctx context.Context, exps []Experiment) (map[string][]VariantCounts, error) {
+	out := make(map[string][]VariantCounts, len(exps))
+	pos := make(map[string]map[string]int, len(exps))
+	for _, e := range exps {
+		vs := make([]VariantCounts, len(e.Variants))
+		pos[e.ID] = make(map[string]int, len(e.Variants))
+		for i, v := range e.Variants {
+			vs[i].Key = v.Key
+			pos[e.ID][v.Key] = i
+		}
+		out[e.ID] = vs
+	}
+	for start := 0; start < len(exps); start += 500 {
+		chunk := exps[start:min(start+500, len(exps))]
+		args := make([]any, len(chunk))
+		for i, e := range chunk {
+			args[i] = e.ID
+		}
+		rows, err := s.r.QueryContext(ctx, `/* Store.VariantTotals */ select experiment_id, variant, exposures, conversions
+			from variant_counts where experiment_id in (?`+strings.Repeat(", ?", len(chunk)-1)+`)`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("experiments: variant totals: %w", err)
+		}
+		for rows.Next() {
+			var id, key string
+			var exposures, conversions int64
+			if err := rows.Scan(&id, &key, &exposures, &conversions); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("experiments: variant totals: %w", err)
+			}
+			if i, ok := pos[id][key]; ok {
+				out[id][i].Exposures, out[id][i].Conversions = exposures, conversions
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("experiments: variant totals: %w", err)
+		}
+	}
+	return out, nil
 }
 
 func (s *Store) counts(ctx context.Context, e Experiment) (Counts, error) {
