@@ -78,21 +78,13 @@ func BenchmarkResults(b *testing.B) {
 		b.Run(tc.name, func(b *testing.B) {
 			var size int
 			for b.Loop() {
-				req, _ := http.NewRequest(http.MethodGet, testPublicURL+tc.path, nil)
+				bearer := ""
 				if tc.api {
-					req.Header.Set("Authorization", "Bearer "+token)
+					bearer = token
 				}
-				for _, c := range cookies {
-					req.AddCookie(c)
-				}
-				resp, err := a.Fiber().Test(req, -1)
-				if err != nil {
-					b.Fatal(err)
-				}
-				body, _ := io.ReadAll(resp.Body)
-				resp.Body.Close()
-				if resp.StatusCode != http.StatusOK {
-					b.Fatalf("%s: status %d: %.300s", tc.path, resp.StatusCode, body)
+				status, body := benchGet(b, a, tc.path, bearer, cookies)
+				if status != http.StatusOK {
+					b.Fatalf("%s: status %d: %.300s", tc.path, status, body)
 				}
 				size = len(body)
 			}
@@ -100,6 +92,25 @@ func BenchmarkResults(b *testing.B) {
 			b.ReportMetric(float64(size), "bytes")
 		})
 	}
+}
+
+// benchGet is one GET through the app, with a bearer token ("" for none)
+// and cookies.
+func benchGet(b *testing.B, a *App, path, token string, cookies []*http.Cookie) (int, []byte) {
+	req, _ := http.NewRequest(http.MethodGet, testPublicURL+path, nil)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	for _, c := range cookies {
+		req.AddCookie(c)
+	}
+	resp, err := a.Fiber().Test(req, -1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, body
 }
 
 // benchApp is a benchmark's app on its own database file, closed when the
@@ -218,18 +229,9 @@ func BenchmarkExperimentsList(b *testing.B) {
 				if cold {
 					a.verdicts = verdictCache{}
 				}
-				req, _ := http.NewRequest(http.MethodGet, testPublicURL+"/experiments", nil)
-				for _, c := range cookies {
-					req.AddCookie(c)
-				}
-				resp, err := a.Fiber().Test(req, -1)
-				if err != nil {
-					b.Fatal(err)
-				}
-				body, _ := io.ReadAll(resp.Body)
-				resp.Body.Close()
-				if resp.StatusCode != http.StatusOK || strings.Count(string(body), "verdict-chip") != 100 {
-					b.Fatalf("status %d, %d verdicts: %.300s", resp.StatusCode, strings.Count(string(body), "verdict-chip"), body)
+				status, body := benchGet(b, a, "/experiments", "", cookies)
+				if status != http.StatusOK || strings.Count(string(body), "verdict-chip") != 100 {
+					b.Fatalf("status %d, %d verdicts: %.300s", status, strings.Count(string(body), "verdict-chip"), body)
 				}
 				size = len(body)
 			}
