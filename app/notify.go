@@ -19,8 +19,8 @@ import (
 
 // Notifications: a site with a webhook hears once when one of its running
 // experiments has an answer (a winner, the original is best, or no
-// meaningful difference) and when its split breaks (SRM), each once per
-// experiment. The checks run every notifyEvery from the counts alone, as
+// meaningful difference), when its split breaks (SRM), and when the tag
+// stops finding its element, each once per experiment. The checks run every notifyEvery from the counts alone, as
 // the lists' verdicts do; a webhook that fails is tried again next time.
 const (
 	notifyEvery   = time.Minute
@@ -75,45 +75,76 @@ func (a *App) notifyOnce(ctx context.Context) int {
 			continue
 		}
 		for _, e := range running {
-			ok, err := a.notifyExperiment(ctx, site, e, experiments.Counts{Variants: totals[e.ID]})
+			n, err := a.notifyExperiment(ctx, site, e, experiments.Counts{Variants: totals[e.ID]})
+			a.metrics.notifications.WithLabelValues("sent").Add(float64(n))
+			sent += n
 			if err != nil {
 				a.metrics.notifications.WithLabelValues("failed").Inc()
 				a.log.Warn("notify: the webhook did not take the message; trying again later",
 					"site", site.Key, "experiment", e.ID, "webhook_host", webhookHost(site.WebhookURL), "error", err)
-				continue
-			}
-			if ok {
-				a.metrics.notifications.WithLabelValues("sent").Inc()
-				sent++
 			}
 		}
 	}
 	return sent
 }
 
-// notifyExperiment sends e's verdict on counts when it is worth a message
-// and was not announced yet; ok says whether it sent one.
-func (a *App) notifyExperiment(ctx context.Context, site experiments.Site, e experiments.Experiment, counts experiments.Counts) (ok bool, err error) {
-	an := stats.Analyze(armsOf(e, counts), stats.Options{Threshold: e.Threshold, GoalNoun: goalNoun(e.Goal)})
-	title, worth := notifyTitles[an.Verdict.Status]
-	if !worth {
-		return false, nil
-	}
+// noticeElementMissing is the status recorded for the health message:
+// the tag has stopped finding the tested element on its page.
+const noticeElementMissing = "element_missing"
+
+// notifyExperiment sends what is due about e and not announced yet: its
+// verdict on counts when it is worth a message, and a warning when the
+// tag stopped finding the tested element since yesterday (the results
+// page's health warning), each once. sent says how many went out.
+func (a *App) notifyExperiment(ctx context.Context, site experiments.Site, e experiments.Experiment, counts experiments.Counts) (sent int, err error) {
 	done, err := a.store.Notified(ctx, e.ID)
-	if err != nil || done[an.Verdict.Status] {
-		return false, err
+	if err != nil {
+		return 0, err
 	}
-	msg := notice{
-		Title:      fmt.Sprintf("%s: “%s” on %s", title, e.Name, site.Name),
-		Text:       an.Verdict.Text,
-		URL:        a.cfg.PublicURL + "/experiments/" + e.ID + "/results",
-		Experiment: noticeExperiment{ID: e.ID, Name: e.Name, Site: site.Name, ResultsURL: a.cfg.PublicURL + "/experiments/" + e.ID + "/results"},
-		Verdict:    noticeVerdict{Status: an.Verdict.Status, Text: an.Verdict.Text},
+	results := a.cfg.PublicURL + "/experiments/" + e.ID + "/results"
+	msg := func(title, status, text string) notice {
+		return notice{Title: fmt.Sprintf("%s: “%s” on %s", title, e.Name, site.Name), Text: text, URL: results,
+			Experiment: noticeExperiment{ID: e.ID, Name: e.Name, Site: site.Name, ResultsURL: results},
+			Verdict:    noticeVerdict{Status: status, Text: text}}
 	}
-	if err := a.sendWebhook(ctx, site.WebhookURL, msg); err != nil {
-		return false, err
+	var due []notice
+	an := stats.Analyze(armsOf(e, counts), stats.Options{Threshold: e.Threshold, GoalNoun: goalNoun(e.Goal)})
+	if title, worth := notifyTitles[an.Verdict.Status]; worth && !done[an.Verdict.Status] {
+		due = append(due, msg(title, an.Verdict.Status, an.Verdict.Text))
 	}
-	return true, a.store.RecordNotification(ctx, e.ID, an.Verdict.Status, a.now())
+	if !done[noticeElementMissing] {
+		recent, err := a.store.HealthSince(ctx, e, a.now().Add(-24*time.Hour))
+		if err != nil {
+			return 0, err
+		}
+		var h variantHealth
+		for _, r := range recent {
+			h.recentApplied += r.Applied
+			h.recentMissed += r.Missed
+		}
+		if w := healthWarning(h); w != "" {
+			due = append(due, msg("The tested element is missing", noticeElementMissing,
+				"The element "+e.Selector+" on "+e.Page+": "+lowerFirst(w)))
+		}
+	}
+	for _, n := range due {
+		if err := a.sendWebhook(ctx, site.WebhookURL, n); err != nil {
+			return sent, err
+		}
+		if err := a.store.RecordNotification(ctx, e.ID, n.Verdict.Status, a.now()); err != nil {
+			return sent, err
+		}
+		sent++
+	}
+	return sent, nil
+}
+
+// lowerFirst lower-cases a sentence's first letter, to continue another.
+func lowerFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToLower(s[:1]) + s[1:]
 }
 
 // notice is one message, in the shape of a generic webhook's JSON body.

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"copylab/experiments"
@@ -185,4 +186,43 @@ func TestSiteNotificationsPages(t *testing.T) {
 	_, body = c.get("/sites/" + site.ID)
 	wantContains(t, body, "Notifications off")
 	wantNotContains(t, body, "Send a test message")
+}
+
+// TestNotifyElementMissing: when the tag stops finding a running test's
+// element, the site hears once, with the selector and the share of page
+// views it was missing from.
+func TestNotifyElementMissing(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	h := newHook(t)
+	site := e.site("Shop")
+	x := e.experiment(site.ID, "Pricing hero", "Original headline", "Better headline")
+	e.transition(x.ID, experiments.ActionStart)
+	if _, err := e.store.SetSiteWebhook(ctx, site.ID, h.URL+"/hook"); err != nil {
+		t.Fatal(err)
+	}
+	wantStatus(t, e.postEvents(eventBody(site.Key, "seen", x.ID, "b", false)), http.StatusNoContent, "")
+	if n := e.app.notifyOnce(ctx); n != 0 {
+		t.Fatalf("%d sent while the element is found", n)
+	}
+	for i := range 12 {
+		body := `{"site":"` + site.Key + `","visitor":"gone` + itoa(i) + `","events":[{"id":"` + uuid.Must(uuid.NewV7()).String() +
+			`","type":"exposure","experiment":"` + x.ID + `","variant":"b","matched":false,"url":"/pricing"}]}`
+		wantStatus(t, e.postEvents(body), http.StatusNoContent, "")
+	}
+	if n := e.app.notifyOnce(ctx); n != 1 {
+		t.Fatalf("%d sent, want the missing element's message", n)
+	}
+	if n := e.app.notifyOnce(ctx); n != 0 {
+		t.Fatalf("%d sent again", n)
+	}
+	got := h.received()
+	if len(got) != 1 {
+		t.Fatalf("webhook got %v", got)
+	}
+	v, _ := got[0]["verdict"].(map[string]any)
+	if got[0]["title"] != "The tested element is missing: “Pricing hero” on Shop" || v["status"] != "element_missing" ||
+		!strings.Contains(v["text"].(string), `The element [data-copylab="hero"] on /pricing: since yesterday the element was not found in 92% of page views (12 of 13)`) {
+		t.Errorf("message %v", got[0])
+	}
 }
