@@ -90,7 +90,10 @@ func (a *App) notifyOnce(ctx context.Context) int {
 
 // noticeElementMissing is the status recorded for the health message:
 // the tag has stopped finding the tested element on its page.
-const noticeElementMissing = "element_missing"
+const (
+	noticeElementMissing = "element_missing"
+	noticeMissingTitle   = "The tested element is missing"
+)
 
 // notifyExperiment sends what is due about e and not announced yet: its
 // verdict on counts when it is worth a message, and a warning when the
@@ -123,7 +126,7 @@ func (a *App) notifyExperiment(ctx context.Context, site experiments.Site, e exp
 			h.recentMissed += r.Missed
 		}
 		if w := healthWarning(h); w != "" {
-			due = append(due, msg("The tested element is missing", noticeElementMissing,
+			due = append(due, msg(noticeMissingTitle, noticeElementMissing,
 				"The element "+e.Selector+" on "+e.Page+": "+lowerFirst(w)))
 		}
 	}
@@ -137,6 +140,17 @@ func (a *App) notifyExperiment(ctx context.Context, site experiments.Site, e exp
 		sent++
 	}
 	return sent, nil
+}
+
+// noticeTitle is the headline of a recorded status.
+func noticeTitle(status string) string {
+	if status == noticeElementMissing {
+		return noticeMissingTitle
+	}
+	if t, ok := notifyTitles[status]; ok {
+		return t
+	}
+	return status
 }
 
 // lowerFirst lower-cases a sentence's first letter, to continue another.

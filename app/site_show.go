@@ -50,6 +50,14 @@ func (a *App) sitePage(c *fiber.Ctx, site experiments.Site) (views.SitePage, err
 		Recorders:  a.recordersForm(site.ID, rec), // site_recorders.go
 		Notify:     views.NotifyForm{URL: site.WebhookURL, Saved: site.WebhookURL != ""},
 	}
+	sent, err := a.store.SiteNotifications(ctx, site.ID, 5)
+	if err != nil {
+		return views.SitePage{}, err
+	}
+	for _, n := range sent {
+		p.Notify.Recent = append(p.Notify.Recent, views.SentNotice{ExperimentID: n.ExperimentID, ExperimentName: n.ExperimentName,
+			Title: noticeTitle(n.Status), SentAt: n.SentAt})
+	}
 	p.Title = site.Name
 	p.Experiments, err = a.experimentRows(ctx, exps, func(experiments.Experiment) string { return site.Name })
 	if err != nil {

@@ -119,6 +119,37 @@ func (s *Store) RecordNotification(ctx context.Context, expID, status string, at
 	return nil
 }
 
+// Notification is one announced verdict or warning of a site's experiment.
+type Notification struct {
+	ExperimentID   string
+	ExperimentName string
+	Status         string
+	SentAt         time.Time
+}
+
+// SiteNotifications returns the latest announcements of a site's
+// experiments, newest first, at most limit.
+func (s *Store) SiteNotifications(ctx context.Context, siteID string, limit int) ([]Notification, error) {
+	rows, err := s.r.QueryContext(ctx, `/* Store.SiteNotifications */ select n.experiment_id, e.name, n.status, n.sent_at
+		from experiment_notifications n join experiments e on e.id = n.experiment_id
+		where e.site_id = ? order by n.sent_at desc limit ?`, siteID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("experiments: notifications of site %s: %w", siteID, err)
+	}
+	defer rows.Close()
+	var out []Notification
+	for rows.Next() {
+		var n Notification
+		var at int64
+		if err := rows.Scan(&n.ExperimentID, &n.ExperimentName, &n.Status, &at); err != nil {
+			return nil, fmt.Errorf("experiments: notifications of site %s: %w", siteID, err)
+		}
+		n.SentAt = time.UnixMilli(at)
+		out = append(out, n)
+	}
+	return out, rows.Err()
+}
+
 // Site returns the site with the given id.
 func (s *Store) Site(ctx context.Context, id string) (Site, error) {
 	site, err := scanSite(s.r.QueryRowContext(ctx, `/* Store.Site */ select `+siteCols+` from sites where id = ?`, id))

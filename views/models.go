@@ -80,9 +80,18 @@ type SitePage struct {
 
 // NotifyForm is the site's webhook for verdict messages.
 type NotifyForm struct {
-	URL   string // as saved, or as typed when it was refused
-	Saved bool   // a webhook is saved (the test button shows)
-	Error string
+	URL    string // as saved, or as typed when it was refused
+	Saved  bool   // a webhook is saved (the test button shows)
+	Error  string
+	Recent []SentNotice // the latest messages, newest first
+}
+
+// SentNotice is one message copylab posted about an experiment.
+type SentNotice struct {
+	ExperimentID   string
+	ExperimentName string
+	Title          string // "We have a winner", …
+	SentAt         time.Time
 }
 
 // ExperimentRow is one experiment in a list.
