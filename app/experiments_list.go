@@ -150,7 +150,7 @@ func (vc *verdictCache) get(e experiments.Experiment, arms []stats.Arm) verdictS
 // summarize runs the statistics of the results page on arms and keeps
 // what a list shows.
 func summarize(e experiments.Experiment, arms []stats.Arm) verdictSummary {
-	an := stats.Analyze(arms, stats.Options{Threshold: e.Threshold, GoalNoun: goalNoun(e.Goal)})
+	an := analyzeArms(e, arms)
 	sum := verdictSummary{status: an.Verdict.Status}
 	best := 0
 	for i, v := range an.Variants {

@@ -102,7 +102,7 @@ func (a *App) buildReport(ctx context.Context, e experiments.Experiment, trends 
 		r.days = max(end.Sub(e.StartedAt).Hours()/24, 0)
 	}
 	r.arms = armsOf(e, counts)
-	r.an = stats.Analyze(r.arms, stats.Options{Threshold: r.threshold, GoalNoun: r.goalNoun})
+	r.an = analyzeArms(e, r.arms)
 
 	recent, err := a.store.HealthSince(ctx, e, r.at.Add(-24*time.Hour))
 	if err != nil {
@@ -146,6 +146,13 @@ func armsOf(e experiments.Experiment, counts experiments.Counts) []stats.Arm {
 		}
 	}
 	return arms
+}
+
+// analyzeArms runs the statistics of e on arms, with e's practical
+// threshold (the default when unset) and goal: the one analysis behind the
+// results, the lists' verdicts and the notifications.
+func analyzeArms(e experiments.Experiment, arms []stats.Arm) stats.Analysis {
+	return stats.Analyze(arms, stats.Options{Threshold: e.Threshold, GoalNoun: goalNoun(e.Goal)})
 }
 
 // armLabel names a new version in sentences and tables: "Variant B".
