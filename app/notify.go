@@ -262,3 +262,19 @@ func webhookHost(rawURL string) string {
 	}
 	return ""
 }
+
+// maskedWebhook is a saved webhook URL as the site page shows it: its scheme,
+// host and last four characters. The rest of a chat tool's webhook URL is the
+// secret that lets anyone post to the channel, so no page shows it once saved.
+func maskedWebhook(rawURL string) string {
+	u, err := url.Parse(rawURL)
+	if err != nil || rawURL == "" {
+		return ""
+	}
+	origin := u.Scheme + "://" + u.Host
+	rest := []rune(strings.TrimPrefix(rawURL, origin))
+	if len(rest) <= 8 {
+		return origin + "/…"
+	}
+	return origin + "/…" + string(rest[len(rest)-4:])
+}

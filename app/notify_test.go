@@ -165,7 +165,24 @@ func TestSiteNotificationsPages(t *testing.T) {
 	resp, _ = c.post("/sites/"+site.ID+"/notifications", url.Values{"webhook_url": {h.URL + "/hook"}})
 	wantStatus(t, resp, http.StatusSeeOther, "")
 	_, body = c.get("/sites/" + site.ID)
-	wantContains(t, body, "Notifications on: copylab posts to 127.0.0.1", "Send a test message", h.URL+"/hook")
+	wantContains(t, body, "Notifications on: copylab posts to 127.0.0.1", "Send a test message", "Replace webhook",
+		"Posting to <code class=\"mono\">"+h.URL+"/…</code>")
+	wantNotContains(t, body, h.URL+"/hook")
+
+	// Once saved, the field starts empty: saving it empty is a slip and
+	// keeps the webhook; Turn off is what stops notifications.
+	resp, body = c.post("/sites/"+site.ID+"/notifications", url.Values{"webhook_url": {""}})
+	wantStatus(t, resp, http.StatusUnprocessableEntity, "")
+	wantContains(t, body, "Paste the new webhook URL to replace the saved one")
+	if s, _ := e.store.Site(context.Background(), site.ID); s.WebhookURL != h.URL+"/hook" {
+		t.Fatalf("an empty save changed the webhook to %q", s.WebhookURL)
+	}
+	const secret = "/services/T000/B000/XXXXsecretXXXXtail"
+	resp, body = c.post("/sites/"+site.ID+"/notifications", url.Values{"webhook_url": {h.URL + "/hook" + secret}})
+	wantStatus(t, resp, http.StatusSeeOther, "")
+	_, body = c.get("/sites/" + site.ID)
+	wantContains(t, body, h.URL+"/…tail")
+	wantNotContains(t, body, "XXXXsecret")
 
 	h.status = []int{http.StatusOK, http.StatusNotFound, http.StatusFound}
 	c.post("/sites/"+site.ID+"/notifications/test", nil)
@@ -181,10 +198,10 @@ func TestSiteNotificationsPages(t *testing.T) {
 		t.Errorf("webhook got %v", got)
 	}
 
-	resp, _ = c.post("/sites/"+site.ID+"/notifications", url.Values{"webhook_url": {""}})
+	resp, _ = c.post("/sites/"+site.ID+"/notifications", url.Values{"off": {"1"}})
 	wantStatus(t, resp, http.StatusSeeOther, "")
 	_, body = c.get("/sites/" + site.ID)
-	wantContains(t, body, "Notifications off")
+	wantContains(t, body, "Notifications off", "Save webhook")
 	wantNotContains(t, body, "Send a test message")
 }
 

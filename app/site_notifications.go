@@ -23,8 +23,16 @@ func (a *App) siteNotificationsSave(c *fiber.Ctx) error {
 		return err
 	}
 	typed := strings.TrimSpace(c.FormValue("webhook_url"))
+	if c.FormValue("off") != "" {
+		typed = ""
+	}
 	var saved experiments.Site
-	if u, perr := url.Parse(typed); perr == nil && typed != "" && netguard.CheckHost(u.Hostname()) != nil {
+	if typed == "" && c.FormValue("off") == "" && site.WebhookURL != "" {
+		// The field starts empty once a webhook is saved (the URL is a
+		// secret): an empty save is a slip, not a request to turn it off.
+		err = experiments.ValidationError{{Field: "webhook_url", Code: "required",
+			Message: "Paste the new webhook URL to replace the saved one, or press Turn off to stop notifications."}}
+	} else if u, perr := url.Parse(typed); perr == nil && typed != "" && netguard.CheckHost(u.Hostname()) != nil {
 		err = experiments.ValidationError{{Field: "webhook_url", Code: "blocked_address",
 			Message: "That address is link-local or a cloud metadata service, which copylab never connects to."}}
 	} else {
@@ -36,7 +44,7 @@ func (a *App) siteNotificationsSave(c *fiber.Ctx) error {
 		if perr != nil {
 			return perr
 		}
-		p.Notify = views.NotifyForm{URL: typed, Saved: site.WebhookURL != "", Error: ve[0].Message}
+		p.Notify.URL, p.Notify.Error = typed, ve[0].Message
 		c.Status(http.StatusUnprocessableEntity)
 		return render(c, views.Site(p))
 	}

@@ -48,7 +48,7 @@ func (a *App) sitePage(c *fiber.Ctx, site experiments.Site) (views.SitePage, err
 		SnippetURL: a.snippetURL(site.Key),
 		Settings:   siteSettingsForm(site),        // site_update.go
 		Recorders:  a.recordersForm(site.ID, rec), // site_recorders.go
-		Notify:     views.NotifyForm{URL: site.WebhookURL, Saved: site.WebhookURL != ""},
+		Notify:     views.NotifyForm{Saved: maskedWebhook(site.WebhookURL)},
 	}
 	sent, err := a.store.SiteNotifications(ctx, site.ID, 5)
 	if err != nil {

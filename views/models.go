@@ -80,8 +80,8 @@ type SitePage struct {
 
 // NotifyForm is the site's webhook for verdict messages.
 type NotifyForm struct {
-	URL    string // as saved, or as typed when it was refused
-	Saved  bool   // a webhook is saved (the test button shows)
+	URL    string // as typed, when it was refused ("" otherwise)
+	Saved  string // the saved webhook, masked (see app.maskedWebhook); "" for none
 	Error  string
 	Recent []SentNotice // the latest messages, newest first
 }
