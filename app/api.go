@@ -58,8 +58,11 @@ type apiExperiment struct {
 	EndedAt   *time.Time       `json:"ended_at"`
 	// ShippedVariant is the version the tag shows every visitor ("" for
 	// none), since ShippedAt: POST …/ship and …/unship.
-	ShippedVariant string       `json:"shipped_variant"`
-	ShippedAt      *time.Time   `json:"shipped_at"`
+	ShippedVariant string     `json:"shipped_variant"`
+	ShippedAt      *time.Time `json:"shipped_at"`
+	// SplitChangedAt is when the weights last changed after the start
+	// (null: never); the split check counts visitors from the next day.
+	SplitChangedAt *time.Time   `json:"split_changed_at"`
 	Variants       []apiVariant `json:"variants"`
 	ResultsURL     string       `json:"results_url"`
 }
@@ -83,8 +86,9 @@ func (a *App) apiExperimentOf(e experiments.Experiment) apiExperiment {
 		TrafficBP: e.CoverageBP, Threshold: e.Threshold, Status: string(e.Status), ShareURL: a.shareURL(e),
 		CreatedAt: e.CreatedAt.UTC(), UpdatedAt: e.UpdatedAt.UTC(), StartedAt: optTime(e.StartedAt), EndedAt: optTime(e.EndedAt),
 		ShippedVariant: e.ShippedVariant, ShippedAt: optTime(e.ShippedAt),
-		Variants:   make([]apiVariant, len(e.Variants)),
-		ResultsURL: a.cfg.PublicURL + "/api/v1/experiments/" + e.ID + "/results",
+		SplitChangedAt: optTime(e.SplitChangedAt),
+		Variants:       make([]apiVariant, len(e.Variants)),
+		ResultsURL:     a.cfg.PublicURL + "/api/v1/experiments/" + e.ID + "/results",
 	}
 	if b := strings.TrimSpace(e.Brief); b != "" && b != "{}" && json.Valid([]byte(b)) {
 		out.Brief = json.RawMessage(b)

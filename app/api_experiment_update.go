@@ -5,13 +5,15 @@ import (
 )
 
 // apiExperimentUpdate answers PATCH /api/v1/experiments/:id {name?,
-// threshold?}: the settings that may change at any time before the
-// experiment stops. threshold is the practical threshold the verdict uses,
-// a relative change (0.1 for 10%), from 0.005 to 1.
+// threshold?, traffic_bp?}: the settings that may change at any time before
+// the experiment stops. threshold is the practical threshold the verdict
+// uses, a relative change (0.1 for 10%), from 0.005 to 1; traffic_bp the
+// share of visitors in the test, in basis points (0 to 10000).
 func (a *App) apiExperimentUpdate(c *fiber.Ctx) error {
 	var in struct {
 		Name      *string  `json:"name"`
 		Threshold *float64 `json:"threshold"`
+		TrafficBP *int     `json:"traffic_bp"`
 	}
 	if err := decodeJSON(c, &in); err != nil {
 		return err
@@ -30,6 +32,9 @@ func (a *App) apiExperimentUpdate(c *fiber.Ctx) error {
 			// 0 would mean "the default" to the store: say it is out of range.
 			e.Threshold = -1
 		}
+	}
+	if in.TrafficBP != nil {
+		e.CoverageBP = *in.TrafficBP
 	}
 	updated, err := a.store.UpdateExperiment(ctx, e)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -100,6 +101,31 @@ func (a *App) apiExperimentGet(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(a.apiExperimentOf(e))
+}
+
+// apiExperimentHistory answers GET /api/v1/experiments/:id/history: who
+// changed what and when, newest first (at most experiments.MaxHistory).
+func (a *App) apiExperimentHistory(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	e, err := a.store.Experiment(ctx, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	changes, err := a.store.History(ctx, e.ID)
+	if err != nil {
+		return err
+	}
+	type change struct {
+		At     time.Time `json:"at"`
+		Actor  string    `json:"actor"`
+		Action string    `json:"action"`
+		Detail string    `json:"detail"`
+	}
+	out := make([]change, len(changes))
+	for i, ch := range changes {
+		out[i] = change{At: ch.At.UTC(), Actor: ch.Actor, Action: ch.Action, Detail: ch.Detail}
+	}
+	return c.JSON(fiber.Map{"history": out})
 }
 
 // apiVariantUpdate answers PATCH /api/v1/experiments/:id/variants/:key

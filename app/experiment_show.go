@@ -58,9 +58,14 @@ func (a *App) experimentShow(c *fiber.Ctx) error {
 		}
 		p.ShipHidden = shipHidden(e, running)
 	}
+	history, err := a.store.History(ctx, e.ID)
+	if err != nil {
+		return err
+	}
+	p.History = historyLines(history)
 	switch e.Status {
 	case experiments.StatusRunning, experiments.StatusPaused:
-		p.EditNote = "Started experiments can change their name, traffic share and weights; their page, element, goal and copy stay fixed."
+		p.EditNote = "Started experiments can change their name, traffic share, split and practical threshold (each change is listed under History); their page, element, goal and copy stay fixed."
 	case experiments.StatusStopped:
 		p.EditNote = "Stopped experiments keep their settings as they were, for their results."
 	}
@@ -138,4 +143,24 @@ func (a *App) qaLinks(e experiments.Experiment, site experiments.Site) []views.Q
 // shareURL is the public read-only results link.
 func (a *App) shareURL(e experiments.Experiment) string {
 	return a.cfg.PublicURL + "/r/" + e.ShareToken
+}
+
+// historyLines are an experiment's changes as its page lists them.
+func historyLines(changes []experiments.Change) []views.HistoryLine {
+	out := make([]views.HistoryLine, len(changes))
+	for i, ch := range changes {
+		out[i] = views.HistoryLine{At: ch.At, Who: ch.Actor, Action: changeLabel(ch.Action), Detail: ch.Detail}
+	}
+	return out
+}
+
+// changeLabel names a history action for people.
+func changeLabel(action string) string {
+	switch action {
+	case experiments.ChangeUnshipped:
+		return "Stopped showing the shipped version"
+	case "":
+		return ""
+	}
+	return strings.ToUpper(action[:1]) + action[1:]
 }

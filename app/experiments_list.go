@@ -10,7 +10,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"copylab/experiments"
-	"copylab/experiments/stats"
 	"copylab/views"
 )
 
@@ -89,7 +88,7 @@ func (a *App) experimentRows(ctx context.Context, exps []experiments.Experiment,
 		if e.StartedAt.IsZero() {
 			continue
 		}
-		sum := a.verdicts.get(e, armsOf(e, experiments.Counts{Variants: totals[e.ID]}))
+		sum := a.verdicts.get(e, totals[e.ID])
 		r := &rows[i]
 		r.Started, r.Verdict, r.Visitors = true, sum.status, sum.visitors
 		r.Leader, r.LeaderLift, r.HasLeadLift = sum.leader, sum.lift, sum.hasLift
@@ -107,7 +106,7 @@ type verdictSummary struct {
 }
 
 // verdictCache keeps the lists' verdicts by what they are computed from:
-// an experiment's arms (keys, weights, visitors, conversions) and its
+// an experiment's variants (keys, weights) and their totals, and its
 // threshold. The statistics take about half a millisecond per experiment,
 // mostly the uplift intervals the verdict needs, and between two views of
 // a list most experiments have no new visitors (every stopped one). It
@@ -124,11 +123,15 @@ type verdictEntry struct {
 
 const maxCachedVerdicts = 10_000
 
-func (vc *verdictCache) get(e experiments.Experiment, arms []stats.Arm) verdictSummary {
+func (vc *verdictCache) get(e experiments.Experiment, totals []experiments.VariantCounts) verdictSummary {
 	var k strings.Builder
 	fmt.Fprintf(&k, "%g", e.Threshold)
-	for _, a := range arms {
-		fmt.Fprintf(&k, "|%s:%d:%d:%d", a.Key, a.WeightBP, a.Exposures, a.Conversions)
+	for i, v := range e.Variants {
+		fmt.Fprintf(&k, "|%s:%d", v.Key, v.WeightBP)
+		if i < len(totals) {
+			t := totals[i]
+			fmt.Fprintf(&k, ":%s:%d:%d:%d", t.Key, t.Exposures, t.Conversions, t.SinceSplit)
+		}
 	}
 	key := k.String()
 	vc.mu.Lock()
@@ -137,7 +140,7 @@ func (vc *verdictCache) get(e experiments.Experiment, arms []stats.Arm) verdictS
 	if ok && ent.key == key {
 		return ent.sum
 	}
-	sum := summarize(e, arms)
+	sum := summarize(e, totals)
 	vc.mu.Lock()
 	defer vc.mu.Unlock()
 	if vc.m == nil || len(vc.m) >= maxCachedVerdicts {
@@ -147,10 +150,10 @@ func (vc *verdictCache) get(e experiments.Experiment, arms []stats.Arm) verdictS
 	return sum
 }
 
-// summarize runs the statistics of the results page on arms and keeps
-// what a list shows.
-func summarize(e experiments.Experiment, arms []stats.Arm) verdictSummary {
-	an := analyzeArms(e, arms)
+// summarize runs the statistics of the results page on an experiment's
+// totals and keeps what a list shows.
+func summarize(e experiments.Experiment, totals []experiments.VariantCounts) verdictSummary {
+	_, an := analyzeCounts(e, experiments.Counts{Variants: totals})
 	sum := verdictSummary{status: an.Verdict.Status}
 	best := 0
 	for i, v := range an.Variants {

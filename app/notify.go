@@ -111,7 +111,7 @@ func (a *App) notifyExperiment(ctx context.Context, site experiments.Site, e exp
 			Verdict:    noticeVerdict{Status: status, Text: text}}
 	}
 	var due []notice
-	an := analyzeArms(e, armsOf(e, counts))
+	_, an := analyzeCounts(e, counts)
 	if title, worth := notifyTitles[an.Verdict.Status]; worth && !done[an.Verdict.Status] {
 		due = append(due, msg(title, an.Verdict.Status, an.Verdict.Text))
 	}

@@ -101,8 +101,7 @@ func (a *App) buildReport(ctx context.Context, e experiments.Experiment, trends 
 		}
 		r.days = max(end.Sub(e.StartedAt).Hours()/24, 0)
 	}
-	r.arms = armsOf(e, counts)
-	r.an = analyzeArms(e, r.arms)
+	r.arms, r.an = analyzeCounts(e, counts)
 
 	recent, err := a.store.HealthSince(ctx, e, r.at.Add(-24*time.Hour))
 	if err != nil {
@@ -148,11 +147,23 @@ func armsOf(e experiments.Experiment, counts experiments.Counts) []stats.Arm {
 	return arms
 }
 
-// analyzeArms runs the statistics of e on arms, with e's practical
-// threshold (the default when unset) and goal: the one analysis behind the
-// results, the lists' verdicts and the notifications.
-func analyzeArms(e experiments.Experiment, arms []stats.Arm) stats.Analysis {
-	return stats.Analyze(arms, stats.Options{Threshold: e.Threshold, GoalNoun: goalNoun(e.Goal)})
+// analyzeCounts runs the statistics of e on its counts, with e's practical
+// threshold (the default when unset) and goal, and, once its split changed
+// while it ran, the split check on the visitors since: the one analysis
+// behind the results, the lists' verdicts and the notifications. It
+// returns the arms it analysed too.
+func analyzeCounts(e experiments.Experiment, counts experiments.Counts) ([]stats.Arm, stats.Analysis) {
+	arms := armsOf(e, counts)
+	opts := stats.Options{Threshold: e.Threshold, GoalNoun: goalNoun(e.Goal)}
+	if !e.SplitChangedAt.IsZero() {
+		opts.SplitExposures = make([]int64, len(e.Variants))
+		for i, v := range e.Variants {
+			if i < len(counts.Variants) && counts.Variants[i].Key == v.Key {
+				opts.SplitExposures[i] = counts.Variants[i].SinceSplit
+			}
+		}
+	}
+	return arms, stats.Analyze(arms, opts)
 }
 
 // armLabel names a new version in sentences and tables: "Variant B".
@@ -511,8 +522,20 @@ func (r *resultsReport) resultsView(liveURL string) views.Results {
 	if e.Status == experiments.StatusDraft {
 		out.Plan, out.Days = "", 0
 	}
+	split := r.arms
+	if !e.SplitChangedAt.IsZero() && e.Status != experiments.StatusDraft {
+		out.SplitChanged = e.SplitChangedAt
+		split = make([]stats.Arm, len(r.arms))
+		for i, a := range r.arms {
+			split[i] = stats.Arm{Key: a.Key, WeightBP: a.WeightBP}
+			if i < len(r.counts.Variants) {
+				split[i].Exposures = r.counts.Variants[i].SinceSplit
+				out.SinceSplit += split[i].Exposures
+			}
+		}
+	}
 	if r.an.SRM.Flagged {
-		out.SRM = &views.SRMBanner{PValue: r.an.SRM.PValue, Planned: splitText(r.arms, true), Observed: splitText(r.arms, false)}
+		out.SRM = &views.SRMBanner{PValue: r.an.SRM.PValue, Planned: splitText(split, true), Observed: splitText(split, false)}
 	}
 	for i, v := range e.Variants {
 		vr := r.an.Variants[i]

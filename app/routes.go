@@ -119,6 +119,7 @@ func (a *App) routes() {
 	api.Post("/api/v1/experiments/:id/ship", a.apiExperimentShip)
 	api.Post("/api/v1/experiments/:id/unship", a.apiExperimentUnship)
 	api.Post("/api/v1/experiments/:id/duplicate", a.apiExperimentDuplicate)
+	api.Get("/api/v1/experiments/:id/history", a.apiExperimentHistory)
 	api.Get("/api/v1/experiments/:id/results", a.apiResults)
 	f.All("/api/*", a.apiNotFound)
 }

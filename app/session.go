@@ -115,6 +115,7 @@ func (a *App) loadSession(c *fiber.Ctx) error {
 		a.setCookie(c, "copylab_session", id, s.expires)
 	}
 	c.Locals(localSession, s)
+	c.SetUserContext(experiments.WithActor(c.UserContext(), user.Email))
 	return c.Next()
 }
 
@@ -229,6 +230,7 @@ func (a *App) apiAuth(c *fiber.Ctx) error {
 		return err
 	}
 	c.Locals(localAPIUser, u)
+	c.SetUserContext(experiments.WithActor(c.UserContext(), u.Email+" (API)"))
 	return c.Next()
 }
 

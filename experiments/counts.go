@@ -22,6 +22,11 @@ type VariantCounts struct {
 	Applied  int64
 	Missed   int64
 	MedianMS float64
+	// SinceSplit is, of Exposures, the visitors who first came after the
+	// UTC day the split last changed (Experiment.SplitChangedAt): the ones
+	// the current weights assigned, which the split check tests. It equals
+	// Exposures when the split never changed.
+	SinceSplit int64
 }
 
 // DayCounts are one variant's new exposures and conversions on one UTC day:
@@ -90,12 +95,45 @@ func (s *Store) VariantTotals(ctx context.Context, exps []Experiment) (map[strin
 				return nil, fmt.Errorf("experiments: variant totals: %w", err)
 			}
 			if i, ok := pos[id][key]; ok {
-				out[id][i].Exposures, out[id][i].Conversions = exposures, conversions
+				out[id][i].Exposures, out[id][i].Conversions, out[id][i].SinceSplit = exposures, conversions, exposures
 			}
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
 			return nil, fmt.Errorf("experiments: variant totals: %w", err)
+		}
+	}
+	// The few experiments whose split changed while they ran need their
+	// visitors since: one more query each.
+	for _, e := range exps {
+		if e.SplitChangedAt.IsZero() {
+			continue
+		}
+		vs := out[e.ID]
+		for i := range vs {
+			vs[i].SinceSplit = 0
+		}
+		err := func() error {
+			rows, err := s.r.QueryContext(ctx, `/* Store.VariantTotals */ select variant, sum(exposures) from variant_days
+				where experiment_id = ? and day > ? group by variant`, e.ID, splitDay(e))
+			if err != nil {
+				return err
+			}
+			defer rows.Close()
+			for rows.Next() {
+				var key string
+				var n int64
+				if err := rows.Scan(&key, &n); err != nil {
+					return err
+				}
+				if i, ok := pos[e.ID][key]; ok {
+					vs[i].SinceSplit = n
+				}
+			}
+			return rows.Err()
+		}()
+		if err != nil {
+			return nil, fmt.Errorf("experiments: variant totals of %s: %w", e.ID, err)
 		}
 	}
 	return out, nil
@@ -199,11 +237,29 @@ func (s *Store) counts(ctx context.Context, e Experiment) (Counts, error) {
 		}
 		c.Days[start+i].Exposures += exposures
 		c.Days[start+i].Conversions += conversions
+		if day > splitDay(e) {
+			c.Variants[i].SinceSplit += exposures
+		}
 	}
 	if err := rows.Err(); err != nil {
 		return Counts{}, err
 	}
+	if e.SplitChangedAt.IsZero() {
+		for i := range c.Variants {
+			c.Variants[i].SinceSplit = c.Variants[i].Exposures
+		}
+	}
 	return c, nil
+}
+
+// splitDay is the UTC day (since 1970) the split of e last changed on: the
+// visitors who first came on a later day were all split by its current
+// weights. Before any change it is before every day.
+func splitDay(e Experiment) int64 {
+	if e.SplitChangedAt.IsZero() {
+		return -1 << 62
+	}
+	return e.SplitChangedAt.UnixMilli() / msPerDay
 }
 
 // Swap-time histogram: buckets of 1 ms below 100 ms, 10 ms below 1 s,

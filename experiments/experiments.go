@@ -24,21 +24,21 @@ func stateErr(code, msg string) error { return &StateError{Code: code, Message: 
 
 const experimentCols = `id, site_id, name, page, selector, goal_type, goal_value, coverage_bp, status, seed, brief,
 	threshold, visible_only, share_token, coalesce(created_by, 0), created_at, updated_at, started_at, ended_at,
-	shipped_variant, shipped_at`
+	shipped_variant, shipped_at, split_changed_at`
 
 func scanExperiment(row interface{ Scan(...any) error }) (Experiment, error) {
 	var e Experiment
 	var goalType, goalValue string
-	var created, updated, started, ended, shipped sql.NullInt64
+	var created, updated, started, ended, shipped, split sql.NullInt64
 	err := row.Scan(&e.ID, &e.SiteID, &e.Name, &e.Page, &e.Selector, &goalType, &goalValue, &e.CoverageBP, &e.Status,
 		&e.Seed, &e.Brief, &e.Threshold, &e.VisibleOnly, &e.ShareToken, &e.CreatedBy, &created, &updated, &started, &ended,
-		&e.ShippedVariant, &shipped)
+		&e.ShippedVariant, &shipped, &split)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Experiment{}, ErrNotFound
 	}
 	e.Goal = GoalOf(goalType, goalValue)
 	e.CreatedAt, e.UpdatedAt, e.StartedAt, e.EndedAt = fromMS(created), fromMS(updated), fromMS(started), fromMS(ended)
-	e.ShippedAt = fromMS(shipped)
+	e.ShippedAt, e.SplitChangedAt = fromMS(shipped), fromMS(split)
 	return e, err
 }
 
@@ -46,6 +46,12 @@ const variantCols = `experiment_id, key, position, text, weight_bp, source, mode
 
 // CreateExperiment validates and stores a draft experiment with its variants.
 func (s *Store) CreateExperiment(ctx context.Context, in Experiment) (Experiment, error) {
+	return s.createExperiment(ctx, in, "")
+}
+
+// createExperiment is CreateExperiment with the detail of the history's
+// first line.
+func (s *Store) createExperiment(ctx context.Context, in Experiment, detail string) (Experiment, error) {
 	in = in.Normalize()
 	if errs := in.Validate(); len(errs) > 0 {
 		return Experiment{}, errs
@@ -75,6 +81,9 @@ func (s *Store) CreateExperiment(ctx context.Context, in Experiment) (Experiment
 			in.ID, in.SiteID, in.Name, in.Page, in.Selector, in.Goal.Type, in.Goal.Value(), in.CoverageBP, in.Status, in.Seed, in.Brief,
 			in.Threshold, in.VisibleOnly, in.ShareToken, in.CreatedBy, ms(now), ms(now), nil, nil)
 		if err != nil {
+			return err
+		}
+		if err := recordChange(ctx, tx, in.ID, ms(now), ChangeCreated, detail); err != nil {
 			return err
 		}
 		return insertVariants(ctx, tx, in.ID, in.Variants, now.UnixMilli())
@@ -108,7 +117,7 @@ func (s *Store) DuplicateExperiment(ctx context.Context, id string, by int64) (E
 		v.CreatedAt, v.UpdatedAt = time.Time{}, time.Time{}
 		in.Variants = append(in.Variants, v)
 	}
-	return s.CreateExperiment(ctx, in)
+	return s.createExperiment(ctx, in, "Duplicated from “"+e.Name+"”.")
 }
 
 func insertVariants(ctx context.Context, tx *sql.Tx, expID string, vs []Variant, now int64) error {
@@ -271,17 +280,28 @@ func (s *Store) UpdateExperiment(ctx context.Context, in Experiment) (Experiment
 		if cur.Status == StatusStopped {
 			return stateErr("experiment_stopped", "This experiment has stopped; its settings are kept as they were for its results.")
 		}
+		if cur.Variants, err = txVariants(ctx, tx, in.ID); err != nil {
+			return err
+		}
 		if cur.Status != StatusDraft {
-			old, err := txVariants(ctx, tx, in.ID)
-			if err != nil {
-				return err
-			}
-			if in.Page != cur.Page || in.Selector != cur.Selector || in.Goal != cur.Goal || !sameCopy(old, in.Variants) {
+			if in.Page != cur.Page || in.Selector != cur.Selector || in.Goal != cur.Goal || !sameCopy(cur.Variants, in.Variants) {
 				return stateErr("experiment_started", "The page, element, goal and copy of a started experiment cannot change. Stop it and create a new one to test other copy.")
 			}
-			for _, v := range in.Variants {
+			resplit := false
+			for i, v := range in.Variants {
+				if v.WeightBP == cur.Variants[i].WeightBP {
+					continue
+				}
+				resplit = true
 				if _, err := tx.ExecContext(ctx, `/* Store.UpdateExperiment */ update variants set weight_bp = ?, updated_at = ? where experiment_id = ? and key = ?`,
 					v.WeightBP, now, in.ID, v.Key); err != nil {
+					return err
+				}
+			}
+			if resplit {
+				// Visitors keep the version they were given, so from now on
+				// the counts mix two splits: the split check must know.
+				if _, err := tx.ExecContext(ctx, `/* Store.UpdateExperiment */ update experiments set split_changed_at = ? where id = ?`, now, in.ID); err != nil {
 					return err
 				}
 			}
@@ -296,6 +316,11 @@ func (s *Store) UpdateExperiment(ctx context.Context, in Experiment) (Experiment
 		if in.Brief == "" {
 			in.Brief = cur.Brief
 		}
+		if detail := describeEdit(cur, in); detail != "" {
+			if err := recordChange(ctx, tx, in.ID, now, ChangeEdited, detail); err != nil {
+				return err
+			}
+		}
 		_, err = tx.ExecContext(ctx, `/* Store.UpdateExperiment */ update experiments set name = ?, page = ?, selector = ?, goal_type = ?, goal_value = ?,
 			coverage_bp = ?, brief = ?, threshold = ?, visible_only = ?, updated_at = ? where id = ?`,
 			in.Name, in.Page, in.Selector, in.Goal.Type, in.Goal.Value(), in.CoverageBP, in.Brief, in.Threshold, in.VisibleOnly, now, in.ID)
@@ -308,7 +333,7 @@ func (s *Store) UpdateExperiment(ctx context.Context, in Experiment) (Experiment
 }
 
 func txVariants(ctx context.Context, tx *sql.Tx, id string) ([]Variant, error) {
-	rows, err := tx.QueryContext(ctx, `/* Store.txVariants */ select key, text from variants where experiment_id = ? order by position`, id)
+	rows, err := tx.QueryContext(ctx, `/* Store.txVariants */ select key, text, weight_bp from variants where experiment_id = ? order by position`, id)
 	if err != nil {
 		return nil, err
 	}
@@ -316,7 +341,7 @@ func txVariants(ctx context.Context, tx *sql.Tx, id string) ([]Variant, error) {
 	var out []Variant
 	for rows.Next() {
 		var v Variant
-		if err := rows.Scan(&v.Key, &v.Text); err != nil {
+		if err := rows.Scan(&v.Key, &v.Text, &v.WeightBP); err != nil {
 			return nil, err
 		}
 		out = append(out, v)
@@ -504,15 +529,16 @@ func (s *Store) Transition(ctx context.Context, id, action string) (Experiment, 
 			return err
 		}
 		var to Status
+		var change string
 		switch {
-		case action == ActionStart && (cur.Status == StatusDraft || cur.Status == StatusPaused):
-			to = StatusRunning
-		case action == ActionResume && cur.Status == StatusPaused:
-			to = StatusRunning
+		case action == ActionStart && cur.Status == StatusDraft:
+			to, change = StatusRunning, ChangeStarted
+		case (action == ActionStart || action == ActionResume) && cur.Status == StatusPaused:
+			to, change = StatusRunning, ChangeResumed
 		case action == ActionPause && cur.Status == StatusRunning:
-			to = StatusPaused
+			to, change = StatusPaused, ChangePaused
 		case action == ActionStop && (cur.Status == StatusRunning || cur.Status == StatusPaused):
-			to = StatusStopped
+			to, change = StatusStopped, ChangeStopped
 		case action == ActionStop && cur.Status == StatusDraft:
 			return stateErr("invalid_transition", "This experiment has not started; delete the draft instead.")
 		case cur.Status == StatusStopped:
@@ -534,6 +560,9 @@ func (s *Store) Transition(ctx context.Context, id, action string) (Experiment, 
 			}
 		}
 		now := ms(s.now())
+		if err := recordChange(ctx, tx, id, now, change, ""); err != nil {
+			return err
+		}
 		_, err = tx.ExecContext(ctx, `/* Store.Transition */ update experiments set status = ?, updated_at = ?,
 			started_at = case when ? = 'running' and started_at is null then ? else started_at end,
 			ended_at = case when ? = 'stopped' then ? else ended_at end where id = ?`,
@@ -572,6 +601,13 @@ func (s *Store) Ship(ctx context.Context, id, key string) (Experiment, error) {
 			return stateErr("ship_control", "The original copy is what the page shows already; stop the experiment instead.")
 		}
 		now := ms(s.now())
+		detail := fmt.Sprintf("%s shown to every visitor: “%s”.", variantWords(key), clip(vs[i].Text, quoteBytes))
+		if cur.Status != StatusStopped {
+			detail = "Stopped the test; " + strings.ToLower(detail[:1]) + detail[1:]
+		}
+		if err := recordChange(ctx, tx, id, now, ChangeShipped, detail); err != nil {
+			return err
+		}
 		_, err = tx.ExecContext(ctx, `/* Store.Ship */ update experiments set status = 'stopped', updated_at = ?,
 			ended_at = coalesce(ended_at, ?), shipped_variant = ?, shipped_at = ? where id = ?`, now, now, key, now, id)
 		return err
@@ -585,15 +621,25 @@ func (s *Store) Ship(ctx context.Context, id, key string) (Experiment, error) {
 // Unship stops showing an experiment's shipped version: the page shows its
 // own copy again. Unshipping what is not shipped is a StateError.
 func (s *Store) Unship(ctx context.Context, id string) (Experiment, error) {
-	res, err := s.w.ExecContext(ctx, `/* Store.Unship */ update experiments set shipped_variant = '', shipped_at = null, updated_at = ?
-		where id = ? and shipped_variant <> ''`, ms(s.now()), id)
-	if err == nil {
-		if n, _ := res.RowsAffected(); n == 0 {
-			if _, err = s.Experiment(ctx, id); err == nil {
-				err = stateErr("not_shipped", "No version of this experiment is shipped.")
-			}
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		now := ms(s.now())
+		var shipped string
+		err := tx.QueryRowContext(ctx, `/* Store.Unship */ select shipped_variant from experiments where id = ?`, id).Scan(&shipped)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			return ErrNotFound
+		case err != nil:
+			return err
+		case shipped == "":
+			return stateErr("not_shipped", "No version of this experiment is shipped.")
 		}
-	}
+		if err := recordChange(ctx, tx, id, now, ChangeUnshipped, variantWords(shipped)+" no longer shown; the page shows its own copy."); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `/* Store.Unship */ update experiments set shipped_variant = '', shipped_at = null, updated_at = ?
+			where id = ?`, now, id)
+		return err
+	})
 	if err != nil {
 		return Experiment{}, wrapExp("unship", id, err)
 	}

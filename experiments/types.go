@@ -141,6 +141,11 @@ type Experiment struct {
 	// since ShippedAt (see Store.Ship), or "".
 	ShippedVariant string
 	ShippedAt      time.Time
+	// SplitChangedAt is when the weights last changed after the start
+	// (zero: never). Visitors keep their version, so only those who first
+	// came after that UTC day were split by the weights the experiment has
+	// now: VariantCounts.SinceSplit counts them for the split check.
+	SplitChangedAt time.Time
 	Variants       []Variant // in order, control first
 }
 

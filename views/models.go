@@ -234,7 +234,16 @@ type ExperimentPage struct {
 	Shipped     string // "Variant B", or "" when nothing is shipped
 	ShippedText string
 	ShippedAt   time.Time
-	ShipHidden  bool // a running experiment on the same element hides the shipped copy
+	ShipHidden  bool          // a running experiment on the same element hides the shipped copy
+	History     []HistoryLine // newest first
+}
+
+// HistoryLine is one change in an experiment's history.
+type HistoryLine struct {
+	At     time.Time
+	Who    string // "ana@example.com", "ana@example.com (API)", or "" when not known
+	Action string // "Started", "Edited", …
+	Detail string
 }
 
 // ShipOption is a version the experiment page offers to ship.

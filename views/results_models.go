@@ -78,13 +78,18 @@ type Results struct {
 	TotalVisits  int64
 	TotalConvert int64
 
-	Verdict   Verdict
-	SRM       *SRMBanner // nil unless the split is broken
-	Caution   string     // a warning against calling the result early, or ""
-	Plan      string     // how long until the planned sample, one sentence
-	Threshold float64    // the practical threshold (relative uplift)
-	Days      float64    // days since the start
-	Goal      string     // what is counted, plural ("clicks")
+	Verdict Verdict
+	SRM     *SRMBanner // nil unless the split is broken
+	// SplitChanged is when the weights changed while the test ran (zero:
+	// never), and SinceSplit the visitors who came after that day, the
+	// ones the split check counts.
+	SplitChanged time.Time
+	SinceSplit   int64
+	Caution      string  // a warning against calling the result early, or ""
+	Plan         string  // how long until the planned sample, one sentence
+	Threshold    float64 // the practical threshold (relative uplift)
+	Days         float64 // days since the start
+	Goal         string  // what is counted, plural ("clicks")
 }
 
 // ResultsPage is the full results page of one experiment.

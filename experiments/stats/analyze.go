@@ -85,6 +85,11 @@ type Options struct {
 	// GoalNoun names what is counted, in the plural: "sign-ups", "clicks".
 	// "" means "conversions".
 	GoalNoun string
+	// SplitExposures, when not nil, are the exposures the split check
+	// tests, one per arm: those of the visitors the arms' current weights
+	// assigned, when the weights changed while the test ran (visitors keep
+	// their version, so the totals mix two splits). nil: the arms' own.
+	SplitExposures []int64
 }
 
 // DefaultThreshold is the practical threshold used when Options.Threshold is
@@ -152,7 +157,7 @@ func Analyze(arms []Arm, opts Options) Analysis {
 		}
 	}
 	holmAdjust(an.Variants[1:])
-	an.SRM = srmTest(arms)
+	an.SRM = srmTest(splitArms(arms, opts.SplitExposures))
 	an.Verdict = verdict(arms, an, opts)
 	return an
 }
@@ -256,6 +261,21 @@ func holmAdjust(vs []VariantResult) {
 // It is strict on purpose: the check runs every time the page is viewed,
 // and a false alarm would stop a healthy experiment.
 const SRMAlpha = 0.001
+
+// splitArms are arms with the exposures the split check tests.
+func splitArms(arms []Arm, exposures []int64) []Arm {
+	if exposures == nil {
+		return arms
+	}
+	out := make([]Arm, len(arms))
+	for i, a := range arms {
+		out[i] = Arm{Key: a.Key, WeightBP: a.WeightBP}
+		if i < len(exposures) {
+			out[i].Exposures = max(exposures[i], 0)
+		}
+	}
+	return out
+}
 
 // srmTest runs Pearson's chi-square goodness-of-fit test of the exposures
 // against the planned weights.

@@ -1,0 +1,194 @@
+package experiments
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// An experiment's history is written by the store itself, in the same
+// transaction as each change, so that no change lands without its line and
+// no line without its change. Who made it travels in the context: the app
+// puts the signed-in user (or the API token's owner) there once per request.
+
+type actorKey struct{}
+
+// WithActor returns ctx carrying who makes the changes done with it: an
+// email for a person, "email (API)" for an API token. Changes made without
+// one are copylab's own.
+func WithActor(ctx context.Context, who string) context.Context {
+	return context.WithValue(ctx, actorKey{}, who)
+}
+
+func actorOf(ctx context.Context) string {
+	who, _ := ctx.Value(actorKey{}).(string)
+	return who
+}
+
+// Actions in an experiment's history.
+const (
+	ChangeCreated   = "created"
+	ChangeEdited    = "edited"
+	ChangeStarted   = "started"
+	ChangePaused    = "paused"
+	ChangeResumed   = "resumed"
+	ChangeStopped   = "stopped"
+	ChangeShipped   = "shipped"
+	ChangeUnshipped = "unshipped"
+)
+
+// Change is one line of an experiment's history.
+type Change struct {
+	At     time.Time
+	Actor  string // who, as known when it happened; "" for copylab itself
+	Action string // one of the Change… constants
+	Detail string // what changed, in sentences; may be ""
+}
+
+// quoteBytes bounds copy quoted in a history line.
+const quoteBytes = 160
+
+// MaxHistory bounds how many lines History returns.
+const MaxHistory = 200
+
+// History returns an experiment's changes, newest first, at most
+// MaxHistory.
+func (s *Store) History(ctx context.Context, expID string) ([]Change, error) {
+	rows, err := s.r.QueryContext(ctx, `/* Store.History */ select at, actor, action, detail from experiment_history
+		where experiment_id = ? order by id desc limit ?`, expID, MaxHistory)
+	if err != nil {
+		return nil, wrapExp("history", expID, err)
+	}
+	defer rows.Close()
+	var out []Change
+	for rows.Next() {
+		var c Change
+		var at int64
+		if err := rows.Scan(&at, &c.Actor, &c.Action, &c.Detail); err != nil {
+			return nil, wrapExp("history", expID, err)
+		}
+		c.At = time.UnixMilli(at)
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, wrapExp("history", expID, err)
+	}
+	return out, nil
+}
+
+// recordChange adds a line to an experiment's history inside tx.
+func recordChange(ctx context.Context, tx *sql.Tx, expID string, at int64, action, detail string) error {
+	_, err := tx.ExecContext(ctx, `/* Store.recordChange */ insert into experiment_history (experiment_id, at, actor, action, detail)
+		values (?, ?, ?, ?, ?)`, expID, at, actorOf(ctx), action, detail)
+	return err
+}
+
+// describeEdit says in sentences what saving in over cur changes; "" when
+// nothing a history reader cares about does (the brief is left out: it is
+// the input to drafting copy, not part of the test).
+func describeEdit(cur, in Experiment) string {
+	var out []string
+	add := func(format string, args ...any) { out = append(out, fmt.Sprintf(format, args...)) }
+	if in.Name != cur.Name {
+		add("Renamed from “%s” to “%s”.", cur.Name, in.Name)
+	}
+	if in.Page != cur.Page {
+		add("Page changed from %s to %s.", cur.Page, in.Page)
+	}
+	if in.Selector != cur.Selector {
+		add("Element changed from %s to %s.", cur.Selector, in.Selector)
+	}
+	if in.Goal != cur.Goal {
+		add("Goal changed from %s to %s.", goalWords(cur.Goal), goalWords(in.Goal))
+	}
+	if in.CoverageBP != cur.CoverageBP {
+		add("Traffic share changed from %s to %s.", bpWords(cur.CoverageBP), bpWords(in.CoverageBP))
+	}
+	if in.Threshold != cur.Threshold {
+		add("Practical threshold changed from %s to %s.", ratioWords(cur.Threshold), ratioWords(in.Threshold))
+	}
+	if in.VisibleOnly != cur.VisibleOnly {
+		if in.VisibleOnly {
+			add("Exposures now count only once the element is visible.")
+		} else {
+			add("Exposures now count on page view, visible or not.")
+		}
+	}
+	keys := func(vs []Variant) []string {
+		ks := make([]string, len(vs))
+		for i, v := range vs {
+			ks[i] = v.Key
+		}
+		return ks
+	}
+	for _, v := range in.Variants {
+		old, ok := cur.Variant(v.Key)
+		switch {
+		case !ok:
+			add("Added %s: “%s”.", variantWords(v.Key), clip(v.Text, quoteBytes))
+		case old.Text != v.Text:
+			add("Copy of %s changed to “%s”.", variantWords(v.Key), clip(v.Text, quoteBytes))
+		}
+	}
+	for _, v := range cur.Variants {
+		if _, ok := in.Variant(v.Key); !ok {
+			add("Removed %s.", variantWords(v.Key))
+		}
+	}
+	split := func(vs []Variant) string {
+		ws := make([]string, len(vs))
+		for i, v := range vs {
+			ws[i] = strconv.FormatFloat(float64(v.WeightBP)/100, 'f', -1, 64)
+		}
+		return strings.Join(ws, "/") + "%"
+	}
+	names := func(vs []Variant) string {
+		ns := make([]string, len(vs))
+		for i, v := range vs {
+			ns[i] = strings.ToUpper(v.Key)
+			if v.Key == ControlKey {
+				ns[i] = "original"
+			}
+		}
+		return strings.Join(ns, "/")
+	}
+	if slices.Equal(keys(in.Variants), keys(cur.Variants)) {
+		if split(in.Variants) != split(cur.Variants) {
+			add("Split (%s) changed from %s to %s.", names(in.Variants), split(cur.Variants), split(in.Variants))
+		}
+	} else if len(in.Variants) > 0 {
+		add("Split (%s) now %s.", names(in.Variants), split(in.Variants))
+	}
+	return strings.Join(out, " ")
+}
+
+func variantWords(key string) string {
+	if key == ControlKey {
+		return "the original"
+	}
+	return "Variant " + strings.ToUpper(key)
+}
+
+func goalWords(g Goal) string {
+	switch g.Type {
+	case GoalClick:
+		return "a click on " + g.Selector
+	case GoalPageview:
+		return "a visit to " + g.URL
+	case GoalEvent:
+		return "the event " + g.Name
+	}
+	return g.Type
+}
+
+func bpWords(bp int) string {
+	return strconv.FormatFloat(float64(bp)/100, 'f', -1, 64) + "%"
+}
+
+func ratioWords(r float64) string {
+	return strconv.FormatFloat(r*100, 'f', -1, 64) + "%"
+}
