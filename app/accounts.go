@@ -109,6 +109,9 @@ const TokenPrefix = "cl_"
 // stored.
 func CreateToken(ctx context.Context, store *experiments.Store, email, name string) (string, error) {
 	u, _, err := store.UserByEmail(ctx, normalizeEmail(email))
+	if errors.Is(err, experiments.ErrNotFound) {
+		return "", fmt.Errorf("no user has the email %q: add the user first (copylab user add) or check the spelling", email)
+	}
 	if err != nil {
 		return "", fmt.Errorf("app: create token: %w", err)
 	}

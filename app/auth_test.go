@@ -35,7 +35,8 @@ func TestSetup(t *testing.T) {
 	t.Run("errors beside fields", func(t *testing.T) {
 		resp, body := c.post("/setup", url.Values{"token": {testSetupToken}, "email": {"not an email"}, "password": {"short"}, "password2": {"other"}})
 		wantStatus(t, resp, http.StatusUnprocessableEntity, body)
-		wantContains(t, body, `id="f-email-error"`, `id="f-password-error"`, "at least 10 characters")
+		wantContains(t, body, `id="f-email-error"`, `id="f-password-error"`, "at least 10 characters",
+			"The two passwords differ.") // every mistake at once
 		if n, _ := e.store.UserCount(context.Background()); n != 0 {
 			t.Fatalf("%d users after a failed setup", n)
 		}

@@ -104,13 +104,15 @@ func TestEndToEndCrossOrigin(t *testing.T) {
 
 	site := live.call(t, "POST", "/api/v1/sites", token, `{"name":"Shop","domain":"shop.example.com"}`, 201)
 	siteID, siteKey := site["id"].(string), site["key"].(string)
-	// All traffic on variant b, so the test knows what the visitor sees.
 	exp := live.call(t, "POST", "/api/v1/experiments", token, fmt.Sprintf(`{"site_id":%q,"name":"Landing headline",
 		"page":"/landing*","selector":"[data-copylab=\"hero\"]","goal":{"type":"click","selector":"#buy"},
-		"variants":[{"key":"control","text":"Original headline","weight_bp":0},
-		            {"key":"b","text":"Ship copy that converts","weight_bp":10000}]}`, siteID), 201)
+		"variants":[{"key":"control","text":"Original headline"},
+		            {"key":"b","text":"Ship copy that converts"}]}`, siteID), 201)
 	expID := exp["id"].(string)
 	live.call(t, "POST", "/api/v1/experiments/"+expID+"/start", token, "", 200)
+	// Then all traffic on variant b, so the test knows what the visitor
+	// sees. (A test cannot start with none for the original.)
+	live.call(t, "PATCH", "/api/v1/experiments/"+expID+"/variants/b", token, `{"weight_bp":10000}`, 200)
 
 	// The host site: a different origin (another port), a strict CSP that
 	// allows only copylab's origin for scripts and events.

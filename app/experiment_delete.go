@@ -25,7 +25,7 @@ func (a *App) experimentDelete(c *fiber.Ctx) error {
 	a.snippets.reset()
 	done := fmt.Sprintf("Deleted “%s”.", e.Name)
 	if events > 0 {
-		done = fmt.Sprintf("Deleted “%s” with its results (%d events).", e.Name, events)
+		done = fmt.Sprintf("Deleted “%s” with its results (%s).", e.Name, counted(events, "event", "events"))
 	}
 	return a.redirectWithFlash(c, "/experiments", "ok", done)
 }

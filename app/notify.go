@@ -211,6 +211,9 @@ type errWebhook struct {
 }
 
 func (e *errWebhook) Error() string {
+	if e.body == "" {
+		return fmt.Sprintf("the webhook answered %d", e.status)
+	}
 	return fmt.Sprintf("the webhook answered %d %s", e.status, e.body)
 }
 

@@ -118,12 +118,18 @@ func TestSnippet(t *testing.T) {
 	})
 
 	t.Run("unknown site", func(t *testing.T) {
-		for _, path := range []string{"/s/aaaaaaaaaaaaaaaa.js", "/s/nope.js", "/s/" + site.Key + ".css", "/s/.js"} {
+		for path, want := range map[string]string{
+			"/s/aaaaaaaaaaaaaaaa.js":  "/* copylab: unknown site */\n",
+			"/s/nope.js":              "/* copylab: unknown site */\n",
+			"/s/.js":                  "/* copylab: unknown site */\n",
+			"/s/" + site.Key + ".css": "/* copylab: not a tag address; the tag is /s/SITE_KEY.js */\n",
+			"/s/" + site.Key:          "/* copylab: not a tag address; the tag is /s/SITE_KEY.js */\n",
+		} {
 			resp, body := get(path, nil)
 			wantStatus(t, resp, http.StatusNotFound, body)
 			publicHeadersOK(t, resp)
-			if body != "/* copylab: unknown site */\n" {
-				t.Errorf("%s: body %q", path, body)
+			if body != want {
+				t.Errorf("%s: body %q, want %q", path, body, want)
 			}
 			if ct := resp.Header.Get("Content-Type"); !strings.Contains(ct, "javascript") {
 				t.Errorf("%s: Content-Type %q", path, ct)
@@ -143,13 +149,15 @@ func TestSnippet(t *testing.T) {
 				Variants []struct {
 					Key      string `json:"key"`
 					WeightBP int    `json:"weight_bp"`
+					Text     string `json:"text"`
 				} `json:"variants"`
 			} `json:"experiments"`
 		}
 		if err := json.Unmarshal([]byte(body), &cfg); err != nil {
 			t.Fatal(err)
 		}
-		if cfg.Site != site.Key || len(cfg.Experiments) != 2 || cfg.Experiments[0].ID != running.ID || cfg.Experiments[0].Variants[1].Key != "b" {
+		if cfg.Site != site.Key || len(cfg.Experiments) != 2 || cfg.Experiments[0].ID != running.ID || cfg.Experiments[0].Variants[1].Key != "b" ||
+			cfg.Experiments[0].Variants[1].Text != running.Variants[1].Text {
 			t.Errorf("config %+v", cfg)
 		}
 		resp, body = get("/s/aaaaaaaaaaaaaaaa.json", nil)

@@ -50,16 +50,21 @@ func TestRecordingsEndToEnd(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	// All traffic on b, so the test knows which variant the visitor sees.
 	x, err := store.CreateExperiment(ctx, experiments.Experiment{
 		SiteID: site.ID, Name: "Pricing headline", Page: "/pricing", Selector: `[data-copylab="hero"]`,
 		Goal: experiments.Goal{Type: experiments.GoalClick, Selector: "#buy"}, CoverageBP: 10000,
-		Variants: []experiments.Variant{{Text: "Simple pricing", WeightBP: 0}, {Text: "Pay for what you ship", WeightBP: 10000}},
+		Variants: []experiments.Variant{{Text: "Simple pricing"}, {Text: "Pay for what you ship"}},
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if x, err = store.Transition(ctx, x.ID, experiments.ActionStart); err != nil {
+	if _, err = store.Transition(ctx, x.ID, experiments.ActionStart); err != nil {
+		t.Fatal(err)
+	}
+	// Then all traffic on b, so the test knows which variant the visitor
+	// sees. (A test cannot start with none for the original.)
+	w := 10000
+	if x, err = store.UpdateVariant(ctx, x.ID, "b", experiments.VariantPatch{WeightBP: &w}); err != nil {
 		t.Fatal(err)
 	}
 

@@ -292,11 +292,14 @@ func (r *resultsReport) makeCaution() string {
 // durationText words a number of days: "5 hours", "1 day", "3 days".
 func durationText(days float64) string {
 	if days < 1 {
-		h := max(1, int(days*24))
-		if h == 1 {
+		switch h := int(days * 24); h {
+		case 0:
+			return "less than an hour"
+		case 1:
 			return "1 hour"
+		default:
+			return fmt.Sprintf("%d hours", h)
 		}
-		return fmt.Sprintf("%d hours", h)
 	}
 	if int(days) == 1 {
 		return "1 day"
@@ -476,19 +479,14 @@ func ratioText(x float64) string {
 }
 
 // formatCount writes a count with thousands separators.
-func formatCount(n int64) string {
-	s := fmt.Sprint(n)
-	if n < 0 {
-		return "-" + formatCount(-n)
+func formatCount(n int64) string { return stats.FormatCount(n) }
+
+// counted is a count and its noun: "1 experiment", "2,000 events".
+func counted(n int64, one, many string) string {
+	if n == 1 {
+		return "1 " + one
 	}
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
+	return formatCount(n) + " " + many
 }
 
 // results builds the live results panel. A stopped experiment's panel no

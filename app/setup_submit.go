@@ -29,7 +29,8 @@ func (a *App) setupSubmit(c *fiber.Ctx) error {
 	}
 	if msg := passwordError(password); msg != "" {
 		errs["password"] = msg
-	} else if c.FormValue("password2") != password {
+	}
+	if c.FormValue("password2") != password {
 		errs["password2"] = "The two passwords differ."
 	}
 	if len(errs) == 0 {

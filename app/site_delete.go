@@ -26,8 +26,8 @@ func (a *App) siteDelete(c *fiber.Ctx) error {
 	a.snippets.reset()
 	done := fmt.Sprintf("Deleted the site “%s”. Remove its tag from your pages: it now answers 404 and changes nothing.", site.Name)
 	if exps > 0 {
-		done = fmt.Sprintf("Deleted the site “%s” with its %d experiments and %d events. Remove its tag from your pages: it now answers 404 and changes nothing.",
-			site.Name, exps, events)
+		done = fmt.Sprintf("Deleted the site “%s” with its %s and %s. Remove its tag from your pages: it now answers 404 and changes nothing.",
+			site.Name, counted(int64(exps), "experiment", "experiments"), counted(events, "event", "events"))
 	}
 	return a.redirectWithFlash(c, "/sites", "ok", done)
 }

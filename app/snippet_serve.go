@@ -103,7 +103,14 @@ func (a *App) snippetServe(c *fiber.Ctx) error {
 	key, pin, pinned := strings.Cut(name, ".")
 	c.Set(fiber.HeaderContentType, "text/javascript; charset=utf-8")
 	c.Set(fiber.HeaderVary, "Accept-Encoding")
-	if !ok || !siteKeyOK(key) {
+	if !ok {
+		// The key may be right: say what is wrong with the address.
+		c.Set(fiber.HeaderCacheControl, snippetMaxAge)
+		c.Set("X-Copylab", "not a tag address: use /s/SITE_KEY.js")
+		c.Response().Header.Del(fiber.HeaderVary)
+		return c.Status(fiber.StatusNotFound).SendString("/* copylab: not a tag address; the tag is /s/SITE_KEY.js */\n")
+	}
+	if !siteKeyOK(key) {
 		return a.snippetUnknown(c)
 	}
 	if qa := c.Query("p"); qa != "" {
@@ -306,9 +313,10 @@ func (a *App) pinnedSnippetTag(ctx context.Context, key string) (string, error) 
 }
 
 // snippetConfigServe answers GET /s/{site_key}.json: the site's running
-// experiments as JSON, the public twin of the script for tools that send
-// traffic without a browser (copylab simulate). It holds nothing the
-// script does not already show.
+// experiments as JSON, the public twin of the script for servers that
+// assign and render the copy themselves and for tools that send traffic
+// without a browser (copylab simulate). It holds nothing the script does
+// not already show. Shipped versions are left out: they assign nobody.
 func (a *App) snippetConfigServe(c *fiber.Ctx, key string) error {
 	if !siteKeyOK(key) {
 		return errUnknownSite
@@ -328,6 +336,7 @@ func (a *App) snippetConfigServe(c *fiber.Ctx, key string) error {
 	type variant struct {
 		Key      string `json:"key"`
 		WeightBP int    `json:"weight_bp"`
+		Text     string `json:"text"`
 	}
 	type goal struct {
 		Type  string `json:"type"`
@@ -351,7 +360,7 @@ func (a *App) snippetConfigServe(c *fiber.Ctx, key string) error {
 		x := experiment{ID: e.ID, Seed: e.Seed, Page: e.Page, Selector: e.Selector, CoverageBP: e.CoverageBP,
 			Goal: goal{Type: e.Goal.Type, Value: e.Goal.Value()}}
 		for _, v := range e.Variants {
-			x.Variants = append(x.Variants, variant{Key: v.Key, WeightBP: v.WeightBP})
+			x.Variants = append(x.Variants, variant{Key: v.Key, WeightBP: v.WeightBP, Text: v.Text})
 		}
 		out.Experiments = append(out.Experiments, x)
 	}

@@ -49,11 +49,23 @@ func (s *Store) CreateExperiment(ctx context.Context, in Experiment) (Experiment
 	return s.createExperiment(ctx, in, "")
 }
 
+// unknownSite is the field error of an experiment whose site is not one of
+// the sites.
+func unknownSite() FieldError {
+	return FieldError{Field: "site_id", Code: "unknown_site", Message: "Choose one of your sites."}
+}
+
 // createExperiment is CreateExperiment with the detail of the history's
 // first line.
 func (s *Store) createExperiment(ctx context.Context, in Experiment, detail string) (Experiment, error) {
 	in = in.Normalize()
 	if errs := in.Validate(); len(errs) > 0 {
+		// List the site too, so that one answer names every problem (the
+		// transaction below checks it again for the insert).
+		var n int
+		if err := s.r.QueryRowContext(ctx, `/* Store.CreateExperiment */ select count(*) from sites where id = ?`, in.SiteID).Scan(&n); err == nil && n == 0 {
+			errs = append(ValidationError{unknownSite()}, errs...)
+		}
 		return Experiment{}, errs
 	}
 	now := s.now()
@@ -73,7 +85,7 @@ func (s *Store) createExperiment(ctx context.Context, in Experiment, detail stri
 			return err
 		}
 		if exists == 0 {
-			return ValidationError{{Field: "site_id", Code: "unknown_site", Message: "Choose one of your sites."}}
+			return ValidationError{unknownSite()}
 		}
 		_, err := tx.ExecContext(ctx, `/* Store.CreateExperiment */ insert into experiments (id, site_id, name, page, selector,
 			goal_type, goal_value, coverage_bp, status, seed, brief, threshold, visible_only, share_token, created_by, created_at,
@@ -557,6 +569,14 @@ func (s *Store) Transition(ctx context.Context, id, action string) (Experiment, 
 			}
 			if len(vs) < 2 {
 				return stateErr("too_few_variants", "Add at least one new version of the copy before starting.")
+			}
+			// Both would run a test that can never answer: say so now
+			// rather than after a week of traffic.
+			if cur.CoverageBP <= 0 {
+				return stateErr("no_traffic", "The traffic share is 0%, so no visitor would be in the test. Set a share above 0% first.")
+			}
+			if vs[0].WeightBP <= 0 {
+				return stateErr("control_without_traffic", "The original gets 0% of the split, so no version could be compared with it. Give it a share of the split first.")
 			}
 		}
 		now := ms(s.now())

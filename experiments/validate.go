@@ -243,7 +243,7 @@ func validateVariants(vs []Variant) ValidationError {
 				v.add(field+".text", "invalid_text", "%s", msg)
 			}
 		} else if j, dup := texts[x.Text]; dup {
-			v.add(field+".text", "duplicate_text", "This copy is the same as variant %s.", vs[j].Key)
+			v.add(field+".text", "duplicate_text", "This copy is the same as %s.", variantWords(vs[j].Key))
 		} else {
 			texts[x.Text] = i
 		}

@@ -174,10 +174,14 @@ func upliftClass(r ResultRow) string {
 }
 
 // daysValue and daysLabel show how long the test has run: "3" "days",
-// "5" "hours".
+// "5" "hours", "<1" "hour" (a test started a minute ago has not run for
+// an hour).
 func daysValue(d float64) string {
-	if d < 1 {
-		return strconv.Itoa(max(1, int(d*24)))
+	switch {
+	case d*24 < 1:
+		return "<1"
+	case d < 1:
+		return strconv.Itoa(int(d * 24))
 	}
 	return strconv.Itoa(int(d))
 }

@@ -384,7 +384,7 @@ func ResultsPanel(r Results) templ.Component {
 						return templ_7745c5c3_Err
 					}
 				} else if r.Status == "draft" {
-					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 40, "Start the experiment to show the versions to visitors. ")
+					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 40, "The experiment has not started: visitors see the original until it does. ")
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}

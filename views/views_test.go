@@ -269,4 +269,11 @@ func TestFormat(t *testing.T) {
 			t.Errorf("bpPct(%d) = %q", bp, got)
 		}
 	}
+	// How long a test has run: a minute is not "1 hour".
+	for days, want := range map[float64]string{0: "<1 hour", 1.0 / 24 / 60: "<1 hour", 1.5 / 24: "1 hour", 5.0 / 24: "5 hours",
+		1: "1 day", 3.7: "3 days"} {
+		if got := daysValue(days) + " " + daysLabel(days); got != want {
+			t.Errorf("%g days run: %q, want %q", days, got, want)
+		}
+	}
 }

@@ -173,6 +173,20 @@ var (
 
 // Validate checks the settings and returns every problem, or nil. Values
 // are taken as they are: trim them before (Clean does).
+// sentence turns an error into a form message: capitalised and ended with
+// a full stop, as the other messages beside the fields are.
+func sentence(err error) string {
+	msg := err.Error()
+	if msg == "" {
+		return msg
+	}
+	msg = strings.ToUpper(msg[:1]) + msg[1:]
+	if !strings.HasSuffix(msg, ".") {
+		msg += "."
+	}
+	return msg
+}
+
 func (s Settings) Validate() []FieldError {
 	var errs []FieldError
 	add := func(field, code, format string, args ...any) {
@@ -180,7 +194,7 @@ func (s Settings) Validate() []FieldError {
 	}
 	if p := s.PostHog; p != nil {
 		if _, err := appURL(p.Host); err != nil {
-			add("posthog.host", "invalid_url", "%s", err.Error())
+			add("posthog.host", "invalid_url", "%s", sentence(err))
 		}
 		if !numericID.MatchString(p.ProjectID) {
 			add("posthog.project_id", "invalid_id", "The project id is the number in your PostHog URLs (/project/12345).")
@@ -200,7 +214,7 @@ func (s Settings) Validate() []FieldError {
 	}
 	if s.Custom != "" {
 		if _, err := ParseTemplate(s.Custom); err != nil {
-			add("custom", "invalid_template", "%s", err.Error())
+			add("custom", "invalid_template", "%s", sentence(err))
 		}
 	}
 	return errs
