@@ -3,6 +3,7 @@ package experiments
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // deniedElements are elements a copy test must never hide or rewrite: the
@@ -14,128 +15,506 @@ var deniedElements = map[string]bool{
 	"link": true, "meta": true, "title": true, "base": true, "noscript": true, "template": true,
 }
 
-// SelectorError returns why sel may not be used as a tested element or a
-// goal, or "". It is not a full CSS parser: it refuses what could break out of
-// the style rule the snippet builds from the selector ({ } ; @ comments and
-// escapes), unbalanced brackets and quotes, selectors that match everything,
-// the denied elements, and password fields. The browser still decides whether
-// the selector is valid; the snippet guards every use of it.
-func SelectorError(sel string) string {
-	if sel == "" {
-		return "Enter a CSS selector, such as [data-copylab=\"hero\"] or h1.hero-title."
+// statePseudos are pseudo-classes that match only once a visitor does
+// something (hovers, focuses, clicks, follows a link) or never at all from a
+// script (:visited, for privacy). The tag looks for its element as the page
+// loads, so a test on "a:hover" would never start.
+var statePseudos = map[string]bool{
+	"hover": true, "active": true, "focus": true, "focus-visible": true, "focus-within": true,
+	"visited": true, "target": true, "target-within": true, "user-valid": true, "user-invalid": true,
+}
+
+// sameElementPseudos take a selector list that the element itself must
+// match, so what their arguments name is what the compound names: ".x:is(body)"
+// is <body>. :not() is absent on purpose: ":not(body)" is anything else.
+var sameElementPseudos = map[string]bool{
+	"is": true, "where": true, "matches": true, "-webkit-any": true, "-moz-any": true,
+	"nth-child": true, "nth-last-child": true, // their "of S" part
+}
+
+// unnamedMsg is the fix for a subject that only pseudo-classes describe: the
+// first match of ":nth-child(2)" in the document is <body>, that of
+// "*:not(.x)" is <html>.
+const unnamedMsg = "Name the element itself with a tag, class, id or attribute, such as h1, .hero or " +
+	"[data-copylab=\"hero\"], not only with :is(), :not() or other pseudo-classes."
+
+// SelectorProblem returns a machine code and a sentence saying why sel may
+// not be used as a tested element or a goal, or two empty strings. The code
+// is "state_selector" for a pseudo-class such as :hover that matches only
+// after a visitor acts, and "invalid_selector" for everything else.
+//
+// It parses the part of CSS selectors that copy tests need and refuses the
+// rest: what could break out of the style rule the snippet builds from the
+// selector ({ } ; @ comments and escapes), syntax errors, selectors that
+// match everything, subjects (the element the test rewrites, the last
+// compound of each selector) that are a denied element or that only
+// pseudo-classes describe, and password fields. The browser still has the
+// last word on validity; the snippet guards every use of the selector.
+func SelectorProblem(sel string) (code, msg string) {
+	const invalid, state = "invalid_selector", "state_selector"
+	if strings.TrimSpace(sel) == "" {
+		return invalid, "Enter a CSS selector, such as [data-copylab=\"hero\"] or h1.hero-title."
 	}
 	if len(sel) > MaxSelectorLen {
-		return fmt.Sprintf("Keep the selector under %d characters.", MaxSelectorLen)
+		return invalid, fmt.Sprintf("Keep the selector under %d characters.", MaxSelectorLen)
 	}
 	if strings.Contains(sel, "/*") {
-		return "Selectors cannot contain comments."
+		return invalid, "Selectors cannot contain comments."
 	}
+	// The parser below relies on this: with no backslash there are no
+	// escapes, and with no control character the only white space is " ".
 	for _, r := range sel {
 		switch {
 		case r < 0x20 || r == 0x7f:
-			return "Selectors cannot contain line breaks or control characters."
+			return invalid, "Selectors cannot contain line breaks or control characters."
 		case strings.ContainsRune("{};@\\<`", r):
-			return fmt.Sprintf("Selectors cannot contain %q.", r)
+			return invalid, fmt.Sprintf("Selectors cannot contain %q.", r)
 		}
 	}
-	subjects, msg := subjectCompounds(sel)
-	if msg != "" {
-		return msg
+	p := &selectorParser{s: sel}
+	list := p.list(false)
+	if p.err == "" && p.i < len(sel) {
+		p.unexpected()
 	}
-	// Only the subject of each selector (its last compound) is the element
-	// the test touches: "body .hero" is fine, "body" is not.
-	for _, c := range subjects {
-		if c == "*" || c == ":root" || strings.HasSuffix(c, "|*") {
-			return "This selector matches every element: choose the one element whose copy you test."
+	if p.err != "" {
+		return invalid, p.err
+	}
+	// States and pseudo-elements are refused wherever they are: ".menu:hover
+	// a" matches no sooner than "a:hover".
+	if x, ok := findPseudo(list, func(x pseudo) bool { return x.element || statePseudos[x.name] }); ok {
+		if x.element {
+			return invalid, fmt.Sprintf("Select the element itself, not its ::%s: a pseudo-element has no text to change.", x.name)
 		}
-		if deniedElements[typeName(c)] {
-			return fmt.Sprintf("Copy tests cannot target <%s>: choose the element that holds the text.", typeName(c))
+		return state, fmt.Sprintf("Leave out :%s: it depends on what the visitor does, so the element would not match as the page loads.", x.name)
+	}
+	// Only the subject of each selector is the element the test touches:
+	// "body .hero" is fine, "body" is not.
+	for _, cs := range list {
+		c := cs[len(cs)-1]
+		switch d := deniedOf(c); {
+		case c.text == "*":
+			return invalid, "This selector matches every element: choose the one element whose copy you test."
+		case d != "":
+			return invalid, fmt.Sprintf("Copy tests cannot target <%s>: choose the element that holds the text.", d)
+		case !c.named:
+			return invalid, unnamedMsg
+		case isPasswordAttr(c.text):
+			return invalid, "Copy tests cannot target password fields."
 		}
-		if isPasswordAttr(c) {
-			return "Copy tests cannot target password fields."
+	}
+	return "", ""
+}
+
+// SelectorError returns SelectorProblem's sentence for sel, or "".
+func SelectorError(sel string) string {
+	_, msg := SelectorProblem(sel)
+	return msg
+}
+
+// A compound is one compound selector, such as h1.title:first-child: the
+// part of a selector between combinators, which all describe one element.
+type compound struct {
+	text    string // as written, for isPasswordAttr
+	typ     string // the type selector, lowercased, "*" or ""
+	named   bool   // has a type other than *, a class, an id or an attribute of its own
+	pseudos []pseudo
+}
+
+// A pseudo is a pseudo-class or pseudo-element of a compound. args holds
+// the selector list inside :is(), :not(), :has() and the "of S" of
+// :nth-child(), one []compound per selector; other arguments are skipped.
+type pseudo struct {
+	name    string // lowercased, without colons
+	element bool
+	args    [][]compound
+}
+
+// deniedOf returns the denied element that compound c names, through a
+// type selector, :root (or :scope, which is :root in querySelector), or the
+// subjects of :is() and the like, or "". A compound with :has(body) can only
+// be <html>, the one element that holds <body> or <head>.
+func deniedOf(c compound) string {
+	if deniedElements[c.typ] {
+		return c.typ
+	}
+	for _, x := range c.pseudos {
+		switch {
+		case x.name == "root" || x.name == "scope":
+			return "html"
+		case sameElementPseudos[x.name]:
+			for _, cs := range x.args {
+				if d := deniedOf(cs[len(cs)-1]); d != "" {
+					return d
+				}
+			}
+		case x.name == "has":
+			for _, cs := range x.args {
+				for _, in := range cs {
+					if d := deniedOf(in); d == "body" || d == "head" {
+						return "html"
+					}
+				}
+			}
 		}
 	}
 	return ""
 }
 
-// subjectCompounds returns the last compound selector of each selector in a
-// comma-separated list, cutting at combinators outside brackets, parentheses
-// and quotes, and checks that those are balanced.
-func subjectCompounds(sel string) ([]string, string) {
-	var out []string
-	var cur strings.Builder
-	last := ""
-	depthSq, depthPar := 0, 0
-	var quote rune
-	endCompound := func() {
-		if s := strings.TrimSpace(cur.String()); s != "" {
-			last = s
-		}
-		cur.Reset()
-	}
-	endSelector := func() bool {
-		endCompound()
-		if last == "" {
-			return false
-		}
-		out = append(out, last)
-		last = ""
-		return true
-	}
-	for _, r := range sel {
-		switch {
-		case quote != 0:
-			if r == quote {
-				quote = 0
+// findPseudo returns the first pseudo in list, nested ones too, for which
+// fn is true.
+func findPseudo(list [][]compound, fn func(pseudo) bool) (pseudo, bool) {
+	for _, cs := range list {
+		for _, c := range cs {
+			for _, x := range c.pseudos {
+				if fn(x) {
+					return x, true
+				}
+				if y, ok := findPseudo(x.args, fn); ok {
+					return y, true
+				}
 			}
-		case r == '"' || r == '\'':
-			quote = r
-		case r == '[':
-			depthSq++
-		case r == ']':
-			depthSq--
-		case r == '(':
-			depthPar++
-		case r == ')':
-			depthPar--
-		case depthSq == 0 && depthPar == 0 && r == ',':
-			if !endSelector() {
-				return nil, "The selector list has an empty part."
-			}
-			continue
-		case depthSq == 0 && depthPar == 0 && strings.ContainsRune(" \t>+~", r):
-			endCompound()
-			continue
 		}
-		if depthSq < 0 || depthPar < 0 {
-			return nil, "The selector has a closing bracket without an opening one."
-		}
-		cur.WriteRune(r)
 	}
-	if quote != 0 {
-		return nil, "The selector has an unclosed quote."
-	}
-	if depthSq != 0 || depthPar != 0 {
-		return nil, "The selector has an unclosed bracket."
-	}
-	if !endSelector() {
-		return nil, "Enter a CSS selector, such as [data-copylab=\"hero\"] or h1.hero-title."
-	}
-	return out, ""
+	return pseudo{}, false
 }
 
-// typeName is the lowercased element name that starts a compound selector
-// ("" when it starts with a class, id, attribute or pseudo-class).
-func typeName(compound string) string {
-	end := strings.IndexAny(compound, ".#[:")
-	if end < 0 {
-		end = len(compound)
+// selectorParser reads a selector list by recursive descent, one byte at a
+// time: every byte that means something in a selector is ASCII, and
+// non-ASCII bytes are name characters, as in CSS. It records the first
+// error in err and then stops reading (every loop checks err).
+type selectorParser struct {
+	s   string
+	i   int
+	err string
+}
+
+func (p *selectorParser) peek() byte {
+	if p.i < len(p.s) {
+		return p.s[p.i]
 	}
-	name := compound[:end]
-	if i := strings.IndexByte(name, '|'); i >= 0 { // namespace prefix
-		name = name[i+1:]
+	return 0
+}
+
+func (p *selectorParser) fail(msg string) {
+	if p.err == "" {
+		p.err = msg
 	}
-	return strings.ToLower(name)
+}
+
+// unexpected fails at the current byte with the most helpful message.
+func (p *selectorParser) unexpected() {
+	switch b := p.peek(); {
+	case b == 0:
+		p.fail("The selector has an unclosed bracket.")
+	case b == ')' || b == ']':
+		p.fail("The selector has a closing bracket without an opening one.")
+	case b == '"' || b == '\'':
+		p.fail("Quotes belong inside an attribute selector, such as [data-copylab=\"hero\"].")
+	default:
+		end := min(p.i+12, len(p.s))
+		for end < len(p.s) && !utf8.RuneStart(p.s[end]) {
+			end++
+		}
+		p.fail(fmt.Sprintf("This is not a valid CSS selector: check it near %q.", p.s[p.i:end]))
+	}
+}
+
+func (p *selectorParser) spaces() bool {
+	start := p.i
+	for p.peek() == ' ' {
+		p.i++
+	}
+	return p.i > start
+}
+
+// list reads selectors separated by commas, up to the end or a ")". A
+// relative list (inside :has()) may start each selector with a combinator.
+func (p *selectorParser) list(relative bool) [][]compound {
+	var out [][]compound
+	for p.err == "" {
+		out = append(out, p.complex(relative))
+		if p.peek() != ',' {
+			break
+		}
+		p.i++
+	}
+	return out
+}
+
+// complex reads one selector: compounds joined by combinators (" ", ">",
+// "+", "~"). A combinator needs a compound on each side: "div >" would make
+// the browser throw, and "> div" means nothing outside :has().
+func (p *selectorParser) complex(relative bool) []compound {
+	isComb := func(b byte) bool { return b == '>' || b == '+' || b == '~' }
+	var out []compound
+	comb := false // a combinator was just read, so a compound must follow
+	p.spaces()
+	if relative && isComb(p.peek()) {
+		p.i++
+		p.spaces()
+		comb = true
+	}
+	for p.err == "" {
+		c, ok := p.compound()
+		if p.err != "" {
+			return out
+		}
+		if !ok {
+			switch b := p.peek(); {
+			case comb || isComb(b): // "div >", "> div", "div > > p"
+				p.fail("Put an element on both sides of >, + and ~, such as main > h1.")
+			case b == 0 || b == ',' || b == ')':
+				p.fail("The selector list has an empty part.")
+			default:
+				p.unexpected()
+			}
+			return out
+		}
+		out = append(out, c)
+		space := p.spaces()
+		comb = false
+		switch b := p.peek(); {
+		case b == 0 || b == ',' || b == ')':
+			return out
+		case isComb(b):
+			p.i++
+			p.spaces()
+			comb = true
+		case !space:
+			// The compound stopped at a byte that cannot continue it,
+			// such as "h1$" or "[x]div" (a type comes first).
+			p.unexpected()
+		}
+	}
+	return out
+}
+
+// compound reads a compound selector: an optional type or *, then classes,
+// ids, attributes and pseudos. ok is false when there was none to read.
+func (p *selectorParser) compound() (c compound, ok bool) {
+	start := p.i
+	if p.peek() == '*' {
+		p.i++
+		c.typ = "*"
+	} else if name := p.ident(); name != "" {
+		c.typ, c.named = strings.ToLower(name), true
+	}
+	for p.err == "" {
+		switch p.peek() {
+		case '#', '.':
+			p.i++
+			if b := p.peek(); b >= '0' && b <= '9' {
+				p.fail("An id or class in a selector cannot start with a digit: use an attribute instead, such as [id=\"2col\"].")
+			} else if p.ident() == "" {
+				p.fail("Put a name after # or ., such as #main or .hero.")
+			}
+			c.named = true
+		case '[':
+			p.attribute()
+			c.named = true
+		case ':':
+			c.pseudos = append(c.pseudos, p.pseudo())
+		case '|':
+			// querySelector knows no namespace prefixes: "svg|text"
+			// throws, and "*|*" is only * again.
+			p.fail("Selectors cannot use a namespace (the part before |).")
+		default:
+			c.text = p.s[start:p.i]
+			return c, p.i > start
+		}
+	}
+	return c, false
+}
+
+// ident reads a CSS identifier: name characters that do not start with a
+// digit, nor with "-" and a digit. It returns "" and reads nothing if there
+// is none.
+func (p *selectorParser) ident() string {
+	nameStart := func(b byte) bool { return b == '_' || b >= 0x80 || (b|0x20 >= 'a' && b|0x20 <= 'z') }
+	start, j := p.i, p.i
+	if j < len(p.s) && p.s[j] == '-' {
+		j++
+	}
+	if j == len(p.s) || (p.s[j] != '-' && !nameStart(p.s[j])) {
+		return ""
+	}
+	for j < len(p.s) && (nameStart(p.s[j]) || p.s[j] == '-' || (p.s[j] >= '0' && p.s[j] <= '9')) {
+		j++
+	}
+	p.i = j
+	return p.s[start:j]
+}
+
+// attribute reads [name], [name=value] or [name op value flag], where op is
+// one of = ~= |= ^= $= *=, value a quoted string or an identifier, and flag
+// i or s. The quotes matter: a ">" or "," inside them is no combinator.
+func (p *selectorParser) attribute() {
+	p.i++ // [
+	p.spaces()
+	if p.peek() == '|' || p.peek() == '*' {
+		p.fail("Selectors cannot use a namespace (the part before |).")
+		return
+	}
+	if p.ident() == "" {
+		if p.peek() == 0 {
+			p.unexpected()
+		} else {
+			p.fail("Put an attribute name inside [ ], such as [data-copylab=\"hero\"].")
+		}
+		return
+	}
+	p.spaces()
+	switch b := p.peek(); {
+	case b == ']':
+		p.i++
+		return
+	case b == '=':
+		p.i++
+	case strings.IndexByte("~|^$*", b) >= 0 && p.i+1 < len(p.s) && p.s[p.i+1] == '=':
+		p.i += 2
+	case b == '|':
+		p.fail("Selectors cannot use a namespace (the part before |).")
+		return
+	default:
+		p.unexpected()
+		return
+	}
+	p.spaces()
+	if q := p.peek(); q == '"' || q == '\'' {
+		end := strings.IndexByte(p.s[p.i+1:], q)
+		if end < 0 {
+			p.fail("The selector has an unclosed quote.")
+			return
+		}
+		p.i += end + 2
+	} else if p.ident() == "" {
+		if p.peek() == 0 {
+			p.unexpected()
+		} else {
+			p.fail("Put the attribute value in quotes, such as [data-copylab=\"hero\"].")
+		}
+		return
+	}
+	p.spaces()
+	if flag := strings.ToLower(p.ident()); flag != "" { // [type="a" i] matches case-insensitively
+		if flag != "i" && flag != "s" {
+			p.fail("Put the attribute value in quotes, such as [data-copylab=\"hero\"].")
+			return
+		}
+		p.spaces()
+	}
+	if p.peek() != ']' {
+		p.unexpected()
+		return
+	}
+	p.i++
+}
+
+// pseudo reads :name, ::name or :name(arguments). The arguments of :is(),
+// :where(), :not(), :has() and the "of S" of :nth-child() are selector
+// lists, read as such so their subjects can be checked; those of
+// :nth-*() must be a position; any other function's are skipped, brackets
+// and quotes matched.
+func (p *selectorParser) pseudo() (x pseudo) {
+	p.i++ // :
+	if p.peek() == ':' {
+		p.i++
+		x.element = true
+	}
+	name := p.ident()
+	if name == "" {
+		p.fail("Put a name after the colon, such as :first-child.")
+		return x
+	}
+	x.name = strings.ToLower(name)
+	switch x.name {
+	case "before", "after", "first-line", "first-letter": // CSS 2 spellings of ::before...
+		x.element = true
+	}
+	if p.peek() != '(' {
+		return x
+	}
+	p.i++
+	switch {
+	case x.name == "has":
+		x.args = p.list(true)
+	case strings.HasPrefix(x.name, "nth-"):
+		p.position(x.name)
+		rest := p.s[p.i:]
+		if sameElementPseudos[x.name] && len(rest) > 3 && strings.EqualFold(rest[:3], "of ") {
+			p.i += 3
+			x.args = p.list(false)
+		}
+	case sameElementPseudos[x.name] || x.name == "not":
+		x.args = p.list(false)
+	default:
+		p.skip()
+	}
+	if p.err == "" {
+		if p.peek() != ')' {
+			p.unexpected()
+		}
+		p.i++
+	}
+	return x
+}
+
+// position reads the An+B of :nth-child() and the like loosely (odd, even,
+// 2, 2n+1, -n + 3): the browser checks the details, this catches words and
+// empty parentheses. It stops before ")" or before "of".
+func (p *selectorParser) position(name string) {
+	p.spaces()
+	start := p.i
+	if w := strings.ToLower(p.ident()); w == "odd" || w == "even" {
+		p.spaces()
+		return
+	}
+	p.i = start
+	number := false
+	for ; p.i < len(p.s); p.i++ {
+		switch b := p.s[p.i]; {
+		case b >= '0' && b <= '9' || b == 'n' || b == 'N':
+			number = true
+		case b != '+' && b != '-' && b != ' ':
+			if !number {
+				p.fail(fmt.Sprintf("Give :%s() a position, such as 2, odd or 2n+1.", name))
+			}
+			return
+		}
+	}
+}
+
+// skip reads the arguments of a pseudo-class it does not know, such as
+// :lang(en), up to the ")" that closes it. Brackets must nest properly:
+// in the style rule the snippet builds, an unmatched one would swallow the
+// rules after it.
+func (p *selectorParser) skip() {
+	var open []byte
+	for ; p.i < len(p.s); p.i++ {
+		switch b := p.s[p.i]; b {
+		case '"', '\'':
+			end := strings.IndexByte(p.s[p.i+1:], b)
+			if end < 0 {
+				p.fail("The selector has an unclosed quote.")
+				return
+			}
+			p.i += end + 1
+		case '(':
+			open = append(open, ')')
+		case '[':
+			open = append(open, ']')
+		case ')', ']':
+			if len(open) == 0 && b == ')' {
+				return
+			}
+			if len(open) == 0 || open[len(open)-1] != b {
+				p.unexpected()
+				return
+			}
+			open = open[:len(open)-1]
+		}
+	}
+	p.unexpected() // the end, inside the parentheses
 }
 
 // isPasswordAttr reports whether a compound selector selects on
