@@ -108,9 +108,11 @@ func (a *App) apiExperimentGenerate(c *fiber.Ctx) error {
 	for _, d := range res.Dropped {
 		dropped = append(dropped, apiDropped{Text: d.Text, Reason: d.Reason})
 	}
+	invalid := 0 // drafts that break copylab's own rules for copy
 	for _, cand := range res.Variants {
 		if msg := experiments.CopyError(cand.Text); msg != "" {
 			dropped = append(dropped, apiDropped{Text: cand.Text, Reason: msg})
+			invalid++
 			continue
 		}
 		if seen[cand.Text] {
@@ -122,8 +124,7 @@ func (a *App) apiExperimentGenerate(c *fiber.Ctx) error {
 			Angle: cand.Angle, Rationale: cand.Rationale, ApprovedBy: user.Email, CreatedAt: cand.CreatedAt})
 	}
 	if len(add) == 0 {
-		return &httpError{Status: http.StatusBadGateway, Code: variants.CodeBadOutput,
-			Message: "None of the drafts could be added to the experiment; the dropped list says why."}
+		return nothingAdded(res, invalid, dropped)
 	}
 	_, added, err := a.store.AddVariants(ctx, e.ID, add)
 	if err != nil {
@@ -149,4 +150,27 @@ func (a *App) apiExperimentGenerate(c *fiber.Ctx) error {
 			Source: v.Source, Model: v.Model, PromptVersion: v.PromptVersion})
 	}
 	return c.JSON(out)
+}
+
+// nothingAdded is the answer when generation worked but no draft could be
+// added. Drafts that only repeat copy the experiment already has are not a
+// failure of the model (the offline generator writes the same drafts for
+// the same brief): that is no_new_drafts, 422, and the client should
+// change the brief. Drafts that break copylab's rules for copy are bad
+// output, 502, as when the library rejects them itself. Either way the
+// answer lists the dropped drafts, as a success does.
+func nothingAdded(res variants.Result, invalid int, dropped []apiDropped) error {
+	extra := map[string]any{"dropped": dropped}
+	if invalid > 0 {
+		return &httpError{Status: http.StatusBadGateway, Code: variants.CodeBadOutput, Extra: extra,
+			Message: "None of the drafts could be added to the experiment; the dropped list says why."}
+	}
+	msg := "Every draft repeats copy the experiment already has, so nothing was added; the dropped list shows them. " +
+		"Change the brief (another tone, audience or angle, or other words it must say) and generate again."
+	if res.Offline {
+		msg = "Every draft repeats copy the experiment already has, so nothing was added; the dropped list shows them. " +
+			"The offline generator writes the same drafts for the same brief: change the brief (another tone, audience or angle, " +
+			"or other words it must say) and generate again, or connect a model."
+	}
+	return &httpError{Status: http.StatusUnprocessableEntity, Code: "no_new_drafts", Message: msg, Extra: extra}
 }

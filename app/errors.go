@@ -25,6 +25,10 @@ type httpError struct {
 	Message    string
 	Field      string
 	RetryAfter time.Duration // sent as Retry-After (whole seconds) when set
+	// Extra adds members beside "error" to a JSON answer, such as the
+	// drafts a generation dropped, so that a client can act on them
+	// without a second request. Pages do not show them.
+	Extra map[string]any
 }
 
 func (e *httpError) Error() string { return e.Code + ": " + e.Message }
@@ -54,6 +58,7 @@ type answer struct {
 	body       apiErrorBody
 	all        []apiErrorBody // every field error of a validation error
 	retryAfter int            // seconds; 0 for none
+	extra      map[string]any // httpError.Extra
 }
 
 // classify maps an error to its answer. It is the one place errors become
@@ -71,7 +76,7 @@ func classify(err error) answer {
 	switch {
 	case errors.As(err, &he):
 		return answer{status: he.Status, body: apiErrorBody{Code: he.Code, Message: he.Message, Field: he.Field},
-			retryAfter: int(math.Ceil(he.RetryAfter.Seconds()))}
+			retryAfter: int(math.Ceil(he.RetryAfter.Seconds())), extra: he.Extra}
 	case errors.As(err, &le):
 		return llmAnswer(le) // generate.go
 	case errors.As(err, &ie):
@@ -180,7 +185,11 @@ func (a *App) handleError(c *fiber.Ctx, err error) error {
 			c.Set("X-Copylab", "rejected: "+ans.body.Code+": "+ans.body.Message)
 		}
 		c.Set(fiber.HeaderCacheControl, "no-store")
-		out := fiber.Map{"error": ans.body}
+		out := fiber.Map{}
+		for k, v := range ans.extra {
+			out[k] = v
+		}
+		out["error"] = ans.body
 		if len(ans.all) > 0 {
 			out["errors"] = ans.all
 		}
