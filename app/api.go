@@ -8,6 +8,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -166,7 +167,90 @@ func renameFields(err error, rename map[string]string) error {
 	return out
 }
 
-// apiNotFound answers API paths that do not exist, in JSON.
-func (a *App) apiNotFound(c *fiber.Ctx) error {
-	return newHTTPError(http.StatusNotFound, "not_found", "There is no such API route. See the HTTP section of the README.")
+// apiRoute is one path of the JSON API and the methods it takes.
+type apiRoute struct {
+	segments []string // ":name" matches any one segment
+	methods  []string // sorted, HEAD included where Fiber adds it to GET
+}
+
+// apiRoutesOf reads the API's paths and methods from the routes registered
+// so far (routes.go calls it after the API group), so the 405 answers and
+// their Allow headers follow the route table by construction. The API's
+// paths are plain segments and :params; a wildcard path is left out.
+func apiRoutesOf(rs []fiber.Route) []apiRoute {
+	byPath := map[string][]string{}
+	var order []string
+	for _, r := range rs {
+		if !strings.HasPrefix(r.Path, "/api/") || strings.Contains(r.Path, "*") {
+			continue
+		}
+		if _, ok := byPath[r.Path]; !ok {
+			order = append(order, r.Path)
+		}
+		if !slices.Contains(byPath[r.Path], r.Method) {
+			byPath[r.Path] = append(byPath[r.Path], r.Method)
+		}
+	}
+	out := make([]apiRoute, 0, len(order))
+	for _, p := range order {
+		slices.Sort(byPath[p])
+		out = append(out, apiRoute{segments: strings.Split(strings.TrimSuffix(p, "/"), "/"), methods: byPath[p]})
+	}
+	return out
+}
+
+// methodsFor returns the methods of the route path matches, or nil. Like
+// the app's router (app.go), it is case-sensitive and ignores one trailing
+// slash.
+func methodsFor(routes []apiRoute, path string) []string {
+	if len(path) > 1 {
+		path = strings.TrimSuffix(path, "/")
+	}
+	segs := strings.Split(path, "/")
+	for _, r := range routes {
+		if len(r.segments) != len(segs) {
+			continue
+		}
+		match := true
+		for i, s := range r.segments {
+			if strings.HasPrefix(s, ":") && segs[i] != "" || s == segs[i] {
+				continue
+			}
+			match = false
+			break
+		}
+		if match {
+			return r.methods
+		}
+	}
+	return nil
+}
+
+// apiNoRoute returns the handler of /api paths that no route took: a path
+// of the API asked with another method answers 405 with an Allow header
+// and the methods it takes, as Fiber answers for the other routes; any
+// other path answers 404. Neither needs a token: the route table is the
+// README's.
+func apiNoRoute(routes []apiRoute) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		methods := methodsFor(routes, c.Path())
+		if len(methods) == 0 {
+			return newHTTPError(http.StatusNotFound, "not_found", "There is no such API route. See the HTTP section of the README.")
+		}
+		c.Set(fiber.HeaderAllow, strings.Join(methods, ", "))
+		// HEAD goes with GET everywhere; the sentence names what a client
+		// would choose between.
+		named := slices.DeleteFunc(slices.Clone(methods), func(m string) bool { return m == fiber.MethodHead })
+		return newHTTPError(http.StatusMethodNotAllowed, "method_not_allowed",
+			fmt.Sprintf("%s does not take %s; it takes %s. See the HTTP section of the README.", c.Path(), c.Method(), orList(named)))
+	}
+}
+
+// orList joins words as a sentence does: "GET", "GET or POST", "DELETE,
+// GET or PATCH".
+func orList(words []string) string {
+	if len(words) < 2 {
+		return strings.Join(words, "")
+	}
+	return strings.Join(words[:len(words)-1], ", ") + " or " + words[len(words)-1]
 }

@@ -3,6 +3,7 @@ package app
 import (
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 )
 
@@ -54,4 +55,56 @@ func TestAPIGenerateNothingNew(t *testing.T) {
 	if err != nil || len(x.Variants) != 3 {
 		t.Errorf("stored %d versions, %v", len(x.Variants), err)
 	}
+}
+
+// TestAPIWrongMethod: a known API path with a method it does not take
+// answers 405 with an Allow header, as Fiber does for the other routes;
+// unknown paths stay 404.
+func TestAPIWrongMethod(t *testing.T) {
+	e := newEnv(t)
+	tok := e.token("api@example.com")
+	for _, tt := range []struct {
+		name, method, path string
+		status             int
+		code, allow        string
+	}{
+		{"put on the sites", "PUT", "/api/v1/sites", 405, "method_not_allowed", "GET, HEAD, POST"},
+		{"delete on the sites", "DELETE", "/api/v1/sites", 405, "method_not_allowed", "GET, HEAD, POST"},
+		{"a trailing slash", "PUT", "/api/v1/sites/", 405, "method_not_allowed", "GET, HEAD, POST"},
+		{"post on a site", "POST", "/api/v1/sites/abc", 405, "method_not_allowed", "DELETE, GET, HEAD"},
+		{"get on start", "GET", "/api/v1/experiments/abc/start", 405, "method_not_allowed", "POST"},
+		{"put on an experiment", "PUT", "/api/v1/experiments/abc", 405, "method_not_allowed", "DELETE, GET, HEAD, PATCH"},
+		{"post on a variant", "POST", "/api/v1/experiments/abc/variants/b", 405, "method_not_allowed", "PATCH"},
+		{"delete on the results", "DELETE", "/api/v1/experiments/abc/results", 405, "method_not_allowed", "GET, HEAD"},
+		{"an unknown path", "GET", "/api/v1/nope", 404, "not_found", ""},
+		{"an unknown action", "POST", "/api/v1/experiments/abc/launch", 404, "not_found", ""},
+		{"one segment too many", "GET", "/api/v1/experiments/abc/start/now", 404, "not_found", ""},
+		{"paths are case-sensitive", "GET", "/api/v1/Sites", 404, "not_found", ""},
+		{"another version", "GET", "/api/v2/sites", 404, "not_found", ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			resp, out := e.api(tt.method, tt.path, tok, "")
+			wantStatus(t, resp, tt.status, fmt.Sprint(out))
+			code, _ := errorShape(t, out)
+			if code != tt.code {
+				t.Errorf("code %s", code)
+			}
+			if got := resp.Header.Get("Allow"); got != tt.allow {
+				t.Errorf("Allow %q, want %q", got, tt.allow)
+			}
+			if tt.allow != "" {
+				msg := out["error"].(map[string]any)["message"].(string)
+				for m := range strings.SplitSeq(tt.allow, ", ") {
+					if m != "HEAD" {
+						wantContains(t, msg, m)
+					}
+				}
+				wantContains(t, msg, tt.method)
+			}
+		})
+	}
+	// Without a token the answer is the same: the route table is public
+	// (the README lists it), and 405 says nothing about any data.
+	resp, _ := e.api("PUT", "/api/v1/sites", "", "")
+	wantStatus(t, resp, http.StatusMethodNotAllowed, "")
 }

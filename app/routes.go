@@ -121,7 +121,10 @@ func (a *App) routes() {
 	api.Post("/api/v1/experiments/:id/duplicate", a.apiExperimentDuplicate)
 	api.Get("/api/v1/experiments/:id/history", a.apiExperimentHistory)
 	api.Get("/api/v1/experiments/:id/results", a.apiResults)
-	f.All("/api/*", a.apiNotFound)
+	// Any other /api path: 405 with Allow for a path above asked with
+	// another method, 404 otherwise. The methods are read from the routes
+	// just registered, so they cannot drift from this table.
+	f.All("/api/*", apiNoRoute(apiRoutesOf(f.GetRoutes(true))))
 }
 
 // group is a list of middleware that every route added through it runs
