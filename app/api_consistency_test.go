@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"copylab/experiments"
 )
 
 // apiDraftID creates a draft through the API, with only the control and a
@@ -107,4 +109,75 @@ func TestAPIWrongMethod(t *testing.T) {
 	// (the README lists it), and 405 says nothing about any data.
 	resp, _ := e.api("PUT", "/api/v1/sites", "", "")
 	wantStatus(t, resp, http.StatusMethodNotAllowed, "")
+}
+
+// TestAPIExperimentPatchNotEditable: PATCH names what it cannot change
+// and where each thing changes instead, rather than calling fields of the
+// experiment unknown.
+func TestAPIExperimentPatchNotEditable(t *testing.T) {
+	e := newEnv(t)
+	tok := e.token("api@example.com")
+	site := e.site("Marketing")
+	draft := e.experiment(site.ID, "Draft")
+	started := e.experiment(site.ID, "Started")
+	e.transition(started.ID, experiments.ActionStart)
+
+	for _, tt := range []struct {
+		name, id, body string
+		status         int
+		code, field    string
+		says           []string
+	}{
+		{"page of a draft", draft.ID, `{"page":"/x"}`, 422, "field_not_editable", "page",
+			[]string{"name, threshold and traffic_bp", "/experiments/" + draft.ID + "/edit"}},
+		{"page of a started one", started.ID, `{"page":"/x"}`, 422, "field_not_editable", "page",
+			[]string{"name, threshold and traffic_bp", "/api/v1/experiments/" + started.ID + "/duplicate"}},
+		{"selector", draft.ID, `{"selector":"h2"}`, 422, "field_not_editable", "selector", []string{"edit page"}},
+		{"goal", draft.ID, `{"goal":{"type":"event","name":"x"}}`, 422, "field_not_editable", "goal", []string{"edit page"}},
+		{"variants of a draft", draft.ID, `{"variants":[]}`, 422, "field_not_editable", "variants",
+			[]string{"PATCH /api/v1/experiments/" + draft.ID + "/variants/{key}", "generate"}},
+		{"variants of a started one", started.ID, `{"variants":[]}`, 422, "field_not_editable", "variants",
+			[]string{"PATCH /api/v1/experiments/" + started.ID + "/variants/{key}", "weight"}},
+		{"status", draft.ID, `{"status":"running"}`, 422, "field_not_editable", "status", []string{"/start", "/stop"}},
+		{"site", draft.ID, `{"site_id":"x"}`, 422, "field_not_editable", "site_id", []string{"site"}},
+		{"shipping", started.ID, `{"shipped_variant":"b"}`, 422, "field_not_editable", "shipped_variant", []string{"/ship"}},
+		{"brief", draft.ID, `{"brief":{}}`, 422, "field_not_editable", "brief", []string{"/generate"}},
+		{"id", draft.ID, `{"id":"x"}`, 422, "field_not_editable", "id", nil},
+		{"a typo stays unknown", draft.ID, `{"nmae":"x"}`, 400, "unknown_field", "nmae", []string{"not part of this API"}},
+		{"names match exactly", draft.ID, `{"Page":"/x"}`, 400, "unknown_field", "Page", nil},
+		{"an unknown experiment", "nope", `{"page":"/x"}`, 404, "not_found", "", nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			resp, out := e.api("PATCH", "/api/v1/experiments/"+tt.id, tok, tt.body)
+			wantStatus(t, resp, tt.status, fmt.Sprint(out))
+			code, field := errorShape(t, out)
+			if code != tt.code || field != tt.field {
+				t.Errorf("code %s field %s", code, field)
+			}
+			wantContains(t, out["error"].(map[string]any)["message"].(string), tt.says...)
+		})
+	}
+
+	t.Run("every field is named", func(t *testing.T) {
+		resp, out := e.api("PATCH", "/api/v1/experiments/"+draft.ID, tok, `{"name":"New","page":"/x","goal":{"type":"event","name":"x"}}`)
+		wantStatus(t, resp, http.StatusUnprocessableEntity, fmt.Sprint(out))
+		var fields []string
+		for _, x := range out["errors"].([]any) {
+			fields = append(fields, x.(map[string]any)["field"].(string))
+		}
+		if strings.Join(fields, ",") != "page,goal" {
+			t.Errorf("fields %v", fields)
+		}
+		if x, _ := e.store.Experiment(t.Context(), draft.ID); x.Name != "Draft" {
+			t.Errorf("the name changed to %q although the request was refused", x.Name)
+		}
+	})
+
+	t.Run("what may change still does", func(t *testing.T) {
+		resp, out := e.api("PATCH", "/api/v1/experiments/"+started.ID, tok, `{"name":"Renamed","traffic_bp":5000}`)
+		wantStatus(t, resp, http.StatusOK, fmt.Sprint(out))
+		if out["name"] != "Renamed" || out["traffic_bp"] != float64(5000) {
+			t.Errorf("answer %v", out)
+		}
+	})
 }

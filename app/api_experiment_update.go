@@ -1,26 +1,39 @@
 package app
 
 import (
+	"encoding/json"
+
 	"github.com/gofiber/fiber/v2"
+
+	"copylab/experiments"
 )
 
 // apiExperimentUpdate answers PATCH /api/v1/experiments/:id {name?,
 // threshold?, traffic_bp?}: the settings that may change at any time before
 // the experiment stops. threshold is the practical threshold the verdict
 // uses, a relative change (0.1 for 10%), from 0.005 to 1; traffic_bp the
-// share of visitors in the test, in basis points (0 to 10000).
+// share of visitors in the test, in basis points (0 to 10000). The other
+// fields of the experiment answer 422 field_not_editable, each with where
+// it changes instead (notEditable).
 func (a *App) apiExperimentUpdate(c *fiber.Ctx) error {
+	var sent map[string]json.RawMessage
+	if err := decodeJSON(c, &sent); err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	e, err := a.store.Experiment(ctx, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	if errs := a.notEditable(e, sent); len(errs) > 0 {
+		return errs
+	}
 	var in struct {
 		Name      *string  `json:"name"`
 		Threshold *float64 `json:"threshold"`
 		TrafficBP *int     `json:"traffic_bp"`
 	}
 	if err := decodeJSON(c, &in); err != nil {
-		return err
-	}
-	ctx := c.UserContext()
-	e, err := a.store.Experiment(ctx, c.Params("id"))
-	if err != nil {
 		return err
 	}
 	if in.Name != nil {
@@ -41,4 +54,65 @@ func (a *App) apiExperimentUpdate(c *fiber.Ctx) error {
 		return renameFields(err, apiExperimentFields)
 	}
 	return c.JSON(a.apiExperimentOf(updated))
+}
+
+// readOnlyFields are the fields of apiExperiment that PATCH cannot change,
+// in the order the answer lists them.
+var readOnlyFields = []string{"id", "site_id", "page", "selector", "goal", "status", "brief", "share_url",
+	"created_at", "updated_at", "started_at", "ended_at", "shipped_variant", "shipped_at", "split_changed_at",
+	"variants", "results_url"}
+
+// notEditable returns a field_not_editable error for each field of the
+// experiment the body tries to change that PATCH does not, saying where it
+// changes instead. It follows Store.UpdateExperiment: a draft's page,
+// element, goal and copy change (on its edit page, and its copy through
+// …/variants/{key}); a started experiment keeps them, and only its weights
+// change. Names that are not fields of the experiment are left to the
+// decoder's unknown_field.
+func (a *App) notEditable(e experiments.Experiment, sent map[string]json.RawMessage) experiments.ValidationError {
+	var out experiments.ValidationError
+	api := "/api/v1/experiments/" + e.ID
+	draft := e.Status == experiments.StatusDraft
+	for _, f := range readOnlyFields {
+		if _, ok := sent[f]; !ok {
+			continue
+		}
+		var how string
+		switch f {
+		case "page", "selector", "goal":
+			if draft {
+				how = "The page, element (selector) and goal of a draft change on its edit page: " + a.cfg.PublicURL + "/experiments/" + e.ID + "/edit."
+			} else {
+				how = "The page, element (selector) and goal of a started experiment stay as they are, so that its results keep their meaning; " +
+					"duplicate it (POST " + api + "/duplicate) and change them on the new draft's edit page."
+			}
+		case "variants":
+			switch e.Status {
+			case experiments.StatusDraft:
+				how = "Change a version's text or weight with PATCH " + api + "/variants/{key}, and add versions with POST " + api + "/generate."
+			case experiments.StatusStopped:
+				how = "A stopped experiment's versions stay as they were for its results; duplicate it (POST " + api + "/duplicate) to test them again."
+			default:
+				how = "Change a version's weight with PATCH " + api + "/variants/{key}; the copy of a started experiment stays as it is " +
+					"(duplicate it with POST " + api + "/duplicate to test other copy)."
+			}
+		case "brief":
+			if draft {
+				how = "A brief sent with POST " + api + "/generate is saved with the experiment."
+			} else {
+				how = "The brief changes only while the experiment is a draft, with POST " + api + "/generate."
+			}
+		case "status", "started_at", "ended_at":
+			how = "The status changes with POST " + api + "/start, /pause, /resume or /stop, which also set started_at and ended_at."
+		case "shipped_variant", "shipped_at":
+			how = "Ship a version with POST " + api + `/ship {"variant": KEY}, and undo it with POST ` + api + "/unship."
+		case "site_id":
+			how = "An experiment stays on the site it was created on; to test on another site, create an experiment there (POST /api/v1/experiments)."
+		default:
+			how = "copylab sets it."
+		}
+		out = append(out, experiments.FieldError{Field: f, Code: "field_not_editable",
+			Message: "PATCH changes only name, threshold and traffic_bp, not " + f + ". " + how})
+	}
+	return out
 }
