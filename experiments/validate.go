@@ -180,8 +180,8 @@ func (e Experiment) Validate() ValidationError {
 	if msg := PageError(e.Page); msg != "" {
 		v.add("page", "invalid_page", "%s", msg)
 	}
-	if msg := SelectorError(e.Selector); msg != "" {
-		v.add("selector", "invalid_selector", "%s", msg)
+	if code, msg := SelectorProblem(e.Selector); msg != "" {
+		v.add("selector", code, "%s", msg)
 	}
 	switch e.Goal.Type {
 	case GoalClick:
