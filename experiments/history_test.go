@@ -2,7 +2,6 @@ package experiments_test
 
 import (
 	"context"
-	"errors"
 	"os"
 	"strings"
 	"testing"
@@ -164,68 +163,4 @@ func mustGet(t *testing.T, s *experiments.Store, id string) experiments.Experime
 		t.Fatal(err)
 	}
 	return e
-}
-
-func ptr[T any](v T) *T { return &v }
-
-func mustGet(t *testing.T, s *experiments.Store, id string) experiments.Experiment {
-	t.Helper()
-	e, err := s.Experiment(context.Background(), id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return e
-}
-
-// TestStartNeedsTraffic: a test that could never answer does not start
-// (nor resume): no visitor in it, or no share for the original to compare
-// with. Each refusal has its code and changes nothing.
-func TestStartNeedsTraffic(t *testing.T) {
-	s := openStore(t)
-	ctx := context.Background()
-	site := mustSite(t, s)
-	for _, tc := range []struct {
-		name   string
-		change func(*experiments.Experiment)
-		code   string
-	}{
-		{"no traffic", func(e *experiments.Experiment) { e.CoverageBP = 0 }, "no_traffic"},
-		{"original at 0%", func(e *experiments.Experiment) { experiments.Reweight(e.Variants, 0, 0) }, "control_without_traffic"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			e, err := s.CreateExperiment(ctx, draft(site.ID))
-			if err != nil {
-				t.Fatal(err)
-			}
-			tc.change(&e)
-			if _, err := s.UpdateExperiment(ctx, e); err != nil {
-				t.Fatal(err)
-			}
-			_, err = s.Transition(ctx, e.ID, experiments.ActionStart)
-			var se *experiments.StateError
-			if !errors.As(err, &se) || se.Code != tc.code {
-				t.Fatalf("start: %v, want %s", err, tc.code)
-			}
-			if got := mustGet(t, s, e.ID); got.Status != experiments.StatusDraft {
-				t.Fatalf("a refused start left it %s", got.Status)
-			}
-
-			// Started with traffic, then set to none and paused: resuming
-			// is refused the same way.
-			fixed := draft(site.ID)
-			e2, _ := s.CreateExperiment(ctx, fixed)
-			if _, err := s.Transition(ctx, e2.ID, experiments.ActionStart); err != nil {
-				t.Fatal(err)
-			}
-			e2 = mustGet(t, s, e2.ID)
-			tc.change(&e2)
-			if _, err := s.UpdateExperiment(ctx, e2); err != nil {
-				t.Fatal(err)
-			}
-			s.Transition(ctx, e2.ID, experiments.ActionPause)
-			if _, err := s.Transition(ctx, e2.ID, experiments.ActionResume); !errors.As(err, &se) || se.Code != tc.code {
-				t.Fatalf("resume: %v, want %s", err, tc.code)
-			}
-		})
-	}
 }
