@@ -181,3 +181,72 @@ func TestAPIExperimentPatchNotEditable(t *testing.T) {
 		}
 	})
 }
+
+// TestAPIDecodeStrict: the API decodes bodies as POST /e does (a name given
+// twice and invalid UTF-8 are invalid_json), and its messages say what is
+// actually wrong.
+func TestAPIDecodeStrict(t *testing.T) {
+	e := newEnv(t)
+	tok := e.token("api@example.com")
+	id := apiDraftID(t, e, tok)
+	site := e.site("Other")
+	exp := "/api/v1/experiments/" + id
+	for _, tt := range []struct {
+		name, method, path, body string
+		code, field              string
+		says                     string
+	}{
+		{"a name given twice", "POST", "/api/v1/sites", `{"name":"a","name":"b","domain":"example.com"}`, "invalid_json", "name", "twice"},
+		{"a name given twice, nested", "POST", exp + "/generate", `{"brief":{"goal":"a","goal":"b"}}`, "invalid_json", "brief.goal", "twice"},
+		{"invalid UTF-8", "POST", "/api/v1/sites", "{\"name\":\"caf\xe9\",\"domain\":\"example.com\"}", "invalid_json", "", "UTF-8"},
+		{"invalid UTF-8 in a name", "PATCH", exp, "{\"n\xffme\":\"x\"}", "invalid_json", "", "UTF-8"},
+		{"a list", "POST", "/api/v1/sites", `[]`, "invalid_json", "", "The body must be a JSON object"},
+		{"a string", "PATCH", exp, `"x"`, "invalid_json", "", "The body must be a JSON object"},
+		{"null", "POST", "/api/v1/sites", `null`, "invalid_json", "", "The body must be a JSON object"},
+		{"a fraction", "PATCH", exp, `{"traffic_bp":50.5}`, "invalid_json", "traffic_bp", "whole number"},
+		{"an exponent", "PATCH", exp, `{"traffic_bp":1e3}`, "invalid_json", "traffic_bp", "whole number"},
+		{"too large", "PATCH", exp, `{"traffic_bp":99999999999999999999}`, "invalid_json", "traffic_bp", "too large"},
+		{"too large a float", "PATCH", exp, `{"threshold":1e400}`, "invalid_json", "threshold", "too large"},
+		{"a string for a number", "PATCH", exp, `{"traffic_bp":"50"}`, "invalid_json", "traffic_bp", "must be a number"},
+		{"a nested wrong type", "POST", exp + "/generate", `{"brief":{"must_say":"x"}}`, "invalid_json", "brief.must_say", "must be a list"},
+		{"an unknown nested field", "POST", exp + "/generate", `{"brief":{"foo":1}}`, "unknown_field", "foo", `"brief.foo"`},
+		{"an unknown field in a list", "POST", "/api/v1/experiments", `{"site_id":"` + site.ID + `","variants":[{"text":"a"},{"txt":"b"}]}`, "unknown_field", "txt", `"variants[1].txt" is not part of this API`},
+		{"two values", "POST", "/api/v1/sites", `{"name":"a","domain":"example.com"} {}`, "invalid_json", "", "exactly one JSON object"},
+		{"empty", "POST", "/api/v1/sites", ` `, "invalid_json", "", "empty"},
+		{"cut short", "POST", "/api/v1/sites", `{"name":`, "invalid_json", "", "not valid JSON"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			resp, out := e.api(tt.method, tt.path, tok, tt.body)
+			wantStatus(t, resp, http.StatusBadRequest, fmt.Sprint(out))
+			code, field := errorShape(t, out)
+			if code != tt.code || field != tt.field {
+				t.Errorf("code %s field %q", code, field)
+			}
+			msg := out["error"].(map[string]any)["message"].(string)
+			wantContains(t, msg, tt.says)
+			wantNotContains(t, msg, `field ""`)
+		})
+	}
+
+	// The same bodies are refused by POST /e with the same code.
+	for _, body := range []string{`{"site":"a","site":"b","visitor":"v","events":[]}`, "{\"site\":\"\xff\",\"visitor\":\"v\",\"events\":[]}"} {
+		resp := e.postEvents(body)
+		out := readBody(t, resp)
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(out, `"invalid_json"`) {
+			t.Errorf("POST /e %q: %d %s", body, resp.StatusCode, out)
+		}
+	}
+
+	t.Run("well-formed bodies still pass", func(t *testing.T) {
+		resp, out := e.api("POST", "/api/v1/sites", tok, "  {\"name\":\"Café\",\"domain\":\"example.org\"}\n")
+		wantStatus(t, resp, http.StatusCreated, fmt.Sprint(out))
+		if out["name"] != "Café" {
+			t.Errorf("name %v", out["name"])
+		}
+		resp, out = e.api("PATCH", exp, tok, `{"traffic_bp":5000,"threshold":0.05,"name":null}`)
+		wantStatus(t, resp, http.StatusOK, fmt.Sprint(out))
+		if out["traffic_bp"] != float64(5000) || out["name"] != "Hero" {
+			t.Errorf("answer %v", out)
+		}
+	})
+}
