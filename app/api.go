@@ -155,11 +155,7 @@ func jsonError(err error) error {
 		field := jsonField(se.JSONPointer)
 		switch {
 		case errors.Is(se.Err, jsonv2.ErrUnknownName):
-			// The sentence names the whole path (brief.goals); field keeps
-			// the member's own name, which clients (and TestAPIGenerate)
-			// already read.
-			return errBadRequest("unknown_field", se.JSONPointer.LastToken(),
-				fmt.Sprintf("The field %q is not part of this API (names are matched exactly).", field))
+			return errBadRequest("unknown_field", field, fmt.Sprintf("The field %q is not part of this API (names are matched exactly).", field))
 		case field == "":
 			return errBadRequest("invalid_json", "", "The body must be a JSON object, {…}.")
 		case se.JSONKind == '0' && errors.Is(se.Err, strconv.ErrRange):

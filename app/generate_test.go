@@ -607,7 +607,7 @@ func TestAPIGenerate(t *testing.T) {
 		}{
 			{"no goal anywhere", "/api/v1/experiments/" + g.x.ID + "/generate", `{}`, 422, "invalid_brief", "brief.goal"},
 			{"n out of range", "/api/v1/experiments/" + expID + "/generate", `{"n":0}`, 422, "invalid_brief", "n"},
-			{"unknown field", "/api/v1/experiments/" + expID + "/generate", `{"brief":{"goals":"x"}}`, 400, "unknown_field", "goals"},
+			{"unknown field", "/api/v1/experiments/" + expID + "/generate", `{"brief":{"goals":"x"}}`, 400, "unknown_field", "brief.goals"},
 			{"wrong type", "/api/v1/experiments/" + expID + "/generate", `{"n":"five"}`, 400, "invalid_json", "n"},
 			{"unknown experiment", "/api/v1/experiments/nope/generate", `{}`, 404, "not_found", ""},
 		} {
