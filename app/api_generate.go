@@ -38,9 +38,9 @@ type apiDropped struct {
 // {n?, brief?} → 200 {variants, dropped, offline, model, notes}. The drafts
 // are added to the (draft) experiment as new versions, approved by the
 // token's user, and the brief is saved with it. Without a brief, the one
-// saved with the experiment is used; the control's text is the current
-// copy unless the brief says otherwise, and the site's brand voice fills
-// in when the brief has none. Generation failures answer with the
+// saved with the experiment is used, with the control's text as the
+// current copy; a brief sent with the call keeps its own current copy.
+// The site's brand voice fills in when the brief has none. Generation failures answer with the
 // library's status and code (Retry-After on llm_rate_limited).
 func (a *App) apiExperimentGenerate(c *fiber.Ctx) error {
 	var in struct {
@@ -69,7 +69,10 @@ func (a *App) apiExperimentGenerate(c *fiber.Ctx) error {
 	if in.Brief != nil {
 		b = *in.Brief
 	}
-	if strings.TrimSpace(b.CurrentCopy) == "" && len(e.Variants) > 0 {
+	// The control is the page's current copy: without a brief of this
+	// call's own, it wins over the saved brief's, which is stale once the
+	// control was edited after the brief was saved.
+	if len(e.Variants) > 0 && (in.Brief == nil || strings.TrimSpace(b.CurrentCopy) == "") {
 		b.CurrentCopy = e.Variants[0].Text
 	}
 	if strings.TrimSpace(b.BrandVoice) == "" {

@@ -599,6 +599,21 @@ func TestAPIGenerate(t *testing.T) {
 		}
 	})
 
+	t.Run("without a brief after the control changed: the control is the current copy", func(t *testing.T) {
+		text := "Ship faster, meet less"
+		if _, err := g.e.store.UpdateVariant(ctx, expID, "control", experiments.VariantPatch{Text: &text}); err != nil {
+			t.Fatal(err)
+		}
+		resp, out := g.e.api("POST", "/api/v1/experiments/"+expID+"/generate", tok, `{"n":1}`)
+		wantStatus(t, resp, http.StatusOK, fmt.Sprint(out))
+		if cur := out["brief"].(map[string]any)["current_copy"]; cur != text {
+			t.Errorf("current copy %v, want the control's %q", cur, text)
+		}
+		if !strings.Contains(llm.lastRequest(), text) {
+			t.Errorf("the model was not told the control's copy: %s", llm.lastRequest())
+		}
+	})
+
 	t.Run("errors", func(t *testing.T) {
 		for _, tt := range []struct {
 			name, path, body string

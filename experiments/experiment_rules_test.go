@@ -3,6 +3,7 @@ package experiments_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"copylab/experiments"
@@ -94,6 +95,17 @@ func TestSelectorCodeReachesForm(t *testing.T) {
 	}
 	in.Selector = ":is(body)"
 	if _, err := s.CreateExperiment(context.Background(), in); !errors.As(err, &ve) || ve[0].Code != "invalid_selector" {
+		t.Fatalf("got %v", err)
+	}
+}
+
+// TestSiteDomainTooLong: a domain longer than DNS allows is told so, not
+// that it has spaces or a path.
+func TestSiteDomainTooLong(t *testing.T) {
+	s := openStore(t)
+	_, err := s.CreateSite(context.Background(), experiments.Site{Name: "Shop", Domain: strings.Repeat("a", 250) + ".com"})
+	var ve experiments.ValidationError
+	if !errors.As(err, &ve) || len(ve) != 1 || ve[0].Code != "too_long" || !strings.Contains(ve[0].Message, "253") {
 		t.Fatalf("got %v", err)
 	}
 }

@@ -85,6 +85,10 @@ func (s Site) Validate() ValidationError {
 	switch {
 	case s.Domain == "":
 		v.add("domain", "required", "Enter the site's domain, such as example.com.")
+	case len(s.Domain) > 253:
+		// DNS names end at 253 characters; the pattern below would only
+		// say "no spaces or paths", which is not the problem.
+		v.add("domain", "too_long", "A domain has 253 characters at most; enter the site's own, such as example.com.")
 	case !hostnameRe.MatchString(s.Domain):
 		v.add("domain", "invalid_domain", "Enter a domain such as example.com (no spaces or paths).")
 	}
