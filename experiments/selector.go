@@ -68,7 +68,8 @@ func SelectorProblem(sel string) (code, msg string) {
 		case r < 0x20 || r == 0x7f:
 			return invalid, "Selectors cannot contain line breaks or control characters."
 		case strings.ContainsRune("{};@\\<`", r):
-			return invalid, fmt.Sprintf("Selectors cannot contain %q.", r)
+			// "%c" in quotes, not %q: %q would show a backslash as '\\'.
+			return invalid, fmt.Sprintf("Selectors cannot contain “%c”.", r)
 		}
 	}
 	p := &selectorParser{s: sel}

@@ -18,6 +18,9 @@ var selectorCases = []struct {
 }{
 	// Valid: what real sites use.
 	{"tag", "h1", "", ""},
+	// Refused characters are named as typed (a backslash once, not '\\').
+	{"backslash", `h\31`, "invalid_selector", "Selectors cannot contain “\\”."},
+	{"brace", "h1{", "invalid_selector", "Selectors cannot contain “{”."},
 	{"uppercase tag", "H1", "", ""},
 	{"descendant", ".hero h1", "", ""},
 	{"data attribute", `[data-copylab="hero"]`, "", ""},
