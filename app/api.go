@@ -146,13 +146,13 @@ func jsonError(err error) error {
 	var syn *jsontext.SyntacticError
 	switch {
 	case errors.As(err, &syn):
-		field := jsonField(syn.JSONPointer)
+		field := experiments.FieldPath(syn.JSONPointer)
 		if errors.Is(syn.Err, jsontext.ErrDuplicateName) {
 			return errBadRequest("invalid_json", field, fmt.Sprintf("The field %q is given twice; send it once.", field))
 		}
 		return errBadRequest("invalid_json", "", fmt.Sprintf("The body is not valid JSON (at byte %d: %v).", syn.ByteOffset, syn.Err))
 	case errors.As(err, &se):
-		field := jsonField(se.JSONPointer)
+		field := experiments.FieldPath(se.JSONPointer)
 		switch {
 		case errors.Is(se.Err, jsonv2.ErrUnknownName):
 			return errBadRequest("unknown_field", field, fmt.Sprintf("The field %q is not part of this API (names are matched exactly).", field))
@@ -169,23 +169,6 @@ func jsonError(err error) error {
 		return errBadRequest("invalid_json", field, fmt.Sprintf("The field %q is not valid.", field))
 	}
 	return errBadRequest("invalid_json", "", "The body is not valid JSON.")
-}
-
-// jsonField spells a JSON pointer the way the API's other errors name
-// fields: /variants/1/text is variants[1].text.
-func jsonField(p jsontext.Pointer) string {
-	var b strings.Builder
-	for tok := range p.Tokens() {
-		if _, err := strconv.Atoi(tok); err == nil && b.Len() > 0 {
-			b.WriteString("[" + tok + "]")
-			continue
-		}
-		if b.Len() > 0 {
-			b.WriteByte('.')
-		}
-		b.WriteString(tok)
-	}
-	return b.String()
 }
 
 // invalidUTF8At is the offset of the first byte of b that is not UTF-8.

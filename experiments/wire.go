@@ -36,7 +36,7 @@ func decodeWire(body []byte, w *wireBody) *IngestError {
 	}
 	var se *json.SemanticError
 	if errors.As(err, &se) && se.GoType != nil && se.JSONKind != 0 {
-		field := wireField(se.JSONPointer)
+		field := FieldPath(se.JSONPointer)
 		if field == "" {
 			return badRequest(CodeInvalidJSON, "", "The body should be a JSON object.")
 		}
@@ -49,9 +49,9 @@ func decodeWire(body []byte, w *wireBody) *IngestError {
 	return badRequest(CodeInvalidJSON, "", "The body is not valid JSON: %v.", err)
 }
 
-// wireField spells a JSON pointer the way the other errors name fields:
-// /events/2/ts is events[2].ts.
-func wireField(p jsontext.Pointer) string {
+// FieldPath spells a JSON pointer the way copylab's errors name fields,
+// in POST /e and the API alike: /events/2/ts is events[2].ts.
+func FieldPath(p jsontext.Pointer) string {
 	var b strings.Builder
 	for tok := range p.Tokens() {
 		if _, err := strconv.Atoi(tok); err == nil && b.Len() > 0 {
