@@ -34,6 +34,8 @@ var demoVariants = []string{
 // createDemo makes the demo site (its domain is the public URL's host) and
 // starts the demo experiment.
 func (a *App) createDemo(ctx context.Context, userID int64) error {
+	// The person setting up did not make these changes: copylab did.
+	ctx = experiments.WithActor(ctx, "copylab, at set-up")
 	site, err := a.store.CreateSite(ctx, experiments.Site{Name: DemoSiteName, Domain: a.public.Host})
 	if err != nil {
 		return fmt.Errorf("demo site: %w", err)

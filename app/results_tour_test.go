@@ -21,4 +21,8 @@ func seedTourResults(t *testing.T, s *experiments.Store, site experiments.Site, 
 	if _, err := s.Writer().Exec(`update experiments set started_at = ? where id = ?`, start.UnixMilli(), e.ID); err != nil {
 		t.Fatal(err)
 	}
+	// Its history too, so that the page agrees with itself.
+	if _, err := s.Writer().Exec(`update experiment_history set at = ? where experiment_id = ?`, start.UnixMilli(), e.ID); err != nil {
+		t.Fatal(err)
+	}
 }
