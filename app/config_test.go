@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/gofiber/fiber/v2"
+
+	"copylab/experiments"
 )
 
 func TestConfigValidate(t *testing.T) {
@@ -79,8 +81,8 @@ func TestPercent(t *testing.T) {
 		}
 	}
 	for bp, want := range map[int]string{5000: "50", 3333: "33.33", 3334: "33.34", 1250: "12.5", 10000: "100", 0: "0"} {
-		if got := percentText(bp); got != want {
-			t.Errorf("percentText(%d) = %q, want %q", bp, got, want)
+		if got := experiments.PercentOfBP(bp); got != want {
+			t.Errorf("PercentOfBP(%d) = %q, want %q", bp, got, want)
 		}
 	}
 }

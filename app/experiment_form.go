@@ -79,15 +79,6 @@ func parsePercent(s string) (int, bool) {
 	return int(math.Round(v * 100)), true
 }
 
-// percentText shows basis points as the form's percentage: 5000 → 50,
-// 3333 → 33.33.
-func percentText(bp int) string {
-	if bp%100 == 0 {
-		return strconv.Itoa(bp / 100)
-	}
-	return strings.TrimRight(fmt.Sprintf("%d.%02d", bp/100, bp%100), "0")
-}
-
 // formExperiment turns the form into an experiment, with the form's own
 // errors (numbers that are not numbers). Empty weights share what the
 // typed ones leave, equally; all empty is an equal split.
@@ -212,7 +203,7 @@ func formFromExperiment(e experiments.Experiment) views.ExperimentForm {
 		PageURL:  e.Page,
 		Selector: e.Selector,
 		GoalType: e.Goal.Type,
-		Coverage: percentText(e.CoverageBP),
+		Coverage: experiments.PercentOfBP(e.CoverageBP),
 		Plan:     views.PlanForm{Threshold: strconv.FormatFloat(math.Round(e.Threshold*10000)/100, 'f', -1, 64)},
 	}
 	switch e.Goal.Type {
@@ -224,7 +215,7 @@ func formFromExperiment(e experiments.Experiment) views.ExperimentForm {
 		f.GoalEvent = e.Goal.Name
 	}
 	for _, v := range e.Variants {
-		f.Variants = append(f.Variants, views.VariantField{Key: v.Key, Text: v.Text, Weight: percentText(v.WeightBP)})
+		f.Variants = append(f.Variants, views.VariantField{Key: v.Key, Text: v.Text, Weight: experiments.PercentOfBP(v.WeightBP)})
 	}
 	return f
 }

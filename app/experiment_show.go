@@ -31,7 +31,7 @@ func (a *App) experimentShow(c *fiber.Ctx) error {
 		PageURL:     e.Page,
 		Selector:    e.Selector,
 		Goal:        goalSentence(e.Goal),
-		CoveragePct: percentText(e.CoverageBP) + "%",
+		CoveragePct: experiments.PercentOfBP(e.CoverageBP) + "%",
 		Variants:    variantViews(e),
 		Actions:     actionsFor(e),
 		QALinks:     a.qaLinks(e, site),

@@ -22,12 +22,13 @@ func (a *App) siteNotificationsSave(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	off := c.FormValue("off") != ""
 	typed := strings.TrimSpace(c.FormValue("webhook_url"))
-	if c.FormValue("off") != "" {
+	if off {
 		typed = ""
 	}
 	var saved experiments.Site
-	if typed == "" && c.FormValue("off") == "" && site.WebhookURL != "" {
+	if typed == "" && !off && site.WebhookURL != "" {
 		// The field starts empty once a webhook is saved (the URL is a
 		// secret): an empty save is a slip, not a request to turn it off.
 		err = experiments.ValidationError{{Field: "webhook_url", Code: "required",

@@ -105,10 +105,7 @@ func (a *App) snippetServe(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderVary, "Accept-Encoding")
 	if !ok {
 		// The key may be right: say what is wrong with the address.
-		c.Set(fiber.HeaderCacheControl, snippetMaxAge)
-		c.Set("X-Copylab", "not a tag address: use /s/SITE_KEY.js")
-		c.Response().Header.Del(fiber.HeaderVary)
-		return c.Status(fiber.StatusNotFound).SendString("/* copylab: not a tag address; the tag is /s/SITE_KEY.js */\n")
+		return snippetNotFound(c, "not a tag address: use /s/SITE_KEY.js", "not a tag address; the tag is /s/SITE_KEY.js")
 	}
 	if !siteKeyOK(key) {
 		return a.snippetUnknown(c)
@@ -149,13 +146,18 @@ func (a *App) snippetServe(c *fiber.Ctx) error {
 	return c.Send(e.raw)
 }
 
-// snippetUnknown answers for a key no site has: a 404 whose body is still
-// valid JavaScript, so the host page's console shows no syntax error.
+// snippetUnknown answers for a key no site has.
 func (a *App) snippetUnknown(c *fiber.Ctx) error {
+	return snippetNotFound(c, "unknown site", "unknown site")
+}
+
+// snippetNotFound is the tag's 404: why in X-Copylab, and a body that is
+// still valid JavaScript, so the host page's console shows no syntax error.
+func snippetNotFound(c *fiber.Ctx, header, comment string) error {
 	c.Set(fiber.HeaderCacheControl, snippetMaxAge)
-	c.Set("X-Copylab", "unknown site")
+	c.Set("X-Copylab", header)
 	c.Response().Header.Del(fiber.HeaderVary)
-	return c.Status(fiber.StatusNotFound).SendString("/* copylab: unknown site */\n")
+	return c.Status(fiber.StatusNotFound).SendString("/* copylab: " + comment + " */\n")
 }
 
 // snippetFor returns a site's rendered script, from the cache when fresh.

@@ -106,7 +106,7 @@ func describeEdit(cur, in Experiment) string {
 		add("Goal changed from %s to %s.", goalWords(cur.Goal), goalWords(in.Goal))
 	}
 	if in.CoverageBP != cur.CoverageBP {
-		add("Traffic share changed from %s to %s.", bpWords(cur.CoverageBP), bpWords(in.CoverageBP))
+		add("Traffic share changed from %s to %s.", PercentOfBP(cur.CoverageBP)+"%", PercentOfBP(in.CoverageBP)+"%")
 	}
 	if in.Threshold != cur.Threshold {
 		add("Practical threshold changed from %s to %s.", ratioWords(cur.Threshold), ratioWords(in.Threshold))
@@ -142,7 +142,7 @@ func describeEdit(cur, in Experiment) string {
 	split := func(vs []Variant) string {
 		ws := make([]string, len(vs))
 		for i, v := range vs {
-			ws[i] = strconv.FormatFloat(float64(v.WeightBP)/100, 'f', -1, 64)
+			ws[i] = PercentOfBP(v.WeightBP)
 		}
 		return strings.Join(ws, "/") + "%"
 	}
@@ -185,8 +185,14 @@ func goalWords(g Goal) string {
 	return g.Type
 }
 
-func bpWords(bp int) string {
-	return strconv.FormatFloat(float64(bp)/100, 'f', -1, 64) + "%"
+// PercentOfBP writes basis points as a percentage without the sign and
+// without useless decimals: 5000 → "50", 3333 → "33.33", 1250 → "12.5".
+// The pages, the form and the history all write shares with it.
+func PercentOfBP(bp int) string {
+	if bp%100 == 0 {
+		return strconv.Itoa(bp / 100)
+	}
+	return strings.TrimRight(fmt.Sprintf("%d.%02d", bp/100, bp%100), "0")
 }
 
 func ratioWords(r float64) string {

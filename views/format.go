@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"copylab/experiments"
 	"copylab/experiments/stats"
 )
 
@@ -42,12 +43,7 @@ func pct(r float64) string { return fmt.Sprintf("%.2f%%", r*100) }
 
 // bpPct formats basis points as a percentage, dropping useless decimals:
 // 5000 → 50%, 3333 → 33.33%.
-func bpPct(bp int) string {
-	if bp%100 == 0 {
-		return fmt.Sprintf("%d%%", bp/100)
-	}
-	return strings.TrimRight(fmt.Sprintf("%d.%02d", bp/100, bp%100), "0") + "%"
-}
+func bpPct(bp int) string { return experiments.PercentOfBP(bp) + "%" }
 
 // date formats a time for tables: 2 Jan 2006.
 func date(t time.Time) string {
