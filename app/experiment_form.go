@@ -32,14 +32,17 @@ func readExperimentForm(c *fiber.Ctx) views.ExperimentForm {
 	}
 	args := c.Request().PostArgs()
 	for i := 0; i < experiments.MaxVariants+2; i++ {
-		key := fmt.Sprintf("variants[%d].key", i)
-		if !args.Has(key) {
+		// A row is there when any of its fields is: the page always sends
+		// the hidden key, but a script posting the form may send only the
+		// copy (and a row without a key gets the next free one).
+		key, text, weight := fmt.Sprintf("variants[%d].key", i), fmt.Sprintf("variants[%d].text", i), fmt.Sprintf("variants[%d].weight", i)
+		if !args.Has(key) && !args.Has(text) && !args.Has(weight) {
 			break
 		}
 		f.Variants = append(f.Variants, views.VariantField{
 			Key:    strings.TrimSpace(c.FormValue(key)),
-			Text:   c.FormValue(fmt.Sprintf("variants[%d].text", i)),
-			Weight: strings.TrimSpace(c.FormValue(fmt.Sprintf("variants[%d].weight", i))),
+			Text:   c.FormValue(text),
+			Weight: strings.TrimSpace(c.FormValue(weight)),
 		})
 	}
 	for len(f.Variants) < 2 {

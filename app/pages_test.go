@@ -217,6 +217,32 @@ func TestExperimentCreate(t *testing.T) {
 		wantContains(t, body, "must add up to 100%")
 	})
 
+	t.Run("a scripted post without the hidden keys keeps its copy", func(t *testing.T) {
+		resp, body := c.post("/experiments", url.Values{
+			"site_id": {site.ID}, "name": {"Scripted"}, "page": {"/"}, "selector": {"h1"}, "goal_type": {"event"}, "goal_event": {"signup"},
+			"variants[0].text": {"Old words"}, "variants[1].text": {"New words"}, "variants[2].weight": {""},
+		})
+		wantStatus(t, resp, http.StatusUnprocessableEntity, body) // the third row is there, and empty
+		wantContains(t, body, ">Old words</textarea>", ">New words</textarea>", `name="variants[2].text"`)
+		resp, body = c.post("/experiments", url.Values{
+			"site_id": {site.ID}, "name": {"Scripted"}, "page": {"/"}, "selector": {"h1"}, "goal_type": {"event"}, "goal_event": {"signup"},
+			"variants[0].text": {"Old words"}, "variants[1].text": {"New words"},
+		})
+		wantStatus(t, resp, http.StatusSeeOther, body)
+		all, _ := e.store.Experiments(context.Background(), experiments.ExperimentFilter{})
+		for _, x := range all {
+			if x.Name != "Scripted" {
+				continue
+			}
+			if len(x.Variants) != 2 || x.Variants[0].Text != "Old words" || x.Variants[1].Text != "New words" || x.Variants[1].Key != "b" {
+				t.Errorf("variants %+v", x.Variants)
+			}
+			if _, err := e.store.DeleteExperiment(context.Background(), x.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+
 	t.Run("add and remove rows without JavaScript", func(t *testing.T) {
 		base := url.Values{"site_id": {site.ID}, "name": {"Hero"}, "page": {"/"}, "selector": {"h1"}, "goal_type": {"click"}, "goal_selector": {"#go"},
 			"variants[0].key": {""}, "variants[0].text": {"One"}, "variants[1].key": {""}, "variants[1].text": {"Two"}}
