@@ -3,7 +3,9 @@ package app
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -13,14 +15,13 @@ import (
 	"copylab/views"
 )
 
-// experimentsList answers GET /experiments, the app's start page.
+// experimentsList answers GET /experiments, the app's start page:
+// newest first, listPageSize at a time. ?status= picks a tab, ?site=
+// narrows to one site, ?q= to names, pages or sites holding the words, and
+// ?page= turns the pages; unknown values show everything.
 func (a *App) experimentsList(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	sites, err := a.store.Sites(ctx)
-	if err != nil {
-		return err
-	}
-	exps, err := a.store.Experiments(ctx, experiments.ExperimentFilter{})
 	if err != nil {
 		return err
 	}
@@ -30,7 +31,23 @@ func (a *App) experimentsList(c *fiber.Ctx) error {
 	}
 	p := views.ExperimentsPage{Page: a.page(c, views.NavExperiments), HasSites: len(sites) > 0}
 	p.Title = "Experiments"
-	// ?status= narrows the list; an unknown value shows them all.
+	f := experiments.ExperimentFilter{}
+	if id := c.Query("site"); names[id] != "" {
+		f.SiteID, p.SiteID, p.SiteName = id, id, names[id]
+	}
+	exps, err := a.store.Experiments(ctx, f)
+	if err != nil {
+		return err
+	}
+	p.Total = len(exps)
+	p.Query = strings.TrimSpace(c.Query("q"))
+	if len(p.Query) > 200 {
+		p.Query = p.Query[:200]
+	}
+	if p.Query != "" {
+		exps = slices.DeleteFunc(exps, func(e experiments.Experiment) bool { return !matchesSearch(e, names[e.SiteID], p.Query) })
+	}
+	p.Matched = len(exps)
 	filter := experiments.Status(c.Query("status"))
 	n := map[experiments.Status]int{}
 	for _, e := range exps {
@@ -39,22 +56,83 @@ func (a *App) experimentsList(c *fiber.Ctx) error {
 	if !slices.Contains(listFilters, filter) {
 		filter = ""
 	}
-	p.Filter, p.Total = string(filter), len(exps)
-	for _, f := range listFilters {
-		t := views.FilterTab{Label: filterLabels[f], URL: "/experiments", Count: len(exps), Active: f == filter}
-		if f != "" {
-			t.URL, t.Count = "/experiments?status="+string(f), n[f]
+	p.Filter = string(filter)
+	p.ClearURL, p.AllURL = listURL(p.SiteID, "", filter, 1), listURL(p.SiteID, "", "", 1)
+	for _, st := range listFilters {
+		t := views.FilterTab{Label: filterLabels[st], URL: listURL(p.SiteID, p.Query, st, 1), Count: len(exps), Active: st == filter}
+		if st != "" {
+			t.Count = n[st]
 		}
 		p.Tabs = append(p.Tabs, t)
 	}
 	if filter != "" {
 		exps = slices.DeleteFunc(exps, func(e experiments.Experiment) bool { return e.Status != filter })
 	}
-	p.Experiments, err = a.experimentRows(ctx, exps, func(e experiments.Experiment) string { return names[e.SiteID] })
+	page, _ := strconv.Atoi(c.Query("page"))
+	var shown []experiments.Experiment
+	shown, p.Pager = pageOf(exps, page, func(page int) string { return listURL(p.SiteID, p.Query, filter, page) })
+	p.Experiments, err = a.experimentRows(ctx, shown, func(e experiments.Experiment) string { return names[e.SiteID] })
 	if err != nil {
 		return err
 	}
 	return render(c, views.Experiments(p))
+}
+
+// listPageSize is how many experiments a list shows at once: each started
+// one costs its statistics (or a cache lookup) to show its verdict.
+const listPageSize = 50
+
+// pageOf returns the experiments of page (from 1; out of range is the
+// nearest page) and the pager that says where they are.
+func pageOf(exps []experiments.Experiment, page int, url func(page int) string) ([]experiments.Experiment, views.Pager) {
+	pages := max(1, (len(exps)+listPageSize-1)/listPageSize)
+	page = min(max(page, 1), pages)
+	from, to := (page-1)*listPageSize, min(page*listPageSize, len(exps))
+	pg := views.Pager{From: from + 1, To: to, Total: len(exps)}
+	if len(exps) == 0 {
+		pg.From = 0
+	}
+	if page > 1 {
+		pg.PrevURL = url(page - 1)
+	}
+	if page < pages {
+		pg.NextURL = url(page + 1)
+	}
+	return exps[from:to], pg
+}
+
+// listURL is the experiments list with these filters; the zero values are
+// left out.
+func listURL(siteID, q string, status experiments.Status, page int) string {
+	v := url.Values{}
+	if siteID != "" {
+		v.Set("site", siteID)
+	}
+	if q != "" {
+		v.Set("q", q)
+	}
+	if status != "" {
+		v.Set("status", string(status))
+	}
+	if page > 1 {
+		v.Set("page", strconv.Itoa(page))
+	}
+	if len(v) == 0 {
+		return "/experiments"
+	}
+	return "/experiments?" + v.Encode()
+}
+
+// matchesSearch tells whether every word of q is in the experiment's
+// name, page or site name, ignoring case.
+func matchesSearch(e experiments.Experiment, site, q string) bool {
+	hay := strings.ToLower(e.Name + "\n" + e.Page + "\n" + site)
+	for _, w := range strings.Fields(strings.ToLower(q)) {
+		if !strings.Contains(hay, w) {
+			return false
+		}
+	}
+	return true
 }
 
 // listFilters are the experiments list's status tabs, in order ("" is

@@ -3,6 +3,7 @@ package app
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"testing"
 
 	"copylab/experiments"
@@ -58,4 +59,63 @@ func TestExperimentsListFilter(t *testing.T) {
 	wantNotContains(t, body, "Running one", "Draft one", "No experiments yet")
 	_, body = c.get("/experiments?status=%3Cscript%3E")
 	wantContains(t, body, `aria-current="page">All`, "Running one", "Draft one")
+}
+
+// TestExperimentsListSearchAndPages: a long list comes fifty at a time,
+// newest first, with links between the pages that keep the tab, the site
+// and the search; the search matches every word in the name, page or site;
+// a site's page shows its newest fifty and links to the rest.
+func TestExperimentsListSearchAndPages(t *testing.T) {
+	e := newEnv(t)
+	c := e.signIn("owner@example.com")
+	shop, blog := e.site("Shop"), e.site("Blog")
+	for i := range 120 {
+		e.experiment(shop.ID, fmt.Sprintf("Shop test %03d", i))
+	}
+	e.experiment(blog.ID, "Newsletter <b>signup</b>")
+	run := e.experiment(blog.ID, "Pricing headline")
+	e.transition(run.ID, experiments.ActionStart)
+
+	_, body := c.get("/experiments")
+	wantContains(t, body, "1–50 of 122 experiments", `href="/experiments?page=2" rel="next">Older →`,
+		"Pricing headline", "Shop test 119", "Shop test 072")
+	wantNotContains(t, body, "Shop test 071", `rel="prev"`)
+	_, body = c.get("/experiments?page=3")
+	wantContains(t, body, "101–122 of 122 experiments", `href="/experiments?page=2" rel="prev">← Newer`, "Shop test 000")
+	wantNotContains(t, body, `rel="next"`, "Shop test 022")
+	_, last := c.get("/experiments?page=99")
+	wantContains(t, last, "101–122 of 122 experiments")
+	_, body = c.get("/experiments?page=-4")
+	wantContains(t, body, "1–50 of 122 experiments")
+
+	// Words in any order, any case, across name, page and site.
+	_, body = c.get("/experiments?q=" + url.QueryEscape("blog /pricing"))
+	wantContains(t, body, "Pricing headline", "Newsletter")
+	wantNotContains(t, body, "Shop test")
+	_, body = c.get("/experiments?q=" + url.QueryEscape("blog HEADLINE"))
+	wantContains(t, body, "Pricing headline", `value="blog HEADLINE"`, `All <span class="tab-count">1</span>`,
+		`href="/experiments?q=blog+HEADLINE&amp;status=running" class="tab">Running <span class="tab-count">1</span>`)
+	wantNotContains(t, body, "Shop test", "Newsletter", `class="pager"`)
+	_, body = c.get("/experiments?q=" + url.QueryEscape("<b>"))
+	wantContains(t, body, "Newsletter &lt;b&gt;signup&lt;/b&gt;")
+	_, body = c.get("/experiments?status=running&q=" + url.QueryEscape("\"><script>"))
+	wantContains(t, body, "No running experiments match “&#34;&gt;&lt;script&gt;”.", `href="/experiments?status=running">Clear the search`)
+	wantNotContains(t, body, "<script>")
+
+	// One site's experiments, its tabs and pages kept to it.
+	_, body = c.get("/experiments?site=" + shop.ID + "&page=2")
+	wantContains(t, body, "<h1>Experiments on Shop</h1>", "51–100 of 120 experiments",
+		`href="/experiments?page=3&amp;site=`+shop.ID+`" rel="next"`, `href="/experiments/new?site=`+shop.ID+`"`)
+	wantNotContains(t, body, "Pricing headline", "<th>Site</th>")
+	_, body = c.get("/experiments?site=nope")
+	wantContains(t, body, "<h1>Experiments</h1>", "1–50 of 122 experiments")
+
+	// The site's page: its newest fifty, the rest on the list; deleting it
+	// still counts them all.
+	_, body = c.get("/sites/" + shop.ID)
+	wantContains(t, body, "1–50 of 120 experiments", `href="/experiments?page=2&amp;site=`+shop.ID+`" rel="next"`,
+		"with its 120 experiments")
+	_, body = c.get("/sites/" + blog.ID)
+	wantContains(t, body, "Stop its running experiments first: “Pricing headline”.")
+	wantNotContains(t, body, `class="pager"`)
 }

@@ -207,8 +207,9 @@ func benchSignIn(tb testing.TB, a *App) []*http.Cookie {
 }
 
 // BenchmarkExperimentsList measures GET /experiments with 100 started
-// experiments, each with results (its counts, then the statistics and the
-// verdict of the list's Result column):
+// experiments, each with results: the first page of the list shows 50 of
+// them, each with its counts, then the statistics and the verdict of the
+// list's Result column:
 //
 //	go test ./app -run '^$' -bench BenchmarkExperimentsList -benchtime 50x
 func BenchmarkExperimentsList(b *testing.B) {
@@ -230,7 +231,7 @@ func BenchmarkExperimentsList(b *testing.B) {
 					a.verdicts = verdictCache{}
 				}
 				status, body := benchGet(b, a, "/experiments", "", cookies)
-				if status != http.StatusOK || strings.Count(string(body), "verdict-chip") != 100 {
+				if status != http.StatusOK || strings.Count(string(body), "verdict-chip") != listPageSize {
 					b.Fatalf("status %d, %d verdicts: %.300s", status, strings.Count(string(body), "verdict-chip"), body)
 				}
 				size = len(body)

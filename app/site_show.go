@@ -59,7 +59,16 @@ func (a *App) sitePage(c *fiber.Ctx, site experiments.Site) (views.SitePage, err
 			Title: noticeTitle(n.Status), SentAt: n.SentAt})
 	}
 	p.Title = site.Name
-	p.Experiments, err = a.experimentRows(ctx, exps, func(experiments.Experiment) string { return site.Name })
+	// The newest page of them; the pager's next link is the whole list,
+	// narrowed to this site, from its second page.
+	shown, pg := pageOf(exps, 1, func(page int) string { return listURL(site.ID, "", "", page) })
+	p.Pager = pg
+	p.Experiments, err = a.experimentRows(ctx, shown, func(experiments.Experiment) string { return site.Name })
+	for _, e := range exps {
+		if e.Status == experiments.StatusRunning {
+			p.Running = append(p.Running, e.Name)
+		}
+	}
 	if err != nil {
 		return views.SitePage{}, err
 	}

@@ -70,8 +70,10 @@ type SitePage struct {
 	Tag         string // the <script> tag to paste
 	PinnedTag   string // the same with the content-hashed URL
 	SnippetURL  string
-	Experiments []ExperimentRow
-	QAExample   string // a QA link to show as an example, or ""
+	Experiments []ExperimentRow // the newest of its experiments (a list's page)
+	Pager       Pager           // NextURL: the rest, on the experiments list
+	Running     []string        // names of its running experiments
+	QAExample   string          // a QA link to show as an example, or ""
 	// The site's own settings and its session recorders (recordings.templ).
 	Settings  SiteSettingsForm
 	Recorders RecordersForm
@@ -117,11 +119,26 @@ type ExperimentRow struct {
 // ExperimentsPage lists the experiments.
 type ExperimentsPage struct {
 	Page
-	Experiments []ExperimentRow // the ones the filter shows
-	Total       int             // experiments in all
+	Experiments []ExperimentRow // the ones this page of the list shows
+	Total       int             // experiments in all (of the site, when narrowed to one)
+	Matched     int             // those the search matched (Total without one)
 	HasSites    bool
 	Filter      string // status filter, "" for all
+	Query       string // the search, as typed
+	SiteID      string // the site the list is narrowed to, or ""
+	SiteName    string
+	ClearURL    string // the list without the search
+	AllURL      string // the list without the search and the status filter
 	Tabs        []FilterTab
+	Pager       Pager
+}
+
+// Pager says which rows of a long list a page shows (From and To count
+// from 1; both 0 when there are none) and links to its neighbours ("" at
+// either end).
+type Pager struct {
+	From, To, Total  int
+	PrevURL, NextURL string
 }
 
 // FilterTab is one status filter of the experiments list, with how many
