@@ -39,9 +39,17 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, errors.New("experiments: open: empty database path")
 	}
 	if dir := filepath.Dir(path); dir != "" {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
 			return nil, fmt.Errorf("experiments: open %s: %w", path, err)
 		}
+	}
+	// The file holds webhook URLs (a channel's secret) and session CSRF
+	// tokens: a new one is readable by its owner only, whatever the umask.
+	// SQLite gives the WAL and shared-memory files the database's mode.
+	if f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600); err == nil {
+		f.Close()
+	} else if !errors.Is(err, fs.ErrExist) {
+		return nil, fmt.Errorf("experiments: open %s: %w", path, err)
 	}
 	// Pragmas live in the DSN so every connection of the pool gets them.
 	// synchronous=FULL: an event is acknowledged only after its commit, and a
