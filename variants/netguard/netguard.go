@@ -26,8 +26,8 @@ const DialTimeout = 10 * time.Second
 
 // metadataHosts are the names cloud providers give their instance
 // metadata services. They resolve to link-local addresses, which the
-// dialer refuses anyway; refusing the names too gives a clear error even
-// behind a proxy, where the dialer only sees the proxy's address.
+// dialer refuses anyway; refusing the names too gives a clear error when
+// the URL is saved, before any lookup.
 var metadataHosts = map[string]bool{
 	"metadata.google.internal":   true,
 	"metadata.goog":              true,
@@ -92,10 +92,15 @@ func dialControl(_, address string, _ syscall.RawConn) error {
 // NewClient returns a client bounded by timeout per request that dials
 // through the guard and never follows a redirect (a redirect could lead
 // anywhere; the caller sees the 3xx answer itself).
+//
+// It never goes through a proxy, HTTP_PROXY and HTTPS_PROXY included:
+// through a proxy the dialer would judge only the proxy's address, and
+// the proxy would connect to 169.254.169.254 (or any name that resolves
+// there) on copylab's behalf.
 func NewClient(timeout time.Duration) *http.Client {
 	dialer := &net.Dialer{Timeout: DialTimeout, KeepAlive: 30 * time.Second, Control: dialControl}
 	transport := &http.Transport{
-		Proxy: http.ProxyFromEnvironment,
+		Proxy: nil,
 		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
 			host, _, err := net.SplitHostPort(addr)
 			if err == nil && metadataHosts[strings.TrimSuffix(strings.ToLower(host), ".")] {
