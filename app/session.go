@@ -170,7 +170,7 @@ func (a *App) checkCSRF(c *fiber.Ctx) error {
 		return c.Next()
 	}
 	s := sessionOf(c)
-	if s == nil || !tokensEqual(s.csrf, submittedCSRF(c)) {
+	if s == nil || !tokensEqual(s.csrf, submittedCSRF(c)) || !a.sameOrigin(c) {
 		return errCSRF
 	}
 	return c.Next()
@@ -184,10 +184,29 @@ func (a *App) checkFormCSRF(c *fiber.Ctx) error {
 	if !unsafeMethod(c.Method()) {
 		return c.Next()
 	}
-	if !tokensEqual(c.Cookies(a.cookieName("copylab_csrf")), submittedCSRF(c)) {
+	if !tokensEqual(c.Cookies(a.cookieName("copylab_csrf")), submittedCSRF(c)) || !a.sameOrigin(c) {
 		return errCSRF
 	}
 	return c.Next()
+}
+
+// sameOrigin refuses an unsafe request whose browser says it comes from
+// another origin. The tokens alone cannot tell when a page on a sibling
+// subdomain has planted the double-submit cookie (a plain http copylab
+// has no __Host- cookies) or when another app on the same host shares
+// cookies. An Origin header naming the request's own host, or the public
+// URL's, passes; so does a request without one (scripts, older browsers),
+// which the tokens still guard.
+func (a *App) sameOrigin(c *fiber.Ctx) bool {
+	o := c.Get(fiber.HeaderOrigin)
+	if o == "" {
+		return true
+	}
+	u, err := url.Parse(o)
+	if err != nil || u.Host == "" {
+		return false // "null": a sandboxed or privacy-stripped sender
+	}
+	return strings.EqualFold(u.Host, string(c.Request().Host())) || (a.public != nil && strings.EqualFold(u.Host, a.public.Host))
 }
 
 // formCSRF returns the double-submit token of the signed-out forms,
