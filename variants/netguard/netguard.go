@@ -16,6 +16,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -39,6 +40,16 @@ var metadataHosts = map[string]bool{
 var (
 	awsMetadataV6     = netip.MustParseAddr("fd00:ec2::254")
 	alibabaMetadataV4 = netip.MustParseAddr("100.100.100.200")
+
+	// IPv6 ranges whose addresses carry an IPv4 address, which a NAT64
+	// gateway, a 6to4 or Teredo relay, or the kernel itself may turn back
+	// into a connection to that IPv4 address. IPv4-mapped addresses
+	// (::ffff:0:0/96) are unwrapped by netip's Unmap.
+	v4Compatible = netip.MustParsePrefix("::/96")          // RFC 4291, deprecated but still parsed
+	nat64        = netip.MustParsePrefix("64:ff9b::/96")   // RFC 6052 well-known prefix
+	nat64Local   = netip.MustParsePrefix("64:ff9b:1::/48") // RFC 8215, prefix length up to the operator
+	sixToFour    = netip.MustParsePrefix("2002::/16")      // RFC 3056
+	teredo       = netip.MustParsePrefix("2001::/32")      // RFC 4380
 )
 
 // BlockedError is a refused host or address.
@@ -53,11 +64,88 @@ func (e *BlockedError) Error() string {
 // are metadata addresses outside that range. Loopback, private ranges and
 // 0.0.0.0 (which reaches this host, and which people copy from Ollama's
 // "listening on 0.0.0.0:11434") stay allowed for local servers.
+//
+// An IPv6 address that embeds an IPv4 address (NAT64's 64:ff9b::a9fe:a9fe,
+// 6to4, Teredo, IPv4-compatible) is judged by the IPv4 address too: on a
+// host with a NAT64 gateway, 64:ff9b::169.254.169.254 reaches the
+// metadata service.
 func Blocked(ip netip.Addr) bool {
 	ip = ip.Unmap().WithZone("")
+	if blockedAddr(ip) {
+		return true
+	}
+	for _, v4 := range embeddedIPv4(ip) {
+		if blockedAddr(v4) {
+			return true
+		}
+	}
+	return false
+}
+
+func blockedAddr(ip netip.Addr) bool {
 	return ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() ||
 		ip.IsInterfaceLocalMulticast() || ip.IsMulticast() ||
 		ip == awsMetadataV6 || ip == alibabaMetadataV4
+}
+
+// embeddedIPv4 returns the IPv4 addresses an IPv6 address may stand for.
+// In the local-use NAT64 prefix the operator picks the prefix length, so
+// each place RFC 6052 allows within it is read; skipping byte 8 (bits 64
+// to 71, which RFC 6052 keeps zero) is part of that layout.
+func embeddedIPv4(ip netip.Addr) []netip.Addr {
+	if !ip.Is6() {
+		return nil
+	}
+	b := ip.As16()
+	at := func(i, j, k, l int) netip.Addr { return netip.AddrFrom4([4]byte{b[i], b[j], b[k], b[l]}) }
+	switch {
+	case v4Compatible.Contains(ip), nat64.Contains(ip):
+		return []netip.Addr{at(12, 13, 14, 15)}
+	case nat64Local.Contains(ip):
+		return []netip.Addr{at(6, 7, 9, 10), at(7, 9, 10, 11), at(9, 10, 11, 12), at(12, 13, 14, 15)} // /48, /56, /64, /96
+	case sixToFour.Contains(ip):
+		return []netip.Addr{at(2, 3, 4, 5)}
+	case teredo.Contains(ip):
+		// The Teredo server, then the client, whose address is stored
+		// with every bit flipped.
+		return []netip.Addr{at(4, 5, 6, 7), netip.AddrFrom4([4]byte{^b[12], ^b[13], ^b[14], ^b[15]})}
+	}
+	return nil
+}
+
+// legacyIPv4 reads a host the way inet_aton does, which accepts far more
+// than dotted quads: 2852039166, 0xa9fea9fe, 0251.0376.0251.0376 and
+// 169.254.43518 are all 169.254.169.254 to a C resolver. netip does not
+// read these, so CheckHost would otherwise take them for names.
+func legacyIPv4(host string) (netip.Addr, bool) {
+	parts := strings.Split(host, ".")
+	if len(parts) > 4 {
+		return netip.Addr{}, false
+	}
+	var n uint64
+	for i, p := range parts {
+		base := 10
+		switch {
+		case len(p) > 2 && (p[:2] == "0x" || p[:2] == "0X"):
+			p, base = p[2:], 16
+		case len(p) > 1 && p[0] == '0':
+			p, base = p[1:], 8
+		}
+		v, err := strconv.ParseUint(p, base, 32)
+		if err != nil {
+			return netip.Addr{}, false
+		}
+		// Every part but the last is one byte; the last fills the rest.
+		bits := 8
+		if i == len(parts)-1 {
+			bits = 32 - 8*i
+		}
+		if v >= 1<<bits {
+			return netip.Addr{}, false
+		}
+		n = n<<bits | v
+	}
+	return netip.AddrFrom4([4]byte{byte(n >> 24), byte(n >> 16), byte(n >> 8), byte(n)}), true
 }
 
 // CheckHost refuses, with a *BlockedError, a URL's host that is a metadata
@@ -69,6 +157,9 @@ func CheckHost(host string) error {
 		return &BlockedError{Host: host}
 	}
 	if ip, err := netip.ParseAddr(strings.Trim(h, "[]")); err == nil && Blocked(ip) {
+		return &BlockedError{Host: host}
+	}
+	if ip, ok := legacyIPv4(h); ok && Blocked(ip) {
 		return &BlockedError{Host: host}
 	}
 	return nil

@@ -37,6 +37,7 @@ func TestClientIgnoresEnvironmentProxy(t *testing.T) {
 	}
 	for _, u := range []string{
 		"http://169.254.169.254/latest/meta-data/",
+		"http://[64:ff9b::a9fe:a9fe]/",
 		"http://metadata.google.internal/computeMetadata/v1/",
 	} {
 		resp, err := client.Get(u)
@@ -73,6 +74,9 @@ func TestDialerRefusesBlockedAddresses(t *testing.T) {
 		"http://[fe80::1]/",
 		"http://[fd00:ec2::254]/",
 		"http://[::ffff:169.254.169.254]/",
+		"http://[64:ff9b::a9fe:a9fe]/",
+		"http://[64:ff9b::169.254.169.254]/",
+		"http://[2002:a9fe:a9fe::1]/",
 		"http://metadata.google.internal/computeMetadata/v1/",
 	} {
 		t.Run(u, func(t *testing.T) {
@@ -93,6 +97,9 @@ func TestDialerRefusesBlockedAddresses(t *testing.T) {
 	}
 }
 
+// TestBlocked covers link-local and metadata addresses, and the IPv6
+// forms that carry one inside (NAT64, 6to4, Teredo, IPv4-compatible and
+// IPv4-mapped), next to the local addresses that must stay allowed.
 func TestBlocked(t *testing.T) {
 	tests := []struct {
 		ip   string
@@ -115,18 +122,55 @@ func TestBlocked(t *testing.T) {
 		{"0.0.0.0", false},
 		{"::", false},
 		{"224.0.0.1", true},
+
+		// NAT64, well-known prefix (RFC 6052).
+		{"64:ff9b::a9fe:a9fe", true},
+		{"64:ff9b::169.254.169.254", true},
+		{"64:ff9b::6464:64c8", true}, // 100.100.100.200
+		{"64:ff9b::808:808", false},  // 8.8.8.8
+		{"64:ff9b::7f00:1", false},   // 127.0.0.1
+		// NAT64, local-use prefix (RFC 8215), at each RFC 6052 length.
+		{"64:ff9b:1::a9fe:a9fe", true},       // /96
+		{"64:ff9b:1:0:a9:fea9:fe00:0", true}, // /64
+		{"64:ff9b:1:a9:fe:a9fe::", true},     // /56
+		{"64:ff9b:1:a9fe:a9:fe00::", true},   // /48
+		{"64:ff9b:1::a00:1", false},          // 10.0.0.1 at /96
+		// IPv4-compatible (RFC 4291) and mapped.
+		{"::a9fe:a9fe", true},
+		{"::169.254.169.254", true},
+		{"::ffff:a9fe:a9fe", true},
+		{"::ffff:7f00:1", false},
+		// 6to4 (RFC 3056) and Teredo (RFC 4380, client bits flipped).
+		{"2002:a9fe:a9fe::1", true},
+		{"2002:c000:204::1", false},
+		{"2001:0:a9fe:a9fe::1", true},
+		{"2001:0:4136:e378:8000:63bf:5601:5601", true}, // client 169.254.169.254
+		{"2001:0:4136:e378:8000:63bf:3fff:fdd2", false},
+		// Ordinary global IPv6 stays allowed.
+		{"2001:db8::1", false},
+		{"2a00:1450:4001::200e", false},
 	}
 	for _, tt := range tests {
-		if got := Blocked(netip.MustParseAddr(tt.ip)); got != tt.want {
-			t.Errorf("Blocked(%s) = %v, want %v", tt.ip, got, tt.want)
-		}
+		t.Run(tt.ip, func(t *testing.T) {
+			if got := Blocked(netip.MustParseAddr(tt.ip)); got != tt.want {
+				t.Errorf("Blocked(%s) = %v, want %v", tt.ip, got, tt.want)
+			}
+		})
 	}
 }
 
+// TestCheckHost: names and literals refused when a URL is saved,
+// including the numeric forms a C resolver reads as 169.254.169.254. A
+// name that resolves there (169.254.169.254.nip.io) is left to the dialer.
 func TestCheckHost(t *testing.T) {
 	for host, blocked := range map[string]bool{
 		"169.254.169.254": true, "[fe80::1]": true, "fe80::1": true, "METADATA.google.internal.": true, "100.100.100.200": true,
+		"[64:ff9b::a9fe:a9fe]": true, "[::ffff:a9fe:a9fe]": true,
+		"2852039166": true, "0xa9fea9fe": true, "0XA9FEA9FE": true, "0251.0376.0251.0376": true, "169.254.43518": true,
+		"169.16689662": true, "0xa9.0xfe.0xa9.0xfe": true, "2852039166.": true,
 		"127.0.0.1": false, "localhost": false, "hooks.slack.com": false, "10.0.0.7": false, "[::1]": false,
+		"2130706433": false, "0x7f000001": false, "4294967296": false, "1.2.3.4.5": false, "0x": false, "08": false,
+		"1234.example.com": false, "169.254.169.254.nip.io": false,
 	} {
 		err := CheckHost(host)
 		var be *BlockedError
