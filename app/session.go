@@ -17,12 +17,24 @@ import (
 	"copylab/experiments"
 )
 
-// Sessions last sessionTTL after the last request (sliding expiry); the
-// expiry is pushed forward at most once per sessionRefresh to spare writes.
+// Sessions last sessionTTL after the last request (sliding expiry), and
+// sessionMaxAge after signing in whatever the use: a stolen cookie does not
+// live for ever in a browser that is used every day. The expiry is pushed
+// forward at most once per sessionRefresh to spare writes.
 const (
 	sessionTTL     = 14 * 24 * time.Hour
+	sessionMaxAge  = 30 * 24 * time.Hour
 	sessionRefresh = time.Hour
 )
+
+// sessionExpiry is when a session signed in at created expires, seen at now.
+func sessionExpiry(created, now time.Time) time.Time {
+	exp := now.Add(sessionTTL)
+	if last := created.Add(sessionMaxAge); exp.After(last) {
+		return last
+	}
+	return exp
+}
 
 // session is the signed-in browser of a request.
 type session struct {
@@ -106,9 +118,14 @@ func (a *App) loadSession(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if a.now().Sub(sess.CreatedAt) >= sessionMaxAge {
+		_ = a.store.DeleteSession(c.UserContext(), hash)
+		a.clearCookie(c, "copylab_session")
+		return c.Next()
+	}
 	s := &session{hash: hash, csrf: sess.CSRFToken, user: user, expires: sess.ExpiresAt}
-	if now := a.now(); s.expires.Sub(now) < sessionTTL-sessionRefresh {
-		s.expires = now.Add(sessionTTL)
+	if next := sessionExpiry(sess.CreatedAt, a.now()); next.Sub(s.expires) >= sessionRefresh {
+		s.expires = next
 		if err := a.store.ExtendSession(c.UserContext(), hash, s.expires); err != nil {
 			return err
 		}
@@ -127,7 +144,7 @@ func (a *App) peekSession(c *fiber.Ctx) {
 		return
 	}
 	hash := hashSecret(id)
-	if sess, user, err := a.store.SessionByHash(c.UserContext(), hash); err == nil {
+	if sess, user, err := a.store.SessionByHash(c.UserContext(), hash); err == nil && a.now().Sub(sess.CreatedAt) < sessionMaxAge {
 		c.Locals(localSession, &session{hash: hash, csrf: sess.CSRFToken, user: user, expires: sess.ExpiresAt})
 	}
 }

@@ -136,13 +136,14 @@ func (s *Store) CreateSession(ctx context.Context, idHash string, userID int64, 
 // SessionByHash returns a live (unexpired) session and its user.
 func (s *Store) SessionByHash(ctx context.Context, idHash string) (Session, User, error) {
 	var sess Session
-	var exp int64
-	u, err := scanUser(s.r.QueryRowContext(ctx, `/* Store.SessionByHash */ select u.id, u.email, u.name, u.created_at, s.csrf_token, s.expires_at
-		from sessions s join users u on u.id = s.user_id where s.id_hash = ? and s.expires_at > ?`, idHash, ms(s.now())), &sess.CSRFToken, &exp)
+	var created, exp int64
+	u, err := scanUser(s.r.QueryRowContext(ctx, `/* Store.SessionByHash */ select u.id, u.email, u.name, u.created_at, s.csrf_token, s.created_at, s.expires_at
+		from sessions s join users u on u.id = s.user_id where s.id_hash = ? and s.expires_at > ?`, idHash, ms(s.now())), &sess.CSRFToken, &created, &exp)
 	if err != nil {
 		return Session{}, User{}, fmt.Errorf("experiments: session: %w", err)
 	}
 	sess.UserID = u.ID
+	sess.CreatedAt = time.UnixMilli(created)
 	sess.ExpiresAt = time.UnixMilli(exp)
 	return sess, u, nil
 }

@@ -57,6 +57,7 @@ type User struct {
 type Session struct {
 	UserID    int64
 	CSRFToken string
+	CreatedAt time.Time // when the user signed in
 	ExpiresAt time.Time
 }
 
