@@ -137,7 +137,8 @@ func rateLimitedError(what string, wait time.Duration) *httpError {
 		Message: "Too many requests " + what + "; send them again in " + strconv.Itoa(secs) + " s."}
 }
 
-// limitPublic is the public group's per-IP limit. Clients on the loopback
+// limitPublic is the public group's per-IP limit, an IPv6 client limited
+// by its /64 (limitKey). Clients on the loopback
 // interface are not limited: they are the operator's own tools, or a reverse
 // proxy on the same machine that is not configured as trusted, whose every
 // visitor would otherwise share one bucket.
@@ -149,11 +150,31 @@ func (a *App) limitPublic(c *fiber.Ctx) error {
 	if addr, err := netip.ParseAddr(ip); err == nil && addr.Unmap().IsLoopback() {
 		return c.Next()
 	}
-	if ok, wait := a.rateIP.allow(ip); !ok {
+	if ok, wait := a.rateIP.allow(limitKey(ip)); !ok {
 		a.metrics.rateLimited("ip")
 		return rateLimitedError("from this address", wait)
 	}
 	return c.Next()
+}
+
+// limitKey is the key a client's address is limited under, by the public
+// routes' limit and by sign-in's: an IPv4 address (or an IPv4-mapped IPv6
+// one) as it is, and any other IPv6 address by its /64. A /64 is the
+// smallest network a site is given (RFC 6177), and a host on it may use any
+// of its 2^64 addresses, a new one whenever it likes (RFC 8981 temporary
+// addresses), so a limit per full address does not limit anyone. What
+// clientIP could not read as an address is its own key.
+func limitKey(ip string) string {
+	addr, err := netip.ParseAddr(ip)
+	if err != nil {
+		return ip
+	}
+	addr = addr.Unmap().WithZone("")
+	if addr.Is4() {
+		return addr.String()
+	}
+	p, _ := addr.Prefix(64) // cannot fail: 64 bits of an IPv6 address
+	return p.String()
 }
 
 // admitSite is the per-site limit of POST /e, which the ingester applies

@@ -180,6 +180,32 @@ func TestRateLimitHTTP(t *testing.T) {
 		}
 	})
 
+	t.Run("per IPv6 /64, through a trusted proxy", func(t *testing.T) {
+		e := newEnvWith(t, func(c *Config) { c.RateIP = 1; c.RateSite = -1; c.TrustedProxies = []string{"0.0.0.0"} })
+		site, x := e.runningExperiment()
+		n := 0
+		send := func(ip string) int {
+			n++
+			resp, _ := e.postRaw(eventBody(site.Key, "v"+itoa(n), x.ID, "b", false), map[string]string{"X-Forwarded-For": ip})
+			return resp.StatusCode
+		}
+		// One host rotating its addresses inside its /64 shares one bucket
+		// (burst 2).
+		for i, ip := range []string{"2001:db8:1:2::1", "[2001:db8:1:2::2]:443"} {
+			if s := send(ip); s != http.StatusNoContent {
+				t.Fatalf("request %d: %d", i, s)
+			}
+		}
+		for _, ip := range []string{"2001:db8:1:2::3", "2001:db8:1:2:ffff:ffff:ffff:ffff"} {
+			if s := send(ip); s != http.StatusTooManyRequests {
+				t.Errorf("%s, the same /64: %d", ip, s)
+			}
+		}
+		if s := send("2001:db8:1:3::1"); s != http.StatusNoContent {
+			t.Errorf("the next /64: %d", s)
+		}
+	})
+
 	t.Run("per site", func(t *testing.T) {
 		e := newEnvWith(t, func(c *Config) { c.RateIP = -1; c.RateSite = 1 }) // burst 2
 		site, x := e.runningExperiment()
@@ -208,4 +234,26 @@ func TestRateLimitHTTP(t *testing.T) {
 			t.Error("limiters exist with the limits off")
 		}
 	})
+}
+
+func TestLimitKey(t *testing.T) {
+	tests := []struct {
+		name, ip, want string
+	}{
+		{"IPv4", "203.0.113.7", "203.0.113.7"},
+		{"IPv4-mapped IPv6", "::ffff:203.0.113.7", "203.0.113.7"},
+		{"IPv6", "2001:db8:1:2:3:4:5:6", "2001:db8:1:2::/64"},
+		{"IPv6, another host of the /64", "2001:db8:1:2:ffff::1", "2001:db8:1:2::/64"},
+		{"IPv6, the next /64", "2001:db8:1:3::1", "2001:db8:1:3::/64"},
+		{"IPv6 with a zone", "fe80::1%eth0", "fe80::/64"},
+		{"IPv6 loopback", "::1", "::/64"},
+		{"not an address", "<nil>", "<nil>"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := limitKey(tt.ip); got != tt.want {
+				t.Errorf("limitKey(%q) = %q, want %q", tt.ip, got, tt.want)
+			}
+		})
+	}
 }
