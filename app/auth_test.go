@@ -155,7 +155,7 @@ func TestLogin(t *testing.T) {
 		wantStatus(t, resp, http.StatusForbidden, body)
 	})
 
-	t.Run("rate limited per email and per IP", func(t *testing.T) {
+	t.Run("rate limited per client and email, per client, per email", func(t *testing.T) {
 		// Trust the test peer as a proxy, so X-Forwarded-For picks the IP.
 		all, _ := parseProxy("0.0.0.0") // the address Fiber's Test gives the peer
 		e.app.proxies = append(e.app.proxies, all)
@@ -170,22 +170,28 @@ func TestLogin(t *testing.T) {
 			return c.send(req)
 		}
 		e.addUser("bob@example.com")
+
+		// One client guessing one email: refused past the strict limit,
+		// even with the right password, which is not checked.
 		e.app.logins = newLimiter(loginMaxFailures, loginWindow)
 		for i := 0; i < loginMaxFailures; i++ {
-			resp, body := attempt(fmt.Sprintf("203.0.113.%d", i), "bob@example.com", "wrong password!")
+			resp, body := attempt("203.0.113.1", "bob@example.com", "wrong password!")
 			wantStatus(t, resp, http.StatusUnauthorized, body)
+			wantContains(t, body, loginFailed)
 		}
-		// From yet another IP, even the right password is refused now,
-		// without being checked.
-		resp, body := attempt("203.0.113.200", "bob@example.com", testPassword)
+		resp, body := attempt("203.0.113.1", "bob@example.com", testPassword)
 		wantStatus(t, resp, http.StatusTooManyRequests, body)
 		wantContains(t, body, "Too many attempts")
 		if resp.Header.Get("Retry-After") == "" {
 			t.Error("no Retry-After")
 		}
+		// The owner, from another address, is not locked out.
+		resp, body = attempt("203.0.113.2", "bob@example.com", testPassword)
+		wantStatus(t, resp, http.StatusSeeOther, body)
 
+		// One client spraying many emails.
 		e.app.logins = newLimiter(loginMaxFailures, loginWindow)
-		for i := 0; i < loginMaxFailures; i++ {
+		for i := 0; i < loginMaxPerClient; i++ {
 			resp, body := attempt("198.51.100.7", fmt.Sprintf("guess%d@example.com", i), "wrong password!")
 			wantStatus(t, resp, http.StatusUnauthorized, body)
 		}
@@ -194,6 +200,15 @@ func TestLogin(t *testing.T) {
 		// Other IPs are not affected.
 		resp, body = attempt("198.51.100.8", "bob@example.com", testPassword)
 		wantStatus(t, resp, http.StatusSeeOther, body)
+
+		// Guessing spread over many clients meets the per-email ceiling.
+		e.app.logins = newLimiter(loginMaxFailures, loginWindow)
+		for i := 0; i < loginMaxPerEmail; i++ {
+			resp, body := attempt(fmt.Sprintf("192.0.2.%d", i/loginMaxFailures), "bob@example.com", "wrong password!")
+			wantStatus(t, resp, http.StatusUnauthorized, body)
+		}
+		resp, body = attempt("198.51.100.9", "bob@example.com", testPassword)
+		wantStatus(t, resp, http.StatusTooManyRequests, body)
 	})
 
 	t.Run("signed in users skip the form", func(t *testing.T) {

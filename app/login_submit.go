@@ -5,6 +5,7 @@ import (
 	"math"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"golang.org/x/crypto/bcrypt"
@@ -17,17 +18,24 @@ import (
 // tell whether the email has an account.
 const loginFailed = "That email and password do not match an account. Check them and try again."
 
-// loginSubmit answers POST /login. Failures are counted per IP and per
-// email; past the limit it answers 429 without checking the password.
-// Unknown emails are checked against a dummy hash so that they take as long
-// as a wrong password.
+// errSignInBusy answers a sign-in that found every password-check slot
+// taken (see limiter.slots): a flood of attempts is under way, and a
+// moment later there is room again.
+var errSignInBusy = &httpError{Status: http.StatusTooManyRequests, Code: "sign_in_busy", RetryAfter: time.Second,
+	Message: "Many sign-ins are being checked right now. Please try again in a moment."}
+
+// loginSubmit answers POST /login. Every attempt is counted before its
+// password is checked, per client and email, per client and per email (see
+// loginMaxFailures); past a limit it answers 429 without checking the
+// password. A successful sign-in does not count. Unknown emails are checked
+// against a dummy hash so that they take as long as a wrong password.
 func (a *App) loginSubmit(c *fiber.Ctx) error {
 	email := normalizeEmail(c.FormValue("email"))
 	password := c.FormValue("password")
 	next := localPath(c.FormValue("next"), "/experiments")
-	ipKey, emailKey := "ip:"+a.clientIP(c), "email:"+email
 
-	if blocked, wait := a.logins.Blocked(ipKey, emailKey); blocked {
+	at, ok, wait := a.logins.Reserve(limitKey(a.clientIP(c)), email)
+	if !ok {
 		minutes := int(math.Ceil(wait.Minutes()))
 		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(math.Ceil(wait.Seconds()))))
 		c.Status(http.StatusTooManyRequests)
@@ -37,21 +45,28 @@ func (a *App) loginSubmit(c *fiber.Ctx) error {
 	}
 
 	user, hash, err := a.store.UserByEmail(c.UserContext(), email)
+	known := err == nil
 	switch {
 	case errors.Is(err, experiments.ErrNotFound):
-		_ = bcrypt.CompareHashAndPassword(a.dummyHash, []byte(password))
+		hash = string(a.dummyHash)
 	case err != nil:
+		a.logins.GiveBack(at)
 		return err
-	default:
-		if bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) == nil {
-			a.logins.Reset(emailKey)
-			if err := a.startSession(c, user); err != nil {
-				return err
-			}
-			return c.Redirect(next, fiber.StatusSeeOther)
-		}
 	}
-	a.logins.Add(ipKey, emailKey)
+	if !a.logins.startCheck(c.UserContext()) {
+		a.logins.GiveBack(at)
+		return errSignInBusy
+	}
+	match := bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) == nil && known
+	a.logins.endCheck()
+
+	if match {
+		a.logins.Succeeded(at)
+		if err := a.startSession(c, user); err != nil {
+			return err
+		}
+		return c.Redirect(next, fiber.StatusSeeOther)
+	}
 	p := a.page(c, "")
 	p.Title = "Sign in"
 	p.CSRF = a.formCSRF(c)
