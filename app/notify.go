@@ -186,22 +186,79 @@ type noticeVerdict struct {
 // Teams post {"text"} (Slack reads <url|label> as a link), Discord
 // {"content"}; any other receiver gets the whole notice, whose "text" suits
 // Mattermost, Rocket.Chat and Zulip's Slack-compatible hooks too.
+//
+// Site, experiment and variant names, selectors and pages are typed by
+// people, and each chat tool reads markup in a message: the title and
+// text are escaped for the receiver, so a site named "<!channel>" or
+// "[Reset your password](https://evil.example)" shows as typed: it pings
+// no one and hides no link behind a label. Only copylab's own bold title
+// and results link are markup.
 func webhookBody(u *url.URL, n notice) any {
 	host := strings.ToLower(u.Hostname())
 	plain := n.Title + "\n" + n.Text
 	switch {
 	case host == "hooks.slack.com":
-		return map[string]string{"text": "*" + n.Title + "*\n" + n.Text + "\n<" + n.URL + "|Open the results>"}
+		return map[string]string{"text": "*" + slackEscaper.Replace(n.Title) + "*\n" + slackEscaper.Replace(n.Text) +
+			"\n<" + n.URL + "|Open the results>"}
 	case host == "discord.com" || host == "discordapp.com" || strings.HasSuffix(host, ".discord.com"):
-		return map[string]string{"content": "**" + n.Title + "**\n" + n.Text + "\n" + n.URL}
+		return discordMessage{
+			Content:         "**" + discordEscaper.Replace(n.Title) + "**\n" + discordEscaper.Replace(n.Text) + "\n" + n.URL,
+			AllowedMentions: discordMentions{Parse: []string{}},
+		}
 	case strings.HasSuffix(host, ".webhook.office.com") || host == "outlook.office.com":
-		return map[string]string{"text": "**" + n.Title + "**\n\n" + n.Text + "\n\n[Open the results](" + n.URL + ")"}
+		return map[string]string{"text": "**" + teamsEscaper.Replace(n.Title) + "**\n\n" + teamsEscaper.Replace(n.Text) +
+			"\n\n[Open the results](" + n.URL + ")"}
 	}
 	if n.URL != "" {
 		plain += "\n" + n.URL
 	}
 	n.Text = plain
 	return n
+}
+
+// slackEscaper escapes the three characters Slack reads as markup in a
+// message's text: every mention (<!channel>, <@U123>) and link (<url|label>)
+// starts with "<". https://api.slack.com/reference/surfaces/formatting#escaping
+var slackEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+
+// discordEscaper backslash-escapes Discord's markdown: emphasis, code,
+// spoilers, quotes, headings, lists, masked links ([label](url)) and the
+// <@id>, <#id> and @everyone mentions. Discord takes a backslash before
+// any punctuation as an escape; it does not decode HTML entities.
+var discordEscaper = backslashEscaper(`\*_~` + "`" + `|<>[]()#-+@`)
+
+// teamsEscaper writes Teams' markup characters as numeric character
+// references. Teams reads a connector message's text as markdown with
+// some HTML; a reference is decoded in both, and markdown never reads
+// one as markup (CommonMark, "Entity and numeric character references").
+var teamsEscaper = entityEscaper(`&<>\*_~` + "`" + `|[]()#-+!`)
+
+// discordMessage is Discord's execute-webhook body. An empty allowed
+// mentions list stops every ping, whatever the content holds.
+// https://discord.com/developers/docs/resources/message#allowed-mentions-object
+type discordMessage struct {
+	Content         string          `json:"content"`
+	AllowedMentions discordMentions `json:"allowed_mentions"`
+}
+
+type discordMentions struct {
+	Parse []string `json:"parse"`
+}
+
+func backslashEscaper(chars string) *strings.Replacer {
+	var pairs []string
+	for _, c := range chars {
+		pairs = append(pairs, string(c), `\`+string(c))
+	}
+	return strings.NewReplacer(pairs...)
+}
+
+func entityEscaper(chars string) *strings.Replacer {
+	var pairs []string
+	for _, c := range chars {
+		pairs = append(pairs, string(c), fmt.Sprintf("&#%d;", c))
+	}
+	return strings.NewReplacer(pairs...)
 }
 
 // errWebhook is a webhook's refusal: its status and the start of its body.

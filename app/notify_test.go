@@ -3,10 +3,13 @@ package app
 import (
 	"context"
 	"encoding/json"
+	"html"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"reflect"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -113,23 +116,106 @@ func TestNotifyVerdict(t *testing.T) {
 // receiver the whole notice.
 func TestWebhookBody(t *testing.T) {
 	n := notice{Title: "We have a winner: “Hero” on Shop", Text: "Variant B lifts clicks by 12%.", URL: "https://copylab.example/experiments/x/results"}
-	for _, c := range []struct{ url, key, want string }{
-		{"https://hooks.slack.com/services/T0/B0/XXX", "text", "*We have a winner: “Hero” on Shop*\nVariant B lifts clicks by 12%.\n<https://copylab.example/experiments/x/results|Open the results>"},
-		{"https://discord.com/api/webhooks/1/abc", "content", "**We have a winner: “Hero” on Shop**\nVariant B lifts clicks by 12%.\nhttps://copylab.example/experiments/x/results"},
-		{"https://acme.webhook.office.com/webhookb2/abc", "text", "**We have a winner: “Hero” on Shop**\n\nVariant B lifts clicks by 12%.\n\n[Open the results](https://copylab.example/experiments/x/results)"},
+	for _, c := range []struct{ name, url, want string }{
+		{"slack", "https://hooks.slack.com/services/T0/B0/XXX",
+			`{"text":"*We have a winner: “Hero” on Shop*\nVariant B lifts clicks by 12%.\n<https://copylab.example/experiments/x/results|Open the results>"}`},
+		{"discord", "https://discord.com/api/webhooks/1/abc",
+			`{"content":"**We have a winner: “Hero” on Shop**\nVariant B lifts clicks by 12%.\nhttps://copylab.example/experiments/x/results","allowed_mentions":{"parse":[]}}`},
+		{"teams", "https://acme.webhook.office.com/webhookb2/abc",
+			`{"text":"**We have a winner: “Hero” on Shop**\n\nVariant B lifts clicks by 12%.\n\n[Open the results](https://copylab.example/experiments/x/results)"}`},
 	} {
-		u, _ := url.Parse(c.url)
-		b, _ := json.Marshal(webhookBody(u, n))
-		var m map[string]string
-		if err := json.Unmarshal(b, &m); err != nil || len(m) != 1 || m[c.key] != c.want {
-			t.Errorf("%s: %s", c.url, b)
-		}
+		t.Run(c.name, func(t *testing.T) {
+			u, _ := url.Parse(c.url)
+			b, _ := json.Marshal(webhookBody(u, n))
+			wantJSON(t, b, c.want)
+		})
 	}
 	u, _ := url.Parse("https://chat.example/hooks/abc")
 	b, _ := json.Marshal(webhookBody(u, n))
 	if !strings.Contains(string(b), `"text":"We have a winner: “Hero” on Shop\nVariant B lifts clicks by 12%.\nhttps://copylab.example/experiments/x/results"`) ||
 		!strings.Contains(string(b), `"verdict":{`) {
 		t.Errorf("generic: %s", b)
+	}
+}
+
+// TestWebhookBodyHostileNames: names people type reach the channel as
+// typed. No mention pings, no link hides behind a label, and copylab's
+// own bold title and results link still work.
+func TestWebhookBodyHostileNames(t *testing.T) {
+	const site = "Shop <!channel> <https://evil.example/login|Reset your password> @everyone @here <@U123> & more"
+	n := notice{
+		Title: "We have a winner: “[Reset your password](https://evil.example/login) *now*” on " + site,
+		Text:  "The element [data-copylab=\"hero\"] on /pricing#top: `code` ~x~ _y_ || spoiler || > quote\n# heading\n- item <#C1> <@&42>",
+		URL:   "https://copylab.example/experiments/x/results",
+	}
+	tests := []struct {
+		name, url, key string
+		// open, mid and end are copylab's own markup: the bold title's
+		// start, its end before the text, and the results link.
+		open, mid, end string
+		// escapes matches the receiver's escapes; unescape reads them.
+		escapes  *regexp.Regexp
+		unescape func(string) string
+		// markup is what the receiver would read as markup; none of it may
+		// be left in the user's text once the escapes are taken out.
+		markup string
+	}{
+		{"slack", "https://hooks.slack.com/services/T0/B0/XXX", "text",
+			"*", "*\n", "\n<" + n.URL + "|Open the results>",
+			regexp.MustCompile(`&(amp|lt|gt);`), strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&").Replace,
+			"<>&"},
+		{"discord", "https://discord.com/api/webhooks/1/abc", "content",
+			"**", "**\n", "\n" + n.URL,
+			regexp.MustCompile(`\\[[:punct:]]`), func(s string) string { return regexp.MustCompile(`\\([[:punct:]])`).ReplaceAllString(s, "$1") },
+			"<>@[]()*_~`|#-\\"},
+		{"teams", "https://acme.webhook.office.com/webhookb2/abc", "text",
+			"**", "**\n\n", "\n\n[Open the results](" + n.URL + ")",
+			regexp.MustCompile(`&#[0-9]+;`), html.UnescapeString,
+			"<>&[]()*_~`|#-\\"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			u, _ := url.Parse(tt.url)
+			b, _ := json.Marshal(webhookBody(u, n))
+			var m map[string]any
+			if err := json.Unmarshal(b, &m); err != nil {
+				t.Fatal(err)
+			}
+			msg, _ := m[tt.key].(string)
+			title, text, ok := strings.Cut(strings.TrimPrefix(msg, tt.open), tt.mid)
+			if !strings.HasPrefix(msg, tt.open) || !ok || !strings.HasSuffix(text, tt.end) {
+				t.Fatalf("copylab's own markup is gone: %q", msg)
+			}
+			text = strings.TrimSuffix(text, tt.end)
+			for _, c := range []struct{ got, want string }{{title, n.Title}, {text, n.Text}} {
+				if strings.ContainsAny(tt.escapes.ReplaceAllString(c.got, ""), tt.markup) {
+					t.Errorf("markup left unescaped in %q", c.got)
+				}
+				if got := tt.unescape(c.got); got != c.want {
+					t.Errorf("reads %q, want %q", got, c.want)
+				}
+			}
+			if tt.name == "discord" {
+				if am, _ := json.Marshal(m["allowed_mentions"]); string(am) != `{"parse":[]}` {
+					t.Errorf("allowed_mentions = %s", am)
+				}
+			}
+		})
+	}
+}
+
+// wantJSON compares two JSON documents by value.
+func wantJSON(t *testing.T, got []byte, want string) {
+	t.Helper()
+	var g, w any
+	if err := json.Unmarshal(got, &g); err != nil {
+		t.Fatalf("%s: %v", got, err)
+	}
+	if err := json.Unmarshal([]byte(want), &w); err != nil {
+		t.Fatalf("want %s: %v", want, err)
+	}
+	if !reflect.DeepEqual(g, w) {
+		t.Errorf("got  %s\nwant %s", got, want)
 	}
 }
 
