@@ -27,6 +27,16 @@ func (a *App) experimentUnship(c *fiber.Ctx) error {
 	return a.actionDone(c, err, "Visitors see your page's own copy again, within a minute.")
 }
 
+// experimentShareLink answers POST /experiments/:id/share-link: a new
+// read-only link replaces the old one, which stops working.
+func (a *App) experimentShareLink(c *fiber.Ctx) error {
+	if _, err := a.store.NewShareLink(c.UserContext(), c.Params("id")); err != nil {
+		return err
+	}
+	return a.redirectWithFlash(c, "/experiments/"+c.Params("id")+"#share", "ok",
+		"A new share link is ready. The old one no longer opens the results.")
+}
+
 // actionDone answers a form action on the experiment of the route: back to
 // its page with the done message, or with the refusal's sentence when the
 // store refused it. Every action changes what the tag serves, so a done one
@@ -97,5 +107,15 @@ func (a *App) apiExperimentUnship(c *fiber.Ctx) error {
 		return err
 	}
 	a.snippets.reset()
+	return c.JSON(a.apiExperimentOf(e))
+}
+
+// apiExperimentShareLink answers POST /api/v1/experiments/:id/share-link:
+// the experiment with a new share_url; the old link stops working.
+func (a *App) apiExperimentShareLink(c *fiber.Ctx) error {
+	e, err := a.store.NewShareLink(c.UserContext(), c.Params("id"))
+	if err != nil {
+		return err
+	}
 	return c.JSON(a.apiExperimentOf(e))
 }

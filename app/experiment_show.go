@@ -159,6 +159,8 @@ func changeLabel(action string) string {
 	switch action {
 	case experiments.ChangeUnshipped:
 		return "Stopped showing the shipped version"
+	case experiments.ChangeShareLink:
+		return "New share link"
 	case "":
 		return ""
 	}

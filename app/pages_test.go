@@ -434,6 +434,42 @@ func TestResultsAndShare(t *testing.T) {
 		}
 	})
 
+	t.Run("a new share link retires the old one", func(t *testing.T) {
+		old := x.ShareToken
+		resp, body := c.post("/experiments/"+x.ID+"/share-link", nil)
+		wantStatus(t, resp, http.StatusSeeOther, body)
+		_, body = c.get(loc(resp))
+		y, err := e.store.Experiment(context.Background(), x.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if y.ShareToken == old || len(y.ShareToken) != len(old) {
+			t.Fatalf("share token %q after %q", y.ShareToken, old)
+		}
+		wantContains(t, body, "A new share link is ready.", testPublicURL+"/r/"+y.ShareToken, "New share link</strong>", "by ann@example.com")
+		wantNotContains(t, body, testPublicURL+"/r/"+old)
+		anon := e.client()
+		for _, path := range []string{"/r/" + old, "/r/" + old + "/live", "/r/" + old + "/results.csv"} {
+			resp, _ := anon.get(path)
+			wantStatus(t, resp, http.StatusNotFound, "")
+		}
+		resp, body = anon.get("/r/" + y.ShareToken)
+		wantStatus(t, resp, http.StatusOK, body)
+		resp, body = c.post("/experiments/"+x.ID+"/share-link", url.Values{"_csrf": {"wrong"}})
+		wantStatus(t, resp, http.StatusForbidden, body)
+		resp, body = c.post("/experiments/nope/share-link", nil)
+		wantStatus(t, resp, http.StatusNotFound, body)
+		x = y
+
+		token := e.token("api@example.com")
+		resp, got := e.api(http.MethodPost, "/api/v1/experiments/"+x.ID+"/share-link", token, "")
+		wantStatus(t, resp, http.StatusOK, "")
+		if u, _ := got["share_url"].(string); u == "" || u == testPublicURL+"/r/"+y.ShareToken {
+			t.Errorf("API share_url %q", u)
+		}
+		x, _ = e.store.Experiment(context.Background(), x.ID)
+	})
+
 	t.Run("stopped: no more polling, results kept", func(t *testing.T) {
 		e.transition(x.ID, "stop")
 		_, body := c.get("/experiments/" + x.ID + "/results/live")

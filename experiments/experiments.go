@@ -666,6 +666,27 @@ func (s *Store) Unship(ctx context.Context, id string) (Experiment, error) {
 	return s.Experiment(ctx, id)
 }
 
+// NewShareLink replaces an experiment's read-only share token: the old
+// link stops working at once (for a link that went further than meant).
+func (s *Store) NewShareLink(ctx context.Context, id string) (Experiment, error) {
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		now := ms(s.now())
+		res, err := tx.ExecContext(ctx, `/* Store.NewShareLink */ update experiments set share_token = ?, updated_at = ? where id = ?`,
+			RandomToken(32), now, id)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ErrNotFound
+		}
+		return recordChange(ctx, tx, id, now, ChangeShareLink, "A new share link replaced the old one, which no longer opens the results.")
+	})
+	if err != nil {
+		return Experiment{}, wrapExp("new share link", id, err)
+	}
+	return s.Experiment(ctx, id)
+}
+
 // ShippedExperiments returns a site's experiments with a shipped version,
 // the ones the tag shows that version of to everyone, oldest first.
 func (s *Store) ShippedExperiments(ctx context.Context, siteID string) ([]Experiment, error) {

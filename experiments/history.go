@@ -39,6 +39,7 @@ const (
 	ChangeStopped   = "stopped"
 	ChangeShipped   = "shipped"
 	ChangeUnshipped = "unshipped"
+	ChangeShareLink = "share_link"
 )
 
 // Change is one line of an experiment's history.
