@@ -261,7 +261,9 @@ func entityEscaper(chars string) *strings.Replacer {
 	return strings.NewReplacer(pairs...)
 }
 
-// errWebhook is a webhook's refusal: its status and the start of its body.
+// errWebhook is a webhook's refusal: its status and the start of its
+// body, for the log. The site page says only the status (see
+// testMessageFailure).
 type errWebhook struct {
 	status int
 	body   string

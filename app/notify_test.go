@@ -2,16 +2,23 @@ package app
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
+	"fmt"
 	"html"
 	"io"
+	"log"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"reflect"
 	"regexp"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -19,6 +26,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"copylab/experiments"
+	"copylab/variants/netguard"
 )
 
 // hook is a webhook receiver on 127.0.0.1 that records each body and
@@ -276,10 +284,11 @@ func TestSiteNotificationsPages(t *testing.T) {
 	wantContains(t, body, "Test message sent to 127.0.0.1")
 	c.post("/sites/"+site.ID+"/notifications/test", nil)
 	_, body = c.get("/sites/" + site.ID)
-	wantContains(t, body, "The test message did not get through to 127.0.0.1", "answered 404 no_service")
+	wantContains(t, body, "The test message did not get through to 127.0.0.1", "the webhook answered 404.")
+	wantNotContains(t, body, "no_service")
 	c.post("/sites/"+site.ID+"/notifications/test", nil)
 	_, body = c.get("/sites/" + site.ID)
-	wantContains(t, body, "answered 302")
+	wantContains(t, body, "the webhook answered 302, a redirect, which copylab does not follow")
 	if got := h.received(); len(got) != 3 || !strings.HasPrefix(got[0]["title"].(string), "copylab test message") {
 		t.Errorf("webhook got %v", got)
 	}
@@ -289,6 +298,101 @@ func TestSiteNotificationsPages(t *testing.T) {
 	_, body = c.get("/sites/" + site.ID)
 	wantContains(t, body, "Notifications off", "Save webhook")
 	wantNotContains(t, body, "Send a test message")
+}
+
+// TestSiteNotificationsTestFailures: a test message that does not get
+// through says why in a sentence, and never echoes what only the network
+// knows: the receiver's body, a dial error's wording or addresses. All
+// receivers are on 127.0.0.1, which webhooks may use.
+func TestSiteNotificationsTestFailures(t *testing.T) {
+	e := newEnv(t)
+	c := e.signIn("owner@example.com")
+	site := e.site("Shop")
+
+	closed := httptest.NewServer(http.NotFoundHandler())
+	closed.Close() // nothing listens on its port now
+	chatty := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusInternalServerError)
+		io.WriteString(w, "redis at 10.0.0.9:6379 refused the connection")
+	}))
+	t.Cleanup(chatty.Close)
+	selfSigned := httptest.NewUnstartedServer(http.NotFoundHandler())
+	selfSigned.Config.ErrorLog = log.New(io.Discard, "", 0) // the refused handshake is the point
+	selfSigned.StartTLS()
+	t.Cleanup(selfSigned.Close)
+	plain := newHook(t)
+
+	for _, tt := range []struct {
+		name, url, want string
+	}{
+		{"nothing listens", closed.URL + "/hook", "The test message did not get through: copylab could not connect to " + strings.TrimPrefix(closed.URL, "http://") + "."},
+		{"error page", chatty.URL + "/hook", "The test message did not get through to " + strings.TrimPrefix(chatty.URL, "http://") + ": the webhook answered 500."},
+		{"untrusted certificate", selfSigned.URL + "/hook", "copylab could not make a secure (TLS) connection to " + strings.TrimPrefix(selfSigned.URL, "https://") + "."},
+		{"https to a plain server", "https://" + strings.TrimPrefix(plain.URL, "http://") + "/hook", "copylab could not make a secure (TLS) connection"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			resp, _ := c.post("/sites/"+site.ID+"/notifications", url.Values{"webhook_url": {tt.url}})
+			wantStatus(t, resp, http.StatusSeeOther, "")
+			c.post("/sites/"+site.ID+"/notifications/test", nil)
+			_, body := c.get("/sites/" + site.ID)
+			wantContains(t, body, tt.want)
+			wantNotContains(t, body, "redis", "10.0.0.9", "refused", "dial tcp", "connect:", "tls:", "x509", "HTTP response")
+		})
+	}
+}
+
+// TestTestMessageFailure: each kind of failure has its sentence, and none
+// carries the resolver's address, the dialled address or port, the
+// receiver's body or the URL's secret path.
+func TestTestMessageFailure(t *testing.T) {
+	const hook = "https://hooks.example.com/services/T0/B0/s3cret"
+	dialled := &net.TCPAddr{IP: net.ParseIP("10.0.0.5"), Port: 8443}
+	for _, tt := range []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"unknown name", &net.OpError{Op: "dial", Net: "tcp", Err: &net.DNSError{Err: "no such host", Name: "hooks.example.com", Server: "10.0.0.2:53", IsNotFound: true}},
+			"The test message did not get through: copylab could not look up hooks.example.com."},
+		{"resolver timeout", &net.OpError{Op: "dial", Net: "tcp", Err: &net.DNSError{Err: "i/o timeout", Name: "hooks.example.com", Server: "10.0.0.2:53", IsTimeout: true}},
+			"The test message did not get through: copylab could not look up hooks.example.com."},
+		{"refused", &net.OpError{Op: "dial", Net: "tcp", Addr: dialled, Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)},
+			"The test message did not get through: copylab could not connect to hooks.example.com."},
+		{"unreachable", &net.OpError{Op: "dial", Net: "tcp", Addr: dialled, Err: os.NewSyscallError("connect", syscall.EHOSTUNREACH)},
+			"The test message did not get through: copylab could not connect to hooks.example.com."},
+		{"dial timeout", &net.OpError{Op: "dial", Net: "tcp", Addr: dialled, Err: os.ErrDeadlineExceeded},
+			"The test message did not get through: hooks.example.com did not answer within 10 s."},
+		{"request timeout", context.DeadlineExceeded,
+			"The test message did not get through: hooks.example.com did not answer within 10 s."},
+		{"certificate", &tls.CertificateVerificationError{Err: x509.UnknownAuthorityError{}},
+			"The test message did not get through: copylab could not make a secure (TLS) connection to hooks.example.com."},
+		{"plain HTTP on https", http.ErrSchemeMismatch,
+			"The test message did not get through: copylab could not make a secure (TLS) connection to hooks.example.com."},
+		{"not TLS", tls.RecordHeaderError{Msg: "first record does not look like a TLS handshake"},
+			"The test message did not get through: copylab could not make a secure (TLS) connection to hooks.example.com."},
+		{"alert", fmt.Errorf("remote error: %w", tls.AlertError(40)),
+			"The test message did not get through: copylab could not make a secure (TLS) connection to hooks.example.com."},
+		{"blocked", &net.OpError{Op: "dial", Net: "tcp", Err: &netguard.BlockedError{Host: "169.254.169.254"}},
+			"The test message did not get through: hooks.example.com is a link-local or cloud metadata address, which copylab never connects to."},
+		{"status", &errWebhook{status: 403, body: "invalid_token for 10.0.0.5"},
+			"The test message did not get through to hooks.example.com: the webhook answered 403."},
+		{"redirect", &errWebhook{status: 301},
+			"The test message did not get through to hooks.example.com: the webhook answered 301, a redirect, which copylab does not follow. Paste the address it redirects to."},
+		{"cut short", fmt.Errorf("read tcp 10.0.0.5:8443: %w", io.ErrUnexpectedEOF),
+			"The test message did not get through to hooks.example.com."},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got := testMessageFailure(hook, tt.err)
+			if got != tt.want {
+				t.Errorf("got  %q\nwant %q", got, tt.want)
+			}
+			for _, leak := range []string{"10.0.0", ":53", "8443", "s3cret", "invalid_token", "refused"} {
+				if strings.Contains(got, leak) {
+					t.Errorf("%q leaks %q", got, leak)
+				}
+			}
+		})
+	}
 }
 
 // TestNotifyElementMissing: when the tag stops finding a running test's

@@ -1,7 +1,11 @@
 package app
 
 import (
+	"context"
+	"crypto/tls"
 	"errors"
+	"fmt"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -78,8 +82,53 @@ func (a *App) siteNotificationsTest(c *fiber.Ctx) error {
 	})
 	if err != nil {
 		a.metrics.notifications.WithLabelValues("failed").Inc()
-		return a.redirectWithFlash(c, to, "error", "The test message did not get through to "+webhookHost(site.WebhookURL)+": "+err.Error()+".")
+		a.log.Warn("notify: the test message did not get through", "request_id", requestIDOf(c),
+			"site", site.Key, "webhook_host", webhookHost(site.WebhookURL), "error", err)
+		return a.redirectWithFlash(c, to, "error", testMessageFailure(site.WebhookURL, err))
 	}
 	a.metrics.notifications.WithLabelValues("sent").Inc()
 	return a.redirectWithFlash(c, to, "ok", "Test message sent to "+webhookHost(site.WebhookURL)+".")
+}
+
+// testMessageFailure says why a test message did not get through, in
+// words a person can act on and no more. Anyone who may save a webhook
+// sees it, and copylab may post to loopback and private addresses: the
+// receiver's answer body, a dial error's addresses and ports, or the DNS
+// resolver's address would make the button a probe of copylab's own
+// network. The log keeps the whole error.
+func testMessageFailure(rawURL string, err error) string {
+	host := webhookHost(rawURL)
+	name := host
+	if u, perr := url.Parse(rawURL); perr == nil {
+		name = u.Hostname()
+	}
+	const failed = "The test message did not get through: "
+	var (
+		blocked  *netguard.BlockedError
+		answered *errWebhook
+		timeout  net.Error
+		dns      *net.DNSError
+		certErr  *tls.CertificateVerificationError
+		notTLS   tls.RecordHeaderError
+		alert    tls.AlertError
+		dialFail *net.OpError
+	)
+	switch {
+	case errors.As(err, &blocked):
+		return failed + host + " is a link-local or cloud metadata address, which copylab never connects to."
+	case errors.As(err, &answered) && answered.status >= 300 && answered.status < 400:
+		return fmt.Sprintf("The test message did not get through to %s: the webhook answered %d, a redirect, which copylab does not follow. Paste the address it redirects to.", host, answered.status)
+	case errors.As(err, &answered):
+		return fmt.Sprintf("The test message did not get through to %s: the webhook answered %d.", host, answered.status)
+	case errors.As(err, &dns): // before the timeout: a slow resolver is not a slow webhook
+		return failed + "copylab could not look up " + name + "."
+	case errors.Is(err, context.DeadlineExceeded) || errors.As(err, &timeout) && timeout.Timeout():
+		return fmt.Sprintf("%s%s did not answer within %.0f s.", failed, host, notifyTimeout.Seconds())
+	case errors.As(err, &certErr) || errors.As(err, &notTLS) || errors.As(err, &alert) ||
+		errors.Is(err, http.ErrSchemeMismatch):
+		return failed + "copylab could not make a secure (TLS) connection to " + host + "."
+	case errors.As(err, &dialFail) && dialFail.Op == "dial":
+		return failed + "copylab could not connect to " + host + "."
+	}
+	return "The test message did not get through to " + host + "."
 }
