@@ -93,13 +93,15 @@
     // act: the experiments of the current page view (see view).
     act = [],
     // G wraps an entry point: an error ends the page view (act empties) and
-    // shows the original copy of whatever was still hidden.
+    // shows the original copy of whatever was still hidden. The catch itself
+    // calls nothing of the page's (a broken Array.prototype.map would throw
+    // again from hide() and leave the elements hidden for good).
     G = (f) => (a) => {
       try {
         return f(a);
       } catch {
         act = [];
-        hide();
+        sheet?.replaceSync("");
       }
     },
     // on listens in the capture phase, so a handler of the page that stops
@@ -155,11 +157,14 @@
     // hex digits), then random bits with the version (7) and variant (10xx)
     // bits set. In the template the 7 stays; each 0 and 1 becomes a random
     // nibble (c ^ r & 15), the 8 one of 8, 9, a, b (15 >> 8/4 is 3).
-    // Time-ordered ids let the server's inserts append.
+    // Time-ordered ids let the server's inserts append. The random bits
+    // come from Math.random, not crypto.getRandomValues: ids need to be
+    // unique, not secret (anyone may post events with any ids), 74 bits
+    // per millisecond are plenty, and the 19 bytes pay for guards below.
     uuid = () =>
       Date.now().toString(16).padStart(12, 0).replace(/^.{8}/, "$&-") +
       "-7000-8000-100000000000".replace(/[018]/g, (ch) =>
-        (ch ^ (crypto.getRandomValues(new Uint8Array(1))[0] & (15 >> (ch / 4)))).toString(16),
+        (ch ^ (Math.random() * 16 & (15 >> (ch / 4)))).toString(16),
       ),
     // $ is querySelectorAll answering undefined for an invalid selector (on
     // which querySelectorAll throws).
@@ -346,14 +351,15 @@
           track(x, { type: "conversion", goal: type == "event" ? x[GOAL_VALUE] : type }, S.a[x[ID]]),
       ),
     // ---- delivery. Events wait in S.q, stored, until a flush takes them.
-    // S.q keeps the 50 newest. An exposure also remembers the variant in
+    // S.q keeps the 20 newest: a batch of them stays far below the 64 KiB
+    // that keepalive fetch and sendBeacon carry, even with long URLs. An exposure also remembers the variant in
     // S.a: the visitor keeps it, and may now convert. A shipped version (an
     // experiment with id 0: one version for everyone) sends nothing.
     track = (x, extra, variant = x.a[KEY], experiment = x[ID]) => {
       if (ok >= 0 && experiment) {
         extra.matched && (S.a[experiment] = variant);
         S.q = [...S.q, { id: uuid(), type: "exposure", experiment, variant, url: L.href, ts: Date.now(), ...extra }].slice(
-          -50,
+          -20,
         );
         persist();
         later();
@@ -371,32 +377,37 @@
     // on the page's own origin, its cookies are that origin's own.
     // The queue stays stored until the answer, so a page closed mid-request
     // sends it again from the next page (ids make a repeat harmless). A
-    // failed batch goes back to the queue, and this page sends nothing more:
-    // the next page retries, instead of hammering a struggling server.
+    // batch that failed for now (a network error, 429, 5xx) goes back to
+    // the queue, and this page sends nothing more: the next page retries,
+    // instead of hammering a struggling server. One the server refuses for
+    // good (any other 4xx: an experiment deleted meanwhile, a malformed
+    // event) is dropped, so that it cannot hold up every later event of the
+    // visitor. A browser without sendBeacon sends by fetch.
     flush = (bye, b, body, fail) => {
       timer = 0;
       b = S.q;
       if (ok > 0 && url && b[0]) {
         body = JSON.stringify({ site: c[SITE], visitor: S.v, bot: n.webdriver, events: b });
         fail = () => {
-          S.q = [...b, ...S.q].slice(-50);
+          S.q = [...b, ...S.q].slice(-20);
           persist();
           url = 0;
         };
         S.q = [];
-        bye && n.sendBeacon(url, body)
+        bye && n.sendBeacon?.(url, body)
           ? persist()
           : fetch(url, { method: "POST", body, keepalive: !0 }).then(
-              (r) => (r.ok ? persist() : fail()),
+              (r) => (r.status < 429 ? persist() : fail()),
               fail,
             );
       }
     };
 
   // Loading the tag twice (or two tags) gives one instance. (The QA build
-  // is the exception: it replaces the live instance that loaded it.)
+  // is the exception: it replaces the live instance that loaded it.) An
+  // element with id="copylab" is window.copylab too: it has no convert.
   // #if live
-  if (w[NAME]) return;
+  if (w[NAME]?.convert) return;
   // #endif
   // window.copylab exists before anything can fail, and its methods are
   // guarded, so a site calling copylab.convert() never throws because of us.
@@ -412,7 +423,10 @@
     // browser's id (S.v): the server joins a conversion to its exposure by
     // that id, and sign-in is often the very moment of the conversion (a
     // signup), after the exposure went out under the browser's id.
-    identify: G((id) => persist((S.u = "" + id))),
+    // identify(null) or identify(undefined) (a signed-out page calling
+    // identify(user?.id)) does nothing: "null" would put every such
+    // visitor in the same variant of every experiment.
+    identify: G((id) => id == null || persist((S.u = "" + id))),
     // consent(true) stores the state and sends the queue. consent(false)
     // stops sending and overwrites everything stored (queue, id,
     // assignments) with {}; the current page keeps its copy. Neither ends

@@ -98,6 +98,7 @@ type site struct {
 	liveOnly bool
 
 	down   atomic.Bool  // /e answers 503
+	refuse atomic.Bool  // /e answers 404 unknown_experiment (for good)
 	failed atomic.Int32 // requests /e refused
 }
 
@@ -143,6 +144,13 @@ func newSite(t *testing.T, snip *static.Snippet, cfg static.SnippetConfig) *site
 			s.failed.Add(1)
 			w.Header().Set("Retry-After", "1")
 			w.WriteHeader(http.StatusServiceUnavailable)
+			return
+		}
+		if s.refuse.Load() {
+			s.failed.Add(1)
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusNotFound)
+			io.WriteString(w, `{"error":{"code":"unknown_experiment","message":"No such experiment.","field":"events[0].experiment"}}`)
 			return
 		}
 		var body map[string]any
@@ -767,6 +775,41 @@ func TestEventsDown(t *testing.T) {
 	noExceptions(t, exceptions)
 }
 
+// TestEventsRefused: a batch the server refuses for good (a 4xx such as an
+// experiment deleted while the event waited) is dropped rather than sent
+// again and again: the visitor's later events still arrive.
+func TestEventsRefused(t *testing.T) {
+	t.Parallel()
+	ctx := browsertest.NewTab(t)
+	exceptions := browsertest.Exceptions(t, ctx)
+	s := newSite(t, prod, static.SnippetConfig{Site: "test", Experiments: []static.SnippetExperiment{
+		heroExperiment("/pricing*", 0, 10000, 0)}})
+	s.page("/pricing", tag, `<h1 data-copylab="hero">`+original+`</h1><button class="cta">Buy</button>`)
+	s.refuse.Store(true)
+	navigate(t, ctx, s.URL+"/pricing")
+	deadline := time.Now().Add(5 * time.Second)
+	for s.failed.Load() == 0 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if s.failed.Load() == 0 {
+		t.Fatal("no request reached /e")
+	}
+	waitJS(t, ctx, `JSON.parse(localStorage.copylab).q.length == 0`)
+	s.refuse.Store(false)
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(".cta"))); err != nil {
+		t.Fatal(err)
+	}
+	evs := s.waitEvents(1)
+	if len(evs) != 1 {
+		t.Fatalf("events %v, want the conversion alone", evs)
+	}
+	checkEvent(t, evs[0], "conversion", "b", "click")
+	if n := s.failed.Load(); n != 1 {
+		t.Errorf("/e refused %d requests, want the one batch once", n)
+	}
+	noExceptions(t, exceptions)
+}
+
 // TestConsent: with data-consent="required" nothing is stored or sent until
 // consent(true); consent(false) stops it again.
 func TestConsent(t *testing.T) {
@@ -1155,6 +1198,14 @@ func TestIdentifyAndVariant(t *testing.T) {
 		t.Errorf("variant(exp-two) %q before identify, want %q (the browser's id hashed)", got, assigned(browser))
 	}
 
+	// A signed-out page's identify(user?.id) changes nothing.
+	eval[any](t, ctx, `copylab.identify(null); copylab.identify(undefined)`)
+	if got := eval[string](t, ctx, `copylab.variant("exp-two")`); got != assigned(browser) {
+		t.Errorf("variant(exp-two) %q after identify(null), want %q (still the browser's id)", got, assigned(browser))
+	}
+	if u := eval[any](t, ctx, `JSON.parse(localStorage.copylab).u`); u != nil {
+		t.Errorf("identify(null) stored the id %v", u)
+	}
 	eval[any](t, ctx, `copylab.identify("user-42")`)
 	if got := eval[string](t, ctx, `copylab.variant("exp-two")`); got != assigned("user-42") {
 		t.Errorf("variant(exp-two) %q after identify, want %q (the person's id hashed)", got, assigned("user-42"))
@@ -1229,6 +1280,56 @@ func TestHostileBrowser(t *testing.T) {
 	evs := s.waitEvents(1)
 	checkEvent(t, evs[0], "exposure", "b", "")
 	noExceptions(t, exceptions)
+}
+
+// TestHostilePage: a page that breaks what the tag relies on, or takes
+// its name, still gets a working tag or its original copy, never elements
+// hidden for good:
+//   - no navigator.sendBeacon (Firefox with beacons off): the events of a
+//     page hidden within the batching second go out by fetch;
+//   - an element with id="copylab" (which is also window.copylab) before
+//     the tag does not make it step aside;
+//   - an Array.prototype.map that throws, set after load: the tested
+//     element inserted later shows its original copy instead of staying
+//     hidden.
+func TestHostilePage(t *testing.T) {
+	t.Parallel()
+	t.Run("no sendBeacon, an element named copylab", func(t *testing.T) {
+		t.Parallel()
+		ctx := browsertest.NewTab(t)
+		exceptions := browsertest.Exceptions(t, ctx)
+		s := newSite(t, prod, static.SnippetConfig{Site: "test", Experiments: []static.SnippetExperiment{
+			heroExperiment("/pricing*", 0, 10000, 0)}})
+		s.page("/pricing", `<script>navigator.sendBeacon = undefined</script>`,
+			`<div id="copylab"></div><h1 data-copylab="hero">`+original+`</h1>`+tag)
+		navigate(t, ctx, s.URL+"/pricing")
+		if text, vis := heroState(t, ctx); text != textB || vis != "visible" {
+			t.Errorf("hero %q %s, want %q visible", text, vis, textB)
+		}
+		// The page goes out of sight before the batching second is over.
+		eval[any](t, ctx, `Object.defineProperty(document, "hidden", {value: true}); document.dispatchEvent(new Event("visibilitychange"))`)
+		evs := s.waitEvents(1)
+		checkEvent(t, evs[0], "exposure", "b", "")
+		noExceptions(t, exceptions)
+	})
+	t.Run("a map that throws", func(t *testing.T) {
+		t.Parallel()
+		ctx := browsertest.NewTab(t)
+		s := newSite(t, prod, static.SnippetConfig{Site: "test", Experiments: []static.SnippetExperiment{
+			heroExperiment("/pricing*", 0, 10000, 0)}})
+		s.page("/pricing", tag, `<main></main><script>
+			addEventListener("load", () => {
+				Array.prototype.map = function () { throw new Error("map broken") };
+				setTimeout(() => document.querySelector("main").insertAdjacentHTML("beforeend", '<h1 data-copylab="hero">`+original+`</h1>'), 100);
+			});
+		</script>`)
+		navigate(t, ctx, s.URL+"/pricing")
+		waitJS(t, ctx, `!!document.querySelector('[data-copylab="hero"]')`)
+		time.Sleep(1500 * time.Millisecond) // past the hide timeout too
+		if text, vis := heroState(t, ctx); text != original || vis != "visible" {
+			t.Errorf("hero %q %s, want the original, visible", text, vis)
+		}
+	})
 }
 
 func jsString(s string) string {
