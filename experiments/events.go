@@ -20,9 +20,9 @@ const (
 	DefaultMaxBody   = 64 << 10 // bytes of one request body
 	DefaultMaxEvents = 100      // events in one request
 	MaxVisitorLen    = 128      // characters of a visitor id
-	MaxEventURLLen   = 2048     // bytes of an event's url and ref
+	MaxEventURLLen   = 2048     // bytes of an event's url and ref (kept; longer ones are cut)
 	MaxGoalLen       = 64       // characters of a conversion's goal
-	MaxUTMLen        = 128      // bytes of utm_source
+	MaxUTMLen        = 128      // bytes of utm_source (kept; longer ones are cut)
 	maxSwapMS        = 3_600_000
 	maxClientTS      = 100_000_000_000_000 // far beyond any real clock, in ms
 )
@@ -271,10 +271,7 @@ func (in *Ingester) parseEvent(ctx context.Context, siteID string, w *wireEvent,
 		}
 		e.goal = w.Goal
 	}
-	if ierr := checkText(w.URL, MaxEventURLLen, field+"url"); ierr != nil {
-		return ierr
-	}
-	e.url = w.URL
+	e.url = clipMeta(w.URL, MaxEventURLLen)
 	e.clientTS = -1
 	if w.TS != nil {
 		if v := *w.TS; math.IsNaN(v) || v < 0 || v > maxClientTS {
@@ -292,15 +289,9 @@ func (in *Ingester) parseEvent(ctx context.Context, siteID string, w *wireEvent,
 			e.swapMS = int64(math.Round(*w.MS))
 		}
 	}
-	if ierr := checkText(w.Ref, MaxEventURLLen, field+"ref"); ierr != nil {
-		return ierr
-	}
-	if ierr := checkText(w.UTM, MaxUTMLen, field+"utm"); ierr != nil {
-		return ierr
-	}
 	if e.exposure {
-		e.refDomain = RefDomain(w.Ref)
-		e.utm = strings.TrimSpace(w.UTM)
+		e.refDomain = RefDomain(clipMeta(w.Ref, MaxEventURLLen))
+		e.utm = strings.TrimSpace(clipMeta(w.UTM, MaxUTMLen))
 	}
 	if e.rec != nil {
 		return parseRecording(w, e, field)
@@ -308,16 +299,29 @@ func (in *Ingester) parseEvent(ctx context.Context, siteID string, w *wireEvent,
 	return nil
 }
 
-// checkText checks an optional free-text field: at most max bytes, and no
-// control characters.
-func checkText(s string, max int, field string) *IngestError {
-	if len(s) > max {
-		return badRequest(CodeTooLong, field, "Keep %s under %d bytes.", field, max)
+// clipMeta makes a page's own words fit: url, ref and utm come from the
+// visitor's address bar and whatever linked to it, which the sender does
+// not choose, and refusing them would refuse the event with them (the tag
+// drops a refused batch). Invalid UTF-8 and control characters become
+// U+FFFD, and the text is cut to at most max bytes, at a character.
+func clipMeta(s string, max int) string {
+	if len(s) <= max && printable(s) {
+		return s
 	}
-	if !printable(s) {
-		return badRequest(CodeInvalidValue, field, "%s has control characters.", field)
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return utf8.RuneError
+		}
+		return r
+	}, strings.ToValidUTF8(s, string(utf8.RuneError)))
+	if len(s) <= max {
+		return s
 	}
-	return nil
+	cut := max
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut]
 }
 
 func (in *Ingester) lookupFailed(err error) *IngestError {

@@ -419,10 +419,6 @@ func TestIngestRejects(t *testing.T) {
 		{"conversion without goal", evBody(key, "v1", false, evConversion(x, "")), 400, "required", "events[0].goal"},
 		{"goal too long", evBody(key, "v1", false, evConversion(x, strings.Repeat("g", 65))), 400, "too_long", "events[0].goal"},
 		{"goal with spaces", evBody(key, "v1", false, evConversion(x, "sign up")), 400, "invalid_goal", "events[0].goal"},
-		{"url too long", evBody(key, "v1", false, with(func(e *ev) { e.URL = "https://shop.example/" + strings.Repeat("a", 2048) })), 400, "too_long", "events[0].url"},
-		{"url with control characters", evBody(key, "v1", false, with(func(e *ev) { e.URL = "https://shop.example/\x00" })), 400, "invalid_value", "events[0].url"},
-		{"ref too long", evBody(key, "v1", false, with(func(e *ev) { e.Ref = strings.Repeat("r", 2049) })), 400, "too_long", "events[0].ref"},
-		{"utm too long", evBody(key, "v1", false, with(func(e *ev) { e.UTM = strings.Repeat("u", 129) })), 400, "too_long", "events[0].utm"},
 		{"negative ms", evBody(key, "v1", false, with(func(e *ev) { e.MS = evPtr(-1.0) })), 400, "out_of_range", "events[0].ms"},
 		{"last event bad, all rejected", evBody(key, "v1", false, ok(), ok(), evConversion(x, "")), 400, "required", "events[2].goal"},
 	}
