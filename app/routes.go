@@ -97,6 +97,7 @@ func (a *App) routes() {
 	pages.Post("/users/:id/delete", a.userRemove)
 	pages.Get("/settings", a.settingsShow)
 	pages.Post("/settings/tokens", a.tokenCreate)
+	pages.Post("/settings/password", a.passwordChange)
 	pages.Post("/settings/tokens/:id/delete", a.tokenRevoke)
 	pages.Post("/settings/llm/test", a.settingsLLMTest)
 

@@ -268,7 +268,7 @@ func RateLimited(p RateLimitedPage) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 16, " and try again. If you have forgotten your password, ask a teammate to add you again, or run <code>copylab user add</code> on the server.</p><p><a class=\"btn btn-secondary\" href=\"/login\">Back to sign in</a></p>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 16, " and try again. If you have forgotten your password, whoever runs copylab can set a new one with <code>copylab user password --email YOU</code> on the server.</p><p><a class=\"btn btn-secondary\" href=\"/login\">Back to sign in</a></p>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

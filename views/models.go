@@ -311,6 +311,8 @@ type SettingsPage struct {
 	AI         LLMSettingsSection // the AI copy section (settings_llm.templ)
 	DBPath     string
 	NewTokenID int64
+	// PasswordErrors are the change-password form's problems.
+	PasswordErrors Errors
 }
 
 // DemoPage is the fake landing page copylab serves at /demo.

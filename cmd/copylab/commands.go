@@ -138,16 +138,9 @@ func userAdd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if strings.TrimSpace(email) == "" {
 		return usageError{"--email is required"}
 	}
-	password := ""
-	if fromStdin {
-		line, err := bufio.NewReader(stdin).ReadString('\n')
-		if err != nil && !errors.Is(err, io.EOF) {
-			return fmt.Errorf("read password: %w", err)
-		}
-		password = strings.TrimRight(line, "\r\n")
-		if password == "" {
-			return usageError{"--password-stdin: standard input held no password"}
-		}
+	password, err := passwordFrom(stdin, fromStdin)
+	if err != nil {
+		return err
 	}
 	s, err := openStore(ctx, db)
 	if err != nil {
@@ -161,6 +154,58 @@ func userAdd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	fmt.Fprintf(stdout, "created user %s\n", u.Email)
 	if generated != "" {
 		fmt.Fprintf(stdout, "password: %s\n(shown once: store it in your password manager)\n", generated)
+	}
+	return nil
+}
+
+// passwordFrom reads a password from the first line of stdin when asked
+// to, else returns "" (a generated one).
+func passwordFrom(stdin io.Reader, fromStdin bool) (string, error) {
+	if !fromStdin {
+		return "", nil
+	}
+	line, err := bufio.NewReader(stdin).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", fmt.Errorf("read password: %w", err)
+	}
+	password := strings.TrimRight(line, "\r\n")
+	if password == "" {
+		return "", usageError{"--password-stdin: standard input held no password"}
+	}
+	return password, nil
+}
+
+// userPassword sets a user's password (a way back in for someone who
+// forgot theirs) and signs them out everywhere.
+func userPassword(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) error {
+	var db, email string
+	var fromStdin bool
+	f := newFlags("user password", "Set a user's password, and sign them out everywhere.", stderr, getenv)
+	dbFlag(f, &db)
+	f.string(&email, "email", "", "the user's email (required)")
+	f.bool(&fromStdin, "password-stdin", false, "read the new password from standard input (else one is generated and printed once)")
+	if err := f.parse(args); err != nil {
+		return quietHelp(err)
+	}
+	if strings.TrimSpace(email) == "" {
+		return usageError{"--email is required"}
+	}
+	password, err := passwordFrom(stdin, fromStdin)
+	if err != nil {
+		return err
+	}
+	s, err := openStore(ctx, db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	generated, err := app.SetPassword(ctx, s, email, password)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "password changed for %s; their sessions are signed out\n", strings.ToLower(strings.TrimSpace(email)))
+	if generated != "" {
+		fmt.Fprintf(stdout, "password: %s\n(shown once: send it over a private channel)\n", generated)
 	}
 	return nil
 }

@@ -45,6 +45,7 @@ const topUsage = `copylab — AI-assisted copy experiments, self-hosted.
 Usage:
   copylab [serve] [flags]                     run the web app (default)
   copylab user add --email E [--password-stdin]
+  copylab user password --email E [--password-stdin]
   copylab token create --email E --name N
   copylab simulate --url URL --site KEY --experiment ID --visitors N --rates control=0.10,b=0.12
   copylab help [command]
@@ -63,10 +64,13 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "serve":
 		return serve(ctx, args, stderr, getenv)
 	case "user":
-		if len(args) == 0 || args[0] != "add" {
-			return usageError{"usage: copylab user add --email E [--password-stdin]"}
+		switch {
+		case len(args) > 0 && args[0] == "add":
+			return userAdd(ctx, args[1:], stdin, stdout, stderr, getenv)
+		case len(args) > 0 && args[0] == "password":
+			return userPassword(ctx, args[1:], stdin, stdout, stderr, getenv)
 		}
-		return userAdd(ctx, args[1:], stdin, stdout, stderr, getenv)
+		return usageError{"usage: copylab user add --email E [--password-stdin]\n       copylab user password --email E [--password-stdin]"}
 	case "token":
 		if len(args) == 0 || args[0] != "create" {
 			return usageError{"usage: copylab token create --email E --name N"}

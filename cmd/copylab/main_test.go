@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"golang.org/x/crypto/bcrypt"
+
 	"copylab/experiments"
 )
 
@@ -31,7 +33,8 @@ func TestUsageErrors(t *testing.T) {
 		want []string // every part must appear in the error
 	}{
 		{"unknown command", nil, []string{"frobnicate"}, []string{`unknown command "frobnicate"`}},
-		{"user without add", nil, []string{"user"}, []string{"usage: copylab user add"}},
+		{"user without add", nil, []string{"user"}, []string{"usage: copylab user add", "copylab user password"}},
+		{"user password without email", nil, []string{"user", "password", "--db", "x.db"}, []string{"--email is required"}},
 		{"user add without email", nil, []string{"user", "add", "--db", "x.db"}, []string{"--email is required"}},
 		{"token create reports both", nil, []string{"token", "create"}, []string{"--email is required", "--name is required"}},
 		{"simulate reports all", nil, []string{"simulate", "--visitors", "0"}, []string{"--site is required", "--experiment is required", "--visitors must be at least 1", "--rates"}},
@@ -99,11 +102,30 @@ func TestUserAndToken(t *testing.T) {
 		t.Fatal("made a token for an unknown user")
 	}
 
+	// A forgotten password: set a new one from the server.
+	out, _, err = runCmd(t, env(nil), "new horse battery staple\n", "user", "password", "--db", db, "--email", "Ana@Example.com", "--password-stdin")
+	if err != nil || !strings.Contains(out, "password changed for ana@example.com") || strings.Contains(out, "password: ") {
+		t.Fatalf("user password: %v\n%s", err, out)
+	}
+	out, _, err = runCmd(t, env(nil), "", "user", "password", "--db", db, "--email", "bo@example.com")
+	if err != nil || !strings.Contains(out, "password: ") {
+		t.Fatalf("user password, generated: %v\n%s", err, out)
+	}
+	if _, _, err := runCmd(t, env(nil), "short\n", "user", "password", "--db", db, "--email", "bo@example.com", "--password-stdin"); err == nil || !strings.Contains(err.Error(), "at least 10") {
+		t.Fatalf("a short password: %v", err)
+	}
+	if _, _, err := runCmd(t, env(nil), "", "user", "password", "--db", db, "--email", "nobody@example.com"); err == nil || !strings.Contains(err.Error(), "no user has the email") {
+		t.Fatalf("an unknown user: %v", err)
+	}
+
 	s, err := experiments.Open(context.Background(), db)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
+	if _, hash, err := s.UserByEmail(context.Background(), "ana@example.com"); err != nil || bcrypt.CompareHashAndPassword([]byte(hash), []byte("new horse battery staple")) != nil {
+		t.Errorf("the new password does not match the stored hash (%v)", err)
+	}
 	users, _ := s.Users(context.Background())
 	if len(users) != 2 {
 		t.Fatalf("users: %+v", users)
