@@ -161,13 +161,8 @@ func TestLogin(t *testing.T) {
 		e.app.proxies = append(e.app.proxies, all)
 		defer func() { e.app.proxies, e.app.logins = nil, newLimiter(loginMaxFailures, loginWindow) }()
 		attempt := func(ip, email, password string) (*http.Response, string) {
-			c := e.client()
-			c.get("/login")
-			v := url.Values{"_csrf": {c.csrf}, "email": {email}, "password": {password}}
-			req := newRequest(http.MethodPost, "/login", strings.NewReader(v.Encode()))
-			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-			req.Header.Set("X-Forwarded-For", ip)
-			return c.send(req)
+			resp := e.do(e.loginRequest(ip, email, password))
+			return resp, readBody(t, resp)
 		}
 		e.addUser("bob@example.com")
 

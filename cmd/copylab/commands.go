@@ -125,24 +125,10 @@ func openStore(ctx context.Context, path string) (*experiments.Store, error) {
 }
 
 func userAdd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) error {
-	var db, email, name string
-	var fromStdin bool
-	f := newFlags("user add", "Create a user who can sign in.", stderr, getenv)
-	dbFlag(f, &db)
-	f.string(&email, "email", "", "the user's email (required)")
-	f.string(&name, "name", "", "the user's name")
-	f.bool(&fromStdin, "password-stdin", false, "read the password from standard input (else one is generated and printed once)")
-	if err := f.parse(args); err != nil {
-		return quietHelp(err)
-	}
-	if strings.TrimSpace(email) == "" {
-		return usageError{"--email is required"}
-	}
-	password, err := passwordFrom(stdin, fromStdin)
-	if err != nil {
-		return err
-	}
-	s, err := openStore(ctx, db)
+	var name string
+	s, email, password, err := userCommand(ctx, "user add", "Create a user who can sign in.",
+		"read the password from standard input (else one is generated and printed once)",
+		args, stdin, stderr, getenv, func(f *flags) { f.string(&name, "name", "", "the user's name") })
 	if err != nil {
 		return err
 	}
@@ -158,43 +144,43 @@ func userAdd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	return nil
 }
 
-// passwordFrom reads a password from the first line of stdin when asked
-// to, else returns "" (a generated one).
-func passwordFrom(stdin io.Reader, fromStdin bool) (string, error) {
-	if !fromStdin {
-		return "", nil
+// userCommand parses the flags of a user command (--db, --email,
+// --password-stdin, and what more adds), reads the password when asked
+// to ("" means a generated one) and opens the database.
+func userCommand(ctx context.Context, name, summary, stdinHelp string, args []string, stdin io.Reader, stderr io.Writer,
+	getenv func(string) string, more func(*flags)) (s *experiments.Store, email, password string, err error) {
+	var db string
+	var fromStdin bool
+	f := newFlags(name, summary, stderr, getenv)
+	dbFlag(f, &db)
+	f.string(&email, "email", "", "the user's email (required)")
+	more(f)
+	f.bool(&fromStdin, "password-stdin", false, stdinHelp)
+	if err := f.parse(args); err != nil {
+		return nil, "", "", quietHelp(err)
 	}
-	line, err := bufio.NewReader(stdin).ReadString('\n')
-	if err != nil && !errors.Is(err, io.EOF) {
-		return "", fmt.Errorf("read password: %w", err)
+	if strings.TrimSpace(email) == "" {
+		return nil, "", "", usageError{"--email is required"}
 	}
-	password := strings.TrimRight(line, "\r\n")
-	if password == "" {
-		return "", usageError{"--password-stdin: standard input held no password"}
+	if fromStdin {
+		line, err := bufio.NewReader(stdin).ReadString('\n')
+		if err != nil && !errors.Is(err, io.EOF) {
+			return nil, "", "", fmt.Errorf("read password: %w", err)
+		}
+		if password = strings.TrimRight(line, "\r\n"); password == "" {
+			return nil, "", "", usageError{"--password-stdin: standard input held no password"}
+		}
 	}
-	return password, nil
+	s, err = openStore(ctx, db)
+	return s, email, password, err
 }
 
 // userPassword sets a user's password (a way back in for someone who
 // forgot theirs) and signs them out everywhere.
 func userPassword(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) error {
-	var db, email string
-	var fromStdin bool
-	f := newFlags("user password", "Set a user's password, and sign them out everywhere.", stderr, getenv)
-	dbFlag(f, &db)
-	f.string(&email, "email", "", "the user's email (required)")
-	f.bool(&fromStdin, "password-stdin", false, "read the new password from standard input (else one is generated and printed once)")
-	if err := f.parse(args); err != nil {
-		return quietHelp(err)
-	}
-	if strings.TrimSpace(email) == "" {
-		return usageError{"--email is required"}
-	}
-	password, err := passwordFrom(stdin, fromStdin)
-	if err != nil {
-		return err
-	}
-	s, err := openStore(ctx, db)
+	s, email, password, err := userCommand(ctx, "user password", "Set a user's password, and sign them out everywhere.",
+		"read the new password from standard input (else one is generated and printed once)",
+		args, stdin, stderr, getenv, func(*flags) {})
 	if err != nil {
 		return err
 	}
