@@ -1034,7 +1034,7 @@ func ExperimentEdit(f ExperimentForm) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			templ_7745c5c3_Err = TextField(Field{Name: "selector", Label: "Element (CSS selector)", Value: f.Selector, Placeholder: `[data-copylab="hero"]`, Mono: true, Required: true, Disabled: f.Locked, Errors: f.Errors,
-				Help: `The element whose text you test. Most robust: add data-copylab="hero" to it in your HTML and use [data-copylab="hero"] here.`}).Render(ctx, templ_7745c5c3_Buffer)
+				Help: `The element whose text you test; its whole content becomes the copy, so pick the one that holds only the words (the span inside a button with an icon, not the button). Most robust: add data-copylab="hero" to it in your HTML and use [data-copylab="hero"] here.`}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
