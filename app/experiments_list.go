@@ -233,14 +233,25 @@ func (vc *verdictCache) get(e experiments.Experiment, totals []experiments.Varia
 func summarize(e experiments.Experiment, totals []experiments.VariantCounts) verdictSummary {
 	_, an := analyzeCounts(e, experiments.Counts{Variants: totals})
 	sum := verdictSummary{status: an.Verdict.Status}
-	best := 0
+	// The leader is the version with visitors most likely the best, the
+	// original included; none on a tie. (A version without visitors has a
+	// chance to be best from its prior alone, and leads nothing.)
+	best, tied := -1, false
 	for i, v := range an.Variants {
 		sum.visitors += v.Exposures
-		if i > 0 && (best == 0 || v.ProbBest > an.Variants[best].ProbBest) {
-			best = i
+		switch {
+		case v.Exposures == 0:
+		case best < 0 || v.ProbBest > an.Variants[best].ProbBest+1e-9:
+			best, tied = i, false
+		case v.ProbBest > an.Variants[best].ProbBest-1e-9:
+			tied = true
 		}
 	}
-	if best > 0 && sum.visitors > 0 {
+	switch {
+	case best < 0 || tied:
+	case best == 0:
+		sum.leader = "The original"
+	default:
 		sum.leader = an.Variants[best].Label
 		if u := an.Variants[best].Uplift; u != nil {
 			sum.lift, sum.hasLift = *u, true

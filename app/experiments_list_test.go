@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 
 	"copylab/experiments"
@@ -118,4 +119,41 @@ func TestExperimentsListSearchAndPages(t *testing.T) {
 	_, body = c.get("/sites/" + blog.ID)
 	wantContains(t, body, "Stop its running experiments first: “Pricing headline”.")
 	wantNotContains(t, body, `class="pager"`)
+}
+
+// TestExperimentsListLeader: the version in the lead is the one with
+// visitors most likely the best, the original included; a version without
+// visitors leads nothing, and a tie names no leader.
+func TestExperimentsListLeader(t *testing.T) {
+	e := newEnv(t)
+	c := e.signIn("owner@example.com")
+	site := e.site("Shop")
+	send := func(x experiments.Experiment, variant string, n, conv int) {
+		for i := range n {
+			wantStatus(t, e.postEvents(eventBody(site.Key, fmt.Sprintf("%s-%s-%d", x.ID[:8], variant, i), x.ID, variant, i < conv)), http.StatusNoContent, "")
+		}
+	}
+	start := func(name string) experiments.Experiment {
+		x := e.experiment(site.ID, name)
+		return e.transition(x.ID, experiments.ActionStart)
+	}
+	original := start("Original ahead")
+	send(original, "control", 40, 30)
+	send(original, "b", 40, 5)
+	_, body := c.get("/experiments")
+	wantContains(t, body, "The original leads")
+	wantNotContains(t, body, "Variant B leads")
+
+	e.transition(original.ID, experiments.ActionStop)
+	empty := start("Nobody on B")
+	send(empty, "control", 20, 2)
+	tie := start("Dead heat")
+	send(tie, "control", 20, 5)
+	send(tie, "b", 20, 5)
+	_, body = c.get("/experiments?status=running")
+	wantContains(t, body, "Nobody on B", "Dead heat", "The original leads")
+	wantNotContains(t, body, "Variant B leads")
+	if n := strings.Count(body, " leads"); n != 1 {
+		t.Errorf("%d leaders among the two running tests, want 1 (the original where B has nobody; none in the tie)", n)
+	}
 }
