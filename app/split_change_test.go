@@ -3,6 +3,8 @@ package app
 import (
 	"context"
 	"net/http"
+	"regexp"
+	"strconv"
 	"testing"
 	"time"
 
@@ -78,12 +80,23 @@ func TestSplitChangeDuringTest(t *testing.T) {
 		t.Fatal("the mixed totals are not flagged even without the change: the test proves nothing")
 	}
 
-	broken := run("Broken after the change", []int{5000, 5000})
+	broken := run("Broken after the change", []int{2000, 8000})
 	if !srmFlagged(broken) {
 		t.Error("a split that broke after the change was not flagged")
+	}
+	// The verdict quotes the split it tested (about 20/80 since the
+	// change), not the mixed totals (about 35/65).
+	_, doc := e.api("GET", "/api/v1/experiments/"+broken.ID+"/results", token, "")
+	text, _ := doc["verdict"].(map[string]any)["text"].(string)
+	m := regexp.MustCompile(`visitors went ([0-9.]+)/([0-9.]+)% instead of the planned 90/10%`).FindStringSubmatch(text)
+	if m == nil {
+		t.Fatalf("verdict %q", text)
+	}
+	if got, _ := strconv.ParseFloat(m[1], 64); got < 15 || got > 25 {
+		t.Errorf("verdict quotes %s%% for the original, want about 20%% (the visitors since the change): %q", m[1], text)
 	}
 	_, body = c.get("/experiments?status=running")
 	wantContains(t, body, "verdict-srm")
 	_, body = c.get("/experiments/" + broken.ID + "/results")
-	wantContains(t, body, "The traffic split is broken", "Since the split changed on")
+	wantContains(t, body, "The traffic split is broken", "Since the split changed on", ", visitors were split")
 }

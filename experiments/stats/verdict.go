@@ -61,9 +61,12 @@ func verdict(arms []Arm, an Analysis, opts Options) Verdict {
 	vs := an.Variants
 
 	if an.SRM.Flagged {
+		// The split the check tested: after a split change, only the
+		// visitors who came since (the mixed totals would misquote it).
+		tested := splitArms(arms, opts.SplitExposures)
 		return Verdict{StatusSRM, fmt.Sprintf(
 			"The traffic split is broken (visitors went %s instead of the planned %s), so these results can't be trusted yet: check how the snippet is installed before reading anything into them.",
-			observedSplit(arms), plannedSplit(arms))}
+			observedSplit(tested), plannedSplit(tested))}
 	}
 
 	if more, forEffect := visitorsNeeded(arms, opts.Threshold); more > 0 {
