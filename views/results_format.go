@@ -5,6 +5,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"copylab/experiments/stats"
 )
 
 // Formatting helpers of the results components.
@@ -125,17 +127,9 @@ func signedPctShort(u float64) string {
 	return "+" + s
 }
 
-// probPct formats a probability as a whole percentage, never rounding to
-// a certainty the data do not give: "> 99%" and "< 1%" at the ends.
-func probPct(p float64) string {
-	switch {
-	case p > 0.99:
-		return "> 99%"
-	case p < 0.01:
-		return "< 1%"
-	}
-	return strconv.Itoa(int(math.Round(p*100))) + "%"
-}
+// probPct formats a probability as the verdict does (rounded down, ">99%"
+// and "<1%" at the ends), so that the table never contradicts it.
+func probPct(p float64) string { return stats.FormatProbability(p) }
 
 // pValue formats a p-value with two significant digits, and tiny ones as
 // "< 0.0001".

@@ -227,14 +227,22 @@ func signedPercent(x float64) string {
 
 // probability formats a probability in whole percent. It never rounds up to
 // a certainty the data do not give: above 99.5% it says ">99%".
-func probability(p float64) string {
+func probability(p float64) string { return FormatProbability(p) }
+
+// FormatProbability writes a chance as a whole percent, rounded down, so
+// that it never reaches a decision threshold it has not reached (0.9493 is
+// "94%", not the "95%" a winner needs); ">99%" above 0.99 and "<1%" below
+// 0.01 (but above 0). The results page uses it too, so the table and the
+// verdict never disagree.
+func FormatProbability(p float64) string {
 	switch {
-	case p >= 0.995:
+	case p > 0.99:
 		return ">99%"
-	case p > 0 && p < 0.005:
+	case p > 0 && p < 0.01:
 		return "<1%"
 	}
-	return strconv.Itoa(int(math.Round(100*p))) + "%"
+	// The 1e-9 keeps 0.29 (0.28999… in binary) at 29%.
+	return strconv.Itoa(int(math.Floor(100*p+1e-9))) + "%"
 }
 
 func trimZero(s string) string {

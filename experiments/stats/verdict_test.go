@@ -172,7 +172,11 @@ func TestFormatting(t *testing.T) {
 		{signedPercent(-0.065), "-6.5%"},
 		{signedPercent(0), "0%"},
 		{probability(0.9731), "97%"},
+		{probability(0.9493), "94%"}, // never rounded up to the 95% a winner needs
+		{probability(0.9912), ">99%"},
+		{probability(0.99), "99%"},
 		{probability(0.9996), ">99%"},
+		{probability(0.29), "29%"},
 		{probability(0.001), "<1%"},
 		{probability(0), "0%"},
 		{FormatCount(2437), "2,437"},
