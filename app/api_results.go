@@ -2,6 +2,7 @@ package app
 
 import (
 	"math"
+	"reflect"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -269,6 +270,7 @@ func (r *resultsReport) document() apiResults {
 		}
 		out.SegmentFlags = append(out.SegmentFlags, af)
 	}
+	tidyFloats(reflect.ValueOf(&out).Elem())
 	return out
 }
 

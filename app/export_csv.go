@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"math"
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -168,13 +169,56 @@ func csvText(s string) string {
 
 func csvInt(n int64) string { return strconv.FormatInt(n, 10) }
 
-// csvNum writes a number exactly (shortest round-trip form); NaN and
-// infinities, which no statistic here should produce, become empty cells.
+// csvNum writes a number to 12 significant digits (see significant):
+// 0.025, not 0.024999999999999998. NaN and infinities, which no statistic
+// here should produce, become empty cells.
 func csvNum(x float64) string {
 	if math.IsNaN(x) || math.IsInf(x, 0) {
 		return ""
 	}
-	return strconv.FormatFloat(x, 'g', -1, 64)
+	return strconv.FormatFloat(significant(x), 'g', -1, 64)
+}
+
+// significant rounds a derived number to 12 significant digits. The
+// statistics are not that precise anyway, and it drops binary noise such as
+// 0.024999999999999998 or 0.19999999999999996 from what people read.
+func significant(x float64) float64 {
+	if x == 0 || math.IsNaN(x) || math.IsInf(x, 0) {
+		return x
+	}
+	v, err := strconv.ParseFloat(strconv.FormatFloat(x, 'g', 12, 64), 64)
+	if err != nil {
+		return x
+	}
+	return v
+}
+
+// tidyFloats rounds every float64 reachable in v (settable: pass
+// reflect.ValueOf(&doc).Elem(); through fields, pointers, arrays and
+// slices) with significant, so that new fields get it too.
+func tidyFloats(v reflect.Value) {
+	switch v.Kind() {
+	case reflect.Float64:
+		if v.CanSet() {
+			v.SetFloat(significant(v.Float()))
+		}
+	case reflect.Pointer:
+		// A pointer may share its value with the analysis: round a copy.
+		if !v.IsNil() && v.CanSet() {
+			c := reflect.New(v.Elem().Type())
+			c.Elem().Set(v.Elem())
+			v.Set(c)
+			tidyFloats(c.Elem())
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			tidyFloats(v.Field(i))
+		}
+	case reflect.Array, reflect.Slice:
+		for i := range v.Len() {
+			tidyFloats(v.Index(i))
+		}
+	}
 }
 
 // csvOpt writes an absent number as an empty cell.

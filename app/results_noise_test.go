@@ -1,0 +1,37 @@
+package app
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// TestResultsWithoutBinaryNoise: the results document and the CSV write
+// derived numbers to 12 significant digits, so a version with no visitors
+// has the interval [0.025, 0.975] (the uniform prior's), not
+// 0.024999999999999998; and rounding the document leaves the analysis the
+// page shows untouched.
+func TestResultsWithoutBinaryNoise(t *testing.T) {
+	e := newEnv(t)
+	c := e.signIn("ann@example.com")
+	token := e.token("ci@example.com")
+	site, x := e.runningExperiment()
+	wantStatus(t, e.postEvents(eventBody(site.Key, "v1", x.ID, "control", true)), http.StatusNoContent, "")
+
+	req := newRequest(http.MethodGet, "/api/v1/experiments/"+x.ID+"/results", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp := e.do(req)
+	raw := readBody(t, resp)
+	wantStatus(t, resp, http.StatusOK, raw)
+	wantContains(t, raw, `"rate_interval":[0.025,0.975]`)
+	for _, noise := range []string{"99999999", "00000000"} {
+		if strings.Contains(raw, noise) {
+			t.Errorf("the document has binary noise %q: %.600s", noise, raw[strings.Index(raw, noise)-40:])
+		}
+	}
+	_, csv := c.get("/experiments/" + x.ID + "/results.csv")
+	wantContains(t, csv, ",0.025,0.975,")
+	if strings.Contains(csv, "99999999") || strings.Contains(csv, "00000000") {
+		t.Errorf("the CSV has binary noise: %s", csv)
+	}
+}
