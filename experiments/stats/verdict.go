@@ -69,7 +69,15 @@ func verdict(arms []Arm, an Analysis, opts Options) Verdict {
 			observedSplit(tested), plannedSplit(tested))}
 	}
 
-	if more, forEffect := visitorsNeeded(arms, opts.Threshold); more > 0 {
+	if more, forEffect := visitorsNeeded(arms, opts.Threshold); more != 0 {
+		switch more {
+		case noVisitorsYet:
+			return Verdict{StatusNotEnoughData, "Not enough data yet: no visitors have seen the test so far."}
+		case noConversionsYet:
+			return Verdict{StatusNotEnoughData, fmt.Sprintf(
+				"Not enough data yet: no %s so far, so there is no telling how many visitors the test needs; each version needs at least %s visitors, and the test %s %s.",
+				goal, FormatCount(MinExposures), FormatCount(MinConversions), goal)}
+		}
 		why := "before the numbers mean anything"
 		if forEffect {
 			why = fmt.Sprintf("to detect a %s change in %s", percent(opts.Threshold), goal)
@@ -142,10 +150,12 @@ func allWithin(vs []VariantResult, threshold float64) bool {
 // visitorsNeeded estimates how many more visitors each variant needs, or 0
 // when the data thresholds are met. The estimate is the largest of three
 // needs, per variant: MinExposures; enough visitors for MinConversions
-// conversions in all at the current pooled rate; and the SampleSize for
-// detecting the practical threshold at that rate. forEffect reports whether
-// the last one decided it. Without any conversion yet the rate is estimated
-// by the posterior mean (c+1)/(n+2), the least presumptuous guess.
+// conversions in all at the current rate; and the SampleSize for detecting
+// the practical threshold at that rate. The rate is the original's, as the
+// results page's plan uses, or the pooled one while the original has no
+// conversion. forEffect reports whether the last need decided it. With no
+// visitors, or no conversion at all, there is nothing to base a rate on:
+// it returns noVisitorsYet or noConversionsYet instead of a guess.
 func visitorsNeeded(arms []Arm, threshold float64) (more int64, forEffect bool) {
 	var n, c int64
 	least := arms[0].Exposures
@@ -154,13 +164,18 @@ func visitorsNeeded(arms []Arm, threshold float64) (more int64, forEffect bool) 
 		c += a.Conversions
 		least = min(least, a.Exposures)
 	}
-	if least >= MinExposures && c >= MinConversions {
+	switch {
+	case least >= MinExposures && c >= MinConversions:
 		return 0, false
+	case n == 0:
+		return noVisitorsYet, false
+	case c == 0:
+		return noConversionsYet, false
 	}
 	k := float64(len(arms))
 	r := float64(c) / float64(n)
-	if c == 0 {
-		r = 1 / float64(n+2)
+	if ctl := arms[0]; ctl.Conversions > 0 {
+		r = float64(ctl.Conversions) / float64(ctl.Exposures)
 	}
 	need := int64(MinExposures)
 	need = max(need, int64(math.Ceil(MinConversions/(r*k))))
@@ -169,6 +184,12 @@ func visitorsNeeded(arms []Arm, threshold float64) (more int64, forEffect bool) 
 	}
 	return max(need-least, 1), forEffect
 }
+
+// What visitorsNeeded returns when there is no rate to estimate from.
+const (
+	noVisitorsYet    = -1
+	noConversionsYet = -2
+)
 
 // observedSplit formats the observed shares of visitors, "48.1/51.9%".
 func observedSplit(arms []Arm) string {

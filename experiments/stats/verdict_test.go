@@ -28,10 +28,37 @@ func TestVerdicts(t *testing.T) {
 			arms:   labelled(arm("control", 5, 50), arm("b", 6, 50)),
 			opts:   opts,
 			status: StatusNotEnoughData,
-			// Pooled rate 11/100: the visitors to detect a 10% change,
-			// less the 50 already in.
+			// The original's rate 5/50, as the results page's plan uses:
+			// the visitors to detect a 10% change, less the 50 already in.
 			contains: func(Analysis) []string {
-				return []string{"Not enough data yet", "roughly " + FormatCount(roundSignificant(SampleSize(0.11, 0.10)-50, 2)) + " more visitors per variant", "10% change in sign-ups"}
+				return []string{"Not enough data yet", "roughly " + FormatCount(roundSignificant(SampleSize(0.10, 0.10)-50, 2)) + " more visitors per variant", "10% change in sign-ups"}
+			},
+		},
+		{
+			name:   "no visitors",
+			arms:   labelled(arm("control", 0, 0), arm("b", 0, 0)),
+			opts:   opts,
+			status: StatusNotEnoughData,
+			contains: func(Analysis) []string {
+				return []string{"Not enough data yet: no visitors have seen the test so far."}
+			},
+		},
+		{
+			name:   "no conversions: no guess",
+			arms:   labelled(arm("control", 0, 500), arm("b", 0, 500)),
+			opts:   opts,
+			status: StatusNotEnoughData,
+			contains: func(Analysis) []string {
+				return []string{"no sign-ups so far, so there is no telling how many visitors", "at least 100 visitors"}
+			},
+		},
+		{
+			name:   "the original without conversions: the pooled rate",
+			arms:   labelled(arm("control", 0, 100), arm("b", 4, 100)),
+			opts:   opts,
+			status: StatusNotEnoughData,
+			contains: func(Analysis) []string {
+				return []string{"roughly " + FormatCount(roundSignificant(SampleSize(0.02, 0.10)-100, 2)) + " more visitors"}
 			},
 		},
 		{
@@ -40,7 +67,7 @@ func TestVerdicts(t *testing.T) {
 			opts:   opts,
 			status: StatusNotEnoughData,
 			contains: func(Analysis) []string {
-				return []string{"roughly " + FormatCount(roundSignificant(SampleSize(0.0025, 0.10)-1000, 2)) + " more visitors"}
+				return []string{"roughly " + FormatCount(roundSignificant(SampleSize(0.002, 0.10)-1000, 2)) + " more visitors"}
 			},
 		},
 		{
