@@ -227,6 +227,9 @@ func (r *resultsReport) makePlan() resultsPlan {
 	p.baseRate = r.an.Variants[0].Rate
 	p.perVariant = stats.SampleSize(p.baseRate, r.threshold)
 	if p.perVariant == 0 {
+		if p.baseRate >= 1 {
+			p.text = "The original converts every visitor, so there is no estimate of how long the test needs."
+		}
 		return p
 	}
 	need := fmt.Sprintf("about %s visitors per version to detect a %s change from the original’s %s rate",

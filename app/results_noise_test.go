@@ -35,3 +35,19 @@ func TestResultsWithoutBinaryNoise(t *testing.T) {
 		t.Errorf("the CSV has binary noise: %s", csv)
 	}
 }
+
+// TestPlanWhenTheOriginalAlwaysConverts: with nothing left to detect, the
+// plan says so instead of leaving its line empty.
+func TestPlanWhenTheOriginalAlwaysConverts(t *testing.T) {
+	e := newEnv(t)
+	token := e.token("ci@example.com")
+	site, x := e.runningExperiment()
+	for i := range 5 {
+		wantStatus(t, e.postEvents(eventBody(site.Key, "c"+itoa(i), x.ID, "control", true)), http.StatusNoContent, "")
+	}
+	_, doc := e.api(http.MethodGet, "/api/v1/experiments/"+x.ID+"/results", token, "")
+	plan, _ := doc["plan"].(map[string]any)
+	if text, _ := plan["text"].(string); text != "The original converts every visitor, so there is no estimate of how long the test needs." {
+		t.Errorf("plan text %q", text)
+	}
+}
