@@ -287,8 +287,17 @@ func (r *resultsReport) makeCaution() string {
 	if len(why) == 0 {
 		return ""
 	}
+	if r.exp.Status == experiments.StatusStopped {
+		// Nothing left to keep running: say what the early stop means.
+		return "This looks clear, but " + strings.Replace(strings.Join(why, " and "), "has run", "ran", 1) +
+			". Results this early often shrink or flip, and weekday visitors differ from weekend ones: read this one with care, or run the test again (Duplicate) for longer."
+	}
+	advice := "keep it running "
+	if r.exp.Status == experiments.StatusPaused {
+		advice = "resume it and keep it running "
+	}
 	return "This looks clear, but " + strings.Join(why, " and ") +
-		". Results this early often shrink or flip, and weekday visitors differ from weekend ones: keep it running " +
+		". Results this early often shrink or flip, and weekday visitors differ from weekend ones: " + advice +
 		strings.Join(until, " and ") + " before acting on it."
 }
 

@@ -51,3 +51,37 @@ func TestPlanWhenTheOriginalAlwaysConverts(t *testing.T) {
 		t.Errorf("plan text %q", text)
 	}
 }
+
+// TestCautionByStatus: a clear-looking result after a short run warns
+// alike, but a paused test is told to resume and a stopped one is not told
+// to keep running.
+func TestCautionByStatus(t *testing.T) {
+	e := newEnvWith(t, func(c *Config) { c.RateIP, c.RateSite = -1, -1 })
+	token := e.token("ci@example.com")
+	site, x := e.runningExperiment()
+	for i := range 150 {
+		wantStatus(t, e.postEvents(eventBody(site.Key, "c"+itoa(i), x.ID, "control", i < 10)), http.StatusNoContent, "")
+		wantStatus(t, e.postEvents(eventBody(site.Key, "b"+itoa(i), x.ID, "b", i < 60)), http.StatusNoContent, "")
+	}
+	caution := func() string {
+		t.Helper()
+		_, doc := e.api(http.MethodGet, "/api/v1/experiments/"+x.ID+"/results", token, "")
+		if v, _ := doc["verdict"].(map[string]any)["status"].(string); v != "winner" {
+			t.Fatalf("verdict %v, want a winner for this test", doc["verdict"])
+		}
+		s, _ := doc["caution"].(string)
+		return s
+	}
+	if got := caution(); !strings.Contains(got, "keep it running for at least a full week") {
+		t.Errorf("running: caution %q", got)
+	}
+	e.transition(x.ID, "pause")
+	if got := caution(); !strings.Contains(got, "resume it and keep it running") {
+		t.Errorf("paused: caution %q", got)
+	}
+	e.transition(x.ID, "stop")
+	got := caution()
+	if !strings.Contains(got, "the test ran for") || !strings.Contains(got, "run the test again") || strings.Contains(got, "keep it running") {
+		t.Errorf("stopped: caution %q", got)
+	}
+}
