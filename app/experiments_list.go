@@ -40,9 +40,9 @@ func (a *App) experimentsList(c *fiber.Ctx) error {
 		return err
 	}
 	p.Total = len(exps)
-	p.Query = strings.TrimSpace(c.Query("q"))
-	if len(p.Query) > 200 {
-		p.Query = p.Query[:200]
+	p.Query = strings.ToValidUTF8(strings.TrimSpace(c.Query("q")), "")
+	if r := []rune(p.Query); len(r) > 200 {
+		p.Query = string(r[:200])
 	}
 	if p.Query != "" {
 		exps = slices.DeleteFunc(exps, func(e experiments.Experiment) bool { return !matchesSearch(e, names[e.SiteID], p.Query) })
