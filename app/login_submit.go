@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"golang.org/x/crypto/bcrypt"
 
 	"copylab/experiments"
 	"copylab/views"
@@ -53,12 +52,12 @@ func (a *App) loginSubmit(c *fiber.Ctx) error {
 		a.logins.GiveBack(at)
 		return err
 	}
-	if !a.logins.startCheck(c.UserContext()) {
+	match, busy := a.logins.compare(c.UserContext(), hash, password)
+	if busy {
 		a.logins.GiveBack(at)
 		return errSignInBusy
 	}
-	match := bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) == nil && known
-	a.logins.endCheck()
+	match = match && known
 
 	if match {
 		a.logins.Succeeded(at)

@@ -4,7 +4,6 @@ import (
 	"net/http"
 
 	"github.com/gofiber/fiber/v2"
-	"golang.org/x/crypto/bcrypt"
 
 	"copylab/views"
 )
@@ -65,9 +64,9 @@ func (a *App) checkPassword(c *fiber.Ctx, email, password string) (bool, error) 
 	if err != nil {
 		return false, err
 	}
-	if !a.logins.startCheck(c.UserContext()) {
+	match, busy := a.logins.compare(c.UserContext(), hash, password)
+	if busy {
 		return false, errSignInBusy
 	}
-	defer a.logins.endCheck()
-	return bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) == nil, nil
+	return match, nil
 }

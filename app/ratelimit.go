@@ -5,6 +5,8 @@ import (
 	"runtime"
 	"sync"
 	"time"
+
+	"golang.org/x/crypto/bcrypt"
 )
 
 // Sign-in attempts allowed within the window before signing in is refused
@@ -166,6 +168,16 @@ func (l *limiter) startCheck(ctx context.Context) bool {
 }
 
 func (l *limiter) endCheck() { <-l.slots }
+
+// compare checks password against a bcrypt hash in a password-check slot.
+// busy reports that no slot came free in time (nothing was compared).
+func (l *limiter) compare(ctx context.Context, hash, password string) (match, busy bool) {
+	if !l.startCheck(ctx) {
+		return false, true
+	}
+	defer l.endCheck()
+	return bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) == nil, false
+}
 
 // recent drops a key's hits older than the window and returns the rest.
 func (l *limiter) recent(key string, now time.Time) []time.Time {

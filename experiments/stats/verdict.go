@@ -93,7 +93,7 @@ func verdict(arms []Arm, an Analysis, opts Options) Verdict {
 			if v.Uplift == nil {
 				return Verdict{StatusWinner, fmt.Sprintf(
 					"%s wins on %s, converting %s of visitors against none for %s; %s chance it is the best. Ship it.",
-					capitalise(arms[i].Label), goal, percent(v.Rate), control.Label, probability(v.ProbBest))}
+					capitalise(arms[i].Label), goal, percent(v.Rate), control.Label, FormatProbability(v.ProbBest))}
 			}
 			verb := "lifts"
 			if *v.Uplift <= 0 {
@@ -103,14 +103,14 @@ func verdict(arms []Arm, an Analysis, opts Options) Verdict {
 				"%s %s %s by %s (95%% interval %s to %s); %s chance it is the best. Ship it.",
 				capitalise(arms[i].Label), verb, goal, percent(*v.Uplift),
 				signedPercent(v.UpliftInterval.Low), signedPercent(v.UpliftInterval.High),
-				probability(v.ProbBest))}
+				FormatProbability(v.ProbBest))}
 		}
 	}
 
 	if vs[0].ProbBest >= DecisionProb {
 		return Verdict{StatusControlWins, fmt.Sprintf(
 			"Keep %s: none of the new copy beats it on %s (%s chance %s is the best).",
-			control.Label, goal, probability(vs[0].ProbBest), control.Label)}
+			control.Label, goal, FormatProbability(vs[0].ProbBest), control.Label)}
 	}
 
 	if allWithin(vs[1:], opts.Threshold) {
@@ -128,12 +128,12 @@ func verdict(arms []Arm, an Analysis, opts Options) Verdict {
 	if lead == 0 || vs[lead].Uplift == nil {
 		return Verdict{StatusKeepRunning, fmt.Sprintf(
 			"%s is ahead on %s (%s chance it is the best), but it is too early to call: keep the test running.",
-			capitalise(arms[lead].Label), goal, probability(vs[lead].ProbBest))}
+			capitalise(arms[lead].Label), goal, FormatProbability(vs[lead].ProbBest))}
 	}
 	return Verdict{StatusKeepRunning, fmt.Sprintf(
 		"%s is ahead on %s (%s against %s, %s chance it is the best), but it is too early to call: keep the test running.",
 		capitalise(arms[lead].Label), goal, signedPercent(*vs[lead].Uplift), control.Label,
-		probability(vs[lead].ProbBest))}
+		FormatProbability(vs[lead].ProbBest))}
 }
 
 // allWithin reports whether every variant's uplift interval lies inside
@@ -248,8 +248,6 @@ func signedPercent(x float64) string {
 
 // probability formats a probability in whole percent. It never rounds up to
 // a certainty the data do not give: above 99.5% it says ">99%".
-func probability(p float64) string { return FormatProbability(p) }
-
 // FormatProbability writes a chance as a whole percent, rounded down, so
 // that it never reaches a decision threshold it has not reached (0.9493 is
 // "94%", not the "95%" a winner needs); ">99%" above 0.99 and "<1%" below

@@ -107,7 +107,7 @@ func TestVerdicts(t *testing.T) {
 				b := an.Variants[1]
 				return []string{"Variant B lifts sign-ups by 20%",
 					"95% interval " + signedPercent(b.UpliftInterval.Low) + " to " + signedPercent(b.UpliftInterval.High),
-					probability(b.ProbBest) + " chance it is the best", "Ship it."}
+					FormatProbability(b.ProbBest) + " chance it is the best", "Ship it."}
 			},
 		},
 		{
@@ -125,7 +125,7 @@ func TestVerdicts(t *testing.T) {
 			opts:   opts,
 			status: StatusControlWins,
 			contains: func(an Analysis) []string {
-				return []string{"Keep the original", "none of the new copy beats it on sign-ups", probability(an.Variants[0].ProbBest) + " chance the original is the best"}
+				return []string{"Keep the original", "none of the new copy beats it on sign-ups", FormatProbability(an.Variants[0].ProbBest) + " chance the original is the best"}
 			},
 		},
 		{
@@ -161,7 +161,7 @@ func TestVerdicts(t *testing.T) {
 			opts:   opts,
 			status: StatusKeepRunning,
 			contains: func(an Analysis) []string {
-				return []string{"The original is ahead on sign-ups", probability(an.Variants[0].ProbBest) + " chance", "keep the test running"}
+				return []string{"The original is ahead on sign-ups", FormatProbability(an.Variants[0].ProbBest) + " chance", "keep the test running"}
 			},
 		},
 	}
@@ -198,14 +198,14 @@ func TestFormatting(t *testing.T) {
 		{signedPercent(0.04), "+4%"},
 		{signedPercent(-0.065), "-6.5%"},
 		{signedPercent(0), "0%"},
-		{probability(0.9731), "97%"},
-		{probability(0.9493), "94%"}, // never rounded up to the 95% a winner needs
-		{probability(0.9912), ">99%"},
-		{probability(0.99), "99%"},
-		{probability(0.9996), ">99%"},
-		{probability(0.29), "29%"},
-		{probability(0.001), "<1%"},
-		{probability(0), "0%"},
+		{FormatProbability(0.9731), "97%"},
+		{FormatProbability(0.9493), "94%"}, // never rounded up to the 95% a winner needs
+		{FormatProbability(0.9912), ">99%"},
+		{FormatProbability(0.99), "99%"},
+		{FormatProbability(0.9996), ">99%"},
+		{FormatProbability(0.29), "29%"},
+		{FormatProbability(0.001), "<1%"},
+		{FormatProbability(0), "0%"},
 		{FormatCount(2437), "2,437"},
 		{FormatCount(1234567), "1,234,567"},
 		{FormatCount(999), "999"},
