@@ -185,7 +185,9 @@ type noticeVerdict struct {
 // webhookBody is the JSON a webhook at u expects. Slack and Microsoft
 // Teams post {"text"} (Slack reads <url|label> as a link), Discord
 // {"content"}; any other receiver gets the whole notice, whose "text" suits
-// Mattermost, Rocket.Chat and Zulip's Slack-compatible hooks too.
+// Mattermost, Rocket.Chat and Zulip's Slack-compatible hooks too, escaped
+// as markdown, with the unescaped message beside it for programs
+// (genericMessage).
 //
 // Site, experiment and variant names, selectors and pages are typed by
 // people, and each chat tool reads markup in a message: the title and
@@ -209,12 +211,74 @@ func webhookBody(u *url.URL, n notice) any {
 		return map[string]string{"text": "**" + teamsEscaper.Replace(n.Title) + "**\n\n" + teamsEscaper.Replace(n.Text) +
 			"\n\n[Open the results](" + n.URL + ")"}
 	}
+	link := ""
 	if n.URL != "" {
-		plain += "\n" + n.URL
+		link = "\n" + n.URL
 	}
-	n.Text = plain
-	return n
+	n.Text = markdownText(plain) + link
+	return genericMessage{notice: n, PlainText: plain + link}
 }
+
+// genericMessage is the body any other receiver gets: the notice, whose
+// "text" is escaped for the chat tools that read it as markdown, and
+// "plain_text", the same message as typed, for programs. Programs can also
+// read the title, the verdict and the experiment's fields, which are never
+// escaped.
+type genericMessage struct {
+	notice
+	PlainText string `json:"plain_text"`
+}
+
+// markdownText escapes a generic webhook's text for the chat tools that
+// take it as it is, in a Slack-style {"text"}, and read it as markdown:
+// Mattermost, Rocket.Chat and Zulip's Slack-compatible hooks. Each reads a
+// different markdown, so the escapes are the ones all of them honour:
+//
+//   - A zero-width space after every "@", "<", "]" and "&". Mattermost finds
+//     mentions in the text after reading backslash escapes ("\@channel"
+//     pings), and it turns a webhook's "<!channel>" into "@channel" before
+//     any markdown; Rocket.Chat reads a backslash as an escape only before
+//     a few characters (not "[" or "]"), so "\[label\](url)" is a link
+//     there, with a backslash in its label. With the space, "@channel" is
+//     two words; "<!channel>", "<@U123>" and "<url|label>" are no longer
+//     there to convert; "]" never touches the "(" of a link, the "[" of a
+//     reference or the ":" of a link definition; and "&#64;" is no
+//     character reference. None of it shows.
+//   - A backslash before * _ ~ ` and \, the emphasis, strike-through and
+//     code that every one of them honours an escape for.
+//   - A backslash before a line's first character when it would start a
+//     heading, quote, list or rule (# > + - = or "1." / "1)"), for a name
+//     that holds a line break.
+//
+// What is left is plain text; a bare URL in a name may still be linked, as
+// the URL itself, never behind a label.
+func markdownText(s string) string {
+	lines := strings.Split(markdownEscaper.Replace(s), "\n")
+	for i, l := range lines {
+		rest := strings.TrimLeft(l, " ")
+		lead := l[:len(l)-len(rest)]
+		if rest == "" {
+			continue
+		}
+		if strings.IndexByte("#>+-=", rest[0]) >= 0 {
+			lines[i] = lead + `\` + rest
+			continue
+		}
+		if d := len(rest) - len(strings.TrimLeft(rest, "0123456789")); d > 0 && d < len(rest) && (rest[d] == '.' || rest[d] == ')') {
+			lines[i] = lead + rest[:d] + `\` + rest[d:]
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// markdownEscaper is markdownText's escapes within a line.
+var markdownEscaper = strings.NewReplacer(
+	`\`, `\\`, "*", `\*`, "_", `\_`, "~", `\~`, "`", "\\`",
+	"@", "@"+zeroWidthSpace, "<", "<"+zeroWidthSpace, "]", "]"+zeroWidthSpace, "&", "&"+zeroWidthSpace,
+)
+
+// zeroWidthSpace (U+200B) separates two characters without showing.
+const zeroWidthSpace = "\u200b"
 
 // slackEscaper escapes the three characters Slack reads as markup in a
 // message's text: every mention (<!channel>, <@U123>) and link (<url|label>)
