@@ -202,8 +202,8 @@ func TestLimiter(t *testing.T) {
 	reserve("owner", "y")
 	at, _ = reserve("owner", "y")
 	l.Succeeded(at)
-	if l.hits["pair:owner|y"] != nil || len(l.hits["email:y"]) != 1 || len(l.hits["client:owner"]) != 1 {
-		t.Errorf("after a success: %v", l.hits)
+	if l.hitsOf("pair:owner|y") != 0 || l.hitsOf("email:y") != 1 || l.hitsOf("client:owner") != 1 {
+		t.Errorf("after a success: pair %d, email %d, client %d", l.hitsOf("pair:owner|y"), l.hitsOf("email:y"), l.hitsOf("client:owner"))
 	}
 
 	// A long email is kept no longer than an account's can be.

@@ -33,7 +33,7 @@ const (
 	loginMaxPerEmail  = 10 * loginMaxFailures  // per email, over all clients
 	loginWindow       = 15 * time.Minute       // how long an attempt counts
 	loginSlotWait     = 500 * time.Millisecond // for a free password check
-	limiterMaxKeys    = 100_000                // beyond this, old entries are dropped first
+	limiterMaxKeys    = 100_000                // keys held at once (see limiter.entries)
 )
 
 // limiter guards sign-in: it counts attempts per key in a sliding window,
@@ -46,8 +46,24 @@ type limiter struct {
 	// The most attempts per client and email, per client and per email.
 	max, maxClient, maxEmail int
 	window                   time.Duration
-	hits                     map[string][]time.Time
 	now                      func() time.Time
+
+	// entries holds the keys with attempts in the window, at most maxKeys
+	// of them. Past that, a new key takes the place of one whose attempts
+	// have all left the window, or else of one with the fewest attempts,
+	// the least recently changed first (evictLocked). So a flood of
+	// attempts from many addresses, each of them a key with one attempt,
+	// pushes out only other such keys: the counts that refuse or are about
+	// to refuse, a client's or an email's, stay.
+	entries map[string]*limiterEntry
+	maxKeys int
+	// byAge rings every entry, the most recently counted first. byHits[n]
+	// rings the entries with n attempts (n ≥ 1), the most recently changed
+	// first. Each entry carries its own two nodes, so counting an attempt
+	// allocates nothing but a new key's entry, and moving it costs a few
+	// pointers.
+	byAge  ring
+	byHits []ring
 
 	// slots holds a token per password comparison under way. Past its
 	// capacity a sign-in waits at most slotWait and is then turned away:
@@ -57,14 +73,36 @@ type limiter struct {
 	slotWait time.Duration
 }
 
+// limiterEntry is one key's attempts in the window, oldest first, and its
+// places in the limiter's two rings.
+type limiterEntry struct {
+	key        string
+	hits       []time.Time
+	age, count ring
+}
+
 // newLimiter returns a limiter of max attempts per client and email in
 // window, with the looser per-client and per-email limits in proportion,
 // and as many concurrent password checks as Go uses cores.
 func newLimiter(max int, window time.Duration) *limiter {
-	return &limiter{
+	l := &limiter{
 		max: max, maxClient: max * loginMaxPerClient / loginMaxFailures, maxEmail: max * loginMaxPerEmail / loginMaxFailures,
-		window: window, hits: map[string][]time.Time{}, now: time.Now,
+		window: window, now: time.Now,
 		slots: make(chan struct{}, runtime.GOMAXPROCS(0)), slotWait: loginSlotWait,
+	}
+	l.setMaxKeys(limiterMaxKeys)
+	return l
+}
+
+// setMaxKeys empties the limiter and bounds it to n keys.
+func (l *limiter) setMaxKeys(n int) {
+	l.maxKeys = max(1, n)
+	l.entries = make(map[string]*limiterEntry)
+	l.byAge.init()
+	// No key holds more attempts than the loosest limit allows.
+	l.byHits = make([]ring, max(l.max, l.maxClient, l.maxEmail)+1)
+	for i := range l.byHits {
+		l.byHits[i].init()
 	}
 }
 
@@ -88,11 +126,8 @@ func (l *limiter) Reserve(client, email string) (attempt, bool, time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
-	if len(l.hits) > limiterMaxKeys {
-		l.pruneLocked(now)
-	}
 	var wait time.Duration
-	for _, k := range []struct {
+	for _, k := range [...]struct {
 		key string
 		max int
 	}{{at.pair, l.max}, {at.client, l.maxClient}, {at.email, l.maxEmail}} {
@@ -104,8 +139,8 @@ func (l *limiter) Reserve(client, email string) (attempt, bool, time.Duration) {
 		return attempt{}, false, wait
 	}
 	at.at = now
-	for _, k := range []string{at.pair, at.client, at.email} {
-		l.hits[k] = append(l.hits[k], now)
+	for _, k := range [...]string{at.pair, at.client, at.email} {
+		l.hitLocked(k, now)
 	}
 	return at, true, 0
 }
@@ -117,7 +152,9 @@ func (l *limiter) Reserve(client, email string) (attempt, bool, time.Duration) {
 func (l *limiter) Succeeded(at attempt) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	delete(l.hits, at.pair)
+	if e := l.entries[at.pair]; e != nil {
+		l.removeLocked(e)
+	}
 	l.unhitLocked(at.client, at.at)
 	l.unhitLocked(at.email, at.at)
 }
@@ -126,25 +163,121 @@ func (l *limiter) Succeeded(at attempt) {
 func (l *limiter) GiveBack(at attempt) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	for _, k := range []string{at.pair, at.client, at.email} {
+	for _, k := range [...]string{at.pair, at.client, at.email} {
 		l.unhitLocked(k, at.at)
 	}
 }
 
+// hitLocked counts an attempt at now for key, making room for a new key
+// when the limiter holds maxKeys already.
+func (l *limiter) hitLocked(key string, now time.Time) {
+	e := l.entries[key]
+	if e == nil {
+		if len(l.entries) >= l.maxKeys {
+			l.evictLocked(now)
+		}
+		e = &limiterEntry{key: key}
+		e.age.e, e.count.e = e, e
+		l.entries[key] = e
+	} else {
+		e.age.remove()
+		e.count.remove()
+	}
+	e.hits = append(e.hits, now)
+	l.byAge.pushFront(&e.age)
+	l.countHead(len(e.hits)).pushFront(&e.count)
+}
+
 // unhitLocked removes one hit at t from key, if it is still there.
 func (l *limiter) unhitLocked(key string, t time.Time) {
-	hs := l.hits[key]
-	for i := len(hs) - 1; i >= 0; i-- {
-		if hs[i].Equal(t) {
-			hs = append(hs[:i], hs[i+1:]...)
-			break
+	e := l.entries[key]
+	if e == nil {
+		return
+	}
+	for i := len(e.hits) - 1; i >= 0; i-- {
+		if e.hits[i].Equal(t) {
+			l.setHitsLocked(e, append(e.hits[:i], e.hits[i+1:]...))
+			return
 		}
 	}
-	if len(hs) == 0 {
-		delete(l.hits, key)
-	} else {
-		l.hits[key] = hs
+}
+
+// evictLocked forgets one key to make room for another: one whose
+// attempts have all left the window if there is one, since forgetting it
+// changes nothing; otherwise one with the fewest attempts in the window,
+// the least recently changed of them. A key at its limit goes only when
+// every key holds as many attempts, so an attacker cannot flush a count by
+// filling the limiter with keys of their own without making each of them
+// count as much. It costs a look at the oldest key and at most one look per
+// possible number of attempts.
+func (l *limiter) evictLocked(now time.Time) {
+	if oldest := l.byAge.prev.e; oldest != nil && now.Sub(oldest.hits[len(oldest.hits)-1]) >= l.window {
+		l.removeLocked(oldest)
+		return
 	}
+	for {
+		n := 1
+		for n < len(l.byHits) && l.byHits[n].next == &l.byHits[n] {
+			n++
+		}
+		if n == len(l.byHits) {
+			return // empty
+		}
+		e := l.byHits[n].prev.e
+		// Its count may be stale: some of its attempts may have left the
+		// window since it last changed. Then it moves to a lower ring (or
+		// goes, if none is left) and the search starts again.
+		if hs := l.recent(e.key, now); len(hs) == 0 {
+			return
+		} else if len(hs) >= n {
+			l.removeLocked(e)
+			return
+		}
+	}
+}
+
+// setHitsLocked replaces e's hits, moving it to the ring of its new count,
+// or forgetting it when none is left.
+func (l *limiter) setHitsLocked(e *limiterEntry, hs []time.Time) {
+	if len(hs) == 0 {
+		l.removeLocked(e)
+		e.hits = nil
+		return
+	}
+	if len(hs) != len(e.hits) {
+		e.count.remove()
+		l.countHead(len(hs)).pushFront(&e.count)
+	}
+	e.hits = hs
+}
+
+func (l *limiter) removeLocked(e *limiterEntry) {
+	delete(l.entries, e.key)
+	e.age.remove()
+	e.count.remove()
+}
+
+// countHead is the head of the ring of entries with n hits.
+func (l *limiter) countHead(n int) *ring { return &l.byHits[min(n, len(l.byHits)-1)] }
+
+// ring is a node of a circular, doubly linked list: its head has no entry.
+type ring struct {
+	prev, next *ring
+	e          *limiterEntry
+}
+
+func (r *ring) init() { r.prev, r.next = r, r }
+
+// pushFront puts n first after the head r.
+func (r *ring) pushFront(n *ring) {
+	n.prev, n.next = r, r.next
+	r.next.prev, r.next = n, n
+}
+
+// remove takes r off its ring.
+func (r *ring) remove() {
+	r.prev.next, r.next.prev = r.next, r.prev
+	r.prev, r.next = nil, nil
 }
 
 // startCheck takes a password-check slot, waiting at most slotWait for one
@@ -181,34 +314,26 @@ func (l *limiter) compare(ctx context.Context, hash, password string) (match, bu
 
 // recent drops a key's hits older than the window and returns the rest.
 func (l *limiter) recent(key string, now time.Time) []time.Time {
-	hs := l.hits[key]
-	i := 0
-	for i < len(hs) && now.Sub(hs[i]) >= l.window {
-		i++
-	}
-	hs = hs[i:]
-	if len(hs) == 0 {
-		delete(l.hits, key)
+	e := l.entries[key]
+	if e == nil {
 		return nil
 	}
-	l.hits[key] = hs
-	return hs
+	i := 0
+	for i < len(e.hits) && now.Sub(e.hits[i]) >= l.window {
+		i++
+	}
+	if i > 0 {
+		l.setHitsLocked(e, e.hits[i:])
+	}
+	return e.hits
 }
 
 // Prune drops every expired entry; the hourly job calls it.
 func (l *limiter) Prune() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.pruneLocked(l.now())
-}
-
-func (l *limiter) pruneLocked(now time.Time) {
-	for k := range l.hits {
+	now := l.now()
+	for k := range l.entries {
 		l.recent(k, now)
-	}
-	// Still too many live keys (a flood of distinct IPs): start over rather
-	// than grow without bound.
-	if len(l.hits) > limiterMaxKeys {
-		l.hits = map[string][]time.Time{}
 	}
 }
