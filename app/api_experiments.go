@@ -2,9 +2,14 @@ package app
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -17,15 +22,74 @@ var apiExperimentFields = map[string]string{"coverage_bp": "traffic_bp"}
 // maxBriefBytes caps the brief stored with an experiment.
 const maxBriefBytes = 16 << 10
 
-// apiExperimentsList answers GET /api/v1/experiments[?site_id=&status=].
+// GET /api/v1/experiments answers a page at a time: apiPageSize
+// experiments unless ?limit= asks for up to apiMaxPageSize. The answer's
+// "next" (and its Link header) is the URL of the following page, or null
+// on the last. It continues from a cursor, the last experiment's place in
+// the newest-first order, so that experiments created or deleted between
+// two requests neither repeat nor skip one; ?page= counts pages instead,
+// as the experiments list does, and its "next" counts on.
+const (
+	apiPageSize    = listPageSize
+	apiMaxPageSize = 200
+	apiMaxPage     = 1_000_000
+	apiMaxSearch   = 200 // characters, as on the experiments list
+)
+
+// apiExperimentsList answers GET /api/v1/experiments[?site_id=&status=&q=
+// &limit=&cursor=|&page=]: the experiments newest first, narrowed to a
+// site, a status and a search (every word in the name, page or site name,
+// as on the experiments list), one page at a time.
 func (a *App) apiExperimentsList(c *fiber.Ctx) error {
+	ctx := c.UserContext()
 	f := experiments.ExperimentFilter{SiteID: c.Query("site_id"), Status: experiments.Status(c.Query("status"))}
 	switch f.Status {
 	case "", experiments.StatusDraft, experiments.StatusRunning, experiments.StatusPaused, experiments.StatusStopped:
 	default:
 		return errBadRequest("invalid_status", "status", "Filter by one of draft, running, paused or stopped.")
 	}
-	exps, err := a.store.Experiments(c.UserContext(), f)
+	q := experiments.PageQuery{Filter: f, Limit: apiPageSize}
+	if v := c.Query("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > apiMaxPageSize {
+			return errBadRequest("invalid_limit", "limit", "Set limit to a whole number from 1 to 200.")
+		}
+		q.Limit = n
+	}
+	page := 0
+	if v := c.Query("page"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > apiMaxPage {
+			return errBadRequest("invalid_page", "page", "Set page to a whole number from 1 to 1000000.")
+		}
+		page, q.Offset = n, (n-1)*q.Limit
+	}
+	if v := c.Query("cursor"); v != "" {
+		if page > 0 {
+			return errBadRequest("page_with_cursor", "cursor", "Send either page or cursor, not both.")
+		}
+		pos, ok := parseCursor(v)
+		if !ok {
+			return errBadRequest("invalid_cursor", "cursor", "Send the cursor as the last answer’s next link has it.")
+		}
+		q.After = pos
+	}
+	search := strings.TrimSpace(strings.ToValidUTF8(c.Query("q"), ""))
+	if utf8.RuneCountInString(search) > apiMaxSearch {
+		return errBadRequest("too_long", "q", "Keep the search under 200 characters.")
+	}
+	if search != "" {
+		sites, err := a.store.Sites(ctx)
+		if err != nil {
+			return err
+		}
+		names := make(map[string]string, len(sites))
+		for _, s := range sites {
+			names[s.ID] = s.Name
+		}
+		q.Match = func(e experiments.Experiment) bool { return matchesSearch(e, names[e.SiteID], search) }
+	}
+	exps, more, err := a.store.ExperimentsPage(ctx, q)
 	if err != nil {
 		return err
 	}
@@ -33,7 +97,47 @@ func (a *App) apiExperimentsList(c *fiber.Ctx) error {
 	for i, e := range exps {
 		out[i] = a.apiExperimentOf(e)
 	}
-	return c.JSON(fiber.Map{"experiments": out})
+	var next *string
+	if more {
+		v := url.Values{}
+		for k, val := range map[string]string{"site_id": f.SiteID, "status": string(f.Status), "q": search} {
+			if val != "" {
+				v.Set(k, val)
+			}
+		}
+		if q.Limit != apiPageSize {
+			v.Set("limit", strconv.Itoa(q.Limit))
+		}
+		if page > 0 {
+			v.Set("page", strconv.Itoa(page+1))
+		} else {
+			v.Set("cursor", cursorOf(experiments.PositionOf(exps[len(exps)-1])))
+		}
+		u := a.cfg.PublicURL + "/api/v1/experiments?" + v.Encode()
+		next = &u
+		c.Set(fiber.HeaderLink, "<"+u+`>; rel="next"`)
+	}
+	return c.JSON(fiber.Map{"experiments": out, "next": next})
+}
+
+// cursorOf is the cursor of a page that starts after pos: opaque to
+// clients, who only copy it from "next".
+func cursorOf(pos experiments.PagePosition) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(pos.CreatedMS, 10) + "." + pos.ID))
+}
+
+// parseCursor reads a cursor made by cursorOf.
+func parseCursor(s string) (experiments.PagePosition, bool) {
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return experiments.PagePosition{}, false
+	}
+	at, id, ok := strings.Cut(string(b), ".")
+	ms, err := strconv.ParseInt(at, 10, 64)
+	if !ok || err != nil || ms < 0 || id == "" || len(id) > 64 || !utf8.ValidString(id) {
+		return experiments.PagePosition{}, false
+	}
+	return experiments.PagePosition{CreatedMS: ms, ID: id}, true
 }
 
 // apiExperimentCreate answers POST /api/v1/experiments → 201 with the
