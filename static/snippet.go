@@ -116,7 +116,8 @@ type SnippetExperiment struct {
 	Selector   string
 	CoverageBP int
 	// VisibleOnly sends the exposure only once an element was in the
-	// viewport.
+	// viewport. The script carries the code for it only when an
+	// experiment needs it (visibleBuild).
 	VisibleOnly bool
 	Goal        SnippetGoal
 	// Variants lists the control first; weights sum to 10000.
@@ -145,12 +146,12 @@ type Snippet struct {
 	source []byte
 	test   bool
 	// head and tail are the minified runtime before and after the config,
-	// for a site with no recorder.
+	// for a site with no recorder and no visible-only experiment.
 	head, tail []byte
 
 	// builds holds the other runtimes, by build set (a bit per
-	// RecorderNames entry, or previewBuild alone), minified on first use:
-	// 64 sets are possible, a few are used.
+	// RecorderNames entry and visibleBuild, or previewBuild alone),
+	// minified on first use: 129 sets are possible, a few are used.
 	mu     sync.Mutex
 	builds map[uint]runtime
 }
@@ -158,6 +159,16 @@ type Snippet struct {
 // previewBuild is the build set of the QA build (SnippetConfig.Preview):
 // the source's "qa" regions instead of its "live" ones, and no recorder.
 var previewBuild uint = 1 << len(RecorderNames)
+
+// visibleBuild is the bit of the build set for a site with a visible-only
+// experiment (SnippetExperiment.VisibleOnly): the source's "visible"
+// regions, the IntersectionObserver that waits for the element to be in
+// view, which other sites do without (about 70 bytes gzipped). The QA
+// build sends no exposure, so it needs none.
+var visibleBuild uint = previewBuild << 1
+
+// recorderBuilds are the bits of the build set that stand for recorders.
+var recorderBuilds uint = previewBuild - 1
 
 // runtime is one minified build of the script, cut around the config.
 type runtime struct{ head, tail []byte }
@@ -211,13 +222,16 @@ func (s *Snippet) runtime(set uint) (runtime, error) {
 }
 
 // minify builds the runtime for a build set: the source without the
-// regions of the recorders outside the set, and without the "qa" regions
-// (the live build) or the "live" ones (previewBuild), minified.
+// regions of the recorders outside the set, without the "visible" regions
+// unless the set has visibleBuild, and without the "qa" regions (the live
+// build) or the "live" ones (previewBuild), minified.
 func (s *Snippet) minify(set uint) (runtime, error) {
 	src, err := cutRegions(s.source, func(name string) (bool, error) {
 		switch name {
 		case "recorders":
-			return set&^previewBuild != 0, nil
+			return set&recorderBuilds != 0, nil
+		case "visible":
+			return set&visibleBuild != 0, nil
 		case "live":
 			return set&previewBuild == 0, nil
 		case "qa":
@@ -390,8 +404,8 @@ func pattern(p string) any {
 }
 
 // wire checks cfg and converts it to the positional form; set names the
-// build: a bit per recorder of cfg (by its index in RecorderNames), or
-// previewBuild alone.
+// build: a bit per recorder of cfg (by its index in RecorderNames) and
+// visibleBuild when an experiment is visible-only, or previewBuild alone.
 func wire(cfg SnippetConfig) (config []any, set uint, err error) {
 	var errs []error
 	bad := func(format string, args ...any) {
@@ -461,6 +475,9 @@ func wire(cfg SnippetConfig) (config []any, set uint, err error) {
 		}
 		exps = append(exps, slots(x.ID, seed, x.Selector, x.CoverageBP, vars,
 			x.Goal.Type, goal, pattern(x.Page), bit(x.VisibleOnly)))
+		if x.VisibleOnly {
+			set |= visibleBuild
+		}
 	}
 	// A shipped version is an experiment of one version for everyone,
 	// whose id is 0: the script sends no event for an experiment without

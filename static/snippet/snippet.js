@@ -39,6 +39,8 @@
 // loads for a QA link (?copylab=EXPERIMENT:VARIANT), which shows that
 // variant, can show experiments the live tag does not carry yet, and never
 // stores or sends anything. The QA-only code stays out of the live tag.
+// Likewise, the code of session recorders and of visible-only exposures
+// is only in the tags of the sites that use them.
 //
 // Bytes matter (the budget is 2 KB gzipped with one experiment inlined):
 // esbuild renames locals but never properties, so internal objects use
@@ -121,13 +123,11 @@
     // so the Go server and this script agree to the bit.
     //
     // fnv is 32-bit FNV-1a over the UTF-8 bytes of s (the spec hashes bytes,
-    // not UTF-16 code units). encodeURIComponent writes UTF-8 as %XX escapes
-    // and unescape turns each escape into one char of that byte's value: the
-    // bytes TextEncoder would give for every well-formed string, in fewer
-    // bytes and in every browser. Math.imul multiplies modulo 2^32 (a float
-    // multiply would lose the low bits); >>> 0 reads the result unsigned.
-    fnv = (s) =>
-      [...unescape(encodeURIComponent(s))].reduce((h, b) => Math.imul(h ^ b.charCodeAt(), 16777619), 0x811c9dc5) >>> 0,
+    // not UTF-16 code units), which TextEncoder gives as a Uint8Array, whose
+    // own reduce walks them (a lone surrogate becomes U+FFFD, as in Go).
+    // Math.imul multiplies modulo 2^32 (a float multiply would lose the low
+    // bits); >>> 0 reads the result unsigned.
+    fnv = (s) => new TextEncoder().encode(s).reduce((h, b) => Math.imul(h ^ b, 16777619), 0x811c9dc5) >>> 0,
     // assign returns visitor v's variant of experiment x, or nothing when
     // they are not in it. The bucket b is in 0..9999 (GrowthBook's hash
     // version 2); s sums the weights before each variant. Each variant's
@@ -187,7 +187,8 @@
     // change. act holds the experiments of the page view: those whose page
     // matches and that the visitor is in. Each carries its page-view state:
     //   a variant, s 0 waiting for its element | 1 applied | 2 timed out,
-    //   e exposed, n text writes, m ms of the swap, r IntersectionObserver.
+    //   e exposed, n text writes, m ms of the swap, r IntersectionObserver
+    //   (visible-only).
     // The observer is new in each page view (the last one disconnected):
     // observing an element already observed reports nothing, so an element
     // that stays on screen across a route change would never expose again.
@@ -195,7 +196,16 @@
     // health event (the visitor left before the timeout).
     view = (list) => {
       list = act = X.filter(
-        (x) => match(x[PAGE]) && (x.a = pick(x)) && !((x.s = x.e = x.r = x.r?.disconnect()), (x.n = 0)),
+        (x) =>
+          match(x[PAGE]) &&
+          (x.a = pick(x)) &&
+          !(
+            (x.s = x.e = 0),
+            // #if visible
+            (x.r = x.r?.disconnect()),
+            // #endif
+            (x.n = 0)
+          ),
       );
       hide();
       scan();
@@ -230,13 +240,18 @@
           x.s || ((x.s = 1), (x.m = performance.now() | 0), hide()),
           // Exposure: now, or for a visible-only experiment once one of its
           // elements is in the viewport (in this page view: act.includes).
+          // Only the scripts of sites with a visible-only experiment carry
+          // that part (the "visible" region).
+          // #if visible
           x[VISIBLE]
             ? els.forEach((el) =>
                 (x.r ||= new IntersectionObserver(
                   G((l) => l.some((i) => i.isIntersecting) && act.includes(x) && expose(x)),
                 )).observe(el),
               )
-            : expose(x));
+            :
+          // #endif
+          expose(x));
       }),
     expose = (x) =>
       x.e ||
