@@ -109,13 +109,23 @@
     // on listens in the capture phase, so a handler of the page that stops
     // propagation cannot hide a click from us.
     on = (o, type, f) => o.addEventListener(type, G(f), !0),
+    // J is JSON.stringify as it was when the tag ran, so a library loaded
+    // later that replaces it cannot lose our events. The replacer hands
+    // back each value as it is in its holder, before any toJSON of the
+    // page's ran: an Array.prototype.toJSON (old Prototype.js) would
+    // otherwise send the events, and store the queue, as a string.
+    stringify = JSON.stringify,
+    J = (v) =>
+      stringify(v, function (k) {
+        return this[k];
+      }),
     // ---- storage: st(s) reads, st(s, v) writes our one key, in
     // localStorage or (s set) sessionStorage. Every access may throw
     // (storage disabled, Safari private mode, quota), so each is guarded.
     st = (s, v) => {
       try {
         s = w[s || "localStorage"];
-        return v == null ? JSON.parse(s.getItem(NAME)) : s.setItem(NAME, JSON.stringify(v));
+        return v == null ? JSON.parse(s.getItem(NAME)) : s.setItem(NAME, J(v));
       } catch {}
     },
     persist = () => ok > 0 && st(0, S),
@@ -402,7 +412,7 @@
       timer = 0;
       b = S.q;
       if (ok > 0 && url && b[0]) {
-        body = JSON.stringify({ site: c[SITE], visitor: S.v, bot: n.webdriver, events: b });
+        body = J({ site: c[SITE], visitor: S.v, bot: n.webdriver, events: b });
         fail = () => {
           S.q = [...b, ...S.q].slice(-20);
           persist();
