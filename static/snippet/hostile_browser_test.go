@@ -6,10 +6,104 @@ package snippet_test
 
 import (
 	"testing"
+	"time"
 
 	"copylab/static"
 	"copylab/static/browsertest"
 )
+
+// rerenderPage is a page whose framework renders the hero again every
+// 20 ms, by turns resetting its text and replacing the whole node, and
+// counts its renders in window.renders.
+const rerenderPage = `<h1 data-copylab="hero">` + original + `</h1><script>
+	window.renders = 0;
+	setInterval(() => {
+		const h = document.querySelector('[data-copylab="hero"]');
+		if (renders++ % 2) { h.textContent = "` + original + `"; return }
+		const e = document.createElement("h1"); e.dataset.copylab = "hero"; e.textContent = "` + original + `";
+		h.replaceWith(e);
+	}, 20);
+</script>`
+
+// TestConstantRerender: a framework that renders the tested element again
+// every 20 ms, for far more than 100 renders, never gets its original copy
+// painted, and the page view still makes one exposure.
+func TestConstantRerender(t *testing.T) {
+	t.Parallel()
+	ctx := browsertest.NewTab(t)
+	exceptions := browsertest.Exceptions(t, ctx)
+	s := newSite(t, prod, static.SnippetConfig{Site: "test", Experiments: []static.SnippetExperiment{
+		heroExperiment("/pricing*", 0, 10000, 0)}})
+	s.page("/pricing", probe+tag, rerenderPage)
+	navigate(t, ctx, s.URL+"/pricing")
+	waitJS(t, ctx, `window.renders >= 250`) // 5 s of renders
+	p := readProbe(t, ctx)
+	if p.Shown {
+		t.Errorf("the original copy was painted after %d renders: %+v", eval[int](t, ctx, `renders`), p)
+	}
+	if text, vis := heroState(t, ctx); text != textB || vis != "visible" {
+		t.Errorf("hero %q %s after 250 renders, want %q visible", text, vis, textB)
+	}
+	finish(t, ctx)
+	evs := s.events()
+	if len(evs) != 1 {
+		t.Fatalf("events %v, want one exposure", evs)
+	}
+	checkEvent(t, evs[0], "exposure", "b", "")
+	noExceptions(t, exceptions)
+}
+
+// TestFightingPage: a page that writes its copy back each time the tag
+// writes the variant wins, at once (in the same microtask checkpoint) or by
+// timer, after a bounded number of writes: the loop ends, the original copy
+// shows, and later mutations of the page (a ticking clock) do not start the
+// fight again. The exposure was sent: the variant was applied.
+func TestFightingPage(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct{ name, revert string }{
+		{"in the observer", `h.textContent = "` + original + `"`},
+		{"by timer", `setTimeout(() => h.textContent = "` + original + `")`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			ctx := browsertest.NewTab(t)
+			exceptions := browsertest.Exceptions(t, ctx)
+			s := newSite(t, prod, static.SnippetConfig{Site: "test", Experiments: []static.SnippetExperiment{
+				heroExperiment("/pricing*", 0, 10000, 0)}})
+			// The page's observer is registered before the tag's, and
+			// counts the tag's writes in window.fights.
+			s.page("/pricing", `<script>
+				window.fights = 0;
+				new MutationObserver(() => {
+					const h = document.querySelector('[data-copylab="hero"]');
+					if (h && h.textContent != "`+original+`") { fights++; `+c.revert+` }
+				}).observe(document, {childList: true, subtree: true, characterData: true});
+			</script>`+tag, `<h1 data-copylab="hero">`+original+`</h1><p id=clock></p><script>
+				setInterval(() => document.querySelector("#clock").textContent = Date.now(), 30);
+			</script>`)
+			navigate(t, ctx, s.URL+"/pricing")
+			time.Sleep(1500 * time.Millisecond)
+			first := eval[int](t, ctx, `fights`)
+			time.Sleep(2500 * time.Millisecond)
+			last := eval[int](t, ctx, `fights`)
+			t.Logf("the tag wrote %d times in the first 1.5 s, %d in all after 4 s", first, last)
+			if first == 0 || last != first || last > 200 {
+				t.Errorf("the tag wrote %d times in 1.5 s and %d after 4 s, want a bounded fight that ends", first, last)
+			}
+			if text, vis := heroState(t, ctx); text != original || vis != "visible" {
+				t.Errorf("hero %q %s, want the page's original copy, visible", text, vis)
+			}
+			s.waitEvents(1)
+			finish(t, ctx)
+			evs := s.events()
+			if len(evs) != 1 {
+				t.Fatalf("events %v, want one exposure", evs)
+			}
+			checkEvent(t, evs[0], "exposure", "b", "")
+			noExceptions(t, exceptions)
+		})
+	}
+}
 
 // TestBrokenJSON: a page whose libraries break JSON.stringify still gets
 // its events, and the queue stored for the next page stays a list:

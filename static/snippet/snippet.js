@@ -197,8 +197,8 @@
     // change. act holds the experiments of the page view: those whose page
     // matches and that the visitor is in. Each carries its page-view state:
     //   a variant, s 0 waiting for its element | 1 applied | 2 timed out,
-    //   e exposed, n text writes, m ms of the swap, r IntersectionObserver
-    //   (visible-only).
+    //   e exposed, n text writes in the second from w, m ms of the swap,
+    //   r IntersectionObserver (visible-only).
     // The observer is new in each page view (the last one disconnected):
     // observing an element already observed reports nothing, so an element
     // that stays on screen across a route change would never expose again.
@@ -237,17 +237,22 @@
     // browser paints them: during load (elements as the parser adds them),
     // and after, to re-apply the copy when a framework re-creates an element
     // or resets its text. Our own writes trigger the observer again, but the
-    // text matches by then, so nothing is written; n caps the writes per
-    // page view should a script fight back.
+    // text matches by then, so nothing is written. A framework may render
+    // the element again without end (every 20 ms, say): the copy is set
+    // again each time, up to 100 writes a second. A page that writes its
+    // copy back whenever we write ours spends the 100 at once (in one
+    // microtask checkpoint, or within the second by timer): we then stop
+    // writing for the rest of the page view, and the page wins.
     scan = () =>
-      act.map((x, v, els) => {
+      act.map((x, v, els, t = performance.now()) => {
         v = x.a[TEXT];
         els = $(x[SEL]);
         x.s > 1 ||
           !els?.[0] ||
           x.n > 99 ||
-          (els.forEach((el) => v == null || el.textContent == v || ((el.textContent = v), x.n++)),
-          x.s || ((x.s = 1), (x.m = performance.now() | 0), hide()),
+          (t - x.w < 1e3 || ((x.w = t), (x.n = 0)),
+          els.forEach((el) => v == null || el.textContent == v || ((el.textContent = v), x.n++)),
+          x.s || ((x.s = 1), (x.m = t | 0), hide()),
           // Exposure: now, or for a visible-only experiment once one of its
           // elements is in the viewport (in this page view: act.includes).
           // Only the scripts of sites with a visible-only experiment carry
