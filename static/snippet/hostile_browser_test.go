@@ -105,6 +105,69 @@ func TestFightingPage(t *testing.T) {
 	}
 }
 
+// TestReplaceStateQuery: a router's replaceState that changes only the
+// query string (utm parameters stripped, a filter or tab kept in the URL)
+// is not a new page view, unless it changes which experiments the page
+// runs (a page pattern with a query); a replaceState that changes the path
+// (a redirect) is one, and so is every pushState and popstate that changes
+// the path or the query.
+func TestReplaceStateQuery(t *testing.T) {
+	t.Parallel()
+	ctx := browsertest.NewTab(t)
+	exceptions := browsertest.Exceptions(t, ctx)
+	team := heroExperiment("/plans?plan=team", 0, 0, 10000)
+	team.ID, team.Selector = "team", `[data-copylab="sub"]`
+	s := newSite(t, prod, static.SnippetConfig{Site: "test", Experiments: []static.SnippetExperiment{
+		heroExperiment("/pricing*", 0, 10000, 0), team}})
+	s.page("/pricing", tag, `<h1 data-copylab="hero">`+original+`</h1><p data-copylab="sub">Sub</p>`)
+	navigate(t, ctx, s.URL+"/pricing?utm_source=news")
+	s.waitEvents(1)
+	steps := []struct{ js, url string }{
+		{`history.replaceState(null, "", "/pricing")`, ""}, // utm stripped
+		{`history.replaceState(null, "", "/pricing?tab=2")`, ""},
+		{`history.replaceState(null, "", "/pricing?tab=2")`, ""},
+		{`history.pushState(null, "", "/pricing?tab=3")`, "/pricing?tab=3"},
+		{`history.replaceState(null, "", "/pricing/team")`, "/pricing/team"},
+		{`history.pushState(null, "", "/plans?plan=free")`, ""}, // no experiment here
+		{`history.replaceState(null, "", "/plans?plan=team")`, "/plans?plan=team"},
+		{`history.replaceState(null, "", "/plans?plan=team&seats=3")`, ""},
+		{`history.back()`, "/pricing/team"},
+	}
+	want := []string{"/pricing?utm_source=news"}
+	for _, st := range steps {
+		eval[any](t, ctx, st.js)
+		time.Sleep(50 * time.Millisecond)
+		if st.url != "" {
+			want = append(want, st.url)
+		}
+	}
+	waitJS(t, ctx, `location.pathname == "/pricing/team"`)
+	s.waitEvents(len(want))
+	finish(t, ctx)
+	evs := s.events()
+	var got []string
+	for _, e := range evs {
+		got = append(got, e["url"].(string)[len(s.URL):])
+	}
+	if len(evs) != len(want) {
+		t.Fatalf("exposures at %q, want %q", got, want)
+	}
+	for i, u := range want {
+		if got[i] != u {
+			t.Errorf("exposure %d at %s, want %s", i, got[i], u)
+		}
+		variant, exp := "b", expID
+		if u == "/plans?plan=team" {
+			variant, exp = "c", "team"
+		}
+		checkEvent(t, evs[i], "exposure", variant, "")
+		if evs[i]["experiment"] != exp {
+			t.Errorf("exposure %d of %v, want %s", i, evs[i]["experiment"], exp)
+		}
+	}
+	noExceptions(t, exceptions)
+}
+
 // TestBrokenJSON: a page whose libraries break JSON.stringify still gets
 // its events, and the queue stored for the next page stays a list:
 //   - Array.prototype.toJSON (Prototype.js before 1.7 has one) set before

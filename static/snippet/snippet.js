@@ -91,7 +91,10 @@
     url,
     sheet,
     timer,
+    // path, query: the page view's URL, as route compares it: path is the
+    // pathname and which experiments' pages match, query the query string.
     path,
+    query,
     // act: the experiments of the current page view (see view).
     act = [],
     // G wraps an entry point: an error ends the page view (act empties) and
@@ -204,7 +207,7 @@
     // that stays on screen across a route change would never expose again.
     // Pending elements of the previous page view are dropped without a
     // health event (the visitor left before the timeout).
-    view = (list) => {
+    view = (nav, list) => {
       list = act = X.filter(
         (x) =>
           match(x[PAGE]) &&
@@ -231,7 +234,18 @@
       );
       goal("pageview", match);
     },
-    route = G(() => path != (path = L.pathname + L.search) && view()),
+    // route(nav) starts a page view when the URL changed, nav being how:
+    // "pushState", "replaceState", a popstate event, or nothing at load.
+    // A replaceState that changes only the query string is not a page view
+    // (routers strip utm parameters and keep filters or tabs in the query
+    // that way), unless it changes which experiments' pages match: a page
+    // pattern may require a query parameter.
+    route = G(
+      (nav) =>
+        ((path != (path = L.pathname + X.map((x) => match(x[PAGE])))) |
+          (query != (query = L.search) && nav != "replaceState")) &&
+        view(nav),
+    ),
     // scan applies the page view's variants to every matching element. The
     // MutationObserver calls it for each batch of DOM changes, before the
     // browser paints them: during load (elements as the parser adds them),
@@ -538,11 +552,12 @@
     route();
     new MutationObserver(G(scan)).observe(d, { childList: !0, subtree: !0, characterData: !0 });
 
-    // SPA: a route change is a new page view. Frameworks change the URL with
-    // pushState/replaceState, which fire no event, and come back with
-    // popstate. The original runs first, and its errors stay the site's.
+    // SPA: a route change may be a new page view (route says when).
+    // Frameworks change the URL with pushState/replaceState, which fire no
+    // event, and come back with popstate. The original runs first, and its
+    // errors stay the site's.
     ["pushState", "replaceState"].map(
-      (k, o) => ((o = history[k]), (history[k] = (...a) => ((a = o.apply(history, a)), route(), a))),
+      (k, o) => ((o = history[k]), (history[k] = (...a) => ((a = o.apply(history, a)), route(k), a))),
     );
     on(w, "popstate", route);
 
