@@ -168,6 +168,43 @@ func TestReplaceStateQuery(t *testing.T) {
 	noExceptions(t, exceptions)
 }
 
+// TestSPASwapTime: the ms of an exposure made after a client-side
+// navigation counts from that navigation, not from the document's start:
+// a swap inside pushState takes a few ms, and an element rendered 300 ms
+// after the navigation swaps at about 300 ms.
+func TestSPASwapTime(t *testing.T) {
+	t.Parallel()
+	ctx := browsertest.NewTab(t)
+	s := newSite(t, prod, static.SnippetConfig{Site: "test", TimeoutMS: 2000, Experiments: []static.SnippetExperiment{
+		heroExperiment("/pricing*", 0, 10000, 0)}})
+	s.page("/app", tag, `<main><h1 data-copylab="hero">`+original+`</h1></main>`)
+	navigate(t, ctx, s.URL+"/app")
+	time.Sleep(1200 * time.Millisecond)
+	eval[any](t, ctx, `history.pushState(null, "", "/pricing")`)
+	eval[any](t, ctx, `history.pushState(null, "", "/about"), document.querySelector("main").innerHTML = ""`)
+	time.Sleep(600 * time.Millisecond)
+	eval[any](t, ctx, `history.pushState(null, "", "/pricing/team"), setTimeout(() =>
+		document.querySelector("main").innerHTML = '<h1 data-copylab="hero">`+original+`</h1>', 300)`)
+	waitJS(t, ctx, `document.querySelector('`+hero+`')?.textContent == `+jsString(textB))
+	s.waitEvents(2)
+	finish(t, ctx)
+	evs := s.events()
+	if len(evs) != 2 {
+		t.Fatalf("events %v, want two exposures", evs)
+	}
+	for _, e := range evs {
+		checkEvent(t, e, "exposure", "b", "")
+	}
+	now, late := evs[0]["ms"].(float64), evs[1]["ms"].(float64)
+	t.Logf("swap inside pushState: %v ms; element rendered 300 ms after pushState: %v ms", now, late)
+	if now > 50 {
+		t.Errorf("swap inside pushState at %v ms, want the few ms since the navigation", now)
+	}
+	if late < 300 || late > 600 {
+		t.Errorf("swap of an element rendered 300 ms after pushState at %v ms, want 300 to 600", late)
+	}
+}
+
 // TestBrokenJSON: a page whose libraries break JSON.stringify still gets
 // its events, and the queue stored for the next page stays a list:
 //   - Array.prototype.toJSON (Prototype.js before 1.7 has one) set before

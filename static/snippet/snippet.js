@@ -93,8 +93,11 @@
     timer,
     // path, query: the page view's URL, as route compares it: path is the
     // pathname and which experiments' pages match, query the query string.
+    // since: when the page view began, in performance.now() ms (0, the
+    // document's navigation start, for the first one).
     path,
     query,
+    since,
     // act: the experiments of the current page view (see view).
     act = [],
     // G wraps an entry point: an error ends the page view (act empties) and
@@ -200,14 +203,15 @@
     // change. act holds the experiments of the page view: those whose page
     // matches and that the visitor is in. Each carries its page-view state:
     //   a variant, s 0 waiting for its element | 1 applied | 2 timed out,
-    //   e exposed, n text writes in the second from w, m ms of the swap,
-    //   r IntersectionObserver (visible-only).
+    //   e exposed, n text writes in the second from w, m ms of the swap
+    //   since the page view began, r IntersectionObserver (visible-only).
     // The observer is new in each page view (the last one disconnected):
     // observing an element already observed reports nothing, so an element
     // that stays on screen across a route change would never expose again.
     // Pending elements of the previous page view are dropped without a
     // health event (the visitor left before the timeout).
     view = (nav, list) => {
+      since = nav ? performance.now() : 0;
       list = act = X.filter(
         (x) =>
           match(x[PAGE]) &&
@@ -266,7 +270,7 @@
           x.n > 99 ||
           (t - x.w < 1e3 || ((x.w = t), (x.n = 0)),
           els.forEach((el) => v == null || el.textContent == v || ((el.textContent = v), x.n++)),
-          x.s || ((x.s = 1), (x.m = t | 0), hide()),
+          x.s || ((x.s = 1), (x.m = (t - since) | 0), hide()),
           // Exposure: now, or for a visible-only experiment once one of its
           // elements is in the viewport (in this page view: act.includes).
           // Only the scripts of sites with a visible-only experiment carry
