@@ -103,14 +103,14 @@ func pctRange(lo, hi float64) string {
 func signedRange(lo, hi float64) string { return signedPct(lo) + " to " + signedPct(hi) }
 
 // signedPct formats an uplift with its sign and one decimal: +12.3%,
-// −4.0% (a true minus sign).
+// −4.0% (the true minus sign, stats.Minus, as everywhere on the page).
 func signedPct(u float64) string {
 	s := strconv.FormatFloat(math.Abs(u)*100, 'f', 1, 64) + "%"
 	switch {
 	case s == "0.0%":
 		return "±0.0%"
 	case u < 0:
-		return "−" + s
+		return stats.Minus + s
 	}
 	return "+" + s
 }
@@ -122,7 +122,7 @@ func signedPctShort(u float64) string {
 	case s == "0%":
 		return "±0%"
 	case u < 0:
-		return "−" + s
+		return stats.Minus + s
 	}
 	return "+" + s
 }
@@ -186,6 +186,10 @@ func daysLabel(d float64) string {
 	}
 	return plural(int(d), "day", "days")
 }
+
+// pausedText is the time a test spent paused, in the same units: "2
+// days", "5 hours", "<1 hour".
+func pausedText(d float64) string { return daysValue(d) + " " + daysLabel(d) }
 
 // verdictTitle is the verdict's headline word.
 func verdictTitle(status string) string {

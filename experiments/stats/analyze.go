@@ -51,7 +51,10 @@ type VariantResult struct {
 	Uplift *float64
 	// UpliftInterval holds the 2.5% and 97.5% posterior quantiles of
 	// rate / control rate − 1; nil for the control. It is defined even when
-	// the observed control rate is 0, because the control's posterior is not.
+	// the observed control rate is 0, because the control's posterior is not,
+	// but nil, like Uplift, while this variant or the control has no
+	// exposures: the interval would then be the prior's, a range as wide as
+	// −95% to +1,900% that says nothing about the copy.
 	UpliftInterval *Interval
 	// PValue is the two-sided pooled two-proportion z-test against the
 	// control; nil for the control and when either arm has no exposures.
@@ -150,8 +153,10 @@ func Analyze(arms []Arm, opts Options) Analysis {
 			u := v.Rate/cr - 1
 			v.Uplift = &u
 		}
-		iv := upliftInterval(post[0], post[i], 0.95)
-		v.UpliftInterval = &iv
+		if control.Exposures > 0 && arms[i].Exposures > 0 {
+			iv := upliftInterval(post[0], post[i], 0.95)
+			v.UpliftInterval = &iv
+		}
 		if p, ok := twoProportionP(control, arms[i]); ok {
 			v.PValue = &p
 		}

@@ -233,9 +233,6 @@ func TestUpliftInterval(t *testing.T) {
 		// mpmath: quadrature of f_c(x)·I_{rx}(a_v, b_v), then bisection.
 		{"spec example", arm("c", 100, 1000), arm("b", 120, 1000), -0.06536043211100107, 0.5408381930998047, 1e-9},
 		{"small", arm("c", 3, 40), arm("b", 9, 50), -0.2509241257914365, 6.583700428683667, 1e-8},
-		// Two uniform posteriors: P(U/V ≤ r) is r/2 below 1 and 1 − 1/(2r)
-		// above, so the quantiles are 0.05 and 20.
-		{"no traffic", arm("c", 0, 0), arm("b", 0, 0), -0.95, 19, 1e-6},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -246,6 +243,44 @@ func TestUpliftInterval(t *testing.T) {
 			again := UpliftInterval(tt.c, tt.v, 0.95)
 			if again != *iv {
 				t.Errorf("UpliftInterval = %v, Analyze gave %v", again, *iv)
+			}
+		})
+	}
+	// Two uniform posteriors: P(U/V ≤ r) is r/2 below 1 and 1 − 1/(2r)
+	// above, so the quantiles are 0.05 and 20. UpliftInterval computes
+	// them; the results leave them out (TestNoVisitorsNoUplift).
+	iv := UpliftInterval(arm("c", 0, 0), arm("b", 0, 0), 0.95)
+	near(t, "no traffic: low", iv.Low, -0.95, 1e-6)
+	near(t, "no traffic: high", iv.High, 19, 1e-6)
+}
+
+// TestNoVisitorsNoUplift: while a variant or the control has no visitors
+// there is no uplift and no uplift interval (the interval would be the
+// prior's, not the data's), but a control that converted nobody yet still
+// gives an interval from its posterior.
+func TestNoVisitorsNoUplift(t *testing.T) {
+	tests := []struct {
+		name         string
+		arms         []Arm
+		wantInterval []bool // per non-control variant
+	}{
+		{"variant without visitors", []Arm{arm("control", 10, 100), arm("b", 0, 0), arm("c", 12, 100)}, []bool{false, true}},
+		{"control without visitors", []Arm{arm("control", 0, 0), arm("b", 10, 100)}, []bool{false}},
+		{"nobody at all", []Arm{arm("control", 0, 0), arm("b", 0, 0)}, []bool{false}},
+		{"control converted nobody", []Arm{arm("control", 0, 100), arm("b", 5, 100)}, []bool{true}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			an := Analyze(tt.arms, Options{})
+			for i, v := range an.Variants[1:] {
+				if got := v.UpliftInterval != nil; got != tt.wantInterval[i] {
+					t.Errorf("%s: uplift_interval %v, want one: %v", v.Key, v.UpliftInterval, tt.wantInterval[i])
+				}
+				if v.Exposures == 0 || an.Variants[0].Exposures == 0 {
+					if v.Uplift != nil {
+						t.Errorf("%s: uplift %v without visitors", v.Key, *v.Uplift)
+					}
+				}
 			}
 		})
 	}
@@ -298,8 +333,12 @@ func TestExtremes(t *testing.T) {
 					continue
 				}
 				check("prob_beat_control", *v.ProbBeatControl, 0, 1)
-				check("uplift low", v.UpliftInterval.Low, -1, v.UpliftInterval.High)
-				check("uplift high", v.UpliftInterval.High, v.UpliftInterval.Low, math.MaxFloat64)
+				if v.UpliftInterval != nil {
+					check("uplift low", v.UpliftInterval.Low, -1, v.UpliftInterval.High)
+					check("uplift high", v.UpliftInterval.High, v.UpliftInterval.Low, math.MaxFloat64)
+				} else if v.Exposures > 0 && an.Variants[0].Exposures > 0 {
+					t.Errorf("%s: no uplift interval", v.Key)
+				}
 				if v.PValue != nil {
 					check("p_value", *v.PValue, 0, 1)
 					check("p_value_adjusted", *v.PValueAdjusted, *v.PValue, 1)

@@ -130,8 +130,8 @@ func FlagSegments(overall []Arm, segments []Segment, opts SegmentOptions) []Segm
 			how = "better"
 		}
 		f.Text = fmt.Sprintf("%s does clearly %s on %s for %s: %s (%s interval %s to %s) against %s overall.",
-			capitalise(p.variant.Label), how, opts.GoalNoun, p.segment, signedPercent(f.Uplift),
-			levelPercent(level), signedPercent(iv.Low), signedPercent(iv.High), signedPercent(f.OverallUplift))
+			capitalise(p.variant.Label), how, opts.GoalNoun, p.segment, SignedPercent(f.Uplift),
+			levelPercent(level), SignedPercent(iv.Low), SignedPercent(iv.High), SignedPercent(f.OverallUplift))
 		flags = append(flags, f)
 	}
 	return flags

@@ -102,7 +102,7 @@ func verdict(arms []Arm, an Analysis, opts Options) Verdict {
 			return Verdict{StatusWinner, fmt.Sprintf(
 				"%s %s %s by %s (95%% interval %s to %s); %s chance it is the best. Ship it.",
 				capitalise(arms[i].Label), verb, goal, percent(*v.Uplift),
-				signedPercent(v.UpliftInterval.Low), signedPercent(v.UpliftInterval.High),
+				SignedPercent(v.UpliftInterval.Low), SignedPercent(v.UpliftInterval.High),
 				FormatProbability(v.ProbBest))}
 		}
 	}
@@ -132,7 +132,7 @@ func verdict(arms []Arm, an Analysis, opts Options) Verdict {
 	}
 	return Verdict{StatusKeepRunning, fmt.Sprintf(
 		"%s is ahead on %s (%s against %s, %s chance it is the best), but it is too early to call: keep the test running.",
-		capitalise(arms[lead].Label), goal, signedPercent(*vs[lead].Uplift), control.Label,
+		capitalise(arms[lead].Label), goal, SignedPercent(*vs[lead].Uplift), control.Label,
 		FormatProbability(vs[lead].ProbBest))}
 }
 
@@ -222,25 +222,33 @@ func plannedSplit(arms []Arm) string {
 	return strings.Join(parts, "/") + "%"
 }
 
+// Minus is the sign of a negative number in text people read: the true
+// minus sign (U+2212), not the hyphen-minus, which is shorter and breaks
+// across lines. The results page, its sentences and the API's sentences
+// all write it; numbers meant for programs (the JSON numbers, the CSV's
+// numeric cells) keep the ASCII "-".
+const Minus = "\u2212"
+
 // percent formats a fraction as a percentage for a sentence: whole percents
-// from 10% up, one decimal below ("2.3%"), never "-0%".
+// from 10% up, one decimal below ("2.3%", "−4%"), never "−0%".
 func percent(x float64) string {
 	v := 100 * x
 	digits := 0
 	if math.Abs(v) < 9.95 {
 		digits = 1
 	}
-	s := trimZero(strconv.FormatFloat(v, 'f', digits, 64))
-	if s == "-0" {
-		s = "0"
+	s := trimZero(strconv.FormatFloat(math.Abs(v), 'f', digits, 64))
+	if v < 0 && s != "0" {
+		s = Minus + s
 	}
 	return s + "%"
 }
 
-// signedPercent is percent with an explicit sign for changes, "+4%".
-func signedPercent(x float64) string {
+// SignedPercent is percent with an explicit sign for changes: "+4%",
+// "−6.5%", "0%". The results' own sentences about uplifts use it too.
+func SignedPercent(x float64) string {
 	s := percent(x)
-	if s[0] != '-' && s != "0%" {
+	if !strings.HasPrefix(s, Minus) && s != "0%" {
 		s = "+" + s
 	}
 	return s

@@ -106,7 +106,7 @@ func TestVerdicts(t *testing.T) {
 			contains: func(an Analysis) []string {
 				b := an.Variants[1]
 				return []string{"Variant B lifts sign-ups by 20%",
-					"95% interval " + signedPercent(b.UpliftInterval.Low) + " to " + signedPercent(b.UpliftInterval.High),
+					"95% interval " + SignedPercent(b.UpliftInterval.Low) + " to " + SignedPercent(b.UpliftInterval.High),
 					FormatProbability(b.ProbBest) + " chance it is the best", "Ship it."}
 			},
 		},
@@ -195,9 +195,11 @@ func TestFormatting(t *testing.T) {
 		{percent(0.02), "2%"},
 		{percent(-0.0004), "0%"},
 		{percent(0.0996), "10%"},
-		{signedPercent(0.04), "+4%"},
-		{signedPercent(-0.065), "-6.5%"},
-		{signedPercent(0), "0%"},
+		{SignedPercent(0.04), "+4%"},
+		{SignedPercent(-0.065), "−6.5%"},
+		{percent(-0.2), "−20%"},
+		{SignedPercent(-0.0004), "0%"},
+		{SignedPercent(0), "0%"},
 		{FormatProbability(0.9731), "97%"},
 		{FormatProbability(0.9493), "94%"}, // never rounded up to the 95% a winner needs
 		{FormatProbability(0.9912), ">99%"},
