@@ -398,7 +398,7 @@ func TestResultsAndShare(t *testing.T) {
 	t.Run("results page", func(t *testing.T) {
 		resp, body := c.get("/experiments/" + x.ID + "/results")
 		wantStatus(t, resp, http.StatusOK, body)
-		wantContains(t, body, `hx-get="/experiments/`+x.ID+`/results/live"`, `hx-trigger="every 5s"`, "Control (original)", "Variant B",
+		wantContains(t, body, `hx-get="/experiments/`+x.ID+`/results/live"`, `hx-trigger="every 5s"`, "</span>Original</div>", "Variant B",
 			"50.00%", "100.00%", "refreshes every 5 seconds", testPublicURL+"/r/"+x.ShareToken)
 	})
 

@@ -278,8 +278,5 @@ func recordingLinkView(l recorders.Link) views.RecordingLink {
 
 // recordingVariantLabel names a variant as the results table does.
 func recordingVariantLabel(e experiments.Experiment, key string) string {
-	if len(e.Variants) > 0 && e.Variants[0].Key == key {
-		return "Control (original)"
-	}
-	return armLabel(key)
+	return views.VariantLabel(key, len(e.Variants) > 0 && e.Variants[0].Key == key)
 }

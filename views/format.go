@@ -80,12 +80,25 @@ func plural(n int, one, many string) string {
 // itoa is strconv.Itoa for templates.
 func itoa(n int) string { return strconv.Itoa(n) }
 
-// VariantLabel is how a variant is named in tables and messages.
+// VariantLabel is the one name of a version wherever results show it:
+// the table, the chart legends and data tables, the CSV export, the
+// recordings and the messages about it. The control is "Original" (the
+// API keeps its machine key, control); the others are "Variant B", ….
+// Sentences use VariantPhrase, the same name in running text.
 func VariantLabel(key string, control bool) string {
 	if control {
-		return "Control (original)"
+		return "Original"
 	}
 	return "Variant " + strings.ToUpper(key)
+}
+
+// VariantPhrase is VariantLabel inside a sentence: "the original",
+// "Variant B".
+func VariantPhrase(key string, control bool) string {
+	if control {
+		return "the " + strings.ToLower(VariantLabel(key, true))
+	}
+	return VariantLabel(key, false)
 }
 
 // sourceLabel explains where a variant's copy came from.
