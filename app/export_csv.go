@@ -12,6 +12,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"copylab/experiments"
+	"copylab/views"
 )
 
 // CSV exports of the results: the variant table and the daily series, with
@@ -115,10 +116,7 @@ func (r *resultsReport) writeResultsCSV(w *csv.Writer) error {
 	for i, v := range r.exp.Variants {
 		vr := r.an.Variants[i]
 		h := r.health[i]
-		label := "Original"
-		if i > 0 {
-			label = armLabel(v.Key)
-		}
+		label := views.VariantLabel(v.Key, i == 0)
 		var lo, hi *float64
 		if vr.UpliftInterval != nil {
 			lo, hi = &vr.UpliftInterval.Low, &vr.UpliftInterval.High

@@ -136,10 +136,7 @@ func (a *App) buildReport(ctx context.Context, e experiments.Experiment, trends 
 func armsOf(e experiments.Experiment, counts experiments.Counts) []stats.Arm {
 	arms := make([]stats.Arm, len(e.Variants))
 	for i, v := range e.Variants {
-		arms[i] = stats.Arm{Key: v.Key, WeightBP: v.WeightBP}
-		if i > 0 {
-			arms[i].Label = armLabel(v.Key)
-		}
+		arms[i] = stats.Arm{Key: v.Key, WeightBP: v.WeightBP, Label: views.VariantPhrase(v.Key, i == 0)}
 		if i < len(counts.Variants) && counts.Variants[i].Key == v.Key {
 			arms[i].Exposures, arms[i].Conversions = counts.Variants[i].Exposures, counts.Variants[i].Conversions
 		}
@@ -165,9 +162,6 @@ func analyzeCounts(e experiments.Experiment, counts experiments.Counts) ([]stats
 	}
 	return arms, stats.Analyze(arms, opts)
 }
-
-// armLabel names a new version in sentences and tables: "Variant B".
-func armLabel(key string) string { return "Variant " + strings.ToUpper(key) }
 
 // goalNoun names what a goal counts, in the plural, for the verdict's
 // sentence.
@@ -561,7 +555,7 @@ func (r *resultsReport) resultsView(liveURL string) views.Results {
 		if vr.Uplift != nil {
 			row.Uplift, row.HasUplift = *vr.Uplift, true
 		}
-		if vr.UpliftInterval != nil && vr.Exposures > 0 && r.an.Variants[0].Exposures > 0 {
+		if vr.UpliftInterval != nil {
 			row.UpliftLow, row.UpliftHigh, row.HasUpliftInterval = vr.UpliftInterval.Low, vr.UpliftInterval.High, true
 		}
 		if vr.PValue != nil && vr.PValueAdjusted != nil {
@@ -606,11 +600,7 @@ func splitText(arms []stats.Arm, planned bool) string {
 func (r *resultsReport) seriesKeys() []views.SeriesKey {
 	keys := make([]views.SeriesKey, len(r.exp.Variants))
 	for i, v := range r.exp.Variants {
-		label := "Original"
-		if i > 0 {
-			label = armLabel(v.Key)
-		}
-		keys[i] = views.SeriesKey{Key: v.Key, Label: label, Class: views.SeriesClass(i)}
+		keys[i] = views.SeriesKey{Key: v.Key, Label: views.VariantLabel(v.Key, i == 0), Class: views.SeriesClass(i)}
 	}
 	return keys
 }
@@ -710,10 +700,10 @@ func (r *resultsReport) findings() []views.SegmentFinding {
 		if len(worse) > 0 {
 			parts = append(parts, "clearly worse for "+r.joinSegments(worse))
 		}
-		s := armLabel(key) + " does " + strings.Join(parts, ", and ")
+		s := views.VariantPhrase(key, false) + " does " + strings.Join(parts, ", and ")
 		vr := r.an.Variants[i]
 		if vr.Uplift != nil {
-			s += fmt.Sprintf("; overall it is %s against the original", signedPercent(*vr.Uplift))
+			s += fmt.Sprintf("; overall it is %s against %s", stats.SignedPercent(*vr.Uplift), views.VariantPhrase(r.exp.Variants[0].Key, true))
 			if vr.UpliftInterval != nil && vr.UpliftInterval.Low < 0 && vr.UpliftInterval.High > 0 && len(better) > 0 && len(worse) > 0 {
 				s += ", so the segments even out"
 			}
@@ -752,14 +742,4 @@ func englishJoin(s []string) string {
 		return s[0]
 	}
 	return strings.Join(s[:len(s)-1], ", ") + " and " + s[len(s)-1]
-}
-
-// signedPercent formats an uplift with its sign and at most one decimal,
-// as the statistics' sentences do: "+12%", "−3.5%".
-func signedPercent(u float64) string {
-	s := strings.TrimSuffix(fmt.Sprintf("%.1f", math.Abs(u)*100), ".0") + "%"
-	if u < 0 {
-		return "−" + s
-	}
-	return "+" + s
 }
