@@ -12,7 +12,10 @@ import (
 // ../shared/spec/statistics.md defines it). Absent values are JSON null,
 // never left out, so clients can rely on the shape: the control's
 // prob_beat_control, uplift, uplift_interval, p_value and p_value_adjusted
-// are null, and so is an uplift while the control's rate is 0.
+// are null, and so is an uplift while the control's rate is 0; a variant's
+// uplift and uplift_interval are null while it or the control has no
+// visitors. shipped_variant is the key the experiment document's
+// shipped_variant names (null where that is ""), with shipped_at.
 
 type apiResultVariant struct {
 	Key             string        `json:"key"`
@@ -137,22 +140,24 @@ type apiSegmentFlag struct {
 }
 
 type apiResults struct {
-	ID           string                `json:"id"`
-	Name         string                `json:"name"`
-	Status       string                `json:"status"`
-	Threshold    float64               `json:"threshold"`
-	StartedAt    *time.Time            `json:"started_at"`
-	DaysRunning  float64               `json:"days_running"`
-	Variants     []apiResultVariant    `json:"variants"`
-	SRM          apiSRM                `json:"srm"`
-	Excluded     apiExcluded           `json:"excluded"`
-	Verdict      apiVerdict            `json:"verdict"`
-	Caution      *string               `json:"caution"`
-	Plan         apiPlan               `json:"plan"`
-	Daily        []apiDay              `json:"daily"`
-	Segments     []apiSegmentDimension `json:"segments"`
-	SegmentFlags []apiSegmentFlag      `json:"segment_flags"`
-	GeneratedAt  time.Time             `json:"generated_at"`
+	ID             string                `json:"id"`
+	Name           string                `json:"name"`
+	Status         string                `json:"status"`
+	Threshold      float64               `json:"threshold"`
+	StartedAt      *time.Time            `json:"started_at"`
+	DaysRunning    float64               `json:"days_running"`
+	ShippedVariant *string               `json:"shipped_variant"`
+	ShippedAt      *time.Time            `json:"shipped_at"`
+	Variants       []apiResultVariant    `json:"variants"`
+	SRM            apiSRM                `json:"srm"`
+	Excluded       apiExcluded           `json:"excluded"`
+	Verdict        apiVerdict            `json:"verdict"`
+	Caution        *string               `json:"caution"`
+	Plan           apiPlan               `json:"plan"`
+	Daily          []apiDay              `json:"daily"`
+	Segments       []apiSegmentDimension `json:"segments"`
+	SegmentFlags   []apiSegmentFlag      `json:"segment_flags"`
+	GeneratedAt    time.Time             `json:"generated_at"`
 }
 
 // apiResults answers GET /api/v1/experiments/:id/results.
@@ -180,6 +185,7 @@ func (r *resultsReport) document() apiResults {
 	out := apiResults{
 		ID: e.ID, Name: e.Name, Status: string(e.Status), Threshold: r.threshold,
 		StartedAt: optTime(e.StartedAt), DaysRunning: round6(r.days),
+		ShippedVariant: optString(e.ShippedVariant), ShippedAt: optTime(e.ShippedAt),
 		Variants:     make([]apiResultVariant, len(e.Variants)),
 		SRM:          apiSRM{PValue: r.an.SRM.PValue, Flagged: r.an.SRM.Flagged},
 		Excluded:     apiExcluded{MultipleVariants: r.counts.MultipleVariants, Bots: r.counts.Bots},

@@ -17,7 +17,9 @@ import (
 
 // CSV exports of the results: the variant table and the daily series, with
 // a header row, RFC 4180 quoting (encoding/csv), and the same numbers as the
-// results document. Columns are named like the document's fields.
+// results document. Columns are named like the document's fields; label is
+// the name the page gives the version ("Original", "Variant B"), and
+// shipped is true on the row of the version shipped, if any.
 //
 // The files are meant for spreadsheets, which run a cell that starts with
 // = + - @ (or a tab or carriage return before one of those) as a formula:
@@ -112,7 +114,7 @@ func csvFileName(e experiments.Experiment, kind string) string {
 func (r *resultsReport) writeResultsCSV(w *csv.Writer) error {
 	rows := [][]string{{"key", "label", "text", "exposures", "conversions", "rate", "rate_interval_low", "rate_interval_high",
 		"prob_best", "prob_beat_control", "uplift", "uplift_interval_low", "uplift_interval_high", "p_value", "p_value_adjusted",
-		"applied", "missed", "median_ms", "verdict_status", "verdict", "srm_p_value", "srm_flagged", "threshold"}}
+		"applied", "missed", "median_ms", "verdict_status", "verdict", "srm_p_value", "srm_flagged", "threshold", "shipped"}}
 	for i, v := range r.exp.Variants {
 		vr := r.an.Variants[i]
 		h := r.health[i]
@@ -129,6 +131,7 @@ func (r *resultsReport) writeResultsCSV(w *csv.Writer) error {
 			csvInt(h.applied), csvInt(h.missed), csvNum(h.medianMS),
 			csvText(r.an.Verdict.Status), csvText(r.an.Verdict.Text), csvNum(r.an.SRM.PValue),
 			strconv.FormatBool(r.an.SRM.Flagged), csvNum(r.threshold),
+			strconv.FormatBool(r.exp.ShippedVariant != "" && v.Key == r.exp.ShippedVariant),
 		})
 	}
 	return writeAll(w, rows)

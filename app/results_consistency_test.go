@@ -204,6 +204,53 @@ func TestResultsMinusSign(t *testing.T) {
 	}
 }
 
+// TestResultsShippedVariant: the results document and the CSV say which
+// version is shipped, as the experiment document does, and nothing once it
+// is unshipped.
+func TestResultsShippedVariant(t *testing.T) {
+	e := newEnv(t)
+	c := e.signIn("ann@example.com")
+	tok := e.token("api@example.com")
+	x := e.experiment(e.site("Shop").ID, "Hero", "Buy today", "Ship me", "Other")
+	x = e.transition(x.ID, "start")
+	e.setCounts(x, [2]int64{1000, 100}, [2]int64{1000, 160}, [2]int64{1000, 90})
+	path := "/api/v1/experiments/" + x.ID
+
+	check := func(when string, want any) {
+		t.Helper()
+		_, exp := e.api("GET", path, tok, "")
+		_, res := e.api("GET", path+"/results", tok, "")
+		if res["shipped_variant"] != want {
+			t.Errorf("%s: results shipped_variant %v, want %v", when, res["shipped_variant"], want)
+		}
+		if exp["shipped_variant"] != map[bool]any{true: "", false: want}[want == nil] {
+			t.Errorf("%s: experiment shipped_variant %v", when, exp["shipped_variant"])
+		}
+		if res["shipped_at"] != exp["shipped_at"] {
+			t.Errorf("%s: results shipped_at %v, experiment %v", when, res["shipped_at"], exp["shipped_at"])
+		}
+		if res["status"] != exp["status"] {
+			t.Errorf("%s: results status %v, experiment %v", when, res["status"], exp["status"])
+		}
+		rows := resultsCSVRows(t, c, x.ID, "results")
+		col := csvColumn(t, rows[0], "shipped")
+		for i, v := range x.Variants {
+			if got, want := rows[i+1][col], strconv.FormatBool(v.Key == want); got != want {
+				t.Errorf("%s: CSV shipped of %s = %q, want %q", when, v.Key, got, want)
+			}
+		}
+	}
+	check("running", nil)
+	if resp, out := e.api("POST", path+"/ship", tok, `{"variant":"b"}`); resp.StatusCode != http.StatusOK {
+		t.Fatalf("ship: %d %v", resp.StatusCode, out)
+	}
+	check("shipped", "b")
+	if resp, out := e.api("POST", path+"/unship", tok, ""); resp.StatusCode != http.StatusOK {
+		t.Fatalf("unship: %d %v", resp.StatusCode, out)
+	}
+	check("unshipped", nil)
+}
+
 // TestResultsNoVisitorsNoRange: a version nobody has seen yet has neither an
 // uplift nor an uplift interval, in the document, the CSV and the page.
 func TestResultsNoVisitorsNoRange(t *testing.T) {
