@@ -14,8 +14,10 @@ import (
 // prob_beat_control, uplift, uplift_interval, p_value and p_value_adjusted
 // are null, and so is an uplift while the control's rate is 0; a variant's
 // uplift and uplift_interval are null while it or the control has no
-// visitors. shipped_variant is the key the experiment document's
-// shipped_variant names (null where that is ""), with shipped_at.
+// visitors. days_running leaves out the time the test spent paused,
+// which days_paused is. shipped_variant is the key the experiment
+// document's shipped_variant names (null where that is ""), with
+// shipped_at.
 
 type apiResultVariant struct {
 	Key             string        `json:"key"`
@@ -146,6 +148,7 @@ type apiResults struct {
 	Threshold      float64               `json:"threshold"`
 	StartedAt      *time.Time            `json:"started_at"`
 	DaysRunning    float64               `json:"days_running"`
+	DaysPaused     float64               `json:"days_paused"`
 	ShippedVariant *string               `json:"shipped_variant"`
 	ShippedAt      *time.Time            `json:"shipped_at"`
 	Variants       []apiResultVariant    `json:"variants"`
@@ -184,7 +187,7 @@ func (r *resultsReport) document() apiResults {
 	e := r.exp
 	out := apiResults{
 		ID: e.ID, Name: e.Name, Status: string(e.Status), Threshold: r.threshold,
-		StartedAt: optTime(e.StartedAt), DaysRunning: round6(r.days),
+		StartedAt: optTime(e.StartedAt), DaysRunning: round6(r.days), DaysPaused: round6(r.pausedDays),
 		ShippedVariant: optString(e.ShippedVariant), ShippedAt: optTime(e.ShippedAt),
 		Variants:     make([]apiResultVariant, len(e.Variants)),
 		SRM:          apiSRM{PValue: r.an.SRM.PValue, Flagged: r.an.SRM.Flagged},

@@ -43,10 +43,15 @@ type resultsReport struct {
 	threshold float64
 	goalNoun  string
 	at        time.Time
-	days      float64 // since the start (to the stop, once stopped)
-	health    []variantHealth
-	plan      resultsPlan
-	caution   string
+	// days is the time the test has run, from the start to now (to the
+	// stop, once stopped), without the time it spent paused, pausedDays:
+	// no visitor enters a paused test, so the traffic per day and the
+	// "full week" are measured on running time only.
+	days       float64
+	pausedDays float64
+	health     []variantHealth
+	plan       resultsPlan
+	caution    string
 
 	// With trends only.
 	trends   bool
@@ -99,7 +104,13 @@ func (a *App) buildReport(ctx context.Context, e experiments.Experiment, trends 
 		if !e.EndedAt.IsZero() {
 			end = e.EndedAt
 		}
-		r.days = max(end.Sub(e.StartedAt).Hours()/24, 0)
+		changes, err := a.store.History(ctx, e.ID)
+		if err != nil {
+			return nil, err
+		}
+		paused := pausedTime(changes, e.StartedAt, end)
+		r.days = max((end.Sub(e.StartedAt)-paused).Hours()/24, 0)
+		r.pausedDays = paused.Hours() / 24
 	}
 	r.arms, r.an = analyzeCounts(e, counts)
 
@@ -129,6 +140,55 @@ func (a *App) buildReport(ctx context.Context, e experiments.Experiment, trends 
 		r.flagSegments()
 	}
 	return r, nil
+}
+
+// pausedTime adds up the spans between each pause and the resume (or
+// stop, or ship) after it in an experiment's history (newest first, as
+// Store.History returns it), within [start, end]; a pause still open at
+// the end counts to the end. Pauses from before copylab kept a history
+// (migration 0009) are not known and count as running time; so are those
+// older than the history's last experiments.MaxHistory lines.
+func pausedTime(changes []experiments.Change, start, end time.Time) time.Duration {
+	var total time.Duration
+	var since time.Time // zero while running
+	span := func(from, to time.Time) {
+		from, to = maxTime(from, start), minTime(to, end)
+		if to.After(from) {
+			total += to.Sub(from)
+		}
+	}
+	for i := len(changes) - 1; i >= 0; i-- {
+		c := changes[i]
+		switch c.Action {
+		case experiments.ChangePaused:
+			if since.IsZero() {
+				since = c.At
+			}
+		case experiments.ChangeResumed, experiments.ChangeStarted, experiments.ChangeStopped, experiments.ChangeShipped:
+			if !since.IsZero() {
+				span(since, c.At)
+				since = time.Time{}
+			}
+		}
+	}
+	if !since.IsZero() {
+		span(since, end)
+	}
+	return total
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+func minTime(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
 }
 
 // armsOf is what the statistics see of e: each version with its counted
@@ -254,6 +314,10 @@ func (r *resultsReport) makePlan() resultsPlan {
 	}
 	p.text = capitalise(stats.DescribeRunTime(p.daysLeft, r.threshold)) + fmt.Sprintf(" (%s; the smallest version has %s so far).",
 		need, formatCount(minExp))
+	if r.pausedDays > 0 {
+		p.text += fmt.Sprintf(" The traffic per day counts only the %s the test ran, not the %s it was paused.",
+			durationText(r.days), durationText(r.pausedDays))
+	}
 	return p
 }
 
@@ -516,15 +580,16 @@ func (r *resultsReport) resultsView(liveURL string) views.Results {
 	out := views.Results{
 		Status: string(e.Status), LiveURL: liveURL, UpdatedAt: r.at,
 		Excluded: r.counts.MultipleVariants, Bots: r.counts.Bots,
-		Verdict:   views.Verdict{Status: r.an.Verdict.Status, Text: r.an.Verdict.Text},
-		Caution:   r.caution,
-		Plan:      r.plan.text,
-		Threshold: r.threshold,
-		Days:      r.days,
-		Goal:      r.goalNoun,
+		Verdict:    views.Verdict{Status: r.an.Verdict.Status, Text: r.an.Verdict.Text},
+		Caution:    r.caution,
+		Plan:       r.plan.text,
+		Threshold:  r.threshold,
+		Days:       r.days,
+		DaysPaused: r.pausedDays,
+		Goal:       r.goalNoun,
 	}
 	if e.Status == experiments.StatusDraft {
-		out.Plan, out.Days = "", 0
+		out.Plan, out.Days, out.DaysPaused = "", 0, 0
 	}
 	split := r.arms
 	if !e.SplitChangedAt.IsZero() && e.Status != experiments.StatusDraft {

@@ -3,6 +3,7 @@ package app
 import (
 	"encoding/csv"
 	"fmt"
+	"math"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -12,6 +13,7 @@ import (
 
 	xhtml "golang.org/x/net/html"
 
+	"copylab/experiments"
 	"copylab/experiments/stats"
 )
 
@@ -249,6 +251,144 @@ func TestResultsShippedVariant(t *testing.T) {
 		t.Fatalf("unship: %d %v", resp.StatusCode, out)
 	}
 	check("unshipped", nil)
+}
+
+// shiftHistory moves an experiment's start, and the history lines of one
+// action (the n-th, counting from 1), to the given time.
+func (e *env) shiftHistory(id, action string, n int, at time.Time) {
+	e.t.Helper()
+	res, err := e.store.Writer().Exec(`update experiment_history set at = ? where id = (
+		select id from experiment_history where experiment_id = ? and action = ? order by id limit 1 offset ?)`,
+		at.UnixMilli(), id, action, n-1)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if k, _ := res.RowsAffected(); k != 1 {
+		e.t.Fatalf("no %s #%d in the history of %s", action, n, id)
+	}
+	if action == experiments.ChangeStarted {
+		if _, err := e.store.Writer().Exec(`update experiments set started_at = ? where id = ?`, at.UnixMilli(), id); err != nil {
+			e.t.Fatal(err)
+		}
+	}
+}
+
+// TestResultsPausedTimeIsNotRunning: days paused are not days running, in
+// the plan's traffic per day and days left, the page's "days running" and
+// the document's days_running; the page says so.
+func TestResultsPausedTimeIsNotRunning(t *testing.T) {
+	e := newEnv(t)
+	c := e.signIn("ann@example.com")
+	tok := e.token("api@example.com")
+	site := e.site("Shop")
+	now := time.Now()
+	day := 24 * time.Hour
+
+	// Started ten days ago, paused from day 2 to day 5: seven days running.
+	x := e.experiment(site.ID, "Hero", "Buy today", "New")
+	x = e.transition(x.ID, "start")
+	e.transition(x.ID, "pause")
+	e.transition(x.ID, "resume")
+	e.shiftHistory(x.ID, experiments.ChangeStarted, 1, now.Add(-10*day))
+	e.shiftHistory(x.ID, experiments.ChangePaused, 1, now.Add(-8*day))
+	e.shiftHistory(x.ID, experiments.ChangeResumed, 1, now.Add(-5*day))
+	e.setCounts(x, [2]int64{700, 35}, [2]int64{700, 40})
+
+	// Started four days ago and paused since yesterday: three days running.
+	y := e.experiment(site.ID, "Footer", "Buy today", "New")
+	y = e.transition(y.ID, "start")
+	e.transition(y.ID, "pause")
+	e.shiftHistory(y.ID, experiments.ChangeStarted, 1, now.Add(-4*day))
+	e.shiftHistory(y.ID, experiments.ChangePaused, 1, now.Add(-1*day))
+	e.setCounts(y, [2]int64{300, 15}, [2]int64{300, 20})
+
+	for _, tc := range []struct {
+		name          string
+		id            string
+		running, paus float64
+		perDay        float64
+		words         string
+	}{
+		{"resumed", x.ID, 7, 3, 1400.0 / 7, "The traffic per day counts only the 7 days the test ran, not the 3 days it was paused."},
+		{"paused now", y.ID, 3, 1, 600.0 / 3, "The traffic per day counts only the 3 days the test ran, not the 1 day it was paused."},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, out := e.api("GET", "/api/v1/experiments/"+tc.id+"/results", tok, "")
+			if got := out["days_running"].(float64); math.Abs(got-tc.running) > 1e-3 {
+				t.Errorf("days_running %v, want %v", got, tc.running)
+			}
+			if got, ok := out["days_paused"].(float64); !ok || math.Abs(got-tc.paus) > 1e-6 {
+				t.Errorf("days_paused %v, want %v", out["days_paused"], tc.paus)
+			}
+			plan := out["plan"].(map[string]any)
+			if got := plan["visitors_per_day"].(float64); math.Abs(got-tc.perDay) > 0.05 {
+				t.Errorf("visitors_per_day %v, want %v", got, tc.perDay)
+			}
+			need := float64(stats.SampleSize(0.05, stats.DefaultThreshold))
+			if left, want := plan["days_remaining"].(float64), (need-float64(tc.perDay*tc.running)/2)/(tc.perDay/2); math.Abs(left-want) > 0.01 {
+				t.Errorf("days_remaining %v, want %v", left, want)
+			}
+			if text := plan["text"].(string); !strings.HasSuffix(text, tc.words) {
+				t.Errorf("plan %q, want it to end %q", text, tc.words)
+			}
+
+			resp, body := c.get("/experiments/" + tc.id + "/results")
+			wantStatus(t, resp, http.StatusOK, body)
+			doc := parseHTML(t, body)
+			var stat []string
+			for _, s := range findAll(doc, hasClass("stat")) {
+				stat = append(stat, strings.Join(strings.Fields(textOf(s)), " "))
+			}
+			wantStat := fmt.Sprintf("%ddays running not counting %d %s paused", int(tc.running), int(tc.paus), plural(int(tc.paus), "day", "days"))
+			if !containsString(stat, wantStat) {
+				t.Errorf("stats %q, want %q", stat, wantStat)
+			}
+			if lines := findAll(doc, hasClass("plan-line")); len(lines) != 1 || !strings.Contains(textOf(lines[0]), tc.words) {
+				t.Errorf("plan line without %q", tc.words)
+			}
+		})
+	}
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// TestPausedTime: the spans between pauses and what ends them, within the
+// start and the end.
+func TestPausedTime(t *testing.T) {
+	t0 := time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)
+	at := func(h int) time.Time { return t0.Add(time.Duration(h) * time.Hour) }
+	ch := func(h int, action string) experiments.Change { return experiments.Change{At: at(h), Action: action} }
+	tests := []struct {
+		name    string
+		changes []experiments.Change // oldest first; reversed as History returns them
+		end     int
+		want    int // hours
+	}{
+		{"never paused", []experiments.Change{ch(0, "created"), ch(0, "started")}, 100, 0},
+		{"paused and resumed", []experiments.Change{ch(0, "started"), ch(10, "paused"), ch(30, "resumed")}, 100, 20},
+		{"twice", []experiments.Change{ch(0, "started"), ch(10, "paused"), ch(20, "resumed"), ch(50, "edited"), ch(60, "paused"), ch(65, "resumed")}, 100, 15},
+		{"paused until now", []experiments.Change{ch(0, "started"), ch(90, "paused")}, 100, 10},
+		{"stopped while paused", []experiments.Change{ch(0, "started"), ch(40, "paused"), ch(70, "stopped")}, 70, 30},
+		{"shipped while paused", []experiments.Change{ch(0, "started"), ch(40, "paused"), ch(50, "shipped")}, 50, 10},
+		{"a second pause line changes nothing", []experiments.Change{ch(0, "started"), ch(10, "paused"), ch(15, "paused"), ch(20, "resumed")}, 100, 10},
+		{"clipped to the start and the end", []experiments.Change{ch(-10, "paused"), ch(5, "started"), ch(95, "paused")}, 100, 10},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			newest := make([]experiments.Change, len(tt.changes))
+			for i, c := range tt.changes {
+				newest[len(newest)-1-i] = c
+			}
+			if got := pausedTime(newest, t0, at(tt.end)); got != time.Duration(tt.want)*time.Hour {
+				t.Errorf("paused %v, want %dh", got, tt.want)
+			}
+		})
+	}
 }
 
 // TestResultsNoVisitorsNoRange: a version nobody has seen yet has neither an

@@ -87,7 +87,7 @@ func TestResultsCountingEndToEnd(t *testing.T) {
 
 	// The contract's field names, exactly.
 	wantKeys(t, "document", out, "id", "name", "status", "threshold", "variants", "srm", "excluded", "verdict", "plan", "daily",
-		"segments", "segment_flags", "caution", "started_at", "days_running", "shipped_variant", "shipped_at", "generated_at")
+		"segments", "segment_flags", "caution", "started_at", "days_running", "days_paused", "shipped_variant", "shipped_at", "generated_at")
 	vs := out["variants"].([]any)
 	if len(vs) != 2 {
 		t.Fatalf("variants %v", vs)

@@ -88,7 +88,8 @@ type Results struct {
 	Caution      string  // a warning against calling the result early, or ""
 	Plan         string  // how long until the planned sample, one sentence
 	Threshold    float64 // the practical threshold (relative uplift)
-	Days         float64 // days since the start
+	Days         float64 // days the test has run since the start, paused time left out
+	DaysPaused   float64 // days it spent paused, which Days leaves out
 	Goal         string  // what is counted, plural ("clicks")
 }
 
