@@ -19,7 +19,9 @@ import (
 // a header row, RFC 4180 quoting (encoding/csv), and the same numbers as the
 // results document. Columns are named like the document's fields; label is
 // the name the page gives the version ("Original", "Variant B"), and
-// shipped is true on the row of the version shipped, if any.
+// shipped is true on the row of the version shipped, if any. The daily
+// file lists every day from the first to the last with visitors, quiet
+// ones as zeros.
 //
 // The files are meant for spreadsheets, which run a cell that starts with
 // = + - @ (or a tab or carriage return before one of those) as a formula:

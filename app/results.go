@@ -388,14 +388,29 @@ func roundUp(n int64) int64 {
 }
 
 // makeSeries turns the day rows into per-variant daily and cumulative
-// counts.
+// counts. The store lists only the days with visitors or conversions; the
+// days between them without any are filled in with zeros (the running
+// totals carry over), so that a quiet stretch shows on the charts, the
+// daily document and the daily CSV as the days it lasted, not as nothing.
 func (r *resultsReport) makeSeries() {
 	k := len(r.exp.Variants)
 	if k == 0 {
 		return
 	}
+	var next time.Time // the day after the last one listed
 	for i := 0; i+k <= len(r.counts.Days); i += k {
-		r.dayNames = append(r.dayNames, r.counts.Days[i].Day)
+		name := r.counts.Days[i].Day
+		day, err := time.Parse(time.DateOnly, name)
+		if err == nil && !next.IsZero() {
+			for ; next.Before(day); next = next.AddDate(0, 0, 1) {
+				r.dayNames = append(r.dayNames, next.Format(time.DateOnly))
+				r.daily = append(r.daily, make([]stats.DayCounts, k))
+			}
+		}
+		if err == nil {
+			next = day.AddDate(0, 0, 1)
+		}
+		r.dayNames = append(r.dayNames, name)
 		row := make([]stats.DayCounts, k)
 		for j := 0; j < k; j++ {
 			d := r.counts.Days[i+j]

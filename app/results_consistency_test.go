@@ -435,3 +435,92 @@ func TestResultsNoVisitorsNoRange(t *testing.T) {
 		t.Errorf("B's uplift cell draws %d ranges, want 1", n)
 	}
 }
+
+// TestResultsQuietDaysFilled: days without any visitor between the first
+// and the last are in the series with zeros, the running totals carried
+// over, so the charts space the days as they were.
+func TestResultsQuietDaysFilled(t *testing.T) {
+	e := newEnv(t)
+	c := e.signIn("ann@example.com")
+	tok := e.token("api@example.com")
+	x := e.experiment(e.site("Shop").ID, "Hero", "Buy today", "New")
+	x = e.transition(x.ID, "start")
+	first := time.Date(2025, 3, 10, 0, 0, 0, 0, time.UTC)
+	for _, d := range []struct {
+		offset       int
+		variant      string
+		visitors, cv int64
+	}{
+		{0, "control", 100, 10}, {0, "b", 100, 12},
+		{1, "control", 80, 6}, {1, "b", 90, 9},
+		// 12 and 13 March: nobody.
+		{4, "control", 50, 5}, {4, "b", 40, 2},
+	} {
+		if _, err := e.store.Writer().Exec(`insert into variant_days (experiment_id, day, variant, exposures, conversions) values (?, ?, ?, ?, ?)`,
+			x.ID, first.AddDate(0, 0, d.offset).Unix()/86400, d.variant, d.visitors, d.cv); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	_, out := e.api("GET", "/api/v1/experiments/"+x.ID+"/results", tok, "")
+	var got []string
+	for _, d := range out["daily"].([]any) {
+		m := d.(map[string]any)
+		got = append(got, fmt.Sprintf("%s %s %v/%v %v/%v", m["day"], m["key"], m["conversions"], m["exposures"],
+			m["cumulative_conversions"], m["cumulative_exposures"]))
+	}
+	want := []string{
+		"2025-03-10 control 10/100 10/100", "2025-03-10 b 12/100 12/100",
+		"2025-03-11 control 6/80 16/180", "2025-03-11 b 9/90 21/190",
+		"2025-03-12 control 0/0 16/180", "2025-03-12 b 0/0 21/190",
+		"2025-03-13 control 0/0 16/180", "2025-03-13 b 0/0 21/190",
+		"2025-03-14 control 5/50 21/230", "2025-03-14 b 2/40 23/230",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("daily:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+
+	rows := resultsCSVRows(t, c, x.ID, "daily")
+	if len(rows) != 1+10 || rows[5][0] != "2025-03-12" || rows[5][2] != "0" || rows[5][4] != "180" {
+		t.Errorf("daily CSV %v", rows)
+	}
+
+	resp, body := c.get("/experiments/" + x.ID + "/results/trends")
+	wantStatus(t, resp, http.StatusOK, body)
+	doc := parseHTML(t, body)
+	// Five days on the line: evenly spaced x, the quiet days flat.
+	for _, line := range findAll(doc, hasClass("chart-line")) {
+		pts := regexp.MustCompile(`[ML]([0-9.]+) ([0-9.]+)`).FindAllStringSubmatch(attrOf(line, "d"), -1)
+		if len(pts) != 5 {
+			t.Fatalf("line %q: %d points, want 5", attrOf(line, "d"), len(pts))
+		}
+		var xs, ys []float64
+		for _, p := range pts {
+			x, _ := strconv.ParseFloat(p[1], 64)
+			y, _ := strconv.ParseFloat(p[2], 64)
+			xs, ys = append(xs, x), append(ys, y)
+		}
+		for i := 2; i < 5; i++ {
+			if math.Abs((xs[i]-xs[i-1])-(xs[1]-xs[0])) > 0.2 {
+				t.Errorf("uneven days: x %v", xs)
+			}
+		}
+		if ys[2] != ys[1] || ys[3] != ys[1] {
+			t.Errorf("the quiet days move the line: y %v", ys)
+		}
+	}
+	for _, id := range []string{"rate-data", "visit-data"} {
+		var days []string
+		for _, d := range findAll(doc, func(n *xhtml.Node) bool { return attrOf(n, "id") == id }) {
+			for _, th := range findAll(d, func(n *xhtml.Node) bool { return n.Data == "th" && attrOf(n, "scope") == "row" }) {
+				days = append(days, textOf(th))
+			}
+		}
+		if fmt.Sprint(days) != "[2025-03-10 2025-03-11 2025-03-12 2025-03-13 2025-03-14]" {
+			t.Errorf("%s days %v", id, days)
+		}
+	}
+	if bars := findAll(doc, hasClass("chart-bar")); len(bars) != 6 {
+		t.Errorf("%d bars, want 6 (two versions on three days with visitors)", len(bars))
+	}
+}
