@@ -97,6 +97,28 @@ type GenerateJob struct {
 	Room       int
 }
 
+// Announcement is what a screen reader hears when this state of the
+// generation is swapped into the page: the progress, the failure, or how
+// many drafts are ready.
+func (j GenerateJob) Announcement() string {
+	switch j.State {
+	case JobRunning:
+		return j.Progress
+	case JobFailed:
+		return "The drafts could not be written. " + j.Error
+	}
+	n := len(j.Drafts)
+	switch {
+	case n == 0 && len(j.Dropped) > 0:
+		return "No drafts are left: the guardrails discarded every one."
+	case n == 0:
+		return "No drafts were written."
+	case j.Offline:
+		return itoa(n) + " " + plural(n, "offline suggestion is", "offline suggestions are") + " ready below."
+	}
+	return itoa(n) + " " + plural(n, "draft is", "drafts are") + " ready below."
+}
+
 // Selected counts the drafts ticked to be added.
 func (j GenerateJob) Selected() int {
 	n := 0
@@ -135,6 +157,18 @@ type DraftCard struct {
 
 // Edited reports whether the marketer changed the generated text.
 func (d DraftCard) Edited() bool { return d.Text != d.Original }
+
+// Announcement is what a screen reader hears when the card is swapped in:
+// that a rewrite runs, then how it went.
+func (d DraftCard) Announcement() string {
+	if d.Regenerating {
+		return "Rewriting draft " + itoa(d.Index+1) + "…"
+	}
+	if d.Message != "" {
+		return "Draft " + itoa(d.Index+1) + ": " + d.Message
+	}
+	return ""
+}
 
 // DroppedDraft is a discarded draft and why.
 type DroppedDraft struct {

@@ -89,6 +89,22 @@ type RecordingList struct {
 	Unavailable         string
 }
 
+// Announcement is what a screen reader hears when a filter or a page
+// swaps the list in: what it now shows.
+func (l RecordingList) Announcement() string {
+	switch {
+	case l.Unavailable != "":
+		return l.Unavailable
+	case len(l.Sessions) == 0 && l.Filter.Active():
+		return "No recorded sessions match these filters."
+	case len(l.Sessions) == 0:
+		return "No recorded sessions yet."
+	case l.OlderURL != "" || l.NewestURL != "":
+		return "Showing " + itoa(len(l.Sessions)) + " " + plural(len(l.Sessions), "session", "sessions") + " of several pages."
+	}
+	return "Showing " + itoa(len(l.Sessions)) + " " + plural(len(l.Sessions), "session", "sessions") + "."
+}
+
 // RecordingFilter is the list's current filter, as in the query string.
 // "" means any; a segment filter of UnknownValue keeps unknown values.
 type RecordingFilter struct {

@@ -170,7 +170,7 @@ func LLMSettings(s LLMSettingsSection) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 20, "<button type=\"submit\" class=\"btn btn-secondary\">Test connection</button><div id=\"llm-test-result\" aria-live=\"polite\"></div></form><details class=\"details\"><summary>How to connect a model</summary><p>Set these environment variables (or the matching flags) and restart copylab:</p><div class=\"table-wrap\"><table class=\"table table-api\"><tbody><tr><td><code>COPYLAB_LLM_API_KEY</code></td><td>The API key. <code>OPENAI_API_KEY</code> is used when this is not set.</td></tr><tr><td><code>COPYLAB_LLM_BASE_URL</code></td><td>Any OpenAI-compatible endpoint; empty means OpenAI (<code>https://api.openai.com/v1</code>).</td></tr><tr><td><code>COPYLAB_LLM_MODEL</code></td><td>The model name; empty means <code>gpt-4o-mini</code>.</td></tr></tbody></table></div><p>A local model with Ollama needs no key:</p>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 20, "<button type=\"submit\" id=\"llm-test\" class=\"btn btn-secondary\">Test connection</button><div id=\"llm-test-result\" aria-live=\"polite\"></div></form><details class=\"details\"><summary>How to connect a model</summary><p>Set these environment variables (or the matching flags) and restart copylab:</p><div class=\"table-wrap\"><table class=\"table table-api\"><caption class=\"sr-only\">Environment variables</caption> <tbody><tr><th scope=\"row\"><code>COPYLAB_LLM_API_KEY</code></th><td>The API key. <code>OPENAI_API_KEY</code> is used when this is not set.</td></tr><tr><th scope=\"row\"><code>COPYLAB_LLM_BASE_URL</code></th><td>Any OpenAI-compatible endpoint; empty means OpenAI (<code>https://api.openai.com/v1</code>).</td></tr><tr><th scope=\"row\"><code>COPYLAB_LLM_MODEL</code></th><td>The model name; empty means <code>gpt-4o-mini</code>.</td></tr></tbody></table></div><p>A local model with Ollama needs no key:</p>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -209,14 +209,14 @@ func LLMTestOutcome(r LLMTestResult) templ.Component {
 		}
 		ctx = templ.ClearChildren(ctx)
 		if r.OK {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 22, "<p class=\"flash flash-ok llm-test-outcome\" role=\"status\" data-ok=\"true\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 22, "<p class=\"flash flash-ok llm-test-outcome\" data-ok=\"true\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var8 string
 			templ_7745c5c3_Var8, templ_7745c5c3_Err = templ.JoinStringErrs(r.Message)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/settings_llm.templ`, Line: 67, Col: 85}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/settings_llm.templ`, Line: 68, Col: 71}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var8))
 			if templ_7745c5c3_Err != nil {
@@ -227,14 +227,14 @@ func LLMTestOutcome(r LLMTestResult) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		} else {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 24, "<p class=\"flash flash-error llm-test-outcome\" role=\"alert\" data-ok=\"false\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 24, "<p class=\"flash flash-error llm-test-outcome\" data-ok=\"false\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var9 string
 			templ_7745c5c3_Var9, templ_7745c5c3_Err = templ.JoinStringErrs(r.Message)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/settings_llm.templ`, Line: 69, Col: 88}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/settings_llm.templ`, Line: 70, Col: 75}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var9))
 			if templ_7745c5c3_Err != nil {

@@ -4,6 +4,37 @@
 (function () {
   "use strict";
 
+  // announce says a sentence through the page's polite live region
+  // (views.Announcer), once: the same sentence twice in a row is said once,
+  // so a poll that brings the same progress stays quiet. Pages without the
+  // region get one, made now, before anything is said into it.
+  var spoken = "";
+  function announcer() {
+    var el = document.getElementById("announcer");
+    if (!el && document.body) {
+      el = document.createElement("div");
+      el.id = "announcer";
+      el.className = "sr-only";
+      el.setAttribute("role", "status");
+      el.setAttribute("aria-live", "polite");
+      el.setAttribute("aria-atomic", "true");
+      document.body.appendChild(el);
+    }
+    return el;
+  }
+  function announce(text, again) {
+    var el = announcer();
+    text = (text || "").trim();
+    if (!el || !text || (text === spoken && !again)) return;
+    spoken = text;
+    // Emptied first, then filled in the next frame: a region whose text
+    // is replaced in one go is not always read again.
+    el.textContent = "";
+    setTimeout(function () {
+      el.textContent = text;
+    }, 50);
+  }
+
   // Copy buttons: <button data-copy="#id"> copies the value or text of the
   // element it names, and says so for two seconds.
   document.addEventListener("click", function (ev) {
@@ -14,6 +45,7 @@
     var text = "value" in el ? el.value : el.textContent;
     var done = function () {
       var label = btn.textContent;
+      announce("Copied", true);
       btn.textContent = "Copied";
       btn.classList.add("copied");
       setTimeout(function () {
@@ -41,6 +73,19 @@
       ev.preventDefault();
     }
   });
+
+  // A form sent back with errors: the focus goes to the first field that
+  // has one, so a screen reader reads its label and its message, and a
+  // keyboard is where the fix is. (Fields are not autofocused then.)
+  function focusFirstError() {
+    var bad = document.querySelector('main [aria-invalid="true"]');
+    if (bad && (!document.activeElement || document.activeElement === document.body)) bad.focus();
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", focusFirstError);
+  } else {
+    focusFirstError();
+  }
 
   // Goal fields: show only the field of the chosen goal type. Without this
   // script all three stay visible, each labelled with its goal.
@@ -79,5 +124,63 @@
       if (d && d.tagName === "DETAILS") d.open = detailsState[id];
     });
     detailsState = null;
+  });
+
+  // Quiet polls: an element that polls carries data-poll-quiet, a value
+  // that changes whenever what it shows does. An answer that carries the
+  // same value swaps nothing, so the focus, a screen reader's place and
+  // any typing in it stay as they are.
+  document.addEventListener("htmx:beforeSwap", function (ev) {
+    var d = ev.detail;
+    var elt = d && d.elt;
+    if (!elt || !elt.getAttribute || !d.xhr || d.target !== elt) return;
+    var was = elt.getAttribute("data-poll-quiet");
+    if (was === null) return;
+    var tpl = document.createElement("template");
+    tpl.innerHTML = d.xhr.responseText;
+    var next = tpl.content.firstElementChild;
+    if (next && next.id === elt.id && next.getAttribute("data-poll-quiet") === was) d.shouldSwap = false;
+  });
+
+  // Focus across swaps. A swap that removes the focused element (the
+  // button that sent a form, a filter that reloads its list) would drop
+  // the focus to the top of the page. When that happens after a request
+  // made while something had the focus, it goes instead to: the first
+  // field with an error in the new content, else the element with the id
+  // the focused one had, else the new content's data-swap-focus element.
+  // Polls that start with nothing focused move nothing.
+  document.addEventListener("htmx:beforeRequest", function (ev) {
+    var a = document.activeElement;
+    if (ev.detail && ev.detail.xhr && a && a !== document.body) {
+      ev.detail.xhr.copylabFocus = { el: a, id: a.id };
+    }
+  });
+  function focusable(el) {
+    return el && el.isConnected && !el.disabled && !el.closest("[hidden]");
+  }
+  document.addEventListener("htmx:afterSettle", function (ev) {
+    var d = ev.detail || {};
+    var target = d.target;
+    // An outerHTML swap replaces its target: find the new one by its id.
+    var root = target && target.isConnected ? target : target && target.id ? document.getElementById(target.id) : null;
+    if (root) {
+      var says = root.hasAttribute("data-announce") ? root : root.querySelector("[data-announce]");
+      if (says) announce(says.getAttribute("data-announce"));
+    }
+    var was = d.xhr && d.xhr.copylabFocus;
+    if (!was) return;
+    var now = document.activeElement;
+    var lost = !now || now === document.body || !now.isConnected;
+    // Errors come first, even where htmx put the focus back by its id.
+    var bad = root && root.querySelector('[aria-invalid="true"]');
+    if (focusable(bad) && (lost || root.contains(now))) {
+      if (now !== bad) bad.focus();
+      return;
+    }
+    if (!lost) return;
+    var next = was.el;
+    if (!focusable(next)) next = was.id ? document.getElementById(was.id) : null;
+    if (!focusable(next)) next = root && root.querySelector("[data-swap-focus]");
+    if (focusable(next)) next.focus();
   });
 })();
