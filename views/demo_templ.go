@@ -94,7 +94,7 @@ func Demo(p DemoPage) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 7, "\" defer></script></head><body><div class=\"demo-banner\" role=\"note\"><div class=\"demo-wrap\"><strong>copylab demo.</strong> ")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 7, "\" defer></script></head><body><aside class=\"demo-banner\" aria-label=\"About this demo\"><div class=\"demo-wrap\"><strong>copylab demo.</strong> ")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -145,7 +145,7 @@ func Demo(p DemoPage) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 14, "</div></div><header class=\"demo-nav\"><div class=\"demo-wrap\"><span class=\"demo-logo\"><span class=\"demo-mark\" aria-hidden=\"true\"></span>Acme Notes</span><nav aria-label=\"Demo\"><a href=\"#features\">Features</a> <a href=\"#pricing\">Pricing</a></nav></div></header><main><section class=\"demo-hero\"><div class=\"demo-wrap\"><p class=\"demo-eyebrow\">New · shared notebooks</p><h1 data-copylab=\"hero\">")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 14, "</div></aside><header class=\"demo-nav\"><div class=\"demo-wrap\"><span class=\"demo-logo\"><span class=\"demo-mark\" aria-hidden=\"true\"></span>Acme Notes</span><nav aria-label=\"Demo\"><a href=\"#features\">Features</a> <a href=\"#pricing\">Pricing</a></nav></div></header><main><section class=\"demo-hero\"><div class=\"demo-wrap\"><p class=\"demo-eyebrow\">New · shared notebooks</p><h1 data-copylab=\"hero\">")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
