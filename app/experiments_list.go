@@ -75,6 +75,7 @@ func (a *App) experimentsList(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	p.Title = listTitle(p.SiteName, p.Query, filter, p.Pager)
 	return render(c, views.Experiments(p))
 }
 
@@ -258,4 +259,27 @@ func summarize(e experiments.Experiment, totals []experiments.VariantCounts) ver
 		}
 	}
 	return sum
+}
+
+// listTitle names what the list shows, for the browser tab and a screen
+// reader's first words: "Running experiments on Shop matching “pricing”,
+// 51–100 of 120".
+func listTitle(site, query string, filter experiments.Status, pg views.Pager) string {
+	t := "Experiments"
+	if filter != "" {
+		t = filterLabels[filter] + " experiments"
+		if filter == experiments.StatusDraft {
+			t = "Draft experiments"
+		}
+	}
+	if site != "" {
+		t += " on " + site
+	}
+	if query != "" {
+		t += " matching “" + query + "”"
+	}
+	if pg.From > 1 {
+		t += ", " + strconv.Itoa(pg.From) + "–" + strconv.Itoa(pg.To) + " of " + strconv.Itoa(pg.Total)
+	}
+	return t
 }

@@ -78,7 +78,7 @@ func TestExperimentsListSearchAndPages(t *testing.T) {
 	e.transition(run.ID, experiments.ActionStart)
 
 	_, body := c.get("/experiments")
-	wantContains(t, body, "1–50 of 122 experiments", `href="/experiments?page=2" rel="next">Older →`,
+	wantContains(t, body, "1–50 of 122 experiments", "<title>Experiments · copylab</title>", `href="/experiments?page=2" rel="next">Older →`,
 		"Pricing headline", "Shop test 119", "Shop test 072")
 	wantNotContains(t, body, "Shop test 071", `rel="prev"`)
 	_, body = c.get("/experiments?page=3")
@@ -100,12 +100,14 @@ func TestExperimentsListSearchAndPages(t *testing.T) {
 	_, body = c.get("/experiments?q=" + url.QueryEscape("<b>"))
 	wantContains(t, body, "Newsletter &lt;b&gt;signup&lt;/b&gt;")
 	_, body = c.get("/experiments?status=running&q=" + url.QueryEscape("\"><script>"))
-	wantContains(t, body, "No running experiments match “&#34;&gt;&lt;script&gt;”.", `href="/experiments?status=running">Clear the search`)
+	wantContains(t, body, "No running experiments match “&#34;&gt;&lt;script&gt;”.", `href="/experiments?status=running">Clear the search`,
+		"<title>Running experiments matching “&#34;&gt;&lt;script&gt;” · copylab</title>")
 	wantNotContains(t, body, "<script>")
 
 	// One site's experiments, its tabs and pages kept to it.
 	_, body = c.get("/experiments?site=" + shop.ID + "&page=2")
 	wantContains(t, body, "<h1>Experiments on Shop</h1>", "51–100 of 120 experiments",
+		"<title>Experiments on Shop, 51–100 of 120 · copylab</title>",
 		`href="/experiments?page=3&amp;site=`+shop.ID+`" rel="next"`, `href="/experiments/new?site=`+shop.ID+`"`)
 	wantNotContains(t, body, "Pricing headline", "<th>Site</th>")
 	_, body = c.get("/experiments?site=nope")
