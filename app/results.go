@@ -104,7 +104,7 @@ func (a *App) buildReport(ctx context.Context, e experiments.Experiment, trends 
 		if !e.EndedAt.IsZero() {
 			end = e.EndedAt
 		}
-		changes, err := a.store.History(ctx, e.ID)
+		changes, err := a.store.RunChanges(ctx, e.ID)
 		if err != nil {
 			return nil, err
 		}

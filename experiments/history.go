@@ -59,10 +59,25 @@ const MaxHistory = 200
 // History returns an experiment's changes, newest first, at most
 // MaxHistory.
 func (s *Store) History(ctx context.Context, expID string) ([]Change, error) {
-	rows, err := s.r.QueryContext(ctx, `/* Store.History */ select at, actor, action, detail from experiment_history
+	return s.changes(ctx, "history", expID, `/* Store.History */ select at, actor, action, detail from experiment_history
 		where experiment_id = ? order by id desc limit ?`, expID, MaxHistory)
+}
+
+// RunChanges returns every start, pause, resume, stop and ship of an
+// experiment, newest first, however long its history: the results count a
+// test's running time without its pauses, and History keeps only the newest
+// MaxHistory lines, which a busy test's edits can fill.
+func (s *Store) RunChanges(ctx context.Context, expID string) ([]Change, error) {
+	return s.changes(ctx, "run changes", expID, `/* Store.RunChanges */ select at, actor, action, detail from experiment_history
+		where experiment_id = ? and action in (?, ?, ?, ?, ?) order by id desc`,
+		expID, ChangeStarted, ChangePaused, ChangeResumed, ChangeStopped, ChangeShipped)
+}
+
+// changes runs a query of history lines (at, actor, action, detail).
+func (s *Store) changes(ctx context.Context, op, expID, query string, args ...any) ([]Change, error) {
+	rows, err := s.r.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, wrapExp("history", expID, err)
+		return nil, wrapExp(op, expID, err)
 	}
 	defer rows.Close()
 	var out []Change
@@ -70,13 +85,13 @@ func (s *Store) History(ctx context.Context, expID string) ([]Change, error) {
 		var c Change
 		var at int64
 		if err := rows.Scan(&at, &c.Actor, &c.Action, &c.Detail); err != nil {
-			return nil, wrapExp("history", expID, err)
+			return nil, wrapExp(op, expID, err)
 		}
 		c.At = time.UnixMilli(at)
 		out = append(out, c)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, wrapExp("history", expID, err)
+		return nil, wrapExp(op, expID, err)
 	}
 	return out, nil
 }

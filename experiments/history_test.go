@@ -164,3 +164,39 @@ func mustGet(t *testing.T, s *experiments.Store, id string) experiments.Experime
 	}
 	return e
 }
+
+// TestRunChangesPastTheHistoryCap: the running-time count sees a test's
+// start, pauses and resumes however many edits came after them, where the
+// History card keeps only the newest MaxHistory lines.
+func TestRunChangesPastTheHistoryCap(t *testing.T) {
+	s := openStore(t)
+	ctx := context.Background()
+	e, err := s.CreateExperiment(ctx, draft(mustSite(t, s).ID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range []string{experiments.ActionStart, experiments.ActionPause, experiments.ActionResume} {
+		if _, err := s.Transition(ctx, e.ID, a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range experiments.MaxHistory + 20 {
+		x := mustGet(t, s, e.ID)
+		x.CoverageBP = 5000 + i%2*1000
+		if _, err := s.UpdateExperiment(ctx, x); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := len(historyOf(t, s, e.ID)); got != experiments.MaxHistory {
+		t.Fatalf("History gave %d lines, want the newest %d", got, experiments.MaxHistory)
+	}
+	runs, err := s.RunChanges(ctx, e.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, c := range runs {
+		got = append(got, c.Action)
+	}
+	wantHistory(t, got, experiments.ChangeResumed, experiments.ChangePaused, experiments.ChangeStarted)
+}
