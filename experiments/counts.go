@@ -16,7 +16,7 @@ type VariantCounts struct {
 	Conversions int64 // of those, visitors converting at or after their first exposure
 	// Health telemetry from the snippet: page views where the page matched and
 	// the selector was found and swapped, page views where it was not found, and
-	// the median milliseconds from navigation start to the swap (from a
+	// the median milliseconds from the start of the page view to the swap (from a
 	// histogram: exact below 100 ms, within 5 ms below 1 s, within 50 ms
 	// below 10 s, within 500 ms below 60 s; 0 when no swap time was sent).
 	Applied  int64

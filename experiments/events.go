@@ -283,7 +283,7 @@ func (in *Ingester) parseEvent(ctx context.Context, siteID string, w *wireEvent,
 	e.swapMS = -1
 	if w.MS != nil {
 		if v := *w.MS; math.IsNaN(v) || v < 0 || v > maxSwapMS {
-			return badRequest(CodeOutOfRange, field+"ms", "ms is the time from navigation start to the swap, 0 to %d.", maxSwapMS)
+			return badRequest(CodeOutOfRange, field+"ms", "ms is the time from the start of the page view to the swap, 0 to %d.", maxSwapMS)
 		}
 		if e.exposure {
 			e.swapMS = int64(math.Round(*w.MS))
