@@ -163,7 +163,7 @@ var previewBuild uint = 1 << len(RecorderNames)
 // visibleBuild is the bit of the build set for a site with a visible-only
 // experiment (SnippetExperiment.VisibleOnly): the source's "visible"
 // regions, the IntersectionObserver that waits for the element to be in
-// view, which other sites do without (about 70 bytes gzipped). The QA
+// view, which other sites do without (about 62 bytes gzipped). The QA
 // build sends no exposure, so it needs none.
 var visibleBuild uint = previewBuild << 1
 

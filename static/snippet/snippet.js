@@ -45,8 +45,11 @@
 // Bytes matter (the budget is 2 KB gzipped with one experiment inlined):
 // esbuild renames locals but never properties, so internal objects use
 // one-letter fields and helpers are arrow functions. Some helpers take
-// extra parameters only to declare locals in fewer bytes.
-(function (c) {
+// extra parameters only to declare locals in fewer bytes, and some calls
+// hand a helper that takes no argument an expression to run first
+// (persist(S.u = id), scan(hide())). WebIDL reads 1 as true, so boolean
+// options of the browser's APIs get 1, not !0; the events keep true/false.
+((c) => {
   // c: [site key, experiments, events endpoint, hide timeout ms, honor GPC]
   const SITE = 0,
     EXPERIMENTS = 1,
@@ -68,10 +71,10 @@
     // a variant: [key, weight_bp, text]; the control has no text.
     KEY = 0,
     WEIGHT = 1,
-    TEXT = 2,
-    // our name: window.copylab, the storage key and the QA query parameter.
-    NAME = "copylab";
+    TEXT = 2;
   var w = window,
+    // our name: window.copylab, the storage key and the QA query parameter.
+    NAME = "copylab",
     d = document,
     n = navigator,
     L = location,
@@ -112,9 +115,16 @@
         sheet?.replaceSync("");
       }
     },
+    // T(f, a) is f(a), answering undefined instead of throwing. (G's shape,
+    // which gzip then gets almost for free.)
+    T = (f, a) => {
+      try {
+        return f(a);
+      } catch {}
+    },
     // on listens in the capture phase, so a handler of the page that stops
     // propagation cannot hide a click from us.
-    on = (o, type, f) => o.addEventListener(type, G(f), !0),
+    on = (o, type, f) => o.addEventListener(type, G(f), 1),
     // J is JSON.stringify as it was when the tag ran, so a library loaded
     // later that replaces it cannot lose our events. The replacer hands
     // back each value as it is in its holder, before any toJSON of the
@@ -128,12 +138,8 @@
     // ---- storage: st(s) reads, st(s, v) writes our one key, in
     // localStorage or (s set) sessionStorage. Every access may throw
     // (storage disabled, Safari private mode, quota), so each is guarded.
-    st = (s, v) => {
-      try {
-        s = w[s || "localStorage"];
-        return v == null ? JSON.parse(s.getItem(NAME)) : s.setItem(NAME, J(v));
-      } catch {}
-    },
+    st = (s, v) =>
+      T(() => ((s = w[s || "localStorage"]), v == null ? JSON.parse(s.getItem(NAME)) : s.setItem(NAME, J(v)))),
     persist = () => ok > 0 && st(0, S),
     // ---- assignment, exactly per shared/spec/assignment.md: integers only,
     // so the Go server and this script agree to the bit.
@@ -146,11 +152,13 @@
     fnv = (s) => new TextEncoder().encode(s).reduce((h, b) => Math.imul(h ^ b, 16777619), 0x811c9dc5) >>> 0,
     // assign returns visitor v's variant of experiment x, or nothing when
     // they are not in it. The bucket b is in 0..9999 (GrowthBook's hash
-    // version 2); s sums the weights before each variant. Each variant's
+    // version 2); s sums the weights before each variant, and the test is
+    // the spec's, less s * 1e4 on both sides. The inner hash goes to
+    // TextEncoder as a number, which encodes its decimal string. Each variant's
     // range grows from a fixed start as coverage rises, so raising coverage
     // moves no one who is already in.
-    assign = (x, v, b = fnv("" + fnv((x[SEED] || x[ID]) + v)) % 1e4, s = 0) =>
-      x[VARIANTS].find((y) => (b >= s && b * 1e4 < s * 1e4 + x[COVERAGE] * y[WEIGHT]) || ((s += y[WEIGHT]), 0)),
+    assign = (x, v, b = fnv(fnv((x[SEED] || x[ID]) + v)) % 1e4, s = 0) =>
+      x[VARIANTS].find((y) => (b >= s && (b - s) * 1e4 < x[COVERAGE] * y[WEIGHT]) || ((s += y[WEIGHT]), 0)),
     // pick returns the visitor's variant of experiment x, or nothing when
     // they are not in it. A QA override wins; then the variant remembered at
     // the visitor's first exposure (track), so they keep their copy when
@@ -170,25 +178,20 @@
     // the pattern did.
     match = (p, u = L) => !p || RegExp(p).test(u.pathname.replace(/(.)\/$/, "$1") + "\n" + u.search),
     // uuid returns a UUIDv7: a 48-bit millisecond timestamp (the first 12
-    // hex digits), then random bits with the version (7) and variant (10xx)
-    // bits set. In the template the 7 stays; each 0 and 1 becomes a random
+    // hex digits: 2^48 + now in hex is "1" and those 12, zero-padded; the
+    // replace drops the 1 and puts the dash after the 8th), then random
+    // bits with the version (7) and variant (10xx) bits set. In the
+    // template the 7 stays; each 0 and 1 becomes a random
     // nibble (c ^ r & 15), the 8 one of 8, 9, a, b (15 >> 8/4 is 3).
     // Time-ordered ids let the server's inserts append. The random bits
     // come from Math.random, not crypto.getRandomValues: ids need to be
     // unique, not secret (anyone may post events with any ids), 74 bits
     // per millisecond are plenty, and the 19 bytes pay for guards below.
     uuid = () =>
-      Date.now().toString(16).padStart(12, 0).replace(/^.{8}/, "$&-") +
+      (2 ** 48 + Date.now()).toString(16).replace(/.(.{8})/, "$1-") +
       "-7000-8000-100000000000".replace(/[018]/g, (ch) =>
         (ch ^ (Math.random() * 16 & (15 >> (ch / 4)))).toString(16),
       ),
-    // $ is querySelectorAll answering undefined for an invalid selector (on
-    // which querySelectorAll throws).
-    $ = (q) => {
-      try {
-        return d.querySelectorAll(q);
-      } catch {}
-    },
     // ---- hiding: one rule per experiment still waiting for its element, so
     // a selector the CSS parser rejects drops only its own rule (Render
     // refuses selectors that could change the sheet's structure: braces,
@@ -208,6 +211,8 @@
     // The observer is new in each page view (the last one disconnected):
     // observing an element already observed reports nothing, so an element
     // that stays on screen across a route change would never expose again.
+    // It exposes only while its page view lasts (list == act: no route
+    // change, no error since).
     // Pending elements of the previous page view are dropped without a
     // health event (the visitor left before the timeout).
     view = (nav, list) => {
@@ -217,23 +222,22 @@
           match(x[PAGE]) &&
           (x.a = pick(x)) &&
           !(
-            (x.s = x.e = 0),
             // #if visible
-            (x.r = x.r?.disconnect()),
+            x.r?.disconnect(),
+            (x.r =
+              x[VISIBLE] &&
+              new IntersectionObserver(G((l) => l.map((i) => i.isIntersecting && list == act && expose(x))))),
             // #endif
-            (x.n = 0)
+            (x.s = x.e = x.n = 0)
           ),
       );
-      hide();
-      scan();
+      scan(hide());
       // The timeout fails open. An element that never appeared gives one
       // exposure event with matched:false, which the server does not count
-      // but uses to warn that a selector stopped matching.
+      // but uses to warn that a selector stopped matching. (hide, like scan
+      // above, takes no argument: it runs after the one it is given.)
       setTimeout(
-        G(() => {
-          list == act && list.map((x) => x.s || ((x.s = 2), track(x, { matched: !1 })));
-          hide();
-        }),
+        G(() => hide(list == act && list.map((x) => x.s || ((x.s = 2), track(x, { matched: !1 }))))),
         c[TIMEOUT] || 1e3,
       );
       goal("pageview", match);
@@ -264,7 +268,7 @@
     scan = () =>
       act.map((x, v, els, t = performance.now()) => {
         v = x.a[TEXT];
-        els = $(x[SEL]);
+        els = T(() => d.querySelectorAll(x[SEL])); // undefined for an invalid selector
         x.s > 1 ||
           !els?.[0] ||
           x.n > 99 ||
@@ -272,16 +276,12 @@
           els.forEach((el) => v == null || el.textContent == v || ((el.textContent = v), x.n++)),
           x.s || ((x.s = 1), (x.m = (t - since) | 0), hide()),
           // Exposure: now, or for a visible-only experiment once one of its
-          // elements is in the viewport (in this page view: act.includes).
-          // Only the scripts of sites with a visible-only experiment carry
-          // that part (the "visible" region).
+          // elements is in the viewport: its observer (x.r, made by view)
+          // watches them. Only the scripts of sites with a visible-only
+          // experiment carry that part (the "visible" regions).
           // #if visible
-          x[VISIBLE]
-            ? els.forEach((el) =>
-                (x.r ||= new IntersectionObserver(
-                  G((l) => l.some((i) => i.isIntersecting) && act.includes(x) && expose(x)),
-                )).observe(el),
-              )
+          x.r
+            ? els.forEach((el) => x.r.observe(el))
             :
           // #endif
           expose(x));
@@ -377,11 +377,7 @@
         ++i > 20 || a != act
           ? clearInterval(t)
           : ok > 0 &&
-            (R = R.filter((f) => {
-              try {
-                return !f();
-              } catch {}
-            }));
+            (R = R.filter((f) => T(() => !f())));
       }, 500),
     ) => 0,
     // #endif
@@ -403,16 +399,18 @@
     // that keepalive fetch and sendBeacon carry, even with long URLs. An exposure also remembers the variant in
     // S.a: the visitor keeps it, and may now convert. A shipped version (an
     // experiment with id 0: one version for everyone) sends nothing.
-    track = (x, extra, variant = x.a[KEY], experiment = x[ID]) => {
-      if (ok >= 0 && experiment) {
-        extra.matched && (S.a[experiment] = variant);
-        S.q = [...S.q, { id: uuid(), type: "exposure", experiment, variant, url: L.href, ts: Date.now(), ...extra }].slice(
+    // track answers something falsy whatever it did (persist last): the
+    // recorders' send relies on it.
+    track = (x, extra, variant = x.a[KEY], experiment = x[ID]) =>
+      ok >= 0 &&
+      experiment &&
+      (later(),
+      extra.matched && (S.a[experiment] = variant),
+      persist(
+        (S.q = [...S.q, { id: uuid(), type: "exposure", experiment, variant, url: L.href, ts: Date.now(), ...extra }].slice(
           -20,
-        );
-        persist();
-        later();
-      }
-    },
+        )),
+      )),
     // later batches the events of a page view: a request a second at most.
     later = () => (timer ||= setTimeout(G(flush), 1e3)),
     // flush sends the queue. bye (page hidden or leaving): sendBeacon, which
@@ -431,25 +429,20 @@
     // good (any other 4xx: an experiment deleted meanwhile, a malformed
     // event) is dropped, so that it cannot hold up every later event of the
     // visitor. A browser without sendBeacon sends by fetch.
-    flush = (bye, b, body, fail) => {
-      timer = 0;
-      b = S.q;
-      if (ok > 0 && url && b[0]) {
-        body = J({ site: c[SITE], visitor: S.v, bot: n.webdriver, events: b });
-        fail = () => {
-          S.q = [...b, ...S.q].slice(-20);
-          persist();
-          url = 0;
-        };
-        S.q = [];
-        bye && n.sendBeacon?.(url, body)
-          ? persist()
-          : fetch(url, { method: "POST", body, keepalive: !0 }).then(
-              (r) => (r.status < 429 ? persist() : fail()),
-              fail,
-            );
-      }
-    };
+    // (The timer is over: body's default clears it.)
+    flush = (bye, b = S.q, body = (timer = 0), fail) =>
+      ok > 0 &&
+      url &&
+      b[0] &&
+      ((body = J({ site: c[SITE], visitor: S.v, bot: n.webdriver, events: b })),
+      (fail = () => ((url = 0), persist((S.q = [...b, ...S.q].slice(-20))))),
+      (S.q = []),
+      bye && n.sendBeacon?.(url, body)
+        ? persist()
+        : fetch(url, { method: "POST", body, keepalive: 1 }).then(
+            (r) => (r.status < 429 ? persist() : fail()),
+            fail,
+          ));
 
   // Loading the tag twice (or two tags) gives one instance. (The QA build
   // is the exception: it replaces the live instance that loaded it.) An
@@ -481,20 +474,14 @@
     // a QA mode. Nothing remembers the answer: a site that needs consent
     // tags the script with data-consent="required" and calls consent() on
     // every page, once its consent banner knows. A QA build ignores both.
-    consent: G((yes) => {
+    consent: G(
       // #if live
-      if (S)
-        if (yes) {
-          ok = 1;
-          persist();
-          flush();
-        } else {
-          ok = -1;
-          S.q = [];
-          st(0, {});
-        }
+      (yes) => S && (yes ? ((ok = 1), persist(), flush()) : ((ok = -1), (S.q = []), st(0, {}))),
       // #endif
-    }),
+      // #if qa
+      () => {},
+      // #endif
+    ),
     // variant(id): the visitor's variant key for an experiment, or null.
     // (find leaves the variant in id when the visitor has one.)
     variant: G((id) => (S && X.find((x) => x[ID] == id && (id = pick(x))) ? id[KEY] : null)),
@@ -511,12 +498,11 @@
 
   G((me, m) => {
     me = d.currentScript;
-    m = new URLSearchParams(L.search).get(NAME);
     // QA: ?copylab=EXPERIMENT:VARIANT forces a variant and sends nothing;
     // ?copylab=off shows the original page; ?copylab= ends QA. The choice
     // holds for the tab (sessionStorage). st writes m when it is set and
     // reads the stored one when not.
-    m = st("sessionStorage", m) ?? m;
+    m = st("sessionStorage", (m = new URLSearchParams(L.search).get(NAME))) ?? m;
     // Global Privacy Control, when the site honors it: the visitor gets the
     // original page; nothing is read, stored or sent. This is consent(false)
     // before anything happened; without an id the copy would change on
@@ -543,18 +529,15 @@
     url = c[ENDPOINT] || me?.src.replace(/[^/]*\/[^/]*$/, "e");
     // Reading stored state before consent writes nothing, and it exists
     // only if consent was given before.
-    S = { v: uuid(), a: {}, q: [], ...st() };
-    persist();
+    persist((S = { v: uuid(), a: {}, q: [], ...st() }));
     // A constructable stylesheet is CSSOM, which a strict CSP style-src does
     // not block, unlike an inline <style>. Browsers without one, or whose
     // adoptedStyleSheets has no push (Safari before 16.4, Chrome before 99),
     // hide nothing: they still get the variant, with a flicker.
-    try {
-      d.adoptedStyleSheets.push((sheet = new CSSStyleSheet()));
-    } catch {}
+    T(() => d.adoptedStyleSheets.push((sheet = new CSSStyleSheet())));
 
     route();
-    new MutationObserver(G(scan)).observe(d, { childList: !0, subtree: !0, characterData: !0 });
+    new MutationObserver(G(scan)).observe(d, { childList: 1, subtree: 1, characterData: 1 });
 
     // SPA: a route change may be a new page view (route says when).
     // Frameworks change the URL with pushState/replaceState, which fire no
@@ -567,11 +550,7 @@
 
     // Click goals: one delegated listener, so elements added later count.
     on(d, "click", (ev) =>
-      goal("click", (y) => {
-        try {
-          return ev.target.closest(y);
-        } catch {}
-      }),
+      goal("click", (y) => T(() => ev.target.closest(y))),
     );
     // The page is going away or out of sight: send now. Every browser that
     // runs this fires visibilitychange (hidden) before the page unloads, on
