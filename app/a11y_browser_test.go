@@ -277,6 +277,9 @@ func TestA11yPages(t *testing.T) {
 	}
 	check("recordings filtered", true)
 
+	do(chromedp.Navigate(base+"/r/"+demo.ShareToken), chromedp.WaitVisible(chromedp.CSS("h1")))
+	check("share page", true)
+
 	do(chromedp.Navigate(base+"/no/such/page"), chromedp.WaitVisible(chromedp.CSS("h1")))
 	check("not found", true)
 	do(chromedp.Navigate(base+"/demo"), chromedp.WaitVisible(chromedp.CSS("h1")))
