@@ -93,13 +93,7 @@ func TestFightingPage(t *testing.T) {
 			if text, vis := heroState(t, ctx); text != original || vis != "visible" {
 				t.Errorf("hero %q %s, want the page's original copy, visible", text, vis)
 			}
-			s.waitEvents(1)
-			finish(t, ctx)
-			evs := s.events()
-			if len(evs) != 1 {
-				t.Fatalf("events %v, want one exposure", evs)
-			}
-			checkEvent(t, evs[0], "exposure", "b", "")
+			onlyEvent(t, ctx, s, "exposure", "b", "")
 			noExceptions(t, exceptions)
 		})
 	}

@@ -241,6 +241,21 @@ func finish(t *testing.T, ctx context.Context) {
 	time.Sleep(300 * time.Millisecond)
 }
 
+// onlyEvent waits for the page's first event, leaves the page (which sends
+// anything still held) and checks that exactly one event arrived, as
+// checkEvent describes it. It returns that event.
+func onlyEvent(t *testing.T, ctx context.Context, s *site, typ, variant, goalOrMatched string) map[string]any {
+	t.Helper()
+	s.waitEvents(1)
+	finish(t, ctx)
+	evs := s.events()
+	if len(evs) != 1 {
+		t.Fatalf("events %v, want only one %s", evs, typ)
+	}
+	checkEvent(t, evs[0], typ, variant, goalOrMatched)
+	return evs[0]
+}
+
 func sortedKeys(m map[string]any) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
@@ -560,17 +575,11 @@ func TestNoFlickerHeadTag(t *testing.T) {
 		if text, vis := heroState(t, ctx); text != textB || vis != "visible" {
 			t.Errorf("hero %q %s, want %q visible", text, vis, textB)
 		}
-		evs := s.waitEvents(1)
-		finish(t, ctx)
-		evs = s.events()
-		if len(evs) != 1 {
-			t.Fatalf("events %v, want one exposure", evs)
+		ev := onlyEvent(t, ctx, s, "exposure", "b", "")
+		if ev["experiment"] != expID || ev["url"] != s.URL+"/pricing" || ev["ref"] != "" || ev["utm"] != nil {
+			t.Errorf("exposure %v", ev)
 		}
-		checkEvent(t, evs[0], "exposure", "b", "")
-		if evs[0]["experiment"] != expID || evs[0]["url"] != s.URL+"/pricing" || evs[0]["ref"] != "" || evs[0]["utm"] != nil {
-			t.Errorf("exposure %v", evs[0])
-		}
-		ms := evs[0]["ms"].(float64)
+		ms := ev["ms"].(float64)
 		// ms is taken at the swap (truncated to the ms); the probe's
 		// observer sees the swap only after the snippet's callback, which
 		// also queued the exposure, returns. Both happen in the microtask
@@ -593,13 +602,7 @@ func TestAsyncTag(t *testing.T) {
 	s.page("/pricing", `<script async src="/s/test.js"></script>`, `<h1 data-copylab="hero">`+original+`</h1>`)
 	navigate(t, ctx, s.URL+"/pricing")
 	waitJS(t, ctx, `document.querySelector('`+hero+`').textContent == `+jsString(textC))
-	s.waitEvents(1)
-	finish(t, ctx)
-	evs := s.events()
-	if len(evs) != 1 {
-		t.Fatalf("events %v, want one exposure", evs)
-	}
-	checkEvent(t, evs[0], "exposure", "c", "")
+	onlyEvent(t, ctx, s, "exposure", "c", "")
 }
 
 // TestLateElement: an element a script adds after load, before the timeout,
@@ -620,14 +623,8 @@ func TestLateElement(t *testing.T) {
 	if text, vis := heroState(t, ctx); text != textB || vis != "visible" {
 		t.Errorf("hero %q %s, want %q visible", text, vis, textB)
 	}
-	s.waitEvents(1)
-	finish(t, ctx)
-	evs := s.events()
-	if len(evs) != 1 {
-		t.Fatalf("events %v, want one exposure", evs)
-	}
-	checkEvent(t, evs[0], "exposure", "b", "")
-	if ms := evs[0]["ms"].(float64); ms < 200 {
+	ev := onlyEvent(t, ctx, s, "exposure", "b", "")
+	if ms := ev["ms"].(float64); ms < 200 {
 		t.Errorf("exposure ms %v, want the time of the late swap (> 200)", ms)
 	}
 }
@@ -648,13 +645,7 @@ func TestTimeout(t *testing.T) {
 	if text, vis := heroState(t, ctx); text != original || vis != "visible" {
 		t.Errorf("hero %q %s, want the original, visible", text, vis)
 	}
-	s.waitEvents(1)
-	finish(t, ctx)
-	evs := s.events()
-	if len(evs) != 1 {
-		t.Fatalf("events %v, want one unmatched exposure", evs)
-	}
-	checkEvent(t, evs[0], "exposure", "b", "unmatched")
+	onlyEvent(t, ctx, s, "exposure", "b", "unmatched")
 }
 
 // TestSPA: a pushState into a matching page swaps and exposes; the copy
@@ -1072,13 +1063,7 @@ func TestVisibleOnly(t *testing.T) {
 		t.Fatalf("exposed before the element was in view: %v", evs)
 	}
 	eval[any](t, ctx, `document.querySelector('`+hero+`').scrollIntoView()`)
-	s.waitEvents(1)
-	finish(t, ctx)
-	evs := s.events()
-	if len(evs) != 1 {
-		t.Fatalf("events %v, want one exposure", evs)
-	}
-	checkEvent(t, evs[0], "exposure", "b", "")
+	onlyEvent(t, ctx, s, "exposure", "b", "")
 }
 
 // TestInlineConfigEscaping: copy with markup, quotes and line separators
