@@ -3,6 +3,7 @@ package experiments
 import (
 	"fmt"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -65,8 +66,12 @@ func SelectorProblem(sel string) (code, msg string) {
 	// escapes, and with no control character the only white space is " ".
 	for _, r := range sel {
 		switch {
-		case r < 0x20 || r == 0x7f:
+		case r < 0x20 || r >= 0x7f && r <= 0x9f: // C0, DEL and C1 (U+0085 is a line break)
 			return invalid, "Selectors cannot contain line breaks or control characters."
+		case unicode.IsSpace(r) && r != ' ':
+			// CSS would read U+00A0 and the like as part of a name, which no
+			// page uses: it is a space pasted from a document.
+			return invalid, "Selectors cannot contain non-breaking or other special spaces: type a plain space."
 		case strings.ContainsRune("{};@\\<`", r):
 			// "%c" in quotes, not %q: %q would show a backslash as '\\'.
 			return invalid, fmt.Sprintf("Selectors cannot contain “%c”.", r)

@@ -136,6 +136,11 @@ var selectorCases = []struct {
 	{"escape", `h\31`, "invalid_selector", ""},
 	{"newline", "h1\nh2", "invalid_selector", ""},
 	{"tab", "h1\th2", "invalid_selector", ""},
+	{"next line (C1)", "h1, \u0085", "invalid_selector", "line breaks or control characters"},
+	{"C1 control", "h1\u0090", "invalid_selector", "line breaks or control characters"},
+	{"no-break space", "h1,\u00a0", "invalid_selector", "type a plain space"},
+	{"ideographic space", "h1\u3000.title", "invalid_selector", "type a plain space"},
+	{"non-ASCII name", "h1.título", "", ""},
 	{"too long", strings.Repeat("a", experiments.MaxSelectorLen+1), "invalid_selector", "under"},
 
 	// States a visitor causes: the element never matches at load.
