@@ -76,7 +76,6 @@
     // our name: window.copylab, the storage key and the QA query parameter.
     NAME = "copylab",
     d = document,
-    n = navigator,
     L = location,
     X = c[EXPERIMENTS],
     // ok: 1 (or true) = may store and send; 0 (or false) = consent pending,
@@ -101,8 +100,9 @@
     path,
     query,
     since,
-    // act: the experiments of the current page view (see view).
-    act = [],
+    // act: the experiments of the current page view (see view). The first
+    // view sets it before anything reads it (G's catch sets it too).
+    act,
     // G wraps an entry point: an error ends the page view (act empties) and
     // shows the original copy of whatever was still hidden. The catch itself
     // calls nothing of the page's (a broken Array.prototype.map would throw
@@ -136,10 +136,10 @@
         return this[k];
       }),
     // ---- storage: st(s) reads, st(s, v) writes our one key, in
-    // localStorage or (s set) sessionStorage. Every access may throw
+    // localStorage or (s truthy) sessionStorage. Every access may throw
     // (storage disabled, Safari private mode, quota), so each is guarded.
     st = (s, v) =>
-      T(() => ((s = w[s || "localStorage"]), v == null ? JSON.parse(s.getItem(NAME)) : s.setItem(NAME, J(v)))),
+      T(() => ((s = s ? sessionStorage : localStorage), v == null ? JSON.parse(s.getItem(NAME)) : s.setItem(NAME, J(v)))),
     persist = () => ok > 0 && st(0, S),
     // ---- assignment, exactly per shared/spec/assignment.md: integers only,
     // so the Go server and this script agree to the bit.
@@ -175,8 +175,8 @@
     // a pattern to one regexp over "PATH\nSEARCH" (0: every page): the glob
     // up to the newline, then a lookahead for each required k=v of the
     // query. The path loses one trailing "/" (except the root) first, as
-    // the pattern did.
-    match = (p, u = L) => !p || RegExp(p).test(u.pathname.replace(/(.)\/$/, "$1") + "\n" + u.search),
+    // the pattern did. match tests the current URL.
+    match = (p) => !p || RegExp(p).test(L.pathname.replace(/(.)\/$/, "$1") + "\n" + L.search),
     // uuid returns a UUIDv7: a 48-bit millisecond timestamp (the first 12
     // hex digits: 2^48 + now in hex is "1" and those 12, zero-padded; the
     // replace drops the 1 and puts the dash after the 8th), then random
@@ -385,13 +385,15 @@
     // passes test, only for a visitor exposed to them in this browser (S.a
     // holds an experiment once it was exposed). The server counts one
     // conversion per visitor and experiment, so repeats need no guard here.
-    // The event's goal is the name for custom events, else the type.
+    // The event's goal is the name for custom events, else the type. test
+    // runs guarded: a click goal whose selector the browser rejects (closest
+    // throws) converts nothing.
     goal = (type, test) =>
       X.map(
         (x) =>
           x[GOAL] == type &&
           S.a[x[ID]] &&
-          test(x[GOAL_VALUE]) &&
+          T(test, x[GOAL_VALUE]) &&
           track(x, { type: "conversion", goal: type == "event" ? x[GOAL_VALUE] : type }, S.a[x[ID]]),
       ),
     // ---- delivery. Events wait in S.q, stored, until a flush takes them.
@@ -434,10 +436,10 @@
       ok > 0 &&
       url &&
       b[0] &&
-      ((body = J({ site: c[SITE], visitor: S.v, bot: n.webdriver, events: b })),
+      ((body = J({ site: c[SITE], visitor: S.v, bot: navigator.webdriver, events: b })),
       (fail = () => ((url = 0), persist((S.q = [...b, ...S.q].slice(-20))))),
       (S.q = []),
-      bye && n.sendBeacon?.(url, body)
+      bye && navigator.sendBeacon?.(url, body)
         ? persist()
         : fetch(url, { method: "POST", body, keepalive: 1 }).then(
             (r) => (r.status < 429 ? persist() : fail()),
@@ -502,12 +504,12 @@
     // ?copylab=off shows the original page; ?copylab= ends QA. The choice
     // holds for the tab (sessionStorage). st writes m when it is set and
     // reads the stored one when not.
-    m = st("sessionStorage", (m = new URLSearchParams(L.search).get(NAME))) ?? m;
+    m = st(1, (m = new URLSearchParams(L.search).get(NAME))) ?? m;
     // Global Privacy Control, when the site honors it: the visitor gets the
     // original page; nothing is read, stored or sent. This is consent(false)
     // before anything happened; without an id the copy would change on
     // every page view, and the original page is the consistent choice.
-    if (m == "off" || (c[GPC] && n.globalPrivacyControl)) return;
+    if (m == "off" || (c[GPC] && navigator.globalPrivacyControl)) return;
     // #if live
     // A QA link hands the page to the QA build: this tag's URL with
     // ?p=QA, which the server renders with the link's experiment in it
@@ -550,7 +552,7 @@
 
     // Click goals: one delegated listener, so elements added later count.
     on(d, "click", (ev) =>
-      goal("click", (y) => T(() => ev.target.closest(y))),
+      goal("click", (y) => ev.target.closest(y)),
     );
     // The page is going away or out of sight: send now. Every browser that
     // runs this fires visibilitychange (hidden) before the page unloads, on
