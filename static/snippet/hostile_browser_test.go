@@ -2,9 +2,11 @@ package snippet_test
 
 // Browser tests of pages that make the tag's life hard: frameworks that
 // re-render without end, pages that fight the tag's writes, routers that
-// rewrite the query string, and libraries that break JSON.stringify.
+// rewrite the query string, and libraries that break JSON.stringify, fetch
+// or sendBeacon.
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -243,4 +245,81 @@ func TestBrokenJSON(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestThrowingSend: a page whose fetch or navigator.sendBeacon throws at
+// once (a broken wrapper of a monitoring library, set after the tag) does
+// not end the tag's page view, and loses no event: the copy stays applied
+// when the framework renders the element again, and the batch stays queued
+// for a later attempt (fetch) or the next page (sendBeacon still works).
+func TestThrowingSend(t *testing.T) {
+	t.Parallel()
+	// breaks replaces a function of the page with one that throws and
+	// counts its calls in window.throws.
+	breaks := func(fn string) string {
+		return `<script>window.throws = 0; ` + fn + ` = () => { throws++; throw new Error("broken") }</script>`
+	}
+	body := `<h1 data-copylab="hero">` + original + `</h1><button class="cta">Go</button>`
+	rerender := func(t *testing.T, ctx context.Context) {
+		t.Helper()
+		eval[any](t, ctx, `document.querySelector('`+hero+`').textContent = "`+original+`"`)
+		time.Sleep(50 * time.Millisecond)
+		if text, vis := heroState(t, ctx); text != textB || vis != "visible" {
+			t.Errorf("hero %q %s after the framework rendered it again, want %q visible", text, vis, textB)
+		}
+	}
+	t.Run("fetch", func(t *testing.T) {
+		t.Parallel()
+		ctx := browsertest.NewTab(t)
+		exceptions := browsertest.Exceptions(t, ctx)
+		s := newSite(t, prod, static.SnippetConfig{Site: "test", Experiments: []static.SnippetExperiment{
+			heroExperiment("/pricing*", 0, 10000, 0)}})
+		s.page("/pricing", tag, body+breaks("window.fetch"))
+		s.page("/pricing/next", tag, body)
+		navigate(t, ctx, s.URL+"/pricing")
+		waitJS(t, ctx, `throws > 0`) // the batch of the exposure
+		rerender(t, ctx)
+		// A conversion stores the queue again: the exposure must still be
+		// in it. Leaving the page sends both by sendBeacon.
+		eval[any](t, ctx, `document.querySelector(".cta").click()`)
+		navigate(t, ctx, s.URL+"/pricing/next")
+		evs := s.waitEvents(3)
+		finish(t, ctx)
+		if evs = s.events(); len(evs) != 3 {
+			t.Fatalf("events %v, want exposure, conversion, exposure", evs)
+		}
+		checkEvent(t, evs[0], "exposure", "b", "")
+		checkEvent(t, evs[1], "conversion", "b", "click")
+		checkEvent(t, evs[2], "exposure", "b", "")
+		noExceptions(t, exceptions)
+	})
+	t.Run("sendBeacon", func(t *testing.T) {
+		t.Parallel()
+		ctx := browsertest.NewTab(t)
+		exceptions := browsertest.Exceptions(t, ctx)
+		s := newSite(t, prod, static.SnippetConfig{Site: "test", Experiments: []static.SnippetExperiment{
+			heroExperiment("/pricing*", 0, 10000, 0)}})
+		s.page("/pricing", tag, body+breaks("navigator.sendBeacon"))
+		navigate(t, ctx, s.URL+"/pricing")
+		s.waitEvents(1)
+		// A conversion, then the page goes out of sight within the
+		// batching second, and comes back.
+		eval[any](t, ctx, `document.querySelector(".cta").click();
+			Object.defineProperty(document, "hidden", {value: true, configurable: true});
+			document.dispatchEvent(new Event("visibilitychange"));
+			Object.defineProperty(document, "hidden", {value: false, configurable: true})`)
+		if n := eval[int](t, ctx, `throws`); n != 1 {
+			t.Fatalf("sendBeacon called %d times, want 1", n)
+		}
+		rerender(t, ctx)
+		// The batch timer sends the conversion by fetch.
+		evs := s.waitEvents(2)
+		finish(t, ctx)
+		if evs = s.events(); len(evs) != 2 {
+			t.Fatalf("events %v, want exposure, conversion", evs)
+		}
+		checkEvent(t, evs[0], "exposure", "b", "")
+		checkEvent(t, evs[1], "conversion", "b", "click")
+		noExceptions(t, exceptions)
+	})
 }

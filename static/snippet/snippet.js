@@ -431,6 +431,11 @@
     // good (any other 4xx: an experiment deleted meanwhile, a malformed
     // event) is dropped, so that it cannot hold up every later event of the
     // visitor. A browser without sendBeacon sends by fetch.
+    // The queue empties only once a send is under way (the last argument
+    // of then runs after fetch returned): a page's fetch or sendBeacon that
+    // throws at once (a broken wrapper) leaves the batch queued, stored, for
+    // a later flush or the next page, and T keeps the error from ending the
+    // page view.
     // (The timer is over: body's default clears it.)
     flush = (bye, b = S.q, body = (timer = 0), fail) =>
       ok > 0 &&
@@ -438,13 +443,15 @@
       b[0] &&
       ((body = J({ site: c[SITE], visitor: S.v, bot: navigator.webdriver, events: b })),
       (fail = () => ((url = 0), persist((S.q = [...b, ...S.q].slice(-20))))),
-      (S.q = []),
-      bye && navigator.sendBeacon?.(url, body)
-        ? persist()
-        : fetch(url, { method: "POST", body, keepalive: 1 }).then(
-            (r) => (r.status < 429 ? persist() : fail()),
-            fail,
-          ));
+      T(() =>
+        bye && navigator.sendBeacon?.(url, body)
+          ? persist((S.q = []))
+          : fetch(url, { method: "POST", body, keepalive: 1 }).then(
+              (r) => (r.status < 429 ? persist() : fail()),
+              fail,
+              (S.q = []),
+            ),
+      ));
 
   // Loading the tag twice (or two tags) gives one instance. (The QA build
   // is the exception: it replaces the live instance that loaded it.) An
