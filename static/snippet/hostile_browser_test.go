@@ -323,3 +323,80 @@ func TestThrowingSend(t *testing.T) {
 		noExceptions(t, exceptions)
 	})
 }
+
+// breakParse is a page script, after the tag, that replaces JSON.parse
+// with one that throws.
+const breakParse = `<script>JSON.parse = () => { throw new Error("parse broken") }</script>`
+
+// TestBrokenJSONParse: a page whose scripts replace JSON.parse with one
+// that throws, after the tag ran:
+//   - the visitor keeps their id and variant from page to page (the tag
+//     reads its storage while it starts, before the page's scripts);
+//   - Hotjar's session id, read from its cookie later, still goes out;
+//   - a QA link keeps showing its variant on the next pages, where the QA
+//     build, which loads after the page's scripts, finds the link.
+func TestBrokenJSONParse(t *testing.T) {
+	t.Parallel()
+	heroHTML := `<h1 data-copylab="hero">` + original + `</h1>`
+	t.Run("visitor", func(t *testing.T) {
+		t.Parallel()
+		ctx := browsertest.NewTab(t)
+		s := newSite(t, prod, static.SnippetConfig{Site: "test", Experiments: []static.SnippetExperiment{
+			heroExperiment("/pricing*", 0, 10000, 0)}})
+		s.page("/pricing", tag, heroHTML+`<button class="cta">Go</button>`+breakParse)
+		navigate(t, ctx, s.URL+"/pricing")
+		s.waitEvents(1)
+		navigate(t, ctx, s.URL+"/pricing")
+		eval[any](t, ctx, `document.querySelector(".cta").click()`)
+		s.waitEvents(3)
+		finish(t, ctx)
+		evs := s.events()
+		if len(evs) != 3 {
+			t.Fatalf("events %v, want exposure, exposure, conversion", evs)
+		}
+		checkEvent(t, evs[1], "exposure", "b", "")
+		checkEvent(t, evs[2], "conversion", "b", "click")
+		for _, e := range evs[1:] {
+			if e["visitor"] != evs[0]["visitor"] {
+				t.Errorf("visitor %v on the second page, want %v", e["visitor"], evs[0]["visitor"])
+			}
+		}
+	})
+	t.Run("Hotjar", func(t *testing.T) {
+		t.Parallel()
+		ctx := browsertest.NewTab(t)
+		exceptions := browsertest.Exceptions(t, ctx)
+		s := newSite(t, prod, static.SnippetConfig{Site: "test", Recorders: []string{"hotjar"}, Experiments: []static.SnippetExperiment{
+			heroExperiment("/pricing*", 0, 10000, 0)}})
+		s.page("/pricing", `<script>window.hj = () => {};
+			document.cookie = "_hjSession_3412345=" + btoa(JSON.stringify({id: "hj-sess-7", c: 1700000000000, s: 0})) + "; path=/";
+		</script>`+tag, heroHTML+breakParse)
+		navigate(t, ctx, s.URL+"/pricing")
+		s.waitEvents(2)
+		finish(t, ctx)
+		exposures, recs := recordings(t, s.events(), "b")
+		if len(exposures) != 1 || len(recs["hotjar"]) != 1 || recs["hotjar"][0]["session"] != "hj-sess-7" {
+			t.Errorf("exposures %v, recordings %v: want one exposure and Hotjar's session hj-sess-7", exposures, recs)
+		}
+		noExceptions(t, exceptions)
+	})
+	t.Run("QA link", func(t *testing.T) {
+		t.Parallel()
+		ctx := browsertest.NewTab(t)
+		s := newSite(t, prod, static.SnippetConfig{Site: "test", Experiments: []static.SnippetExperiment{
+			heroExperiment("/pricing*", 0, 10000, 0)}})
+		s.page("/pricing", tag, heroHTML+breakParse)
+		showsC := `document.querySelector('` + hero + `').textContent == ` + jsString(textC)
+		navigate(t, ctx, s.URL+"/pricing?copylab="+expID+":c")
+		waitJS(t, ctx, showsC)
+		navigate(t, ctx, s.URL+"/pricing")
+		waitJS(t, ctx, `document.querySelector('`+hero+`').textContent != "`+original+`"`)
+		if text, vis := heroState(t, ctx); text != textC || vis != "visible" {
+			t.Errorf("next page of the QA session: hero %q %s, want %q visible", text, vis, textC)
+		}
+		finish(t, ctx)
+		if evs := s.events(); len(evs) != 0 {
+			t.Errorf("QA mode sent %v", evs)
+		}
+	})
+}

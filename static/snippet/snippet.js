@@ -131,6 +131,12 @@
     // page's ran: an Array.prototype.toJSON (old Prototype.js) would
     // otherwise send the events, and store the queue, as a string.
     stringify = JSON.stringify,
+    // #if hotjar
+    // parse is JSON.parse as it was, for the same reason: Hotjar's session
+    // id is read after the page's scripts ran. (The tag's own reads of
+    // storage happen while it starts, before any later script.)
+    parse = JSON.parse,
+    // #endif
     J = (v) =>
       stringify(v, function (k) {
         return this[k];
@@ -365,7 +371,7 @@
         (o = w.hj, h = d.cookie.match(/_hjSession_\d+=([^;]+)/)?.[1]) =>
           o &&
           ((tagged ||= (o("event", "copylab:" + x[ID] + ":" + x.a[KEY]), 1)),
-          h && send("hotjar", JSON.parse((h = decodeURIComponent(h))[0] == "{" ? h : atob(h)).id)),
+          h && send("hotjar", parse((h = decodeURIComponent(h))[0] == "{" ? h : atob(h)).id)),
         // #endif
         // #if custom
         // custom: the site reports its own recorder's session id with
@@ -529,8 +535,11 @@
     // #endif
     // #if qa
     // The QA build: the link's variant wins (pick), nothing is stored or
-    // sent, whatever consent says.
-    force = m.split(":");
+    // sent, whatever consent says. The link comes from this module's own
+    // URL (the live tag wrote it there), not from m: on the next pages m
+    // is read back from sessionStorage after the page's scripts ran, with
+    // a JSON.parse they may have broken.
+    force = new URL(import.meta.url).searchParams.get("p").split(":");
     ok = -1;
     // #endif
     // Events go to POST /e next to /s/KEY.js on the server that served this
