@@ -130,7 +130,7 @@ func userAdd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		"read the password from standard input (else one is generated and printed once)",
 		args, stdin, stderr, getenv, func(f *flags) { f.string(&name, "name", "", "the user's name") })
 	if err != nil {
-		return err
+		return quietHelp(err)
 	}
 	defer s.Close()
 	u, generated, err := app.AddUser(ctx, s, email, name, password)
@@ -157,7 +157,7 @@ func userCommand(ctx context.Context, name, summary, stdinHelp string, args []st
 	more(f)
 	f.bool(&fromStdin, "password-stdin", false, stdinHelp)
 	if err := f.parse(args); err != nil {
-		return nil, "", "", quietHelp(err)
+		return nil, "", "", err // errHelp too: the caller has no store to use
 	}
 	if strings.TrimSpace(email) == "" {
 		return nil, "", "", usageError{"--email is required"}
@@ -182,7 +182,7 @@ func userPassword(ctx context.Context, args []string, stdin io.Reader, stdout, s
 		"read the new password from standard input (else one is generated and printed once)",
 		args, stdin, stderr, getenv, func(*flags) {})
 	if err != nil {
-		return err
+		return quietHelp(err)
 	}
 	defer s.Close()
 	generated, err := app.SetPassword(ctx, s, email, password)

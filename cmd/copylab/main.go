@@ -1,9 +1,10 @@
 // Command copylab runs the copylab web app and its admin commands.
 //
-//	copylab [serve]      run the web app (the default)
-//	copylab user add     create a user
-//	copylab token create print a new API token for a user
-//	copylab simulate     send realistic visitor traffic to a running copylab
+//	copylab [serve]        run the web app (the default)
+//	copylab user add       create a user
+//	copylab user password  set a user's password
+//	copylab token create   print a new API token for a user
+//	copylab simulate       send realistic visitor traffic to a running copylab
 //
 // Every flag has an environment twin under COPYLAB_ (--db ↔ COPYLAB_DB);
 // a flag given on the command line wins over its twin.
@@ -16,6 +17,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 )
 
@@ -44,7 +46,7 @@ const topUsage = `copylab — AI-assisted copy experiments, self-hosted.
 
 Usage:
   copylab [serve] [flags]                     run the web app (default)
-  copylab user add --email E [--password-stdin]
+  copylab user add --email E [--name N] [--password-stdin]
   copylab user password --email E [--password-stdin]
   copylab token create --email E --name N
   copylab simulate --url URL --site KEY --experiment ID --visitors N --rates control=0.10,b=0.12
@@ -53,6 +55,22 @@ Usage:
 Run "copylab COMMAND --help" for a command's flags. Every flag has an
 environment twin: --db is COPYLAB_DB, --public-url is COPYLAB_PUBLIC_URL.
 `
+
+const (
+	userUsage  = "usage: copylab user add --email E [--name N] [--password-stdin]\n       copylab user password --email E [--password-stdin]\n"
+	tokenUsage = "usage: copylab token create --email E --name N\n"
+)
+
+// subUsage answers a command group without its subcommand: asked for help
+// (--help, or "copylab help user"), the usage on stdout and success; else a
+// usage error.
+func subUsage(args []string, stdout io.Writer, usage string) error {
+	if len(args) > 0 && (args[0] == "--help" || args[0] == "-h") {
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	return usageError{strings.TrimSuffix(usage, "\n")}
+}
 
 // run dispatches to a subcommand. It is main without the process: tests call it.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) error {
@@ -70,17 +88,18 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		case len(args) > 0 && args[0] == "password":
 			return userPassword(ctx, args[1:], stdin, stdout, stderr, getenv)
 		}
-		return usageError{"usage: copylab user add --email E [--password-stdin]\n       copylab user password --email E [--password-stdin]"}
+		return subUsage(args, stdout, userUsage)
 	case "token":
 		if len(args) == 0 || args[0] != "create" {
-			return usageError{"usage: copylab token create --email E --name N"}
+			return subUsage(args, stdout, tokenUsage)
 		}
 		return tokenCreate(ctx, args[1:], stdout, stderr, getenv)
 	case "simulate":
 		return simulateCmd(ctx, args, stdout, stderr, getenv)
 	case "help", "-h", "--help":
 		if len(args) > 0 {
-			return run(ctx, []string{args[0], "--help"}, stdin, stdout, stderr, getenv)
+			// "help user add" is "user add --help"; "help user" lists the user commands.
+			return run(ctx, append(args[:len(args):len(args)], "--help"), stdin, stdout, stderr, getenv)
 		}
 		fmt.Fprint(stdout, topUsage)
 		return nil

@@ -75,6 +75,22 @@ func TestHelp(t *testing.T) {
 			t.Errorf("serve --help does not mention %s:\n%s", want, stderr)
 		}
 	}
+	// Every command and group answers help with its usage and success:
+	// none opens a database (user add --help used to, and panicked on the
+	// store it never opened).
+	for _, args := range [][]string{
+		{"help", "user"}, {"help", "token"}, {"user", "--help"}, {"token", "-h"},
+		{"user", "add", "--help"}, {"user", "password", "--help"}, {"help", "user", "add"},
+		{"help", "user", "password"}, {"help", "token", "create"}, {"help", "simulate"},
+	} {
+		out, stderr, err := runCmd(t, env(nil), "", args...)
+		if err != nil {
+			t.Errorf("%s: %v", strings.Join(args, " "), err)
+		}
+		if !strings.Contains(out+stderr, "sage") {
+			t.Errorf("%s printed no usage:\n%s%s", strings.Join(args, " "), out, stderr)
+		}
+	}
 }
 
 func TestUserAndToken(t *testing.T) {
