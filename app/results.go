@@ -247,10 +247,14 @@ func healthWarning(h variantHealth) string {
 			formatCount(missed), formatCount(missed+applied))
 	}
 	const fix = "check that the element’s selector still matches the page. Visitors who don’t see the copy aren’t in the test."
+	// The share of all matched page views, as the sentence gives it.
+	often := func(missed, applied int64) bool {
+		return missed >= healthMinMissed && float64(missed) > healthMissShare*float64(missed+applied)
+	}
 	switch {
-	case h.recentMissed >= healthMinMissed && float64(h.recentMissed) > healthMissShare*float64(h.recentApplied):
+	case often(h.recentMissed, h.recentApplied):
 		return "Since yesterday the element was not found in " + share(h.recentMissed, h.recentApplied) + ": " + fix
-	case h.missed >= healthMinMissed && float64(h.missed) > healthMissShare*float64(h.applied):
+	case often(h.missed, h.applied):
 		return "The element was not found in " + share(h.missed, h.applied) + ": " + fix
 	}
 	return ""

@@ -85,3 +85,27 @@ func TestCautionByStatus(t *testing.T) {
 		t.Errorf("stopped: caution %q", got)
 	}
 }
+
+// TestHealthWarningShare: the element-missing warning fires past a fifth of
+// the page views that matched, the share its sentence quotes; 19 missed of
+// 109 (17%) is not past it, 30 of 130 (23%) is.
+func TestHealthWarningShare(t *testing.T) {
+	for _, tt := range []struct {
+		missed, applied int64
+		want            string
+	}{
+		{19, 90, ""},
+		{30, 100, "The element was not found in 23% of page views (30 of 130)"},
+		{9, 0, ""}, // too few to say
+		{10, 0, "The element was not found in 100% of page views (10 of 10)"},
+	} {
+		got := healthWarning(variantHealth{missed: tt.missed, applied: tt.applied})
+		if tt.want == "" && got != "" || !strings.HasPrefix(got, tt.want) {
+			t.Errorf("%d missed, %d applied: %q, want %q…", tt.missed, tt.applied, got, tt.want)
+		}
+	}
+	got := healthWarning(variantHealth{missed: 19, applied: 90, recentMissed: 12, recentApplied: 1})
+	if !strings.HasPrefix(got, "Since yesterday the element was not found in 92% of page views (12 of 13)") {
+		t.Errorf("recent: %q", got)
+	}
+}
