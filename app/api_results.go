@@ -149,7 +149,7 @@ type apiResults struct {
 	StartedAt      *time.Time            `json:"started_at"`
 	DaysRunning    float64               `json:"days_running"`
 	DaysPaused     float64               `json:"days_paused"`
-	ShippedVariant *string               `json:"shipped_variant"`
+	ShippedVariant string                `json:"shipped_variant"`
 	ShippedAt      *time.Time            `json:"shipped_at"`
 	Variants       []apiResultVariant    `json:"variants"`
 	SRM            apiSRM                `json:"srm"`
@@ -188,7 +188,7 @@ func (r *resultsReport) document() apiResults {
 	out := apiResults{
 		ID: e.ID, Name: e.Name, Status: string(e.Status), Threshold: r.threshold,
 		StartedAt: optTime(e.StartedAt), DaysRunning: round6(r.days), DaysPaused: round6(r.pausedDays),
-		ShippedVariant: optString(e.ShippedVariant), ShippedAt: optTime(e.ShippedAt),
+		ShippedVariant: e.ShippedVariant, ShippedAt: optTime(e.ShippedAt),
 		Variants:     make([]apiResultVariant, len(e.Variants)),
 		SRM:          apiSRM{PValue: r.an.SRM.PValue, Flagged: r.an.SRM.Flagged},
 		Excluded:     apiExcluded{MultipleVariants: r.counts.MultipleVariants, Bots: r.counts.Bots},
