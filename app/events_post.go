@@ -45,7 +45,7 @@ func (a *App) eventsPost(c *fiber.Ctx) error {
 	return c.SendStatus(http.StatusNoContent)
 }
 
-var errEventsTooLarge = &httpError{Status: http.StatusRequestEntityTooLarge, Code: "too_large",
+var errEventsTooLarge = &httpError{Status: http.StatusRequestEntityTooLarge, Code: experiments.CodeBodyTooLarge,
 	Message: "The body is larger than " + strconv.Itoa(maxEventBody>>10) + " KiB; send fewer events per request."}
 
 func (a *App) ingestEvents(c *fiber.Ctx) (experiments.IngestResult, error) {

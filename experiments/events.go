@@ -39,7 +39,7 @@ const (
 	CodeInvalidValue         = "invalid_value"          // 400: a string with control characters
 	CodeTooLong              = "too_long"               // 400: a field over its limit
 	CodeOutOfRange           = "out_of_range"           // 400: ts or ms is negative or absurd
-	CodeBodyTooLarge         = "body_too_large"         // 413
+	CodeBodyTooLarge         = "too_large"              // 413, as the HTTP layer's own body limit
 	CodeTooManyEvents        = "too_many_events"        // 413
 	CodeUnknownSite          = "unknown_site"           // 404
 	CodeUnknownExperiment    = "unknown_experiment"     // 404: no such experiment on this site

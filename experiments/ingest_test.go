@@ -397,7 +397,7 @@ func TestIngestRejects(t *testing.T) {
 		{"invalid UTF-8", []byte("{\"site\":\"" + key + "\",\"visitor\":\"v\xff1\",\"events\":[]}"), 400, "invalid_json", ""},
 		{"names match exactly", []byte(`{"Site":"` + key + `","visitor":"v1","events":[]}`), 400, "required", "site"},
 		{"a type error deep inside", []byte(`{"site":"` + key + `","visitor":"v1","events":[{},{"matched":1}]}`), 400, "invalid_json", "events[1].matched"},
-		{"too large", []byte(`{"site":"` + key + `","visitor":"` + strings.Repeat("v", 70000) + `"}`), 413, "body_too_large", ""},
+		{"too large", []byte(`{"site":"` + key + `","visitor":"` + strings.Repeat("v", 70000) + `"}`), 413, experiments.CodeBodyTooLarge, ""},
 		{"missing site", evBody("", "v1", false, ok()), 400, "required", "site"},
 		{"unknown site", evBody("nosuchsite", "v1", false, ok()), 404, "unknown_site", "site"},
 		{"missing visitor", evBody(key, "", false, ok()), 400, "invalid_visitor", "visitor"},
