@@ -301,7 +301,7 @@ func TestDemo(t *testing.T) {
 		tag := `<script src="` + testPublicURL + `/s/` + site.Key + `.js"></script>`
 		head, _, _ := strings.Cut(body, "</head>")
 		wantContains(t, head, tag)
-		wantContains(t, body, `data-copylab="signup"`, "?copylab=")
+		wantContains(t, body, `data-copylab="signup"`, "?copylab=", `:control">Original</a>`, `:b">Variant B</a>`)
 		csp := resp.Header.Get("Content-Security-Policy")
 		if !strings.Contains(csp, "script-src 'self' "+testPublicURL) || strings.Contains(csp, "unsafe-inline") {
 			t.Errorf("CSP %q", csp)
