@@ -134,17 +134,8 @@ func TestResultsMinusSign(t *testing.T) {
 	e := newEnv(t)
 	c := e.signIn("ann@example.com")
 	tok := e.token("api@example.com")
-	site := e.site("Shop")
-	x := e.experiment(site.ID, "Hero", "Buy today", "New")
-	x = e.transition(x.ID, "start")
-	// Worse in the United Kingdom, better in the US and India (a flagged
-	// segment either way), and a little worse overall.
-	bulkResults(t, e.store, site, x, bulkSpec{Events: 150_000, Start: time.Now().AddDate(0, 0, -14), Days: 14, Seed: 3,
-		Rates: map[string]float64{"control": 0.08, "b": 0.08}, Effect: lovedInUSAndIndia})
-
-	resp, body := c.get("/experiments/" + x.ID + "/results")
-	wantStatus(t, resp, http.StatusOK, body)
-	doc := parseHTML(t, body)
+	// A flagged segment either way, and a little worse overall.
+	x, _, doc := segmentedResults(t, e, c)
 	var texts []string
 	var walk func(n *xhtml.Node)
 	walk = func(n *xhtml.Node) {

@@ -272,21 +272,28 @@ func TestResultsVerdictsOnPage(t *testing.T) {
 	}
 }
 
+// segmentedResults starts a test of two weeks whose new copy does better in
+// the US and India and worse in the UK (a little worse overall), and
+// returns it with its results page, as text and parsed.
+func segmentedResults(t *testing.T, e *env, c *client) (experiments.Experiment, string, *xhtml.Node) {
+	t.Helper()
+	site := e.site("Shop")
+	x := e.experiment(site.ID, "Hero", "Buy today", "New")
+	x = e.transition(x.ID, "start")
+	bulkResults(t, e.store, site, x, bulkSpec{Events: 150_000, Start: time.Now().AddDate(0, 0, -14), Days: 14, Seed: 3,
+		Rates: map[string]float64{"control": 0.08, "b": 0.08}, Effect: lovedInUSAndIndia})
+	resp, body := c.get("/experiments/" + x.ID + "/results")
+	wantStatus(t, resp, http.StatusOK, body)
+	return x, body, parseHTML(t, body)
+}
+
 // TestResultsPageChartsAndSegments renders a month of traffic in which the
 // new copy does better in the US and India and worse in the UK, and reads
 // the page as HTML.
 func TestResultsPageChartsAndSegments(t *testing.T) {
 	e := newEnv(t)
 	c := e.signIn("ann@example.com")
-	site := e.site("Shop")
-	x := e.experiment(site.ID, "Hero", "Original", "New")
-	x = e.transition(x.ID, "start")
-	bulkResults(t, e.store, site, x, bulkSpec{Events: 150_000, Start: time.Now().AddDate(0, 0, -14), Days: 14, Seed: 3,
-		Rates: map[string]float64{"control": 0.08, "b": 0.08}, Effect: lovedInUSAndIndia})
-
-	resp, body := c.get("/experiments/" + x.ID + "/results")
-	wantStatus(t, resp, http.StatusOK, body)
-	doc := parseHTML(t, body)
+	x, body, doc := segmentedResults(t, e, c)
 
 	svgs := findAll(doc, func(n *xhtml.Node) bool { return n.Data == "svg" && attrOf(n, "class") == "chart-svg" })
 	if len(svgs) != 2 {
@@ -366,7 +373,7 @@ func TestResultsPageChartsAndSegments(t *testing.T) {
 	}
 
 	// The trends fragment alone.
-	resp, body = c.get("/experiments/" + x.ID + "/results/trends")
+	resp, body := c.get("/experiments/" + x.ID + "/results/trends")
 	wantStatus(t, resp, http.StatusOK, body)
 	if !strings.HasPrefix(body, `<div id="results-trends"`) {
 		t.Errorf("trends fragment starts %.60q", body)
