@@ -223,45 +223,58 @@ type ExperimentFilter struct {
 
 // Experiments returns experiments with their variants, newest first.
 func (s *Store) Experiments(ctx context.Context, f ExperimentFilter) ([]Experiment, error) {
-	q := `/* Store.Experiments */ select ` + experimentCols + ` from experiments where 1 = 1`
-	var args []any
-	if f.SiteID != "" {
-		q += ` and site_id = ?`
-		args = append(args, f.SiteID)
-	}
-	if f.Status != "" {
-		q += ` and status = ?`
-		args = append(args, f.Status)
-	}
-	if f.Shipped {
-		q += ` and shipped_variant <> ''`
-	}
-	rows, err := s.r.QueryContext(ctx, q+` order by created_at desc, id desc`, args...)
+	where, args := f.where()
+	rows, err := s.r.QueryContext(ctx, `/* Store.Experiments */ select `+experimentCols+` from experiments where `+where+
+		` order by created_at desc, id desc`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("experiments: experiments: %w", err)
 	}
 	defer rows.Close()
 	var out []Experiment
-	var ids []string
 	for rows.Next() {
 		e, err := scanExperiment(rows)
 		if err != nil {
 			return nil, fmt.Errorf("experiments: experiments: %w", err)
 		}
 		out = append(out, e)
-		ids = append(ids, e.ID)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("experiments: experiments: %w", err)
 	}
+	return out, s.withVariants(ctx, out)
+}
+
+// where is the SQL condition of f, with its arguments.
+func (f ExperimentFilter) where() (string, []any) {
+	where, args := "1 = 1", []any{}
+	if f.SiteID != "" {
+		where += ` and site_id = ?`
+		args = append(args, f.SiteID)
+	}
+	if f.Status != "" {
+		where += ` and status = ?`
+		args = append(args, f.Status)
+	}
+	if f.Shipped {
+		where += ` and shipped_variant <> ''`
+	}
+	return where, args
+}
+
+// withVariants reads the variants of exps, in one query, into each.
+func (s *Store) withVariants(ctx context.Context, exps []Experiment) error {
+	ids := make([]string, len(exps))
+	for i, e := range exps {
+		ids[i] = e.ID
+	}
 	vs, err := s.variants(ctx, ids)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	for i := range out {
-		out[i].Variants = vs[out[i].ID]
+	for i := range exps {
+		exps[i].Variants = vs[exps[i].ID]
 	}
-	return out, nil
+	return nil
 }
 
 // RunningExperiments returns a site's running experiments, the ones the

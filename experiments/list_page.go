@@ -42,19 +42,8 @@ func (s *Store) ExperimentsPage(ctx context.Context, q PageQuery) ([]Experiment,
 	if q.Limit < 1 || q.Offset < 0 {
 		return nil, false, fmt.Errorf("experiments: experiments page: limit %d, offset %d", q.Limit, q.Offset)
 	}
-	stmt := `/* Store.ExperimentsPage */ select ` + experimentCols + ` from experiments where 1 = 1`
-	var args []any
-	if q.Filter.SiteID != "" {
-		stmt += ` and site_id = ?`
-		args = append(args, q.Filter.SiteID)
-	}
-	if q.Filter.Status != "" {
-		stmt += ` and status = ?`
-		args = append(args, q.Filter.Status)
-	}
-	if q.Filter.Shipped {
-		stmt += ` and shipped_variant <> ''`
-	}
+	where, args := q.Filter.where()
+	stmt := `/* Store.ExperimentsPage */ select ` + experimentCols + ` from experiments where ` + where
 	if q.After.ID != "" {
 		stmt += ` and (created_at < ? or (created_at = ? and id < ?))`
 		args = append(args, q.After.CreatedMS, q.After.CreatedMS, q.After.ID)
@@ -96,16 +85,8 @@ func (s *Store) ExperimentsPage(ctx context.Context, q PageQuery) ([]Experiment,
 		return nil, false, fmt.Errorf("experiments: experiments page: %w", err)
 	}
 	rows.Close() // before the next query on the read pool
-	ids := make([]string, len(out))
-	for i, e := range out {
-		ids[i] = e.ID
-	}
-	vs, err := s.variants(ctx, ids)
-	if err != nil {
+	if err := s.withVariants(ctx, out); err != nil {
 		return nil, false, err
-	}
-	for i := range out {
-		out[i].Variants = vs[out[i].ID]
 	}
 	return out, more, nil
 }
