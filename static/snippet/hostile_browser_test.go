@@ -251,7 +251,8 @@ func TestBrokenJSON(t *testing.T) {
 // once (a broken wrapper of a monitoring library, set after the tag) does
 // not end the tag's page view, and loses no event: the copy stays applied
 // when the framework renders the element again, and the batch stays queued
-// for a later attempt (fetch) or the next page (sendBeacon still works).
+// for a later attempt (fetch) or goes by fetch instead (sendBeacon; see
+// TestBeaconFails).
 func TestThrowingSend(t *testing.T) {
 	t.Parallel()
 	// breaks replaces a function of the page with one that throws and
@@ -312,7 +313,7 @@ func TestThrowingSend(t *testing.T) {
 			t.Fatalf("sendBeacon called %d times, want 1", n)
 		}
 		rerender(t, ctx)
-		// The batch timer sends the conversion by fetch.
+		// The hide sent the conversion by fetch.
 		evs := s.waitEvents(2)
 		finish(t, ctx)
 		if evs = s.events(); len(evs) != 2 {
@@ -322,6 +323,63 @@ func TestThrowingSend(t *testing.T) {
 		checkEvent(t, evs[1], "conversion", "b", "click")
 		noExceptions(t, exceptions)
 	})
+}
+
+// TestBeaconFails: a page hidden while its navigator.sendBeacon throws or
+// refuses the batch (returns false) sends the batch in that same hide, by
+// fetch with keepalive, which outlives the page: a visitor who leaves at
+// once for a page without the tag loses no event, and each event arrives
+// once.
+func TestBeaconFails(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct{ name, beacon string }{
+		{"throws", `() => { beacons++; throw new Error("broken") }`},
+		{"returns false", `() => (beacons++, false)`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			ctx := browsertest.NewTab(t)
+			exceptions := browsertest.Exceptions(t, ctx)
+			s := newSite(t, prod, static.SnippetConfig{Site: "test", Experiments: []static.SnippetExperiment{
+				heroExperiment("/pricing*", 0, 10000, 0)}})
+			// The page counts the tag's sendBeacon calls, and notes each
+			// fetch and whether it asked for keepalive.
+			s.page("/pricing", tag, `<h1 data-copylab="hero">`+original+`</h1><button class="cta">Go</button><script>
+				window.beacons = 0;
+				navigator.sendBeacon = `+c.beacon+`;
+				window.fetches = [];
+				const f = fetch;
+				window.fetch = (url, init) => (fetches.push(!!init?.keepalive), f(url, init));
+			</script>`)
+			s.page("/away", "", `<p>No tag here.</p>`)
+			navigate(t, ctx, s.URL+"/pricing")
+			s.waitEvents(1) // the exposure, by the batch timer
+			// A conversion, and the page goes out of sight before the
+			// batching second is over: the batch leaves in that hide.
+			got := eval[[]any](t, ctx, `document.querySelector(".cta").click();
+				Object.defineProperty(document, "hidden", {value: true, configurable: true});
+				document.dispatchEvent(new Event("visibilitychange"));
+				[beacons, fetches]`)
+			if got[0] != 1.0 || len(got[1].([]any)) != 2 || got[1].([]any)[1] != true {
+				t.Errorf("in the hide: %v sendBeacon calls and fetches %v, want 1 and [true true] (the batch by fetch with keepalive)", got[0], got[1])
+			}
+			// The visitor leaves at once, for a page that has no tag to
+			// send anything left behind.
+			navigate(t, ctx, s.URL+"/away")
+			s.waitEvents(2)
+			finish(t, ctx)
+			evs := s.events()
+			if len(evs) != 2 {
+				t.Fatalf("events %v, want exposure, conversion", evs)
+			}
+			checkEvent(t, evs[0], "exposure", "b", "")
+			checkEvent(t, evs[1], "conversion", "b", "click")
+			if evs[0]["id"] == evs[1]["id"] {
+				t.Errorf("two events with one id %v", evs[0]["id"])
+			}
+			noExceptions(t, exceptions)
+		})
+	}
 }
 
 // breakParse is a page script, after the tag, that replaces JSON.parse

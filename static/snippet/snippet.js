@@ -423,8 +423,11 @@
     later = () => (timer ||= setTimeout(G(flush), 1e3)),
     // flush sends the queue. bye (page hidden or leaving): sendBeacon, which
     // outlives the page; it reports no status, so its true counts as
-    // delivered. Otherwise fetch, whose answer tells a failure (network
-    // error, non-2xx) from a success. A string body goes as
+    // delivered. Otherwise, and when sendBeacon is missing, refuses the
+    // batch (false) or throws (a broken wrapper of the page's), fetch with
+    // keepalive, which outlives the page too, in the same hide: the page
+    // may never come back to send it by timer. fetch's answer tells a
+    // failure (network error, non-2xx) from a success. A string body goes as
     // text/plain;charset=UTF-8 with both, which needs no CORS preflight.
     // fetch sends no cookies to another origin by default (credentials
     // "same-origin"), so "omit" would change nothing but bytes: when /e is
@@ -436,12 +439,13 @@
     // instead of hammering a struggling server. One the server refuses for
     // good (any other 4xx: an experiment deleted meanwhile, a malformed
     // event) is dropped, so that it cannot hold up every later event of the
-    // visitor. A browser without sendBeacon sends by fetch.
+    // visitor.
     // The queue empties only once a send is under way (the last argument
-    // of then runs after fetch returned): a page's fetch or sendBeacon that
-    // throws at once (a broken wrapper) leaves the batch queued, stored, for
-    // a later flush or the next page, and T keeps the error from ending the
-    // page view.
+    // of then runs after fetch returned): a page's fetch that throws at
+    // once (a broken wrapper) leaves the batch queued, stored, for a later
+    // flush or the next page, and T keeps the error from ending the page
+    // view. Every send of a batch carries the ids its events got when
+    // queued, so the server stores each event once however often it went.
     // (The timer is over: body's default clears it.)
     flush = (bye, b = S.q, body = (timer = 0), fail) =>
       ok > 0 &&
@@ -450,7 +454,7 @@
       ((body = J({ site: c[SITE], visitor: S.v, bot: navigator.webdriver, events: b })),
       (fail = () => ((url = 0), persist((S.q = [...b, ...S.q].slice(-20))))),
       T(() =>
-        bye && navigator.sendBeacon?.(url, body)
+        bye && T(() => navigator.sendBeacon(url, body))
           ? persist((S.q = []))
           : fetch(url, { method: "POST", body, keepalive: 1 }).then(
               (r) => (r.status < 429 ? persist() : fail()),
