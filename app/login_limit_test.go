@@ -223,3 +223,56 @@ func TestLimiter(t *testing.T) {
 		t.Error("past the per-client limit")
 	}
 }
+
+// TestLimiterDevice checks how attempts with a device cookie count: against
+// the device instead of the email while it is under its own limit, then
+// against the email like any other; a success forgets the device's
+// failures, and an attempt given back leaves nothing behind.
+func TestLimiterDevice(t *testing.T) {
+	clock := &fakeClock{t: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)}
+	l := newLimiter(2, time.Minute) // per device 2, per email 20
+	l.now = clock.now
+	for i := 0; i < 20; i++ {
+		l.Reserve(fmt.Sprint("bot", i), "y")
+	}
+	if _, ok, _ := l.Reserve("owner", "y"); ok {
+		t.Fatal("past the per-email ceiling")
+	}
+
+	at, ok, _ := l.ReserveDevice("owner", "y", "d1")
+	if !ok || !at.trusted {
+		t.Fatalf("a device under its limit: ok %v, trusted %v", ok, at.trusted)
+	}
+	l.ReserveDevice("elsewhere", "y", "d1")
+	if l.hitsOf("device:d1") != 2 || l.hitsOf("email:y") != 20 {
+		t.Errorf("device %d, email %d, want 2 and 20", l.hitsOf("device:d1"), l.hitsOf("email:y"))
+	}
+	if _, ok, wait := l.ReserveDevice("third", "y", "d1"); ok || wait <= 0 {
+		t.Errorf("a device past its limit, the email past its ceiling: ok %v, wait %v", ok, wait)
+	}
+
+	// Past its limit, a device's attempts count against the email, and
+	// pass while the email is under its ceiling.
+	clock.add(time.Minute)
+	l.ReserveDevice("a", "z", "d2")
+	l.ReserveDevice("b", "z", "d2")
+	at, ok, _ = l.ReserveDevice("c", "z", "d2")
+	if !ok || at.trusted || l.hitsOf("email:z") != 1 || l.hitsOf("device:d2") != 2 {
+		t.Errorf("a device past its limit: ok %v, trusted %v, email %d, device %d", ok, at.trusted, l.hitsOf("email:z"), l.hitsOf("device:d2"))
+	}
+	// A success forgets the device's failures with the client's, and
+	// gives back its own attempt.
+	l.Succeeded(at)
+	if l.hitsOf("device:d2") != 0 || l.hitsOf("pair:c|z") != 0 || l.hitsOf("email:z") != 0 || l.hitsOf("client:c") != 0 {
+		t.Errorf("after a success: device %d, pair %d, email %d, client %d", l.hitsOf("device:d2"), l.hitsOf("pair:c|z"), l.hitsOf("email:z"), l.hitsOf("client:c"))
+	}
+
+	at, _, _ = l.ReserveDevice("d", "w", "d3")
+	l.GiveBack(at)
+	for _, k := range []string{"device:d3", "pair:d|w", "client:d", "email:w"} {
+		if n := l.hitsOf(k); n != 0 {
+			t.Errorf("%s holds %d after a give-back", k, n)
+		}
+	}
+	checkLimiter(t, l)
+}

@@ -27,10 +27,20 @@ import (
 // ceiling/strict distinct networks (each client is held to the strict
 // limit), and only while the attack goes on: it is the price of not
 // letting a botnet guess without bound.
+//
+// Except for the owner's own browsers: an attempt that comes with a valid
+// device cookie for the email being tried (session.go), one the browser got
+// by signing in as that account before, counts against the device instead
+// of the email. The botnet's failures cannot refuse it, and its own
+// failures do not bring the email nearer its ceiling. Its per-client and
+// per-client-and-email limits still hold it, and the device has a limit of
+// its own across clients, so a stolen cookie buys no guessing without
+// bound: past it, the attempt counts against the email like any other.
 const (
 	loginMaxFailures  = 10                     // per client and email
 	loginMaxPerClient = 3 * loginMaxFailures   // per client, over all emails
 	loginMaxPerEmail  = 10 * loginMaxFailures  // per email, over all clients
+	loginMaxPerDevice = loginMaxFailures       // per device cookie, over all clients
 	loginWindow       = 15 * time.Minute       // how long an attempt counts
 	loginSlotWait     = 500 * time.Millisecond // for a free password check
 	limiterMaxKeys    = 100_000                // keys held at once (see limiter.entries)
@@ -43,10 +53,11 @@ const (
 // guessing.
 type limiter struct {
 	mu sync.Mutex
-	// The most attempts per client and email, per client and per email.
-	max, maxClient, maxEmail int
-	window                   time.Duration
-	now                      func() time.Time
+	// The most attempts per client and email, per client, per email and
+	// per device cookie.
+	max, maxClient, maxEmail, maxDevice int
+	window                              time.Duration
+	now                                 func() time.Time
 
 	// entries holds the keys with attempts in the window, at most maxKeys
 	// of them. Past that, a new key takes the place of one whose attempts
@@ -82,12 +93,15 @@ type limiterEntry struct {
 }
 
 // newLimiter returns a limiter of max attempts per client and email in
-// window, with the looser per-client and per-email limits in proportion,
-// and as many concurrent password checks as Go uses cores.
+// window, with the per-client, per-email and per-device limits in
+// proportion, and as many concurrent password checks as Go uses cores.
 func newLimiter(max int, window time.Duration) *limiter {
 	l := &limiter{
-		max: max, maxClient: max * loginMaxPerClient / loginMaxFailures, maxEmail: max * loginMaxPerEmail / loginMaxFailures,
-		window: window, now: time.Now,
+		max:       max,
+		maxClient: max * loginMaxPerClient / loginMaxFailures,
+		maxEmail:  max * loginMaxPerEmail / loginMaxFailures,
+		maxDevice: max * loginMaxPerDevice / loginMaxFailures,
+		window:    window, now: time.Now,
 		slots: make(chan struct{}, runtime.GOMAXPROCS(0)), slotWait: loginSlotWait,
 	}
 	l.setMaxKeys(limiterMaxKeys)
@@ -100,7 +114,7 @@ func (l *limiter) setMaxKeys(n int) {
 	l.entries = make(map[string]*limiterEntry)
 	l.byAge.init()
 	// No key holds more attempts than the loosest limit allows.
-	l.byHits = make([]ring, max(l.max, l.maxClient, l.maxEmail)+1)
+	l.byHits = make([]ring, max(l.max, l.maxClient, l.maxEmail, l.maxDevice)+1)
 	for i := range l.byHits {
 		l.byHits[i].init()
 	}
@@ -109,7 +123,20 @@ func (l *limiter) setMaxKeys(n int) {
 // attempt is a sign-in attempt counted by Reserve, until it is given back.
 type attempt struct {
 	pair, client, email string
-	at                  time.Time
+	// device is the key of the device cookie the attempt came with, if
+	// any; trusted says that it was counted against it instead of email.
+	device  string
+	trusted bool
+	at      time.Time
+}
+
+// shared is the key the attempt counts against beside its client's: the
+// device's when it is trusted, else the email's.
+func (at attempt) shared() string {
+	if at.trusted {
+		return at.device
+	}
+	return at.email
 }
 
 // Reserve counts a sign-in attempt by client (limitKey of its address) for
@@ -118,19 +145,35 @@ type attempt struct {
 // cannot all pass the check before any of them is counted. When it refuses,
 // it returns how long until the attempt would be allowed.
 func (l *limiter) Reserve(client, email string) (attempt, bool, time.Duration) {
+	return l.ReserveDevice(client, email, "")
+}
+
+// ReserveDevice is Reserve for an attempt that came with a valid device
+// cookie for email, device being its id ("" for none). While the device is
+// under its own limit the attempt counts against it instead of the email,
+// so the email's ceiling neither refuses it nor grows by it; past its
+// limit the attempt is counted like one without a cookie.
+func (l *limiter) ReserveDevice(client, email, device string) (attempt, bool, time.Duration) {
 	// No account's email is longer than 254 bytes (emailError), so longer
 	// ones may share a key; without the cut, a form of a megabyte would
 	// keep a megabyte here for the whole window.
 	email = email[:min(len(email), 254)]
 	at := attempt{pair: "pair:" + client + "|" + email, client: "client:" + client, email: "email:" + email}
+	if device != "" {
+		at.device = "device:" + device
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
+	shared := l.maxEmail
+	if at.device != "" && len(l.recent(at.device, now)) < l.maxDevice {
+		at.trusted, shared = true, l.maxDevice
+	}
 	var wait time.Duration
 	for _, k := range [...]struct {
 		key string
 		max int
-	}{{at.pair, l.max}, {at.client, l.maxClient}, {at.email, l.maxEmail}} {
+	}{{at.pair, l.max}, {at.client, l.maxClient}, {at.shared(), shared}} {
 		if hs := l.recent(k.key, now); len(hs) >= k.max {
 			wait = max(wait, l.window-now.Sub(hs[len(hs)-k.max]))
 		}
@@ -139,7 +182,7 @@ func (l *limiter) Reserve(client, email string) (attempt, bool, time.Duration) {
 		return attempt{}, false, wait
 	}
 	at.at = now
-	for _, k := range [...]string{at.pair, at.client, at.email} {
+	for _, k := range [...]string{at.pair, at.client, at.shared()} {
 		l.hitLocked(k, now)
 	}
 	return at, true, 0
@@ -147,23 +190,28 @@ func (l *limiter) Reserve(client, email string) (attempt, bool, time.Duration) {
 
 // Succeeded records that an attempt signed in: it was not a guess, so it
 // is given back, and the client's earlier failures for that email are
-// forgotten. The email's failures from other clients are not: they may be
-// an attacker's, whom the owner's sign-in should not give a fresh quota.
+// forgotten, as are the device's if it came with a device cookie. The
+// email's failures from other clients are not: they may be an attacker's,
+// whom the owner's sign-in should not give a fresh quota.
 func (l *limiter) Succeeded(at attempt) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if e := l.entries[at.pair]; e != nil {
-		l.removeLocked(e)
+	for _, k := range [...]string{at.pair, at.device} {
+		if e := l.entries[k]; k != "" && e != nil {
+			l.removeLocked(e)
+		}
 	}
 	l.unhitLocked(at.client, at.at)
-	l.unhitLocked(at.email, at.at)
+	if !at.trusted {
+		l.unhitLocked(at.email, at.at)
+	}
 }
 
 // GiveBack forgets an attempt whose password was never checked.
 func (l *limiter) GiveBack(at attempt) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	for _, k := range [...]string{at.pair, at.client, at.email} {
+	for _, k := range [...]string{at.pair, at.client, at.shared()} {
 		l.unhitLocked(k, at.at)
 	}
 }
