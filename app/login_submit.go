@@ -24,7 +24,8 @@ var errSignInBusy = &httpError{Status: http.StatusTooManyRequests, Code: "sign_i
 	Message: "Many sign-ins are being checked right now. Please try again in a moment."}
 
 // loginSubmit answers POST /login. Every attempt is counted before its
-// password is checked, per client and email, per client and per email (see
+// password is checked, per client and email, per client, and per email or,
+// from a browser with a device cookie for that email, per device (see
 // loginMaxFailures); past a limit it answers 429 without checking the
 // password. A successful sign-in does not count. Unknown emails are checked
 // against a dummy hash so that they take as long as a wrong password.
@@ -33,7 +34,11 @@ func (a *App) loginSubmit(c *fiber.Ctx) error {
 	password := c.FormValue("password")
 	next := localPath(c.FormValue("next"), "/experiments")
 
-	at, ok, wait := a.logins.Reserve(limitKey(a.clientIP(c)), email)
+	device, err := a.deviceID(c, email)
+	if err != nil {
+		return err
+	}
+	at, ok, wait := a.logins.ReserveDevice(limitKey(a.clientIP(c)), email, device)
 	if !ok {
 		minutes := int(math.Ceil(wait.Minutes()))
 		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(math.Ceil(wait.Seconds()))))

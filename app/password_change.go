@@ -11,8 +11,10 @@ import (
 // passwordChange answers POST /settings/password: the current password,
 // then the new one twice. A wrong current password counts against the
 // same limits as a failed sign-in for that email (a stolen session must
-// not become a way to guess the password). On success every other browser
-// signed in as the user is signed out, and this one gets a new session.
+// not become a way to guess the password), the device cookie's included.
+// On success every other browser signed in as the user is signed out, and
+// this one gets a new session and device cookie (the old ones no longer
+// count: they were signed with the old password's hash).
 func (a *App) passwordChange(c *fiber.Ctx) error {
 	s := sessionOf(c)
 	current, next, again := c.FormValue("current_password"), c.FormValue("password"), c.FormValue("password2")
@@ -27,7 +29,11 @@ func (a *App) passwordChange(c *fiber.Ctx) error {
 		errs["current_password"] = "Enter the password you use now."
 	}
 	if len(errs) == 0 {
-		at, ok, _ := a.logins.Reserve(limitKey(a.clientIP(c)), s.user.Email)
+		device, err := a.deviceID(c, s.user.Email)
+		if err != nil {
+			return err
+		}
+		at, ok, _ := a.logins.ReserveDevice(limitKey(a.clientIP(c)), s.user.Email, device)
 		if !ok {
 			errs["current_password"] = "Too many wrong passwords for this account; wait a few minutes and try again."
 		} else if match, err := a.checkPassword(c, s.user.Email, current); err != nil {

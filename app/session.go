@@ -7,8 +7,10 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -87,8 +89,14 @@ func hashSecret(s string) string {
 }
 
 // startSession signs a user in: a new random session id (never one the
-// browser had before: no session fixation), stored hashed, and its cookie.
+// browser had before: no session fixation), stored hashed, and its cookie;
+// and a new device cookie for the account.
 func (a *App) startSession(c *fiber.Ctx, u experiments.User) error {
+	// The hash as it is now: after a password change, the new one.
+	u, hash, err := a.store.UserByEmail(c.UserContext(), u.Email)
+	if err != nil {
+		return err
+	}
 	if old := c.Cookies(a.cookieName("copylab_session")); old != "" {
 		_ = a.store.DeleteSession(c.UserContext(), hashSecret(old))
 	}
@@ -99,7 +107,79 @@ func (a *App) startSession(c *fiber.Ctx, u experiments.User) error {
 	}
 	a.setCookie(c, "copylab_session", id, expires)
 	a.clearCookie(c, "copylab_csrf")
+	a.setDeviceCookie(c, u, hash)
 	return nil
+}
+
+// Device cookies (OWASP's defence against lockout by guessing): signing in
+// gives the browser a long-lived cookie that says it has signed in as that
+// account before. A sign-in attempt that comes with one for the email
+// being tried is held to the device's own limit instead of the email's
+// ceiling (limiter.ReserveDevice), so that guessing spread over many
+// addresses cannot lock the owner out of their own account. Signing out
+// keeps it: it marks the browser, not the session.
+//
+// Its value is "expiry.id.mac": the expiry in Unix seconds, a random id
+// (the device's key in the limiter), and an HMAC-SHA256 of the account's
+// id and email, the expiry and the id. The HMAC's key is the account's
+// password hash: the one server secret that outlives a restart (the flash
+// key does not, and a device cookie must), and one that changes exactly
+// when the cookies should stop counting. A new password (under Settings or
+// from the command line) or a removed account (even one added again under
+// the same email: its hash has a new salt) leaves every older cookie
+// invalid, with nothing kept per device. Whoever has read the database
+// could forge one, but they would hold the hashes too, which they can
+// guess against offline far faster than any limit here allows.
+const (
+	deviceCookie = "copylab_device"
+	deviceTTL    = 365 * 24 * time.Hour
+	deviceIDLen  = 22 // 16 random bytes, base64url
+)
+
+// deviceMAC signs a device cookie's expiry and id for the account u whose
+// password hash is hash.
+func deviceMAC(hash string, u experiments.User, expires int64, id string) []byte {
+	mac := hmac.New(sha256.New, []byte(hash))
+	fmt.Fprintf(mac, "copylab device\x00%d\x00%s\x00%d\x00%s", u.ID, normalizeEmail(u.Email), expires, id)
+	return mac.Sum(nil)
+}
+
+// setDeviceCookie gives the browser a new device cookie for u.
+func (a *App) setDeviceCookie(c *fiber.Ctx, u experiments.User, hash string) {
+	expires := a.now().Add(deviceTTL).Truncate(time.Second)
+	id := base64.RawURLEncoding.EncodeToString(randomBytes(16))
+	mac := deviceMAC(hash, u, expires.Unix(), id)
+	a.setCookie(c, deviceCookie, strconv.FormatInt(expires.Unix(), 10)+"."+id+"."+base64.RawURLEncoding.EncodeToString(mac), expires)
+}
+
+// deviceID returns the id of the request's device cookie when it is valid,
+// unexpired and for the account with that email, and "" otherwise. It
+// reads the account only for a cookie that could be valid.
+func (a *App) deviceID(c *fiber.Ctx, email string) (string, error) {
+	exp, rest, ok1 := strings.Cut(c.Cookies(a.cookieName(deviceCookie)), ".")
+	id, sig, ok2 := strings.Cut(rest, ".")
+	if !ok1 || !ok2 || len(id) != deviceIDLen {
+		return "", nil
+	}
+	expires, err := strconv.ParseInt(exp, 10, 64)
+	if err != nil || !a.now().Before(time.Unix(expires, 0)) {
+		return "", nil
+	}
+	got, err := base64.RawURLEncoding.DecodeString(sig)
+	if err != nil || len(got) != sha256.Size {
+		return "", nil
+	}
+	u, hash, err := a.store.UserByEmail(c.UserContext(), email)
+	if errors.Is(err, experiments.ErrNotFound) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	if !hmac.Equal(got, deviceMAC(hash, u, expires, id)) {
+		return "", nil
+	}
+	return id, nil
 }
 
 // loadSession reads the session cookie, if any, and keeps the session in
