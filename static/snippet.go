@@ -43,8 +43,9 @@ const DefaultTimeoutMS = 1000
 //
 // Page, and Goal.Value of a page-view goal, are URL patterns, sent compiled
 // to a regexp (see compilePattern); a pattern that matches every page is
-// sent as 0, as is a Seed equal to the ID. A TimeoutMS equal to the default
-// is left out.
+// sent as "" (the script's RegExp matches it, as it does a slot left out,
+// anywhere), and a Seed equal to the ID as 0. A TimeoutMS equal to the
+// default is left out.
 type SnippetConfig struct {
 	// Site is the site key; events carry it as "site".
 	Site string
@@ -394,15 +395,6 @@ func bit(b bool) int {
 	return 0
 }
 
-// pattern is a compiled URL pattern in the config: 0 (every page) or the
-// regexp compilePattern returns.
-func pattern(p string) any {
-	if c := compilePattern(p); c != "" {
-		return c
-	}
-	return 0
-}
-
 // wire checks cfg and converts it to the positional form; set names the
 // build: a bit per recorder of cfg (by its index in RecorderNames) and
 // visibleBuild when an experiment is visible-only, or previewBuild alone.
@@ -439,7 +431,7 @@ func wire(cfg SnippetConfig) (config []any, set uint, err error) {
 				bad("experiment %s: %s goal with no value", x.ID, x.Goal.Type)
 			}
 		case "pageview":
-			goal = pattern(x.Goal.Value)
+			goal = compilePattern(x.Goal.Value)
 		default:
 			bad("experiment %s: unknown goal type %q", x.ID, x.Goal.Type)
 		}
@@ -474,7 +466,7 @@ func wire(cfg SnippetConfig) (config []any, set uint, err error) {
 			bad("experiment %s: weights sum to %d, want 10000", x.ID, sum)
 		}
 		exps = append(exps, slots(x.ID, seed, x.Selector, x.CoverageBP, vars,
-			x.Goal.Type, goal, pattern(x.Page), bit(x.VisibleOnly)))
+			x.Goal.Type, goal, compilePattern(x.Page), bit(x.VisibleOnly)))
 		if x.VisibleOnly {
 			set |= visibleBuild
 		}
@@ -489,7 +481,7 @@ func wire(cfg SnippetConfig) (config []any, set uint, err error) {
 		if x.Text == "" {
 			bad("shipped version on %q: no text", x.Selector)
 		}
-		exps = append(exps, slots(0, 0, x.Selector, 10000, []any{[]any{0, 10000, x.Text}}, "", "", pattern(x.Page)))
+		exps = append(exps, slots(0, 0, x.Selector, 10000, []any{[]any{0, 10000, x.Text}}, "", "", compilePattern(x.Page)))
 	}
 	for _, r := range cfg.Recorders {
 		i := slices.Index(RecorderNames, r)
@@ -549,8 +541,9 @@ func cssSafe(selector string) bool {
 // compilePattern turns a URL pattern (see SnippetExperiment) into the one
 // regexp the script tests against "PATH\nSEARCH" (the page's path, less one
 // trailing "/" unless it is the root, a newline, then location.search), or
-// "" for every page. Parsing here keeps it out of the bytes every visitor
-// downloads. The path glob becomes "^glob\n" ("." never matches the
+// "" for every page (the script's RegExp("") matches any URL, so the
+// config needs no special value). Parsing here keeps it out of the bytes
+// every visitor downloads. The path glob becomes "^glob\n" ("." never matches the
 // newline, so "*" stays inside the path); each k=v of the query becomes a
 // lookahead for "[?&]k=v" ending at "&" or the end, and k=* for "[?&]k"
 // followed by "=", "&" or the end. Keys and values are compared as they

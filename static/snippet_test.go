@@ -378,7 +378,7 @@ func TestRenderPositionalConfig(t *testing.T) {
 					Variants: []SnippetVariant{{Key: "control", WeightBP: 5000, Text: "a"}, {Key: "b", WeightBP: 5000, Text: ""}},
 				}},
 			},
-			want: `["s",[["x","seed","h1",5000,[["control",5000],["b",5000,""]],"pageview","^/thanks\\n",0,1]],"https://c.example/e",400,1]`,
+			want: `["s",[["x","seed","h1",5000,[["control",5000],["b",5000,""]],"pageview","^/thanks\\n","",1]],"https://c.example/e",400,1]`,
 		},
 		{
 			name: "no experiments",

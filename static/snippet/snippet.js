@@ -178,17 +178,19 @@
       f(S.a[x[ID]]) ||
       assign(x, S.u || S.v),
     // ---- URL patterns (experiment pages, page-view goals). Render compiles
-    // a pattern to one regexp over "PATH\nSEARCH" (0: every page): the glob
-    // up to the newline, then a lookahead for each required k=v of the
-    // query. The path loses one trailing "/" (except the root) first, as
-    // the pattern did. match tests the current URL.
-    match = (p) => !p || RegExp(p).test(L.pathname.replace(/(.)\/$/, "$1") + "\n" + L.search),
+    // a pattern to one regexp over "PATH\nSEARCH": the glob up to the
+    // newline, then a lookahead for each required k=v of the query; every
+    // page is "" or a slot left out, and RegExp("") and RegExp(undefined)
+    // match anything. The path loses one trailing "/" (except the root)
+    // first, as the pattern did. match tests the current URL.
+    match = (p) => RegExp(p).test(L.pathname.replace(/(.)\/$/, "$1") + "\n" + L.search),
     // uuid returns a UUIDv7: a 48-bit millisecond timestamp (the first 12
     // hex digits: 2^48 + now in hex is "1" and those 12, zero-padded; the
     // replace drops the 1 and puts the dash after the 8th), then random
     // bits with the version (7) and variant (10xx) bits set. In the
-    // template the 7 stays; each 0 and 1 becomes a random
-    // nibble (c ^ r & 15), the 8 one of 8, 9, a, b (15 >> 8/4 is 3).
+    // template the 7 stays; each 0 and 1 becomes a random nibble (c ^ r,
+    // r below 16 >> 0, cut to an integer by ^), the 8 one of 8, 9, a, b
+    // (r below 16 >> 8/4, which is 4).
     // Time-ordered ids let the server's inserts append. The random bits
     // come from Math.random, not crypto.getRandomValues: ids need to be
     // unique, not secret (anyone may post events with any ids), 74 bits
@@ -196,7 +198,7 @@
     uuid = () =>
       (2 ** 48 + Date.now()).toString(16).replace(/.(.{8})/, "$1-") +
       "-7000-8000-100000000000".replace(/[018]/g, (ch) =>
-        (ch ^ (Math.random() * 16 & (15 >> (ch / 4)))).toString(16),
+        (ch ^ (Math.random() * (16 >> (ch / 4)))).toString(16),
       ),
     // ---- hiding: one rule per experiment still waiting for its element, so
     // a selector the CSS parser rejects drops only its own rule (Render
