@@ -9,17 +9,37 @@
 // configure these URLs are copylab's own users. What no one should reach
 // through copylab is the host's cloud metadata service, which hands out
 // credentials.
+//
+// A request goes through the proxy that HTTPS_PROXY or HTTP_PROXY names,
+// unless NO_PROXY exempts its host (the rules of http.ProxyFromEnvironment:
+// loopback hosts never go through a proxy). A direct request is judged when
+// it is dialled, by the address actually connected to. A request for a
+// proxy cannot be judged that way, since copylab dials only the proxy, so
+// its target is judged before the proxy is asked: a metadata service's name
+// is refused by name, an address as written, and any other name is looked
+// up by copylab and refused if one of its addresses is blocked, or if it
+// does not resolve at all (copylab cannot judge a name it cannot see).
+//
+// What the proxy is still trusted with: it looks the name up again, and a
+// name can answer differently the second time (DNS rebinding, or a proxy
+// that sees other DNS than copylab does), so a proxy that may reach a
+// metadata service must refuse link-local and metadata destinations itself,
+// as egress proxies usually do. copylab never asks a proxy for one
+// knowingly.
 package netguard
 
 import (
 	"context"
+	"errors"
 	"net"
 	"net/http"
 	"net/netip"
+	"net/url"
 	"strconv"
 	"strings"
 	"syscall"
 	"time"
+	"unicode/utf8"
 )
 
 // DialTimeout bounds connecting and the TLS handshake.
@@ -181,17 +201,26 @@ func dialControl(_, address string, _ syscall.RawConn) error {
 }
 
 // NewClient returns a client bounded by timeout per request that dials
-// through the guard and never follows a redirect (a redirect could lead
-// anywhere; the caller sees the 3xx answer itself).
-//
-// It never goes through a proxy, HTTP_PROXY and HTTPS_PROXY included:
-// through a proxy the dialer would judge only the proxy's address, and
-// the proxy would connect to 169.254.169.254 (or any name that resolves
-// there) on copylab's behalf.
+// through the guard, goes through the environment's proxy with its target
+// judged first (see the package comment), and never follows a redirect (a
+// redirect could lead anywhere; the caller sees the 3xx answer itself).
 func NewClient(timeout time.Duration) *http.Client {
+	return newClient(timeout, http.ProxyFromEnvironment, net.DefaultResolver.LookupNetIP)
+}
+
+// proxyFunc picks the proxy for a request, as http.Transport.Proxy does:
+// nil for none. lookupFunc resolves a name, as net.Resolver.LookupNetIP
+// does. Tests pass their own: http.ProxyFromEnvironment reads the
+// environment once per process.
+type (
+	proxyFunc  func(*http.Request) (*url.URL, error)
+	lookupFunc func(ctx context.Context, network, host string) ([]netip.Addr, error)
+)
+
+func newClient(timeout time.Duration, proxy proxyFunc, lookup lookupFunc) *http.Client {
 	dialer := &net.Dialer{Timeout: DialTimeout, KeepAlive: 30 * time.Second, Control: dialControl}
 	transport := &http.Transport{
-		Proxy: nil,
+		Proxy: guardProxy(proxy, lookup),
 		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
 			host, _, err := net.SplitHostPort(addr)
 			if err == nil && metadataHosts[strings.TrimSuffix(strings.ToLower(host), ".")] {
@@ -214,3 +243,85 @@ func NewClient(timeout time.Duration) *http.Client {
 		},
 	}
 }
+
+// guardProxy wraps the choice of proxy: a request that would go through
+// one has its target judged first, and is refused before the proxy hears
+// of it. A request that goes direct is left to the dialer.
+func guardProxy(proxy proxyFunc, lookup lookupFunc) proxyFunc {
+	return func(req *http.Request) (*url.URL, error) {
+		p, err := proxy(req)
+		if err != nil || p == nil {
+			return p, err
+		}
+		if err := checkProxiedHost(req.Context(), lookup, req.URL.Hostname()); err != nil {
+			return nil, err
+		}
+		// Through an HTTP proxy the request line names req.Host when it is
+		// set, not the URL's host: the proxy connects to that one.
+		if req.Host != "" && req.Host != req.URL.Host {
+			if err := checkProxiedHost(req.Context(), lookup, hostOnly(req.Host)); err != nil {
+				return nil, err
+			}
+		}
+		return p, nil
+	}
+}
+
+// hostOnly is the host of a "host" or "host:port" Host header.
+func hostOnly(hostport string) string {
+	if h, _, err := net.SplitHostPort(hostport); err == nil {
+		return h
+	}
+	return strings.Trim(hostport, "[]")
+}
+
+// checkProxiedHost judges a host a proxy is about to be asked for:
+// metadata names and blocked addresses as CheckHost does, and a name by
+// every address copylab's resolver gives it.
+func checkProxiedHost(ctx context.Context, lookup lookupFunc, host string) error {
+	if err := CheckHost(host); err != nil {
+		return err
+	}
+	h := strings.TrimSuffix(strings.ToLower(host), ".")
+	if _, err := netip.ParseAddr(h); err == nil {
+		return nil // an address, judged as written
+	}
+	if _, ok := legacyIPv4(h); ok {
+		return nil // a numeric IPv4 address, judged as written
+	}
+	for _, r := range h {
+		if r >= utf8.RuneSelf {
+			// net/http sends the name's ASCII (punycode) form, which this
+			// package does not compute; refusing is clearer than judging
+			// another name than the one the proxy will get.
+			return &UncheckedError{Host: host, Err: errors.New("a name outside ASCII cannot be checked before a proxy; use its xn-- form")}
+		}
+	}
+	addrs, err := lookup(ctx, "ip", h)
+	if err != nil {
+		return &UncheckedError{Host: host, Err: err}
+	}
+	if len(addrs) == 0 {
+		return &UncheckedError{Host: host, Err: &net.DNSError{Err: "no addresses", Name: host, IsNotFound: true}}
+	}
+	for _, a := range addrs {
+		if Blocked(a) {
+			return &BlockedError{Host: host + " (" + a.String() + ")"}
+		}
+	}
+	return nil
+}
+
+// UncheckedError is a request that was not sent through the proxy because
+// its host could not be judged first: a name copylab cannot resolve. Err
+// is the cause, a *net.DNSError when the lookup failed.
+type UncheckedError struct {
+	Host string
+	Err  error
+}
+
+func (e *UncheckedError) Error() string {
+	return "not asking the proxy for " + e.Host + ": copylab could not look it up to check it: " + e.Err.Error()
+}
+
+func (e *UncheckedError) Unwrap() error { return e.Err }

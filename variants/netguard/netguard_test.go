@@ -2,67 +2,10 @@ package netguard
 
 import (
 	"errors"
-	"io"
-	"net/http"
-	"net/http/httptest"
 	"net/netip"
-	"sync/atomic"
 	"testing"
 	"time"
 )
-
-// TestClientIgnoresEnvironmentProxy: with HTTP_PROXY and HTTPS_PROXY set,
-// the guarded client still connects itself, so the dialer judges the real
-// address. Through the proxy it would judge only the proxy's (loopback,
-// allowed) and the proxy would fetch 169.254.169.254 for it.
-func TestClientIgnoresEnvironmentProxy(t *testing.T) {
-	var proxied atomic.Int32
-	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		proxied.Add(1)
-		io.WriteString(w, "from the proxy")
-	}))
-	t.Cleanup(proxy.Close)
-	t.Setenv("HTTP_PROXY", proxy.URL)
-	t.Setenv("HTTPS_PROXY", proxy.URL)
-	t.Setenv("NO_PROXY", "")
-
-	target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		io.WriteString(w, "direct")
-	}))
-	t.Cleanup(target.Close)
-
-	client := NewClient(3 * time.Second)
-	if p := client.Transport.(*http.Transport).Proxy; p != nil {
-		t.Fatal("the transport has a proxy function")
-	}
-	for _, u := range []string{
-		"http://169.254.169.254/latest/meta-data/",
-		"http://[64:ff9b::a9fe:a9fe]/",
-		"http://metadata.google.internal/computeMetadata/v1/",
-	} {
-		resp, err := client.Get(u)
-		if err == nil {
-			resp.Body.Close()
-			t.Errorf("%s: went through (%s)", u, resp.Status)
-			continue
-		}
-		if be := (*BlockedError)(nil); !errors.As(err, &be) {
-			t.Errorf("%s: err = %v, want a blocked address", u, err)
-		}
-	}
-	resp, err := client.Get(target.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if string(body) != "direct" {
-		t.Errorf("loopback target answered %q", body)
-	}
-	if n := proxied.Load(); n != 0 {
-		t.Errorf("the proxy got %d requests", n)
-	}
-}
 
 // TestDialerRefusesBlockedAddresses checks the guard that runs after DNS:
 // the requests below would reach a metadata service if the dialer let
