@@ -292,7 +292,7 @@ func TestEnvironmentProxy(t *testing.T) {
 
 	for _, tt := range []struct {
 		name, noProxy, want string
-		proxied           []string
+		proxied             []string
 	}{
 		{"through the proxy", "", "from the proxy", []string{"GET " + viaZero + "/proxied"}},
 		{"NO_PROXY", "example.org, 0.0.0.0", "direct", nil},
