@@ -164,6 +164,54 @@ func TestReplaceStateQuery(t *testing.T) {
 	noExceptions(t, exceptions)
 }
 
+// TestReplaceStateGoal: a replaceState that changes only the query string
+// is no page view, but the URL it reaches can be a page-view goal's (a form
+// that marks its last step in the query): the goal converts, once, with no
+// new exposure. A replaceState that changes the path and the query, to a
+// goal page, is a page view that converts once, not twice.
+func TestReplaceStateGoal(t *testing.T) {
+	t.Parallel()
+	ctx := browsertest.NewTab(t)
+	exceptions := browsertest.Exceptions(t, ctx)
+	signup := heroExperiment("/signup*", 0, 10000, 0)
+	signup.ID, signup.Goal = "signup", static.SnippetGoal{Type: "pageview", Value: "/signup?step=done"}
+	cart := heroExperiment("/cart*", 0, 0, 10000)
+	cart.ID, cart.Selector = "cart", `[data-copylab="sub"]`
+	cart.Goal = static.SnippetGoal{Type: "pageview", Value: "/thanks?order=*"}
+	s := newSite(t, prod, static.SnippetConfig{Site: "test", Experiments: []static.SnippetExperiment{signup, cart}})
+	s.page("/signup", tag, `<h1 data-copylab="hero">`+original+`</h1><p data-copylab="sub">Sub</p>`)
+	navigate(t, ctx, s.URL+"/signup")
+	s.waitEvents(1)
+	for _, js := range []string{
+		`history.replaceState(null, "", "/signup?step=done")`,
+		`history.replaceState(null, "", "/signup?step=done")`, // the same URL again
+		`history.pushState(null, "", "/cart")`,
+		`history.replaceState(null, "", "/thanks?order=7")`,
+	} {
+		eval[any](t, ctx, js)
+		time.Sleep(50 * time.Millisecond)
+	}
+	s.waitEvents(4)
+	finish(t, ctx)
+	evs := s.events()
+	want := []struct{ experiment, typ, variant, goalOrMatched, url string }{
+		{"signup", "exposure", "b", "", "/signup"},
+		{"signup", "conversion", "b", "pageview", "/signup?step=done"},
+		{"cart", "exposure", "c", "", "/cart"},
+		{"cart", "conversion", "c", "pageview", "/thanks?order=7"},
+	}
+	if len(evs) != len(want) {
+		t.Fatalf("events %v, want %d", evs, len(want))
+	}
+	for i, w := range want {
+		checkEvent(t, evs[i], w.typ, w.variant, w.goalOrMatched)
+		if evs[i]["experiment"] != w.experiment || evs[i]["url"] != s.URL+w.url {
+			t.Errorf("event %d: %s of %v at %v, want %s at %s", i, w.typ, evs[i]["experiment"], evs[i]["url"], w.experiment, w.url)
+		}
+	}
+	noExceptions(t, exceptions)
+}
+
 // TestSPASwapTime: the ms of an exposure made after a client-side
 // navigation counts from that navigation, not from the document's start:
 // a swap inside pushState takes a few ms, and an element rendered 300 ms

@@ -255,12 +255,18 @@
     // A replaceState that changes only the query string is not a page view
     // (routers strip utm parameters and keep filters or tabs in the query
     // that way), unless it changes which experiments' pages match: a page
-    // pattern may require a query parameter.
+    // pattern may require a query parameter. It still reaches a new URL,
+    // which may be a page-view goal's ("/signup?step=done"): the goals are
+    // checked, as a page view does (view), and goal's array makes ! false.
+    // Once the path changed, the query is not compared (||), so a page view
+    // checks the goals once; the query is noted afterwards either way.
     route = G(
-      (nav) =>
-        ((path != (path = L.pathname + X.map((x) => match(x[PAGE])))) |
-          (query != (query = L.search) && nav != "replaceState")) &&
-        view(nav),
+      (nav) => (
+        ((path != (path = L.pathname + X.map((x) => match(x[PAGE])))) ||
+          (query != L.search && (nav != "replaceState" || !goal("pageview", match)))) &&
+          view(nav),
+        (query = L.search)
+      ),
     ),
     // scan applies the page view's variants to every matching element. The
     // MutationObserver calls it for each batch of DOM changes, before the
