@@ -57,7 +57,8 @@ type Config struct {
 // Loopback and private addresses are always permitted, because a model on
 // localhost or on the office network (Ollama, vLLM, LM Studio) is a
 // first-class setup. Link-local and cloud metadata addresses are always
-// refused: see package netguard.
+// refused, directly or through the environment's proxy: see package
+// netguard.
 
 // Settings describes the generator for the settings page. KeyHint shows
 // enough of the key to recognise it and never the key itself.
@@ -99,7 +100,8 @@ type Generator struct {
 // link-local or cloud metadata address is refused here with
 // llm_blocked_address, before any connection; the dialer refuses the same
 // addresses again at connect time, so a host name that later resolves to
-// one (DNS rebinding) is caught too.
+// one (DNS rebinding) is caught too. Through a proxy (HTTPS_PROXY), the
+// host is looked up and judged before each request instead.
 func New(cfg Config) (*Generator, error) {
 	cfg.BaseURL = strings.TrimSpace(cfg.BaseURL)
 	cfg.Model = strings.TrimSpace(cfg.Model)
@@ -406,13 +408,14 @@ func checkResponse(resp openai.ChatCompletionResponse, model string) (completion
 // caller's context, to tell our own deadline from a server that is slow.
 func (g *Generator) classify(ctx context.Context, err error, info *callInfo) *Error {
 	var (
-		blocked  *netguard.BlockedError
-		redirect *redirectError
-		apiErr   *openai.APIError
-		reqErr   *openai.RequestError
-		netErr   net.Error
-		dnsErr   *net.DNSError
-		opErr    *net.OpError
+		blocked   *netguard.BlockedError
+		unchecked *netguard.UncheckedError
+		redirect  *redirectError
+		apiErr    *openai.APIError
+		reqErr    *openai.RequestError
+		netErr    net.Error
+		dnsErr    *net.DNSError
+		opErr     *net.OpError
 	)
 	status := info.status
 	upstream := ""
@@ -428,6 +431,9 @@ func (g *Generator) classify(ctx context.Context, err error, info *callInfo) *Er
 	case errors.As(err, &blocked):
 		return newError(CodeBlockedAddress, http.StatusBadRequest, err,
 			"The model base URL leads to a link-local or cloud metadata address, which copylab never connects to.")
+	case errors.As(err, &unchecked):
+		return newError(CodeUnreachable, http.StatusBadGateway, err,
+			"copylab could not look up %s, which it checks before sending a request through the proxy; check the base URL (a name outside ASCII goes in its xn-- form).", unchecked.Host)
 	case errors.As(err, &redirect):
 		return newError(CodeUnreachable, http.StatusBadGateway, err,
 			"The model endpoint answered with a redirect; copylab does not follow redirects, so set the base URL to the final address.")

@@ -3,7 +3,9 @@ package variants
 import (
 	"context"
 	"errors"
+	"net"
 	"net/http"
+	"net/url"
 	"testing"
 	"time"
 
@@ -49,5 +51,37 @@ func TestGenerateBlockedAtDialTime(t *testing.T) {
 	var e *Error
 	if !errors.As(err, &e) || e.Code != CodeBlockedAddress {
 		t.Fatalf("err = %v, want %s", err, CodeBlockedAddress)
+	}
+}
+
+// doerFunc is an HTTP client that answers with a function.
+type doerFunc func(*http.Request) (*http.Response, error)
+
+func (f doerFunc) Do(r *http.Request) (*http.Response, error) { return f(r) }
+
+// TestGenerateUncheckedBehindProxy: behind a proxy, a base URL whose name
+// copylab cannot resolve is never sent (netguard cannot judge it), and the
+// marketer is told that, not that the server is down.
+func TestGenerateUncheckedBehindProxy(t *testing.T) {
+	g, err := New(Config{BaseURL: "https://llm.corp.example/v1", APIKey: testKey, MaxRetries: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	oc := openai.DefaultConfig(testKey)
+	oc.BaseURL = g.baseURL
+	oc.HTTPClient = doerFunc(func(r *http.Request) (*http.Response, error) {
+		return nil, &url.Error{Op: "Post", URL: r.URL.String(), Err: &netguard.UncheckedError{Host: "llm.corp.example",
+			Err: &net.DNSError{Err: "no such host", Name: "llm.corp.example", IsNotFound: true}}}
+	})
+	g.client = openai.NewClientWithConfig(oc)
+
+	_, err = g.Generate(context.Background(), testBrief)
+	var e *Error
+	if !errors.As(err, &e) || e.Code != CodeUnreachable || e.Status != http.StatusBadGateway {
+		t.Fatalf("err = %v, want %s", err, CodeUnreachable)
+	}
+	const want = "copylab could not look up llm.corp.example, which it checks before sending a request through the proxy; check the base URL (a name outside ASCII goes in its xn-- form)."
+	if e.Message != want {
+		t.Errorf("message %q\nwant     %q", e.Message, want)
 	}
 }
