@@ -78,17 +78,7 @@ func (a *App) apiExperimentsList(c *fiber.Ctx) error {
 	if utf8.RuneCountInString(search) > apiMaxSearch {
 		return errBadRequest("too_long", "q", "Keep the search under 200 characters.")
 	}
-	if search != "" {
-		sites, err := a.store.Sites(ctx)
-		if err != nil {
-			return err
-		}
-		names := make(map[string]string, len(sites))
-		for _, s := range sites {
-			names[s.ID] = s.Name
-		}
-		q.Match = func(e experiments.Experiment) bool { return matchesSearch(e, names[e.SiteID], search) }
-	}
+	q.Filter.Search = search
 	exps, more, err := a.store.ExperimentsPage(ctx, q)
 	if err != nil {
 		return err

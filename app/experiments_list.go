@@ -18,7 +18,8 @@ import (
 // experimentsList answers GET /experiments, the app's start page:
 // newest first, listPageSize at a time. ?status= picks a tab, ?site=
 // narrows to one site, ?q= to names, pages or sites holding the words, and
-// ?page= turns the pages; unknown values show everything.
+// ?page= turns the pages; unknown values show everything. The tabs' counts
+// come from one count by status, and only the page's experiments are read.
 func (a *App) experimentsList(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	sites, err := a.store.Sites(ctx)
@@ -35,42 +36,50 @@ func (a *App) experimentsList(c *fiber.Ctx) error {
 	if id := c.Query("site"); names[id] != "" {
 		f.SiteID, p.SiteID, p.SiteName = id, id, names[id]
 	}
-	exps, err := a.store.Experiments(ctx, f)
-	if err != nil {
-		return err
-	}
-	p.Total = len(exps)
 	p.Query = strings.ToValidUTF8(strings.TrimSpace(c.Query("q")), "")
 	if r := []rune(p.Query); len(r) > 200 {
 		p.Query = string(r[:200])
 	}
-	if p.Query != "" {
-		exps = slices.DeleteFunc(exps, func(e experiments.Experiment) bool { return !matchesSearch(e, names[e.SiteID], p.Query) })
+	f.Search = p.Query
+	counts, err := a.store.StatusCounts(ctx, f)
+	if err != nil {
+		return err
 	}
-	p.Matched = len(exps)
+	p.Total = counts.Total
+	for _, n := range counts.Matched {
+		p.Matched += n
+	}
 	filter := experiments.Status(c.Query("status"))
-	n := map[experiments.Status]int{}
-	for _, e := range exps {
-		n[e.Status]++
-	}
 	if !slices.Contains(listFilters, filter) {
 		filter = ""
 	}
 	p.Filter = string(filter)
 	p.ClearURL, p.AllURL = listURL(p.SiteID, "", filter, 1), listURL(p.SiteID, "", "", 1)
 	for _, st := range listFilters {
-		t := views.FilterTab{Label: filterLabels[st], URL: listURL(p.SiteID, p.Query, st, 1), Count: len(exps), Active: st == filter}
+		t := views.FilterTab{Label: filterLabels[st], URL: listURL(p.SiteID, p.Query, st, 1), Count: p.Matched, Active: st == filter}
 		if st != "" {
-			t.Count = n[st]
+			t.Count = counts.Matched[st]
 		}
 		p.Tabs = append(p.Tabs, t)
 	}
+	n := p.Matched
 	if filter != "" {
-		exps = slices.DeleteFunc(exps, func(e experiments.Experiment) bool { return e.Status != filter })
+		f.Status, n = filter, counts.Matched[filter]
 	}
 	page, _ := strconv.Atoi(c.Query("page"))
+	page, p.Pager = pagerOf(n, page, func(page int) string { return listURL(p.SiteID, p.Query, filter, page) })
 	var shown []experiments.Experiment
-	shown, p.Pager = pageOf(exps, page, func(page int) string { return listURL(p.SiteID, p.Query, filter, page) })
+	if n > 0 {
+		shown, _, err = a.store.ExperimentsPage(ctx, experiments.PageQuery{Filter: f, Offset: (page - 1) * listPageSize, Limit: listPageSize})
+		if err != nil {
+			return err
+		}
+	}
+	// An experiment created or deleted since the count moves the page's
+	// end; the pager says what the page shows.
+	if len(shown) > 0 {
+		p.Pager.To = p.Pager.From + len(shown) - 1
+	}
 	p.Experiments, err = a.experimentRows(ctx, shown, func(e experiments.Experiment) string { return names[e.SiteID] })
 	if err != nil {
 		return err
@@ -86,11 +95,18 @@ const listPageSize = 50
 // pageOf returns the experiments of page (from 1; out of range is the
 // nearest page) and the pager that says where they are.
 func pageOf(exps []experiments.Experiment, page int, url func(page int) string) ([]experiments.Experiment, views.Pager) {
-	pages := max(1, (len(exps)+listPageSize-1)/listPageSize)
+	page, pg := pagerOf(len(exps), page, url)
+	return exps[(page-1)*listPageSize : pg.To], pg
+}
+
+// pagerOf returns the page (from 1; out of range is the nearest page) of a
+// list of n experiments, and the pager that says where it is.
+func pagerOf(n, page int, url func(page int) string) (int, views.Pager) {
+	pages := max(1, (n+listPageSize-1)/listPageSize)
 	page = min(max(page, 1), pages)
-	from, to := (page-1)*listPageSize, min(page*listPageSize, len(exps))
-	pg := views.Pager{From: from + 1, To: to, Total: len(exps)}
-	if len(exps) == 0 {
+	from, to := (page-1)*listPageSize, min(page*listPageSize, n)
+	pg := views.Pager{From: from + 1, To: to, Total: n}
+	if n == 0 {
 		pg.From = 0
 	}
 	if page > 1 {
@@ -99,7 +115,7 @@ func pageOf(exps []experiments.Experiment, page int, url func(page int) string) 
 	if page < pages {
 		pg.NextURL = url(page + 1)
 	}
-	return exps[from:to], pg
+	return page, pg
 }
 
 // listURL is the experiments list with these filters; the zero values are
@@ -122,18 +138,6 @@ func listURL(siteID, q string, status experiments.Status, page int) string {
 		return "/experiments"
 	}
 	return "/experiments?" + v.Encode()
-}
-
-// matchesSearch tells whether every word of q is in the experiment's
-// name, page or site name, ignoring case.
-func matchesSearch(e experiments.Experiment, site, q string) bool {
-	hay := strings.ToLower(e.Name + "\n" + e.Page + "\n" + site)
-	for _, w := range strings.Fields(strings.ToLower(q)) {
-		if !strings.Contains(hay, w) {
-			return false
-		}
-	}
-	return true
 }
 
 // listFilters are the experiments list's status tabs, in order ("" is

@@ -219,6 +219,10 @@ type ExperimentFilter struct {
 	SiteID  string
 	Status  Status
 	Shipped bool // only experiments with a shipped version
+	// Search keeps the experiments that hold every word of it in their
+	// name, page or site name, ignoring case (a search without words keeps
+	// them all).
+	Search string
 }
 
 // Experiments returns experiments with their variants, newest first.
@@ -246,6 +250,17 @@ func (s *Store) Experiments(ctx context.Context, f ExperimentFilter) ([]Experime
 
 // where is the SQL condition of f, with its arguments.
 func (f ExperimentFilter) where() (string, []any) {
+	where, args := f.unsearched()
+	if cond, arg, ok := f.search(); ok {
+		where += ` and ` + cond
+		args = append(args, arg)
+	}
+	return where, args
+}
+
+// unsearched is the SQL condition of f without its search, with its
+// arguments.
+func (f ExperimentFilter) unsearched() (string, []any) {
 	where, args := "1 = 1", []any{}
 	if f.SiteID != "" {
 		where += ` and site_id = ?`

@@ -2,20 +2,21 @@ package experiments
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"strings"
+
+	sqlite3 "github.com/mattn/go-sqlite3"
 )
 
 // PageQuery asks ExperimentsPage for one page of experiments, in the order
 // of Experiments: newest first, then by id.
 type PageQuery struct {
 	Filter ExperimentFilter
-	// Match keeps only the experiments it accepts, such as a search; nil
-	// keeps them all. It sees an experiment without its variants.
-	Match func(Experiment) bool
 	// After starts the page after this position, the last of the previous
 	// page; the zero position starts at the newest experiment.
 	After PagePosition
-	// Offset skips as many experiments (those Match keeps) first.
+	// Offset skips as many experiments first.
 	Offset int
 	// Limit is the most experiments on the page, at least 1.
 	Limit int
@@ -34,50 +35,29 @@ func PositionOf(e Experiment) PagePosition {
 }
 
 // ExperimentsPage returns a page of the experiments q asks for, with their
-// variants, and whether more follow it. Only the page's experiments are
-// read in full: without Match, SQLite skips to the page; with it, rows
-// are read one at a time until the page is full, and variants only for
-// the page.
+// variants, and whether more follow it. SQLite reads only the page's
+// experiments in full (and skips the others by an index when there is no
+// search), and the variants only of the page's.
 func (s *Store) ExperimentsPage(ctx context.Context, q PageQuery) ([]Experiment, bool, error) {
 	if q.Limit < 1 || q.Offset < 0 {
 		return nil, false, fmt.Errorf("experiments: experiments page: limit %d, offset %d", q.Limit, q.Offset)
 	}
-	where, args := q.Filter.where()
-	stmt := `/* Store.ExperimentsPage */ select ` + experimentCols + ` from experiments where ` + where
-	if q.After.ID != "" {
-		stmt += ` and (created_at < ? or (created_at = ? and id < ?))`
-		args = append(args, q.After.CreatedMS, q.After.CreatedMS, q.After.ID)
-	}
-	stmt += ` order by created_at desc, id desc`
-	if q.Match == nil {
-		// One more than the page says whether another follows.
-		stmt += ` limit ? offset ?`
-		args = append(args, q.Limit+1, q.Offset)
-	}
+	stmt, args := q.stmt()
 	rows, err := s.r.QueryContext(ctx, stmt, args...)
 	if err != nil {
 		return nil, false, fmt.Errorf("experiments: experiments page: %w", err)
 	}
 	defer rows.Close()
 	var out []Experiment
-	skip, more := q.Offset, false
+	more := false
 	for rows.Next() {
-		e, err := scanExperiment(rows)
-		if err != nil {
-			return nil, false, fmt.Errorf("experiments: experiments page: %w", err)
-		}
-		if q.Match != nil {
-			if !q.Match(e) {
-				continue
-			}
-			if skip > 0 {
-				skip--
-				continue
-			}
-		}
 		if len(out) == q.Limit {
 			more = true
 			break
+		}
+		e, err := scanExperiment(rows)
+		if err != nil {
+			return nil, false, fmt.Errorf("experiments: experiments page: %w", err)
 		}
 		out = append(out, e)
 	}
@@ -89,4 +69,99 @@ func (s *Store) ExperimentsPage(ctx context.Context, q PageQuery) ([]Experiment,
 		return nil, false, err
 	}
 	return out, more, nil
+}
+
+// stmt is the query of ExperimentsPage, with its arguments.
+func (q PageQuery) stmt() (string, []any) {
+	where, args := q.Filter.where()
+	stmt := `/* Store.ExperimentsPage */ select ` + experimentCols + ` from experiments where ` + where
+	if q.After.ID != "" {
+		stmt += ` and (created_at < ? or (created_at = ? and id < ?))`
+		args = append(args, q.After.CreatedMS, q.After.CreatedMS, q.After.ID)
+	}
+	// One more than the page says whether another follows.
+	stmt += ` order by created_at desc, id desc limit ? offset ?`
+	return stmt, append(args, q.Limit+1, q.Offset)
+}
+
+// StatusCounts says how many experiments a filter holds.
+type StatusCounts struct {
+	// Total is how many the filter holds without its search.
+	Total int
+	// Matched is how many of those its search keeps (all of them without
+	// one), by status.
+	Matched map[Status]int
+}
+
+// StatusCounts counts the experiments f holds, by status, in one query
+// that reads no experiment's row unless f has a search (and then only
+// its name, page and site's name): the experiment lists' tabs.
+func (s *Store) StatusCounts(ctx context.Context, f ExperimentFilter) (StatusCounts, error) {
+	stmt, args := f.countStmt()
+	rows, err := s.r.QueryContext(ctx, stmt, args...)
+	if err != nil {
+		return StatusCounts{}, fmt.Errorf("experiments: status counts: %w", err)
+	}
+	defer rows.Close()
+	out := StatusCounts{Matched: map[Status]int{}}
+	for rows.Next() {
+		var st Status
+		var all, n int
+		if err := rows.Scan(&st, &all, &n); err != nil {
+			return StatusCounts{}, fmt.Errorf("experiments: status counts: %w", err)
+		}
+		out.Total += all
+		out.Matched[st] = n
+	}
+	if err := rows.Err(); err != nil {
+		return StatusCounts{}, fmt.Errorf("experiments: status counts: %w", err)
+	}
+	return out, nil
+}
+
+// countStmt is the query of StatusCounts, with its arguments.
+func (f ExperimentFilter) countStmt() (string, []any) {
+	where, args := f.unsearched()
+	matched := `count(*)`
+	if cond, arg, ok := f.search(); ok {
+		matched = `coalesce(sum(` + cond + `), 0)`
+		args = append([]any{arg}, args...)
+	}
+	return `/* Store.StatusCounts */ select status, count(*), ` + matched + ` from experiments where ` + where + ` group by status`, args
+}
+
+// search is the SQL condition of f's search and its argument; ok is false
+// when the search has no words. The condition calls searchFunc, which
+// every connection of the read pool has (openReader).
+func (f ExperimentFilter) search() (cond string, arg any, ok bool) {
+	if strings.TrimSpace(f.Search) == "" {
+		return "", nil, false
+	}
+	return searchFunc + `(name || char(10) || page || char(10) ||
+		coalesce((select s.name from sites s where s.id = experiments.site_id), ''), ?)`, f.Search, true
+}
+
+// searchFunc is the name of searchMatches in SQL. SQLite's own lower()
+// and like fold only ASCII letters, and the search ignores case in every
+// language ("über" finds "Über").
+const searchFunc = "copylab_search"
+
+// searchMatches tells whether every word of q is in hay, ignoring case.
+func searchMatches(hay, q string) bool {
+	hay = strings.ToLower(hay)
+	for _, w := range strings.Fields(strings.ToLower(q)) {
+		if !strings.Contains(hay, w) {
+			return false
+		}
+	}
+	return true
+}
+
+// openReader opens the read pool on dsn, each connection with searchFunc.
+// Like sql.Open, it connects only when the pool first needs a connection,
+// and so returns no error of its own.
+func openReader(dsn string) (*sql.DB, error) {
+	return sql.OpenDB(connector{dsn: dsn, drv: &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
+		return c.RegisterFunc(searchFunc, searchMatches, true)
+	}}}), nil
 }

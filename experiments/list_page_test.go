@@ -2,6 +2,7 @@ package experiments_test
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -11,8 +12,10 @@ import (
 )
 
 // TestExperimentsPage: walking the pages, by position or by offset, with
-// or without a filter and a match, lists exactly what Experiments lists,
+// or without a filter and a search, lists exactly what Experiments lists,
 // in its order, each once, with variants; and says when no page follows.
+// The search keeps the experiments with every word in their name, page or
+// site name, ignoring case in any language.
 func TestExperimentsPage(t *testing.T) {
 	ctx := context.Background()
 	s := openStore(t)
@@ -31,6 +34,9 @@ func TestExperimentsPage(t *testing.T) {
 		if i%2 == 0 {
 			d.Name += " even"
 		}
+		if i%5 == 2 {
+			d.Name += " Überschrift"
+		}
 		e, err := s.CreateExperiment(ctx, d)
 		if err != nil {
 			t.Fatal(err)
@@ -41,32 +47,46 @@ func TestExperimentsPage(t *testing.T) {
 			}
 		}
 	}
-	even := func(e experiments.Experiment) bool { return strings.HasSuffix(e.Name, " even") }
+	has := func(word string) func(experiments.Experiment) bool {
+		return func(e experiments.Experiment) bool { return strings.Contains(e.Name, word) }
+	}
+	onBlog := func(e experiments.Experiment) bool { return e.SiteID == b.ID }
 
 	for _, tt := range []struct {
-		name  string
-		f     experiments.ExperimentFilter
-		match func(experiments.Experiment) bool
+		name string
+		f    experiments.ExperimentFilter
+		keep func(experiments.Experiment) bool // what the search keeps
 	}{
 		{"all", experiments.ExperimentFilter{}, nil},
 		{"one site", experiments.ExperimentFilter{SiteID: a.ID}, nil},
 		{"running on one site", experiments.ExperimentFilter{SiteID: a.ID, Status: experiments.StatusRunning}, nil},
-		{"a match", experiments.ExperimentFilter{}, even},
-		{"a match on one site", experiments.ExperimentFilter{SiteID: b.ID}, even},
+		{"a search", experiments.ExperimentFilter{Search: "EVEN"}, has(" even")},
+		{"a search on one site", experiments.ExperimentFilter{SiteID: b.ID, Search: " even  TEST "}, has(" even")},
+		{"a site's name", experiments.ExperimentFilter{Search: "blog"}, onBlog},
+		{"a page and a name", experiments.ExperimentFilter{Search: "plan=pro even /pricing"}, has(" even")},
+		{"any language's case", experiments.ExperimentFilter{Search: "überSCHRIFT"}, has("Überschrift")},
+		{"a search of spaces", experiments.ExperimentFilter{Search: "  "}, nil},
+		{"words in no one experiment", experiments.ExperimentFilter{Search: "even blog shop"}, func(experiments.Experiment) bool { return false }},
+		{"SQL", experiments.ExperimentFilter{Search: "' or 1=1 --"}, func(experiments.Experiment) bool { return false }},
 		{"nothing", experiments.ExperimentFilter{SiteID: "nope"}, nil},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			want, err := s.Experiments(ctx, tt.f)
+			unsearched := tt.f
+			unsearched.Search = ""
+			want, err := s.Experiments(ctx, unsearched)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if tt.match != nil {
-				want = slices.DeleteFunc(want, func(e experiments.Experiment) bool { return !tt.match(e) })
+			if tt.keep != nil {
+				want = slices.DeleteFunc(want, func(e experiments.Experiment) bool { return !tt.keep(e) })
+			}
+			if got, err := s.Experiments(ctx, tt.f); err != nil || ids(got) != ids(want) {
+				t.Errorf("Experiments:\n got %s\nwant %s (%v)", ids(got), ids(want), err)
 			}
 			for _, limit := range []int{1, 3, 20} {
 				for _, byOffset := range []bool{false, true} {
 					var got []experiments.Experiment
-					q := experiments.PageQuery{Filter: tt.f, Match: tt.match, Limit: limit}
+					q := experiments.PageQuery{Filter: tt.f, Limit: limit}
 					for pages := 0; ; pages++ {
 						if pages > len(want)+1 {
 							t.Fatalf("limit %d: pages never end", limit)
@@ -97,6 +117,28 @@ func TestExperimentsPage(t *testing.T) {
 						}
 					}
 				}
+			}
+
+			// The counts by status are those of the same experiments.
+			counts, err := s.StatusCounts(ctx, tt.f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			all, err := s.Experiments(ctx, unsearched)
+			if err != nil {
+				t.Fatal(err)
+			}
+			byStatus := map[experiments.Status]int{}
+			for _, e := range want {
+				byStatus[e.Status]++
+			}
+			for st, n := range counts.Matched {
+				if n == 0 {
+					delete(counts.Matched, st)
+				}
+			}
+			if counts.Total != len(all) || !maps.Equal(counts.Matched, byStatus) {
+				t.Errorf("StatusCounts = %+v, want a total of %d and %v", counts, len(all), byStatus)
 			}
 		})
 	}

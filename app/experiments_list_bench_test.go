@@ -1,0 +1,83 @@
+package app
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+
+	"copylab/experiments"
+)
+
+// BenchmarkExperimentsListMany measures the experiments list and the
+// experiments API with many experiments (5,000 on two sites, every tenth
+// started, without events): what the lists cost to count their tabs and
+// find a page, rather than the verdicts BenchmarkExperimentsList measures:
+//
+//	go test ./app -run '^$' -bench BenchmarkExperimentsListMany -benchtime 20x
+func BenchmarkExperimentsListMany(b *testing.B) {
+	const n = 5000
+	ctx := context.Background()
+	a, store, _ := benchApp(b)
+	var sites [2]experiments.Site
+	for i, name := range []string{"Shop", "Blog"} {
+		s, err := store.CreateSite(ctx, experiments.Site{Name: name, Domain: strings.ToLower(name) + ".example"})
+		if err != nil {
+			b.Fatal(err)
+		}
+		sites[i] = s
+	}
+	for i := range n {
+		x, err := store.CreateExperiment(ctx, experiments.Experiment{SiteID: sites[i%2].ID, Name: "Hero test " + strconv.Itoa(i),
+			Page: "/pricing/" + strconv.Itoa(i%7), Selector: `[data-copylab="hero"]`, CoverageBP: 10000,
+			Goal:     experiments.Goal{Type: experiments.GoalClick, Selector: "#buy"},
+			Variants: []experiments.Variant{{Text: "Original headline"}, {Text: "New headline"}, {Text: "Third headline"}}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if i%10 == 0 {
+			if _, err := store.Transition(ctx, x.ID, experiments.ActionStart); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	tok, err := CreateToken(ctx, store, benchSignUp(b, store), "bench")
+	if err != nil {
+		b.Fatal(err)
+	}
+	cookies := benchSignIn(b, a)
+	for _, tt := range []struct {
+		name, path string
+		token      bool
+		rows       int // experiments on the page
+	}{
+		{"list", "/experiments", false, listPageSize},
+		{"list-site-page-10", "/experiments?site=" + sites[1].ID + "&page=10", false, listPageSize},
+		{"list-running", "/experiments?status=running", false, listPageSize},
+		{"list-search", "/experiments?q=hero+pricing/3", false, listPageSize},
+		{"api", "/api/v1/experiments", true, apiPageSize},
+		{"api-site", "/api/v1/experiments?site_id=" + sites[1].ID, true, apiPageSize},
+		{"api-site-page-10", "/api/v1/experiments?site_id=" + sites[1].ID + "&page=10", true, apiPageSize},
+		{"api-site-running", "/api/v1/experiments?status=running&site_id=" + sites[0].ID, true, apiPageSize},
+		{"api-search", "/api/v1/experiments?q=hero+pricing/3", true, apiPageSize},
+	} {
+		b.Run(tt.name, func(b *testing.B) {
+			token, jar := "", cookies
+			if tt.token {
+				token, jar = tok, nil
+			}
+			for b.Loop() {
+				status, body := benchGet(b, a, tt.path, token, jar)
+				rows := strings.Count(string(body), `<td><a href="/experiments/`)
+				if tt.token {
+					rows = strings.Count(string(body), `"share_url"`)
+				}
+				if status != http.StatusOK || rows != tt.rows {
+					b.Fatalf("status %d, %d experiments: %.300s", status, rows, body)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/op")
+		})
+	}
+}
