@@ -159,3 +159,39 @@ func TestExperimentsListLeader(t *testing.T) {
 		t.Errorf("%d leaders among the two running tests, want 1 (the original where B has nobody; none in the tie)", n)
 	}
 }
+
+// TestExperimentsListSearchCounts: with a search, every tab counts the
+// experiments it matches (on the site the list is narrowed to), the pager
+// counts the tab's matches, and the search ignores case beyond ASCII
+// letters ("ÉTÉ" finds "Été"), as the API's does.
+func TestExperimentsListSearchCounts(t *testing.T) {
+	e := newEnv(t)
+	c := e.signIn("owner@example.com")
+	shop, blog := e.site("Shop"), e.site("Blog")
+	for i := range 60 {
+		x := e.experiment(shop.ID, fmt.Sprintf("Soldes d’été %02d", i))
+		if i%4 == 0 {
+			e.transition(x.ID, experiments.ActionStart)
+		}
+	}
+	e.experiment(shop.ID, "Winter sale")
+	e.transition(e.experiment(blog.ID, "Été sur le blog").ID, experiments.ActionStart)
+
+	_, body := c.get("/experiments?q=" + url.QueryEscape("ÉTÉ"))
+	wantContains(t, body, `All <span class="tab-count">61</span>`, `Running <span class="tab-count">16</span>`,
+		`Drafts <span class="tab-count">45</span>`, `Paused <span class="tab-count">0</span>`,
+		"1–50 of 61 experiments", "Été sur le blog", "Soldes d’été 59")
+	wantNotContains(t, body, "Winter sale")
+	_, body = c.get("/experiments?page=2&q=" + url.QueryEscape("ÉTÉ"))
+	wantContains(t, body, "51–61 of 61 experiments", "Soldes d’été 00")
+
+	_, body = c.get("/experiments?site=" + shop.ID + "&status=running&page=7&q=" + url.QueryEscape("d’ÉTÉ"))
+	wantContains(t, body, `All <span class="tab-count">60</span>`, `aria-current="page">Running <span class="tab-count">15</span>`,
+		"Soldes d’été 56", "Soldes d’été 00")
+	wantNotContains(t, body, "Été sur le blog", "Soldes d’été 01", `class="pager"`)
+
+	// A search that matches nothing still knows the site has experiments.
+	_, body = c.get("/experiments?site=" + blog.ID + "&q=winter")
+	wantContains(t, body, `All <span class="tab-count">0</span>`, "No experiments match “winter”.")
+	wantNotContains(t, body, "No experiments yet")
+}
