@@ -33,11 +33,29 @@ func (uaTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 
 var uaClient = &http.Client{Transport: uaTransport{}, Timeout: 10 * time.Second}
 
+// tourShots are the screenshots of TestBrowserTour that docs/screenshots
+// keeps (the README shows them); the tour checks its other views for
+// width without saving them. TestTourShotsKept keeps the two lists alike.
+var tourShots = map[string]bool{"setup": true, "experiment": true, "results": true, "results-phone": true, "site": true,
+	"experiment-form-errors": true, "experiment-draft": true, "experiments-list": true, "share": true}
+
+// TestTourShotsKept: every screenshot the tour saves is one
+// docs/screenshots keeps, so that retaking them leaves no stray file.
+func TestTourShotsKept(t *testing.T) {
+	for name := range tourShots {
+		if _, err := os.Stat(filepath.Join("..", "docs", "screenshots", name+".png")); err != nil {
+			t.Errorf("the tour saves %s.png, which docs/screenshots does not keep: %v", name, err)
+		}
+	}
+}
+
 // TestBrowserTour drives the real app in headless Chromium: setup, the
 // demo page's swap and conversion, a site with its tag, the experiment form
 // with errors, and live results. It needs Chromium: without one it skips,
 // except under CI (CI set), where it fails. With COPYLAB_SCREENSHOTS=DIR it
-// also saves screenshots (desktop and phone) there.
+// also checks that no page it passes through is too wide, on a desktop and
+// on a phone, and saves there the screenshots docs/screenshots keeps
+// (tourShots).
 //
 //	COPYLAB_SCREENSHOTS=$PWD/docs/screenshots go test ./app -run TestBrowserTour -v
 func TestBrowserTour(t *testing.T) {
@@ -69,6 +87,8 @@ func TestBrowserTour(t *testing.T) {
 			t.Fatalf("submit %s: %v", sel, err)
 		}
 	}
+	// shot checks the page at this size and, when docs/screenshots keeps
+	// it, saves it as name.png.
 	shot := func(name string, width, height int64) {
 		t.Helper()
 		if shots == "" {
@@ -78,6 +98,10 @@ func TestBrowserTour(t *testing.T) {
 		// Nothing may stick out sideways (tables scroll inside their box).
 		if over, err := chromedp.Run(bctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth - document.documentElement.clientWidth`)); err != nil || over > 0 {
 			t.Errorf("%s at %dpx: the page is %dpx too wide (%v)", name, width, over, err)
+		}
+		if !tourShots[name] {
+			do(chromedp.EmulateViewport(1280, 900))
+			return
 		}
 		buf, err := chromedp.Run(bctx, chromedp.FullScreenshot(100))
 		if err != nil {
