@@ -1,7 +1,6 @@
 package app
 
 import (
-	"context"
 	"crypto/tls"
 	"errors"
 	"fmt"
@@ -92,10 +91,16 @@ func (a *App) siteNotificationsTest(c *fiber.Ctx) error {
 
 // testMessageFailure says why a test message did not get through, in
 // words a person can act on and no more. Anyone who may save a webhook
-// sees it, and copylab may post to loopback and private addresses: the
-// receiver's answer body, a dial error's addresses and ports, or the DNS
-// resolver's address would make the button a probe of copylab's own
-// network. The log keeps the whole error.
+// sees it, and copylab may post to loopback and private addresses, so the
+// button must not become a probe of copylab's own network: the receiver's
+// answer body, a dial error's addresses and ports, and the resolver's
+// address are left out, and every failure below HTTP (a refused, reset,
+// unreachable or silent connection, or one that answered with something
+// other than HTTP) gets one sentence, so that a closed port reads like an
+// open one that speaks another protocol. What the page does tell apart is
+// what fixing a webhook needs and what only an HTTP(S) server can cause:
+// its status, a redirect, its TLS certificate or scheme; and a name that
+// does not resolve, the commonest typo. The log keeps the whole error.
 func testMessageFailure(rawURL string, err error) string {
 	host := webhookHost(rawURL)
 	name := host
@@ -104,14 +109,12 @@ func testMessageFailure(rawURL string, err error) string {
 	}
 	const failed = "The test message did not get through: "
 	var (
-		blocked  *netguard.BlockedError
-		answered *errWebhook
-		timeout  net.Error
-		dns      *net.DNSError
-		certErr  *tls.CertificateVerificationError
-		notTLS   tls.RecordHeaderError
-		alert    tls.AlertError
-		dialFail *net.OpError
+		blocked   *netguard.BlockedError
+		unchecked *netguard.UncheckedError
+		answered  *errWebhook
+		dns       *net.DNSError
+		certErr   *tls.CertificateVerificationError
+		alert     tls.AlertError
 	)
 	switch {
 	case errors.As(err, &blocked):
@@ -120,15 +123,11 @@ func testMessageFailure(rawURL string, err error) string {
 		return fmt.Sprintf("The test message did not get through to %s: the webhook answered %d, a redirect, which copylab does not follow. Paste the address it redirects to.", host, answered.status)
 	case errors.As(err, &answered):
 		return fmt.Sprintf("The test message did not get through to %s: the webhook answered %d.", host, answered.status)
-	case errors.As(err, &dns): // before the timeout: a slow resolver is not a slow webhook
+	case errors.As(err, &dns) || errors.As(err, &unchecked):
 		return failed + "copylab could not look up " + name + "."
-	case errors.Is(err, context.DeadlineExceeded) || errors.As(err, &timeout) && timeout.Timeout():
-		return fmt.Sprintf("%s%s did not answer within %.0f s.", failed, host, notifyTimeout.Seconds())
-	case errors.As(err, &certErr) || errors.As(err, &notTLS) || errors.As(err, &alert) ||
-		errors.Is(err, http.ErrSchemeMismatch):
+	case errors.As(err, &certErr) || errors.As(err, &alert) || errors.Is(err, http.ErrSchemeMismatch):
 		return failed + "copylab could not make a secure (TLS) connection to " + host + "."
-	case errors.As(err, &dialFail) && dialFail.Op == "dial":
-		return failed + "copylab could not connect to " + host + "."
 	}
-	return "The test message did not get through to " + host + "."
+	return fmt.Sprintf("%scopylab could not reach a webhook at %s within %.0f s. Check the address and port; copylab's log has the reason.",
+		failed, host, notifyTimeout.Seconds())
 }
