@@ -212,6 +212,71 @@ func TestReplaceStateGoal(t *testing.T) {
 	noExceptions(t, exceptions)
 }
 
+// TestCapturedPushState: a router that kept the browser's own pushState
+// before the tag ran (a script above the tag, calling its saved copy)
+// never calls the tag's. Its navigations still start page views, found
+// when it renders the new route: the copy is swapped before that render is
+// painted, and each route exposes once, also when the tag's own pushState
+// or popstate sees the same navigation.
+func TestCapturedPushState(t *testing.T) {
+	t.Parallel()
+	ctx := browsertest.NewTab(t)
+	exceptions := browsertest.Exceptions(t, ctx)
+	s := newSite(t, prod, static.SnippetConfig{Site: "test", Experiments: []static.SnippetExperiment{
+		heroExperiment("/pricing*", 0, 10000, 0)}})
+	// The router renders the hero on /pricing pages only, and a paragraph
+	// elsewhere.
+	router := `<script>
+		const push = history.pushState.bind(history);
+		window.render = () => document.querySelector("main").innerHTML = location.pathname.startsWith("/pricing")
+			? '<h1 data-copylab="hero">` + original + `</h1>' : "<p>" + location.pathname + "</p>";
+		window.go = (url) => { push(null, "", url); render() };
+		addEventListener("popstate", render);
+	</script>`
+	s.page("/app", probe+router+tag, `<main><p>/app</p></main>`)
+	navigate(t, ctx, s.URL+"/app")
+	// The router's navigation: the copy is set by the time the microtasks
+	// after its render ran, before any paint.
+	if got := eval[string](t, ctx, `(async () => {
+		go("/pricing");
+		await null; await null;
+		return document.querySelector('`+hero+`').textContent;
+	})()`); got != textB {
+		t.Fatalf("after the router's pushState hero %q, want %q", got, textB)
+	}
+	eval[any](t, ctx, `go("/about")`)
+	time.Sleep(50 * time.Millisecond)
+	eval[any](t, ctx, `go("/pricing/team")`)
+	time.Sleep(50 * time.Millisecond)
+	// The tag's pushState and the render after it see one navigation, as
+	// do the tag's popstate and the router's.
+	eval[any](t, ctx, `history.pushState(null, "", "/pricing/x"); render()`)
+	time.Sleep(50 * time.Millisecond)
+	eval[any](t, ctx, `history.back()`)
+	waitJS(t, ctx, `location.pathname == "/pricing/team"`)
+	time.Sleep(100 * time.Millisecond)
+	if text, vis := heroState(t, ctx); text != textB || vis != "visible" {
+		t.Errorf("hero after back %q %s, want %q visible", text, vis, textB)
+	}
+	if p := readProbe(t, ctx); p.Shown || p.Seen == 0 {
+		t.Errorf("the original copy was painted (or the hero never seen): %+v", p)
+	}
+	want := []string{"/pricing", "/pricing/team", "/pricing/x", "/pricing/team"}
+	s.waitEvents(len(want))
+	finish(t, ctx)
+	evs := s.events()
+	if len(evs) != len(want) {
+		t.Fatalf("events %v, want exposures at %v", evs, want)
+	}
+	for i, u := range want {
+		checkEvent(t, evs[i], "exposure", "b", "")
+		if evs[i]["url"] != s.URL+u {
+			t.Errorf("exposure %d at %v, want %s", i, evs[i]["url"], u)
+		}
+	}
+	noExceptions(t, exceptions)
+}
+
 // TestSPASwapTime: the ms of an exposure made after a client-side
 // navigation counts from that navigation, not from the document's start:
 // a swap inside pushState takes a few ms, and an element rendered 300 ms

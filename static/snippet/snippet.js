@@ -251,7 +251,8 @@
       goal("pageview", match);
     },
     // route(nav) starts a page view when the URL changed, nav being how:
-    // "pushState", "replaceState", a popstate event, or nothing at load.
+    // "pushState", "replaceState", a popstate event, the MutationObserver's
+    // records, or nothing at load.
     // A replaceState that changes only the query string is not a page view
     // (routers strip utm parameters and keep filters or tabs in the query
     // that way), unless it changes which experiments' pages match: a page
@@ -259,18 +260,21 @@
     // which may be a page-view goal's ("/signup?step=done"): the goals are
     // checked, as a page view does (view), and goal's array makes ! false.
     // Once the path changed, the query is not compared (||), so a page view
-    // checks the goals once; the query is noted afterwards either way.
+    // checks the goals once; the query is noted afterwards either way. Then
+    // scan: route is the MutationObserver's callback (see the SPA part
+    // below), and a page view has scanned already, which costs nothing
+    // more (the text matches).
     route = G(
       (nav) => (
         ((path != (path = L.pathname + X.map((x) => match(x[PAGE])))) ||
           (query != L.search && (nav != "replaceState" || !goal("pageview", match)))) &&
           view(nav),
-        (query = L.search)
+        scan((query = L.search))
       ),
     ),
     // scan applies the page view's variants to every matching element. The
-    // MutationObserver calls it for each batch of DOM changes, before the
-    // browser paints them: during load (elements as the parser adds them),
+    // MutationObserver calls it (through route) for each batch of DOM
+    // changes, before the browser paints them: during load (elements as the parser adds them),
     // and after, to re-apply the copy when a framework re-creates an element
     // or resets its text. Our own writes trigger the observer again, but the
     // text matches by then, so nothing is written. A framework may render
@@ -567,12 +571,21 @@
     T(() => d.adoptedStyleSheets.push((sheet = new CSSStyleSheet())));
 
     route();
-    new MutationObserver(G(scan)).observe(d, { childList: 1, subtree: 1, characterData: 1 });
+    new MutationObserver(route).observe(d, { childList: 1, subtree: 1, characterData: 1 });
 
     // SPA: a route change may be a new page view (route says when).
     // Frameworks change the URL with pushState/replaceState, which fire no
     // event, and come back with popstate. The original runs first, and its
-    // errors stay the site's.
+    // errors stay the site's. A router that kept the browser's own
+    // pushState from before the tag ran (a script above it, calling its
+    // saved copy) bypasses ours: its navigation shows when it renders the
+    // new route, as the MutationObserver's route finds the URL changed,
+    // still before that render is painted. That route cannot tell a push
+    // from a replace, so such a router's replaceState of the query alone
+    // is a page view. A navigation that both see is one page view: the
+    // second route finds the URL it noted. (The Navigation API's
+    // currententrychange would tell them apart, for about 30 bytes more,
+    // and only in browsers since 2026.)
     ["pushState", "replaceState"].map(
       (k, o) => ((o = history[k]), (history[k] = (...a) => ((a = o.apply(history, a)), route(k), a))),
     );
