@@ -242,7 +242,7 @@ func validateVariants(vs []Variant) ValidationError {
 		seen[x.Key] = true
 		if msg := CopyError(x.Text); msg != "" {
 			if i == 0 {
-				v.add(field+".text", "invalid_text", "Original copy: %s", msg)
+				v.add(field+".text", "invalid_text", "Original: %s", msg)
 			} else {
 				v.add(field+".text", "invalid_text", "%s", msg)
 			}
