@@ -248,7 +248,6 @@
         G(() => hide(list == act && list.map((x) => x.s || ((x.s = 2), track(x, { matched: !1 }))))),
         c[TIMEOUT] || 1e3,
       );
-      goal("pageview", match);
     },
     // route(nav) starts a page view when the URL changed, nav being how:
     // "pushState", "replaceState", a popstate event, the MutationObserver's
@@ -256,27 +255,24 @@
     // A replaceState that changes only the query string is not a page view
     // (routers strip utm parameters and keep filters or tabs in the query
     // that way), unless it changes which experiments' pages match: a page
-    // pattern may require a query parameter. It still reaches a new URL,
-    // which may be a page-view goal's ("/signup?step=done"): the goals are
-    // checked, as a page view does (view), and goal's array makes ! false.
-    // Once the path changed, the query is not compared (||), so a page view
-    // checks the goals once; the query is noted afterwards either way. Then
-    // scan: route is the MutationObserver's callback (see the SPA part
-    // below), and a page view has scanned already, which costs nothing
-    // more (the text matches).
+    // pattern may require a query parameter. (p: the path part changed.)
+    // Any change of the URL, page view or not, may reach a page-view goal
+    // ("/signup?step=done"): the goals are checked once, after the page
+    // view's exposures. Then scan: route is the MutationObserver's callback
+    // (see the SPA part below); after a page view, which has scanned, it
+    // costs nothing more (the text matches).
     route = G(
-      (nav) => (
-        ((path != (path = L.pathname + X.map((x) => match(x[PAGE])))) ||
-          (query != L.search && (nav != "replaceState" || !goal("pageview", match)))) &&
-          view(nav),
+      (nav, p) => (
+        ((p = path != (path = L.pathname + X.map((x) => match(x[PAGE])))) | (query != L.search)) &&
+          ((p || nav != "replaceState") && view(nav), goal("pageview", match)),
         scan((query = L.search))
       ),
     ),
     // scan applies the page view's variants to every matching element. The
     // MutationObserver calls it (through route) for each batch of DOM
-    // changes, before the browser paints them: during load (elements as the parser adds them),
-    // and after, to re-apply the copy when a framework re-creates an element
-    // or resets its text. Our own writes trigger the observer again, but the
+    // changes, before the browser paints them: during load (elements as the
+    // parser adds them), and after, to re-apply the copy when a framework
+    // re-creates an element or resets its text. Our own writes trigger the observer again, but the
     // text matches by then, so nothing is written. A framework may render
     // the element again without end (every 20 ms, say): the copy is set
     // again each time, up to 100 writes a second. A page that writes its
