@@ -9,8 +9,11 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"copylab/experiments"
 	"copylab/experiments/stats"
@@ -185,9 +188,9 @@ type noticeVerdict struct {
 // webhookBody is the JSON a webhook at u expects. Slack and Microsoft
 // Teams post {"text"} (Slack reads <url|label> as a link), Discord
 // {"content"}; any other receiver gets the whole notice, whose "text" suits
-// Mattermost, Rocket.Chat and Zulip's Slack-compatible hooks too, escaped
-// as markdown, with the unescaped message beside it for programs
-// (genericMessage).
+// Mattermost, Rocket.Chat and Zulip's Slack-compatible hooks too, made safe
+// for their markdown (markdownText), with the message as typed beside it
+// for programs (genericMessage).
 //
 // Site, experiment and variant names, selectors and pages are typed by
 // people, and each chat tool reads markup in a message: the title and
@@ -220,65 +223,136 @@ func webhookBody(u *url.URL, n notice) any {
 }
 
 // genericMessage is the body any other receiver gets: the notice, whose
-// "text" is escaped for the chat tools that read it as markdown, and
+// "text" is made safe for the chat tools that read it as markdown, and
 // "plain_text", the same message as typed, for programs. Programs can also
 // read the title, the verdict and the experiment's fields, which are never
-// escaped.
+// changed.
 type genericMessage struct {
 	notice
 	PlainText string `json:"plain_text"`
 }
 
-// markdownText escapes a generic webhook's text for the chat tools that
-// take it as it is, in a Slack-style {"text"}, and read it as markdown:
-// Mattermost, Rocket.Chat and Zulip's Slack-compatible hooks. Each reads a
-// different markdown, so the escapes are the ones all of them honour:
+// markdownText prepares a generic webhook's text for the chat tools that
+// take a Slack-style {"text"} as it is and read it as their own markdown:
+// Mattermost (marked on the web, CommonMark in its apps, after the server
+// rewrites Slack's <!channel>, <@U123> and <url|label>), Rocket.Chat (its
+// message parser) and Zulip (its Slack-compatible hook, which rewrites
+// <scheme://url|label>, *bold* and _italic_, then reads Python-Markdown
+// without backslash escapes). What they must never do with a name people
+// typed is ping a channel or put a link behind a label; the text must also
+// read as typed and copy as typed, so it gains no backslash and no
+// invisible character where none is needed:
 //
-//   - A zero-width space after every "@", "<", "]" and "&". Mattermost finds
-//     mentions in the text after reading backslash escapes ("\@channel"
-//     pings), and it turns a webhook's "<!channel>" into "@channel" before
-//     any markdown; Rocket.Chat reads a backslash as an escape only before
-//     a few characters (not "[" or "]"), so "\[label\](url)" is a link
-//     there, with a backslash in its label. With the space, "@channel" is
-//     two words; "<!channel>", "<@U123>" and "<url|label>" are no longer
-//     there to convert; "]" never touches the "(" of a link, the "[" of a
-//     reference or the ":" of a link definition; and "&#64;" is no
-//     character reference. None of it shows.
-//   - A backslash before * _ ~ ` and \, the emphasis, strike-through and
-//     code that every one of them honours an escape for.
-//   - A backslash before a line's first character when it would start a
-//     heading, quote, list or rule (# > + - = or "1." / "1)"), for a name
-//     that holds a line break.
+//   - No backslash escapes of copylab's own: Zulip shows every backslash
+//     as typed, and Rocket.Chat shows one before a character it does not
+//     escape (a backslash before "\" included).
+//   - A zero-width space (U+200B) after "@" unless a letter or digit comes
+//     before it. Mattermost finds mentions in words split at anything but
+//     letters, digits and ":.-_@" (and again at ".-:"), Rocket.Chat after
+//     the start, a space or ">", Zulip (@**all**) after the start, a space
+//     or one of '"({[/<. An "@" after a letter or digit, as in an email
+//     address, starts no mention in any of them, and is left alone.
+//   - A left-to-right mark (U+200E) after every "<". Mattermost turns
+//     <!channel>, <!here>, <!all> and <@U123> into mentions; the mark
+//     breaks them. Mattermost also turns <target|label> into a link,
+//     whatever comes between "<" and "|", and adds "http://" to a target
+//     without a scheme; Rocket.Chat links <host/path|label> too. The mark
+//     then starts the link's host name, where host names may not hold it
+//     (UTS 46 disallows bidi marks), so the browser refuses the link. A
+//     zero-width space would not do: host names drop it silently, so the
+//     link would lead to the host as typed.
+//   - A zero-width space between "]" and "(": every one of them needs the
+//     two together for [label](url) and ![alt](src).
+//   - A zero-width space at the start of a line that opens with white
+//     space, ASCII punctuation or a list number ("1." or "1)"): headings,
+//     quotes, lists, rules, tables, code blocks and link definitions
+//     ([x]: url, which would put a link behind every [x]) open only there.
+//     copylab's own lines start with a letter; a line break typed into a
+//     name is what this is for.
+//   - A zero-width space after "&" when a character reference follows
+//     (&#64; &lt;): Mattermost and Zulip decode them, so "&#64;channel"
+//     would read as a mention.
+//   - A zero-width space after a typed "\" before ASCII punctuation or a
+//     line's end: Mattermost and Rocket.Chat read it as an escape and drop
+//     it; Zulip does not.
 //
-// What is left is plain text; a bare URL in a name may still be linked, as
-// the URL itself, never behind a label.
+// Emphasis, strike-through and code marks (* _ ~ `) are left as typed: no
+// escape works in all three (Zulip has none, and no invisible character
+// stops emphasis anywhere), and they restyle a name but cannot ping anyone
+// or hide a link. A bare URL in a name may be linked, as the URL itself.
 func markdownText(s string) string {
-	lines := strings.Split(markdownEscaper.Replace(s), "\n")
-	for i, l := range lines {
-		rest := strings.TrimLeft(l, " ")
-		lead := l[:len(l)-len(rest)]
-		if rest == "" {
-			continue
+	rs := []rune(s)
+	var b strings.Builder
+	b.Grow(len(s) + 16)
+	at := func(i int) rune {
+		if i < 0 || i >= len(rs) {
+			return -1
 		}
-		if strings.IndexByte("#>+-=", rest[0]) >= 0 {
-			lines[i] = lead + `\` + rest
-			continue
+		return rs[i]
+	}
+	for i, r := range rs {
+		if (i == 0 || rs[i-1] == '\n') && opensBlock(rs[i:]) {
+			b.WriteString(zeroWidthSpace)
 		}
-		if d := len(rest) - len(strings.TrimLeft(rest, "0123456789")); d > 0 && d < len(rest) && (rest[d] == '.' || rest[d] == ')') {
-			lines[i] = lead + rest[:d] + `\` + rest[d:]
+		b.WriteRune(r)
+		switch r {
+		case '@':
+			if p := at(i - 1); !unicode.IsLetter(p) && !unicode.IsDigit(p) {
+				b.WriteString(zeroWidthSpace)
+			}
+		case '<':
+			b.WriteString(leftToRightMark)
+		case ']':
+			if at(i+1) == '(' {
+				b.WriteString(zeroWidthSpace)
+			}
+		case '&':
+			if characterReference.MatchString(string(rs[i:min(i+40, len(rs))])) {
+				b.WriteString(zeroWidthSpace)
+			}
+		case '\\':
+			if n := at(i + 1); n == -1 || n == '\n' || asciiPunct(n) {
+				b.WriteString(zeroWidthSpace)
+			}
 		}
 	}
-	return strings.Join(lines, "\n")
+	return b.String()
 }
 
-// markdownEscaper is markdownText's escapes within a line.
-var markdownEscaper = strings.NewReplacer(
-	`\`, `\\`, "*", `\*`, "_", `\_`, "~", `\~`, "`", "\\`",
-	"@", "@"+zeroWidthSpace, "<", "<"+zeroWidthSpace, "]", "]"+zeroWidthSpace, "&", "&"+zeroWidthSpace,
-)
+// opensBlock reports whether a line starting with line could open a
+// markdown block: white space, ASCII punctuation, or digits then "." or ")".
+func opensBlock(line []rune) bool {
+	if len(line) == 0 || line[0] == '\n' {
+		return false
+	}
+	c := line[0]
+	if c == ' ' || c == '\t' || asciiPunct(c) {
+		return true
+	}
+	d := 0
+	for d < len(line) && line[d] >= '0' && line[d] <= '9' {
+		d++
+	}
+	return d > 0 && d < len(line) && (line[d] == '.' || line[d] == ')')
+}
+
+// asciiPunct reports whether r is ASCII punctuation, as CommonMark counts
+// it: !"#$%&'()*+,-./:;<=>?@[\]^_`{|}~
+func asciiPunct(r rune) bool {
+	return r < utf8.RuneSelf && (unicode.IsPunct(r) || unicode.IsSymbol(r))
+}
+
+// characterReference matches the start of an HTML character reference:
+// &#64; &#x40; &lt; (after the "&").
+var characterReference = regexp.MustCompile(`^&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});`)
 
 // zeroWidthSpace (U+200B) separates two characters without showing.
-const zeroWidthSpace = "\u200b"
+// leftToRightMark (U+200E) does too, in left-to-right text, and is not
+// allowed in a host name (see markdownText).
+const (
+	zeroWidthSpace  = "\u200b"
+	leftToRightMark = "\u200e"
+)
 
 // slackEscaper escapes the three characters Slack reads as markup in a
 // message's text: every mention (<!channel>, <@U123>) and link (<url|label>)

@@ -12,32 +12,45 @@ import (
 	"copylab/experiments"
 )
 
-// hostileNotice is a message whose every user-typed part tries to ping a
-// channel, hide a link behind a label, load an image or restyle the message,
-// in the syntax of Mattermost, Rocket.Chat, Zulip and Slack-compatible hooks.
+// hostileNotice is a message whose every typed part tries to ping a
+// channel, put a link behind a label, load an image or open a block, in the
+// syntax of Mattermost, Rocket.Chat, Zulip and Slack-compatible hooks, next
+// to things people type in earnest: an email address, a selector, a path.
 func hostileNotice() notice {
 	const name = "[Reset your password](https://evil.example/login) @channel @all @here @ann <!channel> <!here> " +
-		"<@U123> <https://evil.example|Open the results> @**all** @_**ann** &#64;channel &lt;b&gt;"
+		"<@U123> <https://evil.example|Open the results> <evil.example/login|Reset your password> " +
+		"@**all** @_**ann** @*team* (@here) x.@all a-@all &#64;channel &lt;b&gt; \\@here"
 	return notice{
 		Title: "We have a winner: “" + name + "” on Shop @channel",
 		Text: "The element [data-copylab=\"hero\"] on /pricing: *bold* _it_ ~~gone~~ `code` \\*still\\* [x][ref] " +
-			"![pixel](https://evil.example/p.gif) <img src=x>\n# Heading\n> quote\n  - item\n+ item\n12. item\n3) item\n" +
-			"=====\n[ref]: https://evil.example/ref\n[x]: https://evil.example/x",
+			"![pixel](https://evil.example/p.gif) <img src=x> ann@example.com C:\\Users\\ann .md\\:hidden trailing\\\n" +
+			"# Heading\n> quote\n  - item\n+ item\n12. item\n3) item\n=====\n[ref]: https://evil.example/ref\n" +
+			"[x]: https://evil.example/x\n@here\n<!channel>",
 		URL:        "https://copylab.example/experiments/x/results",
 		Experiment: noticeExperiment{ID: "x", Name: name, Site: "Shop @channel", ResultsURL: "https://copylab.example/experiments/x/results"},
 		Verdict:    noticeVerdict{Status: "winner", Text: "Variant [B](https://evil.example) @here wins."},
 	}
 }
 
-// commonmarkUnescape reads backslash escapes as CommonMark does: a
-// backslash before ASCII punctuation stands for that character.
-var commonmarkEscape = regexp.MustCompile(`\\([!-/:-@\[-` + "`" + `{-~])`)
+// invisible removes the separators markdownText adds, which no chat tool
+// shows: what is left is what a reader sees.
+var invisible = strings.NewReplacer(zeroWidthSpace, "", leftToRightMark, "")
 
-func commonmarkUnescape(s string) string { return commonmarkEscape.ReplaceAllString(s, "$1") }
+// mattermostWebhook is what Mattermost's server makes of an incoming
+// webhook's text before it stores the post (app/webhook.go): Slack's
+// announcements and user ids become mentions, and <target|label> becomes
+// [label](target), whatever the target holds (model.ParseSlackLinksToMarkdown).
+func mattermostWebhook(text string) string {
+	for _, a := range []string{"channel", "here", "all"} {
+		text = strings.ReplaceAll(text, "<!"+a+">", "@"+a)
+	}
+	text = regexp.MustCompile(`<@([a-zA-Z0-9]+)>`).ReplaceAllString(text, "@user$1")
+	return regexp.MustCompile(`<([^\n<|>]+)\|([^\n>]+)>`).ReplaceAllString(text, "[$2]($1)")
+}
 
-// mattermostMentions are the words Mattermost's server would take as
-// mentions in text it has already read as markdown: it splits on anything
-// but letters, digits and ":.-_@" (app/mention_parser_standard.go).
+// mattermostMentions are the words Mattermost's server takes as mentions
+// (app/mention_parser_standard.go): it splits on anything but letters,
+// digits and ":.-_@", trims ":.-_" in front, and splits once more at ".-:".
 func mattermostMentions(text string) []string {
 	var out []string
 	for _, w := range strings.FieldsFunc(text, func(c rune) bool {
@@ -46,20 +59,63 @@ func mattermostMentions(text string) []string {
 		w = strings.TrimLeft(w, ":.-_")
 		if len(w) > 1 && w[0] == '@' {
 			out = append(out, w)
+			continue
+		}
+		for _, part := range strings.FieldsFunc(w, func(c rune) bool { return c == '.' || c == '-' || c == ':' }) {
+			if len(part) > 1 && part[0] == '@' {
+				out = append(out, part)
+			}
 		}
 	}
 	return out
 }
 
-// rocketMention is how Rocket.Chat finds a mention: "@" and a name, after
-// a space, the start, or markup.
-var rocketMention = regexp.MustCompile(`(^|[\s>_*~])@[0-9a-zA-Z_.-]+`)
+// rocketMention is how Rocket.Chat's server finds a mention
+// (MentionsParser.userMentionRegex): "@" and a name after the start, white
+// space or ">". JavaScript's \s does not match U+200B or U+200E either.
+var rocketMention = regexp.MustCompile(`(^|[\s>])@[0-9A-Za-z_.-]+`)
+
+// zulipSlackHook is what Zulip's Slack-compatible hook makes of the text
+// (zerver/webhooks/slack_incoming/view.py): <scheme://target|label>
+// becomes [label](target). Its other rewrite only adds or swaps * and _.
+func zulipSlackHook(text string) string {
+	return regexp.MustCompile(`<(\w+?://.*?)\|(.*?)>`).ReplaceAllString(text, "[$2]($1)")
+}
+
+// zulipMentions are the places Zulip would read a mention (@**all**,
+// @_**ann**, @*team*): an "@" after the start, white space or one of
+// '"({[/< (zerver/lib/mention.py), followed by "*", or by "_" that the
+// Slack hook may turn into "*".
+func zulipMentions(text string) []string {
+	var out []string
+	rs := []rune(text)
+	for i, r := range rs {
+		if r != '@' || i+1 >= len(rs) || (rs[i+1] != '*' && rs[i+1] != '_') {
+			continue
+		}
+		if i == 0 || unicode.IsSpace(rs[i-1]) || strings.ContainsRune(`'"({[/<`, rs[i-1]) {
+			out = append(out, string(rs[i:min(i+8, len(rs))]))
+		}
+	}
+	return out
+}
+
+// linkTargets are the targets of the [label](target) links a text holds:
+// every markdown reader here needs "](" together.
+func linkTargets(text string) []string {
+	var out []string
+	for _, m := range regexp.MustCompile(`\]\(([^)]*)`).FindAllStringSubmatch(text, -1) {
+		out = append(out, m[1])
+	}
+	return out
+}
 
 // TestWebhookBodyGenericMarkdown: a receiver that is not Slack, Discord or
-// Teams gets a "text" that Mattermost, Rocket.Chat and Zulip show as typed:
-// it pings no one, links nothing behind a label, loads no image and
-// restyles nothing; copylab's results link is left as it is. Programs
-// still get every name unescaped, and the whole message in "plain_text".
+// Teams gets a "text" that Mattermost, Rocket.Chat and Zulip show as typed,
+// with no backslash added, in which no mention pings, no link hides behind
+// a label (a link they make anyway leads nowhere) and no block opens; an
+// email address and a selector copy out as typed. Programs still get every
+// name unchanged, and the whole message in "plain_text".
 func TestWebhookBodyGenericMarkdown(t *testing.T) {
 	n := hostileNotice()
 	u, _ := url.Parse("https://chat.example/hooks/xyz")
@@ -79,63 +135,120 @@ func TestWebhookBodyGenericMarkdown(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// The machine fields are as before: unescaped.
+	// The machine fields are as before: unchanged.
 	plain := n.Title + "\n" + n.Text + "\n" + n.URL
 	if m.PlainText != plain || m.Title != n.Title || m.URL != n.URL || m.Experiment != n.Experiment || m.Verdict != n.Verdict {
 		t.Errorf("machine fields changed: %s", b)
 	}
-
 	text, ok := strings.CutSuffix(m.Text, "\n"+n.URL)
 	if !ok {
 		t.Fatalf("the results link is not the last line, as it was: %q", m.Text)
 	}
-	// Read as typed, once the escapes are read.
-	if got := strings.ReplaceAll(commonmarkUnescape(text), zeroWidthSpace, ""); got != n.Title+"\n"+n.Text {
+
+	// Read as typed: no character added but invisible ones, so no
+	// backslash that Zulip or Rocket.Chat would show.
+	if got := invisible.Replace(text); got != n.Title+"\n"+n.Text {
 		t.Errorf("reads\n%q\nwant\n%q", got, n.Title+"\n"+n.Text)
 	}
+	// Copied as typed where nothing needs a separator.
+	for _, typed := range []string{"ann@example.com", `[data-copylab="hero"]`, `C:\Users\ann`, "*bold* _it_ ~~gone~~ `code`"} {
+		if !strings.Contains(text, typed) {
+			t.Errorf("%q does not copy out as typed", typed)
+		}
+	}
+	// A typed backslash stays a backslash where a reader would take it for
+	// an escape (Mattermost, Rocket.Chat), and shows in Zulip as it is.
+	if loc := regexp.MustCompile(`\\([!-/:-@\[-` + "`" + `{-~]|\n|$)`).FindStringIndex(text); loc != nil {
+		t.Errorf("a typed backslash reads as an escape: %q", text[loc[0]:])
+	}
 
-	// Readers that honour backslash escapes (Mattermost, Zulip) and
-	// readers that do not (Rocket.Chat) must both find nothing.
-	for _, reading := range []struct{ name, text string }{{"raw", text}, {"escapes read", commonmarkUnescape(text)}} {
-		t.Run(reading.name, func(t *testing.T) {
-			s := reading.text
-			if got := mattermostMentions(s); len(got) > 0 {
-				t.Errorf("Mattermost pings %q", got)
-			}
-			if got := rocketMention.FindAllString(s, -1); len(got) > 0 {
-				t.Errorf("Rocket.Chat pings %q", got)
-			}
-			for _, slack := range []string{"<!channel>", "<!here>", "<!all>", "<@U123>", "<https://evil.example|"} {
-				if strings.Contains(s, slack) {
-					t.Errorf("a Slack-compatible hook converts %q", slack)
-				}
-			}
-			// A link, image or reference needs "](", "][" or "]:"; an
-			// autolink or HTML "<" and a letter; a character reference "&"
-			// and "#" or a letter; a Zulip mention "@*".
-			if loc := regexp.MustCompile(`\][(\[:]|<[A-Za-z/!@]|&[#A-Za-z]|@\*`).FindStringIndex(s); loc != nil {
-				t.Errorf("markup %q in %q", s[loc[0]:loc[1]], s)
-			}
-		})
+	// Mattermost, after its webhook rewrites.
+	mm := mattermostWebhook(text)
+	if got := mattermostMentions(mm); len(got) > 0 {
+		t.Errorf("Mattermost pings %q", got)
 	}
-	// Emphasis, strike-through and code: every such character is escaped.
-	if rest := regexp.MustCompile(`\\.`).ReplaceAllString(text, ""); strings.ContainsAny(rest, "*_~`\\") {
-		t.Errorf("unescaped emphasis or code in %q", rest)
+	// Rocket.Chat.
+	if got := rocketMention.FindAllString(text, -1); len(got) > 0 {
+		t.Errorf("Rocket.Chat pings %q", got)
 	}
-	// No line starts a heading, quote, list or rule.
+	// Zulip, after its Slack hook's rewrites.
+	zu := zulipSlackHook(text)
+	if got := zulipMentions(zu); len(got) > 0 {
+		t.Errorf("Zulip pings %q", got)
+	}
+	// No typed [label](url) or ![alt](src) anywhere, nor one Zulip makes
+	// of <scheme://url|label>.
+	if got := linkTargets(text); len(got) > 0 {
+		t.Errorf("links to %q", got)
+	}
+	if got := linkTargets(zu); len(got) > 0 {
+		t.Errorf("Zulip links to %q", got)
+	}
+	// Mattermost and Rocket.Chat link <target|label> whatever the target:
+	// each such target starts with the mark host names may not hold (see
+	// TestWebhookLinkTargetsInBrowser).
+	targets := linkTargets(mm)
+	if len(targets) != 2 {
+		t.Errorf("Mattermost makes %d links of the two <target|label>, want 2: %q", len(targets), targets)
+	}
+	for _, target := range targets {
+		if !strings.HasPrefix(target, leftToRightMark) {
+			t.Errorf("Mattermost links to %q", target)
+		}
+	}
+	for _, m := range regexp.MustCompile(`<([^\n<|>]+)\|`).FindAllStringSubmatch(text, -1) {
+		if !strings.HasPrefix(m[1], leftToRightMark) {
+			t.Errorf("Rocket.Chat links to %q", m[1])
+		}
+	}
+	// No character reference for Mattermost or Zulip to decode.
+	if loc := regexp.MustCompile(`&(#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);`).FindStringIndex(text); loc != nil {
+		t.Errorf("character reference %q", text[loc[0]:loc[1]])
+	}
+	// No line opens a heading, quote, list, rule, table, code block or link
+	// definition: each starts with a letter, a number that is no list's,
+	// or the separator.
 	for _, line := range strings.Split(text, "\n") {
-		if regexp.MustCompile(`^ *([#>+=-]|[0-9]+[.)])`).MatchString(line) {
-			t.Errorf("line %q starts a block", line)
+		if regexp.MustCompile(`^([ \t!-/:-@\[-` + "`" + `{-~]|[0-9]+[.)])`).MatchString(line) {
+			t.Errorf("line %q opens a block", line)
+		}
+	}
+}
+
+// TestMarkdownTextTouchesOnlyWhatItMust pins what is added to ordinary
+// text, next to what is needed, one case at a time.
+func TestMarkdownTextTouchesOnlyWhatItMust(t *testing.T) {
+	const z, l = zeroWidthSpace, leftToRightMark
+	for _, tt := range []struct{ in, want string }{
+		{"Write to ann@example.com or ops@corp.example", "Write to ann@example.com or ops@corp.example"},
+		{"Hero v2 (blue), 50% off: “Save now”", "Hero v2 (blue), 50% off: “Save now”"},
+		{`The element .hero__title > a[href]:hover ~ p`, `The element .hero__title > a[href]:hover ~ p`},
+		{`C:\Users\ann`, `C:\Users\ann`},
+		{"cc @all", "cc @" + z + "all"},
+		{"@here first", z + "@" + z + "here first"},
+		{"(@here)", z + "(@" + z + "here)"},
+		{"x.@all a_@all", "x.@" + z + "all a_@" + z + "all"},
+		{"<!channel>", z + "<" + l + "!channel>"},
+		{"a <b> c", "a <" + l + "b> c"},
+		{"[x](https://evil.example)", z + "[x]" + z + "(https://evil.example)"},
+		{"see [x] (not a link)", "see [x] (not a link)"},
+		{"R&D &amp; &#64;all", "R&D &" + z + "amp; &" + z + "#64;all"},
+		{`\*not bold\*`, z + `\` + z + `*not bold\` + z + `*`},
+		{"ends with \\", "ends with \\" + z},
+		{"a\n# b\n1. c\n2024 d\n  e", "a\n" + z + "# b\n" + z + "1. c\n2024 d\n" + z + "  e"},
+	} {
+		if got := markdownText(tt.in); got != tt.want {
+			t.Errorf("markdownText(%q)\n got %q\nwant %q", tt.in, got, tt.want)
 		}
 	}
 }
 
 // TestNotifyHostileSiteName: a site and an experiment named to ping
-// everyone and phish reach a generic webhook (here on 127.0.0.1) escaped in
-// "text", whether from the test message or from a verdict, and as typed
+// everyone and phish reach a generic webhook (here on 127.0.0.1) made safe
+// in "text", whether from the test message or from a verdict, and as typed
 // everywhere a program reads.
 func TestNotifyHostileSiteName(t *testing.T) {
-	const siteName = "[Reset your password](https://evil.example) @channel"
+	const siteName = "[Reset your password](https://evil.example) @channel <evil.example/login|Open the results>"
 	const expName = "@all <!channel> hero"
 	e := newEnv(t)
 	c := e.signIn("owner@example.com")
@@ -161,10 +274,16 @@ func TestNotifyHostileSiteName(t *testing.T) {
 	for i, msg := range got {
 		text, _ := msg["text"].(string)
 		plain, _ := msg["plain_text"].(string)
-		if strings.Contains(text, "](") || strings.Contains(text, "<!channel>") || len(mattermostMentions(commonmarkUnescape(text))) > 0 {
+		mm := mattermostWebhook(text)
+		if len(linkTargets(text)) > 0 || len(mattermostMentions(mm)) > 0 || rocketMention.MatchString(text) {
 			t.Errorf("message %d: text %q", i, text)
 		}
-		if !strings.Contains(plain, siteName) || strings.ReplaceAll(commonmarkUnescape(text), zeroWidthSpace, "") != plain {
+		for _, target := range linkTargets(mm) {
+			if !strings.HasPrefix(target, leftToRightMark) {
+				t.Errorf("message %d: Mattermost links to %q", i, target)
+			}
+		}
+		if !strings.Contains(plain, siteName) || invisible.Replace(text) != plain {
 			t.Errorf("message %d: plain_text %q, text %q", i, plain, text)
 		}
 		if title, _ := msg["title"].(string); !strings.Contains(title, siteName) {
