@@ -272,8 +272,8 @@
     // MutationObserver calls it (through route) for each batch of DOM
     // changes, before the browser paints them: during load (elements as the
     // parser adds them), and after, to re-apply the copy when a framework
-    // re-creates an element or resets its text. Our own writes trigger the observer again, but the
-    // text matches by then, so nothing is written. A framework may render
+    // re-creates an element or resets its text. Our own writes trigger the
+    // observer again, but the text matches by then, so nothing is written. A framework may render
     // the element again without end (every 20 ms, say): the copy is set
     // again each time, up to 100 writes a second. A page that writes its
     // copy back whenever we write ours spends the 100 at once (in one
@@ -435,8 +435,8 @@
     // batch (false) or throws (a broken wrapper of the page's), fetch with
     // keepalive, which outlives the page too, in the same hide: the page
     // may never come back to send it by timer. fetch's answer tells a
-    // failure (network error, non-2xx) from a success. A string body goes as
-    // text/plain;charset=UTF-8 with both, which needs no CORS preflight.
+    // failure (network error, non-2xx) from a success. A string body goes
+    // as text/plain;charset=UTF-8 with both, which needs no CORS preflight.
     // fetch sends no cookies to another origin by default (credentials
     // "same-origin"), so "omit" would change nothing but bytes: when /e is
     // on the page's own origin, its cookies are that origin's own.
