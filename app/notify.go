@@ -291,7 +291,7 @@ func markdownText(s string) string {
 		return rs[i]
 	}
 	for i, r := range rs {
-		if (i == 0 || rs[i-1] == '\n') && opensBlock(rs[i:]) {
+		if (i == 0 || lineBreak(rs[i-1])) && opensBlock(rs[i:]) {
 			b.WriteString(zeroWidthSpace)
 		}
 		b.WriteRune(r)
@@ -311,7 +311,7 @@ func markdownText(s string) string {
 				b.WriteString(zeroWidthSpace)
 			}
 		case '\\':
-			if n := at(i + 1); n == -1 || n == '\n' || asciiPunct(n) {
+			if n := at(i + 1); n == -1 || lineBreak(n) || asciiPunct(n) {
 				b.WriteString(zeroWidthSpace)
 			}
 		}
@@ -322,7 +322,7 @@ func markdownText(s string) string {
 // opensBlock reports whether a line starting with line could open a
 // markdown block: white space, ASCII punctuation, or digits then "." or ")".
 func opensBlock(line []rune) bool {
-	if len(line) == 0 || line[0] == '\n' {
+	if len(line) == 0 || lineBreak(line[0]) {
 		return false
 	}
 	c := line[0]
@@ -335,6 +335,10 @@ func opensBlock(line []rune) bool {
 	}
 	return d > 0 && d < len(line) && (line[d] == '.' || line[d] == ')')
 }
+
+// lineBreak reports whether r ends a line for one of the readers: CommonMark
+// takes "\r" alone as a line ending, and marked "\u2424" too.
+func lineBreak(r rune) bool { return r == '\n' || r == '\r' || r == '\u2424' }
 
 // asciiPunct reports whether r is ASCII punctuation, as CommonMark counts
 // it: !"#$%&'()*+,-./:;<=>?@[\]^_`{|}~

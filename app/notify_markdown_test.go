@@ -236,6 +236,7 @@ func TestMarkdownTextTouchesOnlyWhatItMust(t *testing.T) {
 		{`\*not bold\*`, z + `\` + z + `*not bold\` + z + `*`},
 		{"ends with \\", "ends with \\" + z},
 		{"a\n# b\n1. c\n2024 d\n  e", "a\n" + z + "# b\n" + z + "1. c\n2024 d\n" + z + "  e"},
+		{"a\r[x]: https://evil.example\r\n> q", "a\r" + z + "[x]: https://evil.example\r\n" + z + "> q"},
 	} {
 		if got := markdownText(tt.in); got != tt.want {
 			t.Errorf("markdownText(%q)\n got %q\nwant %q", tt.in, got, tt.want)
