@@ -2,8 +2,8 @@ package snippet_test
 
 // Browser tests of pages that make the tag's life hard: frameworks that
 // re-render without end, pages that fight the tag's writes, routers that
-// rewrite the query string, and libraries that break JSON.stringify, fetch
-// or sendBeacon.
+// rewrite the query string or keep the browser's own pushState, and
+// libraries that break JSON.stringify, fetch or sendBeacon.
 
 import (
 	"context"
