@@ -123,7 +123,9 @@ func testMessageFailure(rawURL string, err error) string {
 		return fmt.Sprintf("The test message did not get through to %s: the webhook answered %d, a redirect, which copylab does not follow. Paste the address it redirects to.", host, answered.status)
 	case errors.As(err, &answered):
 		return fmt.Sprintf("The test message did not get through to %s: the webhook answered %d.", host, answered.status)
-	case errors.As(err, &dns) || errors.As(err, &unchecked):
+	case errors.As(err, &unchecked):
+		return failed + "copylab cannot check " + unchecked.Host + " before sending it through the proxy. Write the name in its xn-- form."
+	case errors.As(err, &dns):
 		return failed + "copylab could not look up " + name + "."
 	case errors.As(err, &certErr) || errors.As(err, &alert) || errors.Is(err, http.ErrSchemeMismatch):
 		return failed + "copylab could not make a secure (TLS) connection to " + host + "."

@@ -433,7 +433,7 @@ func (g *Generator) classify(ctx context.Context, err error, info *callInfo) *Er
 			"The model base URL leads to a link-local or cloud metadata address, which copylab never connects to.")
 	case errors.As(err, &unchecked):
 		return newError(CodeUnreachable, http.StatusBadGateway, err,
-			"copylab could not look up %s, which it checks before sending a request through the proxy; check the base URL (a name outside ASCII goes in its xn-- form).", unchecked.Host)
+			"copylab cannot check %s before sending a request through the proxy; write the base URL's name in its xn-- form.", unchecked.Host)
 	case errors.As(err, &redirect):
 		return newError(CodeUnreachable, http.StatusBadGateway, err,
 			"The model endpoint answered with a redirect; copylab does not follow redirects, so set the base URL to the final address.")

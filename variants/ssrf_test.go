@@ -3,7 +3,6 @@ package variants
 import (
 	"context"
 	"errors"
-	"net"
 	"net/http"
 	"net/url"
 	"testing"
@@ -60,18 +59,18 @@ type doerFunc func(*http.Request) (*http.Response, error)
 func (f doerFunc) Do(r *http.Request) (*http.Response, error) { return f(r) }
 
 // TestGenerateUncheckedBehindProxy: behind a proxy, a base URL whose name
-// copylab cannot resolve is never sent (netguard cannot judge it), and the
-// marketer is told that, not that the server is down.
+// copylab cannot judge (one outside ASCII) is never sent, and the marketer
+// is told how to write it, not that the server is down.
 func TestGenerateUncheckedBehindProxy(t *testing.T) {
-	g, err := New(Config{BaseURL: "https://llm.corp.example/v1", APIKey: testKey, MaxRetries: -1})
+	g, err := New(Config{BaseURL: "https://llm.cörp.example/v1", APIKey: testKey, MaxRetries: -1})
 	if err != nil {
 		t.Fatal(err)
 	}
 	oc := openai.DefaultConfig(testKey)
 	oc.BaseURL = g.baseURL
 	oc.HTTPClient = doerFunc(func(r *http.Request) (*http.Response, error) {
-		return nil, &url.Error{Op: "Post", URL: r.URL.String(), Err: &netguard.UncheckedError{Host: "llm.corp.example",
-			Err: &net.DNSError{Err: "no such host", Name: "llm.corp.example", IsNotFound: true}}}
+		return nil, &url.Error{Op: "Post", URL: r.URL.String(), Err: &netguard.UncheckedError{Host: "llm.cörp.example",
+			Err: errors.New("a name outside ASCII cannot be checked before a proxy; use its xn-- form")}}
 	})
 	g.client = openai.NewClientWithConfig(oc)
 
@@ -80,7 +79,7 @@ func TestGenerateUncheckedBehindProxy(t *testing.T) {
 	if !errors.As(err, &e) || e.Code != CodeUnreachable || e.Status != http.StatusBadGateway {
 		t.Fatalf("err = %v, want %s", err, CodeUnreachable)
 	}
-	const want = "copylab could not look up llm.corp.example, which it checks before sending a request through the proxy; check the base URL (a name outside ASCII goes in its xn-- form)."
+	const want = "copylab cannot check llm.cörp.example before sending a request through the proxy; write the base URL's name in its xn-- form."
 	if e.Message != want {
 		t.Errorf("message %q\nwant     %q", e.Message, want)
 	}

@@ -17,15 +17,19 @@
 // proxy cannot be judged that way, since copylab dials only the proxy, so
 // its target is judged before the proxy is asked: a metadata service's name
 // is refused by name, an address as written, and any other name is looked
-// up by copylab and refused if one of its addresses is blocked, or if it
-// does not resolve at all (copylab cannot judge a name it cannot see).
+// up by copylab and refused if one of its addresses is blocked. A name
+// copylab cannot resolve is left to the proxy: behind an egress proxy the
+// host often has no DNS for outside names at all, and that is the setup a
+// proxy is for. A name outside ASCII is refused (write it in its xn--
+// form): net/http sends the proxy its punycode form, which copylab would
+// have to look up instead.
 //
 // What the proxy is still trusted with: it looks the name up again, and a
-// name can answer differently the second time (DNS rebinding, or a proxy
-// that sees other DNS than copylab does), so a proxy that may reach a
-// metadata service must refuse link-local and metadata destinations itself,
-// as egress proxies usually do. copylab never asks a proxy for one
-// knowingly.
+// name can answer differently the second time (DNS rebinding, a proxy that
+// sees other DNS than copylab does, or a name only the proxy can resolve),
+// so a proxy that may reach a metadata service must refuse link-local and
+// metadata destinations itself, as egress proxies usually do. copylab never
+// asks a proxy for one knowingly.
 package netguard
 
 import (
@@ -299,10 +303,9 @@ func checkProxiedHost(ctx context.Context, lookup lookupFunc, host string) error
 	}
 	addrs, err := lookup(ctx, "ip", h)
 	if err != nil {
-		return &UncheckedError{Host: host, Err: err}
-	}
-	if len(addrs) == 0 {
-		return &UncheckedError{Host: host, Err: &net.DNSError{Err: "no addresses", Name: host, IsNotFound: true}}
+		// Not a name copylab can see (no outside DNS behind the proxy, or
+		// none at all): the proxy resolves it, and answers for it.
+		return nil
 	}
 	for _, a := range addrs {
 		if Blocked(a) {
@@ -313,15 +316,15 @@ func checkProxiedHost(ctx context.Context, lookup lookupFunc, host string) error
 }
 
 // UncheckedError is a request that was not sent through the proxy because
-// its host could not be judged first: a name copylab cannot resolve. Err
-// is the cause, a *net.DNSError when the lookup failed.
+// its host could not be judged first: a name outside ASCII, which the
+// proxy would be asked for in another spelling than copylab can look up.
 type UncheckedError struct {
 	Host string
 	Err  error
 }
 
 func (e *UncheckedError) Error() string {
-	return "not asking the proxy for " + e.Host + ": copylab could not look it up to check it: " + e.Err.Error()
+	return "not asking the proxy for " + e.Host + ": " + e.Err.Error()
 }
 
 func (e *UncheckedError) Unwrap() error { return e.Err }

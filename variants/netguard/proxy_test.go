@@ -163,8 +163,8 @@ func TestProxyCarriesPermittedRequests(t *testing.T) {
 // TestProxyNeverAskedForBlockedTargets: a request whose host is a
 // metadata name, a blocked address in any spelling, or a name that
 // resolves to one (among other addresses) is refused before the proxy
-// hears of it, and so is a name copylab cannot resolve: it cannot judge
-// it, and the proxy might resolve it to 169.254.169.254.
+// hears of it, and so is a name outside ASCII, whose punycode spelling the
+// proxy would get.
 func TestProxyNeverAskedForBlockedTargets(t *testing.T) {
 	proxy := newFakeProxy(t, "127.0.0.1:9") // never reached
 	dns := &fakeDNS{table: map[string][]string{
@@ -176,7 +176,7 @@ func TestProxyNeverAskedForBlockedTargets(t *testing.T) {
 
 	for _, tt := range []struct {
 		url, host string // host: sent as the Host header when set
-		unchecked bool   // refused because the name does not resolve
+		unchecked bool   // refused because the name cannot be judged
 		looksUp   bool   // the name is looked up; literals and metadata names are not
 	}{
 		{url: "http://169.254.169.254/latest/meta-data/"},
@@ -194,7 +194,6 @@ func TestProxyNeverAskedForBlockedTargets(t *testing.T) {
 		{url: "https://v6meta.example:8443/", looksUp: true},
 		{url: "http://10.0.0.7/", host: "169.254.169.254"},
 		{url: "http://10.0.0.7/", host: "rebind.example:80", looksUp: true},
-		{url: "http://gone.example/", unchecked: true, looksUp: true},
 		{url: "https://bücher.example/", unchecked: true},
 	} {
 		t.Run(tt.url+" "+tt.host, func(t *testing.T) {
@@ -226,9 +225,29 @@ func TestProxyNeverAskedForBlockedTargets(t *testing.T) {
 	if got := proxy.requests(); len(got) != 0 {
 		t.Errorf("the proxy was asked for %q", got)
 	}
-	var dnsErr *net.DNSError
-	if _, err := client.Get("http://gone.example/"); !errors.As(err, &dnsErr) || !dnsErr.IsNotFound {
-		t.Errorf("an unknown name: err = %v, want the lookup's *net.DNSError in the chain", err)
+}
+
+// TestProxyResolvesUnknownNames: a name copylab cannot resolve (behind an
+// egress proxy the host often has no outside DNS) is looked up, then left
+// to the proxy, which resolves it itself.
+func TestProxyResolvesUnknownNames(t *testing.T) {
+	proxy := newFakeProxy(t, "127.0.0.1:9")
+	dns := &fakeDNS{table: map[string][]string{}}
+	client := newClient(3*time.Second, proxyAllBut(proxy.URL), dns.lookup)
+	resp, err := client.Get("http://llm.outside.example/v1/models")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if string(body) != "from the proxy" {
+		t.Errorf("answered %q, want the proxy's answer", body)
+	}
+	if got := proxy.requests(); len(got) != 1 || got[0] != "GET http://llm.outside.example/v1/models" {
+		t.Errorf("the proxy was asked %q", got)
+	}
+	if got := dns.names(); len(got) != 1 || got[0] != "llm.outside.example" {
+		t.Errorf("looked up %q, want the name once before the proxy", got)
 	}
 }
 
