@@ -92,13 +92,6 @@ func (a *App) experimentsList(c *fiber.Ctx) error {
 // one costs its statistics (or a cache lookup) to show its verdict.
 const listPageSize = 50
 
-// pageOf returns the experiments of page (from 1; out of range is the
-// nearest page) and the pager that says where they are.
-func pageOf(exps []experiments.Experiment, page int, url func(page int) string) ([]experiments.Experiment, views.Pager) {
-	page, pg := pagerOf(len(exps), page, url)
-	return exps[(page-1)*listPageSize : pg.To], pg
-}
-
 // pagerOf returns the page (from 1; out of range is the nearest page) of a
 // list of n experiments, and the pager that says where it is.
 func pagerOf(n, page int, url func(page int) string) (int, views.Pager) {

@@ -1,6 +1,9 @@
 package app
 
 import (
+	"context"
+	"slices"
+
 	"github.com/gofiber/fiber/v2"
 
 	"copylab/experiments"
@@ -25,10 +28,6 @@ func (a *App) siteShow(c *fiber.Ctx) error {
 // stored; the forms' handlers put back what was typed, with its errors.
 func (a *App) sitePage(c *fiber.Ctx, site experiments.Site) (views.SitePage, error) {
 	ctx := c.UserContext()
-	exps, err := a.store.Experiments(ctx, experiments.ExperimentFilter{SiteID: site.ID})
-	if err != nil {
-		return views.SitePage{}, err
-	}
 	pinned, err := a.pinnedSnippetTag(ctx, site.Key)
 	if err != nil {
 		return views.SitePage{}, err
@@ -59,28 +58,63 @@ func (a *App) sitePage(c *fiber.Ctx, site experiments.Site) (views.SitePage, err
 			Title: noticeTitle(n.Status), SentAt: n.SentAt})
 	}
 	p.Title = site.Name
-	// The newest page of them; the pager's next link is the whole list,
-	// narrowed to this site, from its second page.
-	shown, pg := pageOf(exps, 1, func(page int) string { return listURL(site.ID, "", "", page) })
-	p.Pager = pg
-	p.Experiments, err = a.experimentRows(ctx, shown, func(experiments.Experiment) string { return site.Name })
-	for _, e := range exps {
-		if e.Status == experiments.StatusRunning {
-			p.Running = append(p.Running, e.Name)
-		}
-	}
-	if err != nil {
+	if err := a.siteExperiments(ctx, &p, site); err != nil {
 		return views.SitePage{}, err
 	}
-	for _, e := range exps {
-		if p.QAExample == "" && len(e.Variants) > 1 {
-			if links := a.qaLinks(e, site); len(links) > 1 {
-				p.QAExample = links[1].URL
-				if p.QAExample == "" {
-					p.QAExample = links[1].Param
-				}
-			}
+	return p, nil
+}
+
+// siteExperiments fills in what the site's page shows of its experiments,
+// reading only that: the newest page of them, counted by one count by
+// status (the pager's next link is the experiments list, narrowed to this
+// site, from its second page), the names of the running ones, which must
+// stop before the site can be deleted, and a preview link of the newest
+// experiment with a version besides the original.
+func (a *App) siteExperiments(ctx context.Context, p *views.SitePage, site experiments.Site) error {
+	f := experiments.ExperimentFilter{SiteID: site.ID}
+	counts, err := a.store.StatusCounts(ctx, f)
+	if err != nil {
+		return err
+	}
+	_, p.Pager = pagerOf(counts.Total, 1, func(page int) string { return listURL(site.ID, "", "", page) })
+	var shown []experiments.Experiment
+	if counts.Total > 0 {
+		shown, _, err = a.store.ExperimentsPage(ctx, experiments.PageQuery{Filter: f, Limit: listPageSize})
+		if err != nil {
+			return err
 		}
 	}
-	return p, nil
+	// An experiment created or deleted since the count moves the page's
+	// end; the pager says what the page shows.
+	if len(shown) > 0 {
+		p.Pager.To = p.Pager.From + len(shown) - 1
+	}
+	p.Experiments, err = a.experimentRows(ctx, shown, func(experiments.Experiment) string { return site.Name })
+	if err != nil {
+		return err
+	}
+	if counts.Matched[experiments.StatusRunning] > 0 {
+		p.Running, err = a.store.SiteExperimentNames(ctx, site.ID, experiments.StatusRunning)
+		if err != nil {
+			return err
+		}
+	}
+	var example experiments.Experiment
+	ok := false
+	if i := slices.IndexFunc(shown, func(e experiments.Experiment) bool { return len(e.Variants) > 1 }); i >= 0 {
+		example, ok = shown[i], true
+	} else if counts.Total > len(shown) {
+		// The newest page holds only drafts with just the original; an
+		// older experiment may have versions.
+		if example, ok, err = a.store.SiteExperimentWithVersions(ctx, site.ID); err != nil {
+			return err
+		}
+	}
+	if links := a.qaLinks(example, site); ok && len(links) > 1 {
+		p.QAExample = links[1].URL
+		if p.QAExample == "" {
+			p.QAExample = links[1].Param
+		}
+	}
+	return nil
 }

@@ -3,7 +3,6 @@ package app
 import (
 	"github.com/gofiber/fiber/v2"
 
-	"copylab/experiments"
 	"copylab/views"
 )
 
@@ -16,28 +15,23 @@ func (a *App) sitesList(c *fiber.Ctx) error {
 	return render(c, views.Sites(p))
 }
 
+// sitesPage is the sites list with the add form as given. Each site's
+// experiments and running ones come from one count by site.
 func (a *App) sitesPage(c *fiber.Ctx, form views.SiteForm) (views.SitesPage, error) {
 	ctx := c.UserContext()
 	sites, err := a.store.Sites(ctx)
 	if err != nil {
 		return views.SitesPage{}, err
 	}
-	exps, err := a.store.Experiments(ctx, experiments.ExperimentFilter{})
+	counts, err := a.store.SiteCounts(ctx)
 	if err != nil {
 		return views.SitesPage{}, err
 	}
 	p := views.SitesPage{Page: a.page(c, views.NavSites), Form: form}
 	p.Title = "Sites"
 	for _, s := range sites {
-		row := views.SiteRow{ID: s.ID, Name: s.Name, Domain: s.Domain, Key: s.Key}
-		for _, e := range exps {
-			if e.SiteID == s.ID {
-				row.Total++
-				if e.Status == experiments.StatusRunning {
-					row.Running++
-				}
-			}
-		}
+		n := counts[s.ID]
+		row := views.SiteRow{ID: s.ID, Name: s.Name, Domain: s.Domain, Key: s.Key, Total: n.Total, Running: n.Running}
 		p.Sites = append(p.Sites, row)
 	}
 	return p, nil

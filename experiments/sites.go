@@ -186,6 +186,88 @@ func (s *Store) Sites(ctx context.Context) ([]Site, error) {
 	return out, rows.Err()
 }
 
+// SiteCounts is how many experiments a site has, and how many of them run.
+type SiteCounts struct {
+	Total, Running int
+}
+
+// SiteCounts counts every site's experiments, and the running ones, in one
+// query that reads an index (experiments_site_status) and no experiment's
+// row: the sites list. A site without experiments is not in the map.
+func (s *Store) SiteCounts(ctx context.Context) (map[string]SiteCounts, error) {
+	rows, err := s.r.QueryContext(ctx, siteCountsStmt, StatusRunning)
+	if err != nil {
+		return nil, fmt.Errorf("experiments: site counts: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]SiteCounts{}
+	for rows.Next() {
+		var id string
+		var c SiteCounts
+		if err := rows.Scan(&id, &c.Total, &c.Running); err != nil {
+			return nil, fmt.Errorf("experiments: site counts: %w", err)
+		}
+		out[id] = c
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("experiments: site counts: %w", err)
+	}
+	return out, nil
+}
+
+const siteCountsStmt = `/* Store.SiteCounts */ select site_id, count(*), coalesce(sum(status = ?), 0) from experiments group by site_id`
+
+// SiteExperimentNames returns the names of a site's experiments in a
+// status, newest first, reading only those experiments: the running ones a
+// site's page names before it can be deleted.
+func (s *Store) SiteExperimentNames(ctx context.Context, siteID string, st Status) ([]string, error) {
+	rows, err := s.r.QueryContext(ctx, siteExperimentNamesStmt, siteID, st)
+	if err != nil {
+		return nil, fmt.Errorf("experiments: %s experiments of site %s: %w", st, siteID, err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			return nil, fmt.Errorf("experiments: %s experiments of site %s: %w", st, siteID, err)
+		}
+		out = append(out, name)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("experiments: %s experiments of site %s: %w", st, siteID, err)
+	}
+	return out, nil
+}
+
+const siteExperimentNamesStmt = `/* Store.SiteExperimentNames */ select name from experiments where site_id = ? and status = ?
+	order by created_at desc, id desc`
+
+// SiteExperimentWithVersions returns the newest experiment of a site that
+// has a version besides the original, with its variants; ok is false when
+// none has. SQLite walks the site's experiments newest first and stops at
+// the first with two variants, which is the newest one itself unless the
+// newest are drafts with only the original: the example preview link of a
+// site's page.
+func (s *Store) SiteExperimentWithVersions(ctx context.Context, siteID string) (e Experiment, ok bool, err error) {
+	e, err = scanExperiment(s.r.QueryRowContext(ctx, siteExperimentWithVersionsStmt, siteID))
+	if errors.Is(err, ErrNotFound) {
+		return Experiment{}, false, nil
+	}
+	if err != nil {
+		return Experiment{}, false, fmt.Errorf("experiments: experiment with versions of site %s: %w", siteID, err)
+	}
+	exps := []Experiment{e}
+	if err := s.withVariants(ctx, exps); err != nil {
+		return Experiment{}, false, err
+	}
+	return exps[0], true, nil
+}
+
+const siteExperimentWithVersionsStmt = `/* Store.SiteExperimentWithVersions */ select ` + experimentCols + ` from experiments
+	where site_id = ? and (select count(*) from variants v where v.experiment_id = experiments.id) > 1
+	order by created_at desc, id desc limit 1`
+
 // DeleteSite removes a site with its experiments (each as DeleteExperiment
 // does, its events in chunks), its recorder settings and recordings, and
 // returns how many experiments and events went. A site with a running
