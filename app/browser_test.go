@@ -52,10 +52,10 @@ func TestTourShotsKept(t *testing.T) {
 // TestBrowserTour drives the real app in headless Chromium: setup, the
 // demo page's swap and conversion, a site with its tag, the experiment form
 // with errors, and live results. It needs Chromium: without one it skips,
-// except under CI (CI set), where it fails. With COPYLAB_SCREENSHOTS=DIR it
-// also checks that no page it passes through is too wide, on a desktop and
-// on a phone, and saves there the screenshots docs/screenshots keeps
-// (tourShots).
+// except under CI (CI set), where it fails. It checks that no page it
+// passes through is too wide, on a desktop and on a phone; with
+// COPYLAB_SCREENSHOTS=DIR it also saves there the screenshots
+// docs/screenshots keeps (tourShots).
 //
 //	COPYLAB_SCREENSHOTS=$PWD/docs/screenshots go test ./app -run TestBrowserTour -v
 func TestBrowserTour(t *testing.T) {
@@ -87,31 +87,30 @@ func TestBrowserTour(t *testing.T) {
 			t.Fatalf("submit %s: %v", sel, err)
 		}
 	}
-	// shot checks the page at this size and, when docs/screenshots keeps
-	// it, saves it as name.png.
+	// shot checks that the page is not too wide at this size (a phone's
+	// too) and, in screenshot mode, when docs/screenshots keeps it, saves
+	// it as name.png.
 	shot := func(name string, width, height int64) {
 		t.Helper()
-		if shots == "" {
-			return
-		}
-		do(chromedp.EmulateViewport(width, height), chromedp.Sleep(150*time.Millisecond))
+		do(chromedp.EmulateViewport(width, height))
 		// Nothing may stick out sideways (tables scroll inside their box).
+		// Reading the widths lays the page out at the new size first.
 		if over, err := chromedp.Run(bctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth - document.documentElement.clientWidth`)); err != nil || over > 0 {
 			t.Errorf("%s at %dpx: the page is %dpx too wide (%v)", name, width, over, err)
 		}
-		if !tourShots[name] {
-			do(chromedp.EmulateViewport(1280, 900))
-			return
-		}
-		buf, err := chromedp.Run(bctx, chromedp.FullScreenshot(100))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.MkdirAll(shots, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(shots, name+".png"), buf, 0o644); err != nil {
-			t.Fatal(err)
+		if shots != "" && tourShots[name] {
+			// Let fonts and images settle before the picture.
+			do(chromedp.Sleep(150 * time.Millisecond))
+			buf, err := chromedp.Run(bctx, chromedp.FullScreenshot(100))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.MkdirAll(shots, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(shots, name+".png"), buf, 0o644); err != nil {
+				t.Fatal(err)
+			}
 		}
 		do(chromedp.EmulateViewport(1280, 900))
 	}
