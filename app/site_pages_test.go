@@ -135,3 +135,21 @@ func TestSitesListCounts(t *testing.T) {
 		})
 	}
 }
+
+// TestSitePageManyRunning: a site with more running experiments than a
+// sentence can hold names the newest few, counts the rest and links to the
+// list of them all.
+func TestSitePageManyRunning(t *testing.T) {
+	e := newEnv(t)
+	c := e.signIn("owner@example.com")
+	site := e.site("Shop")
+	for i := range 7 {
+		x := e.experiment(site.ID, fmt.Sprintf("Card label %d", i))
+		e.transition(x.ID, experiments.ActionStart)
+	}
+	resp, body := c.get("/sites/" + site.ID)
+	wantStatus(t, resp, 200, body)
+	wantContains(t, body, "Stop its 7 running experiments first: “Card label 6”, “Card label 5”, “Card label 4”, “Card label 3”, “Card label 2” and 2 more",
+		`href="/experiments?site=`+site.ID+`&amp;status=running">see them all</a>`)
+	wantNotContains(t, body, "“Card label 1”", "“Card label 0”")
+}

@@ -64,6 +64,10 @@ func (a *App) sitePage(c *fiber.Ctx, site experiments.Site) (views.SitePage, err
 	return p, nil
 }
 
+// runningNamed is how many running experiments the site page's delete
+// section names; past that it counts the rest and links to the list.
+const runningNamed = 5
+
 // siteExperiments fills in what the site's page shows of its experiments,
 // reading only that: the newest page of them, counted by one count by
 // status (the pager's next link is the experiments list, narrowed to this
@@ -93,11 +97,15 @@ func (a *App) siteExperiments(ctx context.Context, p *views.SitePage, site exper
 	if err != nil {
 		return err
 	}
-	if counts.Matched[experiments.StatusRunning] > 0 {
+	if n := counts.Matched[experiments.StatusRunning]; n > 0 {
 		p.Running, err = a.store.SiteExperimentNames(ctx, site.ID, experiments.StatusRunning)
 		if err != nil {
 			return err
 		}
+		// A sentence names a few; the list has them all.
+		p.RunningAll = max(n, len(p.Running))
+		p.Running = p.Running[:min(len(p.Running), runningNamed)]
+		p.RunningURL = listURL(site.ID, "", experiments.StatusRunning, 1)
 	}
 	var example experiments.Experiment
 	ok := false

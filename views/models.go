@@ -72,7 +72,9 @@ type SitePage struct {
 	SnippetURL  string
 	Experiments []ExperimentRow // the newest of its experiments (a list's page)
 	Pager       Pager           // NextURL: the rest, on the experiments list
-	Running     []string        // names of its running experiments
+	Running     []string        // names of its running experiments, the newest few (runningShown)
+	RunningAll  int             // how many are running
+	RunningURL  string          // the experiments list of its running ones
 	QAExample   string          // a QA link to show as an example, or ""
 	// The site's own settings and its session recorders (recordings.templ).
 	Settings  SiteSettingsForm
