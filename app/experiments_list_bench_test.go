@@ -17,31 +17,9 @@ import (
 //
 //	go test ./app -run '^$' -bench BenchmarkExperimentsListMany -benchtime 20x
 func BenchmarkExperimentsListMany(b *testing.B) {
-	const n = 5000
 	ctx := context.Background()
 	a, store, _ := benchApp(b)
-	var sites [2]experiments.Site
-	for i, name := range []string{"Shop", "Blog"} {
-		s, err := store.CreateSite(ctx, experiments.Site{Name: name, Domain: strings.ToLower(name) + ".example"})
-		if err != nil {
-			b.Fatal(err)
-		}
-		sites[i] = s
-	}
-	for i := range n {
-		x, err := store.CreateExperiment(ctx, experiments.Experiment{SiteID: sites[i%2].ID, Name: "Hero test " + strconv.Itoa(i),
-			Page: "/pricing/" + strconv.Itoa(i%7), Selector: `[data-copylab="hero"]`, CoverageBP: 10000,
-			Goal:     experiments.Goal{Type: experiments.GoalClick, Selector: "#buy"},
-			Variants: []experiments.Variant{{Text: "Original headline"}, {Text: "New headline"}, {Text: "Third headline"}}})
-		if err != nil {
-			b.Fatal(err)
-		}
-		if i%10 == 0 {
-			if _, err := store.Transition(ctx, x.ID, experiments.ActionStart); err != nil {
-				b.Fatal(err)
-			}
-		}
-	}
+	sites := seedManyExperiments(b, store)
 	tok, err := CreateToken(ctx, store, benchSignUp(b, store), "bench")
 	if err != nil {
 		b.Fatal(err)
@@ -80,4 +58,36 @@ func BenchmarkExperimentsListMany(b *testing.B) {
 			b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/op")
 		})
 	}
+}
+
+// seedManyExperiments makes the lists' benchmark data: 5,000 experiments
+// without events on two sites ("Shop" and "Blog", alternating), named
+// "Hero test N", every tenth started (so all 500 running ones are Shop's).
+func seedManyExperiments(b *testing.B, store *experiments.Store) [2]experiments.Site {
+	b.Helper()
+	const n = 5000
+	ctx := context.Background()
+	var sites [2]experiments.Site
+	for i, name := range []string{"Shop", "Blog"} {
+		s, err := store.CreateSite(ctx, experiments.Site{Name: name, Domain: strings.ToLower(name) + ".example"})
+		if err != nil {
+			b.Fatal(err)
+		}
+		sites[i] = s
+	}
+	for i := range n {
+		x, err := store.CreateExperiment(ctx, experiments.Experiment{SiteID: sites[i%2].ID, Name: "Hero test " + strconv.Itoa(i),
+			Page: "/pricing/" + strconv.Itoa(i%7), Selector: `[data-copylab="hero"]`, CoverageBP: 10000,
+			Goal:     experiments.Goal{Type: experiments.GoalClick, Selector: "#buy"},
+			Variants: []experiments.Variant{{Text: "Original headline"}, {Text: "New headline"}, {Text: "Third headline"}}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if i%10 == 0 {
+			if _, err := store.Transition(ctx, x.ID, experiments.ActionStart); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	return sites
 }

@@ -98,13 +98,12 @@ func (a *App) siteExperiments(ctx context.Context, p *views.SitePage, site exper
 		return err
 	}
 	if n := counts.Matched[experiments.StatusRunning]; n > 0 {
-		p.Running, err = a.store.SiteExperimentNames(ctx, site.ID, experiments.StatusRunning)
+		// A sentence names a few; the list has them all.
+		p.Running, err = a.store.SiteExperimentNames(ctx, site.ID, experiments.StatusRunning, runningNamed)
 		if err != nil {
 			return err
 		}
-		// A sentence names a few; the list has them all.
 		p.RunningAll = max(n, len(p.Running))
-		p.Running = p.Running[:min(len(p.Running), runningNamed)]
 		p.RunningURL = listURL(site.ID, "", experiments.StatusRunning, 1)
 	}
 	var example experiments.Experiment

@@ -26,7 +26,7 @@ func TestSiteListQueryPlans(t *testing.T) {
 		index      string // what the plan must use
 	}{
 		{"counts by site", siteCountsStmt, []any{StatusRunning}, "COVERING INDEX experiments_site_status"},
-		{"running names", siteExperimentNamesStmt, []any{"s", StatusRunning}, "INDEX experiments_site_status"},
+		{"running names", siteExperimentNamesStmt, []any{"s", StatusRunning, 5}, "INDEX experiments_site_status"},
 		{"experiment with versions", siteExperimentWithVersionsStmt, []any{"s"}, "INDEX experiments_site_created"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

@@ -217,11 +217,11 @@ func (s *Store) SiteCounts(ctx context.Context) (map[string]SiteCounts, error) {
 
 const siteCountsStmt = `/* Store.SiteCounts */ select site_id, count(*), coalesce(sum(status = ?), 0) from experiments group by site_id`
 
-// SiteExperimentNames returns the names of a site's experiments in a
-// status, newest first, reading only those experiments: the running ones a
-// site's page names before it can be deleted.
-func (s *Store) SiteExperimentNames(ctx context.Context, siteID string, st Status) ([]string, error) {
-	rows, err := s.r.QueryContext(ctx, siteExperimentNamesStmt, siteID, st)
+// SiteExperimentNames returns the names of the newest limit of a site's
+// experiments in a status, newest first, reading only those experiments:
+// the running ones a site's page names before it can be deleted.
+func (s *Store) SiteExperimentNames(ctx context.Context, siteID string, st Status, limit int) ([]string, error) {
+	rows, err := s.r.QueryContext(ctx, siteExperimentNamesStmt, siteID, st, limit)
 	if err != nil {
 		return nil, fmt.Errorf("experiments: %s experiments of site %s: %w", st, siteID, err)
 	}
@@ -241,7 +241,7 @@ func (s *Store) SiteExperimentNames(ctx context.Context, siteID string, st Statu
 }
 
 const siteExperimentNamesStmt = `/* Store.SiteExperimentNames */ select name from experiments where site_id = ? and status = ?
-	order by created_at desc, id desc`
+	order by created_at desc, id desc limit ?`
 
 // SiteExperimentWithVersions returns the newest experiment of a site that
 // has a version besides the original, with its variants; ok is false when
