@@ -7,6 +7,8 @@ package snippet_test
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -57,14 +59,27 @@ func TestConstantRerender(t *testing.T) {
 
 // TestFightingPage: a page that writes its copy back each time the tag
 // writes the variant wins, at once (in the same microtask checkpoint) or by
-// timer, after a bounded number of writes: the loop ends, the original copy
-// shows, and later mutations of the page (a ticking clock) do not start the
-// fight again. The exposure was sent: the variant was applied.
+// timer, after a bounded number of writes: 100 passes over the elements,
+// whatever the number of elements the selector matches, whether the page
+// fights for all of them or for one, and however long the fight takes (a
+// slow phone, a page with much to do: a fight inside one microtask
+// checkpoint lets no timer run, so its second never ends). The loop ends,
+// the original copy shows, and later mutations of the page (a ticking
+// clock) do not start the fight again. The exposure was sent: the variant
+// was applied.
 func TestFightingPage(t *testing.T) {
 	t.Parallel()
-	for _, c := range []struct{ name, revert string }{
-		{"in the observer", `h.textContent = "` + original + `"`},
-		{"by timer", `setTimeout(() => h.textContent = "` + original + `")`},
+	for _, c := range []struct {
+		name, revert string
+		// n elements match; the page fights for the first fought of them,
+		// and takes slow ms over each of its first 250 writes.
+		n, fought, slow int
+	}{
+		{"in the observer", `h.textContent = "` + original + `"`, 1, 1, 0},
+		{"by timer", `setTimeout(() => h.textContent = "` + original + `")`, 1, 1, 0},
+		{"in the observer, slowly", `h.textContent = "` + original + `"`, 1, 1, 20},
+		{"60 elements, all in the observer", `h.textContent = "` + original + `"`, 60, 60, 0},
+		{"60 elements, one in the observer", `h.textContent = "` + original + `"`, 60, 1, 0},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
@@ -72,15 +87,21 @@ func TestFightingPage(t *testing.T) {
 			exceptions := browsertest.Exceptions(t, ctx)
 			s := newSite(t, prod, static.SnippetConfig{Site: "test", Experiments: []static.SnippetExperiment{
 				heroExperiment("/pricing*", 0, 10000, 0)}})
-			// The page's observer is registered before the tag's, and
-			// counts the tag's writes in window.fights.
+			// The page's observer is registered before the tag's, counts
+			// the tag's writes in window.fights, and the time from the
+			// first to the last in window.span.
 			s.page("/pricing", `<script>
 				window.fights = 0;
+				let first;
 				new MutationObserver(() => {
-					const h = document.querySelector('[data-copylab="hero"]');
-					if (h && h.textContent != "`+original+`") { fights++; `+c.revert+` }
+					document.querySelectorAll('[data-copylab="hero"]').forEach((h, i) => {
+						if (i < `+fmt.Sprint(c.fought)+` && h.textContent != "`+original+`") {
+							fights++; first ??= performance.now(); window.span = performance.now() - first; `+c.revert+`
+							for (const end = performance.now() + (fights > 250 ? 0 : `+fmt.Sprint(c.slow)+`); performance.now() < end;);
+						}
+					});
 				}).observe(document, {childList: true, subtree: true, characterData: true});
-			</script>`+tag, `<h1 data-copylab="hero">`+original+`</h1><p id=clock></p><script>
+			</script>`+tag, strings.Repeat(`<h1 data-copylab="hero">`+original+`</h1>`, c.n)+`<p id=clock></p><script>
 				setInterval(() => document.querySelector("#clock").textContent = Date.now(), 30);
 			</script>`)
 			navigate(t, ctx, s.URL+"/pricing")
@@ -88,14 +109,71 @@ func TestFightingPage(t *testing.T) {
 			first := eval[int](t, ctx, `fights`)
 			time.Sleep(2500 * time.Millisecond)
 			last := eval[int](t, ctx, `fights`)
-			t.Logf("the tag wrote %d times in the first 1.5 s, %d in all after 4 s", first, last)
-			if first == 0 || last != first || last > 200 {
+			t.Logf("the tag wrote %d times in the first 1.5 s, %d in all after 4 s, over %.0f ms", first, last, eval[float64](t, ctx, `span`))
+			if first == 0 || last != first || last > 200*c.n {
 				t.Errorf("the tag wrote %d times in 1.5 s and %d after 4 s, want a bounded fight that ends", first, last)
 			}
 			if text, vis := heroState(t, ctx); text != original || vis != "visible" {
 				t.Errorf("hero %q %s, want the page's original copy, visible", text, vis)
 			}
 			onlyEvent(t, ctx, s, "exposure", "b", "")
+			noExceptions(t, exceptions)
+		})
+	}
+}
+
+// manyPage is a page whose framework renders n tested elements (a label on
+// every product card) again every 40 ms, all in one pass, by turns
+// resetting their text and replacing the nodes. It counts its renders in
+// window.renders, and in window.lost the most elements that showed the
+// original copy at a frame.
+func manyPage(n int) string {
+	return fmt.Sprintf(`<ul></ul><script>
+	const ul = document.querySelector("ul");
+	for (let i = 0; i < %d; i++) ul.insertAdjacentHTML("beforeend", '<li><p data-copylab="hero">%s</p></li>');
+	window.renders = 0; window.lost = 0;
+	setInterval(() => {
+		const r = renders++;
+		ul.querySelectorAll("p").forEach(p => {
+			if (r %% 2) { p.textContent = "%s"; return }
+			const e = document.createElement("p"); e.dataset.copylab = "hero"; e.textContent = "%s";
+			p.replaceWith(e);
+		});
+	}, 40);
+	requestAnimationFrame(function frame() {
+		lost = Math.max(lost, [...ul.querySelectorAll("p")].filter(p => p.textContent == "%s").length);
+		requestAnimationFrame(frame);
+	});
+</script>`, n, original, original, original, original)
+}
+
+// TestRerenderManyElements: a selector that matches many elements (a
+// label on every product card), all rendered again every 40 ms for 2 s,
+// keeps the variant on every one of them: the cap on the tag's writes
+// counts passes over the elements, not elements. No element shows the
+// original copy at any frame, and the page view makes one exposure.
+func TestRerenderManyElements(t *testing.T) {
+	t.Parallel()
+	for _, n := range []int{60, 120} {
+		t.Run(fmt.Sprint(n, " elements"), func(t *testing.T) {
+			t.Parallel()
+			ctx := browsertest.NewTab(t)
+			exceptions := browsertest.Exceptions(t, ctx)
+			s := newSite(t, prod, static.SnippetConfig{Site: "test", Experiments: []static.SnippetExperiment{
+				heroExperiment("/pricing*", 0, 10000, 0)}})
+			s.page("/pricing", tag, manyPage(n))
+			navigate(t, ctx, s.URL+"/pricing")
+			waitJS(t, ctx, `window.renders >= 50`) // 2 s of renders
+			shown := eval[int](t, ctx, `[...document.querySelectorAll('`+hero+`')].filter(p => p.textContent == `+jsString(textB)+`).length`)
+			if lost := eval[int](t, ctx, `lost`); shown != n || lost > 0 {
+				t.Errorf("%d of %d elements show the variant after 50 renders; up to %d showed the original at a frame", shown, n, lost)
+			}
+			finish(t, ctx)
+			evs := s.events()
+			if len(evs) != 1 {
+				t.Fatalf("events %v, want one exposure", evs)
+			}
+			checkEvent(t, evs[0], "exposure", "b", "")
 			noExceptions(t, exceptions)
 		})
 	}

@@ -214,8 +214,9 @@
     // change. act holds the experiments of the page view: those whose page
     // matches and that the visitor is in. Each carries its page-view state:
     //   a variant, s 0 waiting for its element | 1 applied | 2 timed out,
-    //   e exposed, n text writes in the second from w, m ms of the swap
-    //   since the page view began, r IntersectionObserver (visible-only).
+    //   e exposed, n writing passes in the current second (see scan), m ms
+    //   of the swap since the page view began, r IntersectionObserver
+    //   (visible-only).
     // The observer is new in each page view (the last one disconnected):
     // observing an element already observed reports nothing, so an element
     // that stays on screen across a route change would never expose again.
@@ -273,22 +274,33 @@
     // changes, before the browser paints them: during load (elements as the
     // parser adds them), and after, to re-apply the copy when a framework
     // re-creates an element or resets its text. Our own writes trigger the
-    // observer again, but the text matches by then, so nothing is written. A framework may render
-    // the element again without end (every 20 ms, say): the copy is set
-    // again each time, up to 100 writes a second. A page that writes its
+    // observer again, but the text matches by then, so nothing is written.
+    // A framework may render the elements again without end (every 20 ms,
+    // say): the copy is set again each time, up to 100 passes a second. A
+    // pass is one call that writes, to one element or to all 120 that
+    // match (k counts its writes; x.n counts passes), so a label on every
+    // product card costs what one headline does. A page that writes its
     // copy back whenever we write ours spends the 100 at once (in one
     // microtask checkpoint, or within the second by timer): we then stop
-    // writing for the rest of the page view, and the page wins.
+    // writing for the rest of the page view, and the page wins. The second
+    // is a timer, started by its first pass, not a clock read: a fight
+    // inside one checkpoint lets no timer run, so it ends after 100 passes
+    // however slow each is (many elements, a slow phone), where a clock
+    // would start a new second in the middle of it, and another, forever.
     scan = () =>
-      act.map((x, v, els, t = performance.now()) => {
+      act.map((x, v, els, k = 0) => {
         v = x.a[TEXT];
         els = T(() => d.querySelectorAll(x[SEL])); // undefined for an invalid selector
         x.s > 1 ||
           !els?.[0] ||
           x.n > 99 ||
-          (t - x.w < 1e3 || ((x.w = t), (x.n = 0)),
-          els.forEach((el) => v == null || el.textContent == v || ((el.textContent = v), x.n++)),
-          x.s || ((x.s = 1), (x.m = (t - since) | 0), hide()),
+          (els.forEach(
+            (el) =>
+              v == null ||
+              el.textContent == v ||
+              ((el.textContent = v), k++ || x.n++ || setTimeout(() => x.n > 99 || (x.n = 0), 1e3)),
+          ),
+          x.s || ((x.s = 1), (x.m = (performance.now() - since) | 0), hide()),
           // Exposure: now, or for a visible-only experiment once one of its
           // elements is in the viewport: its observer (x.r, made by view)
           // watches them. Only the scripts of sites with a visible-only
