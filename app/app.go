@@ -54,7 +54,8 @@ type App struct {
 	gen     copyWriter   // drafts copy: a model, or the offline generator
 	genJobs *genRegistry // generations started from the browser, in memory
 
-	webhooks *http.Client // notifications (notify.go), through netguard
+	webhooks  *http.Client // notifications (notify.go), through netguard
+	testSends *rateLimiter // test messages per user (site_notifications.go)
 }
 
 // Timeouts and limits of the HTTP server. The events endpoint caps its own
@@ -102,6 +103,7 @@ func newApp(cfg Config, store *experiments.Store, ing *experiments.Ingester, opt
 		snippets:   newSnippetCache(snippetCacheTTL),
 		genJobs:    newGenRegistry(),
 		webhooks:   netguard.NewClient(notifyTimeout),
+		testSends:  newRateLimiter(testMessageRate, rateMaxKeys),
 	}
 	for _, opt := range opts {
 		opt(a)

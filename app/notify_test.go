@@ -237,6 +237,7 @@ func wantJSON(t *testing.T, got []byte, want string) {
 func TestSiteNotificationsPages(t *testing.T) {
 	e := newEnv(t)
 	c := e.signIn("owner@example.com")
+	e.app.testSends = nil // several test messages in a row; TestTestMessageLimit has the limit
 	site := e.site("Shop")
 	h := newHook(t)
 	_, body := c.get("/sites/" + site.ID)
@@ -315,6 +316,7 @@ func TestSiteNotificationsTestFailures(t *testing.T) {
 	var logs syncBuffer
 	e.app.log = slog.New(slog.NewTextHandler(&logs, nil))
 	c := e.signIn("owner@example.com")
+	e.app.testSends = nil // several test messages in a row; TestTestMessageLimit has the limit
 	site := e.site("Shop")
 
 	closed := httptest.NewServer(http.NotFoundHandler())
@@ -496,5 +498,44 @@ func TestNotifyElementMissing(t *testing.T) {
 	if got[0]["title"] != "The tested element is missing: “Pricing hero” on Shop" || v["status"] != "element_missing" ||
 		!strings.Contains(v["text"].(string), `The element [data-copylab="hero"] on /pricing: since yesterday the element was not found in 92% of page views (12 of 13)`) {
 		t.Errorf("message %v", got[0])
+	}
+}
+
+// TestTestMessageLimit: a user sends one test message every 6 s at most;
+// the next one is refused with a sentence that says when to try again, and
+// nothing is posted. Another user has a limit of their own.
+func TestTestMessageLimit(t *testing.T) {
+	e := newEnv(t)
+	clock := time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
+	e.app.testSends.now = func() time.Time { return clock }
+	e.app.testSends.epoch = clock
+	h := newHook(t)
+	c := e.signIn("owner@example.com")
+	site := e.site("Shop")
+	resp, _ := c.post("/sites/"+site.ID+"/notifications", url.Values{"webhook_url": {h.URL + "/hook"}})
+	wantStatus(t, resp, http.StatusSeeOther, "")
+
+	c.post("/sites/"+site.ID+"/notifications/test", nil)
+	_, body := c.get("/sites/" + site.ID)
+	wantContains(t, body, "Test message sent to 127.0.0.1")
+	clock = clock.Add(2 * time.Second)
+	c.post("/sites/"+site.ID+"/notifications/test", nil)
+	_, body = c.get("/sites/" + site.ID)
+	wantContains(t, body, "You sent a test message a moment ago; send the next one in 4 s.")
+	if got := len(h.received()); got != 1 {
+		t.Fatalf("the webhook got %d messages, want 1", got)
+	}
+
+	other := e.signIn("colleague@example.com")
+	other.post("/sites/"+site.ID+"/notifications/test", nil)
+	_, body = other.get("/sites/" + site.ID)
+	wantContains(t, body, "Test message sent to 127.0.0.1")
+
+	clock = clock.Add(4 * time.Second)
+	c.post("/sites/"+site.ID+"/notifications/test", nil)
+	_, body = c.get("/sites/" + site.ID)
+	wantContains(t, body, "Test message sent to 127.0.0.1")
+	if got := len(h.received()); got != 3 {
+		t.Errorf("the webhook got %d messages, want 3", got)
 	}
 }

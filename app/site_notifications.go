@@ -4,9 +4,11 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"math"
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -62,6 +64,13 @@ func (a *App) siteNotificationsSave(c *fiber.Ctx) error {
 	return a.redirectWithFlash(c, "/sites/"+site.ID+"#notifications", "ok", msg)
 }
 
+// testMessageRate is how many test messages a user may send a second: one
+// every 6 s. The button posts to any address a user saves, private ones
+// included, and what comes back, and how soon, says something of what
+// listens there; one message every few seconds is plenty for fixing a
+// webhook and slow for mapping a network.
+const testMessageRate = 1.0 / 6
+
 // siteNotificationsTest answers POST /sites/:id/notifications/test: one
 // message to the saved webhook, and what came of it.
 func (a *App) siteNotificationsTest(c *fiber.Ctx) error {
@@ -73,6 +82,10 @@ func (a *App) siteNotificationsTest(c *fiber.Ctx) error {
 	to := "/sites/" + site.ID + "#notifications"
 	if site.WebhookURL == "" {
 		return a.redirectWithFlash(c, to, "error", "Save a webhook URL first.")
+	}
+	if ok, wait := a.testSends.allow(strconv.FormatInt(sessionOf(c).user.ID, 10)); !ok {
+		secs := int(math.Ceil(wait.Seconds()))
+		return a.redirectWithFlash(c, to, "error", fmt.Sprintf("You sent a test message a moment ago; send the next one in %d s.", secs))
 	}
 	err = a.sendWebhook(ctx, site.WebhookURL, notice{
 		Title: "copylab test message for “" + site.Name + "”",
