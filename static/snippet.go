@@ -4,13 +4,16 @@ package static
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"embed"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -79,6 +82,57 @@ type SnippetConfig struct {
 	// does not step aside for a tag already on the page: it takes over
 	// from the live tag that loaded it.
 	Preview bool
+	// Guard renders the tag of the guarded async install (GuardedTag): it
+	// takes GuardClass off <html> as soon as it has run (its elements
+	// hidden or swapped, or nothing to do, or an error). The QA build
+	// ignores it: the live tag that loads it has already taken the class
+	// off.
+	Guard bool
+}
+
+// GuardClass is the class of <html> that hides the whole page in the
+// guarded async install (GuardedTag), until the tag has run or
+// GuardTimeoutMS passed.
+const GuardClass = "copylab-wait"
+
+// GuardTimeoutMS is the longest the guarded async install hides the page
+// when the tag is slow, fails or never comes.
+const GuardTimeoutMS = 1000
+
+// Inline parts of the guarded async install. They hold neither the site
+// key nor the URL, so every site pastes the same bytes, and a strict CSP
+// can allow them by hash (GuardCSP) instead of with 'unsafe-inline'. The
+// script is ES5, so that browsers too old for the tag (which then runs
+// nothing) still get the page back at the timeout.
+var (
+	guardStyle  = "." + GuardClass + "{opacity:0!important}"
+	guardScript = `(function(h,c){h.classList.add(c);setTimeout(function(){h.classList.remove(c)},` +
+		strconv.Itoa(GuardTimeoutMS) + `)})(document.documentElement,"` + GuardClass + `")`
+)
+
+// GuardedTag is the guarded async install of the tag at src (a site's
+// /s/KEY.js URL), for tag managers and sites that allow no synchronous
+// third-party script: an inline style that hides the page while <html>
+// has GuardClass, an inline script that adds the class and takes it off
+// after GuardTimeoutMS whatever happens, and the tag with async from
+// src?guard=1, whose build (SnippetConfig.Guard) takes the class off as
+// soon as it has run. The page is hidden at most until the timeout, then
+// only the tested elements until they get their copy.
+func GuardedTag(src string) string {
+	return "<style>" + guardStyle + "</style>\n<script>" + guardScript + "</script>\n" +
+		`<script async src="` + src + `?guard=1"></script>`
+}
+
+// GuardCSP is what a Content-Security-Policy needs to allow the inline
+// parts of GuardedTag without 'unsafe-inline': the hash of the script for
+// script-src and of the style for style-src.
+func GuardCSP() (script, style string) {
+	return cspHash(guardScript), cspHash(guardStyle)
+}
+
+func cspHash(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return "'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"
 }
 
 // SnippetShipped is one shipped version: its page pattern and element, as
@@ -151,8 +205,8 @@ type Snippet struct {
 	head, tail []byte
 
 	// builds holds the other runtimes, by build set (a bit per
-	// RecorderNames entry and visibleBuild, or previewBuild alone),
-	// minified on first use: 129 sets are possible, a few are used.
+	// RecorderNames entry, visibleBuild and guardBuild, or previewBuild
+	// alone), minified on first use: 257 sets are possible, a few are used.
 	mu     sync.Mutex
 	builds map[uint]runtime
 }
@@ -167,6 +221,11 @@ var previewBuild uint = 1 << len(RecorderNames)
 // view, which other sites do without (about 62 bytes gzipped). The QA
 // build sends no exposure, so it needs none.
 var visibleBuild uint = previewBuild << 1
+
+// guardBuild is the bit of the build set for the tag of the guarded
+// async install (SnippetConfig.Guard): the source's "guard" region, which
+// takes GuardClass off <html> once the tag has run.
+var guardBuild uint = visibleBuild << 1
 
 // recorderBuilds are the bits of the build set that stand for recorders.
 var recorderBuilds uint = previewBuild - 1
@@ -224,8 +283,9 @@ func (s *Snippet) runtime(set uint) (runtime, error) {
 
 // minify builds the runtime for a build set: the source without the
 // regions of the recorders outside the set, without the "visible" regions
-// unless the set has visibleBuild, and without the "qa" regions (the live
-// build) or the "live" ones (previewBuild), minified.
+// unless the set has visibleBuild, without the "guard" region unless it
+// has guardBuild, and without the "qa" regions (the live build) or the
+// "live" ones (previewBuild), minified.
 func (s *Snippet) minify(set uint) (runtime, error) {
 	src, err := cutRegions(s.source, func(name string) (bool, error) {
 		switch name {
@@ -233,6 +293,8 @@ func (s *Snippet) minify(set uint) (runtime, error) {
 			return set&recorderBuilds != 0, nil
 		case "visible":
 			return set&visibleBuild != 0, nil
+		case "guard":
+			return set&guardBuild != 0, nil
 		case "live":
 			return set&previewBuild == 0, nil
 		case "qa":
@@ -396,8 +458,9 @@ func bit(b bool) int {
 }
 
 // wire checks cfg and converts it to the positional form; set names the
-// build: a bit per recorder of cfg (by its index in RecorderNames) and
-// visibleBuild when an experiment is visible-only, or previewBuild alone.
+// build: a bit per recorder of cfg (by its index in RecorderNames),
+// visibleBuild when an experiment is visible-only and guardBuild for
+// cfg.Guard, or previewBuild alone.
 func wire(cfg SnippetConfig) (config []any, set uint, err error) {
 	var errs []error
 	bad := func(format string, args ...any) {
@@ -490,6 +553,9 @@ func wire(cfg SnippetConfig) (config []any, set uint, err error) {
 			continue
 		}
 		set |= 1 << i
+	}
+	if cfg.Guard {
+		set |= guardBuild
 	}
 	if cfg.Preview {
 		set = previewBuild

@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -243,6 +244,103 @@ func TestVisibleRegion(t *testing.T) {
 	}
 }
 
+// guardBudget bounds the tag of the guarded async install (Guard), with
+// and without a visible-only experiment, runtime plus the budget config,
+// gzipped. Taking the class off <html> costs about 37 bytes, which only
+// the tags served for ?guard=1 carry (TestGuardRegion): 2017 bytes alone
+// and 2076 with the IntersectionObserver when the bound was set.
+const guardBudget = 2100
+
+// TestGuardRegion: only the guard build (Guard) carries the code that
+// takes the guard's class off <html>. Every other build is byte for byte
+// the build of the source without the guard region (cut here with a
+// regexp of its own, not with cutRegions), so the sites that do not use
+// the guarded install pay nothing for it; the QA build ignores Guard.
+// The guard build stays within guardBudget.
+func TestGuardRegion(t *testing.T) {
+	s := newTestSnippet(t)
+	src, err := SnippetFS.ReadFile("snippet/snippet.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	region := regexp.MustCompile(`(?m)^[ \t]*// #if guard\n(?:.*\n)*?[ \t]*// #endif\n`)
+	if n := len(region.FindAll(src, -1)); n != 2 {
+		t.Fatalf("snippet.js has %d guard regions, want 2 (before and after the tag's function)", n)
+	}
+	without := &Snippet{source: region.ReplaceAll(src, nil), builds: map[uint]runtime{}}
+	rt, err := without.minify(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	without.head, without.tail = rt.head, rt.tail
+
+	render := func(s *Snippet, guard, visible, preview bool, recs ...string) string {
+		t.Helper()
+		cfg := budgetConfig()
+		cfg.Guard, cfg.Preview, cfg.Recorders = guard, preview, recs
+		cfg.Experiments[0].VisibleOnly = visible
+		js, err := s.Render(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(js)
+	}
+	for _, c := range []struct {
+		name             string
+		visible, preview bool
+		recs             []string
+	}{
+		{"plain", false, false, nil},
+		{"visible-only", true, false, nil},
+		{"a recorder", false, false, []string{"clarity"}},
+		{"QA build", false, true, nil},
+	} {
+		js := render(s, false, c.visible, c.preview, c.recs...)
+		if js != render(without, false, c.visible, c.preview, c.recs...) {
+			t.Errorf("%s: the tag without Guard differs from the build of the source without the guard region", c.name)
+		}
+		if strings.Contains(js, GuardClass) {
+			t.Errorf("%s: the tag without Guard mentions %s", c.name, GuardClass)
+		}
+		g := render(s, true, c.visible, c.preview, c.recs...)
+		if want := !c.preview; strings.Contains(g, `classList.remove("`+GuardClass+`")`) != want {
+			t.Errorf("%s: the tag with Guard takes the class off: %v, want %v", c.name, !want, want)
+		}
+		if c.preview && g != js {
+			t.Errorf("the QA build changes with Guard")
+		}
+	}
+
+	plain := gzipped(t, []byte(render(s, false, false, false)))
+	for _, visible := range []bool{false, true} {
+		js := render(s, true, visible, false)
+		n := gzipped(t, []byte(js))
+		t.Logf("guard build, visible-only %v: %d bytes minified, %d bytes gzipped (+%d on the plain tag)", visible, len(js), n, n-plain)
+		if n > guardBudget {
+			t.Errorf("guard build (visible-only %v) is %d bytes gzipped, over its %d-byte bound", visible, n, guardBudget)
+		}
+	}
+}
+
+// TestGuardedTag: the markup of the guarded async install, and the CSP
+// hashes of its inline parts (the browser test checks them against a real
+// CSP).
+func TestGuardedTag(t *testing.T) {
+	got := GuardedTag("https://copylab.example/s/abc.js")
+	want := `<style>.copylab-wait{opacity:0!important}</style>
+<script>(function(h,c){h.classList.add(c);setTimeout(function(){h.classList.remove(c)},1000)})(document.documentElement,"copylab-wait")</script>
+<script async src="https://copylab.example/s/abc.js?guard=1"></script>`
+	if got != want {
+		t.Errorf("GuardedTag:\n%s\nwant\n%s", got, want)
+	}
+	script, style := GuardCSP()
+	for _, h := range []string{script, style} {
+		if !regexp.MustCompile(`^'sha256-[A-Za-z0-9+/]{43}='$`).MatchString(h) {
+			t.Errorf("CSP hash %s, want 'sha256-…'", h)
+		}
+	}
+}
+
 // TestPreviewBuild: the live tag carries the QA loader and none of the QA
 // code; the QA build (Preview) the reverse, with no recorder code whatever
 // the site uses, and the same config.
@@ -325,7 +423,7 @@ func TestCutRegions(t *testing.T) {
 	// Every recorder has a region in snippet.js, and so have the other
 	// parts that only some builds carry.
 	src, _ := SnippetFS.ReadFile("snippet/snippet.js")
-	for _, r := range append(RecorderNames, "recorders", "visible", "live", "qa") {
+	for _, r := range append(RecorderNames, "recorders", "visible", "live", "qa", "guard") {
 		if !bytes.Contains(src, []byte("// #if "+r)) {
 			t.Errorf("snippet.js has no region %s", r)
 		}

@@ -23,6 +23,12 @@
 // paint. With async (or when a tag manager injects it) everything works the
 // same, except that elements painted before the script runs flicker from the
 // original copy to the variant, and the timeout counts from when it runs.
+// The guarded async install avoids that flicker without a synchronous
+// script: an inline script of the page puts the class "copylab-wait" on
+// <html>, which its inline style hides, and takes it off after a timeout
+// whatever happens (static.GuardedTag writes that markup); the tag, loaded
+// with async from /s/KEY.js?guard=1, takes the class off itself as soon as
+// it ran (the "guard" region at the end of this file).
 //
 // The syntax is ES2021 (?., ??, ||=). A browser too old to parse it runs none
 // of this: its visitors see the original page and send nothing, which is the
@@ -40,7 +46,8 @@
 // variant, can show experiments the live tag does not carry yet, and never
 // stores or sends anything. The QA-only code stays out of the live tag.
 // Likewise, the code of session recorders and of visible-only exposures
-// is only in the tags of the sites that use them.
+// is only in the tags of the sites that use them, and the guard's code only
+// in the tag of the guarded install.
 //
 // Bytes matter (the budget is 2 KB gzipped with one experiment inlined):
 // esbuild renames locals but never properties, so internal objects use
@@ -49,6 +56,9 @@
 // hand a helper that takes no argument an expression to run first
 // (persist(S.u = id), scan(hide())). WebIDL reads 1 as true, so boolean
 // options of the browser's APIs get 1, not !0; the events keep true/false.
+// #if guard
+try {
+// #endif
 ((c) => {
   // c: [site key, experiments, events endpoint, hide timeout ms, honor GPC]
   const SITE = 0,
@@ -613,3 +623,16 @@
     later();
   })();
 })(__COPYLAB_CONFIG__);
+// #if guard
+// The guarded install: the page is hidden (class copylab-wait on <html>)
+// until the tag has run. By now it has: the tested elements already in the
+// page have their copy, the rule that hides the others until they get
+// theirs (or the tag's own timeout passes) is in place, and the listeners
+// are set. So the page shows now, also when no experiment matched, the
+// visitor opted out, a QA link handed over to the QA build (which shows
+// the original copy until it runs), another instance was there first, or
+// something threw (finally: the error still reaches the console).
+} finally {
+  document.documentElement.classList.remove("copylab-wait");
+}
+// #endif
