@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"copylab/experiments"
+	"copylab/static"
 	"copylab/views"
 )
 
@@ -44,6 +45,8 @@ func (a *App) sitePage(c *fiber.Ctx, site experiments.Site) (views.SitePage, err
 		Key:        site.Key,
 		Tag:        a.snippetTag(site.Key),
 		PinnedTag:  pinned,
+		GuardedTag: static.GuardedTag(a.snippetURL(site.Key)),
+		GuardCSP:   guardCSP(),
 		SnippetURL: a.snippetURL(site.Key),
 		Settings:   siteSettingsForm(site),        // site_update.go
 		Recorders:  a.recordersForm(site.ID, rec), // site_recorders.go
@@ -62,6 +65,13 @@ func (a *App) sitePage(c *fiber.Ctx, site experiments.Site) (views.SitePage, err
 		return views.SitePage{}, err
 	}
 	return p, nil
+}
+
+// guardCSP is the site page's hint for sites with a Content-Security-Policy:
+// the hashes that allow the guarded install's inline lines.
+func guardCSP() string {
+	script, style := static.GuardCSP()
+	return "script-src " + script + "; style-src " + style
 }
 
 // runningNamed is how many running experiments the site page's delete

@@ -94,7 +94,11 @@ func siteKeyOK(s string) bool {
 // snippetServe answers GET /s/{site_key}.js with the site's script, its
 // running experiments inlined, and GET /s/{site_key}.{hash}.js, the same
 // content pinned to one version; GET /s/{site_key}.json is the config alone
-// (see snippetConfigServe). No cookies are read or set.
+// (see snippetConfigServe). ?guard=1 asks for the tag of the guarded async
+// install (static.GuardedTag), a build of its own with its own hash; any
+// other value of guard is refused, so that a typo shows in the browser's
+// network panel instead of hiding every page until the guard's timeout.
+// No cookies are read or set.
 func (a *App) snippetServe(c *fiber.Ctx) error {
 	if key, ok := strings.CutSuffix(c.Params("file"), ".json"); ok {
 		return a.snippetConfigServe(c, key)
@@ -107,13 +111,20 @@ func (a *App) snippetServe(c *fiber.Ctx) error {
 		// The key may be right: say what is wrong with the address.
 		return snippetNotFound(c, "not a tag address: use /s/SITE_KEY.js", "not a tag address; the tag is /s/SITE_KEY.js")
 	}
+	guards := c.Context().QueryArgs().PeekMulti("guard")
+	guard := len(guards) > 0
+	if guard && (len(guards) > 1 || string(guards[0]) != "1") {
+		return snippetRefused(c, fiber.StatusBadRequest, "guard takes only 1", "guard takes only 1: /s/SITE_KEY.js?guard=1")
+	}
 	if !siteKeyOK(key) {
 		return a.snippetUnknown(c)
 	}
+	// A QA link's build never has the guard: the live tag that loads it
+	// has taken the class off already.
 	if qa := c.Query("p"); qa != "" {
 		return a.snippetPreview(c, key, qa)
 	}
-	e, err := a.snippetFor(c.UserContext(), key)
+	e, err := a.snippetFor(c.UserContext(), key, guard)
 	if err != nil {
 		return err
 	}
@@ -126,7 +137,11 @@ func (a *App) snippetServe(c *fiber.Ctx) error {
 			// since): send the current one rather than nothing.
 			c.Set(fiber.HeaderCacheControl, snippetMaxAge)
 			c.Set("X-Copylab", "pinned version is outdated")
-			return c.Redirect("/s/"+key+".js", fiber.StatusFound)
+			current := "/s/" + key + ".js"
+			if guard {
+				current += "?guard=1"
+			}
+			return c.Redirect(current, fiber.StatusFound)
 		}
 		c.Set(fiber.HeaderCacheControl, "public, max-age=31536000, immutable")
 	} else {
@@ -154,21 +169,34 @@ func (a *App) snippetUnknown(c *fiber.Ctx) error {
 // snippetNotFound is the tag's 404: why in X-Copylab, and a body that is
 // still valid JavaScript, so the host page's console shows no syntax error.
 func snippetNotFound(c *fiber.Ctx, header, comment string) error {
+	return snippetRefused(c, fiber.StatusNotFound, header, comment)
+}
+
+// snippetRefused answers a tag address copylab cannot serve, as
+// snippetNotFound does, with another status.
+func snippetRefused(c *fiber.Ctx, status int, header, comment string) error {
 	c.Set(fiber.HeaderCacheControl, snippetMaxAge)
 	c.Set("X-Copylab", header)
 	c.Response().Header.Del(fiber.HeaderVary)
-	return c.Status(fiber.StatusNotFound).SendString("/* copylab: " + comment + " */\n")
+	return c.Status(status).SendString("/* copylab: " + comment + " */\n")
 }
 
-// snippetFor returns a site's rendered script, from the cache when fresh.
-func (a *App) snippetFor(ctx context.Context, key string) (snippetEntry, error) {
-	if e, ok := a.snippets.get(key); ok {
+// snippetFor returns a site's rendered script, the guard build when guard
+// is set, from the cache when fresh. The two builds are cached apart (the
+// guard build under the key and "+guard"), so neither is ever served, or
+// hashed, for the other.
+func (a *App) snippetFor(ctx context.Context, key string, guard bool) (snippetEntry, error) {
+	cacheKey := key
+	if guard {
+		cacheKey += "+guard"
+	}
+	if e, ok := a.snippets.get(cacheKey); ok {
 		return e, nil
 	}
 	site, err := a.store.SiteByKey(ctx, key)
 	if errors.Is(err, experiments.ErrNotFound) {
 		e := snippetEntry{unknown: true}
-		a.snippets.put(key, e)
+		a.snippets.put(cacheKey, e)
 		return e, nil
 	}
 	if err != nil {
@@ -191,6 +219,7 @@ func (a *App) snippetFor(ctx context.Context, key string) (snippetEntry, error) 
 	}
 	cfg := a.snippetConfig(site)
 	cfg.Recorders = rec.Names()
+	cfg.Guard = guard
 	raw := a.renderSnippet(cfg, running, shipped)
 	sum := sha256.Sum256(raw)
 	var gz bytes.Buffer
@@ -202,7 +231,7 @@ func (a *App) snippetFor(ctx context.Context, key string) (snippetEntry, error) 
 	sri := sha512.Sum384(raw)
 	e := snippetEntry{raw: raw, gz: gz.Bytes(), hash: hex.EncodeToString(sum[:])[:snippetHashLen],
 		sri: "sha384-" + base64.StdEncoding.EncodeToString(sri[:])}
-	a.snippets.put(key, e)
+	a.snippets.put(cacheKey, e)
 	return e, nil
 }
 
@@ -306,7 +335,7 @@ func acceptsGzip(h string) bool {
 // runs exactly these bytes or, once they change, nothing (and shows its own
 // copy), never something else.
 func (a *App) pinnedSnippetTag(ctx context.Context, key string) (string, error) {
-	e, err := a.snippetFor(ctx, key)
+	e, err := a.snippetFor(ctx, key, false)
 	if err != nil {
 		return "", err
 	}

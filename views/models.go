@@ -69,6 +69,8 @@ type SitePage struct {
 	Key         string
 	Tag         string // the <script> tag to paste
 	PinnedTag   string // the same with the content-hashed URL
+	GuardedTag  string // the guarded async install (static.GuardedTag)
+	GuardCSP    string // what a CSP needs to allow its inline lines
 	SnippetURL  string
 	Experiments []ExperimentRow // the newest of its experiments (a list's page)
 	Pager       Pager           // NextURL: the rest, on the experiments list
