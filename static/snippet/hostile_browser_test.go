@@ -48,6 +48,13 @@ func TestConstantRerender(t *testing.T) {
 	if text, vis := heroState(t, ctx); text != textB || vis != "visible" {
 		t.Errorf("hero %q %s after 250 renders, want %q visible", text, vis, textB)
 	}
+	wantOneExposure(t, ctx, s, exceptions)
+}
+
+// wantOneExposure ends the page view and checks that it sent one exposure,
+// to variant b, and that the page threw nothing.
+func wantOneExposure(t *testing.T, ctx context.Context, s *site, exceptions func() []string) {
+	t.Helper()
 	finish(t, ctx)
 	evs := s.events()
 	if len(evs) != 1 {
@@ -168,13 +175,7 @@ func TestRerenderManyElements(t *testing.T) {
 			if lost := eval[int](t, ctx, `lost`); shown != n || lost > 0 {
 				t.Errorf("%d of %d elements show the variant after 50 renders; up to %d showed the original at a frame", shown, n, lost)
 			}
-			finish(t, ctx)
-			evs := s.events()
-			if len(evs) != 1 {
-				t.Fatalf("events %v, want one exposure", evs)
-			}
-			checkEvent(t, evs[0], "exposure", "b", "")
-			noExceptions(t, exceptions)
+			wantOneExposure(t, ctx, s, exceptions)
 		})
 	}
 }
