@@ -175,7 +175,11 @@ func TestGuardedAsyncTag(t *testing.T) {
 		s := guardSite(t, heroTag(t, false), guarded, "Content-Security-Policy", csp)
 		navigate(t, ctx, s.URL+"/pricing")
 		p := waitGuard(t, ctx)
-		if p.hidden() < float64(static.GuardTimeoutMS)-10 {
+		// The probe notes the class's coming and going in observer
+		// callbacks, which a loaded machine may run some milliseconds
+		// late: 987 ms was seen in CI for a 1,000 ms timer. A tenth's
+		// slack still tells this apart from the guard build (under 800).
+		if p.hidden() < float64(static.GuardTimeoutMS)*0.9 {
 			t.Errorf("the page was hidden for %.0f ms, less than the guard's timeout, without the guard build", p.hidden())
 		}
 	})
@@ -230,7 +234,7 @@ func TestGuardTagFails(t *testing.T) {
 			}
 			p := waitGuard(t, ctx)
 			t.Logf("page hidden from %.0f ms to %.0f ms (guard timeout %d ms)", *p.AddedAt, *p.UnhiddenAt, static.GuardTimeoutMS)
-			if h := p.hidden(); h < float64(static.GuardTimeoutMS)-10 || h > float64(static.GuardTimeoutMS)+500 {
+			if h := p.hidden(); h < float64(static.GuardTimeoutMS)*0.9 || h > float64(static.GuardTimeoutMS)+500 {
 				t.Errorf("the page was hidden for %.0f ms, want the guard's timeout (%d ms)", h, static.GuardTimeoutMS)
 			}
 			if text, vis := heroState(t, ctx); text != original || vis != "visible" {
