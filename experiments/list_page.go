@@ -2,11 +2,8 @@ package experiments
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strings"
-
-	sqlite3 "github.com/mattn/go-sqlite3"
 )
 
 // PageQuery asks ExperimentsPage for one page of experiments, in the order
@@ -155,13 +152,4 @@ func searchMatches(hay, q string) bool {
 		}
 	}
 	return true
-}
-
-// openReader opens the read pool on dsn, each connection with searchFunc.
-// Like sql.Open, it connects only when the pool first needs a connection,
-// and so returns no error of its own.
-func openReader(dsn string) (*sql.DB, error) {
-	return sql.OpenDB(connector{dsn: dsn, drv: &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
-		return c.RegisterFunc(searchFunc, searchMatches, true)
-	}}}), nil
 }

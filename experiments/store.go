@@ -75,11 +75,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, err
 	}
 	// The reader is opened after the migrations so the file and its WAL exist.
-	r, err := openReader("file:" + escapePath(path) + "?mode=ro&" + common)
-	if err != nil {
-		w.Close()
-		return nil, fmt.Errorf("experiments: open %s: %w", path, err)
-	}
+	r := openReader("file:" + escapePath(path) + "?mode=ro&" + common)
 	r.SetMaxOpenConns(8)
 	r.SetMaxIdleConns(8)
 	s.r = r

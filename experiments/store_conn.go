@@ -33,6 +33,14 @@ type connector struct {
 func (c connector) Connect(context.Context) (driver.Conn, error) { return c.drv.Open(c.dsn) }
 func (c connector) Driver() driver.Driver                        { return c.drv }
 
+// openReader opens the read pool on dsn, each connection with searchFunc
+// (the lists' search, list_page.go).
+func openReader(dsn string) *sql.DB {
+	return sql.OpenDB(connector{dsn: dsn, drv: &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
+		return c.RegisterFunc(searchFunc, searchMatches, true)
+	}}})
+}
+
 // openWriter opens the writer handle on dsn with writerPragmas.
 func openWriter(dsn string) *sql.DB {
 	return sql.OpenDB(connector{dsn: dsn, drv: &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
