@@ -34,11 +34,10 @@ func (a *App) loginSubmit(c *fiber.Ctx) error {
 	password := c.FormValue("password")
 	next := localPath(c.FormValue("next"), "/experiments")
 
-	device, err := a.deviceID(c, email)
+	at, ok, wait, err := a.reserveSignIn(c, email)
 	if err != nil {
 		return err
 	}
-	at, ok, wait := a.logins.ReserveDevice(limitKey(a.clientIP(c)), email, device)
 	if !ok {
 		minutes := int(math.Ceil(wait.Minutes()))
 		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(math.Ceil(wait.Seconds()))))
@@ -76,4 +75,17 @@ func (a *App) loginSubmit(c *fiber.Ctx) error {
 	p.CSRF = a.formCSRF(c)
 	c.Status(http.StatusUnauthorized)
 	return render(c, views.Login(views.LoginPage{Page: p, Email: email, Next: next, Error: loginFailed}))
+}
+
+// reserveSignIn takes a password check slot for email from this request:
+// per client and email, per client, and per email or, when the browser has
+// a device cookie for that email, per device (limiter.ReserveDevice).
+// Sign-in and the password change both check passwords through it.
+func (a *App) reserveSignIn(c *fiber.Ctx, email string) (attempt, bool, time.Duration, error) {
+	device, err := a.deviceID(c, email)
+	if err != nil {
+		return attempt{}, false, 0, err
+	}
+	at, ok, wait := a.logins.ReserveDevice(limitKey(a.clientIP(c)), email, device)
+	return at, ok, wait, nil
 }

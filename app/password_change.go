@@ -29,11 +29,10 @@ func (a *App) passwordChange(c *fiber.Ctx) error {
 		errs["current_password"] = "Enter the password you use now."
 	}
 	if len(errs) == 0 {
-		device, err := a.deviceID(c, s.user.Email)
+		at, ok, _, err := a.reserveSignIn(c, s.user.Email)
 		if err != nil {
 			return err
 		}
-		at, ok, _ := a.logins.ReserveDevice(limitKey(a.clientIP(c)), s.user.Email, device)
 		if !ok {
 			errs["current_password"] = "Too many wrong passwords for this account; wait a few minutes and try again."
 		} else if match, err := a.checkPassword(c, s.user.Email, current); err != nil {
