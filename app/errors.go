@@ -76,13 +76,13 @@ func classify(err error) answer {
 	switch {
 	case errors.As(err, &he):
 		return answer{status: he.Status, body: apiErrorBody{Code: he.Code, Message: he.Message, Field: he.Field},
-			retryAfter: int(math.Ceil(he.RetryAfter.Seconds())), extra: he.Extra}
+			retryAfter: ceilSeconds(he.RetryAfter), extra: he.Extra}
 	case errors.As(err, &le):
 		return llmAnswer(le) // generate.go
 	case errors.As(err, &ie):
 		a := answer{status: ie.Status, body: apiErrorBody{Code: ie.Code, Message: ie.Message, Field: ie.Field}}
 		if ie.RetryAfter > 0 {
-			a.retryAfter = int(math.Ceil(ie.RetryAfter.Seconds()))
+			a.retryAfter = ceilSeconds(ie.RetryAfter)
 		}
 		if a.status < 400 || a.status > 599 {
 			a.status = http.StatusBadRequest
@@ -238,3 +238,7 @@ func errorHeading(status int) string {
 	}
 	return "That did not work"
 }
+
+// ceilSeconds is d in whole seconds, rounded up: what a Retry-After
+// header or a "try again in N s" sentence says.
+func ceilSeconds(d time.Duration) int { return int(math.Ceil(d.Seconds())) }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"net/http"
 
 	"github.com/gofiber/fiber/v2"
@@ -77,7 +76,7 @@ func llmAnswer(e *variants.Error) answer {
 // retryAfterSeconds is how long to ask a client to wait after e.
 func retryAfterSeconds(e *variants.Error) int {
 	if e.RetryAfter > 0 {
-		return int(math.Ceil(e.RetryAfter.Seconds()))
+		return ceilSeconds(e.RetryAfter)
 	}
 	return defaultRetryAfter
 }

@@ -40,7 +40,7 @@ func (a *App) loginSubmit(c *fiber.Ctx) error {
 	}
 	if !ok {
 		minutes := int(math.Ceil(wait.Minutes()))
-		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(ceilSeconds(wait)))
 		c.Status(http.StatusTooManyRequests)
 		p := a.page(c, "")
 		p.Title = "Too many attempts"

@@ -132,7 +132,7 @@ func (l *rateLimiter) size() int {
 
 // rateLimitedError is the answer to a request over its limit.
 func rateLimitedError(what string, wait time.Duration) *httpError {
-	secs := max(1, int(math.Ceil(wait.Seconds())))
+	secs := max(1, ceilSeconds(wait))
 	return &httpError{Status: http.StatusTooManyRequests, Code: "rate_limited", RetryAfter: time.Duration(secs) * time.Second,
 		Message: "Too many requests " + what + "; send them again in " + strconv.Itoa(secs) + " s."}
 }

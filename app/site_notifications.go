@@ -4,7 +4,6 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
-	"math"
 	"net"
 	"net/http"
 	"net/url"
@@ -84,7 +83,7 @@ func (a *App) siteNotificationsTest(c *fiber.Ctx) error {
 		return a.redirectWithFlash(c, to, "error", "Save a webhook URL first.")
 	}
 	if ok, wait := a.testSends.allow(strconv.FormatInt(sessionOf(c).user.ID, 10)); !ok {
-		secs := int(math.Ceil(wait.Seconds()))
+		secs := ceilSeconds(wait)
 		return a.redirectWithFlash(c, to, "error", fmt.Sprintf("You sent a test message a moment ago; send the next one in %d s.", secs))
 	}
 	err = a.sendWebhook(ctx, site.WebhookURL, notice{
