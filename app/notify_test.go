@@ -331,8 +331,14 @@ func TestSiteNotificationsTestFailures(t *testing.T) {
 	selfSigned.StartTLS()
 	t.Cleanup(selfSigned.Close)
 	plain := newHook(t)
-	// An open port whose service is not HTTP: it greets, and hangs up.
-	ssh := tcpServer(t, func(conn net.Conn) { io.WriteString(conn, "SSH-2.0-OpenSSH_9.6\r\n") })
+	// An open port whose service is not HTTP: it greets, and hangs up. It
+	// greets once the request has arrived: a greeting that beats the
+	// request makes Go's transport report an "unsolicited response"
+	// instead, which reads the same on the page but not in the log.
+	ssh := tcpServer(t, func(conn net.Conn) {
+		conn.Read(make([]byte, 1))
+		io.WriteString(conn, "SSH-2.0-OpenSSH_9.6\r\n")
+	})
 	// An open port that resets every connection.
 	reset := tcpServer(t, func(conn net.Conn) { conn.(*net.TCPConn).SetLinger(0) })
 
