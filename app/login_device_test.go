@@ -118,9 +118,9 @@ func TestLoginDeviceCookieCeiling(t *testing.T) {
 }
 
 // TestLoginDeviceCookieLimits checks that a device cookie is no licence
-// to guess: its client is held to the strict limit for the email, whatever
-// cookie it shows, and the cookie to a limit of its own over all clients,
-// past which it counts against the email like any other attempt.
+// to guess: each cookie has a limit of its own over all clients, as strict
+// as an address's for one email, past which it counts against the pair,
+// the client and the email like any other attempt.
 func TestLoginDeviceCookieLimits(t *testing.T) {
 	e := newLoginEnv(t)
 	e.addUser("ann@example.com")
@@ -137,9 +137,10 @@ func TestLoginDeviceCookieLimits(t *testing.T) {
 				t.Fatalf("attempt %d: %d", i, s)
 			}
 		}
-		// Another cookie, under its own limit, does not free the client.
-		if s := e.loginDevice("203.0.113.9", "ann@example.com", testPassword, devices[1]); s != http.StatusTooManyRequests {
-			t.Errorf("past the strict limit, with the right password and a fresh cookie: %d", s)
+		// The cookie's quota is spent: it now counts like no cookie, and
+		// the email's ceiling (the botnet's) refuses it.
+		if s := e.loginDevice("203.0.113.9", "ann@example.com", testPassword, devices[0]); s != http.StatusTooManyRequests {
+			t.Errorf("past the cookie's limit: %d", s)
 		}
 	})
 
@@ -166,6 +167,46 @@ func TestLoginDeviceCookieLimits(t *testing.T) {
 			t.Errorf("another of the owner's browsers: %d", s)
 		}
 	})
+}
+
+// TestLoginDeviceCookieSharedAddress checks that guessing from the owner's
+// own address (a carrier's NAT, an office), which fills the per-client and
+// per-client-and-email limits there, does not refuse the owner's browser,
+// and that the owner's own failures there leave the guesser's quota as it
+// was.
+func TestLoginDeviceCookieSharedAddress(t *testing.T) {
+	e := newLoginEnv(t)
+	e.addUser("ann@example.com")
+	e.addUser("bob@example.com")
+	device := e.signInDevice("100.64.0.1", "ann@example.com", testPassword)
+
+	// The guesser behind the same address: Ann's email up to the pair's
+	// limit, then others' up to the client's.
+	for i := 0; i < loginMaxFailures; i++ {
+		if s := e.login("100.64.0.1", "ann@example.com", "wrong password!"); s != http.StatusUnauthorized {
+			t.Fatalf("guess %d: %d", i, s)
+		}
+	}
+	for i := loginMaxFailures; i < loginMaxPerClient; i++ {
+		if s := e.login("100.64.0.1", fmt.Sprintf("user%d@example.com", i), "wrong password!"); s != http.StatusUnauthorized {
+			t.Fatalf("guess %d: %d", i, s)
+		}
+	}
+	if s := e.login("100.64.0.1", "bob@example.com", testPassword); s != http.StatusTooManyRequests {
+		t.Fatalf("a browser without a cookie at the full address: %d", s)
+	}
+
+	// Ann's browser, same address: a typo, then her password.
+	if s := e.loginDevice("100.64.0.1", "ann@example.com", "a typo, sorry", device); s != http.StatusUnauthorized {
+		t.Errorf("the owner's typo: %d", s)
+	}
+	if s := e.loginDevice("100.64.0.1", "ann@example.com", testPassword, device); s != http.StatusSeeOther {
+		t.Errorf("the owner's browser at the shared address: %d", s)
+	}
+	// Her sign-in gave the guesser nothing back.
+	if s := e.login("100.64.0.1", "ann@example.com", "wrong password!"); s != http.StatusTooManyRequests {
+		t.Errorf("the guesser after the owner's sign-in: %d", s)
+	}
 }
 
 // TestLoginDeviceCookieInvalid checks that only a cookie this app gave for

@@ -30,12 +30,14 @@ import (
 //
 // Except for the owner's own browsers: an attempt that comes with a valid
 // device cookie for the email being tried (session.go), one the browser got
-// by signing in as that account before, counts against the device instead
-// of the email. The botnet's failures cannot refuse it, and its own
-// failures do not bring the email nearer its ceiling. Its per-client and
-// per-client-and-email limits still hold it, and the device has a limit of
-// its own across clients, so a stolen cookie buys no guessing without
-// bound: past it, the attempt counts against the email like any other.
+// by signing in as that account before, counts against the device alone,
+// not against the email, its client or the pair of them. The botnet's
+// failures cannot refuse it, not even from behind the same address (a
+// carrier's NAT, an office), and its own failures bring none of those
+// nearer their limits. The device has a limit of its own across clients,
+// as strict as the per-client-and-email one, so a stolen cookie buys no
+// more guessing than an address does: past it, the attempt counts against
+// the pair, the client and the email like any other.
 const (
 	loginMaxFailures  = 10                     // per client and email
 	loginMaxPerClient = 3 * loginMaxFailures   // per client, over all emails
@@ -130,13 +132,13 @@ type attempt struct {
 	at      time.Time
 }
 
-// shared is the key the attempt counts against beside its client's: the
-// device's when it is trusted, else the email's.
-func (at attempt) shared() string {
+// counted are the keys the attempt counts against: the device's alone
+// when it is trusted, else the pair's, the client's and the email's.
+func (at attempt) counted() []string {
 	if at.trusted {
-		return at.device
+		return []string{at.device}
 	}
-	return at.email
+	return []string{at.pair, at.client, at.email}
 }
 
 // Reserve counts a sign-in attempt by client (limitKey of its address) for
@@ -150,9 +152,9 @@ func (l *limiter) Reserve(client, email string) (attempt, bool, time.Duration) {
 
 // ReserveDevice is Reserve for an attempt that came with a valid device
 // cookie for email, device being its id ("" for none). While the device is
-// under its own limit the attempt counts against it instead of the email,
-// so the email's ceiling neither refuses it nor grows by it; past its
-// limit the attempt is counted like one without a cookie.
+// under its own limit the attempt counts against it alone, so no limit of
+// the email's or the client's refuses it or grows by it; past its limit
+// the attempt is counted like one without a cookie.
 func (l *limiter) ReserveDevice(client, email, device string) (attempt, bool, time.Duration) {
 	// No account's email is longer than 254 bytes (emailError), so longer
 	// ones may share a key; without the cut, a form of a megabyte would
@@ -165,24 +167,23 @@ func (l *limiter) ReserveDevice(client, email, device string) (attempt, bool, ti
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
-	shared := l.maxEmail
-	if at.device != "" && len(l.recent(at.device, now)) < l.maxDevice {
-		at.trusted, shared = true, l.maxDevice
-	}
-	var wait time.Duration
-	for _, k := range [...]struct {
-		key string
-		max int
-	}{{at.pair, l.max}, {at.client, l.maxClient}, {at.shared(), shared}} {
-		if hs := l.recent(k.key, now); len(hs) >= k.max {
-			wait = max(wait, l.window-now.Sub(hs[len(hs)-k.max]))
+	at.trusted = at.device != "" && len(l.recent(at.device, now)) < l.maxDevice
+	if !at.trusted {
+		var wait time.Duration
+		for _, k := range [...]struct {
+			key string
+			max int
+		}{{at.pair, l.max}, {at.client, l.maxClient}, {at.email, l.maxEmail}} {
+			if hs := l.recent(k.key, now); len(hs) >= k.max {
+				wait = max(wait, l.window-now.Sub(hs[len(hs)-k.max]))
+			}
+		}
+		if wait > 0 {
+			return attempt{}, false, wait
 		}
 	}
-	if wait > 0 {
-		return attempt{}, false, wait
-	}
 	at.at = now
-	for _, k := range [...]string{at.pair, at.client, at.shared()} {
+	for _, k := range at.counted() {
 		l.hitLocked(k, now)
 	}
 	return at, true, 0
@@ -196,14 +197,11 @@ func (l *limiter) ReserveDevice(client, email, device string) (attempt, bool, ti
 func (l *limiter) Succeeded(at attempt) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	l.giveBackLocked(at)
 	for _, k := range [...]string{at.pair, at.device} {
 		if e := l.entries[k]; k != "" && e != nil {
 			l.removeLocked(e)
 		}
-	}
-	l.unhitLocked(at.client, at.at)
-	if !at.trusted {
-		l.unhitLocked(at.email, at.at)
 	}
 }
 
@@ -211,7 +209,11 @@ func (l *limiter) Succeeded(at attempt) {
 func (l *limiter) GiveBack(at attempt) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	for _, k := range [...]string{at.pair, at.client, at.shared()} {
+	l.giveBackLocked(at)
+}
+
+func (l *limiter) giveBackLocked(at attempt) {
+	for _, k := range at.counted() {
 		l.unhitLocked(k, at.at)
 	}
 }
