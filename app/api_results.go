@@ -15,9 +15,9 @@ import (
 // are null, and so is an uplift while the control's rate is 0; a variant's
 // uplift and uplift_interval are null while it or the control has no
 // visitors. days_running leaves out the time the test spent paused,
-// which days_paused is. shipped_variant is the key the experiment
-// document's shipped_variant names (null where that is ""), with
-// shipped_at.
+// which days_paused is. shipped_variant is the experiment
+// document's shipped_variant ("" when nothing is shipped), with
+// shipped_at (null then).
 
 type apiResultVariant struct {
 	Key             string        `json:"key"`
