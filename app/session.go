@@ -89,11 +89,13 @@ func hashSecret(s string) string {
 }
 
 // startSession signs a user in: a new random session id (never one the
-// browser had before: no session fixation), stored hashed, and its cookie;
-// and a new device cookie for the account.
+// browser had before: no session fixation), stored hashed with the
+// browser's user agent (Settings lists it), and its cookie; and a new
+// device cookie for the account. Sign-in, setup and the password change
+// all sign in through it.
 func (a *App) startSession(c *fiber.Ctx, u experiments.User) error {
-	// The hash as it is now: after a password change, the new one.
-	u, hash, err := a.store.UserByEmail(c.UserContext(), u.Email)
+	// The keys as they are now: after a password change, the new hash.
+	u, hash, key, err := a.store.UserDeviceKeys(c.UserContext(), u.Email)
 	if err != nil {
 		return err
 	}
@@ -102,12 +104,12 @@ func (a *App) startSession(c *fiber.Ctx, u experiments.User) error {
 	}
 	id := newSecret()
 	expires := a.now().Add(sessionTTL)
-	if err := a.store.CreateSession(c.UserContext(), hashSecret(id), u.ID, newSecret(), expires); err != nil {
+	if err := a.store.CreateSession(c.UserContext(), hashSecret(id), u.ID, newSecret(), c.Get(fiber.HeaderUserAgent), expires); err != nil {
 		return err
 	}
 	a.setCookie(c, "copylab_session", id, expires)
 	a.clearCookie(c, "copylab_csrf")
-	a.setDeviceCookie(c, u, hash)
+	a.setDeviceCookie(c, u, hash, key)
 	return nil
 }
 
@@ -122,12 +124,14 @@ func (a *App) startSession(c *fiber.Ctx, u experiments.User) error {
 // Its value is "expiry.id.mac": the expiry in Unix seconds, a random id
 // (the device's key in the limiter), and an HMAC-SHA256 of the account's
 // id and email, the expiry and the id. The HMAC's key is the account's
-// password hash: the one server secret that outlives a restart (the flash
-// key does not, and a device cookie must), and one that changes exactly
-// when the cookies should stop counting. A new password (under Settings or
-// from the command line) or a removed account (even one added again under
-// the same email: its hash has a new salt) leaves every older cookie
-// invalid, with nothing kept per device. Whoever has read the database
+// password hash with its device key: server secrets that outlive a
+// restart (the flash key does not, and a device cookie must), and that
+// change exactly when the cookies should stop counting. A new password
+// (under Settings or from the command line) or a removed account (even one
+// added again under the same email: its hash has a new salt) leaves every
+// older cookie invalid, with nothing kept per device; so does "Sign out
+// all other browsers" under Settings, which replaces the device key and
+// gives the browser that asked a new cookie. Whoever has read the database
 // could forge one, but they would hold the hashes too, which they can
 // guess against offline far faster than any limit here allows.
 const (
@@ -137,18 +141,27 @@ const (
 )
 
 // deviceMAC signs a device cookie's expiry and id for the account u whose
-// password hash is hash.
-func deviceMAC(hash string, u experiments.User, expires int64, id string) []byte {
-	mac := hmac.New(sha256.New, []byte(hash))
+// password hash is hash and device key is key. An empty device key (every
+// account until it first signs out its other browsers) signs as before
+// keys existed, so that the cookies browsers held then still count. A
+// bcrypt hash never holds a NUL, so no hash and key run together into
+// another pair's.
+func deviceMAC(hash, key string, u experiments.User, expires int64, id string) []byte {
+	secret := hash
+	if key != "" {
+		secret += "\x00" + key
+	}
+	mac := hmac.New(sha256.New, []byte(secret))
 	fmt.Fprintf(mac, "copylab device\x00%d\x00%s\x00%d\x00%s", u.ID, normalizeEmail(u.Email), expires, id)
 	return mac.Sum(nil)
 }
 
-// setDeviceCookie gives the browser a new device cookie for u.
-func (a *App) setDeviceCookie(c *fiber.Ctx, u experiments.User, hash string) {
+// setDeviceCookie gives the browser a new device cookie for u, signed
+// with their password hash and device key.
+func (a *App) setDeviceCookie(c *fiber.Ctx, u experiments.User, hash, key string) {
 	expires := a.now().Add(deviceTTL).Truncate(time.Second)
 	id := base64.RawURLEncoding.EncodeToString(randomBytes(16))
-	mac := deviceMAC(hash, u, expires.Unix(), id)
+	mac := deviceMAC(hash, key, u, expires.Unix(), id)
 	a.setCookie(c, deviceCookie, strconv.FormatInt(expires.Unix(), 10)+"."+id+"."+base64.RawURLEncoding.EncodeToString(mac), expires)
 }
 
@@ -169,14 +182,14 @@ func (a *App) deviceID(c *fiber.Ctx, email string) (string, error) {
 	if err != nil || len(got) != sha256.Size {
 		return "", nil
 	}
-	u, hash, err := a.store.UserByEmail(c.UserContext(), email)
+	u, hash, key, err := a.store.UserDeviceKeys(c.UserContext(), email)
 	if errors.Is(err, experiments.ErrNotFound) {
 		return "", nil
 	}
 	if err != nil {
 		return "", err
 	}
-	if !hmac.Equal(got, deviceMAC(hash, u, expires, id)) {
+	if !hmac.Equal(got, deviceMAC(hash, key, u, expires, id)) {
 		return "", nil
 	}
 	return id, nil
@@ -210,6 +223,12 @@ func (a *App) loadSession(c *fiber.Ctx) error {
 			return err
 		}
 		a.setCookie(c, "copylab_session", id, s.expires)
+	} else if a.now().Sub(sess.LastSeenAt) >= sessionRefresh {
+		// The expiry has reached its cap (sessionMaxAge) and no longer
+		// moves, but Settings still shows when the browser was last seen.
+		if err := a.store.ExtendSession(c.UserContext(), hash, s.expires); err != nil {
+			return err
+		}
 	}
 	c.Locals(localSession, s)
 	c.SetUserContext(experiments.WithActor(c.UserContext(), user.Email))

@@ -2,7 +2,9 @@ package experiments
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
@@ -122,30 +124,172 @@ func (s *Store) DeleteUser(ctx context.Context, id int64) error {
 	})
 }
 
-// CreateSession stores a session under the hash of its cookie value.
-func (s *Store) CreateSession(ctx context.Context, idHash string, userID int64, csrf string, expires time.Time) error {
+// MaxSessionUserAgent is how many bytes of a browser's User-Agent header a
+// session keeps. Real browsers send under 300; the header is the client's
+// to choose, and a database row is not the place for whatever it sends.
+const MaxSessionUserAgent = 512
+
+// CreateSession stores a session under the hash of its cookie value, with
+// the user agent that signed in (cut to MaxSessionUserAgent bytes) and a
+// new random public id that the Settings page names it by.
+func (s *Store) CreateSession(ctx context.Context, idHash string, userID int64, csrf, userAgent string, expires time.Time) error {
+	if len(userAgent) > MaxSessionUserAgent {
+		// Cut on a byte, then drop the half of a character the cut may leave.
+		userAgent = strings.ToValidUTF8(userAgent[:MaxSessionUserAgent], "")
+	}
 	now := ms(s.now())
-	_, err := s.w.ExecContext(ctx, `/* Store.CreateSession */ insert into sessions (id_hash, user_id, csrf_token, created_at, expires_at, last_seen_at) values (?, ?, ?, ?, ?, ?)`,
-		idHash, userID, csrf, now, ms(expires), now)
+	_, err := s.w.ExecContext(ctx, `/* Store.CreateSession */ insert into sessions (id_hash, public_id, user_id, csrf_token, user_agent, created_at, expires_at, last_seen_at)
+		values (?, ?, ?, ?, ?, ?, ?, ?)`,
+		idHash, newSessionID(), userID, csrf, userAgent, now, ms(expires), now)
 	if err != nil {
 		return fmt.Errorf("experiments: create session: %w", err)
 	}
 	return nil
 }
 
+// newSessionID is a session's public id: 16 random bytes in lowercase hex,
+// the form migration 0012 gave the sessions it found.
+func newSessionID() string {
+	b := make([]byte, 16)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// IsSessionID tells whether id has the form of a session's public id, so
+// that a mistyped or made-up one is refused before any lookup.
+func IsSessionID(id string) bool {
+	if len(id) != 32 {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		if c := id[i]; (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return true
+}
+
 // SessionByHash returns a live (unexpired) session and its user.
 func (s *Store) SessionByHash(ctx context.Context, idHash string) (Session, User, error) {
 	var sess Session
-	var created, exp int64
-	u, err := scanUser(s.r.QueryRowContext(ctx, `/* Store.SessionByHash */ select u.id, u.email, u.name, u.created_at, s.csrf_token, s.created_at, s.expires_at
-		from sessions s join users u on u.id = s.user_id where s.id_hash = ? and s.expires_at > ?`, idHash, ms(s.now())), &sess.CSRFToken, &created, &exp)
+	var created, exp, seen int64
+	u, err := scanUser(s.r.QueryRowContext(ctx, `/* Store.SessionByHash */ select u.id, u.email, u.name, u.created_at, s.csrf_token, s.created_at, s.expires_at, s.last_seen_at
+		from sessions s join users u on u.id = s.user_id where s.id_hash = ? and s.expires_at > ?`, idHash, ms(s.now())), &sess.CSRFToken, &created, &exp, &seen)
 	if err != nil {
 		return Session{}, User{}, fmt.Errorf("experiments: session: %w", err)
 	}
 	sess.UserID = u.ID
 	sess.CreatedAt = time.UnixMilli(created)
 	sess.ExpiresAt = time.UnixMilli(exp)
+	sess.LastSeenAt = time.UnixMilli(seen)
 	return sess, u, nil
+}
+
+// BrowserSession is one of a user's live sessions as the Settings page
+// lists it. It carries neither the cookie nor the cookie's hash.
+type BrowserSession struct {
+	ID         string // public id (IsSessionID)
+	UserAgent  string // as sent when it signed in; "" for sessions older than migration 0012
+	CreatedAt  time.Time
+	LastSeenAt time.Time
+	Current    bool // the session whose hash the caller passed
+}
+
+// UserSessions returns a user's live sessions and marks the one whose
+// cookie hashes to currentHash. That one comes first: it is in use now,
+// and its last_seen_at may be up to an hour old. The others follow, the
+// most recently seen first.
+func (s *Store) UserSessions(ctx context.Context, userID int64, currentHash string) ([]BrowserSession, error) {
+	rows, err := s.r.QueryContext(ctx, `/* Store.UserSessions */ select public_id, user_agent, created_at, last_seen_at, id_hash = ?1 as current
+		from sessions where user_id = ?2 and expires_at > ?3 order by current desc, last_seen_at desc, created_at desc, public_id`,
+		currentHash, userID, ms(s.now()))
+	if err != nil {
+		return nil, fmt.Errorf("experiments: user sessions: %w", err)
+	}
+	defer rows.Close()
+	var out []BrowserSession
+	for rows.Next() {
+		var b BrowserSession
+		var created, seen int64
+		if err := rows.Scan(&b.ID, &b.UserAgent, &created, &seen, &b.Current); err != nil {
+			return nil, fmt.Errorf("experiments: user sessions: %w", err)
+		}
+		b.CreatedAt, b.LastSeenAt = time.UnixMilli(created), time.UnixMilli(seen)
+		out = append(out, b)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("experiments: user sessions: %w", err)
+	}
+	return out, nil
+}
+
+// DeleteUserSession signs out the user's session with that public id and
+// tells whether it was the one whose cookie hashes to currentHash. Another
+// user's session, or none, is ErrNotFound alike: nobody learns that an id
+// exists unless it is theirs.
+func (s *Store) DeleteUserSession(ctx context.Context, userID int64, publicID, currentHash string) (current bool, err error) {
+	err = s.tx(ctx, func(tx *sql.Tx) error {
+		var hash string
+		err := tx.QueryRowContext(ctx, `/* Store.DeleteUserSession */ select id_hash from sessions where public_id = ? and user_id = ? and expires_at > ?`,
+			publicID, userID, ms(s.now())).Scan(&hash)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		current = hash == currentHash
+		_, err = tx.ExecContext(ctx, `/* Store.DeleteUserSession */ delete from sessions where id_hash = ?`, hash)
+		return err
+	})
+	if err != nil {
+		return false, fmt.Errorf("experiments: delete session %s: %w", publicID, err)
+	}
+	return current, nil
+}
+
+// SignOutOtherSessions deletes every session of the user but the one whose
+// cookie hashes to keepHash, and replaces the user's device key with
+// deviceKey, which voids the device cookies given before (see UserDeviceKeys).
+// It returns how many live sessions it ended.
+func (s *Store) SignOutOtherSessions(ctx context.Context, userID int64, keepHash, deviceKey string) (int64, error) {
+	var n int64
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `/* Store.SignOutOtherSessions */ update users set device_key = ? where id = ?`, deviceKey, userID)
+		if err != nil {
+			return err
+		}
+		if k, _ := res.RowsAffected(); k == 0 {
+			return ErrNotFound
+		}
+		var live int64
+		if err := tx.QueryRowContext(ctx, `/* Store.SignOutOtherSessions */ select count(*) from sessions where user_id = ? and id_hash != ? and expires_at > ?`,
+			userID, keepHash, ms(s.now())).Scan(&live); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `/* Store.SignOutOtherSessions */ delete from sessions where user_id = ? and id_hash != ?`, userID, keepHash); err != nil {
+			return err
+		}
+		n = live
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("experiments: sign out other sessions of %d: %w", userID, err)
+	}
+	return n, nil
+}
+
+// UserDeviceKeys returns the user with that email and the two secrets
+// their device cookies are signed with: the password hash, which a new
+// password replaces, and the device key, which SignOutOtherSessions
+// replaces ("" until it first does).
+func (s *Store) UserDeviceKeys(ctx context.Context, email string) (u User, passwordHash, deviceKey string, err error) {
+	u, err = scanUser(s.r.QueryRowContext(ctx, `/* Store.UserDeviceKeys */ select `+userCols+`, password_hash, device_key from users where email = ?`,
+		strings.TrimSpace(email)), &passwordHash, &deviceKey)
+	if err != nil {
+		return User{}, "", "", fmt.Errorf("experiments: device keys: %w", err)
+	}
+	return u, passwordHash, deviceKey, nil
 }
 
 // ExtendSession moves a session's expiry forward (sliding sessions).

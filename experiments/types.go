@@ -55,10 +55,11 @@ type User struct {
 
 // Session is a signed-in browser.
 type Session struct {
-	UserID    int64
-	CSRFToken string
-	CreatedAt time.Time // when the user signed in
-	ExpiresAt time.Time
+	UserID     int64
+	CSRFToken  string
+	CreatedAt  time.Time // when the user signed in
+	ExpiresAt  time.Time
+	LastSeenAt time.Time // moved forward at most once an hour (the app's sessionRefresh)
 }
 
 // APIToken describes a bearer token (never the secret itself).
