@@ -18,8 +18,11 @@ import (
 // CSV exports of the results: the variant table and the daily series, with
 // a header row, RFC 4180 quoting (encoding/csv), and the same numbers as the
 // results document. Columns are named like the document's fields; label is
-// the name the page gives the version ("Original", "Variant B"), and
-// shipped is true on the row of the version shipped, if any. The daily
+// the name the page gives the version ("Original", "Variant B"), shipped is
+// true on the row of the version shipped, if any, and recordings is the
+// document's recordings.list_url, the link to that version's sessions in
+// the site's session recorder ("" without one). The experiment's fields
+// (the verdict, srm, excluded, threshold) repeat on every row. The daily
 // file lists every day from the first to the last with visitors, quiet
 // ones as zeros.
 //
@@ -78,7 +81,11 @@ func (a *App) sendCSV(c *fiber.Ctx, e experiments.Experiment, kind string, daily
 	if daily {
 		err = r.writeDailyCSV(w)
 	} else {
-		err = r.writeResultsCSV(w)
+		var lists []string
+		if lists, err = a.variantListURLs(c.UserContext(), e); err != nil {
+			return err
+		}
+		err = r.writeResultsCSV(w, lists)
 	}
 	if err != nil {
 		return err
@@ -112,11 +119,13 @@ func csvFileName(e experiments.Experiment, kind string) string {
 	return "copylab-" + name + "-" + kind + ".csv"
 }
 
-// writeResultsCSV writes one row per variant.
-func (r *resultsReport) writeResultsCSV(w *csv.Writer) error {
+// writeResultsCSV writes one row per variant; lists are the variants'
+// recordings links (variantListURLs), nil for none.
+func (r *resultsReport) writeResultsCSV(w *csv.Writer, lists []string) error {
 	rows := [][]string{{"key", "label", "text", "exposures", "conversions", "rate", "rate_interval_low", "rate_interval_high",
 		"prob_best", "prob_beat_control", "uplift", "uplift_interval_low", "uplift_interval_high", "p_value", "p_value_adjusted",
-		"applied", "missed", "median_ms", "verdict_status", "verdict", "srm_p_value", "srm_flagged", "threshold", "shipped"}}
+		"applied", "missed", "median_ms", "verdict_status", "verdict", "srm_p_value", "srm_flagged", "threshold", "shipped",
+		"recordings", "excluded_multiple_variants", "excluded_bots"}}
 	for i, v := range r.exp.Variants {
 		vr := r.an.Variants[i]
 		h := r.health[i]
@@ -134,6 +143,7 @@ func (r *resultsReport) writeResultsCSV(w *csv.Writer) error {
 			csvText(r.an.Verdict.Status), csvText(r.an.Verdict.Text), csvNum(r.an.SRM.PValue),
 			strconv.FormatBool(r.an.SRM.Flagged), csvNum(r.threshold),
 			strconv.FormatBool(r.exp.ShippedVariant != "" && v.Key == r.exp.ShippedVariant),
+			csvText(listAt(lists, i)), csvInt(r.counts.MultipleVariants), csvInt(r.counts.Bots),
 		})
 	}
 	return writeAll(w, rows)
@@ -230,4 +240,12 @@ func csvOpt(x *float64) string {
 		return ""
 	}
 	return csvNum(*x)
+}
+
+// listAt is lists[i], or "" past its end.
+func listAt(lists []string, i int) string {
+	if i < len(lists) {
+		return lists[i]
+	}
+	return ""
 }

@@ -40,11 +40,10 @@ func (a *App) addRecordings(ctx context.Context, e experiments.Experiment, varia
 	x := recorders.Experiment{ID: e.ID, Start: e.StartedAt, End: e.EndedAt}
 	for i := range variants {
 		v := &variants[i]
+		if u := variantListURL(set, x, v.Key); u != "" {
+			v.Recordings.ListURL = &u
+		}
 		for _, l := range set.VariantLinks(x, v.Key) {
-			if l.URL != "" && v.Recordings.ListURL == nil {
-				u := l.URL
-				v.Recordings.ListURL = &u
-			}
 			if l.Text != "" {
 				v.Recordings.Instructions = append(v.Recordings.Instructions, l.Text)
 			}
@@ -71,4 +70,32 @@ func (a *App) addRecordings(ctx context.Context, e experiments.Experiment, varia
 		}
 	}
 	return nil
+}
+
+// variantListURL is the results document's list_url of a variant: the
+// first of its recorders' links that is a URL (the site's first recorder
+// with a filtered list of that variant's sessions), or "" when none is.
+// The results CSV's recordings column is the same link.
+func variantListURL(set recorders.Settings, x recorders.Experiment, variant string) string {
+	for _, l := range set.VariantLinks(x, variant) {
+		if l.URL != "" {
+			return l.URL
+		}
+	}
+	return ""
+}
+
+// variantListURLs is variantListURL for every variant of e, in order;
+// nil for a site without recorders.
+func (a *App) variantListURLs(ctx context.Context, e experiments.Experiment) ([]string, error) {
+	set, err := a.store.SiteRecorders(ctx, e.SiteID)
+	if err != nil || len(experiments.RecorderNamesOf(set)) == 0 {
+		return nil, err
+	}
+	x := recorders.Experiment{ID: e.ID, Start: e.StartedAt, End: e.EndedAt}
+	out := make([]string, len(e.Variants))
+	for i, v := range e.Variants {
+		out[i] = variantListURL(set, x, v.Key)
+	}
+	return out, nil
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -512,5 +513,59 @@ func TestResultsQuietDaysFilled(t *testing.T) {
 	}
 	if bars := findAll(doc, hasClass("chart-bar")); len(bars) != 6 {
 		t.Errorf("%d bars, want 6 (two versions on three days with visitors)", len(bars))
+	}
+}
+
+// TestResultsCSVCarriesTheDocument: the results CSV carries the fields the
+// results document has for each variant and for the experiment, among
+// them the link to each version's recordings and the excluded visitors,
+// with the same values as the document.
+func TestResultsCSVCarriesTheDocument(t *testing.T) {
+	e := newEnv(t)
+	c := e.signIn("ann@example.com")
+	tok := e.token("api@example.com")
+	site := e.site("Shop")
+	x := e.experiment(site.ID, "Hero", "Original", "New")
+	x = e.transition(x.ID, "start")
+	e.send(events(site.Key, "cat", x.ID, exposure("control")), browserUA)
+	e.send(events(site.Key, "cat", x.ID, exposure("b")), browserUA) // both versions: excluded
+	e.send(events(site.Key, "dan", x.ID, exposure("b"), conversion), testBotUA)
+	e.send(events(site.Key, "eve", x.ID, exposure("b"), conversion), browserUA)
+
+	check := func(when string) {
+		t.Helper()
+		_, doc := e.api("GET", "/api/v1/experiments/"+x.ID+"/results", tok, "")
+		rows := resultsCSVRows(t, c, x.ID, "results")
+		excluded := doc["excluded"].(map[string]any)
+		for i, v := range doc["variants"].([]any) {
+			row := rows[i+1]
+			want := ""
+			if u, ok := v.(map[string]any)["recordings"].(map[string]any)["list_url"].(string); ok {
+				want = u
+			}
+			if got := row[csvColumn(t, rows[0], "recordings")]; got != want {
+				t.Errorf("%s: %s's recordings %q, document %q", when, row[0], got, want)
+			}
+			for col, field := range map[string]string{"excluded_multiple_variants": "multiple_variants", "excluded_bots": "bots"} {
+				if got, want := row[csvColumn(t, rows[0], col)], fmt.Sprint(excluded[field]); got != want {
+					t.Errorf("%s: %s's %s %q, document %s", when, row[0], col, got, want)
+				}
+			}
+		}
+	}
+	check("without a recorder")
+	if rows := resultsCSVRows(t, c, x.ID, "results"); rows[1][csvColumn(t, rows[0], "excluded_bots")] != "1" ||
+		rows[2][csvColumn(t, rows[0], "excluded_multiple_variants")] != "1" {
+		t.Errorf("excluded counts: %v", rows)
+	}
+
+	resp, _ := c.post("/sites/"+site.ID+"/recorders", url.Values{"posthog.host": {"https://eu.posthog.com"}, "posthog.project_id": {"4242"}})
+	wantStatus(t, resp, http.StatusSeeOther, "")
+	check("with PostHog")
+	rows := resultsCSVRows(t, c, x.ID, "results")
+	for _, row := range rows[1:] {
+		if link := row[csvColumn(t, rows[0], "recordings")]; !strings.HasPrefix(link, "https://eu.posthog.com/project/4242/") {
+			t.Errorf("%s's recordings link %q", row[0], link)
+		}
 	}
 }
