@@ -235,7 +235,15 @@ func TestA11yPages(t *testing.T) {
 	check("draft experiment", true)
 	do(chromedp.Navigate(base+x+"/edit"), chromedp.WaitVisible(chromedp.CSS("#f-name")))
 	check("edit experiment", true)
-	do(chromedp.Navigate(base+"/settings"), chromedp.WaitVisible(chromedp.CSS("#llm")))
+	// Another browser signed in as the owner: settings lists it with its Sign out button.
+	owner, _, err := store.UserByEmail(ctx, "owner@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := store.CreateSession(ctx, "a11y-other", owner.ID, "csrf", "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0", time.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	do(chromedp.Navigate(base+"/settings"), chromedp.WaitVisible(chromedp.CSS("#sessions form")))
 	check("settings", true)
 	do(chromedp.Focus(chromedp.CSS(`#llm button[type="submit"]`)), chromedp.KeyEvent(kb.Enter), chromedp.WaitVisible(chromedp.CSS(".llm-test-outcome")),
 		chromedp.Sleep(100*time.Millisecond))

@@ -99,6 +99,8 @@ func (a *App) routes() {
 	pages.Post("/settings/tokens", a.tokenCreate)
 	pages.Post("/settings/password", a.passwordChange)
 	pages.Post("/settings/tokens/:id/delete", a.tokenRevoke)
+	pages.Post("/settings/sessions/delete-others", a.sessionsRevokeOthers)
+	pages.Post("/settings/sessions/:id/delete", a.sessionRevoke)
 	pages.Post("/settings/llm/test", a.settingsLLMTest)
 
 	// JSON API: Authorization: Bearer TOKEN. Errors are JSON everywhere.

@@ -6,7 +6,8 @@ import (
 	"copylab/views"
 )
 
-// settingsShow answers GET /settings: API tokens and the server's setup.
+// settingsShow answers GET /settings: API tokens, the password, the
+// signed-in browsers and the server's setup.
 func (a *App) settingsShow(c *fiber.Ctx) error {
 	p, err := a.settingsPage(c)
 	if err != nil {
@@ -21,6 +22,10 @@ func (a *App) settingsPage(c *fiber.Ctx) (views.SettingsPage, error) {
 	if err != nil {
 		return views.SettingsPage{}, err
 	}
+	sessions, err := a.sessionsSection(c) // settings_sessions.go
+	if err != nil {
+		return views.SettingsPage{}, err
+	}
 	p := views.SettingsPage{
 		Page:      a.page(c, views.NavSettings),
 		PublicURL: a.cfg.PublicURL,
@@ -28,6 +33,7 @@ func (a *App) settingsPage(c *fiber.Ctx) (views.SettingsPage, error) {
 		DBPath:    a.store.Path(),
 		LLM:       a.llmDescription(),
 		AI:        a.llmSettings(c), // settings_llm.go
+		Sessions:  sessions,
 	}
 	p.Title = "Settings"
 	for _, t := range tokens {

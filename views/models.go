@@ -313,6 +313,7 @@ type SettingsPage struct {
 	APIBase    string
 	LLM        string             // a sentence about copy generation's setup
 	AI         LLMSettingsSection // the AI copy section (settings_llm.templ)
+	Sessions   SessionsSection    // the signed-in browsers (settings.templ)
 	DBPath     string
 	NewTokenID int64
 	// PasswordErrors are the change-password form's problems.
