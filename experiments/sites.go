@@ -268,41 +268,145 @@ const siteExperimentWithVersionsStmt = `/* Store.SiteExperimentWithVersions */ s
 	where site_id = ? and (select count(*) from variants v where v.experiment_id = experiments.id) > 1
 	order by created_at desc, id desc limit 1`
 
-// DeleteSite removes a site with its experiments (each as DeleteExperiment
-// does, its events in chunks), its recorder settings and recordings, and
+// DeleteSite removes a site with its experiments (their variants, events,
+// counts, history and recordings), its recorder settings and webhook, and
 // returns how many experiments and events went. A site with a running
 // experiment is refused (site_running), naming them: stop them first.
+//
+// Like DeleteExperiment, it never holds the database's single writer for
+// long, so that events for other sites keep being written meanwhile: the
+// rows that grow with traffic (events, per-visitor rows, recordings,
+// segments) go first, deleteChunk at a time across all the site's
+// experiments, then the experiments siteDeleteExpChunk at a time with the
+// small tables that cascade from them, then the site; each statement is
+// its own transaction. The statements find the experiments by site in SQL,
+// so nothing reads them, however many the site has. Every step leaves a
+// running experiment alone, and the last one, in one transaction with the
+// site's delete, refuses again should one have been started in the
+// meantime: a running test is never deleted. Should the process stop half
+// way, the site is still there and deleting it again finishes the job.
 func (s *Store) DeleteSite(ctx context.Context, id string) (exps int, events int64, err error) {
-	if _, err := s.Site(ctx, id); err != nil {
-		return 0, 0, fmt.Errorf("experiments: delete site %s: %w", id, err)
-	}
-	all, err := s.Experiments(ctx, ExperimentFilter{SiteID: id})
-	if err != nil {
-		return 0, 0, fmt.Errorf("experiments: delete site %s: %w", id, err)
-	}
-	var running []string
-	for _, e := range all {
-		if e.Status == StatusRunning {
-			running = append(running, "“"+e.Name+"”")
+	defer func() {
+		var se *StateError
+		if err != nil && !errors.As(err, &se) {
+			err = fmt.Errorf("experiments: delete site %s: %w", id, err)
 		}
+	}()
+	if _, err := s.Site(ctx, id); err != nil {
+		return 0, 0, err
+	}
+	if err := refuseRunning(ctx, s.r, id); err != nil {
+		return 0, 0, err
+	}
+	for _, q := range siteDeleteRowsStmts {
+		n, err := s.deleteSiteChunks(ctx, id, q, deleteChunk)
+		if q == siteDeleteEventsStmt {
+			events = n
+		}
+		if err != nil {
+			return 0, events, err
+		}
+	}
+	n, err := s.deleteSiteChunks(ctx, id, siteDeleteExperimentsStmt, siteDeleteExpChunk)
+	exps = int(n)
+	if err != nil {
+		return exps, events, err
+	}
+	err = s.tx(ctx, func(tx *sql.Tx) error {
+		if err := refuseRunning(ctx, tx, id); err != nil {
+			return err
+		}
+		// Experiments created since the chunks ran go with the site.
+		var late int
+		if err := tx.QueryRowContext(ctx, `/* Store.DeleteSite */ select count(*) from experiments where site_id = ?`, id).Scan(&late); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `/* Store.DeleteSite */ delete from sites where id = ?`, id)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ErrNotFound
+		}
+		exps += late
+		return nil
+	})
+	return exps, events, err
+}
+
+// refuseRunning returns site_running, naming the site's running
+// experiments (all of them, newest first), when it has any.
+func refuseRunning(ctx context.Context, q interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}, id string) error {
+	rows, err := q.QueryContext(ctx, siteExperimentNamesStmt, id, StatusRunning, -1)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var running []string
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			return err
+		}
+		running = append(running, "“"+name+"”")
+	}
+	if err := rows.Err(); err != nil {
+		return err
 	}
 	if len(running) > 0 {
-		return 0, 0, stateErr("site_running", "Stop the site's running experiments before you delete it: "+strings.Join(running, ", ")+".")
+		return stateErr("site_running", "Stop the site's running experiments before you delete it: "+strings.Join(running, ", ")+".")
 	}
-	for _, e := range all {
-		n, err := s.DeleteExperiment(ctx, e.ID)
-		events += n
+	return nil
+}
+
+// deleteSiteChunks runs q, a delete of at most ?2 rows of site ?1, until
+// it deletes fewer than limit, and returns how many rows went.
+func (s *Store) deleteSiteChunks(ctx context.Context, id, q string, limit int) (int64, error) {
+	var total int64
+	for {
+		res, err := s.w.ExecContext(ctx, q, id, limit)
 		if err != nil {
-			return exps, events, err
+			return total, err
 		}
-		exps++
+		n, _ := res.RowsAffected()
+		total += n
+		if n < int64(limit) {
+			return total, nil
+		}
 	}
-	res, err := s.w.ExecContext(ctx, `/* Store.DeleteSite */ delete from sites where id = ?`, id)
-	if err != nil {
-		return exps, events, fmt.Errorf("experiments: delete site: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return exps, events, fmt.Errorf("experiments: delete site %s: %w", id, ErrNotFound)
-	}
-	return exps, events, nil
+}
+
+// siteDeleteExpChunk is how many experiments one statement of DeleteSite
+// removes, with the rows that cascade from them once their events,
+// visitors, recordings and segments are gone: variants, counts per
+// variant and day, history, notifications.
+const siteDeleteExpChunk = 50
+
+// The statements of DeleteSite, each deleting at most ?2 rows of the
+// experiments of site ?1 that are not running. The cross joins keep
+// SQLite walking the site's experiments (an index) and then each one's
+// rows, never a whole table.
+const (
+	siteDeleteEventsStmt = `/* Store.DeleteSite */ delete from events where seq in
+		(select e.seq from experiments x cross join events e on e.experiment_id = x.id
+		where x.site_id = ?1 and x.status <> 'running' limit ?2)`
+	siteDeleteExperimentsStmt = `/* Store.DeleteSite */ delete from experiments where id in
+		(select id from experiments where site_id = ?1 and status <> 'running' limit ?2)`
+)
+
+// siteDeleteRowsStmts are the rows that grow with traffic, deleted before
+// the experiments; the events first.
+var siteDeleteRowsStmts = []string{
+	siteDeleteEventsStmt,
+	`/* Store.DeleteSite */ delete from experiment_visitors where (experiment_id, visitor) in
+		(select v.experiment_id, v.visitor from experiments x cross join experiment_visitors v on v.experiment_id = x.id
+		where x.site_id = ?1 and x.status <> 'running' limit ?2)`,
+	`/* Store.DeleteSite */ delete from recordings where seq in
+		(select r.seq from experiments x cross join recordings r on r.experiment_id = x.id
+		where x.site_id = ?1 and x.status <> 'running' limit ?2)`,
+	`/* Store.DeleteSite */ delete from variant_segments where (experiment_id, dimension, value, variant) in
+		(select g.experiment_id, g.dimension, g.value, g.variant from experiments x cross join variant_segments g on g.experiment_id = x.id
+		where x.site_id = ?1 and x.status <> 'running' limit ?2)`,
 }
