@@ -117,8 +117,9 @@ func (a *App) startSession(c *fiber.Ctx, u experiments.User) error {
 // gives the browser a long-lived cookie that says it has signed in as that
 // account before. A sign-in attempt that comes with one for the email
 // being tried is held to the device's own limit instead of the email's
-// ceiling (limiter.ReserveDevice), so that guessing spread over many
-// addresses cannot lock the owner out of their own account. Signing out
+// ceiling and the client's limits (limiter.ReserveDevice), so that
+// guessing spread over many addresses, or from behind the owner's own
+// address, cannot lock the owner out of their own account. Signing out
 // keeps it: it marks the browser, not the session.
 //
 // Its value is "expiry.id.mac": the expiry in Unix seconds, a random id
