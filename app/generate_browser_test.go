@@ -23,8 +23,8 @@ import (
 // TestBrowserGenerate drives copy generation in headless Chromium against
 // a fake model server: the brief, the progress while the model writes,
 // editing one draft, rewriting another, approving, and starting the
-// experiment. With COPYLAB_SCREENSHOTS=DIR it saves the brief form, the
-// generating state and the drafts there (generate-*.png).
+// experiment. With COPYLAB_SCREENSHOTS=DIR it saves there the brief form
+// and the drafts, the screenshots docs/screenshots keeps (generateShots).
 //
 //	COPYLAB_SCREENSHOTS=$PWD/docs/screenshots go test ./app -run TestBrowserGenerate -v
 func TestBrowserGenerate(t *testing.T) {
@@ -74,14 +74,15 @@ func TestBrowserGenerate(t *testing.T) {
 		return s
 	}
 	// shot saves the window at 1280×height, scrolled so that the element
-	// at sel is at its top ("" for the top of the page).
+	// at sel is at its top ("" for the top of the page), in screenshot
+	// mode and when docs/screenshots keeps it.
 	shot := func(name, sel string, height int64) {
 		width := int64(1280)
 		if strings.HasSuffix(name, "-phone") {
 			width = 390
 		}
 		t.Helper()
-		if shots == "" {
+		if shots == "" || !generateShots[name] {
 			return
 		}
 		scroll := `window.scrollTo(0, 0)`
@@ -135,7 +136,6 @@ func TestBrowserGenerate(t *testing.T) {
 	if got := eval(`location.search`); !strings.HasPrefix(got, "?job=") {
 		t.Errorf("the address is not the job's: %q", got)
 	}
-	shot("generate-running", "#f-brand-voice", 700)
 	release()
 	do(chromedp.WaitVisible(chromedp.CSS(`#generation[data-state="done"] #draft-3`)))
 	if n := eval(`String(document.querySelectorAll(".draft").length)`); n != "4" {
@@ -179,7 +179,6 @@ func TestBrowserGenerate(t *testing.T) {
 	if over := eval(`String(document.documentElement.scrollWidth - document.documentElement.clientWidth)`); over != "0" {
 		t.Errorf("at 390px the page is %spx too wide", over)
 	}
-	shot("generate-drafts-phone", "#draft-0", 844)
 
 	submit("[data-approve]")
 	if got := eval(`document.querySelector(".flash-ok") ? document.querySelector(".flash-ok").textContent : ""`); !strings.Contains(got, "Added 3 drafts") {
@@ -188,7 +187,6 @@ func TestBrowserGenerate(t *testing.T) {
 	if n := eval(`String(document.querySelectorAll(".variants .provenance").length)`); n != "3" {
 		t.Errorf("%s provenance lines", n)
 	}
-	shot("generate-approved", ".variants", 900)
 
 	// Launch.
 	submit(`form[action$="/start"] button`)
@@ -216,10 +214,39 @@ func TestBrowserGenerate(t *testing.T) {
 	if strings.Contains(eval(`document.body.innerHTML`), testLLMKey) {
 		t.Error("the settings page shows the API key")
 	}
-	shot("generate-settings", "#llm", 800)
 
 	if ex := exceptions(); len(ex) > 0 {
 		t.Errorf("the page threw: %v", ex)
+	}
+}
+
+// generateShots are the screenshots of TestBrowserGenerate that
+// docs/screenshots keeps (the README shows them).
+var generateShots = map[string]bool{"generate-brief": true, "generate-drafts": true}
+
+// TestBrowserShotsKept: every screenshot the browser tests save is one
+// docs/screenshots keeps, and every one it keeps is saved by exactly one
+// of them, so that retaking them leaves no stray file and misses none.
+func TestBrowserShotsKept(t *testing.T) {
+	lists := map[string]map[string]bool{"TestBrowserTour": tourShots, "TestBrowserGenerate": generateShots, "TestRecordingsEndToEnd": recordingsShots}
+	dir := filepath.Join("..", "docs", "screenshots")
+	by := map[string][]string{}
+	for test, names := range lists {
+		for name := range names {
+			by[name+".png"] = append(by[name+".png"], test)
+			if _, err := os.Stat(filepath.Join(dir, name+".png")); err != nil {
+				t.Errorf("%s saves %s.png, which docs/screenshots does not keep: %v", test, name, err)
+			}
+		}
+	}
+	kept, err := filepath.Glob(filepath.Join(dir, "*.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range kept {
+		if tests := by[filepath.Base(path)]; len(tests) != 1 {
+			t.Errorf("docs/screenshots keeps %s, saved by %d tests (%v), want one", filepath.Base(path), len(tests), tests)
+		}
 	}
 }
 
