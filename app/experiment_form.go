@@ -23,6 +23,7 @@ func readExperimentForm(c *fiber.Ctx) views.ExperimentForm {
 		Name:         c.FormValue("name"),
 		PageURL:      c.FormValue("page"),
 		Selector:     c.FormValue("selector"),
+		VisibleOnly:  c.FormValue("visible_only") != "", // a checkbox: sent only when ticked
 		GoalType:     c.FormValue("goal_type"),
 		GoalSelector: c.FormValue("goal_selector"),
 		GoalURL:      c.FormValue("goal_url"),
@@ -88,11 +89,12 @@ func parsePercent(s string) (int, bool) {
 func formExperiment(f views.ExperimentForm) (experiments.Experiment, views.Errors) {
 	errs := views.Errors{}
 	e := experiments.Experiment{
-		SiteID:     f.SiteID,
-		Name:       f.Name,
-		Page:       f.PageURL,
-		Selector:   f.Selector,
-		CoverageBP: 10000,
+		SiteID:      f.SiteID,
+		Name:        f.Name,
+		Page:        f.PageURL,
+		Selector:    f.Selector,
+		VisibleOnly: f.VisibleOnly,
+		CoverageBP:  10000,
 	}
 	switch f.GoalType {
 	case experiments.GoalClick:
@@ -198,16 +200,17 @@ func mergeErrors(own views.Errors, e experiments.Experiment) views.Errors {
 // formFromExperiment fills the form with a stored experiment.
 func formFromExperiment(e experiments.Experiment) views.ExperimentForm {
 	f := views.ExperimentForm{
-		ID:       e.ID,
-		Status:   string(e.Status),
-		Locked:   e.Status != experiments.StatusDraft,
-		SiteID:   e.SiteID,
-		Name:     e.Name,
-		PageURL:  e.Page,
-		Selector: e.Selector,
-		GoalType: e.Goal.Type,
-		Coverage: experiments.PercentOfBP(e.CoverageBP),
-		Plan:     views.PlanForm{Threshold: strconv.FormatFloat(math.Round(e.Threshold*10000)/100, 'f', -1, 64)},
+		ID:          e.ID,
+		Status:      string(e.Status),
+		Locked:      e.Status != experiments.StatusDraft,
+		SiteID:      e.SiteID,
+		Name:        e.Name,
+		PageURL:     e.Page,
+		Selector:    e.Selector,
+		VisibleOnly: e.VisibleOnly,
+		GoalType:    e.Goal.Type,
+		Coverage:    experiments.PercentOfBP(e.CoverageBP),
+		Plan:        views.PlanForm{Threshold: strconv.FormatFloat(math.Round(e.Threshold*10000)/100, 'f', -1, 64)},
 	}
 	switch e.Goal.Type {
 	case experiments.GoalClick:

@@ -30,6 +30,7 @@ func (a *App) experimentShow(c *fiber.Ctx) error {
 		SiteName:    site.Name,
 		PageURL:     e.Page,
 		Selector:    e.Selector,
+		VisibleOnly: e.VisibleOnly,
 		Goal:        goalSentence(e.Goal),
 		CoveragePct: experiments.PercentOfBP(e.CoverageBP) + "%",
 		Variants:    variantViews(e),

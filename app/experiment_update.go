@@ -10,8 +10,10 @@ import (
 )
 
 // experimentUpdate answers POST /experiments/:id/edit. A draft changes
-// everything; a started experiment only its name, traffic share and
-// weights (the form does not even send the rest).
+// everything; a started experiment only its name, traffic share, weights
+// and practical threshold (the form does not even send the rest: its page,
+// element, whether visitors count only once the element is on screen,
+// goal and copy define who is counted and with what).
 func (a *App) experimentUpdate(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	cur, err := a.store.Experiment(ctx, c.Params("id"))
@@ -24,7 +26,7 @@ func (a *App) experimentUpdate(c *fiber.Ctx) error {
 	if f.Locked {
 		// Disabled fields are not posted: take them from the stored test.
 		stored := formFromExperiment(cur)
-		f.PageURL, f.Selector, f.GoalType = stored.PageURL, stored.Selector, stored.GoalType
+		f.PageURL, f.Selector, f.VisibleOnly, f.GoalType = stored.PageURL, stored.Selector, stored.VisibleOnly, stored.GoalType
 		f.GoalSelector, f.GoalURL, f.GoalEvent = stored.GoalSelector, stored.GoalURL, stored.GoalEvent
 		weights := map[string]string{}
 		for _, v := range f.Variants {
@@ -47,7 +49,6 @@ func (a *App) experimentUpdate(c *fiber.Ctx) error {
 		return a.renderExperimentForm(c, f, http.StatusUnprocessableEntity)
 	}
 	in.ID, in.SiteID, in.Seed, in.Brief = cur.ID, cur.SiteID, cur.Seed, cur.Brief
-	in.VisibleOnly = cur.VisibleOnly
 	if in.Threshold == 0 { // the field was left empty: keep it
 		in.Threshold = cur.Threshold
 	}

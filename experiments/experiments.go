@@ -324,7 +324,7 @@ func (s *Store) UpdateExperiment(ctx context.Context, in Experiment) (Experiment
 			return err
 		}
 		if cur.Status != StatusDraft {
-			if in.Page != cur.Page || in.Selector != cur.Selector || in.Goal != cur.Goal || !sameCopy(cur.Variants, in.Variants) {
+			if in.Page != cur.Page || in.Selector != cur.Selector || in.VisibleOnly != cur.VisibleOnly || in.Goal != cur.Goal || !sameCopy(cur.Variants, in.Variants) {
 				return stateErr("experiment_started", "The page, element, goal and copy of a started experiment cannot change. Stop it and create a new one to test other copy.")
 			}
 			resplit := false

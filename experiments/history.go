@@ -129,9 +129,9 @@ func describeEdit(cur, in Experiment) string {
 	}
 	if in.VisibleOnly != cur.VisibleOnly {
 		if in.VisibleOnly {
-			add("Exposures now count only once the element is visible.")
+			add("Now counts only visitors who see the element on screen.")
 		} else {
-			add("Exposures now count on page view, visible or not.")
+			add("Now counts every visitor whose page has the element, on screen or not.")
 		}
 	}
 	keys := func(vs []Variant) []string {

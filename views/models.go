@@ -187,6 +187,7 @@ type ExperimentForm struct {
 	Name         string
 	PageURL      string
 	Selector     string
+	VisibleOnly  bool // count a visitor only once the element is on screen
 	GoalType     string
 	GoalSelector string
 	GoalURL      string
@@ -237,6 +238,7 @@ type ExperimentPage struct {
 	SiteName    string
 	PageURL     string
 	Selector    string
+	VisibleOnly bool   // visitors count only once the element is on screen
 	Goal        string // a sentence describing the goal
 	CoveragePct string
 	Variants    []VariantView
