@@ -62,6 +62,9 @@ type apiExperiment struct {
 	UpdatedAt time.Time        `json:"updated_at"`
 	StartedAt *time.Time       `json:"started_at"`
 	EndedAt   *time.Time       `json:"ended_at"`
+	// VisibleOnly: the tag counts a visitor only once the element was on
+	// screen, not as soon as the page has it (the experiment form's box).
+	VisibleOnly bool `json:"visible_only"`
 	// ShippedVariant is the version the tag shows every visitor ("" for
 	// none), since ShippedAt: POST …/ship and …/unship.
 	ShippedVariant string     `json:"shipped_variant"`
@@ -88,7 +91,7 @@ func optTime(t time.Time) *time.Time {
 
 func (a *App) apiExperimentOf(e experiments.Experiment) apiExperiment {
 	out := apiExperiment{
-		ID: e.ID, SiteID: e.SiteID, Name: e.Name, Page: e.Page, Selector: e.Selector, Goal: e.Goal,
+		ID: e.ID, SiteID: e.SiteID, Name: e.Name, Page: e.Page, Selector: e.Selector, Goal: e.Goal, VisibleOnly: e.VisibleOnly,
 		TrafficBP: e.CoverageBP, Threshold: e.Threshold, Status: string(e.Status), ShareURL: a.shareURL(e),
 		CreatedAt: e.CreatedAt.UTC(), UpdatedAt: e.UpdatedAt.UTC(), StartedAt: optTime(e.StartedAt), EndedAt: optTime(e.EndedAt),
 		ShippedVariant: e.ShippedVariant, ShippedAt: optTime(e.ShippedAt),

@@ -2,6 +2,7 @@ package app
 
 import (
 	"encoding/json"
+	"slices"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -9,12 +10,16 @@ import (
 )
 
 // apiExperimentUpdate answers PATCH /api/v1/experiments/:id {name?,
-// threshold?, traffic_bp?}: the settings that may change at any time before
-// the experiment stops. threshold is the practical threshold the verdict
-// uses, a relative change (0.1 for 10%), from 0.005 to 1; traffic_bp the
-// share of visitors in the test, in basis points (0 to 10000). The other
-// fields of the experiment answer 422 field_not_editable, each with where
-// it changes instead (notEditable).
+// threshold?, traffic_bp?, visible_only?}: the settings that may change at
+// any time before the experiment stops, and, in a draft, visible_only.
+// threshold is the practical threshold the verdict uses, a relative change
+// (0.1 for 10%), from 0.005 to 1; traffic_bp the share of visitors in the
+// test, in basis points (0 to 10000); visible_only whether the tag counts a
+// visitor only once the element was on screen. Like the page, element and
+// goal, visible_only decides who is counted, so a started experiment keeps
+// it. The other fields of the experiment, and visible_only once started,
+// answer 422 field_not_editable, each with where it changes instead
+// (notEditable).
 func (a *App) apiExperimentUpdate(c *fiber.Ctx) error {
 	var sent map[string]json.RawMessage
 	if err := decodeJSON(c, &sent); err != nil {
@@ -29,9 +34,10 @@ func (a *App) apiExperimentUpdate(c *fiber.Ctx) error {
 		return errs
 	}
 	var in struct {
-		Name      *string  `json:"name"`
-		Threshold *float64 `json:"threshold"`
-		TrafficBP *int     `json:"traffic_bp"`
+		Name        *string  `json:"name"`
+		Threshold   *float64 `json:"threshold"`
+		TrafficBP   *int     `json:"traffic_bp"`
+		VisibleOnly *bool    `json:"visible_only"`
 	}
 	if err := decodeJSON(c, &in); err != nil {
 		return err
@@ -49,6 +55,9 @@ func (a *App) apiExperimentUpdate(c *fiber.Ctx) error {
 	if in.TrafficBP != nil {
 		e.CoverageBP = *in.TrafficBP
 	}
+	if in.VisibleOnly != nil {
+		e.VisibleOnly = *in.VisibleOnly // a draft's: notEditable refused a started one's
+	}
 	updated, err := a.store.UpdateExperiment(ctx, e)
 	if err != nil {
 		return renameFields(err, apiExperimentFields)
@@ -57,7 +66,8 @@ func (a *App) apiExperimentUpdate(c *fiber.Ctx) error {
 }
 
 // readOnlyFields are the fields of apiExperiment that PATCH cannot change,
-// in the order the answer lists them.
+// in the order the answer lists them. visible_only changes only in a draft
+// (notEditable adds it for a started experiment).
 var readOnlyFields = []string{"id", "site_id", "page", "selector", "goal", "status", "brief", "share_url",
 	"created_at", "updated_at", "started_at", "ended_at", "shipped_variant", "shipped_at", "split_changed_at",
 	"variants", "results_url"}
@@ -73,7 +83,11 @@ func (a *App) notEditable(e experiments.Experiment, sent map[string]json.RawMess
 	var out experiments.ValidationError
 	api := "/api/v1/experiments/" + e.ID
 	draft := e.Status == experiments.StatusDraft
-	for _, f := range readOnlyFields {
+	fields := readOnlyFields
+	if !draft {
+		fields = append(slices.Clip(fields), "visible_only")
+	}
+	for _, f := range fields {
 		if _, ok := sent[f]; !ok {
 			continue
 		}
@@ -86,6 +100,10 @@ func (a *App) notEditable(e experiments.Experiment, sent map[string]json.RawMess
 				how = "The page, element (selector) and goal of a started experiment stay as they are, so that its results keep their meaning; " +
 					"duplicate it (POST " + api + "/duplicate) and change them on the new draft's edit page."
 			}
+		case "visible_only":
+			// Only a started experiment's: a draft's changes here.
+			how = "It decides who is counted, like the page, element and goal, so a started experiment keeps it and its results keep their meaning; " +
+				"duplicate it (POST " + api + "/duplicate) and change it on the new draft."
 		case "variants":
 			switch e.Status {
 			case experiments.StatusDraft:
@@ -111,8 +129,11 @@ func (a *App) notEditable(e experiments.Experiment, sent map[string]json.RawMess
 		default:
 			how = "copylab sets it."
 		}
-		out = append(out, experiments.FieldError{Field: f, Code: "field_not_editable",
-			Message: "PATCH changes only name, threshold and traffic_bp, not " + f + ". " + how})
+		msg := "PATCH changes only name, threshold and traffic_bp (and a draft's visible_only), not " + f + ". "
+		if f == "visible_only" {
+			msg = "PATCH changes visible_only only while the experiment is a draft. "
+		}
+		out = append(out, experiments.FieldError{Field: f, Code: "field_not_editable", Message: msg + how})
 	}
 	return out
 }

@@ -132,18 +132,20 @@ func parseCursor(s string) (experiments.PagePosition, bool) {
 
 // apiExperimentCreate answers POST /api/v1/experiments → 201 with the
 // draft. variants is a list of {key, text, weight_bp?}, the control first;
-// weights default to an equal split.
+// weights default to an equal split. visible_only (default false) counts a
+// visitor only once the element was on screen.
 func (a *App) apiExperimentCreate(c *fiber.Ctx) error {
 	var in struct {
-		SiteID    string            `json:"site_id"`
-		Name      string            `json:"name"`
-		Page      string            `json:"page"`
-		Selector  string            `json:"selector"`
-		Goal      experiments.Goal  `json:"goal"`
-		TrafficBP *int              `json:"traffic_bp"`
-		Threshold *float64          `json:"threshold"`
-		Brief     json.RawMessage   `json:"brief"`
-		Variants  []apiVariantInput `json:"variants"`
+		SiteID      string            `json:"site_id"`
+		Name        string            `json:"name"`
+		Page        string            `json:"page"`
+		Selector    string            `json:"selector"`
+		Goal        experiments.Goal  `json:"goal"`
+		VisibleOnly *bool             `json:"visible_only"`
+		TrafficBP   *int              `json:"traffic_bp"`
+		Threshold   *float64          `json:"threshold"`
+		Brief       json.RawMessage   `json:"brief"`
+		Variants    []apiVariantInput `json:"variants"`
 	}
 	if err := decodeJSON(c, &in); err != nil {
 		return err
@@ -151,6 +153,9 @@ func (a *App) apiExperimentCreate(c *fiber.Ctx) error {
 	e := experiments.Experiment{SiteID: in.SiteID, Name: in.Name, Page: in.Page, Selector: in.Selector, Goal: in.Goal, CoverageBP: 10000}
 	if in.TrafficBP != nil {
 		e.CoverageBP = *in.TrafficBP
+	}
+	if in.VisibleOnly != nil {
+		e.VisibleOnly = *in.VisibleOnly
 	}
 	if in.Threshold != nil {
 		e.Threshold = *in.Threshold
