@@ -241,7 +241,8 @@ type genericMessage struct {
 // without backslash escapes). What they must never do with a name people
 // typed is ping a channel or put a link behind a label; the text must also
 // read as typed and copy as typed, so it gains no backslash and no
-// invisible character where none is needed:
+// invisible character where none is needed, and changes one character
+// only where no other way shows it as typed (the "|" of <target|label>):
 //
 //   - No backslash escapes of copylab's own: Zulip shows every backslash
 //     as typed, and Rocket.Chat shows one before a character it does not
@@ -254,13 +255,21 @@ type genericMessage struct {
 //     address, starts no mention in any of them, and is left alone.
 //   - A left-to-right mark (U+200E) after every "<". Mattermost turns
 //     <!channel>, <!here>, <!all> and <@U123> into mentions; the mark
-//     breaks them. Mattermost also turns <target|label> into a link,
-//     whatever comes between "<" and "|", and adds "http://" to a target
-//     without a scheme; Rocket.Chat links <host/path|label> too. The mark
-//     then starts the link's host name, where host names may not hold it
-//     (UTS 46 disallows bidi marks), so the browser refuses the link. A
-//     zero-width space would not do: host names drop it silently, so the
-//     link would lead to the host as typed.
+//     breaks them.
+//   - "∣" (U+2223, divides), which looks like "|", in place of each "|"
+//     with a "<" somewhere before it and a ">" after it (not right after),
+//     so that <target|label> shows as typed: the one visible character
+//     copylab changes. Mattermost's server turns <target|label> into
+//     [label](target) whatever the target holds, with the regular
+//     expression <([^<|]+)\|([^>]+)>, which no added character can fail
+//     (it joins the target or the label), and Rocket.Chat links
+//     <host/path|label>; without the "|" neither does. A character
+//     reference (&#124;) would show as "|" in Mattermost and Zulip, but
+//     Rocket.Chat shows references as typed. Should a reader link such
+//     text anyway, the mark after "<" starts the link's host name, where
+//     host names may not hold it (UTS 46 disallows bidi marks), so the
+//     browser refuses the link; a zero-width space would not do, since
+//     host names drop it silently.
 //   - A zero-width space between "]" and "(": every one of them needs the
 //     two together for [label](url) and ![alt](src).
 //   - A zero-width space at the start of a line that opens with white
@@ -290,9 +299,24 @@ func markdownText(s string) string {
 		}
 		return rs[i]
 	}
+	// A "|" after the first "<" and before the last ">" could part a
+	// <target|label>.
+	firstOpen, lastClose := -1, -1
+	for i, r := range rs {
+		if r == '<' && firstOpen < 0 {
+			firstOpen = i
+		}
+		if r == '>' {
+			lastClose = i
+		}
+	}
 	for i, r := range rs {
 		if (i == 0 || lineBreak(rs[i-1])) && opensBlock(rs[i:]) {
 			b.WriteString(zeroWidthSpace)
+		}
+		if r == '|' && firstOpen >= 0 && firstOpen < i && i+1 < lastClose && rs[i+1] != '>' {
+			b.WriteString(linkBar)
+			continue
 		}
 		b.WriteRune(r)
 		switch r {
@@ -352,10 +376,12 @@ var characterReference = regexp.MustCompile(`^&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6
 
 // zeroWidthSpace (U+200B) separates two characters without showing.
 // leftToRightMark (U+200E) does too, in left-to-right text, and is not
-// allowed in a host name (see markdownText).
+// allowed in a host name. linkBar (U+2223) looks like "|" but parts no
+// <target|label> (see markdownText).
 const (
 	zeroWidthSpace  = "\u200b"
 	leftToRightMark = "\u200e"
+	linkBar         = "\u2223"
 )
 
 // slackEscaper escapes the three characters Slack reads as markup in a

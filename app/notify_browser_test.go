@@ -3,6 +3,7 @@ package app
 import (
 	"encoding/json"
 	"net/url"
+	"regexp"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -10,26 +11,30 @@ import (
 	"copylab/static/browsertest"
 )
 
-// TestWebhookLinkTargetsInBrowser: Mattermost turns a typed
-// <evil.example/login|Reset your password> into a link whatever copylab
-// puts between "<" and "|", and adds "http://" to a target without a
-// scheme (its markdown renderer's link()). A real browser refuses the URL
-// that comes of copylab's text, so the label leads nowhere; with a
-// zero-width space in place of the mark, the same link would lead to
-// evil.example, as the control case shows.
+// TestWebhookLinkTargetsInBrowser: copylab's text leaves Mattermost no
+// <evil.example/login|Reset your password> to turn into a link (its bar is
+// a lookalike). Should a reader link one anyway, taking the lookalike for
+// a bar, the target starts with the mark copylab puts after "<", and a
+// real browser refuses the URL (Mattermost adds "http://" to a target
+// without a scheme, its markdown renderer's link()), so the label leads
+// nowhere; with a zero-width space in place of the mark, the same link
+// would lead to evil.example, as the control case shows.
 func TestWebhookLinkTargetsInBrowser(t *testing.T) {
 	tab := browsertest.NewTab(t)
 	n := notice{Title: "We have a winner: “<evil.example/login|Reset your password>” on <https://evil.example|Shop>",
 		Text: "Variant B wins.", URL: "https://copylab.example/experiments/x/results"}
 	u, _ := url.Parse("https://chat.example/hooks/xyz")
 	msg := webhookBody(u, n).(genericMessage)
+	if got := linkTargets(mattermostWebhook(msg.Text)); len(got) > 0 {
+		t.Errorf("Mattermost links to %q", got)
+	}
 
 	var hrefs []string
-	for _, target := range linkTargets(mattermostWebhook(msg.Text)) {
-		hrefs = append(hrefs, "http://"+target)
+	for _, m := range regexp.MustCompile(`<([^<|`+linkBar+`]+)[|`+linkBar+`]`).FindAllStringSubmatch(msg.Text, -1) {
+		hrefs = append(hrefs, "http://"+m[1])
 	}
 	if len(hrefs) != 2 {
-		t.Fatalf("Mattermost makes %d links, want 2: %q", len(hrefs), hrefs)
+		t.Fatalf("%d targets a reader could link, want 2: %q", len(hrefs), hrefs)
 	}
 	hrefs = append(hrefs, "http://"+zeroWidthSpace+"evil.example/login") // the control
 	arg, _ := json.Marshal(hrefs)

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"unicode"
+	"unicode/utf8"
 
 	"copylab/experiments"
 )
@@ -32,20 +33,36 @@ func hostileNotice() notice {
 	}
 }
 
-// invisible removes the separators markdownText adds, which no chat tool
-// shows: what is left is what a reader sees.
-var invisible = strings.NewReplacer(zeroWidthSpace, "", leftToRightMark, "")
+// shown is what a reader sees of markdownText's output: the separators it
+// adds show as nothing, and the bar it puts in a <target|label> as "|".
+var shown = strings.NewReplacer(zeroWidthSpace, "", leftToRightMark, "", linkBar, "|")
 
 // mattermostWebhook is what Mattermost's server makes of an incoming
 // webhook's text before it stores the post (app/webhook.go): Slack's
 // announcements and user ids become mentions, and <target|label> becomes
-// [label](target), whatever the target holds (model.ParseSlackLinksToMarkdown).
+// [label](target), whatever the target holds, line breaks and ">" included
+// (model.ParseSlackLinksToMarkdown, its linkWithTextRegex).
 func mattermostWebhook(text string) string {
 	for _, a := range []string{"channel", "here", "all"} {
 		text = strings.ReplaceAll(text, "<!"+a+">", "@"+a)
 	}
 	text = regexp.MustCompile(`<@([a-zA-Z0-9]+)>`).ReplaceAllString(text, "@user$1")
-	return regexp.MustCompile(`<([^\n<|>]+)\|([^\n>]+)>`).ReplaceAllString(text, "[$2]($1)")
+	return regexp.MustCompile(`<([^<\|]+)\|([^>]+)>`).ReplaceAllString(text, "[${2}](${1})")
+}
+
+// partedLinks returns each "|" of text that stands between a "<" and a
+// later ">" with something between it and the ">": what Mattermost's
+// server, Rocket.Chat ("<" link "|" title ">") and Zulip's Slack hook each
+// need to make a <target|label> link. With none, none of them links one.
+func partedLinks(text string) []string {
+	var out []string
+	for i := range len(text) {
+		open, rest := strings.LastIndex(text[:i], "<"), text[i+1:]
+		if text[i] == '|' && open >= 0 && strings.Contains(rest, ">") && !strings.HasPrefix(rest, ">") {
+			out = append(out, text[open:i+1])
+		}
+	}
+	return out
 }
 
 // mattermostMentions are the words Mattermost's server takes as mentions
@@ -113,9 +130,10 @@ func linkTargets(text string) []string {
 // TestWebhookBodyGenericMarkdown: a receiver that is not Slack, Discord or
 // Teams gets a "text" that Mattermost, Rocket.Chat and Zulip show as typed,
 // with no backslash added, in which no mention pings, no link hides behind
-// a label (a link they make anyway leads nowhere) and no block opens; an
-// email address and a selector copy out as typed. Programs still get every
-// name unchanged, and the whole message in "plain_text".
+// a label (a typed <target|label> shows as typed, its bar a lookalike) and
+// no block opens; an email address and a selector copy out as typed.
+// Programs still get every name unchanged, and the whole message in
+// "plain_text".
 func TestWebhookBodyGenericMarkdown(t *testing.T) {
 	n := hostileNotice()
 	u, _ := url.Parse("https://chat.example/hooks/xyz")
@@ -146,9 +164,13 @@ func TestWebhookBodyGenericMarkdown(t *testing.T) {
 	}
 
 	// Read as typed: no character added but invisible ones, so no
-	// backslash that Zulip or Rocket.Chat would show.
-	if got := invisible.Replace(text); got != n.Title+"\n"+n.Text {
+	// backslash that Zulip or Rocket.Chat would show, and none changed but
+	// the bar of the two <target|label>, for its lookalike.
+	if got := shown.Replace(text); got != n.Title+"\n"+n.Text {
 		t.Errorf("reads\n%q\nwant\n%q", got, n.Title+"\n"+n.Text)
+	}
+	if got := strings.Count(text, linkBar); got != 2 {
+		t.Errorf("%d lookalike bars, want the two of <target|label>", got)
 	}
 	// Copied as typed where nothing needs a separator.
 	for _, typed := range []string{"ann@example.com", `[data-copylab="hero"]`, `C:\Users\ann`, "*bold* _it_ ~~gone~~ `code`"} {
@@ -162,8 +184,11 @@ func TestWebhookBodyGenericMarkdown(t *testing.T) {
 		t.Errorf("a typed backslash reads as an escape: %q", text[loc[0]:])
 	}
 
-	// Mattermost, after its webhook rewrites.
+	// Mattermost's server rewrites nothing: it shows the text as sent.
 	mm := mattermostWebhook(text)
+	if mm != text {
+		t.Errorf("Mattermost's server rewrites the text to\n%q", mm)
+	}
 	if got := mattermostMentions(mm); len(got) > 0 {
 		t.Errorf("Mattermost pings %q", got)
 	}
@@ -184,22 +209,13 @@ func TestWebhookBodyGenericMarkdown(t *testing.T) {
 	if got := linkTargets(zu); len(got) > 0 {
 		t.Errorf("Zulip links to %q", got)
 	}
-	// Mattermost and Rocket.Chat link <target|label> whatever the target:
-	// each such target starts with the mark host names may not hold (see
-	// TestWebhookLinkTargetsInBrowser).
-	targets := linkTargets(mm)
-	if len(targets) != 2 {
-		t.Errorf("Mattermost makes %d links of the two <target|label>, want 2: %q", len(targets), targets)
+	// Mattermost and Rocket.Chat would link <target|label> whatever the
+	// target: no "|" is left to part one.
+	if got := linkTargets(mm); len(got) > 0 {
+		t.Errorf("Mattermost links to %q", got)
 	}
-	for _, target := range targets {
-		if !strings.HasPrefix(target, leftToRightMark) {
-			t.Errorf("Mattermost links to %q", target)
-		}
-	}
-	for _, m := range regexp.MustCompile(`<([^\n<|>]+)\|`).FindAllStringSubmatch(text, -1) {
-		if !strings.HasPrefix(m[1], leftToRightMark) {
-			t.Errorf("Rocket.Chat links to %q", m[1])
-		}
+	if got := partedLinks(text); len(got) > 0 {
+		t.Errorf("a <target|label> is left: %q", got)
 	}
 	// No character reference for Mattermost or Zulip to decode.
 	if loc := regexp.MustCompile(`&(#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);`).FindStringIndex(text); loc != nil {
@@ -218,7 +234,7 @@ func TestWebhookBodyGenericMarkdown(t *testing.T) {
 // TestMarkdownTextTouchesOnlyWhatItMust pins what is added to ordinary
 // text, next to what is needed, one case at a time.
 func TestMarkdownTextTouchesOnlyWhatItMust(t *testing.T) {
-	const z, l = zeroWidthSpace, leftToRightMark
+	const z, l, b = zeroWidthSpace, leftToRightMark, linkBar
 	for _, tt := range []struct{ in, want string }{
 		{"Write to ann@example.com or ops@corp.example", "Write to ann@example.com or ops@corp.example"},
 		{"Hero v2 (blue), 50% off: “Save now”", "Hero v2 (blue), 50% off: “Save now”"},
@@ -237,6 +253,14 @@ func TestMarkdownTextTouchesOnlyWhatItMust(t *testing.T) {
 		{"ends with \\", "ends with \\" + z},
 		{"a\n# b\n1. c\n2024 d\n  e", "a\n" + z + "# b\n" + z + "1. c\n2024 d\n" + z + "  e"},
 		{"a\r[x]: https://evil.example\r\n> q", "a\r" + z + "[x]: https://evil.example\r\n" + z + "> q"},
+		{"Plans | Pricing", "Plans | Pricing"},
+		{"a <b> c|d", "a <" + l + "b> c|d"},
+		{"a < b|c", "a <" + l + " b|c"},
+		{"a <x|> b", "a <" + l + "x|> b"},
+		{"<evil.example/login|Reset>", z + "<" + l + "evil.example/login" + b + "Reset>"},
+		{"a <x|y|z> b", "a <" + l + "x" + b + "y" + b + "z> b"},
+		{"a <b>|c>", "a <" + l + "b>" + b + "c>"},
+		{"a <x\n|y>", "a <" + l + "x\n" + z + b + "y>"},
 	} {
 		if got := markdownText(tt.in); got != tt.want {
 			t.Errorf("markdownText(%q)\n got %q\nwant %q", tt.in, got, tt.want)
@@ -276,15 +300,13 @@ func TestNotifyHostileSiteName(t *testing.T) {
 		text, _ := msg["text"].(string)
 		plain, _ := msg["plain_text"].(string)
 		mm := mattermostWebhook(text)
-		if len(linkTargets(text)) > 0 || len(mattermostMentions(mm)) > 0 || rocketMention.MatchString(text) {
+		if len(linkTargets(text)) > 0 || len(mattermostMentions(mm)) > 0 || rocketMention.MatchString(text) || len(partedLinks(text)) > 0 {
 			t.Errorf("message %d: text %q", i, text)
 		}
-		for _, target := range linkTargets(mm) {
-			if !strings.HasPrefix(target, leftToRightMark) {
-				t.Errorf("message %d: Mattermost links to %q", i, target)
-			}
+		if got := linkTargets(mm); len(got) > 0 {
+			t.Errorf("message %d: Mattermost links to %q", i, got)
 		}
-		if !strings.Contains(plain, siteName) || invisible.Replace(text) != plain {
+		if !strings.Contains(plain, siteName) || shown.Replace(text) != plain {
 			t.Errorf("message %d: plain_text %q, text %q", i, plain, text)
 		}
 		if title, _ := msg["title"].(string); !strings.Contains(title, siteName) {
@@ -294,4 +316,28 @@ func TestNotifyHostileSiteName(t *testing.T) {
 	if exp, _ := got[1]["experiment"].(map[string]any); exp["name"] != expName || exp["site"] != siteName {
 		t.Errorf("experiment %v", exp)
 	}
+}
+
+// FuzzMarkdownText: whatever a name holds, the text reads as typed (only
+// invisible separators added, and the lookalike bar), and no reader is
+// left a <target|label> or a [label](url) to link.
+func FuzzMarkdownText(f *testing.F) {
+	for _, s := range []string{hostileNotice().Title, hostileNotice().Text, "<x|label>", "a <b>|c>", "<a\n|b>", "[x](y) <x||y>"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if !utf8.ValidString(s) {
+			return
+		}
+		text := markdownText(s)
+		if shown.Replace(text) != shown.Replace(s) {
+			t.Errorf("markdownText(%q) reads %q", s, shown.Replace(text))
+		}
+		if got := partedLinks(text); len(got) > 0 {
+			t.Errorf("markdownText(%q) leaves a <target|label>: %q", s, got)
+		}
+		if got := linkTargets(mattermostWebhook(text)); len(got) > 0 {
+			t.Errorf("markdownText(%q): Mattermost links to %q", s, got)
+		}
+	})
 }
