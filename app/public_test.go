@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/gofiber/fiber/v2"
+
+	"copylab/experiments"
 )
 
 // publicHeadersOK checks what every answer of the public group carries.
@@ -160,6 +162,22 @@ func TestSnippet(t *testing.T) {
 			cfg.Experiments[0].Variants[1].Text != running.Variants[1].Text {
 			t.Errorf("config %+v", cfg)
 		}
+		wantContains(t, body, `"visible_only":false`)
+
+		// An experiment that counts only visitors who see its element
+		// says so, for a server that sends its exposures itself.
+		other := e.site("Below the fold")
+		x, err := e.store.CreateExperiment(context.Background(), experiments.Experiment{SiteID: other.ID, Name: "Footer", Page: "/",
+			Selector: "footer p", Goal: experiments.Goal{Type: experiments.GoalClick, Selector: "#buy"}, CoverageBP: 10000, VisibleOnly: true,
+			Variants: []experiments.Variant{{Text: "Old footer"}, {Text: "New footer"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.transition(x.ID, "start")
+		resp, body = get("/s/"+other.Key+".json", nil)
+		wantStatus(t, resp, http.StatusOK, body)
+		wantContains(t, body, `"visible_only":true`)
+
 		resp, body = get("/s/aaaaaaaaaaaaaaaa.json", nil)
 		wantStatus(t, resp, http.StatusNotFound, body)
 		wantContains(t, body, `"code":"unknown_site"`)

@@ -374,13 +374,16 @@ func (a *App) snippetConfigServe(c *fiber.Ctx, key string) error {
 		Value string `json:"value"`
 	}
 	type experiment struct {
-		ID         string    `json:"id"`
-		Seed       string    `json:"seed"`
-		Page       string    `json:"page"`
-		Selector   string    `json:"selector"`
-		CoverageBP int       `json:"coverage_bp"`
-		Goal       goal      `json:"goal"`
-		Variants   []variant `json:"variants"`
+		ID         string `json:"id"`
+		Seed       string `json:"seed"`
+		Page       string `json:"page"`
+		Selector   string `json:"selector"`
+		CoverageBP int    `json:"coverage_bp"`
+		Goal       goal   `json:"goal"`
+		// VisibleOnly: count the exposure only once the element has
+		// been on screen, as the tag does.
+		VisibleOnly bool      `json:"visible_only"`
+		Variants    []variant `json:"variants"`
 	}
 	out := struct {
 		Site        string       `json:"site"`
@@ -389,7 +392,7 @@ func (a *App) snippetConfigServe(c *fiber.Ctx, key string) error {
 	}{Site: site.Key, Endpoint: a.cfg.PublicURL + "/e", Experiments: []experiment{}}
 	for _, e := range running {
 		x := experiment{ID: e.ID, Seed: e.Seed, Page: e.Page, Selector: e.Selector, CoverageBP: e.CoverageBP,
-			Goal: goal{Type: e.Goal.Type, Value: e.Goal.Value()}}
+			Goal: goal{Type: e.Goal.Type, Value: e.Goal.Value()}, VisibleOnly: e.VisibleOnly}
 		for _, v := range e.Variants {
 			x.Variants = append(x.Variants, variant{Key: v.Key, WeightBP: v.WeightBP, Text: v.Text})
 		}
