@@ -128,7 +128,7 @@ func (a *App) qaLinks(e experiments.Experiment, site experiments.Site) []views.Q
 	out := make([]views.QALink, len(e.Variants))
 	for i, v := range e.Variants {
 		param := "copylab=" + e.ID + ":" + v.Key
-		q := views.QALink{Key: v.Key, Param: "?" + param}
+		q := views.QALink{Label: views.VariantLabel(v.Key, i == 0), Key: v.Key, Param: "?" + param}
 		if base != "" {
 			sep := "?"
 			if strings.Contains(base, "?") {

@@ -284,6 +284,8 @@ func TestExperimentCreate(t *testing.T) {
 		}
 		_, body = c.get(loc(resp))
 		wantContains(t, body, "Draft saved", "Pricing headline", "badge-draft", "Start", "https://example.com/pricing?copylab="+x.ID+":b", testPublicURL+"/r/"+x.ShareToken)
+		// The preview links name each version as the results do.
+		wantContains(t, body, `<td class="nowrap">Original <code>control</code></td>`, `<td class="nowrap">Variant B <code>b</code></td>`)
 	})
 }
 

@@ -213,6 +213,7 @@ type Action struct {
 
 // QALink previews one variant on the site without sending events.
 type QALink struct {
+	Label string // "Original", "Variant B" (VariantLabel)
 	Key   string
 	URL   string // a full URL when the page pattern names one page
 	Param string // the ?copylab=… parameter, always
