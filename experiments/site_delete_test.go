@@ -87,15 +87,7 @@ func sdSeed(t testing.TB, s *experiments.Store, in *experiments.Ingester, name s
 			t.Fatal(err)
 		}
 		for _, x := range out.exps {
-			ingest(evBody(site.Key, "missed", false, ev{ID: evID(), Type: experiments.EventExposure, Experiment: x, Variant: "b",
-				URL: "https://" + site.Domain + "/", Matched: evPtr(false)}))
-			ingest(evBody(site.Key, "bot", true, evExposure(x, "b")))
-			ingest(evBody(site.Key, "both", false, evExposure(x, "b"), evExposure(x, "control")))
-			ingest(recordingBody(site.Key, "v0", map[string]any{"experiment": x, "variant": "control", "recorder": "custom",
-				"session": "s-" + x, "url": "https://" + site.Domain + "/"}))
-			if err := s.RecordNotification(ctx, x, "winner", evBaseTime); err != nil {
-				t.Fatal(err)
-			}
+			sdExtras(t, s, in, site, x)
 		}
 		d, err := s.CreateExperiment(ctx, experiments.Experiment{SiteID: site.ID, Name: name + " draft", Page: "/", Selector: "h2",
 			Goal: experiments.Goal{Type: experiments.GoalEvent, Name: "signup"}, CoverageBP: 10000,
@@ -118,6 +110,30 @@ func sdSeed(t testing.TB, s *experiments.Store, in *experiments.Ingester, name s
 		}
 	}
 	return out
+}
+
+// sdExtras gives experiment x of site, running, a row in each table that
+// grows under an experiment beyond its visitors' exposures and
+// conversions: a missed element (health), a bot and a visitor who saw both
+// versions (excluded), a recording and a notification.
+func sdExtras(t testing.TB, s *experiments.Store, in *experiments.Ingester, site experiments.Site, x string) {
+	t.Helper()
+	ctx := context.Background()
+	for _, body := range [][]byte{
+		evBody(site.Key, "missed", false, ev{ID: evID(), Type: experiments.EventExposure, Experiment: x, Variant: "b",
+			URL: "https://" + site.Domain + "/", Matched: evPtr(false)}),
+		evBody(site.Key, "bot", true, evExposure(x, "b")),
+		evBody(site.Key, "both", false, evExposure(x, "b"), evExposure(x, "control")),
+		recordingBody(site.Key, "v0", map[string]any{"experiment": x, "variant": "control", "recorder": "custom",
+			"session": "s-" + x, "url": "https://" + site.Domain + "/"}),
+	} {
+		if _, err := in.Ingest(ctx, body, evMeta(evBaseTime)); err != nil {
+			t.Error(err)
+		}
+	}
+	if err := s.RecordNotification(ctx, x, "winner", evBaseTime); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // sdRef is a column that points at a site or at an experiment.
@@ -216,6 +232,84 @@ func sdCounts(t testing.TB, s *experiments.Store, refs []sdRef, site sdSite) map
 		out[r] = n
 	}
 	return out
+}
+
+// sdSend sends events for experiment x of site from senders goroutines at
+// once, one exposure of a new visitor a request, until stop is closed, and
+// returns when each request started and ended.
+func sdSend(t testing.TB, in *experiments.Ingester, siteKey, x string, senders int, stop <-chan struct{}) (started <-chan struct{}, done func() [][2]time.Time) {
+	var (
+		mu    sync.Mutex
+		calls [][2]time.Time
+		wg    sync.WaitGroup
+		first sync.Once
+		start = make(chan struct{})
+	)
+	for w := range senders {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; ; i++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				from := time.Now()
+				res, err := in.Ingest(context.Background(), evBody(siteKey, fmt.Sprintf("k%d-%d", w, i), false, evExposure(x, "b")), evMeta(evBaseTime))
+				if err != nil || res.Stored != 1 {
+					t.Errorf("event for the other experiment: %+v %v", res, err)
+					return
+				}
+				mu.Lock()
+				calls = append(calls, [2]time.Time{from, time.Now()})
+				mu.Unlock()
+				first.Do(func() { close(start) })
+			}
+		}()
+	}
+	return start, func() [][2]time.Time {
+		wg.Wait()
+		return calls
+	}
+}
+
+// sdDuring returns how many calls ran wholly inside [from, to], and the
+// longest of those that overlapped it.
+func sdDuring(calls [][2]time.Time, from, to time.Time) (inside int, worst time.Duration) {
+	for _, c := range calls {
+		if c[0].After(from) && c[1].Before(to) {
+			inside++
+		}
+		if c[1].After(from) && c[0].Before(to) {
+			worst = max(worst, c[1].Sub(c[0]))
+		}
+	}
+	return inside, worst
+}
+
+// sdResumeOnceDeleting resumes experiment x as soon as the count q (of
+// events, with the one argument arg) goes down, that is once a delete has
+// begun, and sends the resume's error.
+func sdResumeOnceDeleting(t testing.TB, s *experiments.Store, q, arg, x string) <-chan error {
+	t.Helper()
+	count := func() int {
+		var n int
+		if err := s.Reader().QueryRow(q, arg).Scan(&n); err != nil {
+			t.Error(err)
+		}
+		return n
+	}
+	all := count()
+	resumed := make(chan error, 1)
+	go func() {
+		for count() == all {
+			time.Sleep(time.Millisecond)
+		}
+		_, err := s.Transition(context.Background(), x, experiments.ActionResume)
+		resumed <- err
+	}()
+	return resumed
 }
 
 // TestDeleteSiteLeavesNothing: deleting a site with 31 experiments (more
@@ -317,63 +411,27 @@ func TestDeleteSiteLetsIngestIn(t *testing.T) {
 	}
 	kept := sdSite{site: blog, exps: []string{evAddExperiment(t, s, blog.ID, experiments.Goal{Type: experiments.GoalEvent, Name: "signup"}, true).ID}}
 
-	type call struct{ start, end time.Time }
-	var (
-		calls   []call
-		sent    int
-		stop    = make(chan struct{})
-		started = make(chan struct{})
-		done    = make(chan struct{})
-	)
-	go func() {
-		defer close(done)
-		for i := 0; ; i++ {
-			select {
-			case <-stop:
-				return
-			default:
-			}
-			c := call{start: time.Now()}
-			res, err := in.Ingest(ctx, evBody(kept.site.Key, fmt.Sprintf("k%d", i), false, evExposure(kept.exps[0], "b")), evMeta(evBaseTime))
-			c.end = time.Now()
-			if err != nil || res.Stored != 1 {
-				t.Errorf("event for the other site: %+v %v", res, err)
-				return
-			}
-			sent++
-			calls = append(calls, c)
-			if i == 0 {
-				close(started)
-			}
-		}
-	}()
+	stop := make(chan struct{})
+	started, done := sdSend(t, in, kept.site.Key, kept.exps[0], 1, stop)
 	<-started
 	from := time.Now()
 	exps, events, err := s.DeleteSite(ctx, doomed.site.ID)
 	to := time.Now()
 	close(stop)
-	<-done
+	calls := done()
 	if err != nil {
 		t.Fatal(err)
 	}
 	if exps != 20 || events != 20_000 {
 		t.Errorf("deleted %d experiments and %d events, want 20 and 20000", exps, events)
 	}
-	inside, worst := 0, time.Duration(0)
-	for _, c := range calls {
-		if c.start.After(from) && c.end.Before(to) {
-			inside++
-		}
-		if c.end.After(from) && c.start.Before(to) {
-			worst = max(worst, c.end.Sub(c.start))
-		}
-	}
+	inside, worst := sdDuring(calls, from, to)
 	t.Logf("delete %v; %d events of the other site written during it, the slowest in %v", to.Sub(from), inside, worst)
 	if inside < 3 {
 		t.Errorf("%d events of the other site were written while the delete ran (%v), want at least 3: the delete held the writer", inside, to.Sub(from))
 	}
-	if n := evRows(t, s, "events"); n != sent {
-		t.Errorf("%d events stored, want the other site's %d", n, sent)
+	if n := evRows(t, s, "events"); n != len(calls) {
+		t.Errorf("%d events stored, want the other site's %d", n, len(calls))
 	}
 }
 
@@ -385,22 +443,7 @@ func TestDeleteSiteSparesTestStartedMeanwhile(t *testing.T) {
 	in := evNewIngester(t, s, experiments.IngestOptions{})
 	ctx := context.Background()
 	doomed := sdSeed(t, s, in, "Shop", 20, 500, 1, false)
-	events := func() int {
-		var n int
-		if err := s.Reader().QueryRow(`select count(*) from events where site_id = ?`, doomed.site.ID).Scan(&n); err != nil {
-			t.Error(err)
-		}
-		return n
-	}
-	all := events()
-	resumed := make(chan error, 1)
-	go func() {
-		for events() == all {
-			time.Sleep(time.Millisecond)
-		}
-		_, err := s.Transition(ctx, doomed.exps[17], experiments.ActionResume)
-		resumed <- err
-	}()
+	resumed := sdResumeOnceDeleting(t, s, `select count(*) from events where site_id = ?`, doomed.site.ID, doomed.exps[17])
 	_, _, err := s.DeleteSite(ctx, doomed.site.ID)
 	if err := <-resumed; err != nil {
 		t.Fatalf("resume during the delete: %v", err)
