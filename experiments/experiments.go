@@ -723,64 +723,126 @@ func (s *Store) ShippedExperiments(ctx context.Context, siteID string) ([]Experi
 	return all, err
 }
 
-// deleteChunks runs q, a delete of at most ?2 rows of experiment ?1, until
-// it deletes fewer than deleteChunk, and returns how many rows went.
-func (s *Store) deleteChunks(ctx context.Context, id, q string) (int64, error) {
+// deleteChunks runs q, a delete of at most ?2 rows of what id ?1 names,
+// until it deletes fewer than limit, and returns how many rows went. Each
+// statement is its own transaction, so the events writer's batches commit
+// in between.
+func (s *Store) deleteChunks(ctx context.Context, id, q string, limit int) (int64, error) {
 	var total int64
 	for {
-		res, err := s.w.ExecContext(ctx, q, id, deleteChunk)
+		res, err := s.w.ExecContext(ctx, q, id, limit)
 		if err != nil {
-			return total, wrapExp("delete experiment", id, err)
+			return total, err
 		}
 		n, _ := res.RowsAffected()
 		total += n
-		if n < deleteChunk {
+		if n < int64(limit) {
 			return total, nil
 		}
 	}
 }
 
-// deleteChunk is how many event or visitor rows one statement of
-// DeleteExperiment removes.
+// deleteChunk is how many rows of a table that grows with traffic one
+// statement of DeleteExperiment or DeleteSite removes.
 const deleteChunk = 2000
 
-// DeleteExperiment removes an experiment with its variants, events, counts
-// and recordings, and returns how many events went with it. A running
-// experiment is refused (experiment_running): stop it first, so that a
-// live test never vanishes from visitors' pages by a slip.
+// trafficTables are the tables whose rows grow with an experiment's
+// traffic, each with the columns that name one row: the events, a row per
+// visitor, a row per recorded session, and up to MaxSegmentValues values
+// per dimension and version. Everything else that points at an experiment
+// is a few rows per version or per day, or a line per change, and goes
+// with the experiment's row.
+var trafficTables = []struct {
+	name string
+	key  []string
+}{
+	{"events", []string{"seq"}},
+	{"experiment_visitors", []string{"experiment_id", "visitor"}},
+	{"recordings", []string{"seq"}},
+	{"variant_segments", []string{"experiment_id", "dimension", "value", "variant"}},
+}
+
+// trafficDeleteStmts returns, for each of trafficTables in order, a
+// delete of at most ?2 of its rows of the experiments x that scope (a
+// condition on x with ?1) selects and that are not running, tagged with
+// caller. The cross join keeps SQLite on the index that scope reads and
+// then each experiment's rows (its primary key or experiment_id index),
+// never a whole table; a row is deleted by its key.
+func trafficDeleteStmts(caller, scope string) []string {
+	var out []string
+	for _, t := range trafficTables {
+		key := strings.Join(t.key, ", ")
+		cols := "r." + strings.Join(t.key, ", r.")
+		out = append(out, fmt.Sprintf(`/* %[1]s */ delete from %[2]s where (%[3]s) in
+		(select %[4]s from experiments x cross join %[2]s r on r.experiment_id = x.id
+		where %[5]s and x.status <> 'running' limit ?2)`, caller, t.name, key, cols, scope))
+	}
+	return out
+}
+
+// expDeleteRowsStmts are DeleteExperiment's deletes of the rows that grow
+// with traffic, events first.
+var expDeleteRowsStmts = trafficDeleteStmts("Store.DeleteExperiment", "x.id = ?1")
+
+// DeleteExperiment removes an experiment with its variants, events, counts,
+// history and recordings, and returns how many events went with it. A
+// running experiment is refused (experiment_running): stop it first, so
+// that a live test never vanishes from visitors' pages by a slip.
 //
-// An experiment can hold millions of events, and one cascading delete of
-// them all would hold the database's single writer for seconds, during
-// which the events writer could not commit (its senders would get 503s).
-// So the events, and the per-visitor rows, go first in chunks of
-// deleteChunk rows, each its own transaction, and the events writer's
-// batches commit in between; the experiment's row goes last, with the
-// small tables that cascade from it. Should the process stop half way,
-// the experiment is still there with its counts, and deleting it again
-// finishes the job.
+// An experiment can hold millions of events and hundreds of thousands of
+// visitors, and one cascading delete of them all would hold the
+// database's single writer for seconds, during which the events writer
+// could not commit (its senders would get 503s). So the rows that grow
+// with traffic (trafficTables: events, per-visitor rows, recordings,
+// segments) go first, deleteChunk at a time, each statement its own
+// transaction, and the events writer's batches commit in between; the
+// experiment's row goes last, with the small tables that cascade from it.
+// Like DeleteSite's, each chunk leaves the experiment alone once it runs
+// again, and the last step, in one transaction, refuses should it have
+// been resumed in the meantime: a running test is never deleted. Should
+// the process stop half way, the experiment is still there with its
+// counts, and deleting it again finishes the job.
 func (s *Store) DeleteExperiment(ctx context.Context, id string) (events int64, err error) {
+	defer func() {
+		var se *StateError
+		if err != nil && !errors.As(err, &se) {
+			err = wrapExp("delete experiment", id, err)
+		}
+	}()
 	e, err := s.Experiment(ctx, id)
 	if err != nil {
-		return 0, wrapExp("delete experiment", id, err)
+		return 0, err
 	}
 	if e.Status == StatusRunning {
-		return 0, stateErr("experiment_running", "Stop the experiment before you delete it.")
+		return 0, experimentRunning()
 	}
-	events, err = s.deleteChunks(ctx, id, `/* Store.DeleteExperiment */ delete from events where seq in
-		(select seq from events where experiment_id = ?1 limit ?2)`)
-	if err != nil {
-		return events, err
+	for i, q := range expDeleteRowsStmts {
+		n, err := s.deleteChunks(ctx, id, q, deleteChunk)
+		if i == 0 {
+			events = n
+		}
+		if err != nil {
+			return events, err
+		}
 	}
-	if _, err := s.deleteChunks(ctx, id, `/* Store.DeleteExperiment */ delete from experiment_visitors
-		where experiment_id = ?1 and visitor in (select visitor from experiment_visitors where experiment_id = ?1 limit ?2)`); err != nil {
-		return events, err
-	}
-	res, err := s.w.ExecContext(ctx, `/* Store.DeleteExperiment */ delete from experiments where id = ?`, id)
-	if err != nil {
-		return events, wrapExp("delete experiment", id, err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return events, wrapExp("delete experiment", id, ErrNotFound)
-	}
-	return events, nil
+	err = s.tx(ctx, func(tx *sql.Tx) error {
+		var st Status
+		err := tx.QueryRowContext(ctx, `/* Store.DeleteExperiment */ select status from experiments where id = ?`, id).Scan(&st)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			return ErrNotFound
+		case err != nil:
+			return err
+		case st == StatusRunning:
+			return experimentRunning()
+		}
+		_, err = tx.ExecContext(ctx, `/* Store.DeleteExperiment */ delete from experiments where id = ?`, id)
+		return err
+	})
+	return events, err
+}
+
+// experimentRunning refuses to delete a running experiment.
+func experimentRunning() error {
+	return stateErr("experiment_running", "Stop the experiment before you delete it.")
 }

@@ -298,16 +298,16 @@ func (s *Store) DeleteSite(ctx context.Context, id string) (exps int, events int
 	if err := refuseRunning(ctx, s.r, id); err != nil {
 		return 0, 0, err
 	}
-	for _, q := range siteDeleteRowsStmts {
-		n, err := s.deleteSiteChunks(ctx, id, q, deleteChunk)
-		if q == siteDeleteEventsStmt {
+	for i, q := range siteDeleteRowsStmts {
+		n, err := s.deleteChunks(ctx, id, q, deleteChunk)
+		if i == 0 {
 			events = n
 		}
 		if err != nil {
 			return 0, events, err
 		}
 	}
-	n, err := s.deleteSiteChunks(ctx, id, siteDeleteExperimentsStmt, siteDeleteExpChunk)
+	n, err := s.deleteChunks(ctx, id, siteDeleteExperimentsStmt, siteDeleteExpChunk)
 	exps = int(n)
 	if err != nil {
 		return exps, events, err
@@ -361,52 +361,18 @@ func refuseRunning(ctx context.Context, q interface {
 	return nil
 }
 
-// deleteSiteChunks runs q, a delete of at most ?2 rows of site ?1, until
-// it deletes fewer than limit, and returns how many rows went.
-func (s *Store) deleteSiteChunks(ctx context.Context, id, q string, limit int) (int64, error) {
-	var total int64
-	for {
-		res, err := s.w.ExecContext(ctx, q, id, limit)
-		if err != nil {
-			return total, err
-		}
-		n, _ := res.RowsAffected()
-		total += n
-		if n < int64(limit) {
-			return total, nil
-		}
-	}
-}
-
 // siteDeleteExpChunk is how many experiments one statement of DeleteSite
 // removes, with the rows that cascade from them once their events,
 // visitors, recordings and segments are gone: variants, counts per
 // variant and day, history, notifications.
 const siteDeleteExpChunk = 50
 
-// The statements of DeleteSite, each deleting at most ?2 rows of the
-// experiments of site ?1 that are not running. The cross joins keep
-// SQLite walking the site's experiments (an index) and then each one's
-// rows, never a whole table.
-const (
-	siteDeleteEventsStmt = `/* Store.DeleteSite */ delete from events where seq in
-		(select e.seq from experiments x cross join events e on e.experiment_id = x.id
-		where x.site_id = ?1 and x.status <> 'running' limit ?2)`
-	siteDeleteExperimentsStmt = `/* Store.DeleteSite */ delete from experiments where id in
-		(select id from experiments where site_id = ?1 and status <> 'running' limit ?2)`
-)
+// siteDeleteExperimentsStmt deletes at most ?2 of the experiments of site
+// ?1 that are not running, reading the site's experiments by an index.
+const siteDeleteExperimentsStmt = `/* Store.DeleteSite */ delete from experiments where id in
+	(select id from experiments where site_id = ?1 and status <> 'running' limit ?2)`
 
 // siteDeleteRowsStmts are the rows that grow with traffic, deleted before
-// the experiments; the events first.
-var siteDeleteRowsStmts = []string{
-	siteDeleteEventsStmt,
-	`/* Store.DeleteSite */ delete from experiment_visitors where (experiment_id, visitor) in
-		(select v.experiment_id, v.visitor from experiments x cross join experiment_visitors v on v.experiment_id = x.id
-		where x.site_id = ?1 and x.status <> 'running' limit ?2)`,
-	`/* Store.DeleteSite */ delete from recordings where seq in
-		(select r.seq from experiments x cross join recordings r on r.experiment_id = x.id
-		where x.site_id = ?1 and x.status <> 'running' limit ?2)`,
-	`/* Store.DeleteSite */ delete from variant_segments where (experiment_id, dimension, value, variant) in
-		(select g.experiment_id, g.dimension, g.value, g.variant from experiments x cross join variant_segments g on g.experiment_id = x.id
-		where x.site_id = ?1 and x.status <> 'running' limit ?2)`,
-}
+// the experiments, across all the site's experiments that are not
+// running; the events first.
+var siteDeleteRowsStmts = trafficDeleteStmts("Store.DeleteSite", "x.site_id = ?1")
