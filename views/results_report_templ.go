@@ -682,7 +682,7 @@ func resultsTable(r Results) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = hint("hint-p", "About the p-value", "The chance of seeing a difference at least this large if the copy made no difference at all (two-proportion z-test against the original). The adjusted value, in brackets, corrects for testing several versions at once (Holm) and is the one to compare with 0.05.").Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = hint("hint-p", "About the p-value", "The chance of seeing a difference at least this large if the copy made no difference at all (two-proportion z-test against the original). The adjusted value below it corrects for testing several versions at once (Holm) and is the one to compare with 0.05.").Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -1022,7 +1022,7 @@ func resultsTable(r Results) templ.Component {
 				}
 			}
 			if hasPValues(r.Rows) {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 103, "<td class=\"num\" data-label=\"p-value (adjusted)\">")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 103, "<td class=\"num\" data-label=\"p-value\">")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

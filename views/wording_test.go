@@ -1,0 +1,30 @@
+package views
+
+import (
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+)
+
+// TestPValueCellWording: on a phone each cell shows its data-label as its
+// heading, so the p-value cell is labelled "p-value" like its column (its
+// first number is the raw one; the adjusted one follows, named), and the
+// column's hint says where the adjusted value is.
+func TestPValueCellWording(t *testing.T) {
+	r := Results{Status: "running", Rows: []ResultRow{
+		{Key: "control", Text: "Original", Control: true, Exposures: 100, Conversions: 10, Rate: 0.1},
+		{Key: "b", Text: "New", Exposures: 100, Conversions: 20, Rate: 0.2, HasPValue: true, PValue: 0.02, PValueAdjusted: 0.04},
+	}}
+	doc, raw := renderDoc(t, resultsTable(r))
+	cells := find(doc, func(n *html.Node) bool { return n.Data == "td" && strings.Contains(text(n), "adjusted 0.04") })
+	if len(cells) != 1 {
+		t.Fatalf("%d cells with the adjusted p-value", len(cells))
+	}
+	if label, _ := attr(cells[0], "data-label"); label != "p-value" {
+		t.Errorf("p-value cell labelled %q, want %q", label, "p-value")
+	}
+	if strings.Contains(raw, "in brackets") {
+		t.Error("the hint says the adjusted value is in brackets; it is on its own line, named")
+	}
+}
