@@ -2215,9 +2215,9 @@ func Experiment(p ExperimentPage) templ.Component {
 						return templ_7745c5c3_Err
 					}
 					var templ_7745c5c3_Var100 string
-					templ_7745c5c3_Var100, templ_7745c5c3_Err = templ.JoinStringErrs("Show " + o.Label + " to every visitor? “" + o.Text + "”")
+					templ_7745c5c3_Var100, templ_7745c5c3_Err = templ.JoinStringErrs(shipConfirm(o.Label, o.Text, p.Status))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/experiments.templ`, Line: 536, Col: 131}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/experiments.templ`, Line: 536, Col: 108}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var100))
 					if templ_7745c5c3_Err != nil {
@@ -2230,7 +2230,7 @@ func Experiment(p ExperimentPage) templ.Component {
 					var templ_7745c5c3_Var101 string
 					templ_7745c5c3_Var101, templ_7745c5c3_Err = templ.JoinStringErrs(o.Label)
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/experiments.templ`, Line: 536, Col: 148}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/experiments.templ`, Line: 536, Col: 125}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var101))
 					if templ_7745c5c3_Err != nil {
@@ -2734,6 +2734,16 @@ func deleteShippedNote(shipped string) string {
 		return ""
 	}
 	return ", and visitors see your page's own copy again instead of " + shipped
+}
+
+// shipConfirm is the question a Ship button asks: while the test still
+// runs it also says that shipping ends it, as the section's help does.
+func shipConfirm(label, text, status string) string {
+	q := "Show " + label + " to every visitor? “" + text + "”"
+	if status != "stopped" {
+		q += " This ends the test: nobody is counted from then on."
+	}
+	return q
 }
 
 var _ = templruntime.GeneratedTemplate

@@ -28,3 +28,39 @@ func TestPValueCellWording(t *testing.T) {
 		t.Error("the hint says the adjusted value is in brackets; it is on its own line, named")
 	}
 }
+
+// TestShipConfirmSaysItEndsTheTest: shipping a running (or paused) test
+// stops it, so its Ship button's question says so; a stopped test's does
+// not, as there is nothing left to end.
+func TestShipConfirmSaysItEndsTheTest(t *testing.T) {
+	for _, tt := range []struct {
+		name, status string
+		ends         bool
+	}{
+		{"running", "running", true},
+		{"paused", "paused", true},
+		{"stopped", "stopped", false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			p := ExperimentPage{
+				Page: testPage(), ID: "x1", Name: "Hero", Status: tt.status, SiteID: "s1", SiteName: "Site", PageURL: "/p", Selector: "h1",
+				Goal:     "a click on #go",
+				Variants: []VariantView{{Key: "control", Text: "Old", Control: true}, {Key: "b", Text: "New", WeightBP: 5000}},
+				Ship:     []ShipOption{{Key: "b", Label: "Variant B", Text: "New"}},
+				Results:  Results{Status: tt.status},
+			}
+			doc, _ := renderDoc(t, Experiment(p))
+			buttons := find(doc, func(n *html.Node) bool { return n.Data == "button" && text(n) == "Ship Variant B" })
+			if len(buttons) != 1 {
+				t.Fatalf("%d Ship Variant B buttons", len(buttons))
+			}
+			q, _ := attr(buttons[0], "data-confirm")
+			if !strings.HasPrefix(q, "Show Variant B to every visitor? “New”") {
+				t.Errorf("confirm %q", q)
+			}
+			if got := strings.Contains(q, "This ends the test"); got != tt.ends {
+				t.Errorf("confirm %q: says it ends the test %v, want %v", q, got, tt.ends)
+			}
+		})
+	}
+}
