@@ -64,3 +64,19 @@ func TestShipConfirmSaysItEndsTheTest(t *testing.T) {
 		})
 	}
 }
+
+// TestUsersAddButtonMatchesHeading: the form is headed "Add a teammate";
+// its button says the same thing.
+func TestUsersAddButtonMatchesHeading(t *testing.T) {
+	doc, _ := renderDoc(t, Users(UsersPage{Page: testPage()}))
+	forms := find(doc, byAttr("action", "/users"))
+	if len(forms) != 1 {
+		t.Fatalf("%d add forms", len(forms))
+	}
+	buttons := find(forms[0], byTag("button"))
+	if len(buttons) != 1 || text(buttons[0]) != "Add teammate" {
+		t.Errorf("%d buttons in the add form, want one: Add teammate", len(buttons))
+	} else if heads := find(doc, byTag("h2")); len(heads) == 0 || text(heads[len(heads)-1]) != "Add a teammate" {
+		t.Error("the form is no longer headed Add a teammate")
+	}
+}
