@@ -600,7 +600,7 @@ func signedInBrowsers(s SessionsSection) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 49, "<p class=\"help\">Lost a laptop, or signed in on a shared computer? Sign out all other browsers. They also stop counting as your own browsers, which copylab keeps letting in while someone tries to guess your password.</p><div class=\"form-actions\"><button type=\"submit\" class=\"btn btn-secondary\" data-confirm=\"Sign out every browser but this one?\">Sign out all other browsers</button></div></form></section>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 49, "<p class=\"help\">Lost a laptop, or signed in on a shared computer? Sign out all other browsers. copylab trusts browsers you have signed in with before: they can still sign in while someone guessing your password is locked out. This takes that trust away from every other browser, including ones no longer listed here.</p><div class=\"form-actions\"><button type=\"submit\" class=\"btn btn-secondary\" data-confirm=\"Sign out every browser but this one?\">Sign out all other browsers</button></div></form></section>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -3,6 +3,7 @@ package views
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/net/html"
 )
@@ -78,5 +79,22 @@ func TestUsersAddButtonMatchesHeading(t *testing.T) {
 		t.Errorf("%d buttons in the add form, want one: Add teammate", len(buttons))
 	} else if heads := find(doc, byTag("h2")); len(heads) == 0 || text(heads[len(heads)-1]) != "Add a teammate" {
 		t.Error("the form is no longer headed Add a teammate")
+	}
+}
+
+// TestSignOutOthersSaysWhy: the button also matters when no other browser
+// is listed (it voids the trust of browsers signed in before), and its
+// help says so in plain words.
+func TestSignOutOthersSaysWhy(t *testing.T) {
+	now := time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
+	s := SessionsSection{Now: now, Rows: []SessionRow{{ID: "a", Browser: "Chrome on Linux", SignedIn: now, LastSeen: now, Current: true}}}
+	_, raw := renderDoc(t, signedInBrowsers(s))
+	for _, want := range []string{"No other browser is signed in as you.", "Sign out all other browsers", "including ones no longer listed here"} {
+		if !strings.Contains(raw, want) {
+			t.Errorf("no %q", want)
+		}
+	}
+	if strings.Contains(raw, "keeps letting in") {
+		t.Error("the old, hard to read sentence is still there")
 	}
 }
