@@ -651,7 +651,9 @@ func (s *Store) Ship(ctx context.Context, id, key string) (Experiment, error) {
 		now := ms(s.now())
 		detail := fmt.Sprintf("%s shown to every visitor: “%s”.", variantWords(key), clip(vs[i].Text, quoteBytes))
 		if cur.Status != StatusStopped {
-			detail = "Stopped the test; " + strings.ToLower(detail[:1]) + detail[1:]
+			// variantWords names a version as the rest of the UI does
+			// ("Variant B"), mid-sentence too.
+			detail = "Stopped the test; " + detail
 		}
 		if err := recordChange(ctx, tx, id, now, ChangeShipped, detail); err != nil {
 			return err

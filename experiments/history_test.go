@@ -95,7 +95,7 @@ func TestHistory(t *testing.T) {
 		"edited|ana@example.com (API)|Renamed from “Pricing headline” to “Pricing headline, half”. Traffic share changed from 100% to 50%. Split (original/B) changed from 50/50% to 70/30%.",
 		"paused|ana@example.com|",
 		"resumed|ana@example.com|",
-		"shipped|ana@example.com|Stopped the test; variant B shown to every visitor: “Pricing that scales”.",
+		"shipped|ana@example.com|Stopped the test; Variant B shown to every visitor: “Pricing that scales”.",
 		"unshipped||Variant B no longer shown; the page shows its own copy.",
 	)
 
