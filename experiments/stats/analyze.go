@@ -93,6 +93,10 @@ type Options struct {
 	// assigned, when the weights changed while the test ran (visitors keep
 	// their version, so the totals mix two splits). nil: the arms' own.
 	SplitExposures []int64
+	// Ended says the test has stopped, so no more visitors come: the
+	// verdicts that would say to wait (not_enough_data, keep_running) say
+	// what the stop means instead. The statuses stay the same.
+	Ended bool
 }
 
 // DefaultThreshold is the practical threshold used when Options.Threshold is

@@ -51,9 +51,17 @@ const (
 //     within ± the practical threshold, the honest way to say the copy is
 //     not what moves the number;
 //  6. keep_running otherwise.
+//
+// Once the test has ended (opts.Ended) no more visitors come, so the
+// not_enough_data and keep_running sentences say that the test stopped too
+// soon instead of telling to wait.
 func verdict(arms []Arm, an Analysis, opts Options) Verdict {
 	goal := opts.GoalNoun
 	if len(arms) < 2 {
+		if opts.Ended {
+			return Verdict{StatusNotEnoughData,
+				"Not enough data: the test stopped with no variant to compare against the original."}
+		}
 		return Verdict{StatusNotEnoughData,
 			"Not enough data yet: add at least one variant to test against the original."}
 	}
@@ -70,10 +78,16 @@ func verdict(arms []Arm, an Analysis, opts Options) Verdict {
 	}
 
 	if more, forEffect := visitorsNeeded(arms, opts.Threshold); more != 0 {
-		switch more {
-		case noVisitorsYet:
+		switch {
+		case more == noVisitorsYet && opts.Ended:
+			return Verdict{StatusNotEnoughData, "Not enough data: the test stopped before any visitor saw it."}
+		case more == noVisitorsYet:
 			return Verdict{StatusNotEnoughData, "Not enough data yet: no visitors have seen the test so far."}
-		case noConversionsYet:
+		case more == noConversionsYet && opts.Ended:
+			return Verdict{StatusNotEnoughData, fmt.Sprintf(
+				"Not enough data: the test stopped with no %s, so there is no telling how many visitors it needed; each version needs at least %s visitors, and the test %s %s.",
+				goal, FormatCount(MinExposures), FormatCount(MinConversions), goal)}
+		case more == noConversionsYet:
 			return Verdict{StatusNotEnoughData, fmt.Sprintf(
 				"Not enough data yet: no %s so far, so there is no telling how many visitors the test needs; each version needs at least %s visitors, and the test %s %s.",
 				goal, FormatCount(MinExposures), FormatCount(MinConversions), goal)}
@@ -81,6 +95,11 @@ func verdict(arms []Arm, an Analysis, opts Options) Verdict {
 		why := "before the numbers mean anything"
 		if forEffect {
 			why = fmt.Sprintf("to detect a %s change in %s", percent(opts.Threshold), goal)
+		}
+		if opts.Ended {
+			return Verdict{StatusNotEnoughData, fmt.Sprintf(
+				"Not enough data: the test stopped before enough visitors came; roughly %s more visitors per variant were needed %s.",
+				FormatCount(roundSignificant(more, 2)), why)}
 		}
 		return Verdict{StatusNotEnoughData, fmt.Sprintf(
 			"Not enough data yet: roughly %s more visitors per variant are needed %s.",
@@ -125,15 +144,19 @@ func verdict(arms []Arm, an Analysis, opts Options) Verdict {
 			lead = i
 		}
 	}
+	is, call := "is", "but it is too early to call: keep the test running."
+	if opts.Ended {
+		is, call = "was", "but the test stopped before it could be called: no clear answer. Duplicate it to run it again for longer."
+	}
 	if lead == 0 || vs[lead].Uplift == nil {
 		return Verdict{StatusKeepRunning, fmt.Sprintf(
-			"%s is ahead on %s (%s chance it is the best), but it is too early to call: keep the test running.",
-			capitalise(arms[lead].Label), goal, FormatProbability(vs[lead].ProbBest))}
+			"%s %s ahead on %s (%s chance it is the best), %s",
+			capitalise(arms[lead].Label), is, goal, FormatProbability(vs[lead].ProbBest), call)}
 	}
 	return Verdict{StatusKeepRunning, fmt.Sprintf(
-		"%s is ahead on %s (%s against %s, %s chance it is the best), but it is too early to call: keep the test running.",
-		capitalise(arms[lead].Label), goal, SignedPercent(*vs[lead].Uplift), control.Label,
-		FormatProbability(vs[lead].ProbBest))}
+		"%s %s ahead on %s (%s against %s, %s chance it is the best), %s",
+		capitalise(arms[lead].Label), is, goal, SignedPercent(*vs[lead].Uplift), control.Label,
+		FormatProbability(vs[lead].ProbBest), call)}
 }
 
 // allWithin reports whether every variant's uplift interval lies inside

@@ -14,6 +14,7 @@ func TestVerdicts(t *testing.T) {
 		return arms
 	}
 	opts := Options{GoalNoun: "sign-ups"}
+	ended := Options{GoalNoun: "sign-ups", Ended: true}
 	tests := []struct {
 		name   string
 		arms   []Arm
@@ -164,6 +165,62 @@ func TestVerdicts(t *testing.T) {
 				return []string{"The original is ahead on sign-ups", FormatProbability(an.Variants[0].ProbBest) + " chance", "keep the test running"}
 			},
 		},
+		// A stopped test gets no more visitors: the sentences that would
+		// say to wait say what the stop means, with the same numbers.
+		{
+			name:   "stopped too early to call",
+			arms:   labelled(arm("control", 100, 1000), arm("b", 120, 1000)),
+			opts:   ended,
+			status: StatusKeepRunning,
+			contains: func(an Analysis) []string {
+				return []string{"Variant B was ahead on sign-ups (+20% against the original, 92% chance it is the best), but the test stopped before it could be called: no clear answer. Duplicate it to run it again for longer."}
+			},
+		},
+		{
+			name:   "stopped with the original ahead",
+			arms:   labelled(arm("control", 120, 1000), arm("b", 100, 1000), arm("c", 105, 1000)),
+			opts:   ended,
+			status: StatusKeepRunning,
+			contains: func(an Analysis) []string {
+				return []string{"The original was ahead on sign-ups (" + FormatProbability(an.Variants[0].ProbBest) + " chance it is the best), but the test stopped before it could be called"}
+			},
+		},
+		{
+			name:   "stopped with too few visitors",
+			arms:   labelled(arm("control", 5, 50), arm("b", 6, 50)),
+			opts:   ended,
+			status: StatusNotEnoughData,
+			contains: func(Analysis) []string {
+				return []string{"Not enough data: the test stopped before enough visitors came; roughly " + FormatCount(roundSignificant(SampleSize(0.10, 0.10)-50, 2)) + " more visitors per variant were needed to detect a 10% change in sign-ups."}
+			},
+		},
+		{
+			name:   "stopped before any visitor",
+			arms:   labelled(arm("control", 0, 0), arm("b", 0, 0)),
+			opts:   ended,
+			status: StatusNotEnoughData,
+			contains: func(Analysis) []string {
+				return []string{"Not enough data: the test stopped before any visitor saw it."}
+			},
+		},
+		{
+			name:   "stopped before any conversion",
+			arms:   labelled(arm("control", 0, 500), arm("b", 0, 500)),
+			opts:   ended,
+			status: StatusNotEnoughData,
+			contains: func(Analysis) []string {
+				return []string{"Not enough data: the test stopped with no sign-ups, so there is no telling how many visitors it needed", "at least 100 visitors, and the test 10 sign-ups."}
+			},
+		},
+		{
+			name:   "stopped with nothing to compare",
+			arms:   labelled(arm("control", 500, 5000)),
+			opts:   Options{Ended: true},
+			status: StatusNotEnoughData,
+			contains: func(Analysis) []string {
+				return []string{"Not enough data: the test stopped with no variant"}
+			},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -177,10 +234,19 @@ func TestVerdicts(t *testing.T) {
 				}
 			}
 			// One sentence, ending in a full stop (the winner's "Ship it."
-			// coda aside).
+			// and the stopped test's "Duplicate it …" codas aside).
 			text := strings.TrimSuffix(an.Verdict.Text, " Ship it.")
+			text = strings.TrimSuffix(text, " Duplicate it to run it again for longer.")
 			if strings.Contains(text, ". ") || !strings.HasSuffix(text, ".") {
 				t.Errorf("not one sentence: %q", an.Verdict.Text)
+			}
+			// Nothing tells a stopped test to wait.
+			if tt.opts.Ended {
+				for _, wait := range []string{"yet", "keep the test running", "so far"} {
+					if strings.Contains(an.Verdict.Text, wait) {
+						t.Errorf("stopped test's text %q says %q", an.Verdict.Text, wait)
+					}
+				}
 			}
 			t.Log(an.Verdict.Text)
 		})
@@ -224,5 +290,28 @@ func TestFormatting(t *testing.T) {
 		if tt.got != tt.want {
 			t.Errorf("got %q, want %q", tt.got, tt.want)
 		}
+	}
+}
+
+// TestVerdictsEndedDecided checks that stopping a test changes no word of
+// a verdict that needs no more visitors.
+func TestVerdictsEndedDecided(t *testing.T) {
+	tests := []struct {
+		name string
+		arms []Arm
+	}{
+		{"broken split", []Arm{arm("control", 500, 5000), arm("b", 540, 5400)}},
+		{"a winner", []Arm{arm("control", 1000, 10000), arm("b", 1200, 10000)}},
+		{"the original wins", []Arm{arm("control", 1200, 10000), arm("b", 1000, 10000)}},
+		{"copy is not the issue", []Arm{arm("control", 50000, 500000), arm("b", 50100, 500000)}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			running := Analyze(tt.arms, Options{}).Verdict
+			ended := Analyze(tt.arms, Options{Ended: true}).Verdict
+			if ended != running {
+				t.Errorf("stopped: %+v, running: %+v", ended, running)
+			}
+		})
 	}
 }
