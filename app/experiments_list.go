@@ -167,6 +167,7 @@ func (a *App) experimentRows(ctx context.Context, exps []experiments.Experiment,
 		sum := a.verdicts.get(e, totals[e.ID])
 		r := &rows[i]
 		r.Started, r.Verdict, r.Visitors = true, sum.status, sum.visitors
+		r.Ended = e.Status == experiments.StatusStopped
 		r.Leader, r.LeaderLift, r.HasLeadLift = sum.leader, sum.lift, sum.hasLift
 	}
 	return rows, nil

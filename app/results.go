@@ -206,12 +206,14 @@ func armsOf(e experiments.Experiment, counts experiments.Counts) []stats.Arm {
 
 // analyzeCounts runs the statistics of e on its counts, with e's practical
 // threshold (the default when unset) and goal, and, once its split changed
-// while it ran, the split check on the visitors since: the one analysis
+// while it ran, the split check on the visitors since, and whether it has
+// stopped (which words its verdict differently): the one analysis
 // behind the results, the lists' verdicts and the notifications. It
 // returns the arms it analysed too.
 func analyzeCounts(e experiments.Experiment, counts experiments.Counts) ([]stats.Arm, stats.Analysis) {
 	arms := armsOf(e, counts)
-	opts := stats.Options{Threshold: e.Threshold, GoalNoun: goalNoun(e.Goal)}
+	// Shipping stops a test too, so a shipped experiment is stopped here.
+	opts := stats.Options{Threshold: e.Threshold, GoalNoun: goalNoun(e.Goal), Ended: e.Status == experiments.StatusStopped}
 	if !e.SplitChangedAt.IsZero() {
 		opts.SplitExposures = make([]int64, len(e.Variants))
 		for i, v := range e.Variants {
@@ -599,7 +601,7 @@ func (r *resultsReport) resultsView(liveURL string) views.Results {
 	out := views.Results{
 		Status: string(e.Status), LiveURL: liveURL, UpdatedAt: r.at,
 		Excluded: r.counts.MultipleVariants, Bots: r.counts.Bots,
-		Verdict:    views.Verdict{Status: r.an.Verdict.Status, Text: r.an.Verdict.Text},
+		Verdict:    views.Verdict{Status: r.an.Verdict.Status, Text: r.an.Verdict.Text, Ended: e.Status == experiments.StatusStopped},
 		Caution:    r.caution,
 		Plan:       r.plan.text,
 		Threshold:  r.threshold,

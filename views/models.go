@@ -115,6 +115,7 @@ type ExperimentRow struct {
 	Started     bool
 	Visitors    int64
 	Verdict     string
+	Ended       bool // stopped (shipped ones too): the verdict's title does not say to wait
 	Leader      string
 	LeaderLift  float64
 	HasLeadLift bool

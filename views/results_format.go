@@ -191,8 +191,10 @@ func daysLabel(d float64) string {
 // days", "5 hours", "<1 hour".
 func pausedText(d float64) string { return daysValue(d) + " " + daysLabel(d) }
 
-// verdictTitle is the verdict's headline word.
-func verdictTitle(status string) string {
+// verdictTitle is the verdict's headline word. Once the test has ended
+// (stopped or shipped) no more visitors come, so the titles that would say
+// to wait say what the stop left instead.
+func verdictTitle(status string, ended bool) string {
 	switch status {
 	case "winner":
 		return "We have a winner"
@@ -201,10 +203,16 @@ func verdictTitle(status string) string {
 	case "no_meaningful_difference":
 		return "No meaningful difference"
 	case "keep_running":
+		if ended {
+			return "Too early to call"
+		}
 		return "Keep the test running"
 	case "srm":
 		return "Results can’t be trusted yet"
 	case "not_enough_data":
+		if ended {
+			return "Not enough data"
+		}
 		return "Not enough data yet"
 	}
 	return "Results"

@@ -56,6 +56,9 @@ type Health struct {
 type Verdict struct {
 	Status string
 	Text   string
+	// Ended says the test has stopped (shipped ones too): no more
+	// visitors come, so the title does not say to wait.
+	Ended bool
 }
 
 // SRMBanner explains a broken traffic split.
