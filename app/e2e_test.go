@@ -29,6 +29,21 @@ type liveApp struct {
 	store *experiments.Store
 }
 
+// ownerToken adds the user owner@example.com to the live app and returns
+// an API token of theirs named name.
+func (l *liveApp) ownerToken(t *testing.T, name string) string {
+	t.Helper()
+	ctx := context.Background()
+	if _, _, err := AddUser(ctx, l.store, "owner@example.com", "Owner", testPassword); err != nil {
+		t.Fatal(err)
+	}
+	token, err := CreateToken(ctx, l.store, "owner@example.com", name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return token
+}
+
 func serveLive(t *testing.T) *liveApp {
 	t.Helper()
 	ctx := context.Background()
@@ -93,14 +108,7 @@ func TestEndToEndCrossOrigin(t *testing.T) {
 	}
 	tab := browsertest.NewTab(t) // skips without Chromium, fails under CI
 	live := serveLive(t)
-	ctx := context.Background()
-	if _, _, err := AddUser(ctx, live.store, "owner@example.com", "Owner", testPassword); err != nil {
-		t.Fatal(err)
-	}
-	token, err := CreateToken(ctx, live.store, "owner@example.com", "e2e")
-	if err != nil {
-		t.Fatal(err)
-	}
+	token := live.ownerToken(t, "e2e")
 
 	site := live.call(t, "POST", "/api/v1/sites", token, `{"name":"Shop","domain":"shop.example.com"}`, 201)
 	siteID, siteKey := site["id"].(string), site["key"].(string)

@@ -1,7 +1,6 @@
 package app
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -28,14 +27,7 @@ func TestVisibleOnlyInBrowser(t *testing.T) {
 	}
 	tab := browsertest.NewTab(t) // skips without Chromium, fails under CI
 	live := serveLive(t)
-	ctx := context.Background()
-	if _, _, err := AddUser(ctx, live.store, "owner@example.com", "Owner", testPassword); err != nil {
-		t.Fatal(err)
-	}
-	token, err := CreateToken(ctx, live.store, "owner@example.com", "visible-only")
-	if err != nil {
-		t.Fatal(err)
-	}
+	token := live.ownerToken(t, "visible-only")
 
 	site := live.call(t, "POST", "/api/v1/sites", token, `{"name":"Shop","domain":"shop.example.com"}`, 201)
 	siteID, siteKey := site["id"].(string), site["key"].(string)

@@ -158,18 +158,7 @@ func TestDeleteExperiment(t *testing.T) {
 	if _, err := s.DeleteExperiment(ctx, doomed); !errors.Is(err, experiments.ErrNotFound) {
 		t.Errorf("delete twice: %v, want not found", err)
 	}
-	rows, err := s.Reader().Query(`pragma foreign_key_check`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if rows.Next() {
-		t.Errorf("foreign_key_check reports a dangling row")
-	}
-	rows.Close()
-	var ok string
-	if err := s.Reader().QueryRow(`pragma integrity_check`).Scan(&ok); err != nil || ok != "ok" {
-		t.Errorf("integrity_check %q %v", ok, err)
-	}
+	sdDatabaseSound(t, s)
 }
 
 // deTraffic are the tables of an experiment that grow with its traffic.

@@ -382,18 +382,7 @@ func TestDeleteSiteLeavesNothing(t *testing.T) {
 	if _, _, err := s.DeleteSite(ctx, doomed.site.ID); !errors.Is(err, experiments.ErrNotFound) {
 		t.Errorf("delete twice: %v, want not found", err)
 	}
-	rows, err := s.Reader().Query(`pragma foreign_key_check`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if rows.Next() {
-		t.Errorf("foreign_key_check reports a dangling row")
-	}
-	rows.Close()
-	var ok string
-	if err := s.Reader().QueryRow(`pragma integrity_check`).Scan(&ok); err != nil || ok != "ok" {
-		t.Errorf("integrity_check %q %v", ok, err)
-	}
+	sdDatabaseSound(t, s)
 }
 
 // TestDeleteSiteLetsIngestIn: while a site of 20,000 events and 10,000
@@ -488,5 +477,23 @@ func BenchmarkDeleteSite(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// sdDatabaseSound checks that no foreign key dangles and that SQLite's
+// integrity check passes.
+func sdDatabaseSound(t *testing.T, s *experiments.Store) {
+	t.Helper()
+	rows, err := s.Reader().Query(`pragma foreign_key_check`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rows.Next() {
+		t.Errorf("foreign_key_check reports a dangling row")
+	}
+	rows.Close()
+	var ok string
+	if err := s.Reader().QueryRow(`pragma integrity_check`).Scan(&ok); err != nil || ok != "ok" {
+		t.Errorf("integrity_check %q %v", ok, err)
 	}
 }
