@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"reflect"
 	"slices"
 	"sync"
 	"testing"
@@ -264,37 +263,47 @@ func TestDeleteExperimentLetsIngestIn(t *testing.T) {
 	}
 }
 
-// TestDeleteExperimentSparesTestResumedMeanwhile: a paused experiment
-// resumed while it is being deleted is not deleted: the delete ends
-// refused (experiment_running) and the experiment stays, running, with its
-// counts.
-func TestDeleteExperimentSparesTestResumedMeanwhile(t *testing.T) {
+// TestDeleteExperimentStopsPausedTestFirst: deleting a paused experiment
+// stops it before it takes any of its rows, so resuming it while it is
+// being deleted is refused (experiment_stopped) and the delete finishes:
+// nothing of it is left, and a paused test never runs again with part of
+// its visitors gone.
+func TestDeleteExperimentStopsPausedTestFirst(t *testing.T) {
 	s := openStore(t)
 	in := evNewIngester(t, s, experiments.IngestOptions{})
 	ctx := context.Background()
 	_, doomed, _ := deSetup(t, s, in, 6000)
-	x, err := s.Transition(ctx, doomed, experiments.ActionPause)
-	if err != nil {
+	if _, err := s.Transition(ctx, doomed, experiments.ActionPause); err != nil {
 		t.Fatal(err)
 	}
-	counts, err := s.Counts(ctx, x)
+	resumed := sdActOnceDeleting(t, s, `select count(*) from events where experiment_id = ?`, doomed, doomed, experiments.ActionResume)
+	events, err := s.DeleteExperiment(ctx, doomed)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("delete: %v", err)
 	}
-	resumed := sdResumeOnceDeleting(t, s, `select count(*) from events where experiment_id = ?`, doomed, doomed)
-	_, err = s.DeleteExperiment(ctx, doomed)
-	if err := <-resumed; err != nil {
-		t.Fatalf("resume during the delete: %v", err)
+	if err := <-resumed; !isState(err, "experiment_stopped") && !errors.Is(err, experiments.ErrNotFound) {
+		t.Errorf("resume during the delete: %v, want experiment_stopped (or not found, once gone)", err)
 	}
-	if !isState(err, "experiment_running") {
+	if events == 0 {
+		t.Error("the delete took no events")
+	}
+	if _, err := s.Experiment(ctx, doomed); !errors.Is(err, experiments.ErrNotFound) {
+		t.Errorf("the experiment after the delete: %v, want not found", err)
+	}
+}
+
+// TestDeleteExperimentRefusedStopsNothing: a running experiment refuses
+// the delete and stays running; a refusal changes nothing.
+func TestDeleteExperimentRefusedStopsNothing(t *testing.T) {
+	s := openStore(t)
+	in := evNewIngester(t, s, experiments.IngestOptions{})
+	ctx := context.Background()
+	_, doomed, _ := deSetup(t, s, in, 10) // running
+	if _, err := s.DeleteExperiment(ctx, doomed); !isState(err, "experiment_running") {
 		t.Fatalf("delete: %v, want experiment_running", err)
 	}
-	e, err := s.Experiment(ctx, doomed)
-	if err != nil || e.Status != experiments.StatusRunning {
-		t.Fatalf("the resumed experiment: %v %v", e.Status, err)
-	}
-	if c, err := s.Counts(ctx, e); err != nil || !reflect.DeepEqual(c, counts) {
-		t.Errorf("the resumed experiment's counts: %+v %v, want %+v", c, err, counts)
+	if e, err := s.Experiment(ctx, doomed); err != nil || e.Status != experiments.StatusRunning {
+		t.Errorf("after the refusal: %v %v, want running", e.Status, err)
 	}
 }
 

@@ -799,11 +799,12 @@ var expDeleteRowsStmts = trafficDeleteStmts("Store.DeleteExperiment", "x.id = ?1
 // segments) go first, deleteChunk at a time, each statement its own
 // transaction, and the events writer's batches commit in between; the
 // experiment's row goes last, with the small tables that cascade from it.
-// Like DeleteSite's, each chunk leaves the experiment alone once it runs
-// again, and the last step, in one transaction, refuses should it have
-// been resumed in the meantime: a running test is never deleted. Should
-// the process stop half way, the experiment is still there with its
-// counts, and deleting it again finishes the job.
+// A paused experiment is stopped first (stopPausedToDelete), so that it
+// cannot be resumed with part of its rows gone. Like DeleteSite's, each
+// chunk leaves the experiment alone should it run anyway, and the last
+// step, in one transaction, refuses should it: a running test is never
+// deleted. Should the process stop half way, the experiment is still there
+// (stopped), and deleting it again finishes the job.
 func (s *Store) DeleteExperiment(ctx context.Context, id string) (events int64, err error) {
 	defer func() {
 		var se *StateError
@@ -811,12 +812,21 @@ func (s *Store) DeleteExperiment(ctx context.Context, id string) (events int64, 
 			err = wrapExp("delete experiment", id, err)
 		}
 	}()
-	e, err := s.Experiment(ctx, id)
+	err = s.tx(ctx, func(tx *sql.Tx) error {
+		var st Status
+		err := tx.QueryRowContext(ctx, `/* Store.DeleteExperiment */ select status from experiments where id = ?`, id).Scan(&st)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			return ErrNotFound
+		case err != nil:
+			return err
+		case st == StatusRunning:
+			return experimentRunning()
+		}
+		return stopPausedToDelete(ctx, tx, s.now(), "id = ?", id)
+	})
 	if err != nil {
 		return 0, err
-	}
-	if e.Status == StatusRunning {
-		return 0, experimentRunning()
 	}
 	for i, q := range expDeleteRowsStmts {
 		n, err := s.deleteChunks(ctx, id, q, deleteChunk)
@@ -842,6 +852,43 @@ func (s *Store) DeleteExperiment(ctx context.Context, id string) (events int64, 
 		return err
 	})
 	return events, err
+}
+
+// stopPausedToDelete stops the paused experiments that where (a condition
+// on experiments, with arg) selects, inside a delete's first transaction,
+// and records each stop in their history. A delete takes an experiment's
+// rows in many transactions; a paused test resumed half way would go on
+// with part of its visitors gone, and those would be counted afresh on
+// their next visit. A stopped test cannot run again.
+func stopPausedToDelete(ctx context.Context, tx *sql.Tx, now time.Time, where, arg string) error {
+	rows, err := tx.QueryContext(ctx, `/* Store.stopPausedToDelete */ select id from experiments where status = ? and `+where, StatusPaused, arg)
+	if err != nil {
+		return err
+	}
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	at := ms(now)
+	for _, id := range ids {
+		if err := recordChange(ctx, tx, id, at, ChangeStopped, "Stopped to be deleted."); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `/* Store.stopPausedToDelete */ update experiments set status = ?, updated_at = ?, ended_at = ?
+			where id = ?`, StatusStopped, at, at, id); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // experimentRunning refuses to delete a running experiment.

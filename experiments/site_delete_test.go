@@ -288,10 +288,10 @@ func sdDuring(calls [][2]time.Time, from, to time.Time) (inside int, worst time.
 	return inside, worst
 }
 
-// sdResumeOnceDeleting resumes experiment x as soon as the count q (of
-// events, with the one argument arg) goes down, that is once a delete has
-// begun, and sends the resume's error.
-func sdResumeOnceDeleting(t testing.TB, s *experiments.Store, q, arg, x string) <-chan error {
+// sdActOnceDeleting runs action (start, resume) on experiment x as soon as
+// the count q (of events, with the one argument arg) goes down, that is
+// once a delete has begun, and sends the action's error.
+func sdActOnceDeleting(t testing.TB, s *experiments.Store, q, arg, x, action string) <-chan error {
 	t.Helper()
 	count := func() int {
 		var n int
@@ -306,7 +306,7 @@ func sdResumeOnceDeleting(t testing.TB, s *experiments.Store, q, arg, x string) 
 		for count() == all {
 			time.Sleep(time.Millisecond)
 		}
-		_, err := s.Transition(context.Background(), x, experiments.ActionResume)
+		_, err := s.Transition(context.Background(), x, action)
 		resumed <- err
 	}()
 	return resumed
@@ -424,27 +424,63 @@ func TestDeleteSiteLetsIngestIn(t *testing.T) {
 	}
 }
 
-// TestDeleteSiteSparesTestStartedMeanwhile: an experiment resumed while its
-// site is being deleted is not deleted: the delete ends refused
-// (site_running, naming it) and the site and that experiment stay.
+// TestDeleteSiteSparesTestStartedMeanwhile: a draft started while its site
+// is being deleted is not deleted: the delete ends refused (site_running,
+// naming it) and the site and that experiment stay.
 func TestDeleteSiteSparesTestStartedMeanwhile(t *testing.T) {
 	s := openStore(t)
 	in := evNewIngester(t, s, experiments.IngestOptions{})
 	ctx := context.Background()
 	doomed := sdSeed(t, s, in, "Shop", 20, 500, 1, false)
-	resumed := sdResumeOnceDeleting(t, s, `select count(*) from events where site_id = ?`, doomed.site.ID, doomed.exps[17])
-	_, _, err := s.DeleteSite(ctx, doomed.site.ID)
-	if err := <-resumed; err != nil {
-		t.Fatalf("resume during the delete: %v", err)
+	draft, err := s.CreateExperiment(ctx, experiments.Experiment{
+		SiteID: doomed.site.ID, Name: "Shop draft", Page: "/", Selector: "h1",
+		Goal: experiments.Goal{Type: experiments.GoalEvent, Name: "signup"}, CoverageBP: 10000,
+		Variants: []experiments.Variant{{Text: "Buy now"}, {Text: "Start today"}},
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
-	if !isState(err, "site_running") || !strings.Contains(err.Error(), "“Shop test 17”") {
-		t.Fatalf("delete: %v, want site_running naming “Shop test 17”", err)
+	started := sdActOnceDeleting(t, s, `select count(*) from events where site_id = ?`, doomed.site.ID, draft.ID, experiments.ActionStart)
+	_, _, err = s.DeleteSite(ctx, doomed.site.ID)
+	if err := <-started; err != nil {
+		t.Fatalf("start during the delete: %v", err)
+	}
+	if !isState(err, "site_running") || !strings.Contains(err.Error(), "“Shop draft”") {
+		t.Fatalf("delete: %v, want site_running naming “Shop draft”", err)
 	}
 	if _, err := s.Site(ctx, doomed.site.ID); err != nil {
 		t.Errorf("the site after a refused delete: %v", err)
 	}
-	if e, err := s.Experiment(ctx, doomed.exps[17]); err != nil || e.Status != experiments.StatusRunning {
-		t.Errorf("the resumed experiment: %v %v", e.Status, err)
+	if e, err := s.Experiment(ctx, draft.ID); err != nil || e.Status != experiments.StatusRunning {
+		t.Errorf("the started experiment: %v %v", e.Status, err)
+	}
+}
+
+// TestDeleteSiteStopsPausedTestsFirst: deleting a site stops its paused
+// experiments before it takes any of their rows, so one resumed while the
+// site is being deleted is refused (experiment_stopped) and the delete
+// finishes, leaving nothing of the site.
+func TestDeleteSiteStopsPausedTestsFirst(t *testing.T) {
+	s := openStore(t)
+	in := evNewIngester(t, s, experiments.IngestOptions{})
+	ctx := context.Background()
+	doomed := sdSeed(t, s, in, "Shop", 20, 500, 1, false)
+	if e, err := s.Experiment(ctx, doomed.exps[17]); err != nil || e.Status != experiments.StatusPaused {
+		t.Fatalf("the seed left experiment 17 %v %v, want paused", e.Status, err)
+	}
+	resumed := sdActOnceDeleting(t, s, `select count(*) from events where site_id = ?`, doomed.site.ID, doomed.exps[17], experiments.ActionResume)
+	exps, _, err := s.DeleteSite(ctx, doomed.site.ID)
+	if err != nil {
+		t.Fatalf("delete: %v", err)
+	}
+	if err := <-resumed; !isState(err, "experiment_stopped") && !errors.Is(err, experiments.ErrNotFound) {
+		t.Errorf("resume during the delete: %v, want experiment_stopped (or not found, once gone)", err)
+	}
+	if exps != 20 {
+		t.Errorf("deleted %d experiments, want 20", exps)
+	}
+	if _, err := s.Site(ctx, doomed.site.ID); !errors.Is(err, experiments.ErrNotFound) {
+		t.Errorf("the site after the delete: %v, want not found", err)
 	}
 }
 

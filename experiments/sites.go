@@ -280,10 +280,12 @@ const siteExperimentWithVersionsStmt = `/* Store.SiteExperimentWithVersions */ s
 // experiments, then the experiments siteDeleteExpChunk at a time with the
 // small tables that cascade from them, then the site; each statement is
 // its own transaction. The statements find the experiments by site in SQL,
-// so nothing reads them, however many the site has. Every step leaves a
-// running experiment alone, and the last one, in one transaction with the
-// site's delete, refuses again should one have been started in the
-// meantime: a running test is never deleted. Should the process stop half
+// so nothing reads them, however many the site has. The site's paused
+// experiments are stopped first (stopPausedToDelete), so that none can be
+// resumed with part of its rows gone; a draft may still be started. Every
+// step leaves a running experiment alone, and the last one, in one
+// transaction with the site's delete, refuses again should one have been
+// started in the meantime: a running test is never deleted. Should the process stop half
 // way, the site is still there and deleting it again finishes the job.
 func (s *Store) DeleteSite(ctx context.Context, id string) (exps int, events int64, err error) {
 	defer func() {
@@ -295,7 +297,13 @@ func (s *Store) DeleteSite(ctx context.Context, id string) (exps int, events int
 	if _, err := s.Site(ctx, id); err != nil {
 		return 0, 0, err
 	}
-	if err := refuseRunning(ctx, s.r, id); err != nil {
+	err = s.tx(ctx, func(tx *sql.Tx) error {
+		if err := refuseRunning(ctx, tx, id); err != nil {
+			return err
+		}
+		return stopPausedToDelete(ctx, tx, s.now(), "site_id = ?", id)
+	})
+	if err != nil {
 		return 0, 0, err
 	}
 	for i, q := range siteDeleteRowsStmts {
