@@ -201,6 +201,9 @@ func (a *App) handleError(c *fiber.Ctx, err error) error {
 		return c.SendString("/* copylab: " + ans.body.Code + " */\n")
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
+	if ans.status == http.StatusNotFound && isSharePath(c.Path()) {
+		return a.shareGone(c) // share_show.go: public, the same for every token
+	}
 	if sessionOf(c) == nil && ans.status < 500 {
 		// Unknown paths skip the session middleware; a signed-in person
 		// should still get the page with the navigation.

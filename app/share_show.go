@@ -1,6 +1,9 @@
 package app
 
 import (
+	"net/http"
+	"strings"
+
 	"github.com/gofiber/fiber/v2"
 
 	"copylab/views"
@@ -58,4 +61,21 @@ func (a *App) shareHeaders(c *fiber.Ctx) {
 	c.Set(fiber.HeaderReferrerPolicy, "no-referrer")
 	c.Set("X-Robots-Tag", "noindex, nofollow")
 	c.Set(fiber.HeaderCacheControl, "no-store")
+}
+
+// isSharePath tells whether path is under a share link, /r/TOKEN….
+func isSharePath(path string) bool { return strings.HasPrefix(path, "/r/") }
+
+// shareGone is the answer to a share link that finds nothing (handleError
+// sends every 404 under /r/ here): a public page saying the link no longer
+// works, whoever asks. The person holding a share link is usually not a
+// copylab user, so the signed-in error page, with its navigation or its
+// way to sign in, is the wrong answer. It is a 404 whether the token was
+// retired by a new link, its experiment deleted, or it never existed:
+// copylab keeps no list of old tokens, and a 410 for some would tell a
+// stranger which tokens once worked.
+func (a *App) shareGone(c *fiber.Ctx) error {
+	a.shareHeaders(c)
+	c.Status(http.StatusNotFound)
+	return render(c, views.ShareGone(views.Page{Title: "Link no longer works", Assets: a.assets.views()}))
 }
