@@ -20,7 +20,7 @@ func (a *App) usersPage(c *fiber.Ctx) (views.UsersPage, error) {
 	if err != nil {
 		return views.UsersPage{}, err
 	}
-	p := views.UsersPage{Page: a.page(c, views.NavUsers)}
+	p := views.UsersPage{Page: a.page(c, views.NavUsers), Now: a.now()}
 	p.Title = "Users"
 	me := sessionOf(c)
 	for _, u := range users {

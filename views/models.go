@@ -291,6 +291,7 @@ type UserRow struct {
 type UsersPage struct {
 	Page
 	Users       []UserRow
+	Now         time.Time // what "3 days ago" is counted from
 	Email       string
 	Errors      Errors
 	NewEmail    string // set once after adding a user with a generated password
