@@ -100,3 +100,24 @@ func TestSettingsAndUsersDates(t *testing.T) {
 	wantDatesRelative(t, users, 2)
 	wantContains(t, users, ">"+onDate+"</time>", ">5 hours ago</time>")
 }
+
+// TestYouBadges: Users marks the signed-in user "you" and Settings marks
+// the browser showing it "this browser" with the same neutral badge: one
+// look for "this is you", not the green of a running test.
+func TestYouBadges(t *testing.T) {
+	e := newEnv(t)
+	ann := e.signIn("ann@example.com")
+	e.addUser("bob@example.com")
+	_, users := ann.get("/users")
+	_, settings := ann.get("/settings")
+	badge := regexp.MustCompile(`<span class="([^"]*)">(you|this browser)</span>`)
+	you, browser := badge.FindAllStringSubmatch(mainOf(t, users), -1), badge.FindAllStringSubmatch(mainOf(t, settings), -1)
+	switch {
+	case len(you) != 1 || you[0][2] != "you":
+		t.Errorf("Users: badges %q, want one \"you\"", you)
+	case len(browser) != 1 || browser[0][2] != "this browser":
+		t.Errorf("Settings: badges %q, want one \"this browser\"", browser)
+	case you[0][1] != "badge" || browser[0][1] != "badge":
+		t.Errorf("\"you\" is a %q, \"this browser\" a %q; want both the plain \"badge\"", you[0][1], browser[0][1])
+	}
+}

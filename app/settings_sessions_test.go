@@ -131,13 +131,13 @@ func TestSettingsSessionsList(t *testing.T) {
 		t.Error("Bob's session is on Ann's page")
 	}
 	wantContains(t, section, "Signed-in browsers", "Chrome on macOS", "Firefox on Windows", "Edge on Android", "Unknown browser",
-		"This browser", "3 hours ago", "4 hours ago", "2 days ago", "5 days ago",
+		">this browser<", "3 hours ago", "4 hours ago", "2 days ago", "5 days ago",
 		`action="/settings/sessions/`+want[1]+`/delete"`, `action="/settings/sessions/delete-others"`,
 		"&lt;script&gt;alert(1)&lt;/script&gt;") // the title, escaped
 	wantNotContains(t, body, "Safari on iOS", "<script>alert(1)", `action="/settings/sessions/`+want[0]+`/delete"`,
 		"No other browser is signed in")
-	if n := strings.Count(section, "This browser"); n != 1 {
-		t.Errorf(`"This browser" %d times`, n)
+	if n := strings.Count(section, ">this browser<"); n != 1 {
+		t.Errorf(`"this browser" %d times`, n)
 	}
 
 	for _, s := range e.sessionsOf("ann@example.com", nil) {
@@ -148,7 +148,7 @@ func TestSettingsSessionsList(t *testing.T) {
 
 	// Bob, alone, sees only himself.
 	_, body = bob.get("/settings")
-	wantContains(t, body, "Safari on iOS", "This browser", "No other browser is signed in as you.")
+	wantContains(t, body, "Safari on iOS", ">this browser<", "No other browser is signed in as you.")
 	if ids := sessionIDs(body); len(ids) != 1 {
 		t.Errorf("Bob sees %d sessions", len(ids))
 	}
@@ -335,7 +335,7 @@ func TestSetupRecordsBrowser(t *testing.T) {
 	resp, body := c.send(req)
 	wantStatus(t, resp, http.StatusSeeOther, body)
 	_, body = c.get("/settings")
-	wantContains(t, body, "Firefox on Windows", "This browser")
+	wantContains(t, body, "Firefox on Windows", ">this browser<")
 }
 
 // TestBrowserSummary names browsers from their user agents.
