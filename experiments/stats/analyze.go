@@ -97,6 +97,12 @@ type Options struct {
 	// verdicts that would say to wait (not_enough_data, keep_running) say
 	// what the stop means instead. The statuses stay the same.
 	Ended bool
+	// Early says the test is too young to act on, the caller's judgement
+	// (copylab's: less than a full week, or short of its planned sample).
+	// The verdicts that would call it (winner, control_wins,
+	// no_meaningful_difference) then give the numbers so far without
+	// telling to act on them. The statuses stay the same.
+	Early bool
 }
 
 // DefaultThreshold is the practical threshold used when Options.Threshold is

@@ -54,7 +54,10 @@ const (
 //
 // Once the test has ended (opts.Ended) no more visitors come, so the
 // not_enough_data and keep_running sentences say that the test stopped too
-// soon instead of telling to wait.
+// soon instead of telling to wait, and the srm one drops its "yet". While
+// the test is too young to act on (opts.Early), the winner, control_wins
+// and no_meaningful_difference sentences give the numbers without the call
+// to act ("Ship it.", "Keep the original"); the statuses stay the same.
 func verdict(arms []Arm, an Analysis, opts Options) Verdict {
 	goal := opts.GoalNoun
 	if len(arms) < 2 {
@@ -72,6 +75,13 @@ func verdict(arms []Arm, an Analysis, opts Options) Verdict {
 		// The split the check tested: after a split change, only the
 		// visitors who came since (the mixed totals would misquote it).
 		tested := splitArms(arms, opts.SplitExposures)
+		if opts.Ended {
+			// No "yet" once it has stopped: more visitors will not come
+			// to fix it.
+			return Verdict{StatusSRM, fmt.Sprintf(
+				"The traffic split was broken (visitors went %s instead of the planned %s), so these results can't be trusted: check how the snippet is installed before running the test again.",
+				observedSplit(tested), plannedSplit(tested))}
+		}
 		return Verdict{StatusSRM, fmt.Sprintf(
 			"The traffic split is broken (visitors went %s instead of the planned %s), so these results can't be trusted yet: check how the snippet is installed before reading anything into them.",
 			observedSplit(tested), plannedSplit(tested))}
@@ -106,33 +116,83 @@ func verdict(arms []Arm, an Analysis, opts Options) Verdict {
 			FormatCount(roundSignificant(more, 2)), why)}
 	}
 
+	// The three answers. While the test is too young to act on
+	// (opts.Early), each says what the numbers show so far and that it is
+	// too early to act on them, never "Ship it" or "Keep the original";
+	// once it has ended early, that it stopped too early to be sure.
+	early := ""
+	switch {
+	case opts.Early && opts.Ended:
+		early = "but the test stopped too early to be sure."
+	case opts.Early:
+		early = "but it is too early to call."
+	}
 	for i := 1; i < len(vs); i++ {
 		v := vs[i]
 		if v.ProbBest >= DecisionProb && *v.ProbBeatControl >= DecisionProb {
+			label := capitalise(arms[i].Label)
+			best := FormatProbability(v.ProbBest)
 			if v.Uplift == nil {
+				switch {
+				case early != "" && opts.Ended:
+					return Verdict{StatusWinner, fmt.Sprintf(
+						"%s led on %s, converting %s of visitors against none for %s; %s chance it is the best, %s",
+						label, goal, FormatRate(v.Rate), control.Label, best, early)}
+				case early != "":
+					return Verdict{StatusWinner, fmt.Sprintf(
+						"%s leads on %s so far, converting %s of visitors against none for %s; %s chance it is the best, %s",
+						label, goal, FormatRate(v.Rate), control.Label, best, early)}
+				}
 				return Verdict{StatusWinner, fmt.Sprintf(
 					"%s wins on %s, converting %s of visitors against none for %s; %s chance it is the best. Ship it.",
-					capitalise(arms[i].Label), goal, percent(v.Rate), control.Label, FormatProbability(v.ProbBest))}
+					label, goal, FormatRate(v.Rate), control.Label, best)}
 			}
-			verb := "lifts"
+			verb, past := "lifts", "lifted"
 			if *v.Uplift <= 0 {
-				verb = "changes"
+				verb, past = "changes", "changed"
+			}
+			so, end := "", "; "+best+" chance it is the best. Ship it."
+			switch {
+			case early != "" && opts.Ended:
+				verb, end = past, "; "+best+" chance it is the best, "+early
+			case early != "":
+				so, end = " so far", "; "+best+" chance it is the best, "+early
 			}
 			return Verdict{StatusWinner, fmt.Sprintf(
-				"%s %s %s by %s (95%% interval %s to %s); %s chance it is the best. Ship it.",
-				capitalise(arms[i].Label), verb, goal, percent(*v.Uplift),
-				SignedPercent(v.UpliftInterval.Low), SignedPercent(v.UpliftInterval.High),
-				FormatProbability(v.ProbBest))}
+				"%s %s %s by %s%s (95%% interval %s)%s",
+				label, verb, goal, SignedPercent(*v.Uplift), so,
+				UpliftRange(v.UpliftInterval.Low, v.UpliftInterval.High), end)}
 		}
 	}
 
 	if vs[0].ProbBest >= DecisionProb {
+		best := FormatProbability(vs[0].ProbBest)
+		switch {
+		case early != "" && opts.Ended:
+			return Verdict{StatusControlWins, fmt.Sprintf(
+				"%s was ahead: none of the new copy beat it on %s (%s chance %s is the best), %s",
+				capitalise(control.Label), goal, best, control.Label, early)}
+		case early != "":
+			return Verdict{StatusControlWins, fmt.Sprintf(
+				"%s is ahead: none of the new copy beats it on %s so far (%s chance %s is the best), %s",
+				capitalise(control.Label), goal, best, control.Label, early)}
+		}
 		return Verdict{StatusControlWins, fmt.Sprintf(
 			"Keep %s: none of the new copy beats it on %s (%s chance %s is the best).",
-			control.Label, goal, FormatProbability(vs[0].ProbBest), control.Label)}
+			control.Label, goal, best, control.Label)}
 	}
 
 	if allWithin(vs[1:], opts.Threshold) {
+		switch {
+		case early != "" && opts.Ended:
+			return Verdict{StatusNoMeaningfulDifference, fmt.Sprintf(
+				"Every variant was within ±%s of %s on %s, but the test stopped too early to rule the copy out.",
+				percent(opts.Threshold), control.Label, goal)}
+		case early != "":
+			return Verdict{StatusNoMeaningfulDifference, fmt.Sprintf(
+				"Every variant is within ±%s of %s on %s so far, but it is too early to rule the copy out.",
+				percent(opts.Threshold), control.Label, goal)}
+		}
 		return Verdict{StatusNoMeaningfulDifference, fmt.Sprintf(
 			"Copy isn't the issue here: every variant is within ±%s of %s on %s, so look beyond the wording to move them.",
 			percent(opts.Threshold), control.Label, goal)}
@@ -214,7 +274,8 @@ const (
 	noConversionsYet = -2
 )
 
-// observedSplit formats the observed shares of visitors, "48.1/51.9%".
+// observedSplit formats the observed shares of visitors, "48.1% / 51.9%",
+// as the results page's split banner writes them.
 func observedSplit(arms []Arm) string {
 	var total float64
 	for _, a := range arms {
@@ -222,12 +283,12 @@ func observedSplit(arms []Arm) string {
 	}
 	parts := make([]string, len(arms))
 	for i, a := range arms {
-		parts[i] = trimZero(strconv.FormatFloat(100*float64(a.Exposures)/total, 'f', 1, 64))
+		parts[i] = FormatShare(float64(a.Exposures) / total)
 	}
-	return strings.Join(parts, "/") + "%"
+	return strings.Join(parts, " / ")
 }
 
-// plannedSplit formats the planned shares, "50/50%", reading weights as
+// plannedSplit formats the planned shares, "50% / 50%", reading weights as
 // srmTest does.
 func plannedSplit(arms []Arm) string {
 	var sum float64
@@ -236,13 +297,13 @@ func plannedSplit(arms []Arm) string {
 	}
 	parts := make([]string, len(arms))
 	for i, a := range arms {
-		share := 100 / float64(len(arms))
+		share := 1 / float64(len(arms))
 		if sum > 0 {
-			share = 100 * float64(max(a.WeightBP, 0)) / sum
+			share = float64(max(a.WeightBP, 0)) / sum
 		}
-		parts[i] = trimZero(strconv.FormatFloat(share, 'f', 1, 64))
+		parts[i] = FormatShare(share)
 	}
-	return strings.Join(parts, "/") + "%"
+	return strings.Join(parts, " / ")
 }
 
 // Minus is the sign of a negative number in text people read: the true
@@ -252,33 +313,105 @@ func plannedSplit(arms []Arm) string {
 // numeric cells) keep the ASCII "-".
 const Minus = "\u2212"
 
-// percent formats a fraction as a percentage for a sentence: whole percents
-// from 10% up, one decimal below ("2.3%", "−4%"), never "−0%".
-func percent(x float64) string {
+// How the results write numbers for people: one rule per kind of number,
+// so that a number reads the same in the results table, the verdict, the
+// plan line, the segments and the trends (the views format through these
+// functions, and the sentences of this package use them too). Numbers
+// meant for programs (JSON, CSV) are not formatted at all.
+//
+//   - Rates (conversions per visitor, and the ends of their intervals):
+//     FormatRate, three significant digits with at most two decimals,
+//     trailing zeros kept so that a column lines up: "7.93%", "12.5%",
+//     "0.42%", "5.00%", "100%"; a rate above zero that would read 0.00% is
+//     "<0.01%". Low rates need the second decimal: 7.93% against 8.41% is
+//     a 6% difference that "7.9% against 8.4%" would blur.
+//   - Uplifts (changes relative to the original, and the ends of their
+//     intervals): SignedPercent, always signed, one decimal: "+33.1%",
+//     "−4.0%", "±0.0%".
+//   - Ranges: both ends in their kind's format, joined by "to" (a dash
+//     between signed numbers reads as a minus): RateRange "7.71% to
+//     8.20%", UpliftRange "+5.0% to +15.6%".
+//   - Chances: FormatProbability, whole percents rounded down, ">99%" and
+//     "<1%" at the ends.
+//   - Shares of visitors or page views (the split, the tag's health):
+//     FormatShare, one decimal, dropped when it is zero: "48.1%", "50%";
+//     "100%" and "0%" only when it is all or none.
+//   - The practical threshold, a setting: FormatThreshold, as the form
+//     shows it, up to two decimals without trailing zeros: "10%", "2.5%".
+
+// FormatRate writes a conversion rate (see the rules above): "7.93%",
+// "12.5%", "100%".
+func FormatRate(x float64) string {
 	v := 100 * x
-	digits := 0
-	if math.Abs(v) < 9.95 {
-		digits = 1
+	if v > 0 && v < 0.005 {
+		return "<0.01%"
 	}
-	s := trimZero(strconv.FormatFloat(math.Abs(v), 'f', digits, 64))
-	if v < 0 && s != "0" {
-		s = Minus + s
+	// The decimals are chosen after rounding, so 9.996% is "10.0%", not
+	// "10.00%".
+	for d := 2; d > 0; d-- {
+		s := strconv.FormatFloat(math.Abs(v), 'f', d, 64)
+		if f, _ := strconv.ParseFloat(s, 64); f < math.Pow10(3-d) {
+			return signed(s, v < 0) + "%"
+		}
+	}
+	return signed(strconv.FormatFloat(math.Abs(v), 'f', 0, 64), v < 0) + "%"
+}
+
+// RateRange writes an interval of rates: "7.71% to 8.20%".
+func RateRange(lo, hi float64) string { return FormatRate(lo) + " to " + FormatRate(hi) }
+
+// SignedPercent writes an uplift, a change relative to the original (see
+// the rules above): "+33.1%", "−4.0%", "±0.0%".
+func SignedPercent(x float64) string {
+	s := strconv.FormatFloat(math.Abs(100*x), 'f', 1, 64)
+	switch {
+	case s == "0.0":
+		return "±0.0%"
+	case x < 0:
+		return Minus + s + "%"
+	}
+	return "+" + s + "%"
+}
+
+// UpliftRange writes an interval of uplifts: "−2.1% to +27.0%".
+func UpliftRange(lo, hi float64) string { return SignedPercent(lo) + " to " + SignedPercent(hi) }
+
+// FormatShare writes a share of visitors or page views (see the rules
+// above): "48.1%", "50%", and ">99.9%" rather than a "100%" that is not
+// all of them.
+func FormatShare(x float64) string {
+	s := trimZero(strconv.FormatFloat(100*x, 'f', 1, 64))
+	switch {
+	case s == "100" && x < 1:
+		return ">99.9%"
+	case s == "0" && x > 0:
+		return "<0.1%"
 	}
 	return s + "%"
 }
 
-// SignedPercent is percent with an explicit sign for changes: "+4%",
-// "−6.5%", "0%". The results' own sentences about uplifts use it too.
-func SignedPercent(x float64) string {
-	s := percent(x)
-	if !strings.HasPrefix(s, Minus) && s != "0%" {
-		s = "+" + s
+// FormatThreshold writes the practical threshold (see the rules above):
+// "10%", "2.5%".
+func FormatThreshold(x float64) string { return percent(x) }
+
+// percent writes a fraction as a percentage with up to two decimals and no
+// trailing zeros ("10%", "2.5%", "−20%", never "−0%"): the threshold's
+// format, in this package's sentences.
+func percent(x float64) string {
+	v := 100 * x
+	s := trimZero(strconv.FormatFloat(math.Abs(v), 'f', 2, 64))
+	return signed(s, v < 0) + "%"
+}
+
+// signed puts the minus sign before a formatted magnitude when the number
+// is negative and does not read as zero.
+func signed(s string, negative bool) string {
+	if negative && strings.Trim(s, "0.") != "" {
+		return Minus + s
 	}
 	return s
 }
 
-// probability formats a probability in whole percent. It never rounds up to
-// a certainty the data do not give: above 99.5% it says ">99%".
 // FormatProbability writes a chance as a whole percent, rounded down, so
 // that it never reaches a decision threshold it has not reached (0.9493 is
 // "94%", not the "95%" a winner needs); ">99%" above 0.99 and "<1%" below

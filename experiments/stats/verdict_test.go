@@ -15,6 +15,8 @@ func TestVerdicts(t *testing.T) {
 	}
 	opts := Options{GoalNoun: "sign-ups"}
 	ended := Options{GoalNoun: "sign-ups", Ended: true}
+	early := Options{GoalNoun: "sign-ups", Early: true}
+	endedEarly := Options{GoalNoun: "sign-ups", Ended: true, Early: true}
 	tests := []struct {
 		name   string
 		arms   []Arm
@@ -96,7 +98,7 @@ func TestVerdicts(t *testing.T) {
 			opts:   opts,
 			status: StatusSRM,
 			contains: func(Analysis) []string {
-				return []string{"split is broken", "48.1/51.9%", "planned 50/50%", "can't be trusted"}
+				return []string{"split is broken", "48.1% / 51.9%", "planned 50% / 50%", "can't be trusted yet"}
 			},
 		},
 		{
@@ -106,7 +108,7 @@ func TestVerdicts(t *testing.T) {
 			status: StatusWinner,
 			contains: func(an Analysis) []string {
 				b := an.Variants[1]
-				return []string{"Variant B lifts sign-ups by 20%",
+				return []string{"Variant B lifts sign-ups by +20.0%",
 					"95% interval " + SignedPercent(b.UpliftInterval.Low) + " to " + SignedPercent(b.UpliftInterval.High),
 					FormatProbability(b.ProbBest) + " chance it is the best", "Ship it."}
 			},
@@ -117,7 +119,7 @@ func TestVerdicts(t *testing.T) {
 			opts:   opts,
 			status: StatusWinner,
 			contains: func(Analysis) []string {
-				return []string{"Variant B wins on sign-ups", "3%", "none for the original", ">99% chance", "Ship it."}
+				return []string{"Variant B wins on sign-ups", "converting 3.00% of visitors", "none for the original", ">99% chance", "Ship it."}
 			},
 		},
 		{
@@ -153,7 +155,7 @@ func TestVerdicts(t *testing.T) {
 			opts:   opts,
 			status: StatusKeepRunning,
 			contains: func(an Analysis) []string {
-				return []string{"Variant B is ahead on sign-ups", "+20% against the original", "92% chance it is the best", "too early to call"}
+				return []string{"Variant B is ahead on sign-ups", "+20.0% against the original", "92% chance it is the best", "too early to call"}
 			},
 		},
 		{
@@ -173,7 +175,7 @@ func TestVerdicts(t *testing.T) {
 			opts:   ended,
 			status: StatusKeepRunning,
 			contains: func(an Analysis) []string {
-				return []string{"Variant B was ahead on sign-ups (+20% against the original, 92% chance it is the best), but the test stopped before it could be called: no clear answer. Duplicate it to run it again for longer."}
+				return []string{"Variant B was ahead on sign-ups (+20.0% against the original, 92% chance it is the best), but the test stopped before it could be called: no clear answer. Duplicate it to run it again for longer."}
 			},
 		},
 		{
@@ -192,6 +194,103 @@ func TestVerdicts(t *testing.T) {
 			status: StatusNotEnoughData,
 			contains: func(Analysis) []string {
 				return []string{"Not enough data: the test stopped before enough visitors came; roughly " + FormatCount(roundSignificant(SampleSize(0.10, 0.10)-50, 2)) + " more visitors per variant were needed to detect a 10% change in sign-ups."}
+			},
+		},
+		{
+			name:   "stopped with a broken split",
+			arms:   labelled(arm("control", 500, 5000), arm("b", 540, 5400)),
+			opts:   ended,
+			status: StatusSRM,
+			contains: func(Analysis) []string {
+				return []string{"The traffic split was broken (visitors went 48.1% / 51.9% instead of the planned 50% / 50%), so these results can't be trusted: check how the snippet is installed before running the test again."}
+			},
+		},
+		// A test too young to act on: the same numbers, no call to act.
+		{
+			name:   "an early lead",
+			arms:   labelled(arm("control", 1000, 10000), arm("b", 1200, 10000), arm("c", 1010, 10000)),
+			opts:   early,
+			status: StatusWinner,
+			contains: func(an Analysis) []string {
+				b := an.Variants[1]
+				return []string{"Variant B lifts sign-ups by +20.0% so far (95% interval " + UpliftRange(b.UpliftInterval.Low, b.UpliftInterval.High) +
+					"); " + FormatProbability(b.ProbBest) + " chance it is the best, but it is too early to call."}
+			},
+		},
+		{
+			name:   "an early lead from nothing",
+			arms:   labelled(arm("control", 0, 1000), arm("b", 30, 1000)),
+			opts:   early,
+			status: StatusWinner,
+			contains: func(Analysis) []string {
+				return []string{"Variant B leads on sign-ups so far, converting 3.00% of visitors against none for the original; >99% chance it is the best, but it is too early to call."}
+			},
+		},
+		{
+			name:   "the original ahead early",
+			arms:   labelled(arm("control", 1200, 10000), arm("b", 1000, 10000), arm("c", 1050, 10000)),
+			opts:   early,
+			status: StatusControlWins,
+			contains: func(an Analysis) []string {
+				return []string{"The original is ahead: none of the new copy beats it on sign-ups so far (" + FormatProbability(an.Variants[0].ProbBest) + " chance the original is the best), but it is too early to call."}
+			},
+		},
+		{
+			name:   "no difference early",
+			arms:   labelled(arm("control", 50000, 500000), arm("b", 50100, 500000), arm("c", 49950, 500000)),
+			opts:   early,
+			status: StatusNoMeaningfulDifference,
+			contains: func(Analysis) []string {
+				return []string{"Every variant is within ±10% of the original on sign-ups so far, but it is too early to rule the copy out."}
+			},
+		},
+		{
+			name:   "stopped early with a lead",
+			arms:   labelled(arm("control", 1000, 10000), arm("b", 1200, 10000)),
+			opts:   endedEarly,
+			status: StatusWinner,
+			contains: func(an Analysis) []string {
+				b := an.Variants[1]
+				return []string{"Variant B lifted sign-ups by +20.0% (95% interval " + UpliftRange(b.UpliftInterval.Low, b.UpliftInterval.High) +
+					"); " + FormatProbability(b.ProbBest) + " chance it is the best, but the test stopped too early to be sure."}
+			},
+		},
+		{
+			name:   "stopped early from nothing",
+			arms:   labelled(arm("control", 0, 1000), arm("b", 30, 1000)),
+			opts:   endedEarly,
+			status: StatusWinner,
+			contains: func(Analysis) []string {
+				return []string{"Variant B led on sign-ups, converting 3.00% of visitors against none for the original; >99% chance it is the best, but the test stopped too early to be sure."}
+			},
+		},
+		{
+			name:   "stopped early with the original ahead",
+			arms:   labelled(arm("control", 1200, 10000), arm("b", 1000, 10000)),
+			opts:   endedEarly,
+			status: StatusControlWins,
+			contains: func(an Analysis) []string {
+				return []string{"The original was ahead: none of the new copy beat it on sign-ups (" + FormatProbability(an.Variants[0].ProbBest) + " chance the original is the best), but the test stopped too early to be sure."}
+			},
+		},
+		{
+			name:   "stopped early with no difference",
+			arms:   labelled(arm("control", 50000, 500000), arm("b", 50100, 500000)),
+			opts:   endedEarly,
+			status: StatusNoMeaningfulDifference,
+			contains: func(Analysis) []string {
+				return []string{"Every variant was within ±10% of the original on sign-ups, but the test stopped too early to rule the copy out."}
+			},
+		},
+		{
+			// Early changes only the answers: a lead that is not one yet
+			// reads as without it.
+			name:   "early and too early to call",
+			arms:   labelled(arm("control", 100, 1000), arm("b", 120, 1000)),
+			opts:   early,
+			status: StatusKeepRunning,
+			contains: func(an Analysis) []string {
+				return []string{Analyze(labelled(arm("control", 100, 1000), arm("b", 120, 1000)), opts).Verdict.Text}
 			},
 		},
 		{
@@ -240,6 +339,14 @@ func TestVerdicts(t *testing.T) {
 			if strings.Contains(text, ". ") || !strings.HasSuffix(text, ".") {
 				t.Errorf("not one sentence: %q", an.Verdict.Text)
 			}
+			// Nothing tells a test too young to act on to act.
+			if tt.opts.Early {
+				for _, act := range []string{"Ship it", "Keep the original", "Copy isn't the issue"} {
+					if strings.Contains(an.Verdict.Text, act) {
+						t.Errorf("early test's text %q says %q", an.Verdict.Text, act)
+					}
+				}
+			}
 			// Nothing tells a stopped test to wait.
 			if tt.opts.Ended {
 				for _, wait := range []string{"yet", "keep the test running", "so far"} {
@@ -255,17 +362,40 @@ func TestVerdicts(t *testing.T) {
 
 func TestFormatting(t *testing.T) {
 	tests := []struct{ got, want string }{
-		{percent(0.2), "20%"},
-		{percent(0.123), "12%"},
-		{percent(0.023), "2.3%"},
-		{percent(0.02), "2%"},
-		{percent(-0.0004), "0%"},
-		{percent(0.0996), "10%"},
-		{SignedPercent(0.04), "+4%"},
-		{SignedPercent(-0.065), "−6.5%"},
+		// Thresholds: as the form shows them.
+		{FormatThreshold(0.2), "20%"},
+		{FormatThreshold(0.125), "12.5%"},
+		{FormatThreshold(0.0225), "2.25%"},
+		{FormatThreshold(0.02), "2%"},
 		{percent(-0.2), "−20%"},
-		{SignedPercent(-0.0004), "0%"},
-		{SignedPercent(0), "0%"},
+		{percent(-0.00004), "0%"},
+		// Rates: three significant digits, at most two decimals, zeros kept.
+		{FormatRate(0.0793), "7.93%"},
+		{FormatRate(0.05), "5.00%"},
+		{FormatRate(0.125), "12.5%"},
+		{FormatRate(0.12), "12.0%"},
+		{FormatRate(0.09996), "10.0%"},
+		{FormatRate(0.0042), "0.42%"},
+		{FormatRate(1), "100%"},
+		{FormatRate(0), "0.00%"},
+		{FormatRate(0.00002), "<0.01%"},
+		{RateRange(0.0771, 0.082), "7.71% to 8.20%"},
+		{RateRange(0.094, 0.1062), "9.40% to 10.6%"},
+		// Uplifts: signed, one decimal.
+		{SignedPercent(0.331), "+33.1%"},
+		{SignedPercent(0.04), "+4.0%"},
+		{SignedPercent(-0.065), "−6.5%"},
+		{SignedPercent(2.4531), "+245.3%"},
+		{SignedPercent(-0.0004), "±0.0%"},
+		{SignedPercent(0), "±0.0%"},
+		{UpliftRange(-0.021, 0.27), "−2.1% to +27.0%"},
+		// Shares: one decimal, all or none only when it is.
+		{FormatShare(0.481), "48.1%"},
+		{FormatShare(0.5), "50%"},
+		{FormatShare(0.9997), ">99.9%"},
+		{FormatShare(1), "100%"},
+		{FormatShare(0.0003), "<0.1%"},
+		{FormatShare(0), "0%"},
 		{FormatProbability(0.9731), "97%"},
 		{FormatProbability(0.9493), "94%"}, // never rounded up to the 95% a winner needs
 		{FormatProbability(0.9912), ">99%"},
@@ -294,13 +424,13 @@ func TestFormatting(t *testing.T) {
 }
 
 // TestVerdictsEndedDecided checks that stopping a test changes no word of
-// a verdict that needs no more visitors.
+// a verdict that needs no more visitors, once it was old enough to act on
+// (a broken split's sentence drops its "yet": see TestVerdicts).
 func TestVerdictsEndedDecided(t *testing.T) {
 	tests := []struct {
 		name string
 		arms []Arm
 	}{
-		{"broken split", []Arm{arm("control", 500, 5000), arm("b", 540, 5400)}},
 		{"a winner", []Arm{arm("control", 1000, 10000), arm("b", 1200, 10000)}},
 		{"the original wins", []Arm{arm("control", 1200, 10000), arm("b", 1000, 10000)}},
 		{"copy is not the issue", []Arm{arm("control", 50000, 500000), arm("b", 50100, 500000)}},
