@@ -231,7 +231,7 @@ func TestA11yPages(t *testing.T) {
 
 	// An experiment, its edit form; settings and the connection test.
 	x := strings.TrimSuffix(genURL, "/generate")
-	do(chromedp.Navigate(base+x), chromedp.WaitVisible(chromedp.CSS("#results")))
+	do(chromedp.Navigate(base+x), chromedp.WaitVisible(chromedp.CSS("#draft-results")))
 	check("draft experiment", true)
 	do(chromedp.Navigate(base+x+"/edit"), chromedp.WaitVisible(chromedp.CSS("#f-name")))
 	check("edit experiment", true)

@@ -10,7 +10,8 @@ import (
 )
 
 // experimentShow answers GET /experiments/:id: status, actions, live
-// results, copy, preview links and the share link.
+// results, copy, preview links and the share link (a draft has neither
+// results nor share link yet).
 func (a *App) experimentShow(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	e, err := a.store.Experiment(ctx, c.Params("id"))
@@ -40,10 +41,14 @@ func (a *App) experimentShow(c *fiber.Ctx) error {
 		CanEdit:     e.Status != experiments.StatusStopped,
 		Started:     e.StartedAt,
 		Ended:       e.EndedAt,
-		Results:     a.results(c, e, "/experiments/"+e.ID+"/results/live"),
 		Demo:        isDemo(e, site.Name),
 	}
 	p.Title = e.Name
+	// A draft counts nobody: its page shows what to do before the start,
+	// not an empty panel that polls for results that cannot come.
+	if e.Status != experiments.StatusDraft {
+		p.Results = a.results(c, e, "/experiments/"+e.ID+"/results/live")
+	}
 	if e.Status != experiments.StatusDraft {
 		for _, v := range e.Variants[min(1, len(e.Variants)):] {
 			if v.Key != e.ShippedVariant {

@@ -283,7 +283,7 @@ func TestExperimentCreate(t *testing.T) {
 			t.Errorf("Location %q", loc)
 		}
 		_, body = c.get(loc(resp))
-		wantContains(t, body, "Draft saved", "Pricing headline", "badge-draft", "Start", "https://example.com/pricing?copylab="+x.ID+":b", testPublicURL+"/r/"+x.ShareToken)
+		wantContains(t, body, "Draft saved", "Pricing headline", "badge-draft", "Start", "https://example.com/pricing?copylab="+x.ID+":b")
 		// The preview links name each version as the results do.
 		wantContains(t, body, `<td class="nowrap">Original <code>control</code></td>`, `<td class="nowrap">Variant B <code>b</code></td>`)
 	})
