@@ -259,8 +259,8 @@ func NewRateChart(id string, days []DayRow, keys []SeriesKey) LineChart {
 			fmt.Fprintf(&upper, "%s%s %s ", cmd, num(x), num(y(cell.CumRateHigh)))
 			lows = append(lows, "L"+num(x)+" "+num(y(cell.CumRateLow))+" ")
 			if n <= 31 {
-				s.Dots = append(s.Dots, Point{X: x, Y: y(cell.CumRate), Title: fmt.Sprintf("%s · %s: %s (95%% interval %s – %s), %s visitors",
-					shortDay(d.Day), key.Label, pct(cell.CumRate), pct(cell.CumRateLow), pct(cell.CumRateHigh), count(cell.CumExposures))})
+				s.Dots = append(s.Dots, Point{X: x, Y: y(cell.CumRate), Title: fmt.Sprintf("%s · %s: %s (95%% interval %s), %s visitors",
+					shortDay(d.Day), key.Label, pct(cell.CumRate), rateRange(cell.CumRateLow, cell.CumRateHigh), count(cell.CumExposures))})
 			}
 		}
 		if first {

@@ -1,7 +1,6 @@
 package views
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -38,8 +37,9 @@ func badgeClass(s string) string { return "badge badge-" + s }
 // count formats an integer with thousands separators: 12,345.
 func count(n int64) string { return stats.FormatCount(n) }
 
-// pct formats a ratio as a percentage with two decimals: 0.1234 → 12.34%.
-func pct(r float64) string { return fmt.Sprintf("%.2f%%", r*100) }
+// pct formats a conversion rate as the results do (stats.FormatRate):
+// 0.0793 → 7.93%, 0.1234 → 12.3%.
+func pct(r float64) string { return stats.FormatRate(r) }
 
 // bpPct formats basis points as a percentage, dropping useless decimals:
 // 5000 → 50%, 3333 → 33.33%.

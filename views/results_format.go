@@ -68,8 +68,33 @@ func controlRate(rows []ResultRow) float64 {
 	return 0
 }
 
+// The results format their numbers by the rules beside
+// stats.FormatRate, one per kind, so that the table, the verdict, the plan
+// line, the segments and the trends agree: rates (pct, rateRange)
+// "7.93%", "12.5%"; uplifts (signedPct, signedRange) "+33.1%", "−4.0%";
+// ranges "7.71% to 8.20%", "+5.0% to +15.6%"; chances (probPct) "97%";
+// shares of page views (share) "99.6%"; the threshold (thresholdText) "10%".
+
+// rateRange writes an interval of rates: "7.71% to 8.20%".
+func rateRange(lo, hi float64) string { return stats.RateRange(lo, hi) }
+
+// signedPct writes an uplift: "+12.3%", "−4.0%" (the true minus sign,
+// stats.Minus, as everywhere on the page), "±0.0%".
+func signedPct(u float64) string { return stats.SignedPercent(u) }
+
+// signedRange writes an interval of uplifts: "−2.1% to +27.0%".
+func signedRange(lo, hi float64) string { return stats.UpliftRange(lo, hi) }
+
+// share writes a share of page views: "99.6%", ">99.9%".
+func share(x float64) string { return stats.FormatShare(x) }
+
+// thresholdText writes the practical threshold as the form shows it: "10%".
+func thresholdText(x float64) string { return stats.FormatThreshold(x) }
+
 // pctShort formats a ratio as a percentage with up to two significant
-// decimals, dropping trailing zeros: 0.1 → 10%, 0.0823 → 8.23%, 0.125 → 12.5%.
+// decimals, dropping trailing zeros: 0.1 → 10%, 0.0823 → 8.23%, 0.125 →
+// 12.5%. The form's plan estimate and the lists use it; the results use
+// the rules above.
 func pctShort(r float64) string {
 	v := r * 100
 	d := 1
@@ -88,34 +113,8 @@ func pctShort(r float64) string {
 	return s + "%"
 }
 
-// pctRange formats an interval of rates with the same decimals at both
-// ends: "8.4% – 9.0%", "0.42% – 0.61%".
-func pctRange(lo, hi float64) string {
-	d := 1
-	if hi < 0.01 {
-		d = 2
-	}
-	f := func(x float64) string { return strconv.FormatFloat(x*100, 'f', d, 64) + "%" }
-	return f(lo) + " – " + f(hi)
-}
-
-// signedRange formats an interval of uplifts: "−2.1% to +27.0%".
-func signedRange(lo, hi float64) string { return signedPct(lo) + " to " + signedPct(hi) }
-
-// signedPct formats an uplift with its sign and one decimal: +12.3%,
-// −4.0% (the true minus sign, stats.Minus, as everywhere on the page).
-func signedPct(u float64) string {
-	s := strconv.FormatFloat(math.Abs(u)*100, 'f', 1, 64) + "%"
-	switch {
-	case s == "0.0%":
-		return "±0.0%"
-	case u < 0:
-		return stats.Minus + s
-	}
-	return "+" + s
-}
-
-// signedPctShort is signedPct without trailing zeros.
+// signedPctShort is a short uplift for a list's line ("+100%"): pctShort
+// with a sign.
 func signedPctShort(u float64) string {
 	s := pctShort(math.Abs(u))
 	switch {
@@ -191,16 +190,38 @@ func daysLabel(d float64) string {
 // days", "5 hours", "<1 hour".
 func pausedText(d float64) string { return daysValue(d) + " " + daysLabel(d) }
 
-// verdictTitle is the verdict's headline word. Once the test has ended
+// verdictTitle is the verdict's headline for a list, which does not know
+// how long each test has run: verdictHeadline without early.
+func verdictTitle(status string, ended bool) string { return verdictHeadline(status, ended, false) }
+
+// verdictHeadline is the verdict's headline. Once the test has ended
 // (stopped or shipped) no more visitors come, so the titles that would say
-// to wait say what the stop left instead.
-func verdictTitle(status string, ended bool) string {
+// to wait say what the stop left instead. While the test is too young to
+// act on (early), an answer is not called: the headline says what leads
+// and that it is not called yet, and once stopped that it was too early,
+// as a lead that never became an answer does.
+func verdictHeadline(status string, ended, early bool) string {
+	switch status {
+	case "winner", "control_wins", "no_meaningful_difference":
+		if early && ended {
+			return "Too early to call"
+		}
+	}
 	switch status {
 	case "winner":
+		if early {
+			return "Early lead: not called yet"
+		}
 		return "We have a winner"
 	case "control_wins":
+		if early {
+			return "Original ahead: not called yet"
+		}
 		return "Keep the original"
 	case "no_meaningful_difference":
+		if early {
+			return "No difference so far: not called yet"
+		}
 		return "No meaningful difference"
 	case "keep_running":
 		if ended {
@@ -208,6 +229,9 @@ func verdictTitle(status string, ended bool) string {
 		}
 		return "Keep the test running"
 	case "srm":
+		if ended {
+			return "Results can’t be trusted"
+		}
 		return "Results can’t be trusted yet"
 	case "not_enough_data":
 		if ended {
@@ -219,32 +243,44 @@ func verdictTitle(status string, ended bool) string {
 }
 
 // verdictIcon is a glyph beside the title; the colour and the words carry
-// the meaning, the glyph only helps the eye.
-func verdictIcon(status string) string {
-	switch status {
-	case "winner":
+// the meaning, the glyph only helps the eye. A test that is still to be
+// called (keep_running, or an early answer) gets a clock face, "in
+// progress"; an answer gets its own glyph only once it is called.
+func verdictIcon(status string, early bool) string {
+	switch {
+	case status == "keep_running" || early:
+		return "◔"
+	case status == "winner":
 		return "✓"
-	case "control_wins":
+	case status == "control_wins":
 		return "↺"
-	case "no_meaningful_difference":
+	case status == "no_meaningful_difference":
 		return "="
-	case "srm":
+	case status == "srm":
 		return "!"
-	case "not_enough_data":
+	case status == "not_enough_data":
 		return "…"
 	}
-	return "→"
+	return "◔"
 }
 
-// healthLine sums up the snippet's health for one variant.
+// healthLine sums up the snippet's health for one variant, in plain words:
+// on what share of page views the copy was shown, and how long after the
+// page started loading (navigation start, or a client-side navigation) it
+// typically was, the median in whole milliseconds.
 func healthLine(h Health) string {
 	total := h.Applied + h.Missed
 	if total == 0 {
 		return ""
 	}
-	s := "Shown in " + pctShort(float64(h.Applied)/float64(total)) + " of page views"
+	s := "Shown on " + share(float64(h.Applied)/float64(total)) + " of page views"
 	if h.MedianMS > 0 {
-		s += fmt.Sprintf(" · %s\u00a0ms median swap", strconv.FormatFloat(h.MedianMS, 'f', -1, 64))
+		ms := math.Round(h.MedianMS)
+		if ms < 1 {
+			s += ", typically less than 1\u00a0ms after the page starts loading"
+		} else {
+			s += ", typically " + count(int64(ms)) + "\u00a0ms after the page starts loading"
+		}
 	}
 	return s
 }

@@ -59,6 +59,11 @@ type Verdict struct {
 	// Ended says the test has stopped (shipped ones too): no more
 	// visitors come, so the title does not say to wait.
 	Ended bool
+	// Early says a decisive status (winner, control_wins,
+	// no_meaningful_difference) came too soon to act on: the test is
+	// younger than a full week or short of its planned sample. The title
+	// then says it is not called, and Text is worded without a call to act.
+	Early bool
 }
 
 // SRMBanner explains a broken traffic split.

@@ -214,7 +214,7 @@ func TestResultsPanelPolling(t *testing.T) {
 	if v, _ := attr(panel[0], "hx-swap"); v != "outerHTML" {
 		t.Errorf("hx-swap %q", v)
 	}
-	if !strings.Contains(text(panel[0]), "25.00%") {
+	if !strings.Contains(text(panel[0]), "25.0%") {
 		t.Error("no rate")
 	}
 	// Statistics columns appear only when computed.
