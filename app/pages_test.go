@@ -401,7 +401,7 @@ func TestResultsAndShare(t *testing.T) {
 		resp, body := c.get("/experiments/" + x.ID + "/results")
 		wantStatus(t, resp, http.StatusOK, body)
 		wantContains(t, body, `hx-get="/experiments/`+x.ID+`/results/live"`, `hx-trigger="every 5s"`, "</span>Original</div>", "Variant B",
-			"50.00%", "100.00%", "refreshes every 5 seconds", testPublicURL+"/r/"+x.ShareToken)
+			`<span class="rate">50.0%</span>`, `<span class="rate">100%</span>`, "refreshes every 5 seconds", testPublicURL+"/r/"+x.ShareToken)
 	})
 
 	t.Run("fragment", func(t *testing.T) {
@@ -476,7 +476,7 @@ func TestResultsAndShare(t *testing.T) {
 		e.transition(x.ID, "stop")
 		_, body := c.get("/experiments/" + x.ID + "/results/live")
 		wantNotContains(t, body, "hx-trigger")
-		wantContains(t, body, "100.00%")
+		wantContains(t, body, `<span class="rate">100%</span>`)
 	})
 }
 

@@ -51,7 +51,12 @@ type resultsReport struct {
 	pausedDays float64
 	health     []variantHealth
 	plan       resultsPlan
-	caution    string
+	// early holds why the test is too young to act on (tooEarly), and
+	// caution the warning it makes beside a decisive verdict; while either
+	// is set the verdict is worded without a call to act.
+	early   []string
+	until   []string
+	caution string
 
 	// With trends only.
 	trends   bool
@@ -99,20 +104,12 @@ func (a *App) buildReport(ctx context.Context, e experiments.Experiment, trends 
 	if !(r.threshold > 0) {
 		r.threshold = stats.DefaultThreshold
 	}
-	if !e.StartedAt.IsZero() {
-		end := r.at
-		if !e.EndedAt.IsZero() {
-			end = e.EndedAt
-		}
-		changes, err := a.store.RunChanges(ctx, e.ID)
-		if err != nil {
-			return nil, err
-		}
-		paused := pausedTime(changes, e.StartedAt, end)
-		r.days = max((end.Sub(e.StartedAt)-paused).Hours()/24, 0)
-		r.pausedDays = paused.Hours() / 24
+	if r.days, r.pausedDays, err = a.runDays(ctx, e, r.at); err != nil {
+		return nil, err
 	}
-	r.arms, r.an = analyzeCounts(e, counts)
+	r.arms = armsOf(e, counts)
+	r.early, r.until = tooEarly(r.days, r.arms, r.threshold)
+	r.an = analyzeArms(e, r.arms, counts, len(r.early) > 0)
 
 	recent, err := a.store.HealthSince(ctx, e, r.at.Add(-24*time.Hour))
 	if err != nil {
@@ -140,6 +137,60 @@ func (a *App) buildReport(ctx context.Context, e experiments.Experiment, trends 
 		r.flagSegments()
 	}
 	return r, nil
+}
+
+// runDays is the time e has run by now, from the start to now (to the
+// stop, once stopped), without the time it spent paused, which paused is.
+// Both are 0 before the start.
+func (a *App) runDays(ctx context.Context, e experiments.Experiment, now time.Time) (days, paused float64, err error) {
+	if e.StartedAt.IsZero() {
+		return 0, 0, nil
+	}
+	end := now
+	if !e.EndedAt.IsZero() {
+		end = e.EndedAt
+	}
+	changes, err := a.store.RunChanges(ctx, e.ID)
+	if err != nil {
+		return 0, 0, err
+	}
+	p := pausedTime(changes, e.StartedAt, end)
+	return max((end.Sub(e.StartedAt)-p).Hours()/24, 0), p.Hours() / 24, nil
+}
+
+// tooEarly says why results are too young to act on, if they are: the test
+// has run for less than a full week (earlyDays), or its smallest version
+// has fewer visitors than the plan asks for. why words each reason, until
+// what to wait for; both are empty when it is old enough. The results page,
+// the share page and the API judge alike through buildReport, and a list
+// that has the days and the arms can ask the same.
+func tooEarly(days float64, arms []stats.Arm, threshold float64) (why, until []string) {
+	if days < earlyDays {
+		why = append(why, fmt.Sprintf("the test has run for %s only", durationText(days)))
+		until = append(until, "for at least a full week")
+	}
+	if need := planNeed(arms, threshold); need > 0 {
+		least := arms[0].Exposures
+		for _, a := range arms {
+			least = min(least, a.Exposures)
+		}
+		if least < need {
+			why = append(why, fmt.Sprintf("the smallest version has %s of the about %s visitors planned", formatCount(least), formatCount(roundUp(need))))
+			until = append(until, "until the planned sample is in")
+		}
+	}
+	return why, until
+}
+
+// planNeed is the visitors per version the plan asks for: enough to detect
+// the practical threshold from the original's observed rate. 0 when there
+// is no estimate (fewer than two versions, or the original has no
+// conversion yet, or converts every visitor).
+func planNeed(arms []stats.Arm, threshold float64) int64 {
+	if len(arms) < 2 || arms[0].Exposures == 0 || arms[0].Conversions == 0 {
+		return 0
+	}
+	return stats.SampleSize(float64(arms[0].Conversions)/float64(arms[0].Exposures), threshold)
 }
 
 // pausedTime adds up the spans between each pause and the resume (or
@@ -210,10 +261,20 @@ func armsOf(e experiments.Experiment, counts experiments.Counts) []stats.Arm {
 // stopped (which words its verdict differently): the one analysis
 // behind the results, the lists' verdicts and the notifications. It
 // returns the arms it analysed too.
+//
+// It knows nothing of how long the test has run, so it words a decisive
+// verdict as an answer; the results (buildReport) call analyzeArms with
+// early set while the test is too young to act on (tooEarly).
 func analyzeCounts(e experiments.Experiment, counts experiments.Counts) ([]stats.Arm, stats.Analysis) {
 	arms := armsOf(e, counts)
+	return arms, analyzeArms(e, arms, counts, false)
+}
+
+// analyzeArms is analyzeCounts on arms already made by armsOf, with early
+// saying whether the test is too young to act on.
+func analyzeArms(e experiments.Experiment, arms []stats.Arm, counts experiments.Counts, early bool) stats.Analysis {
 	// Shipping stops a test too, so a shipped experiment is stopped here.
-	opts := stats.Options{Threshold: e.Threshold, GoalNoun: goalNoun(e.Goal), Ended: e.Status == experiments.StatusStopped}
+	opts := stats.Options{Threshold: e.Threshold, GoalNoun: goalNoun(e.Goal), Ended: e.Status == experiments.StatusStopped, Early: early}
 	if !e.SplitChangedAt.IsZero() {
 		opts.SplitExposures = make([]int64, len(e.Variants))
 		for i, v := range e.Variants {
@@ -222,7 +283,7 @@ func analyzeCounts(e experiments.Experiment, counts experiments.Counts) ([]stats
 			}
 		}
 	}
-	return arms, stats.Analyze(arms, opts)
+	return stats.Analyze(arms, opts)
 }
 
 // goalNoun names what a goal counts, in the plural, for the verdict's
@@ -245,7 +306,7 @@ func goalNoun(g experiments.Goal) string {
 // two days first (a site change that broke the selector), else overall.
 func healthWarning(h variantHealth) string {
 	share := func(missed, applied int64) string {
-		return fmt.Sprintf("%.0f%% of page views (%s of %s)", 100*float64(missed)/float64(missed+applied),
+		return fmt.Sprintf("%s of page views (%s of %s)", stats.FormatShare(float64(missed)/float64(missed+applied)),
 			formatCount(missed), formatCount(missed+applied))
 	}
 	const fix = "check that the element’s selector still matches the page. Visitors who don’t see the copy aren’t in the test."
@@ -275,7 +336,7 @@ func (r *resultsReport) makePlan() resultsPlan {
 		total += a.Exposures
 		minExp = min(minExp, a.Exposures)
 	}
-	mde := ratioText(r.threshold)
+	mde := stats.FormatThreshold(r.threshold)
 	switch {
 	case total == 0:
 		p.text = "No visitors yet, so no estimate of how long the test needs."
@@ -285,7 +346,7 @@ func (r *resultsReport) makePlan() resultsPlan {
 		return p
 	}
 	p.baseRate = r.an.Variants[0].Rate
-	p.perVariant = stats.SampleSize(p.baseRate, r.threshold)
+	p.perVariant = planNeed(r.arms, r.threshold)
 	if p.perVariant == 0 {
 		if p.baseRate >= 1 {
 			p.text = "The original converts every visitor, so there is no estimate of how long the test needs."
@@ -293,7 +354,7 @@ func (r *resultsReport) makePlan() resultsPlan {
 		return p
 	}
 	need := fmt.Sprintf("about %s visitors per version to detect a %s change from the original’s %s rate",
-		formatCount(roundUp(p.perVariant)), mde, ratioText(p.baseRate))
+		formatCount(roundUp(p.perVariant)), mde, stats.FormatRate(p.baseRate))
 	if minExp >= p.perVariant {
 		p.reached, p.daysLeft = true, 0
 		p.text = "The planned sample is reached: " + need + "."
@@ -328,41 +389,28 @@ func (r *resultsReport) makePlan() resultsPlan {
 }
 
 // makeCaution warns against acting on a decisive-looking verdict too early:
-// before a full week, or before the planned sample.
+// before a full week, or before the planned sample (tooEarly).
 func (r *resultsReport) makeCaution() string {
 	switch r.an.Verdict.Status {
 	case stats.StatusWinner, stats.StatusControlWins, stats.StatusNoMeaningfulDifference:
 	default:
 		return ""
 	}
-	var why, until []string
-	if r.days < earlyDays {
-		why = append(why, fmt.Sprintf("the test has run for %s only", durationText(r.days)))
-		until = append(until, "for at least a full week")
-	}
-	if p := r.plan; p.perVariant > 0 && !p.reached {
-		minExp := r.arms[0].Exposures
-		for _, a := range r.arms {
-			minExp = min(minExp, a.Exposures)
-		}
-		why = append(why, fmt.Sprintf("the smallest version has %s of the about %s visitors planned", formatCount(minExp), formatCount(roundUp(p.perVariant))))
-		until = append(until, "until the planned sample is in")
-	}
-	if len(why) == 0 {
+	if len(r.early) == 0 {
 		return ""
 	}
 	if r.exp.Status == experiments.StatusStopped {
 		// Nothing left to keep running: say what the early stop means.
-		return "This looks clear, but " + strings.Replace(strings.Join(why, " and "), "has run", "ran", 1) +
+		return "This looks clear, but " + strings.Replace(strings.Join(r.early, " and "), "has run", "ran", 1) +
 			". Results this early often shrink or flip, and weekday visitors differ from weekend ones: read this one with care, or run the test again (Duplicate) for longer."
 	}
 	advice := "keep it running "
 	if r.exp.Status == experiments.StatusPaused {
 		advice = "resume it and keep it running "
 	}
-	return "This looks clear, but " + strings.Join(why, " and ") +
+	return "This looks clear, but " + strings.Join(r.early, " and ") +
 		". Results this early often shrink or flip, and weekday visitors differ from weekend ones: " + advice +
-		strings.Join(until, " and ") + " before acting on it."
+		strings.Join(r.until, " and ") + " before acting on it."
 }
 
 // durationText words a number of days: "5 hours", "1 day", "3 days".
@@ -558,17 +606,6 @@ func capitalise(s string) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
-// ratioText formats a ratio for sentences: 0.1 → "10%", 0.052 → "5.2%".
-func ratioText(x float64) string {
-	s := fmt.Sprintf("%.2f", x*100)
-	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
-	if x*100 >= 10 {
-		s = fmt.Sprintf("%.1f", x*100)
-		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
-	}
-	return s + "%"
-}
-
 // formatCount writes a count with thousands separators.
 func formatCount(n int64) string { return stats.FormatCount(n) }
 
@@ -601,7 +638,8 @@ func (r *resultsReport) resultsView(liveURL string) views.Results {
 	out := views.Results{
 		Status: string(e.Status), LiveURL: liveURL, UpdatedAt: r.at,
 		Excluded: r.counts.MultipleVariants, Bots: r.counts.Bots,
-		Verdict:    views.Verdict{Status: r.an.Verdict.Status, Text: r.an.Verdict.Text, Ended: e.Status == experiments.StatusStopped},
+		Verdict: views.Verdict{Status: r.an.Verdict.Status, Text: r.an.Verdict.Text, Ended: e.Status == experiments.StatusStopped,
+			Early: r.caution != ""},
 		Caution:    r.caution,
 		Plan:       r.plan.text,
 		Threshold:  r.threshold,
@@ -676,8 +714,7 @@ func splitText(arms []stats.Arm, planned bool) string {
 		if total > 0 {
 			share = v / total
 		}
-		parts[i] = fmt.Sprintf("%.1f%%", share*100)
-		parts[i] = strings.Replace(parts[i], ".0%", "%", 1)
+		parts[i] = stats.FormatShare(share)
 	}
 	return strings.Join(parts, " / ")
 }

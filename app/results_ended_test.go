@@ -29,7 +29,7 @@ func TestResultsVerdictStopped(t *testing.T) {
 		{"running, too early", nil, early, stats.StatusKeepRunning,
 			"Keep the test running", "but it is too early to call: keep the test running.", "stopped"},
 		{"stopped, too early", stopTest, early, stats.StatusKeepRunning,
-			"Too early to call", "Variant B was ahead on clicks (+16% against the original", "keep the test running"},
+			"Too early to call", "Variant B was ahead on clicks (+16.0% against the original", "keep the test running"},
 		{"shipped, too early", shipTest, early, stats.StatusKeepRunning,
 			"Too early to call", "but the test stopped before it could be called: no clear answer. Duplicate it to run it again for longer.", "keep the test running"},
 		{"running, too few visitors", nil, few, stats.StatusNotEnoughData,

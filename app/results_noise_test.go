@@ -87,15 +87,16 @@ func TestCautionByStatus(t *testing.T) {
 }
 
 // TestHealthWarningShare: the element-missing warning fires past a fifth of
-// the page views that matched, the share its sentence quotes; 19 missed of
-// 109 (17%) is not past it, 30 of 130 (23%) is.
+// the page views that matched, the share its sentence quotes (one decimal,
+// as the health line writes shares); 19 missed of 109 (17.4%) is not past
+// it, 30 of 130 (23.1%) is.
 func TestHealthWarningShare(t *testing.T) {
 	for _, tt := range []struct {
 		missed, applied int64
 		want            string
 	}{
 		{19, 90, ""},
-		{30, 100, "The element was not found in 23% of page views (30 of 130)"},
+		{30, 100, "The element was not found in 23.1% of page views (30 of 130)"},
 		{9, 0, ""}, // too few to say
 		{10, 0, "The element was not found in 100% of page views (10 of 10)"},
 	} {
@@ -105,7 +106,7 @@ func TestHealthWarningShare(t *testing.T) {
 		}
 	}
 	got := healthWarning(variantHealth{missed: 19, applied: 90, recentMissed: 12, recentApplied: 1})
-	if !strings.HasPrefix(got, "Since yesterday the element was not found in 92% of page views (12 of 13)") {
+	if !strings.HasPrefix(got, "Since yesterday the element was not found in 92.3% of page views (12 of 13)") {
 		t.Errorf("recent: %q", got)
 	}
 }

@@ -223,7 +223,10 @@ func TestResultsSpecNumbers(t *testing.T) {
 
 // TestResultsVerdictsOnPage reaches every verdict status on the rendered
 // page, with its sentence and colour, the broken-split banner only when the
-// split is broken, and the caution against calling a result early.
+// split is broken, and the caution against calling a result early. These
+// tests start now, so a decisive status is too early to act on: its
+// sentence is the one stats words for an early test (see
+// TestResultsEarlyVerdictNotCalled for the words themselves).
 func TestResultsVerdictsOnPage(t *testing.T) {
 	e := newEnv(t)
 	c := e.signIn("ann@example.com")
@@ -247,7 +250,7 @@ func TestResultsVerdictsOnPage(t *testing.T) {
 			want := stats.Analyze([]stats.Arm{
 				{Key: "control", Exposures: tc.control[0], Conversions: tc.control[1], WeightBP: 5000},
 				{Key: "b", Label: "Variant B", Exposures: tc.b[0], Conversions: tc.b[1], WeightBP: 5000},
-			}, stats.Options{GoalNoun: "clicks"}).Verdict
+			}, stats.Options{GoalNoun: "clicks", Early: tc.early}).Verdict
 			if want.Status != tc.status {
 				t.Fatalf("the case gives %s, not %s", want.Status, tc.status)
 			}

@@ -88,7 +88,7 @@ func TestSplitChangeDuringTest(t *testing.T) {
 	// change), not the mixed totals (about 35/65).
 	_, doc := e.api("GET", "/api/v1/experiments/"+broken.ID+"/results", token, "")
 	text, _ := doc["verdict"].(map[string]any)["text"].(string)
-	m := regexp.MustCompile(`visitors went ([0-9.]+)/([0-9.]+)% instead of the planned 90/10%`).FindStringSubmatch(text)
+	m := regexp.MustCompile(`visitors went ([0-9.]+)% / ([0-9.]+)% instead of the planned 90% / 10%`).FindStringSubmatch(text)
 	if m == nil {
 		t.Fatalf("verdict %q", text)
 	}
