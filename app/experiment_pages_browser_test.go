@@ -2,9 +2,13 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"math"
+	"strings"
 	"testing"
 
+	"github.com/chromedp/cdproto/accessibility"
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
@@ -15,7 +19,9 @@ import (
 
 // TestExperimentPagesLayout lays out the experiment pages in headless
 // Chromium and measures them: what a screenshot would show, held as
-// numbers: a link-styled button lines up with the text above it.
+// numbers. On a phone the experiments list shows every experiment's
+// result without sideways scrolling, and stays a table to a screen
+// reader; a link-styled button lines up with the text above it.
 func TestExperimentPagesLayout(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser test")
@@ -91,4 +97,91 @@ func TestExperimentPagesLayout(t *testing.T) {
 			}
 		}
 	})
+
+	// On a phone each experiment reads as a card: the page does not
+	// scroll sideways, the list's own box does not either, and each
+	// experiment's result lies inside the screen. (The cells are found by
+	// their column's header, "Result", as a screen reader finds them.)
+	const resultCells = `(function () {
+		var table = document.querySelector("main table"), col = -1;
+		table.querySelectorAll("thead th").forEach(function (th, i) { if (th.textContent.trim() === "Result") col = i; });
+		return Array.prototype.map.call(table.querySelectorAll("tbody tr"), function (tr) { return tr.children[col]; });
+	})()`
+	t.Run("experiments list on a phone", func(t *testing.T) {
+		open(t, "/experiments", 390, 844, "main table tbody td")
+		if over := eval(t, `document.documentElement.scrollWidth - document.documentElement.clientWidth`); over > 0 {
+			t.Errorf("the page scrolls %.0fpx sideways", over)
+		}
+		if over := eval(t, `(function (w) { return w.scrollWidth - w.clientWidth; })(document.querySelector("main table").parentElement)`); over > 0 {
+			t.Errorf("the list scrolls %.0fpx sideways in its box", over)
+		}
+		outside, err := chromedp.Run(tab, chromedp.Evaluate[[]string](`(function (cells) {
+			var out = [], w = document.documentElement.clientWidth;
+			if (cells.length !== 2) out.push(cells.length + " result cells, want 2");
+			cells.forEach(function (td) {
+				var r = td.getBoundingClientRect();
+				if (r.width === 0 || r.height === 0 || r.left < 0 || r.right > w || td.scrollWidth > td.clientWidth)
+					out.push(JSON.stringify(td.innerText) + " at " + Math.round(r.left) + "–" + Math.round(r.right) + "px of " + w);
+			});
+			return out;
+		})(`+resultCells+`)`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, o := range outside {
+			t.Errorf("a result out of view: %s", o)
+		}
+		// What a screen reader meets: a table, the Result column's header,
+		// and the rows and cells of it.
+		for sel, want := range map[string]string{
+			"main table":                       "table",
+			"main table thead th:nth-child(7)": "columnheader",
+			"main table tbody tr":              "row",
+			"main table tbody td:nth-child(7)": "cell",
+		} {
+			if got := axRole(t, tab, sel); got != want {
+				t.Errorf("%s is a %q to a screen reader, want %q", sel, got, want)
+			}
+		}
+		if h := eval(t, `document.querySelector("main table thead th:nth-child(7)").textContent.trim() === "Result" ? 1 : 0`); h != 1 {
+			t.Error("the seventh column is not Result")
+		}
+	})
+
+	// On a desktop the list stays a plain table, its header in sight.
+	t.Run("experiments list on a desktop", func(t *testing.T) {
+		open(t, "/experiments", 1280, 900, "main table tbody td")
+		if h := eval(t, `document.querySelector("main table thead").getBoundingClientRect().height`); h < 20 {
+			t.Errorf("the header row is %.0fpx high", h)
+		}
+		if d := eval(t, `getComputedStyle(document.querySelector("main table tbody tr")).display === "table-row" ? 1 : 0`); d != 1 {
+			t.Error("the rows are not table rows")
+		}
+	})
+}
+
+// axRole is the role Chromium gives the first element at sel in its
+// accessibility tree, or "ignored" when it leaves it out.
+func axRole(t *testing.T, tab context.Context, sel string) string {
+	t.Helper()
+	ids, err := chromedp.Run(tab, chromedp.QueryNodeIDs(chromedp.CSS(sel)))
+	if err != nil || len(ids) == 0 {
+		t.Fatalf("%s: %v", sel, err)
+	}
+	no := false
+	res, err := chromedp.Run(tab, func(ctx context.Context, tg *chromedp.Target) (accessibility.GetPartialAXTreeResult, error) {
+		return cdp.Call(ctx, tg, accessibility.GetPartialAXTree, accessibility.GetPartialAXTreeParams{NodeID: ids[0], FetchRelatives: &no})
+	})
+	if err != nil || len(res.Nodes) == 0 {
+		t.Fatalf("%s: accessibility node: %v", sel, err)
+	}
+	n := res.Nodes[0]
+	if n.Ignored {
+		return "ignored"
+	}
+	var role string
+	if n.Role != nil {
+		_ = json.Unmarshal(n.Role.Value, &role)
+	}
+	return strings.TrimSpace(role)
 }

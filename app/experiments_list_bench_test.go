@@ -47,7 +47,7 @@ func BenchmarkExperimentsListMany(b *testing.B) {
 			}
 			for b.Loop() {
 				status, body := benchGet(b, a, tt.path, token, jar)
-				rows := strings.Count(string(body), `<td><a href="/experiments/`)
+				rows := strings.Count(string(body), `class="list-name"><a href="/experiments/`)
 				if tt.token {
 					rows = strings.Count(string(body), `"share_url"`)
 				}

@@ -27,7 +27,7 @@ func TestExperimentsListVerdicts(t *testing.T) {
 	}
 	for _, path := range []string{"/experiments", "/sites/" + site.ID} {
 		_, body := c.get(path)
-		wantContains(t, body, "<th class=\"num\">Visitors</th>", ">60<", "verdict-chip verdict-", "Variant B leads", "(+100%)",
+		wantContains(t, body, `scope="col" class="num">Visitors</th>`, ">60<", "verdict-chip verdict-", "Variant B leads", "(+100%)",
 			"Not started")
 	}
 	// New visitors change the verdict's inputs: the list is not stale.
@@ -109,7 +109,7 @@ func TestExperimentsListSearchAndPages(t *testing.T) {
 	wantContains(t, body, "<h1>Experiments on Shop</h1>", "51–100 of 120 experiments",
 		"<title>Experiments on Shop, 51–100 of 120 · copylab</title>",
 		`href="/experiments?page=3&amp;site=`+shop.ID+`" rel="next"`, `href="/experiments/new?site=`+shop.ID+`"`)
-	wantNotContains(t, body, "Pricing headline", "<th>Site</th>")
+	wantNotContains(t, body, "Pricing headline", `scope="col">Site</th>`)
 	_, body = c.get("/experiments?site=nope")
 	wantContains(t, body, "<h1>Experiments</h1>", "1–50 of 122 experiments")
 

@@ -18,7 +18,7 @@ func listedNames(body string) []string {
 	return out
 }
 
-var listedRe = regexp.MustCompile(`<td><a href="/experiments/[^"]+">([^<]*)</a></td>`)
+var listedRe = regexp.MustCompile(`class="list-name"><a href="/experiments/[^"]+">([^<]*)</a></td>`)
 
 // TestSitePageExperiments: a site's page lists its newest fifty
 // experiments, newest first, counts them all, links to the rest, names

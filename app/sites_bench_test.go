@@ -28,7 +28,7 @@ func BenchmarkSitePagesMany(b *testing.B) {
 		b.Run(tt.name, func(b *testing.B) {
 			for b.Loop() {
 				status, body := benchGet(b, a, tt.path, "", cookies)
-				rows := strings.Count(string(body), `<td><a href="/experiments/`)
+				rows := strings.Count(string(body), `class="list-name"><a href="/experiments/`)
 				if status != http.StatusOK || rows != tt.rows {
 					b.Fatalf("status %d, %d experiments: %.300s", status, rows, body)
 				}
