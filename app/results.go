@@ -182,6 +182,31 @@ func tooEarly(days float64, arms []stats.Arm, threshold float64) (why, until []s
 	return why, until
 }
 
+// answerTooEarly reports whether status, e's verdict on counts (from
+// analyzeCounts), is an answer (winner, control_wins,
+// no_meaningful_difference) that came too early to act on, as the results
+// judge it (tooEarly): the page then heads it "Early lead: not called yet"
+// or, once stopped, "Too early to call". A list that shows e's verdict
+// (views.ExperimentRow) asks it, so that its chip says what the page says;
+// it reads e's history only for an answer.
+func (a *App) answerTooEarly(ctx context.Context, e experiments.Experiment, counts experiments.Counts, status string) (bool, error) {
+	switch status {
+	case stats.StatusWinner, stats.StatusControlWins, stats.StatusNoMeaningfulDifference:
+	default:
+		return false, nil
+	}
+	days, _, err := a.runDays(ctx, e, a.now())
+	if err != nil {
+		return false, err
+	}
+	threshold := e.Threshold
+	if !(threshold > 0) {
+		threshold = stats.DefaultThreshold
+	}
+	why, _ := tooEarly(days, armsOf(e, counts), threshold)
+	return len(why) > 0, nil
+}
+
 // planNeed is the visitors per version the plan asks for: enough to detect
 // the practical threshold from the original's observed rate. 0 when there
 // is no estimate (fewer than two versions, or the original has no

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"net/http"
 	"regexp"
 	"strings"
@@ -154,6 +155,21 @@ func TestResultsEarlyVerdictNotCalled(t *testing.T) {
 				} else if text != first {
 					t.Errorf("%s says %q, the results page %q", path, text, first)
 				}
+			}
+
+			// What a list asks agrees with the page.
+			x, err := e.store.Experiment(context.Background(), x.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			totals, err := e.store.VariantTotals(context.Background(), []experiments.Experiment{x})
+			if err != nil {
+				t.Fatal(err)
+			}
+			counts := experiments.Counts{Variants: totals[x.ID]}
+			_, an := analyzeCounts(x, counts)
+			if early, err := e.app.answerTooEarly(context.Background(), x, counts, an.Verdict.Status); err != nil || early != tc.early {
+				t.Errorf("answerTooEarly %v (%v), want %v", early, err, tc.early)
 			}
 
 			_, out := e.api("GET", "/api/v1/experiments/"+x.ID+"/results", tok, "")
