@@ -143,7 +143,12 @@ var (
 
 // experimentRows are exps as a list shows them. A started experiment also
 // gets its counted visitors and the verdict of its results, from its
-// variants' totals (read for the whole list at once) and the verdict cache.
+// variants' totals (read for the whole list at once) and the verdict cache,
+// and whether that verdict is an answer too early to act on, as the
+// results page judges it (answerTooEarly). That is asked outside the
+// cache: it changes with time as well as counts (a test turns a week old
+// with no new visitor), and it reads an experiment's history only for an
+// answer.
 func (a *App) experimentRows(ctx context.Context, exps []experiments.Experiment, siteName func(experiments.Experiment) string) ([]views.ExperimentRow, error) {
 	var started []experiments.Experiment
 	for _, e := range exps {
@@ -165,8 +170,12 @@ func (a *App) experimentRows(ctx context.Context, exps []experiments.Experiment,
 			continue
 		}
 		sum := a.verdicts.get(e, totals[e.ID])
+		early, err := a.answerTooEarly(ctx, e, experiments.Counts{Variants: totals[e.ID]}, sum.status)
+		if err != nil {
+			return nil, err
+		}
 		r := &rows[i]
-		r.Started, r.Verdict, r.Visitors = true, sum.status, sum.visitors
+		r.Started, r.Verdict, r.Visitors, r.Early = true, sum.status, sum.visitors, early
 		r.Ended = e.Status == experiments.StatusStopped
 		r.Leader, r.LeaderLift, r.HasLeadLift = sum.leader, sum.lift, sum.hasLift
 	}

@@ -714,7 +714,7 @@ func experimentTable(rows []ExperimentRow, showSite bool) templ.Component {
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					var templ_7745c5c3_Var35 = []any{"verdict-chip", "verdict-" + e.Verdict}
+					var templ_7745c5c3_Var35 = []any{"verdict-chip", "verdict-" + e.Verdict, templ.KV("verdict-early", e.Early)}
 					templ_7745c5c3_Err = templ.RenderCSSItems(ctx, templ_7745c5c3_Buffer, templ_7745c5c3_Var35...)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
@@ -737,9 +737,9 @@ func experimentTable(rows []ExperimentRow, showSite bool) templ.Component {
 						return templ_7745c5c3_Err
 					}
 					var templ_7745c5c3_Var37 string
-					templ_7745c5c3_Var37, templ_7745c5c3_Err = templ.JoinStringErrs(verdictTitle(e.Verdict, e.Ended))
+					templ_7745c5c3_Var37, templ_7745c5c3_Err = templ.JoinStringErrs(verdictHeadline(e.Verdict, e.Ended, e.Early))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/experiments.templ`, Line: 153, Col: 98}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/experiments.templ`, Line: 153, Col: 146}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var37))
 					if templ_7745c5c3_Err != nil {

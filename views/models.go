@@ -116,6 +116,7 @@ type ExperimentRow struct {
 	Visitors    int64
 	Verdict     string
 	Ended       bool // stopped (shipped ones too): the verdict's title does not say to wait
+	Early       bool // an answer too early to act on, as the results page judges it: the chip says it is not called yet
 	Leader      string
 	LeaderLift  float64
 	HasLeadLift bool
