@@ -23,8 +23,13 @@ import (
 // Notifications: a site with a webhook hears once when one of its running
 // experiments has an answer (a winner, the original is best, or no
 // meaningful difference), when its split breaks (SRM), and when the tag
-// stops finding its element, each once per experiment. The checks run every notifyEvery from the counts alone, as
-// the lists' verdicts do; a webhook that fails is tried again next time.
+// stops finding its element, each once per experiment. An answer is
+// announced once the results page calls it: not while the test is too
+// young to act on (answerTooEarly), when the page heads it "Early lead: not
+// called yet", but on the first check after it has run a full week and
+// has its planned sample, if it is still the answer then. The checks run
+// every notifyEvery from the counts, as the lists' verdicts do; a webhook
+// that fails is tried again next time.
 const (
 	notifyEvery   = time.Minute
 	notifyTimeout = 10 * time.Second
@@ -116,7 +121,15 @@ func (a *App) notifyExperiment(ctx context.Context, site experiments.Site, e exp
 	var due []notice
 	_, an := analyzeCounts(e, counts)
 	if title, worth := notifyTitles[an.Verdict.Status]; worth && !done[an.Verdict.Status] {
-		due = append(due, msg(title, an.Verdict.Status, an.Verdict.Text))
+		// An early answer waits, unrecorded, so a later check sends it
+		// with the words the page has then ("Ship it." included).
+		early, err := a.answerTooEarly(ctx, e, counts, an.Verdict.Status)
+		if err != nil {
+			return 0, err
+		}
+		if !early {
+			due = append(due, msg(title, an.Verdict.Status, an.Verdict.Text))
+		}
 	}
 	if !done[noticeElementMissing] {
 		recent, err := a.store.HealthSince(ctx, e, a.now().Add(-24*time.Hour))

@@ -83,16 +83,18 @@ func TestNotifyVerdict(t *testing.T) {
 	h.status = []int{http.StatusInternalServerError}
 	site := e.site("Shop")
 	quiet := e.site("Quiet")
+	// Two weeks in and past the planned sample: an answer the results
+	// page calls (TestNotifyEarlyAnswerWaits has the younger ones).
 	x := e.experiment(site.ID, "Pricing hero", "Original headline", "Better headline")
-	e.transition(x.ID, experiments.ActionStart)
-	bulkResults(t, e.store, site, x, bulkSpec{Events: 20000, Start: time.Now().AddDate(0, 0, -7), Days: 7, Seed: 3,
-		Rates: map[string]float64{"control": 0.05, "b": 0.09}})
+	x = e.transition(x.ID, experiments.ActionStart)
+	e.setCounts(x, calledWinner...)
+	backdate(e, x, 14)
 	undecided := e.experiment(site.ID, "Too early", "Original sub", "New sub")
 	e.transition(undecided.ID, experiments.ActionStart)
 	other := e.experiment(quiet.ID, "Elsewhere", "Original headline", "Better headline")
-	e.transition(other.ID, experiments.ActionStart)
-	bulkResults(t, e.store, quiet, other, bulkSpec{Events: 20000, Start: time.Now().AddDate(0, 0, -7), Days: 7, Seed: 4,
-		Rates: map[string]float64{"control": 0.05, "b": 0.09}})
+	other = e.transition(other.ID, experiments.ActionStart)
+	e.setCounts(other, calledWinner...)
+	backdate(e, other, 14)
 	if _, err := e.store.SetSiteWebhook(ctx, site.ID, h.URL+"/hooks/copylab?token=s3cret"); err != nil {
 		t.Fatal(err)
 	}
