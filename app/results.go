@@ -110,6 +110,12 @@ func (a *App) buildReport(ctx context.Context, e experiments.Experiment, trends 
 	r.arms = armsOf(e, counts)
 	r.early, r.until = tooEarly(r.days, r.arms, r.threshold)
 	r.an = analyzeArms(e, r.arms, counts, len(r.early) > 0)
+	if e.Status == experiments.StatusDraft {
+		// Nobody is counted before the start: the sentence says so rather
+		// than that no visitor came (the status stays not_enough_data, so
+		// the document keeps its shape; no page shows a draft a verdict).
+		r.an.Verdict.Text = draftVerdict
+	}
 
 	recent, err := a.store.HealthSince(ctx, e, r.at.Add(-24*time.Hour))
 	if err != nil {
@@ -138,6 +144,14 @@ func (a *App) buildReport(ctx context.Context, e experiments.Experiment, trends 
 	}
 	return r, nil
 }
+
+// draftVerdict and draftPlan are what the results document and the CSV
+// say of a draft: it has not started, so it has neither results nor an
+// estimate yet.
+const (
+	draftVerdict = "The test has not started yet: nobody is counted until it starts."
+	draftPlan    = "The test has not started yet, so there is no estimate of how long it needs."
+)
 
 // runDays is the time e has run by now, from the start to now (to the
 // stop, once stopped), without the time it spent paused, which paused is.
@@ -363,6 +377,9 @@ func (r *resultsReport) makePlan() resultsPlan {
 	}
 	mde := stats.FormatThreshold(r.threshold)
 	switch {
+	case r.exp.Status == experiments.StatusDraft:
+		p.text = draftPlan
+		return p
 	case total == 0:
 		p.text = "No visitors yet, so no estimate of how long the test needs."
 		return p
@@ -643,8 +660,12 @@ func counted(n int64, one, many string) string {
 }
 
 // results builds the live results panel. A stopped experiment's panel no
-// longer polls.
+// longer polls; a draft's has nothing to show or poll for, so its counts
+// are not read.
 func (a *App) results(c *fiber.Ctx, e experiments.Experiment, liveURL string) views.Results {
+	if e.Status == experiments.StatusDraft {
+		return views.Results{Status: string(e.Status)}
+	}
 	if e.Status == experiments.StatusStopped {
 		liveURL = ""
 	}

@@ -27,8 +27,10 @@ func (a *App) resultsShow(c *fiber.Ctx) error {
 		DailyCSVURL: base + "/daily.csv",
 	}
 	p.Title = "Results: " + e.Name
-	p.Results, p.Trends = a.resultsAndTrends(c, e, base+"/results/live", base+"/results/trends")
-	p.Recordings = a.recordingsView(c, e, base+"/recordings", recordingsSetupURL(e)) // recordings.go
+	if e.Status != experiments.StatusDraft { // a draft has no results yet: the page says so
+		p.Results, p.Trends = a.resultsAndTrends(c, e, base+"/results/live", base+"/results/trends")
+		p.Recordings = a.recordingsView(c, e, base+"/recordings", recordingsSetupURL(e)) // recordings.go
+	}
 	return render(c, views.ResultsFull(p))
 }
 

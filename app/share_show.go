@@ -6,13 +6,15 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"copylab/experiments"
 	"copylab/views"
 )
 
 // shareShow answers GET /r/:token, the public read-only results page: the
 // same results as the signed-in page, without any action. It needs no
 // session; the token is the secret. The page sends no referrer, so the token
-// does not leak through links.
+// does not leak through links. A draft's page says the test has not
+// started: its counts and recordings are not read, since there are none.
 func (a *App) shareShow(c *fiber.Ctx) error {
 	e, err := a.store.ExperimentByShareToken(c.UserContext(), c.Params("token"))
 	if err != nil {
@@ -31,8 +33,10 @@ func (a *App) shareShow(c *fiber.Ctx) error {
 		CSVURL:      base + "/results.csv",
 		DailyCSVURL: base + "/daily.csv",
 	}
-	p.Results, p.Trends = a.resultsAndTrends(c, e, base+"/live", base+"/trends")
-	p.Recordings = a.recordingsView(c, e, base+"/recordings", "") // recordings.go: links only, read-only
+	if e.Status != experiments.StatusDraft {
+		p.Results, p.Trends = a.resultsAndTrends(c, e, base+"/live", base+"/trends")
+		p.Recordings = a.recordingsView(c, e, base+"/recordings", "") // recordings.go: links only, read-only
+	}
 	return render(c, views.Share(p))
 }
 
