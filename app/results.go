@@ -421,8 +421,19 @@ func (r *resultsReport) makePlan() resultsPlan {
 			p.daysLeft = max(p.daysLeft, float64(left)/(p.visitorsPerDay*share))
 		}
 	}
-	p.text = capitalise(stats.DescribeRunTime(p.daysLeft, r.threshold)) + fmt.Sprintf(" (%s; the smallest version has %s so far).",
-		need, formatCount(minExp))
+	// One sentence, the goal said once: stats.DescribeRunTime ends in
+	// "to detect a 10% lift", which the original's rate completes.
+	rate := stats.FormatRate(p.baseRate)
+	have := fmt.Sprintf("the smallest has %s so far", formatCount(minExp))
+	if math.IsInf(p.daysLeft, 1) {
+		// A version short of the plan has no share of the traffic (a
+		// weight of 0): it never gets there, whatever the traffic.
+		p.text = fmt.Sprintf("No estimate of the time left: a version short of the planned sample gets no new visitors at its 0%% weight. The test needs %s, and %s.",
+			need, have)
+	} else {
+		p.text = capitalise(stats.DescribeRunTime(p.daysLeft, r.threshold)) +
+			fmt.Sprintf(" from the original’s %s rate: each version needs about %s visitors, and %s.", rate, formatCount(roundUp(p.perVariant)), have)
+	}
 	if r.pausedDays > 0 {
 		p.text += fmt.Sprintf(" The traffic per day counts only the %s the test ran, not the %s it was paused.",
 			durationText(r.days), durationText(r.pausedDays))
