@@ -883,7 +883,7 @@ func (r *resultsReport) findings() []views.SegmentFinding {
 		s := views.VariantPhrase(key, false) + " does " + strings.Join(parts, ", and ")
 		vr := r.an.Variants[i]
 		if vr.Uplift != nil {
-			s += fmt.Sprintf("; overall it is %s against %s", stats.SignedPercent(*vr.Uplift), views.VariantPhrase(r.exp.Variants[0].Key, true))
+			s += "; overall it is " + overallAgainst(*vr.Uplift, views.VariantPhrase(r.exp.Variants[0].Key, true))
 			if vr.UpliftInterval != nil && vr.UpliftInterval.Low < 0 && vr.UpliftInterval.High > 0 && len(better) > 0 && len(worse) > 0 {
 				s += ", so the segments even out"
 			}
@@ -891,6 +891,17 @@ func (r *resultsReport) findings() []views.SegmentFinding {
 		out = append(out, views.SegmentFinding{Summary: s + ".", Details: details})
 	}
 	return out
+}
+
+// overallAgainst words a variant's overall uplift against control in a
+// sentence: "+1.2% against the original", or "level with the original"
+// when it reads ±0.0%, the table's signless zero, which is no change in
+// words (the rule beside the helpers of views/results_format.go).
+func overallAgainst(uplift float64, control string) string {
+	if s := stats.SignedPercent(uplift); s != stats.SignedPercent(0) {
+		return s + " against " + control
+	}
+	return "level with " + control
 }
 
 // joinSegments lists flagged segments in a sentence, naming countries

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	xhtml "golang.org/x/net/html"
+
 	"copylab/experiments"
 )
 
@@ -61,5 +63,76 @@ func TestPlanLineOneSentence(t *testing.T) {
 				t.Errorf("API plan.text %q, want the page's", got)
 			}
 		})
+	}
+}
+
+// TestSegmentFindingsZeroOverall: a version that does clearly better in
+// one segment and clearly worse in another, and exactly as well as the
+// original overall, reads "level with the original" in the finding and
+// "against no change overall" in each flag's sentence (page and API),
+// never "±0.0%" in a sentence; the table cell keeps its "±0.0%", where it
+// lines up with the signed uplifts.
+func TestSegmentFindingsZeroOverall(t *testing.T) {
+	e := newEnv(t)
+	c := e.signIn("ann@example.com")
+	tok := e.token("api@example.com")
+	x := e.experiment(e.site("Shop").ID, "Hero")
+	x = e.transition(x.ID, experiments.ActionStart)
+	e.setCounts(x, [2]int64{10000, 1000}, [2]int64{10000, 1000})
+	for _, s := range []struct {
+		value, variant         string
+		exposures, conversions int64
+	}{
+		{"mobile", "control", 5000, 500}, {"mobile", "b", 5000, 800},
+		{"desktop", "control", 5000, 500}, {"desktop", "b", 5000, 200},
+	} {
+		if _, err := e.store.Writer().Exec(`insert into variant_segments (experiment_id, dimension, value, variant, exposures, conversions)
+			values (?, ?, ?, ?, ?, ?)`, x.ID, experiments.DimDevice, s.value, s.variant, s.exposures, s.conversions); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	resp, body := c.get("/experiments/" + x.ID + "/results")
+	wantStatus(t, resp, http.StatusOK, body)
+	doc := parseHTML(t, body)
+	var findings, details []string
+	for _, n := range findAll(doc, hasClass("finding")) {
+		findings = append(findings, strings.TrimSpace(textOf(n)))
+	}
+	for _, n := range findAll(doc, hasClass("finding-details")) {
+		for _, li := range findAll(n, func(n *xhtml.Node) bool { return n.Data == "li" }) {
+			details = append(details, strings.TrimSpace(textOf(li)))
+		}
+	}
+	want := "Variant B does clearly better for mobile visitors, and clearly worse for desktop visitors; overall it is level with the original, so the segments even out."
+	if len(findings) != 1 || findings[0] != want {
+		t.Errorf("findings %q, want %q", findings, want)
+	}
+	if len(details) != 2 {
+		t.Fatalf("%d flag sentences, want 2: %q", len(details), details)
+	}
+	for _, d := range details {
+		if !strings.HasSuffix(d, " against no change overall.") {
+			t.Errorf("flag sentence %q does not end against no change overall", d)
+		}
+	}
+	for _, s := range append(findings, details...) {
+		if strings.Contains(s, "±0.0%") {
+			t.Errorf("a sentence says ±0.0%%: %q", s)
+		}
+	}
+	if !strings.Contains(body, `<span class="uplift`) || !strings.Contains(body, ">±0.0%</span>") {
+		t.Error("the table no longer shows the zero uplift as ±0.0%")
+	}
+
+	_, out := e.api("GET", "/api/v1/experiments/"+x.ID+"/results", tok, "")
+	flags := out["segment_flags"].([]any)
+	if len(flags) != 2 {
+		t.Fatalf("%d segment flags in the API, want 2", len(flags))
+	}
+	for _, f := range flags {
+		if text := f.(map[string]any)["text"].(string); !strings.HasSuffix(text, " against no change overall.") {
+			t.Errorf("API flag text %q", text)
+		}
 	}
 }

@@ -74,6 +74,9 @@ func controlRate(rows []ResultRow) float64 {
 // "7.93%", "12.5%"; uplifts (signedPct, signedRange) "+33.1%", "−4.0%";
 // ranges "7.71% to 8.20%", "+5.0% to +15.6%"; chances (probPct) "97%";
 // shares of page views (share) "99.6%"; the threshold (thresholdText) "10%".
+// A zero uplift is "±0.0%" in a table cell, where it lines up with the
+// signed numbers around it; a sentence says it in words instead ("against
+// no change overall", "overall it is level with the original").
 
 // rateRange writes an interval of rates: "7.71% to 8.20%".
 func rateRange(lo, hi float64) string { return stats.RateRange(lo, hi) }

@@ -129,9 +129,15 @@ func FlagSegments(overall []Arm, segments []Segment, opts SegmentOptions) []Segm
 		if f.Better {
 			how = "better"
 		}
+		// Against an overall uplift that reads ±0.0%, the table's signless
+		// zero, the sentence says "no change overall".
+		overall := SignedPercent(f.OverallUplift)
+		if overall == SignedPercent(0) {
+			overall = "no change"
+		}
 		f.Text = fmt.Sprintf("%s does clearly %s on %s for %s: %s (%s interval %s to %s) against %s overall.",
 			capitalise(p.variant.Label), how, opts.GoalNoun, p.segment, SignedPercent(f.Uplift),
-			levelPercent(level), SignedPercent(iv.Low), SignedPercent(iv.High), SignedPercent(f.OverallUplift))
+			levelPercent(level), SignedPercent(iv.Low), SignedPercent(iv.High), overall)
 		flags = append(flags, f)
 	}
 	return flags
