@@ -209,15 +209,26 @@ func (a *App) answerTooEarly(ctx context.Context, e experiments.Experiment, coun
 	default:
 		return false, nil
 	}
-	days, _, err := a.runDays(ctx, e, a.now())
-	if err != nil {
-		return false, err
-	}
 	threshold := e.Threshold
 	if !(threshold > 0) {
 		threshold = stats.DefaultThreshold
 	}
-	why, _ := tooEarly(days, armsOf(e, counts), threshold)
+	arms := armsOf(e, counts)
+	// Pauses only shorten the run: a test early by its time since the
+	// start, or by its sample, is early whatever its history says, so the
+	// history is read only for a test past both.
+	end := a.now()
+	if !e.EndedAt.IsZero() {
+		end = e.EndedAt
+	}
+	if why, _ := tooEarly(end.Sub(e.StartedAt).Hours()/24, arms, threshold); len(why) > 0 || e.StartedAt.IsZero() {
+		return true, nil
+	}
+	days, _, err := a.runDays(ctx, e, a.now())
+	if err != nil {
+		return false, err
+	}
+	why, _ := tooEarly(days, arms, threshold)
 	return len(why) > 0, nil
 }
 
