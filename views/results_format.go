@@ -193,10 +193,6 @@ func daysLabel(d float64) string {
 // days", "5 hours", "<1 hour".
 func pausedText(d float64) string { return daysValue(d) + " " + daysLabel(d) }
 
-// verdictTitle is the verdict's headline for a list, which does not know
-// how long each test has run: verdictHeadline without early.
-func verdictTitle(status string, ended bool) string { return verdictHeadline(status, ended, false) }
-
 // verdictHeadline is the verdict's headline. Once the test has ended
 // (stopped or shipped) no more visitors come, so the titles that would say
 // to wait say what the stop left instead. While the test is too young to
