@@ -213,9 +213,14 @@ func verdict(arms []Arm, an Analysis, opts Options) Verdict {
 			"%s %s ahead on %s (%s chance it is the best), %s",
 			capitalise(arms[lead].Label), is, goal, FormatProbability(vs[lead].ProbBest), call)}
 	}
+	against := SignedPercent(*vs[lead].Uplift) + " against " + control.Label
+	if strings.HasPrefix(against, "±") {
+		// Closer than the uplift's rounding: say so in words, not ±0.0%.
+		against = "within 0.1% of " + control.Label
+	}
 	return Verdict{StatusKeepRunning, fmt.Sprintf(
-		"%s %s ahead on %s (%s against %s, %s chance it is the best), %s",
-		capitalise(arms[lead].Label), is, goal, SignedPercent(*vs[lead].Uplift), control.Label,
+		"%s %s ahead on %s (%s, %s chance it is the best), %s",
+		capitalise(arms[lead].Label), is, goal, against,
 		FormatProbability(vs[lead].ProbBest), call)}
 }
 

@@ -159,6 +159,16 @@ func TestVerdicts(t *testing.T) {
 			},
 		},
 		{
+			// Ahead by less than the rounding: words, not "±0.0% against".
+			name:   "ahead by a hair",
+			arms:   labelled(arm("control", 300, 3000), arm("b", 300, 2999)),
+			opts:   opts,
+			status: StatusKeepRunning,
+			contains: func(an Analysis) []string {
+				return []string{"Variant B is ahead on sign-ups (within 0.1% of the original, " + FormatProbability(an.Variants[1].ProbBest) + " chance it is the best)"}
+			},
+		},
+		{
 			name:   "the original ahead",
 			arms:   labelled(arm("control", 120, 1000), arm("b", 100, 1000), arm("c", 105, 1000)),
 			opts:   opts,
