@@ -240,7 +240,7 @@ func TestA11yPages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := store.CreateSession(ctx, "a11y-other", owner.ID, "csrf", "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0", time.Now().Add(time.Hour)); err != nil {
+	if err := store.CreateSession(ctx, "a11y-other", owner.ID, "csrf", "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0", "", time.Now().Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
 	do(chromedp.Navigate(base+"/settings"), chromedp.WaitVisible(chromedp.CSS("#sessions form")))

@@ -47,7 +47,7 @@ func TestAccountPagesLayout(t *testing.T) {
 	id := make([]byte, 32)
 	rand.Read(id)
 	if err := live.store.CreateSession(ctx, hex.EncodeToString(id), owner.ID, "csrf",
-		"Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1",
+		"Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1", "",
 		time.Now().Add(24*time.Hour)); err != nil {
 		t.Fatal(err)
 	}

@@ -104,12 +104,13 @@ func (a *App) startSession(c *fiber.Ctx, u experiments.User) error {
 	}
 	id := newSecret()
 	expires := a.now().Add(sessionTTL)
-	if err := a.store.CreateSession(c.UserContext(), hashSecret(id), u.ID, newSecret(), c.Get(fiber.HeaderUserAgent), expires); err != nil {
+	device := newDeviceID()
+	if err := a.store.CreateSession(c.UserContext(), hashSecret(id), u.ID, newSecret(), c.Get(fiber.HeaderUserAgent), device, expires); err != nil {
 		return err
 	}
 	a.setCookie(c, "copylab_session", id, expires)
 	a.clearCookie(c, "copylab_csrf")
-	a.setDeviceCookie(c, u, hash, key)
+	a.setDeviceCookie(c, u, hash, key, device)
 	return nil
 }
 
@@ -130,9 +131,11 @@ func (a *App) startSession(c *fiber.Ctx, u experiments.User) error {
 // change exactly when the cookies should stop counting. A new password
 // (under Settings or from the command line) or a removed account (even one
 // added again under the same email: its hash has a new salt) leaves every
-// older cookie invalid, with nothing kept per device; so does "Sign out
-// all other browsers" under Settings, which replaces the device key and
-// gives the browser that asked a new cookie. Whoever has read the database
+// older cookie invalid; so does "Sign out all other browsers" under
+// Settings, which replaces the device key and gives the browser that asked
+// a new cookie. Signing out one other browser there voids its cookie alone:
+// its session keeps its cookie's id, which the sign-out lists as revoked
+// (Store.DeleteUserSession, DeviceRevoked). Whoever has read the database
 // could forge one, but they would hold the hashes too, which they can
 // guess against offline far faster than any limit here allows.
 const (
@@ -157,18 +160,20 @@ func deviceMAC(hash, key string, u experiments.User, expires int64, id string) [
 	return mac.Sum(nil)
 }
 
-// setDeviceCookie gives the browser a new device cookie for u, signed
+// newDeviceID is a new device cookie's id (deviceIDLen characters).
+func newDeviceID() string { return base64.RawURLEncoding.EncodeToString(randomBytes(16)) }
+
+// setDeviceCookie gives the browser the device cookie id for u, signed
 // with their password hash and device key.
-func (a *App) setDeviceCookie(c *fiber.Ctx, u experiments.User, hash, key string) {
+func (a *App) setDeviceCookie(c *fiber.Ctx, u experiments.User, hash, key, id string) {
 	expires := a.now().Add(deviceTTL).Truncate(time.Second)
-	id := base64.RawURLEncoding.EncodeToString(randomBytes(16))
 	mac := deviceMAC(hash, key, u, expires.Unix(), id)
 	a.setCookie(c, deviceCookie, strconv.FormatInt(expires.Unix(), 10)+"."+id+"."+base64.RawURLEncoding.EncodeToString(mac), expires)
 }
 
 // deviceID returns the id of the request's device cookie when it is valid,
-// unexpired and for the account with that email, and "" otherwise. It
-// reads the account only for a cookie that could be valid.
+// unexpired, for the account with that email and not revoked, and ""
+// otherwise. It reads the account only for a cookie that could be valid.
 func (a *App) deviceID(c *fiber.Ctx, email string) (string, error) {
 	exp, rest, ok1 := strings.Cut(c.Cookies(a.cookieName(deviceCookie)), ".")
 	id, sig, ok2 := strings.Cut(rest, ".")
@@ -192,6 +197,9 @@ func (a *App) deviceID(c *fiber.Ctx, email string) (string, error) {
 	}
 	if !hmac.Equal(got, deviceMAC(hash, key, u, expires, id)) {
 		return "", nil
+	}
+	if revoked, err := a.store.DeviceRevoked(c.UserContext(), u.ID, id); err != nil || revoked {
+		return "", err
 	}
 	return id, nil
 }

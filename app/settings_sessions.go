@@ -3,6 +3,7 @@ package app
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -32,15 +33,17 @@ func (a *App) sessionsSection(c *fiber.Ctx) (views.SessionsSection, error) {
 }
 
 // sessionRevoke answers POST /settings/sessions/:id/delete: it signs out
-// one of the user's browsers. Another user's session is not found, like
-// one that does not exist. Signing out this browser here is signing out.
+// one of the user's browsers and voids its device cookie (a day past the
+// longest a cookie lives, however old it is). Another user's session is
+// not found, like one that does not exist. Signing out this browser here
+// is signing out, which keeps its device cookie.
 func (a *App) sessionRevoke(c *fiber.Ctx) error {
 	id := c.Params("id")
 	if !experiments.IsSessionID(id) {
 		return errBadSessionID
 	}
 	s := sessionOf(c)
-	current, err := a.store.DeleteUserSession(c.UserContext(), s.user.ID, id, s.hash)
+	current, err := a.store.DeleteUserSession(c.UserContext(), s.user.ID, id, s.hash, a.now().Add(deviceTTL+24*time.Hour))
 	if err != nil {
 		return err
 	}
@@ -58,7 +61,8 @@ func (a *App) sessionRevoke(c *fiber.Ctx) error {
 // standing.
 func (a *App) sessionsRevokeOthers(c *fiber.Ctx) error {
 	s := sessionOf(c)
-	n, err := a.store.SignOutOtherSessions(c.UserContext(), s.user.ID, s.hash, newSecret())
+	device := newDeviceID()
+	n, err := a.store.SignOutOtherSessions(c.UserContext(), s.user.ID, s.hash, newSecret(), device)
 	if err != nil {
 		return err
 	}
@@ -66,7 +70,7 @@ func (a *App) sessionsRevokeOthers(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	a.setDeviceCookie(c, u, hash, key)
+	a.setDeviceCookie(c, u, hash, key, device)
 	msg := "No other browser was signed in. Browsers you signed in from before now count as new ones."
 	switch {
 	case n == 1:

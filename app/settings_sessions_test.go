@@ -97,7 +97,7 @@ func TestSettingsSessionsList(t *testing.T) {
 	mac := e.signInWith("ann@example.com", uaChromeMac)
 	bob := e.signInWith("bob@example.com", uaSafariPhone)
 	ann, _, _ := e.store.UserByEmail(ctx, "ann@example.com")
-	if err := e.store.CreateSession(ctx, hashSecret("from before 0012"), ann.ID, newSecret(), "", e.app.now().Add(time.Hour)); err != nil {
+	if err := e.store.CreateSession(ctx, hashSecret("from before 0012"), ann.ID, newSecret(), "", "", e.app.now().Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
 
@@ -398,6 +398,44 @@ func TestSessionLastSeen(t *testing.T) {
 			}
 			if sess.LastSeenAt.Before(time.UnixMilli(seen)) || sess.ExpiresAt.After(created.Add(sessionMaxAge)) {
 				t.Errorf("last seen %v, expires %v", sess.LastSeenAt, sess.ExpiresAt)
+			}
+		})
+	}
+}
+
+// TestSettingsSessionSignOutVoidsDevice: signing out one other browser
+// under Settings voids that browser's device cookie too (past the
+// per-email ceiling it no longer lifts the limit), and no other: another
+// browser's cookie still does, and so does the cookie of a browser that
+// signed itself out there.
+func TestSettingsSessionSignOutVoidsDevice(t *testing.T) {
+	e := newLoginEnv(t)
+	e.addUser("ann@example.com")
+	ann := e.signInWith("ann@example.com", uaChromeMac)
+	lost := e.signInWith("ann@example.com", uaFirefoxWin)
+	kept := e.signInWith("ann@example.com", uaEdgeAndroid)
+	self := e.signInWith("ann@example.com", uaSafariPhone)
+	lostDevice, keptDevice, selfDevice := lost.cookies[deviceCookie], kept.cookies[deviceCookie], self.cookies[deviceCookie]
+	if lostDevice == "" || keptDevice == "" || selfDevice == "" {
+		t.Fatal("no device cookies")
+	}
+	resp, body := ann.post("/settings/sessions/"+e.idOf("ann@example.com", lost)+"/delete", nil)
+	wantStatus(t, resp, http.StatusSeeOther, body)
+	resp, body = self.post("/settings/sessions/"+e.idOf("ann@example.com", self)+"/delete", nil)
+	wantStatus(t, resp, http.StatusSeeOther, body)
+
+	e.botnet(0, "ann@example.com")
+	for i, tt := range []struct {
+		name, device string
+		want         int
+	}{
+		{"the signed-out browser's", lostDevice, http.StatusTooManyRequests},
+		{"another browser's", keptDevice, http.StatusSeeOther},
+		{"a browser that signed itself out", selfDevice, http.StatusSeeOther},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if s := e.loginDevice(fmt.Sprintf("203.0.113.%d", i+1), "ann@example.com", testPassword, tt.device); s != tt.want {
+				t.Errorf("status %d, want %d", s, tt.want)
 			}
 		})
 	}

@@ -130,17 +130,19 @@ func (s *Store) DeleteUser(ctx context.Context, id int64) error {
 const MaxSessionUserAgent = 512
 
 // CreateSession stores a session under the hash of its cookie value, with
-// the user agent that signed in (cut to MaxSessionUserAgent bytes) and a
-// new random public id that the Settings page names it by.
-func (s *Store) CreateSession(ctx context.Context, idHash string, userID int64, csrf, userAgent string, expires time.Time) error {
+// the user agent that signed in (cut to MaxSessionUserAgent bytes), the id
+// of the device cookie the sign-in gave ("" for none: DeleteUserSession
+// then voids no cookie) and a new random public id that the Settings page
+// names it by.
+func (s *Store) CreateSession(ctx context.Context, idHash string, userID int64, csrf, userAgent, deviceID string, expires time.Time) error {
 	if len(userAgent) > MaxSessionUserAgent {
 		// Cut on a byte, then drop the half of a character the cut may leave.
 		userAgent = strings.ToValidUTF8(userAgent[:MaxSessionUserAgent], "")
 	}
 	now := ms(s.now())
-	_, err := s.w.ExecContext(ctx, `/* Store.CreateSession */ insert into sessions (id_hash, public_id, user_id, csrf_token, user_agent, created_at, expires_at, last_seen_at)
-		values (?, ?, ?, ?, ?, ?, ?, ?)`,
-		idHash, newSessionID(), userID, csrf, userAgent, now, ms(expires), now)
+	_, err := s.w.ExecContext(ctx, `/* Store.CreateSession */ insert into sessions (id_hash, public_id, user_id, csrf_token, user_agent, device_id, created_at, expires_at, last_seen_at)
+		values (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		idHash, newSessionID(), userID, csrf, userAgent, deviceID, now, ms(expires), now)
 	if err != nil {
 		return fmt.Errorf("experiments: create session: %w", err)
 	}
@@ -226,12 +228,15 @@ func (s *Store) UserSessions(ctx context.Context, userID int64, currentHash stri
 // DeleteUserSession signs out the user's session with that public id and
 // tells whether it was the one whose cookie hashes to currentHash. Another
 // user's session, or none, is ErrNotFound alike: nobody learns that an id
-// exists unless it is theirs.
-func (s *Store) DeleteUserSession(ctx context.Context, userID int64, publicID, currentHash string) (current bool, err error) {
+// exists unless it is theirs. Signing out another browser also revokes the
+// device cookie its sign-in gave (DeviceRevoked) until revokeUntil, when
+// that cookie has expired anyway; signing out this browser keeps it, as
+// signing out does.
+func (s *Store) DeleteUserSession(ctx context.Context, userID int64, publicID, currentHash string, revokeUntil time.Time) (current bool, err error) {
 	err = s.tx(ctx, func(tx *sql.Tx) error {
-		var hash string
-		err := tx.QueryRowContext(ctx, `/* Store.DeleteUserSession */ select id_hash from sessions where public_id = ? and user_id = ? and expires_at > ?`,
-			publicID, userID, ms(s.now())).Scan(&hash)
+		var hash, device string
+		err := tx.QueryRowContext(ctx, `/* Store.DeleteUserSession */ select id_hash, device_id from sessions where public_id = ? and user_id = ? and expires_at > ?`,
+			publicID, userID, ms(s.now())).Scan(&hash, &device)
 		if errors.Is(err, sql.ErrNoRows) {
 			return ErrNotFound
 		}
@@ -239,6 +244,13 @@ func (s *Store) DeleteUserSession(ctx context.Context, userID int64, publicID, c
 			return err
 		}
 		current = hash == currentHash
+		if !current && device != "" {
+			if _, err := tx.ExecContext(ctx, `/* Store.DeleteUserSession */ insert into revoked_devices (user_id, device_id, expires_at) values (?, ?, ?)
+				on conflict (user_id, device_id) do update set expires_at = max(expires_at, excluded.expires_at)`,
+				userID, device, ms(revokeUntil)); err != nil {
+				return err
+			}
+		}
 		_, err = tx.ExecContext(ctx, `/* Store.DeleteUserSession */ delete from sessions where id_hash = ?`, hash)
 		return err
 	})
@@ -250,9 +262,11 @@ func (s *Store) DeleteUserSession(ctx context.Context, userID int64, publicID, c
 
 // SignOutOtherSessions deletes every session of the user but the one whose
 // cookie hashes to keepHash, and replaces the user's device key with
-// deviceKey, which voids the device cookies given before (see UserDeviceKeys).
-// It returns how many live sessions it ended.
-func (s *Store) SignOutOtherSessions(ctx context.Context, userID int64, keepHash, deviceKey string) (int64, error) {
+// deviceKey, which voids the device cookies given before (see UserDeviceKeys),
+// so their revocations can go too. The kept session records keptDevice,
+// the id of the new device cookie its browser gets. It returns how many
+// live sessions it ended.
+func (s *Store) SignOutOtherSessions(ctx context.Context, userID int64, keepHash, deviceKey, keptDevice string) (int64, error) {
 	var n int64
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `/* Store.SignOutOtherSessions */ update users set device_key = ? where id = ?`, deviceKey, userID)
@@ -261,6 +275,12 @@ func (s *Store) SignOutOtherSessions(ctx context.Context, userID int64, keepHash
 		}
 		if k, _ := res.RowsAffected(); k == 0 {
 			return ErrNotFound
+		}
+		if _, err := tx.ExecContext(ctx, `/* Store.SignOutOtherSessions */ update sessions set device_id = ? where id_hash = ?`, keptDevice, keepHash); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `/* Store.SignOutOtherSessions */ delete from revoked_devices where user_id = ?`, userID); err != nil {
+			return err
 		}
 		var live int64
 		if err := tx.QueryRowContext(ctx, `/* Store.SignOutOtherSessions */ select count(*) from sessions where user_id = ? and id_hash != ? and expires_at > ?`,
@@ -277,6 +297,18 @@ func (s *Store) SignOutOtherSessions(ctx context.Context, userID int64, keepHash
 		return 0, fmt.Errorf("experiments: sign out other sessions of %d: %w", userID, err)
 	}
 	return n, nil
+}
+
+// DeviceRevoked tells whether the user signed out, from another browser,
+// the browser that holds the device cookie with that id (DeleteUserSession).
+func (s *Store) DeviceRevoked(ctx context.Context, userID int64, deviceID string) (bool, error) {
+	var n int
+	err := s.r.QueryRowContext(ctx, `/* Store.DeviceRevoked */ select count(*) from revoked_devices where user_id = ? and device_id = ? and expires_at > ?`,
+		userID, deviceID, ms(s.now())).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("experiments: device revoked: %w", err)
+	}
+	return n > 0, nil
 }
 
 // UserDeviceKeys returns the user with that email and the two secrets
@@ -310,9 +342,14 @@ func (s *Store) DeleteSession(ctx context.Context, idHash string) error {
 	return nil
 }
 
-// DeleteExpiredSessions removes sessions past their expiry.
+// DeleteExpiredSessions removes sessions past their expiry, and returns
+// how many; revoked device ids past theirs go too.
 func (s *Store) DeleteExpiredSessions(ctx context.Context) (int64, error) {
-	res, err := s.w.ExecContext(ctx, `/* Store.DeleteExpiredSessions */ delete from sessions where expires_at <= ?`, ms(s.now()))
+	now := ms(s.now())
+	if _, err := s.w.ExecContext(ctx, `/* Store.DeleteExpiredSessions */ delete from revoked_devices where expires_at <= ?`, now); err != nil {
+		return 0, fmt.Errorf("experiments: delete expired device revocations: %w", err)
+	}
+	res, err := s.w.ExecContext(ctx, `/* Store.DeleteExpiredSessions */ delete from sessions where expires_at <= ?`, now)
 	if err != nil {
 		return 0, fmt.Errorf("experiments: delete expired sessions: %w", err)
 	}

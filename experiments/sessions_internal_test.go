@@ -71,10 +71,10 @@ func TestMigrationSignedInBrowsers(t *testing.T) {
 
 	// The old sessions can be signed out by their new ids, the new ones
 	// are stored with theirs.
-	if current, err := s.DeleteUserSession(ctx, ann.ID, list[1].ID, "old-1"); err != nil || current {
+	if current, err := s.DeleteUserSession(ctx, ann.ID, list[1].ID, "old-1", time.Now().Add(time.Hour)); err != nil || current {
 		t.Errorf("delete an old session: current %v, %v", current, err)
 	}
-	if err := s.CreateSession(ctx, "new", ann.ID, "csrf-3", "Mozilla/5.0 Firefox/128.0", time.Now().Add(time.Hour)); err != nil {
+	if err := s.CreateSession(ctx, "new", ann.ID, "csrf-3", "Mozilla/5.0 Firefox/128.0", "", time.Now().Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
 	if list, err := s.UserSessions(ctx, ann.ID, "new"); err != nil || len(list) != 2 || list[0].UserAgent != "Mozilla/5.0 Firefox/128.0" {
@@ -96,23 +96,23 @@ func TestSignOutOtherSessions(t *testing.T) {
 	bob, _ := s.CreateUser(ctx, "bob@example.com", "", "hash-b")
 	exp := time.Now().Add(time.Hour)
 	for _, h := range []string{"a1", "a2", "a3"} {
-		if err := s.CreateSession(ctx, h, ann.ID, "c", "", exp); err != nil {
+		if err := s.CreateSession(ctx, h, ann.ID, "c", "", "", exp); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := s.CreateSession(ctx, "b1", bob.ID, "c", "", exp); err != nil {
+	if err := s.CreateSession(ctx, "b1", bob.ID, "c", "", "", exp); err != nil {
 		t.Fatal(err)
 	}
 	// An expired session is not counted as signed out.
-	if err := s.CreateSession(ctx, "a-old", ann.ID, "c", "", time.Now().Add(-time.Minute)); err != nil {
+	if err := s.CreateSession(ctx, "a-old", ann.ID, "c", "", "", time.Now().Add(-time.Minute)); err != nil {
 		t.Fatal(err)
 	}
 	bobs, _ := s.UserSessions(ctx, bob.ID, "b1")
-	if _, err := s.DeleteUserSession(ctx, ann.ID, bobs[0].ID, "a1"); !errors.Is(err, ErrNotFound) {
+	if _, err := s.DeleteUserSession(ctx, ann.ID, bobs[0].ID, "a1", time.Now().Add(time.Hour)); !errors.Is(err, ErrNotFound) {
 		t.Errorf("Ann signs out Bob's session: %v, want not found", err)
 	}
 
-	n, err := s.SignOutOtherSessions(ctx, ann.ID, "a1", "key-1")
+	n, err := s.SignOutOtherSessions(ctx, ann.ID, "a1", "key-1", "device-1")
 	if err != nil || n != 2 {
 		t.Fatalf("signed out %d (%v), want 2", n, err)
 	}
@@ -128,8 +128,33 @@ func TestSignOutOtherSessions(t *testing.T) {
 	if _, _, key, _ := s.UserDeviceKeys(ctx, "bob@example.com"); key != "" {
 		t.Errorf("Bob's device key %q", key)
 	}
-	if _, err := s.SignOutOtherSessions(ctx, 999, "a1", "key"); !errors.Is(err, ErrNotFound) {
+	if _, err := s.SignOutOtherSessions(ctx, 999, "a1", "key", "device"); !errors.Is(err, ErrNotFound) {
 		t.Errorf("no such user: %v", err)
+	}
+
+	// The kept session holds its browser's new device cookie: signing it
+	// out from another browser revokes that one, until the given time.
+	if err := s.CreateSession(ctx, "a4", ann.ID, "c", "", "device-4", exp); err != nil {
+		t.Fatal(err)
+	}
+	list, _ := s.UserSessions(ctx, ann.ID, "a4")
+	var kept string
+	for _, b := range list {
+		if !b.Current {
+			kept = b.ID
+		}
+	}
+	if current, err := s.DeleteUserSession(ctx, ann.ID, kept, "a4", time.Now().Add(time.Hour)); err != nil || current {
+		t.Fatalf("sign out the kept session: %v %v", current, err)
+	}
+	for _, tt := range []struct {
+		user   int64
+		device string
+		want   bool
+	}{{ann.ID, "device-1", true}, {ann.ID, "device-4", false}, {bob.ID, "device-1", false}} {
+		if got, err := s.DeviceRevoked(ctx, tt.user, tt.device); err != nil || got != tt.want {
+			t.Errorf("user %d device %s revoked: %v %v, want %v", tt.user, tt.device, got, err, tt.want)
+		}
 	}
 }
 
@@ -153,7 +178,7 @@ func TestCreateSessionUserAgent(t *testing.T) {
 		{"a character across the cap", "a" + strings.Repeat("é", 300), MaxSessionUserAgent - 1},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			if err := s.CreateSession(ctx, tt.name, ann.ID, "c", tt.ua, time.Now().Add(time.Hour)); err != nil {
+			if err := s.CreateSession(ctx, tt.name, ann.ID, "c", tt.ua, "", time.Now().Add(time.Hour)); err != nil {
 				t.Fatal(err)
 			}
 			list, _ := s.UserSessions(ctx, ann.ID, tt.name)
