@@ -813,15 +813,8 @@ func (s *Store) DeleteExperiment(ctx context.Context, id string) (events int64, 
 		}
 	}()
 	err = s.tx(ctx, func(tx *sql.Tx) error {
-		var st Status
-		err := tx.QueryRowContext(ctx, `/* Store.DeleteExperiment */ select status from experiments where id = ?`, id).Scan(&st)
-		switch {
-		case errors.Is(err, sql.ErrNoRows):
-			return ErrNotFound
-		case err != nil:
+		if err := refuseExpRunning(ctx, tx, id); err != nil {
 			return err
-		case st == StatusRunning:
-			return experimentRunning()
 		}
 		return stopPausedToDelete(ctx, tx, s.now(), "id = ?", id)
 	})
@@ -838,20 +831,29 @@ func (s *Store) DeleteExperiment(ctx context.Context, id string) (events int64, 
 		}
 	}
 	err = s.tx(ctx, func(tx *sql.Tx) error {
-		var st Status
-		err := tx.QueryRowContext(ctx, `/* Store.DeleteExperiment */ select status from experiments where id = ?`, id).Scan(&st)
-		switch {
-		case errors.Is(err, sql.ErrNoRows):
-			return ErrNotFound
-		case err != nil:
+		if err := refuseExpRunning(ctx, tx, id); err != nil {
 			return err
-		case st == StatusRunning:
-			return experimentRunning()
 		}
-		_, err = tx.ExecContext(ctx, `/* Store.DeleteExperiment */ delete from experiments where id = ?`, id)
+		_, err := tx.ExecContext(ctx, `/* Store.DeleteExperiment */ delete from experiments where id = ?`, id)
 		return err
 	})
 	return events, err
+}
+
+// refuseExpRunning refuses to delete experiment id while it runs
+// (experimentRunning), or when there is none (ErrNotFound).
+func refuseExpRunning(ctx context.Context, tx *sql.Tx, id string) error {
+	var st Status
+	err := tx.QueryRowContext(ctx, `/* Store.DeleteExperiment */ select status from experiments where id = ?`, id).Scan(&st)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return ErrNotFound
+	case err != nil:
+		return err
+	case st == StatusRunning:
+		return experimentRunning()
+	}
+	return nil
 }
 
 // stopPausedToDelete stops the paused experiments that where (a condition
