@@ -28,7 +28,17 @@ func (a *App) generateApprove(c *fiber.Ctx) error {
 	s := sessionOf(c)
 	j, ok := a.genJobs.get(c.Params("job"), e.ID, s.user.ID)
 	if !ok {
+		if added, ok := a.genJobs.addedSentence(c.Params("job"), e.ID, s.user.ID); ok {
+			return a.redirectWithFlash(c, "/experiments/"+e.ID, "ok", added)
+		}
 		return a.redirectWithFlash(c, generateURL(e.ID), "error", errJobGone.Message)
+	}
+	// One approval at a time per job: a second press waits here, then
+	// finds the drafts added and says what the first press did.
+	j.approving.Lock()
+	defer j.approving.Unlock()
+	if added := j.addedSentence(); added != "" {
+		return a.redirectWithFlash(c, "/experiments/"+e.ID, "ok", added)
 	}
 	if e.Status != experiments.StatusDraft {
 		return a.redirectWithFlash(c, "/experiments/"+e.ID, "error", "This experiment has started, so its copy is fixed; the drafts were not added.")
@@ -53,8 +63,9 @@ func (a *App) generateApprove(c *fiber.Ctx) error {
 			if err := a.store.SaveBrief(ctx, e.ID, briefJSON(mustBrief(jobForm(j)))); err != nil {
 				a.log.Warn("generate: save brief after approve", "experiment", e.ID, "error", err)
 			}
-			a.genJobs.remove(j.id)
-			return a.redirectWithFlash(c, "/experiments/"+e.ID, "ok", approvedSentence(added))
+			sentence := approvedSentence(added)
+			a.genJobs.markAdded(j, sentence)
+			return a.redirectWithFlash(c, "/experiments/"+e.ID, "ok", sentence)
 		}
 	}
 

@@ -63,6 +63,10 @@ type genJob struct {
 	model   string // the model asked, for the progress text
 	started time.Time
 	done    chan struct{} // closed when the generation ends
+	// approving is held through an approval, so that a second press of
+	// the button (a double click, a resent form) waits for the first and
+	// then finds the drafts added instead of adding them again.
+	approving sync.Mutex
 
 	mu         sync.Mutex
 	state      string // jobRunning, jobDone or jobFailed
@@ -72,18 +76,30 @@ type genJob struct {
 	drafts     []*genDraft
 	dropped    []variants.Dropped
 	notes      []string
+	added      string // once approved: what was added, as the flash said it
+}
+
+// addedJob is what the registry keeps of a job whose drafts were added:
+// enough to answer a second approval, or the job's page opened again,
+// with what the first one did.
+type addedJob struct {
+	expID    string
+	userID   int64
+	sentence string
+	at       time.Time
 }
 
 // genRegistry holds the jobs of this process.
 type genRegistry struct {
 	mu      sync.Mutex
 	jobs    map[string]*genJob
+	added   map[string]addedJob
 	running int
 	now     func() time.Time
 }
 
 func newGenRegistry() *genRegistry {
-	return &genRegistry{jobs: map[string]*genJob{}, now: time.Now}
+	return &genRegistry{jobs: map[string]*genJob{}, added: map[string]addedJob{}, now: time.Now}
 }
 
 // acquire takes one of the genRunningMax slots for a model call; release
@@ -153,11 +169,46 @@ func (r *genRegistry) get(id, expID string, userID int64) (*genJob, bool) {
 	return j, true
 }
 
-// remove forgets a job whose drafts were added to the experiment.
-func (r *genRegistry) remove(id string) {
+// markAdded forgets the drafts of a job that were added to the
+// experiment, and keeps the sentence that says so for genJobTTL. The
+// caller holds j.approving.
+func (r *genRegistry) markAdded(j *genJob, sentence string) {
+	j.mu.Lock()
+	j.added = sentence
+	j.mu.Unlock()
 	r.mu.Lock()
-	delete(r.jobs, id)
-	r.mu.Unlock()
+	defer r.mu.Unlock()
+	delete(r.jobs, j.id)
+	if len(r.added) >= genJobMax {
+		oldest := ""
+		for id, a := range r.added {
+			if oldest == "" || a.at.Before(r.added[oldest].at) {
+				oldest = id
+			}
+		}
+		delete(r.added, oldest)
+	}
+	r.added[j.id] = addedJob{expID: j.expID, userID: j.userID, sentence: sentence, at: r.now()}
+}
+
+// addedSentence says what the approval of the job with the id added, if
+// its drafts were added to the experiment by the user.
+func (r *genRegistry) addedSentence(id, expID string, userID int64) (string, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.pruneLocked(r.now())
+	a, ok := r.added[id]
+	if !ok || a.expID != expID || a.userID != userID {
+		return "", false
+	}
+	return a.sentence, true
+}
+
+// addedSentence is what the job's approval added, or "" before one.
+func (j *genJob) addedSentence() string {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.added
 }
 
 // prune forgets the jobs not looked at for genJobTTL.
@@ -171,6 +222,11 @@ func (r *genRegistry) pruneLocked(now time.Time) {
 	for id, j := range r.jobs {
 		if now.Sub(j.lastTouched()) > genJobTTL {
 			delete(r.jobs, id)
+		}
+	}
+	for id, a := range r.added {
+		if now.Sub(a.at) > genJobTTL {
+			delete(r.added, id)
 		}
 	}
 }

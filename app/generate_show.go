@@ -26,6 +26,8 @@ func (a *App) generateShow(c *fiber.Ctx) error {
 			jv := a.jobView(c, e, j)
 			p.Job = &jv
 			p.Brief = jobForm(j)
+		} else if added, ok := a.genJobs.addedSentence(id, e.ID, sessionOf(c).user.ID); ok {
+			p.Added = added
 		} else {
 			p.Error = "Those drafts are no longer here: drafts are kept for an hour, or until they are added to the experiment. Write new ones below."
 		}

@@ -65,6 +65,7 @@ type GeneratePage struct {
 	LLM       LLMInfo
 	Job       *GenerateJob // nil before the first generation
 	Error     string       // a failure to start a generation
+	Added     string       // the job asked for was added to the experiment: what it added
 }
 
 // Job states.
