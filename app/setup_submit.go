@@ -20,7 +20,7 @@ func (a *App) setupSubmit(c *fiber.Ctx) error {
 	}
 	token := c.FormValue("token")
 	if !tokensEqual(a.setupToken, token) {
-		return errNotFound
+		return errSetupLink
 	}
 	email, password := normalizeEmail(c.FormValue("email")), c.FormValue("password")
 	errs := views.Errors{}
