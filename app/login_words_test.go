@@ -1,0 +1,21 @@
+package app
+
+import (
+	"net/http"
+	"net/url"
+	"testing"
+)
+
+// TestLoginForgotPassword: after a failed sign-in the page says how to
+// get a new password (there is no reset by email); a fresh form stays
+// plain.
+func TestLoginForgotPassword(t *testing.T) {
+	e := newEnv(t)
+	e.addUser("ann@example.com")
+	c := e.client()
+	_, body := c.get("/login")
+	wantNotContains(t, body, "Forgot your password?")
+	resp, body := c.post("/login", url.Values{"email": {"ann@example.com"}, "password": {"not the password"}})
+	wantStatus(t, resp, http.StatusUnauthorized, body)
+	wantContains(t, body, "Forgot your password?", "copylab user password --email YOU")
+}
