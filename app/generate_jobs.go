@@ -38,6 +38,12 @@ const (
 // errGenBusy is the answer when too many generations run at once.
 var errGenBusy = errors.New("copylab is already writing several sets of drafts; try again in a minute")
 
+// errGenReplaced ends a generation when the same person sends a new brief
+// for the same experiment before it is done: the page shows only the
+// newest, so the older model call would cost money and a slot for
+// nothing.
+var errGenReplaced = errors.New("a newer brief replaced this generation")
+
 // genDraft is one draft of a job: the candidate as generated, and what the
 // marketer did with it since.
 type genDraft struct {
@@ -63,6 +69,9 @@ type genJob struct {
 	model   string // the model asked, for the progress text
 	started time.Time
 	done    chan struct{} // closed when the generation ends
+	// cancel stops the model call, with errGenReplaced when a newer brief
+	// takes its place.
+	cancel context.CancelCauseFunc
 	// approving is held through an approval, so that a second press of
 	// the button (a double click, a resent form) waits for the first and
 	// then finds the drafts added instead of adding them again.
@@ -121,12 +130,20 @@ func (r *genRegistry) release() {
 }
 
 // add registers a new job, making room by dropping the oldest finished
-// jobs when the registry is full. The caller has acquired a slot.
+// jobs when the registry is full, and stops the running jobs of the same
+// person and experiment (errGenReplaced). The caller has acquired a slot.
 func (r *genRegistry) add(j *genJob) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	now := r.now()
 	r.pruneLocked(now)
+	for _, o := range r.jobs {
+		o.mu.Lock()
+		if o.expID == j.expID && o.userID == j.userID && o.state == jobRunning && o.cancel != nil {
+			o.cancel(errGenReplaced)
+		}
+		o.mu.Unlock()
+	}
 	if len(r.jobs) >= genJobMax {
 		var done []*genJob
 		for _, o := range r.jobs {
@@ -288,19 +305,27 @@ func (j *genJob) waitDraft(i int, d time.Duration) {
 // background. Nothing in the goroutine touches the request or the store.
 func (a *App) startGeneration(j *genJob) error {
 	j.done = make(chan struct{})
+	base, stop := context.WithCancelCause(context.Background())
+	j.cancel = stop
 	if !a.genJobs.acquire() {
+		stop(nil)
 		return errGenBusy
 	}
 	if err := a.genJobs.add(j); err != nil {
+		stop(nil)
 		a.genJobs.release()
 		return err
 	}
 	go func() {
 		defer a.genJobs.release()
-		ctx, cancel := context.WithTimeout(context.Background(), genJobTimeout)
+		defer stop(nil)
+		ctx, cancel := context.WithTimeout(base, genJobTimeout)
 		defer cancel()
 		res, err := a.safeGenerate(ctx, j.brief)
-		if err != nil {
+		switch {
+		case err != nil && errors.Is(context.Cause(base), errGenReplaced):
+			err = errGenReplaced // not a failure of the model: not logged
+		case err != nil:
 			a.logLLMFailure("generate", j.expID, err)
 		}
 		j.finish(res, err)
@@ -388,6 +413,8 @@ func failureSentence(err error) string {
 		return fe[0].Message
 	case errors.Is(err, context.DeadlineExceeded):
 		return "The model did not answer in time; try again."
+	case errors.Is(err, errGenReplaced):
+		return "You sent a newer brief, so these drafts were not finished."
 	case errors.Is(err, errGenBusy):
 		return "copylab is already writing several sets of drafts; try again in a minute."
 	}

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 
@@ -121,6 +122,9 @@ func (a *App) jobView(c *fiber.Ctx, e experiments.Experiment, j *genJob) views.G
 // sentence, the code, and how long the model service asked to wait.
 func failureParts(err error) (msg, code string, retryAfter int) {
 	msg = failureSentence(err)
+	if errors.Is(err, errGenReplaced) {
+		return msg, "job_replaced", 0
+	}
 	if ve, ok := asLLMError(err); ok {
 		code = ve.Code
 		if ve.Code == variants.CodeRateLimited && ve.RetryAfter > 0 {
