@@ -414,7 +414,7 @@ func failureSentence(err error) string {
 	case errors.Is(err, context.DeadlineExceeded):
 		return "The model did not answer in time; try again."
 	case errors.Is(err, errGenReplaced):
-		return "You sent a newer brief, so these drafts were not finished."
+		return "copylab stopped writing these drafts when you sent a newer brief."
 	case errors.Is(err, errGenBusy):
 		return "copylab is already writing several sets of drafts; try again in a minute."
 	}

@@ -33,7 +33,7 @@ func TestGenerateNewBriefReplacesRunning(t *testing.T) {
 	}
 
 	frag := g.wait(t, first)
-	wantContains(t, frag, `data-state="failed"`, "You sent a newer brief, so these drafts were not finished.")
+	wantContains(t, frag, `data-state="failed"`, "Replaced by a newer brief", "copylab stopped writing these drafts when you sent a newer brief.")
 	wantNotContains(t, frag, "Something went wrong", "Try again")
 
 	// Only the newer job and the teammate's hold a slot (the first gives its slot back as

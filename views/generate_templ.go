@@ -883,7 +883,7 @@ func GenerationStatus(j GenerateJob) templ.Component {
 			}
 		case JobFailed:
 			if j.ErrorCode == "job_replaced" {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 76, "<h2>These drafts were not finished</h2><p data-code=\"")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 76, "<h2>Replaced by a newer brief</h2><p data-code=\"")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
