@@ -459,7 +459,7 @@ func (g *Generator) classify(ctx context.Context, err error, info *callInfo) *Er
 			"The model service rejected the request (HTTP %d)%s.", status, upstreamDetail(upstream))
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr) && netErr.Timeout():
 		return newError(CodeTimeout, http.StatusGatewayTimeout, err,
-			"The model did not answer within %s; try again, or raise the timeout for slow local models.", g.timeout)
+			"The model did not answer within %s; try again. A slow local model answers sooner when asked for fewer variants.", g.timeout)
 	case errors.As(err, &dnsErr), errors.As(err, &opErr) && opErr.Op == "dial", errors.Is(err, syscall.ECONNREFUSED):
 		return newError(CodeUnreachable, http.StatusBadGateway, err,
 			"copylab could not reach the model endpoint at %s; check the base URL and that the server is running.", g.baseURL)
