@@ -122,12 +122,13 @@ func TestSitesListCounts(t *testing.T) {
 		site experiments.Site
 		cell string
 	}{
-		{"running ones", shop, `<td>53 <span class="badge badge-running">3 running</span></td>`},
-		{"none running", blog, `<td>2 </td>`},
-		{"no experiments", empty, `<td>0 </td>`},
+		{"running ones", shop, `<td role="cell" data-label="Experiments">53 <span class="badge badge-running">3 running</span></td>`},
+		{"none running", blog, `<td role="cell" data-label="Experiments">2 </td>`},
+		{"no experiments", empty, `<td role="cell" data-label="Experiments">0 </td>`},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			row := regexp.MustCompile(`<tr><td><a href="/sites/` + tt.site.ID + `">` + tt.site.Name + `</a></td><td>example.com</td>(<td>.*?</td>)<td><code>`).
+			row := regexp.MustCompile(`<tr role="row"><td role="cell" class="card-name"><a href="/sites/` + tt.site.ID + `">` + tt.site.Name +
+				`</a><div class="small muted">example.com</div></td>(<td.*?</td>)<td role="cell" data-label="Key"><code>`).
 				FindStringSubmatch(body)
 			if row == nil || row[1] != tt.cell {
 				t.Errorf("%s's experiments: %q, want %q", tt.site.Name, row, tt.cell)

@@ -1,0 +1,93 @@
+package app
+
+import (
+	"context"
+	"testing"
+
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+
+	"copylab/experiments"
+	"copylab/experiments/recorders"
+	"copylab/static/browsertest"
+)
+
+// TestSitePagesInBrowser lays out the sites list and a site's page in
+// headless Chromium. On a phone (390 px) neither page scrolls sideways:
+// a site that uses four recorders names them in a sentence, not in a
+// badge that cannot wrap, and the sites list reads as cards, with each
+// site's experiments and key on screen rather than in a sideways
+// scroller.
+func TestSitePagesInBrowser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test")
+	}
+	tab := browsertest.NewTab(t) // skips without Chromium, fails under CI
+	live := serveLive(t)
+	ctx := context.Background()
+	if _, _, err := AddUser(ctx, live.store, "owner@example.com", "Owner", testPassword); err != nil {
+		t.Fatal(err)
+	}
+	site, err := live.store.CreateSite(ctx, experiments.Site{Name: "Marketing site of the growth team", Domain: "www.a-rather-long-company-domain.example.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := live.store.CreateSite(ctx, experiments.Site{Name: "Docs", Domain: "docs.example.com"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := live.store.UpdateSiteRecorders(ctx, site.ID, recorders.Settings{
+		PostHog: &recorders.PostHog{Host: "https://eu.posthog.com", ProjectID: "12345"},
+		Clarity: &recorders.Clarity{ProjectID: "k2x9p4q1"},
+		Hotjar:  &recorders.Hotjar{SiteID: "1234567"},
+		Custom:  "https://replay.example.com/sessions/{session_id}",
+	}); err != nil {
+		t.Fatal(err)
+	}
+
+	do := func(actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(tab, actions...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	eval := func(js string) float64 {
+		t.Helper()
+		v, err := chromedp.Run(tab, chromedp.Evaluate[float64](js))
+		if err != nil {
+			t.Fatalf("%s: %v", js, err)
+		}
+		return v
+	}
+	do(chromedp.EmulateViewport(1280, 900), chromedp.Navigate(live.base+"/login"), chromedp.WaitVisible(chromedp.CSS("#f-email")),
+		chromedp.SendKeys(chromedp.CSS("#f-email"), "owner@example.com"),
+		chromedp.SendKeys(chromedp.CSS("#f-password"), testPassword))
+	if _, err := chromedp.Run(tab, chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.Click(chromedp.CSS("form .btn-primary")))); err != nil {
+		t.Fatal(err)
+	}
+
+	t.Run("on a phone", func(t *testing.T) {
+		for _, path := range []string{"/sites", "/sites/" + site.ID} {
+			do(chromedp.EmulateViewport(390, 844), chromedp.Navigate(live.base+path), chromedp.WaitVisible(chromedp.CSS("main h1")))
+			if over := eval(`document.documentElement.scrollWidth - document.documentElement.clientWidth`); over > 0 {
+				t.Errorf("%s scrolls %.0fpx sideways", path, over)
+			}
+		}
+		// The list: no table scrolls in its box, and every cell of every
+		// site is on screen.
+		do(chromedp.Navigate(live.base+"/sites"), chromedp.WaitVisible(chromedp.CSS("main table tbody td")))
+		if n := eval(`Array.from(document.querySelectorAll("main .table-wrap")).filter(b => b.scrollWidth > b.clientWidth).length`); n > 0 {
+			t.Error("the sites list scrolls sideways in its box")
+		}
+		if n := eval(`(function () {
+			var w = document.documentElement.clientWidth, out = 0;
+			document.querySelectorAll("main table tbody td").forEach(function (td) {
+				var r = td.getBoundingClientRect();
+				if (r.width === 0 || r.left < 0 || r.right > w + 0.5) out++;
+			});
+			return out;
+		})()`); n > 0 {
+			t.Errorf("%.0f cells of the sites list lie off screen", n)
+		}
+	})
+
+}
