@@ -2,6 +2,8 @@ package app
 
 import (
 	"net/http"
+	"net/url"
+	"regexp"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -55,6 +57,7 @@ func recordersFromForm(c *fiber.Ctx) recorders.Settings {
 	v := func(name string) string { return strings.TrimSpace(c.FormValue(name)) }
 	var s recorders.Settings
 	if host, id := v("posthog.host"), v("posthog.project_id"); host != "" || id != "" {
+		host, id = postHogFromPage(host, id)
 		s.PostHog = &recorders.PostHog{Host: host, ProjectID: id}
 	}
 	if id := v("clarity.project_id"); id != "" {
@@ -71,6 +74,32 @@ func recordersFromForm(c *fiber.Ctx) recorders.Settings {
 	}
 	s.Custom = v("custom")
 	return s
+}
+
+// postHogProjectPath finds the project in the path of a PostHog page:
+// /project/12345/replay/home, after the path of a self-hosted instance.
+var postHogProjectPath = regexp.MustCompile(`^(.*?)/project/([0-9]+)(?:/.*)?$`)
+
+// postHogFromPage reads the address of a PostHog page pasted as the app's
+// address (https://eu.posthog.com/project/12345/replay/home, what the
+// browser's address bar holds): the address is what comes before
+// /project/, and the project id, when none was typed, the number after
+// it. Taken as typed, each version's link would repeat the path
+// (…/replay/home/project/12345/replay…) and open a page PostHog does not
+// have. Anything else is left as typed, for Validate to judge.
+func postHogFromPage(host, id string) (string, string) {
+	u, err := url.Parse(host)
+	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		return host, id
+	}
+	m := postHogProjectPath.FindStringSubmatch(u.Path)
+	if m == nil {
+		return host, id
+	}
+	if id == "" {
+		id = m[2]
+	}
+	return u.Scheme + "://" + u.Host + m[1], id
 }
 
 // recordersForm is the form filled from settings.

@@ -147,7 +147,7 @@ func SiteRecordersSection(f RecordersForm, csrf string) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		templ_7745c5c3_Err = TextField(Field{Name: "posthog.host", Label: "App address", Value: f.PostHogHost, Placeholder: "https://us.posthog.com", InputMode: "url", Mono: true, Errors: f.Errors,
-			Help: "The address you open PostHog at: https://us.posthog.com, https://eu.posthog.com, or your own instance."}).Render(ctx, templ_7745c5c3_Buffer)
+			Help: "The address you open PostHog at: https://us.posthog.com, https://eu.posthog.com, or your own instance. A pasted PostHog page address works too: copylab keeps the start and takes the project id from it."}).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
