@@ -60,7 +60,16 @@ func (a *App) siteNotificationsSave(c *fiber.Ctx) error {
 	if saved.WebhookURL != "" {
 		msg = "Notifications on: copylab posts to " + webhookHost(saved.WebhookURL) + " when a test has an answer or its split breaks. Send a test message to check the channel."
 	}
-	return a.redirectWithFlash(c, "/sites/"+site.ID+"#notifications", "ok", msg)
+	return a.redirectWithFlash(c, notificationsURL(site.ID), "ok", msg)
+}
+
+// notificationsURL is where the webhook's actions send the browser back:
+// the site page at its Notifications card, which shows what the action did
+// (siteShow moves the flash there). At the top of the page, the flash would
+// be a few screens above the card the page scrolls to, and a test message
+// would seem to do nothing.
+func notificationsURL(siteID string) string {
+	return "/sites/" + siteID + "?at=notifications#notifications"
 }
 
 // testMessageRate is how many test messages a user may send a second: one
@@ -78,7 +87,7 @@ func (a *App) siteNotificationsTest(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	to := "/sites/" + site.ID + "#notifications"
+	to := notificationsURL(site.ID)
 	if site.WebhookURL == "" {
 		return a.redirectWithFlash(c, to, "error", "Save a webhook URL first.")
 	}

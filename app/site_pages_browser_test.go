@@ -2,6 +2,8 @@ package app
 
 import (
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"testing"
 
 	"github.com/chromedp/cdproto/page"
@@ -17,7 +19,8 @@ import (
 // a site that uses four recorders names them in a sentence, not in a
 // badge that cannot wrap, and the sites list reads as cards, with each
 // site's experiments and key on screen rather than in a sideways
-// scroller.
+// scroller. On a desktop, "Send a test message" says how it went inside
+// the Notifications card the page comes back to, on screen.
 func TestSitePagesInBrowser(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser test")
@@ -41,6 +44,11 @@ func TestSitePagesInBrowser(t *testing.T) {
 		Hotjar:  &recorders.Hotjar{SiteID: "1234567"},
 		Custom:  "https://replay.example.com/sessions/{session_id}",
 	}); err != nil {
+		t.Fatal(err)
+	}
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	defer hook.Close()
+	if _, err := live.store.SetSiteWebhook(ctx, site.ID, hook.URL+"/hook"); err != nil {
 		t.Fatal(err)
 	}
 
@@ -90,4 +98,21 @@ func TestSitePagesInBrowser(t *testing.T) {
 		}
 	})
 
+	t.Run("test message", func(t *testing.T) {
+		do(chromedp.EmulateViewport(1280, 900), chromedp.Navigate(live.base+"/sites/"+site.ID),
+			chromedp.WaitVisible(chromedp.CSS("#notifications form.inline button")))
+		if _, err := chromedp.Run(tab, chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.Click(chromedp.CSS("#notifications form.inline button")))); err != nil {
+			t.Fatal(err)
+		}
+		do(chromedp.WaitVisible(chromedp.CSS(".flash")))
+		got, err := chromedp.Run(tab, chromedp.Evaluate[string](`(function () {
+			var f = document.querySelector(".flash"), r = f.getBoundingClientRect();
+			if (!f.closest("#notifications")) return "outside the card: " + f.textContent;
+			if (r.top < 0 || r.bottom > innerHeight) return "off screen at " + Math.round(r.top) + "px: " + f.textContent;
+			return f.textContent;
+		})()`))
+		if err != nil || got != "Test message sent to "+hook.Listener.Addr().String()+"." {
+			t.Errorf("after Send a test message: %q (%v)", got, err)
+		}
+	})
 }

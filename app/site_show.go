@@ -22,6 +22,11 @@ func (a *App) siteShow(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if c.Query("at") == "notifications" {
+		// The webhook's actions come back to its card (notificationsURL):
+		// what they did is said there, in view, not at the page's top.
+		p.Notify.Flash, p.Flash = p.Flash, views.Flash{}
+	}
 	return render(c, views.Site(p))
 }
 

@@ -90,6 +90,7 @@ type NotifyForm struct {
 	Saved  string // the saved webhook, masked (see app.maskedWebhook); "" for none
 	Error  string
 	Recent []SentNotice // the latest messages, newest first
+	Flash  Flash        // what the last save, test message or Turn off did, shown in the card
 }
 
 // SentNotice is one message copylab posted about an experiment.
