@@ -380,7 +380,7 @@ func (a *App) startRegeneration(j *genJob, i int, others []string, instruction s
 			return
 		}
 		d.cand, d.text, d.include, d.note = c, c.Text, true, ""
-		d.message = rewriteDone(instruction)
+		d.message = rewriteDone(instruction, c.Source == variants.SourceOffline)
 	}()
 	return nil
 }
@@ -421,8 +421,10 @@ func failureSentence(err error) string {
 	return "Something went wrong on our side while writing the drafts. It has been logged; please try again."
 }
 
-// rewriteDone says what a finished rewrite did.
-func rewriteDone(instruction string) string {
+// rewriteDone says what a finished rewrite did. The offline generator
+// follows the buttons but not a request in the marketer's words: it picks
+// the next template that fits, and says so.
+func rewriteDone(instruction string, offline bool) string {
 	switch instruction {
 	case variants.InstructionShorter:
 		return "Rewritten shorter."
@@ -432,6 +434,9 @@ func rewriteDone(instruction string) string {
 		return "Rewritten in the same spirit."
 	case "":
 		return "Rewritten."
+	}
+	if offline {
+		return "Replaced with another offline template: the offline generator cannot follow written requests."
 	}
 	return "Rewritten as asked."
 }
