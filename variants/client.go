@@ -440,6 +440,9 @@ func (g *Generator) classify(ctx context.Context, err error, info *callInfo) *Er
 	case status == http.StatusUnauthorized || status == http.StatusForbidden:
 		return newError(CodeAuth, http.StatusBadGateway, err,
 			"The model service refused the API key; check the key in the settings.")
+	case status == http.StatusTooManyRequests && apiErr != nil && (apiErr.Type == "insufficient_quota" || apiErr.Code == "insufficient_quota"):
+		return newError(CodeQuota, http.StatusPaymentRequired, err,
+			"The model service says the account is out of credit or over its spending limit; check its billing, then try again.")
 	case status == http.StatusTooManyRequests:
 		e := newError(CodeRateLimited, http.StatusTooManyRequests, err,
 			"The model service is rate limiting requests; wait a moment and try again.")

@@ -24,6 +24,11 @@ const (
 	// CodeBadRequest means the endpoint rejected the request itself (another
 	// 4xx), or the settings cannot form a valid request.
 	CodeBadRequest = "llm_bad_request"
+	// CodeQuota means the model service refused for billing: the account
+	// is out of credit or over its spending limit (OpenAI answers 429 with
+	// the type insufficient_quota). Waiting does not help, so it is not
+	// retried, unlike CodeRateLimited.
+	CodeQuota = "llm_quota"
 	// CodeOfflineNoFit means the offline generator found no pattern that fits
 	// the brief's limits (a tiny max length together with many banned words).
 	CodeOfflineNoFit = "offline_no_fit"

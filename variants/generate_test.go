@@ -214,6 +214,22 @@ func TestGenerate(t *testing.T) {
 			},
 		},
 		{
+			// OpenAI's answer for an account without credit: a 429 that no
+			// wait fixes, so no retry and a billing message.
+			name:       "429 insufficient_quota: no retry, a billing message",
+			script:     []reply{{status: 429, body: `{"error":{"message":"You exceeded your current quota, please check your plan and billing details.","type":"insufficient_quota","param":null,"code":"insufficient_quota"}}`}},
+			wantCalls:  1,
+			wantCode:   CodeQuota,
+			wantStatus: http.StatusPaymentRequired,
+			check: func(t *testing.T, f *fakeLLM, res Result, err error) {
+				var e *Error
+				errors.As(err, &e)
+				if !strings.Contains(e.Message, "billing") || strings.Contains(e.Message, "wait") {
+					t.Errorf("message %q, want the billing advice and no wait", e.Message)
+				}
+			},
+		},
+		{
 			name:       "500 every time: retries, then unavailable",
 			script:     []reply{apiError(500, "boom")},
 			wantCalls:  3,
