@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"copylab/static/browsertest"
@@ -52,14 +51,7 @@ func TestAccountPagesLayout(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	if err := chromedp.Do(tab, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(live.base+"/login"), chromedp.WaitVisible(chromedp.CSS("#f-email")),
-		chromedp.SendKeys(chromedp.CSS("#f-email"), "owner@example.com"),
-		chromedp.SendKeys(chromedp.CSS("#f-password"), testPassword)); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := chromedp.Run(tab, chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.Click(chromedp.CSS("form .btn-primary")))); err != nil {
-		t.Fatal(err)
-	}
+	signInTab(t, tab, live.base+"/login", "owner@example.com", chromedp.EmulateViewport(1280, 900))
 	open := func(t *testing.T, path string, width int64) {
 		t.Helper()
 		if err := chromedp.Do(tab, chromedp.EmulateViewport(width, 844), chromedp.Navigate(live.base+path),

@@ -260,3 +260,18 @@ func TestBrowserTour(t *testing.T) {
 		fmt.Fprintln(os.Stderr, "screenshots in", shots)
 	}
 }
+
+// signInTab signs email in on the page at loginURL (a /login address,
+// with its ?next= if any) in tab, after the actions before (a viewport,
+// say), and waits for the page the sign-in leads to.
+func signInTab(t testing.TB, tab context.Context, loginURL, email string, before ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	steps := append(before, chromedp.Navigate(loginURL), chromedp.WaitVisible(chromedp.CSS("#f-email")),
+		chromedp.SendKeys(chromedp.CSS("#f-email"), email), chromedp.SendKeys(chromedp.CSS("#f-password"), testPassword))
+	if err := chromedp.Do(tab, steps...); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(tab, chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.Click(chromedp.CSS("form .btn-primary")))); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -9,7 +9,6 @@ import (
 
 	"github.com/chromedp/cdproto/accessibility"
 	"github.com/chromedp/cdproto/cdp"
-	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"copylab/app/simulate"
@@ -59,14 +58,7 @@ func TestExperimentPagesLayout(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	if err := chromedp.Do(tab, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(live.base+"/login"), chromedp.WaitVisible(chromedp.CSS("#f-email")),
-		chromedp.SendKeys(chromedp.CSS("#f-email"), "owner@example.com"),
-		chromedp.SendKeys(chromedp.CSS("#f-password"), testPassword)); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := chromedp.Run(tab, chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.Click(chromedp.CSS("form .btn-primary")))); err != nil {
-		t.Fatal(err)
-	}
+	signInTab(t, tab, live.base+"/login", "owner@example.com", chromedp.EmulateViewport(1280, 900))
 	open := func(t *testing.T, path string, width, height int64, ready string) {
 		t.Helper()
 		if err := chromedp.Do(tab, chromedp.EmulateViewport(width, height), chromedp.Navigate(live.base+path),

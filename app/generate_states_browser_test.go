@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"golang.org/x/crypto/bcrypt"
 
@@ -55,11 +54,7 @@ func TestBrowserGenerateFailed(t *testing.T) {
 		return f
 	}
 
-	do(chromedp.EmulateViewport(1280, 900), chromedp.Navigate(base+"/login?next=/experiments/"+x.ID+"/generate"), chromedp.WaitVisible(chromedp.CSS("#f-email")),
-		chromedp.SendKeys(chromedp.CSS("#f-email"), "ann@example.com"), chromedp.SendKeys(chromedp.CSS("#f-password"), testPassword))
-	if _, err := chromedp.Run(tab, chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.Click(chromedp.CSS("form .btn-primary")))); err != nil {
-		t.Fatal(err)
-	}
+	signInTab(t, tab, base+"/login?next=/experiments/"+x.ID+"/generate", "ann@example.com", chromedp.EmulateViewport(1280, 900))
 	do(chromedp.WaitVisible(chromedp.CSS("#brief-form")),
 		chromedp.SendKeys(chromedp.CSS("#f-goal"), "Get visitors to start a free trial"),
 		chromedp.Click(chromedp.CSS("#brief-submit")),

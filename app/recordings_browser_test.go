@@ -13,7 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/google/uuid"
 
@@ -123,14 +122,7 @@ window.posthog = {
 	// The results page links to the session, in variant b's row.
 	signIn := func() {
 		t.Helper()
-		if err := chromedp.Do(tab, chromedp.Navigate(live.base+"/login"), chromedp.WaitVisible(chromedp.CSS("#f-email")),
-			chromedp.SendKeys(chromedp.CSS("#f-email"), "owner@example.com"),
-			chromedp.SendKeys(chromedp.CSS("#f-password"), testPassword)); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := chromedp.Run(tab, chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.Click(chromedp.CSS("form .btn-primary")))); err != nil {
-			t.Fatal(err)
-		}
+		signInTab(t, tab, live.base+"/login", "owner@example.com")
 	}
 	signIn()
 	link := `#recording-list a[href="` + replay + `"]`

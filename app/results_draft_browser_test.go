@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"copylab/experiments"
@@ -45,14 +44,7 @@ func TestResultsDraftBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	exceptions := browsertest.Exceptions(t, tab)
-	if err := chromedp.Do(tab, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(live.base+"/login"), chromedp.WaitVisible(chromedp.CSS("#f-email")),
-		chromedp.SendKeys(chromedp.CSS("#f-email"), "owner@example.com"),
-		chromedp.SendKeys(chromedp.CSS("#f-password"), testPassword)); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := chromedp.Run(tab, chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.Click(chromedp.CSS("form .btn-primary")))); err != nil {
-		t.Fatal(err)
-	}
+	signInTab(t, tab, live.base+"/login", "owner@example.com", chromedp.EmulateViewport(1280, 900))
 	shots := os.Getenv("COPYLAB_REVIEW_SHOTS")
 
 	for _, tc := range []struct {

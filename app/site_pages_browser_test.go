@@ -66,12 +66,7 @@ func TestSitePagesInBrowser(t *testing.T) {
 		}
 		return v
 	}
-	do(chromedp.EmulateViewport(1280, 900), chromedp.Navigate(live.base+"/login"), chromedp.WaitVisible(chromedp.CSS("#f-email")),
-		chromedp.SendKeys(chromedp.CSS("#f-email"), "owner@example.com"),
-		chromedp.SendKeys(chromedp.CSS("#f-password"), testPassword))
-	if _, err := chromedp.Run(tab, chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.Click(chromedp.CSS("form .btn-primary")))); err != nil {
-		t.Fatal(err)
-	}
+	signInTab(t, tab, live.base+"/login", "owner@example.com", chromedp.EmulateViewport(1280, 900))
 
 	t.Run("on a phone", func(t *testing.T) {
 		for _, path := range []string{"/sites", "/sites/" + site.ID} {

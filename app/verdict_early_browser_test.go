@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"copylab/experiments"
@@ -44,14 +43,7 @@ func TestVerdictEarlyColours(t *testing.T) {
 	young := started("Two days in", 2)
 	started("Two weeks in", 14)
 
-	if err := chromedp.Do(tab, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(live.base+"/login"), chromedp.WaitVisible(chromedp.CSS("#f-email")),
-		chromedp.SendKeys(chromedp.CSS("#f-email"), "owner@example.com"),
-		chromedp.SendKeys(chromedp.CSS("#f-password"), testPassword)); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := chromedp.Run(tab, chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.Click(chromedp.CSS("form .btn-primary")))); err != nil {
-		t.Fatal(err)
-	}
+	signInTab(t, tab, live.base+"/login", "owner@example.com", chromedp.EmulateViewport(1280, 900))
 	// look says an element's colours and the contrast of its text on its
 	// own background.
 	type colours struct {
