@@ -160,16 +160,22 @@ func (a *App) runDays(ctx context.Context, e experiments.Experiment, now time.Ti
 	if e.StartedAt.IsZero() {
 		return 0, 0, nil
 	}
-	end := now
-	if !e.EndedAt.IsZero() {
-		end = e.EndedAt
-	}
+	end := runEnd(e, now)
 	changes, err := a.store.RunChanges(ctx, e.ID)
 	if err != nil {
 		return 0, 0, err
 	}
 	p := pausedTime(changes, e.StartedAt, end)
 	return max((end.Sub(e.StartedAt)-p).Hours()/24, 0), p.Hours() / 24, nil
+}
+
+// runEnd is when e's run ends for its results: its stop, or now while it
+// has not stopped.
+func runEnd(e experiments.Experiment, now time.Time) time.Time {
+	if !e.EndedAt.IsZero() {
+		return e.EndedAt
+	}
+	return now
 }
 
 // tooEarly says why results are too young to act on, if they are: the test
@@ -217,11 +223,10 @@ func (a *App) answerTooEarly(ctx context.Context, e experiments.Experiment, coun
 	// Pauses only shorten the run: a test early by its time since the
 	// start, or by its sample, is early whatever its history says, so the
 	// history is read only for a test past both.
-	end := a.now()
-	if !e.EndedAt.IsZero() {
-		end = e.EndedAt
+	if e.StartedAt.IsZero() {
+		return true, nil
 	}
-	if why, _ := tooEarly(end.Sub(e.StartedAt).Hours()/24, arms, threshold); len(why) > 0 || e.StartedAt.IsZero() {
+	if why, _ := tooEarly(runEnd(e, a.now()).Sub(e.StartedAt).Hours()/24, arms, threshold); len(why) > 0 {
 		return true, nil
 	}
 	days, _, err := a.runDays(ctx, e, a.now())
