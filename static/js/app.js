@@ -36,7 +36,8 @@
   }
 
   // Copy buttons: <button data-copy="#id"> copies the value or text of the
-  // element it names, and says so for two seconds.
+  // element it names, and says so for two seconds. A second copy within
+  // them starts the two seconds again; the label comes back after the last.
   document.addEventListener("click", function (ev) {
     var btn = ev.target.closest && ev.target.closest("[data-copy]");
     if (!btn) return;
@@ -44,12 +45,14 @@
     if (!el) return;
     var text = "value" in el ? el.value : el.textContent;
     var done = function () {
-      var label = btn.textContent;
+      if (!btn.copyLabel) btn.copyLabel = btn.textContent;
       announce("Copied", true);
       btn.textContent = "Copied";
       btn.classList.add("copied");
-      setTimeout(function () {
-        btn.textContent = label;
+      clearTimeout(btn.copyTimer);
+      btn.copyTimer = setTimeout(function () {
+        btn.textContent = btn.copyLabel;
+        btn.copyLabel = "";
         btn.classList.remove("copied");
       }, 2000);
     };
@@ -73,6 +76,30 @@
       ev.preventDefault();
     }
   });
+
+  // A message after a change made in one part of a long page
+  // (/settings#sessions): the browser scrolls to that part, past the
+  // message at the top of the page. The message moves into that part, under
+  // its heading, where the person is looking.
+  function flashToPart() {
+    var flash = document.querySelector("main > .flash");
+    var id = location.hash.slice(1);
+    try {
+      id = decodeURIComponent(id);
+    } catch (e) {}
+    var target = id && document.getElementById(id);
+    if (!flash || !target) return;
+    var part = target.closest("section, .card") || target;
+    var head = part.querySelector("h1, h2, h3");
+    if (head) head.after(flash);
+    else part.prepend(flash);
+    part.scrollIntoView({ block: "start" });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", flashToPart);
+  } else {
+    flashToPart();
+  }
 
   // A form sent back with errors: the focus goes to the first field that
   // has one, so a screen reader reads its label and its message, and a
