@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"fmt"
 	"regexp"
 	"slices"
@@ -86,8 +87,16 @@ func TestSitePageExperiments(t *testing.T) {
 			t.Errorf("listed %q", got)
 		}
 		wantContains(t, body, "No experiments on this site yet", `href="/experiments/new?site=`+empty.ID+`"`,
-			"Removes the site and its recorder settings for good.")
+			"Removes the site for good, with its recorder settings.")
 		wantNotContains(t, body, `class="pager"`, "For example:", "Shop test", "Blog")
+	})
+
+	t.Run("with a webhook", func(t *testing.T) {
+		if _, err := e.store.SetSiteWebhook(context.Background(), empty.ID, "https://hooks.example.com/services/T0/B0/x"); err != nil {
+			t.Fatal(err)
+		}
+		_, body := c.get("/sites/" + empty.ID)
+		wantContains(t, body, "Removes the site for good, with its recorder and notification settings.")
 	})
 
 	t.Run("only drafts with the original", func(t *testing.T) {
