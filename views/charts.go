@@ -28,6 +28,10 @@ func (r Rect) Bottom() float64 { return r.Y + r.H }
 type Tick struct {
 	Pos   float64
 	Label string
+	// LabelAt is where the middle of a day label goes: under its tick,
+	// or as far left of it as keeps the label inside the chart
+	// (dayLabelAt). Value labels go beside their tick instead.
+	LabelAt float64
 }
 
 // Point is a position in SVG units with what it stands for.
@@ -82,16 +86,55 @@ type Bar struct {
 	Title      string
 }
 
-// The charts' size in SVG units. They scale to the width of their box; on
-// narrow screens the box scrolls rather than shrink the labels to nothing.
+// The charts' size in SVG units. They scale to the width of their box,
+// down to a phone's; app.css sets the labels' size in these units, larger
+// in a narrow box (up to axisFontMax), so that they stay readable as the
+// chart shrinks.
 const (
 	chartWidth  = 560
 	chartHeight = 280
+	// axisFontMax is the largest size, in SVG units, app.css gives the
+	// axis labels (.chart-axis text): the room left of the plot fits the
+	// value labels at that size.
+	axisFontMax = 18
 )
 
-func chartPlot() Rect {
-	// Room on the left for the value labels, below for the days.
-	return Rect{X: 52, Y: 12, W: chartWidth - 52 - 12, H: chartHeight - 12 - 34}
+// chartPlot is the plot area of a chart whose value axis reads yLabels:
+// room on the left for the longest of them at axisFontMax, beside its
+// 8-unit gap to the axis, and below for the days.
+func chartPlot(yLabels []string) Rect {
+	left := 52.0
+	for _, l := range yLabels {
+		left = max(left, math.Ceil(labelEm(l)*axisFontMax)+8+4)
+	}
+	return Rect{X: left, Y: 12, W: chartWidth - left - 12, H: chartHeight - 12 - 34}
+}
+
+// labelEm estimates the width of an axis label in ems, on the generous
+// side of the usual sans-serif faces: digits are about half an em, points
+// a quarter, a percent sign nearly a whole one.
+func labelEm(s string) float64 {
+	var w float64
+	for _, r := range s {
+		switch {
+		case r >= '0' && r <= '9':
+			w += 0.58
+		case r == '.' || r == ',':
+			w += 0.3
+		case r == '%' || r == 'M':
+			w += 0.92
+		default:
+			w += 0.62
+		}
+	}
+	return w
+}
+
+// dayLabelAt is where the middle of a day label for the tick at x goes:
+// under the tick, unless the label would then run past the chart's right
+// edge (the last day of a long test), when it moves left just enough.
+func dayLabelAt(x float64, label string) float64 {
+	return min(x, chartWidth-2-labelEm(label)*axisFontMax/2)
 }
 
 // SeriesClass is the colour class of the i-th variant (the control is 0).
@@ -111,7 +154,8 @@ func dayTicks(p Rect, days []DayRow) []Tick {
 	var ticks []Tick
 	for i := 0; i < n; i += step {
 		x, _ := dayBand(p, i, n)
-		ticks = append(ticks, Tick{Pos: x, Label: shortDay(days[i].Day)})
+		label := shortDay(days[i].Day)
+		ticks = append(ticks, Tick{Pos: x, Label: label, LabelAt: dayLabelAt(x, label)})
 	}
 	return ticks
 }
@@ -207,7 +251,7 @@ func compactCount(v, top float64) string {
 // which are clipped to the plot.
 func NewRateChart(id string, days []DayRow, keys []SeriesKey) LineChart {
 	c := LineChart{ID: id, Title: "Conversion rate over time",
-		Width: chartWidth, Height: chartHeight, Plot: chartPlot()}
+		Width: chartWidth, Height: chartHeight, Plot: chartPlot(nil)}
 	n := len(days)
 	if n == 0 || len(keys) == 0 {
 		c.Empty = true
@@ -232,10 +276,15 @@ func NewRateChart(id string, days []DayRow, keys []SeriesKey) LineChart {
 	ticks := niceRange(bottom, top, 4)
 	bottom, top = ticks[0], ticks[len(ticks)-1]
 	step := ticks[1] - ticks[0]
+	labels := make([]string, len(ticks))
+	for i, v := range ticks {
+		labels[i] = percentTick(v, step)
+	}
+	c.Plot = chartPlot(labels)
 	p := c.Plot
 	y := func(v float64) float64 { return p.Bottom() - (v-bottom)/(top-bottom)*p.H }
-	for _, v := range ticks {
-		c.YTicks = append(c.YTicks, Tick{Pos: y(v), Label: percentTick(v, step)})
+	for i, v := range ticks {
+		c.YTicks = append(c.YTicks, Tick{Pos: y(v), Label: labels[i]})
 	}
 	c.XTicks = dayTicks(p, days)
 
@@ -291,7 +340,7 @@ func NewRateChart(id string, days []DayRow, keys []SeriesKey) LineChart {
 // NewVisitChart draws the new visitors of each day, stacked by variant.
 func NewVisitChart(id string, days []DayRow, keys []SeriesKey) BarChart {
 	c := BarChart{ID: id, Title: "New visitors per day",
-		Width: chartWidth, Height: chartHeight, Plot: chartPlot()}
+		Width: chartWidth, Height: chartHeight, Plot: chartPlot(nil)}
 	n := len(days)
 	if n == 0 || len(keys) == 0 {
 		c.Empty = true
@@ -309,9 +358,14 @@ func NewVisitChart(id string, days []DayRow, keys []SeriesKey) BarChart {
 	}
 	ticks := niceTicks(max(float64(top), 4), 4)
 	yTop := ticks[len(ticks)-1]
+	labels := make([]string, len(ticks))
+	for i, v := range ticks {
+		labels[i] = compactCount(v, yTop)
+	}
+	c.Plot = chartPlot(labels)
 	p := c.Plot
-	for _, v := range ticks {
-		c.YTicks = append(c.YTicks, Tick{Pos: p.Bottom() - v/yTop*p.H, Label: compactCount(v, yTop)})
+	for i, v := range ticks {
+		c.YTicks = append(c.YTicks, Tick{Pos: p.Bottom() - v/yTop*p.H, Label: labels[i]})
 	}
 	c.XTicks = dayTicks(p, days)
 	for i, d := range days {

@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/net/html"
 )
@@ -124,5 +125,50 @@ func TestChartsRender(t *testing.T) {
 	}
 	if len(find(doc, byTag("details"))) != 2 {
 		t.Error("each chart needs its data table in a <details>")
+	}
+}
+
+// TestChartLabelsFit: the axis labels fit inside the chart at the largest
+// size app.css gives them (a phone's): the value labels left of the plot,
+// and the day labels, the last one too, within the chart's width.
+func TestChartLabelsFit(t *testing.T) {
+	// The widest value labels the axes write.
+	for _, l := range []string{"12.25%", "7.125%", "100%", "12.5k", "1.2M", "950"} {
+		if p := chartPlot([]string{"0%", l}); p.X-8-labelEm(l)*axisFontMax < 0 {
+			t.Errorf("the value label %q does not fit left of the plot at %.0f", l, p.X)
+		}
+	}
+	keys := []SeriesKey{{Key: "control", Label: "Original", Class: SeriesClass(0)}}
+	for _, n := range []int{1, 7, 21, 31, 90} {
+		var days []DayRow
+		for i := 0; i < n; i++ {
+			day := time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, i).Format(time.DateOnly)
+			days = append(days, DayRow{Day: day, Cells: []DayCell{{Exposures: 12345, CumExposures: int64(i+1) * 12345,
+				CumRate: 0.1212 + 0.0001*float64(i%3), CumRateLow: 0.12, CumRateHigh: 0.123}}})
+		}
+		for _, c := range []struct {
+			name   string
+			plot   Rect
+			yTicks []Tick
+			xTicks []Tick
+		}{
+			{"rate", NewRateChart("r", days, keys).Plot, NewRateChart("r", days, keys).YTicks, NewRateChart("r", days, keys).XTicks},
+			{"visits", NewVisitChart("v", days, keys).Plot, NewVisitChart("v", days, keys).YTicks, NewVisitChart("v", days, keys).XTicks},
+		} {
+			for _, tk := range c.yTicks {
+				if w := labelEm(tk.Label) * axisFontMax; c.plot.X-8-w < 0 {
+					t.Errorf("%d days, %s chart: the value label %q (%.0f units) does not fit left of the plot at %.0f", n, c.name, tk.Label, w, c.plot.X)
+				}
+			}
+			for i, tk := range c.xTicks {
+				half := labelEm(tk.Label) * axisFontMax / 2
+				if tk.LabelAt-half < 0 || tk.LabelAt+half > chartWidth {
+					t.Errorf("%d days, %s chart: the day label %q at %.0f runs out of the chart", n, c.name, tk.Label, tk.LabelAt)
+				}
+				if i > 0 && c.xTicks[i-1].LabelAt+labelEm(c.xTicks[i-1].Label)*axisFontMax/2 > tk.LabelAt-half {
+					t.Errorf("%d days, %s chart: the day labels %q and %q overlap", n, c.name, c.xTicks[i-1].Label, tk.Label)
+				}
+			}
+		}
 	}
 }
