@@ -50,6 +50,7 @@ func (a *App) shareRecordings(c *fiber.Ctx) error {
 	a.shareHeaders(c)
 	base := "/r/" + e.ShareToken
 	return a.renderRecordings(c, e, base+"/recordings", "", func(r views.Recordings) error {
+		r.ReadOnly = true
 		p := views.RecordingsPage{Page: views.Page{Title: "Recordings: " + e.Name, Assets: a.assets.views()},
 			Name: e.Name, Status: string(e.Status), ResultsURL: base, Recordings: r}
 		return render(c, views.ShareRecordingsFull(p))

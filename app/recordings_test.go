@@ -541,6 +541,39 @@ func TestShareRecordings(t *testing.T) {
 	}
 }
 
+// TestRecordingsWithoutRecorder: for a site without a session recorder, a
+// member's results and recordings pages advise setting one up and link to
+// the site's recorders, while a share link's, read by someone without an
+// account who cannot, says only that no recordings are linked to the test.
+func TestRecordingsWithoutRecorder(t *testing.T) {
+	e := newEnv(t)
+	site := e.site("Shop")
+	x := e.transition(e.experiment(site.ID, "Hero").ID, "start")
+	const (
+		advice  = "link the results to the session recordings of the site’s recorder"
+		neutral = "No session recordings are linked to this test."
+	)
+	setup := `href="/sites/` + site.ID + `#recorders"`
+	member, anon := e.signIn("owner@example.com"), e.client()
+	for _, tc := range []struct {
+		name, path string
+		c          *client
+		want, not  []string
+	}{
+		{"results", "/experiments/" + x.ID + "/results", member, []string{advice, "Set up session recordings", setup}, []string{neutral}},
+		{"recordings", "/experiments/" + x.ID + "/recordings", member, []string{advice, "Set up session recordings", setup}, []string{neutral}},
+		{"share", "/r/" + x.ShareToken, anon, []string{neutral}, []string{advice, "Set up session recordings", "/sites/"}},
+		{"share recordings", "/r/" + x.ShareToken + "/recordings", anon, []string{neutral}, []string{advice, "Set up session recordings", "/sites/"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			resp, page := tc.c.get(tc.path)
+			wantStatus(t, resp, http.StatusOK, page)
+			wantContains(t, page, append([]string{"Watch recordings"}, tc.want...)...)
+			wantNotContains(t, page, tc.not...)
+		})
+	}
+}
+
 func TestAPIResultsRecordings(t *testing.T) {
 	f := newRecordingsFixture(t)
 	e, x := f.e, f.x

@@ -36,6 +36,7 @@ func (a *App) shareShow(c *fiber.Ctx) error {
 	if e.Status != experiments.StatusDraft {
 		p.Results, p.Trends = a.resultsAndTrends(c, e, base+"/live", base+"/trends")
 		p.Recordings = a.recordingsView(c, e, base+"/recordings", "") // recordings.go: links only, read-only
+		p.Recordings.ReadOnly = true
 	}
 	return render(c, views.Share(p))
 }

@@ -67,8 +67,12 @@ type Recordings struct {
 	StyleURL string
 	// Configured is false when the site uses no recorder; SetupURL then
 	// says where to set one up ("" on the share page).
-	Configured  bool
-	SetupURL    string
+	Configured bool
+	SetupURL   string
+	// ReadOnly is the card of a share link. Its viewer has no account and
+	// cannot set a recorder up, so a site without one reads as a fact
+	// ("no recordings are linked"), not as advice.
+	ReadOnly    bool
 	Recorders   []string // labels of the recorders in use
 	Variants    []RecordingVariant
 	List        RecordingList

@@ -96,10 +96,14 @@ func TestRecordingsCardNotConfigured(t *testing.T) {
 	if h, _ := attr(links[0], "href"); h != "/sites/s1#recorders" {
 		t.Errorf("setup link %q", h)
 	}
-	// On a share page (no setup URL) there is nothing to follow.
-	doc, _ = renderDoc(t, RecordingsCard(Recordings{}))
+	// On a share page there is nothing to follow, nor any advice its
+	// viewer cannot take: only that no recordings are linked.
+	doc, raw := renderDoc(t, RecordingsCard(Recordings{ReadOnly: true}))
 	if n := len(find(doc, byTag("a"))); n != 0 {
 		t.Errorf("%d links on a read-only card without recorders", n)
+	}
+	if !strings.Contains(raw, "No session recordings are linked to this test.") || strings.Contains(raw, "link the results") {
+		t.Errorf("a read-only card without recorders says:\n%s", raw)
 	}
 }
 
