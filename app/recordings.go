@@ -126,8 +126,20 @@ func (a *App) recordingList(c *fiber.Ctx, e experiments.Experiment, set recorder
 	f, q := recordingQueryOf(c, e)
 	q.Recorders = experiments.RecorderNamesOf(set)
 	q.Limit = recordingsPage + 1 // one more tells whether there is an older page
-	out := views.RecordingList{URL: listURL, Filter: f}
-	var err error
+	out := views.RecordingList{URL: listURL, Filter: f, Ended: e.Status == experiments.StatusStopped}
+	// Whether there is any session at all decides between the filters and
+	// an empty state: a filter that matches nothing says so, and offers
+	// the way back; nothing recorded offers nothing to filter.
+	counts, err := a.store.RecordingCounts(ctx, e.ID, q.Recorders)
+	if err != nil {
+		return out, err
+	}
+	for _, n := range counts {
+		out.Total += n
+	}
+	if out.Total == 0 {
+		return out, nil
+	}
 	if out.Options, err = a.recordingOptions(ctx, e); err != nil {
 		return out, err
 	}

@@ -574,6 +574,82 @@ func TestRecordingsWithoutRecorder(t *testing.T) {
 	}
 }
 
+// TestRecordingsEmptyState: an experiment whose site has a recorder but no
+// recorded session yet shows an empty state in place of the session list,
+// with no filters to choose (on the results, recordings and share pages,
+// and in the list htmx swaps in, a filter in its query or not); once a
+// session is in, the filters show, and one that matches nothing says so
+// and links back to every session. A stopped test's empty state says that
+// none were recorded rather than "yet".
+func TestRecordingsEmptyState(t *testing.T) {
+	e := newEnv(t)
+	site := e.site("Shop")
+	if _, err := e.store.UpdateSiteRecorders(context.Background(), site.ID, recorders.Settings{
+		PostHog: &recorders.PostHog{Host: "https://us.posthog.com", ProjectID: "12345"},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	x := e.transition(e.experiment(site.ID, "Hero").ID, "start")
+	member, anon := e.signIn("owner@example.com"), e.client()
+	const filters = `class="rec-filters"`
+	list := func(c *client, path string) string {
+		t.Helper()
+		req := newRequest(http.MethodGet, path, nil)
+		req.Header.Set("HX-Request", "true")
+		resp, body := c.send(req)
+		wantStatus(t, resp, http.StatusOK, body)
+		return body
+	}
+	get := func(c *client, path string) string {
+		t.Helper()
+		resp, body := c.get(path)
+		wantStatus(t, resp, http.StatusOK, body)
+		return body
+	}
+
+	t.Run("nothing recorded", func(t *testing.T) {
+		for name, body := range map[string]string{
+			"results":          get(member, "/experiments/"+x.ID+"/results"),
+			"recordings":       get(member, "/experiments/"+x.ID+"/recordings"),
+			"filtered":         get(member, "/experiments/"+x.ID+"/recordings?variant=b&converted=1"),
+			"list":             list(member, "/experiments/"+x.ID+"/recordings?variant=b"),
+			"share":            get(anon, "/r/"+x.ShareToken),
+			"share recordings": get(anon, "/r/"+x.ShareToken+"/recordings"),
+		} {
+			t.Run(name, func(t *testing.T) {
+				wantContains(t, body, "No recorded sessions yet", `data-announce="No recorded sessions yet."`)
+				wantNotContains(t, body, filters, "<select", "match these filters", "<table class=\"table rec-table")
+			})
+		}
+	})
+
+	resp, body := e.postEventsAs(evBodyOf(site.Key, "ann", exposureEv(x.ID, "b"), recEvent(x.ID, "b", "posthog", "ph-ann", annReplay)), recDesktopUA)
+	wantStatus(t, resp, http.StatusNoContent, body)
+
+	t.Run("a filter that matches nothing", func(t *testing.T) {
+		for name, body := range map[string]string{
+			"list": list(member, "/experiments/"+x.ID+"/recordings?converted=1"),
+			"page": get(member, "/experiments/"+x.ID+"/recordings?converted=1"),
+		} {
+			t.Run(name, func(t *testing.T) {
+				wantContains(t, body, filters, `<option value="1" selected>`, "No recorded sessions match these filters.",
+					`hx-swap="outerHTML">Show all sessions</a>`, `<a href="/experiments/`+x.ID+`/recordings" hx-get`, ">Clear</a>")
+				wantNotContains(t, body, "No recorded sessions yet", annReplay)
+			})
+		}
+		body := list(member, "/experiments/"+x.ID+"/recordings")
+		wantContains(t, body, filters, annReplay)
+		wantNotContains(t, body, "No recorded sessions")
+	})
+
+	t.Run("stopped without a session", func(t *testing.T) {
+		y := e.transition(e.transition(e.experiment(site.ID, "Footer").ID, "start").ID, "stop")
+		body := get(member, "/experiments/"+y.ID+"/recordings")
+		wantContains(t, body, "No sessions were recorded", "None of this test’s visitors were recorded")
+		wantNotContains(t, body, filters, "No recorded sessions yet")
+	})
+}
+
 func TestAPIResultsRecordings(t *testing.T) {
 	f := newRecordingsFixture(t)
 	e, x := f.e, f.x

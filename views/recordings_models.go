@@ -91,6 +91,17 @@ type RecordingList struct {
 	// (both "" when there is no such page).
 	OlderURL, NewestURL string
 	Unavailable         string
+	// Total is how many sessions the experiment has recorded, whatever
+	// the filter. With none, the list is an empty state with no filters
+	// to choose from; Ended then says none will come (the test stopped).
+	Total int64
+	Ended bool
+}
+
+// None reports whether the experiment has no recorded session at all, so
+// that there is nothing to filter.
+func (l RecordingList) None() bool {
+	return l.Unavailable == "" && l.Total == 0 && len(l.Sessions) == 0
 }
 
 // Announcement is what a screen reader hears when a filter or a page
@@ -99,10 +110,14 @@ func (l RecordingList) Announcement() string {
 	switch {
 	case l.Unavailable != "":
 		return l.Unavailable
+	case l.None() && l.Ended:
+		return "No sessions were recorded in this test."
+	case l.None():
+		return "No recorded sessions yet."
 	case len(l.Sessions) == 0 && l.Filter.Active():
 		return "No recorded sessions match these filters."
 	case len(l.Sessions) == 0:
-		return "No recorded sessions yet."
+		return "No recorded sessions on this page."
 	case l.OlderURL != "" || l.NewestURL != "":
 		return "Showing " + itoa(len(l.Sessions)) + " " + plural(len(l.Sessions), "session", "sessions") + " of several pages."
 	}

@@ -135,3 +135,55 @@ func recHas(list []string, s string) bool {
 	}
 	return false
 }
+
+// TestRecordingListEmpty: with no recorded session at all the list is an
+// empty state with nothing to filter; with sessions, a filter that
+// matches none keeps the filters, says so and links back to them all.
+func TestRecordingListEmpty(t *testing.T) {
+	opts := RecordingOptions{Variants: []RecordingOption{{Value: "control", Label: "Original"}, {Value: "b", Label: "Variant B"}}}
+	tests := []struct {
+		name      string
+		list      RecordingList
+		want, not []string
+		forms     int
+	}{
+		{"none yet", RecordingList{URL: "/r/t/recordings", Options: opts},
+			[]string{"No recorded sessions yet", "They appear here once"}, []string{"match these filters", "<select"}, 0},
+		{"none yet, filtered", RecordingList{URL: "/r/t/recordings", Options: opts, Filter: RecordingFilter{Variant: "b"}},
+			[]string{"No recorded sessions yet"}, []string{"match these filters", "<select"}, 0},
+		{"none, stopped", RecordingList{URL: "/r/t/recordings", Options: opts, Ended: true},
+			[]string{"No sessions were recorded", "None of this test’s visitors"}, []string{"yet", "<select"}, 0},
+		{"no match", RecordingList{URL: "/r/t/recordings", Options: opts, Filter: RecordingFilter{Variant: "b", Converted: "1"}, Total: 4},
+			[]string{"No recorded sessions match these filters.", ">Show all sessions</a>", ">Clear</a>", `<option value="b" selected>`},
+			[]string{"No recorded sessions yet"}, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			doc, raw := renderDoc(t, RecordingListView(tt.list))
+			for _, w := range tt.want {
+				if !strings.Contains(raw, w) {
+					t.Errorf("lacks %q:\n%s", w, raw)
+				}
+			}
+			for _, n := range tt.not {
+				if strings.Contains(raw, n) {
+					t.Errorf("contains %q:\n%s", n, raw)
+				}
+			}
+			if n := len(find(doc, byTag("form"))); n != tt.forms {
+				t.Errorf("%d filter forms, want %d", n, tt.forms)
+			}
+			if tt.forms > 0 {
+				var back bool
+				for _, a := range find(doc, byTag("a")) {
+					if h, _ := attr(a, "href"); h == tt.list.URL {
+						back = true
+					}
+				}
+				if !back {
+					t.Error("no link back to every session")
+				}
+			}
+		})
+	}
+}
