@@ -173,7 +173,7 @@ func TestA11yPages(t *testing.T) {
 	do(chromedp.Focus(chromedp.CSS(briefSubmit)), chromedp.KeyEvent(kb.Enter),
 		chromedp.WaitVisible(chromedp.CSS(`#generation[data-state="running"] .spinner`)))
 	check("drafting, running", true)
-	waitAnnounced("drafting, running", "Writing 3 variants with test-model…")
+	waitAnnounced("drafting, running", "Writing 3 drafts with test-model…")
 	if ok, where := focusOn(briefSubmit); !ok {
 		t.Errorf("drafting, running: the focus is on %s, want the brief's button, where it was", where)
 	}

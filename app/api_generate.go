@@ -36,7 +36,7 @@ type apiDropped struct {
 
 // apiExperimentGenerate answers POST /api/v1/experiments/:id/generate
 // {n?, brief?} → 200 {variants, dropped, offline, model, notes}. The drafts
-// are added to the (draft) experiment as new versions, approved by the
+// are added to the (draft) experiment as variants, approved by the
 // token's user, and the brief is saved with it. Without a brief, the one
 // saved with the experiment is used, with the control's text as the
 // current copy; a brief sent with the call keeps its own current copy.

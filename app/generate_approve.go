@@ -14,11 +14,11 @@ import (
 )
 
 // generateApprove answers POST /experiments/:id/generate/jobs/:job/approve:
-// the ticked drafts, as edited, join the experiment as new versions that
+// the ticked drafts, as edited, join the experiment as variants that
 // remember where they came from (generator, model, prompt version, angle,
 // rationale, who approved them, whether a person edited them), and the
-// brief is saved with the experiment. They are drafts like any other copy
-// of a draft experiment: nothing reaches a site until someone starts it.
+// brief is saved with the experiment. Like any other copy of a draft
+// experiment, nothing reaches a site until someone starts it.
 func (a *App) generateApprove(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	e, site, err := a.generationTarget(c)
@@ -136,7 +136,7 @@ func approvedVariants(e experiments.Experiment, j *genJob, email string) ([]expe
 	case len(out) == 0 && len(errs) == 0:
 		errs["drafts"] = "Tick at least one draft to add it to the experiment."
 	case len(out) > room:
-		errs["drafts"] = fmt.Sprintf("The experiment has room for %d more %s; untick %d.", room, genPlural(room, "version", "versions"), len(out)-room)
+		errs["drafts"] = fmt.Sprintf("The experiment has room for %d more %s; untick %d.", room, genPlural(room, "variant", "variants"), len(out)-room)
 	}
 	if len(errs) > 0 && !errs.Has("drafts") {
 		errs["drafts"] = "Some ticked drafts cannot be added yet; see the messages below them."
@@ -151,7 +151,7 @@ func labelOf(key string, control bool) string {
 	if control {
 		return "the original copy"
 	}
-	return "version " + strings.ToUpper(key)
+	return "Variant " + strings.ToUpper(key)
 }
 
 // mustBrief is the brief of a form that was already checked.
@@ -171,5 +171,5 @@ func approvedSentence(added []experiments.Variant) string {
 		list = strings.Join(keys[:n-1], ", ") + " and " + keys[n-1]
 	}
 	return fmt.Sprintf("Added %d %s to the experiment as %s %s. Check the copy, then press Start to show it to visitors.",
-		len(added), genPlural(len(added), "draft", "drafts"), genPlural(len(added), "version", "versions"), list)
+		len(added), genPlural(len(added), "draft", "drafts"), genPlural(len(added), "variant", "variants"), list)
 }

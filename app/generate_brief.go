@@ -62,7 +62,7 @@ func parseBriefForm(f views.BriefForm) (variants.Brief, views.Errors) {
 	if s := strings.TrimSpace(f.N); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 1 || n > variants.MaxN {
-			errs["n"] = fmt.Sprintf("Ask for between 1 and %d variants.", variants.MaxN)
+			errs["n"] = fmt.Sprintf("Ask for between 1 and %d drafts.", variants.MaxN)
 		} else {
 			b.N = n
 		}
@@ -82,8 +82,8 @@ func briefLines(s string) []string {
 }
 
 // checkBrief is the library's check of a brief plus the app's own limits:
-// a version of copy is at most experiments.MaxCopyLen characters, and the
-// experiment has room for only so many more versions.
+// a variant is at most experiments.MaxCopyLen characters, and the
+// experiment has room for only so many more variants.
 func checkBrief(b variants.Brief, room int) []variants.FieldError {
 	errs := b.Validate()
 	has := func(field string) bool {
@@ -97,12 +97,12 @@ func checkBrief(b variants.Brief, room int) []variants.FieldError {
 	n := b.Normalize()
 	if n.MaxLength > experiments.MaxCopyLen && !has("max_length") {
 		errs = append(errs, variants.FieldError{Field: "max_length",
-			Message: fmt.Sprintf("copylab keeps each version under %d characters; set a max length of at most %d.", experiments.MaxCopyLen, experiments.MaxCopyLen)})
+			Message: fmt.Sprintf("copylab keeps each variant under %d characters; set a max length of at most %d.", experiments.MaxCopyLen, experiments.MaxCopyLen)})
 	}
 	if n.N > room && !has("n") {
-		msg := fmt.Sprintf("This experiment has room for %d more %s (it holds at most %d besides the original).", room, genPlural(room, "version", "versions"), experiments.MaxVariants-1)
+		msg := fmt.Sprintf("This experiment has room for %d more %s (it holds at most %d besides the original).", room, genPlural(room, "variant", "variants"), experiments.MaxVariants-1)
 		if room <= 0 {
-			msg = "This experiment already holds the most versions it can; remove one to make room."
+			msg = "This experiment already holds the most variants it can; remove one to make room."
 		}
 		errs = append(errs, variants.FieldError{Field: "n", Message: msg})
 	}
@@ -208,7 +208,7 @@ func briefHelp() map[string]views.BriefHelp {
 	return out
 }
 
-// roomFor is how many more versions an experiment can hold.
+// roomFor is how many more variants an experiment can hold.
 func roomFor(e experiments.Experiment) int {
 	return max(experiments.MaxVariants-len(e.Variants), 0)
 }

@@ -130,7 +130,7 @@ func TestBrowserGenerate(t *testing.T) {
 	defer release()
 	do(chromedp.Click(chromedp.CSS(`#brief-form button[type="submit"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#generation[data-state="running"] .spinner`)))
-	if got := eval(`document.querySelector(".gen-progress-text").textContent`); got != "Writing 4 variants with test-model…" {
+	if got := eval(`document.querySelector(".gen-progress-text").textContent`); got != "Writing 4 drafts with test-model…" {
 		t.Errorf("progress %q", got)
 	}
 	if got := eval(`location.search`); !strings.HasPrefix(got, "?job=") {

@@ -81,7 +81,7 @@ func (a *App) draftGone(c *fiber.Ctx, err error) error {
 }
 
 // otherTexts are the texts a rewrite of draft i must differ from: the
-// other drafts, as edited, and the experiment's versions (the control is
+// other drafts, as edited, and the experiment's variants (the control is
 // in the brief).
 func (a *App) otherTexts(e experiments.Experiment, j *genJob, i int) []string {
 	var out []string

@@ -7,7 +7,7 @@ import (
 	"time"
 )
 
-// TestGenerateNewBriefReplacesRunning: pressing "Write variants" again
+// TestGenerateNewBriefReplacesRunning: pressing "Write drafts" again
 // while drafts are being written (a changed brief, an impatient second
 // press) stops the first model call instead of running both. The first
 // job says why it stopped, and its slot is free at once.

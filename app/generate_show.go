@@ -177,5 +177,5 @@ func progressText(n int, offline bool, model string) string {
 	if offline {
 		return fmt.Sprintf("Writing %d offline %s…", n, genPlural(n, "suggestion", "suggestions"))
 	}
-	return fmt.Sprintf("Writing %d %s with %s…", n, genPlural(n, "variant", "variants"), model)
+	return fmt.Sprintf("Writing %d %s with %s…", n, genPlural(n, "draft", "drafts"), model)
 }

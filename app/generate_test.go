@@ -153,7 +153,7 @@ func TestGenerateFromBriefToExperiment(t *testing.T) {
 
 	statusURL, first := g.start(t, g.brief(3))
 	t.Run("progress, then drafts", func(t *testing.T) {
-		if !strings.Contains(first, "Writing 3 variants with test-model") && !strings.Contains(first, `data-state="done"`) {
+		if !strings.Contains(first, "Writing 3 drafts with test-model") && !strings.Contains(first, `data-state="done"`) {
 			t.Errorf("first answer shows neither progress nor drafts: %s", first)
 		}
 	})
@@ -231,7 +231,7 @@ func TestGenerateFromBriefToExperiment(t *testing.T) {
 			}
 		}
 		_, page := g.c.get("/experiments/" + g.x.ID)
-		wantContains(t, page, "Added 2 drafts to the experiment as versions C and D.", "test-model-2026 · prompt v1 ·",
+		wantContains(t, page, "Added 2 drafts to the experiment as variants C and D.", "test-model-2026 · prompt v1 ·",
 			"approved by ann@example.com · edited by hand")
 		// The job is consumed.
 		_, frag := g.c.hx(http.MethodGet, statusURL, nil)
@@ -346,7 +346,7 @@ func TestGenerateBriefErrors(t *testing.T) {
 		resp, body := g.c.post(g.base, bad)
 		wantStatus(t, resp, http.StatusUnprocessableEntity, body)
 		wantContains(t, body, "Please fix the 4 problems marked below.", `id="f-goal-error"`, `id="f-n-error"`, `id="f-max-length-error"`,
-			`id="f-current-copy-error"`, "Paste the visible text only", "Ask for between 1 and 10 variants.", `value="sixty"`,
+			`id="f-current-copy-error"`, "Paste the visible text only", "Ask for between 1 and 10 drafts.", `value="sixty"`,
 			`value="agency &lt;owners&gt;"`)
 	})
 	t.Run("htmx", func(t *testing.T) {
@@ -359,7 +359,7 @@ func TestGenerateBriefErrors(t *testing.T) {
 		v := g.brief(10) // the experiment has a control and a version: room for 9
 		resp, body := g.c.post(g.base, v)
 		wantStatus(t, resp, http.StatusUnprocessableEntity, body)
-		wantContains(t, body, "room for 9 more versions")
+		wantContains(t, body, "room for 9 more variants")
 	})
 	if llm.calls() != 0 {
 		t.Errorf("an invalid brief reached the model %d times", llm.calls())
@@ -370,7 +370,7 @@ func TestGenerateOffline(t *testing.T) {
 	g := newGenFixture(t, nil)
 	resp, body := g.c.get(g.base)
 	wantStatus(t, resp, http.StatusOK, body)
-	wantContains(t, body, "Offline suggestions.", "Connect an LLM in Settings", "Suggest variants")
+	wantContains(t, body, "Offline suggestions.", "Connect an LLM in Settings", "Suggest drafts")
 
 	// Without JavaScript: the form posts, the browser follows the redirect.
 	resp, body = g.c.post(g.base, g.brief(3))
@@ -418,7 +418,7 @@ func TestGenerateApproveErrors(t *testing.T) {
 	}{
 		{"none ticked", nil, nil, "Tick at least one draft"},
 		{"markup", []int{0}, map[int]string{0: "<b>Bold</b> move"}, "Copy is plain text: remove the HTML tags."},
-		{"same as an existing version", []int{1}, map[int]string{1: "Projects, finally under control"}, "This is the same text as version B."},
+		{"same as an existing variant", []int{1}, map[int]string{1: "Projects, finally under control"}, "This is the same text as Variant B."},
 		{"same as another draft", []int{0, 1}, map[int]string{1: texts[0]}, "This is the same text as draft 1."},
 		{"emptied", []int{2}, map[int]string{2: "  "}, "Enter the copy."},
 	}

@@ -2,9 +2,12 @@ package app
 
 import (
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	xhtml "golang.org/x/net/html"
 )
 
 // TestGenerateTimeoutAdvice: a model that does not answer in time gets
@@ -48,4 +51,94 @@ func TestGenerateOfflineCustomRewrite(t *testing.T) {
 		_, card = g.c.hx(http.MethodGet, statusURL+"/drafts/0", nil)
 	}
 	wantContains(t, card, "Rewritten with a different angle.")
+}
+
+// versionRe finds "version" used for copy. The generation pages call the
+// copy a model or the offline generator writes "drafts", and the copy of
+// the experiment, once added, "variants"; "prompt v1" is the prompt's
+// version, and never spelled out.
+var versionRe = regexp.MustCompile(`(?i)\bversions?\b`)
+
+// generateWords is what a generation page says to a reader: its text and
+// the attributes read out or shown (titles, labels, placeholders, the
+// announcements).
+func generateWords(t *testing.T, body string) string {
+	t.Helper()
+	doc, err := xhtml.Parse(strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	var walk func(*xhtml.Node)
+	walk = func(n *xhtml.Node) {
+		if n.Type == xhtml.TextNode {
+			b.WriteString(n.Data + " ")
+		}
+		for _, a := range n.Attr {
+			switch a.Key {
+			case "title", "aria-label", "placeholder", "data-announce", "data-confirm":
+				b.WriteString(a.Val + " ")
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(doc)
+	return strings.Join(strings.Fields(b.String()), " ")
+}
+
+// TestGenerateWordsDraftsAndVariants: on the generation pages, what a
+// generator wrote is a draft until it is added, and then it is a variant
+// of the experiment: the button, the help, the progress, the errors and
+// the flash say so, and none says "version".
+func TestGenerateWordsDraftsAndVariants(t *testing.T) {
+	llm := newFakeLLM(t)
+	g := newGenFixture(t, llm.generator(5*time.Second))
+	check := func(name, body string, want ...string) {
+		t.Helper()
+		words := generateWords(t, body)
+		if m := versionRe.FindAllString(words, -1); len(m) > 0 {
+			t.Errorf("%s says %q: %s", name, m, words)
+		}
+		for _, w := range want {
+			if !strings.Contains(words, w) {
+				t.Errorf("%s lacks %q: %s", name, w, words)
+			}
+		}
+	}
+
+	_, page := g.c.get(g.base)
+	check("the brief form", page, "copylab writes drafts of it", "as variants", "Write drafts",
+		"The experiment has 1 variant besides the original already; room for 9 more.")
+
+	bad := g.brief(2)
+	bad.Set("n", "eleven")
+	bad.Set("max_length", "1200")
+	_, body := g.c.hx(http.MethodPost, g.base, bad)
+	check("a brief with errors", body, "Ask for between 1 and 10 drafts.", "copylab keeps each variant under 1000 characters")
+	bad = g.brief(10)
+	_, body = g.c.hx(http.MethodPost, g.base, bad)
+	check("a brief asking for too many", body, "This experiment has room for 9 more variants")
+
+	release := llm.hold()
+	statusURL, body := g.start(t, g.brief(2))
+	check("the progress", body, "Writing 2 drafts with test-model…")
+	release()
+	frag := g.wait(t, statusURL)
+	check("the drafts", frag, "They join the experiment as variants.")
+	texts := draftTexts(frag)
+
+	resp, body := g.c.post(statusURL+"/approve", draftsForm(texts, []int{0, 1}, map[int]string{1: "Projects, finally under control"}))
+	wantStatus(t, resp, http.StatusUnprocessableEntity, body)
+	check("a draft that repeats a variant", body, "This is the same text as Variant B.")
+
+	resp, body = g.c.post(statusURL+"/approve", draftsForm(texts, []int{0, 1}, nil))
+	wantStatus(t, resp, http.StatusSeeOther, body)
+	_, page = g.c.get("/experiments/" + g.x.ID)
+	wantContains(t, page, "Added 2 drafts to the experiment as variants C and D.")
+
+	full := g.e.experiment(g.site.ID, "Full", "Original", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K")
+	_, page = g.c.get(generateURL(full.ID))
+	check("a full experiment", page, "This experiment already holds the most variants it can")
 }

@@ -55,8 +55,8 @@ type GeneratePage struct {
 	SiteName  string
 	Status    string
 	Locked    bool   // not a draft: nothing can be added
-	Room      int    // how many more versions the experiment can hold
-	Existing  int    // how many new versions it has already
+	Room      int    // how many more variants the experiment can hold
+	Existing  int    // how many variants it has besides the original
 	PostURL   string // where the brief form posts
 	ScriptURL string // the page's own script (character counts)
 	StyleURL  string // the page's own stylesheet
@@ -80,7 +80,7 @@ const (
 type GenerateJob struct {
 	ID         string
 	State      string
-	Progress   string // "Writing 5 variants with gpt-4o-mini…"
+	Progress   string // "Writing 5 drafts with gpt-4o-mini…"
 	StatusURL  string // the fragment htmx polls while it runs
 	PageURL    string // the full page of this job, for browsers without JavaScript
 	ApproveURL string

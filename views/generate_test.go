@@ -125,13 +125,13 @@ func TestDraftCards(t *testing.T) {
 }
 
 func TestGenerationStates(t *testing.T) {
-	running := GenerateJob{State: JobRunning, Progress: "Writing 5 variants with gpt-4o-mini…", StatusURL: "/s", PageURL: "/p"}
+	running := GenerateJob{State: JobRunning, Progress: "Writing 5 drafts with gpt-4o-mini…", StatusURL: "/s", PageURL: "/p"}
 	doc, raw := renderDoc(t, GenerationStatus(running))
 	sec := find(doc, byAttr("id", "generation"))[0]
 	if u, _ := attr(sec, "hx-get"); u != "/s" {
 		t.Errorf("running job polls %q", u)
 	}
-	if !strings.Contains(raw, "Writing 5 variants with gpt-4o-mini…") || len(find(doc, byClass("spinner"))) != 1 {
+	if !strings.Contains(raw, "Writing 5 drafts with gpt-4o-mini…") || len(find(doc, byClass("spinner"))) != 1 {
 		t.Error("no progress")
 	}
 
