@@ -251,8 +251,8 @@ func TestBrowserShotsKept(t *testing.T) {
 }
 
 // serveGenerating is copylab on a real 127.0.0.1 port with gen as its copy
-// generator.
-func serveGenerating(t *testing.T, gen *variants.Generator) (string, *experiments.Store) {
+// generator, and opts (such as clockAhead) applied.
+func serveGenerating(t *testing.T, gen *variants.Generator, opts ...Option) (string, *experiments.Store) {
 	t.Helper()
 	ctx := context.Background()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -266,7 +266,7 @@ func serveGenerating(t *testing.T, gen *variants.Generator) (string, *experiment
 	}
 	ing := experiments.NewIngester(store, experiments.IngestOptions{Logger: slog.New(slog.DiscardHandler)})
 	a, err := New(Config{Addr: ln.Addr().String(), DBPath: store.Path(), PublicURL: base, BcryptCost: 10,
-		SetupToken: testSetupToken, Logger: slog.New(slog.DiscardHandler)}, store, ing, WithGenerator(gen))
+		SetupToken: testSetupToken, Logger: slog.New(slog.DiscardHandler)}, store, ing, append([]Option{WithGenerator(gen)}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -186,6 +186,38 @@ func (r *genRegistry) get(id, expID string, userID int64) (*genJob, bool) {
 	return j, true
 }
 
+// latest returns the newest job of the user for the experiment that a
+// newer brief did not replace, and marks it as looked at. Added jobs are
+// gone from r.jobs, so it is running, done or failed.
+func (r *genRegistry) latest(expID string, userID int64) (*genJob, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	now := r.now()
+	r.pruneLocked(now)
+	var best *genJob
+	for _, j := range r.jobs {
+		if j.expID != expID || j.userID != userID {
+			continue
+		}
+		j.mu.Lock()
+		replaced := errors.Is(j.err, errGenReplaced)
+		j.mu.Unlock()
+		if replaced {
+			continue
+		}
+		if best == nil || j.started.After(best.started) || j.started.Equal(best.started) && j.id > best.id {
+			best = j
+		}
+	}
+	if best == nil {
+		return nil, false
+	}
+	best.mu.Lock()
+	best.touched = now
+	best.mu.Unlock()
+	return best, true
+}
+
 // markAdded forgets the drafts of a job that were added to the
 // experiment, and keeps the sentence that says so for genJobTTL. The
 // caller holds j.approving.

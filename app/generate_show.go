@@ -15,6 +15,8 @@ import (
 // generateShow answers GET /experiments/:id/generate[?job=ID]: the brief
 // form, filled in from the brief saved with the experiment, the control's
 // text and the site's brand voice; with a job, its progress or drafts.
+// Without one, the user's latest generation for the experiment shows, if
+// it is still kept.
 func (a *App) generateShow(c *fiber.Ctx) error {
 	e, site, err := a.generationTarget(c)
 	if err != nil {
@@ -22,16 +24,25 @@ func (a *App) generateShow(c *fiber.Ctx) error {
 	}
 	p := a.generatePage(c, e, site)
 	p.Brief = briefForm(briefFor(e, site))
+	userID := sessionOf(c).user.ID
+	show := func(j *genJob) {
+		jv := a.jobView(c, e, j)
+		p.Job = &jv
+		p.Brief = jobForm(j)
+	}
 	if id := c.Query("job"); id != "" {
-		if j, ok := a.genJobs.get(id, e.ID, sessionOf(c).user.ID); ok {
-			jv := a.jobView(c, e, j)
-			p.Job = &jv
-			p.Brief = jobForm(j)
-		} else if added, ok := a.genJobs.addedSentence(id, e.ID, sessionOf(c).user.ID); ok {
+		if j, ok := a.genJobs.get(id, e.ID, userID); ok {
+			show(j)
+		} else if added, ok := a.genJobs.addedSentence(id, e.ID, userID); ok {
 			p.Added = added
 		} else {
 			p.Error = "Those drafts are no longer here: drafts are kept for an hour, or until they are added to the experiment. Write new ones below."
 		}
+	} else if j, ok := a.genJobs.latest(e.ID, userID); ok {
+		// The page opened again from the experiment (the marketer left
+		// while the drafts were written, as the progress says they may):
+		// the latest generation is still theirs to finish.
+		show(j)
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return render(c, views.Generate(p))
@@ -97,6 +108,8 @@ func (a *App) jobView(c *fiber.Ctx, e experiments.Experiment, j *genJob) views.G
 		Offline:    j.offline,
 		Model:      j.answeredBy,
 		Started:    j.started,
+		Elapsed:    max(a.now().Sub(j.started), 0),
+		Limit:      genJobTimeout,
 		Notes:      j.notes,
 		Room:       roomFor(e),
 	}

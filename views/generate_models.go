@@ -2,6 +2,7 @@ package views
 
 import (
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -88,7 +89,9 @@ type GenerateJob struct {
 	Offline    bool
 	Model      string
 	Started    time.Time
-	Error      string // the failure, as one sentence
+	Elapsed    time.Duration // how long it has been running, when the page was rendered
+	Limit      time.Duration // how long copylab waits for the model; 0 when not known
+	Error      string        // the failure, as one sentence
 	ErrorCode  string
 	RetryAfter int // seconds the model service asked to wait; 0 when it did not say
 	Drafts     []DraftCard
@@ -104,6 +107,9 @@ type GenerateJob struct {
 func (j GenerateJob) Announcement() string {
 	switch j.State {
 	case JobRunning:
+		if j.StillWorking() {
+			return j.Progress + " Still working; you can leave this page and come back within the hour."
+		}
 		return j.Progress
 	case JobFailed:
 		return "The drafts could not be written. " + j.Error
@@ -118,6 +124,65 @@ func (j GenerateJob) Announcement() string {
 		return itoa(n) + " " + plural(n, "offline suggestion is", "offline suggestions are") + " ready below."
 	}
 	return itoa(n) + " " + plural(n, "draft is", "drafts are") + " ready below."
+}
+
+// stillWorkingAfter is when the progress of a model's generation starts
+// to say that it is still working and that the marketer need not wait on
+// the page: most models answer well before, so by then they wonder.
+const stillWorkingAfter = 15 * time.Second
+
+// StillWorking reports whether a running generation has run long enough
+// for the page to say it is still working. The offline generator answers
+// at once, so its progress never does.
+func (j GenerateJob) StillWorking() bool {
+	return j.State == JobRunning && !j.Offline && j.Elapsed >= stillWorkingAfter
+}
+
+// PollKey is the running generation's data-poll-quiet: it changes when
+// what the progress says changes (the progress line, then "still
+// working"), not with each second, which generate.js counts in place, so
+// that a poll does not replace the region every second.
+func (j GenerateJob) PollKey() string {
+	if j.StillWorking() {
+		return j.Progress + " (still working)"
+	}
+	return j.Progress
+}
+
+// Expectation says how long a generation may take: the offline generator
+// is done in a moment; copylab waits up to Limit for a model (a slow
+// self-hosted one can use all of it), then reports a timeout.
+func (j GenerateJob) Expectation() string {
+	switch {
+	case j.Offline:
+		return "The offline generator is usually done in a moment."
+	case j.Limit > 0:
+		return "copylab waits up to " + waitText(int(j.Limit/time.Second)) + " for the model."
+	}
+	return ""
+}
+
+// ElapsedMS is the running time in milliseconds, for generate.js to count
+// on from.
+func (j GenerateJob) ElapsedMS() string { return strconv.FormatInt(j.Elapsed.Milliseconds(), 10) }
+
+// elapsedText words a running time the way generate.js does when it
+// counts on: "less than a second", "12 seconds", "1 minute 5 seconds".
+// Change both together.
+func elapsedText(d time.Duration) string {
+	s := int(d / time.Second)
+	switch {
+	case s < 1:
+		return "less than a second"
+	case s < 60:
+		return itoa(s) + " " + plural(s, "second", "seconds")
+	}
+	m, r := s/60, s%60
+	out := itoa(m) + " " + plural(m, "minute", "minutes")
+	if r > 0 {
+		out += " " + itoa(r) + " " + plural(r, "second", "seconds")
+	}
+	return out
 }
 
 // Selected counts the drafts ticked to be added.

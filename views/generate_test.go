@@ -155,6 +155,73 @@ func TestGenerationStates(t *testing.T) {
 	}
 }
 
+// TestGenerationProgress: while drafts are written, the progress says how
+// long it has been running (from the job's start, in words generate.js
+// counts on from), what to expect of the generator in use, and, once a
+// model has taken a while, that it is still working and that the
+// marketer may leave; it never promises "a few seconds". The poll key
+// changes with that meaning, not with each second.
+func TestGenerationProgress(t *testing.T) {
+	const progress = "Writing 5 drafts with llama3…"
+	tests := []struct {
+		name      string
+		job       GenerateJob
+		note      string // the whole line under the progress, Refresh included
+		elapsedMS string
+		still     bool
+	}{
+		{"model at first", GenerateJob{Elapsed: 300 * time.Millisecond, Limit: 3 * time.Minute},
+			"Running for less than a second; this page updates by itself. copylab waits up to 3 minutes for the model. Refresh", "300", false},
+		{"model after 14 s", GenerateJob{Elapsed: 14900 * time.Millisecond, Limit: 3 * time.Minute},
+			"Running for 14 seconds; this page updates by itself. copylab waits up to 3 minutes for the model. Refresh", "14900", false},
+		{"model after 15 s", GenerateJob{Elapsed: 15 * time.Second, Limit: 3 * time.Minute},
+			"Still working after 15 seconds; you can leave this page and come back within the hour. copylab waits up to 3 minutes for the model. Refresh", "15000", true},
+		{"model after 2 min 5 s", GenerateJob{Elapsed: 125 * time.Second, Limit: 3 * time.Minute},
+			"Still working after 2 minutes 5 seconds; you can leave this page and come back within the hour. copylab waits up to 3 minutes for the model. Refresh", "125000", true},
+		{"offline", GenerateJob{Offline: true, Elapsed: time.Second},
+			"Running for 1 second; this page updates by itself. The offline generator is usually done in a moment. Refresh", "1000", false},
+		{"offline, slow machine", GenerateJob{Offline: true, Elapsed: time.Minute},
+			"Running for 1 minute; this page updates by itself. The offline generator is usually done in a moment. Refresh", "60000", false},
+	}
+	keys := map[bool]string{}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			j := tt.job
+			j.State, j.Progress, j.StatusURL, j.PageURL = JobRunning, progress, "/s", "/p"
+			doc, raw := renderDoc(t, GenerationStatus(j))
+			notes := find(doc, byClass("gen-progress-note"))
+			if len(notes) != 1 {
+				t.Fatalf("%d progress notes", len(notes))
+			}
+			if got := strings.Join(strings.Fields(text(notes[0])), " "); got != tt.note {
+				t.Errorf("note\n got %q\nwant %q", got, tt.note)
+			}
+			if strings.Contains(raw, "few seconds") {
+				t.Error("the progress promises a few seconds")
+			}
+			spans := find(notes[0], byAttr("data-elapsed-ms", tt.elapsedMS))
+			if len(spans) != 1 || !strings.Contains(tt.note, text(spans[0])) {
+				t.Errorf("no running time for generate.js to count on from (data-elapsed-ms=%s)", tt.elapsedMS)
+			}
+			sec := find(doc, byAttr("id", "generation"))[0]
+			key, _ := attr(sec, "data-poll-quiet")
+			if k, seen := keys[tt.still]; seen && k != key && !j.Offline {
+				t.Errorf("poll key %q, want %q as for the other runs in this phase", key, k)
+			}
+			if !j.Offline {
+				keys[tt.still] = key
+			}
+			says, _ := attr(sec, "data-announce")
+			if got := strings.Contains(says, "Still working"); got != tt.still {
+				t.Errorf("announced %q", says)
+			}
+		})
+	}
+	if keys[false] == keys[true] {
+		t.Errorf("the poll key %q does not change when the progress starts to say it is still working", keys[false])
+	}
+}
+
 func TestProvenanceLine(t *testing.T) {
 	at := time.Date(2026, 1, 2, 15, 4, 0, 0, time.UTC)
 	tests := []struct {

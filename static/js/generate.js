@@ -47,6 +47,35 @@
     btn.disabled = n === 0;
   }
 
+  // Running time, counted on between polls. The server renders it when
+  // the progress is swapped in (data-elapsed-ms, from the job's start) and
+  // swaps the progress only when its meaning changes, so this keeps the
+  // seconds honest in between. The words match the server's elapsedText
+  // (views/generate_models.go); change both together.
+  function plural(n, one, many) {
+    return n + " " + (n === 1 ? one : many);
+  }
+  function elapsedText(s) {
+    if (s < 1) return "less than a second";
+    if (s < 60) return plural(s, "second", "seconds");
+    var m = Math.floor(s / 60);
+    var r = s % 60;
+    return plural(m, "minute", "minutes") + (r > 0 ? " " + plural(r, "second", "seconds") : "");
+  }
+  function now() {
+    return window.performance && performance.now ? performance.now() : Date.now();
+  }
+  function tick() {
+    document.querySelectorAll("[data-elapsed-ms]").forEach(function (el) {
+      if (el.copylabSince === undefined) {
+        el.copylabSince = now() - (parseInt(el.getAttribute("data-elapsed-ms"), 10) || 0);
+      }
+      var text = elapsedText(Math.floor((now() - el.copylabSince) / 1000));
+      if (el.textContent !== text) el.textContent = text;
+    });
+  }
+  setInterval(tick, 1000);
+
   document.addEventListener("input", function (ev) {
     if (ev.target.matches && ev.target.matches("textarea[data-count]")) update(ev.target);
   });
@@ -58,6 +87,7 @@
   // content: the page, and every fragment htmx swaps in (a finished
   // generation, a rewritten draft).
   function init(root) {
+    tick();
     root.querySelectorAll("textarea[data-count]").forEach(update);
     var first = root.querySelector("[data-include]");
     if (first) include(first);
