@@ -78,6 +78,53 @@ func TestResultsDraftPages(t *testing.T) {
 	wantNotContains(t, body, `id="draft-results"`, "not started yet")
 }
 
+// TestResultsDraftTrends: the trends fragments of a draft (the charts and
+// segments htmx polls on a started test's results and share pages), asked
+// for directly, draw no empty charts: they answer with the draft's empty
+// state, as its results page and share page do (a member's leads back to
+// the experiment; the share link's links nowhere), and do not poll. Once
+// started, the same fragments draw the charts and poll.
+func TestResultsDraftTrends(t *testing.T) {
+	e := newEnv(t)
+	c := e.signIn("ann@example.com")
+	x := e.experiment(e.site("Shop").ID, "Hero", "Original", "Variant copy")
+	full, share := "/experiments/"+x.ID+"/results/trends", "/r/"+x.ShareToken+"/trends"
+	charts := []string{"<svg", "chart-svg", "chart-axis", "No visitors yet", "Over time", `id="segments"`, "No segments yet",
+		"Data table", "hx-get", "hx-trigger"}
+	for _, tc := range []struct {
+		name, path string
+		want       []string
+		links      []string // every link in the fragment
+	}{
+		{"results", full, []string{"No results yet", "Results appear here once you start the test",
+			"This is a draft: visitors see the original copy until you start it."}, []string{"/experiments/" + x.ID}},
+		{"share", share, []string{"This test has not started yet", "Results appear here once it starts",
+			"Open this link again once the test has started."}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			resp, body := c.get(tc.path)
+			wantStatus(t, resp, http.StatusOK, body)
+			wantContains(t, body, append([]string{`id="results-trends"`, `id="draft-results"`}, tc.want...)...)
+			wantNotContains(t, body, charts...)
+			var links []string
+			for _, a := range findAll(parseHTML(t, body), func(n *xhtml.Node) bool { return n.Data == "a" }) {
+				links = append(links, attrOf(a, "href"))
+			}
+			if strings.Join(links, " ") != strings.Join(tc.links, " ") {
+				t.Errorf("links %v, want %v", links, tc.links)
+			}
+		})
+	}
+
+	e.transition(x.ID, experiments.ActionStart)
+	for _, path := range []string{full, share} {
+		resp, body := c.get(path)
+		wantStatus(t, resp, http.StatusOK, body)
+		wantContains(t, body, `id="results-trends"`, `hx-get="`+path+`"`, `hx-trigger="every 30s"`, "Over time", "chart-svg")
+		wantNotContains(t, body, `id="draft-results"`)
+	}
+}
+
 // TestResultsDraftAPI: the results document of a draft keeps its
 // contract (200, every field, verdict.status not_enough_data, zeros and
 // nulls where nothing is counted), and its sentences say that the test

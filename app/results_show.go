@@ -50,8 +50,14 @@ func (a *App) resultsAndTrends(c *fiber.Ctx, e experiments.Experiment, liveURL, 
 	return withProvenance(c, e, r.resultsView(live)), r.trendsView(trendsURL) // generate.go
 }
 
-// trends builds the charts and segments fragment.
-func (a *App) trends(c *fiber.Ctx, e experiments.Experiment, trendsURL string) views.Trends {
+// trends builds the charts and segments fragment. A draft's is its empty
+// state: nothing is counted before the start, so its counts are not read
+// and no empty chart is drawn. experimentURL leads a member back to the
+// experiment from it ("" on a share link).
+func (a *App) trends(c *fiber.Ctx, e experiments.Experiment, trendsURL, experimentURL string) views.Trends {
+	if e.Status == experiments.StatusDraft {
+		return views.Trends{Draft: true, ExperimentURL: experimentURL}
+	}
 	r, err := a.buildReport(c.UserContext(), e, true)
 	if err != nil {
 		a.log.Error("results: report failed", "request_id", requestIDOf(c), "experiment", e.ID, "error", err)
@@ -79,5 +85,5 @@ func (a *App) resultsTrends(c *fiber.Ctx) error {
 		return err
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return render(c, views.ResultsTrends(a.trends(c, e, "/experiments/"+e.ID+"/results/trends")))
+	return render(c, views.ResultsTrends(a.trends(c, e, "/experiments/"+e.ID+"/results/trends", "/experiments/"+e.ID)))
 }

@@ -59,7 +59,7 @@ func (a *App) shareTrends(c *fiber.Ctx) error {
 		return err
 	}
 	a.shareHeaders(c)
-	return render(c, views.ResultsTrends(a.trends(c, e, "/r/"+e.ShareToken+"/trends")))
+	return render(c, views.ResultsTrends(a.trends(c, e, "/r/"+e.ShareToken+"/trends", "")))
 }
 
 func (a *App) shareHeaders(c *fiber.Ctx) {

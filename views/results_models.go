@@ -144,6 +144,12 @@ type Trends struct {
 	Segments    []SegmentTable
 	Findings    []SegmentFinding
 	Dimensions  int // dimensions with any data
+
+	// Draft is a draft's trends: it has not started, so there is nothing
+	// to draw. ExperimentURL leads a member back to the experiment; "" on
+	// a share link.
+	Draft         bool
+	ExperimentURL string
 }
 
 // SeriesKey names one variant in the charts' legends and tables.
