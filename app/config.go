@@ -11,6 +11,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"copylab/variants"
 )
 
 // Config is everything the web app needs to run. cmd/copylab builds it from
@@ -36,6 +38,9 @@ type Config struct {
 	LLMBaseURL string
 	LLMModel   string
 	LLMAPIKey  string
+	// LLMTimeout bounds one answer from the model (default
+	// variants.DefaultTimeout); a slow local model may need minutes.
+	LLMTimeout time.Duration
 
 	// TrustedProxies are the IPs or CIDR ranges of reverse proxies whose
 	// X-Forwarded-For header is believed. Empty means none: the client IP is
@@ -85,6 +90,14 @@ type Config struct {
 // DefaultBcryptCost is the bcrypt cost used when Config.BcryptCost is 0.
 const DefaultBcryptCost = 12
 
+// The range --llm-timeout may take: a few seconds is too short for any
+// model to write drafts, and a request held open for more than half an
+// hour is lost to proxies and restarts anyway.
+const (
+	MinLLMTimeout = 5 * time.Second
+	MaxLLMTimeout = 30 * time.Minute
+)
+
 // withDefaults fills the fields that have a sensible default.
 func (c Config) withDefaults() Config {
 	c.PublicURL = strings.TrimRight(strings.TrimSpace(c.PublicURL), "/")
@@ -105,6 +118,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.ShutdownTimeout == 0 {
 		c.ShutdownTimeout = 15 * time.Second
+	}
+	if c.LLMTimeout == 0 {
+		c.LLMTimeout = variants.DefaultTimeout
 	}
 	if c.RateIP == 0 {
 		c.RateIP = DefaultRateIP
@@ -142,6 +158,10 @@ func (c Config) Validate() error {
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			bad("llm-base-url %q: use an http(s) URL, such as https://api.openai.com/v1", c.LLMBaseURL)
 		}
+	}
+	if c.LLMTimeout < MinLLMTimeout || c.LLMTimeout > MaxLLMTimeout {
+		// The range is MinLLMTimeout to MaxLLMTimeout, written as people type it.
+		bad("llm-timeout %s: use 5s to 30m, such as 2m for a slow local model", c.LLMTimeout)
 	}
 	for _, p := range c.TrustedProxies {
 		if _, err := parseProxy(p); err != nil {

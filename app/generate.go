@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -42,7 +43,8 @@ func WithGenerator(g *variants.Generator) Option {
 // behind an OpenAI-compatible API, or the offline generator when neither
 // a key nor a base URL is set.
 func NewGenerator(cfg Config) (*variants.Generator, error) {
-	g, err := variants.New(variants.Config{BaseURL: cfg.LLMBaseURL, Model: cfg.LLMModel, APIKey: cfg.LLMAPIKey})
+	g, err := variants.New(variants.Config{BaseURL: cfg.LLMBaseURL, Model: cfg.LLMModel, APIKey: cfg.LLMAPIKey,
+		Timeout: cfg.withDefaults().LLMTimeout})
 	if err != nil {
 		return nil, fmt.Errorf("app: llm settings: %w", err)
 	}
@@ -52,7 +54,20 @@ func NewGenerator(cfg Config) (*variants.Generator, error) {
 // llmInfo describes the generator for the pages; never the key itself.
 func (a *App) llmInfo() views.LLMInfo {
 	s := a.gen.Describe()
-	return views.LLMInfo{Offline: s.Mode == variants.ModeOffline, Mode: s.Mode, BaseURL: s.BaseURL, Model: s.Model, KeyHint: s.KeyHint}
+	return views.LLMInfo{Offline: s.Mode == variants.ModeOffline, Mode: s.Mode, BaseURL: s.BaseURL, Model: s.Model, KeyHint: s.KeyHint,
+		Timeout: s.Timeout}
+}
+
+// genJobLimit bounds one generation in all: it may ask the model twice
+// (the drafts, then any missing ones) and retry an overloaded service, so
+// it gets twice the time of one answer and a minute more, and never less
+// than genJobTimeout. regenLimit bounds one rewrite, a single question.
+func (a *App) genJobLimit() time.Duration {
+	return max(genJobTimeout, 2*a.gen.Describe().Timeout+time.Minute)
+}
+
+func (a *App) regenLimit() time.Duration {
+	return max(regenTimeout, a.gen.Describe().Timeout+time.Minute)
 }
 
 // defaultRetryAfter is the Retry-After, in seconds, sent with

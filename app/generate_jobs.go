@@ -29,9 +29,10 @@ const (
 	// flight at once in this process.
 	genRunningMax = 8
 	// genJobTimeout bounds one generation, including the library's
-	// retries and its follow-up request for missing variants.
+	// retries and its follow-up request for missing drafts, unless a long
+	// --llm-timeout asks for more (genJobLimit).
 	genJobTimeout = 3 * time.Minute
-	// regenTimeout bounds one rewrite.
+	// regenTimeout bounds one rewrite, likewise (regenLimit).
 	regenTimeout = 2 * time.Minute
 )
 
@@ -351,7 +352,7 @@ func (a *App) startGeneration(j *genJob) error {
 	go func() {
 		defer a.genJobs.release()
 		defer stop(nil)
-		ctx, cancel := context.WithTimeout(base, genJobTimeout)
+		ctx, cancel := context.WithTimeout(base, a.genJobLimit())
 		defer cancel()
 		res, err := a.safeGenerate(ctx, j.brief)
 		switch {
@@ -397,7 +398,7 @@ func (a *App) startRegeneration(j *genJob, i int, others []string, instruction s
 
 	go func() {
 		defer a.genJobs.release()
-		ctx, cancel := context.WithTimeout(context.Background(), regenTimeout)
+		ctx, cancel := context.WithTimeout(context.Background(), a.regenLimit())
 		defer cancel()
 		c, err := a.safeRegenerate(ctx, j.brief, others, current, instruction)
 		if err != nil {

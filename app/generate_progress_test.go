@@ -108,3 +108,30 @@ func TestGenerateComeBackIsPerPerson(t *testing.T) {
 	wantContains(t, page, `id="brief-form"`)
 	wantNotContains(t, page, `id="generation"`)
 }
+
+// TestGenerateSlowModelTimeout: with --llm-timeout at 3 minutes (a model on
+// a CPU), the generator waits that long for an answer, a generation is
+// allowed two answers and a minute (7 minutes, past the usual 3), the
+// progress says so, and Settings shows the limit and its variable.
+func TestGenerateSlowModelTimeout(t *testing.T) {
+	llm := newFakeLLM(t)
+	gen, err := NewGenerator(Config{LLMBaseURL: llm.srv.URL + "/v1", LLMModel: "test-model", LLMTimeout: 3 * time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := gen.Describe().Timeout; got != 3*time.Minute {
+		t.Fatalf("the generator waits %s for an answer, want 3m", got)
+	}
+	if def, err := NewGenerator(Config{LLMBaseURL: llm.srv.URL + "/v1"}); err != nil || def.Describe().Timeout != 45*time.Second {
+		t.Fatalf("without --llm-timeout: %v, %v", def.Describe().Timeout, err)
+	}
+	release := llm.hold()
+	defer release()
+	g := newGenFixture(t, gen)
+	g.c.get(g.base)
+	_, body := g.start(t, g.brief(2))
+	wantContains(t, body, `data-state="running"`, "copylab waits up to 7 minutes for the model.")
+
+	_, body = g.c.get("/settings")
+	wantContains(t, body, "<dt>Waits for an answer</dt><dd>up to 3 minutes</dd>", "COPYLAB_LLM_TIMEOUT")
+}

@@ -109,7 +109,7 @@ func (a *App) jobView(c *fiber.Ctx, e experiments.Experiment, j *genJob) views.G
 		Model:      j.answeredBy,
 		Started:    j.started,
 		Elapsed:    max(a.now().Sub(j.started), 0),
-		Limit:      genJobTimeout,
+		Limit:      a.genJobLimit(),
 		Notes:      j.notes,
 		Room:       roomFor(e),
 	}

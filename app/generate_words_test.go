@@ -11,8 +11,8 @@ import (
 )
 
 // TestGenerateTimeoutAdvice: a model that does not answer in time gets
-// advice a marketer can follow. copylab has no setting for the model's
-// timeout, so the page must not tell them to raise it.
+// advice a marketer can follow (ask for fewer drafts), and the setting an
+// administrator can give a slow model more time with.
 func TestGenerateTimeoutAdvice(t *testing.T) {
 	llm := newFakeLLM(t)
 	llm.setReply(func(int, int) (int, map[string]string, string) { return -1, nil, "" })
@@ -20,8 +20,8 @@ func TestGenerateTimeoutAdvice(t *testing.T) {
 	g.c.get(g.base)
 	statusURL, _ := g.start(t, g.brief(2))
 	frag := g.wait(t, statusURL)
-	wantContains(t, frag, `data-code="llm_timeout"`, "did not answer within", "try again", "fewer variants")
-	wantNotContains(t, frag, "raise the timeout")
+	wantContains(t, frag, `data-code="llm_timeout"`, "did not answer within", "try again", "fewer drafts", "--llm-timeout")
+	wantNotContains(t, frag, "raise the timeout", "fewer variants")
 }
 
 // TestGenerateOfflineCustomRewrite: the offline generator cannot follow a

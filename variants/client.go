@@ -67,6 +67,7 @@ type Settings struct {
 	BaseURL string
 	Model   string
 	KeyHint string
+	Timeout time.Duration // how long one answer may take; 0 for the offline generator
 }
 
 // Modes reported in Settings.Mode.
@@ -159,7 +160,7 @@ func (g *Generator) Describe() Settings {
 	if g.offline {
 		return Settings{Mode: ModeOffline, Model: OfflineModel}
 	}
-	return Settings{Mode: ModeOpenAI, BaseURL: g.baseURL, Model: g.model, KeyHint: g.keyHint}
+	return Settings{Mode: ModeOpenAI, BaseURL: g.baseURL, Model: g.model, KeyHint: g.keyHint, Timeout: g.timeout}
 }
 
 // keyHint shows the key's "sk-" prefix and last four characters, and only
@@ -462,7 +463,8 @@ func (g *Generator) classify(ctx context.Context, err error, info *callInfo) *Er
 			"The model service rejected the request (HTTP %d)%s.", status, upstreamDetail(upstream))
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr) && netErr.Timeout():
 		return newError(CodeTimeout, http.StatusGatewayTimeout, err,
-			"The model did not answer within %s; try again. A slow local model answers sooner when asked for fewer variants.", g.timeout)
+			"The model did not answer within %s; try again. A slow local model answers sooner when asked for fewer drafts, "+
+				"and copylab waits longer for it when started with a longer --llm-timeout.", g.timeout)
 	case errors.As(err, &dnsErr), errors.As(err, &opErr) && opErr.Op == "dial", errors.Is(err, syscall.ECONNREFUSED):
 		return newError(CodeUnreachable, http.StatusBadGateway, err,
 			"copylab could not reach the model endpoint at %s; check the base URL and that the server is running.", g.baseURL)

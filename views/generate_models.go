@@ -45,6 +45,7 @@ type LLMInfo struct {
 	BaseURL string
 	Model   string
 	KeyHint string
+	Timeout time.Duration // how long copylab waits for one answer; 0 offline
 }
 
 // GeneratePage is the brief form, and the drafts of a generation when

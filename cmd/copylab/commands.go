@@ -15,6 +15,7 @@ import (
 	"copylab/app"
 	"copylab/app/simulate"
 	"copylab/experiments"
+	"copylab/variants"
 )
 
 // dbFlag registers --db, which every command that touches the database takes.
@@ -53,6 +54,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer, getenv func(str
 	f.string(&cfg.LLMBaseURL, "llm-base-url", "", "OpenAI-compatible endpoint, e.g. http://localhost:11434/v1 for Ollama (empty: OpenAI when a key is set)")
 	f.string(&cfg.LLMModel, "llm-model", "", "model name (default gpt-4o-mini)")
 	f.string(&cfg.LLMAPIKey, "llm-api-key", getenv("OPENAI_API_KEY"), "API key of the LLM endpoint (falls back to OPENAI_API_KEY)")
+	f.duration(&cfg.LLMTimeout, "llm-timeout", variants.DefaultTimeout, "how long to wait for one answer from the model, 5s to 30m (a slow local model may need minutes)")
 	f.int(&rateIP, "rate-ip", app.DefaultRateIP, "requests per second one client IP may send to the snippet and events (burst twice that; loopback exempt; 0: no limit)")
 	f.int(&rateSite, "rate-site", app.DefaultRateSite, "event requests per second one site may receive from all its visitors (burst twice that; 0: no limit)")
 	f.string(&metricsAllow, "metrics-allow", "127.0.0.0/8,::1", "comma-separated IPs or CIDRs that may read /metrics (empty: none, the token only)")

@@ -42,6 +42,8 @@ func TestUsageErrors(t *testing.T) {
 		{"bad flag", nil, []string{"serve", "--no-such-flag"}, []string{"no-such-flag"}},
 		{"stray argument", nil, []string{"serve", "extra"}, []string{`unexpected argument "extra"`}},
 		{"bad log format", nil, []string{"serve", "--log-format", "xml"}, []string{`--log-format "xml"`}},
+		{"bad llm timeout", map[string]string{"COPYLAB_LLM_TIMEOUT": "90"}, []string{"serve"}, []string{`COPYLAB_LLM_TIMEOUT="90" is not a duration such as 30s`}},
+		{"llm timeout out of range", nil, []string{"serve", "--llm-timeout", "2h"}, []string{"llm-timeout 2h0m0s: use 5s to 30m"}},
 		{"config problems at once", nil, []string{"serve", "--addr", "nope", "--db", "", "--public-url", "ftp://x"},
 			[]string{"addr", "db", "public-url"}},
 	}
