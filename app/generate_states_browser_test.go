@@ -28,20 +28,7 @@ func TestBrowserGenerateFailed(t *testing.T) {
 	llm := newFakeLLM(t)
 	llm.setReply(failWith(500, nil, "boom"))
 	base, store := serveGenerating(t, llm.generator(5*time.Second))
-	ctx := context.Background()
-	if _, _, err := addUser(ctx, store, "ann@example.com", "Ann", testPassword, bcrypt.MinCost); err != nil {
-		t.Fatal(err)
-	}
-	site, err := store.CreateSite(ctx, experiments.Site{Name: "Acme Boards", Domain: "acme.example"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	x, err := store.CreateExperiment(ctx, experiments.Experiment{SiteID: site.ID, Name: "Homepage hero", Page: "/", Selector: `[data-copylab="hero"]`,
-		Goal: experiments.Goal{Type: experiments.GoalClick, Selector: "#signup"}, CoverageBP: 10000,
-		Variants: []experiments.Variant{{Text: "Project management for busy teams"}}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	x := seedAnnsDraft(t, store)
 	exceptions := browsertest.Exceptions(t, tab)
 	do := func(actions ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
@@ -108,20 +95,7 @@ func TestBrowserGenerateProgress(t *testing.T) {
 	}
 	var ahead atomic.Int64
 	base, store := serveGenerating(t, gen, clockAhead(&ahead))
-	ctx := context.Background()
-	if _, _, err := addUser(ctx, store, "ann@example.com", "Ann", testPassword, bcrypt.MinCost); err != nil {
-		t.Fatal(err)
-	}
-	site, err := store.CreateSite(ctx, experiments.Site{Name: "Acme Boards", Domain: "acme.example"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	x, err := store.CreateExperiment(ctx, experiments.Experiment{SiteID: site.ID, Name: "Homepage hero", Page: "/", Selector: `[data-copylab="hero"]`,
-		Goal: experiments.Goal{Type: experiments.GoalClick, Selector: "#signup"}, CoverageBP: 10000,
-		Variants: []experiments.Variant{{Text: "Project management for busy teams"}}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	x := seedAnnsDraft(t, store)
 	exceptions := browsertest.Exceptions(t, tab)
 	do := func(actions ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
@@ -221,4 +195,25 @@ func TestBrowserGenerateProgress(t *testing.T) {
 	if ex := exceptions(); len(ex) > 0 {
 		t.Errorf("the page threw: %v", ex)
 	}
+}
+
+// seedAnnsDraft adds the user Ann and a draft experiment with only its
+// original copy, on a site of its own: what the drafting page starts from.
+func seedAnnsDraft(t *testing.T, store *experiments.Store) experiments.Experiment {
+	t.Helper()
+	ctx := context.Background()
+	if _, _, err := addUser(ctx, store, "ann@example.com", "Ann", testPassword, bcrypt.MinCost); err != nil {
+		t.Fatal(err)
+	}
+	site, err := store.CreateSite(ctx, experiments.Site{Name: "Acme Boards", Domain: "acme.example"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, err := store.CreateExperiment(ctx, experiments.Experiment{SiteID: site.ID, Name: "Homepage hero", Page: "/", Selector: `[data-copylab="hero"]`,
+		Goal: experiments.Goal{Type: experiments.GoalClick, Selector: "#signup"}, CoverageBP: 10000,
+		Variants: []experiments.Variant{{Text: "Project management for busy teams"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return x
 }
