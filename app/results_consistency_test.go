@@ -95,12 +95,12 @@ func TestResultsOneNameForTheOriginal(t *testing.T) {
 	if len(options) != 1 || strings.TrimSpace(textOf(options[0])) != "Original" {
 		t.Errorf("recordings filter: %d options for the control", len(options))
 	}
-	var versions []string
-	for _, td := range findAll(doc, func(n *xhtml.Node) bool { return n.Data == "td" && attrOf(n, "data-label") == "Version" }) {
-		versions = append(versions, strings.TrimSpace(textOf(td)))
+	var shown []string
+	for _, td := range findAll(doc, func(n *xhtml.Node) bool { return n.Data == "td" && attrOf(n, "data-label") == "Variant" }) {
+		shown = append(shown, strings.TrimSpace(textOf(td)))
 	}
-	if !containsString(versions, "Original") || containsString(versions, "Control (original)") {
-		t.Errorf("recorded sessions' versions %q", versions)
+	if !containsString(shown, "Original") || containsString(shown, "Control (original)") {
+		t.Errorf("recorded sessions' variants %q", shown)
 	}
 	verdict := findAll(doc, hasClass("verdict-text"))
 	// A test started just now: too early to act on, so the sentence says

@@ -536,7 +536,7 @@ func TestThresholdFormAndAPI(t *testing.T) {
 	site := e.site("Shop")
 
 	_, body := c.get("/experiments/new")
-	wantContains(t, body, `name="threshold"`, `value="10"`, `name="plan_base"`, `hx-get="/experiments/plan"`, "visitors per version")
+	wantContains(t, body, `name="threshold"`, `value="10"`, `name="plan_base"`, `hx-get="/experiments/plan"`, "visitors per variant")
 
 	form := url.Values{"site_id": {site.ID}, "name": {"Pricing"}, "page": {"/pricing"}, "selector": {"h1"}, "goal_type": {"click"},
 		"goal_selector": {"#buy"}, "coverage": {"100"}, "threshold": {"5"},
@@ -583,9 +583,9 @@ func TestThresholdFormAndAPI(t *testing.T) {
 	}
 
 	for _, tc := range []struct{ query, want string }{
-		{"threshold=10&plan_base=5&plan_variants=2", "32,000 visitors per version"},
+		{"threshold=10&plan_base=5&plan_variants=2", "32,000 visitors per variant"},
 		{"threshold=10&plan_base=5&plan_daily=1000&plan_variants=2", "about 9 weeks"},
-		{"threshold=10&plan_base=5&plan_variants=3", "96,000 in all, 3 versions"},
+		{"threshold=10&plan_base=5&plan_variants=3", "96,000 in all, 3 variants"},
 		{"threshold=x&plan_base=5", "Enter the smallest change"},
 		{"threshold=10&plan_base=0", "Enter today’s conversion rate"},
 	} {

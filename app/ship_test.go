@@ -108,7 +108,7 @@ func TestShippedYieldsToRunningTest(t *testing.T) {
 	wantContains(t, body, "Shipped: every visitor sees Variant B", "Not shown right now")
 }
 
-// TestShipPages: the experiment page offers each new version once the test
+// TestShipPages: the experiment page offers each new variant once the test
 // started; shipping needs the CSRF token, says what happened, and the page
 // and the list then show it shipped, with a way back.
 func TestShipPages(t *testing.T) {
@@ -117,10 +117,10 @@ func TestShipPages(t *testing.T) {
 	site := e.site("Shop")
 	x := e.experiment(site.ID, "Hero", "Original headline", "Ship me headline")
 	_, body := c.get("/experiments/" + x.ID)
-	wantNotContains(t, body, "Ship a version")
+	wantNotContains(t, body, "Ship a variant")
 	e.transition(x.ID, experiments.ActionStart)
 	_, body = c.get("/experiments/" + x.ID)
-	wantContains(t, body, "Ship a version", "Ship Variant B", `name="variant" value="b"`)
+	wantContains(t, body, "Ship a variant", "Ship Variant B", `name="variant" value="b"`)
 	wantNotContains(t, body, `value="control"`)
 
 	resp, _ := c.post("/experiments/"+x.ID+"/ship", url.Values{"variant": {"b"}, "_csrf": {""}})

@@ -332,7 +332,7 @@ func NewRateChart(id string, days []DayRow, keys []SeriesKey) LineChart {
 			ends = append(ends, fmt.Sprintf("%s %s", key.Label, pct(last.Cells[k].CumRate)))
 		}
 	}
-	c.Desc = fmt.Sprintf("Cumulative conversion rate of each version at the end of each day, %s to %s, with shaded 95%% intervals. At the end: %s.",
+	c.Desc = fmt.Sprintf("Cumulative conversion rate of each variant at the end of each day, %s to %s, with shaded 95%% intervals. At the end: %s.",
 		shortDay(days[0].Day), shortDay(last.Day), strings.Join(ends, ", "))
 	return c
 }
@@ -382,7 +382,7 @@ func NewVisitChart(id string, days []DayRow, keys []SeriesKey) BarChart {
 				Title: fmt.Sprintf("%s · %s: %s new visitors", shortDay(d.Day), key.Label, count(d.Cells[k].Exposures))})
 		}
 	}
-	c.Desc = fmt.Sprintf("New visitors per day, %s to %s, stacked by version: %s in all, at most %s on one day.",
+	c.Desc = fmt.Sprintf("New visitors per day, %s to %s, stacked by variant: %s in all, at most %s on one day.",
 		shortDay(days[0].Day), shortDay(days[n-1].Day), count(total), count(top))
 	return c
 }

@@ -80,7 +80,7 @@ func plural(n int, one, many string) string {
 // itoa is strconv.Itoa for templates.
 func itoa(n int) string { return strconv.Itoa(n) }
 
-// VariantLabel is the one name of a version wherever results show it:
+// VariantLabel is the one name of a variant wherever results show it:
 // the table, the chart legends and data tables, the CSV export, the
 // recordings and the messages about it. The control is "Original" (the
 // API keeps its machine key, control); the others are "Variant B", ….

@@ -111,7 +111,7 @@ type ExperimentRow struct {
 	Variants int
 	Created  time.Time
 	// Once started: the counted visitors, the verdict's status (a
-	// stats.Status… constant) and the new version most likely the best,
+	// stats.Status… constant) and the new variant most likely the best,
 	// with its uplift against the original when there is one.
 	Started     bool
 	Visitors    int64
@@ -255,7 +255,7 @@ type ExperimentPage struct {
 	Ended       time.Time
 	Results     Results
 	Demo        bool
-	// Ship: the versions that can be shipped to everyone (none for a
+	// Ship: the variants that can be shipped to everyone (none for a
 	// draft), and, once one is, its name, copy and since when.
 	Ship        []ShipOption
 	Shipped     string // "Variant B", or "" when nothing is shipped
@@ -273,7 +273,7 @@ type HistoryLine struct {
 	Detail string
 }
 
-// ShipOption is a version the experiment page offers to ship.
+// ShipOption is a variant the experiment page offers to ship.
 type ShipOption struct {
 	Key   string
 	Label string // "Variant B"

@@ -66,7 +66,7 @@ func SiteRecordersSection(f RecordersForm, csrf string) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 6, "</div><p>If this site runs a session recorder, the tag marks each recording with the experiment and the version the visitor saw, and the results link every version to the recordings of its own visitors. Fill in the recorders your pages already load (the tag does not load them); leave the others empty. copylab stores links, never recordings.</p>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 6, "</div><p>If this site runs a session recorder, the tag marks each recording with the experiment and the variant the visitor saw, and the results link every variant to the recordings of its own visitors. Fill in the recorders your pages already load (the tag does not load them); leave the others empty. copylab stores links, never recordings.</p>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -152,7 +152,7 @@ func SiteRecordersSection(f RecordersForm, csrf string) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		templ_7745c5c3_Err = TextField(Field{Name: "posthog.project_id", Label: "Project id", Value: f.PostHogProject, Placeholder: "12345", InputMode: "numeric", Mono: true, Errors: f.Errors,
-			Help: "The number in your PostHog URLs (/project/12345/…), also under Settings → Project → Project ID. Each version gets a link to PostHog’s replays filtered to it."}).Render(ctx, templ_7745c5c3_Buffer)
+			Help: "The number in your PostHog URLs (/project/12345/…), also under Settings → Project → Project ID. Each variant gets a link to PostHog’s replays filtered to it."}).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -161,7 +161,7 @@ func SiteRecordersSection(f RecordersForm, csrf string) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		templ_7745c5c3_Err = TextField(Field{Name: "clarity.project_id", Label: "Project id", Value: f.ClarityProject, Placeholder: "abcd1234ef", Mono: true, Errors: f.Errors,
-			Help: "In Clarity: Settings → Overview → Project ID (also the id in your Clarity tracking code). Sessions link to Clarity’s player; versions are custom tags to filter by."}).Render(ctx, templ_7745c5c3_Buffer)
+			Help: "In Clarity: Settings → Overview → Project ID (also the id in your Clarity tracking code). Sessions link to Clarity’s player; variants are custom tags to filter by."}).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -188,7 +188,7 @@ func SiteRecordersSection(f RecordersForm, csrf string) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		templ_7745c5c3_Err = TextField(Field{Name: "hotjar.site_id", Label: "Site id", Value: f.HotjarSite, Placeholder: "1234567", InputMode: "numeric", Mono: true, Errors: f.Errors,
-			Help: "The number in your Hotjar tracking code (hjid), also under Sites & Organizations. Hotjar has no link to one recording: versions are events to filter by."}).Render(ctx, templ_7745c5c3_Buffer)
+			Help: "The number in your Hotjar tracking code (hjid), also under Sites & Organizations. Hotjar has no link to one recording: variants are events to filter by."}).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -197,7 +197,7 @@ func SiteRecordersSection(f RecordersForm, csrf string) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		templ_7745c5c3_Err = TextField(Field{Name: "custom", Label: "Link template", Value: f.Custom, Placeholder: "https://replay.example.com/sessions/{session_id}", InputMode: "url", Mono: true, MaxLength: 1024, Errors: f.Errors,
-			Help: "A link to one recording in your own tool, starting with https://. copylab fills in {session_id}, {visitor}, {experiment} and {variant}; without {session_id} or {visitor} it is one link per version."}).Render(ctx, templ_7745c5c3_Buffer)
+			Help: "A link to one recording in your own tool, starting with https://. copylab fills in {session_id}, {visitor}, {experiment} and {variant}; without {session_id} or {visitor} it is one link per variant."}).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -364,7 +364,7 @@ func SiteSettingsSection(f SiteSettingsForm, csrf string) templ.Component {
 }
 
 // RecordingsCard is the "Watch recordings" card of the results and share
-// pages: per version, where to watch its recordings, and the list of
+// pages: per variant, where to watch its recordings, and the list of
 // recent sessions below.
 func RecordingsCard(r Recordings) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
@@ -461,7 +461,7 @@ func RecordingsCard(r Recordings) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		} else if !r.Configured {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 44, "<p class=\"muted\">See the visitors behind each version: link the results to the session recordings of the site’s recorder (PostHog, Microsoft Clarity, FullStory, LogRocket, Hotjar or your own). ")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 44, "<p class=\"muted\">See the visitors behind each variant: link the results to the session recordings of the site’s recorder (PostHog, Microsoft Clarity, FullStory, LogRocket, Hotjar or your own). ")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -489,7 +489,7 @@ func RecordingsCard(r Recordings) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		} else {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 48, "<p class=\"help rec-intro\">Watch a few sessions of each version to check that nothing is off. The recordings stay in your recorder; copylab keeps the links.</p><ul class=\"rec-variants\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 48, "<p class=\"help rec-intro\">Watch a few sessions of each variant to check that nothing is off. The recordings stay in your recorder; copylab keeps the links.</p><ul class=\"rec-variants\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -733,7 +733,7 @@ func RecordingListView(l RecordingList) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			} else {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 73, "<h3>No recorded sessions yet</h3><p>They appear here once visitors in the test are recorded by the site’s recorder, each with the version the visitor saw and whether they converted.</p>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 73, "<h3>No recorded sessions yet</h3><p>They appear here once visitors in the test are recorded by the site’s recorder, each with the variant the visitor saw and whether they converted.</p>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -808,7 +808,7 @@ func recordingListBody(l RecordingList) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = recordingSelect("rec-variant", "variant", "Version", "All versions", l.Options.Variants, l.Filter.Variant).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = recordingSelect("rec-variant", "variant", "Variant", "All variants", l.Options.Variants, l.Filter.Variant).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -963,7 +963,7 @@ func recordingListBody(l RecordingList) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		} else {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 94, "<div class=\"table-wrap\"><table class=\"table rec-table\"><caption class=\"sr-only\">Recorded sessions, newest first</caption> <thead><tr><th scope=\"col\">When</th><th scope=\"col\">Version</th><th scope=\"col\">Recording</th><th scope=\"col\">Converted</th><th scope=\"col\">Visitor</th></tr></thead> <tbody>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 94, "<div class=\"table-wrap\"><table class=\"table rec-table\"><caption class=\"sr-only\">Recorded sessions, newest first</caption> <thead><tr><th scope=\"col\">When</th><th scope=\"col\">Variant</th><th scope=\"col\">Recording</th><th scope=\"col\">Converted</th><th scope=\"col\">Visitor</th></tr></thead> <tbody>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -981,7 +981,7 @@ func recordingListBody(l RecordingList) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 96, "</td><td class=\"nowrap\" data-label=\"Version\">")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 96, "</td><td class=\"nowrap\" data-label=\"Variant\">")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -1499,7 +1499,7 @@ func RecordingsFull(p RecordingsPage) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 144, "</h1><p class=\"lead\">The recorded sessions of each version’s visitors, newest first. A visitor is marked converted once their conversion counted in the results.</p></div></div>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 144, "</h1><p class=\"lead\">The recorded sessions of each variant’s visitors, newest first. A visitor is marked converted once their conversion counted in the results.</p></div></div>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

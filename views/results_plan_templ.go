@@ -94,7 +94,7 @@ func PlanFields(p PlanForm, errs Errors) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 7, " aria-describedby=\"f-threshold-help\"><p class=\"help\" id=\"f-threshold-help\">The practical threshold, relative: at 10%, a rate of 5.0% would have to move past 4.5% or 5.5% to matter. The verdict says “no meaningful difference” when every version stays within it.</p>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 7, " aria-describedby=\"f-threshold-help\"><p class=\"help\" id=\"f-threshold-help\">The practical threshold, relative: at 10%, a rate of 5.0% would have to move past 4.5% or 5.5% to matter. The verdict says “no meaningful difference” when every variant stays within it.</p>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -268,7 +268,7 @@ func PlanEstimateView(e PlanEstimate) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 21, " visitors per version</strong> (")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 21, " visitors per variant</strong> (")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -294,7 +294,7 @@ func PlanEstimateView(e PlanEstimate) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 23, " versions). ")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 23, " variants). ")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

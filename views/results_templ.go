@@ -123,7 +123,7 @@ func ResultsFull(p ResultsPage) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 8, ". Visitors are counted once, in the version they saw first; a conversion counts once per visitor, at or after seeing the copy. Bots are never counted.</p>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 8, ". Visitors are counted once, in the variant they saw first; a conversion counts once per visitor, at or after seeing the copy. Bots are never counted.</p>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -400,7 +400,7 @@ func notStartedResults(experimentURL string) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		if experimentURL != "" {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 30, "<h2>No results yet</h2><p>Results appear here once you start the test: how many visitors see each version, how many convert, and which version wins, with charts over time and segments.</p><p>This is a draft: visitors see the original copy until you start it.</p><p><a class=\"btn btn-primary\" href=\"")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 30, "<h2>No results yet</h2><p>Results appear here once you start the test: how many visitors see each variant, how many convert, and which variant wins, with charts over time and segments.</p><p>This is a draft: visitors see the original copy until you start it.</p><p><a class=\"btn btn-primary\" href=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -418,7 +418,7 @@ func notStartedResults(experimentURL string) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		} else {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 32, "<h2>This test has not started yet</h2><p>Results appear here once it starts: how many visitors see each version, how many convert, and which version wins. Until then, visitors see the original copy.</p><p>Open this link again once the test has started.</p>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 32, "<h2>This test has not started yet</h2><p>Results appear here once it starts: how many visitors see each variant, how many convert, and which variant wins. Until then, visitors see the original copy.</p><p>Open this link again once the test has started.</p>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
