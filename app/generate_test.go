@@ -278,7 +278,7 @@ func TestGenerateFailures(t *testing.T) {
 		{"timeout", func(int, int) (int, map[string]string, string) { return -1, nil, "" }, 504, variants.CodeTimeout, "did not answer within", ""},
 		{"malformed output", func(int, int) (int, map[string]string, string) {
 			return 200, nil, completion(`{"headline_ideas": "none today"}`)
-		}, 502, variants.CodeBadOutput, "could not be read as copy variants", ""},
+		}, 502, variants.CodeBadOutput, "could not be read as drafts of the copy", ""},
 		{"key refused", failWith(401, nil, "Incorrect API key provided: sk-test-...cdef"), 502, variants.CodeAuth, "refused the API key", ""},
 	}
 	for _, tt := range tests {

@@ -107,7 +107,7 @@ func (s *Store) createExperiment(ctx context.Context, in Experiment, detail stri
 }
 
 // DuplicateExperiment creates a new draft from experiment id: the same
-// site, page, element, goal, traffic share, options, brief and versions
+// site, page, element, goal, traffic share, options, brief and variants
 // (each with where it came from), named "NAME (copy)". Nothing of the
 // original's life comes along: no results, no status, no share link, and
 // a seed of its own, so the new test assigns visitors afresh rather than
@@ -218,7 +218,7 @@ func (s *Store) variants(ctx context.Context, ids []string) (map[string][]Varian
 type ExperimentFilter struct {
 	SiteID  string
 	Status  Status
-	Shipped bool // only experiments with a shipped version
+	Shipped bool // only experiments with a shipped variant
 	// Search keeps the experiments that hold every word of it in their
 	// name, page or site name, ignoring case (a search without words keeps
 	// them all).
@@ -339,7 +339,7 @@ func (s *Store) UpdateExperiment(ctx context.Context, in Experiment) (Experiment
 				}
 			}
 			if resplit {
-				// Visitors keep the version they were given, so from now on
+				// Visitors keep the variant they were given, so from now on
 				// the counts mix two splits: the split check must know.
 				if _, err := tx.ExecContext(ctx, `/* Store.UpdateExperiment */ update experiments set split_changed_at = ? where id = ?`, now, in.ID); err != nil {
 					return err
@@ -511,7 +511,7 @@ func (s *Store) AddVariants(ctx context.Context, expID string, add []Variant) (E
 	return e, added, nil
 }
 
-// DeleteVariant removes a new version from a draft; the control stays.
+// DeleteVariant removes a variant from a draft; the control stays.
 func (s *Store) DeleteVariant(ctx context.Context, expID, key string) (Experiment, error) {
 	e, err := s.Experiment(ctx, expID)
 	if err != nil {
@@ -596,7 +596,7 @@ func (s *Store) Transition(ctx context.Context, id, action string) (Experiment, 
 				return err
 			}
 			if len(vs) < 2 {
-				return stateErr("too_few_variants", "Add at least one new version of the copy before starting.")
+				return stateErr("too_few_variants", "Add at least one variant of the copy before starting.")
 			}
 			// Both would run a test that can never answer: say so now
 			// rather than after a week of traffic.
@@ -604,7 +604,7 @@ func (s *Store) Transition(ctx context.Context, id, action string) (Experiment, 
 				return stateErr("no_traffic", "The traffic share is 0%, so no visitor would be in the test. Set a share above 0% first.")
 			}
 			if vs[0].WeightBP <= 0 {
-				return stateErr("control_without_traffic", "The original gets 0% of the split, so no version could be compared with it. Give it a share of the split first.")
+				return stateErr("control_without_traffic", "The original gets 0% of the split, so no variant could be compared with it. Give it a share of the split first.")
 			}
 		}
 		now := ms(s.now())
@@ -624,9 +624,9 @@ func (s *Store) Transition(ctx context.Context, id, action string) (Experiment, 
 }
 
 // Ship stops an experiment that has started (running, paused or already
-// stopped) and has the tag show the version key to every visitor of its
+// stopped) and has the tag show the variant key to every visitor of its
 // page, uncounted, until Unship: the winner, live while the site's own copy
-// is updated. Shipping another version replaces the one shipped. The
+// is updated. Shipping another variant replaces the one shipped. The
 // original (control) cannot be shipped: it is what the page shows anyway.
 func (s *Store) Ship(ctx context.Context, id, key string) (Experiment, error) {
 	err := s.tx(ctx, func(tx *sql.Tx) error {
@@ -635,7 +635,7 @@ func (s *Store) Ship(ctx context.Context, id, key string) (Experiment, error) {
 			return err
 		}
 		if cur.Status == StatusDraft {
-			return stateErr("invalid_transition", "This experiment has not started: there are no results to ship a version on. Start it first.")
+			return stateErr("invalid_transition", "This experiment has not started: there are no results to ship a variant on. Start it first.")
 		}
 		vs, err := txVariants(ctx, tx, id)
 		if err != nil {
@@ -644,14 +644,14 @@ func (s *Store) Ship(ctx context.Context, id, key string) (Experiment, error) {
 		i := slices.IndexFunc(vs, func(v Variant) bool { return v.Key == key })
 		switch {
 		case i < 0:
-			return ValidationError{{Field: "variant", Code: "unknown_variant", Message: fmt.Sprintf("This experiment has no version %q.", key)}}
+			return ValidationError{{Field: "variant", Code: "unknown_variant", Message: fmt.Sprintf("This experiment has no variant %q.", key)}}
 		case i == 0:
 			return stateErr("ship_control", "The original copy is what the page shows already; stop the experiment instead.")
 		}
 		now := ms(s.now())
 		detail := fmt.Sprintf("%s shown to every visitor: “%s”.", variantWords(key), clip(vs[i].Text, quoteBytes))
 		if cur.Status != StatusStopped {
-			// variantWords names a version as the rest of the UI does
+			// variantWords names a variant as the rest of the UI does
 			// ("Variant B"), mid-sentence too.
 			detail = "Stopped the test; " + detail
 		}
@@ -668,7 +668,7 @@ func (s *Store) Ship(ctx context.Context, id, key string) (Experiment, error) {
 	return s.Experiment(ctx, id)
 }
 
-// Unship stops showing an experiment's shipped version: the page shows its
+// Unship stops showing an experiment's shipped variant: the page shows its
 // own copy again. Unshipping what is not shipped is a StateError.
 func (s *Store) Unship(ctx context.Context, id string) (Experiment, error) {
 	err := s.tx(ctx, func(tx *sql.Tx) error {
@@ -681,7 +681,7 @@ func (s *Store) Unship(ctx context.Context, id string) (Experiment, error) {
 		case err != nil:
 			return err
 		case shipped == "":
-			return stateErr("not_shipped", "No version of this experiment is shipped.")
+			return stateErr("not_shipped", "No variant of this experiment is shipped.")
 		}
 		if err := recordChange(ctx, tx, id, now, ChangeUnshipped, variantWords(shipped)+" no longer shown; the page shows its own copy."); err != nil {
 			return err
@@ -717,8 +717,8 @@ func (s *Store) NewShareLink(ctx context.Context, id string) (Experiment, error)
 	return s.Experiment(ctx, id)
 }
 
-// ShippedExperiments returns a site's experiments with a shipped version,
-// the ones the tag shows that version of to everyone, oldest first.
+// ShippedExperiments returns a site's experiments with a shipped variant,
+// the ones the tag shows that variant of to everyone, oldest first.
 func (s *Store) ShippedExperiments(ctx context.Context, siteID string) ([]Experiment, error) {
 	all, err := s.Experiments(ctx, ExperimentFilter{SiteID: siteID, Status: StatusStopped, Shipped: true})
 	slices.Reverse(all)
@@ -751,8 +751,8 @@ const deleteChunk = 2000
 // trafficTables are the tables whose rows grow with an experiment's
 // traffic, each with the columns that name one row: the events, a row per
 // visitor, a row per recorded session, and up to MaxSegmentValues values
-// per dimension and version. Everything else that points at an experiment
-// is a few rows per version or per day, or a line per change, and goes
+// per dimension and variant. Everything else that points at an experiment
+// is a few rows per variant or per day, or a line per change, and goes
 // with the experiment's row.
 var trafficTables = []struct {
 	name string

@@ -49,7 +49,7 @@ const (
 	MaxSelectorLen = 200
 	MaxPageLen     = 500
 	MaxCopyLen     = 1000 // characters of one variant's copy
-	MaxVariants    = 11   // the control and up to ten new versions
+	MaxVariants    = 11   // the control and up to ten new variants
 	MinHideTimeout = 100
 	MaxHideTimeout = 5000
 )
@@ -216,8 +216,8 @@ func (e Experiment) Validate() ValidationError {
 }
 
 // validateVariants checks the copy of an experiment. A draft may hold only
-// the control, so that a program can create it and then generate versions
-// for it; "at least one new version" is checked when it starts (see
+// the control, so that a program can create it and then generate variants
+// for it; a variant besides the control is required when it starts (see
 // Transition) and by the app's experiment form.
 func validateVariants(vs []Variant) ValidationError {
 	var v ValidationError
@@ -225,7 +225,7 @@ func validateVariants(vs []Variant) ValidationError {
 		v.add("variants", "required", "Give the original copy (the control) as the first variant.")
 	}
 	if len(vs) > MaxVariants {
-		v.add("variants", "too_many", "Test at most %d new versions at once.", MaxVariants-1)
+		v.add("variants", "too_many", "Test at most %d new variants at once.", MaxVariants-1)
 	}
 	seen := map[string]bool{}
 	texts := map[string]int{}

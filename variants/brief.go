@@ -61,7 +61,7 @@ var BriefFields = []FieldHelp{
 		Help:    "What a visitor should do after reading this copy. One sentence is enough.",
 		Example: "Get visitors to start a free trial"},
 	{Name: "element_kind", Label: "Element",
-		Help:    "Which kind of text this is; it sets the usual length and shape of the variants.",
+		Help:    "Which kind of text this is; it sets the usual length and shape of the drafts.",
 		Example: "headline, subheadline, button, paragraph"},
 	{Name: "product", Label: "Product or offer",
 		Help:    "The product, service or offer the copy is about, in a few words.",
@@ -76,19 +76,19 @@ var BriefFields = []FieldHelp{
 		Help:    "The language to write in. Defaults to English.",
 		Example: "German"},
 	{Name: "must_say", Label: "Must say",
-		Help:    "Words or phrases every variant has to contain, one per line.",
+		Help:    "Words or phrases every draft has to contain, one per line.",
 		Example: "14-day free trial"},
 	{Name: "must_not_say", Label: "Must not say",
-		Help:    "Banned words and claims, one per line. Variants that use them are discarded.",
+		Help:    "Banned words and claims, one per line. Drafts that use them are discarded.",
 		Example: "guarantee"},
 	{Name: "max_length", Label: "Max length",
-		Help:    "The most characters a variant may have, spaces included. Leave empty for the usual length of the element.",
+		Help:    "The most characters a draft may have, spaces included. Leave empty for the usual length of the element.",
 		Example: "60"},
 	{Name: "brand_voice", Label: "Brand voice notes",
 		Help:    "Anything else about how your brand writes: words you like, words you avoid, style rules.",
 		Example: "We say \"you\", never \"users\". No exclamation marks."},
-	{Name: "n", Label: "Number of variants",
-		Help:    fmt.Sprintf("How many variants to draft, from 1 to %d.", MaxN),
+	{Name: "n", Label: "Number of drafts",
+		Help:    fmt.Sprintf("How many drafts to write, from 1 to %d.", MaxN),
 		Example: "5"},
 }
 
@@ -238,7 +238,7 @@ func (b Brief) Validate() []FieldError {
 	}
 
 	if b.N < 1 || b.N > MaxN {
-		add("n", "Ask for between 1 and %d variants.", MaxN)
+		add("n", "Ask for between 1 and %d drafts.", MaxN)
 	}
 	if b.MaxLength < MinMaxLength || b.MaxLength > MaxMaxLength {
 		add("max_length", "Set a max length between %d and %d characters, or leave it empty.", MinMaxLength, MaxMaxLength)

@@ -95,7 +95,7 @@ func (g *Generator) Generate(ctx context.Context, b Brief) (Result, error) {
 		case err != nil && (len(res.Variants) == 0 || errors.Is(err, context.Canceled)):
 			return res, err
 		case err != nil:
-			res.Notes = append(res.Notes, "Asking the model again for the missing variants failed: "+errorMessage(err))
+			res.Notes = append(res.Notes, "Asking the model again for the missing drafts failed: "+errorMessage(err))
 		default:
 			drafts, perr := parseOutput(second.content)
 			if perr != nil && len(res.Variants) == 0 && looksLikeRefusal(second.content) {
@@ -108,12 +108,12 @@ func (g *Generator) Generate(ctx context.Context, b Brief) (Result, error) {
 	switch {
 	case len(res.Variants) == 0 && len(res.Dropped) == 0:
 		return res, newError(CodeBadOutput, http.StatusBadGateway, nil,
-			"The model's answer could not be read as copy variants; try again.")
+			"The model's answer could not be read as drafts of the copy; try again.")
 	case len(res.Variants) == 0:
 		return res, newError(CodeBadOutput, http.StatusBadGateway, nil,
 			"None of the model's drafts met the brief's rules; the discarded drafts show why.")
 	case len(res.Variants) < b.N:
-		res.Notes = append(res.Notes, fmt.Sprintf("The model wrote only %d of the %d variants asked for that meet the brief's rules.", len(res.Variants), b.N))
+		res.Notes = append(res.Notes, fmt.Sprintf("The model wrote only %d of the %d drafts asked for that meet the brief's rules.", len(res.Variants), b.N))
 	}
 	return res, nil
 }
@@ -201,7 +201,7 @@ func (g *Generator) Regenerate(ctx context.Context, b Brief, others []string, cu
 		limit = min(limit, utf8.RuneCountInString(current)-1)
 		// One character is not copy; refuse rather than return nonsense.
 		if limit < 2 {
-			return Candidate{}, FieldErrors{{Field: "instruction", Message: "This variant is already as short as copy can be."}}
+			return Candidate{}, FieldErrors{{Field: "instruction", Message: "This draft is already as short as copy can be."}}
 		}
 	}
 
@@ -248,7 +248,7 @@ func (g *Generator) Regenerate(ctx context.Context, b Brief, others []string, cu
 	}
 	if lastReason == "" {
 		return Candidate{}, newError(CodeBadOutput, http.StatusBadGateway, nil,
-			"The model's answer could not be read as a copy variant; try again.")
+			"The model's answer could not be read as a draft of the copy; try again.")
 	}
 	return Candidate{}, newError(CodeBadOutput, http.StatusBadGateway, nil,
 		"The model could not write a replacement that meets the brief's rules (last try: %s).",

@@ -119,7 +119,7 @@ func TestGenerate(t *testing.T) {
 			script:    []reply{okReply(variantsJSON(good[:3]...)), okReply(variantsJSON(good[3]))},
 			wantTexts: good[:4],
 			wantCalls: 2,
-			wantNote:  "only 4 of the 5",
+			wantNote:  "only 4 of the 5 drafts",
 		},
 		{
 			name:      "more than asked: trimmed",
@@ -135,7 +135,7 @@ func TestGenerate(t *testing.T) {
 			},
 			wantTexts:   good[:5],
 			wantCalls:   2,
-			wantDropped: []string{"too close to another variant", "same as the current copy"},
+			wantDropped: []string{"too close to another draft or variant", "same as the current copy"},
 			check: func(t *testing.T, f *fakeLLM, res Result, err error) {
 				last := f.messages(1)[3]
 				if !strings.Contains(last, "<rejected>") || !strings.Contains(last, "same as the current copy") {
@@ -152,7 +152,7 @@ func TestGenerate(t *testing.T) {
 			wantTexts:   good[:4],
 			wantCalls:   2,
 			wantDropped: []string{"HTML tag", "HTML tag"},
-			wantNote:    "only 4 of the 5",
+			wantNote:    "only 4 of the 5 drafts",
 		},
 		{
 			name: "markdown, links, entities and banned words are dropped",

@@ -517,7 +517,7 @@ func offline(b Brief) ([]offlineCandidate, []string) {
 		notes = append(notes, fmt.Sprintf("The offline generator writes English only, so these drafts are not in %s; translate them, or connect a model in the settings.", in.language))
 	}
 	if len(kept) < b.N {
-		notes = append(notes, fmt.Sprintf("The offline generator found only %d of %d variants that fit this brief's limits.", len(kept), b.N))
+		notes = append(notes, fmt.Sprintf("The offline generator found only %d of %d drafts that fit this brief's limits.", len(kept), b.N))
 	}
 	return kept, notes
 }

@@ -108,7 +108,7 @@ func ValidateCopy(text string, r Rules) error {
 	}
 	for _, must := range r.MustSay {
 		if !containsPhrase(text, must) {
-			return copyErr(RuleMissingMustSay, "It leaves out “%s”, which every variant must include.", must)
+			return copyErr(RuleMissingMustSay, "It leaves out “%s”, which every draft must include.", must)
 		}
 	}
 	if r.Control != "" && similar(text, r.Control) {
@@ -116,7 +116,7 @@ func ValidateCopy(text string, r Rules) error {
 	}
 	for _, o := range r.Others {
 		if similar(text, o) {
-			return copyErr(RuleDuplicate, "It is too close to another variant (“%s”).", clip(o, 60))
+			return copyErr(RuleDuplicate, "It is too close to another draft or variant (“%s”).", clip(o, 60))
 		}
 	}
 	return nil

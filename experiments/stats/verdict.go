@@ -95,11 +95,11 @@ func verdict(arms []Arm, an Analysis, opts Options) Verdict {
 			return Verdict{StatusNotEnoughData, "Not enough data yet: no visitors have seen the test so far."}
 		case more == noConversionsYet && opts.Ended:
 			return Verdict{StatusNotEnoughData, fmt.Sprintf(
-				"Not enough data: the test stopped with no %s, so there is no telling how many visitors it needed; each version needs at least %s visitors, and the test %s %s.",
+				"Not enough data: the test stopped with no %s, so there is no telling how many visitors it needed; each variant needs at least %s visitors, and the test %s %s.",
 				goal, FormatCount(MinExposures), FormatCount(MinConversions), goal)}
 		case more == noConversionsYet:
 			return Verdict{StatusNotEnoughData, fmt.Sprintf(
-				"Not enough data yet: no %s so far, so there is no telling how many visitors the test needs; each version needs at least %s visitors, and the test %s %s.",
+				"Not enough data yet: no %s so far, so there is no telling how many visitors the test needs; each variant needs at least %s visitors, and the test %s %s.",
 				goal, FormatCount(MinExposures), FormatCount(MinConversions), goal)}
 		}
 		why := "before the numbers mean anything"
