@@ -65,7 +65,7 @@ type apiExperiment struct {
 	// VisibleOnly: the tag counts a visitor only once the element was on
 	// screen, not as soon as the page has it (the experiment form's box).
 	VisibleOnly bool `json:"visible_only"`
-	// ShippedVariant is the version the tag shows every visitor ("" for
+	// ShippedVariant is the variant the tag shows every visitor ("" for
 	// none), since ShippedAt: POST …/ship and …/unship.
 	ShippedVariant string     `json:"shipped_variant"`
 	ShippedAt      *time.Time `json:"shipped_at"`

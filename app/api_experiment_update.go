@@ -107,11 +107,11 @@ func (a *App) notEditable(e experiments.Experiment, sent map[string]json.RawMess
 		case "variants":
 			switch e.Status {
 			case experiments.StatusDraft:
-				how = "Change a version's text or weight with PATCH " + api + "/variants/{key}, and add versions with POST " + api + "/generate."
+				how = "Change a variant's text or weight with PATCH " + api + "/variants/{key}, and add variants with POST " + api + "/generate."
 			case experiments.StatusStopped:
-				how = "A stopped experiment's versions stay as they were for its results; duplicate it (POST " + api + "/duplicate) to test them again."
+				how = "A stopped experiment's variants stay as they were for its results; duplicate it (POST " + api + "/duplicate) to test them again."
 			default:
-				how = "Change a version's weight with PATCH " + api + "/variants/{key}; the copy of a started experiment stays as it is " +
+				how = "Change a variant's weight with PATCH " + api + "/variants/{key}; the copy of a started experiment stays as it is " +
 					"(duplicate it with POST " + api + "/duplicate to test other copy)."
 			}
 		case "brief":
@@ -123,7 +123,7 @@ func (a *App) notEditable(e experiments.Experiment, sent map[string]json.RawMess
 		case "status", "started_at", "ended_at":
 			how = "The status changes with POST " + api + "/start, /pause, /resume or /stop, which also set started_at and ended_at."
 		case "shipped_variant", "shipped_at":
-			how = "Ship a version with POST " + api + `/ship {"variant": KEY}, and undo it with POST ` + api + "/unship."
+			how = "Ship a variant with POST " + api + `/ship {"variant": KEY}, and undo it with POST ` + api + "/unship."
 		case "site_id":
 			how = "An experiment stays on the site it was created on; to test on another site, create an experiment there (POST /api/v1/experiments)."
 		default:

@@ -81,7 +81,7 @@ func (a *App) apiExperimentGenerate(c *fiber.Ctx) error {
 	if in.N != nil {
 		b.N = *in.N
 		if b.N == 0 {
-			return briefValidation([]variants.FieldError{{Field: "n", Message: fmt.Sprintf("Ask for between 1 and %d variants.", variants.MaxN)}}, "brief.")
+			return briefValidation([]variants.FieldError{{Field: "n", Message: fmt.Sprintf("Ask for between 1 and %d drafts.", variants.MaxN)}}, "brief.")
 		}
 	}
 	if b.N == 0 {

@@ -34,7 +34,7 @@ func (a *App) experimentCreate(c *fiber.Ctx) error {
 		return err
 	}
 	if generate {
-		return a.redirectWithFlash(c, generateURL(e.ID), "ok", "Draft saved. Now describe the copy you want, and copylab drafts versions of it.")
+		return a.redirectWithFlash(c, generateURL(e.ID), "ok", "Draft saved. Now describe the copy you want, and copylab writes drafts of it.")
 	}
 	return a.redirectWithFlash(c, "/experiments/"+e.ID, "ok", "Draft saved. Check the copy, then start the experiment.")
 }

@@ -9,8 +9,8 @@ import (
 )
 
 // experimentDuplicate answers POST /experiments/:id/duplicate: a new draft
-// with the experiment's setup and versions, to run the test again or try
-// new versions against the same original, and its page.
+// with the experiment's setup and variants, to run the test again or try
+// new variants against the same original, and its page.
 func (a *App) experimentDuplicate(c *fiber.Ctx) error {
 	var by int64
 	if s := sessionOf(c); s != nil {
@@ -24,7 +24,7 @@ func (a *App) experimentDuplicate(c *fiber.Ctx) error {
 		return err
 	}
 	return a.redirectWithFlash(c, "/experiments/"+e.ID, "ok",
-		"A new draft with the same page, element, goal and versions, and no results yet. Change what you like, then start it.")
+		"A new draft with the same page, element, goal and variants, and no results yet. Change what you like, then start it.")
 }
 
 // apiExperimentDuplicate answers POST /api/v1/experiments/:id/duplicate:

@@ -32,7 +32,7 @@ func TestExperimentDuplicatePages(t *testing.T) {
 		t.Fatalf("after duplicate, to %q", to)
 	}
 	_, body = c.get(to)
-	wantContains(t, body, "Pricing hero (copy)", "A new draft with the same page, element, goal and versions",
+	wantContains(t, body, "Pricing hero (copy)", "A new draft with the same page, element, goal and variants",
 		"Tested headline", "This is a draft")
 	if got, err := e.store.Experiment(t.Context(), x.ID); err != nil || got.Status != experiments.StatusStopped {
 		t.Errorf("the original after duplicate: %v %v", got.Status, err)

@@ -60,7 +60,7 @@ func applyOp(f *views.ExperimentForm, op string) bool {
 		if len(f.Variants) < experiments.MaxVariants {
 			f.Variants = append(f.Variants, views.VariantField{})
 		} else {
-			f.Errors = views.Errors{"variants": fmt.Sprintf("Test at most %d new versions at once.", experiments.MaxVariants-1)}
+			f.Errors = views.Errors{"variants": fmt.Sprintf("Test at most %d new variants at once.", experiments.MaxVariants-1)}
 		}
 		return true
 	case strings.HasPrefix(op, "remove:"):

@@ -11,8 +11,8 @@ import (
 )
 
 // experimentShip answers POST /experiments/:id/ship (form field variant):
-// the test stops and the tag shows that version to every visitor. A refusal
-// (a draft, the original, an unknown version) comes back as a flash message.
+// the test stops and the tag shows that variant to every visitor. A refusal
+// (a draft, the original, an unknown variant) comes back as a flash message.
 func (a *App) experimentShip(c *fiber.Ctx) error {
 	key := c.FormValue("variant")
 	_, err := a.store.Ship(c.UserContext(), c.Params("id"), key)
@@ -67,7 +67,7 @@ func refusal(err error) (string, bool) {
 }
 
 // badgeStatus is the status a page's badge shows: "shipped" for a stopped
-// experiment whose version the tag shows everyone.
+// experiment whose variant the tag shows everyone.
 func badgeStatus(e experiments.Experiment) string {
 	if e.ShippedVariant != "" {
 		return "shipped"
@@ -77,7 +77,7 @@ func badgeStatus(e experiments.Experiment) string {
 
 // shipHidden tells whether a running experiment tests the element of
 // shipped experiment e: that test decides the element's copy, so the tag
-// leaves the shipped version out meanwhile (two writers would undo each
+// leaves the shipped variant out meanwhile (two writers would undo each
 // other's text).
 func shipHidden(e experiments.Experiment, running []experiments.Experiment) bool {
 	return slices.ContainsFunc(running, func(r experiments.Experiment) bool { return r.Selector == e.Selector })

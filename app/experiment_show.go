@@ -164,7 +164,7 @@ func historyLines(changes []experiments.Change) []views.HistoryLine {
 func changeLabel(action string) string {
 	switch action {
 	case experiments.ChangeUnshipped:
-		return "Stopped showing the shipped version"
+		return "Stopped showing the shipped variant"
 	case experiments.ChangeShareLink:
 		return "New share link"
 	case "":

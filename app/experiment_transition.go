@@ -8,9 +8,9 @@ import (
 
 // transitionDone is the message after each life-cycle action.
 var transitionDone = map[string]string{
-	experiments.ActionStart:  "Started. Visitors now see the versions; changes reach them within a minute.",
+	experiments.ActionStart:  "Started. Visitors now see the variants; changes reach them within a minute.",
 	experiments.ActionPause:  "Paused. Visitors see the original copy; results are kept.",
-	experiments.ActionResume: "Resumed. Visitors see the versions again.",
+	experiments.ActionResume: "Resumed. Visitors see the variants again.",
 	experiments.ActionStop:   "Stopped for good. Visitors see the original copy; the results stay here.",
 }
 

@@ -52,7 +52,7 @@ func (a *App) experimentUpdate(c *fiber.Ctx) error {
 	if in.Threshold == 0 { // the field was left empty: keep it
 		in.Threshold = cur.Threshold
 	}
-	// Keep where each version came from; editing generated copy marks it.
+	// Keep where each variant came from; editing generated copy marks it.
 	for i := range in.Variants {
 		if old, ok := cur.Variant(in.Variants[i].Key); ok {
 			v := &in.Variants[i]
@@ -78,7 +78,7 @@ func (a *App) experimentUpdate(c *fiber.Ctx) error {
 	}
 	a.snippets.reset()
 	if generate {
-		return a.redirectWithFlash(c, generateURL(e.ID), "ok", "Changes saved. Now describe the copy you want, and copylab drafts versions of it.")
+		return a.redirectWithFlash(c, generateURL(e.ID), "ok", "Changes saved. Now describe the copy you want, and copylab writes drafts of it.")
 	}
 	return a.redirectWithFlash(c, "/experiments/"+e.ID, "ok", "Changes saved.")
 }

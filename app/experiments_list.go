@@ -186,7 +186,7 @@ func (a *App) experimentRows(ctx context.Context, exps []experiments.Experiment,
 type verdictSummary struct {
 	status   string
 	visitors int64
-	leader   string // the new version most likely the best, once there are visitors
+	leader   string // the new variant most likely the best, once there are visitors
 	lift     float64
 	hasLift  bool
 }
@@ -241,8 +241,8 @@ func (vc *verdictCache) get(e experiments.Experiment, totals []experiments.Varia
 func summarize(e experiments.Experiment, totals []experiments.VariantCounts) verdictSummary {
 	_, an := analyzeCounts(e, experiments.Counts{Variants: totals})
 	sum := verdictSummary{status: an.Verdict.Status}
-	// The leader is the version with visitors most likely the best, the
-	// original included; none on a tie. (A version without visitors has a
+	// The leader is the variant with visitors most likely the best, the
+	// original included; none on a tie. (A variant without visitors has a
 	// chance to be best from its prior alone, and leads nothing.)
 	best, tied := -1, false
 	for i, v := range an.Variants {

@@ -18,9 +18,9 @@ import (
 // CSV exports of the results: the variant table and the daily series, with
 // a header row, RFC 4180 quoting (encoding/csv), and the same numbers as the
 // results document. Columns are named like the document's fields; label is
-// the name the page gives the version ("Original", "Variant B"), shipped is
-// true on the row of the version shipped, if any, and recordings is the
-// document's recordings.list_url, the link to that version's sessions in
+// the name the page gives the variant ("Original", "Variant B"), shipped is
+// true on the row of the variant shipped, if any, and recordings is the
+// document's recordings.list_url, the link to that variant's sessions in
 // the site's session recorder ("" without one). The experiment's fields
 // (the verdict, srm, excluded, threshold) repeat on every row. The daily
 // file lists every day from the first to the last with visitors, quiet

@@ -179,7 +179,7 @@ func runEnd(e experiments.Experiment, now time.Time) time.Time {
 }
 
 // tooEarly says why results are too young to act on, if they are: the test
-// has run for less than a full week (earlyDays), or its smallest version
+// has run for less than a full week (earlyDays), or its smallest variant
 // has fewer visitors than the plan asks for. why words each reason, until
 // what to wait for; both are empty when it is old enough. The results page,
 // the share page and the API judge alike through buildReport, and a list
@@ -195,7 +195,7 @@ func tooEarly(days float64, arms []stats.Arm, threshold float64) (why, until []s
 			least = min(least, a.Exposures)
 		}
 		if least < need {
-			why = append(why, fmt.Sprintf("the smallest version has %s of the about %s visitors planned", formatCount(least), formatCount(roundUp(need))))
+			why = append(why, fmt.Sprintf("the smallest variant has %s of the about %s visitors planned", formatCount(least), formatCount(roundUp(need))))
 			until = append(until, "until the planned sample is in")
 		}
 	}
@@ -237,9 +237,9 @@ func (a *App) answerTooEarly(ctx context.Context, e experiments.Experiment, coun
 	return len(why) > 0, nil
 }
 
-// planNeed is the visitors per version the plan asks for: enough to detect
+// planNeed is the visitors per variant the plan asks for: enough to detect
 // the practical threshold from the original's observed rate. 0 when there
-// is no estimate (fewer than two versions, or the original has no
+// is no estimate (fewer than two variants, or the original has no
 // conversion yet, or converts every visitor).
 func planNeed(arms []stats.Arm, threshold float64) int64 {
 	if len(arms) < 2 || arms[0].Exposures == 0 || arms[0].Conversions == 0 {
@@ -297,7 +297,7 @@ func minTime(a, b time.Time) time.Time {
 	return b
 }
 
-// armsOf is what the statistics see of e: each version with its counted
+// armsOf is what the statistics see of e: each variant with its counted
 // visitors and conversions, the control first.
 func armsOf(e experiments.Experiment, counts experiments.Counts) []stats.Arm {
 	arms := make([]stats.Arm, len(e.Variants))
@@ -411,7 +411,7 @@ func (r *resultsReport) makePlan() resultsPlan {
 		}
 		return p
 	}
-	need := fmt.Sprintf("about %s visitors per version to detect a %s change from the original’s %s rate",
+	need := fmt.Sprintf("about %s visitors per variant to detect a %s change from the original’s %s rate",
 		formatCount(roundUp(p.perVariant)), mde, stats.FormatRate(p.baseRate))
 	if minExp >= p.perVariant {
 		p.reached, p.daysLeft = true, 0
@@ -419,7 +419,7 @@ func (r *resultsReport) makePlan() resultsPlan {
 		return p
 	}
 	if r.exp.Status == experiments.StatusStopped {
-		p.text = fmt.Sprintf("The test stopped before its planned sample: it needed %s, and the smallest version had %s.", need, formatCount(minExp))
+		p.text = fmt.Sprintf("The test stopped before its planned sample: it needed %s, and the smallest variant had %s.", need, formatCount(minExp))
 		return p
 	}
 	p.visitorsPerDay = float64(total) / max(r.days, 1)
@@ -442,13 +442,13 @@ func (r *resultsReport) makePlan() resultsPlan {
 	rate := stats.FormatRate(p.baseRate)
 	have := fmt.Sprintf("the smallest has %s so far", formatCount(minExp))
 	if math.IsInf(p.daysLeft, 1) {
-		// A version short of the plan has no share of the traffic (a
+		// A variant short of the plan has no share of the traffic (a
 		// weight of 0): it never gets there, whatever the traffic.
-		p.text = fmt.Sprintf("No estimate of the time left: a version short of the planned sample gets no new visitors at its 0%% weight. The test needs %s, and %s.",
+		p.text = fmt.Sprintf("No estimate of the time left: a variant short of the planned sample gets no new visitors at its 0%% weight. The test needs %s, and %s.",
 			need, have)
 	} else {
 		p.text = capitalise(stats.DescribeRunTime(p.daysLeft, r.threshold)) +
-			fmt.Sprintf(" from the original’s %s rate: each version needs about %s visitors, and %s.", rate, formatCount(roundUp(p.perVariant)), have)
+			fmt.Sprintf(" from the original’s %s rate: each variant needs about %s visitors, and %s.", rate, formatCount(roundUp(p.perVariant)), have)
 	}
 	if r.pausedDays > 0 {
 		p.text += fmt.Sprintf(" The traffic per day counts only the %s the test ran, not the %s it was paused.",

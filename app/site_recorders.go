@@ -46,7 +46,7 @@ func (a *App) siteRecordersSave(c *fiber.Ctx) error {
 	a.snippets.reset()
 	msg := "No session recorder set up: the tag carries no recorder code."
 	if labels := recorderSummary(saved); len(labels) > 0 {
-		msg = "Session recordings saved: " + strings.Join(labels, ", ") + ". Each version’s results link to its recordings."
+		msg = "Session recordings saved: " + strings.Join(labels, ", ") + ". Each variant’s results link to its recordings."
 	}
 	return a.redirectWithFlash(c, "/sites/"+site.ID, "ok", msg)
 }
@@ -84,7 +84,7 @@ var postHogProjectPath = regexp.MustCompile(`^(.*?)/project/([0-9]+)(?:/.*)?$`)
 // address (https://eu.posthog.com/project/12345/replay/home, what the
 // browser's address bar holds): the address is what comes before
 // /project/, and the project id, when none was typed, the number after
-// it. Taken as typed, each version's link would repeat the path
+// it. Taken as typed, each variant's link would repeat the path
 // (…/replay/home/project/12345/replay…) and open a page PostHog does not
 // have. Anything else is left as typed, for Validate to judge.
 func postHogFromPage(host, id string) (string, string) {

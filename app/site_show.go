@@ -88,7 +88,7 @@ const runningNamed = 5
 // status (the pager's next link is the experiments list, narrowed to this
 // site, from its second page), the names of the running ones, which must
 // stop before the site can be deleted, and a preview link of the newest
-// experiment with a version besides the original.
+// experiment with a variant besides the original.
 func (a *App) siteExperiments(ctx context.Context, p *views.SitePage, site experiments.Site) error {
 	f := experiments.ExperimentFilter{SiteID: site.ID}
 	counts, err := a.store.StatusCounts(ctx, f)
@@ -127,7 +127,7 @@ func (a *App) siteExperiments(ctx context.Context, p *views.SitePage, site exper
 		example, ok = shown[i], true
 	} else if counts.Total > len(shown) {
 		// The newest page holds only drafts with just the original; an
-		// older experiment may have versions.
+		// older experiment may have variants.
 		if example, ok, err = a.store.SiteExperimentWithVersions(ctx, site.ID); err != nil {
 			return err
 		}

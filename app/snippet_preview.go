@@ -18,7 +18,7 @@ import (
 // pinned URL too): the script a live tag imports for a QA link
 // (?copylab=EXPERIMENT:VARIANT on a page of the site; see snippet.js). It
 // is the QA build with the site's running experiments and shipped
-// versions, plus the link's experiment whatever its status, so that a
+// variants, plus the link's experiment whatever its status, so that a
 // draft can be checked on the real page before it starts, and a paused or
 // stopped one looked at again. The QA build shows the link's variant and
 // never stores or sends anything.
@@ -28,7 +28,7 @@ import (
 // that no public page or script shows before the experiment runs.
 //
 // What the link names but cannot show (no such experiment on this site, a
-// version it does not have, a draft the tag cannot run yet) is said in the
+// variant it does not have, a draft the tag cannot run yet) is said in the
 // browser's console, where the person checking looks, and in the
 // X-Copylab header; the page then shows the live experiments, as without
 // the link. It is never cached: a draft changes while it is edited.
@@ -57,11 +57,11 @@ func (a *App) snippetPreview(c *fiber.Ctx, key, qa string) error {
 	}
 	if problem == "" {
 		if _, ok := x.Variant(variant); !ok {
-			problem = "experiment " + x.ID + " has no version with the key after the colon; the page shows the visitor's own version."
+			problem = "experiment " + x.ID + " has no variant with the key after the colon; the page shows the visitor's own variant."
 		}
 		// The link's experiment decides its element's copy: a running
 		// test of the same element would write its own copy over it (and a
-		// shipped version steps aside for it in renderSnippet).
+		// shipped variant steps aside for it in renderSnippet).
 		running = slices.DeleteFunc(running, func(r experiments.Experiment) bool { return r.Selector == x.Selector })
 		running = append(running, x)
 	}
@@ -94,7 +94,7 @@ func (a *App) previewed(ctx context.Context, site experiments.Site, id string) (
 		return x, "", nil
 	}
 	if len(x.Variants) < 2 {
-		return x, "experiment " + id + " has only the original copy so far; add a new version, then open the link again.", nil
+		return x, "experiment " + id + " has only the original copy so far; add a variant, then open the link again.", nil
 	}
 	// Anything else the tag cannot run (the store validates what it
 	// saves, so this is a safety net): render it alone to find out.

@@ -15,7 +15,7 @@ import (
 var knownProblems = map[string]bool{
 	"copylab QA link: it names no experiment (want ?copylab=EXPERIMENT_ID:VARIANT); showing the live experiments.":          true,
 	"copylab QA link: this site has no experiment ID; showing the live experiments.":                                        true,
-	"copylab QA link: experiment ID has no version with the key after the colon; the page shows the visitor's own version.": true,
+	"copylab QA link: experiment ID has no variant with the key after the colon; the page shows the visitor's own variant.": true,
 }
 
 var uuidRE = regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`)
