@@ -15,7 +15,7 @@ func (a *App) experimentCreate(c *fiber.Ctx) error {
 	}
 	generate := c.FormValue("op") == "generate" // generate_form.go
 	if generate {
-		keepTypedVersions(&f)
+		keepTypedVariants(&f)
 	}
 	in, own := formExperiment(f)
 	if s := sessionOf(c); s != nil {

@@ -41,7 +41,7 @@ func (a *App) experimentUpdate(c *fiber.Ctx) error {
 	}
 	generate := !f.Locked && c.FormValue("op") == "generate" // generate_form.go
 	if generate {
-		keepTypedVersions(&f)
+		keepTypedVariants(&f)
 	}
 	in, own := formExperiment(f)
 	if len(own) > 0 {

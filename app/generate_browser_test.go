@@ -42,8 +42,8 @@ func TestBrowserGenerate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Created with only the control, as the "Generate variants with AI"
-	// button saves it.
+	// Created with only the control, as the "Draft copy with AI" button
+	// saves it.
 	x, err := store.CreateExperiment(ctx, experiments.Experiment{SiteID: site.ID, Name: "Homepage hero", Page: "/", Selector: `[data-copylab="hero"]`,
 		Goal: experiments.Goal{Type: experiments.GoalClick, Selector: "#signup"}, CoverageBP: 10000,
 		Variants: []experiments.Variant{{Text: "Project management for busy teams"}}})

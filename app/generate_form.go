@@ -6,12 +6,12 @@ import (
 	"copylab/views"
 )
 
-// keepTypedVersions drops the empty rows of new versions from the
-// experiment form, for its "Generate variants with AI" button: the draft
-// is saved with the original copy and whatever versions were typed, and
-// the generation page adds more. (Save draft keeps the form's rule that a
-// test needs at least one new version: its empty row is an error.)
-func keepTypedVersions(f *views.ExperimentForm) {
+// keepTypedVariants drops the empty rows of new variants from the
+// experiment form, for its "Draft copy with AI" button: the draft is
+// saved with the original copy and whatever variants were typed, and the
+// drafting page adds more. (Save draft keeps the form's rule that a test
+// needs at least one new variant: its empty row is an error.)
+func keepTypedVariants(f *views.ExperimentForm) {
 	if len(f.Variants) == 0 {
 		return
 	}

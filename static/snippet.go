@@ -135,7 +135,7 @@ func cspHash(s string) string {
 	return "'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"
 }
 
-// SnippetShipped is one shipped version: its page pattern and element, as
+// SnippetShipped is one shipped variant: its page pattern and element, as
 // in SnippetExperiment, and its copy.
 type SnippetShipped struct {
 	Page     string
@@ -534,15 +534,15 @@ func wire(cfg SnippetConfig) (config []any, set uint, err error) {
 			set |= visibleBuild
 		}
 	}
-	// A shipped version is an experiment of one version for everyone,
+	// A shipped variant is an experiment of one variant for everyone,
 	// whose id is 0: the script sends no event for an experiment without
 	// an id, and remembers no assignment for it.
 	for _, x := range cfg.Shipped {
 		if !cssSafe(x.Selector) {
-			bad("shipped version: selector %q is empty, has a brace, or leaves a bracket, parenthesis or quote open", x.Selector)
+			bad("shipped variant: selector %q is empty, has a brace, or leaves a bracket, parenthesis or quote open", x.Selector)
 		}
 		if x.Text == "" {
-			bad("shipped version on %q: no text", x.Selector)
+			bad("shipped variant on %q: no text", x.Selector)
 		}
 		exps = append(exps, slots(0, 0, x.Selector, 10000, []any{[]any{0, 10000, x.Text}}, "", "", compilePattern(x.Page)))
 	}

@@ -549,7 +549,7 @@ func TestRenderRejects(t *testing.T) {
 		{"unknown recorder", func(c *SnippetConfig, x *SnippetExperiment) { c.Recorders = []string{"posthog", "smartlook"} }, `unknown recorder "smartlook"`},
 		{"shipped selector", func(c *SnippetConfig, x *SnippetExperiment) {
 			c.Shipped = []SnippetShipped{{Selector: "a{}body", Text: "x"}}
-		}, "shipped version: selector"},
+		}, "shipped variant: selector"},
 		{"shipped text", func(c *SnippetConfig, x *SnippetExperiment) { c.Shipped = []SnippetShipped{{Selector: "h1"}} }, "no text"},
 	}
 	for _, tt := range tests {

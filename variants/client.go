@@ -386,7 +386,7 @@ func checkResponse(resp openai.ChatCompletionResponse, model string) (completion
 	}
 	if ch.FinishReason == openai.FinishReasonLength {
 		return completion{}, newError(CodeTruncated, http.StatusBadGateway, nil,
-			"The model's answer was cut off before it was complete; ask for fewer variants or shorter copy.")
+			"The model's answer was cut off before it was complete; ask for fewer drafts or shorter copy.")
 	}
 	content := ch.Message.Content
 	if content == "" {
