@@ -28,18 +28,6 @@ func TestExperimentWordsVariantsNotVersions(t *testing.T) {
 	draft := e.experiment(site.ID, "Draft", "Original headline", "Draft headline")
 	quiet := e.experiment(site.ID, "Quiet", "Quiet original", "Quiet new")
 
-	check := func(name, body string, want ...string) {
-		t.Helper()
-		words := generateWords(t, body)
-		if m := versionRe.FindAllString(words, -1); len(m) > 0 {
-			t.Errorf("%s says %q: %s", name, m, words)
-		}
-		for _, w := range want {
-			if !strings.Contains(words, w) {
-				t.Errorf("%s lacks %q: %s", name, w, words)
-			}
-		}
-	}
 	page := func(path string) string {
 		t.Helper()
 		resp, body := c.get(path)
@@ -54,8 +42,8 @@ func TestExperimentWordsVariantsNotVersions(t *testing.T) {
 		return page(resp.Header.Get("Location"))
 	}
 
-	check("the list", page("/experiments"), "Each experiment tests variants", "Variants")
-	check("the new form", page("/experiments/new"), "write the variants to try",
+	checkWords(t, "the list", page("/experiments"), "Each experiment tests variants", "Variants")
+	checkWords(t, "the new form", page("/experiments/new"), "write the variants to try",
 		"Write each variant as plain text. Every variant is compared against the original.",
 		"+ Add a variant", "A new variant to try", "the share of the experiment's visitors each variant gets",
 		"Draft copy with AI", "variants you typed above are kept")
@@ -67,30 +55,30 @@ func TestExperimentWordsVariantsNotVersions(t *testing.T) {
 	}
 	form.Set("op", "add")
 	_, body := c.post("/experiments", form)
-	check("a form one row too many", body, "Test at most 10 new variants at once.")
+	checkWords(t, "a form one row too many", body, "Test at most 10 new variants at once.")
 	form.Set("op", "generate")
-	check("a form saved for drafts", flash("/experiments", form), "Draft saved. Now describe the copy you want, and copylab writes drafts of it.")
-	check("a draft with only the original", page("/experiments/"+bare.ID), "Add at least one variant before starting")
-	check("its start refused", flash("/experiments/"+bare.ID+"/start", nil), "Add at least one variant of the copy before starting.")
-	check("a draft", page("/experiments/"+draft.ID), "check each variant on the real page", "The variant sticks for the browser tab")
-	check("its brief form", page("/experiments/"+draft.ID+"/generate"), "Number of drafts", "How many drafts to write",
+	checkWords(t, "a form saved for drafts", flash("/experiments", form), "Draft saved. Now describe the copy you want, and copylab writes drafts of it.")
+	checkWords(t, "a draft with only the original", page("/experiments/"+bare.ID), "Add at least one variant before starting")
+	checkWords(t, "its start refused", flash("/experiments/"+bare.ID+"/start", nil), "Add at least one variant of the copy before starting.")
+	checkWords(t, "a draft", page("/experiments/"+draft.ID), "check each variant on the real page", "The variant sticks for the browser tab")
+	checkWords(t, "its brief form", page("/experiments/"+draft.ID+"/generate"), "Number of drafts", "How many drafts to write",
 		"Words or phrases every draft has to contain", "Drafts that use them are discarded.", "The most characters a draft may have")
-	check("its duplicate", flash("/experiments/"+draft.ID+"/duplicate", nil), "the same page, element, goal and variants")
-	check("a running test", page("/experiments/"+x.ID), "Ship a variant", "show one variant to every visitor")
-	check("its results", page("/experiments/"+x.ID+"/results"), "Results per variant",
+	checkWords(t, "its duplicate", flash("/experiments/"+draft.ID+"/duplicate", nil), "the same page, element, goal and variants")
+	checkWords(t, "a running test", page("/experiments/"+x.ID), "Ship a variant", "show one variant to every visitor")
+	checkWords(t, "its results", page("/experiments/"+x.ID+"/results"), "Results per variant",
 		"Each variant’s conversion rate so far", "Visitors who saw two variants and bots are left out.")
-	check("its trends", page("/experiments/"+x.ID+"/results/trends"), "stacked by variant")
-	check("its recordings", page("/experiments/"+x.ID+"/recordings"), "All variants", "each variant’s visitors")
-	check("the plan", page("/experiments/plan?threshold=10&plan_base=5&plan_variants=3"),
+	checkWords(t, "its trends", page("/experiments/"+x.ID+"/results/trends"), "stacked by variant")
+	checkWords(t, "its recordings", page("/experiments/"+x.ID+"/recordings"), "All variants", "each variant’s visitors")
+	checkWords(t, "the plan", page("/experiments/plan?threshold=10&plan_base=5&plan_variants=3"),
 		"32,000 visitors per variant", "96,000 in all, 3 variants")
-	check("a test started", flash("/experiments/"+quiet.ID+"/start", nil), "Visitors now see the variants")
+	checkWords(t, "a test started", flash("/experiments/"+quiet.ID+"/start", nil), "Visitors now see the variants")
 	e.setCounts(quiet, [2]int64{100, 0}, [2]int64{100, 0}) // visitors, no conversion yet
-	check("a verdict without conversions", page("/experiments/"+quiet.ID+"/results"), "each variant needs at least")
-	check("a test paused", flash("/experiments/"+quiet.ID+"/pause", nil))
-	check("a test resumed", flash("/experiments/"+quiet.ID+"/resume", nil), "Visitors see the variants again.")
+	checkWords(t, "a verdict without conversions", page("/experiments/"+quiet.ID+"/results"), "each variant needs at least")
+	checkWords(t, "a test paused", flash("/experiments/"+quiet.ID+"/pause", nil))
+	checkWords(t, "a test resumed", flash("/experiments/"+quiet.ID+"/resume", nil), "Visitors see the variants again.")
 
-	check("shipped", flash("/experiments/"+x.ID+"/ship", url.Values{"variant": {"b"}}), "Stop showing this variant?")
-	check("unshipped", flash("/experiments/"+x.ID+"/unship", nil), "Stopped showing the shipped variant")
+	checkWords(t, "shipped", flash("/experiments/"+x.ID+"/ship", url.Values{"variant": {"b"}}), "Stop showing this variant?")
+	checkWords(t, "unshipped", flash("/experiments/"+x.ID+"/unship", nil), "Stopped showing the shipped variant")
 	// The site page keeps "version" for the tag's pinned build.
 	wantContains(t, flash("/sites/"+site.ID+"/recorders", url.Values{"clarity.project_id": {"abc123"}}),
 		"Each variant’s results link to its recordings.", "Only running experiments and shipped variants reach visitors.")

@@ -95,43 +95,31 @@ func generateWords(t *testing.T, body string) string {
 func TestGenerateWordsDraftsAndVariants(t *testing.T) {
 	llm := newFakeLLM(t)
 	g := newGenFixture(t, llm.generator(5*time.Second))
-	check := func(name, body string, want ...string) {
-		t.Helper()
-		words := generateWords(t, body)
-		if m := versionRe.FindAllString(words, -1); len(m) > 0 {
-			t.Errorf("%s says %q: %s", name, m, words)
-		}
-		for _, w := range want {
-			if !strings.Contains(words, w) {
-				t.Errorf("%s lacks %q: %s", name, w, words)
-			}
-		}
-	}
 
 	_, page := g.c.get(g.base)
-	check("the brief form", page, "copylab writes drafts of it", "as variants", "Write drafts",
+	checkWords(t, "the brief form", page, "copylab writes drafts of it", "as variants", "Write drafts",
 		"The experiment has 1 variant besides the original already; room for 9 more.")
 
 	bad := g.brief(2)
 	bad.Set("n", "eleven")
 	bad.Set("max_length", "1200")
 	_, body := g.c.hx(http.MethodPost, g.base, bad)
-	check("a brief with errors", body, "Ask for between 1 and 10 drafts.", "copylab keeps each variant under 1000 characters")
+	checkWords(t, "a brief with errors", body, "Ask for between 1 and 10 drafts.", "copylab keeps each variant under 1000 characters")
 	bad = g.brief(10)
 	_, body = g.c.hx(http.MethodPost, g.base, bad)
-	check("a brief asking for too many", body, "This experiment has room for 9 more variants")
+	checkWords(t, "a brief asking for too many", body, "This experiment has room for 9 more variants")
 
 	release := llm.hold()
 	statusURL, body := g.start(t, g.brief(2))
-	check("the progress", body, "Writing 2 drafts with test-model…")
+	checkWords(t, "the progress", body, "Writing 2 drafts with test-model…")
 	release()
 	frag := g.wait(t, statusURL)
-	check("the drafts", frag, "They join the experiment as variants.")
+	checkWords(t, "the drafts", frag, "They join the experiment as variants.")
 	texts := draftTexts(frag)
 
 	resp, body := g.c.post(statusURL+"/approve", draftsForm(texts, []int{0, 1}, map[int]string{1: "Projects, finally under control"}))
 	wantStatus(t, resp, http.StatusUnprocessableEntity, body)
-	check("a draft that repeats a variant", body, "This is the same text as Variant B.")
+	checkWords(t, "a draft that repeats a variant", body, "This is the same text as Variant B.")
 
 	resp, body = g.c.post(statusURL+"/approve", draftsForm(texts, []int{0, 1}, nil))
 	wantStatus(t, resp, http.StatusSeeOther, body)
@@ -140,5 +128,20 @@ func TestGenerateWordsDraftsAndVariants(t *testing.T) {
 
 	full := g.e.experiment(g.site.ID, "Full", "Original", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K")
 	_, page = g.c.get(generateURL(full.ID))
-	check("a full experiment", page, "This experiment already holds the most variants it can")
+	checkWords(t, "a full experiment", page, "This experiment already holds the most variants it can")
+}
+
+// checkWords fails t when the visible words of body (generateWords) call
+// anything a "version", or lack one of want; name says which screen.
+func checkWords(t *testing.T, name, body string, want ...string) {
+	t.Helper()
+	words := generateWords(t, body)
+	if m := versionRe.FindAllString(words, -1); len(m) > 0 {
+		t.Errorf("%s says %q: %s", name, m, words)
+	}
+	for _, w := range want {
+		if !strings.Contains(words, w) {
+			t.Errorf("%s lacks %q: %s", name, w, words)
+		}
+	}
 }
