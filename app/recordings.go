@@ -66,7 +66,11 @@ func (a *App) renderRecordings(c *fiber.Ctx, e experiments.Experiment, listURL, 
 		if err != nil {
 			return err
 		}
-		list, err := a.recordingList(c, e, set, listURL)
+		counts, err := a.store.RecordingCounts(c.UserContext(), e.ID, experiments.RecorderNamesOf(set))
+		if err != nil {
+			return err
+		}
+		list, err := a.recordingList(c, e, set, listURL, counts)
 		if err != nil {
 			return err
 		}
@@ -116,12 +120,13 @@ func (a *App) recordings(c *fiber.Ctx, e experiments.Experiment, listURL, setupU
 		}
 		out.Variants = append(out.Variants, rv)
 	}
-	out.List, err = a.recordingList(c, e, set, listURL)
+	out.List, err = a.recordingList(c, e, set, listURL, counts)
 	return out, err
 }
 
-// recordingList builds the list of sessions the query asks for.
-func (a *App) recordingList(c *fiber.Ctx, e experiments.Experiment, set recorders.Settings, listURL string) (views.RecordingList, error) {
+// recordingList builds the list of sessions the query asks for; counts
+// are the experiment's sessions per variant (Store.RecordingCounts).
+func (a *App) recordingList(c *fiber.Ctx, e experiments.Experiment, set recorders.Settings, listURL string, counts map[string]int64) (views.RecordingList, error) {
 	ctx := c.UserContext()
 	f, q := recordingQueryOf(c, e)
 	q.Recorders = experiments.RecorderNamesOf(set)
@@ -130,16 +135,13 @@ func (a *App) recordingList(c *fiber.Ctx, e experiments.Experiment, set recorder
 	// Whether there is any session at all decides between the filters and
 	// an empty state: a filter that matches nothing says so, and offers
 	// the way back; nothing recorded offers nothing to filter.
-	counts, err := a.store.RecordingCounts(ctx, e.ID, q.Recorders)
-	if err != nil {
-		return out, err
-	}
 	for _, n := range counts {
 		out.Total += n
 	}
 	if out.Total == 0 {
 		return out, nil
 	}
+	var err error
 	if out.Options, err = a.recordingOptions(ctx, e); err != nil {
 		return out, err
 	}
