@@ -100,6 +100,9 @@ type site struct {
 	down   atomic.Bool  // /e answers 503
 	refuse atomic.Bool  // /e answers 404 unknown_experiment (for good)
 	failed atomic.Int32 // requests /e refused
+	// hold, when set (under mu), keeps /e's answers back until it is
+	// closed: the request was received and recorded, the answer not yet.
+	hold chan struct{}
 }
 
 type post struct {
@@ -159,7 +162,15 @@ func newSite(t *testing.T, snip *static.Snippet, cfg static.SnippetConfig) *site
 		}
 		s.mu.Lock()
 		s.posts = append(s.posts, post{r.Header.Get("Content-Type"), body})
+		hold := s.hold
 		s.mu.Unlock()
+		if hold != nil {
+			select {
+			case <-hold:
+			case <-r.Context().Done():
+				return
+			}
+		}
 		w.WriteHeader(http.StatusNoContent)
 	})
 	s.mux.HandleFunc("GET /favicon.ico", http.NotFound)
@@ -187,7 +198,6 @@ func (s *site) events() []map[string]any {
 	s.t.Helper()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var out []map[string]any
 	for _, p := range s.posts {
 		if !strings.HasPrefix(p.contentType, "text/plain") {
 			s.t.Errorf("POST /e Content-Type %q, want text/plain (no CORS preflight)", p.contentType)
@@ -201,9 +211,29 @@ func (s *site) events() []map[string]any {
 		if p.body["visitor"] != "user-42" { // TestIdentifyAndVariant's own id
 			checkUUIDv7(s.t, p.body["visitor"])
 		}
+	}
+	return s.received()
+}
+
+// received returns the events received so far, in order, each with its
+// request's visitor; s.mu is held. An event sent again under the same id
+// counts once, as the server stores it: the tag keeps a batch stored
+// until its answer, so a page left between the server's receipt and the
+// answer sends the batch again from the next page (TestBrokenJSONParse's
+// second page view met this in CI). A repeat under a new id counts twice.
+func (s *site) received() []map[string]any {
+	var out []map[string]any
+	seen := map[string]bool{}
+	for _, p := range s.posts {
 		evs, _ := p.body["events"].([]any)
 		for _, e := range evs {
 			ev, _ := e.(map[string]any)
+			if id, ok := ev["id"].(string); ok {
+				if seen[id] {
+					continue
+				}
+				seen[id] = true
+			}
 			ev["visitor"] = p.body["visitor"]
 			out = append(out, ev)
 		}
@@ -217,11 +247,7 @@ func (s *site) waitEvents(n int) []map[string]any {
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		s.mu.Lock()
-		got := 0
-		for _, p := range s.posts {
-			evs, _ := p.body["events"].([]any)
-			got += len(evs)
-		}
+		got := len(s.received())
 		s.mu.Unlock()
 		if got >= n {
 			return s.events()
@@ -724,6 +750,55 @@ func TestTwoTags(t *testing.T) {
 	if evs := s.events(); len(evs) != 1 {
 		t.Fatalf("events %v, want one exposure", evs)
 	}
+}
+
+// TestResendAfterLeavingMid: a page left after /e received its batch but
+// before the answer came keeps the batch stored; the next page sends it
+// again under the same ids, which the server stores once, and the stored
+// queue empties once that answer comes.
+func TestResendAfterLeavingMid(t *testing.T) {
+	t.Parallel()
+	ctx := browsertest.NewTab(t)
+	exceptions := browsertest.Exceptions(t, ctx)
+	s := newSite(t, prod, static.SnippetConfig{Site: "test", Experiments: []static.SnippetExperiment{
+		heroExperiment("/pricing*", 0, 10000, 0)}})
+	s.page("/pricing", tag, `<h1 data-copylab="hero">`+original+`</h1>`)
+	s.page("/other", tag, `<p>other</p>`)
+	hold := make(chan struct{})
+	release := sync.OnceFunc(func() { close(hold) })
+	t.Cleanup(release)
+	s.mu.Lock()
+	s.hold = hold
+	s.mu.Unlock()
+	navigate(t, ctx, s.URL+"/pricing")
+	s.waitEvents(1)
+	navigate(t, ctx, s.URL+"/other")
+	sent := func() (ids []any) {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		for _, p := range s.posts {
+			evs, _ := p.body["events"].([]any)
+			for _, e := range evs {
+				ids = append(ids, e.(map[string]any)["id"])
+			}
+		}
+		return ids
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for len(sent()) < 2 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if ids := sent(); len(ids) != 2 || ids[0] != ids[1] {
+		t.Fatalf("ids sent %v, want the exposure's id twice (the next page sends the unanswered batch again)", ids)
+	}
+	release()
+	waitJS(t, ctx, `JSON.parse(localStorage.copylab).q.length == 0`)
+	if evs := s.events(); len(evs) != 1 {
+		t.Errorf("events %v, want one exposure: a repeat under the same id counts once", evs)
+	} else {
+		checkEvent(t, evs[0], "exposure", "b", "")
+	}
+	noExceptions(t, exceptions)
 }
 
 // TestEventsDown: with /e down the page is unaffected, the events wait in
