@@ -33,7 +33,7 @@ func (e *env) shipped(siteID, text string) experiments.Experiment {
 }
 
 // TestAPIShip: shipping through the API stops the test and puts the
-// version in the tag (at once: the tag cache is dropped); refusals have
+// variant in the tag (at once: the tag cache is dropped); refusals have
 // codes and change nothing; unship takes it out again.
 func TestAPIShip(t *testing.T) {
 	e := newEnv(t)
@@ -90,7 +90,7 @@ func TestAPIShip(t *testing.T) {
 }
 
 // TestShippedYieldsToRunningTest: a new test of the same element decides
-// its copy; the shipped version is left out of the tag meanwhile, and the
+// its copy; the shipped variant is left out of the tag meanwhile, and the
 // experiment page says so.
 func TestShippedYieldsToRunningTest(t *testing.T) {
 	e := newEnv(t)

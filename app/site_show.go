@@ -128,7 +128,7 @@ func (a *App) siteExperiments(ctx context.Context, p *views.SitePage, site exper
 	} else if counts.Total > len(shown) {
 		// The newest page holds only drafts with just the original; an
 		// older experiment may have variants.
-		if example, ok, err = a.store.SiteExperimentWithVersions(ctx, site.ID); err != nil {
+		if example, ok, err = a.store.SiteExperimentWithVariants(ctx, site.ID); err != nil {
 			return err
 		}
 	}

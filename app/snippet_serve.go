@@ -249,7 +249,7 @@ func (a *App) snippetConfig(site experiments.Site) static.SnippetConfig {
 // recorders or the preview build) and the experiments it runs. An
 // experiment the renderer refuses is left out (and logged) rather than
 // failing the whole script: a snippet problem must never break the host
-// page or the other tests. A shipped version is left out while a running
+// page or the other tests. A shipped variant is left out while a running
 // experiment tests its element (shipHidden).
 func (a *App) renderSnippet(cfg static.SnippetConfig, running, shipped []experiments.Experiment) []byte {
 	for _, e := range running {
@@ -347,7 +347,7 @@ func (a *App) pinnedSnippetTag(ctx context.Context, key string) (string, error) 
 // experiments as JSON, the public twin of the script for servers that
 // assign and render the copy themselves and for tools that send traffic
 // without a browser (copylab simulate). It holds nothing the script does
-// not already show. Shipped versions are left out: they assign nobody.
+// not already show. Shipped variants are left out: they assign nobody.
 func (a *App) snippetConfigServe(c *fiber.Ctx, key string) error {
 	if !siteKeyOK(key) {
 		return errUnknownSite

@@ -27,7 +27,7 @@ func TestSiteListQueryPlans(t *testing.T) {
 	}{
 		{"counts by site", siteCountsStmt, []any{StatusRunning}, "COVERING INDEX experiments_site_status"},
 		{"running names", siteExperimentNamesStmt, []any{"s", StatusRunning, 5}, "INDEX experiments_site_status"},
-		{"experiment with versions", siteExperimentWithVersionsStmt, []any{"s"}, "INDEX experiments_site_created"},
+		{"experiment with variants", siteExperimentWithVariantsStmt, []any{"s"}, "INDEX experiments_site_created"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			plan := queryPlan(t, s, tt.stmt, tt.args)

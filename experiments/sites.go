@@ -243,19 +243,19 @@ func (s *Store) SiteExperimentNames(ctx context.Context, siteID string, st Statu
 const siteExperimentNamesStmt = `/* Store.SiteExperimentNames */ select name from experiments where site_id = ? and status = ?
 	order by created_at desc, id desc limit ?`
 
-// SiteExperimentWithVersions returns the newest experiment of a site that
-// has a version besides the original, with its variants; ok is false when
+// SiteExperimentWithVariants returns the newest experiment of a site that
+// has a variant besides the original, with its variants; ok is false when
 // none has. SQLite walks the site's experiments newest first and stops at
 // the first with two variants, which is the newest one itself unless the
 // newest are drafts with only the original: the example preview link of a
 // site's page.
-func (s *Store) SiteExperimentWithVersions(ctx context.Context, siteID string) (e Experiment, ok bool, err error) {
-	e, err = scanExperiment(s.r.QueryRowContext(ctx, siteExperimentWithVersionsStmt, siteID))
+func (s *Store) SiteExperimentWithVariants(ctx context.Context, siteID string) (e Experiment, ok bool, err error) {
+	e, err = scanExperiment(s.r.QueryRowContext(ctx, siteExperimentWithVariantsStmt, siteID))
 	if errors.Is(err, ErrNotFound) {
 		return Experiment{}, false, nil
 	}
 	if err != nil {
-		return Experiment{}, false, fmt.Errorf("experiments: experiment with versions of site %s: %w", siteID, err)
+		return Experiment{}, false, fmt.Errorf("experiments: experiment with variants of site %s: %w", siteID, err)
 	}
 	exps := []Experiment{e}
 	if err := s.withVariants(ctx, exps); err != nil {
@@ -264,7 +264,7 @@ func (s *Store) SiteExperimentWithVersions(ctx context.Context, siteID string) (
 	return exps[0], true, nil
 }
 
-const siteExperimentWithVersionsStmt = `/* Store.SiteExperimentWithVersions */ select ` + experimentCols + ` from experiments
+const siteExperimentWithVariantsStmt = `/* Store.SiteExperimentWithVariants */ select ` + experimentCols + ` from experiments
 	where site_id = ? and (select count(*) from variants v where v.experiment_id = experiments.id) > 1
 	order by created_at desc, id desc limit 1`
 

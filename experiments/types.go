@@ -139,19 +139,20 @@ type Experiment struct {
 	UpdatedAt   time.Time
 	StartedAt   time.Time // zero until first started
 	EndedAt     time.Time // zero until stopped
-	// ShippedVariant is the key of the version the tag shows every visitor
+	// ShippedVariant is the key of the variant the tag shows every visitor
 	// since ShippedAt (see Store.Ship), or "".
 	ShippedVariant string
 	ShippedAt      time.Time
 	// SplitChangedAt is when the weights last changed after the start
-	// (zero: never). Visitors keep their version, so only those who first
+	// (zero: never). Visitors keep their variant, so only those who first
 	// came after that UTC day were split by the weights the experiment has
 	// now: VariantCounts.SinceSplit counts them for the split check.
 	SplitChangedAt time.Time
 	Variants       []Variant // in order, control first
 }
 
-// Variant is one version of the copy.
+// Variant is one arm of an experiment: the original (control) or a
+// text to try against it.
 type Variant struct {
 	Key           string
 	Position      int

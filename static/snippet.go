@@ -70,8 +70,8 @@ type SnippetConfig struct {
 	// "recording" event; a site with none carries none of that code (the
 	// "#if" regions of snippet.js). Order and repeats do not matter.
 	Recorders []string
-	// Shipped are versions shown to every visitor of their page, with no
-	// assignment and no events: experiments that ended with a version
+	// Shipped are variants shown to every visitor of their page, with no
+	// assignment and no events: experiments that ended with a variant
 	// shipped, until the site's own copy is updated.
 	Shipped []SnippetShipped
 	// Preview renders the QA build instead, the script a live tag loads

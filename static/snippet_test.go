@@ -484,7 +484,7 @@ func TestRenderPositionalConfig(t *testing.T) {
 			want: `["s",[]]`,
 		},
 		{
-			name: "a shipped version: id 0, one version for everyone, no goal",
+			name: "a shipped variant: id 0, one variant for everyone, no goal",
 			cfg:  SnippetConfig{Site: "s", Shipped: []SnippetShipped{{Page: "/pricing", Selector: "h1", Text: "New copy"}}},
 			want: `["s",[[0,0,"h1",10000,[[0,10000,"New copy"]],"","","^/pricing\\n"]]]`,
 		},

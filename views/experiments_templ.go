@@ -679,7 +679,7 @@ func experimentTable(rows []ExperimentRow, showSite bool) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 65, "</code></td><td role=\"cell\" class=\"list-versions\" data-label=\"Variants\">")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 65, "</code></td><td role=\"cell\" class=\"list-variants\" data-label=\"Variants\">")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

@@ -91,7 +91,7 @@ type Options struct {
 	// SplitExposures, when not nil, are the exposures the split check
 	// tests, one per arm: those of the visitors the arms' current weights
 	// assigned, when the weights changed while the test ran (visitors keep
-	// their version, so the totals mix two splits). nil: the arms' own.
+	// their variant, so the totals mix two splits). nil: the arms' own.
 	SplitExposures []int64
 	// Ended says the test has stopped, so no more visitors come: the
 	// verdicts that would say to wait (not_enough_data, keep_running) say

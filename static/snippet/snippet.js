@@ -68,7 +68,7 @@ try {
     GPC = 4,
     // an experiment: [id, seed (0: the id), selector, coverage_bp, variants,
     // goal type, goal value, page pattern, visible-only]; id 0 is a shipped
-    // version: one variant for everyone, no goal, no events.
+    // variant: one text for everyone, no goal, no events.
     ID = 0,
     SEED = 1,
     SEL = 2,
@@ -435,8 +435,8 @@ try {
     // ---- delivery. Events wait in S.q, stored, until a flush takes them.
     // S.q keeps the 20 newest: a batch of them stays far below the 64 KiB
     // that keepalive fetch and sendBeacon carry, even with long URLs. An exposure also remembers the variant in
-    // S.a: the visitor keeps it, and may now convert. A shipped version (an
-    // experiment with id 0: one version for everyone) sends nothing.
+    // S.a: the visitor keeps it, and may now convert. A shipped variant (an
+    // experiment with id 0: one variant for everyone) sends nothing.
     // track answers something falsy whatever it did (persist last): the
     // recorders' send relies on it.
     track = (x, extra, variant = x.a[KEY], experiment = x[ID]) =>

@@ -1201,11 +1201,11 @@ func TestBadSelector(t *testing.T) {
 	noExceptions(t, exceptions)
 }
 
-// TestShippedVersion: a shipped version replaces the copy for every
+// TestShippedVariant: a shipped variant replaces the copy for every
 // visitor, as an experiment does (hidden until set, so the original is
 // never painted), and sends nothing: no exposure, no conversion, no
 // assignment remembered.
-func TestShippedVersion(t *testing.T) {
+func TestShippedVariant(t *testing.T) {
 	t.Parallel()
 	ctx := browsertest.NewTab(t)
 	exceptions := browsertest.Exceptions(t, ctx)
@@ -1226,7 +1226,7 @@ func TestShippedVersion(t *testing.T) {
 	time.Sleep(1200 * time.Millisecond) // past the tag's one-second batching
 	finish(t, ctx)
 	if evs := s.events(); len(evs) != 0 {
-		t.Errorf("a shipped version sent %v", evs)
+		t.Errorf("a shipped variant sent %v", evs)
 	}
 	noExceptions(t, exceptions)
 }
