@@ -758,12 +758,7 @@ func TestTwoTags(t *testing.T) {
 // queue empties once that answer comes.
 func TestResendAfterLeavingMid(t *testing.T) {
 	t.Parallel()
-	ctx := browsertest.NewTab(t)
-	exceptions := browsertest.Exceptions(t, ctx)
-	s := newSite(t, prod, static.SnippetConfig{Site: "test", Experiments: []static.SnippetExperiment{
-		heroExperiment("/pricing*", 0, 10000, 0)}})
-	s.page("/pricing", tag, `<h1 data-copylab="hero">`+original+`</h1>`)
-	s.page("/other", tag, `<p>other</p>`)
+	ctx, exceptions, s := pricingThenOther(t)
 	hold := make(chan struct{})
 	release := sync.OnceFunc(func() { close(hold) })
 	t.Cleanup(release)
@@ -801,16 +796,24 @@ func TestResendAfterLeavingMid(t *testing.T) {
 	noExceptions(t, exceptions)
 }
 
-// TestEventsDown: with /e down the page is unaffected, the events wait in
-// localStorage, and the next page sends them once /e is back.
-func TestEventsDown(t *testing.T) {
-	t.Parallel()
+// pricingThenOther opens a tab on a site whose /pricing shows variant b
+// of the hero experiment to everyone, and whose /other has the tag and
+// no experiment: the next page, where a queued batch goes out.
+func pricingThenOther(t *testing.T) (context.Context, func() []string, *site) {
 	ctx := browsertest.NewTab(t)
 	exceptions := browsertest.Exceptions(t, ctx)
 	s := newSite(t, prod, static.SnippetConfig{Site: "test", Experiments: []static.SnippetExperiment{
 		heroExperiment("/pricing*", 0, 10000, 0)}})
 	s.page("/pricing", tag, `<h1 data-copylab="hero">`+original+`</h1>`)
 	s.page("/other", tag, `<p>other</p>`)
+	return ctx, exceptions, s
+}
+
+// TestEventsDown: with /e down the page is unaffected, the events wait in
+// localStorage, and the next page sends them once /e is back.
+func TestEventsDown(t *testing.T) {
+	t.Parallel()
+	ctx, exceptions, s := pricingThenOther(t)
 	s.down.Store(true)
 	navigate(t, ctx, s.URL+"/pricing")
 	if text, vis := heroState(t, ctx); text != textB || vis != "visible" {
