@@ -205,6 +205,14 @@ func TestSiteSettingsForm(t *testing.T) {
 
 	_, body := c.get("/sites/" + site.ID)
 	wantContains(t, body, `action="/sites/`+site.ID+`/settings#settings"`, `name="hide_timeout_ms"`, `value="1000"`, `name="honor_gpc"`, `name="brand_voice"`)
+	// The hide timeout does not govern the asynchronous install's wait for
+	// the tag (static.GuardTimeoutMS, the same for every site): its help
+	// and the install's both say how long that is.
+	wantContains(t, body, "the whole page first waits up to one second for the tag to arrive",
+		"the whole page stays hidden until the tag has run, up to one second")
+	if static.GuardTimeoutMS != 1000 {
+		t.Errorf("the guard waits %d ms; the site page says one second", static.GuardTimeoutMS)
+	}
 
 	resp, body := c.post("/sites/"+site.ID+"/settings", url.Values{"name": {""}, "domain": {"example.com"}, "hide_timeout_ms": {"50"}})
 	wantStatus(t, resp, http.StatusUnprocessableEntity, body)

@@ -305,7 +305,7 @@ func SiteSettingsSection(f SiteSettingsForm, csrf string) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		templ_7745c5c3_Err = TextField(Field{Name: "hide_timeout_ms", Label: "Hide timeout (ms)", Value: f.HideTimeoutMS, Type: "number", InputMode: "numeric", Required: true, Errors: f.Errors,
-			Help: "How long a tested element may stay hidden while the tag sets its copy, 100 to 5000 ms. After it the original copy shows, and the visitor is not in the test for that page view."}).Render(ctx, templ_7745c5c3_Buffer)
+			Help: "How long a tested element may stay hidden while the tag sets its copy, 100 to 5000 ms. After it the original copy shows, and the visitor is not in the test for that page view. With the asynchronous install, the whole page first waits up to one second for the tag to arrive; this timeout counts from when the tag runs."}).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
