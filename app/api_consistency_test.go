@@ -55,7 +55,7 @@ func TestAPIGenerateNothingNew(t *testing.T) {
 	}
 	x, err := e.store.Experiment(t.Context(), id)
 	if err != nil || len(x.Variants) != 3 {
-		t.Errorf("stored %d versions, %v", len(x.Variants), err)
+		t.Errorf("stored %d variants, %v", len(x.Variants), err)
 	}
 }
 

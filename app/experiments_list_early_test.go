@@ -16,7 +16,7 @@ import (
 // once stopped) and marks it verdict-early; an answer from a test old and
 // large enough reads as before.
 func TestExperimentsListEarlyVerdict(t *testing.T) {
-	// Past the planned sample (about 31,000 visitors per version at 5%),
+	// Past the planned sample (about 31,000 visitors per variant at 5%),
 	// and short of it.
 	winner := [][2]int64{{100000, 5000}, {100000, 6500}}
 	original := [][2]int64{{100000, 6500}, {100000, 5000}}

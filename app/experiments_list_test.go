@@ -11,7 +11,7 @@ import (
 )
 
 // TestExperimentsListVerdicts: the list and a site's page show, for each
-// started experiment, its counted visitors, its verdict and the version in
+// started experiment, its counted visitors, its verdict and the variant in
 // the lead; a draft says it has not started.
 func TestExperimentsListVerdicts(t *testing.T) {
 	e := newEnv(t)
@@ -123,8 +123,8 @@ func TestExperimentsListSearchAndPages(t *testing.T) {
 	wantNotContains(t, body, `class="pager"`)
 }
 
-// TestExperimentsListLeader: the version in the lead is the one with
-// visitors most likely the best, the original included; a version without
+// TestExperimentsListLeader: the variant in the lead is the one with
+// visitors most likely the best, the original included; a variant without
 // visitors leads nothing, and a tie names no leader.
 func TestExperimentsListLeader(t *testing.T) {
 	e := newEnv(t)

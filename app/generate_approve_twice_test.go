@@ -40,7 +40,7 @@ func TestGenerateApproveTwice(t *testing.T) {
 
 	x, _ := g.e.store.Experiment(context.Background(), g.x.ID)
 	if len(x.Variants) != 4 {
-		t.Errorf("%d versions after two presses, want 4", len(x.Variants))
+		t.Errorf("%d variants after two presses, want 4", len(x.Variants))
 	}
 }
 
@@ -83,6 +83,6 @@ func TestGenerateApproveRace(t *testing.T) {
 	}
 	x, _ := g.e.store.Experiment(context.Background(), g.x.ID)
 	if len(x.Variants) != 4 {
-		t.Errorf("%d versions after four simultaneous approvals, want 4", len(x.Variants))
+		t.Errorf("%d variants after four simultaneous approvals, want 4", len(x.Variants))
 	}
 }

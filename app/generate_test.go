@@ -356,7 +356,7 @@ func TestGenerateBriefErrors(t *testing.T) {
 		wantNotContains(t, body, "<html")
 	})
 	t.Run("more than the experiment has room for", func(t *testing.T) {
-		v := g.brief(10) // the experiment has a control and a version: room for 9
+		v := g.brief(10) // the experiment has a control and a variant: room for 9
 		resp, body := g.c.post(g.base, v)
 		wantStatus(t, resp, http.StatusUnprocessableEntity, body)
 		wantContains(t, body, "room for 9 more variants")
@@ -676,7 +676,7 @@ func TestExperimentFormGenerateButton(t *testing.T) {
 	_, page = c.get("/experiments/" + id)
 	wantContains(t, page, "Only the original copy so far.", "Draft copy with AI")
 
-	// Save draft still wants a version.
+	// Save draft still wants a variant.
 	c.get("/experiments/new")
 	resp, body = c.post("/experiments", url.Values{
 		"op": {"save"}, "site_id": {site.ID}, "name": {"Hero 2"}, "page": {"/"}, "selector": {`[data-copylab="hero"]`},

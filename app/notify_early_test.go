@@ -10,7 +10,7 @@ import (
 )
 
 // calledWinner is a clear winner past the planned sample (about 31,000
-// visitors per version at 5%): once the test has run a full week, the
+// visitors per variant at 5%): once the test has run a full week, the
 // results page calls it.
 var calledWinner = [][2]int64{{100000, 5000}, {100000, 6500}}
 

@@ -69,7 +69,7 @@ func TestResultsOneNameForTheOriginal(t *testing.T) {
 	}
 	// The results table, then the recordings card.
 	if want := []string{"Original", "Variant B", "Original", "Variant B"}; fmt.Sprint(names) != fmt.Sprint(want) {
-		t.Errorf("version names %q, want %q", names, want)
+		t.Errorf("variant names %q, want %q", names, want)
 	}
 	var legend []string
 	for _, ul := range findAll(doc, hasClass("legend")) {
@@ -201,7 +201,7 @@ func TestResultsMinusSign(t *testing.T) {
 }
 
 // TestResultsShippedVariant: the results document and the CSV say which
-// version is shipped, as the experiment document does, and nothing once it
+// variant is shipped, as the experiment document does, and nothing once it
 // is unshipped.
 func TestResultsShippedVariant(t *testing.T) {
 	e := newEnv(t)
@@ -387,7 +387,7 @@ func TestPausedTime(t *testing.T) {
 	}
 }
 
-// TestResultsNoVisitorsNoRange: a version nobody has seen yet has neither an
+// TestResultsNoVisitorsNoRange: a variant nobody has seen yet has neither an
 // uplift nor an uplift interval, in the document, the CSV and the page.
 func TestResultsNoVisitorsNoRange(t *testing.T) {
 	e := newEnv(t)
@@ -517,13 +517,13 @@ func TestResultsQuietDaysFilled(t *testing.T) {
 		}
 	}
 	if bars := findAll(doc, hasClass("chart-bar")); len(bars) != 6 {
-		t.Errorf("%d bars, want 6 (two versions on three days with visitors)", len(bars))
+		t.Errorf("%d bars, want 6 (two variants on three days with visitors)", len(bars))
 	}
 }
 
 // TestResultsCSVCarriesTheDocument: the results CSV carries the fields the
 // results document has for each variant and for the experiment, among
-// them the link to each version's recordings and the excluded visitors,
+// them the link to each variant's recordings and the excluded visitors,
 // with the same values as the document.
 func TestResultsCSVCarriesTheDocument(t *testing.T) {
 	e := newEnv(t)
@@ -533,7 +533,7 @@ func TestResultsCSVCarriesTheDocument(t *testing.T) {
 	x := e.experiment(site.ID, "Hero", "Original", "New")
 	x = e.transition(x.ID, "start")
 	e.send(events(site.Key, "cat", x.ID, exposure("control")), browserUA)
-	e.send(events(site.Key, "cat", x.ID, exposure("b")), browserUA) // both versions: excluded
+	e.send(events(site.Key, "cat", x.ID, exposure("b")), browserUA) // both variants: excluded
 	e.send(events(site.Key, "dan", x.ID, exposure("b"), conversion), testBotUA)
 	e.send(events(site.Key, "eve", x.ID, exposure("b"), conversion), browserUA)
 

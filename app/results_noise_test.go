@@ -7,7 +7,7 @@ import (
 )
 
 // TestResultsWithoutBinaryNoise: the results document and the CSV write
-// derived numbers to 12 significant digits, so a version with no visitors
+// derived numbers to 12 significant digits, so a variant with no visitors
 // has the interval [0.025, 0.975] (the uniform prior's), not
 // 0.024999999999999998; and rounding the document leaves the analysis the
 // page shows untouched.

@@ -50,7 +50,7 @@ func TestPlanLineOneSentence(t *testing.T) {
 				}
 			}
 			// 2,000 visitors on the first day: about 30 days to the
-			// 31,000 or so per version that a 10% change from 5% needs.
+			// 31,000 or so per variant that a 10% change from 5% needs.
 			e.setCounts(x, [2]int64{1000, 50}, [2]int64{1000, 60})
 
 			resp, body := c.get("/experiments/" + x.ID + "/results")
@@ -66,7 +66,7 @@ func TestPlanLineOneSentence(t *testing.T) {
 	}
 }
 
-// TestSegmentFindingsZeroOverall: a version that does clearly better in
+// TestSegmentFindingsZeroOverall: a variant that does clearly better in
 // one segment and clearly worse in another, and exactly as well as the
 // original overall, reads "level with the original" in the finding and
 // "against no change overall" in each flag's sentence (page and API),

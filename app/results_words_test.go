@@ -58,7 +58,7 @@ func verdictOn(t *testing.T, body string) (title, text string, early bool, cauti
 // and the API's text say the same; the API's status stays the machine code.
 // A test old enough and past its planned sample still gets the answer.
 func TestResultsEarlyVerdictNotCalled(t *testing.T) {
-	// Past the planned sample (about 31,000 visitors per version at 5%).
+	// Past the planned sample (about 31,000 visitors per variant at 5%).
 	big := map[string][][2]int64{
 		stats.StatusWinner:                 {{100000, 5000}, {100000, 6500}},
 		stats.StatusControlWins:            {{100000, 6500}, {100000, 5000}},
@@ -310,7 +310,7 @@ func TestResultsNumbersReadAlike(t *testing.T) {
 	}
 }
 
-// TestHealthLineWords: the tag's health under each version says in plain
+// TestHealthLineWords: the tag's health under each variant says in plain
 // words where and how soon the copy was shown, in whole milliseconds.
 func TestHealthLineWords(t *testing.T) {
 	e := newEnv(t)

@@ -24,7 +24,7 @@ var listedRe = regexp.MustCompile(`class="list-name"><a href="/experiments/[^"]+
 // TestSitePageExperiments: a site's page lists its newest fifty
 // experiments, newest first, counts them all, links to the rest, names
 // every running one (the oldest too) before it can be deleted, and takes
-// its preview example from the newest experiment with a version besides
+// its preview example from the newest experiment with a variant besides
 // the original, even one older than the fifty; a site of a few shows them
 // without a pager, and an empty site says it has none. No other site's
 // experiment shows.
@@ -32,15 +32,15 @@ func TestSitePageExperiments(t *testing.T) {
 	e := newEnv(t)
 	c := e.signIn("owner@example.com")
 	shop, blog, empty := e.site("Shop"), e.site("Blog"), e.site("Empty")
-	// Shop: five with a new version (the first and fourth running), then
+	// Shop: five with a new variant (the first and fourth running), then
 	// fifty-one drafts with only the original, the newest fifty of them
 	// on its page.
-	var withVersions []experiments.Experiment
+	var withVariants []experiments.Experiment
 	for i := range 5 {
-		withVersions = append(withVersions, e.experiment(shop.ID, fmt.Sprintf("Shop test %03d", i)))
+		withVariants = append(withVariants, e.experiment(shop.ID, fmt.Sprintf("Shop test %03d", i)))
 	}
-	e.transition(withVersions[0].ID, experiments.ActionStart)
-	e.transition(withVersions[3].ID, experiments.ActionStart)
+	e.transition(withVariants[0].ID, experiments.ActionStart)
+	e.transition(withVariants[3].ID, experiments.ActionStart)
 	for i := 5; i < 56; i++ {
 		e.experiment(shop.ID, fmt.Sprintf("Shop test %03d", i), "Original headline")
 	}
@@ -61,11 +61,11 @@ func TestSitePageExperiments(t *testing.T) {
 		}
 		wantContains(t, body, "1–50 of 56 experiments", `href="/experiments?page=2&amp;site=`+shop.ID+`" rel="next">Older →`,
 			"Stop its running experiments first: “Shop test 003”, “Shop test 000”.",
-			`For example: <code class="break">https://example.com/pricing?copylab=`+withVersions[4].ID+`:`+withVersions[4].Variants[1].Key+`</code>`)
+			`For example: <code class="break">https://example.com/pricing?copylab=`+withVariants[4].ID+`:`+withVariants[4].Variants[1].Key+`</code>`)
 		wantNotContains(t, body, `rel="prev"`, "Blog", "No experiments on this site yet")
 
-		e.transition(withVersions[0].ID, experiments.ActionStop)
-		e.transition(withVersions[3].ID, experiments.ActionStop)
+		e.transition(withVariants[0].ID, experiments.ActionStop)
+		e.transition(withVariants[3].ID, experiments.ActionStop)
 		_, body = c.get("/sites/" + shop.ID)
 		wantContains(t, body, "Removes the site for good, with its 56 experiments, their results and events")
 		wantNotContains(t, body, "Stop its running experiments first")

@@ -12,7 +12,7 @@ import (
 
 // TestSiteRecordersPostHogPageAddress: the address of a PostHog page,
 // pasted from the browser as the app's address, is read as the app's
-// address and its project; taken as typed, every version's link would
+// address and its project; taken as typed, every variant's link would
 // repeat the page's path and open nothing in PostHog.
 func TestSiteRecordersPostHogPageAddress(t *testing.T) {
 	e := newEnv(t)
@@ -38,7 +38,7 @@ func TestSiteRecordersPostHogPageAddress(t *testing.T) {
 			}
 			links := got.VariantLinks(recorders.Experiment{ID: "x"}, "b")
 			if len(links) != 1 || !strings.HasPrefix(links[0].URL, tt.wantHost+"/project/"+tt.wantID+"/replay/home?") {
-				t.Errorf("the version's link: %+v", links)
+				t.Errorf("the variant's link: %+v", links)
 			}
 		})
 	}

@@ -103,7 +103,7 @@ func TestSnippetPreview(t *testing.T) {
 }
 
 // TestSnippetPreviewShipped: previewing a draft on the element of a shipped
-// version, or of a running test, leaves their copy out: the draft decides
+// variant, or of a running test, leaves their copy out: the draft decides
 // its element.
 func TestSnippetPreviewShipped(t *testing.T) {
 	e := newEnv(t)

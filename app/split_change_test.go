@@ -12,7 +12,7 @@ import (
 )
 
 // TestSplitChangeDuringTest: a week at 50/50, then the weights move to
-// 90/10. Visitors keep their version, so the totals are far from 90/10,
+// 90/10. Visitors keep their variant, so the totals are far from 90/10,
 // yet nothing is broken: the split check tests only the visitors who came
 // after the change, the page says so, and the list and the results
 // document agree. A split that really breaks after the change is still

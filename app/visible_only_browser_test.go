@@ -56,7 +56,7 @@ func TestVisibleOnlyInBrowser(t *testing.T) {
 	defer host.Close()
 
 	// totals reads an experiment's exposures and conversions from the
-	// results API, over all its versions.
+	// results API, over all its variants.
 	totals := func(id string) (exposures, conversions float64) {
 		t.Helper()
 		res := live.call(t, "GET", "/api/v1/experiments/"+id+"/results", token, "", 200)

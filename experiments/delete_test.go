@@ -13,11 +13,11 @@ import (
 	"copylab/experiments"
 )
 
-// deVariants are the versions of a deSetup experiment: four, so that its
+// deVariants are the variants of a deSetup experiment: four, so that its
 // segments outgrow one chunk of the delete.
 var deVariants = []string{"control", "b", "c", "d"}
 
-// deSetup makes a site with a running experiment of four versions (goal:
+// deSetup makes a site with a running experiment of four variants (goal:
 // the event "signup") seen by visitors visitors (deSeed), plus sdExtras'
 // rows, and a second running experiment on the same site.
 func deSetup(t testing.TB, s *experiments.Store, in *experiments.Ingester, visitors int) (site experiments.Site, doomed, kept string) {
@@ -46,11 +46,11 @@ func deSetup(t testing.TB, s *experiments.Store, in *experiments.Ingester, visit
 
 // deSeed writes visitors visitors of experiment x straight through the
 // writer (BulkIngest, so hundreds of thousands take seconds): each sees a
-// version, in turn, with a swap time, comes from one of 600 referrers and
+// variant, in turn, with a swap time, comes from one of 600 referrers and
 // campaigns, converts and is recorded. So every table that grows with visitors grows with
 // them: events (two each), experiment_visitors, recordings (one each) and
 // variant_segments (MaxSegmentValues referrers and campaigns, and the
-// overflow, per version, once there are 2,400 visitors).
+// overflow, per variant, once there are 2,400 visitors).
 func deSeed(t testing.TB, in *experiments.Ingester, siteKey, x string, variants []string, visitors int) {
 	t.Helper()
 	const group = 20_000 // bodies built and written at once

@@ -9,7 +9,7 @@ import (
 )
 
 // A program creates a draft with only the control and then generates
-// versions for it; the draft cannot start until it has one.
+// variants for it; the draft cannot start until it has one.
 func TestDraftWithOnlyTheControl(t *testing.T) {
 	s := openStore(t)
 	ctx := context.Background()
@@ -41,7 +41,7 @@ func TestDraftWithOnlyTheControl(t *testing.T) {
 		t.Fatalf("weights: %+v", e.Variants)
 	}
 	if _, err := s.Transition(ctx, e.ID, experiments.ActionStart); err != nil {
-		t.Fatalf("start with a version: %v", err)
+		t.Fatalf("start with a variant: %v", err)
 	}
 }
 

@@ -11,7 +11,7 @@ import (
 )
 
 // TestDuplicateExperiment: the copy is a new draft with the original's
-// setup and versions, provenance included, and nothing of its life: its
+// setup and variants, provenance included, and nothing of its life: its
 // own id, seed and share link, no start, no results.
 func TestDuplicateExperiment(t *testing.T) {
 	f := evNewFixture(t)

@@ -8,9 +8,9 @@ import (
 	"copylab/experiments"
 )
 
-// TestShip: a started experiment ships one version (and stops); the site's
+// TestShip: a started experiment ships one variant (and stops); the site's
 // shipped list carries it until Unship; drafts, the original and unknown
-// versions are refused with a code, changing nothing.
+// variants are refused with a code, changing nothing.
 func TestShip(t *testing.T) {
 	s := openStore(t)
 	ctx := context.Background()
@@ -49,7 +49,7 @@ func TestShip(t *testing.T) {
 	_, err = s.Ship(ctx, e.ID, "zz")
 	var ve experiments.ValidationError
 	if !errors.As(err, &ve) || ve[0].Code != "unknown_variant" || ve[0].Field != "variant" {
-		t.Fatalf("unknown version: %v", err)
+		t.Fatalf("unknown variant: %v", err)
 	}
 	if got, _ := s.Experiment(ctx, e.ID); got.Status != experiments.StatusRunning || got.ShippedVariant != "" {
 		t.Fatalf("a refused ship changed the experiment: %s %q", got.Status, got.ShippedVariant)

@@ -24,7 +24,7 @@ type sdSite struct {
 // "NAME test I", each seen by visitors visitors with repeat exposures (with
 // a swap time) and as many conversions, sent by four senders at once. With extras,
 // every table that grows under an experiment gets rows too: a missed
-// element, a bot, a visitor who saw both versions, a recording, a
+// element, a bot, a visitor who saw both variants, a recording, a
 // notification, plus the site's recorders and webhook and a draft without
 // events. The experiments end stopped (every third paused): deletable.
 func sdSeed(t testing.TB, s *experiments.Store, in *experiments.Ingester, name string, n, visitors, repeat int, extras bool) sdSite {
@@ -115,7 +115,7 @@ func sdSeed(t testing.TB, s *experiments.Store, in *experiments.Ingester, name s
 // sdExtras gives experiment x of site, running, a row in each table that
 // grows under an experiment beyond its visitors' exposures and
 // conversions: a missed element (health), a bot and a visitor who saw both
-// versions (excluded), a recording and a notification.
+// variants (excluded), a recording and a notification.
 func sdExtras(t testing.TB, s *experiments.Store, in *experiments.Ingester, site experiments.Site, x string) {
 	t.Helper()
 	ctx := context.Background()

@@ -235,7 +235,7 @@ func TestReferenceSRM(t *testing.T) {
 	}
 }
 
-// TestReferenceSampleSize: the plan's visitors per version. Reference:
+// TestReferenceSampleSize: the plan's visitors per variant. Reference:
 // Fleiss's formula (as R's power.prop.test) in 80-digit decimals, with the
 // normal quantiles from the bisection above; R gives 14750.79 for the
 // first row. SampleSize rounds up.
