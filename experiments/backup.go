@@ -1,0 +1,179 @@
+package experiments
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	sqlite3 "github.com/mattn/go-sqlite3"
+)
+
+// BackupInfo describes a finished backup.
+type BackupInfo struct {
+	Path   string        // the backup file written
+	Bytes  int64         // its size
+	Schema int           // the latest migration applied to the database copied
+	Took   time.Duration // from start to the file's rename
+}
+
+// Backup writes a consistent copy of the copylab database at src to dst.
+// copylab may be running and writing to src meanwhile: SQLite's VACUUM INTO
+// reads one snapshot in a read transaction, which does not hold up the
+// events writer, and that snapshot includes the transactions still in the
+// write-ahead log, which a copy of the database file alone would miss.
+//
+// The copy is written beside dst under a temporary name, readable by its
+// owner only (the database holds webhook URLs and session tokens), checked
+// (PRAGMA quick_check), synced to disk, and only then given its name. dst
+// must not exist; when it names a directory, the copy goes in it as
+// copylab-YYYYMMDD-HHMMSSZ.db (UTC). On an error, or when ctx ends, no
+// file is left behind.
+func Backup(ctx context.Context, src, dst string) (BackupInfo, error) {
+	start := time.Now()
+	info := BackupInfo{}
+	if st, err := os.Stat(src); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return info, fmt.Errorf("backup: there is no database at %s", src)
+		}
+		return info, fmt.Errorf("backup: %w", err)
+	} else if st.IsDir() {
+		return info, fmt.Errorf("backup: %s is a directory, not a database file", src)
+	}
+	if st, err := os.Stat(dst); err == nil && st.IsDir() {
+		dst = filepath.Join(dst, "copylab-"+start.UTC().Format("20060102-150405Z")+".db")
+	}
+	// An absolute name: VACUUM INTO would read one that starts with "file:"
+	// as a URI.
+	dst, err := filepath.Abs(dst)
+	if err != nil {
+		return info, fmt.Errorf("backup: %w", err)
+	}
+	info.Path = dst
+	if _, err := os.Lstat(dst); err == nil {
+		return info, backupExists(dst)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(dst), filepath.Base(dst)+".partial-*") // mode 0600
+	if err != nil {
+		return info, fmt.Errorf("backup: %w", err)
+	}
+	tmpPath := tmp.Name()
+	tmp.Close()
+	done := false
+	defer func() {
+		if !done {
+			os.Remove(tmpPath)
+		}
+	}()
+
+	db := sql.OpenDB(connector{dsn: "file:" + escapePath(src) + "?mode=ro&_busy_timeout=5000", drv: &sqlite3.SQLiteDriver{}})
+	defer db.Close()
+	if err := db.QueryRowContext(ctx, `/* Backup */ select coalesce(max(version), 0) from schema_migrations`).Scan(&info.Schema); err != nil {
+		if ctx.Err() != nil {
+			return info, fmt.Errorf("backup: %w", ctx.Err())
+		}
+		return info, fmt.Errorf("backup: %s is not a copylab database (%v)", src, err)
+	}
+	if _, err := db.ExecContext(ctx, `/* Backup */ vacuum into ?`, tmpPath); err != nil {
+		return info, fmt.Errorf("backup: copy %s: %w", src, err)
+	}
+	db.Close()
+	if err := checkCopy(ctx, tmpPath); err != nil {
+		return info, err
+	}
+	if err := syncFile(tmpPath); err != nil {
+		return info, fmt.Errorf("backup: sync %s: %w", tmpPath, err)
+	}
+	if err := claimName(tmpPath, dst); err != nil {
+		return info, err
+	}
+	done = true
+	syncDir(filepath.Dir(dst))
+	st, err := os.Stat(dst)
+	if err != nil {
+		return info, fmt.Errorf("backup: %w", err)
+	}
+	info.Bytes, info.Took = st.Size(), time.Since(start)
+	return info, nil
+}
+
+// claimName gives the finished copy at tmp the name dst, only if no file
+// has that name: a hard link fails on an existing name, where a rename
+// would replace a file that appeared meanwhile. On a file system without
+// hard links it renames after looking once more.
+func claimName(tmp, dst string) error {
+	err := os.Link(tmp, dst)
+	switch {
+	case err == nil:
+		os.Remove(tmp)
+		return nil
+	case errors.Is(err, fs.ErrExist):
+		return backupExists(dst)
+	}
+	if _, err := os.Lstat(dst); err == nil {
+		return backupExists(dst)
+	}
+	if err := os.Rename(tmp, dst); err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
+	return nil
+}
+
+func backupExists(dst string) error {
+	return fmt.Errorf("backup: %s already exists; name a new file, or remove that one first", dst)
+}
+
+// checkCopy runs SQLite's quick check on the copy at path.
+func checkCopy(ctx context.Context, path string) error {
+	db := sql.OpenDB(connector{dsn: "file:" + escapePath(path) + "?mode=ro", drv: &sqlite3.SQLiteDriver{}})
+	defer db.Close()
+	rows, err := db.QueryContext(ctx, `/* Backup */ pragma quick_check`)
+	if err != nil {
+		return fmt.Errorf("backup: check the copy: %w", err)
+	}
+	defer rows.Close()
+	var problems []string
+	for rows.Next() {
+		var line string
+		if err := rows.Scan(&line); err != nil {
+			return fmt.Errorf("backup: check the copy: %w", err)
+		}
+		if line != "ok" && len(problems) < 3 {
+			problems = append(problems, line)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("backup: check the copy: %w", err)
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("backup: the copy failed SQLite's check: %s", strings.Join(problems, "; "))
+	}
+	return nil
+}
+
+// syncFile flushes a file's contents to disk: SQLite does not sync what
+// VACUUM INTO writes.
+func syncFile(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// syncDir makes a new name in dir durable, where the system allows it.
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
+}
