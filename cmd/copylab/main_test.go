@@ -38,6 +38,7 @@ func TestUsageErrors(t *testing.T) {
 		{"user add without email", nil, []string{"user", "add", "--db", "x.db"}, []string{"--email is required"}},
 		{"token create reports both", nil, []string{"token", "create"}, []string{"--email is required", "--name is required"}},
 		{"simulate reports all", nil, []string{"simulate", "--visitors", "0"}, []string{"--site is required", "--experiment is required", "--visitors must be at least 1", "--rates"}},
+		{"backup without out", nil, []string{"backup", "--db", "x.db"}, []string{"--out is required"}},
 		{"bad env twin", map[string]string{"COPYLAB_SECURE_COOKIES": "maybe"}, []string{"serve"}, []string{`COPYLAB_SECURE_COOKIES="maybe" is not true or false`}},
 		{"bad flag", nil, []string{"serve", "--no-such-flag"}, []string{"no-such-flag"}},
 		{"stray argument", nil, []string{"serve", "extra"}, []string{`unexpected argument "extra"`}},
@@ -83,7 +84,7 @@ func TestHelp(t *testing.T) {
 	for _, args := range [][]string{
 		{"help", "user"}, {"help", "token"}, {"user", "--help"}, {"token", "-h"},
 		{"user", "add", "--help"}, {"user", "password", "--help"}, {"help", "user", "add"},
-		{"help", "user", "password"}, {"help", "token", "create"}, {"help", "simulate"},
+		{"help", "user", "password"}, {"help", "token", "create"}, {"help", "simulate"}, {"help", "backup"},
 	} {
 		out, stderr, err := runCmd(t, env(nil), "", args...)
 		if err != nil {
@@ -151,5 +152,39 @@ func TestUserAndToken(t *testing.T) {
 	toks, _ := s.APITokens(context.Background(), users[0].ID)
 	if len(toks) != 1 || toks[0].Name != "ci" || !strings.HasPrefix(token, toks[0].Prefix) {
 		t.Fatalf("tokens: %+v", toks)
+	}
+}
+
+// copylab backup copies a database that is open (a running server's) and
+// says where the copy went; the copy opens with what was written.
+func TestBackupCommand(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "copylab.db")
+	if _, _, err := runCmd(t, env(nil), "", "user", "add", "--db", db, "--email", "ana@example.com"); err != nil {
+		t.Fatal(err)
+	}
+	s, err := experiments.Open(context.Background(), db) // as a running server holds it
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	dir := t.TempDir()
+	out, _, err := runCmd(t, env(map[string]string{"COPYLAB_DB": db}), "", "backup", "--out", dir)
+	if err != nil {
+		t.Fatalf("backup: %v", err)
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "copylab-*Z.db"))
+	if len(files) != 1 || !strings.Contains(out, "Backed up "+db+" to "+files[0]+": ") || !strings.Contains(out, "checked") {
+		t.Fatalf("backup wrote %v and said:\n%s", files, out)
+	}
+	c, err := experiments.Open(context.Background(), files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if users, err := c.Users(context.Background()); err != nil || len(users) != 1 || users[0].Email != "ana@example.com" {
+		t.Errorf("the backup's users: %+v (%v)", users, err)
+	}
+	if _, _, err := runCmd(t, env(nil), "", "backup", "--db", db, "--out", files[0]); err == nil || !strings.Contains(err.Error(), "already exists") {
+		t.Errorf("a second backup to the same file: %v, want already exists", err)
 	}
 }
