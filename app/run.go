@@ -27,6 +27,13 @@ func Run(ctx context.Context, cfg Config) error {
 	if err != nil {
 		return err
 	}
+	// One server per database file: a second would send every notification
+	// again and keep rate limits and drafting jobs of its own.
+	release, err := experiments.ServeLock(cfg.DBPath)
+	if err != nil {
+		return err
+	}
+	defer release()
 	store, err := experiments.Open(ctx, cfg.DBPath)
 	if err != nil {
 		return err

@@ -2,6 +2,8 @@ package app
 
 import (
 	"context"
+	"errors"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -11,6 +13,7 @@ import (
 	"time"
 
 	"copylab/app/syncbuf"
+	"copylab/experiments"
 )
 
 func TestRun(t *testing.T) {
@@ -22,10 +25,11 @@ func TestRun(t *testing.T) {
 	ln.Close()
 
 	var logs syncbuf.Buffer
+	dbPath := filepath.Join(t.TempDir(), "copylab.db")
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
-		done <- Run(ctx, Config{Addr: addr, DBPath: filepath.Join(t.TempDir(), "copylab.db"), BcryptCost: 10,
+		done <- Run(ctx, Config{Addr: addr, DBPath: dbPath, BcryptCost: 10,
 			Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 	}()
 
@@ -44,6 +48,17 @@ func TestRun(t *testing.T) {
 	}
 	if !strings.Contains(logs.String(), "http://"+addr+"/setup?token=") {
 		t.Errorf("no setup link in the log:\n%s", logs.String())
+	}
+
+	// A second server on the same database refuses to start, and says why
+	// (were it to start, it would stop serving after a while, and fail here).
+	ctx2, cancel2 := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel2()
+	second := Run(ctx2, Config{Addr: "127.0.0.1:0", DBPath: dbPath, BcryptCost: 10,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	var inUse *experiments.InUseError
+	if !errors.As(second, &inUse) || !strings.Contains(second.Error(), "is using "+dbPath) {
+		t.Errorf("a second Run on the same database: %v, want an InUseError", second)
 	}
 
 	cancel()

@@ -1,0 +1,55 @@
+//go:build linux || darwin || freebsd || netbsd || openbsd || dragonfly
+
+package experiments
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+)
+
+// ServeLock claims the database at path for this process's server, so that
+// a second server on the same file refuses to start: two would each send
+// the same notifications and keep their own rate limits and drafting jobs.
+// It takes an exclusive advisory lock (flock) on LockPath(path) and writes
+// the process id in it, for the message the second one gets (an
+// *InUseError). The system releases the lock when the process ends, even
+// by SIGKILL; release does it sooner. Commands that only open the database
+// (user add, token create, backup) do not take it.
+//
+// The lock is on a file of its own: SQLite's locks on the database file are
+// POSIX locks, which closing any other descriptor of that file would drop.
+func ServeLock(path string) (release func(), err error) {
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, fmt.Errorf("experiments: lock %s: %w", path, err)
+		}
+	}
+	f, err := os.OpenFile(LockPath(path), os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("experiments: lock %s: %w", path, err)
+	}
+	fd := int(f.Fd())
+	if err := syscall.Flock(fd, syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		b := make([]byte, 32)
+		n, _ := f.ReadAt(b, 0)
+		f.Close()
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			pid, _ := strconv.Atoi(strings.TrimSpace(string(b[:n])))
+			return nil, &InUseError{Path: path, PID: pid}
+		}
+		return nil, fmt.Errorf("experiments: lock %s: %w", path, err)
+	}
+	if err := f.Truncate(0); err == nil {
+		f.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"), 0)
+	}
+	return func() {
+		f.Truncate(0)
+		syscall.Flock(fd, syscall.LOCK_UN)
+		f.Close()
+	}, nil
+}
