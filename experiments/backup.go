@@ -48,22 +48,15 @@ func Backup(ctx context.Context, src, dst string) (BackupInfo, error) {
 	if st, err := os.Stat(dst); err == nil && st.IsDir() {
 		dst = filepath.Join(dst, "copylab-"+start.UTC().Format("20060102-150405Z")+".db")
 	}
-	// An absolute name: VACUUM INTO would read one that starts with "file:"
-	// as a URI.
-	dst, err := filepath.Abs(dst)
-	if err != nil {
-		return info, fmt.Errorf("backup: %w", err)
-	}
+	dst = absPath(dst)
 	info.Path = dst
 	if _, err := os.Lstat(dst); err == nil {
 		return info, backupExists(dst)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(dst), filepath.Base(dst)+".partial-*") // mode 0600
+	tmpPath, err := emptyFileBeside(dst, ".partial-*")
 	if err != nil {
 		return info, fmt.Errorf("backup: %w", err)
 	}
-	tmpPath := tmp.Name()
-	tmp.Close()
 	done := false
 	defer func() {
 		if !done {
@@ -71,23 +64,8 @@ func Backup(ctx context.Context, src, dst string) (BackupInfo, error) {
 		}
 	}()
 
-	db := sql.OpenDB(connector{dsn: "file:" + escapePath(src) + "?mode=ro&_busy_timeout=5000", drv: &sqlite3.SQLiteDriver{}})
-	defer db.Close()
-	if err := db.QueryRowContext(ctx, `/* Backup */ select coalesce(max(version), 0) from schema_migrations`).Scan(&info.Schema); err != nil {
-		if ctx.Err() != nil {
-			return info, fmt.Errorf("backup: %w", ctx.Err())
-		}
-		return info, fmt.Errorf("backup: %s is not a copylab database (%v)", src, err)
-	}
-	if _, err := db.ExecContext(ctx, `/* Backup */ vacuum into ?`, tmpPath); err != nil {
-		return info, fmt.Errorf("backup: copy %s: %w", src, err)
-	}
-	db.Close()
-	if err := checkCopy(ctx, tmpPath); err != nil {
-		return info, err
-	}
-	if err := syncFile(tmpPath); err != nil {
-		return info, fmt.Errorf("backup: sync %s: %w", tmpPath, err)
+	if info.Schema, err = snapshot(ctx, src, tmpPath, 0); err != nil {
+		return info, fmt.Errorf("backup: %w", err)
 	}
 	if err := claimName(tmpPath, dst); err != nil {
 		return info, err
@@ -100,6 +78,49 @@ func Backup(ctx context.Context, src, dst string) (BackupInfo, error) {
 	}
 	info.Bytes, info.Took = st.Size(), time.Since(start)
 	return info, nil
+}
+
+// emptyFileBeside creates an empty file in dst's directory, named after
+// dst with pattern (see os.CreateTemp), readable by its owner only, and
+// returns its absolute name (VACUUM INTO reads a name that starts with
+// "file:" as a URI).
+func emptyFileBeside(dst, pattern string) (string, error) {
+	f, err := os.CreateTemp(filepath.Dir(dst), filepath.Base(dst)+pattern)
+	if err != nil {
+		return "", err
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(f.Name())
+		return "", err
+	}
+	return absPath(f.Name()), nil
+}
+
+// snapshot writes one snapshot of the copylab database at src into the
+// empty file at tmp with VACUUM INTO, checks it and syncs it to disk, and
+// returns its schema version. With newest > 0, a database of a later
+// schema than that is refused before anything is copied.
+func snapshot(ctx context.Context, src, tmp string, newest int) (int, error) {
+	db := openReadOnly(src)
+	defer db.Close()
+	schema, err := schemaOf(ctx, db, src)
+	if err != nil {
+		return 0, err
+	}
+	if newest > 0 && schema > newest {
+		return 0, fmt.Errorf("%s comes from a newer copylab (schema version %d; this one knows up to %d): use that version", src, schema, newest)
+	}
+	if _, err := db.ExecContext(ctx, `/* Backup */ vacuum into ?`, tmp); err != nil {
+		return 0, fmt.Errorf("copy %s: %w", src, err)
+	}
+	db.Close()
+	if err := checkCopy(ctx, tmp); err != nil {
+		return 0, fmt.Errorf("the copy of %s: %w", src, err)
+	}
+	if err := syncFile(tmp); err != nil {
+		return 0, fmt.Errorf("sync %s: %w", tmp, err)
+	}
+	return schema, nil
 }
 
 // claimName gives the finished copy at tmp the name dst, only if no file
@@ -128,30 +149,49 @@ func backupExists(dst string) error {
 	return fmt.Errorf("backup: %s already exists; name a new file, or remove that one first", dst)
 }
 
-// checkCopy runs SQLite's quick check on the copy at path.
+// openReadOnly opens a database file read-only, waiting for a writer's
+// lock as the store does.
+func openReadOnly(path string) *sql.DB {
+	return sql.OpenDB(connector{dsn: "file:" + escapePath(path) + "?mode=ro&_busy_timeout=5000", drv: &sqlite3.SQLiteDriver{}})
+}
+
+// schemaOf returns the latest migration applied to a copylab database, or
+// an error that says the file is not one.
+func schemaOf(ctx context.Context, db *sql.DB, path string) (int, error) {
+	var v int
+	if err := db.QueryRowContext(ctx, `/* Backup */ select coalesce(max(version), 0) from schema_migrations`).Scan(&v); err != nil {
+		if ctx.Err() != nil {
+			return 0, ctx.Err()
+		}
+		return 0, fmt.Errorf("%s is not a copylab database (%v)", path, err)
+	}
+	return v, nil
+}
+
+// checkCopy runs SQLite's quick check on the database file at path.
 func checkCopy(ctx context.Context, path string) error {
-	db := sql.OpenDB(connector{dsn: "file:" + escapePath(path) + "?mode=ro", drv: &sqlite3.SQLiteDriver{}})
+	db := openReadOnly(path)
 	defer db.Close()
 	rows, err := db.QueryContext(ctx, `/* Backup */ pragma quick_check`)
 	if err != nil {
-		return fmt.Errorf("backup: check the copy: %w", err)
+		return fmt.Errorf("check: %w", err)
 	}
 	defer rows.Close()
 	var problems []string
 	for rows.Next() {
 		var line string
 		if err := rows.Scan(&line); err != nil {
-			return fmt.Errorf("backup: check the copy: %w", err)
+			return fmt.Errorf("check: %w", err)
 		}
 		if line != "ok" && len(problems) < 3 {
 			problems = append(problems, line)
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return fmt.Errorf("backup: check the copy: %w", err)
+		return fmt.Errorf("check: %w", err)
 	}
 	if len(problems) > 0 {
-		return fmt.Errorf("backup: the copy failed SQLite's check: %s", strings.Join(problems, "; "))
+		return fmt.Errorf("it fails SQLite's check: %s", strings.Join(problems, "; "))
 	}
 	return nil
 }

@@ -9,11 +9,15 @@ type InUseError struct {
 }
 
 func (e *InUseError) Error() string {
-	who := "another copylab serve"
+	return "another copylab serve" + e.pidText() + " is using " + e.Path + ": stop it first, or give this one its own --db"
+}
+
+// pidText is " (process N)" when the holder's process is known.
+func (e *InUseError) pidText() string {
 	if e.PID > 0 {
-		who = fmt.Sprintf("another copylab serve (process %d)", e.PID)
+		return fmt.Sprintf(" (process %d)", e.PID)
 	}
-	return who + " is using " + e.Path + ": stop it first, or give this one its own --db"
+	return ""
 }
 
 // LockPath is the file beside the database that ServeLock locks.

@@ -114,24 +114,10 @@ func (s *Store) migrate(ctx context.Context) error {
 		version integer primary key, name text not null, applied_at integer not null)`); err != nil {
 		return fmt.Errorf("experiments: migrate: %w", err)
 	}
-	entries, err := fs.ReadDir(data.Migrations, "migrations")
+	all, err := migrations()
 	if err != nil {
-		return fmt.Errorf("experiments: migrate: %w", err)
+		return err
 	}
-	type migration struct {
-		version int
-		name    string
-	}
-	var all []migration
-	for _, e := range entries {
-		num, _, ok := strings.Cut(e.Name(), "_")
-		v, err := strconv.Atoi(num)
-		if !ok || err != nil || !strings.HasSuffix(e.Name(), ".sql") {
-			return fmt.Errorf("experiments: migrate: badly named migration %q", e.Name())
-		}
-		all = append(all, migration{v, e.Name()})
-	}
-	sort.Slice(all, func(i, j int) bool { return all[i].version < all[j].version })
 	for _, m := range all {
 		var applied int
 		if err := s.w.QueryRowContext(ctx, `/* Store.migrate */ select count(*) from schema_migrations where version = ?`, m.version).Scan(&applied); err != nil {
@@ -157,6 +143,30 @@ func (s *Store) migrate(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+type migration struct {
+	version int
+	name    string
+}
+
+// migrations lists the embedded migrations in the order of their numbers.
+func migrations() ([]migration, error) {
+	entries, err := fs.ReadDir(data.Migrations, "migrations")
+	if err != nil {
+		return nil, fmt.Errorf("experiments: migrate: %w", err)
+	}
+	var all []migration
+	for _, e := range entries {
+		num, _, ok := strings.Cut(e.Name(), "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil || !strings.HasSuffix(e.Name(), ".sql") {
+			return nil, fmt.Errorf("experiments: migrate: badly named migration %q", e.Name())
+		}
+		all = append(all, migration{v, e.Name()})
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i].version < all[j].version })
+	return all, nil
 }
 
 // tx runs fn in one immediate write transaction.
