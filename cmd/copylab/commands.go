@@ -337,6 +337,29 @@ func backupCmd(ctx context.Context, args []string, stdout, stderr io.Writer, get
 	return nil
 }
 
+func restoreCmd(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	var db, from string
+	f := newFlags("restore", "Put a backup in place of the database. Stop copylab first; the database it replaces is kept\n"+
+		"beside it as DB.before-restore-YYYYMMDD-HHMMSSZ.", stderr, getenv)
+	f.string(&db, "db", "data/copylab.db", "SQLite database file to replace")
+	f.string(&from, "from", "", "the backup file to restore, as copylab backup wrote it (required)")
+	if err := f.parse(args); err != nil {
+		return quietHelp(err)
+	}
+	if strings.TrimSpace(from) == "" {
+		return usageError{"--from is required: the backup file to restore"}
+	}
+	info, err := experiments.Restore(ctx, from, db)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Restored %s from %s (schema version %d, checked).\n", db, from, info.Schema)
+	if info.Replaced != "" {
+		fmt.Fprintf(stdout, "The database it replaced is now %s; delete it once you are sure.\n", info.Replaced)
+	}
+	return nil
+}
+
 // sizeText says a file size for people: 812 KB, 23.8 MB, 1.2 GB.
 func sizeText(n int64) string {
 	switch {

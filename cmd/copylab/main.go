@@ -6,6 +6,7 @@
 //	copylab token create   print a new API token for a user
 //	copylab simulate       send realistic visitor traffic to a running copylab
 //	copylab backup         write a consistent copy of the database, while it runs
+//	copylab restore        put a backup in place of the database, copylab stopped
 //
 // Every flag has an environment twin under COPYLAB_ (--db ↔ COPYLAB_DB);
 // a flag given on the command line wins over its twin.
@@ -52,6 +53,7 @@ Usage:
   copylab token create --email E --name N
   copylab simulate --url URL --site KEY --experiment ID --visitors N --rates control=0.10,b=0.12
   copylab backup --out FILE-OR-DIRECTORY [--db PATH]
+  copylab restore --from FILE [--db PATH]
   copylab help [command]
 
 Run "copylab COMMAND --help" for a command's flags. Every flag has an
@@ -100,6 +102,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return simulateCmd(ctx, args, stdout, stderr, getenv)
 	case "backup":
 		return backupCmd(ctx, args, stdout, stderr, getenv)
+	case "restore":
+		return restoreCmd(ctx, args, stdout, stderr, getenv)
 	case "help", "-h", "--help":
 		if len(args) > 0 {
 			// "help user add" is "user add --help"; "help user" lists the user commands.

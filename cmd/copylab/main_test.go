@@ -39,6 +39,7 @@ func TestUsageErrors(t *testing.T) {
 		{"token create reports both", nil, []string{"token", "create"}, []string{"--email is required", "--name is required"}},
 		{"simulate reports all", nil, []string{"simulate", "--visitors", "0"}, []string{"--site is required", "--experiment is required", "--visitors must be at least 1", "--rates"}},
 		{"backup without out", nil, []string{"backup", "--db", "x.db"}, []string{"--out is required"}},
+		{"restore without from", nil, []string{"restore", "--db", "x.db"}, []string{"--from is required"}},
 		{"bad env twin", map[string]string{"COPYLAB_SECURE_COOKIES": "maybe"}, []string{"serve"}, []string{`COPYLAB_SECURE_COOKIES="maybe" is not true or false`}},
 		{"bad flag", nil, []string{"serve", "--no-such-flag"}, []string{"no-such-flag"}},
 		{"stray argument", nil, []string{"serve", "extra"}, []string{`unexpected argument "extra"`}},
@@ -84,7 +85,7 @@ func TestHelp(t *testing.T) {
 	for _, args := range [][]string{
 		{"help", "user"}, {"help", "token"}, {"user", "--help"}, {"token", "-h"},
 		{"user", "add", "--help"}, {"user", "password", "--help"}, {"help", "user", "add"},
-		{"help", "user", "password"}, {"help", "token", "create"}, {"help", "simulate"}, {"help", "backup"},
+		{"help", "user", "password"}, {"help", "token", "create"}, {"help", "simulate"}, {"help", "backup"}, {"help", "restore"},
 	} {
 		out, stderr, err := runCmd(t, env(nil), "", args...)
 		if err != nil {
@@ -186,5 +187,20 @@ func TestBackupCommand(t *testing.T) {
 	}
 	if _, _, err := runCmd(t, env(nil), "", "backup", "--db", db, "--out", files[0]); err == nil || !strings.Contains(err.Error(), "already exists") {
 		t.Errorf("a second backup to the same file: %v, want already exists", err)
+	}
+
+	// The backup restores onto a fresh machine's database path.
+	fresh := filepath.Join(t.TempDir(), "data", "copylab.db")
+	out, _, err = runCmd(t, env(nil), "", "restore", "--db", fresh, "--from", files[0])
+	if err != nil || !strings.Contains(out, "Restored "+fresh+" from "+files[0]) || strings.Contains(out, "replaced") {
+		t.Fatalf("restore: %v\n%s", err, out)
+	}
+	r, err := experiments.Open(context.Background(), fresh)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if users, err := r.Users(context.Background()); err != nil || len(users) != 1 {
+		t.Errorf("the restored users: %+v (%v)", users, err)
 	}
 }
