@@ -217,3 +217,11 @@ func syncDir(dir string) {
 		d.Close()
 	}
 }
+
+// absPath is p made absolute, or p when it cannot be.
+func absPath(p string) string {
+	if a, err := filepath.Abs(p); err == nil {
+		return a
+	}
+	return p
+}

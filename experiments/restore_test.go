@@ -84,9 +84,14 @@ func TestRestore(t *testing.T) {
 	if got := strings.Join(siteNames(t, info.Replaced), ","); !strings.Contains(got, "After") || !strings.Contains(got, "Before") {
 		t.Errorf("the replaced database holds %q, want Before and After (its log kept with it)", got)
 	}
-	st, err := os.Stat(dst)
-	if err != nil || st.Mode().Perm() != 0o600 {
-		t.Errorf("restored file: %v, mode %v, want 0600", err, st.Mode().Perm())
+	if _, err := os.Stat(info.Replaced + "-wal"); err == nil {
+		t.Error("the replaced database kept a log: it should have been folded in")
+	}
+	if _, err := os.Stat(dst + "-wal"); err == nil {
+		t.Error("a log is left beside the restored database")
+	}
+	if st, err := os.Stat(dst); err != nil || st.Mode().Perm() != 0o600 {
+		t.Errorf("restored file: %v, want mode 0600", err)
 	}
 	if _, err := os.Stat(backup); err != nil {
 		t.Errorf("the backup is gone: %v", err)
@@ -215,4 +220,141 @@ func TestRestoreRefusals(t *testing.T) {
 		}
 		unchanged(t, dir, dst, before)
 	})
+}
+
+// Two restores in one second keep both databases they replaced.
+func TestRestoreTwiceInASecond(t *testing.T) {
+	ctx := context.Background()
+	dst := filepath.Join(t.TempDir(), "copylab.db")
+	s, err := experiments.Open(ctx, dst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	addSite(t, s, "Original")
+	s.Close()
+	var backups []string
+	for _, name := range []string{"A", "B"} {
+		live := openStore(t)
+		addSite(t, live, name)
+		b := filepath.Join(t.TempDir(), name+".db")
+		if _, err := experiments.Backup(ctx, live.Path(), b); err != nil {
+			t.Fatal(err)
+		}
+		backups = append(backups, b)
+	}
+	first, err := experiments.Restore(ctx, backups[0], dst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := experiments.Restore(ctx, backups[1], dst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first.Replaced == second.Replaced {
+		t.Fatalf("both restores kept the replaced database as %s", first.Replaced)
+	}
+	for path, want := range map[string]string{first.Replaced: "Original", second.Replaced: "A", dst: "B"} {
+		if got := strings.Join(siteNames(t, path), ","); got != want {
+			t.Errorf("%s holds %q, want %q", filepath.Base(path), got, want)
+		}
+	}
+}
+
+// A database too damaged to open is replaced all the same, and kept as it
+// was, its log beside it.
+func TestRestoreOverADamagedDatabase(t *testing.T) {
+	ctx := context.Background()
+	live := openStore(t)
+	addSite(t, live, "Shop")
+	backup := filepath.Join(t.TempDir(), "backup.db")
+	if _, err := experiments.Backup(ctx, live.Path(), backup); err != nil {
+		t.Fatal(err)
+	}
+	dst := filepath.Join(t.TempDir(), "copylab.db")
+	junk, log := []byte(strings.Repeat("damaged ", 512)), []byte("a log SQLite cannot read")
+	if err := os.WriteFile(dst, junk, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(dst+"-wal", log, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	info, err := experiments.Restore(ctx, backup, dst)
+	if err != nil {
+		t.Fatalf("restore: %v", err)
+	}
+	if b, _ := os.ReadFile(info.Replaced); string(b) != string(junk) {
+		t.Error("the damaged database was not kept as it was")
+	}
+	if b, _ := os.ReadFile(info.Replaced + "-wal"); string(b) != string(log) {
+		t.Error("the damaged database's log was not kept beside it")
+	}
+	if got := strings.Join(siteNames(t, dst), ","); got != "Shop" {
+		t.Errorf("restored sites %q, want Shop", got)
+	}
+}
+
+// When the last step fails, the database is put back as it was: nothing
+// kept aside, nothing lost.
+func TestRestoreFailureAtTheEndPutsBack(t *testing.T) {
+	ctx := context.Background()
+	live := openStore(t)
+	addSite(t, live, "Backup")
+	backup := filepath.Join(t.TempDir(), "backup.db")
+	if _, err := experiments.Backup(ctx, live.Path(), backup); err != nil {
+		t.Fatal(err)
+	}
+	current := openStore(t)
+	addSite(t, current, "Current") // in its log
+	dir := t.TempDir()
+	dst := filepath.Join(dir, "copylab.db")
+	copyFile(t, current.Path(), dst)
+	copyFile(t, current.Path()+"-wal", dst+"-wal")
+	// A -shm that cannot be removed: a folder with something in it.
+	if err := os.MkdirAll(filepath.Join(dst+"-shm", "x"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := experiments.Restore(ctx, backup, dst); err == nil {
+		t.Fatal("restore succeeded with a -shm it cannot remove")
+	}
+	if err := os.RemoveAll(dst + "-shm"); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(siteNames(t, dst), ","); got != "Current" {
+		t.Errorf("after the failed restore the database holds %q, want Current", got)
+	}
+	for _, name := range leftovers(t, dir, "copylab.db", "copylab.db.lock", "copylab.db-wal", "copylab.db-shm") {
+		t.Errorf("left behind: %s", name)
+	}
+}
+
+// A program reading the database (a running backup, say) holds its log:
+// the restore waits a moment, then refuses and changes nothing.
+func TestRestoreRefusedWhileRead(t *testing.T) {
+	ctx := context.Background()
+	live := openStore(t)
+	addSite(t, live, "Backup")
+	backup := filepath.Join(t.TempDir(), "backup.db")
+	if _, err := experiments.Backup(ctx, live.Path(), backup); err != nil {
+		t.Fatal(err)
+	}
+	current := openStore(t)
+	addSite(t, current, "Current")
+	tx, err := current.Reader().BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	var n int
+	if err := tx.QueryRow(`select count(*) from sites`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	_, err = experiments.Restore(ctx, backup, current.Path())
+	if err == nil || !strings.Contains(err.Error(), "another program is reading") {
+		t.Fatalf("err = %v, want another program is reading", err)
+	}
+	tx.Rollback()
+	sites, err := current.Sites(ctx)
+	if err != nil || len(sites) != 1 || sites[0].Name != "Current" {
+		t.Errorf("after the refusal the database holds %+v (%v), want Current", sites, err)
+	}
 }

@@ -5,6 +5,7 @@ package experiments
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -29,7 +30,17 @@ func ServeLock(path string) (release func(), err error) {
 			return nil, fmt.Errorf("experiments: lock %s: %w", path, err)
 		}
 	}
-	f, err := os.OpenFile(LockPath(path), os.O_RDWR|os.O_CREATE, 0o600)
+	// One lock for one file, whatever the path that names it.
+	lockPath := LockPath(path)
+	if real, err := filepath.EvalSymlinks(path); err == nil {
+		lockPath = LockPath(real)
+	}
+	f, err := os.OpenFile(lockPath, os.O_RDWR|os.O_CREATE, 0o600)
+	if errors.Is(err, fs.ErrPermission) {
+		// Another user's lock file (a restore run as root): a read-only
+		// descriptor locks as well; only the process id goes unwritten.
+		f, err = os.Open(lockPath)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("experiments: lock %s: %w", path, err)
 	}

@@ -33,6 +33,17 @@ func TestServeLock(t *testing.T) {
 		!strings.Contains(msg, "stop it first") {
 		t.Errorf("message %q", msg)
 	}
+	// The same file by another name is the same lock.
+	link := filepath.Join(t.TempDir(), "link.db")
+	if err := os.WriteFile(db, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(db, link); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := experiments.ServeLock(link); !errors.As(err, &inUse) {
+		t.Errorf("lock through a symbolic link: %v, want an InUseError", err)
+	}
 	release()
 	again, err := experiments.ServeLock(db)
 	if err != nil {
