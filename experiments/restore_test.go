@@ -51,17 +51,24 @@ func copyFile(t *testing.T, from, to string) {
 	}
 }
 
+// backedUp returns a live store holding one site, and a backup of it.
+func backedUp(t *testing.T, site string) (*experiments.Store, string) {
+	t.Helper()
+	live := openStore(t)
+	addSite(t, live, site)
+	backup := filepath.Join(t.TempDir(), "backup.db")
+	if _, err := experiments.Backup(context.Background(), live.Path(), backup); err != nil {
+		t.Fatal(err)
+	}
+	return live, backup
+}
+
 // The restored database is the backup's; the one it replaced is kept
 // whole, its write-ahead log included, and the old log is not read into
 // the restored file.
 func TestRestore(t *testing.T) {
 	ctx := context.Background()
-	live := openStore(t)
-	addSite(t, live, "Before")
-	backup := filepath.Join(t.TempDir(), "backup.db")
-	if _, err := experiments.Backup(ctx, live.Path(), backup); err != nil {
-		t.Fatal(err)
-	}
+	live, backup := backedUp(t, "Before")
 	addSite(t, live, "After") // still in the live store's write-ahead log
 
 	// dst: the live database as a killed server leaves it, log and all.
@@ -106,12 +113,7 @@ func TestRestore(t *testing.T) {
 // A fresh machine: nothing at dst yet, not even its folder.
 func TestRestoreOntoNothing(t *testing.T) {
 	ctx := context.Background()
-	live := openStore(t)
-	addSite(t, live, "Shop")
-	backup := filepath.Join(t.TempDir(), "backup.db")
-	if _, err := experiments.Backup(ctx, live.Path(), backup); err != nil {
-		t.Fatal(err)
-	}
+	_, backup := backedUp(t, "Shop")
 	dst := filepath.Join(t.TempDir(), "data", "copylab.db")
 	info, err := experiments.Restore(ctx, backup, dst)
 	if err != nil {
@@ -127,12 +129,7 @@ func TestRestoreOntoNothing(t *testing.T) {
 
 func TestRestoreRefusals(t *testing.T) {
 	ctx := context.Background()
-	live := openStore(t)
-	addSite(t, live, "Shop")
-	backup := filepath.Join(t.TempDir(), "backup.db")
-	if _, err := experiments.Backup(ctx, live.Path(), backup); err != nil {
-		t.Fatal(err)
-	}
+	_, backup := backedUp(t, "Shop")
 	// current is a database in place, which every refusal must leave as it is.
 	current := func(t *testing.T) (dir, dst string, before []byte) {
 		dir = t.TempDir()
@@ -234,12 +231,7 @@ func TestRestoreTwiceInASecond(t *testing.T) {
 	s.Close()
 	var backups []string
 	for _, name := range []string{"A", "B"} {
-		live := openStore(t)
-		addSite(t, live, name)
-		b := filepath.Join(t.TempDir(), name+".db")
-		if _, err := experiments.Backup(ctx, live.Path(), b); err != nil {
-			t.Fatal(err)
-		}
+		_, b := backedUp(t, name)
 		backups = append(backups, b)
 	}
 	first, err := experiments.Restore(ctx, backups[0], dst)
@@ -264,12 +256,7 @@ func TestRestoreTwiceInASecond(t *testing.T) {
 // was, its log beside it.
 func TestRestoreOverADamagedDatabase(t *testing.T) {
 	ctx := context.Background()
-	live := openStore(t)
-	addSite(t, live, "Shop")
-	backup := filepath.Join(t.TempDir(), "backup.db")
-	if _, err := experiments.Backup(ctx, live.Path(), backup); err != nil {
-		t.Fatal(err)
-	}
+	_, backup := backedUp(t, "Shop")
 	dst := filepath.Join(t.TempDir(), "copylab.db")
 	junk, log := []byte(strings.Repeat("damaged ", 512)), []byte("a log SQLite cannot read")
 	if err := os.WriteFile(dst, junk, 0o600); err != nil {
@@ -297,12 +284,7 @@ func TestRestoreOverADamagedDatabase(t *testing.T) {
 // kept aside, nothing lost.
 func TestRestoreFailureAtTheEndPutsBack(t *testing.T) {
 	ctx := context.Background()
-	live := openStore(t)
-	addSite(t, live, "Backup")
-	backup := filepath.Join(t.TempDir(), "backup.db")
-	if _, err := experiments.Backup(ctx, live.Path(), backup); err != nil {
-		t.Fatal(err)
-	}
+	_, backup := backedUp(t, "Backup")
 	current := openStore(t)
 	addSite(t, current, "Current") // in its log
 	dir := t.TempDir()
@@ -331,12 +313,7 @@ func TestRestoreFailureAtTheEndPutsBack(t *testing.T) {
 // the restore waits a moment, then refuses and changes nothing.
 func TestRestoreRefusedWhileRead(t *testing.T) {
 	ctx := context.Background()
-	live := openStore(t)
-	addSite(t, live, "Backup")
-	backup := filepath.Join(t.TempDir(), "backup.db")
-	if _, err := experiments.Backup(ctx, live.Path(), backup); err != nil {
-		t.Fatal(err)
-	}
+	_, backup := backedUp(t, "Backup")
 	current := openStore(t)
 	addSite(t, current, "Current")
 	tx, err := current.Reader().BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
