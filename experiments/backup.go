@@ -37,13 +37,8 @@ type BackupInfo struct {
 func Backup(ctx context.Context, src, dst string) (BackupInfo, error) {
 	start := time.Now()
 	info := BackupInfo{}
-	if st, err := os.Stat(src); err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return info, fmt.Errorf("backup: there is no database at %s", src)
-		}
+	if err := sourceFile(src, "database"); err != nil {
 		return info, fmt.Errorf("backup: %w", err)
-	} else if st.IsDir() {
-		return info, fmt.Errorf("backup: %s is a directory, not a database file", src)
 	}
 	if st, err := os.Stat(dst); err == nil && st.IsDir() {
 		dst = filepath.Join(dst, "copylab-"+start.UTC().Format("20060102-150405Z")+".db")
@@ -216,6 +211,21 @@ func syncDir(dir string) {
 		d.Sync()
 		d.Close()
 	}
+}
+
+// sourceFile checks that a file to copy from exists and is a file; what
+// names it in the error ("database", "backup").
+func sourceFile(path, what string) error {
+	st, err := os.Stat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("there is no %s at %s", what, path)
+	case err != nil:
+		return err
+	case st.IsDir():
+		return fmt.Errorf("%s is a directory, not a %s file", path, what)
+	}
+	return nil
 }
 
 // absPath is p made absolute, or p when it cannot be.

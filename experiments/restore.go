@@ -39,13 +39,8 @@ type RestoreInfo struct {
 // running) makes Restore refuse. On an error, dst is as it was.
 func Restore(ctx context.Context, src, dst string) (RestoreInfo, error) {
 	info := RestoreInfo{}
-	if st, err := os.Stat(src); err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return info, fmt.Errorf("restore: there is no backup at %s", src)
-		}
+	if err := sourceFile(src, "backup"); err != nil {
 		return info, fmt.Errorf("restore: %w", err)
-	} else if st.IsDir() {
-		return info, fmt.Errorf("restore: %s is a directory, not a backup file", src)
 	}
 	if a, b := absPath(src), absPath(dst); a == b {
 		return info, fmt.Errorf("restore: %s is the database itself; name a backup file", src)
