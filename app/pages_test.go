@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"html"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -163,6 +164,18 @@ func TestSettingsTokens(t *testing.T) {
 	wantStatus(t, resp, http.StatusNotFound, "")
 	r, _ = e.api(http.MethodGet, "/api/v1/sites", other, "")
 	wantStatus(t, r, http.StatusOK, "")
+}
+
+// Settings tells how to back the server up and restore it, with the
+// database it runs on.
+func TestSettingsBackupHelp(t *testing.T) {
+	e := newEnv(t)
+	c := e.signIn("ann@example.com")
+	resp, body := c.get("/settings")
+	wantStatus(t, resp, http.StatusOK, body)
+	db := html.EscapeString(e.app.cfg.DBPath)
+	wantContains(t, body, "copylab backup --db "+db+" --out /backups/", "safe while copylab runs",
+		"stop copylab and run", "copylab restore --db "+db+" --from FILE")
 }
 
 func sessionUser(t *testing.T, e *env, email string) int64 {
