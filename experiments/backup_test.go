@@ -272,3 +272,23 @@ func TestBackupOfAClosedDatabase(t *testing.T) {
 		t.Errorf("backup holds %d of the site, want 1", n)
 	}
 }
+
+// BenchmarkBackup backs up a database of a million events (see
+// benchEvents) and reports its size and the rate of the copy.
+func BenchmarkBackup(b *testing.B) {
+	bs := newBenchSite(b)
+	buildBenchEvents(b, bs, benchEvents(b))
+	dir := b.TempDir()
+	var info experiments.BackupInfo
+	n := 0
+	for b.Loop() {
+		n++
+		var err error
+		if info, err = experiments.Backup(context.Background(), bs.s.Path(), filepath.Join(dir, fmt.Sprintf("copy-%d.db", n))); err != nil {
+			b.Fatal(err)
+		}
+		os.Remove(info.Path) // one copy on disk at a time
+	}
+	b.ReportMetric(float64(info.Bytes)/1e6, "MB")
+	b.ReportMetric(float64(info.Bytes)/1e6/(b.Elapsed().Seconds()/float64(b.N)), "MB/s")
+}
