@@ -353,12 +353,21 @@ func (l *limiter) startCheck(ctx context.Context) bool {
 func (l *limiter) endCheck() { <-l.slots }
 
 // compare checks password against a bcrypt hash in a password-check slot.
-// busy reports that no slot came free in time (nothing was compared).
+// busy reports that no slot came free in time (nothing was compared). A
+// password longer than MaxPasswordBytes never matches: no stored one is
+// (they are refused when set), and bcrypt would compare only its first 72
+// bytes, letting anything typed after a right password through.
 func (l *limiter) compare(ctx context.Context, hash, password string) (match, busy bool) {
 	if !l.startCheck(ctx) {
 		return false, true
 	}
 	defer l.endCheck()
+	if len(password) > MaxPasswordBytes {
+		// Still the cost of a comparison, so that the answer's time does
+		// not tell a long password from a wrong one.
+		bcrypt.CompareHashAndPassword([]byte(hash), []byte(password[:MaxPasswordBytes]))
+		return false, false
+	}
 	return bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) == nil, false
 }
 

@@ -57,20 +57,32 @@ func (a *App) sessionRevoke(c *fiber.Ctx) error {
 // sessionsRevokeOthers answers POST /settings/sessions/delete-others: it
 // signs out every browser of the user but this one and replaces the
 // account's device key, so that no other browser's device cookie counts
-// any more (see deviceMAC); this browser gets a new one and keeps its
-// standing.
+// any more (see deviceMAC). This browser keeps its device cookie, signed
+// again with the new key under the same id (so its failed sign-ins still
+// count), if it had a valid one; a browser without one gets none: a
+// session alone, which a thief may hold, must not buy a fresh device and
+// with it ten more password guesses, over and over.
 func (a *App) sessionsRevokeOthers(c *fiber.Ctx) error {
 	s := sessionOf(c)
-	device := newDeviceID()
-	n, err := a.store.SignOutOtherSessions(c.UserContext(), s.user.ID, s.hash, newSecret(), device)
+	device, err := a.deviceID(c, s.user.Email)
 	if err != nil {
 		return err
 	}
-	u, hash, key, err := a.store.UserDeviceKeys(c.UserContext(), s.user.Email)
+	kept := device
+	if kept == "" {
+		kept = newDeviceID() // no browser holds it: the session's own record only
+	}
+	n, err := a.store.SignOutOtherSessions(c.UserContext(), s.user.ID, s.hash, newSecret(), kept)
 	if err != nil {
 		return err
 	}
-	a.setDeviceCookie(c, u, hash, key, device)
+	if device != "" {
+		u, hash, key, err := a.store.UserDeviceKeys(c.UserContext(), s.user.Email)
+		if err != nil {
+			return err
+		}
+		a.setDeviceCookie(c, u, hash, key, device)
+	}
 	msg := "No other browser was signed in. Browsers you signed in from before now count as new ones."
 	switch {
 	case n == 1:

@@ -11,6 +11,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"golang.org/x/crypto/bcrypt"
+
 	"copylab/experiments"
 )
 
@@ -438,5 +440,67 @@ func TestSettingsSessionSignOutVoidsDevice(t *testing.T) {
 				t.Errorf("status %d, want %d", s, tt.want)
 			}
 		})
+	}
+}
+
+// deviceCookieID is the id inside a device cookie's value (expiry.id.mac).
+func deviceCookieID(v string) string {
+	parts := strings.Split(v, ".")
+	if len(parts) != 3 {
+		return ""
+	}
+	return parts[1]
+}
+
+// "Sign out all other browsers" re-signs the device cookie a browser has
+// under the same id, so the device keeps its failed sign-ins, and gives
+// none to a browser that has only a session: a stolen session cookie must
+// not buy a fresh device, and ten more password guesses, each time.
+func TestSignOutOthersMintsNoDevice(t *testing.T) {
+	e := newLoginEnv(t)
+	e.addUser("ann@example.com")
+	ann := e.signInWith("ann@example.com", uaChromeMac)
+	before := ann.cookies[deviceCookie]
+	ann.get("/settings")
+	resp, body := ann.post("/settings/sessions/delete-others", nil)
+	wantStatus(t, resp, http.StatusSeeOther, body)
+	after := ann.cookies[deviceCookie]
+	if after == before || deviceCookieID(after) == "" || deviceCookieID(after) != deviceCookieID(before) {
+		t.Errorf("device cookie %q after %q: want it signed again under the same id", after, before)
+	}
+
+	thief := e.client()
+	for k, v := range ann.cookies {
+		if k != deviceCookie {
+			thief.cookies[k] = v
+		}
+	}
+	_, body = thief.get("/settings")
+	wantContains(t, body, "Signed-in browsers")
+	resp, body = thief.post("/settings/sessions/delete-others", nil)
+	wantStatus(t, resp, http.StatusSeeOther, body)
+	if v := thief.cookies[deviceCookie]; v != "" {
+		t.Errorf("a browser with only a session got a device cookie: %q", v)
+	}
+	// The real browser's cookie stopped counting with the new device key;
+	// it is its own session's standing it lost, not the thief's gain.
+	if resp, _ := thief.get("/sites"); resp.StatusCode != http.StatusOK {
+		t.Errorf("the session itself was signed out: %d", resp.StatusCode)
+	}
+}
+
+// bcrypt compares only a password's first 72 bytes; sign-in refuses a
+// longer one rather than letting text after the right password through.
+func TestSignInRefusesPasswordPast72Bytes(t *testing.T) {
+	e := newLoginEnv(t)
+	long := strings.Repeat("correct horse battery staple ", 3)[:MaxPasswordBytes]
+	if _, _, err := addUser(context.Background(), e.store, "ann@example.com", "", long, bcrypt.MinCost); err != nil {
+		t.Fatal(err)
+	}
+	if s := e.login("203.0.113.7", "ann@example.com", long+"anything at all"); s == http.StatusSeeOther {
+		t.Error("a password longer than 72 bytes signed in with the right first 72")
+	}
+	if s := e.login("203.0.113.8", "ann@example.com", long); s != http.StatusSeeOther {
+		t.Errorf("the right password: status %d, want a sign-in", s)
 	}
 }
