@@ -121,7 +121,9 @@ func decodeJSON(c *fiber.Ctx, v any) error {
 			return &httpError{Status: http.StatusUnsupportedMediaType, Code: "unsupported_media_type", Message: "Send a JSON body with Content-Type: application/json."}
 		}
 	}
-	body := c.Body()
+	// The raw body: Ctx.Body would inflate a compressed one without a
+	// limit (refuseEncodedBodies refuses those first).
+	body := c.Request().Body()
 	start := bytes.TrimLeft(body, " \t\r\n")
 	switch {
 	case len(start) == 0:

@@ -47,7 +47,7 @@ func (a *App) apiExperimentGenerate(c *fiber.Ctx) error {
 		N     *int            `json:"n"`
 		Brief *variants.Brief `json:"brief"`
 	}
-	if len(c.Body()) > 0 {
+	if len(c.Request().Body()) > 0 {
 		if err := decodeJSON(c, &in); err != nil {
 			return err
 		}

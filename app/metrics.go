@@ -273,6 +273,14 @@ func (a *App) metricsHandler() fiber.Handler {
 	}
 }
 
+// forwarded tells whether a request carries any forwarding header, empty
+// or not, in any of its lines: a client may send an empty one ahead of the
+// line a proxy adds, and the first line alone would then say nothing.
+func forwarded(c *fiber.Ctx) bool {
+	h := &c.Request().Header
+	return len(h.PeekAll(fiber.HeaderXForwardedFor)) > 0 || len(h.PeekAll("Forwarded")) > 0 || len(h.PeekAll("X-Real-Ip")) > 0
+}
+
 // metricsAllowed reports whether a request may read the metrics: it carries
 // the bearer token, or comes from an allowed address. The address is the
 // client's as clientIP sees it through trusted proxies; a request that came
@@ -288,7 +296,7 @@ func (a *App) metricsAllowed(c *fiber.Ctx) bool {
 			}
 		}
 	}
-	if !a.fromTrustedProxy(c) && (c.Get(fiber.HeaderXForwardedFor) != "" || c.Get("Forwarded") != "" || c.Get("X-Real-Ip") != "") {
+	if !a.fromTrustedProxy(c) && forwarded(c) {
 		return false
 	}
 	addr, err := netip.ParseAddr(a.clientIP(c))

@@ -68,13 +68,19 @@ func (a *App) healthz(c *fiber.Ctx) error {
 }
 
 // refuseEncodedBodies answers 415 to a request whose body is compressed
-// (Content-Encoding other than identity). No browser or client of copylab
-// sends one, and Fiber's Ctx.Body inflates such a body without a size
-// limit: a one-megabyte gzip body could become a gigabyte in memory.
+// (Content-Encoding other than identity, in any of its header lines: Fiber
+// reads the last). No browser or client of copylab sends one, and Fiber's
+// Ctx.Body inflates such a body without a size limit: a one-megabyte gzip
+// body could become a gigabyte in memory. (Handlers read the raw body
+// anyway, Request().Body; this answers with a reason.)
 func (a *App) refuseEncodedBodies(c *fiber.Ctx) error {
-	if ce := c.Request().Header.Peek(fiber.HeaderContentEncoding); len(ce) > 0 && !strings.EqualFold(strings.TrimSpace(string(ce)), "identity") {
-		return &httpError{Status: http.StatusUnsupportedMediaType, Code: "unsupported_encoding",
-			Message: "Send the body uncompressed (no Content-Encoding)."}
+	for _, line := range c.Request().Header.PeekAll(fiber.HeaderContentEncoding) {
+		for _, ce := range strings.Split(string(line), ",") {
+			if ce = strings.TrimSpace(ce); ce != "" && !strings.EqualFold(ce, "identity") {
+				return &httpError{Status: http.StatusUnsupportedMediaType, Code: "unsupported_encoding",
+					Message: "Send the body uncompressed (no Content-Encoding)."}
+			}
+		}
 	}
 	return c.Next()
 }

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"compress/gzip"
 	"context"
 	"copylab/app/syncbuf"
 	"copylab/experiments"
@@ -201,5 +202,43 @@ func TestPublicRejectionsLogQuietly(t *testing.T) {
 		if !strings.Contains(out, "path=/no-such-page") {
 			t.Errorf("level %v: the app's 404 was not logged\n%s", level, out)
 		}
+	}
+}
+
+// A forwarding header counts in any of its lines, empty or not: a client
+// can send an empty one ahead of the line a proxy adds.
+func TestMetricsForwardedInAnyLine(t *testing.T) {
+	e := newEnvWith(t, func(c *Config) { c.MetricsAllow = []string{"0.0.0.0/32"} })
+	for _, name := range []string{"X-Forwarded-For", "Forwarded", "X-Real-Ip"} {
+		req := newRequest(http.MethodGet, "/metrics", nil)
+		req.Header[name] = []string{"", "203.0.113.9"}
+		resp := e.do(req)
+		body := readBody(t, resp)
+		wantStatus(t, resp, http.StatusNotFound, body)
+	}
+}
+
+// A compressed body is refused whichever Content-Encoding line says so
+// (Fiber inflates by the last one, without a limit).
+func TestAPIRefusesCompressedBodyInAnyLine(t *testing.T) {
+	e := newEnv(t)
+	token := e.token("ann@example.com")
+	var gz strings.Builder
+	w := gzip.NewWriter(&gz)
+	w.Write([]byte(`{"name":"Shop","domain":"shop.example"}`))
+	w.Close()
+	for _, lines := range [][]string{{"gzip"}, {"identity", "gzip"}, {"identity, gzip"}} {
+		req := newRequest(http.MethodPost, "/api/v1/sites", strings.NewReader(gz.String()))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+token)
+		req.Header["Content-Encoding"] = lines
+		resp := e.do(req)
+		body := readBody(t, resp)
+		wantStatus(t, resp, http.StatusUnsupportedMediaType, body)
+		wantContains(t, body, "unsupported_encoding")
+	}
+	sites, err := e.store.Sites(context.Background())
+	if err != nil || len(sites) != 0 {
+		t.Errorf("sites after the refusals: %d (%v), want none", len(sites), err)
 	}
 }
