@@ -65,7 +65,18 @@ func (sc *snippetCache) put(key string, e snippetEntry) {
 	sc.mu.Lock()
 	defer sc.mu.Unlock()
 	if len(sc.m) >= maxCachedSites {
-		sc.m = map[string]snippetEntry{} // random keys from a scanner: start over
+		// Random keys from a scanner: they go, and the expired entries,
+		// so that real sites' tags stay cached; all of it only when real
+		// sites alone fill the cache.
+		now := sc.now()
+		for k, old := range sc.m {
+			if old.unknown || now.Sub(old.rendered) >= sc.ttl {
+				delete(sc.m, k)
+			}
+		}
+		if len(sc.m) >= maxCachedSites {
+			sc.m = map[string]snippetEntry{}
+		}
 	}
 	e.rendered = sc.now()
 	sc.m[key] = e

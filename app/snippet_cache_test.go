@@ -1,0 +1,23 @@
+package app
+
+import (
+	"fmt"
+	"testing"
+	"time"
+)
+
+// A scanner's flood of unknown keys fills the cache; making room drops
+// those, not the real sites' rendered tags.
+func TestSnippetCacheKeepsSitesThroughAScan(t *testing.T) {
+	sc := newSnippetCache(5 * time.Second)
+	sc.put("realsite00000000", snippetEntry{raw: []byte("tag")})
+	for i := 0; i < maxCachedSites+10; i++ {
+		sc.put(fmt.Sprintf("scan%012d", i), snippetEntry{unknown: true})
+	}
+	if e, ok := sc.get("realsite00000000"); !ok || string(e.raw) != "tag" {
+		t.Error("the real site's tag was dropped by a scan of unknown keys")
+	}
+	if n := len(sc.m); n > maxCachedSites {
+		t.Errorf("%d entries, over the cap of %d", n, maxCachedSites)
+	}
+}
