@@ -289,7 +289,8 @@ func forwarded(c *fiber.Ctx) bool {
 // says nothing about the client behind it.
 func (a *App) metricsAllowed(c *fiber.Ctx) bool {
 	if a.cfg.MetricsToken != "" {
-		if tok, ok := strings.CutPrefix(c.Get(fiber.HeaderAuthorization), "Bearer "); ok {
+		// The scheme's name is case-insensitive (RFC 9110), as apiAuth reads it.
+		if scheme, tok, ok := strings.Cut(c.Get(fiber.HeaderAuthorization), " "); ok && strings.EqualFold(scheme, "Bearer") {
 			got, want := sha256.Sum256([]byte(strings.TrimSpace(tok))), sha256.Sum256([]byte(a.cfg.MetricsToken))
 			if subtle.ConstantTimeCompare(got[:], want[:]) == 1 {
 				return true

@@ -79,6 +79,7 @@ func TestMetricsAccess(t *testing.T) {
 		{"allowed address", func(c *Config) { c.MetricsAllow = []string{"0.0.0.0/32"} }, nil, http.StatusOK},
 		{"empty allow list", func(c *Config) { c.MetricsAllow = []string{} }, nil, http.StatusNotFound},
 		{"token", func(c *Config) { c.MetricsToken = token }, map[string]string{"Authorization": "Bearer " + token}, http.StatusOK},
+		{"token, scheme in lower case", func(c *Config) { c.MetricsToken = token }, map[string]string{"Authorization": "bearer " + token}, http.StatusOK},
 		{"wrong token", func(c *Config) { c.MetricsToken = token }, map[string]string{"Authorization": "Bearer " + token + "x"}, http.StatusNotFound},
 		{"token not configured", nil, map[string]string{"Authorization": "Bearer "}, http.StatusNotFound},
 		// A proxy that is not trusted forwards for someone else: its own

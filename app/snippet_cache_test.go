@@ -21,3 +21,14 @@ func TestSnippetCacheKeepsSitesThroughAScan(t *testing.T) {
 		t.Errorf("%d entries, over the cap of %d", n, maxCachedSites)
 	}
 }
+
+func TestAcceptsGzip(t *testing.T) {
+	for h, want := range map[string]bool{
+		"gzip": true, "GZIP": true, "deflate, gzip;q=0.5": true, "br": false, "": false,
+		"gzip;q=0": false, "gzip; Q=0": false, "gzip;q=0.000": false, "identity, gzip ; q=0.0": false,
+	} {
+		if got := acceptsGzip(h); got != want {
+			t.Errorf("acceptsGzip(%q) = %v, want %v", h, got, want)
+		}
+	}
+}

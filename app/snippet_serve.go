@@ -334,7 +334,7 @@ func acceptsGzip(h string) bool {
 	for _, part := range strings.Split(h, ",") {
 		coding, params, _ := strings.Cut(strings.TrimSpace(part), ";")
 		if strings.EqualFold(strings.TrimSpace(coding), "gzip") {
-			q := strings.ReplaceAll(strings.TrimSpace(params), " ", "")
+			q := strings.ToLower(strings.ReplaceAll(strings.TrimSpace(params), " ", ""))
 			return q != "q=0" && q != "q=0.0" && q != "q=0.00" && q != "q=0.000"
 		}
 	}
