@@ -1,10 +1,11 @@
 package stats
 
-// DayCounts is one day's new visitors in an arm and how many of those
-// visitors converted (at any time since). Counting each conversion on its
-// visitor's first-exposure day keeps every cumulative rate a rate among the
-// same visitors, so the line on the chart never jumps when late conversions
-// arrive.
+// DayCounts is one day's counts in an arm: the visitors first exposed that
+// day, and the conversions that happened that day (as the store counts
+// them, experiments.DayCounts). A day's cumulative rate is then every
+// conversion so far over every visitor so far: the rate the results table
+// showed at the end of that day. Conversions are capped at the visitors
+// so far, so the rate never passes 1.
 type DayCounts struct {
 	Exposures, Conversions int64
 }

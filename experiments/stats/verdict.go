@@ -87,6 +87,16 @@ func verdict(arms []Arm, an Analysis, opts Options) Verdict {
 			observedSplit(tested), plannedSplit(tested))}
 	}
 
+	if starved := unfedArms(arms); len(starved) > 0 && !opts.Ended {
+		// More visitors would never help: these arms get none.
+		get, them := "gets", "it"
+		if len(starved) > 1 {
+			get, them = "get", "them"
+		}
+		return Verdict{StatusNotEnoughData, fmt.Sprintf(
+			"Not enough data, and there will not be: %s %s no traffic (0%% of visitors), and every variant needs at least %s visitors; give %s a share of the traffic, or stop the test.",
+			strings.Join(starved, " and "), get, FormatCount(MinExposures), them)}
+	}
 	if more, forEffect := visitorsNeeded(arms, opts.Threshold); more != 0 {
 		switch {
 		case more == noVisitorsYet && opts.Ended:
@@ -271,6 +281,27 @@ func visitorsNeeded(arms []Arm, threshold float64) (more int64, forEffect bool) 
 		need, forEffect = ss, true
 	}
 	return max(need-least, 1), forEffect
+}
+
+// unfedArms names the arms short of MinExposures that are planned to get
+// no traffic at all (weight 0 where other weights are set): a variant set
+// to 0% before it had its visitors, which would hold the verdict at "not
+// enough data" for ever while saying more visitors would settle it.
+func unfedArms(arms []Arm) []string {
+	var sum int
+	for _, a := range arms {
+		sum += max(a.WeightBP, 0)
+	}
+	if sum == 0 {
+		return nil // no planned split given: weights unknown
+	}
+	var names []string
+	for _, a := range arms {
+		if a.WeightBP <= 0 && a.Exposures < MinExposures {
+			names = append(names, a.Label)
+		}
+	}
+	return names
 }
 
 // What visitorsNeeded returns when there is no rate to estimate from.

@@ -38,6 +38,34 @@ func TestVerdicts(t *testing.T) {
 			},
 		},
 		{
+			// A variant at 0% of traffic before it had its visitors: more
+			// visitors would not settle anything, and the text says so.
+			name: "a variant that gets no traffic",
+			arms: func() []Arm {
+				a := labelled(arm("control", 200, 2000), arm("b", 300, 2000), arm("c", 0, 0))
+				a[0].WeightBP, a[1].WeightBP = 5000, 5000
+				return a
+			}(),
+			opts:   opts,
+			status: StatusNotEnoughData,
+			contains: func(Analysis) []string {
+				return []string{"Not enough data, and there will not be: Variant C gets no traffic (0% of visitors)", "give it a share of the traffic, or stop the test."}
+			},
+		},
+		{
+			name: "two variants that get no traffic",
+			arms: func() []Arm {
+				a := labelled(arm("control", 200, 2000), arm("b", 0, 0), arm("c", 0, 0))
+				a[0].WeightBP = 10000
+				return a
+			}(),
+			opts:   opts,
+			status: StatusNotEnoughData,
+			contains: func(Analysis) []string {
+				return []string{"Variant B and Variant C get no traffic", "give them a share"}
+			},
+		},
+		{
 			name:   "no visitors",
 			arms:   labelled(arm("control", 0, 0), arm("b", 0, 0)),
 			opts:   opts,
