@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
 	"runtime"
 	"strconv"
 	"strings"
@@ -53,16 +54,21 @@ func serve(ctx context.Context, args []string, stderr io.Writer, getenv func(str
 	f.string(&cfg.GeoIPDB, "geoip-db", "", "MaxMind-format country database (e.g. GeoLite2-Country.mmdb) for visitors' countries when no country header says")
 	f.string(&cfg.LLMBaseURL, "llm-base-url", "", "OpenAI-compatible endpoint, e.g. http://localhost:11434/v1 for Ollama (empty: OpenAI when a key is set)")
 	f.string(&cfg.LLMModel, "llm-model", "", "model name (default gpt-4o-mini)")
-	f.string(&cfg.LLMAPIKey, "llm-api-key", getenv("OPENAI_API_KEY"), "API key of the LLM endpoint (falls back to OPENAI_API_KEY)")
+	f.secret(&cfg.LLMAPIKey, "llm-api-key", "API key of the LLM endpoint (else OPENAI_API_KEY, for OpenAI's own endpoint only)")
 	f.duration(&cfg.LLMTimeout, "llm-timeout", variants.DefaultTimeout, "how long to wait for one answer from the model, 5s to 30m (a slow local model may need minutes)")
 	f.int(&rateIP, "rate-ip", app.DefaultRateIP, "requests per second one client IP may send to the snippet and events (burst twice that; loopback exempt; 0: no limit)")
 	f.int(&rateSite, "rate-site", app.DefaultRateSite, "event requests per second one site may receive from all its visitors (burst twice that; 0: no limit)")
 	f.string(&metricsAllow, "metrics-allow", "127.0.0.0/8,::1", "comma-separated IPs or CIDRs that may read /metrics (empty: none, the token only)")
-	f.string(&cfg.MetricsToken, "metrics-token", "", "bearer token that lets a scraper read /metrics from any address (at least 16 characters)")
+	f.secret(&cfg.MetricsToken, "metrics-token", "bearer token that lets a scraper read /metrics from any address (at least 16 characters)")
 	f.string(&logFormat, "log-format", "text", "log format: text or json")
 	f.string(&logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	if err := f.parse(args); err != nil {
 		return quietHelp(err)
+	}
+	if cfg.LLMAPIKey == "" && openAIEndpoint(cfg.LLMBaseURL) {
+		// OPENAI_API_KEY is OpenAI's: never sent to another endpoint (a
+		// local server, plain http) just because it is set for other tools.
+		cfg.LLMAPIKey = getenv("OPENAI_API_KEY")
 	}
 	cfg.TrustedProxies = list(proxies)
 	cfg.RateIP, cfg.RateSite = noLimitIfZero(rateIP), noLimitIfZero(rateSite)
@@ -79,6 +85,16 @@ func serve(ctx context.Context, args []string, stderr io.Writer, getenv func(str
 		logger.Info("GOMAXPROCS raised from 1 to 2: the events writer holds one while SQLite works (set GOMAXPROCS to choose)")
 	}
 	return app.Run(ctx, cfg)
+}
+
+// openAIEndpoint tells whether the base URL is OpenAI's own API: none
+// given (go-openai's default), or one on api.openai.com over https.
+func openAIEndpoint(base string) bool {
+	if strings.TrimSpace(base) == "" {
+		return true
+	}
+	u, err := url.Parse(base)
+	return err == nil && u.Scheme == "https" && strings.EqualFold(u.Hostname(), "api.openai.com")
 }
 
 // atLeastTwoProcs gives Go two processors where the machine, or a

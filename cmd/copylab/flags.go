@@ -14,9 +14,16 @@ import (
 // environment twin. Problems with the twins are collected, not fatal, so
 // every mistake is reported at once.
 type flags struct {
-	fs     *flag.FlagSet
-	getenv func(string) string
-	errs   []string
+	fs      *flag.FlagSet
+	getenv  func(string) string
+	errs    []string
+	secrets []secretFlag
+}
+
+// secretFlag is a flag whose twin is read only after parsing (see secret).
+type secretFlag struct {
+	p    *string
+	name string
 }
 
 func newFlags(name, summary string, stderr io.Writer, getenv func(string) string) *flags {
@@ -39,6 +46,15 @@ func (f *flags) string(p *string, name, def, usage string) {
 		def = v
 	}
 	f.fs.StringVar(p, name, def, usage+" (env "+envName(name)+")")
+}
+
+// secret registers a flag that holds a secret (an API key, a token). Its
+// environment twin is read after parsing, not made the default: the flag
+// package prints defaults in every usage message, so a typo in another
+// flag, or --help, would print the secret into logs.
+func (f *flags) secret(p *string, name, usage string) {
+	f.fs.StringVar(p, name, "", usage+" (env "+envName(name)+"; never printed)")
+	f.secrets = append(f.secrets, secretFlag{p, name})
 }
 
 func (f *flags) bool(p *bool, name string, def bool, usage string) {
@@ -84,6 +100,13 @@ func (f *flags) parse(args []string) error {
 			return errHelp
 		}
 		return usageError{err.Error()}
+	}
+	given := map[string]bool{}
+	f.fs.Visit(func(fl *flag.Flag) { given[fl.Name] = true })
+	for _, sf := range f.secrets {
+		if !given[sf.name] {
+			*sf.p = f.getenv(envName(sf.name))
+		}
 	}
 	if f.fs.NArg() > 0 {
 		f.errs = append(f.errs, fmt.Sprintf("unexpected argument %q", f.fs.Arg(0)))

@@ -80,3 +80,45 @@ func TestAtLeastTwoProcs(t *testing.T) {
 		t.Errorf("three processors: now %d, want 3", runtime.GOMAXPROCS(0))
 	}
 }
+
+// Secrets from the environment never show in usage messages: the flag
+// package prints defaults, and a usage message goes to the logs.
+func TestSecretsNotPrinted(t *testing.T) {
+	secrets := map[string]string{
+		"COPYLAB_LLM_API_KEY":   "sk-copylab-secret-0001",
+		"OPENAI_API_KEY":        "sk-openai-secret-0002",
+		"COPYLAB_METRICS_TOKEN": "metrics-secret-0003-long-enough",
+	}
+	for _, args := range [][]string{{"serve", "--adr", "x"}, {"serve", "--help"}, {"help", "serve"}} {
+		out, errOut, _ := runCmd(t, env(secrets), "", args...)
+		for name, v := range secrets {
+			if strings.Contains(out+errOut, v) {
+				t.Errorf("%s printed %s", strings.Join(args, " "), name)
+			}
+		}
+		if !strings.Contains(out+errOut, "never printed") {
+			t.Errorf("%s: no usage printed:\n%s%s", strings.Join(args, " "), out, errOut)
+		}
+	}
+	// The twin still counts: a short token from the environment is refused.
+	_, _, err := runCmd(t, env(map[string]string{"COPYLAB_METRICS_TOKEN": "short"}), "", "serve")
+	if err == nil || !strings.Contains(err.Error(), "metrics-token") {
+		t.Errorf("a short COPYLAB_METRICS_TOKEN: %v, want refused", err)
+	}
+}
+
+func TestOpenAIEndpoint(t *testing.T) {
+	for base, want := range map[string]bool{
+		"":                               true,
+		"https://api.openai.com/v1":      true,
+		"https://API.OpenAI.com/v1/":     true,
+		"http://api.openai.com/v1":       false, // the key would travel in clear
+		"http://localhost:11434/v1":      false,
+		"https://llm.example.com/v1":     false,
+		"https://api.openai.com.evil/v1": false,
+	} {
+		if got := openAIEndpoint(base); got != want {
+			t.Errorf("openAIEndpoint(%q) = %v, want %v", base, got, want)
+		}
+	}
+}
