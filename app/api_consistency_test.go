@@ -250,3 +250,23 @@ func TestAPIDecodeStrict(t *testing.T) {
 		}
 	})
 }
+
+// A PATCH of traffic_bp changes the tag at once, as every other change
+// does: the cache of rendered tags is dropped.
+func TestAPIExperimentPatchRenewsTag(t *testing.T) {
+	e := newEnv(t)
+	tok := e.token("api@example.com")
+	site, x := e.runningExperiment()
+	tag := func() string {
+		resp := e.do(newRequest(http.MethodGet, "/s/"+site.Key+".js", nil))
+		body := readBody(t, resp)
+		wantStatus(t, resp, http.StatusOK, body)
+		return body
+	}
+	before := tag()
+	resp, _ := e.api(http.MethodPatch, "/api/v1/experiments/"+x.ID, tok, `{"traffic_bp":2500}`)
+	wantStatus(t, resp, http.StatusOK, "")
+	if after := tag(); after == before || !strings.Contains(after, "2500") {
+		t.Error("the tag still carries the old traffic share after the PATCH")
+	}
+}

@@ -62,6 +62,7 @@ func (a *App) apiExperimentUpdate(c *fiber.Ctx) error {
 	if err != nil {
 		return renameFields(err, apiExperimentFields)
 	}
+	a.snippets.reset() // traffic_bp is in the tag
 	return c.JSON(a.apiExperimentOf(updated))
 }
 

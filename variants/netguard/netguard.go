@@ -64,6 +64,11 @@ var metadataHosts = map[string]bool{
 var (
 	awsMetadataV6     = netip.MustParseAddr("fd00:ec2::254")
 	alibabaMetadataV4 = netip.MustParseAddr("100.100.100.200")
+	// Google Cloud's and Oracle Cloud's metadata services over IPv6: unique
+	// local addresses, which the guard otherwise lets through (a model
+	// server on the LAN may have one).
+	gcpMetadataV6    = netip.MustParseAddr("fd20:ce::254")
+	oracleMetadataV6 = netip.MustParseAddr("fd00:c1::a9fe:a9fe")
 
 	// IPv6 ranges whose addresses carry an IPv4 address, which a NAT64
 	// gateway, a 6to4 or Teredo relay, or the kernel itself may turn back
@@ -109,7 +114,7 @@ func Blocked(ip netip.Addr) bool {
 func blockedAddr(ip netip.Addr) bool {
 	return ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() ||
 		ip.IsInterfaceLocalMulticast() || ip.IsMulticast() ||
-		ip == awsMetadataV6 || ip == alibabaMetadataV4
+		ip == awsMetadataV6 || ip == alibabaMetadataV4 || ip == gcpMetadataV6 || ip == oracleMetadataV6
 }
 
 // embeddedIPv4 returns the IPv4 addresses an IPv6 address may stand for.
