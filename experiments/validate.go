@@ -180,12 +180,24 @@ func (e Experiment) Validate() ValidationError {
 		v.add("name", "required", "Name the experiment, such as “Pricing headline”.")
 	case utf8.RuneCountInString(e.Name) > MaxNameLen:
 		v.add("name", "too_long", "Keep the name under %d characters.", MaxNameLen)
+	case textProblem(e.Name) != "":
+		v.add("name", "invalid_text", "The name %s.", textProblem(e.Name))
 	}
 	if msg := PageError(e.Page); msg != "" {
 		v.add("page", "invalid_page", "%s", msg)
+	} else if why := textProblem(e.Page); why != "" {
+		v.add("page", "invalid_page", "The page %s.", why)
 	}
 	if code, msg := SelectorProblem(e.Selector); msg != "" {
 		v.add("selector", code, "%s", msg)
+	} else if why := textProblem(e.Selector); why != "" {
+		v.add("selector", "invalid_selector", "The selector %s.", why)
+	}
+	for _, g := range []string{e.Goal.Selector, e.Goal.URL} {
+		if why := textProblem(g); why != "" {
+			v.add("goal", "invalid_goal", "The goal %s.", why)
+			break
+		}
 	}
 	switch e.Goal.Type {
 	case GoalClick:
@@ -284,10 +296,42 @@ func CopyError(text string) string {
 		if unicode.IsControl(r) && r != '\n' {
 			return "Remove the control characters from the copy."
 		}
+		if invisibleFormat(r) {
+			return fmt.Sprintf("Remove the invisible formatting character (U+%04X) from the copy.", r)
+		}
 		if r == '<' && i+1 < len(text) {
 			if n := text[i+1]; n == '/' || n == '!' || n == '?' || (n|0x20 >= 'a' && n|0x20 <= 'z') {
 				return "Copy is plain text: remove the HTML tags."
 			}
+		}
+	}
+	return ""
+}
+
+// invisibleFormat tells whether r is a character that shows nothing yet
+// can change how the text around it reads or hide text in it: the bidi
+// embeddings, overrides and isolates, the zero-width space, the word
+// joiner, the byte-order mark, the tag characters, and the line and
+// paragraph separators. The joiners (U+200C, U+200D, which emoji and some
+// scripts need), the left-to-right and right-to-left marks and the soft
+// hyphen stay allowed.
+func invisibleFormat(r rune) bool {
+	return r >= 0x202A && r <= 0x202E || r >= 0x2066 && r <= 0x2069 || r == 0x200B || r == 0x2060 ||
+		r == 0xFEFF || r >= 0xE0000 && r <= 0xE007F || r == 0x2028 || r == 0x2029
+}
+
+// textProblem says why a one-line setting (a name, a page pattern, a
+// selector) cannot be stored, or "": it must be UTF-8 text without
+// control or invisible formatting characters, which the tag would read
+// differently (its JSON turns broken bytes into U+FFFD) or a person
+// could not see.
+func textProblem(s string) string {
+	if !utf8.ValidString(s) {
+		return "is not valid UTF-8 text"
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) || invisibleFormat(r) {
+			return fmt.Sprintf("contains an invisible character (U+%04X); type it again", r)
 		}
 	}
 	return ""

@@ -89,6 +89,12 @@ func TestCopyError(t *testing.T) {
 		"<!-- x -->":                false,
 		"bell\a":                    false,
 		strings.Repeat("x", 1001):   false,
+		"hidden\U000E0041tag":       false, // a tag character
+		"line\u2028separator":       false,
+		"over\u202Eride":            false,
+		"emoji 👩\u200D💻 joined":     true, // the zero-width joiner
+		"עברית\u200F mark":          true, // a right-to-left mark
+		"Soft\u00ADhyphen":          true,
 	} {
 		if got := experiments.CopyError(text); (got == "") != ok {
 			t.Errorf("CopyError(%q) = %q, want ok=%v", text, got, ok)
@@ -157,5 +163,44 @@ func TestValidateNamesTheOriginal(t *testing.T) {
 	}
 	if m := got["variants[1].text"]; m != experiments.CopyError("") {
 		t.Errorf("second box: %q, want %q", m, experiments.CopyError(""))
+	}
+}
+
+// Names, pages, selectors and goals are text the tag and people read:
+// broken UTF-8, control and invisible formatting characters are refused
+// with the field named, as the API refuses them in JSON.
+func TestValidateRefusesInvisibleText(t *testing.T) {
+	base := experiments.Experiment{
+		Name: "Hero", Page: "/", Selector: "h1", CoverageBP: 10000, Threshold: 0.1,
+		Goal:     experiments.Goal{Type: experiments.GoalClick, Selector: "#buy"},
+		Variants: []experiments.Variant{{Key: "control", Text: "Buy", WeightBP: 5000}, {Key: "b", Text: "Get", WeightBP: 5000}},
+	}
+	if err := base.Validate(); err != nil {
+		t.Fatalf("the base experiment: %v", err)
+	}
+	for _, tt := range []struct {
+		name  string
+		edit  func(*experiments.Experiment)
+		field string
+	}{
+		{"name with NUL", func(e *experiments.Experiment) { e.Name = "Hero\x00" }, "name"},
+		{"name not UTF-8", func(e *experiments.Experiment) { e.Name = "Hero\xff" }, "name"},
+		{"page with an override", func(e *experiments.Experiment) { e.Page = "/pricing\u202E" }, "page"},
+		{"selector not UTF-8", func(e *experiments.Experiment) { e.Selector = "h1.x\xff" }, "selector"},
+		{"goal selector with a control", func(e *experiments.Experiment) { e.Goal.Selector = "#buy\x01" }, "goal"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			e := base
+			e.Variants = append([]experiments.Variant(nil), base.Variants...)
+			tt.edit(&e)
+			err := e.Validate()
+			found := false
+			for _, fe := range err {
+				found = found || fe.Field == tt.field
+			}
+			if !found {
+				t.Errorf("Validate() = %v, want a problem with %s", err, tt.field)
+			}
+		})
 	}
 }
