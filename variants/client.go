@@ -2,6 +2,8 @@ package variants
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -465,6 +467,10 @@ func (g *Generator) classify(ctx context.Context, err error, info *callInfo) *Er
 		return newError(CodeTimeout, http.StatusGatewayTimeout, err,
 			"The model did not answer within %s; try again. A slow local model answers sooner when asked for fewer drafts, "+
 				"and copylab waits longer for it when started with a longer --llm-timeout.", g.timeout)
+	case untrustedCertificate(err):
+		// Not a passing failure: asking again meets the same certificate.
+		return newError(CodeUnreachable, http.StatusBadGateway, err,
+			"copylab does not trust the TLS certificate of the model endpoint at %s; check the base URL's host name, or give the server a certificate this machine trusts.", g.baseURL)
 	case errors.As(err, &dnsErr), errors.As(err, &opErr) && opErr.Op == "dial", errors.Is(err, syscall.ECONNREFUSED):
 		return newError(CodeUnreachable, http.StatusBadGateway, err,
 			"copylab could not reach the model endpoint at %s; check the base URL and that the server is running.", g.baseURL)
@@ -489,6 +495,19 @@ func (g *Generator) classify(ctx context.Context, err error, info *callInfo) *Er
 		return newError(CodeUnavailable, http.StatusBadGateway, err,
 			"The model service failed unexpectedly; try again later.")
 	}
+}
+
+// untrustedCertificate tells whether err is a TLS certificate the client
+// refused: unknown authority, wrong host name, expired or otherwise
+// invalid.
+func untrustedCertificate(err error) bool {
+	var (
+		verify  *tls.CertificateVerificationError
+		unknown x509.UnknownAuthorityError
+		host    x509.HostnameError
+		invalid x509.CertificateInvalidError
+	)
+	return errors.As(err, &verify) || errors.As(err, &unknown) || errors.As(err, &host) || errors.As(err, &invalid)
 }
 
 // upstreamDetail quotes the server's own explanation, which names the

@@ -4,10 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"log"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -477,6 +481,33 @@ func TestGenerateUnreachable(t *testing.T) {
 	var e *Error
 	if !errors.As(err, &e) || e.Code != CodeUnreachable {
 		t.Fatalf("err = %v, want %s", err, CodeUnreachable)
+	}
+}
+
+// A certificate the machine does not trust is said as such, and not
+// tried again: another try meets the same certificate.
+func TestGenerateUntrustedCertificate(t *testing.T) {
+	var handshakes atomic.Int32
+	srv := httptest.NewUnstartedServer(http.NotFoundHandler())
+	srv.Config.ConnState = func(_ net.Conn, st http.ConnState) {
+		if st == http.StateNew {
+			handshakes.Add(1)
+		}
+	}
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // the refused handshakes
+	srv.StartTLS()
+	defer srv.Close()
+	g, err := New(Config{BaseURL: srv.URL + "/v1", Model: "m"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = g.Generate(context.Background(), testBrief)
+	var e *Error
+	if !errors.As(err, &e) || e.Code != CodeUnreachable || !strings.Contains(e.Message, "TLS certificate") {
+		t.Fatalf("err = %v, want %s about the TLS certificate", err, CodeUnreachable)
+	}
+	if n := handshakes.Load(); n != 1 {
+		t.Errorf("%d connections, want 1 (no retry)", n)
 	}
 }
 
