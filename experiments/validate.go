@@ -351,8 +351,42 @@ func NormalizePage(p string) string {
 				p += "?" + u.RawQuery
 			}
 		}
+		return p
 	}
-	return p
+	// A typed pattern's path is escaped as a pasted URL's is: the tag
+	// compares it with location.pathname, which the browser escapes
+	// (/café is /caf%C3%A9 there), so unescaped it would never match.
+	// Escapes typed already, and *, stay as they are.
+	// One with a space or # is left for PageError to refuse.
+	glob, query, hasQuery := strings.Cut(p, "?")
+	if strings.HasPrefix(glob, "/") && !strings.ContainsFunc(glob, func(r rune) bool { return unicode.IsSpace(r) || r == '#' }) {
+		glob = escapePathLikeBrowsers(glob)
+	}
+	if hasQuery {
+		return glob + "?" + query
+	}
+	return glob
+}
+
+// escapePathLikeBrowsers percent-encodes what the URL standard's path
+// percent-encode set holds (besides space, # and ?, which a pattern
+// cannot hold there) and every byte of a non-ASCII character, in upper
+// case as browsers write them, leaving everything else, * and escapes
+// typed already included.
+func escapePathLikeBrowsers(p string) string {
+	const hex = "0123456789ABCDEF"
+	var b strings.Builder
+	for i := 0; i < len(p); i++ {
+		switch c := p[i]; {
+		case c >= 0x80, c == '"', c == '<', c == '>', c == '`', c == '{', c == '}':
+			b.WriteByte('%')
+			b.WriteByte(hex[c>>4])
+			b.WriteByte(hex[c&15])
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
 }
 
 // PageError returns why p is not a usable page pattern, or "".

@@ -204,3 +204,28 @@ func TestValidateRefusesInvisibleText(t *testing.T) {
 		})
 	}
 }
+
+// A typed page pattern is escaped as the browser escapes location.pathname,
+// which the tag compares it with; a pasted URL already was.
+func TestNormalizePage(t *testing.T) {
+	for in, want := range map[string]string{
+		"/café":                         "/caf%C3%A9",
+		"/caf%C3%A9":                    "/caf%C3%A9",
+		"/blog/*":                       "/blog/*",
+		"/a{b}":                         "/a%7Bb%7D",
+		`/say"hi"`:                      "/say%22hi%22",
+		"/pricing?plan=pro":             "/pricing?plan=pro",
+		"/día/*?plan=pro":               "/d%C3%ADa/*?plan=pro",
+		"*":                             "*",
+		"  /pricing  ":                  "/pricing",
+		"https://shop.example/café?a=b": "/caf%C3%A9?a=b",
+		"https://shop.example":          "/",
+		"/pricing page":                 "/pricing page", // PageError refuses it
+		"/100%":                         "/100%",         // not an escape: left as typed
+		"/it's-(new)!":                  "/it's-(new)!",
+	} {
+		if got := experiments.NormalizePage(in); got != want {
+			t.Errorf("NormalizePage(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
