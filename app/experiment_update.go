@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"copylab/experiments"
+	"copylab/views"
 )
 
 // experimentUpdate answers POST /experiments/:id/edit. A draft changes
@@ -52,8 +53,15 @@ func (a *App) experimentUpdate(c *fiber.Ctx) error {
 	if in.Threshold == 0 { // the field was left empty: keep it
 		in.Threshold = cur.Threshold
 	}
+	// A row added in the form is new copy, whatever key formExperiment
+	// gave it: never one of a stored variant (a removed generated one),
+	// whose origin it would otherwise take on.
+	freshKeys(&in, f, cur)
 	// Keep where each variant came from; editing generated copy marks it.
 	for i := range in.Variants {
+		if i > 0 && i < len(f.Variants) && f.Variants[i].Key == "" {
+			continue // added in the form: typed by a person
+		}
 		if old, ok := cur.Variant(in.Variants[i].Key); ok {
 			v := &in.Variants[i]
 			text, weight := v.Text, v.WeightBP
@@ -81,4 +89,29 @@ func (a *App) experimentUpdate(c *fiber.Ctx) error {
 		return a.redirectWithFlash(c, generateURL(e.ID), "ok", "Changes saved. Now describe the copy you want, and copylab writes drafts of it.")
 	}
 	return a.redirectWithFlash(c, "/experiments/"+e.ID, "ok", "Changes saved.")
+}
+
+// freshKeys gives the rows added in the form (posted without a key) keys
+// that neither the stored experiment nor another row uses.
+func freshKeys(in *experiments.Experiment, f views.ExperimentForm, cur experiments.Experiment) {
+	used := map[string]bool{}
+	for _, v := range cur.Variants {
+		used[v.Key] = true
+	}
+	for i, v := range in.Variants {
+		if i == 0 || i >= len(f.Variants) || f.Variants[i].Key != "" {
+			used[v.Key] = true
+		}
+	}
+	next := 1
+	for i := range in.Variants {
+		if i == 0 || i >= len(f.Variants) || f.Variants[i].Key != "" {
+			continue
+		}
+		for used[experiments.VariantKey(next)] {
+			next++
+		}
+		in.Variants[i].Key = experiments.VariantKey(next)
+		used[in.Variants[i].Key] = true
+	}
 }

@@ -505,3 +505,34 @@ func TestExperimentsListAndDemoLabel(t *testing.T) {
 	_, body = c.get("/experiments/" + demo[0].ID)
 	wantContains(t, body, "This is the demo experiment", testPublicURL+"/demo?copylab="+demo[0].ID+":b")
 }
+
+// A row added in the edit form is a person's copy: it never takes the key,
+// and with it the origin, of a generated variant removed in the same edit.
+func TestExperimentEditNewRowIsTyped(t *testing.T) {
+	e := newEnv(t)
+	c := e.signIn("ann@example.com")
+	site := e.site("Marketing")
+	x, err := e.store.CreateExperiment(context.Background(), experiments.Experiment{
+		SiteID: site.ID, Name: "Hero", Page: "/", Selector: "h1", CoverageBP: 10000,
+		Goal: experiments.Goal{Type: experiments.GoalClick, Selector: "#buy"},
+		Variants: []experiments.Variant{{Text: "Old"},
+			{Text: "Plan less, ship more", Source: experiments.SourceModel, Model: "gpt-x", Angle: "speed", Rationale: "Short."}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.get("/experiments/" + x.ID + "/edit")
+	resp, body := c.post("/experiments/"+x.ID+"/edit", url.Values{"name": {"Hero"}, "page": {"/"}, "selector": {"h1"},
+		"goal_type": {"click"}, "goal_selector": {"#buy"}, "coverage": {"100"},
+		"variants[0].key": {"control"}, "variants[0].text": {"Old"}, "variants[0].weight": {"50"},
+		"variants[1].key": {""}, "variants[1].text": {"My own words"}, "variants[1].weight": {"50"}})
+	wantStatus(t, resp, http.StatusSeeOther, body)
+	got, err := e.store.Experiment(context.Background(), x.ID)
+	if err != nil || len(got.Variants) != 2 {
+		t.Fatalf("after the edit: %+v (%v)", got, err)
+	}
+	v := got.Variants[1]
+	if v.Text != "My own words" || v.Source != experiments.SourceHuman || v.Model != "" || v.Angle != "" || v.Edited || v.Key == "b" {
+		t.Errorf("the typed row was stored as %+v: want a person's copy under a new key", v)
+	}
+}
