@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"copylab/experiments"
 )
@@ -268,5 +269,35 @@ func TestAPIExperimentPatchRenewsTag(t *testing.T) {
 	wantStatus(t, resp, http.StatusOK, "")
 	if after := tag(); after == before || !strings.Contains(after, "2500") {
 		t.Error("the tag still carries the old traffic share after the PATCH")
+	}
+}
+
+// A draft that is all but the same as copy the experiment has (case and
+// punctuation aside) is dropped, as drafts of one answer are among
+// themselves, with the copy it repeats named.
+func TestAPIGenerateDropsNearRepeats(t *testing.T) {
+	llm := newFakeLLM(t) // its first draft: "Plan every launch in one calm place"
+	e := newEnv(t, WithGenerator(llm.generator(10*time.Second)))
+	tok := e.token("api@example.com")
+	site := e.site("Marketing")
+	resp, out := e.api("POST", "/api/v1/experiments", tok, `{"site_id":"`+site.ID+`","name":"Hero","page":"/","selector":"h1",
+		"goal":{"type":"event","name":"signup"},"brief":{"goal":"Get teams to sign up","audience":"agencies"},
+		"variants":[{"key":"control","text":"Ship faster with fewer meetings"},{"key":"b","text":"plan every launch in one calm place!"}]}`)
+	wantStatus(t, resp, http.StatusCreated, fmt.Sprint(out))
+	id := out["id"].(string)
+
+	resp, out = e.api("POST", "/api/v1/experiments/"+id+"/generate", tok, `{"n":2}`)
+	wantStatus(t, resp, http.StatusOK, fmt.Sprint(out))
+	for _, v := range out["variants"].([]any) {
+		if text := v.(map[string]any)["text"].(string); strings.EqualFold(strings.TrimSuffix(text, "!"), "plan every launch in one calm place") {
+			t.Errorf("a near repeat of variant b was added: %q", text)
+		}
+	}
+	found := false
+	for _, d := range out["dropped"].([]any) {
+		found = found || strings.Contains(d.(map[string]any)["reason"].(string), "all but the same text: “plan every launch in one calm place!”")
+	}
+	if !found {
+		t.Errorf("dropped %v: want the near repeat, naming variant b's copy", out["dropped"])
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -100,10 +101,11 @@ func (a *App) apiExperimentGenerate(c *fiber.Ctx) error {
 	}
 
 	// Keep only drafts the store will take: the library's rules are the
-	// brief's, the store's are copylab's (no copy twice in one test).
-	seen := map[string]bool{}
+	// brief's, the store's are copylab's (no copy twice in one test, nor
+	// all but the same: the drafts of one answer are held to that too).
+	var have []string
 	for _, v := range e.Variants {
-		seen[v.Text] = true
+		have = append(have, v.Text)
 	}
 	user, _ := c.Locals(localAPIUser).(experiments.User)
 	var add []experiments.Variant
@@ -118,11 +120,15 @@ func (a *App) apiExperimentGenerate(c *fiber.Ctx) error {
 			invalid++
 			continue
 		}
-		if seen[cand.Text] {
-			dropped = append(dropped, apiDropped{Text: cand.Text, Reason: "The experiment already has this text."})
+		if i := slices.IndexFunc(have, func(t string) bool { return variants.Similar(t, cand.Text) }); i >= 0 {
+			reason := "The experiment already has this text."
+			if have[i] != cand.Text {
+				reason = fmt.Sprintf("The experiment already has all but the same text: “%s”.", have[i])
+			}
+			dropped = append(dropped, apiDropped{Text: cand.Text, Reason: reason})
 			continue
 		}
-		seen[cand.Text] = true
+		have = append(have, cand.Text)
 		add = append(add, experiments.Variant{Text: cand.Text, Source: cand.Source, Model: cand.Model, PromptVersion: cand.PromptVersion,
 			Angle: cand.Angle, Rationale: cand.Rationale, ApprovedBy: user.Email, CreatedAt: cand.CreatedAt})
 	}

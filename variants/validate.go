@@ -294,6 +294,11 @@ const (
 	maxEditCompareLen = 300 // runes; edit distance is quadratic
 )
 
+// Similar reports whether a and b are the same copy for an A/B test, by
+// the rule the drafts of one answer are held to (see similar): callers
+// use it against copy the experiment already has.
+func Similar(a, b string) bool { return similar(a, b) }
+
 // similar reports whether a and b are the same copy for an A/B test:
 // equal once case, punctuation and spacing are ignored, or close by word
 // overlap or edit distance.
