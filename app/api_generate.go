@@ -7,18 +7,12 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"copylab/experiments"
 	"copylab/variants"
 )
-
-// apiGenerateTimeout bounds one generation through the API. API clients
-// wait for the answer (a script, not a person watching a page), so this
-// covers the library's retries and its follow-up request.
-const apiGenerateTimeout = 3 * time.Minute
 
 type apiDraft struct {
 	Key           string `json:"key"`
@@ -92,7 +86,10 @@ func (a *App) apiExperimentGenerate(c *fiber.Ctx) error {
 		return briefValidation(fe, "brief.")
 	}
 
-	gctx, cancel := context.WithTimeout(ctx, apiGenerateTimeout)
+	// API clients wait for the answer (a script, not a person watching a
+	// page): the bound is a browser job's, which covers the library's
+	// retries and its follow-up request, and grows with --llm-timeout.
+	gctx, cancel := context.WithTimeout(ctx, a.genJobLimit())
 	defer cancel()
 	res, err := a.gen.Generate(gctx, b)
 	a.countLLM(err)
