@@ -271,7 +271,10 @@ func (in *Ingester) parseEvent(ctx context.Context, siteID string, w *wireEvent,
 		}
 		e.goal = w.Goal
 	}
-	e.url = clipMeta(w.URL, MaxEventURLLen)
+	// Not the fragment: sign-in callbacks carry tokens there
+	// (#access_token=…), and nothing here reads it.
+	url, _, _ := strings.Cut(w.URL, "#")
+	e.url = clipMeta(url, MaxEventURLLen)
 	e.clientTS = -1
 	if w.TS != nil {
 		if v := *w.TS; math.IsNaN(v) || v < 0 || v > maxClientTS {

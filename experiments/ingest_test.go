@@ -3,6 +3,7 @@ package experiments_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -525,5 +526,24 @@ func TestIngestContextCancelled(t *testing.T) {
 	}
 	if ie.Error() == "" {
 		t.Error("empty Error()")
+	}
+}
+
+// A page URL is stored without its fragment, where sign-in callbacks put
+// tokens.
+func TestIngestDropsURLFragment(t *testing.T) {
+	f := evNewFixture(t)
+	in := evNewIngester(t, f.s, experiments.IngestOptions{})
+	body := fmt.Sprintf(`{"site":%q,"visitor":"v-fragment","events":[{"id":%q,"type":"exposure","experiment":%q,"variant":"control","url":"https://shop.example/callback?x=1#access_token=secret"}]}`,
+		f.site.Key, evID(), f.exp.ID)
+	if _, err := in.Ingest(context.Background(), []byte(body), experiments.RequestMeta{UserAgent: evChromeUA}); err != nil {
+		t.Fatal(err)
+	}
+	var url string
+	if err := f.s.Reader().QueryRow(`select url from events`).Scan(&url); err != nil {
+		t.Fatal(err)
+	}
+	if url != "https://shop.example/callback?x=1" {
+		t.Errorf("stored url %q, want it without the fragment", url)
 	}
 }
