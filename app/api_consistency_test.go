@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -299,5 +300,50 @@ func TestAPIGenerateDropsNearRepeats(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("dropped %v: want the near repeat, naming variant b's copy", out["dropped"])
+	}
+}
+
+// PATCHes of different fields at once all land: none puts back a value
+// another changed meanwhile (each is applied to the experiment as it is
+// when written).
+func TestAPIExperimentPatchesDoNotUndoEachOther(t *testing.T) {
+	e := newEnv(t)
+	tok := e.token("api@example.com")
+	site, x := e.runningExperiment()
+	_ = site
+	var wg sync.WaitGroup
+	for i := 0; i < 40; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			body := fmt.Sprintf(`{"name":"Hero %d"}`, i)
+			if i%2 == 1 {
+				body = `{"traffic_bp":2500}`
+			}
+			resp, out := e.api(http.MethodPatch, "/api/v1/experiments/"+x.ID, tok, body)
+			if resp.StatusCode != http.StatusOK {
+				t.Errorf("PATCH %s: %d %v", body, resp.StatusCode, out)
+			}
+		}(i)
+	}
+	wg.Wait()
+	got, err := e.store.Experiment(t.Context(), x.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.CoverageBP != 2500 {
+		t.Errorf("traffic %d after every traffic PATCH set 2500: a name PATCH put the old share back", got.CoverageBP)
+	}
+	// Nor for a moment: the history has the one change of share, none back.
+	history, err := e.store.History(t.Context(), x.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	changes := 0
+	for _, h := range history {
+		changes += strings.Count(h.Detail, "Traffic share changed")
+	}
+	if changes != 1 {
+		t.Errorf("%d changes of traffic share in the history, want 1 (a PATCH undid another)", changes)
 	}
 }

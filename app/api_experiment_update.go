@@ -25,40 +25,47 @@ func (a *App) apiExperimentUpdate(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &sent); err != nil {
 		return err
 	}
-	ctx := c.UserContext()
-	e, err := a.store.Experiment(ctx, c.Params("id"))
-	if err != nil {
-		return err
-	}
-	if errs := a.notEditable(e, sent); len(errs) > 0 {
-		return errs
-	}
 	var in struct {
 		Name        *string  `json:"name"`
 		Threshold   *float64 `json:"threshold"`
 		TrafficBP   *int     `json:"traffic_bp"`
 		VisibleOnly *bool    `json:"visible_only"`
 	}
-	if err := decodeJSON(c, &in); err != nil {
-		return err
-	}
-	if in.Name != nil {
-		e.Name = *in.Name
-	}
-	if in.Threshold != nil {
-		e.Threshold = *in.Threshold
-		if e.Threshold == 0 {
-			// 0 would mean "the default" to the store: say it is out of range.
-			e.Threshold = -1
+	// The change is applied to the experiment as it is when it is written
+	// (PatchExperiment), so a PATCH never puts back what another change
+	// made meanwhile. Fields that cannot change are named first, then the
+	// body is read strictly (it refuses names it does not know).
+	var refused error
+	updated, err := a.store.PatchExperiment(c.UserContext(), c.Params("id"), func(e *experiments.Experiment) error {
+		if errs := a.notEditable(*e, sent); len(errs) > 0 {
+			refused = errs
+			return errs
 		}
+		if err := decodeJSON(c, &in); err != nil {
+			refused = err
+			return err
+		}
+		if in.Name != nil {
+			e.Name = *in.Name
+		}
+		if in.Threshold != nil {
+			e.Threshold = *in.Threshold
+			if e.Threshold == 0 {
+				// 0 would mean "the default" to the store: say it is out of range.
+				e.Threshold = -1
+			}
+		}
+		if in.TrafficBP != nil {
+			e.CoverageBP = *in.TrafficBP
+		}
+		if in.VisibleOnly != nil {
+			e.VisibleOnly = *in.VisibleOnly // a draft's: notEditable refused a started one's
+		}
+		return nil
+	})
+	if refused != nil {
+		return refused
 	}
-	if in.TrafficBP != nil {
-		e.CoverageBP = *in.TrafficBP
-	}
-	if in.VisibleOnly != nil {
-		e.VisibleOnly = *in.VisibleOnly // a draft's: notEditable refused a started one's
-	}
-	updated, err := a.store.UpdateExperiment(ctx, e)
 	if err != nil {
 		return renameFields(err, apiExperimentFields)
 	}

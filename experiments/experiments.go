@@ -311,65 +311,101 @@ func (s *Store) UpdateExperiment(ctx context.Context, in Experiment) (Experiment
 	if errs := in.Validate(); len(errs) > 0 {
 		return Experiment{}, errs
 	}
-	err := s.tx(ctx, func(tx *sql.Tx) error {
-		cur, err := scanExperiment(tx.QueryRowContext(ctx, `/* Store.UpdateExperiment */ select `+experimentCols+` from experiments where id = ?`, in.ID))
-		if err != nil {
-			return err
-		}
-		now := ms(s.now())
-		if cur.Status == StatusStopped {
-			return stateErr("experiment_stopped", "This experiment has stopped; its settings are kept as they were for its results.")
-		}
-		if cur.Variants, err = txVariants(ctx, tx, in.ID); err != nil {
-			return err
-		}
-		if cur.Status != StatusDraft {
-			if in.Page != cur.Page || in.Selector != cur.Selector || in.VisibleOnly != cur.VisibleOnly || in.Goal != cur.Goal || !sameCopy(cur.Variants, in.Variants) {
-				return stateErr("experiment_started", "The page, element, goal and copy of a started experiment cannot change. Stop it and create a new one to test other copy.")
-			}
-			resplit := false
-			for i, v := range in.Variants {
-				if v.WeightBP == cur.Variants[i].WeightBP {
-					continue
-				}
-				resplit = true
-				if _, err := tx.ExecContext(ctx, `/* Store.UpdateExperiment */ update variants set weight_bp = ?, updated_at = ? where experiment_id = ? and key = ?`,
-					v.WeightBP, now, in.ID, v.Key); err != nil {
-					return err
-				}
-			}
-			if resplit {
-				// Visitors keep the variant they were given, so from now on
-				// the counts mix two splits: the split check must know.
-				if _, err := tx.ExecContext(ctx, `/* Store.UpdateExperiment */ update experiments set split_changed_at = ? where id = ?`, now, in.ID); err != nil {
-					return err
-				}
-			}
-		} else {
-			if _, err := tx.ExecContext(ctx, `/* Store.UpdateExperiment */ delete from variants where experiment_id = ?`, in.ID); err != nil {
-				return err
-			}
-			if err := insertVariants(ctx, tx, in.ID, in.Variants, now); err != nil {
-				return err
-			}
-		}
-		if in.Brief == "" {
-			in.Brief = cur.Brief
-		}
-		if detail := describeEdit(cur, in); detail != "" {
-			if err := recordChange(ctx, tx, in.ID, now, ChangeEdited, detail); err != nil {
-				return err
-			}
-		}
-		_, err = tx.ExecContext(ctx, `/* Store.UpdateExperiment */ update experiments set name = ?, page = ?, selector = ?, goal_type = ?, goal_value = ?,
-			coverage_bp = ?, brief = ?, threshold = ?, visible_only = ?, updated_at = ? where id = ?`,
-			in.Name, in.Page, in.Selector, in.Goal.Type, in.Goal.Value(), in.CoverageBP, in.Brief, in.Threshold, in.VisibleOnly, now, in.ID)
-		return err
-	})
+	err := s.tx(ctx, func(tx *sql.Tx) error { return s.updateTx(ctx, tx, in) })
 	if err != nil {
 		return Experiment{}, wrapExp("update experiment", in.ID, err)
 	}
 	return s.Experiment(ctx, in.ID)
+}
+
+// PatchExperiment changes an experiment as patch says, reading it and
+// writing it back in one write transaction, so that a change made meanwhile
+// (another PATCH, drafts added by a generation) is neither undone nor
+// recorded twice: patch gets the experiment as it is now. An error patch
+// returns is returned as it is (wrapped); the rules of UpdateExperiment
+// apply to the result. patch must not write through the Store: the
+// transaction holds its one writer connection.
+func (s *Store) PatchExperiment(ctx context.Context, id string, patch func(*Experiment) error) (Experiment, error) {
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		// The read pool sees every commit up to now, and none can come
+		// until this transaction ends: it began IMMEDIATE, holding the
+		// write lock.
+		cur, err := s.Experiment(ctx, id)
+		if err != nil {
+			return err
+		}
+		in := cur
+		in.Variants = slices.Clone(cur.Variants)
+		if err := patch(&in); err != nil {
+			return err
+		}
+		in = in.Normalize()
+		if errs := in.Validate(); len(errs) > 0 {
+			return errs
+		}
+		return s.updateTx(ctx, tx, in)
+	})
+	if err != nil {
+		return Experiment{}, wrapExp("patch experiment", id, err)
+	}
+	return s.Experiment(ctx, id)
+}
+
+// updateTx is UpdateExperiment's transaction, for a normalised, valid in.
+func (s *Store) updateTx(ctx context.Context, tx *sql.Tx, in Experiment) error {
+	cur, err := scanExperiment(tx.QueryRowContext(ctx, `/* Store.UpdateExperiment */ select `+experimentCols+` from experiments where id = ?`, in.ID))
+	if err != nil {
+		return err
+	}
+	now := ms(s.now())
+	if cur.Status == StatusStopped {
+		return stateErr("experiment_stopped", "This experiment has stopped; its settings are kept as they were for its results.")
+	}
+	if cur.Variants, err = txVariants(ctx, tx, in.ID); err != nil {
+		return err
+	}
+	if cur.Status != StatusDraft {
+		if in.Page != cur.Page || in.Selector != cur.Selector || in.VisibleOnly != cur.VisibleOnly || in.Goal != cur.Goal || !sameCopy(cur.Variants, in.Variants) {
+			return stateErr("experiment_started", "The page, element, goal and copy of a started experiment cannot change. Stop it and create a new one to test other copy.")
+		}
+		resplit := false
+		for i, v := range in.Variants {
+			if v.WeightBP == cur.Variants[i].WeightBP {
+				continue
+			}
+			resplit = true
+			if _, err := tx.ExecContext(ctx, `/* Store.UpdateExperiment */ update variants set weight_bp = ?, updated_at = ? where experiment_id = ? and key = ?`,
+				v.WeightBP, now, in.ID, v.Key); err != nil {
+				return err
+			}
+		}
+		if resplit {
+			// Visitors keep the variant they were given, so from now on
+			// the counts mix two splits: the split check must know.
+			if _, err := tx.ExecContext(ctx, `/* Store.UpdateExperiment */ update experiments set split_changed_at = ? where id = ?`, now, in.ID); err != nil {
+				return err
+			}
+		}
+	} else {
+		if _, err := tx.ExecContext(ctx, `/* Store.UpdateExperiment */ delete from variants where experiment_id = ?`, in.ID); err != nil {
+			return err
+		}
+		if err := insertVariants(ctx, tx, in.ID, in.Variants, now); err != nil {
+			return err
+		}
+	}
+	if in.Brief == "" {
+		in.Brief = cur.Brief
+	}
+	if detail := describeEdit(cur, in); detail != "" {
+		if err := recordChange(ctx, tx, in.ID, now, ChangeEdited, detail); err != nil {
+			return err
+		}
+	}
+	_, err = tx.ExecContext(ctx, `/* Store.UpdateExperiment */ update experiments set name = ?, page = ?, selector = ?, goal_type = ?, goal_value = ?,
+		coverage_bp = ?, brief = ?, threshold = ?, visible_only = ?, updated_at = ? where id = ?`,
+		in.Name, in.Page, in.Selector, in.Goal.Type, in.Goal.Value(), in.CoverageBP, in.Brief, in.Threshold, in.VisibleOnly, now, in.ID)
+	return err
 }
 
 func txVariants(ctx context.Context, tx *sql.Tx, id string) ([]Variant, error) {
@@ -411,33 +447,31 @@ type VariantPatch struct {
 // weight changes, the other variants are rescaled in proportion so the split
 // still adds up to 100%. Editing generated copy marks it as edited.
 func (s *Store) UpdateVariant(ctx context.Context, expID, key string, p VariantPatch) (Experiment, error) {
-	e, err := s.Experiment(ctx, expID)
-	if err != nil {
-		return Experiment{}, err
+	if p.WeightBP != nil && (*p.WeightBP < 0 || *p.WeightBP > 10000) {
+		return Experiment{}, ValidationError{{Field: "weight_bp", Code: "out_of_range", Message: "Weights are between 0 and 10000 basis points."}}
 	}
-	idx := -1
-	for i, v := range e.Variants {
-		if v.Key == key {
-			idx = i
+	return s.PatchExperiment(ctx, expID, func(e *Experiment) error {
+		idx := -1
+		for i, v := range e.Variants {
+			if v.Key == key {
+				idx = i
+			}
 		}
-	}
-	if idx < 0 {
-		return Experiment{}, wrapExp("update variant", expID+"/"+key, ErrNotFound)
-	}
-	if p.Text != nil && *p.Text != e.Variants[idx].Text {
-		v := &e.Variants[idx]
-		v.Text = *p.Text
-		if v.Source == SourceModel || v.Source == SourceOffline {
-			v.Edited = true
+		if idx < 0 {
+			return ErrNotFound
 		}
-	}
-	if p.WeightBP != nil {
-		if *p.WeightBP < 0 || *p.WeightBP > 10000 {
-			return Experiment{}, ValidationError{{Field: "weight_bp", Code: "out_of_range", Message: "Weights are between 0 and 10000 basis points."}}
+		if p.Text != nil && *p.Text != e.Variants[idx].Text {
+			v := &e.Variants[idx]
+			v.Text = *p.Text
+			if v.Source == SourceModel || v.Source == SourceOffline {
+				v.Edited = true
+			}
 		}
-		Reweight(e.Variants, idx, *p.WeightBP)
-	}
-	return s.UpdateExperiment(ctx, e)
+		if p.WeightBP != nil {
+			Reweight(e.Variants, idx, *p.WeightBP)
+		}
+		return nil
+	})
 }
 
 // Reweight sets variant idx's weight and rescales the others in proportion
@@ -475,33 +509,32 @@ func Reweight(vs []Variant, idx, weight int) {
 // AddVariants appends variants to a draft (for example generated drafts),
 // giving each the next free key, and splits traffic equally again.
 func (s *Store) AddVariants(ctx context.Context, expID string, add []Variant) (Experiment, []Variant, error) {
-	e, err := s.Experiment(ctx, expID)
-	if err != nil {
-		return Experiment{}, nil, err
-	}
-	if e.Status != StatusDraft {
-		return Experiment{}, nil, stateErr("experiment_started", "New copy can be added only before the experiment starts.")
-	}
-	used := map[string]bool{}
-	for _, v := range e.Variants {
-		used[v.Key] = true
-	}
-	next := 1
-	added := make([]Variant, 0, len(add))
-	for _, v := range add {
-		if v.Key == "" || used[v.Key] {
-			for used[VariantKey(next)] {
-				next++
-			}
-			v.Key = VariantKey(next)
+	var added []Variant
+	e, err := s.PatchExperiment(ctx, expID, func(e *Experiment) error {
+		if e.Status != StatusDraft {
+			return stateErr("experiment_started", "New copy can be added only before the experiment starts.")
 		}
-		used[v.Key] = true
-		v.Position = len(e.Variants)
-		e.Variants = append(e.Variants, v)
-		added = append(added, v)
-	}
-	EqualWeights(e.Variants)
-	e, err = s.UpdateExperiment(ctx, e)
+		used := map[string]bool{}
+		for _, v := range e.Variants {
+			used[v.Key] = true
+		}
+		next := 1
+		added = make([]Variant, 0, len(add))
+		for _, v := range add {
+			if v.Key == "" || used[v.Key] {
+				for used[VariantKey(next)] {
+					next++
+				}
+				v.Key = VariantKey(next)
+			}
+			used[v.Key] = true
+			v.Position = len(e.Variants)
+			e.Variants = append(e.Variants, v)
+			added = append(added, v)
+		}
+		EqualWeights(e.Variants)
+		return nil
+	})
 	if err != nil {
 		return Experiment{}, nil, err
 	}
@@ -513,31 +546,29 @@ func (s *Store) AddVariants(ctx context.Context, expID string, add []Variant) (E
 
 // DeleteVariant removes a variant from a draft; the control stays.
 func (s *Store) DeleteVariant(ctx context.Context, expID, key string) (Experiment, error) {
-	e, err := s.Experiment(ctx, expID)
-	if err != nil {
-		return Experiment{}, err
-	}
 	if key == ControlKey {
 		return Experiment{}, stateErr("control_required", "The original copy is the control of the test and cannot be removed.")
 	}
-	if e.Status != StatusDraft {
-		return Experiment{}, stateErr("experiment_started", "Copy can be removed only before the experiment starts.")
-	}
-	kept := e.Variants[:0]
-	found := false
-	for _, v := range e.Variants {
-		if v.Key == key {
-			found = true
-			continue
+	return s.PatchExperiment(ctx, expID, func(e *Experiment) error {
+		if e.Status != StatusDraft {
+			return stateErr("experiment_started", "Copy can be removed only before the experiment starts.")
 		}
-		kept = append(kept, v)
-	}
-	if !found {
-		return Experiment{}, wrapExp("delete variant", expID+"/"+key, ErrNotFound)
-	}
-	e.Variants = kept
-	EqualWeights(e.Variants)
-	return s.UpdateExperiment(ctx, e)
+		kept := e.Variants[:0]
+		found := false
+		for _, v := range e.Variants {
+			if v.Key == key {
+				found = true
+				continue
+			}
+			kept = append(kept, v)
+		}
+		if !found {
+			return ErrNotFound
+		}
+		e.Variants = kept
+		EqualWeights(e.Variants)
+		return nil
+	})
 }
 
 // SaveBrief stores the last brief used to generate copy for an experiment.
