@@ -17,13 +17,15 @@ func (a *App) siteDelete(c *fiber.Ctx) error {
 		return err
 	}
 	exps, events, err := a.store.DeleteSite(ctx, site.ID)
+	// Even refused (an experiment runs), the delete may have taken the
+	// stopped ones first, shipped variants among them, which the tag serves.
+	a.snippets.reset()
 	if msg, ok := refusal(err); ok {
 		return a.redirectWithFlash(c, "/sites/"+site.ID, "error", msg)
 	}
 	if err != nil {
 		return err
 	}
-	a.snippets.reset()
 	done := fmt.Sprintf("Deleted the site “%s”. Remove its tag from your pages: it now answers 404 and changes nothing.", site.Name)
 	if exps > 0 {
 		done = fmt.Sprintf("Deleted the site “%s” with its %s and %s. Remove its tag from your pages: it now answers 404 and changes nothing.",
@@ -36,9 +38,10 @@ func (a *App) siteDelete(c *fiber.Ctx) error {
 // everything of it are gone; 409 site_running while one of its experiments
 // runs.
 func (a *App) apiSiteDelete(c *fiber.Ctx) error {
-	if _, _, err := a.store.DeleteSite(c.UserContext(), c.Params("id")); err != nil {
+	_, _, err := a.store.DeleteSite(c.UserContext(), c.Params("id"))
+	a.snippets.reset() // a refused delete may have taken shipped variants first
+	if err != nil {
 		return err
 	}
-	a.snippets.reset()
 	return c.SendStatus(fiber.StatusNoContent)
 }
