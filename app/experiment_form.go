@@ -109,6 +109,9 @@ func formExperiment(f views.ExperimentForm) (experiments.Experiment, views.Error
 		if !ok {
 			errs["threshold"] = "Enter a percentage such as 10."
 		}
+		if ok && t == 0 {
+			t = -1 // typed 0: out of range, as through the API (0 would mean "keep it")
+		}
 		e.Threshold = t
 	}
 	if strings.TrimSpace(f.Coverage) != "" {

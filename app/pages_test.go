@@ -536,3 +536,19 @@ func TestExperimentEditNewRowIsTyped(t *testing.T) {
 		t.Errorf("the typed row was stored as %+v: want a person's copy under a new key", v)
 	}
 }
+
+// A practical threshold typed as 0 is refused, as the API refuses it,
+// rather than read as "keep the current one".
+func TestExperimentFormThresholdZero(t *testing.T) {
+	e := newEnv(t)
+	c := e.signIn("ann@example.com")
+	site := e.site("Marketing")
+	x := e.experiment(site.ID, "Hero", "Old", "New")
+	c.get("/experiments/" + x.ID + "/edit")
+	resp, body := c.post("/experiments/"+x.ID+"/edit", url.Values{"name": {"Hero"}, "page": {"/"}, "selector": {"h1"},
+		"goal_type": {"click"}, "goal_selector": {"#buy"}, "coverage": {"100"}, "threshold": {"0"},
+		"variants[0].key": {"control"}, "variants[0].text": {"Old"}, "variants[0].weight": {"50"},
+		"variants[1].key": {"b"}, "variants[1].text": {"New"}, "variants[1].weight": {"50"}})
+	wantStatus(t, resp, http.StatusUnprocessableEntity, body)
+	wantContains(t, body, "between 0.5% and 100%")
+}
