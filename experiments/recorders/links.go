@@ -185,7 +185,7 @@ func (s Settings) SessionLink(r Recording) (Link, bool) {
 			return link(PostHogName, u, ""), true
 		}
 		base, err := appURL(p.Host)
-		if err != nil || r.Session == "" || !numericID.MatchString(p.ProjectID) {
+		if err != nil || r.Session == "" || onlyDots(r.Session) || !numericID.MatchString(p.ProjectID) {
 			return link(PostHogName, postHogListURL(p, Experiment{ID: r.Experiment}, r.Variant), "This session's id is missing."), true
 		}
 		// base has no query or fragment (appURL), so the path can follow.
@@ -197,7 +197,7 @@ func (s Settings) SessionLink(r Recording) (Link, bool) {
 			return Link{}, false
 		}
 		user, session, ok := strings.Cut(r.Session, "/")
-		if !ok || user == "" || session == "" || !clarityID.MatchString(c.ProjectID) {
+		if !ok || user == "" || session == "" || onlyDots(user) || onlyDots(session) || !clarityID.MatchString(c.ProjectID) {
 			return link(ClarityName, "", clarityText(r.Experiment, r.Variant)), true
 		}
 		return link(ClarityName, "https://clarity.microsoft.com/player/"+c.ProjectID+"/"+escapeAll(user)+"/"+escapeAll(session), ""), true
@@ -291,7 +291,7 @@ func replayURL(raw string, allowHTTP bool, hosts ...string) (*url.URL, bool) {
 		return nil, false
 	}
 	u, err := url.Parse(raw)
-	if err != nil || !httpURL(u) || (u.Scheme == "http" && !allowHTTP) {
+	if err != nil || !httpURL(u) || (u.Scheme == "http" && !allowHTTP) || dotSegments(u.EscapedPath()) {
 		return nil, false
 	}
 	for _, h := range hosts {

@@ -200,6 +200,12 @@ func TestTemplateExpandEscapes(t *testing.T) {
 	if got := (Template{}).Expand(Values{}); got != "" {
 		t.Errorf("zero Template expands to %q", got)
 	}
+	// Nor a value of dots alone, which would climb the recorder's path.
+	for _, dots := range []string{".", "..", "..."} {
+		if got := tpl.Expand(Values{Session: dots, Visitor: "v", Experiment: "e", Variant: "b"}); got != "" {
+			t.Errorf("Expand with session %q = %q, want \"\"", dots, got)
+		}
+	}
 }
 
 func TestVariantLinks(t *testing.T) {
@@ -322,6 +328,15 @@ func TestSessionLinks(t *testing.T) {
 			"https://eu.posthog.com/project/12345/replay/" + phSession, ""},
 		{"posthog hostile session is escaped", s, rec("posthog", "../../logout?x=1#y", ""),
 			"https://eu.posthog.com/project/12345/replay/..%2F..%2Flogout%3Fx%3D1%23y", ""},
+		// A dot segment would lead the link elsewhere on the host: the
+		// browser resolves "..", and "%2e%2e" too.
+		{"posthog hostile replay: dot segments", s, rec("posthog", phSession, "https://us.posthog.com/project/1/replay/x/../../../../logout?next=/"),
+			"https://eu.posthog.com/project/12345/replay/" + phSession, ""},
+		{"posthog hostile replay: escaped dot segments", s, rec("posthog", phSession, "https://us.posthog.com/project/1/replay/x/%2E%2e/%2e./logout"),
+			"https://eu.posthog.com/project/12345/replay/" + phSession, ""},
+		{"posthog hostile session: dots alone", s, rec("posthog", "..", ""),
+			postHogListURL(s.PostHog, Experiment{ID: expID}, "b"), ""},
+		{"clarity hostile ids: dots alone", s, rec("clarity", "../..", ""), "", "custom tags copylab_variant = b"},
 		{"posthog configured self-hosted host", Settings{PostHog: &PostHog{Host: "http://ph.internal:8000", ProjectID: "3"}},
 			rec("posthog", "s1", "http://ph.internal:8000/project/3/replay/s1"), "http://ph.internal:8000/project/3/replay/s1", ""},
 		{"clarity player", s, rec("clarity", "1s8x9dz/1q2w3e4", ""), "https://clarity.microsoft.com/player/k9x2m4p7qa/1s8x9dz/1q2w3e4", ""},

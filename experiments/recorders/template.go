@@ -142,7 +142,7 @@ func (t Template) Expand(v Values) string {
 		return ""
 	}
 	for _, p := range placeholders {
-		if t.Uses(p) && v.of(p) == "" {
+		if t.Uses(p) && (v.of(p) == "" || onlyDots(v.of(p))) {
 			return ""
 		}
 	}
@@ -172,6 +172,25 @@ func (t Template) fill(value func(placeholder string) string) string {
 		b.WriteString(value(p))
 		s = s[i+len(p):]
 	}
+}
+
+// onlyDots tells whether s is made of dots alone: as a path segment "." or
+// "..", which browsers resolve (escaped as %2E too), so a value a visitor
+// sent could lead a link elsewhere on the recorder's host.
+func onlyDots(s string) bool {
+	return s != "" && strings.Trim(s, ".") == ""
+}
+
+// dotSegments tells whether an escaped URL path holds a "." or ".."
+// segment, literal or escaped.
+func dotSegments(escapedPath string) bool {
+	for _, seg := range strings.Split(escapedPath, "/") {
+		switch strings.ToLower(seg) {
+		case ".", "..", "%2e", "%2e%2e", ".%2e", "%2e.":
+			return true
+		}
+	}
+	return false
 }
 
 // escapeAll percent-encodes every byte of s but RFC 3986's unreserved
