@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"math"
+	"net/http"
 	"reflect"
 	"strconv"
 	"strings"
@@ -53,21 +54,40 @@ func (a *App) dailyCSV(c *fiber.Ctx) error {
 
 // shareResultsCSV answers GET /r/:token/results.csv.
 func (a *App) shareResultsCSV(c *fiber.Ctx) error {
-	e, err := a.store.ExperimentByShareToken(c.UserContext(), c.Params("token"))
+	e, err := a.startedByShareToken(c)
 	if err != nil {
 		return err
 	}
-	a.shareHeaders(c)
 	return a.sendCSV(c, e, "results", false)
+}
+
+// errShareNotStarted answers a share link's CSV or recordings while its
+// experiment is a draft: like its page, they show nothing of it yet (its
+// copy may still change, and nobody saw it). A 404 under /r/ shows the
+// page every unknown share link gets (shareGone).
+var errShareNotStarted = &httpError{Status: http.StatusNotFound, Code: "not_started",
+	Message: "This test has not started yet: its results and recordings appear here once it starts."}
+
+// startedByShareToken returns the experiment of the request's share link,
+// with the share headers set, or errShareNotStarted for a draft's.
+func (a *App) startedByShareToken(c *fiber.Ctx) (experiments.Experiment, error) {
+	e, err := a.store.ExperimentByShareToken(c.UserContext(), c.Params("token"))
+	if err != nil {
+		return e, err
+	}
+	a.shareHeaders(c)
+	if e.Status == experiments.StatusDraft {
+		return e, errShareNotStarted
+	}
+	return e, nil
 }
 
 // shareDailyCSV answers GET /r/:token/daily.csv.
 func (a *App) shareDailyCSV(c *fiber.Ctx) error {
-	e, err := a.store.ExperimentByShareToken(c.UserContext(), c.Params("token"))
+	e, err := a.startedByShareToken(c)
 	if err != nil {
 		return err
 	}
-	a.shareHeaders(c)
 	return a.sendCSV(c, e, "daily", true)
 }
 

@@ -43,11 +43,10 @@ func (a *App) recordingsShow(c *fiber.Ctx) error {
 // shareRecordings answers GET /r/:token/recordings, the same for a share
 // link: read-only, no session.
 func (a *App) shareRecordings(c *fiber.Ctx) error {
-	e, err := a.store.ExperimentByShareToken(c.UserContext(), c.Params("token"))
+	e, err := a.startedByShareToken(c)
 	if err != nil {
 		return err
 	}
-	a.shareHeaders(c)
 	base := "/r/" + e.ShareToken
 	return a.renderRecordings(c, e, base+"/recordings", "", func(r views.Recordings) error {
 		r.ReadOnly = true

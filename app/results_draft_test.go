@@ -64,6 +64,15 @@ func TestResultsDraftPages(t *testing.T) {
 		wantNotContains(t, body, "hx-trigger", `class="verdict`, "table-results", "No visitors yet")
 	}
 
+	// Nor do the share link's exports and recordings: its copy may still
+	// change, and nobody saw it.
+	for _, path := range []string{share + "/results.csv", share + "/daily.csv", share + "/recordings"} {
+		resp := e.do(newRequest(http.MethodGet, path, nil))
+		body := readBody(t, resp)
+		wantStatus(t, resp, http.StatusNotFound, body)
+		wantNotContains(t, body, "Variant copy", "Original")
+	}
+
 	// Started: the live results, their polling, the share box and the
 	// exports.
 	e.transition(x.ID, experiments.ActionStart)
@@ -76,6 +85,10 @@ func TestResultsDraftPages(t *testing.T) {
 	wantStatus(t, resp, http.StatusOK, body)
 	wantContains(t, body, `id="results"`, `hx-get="`+share+`/live"`, `hx-trigger="every 5s"`, "· started ", "Results as CSV")
 	wantNotContains(t, body, `id="draft-results"`, "not started yet")
+	resp = e.do(newRequest(http.MethodGet, share+"/results.csv", nil))
+	body = readBody(t, resp)
+	wantStatus(t, resp, http.StatusOK, body)
+	wantContains(t, body, "Variant copy")
 }
 
 // TestResultsDraftTrends: the trends fragments of a draft (the charts and
