@@ -83,6 +83,9 @@ func (a *App) notifyOnce(ctx context.Context) int {
 			continue
 		}
 		for _, e := range running {
+			if ctx.Err() != nil {
+				return sent
+			}
 			n, err := a.notifyExperiment(ctx, site, e, experiments.Counts{Variants: totals[e.ID]})
 			a.metrics.notifications.WithLabelValues("sent").Add(float64(n))
 			sent += n
@@ -90,6 +93,13 @@ func (a *App) notifyOnce(ctx context.Context) int {
 				a.metrics.notifications.WithLabelValues("failed").Inc()
 				a.log.Warn("notify: the webhook did not take the message; trying again later",
 					"site", site.Key, "experiment", e.ID, "webhook_host", webhookHost(site.WebhookURL), "error", err)
+				var refused *errWebhook
+				if !errors.As(err, &refused) {
+					// No answer at all (a timeout, a refused connection):
+					// the site's other tests would wait as long each, and
+					// hold up every other site's messages. Next round.
+					break
+				}
 			}
 		}
 	}
@@ -147,15 +157,25 @@ func (a *App) notifyExperiment(ctx context.Context, site experiments.Site, e exp
 		}
 	}
 	for _, n := range due {
-		if err := a.sendWebhook(ctx, site.WebhookURL, n); err != nil {
-			return sent, err
-		}
-		if err := a.store.RecordNotification(ctx, e.ID, n.Verdict.Status, a.now()); err != nil {
+		if err := a.deliver(ctx, site.WebhookURL, e.ID, n); err != nil {
 			return sent, err
 		}
 		sent++
 	}
 	return sent, nil
+}
+
+// deliver sends one message and records it as sent. Neither is cut short
+// by the notifier's own context (a shutdown cancels it): a message the
+// receiver took but copylab did not record would go out again after the
+// restart. sendWebhook bounds the send (notifyTimeout); shutdown waits for
+// the notifier.
+func (a *App) deliver(ctx context.Context, webhookURL, expID string, n notice) error {
+	ctx = context.WithoutCancel(ctx)
+	if err := a.sendWebhook(ctx, webhookURL, n); err != nil {
+		return err
+	}
+	return a.store.RecordNotification(ctx, expID, n.Verdict.Status, a.now())
 }
 
 // noticeTitle is the headline of a recorded status.
@@ -492,9 +512,22 @@ func (a *App) sendWebhook(ctx context.Context, rawURL string, n notice) error {
 	defer resp.Body.Close()
 	head, _ := io.ReadAll(io.LimitReader(resp.Body, 200))
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return &errWebhook{status: resp.StatusCode, body: strings.TrimSpace(string(head))}
+		return &errWebhook{status: resp.StatusCode, body: redactWebhook(strings.TrimSpace(string(head)), u)}
 	}
 	return nil
+}
+
+// redactWebhook takes the webhook URL's secret parts (its path and query)
+// out of a receiver's answer before it is logged or shown: a server's
+// 404 page often quotes the path it was asked for ("Cannot POST
+// /hooks/TOKEN").
+func redactWebhook(body string, u *url.URL) string {
+	for _, secret := range []string{u.RawQuery, u.EscapedPath(), u.Path} {
+		if len(secret) > 1 {
+			body = strings.ReplaceAll(body, secret, "…")
+		}
+	}
+	return body
 }
 
 // webhookHost is the host of a webhook URL, for logs: the path of many

@@ -1,0 +1,96 @@
+package app
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"copylab/experiments"
+)
+
+// winnerOn starts an experiment on site with a called winner, two weeks in.
+func winnerOn(e *env, site experiments.Site, name string) experiments.Experiment {
+	x := e.experiment(site.ID, name, "Original headline", "Better headline")
+	x = e.transition(x.ID, experiments.ActionStart)
+	e.setCounts(x, calledWinner...)
+	backdate(e, x, 14)
+	return x
+}
+
+// A receiver's error page that quotes the webhook's path (its secret) is
+// not passed on into logs or pages with it.
+func TestWebhookErrorHidesSecret(t *testing.T) {
+	e := newEnv(t)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusNotFound)
+		io.WriteString(w, "Cannot POST "+r.URL.RequestURI())
+	}))
+	defer srv.Close()
+	err := e.app.sendWebhook(context.Background(), srv.URL+"/hooks/S3CRETTOKEN?key=K3Y", notice{Title: "t", Text: "x"})
+	if err == nil || !strings.Contains(err.Error(), "404") {
+		t.Fatalf("err = %v, want the 404", err)
+	}
+	if strings.Contains(err.Error(), "S3CRETTOKEN") || strings.Contains(err.Error(), "K3Y") {
+		t.Errorf("the error quotes the webhook's secret: %v", err)
+	}
+}
+
+// A message the receiver took is recorded even when shutdown cancels the
+// notifier meanwhile, so the next process does not send it again.
+func TestNotifyRecordsThroughShutdown(t *testing.T) {
+	e := newEnv(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var posts atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		posts.Add(1)
+		cancel() // shutdown begins while the receiver answers
+		w.WriteHeader(http.StatusOK)
+	}))
+	defer srv.Close()
+	site := e.site("Shop")
+	winnerOn(e, site, "Pricing hero")
+	if _, err := e.store.SetSiteWebhook(context.Background(), site.ID, srv.URL+"/hook"); err != nil {
+		t.Fatal(err)
+	}
+	e.app.notifyOnce(ctx)
+	if n := e.app.notifyOnce(context.Background()); n != 0 || posts.Load() != 1 {
+		t.Errorf("after a restart: %d more sent, %d posts in all; want the one message once", n, posts.Load())
+	}
+}
+
+// A webhook that gives no answer at all costs its site one try a round,
+// not one per test, so other sites' messages are not held up behind it.
+func TestNotifySkipsSilentWebhookForTheRound(t *testing.T) {
+	e := newEnv(t)
+	var tries atomic.Int32
+	dead := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		tries.Add(1)
+		conn, _, err := w.(http.Hijacker).Hijack()
+		if err == nil {
+			conn.Close() // no answer: a transport error, as a timeout is
+		}
+	}))
+	defer dead.Close()
+	h := newHook(t)
+	broken, fine := e.site("Broken"), e.site("Fine")
+	winnerOn(e, broken, "First")
+	winnerOn(e, broken, "Second")
+	winnerOn(e, fine, "Third")
+	if _, err := e.store.SetSiteWebhook(context.Background(), broken.ID, dead.URL+"/hook"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.store.SetSiteWebhook(context.Background(), fine.ID, h.URL+"/hook"); err != nil {
+		t.Fatal(err)
+	}
+	if n := e.app.notifyOnce(context.Background()); n != 1 || len(h.received()) != 1 {
+		t.Errorf("sent %d, the working webhook got %d: want its one message", n, len(h.received()))
+	}
+	if got := tries.Load(); got != 1 {
+		t.Errorf("the silent webhook was tried %d times in one round, want 1", got)
+	}
+}
