@@ -552,3 +552,18 @@ func TestExperimentFormThresholdZero(t *testing.T) {
 	wantStatus(t, resp, http.StatusUnprocessableEntity, body)
 	wantContains(t, body, "between 0.5% and 100%")
 }
+
+// Signed-in pages are stored in no cache: they carry share links with
+// their tokens, and copy not yet public.
+func TestSignedInPagesNoStore(t *testing.T) {
+	e := newEnv(t)
+	c := e.signIn("ann@example.com")
+	x := e.experiment(e.site("Shop").ID, "Hero", "Old", "New")
+	for _, path := range []string{"/experiments", "/experiments/" + x.ID, "/experiments/" + x.ID + "/results", "/settings", "/sites"} {
+		resp, body := c.get(path)
+		wantStatus(t, resp, http.StatusOK, body)
+		if cc := resp.Header.Get("Cache-Control"); cc != "no-store" {
+			t.Errorf("%s: Cache-Control %q, want no-store", path, cc)
+		}
+	}
+}

@@ -108,5 +108,10 @@ func aboutDuration(days float64) string {
 	case days <= 365*2:
 		return unit(math.Ceil(days/30.44), "month")
 	}
-	return unit(math.Ceil(days/365.25), "year")
+	if years := math.Ceil(days / 365.25); years <= 1000 {
+		return unit(years, "year")
+	}
+	// A traffic figure too small to plan with (1e-300 visits a day):
+	// no count of years would mean anything, nor fit an int64.
+	return "more than 1,000 years"
 }

@@ -266,6 +266,10 @@ func sessionOf(c *fiber.Ctx) *session {
 // remembering where they were going.
 func (a *App) requireUser(c *fiber.Ctx) error {
 	if sessionOf(c) != nil {
+		// A signed-in page holds what is not for the next person at this
+		// browser (share links with their tokens, copy, names): kept in
+		// no cache, the browser's included. A handler may say otherwise.
+		c.Set(fiber.HeaderCacheControl, "no-store")
 		return c.Next()
 	}
 	target := "/login"

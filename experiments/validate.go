@@ -81,6 +81,8 @@ func (s Site) Validate() ValidationError {
 		v.add("name", "required", "Give the site a name, such as “Marketing site”.")
 	case utf8.RuneCountInString(s.Name) > MaxNameLen:
 		v.add("name", "too_long", "Keep the name under %d characters.", MaxNameLen)
+	case textProblem(s.Name) != "":
+		v.add("name", "invalid_text", "The name %s.", textProblem(s.Name))
 	}
 	switch {
 	case s.Domain == "":

@@ -229,3 +229,18 @@ func TestNormalizePage(t *testing.T) {
 		}
 	}
 }
+
+// A site's name goes into chat messages and pages: the same text rules as
+// an experiment's.
+func TestSiteNameText(t *testing.T) {
+	for name, ok := range map[string]bool{"Shop": true, "Shop\nline": false, "Shop\u202E": false, "Shop\xff": false} {
+		errs := experiments.Site{Name: name, Domain: "shop.example", HideTimeoutMS: 1000}.Validate()
+		bad := false
+		for _, fe := range errs {
+			bad = bad || fe.Field == "name"
+		}
+		if bad == ok {
+			t.Errorf("site name %q: problems %v, want ok=%v", name, errs, ok)
+		}
+	}
+}
