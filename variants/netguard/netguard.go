@@ -74,11 +74,12 @@ var (
 	// gateway, a 6to4 or Teredo relay, or the kernel itself may turn back
 	// into a connection to that IPv4 address. IPv4-mapped addresses
 	// (::ffff:0:0/96) are unwrapped by netip's Unmap.
-	v4Compatible = netip.MustParsePrefix("::/96")          // RFC 4291, deprecated but still parsed
-	nat64        = netip.MustParsePrefix("64:ff9b::/96")   // RFC 6052 well-known prefix
-	nat64Local   = netip.MustParsePrefix("64:ff9b:1::/48") // RFC 8215, prefix length up to the operator
-	sixToFour    = netip.MustParsePrefix("2002::/16")      // RFC 3056
-	teredo       = netip.MustParsePrefix("2001::/32")      // RFC 4380
+	v4Compatible = netip.MustParsePrefix("::/96")           // RFC 4291, deprecated but still parsed
+	v4Translated = netip.MustParsePrefix("::ffff:0:0:0/96") // RFC 2765 (SIIT): ::ffff:0:a.b.c.d
+	nat64        = netip.MustParsePrefix("64:ff9b::/96")    // RFC 6052 well-known prefix
+	nat64Local   = netip.MustParsePrefix("64:ff9b:1::/48")  // RFC 8215, prefix length up to the operator
+	sixToFour    = netip.MustParsePrefix("2002::/16")       // RFC 3056
+	teredo       = netip.MustParsePrefix("2001::/32")       // RFC 4380
 )
 
 // BlockedError is a refused host or address.
@@ -128,7 +129,7 @@ func embeddedIPv4(ip netip.Addr) []netip.Addr {
 	b := ip.As16()
 	at := func(i, j, k, l int) netip.Addr { return netip.AddrFrom4([4]byte{b[i], b[j], b[k], b[l]}) }
 	switch {
-	case v4Compatible.Contains(ip), nat64.Contains(ip):
+	case v4Compatible.Contains(ip), v4Translated.Contains(ip), nat64.Contains(ip):
 		return []netip.Addr{at(12, 13, 14, 15)}
 	case nat64Local.Contains(ip):
 		return []netip.Addr{at(6, 7, 9, 10), at(7, 9, 10, 11), at(9, 10, 11, 12), at(12, 13, 14, 15)} // /48, /56, /64, /96

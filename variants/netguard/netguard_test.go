@@ -65,6 +65,8 @@ func TestBlocked(t *testing.T) {
 		{"fd20:ce::254", true},
 		{"fd00:c1::a9fe:a9fe", true},
 		{"fd20:ce::255", false},
+		{"::ffff:0:169.254.169.254", true}, // RFC 2765 IPv4-translated
+		{"::ffff:0:8.8.8.8", false},
 		{"::ffff:169.254.169.254", true},
 		{"100.100.100.200", true},
 		{"0.0.0.0", false},
