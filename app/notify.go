@@ -157,12 +157,39 @@ func (a *App) notifyExperiment(ctx context.Context, site experiments.Site, e exp
 		}
 	}
 	for _, n := range due {
-		if err := a.deliver(ctx, site.WebhookURL, e.ID, n); err != nil {
+		hook, ok, err := a.stillDue(ctx, site.ID, e.ID)
+		if err != nil || !ok {
+			return sent, err
+		}
+		if err := a.deliver(ctx, hook, e.ID, n); err != nil {
 			return sent, err
 		}
 		sent++
 	}
 	return sent, nil
+}
+
+// stillDue reads the site's webhook and the experiment's status again
+// just before a message goes: a round reads every site first, and a send
+// can take seconds, so a webhook turned off or replaced, or a test stopped,
+// meanwhile must not get the message (ok false) or must get it at the
+// new address.
+func (a *App) stillDue(ctx context.Context, siteID, expID string) (webhook string, ok bool, err error) {
+	site, err := a.store.Site(ctx, siteID)
+	if errors.Is(err, experiments.ErrNotFound) {
+		return "", false, nil
+	}
+	if err != nil || site.WebhookURL == "" {
+		return "", false, err
+	}
+	e, err := a.store.Experiment(ctx, expID)
+	if errors.Is(err, experiments.ErrNotFound) {
+		return "", false, nil
+	}
+	if err != nil || e.Status != experiments.StatusRunning {
+		return "", false, err
+	}
+	return site.WebhookURL, true, nil
 }
 
 // deliver sends one message and records it as sent. Neither is cut short

@@ -94,3 +94,32 @@ func TestNotifySkipsSilentWebhookForTheRound(t *testing.T) {
 		t.Errorf("the silent webhook was tried %d times in one round, want 1", got)
 	}
 }
+
+// A webhook turned off while a round is under way gets nothing more from
+// that round.
+func TestNotifyWebhookTurnedOffMidRound(t *testing.T) {
+	e := newEnv(t)
+	site := e.site("Shop")
+	var posts atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if posts.Add(1) == 1 {
+			// The owner turns the webhook off while the first post is
+			// being answered.
+			if _, err := e.store.SetSiteWebhook(context.Background(), site.ID, ""); err != nil {
+				t.Error(err)
+			}
+		}
+		w.WriteHeader(http.StatusOK)
+	}))
+	defer srv.Close()
+	for _, name := range []string{"First", "Second", "Third"} {
+		winnerOn(e, site, name)
+	}
+	if _, err := e.store.SetSiteWebhook(context.Background(), site.ID, srv.URL+"/hook"); err != nil {
+		t.Fatal(err)
+	}
+	e.app.notifyOnce(context.Background())
+	if n := posts.Load(); n != 1 {
+		t.Errorf("%d posts, want 1: the webhook was off after the first", n)
+	}
+}
