@@ -119,9 +119,14 @@ func (e Experiment) Normalize() Experiment {
 		e.Threshold = 0.10
 	}
 	sum := 0
+	given := map[string]bool{} // keys the caller chose: a key given for none is never one of them
+	for i := range e.Variants {
+		e.Variants[i].Key = strings.TrimSpace(e.Variants[i].Key)
+		given[e.Variants[i].Key] = true
+	}
+	next := 1
 	for i := range e.Variants {
 		v := &e.Variants[i]
-		v.Key = strings.TrimSpace(v.Key)
 		v.Text = strings.TrimSpace(v.Text)
 		v.Position = i
 		if i == 0 {
@@ -130,7 +135,11 @@ func (e Experiment) Normalize() Experiment {
 			}
 			v.Source = SourceControl
 		} else if v.Key == "" {
-			v.Key = VariantKey(i)
+			for next < i || given[VariantKey(next)] {
+				next++
+			}
+			v.Key = VariantKey(next)
+			given[v.Key] = true
 		}
 		if v.Source == "" {
 			v.Source = SourceHuman

@@ -244,3 +244,23 @@ func TestSiteNameText(t *testing.T) {
 		}
 	}
 }
+
+// A variant without a key gets its position's key, or the next one free:
+// never a key another variant was given.
+func TestNormalizeKeysAvoidGivenOnes(t *testing.T) {
+	e := experiments.Experiment{Variants: []experiments.Variant{{Text: "a"}, {Key: "c", Text: "b"}, {Text: "c"}, {Text: "d"}}}.Normalize()
+	var keys []string
+	for _, v := range e.Variants {
+		keys = append(keys, v.Key)
+	}
+	if got := strings.Join(keys, ","); got != "control,c,d,e" {
+		t.Errorf("keys %s, want control,c,d,e", got)
+	}
+	if errs := e.Validate(); errs != nil {
+		for _, fe := range errs {
+			if fe.Code == "duplicate_key" {
+				t.Errorf("a key given for none collides: %v", fe)
+			}
+		}
+	}
+}
