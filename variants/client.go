@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -85,6 +86,7 @@ type Generator struct {
 	baseURL    string
 	model      string
 	keyHint    string
+	apiKey     string // only to take it out of what servers echo (redact)
 	timeout    time.Duration
 	maxRetries int
 	client     *openai.Client
@@ -132,7 +134,7 @@ func New(cfg Config) (*Generator, error) {
 	if g.model == "" {
 		g.model = DefaultModel
 	}
-	g.keyHint = keyHint(cfg.APIKey)
+	g.keyHint, g.apiKey = keyHint(cfg.APIKey), cfg.APIKey
 	g.timeout = cfg.Timeout
 	if g.timeout <= 0 {
 		g.timeout = DefaultTimeout
@@ -422,10 +424,13 @@ func (g *Generator) classify(ctx context.Context, err error, info *callInfo) *Er
 	)
 	status := info.status
 	upstream := ""
+	// A server may quote the request back, Authorization header included:
+	// nothing it says reaches a page, the API or a log with the key in it.
+	err = redactedError{err, g.redact}
 	switch {
 	case errors.As(err, &apiErr):
 		status = apiErr.HTTPStatusCode
-		upstream = apiErr.Message
+		upstream = g.redact(apiErr.Message)
 	case errors.As(err, &reqErr):
 		status = reqErr.HTTPStatusCode
 	}
@@ -509,6 +514,29 @@ func untrustedCertificate(err error) bool {
 	)
 	return errors.As(err, &verify) || errors.As(err, &unknown) || errors.As(err, &host) || errors.As(err, &invalid)
 }
+
+// bearerRe finds credentials in text a server sent back: a bearer token,
+// or an OpenAI-style secret key.
+var bearerRe = regexp.MustCompile(`(?i)\bbearer\s+\S+|\bsk-[A-Za-z0-9_-]{8,}`)
+
+// redact takes the configured API key, and anything that looks like one,
+// out of text a server sent back, leaving the key's hint.
+func (g *Generator) redact(s string) string {
+	if g.apiKey != "" {
+		s = strings.ReplaceAll(s, g.apiKey, g.keyHint)
+	}
+	return bearerRe.ReplaceAllString(s, "[credentials removed]")
+}
+
+// redactedError is an error whose text is redacted; errors.As and
+// errors.Is still reach the original.
+type redactedError struct {
+	err    error
+	redact func(string) string
+}
+
+func (e redactedError) Error() string { return e.redact(e.err.Error()) }
+func (e redactedError) Unwrap() error { return e.err }
 
 // upstreamDetail quotes the server's own explanation, which names the
 // unknown model or the rejected parameter, tidied into one short clause.

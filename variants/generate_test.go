@@ -511,6 +511,35 @@ func TestGenerateUntrustedCertificate(t *testing.T) {
 	}
 }
 
+// A server that quotes the request back, key and all, gets its words
+// shown without the key: not on the page, in the API or in a log.
+func TestGenerateErrorsHideTheKey(t *testing.T) {
+	const key = "sk-test-ECHOED0123456789secret"
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusBadRequest)
+		fmt.Fprintf(w, `{"error":{"message":"Invalid header Authorization: %s","type":"invalid_request_error"}}`, r.Header.Get("Authorization"))
+	}))
+	defer srv.Close()
+	g, err := New(Config{BaseURL: srv.URL + "/v1", Model: "m", APIKey: key, MaxRetries: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = g.Generate(context.Background(), testBrief)
+	var e *Error
+	if !errors.As(err, &e) || e.Code != CodeBadRequest {
+		t.Fatalf("err = %v, want %s", err, CodeBadRequest)
+	}
+	for _, text := range []string{err.Error(), e.Message} {
+		if strings.Contains(text, "ECHOED0123456789") {
+			t.Errorf("the key shows: %s", text)
+		}
+	}
+	if !strings.Contains(e.Message, "Invalid header") {
+		t.Errorf("the server's own words are gone too: %s", e.Message)
+	}
+}
+
 func TestGenerateDoesNotFollowRedirects(t *testing.T) {
 	target := newFakeLLM(t, okReply(variantsJSON(good[:5]...)))
 	redirector := newFakeLLM(t, reply{status: http.StatusTemporaryRedirect, header: map[string]string{"Location": target.baseURL() + "/chat/completions"}})
