@@ -261,6 +261,23 @@ func (j *genJob) addedSentence() string {
 	return j.added
 }
 
+// forgetUser drops a removed user's jobs: user ids can be given again,
+// and a newcomer with the same id must not find, or approve, them.
+func (r *genRegistry) forgetUser(userID int64) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for id, j := range r.jobs {
+		if j.userID == userID {
+			delete(r.jobs, id)
+		}
+	}
+	for id, a := range r.added {
+		if a.userID == userID {
+			delete(r.added, id)
+		}
+	}
+}
+
 // prune forgets the jobs not looked at for genJobTTL.
 func (r *genRegistry) prune() {
 	r.mu.Lock()

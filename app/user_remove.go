@@ -30,5 +30,6 @@ func (a *App) userRemove(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	a.genJobs.forgetUser(id) // ids can be given again: the next user must not inherit the drafts
 	return a.redirectWithFlash(c, "/users", "ok", u.Email+" was removed and signed out.")
 }
