@@ -127,6 +127,9 @@ func createToken(ctx context.Context, store *experiments.Store, userID int64, na
 	if utf8.RuneCountInString(name) > experiments.MaxNameLen {
 		return "", experiments.APIToken{}, experiments.ValidationError{{Field: "name", Code: "too_long", Message: fmt.Sprintf("Keep the name under %d characters.", experiments.MaxNameLen)}}
 	}
+	if why := experiments.TextProblem(name); why != "" {
+		return "", experiments.APIToken{}, experiments.ValidationError{{Field: "name", Code: "invalid_text", Message: "The name " + why + "."}}
+	}
 	secret := TokenPrefix + experiments.RandomToken(40)
 	t, err := store.CreateAPIToken(ctx, userID, name, hashSecret(secret), secret[:len(TokenPrefix)+4])
 	if err != nil {

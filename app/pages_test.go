@@ -138,6 +138,10 @@ func TestSettingsTokens(t *testing.T) {
 	wantStatus(t, resp, http.StatusUnprocessableEntity, body)
 	wantContains(t, body, `id="f-name-error"`)
 
+	resp, body = c.post("/settings/tokens", url.Values{"name": {"ci\u202Egnp.exe"}})
+	wantStatus(t, resp, http.StatusUnprocessableEntity, body)
+	wantContains(t, body, "invisible character")
+
 	resp, body = c.post("/settings/tokens", url.Values{"name": {"CI deploy"}})
 	wantStatus(t, resp, http.StatusOK, body)
 	m := regexp.MustCompile(`(cl_[a-z2-7]{40})`).FindStringSubmatch(body)

@@ -331,6 +331,10 @@ func invisibleFormat(r rune) bool {
 		r == 0xFEFF || r >= 0xE0000 && r <= 0xE007F || r == 0x2028 || r == 0x2029
 }
 
+// TextProblem is textProblem for the names kept outside this package
+// (API tokens').
+func TextProblem(s string) string { return textProblem(s) }
+
 // textProblem says why a one-line setting (a name, a page pattern, a
 // selector) cannot be stored, or "": it must be UTF-8 text without
 // control or invisible formatting characters, which the tag would read
