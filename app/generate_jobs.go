@@ -53,6 +53,7 @@ type genDraft struct {
 	include      bool
 	note         string // the free-text rewrite request, as typed
 	regenerating bool
+	rev          int    // raised by each finished rewrite: a form sent before it is stale for this draft
 	instruction  string // the rewrite running or last run
 	message      string // the outcome of the last rewrite
 	failed       bool
@@ -404,13 +405,19 @@ func (a *App) startRegeneration(j *genJob, i int, others []string, instruction s
 		j.mu.Unlock()
 		return nil
 	}
+	// Claimed at once, under the same lock as the check: a double click
+	// starts one rewrite, not two.
+	d.regenerating = true
 	current := d.text
 	j.mu.Unlock()
 	if !a.genJobs.acquire() {
+		j.mu.Lock()
+		d.regenerating = false
+		j.mu.Unlock()
 		return errGenBusy
 	}
 	j.mu.Lock()
-	d.regenerating, d.instruction, d.message, d.failed = true, instruction, "", false
+	d.instruction, d.message, d.failed = instruction, "", false
 	j.mu.Unlock()
 
 	go func() {
@@ -430,6 +437,7 @@ func (a *App) startRegeneration(j *genJob, i int, others []string, instruction s
 			return
 		}
 		d.cand, d.text, d.include, d.note = c, c.Text, true, ""
+		d.rev++
 		d.message = rewriteDone(instruction, c.Source == variants.SourceOffline)
 	}()
 	return nil

@@ -101,7 +101,9 @@ func (a *App) otherTexts(e experiments.Experiment, j *genJob, i int) []string {
 // syncDrafts copies the drafts form's values (text, include, note) into
 // the job, so that what the marketer typed survives a rewrite, a failed
 // approve and a reload. Fields missing from the request stay as they are;
-// a draft being rewritten keeps its text.
+// a draft being rewritten keeps its text, and so does one rewritten since
+// the page was sent (its drafts[i].rev is older): the form still holds the
+// text from before the rewrite, which would undo it.
 func (a *App) syncDrafts(c *fiber.Ctx, j *genJob) {
 	args := c.Request().PostArgs()
 	if !args.Has(draftKey(0, "text")) {
@@ -112,6 +114,9 @@ func (a *App) syncDrafts(c *fiber.Ctx, j *genJob) {
 	for i, d := range j.drafts {
 		if !args.Has(draftKey(i, "text")) {
 			continue
+		}
+		if rev := c.FormValue(draftKey(i, "rev")); rev != "" && rev != strconv.Itoa(d.rev) {
+			continue // the page had not shown the rewrite yet
 		}
 		if !d.regenerating {
 			d.text = strings.TrimSpace(strings.ReplaceAll(c.FormValue(draftKey(i, "text")), "\r\n", "\n"))

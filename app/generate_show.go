@@ -174,6 +174,7 @@ func cardViewLocked(expID string, j *genJob, i int, csrf string) views.DraftCard
 		MaxLength:     j.brief.MaxLength,
 		Include:       d.include,
 		Regenerating:  d.regenerating,
+		Rev:           d.rev,
 		Instruction:   d.instruction,
 		Note:          d.note,
 		Message:       d.message,

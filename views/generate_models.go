@@ -212,6 +212,7 @@ type DraftCard struct {
 	MaxLength     int
 	Include       bool
 	Regenerating  bool
+	Rev           int    // the draft's revision: a rewrite raises it (see the form's drafts[i].rev)
 	Instruction   string // the last regenerate request, shown while it runs
 	Note          string // the free-text request as typed
 	Message       string // the outcome of the last regenerate, or why it failed
