@@ -139,10 +139,16 @@ func (r *genRegistry) add(j *genJob) error {
 	defer r.mu.Unlock()
 	now := r.now()
 	r.pruneLocked(now)
-	for _, o := range r.jobs {
+	for id, o := range r.jobs {
 		o.mu.Lock()
-		if o.expID == j.expID && o.userID == j.userID && o.state == jobRunning && o.cancel != nil {
+		mine := o.expID == j.expID && o.userID == j.userID
+		if mine && o.state == jobRunning && o.cancel != nil {
 			o.cancel(errGenReplaced)
+		}
+		if mine && o.state != jobRunning {
+			// The page shows only the newest brief's drafts: the older
+			// ones would only take room other people's jobs need.
+			delete(r.jobs, id)
 		}
 		o.mu.Unlock()
 	}

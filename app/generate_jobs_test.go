@@ -91,3 +91,25 @@ func TestGenerateRewriteNotUndoneByStaleForm(t *testing.T) {
 		t.Errorf("the rewritten draft was not added: %+v", x.Variants)
 	}
 }
+
+// A new brief drops the same person's finished jobs for the experiment:
+// the page shows only the newest, and the room goes to other people's.
+func TestNewBriefDropsOwnFinishedJobs(t *testing.T) {
+	r := newGenRegistry()
+	old := &genJob{id: "old", expID: "x", userID: 1, state: jobDone}
+	other := &genJob{id: "other", expID: "x", userID: 2, state: jobDone}
+	elsewhere := &genJob{id: "elsewhere", expID: "y", userID: 1, state: jobDone}
+	for _, j := range []*genJob{old, other, elsewhere} {
+		if err := r.add(j); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := r.add(&genJob{id: "new", expID: "x", userID: 1, state: jobRunning}); err != nil {
+		t.Fatal(err)
+	}
+	for id, want := range map[string]bool{"old": false, "other": true, "elsewhere": true, "new": true} {
+		if _, ok := r.jobs[id]; ok != want {
+			t.Errorf("job %s kept: %v, want %v", id, ok, want)
+		}
+	}
+}

@@ -119,11 +119,24 @@ func (a *App) syncDrafts(c *fiber.Ctx, j *genJob) {
 			continue // the page had not shown the rewrite yet
 		}
 		if !d.regenerating {
-			d.text = strings.TrimSpace(strings.ReplaceAll(c.FormValue(draftKey(i, "text")), "\r\n", "\n"))
+			d.text = clipRunes(strings.TrimSpace(strings.ReplaceAll(c.FormValue(draftKey(i, "text")), "\r\n", "\n")), keptDraftRunes)
 		}
 		d.include = c.FormValue(draftKey(i, "include")) == "on"
-		d.note = c.FormValue(draftKey(i, "note"))
+		d.note = clipRunes(c.FormValue(draftKey(i, "note")), keptDraftRunes)
 	}
+}
+
+// keptDraftRunes bounds what a job keeps of a draft's text or note as
+// typed: past the longest copy the store takes, the text is refused at
+// approve anyway (and says so), and a job is kept for an hour in memory.
+const keptDraftRunes = 2 * experiments.MaxCopyLen
+
+// clipRunes cuts s to at most n runes.
+func clipRunes(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n])
 }
 
 func draftKey(i int, name string) string { return "drafts[" + strconv.Itoa(i) + "]." + name }
