@@ -624,11 +624,21 @@ func compilePattern(p string) string {
 	if len(path) > 1 {
 		path = strings.TrimSuffix(path, "/")
 	}
+	// Each * between two literals takes the first place its literal fits,
+	// held there by a lookahead and a backreference, so that the browser's
+	// engine cannot backtrack through every split of the path: with plain
+	// .* three stars on a long path that does not match froze the tab for
+	// seconds. The first fit is enough for a glob (a later one only leaves
+	// less room for the rest); only the last star is a plain .*.
 	parts := strings.Split(path, "*")
-	for i, part := range parts {
-		parts[i] = regexp.QuoteMeta(part)
+	re := "^" + regexp.QuoteMeta(parts[0])
+	for i := 1; i < len(parts)-1; i++ {
+		re += "(?=(.*?" + regexp.QuoteMeta(parts[i]) + `))\` + strconv.Itoa(i)
 	}
-	re := "^" + strings.Join(parts, ".*") + `\n`
+	if len(parts) > 1 {
+		re += ".*" + regexp.QuoteMeta(parts[len(parts)-1])
+	}
+	re += `\n`
 	for pair := range strings.SplitSeq(query, "&") {
 		if pair == "" {
 			continue

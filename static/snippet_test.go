@@ -601,6 +601,7 @@ func TestCompilePattern(t *testing.T) {
 		"/pricing*":       `^/pricing.*\n`,
 		"/pricing/":       `^/pricing\n`,
 		"/a.b/*/c":        `^/a\.b/.*/c\n`,
+		"/s/*-*-*/r":      `^/s/(?=(.*?-))\1(?=(.*?-))\2.*/r\n`,
 		"/p?plan=pro":     `^/p\n(?=.*[?&]plan=pro(?:&|$))`,
 		"/p?plan=*&x=1":   `^/p\n(?=.*[?&]plan(?:[=&]|$))(?=.*[?&]x=1(?:&|$))`,
 		"/p?q=a b":        `^/p\n(?=.*[?&]q=(?:a b|a\+b|a%20b)(?:&|$))`,

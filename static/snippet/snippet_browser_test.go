@@ -485,6 +485,17 @@ func TestURLPatterns(t *testing.T) {
 		{"/p?q=a b", "/p?q=a%20b", true},
 		{"/p?q=a%20b", "/p?q=a+b", true},
 		{"/*?utm_source=news", "/x/y?utm_source=news", true},
+		// Several stars: each takes the first place its literal fits, and
+		// a long path that does not match is answered at once (with plain
+		// .* it took seconds).
+		{"/shop/*-*-*/reviews", "/shop/a-b-c/reviews", true},
+		{"/shop/*-*-*/reviews", "/shop/a-b-c-d-e/reviews", true},
+		{"/shop/*-*-*/reviews", "/shop/a-b/reviews", false},
+		{"/shop/*-*-*/reviews", "/shop/" + strings.Repeat("-", 5000), false},
+		{"/blog/*/x/*/y", "/blog/1/x/2/x/3/y", true},
+		{"/blog/*/x/*/y", "/blog/1/x/y", false},
+		{"/a*b*c", "/abbc", true},
+		{"/a*b*c", "/acb", false},
 	}
 	cfg := static.SnippetConfig{Site: "test"}
 	for _, c := range cases {
