@@ -65,10 +65,10 @@ func (a *App) ingestEvents(c *fiber.Ctx) (experiments.IngestResult, error) {
 		return experiments.IngestResult{}, errEventsTooLarge
 	}
 	meta := experiments.RequestMeta{
-		UserAgent:  c.Get(fiber.HeaderUserAgent), // a copy: the app is Immutable
-		IP:         a.clientIP(c),
-		Country:    a.visitorCountry(c), // geo_country.go
-		ReceivedAt: a.now(),
+		UserAgent: c.Get(fiber.HeaderUserAgent), // a copy: the app is Immutable
+		IP:        a.clientIP(c),
+		Country:   a.visitorCountry(c), // geo_country.go
+		Clock:     a.now,               // read when the request joins the writer's queue
 	}
 	if a.rateSite != nil {
 		meta.Admit = a.admitSite

@@ -22,6 +22,13 @@ type RequestMeta struct {
 	IP         string // client IP (after trusted-proxy handling); not stored
 	Country    string // ISO 3166-1 alpha-2 from a trusted header, or ""
 	ReceivedAt time.Time
+	// Clock, when set, gives the server time instead of ReceivedAt, read
+	// when the request joins the writer's queue and never earlier than the
+	// request before it: requests are written in queue order, so their
+	// times then follow that order, and the counts agree with the stored
+	// times (a request stamped on arrival could be overtaken by a later
+	// one while it was parsed). The HTTP layer sets it.
+	Clock func() time.Time
 	// Admit, when set, is asked once the request's site is known (by its
 	// id) and before its events are parsed; an error it returns rejects the
 	// request as it is. The HTTP layer's per-site rate limit.
@@ -113,7 +120,8 @@ type Ingester struct {
 
 	mu     sync.Mutex
 	queue  []*request
-	queued int // events in queue
+	queued int   // events in queue
+	lastAt int64 // the latest server time given at queueing (RequestMeta.Clock)
 	closed bool
 	wake   chan struct{} // capacity 1: the writer has something to look at
 	done   chan struct{} // closed when the writer has stopped
@@ -190,6 +198,10 @@ func (in *Ingester) Ingest(ctx context.Context, body []byte, meta RequestMeta) (
 		in.mu.Unlock()
 		return IngestResult{}, &IngestError{Status: http.StatusServiceUnavailable, Code: CodeQueueFull, RetryAfter: time.Second,
 			Message: "Too many events are waiting to be written; send them again in a second."}
+	}
+	if meta.Clock != nil {
+		r.at = max(meta.Clock().UnixMilli(), in.lastAt)
+		in.lastAt = r.at
 	}
 	in.queue = append(in.queue, r)
 	in.queued += len(r.events)

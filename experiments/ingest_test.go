@@ -547,3 +547,58 @@ func TestIngestDropsURLFragment(t *testing.T) {
 		t.Errorf("stored url %q, want it without the fragment", url)
 	}
 }
+
+// With a Clock, a request's server time is read when it joins the
+// writer's queue and never goes back: requests are written in queue
+// order, so times follow it, and the counts agree with the stored times
+// even when a request stamped on arrival would have been overtaken.
+func TestIngestClockFollowsQueueOrder(t *testing.T) {
+	f := evNewFixture(t)
+	in := evNewIngester(t, f.s, experiments.IngestOptions{})
+	e := f.exp
+	v := e.Variants[experiments.Assign(e.Seed, "v-clock", e.Weights(), e.CoverageBP)].Key
+	body := func(typ string) []byte {
+		extra := `,"variant":"` + v + `","matched":true`
+		if typ == "conversion" {
+			extra = `,"goal":"signup"`
+		}
+		return []byte(fmt.Sprintf(`{"site":%q,"visitor":"v-clock","events":[{"id":%q,"type":%q,"experiment":%q%s}]}`,
+			f.site.Key, evID(), typ, e.ID, extra))
+	}
+	// The exposure's clock reads later than the conversion's, yet it is
+	// queued first: its time is its queueing's, and the conversion's can
+	// be no earlier.
+	late, early := evBaseTime.Add(time.Minute), evBaseTime
+	if _, err := in.Ingest(context.Background(), body("exposure"), experiments.RequestMeta{UserAgent: evChromeUA, Clock: func() time.Time { return late }}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := in.Ingest(context.Background(), body("conversion"), experiments.RequestMeta{UserAgent: evChromeUA, Clock: func() time.Time { return early }}); err != nil {
+		t.Fatal(err)
+	}
+	c, err := f.s.Counts(context.Background(), e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var exposures, conversions int64
+	for _, vc := range c.Variants {
+		exposures += vc.Exposures
+		conversions += vc.Conversions
+	}
+	if exposures != 1 || conversions != 1 {
+		t.Errorf("counted %d exposures and %d conversions, want 1 and 1 (the conversion was queued after the exposure)", exposures, conversions)
+	}
+	var times []int64
+	rows, err := f.s.Reader().Query(`select received_at from events order by seq`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var at int64
+		rows.Scan(&at)
+		times = append(times, at)
+	}
+	if len(times) != 2 || times[1] < times[0] {
+		t.Errorf("stored times %v: want them in queue order", times)
+	}
+}
