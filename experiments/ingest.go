@@ -161,7 +161,8 @@ func NewIngester(s *Store, o IngestOptions) *Ingester {
 // to body or meta after it returns.
 //
 // Counting rules (../shared/spec/statistics.md), as applied here:
-//   - Server time (meta.ReceivedAt, or now) is the time of every event of
+//   - Server time (meta.Clock when the request is queued, else
+//     meta.ReceivedAt, or now) is the time of every event of
 //     the request; ts is kept as metadata. Within one request exposures are
 //     applied before conversions, as they share one server time.
 //   - A visitor's variant is that of their first matched exposure; a second
