@@ -28,6 +28,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"copylab/app/testnet"
 	"copylab/experiments"
 	"copylab/variants/netguard"
 )
@@ -321,8 +322,7 @@ func TestSiteNotificationsTestFailures(t *testing.T) {
 	e.app.testSends = nil // several test messages in a row; TestTestMessageLimit has the limit
 	site := e.site("Shop")
 
-	closed := httptest.NewServer(http.NotFoundHandler())
-	closed.Close() // nothing listens on its port now
+	closed := testnet.RefusedAddr(t) // nothing listens there
 	chatty := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusInternalServerError)
 		io.WriteString(w, "redis at 10.0.0.9:6379 refused the connection")
@@ -351,7 +351,7 @@ func TestSiteNotificationsTestFailures(t *testing.T) {
 	for _, tt := range []struct {
 		name, url, want, logged string
 	}{
-		{"nothing listens", closed.URL + "/hook", unreachable(strings.TrimPrefix(closed.URL, "http://")), "connection refused"},
+		{"nothing listens", "http://" + closed + "/hook", unreachable(closed), "connection refused"},
 		{"another protocol", "http://" + ssh + "/hook", unreachable(ssh), "malformed HTTP"},
 		{"reset", "http://" + reset + "/hook", unreachable(reset), "connection reset"},
 		{"error page", chatty.URL + "/hook", "The test message did not get through to " + strings.TrimPrefix(chatty.URL, "http://") + ": the webhook answered 500.", "10.0.0.9"},

@@ -14,6 +14,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"copylab/app/testnet"
 )
 
 // testBrief is a complete, valid brief; the five texts below fit it.
@@ -470,9 +472,7 @@ func TestGenerateCancelled(t *testing.T) {
 }
 
 func TestGenerateUnreachable(t *testing.T) {
-	srv := httptest.NewServer(http.NotFoundHandler())
-	base := srv.URL + "/v1"
-	srv.Close() // nothing listens there any more
+	base := "http://" + testnet.RefusedAddr(t) + "/v1" // nothing listens there
 	g, err := New(Config{BaseURL: base, Model: "m"})
 	if err != nil {
 		t.Fatal(err)
