@@ -23,7 +23,9 @@ import (
 // Notifications: a site with a webhook hears once when one of its running
 // experiments has an answer (a winner, the original is best, or no
 // meaningful difference), when its split breaks (SRM), and when the tag
-// stops finding its element, each once per experiment. An answer is
+// stops finding its element, each once per experiment; an answer that
+// changes later (another variant wins, or a winner after "no meaningful
+// difference") is news once more (verdictKey). An answer is
 // announced once the results page calls it: not while the test is too
 // young to act on (answerTooEarly), when the page heads it "Early lead: not
 // called yet", but on the first check after it has run a full week and
@@ -129,8 +131,9 @@ func (a *App) notifyExperiment(ctx context.Context, site experiments.Site, e exp
 			Verdict:    noticeVerdict{Status: status, Text: text}}
 	}
 	var due []notice
-	_, an := analyzeCounts(e, counts)
-	if title, worth := notifyTitles[an.Verdict.Status]; worth && !done[an.Verdict.Status] {
+	arms, an := analyzeCounts(e, counts)
+	key := verdictKey(arms, an)
+	if title, worth := notifyTitles[an.Verdict.Status]; worth && !announced(done, key) {
 		// An early answer waits, unrecorded, so a later check sends it
 		// with the words the page has then ("Ship it." included).
 		early, err := a.answerTooEarly(ctx, e, counts, an.Verdict.Status)
@@ -138,7 +141,12 @@ func (a *App) notifyExperiment(ctx context.Context, site experiments.Site, e exp
 			return 0, err
 		}
 		if !early {
-			due = append(due, msg(title, an.Verdict.Status, an.Verdict.Text))
+			if an.Verdict.Status == stats.StatusWinner && winnerAnnounced(done) {
+				title = winnerChangedTitle
+			}
+			n := msg(title, an.Verdict.Status, an.Verdict.Text)
+			n.key = key
+			due = append(due, n)
 		}
 	}
 	if !done[noticeElementMissing] {
@@ -167,6 +175,65 @@ func (a *App) notifyExperiment(ctx context.Context, site experiments.Site, e exp
 		sent++
 	}
 	return sent, nil
+}
+
+// winnerChangedTitle heads a winner announced after another variant's win.
+const winnerChangedTitle = "The winner changed"
+
+// verdictKey is what an announced verdict is recorded as (Store.Notified,
+// RecordNotification): its status, and for a winner the winning variant
+// too ("winner:c"), so that another variant's win is news while the same
+// winner is not. Each key is announced once per experiment, a verdict that
+// comes back after another included: a test near a line cannot flood the
+// channel with the same answers, and the messages about one test are
+// bounded by its variants.
+func verdictKey(arms []stats.Arm, an stats.Analysis) string {
+	if an.Verdict.Status != stats.StatusWinner {
+		return an.Verdict.Status
+	}
+	// The winner is the variant with the highest chance of being the best:
+	// stats calls one only at stats.DecisionProb or more, and the chances
+	// add up to 1, so no other variant comes near it.
+	best := -1
+	for i := 1; i < len(an.Variants) && i < len(arms); i++ {
+		if best < 0 || an.Variants[i].ProbBest > an.Variants[best].ProbBest {
+			best = i
+		}
+	}
+	if best < 0 {
+		return an.Verdict.Status
+	}
+	return stats.StatusWinner + ":" + arms[best].Key
+}
+
+// announced reports whether the verdict recorded as key was announced.
+// Winners recorded before the winning variant was (a bare "winner" row)
+// stand for whichever variant wins now, until a winner is recorded with
+// its variant: copylab cannot tell which variant such a row named, and a
+// missed change is better than the same winner twice.
+func announced(done map[string]bool, key string) bool {
+	if done[key] {
+		return true
+	}
+	if !strings.HasPrefix(key, stats.StatusWinner+":") || !done[stats.StatusWinner] {
+		return false
+	}
+	for k := range done {
+		if strings.HasPrefix(k, stats.StatusWinner+":") {
+			return false
+		}
+	}
+	return true
+}
+
+// winnerAnnounced reports whether some variant's win was announced.
+func winnerAnnounced(done map[string]bool) bool {
+	for k := range done {
+		if k == stats.StatusWinner || strings.HasPrefix(k, stats.StatusWinner+":") {
+			return true
+		}
+	}
+	return false
 }
 
 // stillDue reads the site's webhook and the experiment's status again
@@ -202,15 +269,20 @@ func (a *App) deliver(ctx context.Context, webhookURL, expID string, n notice) e
 	if err := a.sendWebhook(ctx, webhookURL, n); err != nil {
 		return err
 	}
-	return a.store.RecordNotification(ctx, expID, n.Verdict.Status, a.now())
+	key := n.key
+	if key == "" {
+		key = n.Verdict.Status
+	}
+	return a.store.RecordNotification(ctx, expID, key, a.now())
 }
 
-// noticeTitle is the headline of a recorded status.
+// noticeTitle is the headline of a recorded status (a verdictKey).
 func noticeTitle(status string) string {
 	if status == noticeElementMissing {
 		return noticeMissingTitle
 	}
-	if t, ok := notifyTitles[status]; ok {
+	base, _, _ := strings.Cut(status, ":")
+	if t, ok := notifyTitles[base]; ok {
 		return t
 	}
 	return status
@@ -231,6 +303,9 @@ type notice struct {
 	URL        string           `json:"url"`
 	Experiment noticeExperiment `json:"experiment"`
 	Verdict    noticeVerdict    `json:"verdict"`
+	// key is what the message is recorded as once sent (verdictKey);
+	// Verdict.Status when empty.
+	key string
 }
 
 type noticeExperiment struct {
