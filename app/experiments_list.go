@@ -17,9 +17,10 @@ import (
 
 // experimentsList answers GET /experiments, the app's start page:
 // newest first, listPageSize at a time. ?status= picks a tab, ?site=
-// narrows to one site, ?q= to names, pages or sites holding the words, and
-// ?page= turns the pages; unknown values show everything. The tabs' counts
-// come from one count by status, and only the page's experiments are read.
+// narrows to one site, ?q= to names, pages or sites holding the words;
+// unknown values show everything. The pages go by position, as the API's
+// do (listPage). The tabs' counts come from one count by status, and
+// only the page's experiments are read.
 func (a *App) experimentsList(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	sites, err := a.store.Sites(ctx)
@@ -66,19 +67,16 @@ func (a *App) experimentsList(c *fiber.Ctx) error {
 	if filter != "" {
 		f.Status, n = filter, counts.Matched[filter]
 	}
-	page, _ := strconv.Atoi(c.Query("page"))
-	page, p.Pager = pagerOf(n, page, func(page int) string { return listURL(p.SiteID, p.Query, filter, page) })
 	var shown []experiments.Experiment
 	if n > 0 {
-		shown, _, err = a.store.ExperimentsPage(ctx, experiments.PageQuery{Filter: f, Offset: (page - 1) * listPageSize, Limit: listPageSize})
+		var at listPlace
+		shown, at, err = a.listPage(ctx, f, n, c.Query("after"), c.Query("before"), c.Query("page"))
 		if err != nil {
 			return err
 		}
-	}
-	// An experiment created or deleted since the count moves the page's
-	// end; the pager says what the page shows.
-	if len(shown) > 0 {
-		p.Pager.To = p.Pager.From + len(shown) - 1
+		p.Pager = at.pager(shown, n, func(key string, pos experiments.PagePosition) string {
+			return listURLAt(p.SiteID, p.Query, filter, key, pos)
+		})
 	}
 	p.Experiments, err = a.experimentRows(ctx, shown, func(e experiments.Experiment) string { return names[e.SiteID] })
 	if err != nil {
@@ -92,8 +90,97 @@ func (a *App) experimentsList(c *fiber.Ctx) error {
 // one costs its statistics (or a cache lookup) to show its verdict.
 const listPageSize = 50
 
+// listPlace is where a page of a list stands when it is read: how many
+// experiments come before it, and whether older ones follow it.
+type listPlace struct {
+	newer int
+	older bool
+}
+
+// pager says where shown, a page of a list of n experiments (as counted),
+// stands and links to its neighbours by position: Older continues after
+// its last experiment, Newer goes back from its first, or to the newest
+// page when fewer than a page come before it. url is the list's link at a
+// position (listURLAt).
+func (at listPlace) pager(shown []experiments.Experiment, n int, url func(key string, pos experiments.PagePosition) string) views.Pager {
+	if len(shown) == 0 {
+		return views.Pager{Total: n}
+	}
+	// An experiment created or deleted since the count moves the page;
+	// the pager says what the page shows.
+	pg := views.Pager{From: at.newer + 1, To: at.newer + len(shown)}
+	pg.Total = max(n, pg.To)
+	switch {
+	case at.newer > listPageSize:
+		pg.PrevURL = url("before", experiments.PositionOf(shown[0]))
+	case at.newer > 0:
+		pg.PrevURL = url("", experiments.PagePosition{})
+	}
+	if at.older {
+		pg.NextURL = url("after", experiments.PositionOf(shown[len(shown)-1]))
+	}
+	return pg
+}
+
+// listPage reads the page of the experiments f holds (n of them when
+// counted) that a list's link asks for, and where it stands. The pages go
+// by position, as GET /api/v1/experiments does with its cursor, so that
+// an experiment created or deleted between two pages neither repeats one
+// nor skips one: after (a cursor) asks for the page after that position,
+// or the last page when none is left after it; before for the page just
+// before it, or the newest page when fewer than a page come before it;
+// page, a page number from the links of old, for that page by offset (the
+// nearest when out of range). Anything else is the newest page.
+func (a *App) listPage(ctx context.Context, f experiments.ExperimentFilter, n int, after, before, page string) ([]experiments.Experiment, listPlace, error) {
+	q := experiments.PageQuery{Filter: f, Limit: listPageSize}
+	if pos, ok := parseCursor(after); ok {
+		q.After = pos
+	} else if pos, ok := parseCursor(before); ok {
+		q.Before = pos
+	} else if k, err := strconv.Atoi(page); err == nil && k > 1 {
+		q.Offset = min(k-1, (n-1)/listPageSize) * listPageSize
+	}
+	shown, more, err := a.store.ExperimentsPage(ctx, q)
+	if err != nil {
+		return nil, listPlace{}, err
+	}
+	again := true
+	switch {
+	case q.After.ID != "" && len(shown) == 0:
+		q.After, q.Offset = experiments.PagePosition{}, (n-1)/listPageSize*listPageSize
+	case q.Before.ID != "" && !more:
+		q.Before = experiments.PagePosition{}
+	default:
+		again = false
+	}
+	if again {
+		if shown, more, err = a.store.ExperimentsPage(ctx, q); err != nil {
+			return nil, listPlace{}, err
+		}
+	}
+	at := listPlace{older: more}
+	if len(shown) == 0 || q == (experiments.PageQuery{Filter: f, Limit: listPageSize}) {
+		return shown, at, nil // the newest page
+	}
+	if q.Before.ID != "" {
+		// more said that newer ones come before the page; whether older
+		// ones follow it is one index lookup.
+		next, _, err := a.store.ExperimentsPage(ctx, experiments.PageQuery{Filter: f, Limit: 1, After: experiments.PositionOf(shown[len(shown)-1])})
+		if err != nil {
+			return nil, listPlace{}, err
+		}
+		at.older = len(next) > 0
+	}
+	at.newer, err = a.store.NewerCount(ctx, f, experiments.PositionOf(shown[0]))
+	if err != nil {
+		return nil, listPlace{}, err
+	}
+	return shown, at, nil
+}
+
 // pagerOf returns the page (from 1; out of range is the nearest page) of a
-// list of n experiments, and the pager that says where it is.
+// list of n experiments, and the pager that says where it is: a site's
+// page, which shows the newest page and links to the rest of the list.
 func pagerOf(n, page int, url func(page int) string) (int, views.Pager) {
 	pages := max(1, (n+listPageSize-1)/listPageSize)
 	page = min(max(page, 1), pages)
@@ -114,6 +201,27 @@ func pagerOf(n, page int, url func(page int) string) (int, views.Pager) {
 // listURL is the experiments list with these filters; the zero values are
 // left out.
 func listURL(siteID, q string, status experiments.Status, page int) string {
+	v := listQuery(siteID, q, status)
+	if page > 1 {
+		v.Set("page", strconv.Itoa(page))
+	}
+	return listHref(v)
+}
+
+// listURLAt is the experiments list with these filters at a position (see
+// listPage): key "after" is the page after pos, "before" the page before
+// it, and "" the newest page.
+func listURLAt(siteID, q string, status experiments.Status, key string, pos experiments.PagePosition) string {
+	v := listQuery(siteID, q, status)
+	if key != "" {
+		v.Set(key, cursorOf(pos))
+	}
+	return listHref(v)
+}
+
+// listQuery is the query string of the experiments list's filters; the
+// zero values are left out.
+func listQuery(siteID, q string, status experiments.Status) url.Values {
 	v := url.Values{}
 	if siteID != "" {
 		v.Set("site", siteID)
@@ -124,9 +232,11 @@ func listURL(siteID, q string, status experiments.Status, page int) string {
 	if status != "" {
 		v.Set("status", string(status))
 	}
-	if page > 1 {
-		v.Set("page", strconv.Itoa(page))
-	}
+	return v
+}
+
+// listHref is the experiments list with the query v.
+func listHref(v url.Values) string {
 	if len(v) == 0 {
 		return "/experiments"
 	}

@@ -63,8 +63,9 @@ func TestExperimentsListFilter(t *testing.T) {
 }
 
 // TestExperimentsListSearchAndPages: a long list comes fifty at a time,
-// newest first, with links between the pages that keep the tab, the site
-// and the search; the search matches every word in the name, page or site;
+// newest first, with links between the pages (by position, see
+// TestExperimentsListPagesByPosition; old page numbers still work) that
+// keep the tab, the site and the search; the search matches every word in the name, page or site;
 // a site's page shows its newest fifty and links to the rest.
 func TestExperimentsListSearchAndPages(t *testing.T) {
 	e := newEnv(t)
@@ -78,11 +79,11 @@ func TestExperimentsListSearchAndPages(t *testing.T) {
 	e.transition(run.ID, experiments.ActionStart)
 
 	_, body := c.get("/experiments")
-	wantContains(t, body, "1–50 of 122 experiments", "<title>Experiments · copylab</title>", `href="/experiments?page=2" rel="next">Older →`,
+	wantContains(t, body, "1–50 of 122 experiments", "<title>Experiments · copylab</title>", `href="/experiments?after=`, `rel="next">Older →`,
 		"Pricing headline", "Shop test 119", "Shop test 072")
 	wantNotContains(t, body, "Shop test 071", `rel="prev"`)
 	_, body = c.get("/experiments?page=3")
-	wantContains(t, body, "101–122 of 122 experiments", `href="/experiments?page=2" rel="prev">← Newer`, "Shop test 000")
+	wantContains(t, body, "101–122 of 122 experiments", `href="/experiments?before=`, `rel="prev">← Newer`, "Shop test 000")
 	wantNotContains(t, body, `rel="next"`, "Shop test 022")
 	_, last := c.get("/experiments?page=99")
 	wantContains(t, last, "101–122 of 122 experiments")
@@ -108,7 +109,7 @@ func TestExperimentsListSearchAndPages(t *testing.T) {
 	_, body = c.get("/experiments?site=" + shop.ID + "&page=2")
 	wantContains(t, body, "<h1>Experiments on Shop</h1>", "51–100 of 120 experiments",
 		"<title>Experiments on Shop, 51–100 of 120 · copylab</title>",
-		`href="/experiments?page=3&amp;site=`+shop.ID+`" rel="next"`, `href="/experiments/new?site=`+shop.ID+`"`)
+		`&amp;site=`+shop.ID+`" rel="next"`, `href="/experiments/new?site=`+shop.ID+`"`)
 	wantNotContains(t, body, "Pricing headline", `scope="col">Site</th>`)
 	_, body = c.get("/experiments?site=nope")
 	wantContains(t, body, "<h1>Experiments</h1>", "1–50 of 122 experiments")

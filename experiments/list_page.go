@@ -3,6 +3,7 @@ package experiments
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -13,6 +14,13 @@ type PageQuery struct {
 	// After starts the page after this position, the last of the previous
 	// page; the zero position starts at the newest experiment.
 	After PagePosition
+	// Before ends the page just before this position, the first of the
+	// following page: the page holds the Limit experiments closest to it
+	// that are newer, still newest first, and "more" says whether newer
+	// ones come before the page. It is how a list goes back a page without
+	// counting rows, so that experiments created or deleted meanwhile
+	// neither repeat nor skip one. It cannot go with After or Offset.
+	Before PagePosition
 	// Offset skips as many experiments first.
 	Offset int
 	// Limit is the most experiments on the page, at least 1.
@@ -36,8 +44,8 @@ func PositionOf(e Experiment) PagePosition {
 // experiments in full (and skips the others by an index when there is no
 // search), and the variants only of the page's.
 func (s *Store) ExperimentsPage(ctx context.Context, q PageQuery) ([]Experiment, bool, error) {
-	if q.Limit < 1 || q.Offset < 0 {
-		return nil, false, fmt.Errorf("experiments: experiments page: limit %d, offset %d", q.Limit, q.Offset)
+	if q.Limit < 1 || q.Offset < 0 || q.Before.ID != "" && (q.After.ID != "" || q.Offset > 0) {
+		return nil, false, fmt.Errorf("experiments: experiments page: limit %d, offset %d, after %q, before %q", q.Limit, q.Offset, q.After.ID, q.Before.ID)
 	}
 	stmt, args := q.stmt()
 	rows, err := s.r.QueryContext(ctx, stmt, args...)
@@ -62,6 +70,9 @@ func (s *Store) ExperimentsPage(ctx context.Context, q PageQuery) ([]Experiment,
 		return nil, false, fmt.Errorf("experiments: experiments page: %w", err)
 	}
 	rows.Close() // before the next query on the read pool
+	if q.Before.ID != "" {
+		slices.Reverse(out) // read oldest first, from the position up
+	}
 	if err := s.withVariants(ctx, out); err != nil {
 		return nil, false, err
 	}
@@ -76,9 +87,41 @@ func (q PageQuery) stmt() (string, []any) {
 		stmt += ` and (created_at < ? or (created_at = ? and id < ?))`
 		args = append(args, q.After.CreatedMS, q.After.CreatedMS, q.After.ID)
 	}
+	order := ` order by created_at desc, id desc`
+	if q.Before.ID != "" {
+		stmt += ` and ` + newerThan
+		args = append(args, q.Before.CreatedMS, q.Before.ID)
+		order = ` order by created_at, id`
+	}
 	// One more than the page says whether another follows.
-	stmt += ` order by created_at desc, id desc limit ? offset ?`
+	stmt += order + ` limit ? offset ?`
 	return stmt, append(args, q.Limit+1, q.Offset)
+}
+
+// newerThan is the SQL condition of an experiment newer than a position
+// (its creation time in ms and its id): before it in the newest-first
+// order. As a row value SQLite reads it as a range of the index on
+// (site_id, created_at, id), where the OR of the same test would scan
+// the site's rows for a count.
+const newerThan = `(created_at, id) > (?, ?)`
+
+// NewerCount says how many experiments f holds before pos in the
+// newest-first order: where a page that starts at pos stands in its list
+// ("51–100 of 120"), counted at the time, not carried in a link.
+func (s *Store) NewerCount(ctx context.Context, f ExperimentFilter, pos PagePosition) (int, error) {
+	stmt, args := newerCountStmt(f, pos)
+	var n int
+	if err := s.r.QueryRowContext(ctx, stmt, args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("experiments: newer count: %w", err)
+	}
+	return n, nil
+}
+
+// newerCountStmt is the query of NewerCount, with its arguments.
+func newerCountStmt(f ExperimentFilter, pos PagePosition) (string, []any) {
+	where, args := f.where()
+	return `/* Store.NewerCount */ select count(*) from experiments where ` + where + ` and ` + newerThan,
+		append(args, pos.CreatedMS, pos.ID)
 }
 
 // StatusCounts says how many experiments a filter holds.

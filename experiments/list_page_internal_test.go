@@ -14,7 +14,9 @@ import (
 // status across all sites walks the newest-first index and skips the
 // others), and count the tabs from an index: none builds a temporary
 // B-tree, the sort of every experiment of the site that each page of
-// GET /api/v1/experiments?site_id= cost before migration 0011.
+// GET /api/v1/experiments?site_id= cost before migration 0011. A page
+// back, and the count of experiments before a page, read a range of the
+// index from the page's position.
 func TestListQueryPlans(t *testing.T) {
 	ctx := context.Background()
 	s, err := Open(ctx, filepath.Join(t.TempDir(), "copylab.db"))
@@ -38,6 +40,12 @@ func TestListQueryPlans(t *testing.T) {
 			"experiments_site_created"},
 		{"page of a site's status", PageQuery{Filter: running, Limit: 50}.stmt, "experiments_site_status"},
 		{"page of a site's status after", PageQuery{Filter: running, Limit: 50, After: after}.stmt, "experiments_site_status"},
+		{"page before", PageQuery{Limit: 50, Before: after}.stmt, "experiments_created"},
+		{"page of a site before", PageQuery{Filter: site, Limit: 50, Before: after}.stmt, "experiments_site_created"},
+		{"page of a site's status before", PageQuery{Filter: running, Limit: 50, Before: after}.stmt, "experiments_site_status"},
+		{"newer count", func() (string, []any) { return newerCountStmt(ExperimentFilter{}, after) }, "experiments_created"},
+		{"newer count of a site", func() (string, []any) { return newerCountStmt(site, after) }, "experiments_site_created"},
+		{"newer count of a site's status", func() (string, []any) { return newerCountStmt(running, after) }, "experiments_site_status"},
 		{"counts of a site", site.countStmt, "experiments_site_status"},
 		{"counts of a site, searched", ExperimentFilter{SiteID: "s", Search: "hero"}.countStmt, "experiments_site_status"},
 	} {
@@ -46,6 +54,13 @@ func TestListQueryPlans(t *testing.T) {
 			plan := queryPlan(t, s, stmt, args)
 			if strings.Contains(plan, "TEMP B-TREE") || !regexp.MustCompile(`INDEX `+tt.index+`\b`).MatchString(plan) {
 				t.Errorf("want %s without a temporary B-tree:\n%s", tt.index, plan)
+			}
+			// A page back and a place count read a range of the index
+			// from the position, not every row of the site.
+			if strings.Contains(tt.name, "before") || strings.Contains(tt.name, "newer") {
+				if !strings.Contains(plan, "(created_at,id)>(?,?)") {
+					t.Errorf("want a range from the position:\n%s", plan)
+				}
 			}
 		})
 	}

@@ -14,6 +14,8 @@ import (
 // TestExperimentsPage: walking the pages, by position or by offset, with
 // or without a filter and a search, lists exactly what Experiments lists,
 // in its order, each once, with variants; and says when no page follows.
+// Walking back, by the position of each page's first, does too, and
+// NewerCount is each experiment's place in the list.
 // The search keeps the experiments with every word in their name, page or
 // site name, ignoring case in any language.
 func TestExperimentsPage(t *testing.T) {
@@ -119,6 +121,42 @@ func TestExperimentsPage(t *testing.T) {
 				}
 			}
 
+			// Back from the oldest, a page at a time, by the position of
+			// each page's first: the same experiments, each once.
+			for _, limit := range []int{1, 3, 20} {
+				if len(want) == 0 {
+					break
+				}
+				got := want[len(want)-1:]
+				q := experiments.PageQuery{Filter: tt.f, Limit: limit, Before: experiments.PositionOf(want[len(want)-1])}
+				for pages := 0; ; pages++ {
+					if pages > len(want)+1 {
+						t.Fatalf("limit %d: pages back never end", limit)
+					}
+					page, more, err := s.ExperimentsPage(ctx, q)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if len(page) > limit || (more && len(page) < limit) {
+						t.Fatalf("limit %d: a page back of %d, more %v", limit, len(page), more)
+					}
+					got = append(slices.Clone(page), got...)
+					if !more {
+						break
+					}
+					q.Before = experiments.PositionOf(page[0])
+				}
+				if ids(got) != ids(want) {
+					t.Errorf("limit %d, back:\n got %s\nwant %s", limit, ids(got), ids(want))
+				}
+			}
+			// Each experiment's place is the count of those before it.
+			for i, e := range want {
+				if n, err := s.NewerCount(ctx, tt.f, experiments.PositionOf(e)); err != nil || n != i {
+					t.Errorf("NewerCount of %s = %d (%v), want %d", e.Name, n, err, i)
+				}
+			}
+
 			// The counts by status are those of the same experiments.
 			counts, err := s.StatusCounts(ctx, tt.f)
 			if err != nil {
@@ -148,6 +186,15 @@ func TestExperimentsPage(t *testing.T) {
 	}
 	if page, more, err := s.ExperimentsPage(ctx, experiments.PageQuery{Limit: 5, Offset: 100}); err != nil || len(page) != 0 || more {
 		t.Errorf("past the end: %d, %v, %v", len(page), more, err)
+	}
+	pos := experiments.PagePosition{CreatedMS: 1, ID: "x"}
+	for _, q := range []experiments.PageQuery{{Limit: 5, Before: pos, After: pos}, {Limit: 5, Before: pos, Offset: 5}} {
+		if _, _, err := s.ExperimentsPage(ctx, q); err == nil {
+			t.Errorf("%+v: a page both before and after a place", q)
+		}
+	}
+	if page, more, err := s.ExperimentsPage(ctx, experiments.PageQuery{Limit: 5, Before: pos}); err != nil || len(page) != 5 || !more {
+		t.Errorf("before the oldest: %d, %v, %v", len(page), more, err)
 	}
 }
 
