@@ -157,6 +157,7 @@ func newApp(cfg Config, store *experiments.Store, ing *experiments.Ingester, opt
 		// parse one for any route before a handler could refuse it.
 		DisablePreParseMultipartForm: true,
 	})
+	a.fiber.Server().FormValueFunc = bodyFormValue // form fields from the body only (forms.go)
 	a.initOps()
 	a.routes()
 	return a, nil

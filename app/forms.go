@@ -3,6 +3,8 @@ package app
 import (
 	"errors"
 
+	"github.com/valyala/fasthttp"
+
 	"copylab/experiments"
 	"copylab/views"
 )
@@ -26,4 +28,16 @@ func formErrors(err error, rename func(string) string) (views.Errors, bool) {
 		}
 	}
 	return out, true
+}
+
+// bodyFormValue is the app's fasthttp FormValueFunc, behind every
+// c.FormValue: a form field is read from the request's urlencoded body
+// only. fasthttp's default looks in the query string first, so a value in
+// the URL would count and even win over the body's: /login?password=… or
+// ?_csrf=… would be accepted, and a password or token in a URL ends up in
+// access logs, browser history and Referer headers. Every form here posts
+// its fields, hidden ones included, in the body; no route takes multipart
+// bodies (DisablePreParseMultipartForm), so none is read.
+func bodyFormValue(ctx *fasthttp.RequestCtx, key string) []byte {
+	return ctx.PostArgs().Peek(key)
 }
