@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -323,19 +324,73 @@ func (a *App) checkFormCSRF(c *fiber.Ctx) error {
 // another origin. The tokens alone cannot tell when a page on a sibling
 // subdomain has planted the double-submit cookie (a plain http copylab
 // has no __Host- cookies) or when another app on the same host shares
-// cookies. An Origin header naming the request's own host, or the public
-// URL's, passes; so does a request without one (scripts, older browsers),
-// which the tokens still guard.
+// cookies. An origin is a scheme, a host and a port, and all three must
+// be the app's own: a page at http://host (which anyone on the network
+// path can write) or at another port of the same host is not the app at
+// https://host. The app's own origins are the public URL's and the one
+// the request was sent to (requestOrigin). A request without an Origin
+// header (scripts, older browsers) passes, as its Referer is not read:
+// the tokens still guard it.
 func (a *App) sameOrigin(c *fiber.Ctx) bool {
 	o := c.Get(fiber.HeaderOrigin)
 	if o == "" {
 		return true
 	}
-	u, err := url.Parse(o)
-	if err != nil || u.Host == "" {
+	got, ok := parseOrigin(o)
+	if !ok {
 		return false // "null": a sandboxed or privacy-stripped sender
 	}
-	return strings.EqualFold(u.Host, string(c.Request().Host())) || (a.public != nil && strings.EqualFold(u.Host, a.public.Host))
+	return got == canonicalOrigin(a.public.Scheme, a.public.Host) || got == a.requestOrigin(c)
+}
+
+// requestOrigin is the origin the browser sent the request to: the Host
+// header with the scheme it reached the app over. That is https on a TLS
+// connection; behind a trusted proxy, the X-Forwarded-Proto it sets (the
+// first value, the one of the hop that faced the browser); and https when
+// cookies are Secure, since browsers send those (and with them the
+// session and the form token) only over https: the app is then behind a
+// TLS-terminating proxy. A proxy that is not trusted is not believed, like
+// its X-Forwarded-For (proxy.go).
+func (a *App) requestOrigin(c *fiber.Ctx) string {
+	scheme := "http"
+	if c.Context().IsTLS() || a.secure {
+		scheme = "https"
+	}
+	if a.fromTrustedProxy(c) {
+		proto, _, _ := strings.Cut(c.Get(fiber.HeaderXForwardedProto), ",")
+		if p := strings.ToLower(strings.TrimSpace(proto)); p == "http" || p == "https" {
+			scheme = p
+		}
+	}
+	return canonicalOrigin(scheme, string(c.Request().Host()))
+}
+
+// parseOrigin reads an Origin header, scheme://host[:port] and nothing
+// more, in canonical form.
+func parseOrigin(o string) (string, bool) {
+	u, err := url.Parse(o)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" ||
+		u.User != nil || u.Path != "" || u.RawQuery != "" || u.Fragment != "" || u.Opaque != "" {
+		return "", false
+	}
+	return canonicalOrigin(u.Scheme, u.Host), true
+}
+
+// canonicalOrigin writes an origin so that equal origins compare equal:
+// scheme and host in lower case, and the port always written, the
+// scheme's default when host has none (https://h and https://h:443 are
+// one origin, http://h and https://h are two).
+func canonicalOrigin(scheme, host string) string {
+	scheme = strings.ToLower(scheme)
+	h := &url.URL{Host: host}
+	port := h.Port()
+	if port == "" {
+		port = "80"
+		if scheme == "https" {
+			port = "443"
+		}
+	}
+	return scheme + "://" + net.JoinHostPort(strings.ToLower(h.Hostname()), port)
 }
 
 // formCSRF returns the double-submit token of the signed-out forms,
