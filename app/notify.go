@@ -18,6 +18,7 @@ import (
 	"copylab/experiments"
 	"copylab/experiments/stats"
 	"copylab/variants/netguard"
+	"copylab/views"
 )
 
 // Notifications: a site with a webhook hears once when one of its running
@@ -154,14 +155,8 @@ func (a *App) notifyExperiment(ctx context.Context, site experiments.Site, e exp
 		if err != nil {
 			return 0, err
 		}
-		var h variantHealth
-		for _, r := range recent {
-			h.recentApplied += r.Applied
-			h.recentMissed += r.Missed
-		}
-		if w := healthWarning(h); w != "" {
-			due = append(due, msg(noticeMissingTitle, noticeElementMissing,
-				"The element "+e.Selector+" on "+e.Page+": "+lowerFirst(w)))
+		if w := elementMissingText(e, recent); w != "" {
+			due = append(due, msg(noticeMissingTitle, noticeElementMissing, w))
 		}
 	}
 	for _, n := range due {
@@ -175,6 +170,32 @@ func (a *App) notifyExperiment(ctx context.Context, site experiments.Site, e exp
 		sent++
 	}
 	return sent, nil
+}
+
+// elementMissingText is the missing element's message on e's page views
+// since yesterday (recent, in e.Variants order), or "" while no variant
+// has the results page's warning for them. The page warns variant by
+// variant, each on its own page views, so the message does too, with the
+// page's label and sentence for each: added up, the variants would warn
+// where the page does not (a few misses in each) and hide one variant's
+// problem in the others' views. Only the page views since yesterday count
+// here, as the page puts them first (healthWarning): a selector that broke
+// long ago and works again is no news.
+func elementMissingText(e experiments.Experiment, recent []experiments.HealthCounts) string {
+	var lines []string
+	for i, v := range e.Variants {
+		if i >= len(recent) || recent[i].Key != v.Key {
+			continue
+		}
+		w := healthWarning(variantHealth{recentApplied: recent[i].Applied, recentMissed: recent[i].Missed})
+		if w != "" {
+			lines = append(lines, views.VariantLabel(v.Key, i == 0)+": "+lowerFirst(w))
+		}
+	}
+	if len(lines) == 0 {
+		return ""
+	}
+	return "The element " + e.Selector + " on " + e.Page + " is going missing.\n" + strings.Join(lines, "\n")
 }
 
 // winnerChangedTitle heads a winner announced after another variant's win.

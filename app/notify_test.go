@@ -504,7 +504,7 @@ func TestNotifyElementMissing(t *testing.T) {
 	_, page := c.get("/sites/" + site.ID)
 	wantContains(t, page, "Latest messages", "The tested element is missing: <a href=\"/experiments/"+x.ID+"/results\">Pricing hero</a>")
 	if got[0]["title"] != "The tested element is missing: “Pricing hero” on Shop" || v["status"] != "element_missing" ||
-		!strings.Contains(v["text"].(string), `The element [data-copylab="hero"] on /pricing: since yesterday the element was not found in 92.3% of page views (12 of 13)`) {
+		!strings.Contains(v["text"].(string), "The element [data-copylab=\"hero\"] on /pricing is going missing.\nVariant B: since yesterday the element was not found in 92.3% of page views (12 of 13)") {
 		t.Errorf("message %v", got[0])
 	}
 }
