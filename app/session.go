@@ -258,6 +258,17 @@ func (a *App) peekSession(c *fiber.Ctx) {
 	}
 }
 
+// accountKey names the signed-in account in in-memory limits, such as
+// the one on webhook test messages. The id alone would not do: users.id is
+// an integer primary key without AUTOINCREMENT, so SQLite gives a removed
+// account's id, the highest, to the next account added, which would take
+// over the removed one's limits. With the account's creation time, to the
+// millisecond, it names one account: an account that gets the id again is
+// made later.
+func (s *session) accountKey() string {
+	return strconv.FormatInt(s.user.ID, 10) + "." + strconv.FormatInt(s.user.CreatedAt.UnixMilli(), 10)
+}
+
 func sessionOf(c *fiber.Ctx) *session {
 	s, _ := c.Locals(localSession).(*session)
 	return s

@@ -7,7 +7,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -91,7 +90,7 @@ func (a *App) siteNotificationsTest(c *fiber.Ctx) error {
 	if site.WebhookURL == "" {
 		return a.redirectWithFlash(c, to, "error", "Save a webhook URL first.")
 	}
-	if ok, wait := a.testSends.allow(strconv.FormatInt(sessionOf(c).user.ID, 10)); !ok {
+	if ok, wait := a.testSends.allow(sessionOf(c).accountKey()); !ok {
 		secs := ceilSeconds(wait)
 		return a.redirectWithFlash(c, to, "error", fmt.Sprintf("You sent a test message a moment ago; send the next one in %d s.", secs))
 	}
