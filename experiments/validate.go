@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -54,16 +55,11 @@ const (
 	MaxHideTimeout = 5000
 )
 
-// Normalize trims a site's fields and fills defaults; the domain keeps only
-// the host when a URL was pasted.
+// Normalize trims a site's fields and fills defaults; the domain is
+// SiteDomain's.
 func (s Site) Normalize() Site {
 	s.Name = strings.TrimSpace(s.Name)
-	s.Domain = strings.ToLower(strings.TrimSpace(s.Domain))
-	if u, err := url.Parse(s.Domain); err == nil && u.Host != "" {
-		s.Domain = u.Hostname()
-	} else if i := strings.IndexAny(s.Domain, "/?#"); i >= 0 {
-		s.Domain = s.Domain[:i]
-	}
+	s.Domain = SiteDomain(s.Domain)
 	s.BrandVoice = strings.TrimSpace(s.BrandVoice)
 	if s.HideTimeoutMS == 0 {
 		s.HideTimeoutMS = 1000
@@ -71,7 +67,48 @@ func (s Site) Normalize() Site {
 	return s
 }
 
+// SiteDomain is a site's domain as stored, from what was typed or pasted
+// (a domain, or any URL of the site): the host and port its visitors reach
+// it on, in lower case, without scheme, user, path, query or fragment.
+// The port stays unless it is 80 or 443, the web's defaults: the
+// experiment pages' QA links open the site's pages at https://DOMAIN (or
+// http:// for localhost), so shop.example:8080 must keep its port and
+// shop.example:443 is shop.example. Every way a site is created or
+// updated (the form, the API, the demo) stores this, through Normalize.
+// What is not a host at all is returned cut at its path, for Validate to
+// refuse.
+func SiteDomain(raw string) string {
+	d := strings.ToLower(strings.TrimSpace(raw))
+	ref := d
+	if !strings.Contains(d, "://") && !strings.HasPrefix(d, "//") {
+		ref = "//" + d // a bare host[:port][/path] reads as a URL's authority
+	}
+	u, err := url.Parse(ref)
+	if err != nil || u.Host == "" || strings.Contains(u.Hostname(), ":") {
+		if i := strings.IndexAny(d, "/?#"); i >= 0 {
+			d = d[:i]
+		}
+		return d
+	}
+	host, port := u.Hostname(), u.Port()
+	if port != "" && port != "80" && port != "443" {
+		host += ":" + port
+	}
+	return host
+}
+
 var hostnameRe = regexp.MustCompile(`^(localhost|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+)(:[0-9]{1,5})?$`)
+
+// portOK tells whether a domain that hostnameRe matched has no port or
+// one a server can listen on.
+func portOK(domain string) bool {
+	_, port, ok := strings.Cut(domain, ":")
+	if !ok {
+		return true
+	}
+	n, err := strconv.Atoi(port)
+	return err == nil && n >= 1 && n <= 65535
+}
 
 // Validate returns every problem with a site, or nil.
 func (s Site) Validate() ValidationError {
@@ -93,6 +130,8 @@ func (s Site) Validate() ValidationError {
 		v.add("domain", "too_long", "A domain has 253 characters at most; enter the site's own, such as example.com.")
 	case !hostnameRe.MatchString(s.Domain):
 		v.add("domain", "invalid_domain", "Enter a domain such as example.com (no spaces or paths).")
+	case !portOK(s.Domain):
+		v.add("domain", "invalid_domain", "Enter a port from 1 to 65535 after the colon, or leave it out.")
 	}
 	if s.HideTimeoutMS < MinHideTimeout || s.HideTimeoutMS > MaxHideTimeout {
 		v.add("hide_timeout_ms", "out_of_range", "The hide timeout must be between %d and %d milliseconds.", MinHideTimeout, MaxHideTimeout)
