@@ -341,9 +341,10 @@ type noticeVerdict struct {
 	Text   string `json:"text"`
 }
 
-// webhookBody is the JSON a webhook at u expects. Slack and Microsoft
-// Teams post {"text"} (Slack reads <url|label> as a link), Discord
-// {"content"}; any other receiver gets the whole notice, whose "text" suits
+// webhookBody is the JSON a webhook at u expects (receiverOf). Slack and
+// Teams' connectors post {"text"} (Slack reads <url|label> as a link),
+// Discord {"content"}, Teams' workflows an Adaptive Card; any other
+// receiver gets the whole notice, whose "text" suits
 // Mattermost, Rocket.Chat and Zulip's Slack-compatible hooks too, made safe
 // for their markdown (markdownText), with the message as typed beside it
 // for programs (genericMessage).
@@ -355,20 +356,21 @@ type noticeVerdict struct {
 // no one and hides no link behind a label. Only copylab's own bold title
 // and results link are markup.
 func webhookBody(u *url.URL, n notice) any {
-	host := strings.ToLower(u.Hostname())
 	plain := n.Title + "\n" + n.Text
-	switch {
-	case host == "hooks.slack.com":
+	switch receiverOf(u) {
+	case receiverSlack:
 		return map[string]string{"text": "*" + slackEscaper.Replace(n.Title) + "*\n" + slackEscaper.Replace(n.Text) +
 			"\n<" + n.URL + "|Open the results>"}
-	case host == "discord.com" || host == "discordapp.com" || strings.HasSuffix(host, ".discord.com"):
+	case receiverDiscord:
 		return discordMessage{
 			Content:         "**" + discordEscaper.Replace(n.Title) + "**\n" + discordEscaper.Replace(n.Text) + "\n" + n.URL,
 			AllowedMentions: discordMentions{Parse: []string{}},
 		}
-	case strings.HasSuffix(host, ".webhook.office.com") || host == "outlook.office.com":
+	case receiverTeams:
 		return map[string]string{"text": "**" + teamsEscaper.Replace(n.Title) + "**\n\n" + teamsEscaper.Replace(n.Text) +
 			"\n\n[Open the results](" + n.URL + ")"}
+	case receiverTeamsWorkflow:
+		return teamsWorkflowMessage(n)
 	}
 	link := ""
 	if n.URL != "" {
@@ -376,6 +378,99 @@ func webhookBody(u *url.URL, n notice) any {
 	}
 	n.Text = markdownText(plain) + link
 	return genericMessage{notice: n, PlainText: plain + link}
+}
+
+// The receivers with a format of their own (receiverOf).
+const (
+	receiverGeneric = iota
+	receiverSlack
+	receiverDiscord
+	receiverTeams         // an Office 365 connector's incoming webhook
+	receiverTeamsWorkflow // a Teams workflow (Power Automate) webhook
+)
+
+// receiverOf tells which format the webhook at u takes, from its host
+// (and, for Power Automate, its path):
+//
+//   - Slack: hooks.slack.com.
+//   - Discord: discord.com and discordapp.com, with their ptb. and canary.
+//     hosts (the test builds of the Discord app make webhooks there too).
+//   - Teams' Office 365 connectors: outlook.office.com and
+//     *.webhook.office.com.
+//   - Teams' workflows, which replace the connectors: a Power Automate
+//     flow's trigger URL, on *.logic.azure.com (prod-NN.REGION.logic.azure.com,
+//     the older form) or *.api.powerplatform.com
+//     (….environment.api.powerplatform.com, the form Microsoft moved them to
+//     in 2025), with /workflows/ in its path. Such a flow ("Send webhook
+//     alerts to a channel") posts the Adaptive Cards it is sent, and
+//     nothing of any other body.
+//
+// A name may end with the root's dot ("discord.com."), which changes no
+// host.
+func receiverOf(u *url.URL) int {
+	host := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
+	under := func(domain string) bool { return host == domain || strings.HasSuffix(host, "."+domain) }
+	switch {
+	case host == "hooks.slack.com":
+		return receiverSlack
+	case under("discord.com") || under("discordapp.com"):
+		return receiverDiscord
+	case host == "outlook.office.com" || strings.HasSuffix(host, ".webhook.office.com"):
+		return receiverTeams
+	case (strings.HasSuffix(host, ".logic.azure.com") || under("api.powerplatform.com")) &&
+		strings.Contains(strings.ToLower(u.Path), "/workflows/"):
+		return receiverTeamsWorkflow
+	}
+	return receiverGeneric
+}
+
+// teamsWorkflowMessage is n as a Teams workflow takes it: a message with
+// one Adaptive Card. The card reads markdown only in a TextBlock; the
+// names people typed go in RichTextBlock text runs, which show text as
+// typed (no markdown, and no HTML anywhere in a card), so they need no
+// escaping, and a mention needs an entity copylab never sends. Each line
+// is a block of its own, and the link is the card's button.
+// https://learn.microsoft.com/adaptive-cards/authoring-cards/text-features
+func teamsWorkflowMessage(n notice) any {
+	type textRun struct {
+		Type   string `json:"type"`
+		Text   string `json:"text"`
+		Weight string `json:"weight,omitempty"`
+		Size   string `json:"size,omitempty"`
+	}
+	type block struct {
+		Type    string    `json:"type"`
+		Inlines []textRun `json:"inlines"`
+	}
+	type action struct {
+		Type  string `json:"type"`
+		Title string `json:"title"`
+		URL   string `json:"url"`
+	}
+	type card struct {
+		Schema  string   `json:"$schema"`
+		Type    string   `json:"type"`
+		Version string   `json:"version"`
+		Body    []block  `json:"body"`
+		Actions []action `json:"actions,omitempty"`
+	}
+	type attachment struct {
+		ContentType string  `json:"contentType"`
+		ContentURL  *string `json:"contentUrl"`
+		Content     card    `json:"content"`
+	}
+	c := card{Schema: "http://adaptivecards.io/schemas/adaptive-card.json", Type: "AdaptiveCard", Version: "1.2",
+		Body: []block{{Type: "RichTextBlock", Inlines: []textRun{{Type: "TextRun", Text: n.Title, Weight: "bolder", Size: "medium"}}}}}
+	for _, line := range strings.Split(n.Text, "\n") {
+		c.Body = append(c.Body, block{Type: "RichTextBlock", Inlines: []textRun{{Type: "TextRun", Text: line}}})
+	}
+	if n.URL != "" {
+		c.Actions = []action{{Type: "Action.OpenUrl", Title: "Open the results", URL: n.URL}}
+	}
+	return struct {
+		Type        string       `json:"type"`
+		Attachments []attachment `json:"attachments"`
+	}{"message", []attachment{{ContentType: "application/vnd.microsoft.card.adaptive", Content: c}}}
 }
 
 // genericMessage is the body any other receiver gets: the notice, whose
