@@ -12,6 +12,15 @@ import (
 const msPerDay = 86_400_000
 
 // Visitor states in experiment_visitors.state.
+//
+// A visitor seen as a bot before any matched exposure (a "bot": true
+// conversion, or a bot's matched:false exposure) gets a visitorBot row with
+// no variant (""), so that nothing they send later is counted: a bot is a
+// bot for the whole experiment. Such a row is not in the Bots count, which
+// counts visitors with a matched exposure, until one arrives; the row then
+// takes that exposure's variant. Every reader that leaves bots out (state
+// 2) leaves these rows out too, and no variant key is "" (validate.go), so
+// they need no state or migration of their own.
 const (
 	visitorCounted  = 0
 	visitorMultiple = 1
@@ -287,7 +296,7 @@ func (b *batch) apply(r *request, res *IngestResult) error {
 			if e.exposure {
 				reason, err = b.countExposure(r, e, seqs[i])
 			} else {
-				reason, err = b.countConversion(r, e)
+				reason, err = b.countConversion(r, e, seqs[i])
 			}
 			if err != nil {
 				return err
@@ -411,6 +420,30 @@ func (b *batch) flagBot(exp string, v *visitorState) {
 	v.dirty = true
 }
 
+// seenBot applies an event that shows the visitor is a bot but is not a
+// matched exposure (a bot's conversion or matched:false exposure): a visitor
+// with a row is flagged, and one without gets a bot row with no variant yet
+// (see visitorBot), so that they are never counted later.
+func (b *batch) seenBot(r *request, exp string, seq int64) error {
+	v, err := b.loadVisitor(exp, r.visitor)
+	if err != nil {
+		return err
+	}
+	if v == nil {
+		b.newVisitor(exp, r.visitor, &visitorState{state: visitorBot, firstAt: r.at, firstSeq: seq})
+		return nil
+	}
+	b.flagBot(exp, v)
+	return nil
+}
+
+// firstExposure gives a bot row without a variant (see visitorBot) its
+// first matched exposure, which puts the visitor in the Bots count.
+func (b *batch) firstExposure(r *request, e *event, seq int64, v *visitorState) {
+	v.variant, v.firstAt, v.firstSeq, v.dirty = e.variant, r.at, seq, true
+	b.excl(e.experiment).bots++
+}
+
 // countExposure applies a newly stored exposure and returns why it was not
 // counted, or "".
 func (b *batch) countExposure(r *request, e *event, seq int64) (string, error) {
@@ -420,16 +453,19 @@ func (b *batch) countExposure(r *request, e *event, seq int64) (string, error) {
 	}
 	if r.bot || r.uaBot {
 		if !e.matched {
-			return ReasonBot, nil
+			return ReasonBot, b.seenBot(r, e.experiment, seq)
 		}
 		v, err := b.loadVisitor(e.experiment, r.visitor)
 		if err != nil {
 			return "", err
 		}
-		if v == nil {
+		switch {
+		case v == nil:
 			b.newVisitor(e.experiment, r.visitor, &visitorState{variant: e.variant, state: visitorBot, firstAt: r.at, firstSeq: seq})
 			b.excl(e.experiment).bots++
-		} else {
+		case v.state == visitorBot && v.variant == "":
+			b.firstExposure(r, e, seq, v)
+		default:
 			b.flagBot(e.experiment, v)
 		}
 		return ReasonBot, nil
@@ -456,6 +492,9 @@ func (b *batch) countExposure(r *request, e *event, seq int64) (string, error) {
 		vd.exposures++
 		b.day(e.experiment, r.at, e.variant).exposures++
 	case v.state == visitorBot:
+		if v.variant == "" {
+			b.firstExposure(r, e, seq, v)
+		}
 		return ReasonBot, nil
 	case v.state == visitorMultiple:
 		return ReasonMultipleVariants, nil
@@ -471,20 +510,13 @@ func (b *batch) countExposure(r *request, e *event, seq int64) (string, error) {
 
 // countConversion applies a newly stored conversion and returns why it was
 // not counted, or "".
-func (b *batch) countConversion(r *request, e *event) (string, error) {
+func (b *batch) countConversion(r *request, e *event, seq int64) (string, error) {
 	x := b.exps[e.experiment]
 	if !x.running {
 		return ReasonNotRunning, nil
 	}
 	if r.bot {
-		v, err := b.loadVisitor(e.experiment, r.visitor)
-		if err != nil {
-			return "", err
-		}
-		if v != nil {
-			b.flagBot(e.experiment, v)
-		}
-		return ReasonBot, nil
+		return ReasonBot, b.seenBot(r, e.experiment, seq)
 	}
 	if !goalMatches(x.goal, e.goal) {
 		return ReasonGoalMismatch, nil

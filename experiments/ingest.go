@@ -173,7 +173,11 @@ func NewIngester(s *Store, o IngestOptions) *Ingester {
 //     the first exposure. Conversions without an exposure are stored only.
 //   - Bots (a "bot": true body, or an exposure whose user agent the
 //     BotChecker flags) are stored and counted only in Bots; a counted
-//     visitor later flagged as a bot is moved out of their variant.
+//     visitor later flagged as a bot is moved out of their variant. Any
+//     such event flags the visitor, a conversion or matched:false exposure
+//     too, and a visitor once flagged is never counted in the experiment,
+//     even when they had no exposure yet (Bots counts them from their first
+//     matched exposure).
 //   - Exposures with "matched": false are health telemetry (Missed) only.
 //   - Draft experiments reject events (422 experiment_not_running). Events for
 //     paused or stopped experiments are stored but not counted, ignored with
