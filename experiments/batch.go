@@ -65,7 +65,22 @@ type batchWriter struct {
 	rec      recordingStmts // recorded sessions (recordings.go)
 	bulk     bulkStmts      // multi-row statements (batch_bulk.go)
 	segSets  segValueSets   // values kept per dimension (segments.go)
+	ties     tieConvs       // conversions of the last batch's last millisecond that found no exposure
 	prepared bool
+}
+
+// tieConvs are the conversions that found no exposure in the latest
+// millisecond of server time the writer has applied, by visitor: an
+// exposure of that same millisecond in the next batch makes them count, as
+// it would have had it come in the same batch (batch.apply). With server
+// time read at queueing (RequestMeta.Clock), later requests never have an
+// earlier time, so only the latest millisecond can still see such an
+// exposure; this holds a handful of entries at most, and usually none.
+type tieConvs map[visitorKey]tieConv
+
+type tieConv struct {
+	at   int64
+	seqs []int64 // the stored conversions, in order: the first counts
 }
 
 func newBatchWriter(s *Store) *batchWriter { return &batchWriter{s: s} }
@@ -141,6 +156,7 @@ func (w *batchWriter) write(reqs []*request, fail func() error) (results []Inges
 			tx.Rollback()
 			results = nil
 			clear(w.segSets) // it may hold values of the rolled-back batch
+			clear(w.ties)    // and conversions that were never committed
 		}
 	}()
 	b := &batch{
@@ -162,18 +178,30 @@ func (w *batchWriter) write(reqs []*request, fail func() error) (results []Inges
 		w.segSets = segValueSets{}
 	}
 	b.segSets = w.segSets
+	if w.ties == nil {
+		w.ties = tieConvs{}
+	}
+	b.ties, b.lastAt = w.ties, reqs[len(reqs)-1].at
 	if err := b.preload(reqs); err != nil {
 		return nil, err
 	}
 	results = make([]IngestResult, len(reqs))
-	for i, r := range reqs {
-		if err := b.apply(r, &results[i]); err != nil {
+	// Requests of one server millisecond are applied together (apply), so
+	// that their exposures come before their conversions.
+	for start := 0; start < len(reqs); {
+		end := start + 1
+		for end < len(reqs) && reqs[end].at == reqs[start].at {
+			end++
+		}
+		if err := b.apply(reqs[start:end], results[start:end]); err != nil {
 			return nil, err
 		}
+		start = end
 	}
 	if err := b.flush(); err != nil {
 		return nil, err
 	}
+	b.keepTies()
 	if fail != nil {
 		if err := fail(); err != nil {
 			return nil, err
@@ -249,64 +277,86 @@ type batch struct {
 	tx       *sql.Tx
 	inserted map[eventKey]int64
 	segSets  segValueSets
+
+	// ties are the writer's (batchWriter.ties), and lastAt the server time
+	// of the batch's last request.
+	ties   tieConvs
+	lastAt int64
 }
 
-// apply stores one request's events and counts the new ones: exposures
-// first, then conversions (they share one server time).
-func (b *batch) apply(r *request, res *IngestResult) error {
-	seqs := make([]int64, len(r.events)) // 0: not newly stored
-	for i := range r.events {
-		e := &r.events[i]
-		x, err := b.exp(e.experiment)
-		if err != nil {
-			return err
-		}
-		if !x.exists {
-			// Deleted after the request was validated: nothing to store it
-			// under, and nothing would ever show it.
-			res.addReason(ReasonDeleted)
-			continue
-		}
-		if e.rec != nil {
-			// A recorded session goes to its own table, never counted.
-			if err := b.record(r, e, res); err != nil {
-				return err
-			}
-			continue
-		}
-		seq, err := b.insert(r, e)
-		if err != nil {
-			return err
-		}
-		if seq == 0 {
-			res.Duplicates++
-			continue
-		}
-		res.Stored++
-		seqs[i] = seq
+// apply stores the events of requests that share one server time and
+// counts the new ones: every exposure first, then every conversion, each in
+// the order sent. A conversion counts at or after the visitor's first
+// exposure (statistics.md), so one sent in the same millisecond as that
+// exposure counts whichever came first, within one request or across
+// requests; results are the requests' results, in order.
+func (b *batch) apply(reqs []*request, results []IngestResult) error {
+	n := 0
+	for _, r := range reqs {
+		n += len(r.events)
 	}
-	for pass := 0; pass < 2; pass++ {
+	seqs := make([]int64, n) // per event of reqs, in order; 0: not newly stored
+	at := 0
+	for k, r := range reqs {
+		res := &results[k]
 		for i := range r.events {
 			e := &r.events[i]
-			if seqs[i] == 0 || e.exposure != (pass == 0) {
-				continue
-			}
-			var reason string
-			var err error
-			if e.exposure {
-				reason, err = b.countExposure(r, e, seqs[i])
-			} else {
-				reason, err = b.countConversion(r, e, seqs[i])
-			}
+			x, err := b.exp(e.experiment)
 			if err != nil {
 				return err
 			}
-			if reason != "" {
-				res.addReason(reason)
-				if err := execFused(b.ctx, b.markIgnored, reason, seqs[i]); err != nil {
-					return fmt.Errorf("experiments: ingest: mark ignored: %w", err)
+			if !x.exists {
+				// Deleted after the request was validated: nothing to store it
+				// under, and nothing would ever show it.
+				res.addReason(ReasonDeleted)
+				continue
+			}
+			if e.rec != nil {
+				// A recorded session goes to its own table, never counted.
+				if err := b.record(r, e, res); err != nil {
+					return err
+				}
+				continue
+			}
+			seq, err := b.insert(r, e)
+			if err != nil {
+				return err
+			}
+			if seq == 0 {
+				res.Duplicates++
+				continue
+			}
+			res.Stored++
+			seqs[at+i] = seq
+		}
+		at += len(r.events)
+	}
+	for pass := 0; pass < 2; pass++ {
+		at := 0
+		for k, r := range reqs {
+			for i := range r.events {
+				e, seq := &r.events[i], seqs[at+i]
+				if seq == 0 || e.exposure != (pass == 0) {
+					continue
+				}
+				var reason string
+				var err error
+				if e.exposure {
+					reason, err = b.countExposure(r, e, seq)
+				} else {
+					reason, err = b.countConversion(r, e, seq)
+				}
+				if err != nil {
+					return err
+				}
+				if reason != "" {
+					results[k].addReason(reason)
+					if err := execFused(b.ctx, b.markIgnored, reason, seq); err != nil {
+						return fmt.Errorf("experiments: ingest: mark ignored: %w", err)
+					}
 				}
 			}
+			at += len(r.events)
 		}
 	}
 	return nil
@@ -487,10 +537,13 @@ func (b *batch) countExposure(r *request, e *event, seq int64) (string, error) {
 	}
 	switch {
 	case v == nil:
-		b.newVisitor(e.experiment, r.visitor, &visitorState{variant: e.variant, state: visitorCounted, firstAt: r.at, firstSeq: seq,
-			seg: segValuesOf(r, e), segExp: 1})
+		v = &visitorState{variant: e.variant, state: visitorCounted, firstAt: r.at, firstSeq: seq, seg: segValuesOf(r, e), segExp: 1}
+		b.newVisitor(e.experiment, r.visitor, v)
 		vd.exposures++
 		b.day(e.experiment, r.at, e.variant).exposures++
+		if len(b.ties) > 0 {
+			return "", b.countTie(e.experiment, r.visitor, v)
+		}
 	case v.state == visitorBot:
 		if v.variant == "" {
 			b.firstExposure(r, e, seq, v)
@@ -527,6 +580,14 @@ func (b *batch) countConversion(r *request, e *event, seq int64) (string, error)
 	}
 	switch {
 	case v == nil:
+		if r.at == b.lastAt {
+			// The next batch may bring the exposure of this same
+			// millisecond (tieConvs).
+			k := visitorKey{e.experiment, r.visitor}
+			t := b.ties[k]
+			t.at, t.seqs = r.at, append(t.seqs, seq)
+			b.ties[k] = t
+		}
 		return ReasonNoExposure, nil
 	case v.state == visitorBot:
 		return ReasonBot, nil
@@ -543,6 +604,45 @@ func (b *batch) countConversion(r *request, e *event, seq int64) (string, error)
 	b.variant(e.experiment, v.variant).conversions++
 	b.day(e.experiment, r.at, v.variant).conversions++
 	return "", nil
+}
+
+// countTie counts, for a visitor just counted by their first exposure, a
+// conversion of an earlier batch that found no exposure at a server time
+// not before this one (tieConvs): the first such conversion counts, any
+// others are repeats. Their stored reasons are put right; their requests
+// were answered already.
+func (b *batch) countTie(exp, visitor string, v *visitorState) error {
+	k := visitorKey{exp, visitor}
+	t, ok := b.ties[k]
+	if !ok || t.at < v.firstAt {
+		return nil
+	}
+	delete(b.ties, k)
+	v.convAt = t.at
+	v.segConv++
+	b.variant(exp, v.variant).conversions++
+	b.day(exp, t.at, v.variant).conversions++
+	for i, seq := range t.seqs {
+		reason := ""
+		if i > 0 {
+			reason = ReasonAlreadyConverted
+		}
+		if err := execFused(b.ctx, b.markIgnored, reason, seq); err != nil {
+			return fmt.Errorf("experiments: ingest: mark ignored: %w", err)
+		}
+	}
+	return nil
+}
+
+// keepTies keeps, after the batch, only the conversions without exposure
+// of its last millisecond: later batches can no longer bring an exposure
+// at or before the others.
+func (b *batch) keepTies() {
+	for k, t := range b.ties {
+		if t.at != b.lastAt {
+			delete(b.ties, k)
+		}
+	}
 }
 
 // goalMatches tells whether a conversion's goal is the experiment's: the

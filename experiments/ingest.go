@@ -163,8 +163,11 @@ func NewIngester(s *Store, o IngestOptions) *Ingester {
 // Counting rules (../shared/spec/statistics.md), as applied here:
 //   - Server time (meta.Clock when the request is queued, else
 //     meta.ReceivedAt, or now) is the time of every event of
-//     the request; ts is kept as metadata. Within one request exposures are
-//     applied before conversions, as they share one server time.
+//     the request; ts is kept as metadata. Exposures are applied before
+//     conversions of the same millisecond, in one request or several: a
+//     conversion sent just before its exposure, in the same millisecond,
+//     counts (in a later batch than the conversion's, its request was
+//     answered no_exposure already, but it counts all the same).
 //   - A visitor's variant is that of their first matched exposure; a second
 //     variant moves them out of the first and into the multiple-variants
 //     count (taking their conversion with them).
