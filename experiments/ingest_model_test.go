@@ -15,13 +15,15 @@ import (
 
 // TestIngestMatchesModel sends random event streams (resends, unmatched
 // exposures, other goals, visitors switching variants, conversions before
-// exposures, visitors arriving from different countries, devices and
-// traffic sources) and compares the incremental counts, day rows and segment
+// exposures and in the same millisecond as them, bots flagged by the body or
+// by their user agent, requests written one batch each or several to a
+// batch, visitors arriving from different countries, devices and traffic
+// sources) and compares the incremental counts, day rows and segment
 // aggregates with a recount of the whole log that follows
-// ../shared/spec/statistics.md directly, and the segment aggregates also
-// with a recount in SQL from the stored events.
+// ../shared/spec/statistics.md and the product rule on bots directly, and
+// the segment aggregates also with a recount in SQL from the stored events.
 func TestIngestMatchesModel(t *testing.T) {
-	for seed := uint64(1); seed <= 5; seed++ {
+	for seed := uint64(1); seed <= 8; seed++ {
 		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) {
 			f := evNewFixture(t)
 			in := evNewIngester(t, f.s, experiments.IngestOptions{MaxDelay: -1})
@@ -30,26 +32,56 @@ func TestIngestMatchesModel(t *testing.T) {
 
 			type logged struct {
 				visitor, typ, variant, goal string
-				matched                     bool
+				matched, bot                bool
 				at                          time.Time
 				seg                         [5]string // exposures: country, device, browser, referrer, utm_source
 			}
-			var log []logged // every distinct event, in the order the server applied them
-			var sent [][]byte
-			at := evBaseTime
-			for i := 0; i < 300; i++ {
-				at = at.Add(time.Duration(rng.IntN(40)) * time.Minute)
-				if len(sent) > 0 && rng.IntN(10) == 0 { // a resend changes nothing
-					if _, err := in.Ingest(context.Background(), sent[rng.IntN(len(sent))], evMeta(at)); err != nil {
+			var log []logged // every distinct event, in the order sent
+			var sent []evCall
+			var group []evCall // requests to write in one batch, after the first
+			flush := func() {
+				switch {
+				case len(group) == 1:
+					if _, err := in.Ingest(context.Background(), group[0].body, group[0].meta); err != nil {
 						t.Fatal(err)
 					}
+				case len(group) > 1:
+					inOneBatch(t, in, group[0], group[1:]...)
+				}
+				group = group[:0]
+			}
+			at, last := evBaseTime, 0
+			for i := 0; i < 300; i++ {
+				// A quarter of the requests come from the visitor of the
+				// request before, in the same millisecond (another tab, or
+				// the site's backend); a quarter of the others share their
+				// millisecond too.
+				same := rng.IntN(4) == 0
+				if !same && rng.IntN(4) != 0 {
+					at = at.Add(time.Duration(rng.IntN(40)) * time.Minute)
+				}
+				if len(group) == 0 || rng.IntN(2) == 0 {
+					flush()
+				}
+				if len(sent) > 0 && rng.IntN(10) == 0 { // a resend changes nothing
+					c := sent[rng.IntN(len(sent))]
+					group = append(group, evCall{c.body, evAt(at)})
 					continue
 				}
-				v := rng.IntN(80)
+				v := rng.IntN(120)
+				if same {
+					v = last
+				}
+				last = v
 				visitor := fmt.Sprintf("v%d", v)
-				meta := evMeta(at)
+				meta := evAt(at)
 				meta.Country = modelCountries[rng.IntN(len(modelCountries))]
 				meta.UserAgent = modelAgents[rng.IntN(len(modelAgents))]
+				uaBot := rng.IntN(40) == 0
+				if uaBot {
+					meta.UserAgent = evGooglebot
+				}
+				bot := rng.IntN(30) == 0
 				ua := experiments.ParseUserAgent(meta.UserAgent)
 				var events []ev
 				var exps, convs []logged
@@ -60,7 +92,7 @@ func TestIngestMatchesModel(t *testing.T) {
 							goal = "other"
 						}
 						events = append(events, evConversion(x, goal))
-						convs = append(convs, logged{visitor: visitor, typ: "conversion", goal: goal, at: at})
+						convs = append(convs, logged{visitor: visitor, typ: "conversion", goal: goal, bot: bot, at: at})
 						continue
 					}
 					variant := keys[v%2]
@@ -75,38 +107,62 @@ func TestIngestMatchesModel(t *testing.T) {
 					e.Ref = modelRefs[rng.IntN(len(modelRefs))]
 					e.UTM = modelUTMs[rng.IntN(len(modelUTMs))]
 					events = append(events, e)
-					exps = append(exps, logged{visitor: visitor, typ: "exposure", variant: variant, matched: matched, at: at,
+					exps = append(exps, logged{visitor: visitor, typ: "exposure", variant: variant, matched: matched, bot: bot || uaBot, at: at,
 						seg: [5]string{strings.ToUpper(meta.Country), ua.Device, ua.Browser, experiments.RefDomain(e.Ref), e.UTM}})
 				}
-				b := evBody(f.site.Key, visitor, false, events...)
-				if _, err := in.Ingest(context.Background(), b, meta); err != nil {
-					t.Fatal(err)
-				}
-				sent = append(sent, b)
-				log = append(append(log, exps...), convs...) // exposures of a request apply first
+				c := evCall{evBody(f.site.Key, visitor, bot, events...), meta}
+				group = append(group, c)
+				sent = append(sent, c)
+				log = append(append(log, exps...), convs...)
 			}
+			flush()
 
-			// The model: per visitor, the variants of matched exposures, the
-			// first one's time, and whether a signup came at or after it.
+			// The model: per visitor, whether any event showed a bot, the
+			// variants of matched exposures, the first one's time, and the
+			// earliest signup at or after it (server time; the order in
+			// which events of one millisecond came does not matter).
 			type visitor struct {
-				variants map[string]bool
-				first    string
-				firstAt  time.Time
-				convAt   time.Time
-				seg      [5]string
+				bot, exposed bool
+				variants     map[string]bool
+				first        string
+				firstAt      time.Time
+				convAt       time.Time
+				seg          [5]string
 			}
 			vs := map[string]*visitor{}
 			for _, e := range log {
 				v := vs[e.visitor]
-				switch {
-				case e.typ == "exposure" && e.matched:
-					if v == nil {
-						v = &visitor{variants: map[string]bool{}, first: e.variant, firstAt: e.at, seg: e.seg}
-						vs[e.visitor] = v
+				if v == nil {
+					v = &visitor{variants: map[string]bool{}}
+					vs[e.visitor] = v
+				}
+				v.bot = v.bot || e.bot
+				if e.typ == "exposure" && e.matched {
+					v.exposed = true
+					if !e.bot && v.first == "" {
+						v.first, v.firstAt, v.seg = e.variant, e.at, e.seg
 					}
-					v.variants[e.variant] = true
-				case e.typ == "conversion" && e.goal == "signup" && v != nil && !e.at.Before(v.firstAt) && v.convAt.IsZero():
+					if !e.bot {
+						v.variants[e.variant] = true
+					}
+				}
+			}
+			for _, e := range log {
+				v := vs[e.visitor]
+				if e.typ == "conversion" && e.goal == "signup" && v.first != "" && !e.at.Before(v.firstAt) &&
+					(v.convAt.IsZero() || e.at.Before(v.convAt)) {
 					v.convAt = e.at
+				}
+			}
+			var bots int64
+			for k, v := range vs {
+				if v.bot {
+					if v.exposed {
+						bots++
+					}
+					delete(vs, k)
+				} else if v.first == "" {
+					delete(vs, k)
 				}
 			}
 			want := map[string]evPair{"control": {}, "b": {}}
@@ -141,13 +197,13 @@ func TestIngestMatchesModel(t *testing.T) {
 				want[v.first] = p
 			}
 
-			t.Logf("model: %v, %d multiple, %d day rows", want, multiple, len(days))
+			t.Logf("model: %v, %d multiple, %d bots, %d day rows", want, multiple, bots, len(days))
 			c := evCounts(t, f.s, f.exp)
 			if got := evPairs(c); !reflect.DeepEqual(got, want) {
 				t.Errorf("counts = %v, model %v", got, want)
 			}
-			if c.MultipleVariants != multiple {
-				t.Errorf("multiple variants = %d, model %d", c.MultipleVariants, multiple)
+			if c.MultipleVariants != multiple || c.Bots != bots {
+				t.Errorf("excluded: %d multiple variants, %d bots; model %d, %d", c.MultipleVariants, c.Bots, multiple, bots)
 			}
 			gotDays := map[[2]string]evPair{}
 			var order []string
