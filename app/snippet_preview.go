@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net/url"
 	"slices"
 	"strings"
 
@@ -32,6 +33,12 @@ import (
 // browser's console, where the person checking looks, and in the
 // X-Copylab header; the page then shows the live experiments, as without
 // the link. It is never cached: a draft changes while it is edited.
+//
+// A link that spells its experiment's id otherwise than the canonical
+// UUID (capitals, braces, urn:uuid:), or its variant's key with capitals,
+// is answered with a redirect to the link as the QA build compares it
+// (canonicalQA): without it, the build would find the draft but not the
+// link's variant, and show the visitor's own.
 func (a *App) snippetPreview(c *fiber.Ctx, key, qa string) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	ctx := c.UserContext()
@@ -41,6 +48,15 @@ func (a *App) snippetPreview(c *fiber.Ctx, key, qa string) error {
 	}
 	if err != nil {
 		return err
+	}
+	if canon, ok := canonicalQA(qa); ok && canon != qa {
+		// The QA build reads the link from its own URL and compares it
+		// with the ids and keys it carries, exactly: send it to its URL
+		// with the link spelled as they are. The path is relative, so a
+		// prefix before /s/ stays, and import.meta.url is the URL
+		// redirected to. (The pin, if any, is left out: the QA build is
+		// never cached.)
+		return c.Redirect(key+".js?"+url.Values{"p": {canon}}.Encode(), fiber.StatusFound)
 	}
 	running, err := a.store.RunningExperiments(ctx, site.ID)
 	if err != nil {
@@ -73,6 +89,25 @@ func (a *App) snippetPreview(c *fiber.Ctx, key, qa string) error {
 		out = append([]byte("console.warn("+quoteJS("copylab QA link: "+problem)+");\n"), out...)
 	}
 	return c.Send(out)
+}
+
+// canonicalQA is a QA link's EXPERIMENT:VARIANT as the QA build compares
+// it: the experiment's id in the canonical form of a UUID (lower case,
+// with dashes), whichever spelling uuid.Parse reads (capitals, braces,
+// urn:uuid:), and the variant's key in lower case, as every key is. ok is
+// false when the link names no experiment.
+func canonicalQA(qa string) (string, bool) {
+	// urn:uuid:ID:KEY holds colons of its own.
+	rest, _ := strings.CutPrefix(strings.ToLower(qa), "urn:uuid:")
+	id, variant, hasKey := strings.Cut(rest, ":")
+	u, err := uuid.Parse(id)
+	if err != nil {
+		return "", false
+	}
+	if !hasKey {
+		return u.String(), true
+	}
+	return u.String() + ":" + variant, true
 }
 
 // previewed finds the experiment a QA link names and checks that the QA

@@ -22,7 +22,8 @@ var uuidRE = regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}
 
 // FuzzSnippetPreview sends arbitrary QA strings to the tag's QA build,
 // GET /s/KEY.js?p=…, through the whole HTTP stack and a real database:
-// the answer is never a 5xx, never cached, and what it says about the
+// the answer is never a 5xx, never cached (at most one redirect to the
+// link's canonical spelling first), and what it says about the
 // link (the console warning, the X-Copylab header) is a well-formed
 // string literal and header value, in copylab's own words.
 func FuzzSnippetPreview(f *testing.F) {
@@ -44,6 +45,21 @@ func FuzzSnippetPreview(f *testing.F) {
 			t.Fatal(err)
 		}
 		body := readBody(t, resp)
+		if resp.StatusCode == http.StatusFound {
+			// Another spelling of an experiment's link: once to the same
+			// build's URL with the link spelled as the QA build compares
+			// it, and that is answered.
+			loc := resp.Header.Get("Location")
+			rest, ok := strings.CutPrefix(loc, site.Key+".js?p=")
+			canon, err := url.QueryUnescape(rest)
+			if !ok || err != nil || !uuidRE.MatchString(canon) || canon != strings.ToLower(canon) {
+				t.Fatalf("p=%q: redirected to %q", qa, loc)
+			}
+			if resp, err = a.fiber.Test(newRequest(http.MethodGet, "/s/"+loc, nil), -1); err != nil {
+				t.Fatal(err)
+			}
+			body = readBody(t, resp)
+		}
 		if resp.StatusCode != http.StatusOK {
 			t.Fatalf("p=%q: %d %.200s", qa, resp.StatusCode, body)
 		}

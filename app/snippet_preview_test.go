@@ -126,3 +126,50 @@ func TestSnippetPreviewShipped(t *testing.T) {
 	wantContains(t, body, "Newer headline")
 	wantNotContains(t, body, "Running headline", running.ID)
 }
+
+// TestSnippetPreviewSpellings: a QA link whose experiment id is spelled
+// otherwise than the canonical UUID (capitals, braces, urn:uuid:) or whose
+// key has capitals is sent, with a 302 that the tag's import follows, to
+// the same build's URL with the link as the QA build compares it; the
+// canonical link is answered at once, and a link naming no experiment is
+// answered as before.
+func TestSnippetPreviewSpellings(t *testing.T) {
+	e := newEnv(t)
+	site := e.site("Shop")
+	draft := e.experiment(site.ID, "Draft", "Original headline", "Draft headline")
+	upper := strings.ToUpper(draft.ID)
+	for _, c := range []struct{ file, p, want string }{
+		{site.Key + ".js", upper + ":b", draft.ID + ":b"},
+		{site.Key + ".js", draft.ID + ":B", draft.ID + ":b"},
+		{site.Key + ".js", "{" + upper + "}:control", draft.ID + ":control"},
+		{site.Key + ".js", "urn:uuid:" + upper + ":b", draft.ID + ":b"},
+		{site.Key + ".js", upper, draft.ID},
+		{site.Key + ".0123456789abcdef.js", upper + ":b", draft.ID + ":b"},
+	} {
+		loc := site.Key + ".js?p=" + url.QueryEscape(c.want)
+		t.Run(c.p, func(t *testing.T) {
+			resp := e.do(newRequest(http.MethodGet, "/s/"+c.file+"?p="+url.QueryEscape(c.p), nil))
+			body := readBody(t, resp)
+			wantStatus(t, resp, http.StatusFound, body)
+			publicHeadersOK(t, resp)
+			if got := resp.Header.Get("Cache-Control"); got != "no-store" {
+				t.Errorf("Cache-Control %q, want no-store", got)
+			}
+			// Relative, so that a path prefix before /s/ stays; the
+			// pinned version is no matter, as the QA build is never
+			// cached.
+			if got := resp.Header.Get("Location"); got != loc {
+				t.Fatalf("Location %q, want %q", got, loc)
+			}
+			resp = e.do(newRequest(http.MethodGet, "/s/"+loc, nil))
+			body = readBody(t, resp)
+			wantStatus(t, resp, http.StatusOK, body)
+			wantContains(t, body, "Draft headline")
+		})
+	}
+	for _, p := range []string{draft.ID + ":b", draft.ID + ":zz", "not-an-id:b", strings.ToUpper("not-an-id") + ":b"} {
+		resp := e.do(newRequest(http.MethodGet, "/s/"+site.Key+".js?p="+url.QueryEscape(p), nil))
+		body := readBody(t, resp)
+		wantStatus(t, resp, http.StatusOK, body)
+	}
+}

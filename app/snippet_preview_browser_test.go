@@ -1,0 +1,77 @@
+package app
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"copylab/experiments"
+	"copylab/static/browsertest"
+)
+
+// TestQALinkSpellingsBrowser: a QA link shows the variant it names
+// whatever the spelling of its experiment id (capitals, as some tools
+// and people write UUIDs, or braces) and of its variant key, on a host
+// page of another origin under a strict CSP, as the lower-case link does.
+// Each variant is asked for in turn, so a page that showed the visitor's
+// own (hashed) variant instead would fail at least three of them.
+func TestQALinkSpellingsBrowser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test")
+	}
+	tab := browsertest.NewTab(t) // skips without Chromium, fails under CI
+	live := serveLive(t)
+	ctx := t.Context()
+	site, err := live.store.CreateSite(ctx, experiments.Site{Name: "Shop", Domain: "shop.example"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	texts := map[string]string{"control": "Original headline", "b": "Headline B", "c": "Headline C", "d": "Headline D"}
+	x, err := live.store.CreateExperiment(ctx, experiments.Experiment{
+		SiteID: site.ID, Name: "Hero", Page: "/landing*", Selector: `[data-copylab="hero"]`,
+		Goal: experiments.Goal{Type: experiments.GoalClick, Selector: "#buy"}, CoverageBP: 10000,
+		Variants: []experiments.Variant{{Text: texts["control"]}, {Text: texts["b"]}, {Text: texts["c"]}, {Text: texts["d"]}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	host := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Security-Policy", "default-src 'self'; script-src 'self' "+live.base+"; connect-src 'self' "+live.base+"; style-src 'self'")
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprintf(w, `<!doctype html><html><head><meta charset="utf-8"><title>Shop</title>
+<script src="%s/s/%s.js"></script></head>
+<body><h1 data-copylab="hero">Original headline</h1><button id="buy">Buy now</button></body></html>`, live.base, site.Key)
+	}))
+	defer host.Close()
+	exceptions := browsertest.Exceptions(t, tab)
+
+	upper := strings.ToUpper(x.ID)
+	for _, c := range []struct{ name, id, key string }{
+		{"lower case", x.ID, "b"},
+		{"capitals", upper, "b"},
+		{"capitals", upper, "c"},
+		{"capitals", upper, "d"},
+		{"capitals", upper, "control"},
+		{"braces", "{" + upper + "}", "c"},
+		{"capital key", x.ID, "D"},
+	} {
+		link := host.URL + "/landing?copylab=" + c.id + ":" + c.key
+		if err := chromedp.Do(tab, chromedp.Navigate(link)); err != nil {
+			t.Fatal(err)
+		}
+		want := texts[strings.ToLower(c.key)]
+		if _, err := chromedp.Run(tab, chromedp.Poll[bool](`document.querySelector("h1").textContent == `+quoteJS(want),
+			chromedp.WithPollingTimeout(5*time.Second))); err != nil {
+			headline, _ := chromedp.Run(tab, chromedp.Text(chromedp.CSS("h1")))
+			t.Errorf("%s, variant %s: the QA link shows %q, want %q", c.name, c.key, headline, want)
+		}
+	}
+	if ex := exceptions(); len(ex) > 0 {
+		t.Errorf("the host page threw: %v", ex)
+	}
+}
