@@ -81,10 +81,14 @@ func TestOriginIsSchemeHostAndPort(t *testing.T) {
 			refuse: []string{"http://copylab.test", "http://copylab.test:443", "https://copylab.test:8443", "https://copylab.test/", "https://user@copylab.test", "ws://copylab.test"},
 		},
 		{
-			name:   "http public URL",
+			// Nothing says how the browser came (no TLS, no Secure
+			// cookies, no trusted proxy): perhaps through a TLS proxy
+			// nobody told copylab of, so the host's https origin passes
+			// too; other ports never do.
+			name:   "http public URL, scheme unknown",
 			config: nil,
-			pass:   []string{"", "http://copylab.test", "http://copylab.test:80"},
-			refuse: []string{"https://copylab.test", "http://copylab.test:8080"},
+			pass:   []string{"", "http://copylab.test", "http://copylab.test:80", "https://copylab.test"},
+			refuse: []string{"http://copylab.test:8080", "https://copylab.test:8443", "https://other.test"},
 		},
 		{
 			name: "behind a trusted TLS proxy that keeps Host",
@@ -107,11 +111,24 @@ func TestOriginIsSchemeHostAndPort(t *testing.T) {
 			refuse: []string{"http://copylab.test"},
 		},
 		{
-			name:   "X-Forwarded-Proto from an untrusted sender",
-			config: func(c *Config) { c.PublicURL = "http://127.0.0.1:8080" },
-			proto:  "https",
-			pass:   []string{"", "http://copylab.test"},
+			name: "a trusted proxy that says http",
+			config: func(c *Config) {
+				c.PublicURL = "http://127.0.0.1:8080"
+				c.TrustedProxies = []string{"0.0.0.0"}
+			},
+			proto:  "http",
+			pass:   []string{"http://copylab.test"},
 			refuse: []string{"https://copylab.test"},
+		},
+		{
+			name: "X-Forwarded-Proto from an untrusted sender",
+			config: func(c *Config) {
+				c.PublicURL = "http://127.0.0.1:8080"
+				c.SecureCookies = true
+			},
+			proto:  "http",
+			pass:   []string{"", "https://copylab.test"},
+			refuse: []string{"http://copylab.test"},
 		},
 		{
 			name: "Secure cookies behind a TLS proxy, public URL http",

@@ -339,9 +339,16 @@ func (a *App) checkFormCSRF(c *fiber.Ctx) error {
 // be the app's own: a page at http://host (which anyone on the network
 // path can write) or at another port of the same host is not the app at
 // https://host. The app's own origins are the public URL's and the one
-// the request was sent to (requestOrigin). A request without an Origin
+// the request was sent to (requestScheme). A request without an Origin
 // header (scripts, older browsers) passes, as its Referer is not read:
 // the tokens still guard it.
+//
+// When nothing says how the browser reached the app (a plain connection,
+// cookies not Secure, no trusted proxy's X-Forwarded-Proto), the request
+// may have come through a TLS-terminating proxy that nobody told copylab
+// of: the https origin of the same host and port then passes too. The
+// reverse never does: once the app knows it is https, an http page is
+// refused.
 func (a *App) sameOrigin(c *fiber.Ctx) bool {
 	o := c.Get(fiber.HeaderOrigin)
 	if o == "" {
@@ -351,29 +358,34 @@ func (a *App) sameOrigin(c *fiber.Ctx) bool {
 	if !ok {
 		return false // "null": a sandboxed or privacy-stripped sender
 	}
-	return got == canonicalOrigin(a.public.Scheme, a.public.Host) || got == a.requestOrigin(c)
+	if got == canonicalOrigin(a.public.Scheme, a.public.Host) {
+		return true
+	}
+	scheme, known := a.requestScheme(c)
+	host := string(c.Request().Host())
+	return got == canonicalOrigin(scheme, host) || (!known && got == canonicalOrigin("https", host))
 }
 
-// requestOrigin is the origin the browser sent the request to: the Host
-// header with the scheme it reached the app over. That is https on a TLS
-// connection; behind a trusted proxy, the X-Forwarded-Proto it sets (the
-// first value, the one of the hop that faced the browser); and https when
-// cookies are Secure, since browsers send those (and with them the
-// session and the form token) only over https: the app is then behind a
-// TLS-terminating proxy. A proxy that is not trusted is not believed, like
-// its X-Forwarded-For (proxy.go).
-func (a *App) requestOrigin(c *fiber.Ctx) string {
-	scheme := "http"
+// requestScheme is the scheme the browser sent the request over, and
+// whether anything says so. It is https on a TLS connection; behind a
+// trusted proxy, the X-Forwarded-Proto it sets (the first value, the one
+// of the hop that faced the browser); and https when cookies are Secure,
+// since browsers send those (and with them the session and the form
+// token) only over https: the app is then behind a TLS-terminating proxy.
+// A proxy that is not trusted is not believed, like its X-Forwarded-For
+// (proxy.go). Otherwise it is http, unknown.
+func (a *App) requestScheme(c *fiber.Ctx) (scheme string, known bool) {
+	scheme = "http"
 	if c.Context().IsTLS() || a.secure {
-		scheme = "https"
+		scheme, known = "https", true
 	}
 	if a.fromTrustedProxy(c) {
 		proto, _, _ := strings.Cut(c.Get(fiber.HeaderXForwardedProto), ",")
 		if p := strings.ToLower(strings.TrimSpace(proto)); p == "http" || p == "https" {
-			scheme = p
+			scheme, known = p, true
 		}
 	}
-	return canonicalOrigin(scheme, string(c.Request().Host()))
+	return scheme, known
 }
 
 // parseOrigin reads an Origin header, scheme://host[:port] and nothing
