@@ -14,13 +14,13 @@ import (
 	"copylab/static/browsertest"
 )
 
-// TestQALinkSpellingsBrowser: a QA link shows the variant it names
+// TestSnippetPreviewSpellingsBrowser: a QA link shows the variant it names
 // whatever the spelling of its experiment id (capitals, as some tools
 // and people write UUIDs, or braces) and of its variant key, on a host
 // page of another origin under a strict CSP, as the lower-case link does.
 // Each variant is asked for in turn, so a page that showed the visitor's
 // own (hashed) variant instead would fail at least three of them.
-func TestQALinkSpellingsBrowser(t *testing.T) {
+func TestSnippetPreviewSpellingsBrowser(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser test")
 	}
