@@ -75,6 +75,15 @@ func (a *App) notifyOnce(ctx context.Context) int {
 		if site.WebhookURL == "" {
 			continue
 		}
+		if _, refused, err := a.store.WebhookRefusalOf(ctx, site.ID, site.WebhookURL); err != nil || refused {
+			// Refused for good: nothing goes there until the URL is
+			// replaced or a test message gets through (the site page
+			// says so).
+			if err != nil {
+				a.log.Error("notify: webhook refusal", "site", site.Key, "error", err)
+			}
+			continue
+		}
 		running, err := a.store.RunningExperiments(ctx, site.ID)
 		if err != nil {
 			a.log.Error("notify: running experiments", "site", site.Key, "error", err)
@@ -94,6 +103,11 @@ func (a *App) notifyOnce(ctx context.Context) int {
 			sent += n
 			if err != nil {
 				a.metrics.notifications.WithLabelValues("failed").Inc()
+				if _, ok := refusedForGood(err); ok {
+					a.log.Warn("notify: the webhook refused the message for good; nothing more goes to it until its URL is replaced or a test message gets through",
+						"site", site.Key, "experiment", e.ID, "webhook_host", webhookHost(site.WebhookURL), "error", err)
+					break
+				}
 				a.log.Warn("notify: the webhook did not take the message; trying again later",
 					"site", site.Key, "experiment", e.ID, "webhook_host", webhookHost(site.WebhookURL), "error", err)
 				var refused *errWebhook
@@ -165,11 +179,54 @@ func (a *App) notifyExperiment(ctx context.Context, site experiments.Site, e exp
 			return sent, err
 		}
 		if err := a.deliver(ctx, hook, e.ID, n); err != nil {
+			if status, ok := refusedForGood(err); ok {
+				// Noted even through shutdown, like a message sent.
+				r := experiments.WebhookRefusal{Status: status, Message: n.Title, At: a.now()}
+				if rerr := a.store.RecordWebhookRefusal(context.WithoutCancel(ctx), site.ID, hook, r); rerr != nil {
+					return sent, errors.Join(err, rerr)
+				}
+			}
 			return sent, err
 		}
 		sent++
 	}
 	return sent, nil
+}
+
+// refusedForGood reports whether err is a webhook's answer that trying
+// again cannot change, and its status: what a person must fix. Each such
+// answer is about the URL, not the message, so it holds for every message
+// to it, and is tried again only once the URL is replaced or a test
+// message gets through (the site page says what answered and what to do):
+//
+//   - 404 Not Found and 410 Gone: no webhook there any more. Slack, Discord
+//     and Teams answer so for a deleted webhook, and Slack 410 for an
+//     archived channel.
+//   - 401 Unauthorized and 403 Forbidden: not allowed to post there. Discord
+//     answers 401 for a webhook whose token changed, Slack 403 when posting
+//     to the channel is restricted, and a Teams workflow refuses when it is
+//     not open to anyone. These are fixed on the receiver's side (or with a
+//     new URL), after which a test message resumes delivery; a retry every
+//     minute until then would change nothing.
+//   - 405 Method Not Allowed: the URL takes no posts (a page's address, not
+//     its webhook's).
+//   - A redirect (3xx): copylab never follows one; the URL to paste is the
+//     one it points to.
+//
+// Everything else is tried again every minute: no answer (a timeout), 408,
+// 429 and 5xx (the receiver is busy or down), and the other 4xx, which
+// tell of a message the receiver did not like more than of its URL.
+func refusedForGood(err error) (status int, ok bool) {
+	var answered *errWebhook
+	if !errors.As(err, &answered) {
+		return 0, false
+	}
+	switch s := answered.status; {
+	case s >= 300 && s < 400, s == http.StatusUnauthorized, s == http.StatusForbidden,
+		s == http.StatusNotFound, s == http.StatusMethodNotAllowed, s == http.StatusGone:
+		return s, true
+	}
+	return 0, false
 }
 
 // elementMissingText is the missing element's message on e's page views

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"crypto/tls"
 	"errors"
 	"fmt"
@@ -55,6 +56,11 @@ func (a *App) siteNotificationsSave(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	// A save is what the page asks for after a refusal (webhookRefusal):
+	// a new URL, or the same one pasted again once fixed, is tried anew.
+	if err := a.store.ClearWebhookRefusal(ctx, site.ID); err != nil {
+		return err
+	}
 	msg := "Notifications off: copylab will post nowhere."
 	if saved.WebhookURL != "" {
 		msg = "Notifications on: copylab posts to " + webhookHost(saved.WebhookURL) + " when a test has an answer or its split breaks. Send a test message to check the channel."
@@ -106,7 +112,33 @@ func (a *App) siteNotificationsTest(c *fiber.Ctx) error {
 		return a.redirectWithFlash(c, to, "error", testMessageFailure(site.WebhookURL, err))
 	}
 	a.metrics.notifications.WithLabelValues("sent").Inc()
-	return a.redirectWithFlash(c, to, "ok", "Test message sent to "+webhookHost(site.WebhookURL)+".")
+	msg := "Test message sent to " + webhookHost(site.WebhookURL) + "."
+	if _, refused, err := a.store.WebhookRefusalOf(ctx, site.ID, site.WebhookURL); err != nil {
+		return err
+	} else if refused {
+		// The webhook takes messages again: the notifier sends what it
+		// held back on its next round.
+		if err := a.store.ClearWebhookRefusal(ctx, site.ID); err != nil {
+			return err
+		}
+		msg += " Notifications are on again: copylab sends what it held back within a minute."
+	}
+	return a.redirectWithFlash(c, to, "ok", msg)
+}
+
+// fillRefusal puts in the Notifications card what the site's webhook
+// answered when it refused a message for good (refusedForGood), unless
+// its URL was replaced since.
+func (a *App) fillRefusal(ctx context.Context, site experiments.Site, f *views.NotifyForm) error {
+	if site.WebhookURL == "" {
+		return nil
+	}
+	r, ok, err := a.store.WebhookRefusalOf(ctx, site.ID, site.WebhookURL)
+	if err != nil || !ok {
+		return err
+	}
+	f.Refused = &views.NotifyRefusal{Host: webhookHost(site.WebhookURL), Status: r.Status, Message: r.Message, At: r.At}
+	return nil
 }
 
 // testMessageFailure says why a test message did not get through, in

@@ -57,6 +57,9 @@ func (a *App) sitePage(c *fiber.Ctx, site experiments.Site) (views.SitePage, err
 		Recorders:  a.recordersForm(site.ID, rec), // site_recorders.go
 		Notify:     views.NotifyForm{Saved: maskedWebhook(site.WebhookURL)},
 	}
+	if err := a.fillRefusal(ctx, site, &p.Notify); err != nil {
+		return views.SitePage{}, err
+	}
 	sent, err := a.store.SiteNotifications(ctx, site.ID, 5)
 	if err != nil {
 		return views.SitePage{}, err

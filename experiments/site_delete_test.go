@@ -86,6 +86,9 @@ func sdSeed(t testing.TB, s *experiments.Store, in *experiments.Ingester, name s
 		if _, err := s.SetSiteWebhook(ctx, site.ID, "https://chat.example/hooks/abc"); err != nil {
 			t.Fatal(err)
 		}
+		if err := s.RecordWebhookRefusal(ctx, site.ID, "https://chat.example/hooks/abc", experiments.WebhookRefusal{Status: 404, Message: "m", At: evBaseTime}); err != nil {
+			t.Fatal(err)
+		}
 		for _, x := range out.exps {
 			sdExtras(t, s, in, site, x)
 		}

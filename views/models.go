@@ -91,6 +91,8 @@ type NotifyForm struct {
 	Error  string
 	Recent []SentNotice // the latest messages, newest first
 	Flash  Flash        // what the last save, test message or Turn off did, shown in the card
+	// Refused: the saved webhook refused a message for good (sites.templ); nil while not.
+	Refused *NotifyRefusal
 }
 
 // SentNotice is one message copylab posted about an experiment.

@@ -1,0 +1,70 @@
+package experiments
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// WebhookRefusal is a site's webhook refusing a message for good: which
+// status it answered, to which message, and when. Which answers count as
+// for good is the sender's business.
+type WebhookRefusal struct {
+	Status  int
+	Message string // the title of the message it refused
+	At      time.Time
+}
+
+// webhookHash is what a refusal keeps of the webhook's URL, a secret.
+func webhookHash(rawURL string) string {
+	h := sha256.Sum256([]byte(rawURL))
+	return hex.EncodeToString(h[:])
+}
+
+// RecordWebhookRefusal notes that the site's webhook at rawURL refused a
+// message for good, in place of any refusal noted before.
+func (s *Store) RecordWebhookRefusal(ctx context.Context, siteID, rawURL string, r WebhookRefusal) error {
+	_, err := s.w.ExecContext(ctx, `/* Store.RecordWebhookRefusal */ insert into webhook_refusals
+		(site_id, webhook_sha256, status, message, refused_at) values (?, ?, ?, ?, ?)
+		on conflict (site_id) do update set webhook_sha256 = excluded.webhook_sha256, status = excluded.status,
+			message = excluded.message, refused_at = excluded.refused_at`,
+		siteID, webhookHash(rawURL), r.Status, r.Message, ms(r.At))
+	if err != nil {
+		return fmt.Errorf("experiments: record webhook refusal of site %s: %w", siteID, err)
+	}
+	return nil
+}
+
+// WebhookRefusalOf returns the refusal noted for the site's webhook at
+// rawURL; ok is false when none was, or when it was for another URL (the
+// site's webhook was replaced since).
+func (s *Store) WebhookRefusalOf(ctx context.Context, siteID, rawURL string) (r WebhookRefusal, ok bool, err error) {
+	var hash string
+	var at int64
+	err = s.r.QueryRowContext(ctx, `/* Store.WebhookRefusalOf */ select webhook_sha256, status, message, refused_at
+		from webhook_refusals where site_id = ?`, siteID).Scan(&hash, &r.Status, &r.Message, &at)
+	if errors.Is(err, sql.ErrNoRows) {
+		return WebhookRefusal{}, false, nil
+	}
+	if err != nil {
+		return WebhookRefusal{}, false, fmt.Errorf("experiments: webhook refusal of site %s: %w", siteID, err)
+	}
+	if hash != webhookHash(rawURL) {
+		return WebhookRefusal{}, false, nil
+	}
+	r.At = time.UnixMilli(at)
+	return r, true, nil
+}
+
+// ClearWebhookRefusal forgets the refusal noted for the site's webhook,
+// if any.
+func (s *Store) ClearWebhookRefusal(ctx context.Context, siteID string) error {
+	if _, err := s.w.ExecContext(ctx, `/* Store.ClearWebhookRefusal */ delete from webhook_refusals where site_id = ?`, siteID); err != nil {
+		return fmt.Errorf("experiments: clear webhook refusal of site %s: %w", siteID, err)
+	}
+	return nil
+}
