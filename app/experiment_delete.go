@@ -23,6 +23,7 @@ func (a *App) experimentDelete(c *fiber.Ctx) error {
 		return err
 	}
 	a.snippets.reset()
+	a.genJobs.forgetExperiment(e.ID) // its drafting jobs stop writing
 	done := fmt.Sprintf("Deleted “%s”.", e.Name)
 	if events > 0 {
 		done = fmt.Sprintf("Deleted “%s” with its results (%s).", e.Name, counted(events, "event", "events"))
@@ -38,5 +39,6 @@ func (a *App) apiExperimentDelete(c *fiber.Ctx) error {
 		return err
 	}
 	a.snippets.reset()
+	a.genJobs.forgetExperiment(c.Params("id")) // its drafting jobs stop writing
 	return c.SendStatus(fiber.StatusNoContent)
 }

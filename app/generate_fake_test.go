@@ -32,6 +32,7 @@ type fakeLLM struct {
 	reply     func(n, limit int) (status int, header map[string]string, body string)
 	rationale string        // when set, every draft's rationale
 	gate      chan struct{} // when set, requests wait for it to close
+	cancelled int           // requests the client gave up on while they were held
 }
 
 func newFakeLLM(t *testing.T) *fakeLLM {
@@ -123,6 +124,9 @@ func (f *fakeLLM) serve(w http.ResponseWriter, r *http.Request) {
 		select {
 		case <-gate:
 		case <-r.Context().Done():
+			f.mu.Lock()
+			f.cancelled++
+			f.mu.Unlock()
 			return
 		}
 	}
@@ -206,6 +210,22 @@ func (f *fakeLLM) lastRequest() string {
 		return ""
 	}
 	return f.requests[len(f.requests)-1]
+}
+
+// waitCancelled waits at most d for n held requests to have been given up
+// by copylab (their connection closed), and reports whether they were.
+func (f *fakeLLM) waitCancelled(n int, d time.Duration) bool {
+	for deadline := time.Now().Add(d); ; time.Sleep(10 * time.Millisecond) {
+		f.mu.Lock()
+		got := f.cancelled
+		f.mu.Unlock()
+		if got >= n {
+			return true
+		}
+		if time.Now().After(deadline) {
+			return false
+		}
+	}
 }
 
 func (f *fakeLLM) calls() int {

@@ -34,6 +34,10 @@ const (
 	genJobTimeout = 3 * time.Minute
 	// regenTimeout bounds one rewrite, likewise (regenLimit).
 	regenTimeout = 2 * time.Minute
+	// regenUserMax bounds the rewrites one person has in flight at once,
+	// over all their jobs: a few buttons pressed in a row are fine, but
+	// one person must not hold most of genRunningMax.
+	regenUserMax = 3
 )
 
 // errGenBusy is the answer when too many generations run at once.
@@ -44,6 +48,19 @@ var errGenBusy = errors.New("copylab is already writing several sets of drafts; 
 // newest, so the older model call would cost money and a slot for
 // nothing.
 var errGenReplaced = errors.New("a newer brief replaced this generation")
+
+// errRewritesBusy is the answer when one person already has regenUserMax
+// rewrites in flight.
+var errRewritesBusy = errors.New("this person already has the most rewrites running")
+
+// Why a job ended other than by a newer brief (errGenReplaced): its
+// model calls, the generation or any rewrite, stop with the cause.
+var (
+	errJobAdded      = errors.New("the drafts were added to the experiment")
+	errJobExpired    = errors.New("the drafts expired")
+	errJobExpDeleted = errors.New("the experiment was deleted")
+	errJobUserGone   = errors.New("the user was removed")
+)
 
 // genDraft is one draft of a job: the candidate as generated, and what the
 // marketer did with it since.
@@ -71,8 +88,13 @@ type genJob struct {
 	model   string // the model asked, for the progress text
 	started time.Time
 	done    chan struct{} // closed when the generation ends
-	// cancel stops the model call, with errGenReplaced when a newer brief
-	// takes its place.
+	// life lasts as long as the job is kept: the generation's and the
+	// rewrites' model calls run under it. cancel ends it, with the cause
+	// (errGenReplaced when a newer brief takes its place, errJobAdded,
+	// …), when the registry lets the job go: nobody can see what those
+	// calls would write, so they stop rather than hold a slot and cost
+	// money for minutes.
+	life   context.Context
 	cancel context.CancelCauseFunc
 	// approving is held through an approval, so that a second press of
 	// the button (a double click, a resent form) waits for the first and
@@ -102,15 +124,16 @@ type addedJob struct {
 
 // genRegistry holds the jobs of this process.
 type genRegistry struct {
-	mu      sync.Mutex
-	jobs    map[string]*genJob
-	added   map[string]addedJob
-	running int
-	now     func() time.Time
+	mu        sync.Mutex
+	jobs      map[string]*genJob
+	added     map[string]addedJob
+	running   int
+	rewriting map[int64]int // rewrites in flight, by user (also counted in running)
+	now       func() time.Time
 }
 
 func newGenRegistry() *genRegistry {
-	return &genRegistry{jobs: map[string]*genJob{}, added: map[string]addedJob{}, now: time.Now}
+	return &genRegistry{jobs: map[string]*genJob{}, added: map[string]addedJob{}, rewriting: map[int64]int{}, now: time.Now}
 }
 
 // acquire takes one of the genRunningMax slots for a model call; release
@@ -131,6 +154,41 @@ func (r *genRegistry) release() {
 	r.mu.Unlock()
 }
 
+// acquireRewrite takes a slot for a rewrite by the user: one of theirs
+// (errRewritesBusy past regenUserMax) and one of the process's
+// (errGenBusy). releaseRewrite gives both back.
+func (r *genRegistry) acquireRewrite(userID int64) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.rewriting[userID] >= regenUserMax {
+		return errRewritesBusy
+	}
+	if r.running >= genRunningMax {
+		return errGenBusy
+	}
+	r.rewriting[userID]++
+	r.running++
+	return nil
+}
+
+func (r *genRegistry) releaseRewrite(userID int64) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.running--
+	if r.rewriting[userID]--; r.rewriting[userID] <= 0 {
+		delete(r.rewriting, userID)
+	}
+}
+
+// dropLocked forgets the job kept under id and stops its model calls
+// with cause. The caller holds r.mu.
+func (r *genRegistry) dropLocked(id string, j *genJob, cause error) {
+	delete(r.jobs, id)
+	if j.cancel != nil {
+		j.cancel(cause)
+	}
+}
+
 // add registers a new job, making room by dropping the oldest finished
 // jobs when the registry is full, and stops the running jobs of the same
 // person and experiment (errGenReplaced). The caller has acquired a slot.
@@ -145,12 +203,14 @@ func (r *genRegistry) add(j *genJob) error {
 		if mine && o.state == jobRunning && o.cancel != nil {
 			o.cancel(errGenReplaced)
 		}
-		if mine && o.state != jobRunning {
-			// The page shows only the newest brief's drafts: the older
-			// ones would only take room other people's jobs need.
-			delete(r.jobs, id)
-		}
+		done := o.state != jobRunning
 		o.mu.Unlock()
+		if mine && done {
+			// The page shows only the newest brief's drafts: the older
+			// ones would only take room other people's jobs need, and
+			// their rewrites a model slot.
+			r.dropLocked(id, o, errGenReplaced)
+		}
 	}
 	if len(r.jobs) >= genJobMax {
 		var done []*genJob
@@ -166,7 +226,7 @@ func (r *genRegistry) add(j *genJob) error {
 			if len(r.jobs) < genJobMax {
 				break
 			}
-			delete(r.jobs, o.id)
+			r.dropLocked(o.id, o, errJobExpired)
 		}
 		if len(r.jobs) >= genJobMax {
 			return errGenBusy
@@ -235,7 +295,7 @@ func (r *genRegistry) markAdded(j *genJob, sentence string) {
 	j.mu.Unlock()
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	delete(r.jobs, j.id)
+	r.dropLocked(j.id, j, errJobAdded)
 	if len(r.added) >= genJobMax {
 		oldest := ""
 		for id, a := range r.added {
@@ -275,12 +335,59 @@ func (r *genRegistry) forgetUser(userID int64) {
 	defer r.mu.Unlock()
 	for id, j := range r.jobs {
 		if j.userID == userID {
-			delete(r.jobs, id)
+			r.dropLocked(id, j, errJobUserGone)
 		}
 	}
 	for id, a := range r.added {
 		if a.userID == userID {
 			delete(r.added, id)
+		}
+	}
+}
+
+// forgetExperiment drops the jobs of a deleted experiment, stopping their
+// model calls: nothing they write could be added any more.
+func (r *genRegistry) forgetExperiment(expID string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for id, j := range r.jobs {
+		if j.expID == expID {
+			r.dropLocked(id, j, errJobExpDeleted)
+		}
+	}
+	for id, a := range r.added {
+		if a.expID == expID {
+			delete(r.added, id)
+		}
+	}
+}
+
+// experimentIDs are the experiments the kept jobs are for.
+func (r *genRegistry) experimentIDs() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	seen := map[string]bool{}
+	var out []string
+	for _, j := range r.jobs {
+		if !seen[j.expID] {
+			seen[j.expID] = true
+			out = append(out, j.expID)
+		}
+	}
+	return out
+}
+
+// forgetDeletedExperiments drops the jobs whose experiment is no longer
+// in the store. A site's deletion calls it: the site takes its
+// experiments with it, and may take some even when it is refused.
+func (a *App) forgetDeletedExperiments(ctx context.Context) {
+	for _, id := range a.genJobs.experimentIDs() {
+		_, err := a.store.Experiment(ctx, id)
+		switch {
+		case errors.Is(err, experiments.ErrNotFound):
+			a.genJobs.forgetExperiment(id)
+		case err != nil:
+			a.log.Warn("generate: check a job's experiment", "experiment", id, "error", err)
 		}
 	}
 }
@@ -295,7 +402,7 @@ func (r *genRegistry) prune() {
 func (r *genRegistry) pruneLocked(now time.Time) {
 	for id, j := range r.jobs {
 		if now.Sub(j.lastTouched()) > genJobTTL {
-			delete(r.jobs, id)
+			r.dropLocked(id, j, errJobExpired)
 		}
 	}
 	for id, a := range r.added {
@@ -362,28 +469,27 @@ func (j *genJob) waitDraft(i int, d time.Duration) {
 // background. Nothing in the goroutine touches the request or the store.
 func (a *App) startGeneration(j *genJob) error {
 	j.done = make(chan struct{})
-	base, stop := context.WithCancelCause(context.Background())
-	j.cancel = stop
+	j.life, j.cancel = context.WithCancelCause(context.Background())
 	if !a.genJobs.acquire() {
-		stop(nil)
+		j.cancel(nil)
 		return errGenBusy
 	}
 	if err := a.genJobs.add(j); err != nil {
-		stop(nil)
+		j.cancel(nil)
 		a.genJobs.release()
 		return err
 	}
 	go func() {
 		defer a.genJobs.release()
-		defer stop(nil)
-		ctx, cancel := context.WithTimeout(base, a.genJobLimit())
+		ctx, cancel := context.WithTimeout(j.life, a.genJobLimit())
 		defer cancel()
 		res, err := a.safeGenerate(ctx, j.brief)
-		switch {
-		case err != nil && errors.Is(context.Cause(base), errGenReplaced):
-			err = errGenReplaced // not a failure of the model: not logged
-		case err != nil:
-			a.logLLMFailure("generate", j.expID, err)
+		if err != nil {
+			if ended := context.Cause(j.life); ended != nil {
+				err = ended // not a failure of the model: not logged
+			} else {
+				a.logLLMFailure("generate", j.expID, err)
+			}
 		}
 		j.finish(res, err)
 	}()
@@ -402,9 +508,14 @@ func (a *App) safeGenerate(ctx context.Context, b variants.Brief) (res variants.
 	return a.gen.Generate(ctx, b)
 }
 
-// startRegeneration rewrites draft i of the job in the background.
-// others are the texts the new draft must differ from.
+// startRegeneration rewrites draft i of the job in the background, as
+// one of the user's rewrites (acquireRewrite). others are the texts the
+// new draft must differ from. The rewrite stops when the job ends
+// (j.life).
 func (a *App) startRegeneration(j *genJob, i int, others []string, instruction string) error {
+	if j.life.Err() != nil {
+		return errJobGone
+	}
 	j.mu.Lock()
 	d := j.drafts[i]
 	if d.regenerating {
@@ -416,22 +527,23 @@ func (a *App) startRegeneration(j *genJob, i int, others []string, instruction s
 	d.regenerating = true
 	current := d.text
 	j.mu.Unlock()
-	if !a.genJobs.acquire() {
+	if err := a.genJobs.acquireRewrite(j.userID); err != nil {
 		j.mu.Lock()
 		d.regenerating = false
 		j.mu.Unlock()
-		return errGenBusy
+		return err
 	}
 	j.mu.Lock()
 	d.instruction, d.message, d.failed = instruction, "", false
 	j.mu.Unlock()
 
 	go func() {
-		defer a.genJobs.release()
-		ctx, cancel := context.WithTimeout(context.Background(), a.regenLimit())
+		defer a.genJobs.releaseRewrite(j.userID)
+		ctx, cancel := context.WithTimeout(j.life, a.regenLimit())
 		defer cancel()
 		c, err := a.safeRegenerate(ctx, j.brief, others, current, instruction)
-		if err != nil {
+		ended := context.Cause(j.life)
+		if err != nil && ended == nil {
 			a.logLLMFailure("regenerate", j.expID, err)
 		}
 		j.mu.Lock()
@@ -481,6 +593,8 @@ func failureSentence(err error) string {
 		return "copylab stopped writing these drafts when you sent a newer brief."
 	case errors.Is(err, errGenBusy):
 		return "copylab is already writing several sets of drafts; try again in a minute."
+	case errors.Is(err, errRewritesBusy):
+		return fmt.Sprintf("You already have %d rewrites running; wait for one to finish, then ask again.", regenUserMax)
 	}
 	return "Something went wrong on our side while writing the drafts. It has been logged; please try again."
 }

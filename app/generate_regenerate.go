@@ -53,7 +53,11 @@ func (a *App) generateRegenerate(c *fiber.Ctx) error {
 		problem = "Choose how to rewrite this draft."
 	}
 	if problem == "" {
-		if err := a.startRegeneration(j, i, a.otherTexts(e, j, i), instruction); err != nil {
+		err := a.startRegeneration(j, i, a.otherTexts(e, j, i), instruction)
+		if errors.Is(err, errJobGone) {
+			return a.draftGone(c, err) // added or replaced from another tab meanwhile
+		}
+		if err != nil {
 			problem = failureSentence(err)
 		} else {
 			j.waitDraft(i, quickWait)

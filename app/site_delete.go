@@ -20,6 +20,7 @@ func (a *App) siteDelete(c *fiber.Ctx) error {
 	// Even refused (an experiment runs), the delete may have taken the
 	// stopped ones first, shipped variants among them, which the tag serves.
 	a.snippets.reset()
+	a.forgetDeletedExperiments(ctx) // drafting jobs of the experiments it took stop writing
 	if msg, ok := refusal(err); ok {
 		return a.redirectWithFlash(c, "/sites/"+site.ID, "error", msg)
 	}
@@ -40,6 +41,7 @@ func (a *App) siteDelete(c *fiber.Ctx) error {
 func (a *App) apiSiteDelete(c *fiber.Ctx) error {
 	_, _, err := a.store.DeleteSite(c.UserContext(), c.Params("id"))
 	a.snippets.reset() // a refused delete may have taken shipped variants first
+	a.forgetDeletedExperiments(c.UserContext())
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,249 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+)
+
+// rewriteHeld asks, as client c, for a rewrite of draft i of the job at
+// statusURL while the fake model holds every request, and waits until the
+// model has the request. It returns the busy card.
+func rewriteHeld(t *testing.T, c *client, llm *fakeLLM, statusURL string, form url.Values, i int) string {
+	t.Helper()
+	calls := llm.calls()
+	resp, card := c.hx(http.MethodPost, fmt.Sprintf("%s/drafts/%d/regenerate?instruction=shorter", statusURL, i), form)
+	wantStatus(t, resp, http.StatusOK, card)
+	wantContains(t, card, "draft-busy", "Rewriting (shorter)")
+	for deadline := time.Now().Add(5 * time.Second); llm.calls() == calls; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the rewrite never reached the model")
+		}
+	}
+	return card
+}
+
+// modelCallsInFlight is how many of the process's model slots are taken.
+func modelCallsInFlight(g *genFixture) int {
+	r := g.e.app.genJobs
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.running
+}
+
+// A rewrite ends with its job: when the drafts are added, a newer brief
+// replaces them, they expire, their experiment, site or person is
+// deleted, the model call is given up at once (its connection closes) and
+// its slot is free again, rather than running on for minutes for a draft
+// nobody can see.
+func TestRewritesEndWithTheirJob(t *testing.T) {
+	tests := []struct {
+		name string
+		// bob: the job is Bob's, and Ann does the ending.
+		bob bool
+		end func(t *testing.T, g *genFixture, statusURL string, texts []string)
+	}{
+		{"drafts added", false, func(t *testing.T, g *genFixture, statusURL string, texts []string) {
+			resp, body := g.c.post(statusURL+"/approve", draftsForm(texts, []int{1}, nil))
+			wantStatus(t, resp, http.StatusSeeOther, body)
+		}},
+		{"a newer brief", false, func(t *testing.T, g *genFixture, statusURL string, texts []string) {
+			resp, body := g.c.hx(http.MethodPost, g.base, g.brief(2))
+			wantStatus(t, resp, http.StatusOK, body)
+		}},
+		{"expired", false, func(t *testing.T, g *genFixture, statusURL string, texts []string) {
+			r := g.e.app.genJobs
+			r.mu.Lock()
+			r.now = func() time.Time { return time.Now().Add(genJobTTL + time.Minute) }
+			r.mu.Unlock()
+			r.prune() // as the hourly housekeeping does
+		}},
+		{"experiment deleted", false, func(t *testing.T, g *genFixture, statusURL string, texts []string) {
+			g.c.get("/experiments/" + g.x.ID)
+			resp, body := g.c.post("/experiments/"+g.x.ID+"/delete", nil)
+			wantStatus(t, resp, http.StatusSeeOther, body)
+		}},
+		{"experiment deleted through the API", false, func(t *testing.T, g *genFixture, statusURL string, texts []string) {
+			resp, out := g.e.api("DELETE", "/api/v1/experiments/"+g.x.ID, g.e.token("api@example.com"), "")
+			wantStatus(t, resp, http.StatusNoContent, fmt.Sprint(out))
+		}},
+		{"site deleted", false, func(t *testing.T, g *genFixture, statusURL string, texts []string) {
+			g.c.get("/sites/" + g.site.ID)
+			resp, body := g.c.post("/sites/"+g.site.ID+"/delete", nil)
+			wantStatus(t, resp, http.StatusSeeOther, body)
+		}},
+		{"person removed", true, func(t *testing.T, g *genFixture, statusURL string, texts []string) {
+			u, _, err := g.e.store.UserByEmail(context.Background(), "bob@example.com")
+			if err != nil {
+				t.Fatal(err)
+			}
+			g.c.get("/users")
+			resp, body := g.c.post("/users/"+itoa64(u.ID)+"/delete", nil)
+			wantStatus(t, resp, http.StatusSeeOther, body)
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			llm := newFakeLLM(t)
+			g := newGenFixture(t, llm.generator(30*time.Second))
+			owner := g.c
+			if tt.bob {
+				owner = g.e.signIn("bob@example.com")
+			}
+			owner.get(g.base)
+			statusURL, _ := g.start(t, g.brief(2))
+			if tt.bob {
+				statusURL = bobStart(t, g, owner)
+			}
+			texts := draftTexts(waitAs(t, owner, statusURL))
+			release := llm.hold()
+			defer release()
+			rewriteHeld(t, owner, llm, statusURL, draftsForm(texts, []int{1}, nil), 0)
+
+			tt.end(t, g, statusURL, texts)
+			if !llm.waitCancelled(1, 5*time.Second) {
+				t.Fatal("the rewrite's model call went on after its job ended")
+			}
+			// The slot is free again (a newer brief's generation, still
+			// held, keeps its own).
+			want := 0
+			if tt.name == "a newer brief" {
+				want = 1
+			}
+			for deadline := time.Now().Add(5 * time.Second); modelCallsInFlight(g) != want; time.Sleep(10 * time.Millisecond) {
+				if time.Now().After(deadline) {
+					t.Fatalf("%d model calls still hold a slot, want %d", modelCallsInFlight(g), want)
+				}
+			}
+		})
+	}
+}
+
+// bobStart starts a generation as Bob and returns its status URL.
+func bobStart(t *testing.T, g *genFixture, bob *client) string {
+	t.Helper()
+	resp, body := bob.hx(http.MethodPost, g.base, g.brief(2))
+	wantStatus(t, resp, http.StatusOK, body)
+	m := jobRe.FindStringSubmatch(resp.Header.Get("HX-Push-Url"))
+	if m == nil {
+		t.Fatalf("no job for Bob: %s", body)
+	}
+	return g.base + "/jobs/" + m[1]
+}
+
+// waitAs polls a job's status as c until it has finished.
+func waitAs(t *testing.T, c *client, statusURL string) string {
+	t.Helper()
+	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		resp, body := c.hx(http.MethodGet, statusURL, nil)
+		wantStatus(t, resp, http.StatusOK, body)
+		if !strings.Contains(body, `data-state="running"`) {
+			return body
+		}
+	}
+	t.Fatal("the generation did not finish")
+	return ""
+}
+
+// One person holds at most regenUserMax rewrites at once: the next says
+// so on its card, without asking the model, while a teammate can still
+// ask for theirs. Once one of the rewrites is done, the person can ask
+// again.
+func TestRewritesPerPersonLimit(t *testing.T) {
+	llm := newFakeLLM(t)
+	g := newGenFixture(t, llm.generator(30*time.Second))
+	g.c.get(g.base)
+	statusURL, _ := g.start(t, g.brief(regenUserMax+2))
+	texts := draftTexts(g.wait(t, statusURL))
+	bob := g.e.signIn("bob@example.com")
+	bob.get(g.base)
+	bobURL := bobStart(t, g, bob)
+	bobTexts := draftTexts(waitAs(t, bob, bobURL))
+
+	release := llm.hold()
+	defer release()
+	all := make([]int, len(texts))
+	for i := range all {
+		all[i] = i
+	}
+	for i := 0; i < regenUserMax; i++ {
+		rewriteHeld(t, g.c, llm, statusURL, draftsForm(texts, all, nil), i)
+	}
+	calls := llm.calls()
+	resp, card := g.c.hx(http.MethodPost, fmt.Sprintf("%s/drafts/%d/regenerate?instruction=shorter", statusURL, regenUserMax), draftsForm(texts, all, nil))
+	wantStatus(t, resp, http.StatusOK, card)
+	wantContains(t, card, fmt.Sprintf("You already have %d rewrites running; wait for one to finish, then ask again.", regenUserMax), "regen-failed")
+	wantNotContains(t, card, "draft-busy")
+	if llm.calls() != calls {
+		t.Error("the rewrite over the limit reached the model")
+	}
+
+	// A teammate is not held back by Ann's rewrites.
+	rewriteHeld(t, bob, llm, bobURL, draftsForm(bobTexts, []int{0, 1}, nil), 0)
+
+	release()
+	for i := 0; i < regenUserMax; i++ {
+		waitCard(t, g.c, fmt.Sprintf("%s/drafts/%d", statusURL, i))
+	}
+	resp, card = g.c.hx(http.MethodPost, fmt.Sprintf("%s/drafts/%d/regenerate?instruction=shorter", statusURL, regenUserMax), nil)
+	wantStatus(t, resp, http.StatusOK, card)
+	if strings.Contains(card, "rewrites running") {
+		t.Errorf("the limit still holds after the rewrites finished: %s", card)
+	}
+}
+
+// Rewrites also count against the process's limit on model calls, which
+// generations share: with it reached, a rewrite says so.
+func TestRewritesRespectTheProcessLimit(t *testing.T) {
+	llm := newFakeLLM(t)
+	g := newGenFixture(t, llm.generator(30*time.Second))
+	g.c.get(g.base)
+	statusURL, _ := g.start(t, g.brief(2))
+	texts := draftTexts(g.wait(t, statusURL))
+
+	r := g.e.app.genJobs
+	r.mu.Lock()
+	r.running = genRunningMax // every slot taken by other people's drafts
+	r.mu.Unlock()
+	calls := llm.calls()
+	resp, card := g.c.hx(http.MethodPost, statusURL+"/drafts/0/regenerate?instruction=shorter", draftsForm(texts, []int{0, 1}, nil))
+	wantStatus(t, resp, http.StatusOK, card)
+	wantContains(t, card, "copylab is already writing several sets of drafts; try again in a minute.")
+	if llm.calls() != calls {
+		t.Error("a rewrite over the process's limit reached the model")
+	}
+	r.mu.Lock()
+	if r.running != genRunningMax || r.rewriting[sessionUserID(t, g)] != 0 {
+		t.Errorf("a refused rewrite kept a slot: running %d, Ann's rewrites %d", r.running, r.rewriting[sessionUserID(t, g)])
+	}
+	r.running = 0
+	r.mu.Unlock()
+}
+
+func sessionUserID(t *testing.T, g *genFixture) int64 {
+	t.Helper()
+	u, _, err := g.e.store.UserByEmail(context.Background(), "ann@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u.ID
+}
+
+// waitCard polls a draft's card until its rewrite is done, and returns it.
+func waitCard(t *testing.T, c *client, cardURL string) string {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		resp, card := c.hx(http.MethodGet, cardURL, nil)
+		wantStatus(t, resp, http.StatusOK, card)
+		if !strings.Contains(card, "draft-busy") {
+			return card
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the rewrite of %s did not finish", cardURL)
+		}
+	}
+}
