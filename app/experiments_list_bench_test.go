@@ -13,7 +13,8 @@ import (
 // BenchmarkExperimentsListMany measures the experiments list and the
 // experiments API with many experiments (5,000 on two sites, every tenth
 // started, without events): what the lists cost to count their tabs and
-// find a page, rather than the verdicts BenchmarkExperimentsList measures:
+// find a page (by page number, or by position as the list's links go),
+// rather than the verdicts BenchmarkExperimentsList measures:
 //
 //	go test ./app -run '^$' -bench BenchmarkExperimentsListMany -benchtime 20x
 func BenchmarkExperimentsListMany(b *testing.B) {
@@ -25,6 +26,25 @@ func BenchmarkExperimentsListMany(b *testing.B) {
 		b.Fatal(err)
 	}
 	cookies := benchSignIn(b, a)
+	// The positions the list's Older and Newer links carry on the site's
+	// tenth page: after the ninth page's last, before the eleventh's first.
+	page10, _, err := store.ExperimentsPage(ctx, experiments.PageQuery{Filter: experiments.ExperimentFilter{SiteID: sites[1].ID},
+		Offset: 9 * listPageSize, Limit: listPageSize + 1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ninthsLast, _, err := store.ExperimentsPage(ctx, experiments.PageQuery{Filter: experiments.ExperimentFilter{SiteID: sites[1].ID},
+		Offset: 9*listPageSize - 1, Limit: 1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	searched, _, err := store.ExperimentsPage(ctx, experiments.PageQuery{Filter: experiments.ExperimentFilter{Search: "hero pricing/3"},
+		Offset: 9 * listPageSize, Limit: 1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	after := cursorOf(experiments.PositionOf(ninthsLast[0]))
+	before := cursorOf(experiments.PositionOf(page10[listPageSize]))
 	for _, tt := range []struct {
 		name, path string
 		token      bool
@@ -32,8 +52,12 @@ func BenchmarkExperimentsListMany(b *testing.B) {
 	}{
 		{"list", "/experiments", false, listPageSize},
 		{"list-site-page-10", "/experiments?site=" + sites[1].ID + "&page=10", false, listPageSize},
+		{"list-site-after", "/experiments?site=" + sites[1].ID + "&after=" + after, false, listPageSize},
+		{"list-site-before", "/experiments?site=" + sites[1].ID + "&before=" + before, false, listPageSize},
 		{"list-running", "/experiments?status=running", false, listPageSize},
 		{"list-search", "/experiments?q=hero+pricing/3", false, listPageSize},
+		{"list-search-page-10", "/experiments?q=hero+pricing/3&page=10", false, listPageSize},
+		{"list-search-after", "/experiments?q=hero+pricing/3&after=" + cursorOf(experiments.PositionOf(searched[0])), false, listPageSize},
 		{"api", "/api/v1/experiments", true, apiPageSize},
 		{"api-site", "/api/v1/experiments?site_id=" + sites[1].ID, true, apiPageSize},
 		{"api-site-page-10", "/api/v1/experiments?site_id=" + sites[1].ID + "&page=10", true, apiPageSize},
