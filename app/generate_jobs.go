@@ -511,7 +511,8 @@ func (a *App) safeGenerate(ctx context.Context, b variants.Brief) (res variants.
 // startRegeneration rewrites draft i of the job in the background, as
 // one of the user's rewrites (acquireRewrite). others are the texts the
 // new draft must differ from. The rewrite stops when the job ends
-// (j.life).
+// (j.life), and leaves the draft's tick as it is: the person may untick
+// it meanwhile, and their choice stands.
 func (a *App) startRegeneration(j *genJob, i int, others []string, instruction string) error {
 	if j.life.Err() != nil {
 		return errJobGone
@@ -554,7 +555,7 @@ func (a *App) startRegeneration(j *genJob, i int, others []string, instruction s
 			d.message = "The rewrite did not work: " + genLowerFirst(failureSentence(err))
 			return
 		}
-		d.cand, d.text, d.include, d.note = c, c.Text, true, ""
+		d.cand, d.text, d.note = c, c.Text, ""
 		d.rev++
 		d.message = rewriteDone(instruction, c.Source == variants.SourceOffline)
 	}()

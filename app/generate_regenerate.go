@@ -107,7 +107,9 @@ func (a *App) otherTexts(e experiments.Experiment, j *genJob, i int) []string {
 // approve and a reload. Fields missing from the request stay as they are;
 // a draft being rewritten keeps its text, and so does one rewritten since
 // the page was sent (its drafts[i].rev is older): the form still holds the
-// text from before the rewrite, which would undo it.
+// text and note from before the rewrite, which would undo it. The tick is
+// always taken: only the person changes it, never a rewrite, so the
+// latest form has their latest choice.
 func (a *App) syncDrafts(c *fiber.Ctx, j *genJob) {
 	args := c.Request().PostArgs()
 	if !args.Has(draftKey(0, "text")) {
@@ -119,13 +121,13 @@ func (a *App) syncDrafts(c *fiber.Ctx, j *genJob) {
 		if !args.Has(draftKey(i, "text")) {
 			continue
 		}
+		d.include = c.FormValue(draftKey(i, "include")) == "on"
 		if rev := c.FormValue(draftKey(i, "rev")); rev != "" && rev != strconv.Itoa(d.rev) {
 			continue // the page had not shown the rewrite yet
 		}
 		if !d.regenerating {
 			d.text = clipRunes(strings.TrimSpace(strings.ReplaceAll(c.FormValue(draftKey(i, "text")), "\r\n", "\n")), keptDraftRunes)
 		}
-		d.include = c.FormValue(draftKey(i, "include")) == "on"
 		d.note = clipRunes(c.FormValue(draftKey(i, "note")), keptDraftRunes)
 	}
 }
@@ -141,6 +143,22 @@ func clipRunes(s string, n int) string {
 		return s
 	}
 	return string([]rune(s)[:n])
+}
+
+// syncPolledInclude takes draft i's tick from the poll of its card while
+// it is rewritten: the card sends its checkbox along (drafts[i].include
+// only when ticked, and drafts[i].include_shown always, to tell an
+// untick from a request without the box), so that the card swapped in
+// when the rewrite ends keeps the tick the person left, even an untick
+// made between two polls.
+func syncPolledInclude(c *fiber.Ctx, j *genJob, i int) {
+	if c.Query(draftKey(i, "include_shown")) != "1" {
+		return
+	}
+	on := c.Query(draftKey(i, "include")) == "on"
+	j.mu.Lock()
+	j.drafts[i].include = on
+	j.mu.Unlock()
 }
 
 func draftKey(i int, name string) string { return "drafts[" + strconv.Itoa(i) + "]." + name }

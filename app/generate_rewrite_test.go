@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -247,3 +248,81 @@ func waitCard(t *testing.T, c *client, cardURL string) string {
 		}
 	}
 }
+
+// A finished rewrite leaves the draft's tick as the person last set it: a
+// draft unticked while it was rewritten stays unticked, whether the
+// untick came with the card's poll or with another form sent meanwhile.
+func TestRewriteKeepsTheUntick(t *testing.T) {
+	tests := []struct {
+		name string
+		// after: the untick comes once the rewrite is done, from a page
+		// that had not shown it yet.
+		after  bool
+		untick func(t *testing.T, g *genFixture, statusURL string, texts []string)
+	}{
+		{"with the card's poll", false, func(t *testing.T, g *genFixture, statusURL string, texts []string) {
+			// The polling card sends its checkbox (absent: unticked).
+			resp, card := g.c.hx(http.MethodGet, statusURL+"/drafts/0?"+shownOnly, nil)
+			wantStatus(t, resp, http.StatusOK, card)
+			wantContains(t, card, "draft-busy")
+		}},
+		{"with another rewrite's form", false, func(t *testing.T, g *genFixture, statusURL string, texts []string) {
+			resp, card := g.c.hx(http.MethodPost, statusURL+"/drafts/1/regenerate?instruction=shorter", draftsForm(texts, []int{1}, nil))
+			wantStatus(t, resp, http.StatusOK, card)
+		}},
+		{"with the last poll, after the rewrite", true, func(t *testing.T, g *genFixture, statusURL string, texts []string) {
+			resp, card := g.c.hx(http.MethodGet, statusURL+"/drafts/0?"+shownOnly, nil)
+			wantStatus(t, resp, http.StatusOK, card)
+		}},
+		{"with a form from before the rewrite", true, func(t *testing.T, g *genFixture, statusURL string, texts []string) {
+			form := draftsForm(texts, []int{1}, nil)
+			form.Set("drafts[0].rev", "0")
+			form.Set("drafts[1].rev", "0")
+			resp, card := g.c.hx(http.MethodPost, statusURL+"/drafts/1/regenerate?instruction=shorter", form)
+			wantStatus(t, resp, http.StatusOK, card)
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			llm := newFakeLLM(t)
+			g := newGenFixture(t, llm.generator(30*time.Second))
+			g.c.get(g.base)
+			statusURL, _ := g.start(t, g.brief(2))
+			texts := draftTexts(g.wait(t, statusURL))
+			release := llm.hold()
+			defer release()
+			busy := rewriteHeld(t, g.c, llm, statusURL, draftsForm(texts, []int{0, 1}, nil), 0)
+			wantContains(t, busy, `hx-include="find .draft-head"`, `hx-get="`+statusURL+`/drafts/0"`,
+				`<input type="hidden" name="drafts[0].include_shown" value="1">`)
+
+			if !tt.after {
+				tt.untick(t, g, statusURL, texts)
+			}
+			release()
+			card := waitCard(t, g.c, statusURL+"/drafts/0")
+			wantContains(t, card, "Rewritten shorter.")
+			if tt.after {
+				tt.untick(t, g, statusURL, texts)
+				_, card = g.c.hx(http.MethodGet, statusURL+"/drafts/0", nil)
+				if got := draftTexts(card); len(got) != 1 || got[0] == texts[0] {
+					t.Errorf("the late form undid the rewrite: %q", got)
+				}
+			}
+			if box := includeBox.FindString(card); strings.Contains(box, "checked") {
+				t.Errorf("the finished rewrite ticked the draft again: %s", box)
+			}
+
+			// The page, opened again, shows it unticked too.
+			_, page := g.c.get(strings.Replace(statusURL, "/jobs/", "?job=", 1))
+			if box := includeBox.FindString(page); !strings.Contains(box, "drafts[0]") || strings.Contains(box, "checked") {
+				t.Errorf("the page shows draft 1 as %s", box)
+			}
+		})
+	}
+}
+
+// shownOnly is the query of a rewriting card's poll with its box unticked.
+var shownOnly = url.Values{"drafts[0].include_shown": {"1"}}.Encode()
+
+// includeBox is draft 1's checkbox.
+var includeBox = regexp.MustCompile(`<input type="checkbox" name="drafts\[0\]\.include"[^>]*>`)

@@ -41,6 +41,7 @@ func (a *App) generateDraft(c *fiber.Ctx) error {
 	if !isHTMX(c) {
 		return c.Redirect(jobPageURL(e.ID, j.id), http.StatusSeeOther)
 	}
+	syncPolledInclude(c, j, i)
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return render(c, views.DraftCardView(a.cardView(c, e.ID, j, i)))
 }

@@ -1,0 +1,83 @@
+package app
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+
+	"copylab/static/browsertest"
+)
+
+// TestBrowserRewriteKeepsTheUntick unticks a draft in Chromium while it
+// is rewritten: when the rewrite is done and its card swapped in, the box
+// stays unticked, the approve button counts one draft, and adding them
+// adds only the other.
+func TestBrowserRewriteKeepsTheUntick(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test")
+	}
+	tab := browsertest.NewTab(t) // skips without Chromium, fails under CI
+	llm := newFakeLLM(t)
+	base, store := serveGenerating(t, llm.generator(30*time.Second))
+	x := seedAnnsDraft(t, store)
+	exceptions := browsertest.Exceptions(t, tab)
+	do := func(actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(tab, actions...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	eval := func(js string) string {
+		t.Helper()
+		s, err := chromedp.Run(tab, chromedp.Evaluate[string](js))
+		if err != nil {
+			t.Fatalf("%s: %v", js, err)
+		}
+		return s
+	}
+
+	signInTab(t, tab, base+"/login?next=/experiments/"+x.ID+"/generate", "ann@example.com", chromedp.EmulateViewport(1280, 900))
+	do(chromedp.WaitVisible(chromedp.CSS("#brief-form")),
+		chromedp.SendKeys(chromedp.CSS("#f-goal"), "Get visitors to start a free trial"),
+		chromedp.SetValue(chromedp.CSS("#f-n"), "2"),
+		chromedp.Click(chromedp.CSS("#brief-submit")),
+		chromedp.WaitVisible(chromedp.CSS(`#generation[data-state="done"] #draft-1`)))
+	second := eval(`document.querySelector("#f-drafts-1-text").value`)
+
+	release := llm.hold()
+	defer release()
+	// Scrolled to the middle first: the sticky approve bar covers the
+	// bottom of the window.
+	do(chromedp.Evaluate[chromedp.Void](`document.querySelector("#draft-0").scrollIntoView({block: "center"})`),
+		chromedp.Click(chromedp.CSS(`#draft-0 [data-instruction="shorter"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#draft-0.draft-busy`)),
+		chromedp.Click(chromedp.CSS(`#draft-0 [data-include]`)))
+	if got := eval(`String(document.querySelector("#draft-0 [data-include]").checked)`); got != "false" {
+		t.Fatalf("the box did not untick: %s", got)
+	}
+	release()
+	do(chromedp.WaitVisible(chromedp.CSS(`#draft-0:not(.draft-busy) .regen-message`)))
+	if got := eval(`String(document.querySelector("#draft-0 [data-include]").checked)`); got != "false" {
+		t.Error("the finished rewrite ticked the draft again")
+	}
+	if got := eval(`document.querySelector("[data-approve]").textContent`); got != "Add 1 draft to the experiment" {
+		t.Errorf("approve button %q", got)
+	}
+
+	if _, err := chromedp.Run(tab, chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.Click(chromedp.CSS("[data-approve]")))); err != nil {
+		t.Fatal(err)
+	}
+	got, err := store.Experiment(context.Background(), x.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Variants) != 2 || got.Variants[1].Text != second {
+		t.Errorf("added %+v, want only the ticked draft %q", got.Variants, second)
+	}
+	if ex := exceptions(); len(ex) > 0 {
+		t.Errorf("the page threw: %v", ex)
+	}
+}
