@@ -76,12 +76,13 @@ func (a *App) generateRegenerate(c *fiber.Ctx) error {
 }
 
 // draftGone answers a request about a draft of a job that is gone: htmx
-// is sent to the generation page, which says so.
+// is sent to the generation page, which says so. When the experiment
+// itself is gone, htmx gets experimentGone.
 func (a *App) draftGone(c *fiber.Ctx, err error) error {
 	if errors.Is(err, errJobGone) && isHTMX(c) {
 		return a.redirectHX(c, generateURL(c.Params("id")), "error", errJobGone.Message)
 	}
-	return err
+	return a.experimentGone(c, err)
 }
 
 // otherTexts are the texts a rewrite of draft i must differ from: the

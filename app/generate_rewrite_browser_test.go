@@ -81,3 +81,66 @@ func TestBrowserRewriteKeepsTheUntick(t *testing.T) {
 		t.Errorf("the page threw: %v", ex)
 	}
 }
+
+// TestBrowserDraftingStopsWhenDeleted deletes the experiment (as a
+// teammate would) while its drafting page polls the progress: the page
+// says the experiment is gone, links back to the list, and asks no more.
+func TestBrowserDraftingStopsWhenDeleted(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test")
+	}
+	tab := browsertest.NewTab(t) // skips without Chromium, fails under CI
+	llm := newFakeLLM(t)
+	release := llm.hold()
+	defer release()
+	base, store := serveGenerating(t, llm.generator(30*time.Second))
+	x := seedAnnsDraft(t, store)
+	exceptions := browsertest.Exceptions(t, tab)
+	do := func(actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(tab, actions...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	eval := func(js string) string {
+		t.Helper()
+		s, err := chromedp.Run(tab, chromedp.Evaluate[string](js))
+		if err != nil {
+			t.Fatalf("%s: %v", js, err)
+		}
+		return s
+	}
+	// polls counts the requests the page made for the job.
+	polls := func() string {
+		t.Helper()
+		return eval(`String(performance.getEntriesByType("resource").filter(function (e) { return e.name.indexOf("/generate/jobs/") >= 0; }).length)`)
+	}
+
+	signInTab(t, tab, base+"/login?next=/experiments/"+x.ID+"/generate", "ann@example.com", chromedp.EmulateViewport(1280, 900))
+	do(chromedp.WaitVisible(chromedp.CSS("#brief-form")),
+		chromedp.SendKeys(chromedp.CSS("#f-goal"), "Get visitors to start a free trial"),
+		chromedp.Click(chromedp.CSS("#brief-submit")),
+		chromedp.WaitVisible(chromedp.CSS(`#generation[data-state="running"]`)))
+
+	if _, err := store.DeleteExperiment(context.Background(), x.ID); err != nil {
+		t.Fatal(err)
+	}
+	do(chromedp.WaitVisible(chromedp.CSS(`#generation[data-state="gone"]`)))
+	if got := eval(`document.querySelector("#generation p").textContent`); got != "This experiment has been deleted, so its drafts are gone." {
+		t.Errorf("the page says %q", got)
+	}
+	if got := eval(`document.querySelector("#generation a").getAttribute("href")`); got != "/experiments" {
+		t.Errorf("the link goes to %q", got)
+	}
+	if got := eval(`String(!!document.querySelector("#brief-form"))`); got != "false" {
+		t.Error("the brief form is still there, for an experiment that is gone")
+	}
+	before := polls()
+	do(chromedp.Sleep(2500 * time.Millisecond))
+	if after := polls(); after != before {
+		t.Errorf("the page went on polling: %s requests, then %s", before, after)
+	}
+	if ex := exceptions(); len(ex) > 0 {
+		t.Errorf("the page threw: %v", ex)
+	}
+}

@@ -27,7 +27,7 @@ func (a *App) generateStart(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	e, site, err := a.generationTarget(c)
 	if err != nil {
-		return err
+		return a.experimentGone(c, err)
 	}
 	if e.Status != experiments.StatusDraft {
 		return a.redirectHX(c, "/experiments/"+e.ID, "error", "This experiment has started, so its copy is fixed; drafts can be added only to a draft experiment.")

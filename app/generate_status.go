@@ -1,6 +1,7 @@
 package app
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 
@@ -16,7 +17,7 @@ import (
 func (a *App) generateStatus(c *fiber.Ctx) error {
 	e, err := a.store.Experiment(c.UserContext(), c.Params("id"))
 	if err != nil {
-		return err
+		return a.experimentGone(c, err)
 	}
 	if !isHTMX(c) {
 		return c.Redirect(jobPageURL(e.ID, c.Params("job")), http.StatusSeeOther)
@@ -44,6 +45,26 @@ func (a *App) generateDraft(c *fiber.Ctx) error {
 	syncPolledInclude(c, j, i)
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return render(c, views.DraftCardView(a.cardView(c, e.ID, j, i)))
+}
+
+// statusStopPolling is htmx's "stop polling" status: it swaps the answer
+// as a 200, then polls no more.
+const statusStopPolling = 286
+
+// experimentGone answers an htmx request of the drafting page whose
+// experiment was deleted (from another tab, by a teammate, with its
+// site): the whole workspace becomes a sentence that says so, with a link
+// to the list, and 286 ends any poll that asked. Other errors, and
+// requests without htmx, go to the error handler (a 404 page).
+func (a *App) experimentGone(c *fiber.Ctx, err error) error {
+	if !isHTMX(c) || !errors.Is(err, experiments.ErrNotFound) {
+		return err
+	}
+	c.Set("HX-Retarget", "#generate-workspace")
+	c.Set("HX-Reswap", "innerHTML")
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	c.Status(statusStopPolling)
+	return render(c, views.ExperimentGone())
 }
 
 // jobDraft loads the experiment, the job and the draft index of a draft's

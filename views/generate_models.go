@@ -223,6 +223,10 @@ type DraftCard struct {
 	Errors        Errors
 }
 
+// experimentGoneText is what the drafting page says once its experiment
+// is deleted.
+const experimentGoneText = "This experiment has been deleted, so its drafts are gone."
+
 // Edited reports whether the marketer changed the generated text.
 func (d DraftCard) Edited() bool { return d.Text != d.Original }
 
