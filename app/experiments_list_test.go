@@ -117,8 +117,13 @@ func TestExperimentsListSearchAndPages(t *testing.T) {
 	// The site's page: its newest fifty, the rest on the list; deleting it
 	// still counts them all.
 	_, body = c.get("/sites/" + shop.ID)
-	wantContains(t, body, "1–50 of 120 experiments", `href="/experiments?page=2&amp;site=`+shop.ID+`" rel="next"`,
-		"with its 120 experiments")
+	wantContains(t, body, "1–50 of 120 experiments", "with its 120 experiments")
+	older := pagerLink(t, body, "next")
+	if !strings.HasPrefix(older, "/experiments?after=") || !strings.Contains(older, "site="+shop.ID) {
+		t.Errorf("the site page's Older link is %q, want the list after its last row, for the site", older)
+	}
+	_, body = c.get(older)
+	wantContains(t, body, "51–100 of 120 experiments")
 	_, body = c.get("/sites/" + blog.ID)
 	wantContains(t, body, "Stop its running experiments first: “Pricing headline”.")
 	wantNotContains(t, body, `class="pager"`)

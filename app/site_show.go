@@ -110,6 +110,11 @@ func (a *App) siteExperiments(ctx context.Context, p *views.SitePage, site exper
 	// end; the pager says what the page shows.
 	if len(shown) > 0 {
 		p.Pager.To = p.Pager.From + len(shown) - 1
+		// Older continues after the last row shown, as the list's own
+		// links do, so a test created meanwhile is not listed twice.
+		if p.Pager.NextURL != "" {
+			p.Pager.NextURL = listURLAt(site.ID, "", "", "after", experiments.PositionOf(shown[len(shown)-1]))
+		}
 	}
 	p.Experiments, err = a.experimentRows(ctx, shown, func(experiments.Experiment) string { return site.Name })
 	if err != nil {
