@@ -123,7 +123,7 @@ func (a *App) qaLinks(e experiments.Experiment, site experiments.Site) []views.Q
 	base := ""
 	if e.Page != "*" && !strings.Contains(e.Page, "*") {
 		scheme := "https"
-		if site.Domain == a.public.Host {
+		if site.Domain == experiments.SiteDomain(a.public.Host) { // both as a site domain is stored
 			scheme = a.public.Scheme
 		} else if h := strings.Split(site.Domain, ":")[0]; h == "localhost" || h == "127.0.0.1" {
 			scheme = "http"

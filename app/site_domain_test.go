@@ -72,3 +72,16 @@ func TestSiteDomainPaths(t *testing.T) {
 		t.Errorf("API answer %v", out)
 	}
 }
+
+// A site on copylab's own address gets QA links with copylab's scheme
+// (the demo), however the public URL spells its default port.
+func TestQALinksOnTheAppsOwnHost(t *testing.T) {
+	e := newEnvWith(t, func(c *Config) { c.PublicURL = "http://copylab.test:80" })
+	c := e.signIn("owner@example.com")
+	resp, body := c.post("/sites", url.Values{"name": {"Demo"}, "domain": {"copylab.test"}})
+	wantStatus(t, resp, http.StatusSeeOther, body)
+	id := strings.TrimPrefix(resp.Header.Get("Location"), "/sites/")
+	x := e.experiment(id, "Hero")
+	_, body = c.get("/experiments/" + x.ID)
+	wantContains(t, body, `href="http://copylab.test/pricing?copylab=`+x.ID+`:b"`)
+}

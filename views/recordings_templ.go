@@ -300,7 +300,7 @@ func SiteSettingsSection(f SiteSettingsForm, csrf string) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		templ_7745c5c3_Err = TextField(Field{Name: "domain", Label: "Domain", Value: f.Domain, Required: true, InputMode: "url", Errors: f.Errors,
-			Help: "Where the site lives, without https:// or a path. Preview links use it."}).Render(ctx, templ_7745c5c3_Buffer)
+			Help: "Where the site lives, such as example.com or localhost:3000, without https:// or a path. Preview links open it, on its port."}).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
