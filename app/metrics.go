@@ -39,7 +39,7 @@ type Metrics struct {
 	batchEvents   prometheus.Histogram
 	llmCalls      prometheus.Counter
 	llmFailures   *prometheus.CounterVec // code
-	notifications *prometheus.CounterVec // result: sent, failed
+	notifications *prometheus.CounterVec // result: sent, retried, paused, dropped, failed
 	snippetRender prometheus.Counter
 }
 
@@ -74,7 +74,9 @@ func NewMetrics(ing *experiments.Ingester) *Metrics {
 	m.llmFailures = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "copylab_llm_failures_total",
 		Help: "Failed calls to the LLM endpoint, by code."}, []string{"code"})
 	m.notifications = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "copylab_notifications_total",
-		Help: "Verdict messages to sites' webhooks, by result (sent, or failed and tried again later)."}, []string{"result"})
+		Help: "Messages posted to sites' webhooks (verdicts, warnings and test messages), by result: sent; retried (no answer, 408, 429 or 5xx: posted again a minute later); " +
+			"paused (the webhook is gone, not allowed or redirects: nothing more goes to it until a person fixes it); " +
+			"dropped (the webhook refused that message, another 4xx: it is not posted again); failed (a test message that did not get through otherwise; test messages are never retried)."}, []string{"result"})
 	m.snippetRender = prometheus.NewCounter(prometheus.CounterOpts{Name: "copylab_snippet_renders_total",
 		Help: "Snippets rendered (cache misses of GET /s/{key}.js)."})
 	for _, c := range []prometheus.Collector{m.requests, m.accepted, m.duplicates, m.ignored, m.rejected, m.limited,

@@ -99,11 +99,9 @@ func (a *App) notifyOnce(ctx context.Context) int {
 				return sent
 			}
 			n, err := a.notifyExperiment(ctx, site, e, experiments.Counts{Variants: totals[e.ID]})
-			a.metrics.notifications.WithLabelValues("sent").Add(float64(n))
 			sent += n
 			if err != nil {
-				a.metrics.notifications.WithLabelValues("failed").Inc()
-				if _, ok := refusedForGood(err); ok {
+				if _, f := failureOf(err); f == failWebhook {
 					a.log.Warn("notify: the webhook refused the message for good; nothing more goes to it until its URL is replaced or a test message gets through",
 						"site", site.Key, "experiment", e.ID, "webhook_host", webhookHost(site.WebhookURL), "error", err)
 					break
@@ -135,9 +133,18 @@ const (
 // tag stopped finding the tested element since yesterday (the results
 // page's health warning), each once. sent says how many went out.
 func (a *App) notifyExperiment(ctx context.Context, site experiments.Site, e experiments.Experiment, counts experiments.Counts) (sent int, err error) {
-	done, err := a.store.Notified(ctx, e.ID)
+	delivered, err := a.store.Notified(ctx, e.ID)
 	if err != nil {
 		return 0, err
+	}
+	// done: what went out, and what the webhook refused by itself, which
+	// is not sent again either (failMessage).
+	done, err := a.store.UndeliveredOf(ctx, e.ID)
+	if err != nil {
+		return 0, err
+	}
+	for k := range delivered {
+		done[k] = true
 	}
 	results := a.cfg.PublicURL + "/experiments/" + e.ID + "/results"
 	msg := func(title, status, text string) notice {
@@ -156,7 +163,8 @@ func (a *App) notifyExperiment(ctx context.Context, site experiments.Site, e exp
 			return 0, err
 		}
 		if !early {
-			if an.Verdict.Status == stats.StatusWinner && winnerAnnounced(done) {
+			// A winner the channel never heard of changed nothing there.
+			if an.Verdict.Status == stats.StatusWinner && winnerAnnounced(delivered) {
 				title = winnerChangedTitle
 			}
 			n := msg(title, an.Verdict.Status, an.Verdict.Text)
@@ -178,26 +186,60 @@ func (a *App) notifyExperiment(ctx context.Context, site experiments.Site, e exp
 		if err != nil || !ok {
 			return sent, err
 		}
-		if err := a.deliver(ctx, hook, e.ID, n); err != nil {
-			if status, ok := refusedForGood(err); ok {
-				// Noted even through shutdown, like a message sent.
-				r := experiments.WebhookRefusal{Status: status, Message: n.Title, At: a.now()}
-				if rerr := a.store.RecordWebhookRefusal(context.WithoutCancel(ctx), site.ID, hook, r); rerr != nil {
-					return sent, errors.Join(err, rerr)
-				}
-			}
-			return sent, err
+		err = a.deliver(ctx, hook, e.ID, n)
+		if err == nil {
+			a.metrics.notifications.WithLabelValues("sent").Inc()
+			sent++
+			continue
 		}
-		sent++
+		// What comes of a refusal is noted even through shutdown, like a
+		// message sent.
+		switch status, f := failureOf(err); f {
+		case failMessage:
+			a.metrics.notifications.WithLabelValues("dropped").Inc()
+			a.log.Warn("notify: the webhook refused the message; copylab does not send it again, and goes on with the next",
+				"site", site.Key, "experiment", e.ID, "message", n.status(), "webhook_host", webhookHost(hook), "error", err)
+			if rerr := a.store.RecordUndelivered(context.WithoutCancel(ctx), e.ID, n.status(), status, a.now()); rerr != nil {
+				return sent, rerr
+			}
+			continue
+		case failWebhook:
+			a.metrics.notifications.WithLabelValues("paused").Inc()
+			r := experiments.WebhookRefusal{Status: status, Message: n.Title, At: a.now()}
+			if rerr := a.store.RecordWebhookRefusal(context.WithoutCancel(ctx), site.ID, hook, r); rerr != nil {
+				return sent, errors.Join(err, rerr)
+			}
+		default:
+			a.metrics.notifications.WithLabelValues("retried").Inc()
+		}
+		return sent, err
 	}
 	return sent, nil
 }
 
-// refusedForGood reports whether err is a webhook's answer that trying
-// again cannot change, and its status: what a person must fix. Each such
-// answer is about the URL, not the message, so it holds for every message
-// to it, and is tried again only once the URL is replaced or a test
-// message gets through (the site page says what answered and what to do):
+// failure is what a failed send means for the message and the webhook
+// (failureOf).
+type failure int
+
+const (
+	// failRetry: the webhook did not take the message, but may later: it
+	// is sent again on the next round.
+	failRetry failure = iota
+	// failWebhook: the webhook's URL refused for good; nothing goes there
+	// until a person fixes it.
+	failWebhook
+	// failMessage: the webhook refused this message, and takes others; it
+	// is not sent again.
+	failMessage
+)
+
+// failureOf sorts a failed send by what trying again can change, and
+// returns the status the webhook answered (0 for none).
+//
+// Some answers are about the URL, not the message (failWebhook): they hold
+// for every message to it, which are held back until the URL is replaced
+// or a test message gets through (the site page says what answered and
+// what to do):
 //
 //   - 404 Not Found and 410 Gone: no webhook there any more. Slack, Discord
 //     and Teams answer so for a deleted webhook, and Slack 410 for an
@@ -213,20 +255,32 @@ func (a *App) notifyExperiment(ctx context.Context, site experiments.Site, e exp
 //   - A redirect (3xx): copylab never follows one; the URL to paste is the
 //     one it points to.
 //
-// Everything else is tried again every minute: no answer (a timeout), 408,
-// 429 and 5xx (the receiver is busy or down), and the other 4xx, which
-// tell of a message the receiver did not like more than of its URL.
-func refusedForGood(err error) (status int, ok bool) {
+// Some say the receiver is busy, down or not reached, which passes
+// (failRetry): no answer (a timeout), 5xx, 408 Request Timeout, 429 Too
+// Many Requests, 425 Too Early and 423 Locked, and 407, which copylab's
+// own proxy answers until its operator fixes its settings.
+//
+// Every other 4xx refuses the message itself (failMessage): Discord
+// answers 400 for content over 2,000 characters, Slack 400 for a payload
+// it cannot read, others 413 or 422. The same message would be refused
+// again every minute for ever, while the webhook takes the next ones, so
+// copylab gives that message up (the site page lists it) and goes on.
+func failureOf(err error) (status int, f failure) {
 	var answered *errWebhook
 	if !errors.As(err, &answered) {
-		return 0, false
+		return 0, failRetry
 	}
 	switch s := answered.status; {
 	case s >= 300 && s < 400, s == http.StatusUnauthorized, s == http.StatusForbidden,
 		s == http.StatusNotFound, s == http.StatusMethodNotAllowed, s == http.StatusGone:
-		return s, true
+		return s, failWebhook
+	case s == http.StatusProxyAuthRequired, s == http.StatusRequestTimeout, s == http.StatusLocked,
+		s == http.StatusTooEarly, s == http.StatusTooManyRequests:
+		return s, failRetry
+	case s >= 400 && s < 500:
+		return s, failMessage
 	}
-	return 0, false
+	return answered.status, failRetry
 }
 
 // elementMissingText is the missing element's message on e's page views
@@ -347,11 +401,16 @@ func (a *App) deliver(ctx context.Context, webhookURL, expID string, n notice) e
 	if err := a.sendWebhook(ctx, webhookURL, n); err != nil {
 		return err
 	}
-	key := n.key
-	if key == "" {
-		key = n.Verdict.Status
+	return a.store.RecordNotification(ctx, expID, n.status(), a.now())
+}
+
+// status is what n is recorded as once sent or given up: its key, or its
+// verdict's status.
+func (n notice) status() string {
+	if n.key != "" {
+		return n.key
 	}
-	return a.store.RecordNotification(ctx, expID, key, a.now())
+	return n.Verdict.Status
 }
 
 // noticeTitle is the headline of a recorded status (a verdictKey).

@@ -125,11 +125,13 @@ func TestNotifyRefusalForAnotherURL(t *testing.T) {
 }
 
 // TestNotifyTransientFailuresRetried: a webhook that is busy, down or
-// did not like one message (429, 5xx, 408, 400) is tried again the next
-// minute, and the site page shows no refusal.
+// slow (429, 5xx, 408, 425, 423), or behind a proxy that wants copylab's
+// credentials (407), is tried again the next minute, and the site page
+// shows no refusal.
 func TestNotifyTransientFailuresRetried(t *testing.T) {
 	for _, status := range []int{http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusBadGateway,
-		http.StatusServiceUnavailable, http.StatusRequestTimeout, http.StatusBadRequest} {
+		http.StatusServiceUnavailable, http.StatusRequestTimeout, http.StatusTooEarly, http.StatusLocked,
+		http.StatusProxyAuthRequired} {
 		t.Run(http.StatusText(status), func(t *testing.T) {
 			e := newEnv(t)
 			ctx := context.Background()
@@ -146,7 +148,7 @@ func TestNotifyTransientFailuresRetried(t *testing.T) {
 				}
 			}
 			card := notifyCard(t, e.signIn("owner@example.com"), site.ID)
-			wantNotContains(t, card, "copylab has stopped posting", "badge-paused")
+			wantNotContains(t, card, "copylab has stopped posting", "badge-paused", `id="undelivered"`)
 			if n := e.app.notifyOnce(ctx); n != 1 || len(h.received()) != 3 {
 				t.Fatalf("third round: sent %d, %d posts; want the message through", n, len(h.received()))
 			}

@@ -123,7 +123,7 @@ func TestNotifyVerdict(t *testing.T) {
 	}
 	rec := httptest.NewRecorder()
 	promhttp.HandlerFor(e.app.Metrics().Registry(), promhttp.HandlerOpts{}).ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
-	wantContains(t, rec.Body.String(), `copylab_notifications_total{result="failed"} 1`, `copylab_notifications_total{result="sent"} 1`)
+	wantContains(t, rec.Body.String(), `copylab_notifications_total{result="retried"} 1`, `copylab_notifications_total{result="sent"} 1`)
 }
 
 // TestWebhookBody: Slack, Teams and Discord get their own shape; any other

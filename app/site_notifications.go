@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -127,9 +128,18 @@ func (a *App) siteNotificationsTest(c *fiber.Ctx) error {
 }
 
 // fillRefusal puts in the Notifications card what the site's webhook
-// answered when it refused a message for good (refusedForGood), unless
-// its URL was replaced since.
+// answered when it refused a message for good (failWebhook), unless its
+// URL was replaced since, and the latest messages it refused by
+// themselves (failMessage), which copylab gave up.
 func (a *App) fillRefusal(ctx context.Context, site experiments.Site, f *views.NotifyForm) error {
+	given, err := a.store.SiteUndelivered(ctx, site.ID, 5)
+	if err != nil {
+		return err
+	}
+	for _, u := range given {
+		f.Undelivered = append(f.Undelivered, views.UndeliveredNotice{ExperimentID: u.ExperimentID, ExperimentName: u.ExperimentName,
+			Title: noticeTitle(u.Status), Answer: statusWithText(u.HTTPStatus), At: u.At})
+	}
 	if site.WebhookURL == "" {
 		return nil
 	}
@@ -139,6 +149,15 @@ func (a *App) fillRefusal(ctx context.Context, site experiments.Site, f *views.N
 	}
 	f.Refused = &views.NotifyRefusal{Host: webhookHost(site.WebhookURL), Status: r.Status, Message: r.Message, At: r.At}
 	return nil
+}
+
+// statusWithText is an HTTP status with its name, "400 Bad Request", or
+// the number alone when it has none.
+func statusWithText(status int) string {
+	if t := http.StatusText(status); t != "" {
+		return fmt.Sprintf("%d %s", status, t)
+	}
+	return strconv.Itoa(status)
 }
 
 // testMessageFailure says why a test message did not get through, in

@@ -68,3 +68,69 @@ func (s *Store) ClearWebhookRefusal(ctx context.Context, siteID string) error {
 	}
 	return nil
 }
+
+// Undelivered is a message about an experiment that its site's webhook
+// refused by itself (it took others): copylab does not send it again.
+type Undelivered struct {
+	ExperimentID   string
+	ExperimentName string
+	Status         string // what it would have been recorded as (RecordNotification)
+	HTTPStatus     int    // what the webhook answered
+	At             time.Time
+}
+
+// RecordUndelivered notes that the webhook refused the message about
+// expID recorded as status, answering httpStatus; the first refusal
+// stays.
+func (s *Store) RecordUndelivered(ctx context.Context, expID, status string, httpStatus int, at time.Time) error {
+	_, err := s.w.ExecContext(ctx, `/* Store.RecordUndelivered */ insert into undelivered_notifications
+		(experiment_id, status, http_status, refused_at) values (?, ?, ?, ?) on conflict do nothing`,
+		expID, status, httpStatus, ms(at))
+	if err != nil {
+		return fmt.Errorf("experiments: record undelivered %s of %s: %w", status, expID, err)
+	}
+	return nil
+}
+
+// UndeliveredOf returns the statuses of the messages about an experiment
+// that its webhook refused (RecordUndelivered).
+func (s *Store) UndeliveredOf(ctx context.Context, expID string) (map[string]bool, error) {
+	rows, err := s.r.QueryContext(ctx, `/* Store.UndeliveredOf */ select status from undelivered_notifications
+		where experiment_id = ?`, expID)
+	if err != nil {
+		return nil, fmt.Errorf("experiments: undelivered of %s: %w", expID, err)
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var st string
+		if err := rows.Scan(&st); err != nil {
+			return nil, fmt.Errorf("experiments: undelivered of %s: %w", expID, err)
+		}
+		out[st] = true
+	}
+	return out, rows.Err()
+}
+
+// SiteUndelivered returns the latest messages about a site's experiments
+// that its webhook refused, newest first, at most limit.
+func (s *Store) SiteUndelivered(ctx context.Context, siteID string, limit int) ([]Undelivered, error) {
+	rows, err := s.r.QueryContext(ctx, `/* Store.SiteUndelivered */ select u.experiment_id, e.name, u.status, u.http_status, u.refused_at
+		from undelivered_notifications u join experiments e on e.id = u.experiment_id
+		where e.site_id = ? order by u.refused_at desc limit ?`, siteID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("experiments: undelivered of site %s: %w", siteID, err)
+	}
+	defer rows.Close()
+	var out []Undelivered
+	for rows.Next() {
+		var u Undelivered
+		var at int64
+		if err := rows.Scan(&u.ExperimentID, &u.ExperimentName, &u.Status, &u.HTTPStatus, &at); err != nil {
+			return nil, fmt.Errorf("experiments: undelivered of site %s: %w", siteID, err)
+		}
+		u.At = time.UnixMilli(at)
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}

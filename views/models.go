@@ -92,7 +92,8 @@ type NotifyForm struct {
 	Recent []SentNotice // the latest messages, newest first
 	Flash  Flash        // what the last save, test message or Turn off did, shown in the card
 	// Refused: the saved webhook refused a message for good (sites.templ); nil while not.
-	Refused *NotifyRefusal
+	Refused     *NotifyRefusal
+	Undelivered []UndeliveredNotice // the latest messages the webhook refused by themselves, newest first (sites.templ)
 }
 
 // SentNotice is one message copylab posted about an experiment.
