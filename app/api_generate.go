@@ -36,7 +36,9 @@ type apiDropped struct {
 // saved with the experiment is used, with the control's text as the
 // current copy; a brief sent with the call keeps its own current copy.
 // The site's brand voice fills in when the brief has none. Generation failures answer with the
-// library's status and code (Retry-After on llm_rate_limited).
+// library's status and code (Retry-After on llm_rate_limited). The call
+// counts against the limits the drafting page's generations do
+// (genRegistry.acquireGeneration): the person's and the process's.
 func (a *App) apiExperimentGenerate(c *fiber.Ctx) error {
 	var in struct {
 		N     *int            `json:"n"`
@@ -86,6 +88,18 @@ func (a *App) apiExperimentGenerate(c *fiber.Ctx) error {
 		return briefValidation(fe, "brief.")
 	}
 
+	// The same limits as the drafting page's generations: the token's
+	// person shares genUserMax between the two, and everyone
+	// genRunningMax. A full limit answers at once (429
+	// too_many_generations or 503 generation_busy, with Retry-After)
+	// rather than queueing a client that already waits for minutes.
+	user, _ := c.Locals(localAPIUser).(experiments.User)
+	hold, err := a.genJobs.acquireGeneration(user.ID)
+	if err != nil {
+		return err
+	}
+	defer a.genJobs.releaseGeneration(hold)
+
 	// API clients wait for the answer (a script, not a person watching a
 	// page): the bound is a browser job's, which covers the library's
 	// retries and its follow-up request, and grows with --llm-timeout.
@@ -104,7 +118,6 @@ func (a *App) apiExperimentGenerate(c *fiber.Ctx) error {
 	for _, v := range e.Variants {
 		have = append(have, v.Text)
 	}
-	user, _ := c.Locals(localAPIUser).(experiments.User)
 	var add []experiments.Variant
 	dropped := make([]apiDropped, 0, len(res.Dropped))
 	for _, d := range res.Dropped {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"sort"
 	"strings"
 	"sync"
@@ -25,8 +26,9 @@ const (
 	// genJobMax bounds the jobs kept at once; the oldest finished ones go
 	// first when it is reached.
 	genJobMax = 200
-	// genRunningMax bounds the model calls (generations and rewrites) in
-	// flight at once in this process.
+	// genRunningMax bounds the model calls (generations and rewrites,
+	// from the drafting page and the API) in flight at once in this
+	// process.
 	genRunningMax = 8
 	// genJobTimeout bounds one generation, including the library's
 	// retries and its follow-up request for missing drafts, unless a long
@@ -38,10 +40,26 @@ const (
 	// over all their jobs: a few buttons pressed in a row are fine, but
 	// one person must not hold most of genRunningMax.
 	regenUserMax = 3
+	// genUserMax bounds the generations one person has in flight at once,
+	// from the drafting page and the API together. Two covers drafting
+	// two experiments side by side (two tabs, or a script and a tab); a
+	// third at once is a script fanning out over many draft experiments,
+	// which would otherwise take every one of genRunningMax. A new brief
+	// for the same experiment replaces the page's running generation, so
+	// sending one again does not count twice.
+	genUserMax = 2
 )
 
-// errGenBusy is the answer when too many generations run at once.
-var errGenBusy = errors.New("copylab is already writing several sets of drafts; try again in a minute")
+// errGenBusy is the answer when every one of the process's genRunningMax
+// slots is taken: the server is busy, not the asker at fault, hence 503.
+var errGenBusy = &httpError{Status: http.StatusServiceUnavailable, Code: "generation_busy", RetryAfter: time.Minute,
+	Message: "copylab is already writing several sets of drafts; try again in a minute."}
+
+// errGensBusy is the answer when the person already has genUserMax
+// generations in flight: they are asking too often, hence 429. Their
+// own generations take from seconds to a minute or two.
+var errGensBusy = &httpError{Status: http.StatusTooManyRequests, Code: "too_many_generations", RetryAfter: 30 * time.Second,
+	Message: fmt.Sprintf("You already have %d sets of drafts being written; wait for one to finish, then try again.", genUserMax)}
 
 // errGenReplaced ends a generation when the same person sends a new brief
 // for the same experiment before it is done: the page shows only the
@@ -96,6 +114,9 @@ type genJob struct {
 	// money for minutes.
 	life   context.Context
 	cancel context.CancelCauseFunc
+	// hold is the generation's place in the limits (genRegistry.admit),
+	// given back when its model call ends.
+	hold *genHold
 	// approving is held through an approval, so that a second press of
 	// the button (a double click, a resent form) waits for the first and
 	// then finds the drafts added instead of adding them again.
@@ -122,36 +143,78 @@ type addedJob struct {
 	at       time.Time
 }
 
-// genRegistry holds the jobs of this process.
+// genRegistry holds the jobs of this process, and the limits on model
+// calls that the drafting page and the API share: genRunningMax in all,
+// genUserMax generations and regenUserMax rewrites per person.
 type genRegistry struct {
-	mu        sync.Mutex
-	jobs      map[string]*genJob
-	added     map[string]addedJob
-	running   int
-	rewriting map[int64]int // rewrites in flight, by user (also counted in running)
-	now       func() time.Time
+	mu         sync.Mutex
+	jobs       map[string]*genJob
+	added      map[string]addedJob
+	running    int
+	generating map[int64]int // generations in flight, by user (also counted in running)
+	rewriting  map[int64]int // rewrites in flight, by user (also counted in running)
+	now        func() time.Time
 }
 
 func newGenRegistry() *genRegistry {
-	return &genRegistry{jobs: map[string]*genJob{}, added: map[string]addedJob{}, rewriting: map[int64]int{}, now: time.Now}
+	return &genRegistry{jobs: map[string]*genJob{}, added: map[string]addedJob{}, generating: map[int64]int{},
+		rewriting: map[int64]int{}, now: time.Now}
 }
 
-// acquire takes one of the genRunningMax slots for a model call; release
-// gives it back.
-func (r *genRegistry) acquire() bool {
-	r.mu.Lock()
-	defer r.mu.Unlock()
+// genHold is one generation's place in the limits: one of the process's
+// slots until its model call ends, and one of its person's generations
+// until then too, or until a newer brief replaces it or its job is let
+// go (its call is being stopped, and nobody waits for it any more).
+type genHold struct {
+	userID   int64
+	personal bool // still counted in generating; guarded by genRegistry.mu
+}
+
+// takeGenerationLocked is the one check of a generation against the
+// limits, for the page (admit) and the API (acquireGeneration): the
+// person's first (errGensBusy), then the process's (errGenBusy).
+// replacing is how many of the person's counted generations the new one
+// replaces. The caller holds r.mu.
+func (r *genRegistry) takeGenerationLocked(userID int64, replacing int) (*genHold, error) {
+	if r.generating[userID]-replacing >= genUserMax {
+		return nil, errGensBusy
+	}
 	if r.running >= genRunningMax {
-		return false
+		return nil, errGenBusy
 	}
 	r.running++
-	return true
+	r.generating[userID]++
+	return &genHold{userID: userID, personal: true}, nil
 }
 
-func (r *genRegistry) release() {
+// acquireGeneration takes a place for a generation by the user that
+// replaces none (the API's, whose client waits for it);
+// releaseGeneration gives it back.
+func (r *genRegistry) acquireGeneration(userID int64) (*genHold, error) {
 	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.takeGenerationLocked(userID, 0)
+}
+
+// releaseGeneration gives back h's slot once its model call has ended,
+// and its person's generation if it still holds one.
+func (r *genRegistry) releaseGeneration(h *genHold) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	r.running--
-	r.mu.Unlock()
+	r.unpersonLocked(h)
+}
+
+// unpersonLocked stops counting h among its person's generations. The
+// caller holds r.mu.
+func (r *genRegistry) unpersonLocked(h *genHold) {
+	if h == nil || !h.personal {
+		return
+	}
+	h.personal = false
+	if r.generating[h.userID]--; r.generating[h.userID] <= 0 {
+		delete(r.generating, h.userID)
+	}
 }
 
 // acquireRewrite takes a slot for a rewrite by the user: one of theirs
@@ -187,16 +250,29 @@ func (r *genRegistry) dropLocked(id string, j *genJob, cause error) {
 	if j.cancel != nil {
 		j.cancel(cause)
 	}
+	r.unpersonLocked(j.hold)
 }
 
-// add registers a new job, making room by dropping the oldest finished
-// jobs when the registry is full, and stops the running jobs of the same
-// person and experiment (errGenReplaced). The caller has acquired a slot.
-func (r *genRegistry) add(j *genJob) error {
+// admit takes the new job's place in the limits (takeGenerationLocked)
+// and registers it, making room by dropping the oldest finished jobs
+// when the registry is full, and stops the running jobs of the same
+// person and experiment (errGenReplaced), which no longer count as the
+// person's.
+func (r *genRegistry) admit(j *genJob) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	now := r.now()
 	r.pruneLocked(now)
+	replacing := 0
+	for _, o := range r.jobs {
+		if o.expID == j.expID && o.userID == j.userID && o.hold != nil && o.hold.personal {
+			replacing++
+		}
+	}
+	hold, err := r.takeGenerationLocked(j.userID, replacing)
+	if err != nil {
+		return err
+	}
 	for id, o := range r.jobs {
 		o.mu.Lock()
 		mine := o.expID == j.expID && o.userID == j.userID
@@ -205,6 +281,9 @@ func (r *genRegistry) add(j *genJob) error {
 		}
 		done := o.state != jobRunning
 		o.mu.Unlock()
+		if mine {
+			r.unpersonLocked(o.hold)
+		}
 		if mine && done {
 			// The page shows only the newest brief's drafts: the older
 			// ones would only take room other people's jobs need, and
@@ -229,9 +308,12 @@ func (r *genRegistry) add(j *genJob) error {
 			r.dropLocked(o.id, o, errJobExpired)
 		}
 		if len(r.jobs) >= genJobMax {
+			r.running--
+			r.unpersonLocked(hold)
 			return errGenBusy
 		}
 	}
+	j.hold = hold
 	j.touched = now
 	r.jobs[j.id] = j
 	return nil
@@ -470,17 +552,12 @@ func (j *genJob) waitDraft(i int, d time.Duration) {
 func (a *App) startGeneration(j *genJob) error {
 	j.done = make(chan struct{})
 	j.life, j.cancel = context.WithCancelCause(context.Background())
-	if !a.genJobs.acquire() {
+	if err := a.genJobs.admit(j); err != nil {
 		j.cancel(nil)
-		return errGenBusy
-	}
-	if err := a.genJobs.add(j); err != nil {
-		j.cancel(nil)
-		a.genJobs.release()
 		return err
 	}
 	go func() {
-		defer a.genJobs.release()
+		defer a.genJobs.releaseGeneration(j.hold)
 		ctx, cancel := context.WithTimeout(j.life, a.genJobLimit())
 		defer cancel()
 		res, err := a.safeGenerate(ctx, j.brief)
@@ -593,7 +670,9 @@ func failureSentence(err error) string {
 	case errors.Is(err, errGenReplaced):
 		return "copylab stopped writing these drafts when you sent a newer brief."
 	case errors.Is(err, errGenBusy):
-		return "copylab is already writing several sets of drafts; try again in a minute."
+		return errGenBusy.Message
+	case errors.Is(err, errGensBusy):
+		return errGensBusy.Message
 	case errors.Is(err, errRewritesBusy):
 		return fmt.Sprintf("You already have %d rewrites running; wait for one to finish, then ask again.", regenUserMax)
 	}

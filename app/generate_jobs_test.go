@@ -100,11 +100,11 @@ func TestNewBriefDropsOwnFinishedJobs(t *testing.T) {
 	other := &genJob{id: "other", expID: "x", userID: 2, state: jobDone}
 	elsewhere := &genJob{id: "elsewhere", expID: "y", userID: 1, state: jobDone}
 	for _, j := range []*genJob{old, other, elsewhere} {
-		if err := r.add(j); err != nil {
+		if err := r.admit(j); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := r.add(&genJob{id: "new", expID: "x", userID: 1, state: jobRunning}); err != nil {
+	if err := r.admit(&genJob{id: "new", expID: "x", userID: 1, state: jobRunning}); err != nil {
 		t.Fatal(err)
 	}
 	for id, want := range map[string]bool{"old": false, "other": true, "elsewhere": true, "new": true} {

@@ -3,6 +3,7 @@ package app
 import (
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -70,12 +71,15 @@ func (a *App) generateStart(c *fiber.Ctx) error {
 		state:   jobRunning,
 	}
 	if err := a.startGeneration(j); err != nil {
-		if !errors.Is(err, errGenBusy) {
+		// The limits on model calls, the same the API answers with:
+		// the person's own (429) or the process's (503).
+		var busy *httpError
+		if !errors.As(err, &busy) || busy != errGenBusy && busy != errGensBusy {
 			return err
 		}
-		p.Error = failureSentence(err)
-		c.Set(fiber.HeaderRetryAfter, "60")
-		return a.renderWorkspace(c, p, http.StatusServiceUnavailable)
+		p.Error = busy.Message
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(ceilSeconds(busy.RetryAfter)))
+		return a.renderWorkspace(c, p, busy.Status)
 	}
 	j.wait(quickWait)
 

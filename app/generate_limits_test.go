@@ -1,0 +1,254 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+// apiAnswer is one JSON API answer, read off the test's goroutine.
+type apiAnswer struct {
+	status     int
+	retryAfter string
+	code, msg  string
+	err        error
+}
+
+// apiGenerateAsync asks the API for one draft of experiment expID, as the
+// token's person, without waiting: the answer comes on the channel. It
+// never calls t.Fatal, so it may run while the test waits for the model.
+func apiGenerateAsync(e *env, token, expID string) <-chan apiAnswer {
+	ch := make(chan apiAnswer, 1)
+	req := newRequest(http.MethodPost, "/api/v1/experiments/"+expID+"/generate",
+		strings.NewReader(`{"n":1,"brief":{"goal":"Get visitors to start a free trial"}}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+token)
+	go func() {
+		var a apiAnswer
+		defer func() { ch <- a }()
+		resp, err := e.app.Fiber().Test(req, -1)
+		if err != nil {
+			a.err = err
+			return
+		}
+		defer resp.Body.Close()
+		a.status, a.retryAfter = resp.StatusCode, resp.Header.Get("Retry-After")
+		raw, _ := io.ReadAll(resp.Body)
+		var out struct {
+			Error struct{ Code, Message string }
+		}
+		json.Unmarshal(raw, &out)
+		a.code, a.msg = out.Error.Code, out.Error.Message
+	}()
+	return ch
+}
+
+// answerNow waits for an answer that the limits give at once, and fails
+// if the request reached the model instead.
+func answerNow(t *testing.T, llm *fakeLLM, ch <-chan apiAnswer) apiAnswer {
+	t.Helper()
+	calls := llm.calls()
+	select {
+	case a := <-ch:
+		if a.err != nil {
+			t.Fatal(a.err)
+		}
+		if llm.calls() != calls {
+			t.Errorf("the refused generation reached the model")
+		}
+		return a
+	case <-time.After(5 * time.Second):
+		t.Fatalf("no answer after 5 s: the generation went on to the model (%d calls, %d before)", llm.calls(), calls)
+		return apiAnswer{}
+	}
+}
+
+// waitCalls waits until the fake model has had n requests.
+func waitCalls(t *testing.T, llm *fakeLLM, n int) {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); llm.calls() < n; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the model had %d requests, want %d", llm.calls(), n)
+		}
+	}
+}
+
+// tokenFor makes an API token for an existing user.
+func tokenFor(t *testing.T, e *env, email string) string {
+	t.Helper()
+	tok, err := CreateToken(context.Background(), e.store, email, "tests")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
+}
+
+// startBusy posts a brief to the drafting page at base as c and expects
+// it to be refused by a limit: with htmx, the workspace says sentence and
+// starts no job; without, the page answers status with Retry-After.
+func startBusy(t *testing.T, llm *fakeLLM, c *client, g *genFixture, base string, status int, retryAfter, sentence string) {
+	t.Helper()
+	calls := llm.calls()
+	resp, body := c.hx(http.MethodPost, base, g.brief(2))
+	wantStatus(t, resp, http.StatusOK, body)
+	wantContains(t, body, sentence)
+	if push := resp.Header.Get("HX-Push-Url"); push != "" {
+		t.Errorf("a job was started: %s", push)
+	}
+	resp, body = c.post(base, g.brief(2))
+	wantStatus(t, resp, status, body)
+	wantContains(t, body, sentence)
+	if got := resp.Header.Get("Retry-After"); got != retryAfter {
+		t.Errorf("Retry-After %q, want %q", got, retryAfter)
+	}
+	if llm.calls() != calls {
+		t.Error("a refused generation reached the model")
+	}
+}
+
+const (
+	gensBusySentence = "You already have 2 sets of drafts being written; wait for one to finish, then try again."
+	genBusySentence  = "copylab is already writing several sets of drafts; try again in a minute."
+)
+
+// One person has at most genUserMax generations in flight, on the page
+// and through the API together: the next, for another experiment, is
+// refused at once with a sentence (429 and Retry-After without htmx and
+// in the API) and asks no model. A new brief for an experiment already
+// being drafted replaces that generation, so it is not refused; a
+// teammate is not held back; once a generation ends, the person can
+// start another.
+func TestGenerationsPerPersonLimit(t *testing.T) {
+	if genUserMax != 2 {
+		t.Fatalf("the sentences here say 2, genUserMax is %d", genUserMax)
+	}
+	llm := newFakeLLM(t)
+	g := newGenFixture(t, llm.generator(30*time.Second))
+	release := llm.hold()
+	defer release()
+	b := g.e.experiment(g.site.ID, "Pricing", "Simple pricing for every team", "Pay for what you use")
+	c := g.e.experiment(g.site.ID, "Signup", "Start your free trial", "Try it free for 30 days")
+	baseB, baseC := "/experiments/"+b.ID+"/generate", "/experiments/"+c.ID+"/generate"
+
+	g.c.get(g.base)
+	first, _ := g.start(t, g.brief(2))
+	resp, body := g.c.hx(http.MethodPost, baseB, g.brief(2))
+	wantStatus(t, resp, http.StatusOK, body)
+	wantContains(t, body, `data-state="running"`)
+	waitCalls(t, llm, 2)
+
+	startBusy(t, llm, g.c, g, baseC, http.StatusTooManyRequests, "30", gensBusySentence)
+	a := answerNow(t, llm, apiGenerateAsync(g.e, tokenFor(t, g.e, "ann@example.com"), c.ID))
+	if a.status != http.StatusTooManyRequests || a.code != "too_many_generations" || a.msg != gensBusySentence || a.retryAfter != "30" {
+		t.Errorf("API: %d %s %q, Retry-After %q", a.status, a.code, a.msg, a.retryAfter)
+	}
+
+	// A new brief for the first experiment replaces its generation.
+	second, body := g.start(t, g.brief(3))
+	wantContains(t, body, `data-state="running"`)
+	if second == first {
+		t.Fatal("the new brief got the old job")
+	}
+	wantContains(t, g.wait(t, first), "Replaced by a newer brief")
+
+	// A teammate drafts as usual.
+	bob := g.e.signIn("bob@example.com")
+	bob.get(baseC)
+	resp, body = bob.hx(http.MethodPost, baseC, g.brief(2))
+	wantStatus(t, resp, http.StatusOK, body)
+	wantContains(t, body, `data-state="running"`)
+	wantNotContains(t, body, gensBusySentence)
+
+	release()
+	wantContains(t, g.wait(t, second), `data-state="done"`)
+	resp, body = g.c.hx(http.MethodPost, baseC, g.brief(2))
+	wantStatus(t, resp, http.StatusOK, body)
+	wantNotContains(t, body, gensBusySentence)
+	if resp.Header.Get("HX-Push-Url") == "" {
+		t.Errorf("no generation started once one had finished: %s", body)
+	}
+}
+
+// The API's generations take their places in the same limits as the
+// page's: two through the API keep the person from a third on the page,
+// and when the process's genRunningMax model calls are all taken, by
+// the API and the page together, the next asker gets 503
+// generation_busy with Retry-After from the API and the sentence on the
+// page, without a model call. Once they end, the API drafts again.
+func TestAPIGenerateSharesTheLimits(t *testing.T) {
+	llm := newFakeLLM(t)
+	g := newGenFixture(t, llm.generator(30*time.Second))
+	release := llm.hold()
+	defer release()
+
+	// Ann drafts twice through the API, on two experiments.
+	annTok := tokenFor(t, g.e, "ann@example.com")
+	var held []<-chan apiAnswer
+	for i := range genUserMax {
+		x := g.e.experiment(g.site.ID, fmt.Sprintf("Ann's API test %d", i), "Start your free trial", "Try it free for 30 days")
+		held = append(held, apiGenerateAsync(g.e, annTok, x.ID))
+	}
+	waitCalls(t, llm, genUserMax)
+	g.c.get(g.base)
+	startBusy(t, llm, g.c, g, g.base, http.StatusTooManyRequests, "30", gensBusySentence)
+	a := answerNow(t, llm, apiGenerateAsync(g.e, annTok, g.x.ID))
+	if a.status != http.StatusTooManyRequests || a.code != "too_many_generations" {
+		t.Errorf("Ann's third through the API: %d %s %q", a.status, a.code, a.msg)
+	}
+
+	// The rest of the process's slots: teammates, half on the page and
+	// half through the API.
+	for n := 0; llm.calls() < genRunningMax; n++ {
+		email := fmt.Sprintf("mate%d@example.com", n)
+		x := g.e.experiment(g.site.ID, "Mate's test "+email, "Start your free trial", "Try it free for 30 days")
+		if n%2 == 0 {
+			mate := g.e.signIn(email)
+			base := "/experiments/" + x.ID + "/generate"
+			mate.get(base)
+			resp, body := mate.hx(http.MethodPost, base, g.brief(1))
+			wantStatus(t, resp, http.StatusOK, body)
+			wantContains(t, body, `data-state="running"`)
+		} else {
+			held = append(held, apiGenerateAsync(g.e, g.e.token(email), x.ID))
+		}
+		waitCalls(t, llm, genUserMax+n+1)
+	}
+
+	zed := g.e.signIn("zed@example.com")
+	x := g.e.experiment(g.site.ID, "Zed's test", "Start your free trial", "Try it free for 30 days")
+	zedBase := "/experiments/" + x.ID + "/generate"
+	zed.get(zedBase)
+	startBusy(t, llm, zed, g, zedBase, http.StatusServiceUnavailable, "60", genBusySentence)
+	zedTok := tokenFor(t, g.e, "zed@example.com")
+	a = answerNow(t, llm, apiGenerateAsync(g.e, zedTok, x.ID))
+	if a.status != http.StatusServiceUnavailable || a.code != "generation_busy" || a.msg != genBusySentence || a.retryAfter != "60" {
+		t.Errorf("API when the process is full: %d %s %q, Retry-After %q", a.status, a.code, a.msg, a.retryAfter)
+	}
+
+	release()
+	for _, ch := range held {
+		if a := <-ch; a.err != nil || a.status != http.StatusOK {
+			t.Errorf("a held API generation: %d %s %q %v", a.status, a.code, a.msg, a.err)
+		}
+	}
+	if a := <-apiGenerateAsync(g.e, zedTok, x.ID); a.status != http.StatusOK {
+		t.Errorf("the API after the others ended: %d %s %q", a.status, a.code, a.msg)
+	}
+	r := g.e.app.genJobs
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		r.mu.Lock()
+		running, people := r.running, len(r.generating)
+		r.mu.Unlock()
+		if running == 0 && people == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after every generation ended: %d slots and %d people still counted", running, people)
+		}
+	}
+}
