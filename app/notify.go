@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	"copylab/experiments"
@@ -147,10 +148,14 @@ func (a *App) notifyExperiment(ctx context.Context, site experiments.Site, e exp
 		done[k] = true
 	}
 	results := a.cfg.PublicURL + "/experiments/" + e.ID + "/results"
-	msg := func(title, status, text string) notice {
+	// short is e as chat messages name it (clip).
+	short := e
+	short.Name, short.Selector, short.Page = clip(e.Name, clipName), clip(e.Selector, clipSelector), clip(e.Page, clipPage)
+	msg := func(title, status, text, shortText string) notice {
 		return notice{Title: fmt.Sprintf("%s: “%s” on %s", title, e.Name, site.Name), Text: text, URL: results,
 			Experiment: noticeExperiment{ID: e.ID, Name: e.Name, Site: site.Name, ResultsURL: results},
-			Verdict:    noticeVerdict{Status: status, Text: text}}
+			Verdict:    noticeVerdict{Status: status, Text: text},
+			short:      &shortNotice{Title: fmt.Sprintf("%s: “%s” on %s", title, short.Name, clip(site.Name, clipName)), Text: shortText}}
 	}
 	var due []notice
 	arms, an := analyzeCounts(e, counts)
@@ -167,7 +172,7 @@ func (a *App) notifyExperiment(ctx context.Context, site experiments.Site, e exp
 			if an.Verdict.Status == stats.StatusWinner && winnerAnnounced(delivered) {
 				title = winnerChangedTitle
 			}
-			n := msg(title, an.Verdict.Status, an.Verdict.Text)
+			n := msg(title, an.Verdict.Status, an.Verdict.Text, an.Verdict.Text)
 			n.key = key
 			due = append(due, n)
 		}
@@ -178,7 +183,7 @@ func (a *App) notifyExperiment(ctx context.Context, site experiments.Site, e exp
 			return 0, err
 		}
 		if w := elementMissingText(e, recent); w != "" {
-			due = append(due, msg(noticeMissingTitle, noticeElementMissing, w))
+			due = append(due, msg(noticeMissingTitle, noticeElementMissing, w, elementMissingText(short, recent)))
 		}
 	}
 	for _, n := range due {
@@ -443,6 +448,24 @@ type notice struct {
 	// key is what the message is recorded as once sent (verdictKey);
 	// Verdict.Status when empty.
 	key string
+	// short is the title and text with the names people typed cut to a
+	// length that reads well in a chat message (clip), for the receivers
+	// that show the message to people only; nil for the same as above.
+	// Any other receiver gets the names whole: programs read them.
+	short *shortNotice
+}
+
+// shortNotice is a notice's title and text for chat tools (notice.short).
+type shortNotice struct {
+	Title, Text string
+}
+
+// forChat is n with the title and text that chat tools show (n.short).
+func (n notice) forChat() notice {
+	if n.short != nil {
+		n.Title, n.Text = n.short.Title, n.short.Text
+	}
+	return n
 }
 
 type noticeExperiment struct {
@@ -471,30 +494,168 @@ type noticeVerdict struct {
 // "[Reset your password](https://evil.example)" shows as typed: it pings
 // no one and hides no link behind a label. Only copylab's own bold title
 // and results link are markup.
+//
+// Each message stays within what its receiver takes (fitMessage): chat
+// tools get the names cut to a readable length (notice.short), and a
+// message still too long loses its last lines.
 func webhookBody(u *url.URL, n notice) any {
-	plain := n.Title + "\n" + n.Text
+	full := n
+	n = n.forChat()
 	switch receiverOf(u) {
 	case receiverSlack:
-		return map[string]string{"text": "*" + slackEscaper.Replace(n.Title) + "*\n" + slackEscaper.Replace(n.Text) +
-			"\n<" + n.URL + "|Open the results>"}
-	case receiverDiscord:
-		return discordMessage{
-			Content:         "**" + discordEscaper.Replace(n.Title) + "**\n" + discordEscaper.Replace(n.Text) + "\n" + n.URL,
-			AllowedMentions: discordMentions{Parse: []string{}},
+		slack := func(title, text string) map[string]string {
+			return map[string]string{"text": "*" + slackEscaper.Replace(title) + "*\n" + slackEscaper.Replace(text) +
+				"\n<" + n.URL + "|Open the results>"}
 		}
+		return slack(fitMessage(n.Title, n.Text, slackTextMax, func(title, text string) int {
+			return utf16Len(slack(title, text)["text"])
+		}))
+	case receiverDiscord:
+		discord := func(title, text string) discordMessage {
+			return discordMessage{
+				Content:         "**" + discordEscaper.Replace(title) + "**\n" + discordEscaper.Replace(text) + "\n" + n.URL,
+				AllowedMentions: discordMentions{Parse: []string{}},
+			}
+		}
+		return discord(fitMessage(n.Title, n.Text, discordContentMax, func(title, text string) int {
+			return utf16Len(discord(title, text).Content)
+		}))
 	case receiverTeams:
-		return map[string]string{"text": "**" + teamsEscaper.Replace(n.Title) + "**\n\n" + teamsEscaper.Replace(n.Text) +
-			"\n\n[Open the results](" + n.URL + ")"}
+		teams := func(title, text string) map[string]string {
+			return map[string]string{"text": "**" + teamsEscaper.Replace(title) + "**\n\n" + teamsEscaper.Replace(text) +
+				"\n\n[Open the results](" + n.URL + ")"}
+		}
+		return teams(fitMessage(n.Title, n.Text, teamsBodyMax, func(title, text string) int { return jsonLen(teams(title, text)) }))
 	case receiverTeamsWorkflow:
-		return teamsWorkflowMessage(n)
+		workflow := func(title, text string) any {
+			m := n
+			m.Title, m.Text = title, text
+			return teamsWorkflowMessage(m)
+		}
+		return workflow(fitMessage(n.Title, n.Text, teamsBodyMax, func(title, text string) int { return jsonLen(workflow(title, text)) }))
 	}
+	// Any other receiver may be a program, which reads the names whole;
+	// only the text is cut, when it must be, to what chat tools take,
+	// and the title and verdict stay whole.
+	n = full
 	link := ""
 	if n.URL != "" {
 		link = "\n" + n.URL
 	}
-	n.Text = markdownText(plain) + link
-	return genericMessage{notice: n, PlainText: plain + link}
+	generic := func(title, text string) genericMessage {
+		m, plain := n, title+"\n"+text
+		m.Text = markdownText(plain) + link
+		return genericMessage{notice: m, PlainText: plain + link}
+	}
+	return generic(fitMessage(n.Title, n.Text, genericTextMax, func(title, text string) int { return utf16Len(generic(title, text).Text) }))
 }
+
+// What each receiver takes at most (fitMessage). Discord and Slack count
+// characters, measured here in UTF-16 code units, which count no
+// character for less than Discord does (it took 2,490 "🔷" of a 4,096
+// limit: https://github.com/go-gitea/gitea/pull/34084).
+const (
+	// discordContentMax: Discord refuses longer content with 400.
+	// https://discord.com/developers/docs/resources/webhook#execute-webhook
+	discordContentMax = 2000
+	// slackTextMax: Slack asks for text under 4,000 characters and cuts
+	// longer messages itself.
+	// https://api.slack.com/methods/chat.postMessage#truncating
+	slackTextMax = 4000
+	// teamsBodyMax: bytes of a Teams message's JSON; Teams refuses
+	// messages over 28 KB, its own wrapping included.
+	// https://learn.microsoft.com/microsoftteams/platform/webhooks-and-connectors/how-to/connectors-using
+	teamsBodyMax = 24 * 1024
+	// genericTextMax: the text of any other receiver's message.
+	// Rocket.Chat refuses messages over 5,000 characters unless told
+	// otherwise, Zulip over 10,000, Mattermost over 16,383.
+	genericTextMax = 4000
+)
+
+// fitMessage cuts a message's text, then if need be its title, until
+// size says the receiver takes it (size(title, text) <= max): copylab's
+// own words and names fit well within every limit, but a test with many
+// variants and long names typed in full need not, and a receiver refuses
+// a message that is too long (Discord with 400) or cuts it where it
+// likes. Whole lines go first, from the end, for a last line "…" (the
+// link after it has the rest); then the first line, then the title, are
+// cut to fit, with "…".
+func fitMessage(title, text string, max int, size func(title, text string) int) (string, string) {
+	if size(title, text) <= max {
+		return title, text
+	}
+	lines := strings.Split(text, "\n")
+	for k := len(lines) - 1; k >= 1; k-- {
+		if t := strings.Join(lines[:k], "\n") + "\n…"; size(title, t) <= max {
+			return title, t
+		}
+	}
+	if t, ok := cutToFit(lines[0], func(s string) bool { return size(title, s) <= max }); ok {
+		return title, t
+	}
+	t, _ := cutToFit(title, func(s string) bool { return size(s, "…") <= max })
+	return t, "…"
+}
+
+// cutToFit is the longest start of s, with "…" after it, that fits (by
+// whole runes), and whether any does.
+func cutToFit(s string, fits func(string) bool) (string, bool) {
+	rs := []rune(s)
+	// The size grows with the runes kept: the largest n that fits, by
+	// halving, then checked, as an escape may depend on what follows.
+	lo, hi := 0, len(rs)
+	for lo < hi {
+		mid := (lo + hi + 1) / 2
+		if fits(string(rs[:mid]) + "…") {
+			lo = mid
+		} else {
+			hi = mid - 1
+		}
+	}
+	for ; lo >= 0; lo-- {
+		if t := string(rs[:lo]) + "…"; fits(t) {
+			return t, true
+		}
+	}
+	return "…", false
+}
+
+// utf16Len is the length of s in UTF-16 code units.
+func utf16Len(s string) int {
+	n := 0
+	for _, r := range s {
+		n += utf16.RuneLen(r)
+	}
+	return n
+}
+
+// jsonLen is the length of v in JSON.
+func jsonLen(v any) int {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return 0
+	}
+	return len(b)
+}
+
+// clip shortens a name people typed to at most n runes, ending with "…"
+// when cut: a message names a site, a test, a selector and a page, each
+// up to hundreds of characters, and reads better with the start of each
+// than with its sentences cut short to fit (fitMessage).
+func clip(s string, n int) string {
+	rs := []rune(s)
+	if len(rs) <= n {
+		return s
+	}
+	return string(rs[:n-1]) + "…"
+}
+
+// How much of each name a message keeps (clip).
+const (
+	clipName     = 80
+	clipSelector = 100
+	clipPage     = 120
+)
 
 // The receivers with a format of their own (receiverOf).
 const (

@@ -101,10 +101,12 @@ func (a *App) siteNotificationsTest(c *fiber.Ctx) error {
 		secs := ceilSeconds(wait)
 		return a.redirectWithFlash(c, to, "error", fmt.Sprintf("You sent a test message a moment ago; send the next one in %d s.", secs))
 	}
+	const text = "Notifications from copylab reach this channel. You will hear here when a test on this site has an answer."
 	err = a.sendWebhook(ctx, site.WebhookURL, notice{
 		Title: "copylab test message for “" + site.Name + "”",
-		Text:  "Notifications from copylab reach this channel. You will hear here when a test on this site has an answer.",
+		Text:  text,
 		URL:   a.cfg.PublicURL + "/sites/" + site.ID,
+		short: &shortNotice{Title: "copylab test message for “" + clip(site.Name, clipName) + "”", Text: text},
 	})
 	if err != nil {
 		a.metrics.notifications.WithLabelValues("failed").Inc()
