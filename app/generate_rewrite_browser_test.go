@@ -2,9 +2,14 @@ package app
 
 import (
 	"context"
+	"fmt"
+	"net/http"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/fetch"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
@@ -67,6 +72,123 @@ func TestBrowserRewriteKeepsTheUntick(t *testing.T) {
 		t.Errorf("approve button %q", got)
 	}
 
+	if _, err := chromedp.Run(tab, chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.Click(chromedp.CSS("[data-approve]")))); err != nil {
+		t.Fatal(err)
+	}
+	got, err := store.Experiment(context.Background(), x.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Variants) != 2 || got.Variants[1].Text != second {
+		t.Errorf("added %+v, want only the ticked draft %q", got.Variants, second)
+	}
+	if ex := exceptions(); len(ex) > 0 {
+		t.Errorf("the page threw: %v", ex)
+	}
+}
+
+// TestBrowserRewriteKeepsAnUntickDuringTheLastPoll unticks a draft in
+// Chromium after its rewriting card's last poll has left, while the
+// answer is on its way back (held in the browser's network layer). The
+// server rendered that answer from the poll, with the box ticked; the
+// card swapped in keeps the box as the person left it, unticked, and so
+// do the approve button's count and the drafts added.
+func TestBrowserRewriteKeepsAnUntickDuringTheLastPoll(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test")
+	}
+	tab := browsertest.NewTab(t) // skips without Chromium, fails under CI
+	llm := newFakeLLM(t)
+	base, store := serveGenerating(t, llm.generator(30*time.Second))
+	x := seedAnnsDraft(t, store)
+	exceptions := browsertest.Exceptions(t, tab)
+	do := func(actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(tab, actions...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	eval := func(js string) string {
+		t.Helper()
+		s, err := chromedp.Run(tab, chromedp.Evaluate[string](js))
+		if err != nil {
+			t.Fatalf("%s: %v", js, err)
+		}
+		return s
+	}
+
+	signInTab(t, tab, base+"/login?next=/experiments/"+x.ID+"/generate", "ann@example.com", chromedp.EmulateViewport(1280, 900))
+	do(chromedp.WaitVisible(chromedp.CSS("#brief-form")),
+		chromedp.SendKeys(chromedp.CSS("#f-goal"), "Get visitors to start a free trial"),
+		chromedp.SetValue(chromedp.CSS("#f-n"), "2"),
+		chromedp.Click(chromedp.CSS("#brief-submit")),
+		chromedp.WaitVisible(chromedp.CSS(`#generation[data-state="done"] #draft-1`)))
+	second := eval(`document.querySelector("#f-drafts-1-text").value`)
+
+	release := llm.hold()
+	defer release()
+	do(chromedp.Evaluate[chromedp.Void](`document.querySelector("#draft-0").scrollIntoView({block: "center"})`),
+		chromedp.Click(chromedp.CSS(`#draft-0 [data-instruction="shorter"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#draft-0.draft-busy`)))
+
+	// From now on every answer to the card's poll waits in the browser
+	// until the test lets it go. The model answers once the first is
+	// held: htmx sends one poll of a card at a time, so no poll can slip
+	// past. Busy answers go on at once; the first that is not busy is
+	// the last poll's, and the person unticks while it is held.
+	var final string
+	lastPoll := func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+		lctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+		defer cancel()
+		paused := cdp.Events(lctx, tg, fetch.RequestPaused)
+		if _, err := cdp.Call(ctx, tg, fetch.Enable, fetch.EnableParams{Patterns: []*fetch.RequestPattern{
+			{URLPattern: "*/drafts/0*", RequestStage: fetch.RequestStageResponse}}}); err != nil {
+			return chromedp.Void{}, err
+		}
+		defer cdp.Call(ctx, tg, fetch.Disable, cdp.Empty{})
+		for ev, err := range paused {
+			if err != nil {
+				return chromedp.Void{}, fmt.Errorf("waiting for the last poll: %w", err)
+			}
+			if ev.Request.Method != http.MethodGet {
+				return chromedp.Void{}, fmt.Errorf("unexpected %s %s", ev.Request.Method, ev.Request.URL)
+			}
+			body, err := cdp.Call(ctx, tg, fetch.GetResponseBody, fetch.GetResponseBodyParams{RequestID: ev.RequestID})
+			if err != nil {
+				return chromedp.Void{}, err
+			}
+			release()
+			if !strings.Contains(string(body.Body), "draft-busy") {
+				final = string(body.Body)
+				if _, err := chromedp.Click(chromedp.CSS(`#draft-0 [data-include]`))(ctx, tg); err != nil {
+					return chromedp.Void{}, err
+				}
+				_, err := cdp.Call(ctx, tg, fetch.ContinueResponse, fetch.ContinueResponseParams{RequestID: ev.RequestID})
+				return chromedp.Void{}, err
+			}
+			if _, err := cdp.Call(ctx, tg, fetch.ContinueResponse, fetch.ContinueResponseParams{RequestID: ev.RequestID}); err != nil {
+				return chromedp.Void{}, err
+			}
+		}
+		return chromedp.Void{}, fmt.Errorf("no last poll")
+	}
+	do(lastPoll)
+	// The race is real: the poll left with the box ticked, and the server
+	// answered with it ticked.
+	if box := includeBox.FindString(final); !strings.Contains(box, "checked") {
+		t.Fatalf("the last poll's answer has the box %s; the test needs it ticked", box)
+	}
+
+	do(chromedp.WaitVisible(chromedp.CSS(`#draft-0:not(.draft-busy) .regen-message`)))
+	if got := eval(`String(document.querySelector("#draft-0 [data-include]").checked)`); got != "false" {
+		t.Error("the card swapped in after the untick ticked the draft again")
+	}
+	if got := eval(`String(document.querySelector("#draft-0").classList.contains("draft-excluded"))`); got != "true" {
+		t.Error("the unticked card is not marked as left out")
+	}
+	if got := eval(`document.querySelector("[data-approve]").textContent`); got != "Add 1 draft to the experiment" {
+		t.Errorf("approve button %q", got)
+	}
 	if _, err := chromedp.Run(tab, chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.Click(chromedp.CSS("[data-approve]")))); err != nil {
 		t.Fatal(err)
 	}

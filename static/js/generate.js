@@ -92,6 +92,30 @@
     var first = root.querySelector("[data-include]");
     if (first) include(first);
   }
+  // A draft's card swapped in keeps the tick the person left. The server
+  // renders the tick its request carried (the rewrite's form, or the
+  // rewriting card's poll), and the person may change the box after the
+  // request left: a rewrite's last poll can be on its way when they
+  // untick. The box as it is just before the swap is their latest choice,
+  // so it wins; the drafts form sends it with the next post. Kept on the
+  // request (xhr): a poll that swaps nothing leaves nothing behind.
+  document.addEventListener("htmx:beforeSwap", function (ev) {
+    var d = ev.detail || {};
+    var card = d.target;
+    if (!d.xhr || !card || !card.matches || !card.matches(".draft[id]")) return;
+    var box = card.querySelector("[data-include]");
+    if (box) d.xhr.copylabTick = { id: card.id, checked: box.checked };
+  });
+  document.addEventListener("htmx:afterSwap", function (ev) {
+    var was = ev.detail && ev.detail.xhr && ev.detail.xhr.copylabTick;
+    if (!was) return;
+    var card = document.getElementById(was.id);
+    var box = card && card.querySelector("[data-include]");
+    if (!box || box.checked === was.checked) return;
+    box.checked = was.checked;
+    include(box);
+  });
+
   document.addEventListener("htmx:load", function (ev) {
     init(ev.target);
     // A swapped card changes the ticked count of the whole form.
