@@ -448,11 +448,22 @@ type notice struct {
 	// key is what the message is recorded as once sent (verdictKey);
 	// Verdict.Status when empty.
 	key string
+	// linkLabel names where URL leads, for the receivers that put it
+	// behind words; "" for the experiment's results (link).
+	linkLabel string
 	// short is the title and text with the names people typed cut to a
 	// length that reads well in a chat message (clip), for the receivers
 	// that show the message to people only; nil for the same as above.
 	// Any other receiver gets the names whole: programs read them.
 	short *shortNotice
+}
+
+// link is the words n's link shows in Slack and Teams.
+func (n notice) link() string {
+	if n.linkLabel != "" {
+		return n.linkLabel
+	}
+	return "Open the results"
 }
 
 // shortNotice is a notice's title and text for chat tools (notice.short).
@@ -505,7 +516,7 @@ func webhookBody(u *url.URL, n notice) any {
 	case receiverSlack:
 		slack := func(title, text string) map[string]string {
 			return map[string]string{"text": "*" + slackEscaper.Replace(title) + "*\n" + slackEscaper.Replace(text) +
-				"\n<" + n.URL + "|Open the results>"}
+				"\n<" + n.URL + "|" + slackEscaper.Replace(n.link()) + ">"}
 		}
 		return slack(fitMessage(n.Title, n.Text, slackTextMax, func(title, text string) int {
 			return utf16Len(slack(title, text)["text"])
@@ -523,7 +534,7 @@ func webhookBody(u *url.URL, n notice) any {
 	case receiverTeams:
 		teams := func(title, text string) map[string]string {
 			return map[string]string{"text": "**" + teamsEscaper.Replace(title) + "**\n\n" + teamsEscaper.Replace(text) +
-				"\n\n[Open the results](" + n.URL + ")"}
+				"\n\n[" + teamsEscaper.Replace(n.link()) + "](" + n.URL + ")"}
 		}
 		return teams(fitMessage(n.Title, n.Text, teamsBodyMax, func(title, text string) int { return jsonLen(teams(title, text)) }))
 	case receiverTeamsWorkflow:
@@ -742,7 +753,7 @@ func teamsWorkflowMessage(n notice) any {
 		c.Body = append(c.Body, block{Type: "RichTextBlock", Inlines: []textRun{{Type: "TextRun", Text: line}}})
 	}
 	if n.URL != "" {
-		c.Actions = []action{{Type: "Action.OpenUrl", Title: "Open the results", URL: n.URL}}
+		c.Actions = []action{{Type: "Action.OpenUrl", Title: n.link(), URL: n.URL}}
 	}
 	return struct {
 		Type        string       `json:"type"`

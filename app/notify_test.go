@@ -291,11 +291,11 @@ func TestSiteNotificationsPages(t *testing.T) {
 	wantContains(t, body, "Test message sent to 127.0.0.1")
 	c.post("/sites/"+site.ID+"/notifications/test", nil)
 	_, body = c.get("/sites/" + site.ID)
-	wantContains(t, body, "The test message did not get through to 127.0.0.1", "the webhook answered 404.")
+	wantContains(t, body, "The test message did not get through to 127.0.0.1", "the webhook answered 404: there is no webhook at that URL any more")
 	wantNotContains(t, body, "no_service")
 	c.post("/sites/"+site.ID+"/notifications/test", nil)
 	_, body = c.get("/sites/" + site.ID)
-	wantContains(t, body, "the webhook answered 302, a redirect, which copylab does not follow")
+	wantContains(t, body, "the webhook answered 302: a redirect, which copylab does not follow. Paste the address it redirects to.")
 	if got := h.received(); len(got) != 3 || !strings.HasPrefix(got[0]["title"].(string), "copylab test message") {
 		t.Errorf("webhook got %v", got)
 	}
@@ -448,17 +448,21 @@ func TestTestMessageFailure(t *testing.T) {
 			"The test message did not get through: copylab could not make a secure (TLS) connection to hooks.example.com."},
 		{"blocked", &net.OpError{Op: "dial", Net: "tcp", Err: &netguard.BlockedError{Host: "169.254.169.254"}},
 			"The test message did not get through: hooks.example.com is a link-local or cloud metadata address, which copylab never connects to."},
-		{"status", &errWebhook{status: 403, body: "invalid_token for 10.0.0.5"},
-			"The test message did not get through to hooks.example.com: the webhook answered 403."},
+		{"status", &errWebhook{status: 500, body: "invalid_token for 10.0.0.5"},
+			"The test message did not get through to hooks.example.com: the webhook answered 500."},
+		{"not allowed", &errWebhook{status: 403, body: "invalid_token for 10.0.0.5"},
+			"The test message did not get through to hooks.example.com: the webhook answered 403: it does not let copylab post (its token may have been revoked, or posting to the channel restricted). copylab has paused notifications to it."},
+		{"message refused", &errWebhook{status: 400, body: "invalid_payload for 10.0.0.5"},
+			"The test message did not get through to hooks.example.com: the webhook refused the message (400 Bad Request); it may want another format than copylab sends. copylab's log has the webhook's answer."},
 		{"redirect", &errWebhook{status: 301},
-			"The test message did not get through to hooks.example.com: the webhook answered 301, a redirect, which copylab does not follow. Paste the address it redirects to."},
+			"The test message did not get through to hooks.example.com: the webhook answered 301: a redirect, which copylab does not follow. Paste the address it redirects to. copylab has paused notifications to it."},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			got := testMessageFailure(hook, tt.err)
 			if got != tt.want {
 				t.Errorf("got  %q\nwant %q", got, tt.want)
 			}
-			for _, leak := range []string{"10.0.0", ":53", "8443", "s3cret", "invalid_token", "refused", "reset", "SSH"} {
+			for _, leak := range []string{"10.0.0", ":53", "8443", "s3cret", "invalid_", "connection refused", "reset", "SSH"} {
 				if strings.Contains(got, leak) {
 					t.Errorf("%q leaks %q", got, leak)
 				}

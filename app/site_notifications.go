@@ -102,16 +102,32 @@ func (a *App) siteNotificationsTest(c *fiber.Ctx) error {
 		return a.redirectWithFlash(c, to, "error", fmt.Sprintf("You sent a test message a moment ago; send the next one in %d s.", secs))
 	}
 	const text = "Notifications from copylab reach this channel. You will hear here when a test on this site has an answer."
+	title := "copylab test message for “" + site.Name + "”"
+	// The link leads back to this card, and says so.
 	err = a.sendWebhook(ctx, site.WebhookURL, notice{
-		Title: "copylab test message for “" + site.Name + "”",
-		Text:  text,
-		URL:   a.cfg.PublicURL + "/sites/" + site.ID,
-		short: &shortNotice{Title: "copylab test message for “" + clip(site.Name, clipName) + "”", Text: text},
+		Title:     title,
+		Text:      text,
+		URL:       a.cfg.PublicURL + "/sites/" + site.ID + "#notifications",
+		linkLabel: "Open the notification settings",
+		short:     &shortNotice{Title: "copylab test message for “" + clip(site.Name, clipName) + "”", Text: text},
 	})
 	if err != nil {
-		a.metrics.notifications.WithLabelValues("failed").Inc()
 		a.log.Warn("notify: the test message did not get through", "request_id", requestIDOf(c),
 			"site", site.Key, "webhook_host", webhookHost(site.WebhookURL), "error", err)
+		if status, f := failureOf(err); f == failWebhook {
+			// The test message went where the notifier posts, and the
+			// answer is about that URL: every message would get it. So the
+			// webhook is paused as delivery would pause it, and the card
+			// says why and what to do, instead of showing On until the
+			// next verdict is refused.
+			r := experiments.WebhookRefusal{Status: status, Message: title, At: a.now()}
+			if err := a.store.RecordWebhookRefusal(ctx, site.ID, site.WebhookURL, r); err != nil {
+				return err
+			}
+			a.metrics.notifications.WithLabelValues("paused").Inc()
+		} else {
+			a.metrics.notifications.WithLabelValues("failed").Inc()
+		}
 		return a.redirectWithFlash(c, to, "error", testMessageFailure(site.WebhookURL, err))
 	}
 	a.metrics.notifications.WithLabelValues("sent").Inc()
@@ -192,9 +208,19 @@ func testMessageFailure(rawURL string, err error) string {
 	switch {
 	case errors.As(err, &blocked):
 		return failed + host + " is a link-local or cloud metadata address, which copylab never connects to."
-	case errors.As(err, &answered) && answered.status >= 300 && answered.status < 400:
-		return fmt.Sprintf("The test message did not get through to %s: the webhook answered %d, a redirect, which copylab does not follow. Paste the address it redirects to.", host, answered.status)
 	case errors.As(err, &answered):
+		switch status, f := failureOf(err); f {
+		case failWebhook:
+			// The card's reason (its banner says what to do).
+			msg := fmt.Sprintf("The test message did not get through to %s: the webhook answered %d: %s.", host, status, views.RefusalReason(status))
+			if status >= 300 && status < 400 {
+				msg += " Paste the address it redirects to."
+			}
+			return msg + " copylab has paused notifications to it."
+		case failMessage:
+			return fmt.Sprintf("The test message did not get through to %s: the webhook refused the message (%s); it may want another format than copylab sends. copylab's log has the webhook's answer.",
+				host, statusWithText(status))
+		}
 		return fmt.Sprintf("The test message did not get through to %s: the webhook answered %d.", host, answered.status)
 	case errors.As(err, &unchecked):
 		return failed + "copylab cannot check " + unchecked.Host + " before sending it through the proxy. Write the name in its xn-- form."

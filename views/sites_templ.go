@@ -764,7 +764,7 @@ func siteNotifySection(siteID string, f NotifyForm, csrf string) templ.Component
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var36 string
-			templ_7745c5c3_Var36, templ_7745c5c3_Err = templ.JoinStringErrs(refusalReason(r.Status))
+			templ_7745c5c3_Var36, templ_7745c5c3_Err = templ.JoinStringErrs(RefusalReason(r.Status))
 			if templ_7745c5c3_Err != nil {
 				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/sites.templ`, Line: 217, Col: 94}
 			}
@@ -1086,8 +1086,9 @@ func siteNotifySection(siteID string, f NotifyForm, csrf string) templ.Component
 	})
 }
 
-// refusalReason says what a webhook's refusal (NotifyRefusal) means.
-func refusalReason(status int) string {
+// RefusalReason says what a webhook's refusal (NotifyRefusal) means: the
+// card's banner and the test message's flash give it alike.
+func RefusalReason(status int) string {
 	switch {
 	case status >= 300 && status < 400:
 		return "a redirect, which copylab does not follow"
