@@ -13,6 +13,7 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
+	"copylab/experiments"
 	"copylab/static/browsertest"
 )
 
@@ -21,36 +22,8 @@ import (
 // stays unticked, the approve button counts one draft, and adding them
 // adds only the other.
 func TestBrowserRewriteKeepsTheUntick(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test")
-	}
-	tab := browsertest.NewTab(t) // skips without Chromium, fails under CI
-	llm := newFakeLLM(t)
-	base, store := serveGenerating(t, llm.generator(30*time.Second))
-	x := seedAnnsDraft(t, store)
-	exceptions := browsertest.Exceptions(t, tab)
-	do := func(actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(tab, actions...); err != nil {
-			t.Fatal(err)
-		}
-	}
-	eval := func(js string) string {
-		t.Helper()
-		s, err := chromedp.Run(tab, chromedp.Evaluate[string](js))
-		if err != nil {
-			t.Fatalf("%s: %v", js, err)
-		}
-		return s
-	}
-
-	signInTab(t, tab, base+"/login?next=/experiments/"+x.ID+"/generate", "ann@example.com", chromedp.EmulateViewport(1280, 900))
-	do(chromedp.WaitVisible(chromedp.CSS("#brief-form")),
-		chromedp.SendKeys(chromedp.CSS("#f-goal"), "Get visitors to start a free trial"),
-		chromedp.SetValue(chromedp.CSS("#f-n"), "2"),
-		chromedp.Click(chromedp.CSS("#brief-submit")),
-		chromedp.WaitVisible(chromedp.CSS(`#generation[data-state="done"] #draft-1`)))
-	second := eval(`document.querySelector("#f-drafts-1-text").value`)
+	r := twoDraftsInTab(t)
+	llm, do, eval := r.llm, r.do, r.eval
 
 	release := llm.hold()
 	defer release()
@@ -72,19 +45,7 @@ func TestBrowserRewriteKeepsTheUntick(t *testing.T) {
 		t.Errorf("approve button %q", got)
 	}
 
-	if _, err := chromedp.Run(tab, chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.Click(chromedp.CSS("[data-approve]")))); err != nil {
-		t.Fatal(err)
-	}
-	got, err := store.Experiment(context.Background(), x.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(got.Variants) != 2 || got.Variants[1].Text != second {
-		t.Errorf("added %+v, want only the ticked draft %q", got.Variants, second)
-	}
-	if ex := exceptions(); len(ex) > 0 {
-		t.Errorf("the page threw: %v", ex)
-	}
+	r.approveOnlySecond()
 }
 
 // TestBrowserRewriteKeepsAnUntickDuringTheLastPoll unticks a draft in
@@ -94,36 +55,8 @@ func TestBrowserRewriteKeepsTheUntick(t *testing.T) {
 // card swapped in keeps the box as the person left it, unticked, and so
 // do the approve button's count and the drafts added.
 func TestBrowserRewriteKeepsAnUntickDuringTheLastPoll(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test")
-	}
-	tab := browsertest.NewTab(t) // skips without Chromium, fails under CI
-	llm := newFakeLLM(t)
-	base, store := serveGenerating(t, llm.generator(30*time.Second))
-	x := seedAnnsDraft(t, store)
-	exceptions := browsertest.Exceptions(t, tab)
-	do := func(actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(tab, actions...); err != nil {
-			t.Fatal(err)
-		}
-	}
-	eval := func(js string) string {
-		t.Helper()
-		s, err := chromedp.Run(tab, chromedp.Evaluate[string](js))
-		if err != nil {
-			t.Fatalf("%s: %v", js, err)
-		}
-		return s
-	}
-
-	signInTab(t, tab, base+"/login?next=/experiments/"+x.ID+"/generate", "ann@example.com", chromedp.EmulateViewport(1280, 900))
-	do(chromedp.WaitVisible(chromedp.CSS("#brief-form")),
-		chromedp.SendKeys(chromedp.CSS("#f-goal"), "Get visitors to start a free trial"),
-		chromedp.SetValue(chromedp.CSS("#f-n"), "2"),
-		chromedp.Click(chromedp.CSS("#brief-submit")),
-		chromedp.WaitVisible(chromedp.CSS(`#generation[data-state="done"] #draft-1`)))
-	second := eval(`document.querySelector("#f-drafts-1-text").value`)
+	r := twoDraftsInTab(t)
+	llm, do, eval := r.llm, r.do, r.eval
 
 	release := llm.hold()
 	defer release()
@@ -189,19 +122,7 @@ func TestBrowserRewriteKeepsAnUntickDuringTheLastPoll(t *testing.T) {
 	if got := eval(`document.querySelector("[data-approve]").textContent`); got != "Add 1 draft to the experiment" {
 		t.Errorf("approve button %q", got)
 	}
-	if _, err := chromedp.Run(tab, chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.Click(chromedp.CSS("[data-approve]")))); err != nil {
-		t.Fatal(err)
-	}
-	got, err := store.Experiment(context.Background(), x.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(got.Variants) != 2 || got.Variants[1].Text != second {
-		t.Errorf("added %+v, want only the ticked draft %q", got.Variants, second)
-	}
-	if ex := exceptions(); len(ex) > 0 {
-		t.Errorf("the page threw: %v", ex)
-	}
+	r.approveOnlySecond()
 }
 
 // TestBrowserDraftingStopsWhenDeleted deletes the experiment (as a
@@ -264,5 +185,74 @@ func TestBrowserDraftingStopsWhenDeleted(t *testing.T) {
 	}
 	if ex := exceptions(); len(ex) > 0 {
 		t.Errorf("the page threw: %v", ex)
+	}
+}
+
+// rewriteTab is Ann's drafting page in Chromium with two drafts written
+// by the fake model, ready for a rewrite of the first.
+type rewriteTab struct {
+	t          *testing.T
+	tab        context.Context
+	llm        *fakeLLM
+	store      *experiments.Store
+	x          experiments.Experiment
+	second     string // the second draft's text
+	exceptions func() []string
+}
+
+// twoDraftsInTab signs Ann in on a fresh draft's drafting page and has two
+// drafts written.
+func twoDraftsInTab(t *testing.T) *rewriteTab {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("browser test")
+	}
+	r := &rewriteTab{t: t, tab: browsertest.NewTab(t), llm: newFakeLLM(t)} // NewTab skips without Chromium, fails under CI
+	var base string
+	base, r.store = serveGenerating(t, r.llm.generator(30*time.Second))
+	r.x = seedAnnsDraft(t, r.store)
+	r.exceptions = browsertest.Exceptions(t, r.tab)
+	signInTab(t, r.tab, base+"/login?next=/experiments/"+r.x.ID+"/generate", "ann@example.com", chromedp.EmulateViewport(1280, 900))
+	r.do(chromedp.WaitVisible(chromedp.CSS("#brief-form")),
+		chromedp.SendKeys(chromedp.CSS("#f-goal"), "Get visitors to start a free trial"),
+		chromedp.SetValue(chromedp.CSS("#f-n"), "2"),
+		chromedp.Click(chromedp.CSS("#brief-submit")),
+		chromedp.WaitVisible(chromedp.CSS(`#generation[data-state="done"] #draft-1`)))
+	r.second = r.eval(`document.querySelector("#f-drafts-1-text").value`)
+	return r
+}
+
+func (r *rewriteTab) do(actions ...chromedp.Action[chromedp.Void]) {
+	r.t.Helper()
+	if err := chromedp.Do(r.tab, actions...); err != nil {
+		r.t.Fatal(err)
+	}
+}
+
+func (r *rewriteTab) eval(js string) string {
+	r.t.Helper()
+	s, err := chromedp.Run(r.tab, chromedp.Evaluate[string](js))
+	if err != nil {
+		r.t.Fatalf("%s: %v", js, err)
+	}
+	return s
+}
+
+// approveOnlySecond presses the add button and checks that only the
+// second draft was added, and that the page threw nothing.
+func (r *rewriteTab) approveOnlySecond() {
+	r.t.Helper()
+	if _, err := chromedp.Run(r.tab, chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.Click(chromedp.CSS("[data-approve]")))); err != nil {
+		r.t.Fatal(err)
+	}
+	got, err := r.store.Experiment(context.Background(), r.x.ID)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	if len(got.Variants) != 2 || got.Variants[1].Text != r.second {
+		r.t.Errorf("added %+v, want only the ticked draft %q", got.Variants, r.second)
+	}
+	if ex := r.exceptions(); len(ex) > 0 {
+		r.t.Errorf("the page threw: %v", ex)
 	}
 }
