@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -24,16 +25,18 @@ import (
 
 // Notifications: a site with a webhook hears once when one of its running
 // experiments has an answer (a winner, the original is best, or no
-// meaningful difference), when its split breaks (SRM), and when the tag
-// stops finding its element, each once per experiment; an answer that
-// changes later (another variant wins, or a winner after "no meaningful
-// difference") is news once more (verdictKey). An answer is
+// meaningful difference), and once per episode when its split breaks
+// (SRM) and when the tag stops finding its element: such a warning is
+// news again only after checks a full day apart found it gone
+// (warningDue). An answer that changes later (another variant wins, or a
+// winner after "no meaningful difference") is news once more
+// (verdictKey). An answer is
 // announced once the results page calls it: not while the test is too
 // young to act on (answerTooEarly), when the page heads it "Early lead: not
 // called yet", but on the first check after it has run a full week and
 // has its planned sample, if it is still the answer then. The checks run
-// every notifyEvery from the counts, as the lists' verdicts do; a webhook
-// that fails is tried again next time.
+// every notifyEvery from the counts, as the lists' verdicts do; what a
+// webhook that fails gets then depends on its answer (failureOf).
 const (
 	notifyEvery   = time.Minute
 	notifyTimeout = 10 * time.Second
@@ -130,9 +133,10 @@ const (
 )
 
 // notifyExperiment sends what is due about e and not announced yet: its
-// verdict on counts when it is worth a message, and a warning when the
-// tag stopped finding the tested element since yesterday (the results
-// page's health warning), each once. sent says how many went out.
+// verdict on counts when it is worth a message, once, and a warning when
+// its split is broken or the tag stopped finding the tested element since
+// yesterday (the results page's health warning), once an episode. sent
+// says how many went out.
 func (a *App) notifyExperiment(ctx context.Context, site experiments.Site, e experiments.Experiment, counts experiments.Counts) (sent int, err error) {
 	delivered, err := a.store.Notified(ctx, e.ID)
 	if err != nil {
@@ -160,7 +164,7 @@ func (a *App) notifyExperiment(ctx context.Context, site experiments.Site, e exp
 	var due []notice
 	arms, an := analyzeCounts(e, counts)
 	key := verdictKey(arms, an)
-	if title, worth := notifyTitles[an.Verdict.Status]; worth && !announced(done, key) {
+	if title, worth := notifyTitles[an.Verdict.Status]; worth && an.Verdict.Status != stats.StatusSRM && !announced(done, key) {
 		// An early answer waits, unrecorded, so a later check sends it
 		// with the words the page has then ("Ship it." included).
 		early, err := a.answerTooEarly(ctx, e, counts, an.Verdict.Status)
@@ -177,14 +181,31 @@ func (a *App) notifyExperiment(ctx context.Context, site experiments.Site, e exp
 			due = append(due, n)
 		}
 	}
-	if !done[noticeElementMissing] {
-		recent, err := a.store.HealthSince(ctx, e, a.now().Add(-24*time.Hour))
-		if err != nil {
-			return 0, err
-		}
-		if w := elementMissingText(e, recent); w != "" {
-			due = append(due, msg(noticeMissingTitle, noticeElementMissing, w, elementMissingText(short, recent)))
-		}
+
+	// The warnings, once an episode (warningDue).
+	clears, err := a.store.NoticeClears(ctx, e.ID)
+	if err != nil {
+		return 0, err
+	}
+	srm := an.Verdict.Status == stats.StatusSRM
+	if key, err := a.warningDue(ctx, e.ID, stats.StatusSRM, srm, done, clears); err != nil {
+		return 0, err
+	} else if key != "" {
+		n := msg(noticeTitle(key), stats.StatusSRM, an.Verdict.Text, an.Verdict.Text)
+		n.key = key
+		due = append(due, n)
+	}
+	recent, err := a.store.HealthSince(ctx, e, a.now().Add(-24*time.Hour))
+	if err != nil {
+		return 0, err
+	}
+	w := elementMissingText(e, recent)
+	if key, err := a.warningDue(ctx, e.ID, noticeElementMissing, w != "", done, clears); err != nil {
+		return 0, err
+	} else if key != "" {
+		n := msg(noticeTitle(key), noticeElementMissing, w, elementMissingText(short, recent))
+		n.key = key
+		due = append(due, n)
 	}
 	for _, n := range due {
 		hook, ok, err := a.stillDue(ctx, site.ID, e.ID)
@@ -286,6 +307,86 @@ func failureOf(err error) (status int, f failure) {
 		return s, failMessage
 	}
 	return answered.status, failRetry
+}
+
+// warningRearm is how long a warning's condition must be found gone, on
+// checks that never find it back in between, before its return is news
+// again (warningDue).
+const warningRearm = 24 * time.Hour
+
+// warningDue says which message about a warning (base: stats.StatusSRM
+// or noticeElementMissing) is due now that its condition is on or not,
+// and notes what the check found (Store.SetNoticeClear): key is "" for
+// none. Each episode of a warning is announced once, recorded as base for
+// the first, base:2 for the second, and so on (done holds those
+// announced, or refused by the webhook). An episode ends when checks
+// find the condition gone a full day apart (warningRearm) and never back
+// in between: a selector fixed and broken again a week later, or a split
+// that healed and broke again, is news, while a condition that comes and
+// goes by the hour, near its line, is one episode and one message. Every
+// state is stored, so a restart sends nothing twice; time the process was
+// down counts as cleared only when checks on both sides find it gone.
+func (a *App) warningDue(ctx context.Context, expID, base string, on bool, done map[string]bool, clears map[string]experiments.NoticeClear) (key string, err error) {
+	n := lastEpisode(done, base)
+	c, cleared := clears[base]
+	if cleared && c.Episode < n {
+		// Noted before the latest episode was announced: spent.
+		cleared = false
+		if on {
+			return "", a.store.DeleteNoticeClear(ctx, expID, base)
+		}
+	}
+	now := a.now()
+	switch {
+	case on && n == 0:
+		return base, nil
+	case on && cleared && c.Rearmed:
+		return episodeKey(base, n+1), nil
+	case on && cleared:
+		// Back within the day: the same episode goes on.
+		return "", a.store.DeleteNoticeClear(ctx, expID, base)
+	case on, n == 0:
+		return "", nil
+	case !cleared:
+		return "", a.store.SetNoticeClear(ctx, expID, base, experiments.NoticeClear{Episode: n, ClearedAt: now})
+	case !c.Rearmed && now.Sub(c.ClearedAt) >= warningRearm:
+		c.Rearmed = true
+		return "", a.store.SetNoticeClear(ctx, expID, base, c)
+	}
+	return "", nil
+}
+
+// episodeKey is what episode k (from 1) of a warning is recorded as.
+func episodeKey(base string, k int) string {
+	if k <= 1 {
+		return base
+	}
+	return base + ":" + strconv.Itoa(k)
+}
+
+// lastEpisode is the latest episode of a warning in done, 0 for none.
+func lastEpisode(done map[string]bool, base string) int {
+	last := 0
+	for key := range done {
+		if k := episodeOf(key, base); k > last {
+			last = k
+		}
+	}
+	return last
+}
+
+// episodeOf is the episode a recorded key stands for, of warning base;
+// 0 when it is not one.
+func episodeOf(key, base string) int {
+	if key == base {
+		return 1
+	}
+	if rest, ok := strings.CutPrefix(key, base+":"); ok {
+		if k, err := strconv.Atoi(rest); err == nil && k > 1 {
+			return k
+		}
+	}
+	return 0
 }
 
 // elementMissingText is the missing element's message on e's page views
@@ -418,14 +519,19 @@ func (n notice) status() string {
 	return n.Verdict.Status
 }
 
-// noticeTitle is the headline of a recorded status (a verdictKey).
+// noticeTitle is the headline of a recorded status (a verdictKey, or a
+// warning's episodeKey: its episodes after the first are "again").
 func noticeTitle(status string) string {
-	if status == noticeElementMissing {
-		return noticeMissingTitle
-	}
 	base, _, _ := strings.Cut(status, ":")
+	again := ""
+	if k := episodeOf(status, base); k > 1 {
+		again = " again"
+	}
+	if base == noticeElementMissing {
+		return noticeMissingTitle + again
+	}
 	if t, ok := notifyTitles[base]; ok {
-		return t
+		return t + again
 	}
 	return status
 }

@@ -134,3 +134,58 @@ func (s *Store) SiteUndelivered(ctx context.Context, siteID string, limit int) (
 	}
 	return out, rows.Err()
 }
+
+// NoticeClear is a warning's condition found gone since an episode of it
+// was announced (the notifier's business which warnings and when).
+type NoticeClear struct {
+	Episode   int       // the episode announced before it cleared
+	ClearedAt time.Time // the first check that found it gone
+	Rearmed   bool      // a check a full day later still found it gone
+}
+
+// NoticeClears returns the clearings noted for an experiment's warnings,
+// by warning.
+func (s *Store) NoticeClears(ctx context.Context, expID string) (map[string]NoticeClear, error) {
+	rows, err := s.r.QueryContext(ctx, `/* Store.NoticeClears */ select notice, episode, cleared_at, rearmed
+		from notice_clears where experiment_id = ?`, expID)
+	if err != nil {
+		return nil, fmt.Errorf("experiments: notice clears of %s: %w", expID, err)
+	}
+	defer rows.Close()
+	out := map[string]NoticeClear{}
+	for rows.Next() {
+		var notice string
+		var c NoticeClear
+		var at int64
+		if err := rows.Scan(&notice, &c.Episode, &at, &c.Rearmed); err != nil {
+			return nil, fmt.Errorf("experiments: notice clears of %s: %w", expID, err)
+		}
+		c.ClearedAt = time.UnixMilli(at)
+		out[notice] = c
+	}
+	return out, rows.Err()
+}
+
+// SetNoticeClear notes the clearing of an experiment's warning, in place
+// of any noted before.
+func (s *Store) SetNoticeClear(ctx context.Context, expID, notice string, c NoticeClear) error {
+	_, err := s.w.ExecContext(ctx, `/* Store.SetNoticeClear */ insert into notice_clears
+		(experiment_id, notice, episode, cleared_at, rearmed) values (?, ?, ?, ?, ?)
+		on conflict (experiment_id, notice) do update set episode = excluded.episode,
+			cleared_at = excluded.cleared_at, rearmed = excluded.rearmed`,
+		expID, notice, c.Episode, ms(c.ClearedAt), c.Rearmed)
+	if err != nil {
+		return fmt.Errorf("experiments: set notice clear %s of %s: %w", notice, expID, err)
+	}
+	return nil
+}
+
+// DeleteNoticeClear forgets the clearing of an experiment's warning, if
+// any.
+func (s *Store) DeleteNoticeClear(ctx context.Context, expID, notice string) error {
+	if _, err := s.w.ExecContext(ctx, `/* Store.DeleteNoticeClear */ delete from notice_clears
+		where experiment_id = ? and notice = ?`, expID, notice); err != nil {
+		return fmt.Errorf("experiments: delete notice clear %s of %s: %w", notice, expID, err)
+	}
+	return nil
+}
