@@ -118,7 +118,8 @@ func sdSeed(t testing.TB, s *experiments.Store, in *experiments.Ingester, name s
 // sdExtras gives experiment x of site, running, a row in each table that
 // grows under an experiment beyond its visitors' exposures and
 // conversions: a missed element (health), a bot and a visitor who saw both
-// variants (excluded), a recording and a notification.
+// variants (excluded), a recording, a notification, one the webhook
+// refused and a warning's clearing.
 func sdExtras(t testing.TB, s *experiments.Store, in *experiments.Ingester, site experiments.Site, x string) {
 	t.Helper()
 	ctx := context.Background()
@@ -135,6 +136,12 @@ func sdExtras(t testing.TB, s *experiments.Store, in *experiments.Ingester, site
 		}
 	}
 	if err := s.RecordNotification(ctx, x, "winner", evBaseTime); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RecordUndelivered(ctx, x, "srm", 400, evBaseTime); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetNoticeClear(ctx, x, "element_missing", experiments.NoticeClear{Episode: 1, ClearedAt: evBaseTime}); err != nil {
 		t.Fatal(err)
 	}
 }
