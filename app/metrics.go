@@ -74,7 +74,7 @@ func NewMetrics(ing *experiments.Ingester) *Metrics {
 	m.llmFailures = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "copylab_llm_failures_total",
 		Help: "Failed calls to the LLM endpoint, by code."}, []string{"code"})
 	m.notifications = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "copylab_notifications_total",
-		Help: "Messages posted to sites' webhooks (verdicts, warnings and test messages), by result: sent; retried (no answer, 408, 429 or 5xx: posted again a minute later); " +
+		Help: "Messages posted to sites' webhooks (verdicts, warnings and test messages), by result: sent; retried (no answer, 5xx, 429, 408 and the like: posted again a minute later); " +
 			"paused (the webhook is gone, not allowed or redirects: nothing more goes to it until a person fixes it); " +
 			"dropped (the webhook refused that message, another 4xx: it is not posted again); failed (a test message that did not get through otherwise; test messages are never retried)."}, []string{"result"})
 	m.snippetRender = prometheus.NewCounter(prometheus.CounterOpts{Name: "copylab_snippet_renders_total",
