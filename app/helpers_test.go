@@ -179,6 +179,14 @@ func (e *env) site(name string) experiments.Site {
 	return s
 }
 
+// setWebhook saves a site's notification webhook.
+func setWebhook(t *testing.T, e *env, siteID, url string) {
+	t.Helper()
+	if _, err := e.store.SetSiteWebhook(context.Background(), siteID, url); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // experiment creates a draft with a control and one variant.
 func (e *env) experiment(siteID, name string, texts ...string) experiments.Experiment {
 	e.t.Helper()

@@ -54,9 +54,7 @@ func TestNotifyRecordsThroughShutdown(t *testing.T) {
 	defer srv.Close()
 	site := e.site("Shop")
 	winnerOn(e, site, "Pricing hero")
-	if _, err := e.store.SetSiteWebhook(context.Background(), site.ID, srv.URL+"/hook"); err != nil {
-		t.Fatal(err)
-	}
+	setWebhook(t, e, site.ID, srv.URL+"/hook")
 	e.app.notifyOnce(ctx)
 	if n := e.app.notifyOnce(context.Background()); n != 0 || posts.Load() != 1 {
 		t.Errorf("after a restart: %d more sent, %d posts in all; want the one message once", n, posts.Load())
@@ -81,12 +79,8 @@ func TestNotifySkipsSilentWebhookForTheRound(t *testing.T) {
 	winnerOn(e, broken, "First")
 	winnerOn(e, broken, "Second")
 	winnerOn(e, fine, "Third")
-	if _, err := e.store.SetSiteWebhook(context.Background(), broken.ID, dead.URL+"/hook"); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := e.store.SetSiteWebhook(context.Background(), fine.ID, h.URL+"/hook"); err != nil {
-		t.Fatal(err)
-	}
+	setWebhook(t, e, broken.ID, dead.URL+"/hook")
+	setWebhook(t, e, fine.ID, h.URL+"/hook")
 	if n := e.app.notifyOnce(context.Background()); n != 1 || len(h.received()) != 1 {
 		t.Errorf("sent %d, the working webhook got %d: want its one message", n, len(h.received()))
 	}
@@ -115,9 +109,7 @@ func TestNotifyWebhookTurnedOffMidRound(t *testing.T) {
 	for _, name := range []string{"First", "Second", "Third"} {
 		winnerOn(e, site, name)
 	}
-	if _, err := e.store.SetSiteWebhook(context.Background(), site.ID, srv.URL+"/hook"); err != nil {
-		t.Fatal(err)
-	}
+	setWebhook(t, e, site.ID, srv.URL+"/hook")
 	e.app.notifyOnce(context.Background())
 	if n := posts.Load(); n != 1 {
 		t.Errorf("%d posts, want 1: the webhook was off after the first", n)

@@ -54,9 +54,7 @@ func TestNotifyEarlyAnswerWaits(t *testing.T) {
 			x = e.transition(x.ID, experiments.ActionStart)
 			e.setCounts(x, tc.counts...)
 			backdate(e, x, tc.days)
-			if _, err := e.store.SetSiteWebhook(ctx, site.ID, h.URL+"/hook"); err != nil {
-				t.Fatal(err)
-			}
+			setWebhook(t, e, site.ID, h.URL+"/hook")
 
 			// The page does not call it yet; nor does the channel hear of it.
 			c := e.signIn("owner@example.com")
@@ -111,9 +109,7 @@ func TestNotifyBrokenSplitEarly(t *testing.T) {
 	x = e.transition(x.ID, experiments.ActionStart)
 	e.setCounts(x, [2]int64{10000, 500}, [2]int64{8000, 400})
 	backdate(e, x, 2)
-	if _, err := e.store.SetSiteWebhook(ctx, site.ID, h.URL+"/hook"); err != nil {
-		t.Fatal(err)
-	}
+	setWebhook(t, e, site.ID, h.URL+"/hook")
 	if n := e.app.notifyOnce(ctx); n != 1 {
 		t.Fatalf("%d sent, want the broken split", n)
 	}

@@ -65,9 +65,7 @@ func TestNotifyElementMissingPerVariant(t *testing.T) {
 			x := e.experiment(site.ID, "Pricing hero", "Original headline", "Better headline")
 			x = e.transition(x.ID, experiments.ActionStart)
 			e.setRecentHealth(x, tc.health...)
-			if _, err := e.store.SetSiteWebhook(ctx, site.ID, h.URL+"/hook"); err != nil {
-				t.Fatal(err)
-			}
+			setWebhook(t, e, site.ID, h.URL+"/hook")
 			e.app.notifyOnce(ctx)
 			banners := resultsHealthBanners(t, e.signIn("owner@example.com"), x.ID)
 			if len(banners) != len(tc.want) {

@@ -70,9 +70,7 @@ func TestWebhookMessageWithinLimits(t *testing.T) {
 				health[i] = [2]int64{1000, 99000} // 99% missing: the longest figures
 			}
 			e.setRecentHealth(x, health...)
-			if _, err := e.store.SetSiteWebhook(ctx, site.ID, tc.url); err != nil {
-				t.Fatal(err)
-			}
+			setWebhook(t, e, site.ID, tc.url)
 			if n := e.app.notifyOnce(ctx); n != 1 {
 				t.Fatalf("sent %d, want the missing element's message", n)
 			}

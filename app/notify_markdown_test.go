@@ -279,9 +279,7 @@ func TestNotifyHostileSiteName(t *testing.T) {
 	c := e.signIn("owner@example.com")
 	h := newHook(t)
 	site := e.site(siteName)
-	if _, err := e.store.SetSiteWebhook(context.Background(), site.ID, h.URL+"/hook"); err != nil {
-		t.Fatal(err)
-	}
+	setWebhook(t, e, site.ID, h.URL+"/hook")
 	c.post("/sites/"+site.ID+"/notifications/test", nil)
 
 	x := e.experiment(site.ID, expName, "Original headline", "Better headline")

@@ -72,9 +72,7 @@ func TestNotifyElementMissingAgain(t *testing.T) {
 	site := e.site("Shop")
 	x := e.experiment(site.ID, "Pricing hero", "Original headline", "Better headline")
 	x = e.transition(x.ID, experiments.ActionStart)
-	if _, err := e.store.SetSiteWebhook(context.Background(), site.ID, h.URL+"/hook"); err != nil {
-		t.Fatal(err)
-	}
+	setWebhook(t, e, site.ID, h.URL+"/hook")
 	const day = 24 * time.Hour
 	day0 := time.Now().UTC().Truncate(day)
 	start := day0.Add(12 * time.Hour) // noon, day 0
@@ -117,9 +115,7 @@ func TestNotifySplitBrokenAgain(t *testing.T) {
 	site := e.site("Shop")
 	x := e.experiment(site.ID, "Pricing hero", "Original headline", "Better headline")
 	x = e.transition(x.ID, experiments.ActionStart)
-	if _, err := e.store.SetSiteWebhook(context.Background(), site.ID, h.URL+"/hook"); err != nil {
-		t.Fatal(err)
-	}
+	setWebhook(t, e, site.ID, h.URL+"/hook")
 	// Not enough visitors for an answer either way: only the split speaks.
 	broken := func() { e.setCounts(x, [2]int64{10000, 500}, [2]int64{8000, 400}) }
 	sound := func() { e.setCounts(x, [2]int64{10000, 500}, [2]int64{10000, 500}) }

@@ -70,9 +70,7 @@ func TestWebhookReceiverHosts(t *testing.T) {
 			asked := routeWebhooksTo(t, e, h)
 			site := e.site("Shop")
 			x := winnerOn(e, site, "Pricing hero")
-			if _, err := e.store.SetSiteWebhook(ctx, site.ID, tc.url); err != nil {
-				t.Fatal(err)
-			}
+			setWebhook(t, e, site.ID, tc.url)
 			if n := e.app.notifyOnce(ctx); n != 1 {
 				t.Fatalf("sent %d, want the winner", n)
 			}

@@ -41,9 +41,7 @@ func TestNotifyRefusedForGood(t *testing.T) {
 				site := e.site("Shop")
 				winnerOn(e, site, "Pricing hero")
 				winnerOn(e, site, "Checkout button")
-				if _, err := e.store.SetSiteWebhook(ctx, site.ID, h.URL+"/hooks/s3cret"); err != nil {
-					t.Fatal(err)
-				}
+				setWebhook(t, e, site.ID, h.URL+"/hooks/s3cret")
 				if n := e.app.notifyOnce(ctx); n != 0 || len(h.received()) != 1 {
 					t.Fatalf("sent %d in %d posts; want one post, refused", n, len(h.received()))
 				}
@@ -112,13 +110,9 @@ func TestNotifyRefusalForAnotherURL(t *testing.T) {
 	gone.status = []int{http.StatusNotFound}
 	site := e.site("Shop")
 	winnerOn(e, site, "Pricing hero")
-	if _, err := e.store.SetSiteWebhook(ctx, site.ID, gone.URL+"/hook"); err != nil {
-		t.Fatal(err)
-	}
+	setWebhook(t, e, site.ID, gone.URL+"/hook")
 	e.app.notifyOnce(ctx)
-	if _, err := e.store.SetSiteWebhook(ctx, site.ID, fine.URL+"/hook"); err != nil {
-		t.Fatal(err)
-	}
+	setWebhook(t, e, site.ID, fine.URL+"/hook")
 	if n := e.app.notifyOnce(ctx); n != 1 || len(fine.received()) != 1 {
 		t.Fatalf("sent %d to the new URL, want the held-back message", n)
 	}
@@ -139,9 +133,7 @@ func TestNotifyTransientFailuresRetried(t *testing.T) {
 			h.status = []int{status, status}
 			site := e.site("Shop")
 			winnerOn(e, site, "Pricing hero")
-			if _, err := e.store.SetSiteWebhook(ctx, site.ID, h.URL+"/hook"); err != nil {
-				t.Fatal(err)
-			}
+			setWebhook(t, e, site.ID, h.URL+"/hook")
 			for round := range 2 {
 				if n := e.app.notifyOnce(ctx); n != 0 || len(h.received()) != round+1 {
 					t.Fatalf("round %d: sent %d, %d posts", round, n, len(h.received()))

@@ -96,9 +96,7 @@ func TestNotifyVerdict(t *testing.T) {
 	other = e.transition(other.ID, experiments.ActionStart)
 	e.setCounts(other, calledWinner...)
 	backdate(e, other, 14)
-	if _, err := e.store.SetSiteWebhook(ctx, site.ID, h.URL+"/hooks/copylab?token=s3cret"); err != nil {
-		t.Fatal(err)
-	}
+	setWebhook(t, e, site.ID, h.URL+"/hooks/copylab?token=s3cret")
 
 	if n := e.app.notifyOnce(ctx); n != 0 {
 		t.Fatalf("the webhook answered 500, yet %d sent", n)
@@ -481,9 +479,7 @@ func TestNotifyElementMissing(t *testing.T) {
 	site := e.site("Shop")
 	x := e.experiment(site.ID, "Pricing hero", "Original headline", "Better headline")
 	e.transition(x.ID, experiments.ActionStart)
-	if _, err := e.store.SetSiteWebhook(ctx, site.ID, h.URL+"/hook"); err != nil {
-		t.Fatal(err)
-	}
+	setWebhook(t, e, site.ID, h.URL+"/hook")
 	wantStatus(t, e.postEvents(eventBody(site.Key, "seen", x.ID, "b", false)), http.StatusNoContent, "")
 	if n := e.app.notifyOnce(ctx); n != 0 {
 		t.Fatalf("%d sent while the element is found", n)

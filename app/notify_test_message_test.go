@@ -75,9 +75,7 @@ func TestTestMessageRefusedByItself(t *testing.T) {
 			c := e.signIn("owner@example.com")
 			site := e.site("Shop")
 			winnerOn(e, site, "Pricing hero")
-			if _, err := e.store.SetSiteWebhook(ctx, site.ID, h.URL+"/hook"); err != nil {
-				t.Fatal(err)
-			}
+			setWebhook(t, e, site.ID, h.URL+"/hook")
 			c.post("/sites/"+site.ID+"/notifications/test", nil)
 			card := notifyCard(t, c, site.ID)
 			wantContains(t, card, "the webhook refused the message ("+itoa(status)+" "+http.StatusText(status)+")",
@@ -108,9 +106,7 @@ func TestTestMessageLink(t *testing.T) {
 			c := e.signIn("owner@example.com")
 			site := e.site("Shop")
 			x := winnerOn(e, site, "Pricing hero")
-			if _, err := e.store.SetSiteWebhook(ctx, site.ID, tc.url); err != nil {
-				t.Fatal(err)
-			}
+			setWebhook(t, e, site.ID, tc.url)
 			c.post("/sites/"+site.ID+"/notifications/test", nil)
 			if n := e.app.notifyOnce(ctx); n != 1 {
 				t.Fatalf("sent %d, want the winner", n)

@@ -41,9 +41,7 @@ func TestNotifyMessageRefused(t *testing.T) {
 			site := e.site("Shop")
 			winnerOn(e, site, "Pricing hero")
 			winnerOn(e, site, "Checkout button")
-			if _, err := e.store.SetSiteWebhook(ctx, site.ID, h.URL+"/hook"); err != nil {
-				t.Fatal(err)
-			}
+			setWebhook(t, e, site.ID, h.URL+"/hook")
 			if n := e.app.notifyOnce(ctx); n != 1 || len(h.received()) != 2 {
 				t.Fatalf("sent %d in %d posts; want the refused message, then the other one through", n, len(h.received()))
 			}

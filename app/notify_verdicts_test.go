@@ -70,9 +70,7 @@ func TestNotifyChangedVerdict(t *testing.T) {
 			x := e.experiment(site.ID, "Pricing hero", tc.texts...)
 			x = e.transition(x.ID, experiments.ActionStart)
 			backdate(e, x, 14)
-			if _, err := e.store.SetSiteWebhook(ctx, site.ID, h.URL+"/hook"); err != nil {
-				t.Fatal(err)
-			}
+			setWebhook(t, e, site.ID, h.URL+"/hook")
 			for i, s := range tc.steps {
 				e.setCounts(x, s.counts...)
 				before := len(h.received())
@@ -113,9 +111,7 @@ func TestNotifyWinnerRecordedBefore(t *testing.T) {
 		t.Fatal(err)
 	}
 	fresh := winnerOn(e, site, "Announced now")
-	if _, err := e.store.SetSiteWebhook(ctx, site.ID, h.URL+"/hook"); err != nil {
-		t.Fatal(err)
-	}
+	setWebhook(t, e, site.ID, h.URL+"/hook")
 	if n := e.app.notifyOnce(ctx); n != 1 {
 		t.Fatalf("sent %d, want the new experiment's winner only", n)
 	}

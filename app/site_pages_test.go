@@ -1,7 +1,6 @@
 package app
 
 import (
-	"context"
 	"fmt"
 	"regexp"
 	"slices"
@@ -102,9 +101,7 @@ func TestSitePageExperiments(t *testing.T) {
 	})
 
 	t.Run("with a webhook", func(t *testing.T) {
-		if _, err := e.store.SetSiteWebhook(context.Background(), empty.ID, "https://hooks.example.com/services/T0/B0/x"); err != nil {
-			t.Fatal(err)
-		}
+		setWebhook(t, e, empty.ID, "https://hooks.example.com/services/T0/B0/x")
 		_, body := c.get("/sites/" + empty.ID)
 		wantContains(t, body, "Removes the site for good, with its recorder and notification settings.")
 	})
