@@ -297,3 +297,12 @@ func flaggedNote(s SegmentTable) string {
 	}
 	return fmt.Sprintf(" · %d marked", n)
 }
+
+// keyLabel is the name of the i-th variant of a data table, which labels
+// its cell in a phone's card; "" past the end, as a cell with no label.
+func keyLabel(keys []SeriesKey, i int) string {
+	if i < 0 || i >= len(keys) {
+		return ""
+	}
+	return keys[i].Label
+}
