@@ -302,7 +302,7 @@ func TestExperimentCreate(t *testing.T) {
 		_, body = c.get(loc(resp))
 		wantContains(t, body, "Draft saved", "Pricing headline", "badge-draft", "Start", "https://example.com/pricing?copylab="+x.ID+":b")
 		// The preview links name each variant as the results do.
-		wantContains(t, body, `<td class="nowrap">Original <code>control</code></td>`, `<td class="nowrap">Variant B <code>b</code></td>`)
+		wantContains(t, body, `<td role="cell" class="nowrap card-name">Original <code>control</code></td>`, `<td role="cell" class="nowrap card-name">Variant B <code>b</code></td>`)
 	})
 }
 
