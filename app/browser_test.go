@@ -93,7 +93,8 @@ func TestBrowserTour(t *testing.T) {
 	shot := func(name string, width, height int64) {
 		t.Helper()
 		do(chromedp.EmulateViewport(width, height))
-		// Nothing may stick out sideways (tables scroll inside their box).
+		// The page may not scroll sideways (TestPhonePagesFitBrowser checks
+		// the boxes inside it).
 		// Reading the widths lays the page out at the new size first.
 		if over, err := chromedp.Run(bctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth - document.documentElement.clientWidth`)); err != nil || over > 0 {
 			t.Errorf("%s at %dpx: the page is %dpx too wide (%v)", name, width, over, err)

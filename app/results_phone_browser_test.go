@@ -17,8 +17,9 @@ import (
 
 // resultsFitJS lists what does not fit a results page at the tab's width:
 // the page scrolling sideways, an element of <main> past the screen's
-// edge (tables scroll inside their own box by design, so what lies inside
-// a .table-wrap is left to it, though the box itself must fit), a chart's
+// edge (what lies inside a .table-wrap is left to it, though the box
+// itself must fit: TestPhonePagesFitBrowser checks that nothing inside
+// scrolls either), a chart's
 // box that scrolls or a chart wider than its box, and axis labels clipped
 // by their chart or shrunk below minPx on screen.
 const resultsFitJS = `function (minPx) {
