@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -294,6 +295,28 @@ func TestPhonePagesFitBrowser(t *testing.T) {
 			}
 		})
 	}
+
+	// "Other" and "Direct or unknown" are no value anyone picked: their
+	// row heads are grey, on a phone's cards and on a desktop's table.
+	t.Run("values nobody picked are grey", func(t *testing.T) {
+		for _, width := range []int64{375, 1280} {
+			if err := chromedp.Do(tab, chromedp.EmulateViewport(width, 900), chromedp.Navigate(live.base+"/experiments/"+x.ID+"/results"),
+				chromedp.WaitVisible(chromedp.CSS(".chart-svg"))); err != nil {
+				t.Fatal(err)
+			}
+			got, err := chromedp.Run(tab, chromedp.Evaluate[string](`(function () {
+					var m = document.querySelector(".table-segments tbody th.muted"), n = document.querySelector(".table-segments tbody th:not(.muted)");
+					return m && n ? getComputedStyle(m).color + "|" + getComputedStyle(n).color : "missing";
+				})()`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			grey, picked, _ := strings.Cut(got, "|")
+			if got == "missing" || grey == picked {
+				t.Errorf("at %d px an unpicked value's head is %q, a picked one's %q: want them apart", width, grey, picked)
+			}
+		}
+	})
 
 	// To a screen reader, a card table is still a table on a phone: its
 	// day or value heads the row, and each figure is a cell.
