@@ -56,6 +56,8 @@
 // hand a helper that takes no argument an expression to run first
 // (persist(S.u = id), scan(hide())). WebIDL reads 1 as true, so boolean
 // options of the browser's APIs get 1, not !0; the events keep true/false.
+// The declarations of the tag's state and helpers are in the order that
+// gzips smallest, not in reading order (see the var statement).
 // #if guard
 try {
 // #endif
@@ -82,37 +84,20 @@ try {
     KEY = 0,
     WEIGHT = 1,
     TEXT = 2;
+  // The var statement's declarations are in the order that gzips smallest
+  // (esbuild keeps it): static's TestSnippetOrder searched for it, and
+  // reading order costs about 18 bytes more, which the budget does not
+  // have. So each declaration's comment stands on its own. In reading
+  // order: the state (NAME, d, L, X, ok, force, S, url, sheet, timer,
+  // path, query, since, act), helpers (G, T, on, stringify, parse, J),
+  // storage (st, persist), assignment (fnv, assign, pick), URL patterns
+  // (match), ids (uuid), hiding (hide), page views (view, route, scan,
+  // expose), session recorders (record), goals (goal), and delivery
+  // (track, later, flush). After a change that adds code, run that search
+  // again (see its comment).
   var w = window,
-    // our name: window.copylab, the storage key and the QA query parameter.
-    NAME = "copylab",
-    d = document,
-    L = location,
-    X = c[EXPERIMENTS],
-    // ok: 1 (or true) = may store and send; 0 (or false) = consent pending,
-    // memory only; -1 = consent refused or QA mode: nothing stored or sent.
-    ok,
-    // #if qa
-    // force: [experiment, variant] of a QA link.
-    force,
-    // #endif
-    // S: the visitor's state, stored as one JSON value:
-    //   v visitor id (every event carries it), u the site's id for the
-    //   person (identify), a {experiment: variant key} of the experiments
-    //   the visitor was exposed to, q unsent events.
-    S,
-    url,
-    sheet,
+    // timer: the batching timer (later), 0 when none runs.
     timer,
-    // path, query: the page view's URL, as route compares it: path is the
-    // pathname and which experiments' pages match, query the query string.
-    // since: when the page view began, in performance.now() ms (0, the
-    // document's navigation start, for the first one).
-    path,
-    query,
-    since,
-    // act: the experiments of the current page view (see view). The first
-    // view sets it before anything reads it (G's catch sets it too).
-    act,
     // G wraps an entry point: an error ends the page view (act empties) and
     // shows the original copy of whatever was still hidden. The catch itself
     // calls nothing of the page's (a broken Array.prototype.map would throw
@@ -125,6 +110,12 @@ try {
         sheet?.replaceSync("");
       }
     },
+    // #if hotjar
+    // parse is JSON.parse as it was, for the reason of stringify: Hotjar's
+    // session id is read after the page's scripts ran. (The tag's own
+    // reads of storage happen while it starts, before any later script.)
+    parse = JSON.parse,
+    // #endif
     // T(f, a) is f(a), answering undefined instead of throwing. (G's shape,
     // which gzip then gets almost for free.)
     T = (f, a) => {
@@ -132,101 +123,33 @@ try {
         return f(a);
       } catch {}
     },
-    // on listens in the capture phase, so a handler of the page that stops
-    // propagation cannot hide a click from us.
-    on = (o, type, f) => o.addEventListener(type, G(f), 1),
-    // J is JSON.stringify as it was when the tag ran, so a library loaded
-    // later that replaces it cannot lose our events. The replacer hands
-    // back each value as it is in its holder, before any toJSON of the
-    // page's ran: an Array.prototype.toJSON (old Prototype.js) would
-    // otherwise send the events, and store the queue, as a string.
-    stringify = JSON.stringify,
-    // #if hotjar
-    // parse is JSON.parse as it was, for the same reason: Hotjar's session
-    // id is read after the page's scripts ran. (The tag's own reads of
-    // storage happen while it starts, before any later script.)
-    parse = JSON.parse,
+    L = location,
+    // url: the events endpoint, POST /e; 0 once a send failed for now
+    // (this page then sends nothing more, see flush).
+    url,
+    // ok: 1 (or true) = may store and send; 0 (or false) = consent pending,
+    // memory only; -1 = consent refused or QA mode: nothing stored or sent.
+    ok,
+    // #if qa
+    // force: [experiment, variant] of a QA link.
+    force,
     // #endif
+    // J(v) is v as JSON, by stringify. The replacer hands back each value
+    // as it is in its holder, before any toJSON of the page's ran: an
+    // Array.prototype.toJSON (old Prototype.js) would otherwise send the
+    // events, and store the queue, as a string.
     J = (v) =>
       stringify(v, function (k) {
         return this[k];
       }),
-    // ---- storage: st(s) reads, st(s, v) writes our one key, in
-    // localStorage or (s truthy) sessionStorage. Every access may throw
-    // (storage disabled, Safari private mode, quota), so each is guarded.
-    st = (s, v) =>
-      T(() => ((s = s ? sessionStorage : localStorage), v == null ? JSON.parse(s.getItem(NAME)) : s.setItem(NAME, J(v)))),
-    persist = () => ok > 0 && st(0, S),
-    // ---- assignment, exactly per shared/spec/assignment.md: integers only,
-    // so the Go server and this script agree to the bit.
-    //
-    // fnv is 32-bit FNV-1a over the UTF-8 bytes of s (the spec hashes bytes,
-    // not UTF-16 code units), which TextEncoder gives as a Uint8Array, whose
-    // own reduce walks them (a lone surrogate becomes U+FFFD, as in Go).
-    // Math.imul multiplies modulo 2^32 (a float multiply would lose the low
-    // bits); >>> 0 reads the result unsigned.
-    fnv = (s) => new TextEncoder().encode(s).reduce((h, b) => Math.imul(h ^ b, 16777619), 0x811c9dc5) >>> 0,
-    // assign returns visitor v's variant of experiment x, or nothing when
-    // they are not in it. The bucket b is in 0..9999 (GrowthBook's hash
-    // version 2); s sums the weights before each variant, and the test is
-    // the spec's, less s * 1e4 on both sides. The inner hash goes to
-    // TextEncoder as a number, which encodes its decimal string. Each variant's
-    // range grows from a fixed start as coverage rises, so raising coverage
-    // moves no one who is already in.
-    assign = (x, v, b = fnv(fnv((x[SEED] || x[ID]) + v)) % 1e4, s = 0) =>
-      x[VARIANTS].find((y) => (b >= s && (b - s) * 1e4 < x[COVERAGE] * y[WEIGHT]) || ((s += y[WEIGHT]), 0)),
-    // pick returns the visitor's variant of experiment x, or nothing when
-    // they are not in it. A QA override wins; then the variant remembered at
-    // the visitor's first exposure (track), so they keep their copy when
-    // weights change; else a fresh assignment, which hashes the person's id
-    // once identify gave one. Being out of the experiment is not
-    // remembered, so raising coverage can let the visitor in later.
-    pick = (x, f = (k) => x[VARIANTS].find((y) => y[KEY] == k)) =>
-      // #if qa
-      (force[0] == x[ID] && f(force[1])) ||
-      // #endif
-      f(S.a[x[ID]]) ||
-      assign(x, S.u || S.v),
-    // ---- URL patterns (experiment pages, page-view goals). Render compiles
-    // a pattern to one regexp over "PATH\nSEARCH": the glob up to the
-    // newline, then a lookahead for each required k=v of the query; every
-    // page is "" or a slot left out, and RegExp("") and RegExp(undefined)
-    // match anything. The path loses one trailing "/" (except the root)
-    // first, as the pattern did. match tests the current URL.
-    match = (p) => RegExp(p).test(L.pathname.replace(/(.)\/$/, "$1") + "\n" + L.search),
-    // uuid returns a UUIDv7: a 48-bit millisecond timestamp (the first 12
-    // hex digits: 2^48 + now in hex is "1" and those 12, zero-padded; the
-    // replace drops the 1 and puts the dash after the 8th), then random
-    // bits with the version (7) and variant (10xx) bits set. In the
-    // template the 7 stays; each 0 and 1 becomes a random nibble (c ^ r,
-    // r below 16 >> 0, cut to an integer by ^), the 8 one of 8, 9, a, b
-    // (r below 16 >> 8/4, which is 4).
-    // Time-ordered ids let the server's inserts append. The random bits
-    // come from Math.random, not crypto.getRandomValues: ids need to be
-    // unique, not secret (anyone may post events with any ids), 74 bits
-    // per millisecond are plenty, and the 19 bytes pay for guards below.
-    uuid = () =>
-      (2 ** 48 + Date.now()).toString(16).replace(/.(.{8})/, "$1-") +
-      "-7000-8000-100000000000".replace(/[018]/g, (ch) =>
-        (ch ^ (Math.random() * (16 >> (ch / 4)))).toString(16),
-      ),
-    // ---- hiding: one rule per experiment still waiting for its element, so
-    // a selector the CSS parser rejects drops only its own rule (Render
-    // refuses selectors that could change the sheet's structure: braces,
-    // unclosed brackets or quotes). The control's
-    // element is hidden too: both arms then load alike (same wait, same
-    // timeout), so the test measures the copy and nothing else.
-    hide = () =>
-      sheet?.replaceSync(
-        act.map((x) => (x.s ? "" : x[SEL] + "{visibility:hidden!important}")).join(""),
-      ),
-    // ---- page views. view() starts one: at load and on each SPA route
-    // change. act holds the experiments of the page view: those whose page
-    // matches and that the visitor is in. Each carries its page-view state:
+    // view() starts a page view: at load and on each SPA route change
+    // (route says when). act holds the experiments of the page view: those
+    // whose page matches and that the visitor is in. Each carries its
+    // page-view state:
     //   a variant, s 0 waiting for its element | 1 applied | 2 timed out,
-    //   e exposed, n writing passes in the current second (see scan), m ms
-    //   of the swap since the page view began, r IntersectionObserver
-    //   (visible-only).
+    //   e 0 until exposed (expose counts its calls), n writing passes in the
+    //   current second (see scan), m ms of the swap since the page view
+    //   began, r IntersectionObserver (visible-only).
     // The observer is new in each page view (the last one disconnected):
     // observing an element already observed reports nothing, so an element
     // that stays on screen across a route change would never expose again.
@@ -235,7 +158,7 @@ try {
     // Pending elements of the previous page view are dropped without a
     // health event (the visitor left before the timeout).
     view = (nav, list) => {
-      since = nav ? performance.now() : 0;
+      since = nav && performance.now();
       list = act = X.filter(
         (x) =>
           match(x[PAGE]) &&
@@ -260,75 +183,22 @@ try {
         c[TIMEOUT] || 1e3,
       );
     },
-    // route(nav) starts a page view when the URL changed, nav being how:
-    // "pushState", "replaceState", a popstate event, the MutationObserver's
-    // records, or nothing at load.
-    // A replaceState that changes only the query string is not a page view
-    // (routers strip utm parameters and keep filters or tabs in the query
-    // that way), unless it changes which experiments' pages match: a page
-    // pattern may require a query parameter. (p: the path part changed.)
-    // Any change of the URL, page view or not, may reach a page-view goal
-    // ("/signup?step=done"): the goals are checked once, after the page
-    // view's exposures. Then scan: route is the MutationObserver's callback
-    // (see the SPA part below); after a page view, which has scanned, it
-    // costs nothing more (the text matches).
-    route = G(
-      (nav, p) => (
-        ((p = path != (path = L.pathname + X.map((x) => match(x[PAGE])))) | (query != L.search)) &&
-          ((p || nav != "replaceState") && view(nav), goal("pageview", match)),
-        scan((query = L.search))
-      ),
-    ),
-    // scan applies the page view's variants to every matching element. The
-    // MutationObserver calls it (through route) for each batch of DOM
-    // changes, before the browser paints them: during load (elements as the
-    // parser adds them), and after, to re-apply the copy when a framework
-    // re-creates an element or resets its text. Our own writes trigger the
-    // observer again, but the text matches by then, so nothing is written.
-    // A framework may render the elements again without end (every 20 ms,
-    // say): the copy is set again each time, up to 100 passes a second. A
-    // pass is one call that writes, to one element or to all 120 that
-    // match (k counts its writes; x.n counts passes), so a label on every
-    // product card costs what one headline does. A page that writes its
-    // copy back whenever we write ours spends the 100 at once (in one
-    // microtask checkpoint, or within the second by timer): we then stop
-    // writing for the rest of the page view, and the page wins. The second
-    // is a timer, started by its first pass, not a clock read: a fight
-    // inside one checkpoint lets no timer run, so it ends after 100 passes
-    // however slow each is (many elements, a slow phone), where a clock
-    // would start a new second in the middle of it, and another, forever.
-    scan = () =>
-      act.map((x, v, els, k = 0) => {
-        v = x.a[TEXT];
-        els = T(() => d.querySelectorAll(x[SEL])); // undefined for an invalid selector
-        x.s > 1 ||
-          !els?.[0] ||
-          x.n > 99 ||
-          (els.forEach(
-            (el) =>
-              v == null ||
-              el.textContent == v ||
-              ((el.textContent = v), k++ || x.n++ || setTimeout(() => x.n > 99 || (x.n = 0), 1e3)),
-          ),
-          x.s || ((x.s = 1), (x.m = (performance.now() - since) | 0), hide()),
-          // Exposure: now, or for a visible-only experiment once one of its
-          // elements is in the viewport: its observer (x.r, made by view)
-          // watches them. Only the scripts of sites with a visible-only
-          // experiment carry that part (the "visible" regions).
-          // #if visible
-          x.r
-            ? els.forEach((el) => x.r.observe(el))
-            :
-          // #endif
-          expose(x));
-      }),
-    expose = (x) =>
-      x.e ||
-      ((x.e = 1),
-      // #if recorders
-      x[ID] && record(x),
-      // #endif
-      track(x, { matched: !0, ms: x.m, ref: d.referrer, utm: new URLSearchParams(L.search).get("utm_source") })),
+    // since: when the page view began, in performance.now() ms (0, the
+    // document's navigation start, for the first one: route(0) at load).
+    since,
+    // sheet: the constructable stylesheet that hides the tested elements
+    // (hide).
+    sheet,
+    // persist stores S when the tag may store (ok).
+    persist = () => ok > 0 && st(0, S),
+    // act: the experiments of the current page view (see view). The first
+    // view sets it before anything reads it (G's catch sets it too).
+    act,
+    // S: the visitor's state, stored as one JSON value:
+    //   v visitor id (every event carries it), u the site's id for the
+    //   person (identify), a {experiment: variant key} of the experiments
+    //   the visitor was exposed to, q unsent events.
+    S,
     // #if recorders
     // ---- session recorders. This part is only in the scripts of sites
     // that set up a recorder, and of each recorder only its own lines:
@@ -432,23 +302,58 @@ try {
           T(test, x[GOAL_VALUE]) &&
           track(x, { type: "conversion", goal: type == "event" ? x[GOAL_VALUE] : type }, S.a[x[ID]]),
       ),
-    // ---- delivery. Events wait in S.q, stored, until a flush takes them.
+    d = document,
+    // pick returns the visitor's variant of experiment x, or nothing when
+    // they are not in it. A QA override wins; then the variant remembered at
+    // the visitor's first exposure (track), so they keep their copy when
+    // weights change; else a fresh assignment, which hashes the person's id
+    // once identify gave one. Being out of the experiment is not
+    // remembered, so raising coverage can let the visitor in later.
+    pick = (x, f = (k) => x[VARIANTS].find((y) => y[KEY] == k)) =>
+      // #if qa
+      (force[0] == x[ID] && f(force[1])) ||
+      // #endif
+      f(S.a[x[ID]]) ||
+      assign(x, S.u || S.v),
+    // track queues an event of experiment x (an exposure unless extra says
+    // otherwise). Events wait in S.q, stored, until a flush takes them.
     // S.q keeps the 20 newest: a batch of them stays far below the 64 KiB
-    // that keepalive fetch and sendBeacon carry, even with long URLs. An exposure also remembers the variant in
-    // S.a: the visitor keeps it, and may now convert. A shipped variant (an
-    // experiment with id 0: one variant for everyone) sends nothing.
-    // track answers something falsy whatever it did (persist last): the
-    // recorders' send relies on it.
+    // that keepalive fetch and sendBeacon carry, even with long URLs. An
+    // exposure also remembers the variant in S.a: the visitor keeps it,
+    // and may now convert. A
+    // shipped variant (an experiment with id 0: one variant for everyone)
+    // sends nothing. track answers something falsy whatever it did
+    // (persist last): the recorders' send relies on it.
     track = (x, extra, variant = x.a[KEY], experiment = x[ID]) =>
       ok >= 0 &&
       experiment &&
       (later(),
       extra.matched && (S.a[experiment] = variant),
       persist(
-        (S.q = [...S.q, { id: uuid(), type: "exposure", experiment, variant, url: L.href, ts: Date.now(), ...extra }].slice(
-          -20,
-        )),
+        (S.q = [
+          ...S.q,
+          { type: "exposure", ts: Date.now(), variant, url: L.href, experiment, id: uuid(), ...extra },
+        ].slice(-20)),
       )),
+    // assign returns visitor v's variant of experiment x, or nothing when
+    // they are not in it. The bucket b is in 0..9999 (GrowthBook's hash
+    // version 2), less the weights of the variants before (so the test is
+    // the spec's, less their sum * 1e4 on both sides; once b is below 0 no
+    // variant can take it). The inner hash goes to TextEncoder as a
+    // number, which encodes its decimal string. Each variant's range grows
+    // from a fixed start as coverage rises, so raising coverage moves no
+    // one who is already in.
+    assign = (x, v, b = fnv(fnv((x[SEED] || x[ID]) + v)) % 1e4) =>
+      x[VARIANTS].find((y) => (b >= 0 && b * 1e4 < x[COVERAGE] * y[WEIGHT]) || ((b -= y[WEIGHT]), 0)),
+    // path: the page view's path as route compares it: the pathname and
+    // which experiments' pages match.
+    path,
+    // on listens in the capture phase, so a handler of the page that stops
+    // propagation cannot hide a click from us.
+    on = (o, type, f) => o.addEventListener(type, G(f), 1),
+    // query: the page view's query string, as route compares it.
+    query,
+    X = c[EXPERIMENTS],
     // later batches the events of a page view: a request a second at most.
     later = () => (timer ||= setTimeout(G(flush), 1e3)),
     // flush sends the queue. bye (page hidden or leaving): sendBeacon, which
@@ -476,22 +381,153 @@ try {
     // flush or the next page, and T keeps the error from ending the page
     // view. Every send of a batch carries the ids its events got when
     // queued, so the server stores each event once however often it went.
-    // (The timer is over: body's default clears it.)
+    // (The timer is over: body's default clears it. T's extra arguments,
+    // the body and fail, are set before it runs the send.)
     flush = (bye, b = S.q, body = (timer = 0), fail) =>
       ok > 0 &&
       url &&
       b[0] &&
-      ((body = J({ site: c[SITE], visitor: S.v, bot: navigator.webdriver, events: b })),
-      (fail = () => ((url = 0), persist((S.q = [...b, ...S.q].slice(-20))))),
-      T(() =>
-        bye && T(() => navigator.sendBeacon(url, body))
-          ? persist((S.q = []))
-          : fetch(url, { method: "POST", body, keepalive: 1 }).then(
-              (r) => (r.status < 429 ? persist() : fail()),
-              fail,
-              (S.q = []),
-            ),
-      ));
+      T(
+        () =>
+          bye && T(() => navigator.sendBeacon(url, body))
+            ? persist((S.q = []))
+            : fetch(url, { method: "POST", body, keepalive: 1 }).then(
+                (r) => (r.status < 429 ? persist() : fail()),
+                fail,
+                (S.q = []),
+              ),
+        (body = J({ visitor: S.v, site: c[SITE], events: b, bot: navigator.webdriver })),
+        (fail = () => ((url = 0), persist((S.q = [...b, ...S.q].slice(-20))))),
+      ),
+    // stringify is JSON.stringify as it was when the tag ran, so a library
+    // loaded later that replaces it cannot lose our events (see J).
+    stringify = JSON.stringify,
+    // st(s) reads, st(s, v) writes our one key, in
+    // localStorage or (s truthy) sessionStorage. Every access may throw
+    // (storage disabled, Safari private mode, quota), so each is guarded.
+    st = (s, v) =>
+      T(() => ((s = s ? sessionStorage : localStorage), v == null ? JSON.parse(s.getItem(NAME)) : s.setItem(NAME, J(v)))),
+    // route(nav) starts a page view when the URL changed, nav being how:
+    // "pushState", "replaceState", a popstate event, the MutationObserver's
+    // records, or 0 at load (see since).
+    // A replaceState that changes only the query string is not a page view
+    // (routers strip utm parameters and keep filters or tabs in the query
+    // that way), unless it changes which experiments' pages match: a page
+    // pattern may require a query parameter. (p: the path part changed.)
+    // Any change of the URL, page view or not, may reach a page-view goal
+    // ("/signup?step=done"): the goals are checked once, after the page
+    // view's exposures. Then scan: route is the MutationObserver's callback
+    // (see the SPA part of the start); after a page view, which has
+    // scanned, it costs nothing more (the text matches).
+    route = G(
+      (nav, p) => (
+        ((p = path != (path = L.pathname + X.map((x) => match(x[PAGE])))) | (query != L.search)) &&
+          goal("pageview", match, (p || nav != "replaceState") && view(nav)),
+        scan((query = L.search))
+      ),
+    ),
+    // scan applies the page view's variants to every matching element. The
+    // MutationObserver calls it (through route) for each batch of DOM
+    // changes, before the browser paints them: during load (elements as the
+    // parser adds them), and after, to re-apply the copy when a framework
+    // re-creates an element or resets its text. Our own writes trigger the
+    // observer again, but the text matches by then, so nothing is written.
+    // A framework may render the elements again without end (every 20 ms,
+    // say): the copy is set again each time, up to 100 passes a second. A
+    // pass is one call that writes, to one element or to all 120 that
+    // match (k counts its writes; x.n counts passes), so a label on every
+    // product card costs what one headline does. A page that writes its
+    // copy back whenever we write ours spends the 100 at once (in one
+    // microtask checkpoint, or within the second by timer): we then stop
+    // writing for the rest of the page view, and the page wins. The second
+    // is a timer, started by its first pass, not a clock read: a fight
+    // inside one checkpoint lets no timer run, so it ends after 100 passes
+    // however slow each is (many elements, a slow phone), where a clock
+    // would start a new second in the middle of it, and another, forever.
+    scan = () =>
+      act.map((x, v, els, k = 0) => {
+        v = x.a[TEXT];
+        els = T(() => d.querySelectorAll(x[SEL])); // undefined for an invalid selector
+        x.s > 1 ||
+          !els?.[0] ||
+          x.n > 99 ||
+          (els.forEach(
+            (el) =>
+              v == null ||
+              el.textContent == v ||
+              ((el.textContent = v), k++ || x.n++ || setTimeout(() => x.n > 99 || (x.n = 0), 1e3)),
+          ),
+          x.s || ((x.s = 1), (x.m = (performance.now() - since) | 0), hide()),
+          // Exposure: now, or for a visible-only experiment once one of its
+          // elements is in the viewport: its observer (x.r, made by view)
+          // watches them. Only the scripts of sites with a visible-only
+          // experiment carry that part (the "visible" regions).
+          // #if visible
+          x.r
+            ? els.forEach((el) => x.r.observe(el))
+            :
+          // #endif
+          expose(x));
+      }),
+    // hide hides the elements of the page view's experiments that still
+    // wait for their copy, with one rule whose selectors go in an :is(), a
+    // forgiving list: a selector the CSS parser rejects drops only itself
+    // (Render refuses selectors that could change the sheet's structure:
+    // braces, unclosed brackets or quotes), as does the number (x.s, 1 or
+    // 2, see view) that stands for an experiment no longer waiting. The
+    // sheet's end closes the rule's block. The control's element is hidden
+    // too: both arms then load alike (same wait, same timeout), so the
+    // test measures the copy and nothing else.
+    hide = () => sheet?.replaceSync(":is(" + act.map((x) => x.s || x[SEL]) + "){visibility:hidden!important"),
+    // uuid returns a UUIDv7: a 48-bit millisecond timestamp (the first 12
+    // hex digits: 2^48 + now in hex is "1" and those 12, zero-padded; the
+    // replace drops the 1 and puts the dash after the 8th), then random
+    // bits with the version (7) and variant (10xx) bits set. In the
+    // template the 7 stays; each 0 becomes a random nibble (0 ^ r, r below
+    // 16 >> 0, cut to an integer by ^), the 8 one of 8, 9, a, b (r below
+    // 16 >> 8/4, which is 4).
+    // Time-ordered ids let the server's inserts append. The random bits
+    // come from Math.random, not crypto.getRandomValues: ids need to be
+    // unique, not secret (anyone may post events with any ids), 74 bits
+    // per millisecond are plenty, and the 19 bytes pay for guards.
+    uuid = () =>
+      (2 ** 48 + Date.now()).toString(16).replace(/.(.{8})/, "$1-") +
+      "-7000-8000-000000000000".replace(/[08]/g, (ch) =>
+        (ch ^ (Math.random() * (16 >> (ch / 4)))).toString(16),
+      ),
+    // fnv, assign and pick follow shared/spec/assignment.md exactly:
+    // integers only, so the Go server and this script agree to the bit.
+    // fnv is 32-bit FNV-1a over the UTF-8 bytes of s (the spec hashes bytes,
+    // not UTF-16 code units), which TextEncoder gives as a Uint8Array, whose
+    // own reduce walks them (a lone surrogate becomes U+FFFD, as in Go).
+    // Math.imul multiplies modulo 2^32 (a float multiply would lose the low
+    // bits); >>> 0 reads the result unsigned.
+    fnv = (s) => new TextEncoder().encode(s).reduce((h, b) => Math.imul(h ^ b, 16777619), 0x811c9dc5) >>> 0,
+    // match(p) tests the current URL against a URL pattern (an
+    // experiment's page, a page-view goal). Render compiles a pattern to
+    // one regexp over "PATH\nSEARCH": the glob up to the newline, then a
+    // lookahead for each required k=v of the query; every page is "" or a
+    // slot left out, and RegExp("") and RegExp(undefined) match anything.
+    // The path loses one trailing "/" (except the root) first, as the
+    // pattern did.
+    match = (p) => RegExp(p).test(L.pathname.replace(/(.)\/$/, "$1") + "\n" + L.search),
+    // expose sends x's exposure, once per page view: x.e counts the calls,
+    // and the first one sends.
+    expose = (x) =>
+      x.e++ ||
+      (
+        // #if recorders
+        x[ID] && record(x),
+        // #endif
+        track(x, {
+          matched: !0,
+          utm: new URLSearchParams(L.search).get("utm_source"),
+          ms: x.m,
+          ref: d.referrer,
+        })
+      ),
+    // our name: window.copylab, the storage key and the QA query parameter.
+    NAME = "copylab";
 
   // Loading the tag twice (or two tags) gives one instance. (The QA build
   // is the exception: it replaces the live instance that loaded it.) An
@@ -523,9 +559,10 @@ try {
     // a QA mode. Nothing remembers the answer: a site that needs consent
     // tags the script with data-consent="required" and calls consent() on
     // every page, once its consent banner knows. A QA build ignores both.
+    // (persist answers something falsy: flush's bye.)
     consent: G(
       // #if live
-      (yes) => S && (yes ? ((ok = 1), persist(), flush()) : ((ok = -1), (S.q = []), st(0, {}))),
+      (yes) => S && (yes ? flush(persist((ok = 1))) : st(0, {}, (ok = -1), (S.q = []))),
       // #endif
       // #if qa
       () => {},
@@ -588,13 +625,14 @@ try {
     // hide nothing: they still get the variant, with a flicker.
     T(() => d.adoptedStyleSheets.push((sheet = new CSSStyleSheet())));
 
-    route();
-    new MutationObserver(route).observe(d, { childList: 1, subtree: 1, characterData: 1 });
+    route(0);
+    new MutationObserver(route).observe(d, { subtree: 1, childList: 1, characterData: 1 });
 
     // SPA: a route change may be a new page view (route says when).
     // Frameworks change the URL with pushState/replaceState, which fire no
-    // event, and come back with popstate. The original runs first, and its
-    // errors stay the site's. A router that kept the browser's own
+    // event, and come back with popstate. The original runs first (as
+    // route's ignored argument), and its errors stay the site's; ours
+    // answers undefined, as the browser's does. A router that kept the browser's own
     // pushState from before the tag ran (a script above it, calling its
     // saved copy) bypasses ours: its navigation shows when it renders the
     // new route, as the MutationObserver's route finds the URL changed,
@@ -605,7 +643,12 @@ try {
     // currententrychange would tell them apart, for about 30 bytes more,
     // and only in browsers since 2026.)
     ["pushState", "replaceState"].map(
-      (k, o) => ((o = history[k]), (history[k] = (...a) => ((a = o.apply(history, a)), route(k), a))),
+      (k, o) => (
+        (o = history[k]),
+        (history[k] = (...a) => {
+          route(k, o.apply(history, a));
+        })
+      ),
     );
     on(w, "popstate", route);
 
