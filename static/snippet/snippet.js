@@ -317,10 +317,19 @@ try {
       assign(x, S.u || S.v),
     // track queues an event of experiment x (an exposure unless extra says
     // otherwise). Events wait in S.q, stored, until a flush takes them.
-    // S.q keeps the 20 newest: a batch of them stays far below the 64 KiB
-    // that keepalive fetch and sendBeacon carry, even with long URLs. An
-    // exposure also remembers the variant in S.a: the visitor keeps it,
-    // and may now convert. A
+    // S.q keeps the 20 newest, and a batch of them must stay within the
+    // 64 KiB that keepalive fetch and sendBeacon carry: both refuse a
+    // bigger body, every time, and the queue would never empty. So an
+    // event carries at most what the server keeps of the page's words:
+    // the URL's first 2,048 characters (location.href is ASCII: the
+    // browser percent-encodes the rest; the server keeps 2,048 bytes),
+    // utm_source's first 128 (the server keeps 128 bytes), and the
+    // referrer's first 128 (the server keeps only its host, which is in
+    // them unless it is over 120 characters; expose cuts those two). An
+    // event is then under 3 KB, and 20 of them under 57 KB; only URLs
+    // made of what JSON escapes (a query of backslashes, a utm_source of
+    // control characters) could still go over. An exposure also remembers
+    // the variant in S.a: the visitor keeps it, and may now convert. A
     // shipped variant (an experiment with id 0: one variant for everyone)
     // sends nothing. track answers something falsy whatever it did
     // (persist last): the recorders' send relies on it.
@@ -332,7 +341,7 @@ try {
       persist(
         (S.q = [
           ...S.q,
-          { type: "exposure", ts: Date.now(), variant, url: L.href, experiment, id: uuid(), ...extra },
+          { type: "exposure", ts: Date.now(), variant, url: L.href.slice(0, 2048), experiment, id: uuid(), ...extra },
         ].slice(-20)),
       )),
     // assign returns visitor v's variant of experiment x, or nothing when
@@ -521,9 +530,9 @@ try {
         // #endif
         track(x, {
           matched: !0,
-          utm: new URLSearchParams(L.search).get("utm_source"),
+          utm: new URLSearchParams(L.search).get("utm_source")?.slice(0, 128) ?? null,
           ms: x.m,
-          ref: d.referrer,
+          ref: d.referrer.slice(0, 128),
         })
       ),
     // our name: window.copylab, the storage key and the QA query parameter.
