@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"copylab/experiments"
 	"copylab/static"
 	"copylab/static/browsertest"
 )
@@ -57,5 +58,47 @@ func TestLongURLsFitABatch(t *testing.T) {
 		t.Errorf("utm %q, want the first 128 characters of utm_source", evs[0]["utm"])
 	}
 	waitJS(t, ctx, `JSON.parse(localStorage.copylab).q.length == 0`)
+	noExceptions(t, exceptions)
+}
+
+// TestIdentifyIgnoresNonIDs: identify takes a string or a number;
+// anything else (an object, an array, NaN, a boolean, a function) changes
+// nothing, where it once hashed "[object Object]" and the like, which put
+// every visitor identified so in the same variant.
+func TestIdentifyIgnoresNonIDs(t *testing.T) {
+	t.Parallel()
+	ctx := browsertest.NewTab(t)
+	exceptions := browsertest.Exceptions(t, ctx)
+	// An experiment on another page: its assignment is the one identify
+	// changes.
+	other := heroExperiment("/other*", 3334, 3333, 3333)
+	other.ID = "exp-two"
+	s := newSite(t, prod, static.SnippetConfig{Site: "test", Experiments: []static.SnippetExperiment{
+		heroExperiment("/pricing*", 0, 10000, 0), other}})
+	s.page("/pricing", tag, `<h1 data-copylab="hero">`+original+`</h1>`)
+	navigate(t, ctx, s.URL+"/pricing")
+	keys := []string{"control", "b", "c"}
+	assigned := func(id string) string {
+		return keys[experiments.Assign(other.ID, id, []int{3334, 3333, 3333}, 10000)]
+	}
+	browser := eval[string](t, ctx, `JSON.parse(localStorage.copylab).v`)
+	for _, arg := range []string{`{id: "user-1"}`, `["user-1"]`, `NaN`, `true`, `() => "user-1"`, `new String("user-1")`} {
+		eval[any](t, ctx, `copylab.identify(`+arg+`)`)
+		if u := eval[any](t, ctx, `JSON.parse(localStorage.copylab).u`); u != nil {
+			t.Errorf("identify(%s) stored the id %q", arg, u)
+		}
+		if got := eval[string](t, ctx, `copylab.variant("exp-two")`); got != assigned(browser) {
+			t.Errorf("identify(%s): variant %q, want %q (still the browser's id)", arg, got, assigned(browser))
+		}
+	}
+	for _, c := range []struct{ arg, id string }{{`42`, "42"}, {`"user-7"`, "user-7"}} {
+		eval[any](t, ctx, `copylab.identify(`+c.arg+`)`)
+		if u := eval[any](t, ctx, `JSON.parse(localStorage.copylab).u`); u != c.id {
+			t.Errorf("identify(%s) stored %v, want %q", c.arg, u, c.id)
+		}
+		if got := eval[string](t, ctx, `copylab.variant("exp-two")`); got != assigned(c.id) {
+			t.Errorf("identify(%s): variant %q, want %q (the id hashed)", c.arg, got, assigned(c.id))
+		}
+	}
 	noExceptions(t, exceptions)
 }

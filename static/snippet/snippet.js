@@ -558,10 +558,13 @@ try {
     // browser's id (S.v): the server joins a conversion to its exposure by
     // that id, and sign-in is often the very moment of the conversion (a
     // signup), after the exposure went out under the browser's id.
+    // Only a string or a number is an id; anything else does nothing.
     // identify(null) or identify(undefined) (a signed-out page calling
-    // identify(user?.id)) does nothing: "null" would put every such
-    // visitor in the same variant of every experiment.
-    identify: G((id) => id == null || persist((S.u = "" + id))),
+    // identify(user?.id)) would put every such visitor in the same variant
+    // of every experiment as "null", identify(user) as "[object Object]",
+    // identify(NaN) (a parseInt of nothing) as "NaN". (A BigInt throws at
+    // +id: G ignores it.)
+    identify: G((id) => (id === "" + id || id === +id) && persist((S.u = "" + id))),
     // consent(true) stores the state and sends the queue. consent(false)
     // stops sending and overwrites everything stored (queue, id,
     // assignments) with {}; the current page keeps its copy. Neither ends
