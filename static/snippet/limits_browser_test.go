@@ -1,9 +1,18 @@
 package snippet_test
 
 import (
+	"io"
+	"net/http"
 	"net/url"
+	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/target"
+	"github.com/chromedp/chromedp"
 
 	"copylab/experiments"
 	"copylab/static"
@@ -101,4 +110,119 @@ func TestIdentifyIgnoresNonIDs(t *testing.T) {
 		}
 	}
 	noExceptions(t, exceptions)
+}
+
+// TestPrerender: a page that Chromium prerenders (here by speculation
+// rules) shows the variant from the start, but stores and sends nothing
+// while the visitor has not opened it: a prerendered page they never open
+// must not count them. Once they open it, the exposure goes out, once.
+//
+// The tab is one that no DevTools session is attached to (Chromium does
+// not prerender in a tab under DevTools): the opener page asks the test
+// server when to follow the link, and both pages report to it.
+func TestPrerender(t *testing.T) {
+	t.Parallel()
+	ctx := browsertest.NewTab(t) // for the browser; the test's tab is another
+	s := newSite(t, prod, static.SnippetConfig{Site: "test", Experiments: []static.SnippetExperiment{
+		heroExperiment("/pricing*", 0, 10000, 0)}})
+	var (
+		mu       sync.Mutex
+		log      []string // what the pages reported, in order
+		stored   string   // the opener's last reading of localStorage.copylab
+		prerends atomic.Int32
+		open     atomic.Bool
+	)
+	report := func(s string) {
+		mu.Lock()
+		log = append(log, s)
+		mu.Unlock()
+	}
+	s.page("/", `<script type="speculationrules">{"prerender": [{"source": "list", "urls": ["/pricing"]}]}</script>`,
+		`<script>
+			setInterval(async () => {
+				const r = await fetch("/open?stored=" + encodeURIComponent(localStorage.copylab ?? "none"));
+				if (await r.text() == "yes") location.href = "/pricing";
+			}, 100);
+		</script>`)
+	s.mux.HandleFunc("GET /open", func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		stored = r.URL.Query().Get("stored")
+		mu.Unlock()
+		if open.Load() {
+			io.WriteString(w, "yes")
+		}
+	})
+	s.mux.HandleFunc("GET /report", func(w http.ResponseWriter, r *http.Request) { report(r.URL.Query().Get("m")) })
+	pricing := "<!doctype html><html><head><meta charset=utf-8>" + tag + `<script>
+		const report = (m) => fetch("/report?m=" + encodeURIComponent(m));
+		report("start prerendering=" + document.prerendering);
+		document.addEventListener("prerenderingchange", () =>
+			report("opened: " + document.querySelector('` + hero + `').textContent));
+	</script></head><body><h1 data-copylab="hero">` + original + `</h1></body></html>`
+	s.mux.HandleFunc("GET /pricing", func(w http.ResponseWriter, r *http.Request) {
+		if strings.Contains(r.Header.Get("Sec-Purpose"), "prerender") {
+			prerends.Add(1)
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		io.WriteString(w, pricing)
+	})
+
+	bc, err := chromedp.CallBrowser(ctx, target.CreateBrowserContext, target.CreateBrowserContextParams{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		chromedp.CallBrowser(ctx, target.DisposeBrowserContext, target.DisposeBrowserContextParams{BrowserContextID: bc.BrowserContextID})
+	})
+	tab, err := chromedp.CallBrowser(ctx, target.CreateTarget, target.CreateTargetParams{URL: s.URL + "/", BrowserContextID: bc.BrowserContextID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	logged := func(prefix string) bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return slices.ContainsFunc(log, func(s string) bool { return strings.HasPrefix(s, prefix) })
+	}
+	waitFor := func(what string, ok func() bool) {
+		t.Helper()
+		for deadline := time.Now().Add(10 * time.Second); !ok(); time.Sleep(20 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				mu.Lock()
+				defer mu.Unlock()
+				t.Fatalf("waited for %s; the pages reported %q", what, log)
+			}
+		}
+	}
+	waitFor("the prerendered page", func() bool { return logged("start") })
+	if prerends.Load() != 1 || !logged("start prerendering=true") {
+		t.Fatalf("Chromium did not prerender /pricing (%d prerender requests; the page reported %q)", prerends.Load(), log)
+	}
+	// Prerendered, not opened: past the batching second and the hide
+	// timeout, nothing was sent or stored.
+	time.Sleep(2500 * time.Millisecond)
+	if evs := s.events(); len(evs) != 0 {
+		t.Errorf("sent while prerendered: %v", evs)
+	}
+	mu.Lock()
+	if stored != "none" {
+		t.Errorf("stored while prerendered: %s", stored)
+	}
+	mu.Unlock()
+
+	open.Store(true)
+	waitFor("the visitor to open the page", func() bool { return logged("opened") })
+	if !logged("opened: " + textB) {
+		t.Errorf("the opened page reported %q, want the variant's copy", log)
+	}
+	s.waitEvents(1)
+	chromedp.CallBrowser(ctx, target.CloseTarget, target.CloseTargetParams{TargetID: tab.TargetID})
+	time.Sleep(300 * time.Millisecond)
+	evs := s.events()
+	if len(evs) != 1 {
+		t.Fatalf("events %v, want one exposure", evs)
+	}
+	checkEvent(t, evs[0], "exposure", "b", "")
+	if evs[0]["url"] != s.URL+"/pricing" {
+		t.Errorf("exposure url %v, want %s/pricing", evs[0]["url"], s.URL)
+	}
 }

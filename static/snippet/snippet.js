@@ -189,8 +189,14 @@ try {
     // sheet: the constructable stylesheet that hides the tested elements
     // (hide).
     sheet,
-    // persist stores S when the tag may store (ok).
-    persist = () => ok > 0 && st(0, S),
+    // persist stores S when the tag may store (ok), and the page is not
+    // prerendered. A prerendered page (speculation rules, the address
+    // bar's guess) runs the tag before the visitor sees it, and maybe
+    // never shows it: it keeps what it did in memory, as before consent
+    // (persist and flush wait while d.prerendering; true > true is false),
+    // and sends it, and stores it with the send, once the visitor opens
+    // it (the visibilitychange listener, at the end of the start).
+    persist = () => ok > !!d.prerendering && st(0, S),
     // act: the experiments of the current page view (see view). The first
     // view sets it before anything reads it (G's catch sets it too).
     act,
@@ -393,7 +399,7 @@ try {
     // (The timer is over: body's default clears it. T's extra arguments,
     // the body and fail, are set before it runs the send.)
     flush = (bye, b = S.q, body = (timer = 0), fail) =>
-      ok > 0 &&
+      ok > !!d.prerendering &&
       url &&
       b[0] &&
       T(
@@ -672,7 +678,10 @@ try {
     // runs this fires visibilitychange (hidden) before the page unloads, on
     // mobile too, where pagehide is unreliable; pagehide adds nothing since
     // Safari 14.1. Send on "hidden" only.
-    on(d, "visibilitychange", () => d.hidden && flush(1));
+    // A prerendered page turns visible when the visitor opens it: what it
+    // did so far goes out within the second, and is stored with the send
+    // (see persist).
+    on(d, "visibilitychange", () => (d.hidden ? flush(1) : later()));
     // Events an earlier page could not deliver go out with this page's (a
     // flush with nothing to send does nothing).
     later();
