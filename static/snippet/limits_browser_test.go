@@ -226,3 +226,24 @@ func TestPrerender(t *testing.T) {
 		t.Errorf("exposure url %v, want %s/pricing", evs[0]["url"], s.URL)
 	}
 }
+
+// TestVariantIDCase: copylab.variant takes the experiment's id in any
+// case, and a value that is not a string finds nothing, without an error.
+func TestVariantIDCase(t *testing.T) {
+	t.Parallel()
+	ctx := browsertest.NewTab(t)
+	exceptions := browsertest.Exceptions(t, ctx)
+	s := newSite(t, prod, static.SnippetConfig{Site: "test", Experiments: []static.SnippetExperiment{
+		heroExperiment("/pricing*", 0, 10000, 0)}})
+	s.page("/pricing", tag, `<h1 data-copylab="hero">`+original+`</h1>`)
+	navigate(t, ctx, s.URL+"/pricing")
+	got := eval[[]any](t, ctx, `[copylab.variant("`+expID+`"), copylab.variant("`+strings.ToUpper(expID)+`"),
+		copylab.variant(12), copylab.variant({}), copylab.variant()]`)
+	if want := []any{"b", "b", nil, nil, nil}; !slices.Equal(got, want) {
+		t.Errorf("variant(id, ID, 12, {}, nothing) = %v, want %v", got, want)
+	}
+	// The page view goes on: a re-render still gets the variant.
+	eval[any](t, ctx, `document.querySelector('`+hero+`').textContent = "reset"`)
+	waitJS(t, ctx, `document.querySelector('`+hero+`').textContent == `+jsString(textB))
+	noExceptions(t, exceptions)
+}

@@ -587,8 +587,10 @@ try {
       // #endif
     ),
     // variant(id): the visitor's variant key for an experiment, or null.
-    // (find leaves the variant in id when the visitor has one.)
-    variant: G((id) => (S && X.find((x) => x[ID] == id && (id = pick(x))) ? id[KEY] : null)),
+    // The id may be in any case (copylab's are lower case); an id that is
+    // not a string matches nothing. (find leaves the variant in id when
+    // the visitor has one.)
+    variant: G((id) => (S && X.find((x) => x[ID] == id?.toLowerCase?.() && (id = pick(x))) ? id[KEY] : null)),
   };
   // Tests only (NewSnippetForTest); esbuild drops this line otherwise.
   // #if custom
