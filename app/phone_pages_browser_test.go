@@ -14,7 +14,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"copylab/experiments"
-	"copylab/experiments/recorders"
 	"copylab/static/browsertest"
 )
 
@@ -143,24 +142,7 @@ func TestPhonePagesFitBrowser(t *testing.T) {
 	live := serveLive(t)
 	ctx := context.Background()
 	live.ownerToken(t, "Deploy script on the build server")
-	site, err := live.store.CreateSite(ctx, experiments.Site{Name: "Shop", Domain: "shop.example.com"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := live.store.UpdateSiteRecorders(ctx, site.ID, recorders.Settings{
-		PostHog: &recorders.PostHog{Host: "https://eu.posthog.com", ProjectID: "12345"},
-	}); err != nil {
-		t.Fatal(err)
-	}
-	x, err := live.store.CreateExperiment(ctx, experiments.Experiment{SiteID: site.ID, Name: "Pricing hero", Page: "/pricing",
-		Selector: `[data-copylab="hero"]`, Goal: experiments.Goal{Type: experiments.GoalClick, Selector: "#buy"}, CoverageBP: 10000,
-		Variants: []experiments.Variant{{Text: "Simple pricing for growing teams"}, {Text: "Pay for what you ship"}, {Text: "Pricing that grows with you"}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if x, err = live.store.Transition(ctx, x.ID, experiments.ActionStart); err != nil {
-		t.Fatal(err)
-	}
+	site, x := startPricingHero(t, live, "shop.example.com")
 	// Two weeks of traffic, so every part of the results is there: a
 	// verdict, charts and their tables over days, segments with marked
 	// values. Then a few recorded visitors.

@@ -65,26 +65,8 @@ func TestResultsFitPhoneBrowser(t *testing.T) {
 	}
 	tab := browsertest.NewTab(t) // skips without Chromium, fails under CI
 	live := serveLive(t)
-	ctx := context.Background()
 	live.ownerToken(t, "phone")
-	site, err := live.store.CreateSite(ctx, experiments.Site{Name: "Shop", Domain: "example.com"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := live.store.UpdateSiteRecorders(ctx, site.ID, recorders.Settings{
-		PostHog: &recorders.PostHog{Host: "https://eu.posthog.com", ProjectID: "12345"},
-	}); err != nil {
-		t.Fatal(err)
-	}
-	x, err := live.store.CreateExperiment(ctx, experiments.Experiment{SiteID: site.ID, Name: "Pricing hero", Page: "/pricing",
-		Selector: `[data-copylab="hero"]`, Goal: experiments.Goal{Type: experiments.GoalClick, Selector: "#buy"}, CoverageBP: 10000,
-		Variants: []experiments.Variant{{Text: "Simple pricing for growing teams"}, {Text: "Pay for what you ship"}, {Text: "Pricing that grows with you"}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if x, err = live.store.Transition(ctx, x.ID, experiments.ActionStart); err != nil {
-		t.Fatal(err)
-	}
+	site, x := startPricingHero(t, live, "example.com")
 	// Two weeks of traffic: both charts drawn over days, segments, a
 	// verdict. (Three weeks' labels reach nearer the right edge.)
 	start := time.Now().UTC().AddDate(0, 0, -20).Truncate(24 * time.Hour)
@@ -144,4 +126,30 @@ func TestResultsFitPhoneBrowser(t *testing.T) {
 	if ex := exceptions(); len(ex) > 0 {
 		t.Errorf("the pages threw: %v", ex)
 	}
+}
+
+// startPricingHero starts "Pricing hero" (the original and two variants)
+// on a new site "Shop" at domain that records with PostHog.
+func startPricingHero(t *testing.T, live *liveApp, domain string) (experiments.Site, experiments.Experiment) {
+	t.Helper()
+	ctx := context.Background()
+	site, err := live.store.CreateSite(ctx, experiments.Site{Name: "Shop", Domain: "example.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := live.store.UpdateSiteRecorders(ctx, site.ID, recorders.Settings{
+		PostHog: &recorders.PostHog{Host: "https://eu.posthog.com", ProjectID: "12345"},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	x, err := live.store.CreateExperiment(ctx, experiments.Experiment{SiteID: site.ID, Name: "Pricing hero", Page: "/pricing",
+		Selector: `[data-copylab="hero"]`, Goal: experiments.Goal{Type: experiments.GoalClick, Selector: "#buy"}, CoverageBP: 10000,
+		Variants: []experiments.Variant{{Text: "Simple pricing for growing teams"}, {Text: "Pay for what you ship"}, {Text: "Pricing that grows with you"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if x, err = live.store.Transition(ctx, x.ID, experiments.ActionStart); err != nil {
+		t.Fatal(err)
+	}
+	return site, x
 }
