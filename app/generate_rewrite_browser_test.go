@@ -129,37 +129,17 @@ func TestBrowserRewriteKeepsAnUntickDuringTheLastPoll(t *testing.T) {
 // teammate would) while its drafting page polls the progress: the page
 // says the experiment is gone, links back to the list, and asks no more.
 func TestBrowserDraftingStopsWhenDeleted(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test")
-	}
-	tab := browsertest.NewTab(t) // skips without Chromium, fails under CI
-	llm := newFakeLLM(t)
-	release := llm.hold()
+	r := draftingTab(t)
+	tab, store, x, exceptions, do, eval := r.tab, r.store, r.x, r.exceptions, r.do, r.eval
+	release := r.llm.hold()
 	defer release()
-	base, store := serveGenerating(t, llm.generator(30*time.Second))
-	x := seedAnnsDraft(t, store)
-	exceptions := browsertest.Exceptions(t, tab)
-	do := func(actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(tab, actions...); err != nil {
-			t.Fatal(err)
-		}
-	}
-	eval := func(js string) string {
-		t.Helper()
-		s, err := chromedp.Run(tab, chromedp.Evaluate[string](js))
-		if err != nil {
-			t.Fatalf("%s: %v", js, err)
-		}
-		return s
-	}
 	// polls counts the requests the page made for the job.
 	polls := func() string {
 		t.Helper()
 		return eval(`String(performance.getEntriesByType("resource").filter(function (e) { return e.name.indexOf("/generate/jobs/") >= 0; }).length)`)
 	}
 
-	signInTab(t, tab, base+"/login?next=/experiments/"+x.ID+"/generate", "ann@example.com", chromedp.EmulateViewport(1280, 900))
+	signInTab(t, tab, r.base+"/login?next=/experiments/"+x.ID+"/generate", "ann@example.com", chromedp.EmulateViewport(1280, 900))
 	do(chromedp.WaitVisible(chromedp.CSS("#brief-form")),
 		chromedp.SendKeys(chromedp.CSS("#f-goal"), "Get visitors to start a free trial"),
 		chromedp.Click(chromedp.CSS("#brief-submit")),
@@ -188,11 +168,13 @@ func TestBrowserDraftingStopsWhenDeleted(t *testing.T) {
 	}
 }
 
-// rewriteTab is Ann's drafting page in Chromium with two drafts written
-// by the fake model, ready for a rewrite of the first.
+// rewriteTab is a Chromium tab on copylab with the fake model and Ann's
+// draft (draftingTab), or on its drafting page with two drafts written
+// (twoDraftsInTab).
 type rewriteTab struct {
 	t          *testing.T
 	tab        context.Context
+	base       string // copylab's URL
 	llm        *fakeLLM
 	store      *experiments.Store
 	x          experiments.Experiment
@@ -200,19 +182,26 @@ type rewriteTab struct {
 	exceptions func() []string
 }
 
-// twoDraftsInTab signs Ann in on a fresh draft's drafting page and has two
-// drafts written.
-func twoDraftsInTab(t *testing.T) *rewriteTab {
+// draftingTab serves copylab with the fake model and Ann's fresh draft,
+// and opens a tab, not signed in yet.
+func draftingTab(t *testing.T) *rewriteTab {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("browser test")
 	}
 	r := &rewriteTab{t: t, tab: browsertest.NewTab(t), llm: newFakeLLM(t)} // NewTab skips without Chromium, fails under CI
-	var base string
-	base, r.store = serveGenerating(t, r.llm.generator(30*time.Second))
+	r.base, r.store = serveGenerating(t, r.llm.generator(30*time.Second))
 	r.x = seedAnnsDraft(t, r.store)
 	r.exceptions = browsertest.Exceptions(t, r.tab)
-	signInTab(t, r.tab, base+"/login?next=/experiments/"+r.x.ID+"/generate", "ann@example.com", chromedp.EmulateViewport(1280, 900))
+	return r
+}
+
+// twoDraftsInTab signs Ann in on a fresh draft's drafting page and has two
+// drafts written.
+func twoDraftsInTab(t *testing.T) *rewriteTab {
+	t.Helper()
+	r := draftingTab(t)
+	signInTab(t, r.tab, r.base+"/login?next=/experiments/"+r.x.ID+"/generate", "ann@example.com", chromedp.EmulateViewport(1280, 900))
 	r.do(chromedp.WaitVisible(chromedp.CSS("#brief-form")),
 		chromedp.SendKeys(chromedp.CSS("#f-goal"), "Get visitors to start a free trial"),
 		chromedp.SetValue(chromedp.CSS("#f-n"), "2"),
