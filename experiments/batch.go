@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
 	"runtime/debug"
 )
 
@@ -148,6 +149,10 @@ func (w *batchWriter) write(reqs []*request, fail func() error) (results []Inges
 	if err != nil {
 		return nil, fmt.Errorf("experiments: ingest: begin: %w", err)
 	}
+	// The ties as earlier, committed batches left them: a failed batch
+	// puts them back (its own conversions were never committed, and the
+	// earlier ones' exposure may still come in their millisecond).
+	tiesBefore := maps.Clone(w.ties)
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("experiments: ingest: panic: %v\n%s", p, debug.Stack())
@@ -156,7 +161,7 @@ func (w *batchWriter) write(reqs []*request, fail func() error) (results []Inges
 			tx.Rollback()
 			results = nil
 			clear(w.segSets) // it may hold values of the rolled-back batch
-			clear(w.ties)    // and conversions that were never committed
+			w.ties = tiesBefore
 		}
 	}()
 	b := &batch{

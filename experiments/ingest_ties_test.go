@@ -2,6 +2,7 @@ package experiments_test
 
 import (
 	"context"
+	"errors"
 	"reflect"
 	"sync"
 	"sync/atomic"
@@ -187,4 +188,33 @@ func btoi(b bool) int64 {
 		return 1
 	}
 	return 0
+}
+
+// A batch that fails keeps what earlier, committed batches carried: a
+// conversion answered no_exposure still counts when its exposure comes in
+// the same millisecond after the failure (requests of one millisecond can
+// span several batches).
+func TestIngestTiesOutliveAFailedBatch(t *testing.T) {
+	f := evNewFixture(t)
+	in := evNewIngester(t, f.s, experiments.IngestOptions{})
+	x := f.exp.ID
+	at := evBaseTime.Add(time.Hour)
+	evSend(t, in, evBody(f.site.Key, "v1", false, evConversion(x, "signup")), at, "")
+
+	var failed atomic.Bool
+	in.InjectFault(func() error {
+		if failed.CompareAndSwap(false, true) {
+			return errors.New("disk trouble")
+		}
+		return nil
+	})
+	if _, err := in.Ingest(context.Background(), evBody(f.site.Key, "other", false, evExposure(x, "control")), evAt(at)); err == nil {
+		t.Fatal("the faulty batch was acknowledged")
+	}
+	in.InjectFault(nil)
+
+	evSend(t, in, evBody(f.site.Key, "v1", false, evExposure(x, "b")), at, "")
+	if got := evPairs(evCounts(t, f.s, f.exp))["b"]; got != (evPair{1, 1}) {
+		t.Errorf("b counts %v, want the exposure and its conversion of the same millisecond", got)
+	}
 }
