@@ -39,6 +39,10 @@ func TestSiteDomain(t *testing.T) {
 		{"http://localhost:3000/", "localhost:3000"},
 		{"127.0.0.1:8080", "127.0.0.1:8080"},
 		{"http://127.0.0.1:8080/landing", "127.0.0.1:8080"},
+		// A fully qualified name's root dot is the same host.
+		{"Shop.Example.", "shop.example"},
+		{"https://shop.example./pricing", "shop.example"},
+		{"shop.example.:8080", "shop.example:8080"},
 	} {
 		t.Run(tt.in, func(t *testing.T) {
 			site, err := s.CreateSite(ctx, experiments.Site{Name: "Shop", Domain: tt.in})
@@ -62,6 +66,19 @@ func TestSiteDomain(t *testing.T) {
 		_, err := s.CreateSite(ctx, experiments.Site{Name: "Shop", Domain: in})
 		var verr experiments.ValidationError
 		if !errors.As(err, &verr) || len(verr) != 1 || verr[0].Field != "domain" || verr[0].Code != "invalid_domain" {
+			t.Errorf("%q: %v, want one invalid_domain error", in, err)
+		}
+	}
+
+	// What is not a host name is refused, and shown back as typed, less
+	// its scheme and path: not cut at the scheme's slashes.
+	for in, shown := range map[string]string{"http://[::1]:8080/": "[::1]:8080", "https://[2001:db8::1]/x": "[2001:db8::1]"} {
+		if got := experiments.SiteDomain(in); got != shown {
+			t.Errorf("SiteDomain(%q) = %q, want %q", in, got, shown)
+		}
+		_, err := s.CreateSite(ctx, experiments.Site{Name: "Shop", Domain: in})
+		var verr experiments.ValidationError
+		if !errors.As(err, &verr) || len(verr) != 1 || verr[0].Code != "invalid_domain" {
 			t.Errorf("%q: %v, want one invalid_domain error", in, err)
 		}
 	}

@@ -85,12 +85,16 @@ func SiteDomain(raw string) string {
 	}
 	u, err := url.Parse(ref)
 	if err != nil || u.Host == "" || strings.Contains(u.Hostname(), ":") {
+		if _, rest, ok := strings.Cut(d, "//"); ok {
+			d = rest // shown back without its scheme, not cut at its slashes
+		}
 		if i := strings.IndexAny(d, "/?#"); i >= 0 {
 			d = d[:i]
 		}
 		return d
 	}
-	host, port := u.Hostname(), u.Port()
+	// A fully qualified name's root dot (shop.example.) names the same host.
+	host, port := strings.TrimSuffix(u.Hostname(), "."), u.Port()
 	if port != "" && port != "80" && port != "443" {
 		host += ":" + port
 	}
