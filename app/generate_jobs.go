@@ -413,32 +413,27 @@ func (j *genJob) addedSentence() string {
 // forgetUser drops a removed user's jobs: user ids can be given again,
 // and a newcomer with the same id must not find, or approve, them.
 func (r *genRegistry) forgetUser(userID int64) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	for id, j := range r.jobs {
-		if j.userID == userID {
-			r.dropLocked(id, j, errJobUserGone)
-		}
-	}
-	for id, a := range r.added {
-		if a.userID == userID {
-			delete(r.added, id)
-		}
-	}
+	r.forget(errJobUserGone, func(_ string, user int64) bool { return user == userID })
 }
 
 // forgetExperiment drops the jobs of a deleted experiment, stopping their
 // model calls: nothing they write could be added any more.
 func (r *genRegistry) forgetExperiment(expID string) {
+	r.forget(errJobExpDeleted, func(exp string, _ int64) bool { return exp == expID })
+}
+
+// forget drops, with reason, the jobs and the records of added drafts
+// whose experiment and user match.
+func (r *genRegistry) forget(reason error, match func(expID string, userID int64) bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for id, j := range r.jobs {
-		if j.expID == expID {
-			r.dropLocked(id, j, errJobExpDeleted)
+		if match(j.expID, j.userID) {
+			r.dropLocked(id, j, reason)
 		}
 	}
 	for id, a := range r.added {
-		if a.expID == expID {
+		if match(a.expID, a.userID) {
 			delete(r.added, id)
 		}
 	}
