@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/google/uuid"
@@ -95,10 +96,17 @@ func (a *App) snippetPreview(c *fiber.Ctx, key, qa string) error {
 // it: the experiment's id in the canonical form of a UUID (lower case,
 // with dashes), whichever spelling uuid.Parse reads (capitals, braces,
 // urn:uuid:), and the variant's key in lower case, as every key is. ok is
-// false when the link names no experiment.
+// false when the link names no experiment, or after the colon holds what
+// no variant's key could be in any case (longer than a key, or not
+// ASCII): there is nothing to respell, and the QA build says the variant
+// is unknown. That also keeps the redirect short: lower-casing junk could
+// make a URL longer than the one that came in, past what the server reads.
 func canonicalQA(qa string) (string, bool) {
 	// urn:uuid:ID:KEY holds colons of its own.
-	rest, _ := strings.CutPrefix(strings.ToLower(qa), "urn:uuid:")
+	rest := qa
+	if len(rest) >= len("urn:uuid:") && strings.EqualFold(rest[:len("urn:uuid:")], "urn:uuid:") {
+		rest = rest[len("urn:uuid:"):]
+	}
 	id, variant, hasKey := strings.Cut(rest, ":")
 	u, err := uuid.Parse(id)
 	if err != nil {
@@ -107,8 +115,20 @@ func canonicalQA(qa string) (string, bool) {
 	if !hasKey {
 		return u.String(), true
 	}
-	return u.String() + ":" + variant, true
+	if len(variant) > maxVariantKey {
+		return "", false
+	}
+	for i := 0; i < len(variant); i++ {
+		if variant[i] >= utf8.RuneSelf {
+			return "", false
+		}
+	}
+	return u.String() + ":" + strings.ToLower(variant), true
 }
+
+// maxVariantKey is the longest a variant's key can be (experiments'
+// validation allows 32 characters).
+const maxVariantKey = 32
 
 // previewed finds the experiment a QA link names and checks that the QA
 // build can run it. problem says in a sentence why it cannot be shown.
