@@ -231,7 +231,7 @@ func (a *App) notifyExperiment(ctx context.Context, site experiments.Site, e exp
 			continue
 		case failWebhook:
 			a.metrics.notifications.WithLabelValues("paused").Inc()
-			r := experiments.WebhookRefusal{Status: status, Message: n.Title, At: a.now()}
+			r := experiments.WebhookRefusal{Status: status, Answer: webhookAnswer(err), Message: n.Title, At: a.now()}
 			if rerr := a.store.RecordWebhookRefusal(context.WithoutCancel(ctx), site.ID, hook, r); rerr != nil {
 				return sent, errors.Join(err, rerr)
 			}
@@ -280,6 +280,9 @@ const (
 //     its webhook's).
 //   - A redirect (3xx): copylab never follows one; the URL to paste is the
 //     one it points to.
+//   - Slack's errors about the webhook, its channel or its workspace
+//     (slackWebhookErrors), whatever their status: Slack answers some with
+//     400.
 //
 // Some say the receiver is busy, down or not reached, which passes
 // (failRetry): no answer (a timeout), 5xx, 408 Request Timeout, 429 Too
@@ -288,9 +291,10 @@ const (
 //
 // Every other 4xx refuses the message itself (failMessage): Discord
 // answers 400 for content over 2,000 characters, Slack 400 for a payload
-// it cannot read, others 413 or 422. The same message would be refused
-// again every minute for ever, while the webhook takes the next ones, so
-// copylab gives that message up (the site page lists it) and goes on.
+// it cannot read (invalid_payload), others 413 or 422. The same message
+// would be refused again every minute for ever, while the webhook takes
+// the next ones, so copylab gives that message up (the site page lists
+// it) and goes on.
 func failureOf(err error) (status int, f failure) {
 	var answered *errWebhook
 	if !errors.As(err, &answered) {
@@ -303,6 +307,8 @@ func failureOf(err error) (status int, f failure) {
 	case s == http.StatusProxyAuthRequired, s == http.StatusRequestTimeout, s == http.StatusLocked,
 		s == http.StatusTooEarly, s == http.StatusTooManyRequests:
 		return s, failRetry
+	case s >= 400 && s < 500 && answered.answer != "":
+		return s, failWebhook
 	case s >= 400 && s < 500:
 		return s, failMessage
 	}
@@ -1080,6 +1086,19 @@ func entityEscaper(chars string) *strings.Replacer {
 type errWebhook struct {
 	status int
 	body   string
+	// answer is the receiver's own word for a refusal of the webhook
+	// itself, such as Slack's "no_service" (slackWebhookErrors), or "".
+	answer string
+}
+
+// webhookAnswer is the receiver's own word for a refusal (errWebhook's
+// answer), or "".
+func webhookAnswer(err error) string {
+	var answered *errWebhook
+	if errors.As(err, &answered) {
+		return answered.answer
+	}
+	return ""
 }
 
 func (e *errWebhook) Error() string {
@@ -1124,9 +1143,40 @@ func (a *App) sendWebhook(ctx context.Context, rawURL string, n notice) error {
 	defer resp.Body.Close()
 	head, _ := io.ReadAll(io.LimitReader(resp.Body, 200))
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return &errWebhook{status: resp.StatusCode, body: redactWebhook(strings.TrimSpace(string(head)), u)}
+		e := &errWebhook{status: resp.StatusCode, body: redactWebhook(strings.TrimSpace(string(head)), u)}
+		if said := strings.TrimSpace(string(head)); receiverOf(u) == receiverSlack && slackWebhookErrors[said] {
+			e.answer = said
+		}
+		return e
 	}
 	return nil
+}
+
+// slackWebhookErrors are the errors Slack answers about an incoming
+// webhook itself rather than the message: every message to it gets the
+// same, until a person fixes the webhook, its channel or its workspace
+// (failureOf). Slack sends them as the whole plain-text body, with 400
+// for some (a deleted webhook's "no_service" among them), so the status
+// alone would read as a refusal of one message, and a dead webhook would
+// drop the site's messages one by one. Its per-message errors
+// (invalid_payload, no_text, too_many_attachments) are not here.
+// https://docs.slack.dev/messaging/sending-messages-using-incoming-webhooks#handling_errors
+// https://api.slack.com/changelog/2016-05-17-changes-to-errors-for-incoming-webhooks
+//
+// channel_not_found and user_not_found are about the webhook too: copylab
+// never names a channel or a user, so they are the webhook's own.
+var slackWebhookErrors = map[string]bool{
+	"no_service":                        true, // the webhook is disabled, removed or invalid
+	"no_service_id":                     true, // the URL's service id is invalid or missing
+	"no_active_hooks":                   true, // the webhook is disabled
+	"invalid_token":                     true, // the URL's token expired, is invalid or missing
+	"no_team":                           true, // the workspace is missing or invalid
+	"team_disabled":                     true, // the workspace is no longer active
+	"channel_not_found":                 true,
+	"user_not_found":                    true,
+	"channel_is_archived":               true,
+	"action_prohibited":                 true, // an admin restricted posting this way
+	"posting_to_general_channel_denied": true, // #general is restricted, and the webhook's maker may not post there
 }
 
 // redactWebhook takes the webhook URL's secret parts (its path and query)

@@ -34,12 +34,14 @@ import (
 )
 
 // hook is a webhook receiver on 127.0.0.1 that records each body and
-// answers with the status its next func gives (200 when none).
+// answers with the next of its statuses (200 when none) and of its
+// words (Slack's "no_service" when none).
 type hook struct {
 	*httptest.Server
 	mu     sync.Mutex
 	bodies []map[string]any
-	status []int // answers to give, in order; 200 once they run out
+	status []int    // answers to give, in order; 200 once they run out
+	said   []string // bodies to answer with, in order; "no_service" once they run out
 }
 
 func newHook(t *testing.T) *hook {
@@ -57,11 +59,15 @@ func newHook(t *testing.T) *hook {
 		if len(h.status) > 0 {
 			status, h.status = h.status[0], h.status[1:]
 		}
+		said := "no_service"
+		if len(h.said) > 0 {
+			said, h.said = h.said[0], h.said[1:]
+		}
 		if status == http.StatusFound {
 			w.Header().Set("Location", "/elsewhere")
 		}
 		w.WriteHeader(status)
-		io.WriteString(w, "no_service")
+		io.WriteString(w, said)
 	}))
 	t.Cleanup(h.Close)
 	return h

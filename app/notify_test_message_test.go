@@ -39,7 +39,7 @@ func TestTestMessageRefusedForGood(t *testing.T) {
 			card := notifyCard(t, c, site.ID)
 			host := strings.TrimPrefix(h.URL, "http://")
 			wantContains(t, card,
-				escHTML("The test message did not get through to "+host+": the webhook answered "+itoa(status)+": "+views.RefusalReason(status)+"."),
+				escHTML("The test message did not get through to "+host+": the webhook answered "+itoa(status)+": "+views.RefusalReason(status, "")+"."),
 				"copylab has paused notifications to it.",
 				`<span class="badge badge-paused">Paused</span>`, "copylab has stopped posting to this webhook",
 				escHTML("Refused: copylab test message for “Shop”"),

@@ -120,7 +120,7 @@ func (a *App) siteNotificationsTest(c *fiber.Ctx) error {
 			// webhook is paused as delivery would pause it, and the card
 			// says why and what to do, instead of showing On until the
 			// next verdict is refused.
-			r := experiments.WebhookRefusal{Status: status, Message: title, At: a.now()}
+			r := experiments.WebhookRefusal{Status: status, Answer: webhookAnswer(err), Message: title, At: a.now()}
 			if err := a.store.RecordWebhookRefusal(ctx, site.ID, site.WebhookURL, r); err != nil {
 				return err
 			}
@@ -165,7 +165,7 @@ func (a *App) fillRefusal(ctx context.Context, site experiments.Site, f *views.N
 	if err != nil || !ok {
 		return err
 	}
-	f.Refused = &views.NotifyRefusal{Host: webhookHost(site.WebhookURL), Status: r.Status, Message: r.Message, At: r.At}
+	f.Refused = &views.NotifyRefusal{Host: webhookHost(site.WebhookURL), Status: r.Status, Answer: r.Answer, Message: r.Message, At: r.At}
 	return nil
 }
 
@@ -189,7 +189,10 @@ func statusWithText(status int) string {
 // open one that speaks another protocol. What the page does tell apart is
 // what fixing a webhook needs and what only an HTTP(S) server can cause:
 // its status, a redirect, its TLS certificate or scheme; and a name that
-// does not resolve, the commonest typo. The log keeps the whole error.
+// does not resolve, the commonest typo. Of a body, only one of Slack's
+// known errors about a webhook from Slack's host is shown (a fixed word,
+// slackWebhookErrors), since it says what to fix. The log keeps the whole
+// error.
 func testMessageFailure(rawURL string, err error) string {
 	host := webhookHost(rawURL)
 	name := host
@@ -212,7 +215,9 @@ func testMessageFailure(rawURL string, err error) string {
 		switch status, f := failureOf(err); f {
 		case failWebhook:
 			// The card's reason (its banner says what to do).
-			msg := fmt.Sprintf("The test message did not get through to %s: the webhook answered %d: %s.", host, status, views.RefusalReason(status))
+			answer := webhookAnswer(err)
+			msg := fmt.Sprintf("The test message did not get through to %s: the webhook answered %s: %s.", host,
+				views.RefusalAnswer(status, answer), views.RefusalReason(status, answer))
 			if status >= 300 && status < 400 {
 				msg += " Paste the address it redirects to."
 			}

@@ -15,6 +15,7 @@ import (
 // for good is the sender's business.
 type WebhookRefusal struct {
 	Status  int
+	Answer  string // the receiver's own word for the refusal (Slack's "no_service"), or ""
 	Message string // the title of the message it refused
 	At      time.Time
 }
@@ -29,10 +30,10 @@ func webhookHash(rawURL string) string {
 // message for good, in place of any refusal noted before.
 func (s *Store) RecordWebhookRefusal(ctx context.Context, siteID, rawURL string, r WebhookRefusal) error {
 	_, err := s.w.ExecContext(ctx, `/* Store.RecordWebhookRefusal */ insert into webhook_refusals
-		(site_id, webhook_sha256, status, message, refused_at) values (?, ?, ?, ?, ?)
+		(site_id, webhook_sha256, status, answer, message, refused_at) values (?, ?, ?, ?, ?, ?)
 		on conflict (site_id) do update set webhook_sha256 = excluded.webhook_sha256, status = excluded.status,
-			message = excluded.message, refused_at = excluded.refused_at`,
-		siteID, webhookHash(rawURL), r.Status, r.Message, ms(r.At))
+			answer = excluded.answer, message = excluded.message, refused_at = excluded.refused_at`,
+		siteID, webhookHash(rawURL), r.Status, r.Answer, r.Message, ms(r.At))
 	if err != nil {
 		return fmt.Errorf("experiments: record webhook refusal of site %s: %w", siteID, err)
 	}
@@ -45,8 +46,8 @@ func (s *Store) RecordWebhookRefusal(ctx context.Context, siteID, rawURL string,
 func (s *Store) WebhookRefusalOf(ctx context.Context, siteID, rawURL string) (r WebhookRefusal, ok bool, err error) {
 	var hash string
 	var at int64
-	err = s.r.QueryRowContext(ctx, `/* Store.WebhookRefusalOf */ select webhook_sha256, status, message, refused_at
-		from webhook_refusals where site_id = ?`, siteID).Scan(&hash, &r.Status, &r.Message, &at)
+	err = s.r.QueryRowContext(ctx, `/* Store.WebhookRefusalOf */ select webhook_sha256, status, answer, message, refused_at
+		from webhook_refusals where site_id = ?`, siteID).Scan(&hash, &r.Status, &r.Answer, &r.Message, &at)
 	if errors.Is(err, sql.ErrNoRows) {
 		return WebhookRefusal{}, false, nil
 	}
