@@ -164,21 +164,7 @@ func (w *batchWriter) write(reqs []*request, fail func() error) (results []Inges
 			w.ties = tiesBefore
 		}
 	}()
-	b := &batch{
-		ctx:      ctx,
-		exps:     map[string]*batchExp{},
-		visitors: map[visitorKey]*visitorState{},
-		variants: map[variantKey]*variantDelta{},
-		days:     map[dayKey]*dayDelta{},
-		excluded: map[string]*excludedDelta{},
-		swaps:    map[swapKey]int64{},
-	}
-	st := &w.stmts
-	b.markIgnored, b.experiment, b.visitor = tx.Stmt(st.markIgnored), tx.Stmt(st.experiment), tx.Stmt(st.visitor)
-	b.addVariant, b.addDay, b.addExcluded = tx.Stmt(st.addVariant), tx.Stmt(st.addDay), tx.Stmt(st.addExcluded)
-	b.seg = w.seg.bind(tx)
-	b.recording = w.rec.bind(tx)
-	b.bulk, b.tx = &w.bulk, tx
+	b := w.newBatch(tx)
 	if w.segSets == nil {
 		w.segSets = segValueSets{}
 	}
@@ -216,6 +202,28 @@ func (w *batchWriter) write(reqs []*request, fail func() error) (results []Inges
 		return nil, fmt.Errorf("experiments: ingest: commit: %w", err)
 	}
 	return results, nil
+}
+
+// newBatch returns an empty batch on tx, with the writer's statements
+// bound to it. (A recount, recount.go, runs its batches on its own
+// transaction.)
+func (w *batchWriter) newBatch(tx *sql.Tx) *batch {
+	b := &batch{
+		ctx:      context.Background(),
+		exps:     map[string]*batchExp{},
+		visitors: map[visitorKey]*visitorState{},
+		variants: map[variantKey]*variantDelta{},
+		days:     map[dayKey]*dayDelta{},
+		excluded: map[string]*excludedDelta{},
+		swaps:    map[swapKey]int64{},
+	}
+	st := &w.stmts
+	b.markIgnored, b.experiment, b.visitor = tx.Stmt(st.markIgnored), tx.Stmt(st.experiment), tx.Stmt(st.visitor)
+	b.addVariant, b.addDay, b.addExcluded = tx.Stmt(st.addVariant), tx.Stmt(st.addDay), tx.Stmt(st.addExcluded)
+	b.seg = w.seg.bind(tx)
+	b.recording = w.rec.bind(tx)
+	b.bulk, b.tx = &w.bulk, tx
+	return b
 }
 
 type visitorKey struct{ exp, visitor string }
@@ -287,6 +295,11 @@ type batch struct {
 	// of the batch's last request.
 	ties   tieConvs
 	lastAt int64
+
+	// marks, when not nil, collects why each event was not counted (by
+	// seq, "" counted) instead of storing it: a recount writes only the
+	// reasons that changed.
+	marks map[int64]string
 }
 
 // apply stores the events of requests that share one server time and
@@ -336,6 +349,13 @@ func (b *batch) apply(reqs []*request, results []IngestResult) error {
 		}
 		at += len(r.events)
 	}
+	return b.count(reqs, seqs, results)
+}
+
+// count counts the newly stored events of requests that share one server
+// time, seqs[i] being the seq of their i-th event (0: not newly stored):
+// every exposure first, then every conversion, each in the order sent.
+func (b *batch) count(reqs []*request, seqs []int64, results []IngestResult) error {
 	for pass := 0; pass < 2; pass++ {
 		at := 0
 		for k, r := range reqs {
@@ -356,13 +376,25 @@ func (b *batch) apply(reqs []*request, results []IngestResult) error {
 				}
 				if reason != "" {
 					results[k].addReason(reason)
-					if err := execFused(b.ctx, b.markIgnored, reason, seq); err != nil {
-						return fmt.Errorf("experiments: ingest: mark ignored: %w", err)
+					if err := b.mark(seq, reason); err != nil {
+						return err
 					}
 				}
 			}
 			at += len(r.events)
 		}
+	}
+	return nil
+}
+
+// mark stores why the event at seq was not counted ("": it was).
+func (b *batch) mark(seq int64, reason string) error {
+	if b.marks != nil {
+		b.marks[seq] = reason
+		return nil
+	}
+	if err := execFused(b.ctx, b.markIgnored, reason, seq); err != nil {
+		return fmt.Errorf("experiments: ingest: mark ignored: %w", err)
 	}
 	return nil
 }
@@ -632,8 +664,8 @@ func (b *batch) countTie(exp, visitor string, v *visitorState) error {
 		if i > 0 {
 			reason = ReasonAlreadyConverted
 		}
-		if err := execFused(b.ctx, b.markIgnored, reason, seq); err != nil {
-			return fmt.Errorf("experiments: ingest: mark ignored: %w", err)
+		if err := b.mark(seq, reason); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -242,6 +242,13 @@ func (b *batch) preload(reqs []*request) error {
 		return fmt.Errorf("experiments: ingest: insert events: %w", err)
 	}
 
+	return b.readVisitors(visitors)
+}
+
+// readVisitors reads into b.visitors the rows of the given visitors, listed
+// by experiment; the caller has put a nil entry for each (no row), which
+// a row found replaces.
+func (b *batch) readVisitors(visitors map[string][]any) error {
 	for exp, list := range visitors {
 		err := b.queryIn(b.bulk.visitors, exp, list, func(rows *sql.Rows) error {
 			var visitor string
