@@ -76,16 +76,21 @@ func (a *App) notifyOnce(ctx context.Context) int {
 	}
 	sent := 0
 	for _, site := range sites {
+		if ctx.Err() != nil {
+			return sent
+		}
 		if site.WebhookURL == "" {
+			a.watchWarnings(ctx, site)
 			continue
 		}
-		if _, refused, err := a.store.WebhookRefusalOf(ctx, site.ID, site.WebhookURL); err != nil || refused {
+		if _, refused, err := a.store.WebhookRefusalOf(ctx, site.ID, site.WebhookURL); err != nil {
+			a.log.Error("notify: webhook refusal", "site", site.Key, "error", err)
+			continue
+		} else if refused {
 			// Refused for good: nothing goes there until the URL is
 			// replaced or a test message gets through (the site page
 			// says so).
-			if err != nil {
-				a.log.Error("notify: webhook refusal", "site", site.Key, "error", err)
-			}
+			a.watchWarnings(ctx, site)
 			continue
 		}
 		running, err := a.store.RunningExperiments(ctx, site.ID)
@@ -125,6 +130,115 @@ func (a *App) notifyOnce(ctx context.Context) int {
 	return sent
 }
 
+// watchWarnings runs the warnings' checks (warningDue) on the site's
+// running tests while its webhook is off or paused, and sends nothing.
+// Their episodes go on meanwhile: without the checks, a warning that was
+// announced, cleared for days and came back during the pause would be the
+// same episode to copylab, never announced, and one that cleared during
+// the pause would take another day of checks after it to end. With them,
+// a warning whose new episode began during the pause, and that is still
+// on when the webhook takes messages again, is announced then, once (a
+// due episode is not recorded until it is sent); one that came and went
+// meanwhile is not. Only tests that had a warning announced need the
+// checks: a first episode is announced if it is on at the resume, as it
+// would be anyway.
+func (a *App) watchWarnings(ctx context.Context, site experiments.Site) {
+	announced, err := a.store.AnnouncedRunning(ctx, site.ID)
+	if err != nil || len(announced) == 0 {
+		if err != nil {
+			a.log.Error("notify: announced tests", "site", site.Key, "error", err)
+		}
+		return
+	}
+	running, err := a.store.RunningExperiments(ctx, site.ID)
+	if err != nil {
+		a.log.Error("notify: running experiments", "site", site.Key, "error", err)
+		return
+	}
+	var watched []experiments.Experiment
+	for _, e := range running {
+		if announced[e.ID] {
+			watched = append(watched, e)
+		}
+	}
+	totals, err := a.store.VariantTotals(ctx, watched)
+	if err != nil {
+		a.log.Error("notify: counts", "site", site.Key, "error", err)
+		return
+	}
+	for _, e := range watched {
+		if ctx.Err() != nil {
+			return
+		}
+		_, done, err := a.doneOf(ctx, e.ID)
+		if err != nil {
+			a.log.Error("notify: watch warnings", "site", site.Key, "experiment", e.ID, "error", err)
+			continue
+		}
+		if lastEpisode(done, stats.StatusSRM) == 0 && lastEpisode(done, noticeElementMissing) == 0 {
+			continue
+		}
+		_, an := analyzeCounts(e, experiments.Counts{Variants: totals[e.ID]})
+		if _, err := a.dueWarnings(ctx, e, e, an, done); err != nil {
+			a.log.Error("notify: watch warnings", "site", site.Key, "experiment", e.ID, "error", err)
+		}
+	}
+}
+
+// doneOf returns what went out about an experiment (delivered), and
+// that with what its webhook refused by itself (done), which is not sent
+// again either (failMessage).
+func (a *App) doneOf(ctx context.Context, expID string) (delivered, done map[string]bool, err error) {
+	delivered, err = a.store.Notified(ctx, expID)
+	if err != nil {
+		return nil, nil, err
+	}
+	done, err = a.store.UndeliveredOf(ctx, expID)
+	if err != nil {
+		return nil, nil, err
+	}
+	for k := range delivered {
+		done[k] = true
+	}
+	return delivered, done, nil
+}
+
+// dueWarning is a warning whose message is due (dueWarnings): the key it
+// is recorded as, its status, and its text whole and for chat tools.
+type dueWarning struct {
+	key, status, text, shortText string
+}
+
+// dueWarnings notes what the warnings' checks find about e (warningDue)
+// and returns those whose message is due, once an episode: its split is
+// broken (an is its analysis), or the tag stopped finding the tested
+// element since yesterday (the results page's health warning). short is
+// e with its names as chat messages give them (clip).
+func (a *App) dueWarnings(ctx context.Context, e, short experiments.Experiment, an stats.Analysis, done map[string]bool) ([]dueWarning, error) {
+	clears, err := a.store.NoticeClears(ctx, e.ID)
+	if err != nil {
+		return nil, err
+	}
+	var due []dueWarning
+	srm := an.Verdict.Status == stats.StatusSRM
+	if key, err := a.warningDue(ctx, e.ID, stats.StatusSRM, srm, done, clears); err != nil {
+		return nil, err
+	} else if key != "" {
+		due = append(due, dueWarning{key: key, status: stats.StatusSRM, text: an.Verdict.Text, shortText: an.Verdict.Text})
+	}
+	recent, err := a.store.HealthSince(ctx, e, a.now().Add(-24*time.Hour))
+	if err != nil {
+		return nil, err
+	}
+	w := elementMissingText(e, recent)
+	if key, err := a.warningDue(ctx, e.ID, noticeElementMissing, w != "", done, clears); err != nil {
+		return nil, err
+	} else if key != "" {
+		due = append(due, dueWarning{key: key, status: noticeElementMissing, text: w, shortText: elementMissingText(short, recent)})
+	}
+	return due, nil
+}
+
 // noticeElementMissing is the status recorded for the health message:
 // the tag has stopped finding the tested element on its page.
 const (
@@ -138,18 +252,9 @@ const (
 // yesterday (the results page's health warning), once an episode. sent
 // says how many went out.
 func (a *App) notifyExperiment(ctx context.Context, site experiments.Site, e experiments.Experiment, counts experiments.Counts) (sent int, err error) {
-	delivered, err := a.store.Notified(ctx, e.ID)
+	delivered, done, err := a.doneOf(ctx, e.ID)
 	if err != nil {
 		return 0, err
-	}
-	// done: what went out, and what the webhook refused by itself, which
-	// is not sent again either (failMessage).
-	done, err := a.store.UndeliveredOf(ctx, e.ID)
-	if err != nil {
-		return 0, err
-	}
-	for k := range delivered {
-		done[k] = true
 	}
 	results := a.cfg.PublicURL + "/experiments/" + e.ID + "/results"
 	// short is e as chat messages name it (clip).
@@ -183,28 +288,13 @@ func (a *App) notifyExperiment(ctx context.Context, site experiments.Site, e exp
 	}
 
 	// The warnings, once an episode (warningDue).
-	clears, err := a.store.NoticeClears(ctx, e.ID)
+	warnings, err := a.dueWarnings(ctx, e, short, an, done)
 	if err != nil {
 		return 0, err
 	}
-	srm := an.Verdict.Status == stats.StatusSRM
-	if key, err := a.warningDue(ctx, e.ID, stats.StatusSRM, srm, done, clears); err != nil {
-		return 0, err
-	} else if key != "" {
-		n := msg(noticeTitle(key), stats.StatusSRM, an.Verdict.Text, an.Verdict.Text)
-		n.key = key
-		due = append(due, n)
-	}
-	recent, err := a.store.HealthSince(ctx, e, a.now().Add(-24*time.Hour))
-	if err != nil {
-		return 0, err
-	}
-	w := elementMissingText(e, recent)
-	if key, err := a.warningDue(ctx, e.ID, noticeElementMissing, w != "", done, clears); err != nil {
-		return 0, err
-	} else if key != "" {
-		n := msg(noticeTitle(key), noticeElementMissing, w, elementMissingText(short, recent))
-		n.key = key
+	for _, w := range warnings {
+		n := msg(noticeTitle(w.key), w.status, w.text, w.shortText)
+		n.key = w.key
 		due = append(due, n)
 	}
 	for _, n := range due {
@@ -331,7 +421,9 @@ const warningRearm = 24 * time.Hour
 // that healed and broke again, is news, while a condition that comes and
 // goes by the hour, near its line, is one episode and one message. Every
 // state is stored, so a restart sends nothing twice; time the process was
-// down counts as cleared only when checks on both sides find it gone.
+// down counts as cleared only when checks on both sides find it gone. The
+// checks go on while the site's webhook is off or paused (watchWarnings),
+// and an episode due then is sent once it takes messages, if still on.
 func (a *App) warningDue(ctx context.Context, expID, base string, on bool, done map[string]bool, clears map[string]experiments.NoticeClear) (key string, err error) {
 	n := lastEpisode(done, base)
 	c, cleared := clears[base]

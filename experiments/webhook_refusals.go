@@ -190,3 +190,27 @@ func (s *Store) DeleteNoticeClear(ctx context.Context, expID, notice string) err
 	}
 	return nil
 }
+
+// AnnouncedRunning returns the ids of a site's running experiments that
+// had a message announced (RecordNotification) or refused by the webhook
+// (RecordUndelivered): the ones whose warnings the notifier keeps
+// checking while the site's webhook is off or paused.
+func (s *Store) AnnouncedRunning(ctx context.Context, siteID string) (map[string]bool, error) {
+	rows, err := s.r.QueryContext(ctx, `/* Store.AnnouncedRunning */ select e.id from experiments e
+		where e.site_id = ? and e.status = ?
+			and (exists (select 1 from experiment_notifications n where n.experiment_id = e.id)
+				or exists (select 1 from undelivered_notifications u where u.experiment_id = e.id))`, siteID, StatusRunning)
+	if err != nil {
+		return nil, fmt.Errorf("experiments: announced running experiments of site %s: %w", siteID, err)
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("experiments: announced running experiments of site %s: %w", siteID, err)
+		}
+		out[id] = true
+	}
+	return out, rows.Err()
+}
