@@ -8,9 +8,10 @@ import (
 )
 
 // TestSiteDomainPaths: the form, the settings form and the API store a
-// site's domain by one rule (experiments.SiteDomain): a port other than
-// 80 or 443 stays, whether it came alone or in a pasted URL, and the
-// experiment page's QA links open the site's page on that port.
+// site's domain by one rule (experiments.SiteDomain): a port stays unless
+// it is the default of the scheme given (either 80 or 443 without one),
+// whether it came alone or in a pasted URL; and the experiment page's QA
+// links open the site's page there.
 func TestSiteDomainPaths(t *testing.T) {
 	e := newEnv(t)
 	c := e.signIn("owner@example.com")
@@ -21,6 +22,9 @@ func TestSiteDomainPaths(t *testing.T) {
 		{"http://localhost:3000/", "localhost:3000"},
 		{"https://shop.example:443/", "shop.example"},
 		{"shop.example:443", "shop.example"},
+		{"https://shop.example:80/", "shop.example:80"},
+		{"http://shop.example:443/", "shop.example:443"},
+		{"http://shop.example:80/", "shop.example"},
 	} {
 		t.Run(tt.in, func(t *testing.T) {
 			// The form.

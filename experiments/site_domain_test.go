@@ -3,6 +3,7 @@ package experiments_test
 import (
 	"context"
 	"errors"
+	"path/filepath"
 	"testing"
 
 	"copylab/experiments"
@@ -11,8 +12,9 @@ import (
 // TestSiteDomain: a site's domain is the host and port its visitors reach
 // it on, the same whatever was typed or pasted and whether the site is
 // created or updated: lower case; scheme, user, path, query and fragment
-// left out; the web's default ports (80, 443) left out; any other port
-// kept, since the experiment pages' QA links open the site on it.
+// left out; a port left out when it is the default of the scheme given
+// (80 for http, 443 for https; either without a scheme), any other kept,
+// since the experiment pages' QA links open the site on it.
 func TestSiteDomain(t *testing.T) {
 	ctx := context.Background()
 	s := openStore(t)
@@ -43,6 +45,14 @@ func TestSiteDomain(t *testing.T) {
 		{"Shop.Example.", "shop.example"},
 		{"https://shop.example./pricing", "shop.example"},
 		{"shop.example.:8080", "shop.example:8080"},
+		// A port is the default only for its own scheme.
+		{"https://shop.example:80/", "shop.example:80"},
+		{"http://shop.example:443/pricing", "shop.example:443"},
+		{"HTTPS://Shop.Example:443", "shop.example"},
+		{"//shop.example:443/", "shop.example"},
+		{"//shop.example:80", "shop.example"},
+		{"https://shop.example:0443/", "shop.example"},
+		{"shop.example:08080", "shop.example:8080"},
 	} {
 		t.Run(tt.in, func(t *testing.T) {
 			site, err := s.CreateSite(ctx, experiments.Site{Name: "Shop", Domain: tt.in})
@@ -80,6 +90,105 @@ func TestSiteDomain(t *testing.T) {
 		var verr experiments.ValidationError
 		if !errors.As(err, &verr) || len(verr) != 1 || verr[0].Code != "invalid_domain" {
 			t.Errorf("%q: %v, want one invalid_domain error", in, err)
+		}
+	}
+}
+
+// TestUpdateSiteKeepsItsDomain: saving a site with the domain it has
+// keeps it as stored: a port 80 or 443 kept because the URL's scheme has
+// the other default survives a save of other settings (a bare
+// x.example:80 would lose it), and a domain stored before today's rules
+// does not stop the brand voice being saved. Another domain is read
+// afresh.
+func TestUpdateSiteKeepsItsDomain(t *testing.T) {
+	ctx := context.Background()
+	s := openStore(t)
+	for _, tt := range []struct{ typed, stored string }{
+		{"https://shop.example:80/", "shop.example:80"},
+		{"http://shop.example:443/", "shop.example:443"},
+	} {
+		site, err := s.CreateSite(ctx, experiments.Site{Name: "Shop", Domain: tt.typed})
+		if err != nil || site.Domain != tt.stored {
+			t.Fatalf("created with %q: %q (%v), want %q", tt.typed, site.Domain, err, tt.stored)
+		}
+		for _, back := range []string{tt.stored, " " + tt.stored + " "} {
+			site.Domain, site.BrandVoice = back, "Plain."
+			if site, err = s.UpdateSite(ctx, site); err != nil || site.Domain != tt.stored {
+				t.Errorf("saved back as %q: %q (%v), want %q", back, site.Domain, err, tt.stored)
+			}
+		}
+	}
+
+	// A domain stored before the port rule was checked is kept when the
+	// site is saved with it, and refused when it is typed anew.
+	site := mustSite(t, s)
+	if _, err := s.Writer().Exec(`update sites set domain = 'shop.example:0' where id = ?`, site.ID); err != nil {
+		t.Fatal(err)
+	}
+	site, _ = s.Site(ctx, site.ID)
+	site.BrandVoice = "Warm."
+	if site, err := s.UpdateSite(ctx, site); err != nil || site.Domain != "shop.example:0" || site.BrandVoice != "Warm." {
+		t.Errorf("saving the brand voice: %+v (%v)", site, err)
+	}
+	site.Domain = "other.example:0"
+	var verr experiments.ValidationError
+	if _, err := s.UpdateSite(ctx, site); !errors.As(err, &verr) || verr.For("domain") == "" {
+		t.Errorf("a new bad port: %v, want a domain error", err)
+	}
+
+	// Another domain is read by today's rules: a bare port 80 goes.
+	site.Domain = "shop.example:80"
+	if site, err := s.UpdateSite(ctx, site); err != nil || site.Domain != "shop.example" {
+		t.Errorf("typed shop.example:80 over another: %q (%v)", site.Domain, err)
+	}
+}
+
+// TestMigrationSiteDomains: migration 0017 respells the domains stored
+// before ports were read with their scheme, when a bare host kept any
+// port: a bare port 80 or 443 was stored as typed, and goes, as it does
+// from a bare host typed today. Other ports, and hosts, stay. The
+// database is put back as it was before 0017 and opened again, so the
+// migration runs as it does on an upgrade.
+func TestMigrationSiteDomains(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "copylab.db")
+	s, err := experiments.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{
+		"shop.example:80":           "shop.example",
+		"shop.example:443":          "shop.example",
+		"localhost:80":              "localhost",
+		"shop.example:8080":         "shop.example:8080",
+		"shop.example:4430":         "shop.example:4430",
+		"shop.example:180":          "shop.example:180",
+		"shop.example":              "shop.example",
+		"xn--bcher-kva.example:443": "xn--bcher-kva.example",
+	}
+	ids := map[string]string{}
+	for legacy := range want {
+		site := mustSite(t, s)
+		if _, err := s.Writer().Exec(`update sites set domain = ? where id = ?`, legacy, site.ID); err != nil {
+			t.Fatal(err)
+		}
+		ids[legacy] = site.ID
+	}
+	if _, err := s.Writer().Exec(`delete from schema_migrations where version = 17`); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if s, err = experiments.Open(ctx, path); err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for legacy, id := range ids {
+		site, err := s.Site(ctx, id)
+		if err != nil || site.Domain != want[legacy] {
+			t.Errorf("%q became %q (%v), want %q", legacy, site.Domain, err, want[legacy])
+		}
+		if got := experiments.SiteDomain(legacy); got != want[legacy] {
+			t.Errorf("SiteDomain(%q) = %q, not what the migration stores, %q", legacy, got, want[legacy])
 		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 )
@@ -42,11 +43,35 @@ func (s *Store) CreateSite(ctx context.Context, in Site) (Site, error) {
 	return in, nil
 }
 
-// UpdateSite saves a site's editable settings.
+// UpdateSite saves a site's editable settings. A domain given back as
+// the site has it is kept as stored, neither read again nor checked
+// again: SiteDomain would drop the port of a bare shop.example:80, which
+// was kept because it came as https://shop.example:80, and saving the
+// brand voice or the settings form must not change the domain, nor fail
+// on one stored before today's rules. Any other domain is SiteDomain's,
+// and checked.
 func (s *Store) UpdateSite(ctx context.Context, in Site) (Site, error) {
+	var stored string
+	err := s.r.QueryRowContext(ctx, `/* Store.UpdateSite */ select domain from sites where id = ?`, in.ID).Scan(&stored)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = ErrNotFound
+	}
+	if err != nil {
+		return Site{}, fmt.Errorf("experiments: update site %s: %w", in.ID, err)
+	}
+	typed := strings.TrimSpace(in.Domain)
+	keep := typed == stored
 	in = in.Normalize()
+	if keep {
+		in.Domain = stored
+	}
 	if errs := in.Validate(); len(errs) > 0 {
-		return Site{}, errs
+		if keep {
+			errs = slices.DeleteFunc(errs, func(f FieldError) bool { return f.Field == "domain" })
+		}
+		if len(errs) > 0 {
+			return Site{}, errs
+		}
 	}
 	res, err := s.w.ExecContext(ctx, `/* Store.UpdateSite */ update sites set name = ?, domain = ?, brand_voice = ?, hide_timeout_ms = ?, honor_gpc = ? where id = ?`,
 		in.Name, in.Domain, in.BrandVoice, in.HideTimeoutMS, in.HonorGPC, in.ID)

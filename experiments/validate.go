@@ -70,13 +70,17 @@ func (s Site) Normalize() Site {
 // SiteDomain is a site's domain as stored, from what was typed or pasted
 // (a domain, or any URL of the site): the host and port its visitors reach
 // it on, in lower case, without scheme, user, path, query or fragment.
-// The port stays unless it is 80 or 443, the web's defaults: the
-// experiment pages' QA links open the site's pages at https://DOMAIN (or
-// http:// for localhost), so shop.example:8080 must keep its port and
-// shop.example:443 is shop.example. Every way a site is created or
-// updated (the form, the API, the demo) stores this, through Normalize.
-// What is not a host at all is returned cut at its path, for Validate to
-// refuse.
+// The experiment pages' QA links open the site's pages at https://DOMAIN
+// (or http:// for localhost), so shop.example:8080 must keep its port. A
+// port goes only when it is the default of the scheme given:
+// https://shop.example:443 and http://shop.example:80 are shop.example,
+// but https://shop.example:80 keeps its port, as a browser would. With no
+// scheme, 80 and 443 both go, the web's defaults. A port is written as a
+// number (0443 is 443), as browsers write it.
+//
+// Every way a site is created or updated (the form, the API, the demo)
+// stores this, through Normalize. What is not a host at all is returned
+// cut at its path, for Validate to refuse.
 func SiteDomain(raw string) string {
 	d := strings.ToLower(strings.TrimSpace(raw))
 	ref := d
@@ -95,7 +99,16 @@ func SiteDomain(raw string) string {
 	}
 	// A fully qualified name's root dot (shop.example.) names the same host.
 	host, port := strings.TrimSuffix(u.Hostname(), "."), u.Port()
-	if port != "" && port != "80" && port != "443" {
+	if n, err := strconv.Atoi(port); err == nil && n >= 1 && n <= 65535 {
+		port = strconv.Itoa(n)
+	}
+	switch {
+	case port == "":
+	case u.Scheme == "http" && port == "80", u.Scheme == "https" && port == "443":
+		port = ""
+	case u.Scheme == "" && (port == "80" || port == "443"):
+		port = ""
+	default:
 		host += ":" + port
 	}
 	return host

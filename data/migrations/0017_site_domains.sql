@@ -1,0 +1,14 @@
+-- Site domains in today's spelling (experiments/validate.go SiteDomain).
+-- The first rule kept a bare host's port as typed, so a site added as
+-- shop.example:443 or shop.example:80 was stored so, and its preview
+-- links opened https://shop.example:80/…, where no site answers. Today a
+-- bare host loses 80 and 443, and a URL keeps 80 or 443 only when its
+-- scheme has the other default (https://shop.example:80); no rule before
+-- this migration kept a URL's 80 or 443. So every domain ending in :80
+-- or :443 here was typed bare, and goes as it would today.
+-- The other old spellings are left: a port no server listens on
+-- (shop.example:0) cannot be guessed, and the settings refuse it when the
+-- domain is next changed; one with leading zeros (:08080) opens the same
+-- page. sites.domain is not unique, so no rewrite here can collide.
+update sites set domain = substr(domain, 1, length(domain) - 3) where domain like '%:80';
+update sites set domain = substr(domain, 1, length(domain) - 4) where domain like '%:443';
