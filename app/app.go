@@ -54,8 +54,9 @@ type App struct {
 	gen     copyWriter   // drafts copy: a model, or the offline generator
 	genJobs *genRegistry // generations started from the browser, in memory
 
-	webhooks  *http.Client // notifications (notify.go), through netguard
-	testSends *rateLimiter // test messages per user (site_notifications.go)
+	webhooks   *http.Client // notifications (notify.go), through netguard
+	testSends  *rateLimiter // test messages per user (site_notifications.go)
+	unrecorded unrecorded   // messages sent but not recorded yet (notify.go)
 }
 
 // Timeouts and limits of the HTTP server. The events endpoint caps its own

@@ -7,11 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf16"
@@ -74,6 +76,11 @@ func (a *App) notifyOnce(ctx context.Context) int {
 		}
 		return 0
 	}
+	if !a.recordUnrecorded(ctx) {
+		// The database still refuses writes: what goes out now would not
+		// be recorded either.
+		return 0
+	}
 	sent := 0
 	for _, site := range sites {
 		if ctx.Err() != nil {
@@ -110,6 +117,14 @@ func (a *App) notifyOnce(ctx context.Context) int {
 			n, err := a.notifyExperiment(ctx, site, e, experiments.Counts{Variants: totals[e.ID]})
 			sent += n
 			if err != nil {
+				var unrecorded *errUnrecorded
+				if errors.As(err, &unrecorded) {
+					// No other site's message either: the database
+					// refuses writes (recordUnrecorded).
+					a.log.Error("notify: the webhook took the message, but copylab could not record it; it does not send it again while it runs",
+						"site", site.Key, "experiment", e.ID, "webhook_host", webhookHost(site.WebhookURL), "error", err)
+					return sent
+				}
 				if _, f := failureOf(err); f == failWebhook {
 					a.log.Warn("notify: the webhook refused the message for good; nothing more goes to it until its URL is replaced or a test message gets through",
 						"site", site.Key, "experiment", e.ID, "webhook_host", webhookHost(site.WebhookURL), "error", err)
@@ -196,6 +211,10 @@ func (a *App) doneOf(ctx context.Context, expID string) (delivered, done map[str
 	done, err = a.store.UndeliveredOf(ctx, expID)
 	if err != nil {
 		return nil, nil, err
+	}
+	// Sent, though not recorded yet (unrecorded): not sent again.
+	for k := range a.unrecorded.of(expID) {
+		delivered[k] = true
 	}
 	for k := range delivered {
 		done[k] = true
@@ -303,9 +322,15 @@ func (a *App) notifyExperiment(ctx context.Context, site experiments.Site, e exp
 			return sent, err
 		}
 		err = a.deliver(ctx, hook, e.ID, n)
-		if err == nil {
+		var unrecorded *errUnrecorded
+		if err == nil || errors.As(err, &unrecorded) {
 			a.metrics.notifications.WithLabelValues("sent").Inc()
 			sent++
+			if err != nil {
+				// The database refuses writes: the next messages would
+				// fare no better.
+				return sent, err
+			}
 			continue
 		}
 		// What comes of a refusal is noted even through shutdown, like a
@@ -599,13 +624,106 @@ func (a *App) stillDue(ctx context.Context, siteID, expID string) (webhook strin
 // by the notifier's own context (a shutdown cancels it): a message the
 // receiver took but copylab did not record would go out again after the
 // restart. sendWebhook bounds the send (notifyTimeout); shutdown waits for
-// the notifier.
+// the notifier. A record that fails after the receiver took the message
+// is kept in memory (unrecorded) and written on a later round, and the
+// error is an *errUnrecorded.
 func (a *App) deliver(ctx context.Context, webhookURL, expID string, n notice) error {
 	ctx = context.WithoutCancel(ctx)
 	if err := a.sendWebhook(ctx, webhookURL, n); err != nil {
 		return err
 	}
-	return a.store.RecordNotification(ctx, expID, n.status(), a.now())
+	at := a.now()
+	if err := a.store.RecordNotification(ctx, expID, n.status(), at); err != nil {
+		a.unrecorded.add(expID, n.status(), at)
+		return &errUnrecorded{err}
+	}
+	return nil
+}
+
+// errUnrecorded is a message the receiver took that copylab could not
+// record as sent (deliver).
+type errUnrecorded struct{ err error }
+
+func (e *errUnrecorded) Error() string { return "sent, but not recorded: " + e.err.Error() }
+func (e *errUnrecorded) Unwrap() error { return e.err }
+
+// unrecorded holds the messages a webhook took that copylab could not
+// record as sent (a full disk, a database that stays locked), until a
+// record gets through (recordUnrecorded). Messages are sent at least
+// once: copylab records a message after the receiver takes it, so a
+// message is never marked sent that did not go out, and one whose send
+// or record a crash cuts short goes out again after the restart. For chat
+// messages that is the better side to err on (a warning lost is a broken
+// test nobody hears of; a duplicate is one more line in a channel), but
+// without this memory a database that refuses writes would have the same
+// message posted every minute for as long as it does. With it, the
+// process sends each message once however long the database fails, and
+// only a restart during the failure can send it once more. The notifier
+// sends nothing more until the records get through.
+type unrecorded struct {
+	mu   sync.Mutex
+	sent map[string]map[string]time.Time // by experiment, then by status: when it went out
+}
+
+func (u *unrecorded) add(expID, status string, at time.Time) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if u.sent == nil {
+		u.sent = map[string]map[string]time.Time{}
+	}
+	if u.sent[expID] == nil {
+		u.sent[expID] = map[string]time.Time{}
+	}
+	u.sent[expID][status] = at
+}
+
+// of returns the statuses of expID's messages that are sent and not yet
+// recorded.
+func (u *unrecorded) of(expID string) map[string]time.Time {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	return maps.Clone(u.sent[expID])
+}
+
+func (u *unrecorded) remove(expID, status string) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	delete(u.sent[expID], status)
+	if len(u.sent[expID]) == 0 {
+		delete(u.sent, expID)
+	}
+}
+
+// all returns every message sent and not yet recorded, by experiment.
+func (u *unrecorded) all() map[string]map[string]time.Time {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	out := make(map[string]map[string]time.Time, len(u.sent))
+	for id, m := range u.sent {
+		out[id] = maps.Clone(m)
+	}
+	return out
+}
+
+// recordUnrecorded records the messages sent that copylab could not
+// record then, and forgets those it now could; ok is false while one
+// cannot be recorded yet.
+func (a *App) recordUnrecorded(ctx context.Context) (ok bool) {
+	for expID, m := range a.unrecorded.all() {
+		for status, at := range m {
+			if err := a.store.RecordNotification(context.WithoutCancel(ctx), expID, status, at); err != nil {
+				if _, gerr := a.store.Experiment(ctx, expID); errors.Is(gerr, experiments.ErrNotFound) {
+					a.unrecorded.remove(expID, status) // deleted since: nothing to record
+					continue
+				}
+				a.log.Error("notify: could not record a message sent earlier; copylab does not send it again while it runs",
+					"experiment", expID, "message", status, "error", err)
+				return false
+			}
+			a.unrecorded.remove(expID, status)
+		}
+	}
+	return true
 }
 
 // status is what n is recorded as once sent or given up: its key, or its
