@@ -43,8 +43,10 @@ type Config struct {
 	LLMTimeout time.Duration
 
 	// TrustedProxies are the IPs or CIDR ranges of reverse proxies whose
-	// X-Forwarded-For header is believed. Empty means none: the client IP is
-	// the TCP peer.
+	// X-Forwarded-For, X-Forwarded-Proto and X-Forwarded-Host headers are
+	// believed: the client IP, and the scheme and host the browser used
+	// (which the forms' Origin check compares). Empty means none: the
+	// client IP is the TCP peer, the host the Host header.
 	TrustedProxies []string
 	// CountryHeader is a header set by a trusted proxy with the visitor's
 	// ISO country code, such as CF-IPCountry. It is read only from trusted

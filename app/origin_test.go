@@ -64,13 +64,20 @@ func TestFormsRefuseOtherOrigins(t *testing.T) {
 // https://host (anyone on the network path can write the plain one), nor
 // is another port. The app's own scheme comes from its public URL, from a
 // trusted proxy's X-Forwarded-Proto, or from Secure cookies (the app is
-// then behind a TLS-terminating proxy); an untrusted sender's
-// X-Forwarded-Proto is not believed.
+// then behind a TLS-terminating proxy); its host and port from the Host
+// header, or a trusted proxy's X-Forwarded-Host (a proxy that rewrites
+// Host to its upstream's address). An untrusted sender's X-Forwarded-Proto
+// and X-Forwarded-Host are not believed, and of a list of values, the one
+// the outermost trusted proxy set counts, never one a client wrote left
+// of it.
 func TestOriginIsSchemeHostAndPort(t *testing.T) {
 	tests := []struct {
 		name   string
 		config func(*Config)
+		host   string // the Host header; copylab.test when empty
 		proto  string // X-Forwarded-Proto, from Fiber's Test peer 0.0.0.0
+		fwHost string // X-Forwarded-Host
+		xff    string // X-Forwarded-For
 		pass   []string
 		refuse []string
 	}{
@@ -101,14 +108,123 @@ func TestOriginIsSchemeHostAndPort(t *testing.T) {
 			refuse: []string{"http://copylab.test", "https://127.0.0.1:8080"},
 		},
 		{
-			name: "a trusted proxy's first X-Forwarded-Proto counts",
+			// Two trusted proxies that each add their hop's scheme: the
+			// outer one faced the browser.
+			name: "a chain of trusted proxies: the outer one's X-Forwarded-Proto",
+			config: func(c *Config) {
+				c.PublicURL = "http://127.0.0.1:8080"
+				c.TrustedProxies = []string{"0.0.0.0", "10.0.0.0/8"}
+			},
+			xff:    "203.0.113.7, 10.0.0.2",
+			proto:  "HTTPS, http",
+			pass:   []string{"https://copylab.test"},
+			refuse: []string{"http://copylab.test"},
+		},
+		{
+			// One trusted proxy that adds its value to the client's: the
+			// client's, left of it, is not believed.
+			name: "a client's X-Forwarded-Proto left of the trusted proxy's",
 			config: func(c *Config) {
 				c.PublicURL = "http://127.0.0.1:8080"
 				c.TrustedProxies = []string{"0.0.0.0"}
 			},
-			proto:  "HTTPS, http",
+			xff:    "203.0.113.7",
+			proto:  "http, https",
 			pass:   []string{"https://copylab.test"},
 			refuse: []string{"http://copylab.test"},
+		},
+		{
+			// nginx's proxy_pass http://127.0.0.1:8080 without
+			// proxy_set_header Host: the Host is the upstream's, and the
+			// browser's host comes in X-Forwarded-Host.
+			name: "a trusted proxy that rewrites Host",
+			config: func(c *Config) {
+				c.PublicURL = "http://127.0.0.1:8080"
+				c.TrustedProxies = []string{"0.0.0.0"}
+			},
+			host:   "127.0.0.1:8080",
+			fwHost: "Copylab.Example.com",
+			proto:  "https",
+			xff:    "203.0.113.7",
+			pass:   []string{"", "https://copylab.example.com", "https://copylab.example.com:443"},
+			refuse: []string{"http://copylab.example.com", "https://127.0.0.1:8080", "https://copylab.example.com:8443", "https://evil.example"},
+		},
+		{
+			name: "a trusted proxy's X-Forwarded-Host with a port",
+			config: func(c *Config) {
+				c.PublicURL = "http://127.0.0.1:8080"
+				c.TrustedProxies = []string{"0.0.0.0"}
+			},
+			host:   "127.0.0.1:8080",
+			fwHost: "copylab.example.com:8443",
+			proto:  "https",
+			pass:   []string{"https://copylab.example.com:8443"},
+			refuse: []string{"https://copylab.example.com", "https://127.0.0.1:8080"},
+		},
+		{
+			name: "X-Forwarded-Host from an untrusted sender",
+			config: func(c *Config) {
+				c.PublicURL = "http://127.0.0.1:8080"
+			},
+			host:   "internal.test:8080",
+			fwHost: "evil.example",
+			pass:   []string{"http://internal.test:8080"},
+			refuse: []string{"http://evil.example", "https://evil.example"},
+		},
+		{
+			name: "a client's X-Forwarded-Host left of the trusted proxy's",
+			config: func(c *Config) {
+				c.PublicURL = "http://127.0.0.1:8080"
+				c.TrustedProxies = []string{"0.0.0.0"}
+			},
+			host:   "127.0.0.1:8080",
+			fwHost: "evil.example, copylab.example.com",
+			xff:    "203.0.113.7",
+			proto:  "https",
+			pass:   []string{"https://copylab.example.com"},
+			refuse: []string{"https://evil.example", "https://127.0.0.1:8080"},
+		},
+		{
+			// A CDN and a proxy, both trusted, each adding the host it
+			// was asked for: the CDN's is the browser's.
+			name: "a chain of trusted proxies: the outer one's X-Forwarded-Host",
+			config: func(c *Config) {
+				c.PublicURL = "http://127.0.0.1:8080"
+				c.TrustedProxies = []string{"0.0.0.0", "10.0.0.0/8"}
+			},
+			host:   "127.0.0.1:8080",
+			fwHost: "evil.example, copylab.example.com, origin.internal:8080",
+			xff:    "6.6.6.6, 203.0.113.7, 10.0.0.2",
+			proto:  "https",
+			pass:   []string{"https://copylab.example.com"},
+			refuse: []string{"https://evil.example", "https://origin.internal:8080", "https://127.0.0.1:8080"},
+		},
+		{
+			// Proxies that replace the header rather than add to it: the
+			// one value there is a trusted proxy's.
+			name: "a chain of trusted proxies that replace X-Forwarded-Host",
+			config: func(c *Config) {
+				c.PublicURL = "http://127.0.0.1:8080"
+				c.TrustedProxies = []string{"0.0.0.0", "10.0.0.0/8"}
+			},
+			host:   "127.0.0.1:8080",
+			fwHost: "copylab.example.com",
+			xff:    "203.0.113.7, 10.0.0.2",
+			proto:  "https",
+			pass:   []string{"https://copylab.example.com"},
+			refuse: []string{"https://127.0.0.1:8080"},
+		},
+		{
+			name: "a malformed X-Forwarded-Host is not believed",
+			config: func(c *Config) {
+				c.PublicURL = "http://127.0.0.1:8080"
+				c.TrustedProxies = []string{"0.0.0.0"}
+			},
+			host:   "127.0.0.1:8080",
+			fwHost: "evil.example/x",
+			proto:  "http",
+			pass:   []string{"http://127.0.0.1:8080"},
+			refuse: []string{"http://evil.example"},
 		},
 		{
 			name: "a trusted proxy that says http",
@@ -154,8 +270,13 @@ func TestOriginIsSchemeHostAndPort(t *testing.T) {
 				if origin != "" {
 					req.Header.Set("Origin", origin)
 				}
-				if tt.proto != "" {
-					req.Header.Set("X-Forwarded-Proto", tt.proto)
+				if tt.host != "" {
+					req.Host = tt.host
+				}
+				for k, v := range map[string]string{"X-Forwarded-Proto": tt.proto, "X-Forwarded-Host": tt.fwHost, "X-Forwarded-For": tt.xff} {
+					if v != "" {
+						req.Header.Set(k, v)
+					}
 				}
 				return c.send(req)
 			}

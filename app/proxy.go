@@ -21,24 +21,36 @@ import (
 // is a trusted proxy, the leftmost is the client as far as anyone knows;
 // when a hop that matters is not an address, the chain cannot be followed
 // and the peer is the answer.
-func (a *App) clientIP(c *fiber.Ctx) string {
-	// Several middleware ask; the answer is worked out once per request.
-	if ip, ok := c.Locals(localClientIP).(string); ok {
-		return ip
-	}
-	ip := a.resolveClientIP(c)
-	c.Locals(localClientIP, ip)
-	return ip
+func (a *App) clientIP(c *fiber.Ctx) string { return a.forwarding(c).client }
+
+// forwardedBy is what X-Forwarded-For says of a request: the client's
+// address, and how many trusted proxies it came through. The peer is one
+// when trusted, and each trusted hop right of the client's address is one
+// more: every proxy appends the address it received the request from.
+type forwardedBy struct {
+	client  string
+	proxies int
 }
 
-func (a *App) resolveClientIP(c *fiber.Ctx) string {
+func (a *App) forwarding(c *fiber.Ctx) forwardedBy {
+	// Several middleware ask; the answer is worked out once per request.
+	if f, ok := c.Locals(localClientIP).(forwardedBy); ok {
+		return f
+	}
+	f := a.resolveForwarding(c)
+	c.Locals(localClientIP, f)
+	return f
+}
+
+func (a *App) resolveForwarding(c *fiber.Ctx) forwardedBy {
 	peer := c.Context().RemoteIP()
 	peerAddr, _ := netip.AddrFromSlice(peer)
 	if len(a.proxies) == 0 || !a.trustedAddr(peerAddr.Unmap()) {
-		return peer.String()
+		return forwardedBy{client: peer.String()}
 	}
 	headers := c.Request().Header.PeekAll(fiber.HeaderXForwardedFor)
 	var leftmost netip.Addr
+	trusted := 0 // trusted hops so far, right to left
 	for h := len(headers) - 1; h >= 0; h-- {
 		hops := string(headers[h])
 		for hops != "" {
@@ -54,18 +66,49 @@ func (a *App) resolveClientIP(c *fiber.Ctx) string {
 			}
 			addr, ok := parseHop(hop)
 			if !ok {
-				return peer.String()
+				return forwardedBy{client: peer.String(), proxies: 1}
 			}
 			if !a.trustedAddr(addr) {
-				return addr.String()
+				return forwardedBy{client: addr.String(), proxies: 1 + trusted}
 			}
+			trusted++
 			leftmost = addr
 		}
 	}
 	if leftmost.IsValid() {
-		return leftmost.String()
+		// Every hop trusted: the leftmost is the client, the others and
+		// the peer its proxies.
+		return forwardedBy{client: leftmost.String(), proxies: trusted}
 	}
-	return peer.String()
+	return forwardedBy{client: peer.String(), proxies: 1}
+}
+
+// forwardedValue is the value of a header that proxies set or add to,
+// such as X-Forwarded-Host, as the outermost trusted proxy set it, and ""
+// when the peer is not a trusted proxy. All the header's lines count, in
+// order, as one comma-separated list, as for X-Forwarded-For: a proxy that
+// adds to the list puts its value right of the ones it received, so with
+// n trusted proxies the n-th value from the right is the one the proxy
+// that faced the client wrote, and the values left of it are whatever the
+// client sent. A proxy that replaces the header leaves fewer values than
+// proxies: the leftmost is then a trusted proxy's.
+func (a *App) forwardedValue(c *fiber.Ctx, name string) string {
+	n := a.forwarding(c).proxies
+	if n == 0 {
+		return ""
+	}
+	var values []string
+	for _, line := range c.Request().Header.PeekAll(name) {
+		for v := range strings.SplitSeq(string(line), ",") {
+			if v = strings.TrimSpace(v); v != "" {
+				values = append(values, v)
+			}
+		}
+	}
+	if len(values) == 0 {
+		return ""
+	}
+	return values[max(0, len(values)-n)]
 }
 
 // parseHop reads one X-Forwarded-For entry: an IP, or an IP with a port.

@@ -339,9 +339,9 @@ func (a *App) checkFormCSRF(c *fiber.Ctx) error {
 // be the app's own: a page at http://host (which anyone on the network
 // path can write) or at another port of the same host is not the app at
 // https://host. The app's own origins are the public URL's and the one
-// the request was sent to (requestScheme). A request without an Origin
-// header (scripts, older browsers) passes, as its Referer is not read:
-// the tokens still guard it.
+// the request was sent to (requestScheme, requestHost). A request without
+// an Origin header (scripts, older browsers) passes, as its Referer is not
+// read: the tokens still guard it.
 //
 // When nothing says how the browser reached the app (a plain connection,
 // cookies not Secure, no trusted proxy's X-Forwarded-Proto), the request
@@ -362,30 +362,50 @@ func (a *App) sameOrigin(c *fiber.Ctx) bool {
 		return true
 	}
 	scheme, known := a.requestScheme(c)
-	host := string(c.Request().Host())
+	host := a.requestHost(c)
 	return got == canonicalOrigin(scheme, host) || (!known && got == canonicalOrigin("https", host))
 }
 
 // requestScheme is the scheme the browser sent the request over, and
 // whether anything says so. It is https on a TLS connection; behind a
-// trusted proxy, the X-Forwarded-Proto it sets (the first value, the one
-// of the hop that faced the browser); and https when cookies are Secure,
-// since browsers send those (and with them the session and the form
-// token) only over https: the app is then behind a TLS-terminating proxy.
-// A proxy that is not trusted is not believed, like its X-Forwarded-For
-// (proxy.go). Otherwise it is http, unknown.
+// trusted proxy, the X-Forwarded-Proto it sets (of a list, the value of
+// the outermost trusted proxy, the one that faced the browser:
+// forwardedValue); and https when cookies are Secure, since browsers send
+// those (and with them the session and the form token) only over https:
+// the app is then behind a TLS-terminating proxy. A proxy that is not
+// trusted is not believed, like its X-Forwarded-For (proxy.go).
+// Otherwise it is http, unknown.
 func (a *App) requestScheme(c *fiber.Ctx) (scheme string, known bool) {
 	scheme = "http"
 	if c.Context().IsTLS() || a.secure {
 		scheme, known = "https", true
 	}
-	if a.fromTrustedProxy(c) {
-		proto, _, _ := strings.Cut(c.Get(fiber.HeaderXForwardedProto), ",")
-		if p := strings.ToLower(strings.TrimSpace(proto)); p == "http" || p == "https" {
-			scheme, known = p, true
-		}
+	if p := strings.ToLower(a.forwardedValue(c, fiber.HeaderXForwardedProto)); p == "http" || p == "https" {
+		scheme, known = p, true
 	}
 	return scheme, known
+}
+
+// requestHost is the host and port the browser sent the request to: the
+// Host header, or behind a trusted proxy the X-Forwarded-Host it sets (of
+// a list, the outermost trusted proxy's: forwardedValue). A proxy that
+// passes requests to copylab's own address (nginx's proxy_pass without
+// proxy_set_header Host) sends that address as Host; the browser's is in
+// X-Forwarded-Host. Nobody else's X-Forwarded-Host is believed, nor one
+// that is not a host with an optional port.
+func (a *App) requestHost(c *fiber.Ctx) string {
+	if h := a.forwardedValue(c, fiber.HeaderXForwardedHost); h != "" && validHostPort(h) {
+		return h
+	}
+	return string(c.Request().Host())
+}
+
+// validHostPort reports whether s is a host with an optional port and
+// nothing else.
+func validHostPort(s string) bool {
+	u, err := url.Parse("http://" + s)
+	return err == nil && u.Host == s && u.Hostname() != "" && u.User == nil &&
+		u.Path == "" && u.RawQuery == "" && u.Fragment == "" && !u.ForceQuery
 }
 
 // parseOrigin reads an Origin header, scheme://host[:port] and nothing
