@@ -1,0 +1,620 @@
+package experiments
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// A recount rebuilds an experiment's counting tables from its stored
+// events, with the counting rules of today: data counted before a rule
+// changed (a visitor flagged a bot before their exposure, a conversion in
+// its exposure's millisecond) is counted as new data is.
+//
+// It replays the events through the writer's own counting code (batch.count
+// and batch.flush), not a second implementation of the rules, in order of
+// server time and then of seq (the order they were stored in, which is
+// the same wherever the server's clock never went back). Events are fed in
+// chunks that never split a millisecond, and every millisecond's exposures
+// are applied before its conversions, so a conversion in its exposure's
+// millisecond counts whichever came first, exactly: the writer's carrying
+// of such conversions from one batch to the next (tieConvs) is not needed.
+//
+// What the recount reads from each event is what the writer stored: its
+// bot flag (the user agent is not kept, so bot patterns added since are not
+// applied), and its experiment_not_running reason, which records that the
+// experiment was paused or stopped when it came (such events stay not
+// counted). Every other reason is decided again. Past MaxSegmentValues
+// values of one dimension, which values get a row of their own depends on
+// the order they are first counted in, for the recount as for the writer.
+
+// recountChunk is about how many events one chunk of the replay counts
+// before its deltas are written: it bounds the memory of a recount.
+const recountChunk = 5000
+
+// RecountOptions choose what Recount does.
+type RecountOptions struct {
+	Experiment string // the id of the one experiment to recount; "" for every started one
+	DryRun     bool   // count and report, but write nothing
+}
+
+// RecountCounts are a variant's counted visitors and conversions.
+type RecountCounts struct{ Visitors, Conversions int64 }
+
+// RecountVariant is one variant's counts before and after a recount.
+type RecountVariant struct {
+	Key           string
+	Before, After RecountCounts
+}
+
+// RecountReport says what a recount changed (or, in a dry run, would
+// change) in one experiment's counts.
+type RecountReport struct {
+	ID, Name, Site string
+	Variants       []RecountVariant // in the experiment's variant order
+	// Visitors excluded as bots and for seeing several variants.
+	BotsBefore, BotsAfter         int64
+	MultipleBefore, MultipleAfter int64
+	// Events is how many stored events are counted differently: their
+	// reason for not being counted (events.ignored) changed.
+	Events int64
+	// Visitors is how many visitors' records changed (variant, exclusion,
+	// first exposure or conversion).
+	Visitors int64
+	// Also lists the other figures that changed: "the daily chart",
+	// "the segments", "the snippet's health", "the swap times".
+	Also   []string
+	DryRun bool
+}
+
+// Changed tells whether the recount changed anything.
+func (r RecountReport) Changed() bool {
+	for _, v := range r.Variants {
+		if v.Before != v.After {
+			return true
+		}
+	}
+	return r.BotsBefore != r.BotsAfter || r.MultipleBefore != r.MultipleAfter || r.Events > 0 || r.Visitors > 0 ||
+		len(r.Also) > 0
+}
+
+// String says what changed in one line: "Hero (Shop, ID): control 1,204 →
+// 1,198 visitors; 3 more bots excluded; 12 events counted differently."
+func (r RecountReport) String() string {
+	head := fmt.Sprintf("%s (%s, %s): ", r.Name, r.Site, r.ID)
+	if !r.Changed() {
+		return head + "unchanged."
+	}
+	var parts []string
+	for _, v := range r.Variants {
+		var p []string
+		if v.Before.Visitors != v.After.Visitors {
+			p = append(p, arrow(v.Before.Visitors, v.After.Visitors, "visitors"))
+		}
+		if v.Before.Conversions != v.After.Conversions {
+			p = append(p, arrow(v.Before.Conversions, v.After.Conversions, "conversions"))
+		}
+		if len(p) > 0 {
+			parts = append(parts, v.Key+" "+strings.Join(p, ", "))
+		}
+	}
+	if d := r.BotsAfter - r.BotsBefore; d != 0 {
+		parts = append(parts, moreOrFewer(d, "bot", "bots")+" excluded")
+	}
+	if d := r.MultipleAfter - r.MultipleBefore; d != 0 {
+		parts = append(parts, moreOrFewer(d, "visitor", "visitors")+" excluded for seeing several variants")
+	}
+	if r.Events > 0 {
+		parts = append(parts, plural(r.Events, "event", "events")+" counted differently")
+	}
+	if len(parts) == 0 && r.Visitors > 0 {
+		parts = append(parts, plural(r.Visitors, "visitor's record", "visitors' records")+" corrected")
+	}
+	if len(r.Also) > 0 {
+		also := strings.Join(r.Also, ", ")
+		if n := len(r.Also); n > 1 {
+			also = strings.Join(r.Also[:n-1], ", ") + " and " + r.Also[n-1]
+		}
+		parts = append(parts, "also in "+also)
+	}
+	return head + strings.Join(parts, "; ") + "."
+}
+
+func arrow(before, after int64, what string) string {
+	return thousands(before) + " → " + thousands(after) + " " + what
+}
+
+func moreOrFewer(d int64, one, many string) string {
+	if d > 0 {
+		return thousands(d) + " more " + pick(d, one, many)
+	}
+	return thousands(-d) + " fewer " + pick(-d, one, many)
+}
+
+func plural(n int64, one, many string) string { return thousands(n) + " " + pick(n, one, many) }
+
+func pick(n int64, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// Thousands writes n with a comma between thousands: 1,204.
+func thousands(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	if neg {
+		b.WriteByte('-')
+	}
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+// Recount rebuilds the counting tables of the database at path from the
+// stored events (see the comment at the top of recount.go), every started
+// experiment or the one o names, while no copylab serves path: it takes
+// ServeLock, so a server cannot start meanwhile either. Each experiment is
+// recounted in one transaction, so one interrupted is left as it was, and
+// the ones before it stay recounted. report is called after each
+// experiment, in the order of their sites' names, then of their creation.
+func Recount(ctx context.Context, path string, o RecountOptions, report func(RecountReport)) error {
+	if err := sourceFile(path, "database"); err != nil {
+		return fmt.Errorf("recount: %w", err)
+	}
+	release, err := ServeLock(path)
+	if err != nil {
+		var inUse *InUseError
+		if errors.As(err, &inUse) {
+			return fmt.Errorf("recount: %s is being served by copylab%s: stop it first", path, inUse.pidText())
+		}
+		return fmt.Errorf("recount: %w", err)
+	}
+	defer release()
+	s, err := Open(ctx, path)
+	if err != nil {
+		return fmt.Errorf("recount: %w", err)
+	}
+	defer s.Close()
+	return s.Recount(ctx, o, report)
+}
+
+// Recount is the package's Recount on an open store. The caller makes
+// sure that no events are being written meanwhile (no Ingester on the
+// database, in this process or another).
+func (s *Store) Recount(ctx context.Context, o RecountOptions, report func(RecountReport)) error {
+	type target struct{ id, site string }
+	var targets []target
+	query := `/* Store.Recount */ select e.id, s.name from experiments e join sites s on s.id = e.site_id
+		where e.status != 'draft' order by s.name, e.created_at, e.id`
+	args := []any{}
+	if o.Experiment != "" {
+		query = `/* Store.Recount */ select e.id, s.name from experiments e join sites s on s.id = e.site_id where e.id = ?`
+		args = append(args, o.Experiment)
+	}
+	rows, err := s.r.QueryContext(ctx, query, args...)
+	if err != nil {
+		return fmt.Errorf("recount: %w", err)
+	}
+	for rows.Next() {
+		var t target
+		if err := rows.Scan(&t.id, &t.site); err != nil {
+			rows.Close()
+			return fmt.Errorf("recount: %w", err)
+		}
+		targets = append(targets, t)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("recount: %w", err)
+	}
+	if o.Experiment != "" && len(targets) == 0 {
+		return fmt.Errorf("recount: no experiment has the id %q", o.Experiment)
+	}
+
+	// The writer's statements are prepared before any transaction: the
+	// writer handle has one connection, which a transaction holds.
+	w := newBatchWriter(s)
+	if err := w.prepare(); err != nil {
+		return fmt.Errorf("recount: %w", err)
+	}
+	defer w.close()
+	for _, t := range targets {
+		if ctx.Err() != nil {
+			return errors.New("recount: interrupted: the experiments not listed above keep their old counts")
+		}
+		e, err := s.Experiment(ctx, t.id)
+		if err != nil {
+			return fmt.Errorf("recount: %w", err)
+		}
+		rep, err := s.recount(ctx, w, e, o.DryRun)
+		if err != nil && ctx.Err() != nil {
+			return fmt.Errorf("recount: interrupted: %s (%s) and the experiments after it keep their old counts", e.Name, e.ID)
+		}
+		if err != nil {
+			return fmt.Errorf("recount: %s (%s) and the experiments after it keep their old counts: %w", e.Name, e.ID, err)
+		}
+		rep.Site = t.site
+		if report != nil {
+			report(rep)
+		}
+	}
+	return nil
+}
+
+// derivedTable is one of the tables the writer derives from the events,
+// besides experiment_visitors: its key columns (after experiment_id) and
+// value columns, and what the results page calls it.
+type derivedTable struct{ name, keys, values, label string }
+
+var derivedTables = []derivedTable{
+	{"variant_counts", "variant", "exposures, conversions, applied, missed", ""},
+	{"experiment_excluded", "''", "multiple_variants, bots", ""},
+	{"variant_days", "day, variant", "exposures, conversions", "the daily chart"},
+	{"variant_segments", "dimension, value, variant", "exposures, conversions", "the segments"},
+	{"variant_health_days", "day, variant", "applied, missed", "the snippet's health"},
+	{"variant_swap_ms", "variant, bucket", "n", "the swap times"},
+}
+
+// derivedRows are an experiment's rows of one derived table: its key
+// columns, joined by NUL, to its values. A row of zeros is left out: the
+// readers take it as no row, and the writer leaves one behind when it
+// takes back what it counted.
+type derivedRows map[string][]int64
+
+// readDerived reads an experiment's rows of every derivedTables table.
+func readDerived(ctx context.Context, q interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}, exp string) ([]derivedRows, error) {
+	out := make([]derivedRows, len(derivedTables))
+	for i, t := range derivedTables {
+		nk, nv := strings.Count(t.keys, ",")+1, strings.Count(t.values, ",")+1
+		rows, err := q.QueryContext(ctx, `/* Store.Recount */ select `+t.keys+`, `+t.values+` from `+t.name+` where experiment_id = ?`, exp)
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", t.name, err)
+		}
+		m := derivedRows{}
+		keys, vals := make([]string, nk), make([]int64, nv)
+		dst := make([]any, 0, nk+nv)
+		for k := range keys {
+			dst = append(dst, &keys[k])
+		}
+		for k := range vals {
+			dst = append(dst, &vals[k])
+		}
+		for rows.Next() {
+			if err := rows.Scan(dst...); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("read %s: %w", t.name, err)
+			}
+			if slices.ContainsFunc(vals, func(v int64) bool { return v != 0 }) {
+				m[strings.Join(keys, "\x00")] = slices.Clone(vals)
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("read %s: %w", t.name, err)
+		}
+		out[i] = m
+	}
+	return out, nil
+}
+
+// recount recounts one experiment in one transaction, committed unless
+// dryRun. The events and the counts as they were are read in a read
+// transaction on the read pool, begun once the write transaction holds the
+// database: it sees the database as it was before the recount, all along.
+func (s *Store) recount(ctx context.Context, w *batchWriter, e Experiment, dryRun bool) (RecountReport, error) {
+	rep := RecountReport{ID: e.ID, Name: e.Name, DryRun: dryRun}
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return rep, fmt.Errorf("begin: %w", err)
+	}
+	defer tx.Rollback()
+	old, err := s.r.BeginTx(ctx, nil)
+	if err != nil {
+		return rep, fmt.Errorf("begin: %w", err)
+	}
+	defer old.Rollback()
+	before, err := readDerived(ctx, old, e.ID)
+	if err != nil {
+		return rep, err
+	}
+
+	for _, t := range append([]string{"experiment_visitors"}, tableNames()...) {
+		if _, err := tx.ExecContext(ctx, `/* Store.Recount */ delete from `+t+` where experiment_id = ?`, e.ID); err != nil {
+			return rep, fmt.Errorf("clear %s: %w", t, err)
+		}
+	}
+	rp := &replay{w: w, tx: tx, exp: e, segSets: segValueSets{}}
+	if err := rp.run(ctx, old); err != nil {
+		return rep, err
+	}
+	rep.Events = rp.changed
+
+	after, err := readDerived(ctx, tx, e.ID)
+	if err != nil {
+		return rep, err
+	}
+	if rep.Visitors, err = diffVisitors(ctx, old, tx, e.ID); err != nil {
+		return rep, err
+	}
+	describe(&rep, e, before, after)
+
+	if dryRun {
+		return rep, nil // the deferred rollback undoes it all
+	}
+	if err := ctx.Err(); err != nil {
+		return rep, err
+	}
+	if err := tx.Commit(); err != nil {
+		return rep, fmt.Errorf("commit: %w", err)
+	}
+	return rep, nil
+}
+
+func tableNames() []string {
+	names := make([]string, len(derivedTables))
+	for i, t := range derivedTables {
+		names[i] = t.name
+	}
+	return names
+}
+
+// describe fills in the report from the tables before and after.
+func describe(rep *RecountReport, e Experiment, before, after []derivedRows) {
+	counts := func(rows derivedRows, key string) RecountCounts {
+		v := rows[key]
+		if v == nil {
+			return RecountCounts{}
+		}
+		return RecountCounts{v[0], v[1]}
+	}
+	keys := make([]string, 0, len(e.Variants))
+	for _, v := range e.Variants {
+		keys = append(keys, v.Key)
+	}
+	// Counts of variants the experiment no longer lists (none should be).
+	var extra []string
+	for _, m := range []derivedRows{before[0], after[0]} {
+		for k := range m {
+			if !slices.Contains(keys, k) && !slices.Contains(extra, k) {
+				extra = append(extra, k)
+			}
+		}
+	}
+	slices.Sort(extra)
+	for _, k := range append(keys, extra...) {
+		rep.Variants = append(rep.Variants, RecountVariant{Key: k, Before: counts(before[0], k), After: counts(after[0], k)})
+	}
+	excluded := func(rows derivedRows) (multiple, bots int64) {
+		if v := rows[""]; v != nil {
+			return v[0], v[1]
+		}
+		return 0, 0
+	}
+	rep.MultipleBefore, rep.BotsBefore = excluded(before[1])
+	rep.MultipleAfter, rep.BotsAfter = excluded(after[1])
+
+	health := false // variant_counts also holds the snippet's health totals
+	for _, k := range rep.Variants {
+		b, a := before[0][k.Key], after[0][k.Key]
+		if !slices.Equal(tail(b, 2), tail(a, 2)) {
+			health = true
+		}
+	}
+	for i := 2; i < len(derivedTables); i++ {
+		changed := len(before[i]) != len(after[i])
+		for k, v := range before[i] {
+			if !slices.Equal(v, after[i][k]) {
+				changed = true
+			}
+		}
+		if derivedTables[i].name == "variant_health_days" {
+			changed = changed || health
+		}
+		if changed {
+			rep.Also = append(rep.Also, derivedTables[i].label)
+		}
+	}
+}
+
+func tail(v []int64, from int) []int64 {
+	if v == nil {
+		return nil
+	}
+	return v[from:]
+}
+
+// visitorRow is one experiment_visitors row, for comparing.
+type visitorRow struct {
+	visitor, variant               string
+	state                          int
+	firstAt, firstSeq, convertedAt int64
+}
+
+// diffVisitors counts the visitors whose experiment_visitors rows differ
+// between two transactions (one before the recount, one after), walking
+// both in primary key order.
+func diffVisitors(ctx context.Context, before, after *sql.Tx, exp string) (int64, error) {
+	const q = `/* Store.Recount */ select visitor, variant, state, first_at, first_seq, coalesce(converted_at, 0)
+		from experiment_visitors where experiment_id = ? order by visitor`
+	a, err := before.QueryContext(ctx, q, exp)
+	if err != nil {
+		return 0, fmt.Errorf("compare visitors: %w", err)
+	}
+	defer a.Close()
+	b, err := after.QueryContext(ctx, q, exp)
+	if err != nil {
+		return 0, fmt.Errorf("compare visitors: %w", err)
+	}
+	defer b.Close()
+	next := func(rows *sql.Rows) (*visitorRow, error) {
+		if !rows.Next() {
+			return nil, rows.Err()
+		}
+		v := &visitorRow{}
+		return v, rows.Scan(&v.visitor, &v.variant, &v.state, &v.firstAt, &v.firstSeq, &v.convertedAt)
+	}
+	var n int64
+	x, err := next(a)
+	if err != nil {
+		return 0, fmt.Errorf("compare visitors: %w", err)
+	}
+	y, err := next(b)
+	if err != nil {
+		return 0, fmt.Errorf("compare visitors: %w", err)
+	}
+	for x != nil || y != nil {
+		switch {
+		case y == nil || (x != nil && x.visitor < y.visitor):
+			n++
+			x, err = next(a)
+		case x == nil || y.visitor < x.visitor:
+			n++
+			y, err = next(b)
+		default:
+			if *x != *y {
+				n++
+			}
+			if x, err = next(a); err == nil {
+				y, err = next(b)
+			}
+		}
+		if err != nil {
+			return 0, fmt.Errorf("compare visitors: %w", err)
+		}
+	}
+	return n, nil
+}
+
+// replay feeds one experiment's stored events to the writer's counting
+// code, a chunk at a time, on the recount's transaction.
+type replay struct {
+	w       *batchWriter
+	tx      *sql.Tx
+	exp     Experiment
+	segSets segValueSets // the experiment's segment values, across chunks
+	chunk   []storedEvent
+	changed int64 // events whose reason changed
+}
+
+// storedEvent is one event as the writer stored it: as a request of its
+// own, with its seq and its stored reason.
+type storedEvent struct {
+	r      request
+	seq    int64
+	reason string
+}
+
+// run reads the events from old, in order of server time then seq, and
+// counts them.
+func (rp *replay) run(ctx context.Context, old *sql.Tx) error {
+	rows, err := old.QueryContext(ctx, `/* Store.Recount */ select seq, site_id, type, visitor, variant, goal, url, received_at,
+			coalesce(matched, 1), coalesce(swap_ms, -1), bot, country, device, browser, ref_domain, utm_source, ignored
+		from events where experiment_id = ? order by received_at, seq`, rp.exp.ID)
+	if err != nil {
+		return fmt.Errorf("read events: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var se storedEvent
+		var typ string
+		e := event{clientTS: -1}
+		r := &se.r
+		if err := rows.Scan(&se.seq, &r.siteID, &typ, &r.visitor, &e.variant, &e.goal, &e.url, &r.at,
+			&e.matched, &e.swapMS, &r.bot, &r.country, &r.device, &r.browser, &e.refDomain, &e.utm, &se.reason); err != nil {
+			return fmt.Errorf("read events: %w", err)
+		}
+		if se.reason == ReasonNotRunning {
+			continue // the experiment was paused or stopped when it came
+		}
+		e.exposure, e.experiment = typ == EventExposure, rp.exp.ID
+		r.events = []event{e}
+		if n := len(rp.chunk); n >= recountChunk && rp.chunk[n-1].r.at != r.at {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if err := rp.count(); err != nil {
+				return err
+			}
+		}
+		rp.chunk = append(rp.chunk, se)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read events: %w", err)
+	}
+	return rp.count()
+}
+
+// count counts the chunk's events with the writer's code (batch.count, one
+// server millisecond at a time, and batch.flush), and stores the reasons
+// that changed.
+func (rp *replay) count() error {
+	if len(rp.chunk) == 0 {
+		return nil
+	}
+	b := rp.w.newBatch(rp.tx)
+	b.exps[rp.exp.ID] = &batchExp{exists: true, running: true, goal: rp.exp.Goal}
+	b.segSets = rp.segSets
+	// No conversion waits for a later chunk's exposure (tieConvs): a chunk
+	// ends between two milliseconds. No event has this server time.
+	b.lastAt = math.MinInt64
+	b.marks = map[int64]string{}
+	n := len(rp.chunk)
+	reqs, seqs := make([]*request, n), make([]int64, n)
+	var visitors []any
+	for i := range rp.chunk {
+		se := &rp.chunk[i]
+		reqs[i], seqs[i] = &se.r, se.seq
+		if k := (visitorKey{rp.exp.ID, se.r.visitor}); !hasKey(b.visitors, k) {
+			b.visitors[k] = nil
+			visitors = append(visitors, se.r.visitor)
+		}
+	}
+	if err := b.readVisitors(map[string][]any{rp.exp.ID: visitors}); err != nil {
+		return err
+	}
+	results := make([]IngestResult, n)
+	for start := 0; start < n; {
+		end := start + 1
+		for end < n && reqs[end].at == reqs[start].at {
+			end++
+		}
+		if err := b.count(reqs[start:end], seqs[start:end], results[start:end]); err != nil {
+			return err
+		}
+		start = end
+	}
+	if err := b.flush(); err != nil {
+		return err
+	}
+	for _, se := range rp.chunk {
+		if reason := b.marks[se.seq]; reason != se.reason {
+			if err := execFused(b.ctx, b.markIgnored, reason, se.seq); err != nil {
+				return fmt.Errorf("mark ignored: %w", err)
+			}
+			rp.changed++
+		}
+	}
+	clear(rp.chunk)
+	rp.chunk = rp.chunk[:0]
+	return nil
+}
+
+func hasKey[K comparable, V any](m map[K]V, k K) bool {
+	_, ok := m[k]
+	return ok
+}
