@@ -1,6 +1,7 @@
 package app
 
 import (
+	"html"
 	"net/http"
 	"net/url"
 	"strings"
@@ -10,8 +11,9 @@ import (
 // TestSiteDomainPaths: the form, the settings form and the API store a
 // site's domain by one rule (experiments.SiteDomain): a port stays unless
 // it is the default of the scheme given (either 80 or 443 without one),
-// whether it came alone or in a pasted URL; and the experiment page's QA
-// links open the site's page there.
+// whether it came alone or in a pasted URL; a name in any script is
+// stored in its xn-- form; and the experiment page's QA links open the
+// site's page there.
 func TestSiteDomainPaths(t *testing.T) {
 	e := newEnv(t)
 	c := e.signIn("owner@example.com")
@@ -25,6 +27,8 @@ func TestSiteDomainPaths(t *testing.T) {
 		{"https://shop.example:80/", "shop.example:80"},
 		{"http://shop.example:443/", "shop.example:443"},
 		{"http://shop.example:80/", "shop.example"},
+		{"https://Bücher.example/preise", "xn--bcher-kva.example"},
+		{"bücher.example:8080", "xn--bcher-kva.example:8080"},
 	} {
 		t.Run(tt.in, func(t *testing.T) {
 			// The form.
@@ -88,4 +92,66 @@ func TestQALinksOnTheAppsOwnHost(t *testing.T) {
 	x := e.experiment(id, "Hero")
 	_, body = c.get("/experiments/" + x.ID)
 	wantContains(t, body, `href="http://copylab.test/pricing?copylab=`+x.ID+`:b"`)
+}
+
+// TestSiteDomainUnicode: a site typed as bücher.example is stored as
+// xn--bcher-kva.example, the name the tag sees, and shown to people in
+// both forms: the sites list and the site page name it as typed, then as
+// stored; the settings form holds it as typed, and saving that form, or
+// the brand voice, keeps the domain as stored, port included, even a
+// port 80 that a bare host would lose. What IDNA refuses is a 422 with
+// invalid_domain beside the field, by the form and by the API alike.
+func TestSiteDomainUnicode(t *testing.T) {
+	e := newEnv(t)
+	c := e.signIn("owner@example.com")
+	tok := e.token("api@example.com")
+
+	resp, body := c.post("/sites", url.Values{"name": {"Bücher"}, "domain": {"https://Bücher.example:80/preise"}})
+	wantStatus(t, resp, http.StatusSeeOther, body)
+	id := strings.TrimPrefix(resp.Header.Get("Location"), "/sites/")
+	const stored, shown = "xn--bcher-kva.example:80", "bücher.example:80"
+	if site, err := e.store.Site(t.Context(), id); err != nil || site.Domain != stored {
+		t.Fatalf("stored %q (%v), want %q", site.Domain, err, stored)
+	}
+	_, body = c.get("/sites")
+	wantContains(t, body, shown+" ("+stored+")")
+	_, body = c.get("/sites/" + id)
+	wantContains(t, body, shown+" ("+stored+") · key", `name="domain" type="text" value="`+shown+`"`)
+
+	// The settings form sent back as shown changes nothing of the domain.
+	form := url.Values{"name": {"Bücher"}, "domain": {shown}, "hide_timeout_ms": {"1500"}}
+	resp, body = c.post("/sites/"+id+"/settings", form)
+	wantStatus(t, resp, http.StatusSeeOther, body)
+	site, err := e.store.Site(t.Context(), id)
+	if err != nil || site.Domain != stored || site.HideTimeoutMS != 1500 {
+		t.Errorf("after saving the settings as shown: %q, %d ms (%v)", site.Domain, site.HideTimeoutMS, err)
+	}
+
+	// The QA links open the site at its xn-- name, on its port.
+	x := e.experiment(id, "Hero")
+	_, body = c.get("/experiments/" + x.ID)
+	wantContains(t, body, `href="https://`+stored+`/pricing?copylab=`+x.ID+`:b"`)
+
+	// The API answers with the stored form.
+	resp, out := e.api(http.MethodPost, "/api/v1/sites", tok, `{"name":"Bücher","domain":"bücher.example"}`)
+	wantStatus(t, resp, http.StatusCreated, "")
+	if out["domain"] != "xn--bcher-kva.example" {
+		t.Errorf("the API stored %v", out["domain"])
+	}
+
+	// What IDNA refuses.
+	const refused = "“xn--bcher-kvb” cannot be part of a domain; check its spelling."
+	resp, body = c.post("/sites", url.Values{"name": {"Shop"}, "domain": {"xn--bcher-kvb.example"}})
+	wantStatus(t, resp, http.StatusUnprocessableEntity, body)
+	wantContains(t, body, `id="f-domain-error"`, html.EscapeString(refused))
+	resp, out = e.api(http.MethodPost, "/api/v1/sites", tok, `{"name":"Shop","domain":"a\u200db.example"}`)
+	wantStatus(t, resp, http.StatusUnprocessableEntity, "")
+	errObj, _ := out["error"].(map[string]any)
+	if errObj["code"] != "invalid_domain" || errObj["field"] != "domain" || errObj["message"] != "Remove the invisible character (U+200D) from the domain." {
+		t.Errorf("API answer %v", out)
+	}
+	form.Set("domain", "1a.אב")
+	resp, body = c.post("/sites/"+id+"/settings", form)
+	wantStatus(t, resp, http.StatusUnprocessableEntity, body)
+	wantContains(t, body, `id="f-domain-error"`, "Browsers cannot open this domain as written; check its spelling.")
 }

@@ -46,7 +46,7 @@ func (a *App) sitePage(c *fiber.Ctx, site experiments.Site) (views.SitePage, err
 		Page:       a.page(c, views.NavSites),
 		ID:         site.ID,
 		Name:       site.Name,
-		Domain:     site.Domain,
+		Domain:     shownDomain(site.Domain), // site_update.go
 		Key:        site.Key,
 		Tag:        a.snippetTag(site.Key),
 		PinnedTag:  pinned,

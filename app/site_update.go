@@ -54,15 +54,28 @@ func (a *App) siteUpdate(c *fiber.Ctx) error {
 	return a.redirectWithFlash(c, "/sites/"+site.ID, "ok", "Settings saved.")
 }
 
-// siteSettingsForm is the settings form filled from the stored site.
+// siteSettingsForm is the settings form filled from the stored site. The
+// domain is as people type it (bücher.example, not its xn-- form); sent
+// back so, UpdateSite keeps it as stored.
 func siteSettingsForm(s experiments.Site) views.SiteSettingsForm {
 	return views.SiteSettingsForm{
 		// The fragment brings the page back to the form after an error.
 		Action:        "/sites/" + s.ID + "/settings#settings",
 		Name:          s.Name,
-		Domain:        s.Domain,
+		Domain:        experiments.UnicodeDomain(s.Domain),
 		HideTimeoutMS: strconv.Itoa(s.HideTimeoutMS),
 		HonorGPC:      s.HonorGPC,
 		BrandVoice:    s.BrandVoice,
 	}
+}
+
+// shownDomain is a stored site domain as the sites list and the site page
+// name it: a name in another script as people type it, then as stored,
+// the xn-- form the tag sees as location.hostname and the API answers
+// ("bücher.example (xn--bcher-kva.example)"); any other as stored.
+func shownDomain(domain string) string {
+	if u := experiments.UnicodeDomain(domain); u != domain {
+		return u + " (" + domain + ")"
+	}
+	return domain
 }

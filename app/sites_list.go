@@ -31,7 +31,7 @@ func (a *App) sitesPage(c *fiber.Ctx, form views.SiteForm) (views.SitesPage, err
 	p.Title = "Sites"
 	for _, s := range sites {
 		n := counts[s.ID]
-		row := views.SiteRow{ID: s.ID, Name: s.Name, Domain: s.Domain, Key: s.Key, Total: n.Total, Running: n.Running}
+		row := views.SiteRow{ID: s.ID, Name: s.Name, Domain: shownDomain(s.Domain), Key: s.Key, Total: n.Total, Running: n.Running}
 		p.Sites = append(p.Sites, row)
 	}
 	return p, nil

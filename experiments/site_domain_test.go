@@ -14,7 +14,9 @@ import (
 // created or updated: lower case; scheme, user, path, query and fragment
 // left out; a port left out when it is the default of the scheme given
 // (80 for http, 443 for https; either without a scheme), any other kept,
-// since the experiment pages' QA links open the site on it.
+// since the experiment pages' QA links open the site on it; a name in
+// any script stored in the ASCII form browsers give the tag as
+// location.hostname.
 func TestSiteDomain(t *testing.T) {
 	ctx := context.Background()
 	s := openStore(t)
@@ -53,6 +55,28 @@ func TestSiteDomain(t *testing.T) {
 		{"//shop.example:80", "shop.example"},
 		{"https://shop.example:0443/", "shop.example"},
 		{"shop.example:08080", "shop.example:8080"},
+		// Internationalised names: the xn-- form, mapped as browsers map
+		// them (case, full-width letters and dots, the ideographic full stop;
+		// ß kept, as browsers keep it since IDNA 2008, but the capital ẞ
+		// mapped to ss, as the mapping table has it).
+		{"bücher.example", "xn--bcher-kva.example"},
+		{"https://Bücher.Example/preise?x=1", "xn--bcher-kva.example"},
+		{"BÜCHER.example:8080", "xn--bcher-kva.example:8080"},
+		{"https://bücher.example:443/", "xn--bcher-kva.example"},
+		{"https://bücher.example:80/", "xn--bcher-kva.example:80"},
+		{"ｂücher．example", "xn--bcher-kva.example"},
+		{"bücher。example", "xn--bcher-kva.example"},
+		{"bücher.example.", "xn--bcher-kva.example"},
+		{"bücher.example。", "xn--bcher-kva.example"},
+		{"straße.example", "xn--strae-oqa.example"},
+		{"STRAẞE.example", "strasse.example"},
+		{"пример.испытание", "xn--e1afmkfd.xn--80akhbyknj4f"},
+		{"例え.テスト", "xn--r8jz45g.xn--zckzah"},
+		{"xn--bcher-kva.example", "xn--bcher-kva.example"},
+		{"XN--BCHER-KVA.EXAMPLE", "xn--bcher-kva.example"},
+		// Hyphens in third and fourth place, which browsers open.
+		{"r3---sn-abc.example", "r3---sn-abc.example"},
+		{"ab--cd.example", "ab--cd.example"},
 	} {
 		t.Run(tt.in, func(t *testing.T) {
 			site, err := s.CreateSite(ctx, experiments.Site{Name: "Shop", Domain: tt.in})
@@ -80,6 +104,29 @@ func TestSiteDomain(t *testing.T) {
 		}
 	}
 
+	// What IDNA refuses is refused beside the domain, naming the part of
+	// it at fault, or the invisible character in it.
+	for _, tt := range []struct{ in, message string }{
+		{"xn--zz.example", "“xn--zz” cannot be part of a domain; check its spelling."},
+		{"https://shop.xn--zz/", "“xn--zz” cannot be part of a domain; check its spelling."},
+		{"xn--bcher-kvb.example", "“xn--bcher-kvb” cannot be part of a domain; check its spelling."},
+		{"\u0301a.example", "“\u0301a” cannot be part of a domain; check its spelling."},
+		{"a\u200db.example:8080", "Remove the invisible character (U+200D) from the domain."},
+		{"1a.אב", "Browsers cannot open this domain as written; check its spelling."},
+		// An ASCII character no domain has is the usual sentence.
+		{"bü cher.example", "Enter a domain such as example.com (no spaces or paths)."},
+		{"bücher_shop.example", "Enter a domain such as example.com (no spaces or paths)."},
+		// A good name with a bad port is refused for its port.
+		{"bücher.example:70000", "Enter a port from 1 to 65535 after the colon, or leave it out."},
+		{"bücher.example:http", "Enter a domain such as example.com (no spaces or paths)."},
+	} {
+		_, err := s.CreateSite(ctx, experiments.Site{Name: "Shop", Domain: tt.in})
+		var verr experiments.ValidationError
+		if !errors.As(err, &verr) || len(verr) != 1 || verr[0].Field != "domain" || verr[0].Code != "invalid_domain" || verr[0].Message != tt.message {
+			t.Errorf("%q: %v, want one invalid_domain error: %s", tt.in, err, tt.message)
+		}
+	}
+
 	// What is not a host name is refused, and shown back as typed, less
 	// its scheme and path: not cut at the scheme's slashes.
 	for in, shown := range map[string]string{"http://[::1]:8080/": "[::1]:8080", "https://[2001:db8::1]/x": "[2001:db8::1]"} {
@@ -94,24 +141,50 @@ func TestSiteDomain(t *testing.T) {
 	}
 }
 
-// TestUpdateSiteKeepsItsDomain: saving a site with the domain it has
-// keeps it as stored: a port 80 or 443 kept because the URL's scheme has
-// the other default survives a save of other settings (a bare
-// x.example:80 would lose it), and a domain stored before today's rules
-// does not stop the brand voice being saved. Another domain is read
-// afresh.
+// TestUnicodeDomain: a stored domain is shown to people in the script it
+// was typed in; one without xn-- labels, or whose labels do not decode,
+// is shown as it is stored.
+func TestUnicodeDomain(t *testing.T) {
+	for in, want := range map[string]string{
+		"xn--bcher-kva.example":         "bücher.example",
+		"xn--bcher-kva.example:8080":    "bücher.example:8080",
+		"xn--e1afmkfd.xn--80akhbyknj4f": "пример.испытание",
+		"shop.example:8080":             "shop.example:8080",
+		"ab--cd.example":                "ab--cd.example",
+		"xn--zz.example":                "xn--zz.example",
+		"localhost:3000":                "localhost:3000",
+	} {
+		if got := experiments.UnicodeDomain(in); got != want {
+			t.Errorf("UnicodeDomain(%q) = %q, want %q", in, got, want)
+		}
+		if got := experiments.SiteDomain(experiments.UnicodeDomain(in)); in != "xn--zz.example" && got != in {
+			t.Errorf("SiteDomain(UnicodeDomain(%q)) = %q: the form would change the domain", in, got)
+		}
+	}
+}
+
+// TestUpdateSiteKeepsItsDomain: saving a site with the domain it has, as
+// stored or as UnicodeDomain shows it, keeps it as stored: a port 80 or
+// 443 kept because the URL's scheme has the other default survives a
+// save of other settings (a bare x.example:80 would lose it), and a
+// domain stored before today's rules does not stop the brand voice being
+// saved. Another domain is read afresh.
 func TestUpdateSiteKeepsItsDomain(t *testing.T) {
 	ctx := context.Background()
 	s := openStore(t)
-	for _, tt := range []struct{ typed, stored string }{
-		{"https://shop.example:80/", "shop.example:80"},
-		{"http://shop.example:443/", "shop.example:443"},
+	for _, tt := range []struct{ typed, stored, shown string }{
+		{"https://shop.example:80/", "shop.example:80", "shop.example:80"},
+		{"http://shop.example:443/", "shop.example:443", "shop.example:443"},
+		{"https://bücher.example:80/", "xn--bcher-kva.example:80", "bücher.example:80"},
 	} {
 		site, err := s.CreateSite(ctx, experiments.Site{Name: "Shop", Domain: tt.typed})
 		if err != nil || site.Domain != tt.stored {
 			t.Fatalf("created with %q: %q (%v), want %q", tt.typed, site.Domain, err, tt.stored)
 		}
-		for _, back := range []string{tt.stored, " " + tt.stored + " "} {
+		if got := experiments.UnicodeDomain(site.Domain); got != tt.shown {
+			t.Errorf("%q is shown as %q, want %q", site.Domain, got, tt.shown)
+		}
+		for _, back := range []string{tt.stored, tt.shown, " " + tt.shown + " "} {
 			site.Domain, site.BrandVoice = back, "Plain."
 			if site, err = s.UpdateSite(ctx, site); err != nil || site.Domain != tt.stored {
 				t.Errorf("saved back as %q: %q (%v), want %q", back, site.Domain, err, tt.stored)

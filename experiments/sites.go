@@ -44,12 +44,12 @@ func (s *Store) CreateSite(ctx context.Context, in Site) (Site, error) {
 }
 
 // UpdateSite saves a site's editable settings. A domain given back as
-// the site has it is kept as stored, neither read again nor checked
-// again: SiteDomain would drop the port of a bare shop.example:80, which
-// was kept because it came as https://shop.example:80, and saving the
-// brand voice or the settings form must not change the domain, nor fail
-// on one stored before today's rules. Any other domain is SiteDomain's,
-// and checked.
+// the site has it, as stored or as UnicodeDomain shows it, is kept as
+// stored, neither read again nor checked again: SiteDomain would drop
+// the port of a bare shop.example:80, which was kept because it came as
+// https://shop.example:80, and saving the brand voice or the settings
+// form must not change the domain, nor fail on one stored before today's
+// rules. Any other domain is SiteDomain's, and checked.
 func (s *Store) UpdateSite(ctx context.Context, in Site) (Site, error) {
 	var stored string
 	err := s.r.QueryRowContext(ctx, `/* Store.UpdateSite */ select domain from sites where id = ?`, in.ID).Scan(&stored)
@@ -60,7 +60,7 @@ func (s *Store) UpdateSite(ctx context.Context, in Site) (Site, error) {
 		return Site{}, fmt.Errorf("experiments: update site %s: %w", in.ID, err)
 	}
 	typed := strings.TrimSpace(in.Domain)
-	keep := typed == stored
+	keep := typed == stored || typed == UnicodeDomain(stored)
 	in = in.Normalize()
 	if keep {
 		in.Domain = stored

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/net/idna"
 )
 
 // FieldError is one problem with one field of a form or an API body. Code is
@@ -78,11 +80,17 @@ func (s Site) Normalize() Site {
 // scheme, 80 and 443 both go, the web's defaults. A port is written as a
 // number (0443 is 443), as browsers write it.
 //
+// A name in any script is stored in the ASCII form (bücher.example is
+// xn--bcher-kva.example): browsers resolve that form and give it to the
+// tag as location.hostname, and it is what every comparison of domains
+// sees. siteIDNA maps it as browsers do; UnicodeDomain shows it back.
+//
 // Every way a site is created or updated (the form, the API, the demo)
-// stores this, through Normalize. What is not a host at all is returned
-// cut at its path, for Validate to refuse.
+// stores this, through Normalize. What is not a host at all, or a name
+// IDNA refuses, is returned cut at its path, in lower case, for Validate
+// to refuse.
 func SiteDomain(raw string) string {
-	d := strings.ToLower(strings.TrimSpace(raw))
+	d := strings.TrimSpace(raw)
 	ref := d
 	if !strings.Contains(d, "://") && !strings.HasPrefix(d, "//") {
 		ref = "//" + d // a bare host[:port][/path] reads as a URL's authority
@@ -95,10 +103,17 @@ func SiteDomain(raw string) string {
 		if i := strings.IndexAny(d, "/?#"); i >= 0 {
 			d = d[:i]
 		}
-		return d
+		// A name before a port no URL takes (bücher.example:http) is
+		// spelt as stored, so that Validate speaks of the port, not the name.
+		if host, port, ok := strings.Cut(d, ":"); ok && !strings.HasPrefix(d, "[") {
+			return asciiHost(host) + ":" + strings.ToLower(port)
+		}
+		return strings.ToLower(d)
 	}
-	// A fully qualified name's root dot (shop.example.) names the same host.
-	host, port := strings.TrimSuffix(u.Hostname(), "."), u.Port()
+	// A fully qualified name's root dot (shop.example.) names the same
+	// host; IDNA maps other full stops (。) to it first.
+	host := strings.TrimSuffix(asciiHost(u.Hostname()), ".")
+	port := u.Port()
 	if n, err := strconv.Atoi(port); err == nil && n >= 1 && n <= 65535 {
 		port = strconv.Itoa(n)
 	}
@@ -112,6 +127,93 @@ func SiteDomain(raw string) string {
 		host += ":" + port
 	}
 	return host
+}
+
+// siteIDNA is how a site's host typed in any script becomes the ASCII
+// name browsers look up: the URL Standard's "domain to ASCII", which is
+// UTS #46 with its mapping (capitals, full-width letters and full stops),
+// non-transitional (straße.example is xn--strae-oqa.example, as browsers
+// have had it since IDNA 2008, not strasse.example), with the bidi and
+// joiner rules, and without the hyphen rule. That is idna.Lookup less
+// CheckHyphens: Lookup refuses a label with "--" in third and fourth
+// place (ab--cd.example, r3---sn-abc.googlevideo.com), which browsers
+// open and copylab has always stored. idna.Registration is not it: it
+// refuses what needs mapping (Bücher.example) instead of mapping it. The
+// lengths are Validate's (hostnameRe, 253 characters).
+var siteIDNA = idna.New(idna.MapForLookup(), idna.Transitional(false), idna.BidiRule(), idna.CheckHyphens(false))
+
+// asciiHost is a host in the form stored, or, when IDNA refuses it, the
+// host in lower case, for Validate to refuse and name.
+func asciiHost(host string) string {
+	a, err := siteIDNA.ToASCII(host)
+	if err != nil {
+		return strings.ToLower(host)
+	}
+	return a
+}
+
+// UnicodeDomain is a stored site domain as people type and read it, its
+// xn-- labels in the script they encode: xn--bcher-kva.example:8080 is
+// bücher.example:8080. Any other domain, or one whose labels do not
+// decode, is returned as it is. SiteDomain reads it back as the domain
+// stored.
+func UnicodeDomain(domain string) string {
+	host, port, hasPort := strings.Cut(domain, ":")
+	if !strings.Contains(host, "xn--") || strings.HasPrefix(domain, "[") {
+		return domain
+	}
+	u, err := siteIDNA.ToUnicode(host)
+	if err != nil {
+		return domain
+	}
+	if hasPort {
+		u += ":" + port
+	}
+	return u
+}
+
+// domainIDNAProblem says why IDNA refuses a site domain's host, in a
+// sentence for the person who typed it: one with characters outside
+// ASCII that SiteDomain could not convert, or an xn-- label that does not
+// decode. It says nothing ("") of a host IDNA accepts, nor of one with
+// an ASCII character no domain has (a space, a slash, an underscore):
+// hostnameRe's sentence says that better.
+func domainIDNAProblem(domain string) string {
+	host, _, _ := strings.Cut(domain, ":")
+	if strings.HasPrefix(domain, "[") || (isASCII(host) && !strings.Contains(host, "xn--")) {
+		return ""
+	}
+	if strings.ContainsFunc(host, func(r rune) bool {
+		return r < utf8.RuneSelf && !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '.')
+	}) {
+		return ""
+	}
+	if a, err := siteIDNA.ToASCII(host); err == nil && a == host {
+		return ""
+	}
+	for _, label := range strings.Split(host, ".") {
+		if _, err := siteIDNA.ToASCII(label); err == nil {
+			continue
+		}
+		for _, r := range label {
+			if unicode.In(r, unicode.Cc, unicode.Cf) {
+				return fmt.Sprintf("Remove the invisible character (U+%04X) from the domain.", r)
+			}
+		}
+		return fmt.Sprintf("“%s” cannot be part of a domain; check its spelling.", label)
+	}
+	// Each label passes alone, the whole does not: the bidi rule, which
+	// holds for every label of a name with a right-to-left one.
+	return "Browsers cannot open this domain as written; check its spelling."
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 var hostnameRe = regexp.MustCompile(`^(localhost|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+)(:[0-9]{1,5})?$`)
@@ -145,6 +247,8 @@ func (s Site) Validate() ValidationError {
 		// DNS names end at 253 characters; the pattern below would only
 		// say "no spaces or paths", which is not the problem.
 		v.add("domain", "too_long", "A domain has 253 characters at most; enter the site's own, such as example.com.")
+	case domainIDNAProblem(s.Domain) != "":
+		v.add("domain", "invalid_domain", "%s", domainIDNAProblem(s.Domain))
 	case !hostnameRe.MatchString(s.Domain):
 		v.add("domain", "invalid_domain", "Enter a domain such as example.com (no spaces or paths).")
 	case !portOK(s.Domain):
