@@ -376,6 +376,52 @@ func restoreCmd(ctx context.Context, args []string, stdout, stderr io.Writer, ge
 	return nil
 }
 
+func recountCmd(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	var o experiments.RecountOptions
+	var db string
+	f := newFlags("recount", "Count the stored events of every started experiment again, with today's counting rules, and say\n"+
+		"what changed. Stop copylab first. Each experiment is recounted in one transaction: one interrupted\n"+
+		"keeps its old counts.", stderr, getenv)
+	f.string(&db, "db", "data/copylab.db", "SQLite database file to recount")
+	f.string(&o.Experiment, "experiment", "", "recount only the experiment with this id")
+	f.bool(&o.DryRun, "dry-run", false, "say what would change, and write nothing")
+	if err := f.parse(args); err != nil {
+		return quietHelp(err)
+	}
+	o.Experiment = strings.TrimSpace(o.Experiment)
+	if o.DryRun {
+		fmt.Fprintln(stdout, "Dry run: nothing will be written.")
+	}
+	n, changed := 0, 0
+	err := experiments.Recount(ctx, db, o, func(r experiments.RecountReport) {
+		fmt.Fprintln(stdout, r.String())
+		n++
+		if r.Changed() {
+			changed++
+		}
+	})
+	if err != nil {
+		return err
+	}
+	switch {
+	case n == 0:
+		fmt.Fprintln(stdout, "No experiment has started yet: there is nothing to recount.")
+	case o.DryRun:
+		fmt.Fprintf(stdout, "%d of %s would change. Nothing was written.\n", changed, countNoun(n, "experiment"))
+	default:
+		fmt.Fprintf(stdout, "Recounted %s: %d changed, %d unchanged.\n", countNoun(n, "experiment"), changed, n-changed)
+	}
+	return nil
+}
+
+// countNoun says "1 experiment", "3 experiments".
+func countNoun(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
+}
+
 // sizeText says a file size for people: 812 KB, 23.8 MB, 1.2 GB.
 func sizeText(n int64) string {
 	switch {

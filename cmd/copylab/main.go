@@ -7,6 +7,7 @@
 //	copylab simulate       send realistic visitor traffic to a running copylab
 //	copylab backup         write a consistent copy of the database, while it runs
 //	copylab restore        put a backup in place of the database, copylab stopped
+//	copylab recount        count stored events again with today's rules, copylab stopped
 //
 // Every flag has an environment twin under COPYLAB_ (--db ↔ COPYLAB_DB);
 // a flag given on the command line wins over its twin.
@@ -54,6 +55,7 @@ Usage:
   copylab simulate --url URL --site KEY --experiment ID --visitors N --rates control=0.10,b=0.12
   copylab backup --out FILE-OR-DIRECTORY [--db PATH]
   copylab restore --from FILE [--db PATH]
+  copylab recount [--db PATH] [--experiment ID] [--dry-run]
   copylab help [command]
 
 Run "copylab COMMAND --help" for a command's flags. Every flag has an
@@ -104,6 +106,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return backupCmd(ctx, args, stdout, stderr, getenv)
 	case "restore":
 		return restoreCmd(ctx, args, stdout, stderr, getenv)
+	case "recount":
+		return recountCmd(ctx, args, stdout, stderr, getenv)
 	case "help", "-h", "--help":
 		if len(args) > 0 {
 			// "help user add" is "user add --help"; "help user" lists the user commands.
