@@ -29,7 +29,11 @@ type Config struct {
 	PublicURL string
 	// SecureCookies forces the Secure flag on cookies even when PublicURL is
 	// http (for example behind a TLS-terminating proxy configured oddly).
-	// Cookies are always Secure when PublicURL is https.
+	// Cookies are always Secure when PublicURL is https. Browsers then keep
+	// them over https only, or over plain http to a loopback address (an
+	// SSH tunnel to 127.0.0.1:8080), so the forms work there and nowhere
+	// else: a form posted from any other plain http page is refused with a
+	// sentence that says to use https.
 	SecureCookies bool
 
 	// LLMBaseURL, LLMModel and LLMAPIKey configure the OpenAI-compatible

@@ -80,12 +80,16 @@ func TestOriginIsSchemeHostAndPort(t *testing.T) {
 		xff    string // X-Forwarded-For
 		pass   []string
 		refuse []string
+		// plain are refused for being on plain http while cookies are
+		// Secure, with a sentence that says to use https.
+		plain []string
 	}{
 		{
 			name:   "https public URL",
 			config: func(c *Config) { c.PublicURL = "https://copylab.test" },
 			pass:   []string{"", "https://copylab.test", "https://copylab.test:443", "HTTPS://Copylab.Test"},
-			refuse: []string{"http://copylab.test", "http://copylab.test:443", "https://copylab.test:8443", "https://copylab.test/", "https://user@copylab.test", "ws://copylab.test"},
+			refuse: []string{"http://copylab.test:443", "https://copylab.test:8443", "https://copylab.test/", "https://user@copylab.test", "ws://copylab.test"},
+			plain:  []string{"http://copylab.test", "HTTP://COPYLAB.TEST:80"},
 		},
 		{
 			// Nothing says how the browser came (no TLS, no Secure
@@ -242,9 +246,9 @@ func TestOriginIsSchemeHostAndPort(t *testing.T) {
 				c.PublicURL = "http://127.0.0.1:8080"
 				c.SecureCookies = true
 			},
-			proto:  "http",
-			pass:   []string{"", "https://copylab.test"},
-			refuse: []string{"http://copylab.test"},
+			proto: "http",
+			pass:  []string{"", "https://copylab.test"},
+			plain: []string{"http://copylab.test"},
 		},
 		{
 			name: "Secure cookies behind a TLS proxy, public URL http",
@@ -253,7 +257,8 @@ func TestOriginIsSchemeHostAndPort(t *testing.T) {
 				c.SecureCookies = true
 			},
 			pass:   []string{"", "https://copylab.test", "http://127.0.0.1:8080"},
-			refuse: []string{"http://copylab.test"},
+			refuse: []string{"http://copylab.test:8080"},
+			plain:  []string{"http://copylab.test"},
 		},
 	}
 	for _, tt := range tests {
@@ -290,6 +295,12 @@ func TestOriginIsSchemeHostAndPort(t *testing.T) {
 				resp, body := post(origin)
 				if resp.StatusCode != http.StatusForbidden || !strings.Contains(body, "did not come from copylab") {
 					t.Errorf("Origin %q: status %d, want 403 csrf: %.200s", origin, resp.StatusCode, body)
+				}
+			}
+			for _, origin := range tt.plain {
+				resp, body := post(origin)
+				if resp.StatusCode != http.StatusForbidden || !strings.Contains(body, "copylab&#39;s cookies work over https only") {
+					t.Errorf("Origin %q: status %d, want 403 https_required: %.200s", origin, resp.StatusCode, body)
 				}
 			}
 		})

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -303,15 +304,44 @@ func unsafeMethod(m string) bool {
 
 var errCSRF = newHTTPError(http.StatusForbidden, "csrf", "This form has expired or did not come from copylab. Go back, reload the page and try again.")
 
+// errPlainHTTP answers a form posted from a page on plain http when
+// cookies are Secure: the browser neither keeps nor sends them there, so
+// reloading would not help, and the page says where to go instead.
+func (a *App) errPlainHTTP() error {
+	where := "over https"
+	if a.public.Scheme == "https" {
+		where = "at " + a.public.String()
+	}
+	return newHTTPError(http.StatusForbidden, "https_required",
+		"This page was opened over plain http, and copylab's cookies work over https only. Open copylab "+where+" and try again.")
+}
+
+// errCookiesDropped answers a signed-out form posted over plain http on
+// this computer (an SSH tunnel, say) by a browser that did not keep the
+// form's Secure cookie: Chrome and Firefox keep Secure cookies on
+// loopback, Safari does not (https://bugs.webkit.org/show_bug.cgi?id=281149).
+func (a *App) errCookiesDropped() error {
+	where := "over https"
+	if a.public.Scheme == "https" {
+		where = "at " + a.public.String()
+	}
+	return newHTTPError(http.StatusForbidden, "cookies_refused",
+		"This browser did not keep copylab's cookies: they are Secure, and this page is on plain http. Open copylab "+where+", or use Chrome or Firefox, which keep them on this computer.")
+}
+
 // checkCSRF requires the session's CSRF token on every unsafe request, in
 // the _csrf form field or (htmx) the X-CSRF-Token header, compared in
-// constant time.
+// constant time, and an Origin that is the app's own (checkOrigin).
 func (a *App) checkCSRF(c *fiber.Ctx) error {
 	if !unsafeMethod(c.Method()) {
 		return c.Next()
 	}
+	origin := a.checkOrigin(c)
+	if origin == originPlainHTTP {
+		return a.errPlainHTTP()
+	}
 	s := sessionOf(c)
-	if s == nil || !tokensEqual(s.csrf, submittedCSRF(c)) || !a.sameOrigin(c) {
+	if s == nil || !tokensEqual(s.csrf, submittedCSRF(c)) || origin == originForeign {
 		return errCSRF
 	}
 	return c.Next()
@@ -325,13 +355,39 @@ func (a *App) checkFormCSRF(c *fiber.Ctx) error {
 	if !unsafeMethod(c.Method()) {
 		return c.Next()
 	}
-	if !tokensEqual(c.Cookies(a.cookieName("copylab_csrf")), submittedCSRF(c)) || !a.sameOrigin(c) {
+	origin := a.checkOrigin(c)
+	if origin == originPlainHTTP {
+		return a.errPlainHTTP()
+	}
+	cookie := c.Cookies(a.cookieName("copylab_csrf"))
+	if origin == originLoopbackHTTP && cookie == "" && submittedCSRF(c) != "" {
+		// The page had a token, so it set the cookie: the browser
+		// dropped it.
+		return a.errCookiesDropped()
+	}
+	if !tokensEqual(cookie, submittedCSRF(c)) || origin == originForeign {
 		return errCSRF
 	}
 	return c.Next()
 }
 
-// sameOrigin refuses an unsafe request whose browser says it comes from
+// originVerdict is what checkOrigin makes of an unsafe request's Origin.
+type originVerdict int
+
+const (
+	originOwn     originVerdict = iota // the app's own origin, or none given
+	originForeign                      // another origin: refused
+	// originPlainHTTP: the app's own host and port, but over plain http
+	// while cookies are Secure, from another computer. Refused, with a
+	// sentence that says to use https: the browser has no cookies to
+	// send, and its page could have been written by anyone on the way.
+	originPlainHTTP
+	// originLoopbackHTTP: plain http while cookies are Secure, but from
+	// this computer to itself (checkOrigin): accepted.
+	originLoopbackHTTP
+)
+
+// checkOrigin refuses an unsafe request whose browser says it comes from
 // another origin. The tokens alone cannot tell when a page on a sibling
 // subdomain has planted the double-submit cookie (a plain http copylab
 // has no __Host- cookies) or when another app on the same host shares
@@ -349,21 +405,69 @@ func (a *App) checkFormCSRF(c *fiber.Ctx) error {
 // of: the https origin of the same host and port then passes too. The
 // reverse never does: once the app knows it is https, an http page is
 // refused.
-func (a *App) sameOrigin(c *fiber.Ctx) bool {
+//
+// With one exception: when cookies are Secure, a page on plain http at
+// the very host and port the request was sent to, where that host is
+// loopback (localhost, 127.0.0.1, ::1) and so is the client (an SSH
+// tunnel to 127.0.0.1:8080, or a browser on the server). Nobody on a
+// network path can write such a page, and browsers that treat loopback as
+// a secure context (Chrome, Firefox) keep Secure cookies there, so the
+// forms work. A client that is not loopback gets a sentence that says to
+// use https instead of a refusal that reloading would not cure.
+func (a *App) checkOrigin(c *fiber.Ctx) originVerdict {
 	o := c.Get(fiber.HeaderOrigin)
 	if o == "" {
-		return true
+		return originOwn
 	}
 	got, ok := parseOrigin(o)
 	if !ok {
-		return false // "null": a sandboxed or privacy-stripped sender
+		return originForeign // "null": a sandboxed or privacy-stripped sender
 	}
 	if got == canonicalOrigin(a.public.Scheme, a.public.Host) {
-		return true
+		return originOwn
+	}
+	host := a.requestHost(c)
+	if a.secure && strings.HasPrefix(got, "http://") {
+		switch {
+		case got != canonicalOrigin("http", host) && got != canonicalOrigin("http", a.public.Host):
+			return originForeign
+		case got == canonicalOrigin("http", host) && a.plainLoopback(c, host):
+			return originLoopbackHTTP
+		}
+		return originPlainHTTP
 	}
 	scheme, known := a.requestScheme(c)
-	host := a.requestHost(c)
-	return got == canonicalOrigin(scheme, host) || (!known && got == canonicalOrigin("https", host))
+	if got == canonicalOrigin(scheme, host) || (!known && got == canonicalOrigin("https", host)) {
+		return originOwn
+	}
+	return originForeign
+}
+
+// plainLoopback reports whether a request to host came over plain http
+// from this computer to a loopback address of its own: no TLS, no trusted
+// proxy saying https, a loopback host, and a loopback client (through
+// trusted proxies, and never through a proxy that is not trusted but says
+// it forwarded the request).
+func (a *App) plainLoopback(c *fiber.Ctx, host string) bool {
+	if c.Context().IsTLS() || strings.EqualFold(a.forwardedValue(c, fiber.HeaderXForwardedProto), "https") {
+		return false
+	}
+	if !a.fromTrustedProxy(c) && forwarded(c) {
+		return false
+	}
+	client, err := netip.ParseAddr(a.clientIP(c))
+	return err == nil && client.Unmap().IsLoopback() && loopbackHost(host)
+}
+
+// loopbackHost reports whether host (with or without a port) names this
+// computer: localhost or a loopback address.
+func loopbackHost(host string) bool {
+	h := strings.TrimSuffix(strings.ToLower((&url.URL{Host: host}).Hostname()), ".")
+	if h == "localhost" {
+		return true
+	}
+	addr, err := netip.ParseAddr(h)
+	return err == nil && addr.Unmap().IsLoopback()
 }
 
 // requestScheme is the scheme the browser sent the request over, and
