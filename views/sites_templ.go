@@ -174,7 +174,7 @@ func Sites(p SitesPage) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			templ_7745c5c3_Err = TextField(Field{Name: "domain", Label: "Domain", Value: p.Form.Domain, Placeholder: "example.com", Required: true, InputMode: "url", Errors: p.Form.Errors,
-				Help: "Where the site lives, such as example.com or localhost:3000, without https:// or a path. Keep the port unless it is 80 or 443. A pasted URL is trimmed to its domain and port."}).Render(ctx, templ_7745c5c3_Buffer)
+				Help: "Where the site lives, such as example.com or localhost:3000, without https:// or a path. Keep the port unless it is 80 or 443. A pasted URL is trimmed to its domain and port. A name in another script, such as bücher.example, is kept in the xn-- form browsers use."}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
