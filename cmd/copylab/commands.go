@@ -49,7 +49,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer, getenv func(str
 	dbFlag(f, &cfg.DBPath)
 	f.string(&cfg.PublicURL, "public-url", "", "URL people and sites reach copylab at (default http://ADDR)")
 	f.bool(&cfg.SecureCookies, "secure-cookies", false, "mark cookies Secure even when the public URL is http (behind a TLS proxy)")
-	f.string(&proxies, "trusted-proxies", "", "comma-separated IPs or CIDRs whose X-Forwarded-For is believed")
+	f.string(&proxies, "trusted-proxies", "", "comma-separated IPs or CIDRs whose X-Forwarded-For, -Proto and -Host are believed")
 	f.string(&cfg.CountryHeader, "country-header", "", "request header a trusted proxy or CDN sets to the visitor's country, e.g. CF-IPCountry")
 	f.string(&cfg.GeoIPDB, "geoip-db", "", "MaxMind-format country database (e.g. GeoLite2-Country.mmdb) for visitors' countries when no country header says")
 	f.string(&cfg.LLMBaseURL, "llm-base-url", "", "OpenAI-compatible endpoint, e.g. http://localhost:11434/v1 for Ollama (empty: OpenAI when a key is set)")
