@@ -87,10 +87,11 @@ type wireEvent struct {
 	MS         *float64 `json:"ms"`
 	Ref        string   `json:"ref"`
 	UTM        string   `json:"utm"`
-	// "recording" events (recordings.go).
-	Recorder string `json:"recorder"`
-	Session  string `json:"session"`
-	Replay   string `json:"replay"`
+	// "recording" events (recordings.go). The session and replay are the
+	// recorder's, from the page: any JSON value is taken (wire.go).
+	Recorder string     `json:"recorder"`
+	Session  pageString `json:"session"`
+	Replay   pageString `json:"replay"`
 }
 
 // event is one validated event, ready for the writer.
@@ -121,6 +122,7 @@ type request struct {
 	device   string
 	browser  string
 	events   []event
+	skipped  []string // Skip reasons of the events left out, in body order
 	ctx      context.Context
 	enqueued time.Time
 	done     chan outcome
@@ -141,7 +143,9 @@ func badRequest(code, field, format string, args ...any) *IngestError {
 
 // parse validates a body completely before anything is queued: one bad
 // event rejects the whole request with the first problem found, in the
-// order of the fields and events in the body.
+// order of the fields and events in the body. A "recording" event whose
+// session or replay cannot be used is not a bad event: it is left out of
+// r.events, its reason in r.skipped (parseRecording).
 func (in *Ingester) parse(ctx context.Context, body []byte, meta RequestMeta) (*request, *IngestError) {
 	if len(body) > in.o.MaxBody {
 		return nil, reject(http.StatusRequestEntityTooLarge, CodeBodyTooLarge, "", "The body is %d bytes; the limit is %d.", len(body), in.o.MaxBody)
@@ -176,12 +180,21 @@ func (in *Ingester) parse(ctx context.Context, body []byte, meta RequestMeta) (*
 	}
 	r := &request{siteID: site.ID, visitor: w.Visitor, bot: w.Bot, events: make([]event, len(w.Events))}
 	anyExposure := false
+	n := 0
 	for i := range w.Events {
-		if ierr := in.parseEvent(ctx, site.ID, &w.Events[i], &r.events[i], eventField(i)); ierr != nil {
+		e := &r.events[n]
+		if ierr := in.parseEvent(ctx, site.ID, &w.Events[i], e, eventField(i)); ierr != nil {
 			return nil, ierr
 		}
-		anyExposure = anyExposure || r.events[i].exposure || r.events[i].rec != nil
+		if e.rec != nil && e.rec.skip != "" {
+			r.skipped = append(r.skipped, e.rec.skip)
+			*e = event{} // the next event is parsed into this one
+			continue
+		}
+		anyExposure = anyExposure || e.exposure || e.rec != nil
+		n++
 	}
+	r.events = r.events[:n]
 	at := meta.ReceivedAt
 	if at.IsZero() {
 		at = time.Now()

@@ -53,7 +53,8 @@ func (e *IngestError) Error() string { return e.Code + ": " + e.Message }
 
 // IngestResult says what happened to the events of one accepted request.
 // Every event of an accepted request is on disk when Ingest returns: Stored
-// ones now, Duplicates by an earlier request with the same ids.
+// ones now, Duplicates by an earlier request with the same ids; except the
+// Skipped ones, which are never stored.
 type IngestResult struct {
 	Stored     int // newly committed
 	Duplicates int // already stored before (same id); not counted again
@@ -63,6 +64,11 @@ type IngestResult struct {
 	// stored).
 	Ignored int
 	Reasons []string // distinct Reason codes of the ignored events, sorted
+	// Skipped holds a Skip reason (SkipSessionTooLong, …) per event left
+	// out of the request, in the body's order: "recording" events whose
+	// session or replay, which a script on the page chose, cannot be used.
+	// They are not stored, and not in Stored or Duplicates.
+	Skipped []string
 }
 
 // IngestOptions tunes the group-commit writer. Zero fields take defaults.
@@ -157,8 +163,10 @@ func NewIngester(s *Store, o IngestOptions) *Ingester {
 // after the events are committed, or with an *IngestError: 4xx when the body
 // is malformed or names unknown things (nothing of it is stored), 503 when
 // the sender should retry later (also when ctx ends first: the events may or
-// may not be written, and a resend is deduplicated). It keeps no reference
-// to body or meta after it returns.
+// may not be written, and a resend is deduplicated). A "recording" event
+// whose session or replay cannot be used is not a malformed body: it is
+// skipped (IngestResult.Skipped) and the rest is stored. It keeps no
+// reference to body or meta after it returns.
 //
 // Counting rules (../shared/spec/statistics.md), as applied here:
 //   - Server time (meta.Clock when the request is queued, else
@@ -190,6 +198,10 @@ func (in *Ingester) Ingest(ctx context.Context, body []byte, meta RequestMeta) (
 	r, ierr := in.parse(ctx, body, meta)
 	if ierr != nil {
 		return IngestResult{}, ierr
+	}
+	if len(r.events) == 0 {
+		// Every event was a skipped recording: nothing to write.
+		return IngestResult{Skipped: r.skipped}, nil
 	}
 	r.ctx = ctx
 	r.done = make(chan outcome, 1)
@@ -223,6 +235,9 @@ func (in *Ingester) Ingest(ctx context.Context, body []byte, meta RequestMeta) (
 	}
 	select {
 	case o := <-r.done:
+		if o.err == nil {
+			o.res.Skipped = r.skipped
+		}
 		return o.res, o.err
 	case <-ctx.Done():
 		// The events may still be written; a resend is deduplicated.

@@ -12,7 +12,8 @@ import (
 // FuzzIngest feeds arbitrary bodies to Ingest: it must never panic, must
 // answer a body it rejects with a 4xx (never a 5xx: nothing in a body can
 // make the server fail), and must store nothing of a rejected body and
-// exactly Stored events of an accepted one.
+// exactly Stored events and recordings of an accepted one (whose skipped
+// recordings are not stored).
 func FuzzIngest(f *testing.F) {
 	fx := evNewFixture(f)
 	in := evNewIngester(f, fx.s, experiments.IngestOptions{MaxDelay: -1, MaxEvents: 20, MaxBody: 8 << 10})
@@ -34,14 +35,22 @@ func FuzzIngest(f *testing.F) {
 		[]byte(`{"site":"` + key + `","visitor":"\u0007\u202e","events":[{"id":"0190a5c4-7b2e-7def-8a3b-1c2d3e4f5a6f","type":"exposure","experiment":"` + x + `","variant":"b","url":"\u0000javascript:"}]}`),
 		[]byte(`{"site":"` + key + `","visitor":"v9","bot":true,"events":[{"id":"0190A5C4-7B2E-7DEF-8A3B-1C2D3E4F5A70","type":"exposure","experiment":"` + x + `","variant":"b","matched":"yes"}]}`),
 		[]byte(`{"site":["` + key + `"],"visitor":{},"events":{"0":{}}}`),
+		// Recordings: a good one, and ones whose session or replay (the
+		// page's recorder chose them) is skipped beside an exposure.
+		[]byte(`{"site":"` + key + `","visitor":"v10","events":[{"id":"0190a5c4-7b2e-7def-8a3b-1c2d3e4f5a71","type":"recording","experiment":"` + x + `","variant":"b","recorder":"posthog","session":"ph-1","replay":"https://us.posthog.com/project/1/replay/ph-1"}]}`),
+		[]byte(`{"site":"` + key + `","visitor":"v11","events":[{"id":"0190a5c4-7b2e-7def-8a3b-1c2d3e4f5a72","type":"recording","experiment":"` + x + `","variant":"b","recorder":"hotjar","session":{"id":[1]}},` +
+			`{"id":"0190a5c4-7b2e-7def-8a3b-1c2d3e4f5a73","type":"exposure","experiment":"` + x + `","variant":"b"},` +
+			`{"id":"0190a5c4-7b2e-7def-8a3b-1c2d3e4f5a74","type":"recording","experiment":"` + x + `","variant":"b","recorder":"fullstory","replay":"javascript:alert(1)"}]}`),
+		[]byte(`{"site":"` + key + `","visitor":"v12","events":[{"id":"0190a5c4-7b2e-7def-8a3b-1c2d3e4f5a75","type":"recording","experiment":"` + x + `","variant":"b","recorder":"custom","session":"a\u0000b","replay":12}]}`),
+		[]byte(`{"site":"` + key + `","visitor":"v13","events":[{"id":"0190a5c4-7b2e-7def-8a3b-1c2d3e4f5a76","type":"recording","experiment":"` + x + `","variant":"b","recorder":"clarity","session":"\ud800"}]}`),
 	}
 	for _, s := range seeds {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		before := evRows(t, fx.s, "events")
+		before := evRows(t, fx.s, "events") + evRows(t, fx.s, "recordings")
 		res, err := in.Ingest(context.Background(), b, evMeta(evBaseTime))
-		after := evRows(t, fx.s, "events")
+		after := evRows(t, fx.s, "events") + evRows(t, fx.s, "recordings")
 		if err != nil {
 			var ie *experiments.IngestError
 			if !errors.As(err, &ie) {
@@ -55,7 +64,7 @@ func FuzzIngest(f *testing.F) {
 			}
 			return
 		}
-		if after-before != res.Stored || res.Stored+res.Duplicates+countDeleted(res) == 0 {
+		if after-before != res.Stored || res.Stored+res.Duplicates+countDeleted(res)+len(res.Skipped) == 0 {
 			t.Fatalf("result %+v but %d events stored", res, after-before)
 		}
 	})

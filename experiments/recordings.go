@@ -32,10 +32,22 @@ const (
 	MaxReplayLen  = 2048 // bytes of a replay URL
 )
 
-// Codes of rejected "recording" events (400).
+// CodeInvalidRecorder rejects a body (400) whose "recording" event names
+// no recorder the snippet knows. The tag writes the name itself, so a
+// wrong one is a broken sender, not the page's data.
+const CodeInvalidRecorder = "invalid_recorder"
+
+// Reasons why a "recording" event was skipped (IngestResult.Skipped). The
+// session id and replay URL come from the recorder's script on the host
+// page, which neither the tag nor the site's developer chooses; refusing
+// them would refuse the exposures and conversions sent with them (the
+// tag drops a refused batch), so the event alone is left out, unstored.
 const (
-	CodeInvalidRecorder = "invalid_recorder" // recorder is not one the snippet knows
-	CodeInvalidReplay   = "invalid_replay"   // replay is not an http(s) URL
+	SkipSessionTooLong = "recording_session_too_long" // over MaxSessionLen characters
+	SkipSessionInvalid = "recording_session_invalid"  // control characters, or not a string
+	SkipReplayTooLong  = "recording_replay_too_long"  // over MaxReplayLen bytes
+	SkipReplayInvalid  = "recording_replay_invalid"   // not an http(s) URL with a host, or not a string
+	SkipNoSession      = "recording_no_session"       // neither a session id nor a replay URL
 )
 
 // RecorderNames are the recorders a "recording" event may name, as the
@@ -50,10 +62,15 @@ type recordingEvent struct {
 	// replay URL without its query and fragment (FullStory and LogRocket
 	// report only a URL, which may carry a time).
 	key string
+	// skip is why the event is left out of its request (a Skip reason),
+	// or "" when it is to be stored.
+	skip string
 }
 
 // parseRecording checks the fields of a "recording" event (after the
-// common ones) and fills e.rec.
+// common ones) and fills e.rec. A recorder it does not know rejects the
+// body; a session or replay it cannot use sets e.rec.skip, and parse
+// leaves the event out of the request.
 func parseRecording(w *wireEvent, e *event, field string) *IngestError {
 	if !slices.Contains(RecorderNames, w.Recorder) {
 		if w.Recorder == "" {
@@ -61,25 +78,37 @@ func parseRecording(w *wireEvent, e *event, field string) *IngestError {
 		}
 		return badRequest(CodeInvalidRecorder, field+"recorder", "The recorder must be one of %s.", strings.Join(RecorderNames, ", "))
 	}
-	switch {
-	case utf8.RuneCountInString(w.Session) > MaxSessionLen:
-		return badRequest(CodeTooLong, field+"session", "Keep the session id under %d characters.", MaxSessionLen)
-	case !printable(w.Session):
-		return badRequest(CodeInvalidValue, field+"session", "The session id has control characters.")
-	case len(w.Replay) > MaxReplayLen:
-		return badRequest(CodeTooLong, field+"replay", "Keep the replay URL under %d bytes.", MaxReplayLen)
-	case w.Replay != "" && !replayURLOK(w.Replay):
-		return badRequest(CodeInvalidReplay, field+"replay", "The replay URL must be an http or https URL with a host.")
-	case w.Session == "" && w.Replay == "":
-		return badRequest(CodeRequired, field+"session", "Send the recorder's session id as \"session\", or its replay URL as \"replay\".")
+	if skip := recordingSkip(w); skip != "" {
+		e.rec = &recordingEvent{skip: skip}
+		return nil
 	}
-	key := w.Session
+	session, replay := w.Session.s, w.Replay.s
+	key := session
 	if key == "" {
-		key, _, _ = strings.Cut(w.Replay, "#")
+		key, _, _ = strings.Cut(replay, "#")
 		key, _, _ = strings.Cut(key, "?")
 	}
-	e.rec = &recordingEvent{recorder: w.Recorder, session: w.Session, replay: w.Replay, key: key}
+	e.rec = &recordingEvent{recorder: w.Recorder, session: session, replay: replay, key: key}
 	return nil
+}
+
+// recordingSkip returns why a recording's session and replay cannot be
+// used (a Skip reason), or "".
+func recordingSkip(w *wireEvent) string {
+	session, replay := w.Session.s, w.Replay.s
+	switch {
+	case utf8.RuneCountInString(session) > MaxSessionLen:
+		return SkipSessionTooLong
+	case w.Session.wrong || !printable(session):
+		return SkipSessionInvalid
+	case len(replay) > MaxReplayLen:
+		return SkipReplayTooLong
+	case w.Replay.wrong || replay != "" && !replayURLOK(replay):
+		return SkipReplayInvalid
+	case session == "" && replay == "":
+		return SkipNoSession
+	}
+	return ""
 }
 
 // replayURLOK accepts an absolute http(s) URL with a host, no user info,

@@ -65,3 +65,29 @@ func FieldPath(p jsontext.Pointer) string {
 	}
 	return b.String()
 }
+
+// pageString is a string the host page chose through a recorder's script
+// (a "recording" event's session and replay): some read it from a cookie
+// or a callback, so it may arrive as any JSON value. A value other than a
+// string or null decodes as wrong instead of failing the body, so that
+// only its event is skipped (parseRecording); null is "", as for the
+// other fields.
+type pageString struct {
+	s     string
+	wrong bool
+}
+
+// UnmarshalJSONFrom implements json.UnmarshalerFrom.
+func (p *pageString) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	switch dec.PeekKind() {
+	case '"':
+		*p = pageString{}
+		return json.UnmarshalDecode(dec, &p.s)
+	case 'n':
+		*p = pageString{}
+		_, err := dec.ReadToken()
+		return err
+	}
+	*p = pageString{wrong: true}
+	return dec.SkipValue()
+}
