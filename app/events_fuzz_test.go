@@ -50,6 +50,11 @@ func FuzzEventsPost(f *testing.F) {
 		{eventBody(key, "v2", id, "control", false), "application/json"},
 		{ev(`"type":"exposure","variant":"b","matched":false,"ms":12.5,"ref":"https://t.co/x","utm":"ads"`), ""},
 		{ev(`"type":"conversion","goal":"click","ts":1700000000000`), "text/plain"},
+		// Recordings: the session and replay are the page's recorder's, so
+		// a bad one is skipped (204), not refused.
+		{ev(`"type":"recording","variant":"b","recorder":"posthog","session":"ph-1","replay":"https://us.posthog.com/project/1/replay/ph-1"`), "text/plain"},
+		{ev(`"type":"recording","variant":"b","recorder":"hotjar","session":{"id":1},"replay":"javascript:alert(1)"`), "text/plain"},
+		{ev(`"type":"recording","variant":"b","recorder":"smartlook","session":"s"`), "text/plain"},
 		// Hostile: not JSON, wrong shapes, nesting, numbers, encodings.
 		{``, "text/plain"},
 		{`null`, "text/plain"},

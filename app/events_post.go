@@ -3,6 +3,7 @@ package app
 import (
 	"mime"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -37,12 +38,36 @@ func (a *App) eventsPost(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if res.Ignored > 0 {
-		c.Set("X-Copylab", "stored; "+strconv.Itoa(res.Ignored)+" not counted: "+strings.Join(res.Reasons, ", "))
-	} else if res.Duplicates > 0 {
-		c.Set("X-Copylab", "stored; "+strconv.Itoa(res.Duplicates)+" already received")
+	if h := storedHeader(res); h != "" {
+		c.Set("X-Copylab", h)
 	}
 	return c.SendStatus(http.StatusNoContent)
+}
+
+// storedHeader is the X-Copylab header of an accepted request, or "" when
+// every event was stored and counted: how many were not counted and why,
+// or were received before, and how many were skipped and why (a
+// recorder's session copylab cannot link to, which is the page's doing,
+// not the sender's: the rest of the request is stored all the same).
+func storedHeader(res experiments.IngestResult) string {
+	h := ""
+	if res.Ignored > 0 {
+		h = "stored; " + strconv.Itoa(res.Ignored) + " not counted: " + strings.Join(res.Reasons, ", ")
+	} else if res.Duplicates > 0 {
+		h = "stored; " + strconv.Itoa(res.Duplicates) + " already received"
+	}
+	if len(res.Skipped) == 0 {
+		return h
+	}
+	if h == "" {
+		h = "stored"
+		if res.Stored == 0 {
+			h = "nothing stored"
+		}
+	}
+	reasons := slices.Clone(res.Skipped)
+	slices.Sort(reasons)
+	return h + "; " + strconv.Itoa(len(res.Skipped)) + " skipped: " + strings.Join(slices.Compact(reasons), ", ")
 }
 
 var errEventsTooLarge = &httpError{Status: http.StatusRequestEntityTooLarge, Code: experiments.CodeBodyTooLarge,

@@ -33,6 +33,7 @@ type Metrics struct {
 	accepted      prometheus.Counter
 	duplicates    prometheus.Counter
 	ignored       *prometheus.CounterVec // reason
+	skipped       *prometheus.CounterVec // reason
 	rejected      *prometheus.CounterVec // code
 	limited       *prometheus.CounterVec // by: ip or site
 	batchSeconds  *prometheus.HistogramVec
@@ -60,6 +61,8 @@ func NewMetrics(ing *experiments.Ingester) *Metrics {
 		Help: "Events POST /e received again after they were stored (acknowledged, stored once)."})
 	m.ignored = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "copylab_events_ignored_total",
 		Help: "Events stored but not counted in results, by reason (bot, not_matched, already_converted, …)."}, []string{"reason"})
+	m.skipped = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "copylab_events_skipped_total",
+		Help: "Events left out of requests POST /e accepted, not stored, by reason: recordings whose session or replay URL, from the page's recorder, cannot be used (recording_session_too_long, recording_replay_invalid, …)."}, []string{"reason"})
 	m.rejected = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "copylab_events_rejected_total",
 		Help: "POST /e requests refused, by code (invalid_json, unknown_site, rate_limited, queue_full, write_failed, …); nothing of them was stored."}, []string{"code"})
 	m.limited = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "copylab_rate_limited_total",
@@ -79,7 +82,7 @@ func NewMetrics(ing *experiments.Ingester) *Metrics {
 			"dropped (the webhook refused that message, another 4xx: it is not posted again); failed (a test message that did not get through otherwise; test messages are never retried)."}, []string{"result"})
 	m.snippetRender = prometheus.NewCounter(prometheus.CounterOpts{Name: "copylab_snippet_renders_total",
 		Help: "Snippets rendered (cache misses of GET /s/{key}.js)."})
-	for _, c := range []prometheus.Collector{m.requests, m.accepted, m.duplicates, m.ignored, m.rejected, m.limited,
+	for _, c := range []prometheus.Collector{m.requests, m.accepted, m.duplicates, m.ignored, m.skipped, m.rejected, m.limited,
 		m.batchSeconds, m.batchEvents, m.llmCalls, m.llmFailures, m.notifications, m.snippetRender} {
 		f(c)
 	}
@@ -149,6 +152,9 @@ func (m *Metrics) events(res experiments.IngestResult, err error) {
 	}
 	if res.Duplicates > 0 {
 		m.duplicates.Add(float64(res.Duplicates))
+	}
+	for _, r := range res.Skipped {
+		m.skipped.WithLabelValues(metricLabel(r)).Inc()
 	}
 	if res.Ignored > 0 && len(res.Reasons) == 1 {
 		m.ignored.WithLabelValues(res.Reasons[0]).Add(float64(res.Ignored))
