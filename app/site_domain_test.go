@@ -155,3 +155,27 @@ func TestSiteDomainUnicode(t *testing.T) {
 	wantStatus(t, resp, http.StatusUnprocessableEntity, body)
 	wantContains(t, body, `id="f-domain-error"`, "Browsers cannot open this domain as written; check its spelling.")
 }
+
+// TestSiteDomainLabelTooLong: a part of a domain longer than DNS allows
+// is told so beside the field, by the form and by the API alike, with the
+// length of its xn-- form when it was typed in another script; not that
+// the domain has spaces or a path.
+func TestSiteDomainLabelTooLong(t *testing.T) {
+	e := newEnv(t)
+	c := e.signIn("owner@example.com")
+	tok := e.token("api@example.com")
+
+	resp, body := c.post("/sites", url.Values{"name": {"Shop"}, "domain": {"https://" + strings.Repeat("bücher", 10) + ".example/"}})
+	wantStatus(t, resp, http.StatusUnprocessableEntity, body)
+	wantContains(t, body, `id="f-domain-error"`,
+		html.EscapeString("Each part of a domain between dots has 63 characters at most; “bücherbücherbücherbü…” has 67 in its xn-- form."))
+	wantNotContains(t, body, "no spaces or paths")
+
+	resp, out := e.api(http.MethodPost, "/api/v1/sites", tok, `{"name":"Shop","domain":"shop.`+strings.Repeat("a", 64)+`.example"}`)
+	wantStatus(t, resp, http.StatusUnprocessableEntity, "")
+	errObj, _ := out["error"].(map[string]any)
+	if errObj["code"] != "invalid_domain" || errObj["field"] != "domain" ||
+		errObj["message"] != "Each part of a domain between dots has 63 characters at most; “aaaaaaaaaaaaaaaaaaaa…” has 64." {
+		t.Errorf("API answer %v", out)
+	}
+}

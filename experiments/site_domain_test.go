@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"copylab/experiments"
@@ -262,6 +263,55 @@ func TestMigrationSiteDomains(t *testing.T) {
 		}
 		if got := experiments.SiteDomain(legacy); got != want[legacy] {
 			t.Errorf("SiteDomain(%q) = %q, not what the migration stores, %q", legacy, got, want[legacy])
+		}
+	}
+}
+
+// TestSiteDomainLength: DNS takes 63 characters between dots and 253 in
+// all, counted in the xn-- form a name is stored in, which is longer than
+// a name in another script as typed. A part too long is told so, quoted
+// as it was typed (its start only, when long), with the length DNS sees;
+// not that the domain has spaces or a path. The port is not part of the
+// name's 253.
+func TestSiteDomainLength(t *testing.T) {
+	ctx := context.Background()
+	s := openStore(t)
+	a63, a64 := strings.Repeat("a", 63), strings.Repeat("a", 64)
+	for _, tt := range []struct{ name, in, code, message string }{
+		{"a label of 64", a64 + ".example", "invalid_domain",
+			"Each part of a domain between dots has 63 characters at most; “aaaaaaaaaaaaaaaaaaaa…” has 64."},
+		{"a last label of 64, in a URL with a port", "https://shop." + a64 + ":8080/x", "invalid_domain",
+			"Each part of a domain between dots has 63 characters at most; “aaaaaaaaaaaaaaaaaaaa…” has 64."},
+		{"a label of 60 letters in another script", strings.Repeat("ü", 60) + ".example", "invalid_domain",
+			"Each part of a domain between dots has 63 characters at most; “üüüüüüüüüüüüüüüüüüüü…” has 66 in its xn-- form."},
+		{"a short label that grows past 63", strings.Repeat("bücher", 10) + ".example", "invalid_domain",
+			"Each part of a domain between dots has 63 characters at most; “bücherbücherbücherbü…” has 67 in its xn-- form."},
+		// A space is still the problem named when a part is also long.
+		{"a long label with a space", a64 + " x.example", "invalid_domain",
+			"Enter a domain such as example.com (no spaces or paths)."},
+		// A name over 253 in all, in its xn-- form.
+		{"a name of 254", strings.Repeat(a63+".", 3) + strings.Repeat("a", 62), "too_long",
+			"A domain has 253 characters at most; enter the site's own, such as example.com."},
+		{"a name in another script over 253 as xn--", strings.Repeat(strings.Repeat("ü", 45)+".", 5) + "example", "too_long",
+			"A domain has 253 characters at most; this one has 267 in its xn-- form."},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := s.CreateSite(ctx, experiments.Site{Name: "Shop", Domain: tt.in})
+			var verr experiments.ValidationError
+			if !errors.As(err, &verr) || len(verr) != 1 || verr[0].Field != "domain" || verr[0].Code != tt.code || verr[0].Message != tt.message {
+				t.Errorf("%v, want one %s error: %s", err, tt.code, tt.message)
+			}
+		})
+	}
+
+	// At the limits, a name is kept, with its port.
+	for _, in := range []string{
+		a63 + ".example",
+		strings.Repeat(a63+".", 3) + strings.Repeat("a", 61) + ":8080",
+		strings.Repeat("ü", 55) + ".example",
+	} {
+		if _, err := s.CreateSite(ctx, experiments.Site{Name: "Shop", Domain: in}); err != nil {
+			t.Errorf("%q: %v", in, err)
 		}
 	}
 }

@@ -139,7 +139,7 @@ func SiteDomain(raw string) string {
 // place (ab--cd.example, r3---sn-abc.googlevideo.com), which browsers
 // open and copylab has always stored. idna.Registration is not it: it
 // refuses what needs mapping (Bücher.example) instead of mapping it. The
-// lengths are Validate's (hostnameRe, 253 characters).
+// lengths are Validate's (domainTooLong, labelTooLong), which name them.
 var siteIDNA = idna.New(idna.MapForLookup(), idna.Transitional(false), idna.BidiRule(), idna.CheckHyphens(false))
 
 // asciiHost is a host in the form stored, or, when IDNA refuses it, the
@@ -218,6 +218,59 @@ func isASCII(s string) bool {
 
 var hostnameRe = regexp.MustCompile(`^(localhost|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+)(:[0-9]{1,5})?$`)
 
+// anyLengthRe is hostnameRe with parts of any length: a domain it matches
+// and hostnameRe does not has a part over 63 characters, and nothing else
+// wrong with its name.
+var anyLengthRe = regexp.MustCompile(`^(localhost|[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+)(:[0-9]{1,5})?$`)
+
+// Lengths DNS allows a name: 63 characters between dots, 253 in all, in
+// the ASCII form stored. A port is not part of them.
+const (
+	maxLabelLen  = 63
+	maxDomainLen = 253
+)
+
+// domainTooLong says why a domain is longer than DNS allows, or "". The
+// name is counted in the form stored, so a name typed in another script is
+// told its length in that form, which is longer than what was typed.
+func domainTooLong(domain string) string {
+	host, _, _ := strings.Cut(domain, ":")
+	// A port has 5 digits at most: anything longer is refused here, before
+	// IDNA and the patterns read it.
+	if len(host) <= maxDomainLen && len(domain) <= maxDomainLen+len(":65535") {
+		return ""
+	}
+	if len(host) > maxDomainLen && UnicodeDomain(host) != host {
+		return fmt.Sprintf("A domain has %d characters at most; this one has %d in its xn-- form.", maxDomainLen, len(host))
+	}
+	return fmt.Sprintf("A domain has %d characters at most; enter the site's own, such as example.com.", maxDomainLen)
+}
+
+// labelTooLong says which part of a domain is longer than DNS allows, or
+// "" when hostnameRe would refuse it for another reason (a space, a path),
+// which its own sentence names. The part is quoted as typed, its xn--
+// form decoded, and only its start when it is long.
+func labelTooLong(domain string) string {
+	if !anyLengthRe.MatchString(domain) {
+		return ""
+	}
+	host, _, _ := strings.Cut(domain, ":")
+	for _, label := range strings.Split(host, ".") {
+		if len(label) <= maxLabelLen {
+			continue
+		}
+		shown, form := label, ""
+		if u, err := siteIDNA.ToUnicode(label); err == nil && u != label {
+			shown, form = u, " in its xn-- form"
+		}
+		if r := []rune(shown); len(r) > 24 {
+			shown = string(r[:20]) + "…"
+		}
+		return fmt.Sprintf("Each part of a domain between dots has %d characters at most; “%s” has %d%s.", maxLabelLen, shown, len(label), form)
+	}
+	return ""
+}
+
 // portOK tells whether a domain that hostnameRe matched has no port or
 // one a server can listen on.
 func portOK(domain string) bool {
@@ -243,12 +296,14 @@ func (s Site) Validate() ValidationError {
 	switch {
 	case s.Domain == "":
 		v.add("domain", "required", "Enter the site's domain, such as example.com.")
-	case len(s.Domain) > 253:
-		// DNS names end at 253 characters; the pattern below would only
-		// say "no spaces or paths", which is not the problem.
-		v.add("domain", "too_long", "A domain has 253 characters at most; enter the site's own, such as example.com.")
+	case domainTooLong(s.Domain) != "":
+		// hostnameRe would only say "no spaces or paths", which is not
+		// the problem.
+		v.add("domain", "too_long", "%s", domainTooLong(s.Domain))
 	case domainIDNAProblem(s.Domain) != "":
 		v.add("domain", "invalid_domain", "%s", domainIDNAProblem(s.Domain))
+	case labelTooLong(s.Domain) != "":
+		v.add("domain", "invalid_domain", "%s", labelTooLong(s.Domain))
 	case !hostnameRe.MatchString(s.Domain):
 		v.add("domain", "invalid_domain", "Enter a domain such as example.com (no spaces or paths).")
 	case !portOK(s.Domain):
