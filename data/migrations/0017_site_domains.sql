@@ -6,9 +6,16 @@
 -- scheme has the other default (https://shop.example:80); no rule before
 -- this migration kept a URL's 80 or 443. So every domain ending in :80
 -- or :443 here was typed bare, and goes as it would today.
--- The other old spellings are left: a port no server listens on
--- (shop.example:0) cannot be guessed, and the settings refuse it when the
--- domain is next changed; one with leading zeros (:08080) opens the same
--- page. sites.domain is not unique, so no rewrite here can collide.
-update sites set domain = substr(domain, 1, length(domain) - 3) where domain like '%:80';
-update sites set domain = substr(domain, 1, length(domain) - 4) where domain like '%:443';
+-- A port written with leading zeros (shop.example:080, :0443) is the same
+-- port, and goes too. The other old spellings are left: a port no server
+-- listens on (shop.example:0) cannot be guessed, and the settings refuse
+-- it when the domain is next changed; one with leading zeros that is not
+-- a default (:08080) opens the same page. A stored domain has at most one
+-- colon (IPv6 literals were always refused). sites.domain is not unique,
+-- so no rewrite here can collide.
+update sites set domain = substr(domain, 1, instr(domain, ':') - 1)
+where instr(domain, ':') > 0
+  and substr(domain, instr(domain, ':') + 1) <> ''
+  and substr(domain, instr(domain, ':') + 1) not glob '*[^0-9]*'
+  and length(substr(domain, instr(domain, ':') + 1)) <= 10
+  and cast(substr(domain, instr(domain, ':') + 1) as integer) in (80, 443);
