@@ -31,12 +31,12 @@ var demoVariants = []string{
 	"The notebook your whole team actually opens",
 }
 
-// createDemo makes the demo site (its domain is the public URL's host) and
+// createDemo makes the demo site (its domain is the public URL's) and
 // starts the demo experiment.
 func (a *App) createDemo(ctx context.Context, userID int64) error {
 	// The person setting up did not make these changes: copylab did.
 	ctx = experiments.WithActor(ctx, "copylab, at set-up")
-	site, err := a.store.CreateSite(ctx, experiments.Site{Name: DemoSiteName, Domain: a.public.Host})
+	site, err := a.store.CreateSite(ctx, experiments.Site{Name: DemoSiteName, Domain: a.public.String()})
 	if err != nil {
 		return fmt.Errorf("demo site: %w", err)
 	}

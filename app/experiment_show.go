@@ -123,7 +123,9 @@ func (a *App) qaLinks(e experiments.Experiment, site experiments.Site) []views.Q
 	base := ""
 	if e.Page != "*" && !strings.Contains(e.Page, "*") {
 		scheme := "https"
-		if site.Domain == experiments.SiteDomain(a.public.Host) { // both as a site domain is stored
+		// Copylab's own address read as a site's would be, scheme and all:
+		// its host alone would lose the port of http://copylab.test:443.
+		if site.Domain == experiments.SiteDomain(a.public.String()) {
 			scheme = a.public.Scheme
 		} else if h := strings.Split(site.Domain, ":")[0]; h == "localhost" || h == "127.0.0.1" {
 			scheme = "http"

@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"copylab/experiments"
 )
 
 // TestSiteDomainPaths: the form, the settings form and the API store a
@@ -81,17 +83,48 @@ func TestSiteDomainPaths(t *testing.T) {
 	}
 }
 
-// A site on copylab's own address gets QA links with copylab's scheme
-// (the demo), however the public URL spells its default port.
+// TestQALinksOnTheAppsOwnHost: a site on copylab's own address (the
+// demo) gets QA links with copylab's scheme, however the public URL
+// spells its port: the public URL is read as a site's domain would be
+// typed, scheme included, so http://copylab.test:443 is copylab.test:443,
+// not copylab.test. Another site on the same name but another port is
+// not copylab, and gets the links any site gets. The demo site is made
+// on copylab's address, port included.
 func TestQALinksOnTheAppsOwnHost(t *testing.T) {
-	e := newEnvWith(t, func(c *Config) { c.PublicURL = "http://copylab.test:80" })
+	for _, tt := range []struct{ public, domain, link string }{
+		{"http://copylab.test:80", "copylab.test", "http://copylab.test"},
+		{"http://copylab.test:443", "http://copylab.test:443", "http://copylab.test:443"},
+		{"http://copylab.test:443", "copylab.test", "https://copylab.test"},
+		{"https://copylab.test:80", "https://copylab.test:80", "https://copylab.test:80"},
+		{"http://copylab.test:8080", "copylab.test:8080", "http://copylab.test:8080"},
+		{"https://copylab.test", "copylab.test", "https://copylab.test"},
+	} {
+		t.Run(tt.public+" "+tt.domain, func(t *testing.T) {
+			e := newEnvWith(t, func(c *Config) { c.PublicURL = tt.public })
+			c := e.signIn("owner@example.com")
+			site, err := e.store.CreateSite(t.Context(), experiments.Site{Name: "Shop", Domain: tt.domain})
+			if err != nil {
+				t.Fatal(err)
+			}
+			x := e.experiment(site.ID, "Hero")
+			_, body := c.get("/experiments/" + x.ID)
+			wantContains(t, body, `href="`+tt.link+`/pricing?copylab=`+x.ID+`:b"`)
+		})
+	}
+
+	// The demo, on plain http at port 443.
+	e := newEnvWith(t, func(c *Config) { c.PublicURL = "http://copylab.test:443" })
 	c := e.signIn("owner@example.com")
-	resp, body := c.post("/sites", url.Values{"name": {"Demo"}, "domain": {"copylab.test"}})
-	wantStatus(t, resp, http.StatusSeeOther, body)
-	id := strings.TrimPrefix(resp.Header.Get("Location"), "/sites/")
-	x := e.experiment(id, "Hero")
-	_, body = c.get("/experiments/" + x.ID)
-	wantContains(t, body, `href="http://copylab.test/pricing?copylab=`+x.ID+`:b"`)
+	if err := e.app.createDemo(t.Context(), 1); err != nil {
+		t.Fatal(err)
+	}
+	site, ok, err := e.app.demoSite(t.Context())
+	if err != nil || !ok || site.Domain != "copylab.test:443" {
+		t.Fatalf("demo site %q (%v, %v), want copylab.test:443", site.Domain, ok, err)
+	}
+	demo, _ := e.store.Experiments(t.Context(), experiments.ExperimentFilter{})
+	_, body := c.get("/experiments/" + demo[0].ID)
+	wantContains(t, body, `href="http://copylab.test:443/demo?copylab=`+demo[0].ID+`:b"`)
 }
 
 // TestSiteDomainUnicode: a site typed as bücher.example is stored as
