@@ -67,7 +67,7 @@ func (a *App) snippetPreview(c *fiber.Ctx, key, qa string) error {
 	if err != nil {
 		return err
 	}
-	id, variant, _ := strings.Cut(qa, ":")
+	id, variant, _ := strings.Cut(cutURN(qa), ":")
 	x, problem, err := a.previewed(ctx, site, id)
 	if err != nil {
 		return err
@@ -102,12 +102,7 @@ func (a *App) snippetPreview(c *fiber.Ctx, key, qa string) error {
 // is unknown. That also keeps the redirect short: lower-casing junk could
 // make a URL longer than the one that came in, past what the server reads.
 func canonicalQA(qa string) (string, bool) {
-	// urn:uuid:ID:KEY holds colons of its own.
-	rest := qa
-	if len(rest) >= len("urn:uuid:") && strings.EqualFold(rest[:len("urn:uuid:")], "urn:uuid:") {
-		rest = rest[len("urn:uuid:"):]
-	}
-	id, variant, hasKey := strings.Cut(rest, ":")
+	id, variant, hasKey := strings.Cut(cutURN(qa), ":")
 	u, err := uuid.Parse(id)
 	if err != nil {
 		return "", false
@@ -124,6 +119,16 @@ func canonicalQA(qa string) (string, bool) {
 		}
 	}
 	return u.String() + ":" + strings.ToLower(variant), true
+}
+
+// cutURN takes a leading urn:uuid: (any case) off a QA link: that
+// spelling of the id holds colons of its own, before EXPERIMENT:VARIANT's.
+func cutURN(qa string) string {
+	const urn = "urn:uuid:"
+	if len(qa) >= len(urn) && strings.EqualFold(qa[:len(urn)], urn) {
+		return qa[len(urn):]
+	}
+	return qa
 }
 
 // maxVariantKey is the longest a variant's key can be (experiments'

@@ -172,4 +172,17 @@ func TestSnippetPreviewSpellings(t *testing.T) {
 		body := readBody(t, resp)
 		wantStatus(t, resp, http.StatusOK, body)
 	}
+	// What after the colon could be no key in any spelling is not
+	// respelled; the link still names its experiment, however the id is
+	// written, and the warning is about the variant.
+	for _, p := range []string{
+		upper + ":\xff\xfe", "urn:uuid:" + upper + ":\xff", "URN:UUID:" + draft.ID + ":" + strings.Repeat("k", 33),
+	} {
+		resp := e.do(newRequest(http.MethodGet, "/s/"+site.Key+".js?p="+url.QueryEscape(p), nil))
+		body := readBody(t, resp)
+		wantStatus(t, resp, http.StatusOK, body)
+		if got, want := resp.Header.Get("X-Copylab"), "experiment "+draft.ID+" has no variant"; !strings.HasPrefix(got, want) {
+			t.Errorf("p=%q: X-Copylab %q, want it to start %q", p, got, want)
+		}
+	}
 }
