@@ -396,8 +396,9 @@ const (
 //   - A redirect (3xx): copylab never follows one; the URL to paste is the
 //     one it points to.
 //   - Slack's errors about the webhook, its channel or its workspace
-//     (slackWebhookErrors), whatever their status: Slack answers some with
-//     400.
+//     (slackWebhookErrors), with any 4xx that does not say "busy" (408,
+//     423, 425, 429): Slack answers most of them with 400. A 5xx is
+//     retried whatever its body says.
 //
 // Some say the receiver is busy, down or not reached, which passes
 // (failRetry): no answer (a timeout), 5xx, 408 Request Timeout, 429 Too
