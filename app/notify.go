@@ -600,15 +600,18 @@ func winnerAnnounced(done map[string]bool) bool {
 
 // stillDue reads the site's webhook and the experiment's status again
 // just before a message goes: a round reads every site first, and a send
-// can take seconds, so a webhook turned off or replaced, or a test stopped,
-// meanwhile must not get the message (ok false) or must get it at the
-// new address.
+// can take seconds, so a webhook turned off, replaced or paused (a test
+// message refused from the site page), or a test stopped, meanwhile must
+// not get the message (ok false) or must get it at the new address.
 func (a *App) stillDue(ctx context.Context, siteID, expID string) (webhook string, ok bool, err error) {
 	site, err := a.store.Site(ctx, siteID)
 	if errors.Is(err, experiments.ErrNotFound) {
 		return "", false, nil
 	}
 	if err != nil || site.WebhookURL == "" {
+		return "", false, err
+	}
+	if _, refused, err := a.store.WebhookRefusalOf(ctx, site.ID, site.WebhookURL); err != nil || refused {
 		return "", false, err
 	}
 	e, err := a.store.Experiment(ctx, expID)
