@@ -122,13 +122,11 @@ func goalSentence(g experiments.Goal) string {
 func (a *App) qaLinks(e experiments.Experiment, site experiments.Site) []views.QALink {
 	base := ""
 	if e.Page != "*" && !strings.Contains(e.Page, "*") {
-		scheme := "https"
+		scheme := experiments.SiteScheme(site.Domain)
 		// Copylab's own address read as a site's would be, scheme and all:
 		// its host alone would lose the port of http://copylab.test:443.
 		if site.Domain == experiments.SiteDomain(a.public.String()) {
 			scheme = a.public.Scheme
-		} else if h := strings.Split(site.Domain, ":")[0]; h == "localhost" || h == "127.0.0.1" {
-			scheme = "http"
 		}
 		base = scheme + "://" + site.Domain + e.Page
 	}

@@ -15,22 +15,27 @@ import (
 // it is the default of the scheme given (either 80 or 443 without one),
 // whether it came alone or in a pasted URL; a name in any script is
 // stored in its xn-- form; and the experiment page's QA links open the
-// site's page there.
+// site's page there, with https, or http where the domain says so: on
+// loopback, and on port 443, which only an http:// URL keeps.
 func TestSiteDomainPaths(t *testing.T) {
 	e := newEnv(t)
 	c := e.signIn("owner@example.com")
 	tok := e.token("api@example.com")
-	for _, tt := range []struct{ in, want string }{
-		{"shop.example:8080", "shop.example:8080"},
-		{"https://Shop.Example:8080/pricing?x=1", "shop.example:8080"},
-		{"http://localhost:3000/", "localhost:3000"},
-		{"https://shop.example:443/", "shop.example"},
-		{"shop.example:443", "shop.example"},
-		{"https://shop.example:80/", "shop.example:80"},
-		{"http://shop.example:443/", "shop.example:443"},
-		{"http://shop.example:80/", "shop.example"},
-		{"https://Bücher.example/preise", "xn--bcher-kva.example"},
-		{"bücher.example:8080", "xn--bcher-kva.example:8080"},
+	for _, tt := range []struct{ in, want, scheme string }{
+		{"shop.example:8080", "shop.example:8080", "https"},
+		{"https://Shop.Example:8080/pricing?x=1", "shop.example:8080", "https"},
+		{"http://localhost:3000/", "localhost:3000", "http"},
+		{"https://shop.example:443/", "shop.example", "https"},
+		{"shop.example:443", "shop.example", "https"},
+		{"https://shop.example:80/", "shop.example:80", "https"},
+		// Only http:// keeps port 443, so the links open it with http.
+		{"http://shop.example:443/", "shop.example:443", "http"},
+		{"http://shop.example:80/", "shop.example", "https"},
+		{"https://Bücher.example/preise", "xn--bcher-kva.example", "https"},
+		{"bücher.example:8080", "xn--bcher-kva.example:8080", "https"},
+		// Loopback: names under localhost, and 127.0.0.0/8.
+		{"https://app.localhost:5173/", "app.localhost:5173", "http"},
+		{"127.0.0.2:8000", "127.0.0.2:8000", "http"},
 	} {
 		t.Run(tt.in, func(t *testing.T) {
 			// The form.
@@ -63,11 +68,7 @@ func TestSiteDomainPaths(t *testing.T) {
 			// The QA links open the site where it is.
 			x := e.experiment(id, "Hero")
 			_, body = c.get("/experiments/" + x.ID)
-			scheme := "https://"
-			if strings.HasPrefix(tt.want, "localhost") {
-				scheme = "http://"
-			}
-			wantContains(t, body, `href="`+scheme+tt.want+`/pricing?copylab=`+x.ID+`:b"`)
+			wantContains(t, body, `href="`+tt.scheme+"://"+tt.want+`/pricing?copylab=`+x.ID+`:b"`)
 		})
 	}
 

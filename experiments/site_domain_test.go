@@ -315,3 +315,34 @@ func TestSiteDomainLength(t *testing.T) {
 		}
 	}
 }
+
+// TestSiteScheme: the QA links' scheme is the one typed wherever the
+// stored domain still tells it (a port 80 or 443 kept only because the
+// scheme typed has the other default), http on loopback, and https
+// elsewhere, since the scheme itself is not stored.
+func TestSiteScheme(t *testing.T) {
+	for _, tt := range []struct{ typed, want string }{
+		{"http://shop.example:443/", "http"},
+		{"https://shop.example:80/", "https"},
+		{"http://bücher.example:443", "http"},
+		{"shop.example", "https"},
+		{"https://shop.example:443", "https"},
+		{"shop.example:443", "https"},
+		{"shop.example:8080", "https"},
+		{"10.0.0.1:8080", "https"},
+		{"localhost:3000", "http"},
+		{"https://app.localhost:5173/", "http"},
+		{"127.0.0.1:8000", "http"},
+		{"127.1.2.3", "http"},
+		{"localhost.example", "https"},
+		{"app.notlocalhost", "https"},
+	} {
+		d := experiments.SiteDomain(tt.typed)
+		if err := (experiments.Site{Name: "Shop", Domain: d, HideTimeoutMS: 1000}).Validate(); err != nil {
+			t.Errorf("%q is stored as %q, which is refused: %v", tt.typed, d, err)
+		}
+		if got := experiments.SiteScheme(d); got != tt.want {
+			t.Errorf("SiteScheme(%q), typed as %q, = %q, want %q", d, tt.typed, got, tt.want)
+		}
+	}
+}

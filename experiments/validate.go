@@ -2,6 +2,7 @@ package experiments
 
 import (
 	"fmt"
+	"net/netip"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -72,9 +73,9 @@ func (s Site) Normalize() Site {
 // SiteDomain is a site's domain as stored, from what was typed or pasted
 // (a domain, or any URL of the site): the host and port its visitors reach
 // it on, in lower case, without scheme, user, path, query or fragment.
-// The experiment pages' QA links open the site's pages at https://DOMAIN
-// (or http:// for localhost), so shop.example:8080 must keep its port. A
-// port goes only when it is the default of the scheme given:
+// The experiment pages' QA links open the site's pages at DOMAIN, with
+// SiteScheme's scheme, so shop.example:8080 must keep its port. A port
+// goes only when it is the default of the scheme given:
 // https://shop.example:443 and http://shop.example:80 are shop.example,
 // but https://shop.example:80 keeps its port, as a browser would. With no
 // scheme, 80 and 443 both go, the web's defaults. A port is written as a
@@ -127,6 +128,30 @@ func SiteDomain(raw string) string {
 		host += ":" + port
 	}
 	return host
+}
+
+// SiteScheme is the scheme the experiment pages' QA links open a site's
+// pages with, from its domain as SiteDomain stores it. The scheme typed
+// is not stored, since the domain is only the host the tag sees; where
+// the domain still tells it, it is used: port 443 is kept only from
+// http://shop.example:443 (https:// and a bare host drop it), so it is
+// http, as port 80 is kept only from https:// and is https. A loopback
+// host (localhost, a name under .localhost, 127.0.0.0/8) is a developer's
+// machine, which serves plain http. Any other site is https, as nearly
+// every public site is; a site served over plain http elsewhere gets
+// https links, which its visitor corrects in the address bar.
+func SiteScheme(domain string) string {
+	host, port, _ := strings.Cut(domain, ":")
+	switch {
+	case port == "443":
+		return "http"
+	case host == "localhost" || strings.HasSuffix(host, ".localhost"):
+		return "http"
+	}
+	if a, err := netip.ParseAddr(host); err == nil && a.IsLoopback() {
+		return "http"
+	}
+	return "https"
 }
 
 // siteIDNA is how a site's host typed in any script becomes the ASCII
