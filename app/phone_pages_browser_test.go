@@ -130,7 +130,8 @@ type drawnTable struct {
 // "1 running" spilled out of its card. The key figures stay in view and
 // labelled: each variant's conversion rate, its interval and its chance to
 // be best, and in the daily tables and segments each figure under its
-// variant's name. At 1280 px the same tables are still tables, with their
+// variant's name, whole: no interval or mark split over two lines
+// (cardsWholeJS; before, the three-column cards split most). At 1280 px the same tables are still tables, with their
 // header rows, and to a screen reader they are tables on a phone too. With
 // COPYLAB_REVIEW_SHOTS=DIR it saves each page at 375 px there, and each
 // table's box at both widths, for a person to look at.
@@ -249,6 +250,13 @@ func TestPhonePagesFitBrowser(t *testing.T) {
 					t.Fatal(err)
 				}
 				for _, p := range wrong {
+					t.Errorf("at 375 px: %s", p)
+				}
+				split, err := chromedp.Run(tab, chromedp.Evaluate[[]string](cardsWholeJS))
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, p := range split {
 					t.Errorf("at 375 px: %s", p)
 				}
 			}
