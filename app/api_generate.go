@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -13,6 +14,12 @@ import (
 	"copylab/experiments"
 	"copylab/variants"
 )
+
+// errAPIUserGone answers an API generation whose token's user was
+// removed while the model was writing: the call was stopped
+// (genRegistry.forgetUser) and nothing was added.
+var errAPIUserGone = &httpError{Status: http.StatusUnauthorized, Code: "invalid_token",
+	Message: "This API token's user was removed while the drafts were being written; nothing was added."}
 
 type apiDraft struct {
 	Key           string `json:"key"`
@@ -94,7 +101,9 @@ func (a *App) apiExperimentGenerate(c *fiber.Ctx) error {
 	// too_many_generations or 503 generation_busy, with Retry-After)
 	// rather than queueing a client that already waits for minutes.
 	user, _ := c.Locals(localAPIUser).(experiments.User)
-	hold, err := a.genJobs.acquireGeneration(user.ID)
+	life, stop := context.WithCancelCause(ctx)
+	defer stop(nil)
+	hold, err := a.genJobs.acquireGeneration(personOf(user), stop)
 	if err != nil {
 		return err
 	}
@@ -103,10 +112,18 @@ func (a *App) apiExperimentGenerate(c *fiber.Ctx) error {
 	// API clients wait for the answer (a script, not a person watching a
 	// page): the bound is a browser job's, which covers the library's
 	// retries and its follow-up request, and grows with --llm-timeout.
-	gctx, cancel := context.WithTimeout(ctx, a.genJobLimit())
+	// It is also what bounds a call whose client has gone: Fiber v2 does
+	// not cancel the request's context when the connection closes
+	// (fasthttp runs the handler on the connection's goroutine and reads
+	// nothing from it meanwhile: valyala/fasthttp#468, gofiber/fiber#1718).
+	gctx, cancel := context.WithTimeout(life, a.genJobLimit())
 	defer cancel()
 	res, err := a.gen.Generate(gctx, b)
 	a.countLLM(err)
+	if errors.Is(context.Cause(life), errJobUserGone) {
+		c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="copylab", error="invalid_token"`)
+		return errAPIUserGone
+	}
 	if err != nil {
 		return llmError(err, "brief.")
 	}

@@ -26,9 +26,9 @@ func (a *App) generateApprove(c *fiber.Ctx) error {
 		return err
 	}
 	s := sessionOf(c)
-	j, ok := a.genJobs.get(c.Params("job"), e.ID, s.user.ID)
+	j, ok := a.genJobs.get(c.Params("job"), e.ID, personOf(s.user))
 	if !ok {
-		if added, ok := a.genJobs.addedSentence(c.Params("job"), e.ID, s.user.ID); ok {
+		if added, ok := a.genJobs.addedSentence(c.Params("job"), e.ID, personOf(s.user)); ok {
 			return a.redirectWithFlash(c, "/experiments/"+e.ID, "ok", added)
 		}
 		return a.redirectWithFlash(c, generateURL(e.ID), "error", errJobGone.Message)

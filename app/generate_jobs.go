@@ -95,11 +95,27 @@ type genDraft struct {
 	errors       views.Errors // why it could not be added, after an approve
 }
 
+// genPerson is whom a job, or a model call, belongs to: the user's id
+// and the time their account was made. The id alone is not enough:
+// SQLite gives a removed user's id to the next user added (users.id is
+// an integer primary key without AUTOINCREMENT, so the largest id is
+// taken again), and that newcomer must neither find the removed
+// person's drafts nor be counted for their model calls still running.
+type genPerson struct {
+	id      int64
+	created int64 // users.created_at, in Unix milliseconds as stored
+}
+
+// personOf is the genPerson of a signed-in user or an API token's user.
+func personOf(u experiments.User) genPerson {
+	return genPerson{id: u.ID, created: u.CreatedAt.UnixMilli()}
+}
+
 // genJob is one generation started from the browser.
 type genJob struct {
 	id      string
 	expID   string
-	userID  int64
+	person  genPerson
 	brief   variants.Brief  // normalized
 	form    views.BriefForm // the brief as typed, to show it again
 	offline bool
@@ -138,7 +154,7 @@ type genJob struct {
 // with what the first one did.
 type addedJob struct {
 	expID    string
-	userID   int64
+	person   genPerson
 	sentence string
 	at       time.Time
 }
@@ -147,18 +163,21 @@ type addedJob struct {
 // calls that the drafting page and the API share: genRunningMax in all,
 // genUserMax generations and regenUserMax rewrites per person.
 type genRegistry struct {
-	mu         sync.Mutex
-	jobs       map[string]*genJob
-	added      map[string]addedJob
+	mu    sync.Mutex
+	jobs  map[string]*genJob
+	added map[string]addedJob
+	// waiting holds the API's generations, whose clients wait for the
+	// answer: they are in no job, so forgetUser finds them here.
+	waiting    map[*genHold]struct{}
 	running    int
-	generating map[int64]int // generations in flight, by user (also counted in running)
-	rewriting  map[int64]int // rewrites in flight, by user (also counted in running)
+	generating map[genPerson]int // generations in flight, by person (also counted in running)
+	rewriting  map[genPerson]int // rewrites in flight, by person (also counted in running)
 	now        func() time.Time
 }
 
 func newGenRegistry() *genRegistry {
-	return &genRegistry{jobs: map[string]*genJob{}, added: map[string]addedJob{}, generating: map[int64]int{},
-		rewriting: map[int64]int{}, now: time.Now}
+	return &genRegistry{jobs: map[string]*genJob{}, added: map[string]addedJob{}, waiting: map[*genHold]struct{}{},
+		generating: map[genPerson]int{}, rewriting: map[genPerson]int{}, now: time.Now}
 }
 
 // genHold is one generation's place in the limits: one of the process's
@@ -166,8 +185,11 @@ func newGenRegistry() *genRegistry {
 // until then too, or until a newer brief replaces it or its job is let
 // go (its call is being stopped, and nobody waits for it any more).
 type genHold struct {
-	userID   int64
+	person   genPerson
 	personal bool // still counted in generating; guarded by genRegistry.mu
+	// stop ends an API generation's model call when its person is
+	// removed; nil for the page's, which stop with their job.
+	stop context.CancelCauseFunc
 }
 
 // takeGenerationLocked is the one check of a generation against the
@@ -175,25 +197,32 @@ type genHold struct {
 // person's first (errGensBusy), then the process's (errGenBusy).
 // replacing is how many of the person's counted generations the new one
 // replaces. The caller holds r.mu.
-func (r *genRegistry) takeGenerationLocked(userID int64, replacing int) (*genHold, error) {
-	if r.generating[userID]-replacing >= genUserMax {
+func (r *genRegistry) takeGenerationLocked(p genPerson, replacing int) (*genHold, error) {
+	if r.generating[p]-replacing >= genUserMax {
 		return nil, errGensBusy
 	}
 	if r.running >= genRunningMax {
 		return nil, errGenBusy
 	}
 	r.running++
-	r.generating[userID]++
-	return &genHold{userID: userID, personal: true}, nil
+	r.generating[p]++
+	return &genHold{person: p, personal: true}, nil
 }
 
-// acquireGeneration takes a place for a generation by the user that
-// replaces none (the API's, whose client waits for it);
-// releaseGeneration gives it back.
-func (r *genRegistry) acquireGeneration(userID int64) (*genHold, error) {
+// acquireGeneration takes a place for a generation by the person that
+// replaces none: the API's, whose client waits for it. stop ends its
+// model call, with errJobUserGone, if the person is removed meanwhile.
+// releaseGeneration gives the place back.
+func (r *genRegistry) acquireGeneration(p genPerson, stop context.CancelCauseFunc) (*genHold, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return r.takeGenerationLocked(userID, 0)
+	h, err := r.takeGenerationLocked(p, 0)
+	if err != nil {
+		return nil, err
+	}
+	h.stop = stop
+	r.waiting[h] = struct{}{}
+	return h, nil
 }
 
 // releaseGeneration gives back h's slot once its model call has ended,
@@ -201,6 +230,7 @@ func (r *genRegistry) acquireGeneration(userID int64) (*genHold, error) {
 func (r *genRegistry) releaseGeneration(h *genHold) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	delete(r.waiting, h)
 	r.running--
 	r.unpersonLocked(h)
 }
@@ -212,34 +242,34 @@ func (r *genRegistry) unpersonLocked(h *genHold) {
 		return
 	}
 	h.personal = false
-	if r.generating[h.userID]--; r.generating[h.userID] <= 0 {
-		delete(r.generating, h.userID)
+	if r.generating[h.person]--; r.generating[h.person] <= 0 {
+		delete(r.generating, h.person)
 	}
 }
 
-// acquireRewrite takes a slot for a rewrite by the user: one of theirs
+// acquireRewrite takes a slot for a rewrite by the person: one of theirs
 // (errRewritesBusy past regenUserMax) and one of the process's
 // (errGenBusy). releaseRewrite gives both back.
-func (r *genRegistry) acquireRewrite(userID int64) error {
+func (r *genRegistry) acquireRewrite(p genPerson) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.rewriting[userID] >= regenUserMax {
+	if r.rewriting[p] >= regenUserMax {
 		return errRewritesBusy
 	}
 	if r.running >= genRunningMax {
 		return errGenBusy
 	}
-	r.rewriting[userID]++
+	r.rewriting[p]++
 	r.running++
 	return nil
 }
 
-func (r *genRegistry) releaseRewrite(userID int64) {
+func (r *genRegistry) releaseRewrite(p genPerson) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.running--
-	if r.rewriting[userID]--; r.rewriting[userID] <= 0 {
-		delete(r.rewriting, userID)
+	if r.rewriting[p]--; r.rewriting[p] <= 0 {
+		delete(r.rewriting, p)
 	}
 }
 
@@ -265,17 +295,17 @@ func (r *genRegistry) admit(j *genJob) error {
 	r.pruneLocked(now)
 	replacing := 0
 	for _, o := range r.jobs {
-		if o.expID == j.expID && o.userID == j.userID && o.hold != nil && o.hold.personal {
+		if o.expID == j.expID && o.person == j.person && o.hold != nil && o.hold.personal {
 			replacing++
 		}
 	}
-	hold, err := r.takeGenerationLocked(j.userID, replacing)
+	hold, err := r.takeGenerationLocked(j.person, replacing)
 	if err != nil {
 		return err
 	}
 	for id, o := range r.jobs {
 		o.mu.Lock()
-		mine := o.expID == j.expID && o.userID == j.userID
+		mine := o.expID == j.expID && o.person == j.person
 		if mine && o.state == jobRunning && o.cancel != nil {
 			o.cancel(errGenReplaced)
 		}
@@ -320,14 +350,14 @@ func (r *genRegistry) admit(j *genJob) error {
 }
 
 // get returns the job with the id if it belongs to the experiment and the
-// user, and marks it as looked at.
-func (r *genRegistry) get(id, expID string, userID int64) (*genJob, bool) {
+// person, and marks it as looked at.
+func (r *genRegistry) get(id, expID string, p genPerson) (*genJob, bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	now := r.now()
 	r.pruneLocked(now)
 	j, ok := r.jobs[id]
-	if !ok || j.expID != expID || j.userID != userID {
+	if !ok || j.expID != expID || j.person != p {
 		return nil, false
 	}
 	j.mu.Lock()
@@ -336,17 +366,17 @@ func (r *genRegistry) get(id, expID string, userID int64) (*genJob, bool) {
 	return j, true
 }
 
-// latest returns the newest job of the user for the experiment that a
+// latest returns the newest job of the person for the experiment that a
 // newer brief did not replace, and marks it as looked at. Added jobs are
 // gone from r.jobs, so it is running, done or failed.
-func (r *genRegistry) latest(expID string, userID int64) (*genJob, bool) {
+func (r *genRegistry) latest(expID string, p genPerson) (*genJob, bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	now := r.now()
 	r.pruneLocked(now)
 	var best *genJob
 	for _, j := range r.jobs {
-		if j.expID != expID || j.userID != userID {
+		if j.expID != expID || j.person != p {
 			continue
 		}
 		j.mu.Lock()
@@ -387,17 +417,17 @@ func (r *genRegistry) markAdded(j *genJob, sentence string) {
 		}
 		delete(r.added, oldest)
 	}
-	r.added[j.id] = addedJob{expID: j.expID, userID: j.userID, sentence: sentence, at: r.now()}
+	r.added[j.id] = addedJob{expID: j.expID, person: j.person, sentence: sentence, at: r.now()}
 }
 
 // addedSentence says what the approval of the job with the id added, if
-// its drafts were added to the experiment by the user.
-func (r *genRegistry) addedSentence(id, expID string, userID int64) (string, bool) {
+// its drafts were added to the experiment by the person.
+func (r *genRegistry) addedSentence(id, expID string, p genPerson) (string, bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.pruneLocked(r.now())
 	a, ok := r.added[id]
-	if !ok || a.expID != expID || a.userID != userID {
+	if !ok || a.expID != expID || a.person != p {
 		return "", false
 	}
 	return a.sentence, true
@@ -410,10 +440,21 @@ func (j *genJob) addedSentence() string {
 	return j.added
 }
 
-// forgetUser drops a removed user's jobs: user ids can be given again,
-// and a newcomer with the same id must not find, or approve, them.
+// forgetUser drops a removed user's jobs, and stops their model calls
+// and the API generations they wait for: nobody who is still here would
+// see those drafts, and the calls would hold slots for minutes. (The
+// jobs and limits are by genPerson, so a newcomer given the same id
+// would not find them anyway.)
 func (r *genRegistry) forgetUser(userID int64) {
 	r.forget(errJobUserGone, func(_ string, user int64) bool { return user == userID })
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for h := range r.waiting {
+		if h.person.id == userID {
+			h.stop(errJobUserGone)
+			r.unpersonLocked(h)
+		}
+	}
 }
 
 // forgetExperiment drops the jobs of a deleted experiment, stopping their
@@ -428,12 +469,12 @@ func (r *genRegistry) forget(reason error, match func(expID string, userID int64
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for id, j := range r.jobs {
-		if match(j.expID, j.userID) {
+		if match(j.expID, j.person.id) {
 			r.dropLocked(id, j, reason)
 		}
 	}
 	for id, a := range r.added {
-		if match(a.expID, a.userID) {
+		if match(a.expID, a.person.id) {
 			delete(r.added, id)
 		}
 	}
@@ -600,7 +641,7 @@ func (a *App) startRegeneration(j *genJob, i int, others []string, instruction s
 	d.regenerating = true
 	current := d.text
 	j.mu.Unlock()
-	if err := a.genJobs.acquireRewrite(j.userID); err != nil {
+	if err := a.genJobs.acquireRewrite(j.person); err != nil {
 		j.mu.Lock()
 		d.regenerating = false
 		j.mu.Unlock()
@@ -611,7 +652,7 @@ func (a *App) startRegeneration(j *genJob, i int, others []string, instruction s
 	j.mu.Unlock()
 
 	go func() {
-		defer a.genJobs.releaseRewrite(j.userID)
+		defer a.genJobs.releaseRewrite(j.person)
 		ctx, cancel := context.WithTimeout(j.life, a.regenLimit())
 		defer cancel()
 		c, err := a.safeRegenerate(ctx, j.brief, others, current, instruction)

@@ -15,9 +15,9 @@ func TestRemovedUsersJobsAreForgotten(t *testing.T) {
 	bob := e.addUser("bob@example.com")
 	r := e.app.genJobs
 	r.mu.Lock()
-	r.jobs["bobs"] = &genJob{userID: bob.ID, expID: "x"}
-	r.jobs["anns"] = &genJob{userID: bob.ID + 1000, expID: "x"}
-	r.added["bobs"] = addedJob{userID: bob.ID, expID: "x"}
+	r.jobs["bobs"] = &genJob{person: personOf(bob), expID: "x"}
+	r.jobs["anns"] = &genJob{person: genPerson{id: bob.ID + 1000}, expID: "x"}
+	r.added["bobs"] = addedJob{person: personOf(bob), expID: "x"}
 	r.mu.Unlock()
 
 	admin.get("/users")
@@ -96,15 +96,15 @@ func TestGenerateRewriteNotUndoneByStaleForm(t *testing.T) {
 // the page shows only the newest, and the room goes to other people's.
 func TestNewBriefDropsOwnFinishedJobs(t *testing.T) {
 	r := newGenRegistry()
-	old := &genJob{id: "old", expID: "x", userID: 1, state: jobDone}
-	other := &genJob{id: "other", expID: "x", userID: 2, state: jobDone}
-	elsewhere := &genJob{id: "elsewhere", expID: "y", userID: 1, state: jobDone}
+	old := &genJob{id: "old", expID: "x", person: genPerson{id: 1}, state: jobDone}
+	other := &genJob{id: "other", expID: "x", person: genPerson{id: 2}, state: jobDone}
+	elsewhere := &genJob{id: "elsewhere", expID: "y", person: genPerson{id: 1}, state: jobDone}
 	for _, j := range []*genJob{old, other, elsewhere} {
 		if err := r.admit(j); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := r.admit(&genJob{id: "new", expID: "x", userID: 1, state: jobRunning}); err != nil {
+	if err := r.admit(&genJob{id: "new", expID: "x", person: genPerson{id: 1}, state: jobRunning}); err != nil {
 		t.Fatal(err)
 	}
 	for id, want := range map[string]bool{"old": false, "other": true, "elsewhere": true, "new": true} {

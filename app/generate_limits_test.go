@@ -252,3 +252,98 @@ func TestAPIGenerateSharesTheLimits(t *testing.T) {
 		}
 	}
 }
+
+// waitNoModelCalls waits until the registry counts no model call: no
+// slot taken, nobody's generations or rewrites.
+func waitNoModelCalls(t *testing.T, e *env) {
+	t.Helper()
+	r := e.app.genJobs
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		r.mu.Lock()
+		running, gens, rewrites := r.running, len(r.generating), len(r.rewriting)
+		r.mu.Unlock()
+		if running == 0 && gens == 0 && rewrites == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after every model call ended: %d slots taken, %d people's generations and %d people's rewrites still counted",
+				running, gens, rewrites)
+		}
+	}
+}
+
+// SQLite gives the id of a removed user to the next one added (users.id
+// is an integer primary key without AUTOINCREMENT, so the largest id is
+// taken again). The person who gets a removed person's id is a new
+// person: the removed one's generations still waiting for the model
+// through the API do not count against them. Removed on the users page,
+// those generations stop, and their API calls say why, rather than add
+// drafts approved by nobody who is still here; removed any other way
+// (the store alone), they run on, still not counting for the newcomer.
+func TestRemovedPersonsCallsDoNotCountForTheNext(t *testing.T) {
+	for _, byPage := range []bool{true, false} {
+		name := "removed on the users page"
+		if !byPage {
+			name = "removed in the store"
+		}
+		t.Run(name, func(t *testing.T) {
+			llm := newFakeLLM(t)
+			g := newGenFixture(t, llm.generator(30*time.Second))
+			release := llm.hold()
+			defer release()
+
+			bob := g.e.addUser("bob@example.com")
+			bobTok := tokenFor(t, g.e, "bob@example.com")
+			var held []<-chan apiAnswer
+			for i := range genUserMax {
+				x := g.e.experiment(g.site.ID, fmt.Sprintf("Bob's test %d", i), "Start your free trial", "Try it free for 30 days")
+				held = append(held, apiGenerateAsync(g.e, bobTok, x.ID))
+			}
+			waitCalls(t, llm, genUserMax)
+
+			if byPage {
+				g.c.get("/users")
+				resp, body := g.c.post("/users/"+itoa64(bob.ID)+"/delete", nil)
+				wantStatus(t, resp, http.StatusSeeOther, body)
+				for _, ch := range held {
+					select {
+					case a := <-ch:
+						if a.err != nil || a.status != http.StatusUnauthorized || a.code != "invalid_token" {
+							t.Errorf("the removed person's API generation: %d %s %q %v", a.status, a.code, a.msg, a.err)
+						}
+					case <-time.After(5 * time.Second):
+						t.Fatal("the removed person's API generation went on")
+					}
+				}
+				if !llm.waitCancelled(genUserMax, 5*time.Second) {
+					t.Error("the removed person's model calls went on")
+				}
+				held = nil
+			} else if err := g.e.store.DeleteUser(context.Background(), bob.ID); err != nil {
+				t.Fatal(err)
+			}
+
+			dan := g.e.signIn("dan@example.com")
+			if u, _, err := g.e.store.UserByEmail(context.Background(), "dan@example.com"); err != nil || u.ID != bob.ID {
+				t.Fatalf("Dan got id %d (%v), Bob had %d: ids are no longer given again, so this test shows nothing", u.ID, err, bob.ID)
+			}
+			dan.get(g.base)
+			resp, body := dan.hx(http.MethodPost, g.base, g.brief(2))
+			wantStatus(t, resp, http.StatusOK, body)
+			wantNotContains(t, body, gensBusySentence)
+			wantContains(t, body, `data-state="running"`)
+			x := g.e.experiment(g.site.ID, "Dan's test", "Start your free trial", "Try it free for 30 days")
+			danAPI := apiGenerateAsync(g.e, tokenFor(t, g.e, "dan@example.com"), x.ID)
+			waitCalls(t, llm, genUserMax+2)
+
+			release()
+			if a := <-danAPI; a.err != nil || a.status != http.StatusOK {
+				t.Errorf("Dan's API generation: %d %s %q %v", a.status, a.code, a.msg, a.err)
+			}
+			for _, ch := range held {
+				<-ch
+			}
+			waitNoModelCalls(t, g.e)
+		})
+	}
+}

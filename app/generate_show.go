@@ -24,21 +24,21 @@ func (a *App) generateShow(c *fiber.Ctx) error {
 	}
 	p := a.generatePage(c, e, site)
 	p.Brief = briefForm(briefFor(e, site))
-	userID := sessionOf(c).user.ID
+	person := personOf(sessionOf(c).user)
 	show := func(j *genJob) {
 		jv := a.jobView(c, e, j)
 		p.Job = &jv
 		p.Brief = jobForm(j)
 	}
 	if id := c.Query("job"); id != "" {
-		if j, ok := a.genJobs.get(id, e.ID, userID); ok {
+		if j, ok := a.genJobs.get(id, e.ID, person); ok {
 			show(j)
-		} else if added, ok := a.genJobs.addedSentence(id, e.ID, userID); ok {
+		} else if added, ok := a.genJobs.addedSentence(id, e.ID, person); ok {
 			p.Added = added
 		} else {
 			p.Error = "Those drafts are no longer here: drafts are kept for an hour, or until they are added to the experiment. Write new ones below."
 		}
-	} else if j, ok := a.genJobs.latest(e.ID, userID); ok {
+	} else if j, ok := a.genJobs.latest(e.ID, person); ok {
 		// The page opened again from the experiment (the marketer left
 		// while the drafts were written, as the progress says they may):
 		// the latest generation is still theirs to finish.

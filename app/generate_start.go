@@ -62,7 +62,7 @@ func (a *App) generateStart(c *fiber.Ctx) error {
 	j := &genJob{
 		id:      newJobID(),
 		expID:   e.ID,
-		userID:  sessionOf(c).user.ID,
+		person:  personOf(sessionOf(c).user),
 		brief:   b.Normalize(),
 		form:    f,
 		offline: a.llmInfo().Offline,

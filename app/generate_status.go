@@ -23,7 +23,7 @@ func (a *App) generateStatus(c *fiber.Ctx) error {
 		return c.Redirect(jobPageURL(e.ID, c.Params("job")), http.StatusSeeOther)
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	j, ok := a.genJobs.get(c.Params("job"), e.ID, sessionOf(c).user.ID)
+	j, ok := a.genJobs.get(c.Params("job"), e.ID, personOf(sessionOf(c).user))
 	if !ok {
 		// Polling must end even when the job is gone (expired, or added
 		// from another tab): answer a final state, not a 404 htmx ignores.
@@ -74,7 +74,7 @@ func (a *App) jobDraft(c *fiber.Ctx) (experiments.Experiment, *genJob, int, erro
 	if err != nil {
 		return e, nil, 0, err
 	}
-	j, ok := a.genJobs.get(c.Params("job"), e.ID, sessionOf(c).user.ID)
+	j, ok := a.genJobs.get(c.Params("job"), e.ID, personOf(sessionOf(c).user))
 	if !ok {
 		return e, nil, 0, errJobGone
 	}
