@@ -15,11 +15,12 @@ const msPerDay = 86_400_000
 // Visitor states in experiment_visitors.state.
 //
 // A visitor seen as a bot before any matched exposure (a "bot": true
-// conversion, or a bot's matched:false exposure) gets a visitorBot row with
-// no variant (""), so that nothing they send later is counted: a bot is a
-// bot for the whole experiment. Such a row is not in the Bots count, which
-// counts visitors with a matched exposure, until one arrives; the row then
-// takes that exposure's variant. Every reader that leaves bots out (state
+// conversion, a bot's matched:false exposure, or any bot event while the
+// experiment is paused) gets a visitorBot row with no variant (""), so that
+// nothing they send later is counted: a bot is a bot for the whole
+// experiment. Such a row is not in the Bots count, which counts visitors
+// with a counted matched exposure, until one arrives; the row then takes
+// that exposure's variant. Every reader that leaves bots out (state
 // 2) leaves these rows out too, and no variant key is "" (validate.go), so
 // they need no state or migration of their own.
 const (
@@ -39,7 +40,7 @@ var batchSQL = struct {
 	markIgnored, experiment, visitor, addVariant, addDay, addExcluded string
 }{
 	markIgnored: `/* Ingester.write */ update events set ignored = ? where seq = ?`,
-	experiment:  `/* Ingester.write */ select status, goal_type, goal_value from experiments where id = ?`,
+	experiment:  `/* Ingester.write */ select status, goal_type, goal_value, coalesce(ended_at, 0) from experiments where id = ?`,
 	visitor: `/* Ingester.write */ select variant, state, first_at, first_seq, coalesce(converted_at, 0)
 		from experiment_visitors where experiment_id = ? and visitor = ?`,
 	addVariant: `/* Ingester.write */ insert into variant_counts (experiment_id, variant, exposures, conversions, applied, missed)
@@ -265,7 +266,25 @@ type excludedDelta struct{ multiple, bots int64 }
 type batchExp struct {
 	exists  bool
 	running bool
+	endedAt int64 // server time of the stop, ms; 0 until it stops
 	goal    Goal
+}
+
+// flagsWhileNotRunning tells whether an event that came while its
+// experiment was not running still marks its visitor as a bot
+// (batch.whileNotRunning): it is a bot's event, exactly as countExposure
+// and countConversion judge one (a "bot": true body; for an exposure also
+// a bot's user agent), and its server time is before the stop, if any. A
+// stop is final: no count can follow it for a mark to keep clean, so a
+// mark after it would only rewrite the final results. The event's time
+// decides, not the status its batch read, so that a recount decides alike
+// from what was stored: an event received before the stop and written
+// after it marks its bot, as it would have a moment earlier.
+func (x *batchExp) flagsWhileNotRunning(r *request, e *event) bool {
+	if x.endedAt != 0 && r.at >= x.endedAt {
+		return false
+	}
+	return r.bot || (e.exposure && r.uaBot)
 }
 
 // batch is the state of one transaction: visitor rows read so far (written
@@ -300,6 +319,10 @@ type batch struct {
 	// seq, "" counted) instead of storing it: a recount writes only the
 	// reasons that changed.
 	marks map[int64]string
+	// notRunning, in a recount, holds the seqs of the events stored as
+	// experiment_not_running, which it replays as such; the writer leaves
+	// it nil and goes by the experiment's status.
+	notRunning map[int64]bool
 }
 
 // apply stores the events of requests that share one server time and
@@ -366,10 +389,13 @@ func (b *batch) count(reqs []*request, seqs []int64, results []IngestResult) err
 				}
 				var reason string
 				var err error
-				if e.exposure {
+				switch x := b.exps[e.experiment]; {
+				case !x.running || b.notRunning[seq]:
+					reason, err = ReasonNotRunning, b.whileNotRunning(r, e, x, seq)
+				case e.exposure:
 					reason, err = b.countExposure(r, e, seq)
-				} else {
-					reason, err = b.countConversion(r, e, seq)
+				default:
+					reason, err = b.countConversion(r, e, x, seq)
 				}
 				if err != nil {
 					return err
@@ -417,8 +443,9 @@ func (b *batch) exp(id string) (*batchExp, error) {
 		return x, nil
 	}
 	var status, goalType, goalValue string
-	err := b.experiment.QueryRowContext(b.ctx, id).Scan(&status, &goalType, &goalValue)
-	x := &batchExp{exists: err == nil, running: Status(status) == StatusRunning, goal: GoalOf(goalType, goalValue)}
+	var endedAt int64
+	err := b.experiment.QueryRowContext(b.ctx, id).Scan(&status, &goalType, &goalValue, &endedAt)
+	x := &batchExp{exists: err == nil, running: Status(status) == StatusRunning, endedAt: endedAt, goal: GoalOf(goalType, goalValue)}
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("experiments: ingest: experiment %s: %w", id, err)
 	}
@@ -531,13 +558,24 @@ func (b *batch) firstExposure(r *request, e *event, seq int64, v *visitorState) 
 	b.excl(e.experiment).bots++
 }
 
-// countExposure applies a newly stored exposure and returns why it was not
-// counted, or "".
-func (b *batch) countExposure(r *request, e *event, seq int64) (string, error) {
-	x := b.exps[e.experiment]
-	if !x.running {
-		return ReasonNotRunning, nil
+// whileNotRunning applies a newly stored event that came while its
+// experiment was paused or stopped. It is never counted (ReasonNotRunning),
+// but a bot's event before the stop marks the visitor as a bot, as it would
+// while the experiment runs (seenBot: a counted visitor is taken out, one
+// without a row gets a bot row without a variant), so that a bot seen only
+// during a pause is not counted once the experiment resumes. A person's
+// events leave no trace: an exposure during a pause must not make a variant
+// theirs, nor make a visitor who sees another one later "multiple".
+func (b *batch) whileNotRunning(r *request, e *event, x *batchExp, seq int64) error {
+	if !x.flagsWhileNotRunning(r, e) {
+		return nil
 	}
+	return b.seenBot(r, e.experiment, seq)
+}
+
+// countExposure applies a newly stored exposure of a running experiment
+// and returns why it was not counted, or "".
+func (b *batch) countExposure(r *request, e *event, seq int64) (string, error) {
 	if r.bot || r.uaBot {
 		if !e.matched {
 			return ReasonBot, b.seenBot(r, e.experiment, seq)
@@ -598,13 +636,9 @@ func (b *batch) countExposure(r *request, e *event, seq int64) (string, error) {
 	return "", nil
 }
 
-// countConversion applies a newly stored conversion and returns why it was
-// not counted, or "".
-func (b *batch) countConversion(r *request, e *event, seq int64) (string, error) {
-	x := b.exps[e.experiment]
-	if !x.running {
-		return ReasonNotRunning, nil
-	}
+// countConversion applies a newly stored conversion of the running
+// experiment x and returns why it was not counted, or "".
+func (b *batch) countConversion(r *request, e *event, x *batchExp, seq int64) (string, error) {
 	if r.bot {
 		return ReasonBot, b.seenBot(r, e.experiment, seq)
 	}

@@ -165,7 +165,7 @@ func (b *batch) preload(reqs []*request) error {
 	}
 	var evs []pending
 	ids := map[string][]any{}      // site → event ids to look up
-	visitors := map[string][]any{} // running experiment → visitors to read
+	visitors := map[string][]any{} // experiment → visitors to read
 	for _, r := range reqs {
 		for i := range r.events {
 			e := &r.events[i]
@@ -183,8 +183,10 @@ func (b *batch) preload(reqs []*request) error {
 			b.inserted[k] = 0 // not stored yet; the insert below gives it its seq
 			evs = append(evs, pending{r, e})
 			ids[r.siteID] = append(ids[r.siteID], e.id[:])
+			// The counting reads the visitors of a running experiment, and
+			// those a bot's event marks while it is not (whileNotRunning).
 			vk := visitorKey{e.experiment, r.visitor}
-			if _, seen := b.visitors[vk]; x.running && !seen {
+			if _, seen := b.visitors[vk]; (x.running || x.flagsWhileNotRunning(r, e)) && !seen {
 				b.visitors[vk] = nil // no row, unless the query finds one
 				visitors[e.experiment] = append(visitors[e.experiment], r.visitor)
 			}

@@ -2,6 +2,7 @@ package experiments_test
 
 import (
 	"context"
+	"fmt"
 	"reflect"
 	"testing"
 	"time"
@@ -156,7 +157,9 @@ func TestIngestBotIsBotForGood(t *testing.T) {
 
 // Every kind of bot event flags a visitor who is already counted: a
 // matched:false exposure as much as a conversion or a matched exposure, and
-// from a "bot": true body as from a crawler's user agent.
+// from a "bot": true body as from a crawler's user agent; while the
+// experiment runs, and while it is paused (the event itself is not counted
+// then, but what it shows of the visitor holds).
 func TestIngestBotEventsFlagCountedVisitors(t *testing.T) {
 	flags := []struct {
 		name   string
@@ -177,39 +180,184 @@ func TestIngestBotEventsFlagCountedVisitors(t *testing.T) {
 			return []ev{e}
 		}},
 	}
-	for _, fl := range flags {
-		t.Run(fl.name, func(t *testing.T) {
+	for _, paused := range []bool{false, true} {
+		for _, fl := range flags {
+			name, reason := fl.name, "bot"
+			if paused {
+				name, reason = fl.name+" while paused", "experiment_not_running"
+			}
+			t.Run(name, func(t *testing.T) {
+				testBotFlagsCounted(t, fl.bot, fl.ua, fl.events, paused, reason)
+			})
+		}
+	}
+}
+
+// testBotFlagsCounted is one case of TestIngestBotEventsFlagCountedVisitors.
+func testBotFlagsCounted(t *testing.T, bot bool, ua string, events func(x string) []ev, paused bool, reason string) {
+	f := evNewFixture(t)
+	in := evNewIngester(t, f.s, experiments.IngestOptions{})
+	x := f.exp.ID
+	// v1 is counted in b with a conversion; v2 is excluded for two
+	// variants; v3 is counted and stays a person.
+	evSend(t, in, evBody(f.site.Key, "v1", false, evExposure(x, "b"), evConversion(x, "signup")), evBaseTime, "")
+	evSend(t, in, evBody(f.site.Key, "v2", false, evExposure(x, "b"), evExposure(x, "control")), evBaseTime, "")
+	evSend(t, in, evBody(f.site.Key, "v3", false, evExposure(x, "control")), evBaseTime, "")
+	if paused {
+		if _, err := f.s.Transition(context.Background(), x, experiments.ActionPause); err != nil {
+			t.Fatal(err)
+		}
+	}
+	later := evBaseTime.Add(2 * 24 * time.Hour)
+	for _, v := range []string{"v1", "v2"} {
+		res := evSend(t, in, evBody(f.site.Key, v, bot, events(x)...), later, ua)
+		if want := (experiments.IngestResult{Stored: 1, Ignored: 1, Reasons: []string{reason}}); !reflect.DeepEqual(res, want) {
+			t.Errorf("%s: result %+v, want %+v", v, res, want)
+		}
+	}
+	c := evCounts(t, f.s, f.exp)
+	if got, want := evPairs(c), (map[string]evPair{"control": {1, 0}, "b": {}}); !reflect.DeepEqual(got, want) {
+		t.Errorf("counts = %v, want %v", got, want)
+	}
+	if c.Bots != 2 || c.MultipleVariants != 0 {
+		t.Errorf("excluded: %d bots, %d multiple; want 2, 0", c.Bots, c.MultipleVariants)
+	}
+	wantDays := []experiments.DayCounts{{Day: "2025-03-10", Key: "control", Exposures: 1}, {Day: "2025-03-10", Key: "b"}}
+	if !reflect.DeepEqual(c.Days, wantDays) {
+		t.Errorf("days = %+v, want %+v (v1 moved out of the day it was counted on)", c.Days, wantDays)
+	}
+	// Health telemetry is the people's: a bot's unmatched exposure
+	// is not a miss.
+	if c.Variants[1].Missed != 0 {
+		t.Errorf("b missed = %d, want 0", c.Variants[1].Missed)
+	}
+}
+
+// A bot seen only while the experiment is paused is a bot for good: its
+// events are not counted (experiment_not_running), but they mark the
+// visitor as a bot as they would while it runs, so that nothing the same
+// visitor sends once it resumes is counted. Every kind of bot event does,
+// as while running (TestIngestBotIsBotForGood).
+func TestIngestPausedBotIsBotForGood(t *testing.T) {
+	unmatched := func(e ev) ev { e.Matched = evPtr(false); return e }
+	kinds := []struct {
+		name   string
+		bot    bool
+		ua     string
+		events func(x string) []ev
+	}{
+		{"bot conversion", true, "", func(x string) []ev { return []ev{evConversion(x, "signup")} }},
+		{"bot conversion of another goal", true, "", func(x string) []ev { return []ev{evConversion(x, "newsletter")} }},
+		{"bot exposure", true, "", func(x string) []ev { return []ev{evExposure(x, "b")} }},
+		{"bot's unmatched exposure", true, "", func(x string) []ev { return []ev{unmatched(evExposure(x, "b"))} }},
+		{"crawler's exposure", false, evGooglebot, func(x string) []ev { return []ev{evExposure(x, "control")} }},
+		{"crawler's unmatched exposure", false, evGooglebot, func(x string) []ev { return []ev{unmatched(evExposure(x, "b"))} }},
+	}
+	for _, k := range kinds {
+		t.Run(k.name, func(t *testing.T) {
+			ctx := context.Background()
 			f := evNewFixture(t)
 			in := evNewIngester(t, f.s, experiments.IngestOptions{})
 			x := f.exp.ID
-			// v1 is counted in b with a conversion; v2 is excluded for two
-			// variants; v3 is counted and stays a person.
-			evSend(t, in, evBody(f.site.Key, "v1", false, evExposure(x, "b"), evConversion(x, "signup")), evBaseTime, "")
-			evSend(t, in, evBody(f.site.Key, "v2", false, evExposure(x, "b"), evExposure(x, "control")), evBaseTime, "")
-			evSend(t, in, evBody(f.site.Key, "v3", false, evExposure(x, "control")), evBaseTime, "")
-			later := evBaseTime.Add(2 * 24 * time.Hour)
-			for _, v := range []string{"v1", "v2"} {
-				res := evSend(t, in, evBody(f.site.Key, v, fl.bot, fl.events(x)...), later, fl.ua)
-				if want := (experiments.IngestResult{Stored: 1, Ignored: 1, Reasons: []string{"bot"}}); !reflect.DeepEqual(res, want) {
-					t.Errorf("%s: result %+v, want %+v", v, res, want)
-				}
+			if _, err := f.s.Transition(ctx, x, experiments.ActionPause); err != nil {
+				t.Fatal(err)
 			}
+			res := evSend(t, in, evBody(f.site.Key, "v1", k.bot, k.events(x)...), evBaseTime, k.ua)
+			if want := (experiments.IngestResult{Stored: 1, Ignored: 1, Reasons: []string{"experiment_not_running"}}); !reflect.DeepEqual(res, want) {
+				t.Errorf("while paused: result %+v, want %+v", res, want)
+			}
+			// Paused: nothing counted, and no bot in Bots until a matched
+			// exposure of theirs is counted.
+			if c := evCounts(t, f.s, f.exp); c.Bots != 0 || !reflect.DeepEqual(evPairs(c), map[string]evPair{"control": {}, "b": {}}) {
+				t.Errorf("while paused: counts %v, %d bots", evPairs(c), c.Bots)
+			}
+			if _, err := f.s.Transition(ctx, x, experiments.ActionResume); err != nil {
+				t.Fatal(err)
+			}
+			res = evSend(t, in, evBody(f.site.Key, "v1", false, evExposure(x, "b"), evConversion(x, "signup")), evBaseTime.Add(time.Hour), "")
+			if want := (experiments.IngestResult{Stored: 2, Ignored: 2, Reasons: []string{"bot"}}); !reflect.DeepEqual(res, want) {
+				t.Errorf("once resumed, the same visitor: result %+v, want %+v", res, want)
+			}
+			evSend(t, in, evBody(f.site.Key, "v2", false, evExposure(x, "control"), evConversion(x, "signup")), evBaseTime.Add(time.Hour), "")
 			c := evCounts(t, f.s, f.exp)
-			if got, want := evPairs(c), (map[string]evPair{"control": {1, 0}, "b": {}}); !reflect.DeepEqual(got, want) {
+			if got, want := evPairs(c), (map[string]evPair{"control": {1, 1}, "b": {}}); !reflect.DeepEqual(got, want) {
 				t.Errorf("counts = %v, want %v", got, want)
 			}
-			if c.Bots != 2 || c.MultipleVariants != 0 {
-				t.Errorf("excluded: %d bots, %d multiple; want 2, 0", c.Bots, c.MultipleVariants)
-			}
-			wantDays := []experiments.DayCounts{{Day: "2025-03-10", Key: "control", Exposures: 1}, {Day: "2025-03-10", Key: "b"}}
-			if !reflect.DeepEqual(c.Days, wantDays) {
-				t.Errorf("days = %+v, want %+v (v1 moved out of the day it was counted on)", c.Days, wantDays)
-			}
-			// Health telemetry is the people's: a bot's unmatched exposure
-			// is not a miss.
-			if c.Variants[1].Missed != 0 {
-				t.Errorf("b missed = %d, want 0", c.Variants[1].Missed)
+			if c.Bots != 1 || c.MultipleVariants != 0 {
+				t.Errorf("excluded: %d bots, %d multiple; want 1, 0", c.Bots, c.MultipleVariants)
 			}
 		})
+	}
+}
+
+// While paused, a person's events leave no trace: they are not counted and
+// make no record of the visitor, so an exposure to one variant during the
+// pause (from a page opened before it) does not exclude a visitor who sees
+// another once the experiment resumes, nor does it count them.
+func TestIngestPausedPersonLeavesNoTrace(t *testing.T) {
+	ctx := context.Background()
+	f := evNewFixture(t)
+	in := evNewIngester(t, f.s, experiments.IngestOptions{})
+	x := f.exp.ID
+	if _, err := f.s.Transition(ctx, x, experiments.ActionPause); err != nil {
+		t.Fatal(err)
+	}
+	evSend(t, in, evBody(f.site.Key, "v1", false, evExposure(x, "b"), evConversion(x, "signup")), evBaseTime, "")
+	evSend(t, in, evBody(f.site.Key, "v2", false, evExposure(x, "b")), evBaseTime, "")
+	if n := evRows(t, f.s, "experiment_visitors"); n != 0 {
+		t.Errorf("while paused: %d visitor records, want none", n)
+	}
+	if _, err := f.s.Transition(ctx, x, experiments.ActionResume); err != nil {
+		t.Fatal(err)
+	}
+	later := evBaseTime.Add(time.Hour)
+	evSend(t, in, evBody(f.site.Key, "v1", false, evExposure(x, "control")), later, "")
+	evSend(t, in, evBody(f.site.Key, "v1", false, evConversion(x, "signup")), later.Add(time.Minute), "")
+	c := evCounts(t, f.s, f.exp)
+	if got, want := evPairs(c), (map[string]evPair{"control": {1, 1}, "b": {}}); !reflect.DeepEqual(got, want) {
+		t.Errorf("counts = %v, want %v", got, want)
+	}
+	if c.Bots != 0 || c.MultipleVariants != 0 {
+		t.Errorf("excluded: %d bots, %d multiple; want 0, 0", c.Bots, c.MultipleVariants)
+	}
+}
+
+// A stop is final: a bot event that comes after it changes nothing (the
+// results stay as they were when the test stopped, and no record is made,
+// as none could matter). One the server received before the stop but
+// wrote after it marks its bot, as it would have a moment earlier.
+func TestIngestStoppedBotChangesNothing(t *testing.T) {
+	ctx := context.Background()
+	f := evNewFixture(t)
+	in := evNewIngester(t, f.s, experiments.IngestOptions{})
+	x := f.exp.ID
+	evSend(t, in, evBody(f.site.Key, "v1", false, evExposure(x, "b"), evConversion(x, "signup")), evBaseTime, "")
+	evSend(t, in, evBody(f.site.Key, "v2", false, evExposure(x, "control")), evBaseTime, "")
+	if _, err := f.s.Transition(ctx, x, experiments.ActionStop); err != nil {
+		t.Fatal(err)
+	}
+	// The stop at a time of the test's clock: an hour in.
+	stop := evBaseTime.Add(time.Hour)
+	exec(t, f.s, fmt.Sprintf(`update experiments set ended_at = %d where id = '%s'`, stop.UnixMilli(), x))
+
+	// Received a moment before the stop (its server time), written after.
+	evSend(t, in, evBody(f.site.Key, "v2", true, evConversion(x, "signup")), stop.Add(-time.Millisecond), "")
+	c := evCounts(t, f.s, f.exp)
+	if got, want := evPairs(c), (map[string]evPair{"control": {}, "b": {1, 1}}); !reflect.DeepEqual(got, want) || c.Bots != 1 {
+		t.Errorf("a bot event from before the stop: counts %v, %d bots; want %v, 1", got, c.Bots, want)
+	}
+
+	for _, v := range []string{"v1", "v3"} {
+		res := evSend(t, in, evBody(f.site.Key, v, true, evExposure(x, "b"), evConversion(x, "signup")), stop, evGooglebot)
+		if want := (experiments.IngestResult{Stored: 2, Ignored: 2, Reasons: []string{"experiment_not_running"}}); !reflect.DeepEqual(res, want) {
+			t.Errorf("%s after the stop: result %+v, want %+v", v, res, want)
+		}
+	}
+	c = evCounts(t, f.s, f.exp)
+	if got, want := evPairs(c), (map[string]evPair{"control": {}, "b": {1, 1}}); !reflect.DeepEqual(got, want) || c.Bots != 1 {
+		t.Errorf("after the stop: counts %v, %d bots; want %v, 1", got, c.Bots, want)
+	}
+	if n := evRows(t, f.s, "experiment_visitors"); n != 2 {
+		t.Errorf("after the stop: %d visitor records, want 2", n)
 	}
 }

@@ -18,10 +18,11 @@ import (
 // exposures and in the same millisecond as them, bots flagged by the body or
 // by their user agent, requests written one batch each or several to a
 // batch, visitors arriving from different countries, devices and traffic
-// sources) and compares the incremental counts, day rows and segment
-// aggregates with a recount of the whole log that follows
-// ../shared/spec/statistics.md and the product rule on bots directly, and
-// the segment aggregates also with a recount in SQL from the stored events.
+// sources, spells while the experiment is paused) and compares the
+// incremental counts, day rows and segment aggregates with a recount of
+// the whole log that follows ../shared/spec/statistics.md and the product
+// rule on bots directly, and the segment aggregates also with a recount in
+// SQL from the stored events.
 func TestIngestMatchesModel(t *testing.T) {
 	for seed := uint64(1); seed <= 8; seed++ {
 		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) {
@@ -32,7 +33,7 @@ func TestIngestMatchesModel(t *testing.T) {
 
 			type logged struct {
 				visitor, typ, variant, goal string
-				matched, bot                bool
+				matched, bot, paused        bool
 				at                          time.Time
 				seg                         [5]string // exposures: country, device, browser, referrer, utm_source
 			}
@@ -51,7 +52,21 @@ func TestIngestMatchesModel(t *testing.T) {
 				group = group[:0]
 			}
 			at, last := evBaseTime, 0
+			paused := false
 			for i := 0; i < 300; i++ {
+				// Now and then the experiment is paused or resumed, between
+				// two batches.
+				if rng.IntN(25) == 0 {
+					flush()
+					action := experiments.ActionPause
+					if paused {
+						action = experiments.ActionResume
+					}
+					if _, err := f.s.Transition(context.Background(), x, action); err != nil {
+						t.Fatal(err)
+					}
+					paused = !paused
+				}
 				// A quarter of the requests come from the visitor of the
 				// request before, in the same millisecond (another tab, or
 				// the site's backend); a quarter of the others share their
@@ -92,7 +107,7 @@ func TestIngestMatchesModel(t *testing.T) {
 							goal = "other"
 						}
 						events = append(events, evConversion(x, goal))
-						convs = append(convs, logged{visitor: visitor, typ: "conversion", goal: goal, bot: bot, at: at})
+						convs = append(convs, logged{visitor: visitor, typ: "conversion", goal: goal, bot: bot, paused: paused, at: at})
 						continue
 					}
 					variant := keys[v%2]
@@ -107,7 +122,8 @@ func TestIngestMatchesModel(t *testing.T) {
 					e.Ref = modelRefs[rng.IntN(len(modelRefs))]
 					e.UTM = modelUTMs[rng.IntN(len(modelUTMs))]
 					events = append(events, e)
-					exps = append(exps, logged{visitor: visitor, typ: "exposure", variant: variant, matched: matched, bot: bot || uaBot, at: at,
+					exps = append(exps, logged{visitor: visitor, typ: "exposure", variant: variant, matched: matched, bot: bot || uaBot,
+						paused: paused, at: at,
 						seg: [5]string{strings.ToUpper(meta.Country), ua.Device, ua.Browser, experiments.RefDomain(e.Ref), e.UTM}})
 				}
 				c := evCall{evBody(f.site.Key, visitor, bot, events...), meta}
@@ -117,10 +133,12 @@ func TestIngestMatchesModel(t *testing.T) {
 			}
 			flush()
 
-			// The model: per visitor, whether any event showed a bot, the
-			// variants of matched exposures, the first one's time, and the
-			// earliest signup at or after it (server time; the order in
-			// which events of one millisecond came does not matter).
+			// The model: per visitor, whether any event showed a bot (paused
+			// or not: a bot is a bot for the whole experiment), the variants
+			// of matched exposures, the first one's time, and the earliest
+			// signup at or after it (server time; the order in which events
+			// of one millisecond came does not matter), events that came
+			// while the experiment was paused left out.
 			type visitor struct {
 				bot, exposed bool
 				variants     map[string]bool
@@ -137,7 +155,7 @@ func TestIngestMatchesModel(t *testing.T) {
 					vs[e.visitor] = v
 				}
 				v.bot = v.bot || e.bot
-				if e.typ == "exposure" && e.matched {
+				if e.typ == "exposure" && e.matched && !e.paused {
 					v.exposed = true
 					if !e.bot && v.first == "" {
 						v.first, v.firstAt, v.seg = e.variant, e.at, e.seg
@@ -149,7 +167,7 @@ func TestIngestMatchesModel(t *testing.T) {
 			}
 			for _, e := range log {
 				v := vs[e.visitor]
-				if e.typ == "conversion" && e.goal == "signup" && v.first != "" && !e.at.Before(v.firstAt) &&
+				if e.typ == "conversion" && e.goal == "signup" && !e.paused && v.first != "" && !e.at.Before(v.firstAt) &&
 					(v.convAt.IsZero() || e.at.Before(v.convAt)) {
 					v.convAt = e.at
 				}
