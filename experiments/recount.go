@@ -28,10 +28,13 @@ import (
 // What the recount reads from each event is what the writer stored: its
 // bot flag (the user agent is not kept, so bot patterns added since are not
 // applied), and its experiment_not_running reason, which records that the
-// experiment was paused or stopped when it came (such events stay not
-// counted). Every other reason is decided again. Past MaxSegmentValues
-// values of one dimension, which values get a row of their own depends on
-// the order they are first counted in, for the recount as for the writer.
+// experiment was paused or stopped when it came. Such events stay not
+// counted and are replayed as the writer applies them
+// (batch.whileNotRunning): a bot's event from before the stop marks the
+// visitor as a bot, and the others are passed over. Every other reason is
+// decided again. Past MaxSegmentValues values of one dimension, which
+// values get a row of their own depends on the order they are first
+// counted in, for the recount as for the writer.
 
 // recountChunk is about how many events one chunk of the replay counts
 // before its deltas are written: it bounds the memory of a recount.
@@ -338,7 +341,11 @@ func (s *Store) recount(ctx context.Context, w *batchWriter, e Experiment, dryRu
 			return rep, fmt.Errorf("clear %s: %w", t, err)
 		}
 	}
-	rp := &replay{w: w, tx: tx, exp: e, segSets: segValueSets{}}
+	rp := &replay{w: w, tx: tx, exp: e, segSets: segValueSets{},
+		x: batchExp{exists: true, running: true, goal: e.Goal}}
+	if !e.EndedAt.IsZero() {
+		rp.x.endedAt = e.EndedAt.UnixMilli()
+	}
 	if err := rp.run(ctx, old); err != nil {
 		return rep, err
 	}
@@ -506,6 +513,7 @@ type replay struct {
 	w       *batchWriter
 	tx      *sql.Tx
 	exp     Experiment
+	x       batchExp     // the experiment as the counting sees it
 	segSets segValueSets // the experiment's segment values, across chunks
 	chunk   []storedEvent
 	changed int64 // events whose reason changed
@@ -538,10 +546,10 @@ func (rp *replay) run(ctx context.Context, old *sql.Tx) error {
 			&e.matched, &e.swapMS, &r.bot, &r.country, &r.device, &r.browser, &e.refDomain, &e.utm, &se.reason); err != nil {
 			return fmt.Errorf("read events: %w", err)
 		}
-		if se.reason == ReasonNotRunning {
-			continue // the experiment was paused or stopped when it came
-		}
 		e.exposure, e.experiment = typ == EventExposure, rp.exp.ID
+		if se.reason == ReasonNotRunning && !rp.x.flagsWhileNotRunning(r, &e) {
+			continue // paused or stopped when it came, and it marks no bot
+		}
 		r.events = []event{e}
 		if n := len(rp.chunk); n >= recountChunk && rp.chunk[n-1].r.at != r.at {
 			if err := ctx.Err(); err != nil {
@@ -567,7 +575,8 @@ func (rp *replay) count() error {
 		return nil
 	}
 	b := rp.w.newBatch(rp.tx)
-	b.exps[rp.exp.ID] = &batchExp{exists: true, running: true, goal: rp.exp.Goal}
+	x := rp.x
+	b.exps[rp.exp.ID] = &x
 	b.segSets = rp.segSets
 	// No conversion waits for a later chunk's exposure (tieConvs): a chunk
 	// ends between two milliseconds. No event has this server time.
@@ -579,6 +588,12 @@ func (rp *replay) count() error {
 	for i := range rp.chunk {
 		se := &rp.chunk[i]
 		reqs[i], seqs[i] = &se.r, se.seq
+		if se.reason == ReasonNotRunning {
+			if b.notRunning == nil {
+				b.notRunning = map[int64]bool{}
+			}
+			b.notRunning[se.seq] = true
+		}
 		if k := (visitorKey{rp.exp.ID, se.r.visitor}); !hasKey(b.visitors, k) {
 			b.visitors[k] = nil
 			visitors = append(visitors, se.r.visitor)

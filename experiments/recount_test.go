@@ -149,8 +149,10 @@ func (s sender) send(at time.Time, visitor string, bot bool, ua string, events .
 // a "bot": true conversion before any exposure and by a bot's unmatched
 // exposure, conversions in their exposure's millisecond (sent first, in
 // one request and across batches) and one a millisecond early, other
-// goals, repeats, a paused spell, segments and swap times. Each request is
-// its own batch.
+// goals, repeats, a paused spell (with bots seen only during it, and a
+// counted visitor flagged during it), a stop (with a bot event the server
+// received before it and wrote after it, and one after it), segments and
+// swap times. Each request is its own batch.
 func recountScenario(t *testing.T) (*experiments.Store, experiments.Experiment, experiments.Experiment) {
 	t.Helper()
 	ctx := context.Background()
@@ -198,14 +200,30 @@ func recountScenario(t *testing.T) (*experiments.Store, experiments.Experiment, 
 	}
 	snd.send(ms(18), "v11", false, "", evExposure(x, "b"))
 	snd.send(ms(19), "v9", false, "", evConversion(x, "signup"))
+	// Bots seen only while paused are bots for good; a counted visitor
+	// shown to be a bot then is taken out.
+	snd.send(ms(20), "v13", true, "", evConversion(x, "signup"))
+	snd.send(ms(21), "v14", false, evGooglebot, evExposure(x, "control"))
+	snd.send(ms(22), "v8", true, "", evConversion(x, "newsletter"))
 	if _, err := f.s.Transition(ctx, x, experiments.ActionResume); err != nil {
 		t.Fatal(err)
 	}
+	snd.send(ms(23), "v13", false, "", evExposure(x, "b"), evConversion(x, "signup"))
+	snd.send(ms(24), "v14", false, "", evExposure(x, "control"))
 	// The next day: conversions on it, new visitors.
 	snd.send(day2, "v9", false, "", evConversion(x, "signup"))
 	snd.send(day2.Add(time.Millisecond), "v12", false, "", withRef(evExposure(x, "b"), "https://google.com/", "fall"),
 		evConversion(x, "signup"))
 	snd.send(day2.Add(2*time.Millisecond), "v1", false, "", evExposure(x, "control"), evExposure(y, "b"))
+	// The other experiment stops: a bot event received before the stop
+	// but written after it marks its bot; one received after it changes
+	// nothing.
+	stopped, err := f.s.Transition(ctx, y, experiments.ActionStop)
+	if err != nil {
+		t.Fatal(err)
+	}
+	snd.send(day2.Add(3*time.Millisecond), "v15", false, evGooglebot, evExposure(y, "control"))
+	snd.send(stopped.EndedAt, "v1", true, "", evConversion(y, "click"))
 	return f.s, f.exp, other
 }
 
@@ -218,6 +236,17 @@ func TestRecountMatchesIngest(t *testing.T) {
 	want := derivedDump(t, s.Reader())
 	if len(want["experiment_visitors"]) < 10 || len(want["variant_segments"]) == 0 || len(want["variant_swap_ms"]) == 0 {
 		t.Fatalf("the scenario counted too little to test: %v", want)
+	}
+	// What the writer made of the pause and the stop.
+	for _, v := range []struct {
+		exp, visitor, state string
+	}{
+		{x.ID, "v13", "2"}, {x.ID, "v14", "2"}, {x.ID, "v8", "2"}, {x.ID, "v11", ""},
+		{y.ID, "v15", "2"}, {y.ID, "v1", "0"},
+	} {
+		if got := visitorStateOf(want, v.exp, v.visitor); got != v.state {
+			t.Errorf("%s in %s: state %q, want %q (\"\": no record)", v.visitor, v.exp, got, v.state)
+		}
 	}
 
 	c := copyStore(t, s)
@@ -237,6 +266,19 @@ func TestRecountMatchesIngest(t *testing.T) {
 		}
 	}
 	sameDump(t, derivedDump(t, s.Reader()), want)
+}
+
+// visitorStateOf returns the state of a visitor's record in a dump, or ""
+// when they have none.
+func visitorStateOf(d map[string][]string, exp, visitor string) string {
+	prefix := fmt.Sprintf("%q %q ", exp, visitor)
+	for _, row := range d["experiment_visitors"] {
+		if rest, ok := strings.CutPrefix(row, prefix); ok {
+			// variant, state, …
+			return strings.Trim(strings.Fields(rest)[1], `"`)
+		}
+	}
+	return ""
 }
 
 // Counts kept by the old rules (a visitor flagged a bot by a "bot": true
