@@ -58,13 +58,40 @@ const cardsWholeJS = `(function () {
 	return out;
 })()`
 
+// resultsCardEdgesJS lists the per-variant cards (.table-results on a
+// phone) whose lines do not share their edges: each figure's label (a
+// cell's content box starts where its ::before does) lines up with the
+// variant's name, and each figure's right edge with the others'.
+const resultsCardEdgesJS = `(function () {
+	var out = [];
+	var box = function (el) {
+		var r = el.getBoundingClientRect(), cs = getComputedStyle(el);
+		return {left: r.left + parseFloat(cs.paddingLeft), right: r.right - parseFloat(cs.paddingRight)};
+	};
+	document.querySelectorAll(".table-results tbody tr").forEach(function (tr) {
+		var name = tr.querySelector(".result-name").textContent.trim(), head = box(tr.querySelector("th")), right = null, wrong = [];
+		tr.querySelectorAll("td").forEach(function (td) {
+			var b = box(td);
+			if (Math.abs(b.left - head.left) > 0.5) wrong.push(name + "'s " + td.dataset.label + " starts at " + b.left.toFixed(1) + " px, its name at " + head.left.toFixed(1));
+			if (right === null) right = b.right;
+			else if (Math.abs(b.right - right) > 0.5) wrong.push(name + "'s " + td.dataset.label + " ends at " + b.right.toFixed(1) + " px, its visitors at " + right.toFixed(1));
+		});
+		if (wrong.length) out.push(wrong[0] + (wrong.length > 1 ? " (and " + (wrong.length - 1) + " more)" : ""));
+	});
+	return out;
+})()`
+
 // TestResultsCardsPhoneBrowser: on a phone (375 and 390 px wide) the
 // results' daily tables and segments read as cards whose figures stay
 // whole: no interval, no count of conversions and no segment's mark is
 // split over two lines, with two variants and with five (and three, in
 // TestPhonePagesFitBrowser). Before, the cards had three columns of about
 // 80 px, too narrow for "5.82% to 10.8% · 36/452": it wrapped over two or
-// three lines, mid-range, and "▼ clearly worse" over two. At 1280 px the
+// three lines, mid-range, and "▼ clearly worse" over two. In each
+// variant's card of the table above them, the figures' labels line up
+// with the variant's name, and the figures end at one edge: before, the
+// labels started 3 px left of the name, and the last figure (the p-value)
+// ended 5 px short of the others. At 1280 px the
 // tables are tables, unchanged. With COPYLAB_REVIEW_SHOTS=DIR it saves
 // each table's box at each width there, for a person to look at.
 func TestResultsCardsPhoneBrowser(t *testing.T) {
@@ -128,7 +155,11 @@ func TestResultsCardsPhoneBrowser(t *testing.T) {
 					if err != nil {
 						t.Fatal(err)
 					}
-					for _, p := range problems {
+					edges, err := chromedp.Run(tab, chromedp.Evaluate[[]string](resultsCardEdgesJS))
+					if err != nil {
+						t.Fatal(err)
+					}
+					for _, p := range append(problems, edges...) {
 						t.Errorf("at %d px: %s", w, p)
 					}
 				} else {
