@@ -96,8 +96,9 @@ func (a *App) apiExperimentGenerate(c *fiber.Ctx) error {
 	}
 
 	// The same limits as the drafting page's generations: the token's
-	// person shares genUserMax between the two, and everyone
-	// genRunningMax. A full limit answers at once (429
+	// person shares genUserMax generations and genPersonMax model calls
+	// (rewrites included) between the two, and everyone genRunningMax.
+	// A full limit answers at once (429
 	// too_many_generations or 503 generation_busy, with Retry-After)
 	// rather than queueing a client that already waits for minutes.
 	user, _ := c.Locals(localAPIUser).(experiments.User)

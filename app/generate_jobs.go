@@ -30,23 +30,26 @@ const (
 	// from the drafting page and the API) in flight at once in this
 	// process.
 	genRunningMax = 8
+	// genPersonMax bounds the model calls one person has in flight at
+	// once, generations and rewrites together, from the drafting page
+	// and the API: a few rewrite buttons pressed in a row, or a set of
+	// drafts and a couple of rewrites, are fine, but one person must not
+	// hold most of genRunningMax. Three leaves five for everyone else, so
+	// two people at their most still leave room for a third.
+	genPersonMax = 3
 	// genJobTimeout bounds one generation, including the library's
 	// retries and its follow-up request for missing drafts, unless a long
 	// --llm-timeout asks for more (genJobLimit).
 	genJobTimeout = 3 * time.Minute
 	// regenTimeout bounds one rewrite, likewise (regenLimit).
 	regenTimeout = 2 * time.Minute
-	// regenUserMax bounds the rewrites one person has in flight at once,
-	// over all their jobs: a few buttons pressed in a row are fine, but
-	// one person must not hold most of genRunningMax.
-	regenUserMax = 3
-	// genUserMax bounds the generations one person has in flight at once,
-	// from the drafting page and the API together. Two covers drafting
-	// two experiments side by side (two tabs, or a script and a tab); a
-	// third at once is a script fanning out over many draft experiments,
-	// which would otherwise take every one of genRunningMax. A new brief
-	// for the same experiment replaces the page's running generation, so
-	// sending one again does not count twice.
+	// genUserMax bounds, within genPersonMax, the generations one person
+	// has in flight at once, from the drafting page and the API
+	// together. Two covers drafting two experiments side by side (two
+	// tabs, or a script and a tab); a third at once is a script fanning
+	// out over many draft experiments. A new brief for the same
+	// experiment replaces the page's running generation, so sending one
+	// again does not count twice.
 	genUserMax = 2
 )
 
@@ -67,9 +70,28 @@ var errGensBusy = &httpError{Status: http.StatusTooManyRequests, Code: "too_many
 // nothing.
 var errGenReplaced = errors.New("a newer brief replaced this generation")
 
-// errRewritesBusy is the answer when one person already has regenUserMax
-// rewrites in flight.
-var errRewritesBusy = errors.New("this person already has the most rewrites running")
+// personBusy is the answer when the person already has genPersonMax
+// model calls in flight, gens generations and rewrites rewrites: like
+// errGensBusy, they are asking too often. rewrite says whether they
+// asked for a rewrite (which they ask again for) or a generation.
+func personBusy(gens, rewrites int, rewrite bool) *httpError {
+	var have string
+	switch {
+	case gens == 0:
+		have = counted(int64(rewrites), "rewrite", "rewrites") + " running"
+	case rewrites == 0:
+		have = counted(int64(gens), "set of drafts", "sets of drafts") + " being written"
+	default:
+		have = counted(int64(gens), "set of drafts", "sets of drafts") + " and " + counted(int64(rewrites), "rewrite", "rewrites") +
+			" being written, the most at once"
+	}
+	again := "try again."
+	if rewrite {
+		again = "ask again."
+	}
+	return &httpError{Status: http.StatusTooManyRequests, Code: errGensBusy.Code, RetryAfter: errGensBusy.RetryAfter,
+		Message: "You already have " + have + "; wait for one to finish, then " + again}
+}
 
 // Why a job ended other than by a newer brief (errGenReplaced): its
 // model calls, the generation or any rewrite, stop with the cause.
@@ -161,7 +183,7 @@ type addedJob struct {
 
 // genRegistry holds the jobs of this process, and the limits on model
 // calls that the drafting page and the API share: genRunningMax in all,
-// genUserMax generations and regenUserMax rewrites per person.
+// genPersonMax per person, at most genUserMax of them generations.
 type genRegistry struct {
 	mu    sync.Mutex
 	jobs  map[string]*genJob
@@ -192,17 +214,32 @@ type genHold struct {
 	stop context.CancelCauseFunc
 }
 
-// takeGenerationLocked is the one check of a generation against the
-// limits, for the page (admit) and the API (acquireGeneration): the
-// person's first (errGensBusy), then the process's (errGenBusy).
-// replacing is how many of the person's counted generations the new one
-// replaces. The caller holds r.mu.
-func (r *genRegistry) takeGenerationLocked(p genPerson, replacing int) (*genHold, error) {
-	if r.generating[p]-replacing >= genUserMax {
-		return nil, errGensBusy
+// refuseLocked is the one check of a model call against the limits,
+// for the page's generations (admit), the API's (acquireGeneration) and
+// rewrites (acquireRewrite): the person's generations first
+// (errGensBusy; generations only), then all the person's calls
+// (personBusy), then the process's (errGenBusy). gensGoing and
+// rewritesGoing are the person's counted calls that a new generation
+// stops (a new brief replaces the page's generation for the same
+// experiment, and the rewrites of its drafts). The caller holds r.mu.
+func (r *genRegistry) refuseLocked(p genPerson, rewrite bool, gensGoing, rewritesGoing int) error {
+	gens, rewrites := r.generating[p]-gensGoing, max(r.rewriting[p]-rewritesGoing, 0)
+	switch {
+	case !rewrite && gens >= genUserMax:
+		return errGensBusy
+	case gens+rewrites >= genPersonMax:
+		return personBusy(gens, rewrites, rewrite)
+	case r.running >= genRunningMax:
+		return errGenBusy
 	}
-	if r.running >= genRunningMax {
-		return nil, errGenBusy
+	return nil
+}
+
+// takeGenerationLocked checks a generation against the limits
+// (refuseLocked) and takes its place. The caller holds r.mu.
+func (r *genRegistry) takeGenerationLocked(p genPerson, gensGoing, rewritesGoing int) (*genHold, error) {
+	if err := r.refuseLocked(p, false, gensGoing, rewritesGoing); err != nil {
+		return nil, err
 	}
 	r.running++
 	r.generating[p]++
@@ -216,7 +253,7 @@ func (r *genRegistry) takeGenerationLocked(p genPerson, replacing int) (*genHold
 func (r *genRegistry) acquireGeneration(p genPerson, stop context.CancelCauseFunc) (*genHold, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	h, err := r.takeGenerationLocked(p, 0)
+	h, err := r.takeGenerationLocked(p, 0, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -247,17 +284,13 @@ func (r *genRegistry) unpersonLocked(h *genHold) {
 	}
 }
 
-// acquireRewrite takes a slot for a rewrite by the person: one of theirs
-// (errRewritesBusy past regenUserMax) and one of the process's
-// (errGenBusy). releaseRewrite gives both back.
+// acquireRewrite takes a slot for a rewrite by the person, checked
+// against the limits (refuseLocked). releaseRewrite gives it back.
 func (r *genRegistry) acquireRewrite(p genPerson) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.rewriting[p] >= regenUserMax {
-		return errRewritesBusy
-	}
-	if r.running >= genRunningMax {
-		return errGenBusy
+	if err := r.refuseLocked(p, true, 0, 0); err != nil {
+		return err
 	}
 	r.rewriting[p]++
 	r.running++
@@ -293,13 +326,23 @@ func (r *genRegistry) admit(j *genJob) error {
 	defer r.mu.Unlock()
 	now := r.now()
 	r.pruneLocked(now)
-	replacing := 0
+	gensGoing, rewritesGoing := 0, 0
 	for _, o := range r.jobs {
-		if o.expID == j.expID && o.person == j.person && o.hold != nil && o.hold.personal {
-			replacing++
+		if o.expID != j.expID || o.person != j.person {
+			continue
 		}
+		if o.hold != nil && o.hold.personal {
+			gensGoing++
+		}
+		o.mu.Lock()
+		for _, d := range o.drafts {
+			if d.regenerating {
+				rewritesGoing++
+			}
+		}
+		o.mu.Unlock()
 	}
-	hold, err := r.takeGenerationLocked(j.person, replacing)
+	hold, err := r.takeGenerationLocked(j.person, gensGoing, rewritesGoing)
 	if err != nil {
 		return err
 	}
@@ -696,6 +739,7 @@ func (a *App) logLLMFailure(op, expID string, err error) {
 func failureSentence(err error) string {
 	var ve *variants.Error
 	var fe variants.FieldErrors
+	var limit *httpError
 	switch {
 	case errors.As(err, &ve):
 		return ve.Message
@@ -705,12 +749,8 @@ func failureSentence(err error) string {
 		return "The model did not answer in time; try again."
 	case errors.Is(err, errGenReplaced):
 		return "copylab stopped writing these drafts when you sent a newer brief."
-	case errors.Is(err, errGenBusy):
-		return errGenBusy.Message
-	case errors.Is(err, errGensBusy):
-		return errGensBusy.Message
-	case errors.Is(err, errRewritesBusy):
-		return fmt.Sprintf("You already have %d rewrites running; wait for one to finish, then ask again.", regenUserMax)
+	case errors.As(err, &limit):
+		return limit.Message // the limits on model calls
 	}
 	return "Something went wrong on our side while writing the drafts. It has been logged; please try again."
 }

@@ -347,3 +347,103 @@ func TestRemovedPersonsCallsDoNotCountForTheNext(t *testing.T) {
 		})
 	}
 }
+
+const (
+	// Ann's model calls in TestPersonModelCallsLimit: one set of drafts
+	// through the API and two rewrites on the page.
+	personCallsRewrite  = "You already have 1 set of drafts and 2 rewrites being written, the most at once; wait for one to finish, then ask again."
+	personCallsGenerate = "You already have 1 set of drafts and 2 rewrites being written, the most at once; wait for one to finish, then try again."
+)
+
+// One person holds at most genPersonMax of copylab's genRunningMax model
+// calls at once, sets of drafts and rewrites together, on the page and
+// through the API: past it, a rewrite says so on its card, and a
+// generation is refused with the sentence (429 too_many_generations with
+// Retry-After in the API and without htmx), neither asking the model. A
+// teammate drafts as usual, and once a call ends the person can ask
+// again.
+func TestPersonModelCallsLimit(t *testing.T) {
+	if genPersonMax != 3 {
+		t.Fatalf("the sentences here add up to 3, genPersonMax is %d", genPersonMax)
+	}
+	llm := newFakeLLM(t)
+	g := newGenFixture(t, llm.generator(30*time.Second))
+	g.c.get(g.base)
+	statusURL, _ := g.start(t, g.brief(4))
+	texts := draftTexts(g.wait(t, statusURL))
+	all := []int{0, 1, 2, 3}
+	release := llm.hold()
+	defer release()
+
+	b := g.e.experiment(g.site.ID, "Pricing", "Simple pricing for every team", "Pay for what you use")
+	annTok := tokenFor(t, g.e, "ann@example.com")
+	calls := llm.calls()
+	api := apiGenerateAsync(g.e, annTok, b.ID)
+	waitCalls(t, llm, calls+1)
+	rewriteHeld(t, g.c, llm, statusURL, draftsForm(texts, all, nil), 0)
+	rewriteHeld(t, g.c, llm, statusURL, draftsForm(texts, all, nil), 1)
+
+	calls = llm.calls()
+	resp, card := g.c.hx(http.MethodPost, statusURL+"/drafts/2/regenerate?instruction=shorter", draftsForm(texts, all, nil))
+	wantStatus(t, resp, http.StatusOK, card)
+	wantContains(t, card, personCallsRewrite, "regen-failed")
+	wantNotContains(t, card, "draft-busy")
+
+	x := g.e.experiment(g.site.ID, "Signup", "Start your free trial", "Try it free for 30 days")
+	a := answerNow(t, llm, apiGenerateAsync(g.e, annTok, x.ID))
+	if a.status != http.StatusTooManyRequests || a.code != "too_many_generations" || a.msg != personCallsGenerate || a.retryAfter != "30" {
+		t.Errorf("API: %d %s %q, Retry-After %q", a.status, a.code, a.msg, a.retryAfter)
+	}
+	baseX := "/experiments/" + x.ID + "/generate"
+	g.c.get(baseX)
+	startBusy(t, llm, g.c, g, baseX, http.StatusTooManyRequests, "30", personCallsGenerate)
+	if llm.calls() != calls {
+		t.Errorf("%d refused calls reached the model", llm.calls()-calls)
+	}
+
+	// A teammate is not held back.
+	bob := g.e.signIn("bob@example.com")
+	bob.get(baseX)
+	resp, body := bob.hx(http.MethodPost, baseX, g.brief(2))
+	wantStatus(t, resp, http.StatusOK, body)
+	wantContains(t, body, `data-state="running"`)
+
+	release()
+	if a := <-api; a.err != nil || a.status != http.StatusOK {
+		t.Errorf("Ann's API generation: %d %s %q %v", a.status, a.code, a.msg, a.err)
+	}
+	for i := range 2 {
+		waitCard(t, g.c, fmt.Sprintf("%s/drafts/%d", statusURL, i))
+	}
+	resp, card = g.c.hx(http.MethodPost, statusURL+"/drafts/2/regenerate?instruction=shorter", nil)
+	wantStatus(t, resp, http.StatusOK, card)
+	wantNotContains(t, card, "the most at once")
+	waitNoModelCalls(t, g.e)
+}
+
+// A new brief for an experiment stops the rewrites of its earlier drafts
+// (the page shows only the newest), so they do not count against it:
+// with genPersonMax rewrites running on the old drafts, the new brief is
+// taken, and the old rewrites' model calls are given up.
+func TestNewBriefIsNotHeldBackByItsOwnRewrites(t *testing.T) {
+	llm := newFakeLLM(t)
+	g := newGenFixture(t, llm.generator(30*time.Second))
+	g.c.get(g.base)
+	statusURL, _ := g.start(t, g.brief(genPersonMax+1))
+	texts := draftTexts(g.wait(t, statusURL))
+	release := llm.hold()
+	defer release()
+	for i := range genPersonMax {
+		rewriteHeld(t, g.c, llm, statusURL, draftsForm(texts, []int{0}, nil), i)
+	}
+
+	resp, body := g.c.hx(http.MethodPost, g.base, g.brief(2))
+	wantStatus(t, resp, http.StatusOK, body)
+	wantNotContains(t, body, "You already have")
+	wantContains(t, body, `data-state="running"`)
+	if !llm.waitCancelled(genPersonMax, 5*time.Second) {
+		t.Error("the old drafts' rewrites went on")
+	}
+	release()
+	waitNoModelCalls(t, g.e)
+}

@@ -150,15 +150,15 @@ func waitAs(t *testing.T, c *client, statusURL string) string {
 	return ""
 }
 
-// One person holds at most regenUserMax rewrites at once: the next says
-// so on its card, without asking the model, while a teammate can still
+// One person holds at most genPersonMax rewrites at once (as many as
+// all their model calls): the next says so on its card, without asking the model, while a teammate can still
 // ask for theirs. Once one of the rewrites is done, the person can ask
 // again.
 func TestRewritesPerPersonLimit(t *testing.T) {
 	llm := newFakeLLM(t)
 	g := newGenFixture(t, llm.generator(30*time.Second))
 	g.c.get(g.base)
-	statusURL, _ := g.start(t, g.brief(regenUserMax+2))
+	statusURL, _ := g.start(t, g.brief(genPersonMax+2))
 	texts := draftTexts(g.wait(t, statusURL))
 	bob := g.e.signIn("bob@example.com")
 	bob.get(g.base)
@@ -171,13 +171,13 @@ func TestRewritesPerPersonLimit(t *testing.T) {
 	for i := range all {
 		all[i] = i
 	}
-	for i := 0; i < regenUserMax; i++ {
+	for i := 0; i < genPersonMax; i++ {
 		rewriteHeld(t, g.c, llm, statusURL, draftsForm(texts, all, nil), i)
 	}
 	calls := llm.calls()
-	resp, card := g.c.hx(http.MethodPost, fmt.Sprintf("%s/drafts/%d/regenerate?instruction=shorter", statusURL, regenUserMax), draftsForm(texts, all, nil))
+	resp, card := g.c.hx(http.MethodPost, fmt.Sprintf("%s/drafts/%d/regenerate?instruction=shorter", statusURL, genPersonMax), draftsForm(texts, all, nil))
 	wantStatus(t, resp, http.StatusOK, card)
-	wantContains(t, card, fmt.Sprintf("You already have %d rewrites running; wait for one to finish, then ask again.", regenUserMax), "regen-failed")
+	wantContains(t, card, fmt.Sprintf("You already have %d rewrites running; wait for one to finish, then ask again.", genPersonMax), "regen-failed")
 	wantNotContains(t, card, "draft-busy")
 	if llm.calls() != calls {
 		t.Error("the rewrite over the limit reached the model")
@@ -187,10 +187,10 @@ func TestRewritesPerPersonLimit(t *testing.T) {
 	rewriteHeld(t, bob, llm, bobURL, draftsForm(bobTexts, []int{0, 1}, nil), 0)
 
 	release()
-	for i := 0; i < regenUserMax; i++ {
+	for i := 0; i < genPersonMax; i++ {
 		waitCard(t, g.c, fmt.Sprintf("%s/drafts/%d", statusURL, i))
 	}
-	resp, card = g.c.hx(http.MethodPost, fmt.Sprintf("%s/drafts/%d/regenerate?instruction=shorter", statusURL, regenUserMax), nil)
+	resp, card = g.c.hx(http.MethodPost, fmt.Sprintf("%s/drafts/%d/regenerate?instruction=shorter", statusURL, genPersonMax), nil)
 	wantStatus(t, resp, http.StatusOK, card)
 	if strings.Contains(card, "rewrites running") {
 		t.Errorf("the limit still holds after the rewrites finished: %s", card)

@@ -74,7 +74,7 @@ func (a *App) generateStart(c *fiber.Ctx) error {
 		// The limits on model calls, the same the API answers with:
 		// the person's own (429) or the process's (503).
 		var busy *httpError
-		if !errors.As(err, &busy) || busy != errGenBusy && busy != errGensBusy {
+		if !errors.As(err, &busy) || busy.Code != errGenBusy.Code && busy.Code != errGensBusy.Code {
 			return err
 		}
 		p.Error = busy.Message
