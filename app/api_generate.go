@@ -106,6 +106,7 @@ func (a *App) apiExperimentGenerate(c *fiber.Ctx) error {
 	defer stop(nil)
 	hold, err := a.genJobs.acquireGeneration(personOf(user), stop)
 	if err != nil {
+		a.countRefusal("generate", err)
 		return err
 	}
 	defer a.genJobs.releaseGeneration(hold)

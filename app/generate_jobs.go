@@ -53,16 +53,35 @@ const (
 	genUserMax = 2
 )
 
+// limitError is a refusal by one of the limits on model calls, given
+// before any call: the answer, and the limit that gave it, which
+// copylab_llm_refused_total counts it by.
+type limitError struct {
+	*httpError
+	reason string // refusedPersonGenerations, refusedPersonCalls or refusedServerBusy
+}
+
+func (e *limitError) Unwrap() error { return e.httpError }
+
+// The limits, as copylab_llm_refused_total names them.
+const (
+	refusedPersonGenerations = "person_generations" // genUserMax
+	refusedPersonCalls       = "person_calls"       // genPersonMax
+	refusedServerBusy        = "server_busy"        // genRunningMax
+)
+
 // errGenBusy is the answer when every one of the process's genRunningMax
 // slots is taken: the server is busy, not the asker at fault, hence 503.
-var errGenBusy = &httpError{Status: http.StatusServiceUnavailable, Code: "generation_busy", RetryAfter: time.Minute,
-	Message: "copylab is already writing several sets of drafts; try again in a minute."}
+var errGenBusy = &limitError{reason: refusedServerBusy, httpError: &httpError{Status: http.StatusServiceUnavailable,
+	Code: "generation_busy", RetryAfter: time.Minute,
+	Message: "copylab is already writing several sets of drafts; try again in a minute."}}
 
 // errGensBusy is the answer when the person already has genUserMax
 // generations in flight: they are asking too often, hence 429. Their
 // own generations take from seconds to a minute or two.
-var errGensBusy = &httpError{Status: http.StatusTooManyRequests, Code: "too_many_generations", RetryAfter: 30 * time.Second,
-	Message: fmt.Sprintf("You already have %d sets of drafts being written; wait for one to finish, then try again.", genUserMax)}
+var errGensBusy = &limitError{reason: refusedPersonGenerations, httpError: &httpError{Status: http.StatusTooManyRequests,
+	Code: "too_many_generations", RetryAfter: 30 * time.Second,
+	Message: fmt.Sprintf("You already have %d sets of drafts being written; wait for one to finish, then try again.", genUserMax)}}
 
 // errGenReplaced ends a generation when the same person sends a new brief
 // for the same experiment before it is done: the page shows only the
@@ -74,7 +93,7 @@ var errGenReplaced = errors.New("a newer brief replaced this generation")
 // model calls in flight, gens generations and rewrites rewrites: like
 // errGensBusy, they are asking too often. rewrite says whether they
 // asked for a rewrite (which they ask again for) or a generation.
-func personBusy(gens, rewrites int, rewrite bool) *httpError {
+func personBusy(gens, rewrites int, rewrite bool) *limitError {
 	var have string
 	switch {
 	case gens == 0:
@@ -89,8 +108,18 @@ func personBusy(gens, rewrites int, rewrite bool) *httpError {
 	if rewrite {
 		again = "ask again."
 	}
-	return &httpError{Status: http.StatusTooManyRequests, Code: errGensBusy.Code, RetryAfter: errGensBusy.RetryAfter,
-		Message: "You already have " + have + "; wait for one to finish, then " + again}
+	return &limitError{reason: refusedPersonCalls, httpError: &httpError{Status: http.StatusTooManyRequests,
+		Code: errGensBusy.Code, RetryAfter: errGensBusy.RetryAfter,
+		Message: "You already have " + have + "; wait for one to finish, then " + again}}
+}
+
+// countRefusal counts err on /metrics when a limit on model calls gave
+// it; call is "generate" or "rewrite".
+func (a *App) countRefusal(call string, err error) {
+	var limit *limitError
+	if errors.As(err, &limit) {
+		a.metrics.refusedLLM(call, limit.reason)
+	}
 }
 
 // Why a job ended other than by a newer brief (errGenReplaced): its
@@ -633,6 +662,7 @@ func (a *App) startGeneration(j *genJob) error {
 	j.life, j.cancel = context.WithCancelCause(context.Background())
 	if err := a.genJobs.admit(j); err != nil {
 		j.cancel(nil)
+		a.countRefusal("generate", err)
 		return err
 	}
 	go func() {
@@ -685,6 +715,7 @@ func (a *App) startRegeneration(j *genJob, i int, others []string, instruction s
 	current := d.text
 	j.mu.Unlock()
 	if err := a.genJobs.acquireRewrite(j.person); err != nil {
+		a.countRefusal("rewrite", err)
 		j.mu.Lock()
 		d.regenerating = false
 		j.mu.Unlock()
@@ -739,7 +770,7 @@ func (a *App) logLLMFailure(op, expID string, err error) {
 func failureSentence(err error) string {
 	var ve *variants.Error
 	var fe variants.FieldErrors
-	var limit *httpError
+	var limit *limitError
 	switch {
 	case errors.As(err, &ve):
 		return ve.Message

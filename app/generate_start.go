@@ -73,8 +73,8 @@ func (a *App) generateStart(c *fiber.Ctx) error {
 	if err := a.startGeneration(j); err != nil {
 		// The limits on model calls, the same the API answers with:
 		// the person's own (429) or the process's (503).
-		var busy *httpError
-		if !errors.As(err, &busy) || busy.Code != errGenBusy.Code && busy.Code != errGensBusy.Code {
+		var busy *limitError
+		if !errors.As(err, &busy) {
 			return err
 		}
 		p.Error = busy.Message

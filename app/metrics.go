@@ -40,6 +40,7 @@ type Metrics struct {
 	batchEvents   prometheus.Histogram
 	llmCalls      prometheus.Counter
 	llmFailures   *prometheus.CounterVec // code
+	llmRefused    *prometheus.CounterVec // call, reason
 	notifications *prometheus.CounterVec // result: sent, retried, paused, dropped, failed
 	snippetRender prometheus.Counter
 }
@@ -76,6 +77,11 @@ func NewMetrics(ing *experiments.Ingester) *Metrics {
 		Help: "Calls to the LLM endpoint to draft copy, successful or not."})
 	m.llmFailures = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "copylab_llm_failures_total",
 		Help: "Failed calls to the LLM endpoint, by code."}, []string{"code"})
+	m.llmRefused = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "copylab_llm_refused_total",
+		Help: fmt.Sprintf("Requests to draft copy, on the drafting page or through the API, turned away by a limit before any call to the LLM endpoint, by call (generate, rewrite) and by the limit: "+
+			"person_generations (the person already has %d sets of drafts being written; 429 too_many_generations), "+
+			"person_calls (the person already has %d calls, sets of drafts and rewrites together; 429 too_many_generations), "+
+			"server_busy (all %d of copylab's calls are taken; 503 generation_busy).", genUserMax, genPersonMax, genRunningMax)}, []string{"call", "reason"})
 	m.notifications = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "copylab_notifications_total",
 		Help: "Messages posted to sites' webhooks (verdicts, warnings and test messages), by result: sent; retried (no answer, 5xx, 429, 408 and the like: posted again a minute later); " +
 			"paused (the webhook is gone, not allowed or redirects: nothing more goes to it until a person fixes it); " +
@@ -83,7 +89,7 @@ func NewMetrics(ing *experiments.Ingester) *Metrics {
 	m.snippetRender = prometheus.NewCounter(prometheus.CounterOpts{Name: "copylab_snippet_renders_total",
 		Help: "Snippets rendered (cache misses of GET /s/{key}.js)."})
 	for _, c := range []prometheus.Collector{m.requests, m.accepted, m.duplicates, m.ignored, m.skipped, m.rejected, m.limited,
-		m.batchSeconds, m.batchEvents, m.llmCalls, m.llmFailures, m.notifications, m.snippetRender} {
+		m.batchSeconds, m.batchEvents, m.llmCalls, m.llmFailures, m.llmRefused, m.notifications, m.snippetRender} {
 		f(c)
 	}
 	if ing != nil {
@@ -108,6 +114,14 @@ func (m *Metrics) LLMCall(code string) {
 	m.llmCalls.Inc()
 	if code != "" {
 		m.llmFailures.WithLabelValues(metricLabel(code)).Inc()
+	}
+}
+
+// refusedLLM counts one generation or rewrite of copy (call: "generate"
+// or "rewrite") that a limit turned away before any call (countRefusal).
+func (m *Metrics) refusedLLM(call, reason string) {
+	if m != nil {
+		m.llmRefused.WithLabelValues(metricLabel(call), metricLabel(reason)).Inc()
 	}
 }
 
