@@ -31,8 +31,10 @@ import (
 // (SRM) and when the tag stops finding its element: such a warning is
 // news again only after checks a full day apart found it gone
 // (warningDue). An answer that changes later (another variant wins, or a
-// winner after "no meaningful difference") is news once more
-// (verdictKey). An answer is
+// winner after "no meaningful difference") is news once more, and one
+// announced before that comes back after another is news once it has
+// held a full day (answerDue), so the channel's last word on a test is
+// the page's. An answer is
 // announced once the results page calls it: not while the test is too
 // young to act on (answerTooEarly), when the page heads it "Early lead: not
 // called yet", but on the first check after it has run a full week and
@@ -87,7 +89,7 @@ func (a *App) notifyOnce(ctx context.Context) int {
 			return sent
 		}
 		if site.WebhookURL == "" {
-			a.watchWarnings(ctx, site)
+			a.watchHeld(ctx, site)
 			continue
 		}
 		if _, refused, err := a.store.WebhookRefusalOf(ctx, site.ID, site.WebhookURL); err != nil {
@@ -97,7 +99,7 @@ func (a *App) notifyOnce(ctx context.Context) int {
 			// Refused for good: nothing goes there until the URL is
 			// replaced or a test message gets through (the site page
 			// says so).
-			a.watchWarnings(ctx, site)
+			a.watchHeld(ctx, site)
 			continue
 		}
 		running, err := a.store.RunningExperiments(ctx, site.ID)
@@ -145,19 +147,21 @@ func (a *App) notifyOnce(ctx context.Context) int {
 	return sent
 }
 
-// watchWarnings runs the warnings' checks (warningDue) on the site's
-// running tests while its webhook is off or paused, and sends nothing.
-// Their episodes go on meanwhile: without the checks, a warning that was
-// announced, cleared for days and came back during the pause would be the
-// same episode to copylab, never announced, and one that cleared during
-// the pause would take another day of checks after it to end. With them,
-// a warning whose new episode began during the pause, and that is still
-// on when the webhook takes messages again, is announced then, once (a
-// due episode is not recorded until it is sent); one that came and went
-// meanwhile is not. Only tests that had a warning announced need the
-// checks: a first episode is announced if it is on at the resume, as it
-// would be anyway.
-func (a *App) watchWarnings(ctx context.Context, site experiments.Site) {
+// watchHeld runs the checks of the warnings (warningDue) and of the
+// answers (answerDue) on the site's running tests while its webhook is off
+// or paused, and sends nothing. Their episodes go on meanwhile: without
+// the checks, a warning that was announced, cleared for days and came
+// back during the pause would be the same episode to copylab, never
+// announced, and one that cleared during the pause would take another day
+// of checks after it to end. With them, a warning whose new episode began
+// during the pause, and that is still on when the webhook takes messages
+// again, is announced then, once (a due episode is not recorded until it
+// is sent); one that came and went meanwhile is not. An answer that came
+// back during the pause and has held a day is announced at the resume;
+// one that has not waits out the rest of its day. Only tests that had a
+// message announced need the checks: a first episode, or a first answer,
+// is announced if it is on at the resume, as it would be anyway.
+func (a *App) watchHeld(ctx context.Context, site experiments.Site) {
 	announced, err := a.store.AnnouncedRunning(ctx, site.ID)
 	if err != nil || len(announced) == 0 {
 		if err != nil {
@@ -185,15 +189,19 @@ func (a *App) watchWarnings(ctx context.Context, site experiments.Site) {
 		if ctx.Err() != nil {
 			return
 		}
-		_, done, err := a.doneOf(ctx, e.ID)
+		delivered, done, err := a.doneOf(ctx, e.ID)
 		if err != nil {
-			a.log.Error("notify: watch warnings", "site", site.Key, "experiment", e.ID, "error", err)
+			a.log.Error("notify: watch", "site", site.Key, "experiment", e.ID, "error", err)
 			continue
 		}
-		if lastEpisode(done, stats.StatusSRM) == 0 && lastEpisode(done, noticeElementMissing) == 0 {
+		if lastEpisode(done, stats.StatusSRM) == 0 && lastEpisode(done, noticeElementMissing) == 0 && lastAnswer(done) == "" {
 			continue
 		}
-		_, an := analyzeCounts(e, experiments.Counts{Variants: totals[e.ID]})
+		counts := experiments.Counts{Variants: totals[e.ID]}
+		arms, an := analyzeCounts(e, counts)
+		if _, _, err := a.answerDue(ctx, e, counts, arms, an, delivered, done); err != nil {
+			a.log.Error("notify: watch answer", "site", site.Key, "experiment", e.ID, "error", err)
+		}
 		if _, err := a.dueWarnings(ctx, e, e, an, done); err != nil {
 			a.log.Error("notify: watch warnings", "site", site.Key, "experiment", e.ID, "error", err)
 		}
@@ -202,8 +210,9 @@ func (a *App) watchWarnings(ctx context.Context, site experiments.Site) {
 
 // doneOf returns what went out about an experiment (delivered), and
 // that with what its webhook refused by itself (done), which is not sent
-// again either (failMessage).
-func (a *App) doneOf(ctx context.Context, expID string) (delivered, done map[string]bool, err error) {
+// again either (failMessage), each by the status it is recorded as, with
+// when it went out or was refused.
+func (a *App) doneOf(ctx context.Context, expID string) (delivered, done map[string]time.Time, err error) {
 	delivered, err = a.store.Notified(ctx, expID)
 	if err != nil {
 		return nil, nil, err
@@ -213,12 +222,8 @@ func (a *App) doneOf(ctx context.Context, expID string) (delivered, done map[str
 		return nil, nil, err
 	}
 	// Sent, though not recorded yet (unrecorded): not sent again.
-	for k := range a.unrecorded.of(expID) {
-		delivered[k] = true
-	}
-	for k := range delivered {
-		done[k] = true
-	}
+	maps.Copy(delivered, a.unrecorded.of(expID))
+	maps.Copy(done, delivered)
 	return delivered, done, nil
 }
 
@@ -233,7 +238,7 @@ type dueWarning struct {
 // broken (an is its analysis), or the tag stopped finding the tested
 // element since yesterday (the results page's health warning). short is
 // e with its names as chat messages give them (clip).
-func (a *App) dueWarnings(ctx context.Context, e, short experiments.Experiment, an stats.Analysis, done map[string]bool) ([]dueWarning, error) {
+func (a *App) dueWarnings(ctx context.Context, e, short experiments.Experiment, an stats.Analysis, done map[string]time.Time) ([]dueWarning, error) {
 	clears, err := a.store.NoticeClears(ctx, e.ID)
 	if err != nil {
 		return nil, err
@@ -266,7 +271,8 @@ const (
 )
 
 // notifyExperiment sends what is due about e and not announced yet: its
-// verdict on counts when it is worth a message, once, and a warning when
+// verdict on counts when it is worth a message and differs from the last
+// one announced (answerDue), and a warning when
 // its split is broken or the tag stopped finding the tested element since
 // yesterday (the results page's health warning), once an episode. sent
 // says how many went out.
@@ -287,23 +293,12 @@ func (a *App) notifyExperiment(ctx context.Context, site experiments.Site, e exp
 	}
 	var due []notice
 	arms, an := analyzeCounts(e, counts)
-	key := verdictKey(arms, an)
-	if title, worth := notifyTitles[an.Verdict.Status]; worth && an.Verdict.Status != stats.StatusSRM && !announced(done, key) {
-		// An early answer waits, unrecorded, so a later check sends it
-		// with the words the page has then ("Ship it." included).
-		early, err := a.answerTooEarly(ctx, e, counts, an.Verdict.Status)
-		if err != nil {
-			return 0, err
-		}
-		if !early {
-			// A winner the channel never heard of changed nothing there.
-			if an.Verdict.Status == stats.StatusWinner && winnerAnnounced(delivered) {
-				title = winnerChangedTitle
-			}
-			n := msg(title, an.Verdict.Status, an.Verdict.Text, an.Verdict.Text)
-			n.key = key
-			due = append(due, n)
-		}
+	if key, title, err := a.answerDue(ctx, e, counts, arms, an, delivered, done); err != nil {
+		return 0, err
+	} else if key != "" {
+		n := msg(title, an.Verdict.Status, an.Verdict.Text, an.Verdict.Text)
+		n.key = key
+		due = append(due, n)
 	}
 
 	// The warnings, once an episode (warningDue).
@@ -450,7 +445,7 @@ const warningRearm = 24 * time.Hour
 // down counts as cleared only when checks on both sides find it gone. The
 // checks go on while the site's webhook is off or paused (watchWarnings),
 // and an episode due then is sent once it takes messages, if still on.
-func (a *App) warningDue(ctx context.Context, expID, base string, on bool, done map[string]bool, clears map[string]experiments.NoticeClear) (key string, err error) {
+func (a *App) warningDue(ctx context.Context, expID, base string, on bool, done map[string]time.Time, clears map[string]experiments.NoticeClear) (key string, err error) {
 	n := lastEpisode(done, base)
 	c, cleared := clears[base]
 	if cleared && c.Episode < n {
@@ -489,7 +484,7 @@ func episodeKey(base string, k int) string {
 }
 
 // lastEpisode is the latest episode of a warning in done, 0 for none.
-func lastEpisode(done map[string]bool, base string) int {
+func lastEpisode(done map[string]time.Time, base string) int {
 	last := 0
 	for key := range done {
 		if k := episodeOf(key, base); k > last {
@@ -542,13 +537,104 @@ func elementMissingText(e experiments.Experiment, recent []experiments.HealthCou
 // winnerChangedTitle heads a winner announced after another variant's win.
 const winnerChangedTitle = "The winner changed"
 
+// answerRearm is how long an answer that was announced before, and comes
+// back after another, must be found on every check before it is news
+// again (answerDue).
+const answerRearm = 24 * time.Hour
+
+// answerDue says which message about e's answer is due now (key "" for
+// none: what it is recorded as, with its title), and notes what the
+// check found (Store.SetAnswerHold). an is e's analysis on counts, of
+// arms; delivered and done are as doneOf returns them.
+//
+// The channel's last word on a test should be the results page's answer,
+// so an answer is news whenever it differs from the last one announced
+// (or given up: lastAnswer). One never announced before goes out on the
+// first check that finds it, as the first answer did: such messages are
+// bounded by the test's variants. One announced before that comes back
+// after another (B wins, then C, then B again) goes out only once checks
+// a full day apart (answerRearm) have found it, and no other answer, nor
+// none, in between, as a warning is news again only after checks a full
+// day apart found it gone: a test that crosses a line every few minutes
+// would otherwise post each crossing, while one that holds a day has
+// settled where its page says. That is at most one such message a test
+// a day, and the channel catches up within a day of the page settling.
+// A minimum gap between messages would not do: it would post whichever
+// answer the page showed when the gap ran out, and a flapping test would
+// still get a message a day, each as likely wrong as right.
+//
+// A winner recorded before copylab kept the winning variant (a bare
+// "winner") is taken, on the first check that finds a winner while it is
+// the last answer, for that winner (nothing is sent): copylab cannot tell
+// which variant it named, and the one winning still is by far the
+// likeliest. From then on a new winner is news.
+//
+// An early answer (answerTooEarly) is no answer yet: it waits, unnoted,
+// so a later check sends it with the words the page has then ("Ship it."
+// included).
+func (a *App) answerDue(ctx context.Context, e experiments.Experiment, counts experiments.Counts, arms []stats.Arm, an stats.Analysis,
+	delivered, done map[string]time.Time) (key, title string, err error) {
+	hold, held, err := a.store.AnswerHoldOf(ctx, e.ID)
+	if err != nil {
+		return "", "", err
+	}
+	// keep forgets a held answer other than cur ("" for none).
+	keep := func(cur string) error {
+		if held && hold.Answer != cur {
+			return a.store.DeleteAnswerHold(ctx, e.ID)
+		}
+		return nil
+	}
+	title, worth := notifyTitles[an.Verdict.Status]
+	if !worth || an.Verdict.Status == stats.StatusSRM {
+		return "", "", keep("")
+	}
+	cur, last := verdictKey(arms, an), lastAnswer(done)
+	switch {
+	case cur == last:
+		return "", "", keep("")
+	case last == stats.StatusWinner && isWinnerKey(cur):
+		if err := a.store.RenameNotification(ctx, e.ID, last, cur); err != nil {
+			return "", "", err
+		}
+		return "", "", keep("")
+	}
+	if early, err := a.answerTooEarly(ctx, e, counts, an.Verdict.Status); err != nil || early {
+		if err != nil {
+			return "", "", err
+		}
+		return "", "", keep("")
+	}
+	k := answerEpisodes(done, cur)
+	_, bare := done[stats.StatusWinner]
+	if k > 0 || (bare && isWinnerKey(cur)) {
+		// It came back: due once it has held a full day.
+		now := a.now()
+		if !held || hold.Answer != cur {
+			return "", "", a.store.SetAnswerHold(ctx, e.ID, experiments.AnswerHold{Answer: cur, Since: now})
+		}
+		if now.Sub(hold.Since) < answerRearm {
+			return "", "", nil
+		}
+	} else if err := keep(cur); err != nil {
+		return "", "", err
+	}
+	// A winner the channel never heard of changed nothing there.
+	if w := lastWinner(delivered); isWinnerKey(w) && w != cur && isWinnerKey(cur) {
+		title = winnerChangedTitle
+	}
+	if k > 0 {
+		return cur + ":" + strconv.Itoa(k+1), title, nil
+	}
+	return cur, title, nil
+}
+
 // verdictKey is what an announced verdict is recorded as (Store.Notified,
 // RecordNotification): its status, and for a winner the winning variant
 // too ("winner:c"), so that another variant's win is news while the same
-// winner is not. Each key is announced once per experiment, a verdict that
-// comes back after another included: a test near a line cannot flood the
-// channel with the same answers, and the messages about one test are
-// bounded by its variants.
+// winner is not. The second time an answer is announced (answerDue), it
+// is recorded with ":2" after it (winner:c:2, control_wins:2), the third
+// with ":3", and so on (answerOf), as a warning's episodes are.
 func verdictKey(arms []stats.Arm, an stats.Analysis) string {
 	if an.Verdict.Status != stats.StatusWinner {
 		return an.Verdict.Status
@@ -568,34 +654,75 @@ func verdictKey(arms []stats.Arm, an stats.Analysis) string {
 	return stats.StatusWinner + ":" + arms[best].Key
 }
 
-// announced reports whether the verdict recorded as key was announced.
-// Winners recorded before the winning variant was (a bare "winner" row)
-// stand for whichever variant wins now, until a winner is recorded with
-// its variant: copylab cannot tell which variant such a row named, and a
-// missed change is better than the same winner twice.
-func announced(done map[string]bool, key string) bool {
-	if done[key] {
-		return true
+// isWinnerKey reports whether key is a verdictKey of a named winner.
+func isWinnerKey(key string) bool { return strings.HasPrefix(key, stats.StatusWinner+":") }
+
+// answerOf is the answer (a verdictKey) a recorded status stands for,
+// and which time it was announced (from 1); ok is false for a status that
+// is no answer (a warning's). A variant's key holds no ":", so
+// "winner:2" is variant 2's win, and "winner:2:3" its third.
+func answerOf(status string) (answer string, k int, ok bool) {
+	parts := strings.Split(status, ":")
+	named := 1 // how many parts name the answer
+	switch parts[0] {
+	case stats.StatusWinner:
+		if len(parts) > 1 {
+			named = 2
+		}
+	case stats.StatusControlWins, stats.StatusNoMeaningfulDifference:
+	default:
+		return "", 0, false
 	}
-	if !strings.HasPrefix(key, stats.StatusWinner+":") || !done[stats.StatusWinner] {
-		return false
-	}
-	for k := range done {
-		if strings.HasPrefix(k, stats.StatusWinner+":") {
-			return false
+	switch len(parts) - named {
+	case 0:
+		return status, 1, true
+	case 1:
+		if k, err := strconv.Atoi(parts[named]); err == nil && k > 1 {
+			return strings.Join(parts[:named], ":"), k, true
 		}
 	}
-	return true
+	return "", 0, false
 }
 
-// winnerAnnounced reports whether some variant's win was announced.
-func winnerAnnounced(done map[string]bool) bool {
-	for k := range done {
-		if k == stats.StatusWinner || strings.HasPrefix(k, stats.StatusWinner+":") {
-			return true
+// lastAnswer is the answer of the latest answer's message in sent (by
+// recorded status, when it went), "" for none.
+func lastAnswer(sent map[string]time.Time) string {
+	last, lastK := "", 0
+	var lastAt time.Time
+	for status, at := range sent {
+		answer, k, ok := answerOf(status)
+		// Checks are a minute apart, so two answers are never sent at
+		// the same time; the later time for the same answer is its
+		// later message anyway.
+		if ok && (last == "" || at.After(lastAt) || (at.Equal(lastAt) && k > lastK)) {
+			last, lastK, lastAt = answer, k, at
 		}
 	}
-	return false
+	return last
+}
+
+// lastWinner is the answer of the latest winner's message in sent, "" for
+// none ("winner" for one recorded before its variant was).
+func lastWinner(sent map[string]time.Time) string {
+	winners := map[string]time.Time{}
+	for status, at := range sent {
+		if answer, _, ok := answerOf(status); ok && (answer == stats.StatusWinner || isWinnerKey(answer)) {
+			winners[status] = at
+		}
+	}
+	return lastAnswer(winners)
+}
+
+// answerEpisodes is how many times answer was announced or given up, as
+// done records them.
+func answerEpisodes(done map[string]time.Time, answer string) int {
+	n := 0
+	for status := range done {
+		if a, k, ok := answerOf(status); ok && a == answer && k > n {
+			n = k
+		}
+	}
+	return n
 }
 
 // stillDue reads the site's webhook and the experiment's status again
@@ -740,11 +867,12 @@ func (n notice) status() string {
 }
 
 // noticeTitle is the headline of a recorded status (a verdictKey, or a
-// warning's episodeKey: its episodes after the first are "again").
+// warning's episodeKey: its episodes after the first are "again"; an
+// answer's are headed as its message was, answerDue).
 func noticeTitle(status string) string {
 	base, _, _ := strings.Cut(status, ":")
 	again := ""
-	if k := episodeOf(status, base); k > 1 {
+	if k := episodeOf(status, base); k > 1 && (base == stats.StatusSRM || base == noticeElementMissing) {
 		again = " again"
 	}
 	if base == noticeElementMissing {

@@ -119,7 +119,7 @@ func sdSeed(t testing.TB, s *experiments.Store, in *experiments.Ingester, name s
 // grows under an experiment beyond its visitors' exposures and
 // conversions: a missed element (health), a bot and a visitor who saw both
 // variants (excluded), a recording, a notification, one the webhook
-// refused and a warning's clearing.
+// refused, a warning's clearing and an answer's hold.
 func sdExtras(t testing.TB, s *experiments.Store, in *experiments.Ingester, site experiments.Site, x string) {
 	t.Helper()
 	ctx := context.Background()
@@ -142,6 +142,9 @@ func sdExtras(t testing.TB, s *experiments.Store, in *experiments.Ingester, site
 		t.Fatal(err)
 	}
 	if err := s.SetNoticeClear(ctx, x, "element_missing", experiments.NoticeClear{Episode: 1, ClearedAt: evBaseTime}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetAnswerHold(ctx, x, experiments.AnswerHold{Answer: "winner:b", Since: evBaseTime}); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -114,21 +114,23 @@ func (s *Store) SetSiteWebhook(ctx context.Context, id, rawURL string) (Site, er
 	return s.Site(ctx, id)
 }
 
-// Notified returns the verdict statuses already announced for an
-// experiment.
-func (s *Store) Notified(ctx context.Context, expID string) (map[string]bool, error) {
-	rows, err := s.r.QueryContext(ctx, `/* Store.Notified */ select status from experiment_notifications where experiment_id = ?`, expID)
+// Notified returns the messages already announced about an experiment,
+// by the status they were recorded as (RecordNotification), with when
+// each went out.
+func (s *Store) Notified(ctx context.Context, expID string) (map[string]time.Time, error) {
+	rows, err := s.r.QueryContext(ctx, `/* Store.Notified */ select status, sent_at from experiment_notifications where experiment_id = ?`, expID)
 	if err != nil {
 		return nil, fmt.Errorf("experiments: notifications of %s: %w", expID, err)
 	}
 	defer rows.Close()
-	out := map[string]bool{}
+	out := map[string]time.Time{}
 	for rows.Next() {
 		var st string
-		if err := rows.Scan(&st); err != nil {
+		var at int64
+		if err := rows.Scan(&st, &at); err != nil {
 			return nil, fmt.Errorf("experiments: notifications of %s: %w", expID, err)
 		}
-		out[st] = true
+		out[st] = time.UnixMilli(at)
 	}
 	return out, rows.Err()
 }
@@ -140,6 +142,18 @@ func (s *Store) RecordNotification(ctx context.Context, expID, status string, at
 		values (?, ?, ?) on conflict do nothing`, expID, status, ms(at))
 	if err != nil {
 		return fmt.Errorf("experiments: record notification of %s: %w", expID, err)
+	}
+	return nil
+}
+
+// RenameNotification records as to the message about an experiment
+// recorded as from, keeping when it went out, in place of any message
+// recorded as to; a no-op when none is recorded as from.
+func (s *Store) RenameNotification(ctx context.Context, expID, from, to string) error {
+	_, err := s.w.ExecContext(ctx, `/* Store.RenameNotification */ update or replace experiment_notifications set status = ?
+		where experiment_id = ? and status = ?`, to, expID, from)
+	if err != nil {
+		return fmt.Errorf("experiments: rename notification %s of %s: %w", from, expID, err)
 	}
 	return nil
 }

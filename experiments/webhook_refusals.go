@@ -93,22 +93,23 @@ func (s *Store) RecordUndelivered(ctx context.Context, expID, status string, htt
 	return nil
 }
 
-// UndeliveredOf returns the statuses of the messages about an experiment
-// that its webhook refused (RecordUndelivered).
-func (s *Store) UndeliveredOf(ctx context.Context, expID string) (map[string]bool, error) {
-	rows, err := s.r.QueryContext(ctx, `/* Store.UndeliveredOf */ select status from undelivered_notifications
+// UndeliveredOf returns the messages about an experiment that its
+// webhook refused (RecordUndelivered), by status, with when each was.
+func (s *Store) UndeliveredOf(ctx context.Context, expID string) (map[string]time.Time, error) {
+	rows, err := s.r.QueryContext(ctx, `/* Store.UndeliveredOf */ select status, refused_at from undelivered_notifications
 		where experiment_id = ?`, expID)
 	if err != nil {
 		return nil, fmt.Errorf("experiments: undelivered of %s: %w", expID, err)
 	}
 	defer rows.Close()
-	out := map[string]bool{}
+	out := map[string]time.Time{}
 	for rows.Next() {
 		var st string
-		if err := rows.Scan(&st); err != nil {
+		var at int64
+		if err := rows.Scan(&st, &at); err != nil {
 			return nil, fmt.Errorf("experiments: undelivered of %s: %w", expID, err)
 		}
-		out[st] = true
+		out[st] = time.UnixMilli(at)
 	}
 	return out, rows.Err()
 }
@@ -187,6 +188,49 @@ func (s *Store) DeleteNoticeClear(ctx context.Context, expID, notice string) err
 	if _, err := s.w.ExecContext(ctx, `/* Store.DeleteNoticeClear */ delete from notice_clears
 		where experiment_id = ? and notice = ?`, expID, notice); err != nil {
 		return fmt.Errorf("experiments: delete notice clear %s of %s: %w", notice, expID, err)
+	}
+	return nil
+}
+
+// AnswerHold is an answer of an experiment found on every check since a
+// time (the notifier's business which answers, and for how long).
+type AnswerHold struct {
+	Answer string
+	Since  time.Time // the first check that found it
+}
+
+// AnswerHoldOf returns the answer held by an experiment; ok is false when
+// none is noted.
+func (s *Store) AnswerHoldOf(ctx context.Context, expID string) (h AnswerHold, ok bool, err error) {
+	var since int64
+	err = s.r.QueryRowContext(ctx, `/* Store.AnswerHoldOf */ select answer, since from answer_holds
+		where experiment_id = ?`, expID).Scan(&h.Answer, &since)
+	if errors.Is(err, sql.ErrNoRows) {
+		return AnswerHold{}, false, nil
+	}
+	if err != nil {
+		return AnswerHold{}, false, fmt.Errorf("experiments: answer hold of %s: %w", expID, err)
+	}
+	h.Since = time.UnixMilli(since)
+	return h, true, nil
+}
+
+// SetAnswerHold notes the answer an experiment holds, in place of any
+// noted before.
+func (s *Store) SetAnswerHold(ctx context.Context, expID string, h AnswerHold) error {
+	_, err := s.w.ExecContext(ctx, `/* Store.SetAnswerHold */ insert into answer_holds (experiment_id, answer, since)
+		values (?, ?, ?) on conflict (experiment_id) do update set answer = excluded.answer, since = excluded.since`,
+		expID, h.Answer, ms(h.Since))
+	if err != nil {
+		return fmt.Errorf("experiments: set answer hold of %s: %w", expID, err)
+	}
+	return nil
+}
+
+// DeleteAnswerHold forgets the answer an experiment held, if any.
+func (s *Store) DeleteAnswerHold(ctx context.Context, expID string) error {
+	if _, err := s.w.ExecContext(ctx, `/* Store.DeleteAnswerHold */ delete from answer_holds where experiment_id = ?`, expID); err != nil {
+		return fmt.Errorf("experiments: delete answer hold of %s: %w", expID, err)
 	}
 	return nil
 }
