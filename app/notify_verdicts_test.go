@@ -31,7 +31,9 @@ func (e *env) restarted() *App {
 // the winner, or a winner comes after "no meaningful difference". An
 // unchanged verdict is not repeated, not after a restart either, and a
 // verdict that comes back after another (the first winner again) is not
-// announced twice: a test near the line cannot flood the channel.
+// announced on the check that finds it: it waits a day
+// (TestNotifyAnswerComesBack), so a test near the line cannot flood the
+// channel.
 func TestNotifyChangedVerdict(t *testing.T) {
 	type step struct {
 		counts [][2]int64
@@ -50,7 +52,7 @@ func TestNotifyChangedVerdict(t *testing.T) {
 			{[][2]int64{even, ahead, even}, "", ""},
 			{[][2]int64{even, even, ahead}, "The winner changed: “Pricing hero” on Shop", "Variant C lifts clicks"},
 			{[][2]int64{even, even, ahead}, "", ""},
-			{[][2]int64{even, ahead, even}, "", ""}, // B again: announced before
+			{[][2]int64{even, ahead, even}, "", ""}, // B again: announced before, so it waits a day
 		}},
 		{"a winner after no meaningful difference", []string{"Original headline", "Headline B"}, []step{
 			{[][2]int64{even, even}, "No meaningful difference: “Pricing hero” on Shop", "within ±10%"},
