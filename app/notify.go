@@ -1134,7 +1134,11 @@ const (
 // receiverOf tells which format the webhook at u takes, from its host
 // (and, for Power Automate, its path):
 //
-//   - Slack: hooks.slack.com.
+//   - Slack: hooks.slack.com, and GovSlack's hooks.slack-gov.com (GovSlack,
+//     Slack for the U.S. public sector, runs the same API on slack-gov.com
+//     instead of slack.com: https://api.slack-gov.com/gov-slack/about; its
+//     webhooks are https://hooks.slack-gov.com/services/…, as Apprise's
+//     Slack plugin posts them: caronc/apprise apprise/plugins/slack.py).
 //   - Discord: discord.com and discordapp.com, with their ptb. and canary.
 //     hosts (the test builds of the Discord app make webhooks there too).
 //   - Teams' Office 365 connectors: outlook.office.com and
@@ -1145,7 +1149,9 @@ const (
 //     (….environment.api.powerplatform.com, the form Microsoft moved them to
 //     in 2025), with /workflows/ in its path. Such a flow ("Send webhook
 //     alerts to a channel") posts the Adaptive Cards it is sent, and
-//     nothing of any other body.
+//     nothing of any other body. The sovereign clouds' flows take their
+//     "When an HTTP request is received" trigger on hosts of their own
+//     (workflowDomains), with the same path.
 //
 // A name may end with the root's dot ("discord.com."), which changes no
 // host.
@@ -1153,17 +1159,40 @@ func receiverOf(u *url.URL) int {
 	host := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
 	under := func(domain string) bool { return host == domain || strings.HasSuffix(host, "."+domain) }
 	switch {
-	case host == "hooks.slack.com":
+	case host == "hooks.slack.com" || host == "hooks.slack-gov.com":
 		return receiverSlack
 	case under("discord.com") || under("discordapp.com"):
 		return receiverDiscord
 	case host == "outlook.office.com" || strings.HasSuffix(host, ".webhook.office.com"):
 		return receiverTeams
-	case (strings.HasSuffix(host, ".logic.azure.com") || under("api.powerplatform.com")) &&
-		strings.Contains(strings.ToLower(u.Path), "/workflows/"):
-		return receiverTeamsWorkflow
+	case strings.Contains(strings.ToLower(u.Path), "/workflows/"):
+		for _, d := range workflowDomains {
+			if strings.HasSuffix(host, "."+d) {
+				return receiverTeamsWorkflow
+			}
+		}
 	}
 	return receiverGeneric
+}
+
+// workflowDomains are the domains under which Power Automate gives a
+// flow's "When an HTTP request is received" trigger its URL, in each of
+// Microsoft's clouds, as its firewall guide lists them (MicrosoftDocs/
+// power-automate-docs, articles/ip-address-configuration.md, "Allow users
+// on your network to use "When an HTTP request is received" trigger"):
+// https://learn.microsoft.com/power-automate/ip-address-configuration
+var workflowDomains = []string{
+	// Public.
+	"logic.azure.com",
+	"api.powerplatform.com",
+	// U.S. Government: GCC, GCC High and DoD share Logic Apps' domain.
+	"logic.azure.us",
+	"api.gov.powerplatform.microsoft.us",  // GCC
+	"api.high.powerplatform.microsoft.us", // GCC High
+	"api.appsplatform.us",                 // DoD
+	// China, operated by 21Vianet.
+	"logic.azure.cn",
+	"api.powerplatform.partner.microsoftonline.cn",
 }
 
 // teamsWorkflowMessage is n as a Teams workflow takes it: a message with

@@ -40,8 +40,9 @@ func routeWebhooksTo(t *testing.T, e *env, h *hook) func() []string {
 // TestWebhookReceiverHosts: every host a platform gives webhooks on gets
 // the platform's format, end to end: the verdict's message is posted by
 // the notifier to a receiver standing in for that host. Discord's test
-// builds and old domain take Discord's body, and Teams' workflows
-// (Power Automate, old and new URLs) an Adaptive Card; a host that only
+// builds and old domain take Discord's body, GovSlack Slack's, and Teams'
+// workflows (Power Automate, old and new URLs, in the public cloud and in
+// the U.S. Government and China clouds) an Adaptive Card; a host that only
 // looks like one of them gets the generic JSON.
 func TestWebhookReceiverHosts(t *testing.T) {
 	for _, tc := range []struct {
@@ -58,6 +59,19 @@ func TestWebhookReceiverHosts(t *testing.T) {
 		{"http://default1a2b3c.4d.environment.api.powerplatform.com:443/powerautomate/automations/direct/workflows/c318/triggers/manual/paths/invoke?api-version=1&sig=s3cret", "workflow"},
 		{"http://acme.webhook.office.com/webhookb2/abc", "teams"},
 		{"http://hooks.slack.com/services/T0/B0/XXX", "slack"},
+		// GovSlack, and the sovereign clouds' Power Automate flows.
+		{"http://hooks.slack-gov.com/services/T0/B0/XXX", "slack"},
+		{"http://prod-58.usgovtexas.logic.azure.us:443/workflows/ceef/triggers/manual/paths/invoke?api-version=2016-06-01&sig=s3cret", "workflow"},
+		{"http://default1a.2b.environment.api.gov.powerplatform.microsoft.us/powerautomate/automations/direct/workflows/c318/triggers/manual/paths/invoke?sig=s3cret", "workflow"},
+		{"http://default1a.2b.environment.api.high.powerplatform.microsoft.us/powerautomate/automations/direct/workflows/c318/triggers/manual/paths/invoke?sig=s3cret", "workflow"},
+		{"http://default1a.2b.environment.api.appsplatform.us/powerautomate/automations/direct/workflows/c318/triggers/manual/paths/invoke?sig=s3cret", "workflow"},
+		{"http://prod-01.chinaeast2.logic.azure.cn/workflows/ceef/triggers/manual/paths/invoke?sig=s3cret", "workflow"},
+		{"http://default1a.2b.environment.api.powerplatform.partner.microsoftonline.cn/powerautomate/automations/direct/workflows/c318/triggers/manual/paths/invoke?sig=s3cret", "workflow"},
+		{"http://hooks.slack-gov.com.evil.example/services/T0/B0/XXX", "generic"},
+		{"http://slack-gov.com/services/T0/B0/XXX", "generic"},
+		{"http://prod-58.usgovtexas.logic.azure.us/other/path", "generic"},
+		{"http://api.appsplatform.us.evil.example/workflows/1", "generic"},
+		{"http://logic.azure.us/workflows/1", "generic"},
 		{"http://notdiscord.com/api/webhooks/1/abc", "generic"},
 		{"http://discord.com.evil.example/api/webhooks/1/abc", "generic"},
 		{"http://prod-30.centraluseuap.logic.azure.com/other/path", "generic"},
