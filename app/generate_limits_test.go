@@ -280,7 +280,7 @@ func waitNoModelCalls(t *testing.T, e *env) {
 // those generations stop, and their API calls say why, rather than add
 // drafts approved by nobody who is still here; removed any other way
 // (the store alone), they run on, still not counting for the newcomer.
-func TestRemovedPersonsCallsDoNotCountForTheNext(t *testing.T) {
+func TestRemovedPersonsGenerationsDoNotCountForTheNext(t *testing.T) {
 	for _, byPage := range []bool{true, false} {
 		name := "removed on the users page"
 		if !byPage {
@@ -349,7 +349,7 @@ func TestRemovedPersonsCallsDoNotCountForTheNext(t *testing.T) {
 }
 
 const (
-	// Ann's model calls in TestPersonModelCallsLimit: one set of drafts
+	// Ann's model calls in TestGenerationsAndRewritesPerPersonLimit: one set of drafts
 	// through the API and two rewrites on the page.
 	personCallsRewrite  = "You already have 1 set of drafts and 2 rewrites being written, the most at once; wait for one to finish, then ask again."
 	personCallsGenerate = "You already have 1 set of drafts and 2 rewrites being written, the most at once; wait for one to finish, then try again."
@@ -362,7 +362,7 @@ const (
 // Retry-After in the API and without htmx), neither asking the model. A
 // teammate drafts as usual, and once a call ends the person can ask
 // again.
-func TestPersonModelCallsLimit(t *testing.T) {
+func TestGenerationsAndRewritesPerPersonLimit(t *testing.T) {
 	if genPersonMax != 3 {
 		t.Fatalf("the sentences here add up to 3, genPersonMax is %d", genPersonMax)
 	}

@@ -17,7 +17,7 @@ func hangReply(int, int) (int, map[string]string, string) { return -1, nil, "" }
 // that cannot be read. One more round than a person's limit of each
 // kind of call, on the page, as a rewrite and through the API, is never
 // refused by a limit, and afterwards the registry counts no call.
-func TestModelFailuresGiveTheirSlotsBack(t *testing.T) {
+func TestGenerationFailuresGiveTheirSlotsBack(t *testing.T) {
 	tests := []struct {
 		name  string
 		reply func(n, limit int) (int, map[string]string, string)
