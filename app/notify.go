@@ -1307,10 +1307,21 @@ type genericMessage struct {
 //     line's end: Mattermost and Rocket.Chat read it as an escape and drop
 //     it; Zulip does not.
 //
-// Emphasis, strike-through and code marks (* _ ~ `) are left as typed: no
-// escape works in all three (Zulip has none, and no invisible character
-// stops emphasis anywhere), and they restyle a name but cannot ping anyone
-// or hide a link. A bare URL in a name may be linked, as the URL itself.
+// Emphasis, strike-through and code marks (* _ ~ `) are left as typed:
+// they restyle a name but cannot ping anyone or hide a link, and nothing
+// short of changing a visible character stops them in all three. No
+// escape does (Zulip shows the backslash), nor does an invisible
+// character: Zulip's Slack hook turns *x* into bold, and _x_ into
+// italics, when the mark has a non-word character or the line's edge on
+// its outer side (replace_formatting in zulip/zulip
+// zerver/webhooks/slack_incoming/view.py), and no zero-width character
+// is a word character to Python (they are formats, not letters); CommonMark lets "*" open and close inside
+// a word, so a zero-width space beside it changes nothing in Mattermost's
+// apps either (it would stop "_" there, and only there). A lookalike
+// star (∗) would stop it, but a name copied from the message would no
+// longer be the name, for a style: unlike the "|" of <target|label>,
+// which would hide a link, that is not worth it. A bare URL in a name may
+// be linked, as the URL itself.
 func markdownText(s string) string {
 	rs := []rune(s)
 	var b strings.Builder
