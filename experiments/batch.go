@@ -5,8 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"maps"
 	"runtime/debug"
+	"slices"
 )
 
 // msPerDay turns server milliseconds into UTC days since 1970-01-01.
@@ -67,22 +67,44 @@ type batchWriter struct {
 	rec      recordingStmts // recorded sessions (recordings.go)
 	bulk     bulkStmts      // multi-row statements (batch_bulk.go)
 	segSets  segValueSets   // values kept per dimension (segments.go)
-	ties     tieConvs       // conversions of the last batch's last millisecond that found no exposure
+	ties     tieConvs       // the conversions of the last batch's last millisecond
 	prepared bool
 }
 
-// tieConvs are the conversions that found no exposure in the latest
-// millisecond of server time the writer has applied, by visitor: an
-// exposure of that same millisecond in the next batch makes them count, as
-// it would have had it come in the same batch (batch.apply). With server
-// time read at queueing (RequestMeta.Clock), later requests never have an
-// earlier time, so only the latest millisecond can still see such an
-// exposure; this holds a handful of entries at most, and usually none.
-type tieConvs map[visitorKey]tieConv
+// tieConvs are a person's conversions of the latest millisecond of server
+// time the writer has applied, by visitor, with the reasons stored for them.
+// Within a millisecond, exposures (and bots' marks) come before
+// conversions (batch.count); an exposure or mark of that same millisecond
+// in a later batch belongs before them too. So when one comes, the batch
+// takes back what the visitor's held conversions did, applies it, and then
+// counts them again (batch.takeBackTies, redoTies), as if all had come in
+// one batch: a conversion sent just before its exposure counts, and one
+// counted just before its visitor's second variant or bot's mark of the
+// same millisecond does not. With server time read at queueing
+// (RequestMeta.Clock), later requests never have an earlier time, so only
+// the latest millisecond can still change; this holds the conversions of
+// one millisecond at most.
+type tieConvs map[visitorKey]*tieConv
 
 type tieConv struct {
-	at   int64
-	seqs []int64 // the stored conversions, in order: the first counts
+	at    int64
+	convs []heldConv // in the order stored
+}
+
+// heldConv is one conversion of a tieConv: its seq, and the reason stored
+// for it ("" counted).
+type heldConv struct {
+	seq    int64
+	reason string
+}
+
+// clone returns a copy of t that shares nothing with it.
+func (t tieConvs) clone() tieConvs {
+	c := make(tieConvs, len(t))
+	for k, tc := range t {
+		c[k] = &tieConv{at: tc.at, convs: slices.Clone(tc.convs)}
+	}
+	return c
 }
 
 func newBatchWriter(s *Store) *batchWriter { return &batchWriter{s: s} }
@@ -153,7 +175,7 @@ func (w *batchWriter) write(reqs []*request, fail func() error) (results []Inges
 	// The ties as earlier, committed batches left them: a failed batch
 	// puts them back (its own conversions were never committed, and the
 	// earlier ones' exposure may still come in their millisecond).
-	tiesBefore := maps.Clone(w.ties)
+	tiesBefore := w.ties.clone()
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("experiments: ingest: panic: %v\n%s", p, debug.Stack())
@@ -179,7 +201,7 @@ func (w *batchWriter) write(reqs []*request, fail func() error) (results []Inges
 	}
 	results = make([]IngestResult, len(reqs))
 	// Requests of one server millisecond are applied together (apply), so
-	// that their exposures come before their conversions.
+	// that their exposures come before their conversions (count).
 	for start := 0; start < len(reqs); {
 		end := start + 1
 		for end < len(reqs) && reqs[end].at == reqs[start].at {
@@ -326,11 +348,7 @@ type batch struct {
 }
 
 // apply stores the events of requests that share one server time and
-// counts the new ones: every exposure first, then every conversion, each in
-// the order sent. A conversion counts at or after the visitor's first
-// exposure (statistics.md), so one sent in the same millisecond as that
-// exposure counts whichever came first, within one request or across
-// requests; results are the requests' results, in order.
+// counts the new ones (count); results are the requests' results, in order.
 func (b *batch) apply(reqs []*request, results []IngestResult) error {
 	n := 0
 	for _, r := range reqs {
@@ -376,15 +394,33 @@ func (b *batch) apply(reqs []*request, results []IngestResult) error {
 }
 
 // count counts the newly stored events of requests that share one server
-// time, seqs[i] being the seq of their i-th event (0: not newly stored):
-// every exposure first, then every conversion, each in the order sent.
+// time, seqs[i] being the seq of their i-th event (0: not newly stored), in
+// two passes: first every exposure and every bot's conversion, then every
+// other conversion, each in the order sent. A conversion counts at or after
+// the visitor's first exposure (statistics.md), so one sent in the same
+// millisecond as that exposure counts whichever came first, within one
+// request or across requests. A bot's conversion is never counted: it only
+// marks its visitor, and it does so where it came, among the exposures, so
+// that what an exposure is stored as never depends on which batch brought
+// a mark of its millisecond. The conversions of this millisecond that
+// earlier batches counted (tieConvs) are taken back before the first pass
+// and counted again before the second, as if they had come in this batch.
 func (b *batch) count(reqs []*request, seqs []int64, results []IngestResult) error {
+	redo, err := b.takeBackTies(reqs, seqs)
+	if err != nil {
+		return err
+	}
 	for pass := 0; pass < 2; pass++ {
+		if pass == 1 {
+			if err := b.redoTies(redo); err != nil {
+				return err
+			}
+		}
 		at := 0
 		for k, r := range reqs {
 			for i := range r.events {
 				e, seq := &r.events[i], seqs[at+i]
-				if seq == 0 || e.exposure != (pass == 0) {
+				if seq == 0 || firstPass(r, e) != (pass == 0) {
 					continue
 				}
 				var reason string
@@ -412,6 +448,10 @@ func (b *batch) count(reqs []*request, seqs []int64, results []IngestResult) err
 	}
 	return nil
 }
+
+// firstPass tells whether count takes an event in its first pass: an
+// exposure, or a bot's conversion, which only marks its visitor.
+func firstPass(r *request, e *event) bool { return e.exposure || r.bot }
 
 // mark stores why the event at seq was not counted ("": it was).
 func (b *batch) mark(seq int64, reason string) error {
@@ -616,9 +656,6 @@ func (b *batch) countExposure(r *request, e *event, seq int64) (string, error) {
 		b.newVisitor(e.experiment, r.visitor, v)
 		vd.exposures++
 		b.day(e.experiment, r.at, e.variant).exposures++
-		if len(b.ties) > 0 {
-			return "", b.countTie(e.experiment, r.visitor, v)
-		}
 	case v.state == visitorBot:
 		if v.variant == "" {
 			b.firstExposure(r, e, seq, v)
@@ -649,65 +686,138 @@ func (b *batch) countConversion(r *request, e *event, x *batchExp, seq int64) (s
 	if err != nil {
 		return "", err
 	}
-	switch {
-	case v == nil:
-		if r.at == b.lastAt {
-			// The next batch may bring the exposure of this same
-			// millisecond (tieConvs).
-			k := visitorKey{e.experiment, r.visitor}
-			t := b.ties[k]
-			t.at, t.seqs = r.at, append(t.seqs, seq)
+	reason := b.convert(e.experiment, v, r.at)
+	if r.at == b.lastAt && reason != ReasonBot {
+		// A later batch may bring an exposure or a mark of this same
+		// millisecond (tieConvs). A bot is a bot for good: nothing can
+		// change what its conversion is stored as.
+		k := visitorKey{e.experiment, r.visitor}
+		t := b.ties[k]
+		if t == nil {
+			t = &tieConv{at: r.at}
 			b.ties[k] = t
 		}
-		return ReasonNoExposure, nil
-	case v.state == visitorBot:
-		return ReasonBot, nil
-	case v.state == visitorMultiple:
-		return ReasonMultipleVariants, nil
-	case r.at < v.firstAt:
-		return ReasonBeforeExposure, nil
-	case v.convAt != 0:
-		return ReasonAlreadyConverted, nil
+		t.convs = append(t.convs, heldConv{seq, reason})
 	}
-	v.convAt = r.at
-	v.dirty = true
-	v.segConv++
-	b.variant(e.experiment, v.variant).conversions++
-	b.day(e.experiment, r.at, v.variant).conversions++
-	return "", nil
+	return reason, nil
 }
 
-// countTie counts, for a visitor just counted by their first exposure, a
-// conversion of an earlier batch that found no exposure at a server time
-// not before this one (tieConvs): the first such conversion counts, any
-// others are repeats. Their stored reasons are put right; their requests
-// were answered already.
-func (b *batch) countTie(exp, visitor string, v *visitorState) error {
-	k := visitorKey{exp, visitor}
-	t, ok := b.ties[k]
-	if !ok || t.at < v.firstAt {
-		return nil
+// convert applies a person's conversion of the experiment's goal at server
+// time at to the visitor's row v (nil: none) and returns why it was not
+// counted, or "".
+func (b *batch) convert(exp string, v *visitorState, at int64) string {
+	switch {
+	case v == nil:
+		return ReasonNoExposure
+	case v.state == visitorBot:
+		return ReasonBot
+	case v.state == visitorMultiple:
+		return ReasonMultipleVariants
+	case at < v.firstAt:
+		return ReasonBeforeExposure
+	case v.convAt != 0:
+		return ReasonAlreadyConverted
 	}
-	delete(b.ties, k)
-	v.convAt = t.at
+	v.convAt = at
+	v.dirty = true
 	v.segConv++
 	b.variant(exp, v.variant).conversions++
-	b.day(exp, t.at, v.variant).conversions++
-	for i, seq := range t.seqs {
-		reason := ""
-		if i > 0 {
-			reason = ReasonAlreadyConverted
+	b.day(exp, at, v.variant).conversions++
+	return ""
+}
+
+// takeBackTies finds the visitors that the first pass of count will
+// touch (by an exposure or a bot's conversion) and that have conversions
+// of the same millisecond held from earlier batches (tieConvs), and takes
+// back the conversion that counted, if one did: in one batch, it would
+// have come after this millisecond's exposures and marks. It returns those
+// visitors, for redoTies. It costs nothing unless conversions of this
+// millisecond are held.
+func (b *batch) takeBackTies(reqs []*request, seqs []int64) ([]visitorKey, error) {
+	if len(b.ties) == 0 {
+		return nil, nil
+	}
+	at := reqs[0].at
+	held := false
+	for _, t := range b.ties {
+		if t.at == at {
+			held = true
+			break
 		}
-		if err := b.mark(seq, reason); err != nil {
+	}
+	if !held {
+		return nil, nil
+	}
+	var redo []visitorKey
+	seen := map[visitorKey]bool{}
+	i := 0
+	for _, r := range reqs {
+		for j := range r.events {
+			e, seq := &r.events[j], seqs[i+j]
+			if seq == 0 || !firstPass(r, e) {
+				continue
+			}
+			k := visitorKey{e.experiment, r.visitor}
+			t := b.ties[k]
+			if t == nil || t.at != at || seen[k] {
+				continue
+			}
+			seen[k] = true
+			redo = append(redo, k)
+			if !slices.ContainsFunc(t.convs, func(c heldConv) bool { return c.reason == "" }) {
+				continue
+			}
+			v, err := b.loadVisitor(k.exp, k.visitor)
+			if err != nil {
+				return nil, err
+			}
+			// Nothing but this millisecond's first pass comes between the
+			// held conversions and now, and it has not begun.
+			if v != nil && v.state == visitorCounted && v.convAt == at {
+				v.convAt = 0
+				v.dirty = true
+				v.segConv--
+				b.variant(k.exp, v.variant).conversions--
+				b.day(k.exp, at, v.variant).conversions--
+			}
+		}
+		i += len(r.events)
+	}
+	return redo, nil
+}
+
+// redoTies counts again, in the order stored, the held conversions of the
+// visitors takeBackTies took them back from, once the millisecond's first
+// pass is over, and stores the reasons that changed. Their requests were
+// answered already.
+func (b *batch) redoTies(redo []visitorKey) error {
+	for _, k := range redo {
+		t := b.ties[k]
+		v, err := b.loadVisitor(k.exp, k.visitor)
+		if err != nil {
 			return err
+		}
+		for i := range t.convs {
+			c := &t.convs[i]
+			reason := b.convert(k.exp, v, t.at)
+			if reason == c.reason {
+				continue
+			}
+			if err := b.mark(c.seq, reason); err != nil {
+				return err
+			}
+			c.reason = reason
+		}
+		if v != nil && v.state == visitorBot {
+			delete(b.ties, k) // a bot for good: nothing changes them again
 		}
 	}
 	return nil
 }
 
-// keepTies keeps, after the batch, only the conversions without exposure
-// of its last millisecond: later batches can no longer bring an exposure
-// at or before the others.
+// keepTies keeps, after the batch, only the conversions of its last
+// millisecond: later batches can no longer bring an exposure or a mark at
+// or before the others.
 func (b *batch) keepTies() {
 	for k, t := range b.ties {
 		if t.at != b.lastAt {

@@ -3,6 +3,7 @@ package experiments_test
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"reflect"
 	"sync"
 	"sync/atomic"
@@ -193,28 +194,38 @@ func btoi(b bool) int64 {
 // A batch that fails keeps what earlier, committed batches carried: a
 // conversion answered no_exposure still counts when its exposure comes in
 // the same millisecond after the failure (requests of one millisecond can
-// span several batches).
+// span several batches), whether the batch that failed was another
+// visitor's or held that very exposure, which had counted the conversion
+// before it was rolled back.
 func TestIngestTiesOutliveAFailedBatch(t *testing.T) {
-	f := evNewFixture(t)
-	in := evNewIngester(t, f.s, experiments.IngestOptions{})
-	x := f.exp.ID
-	at := evBaseTime.Add(time.Hour)
-	evSend(t, in, evBody(f.site.Key, "v1", false, evConversion(x, "signup")), at, "")
+	for _, failing := range []string{"other", "v1"} {
+		t.Run("the failed batch is "+failing+"'s", func(t *testing.T) {
+			f := evNewFixture(t)
+			in := evNewIngester(t, f.s, experiments.IngestOptions{Logger: slog.New(slog.DiscardHandler)})
+			x := f.exp.ID
+			at := evBaseTime.Add(time.Hour)
+			evSend(t, in, evBody(f.site.Key, "v1", false, evConversion(x, "signup")), at, "")
 
-	var failed atomic.Bool
-	in.InjectFault(func() error {
-		if failed.CompareAndSwap(false, true) {
-			return errors.New("disk trouble")
-		}
-		return nil
-	})
-	if _, err := in.Ingest(context.Background(), evBody(f.site.Key, "other", false, evExposure(x, "control")), evAt(at)); err == nil {
-		t.Fatal("the faulty batch was acknowledged")
-	}
-	in.InjectFault(nil)
+			var failed atomic.Bool
+			in.InjectFault(func() error {
+				if failed.CompareAndSwap(false, true) {
+					return errors.New("disk trouble")
+				}
+				return nil
+			})
+			exposure := evBody(f.site.Key, failing, false, evExposure(x, "b"))
+			if _, err := in.Ingest(context.Background(), exposure, evAt(at)); err == nil {
+				t.Fatal("the faulty batch was acknowledged")
+			}
+			in.InjectFault(nil)
 
-	evSend(t, in, evBody(f.site.Key, "v1", false, evExposure(x, "b")), at, "")
-	if got := evPairs(evCounts(t, f.s, f.exp))["b"]; got != (evPair{1, 1}) {
-		t.Errorf("b counts %v, want the exposure and its conversion of the same millisecond", got)
+			evSend(t, in, evBody(f.site.Key, "v1", false, evExposure(x, "b")), at, "")
+			if got := evPairs(evCounts(t, f.s, f.exp))["b"]; got != (evPair{1, 1}) {
+				t.Errorf("b counts %v, want the exposure and its conversion of the same millisecond", got)
+			}
+			if got := evIgnored(t, f.s); !reflect.DeepEqual(got, []string{"", ""}) {
+				t.Errorf("stored reasons %q, want the conversion and the exposure counted", got)
+			}
+		})
 	}
 }

@@ -21,9 +21,11 @@ import (
 // server time and then of seq (the order they were stored in, which is
 // the same wherever the server's clock never went back). Events are fed in
 // chunks that never split a millisecond, and every millisecond's exposures
-// are applied before its conversions, so a conversion in its exposure's
-// millisecond counts whichever came first, exactly: the writer's carrying
-// of such conversions from one batch to the next (tieConvs) is not needed.
+// and bots' marks are applied before its other conversions, so a conversion
+// in its exposure's millisecond counts whichever came first, exactly: the
+// writer's carrying of a millisecond's conversions from one batch to the
+// next (tieConvs), which gives the same counts and reasons as one batch
+// would, is not needed.
 //
 // What the recount reads from each event is what the writer stored: its
 // bot flag (the user agent is not kept, so bot patterns added since are not

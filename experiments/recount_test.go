@@ -148,7 +148,10 @@ func (s sender) send(at time.Time, visitor string, bot bool, ua string, events .
 // visitors over two days, several variants, bots flagged by user agent, by
 // a "bot": true conversion before any exposure and by a bot's unmatched
 // exposure, conversions in their exposure's millisecond (sent first, in
-// one request and across batches) and one a millisecond early, other
+// one request and across batches) and one a millisecond early, events of
+// one millisecond whose batches came in another order than one batch
+// counts them in (a conversion before its visitor's two variants or a
+// bot's exposure, a bot's mark before a person's exposure), other
 // goals, repeats, a paused spell (with bots seen only during it, and a
 // counted visitor flagged during it), a stop (with a bot event the server
 // received before it and wrote after it, and one after it), segments and
@@ -210,6 +213,17 @@ func recountScenario(t *testing.T) (*experiments.Store, experiments.Experiment, 
 	}
 	snd.send(ms(23), "v13", false, "", evExposure(x, "b"), evConversion(x, "signup"))
 	snd.send(ms(24), "v14", false, "", evExposure(x, "control"))
+	// One millisecond, two batches: what the second brings comes before
+	// the first's conversions.
+	snd.send(ms(25), "v16", false, "", evConversion(x, "signup"))
+	snd.send(ms(25), "v16", false, "", evExposure(x, "control"), evExposure(x, "b"))
+	snd.send(ms(26), "v17", false, "", evConversion(x, "signup"))
+	snd.send(ms(26), "v17", false, evGooglebot, evExposure(x, "b"))
+	snd.send(ms(27), "v18", true, "", evConversion(x, "signup"))
+	snd.send(ms(27), "v18", false, "", evExposure(x, "control"))
+	snd.send(ms(28), "v19", false, "", evExposure(x, "control"))
+	snd.send(ms(29), "v19", false, "", evConversion(x, "signup"))
+	snd.send(ms(29), "v19", false, "", evExposure(x, "b"))
 	// The next day: conversions on it, new visitors.
 	snd.send(day2, "v9", false, "", evConversion(x, "signup"))
 	snd.send(day2.Add(time.Millisecond), "v12", false, "", withRef(evExposure(x, "b"), "https://google.com/", "fall"),
