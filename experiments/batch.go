@@ -331,6 +331,10 @@ type batch struct {
 	tx       *sql.Tx
 	inserted map[eventKey]int64
 	segSets  segValueSets
+	// counted are the visitors this batch counted by their first exposure,
+	// in the order counted (that of their first_seq): flushSegments gives
+	// their values rows in that order (segments.go).
+	counted []countedVisitor
 
 	// ties are the writer's (batchWriter.ties), and lastAt the server time
 	// of the batch's last request.
@@ -654,6 +658,7 @@ func (b *batch) countExposure(r *request, e *event, seq int64) (string, error) {
 	case v == nil:
 		v = &visitorState{variant: e.variant, state: visitorCounted, firstAt: r.at, firstSeq: seq, seg: segValuesOf(r, e), segExp: 1}
 		b.newVisitor(e.experiment, r.visitor, v)
+		b.counted = append(b.counted, countedVisitor{e.experiment, v})
 		vd.exposures++
 		b.day(e.experiment, r.at, e.variant).exposures++
 	case v.state == visitorBot:

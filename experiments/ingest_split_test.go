@@ -256,3 +256,113 @@ func TestIngestSameCountsHoweverBatched(t *testing.T) {
 		})
 	}
 }
+
+// segmentValues returns the values of a dimension that have a row of their
+// own in variant_segments, counted or not (the overflow aside).
+func segmentValues(t *testing.T, s *experiments.Store, dim string) []string {
+	t.Helper()
+	rows, err := s.Reader().Query(`select distinct value from variant_segments where dimension = ? and value != char(31)
+		order by value`, dim)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// Past MaxSegmentValues values of a dimension, the values that get a row of
+// their own are those of the first visitors counted, in the order they were
+// counted, whether or not they are still counted: the same however the
+// events were split into batches, and a recount of the events gives them
+// the same rows.
+func TestSegmentValuesSameHoweverBatched(t *testing.T) {
+	n := experiments.MaxSegmentValues + 40
+	var reqs []splitReq
+	for i := range n {
+		visitor := fmt.Sprintf("s%03d", i)
+		ref := fmt.Sprintf("https://r%03d.example/", i)
+		reqs = append(reqs, splitReq{ms: i / 3, visitor: visitor, events: func(x string) []ev {
+			e := evExposure(x, "control")
+			e.Ref = ref
+			return []ev{e}
+		}})
+		if i%7 == 0 {
+			// Taken out again at once: their value keeps its row.
+			reqs = append(reqs, splitReq{ms: i / 3, visitor: visitor, events: func(x string) []ev { return []ev{evExposure(x, "b")} }})
+		}
+	}
+
+	s, x, sizes := splitRun(t, reqs, len(reqs))
+	if len(sizes) != 1 {
+		t.Fatalf("one batch took %d", len(sizes))
+	}
+	want := normalDump(t, s, x.ID)
+	wantValues := segmentValues(t, s, experiments.DimReferrer)
+	var first []string
+	for i := range experiments.MaxSegmentValues {
+		first = append(first, fmt.Sprintf("r%03d.example", i))
+	}
+	if !reflect.DeepEqual(wantValues, first) {
+		t.Fatalf("one batch gave rows to %d values, %q…; want the first %d", len(wantValues), wantValues[:3], len(first))
+	}
+
+	for _, maxBatch := range []int{1, 50} {
+		t.Run(fmt.Sprintf("batches of %d", maxBatch), func(t *testing.T) {
+			s, x, _ := splitRun(t, reqs, maxBatch)
+			sameDump(t, normalDump(t, s, x.ID), want)
+			if got := segmentValues(t, s, experiments.DimReferrer); !reflect.DeepEqual(got, wantValues) {
+				t.Errorf("values with a row differ from one batch's")
+			}
+		})
+	}
+
+	// A recount from the events alone gives the same rows.
+	c := copyStore(t, s)
+	wipeDerived(t, c)
+	recount(t, c, experiments.RecountOptions{})
+	sameDump(t, normalDump(t, c, x.ID), want)
+	if got := segmentValues(t, c, experiments.DimReferrer); !reflect.DeepEqual(got, wantValues) {
+		t.Errorf("recounted: values with a row differ from the writer's")
+	}
+}
+
+// A recount keeps the values that have a row of their own, wherever they
+// came from (an older copylab chose them by another order): it moves none
+// in or out of the overflow.
+func TestRecountKeepsSegmentValues(t *testing.T) {
+	f := evNewFixture(t)
+	in := evNewIngester(t, f.s, experiments.IngestOptions{})
+	snd := sender{t: t, in: in, site: f.site.Key}
+	n := experiments.MaxSegmentValues + 5
+	for i := range n {
+		e := evExposure(f.exp.ID, "control")
+		e.UTM = fmt.Sprintf("u%03d", i)
+		snd.send(evBaseTime.Add(time.Duration(i)*time.Millisecond), fmt.Sprintf("v%03d", i), false, "", e)
+	}
+	// As an older writer might have chosen: u500 has the row, u000 is in
+	// the overflow.
+	exec(t, f.s, `update variant_segments set value = 'u500' where dimension = 'utm_source' and value = 'u000'`)
+	want := derivedDump(t, f.s.Reader())
+	wantValues := segmentValues(t, f.s, experiments.DimUTMSource)
+
+	for _, r := range recount(t, f.s, experiments.RecountOptions{}) {
+		if r.Changed() {
+			t.Errorf("the recount changed it: %s", r)
+		}
+	}
+	sameDump(t, derivedDump(t, f.s.Reader()), want)
+	if got := segmentValues(t, f.s, experiments.DimUTMSource); !reflect.DeepEqual(got, wantValues) {
+		t.Errorf("values with a row: %d, want the %d that had one", len(got), len(wantValues))
+	}
+}

@@ -34,9 +34,11 @@ import (
 // counted and are replayed as the writer applies them
 // (batch.whileNotRunning): a bot's event from before the stop marks the
 // visitor as a bot, and the others are passed over. Every other reason is
-// decided again. Past MaxSegmentValues values of one dimension, which
-// values get a row of their own depends on the order they are first
-// counted in, for the recount as for the writer.
+// decided again. Past MaxSegmentValues values of one dimension, a value
+// that had a row of its own keeps it, with the counts of today's rules, and
+// the other values get one in the order their visitors are first counted,
+// as the writer gives them (segValueSets): a recount of what the writer
+// counted gives every value the row the writer gave it.
 
 // recountChunk is about how many events one chunk of the replay counts
 // before its deltas are written: it bounds the memory of a recount.
@@ -339,7 +341,13 @@ func (s *Store) recount(ctx context.Context, w *batchWriter, e Experiment, dryRu
 	}
 
 	for _, t := range append([]string{"experiment_visitors"}, tableNames()...) {
-		if _, err := tx.ExecContext(ctx, `/* Store.Recount */ delete from `+t+` where experiment_id = ?`, e.ID); err != nil {
+		q := `/* Store.Recount */ delete from ` + t + ` where experiment_id = ?`
+		if t == "variant_segments" {
+			// Zeroed, not deleted: a value that has a row keeps it
+			// (segValueSets), as it would have had the writer gone on.
+			q = `/* Store.Recount */ update variant_segments set exposures = 0, conversions = 0 where experiment_id = ?`
+		}
+		if _, err := tx.ExecContext(ctx, q, e.ID); err != nil {
 			return rep, fmt.Errorf("clear %s: %w", t, err)
 		}
 	}

@@ -49,7 +49,8 @@ func segValuesOf(r *request, e *event) *segValues {
 // The writer's statements for segments and health days. They live beside
 // batchSQL and are prepared with it.
 var segmentSQL = struct{ lookup, values, addHealth string }{
-	values: `/* Ingester.write */ select distinct value from variant_segments where experiment_id = ? and dimension = ? and value != ''`,
+	values: `/* Ingester.write */ select distinct value from variant_segments where experiment_id = ? and dimension = ?
+		and value not in ('', char(31))`,
 	lookup: `/* Ingester.write */ select country, device, browser, ref_domain, utm_source from events where seq = ?`,
 	addHealth: `/* Ingester.write */ insert into variant_health_days (experiment_id, day, variant, applied, missed)
 		values (?, ?, ?, ?, ?)
@@ -123,21 +124,29 @@ type segmentKey struct{ exp, dim, value, variant string }
 type segDimKey struct{ exp, dim string }
 
 // segValueSets remembers, per experiment and dimension, the values that
-// have rows in variant_segments, so that the writer can hold each
-// dimension to MaxSegmentValues without a query per value. It lives across
-// batches on the writer and is loaded from the table on first use; a failed
-// batch empties it (what it added may not have been committed).
+// have rows in variant_segments (the unknown value and the overflow aside),
+// so that the writer can hold each dimension to MaxSegmentValues without a
+// query per value. It lives across batches on the writer and is loaded from
+// the table on first use; a failed batch empties it (what it added may not
+// have been committed).
+//
+// A value gets its row when the first visitor with it is counted, in the
+// order visitors were first counted (first_seq), and keeps it (with zero
+// counts, if those visitors are all taken out again): which values get a
+// row then depends only on the events, not on how they were split into
+// batches, or into a recount's chunks.
 type segValueSets map[segDimKey]map[string]bool
 
 // segSetsMax bounds the dimensions remembered; past it, the sets are
 // dropped and reloaded as needed.
 const segSetsMax = 10_000
 
-// keep returns the value to count v under: v itself, or the overflow once
-// the dimension holds MaxSegmentValues others.
-func (b *batch) keepSegment(exp, dim, v string) (string, error) {
+// keepSegment returns the value to count v under: v itself, or the
+// overflow once the dimension holds MaxSegmentValues others; added tells
+// that v has just been given a row.
+func (b *batch) keepSegment(exp, dim, v string) (kept string, added bool, err error) {
 	if v == "" {
-		return v, nil // unknown: always kept, not a value anyone invents
+		return v, false, nil // unknown: always kept, not a value anyone invents
 	}
 	k := segDimKey{exp, dim}
 	set, ok := b.segSets[k]
@@ -148,40 +157,54 @@ func (b *batch) keepSegment(exp, dim, v string) (string, error) {
 		set = map[string]bool{}
 		rows, err := b.seg.values.QueryContext(b.ctx, exp, dim)
 		if err != nil {
-			return "", fmt.Errorf("experiments: ingest: segment values: %w", err)
+			return "", false, fmt.Errorf("experiments: ingest: segment values: %w", err)
 		}
 		for rows.Next() {
 			var val string
 			if err := rows.Scan(&val); err != nil {
 				rows.Close()
-				return "", fmt.Errorf("experiments: ingest: segment values: %w", err)
+				return "", false, fmt.Errorf("experiments: ingest: segment values: %w", err)
 			}
 			set[val] = true
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
-			return "", fmt.Errorf("experiments: ingest: segment values: %w", err)
+			return "", false, fmt.Errorf("experiments: ingest: segment values: %w", err)
 		}
 		b.segSets[k] = set
 	}
 	switch {
 	case set[v]:
-		return v, nil
+		return v, false, nil
 	case len(set) < MaxSegmentValues:
 		set[v] = true
-		return v, nil
+		return v, true, nil
 	}
-	return segOverflow, nil
+	return segOverflow, false, nil
+}
+
+// countedVisitor is a visitor a batch counted by their first exposure.
+type countedVisitor struct {
+	exp string
+	v   *visitorState
+}
+
+// segDelta is the change to one variant_segments row; write is set for a
+// row that must be written even when the change is nil: its value has just
+// been given a row (segValueSets).
+type segDelta struct {
+	exposures, conversions int64
+	write                  bool
 }
 
 // flushSegments writes the segment deltas of the visitors the batch touched
-// and the health days.
+// and the health days. The visitors it counted come first, in the order
+// counted, each giving their values rows while there is room, whether or
+// not they are still counted (see segValueSets); the others' values were
+// given a row, or not, when they were counted.
 func (b *batch) flushSegments() error {
-	deltas := map[segmentKey]*dayDelta{}
-	for k, v := range b.visitors {
-		if v == nil || (v.segExp == 0 && v.segConv == 0) {
-			continue
-		}
+	deltas := map[segmentKey]*segDelta{}
+	add := func(exp string, v *visitorState) error {
 		vals := v.seg
 		if vals == nil {
 			vals = &segValues{}
@@ -189,26 +212,40 @@ func (b *batch) flushSegments() error {
 			if err != nil {
 				return fmt.Errorf("experiments: ingest: segment of visitor: %w", err)
 			}
-			v.seg = vals
 		}
 		for i, dim := range SegmentDimensions {
-			val, err := b.keepSegment(k.exp, dim, vals[i])
+			val, added, err := b.keepSegment(exp, dim, vals[i])
 			if err != nil {
 				return err
 			}
-			sk := segmentKey{k.exp, dim, val, v.variant}
+			sk := segmentKey{exp, dim, val, v.variant}
 			d := deltas[sk]
 			if d == nil {
-				d = &dayDelta{}
+				d = &segDelta{}
 				deltas[sk] = d
 			}
 			d.exposures += v.segExp
 			d.conversions += v.segConv
+			d.write = d.write || added
+		}
+		return nil
+	}
+	for _, c := range b.counted {
+		if err := add(c.exp, c.v); err != nil {
+			return err
+		}
+	}
+	for k, v := range b.visitors {
+		if v == nil || v.seg != nil || (v.segExp == 0 && v.segConv == 0) {
+			continue // no change, or counted by this batch: above
+		}
+		if err := add(k.exp, v); err != nil {
+			return err
 		}
 	}
 	args := make([]any, 0, len(deltas)*6)
 	for k, d := range deltas {
-		if *d != (dayDelta{}) {
+		if d.write || d.exposures != 0 || d.conversions != 0 {
 			args = append(args, k.exp, k.dim, k.value, k.variant, d.exposures, d.conversions)
 		}
 	}
