@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -662,49 +663,104 @@ func PageError(p string) string {
 	return ""
 }
 
-// MatchPage reports whether a page (its path and raw query) matches a
-// pattern. The snippet implements the same rules:
+// MatchPage reports whether a page matches a URL pattern as the tag does
+// (static's compilePattern turns the pattern into a regexp, snippet.js's
+// match tests it); testdata/page_match_vectors.json holds the cases, and
+// static/snippet's TestPageMatchVectors checks them in Chromium. path and
+// rawQuery are the page's location.pathname and location.search without
+// its "?", as the browser writes them (percent-encoded, no line breaks).
 //   - "" and "*" match every page;
 //   - before the first "?", a glob on the whole path where * matches any run
-//     of characters (slashes too) and every other character is literal, a
-//     single trailing slash ignored on either side (but for the root);
-//   - after it, k=v pairs that must all be in the query (v * means any value).
+//     of characters (slashes too) and every other character is literal and
+//     case-sensitive, a single trailing slash ignored on either side (but
+//     for the root);
+//   - after it, pairs joined by "&" (empty ones skipped) that must all be in
+//     the query: k=* is the key k with any value or none; k=v, and k alone
+//     (read as k=), is the key followed by "=" and that whole value. Keys
+//     and values are compared as spelled in the query, not decoded: the
+//     pattern's k or v in each of the spellings querySpellings gives, so
+//     q=a+b matches q=a%20b, but a page's own needless escape (utm%5Fsource)
+//     or lower-case hex (%c3%a9) matches only a pattern written so. A pair
+//     may start after any "?" or "&" of the query.
 func MatchPage(pattern, path, rawQuery string) bool {
 	if pattern == "" || pattern == "*" {
 		return true
 	}
-	glob, query, hasQuery := strings.Cut(pattern, "?")
+	glob, query, _ := strings.Cut(pattern, "?")
 	if !globMatch(trimSlash(glob), trimSlash(path)) {
 		return false
 	}
-	if !hasQuery || query == "" {
-		return true
+	search := ""
+	if rawQuery != "" {
+		search = "?" + rawQuery // location.search is "" for an empty query
 	}
-	have, err := url.ParseQuery(rawQuery)
-	if err != nil {
-		return false
-	}
-	for _, pair := range strings.Split(query, "&") {
-		k, want, _ := strings.Cut(pair, "=")
-		vals, ok := have[k]
-		if !ok {
-			return false
-		}
-		if want == "*" {
+	for pair := range strings.SplitSeq(query, "&") {
+		if pair == "" {
 			continue
 		}
-		found := false
-		for _, got := range vals {
-			if got == want {
-				found = true
-				break
-			}
-		}
-		if !found {
+		k, v, _ := strings.Cut(pair, "=")
+		if !hasPair(search, k, v) {
 			return false
 		}
 	}
 	return true
+}
+
+// hasPair reports whether search holds, right after one of its "?" or "&",
+// a spelling of the key k followed by "=", "&" or the end when v is "*",
+// or else followed by "=", a spelling of v, and "&" or the end: the
+// lookahead the tag's regexp has for the pair.
+func hasPair(search, k, v string) bool {
+	keys := querySpellings(k)
+	var vals []string
+	if v != "*" {
+		vals = querySpellings(v)
+	}
+	for i := 0; i < len(search); i++ {
+		if search[i] != '?' && search[i] != '&' {
+			continue
+		}
+		for _, key := range keys {
+			rest, ok := strings.CutPrefix(search[i+1:], key)
+			if !ok {
+				continue
+			}
+			if v == "*" {
+				if rest == "" || rest[0] == '=' || rest[0] == '&' {
+					return true
+				}
+				continue
+			}
+			if rest, ok = strings.CutPrefix(rest, "="); !ok {
+				continue
+			}
+			for _, val := range vals {
+				if end, ok := strings.CutPrefix(rest, val); ok && (end == "" || end[0] == '&') {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// querySpellings returns the ways a pattern's key or value s may appear in
+// a query string, as static's spellings does for the tag: as written,
+// decoded (+ as a space; s itself when it does not decode), and the
+// decoded text encoded with + and with %20 for spaces, without repeats.
+func querySpellings(s string) []string {
+	dec := s
+	if u, err := url.QueryUnescape(s); err == nil {
+		dec = u
+	}
+	enc := url.QueryEscape(dec)
+	out := []string{s}
+	for _, a := range []string{dec, enc, strings.ReplaceAll(enc, "+", "%20")} {
+		if !slices.Contains(out, a) {
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 func trimSlash(p string) string {
