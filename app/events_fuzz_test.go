@@ -55,6 +55,7 @@ func FuzzEventsPost(f *testing.F) {
 		{ev(`"type":"recording","variant":"b","recorder":"posthog","session":"ph-1","replay":"https://us.posthog.com/project/1/replay/ph-1"`), "text/plain"},
 		{ev(`"type":"recording","variant":"b","recorder":"hotjar","session":{"id":1},"replay":"javascript:alert(1)"`), "text/plain"},
 		{ev(`"type":"recording","variant":"b","recorder":"smartlook","session":"s"`), "text/plain"},
+		{ev(`"type":"recording","variant":"b","recorder":"clarity","session":"u/s","replay":"ftp://x"`), "text/plain"},
 		// Hostile: not JSON, wrong shapes, nesting, numbers, encodings.
 		{``, "text/plain"},
 		{`null`, "text/plain"},

@@ -46,9 +46,11 @@ func (a *App) eventsPost(c *fiber.Ctx) error {
 
 // storedHeader is the X-Copylab header of an accepted request, or "" when
 // every event was stored and counted: how many were not counted and why,
-// or were received before, and how many were skipped and why (a
-// recorder's session copylab cannot link to, which is the page's doing,
-// not the sender's: the rest of the request is stored all the same).
+// or were received before, how many were skipped and why (a recorder's
+// session copylab cannot link to, which is the page's doing, not the
+// sender's: the rest of the request is stored all the same), and how
+// many recordings were kept without the replay URL they came with, and
+// why.
 func storedHeader(res experiments.IngestResult) string {
 	h := ""
 	if res.Ignored > 0 {
@@ -56,7 +58,7 @@ func storedHeader(res experiments.IngestResult) string {
 	} else if res.Duplicates > 0 {
 		h = "stored; " + strconv.Itoa(res.Duplicates) + " already received"
 	}
-	if len(res.Skipped) == 0 {
+	if len(res.Skipped) == 0 && len(res.ReplaysDropped) == 0 {
 		return h
 	}
 	if h == "" {
@@ -65,9 +67,18 @@ func storedHeader(res experiments.IngestResult) string {
 			h = "nothing stored"
 		}
 	}
-	reasons := slices.Clone(res.Skipped)
-	slices.Sort(reasons)
-	return h + "; " + strconv.Itoa(len(res.Skipped)) + " skipped: " + strings.Join(slices.Compact(reasons), ", ")
+	return h + reasonsClause(res.Skipped, "skipped") + reasonsClause(res.ReplaysDropped, "kept without replay")
+}
+
+// reasonsClause is "; N what: REASON, …" with the distinct reasons,
+// sorted, or "" when there are none.
+func reasonsClause(reasons []string, what string) string {
+	if len(reasons) == 0 {
+		return ""
+	}
+	distinct := slices.Clone(reasons)
+	slices.Sort(distinct)
+	return "; " + strconv.Itoa(len(reasons)) + " " + what + ": " + strings.Join(slices.Compact(distinct), ", ")
 }
 
 var errEventsTooLarge = &httpError{Status: http.StatusRequestEntityTooLarge, Code: experiments.CodeBodyTooLarge,

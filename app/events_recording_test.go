@@ -118,3 +118,56 @@ func TestEventsRecordingRecorderRefused(t *testing.T) {
 		t.Errorf("%d events stored from a refused body", events)
 	}
 }
+
+// TestEventsRecordingReplayDropped: POST /e with a recording whose session
+// id links to it by itself (PostHog, Clarity, Hotjar, custom) but whose
+// replay URL copylab cannot use. The recording is stored with its session
+// and without the URL, and X-Copylab says the replay was dropped and why,
+// after what else it says. A FullStory one, whose link needs the URL, is
+// still skipped. Before, every one of them was skipped.
+func TestEventsRecordingReplayDropped(t *testing.T) {
+	e := newEnv(t)
+	site, x := e.runningExperiment()
+	long := "https://us.posthog.com/project/1/replay/ph-2?x=" + strings.Repeat("a", 2048)
+	tests := []struct {
+		name   string
+		events []map[string]any
+		header string
+	}{
+		{"PostHog javascript replay", []map[string]any{exposureEv(x.ID, "b"), recEvent(x.ID, "b", "posthog", "ph-1", "javascript:alert(1)")},
+			"stored; 1 kept without replay: recording_replay_invalid"},
+		{"beside a skipped one", []map[string]any{recEvent(x.ID, "b", "posthog", strings.Repeat("s", 201), ""),
+			recEvent(x.ID, "b", "clarity", "u1/s1", long), recEvent(x.ID, "b", "fullstory", "fs-1", "ftp://x")},
+			"stored; 2 skipped: recording_replay_invalid, recording_session_too_long; 1 kept without replay: recording_replay_too_long"},
+		{"not counted, and two dropped", []map[string]any{conversionEv(x.ID), recEvent(x.ID, "b", "hotjar", "7f2c-11", "ftp://x"),
+			recEvent(x.ID, "b", "custom", "c-1", long)},
+			"stored; 1 not counted: no_exposure; 2 kept without replay: recording_replay_invalid, recording_replay_too_long"},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			visitor := "d" + string(rune('a'+i))
+			resp, body := e.postEventsAs(evBodyOf(site.Key, visitor, tt.events...), recDesktopUA)
+			wantStatus(t, resp, http.StatusNoContent, body)
+			if h := resp.Header.Get("X-Copylab"); h != tt.header {
+				t.Errorf("X-Copylab %q, want %q", h, tt.header)
+			}
+		})
+	}
+	rows, err := e.store.Reader().Query(`select visitor, recorder, session, replay from recordings order by visitor, recorder`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var got []string
+	for rows.Next() {
+		var v, r, s, rp string
+		if err := rows.Scan(&v, &r, &s, &rp); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, v+" "+r+" "+s+" "+rp)
+	}
+	want := []string{"da posthog ph-1 ", "db clarity u1/s1 ", "dc custom c-1 ", "dc hotjar 7f2c-11 "}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("recordings\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

@@ -69,6 +69,12 @@ type IngestResult struct {
 	// session or replay, which a script on the page chose, cannot be used.
 	// They are not stored, and not in Stored or Duplicates.
 	Skipped []string
+	// ReplaysDropped holds a Skip reason (SkipReplayTooLong or
+	// SkipReplayInvalid) per "recording" event kept without the replay URL
+	// it came with, in the body's order: the session id alone links to
+	// the recording (recorders.NeedsReplay). The event is in Stored or
+	// Duplicates.
+	ReplaysDropped []string
 }
 
 // IngestOptions tunes the group-commit writer. Zero fields take defaults.

@@ -43,6 +43,10 @@ func FuzzIngest(f *testing.F) {
 			`{"id":"0190a5c4-7b2e-7def-8a3b-1c2d3e4f5a74","type":"recording","experiment":"` + x + `","variant":"b","recorder":"fullstory","replay":"javascript:alert(1)"}]}`),
 		[]byte(`{"site":"` + key + `","visitor":"v12","events":[{"id":"0190a5c4-7b2e-7def-8a3b-1c2d3e4f5a75","type":"recording","experiment":"` + x + `","variant":"b","recorder":"custom","session":"a\u0000b","replay":12}]}`),
 		[]byte(`{"site":"` + key + `","visitor":"v13","events":[{"id":"0190a5c4-7b2e-7def-8a3b-1c2d3e4f5a76","type":"recording","experiment":"` + x + `","variant":"b","recorder":"clarity","session":"\ud800"}]}`),
+		// A usable session whose replay URL is not: kept without the URL
+		// (PostHog), or skipped (LogRocket, whose link needs it).
+		[]byte(`{"site":"` + key + `","visitor":"v14","events":[{"id":"0190a5c4-7b2e-7def-8a3b-1c2d3e4f5a77","type":"recording","experiment":"` + x + `","variant":"b","recorder":"posthog","session":"ph-2","replay":"javascript:alert(1)"},` +
+			`{"id":"0190a5c4-7b2e-7def-8a3b-1c2d3e4f5a78","type":"recording","experiment":"` + x + `","variant":"b","recorder":"logrocket","session":"lr-2","replay":"ftp://x"}]}`),
 	}
 	for _, s := range seeds {
 		f.Add(s)

@@ -42,6 +42,9 @@ const CodeInvalidRecorder = "invalid_recorder"
 // page, which neither the tag nor the site's developer chooses; refusing
 // them would refuse the exposures and conversions sent with them (the
 // tag drops a refused batch), so the event alone is left out, unstored.
+// A replay URL that cannot be used, beside a session id that links to the
+// recording by itself, leaves out only the URL: the event is kept, and
+// its reason is in IngestResult.ReplaysDropped.
 const (
 	SkipSessionTooLong = "recording_session_too_long" // over MaxSessionLen characters
 	SkipSessionInvalid = "recording_session_invalid"  // control characters, or not a string
@@ -65,12 +68,17 @@ type recordingEvent struct {
 	// skip is why the event is left out of its request (a Skip reason),
 	// or "" when it is to be stored.
 	skip string
+	// dropped is why the replay URL sent was left out (SkipReplayTooLong
+	// or SkipReplayInvalid), or "".
+	dropped string
 }
 
 // parseRecording checks the fields of a "recording" event (after the
 // common ones) and fills e.rec. A recorder it does not know rejects the
 // body; a session or replay it cannot use sets e.rec.skip, and parse
-// leaves the event out of the request.
+// leaves the event out of the request, except a replay URL beside a
+// session id that is enough for the recorder's link: the event is kept
+// without the URL (e.rec.dropped).
 func parseRecording(w *wireEvent, e *event, field string) *IngestError {
 	if !slices.Contains(RecorderNames, w.Recorder) {
 		if w.Recorder == "" {
@@ -78,37 +86,53 @@ func parseRecording(w *wireEvent, e *event, field string) *IngestError {
 		}
 		return badRequest(CodeInvalidRecorder, field+"recorder", "The recorder must be one of %s.", strings.Join(RecorderNames, ", "))
 	}
-	if skip := recordingSkip(w); skip != "" {
+	skip, dropped := recordingSkip(w)
+	if skip != "" {
 		e.rec = &recordingEvent{skip: skip}
 		return nil
 	}
 	session, replay := w.Session.s, w.Replay.s
+	if dropped != "" {
+		replay = ""
+	}
 	key := session
 	if key == "" {
 		key, _, _ = strings.Cut(replay, "#")
 		key, _, _ = strings.Cut(key, "?")
 	}
-	e.rec = &recordingEvent{recorder: w.Recorder, session: session, replay: replay, key: key}
+	e.rec = &recordingEvent{recorder: w.Recorder, session: session, replay: replay, key: key, dropped: dropped}
 	return nil
 }
 
-// recordingSkip returns why a recording's session and replay cannot be
-// used (a Skip reason), or "".
-func recordingSkip(w *wireEvent) string {
+// recordingSkip returns why a recording cannot be used (skip, a Skip
+// reason), or else why its replay URL cannot (dropped), or "" and "".
+// The session comes first: a bad one skips the event whatever the
+// replay. A bad replay URL skips it too when there is no session, or
+// when the recorder's link needs the URL (recorders.NeedsReplay).
+func recordingSkip(w *wireEvent) (skip, dropped string) {
 	session, replay := w.Session.s, w.Replay.s
 	switch {
 	case utf8.RuneCountInString(session) > MaxSessionLen:
-		return SkipSessionTooLong
+		return SkipSessionTooLong, ""
 	case w.Session.wrong || !printable(session):
-		return SkipSessionInvalid
-	case len(replay) > MaxReplayLen:
-		return SkipReplayTooLong
-	case w.Replay.wrong || replay != "" && !replayURLOK(replay):
-		return SkipReplayInvalid
-	case session == "" && replay == "":
-		return SkipNoSession
+		return SkipSessionInvalid, ""
 	}
-	return ""
+	bad := ""
+	switch {
+	case len(replay) > MaxReplayLen:
+		bad = SkipReplayTooLong
+	case w.Replay.wrong || replay != "" && !replayURLOK(replay):
+		bad = SkipReplayInvalid
+	}
+	switch {
+	case bad != "" && (session == "" || recorders.NeedsReplay(w.Recorder)):
+		return bad, ""
+	case bad != "":
+		return "", bad
+	case session == "" && replay == "":
+		return SkipNoSession, ""
+	}
+	return "", ""
 }
 
 // replayURLOK accepts an absolute http(s) URL with a host, no user info,
@@ -156,6 +180,9 @@ func (st *recordingStmts) bind(tx *sql.Tx) *sql.Stmt { return tx.Stmt(st.insert)
 // stored flagged (the request said bot, or its user agent is a bot's).
 func (b *batch) record(r *request, e *event, res *IngestResult) error {
 	rec := e.rec
+	if rec.dropped != "" {
+		res.ReplaysDropped = append(res.ReplaysDropped, rec.dropped)
+	}
 	out, err := b.recording.ExecContext(b.ctx, e.experiment, e.variant, r.visitor, rec.recorder, rec.session, rec.replay,
 		rec.key, e.url, r.bot || r.uaBot, r.at)
 	if err != nil {

@@ -77,7 +77,7 @@ func TestRecordingSkipped(t *testing.T) {
 		{"javascript replay", "fullstory", nil, "javascript:alert(1)", experiments.SkipReplayInvalid},
 		{"data replay", "logrocket", nil, "data:text/html,<script>alert(1)</script>", experiments.SkipReplayInvalid},
 		{"relative replay", "fullstory", nil, "//evil.example/x", experiments.SkipReplayInvalid},
-		{"replay with a space", "posthog", "s1", "https://us.posthog.com/a b", experiments.SkipReplayInvalid},
+		{"replay with a space", "logrocket", "s1", "https://app.logrocket.com/a b", experiments.SkipReplayInvalid},
 		{"replay with user info", "fullstory", nil, "https://me:pw@app.fullstory.com/ui/1/session/2", experiments.SkipReplayInvalid},
 		{"replay as a list", "logrocket", nil, []any{"https://app.logrocket.com/x"}, experiments.SkipReplayInvalid},
 		{"replay too long", "fullstory", nil, "https://app.fullstory.com/" + strings.Repeat("a", 2048), experiments.SkipReplayTooLong},
@@ -161,10 +161,11 @@ func TestRecordingSkippedInBatch(t *testing.T) {
 	})
 
 	t.Run("good and bad report of one session", func(t *testing.T) {
-		good := "https://us.posthog.com/project/1/replay/ph-9"
+		// LogRocket needs its replay URL: the bad report is skipped.
+		good := "https://app.logrocket.com/abc123/shop/s/9"
 		for i, order := range [][]map[string]any{
-			{recMap(x, "posthog", "ph-9", "javascript:alert(1)"), recMap(x, "posthog", "ph-9", good)},
-			{recMap(x, "posthog", "ph-9", good), recMap(x, "posthog", "ph-9", "javascript:alert(1)")},
+			{recMap(x, "logrocket", "lr-9", "javascript:alert(1)"), recMap(x, "logrocket", "lr-9", good)},
+			{recMap(x, "logrocket", "lr-9", good), recMap(x, "logrocket", "lr-9", "javascript:alert(1)")},
 		} {
 			visitor := "twice" + string(rune('0'+i))
 			res := ingest(t, mixedBody(f.site.Key, visitor, false, order...), time.Second)
@@ -206,6 +207,70 @@ func TestRecordingSkippedInBatch(t *testing.T) {
 			t.Errorf("bots %d, want %d", got, before+1)
 		}
 	})
+}
+
+// TestRecordingReplayDropped: a recording whose session id is usable but
+// whose replay URL is not is kept, with the session and without the
+// replay, when the session alone links to it (PostHog, Clarity, Hotjar,
+// custom: recorders.NeedsReplay), and IngestResult.ReplaysDropped says
+// why. FullStory's and LogRocket's need the URL, and are skipped as
+// before. Before, every one of them was skipped.
+func TestRecordingReplayDropped(t *testing.T) {
+	f := evNewFixture(t)
+	ctx := context.Background()
+	in := evNewIngester(t, f.s, experiments.IngestOptions{})
+	x := f.exp.ID
+	long := "https://us.posthog.com/project/1/replay/ph-2?x=" + strings.Repeat("a", 2048)
+	tests := []struct {
+		name            string
+		recorder        string
+		session, replay any
+		dropped, skip   string // at most one of them
+	}{
+		{"PostHog javascript replay", "posthog", "ph-1", "javascript:alert(1)", experiments.SkipReplayInvalid, ""},
+		{"PostHog replay too long", "posthog", "ph-2", long, experiments.SkipReplayTooLong, ""},
+		{"PostHog replay as a number", "posthog", "ph-3", 7, experiments.SkipReplayInvalid, ""},
+		{"Clarity ftp replay", "clarity", "u1/s1", "ftp://clarity.example/x", experiments.SkipReplayInvalid, ""},
+		{"Hotjar replay as a list", "hotjar", "7f2c-11", []any{"https://x.example/"}, experiments.SkipReplayInvalid, ""},
+		{"custom replay with a space", "custom", "c-1", "https://r.example/a b", experiments.SkipReplayInvalid, ""},
+		{"FullStory needs its replay", "fullstory", "fs-1", "javascript:alert(1)", "", experiments.SkipReplayInvalid},
+		{"LogRocket needs its replay", "logrocket", "lr-1", long, "", experiments.SkipReplayTooLong},
+		{"no session to keep", "posthog", "", "javascript:alert(1)", "", experiments.SkipReplayInvalid},
+		{"the session first", "posthog", strings.Repeat("s", 201), "javascript:alert(1)", "", experiments.SkipSessionTooLong},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			visitor := "d" + string(rune('a'+i))
+			body := mixedBody(f.site.Key, visitor, false, evExposure(x, "b").json(), recMap(x, tt.recorder, tt.session, tt.replay))
+			res, err := in.Ingest(ctx, body, evMeta(evBaseTime.Add(time.Duration(i)*time.Second)))
+			if err != nil {
+				t.Fatalf("refused: %v", err)
+			}
+			var wantSkipped, wantDropped []string
+			wantStored, wantRecs := 2, 1
+			if tt.skip != "" {
+				wantSkipped, wantStored, wantRecs = []string{tt.skip}, 1, 0
+			} else {
+				wantDropped = []string{tt.dropped}
+			}
+			if res.Stored != wantStored || res.Duplicates != 0 || !slices.Equal(res.Skipped, wantSkipped) || !slices.Equal(res.ReplaysDropped, wantDropped) {
+				t.Errorf("result %+v, want %d stored, skipped %v, replays dropped %v", res, wantStored, wantSkipped, wantDropped)
+			}
+			if n := visitorRecordings(t, f.s, visitor); n != wantRecs {
+				t.Fatalf("%d recordings stored, want %d", n, wantRecs)
+			}
+			if wantRecs == 0 {
+				return
+			}
+			var session, replay string
+			if err := f.s.Reader().QueryRow(`select session, replay from recordings where visitor = ?`, visitor).Scan(&session, &replay); err != nil {
+				t.Fatal(err)
+			}
+			if session != tt.session || replay != "" {
+				t.Errorf("stored session %q replay %q, want %q and no replay", session, replay, tt.session)
+			}
+		})
+	}
 }
 
 // TestRecordingRecorderStillRefused: the recorder's name is the tag's own

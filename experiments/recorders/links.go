@@ -240,6 +240,16 @@ func (s Settings) SessionLink(r Recording) (Link, bool) {
 	return Link{}, false
 }
 
+// NeedsReplay tells whether SessionLink needs a recorder's replay URL to
+// link to one of its sessions: FullStory's and LogRocket's sessions are
+// reachable only through the URL their scripts report. For the others the
+// session id alone gives the link (PostHog builds one from it, Clarity's
+// player and the custom template take it) or the text (Hotjar), so a
+// recording whose replay URL cannot be used is still worth keeping.
+func NeedsReplay(recorder string) bool {
+	return recorder == FullStoryName || recorder == LogRocketName
+}
+
 // sessionID is what a session id may look like to be quoted in text.
 var sessionID = regexp.MustCompile(`^[a-zA-Z0-9._:-]{1,64}$`)
 

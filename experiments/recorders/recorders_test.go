@@ -393,3 +393,41 @@ func checkHTTP(t *testing.T, u string) {
 		t.Errorf("link %q is not an http(s) URL: %v", u, err)
 	}
 }
+
+// TestNeedsReplay: NeedsReplay says true exactly for the recorders whose
+// session SessionLink cannot reach from the session id alone. The others
+// get a link built from the session (or, for Hotjar, text naming it), so
+// the ingester keeps their recordings when only the replay URL is bad.
+func TestNeedsReplay(t *testing.T) {
+	s := all()
+	replays := map[string]string{
+		PostHogName:   "https://eu.posthog.com/project/12345/replay/s1",
+		FullStoryName: "https://app.fullstory.com/ui/o-1/session/1",
+		LogRocketName: "https://app.logrocket.com/abc123/shop/s/1",
+	}
+	for _, name := range []string{PostHogName, ClarityName, FullStoryName, LogRocketName, HotjarName, CustomName} {
+		t.Run(name, func(t *testing.T) {
+			bare := Recording{Recorder: name, Session: "u1/s1", Visitor: visit, Experiment: expID, Variant: "b"}
+			l, ok := s.SessionLink(bare)
+			if !ok {
+				t.Fatal("SessionLink: not ok")
+			}
+			fromSession := l.URL != "" || strings.Contains(l.Text, "u1/s1")
+			if name == HotjarName { // its session ids have no "/": quoted only when they look like one
+				bare.Session = "7f2c-11"
+				l, _ = s.SessionLink(bare)
+				fromSession = strings.Contains(l.Text, "Hotjar session 7f2c-11")
+			}
+			if NeedsReplay(name) == fromSession {
+				t.Errorf("NeedsReplay %v, but the session alone gives %+v", NeedsReplay(name), l)
+			}
+			if NeedsReplay(name) {
+				withReplay := bare
+				withReplay.Replay = replays[name]
+				if l, _ := s.SessionLink(withReplay); l.URL == "" {
+					t.Errorf("with its replay URL: %+v, want a URL", l)
+				}
+			}
+		})
+	}
+}
