@@ -153,6 +153,14 @@ func TestEventsRecordingReplayDropped(t *testing.T) {
 			}
 		})
 	}
+	// The same PostHog session again, from the next page view, with a
+	// good URL: a duplicate, whose URL the stored recording takes.
+	good := "https://us.posthog.com/project/1/replay/ph-1?t=5"
+	resp, body := e.postEventsAs(evBodyOf(site.Key, "da", recEvent(x.ID, "b", "posthog", "ph-1", good)), recDesktopUA)
+	wantStatus(t, resp, http.StatusNoContent, body)
+	if h, want := resp.Header.Get("X-Copylab"), "stored; 1 already received"; h != want {
+		t.Errorf("X-Copylab %q, want %q", h, want)
+	}
 	rows, err := e.store.Reader().Query(`select visitor, recorder, session, replay from recordings order by visitor, recorder`)
 	if err != nil {
 		t.Fatal(err)
@@ -166,7 +174,7 @@ func TestEventsRecordingReplayDropped(t *testing.T) {
 		}
 		got = append(got, v+" "+r+" "+s+" "+rp)
 	}
-	want := []string{"da posthog ph-1 ", "db clarity u1/s1 ", "dc custom c-1 ", "dc hotjar 7f2c-11 "}
+	want := []string{"da posthog ph-1 " + good, "db clarity u1/s1 ", "dc custom c-1 ", "dc hotjar 7f2c-11 "}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("recordings\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}

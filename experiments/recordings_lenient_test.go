@@ -273,6 +273,73 @@ func TestRecordingReplayDropped(t *testing.T) {
 	}
 }
 
+// TestRecordingReplayFilledIn: a recording kept without its replay URL
+// (TestRecordingReplayDropped) gets the URL of a later report of the same
+// session, in the same request or a later one; that report is still a
+// duplicate, and a replay already stored is never replaced. Before, the
+// first stored row won whole, and the session kept no replay.
+func TestRecordingReplayFilledIn(t *testing.T) {
+	f := evNewFixture(t)
+	ctx := context.Background()
+	in := evNewIngester(t, f.s, experiments.IngestOptions{})
+	x := f.exp.ID
+	good := "https://us.posthog.com/project/1/replay/ph-9?t=5"
+	later := "https://us.posthog.com/project/1/replay/ph-9?t=60"
+	bad := "javascript:alert(1)"
+	replayOf := func(t *testing.T, visitor string) string {
+		t.Helper()
+		var replay string
+		if err := f.s.Reader().QueryRow(`select replay from recordings where visitor = ?`, visitor).Scan(&replay); err != nil {
+			t.Fatal(err)
+		}
+		return replay
+	}
+	tests := []struct {
+		name     string
+		requests [][]any // replays of "ph-9", per request; nil: none sent
+		want     string
+		stored   int // recordings stored; the others are duplicates
+	}{
+		{"bad, then good in the same request", [][]any{{bad, good}}, good, 1},
+		{"good, then bad in the same request", [][]any{{good, bad}}, good, 1},
+		{"bad, then good later", [][]any{{bad}, {good}}, good, 1},
+		{"none, then good later", [][]any{{nil}, {good}}, good, 1},
+		{"bad, then none, then good", [][]any{{bad}, {nil}, {good}}, good, 1},
+		{"good, then another good", [][]any{{good}, {later}}, good, 1},
+		{"good, then bad later", [][]any{{good}, {bad}}, good, 1},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			visitor := "f" + string(rune('a'+i))
+			stored, dups := 0, 0
+			for k, replays := range tt.requests {
+				var recs []map[string]any
+				for _, r := range replays {
+					recs = append(recs, recMap(x, "posthog", "ph-9", r))
+				}
+				res, err := in.Ingest(ctx, mixedBody(f.site.Key, visitor, false, recs...), evMeta(evBaseTime.Add(time.Duration(10*i+k)*time.Second)))
+				if err != nil {
+					t.Fatalf("request %d refused: %v", k, err)
+				}
+				stored, dups = stored+res.Stored, dups+res.Duplicates
+			}
+			sent := 0
+			for _, r := range tt.requests {
+				sent += len(r)
+			}
+			if stored != tt.stored || dups != sent-tt.stored {
+				t.Errorf("%d stored and %d duplicates, want %d and %d", stored, dups, tt.stored, sent-tt.stored)
+			}
+			if n := visitorRecordings(t, f.s, visitor); n != 1 {
+				t.Errorf("%d recordings, want 1", n)
+			}
+			if got := replayOf(t, visitor); got != tt.want {
+				t.Errorf("stored replay %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
 // TestRecordingRecorderStillRefused: the recorder's name is the tag's own
 // field, never the page's, so an unknown or missing one is still a
 // malformed body (400), and nothing of it is stored, not even the
