@@ -139,14 +139,6 @@ func FuzzSelectorError(f *testing.F) {
 	})
 }
 
-func FuzzMatchPage(f *testing.F) {
-	f.Add("/p*?a=*", "/p/x", "a=1")
-	f.Add("*a*a*b", "/aaaa", "")
-	f.Fuzz(func(t *testing.T, pattern, path, query string) {
-		experiments.MatchPage(pattern, path, query)
-	})
-}
-
 // TestValidateNamesTheOriginal: an error in the first copy box names it
 // as the form and the results do ("Original"), and the other boxes' errors
 // stand alone beside their fields.
