@@ -56,6 +56,8 @@ func FuzzEventsPost(f *testing.F) {
 		{ev(`"type":"recording","variant":"b","recorder":"hotjar","session":{"id":1},"replay":"javascript:alert(1)"`), "text/plain"},
 		{ev(`"type":"recording","variant":"b","recorder":"smartlook","session":"s"`), "text/plain"},
 		{ev(`"type":"recording","variant":"b","recorder":"clarity","session":"u/s","replay":"ftp://x"`), "text/plain"},
+		{ev(`"type":"recording","variant":"b","recorder":"posthog","session":"\ud800","replay":"\udc00"`), "text/plain"},
+		{ev("\"type\":\"recording\",\"variant\":\"b\",\"recorder\":\"custom\",\"session\":\"c-1\",\"replay\":\"\xff\",\"url\":\"\xfe\""), "text/plain"},
 		// Hostile: not JSON, wrong shapes, nesting, numbers, encodings.
 		{``, "text/plain"},
 		{`null`, "text/plain"},

@@ -179,3 +179,40 @@ func TestEventsRecordingReplayDropped(t *testing.T) {
 		t.Errorf("recordings\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// TestEventsRecordingInvalidText: POST /e with a recorder's session id or
+// replay URL that is not valid text (a lone surrogate escape, a byte that
+// is not UTF-8): the answer is 204 and X-Copylab says what became of the
+// recording, where the strict decoder used to refuse the whole batch as
+// invalid_json. The same in the visitor id still refuses it.
+func TestEventsRecordingInvalidText(t *testing.T) {
+	e := newEnv(t)
+	site, x := e.runningExperiment()
+	body := func(visitor, fields string) []byte {
+		exp, _ := json.Marshal(exposureEv(x.ID, "b"))
+		return []byte(`{"site":"` + site.Key + `","visitor":"` + visitor + `","events":[` + string(exp) +
+			`,{"id":"0190a5c4-7b2e-7def-8a3b-1c2d3e4f5a99","type":"recording","experiment":"` + x.ID + `","variant":"b",` + fields + `}]}`)
+	}
+	tests := []struct {
+		name   string
+		body   []byte
+		status int
+		header string
+	}{
+		{"lone surrogate session", body("v1", `"recorder":"posthog","session":"\ud800"`), http.StatusNoContent,
+			"stored; 1 skipped: recording_session_invalid"},
+		{"replay not UTF-8", body("v2", "\"recorder\":\"posthog\",\"session\":\"ph-1\",\"replay\":\"https://us.posthog.com/\xff\""), http.StatusNoContent,
+			"stored; 1 kept without replay: recording_replay_invalid"},
+		{"visitor too", body(`v\udc00`, `"recorder":"posthog","session":"\ud800"`), http.StatusBadRequest,
+			"rejected: invalid_json: The body is not valid JSON at byte 39: invalid surrogate pair `\\udc00\",\"eve` in string."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp, out := e.postEventsAs(tt.body, recDesktopUA)
+			wantStatus(t, resp, tt.status, out)
+			if h := resp.Header.Get("X-Copylab"); h != tt.header {
+				t.Errorf("X-Copylab %q, want %q", h, tt.header)
+			}
+		})
+	}
+}

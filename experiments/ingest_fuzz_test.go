@@ -47,6 +47,12 @@ func FuzzIngest(f *testing.F) {
 		// (PostHog), or skipped (LogRocket, whose link needs it).
 		[]byte(`{"site":"` + key + `","visitor":"v14","events":[{"id":"0190a5c4-7b2e-7def-8a3b-1c2d3e4f5a77","type":"recording","experiment":"` + x + `","variant":"b","recorder":"posthog","session":"ph-2","replay":"javascript:alert(1)"},` +
 			`{"id":"0190a5c4-7b2e-7def-8a3b-1c2d3e4f5a78","type":"recording","experiment":"` + x + `","variant":"b","recorder":"logrocket","session":"lr-2","replay":"ftp://x"}]}`),
+		// Not valid text in a session or replay (skipped or dropped), and
+		// beside it in the visitor, an id, a name (refused).
+		[]byte(`{"site":"` + key + `","events":[{"id":"0190a5c4-7b2e-7def-8a3b-1c2d3e4f5a79","type":"recording","experiment":"` + x + `","variant":"b","recorder":"posthog","session":"ph-3","replay":"https://us.posthog.com/\udfff"},` +
+			`{"id":"0190a5c4-7b2e-7def-8a3b-1c2d3e4f5a7a","type":"recording","experiment":"` + x + `","variant":"b","recorder":"hotjar","session":{"\ud800":"` + "\xff" + `"}}],"visitor":"v15"}`),
+		[]byte(`{"site":"` + key + `","events":[{"id":"0190a5c4-7b2e-7def-8a3b-1c2d3e4f5a7b","type":"recording","experiment":"` + x + `","variant":"b","recorder":"custom","session":"\ud800","\udc00":1}],"visitor":"v\ud800"}`),
+		[]byte(`{"site":"` + key + `","visitor":"v16","events":[{"id":"0190a5c4-7b2e-7def-8a3b-1c2d3e4f5a7c","type":"recording","experiment":"` + x + `","variant":"b","recorder":"clarity","session":"` + "u/\xc3" + `"},{"id":"\ud800"}]}`),
 	}
 	for _, s := range seeds {
 		f.Add(s)

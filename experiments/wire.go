@@ -1,6 +1,7 @@
 package experiments
 
 import (
+	"bytes"
 	"errors"
 	"strconv"
 	"strings"
@@ -29,10 +30,31 @@ func DecodeEventsBody(body []byte) error {
 }
 
 // decodeWire decodes body into w, or says what is wrong with it.
+//
+// A string that is not valid text (a lone UTF-16 surrogate escape such as
+// "\ud800", or bytes that are not UTF-8) is a syntax error to the strict
+// decoder, which stops there. When the first one is inside a "recording"
+// event's session or replay (pageText), which the page's recorder chose,
+// the body is looked through for any other (badTextElsewhere): one outside
+// them refuses the body as before. Otherwise the body is decoded again
+// allowing it, with U+FFFD in place of what was wrong, which
+// parseRecording does not take for a session id or a replay URL: the
+// recording is skipped (or kept without its replay), and the rest of the
+// body is held to every other rule by the second decoding.
 func decodeWire(body []byte, w *wireBody) *IngestError {
 	err := json.Unmarshal(body, w)
 	if err == nil {
 		return nil
+	}
+	var first *jsontext.SyntacticError
+	if errors.As(err, &first) && pageText(first.JSONPointer) {
+		if ierr := badTextElsewhere(body); ierr != nil {
+			return ierr
+		}
+		*w = wireBody{}
+		if err = json.Unmarshal(body, w, jsontext.AllowInvalidUTF8(true)); err == nil {
+			return nil
+		}
 	}
 	var se *json.SemanticError
 	if errors.As(err, &se) && se.GoType != nil && se.JSONKind != 0 {
@@ -47,6 +69,63 @@ func decodeWire(body []byte, w *wireBody) *IngestError {
 		return badRequest(CodeInvalidJSON, "", "The body is not valid JSON at byte %d: %v.", syn.ByteOffset, syn.Err)
 	}
 	return badRequest(CodeInvalidJSON, "", "The body is not valid JSON: %v.", err)
+}
+
+// pageText tells whether p is within a session or replay of an event:
+// /events/N/session or /events/N/replay, or below (a name or a value in
+// a session sent as an object or a list).
+func pageText(p jsontext.Pointer) bool {
+	i := 0
+	for tok := range p.Tokens() {
+		switch i {
+		case 0:
+			if tok != "events" {
+				return false
+			}
+		case 1:
+			if tok == "" || strings.Trim(tok, "0123456789") != "" {
+				return false
+			}
+		case 2:
+			return tok == "session" || tok == "replay"
+		}
+		i++
+	}
+	return false
+}
+
+// badTextElsewhere returns the refusal of the first string of body, name
+// or value, that is not valid text and not within pageText, or nil. It
+// stops, with nil, at anything else wrong in body, which decoding it
+// again finds.
+func badTextElsewhere(body []byte) *IngestError {
+	dec := jsontext.NewDecoder(bytes.NewReader(body), jsontext.AllowInvalidUTF8(true))
+	for {
+		switch dec.PeekKind() {
+		case 0: // the end, or an error
+			return nil
+		case '{', '}', '[', ']':
+			if _, err := dec.ReadToken(); err != nil {
+				return nil
+			}
+			continue
+		}
+		v, err := dec.ReadValue()
+		if err != nil {
+			return nil
+		}
+		if v.Kind() != '"' || v.IsValid() || pageText(dec.StackPointer()) {
+			continue
+		}
+		// The strict decoder's own words, from where the string starts.
+		start := dec.InputOffset() - int64(len(v))
+		_, err = jsontext.NewDecoder(bytes.NewReader(body[start:])).ReadValue()
+		var syn *jsontext.SyntacticError
+		if !errors.As(err, &syn) {
+			return badRequest(CodeInvalidJSON, "", "The body is not valid JSON at byte %d: a string is not valid UTF-8.", start)
+		}
+		return badRequest(CodeInvalidJSON, "", "The body is not valid JSON at byte %d: %v.", start+syn.ByteOffset, syn.Err)
+	}
 }
 
 // FieldPath spells a JSON pointer the way copylab's errors name fields,
@@ -71,7 +150,8 @@ func FieldPath(p jsontext.Pointer) string {
 // or a callback, so it may arrive as any JSON value. A value other than a
 // string or null decodes as wrong instead of failing the body, so that
 // only its event is skipped (parseRecording); null is "", as for the
-// other fields.
+// other fields. A string that is not valid text arrives with U+FFFD in it
+// (decodeWire).
 type pageString struct {
 	s     string
 	wrong bool
