@@ -161,7 +161,11 @@ func tagRegexpMatch(pattern, path, query string) bool {
 		}
 		k, v, _ := strings.Cut(pair, "=")
 		re := `[?&]` + spell(k) + `(?:[=&]|$)`
-		if v != "*" {
+		switch v {
+		case "*":
+		case "":
+			re = `[?&]` + spell(k) + `=?(?:&|$)`
+		default:
 			re = `[?&]` + spell(k) + `=` + spell(v) + `(?:&|$)`
 		}
 		if !regexp.MustCompile(re).MatchString(search) {

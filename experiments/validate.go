@@ -731,6 +731,15 @@ func hasPair(search, k, v string) bool {
 				}
 				continue
 			}
+			if v == "" {
+				// A key with no value (?trial, ?a=) is there with an
+				// empty value or none, as the tag reads it.
+				rest = strings.TrimPrefix(rest, "=")
+				if rest == "" || rest[0] == '&' {
+					return true
+				}
+				continue
+			}
 			if rest, ok = strings.CutPrefix(rest, "="); !ok {
 				continue
 			}

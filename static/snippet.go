@@ -644,9 +644,14 @@ func compilePattern(p string) string {
 			continue
 		}
 		k, v, _ := strings.Cut(pair, "=")
-		if v == "*" {
+		switch v {
+		case "*":
 			re += `(?=.*[?&]` + spellings(k) + `(?:[=&]|$))`
-		} else {
+		case "":
+			// A key with no value (?trial, ?a=) is there with an empty
+			// value or none: browsers read ?trial and ?trial= alike.
+			re += `(?=.*[?&]` + spellings(k) + `=?(?:&|$))`
+		default:
 			re += `(?=.*[?&]` + spellings(k) + "=" + spellings(v) + `(?:&|$))`
 		}
 	}
