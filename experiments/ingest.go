@@ -171,7 +171,8 @@ func NewIngester(s *Store, o IngestOptions) *Ingester {
 // the sender should retry later (also when ctx ends first: the events may or
 // may not be written, and a resend is deduplicated). A "recording" event
 // whose session or replay cannot be used is not a malformed body: it is
-// skipped (IngestResult.Skipped) and the rest is stored. It keeps no
+// skipped (IngestResult.Skipped), or kept without its replay URL
+// (IngestResult.ReplaysDropped), and the rest is stored. It keeps no
 // reference to body or meta after it returns.
 //
 // Counting rules (../shared/spec/statistics.md), as applied here:
