@@ -323,7 +323,7 @@ type batch struct {
 	excluded  map[string]*excludedDelta
 	swaps     map[swapKey]int64
 	seg       *segmentBatch
-	recording *sql.Stmt // inserts recorded sessions (recordings.go)
+	recording recordingBatch // stores recorded sessions (recordings.go)
 
 	// Bulk work (batch_bulk.go): the statements, and the seq of each event
 	// preload stored, until insert takes it.
