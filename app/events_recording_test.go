@@ -126,7 +126,7 @@ func TestEventsRecordingRecorderRefused(t *testing.T) {
 // after what else it says. A FullStory one, whose link needs the URL, is
 // still skipped. Before, every one of them was skipped.
 func TestEventsRecordingReplayDropped(t *testing.T) {
-	e := newEnv(t)
+	e := newEnvWith(t, func(c *Config) { c.MetricsAllow = []string{"0.0.0.0/32"} })
 	site, x := e.runningExperiment()
 	long := "https://us.posthog.com/project/1/replay/ph-2?x=" + strings.Repeat("a", 2048)
 	tests := []struct {
@@ -178,6 +178,16 @@ func TestEventsRecordingReplayDropped(t *testing.T) {
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("recordings\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
+
+	// An operator sees the dropped URLs apart from the skipped recordings.
+	resp = e.do(newRequest(http.MethodGet, "/metrics", nil))
+	metrics := readBody(t, resp)
+	wantStatus(t, resp, http.StatusOK, metrics)
+	wantContains(t, metrics,
+		`copylab_recording_replays_dropped_total{reason="recording_replay_invalid"} 2`,
+		`copylab_recording_replays_dropped_total{reason="recording_replay_too_long"} 2`,
+		`copylab_events_skipped_total{reason="recording_replay_invalid"} 1`,
+		`copylab_events_skipped_total{reason="recording_session_too_long"} 1`)
 }
 
 // TestEventsRecordingInvalidText: POST /e with a recorder's session id or
