@@ -178,11 +178,15 @@ func NewIngester(s *Store, o IngestOptions) *Ingester {
 // Counting rules (../shared/spec/statistics.md), as applied here:
 //   - Server time (meta.Clock when the request is queued, else
 //     meta.ReceivedAt, or now) is the time of every event of
-//     the request; ts is kept as metadata. Exposures are applied before
-//     conversions of the same millisecond, in one request or several: a
-//     conversion sent just before its exposure, in the same millisecond,
-//     counts (in a later batch than the conversion's, its request was
-//     answered no_exposure already, but it counts all the same).
+//     the request; ts is kept as metadata. Exposures, and bots'
+//     conversions (which only mark the visitor), are applied before the
+//     other conversions of the same millisecond, in one request or
+//     several, in one batch or several: a conversion sent just before its
+//     exposure, in the same millisecond, counts, and one sent just before
+//     a second variant's exposure or a bot's event does not. Counts and
+//     stored reasons do not depend on the batching; a request answered in
+//     an earlier batch than a later event of its millisecond keeps the
+//     answer it got (no_exposure, say).
 //   - A visitor's variant is that of their first matched exposure; a second
 //     variant moves them out of the first and into the multiple-variants
 //     count (taking their conversion with them).
@@ -200,7 +204,10 @@ func NewIngester(s *Store, o IngestOptions) *Ingester {
 //   - Draft experiments reject events (422 experiment_not_running). Events for
 //     paused or stopped experiments are stored but not counted, ignored with
 //     reason experiment_not_running; the status is read when the batch is
-//     written, so nothing arriving after a stop is counted.
+//     written, so nothing arriving after a stop is counted. A bot's event
+//     that comes while the experiment is paused (before any stop) still
+//     marks the visitor as a bot, as while it runs; a person's leaves no
+//     trace, and nothing after a stop changes anything.
 func (in *Ingester) Ingest(ctx context.Context, body []byte, meta RequestMeta) (IngestResult, error) {
 	r, ierr := in.parse(ctx, body, meta)
 	if ierr != nil {
