@@ -239,6 +239,10 @@ func TestMigrationSiteDomains(t *testing.T) {
 		"shop.example:180":          "shop.example:180",
 		"shop.example":              "shop.example",
 		"xn--bcher-kva.example:443": "xn--bcher-kva.example",
+		// The same ports written with leading zeros.
+		"shop.example:080":   "shop.example",
+		"shop.example:0443":  "shop.example",
+		"shop.example:00080": "shop.example",
 	}
 	ids := map[string]string{}
 	for legacy := range want {
