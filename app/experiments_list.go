@@ -12,6 +12,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"copylab/experiments"
+	"copylab/experiments/stats"
 	"copylab/views"
 )
 
@@ -296,7 +297,7 @@ func (a *App) experimentRows(ctx context.Context, exps []experiments.Experiment,
 type verdictSummary struct {
 	status   string
 	visitors int64
-	leader   string // the new variant most likely the best, once there are visitors
+	leader   string // the arm in the lead (leaderIndex): "The original", "Variant B", or ""
 	lift     float64
 	hasLift  bool
 }
@@ -351,22 +352,14 @@ func (vc *verdictCache) get(e experiments.Experiment, totals []experiments.Varia
 func summarize(e experiments.Experiment, totals []experiments.VariantCounts) verdictSummary {
 	_, an := analyzeCounts(e, experiments.Counts{Variants: totals})
 	sum := verdictSummary{status: an.Verdict.Status}
-	// The leader is the variant with visitors most likely the best, the
-	// original included; none on a tie. (A variant without visitors has a
-	// chance to be best from its prior alone, and leads nothing.)
-	best, tied := -1, false
-	for i, v := range an.Variants {
+	for _, v := range an.Variants {
 		sum.visitors += v.Exposures
-		switch {
-		case v.Exposures == 0:
-		case best < 0 || v.ProbBest > an.Variants[best].ProbBest+1e-9:
-			best, tied = i, false
-		case v.ProbBest > an.Variants[best].ProbBest-1e-9:
-			tied = true
-		}
 	}
+	best := leaderIndex(an.Verdict.Status, len(an.Variants), func(i int) (int64, float64) {
+		return an.Variants[i].Exposures, an.Variants[i].ProbBest
+	})
 	switch {
-	case best < 0 || tied:
+	case best < 0:
 	case best == 0:
 		sum.leader = "The original"
 	default:
@@ -376,6 +369,35 @@ func summarize(e experiments.Experiment, totals []experiments.VariantCounts) ver
 		}
 	}
 	return sum
+}
+
+// leaderIndex is the arm in the lead of n arms (arm gives each one's
+// visitors and chance to be best): the one with visitors most likely the
+// best, the original (0) included. It is -1 on a tie, without visitors
+// (a variant without any has a chance to be best from its prior alone,
+// and leads nothing), and while the verdict, status, stands behind no
+// leader: not enough data yet (one visitor would otherwise lead), or a
+// broken split whose numbers can't be trusted. The lists and the
+// experiment page's Ship buttons name the same leader.
+func leaderIndex(status string, n int, arm func(i int) (exposures int64, probBest float64)) int {
+	if status == stats.StatusNotEnoughData || status == stats.StatusSRM {
+		return -1
+	}
+	best, bestP, tied := -1, 0.0, false
+	for i := range n {
+		exp, p := arm(i)
+		switch {
+		case exp == 0:
+		case best < 0 || p > bestP+1e-9:
+			best, bestP, tied = i, p, false
+		case p > bestP-1e-9:
+			tied = true
+		}
+	}
+	if tied {
+		return -1
+	}
+	return best
 }
 
 // listTitle names what the list shows, for the browser tab and a screen

@@ -20,21 +20,22 @@ func TestExperimentsListVerdicts(t *testing.T) {
 	x := e.experiment(site.ID, "Pricing hero", "Original headline", "Better headline")
 	e.experiment(site.ID, "Next idea")
 	e.transition(x.ID, experiments.ActionStart)
-	// 30 visitors each; b converts 20 times, the original 10 times.
-	for i := range 30 {
-		wantStatus(t, e.postEvents(eventBody(site.Key, fmt.Sprintf("c%d", i), x.ID, "control", i < 10)), http.StatusNoContent, "")
-		wantStatus(t, e.postEvents(eventBody(site.Key, fmt.Sprintf("b%d", i), x.ID, "b", i < 20)), http.StatusNoContent, "")
+	// 100 visitors each, enough for a verdict that names a leader; b
+	// converts 50 times, the original 25 times.
+	for i := range 100 {
+		wantStatus(t, e.postEvents(eventBody(site.Key, fmt.Sprintf("c%d", i), x.ID, "control", i < 25)), http.StatusNoContent, "")
+		wantStatus(t, e.postEvents(eventBody(site.Key, fmt.Sprintf("b%d", i), x.ID, "b", i < 50)), http.StatusNoContent, "")
 	}
 	for _, path := range []string{"/experiments", "/sites/" + site.ID} {
 		_, body := c.get(path)
-		wantContains(t, body, `scope="col" class="num">Visitors</th>`, ">60<", "verdict-chip verdict-", "Variant B leads", "(+100%)",
+		wantContains(t, body, `scope="col" class="num">Visitors</th>`, ">200<", "verdict-chip verdict-", "Variant B leads", "(+100%)",
 			"Not started")
 	}
 	// New visitors change the verdict's inputs: the list is not stale.
 	wantStatus(t, e.postEvents(eventBody(site.Key, "late", x.ID, "control", true)), http.StatusNoContent, "")
 	_, body := c.get("/experiments")
-	wantContains(t, body, ">61<")
-	wantNotContains(t, body, ">60<")
+	wantContains(t, body, ">201<")
+	wantNotContains(t, body, ">200<")
 }
 
 // TestExperimentsListFilter: ?status= shows one status, with every tab's
@@ -130,8 +131,8 @@ func TestExperimentsListSearchAndPages(t *testing.T) {
 }
 
 // TestExperimentsListLeader: the variant in the lead is the one with
-// visitors most likely the best, the original included; a variant without
-// visitors leads nothing, and a tie names no leader.
+// visitors most likely the best, the original included; a tie names no
+// leader, and neither does a verdict of not enough data (TestExperimentsListNoLeaderWithoutData).
 func TestExperimentsListLeader(t *testing.T) {
 	e := newEnv(t)
 	c := e.signIn("owner@example.com")
@@ -146,8 +147,7 @@ func TestExperimentsListLeader(t *testing.T) {
 		return e.transition(x.ID, experiments.ActionStart)
 	}
 	original := start("Original ahead")
-	send(original, "control", 40, 30)
-	send(original, "b", 40, 5)
+	e.setCounts(original, [2]int64{100, 60}, [2]int64{100, 10})
 	_, body := c.get("/experiments")
 	wantContains(t, body, "The original leads")
 	wantNotContains(t, body, "Variant B leads")
@@ -156,14 +156,33 @@ func TestExperimentsListLeader(t *testing.T) {
 	empty := start("Nobody on B")
 	send(empty, "control", 20, 2)
 	tie := start("Dead heat")
-	send(tie, "control", 20, 5)
-	send(tie, "b", 20, 5)
+	e.setCounts(tie, [2]int64{100, 25}, [2]int64{100, 25})
 	_, body = c.get("/experiments?status=running")
-	wantContains(t, body, "Nobody on B", "Dead heat", "The original leads")
-	wantNotContains(t, body, "Variant B leads")
-	if n := strings.Count(body, " leads"); n != 1 {
-		t.Errorf("%d leaders among the two running tests, want 1 (the original where B has nobody; none in the tie)", n)
+	wantContains(t, body, "Nobody on B", "Dead heat")
+	if n := strings.Count(body, " leads"); n != 0 {
+		t.Errorf("%d leaders among the two running tests, want none (not enough data where B has nobody; a tie)", n)
 	}
+}
+
+// TestExperimentsListNoLeaderWithoutData: while the verdict is "Not
+// enough data yet" the list names no leader: one visitor who converted on
+// B would otherwise make B "lead" beside a chip that says nothing can be
+// told yet. Once the verdict has data, the leader is back.
+func TestExperimentsListNoLeaderWithoutData(t *testing.T) {
+	e := newEnv(t)
+	c := e.signIn("owner@example.com")
+	site := e.site("Shop")
+	x := e.transition(e.experiment(site.ID, "One visitor").ID, experiments.ActionStart)
+	wantStatus(t, e.postEvents(eventBody(site.Key, "only", x.ID, "b", true)), http.StatusNoContent, "")
+	for _, path := range []string{"/experiments", "/sites/" + site.ID} {
+		_, body := c.get(path)
+		wantContains(t, body, "verdict-not_enough_data", "Not enough data yet", ">1<")
+		wantNotContains(t, body, " leads")
+	}
+	e.setCounts(x, [2]int64{200, 20}, [2]int64{200, 40})
+	_, body := c.get("/experiments")
+	wantContains(t, body, "Variant B leads", "(+100%)")
+	wantNotContains(t, body, "Not enough data")
 }
 
 // TestExperimentsListSearchCounts: with a search, every tab counts the

@@ -114,8 +114,9 @@ type ExperimentRow struct {
 	Variants int
 	Created  time.Time
 	// Once started: the counted visitors, the verdict's status (a
-	// stats.Status… constant) and the new variant most likely the best,
-	// with its uplift against the original when there is one.
+	// stats.Status… constant) and the variant in the lead, the original
+	// included, with its uplift against the original when there is one;
+	// no leader while the verdict is not enough data or a broken split.
 	Started     bool
 	Visitors    int64
 	Verdict     string
