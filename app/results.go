@@ -186,7 +186,12 @@ func runEnd(e experiments.Experiment, now time.Time) time.Time {
 // that has the days and the arms can ask the same.
 func tooEarly(days float64, arms []stats.Arm, threshold float64) (why, until []string) {
 	if days < earlyDays {
-		why = append(why, fmt.Sprintf("the test has run for %s only", durationText(days)))
+		// "only 3 days", but never "only less than an hour".
+		ran := durationText(days)
+		if int(days*24) > 0 {
+			ran = "only " + ran
+		}
+		why = append(why, "the test has run for "+ran)
 		until = append(until, "for at least a full week")
 	}
 	if need := planNeed(arms, threshold); need > 0 {
