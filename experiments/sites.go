@@ -423,3 +423,71 @@ const siteDeleteExperimentsStmt = `/* Store.DeleteSite */ delete from experiment
 // the experiments, across all the site's experiments that are not
 // running; the events first.
 var siteDeleteRowsStmts = trafficDeleteStmts("Store.DeleteSite", "x.site_id = ?1")
+
+// Which of a site's events SiteLastEvent and SiteLastEvents read. Event
+// ids are time-ordered UUIDs (v7) chosen by the sender, so the site's
+// highest ids are its newest events, read from the end of its part of
+// events_site_event without a sort; the sender's clock may be off,
+// though, and a backend may send random UUIDs (v4), whose ids mean no
+// time at all. So the ids considered end a day after now (a random id
+// lands below that, among the newest, about never), and of the newest
+// lastEventScan of them by id the latest received counts: a browser with
+// a slow clock cannot hide the events that came after its own.
+const (
+	lastEventScan  = 20
+	lastEventAhead = 24 * time.Hour
+)
+
+// lastEventBound is the lowest event id past the ids SiteLastEvent
+// considers at now: a UUIDv7's first 48 bits are its Unix milliseconds.
+func lastEventBound(now time.Time) []byte {
+	b := make([]byte, 16)
+	ms := now.Add(lastEventAhead).UnixMilli()
+	for i := 5; i >= 0; i-- {
+		b[i] = byte(ms)
+		ms >>= 8
+	}
+	return b
+}
+
+// SiteLastEvent returns when the newest event of a site was received
+// (the server's clock), as of now; ok is false when it has none. Bots'
+// events and those not counted are events too: the tag sent them.
+func (s *Store) SiteLastEvent(ctx context.Context, siteID string, now time.Time) (at time.Time, ok bool, err error) {
+	var v sql.NullInt64
+	if err := s.r.QueryRowContext(ctx, siteLastEventStmt, siteID, lastEventBound(now), lastEventScan).Scan(&v); err != nil {
+		return time.Time{}, false, fmt.Errorf("experiments: last event of site %s: %w", siteID, err)
+	}
+	return fromMS(v), v.Valid, nil
+}
+
+const siteLastEventStmt = `/* Store.SiteLastEvent */ select max(received_at) from (select received_at from events
+	where site_id = ? and id < ? order by id desc limit ?)`
+
+// SiteLastEvents is SiteLastEvent for every site in one query: the sites
+// list. A site without events is not in the map.
+func (s *Store) SiteLastEvents(ctx context.Context, now time.Time) (map[string]time.Time, error) {
+	rows, err := s.r.QueryContext(ctx, siteLastEventsStmt, lastEventBound(now), lastEventScan)
+	if err != nil {
+		return nil, fmt.Errorf("experiments: last events of sites: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]time.Time{}
+	for rows.Next() {
+		var id string
+		var v sql.NullInt64
+		if err := rows.Scan(&id, &v); err != nil {
+			return nil, fmt.Errorf("experiments: last events of sites: %w", err)
+		}
+		if v.Valid {
+			out[id] = fromMS(v)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("experiments: last events of sites: %w", err)
+	}
+	return out, nil
+}
+
+const siteLastEventsStmt = `/* Store.SiteLastEvents */ select s.id, (select max(received_at) from (select received_at from events
+	where site_id = s.id and id < ?1 order by id desc limit ?2)) from sites s`
