@@ -51,10 +51,10 @@ func TestSetup(t *testing.T) {
 	t.Run("creates the account, the demo and a session", func(t *testing.T) {
 		resp, body := c.post("/setup", url.Values{"token": {testSetupToken}, "email": {"Owner@Example.com"}, "password": {testPassword}, "password2": {testPassword}})
 		wantStatus(t, resp, http.StatusSeeOther, body)
-		if loc := resp.Header.Get("Location"); loc != "/experiments" {
-			t.Fatalf("Location %q", loc)
+		if loc := resp.Header.Get("Location"); !strings.HasPrefix(loc, "/experiments/") {
+			t.Fatalf("Location %q, want the demo experiment", loc)
 		}
-		resp, body = c.get("/experiments")
+		resp, body = c.get(resp.Header.Get("Location"))
 		wantStatus(t, resp, http.StatusOK, body)
 		wantContains(t, body, "owner@example.com", DemoExperimentName, "Welcome to copylab")
 

@@ -131,7 +131,7 @@ func TestBrowserTour(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS("#f-password"), testPassword),
 		chromedp.SendKeys(chromedp.CSS("#f-password2"), testPassword))
 	submit(".btn-primary")
-	if got := textOf("h1"); !strings.Contains(got, "Experiments") {
+	if got := textOf("h1"); !strings.Contains(got, DemoExperimentName) {
 		t.Fatalf("after setup: %q", got)
 	}
 	shot("experiments", 1280, 700)

@@ -79,6 +79,25 @@ func (a *App) demoSite(ctx context.Context) (experiments.Site, bool, error) {
 	return found, ok, nil
 }
 
+// demoExperiment returns the demo experiment while it runs on the demo
+// page: the one the page's tag serves.
+func (a *App) demoExperiment(ctx context.Context) (experiments.Experiment, bool, error) {
+	site, ok, err := a.demoSite(ctx)
+	if err != nil || !ok {
+		return experiments.Experiment{}, false, err
+	}
+	running, err := a.store.RunningExperiments(ctx, site.ID)
+	if err != nil && !errors.Is(err, experiments.ErrNotFound) {
+		return experiments.Experiment{}, false, err
+	}
+	for _, e := range running {
+		if e.Page == demoPage && e.Selector == demoSelector {
+			return e, true, nil
+		}
+	}
+	return experiments.Experiment{}, false, nil
+}
+
 // isDemo tells whether an experiment is the demo experiment.
 func isDemo(e experiments.Experiment, siteName string) bool {
 	return siteName == DemoSiteName && e.Name == DemoExperimentName

@@ -38,17 +38,25 @@ func (a *App) setupSubmit(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
+		// The newcomer lands on the running demo experiment: its page links
+		// the demo page and shows the results live, so the welcome itself
+		// names no place it cannot link to.
+		to, welcome := "/experiments", "Welcome to copylab! Your account is ready."
 		if err := a.createDemo(c.UserContext(), user.ID); err != nil {
 			// The account matters more than the demo: go on without it.
 			a.log.Warn("setup: could not create the demo", "error", err)
+			welcome += " The demo experiment could not be set up; the server log says why."
+		} else if demo, ok, err := a.demoExperiment(c.UserContext()); err != nil {
+			a.log.Warn("setup: could not read the demo back", "error", err)
+		} else if ok {
+			to = "/experiments/" + demo.ID
 		}
 		a.snippets.reset()
 		a.log.Info("setup: first account created", "email", user.Email)
 		if err := a.startSession(c, user); err != nil {
 			return err
 		}
-		return a.redirectWithFlash(c, "/experiments", "ok",
-			"Welcome to copylab! A demo experiment is already running on the demo page: open it, then watch its results here.")
+		return a.redirectWithFlash(c, to, "ok", welcome)
 	}
 	p := a.page(c, "")
 	p.Title = "Create the first account"
