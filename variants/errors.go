@@ -32,6 +32,10 @@ const (
 	// CodeOfflineNoFit means the offline generator found no pattern that fits
 	// the brief's limits (a tiny max length together with many banned words).
 	CodeOfflineNoFit = "offline_no_fit"
+	// CodeOfflineExhausted means the offline generator has no line left
+	// for a rewrite that is not already one of the drafts (or, for
+	// "different angle", none in another angle).
+	CodeOfflineExhausted = "offline_exhausted"
 )
 
 // Error is a generation failure the app can show to a marketer as is.

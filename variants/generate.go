@@ -206,9 +206,9 @@ func (g *Generator) Regenerate(ctx context.Context, b Brief, others []string, cu
 	}
 
 	if g.offline {
-		c, ok := offlineReplacement(b, current, others, instruction)
-		if !ok {
-			return Candidate{}, errOfflineNoFit()
+		c, err := offlineReplacement(b, current, others, instruction)
+		if err != nil {
+			return Candidate{}, err
 		}
 		return g.offlineCandidate(c), nil
 	}

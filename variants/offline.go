@@ -3,6 +3,7 @@ package variants
 import (
 	"fmt"
 	"hash/fnv"
+	"net/http"
 	"regexp"
 	"strings"
 	"unicode"
@@ -14,7 +15,9 @@ const OfflineModel = "offline"
 
 // OfflineVersion names the offline templates, the offline counterpart
 // of PromptVersion: bump it when the templates change.
-const OfflineVersion = "offline-v1"
+// v2: {P} is the product's name without its description, and rewrites
+// keep to the instruction (see offlineReplacement).
+const OfflineVersion = "offline-v2"
 
 // The offline generator fills classic copywriting patterns with the
 // brief's product, audience and goal. It makes no claim the brief does
@@ -23,7 +26,7 @@ const OfflineVersion = "offline-v1"
 // brief's limits is used, so a tight max length falls back to a shorter
 // whole sentence instead of a cut one.
 //
-// Placeholders: {P} product; {U} the audience as a plural subject ("How
+// Placeholders: {P} the product's name (see productName); {U} the audience as a plural subject ("How
 // {U} get started"), empty when the audience reads as singular; {Uo} the
 // audience as an object ("for {Uo}"); {Uc} the audience addressed
 // directly; {A} and {a} the main action (capitalised or not), {A2} a
@@ -90,7 +93,13 @@ var fallbackLines = []string{
 	"Discover more", "Yes, please", "Sign me up", "Let's do it", "Go", "More",
 }
 
-const fallbackRationale = "Fallback: a plain, neutral line, used because the brief's limits left little room for the richer patterns."
+// fallbackRationale says why a fallback line was used without guessing
+// at the cause: the brief's limits, or the templates running out of lines
+// for it, come to the same thing for the reader.
+const fallbackRationale = "Fallback: a plain, neutral line, used because the richer templates had no more lines for this brief."
+
+// angleFallback is the angle of the fallback lines.
+const angleFallback = "fallback"
 
 // closers end paragraph-length variants with a second sentence in the
 // same angle. The empty closer is always tried last.
@@ -250,6 +259,46 @@ func commonNounPhrase(s string) bool {
 	return true
 }
 
+// productSepRe finds where a product's name ends and a description of it
+// begins: "Acme Boards, a kanban tool", "Notion - your workspace",
+// "Acme: boards", "Acme Boards (kanban tool)". A hyphen counts only with
+// spaces around it, so "Wi-Fi Pro" stays whole.
+var productSepRe = regexp.MustCompile(`\s*(?:,|:|\s[-–—]|[–—]|\()\s*`)
+
+// describedRe starts a description that follows a name after a comma: "a
+// kanban tool", "the CRM for …", "your …".
+var describedRe = regexp.MustCompile(`(?i)^(?:a|an|the|our|your|its|their)\s`)
+
+// productName is the name in a product field that also describes the
+// product: the templates put {P} mid-sentence, where "See what Acme Boards,
+// a kanban tool can do" reads as a paste. A dash, a colon or a parenthesis
+// always ends a name; a comma only when what follows reads as a
+// description ("a kanban tool") or what comes before is a proper name
+// ("Acme Boards"), so that "Shoes, socks and laces" stays a list. The name
+// keeps to a few words; a longer first part is a sentence, not a name.
+func productName(product string) string {
+	loc := productSepRe.FindStringIndex(product)
+	if loc == nil || loc[0] == 0 {
+		return product
+	}
+	name, rest := strings.TrimSpace(product[:loc[0]]), product[loc[1]:]
+	if len(strings.Fields(name)) > 4 || strings.TrimSpace(rest) == "" {
+		return product
+	}
+	sep := strings.TrimSpace(product[loc[0]:loc[1]])
+	if sep == "," && !describedRe.MatchString(rest) && !properName(name) {
+		return product
+	}
+	return name
+}
+
+// properName reports whether s carries a capital past its first letter,
+// as names do ("Acme Boards", "iPhone") and descriptions do not.
+func properName(s string) bool {
+	_, size := utf8.DecodeRuneInString(s)
+	return strings.ContainsFunc(s[size:], unicode.IsUpper)
+}
+
 func digest(b Brief) offlineInput {
 	sh, _ := kindInfo(b.ElementKind)
 	in := offlineInput{
@@ -277,7 +326,7 @@ func digest(b Brief) offlineInput {
 		}
 	}
 
-	product := strings.TrimRight(b.Product, ".!;:, ")
+	product := productName(strings.TrimRight(b.Product, ".!;:, "))
 	if commonNounPhrase(product) {
 		// "Trail running shoes" is a description, not a name: it reads
 		// "Get trail running shoes" mid-sentence.
@@ -420,7 +469,7 @@ func (in offlineInput) expand() []offlineCandidate {
 			continue
 		}
 		for _, t := range in.shapeVersions(line, "") {
-			out = append(out, offlineCandidate{text: t, angle: "fallback", rationale: fallbackRationale})
+			out = append(out, offlineCandidate{text: t, angle: angleFallback, rationale: fallbackRationale})
 		}
 	}
 	return out
@@ -522,21 +571,32 @@ func offline(b Brief) ([]offlineCandidate, []string) {
 	return kept, notes
 }
 
-// offlineReplacement picks one new variant for Regenerate: not current,
-// not one of others, and following the instruction where templates can.
-// The scan starts at an offset derived from current, so regenerating the
-// replacement does not simply bring the first text back.
-func offlineReplacement(b Brief, current string, others []string, instruction string) (offlineCandidate, bool) {
+// offlineReplacement picks one new variant for Regenerate. It is never
+// current nor one of others, however they are spelt (ValidateCopy's
+// duplicate rule compares words, not case or spaces), and follows the
+// instruction where templates can:
+//   - "shorter" shortens the same draft: the longest line of its angle
+//     that is shorter, and still long enough for the element (see
+//     minWords);
+//   - "different angle" takes an angle no draft uses, else any angle but
+//     the draft's own;
+//   - "more like this" stays in the draft's angle;
+//   - anything else takes the next line, and says the request could not
+//     be followed.
+//
+// Fallback lines come only when the brief's own limits rule out every
+// template line. When nothing is left, the error says so rather than
+// bending the instruction. The scan starts at an offset derived from
+// current, so regenerating the replacement does not simply bring the
+// first text back.
+func offlineReplacement(b Brief, current string, others []string, instruction string) (offlineCandidate, error) {
 	in := digest(b)
 	pool := in.expand()
 	if len(pool) == 0 {
-		return offlineCandidate{}, false
+		return offlineCandidate{}, errOfflineNoFit()
 	}
 	rules := in.rules.WithOthers(append([]string{current}, others...)...)
 	instr := strings.ToLower(strings.TrimSpace(instruction))
-	if instr == InstructionShorter {
-		rules.MaxLength = min(rules.MaxLength, utf8.RuneCountInString(current)-1)
-	}
 
 	angleOf := func(text string) string {
 		for _, c := range pool {
@@ -547,42 +607,105 @@ func offlineReplacement(b Brief, current string, others []string, instruction st
 		return ""
 	}
 	currentAngle := angleOf(current)
+
+	// Template lines first; the fallbacks only when no template line
+	// meets the brief's rules on its own.
+	var lines []offlineCandidate
+	for _, c := range pool {
+		if c.angle != angleFallback && ValidateCopy(c.text, in.rules) == nil {
+			lines = append(lines, c)
+		}
+	}
+	if len(lines) == 0 {
+		lines = pool
+	}
+
+	if instr == InstructionShorter {
+		return in.shorter(lines, current, currentAngle, rules, b.ElementKind)
+	}
+
 	used := map[string]bool{currentAngle: true}
 	for _, o := range others {
 		used[angleOf(o)] = true
 	}
-
 	h := fnv.New32a()
 	h.Write([]byte(current))
-	start := int(h.Sum32() % uint32(len(pool)))
-	ordered := append(append([]offlineCandidate{}, pool[start:]...), pool[:start]...)
+	start := int(h.Sum32() % uint32(len(lines)))
+	ordered := append(append([]offlineCandidate{}, lines[start:]...), lines[:start]...)
 
-	prefer := func(c offlineCandidate) bool {
-		switch instr {
-		case InstructionDifferentAngle:
-			return !used[c.angle]
-		case InstructionMoreLikeThis:
-			return currentAngle != "" && c.angle == currentAngle
+	// Each instruction lists what it prefers, then what it accepts.
+	passes := []func(offlineCandidate) bool{func(offlineCandidate) bool { return true }}
+	what, advice := "no new line", "edit this draft by hand, or change the brief"
+	switch instr {
+	case InstructionDifferentAngle:
+		other := func(c offlineCandidate) bool { return currentAngle == "" || c.angle != currentAngle }
+		passes = []func(offlineCandidate) bool{func(c offlineCandidate) bool { return !used[c.angle] }, other}
+		what = "no line in another angle"
+	case InstructionMoreLikeThis:
+		if currentAngle != "" {
+			passes = []func(offlineCandidate) bool{func(c offlineCandidate) bool { return c.angle == currentAngle }}
+			what, advice = "no other line in this draft's angle", "try Different angle, or edit this draft by hand"
 		}
-		return true
 	}
-	for _, strict := range []bool{true, false} {
+	for _, accept := range passes {
 		for _, c := range ordered {
-			if strict && !prefer(c) {
+			if !accept(c) || ValidateCopy(c.text, rules) != nil {
 				continue
 			}
-			if ValidateCopy(c.text, rules) == nil {
-				c = in.annotate(c)
-				switch instr {
-				case "", InstructionShorter, InstructionDifferentAngle, InstructionMoreLikeThis:
-				default:
-					c.rationale += " The offline generator cannot follow free-text requests, so it picked the next pattern that fits."
-				}
-				return c, true
+			c = in.annotate(c)
+			switch instr {
+			case "", InstructionDifferentAngle, InstructionMoreLikeThis:
+			default:
+				c.rationale += " The offline generator cannot follow free-text requests, so it picked the next pattern that fits."
 			}
+			return c, nil
 		}
 	}
-	return offlineCandidate{}, false
+	return offlineCandidate{}, newError(CodeOfflineExhausted, http.StatusUnprocessableEntity, nil,
+		"The offline generator has %s for this brief that is not already among the drafts; %s.", what, advice)
+}
+
+// minWords is the fewest words a shortened line may keep and still work
+// as the element: a button can be one word ("Subscribe"), a headline
+// needs a subject and a verb ("Meet Acme Boards"), a paragraph a little
+// more. Shorter stops there rather than turn a headline into "Show me".
+func (in offlineInput) minWords() int {
+	switch in.shape {
+	case shapeCTA:
+		return 1
+	case shapeLong:
+		return 4
+	}
+	return 3
+}
+
+// shorter is the "shorter" rewrite: the same draft's angle, the longest
+// line below current's length (the least taken away), never below
+// minWords. A draft whose angle is not known (edited by hand) may take
+// any template line.
+func (in offlineInput) shorter(lines []offlineCandidate, current, angle string, rules Rules, kind string) (offlineCandidate, error) {
+	rules.MaxLength = min(rules.MaxLength, utf8.RuneCountInString(current)-1)
+	best, found := offlineCandidate{}, false
+	for _, c := range lines {
+		if angle != "" && c.angle != angle || len(strings.Fields(c.text)) < in.minWords() {
+			continue
+		}
+		if ValidateCopy(c.text, rules) != nil {
+			continue
+		}
+		if !found || utf8.RuneCountInString(c.text) > utf8.RuneCountInString(best.text) {
+			best, found = c, true
+		}
+	}
+	if !found {
+		where := ""
+		if angle != "" {
+			where = " in this draft's angle"
+		}
+		return offlineCandidate{}, newError(CodeOfflineNoFit, http.StatusUnprocessableEntity, nil,
+			"The offline generator has no shorter line%s that still works as a %s; shorten this draft by hand.", where, kind)
+	}
+	return in.annotate(best), nil
 }
 
 // annotate adds the honest caveats to a candidate's rationale.

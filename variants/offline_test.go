@@ -153,6 +153,12 @@ func TestOfflineRegenerate(t *testing.T) {
 			current, others := texts[0], texts[1:]
 			for _, instr := range []string{"", InstructionDifferentAngle, InstructionMoreLikeThis, "make it about speed"} {
 				c, err := g.Regenerate(ctx, tt.brief, others, current, instr)
+				var e *Error
+				if instr == InstructionMoreLikeThis && errors.As(err, &e) && e.Code == CodeOfflineExhausted {
+					// Some briefs leave one line in an angle: the
+					// generator says so rather than change the angle.
+					continue
+				}
 				if err != nil {
 					t.Fatalf("%q: %v", instr, err)
 				}
