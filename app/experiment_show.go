@@ -22,6 +22,10 @@ func (a *App) experimentShow(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	others, err := a.elementOthers(ctx, e)
+	if err != nil {
+		return err
+	}
 	p := views.ExperimentPage{
 		Page:        a.page(c, views.NavExperiments),
 		ID:          e.ID,
@@ -35,7 +39,7 @@ func (a *App) experimentShow(c *fiber.Ctx) error {
 		Goal:        goalSentence(e.Goal),
 		CoveragePct: experiments.PercentOfBP(e.CoverageBP) + "%",
 		Variants:    variantViews(e),
-		Actions:     actionsFor(e),
+		Actions:     actionsFor(e, others),
 		QALinks:     a.qaLinks(e, site),
 		ShareURL:    a.shareURL(e),
 		CanEdit:     e.Status != experiments.StatusStopped,
@@ -58,11 +62,9 @@ func (a *App) experimentShow(c *fiber.Ctx) error {
 	}
 	if v, ok := e.Variant(e.ShippedVariant); ok {
 		p.Shipped, p.ShippedText, p.ShippedAt = views.VariantLabel(v.Key, false), v.Text, e.ShippedAt
-		running, err := a.store.RunningExperiments(ctx, e.SiteID)
-		if err != nil {
-			return err
-		}
-		p.ShipHidden = shipHidden(e, running)
+		// A running test of the element hides it (shipHidden): others
+		// holds those.
+		p.ShipHidden = len(others.running) > 0
 	}
 	history, err := a.store.History(ctx, e.ID)
 	if err != nil {
@@ -87,14 +89,21 @@ func variantViews(e experiments.Experiment) []views.VariantView {
 	return out
 }
 
-// actionsFor lists the life-cycle buttons the status allows.
-func actionsFor(e experiments.Experiment) []views.Action {
+// actionsFor lists the life-cycle buttons the status allows. Start and
+// Stop ask first, saying what they do to the element's copy, which others
+// (the experiments that test or ship copy on the same element) decide in
+// part.
+func actionsFor(e experiments.Experiment, others elementOthers) []views.Action {
 	base := "/experiments/" + e.ID + "/"
-	stop := views.Action{Name: "stop", Label: "Stop", URL: base + "stop", Style: "danger",
-		Confirm: "Stop this experiment for good? Visitors will see the original copy; the results are kept, but it cannot be started again."}
+	stop := views.Action{Name: "stop", Label: "Stop", URL: base + "stop", Style: "danger", Confirm: stopConfirm(e, others)}
 	switch e.Status {
 	case experiments.StatusDraft:
-		return []views.Action{{Name: "start", Label: "Start", URL: base + "start", Style: "primary"}}
+		start := views.Action{Name: "start", Label: "Start", URL: base + "start", Style: "primary"}
+		// Without a variant the start is refused, and says why.
+		if len(e.Variants) > 1 {
+			start.Confirm = startConfirm(e, others)
+		}
+		return []views.Action{start}
 	case experiments.StatusRunning:
 		return []views.Action{{Name: "pause", Label: "Pause", URL: base + "pause", Style: "secondary"}, stop}
 	case experiments.StatusPaused:

@@ -1,17 +1,37 @@
 package app
 
 import (
+	"context"
+	"strings"
+
 	"github.com/gofiber/fiber/v2"
 
 	"copylab/experiments"
+	"copylab/views"
 )
 
-// transitionDone is the message after each life-cycle action.
-var transitionDone = map[string]string{
-	experiments.ActionStart:  "Started. Visitors now see the variants; changes reach them within a minute.",
-	experiments.ActionPause:  "Paused. Visitors see the original copy; results are kept.",
-	experiments.ActionResume: "Resumed. Visitors see the variants again.",
-	experiments.ActionStop:   "Stopped for good. Visitors see the original copy; the results stay here.",
+// transitionDone is the message after each life-cycle action; after is
+// what visitors see on the element once the test no longer runs
+// (elementOthers.copyWithout), which pause and stop say ("" when it could
+// not be read).
+func transitionDone(action, after string) string {
+	switch action {
+	case experiments.ActionStart:
+		return "Started. Visitors now see the variants; changes reach them within a minute."
+	case experiments.ActionPause:
+		if after == "" {
+			return "Paused. Results are kept."
+		}
+		return "Paused. Visitors see " + after + "; results are kept."
+	case experiments.ActionResume:
+		return "Resumed. Visitors see the variants again."
+	case experiments.ActionStop:
+		if after == "" {
+			return "Stopped for good. The results stay here."
+		}
+		return "Stopped for good. Visitors see " + after + "; the results stay here."
+	}
+	return ""
 }
 
 // experimentTransition returns the handler of POST /experiments/:id/ACTION
@@ -19,7 +39,121 @@ var transitionDone = map[string]string{
 // allow comes back as a flash message, not an error page.
 func (a *App) experimentTransition(action string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		_, err := a.store.Transition(c.UserContext(), c.Params("id"), action)
-		return a.actionDone(c, err, transitionDone[action])
+		ctx := c.UserContext()
+		e, err := a.store.Transition(ctx, c.Params("id"), action)
+		after := ""
+		if err == nil && (action == experiments.ActionPause || action == experiments.ActionStop) {
+			// The test has changed already: a failed read only leaves
+			// what visitors see out of the message.
+			if others, err := a.elementOthers(ctx, e); err != nil {
+				a.log.Error("transition: element's other copy unreadable", "request_id", requestIDOf(c), "experiment", e.ID, "error", err)
+			} else {
+				after = others.copyWithout(e)
+			}
+		}
+		return a.actionDone(c, err, transitionDone(action, after))
 	}
+}
+
+// elementOthers are the other experiments of a site that decide the copy
+// of an experiment's element while it does not run, as the tag does
+// (renderSnippet, shipHidden): the running ones that test the same
+// element, and the ones with a variant shipped on it, both oldest first.
+type elementOthers struct {
+	running, shipped []experiments.Experiment
+}
+
+// elementOthers reads the experiments other than e that test or ship
+// copy on e's element (its selector, on any page, as shipHidden matches).
+func (a *App) elementOthers(ctx context.Context, e experiments.Experiment) (elementOthers, error) {
+	var o elementOthers
+	running, err := a.store.RunningExperiments(ctx, e.SiteID)
+	if err != nil {
+		return o, err
+	}
+	shipped, err := a.store.ShippedExperiments(ctx, e.SiteID)
+	if err != nil {
+		return o, err
+	}
+	for _, x := range running {
+		if x.ID != e.ID && x.Selector == e.Selector {
+			o.running = append(o.running, x)
+		}
+	}
+	for _, x := range shipped {
+		if x.ID != e.ID && x.Selector == e.Selector {
+			o.shipped = append(o.shipped, x)
+		}
+	}
+	return o, nil
+}
+
+// copyWithout words what visitors see on e's element while e does not
+// run: the copy another running test of the element shows (it also hides
+// any shipped variant there); else a variant shipped on it, the newest
+// (the tag writes it last); else the original copy. Another experiment's
+// page pattern may cover only part of e's pages: the rest keep the
+// original copy.
+func (o elementOthers) copyWithout(e experiments.Experiment) string {
+	if len(o.running) > 0 {
+		r := o.running[0]
+		return "the copy “" + r.Name + "” tests on the same element" + elsewhere(e, r)
+	}
+	if s, label, ok := o.shippedCopy(); ok {
+		return "the shipped copy of “" + s.Name + "” (" + label + ")" + elsewhere(e, s)
+	}
+	return "the original copy"
+}
+
+// shippedCopy is the shipped variant the tag shows on the element while
+// no test of it runs, with its name ("Variant C").
+func (o elementOthers) shippedCopy() (experiments.Experiment, string, bool) {
+	if len(o.shipped) == 0 {
+		return experiments.Experiment{}, "", false
+	}
+	s := o.shipped[len(o.shipped)-1]
+	return s, views.VariantLabel(s.ShippedVariant, false), true
+}
+
+// elsewhere says where other's copy does not reach among e's pages: "" when
+// other covers the same pages (or every page).
+func elsewhere(e, other experiments.Experiment) string {
+	if other.Page == e.Page || other.Page == "*" {
+		return ""
+	}
+	return " on pages matching " + other.Page + ", and the original copy elsewhere"
+}
+
+// startConfirm is the question the Start button asks: what starting does
+// (the split, the share of visitors), that the variants are fixed from
+// then on, and what it does to the element's other copy: a shipped
+// variant stops showing while the test runs (shipHidden), and a second
+// running test of the element would fight this one over its text.
+func startConfirm(e experiments.Experiment, o elementOthers) string {
+	split := make([]string, len(e.Variants))
+	for i, v := range e.Variants {
+		split[i] = views.VariantLabel(v.Key, i == 0) + " " + experiments.PercentOfBP(v.WeightBP) + "%"
+	}
+	q := "Start this test? Within a minute, visitors are split " + strings.Join(split, " / ") + "."
+	if e.CoverageBP < 10000 {
+		q = "Start this test? Within a minute, " + experiments.PercentOfBP(e.CoverageBP) + "% of visitors enter it, split " +
+			strings.Join(split, " / ") + "; the others are not counted."
+	}
+	q += " Variants cannot be edited after this, nor can the page, element or goal."
+	if len(o.running) > 0 {
+		q += " “" + o.running[0].Name + "” already tests this element: two tests on one element undo each other’s copy, so stop it first."
+	} else if s, label, ok := o.shippedCopy(); ok {
+		who := "visitors given the original see"
+		if e.CoverageBP < 10000 {
+			who = "visitors given the original, and those outside the test, see"
+		}
+		q += " While it runs, the tag stops showing " + label + " of “" + s.Name + "”, shipped on this element: " + who + " your page's own copy."
+	}
+	return q
+}
+
+// stopConfirm is the question the Stop button asks, with what visitors
+// see once the test stops.
+func stopConfirm(e experiments.Experiment, o elementOthers) string {
+	return "Stop this experiment for good? Visitors will see " + o.copyWithout(e) + "; the results are kept, but it cannot be started again."
 }
