@@ -121,25 +121,26 @@ func (a *App) demoShow(c *fiber.Ctx) error {
 	}
 	if ok {
 		p.SnippetURL = a.snippetURL(site.Key)
-		running, err := a.store.RunningExperiments(ctx, site.ID)
-		if err != nil && !errors.Is(err, experiments.ErrNotFound) {
+		e, running, err := a.demoExperiment(ctx)
+		if err != nil {
 			return err
 		}
-		for _, e := range running {
-			if e.Page == demoPage && e.Selector == demoSelector {
-				p.ExperimentID = e.ID
-				for _, v := range e.Variants {
-					p.Variants = append(p.Variants, v.Key)
-				}
-				break
+		if running {
+			p.ExperimentID = e.ID
+			for _, v := range e.Variants {
+				p.Variants = append(p.Variants, v.Key)
 			}
 		}
 	}
+	// The page tells a visitor when copylab will not count their click:
+	// for a user agent, by the same judge as POST /e's.
+	v := views.DemoVisit{Bot: experiments.IsBot(c.Get(fiber.HeaderUserAgent))}
 	origin := a.public.String()
 	c.Set(fiber.HeaderContentSecurityPolicy, "default-src 'self'; script-src 'self' "+origin+"; connect-src 'self' "+origin+
 		"; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'")
 	c.Set(fiber.HeaderCacheControl, "no-cache")
-	return render(c, views.Demo(p))
+	c.Set(fiber.HeaderVary, fiber.HeaderUserAgent) // DemoVisit.Bot
+	return render(c, views.Demo(p, v))
 }
 
 // snippetURL is the short-cache URL of a site's tag.

@@ -234,7 +234,7 @@ func TestResultsPanelPolling(t *testing.T) {
 }
 
 func TestDemoPage(t *testing.T) {
-	doc, _ := renderDoc(t, Demo(DemoPage{SnippetURL: "http://copylab.test/s/abc.js", CSS: "/c.css", JS: "/d.js", Icon: "/i.svg", Headline: "Hello", ExperimentID: "x", Variants: []string{"control", "b"}}))
+	doc, _ := renderDoc(t, Demo(DemoPage{SnippetURL: "http://copylab.test/s/abc.js", CSS: "/c.css", JS: "/d.js", Icon: "/i.svg", Headline: "Hello", ExperimentID: "x", Variants: []string{"control", "b"}}, DemoVisit{}))
 	head := find(doc, byTag("head"))[0]
 	scripts := find(head, byTag("script"))
 	if len(scripts) < 1 {
