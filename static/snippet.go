@@ -40,7 +40,7 @@ const DefaultTimeoutMS = 1000
 // arrays rather than objects (snippet.js names the slots), leaves out
 // trailing slots that are empty, zero or false, and turns booleans into 1:
 //
-//	config:     [Site, experiments, Endpoint, TimeoutMS, HonorGPC]
+//	config:     [Site, experiments, Endpoint, TimeoutMS, HonorGPC, PreviewLabel]
 //	experiment: [ID, Seed, Selector, CoverageBP, variants, Goal.Type, Goal.Value, Page, VisibleOnly]
 //	variant:    [Key, WeightBP, Text]  (the control has no Text)
 //
@@ -82,6 +82,12 @@ type SnippetConfig struct {
 	// does not step aside for a tag already on the page: it takes over
 	// from the live tag that loaded it.
 	Preview bool
+	// PreviewLabel is the text of the QA build's notice, which says that
+	// a preview is on and offers to exit it: "copylab preview: EXPERIMENT
+	// · Variant C", say ("copylab preview" when empty). Only the QA build
+	// carries it: Render leaves it out of the live tag, whose bytes it
+	// would otherwise change.
+	PreviewLabel string
 	// Guard renders the tag of the guarded async install (GuardedTag): it
 	// takes GuardClass off <html> as soon as it has run (its elements
 	// hidden or swapped, or nothing to do, or an error). The QA build
@@ -557,10 +563,12 @@ func wire(cfg SnippetConfig) (config []any, set uint, err error) {
 	if cfg.Guard {
 		set |= guardBuild
 	}
+	label := ""
 	if cfg.Preview {
 		set = previewBuild
+		label = cfg.PreviewLabel
 	}
-	return slots(cfg.Site, exps, cfg.Endpoint, timeout, bit(cfg.HonorGPC)), set, errors.Join(errs...)
+	return slots(cfg.Site, exps, cfg.Endpoint, timeout, bit(cfg.HonorGPC), label), set, errors.Join(errs...)
 }
 
 // cssSafe reports whether selector can be written into the script's hiding

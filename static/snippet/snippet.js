@@ -68,6 +68,10 @@ try {
     ENDPOINT = 2,
     TIMEOUT = 3,
     GPC = 4,
+    // #if qa
+    // c[LABEL], in the QA build only: the words of its badge (see badge).
+    LABEL = 5,
+    // #endif
     // an experiment: [id, seed (0: the id), selector, coverage_bp, variants,
     // goal type, goal value, page pattern, visible-only]; id 0 is a shipped
     // variant: one text for everyone, no goal, no events.
@@ -133,6 +137,71 @@ try {
     // #if qa
     // force: [experiment, variant] of a QA link.
     force,
+    // badge puts the QA build's notice on the page: at the bottom right,
+    // c[LABEL] (the server's words, "copylab preview: EXPERIMENT ·
+    // Variant C"), an "Exit preview" button and one that hides the notice
+    // for this page view. Without it nothing on the page tells a preview
+    // from the live test. Exit ends the preview as the README says: it
+    // opens this page again with ?copylab= (the page's other parameters
+    // kept), which the live tag of that page stores for the tab, so its
+    // later pages show the visitor's own copy too.
+    // The notice lives in a shadow root, so the page's CSS cannot reach
+    // its inside and its CSS cannot reach the page; the page's selectors
+    // (and the experiments', in scan) do not see into it. Its style is a
+    // constructable stylesheet, which a strict CSP style-src does not block
+    // (see the sheet that hides); a browser that cannot adopt one shows it
+    // unstyled, at the end of the body. The host's rules are !important,
+    // which beats the page's own !important rules for it (inside wins
+    // there), and "all: initial" keeps the page's inherited font and
+    // colors out. Only the notice takes clicks: the host is its size.
+    // Text goes in with textContent only. Every step runs under T, not G:
+    // the notice failing must not end the preview's page view.
+    badge = (
+      host = d.createElement(NAME + "-preview"),
+      root = host.attachShadow({ mode: "open" }),
+      box = d.createElement("div"),
+      // add appends a tag with text to the notice; with f, a button that
+      // runs f on click (Enter and Space click a focused button too).
+      add = (tag, text, f, el = d.createElement(tag)) => (
+        (el.textContent = text),
+        f && ((el.type = "button"), el.addEventListener("click", () => T(f))),
+        box.append(el),
+        el
+      ),
+    ) => {
+      T((css = new CSSStyleSheet()) => {
+        css.replaceSync(
+          ":host{all:initial!important;position:fixed!important;right:12px!important;bottom:12px!important;" +
+            "z-index:2147483647!important;display:block!important;visibility:visible!important;" +
+            "opacity:1!important;pointer-events:auto!important;max-width:min(480px,calc(100vw - 24px))!important}" +
+            "div{display:flex;align-items:center;gap:8px;padding:6px 6px 6px 12px;border-radius:10px;" +
+            "background:#1b1c28;color:#fff;font:13px/1.4 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;" +
+            "box-shadow:0 2px 10px rgba(0,0,0,.3)}" +
+            "span{overflow:hidden;text-overflow:ellipsis;white-space:nowrap;min-width:0}" +
+            "button{flex:none;font:inherit;font-weight:600;cursor:pointer;border:0;border-radius:6px;" +
+            "padding:4px 10px;background:#4f46e5;color:#fff}" +
+            "button+button{background:none;padding:4px 8px;font-size:16px;line-height:1}" +
+            "button:hover{background:#4338ca}button+button:hover{background:#3a3c4e}" +
+            "button:focus-visible{outline:2px solid #fbbf24;outline-offset:2px}",
+        );
+        root.adoptedStyleSheets = [css];
+      });
+      box.setAttribute("role", "region");
+      box.setAttribute("aria-label", NAME + " preview");
+      add("span", c[LABEL] || NAME + " preview").title = c[LABEL] || "";
+      add("button", "Exit preview", () => {
+        L.search = [
+          ...L.search
+            .slice(1)
+            .split("&")
+            .filter((p) => p && !new URLSearchParams(p).has(NAME)),
+          NAME + "=",
+        ].join("&");
+      });
+      add("button", "\u00d7", () => host.remove()).setAttribute("aria-label", "Hide this notice");
+      root.append(box);
+      (d.body || d.documentElement).append(host);
+    },
     // #endif
     // J(v) is v as JSON, by stringify. The replacer hands back each value
     // as it is in its holder, before any toJSON of the page's ran: an
@@ -687,6 +756,11 @@ try {
     // Events an earlier page could not deliver go out with this page's (a
     // flush with nothing to send does nothing).
     later();
+    // #if qa
+    // The QA build's notice (badge), once there is a body to hold it: the
+    // module may run while the page is still being parsed.
+    d.readyState == "loading" ? on(d, "DOMContentLoaded", () => T(badge)) : T(badge);
+    // #endif
   })();
 })(__COPYLAB_CONFIG__);
 // #if guard
