@@ -14,6 +14,7 @@ import (
 
 	"copylab/experiments"
 	"copylab/static"
+	"copylab/views"
 )
 
 // snippetPreview answers GET /s/{site_key}.js?p=EXPERIMENT:VARIANT (the
@@ -22,8 +23,9 @@ import (
 // is the QA build with the site's running experiments and shipped
 // variants, plus the link's experiment whatever its status, so that a
 // draft can be checked on the real page before it starts, and a paused or
-// stopped one looked at again. The QA build shows the link's variant and
-// never stores or sends anything.
+// stopped one looked at again. The QA build shows the link's variant,
+// never stores or sends anything, and says so in a notice on the page
+// (PreviewLabel's words, with a button that exits the preview).
 //
 // Who may see a draft's copy this way: whoever has its QA link. The link
 // holds the site key and the experiment's id, a UUIDv7 with 74 random bits
@@ -72,8 +74,11 @@ func (a *App) snippetPreview(c *fiber.Ctx, key, qa string) error {
 	if err != nil {
 		return err
 	}
+	label := previewCantShow
 	if problem == "" {
-		if _, ok := x.Variant(variant); !ok {
+		if v, ok := x.Variant(variant); ok {
+			label = previewLabel(x, v)
+		} else {
 			problem = "experiment " + x.ID + " has no variant with the key after the colon; the page shows the visitor's own variant."
 		}
 		// The link's experiment decides its element's copy: a running
@@ -84,12 +89,30 @@ func (a *App) snippetPreview(c *fiber.Ctx, key, qa string) error {
 	}
 	cfg := a.snippetConfig(site)
 	cfg.Preview = true
+	cfg.PreviewLabel = label
 	out := a.renderSnippet(cfg, running, shipped)
 	if problem != "" {
 		c.Set("X-Copylab", problem)
 		out = append([]byte("console.warn("+quoteJS("copylab QA link: "+problem)+");\n"), out...)
 	}
 	return c.Send(out)
+}
+
+// previewCantShow is the QA build's notice when the link names nothing
+// it can show: the preview is still on (nothing is stored or sent), and
+// the console says why.
+const previewCantShow = "copylab preview: this link cannot be shown (the browser console says why)"
+
+// previewLabel is the QA build's notice for a link that shows variant v of
+// x: "copylab preview: Pricing headline · Variant C". The notice is on
+// every page of the tab while the preview lasts, so that a preview is
+// never taken for the live test.
+func previewLabel(x experiments.Experiment, v experiments.Variant) string {
+	name := x.Name
+	if strings.TrimSpace(name) == "" {
+		name = x.ID
+	}
+	return "copylab preview: " + name + " · " + views.VariantLabel(v.Key, v.Key == experiments.ControlKey)
 }
 
 // canonicalQA is a QA link's EXPERIMENT:VARIANT as the QA build compares

@@ -186,3 +186,35 @@ func TestSnippetPreviewSpellings(t *testing.T) {
 		}
 	}
 }
+
+// TestSnippetPreviewLabel: the QA build's notice names the link's
+// experiment and variant as the pages do ("Variant B", "Original"),
+// escaped for the script; a link it cannot show gets a notice that says
+// so (the preview is still on), and the live tag has no notice's words.
+func TestSnippetPreviewLabel(t *testing.T) {
+	e := newEnv(t)
+	site := e.site("Shop")
+	draft := e.experiment(site.ID, "Pricing headline", "Original headline", "Draft headline", "Third headline")
+	markup := e.experiment(site.ID, `</script><b>Bold</b> "test"`, "Original headline", "Markup headline")
+	for _, c := range []struct{ name, p, want string }{
+		{"variant", draft.ID + ":c", "copylab preview: Pricing headline · Variant C"},
+		{"original", draft.ID + ":control", "copylab preview: Pricing headline · Original"},
+		{"markup in the name", markup.ID + ":b", `copylab preview: </script><b>Bold</b> "test" · Variant B`},
+		{"unknown variant", draft.ID + ":zz", previewCantShow},
+		{"no such experiment", "0194f1c2-7a3b-7cde-8f01-23456789abcd:b", previewCantShow},
+		{"not an id", "nothing:b", previewCantShow},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			resp := e.do(newRequest(http.MethodGet, "/s/"+site.Key+".js?p="+url.QueryEscape(c.p), nil))
+			body := readBody(t, resp)
+			wantStatus(t, resp, http.StatusOK, body)
+			// The words are the last slot of the config, a JSON string
+			// with <, > and & escaped, as quoteJS writes them.
+			if want := "," + quoteJS(c.want) + "]);"; !strings.Contains(body, want) {
+				t.Errorf("QA build does not end its config with %s: …%s", want, body[max(0, len(body)-300):])
+			}
+			wantNotContains(t, body, "</script>", "<b>")
+		})
+	}
+	wantNotContains(t, e.tagBody(site.Key), "copylab preview", "Exit preview", "Pricing headline")
+}
