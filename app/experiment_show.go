@@ -54,6 +54,8 @@ func (a *App) experimentShow(c *fiber.Ctx) error {
 		p.Results = a.results(c, e, "/experiments/"+e.ID+"/results/live")
 	}
 	if e.Status != experiments.StatusDraft {
+		// The Ship buttons word the panel's own numbers (views.shipConfirm).
+		p.Leader = resultsLeader(p.Results)
 		for _, v := range e.Variants[min(1, len(e.Variants)):] {
 			if v.Key != e.ShippedVariant {
 				p.Ship = append(p.Ship, views.ShipOption{Key: v.Key, Label: views.VariantLabel(v.Key, false), Text: v.Text})
@@ -78,6 +80,18 @@ func (a *App) experimentShow(c *fiber.Ctx) error {
 		p.EditNote = "Stopped experiments keep their settings as they were, for their results."
 	}
 	return render(c, views.Experiment(p))
+}
+
+// resultsLeader is the key of the variant in the lead of a results panel
+// (leaderIndex, as the lists name it), "" for none.
+func resultsLeader(res views.Results) string {
+	i := leaderIndex(res.Verdict.Status, len(res.Rows), func(i int) (int64, float64) {
+		return res.Rows[i].Exposures, res.Rows[i].ProbBest
+	})
+	if i < 0 {
+		return ""
+	}
+	return res.Rows[i].Key
 }
 
 func variantViews(e experiments.Experiment) []views.VariantView {

@@ -260,8 +260,12 @@ type ExperimentPage struct {
 	Results     Results
 	Demo        bool
 	// Ship: the variants that can be shipped to everyone (none for a
-	// draft), and, once one is, its name, copy and since when.
+	// draft), and, once one is, its name, copy and since when. Leader is
+	// the key of the variant in the lead of Results (the original's
+	// included), "" for none: the lists' rule (app.leaderIndex), which
+	// names none while there is not enough data.
 	Ship        []ShipOption
+	Leader      string
 	Shipped     string // "Variant B", or "" when nothing is shipped
 	ShippedText string
 	ShippedAt   time.Time
