@@ -2,7 +2,10 @@ package app
 
 import (
 	"context"
+	"net/url"
 	"slices"
+	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -72,7 +75,49 @@ func (a *App) sitePage(c *fiber.Ctx, site experiments.Site) (views.SitePage, err
 	if err := a.siteExperiments(ctx, &p, site); err != nil {
 		return views.SitePage{}, err
 	}
+	now := a.now()
+	last, _, err := a.store.SiteLastEvent(ctx, site.ID, now)
+	if err != nil {
+		return views.SitePage{}, err
+	}
+	p.Seen = a.tagStatus(site, now, last, p.RunningAll > 0)
 	return p, nil
+}
+
+// tagStatus is what the site page and the sites list say of a site's
+// tag: its loads as the tag's handler saw them (tagSightings, since
+// copylab started) with each page's origin checked against the site's
+// domain, and when its newest event arrived (lastEvent, zero for none).
+func (a *App) tagStatus(site experiments.Site, now, lastEvent time.Time, running bool) views.TagStatus {
+	loaded, pages := a.snippets.tags.seen(site.Key)
+	s := views.TagStatus{Now: now, Since: a.snippets.tags.since, Loaded: loaded, LastEvent: lastEvent, Running: running,
+		Domain: shownDomain(site.Domain)}
+	for _, p := range pages {
+		on := pageOnSite(p.origin, site.Domain)
+		dev := !on && devOrigin(p.origin)
+		s.Pages = append(s.Pages, views.TagPage{Origin: p.origin, At: time.Unix(p.at, 0), Elsewhere: !on && !dev, Dev: dev})
+	}
+	return s
+}
+
+// pageOnSite tells whether a page's origin (pageOrigin) is on a site's
+// domain as experiments.SiteDomain stores it: the same host and port,
+// the scheme's default port left out, with or without www. in front
+// (shop.example and www.shop.example are one site to its visitors).
+func pageOnSite(origin, domain string) bool {
+	d := experiments.SiteDomain(origin)
+	return d == domain || strings.TrimPrefix(d, "www.") == strings.TrimPrefix(domain, "www.")
+}
+
+// devOrigin tells whether a page's origin is on a developer's machine:
+// localhost, a name under .localhost, or a loopback address, as
+// experiments.SiteScheme counts them.
+func devOrigin(origin string) bool {
+	u, err := url.Parse(origin)
+	if err != nil {
+		return false
+	}
+	return loopbackHost(u.Host) || strings.HasSuffix(strings.TrimSuffix(u.Hostname(), "."), ".localhost")
 }
 
 // guardCSP is the site page's hint for sites with a Content-Security-Policy:

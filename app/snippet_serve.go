@@ -2,6 +2,7 @@ package app
 
 import (
 	"bytes"
+	"cmp"
 	"compress/gzip"
 	"context"
 	"crypto/sha256"
@@ -9,8 +10,12 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
+	"net/url"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -38,6 +43,7 @@ type snippetEntry struct {
 	sri      string // Subresource Integrity of raw: "sha384-…"
 	unknown  bool
 	rendered time.Time
+	seen     *tagSeen // the site's record of fetches, shared by its builds
 }
 
 type snippetCache struct {
@@ -45,10 +51,12 @@ type snippetCache struct {
 	ttl time.Duration
 	m   map[string]snippetEntry
 	now func() time.Time
+	// tags outlives the rendered scripts: reset and eviction leave it.
+	tags *tagSightings
 }
 
 func newSnippetCache(ttl time.Duration) *snippetCache {
-	return &snippetCache{ttl: ttl, m: map[string]snippetEntry{}, now: time.Now}
+	return &snippetCache{ttl: ttl, m: map[string]snippetEntry{}, now: time.Now, tags: newTagSightings(time.Now())}
 }
 
 func (sc *snippetCache) get(key string) (snippetEntry, bool) {
@@ -142,6 +150,9 @@ func (a *App) snippetServe(c *fiber.Ctx) error {
 	if e.unknown {
 		return a.snippetUnknown(c)
 	}
+	// The site page's "Tag loaded 2 minutes ago on …": any answer for a
+	// real site counts, a 304 and the pinned URL's redirect included.
+	e.seen.saw(a.now().Unix(), c)
 	if pinned {
 		if pin != e.hash {
 			// The pinned version is gone (an experiment started or stopped
@@ -241,7 +252,7 @@ func (a *App) snippetFor(ctx context.Context, key string, guard bool) (snippetEn
 	}
 	sri := sha512.Sum384(raw)
 	e := snippetEntry{raw: raw, gz: gz.Bytes(), hash: hex.EncodeToString(sum[:])[:snippetHashLen],
-		sri: "sha384-" + base64.StdEncoding.EncodeToString(sri[:])}
+		sri: "sha384-" + base64.StdEncoding.EncodeToString(sri[:]), seen: a.snippets.tags.of(key)}
 	a.snippets.put(cacheKey, e)
 	return e, nil
 }
@@ -414,3 +425,163 @@ func (a *App) snippetConfigServe(c *fiber.Ctx, key string) error {
 }
 
 var errUnknownSite = newHTTPError(404, "unknown_site", "No site has this key.")
+
+// tagPagesKept is how many pages (origins) copylab remembers a site's tag
+// being loaded on: enough for a site, its www twin, staging and a
+// developer's machine.
+const tagPagesKept = 4
+
+// tagSightings is what copylab has seen, since it started, of each site's
+// tag being fetched, by site key: when last, and on which pages. It lives
+// in memory only. Events, stored, are the lasting proof that a tag works;
+// this answers the first question after pasting it, within seconds and
+// before any experiment runs, and writing it to the database would put
+// a write per site beside the events on the single writer for a fact
+// that a page view renews anyway. The site page says it counts since
+// copylab started. Only sites that exist get a record (snippetFor makes
+// it after finding the site), so a scanner's random keys add none.
+type tagSightings struct {
+	since time.Time // when copylab started counting
+	mu    sync.Mutex
+	m     map[string]*tagSeen
+}
+
+func newTagSightings(now time.Time) *tagSightings {
+	return &tagSightings{since: now, m: map[string]*tagSeen{}}
+}
+
+// of returns a site's record, making it on first use.
+func (t *tagSightings) of(key string) *tagSeen {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	s := t.m[key]
+	if s == nil {
+		s = &tagSeen{}
+		t.m[key] = s
+	}
+	return s
+}
+
+// seen returns when a site's tag was last fetched (zero: not since
+// copylab started) and the pages it was loaded on lately, newest first.
+func (t *tagSightings) seen(key string) (time.Time, []tagPage) {
+	t.mu.Lock()
+	s := t.m[key]
+	t.mu.Unlock()
+	if s == nil {
+		return time.Time{}, nil
+	}
+	return s.snapshot()
+}
+
+// tagSeen is one site's record. The tag's GET is the hottest path copylab
+// serves, so a fetch costs it one atomic load and a compare: only the
+// first fetch of each second (by CompareAndSwap) reads its headers and
+// takes the lock, so the record is at most a second behind.
+type tagSeen struct {
+	last  atomic.Int64 // Unix second of the last fetch recorded; 0: none
+	mu    sync.Mutex
+	pages [tagPagesKept]tagPage
+}
+
+// tagPage is a page origin the tag was loaded on, and when last.
+type tagPage struct {
+	origin string // scheme://host[:port] (pageOrigin)
+	at     int64  // Unix second
+}
+
+// saw records a fetch of the tag at now (Unix seconds) for c, at most
+// once a second.
+func (s *tagSeen) saw(now int64, c *fiber.Ctx) {
+	if last := s.last.Load(); now > last && s.last.CompareAndSwap(last, now) {
+		s.record(now, c)
+	}
+}
+
+// record keeps the page of a fetch, when the request names one: a known
+// page's time moves on, a new one takes the oldest one's place.
+func (s *tagSeen) record(now int64, c *fiber.Ctx) {
+	h := &c.Request().Header
+	origin := pageOrigin(string(h.Referer()))
+	if origin == "" {
+		origin = pageOrigin(string(h.Peek(fiber.HeaderOrigin)))
+	}
+	if origin == "" {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	oldest := 0
+	for i, p := range s.pages {
+		if p.origin == origin {
+			s.pages[i].at = now
+			return
+		}
+		if p.at < s.pages[oldest].at {
+			oldest = i
+		}
+	}
+	s.pages[oldest] = tagPage{origin: origin, at: now}
+}
+
+// snapshot is seen for one site.
+func (s *tagSeen) snapshot() (time.Time, []tagPage) {
+	last := s.last.Load()
+	if last == 0 {
+		return time.Time{}, nil
+	}
+	s.mu.Lock()
+	var pages []tagPage
+	for _, p := range s.pages {
+		if p.origin != "" {
+			pages = append(pages, p)
+		}
+	}
+	s.mu.Unlock()
+	slices.SortFunc(pages, func(a, b tagPage) int { return cmp.Compare(b.at, a.at) })
+	return time.Unix(last, 0), pages
+}
+
+// maxPageOrigin bounds an origin kept from a request: a host name is at
+// most 253 characters, and a port and the scheme add a few.
+const maxPageOrigin = 300
+
+// pageOrigin is the origin of the page a Referer or Origin header names:
+// "https://shop.example", cut from "https://shop.example/pricing?x=1". A
+// browser sends at least this under its default referrer policy
+// (strict-origin-when-cross-origin), and the Origin header where the tag
+// is loaded with crossorigin (the pinned tag). It is outside input: only
+// an http or https URL whose host is a name as browsers send it (letters,
+// digits, dots, hyphens, underscores: IDNs come as xn--), an IPv4 or an
+// IPv6 address, with a port or not, is kept, in lower case; anything else
+// (no header, "null", another scheme, user info, a host with other
+// characters) gives "".
+func pageOrigin(raw string) string {
+	scheme, rest, ok := strings.Cut(raw, "://")
+	scheme = strings.ToLower(scheme)
+	if !ok || scheme != "http" && scheme != "https" {
+		return ""
+	}
+	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+		rest = rest[:i]
+	}
+	if rest == "" || len(rest) > maxPageOrigin || strings.Contains(rest, "@") {
+		return ""
+	}
+	rest = strings.ToLower(rest)
+	u, err := url.Parse(scheme + "://" + rest)
+	if err != nil || u.Hostname() == "" || u.Host != rest {
+		return ""
+	}
+	for _, r := range u.Hostname() {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '.' || r == '-' || r == '_' || r == ':') {
+			return ""
+		}
+	}
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return ""
+		}
+	}
+	return u.Scheme + "://" + u.Host
+}

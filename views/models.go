@@ -44,6 +44,7 @@ type SiteRow struct {
 	Key     string
 	Running int
 	Total   int
+	Seen    TagStatus // what copylab has seen of its tag (sites.templ)
 }
 
 // SiteForm is the add-a-site form with its values and errors.
@@ -78,6 +79,7 @@ type SitePage struct {
 	RunningAll  int             // how many are running
 	RunningURL  string          // the experiments list of its running ones
 	QAExample   string          // a QA link to show as an example, or ""
+	Seen        TagStatus       // what copylab has seen of its tag (sites.templ)
 	// The site's own settings and its session recorders (recordings.templ).
 	Settings  SiteSettingsForm
 	Recorders RecordersForm
