@@ -2,8 +2,10 @@ package app
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/chromedp/cdproto/page"
@@ -108,6 +110,37 @@ func TestSitePagesInBrowser(t *testing.T) {
 		})()`))
 		if err != nil || got != "Test message sent to "+hook.Listener.Addr().String()+"." {
 			t.Errorf("after Send a test message: %q (%v)", got, err)
+		}
+	})
+
+	// A page of the site loads the tag from copylab, another origin: under
+	// Chromium's default referrer policy the request names the page's
+	// origin, without its path, and the site page says so.
+	t.Run("tag status", func(t *testing.T) {
+		shop := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			io.WriteString(w, `<!doctype html><html><head><script src="`+live.app.snippetURL(site.Key)+`"></script></head><body><h1>Pricing</h1></body></html>`)
+		}))
+		defer shop.Close()
+		page := strings.TrimPrefix(shop.URL, "http://")
+		if _, err := live.store.UpdateSite(ctx, experiments.Site{ID: site.ID, Name: site.Name, Domain: page, HideTimeoutMS: site.HideTimeoutMS}); err != nil {
+			t.Fatal(err)
+		}
+		do(chromedp.Navigate(live.base+"/sites/"+site.ID), chromedp.WaitVisible(chromedp.CSS("#tag-status")))
+		if got := eval(`document.querySelector("#tag-status").textContent.indexOf("Not seen yet")`); got < 0 {
+			t.Error("the tag status does not start as Not seen yet")
+		}
+		do(chromedp.Navigate(shop.URL+"/pricing?email=a@b.example"), chromedp.WaitVisible(chromedp.CSS("h1")))
+		if got := eval(`typeof window.copylab === "object" ? 1 : 0`); got != 1 {
+			t.Fatal("the tag did not run on the page")
+		}
+		do(chromedp.Navigate(live.base+"/sites/"+site.ID), chromedp.WaitVisible(chromedp.CSS("#tag-status")))
+		got, err := chromedp.Run(tab, chromedp.Evaluate[string](`document.querySelector("#tag-status").textContent.replace(/\s+/g, " ").trim()`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := "Tag loaded just now on " + shop.URL + "."; !strings.Contains(got, want) || strings.Contains(got, "pricing") {
+			t.Errorf("tag status %q, want %q", got, want)
 		}
 	})
 }
