@@ -13,22 +13,25 @@ func (a *App) experimentCreate(c *fiber.Ctx) error {
 	if applyOp(&f, c.FormValue("op")) {
 		return a.renderExperimentForm(c, f, http.StatusOK)
 	}
+	// A form with errors comes back with the rows as they were sent (shown),
+	// also when "Draft copy with AI" saves only the typed ones.
+	shown, rows := f, []int(nil)
 	generate := c.FormValue("op") == "generate" // generate_form.go
 	if generate {
-		keepTypedVariants(&f)
+		f, rows = typedVariants(f)
 	}
 	in, own := formExperiment(f)
 	if s := sessionOf(c); s != nil {
 		in.CreatedBy = s.user.ID
 	}
 	if len(own) > 0 {
-		f.Errors = mergeErrors(own, in)
-		return a.renderExperimentForm(c, f, http.StatusUnprocessableEntity)
+		shown.Errors = onRows(mergeErrors(own, in), rows)
+		return a.renderExperimentForm(c, shown, http.StatusUnprocessableEntity)
 	}
 	e, err := a.store.CreateExperiment(c.UserContext(), in)
 	if errs, ok := formErrors(err, experimentField); ok {
-		f.Errors = errs
-		return a.renderExperimentForm(c, f, http.StatusUnprocessableEntity)
+		shown.Errors = onRows(errs, rows)
+		return a.renderExperimentForm(c, shown, http.StatusUnprocessableEntity)
 	}
 	if err != nil {
 		return err

@@ -200,6 +200,26 @@ func mergeErrors(own views.Errors, e experiments.Experiment) views.Errors {
 	return out
 }
 
+// onRows moves the errors of saved variants ("variants[1].text") to the
+// rows of the form they came from, by rows from typedVariants; nil rows
+// means the form saved every row, and errs is returned as it is.
+func onRows(errs views.Errors, rows []int) views.Errors {
+	if rows == nil {
+		return errs
+	}
+	out := views.Errors{}
+	for k, msg := range errs {
+		if rest, ok := strings.CutPrefix(k, "variants["); ok {
+			n, field, ok := strings.Cut(rest, "]")
+			if i, err := strconv.Atoi(n); ok && err == nil && i >= 0 && i < len(rows) {
+				k = fmt.Sprintf("variants[%d]%s", rows[i], field)
+			}
+		}
+		out[k] = msg
+	}
+	return out
+}
+
 // formFromExperiment fills the form with a stored experiment.
 func formFromExperiment(e experiments.Experiment) views.ExperimentForm {
 	f := views.ExperimentForm{

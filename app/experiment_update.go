@@ -40,14 +40,17 @@ func (a *App) experimentUpdate(c *fiber.Ctx) error {
 	} else if applyOp(&f, c.FormValue("op")) {
 		return a.renderExperimentForm(c, f, http.StatusOK)
 	}
+	// A form with errors comes back with the rows as they were sent (shown),
+	// also when "Draft copy with AI" saves only the typed ones.
+	shown, rows := f, []int(nil)
 	generate := !f.Locked && c.FormValue("op") == "generate" // generate_form.go
 	if generate {
-		keepTypedVariants(&f)
+		f, rows = typedVariants(f)
 	}
 	in, own := formExperiment(f)
 	if len(own) > 0 {
-		f.Errors = mergeErrors(own, in)
-		return a.renderExperimentForm(c, f, http.StatusUnprocessableEntity)
+		shown.Errors = onRows(mergeErrors(own, in), rows)
+		return a.renderExperimentForm(c, shown, http.StatusUnprocessableEntity)
 	}
 	in.ID, in.SiteID, in.Seed, in.Brief = cur.ID, cur.SiteID, cur.Seed, cur.Brief
 	if in.Threshold == 0 { // the field was left empty: keep it
@@ -74,8 +77,8 @@ func (a *App) experimentUpdate(c *fiber.Ctx) error {
 	}
 	e, err := a.store.UpdateExperiment(ctx, in)
 	if errs, ok := formErrors(err, experimentField); ok {
-		f.Errors = errs
-		return a.renderExperimentForm(c, f, http.StatusUnprocessableEntity)
+		shown.Errors = onRows(errs, rows)
+		return a.renderExperimentForm(c, shown, http.StatusUnprocessableEntity)
 	}
 	var se *experiments.StateError
 	if errors.As(err, &se) {

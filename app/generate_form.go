@@ -6,19 +6,22 @@ import (
 	"copylab/views"
 )
 
-// keepTypedVariants drops the empty rows of new variants from the
-// experiment form, for its "Draft copy with AI" button: the draft is
-// saved with the original copy and whatever variants were typed, and the
-// drafting page adds more. (Save draft keeps the form's rule that a test
-// needs at least one new variant: its empty row is an error.)
-func keepTypedVariants(f *views.ExperimentForm) {
+// typedVariants is the experiment form as its "Draft copy with AI" button
+// saves it: the original copy and whatever variants were typed, without
+// the empty rows (the drafting page adds more). (Save draft keeps the
+// form's rule that a test needs at least one new variant: its empty row
+// is an error.) f itself is left as it was: when the form comes back
+// with errors, it shows the rows the person had, empty ones included.
+// rows[i] is the row of f that the saved variant i came from, for
+// putting the errors back beside the right rows (onRows).
+func typedVariants(f views.ExperimentForm) (views.ExperimentForm, []int) {
 	if len(f.Variants) == 0 {
-		return
+		return f, nil
 	}
-	kept := f.Variants[:1]
-	for _, v := range f.Variants[1:] {
+	kept, rows := []views.VariantField{f.Variants[0]}, []int{0}
+	for i, v := range f.Variants[1:] {
 		if strings.TrimSpace(v.Text) != "" {
-			kept = append(kept, v)
+			kept, rows = append(kept, v), append(rows, i+1)
 		}
 	}
 	if len(kept) < len(f.Variants) {
@@ -29,4 +32,5 @@ func keepTypedVariants(f *views.ExperimentForm) {
 		}
 	}
 	f.Variants = kept
+	return f, rows
 }
