@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gofiber/fiber/v2"
 	"github.com/valyala/fasthttp"
 	xhtml "golang.org/x/net/html"
 
@@ -113,6 +114,7 @@ func TestSiteTagSeen(t *testing.T) {
 	site, x := e.shopSite()
 	now := time.Now()
 	e.app.now = func() time.Time { return now }
+	e.app.snippets.tags.clock = func(*fiber.Ctx) int64 { return now.Unix() }
 	later := func(d time.Duration) {
 		now = now.Add(d)
 	}
@@ -319,11 +321,11 @@ func TestSnippetTagSeenConcurrent(t *testing.T) {
 	h := a.Fiber().Handler()
 	var clock sync.Mutex
 	now := time.Now()
-	a.now = func() time.Time {
+	a.snippets.tags.clock = func(*fiber.Ctx) int64 {
 		clock.Lock()
 		defer clock.Unlock()
 		now = now.Add(300 * time.Millisecond) // a new second every few requests
-		return now
+		return now.Unix()
 	}
 	var wg sync.WaitGroup
 	for g := range 4 {
