@@ -37,7 +37,7 @@ func (a *App) experimentCreate(c *fiber.Ctx) error {
 		return err
 	}
 	if generate {
-		return a.redirectWithFlash(c, generateURL(e.ID), "ok", "Draft saved. Now describe the copy you want, and copylab writes drafts of it.")
+		return a.redirectWithFlash(c, generateURL(e.ID), "ok", savedFlash(e, "Draft saved", "Now describe the copy you want, and copylab writes drafts of it.", false))
 	}
-	return a.redirectWithFlash(c, "/experiments/"+e.ID, "ok", "Draft saved. Check the copy, then start the experiment.")
+	return a.redirectWithFlash(c, "/experiments/"+e.ID, "ok", savedFlash(e, "Draft saved", "Check the copy, then start the experiment.", true))
 }

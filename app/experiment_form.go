@@ -220,6 +220,26 @@ func onRows(errs views.Errors, rows []int) views.Errors {
 	return out
 }
 
+// savedFlash is the message after a save of the form: done ("Draft
+// saved"), then next, the step that follows, if any. A draft with a
+// traffic share of 0% is saved (a draft may be unfinished, and the API
+// takes one too), but no visitor would be in its test and Start refuses
+// it: the person hears it now, at the save, rather than at Start. A next
+// step that is to start it (startNext) is then left out.
+func savedFlash(e experiments.Experiment, done, next string, startNext bool) string {
+	msg := done + "."
+	if e.Status == experiments.StatusDraft && e.CoverageBP == 0 {
+		msg = done + ", but its traffic share is 0%: no visitor would be in the test, and Start refuses it until the share is above 0%."
+		if startNext {
+			next = ""
+		}
+	}
+	if next != "" {
+		msg += " " + next
+	}
+	return msg
+}
+
 // formFromExperiment fills the form with a stored experiment.
 func formFromExperiment(e experiments.Experiment) views.ExperimentForm {
 	f := views.ExperimentForm{

@@ -89,9 +89,9 @@ func (a *App) experimentUpdate(c *fiber.Ctx) error {
 	}
 	a.snippets.reset()
 	if generate {
-		return a.redirectWithFlash(c, generateURL(e.ID), "ok", "Changes saved. Now describe the copy you want, and copylab writes drafts of it.")
+		return a.redirectWithFlash(c, generateURL(e.ID), "ok", savedFlash(e, "Changes saved", "Now describe the copy you want, and copylab writes drafts of it.", false))
 	}
-	return a.redirectWithFlash(c, "/experiments/"+e.ID, "ok", "Changes saved.")
+	return a.redirectWithFlash(c, "/experiments/"+e.ID, "ok", savedFlash(e, "Changes saved", "", false))
 }
 
 // freshKeys gives the rows added in the form (posted without a key) keys
