@@ -20,6 +20,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math/rand/v2"
 	"net/http"
 	"net/url"
@@ -212,7 +213,20 @@ func ParseRates(s string) (map[string]float64, error) {
 	return out, nil
 }
 
-// Run simulates the visitors and returns what happened.
+// A RefusalError is Run's answer when it sends no traffic at all: the
+// site, the experiment or the rates do not fit. Its message is a sentence
+// for the person who ran the command, saying what to change; there is no
+// report to print.
+type RefusalError struct{ Reason string }
+
+func (e *RefusalError) Error() string { return "simulate: " + e.Reason }
+
+func refuse(format string, args ...any) error {
+	return &RefusalError{Reason: fmt.Sprintf(format, args...)}
+}
+
+// Run simulates the visitors and returns what happened. When it refuses
+// to start, it returns a zero Report and a *RefusalError.
 func Run(ctx context.Context, o Options) (Report, error) {
 	if o.Concurrency <= 0 {
 		o.Concurrency = 8
@@ -230,18 +244,19 @@ func Run(ctx context.Context, o Options) (Report, error) {
 	if err != nil {
 		return Report{}, err
 	}
-	idx := slices.IndexFunc(cfg.Experiments, func(e ExperimentConfig) bool { return e.ID == o.Experiment })
+	idx := slices.IndexFunc(cfg.Experiments, func(e ExperimentConfig) bool { return strings.EqualFold(e.ID, o.Experiment) })
 	if idx < 0 {
-		return Report{}, fmt.Errorf("simulate: experiment %s is not running on site %s (start it first)", o.Experiment, o.Site)
+		return Report{}, notRunning(ctx, hc, base, o)
 	}
 	exp := cfg.Experiments[idx]
 	weights := make([]int, len(exp.Variants))
+	keys := make([]string, len(exp.Variants))
 	for i, v := range exp.Variants {
-		weights[i] = v.WeightBP
+		weights[i], keys[i] = v.WeightBP, v.Key
 	}
-	for k := range o.Rates {
-		if !slices.ContainsFunc(exp.Variants, func(v VariantConfig) bool { return v.Key == k }) {
-			return Report{}, fmt.Errorf("simulate: the experiment has no variant %q", k)
+	for _, k := range slices.Sorted(maps.Keys(o.Rates)) {
+		if !slices.Contains(keys, k) {
+			return Report{}, refuse("experiment %s has no variant %q: its variants are %s.", o.Experiment, k, strings.Join(keys, ", "))
 		}
 	}
 	goal := exp.Goal.Type
@@ -690,13 +705,56 @@ func RunSnippet(ctx context.Context, o Options) (SnippetReport, error) {
 	return rep, ctx.Err()
 }
 
+// fetchConfig reads the site's running experiments, as its tag has them.
 func fetchConfig(ctx context.Context, h *httpClient, base, site string) (Config, error) {
 	var cfg Config
 	err := getJSON(ctx, h.std, base+"/s/"+url.PathEscape(site)+".json", "", &cfg)
-	if err != nil {
+	var status *statusError
+	switch {
+	case err == nil:
+		return cfg, nil
+	case errors.As(err, &status) && status.code == http.StatusNotFound:
+		return Config{}, refuse("no site has the key %q at %s. The key is the part of the site's tag after /s/ (its page in copylab shows the tag).", site, base)
+	case errors.As(err, &status):
 		return Config{}, fmt.Errorf("simulate: site config: %w", err)
+	case ctx.Err() != nil:
+		return Config{}, err
 	}
-	return cfg, nil
+	return Config{}, refuse("cannot reach copylab at %s (%v). Is it running, and is --url its address?", base, err)
+}
+
+// notRunning says why the experiment is not among the site's running
+// ones. The site's public config lists only running experiments; with an
+// API token the experiment itself says whether it is a draft, paused,
+// stopped, on another site, or unknown.
+func notRunning(ctx context.Context, h *httpClient, base string, o Options) error {
+	generic := refuse("experiment %s is not running on the site with key %s. Start it (or resume it, if paused) in copylab, "+
+		"and check that --experiment and --site belong together (with --token, copylab says which it is).", o.Experiment, o.Site)
+	if o.Token == "" {
+		return generic
+	}
+	var e struct {
+		Status experiments.Status `json:"status"`
+	}
+	err := getJSON(ctx, h.std, base+"/api/v1/experiments/"+url.PathEscape(o.Experiment), o.Token, &e)
+	var status *statusError
+	switch {
+	case errors.As(err, &status) && status.code == http.StatusNotFound:
+		return refuse("no experiment has the id %s. Its page in copylab shows the id in the address: /experiments/ID.", o.Experiment)
+	case err != nil:
+		return generic
+	}
+	switch e.Status {
+	case experiments.StatusDraft:
+		return refuse("experiment %s is a draft, so it takes no traffic. Start it in copylab first.", o.Experiment)
+	case experiments.StatusPaused:
+		return refuse("experiment %s is paused, so it takes no traffic. Resume it in copylab first.", o.Experiment)
+	case experiments.StatusStopped:
+		return refuse("experiment %s has stopped, so it takes no more traffic. Duplicate it in copylab to run it again.", o.Experiment)
+	case experiments.StatusRunning:
+		return refuse("experiment %s runs on another site than the one with key %s. Give that site's key as --site.", o.Experiment, o.Site)
+	}
+	return generic
 }
 
 // fetchCounts reads exposures and conversions per variant from the results API.
@@ -733,10 +791,18 @@ func getJSON(ctx context.Context, c *http.Client, u, token string, into any) err
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 8<<20))
 	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("GET %s: %s: %s", u, resp.Status, strings.TrimSpace(string(body)))
+		return &statusError{code: resp.StatusCode, msg: fmt.Sprintf("GET %s: %s: %s", u, resp.Status, strings.TrimSpace(string(body)))}
 	}
 	return json.Unmarshal(body, into)
 }
+
+// statusError is an answer other than 200 to getJSON.
+type statusError struct {
+	code int
+	msg  string
+}
+
+func (e *statusError) Error() string { return e.msg }
 
 // rngReader reads random bytes from a seeded generator, for ids whose
 // random bits follow the run's seed.

@@ -319,6 +319,10 @@ func simulateCmd(ctx context.Context, args []string, stdout, stderr io.Writer, g
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	rep, err := simulate.Run(ctx, o)
+	if refused := (*simulate.RefusalError)(nil); errors.As(err, &refused) {
+		// Nothing was sent: the reason alone, without a report of zeros.
+		return err
+	}
 	fmt.Fprint(stdout, rep.String())
 	if err != nil {
 		return err
