@@ -117,7 +117,7 @@ func TestBrowserGenerate(t *testing.T) {
 	if got := eval(`document.querySelector("#f-brand-voice").value`); !strings.HasPrefix(got, "We say you") {
 		t.Errorf("brand voice %q", got)
 	}
-	do(chromedp.SendKeys(chromedp.CSS("#f-goal"), "Get visitors to start a free trial"),
+	do(chromedp.SetValue(chromedp.CSS("#f-goal"), "Get visitors to start a free trial"),
 		chromedp.SendKeys(chromedp.CSS("#f-product"), "Acme Boards, a kanban tool"),
 		chromedp.SendKeys(chromedp.CSS("#f-audience"), "small agency owners"),
 		chromedp.SendKeys(chromedp.CSS("#f-tone"), "friendly and confident"),
@@ -165,13 +165,19 @@ func TestBrowserGenerate(t *testing.T) {
 		t.Errorf("the rewrite lost the edit of another draft: %q", got)
 	}
 
-	// Untick draft 2; the approve button counts.
+	// The first two drafts start ticked. Untick draft 2 and tick drafts 3
+	// and 4; the approve button counts, and the split follows.
 	// (Scrolled to the middle first: the sticky approve bar covers the
 	// bottom of the window, and a click there would approve.)
-	do(chromedp.Evaluate[chromedp.Void](`document.querySelector("#draft-1").scrollIntoView({block: "center"})`),
-		chromedp.Click(chromedp.CSS(`#draft-1 [data-include]`)))
+	for _, i := range []string{"1", "2", "3"} {
+		do(chromedp.Evaluate[chromedp.Void](`document.querySelector("#draft-`+i+`").scrollIntoView({block: "center"})`),
+			chromedp.Click(chromedp.CSS(`#draft-`+i+` [data-include]`)))
+	}
 	if got := eval(`document.querySelector("[data-approve]").textContent`); got != "Add 3 drafts to the experiment" {
 		t.Errorf("approve button %q", got)
+	}
+	if got := eval(`document.querySelector("[data-split]").textContent`); got != "Original and 3 variants: 25% of the test's visitors each." {
+		t.Errorf("split %q", got)
 	}
 	shot("generate-drafts", "#generation", 1300)
 	// On a phone nothing sticks out sideways.

@@ -628,10 +628,16 @@ func (j *genJob) finish(res variants.Result, err error) {
 		return
 	}
 	j.state = jobDone
-	for _, c := range res.Variants {
-		j.drafts = append(j.drafts, &genDraft{cand: c, text: c.Text, include: true})
+	for i, c := range res.Variants {
+		j.drafts = append(j.drafts, &genDraft{cand: c, text: c.Text, include: i < defaultTicked})
 	}
 }
+
+// defaultTicked is how many drafts start ticked: every variant added
+// splits the test's visitors further, so the default is a three-way test
+// (the original and two drafts), and the page shows the split as the
+// person ticks more.
+const defaultTicked = 2
 
 // wait waits at most d for the generation to end.
 func (j *genJob) wait(d time.Duration) {

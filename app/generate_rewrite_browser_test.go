@@ -141,7 +141,7 @@ func TestBrowserDraftingStopsWhenDeleted(t *testing.T) {
 
 	signInTab(t, tab, r.base+"/login?next=/experiments/"+x.ID+"/generate", "ann@example.com", chromedp.EmulateViewport(1280, 900))
 	do(chromedp.WaitVisible(chromedp.CSS("#brief-form")),
-		chromedp.SendKeys(chromedp.CSS("#f-goal"), "Get visitors to start a free trial"),
+		chromedp.SetValue(chromedp.CSS("#f-goal"), "Get visitors to start a free trial"),
 		chromedp.Click(chromedp.CSS("#brief-submit")),
 		chromedp.WaitVisible(chromedp.CSS(`#generation[data-state="running"]`)))
 
@@ -203,7 +203,7 @@ func twoDraftsInTab(t *testing.T) *rewriteTab {
 	r := draftingTab(t)
 	signInTab(t, r.tab, r.base+"/login?next=/experiments/"+r.x.ID+"/generate", "ann@example.com", chromedp.EmulateViewport(1280, 900))
 	r.do(chromedp.WaitVisible(chromedp.CSS("#brief-form")),
-		chromedp.SendKeys(chromedp.CSS("#f-goal"), "Get visitors to start a free trial"),
+		chromedp.SetValue(chromedp.CSS("#f-goal"), "Get visitors to start a free trial"),
 		chromedp.SetValue(chromedp.CSS("#f-n"), "2"),
 		chromedp.Click(chromedp.CSS("#brief-submit")),
 		chromedp.WaitVisible(chromedp.CSS(`#generation[data-state="done"] #draft-1`)))

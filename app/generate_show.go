@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -24,6 +26,9 @@ func (a *App) generateShow(c *fiber.Ctx) error {
 	}
 	p := a.generatePage(c, e, site)
 	p.Brief = briefForm(briefFor(e, site))
+	if p.Brief.Goal == "" {
+		p.Brief.Goal = briefGoal(e.Goal)
+	}
 	person := personOf(sessionOf(c).user)
 	show := func(j *genJob) {
 		jv := a.jobView(c, e, j)
@@ -112,6 +117,7 @@ func (a *App) jobView(c *fiber.Ctx, e experiments.Experiment, j *genJob) views.G
 		Limit:      a.genJobLimit(),
 		Notes:      j.notes,
 		Room:       roomFor(e),
+		Existing:   max(len(e.Variants)-1, 0),
 	}
 	if s := sessionOf(c); s != nil {
 		v.CSRF = s.csrf
@@ -183,8 +189,33 @@ func cardViewLocked(expID string, j *genJob, i int, csrf string) views.DraftCard
 		RegenerateURL: base + "/regenerate",
 		CSRF:          csrf,
 		Errors:        d.errors,
+		Offline:       j.offline,
 	}
 }
+
+// briefGoal starts the brief's goal, when no brief has said one yet,
+// from the experiment's goal in the words its page uses ("A click on
+// #signup"): what counts is known, what it means to the visitor is not,
+// so nothing is made up. A goal too long for the field is left out.
+func briefGoal(g experiments.Goal) string {
+	if g.Value() == "" {
+		return ""
+	}
+	// The experiment page's goalSentence, without its pointer to the
+	// snippet's API, which means nothing to a model.
+	s := goalSentence(g)
+	if g.Type == experiments.GoalEvent {
+		s = `the custom event "` + g.Name + `"`
+	}
+	if utf8.RuneCountInString(s) > maxBriefGoalRunes {
+		return ""
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// maxBriefGoalRunes is the longest goal the brief takes (variants'
+// maxShortField).
+const maxBriefGoalRunes = 300
 
 // progressText is the line shown while a generation runs.
 func progressText(n int, offline bool, model string) string {

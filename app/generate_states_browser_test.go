@@ -47,7 +47,7 @@ func TestBrowserGenerateFailed(t *testing.T) {
 
 	signInTab(t, tab, base+"/login?next=/experiments/"+x.ID+"/generate", "ann@example.com", chromedp.EmulateViewport(1280, 900))
 	do(chromedp.WaitVisible(chromedp.CSS("#brief-form")),
-		chromedp.SendKeys(chromedp.CSS("#f-goal"), "Get visitors to start a free trial"),
+		chromedp.SetValue(chromedp.CSS("#f-goal"), "Get visitors to start a free trial"),
 		chromedp.Click(chromedp.CSS("#brief-submit")),
 		chromedp.WaitVisible(chromedp.CSS(`#generation[data-state="failed"] button[form="brief-form"]`)))
 
@@ -142,7 +142,7 @@ func TestBrowserGenerateProgress(t *testing.T) {
 
 	signInTab(t, tab, base+"/login?next=/experiments/"+x.ID+"/generate", "ann@example.com", chromedp.EmulateViewport(1280, 900))
 	do(chromedp.WaitVisible(chromedp.CSS("#brief-form")),
-		chromedp.SendKeys(chromedp.CSS("#f-goal"), "Get visitors to start a free trial"),
+		chromedp.SetValue(chromedp.CSS("#f-goal"), "Get visitors to start a free trial"),
 		chromedp.SetValue(chromedp.CSS("#f-n"), "3"),
 		chromedp.Click(chromedp.CSS("#brief-submit")),
 		chromedp.WaitVisible(chromedp.CSS(`#generation[data-state="running"] .gen-progress-note`)))

@@ -370,7 +370,7 @@ func TestGenerateOffline(t *testing.T) {
 	g := newGenFixture(t, nil)
 	resp, body := g.c.get(g.base)
 	wantStatus(t, resp, http.StatusOK, body)
-	wantContains(t, body, "Offline suggestions.", "Connect an LLM in Settings", "Suggest drafts")
+	wantContains(t, body, "Offline suggestions.", "How to connect a model", "Suggest drafts")
 
 	// Without JavaScript: the form posts, the browser follows the redirect.
 	resp, body = g.c.post(g.base, g.brief(3))

@@ -100,6 +100,7 @@ type GenerateJob struct {
 	Notes      []string
 	Errors     Errors // errors of the approve form: "drafts" and "drafts[i].text"
 	Room       int
+	Existing   int // the experiment's variants besides the original, for the split
 }
 
 // Announcement is what a screen reader hears when this state of the
@@ -197,6 +198,30 @@ func (j GenerateJob) Selected() int {
 	return n
 }
 
+// SplitText says how the test's visitors would be split if the ticked
+// drafts were added: the store splits them equally between the original
+// and every variant, so each one added makes every share smaller and the
+// test longer. generate.js writes the same words as boxes are ticked
+// (splitText there); change both together.
+func (j GenerateJob) SplitText() string { return splitText(j.Existing, j.Selected()) }
+
+func splitText(existing, ticked int) string {
+	if ticked == 0 {
+		return "No drafts ticked."
+	}
+	n := existing + ticked
+	arms := n + 1
+	share := itoa((100+arms/2)/arms) + "%"
+	if 100%arms != 0 {
+		share = "about " + share // 3 arms get 33.33% each, 8 get 12.5%
+	}
+	out := "Original and " + itoa(n) + " " + plural(n, "variant", "variants")
+	if existing > 0 {
+		out += " (" + itoa(existing) + " already in the experiment)"
+	}
+	return out + ": " + share + " of the test's visitors each."
+}
+
 // DraftCard is one generated draft the marketer can edit, regenerate and
 // tick to add.
 type DraftCard struct {
@@ -221,7 +246,15 @@ type DraftCard struct {
 	RegenerateURL string
 	CSRF          string
 	Errors        Errors
+	// Offline is set when the offline generator wrote the drafts: it
+	// cannot follow a request in words, so the card does not offer one.
+	Offline bool
 }
+
+// llmConnectURL is where the drafting page sends people who want a model:
+// the settings page's steps, which are environment variables and a
+// restart, not a form.
+const llmConnectURL = "/settings#llm-connect"
 
 // experimentGoneText is what the drafting page says once its experiment
 // is deleted.

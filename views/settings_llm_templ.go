@@ -39,7 +39,7 @@ func LLMSettings(s LLMSettingsSection) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		if s.LLM.Offline {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, "<p><span class=\"badge badge-paused\">Offline</span> No AI model is connected. Drafts come from copylab's offline generator: built-in templates that give a starting point, labelled as offline suggestions wherever they appear.</p>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, "<p><span class=\"badge badge-paused\">Offline</span> No AI model is connected. Drafts come from copylab's offline generator: built-in templates that give a starting point, labelled as offline suggestions wherever they appear. A model is connected with environment variables, not on this page: see how to connect a model below.</p>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -185,7 +185,17 @@ func LLMSettings(s LLMSettingsSection) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 21, "<button type=\"submit\" id=\"llm-test\" class=\"btn btn-secondary\">Test connection</button><div id=\"llm-test-result\" aria-live=\"polite\"></div></form><details class=\"details\"><summary>How to connect a model</summary><p>Set these environment variables (or the matching flags) and restart copylab:</p><div class=\"table-wrap\"><table class=\"table table-api\"><caption class=\"sr-only\">Environment variables</caption> <tbody><tr><th scope=\"row\"><code>COPYLAB_LLM_API_KEY</code></th><td>The API key. <code>OPENAI_API_KEY</code> is used when this is not set.</td></tr><tr><th scope=\"row\"><code>COPYLAB_LLM_BASE_URL</code></th><td>Any OpenAI-compatible endpoint; empty means OpenAI (<code>https://api.openai.com/v1</code>).</td></tr><tr><th scope=\"row\"><code>COPYLAB_LLM_MODEL</code></th><td>The model name; empty means <code>gpt-4o-mini</code>.</td></tr><tr><th scope=\"row\"><code>COPYLAB_LLM_TIMEOUT</code></th><td>How long to wait for one answer from the model, such as <code>3m</code> when the model runs on a CPU; empty means <code>45s</code>.</td></tr></tbody></table></div><p>A local model with Ollama needs no key:</p>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 21, "<button type=\"submit\" id=\"llm-test\" class=\"btn btn-secondary\">Test connection</button><div id=\"llm-test-result\" aria-live=\"polite\"></div></form><details class=\"details\" id=\"llm-connect\"")
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		if s.LLM.Offline {
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 22, " open")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+		}
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 23, "><summary>How to connect a model</summary><p>Set these environment variables (or the matching flags) and restart copylab:</p><div class=\"table-wrap\"><table class=\"table table-api\"><caption class=\"sr-only\">Environment variables</caption> <tbody><tr><th scope=\"row\"><code>COPYLAB_LLM_API_KEY</code></th><td>The API key. <code>OPENAI_API_KEY</code> is used when this is not set.</td></tr><tr><th scope=\"row\"><code>COPYLAB_LLM_BASE_URL</code></th><td>Any OpenAI-compatible endpoint; empty means OpenAI (<code>https://api.openai.com/v1</code>).</td></tr><tr><th scope=\"row\"><code>COPYLAB_LLM_MODEL</code></th><td>The model name; empty means <code>gpt-4o-mini</code>.</td></tr><tr><th scope=\"row\"><code>COPYLAB_LLM_TIMEOUT</code></th><td>How long to wait for one answer from the model, such as <code>3m</code> when the model runs on a CPU; empty means <code>45s</code>.</td></tr></tbody></table></div><p>A local model with Ollama needs no key:</p>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -193,7 +203,7 @@ func LLMSettings(s LLMSettingsSection) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 22, "<p class=\"help\">With neither a key nor a base URL, copylab uses its offline generator.</p></details></section>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 24, "<p class=\"help\">With neither a key nor a base URL, copylab uses its offline generator.</p></details></section>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -224,7 +234,7 @@ func LLMTestOutcome(r LLMTestResult) templ.Component {
 		}
 		ctx = templ.ClearChildren(ctx)
 		if r.OK {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 23, "<p class=\"flash flash-ok llm-test-outcome\" data-ok=\"true\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 25, "<p class=\"flash flash-ok llm-test-outcome\" data-ok=\"true\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -237,12 +247,12 @@ func LLMTestOutcome(r LLMTestResult) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 24, "</p>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 26, "</p>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 		} else {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 25, "<p class=\"flash flash-error llm-test-outcome\" data-ok=\"false\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 27, "<p class=\"flash flash-error llm-test-outcome\" data-ok=\"false\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -255,7 +265,7 @@ func LLMTestOutcome(r LLMTestResult) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 26, "</p>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 28, "</p>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -34,8 +34,22 @@
     }
   }
 
+  // splitText says how the test's visitors would be split if the ticked
+  // drafts were added, in the words of the server's SplitText
+  // (views/generate_models.go); change both together.
+  function splitText(existing, ticked) {
+    if (ticked === 0) return "No drafts ticked.";
+    var n = existing + ticked;
+    var arms = n + 1;
+    var share = Math.floor((100 + Math.floor(arms / 2)) / arms) + "%";
+    if (100 % arms !== 0) share = "about " + share;
+    var out = "Original and " + n + (n === 1 ? " variant" : " variants");
+    if (existing > 0) out += " (" + existing + " already in the experiment)";
+    return out + ": " + share + " of the test's visitors each.";
+  }
+
   // include marks a card whose checkbox is off, and counts the ticked
-  // drafts on the approve button.
+  // drafts on the approve button and in the split beside it.
   function include(box) {
     var card = box.closest(".draft");
     if (card) card.classList.toggle("draft-excluded", !box.checked);
@@ -45,6 +59,11 @@
     var n = form.querySelectorAll("[data-include]:checked").length;
     btn.textContent = n === 0 ? "Tick the drafts to add" : "Add " + n + (n === 1 ? " draft" : " drafts") + " to the experiment";
     btn.disabled = n === 0;
+    var split = form.querySelector("[data-split]");
+    if (split) {
+      var text = splitText(parseInt(split.getAttribute("data-existing"), 10) || 0, n);
+      if (split.textContent !== text) split.textContent = text;
+    }
   }
 
   // Running time, counted on between polls. The server renders it when
@@ -116,8 +135,21 @@
     include(box);
   });
 
+  // Once drafts arrive, the page's notice from the step before ("Draft
+  // saved. Now describe the copy you want…") has done its job: it goes,
+  // rather than sit above the drafts. Only the layout's own notice (a
+  // direct child of main) goes, never the workspace's messages.
+  function dropStaleNotice(root) {
+    var done = root.matches && root.matches('#generation[data-state="done"]') ? root : root.querySelector && root.querySelector('#generation[data-state="done"]');
+    if (!done) return;
+    document.querySelectorAll("#main > .flash-ok").forEach(function (el) {
+      el.remove();
+    });
+  }
+
   document.addEventListener("htmx:load", function (ev) {
     init(ev.target);
+    dropStaleNotice(ev.target);
     // A swapped card changes the ticked count of the whole form.
     var box = document.querySelector("#drafts-form [data-include]");
     if (box) include(box);
