@@ -194,7 +194,9 @@ func TestBrowserGenerate(t *testing.T) {
 		t.Errorf("%s provenance lines", n)
 	}
 
-	// Launch.
+	// Launch. Start asks first (app.js's data-confirm, whose words the
+	// experiment page's tests check): answer yes, as the person would.
+	do(chromedp.Evaluate[chromedp.Void](`window.confirm = function () { return true; }`))
 	submit(`form[action$="/start"] button`)
 	got, err := store.Experiment(ctx, x.ID)
 	if err != nil {
