@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -63,6 +64,14 @@ var conversion = [2]string{"conversion", ""}
 // events and reads the numbers back from the results document.
 func TestResultsCountingEndToEnd(t *testing.T) {
 	e := newEnv(t)
+	// Each reading of the clock is a millisecond after the last: a
+	// conversion in its exposure's millisecond counts whichever came
+	// first, and two requests in a row can share one on a fast machine,
+	// so bob's conversion must be in an earlier millisecond to stay
+	// uncounted.
+	var ticks atomic.Int64
+	start := time.Now()
+	e.app.now = func() time.Time { return start.Add(time.Duration(ticks.Add(1)) * time.Millisecond) }
 	tok := e.token("api@example.com")
 	site := e.site("Shop")
 	x := e.experiment(site.ID, "Hero", "Original", "New")
