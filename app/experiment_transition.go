@@ -10,26 +10,36 @@ import (
 	"copylab/views"
 )
 
-// transitionDone is the message after each life-cycle action; after is
-// what visitors see on the element once the test no longer runs
-// (elementOthers.copyWithout), which pause and stop say ("" when it could
-// not be read).
-func transitionDone(action, after string) string {
+// transitionDone is the message after each life-cycle action of e. It
+// says what the element's other copy (o, nil when it could not be read)
+// means for visitors: after a pause or a stop, what they see now that the
+// test no longer runs (copyWithout); after a resume, the shipped variant
+// that waits again while the test runs (shipHidden), or the other test of
+// the element that fights this one over its text.
+func transitionDone(action string, e experiments.Experiment, o *elementOthers) string {
 	switch action {
 	case experiments.ActionStart:
 		return "Started. Visitors now see the variants; changes reach them within a minute."
 	case experiments.ActionPause:
-		if after == "" {
+		if o == nil {
 			return "Paused. Results are kept."
 		}
-		return "Paused. Visitors see " + after + "; results are kept."
+		return "Paused. Visitors see " + o.copyWithout(e) + "; results are kept."
 	case experiments.ActionResume:
+		if o != nil && len(o.running) > 0 {
+			return "Resumed, but “" + o.running[0].Name + "” also tests this element: two tests on one element undo each other’s copy, so stop one of them."
+		}
+		if o != nil {
+			if s, label, ok := o.shippedCopy(); ok {
+				return "Resumed. Visitors see the variants again; the shipped copy of “" + s.Name + "” (" + label + ") on this element waits while this test runs."
+			}
+		}
 		return "Resumed. Visitors see the variants again."
 	case experiments.ActionStop:
-		if after == "" {
+		if o == nil {
 			return "Stopped for good. The results stay here."
 		}
-		return "Stopped for good. Visitors see " + after + "; the results stay here."
+		return "Stopped for good. Visitors see " + o.copyWithout(e) + "; the results stay here."
 	}
 	return ""
 }
@@ -41,17 +51,17 @@ func (a *App) experimentTransition(action string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		ctx := c.UserContext()
 		e, err := a.store.Transition(ctx, c.Params("id"), action)
-		after := ""
-		if err == nil && (action == experiments.ActionPause || action == experiments.ActionStop) {
+		var others *elementOthers
+		if err == nil && action != experiments.ActionStart {
 			// The test has changed already: a failed read only leaves
-			// what visitors see out of the message.
-			if others, err := a.elementOthers(ctx, e); err != nil {
+			// the element's other copy out of the message.
+			if o, err := a.elementOthers(ctx, e); err != nil {
 				a.log.Error("transition: element's other copy unreadable", "request_id", requestIDOf(c), "experiment", e.ID, "error", err)
 			} else {
-				after = others.copyWithout(e)
+				others = &o
 			}
 		}
-		return a.actionDone(c, err, transitionDone(action, after))
+		return a.actionDone(c, err, transitionDone(action, e, others))
 	}
 }
 
