@@ -49,8 +49,8 @@ func (a *App) eventsPost(c *fiber.Ctx) error {
 // or were received before, how many were skipped and why (a recorder's
 // session copylab cannot link to, which is the page's doing, not the
 // sender's: the rest of the request is stored all the same), and how
-// many recordings were kept without the replay URL they came with, and
-// why.
+// many recordings were kept without the replay URL or the session id
+// they came with, and why.
 func storedHeader(res experiments.IngestResult) string {
 	h := ""
 	if res.Ignored > 0 {
@@ -58,7 +58,7 @@ func storedHeader(res experiments.IngestResult) string {
 	} else if res.Duplicates > 0 {
 		h = "stored; " + strconv.Itoa(res.Duplicates) + " already received"
 	}
-	if len(res.Skipped) == 0 && len(res.ReplaysDropped) == 0 {
+	if len(res.Skipped) == 0 && len(res.ReplaysDropped) == 0 && len(res.SessionsDropped) == 0 {
 		return h
 	}
 	if h == "" {
@@ -67,7 +67,8 @@ func storedHeader(res experiments.IngestResult) string {
 			h = "nothing stored"
 		}
 	}
-	return h + reasonsClause(res.Skipped, "skipped") + reasonsClause(res.ReplaysDropped, "kept without replay")
+	return h + reasonsClause(res.Skipped, "skipped") + reasonsClause(res.ReplaysDropped, "kept without replay") +
+		reasonsClause(res.SessionsDropped, "kept without session")
 }
 
 // reasonsClause is "; N what: REASON, …" with the distinct reasons,

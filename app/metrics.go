@@ -29,21 +29,22 @@ import (
 type Metrics struct {
 	reg *prometheus.Registry
 
-	requests      *prometheus.CounterVec // route group, status
-	accepted      prometheus.Counter
-	duplicates    prometheus.Counter
-	ignored       *prometheus.CounterVec // reason
-	skipped       *prometheus.CounterVec // reason
-	replayDropped *prometheus.CounterVec // reason
-	rejected      *prometheus.CounterVec // code
-	limited       *prometheus.CounterVec // by: ip or site
-	batchSeconds  *prometheus.HistogramVec
-	batchEvents   prometheus.Histogram
-	llmCalls      prometheus.Counter
-	llmFailures   *prometheus.CounterVec // code
-	llmRefused    *prometheus.CounterVec // call, reason
-	notifications *prometheus.CounterVec // result: sent, retried, paused, dropped, failed
-	snippetRender prometheus.Counter
+	requests       *prometheus.CounterVec // route group, status
+	accepted       prometheus.Counter
+	duplicates     prometheus.Counter
+	ignored        *prometheus.CounterVec // reason
+	skipped        *prometheus.CounterVec // reason
+	replayDropped  *prometheus.CounterVec // reason
+	sessionDropped *prometheus.CounterVec // reason
+	rejected       *prometheus.CounterVec // code
+	limited        *prometheus.CounterVec // by: ip or site
+	batchSeconds   *prometheus.HistogramVec
+	batchEvents    prometheus.Histogram
+	llmCalls       prometheus.Counter
+	llmFailures    *prometheus.CounterVec // code
+	llmRefused     *prometheus.CounterVec // call, reason
+	notifications  *prometheus.CounterVec // result: sent, retried, paused, dropped, failed
+	snippetRender  prometheus.Counter
 }
 
 // NewMetrics makes the instruments and registers them, with the Go runtime
@@ -67,6 +68,8 @@ func NewMetrics(ing *experiments.Ingester) *Metrics {
 		Help: "Events left out of requests POST /e accepted, not stored, by reason: recordings whose session or replay URL, from the page's recorder, cannot be used (recording_session_too_long, recording_replay_invalid, …)."}, []string{"reason"})
 	m.replayDropped = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "copylab_recording_replays_dropped_total",
 		Help: "Recordings POST /e stored with their session but without the replay URL the page's recorder sent, which could not be used, by reason (recording_replay_invalid, recording_replay_too_long); the session alone gives the link."}, []string{"reason"})
+	m.sessionDropped = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "copylab_recording_sessions_dropped_total",
+		Help: "Recordings POST /e stored with their replay URL but without the session id the page's recorder sent, which could not be used, by reason (recording_session_invalid, recording_session_too_long); the replay URL alone gives the link (FullStory, LogRocket)."}, []string{"reason"})
 	m.rejected = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "copylab_events_rejected_total",
 		Help: "POST /e requests refused, by code (invalid_json, unknown_site, rate_limited, queue_full, write_failed, …); nothing of them was stored."}, []string{"code"})
 	m.limited = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "copylab_rate_limited_total",
@@ -91,7 +94,7 @@ func NewMetrics(ing *experiments.Ingester) *Metrics {
 			"dropped (the webhook refused that message, another 4xx: it is not posted again); failed (a test message that did not get through otherwise; test messages are never retried)."}, []string{"result"})
 	m.snippetRender = prometheus.NewCounter(prometheus.CounterOpts{Name: "copylab_snippet_renders_total",
 		Help: "Snippets rendered (cache misses of GET /s/{key}.js)."})
-	for _, c := range []prometheus.Collector{m.requests, m.accepted, m.duplicates, m.ignored, m.skipped, m.replayDropped, m.rejected, m.limited,
+	for _, c := range []prometheus.Collector{m.requests, m.accepted, m.duplicates, m.ignored, m.skipped, m.replayDropped, m.sessionDropped, m.rejected, m.limited,
 		m.batchSeconds, m.batchEvents, m.llmCalls, m.llmFailures, m.llmRefused, m.notifications, m.snippetRender} {
 		f(c)
 	}
@@ -175,6 +178,9 @@ func (m *Metrics) events(res experiments.IngestResult, err error) {
 	}
 	for _, r := range res.ReplaysDropped {
 		m.replayDropped.WithLabelValues(metricLabel(r)).Inc()
+	}
+	for _, r := range res.SessionsDropped {
+		m.sessionDropped.WithLabelValues(metricLabel(r)).Inc()
 	}
 	if res.Ignored > 0 && len(res.Reasons) == 1 {
 		m.ignored.WithLabelValues(res.Reasons[0]).Add(float64(res.Ignored))

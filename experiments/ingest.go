@@ -75,6 +75,12 @@ type IngestResult struct {
 	// the recording (recorders.NeedsReplay). The event is in Stored or
 	// Duplicates.
 	ReplaysDropped []string
+	// SessionsDropped holds a Skip reason (SkipSessionTooLong or
+	// SkipSessionInvalid) per "recording" event kept without the session
+	// id it came with, in the body's order: the replay URL alone links to
+	// the recording (recorders.NeedsReplay). The event is in Stored or
+	// Duplicates.
+	SessionsDropped []string
 }
 
 // IngestOptions tunes the group-commit writer. Zero fields take defaults.
@@ -172,7 +178,8 @@ func NewIngester(s *Store, o IngestOptions) *Ingester {
 // may not be written, and a resend is deduplicated). A "recording" event
 // whose session or replay cannot be used is not a malformed body: it is
 // skipped (IngestResult.Skipped), or kept without its replay URL
-// (IngestResult.ReplaysDropped), and the rest is stored. It keeps no
+// (IngestResult.ReplaysDropped) or its session id
+// (IngestResult.SessionsDropped), and the rest is stored. It keeps no
 // reference to body or meta after it returns.
 //
 // Counting rules (../shared/spec/statistics.md), as applied here:

@@ -44,7 +44,10 @@ const CodeInvalidRecorder = "invalid_recorder"
 // tag drops a refused batch), so the event alone is left out, unstored.
 // A replay URL that cannot be used, beside a session id that links to the
 // recording by itself, leaves out only the URL: the event is kept, and
-// its reason is in IngestResult.ReplaysDropped.
+// its reason is in IngestResult.ReplaysDropped. The reverse too: a session
+// id that cannot be used, beside a replay URL that links to the recording
+// by itself (recorders.NeedsReplay), leaves out only the session, and its
+// reason is in IngestResult.SessionsDropped.
 const (
 	SkipSessionTooLong = "recording_session_too_long" // over MaxSessionLen characters
 	SkipSessionInvalid = "recording_session_invalid"  // control characters, or not a string
@@ -71,6 +74,9 @@ type recordingEvent struct {
 	// dropped is why the replay URL sent was left out (SkipReplayTooLong
 	// or SkipReplayInvalid), or "".
 	dropped string
+	// sessionDropped is why the session id sent was left out
+	// (SkipSessionTooLong or SkipSessionInvalid), or "".
+	sessionDropped string
 }
 
 // parseRecording checks the fields of a "recording" event (after the
@@ -78,7 +84,9 @@ type recordingEvent struct {
 // body; a session or replay it cannot use sets e.rec.skip, and parse
 // leaves the event out of the request, except a replay URL beside a
 // session id that is enough for the recorder's link: the event is kept
-// without the URL (e.rec.dropped).
+// without the URL (e.rec.dropped), and a session id beside a replay URL
+// that is enough: the event is kept without the session, keyed by the
+// URL (e.rec.sessionDropped).
 func parseRecording(w *wireEvent, e *event, field string) *IngestError {
 	if !slices.Contains(RecorderNames, w.Recorder) {
 		if w.Recorder == "" {
@@ -86,7 +94,7 @@ func parseRecording(w *wireEvent, e *event, field string) *IngestError {
 		}
 		return badRequest(CodeInvalidRecorder, field+"recorder", "The recorder must be one of %s.", strings.Join(RecorderNames, ", "))
 	}
-	skip, dropped := recordingSkip(w)
+	skip, dropped, sessionDropped := recordingSkip(w)
 	if skip != "" {
 		e.rec = &recordingEvent{skip: skip}
 		return nil
@@ -95,44 +103,57 @@ func parseRecording(w *wireEvent, e *event, field string) *IngestError {
 	if dropped != "" {
 		replay = ""
 	}
+	if sessionDropped != "" {
+		session = ""
+	}
 	key := session
 	if key == "" {
 		key, _, _ = strings.Cut(replay, "#")
 		key, _, _ = strings.Cut(key, "?")
 	}
-	e.rec = &recordingEvent{recorder: w.Recorder, session: session, replay: replay, key: key, dropped: dropped}
+	e.rec = &recordingEvent{recorder: w.Recorder, session: session, replay: replay, key: key, dropped: dropped,
+		sessionDropped: sessionDropped}
 	return nil
 }
 
 // recordingSkip returns why a recording cannot be used (skip, a Skip
-// reason), or else why its replay URL cannot (dropped), or "" and "".
-// The session comes first: a bad one skips the event whatever the
-// replay. A bad replay URL skips it too when there is no session, or
-// when the recorder's link needs the URL (recorders.NeedsReplay).
-func recordingSkip(w *wireEvent) (skip, dropped string) {
+// reason), or else why its replay URL cannot (dropped) or its session id
+// cannot (sessionDropped), or "", "" and "". A bad session skips the
+// event, before anything is said of the replay, unless the recorder's
+// link needs the replay URL (recorders.NeedsReplay) and a good one came
+// with it: that URL alone gives the link and the session key. A bad
+// replay URL skips the event when there is no session, or when the
+// recorder's link needs the URL.
+func recordingSkip(w *wireEvent) (skip, dropped, sessionDropped string) {
 	session, replay := w.Session.s, w.Replay.s
+	badSession := ""
 	switch {
 	case utf8.RuneCountInString(session) > MaxSessionLen:
-		return SkipSessionTooLong, ""
+		badSession = SkipSessionTooLong
 	case w.Session.wrong || !printable(session):
-		return SkipSessionInvalid, ""
+		badSession = SkipSessionInvalid
 	}
-	bad := ""
+	badReplay := ""
 	switch {
 	case len(replay) > MaxReplayLen:
-		bad = SkipReplayTooLong
+		badReplay = SkipReplayTooLong
 	case w.Replay.wrong || replay != "" && !replayURLOK(replay):
-		bad = SkipReplayInvalid
+		badReplay = SkipReplayInvalid
 	}
+	needsReplay := recorders.NeedsReplay(w.Recorder)
 	switch {
-	case bad != "" && (session == "" || recorders.NeedsReplay(w.Recorder)):
-		return bad, ""
-	case bad != "":
-		return "", bad
+	case badSession != "" && needsReplay && replay != "" && badReplay == "":
+		return "", "", badSession
+	case badSession != "":
+		return badSession, "", ""
+	case badReplay != "" && (session == "" || needsReplay):
+		return badReplay, "", ""
+	case badReplay != "":
+		return "", badReplay, ""
 	case session == "" && replay == "":
-		return SkipNoSession, ""
+		return SkipNoSession, "", ""
 	}
-	return "", ""
+	return "", "", ""
 }
 
 // replayURLOK accepts an absolute http(s) URL with a host, no user info,
@@ -218,6 +239,9 @@ func (b *batch) record(r *request, e *event, res *IngestResult) error {
 	rec := e.rec
 	if rec.dropped != "" {
 		res.ReplaysDropped = append(res.ReplaysDropped, rec.dropped)
+	}
+	if rec.sessionDropped != "" {
+		res.SessionsDropped = append(res.SessionsDropped, rec.sessionDropped)
 	}
 	out, err := b.recording.insert.ExecContext(b.ctx, e.experiment, e.variant, r.visitor, rec.recorder, rec.session, rec.replay,
 		rec.key, e.url, r.bot || r.uaBot, r.at)
