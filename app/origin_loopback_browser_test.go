@@ -13,16 +13,18 @@ import (
 
 // TestPlainHTTPOnLoopbackBrowser: with an https public URL, Chromium on
 // the server's own computer (or at the near end of an SSH tunnel) signs
-// in and out over plain http at 127.0.0.1 and at localhost. It keeps the
-// Secure __Host- cookies there, as it treats loopback as secure, and the
-// forms' Origin check lets its own loopback origin through.
+// in and out over plain http at 127.0.0.1, at localhost and at
+// app.localhost (which Chromium resolves to loopback itself, without DNS).
+// It keeps the Secure __Host- cookies there, as it treats loopback and
+// names under .localhost as secure, and the forms' Origin check lets its
+// own loopback origin through.
 func TestPlainHTTPOnLoopbackBrowser(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser test")
 	}
 	addr := serveLiveWith(t, func(c *Config) { c.PublicURL = "https://copylab.example" })
 	_, port, _ := net.SplitHostPort(addr)
-	for _, host := range []string{"127.0.0.1", "localhost"} {
+	for _, host := range []string{"127.0.0.1", "localhost", "app.localhost"} {
 		t.Run(host, func(t *testing.T) {
 			tab := browsertest.NewTab(t)
 			if err := browsertest.AsPerson(tab); err != nil {

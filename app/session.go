@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -408,8 +409,8 @@ const (
 //
 // With one exception: when cookies are Secure, a page on plain http at
 // the very host and port the request was sent to, where that host is
-// loopback (localhost, 127.0.0.1, ::1) and so is the client (an SSH
-// tunnel to 127.0.0.1:8080, or a browser on the server). Nobody on a
+// loopback (localhost, *.localhost, 127.0.0.1, ::1) and so is the client
+// (an SSH tunnel to 127.0.0.1:8080, or a browser on the server). Nobody on a
 // network path can write such a page, and browsers that treat loopback as
 // a secure context (Chrome, Firefox) keep Secure cookies there, so the
 // forms work. A client that is not loopback gets a sentence that says to
@@ -460,11 +461,16 @@ func (a *App) plainLoopback(c *fiber.Ctx, host string) bool {
 }
 
 // loopbackHost reports whether host (with or without a port) names this
-// computer: localhost or a loopback address.
+// computer: localhost, a name under .localhost (app.localhost, which
+// RFC 6761 reserves for loopback and browsers resolve there themselves),
+// or a loopback address. Case and one trailing dot do not count.
 func loopbackHost(host string) bool {
 	h := strings.TrimSuffix(strings.ToLower((&url.URL{Host: host}).Hostname()), ".")
 	if h == "localhost" {
 		return true
+	}
+	if sub, ok := strings.CutSuffix(h, ".localhost"); ok {
+		return sub != "" && !slices.Contains(strings.Split(sub, "."), "")
 	}
 	addr, err := netip.ParseAddr(h)
 	return err == nil && addr.Unmap().IsLoopback()
