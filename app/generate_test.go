@@ -535,7 +535,7 @@ func TestSettingsLLM(t *testing.T) {
 		_, body := g.c.get("/settings")
 		wantContains(t, body, "Offline", "offline generator", "How to connect a model")
 		_, body = g.c.hx(http.MethodPost, "/settings/llm/test", nil)
-		wantContains(t, body, "Nothing to test")
+		wantContains(t, body, "nothing to test")
 	})
 }
 

@@ -44,10 +44,17 @@ func (a *App) settingsLLMTest(c *fiber.Ctx) error {
 	return render(c, views.LLMTestOutcome(r))
 }
 
+// llmNothingToTest answers Test connection with no model configured: not
+// a failure, so it is no error, but it says what to do, in the words of
+// the page's How to connect a model steps.
+const llmNothingToTest = "No AI model is connected yet, so there is nothing to test. " +
+	"Set COPYLAB_LLM_API_KEY (or COPYLAB_LLM_BASE_URL for a local server such as Ollama) and restart copylab; then test again. " +
+	"How to connect a model, on this page, has the details."
+
 // llmTestOutcome words the result of a connection test.
 func llmTestOutcome(l views.LLMInfo, err error) views.LLMTestResult {
 	if l.Offline {
-		return views.LLMTestResult{OK: true, Message: "Nothing to test: no model is configured, so copylab uses its offline generator. Set COPYLAB_LLM_API_KEY, or COPYLAB_LLM_BASE_URL for a local server, and restart to connect one."}
+		return views.LLMTestResult{OK: true, Message: llmNothingToTest}
 	}
 	if err == nil {
 		return views.LLMTestResult{OK: true, Message: "Connected: " + l.Model + " at " + l.BaseURL + " answered."}
