@@ -29,7 +29,7 @@ func TestResumeSaysShippedCopyWaits(t *testing.T) {
 	e.transition(x.ID, experiments.ActionPause)
 	other := e.transition(e.experiment(site.ID, "Other").ID, experiments.ActionStart)
 	body = flashAfter(t, c, "/experiments/"+x.ID+"/resume", nil)
-	wantContains(t, body, "Resumed, but “Other” also tests this element: two tests on one element undo each other’s copy, so stop one of them.")
+	wantContains(t, body, "Resumed. Visitors see the variants again. But “Other” also tests this element: two tests on one element undo each other’s copy, so stop one of them.")
 	e.transition(other.ID, experiments.ActionStop)
 
 	// Nothing else on the element: as before.

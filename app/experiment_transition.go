@@ -27,7 +27,7 @@ func transitionDone(action string, e experiments.Experiment, o *elementOthers) s
 		return "Paused. Visitors see " + o.copyWithout(e) + "; results are kept."
 	case experiments.ActionResume:
 		if o != nil && len(o.running) > 0 {
-			return "Resumed, but “" + o.running[0].Name + "” also tests this element: two tests on one element undo each other’s copy, so stop one of them."
+			return "Resumed. Visitors see the variants again. But “" + o.running[0].Name + "” also tests this element: two tests on one element undo each other’s copy, so stop one of them."
 		}
 		if o != nil {
 			if s, label, ok := o.shippedCopy(); ok {
