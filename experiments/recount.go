@@ -173,7 +173,7 @@ func thousands(n int64) string {
 // Recount rebuilds the counting tables of the database at path from the
 // stored events (see the comment at the top of recount.go), every started
 // experiment or the one o names, while no copylab serves path: it takes
-// ServeLock, so a server cannot start meanwhile either. Each experiment is
+// the serve lock, so a server cannot start meanwhile either. Each experiment is
 // recounted in one transaction, so one interrupted is left as it was, and
 // the ones before it stay recounted. report is called after each
 // experiment, in the order of their sites' names, then of their creation.
@@ -181,11 +181,11 @@ func Recount(ctx context.Context, path string, o RecountOptions, report func(Rec
 	if err := sourceFile(path, "database"); err != nil {
 		return fmt.Errorf("recount: %w", err)
 	}
-	release, err := ServeLock(path)
+	release, err := lockDB(path, HolderRecount)
 	if err != nil {
 		var inUse *InUseError
 		if errors.As(err, &inUse) {
-			return fmt.Errorf("recount: %s is being served by copylab%s: stop it first", path, inUse.pidText())
+			return fmt.Errorf("recount: %s", inUse.message("stop it first"))
 		}
 		return fmt.Errorf("recount: %w", err)
 	}

@@ -4,9 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -490,8 +492,8 @@ func TestRecountRefuses(t *testing.T) {
 		t.Fatal(err)
 	}
 	err = experiments.Recount(context.Background(), s.Path(), experiments.RecountOptions{}, nil)
-	if err == nil || !strings.Contains(err.Error(), "is being served by copylab") || !strings.Contains(err.Error(), "stop it first") {
-		t.Errorf("while served: %v", err)
+	if want := "recount: " + s.Path() + " is in use by copylab serve (process " + strconv.Itoa(os.Getpid()) + "): stop it first"; err == nil || err.Error() != want {
+		t.Errorf("while served: %v, want %q", err, want)
 	}
 	release()
 	if err := experiments.Recount(context.Background(), s.Path(), experiments.RecountOptions{}, nil); err != nil {

@@ -23,7 +23,7 @@ type RestoreInfo struct {
 }
 
 // Restore puts the backup at src in place of the database at dst, while no
-// copylab serves dst (it takes ServeLock, so a server cannot start
+// copylab serves dst (it takes the serve lock, so a server cannot start
 // meanwhile either). The backup must be a copylab database of a schema
 // this copylab knows (one from a newer copylab is refused); it is not
 // moved but snapshotted beside dst as Backup does, checked with SQLite's
@@ -45,11 +45,11 @@ func Restore(ctx context.Context, src, dst string) (RestoreInfo, error) {
 	if a, b := absPath(src), absPath(dst); a == b {
 		return info, fmt.Errorf("restore: %s is the database itself; name a backup file", src)
 	}
-	release, err := ServeLock(dst)
+	release, err := lockDB(dst, HolderRestore)
 	if err != nil {
 		var inUse *InUseError
 		if errors.As(err, &inUse) {
-			return info, fmt.Errorf("restore: %s is being served by copylab%s: stop it first", dst, inUse.pidText())
+			return info, fmt.Errorf("restore: %s", inUse.message("stop it first"))
 		}
 		return info, fmt.Errorf("restore: %w", err)
 	}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -161,8 +162,9 @@ func TestRestoreRefusals(t *testing.T) {
 		}
 		defer release()
 		_, err = experiments.Restore(ctx, backup, dst)
-		if err == nil || !strings.Contains(err.Error(), "is being served by copylab (process ") || !strings.Contains(err.Error(), "stop it first") {
-			t.Fatalf("err = %v, want being served", err)
+		want := "restore: " + dst + " is in use by copylab serve (process " + strconv.Itoa(os.Getpid()) + "): stop it first"
+		if err == nil || err.Error() != want {
+			t.Fatalf("err = %v, want %q", err, want)
 		}
 		unchanged(t, dir, dst, before)
 	})

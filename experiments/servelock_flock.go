@@ -8,23 +8,23 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"syscall"
 )
 
-// ServeLock claims the database at path for this process's server, so that
-// a second server on the same file refuses to start: two would each send
-// the same notifications and keep their own rate limits and drafting jobs.
-// It takes an exclusive advisory lock (flock) on LockPath(path) and writes
-// the process id in it, for the message the second one gets (an
-// *InUseError). The system releases the lock when the process ends, even
-// by SIGKILL; release does it sooner. Commands that only open the database
-// (user add, token create, backup) do not take it.
+// lockDB claims the database at path for this process, which runs the
+// copylab command holder (HolderServe, …), so that a second server on the
+// same file refuses to start: two would each send the same notifications
+// and keep their own rate limits and drafting jobs. A recount or a restore
+// takes it too, to run while no server does. It takes an exclusive
+// advisory lock (flock) on LockPath(path) and writes the process id and
+// holder in it, for the message the next one gets (an *InUseError). The
+// system releases the lock when the process ends, even by SIGKILL; release
+// does it sooner. Commands that only open the database (user add, token
+// create, backup) do not take it.
 //
 // The lock is on a file of its own: SQLite's locks on the database file are
 // POSIX locks, which closing any other descriptor of that file would drop.
-func ServeLock(path string) (release func(), err error) {
+func lockDB(path, holder string) (release func(), err error) {
 	if dir := filepath.Dir(path); dir != "" {
 		if err := os.MkdirAll(dir, 0o700); err != nil {
 			return nil, fmt.Errorf("experiments: lock %s: %w", path, err)
@@ -38,7 +38,7 @@ func ServeLock(path string) (release func(), err error) {
 	f, err := os.OpenFile(lockPath, os.O_RDWR|os.O_CREATE, 0o600)
 	if errors.Is(err, fs.ErrPermission) {
 		// Another user's lock file (a restore run as root): a read-only
-		// descriptor locks as well; only the process id goes unwritten.
+		// descriptor locks as well; only the process id and holder go unwritten.
 		f, err = os.Open(lockPath)
 	}
 	if err != nil {
@@ -46,17 +46,17 @@ func ServeLock(path string) (release func(), err error) {
 	}
 	fd := int(f.Fd())
 	if err := syscall.Flock(fd, syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
-		b := make([]byte, 32)
+		b := make([]byte, 64)
 		n, _ := f.ReadAt(b, 0)
 		f.Close()
 		if errors.Is(err, syscall.EWOULDBLOCK) {
-			pid, _ := strconv.Atoi(strings.TrimSpace(string(b[:n])))
-			return nil, &InUseError{Path: path, PID: pid}
+			pid, holder := parseLockFile(string(b[:n]))
+			return nil, &InUseError{Path: path, PID: pid, Holder: holder}
 		}
 		return nil, fmt.Errorf("experiments: lock %s: %w", path, err)
 	}
 	if err := f.Truncate(0); err == nil {
-		f.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"), 0)
+		f.WriteAt([]byte(lockFileText(os.Getpid(), holder)), 0)
 	}
 	return func() {
 		f.Truncate(0)

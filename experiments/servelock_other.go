@@ -2,6 +2,6 @@
 
 package experiments
 
-// ServeLock does nothing where flock is missing: there, two servers on one
+// lockDB does nothing where flock is missing: there, two servers on one
 // database are not stopped (see servelock_flock.go).
-func ServeLock(path string) (release func(), err error) { return func() {}, nil }
+func lockDB(path, holder string) (release func(), err error) { return func() {}, nil }

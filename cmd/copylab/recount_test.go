@@ -154,7 +154,7 @@ func TestRecountRefusesWhileServed(t *testing.T) {
 	}()
 
 	_, _, err = runCmd(t, env(nil), "", "recount", "--db", db)
-	want := "recount: " + db + " is being served by copylab (process " + strconv.Itoa(os.Getpid()) + "): stop it first"
+	want := "recount: " + db + " is in use by copylab serve (process " + strconv.Itoa(os.Getpid()) + "): stop it first"
 	if err == nil || err.Error() != want {
 		t.Errorf("error %v, want %q", err, want)
 	}
