@@ -117,7 +117,7 @@ func devOrigin(origin string) bool {
 	if err != nil {
 		return false
 	}
-	return loopbackHost(u.Host) || strings.HasSuffix(strings.TrimSuffix(u.Hostname(), "."), ".localhost")
+	return loopbackHost(u.Host) // localhost, *.localhost and loopback addresses
 }
 
 // guardCSP is the site page's hint for sites with a Content-Security-Policy:
