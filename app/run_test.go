@@ -57,7 +57,7 @@ func TestRun(t *testing.T) {
 	second := Run(ctx2, Config{Addr: "127.0.0.1:0", DBPath: dbPath, BcryptCost: 10,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	var inUse *experiments.InUseError
-	if !errors.As(second, &inUse) || !strings.Contains(second.Error(), "is using "+dbPath) {
+	if !errors.As(second, &inUse) || !strings.Contains(second.Error(), dbPath+" is in use by copylab serve") {
 		t.Errorf("a second Run on the same database: %v, want an InUseError", second)
 	}
 
