@@ -1,10 +1,8 @@
 package app
 
 import (
-	"io"
 	"net"
 	"net/http"
-	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -28,42 +26,9 @@ func TestPlainHTTPOnLoopbackSubdomains(t *testing.T) {
 		Timeout:       10 * time.Second,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
-	// signIn opens the sign-in page at addr as host, then posts it with
-	// origin and headers; keep false drops the form's cookie.
 	signIn := func(t *testing.T, addr, host, origin string, keep bool, headers map[string]string) (int, string) {
 		t.Helper()
-		req, _ := http.NewRequest(http.MethodGet, "http://"+addr+"/login", nil)
-		req.Host = host
-		resp, err := client.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		page, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		m := csrfRe.FindStringSubmatch(string(page))
-		if m == nil {
-			t.Fatalf("no token on the sign-in page: %.300s", page)
-		}
-		v := url.Values{"_csrf": {m[1]}, "email": {"ann@example.com"}, "password": {testPassword}}
-		req, _ = http.NewRequest(http.MethodPost, "http://"+addr+"/login", strings.NewReader(v.Encode()))
-		req.Host = host
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.Header.Set("Origin", origin)
-		for k, v := range headers {
-			req.Header.Set(k, v)
-		}
-		if keep {
-			for _, ck := range resp.Cookies() {
-				req.AddCookie(&http.Cookie{Name: ck.Name, Value: ck.Value})
-			}
-		}
-		resp, err = client.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		body, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		return resp.StatusCode, string(body)
+		return plainSignIn(t, client, addr, host, origin, keep, headers)
 	}
 
 	const httpsOnly = "copylab&#39;s cookies work over https only"

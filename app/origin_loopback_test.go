@@ -71,44 +71,9 @@ func TestPlainHTTPOnLoopback(t *testing.T) {
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
 
-	// signIn opens the sign-in page at addr, as host, and posts it with
-	// origin and the extra headers; it returns the answer's status and
-	// body. keep false drops the form's cookie, as a browser that keeps
-	// no Secure cookies on plain http does.
 	signIn := func(t *testing.T, addr, host, origin string, keep bool, headers map[string]string) (int, string) {
 		t.Helper()
-		req, _ := http.NewRequest(http.MethodGet, "http://"+addr+"/login", nil)
-		req.Host = host
-		resp, err := noRedirect.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		page, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		m := csrfRe.FindStringSubmatch(string(page))
-		if m == nil {
-			t.Fatalf("no token on the sign-in page: %.300s", page)
-		}
-		v := url.Values{"_csrf": {m[1]}, "email": {"ann@example.com"}, "password": {testPassword}}
-		req, _ = http.NewRequest(http.MethodPost, "http://"+addr+"/login", strings.NewReader(v.Encode()))
-		req.Host = host
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.Header.Set("Origin", origin)
-		for k, v := range headers {
-			req.Header.Set(k, v)
-		}
-		if keep {
-			for _, ck := range resp.Cookies() {
-				req.AddCookie(&http.Cookie{Name: ck.Name, Value: ck.Value})
-			}
-		}
-		resp, err = noRedirect.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		body, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		return resp.StatusCode, string(body)
+		return plainSignIn(t, noRedirect, addr, host, origin, keep, headers)
 	}
 
 	tests := []struct {
@@ -158,4 +123,44 @@ func TestPlainHTTPOnLoopback(t *testing.T) {
 			}
 		})
 	}
+}
+
+// plainSignIn opens the sign-in page at addr, as host, and posts it with
+// origin and the extra headers; it returns the answer's status and body.
+// keep false drops the form's cookie, as a browser that keeps no Secure
+// cookies on plain http does.
+func plainSignIn(t *testing.T, client *http.Client, addr, host, origin string, keep bool, headers map[string]string) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, "http://"+addr+"/login", nil)
+	req.Host = host
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	m := csrfRe.FindStringSubmatch(string(page))
+	if m == nil {
+		t.Fatalf("no token on the sign-in page: %.300s", page)
+	}
+	v := url.Values{"_csrf": {m[1]}, "email": {"ann@example.com"}, "password": {testPassword}}
+	req, _ = http.NewRequest(http.MethodPost, "http://"+addr+"/login", strings.NewReader(v.Encode()))
+	req.Host = host
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", origin)
+	for k, v := range headers {
+		req.Header.Set(k, v)
+	}
+	if keep {
+		for _, ck := range resp.Cookies() {
+			req.AddCookie(&http.Cookie{Name: ck.Name, Value: ck.Value})
+		}
+	}
+	resp, err = client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode, string(b)
 }
