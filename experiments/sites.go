@@ -118,9 +118,16 @@ func (s *Store) SetSiteWebhook(ctx context.Context, id, rawURL string) (Site, er
 // by the status they were recorded as (RecordNotification), with when
 // each went out.
 func (s *Store) Notified(ctx context.Context, expID string) (map[string]time.Time, error) {
-	rows, err := s.r.QueryContext(ctx, `/* Store.Notified */ select status, sent_at from experiment_notifications where experiment_id = ?`, expID)
+	return s.statusTimes(ctx, `/* Store.Notified */ select status, sent_at from experiment_notifications where experiment_id = ?`,
+		expID, "notifications")
+}
+
+// statusTimes reads an experiment's (status, Unix ms) rows of a
+// notifications table into a map; what names the table in errors.
+func (s *Store) statusTimes(ctx context.Context, query, expID, what string) (map[string]time.Time, error) {
+	rows, err := s.r.QueryContext(ctx, query, expID)
 	if err != nil {
-		return nil, fmt.Errorf("experiments: notifications of %s: %w", expID, err)
+		return nil, fmt.Errorf("experiments: %s of %s: %w", what, expID, err)
 	}
 	defer rows.Close()
 	out := map[string]time.Time{}
@@ -128,7 +135,7 @@ func (s *Store) Notified(ctx context.Context, expID string) (map[string]time.Tim
 		var st string
 		var at int64
 		if err := rows.Scan(&st, &at); err != nil {
-			return nil, fmt.Errorf("experiments: notifications of %s: %w", expID, err)
+			return nil, fmt.Errorf("experiments: %s of %s: %w", what, expID, err)
 		}
 		out[st] = time.UnixMilli(at)
 	}

@@ -96,22 +96,8 @@ func (s *Store) RecordUndelivered(ctx context.Context, expID, status string, htt
 // UndeliveredOf returns the messages about an experiment that its
 // webhook refused (RecordUndelivered), by status, with when each was.
 func (s *Store) UndeliveredOf(ctx context.Context, expID string) (map[string]time.Time, error) {
-	rows, err := s.r.QueryContext(ctx, `/* Store.UndeliveredOf */ select status, refused_at from undelivered_notifications
-		where experiment_id = ?`, expID)
-	if err != nil {
-		return nil, fmt.Errorf("experiments: undelivered of %s: %w", expID, err)
-	}
-	defer rows.Close()
-	out := map[string]time.Time{}
-	for rows.Next() {
-		var st string
-		var at int64
-		if err := rows.Scan(&st, &at); err != nil {
-			return nil, fmt.Errorf("experiments: undelivered of %s: %w", expID, err)
-		}
-		out[st] = time.UnixMilli(at)
-	}
-	return out, rows.Err()
+	return s.statusTimes(ctx, `/* Store.UndeliveredOf */ select status, refused_at from undelivered_notifications
+		where experiment_id = ?`, expID, "undelivered")
 }
 
 // SiteUndelivered returns the latest messages about a site's experiments
