@@ -114,6 +114,39 @@ type Analysis struct {
 	Variants []VariantResult
 	SRM      SRM
 	Verdict  Verdict
+	// Need is the verdict's data check, judged whatever the verdict (a
+	// broken split's comes first): a page holds back the numbers that
+	// rest on a handful of visitors while it is Short.
+	Need Need
+}
+
+// Need says whether the counts are still short of what any verdict but
+// not_enough_data needs, and what more it takes.
+type Need struct {
+	// Short says some variant has fewer than MinExposures visitors, or all
+	// of them together fewer than MinConversions conversions.
+	Short bool
+	// More is roughly how many more visitors each variant needs, as the
+	// not_enough_data verdict says it; 0 when not Short, and while there is
+	// no visitor or no conversion yet to estimate it from.
+	More int64
+
+	more      int64 // visitorsNeeded's answer, its sentinels included
+	forEffect bool
+}
+
+// needOf runs the data check of the verdict once, for the verdict and for
+// Analysis.Need.
+func needOf(arms []Arm, threshold float64) Need {
+	if len(arms) == 0 {
+		return Need{}
+	}
+	more, forEffect := visitorsNeeded(arms, threshold)
+	n := Need{Short: more != 0, more: more, forEffect: forEffect}
+	if more > 0 {
+		n.More = roundSignificant(more, 2)
+	}
+	return n
 }
 
 // Analyze computes the results for arms, where arms[0] is the control.
@@ -173,6 +206,7 @@ func Analyze(arms []Arm, opts Options) Analysis {
 	}
 	holmAdjust(an.Variants[1:])
 	an.SRM = srmTest(splitArms(arms, opts.SplitExposures))
+	an.Need = needOf(arms, opts.Threshold)
 	an.Verdict = verdict(arms, an, opts)
 	return an
 }

@@ -97,7 +97,7 @@ func verdict(arms []Arm, an Analysis, opts Options) Verdict {
 			"Not enough data, and there will not be: %s %s no traffic (0%% of visitors), and every variant needs at least %s visitors; give %s a share of the traffic, or stop the test.",
 			strings.Join(starved, " and "), get, FormatCount(MinExposures), them)}
 	}
-	if more, forEffect := visitorsNeeded(arms, opts.Threshold); more != 0 {
+	if more, forEffect := an.Need.more, an.Need.forEffect; more != 0 {
 		switch {
 		case more == noVisitorsYet && opts.Ended:
 			return Verdict{StatusNotEnoughData, "Not enough data: the test stopped before any visitor saw it."}
@@ -119,11 +119,11 @@ func verdict(arms []Arm, an Analysis, opts Options) Verdict {
 		if opts.Ended {
 			return Verdict{StatusNotEnoughData, fmt.Sprintf(
 				"Not enough data: the test stopped before enough visitors came; roughly %s more visitors per variant were needed %s.",
-				FormatCount(roundSignificant(more, 2)), why)}
+				FormatCount(an.Need.More), why)}
 		}
 		return Verdict{StatusNotEnoughData, fmt.Sprintf(
 			"Not enough data yet: roughly %s more visitors per variant are needed %s.",
-			FormatCount(roundSignificant(more, 2)), why)}
+			FormatCount(an.Need.More), why)}
 	}
 
 	// The three answers. While the test is too young to act on
