@@ -102,26 +102,52 @@ func (s *Store) SetPassword(ctx context.Context, id int64, passwordHash string) 
 	})
 }
 
-// DeleteUser removes a user with their sessions and tokens. The last user
-// cannot be removed: nobody could sign in again.
-func (s *Store) DeleteUser(ctx context.Context, id int64) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+// DeleteUser removes a user with their sessions and tokens, and the
+// invites they made, in one transaction: a teammate who is removed brings
+// nobody in through a link they sent before, nor themselves through one
+// sent to them. It returns how many of the links they sent still worked
+// (pending at the store's clock, for an email with no account yet), the
+// ones whose invitee notices. The last user cannot be removed: nobody
+// could sign in again.
+func (s *Store) DeleteUser(ctx context.Context, id int64) (invitesCancelled int, err error) {
+	err = s.tx(ctx, func(tx *sql.Tx) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, `/* Store.DeleteUser */ select count(*) from users`).Scan(&n); err != nil {
 			return err
 		}
 		if n <= 1 {
-			return fmt.Errorf("experiments: delete user: the last user: %w", ErrConflict)
+			return fmt.Errorf("the last user: %w", ErrConflict)
 		}
-		res, err := tx.ExecContext(ctx, `/* Store.DeleteUser */ delete from users where id = ?`, id)
+		var email string
+		err := tx.QueryRowContext(ctx, `/* Store.DeleteUser */ select email from users where id = ?`, id).Scan(&email)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
 		if err != nil {
-			return fmt.Errorf("experiments: delete user: %w", err)
+			return err
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return fmt.Errorf("experiments: delete user: %w", ErrNotFound)
+		// Emails are compared without case, as users.email is. The
+		// command line's invites (invited_by '') are nobody's to cancel.
+		if email != "" {
+			if err := tx.QueryRowContext(ctx, `/* Store.DeleteUser */ select count(*) from invites i
+				where invited_by = ?1 collate nocase and expires_at > ?2 and not exists (select 1 from users u where u.email = i.email)`,
+				email, ms(s.now())).Scan(&invitesCancelled); err != nil {
+				return err
+			}
+			// An invite to the user themselves, who was then added by
+			// hand, waits unused while their account has its email; it
+			// goes too, or the removal would bring it back to life.
+			if _, err := tx.ExecContext(ctx, `/* Store.DeleteUser */ delete from invites where invited_by = ?1 collate nocase or email = ?1`, email); err != nil {
+				return err
+			}
 		}
-		return nil
+		_, err = tx.ExecContext(ctx, `/* Store.DeleteUser */ delete from users where id = ?`, id)
+		return err
 	})
+	if err != nil {
+		return 0, fmt.Errorf("experiments: delete user %d: %w", id, err)
+	}
+	return invitesCancelled, nil
 }
 
 // MaxSessionUserAgent is how many bytes of a browser's User-Agent header a

@@ -31,7 +31,7 @@ func TestPreloadReadsWhatCountingReads(t *testing.T) {
 	}
 	start := func(pause bool) string {
 		t.Helper()
-		e, err := s.CreateExperiment(ctx, Experiment{SiteID: site.ID, Name: "Hero", Page: "/", Selector: "h1",
+		e, err := s.CreateExperiment(ctx, Experiment{SiteID: site.ID, Name: "Hero", Page: "/", Selector: OwnElement(),
 			Goal: Goal{Type: GoalEvent, Name: "signup"}, CoverageBP: 10000,
 			Variants: []Variant{{Text: "Buy now"}, {Text: "Start today"}}})
 		if err != nil {

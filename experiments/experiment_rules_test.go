@@ -10,8 +10,9 @@ import (
 )
 
 // TestStartNeedsTraffic: a test that could never answer does not start
-// (nor resume): no visitor in it, or no share for the original to compare
-// with. Each refusal has its code and changes nothing.
+// (nor resume): no visitor in it, no share for the original to compare
+// with, or none for any variant. Each refusal has its code and changes
+// nothing.
 func TestStartNeedsTraffic(t *testing.T) {
 	s := openStore(t)
 	ctx := context.Background()
@@ -23,6 +24,7 @@ func TestStartNeedsTraffic(t *testing.T) {
 	}{
 		{"no traffic", func(e *experiments.Experiment) { e.CoverageBP = 0 }, "no_traffic"},
 		{"original at 0%", func(e *experiments.Experiment) { experiments.Reweight(e.Variants, 0, 0) }, "control_without_traffic"},
+		{"every variant at 0%", func(e *experiments.Experiment) { experiments.Reweight(e.Variants, 0, 10000) }, "variants_without_traffic"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e, err := s.CreateExperiment(ctx, draft(site.ID))

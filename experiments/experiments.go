@@ -12,10 +12,13 @@ import (
 
 // StateError says an action is not allowed in an experiment's current state
 // (changing the copy of a running test, starting a stopped one). Code is a
-// short machine code, Message a sentence for a person.
+// short machine code, Message a sentence for a person. Other is the
+// experiment the refusal names (the other test of the element), when it
+// names one, so that a page can link to it.
 type StateError struct {
 	Code    string
 	Message string
+	Other   *Experiment
 }
 
 func (e *StateError) Error() string { return e.Message }
@@ -637,6 +640,12 @@ func (s *Store) Transition(ctx context.Context, id, action string) (Experiment, 
 			if vs[0].WeightBP <= 0 {
 				return stateErr("control_without_traffic", "The original gets 0% of the split, so no variant could be compared with it. Give it a share of the split first.")
 			}
+			if !slices.ContainsFunc(vs[1:], func(v Variant) bool { return v.WeightBP > 0 }) {
+				return stateErr("variants_without_traffic", "Every variant gets 0% of the split, so visitors would see only the original. Give a variant a share of the split first.")
+			}
+			if err := refuseElementInTest(ctx, tx, cur); err != nil {
+				return err
+			}
 		}
 		now := ms(s.now())
 		if err := recordChange(ctx, tx, id, now, change, ""); err != nil {
@@ -652,6 +661,33 @@ func (s *Store) Transition(ctx context.Context, id, action string) (Experiment, 
 		return Experiment{}, wrapExp(action, id, err)
 	}
 	return s.Experiment(ctx, id)
+}
+
+// refuseElementInTest refuses to run e while another running experiment
+// certainly tests its element on its pages (ElementOverlap): the tag
+// would write both tests' copy on one element, each visitor would see
+// only the last, and each test would count exposures to copy that the
+// other replaced. Where the pages only may meet, the start and resume
+// go ahead (the page warns). It reads inside the transaction that starts
+// e, so two starts at once cannot both pass.
+func refuseElementInTest(ctx context.Context, tx *sql.Tx, e Experiment) error {
+	rows, err := tx.QueryContext(ctx, `/* Store.Transition */ select `+experimentCols+` from experiments
+		where site_id = ? and status = ? and selector = ? and id <> ? order by created_at, id`, e.SiteID, StatusRunning, e.Selector, e.ID)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		o, err := scanExperiment(rows)
+		if err != nil {
+			return err
+		}
+		if ElementOverlap(e, o) == OverlapCertain {
+			return &StateError{Code: "element_in_test", Other: &o,
+				Message: "“" + o.Name + "” already tests this element on the same pages, and two tests on one element spoil each other’s results. Stop it first, or test another element."}
+		}
+	}
+	return rows.Err()
 }
 
 // Ship stops an experiment that has started (running, paused or already
@@ -686,6 +722,13 @@ func (s *Store) Ship(ctx context.Context, id, key string) (Experiment, error) {
 			// ("Variant B"), mid-sentence too.
 			detail = "Stopped the test; " + detail
 		}
+		replaced, err := replaceShipped(ctx, tx, cur, key, now)
+		if err != nil {
+			return err
+		}
+		for _, o := range replaced {
+			detail += fmt.Sprintf(" It replaces %s of “%s”, shipped on the same element.", variantWords(o.ShippedVariant), o.Name)
+		}
 		if err := recordChange(ctx, tx, id, now, ChangeShipped, detail); err != nil {
 			return err
 		}
@@ -697,6 +740,49 @@ func (s *Store) Ship(ctx context.Context, id, key string) (Experiment, error) {
 		return Experiment{}, wrapExp("ship", id, err)
 	}
 	return s.Experiment(ctx, id)
+}
+
+// replaceShipped ends the ships of the other experiments whose shipped
+// copy sits on e's element on pages all among e's (ElementCovers), as e
+// ships its variant key at now: each is unshipped, its history saying
+// which shipped copy replaced it, and returned. Left alone, the tag would
+// write both on one element (the newest last), and the older experiment
+// would still claim a copy no visitor sees; unshipping the newer one
+// would then bring the older copy back rather than the page's own. A
+// shipped copy that also reaches pages e does not keep showing there
+// (the tag writes the newest ship last, ShippedExperiments).
+func replaceShipped(ctx context.Context, tx *sql.Tx, e Experiment, key string, now int64) ([]Experiment, error) {
+	rows, err := tx.QueryContext(ctx, `/* Store.Ship */ select `+experimentCols+` from experiments
+		where site_id = ? and selector = ? and shipped_variant <> '' and id <> ? order by shipped_at, id`, e.SiteID, e.Selector, e.ID)
+	if err != nil {
+		return nil, err
+	}
+	var out []Experiment
+	for rows.Next() {
+		o, err := scanExperiment(rows)
+		if err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if ElementCovers(e, o) {
+			out = append(out, o)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for _, o := range out {
+		detail := fmt.Sprintf("%s no longer shown: %s of “%s”, shipped on the same element, replaced it.", variantWords(o.ShippedVariant), variantWords(key), e.Name)
+		if err := recordChange(ctx, tx, o.ID, now, ChangeUnshipped, detail); err != nil {
+			return nil, err
+		}
+		if _, err := tx.ExecContext(ctx, `/* Store.Ship */ update experiments set shipped_variant = '', shipped_at = null, updated_at = ?
+			where id = ?`, now, o.ID); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // Unship stops showing an experiment's shipped variant: the page shows its
@@ -749,10 +835,13 @@ func (s *Store) NewShareLink(ctx context.Context, id string) (Experiment, error)
 }
 
 // ShippedExperiments returns a site's experiments with a shipped variant,
-// the ones the tag shows that variant of to everyone, oldest first.
+// the ones the tag shows that variant of to everyone, in the order they
+// were shipped: the tag writes them in this order, so where two meet on
+// one element and page, the newest ship is the one visitors see.
 func (s *Store) ShippedExperiments(ctx context.Context, siteID string) ([]Experiment, error) {
 	all, err := s.Experiments(ctx, ExperimentFilter{SiteID: siteID, Status: StatusStopped, Shipped: true})
 	slices.Reverse(all)
+	slices.SortStableFunc(all, func(a, b Experiment) int { return a.ShippedAt.Compare(b.ShippedAt) })
 	return all, err
 }
 
@@ -927,4 +1016,137 @@ func stopPausedToDelete(ctx context.Context, tx *sql.Tx, now time.Time, where, a
 // experimentRunning refuses to delete a running experiment.
 func experimentRunning() error {
 	return stateErr("experiment_running", "Stop the experiment before you delete it.")
+}
+
+// Overlap says how far two experiments act on the same element of the same
+// pages: the tag writes the element of every experiment whose page pattern
+// matches, so two on one element and page undo each other's copy.
+type Overlap int
+
+const (
+	// OverlapNone: another site or element, or page patterns no page
+	// matches both.
+	OverlapNone Overlap = iota
+	// OverlapPossible: a page may match both patterns, or may not
+	// (/blog/* and /*/comments meet only if the site has such a page).
+	OverlapPossible
+	// OverlapCertain: every page one of them reaches, the other reaches
+	// too (equal patterns, either is *, /pricing and /pricing*).
+	OverlapCertain
+)
+
+// ElementOverlap says how far a and b act on the same element (ElementCovers,
+// one way or the other, is certain).
+func ElementOverlap(a, b Experiment) Overlap {
+	switch {
+	case a.SiteID != b.SiteID || a.Selector != b.Selector || pagesApart(a.Page, b.Page):
+		return OverlapNone
+	case pagesCover(a.Page, b.Page) || pagesCover(b.Page, a.Page):
+		return OverlapCertain
+	}
+	return OverlapPossible
+}
+
+// ElementCovers reports whether a acts on b's element on every page where
+// b does: the same site and selector, and every page b's pattern matches,
+// a's matches too.
+func ElementCovers(a, b Experiment) bool {
+	return a.SiteID == b.SiteID && a.Selector == b.Selector && pagesCover(a.Page, b.Page)
+}
+
+// pagePattern is a page pattern cut as MatchPage reads it: all (every
+// page), or the glob on the path (its trailing slash trimmed) and the
+// query's non-empty pairs.
+type pagePattern struct {
+	all   bool
+	glob  string
+	pairs []string
+}
+
+func parsePagePattern(p string) pagePattern {
+	if p == "" || p == "*" {
+		return pagePattern{all: true}
+	}
+	glob, query, _ := strings.Cut(p, "?")
+	out := pagePattern{glob: trimSlash(glob)}
+	for pair := range strings.SplitSeq(query, "&") {
+		if pair != "" {
+			out.pairs = append(out.pairs, pair)
+		}
+	}
+	// Every path the browser gives starts with "/": a glob of / and stars
+	// alone, without pairs, matches every page, as * does.
+	if len(out.pairs) == 0 && strings.HasPrefix(out.glob, "/") && strings.Trim(out.glob[1:], "*") == "" && out.glob != "/" {
+		out.all = true
+	}
+	return out
+}
+
+// pagesCover reports whether every page that inner matches (MatchPage),
+// outer matches too. It answers true only when that is sure, for the
+// patterns people write (equal ones, *, a page and a glob that matches
+// it, a prefix or suffix glob and a narrower one, the same path with
+// more query pairs); false may also mean "could not tell".
+func pagesCover(outer, inner string) bool {
+	o, i := parsePagePattern(outer), parsePagePattern(inner)
+	switch {
+	case o.all:
+		return true
+	case i.all:
+		return false
+	}
+	if !globCovers(o.glob, i.glob) {
+		return false
+	}
+	// Each pair outer requires must be one inner requires too, as
+	// written; k=* is met by any pair of inner with the key k.
+	for _, op := range o.pairs {
+		k, v, _ := strings.Cut(op, "=")
+		if !slices.ContainsFunc(i.pairs, func(ip string) bool {
+			ik, _, _ := strings.Cut(ip, "=")
+			return ip == op || (v == "*" && ik == k)
+		}) {
+			return false
+		}
+	}
+	return true
+}
+
+// globCovers reports, where it can tell, whether every path inner (a
+// trimmed glob) matches, outer matches too: equal globs, a literal inner
+// that outer matches, or an outer with one * whose literal prefix and
+// suffix begin and end inner's.
+func globCovers(outer, inner string) bool {
+	switch {
+	case outer == inner:
+		return true
+	case !strings.Contains(inner, "*"):
+		return globMatch(outer, inner)
+	case strings.Count(outer, "*") != 1:
+		return false
+	}
+	op, os, _ := strings.Cut(outer, "*")
+	ip, is := inner[:strings.Index(inner, "*")], inner[strings.LastIndex(inner, "*")+1:]
+	return strings.HasPrefix(ip, op) && strings.HasSuffix(is, os)
+}
+
+// pagesApart reports whether no page can match both patterns, where that
+// is sure: their paths cannot meet (two different pages, a page the other
+// glob misses, globs whose literal starts or ends differ).
+func pagesApart(a, b string) bool {
+	pa, pb := parsePagePattern(a), parsePagePattern(b)
+	if pa.all || pb.all {
+		return false
+	}
+	ga, gb := pa.glob, pb.glob
+	switch {
+	case !strings.Contains(ga, "*"):
+		return !globMatch(gb, ga)
+	case !strings.Contains(gb, "*"):
+		return !globMatch(ga, gb)
+	}
+	prefixA, prefixB := ga[:strings.Index(ga, "*")], gb[:strings.Index(gb, "*")]
+	suffixA, suffixB := ga[strings.LastIndex(ga, "*")+1:], gb[strings.LastIndex(gb, "*")+1:]
+	return !strings.HasPrefix(prefixA, prefixB) && !strings.HasPrefix(prefixB, prefixA) ||
+		!strings.HasSuffix(suffixA, suffixB) && !strings.HasSuffix(suffixB, suffixA)
 }

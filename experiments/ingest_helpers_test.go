@@ -46,7 +46,7 @@ func evAddExperiment(t testing.TB, s *experiments.Store, siteID string, goal exp
 	t.Helper()
 	ctx := context.Background()
 	exp, err := s.CreateExperiment(ctx, experiments.Experiment{
-		SiteID: siteID, Name: "Hero", Page: "/", Selector: "h1", Goal: goal, CoverageBP: 10000,
+		SiteID: siteID, Name: "Hero", Page: "/", Selector: experiments.OwnElement(), Goal: goal, CoverageBP: 10000,
 		Variants: []experiments.Variant{{Text: "Buy now"}, {Text: "Start today"}},
 	})
 	if err != nil {

@@ -32,7 +32,7 @@ func TestExperimentsPage(t *testing.T) {
 			site = b.ID
 		}
 		d := draft(site)
-		d.Name = "Test " + strconv.Itoa(i)
+		d.Name, d.Selector = "Test "+strconv.Itoa(i), experiments.OwnElement()
 		if i%2 == 0 {
 			d.Name += " even"
 		}

@@ -37,7 +37,7 @@ func sdSeed(t testing.TB, s *experiments.Store, in *experiments.Ingester, name s
 	out := sdSite{site: site}
 	for i := range n {
 		x, err := s.CreateExperiment(ctx, experiments.Experiment{
-			SiteID: site.ID, Name: fmt.Sprintf("%s test %d", name, i), Page: "/", Selector: "h1",
+			SiteID: site.ID, Name: fmt.Sprintf("%s test %d", name, i), Page: "/", Selector: experiments.OwnElement(),
 			Goal: experiments.Goal{Type: experiments.GoalEvent, Name: "signup"}, CoverageBP: 10000,
 			Variants: []experiments.Variant{{Text: "Buy now"}, {Text: "Start today"}},
 		})
@@ -87,6 +87,10 @@ func sdSeed(t testing.TB, s *experiments.Store, in *experiments.Ingester, name s
 			t.Fatal(err)
 		}
 		if err := s.RecordWebhookRefusal(ctx, site.ID, "https://chat.example/hooks/abc", experiments.WebhookRefusal{Status: 404, Message: "m", At: evBaseTime}); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.SaveSiteTags(ctx, []experiments.SiteTag{{Key: site.Key, Loaded: evBaseTime,
+			Pages: []experiments.SiteTagPage{{Origin: "https://" + site.Domain, At: evBaseTime}}}}); err != nil {
 			t.Fatal(err)
 		}
 		for _, x := range out.exps {

@@ -58,7 +58,7 @@ func TestSiteCounts(t *testing.T) {
 	// add makes an experiment on site and takes it through actions.
 	add := func(site Site, actions ...string) {
 		t.Helper()
-		x, err := s.CreateExperiment(ctx, Experiment{SiteID: site.ID, Name: "Hero", Page: "/", Selector: "h1", CoverageBP: 10000,
+		x, err := s.CreateExperiment(ctx, Experiment{SiteID: site.ID, Name: "Hero", Page: "/", Selector: OwnElement(), CoverageBP: 10000,
 			Goal: Goal{Type: GoalEvent, Name: "signup"}, Variants: []Variant{{Text: "Original"}, {Text: "New"}}})
 		if err != nil {
 			t.Fatal(err)

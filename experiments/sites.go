@@ -498,3 +498,120 @@ func (s *Store) SiteLastEvents(ctx context.Context, now time.Time) (map[string]t
 
 const siteLastEventsStmt = `/* Store.SiteLastEvents */ select s.id, (select max(received_at) from (select received_at from events
 	where site_id = s.id and id < ?1 order by id desc limit ?2)) from sites s`
+
+// SiteTag is what copylab has seen of a site's tag being fetched, for the
+// site page's tag status: its last load, and the page origins it was
+// loaded on lately, each with its own last load, newest first. The app
+// counts loads in memory and keeps them here across restarts
+// (SaveSiteTags, SiteTags).
+type SiteTag struct {
+	Key    string    // the site's key, as the tag's URL has it
+	Loaded time.Time // the last load, whatever its page
+	Pages  []SiteTagPage
+}
+
+// SiteTagPage is a page origin (https://shop.example) a site's tag was
+// loaded on, and when last.
+type SiteTagPage struct {
+	Origin string
+	At     time.Time
+}
+
+// siteTagSince is the migration that began keeping the tags' loads.
+const siteTagSince = 20
+
+// SiteTags returns every site's stored tag record, and since: when
+// copylab began keeping them, the time migration 0020 was applied (the
+// database's creation, or the upgrade that brought it). A site added
+// before then may have loaded its tag unseen.
+func (s *Store) SiteTags(ctx context.Context) (tags []SiteTag, since time.Time, err error) {
+	var applied int64
+	err = s.r.QueryRowContext(ctx, `/* Store.SiteTags */ select applied_at from schema_migrations where version = ?`, siteTagSince).Scan(&applied)
+	if err != nil {
+		return nil, time.Time{}, fmt.Errorf("experiments: site tags: since: %w", err)
+	}
+	rows, err := s.r.QueryContext(ctx, `/* Store.SiteTags */ select s.key, t.origin, t.loaded_at from site_tag_seen t
+		join sites s on s.id = t.site_id order by s.key, t.loaded_at desc, t.origin`)
+	if err != nil {
+		return nil, time.Time{}, fmt.Errorf("experiments: site tags: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var key, origin string
+		var at int64
+		if err := rows.Scan(&key, &origin, &at); err != nil {
+			return nil, time.Time{}, fmt.Errorf("experiments: site tags: %w", err)
+		}
+		if len(tags) == 0 || tags[len(tags)-1].Key != key {
+			tags = append(tags, SiteTag{Key: key})
+		}
+		t := &tags[len(tags)-1]
+		if origin == "" {
+			t.Loaded = time.UnixMilli(at)
+		} else {
+			t.Pages = append(t.Pages, SiteTagPage{Origin: origin, At: time.UnixMilli(at)})
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, time.Time{}, fmt.Errorf("experiments: site tags: %w", err)
+	}
+	return tags, time.UnixMilli(applied), nil
+}
+
+// SaveSiteTags stores sites' tag records, each in place of what was
+// stored of its site, in one transaction. A key no site has any more (a
+// site deleted since its tag loaded) is skipped.
+func (s *Store) SaveSiteTags(ctx context.Context, tags []SiteTag) error {
+	if len(tags) == 0 {
+		return nil
+	}
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		site, err := tx.PrepareContext(ctx, `/* Store.SaveSiteTags */ select id from sites where key = ?`)
+		if err != nil {
+			return err
+		}
+		defer site.Close()
+		drop, err := tx.PrepareContext(ctx, `/* Store.SaveSiteTags */ delete from site_tag_seen where site_id = ?`)
+		if err != nil {
+			return err
+		}
+		defer drop.Close()
+		put, err := tx.PrepareContext(ctx, `/* Store.SaveSiteTags */ insert into site_tag_seen (site_id, origin, loaded_at) values (?, ?, ?)
+			on conflict (site_id, origin) do update set loaded_at = max(loaded_at, excluded.loaded_at)`)
+		if err != nil {
+			return err
+		}
+		defer put.Close()
+		for _, t := range tags {
+			var id string
+			err := site.QueryRowContext(ctx, t.Key).Scan(&id)
+			if errors.Is(err, sql.ErrNoRows) {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			if _, err := drop.ExecContext(ctx, id); err != nil {
+				return err
+			}
+			if !t.Loaded.IsZero() {
+				if _, err := put.ExecContext(ctx, id, "", ms(t.Loaded)); err != nil {
+					return err
+				}
+			}
+			for _, p := range t.Pages {
+				if p.Origin == "" {
+					continue // the key of the last load
+				}
+				if _, err := put.ExecContext(ctx, id, p.Origin, ms(p.At)); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("experiments: save site tags: %w", err)
+	}
+	return nil
+}

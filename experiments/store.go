@@ -69,7 +69,9 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		w.Close()
 		return nil, fmt.Errorf("experiments: open %s: %w", path, err)
 	}
-	s := &Store{w: w, path: path, now: time.Now}
+	// The clock reads whole milliseconds, as times are stored: what a
+	// create returns is what a later read gives.
+	s := &Store{w: w, path: path, now: func() time.Time { return time.Now().Truncate(time.Millisecond) }}
 	if err := s.migrate(ctx); err != nil {
 		w.Close()
 		return nil, err

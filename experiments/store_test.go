@@ -233,7 +233,7 @@ func TestAccounts(t *testing.T) {
 	if err != nil || hash != "hash" {
 		t.Fatalf("by email: %v", err)
 	}
-	if err := s.DeleteUser(ctx, u.ID); !errors.Is(err, experiments.ErrConflict) {
+	if _, err := s.DeleteUser(ctx, u.ID); !errors.Is(err, experiments.ErrConflict) {
 		t.Fatalf("deleted the last user: %v", err)
 	}
 	tok, err := s.CreateAPIToken(ctx, u.ID, "ci", "tokhash", "cl_abc")

@@ -453,7 +453,11 @@ func (e Experiment) Validate() ValidationError {
 	}
 	switch e.Goal.Type {
 	case GoalClick:
-		if msg := SelectorError(e.Goal.Selector); msg != "" {
+		// The empty case has its own example: SelectorProblem's names a
+		// tested element, not the button a visitor clicks.
+		if strings.TrimSpace(e.Goal.Selector) == "" {
+			v.add("goal", "invalid_goal", "Enter the CSS selector of the button or link whose click counts, such as #signup or [data-copylab=\"signup\"].")
+		} else if msg := SelectorError(e.Goal.Selector); msg != "" {
 			v.add("goal", "invalid_goal", "Goal selector: %s", msg)
 		}
 	case GoalPageview:
@@ -504,12 +508,11 @@ func validateVariants(vs []Variant) ValidationError {
 			v.add(field+".key", "duplicate_key", "The key %q is used twice.", x.Key)
 		}
 		seen[x.Key] = true
+		// Each box's message stands beside the box, whose label names
+		// it ("Original", "Variant B"), and the API gives the field: the
+		// message itself does not repeat the name.
 		if msg := CopyError(x.Text); msg != "" {
-			if i == 0 {
-				v.add(field+".text", "invalid_text", "Original: %s", msg)
-			} else {
-				v.add(field+".text", "invalid_text", "%s", msg)
-			}
+			v.add(field+".text", "invalid_text", "%s", msg)
 		} else if j, dup := texts[x.Text]; dup {
 			v.add(field+".text", "duplicate_text", "This copy is the same as %s.", variantWords(vs[j].Key))
 		} else {

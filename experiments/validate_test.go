@@ -139,22 +139,20 @@ func FuzzSelectorError(f *testing.F) {
 	})
 }
 
-// TestValidateNamesTheOriginal: an error in the first copy box names it
-// as the form and the results do ("Original"), and the other boxes' errors
-// stand alone beside their fields.
-func TestValidateNamesTheOriginal(t *testing.T) {
+// TestValidateCopyErrorsStandAlone: an empty copy box gets the same
+// message whichever box it is: the form shows it beside the box, whose
+// label names it ("Original", "Variant B"), and the API gives the field.
+func TestValidateCopyErrorsStandAlone(t *testing.T) {
 	e := experiments.Experiment{Name: "Hero", Page: "/", Selector: "h1", Goal: experiments.Goal{Type: experiments.GoalClick, Selector: "#buy"},
 		Variants: []experiments.Variant{{Key: experiments.ControlKey, Text: "", WeightBP: 5000}, {Key: "b", Text: "", WeightBP: 5000}}}
 	got := map[string]string{}
 	for _, f := range e.Validate() {
 		got[f.Field] = f.Message
 	}
-	want := "Original: " + experiments.CopyError("")
-	if got["variants[0].text"] != want {
-		t.Errorf("first box: %q, want %q", got["variants[0].text"], want)
-	}
-	if m := got["variants[1].text"]; m != experiments.CopyError("") {
-		t.Errorf("second box: %q, want %q", m, experiments.CopyError(""))
+	for _, field := range []string{"variants[0].text", "variants[1].text"} {
+		if got[field] != "Enter the copy." {
+			t.Errorf("%s: %q, want %q", field, got[field], "Enter the copy.")
+		}
 	}
 }
 

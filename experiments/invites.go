@@ -1,0 +1,201 @@
+package experiments
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Invite is a pending invitation to make an account (migration 0021). It
+// carries neither the link's token nor its hash.
+type Invite struct {
+	ID        int64
+	Email     string
+	Name      string // offered on the link's page; "" for none
+	InvitedBy string // the inviter's email; "" from the command line
+	CreatedAt time.Time
+	ExpiresAt time.Time
+}
+
+// Invites take their times from the caller rather than the store's clock:
+// the app decides when a link expires, and its tests move that clock.
+
+const inviteCols = `id, email, name, invited_by, created_at, expires_at`
+
+func scanInvite(row interface{ Scan(...any) error }) (Invite, error) {
+	var inv Invite
+	var created, expires int64
+	err := row.Scan(&inv.ID, &inv.Email, &inv.Name, &inv.InvitedBy, &created, &expires)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Invite{}, ErrNotFound
+	}
+	inv.CreatedAt, inv.ExpiresAt = time.UnixMilli(created), time.UnixMilli(expires)
+	return inv, err
+}
+
+// ErrInviterGone is CreateInvite's answer for an inviter who has no
+// account (any more).
+var ErrInviterGone = errors.New("the inviter has no account")
+
+// CreateInvite stores an invite for email under the hash of its link's
+// token, valid until expires. An email has one pending invite at most: an
+// earlier one is replaced, and replaced says so (its link stops working).
+// An email that already has an account is ErrConflict; an invitedBy that
+// names no user is ErrInviterGone ("" is the command line). Expired
+// invites are deleted on the way.
+func (s *Store) CreateInvite(ctx context.Context, tokenHash, email, name, invitedBy string, now, expires time.Time) (inv Invite, replaced bool, err error) {
+	inv = Invite{Email: strings.TrimSpace(email), Name: strings.TrimSpace(name), InvitedBy: invitedBy, CreatedAt: now, ExpiresAt: expires}
+	err = s.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `/* Store.CreateInvite */ delete from invites where expires_at <= ?`, ms(now)); err != nil {
+			return err
+		}
+		var taken int
+		if err := tx.QueryRowContext(ctx, `/* Store.CreateInvite */ select count(*) from users where email = ?`, inv.Email).Scan(&taken); err != nil {
+			return err
+		}
+		if taken > 0 {
+			return ErrConflict
+		}
+		if inv.InvitedBy != "" {
+			// An inviter removed while their request was on its way: the
+			// removal cancelled their links (DeleteUser), so this one must
+			// not outlive it either.
+			var inviter int
+			if err := tx.QueryRowContext(ctx, `/* Store.CreateInvite */ select count(*) from users where email = ? collate nocase`, inv.InvitedBy).Scan(&inviter); err != nil {
+				return err
+			}
+			if inviter == 0 {
+				return ErrInviterGone
+			}
+		}
+		res, err := tx.ExecContext(ctx, `/* Store.CreateInvite */ delete from invites where email = ?`, inv.Email)
+		if err != nil {
+			return err
+		}
+		n, _ := res.RowsAffected()
+		replaced = n > 0
+		res, err = tx.ExecContext(ctx, `/* Store.CreateInvite */ insert into invites (token_hash, email, name, invited_by, created_at, expires_at) values (?, ?, ?, ?, ?, ?)`,
+			tokenHash, inv.Email, inv.Name, inv.InvitedBy, ms(now), ms(expires))
+		if err != nil {
+			return err
+		}
+		inv.ID, err = res.LastInsertId()
+		return err
+	})
+	if err != nil {
+		return Invite{}, false, fmt.Errorf("experiments: create invite: %w", err)
+	}
+	return inv, replaced, nil
+}
+
+// Invites returns the invites pending at now, the newest first. An invite
+// for an email that has meanwhile got an account (added by hand) is not
+// pending: its link would only say so.
+func (s *Store) Invites(ctx context.Context, now time.Time) ([]Invite, error) {
+	rows, err := s.r.QueryContext(ctx, `/* Store.Invites */ select `+inviteCols+` from invites i
+		where expires_at > ? and not exists (select 1 from users u where u.email = i.email) order by created_at desc, id desc`, ms(now))
+	if err != nil {
+		return nil, fmt.Errorf("experiments: invites: %w", err)
+	}
+	defer rows.Close()
+	var out []Invite
+	for rows.Next() {
+		inv, err := scanInvite(rows)
+		if err != nil {
+			return nil, fmt.Errorf("experiments: invites: %w", err)
+		}
+		out = append(out, inv)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("experiments: invites: %w", err)
+	}
+	return out, nil
+}
+
+// InviteByHash returns the invite whose token hashes to tokenHash if it
+// is still valid at now; a used, revoked, replaced, expired or unknown one
+// is ErrNotFound alike.
+func (s *Store) InviteByHash(ctx context.Context, tokenHash string, now time.Time) (Invite, error) {
+	inv, err := scanInvite(s.r.QueryRowContext(ctx, `/* Store.InviteByHash */ select `+inviteCols+` from invites where token_hash = ? and expires_at > ?`,
+		tokenHash, ms(now)))
+	if err != nil {
+		return Invite{}, fmt.Errorf("experiments: invite: %w", err)
+	}
+	return inv, nil
+}
+
+// AcceptInvite uses up the invite whose token hashes to tokenHash and
+// creates its account, in one transaction: of two acceptances at once, one
+// makes the account and the other finds no invite (ErrNotFound, as for a
+// link that is expired at now, revoked or unknown). When the email has got
+// an account meanwhile, the invite is deleted all the same (it can never
+// be used) and the answer is ErrConflict. passwordHash is already hashed
+// by the caller.
+func (s *Store) AcceptInvite(ctx context.Context, tokenHash, name, passwordHash string, now time.Time) (User, error) {
+	var u User
+	taken := false
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		var id int64
+		err := tx.QueryRowContext(ctx, `/* Store.AcceptInvite */ select id, email from invites where token_hash = ? and expires_at > ?`,
+			tokenHash, ms(now)).Scan(&id, &u.Email)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `/* Store.AcceptInvite */ delete from invites where id = ?`, id); err != nil {
+			return err
+		}
+		u.Name, u.CreatedAt = strings.TrimSpace(name), now
+		res, err := tx.ExecContext(ctx, `/* Store.AcceptInvite */ insert into users (email, name, password_hash, created_at) values (?, ?, ?, ?)`,
+			u.Email, u.Name, passwordHash, ms(u.CreatedAt))
+		if isUnique(err) {
+			taken = true
+			return nil // commit the deletion: the link is of no use any more
+		}
+		if err != nil {
+			return err
+		}
+		u.ID, err = res.LastInsertId()
+		return err
+	})
+	switch {
+	case err != nil:
+		return User{}, fmt.Errorf("experiments: accept invite: %w", err)
+	case taken:
+		return User{}, fmt.Errorf("experiments: accept invite: %s has an account: %w", u.Email, ErrConflict)
+	}
+	return u, nil
+}
+
+// DeleteInvite revokes a pending invite: its link stops working.
+func (s *Store) DeleteInvite(ctx context.Context, id int64) (Invite, error) {
+	var inv Invite
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		inv, err = scanInvite(tx.QueryRowContext(ctx, `/* Store.DeleteInvite */ select `+inviteCols+` from invites where id = ?`, id))
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `/* Store.DeleteInvite */ delete from invites where id = ?`, id)
+		return err
+	})
+	if err != nil {
+		return Invite{}, fmt.Errorf("experiments: delete invite %d: %w", id, err)
+	}
+	return inv, nil
+}
+
+// DeleteExpiredInvites removes the invites expired at now and returns how
+// many.
+func (s *Store) DeleteExpiredInvites(ctx context.Context, now time.Time) (int64, error) {
+	res, err := s.w.ExecContext(ctx, `/* Store.DeleteExpiredInvites */ delete from invites where expires_at <= ?`, ms(now))
+	if err != nil {
+		return 0, fmt.Errorf("experiments: delete expired invites: %w", err)
+	}
+	return res.RowsAffected()
+}
