@@ -40,7 +40,8 @@ const DefaultTimeoutMS = 1000
 // arrays rather than objects (snippet.js names the slots), leaves out
 // trailing slots that are empty, zero or false, and turns booleans into 1:
 //
-//	config:     [Site, experiments, Endpoint, TimeoutMS, HonorGPC, PreviewLabel]
+//	config:     [Site, experiments, Endpoint, TimeoutMS, HonorGPC, PreviewLabel, PreviewWhy]
+//	PreviewWhy: [OffPage, Missing, Late]  (the QA build only)
 //	experiment: [ID, Seed, Selector, CoverageBP, variants, Goal.Type, Goal.Value, Page, VisibleOnly]
 //	variant:    [Key, WeightBP, Text]  (the control has no Text)
 //
@@ -88,12 +89,33 @@ type SnippetConfig struct {
 	// carries it: Render leaves it out of the live tag, whose bytes it
 	// would otherwise change.
 	PreviewLabel string
+	// PreviewWhy is what the QA build's notice adds when the link's
+	// experiment shows nothing on the page at hand, so that a preview of
+	// the original copy is not taken for a broken link. Like
+	// PreviewLabel, only the QA build carries it.
+	PreviewWhy PreviewWhy
 	// Guard renders the tag of the guarded async install (GuardedTag): it
 	// takes GuardClass off <html> as soon as it has run (its elements
 	// hidden or swapped, or nothing to do, or an error). The QA build
 	// ignores it: the live tag that loads it has already taken the class
 	// off.
 	Guard bool
+}
+
+// PreviewWhy holds the words of the QA build's notice for why the
+// experiment of the QA link (the experiment whose id the link names) shows
+// nothing on a page. The QA build picks one while the preview lasts, or
+// none when the variant is on the page; an empty PreviewWhy adds nothing
+// to the config.
+type PreviewWhy struct {
+	// OffPage: the page does not match the experiment's page pattern.
+	OffPage string
+	// Missing: the page matches, and the tag stopped waiting for the
+	// element with none on the page.
+	Missing string
+	// Late: the element came after the tag stopped waiting for it, so it
+	// keeps the page's copy, as it would for a visitor.
+	Late string
 }
 
 // GuardClass is the class of <html> that hides the whole page in the
@@ -564,11 +586,15 @@ func wire(cfg SnippetConfig) (config []any, set uint, err error) {
 		set |= guardBuild
 	}
 	label := ""
+	var why any // nil: no slot
 	if cfg.Preview {
 		set = previewBuild
 		label = cfg.PreviewLabel
+		if w := cfg.PreviewWhy; w != (PreviewWhy{}) {
+			why = []string{w.OffPage, w.Missing, w.Late}
+		}
 	}
-	return slots(cfg.Site, exps, cfg.Endpoint, timeout, bit(cfg.HonorGPC), label), set, errors.Join(errs...)
+	return slots(cfg.Site, exps, cfg.Endpoint, timeout, bit(cfg.HonorGPC), label, why), set, errors.Join(errs...)
 }
 
 // cssSafe reports whether selector can be written into the script's hiding

@@ -24,20 +24,23 @@ import (
 // runs right before a paint) it notes whether the page is hidden (the
 // computed opacity of <html>) and whether the tested element shows its
 // original copy: visible, in a page that is not hidden. A MutationObserver
-// on <html> dates when the guard's class came and went (ms after the
-// navigation started).
+// dates when the guard's class came and went on <html>, and when the
+// tested element got other copy (ms after the navigation started). One
+// observer sees both: changes made in one task (the tag's swap and its
+// removal of the class) reach it in one call, at one time.
 const guardProbeJS = `(function () {
   var ORIGINAL = "Original headline", h = document.documentElement;
-  var p = (window.__guard = { frames: 0, hiddenFrames: 0, shown: false, addedAt: null, unhiddenAt: null, violations: 0, log: [] });
+  var p = (window.__guard = { frames: 0, hiddenFrames: 0, shown: false, addedAt: null, unhiddenAt: null, swapAt: null, violations: 0, log: [] });
   document.addEventListener("securitypolicyviolation", function (e) {
     p.violations++;
     p.log.push(e.violatedDirective + " " + e.blockedURI);
   });
   new MutationObserver(function () {
-    var on = h.classList.contains("copylab-wait");
-    if (on && p.addedAt == null) p.addedAt = performance.now();
-    if (!on && p.addedAt != null && p.unhiddenAt == null) p.unhiddenAt = performance.now();
-  }).observe(h, { attributes: true, attributeFilter: ["class"] });
+    var now = performance.now(), on = h.classList.contains("copylab-wait"), el = document.querySelector('[data-copylab="hero"]');
+    if (on && p.addedAt == null) p.addedAt = now;
+    if (!on && p.addedAt != null && p.unhiddenAt == null) p.unhiddenAt = now;
+    if (el && p.swapAt == null && el.textContent && el.textContent.indexOf(ORIGINAL) < 0) p.swapAt = now; // not the parser's empty element
+  }).observe(h, { attributes: true, attributeFilter: ["class"], subtree: true, childList: true, characterData: true });
   function frame() {
     p.frames++;
     var hidden = getComputedStyle(h).opacity == "0", el = document.querySelector('[data-copylab="hero"]');
@@ -54,6 +57,7 @@ type guardProbe struct {
 	Shown        bool     `json:"shown"`
 	AddedAt      *float64 `json:"addedAt"`
 	UnhiddenAt   *float64 `json:"unhiddenAt"`
+	SwapAt       *float64 `json:"swapAt"`
 	Violations   int      `json:"violations"`
 	Log          []string `json:"log"`
 }
@@ -134,10 +138,23 @@ func TestGuardedAsyncTag(t *testing.T) {
 		ctx := browsertest.NewTab(t)
 		exceptions := browsertest.Exceptions(t, ctx)
 		s := guardSite(t, heroTag(t, true), guarded, "Content-Security-Policy", csp)
-		navigate(t, ctx, s.URL+"/pricing")
-		p := waitGuard(t, ctx)
-		t.Logf("page hidden from %.0f ms to %.0f ms after navigation start (tag delayed %v, guard timeout %d ms); %d frames, %d hidden",
-			*p.AddedAt, *p.UnhiddenAt, tagDelay, static.GuardTimeoutMS, p.Frames, p.HiddenFrames)
+		// The page shows when the tag has run: in the task of its swap,
+		// not at the guard's timeout. That can be told apart only when
+		// the tag ran before the timeout was due, which a busy machine
+		// may miss; such a page view is tried again.
+		var p guardProbe
+		for try := 1; ; try++ {
+			navigate(t, ctx, s.URL+"/pricing")
+			p = waitGuard(t, ctx)
+			waitJS(t, ctx, `window.__guard.swapAt != null`)
+			p = eval[guardProbe](t, ctx, `window.__guard`)
+			if *p.SwapAt-*p.AddedAt < float64(static.GuardTimeoutMS)*0.9 || try == 3 {
+				break
+			}
+			t.Logf("try %d: the tag ran %.0f ms after the page was hidden, too close to the guard's timeout to tell; again", try, *p.SwapAt-*p.AddedAt)
+		}
+		t.Logf("page hidden from %.0f ms to %.0f ms after navigation start, swapped at %.0f ms (tag delayed %v, guard timeout %d ms); %d frames, %d hidden",
+			*p.AddedAt, *p.UnhiddenAt, *p.SwapAt, tagDelay, static.GuardTimeoutMS, p.Frames, p.HiddenFrames)
 		if p.Shown {
 			t.Errorf("the original copy was painted: %+v", p)
 		}
@@ -147,9 +164,9 @@ func TestGuardedAsyncTag(t *testing.T) {
 		if p.Violations > 0 {
 			t.Errorf("CSP violations: %q", p.Log)
 		}
-		if *p.UnhiddenAt < float64(tagDelay.Milliseconds()) || p.hidden() > float64(static.GuardTimeoutMS)*0.8 {
-			t.Errorf("the page showed at %.0f ms, hidden for %.0f ms, want once the tag ran (after %v), well before the timeout (%d ms)",
-				*p.UnhiddenAt, p.hidden(), tagDelay, static.GuardTimeoutMS)
+		if *p.UnhiddenAt < float64(tagDelay.Milliseconds()) || *p.UnhiddenAt != *p.SwapAt || *p.SwapAt-*p.AddedAt >= float64(static.GuardTimeoutMS)*0.9 {
+			t.Errorf("the page showed at %.0f ms, hidden for %.0f ms, and the tag swapped the copy at %.0f ms; want it shown as the tag ran (after %v), before the timeout (%d ms)",
+				*p.UnhiddenAt, p.hidden(), *p.SwapAt, tagDelay, static.GuardTimeoutMS)
 		}
 		if text, vis := heroState(t, ctx); text != textB || vis != "visible" {
 			t.Errorf("hero %q %s, want %q visible", text, vis, textB)

@@ -191,3 +191,105 @@ func TestQANoticeLive(t *testing.T) {
 		t.Errorf("the live tag shows a notice")
 	}
 }
+
+// TestQANoticeSurvivesBody: a page that replaces its body, or empties it,
+// gets the notice back (a single-page app's first render often does); one
+// the person hid stays hidden; and a page that removes whatever it did not
+// make wins after a few rounds instead of fighting it forever.
+func TestQANoticeSurvivesBody(t *testing.T) {
+	t.Parallel()
+	ctx := browsertest.NewTab(t)
+	exceptions := browsertest.Exceptions(t, ctx)
+	s := newSite(t, prod, static.SnippetConfig{Site: "test", PreviewLabel: "copylab preview: Pricing headline · Variant C",
+		Experiments: []static.SnippetExperiment{heroExperiment("/pricing*", 10000, 0, 0)}})
+	s.page("/pricing", tag, `<h1 data-copylab="hero">`+original+`</h1>`)
+
+	navigate(t, ctx, s.URL+"/pricing?copylab="+expID+":c")
+	waitJS(t, ctx, noticeJS)
+	eval[bool](t, ctx, `document.body.replaceWith(Object.assign(document.createElement("body"), {innerHTML: '<h1 data-copylab="hero">`+original+`</h1>'})), true`)
+	waitJS(t, ctx, `document.querySelector('`+hero+`').textContent == `+jsString(textC))
+	waitJS(t, ctx, noticeJS+`?.parentNode == document.body`)
+	eval[bool](t, ctx, `document.body.textContent = "", true`)
+	waitJS(t, ctx, noticeJS+`?.isConnected`)
+
+	// Hidden by the person: the next body does not bring it back.
+	clickNotice(t, ctx, 1)
+	waitJS(t, ctx, `!`+noticeJS)
+	eval[bool](t, ctx, `document.body.replaceWith(document.createElement("body")), true`)
+	time.Sleep(200 * time.Millisecond)
+	if eval[bool](t, ctx, `!!`+noticeJS) {
+		t.Errorf("the notice came back after the person hid it")
+	}
+
+	// A page that removes every element it did not make.
+	navigate(t, ctx, s.URL+"/pricing?copylab="+expID+":c")
+	waitJS(t, ctx, noticeJS)
+	rounds := eval[float64](t, ctx, `new Promise(done => {
+		let n = 0;
+		new MutationObserver(() => { const h = document.querySelector("copylab-preview"); if (h) { n++; h.remove(); } }).observe(document, {subtree: true, childList: true});
+		document.querySelector("copylab-preview").remove(); n++;
+		setTimeout(() => done(n), 300);
+	})`)
+	if rounds < 2 || rounds > 12 {
+		t.Errorf("the page removed the notice %v times, want a few rounds, then the page wins", rounds)
+	}
+	if text, _ := heroState(t, ctx); text != textC {
+		t.Errorf("hero %q during the fight over the notice, want %q", text, textC)
+	}
+	noExceptions(t, exceptions)
+}
+
+// TestQANoticeExitBack: Exit takes the preview's page out of the tab's
+// history, so Back goes to the page before it, not into the preview
+// again.
+func TestQANoticeExitBack(t *testing.T) {
+	t.Parallel()
+	ctx := browsertest.NewTab(t)
+	s := newSite(t, prod, static.SnippetConfig{Site: "test", PreviewLabel: "copylab preview: Pricing headline · Variant C",
+		Experiments: []static.SnippetExperiment{heroExperiment("/pricing*", 10000, 0, 0)}})
+	s.page("/pricing", tag, `<h1 data-copylab="hero">`+original+`</h1>`)
+	s.page("/before", "", `<p>The page before the preview</p>`)
+
+	// until waits for expr to hold, through the moments a navigation
+	// leaves the driver without a page to evaluate in (those errors are
+	// retried, not failures).
+	until := func(expr, what string) {
+		t.Helper()
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			if v, err := chromedp.Run(ctx, chromedp.Evaluate[bool]("!!("+expr+")")); err == nil && v {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: not within 10 s", what)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	navigate(t, ctx, s.URL+"/before")
+	navigate(t, ctx, s.URL+"/pricing?copylab="+expID+":c")
+	until(`document.readyState == "complete" && `+noticeJS, "the preview's notice")
+	eval[bool](t, ctx, `history.replaceState(null, "", "#plans"), true`) // a hash, no new entry
+	entries := eval[float64](t, ctx, `history.length`)
+	pressed, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	xy := eval[[]float64](t, ctx, `(r => [(r.left + r.right) / 2, (r.top + r.bottom) / 2])(`+
+		noticeJS+`.shadowRoot.querySelector("button").getBoundingClientRect())`)
+	if _, err := chromedp.RunResponse(pressed, chromedp.MouseClickXY(xy[0], xy[1])); err != nil {
+		t.Fatalf("Exit preview opened no page: %v", err)
+	}
+	until(`document.readyState == "complete" && location.search == "?copylab="`, "the page Exit opens")
+	if got := eval[string](t, ctx, `location.search + location.hash`); got != "?copylab=#plans" {
+		t.Errorf("Exit opened %q, want ?copylab= with the page's hash", got)
+	}
+	if n := eval[float64](t, ctx, `history.length`); n != entries {
+		t.Errorf("history holds %v entries after Exit, want %v: the page after Exit in place of the preview", n, entries)
+	}
+	// Back by script: the driver's own Back waits for a load event that a
+	// page restored this way may not send it.
+	eval[bool](t, ctx, `setTimeout(() => history.back()), true`)
+	until(`location.pathname != "/pricing" && document.readyState == "complete"`, "Back")
+	if got := eval[string](t, ctx, `location.pathname + location.search`); got != "/before" {
+		t.Errorf("Back after Exit went to %q, want /before", got)
+	}
+}

@@ -69,8 +69,10 @@ try {
     TIMEOUT = 3,
     GPC = 4,
     // #if qa
-    // c[LABEL], in the QA build only: the words of its badge (see badge).
+    // c[LABEL], in the QA build only: the words of its badge (see badge);
+    // c[WHY], its words for why the link's experiment shows nothing here.
     LABEL = 5,
+    WHY = 6,
     // #endif
     // an experiment: [id, seed (0: the id), selector, coverage_bp, variants,
     // goal type, goal value, page pattern, visible-only]; id 0 is a shipped
@@ -156,18 +158,47 @@ try {
     // colors out. Only the notice takes clicks: the host is its size.
     // Text goes in with textContent only. Every step runs under T, not G:
     // the notice failing must not end the preview's page view.
+    // A preview can show nothing: the page is not one of the experiment's
+    // (/pricing/* misses /pricing/), or its element is not there. Then a
+    // line under the words says so, from the server's c[WHY]: [the page
+    // does not match, no element, the element came too late]. It is
+    // checked twice a second (why), as the page's own scripts may add the
+    // element late and a single-page app may change its route: the page
+    // does not match the link's experiment (y); the tag stopped waiting
+    // for the element (y.s, see view) and there is none; or one came after
+    // that, which keeps the page's copy as it would for a visitor (scan
+    // leaves it). While the tag waits, or once the copy is set, the line
+    // is empty. A link that names nothing the build can show has no c[WHY].
+    // A page that replaces its body (or empties it) takes the notice with
+    // it: it is put back, up to 9 times a page view (a page that removes
+    // whatever it did not make would otherwise fight it forever), unless
+    // the person hid it (gone).
     badge = (
       host = d.createElement(NAME + "-preview"),
       root = host.attachShadow({ mode: "open" }),
       box = d.createElement("div"),
-      // add appends a tag with text to the notice; with f, a button that
-      // runs f on click (Enter and Space click a focused button too).
-      add = (tag, text, f, el = d.createElement(tag)) => (
+      // add appends a tag with text to the notice (or to `to`); with f, a
+      // button that runs f on click (Enter and Space click a focused
+      // button too).
+      add = (tag, text, f, to = box, el = d.createElement(tag)) => (
         (el.textContent = text),
         f && ((el.type = "button"), el.addEventListener("click", () => T(f))),
-        box.append(el),
+        to.append(el),
         el
       ),
+      // words: the label, and under it the line that says why (note).
+      words = add("p", ""),
+      note,
+      y = X.find((x) => x[ID] == force[0]),
+      why = c[WHY],
+      // check sets the line (t: its words, "" for none).
+      check = (t) =>
+        T(() => {
+          t = match(y[PAGE]) ? (y.s > 1 ? why[T(() => d.querySelector(y[SEL])) ? 2 : 1] : "") : why[0];
+          note.textContent == t || (note.textContent = t);
+        }),
+      gone,
+      n = 0,
     ) => {
       T((css = new CSSStyleSheet()) => {
         css.replaceSync(
@@ -177,7 +208,9 @@ try {
             "div{display:flex;align-items:center;gap:8px;padding:6px 6px 6px 12px;border-radius:10px;" +
             "background:#1b1c28;color:#fff;font:13px/1.4 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;" +
             "box-shadow:0 2px 10px rgba(0,0,0,.3)}" +
-            "span{overflow:hidden;text-overflow:ellipsis;white-space:nowrap;min-width:0}" +
+            "p{margin:0;min-width:0;flex:auto}" +
+            "span{display:block;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}" +
+            "small{display:block;font-size:12px;color:#fcd34d;overflow-wrap:anywhere}" +
             "button{flex:none;font:inherit;font-weight:600;cursor:pointer;border:0;border-radius:6px;" +
             "padding:4px 10px;background:#4f46e5;color:#fff}" +
             "button+button{background:none;padding:4px 8px;font-size:16px;line-height:1}" +
@@ -188,19 +221,31 @@ try {
       });
       box.setAttribute("role", "region");
       box.setAttribute("aria-label", NAME + " preview");
-      add("span", c[LABEL] || NAME + " preview").title = c[LABEL] || "";
-      add("button", "Exit preview", () => {
-        L.search = [
-          ...L.search
-            .slice(1)
-            .split("&")
-            .filter((p) => p && !new URLSearchParams(p).has(NAME)),
-          NAME + "=",
-        ].join("&");
-      });
-      add("button", "\u00d7", () => host.remove()).setAttribute("aria-label", "Hide this notice");
+      add("span", c[LABEL] || NAME + " preview", 0, words).title = c[LABEL] || "";
+      note = add("small", "", 0, words);
+      y && why && setInterval(check, 500, check());
+      // Exit replaces this page in the tab's history, so Back does not
+      // come back to the preview it ended.
+      add("button", "Exit preview", () =>
+        L.replace(
+          "?" +
+            [
+              ...L.search
+                .slice(1)
+                .split("&")
+                .filter((p) => p && !new URLSearchParams(p).has(NAME)),
+              NAME + "=",
+            ].join("&") +
+            L.hash,
+        ),
+      );
+      add("button", "\u00d7", () => host.remove((gone = 1))).setAttribute("aria-label", "Hide this notice");
       root.append(box);
       (d.body || d.documentElement).append(host);
+      new MutationObserver(() => gone || host.isConnected || n++ > 8 || (d.body || d.documentElement).append(host)).observe(
+        d,
+        { subtree: 1, childList: 1 },
+      );
     },
     // #endif
     // J(v) is v as JSON, by stringify. The replacer hands back each value

@@ -259,6 +259,25 @@ func (s *site) waitEvents(n int) []map[string]any {
 	}
 }
 
+// waitTagRequests waits until the tag's URL was asked for at least n
+// times (the live tag and the QA builds).
+func (s *site) waitTagRequests(n int) {
+	s.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		s.mu.Lock()
+		got := slices.Clone(s.qa)
+		s.mu.Unlock()
+		if len(got) >= n {
+			return
+		}
+		if time.Now().After(deadline) {
+			s.t.Fatalf("waited for %d requests of the tag, got %q", n, got)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
 // finish leaves the page, which hides it (the snippet then sends what it
 // still holds), and gives the request a moment to land.
 func finish(t *testing.T, ctx context.Context) {
@@ -592,6 +611,9 @@ func TestNoFlickerHeadTag(t *testing.T) {
 		s := newSite(t, prod, static.SnippetConfig{Site: "test"})
 		s.streamingPage("/pricing", probe)
 		navigate(t, ctx, s.URL+"/pricing")
+		// The load event does not wait for a frame: a busy machine may
+		// not have painted the element yet.
+		waitJS(t, ctx, `window.__probe.seen > 3`)
 		if p := readProbe(t, ctx); !p.Shown || p.Seen == 0 {
 			t.Fatalf("the probe did not see the original copy painted: %+v", p)
 		}
@@ -604,6 +626,7 @@ func TestNoFlickerHeadTag(t *testing.T) {
 			heroExperiment("/pricing*", 0, 10000, 0)}})
 		s.streamingPage("/pricing", probe+tag)
 		navigate(t, ctx, s.URL+"/pricing")
+		waitJS(t, ctx, `window.__probe.seen > 3`)
 		p := readProbe(t, ctx)
 		if p.Shown {
 			t.Errorf("the original copy was painted: %+v", p)
@@ -1024,6 +1047,10 @@ func TestQADraft(t *testing.T) {
 	s.liveOnly = true
 	s.mu.Unlock()
 	navigate(t, ctx, s.URL+"/pricing?copylab="+draft.ID+":c")
+	// The live tag asks for the QA build by import(), which the load
+	// event does not wait for: wait for its request, then give what it
+	// got time to run (and to loop, had it looped).
+	s.waitTagRequests(5)
 	time.Sleep(500 * time.Millisecond)
 	if text, vis := heroState(t, ctx); text != original || vis != "visible" {
 		t.Errorf("QA build answered with the live tag: hero %q %s, want the original", text, vis)
@@ -1227,6 +1254,7 @@ func TestShippedVariant(t *testing.T) {
 		{Page: "/pricing*", Selector: hero, Text: textB}}})
 	s.streamingPage("/pricing", probe+tag)
 	navigate(t, ctx, s.URL+"/pricing")
+	waitJS(t, ctx, `window.__probe.seen > 3`) // frames with the element, which load does not wait for
 	if p := readProbe(t, ctx); p.Shown || p.Seen < 1 {
 		t.Errorf("the original copy was painted, or the element never seen: %+v", p)
 	}
@@ -1403,6 +1431,9 @@ func TestHostilePage(t *testing.T) {
 		navigate(t, ctx, s.URL+"/pricing")
 		waitJS(t, ctx, `!!document.querySelector('[data-copylab="hero"]')`)
 		time.Sleep(1500 * time.Millisecond) // past the hide timeout too
+		// The timeout's timer may run late on a busy machine: the element
+		// must show, with its original copy, not stay hidden for good.
+		waitJS(t, ctx, `(el => el.textContent == `+jsString(original)+` && getComputedStyle(el).visibility == "visible")(document.querySelector('`+hero+`'))`)
 		if text, vis := heroState(t, ctx); text != original || vis != "visible" {
 			t.Errorf("hero %q %s, want the original, visible", text, vis)
 		}

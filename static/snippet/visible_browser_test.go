@@ -23,7 +23,21 @@ func TestVisibleOnlyPageViews(t *testing.T) {
 	s.page("/pricing", tag, `<div style="height:3000px"></div><h1 data-copylab="hero">`+original+`</h1><div style="height:3000px"></div>`)
 	navigate(t, ctx, s.URL+"/pricing")
 	inView := `document.querySelector('` + hero + `').scrollIntoView()`
-	settle := func() { time.Sleep(200 * time.Millisecond) } // observers report on a frame
+	// Observers report after a frame, all of a page's in one task: the
+	// page's own observer of the hero says when the tag's have seen it
+	// where it now is (a fixed wait did not, on a busy machine, and the
+	// step after it then tested nothing). Two frames more let a new
+	// observer of the tag's make its first report.
+	eval[any](t, ctx, `window.inView = null, new IntersectionObserver((es) => inView = es[es.length - 1].isIntersecting).observe(document.querySelector('`+hero+`'))`)
+	frames := `new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))`
+	settle := func(seen string) {
+		t.Helper()
+		if seen != "" {
+			waitJS(t, ctx, `window.inView === `+seen)
+		}
+		eval[bool](t, ctx, frames)
+		time.Sleep(200 * time.Millisecond)
+	}
 
 	eval[any](t, ctx, inView)
 	s.waitEvents(1)
@@ -33,12 +47,12 @@ func TestVisibleOnlyPageViews(t *testing.T) {
 	// Out of view, a page view that is never exposed, then a page without
 	// the experiment, where the element comes into view.
 	eval[any](t, ctx, `scrollTo(0, 0)`)
-	settle()
+	settle("false")
 	eval[any](t, ctx, `history.pushState(null, "", "/pricing/3")`)
-	settle()
+	settle("")
 	eval[any](t, ctx, `history.pushState(null, "", "/about")`)
 	eval[any](t, ctx, inView)
-	settle()
+	settle("true")
 	// Back on a page of the experiment, in view.
 	eval[any](t, ctx, `history.pushState(null, "", "/pricing/4")`)
 	s.waitEvents(3)
