@@ -35,6 +35,17 @@
     }, 50);
   }
 
+  // A page that shows something once (a new invite link, password or API
+  // token) answers a form's POST, so the address bar holds the form's
+  // address. Its data-page-url names the page's own address: put it
+  // there, so that a reload shows the page (without the secret, as it
+  // promised) instead of sending the form again, which would make a
+  // second token, or a new invite link that retires the one just copied.
+  var shownOnce = document.querySelector("[data-page-url]");
+  if (shownOnce && window.history && history.replaceState) {
+    history.replaceState(null, "", shownOnce.getAttribute("data-page-url"));
+  }
+
   // Copy buttons: <button data-copy="#id"> copies the value or text of the
   // element it names, and says so for two seconds. A second copy within
   // them starts the two seconds again; the label comes back after the last.
@@ -69,12 +80,79 @@
     }
   });
 
-  // Confirmation before destructive actions: data-confirm="Question?"
+  // Confirmation before a change that is hard to undo: a button with
+  // data-confirm="Question?" asks first, in the page's own dialog (a
+  // modal <dialog>: the rest of the page is inert, Escape or Cancel says
+  // no, and the focus goes back to the button). The answer button says
+  // what it does, in the button's words without their figures ("Ship
+  // Variant C"), red for a danger button. Cancel has the focus, so an
+  // Enter pressed by habit changes nothing. A browser without <dialog>
+  // asks with window.confirm.
+  var asking = null;
+  function confirmDialog() {
+    var dlg = document.getElementById("confirm-dialog");
+    if (dlg) return dlg;
+    dlg = document.createElement("dialog");
+    dlg.id = "confirm-dialog";
+    dlg.className = "confirm-dialog";
+    dlg.setAttribute("aria-labelledby", "confirm-question");
+    var q = document.createElement("p");
+    q.id = "confirm-question";
+    q.className = "confirm-question";
+    var actions = document.createElement("div");
+    actions.className = "confirm-actions";
+    var cancel = document.createElement("button");
+    cancel.type = "button";
+    cancel.className = "btn btn-secondary";
+    cancel.textContent = "Cancel";
+    cancel.autofocus = true;
+    var ok = document.createElement("button");
+    ok.type = "button";
+    ok.className = "btn btn-primary confirm-ok";
+    cancel.addEventListener("click", function () {
+      dlg.close();
+    });
+    ok.addEventListener("click", function () {
+      var btn = asking;
+      asking = null;
+      dlg.close();
+      if (btn) {
+        btn.confirmed = true;
+        btn.click();
+      }
+    });
+    dlg.addEventListener("close", function () {
+      if (asking) {
+        asking.focus();
+        asking = null;
+      }
+    });
+    actions.append(cancel, ok);
+    dlg.append(q, actions);
+    document.body.appendChild(dlg);
+    return dlg;
+  }
   document.addEventListener("click", function (ev) {
     var btn = ev.target.closest && ev.target.closest("[data-confirm]");
-    if (btn && !window.confirm(btn.getAttribute("data-confirm"))) {
-      ev.preventDefault();
+    if (!btn) return;
+    if (btn.confirmed) {
+      btn.confirmed = false;
+      return;
     }
+    var question = btn.getAttribute("data-confirm");
+    if (typeof HTMLDialogElement !== "function") {
+      if (!window.confirm(question)) ev.preventDefault();
+      return;
+    }
+    ev.preventDefault();
+    var dlg = confirmDialog();
+    dlg.querySelector(".confirm-question").textContent = question;
+    var ok = dlg.querySelector(".confirm-ok");
+    ok.textContent = btn.textContent.replace(/\s*\(.*\)\s*$/, "").trim() || "OK";
+    var danger = btn.classList.contains("btn-danger") || btn.classList.contains("danger");
+    ok.className = "btn confirm-ok " + (danger ? "btn-danger" : "btn-primary");
+    asking = btn;
+    dlg.showModal();
   });
 
   // A message after a change made in one part of a long page
@@ -91,6 +169,9 @@
     if (!flash || !target) return;
     var part = target.closest("section, .card") || target;
     var head = part.querySelector("h1, h2, h3");
+    // A heading in a row with its badge or link (.section-head): the
+    // message goes under the row, not into it.
+    if (head && head.parentElement.classList.contains("section-head")) head = head.parentElement;
     if (head) head.after(flash);
     else part.prepend(flash);
     part.scrollIntoView({ block: "start" });
