@@ -15,7 +15,9 @@ import (
 // a description for screen readers, and its numbers in a table beside it.
 //
 // Both charts share one x scale: day i sits in the middle of the i-th of
-// equal bands across the plot, so a day lines up in the two charts.
+// equal bands across the plot, so a day lines up in the two charts. A
+// young test's charts count hours instead (DayRow.Hour), on the same
+// scale: an hour is a band, and the axis reads hours.
 
 // Rect is an area in SVG user units.
 type Rect struct{ X, Y, W, H float64 }
@@ -96,7 +98,7 @@ const (
 	// axisFontMax is the largest size, in SVG units, app.css gives the
 	// axis labels (.chart-axis text): the room left of the plot fits the
 	// value labels at that size.
-	axisFontMax = 18
+	axisFontMax = 20
 )
 
 // chartPlot is the plot area of a chart whose value axis reads yLabels:
@@ -158,6 +160,107 @@ func dayTicks(p Rect, days []DayRow) []Tick {
 		ticks = append(ticks, Tick{Pos: x, Label: label, LabelAt: dayLabelAt(x, label)})
 	}
 	return ticks
+}
+
+// hourly says whether rows are hours (DayRow.Hour) rather than days.
+func hourly(rows []DayRow) bool { return len(rows) > 0 && !rows[0].Hour.IsZero() }
+
+// xTicks labels the x axis: days, or hours for hourly rows.
+func xTicks(p Rect, rows []DayRow) []Tick {
+	if hourly(rows) {
+		return spaced(hourTicks(p, rows))
+	}
+	return spaced(dayTicks(p, rows))
+}
+
+// spaced drops a tick whose label, at the largest size app.css gives it
+// (a narrow phone's), would touch the one before: the last day's label,
+// moved left to stay inside the chart (dayLabelAt), can reach its
+// neighbour's.
+func spaced(ticks []Tick) []Tick {
+	out := ticks[:0]
+	for _, tk := range ticks {
+		if n := len(out); n > 0 {
+			prev := out[n-1]
+			if prev.LabelAt+labelEm(prev.Label)*axisFontMax/2+4 > tk.LabelAt-labelEm(tk.Label)*axisFontMax/2 {
+				continue
+			}
+		}
+		out = append(out, tk)
+	}
+	return out
+}
+
+// hourSteps are the spacings hourTicks chooses from: each divides a day,
+// so midnight always gets a tick.
+var hourSteps = []int{1, 2, 3, 4, 6, 12, 24}
+
+// hourTicks labels at most about six hours, on the hours of the day that
+// are multiples of the spacing: "14:00", and the day itself ("11 Mar") at
+// midnight, where the day changes.
+func hourTicks(p Rect, rows []DayRow) []Tick {
+	n := len(rows)
+	step := hourSteps[len(hourSteps)-1]
+	for _, s := range hourSteps {
+		if (n+s-1)/s <= 6 {
+			step = s
+			break
+		}
+	}
+	var ticks []Tick
+	for i, r := range rows {
+		h := r.Hour.UTC()
+		if h.Hour()%step != 0 {
+			continue
+		}
+		x, _ := dayBand(p, i, n)
+		label := h.Format("15:04")
+		if h.Hour() == 0 {
+			label = h.Format("2 Jan")
+		}
+		ticks = append(ticks, Tick{Pos: x, Label: label, LabelAt: dayLabelAt(x, label)})
+	}
+	return ticks
+}
+
+// pointName names a row's day or hour in a chart's words: "10 Mar", or
+// "10 Mar 14:00" (UTC, as days are).
+func pointName(r DayRow) string {
+	if !r.Hour.IsZero() {
+		return r.Hour.UTC().Format("2 Jan 15:04")
+	}
+	return shortDay(r.Day)
+}
+
+// RowName names a row of the charts' data tables: its day (2025-03-10),
+// or for hours the hour ("15:00"), with the day in front on the first row
+// and where the day changes ("2025-03-11 00:00").
+func RowName(rows []DayRow, i int) string {
+	r := rows[i]
+	if r.Hour.IsZero() {
+		return r.Day
+	}
+	h := r.Hour.UTC()
+	if i == 0 || rows[i-1].Hour.UTC().Day() != h.Day() {
+		return h.Format("2006-01-02 15:04")
+	}
+	return h.Format("15:04")
+}
+
+// unitName is what a row of the charts' data tables is: "day" or "hour".
+func unitName(hourly bool) string {
+	if hourly {
+		return "hour"
+	}
+	return "day"
+}
+
+// unitHeader heads the data tables' first column.
+func unitHeader(hourly bool) string {
+	if hourly {
+		return "Hour (UTC)"
+	}
+	return "Day"
 }
 
 // shortDay turns 2025-03-10 into "10 Mar".
@@ -231,20 +334,6 @@ func percentTick(v, step float64) string {
 	return strconv.FormatFloat(v*100, 'f', d, 64) + "%"
 }
 
-// compactCount labels a count tick in the unit of the axis's top: 950;
-// 2.5k, 10k; 1.2M.
-func compactCount(v, top float64) string {
-	switch {
-	case v == 0:
-		return "0"
-	case top >= 1e6:
-		return strings.TrimSuffix(strconv.FormatFloat(v/1e6, 'f', 1, 64), ".0") + "M"
-	case top >= 1e4:
-		return strings.TrimSuffix(strconv.FormatFloat(v/1e3, 'f', 1, 64), ".0") + "k"
-	}
-	return count(int64(v))
-}
-
 // NewRateChart draws the cumulative conversion rate of each variant (keys,
 // control first) at the end of each day, with its 95% interval as a band.
 // The value axis fits the lines rather than the early, very wide bands,
@@ -252,6 +341,10 @@ func compactCount(v, top float64) string {
 func NewRateChart(id string, days []DayRow, keys []SeriesKey) LineChart {
 	c := LineChart{ID: id, Title: "Conversion rate over time",
 		Width: chartWidth, Height: chartHeight, Plot: chartPlot(nil)}
+	perHour := hourly(days)
+	if perHour {
+		c.Title = "Conversion rate over time, per hour"
+	}
 	n := len(days)
 	if n == 0 || len(keys) == 0 {
 		c.Empty = true
@@ -286,7 +379,10 @@ func NewRateChart(id string, days []DayRow, keys []SeriesKey) LineChart {
 	for i, v := range ticks {
 		c.YTicks = append(c.YTicks, Tick{Pos: y(v), Label: labels[i]})
 	}
-	c.XTicks = dayTicks(p, days)
+	c.XTicks = xTicks(p, days)
+	// A dot per point to hover, while they are few enough to tell apart:
+	// a month of days, two days of hours.
+	dots := n <= 31 || perHour && n <= 49
 
 	for k, key := range keys {
 		s := LineSeries{Label: key.Label, Class: key.Class, Control: k == 0}
@@ -305,11 +401,26 @@ func NewRateChart(id string, days []DayRow, keys []SeriesKey) LineChart {
 			}
 			first = false
 			fmt.Fprintf(&line, "%s%s %s ", cmd, num(x), num(y(cell.CumRate)))
-			fmt.Fprintf(&upper, "%s%s %s ", cmd, num(x), num(y(cell.CumRateHigh)))
-			lows = append(lows, "L"+num(x)+" "+num(y(cell.CumRateLow))+" ")
-			if n <= 31 {
-				s.Dots = append(s.Dots, Point{X: x, Y: y(cell.CumRate), Title: fmt.Sprintf("%s · %s: %s (95%% interval %s), %s visitors",
-					shortDay(d.Day), key.Label, pct(cell.CumRate), rateRange(cell.CumRateLow, cell.CumRateHigh), count(cell.CumExposures))})
+			// A day with too few visitors for any verdict has no band: an
+			// interval on a handful of visitors reads as a finding. Running
+			// totals only grow, so the band starts on the first day with
+			// enough and runs to the end.
+			if !d.TooFew {
+				bandCmd := "L"
+				if len(lows) == 0 {
+					bandCmd = "M"
+				}
+				fmt.Fprintf(&upper, "%s%s %s ", bandCmd, num(x), num(y(cell.CumRateHigh)))
+				lows = append(lows, "L"+num(x)+" "+num(y(cell.CumRateLow))+" ")
+			}
+			if dots {
+				title := fmt.Sprintf("%s · %s: %s (95%% interval %s), %s visitors",
+					pointName(d), key.Label, pct(cell.CumRate), rateRange(cell.CumRateLow, cell.CumRateHigh), count(cell.CumExposures))
+				if d.TooFew {
+					title = fmt.Sprintf("%s · %s: %s, %s visitors (too few yet for an interval)",
+						pointName(d), key.Label, pct(cell.CumRate), count(cell.CumExposures))
+				}
+				s.Dots = append(s.Dots, Point{X: x, Y: y(cell.CumRate), Title: title})
 			}
 		}
 		if first {
@@ -319,7 +430,9 @@ func NewRateChart(id string, days []DayRow, keys []SeriesKey) LineChart {
 			lower.WriteString(lows[i])
 		}
 		s.Line = strings.TrimSpace(line.String())
-		s.Band = strings.TrimSpace(upper.String()+lower.String()) + " Z"
+		if len(lows) > 0 {
+			s.Band = strings.TrimSpace(upper.String()+lower.String()) + " Z"
+		}
 		c.Series = append(c.Series, s)
 	}
 
@@ -332,8 +445,16 @@ func NewRateChart(id string, days []DayRow, keys []SeriesKey) LineChart {
 			ends = append(ends, fmt.Sprintf("%s %s", key.Label, pct(last.Cells[k].CumRate)))
 		}
 	}
-	c.Desc = fmt.Sprintf("Cumulative conversion rate of each variant at the end of each day, %s to %s, with shaded 95%% intervals. At the end: %s.",
-		shortDay(days[0].Day), shortDay(last.Day), strings.Join(ends, ", "))
+	bands := "with shaded 95% intervals"
+	if last.TooFew {
+		bands = "without intervals while there are too few visitors"
+	}
+	unit, utc := "day", ""
+	if perHour {
+		unit, utc = "hour", " UTC"
+	}
+	c.Desc = fmt.Sprintf("Cumulative conversion rate of each variant at the end of each %s, %s to %s%s, %s. At the end: %s.",
+		unit, pointName(days[0]), pointName(last), utc, bands, strings.Join(ends, ", "))
 	return c
 }
 
@@ -341,6 +462,11 @@ func NewRateChart(id string, days []DayRow, keys []SeriesKey) LineChart {
 func NewVisitChart(id string, days []DayRow, keys []SeriesKey) BarChart {
 	c := BarChart{ID: id, Title: "New visitors per day",
 		Width: chartWidth, Height: chartHeight, Plot: chartPlot(nil)}
+	unit, utc, one := "day", "", "on one day"
+	if hourly(days) {
+		unit, utc, one = "hour", " UTC", "in one hour"
+		c.Title = "New visitors per hour"
+	}
 	n := len(days)
 	if n == 0 || len(keys) == 0 {
 		c.Empty = true
@@ -360,14 +486,17 @@ func NewVisitChart(id string, days []DayRow, keys []SeriesKey) BarChart {
 	yTop := ticks[len(ticks)-1]
 	labels := make([]string, len(ticks))
 	for i, v := range ticks {
-		labels[i] = compactCount(v, yTop)
+		// Whole counts with separators, as the page writes every other
+		// count: "5k" here beside "5,000" in the table is two styles.
+		// chartPlot leaves the room the longest one needs.
+		labels[i] = count(int64(v))
 	}
 	c.Plot = chartPlot(labels)
 	p := c.Plot
 	for i, v := range ticks {
 		c.YTicks = append(c.YTicks, Tick{Pos: p.Bottom() - v/yTop*p.H, Label: labels[i]})
 	}
-	c.XTicks = dayTicks(p, days)
+	c.XTicks = xTicks(p, days)
 	for i, d := range days {
 		x, w := dayBand(p, i, n)
 		bw := max(w*0.72, 1)
@@ -379,11 +508,11 @@ func NewVisitChart(id string, days []DayRow, keys []SeriesKey) BarChart {
 			h := float64(d.Cells[k].Exposures) / yTop * p.H
 			base -= h
 			c.Bars = append(c.Bars, Bar{X: x - bw/2, Y: base, W: bw, H: h, Class: key.Class,
-				Title: fmt.Sprintf("%s · %s: %s new visitors", shortDay(d.Day), key.Label, count(d.Cells[k].Exposures))})
+				Title: fmt.Sprintf("%s · %s: %s new visitors", pointName(d), key.Label, count(d.Cells[k].Exposures))})
 		}
 	}
-	c.Desc = fmt.Sprintf("New visitors per day, %s to %s, stacked by variant: %s in all, at most %s on one day.",
-		shortDay(days[0].Day), shortDay(days[n-1].Day), count(total), count(top))
+	c.Desc = fmt.Sprintf("New visitors per %s, %s to %s%s, stacked by variant: %s in all, at most %s %s.",
+		unit, pointName(days[0]), pointName(days[n-1]), utc, count(total), count(top), one)
 	return c
 }
 

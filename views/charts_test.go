@@ -133,7 +133,7 @@ func TestChartsRender(t *testing.T) {
 // and the day labels, the last one too, within the chart's width.
 func TestChartLabelsFit(t *testing.T) {
 	// The widest value labels the axes write.
-	for _, l := range []string{"12.25%", "7.125%", "100%", "12.5k", "1.2M", "950"} {
+	for _, l := range []string{"12.25%", "7.125%", "100%", "12,500", "1,200,000", "950"} {
 		if p := chartPlot([]string{"0%", l}); p.X-8-labelEm(l)*axisFontMax < 0 {
 			t.Errorf("the value label %q does not fit left of the plot at %.0f", l, p.X)
 		}

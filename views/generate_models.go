@@ -119,7 +119,7 @@ func (j GenerateJob) Announcement() string {
 	n := len(j.Drafts)
 	switch {
 	case n == 0 && len(j.Dropped) > 0:
-		return "No drafts are left: the guardrails discarded every one."
+		return "No new drafts this time: each one was left out, for the reason given."
 	case n == 0:
 		return "No drafts were written."
 	case j.Offline:

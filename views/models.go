@@ -271,8 +271,13 @@ type ExperimentPage struct {
 	Shipped     string // "Variant B", or "" when nothing is shipped
 	ShippedText string
 	ShippedAt   time.Time
-	ShipHidden  bool          // a running experiment on the same element hides the shipped copy
-	History     []HistoryLine // newest first
+	ShipHidden  bool // a running experiment on the same element hides the shipped copy
+	// UnshipConfirm is the question "Stop showing it" asks: what visitors
+	// see once the shipped copy goes (the page's own, or another
+	// experiment's copy of the element).
+	UnshipConfirm string
+	Element       ElementNotes  // what other experiments do to this one's element (experiments.templ)
+	History       []HistoryLine // newest first
 }
 
 // HistoryLine is one change in an experiment's history.
@@ -292,11 +297,12 @@ type ShipOption struct {
 
 // UserRow is one user in the users list.
 type UserRow struct {
-	ID      int64
-	Email   string
-	Name    string
-	Created time.Time
-	Self    bool
+	ID             int64
+	Email          string
+	Name           string
+	Created        time.Time
+	Self           bool
+	PendingInvites int // invites they sent that still work; removing them cancels these
 }
 
 // UsersPage lists the team and has the form that adds a teammate.
@@ -308,6 +314,7 @@ type UsersPage struct {
 	Errors      Errors
 	NewEmail    string // set once after adding a user with a generated password
 	NewPassword string
+	Invites     InvitesSection // invite.templ
 }
 
 // TokenRow is one API token (never its secret).

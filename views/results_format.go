@@ -96,7 +96,7 @@ func thresholdText(x float64) string { return stats.FormatThreshold(x) }
 
 // pctShort formats a ratio as a percentage with up to two significant
 // decimals, dropping trailing zeros: 0.1 → 10%, 0.0823 → 8.23%, 0.125 →
-// 12.5%. The form's plan estimate and the lists use it; the results use
+// 12.5%. The form's plan estimate uses it; the results and the lists use
 // the rules above.
 func pctShort(r float64) string {
 	v := r * 100
@@ -116,17 +116,16 @@ func pctShort(r float64) string {
 	return s + "%"
 }
 
-// signedPctShort is a short uplift for a list's line ("+100%"): pctShort
-// with a sign.
-func signedPctShort(u float64) string {
-	s := pctShort(math.Abs(u))
+// armsPhrase names a test's n arms as the lists count them, the original
+// apart: "the original and 2 variants" (n = 3).
+func armsPhrase(n int) string {
 	switch {
-	case s == "0%":
-		return "±0%"
-	case u < 0:
-		return stats.Minus + s
+	case n <= 1:
+		return "the original alone"
+	case n == 2:
+		return "the original and 1 variant"
 	}
-	return "+" + s
+	return "the original and " + strconv.Itoa(n-1) + " variants"
 }
 
 // probPct formats a probability as the verdict does (rounded down, ">99%"
@@ -189,6 +188,16 @@ func daysLabel(d float64) string {
 	return plural(int(d), "day", "days")
 }
 
+// runningWord follows the time a test has run in its stat: "3 days
+// running", and once it has stopped (or shipped), when no more time
+// counts, "3 days it ran".
+func runningWord(ended bool) string {
+	if ended {
+		return "it ran"
+	}
+	return "running"
+}
+
 // pausedText is the time a test spent paused, in the same units: "2
 // days", "5 hours", "<1 hour".
 func pausedText(d float64) string { return daysValue(d) + " " + daysLabel(d) }
@@ -241,6 +250,16 @@ func verdictHeadline(status string, ended, early bool) string {
 	return "Results"
 }
 
+// verdictTitle is the verdict's headline (verdictHeadline), or, when the
+// tag found the page but never the element on it, that: "Not enough data
+// yet" would read as a quiet page.
+func verdictTitle(v Verdict) string {
+	if v.NotFound {
+		return "The element was not found"
+	}
+	return verdictHeadline(v.Status, v.Ended, v.Early)
+}
+
 // verdictIcon is a glyph beside the title; the colour and the words carry
 // the meaning, the glyph only helps the eye. A test that is still to be
 // called (keep_running, or an early answer) gets a clock face, "in
@@ -269,8 +288,13 @@ func verdictIcon(status string, early bool) string {
 // typically was, the median in whole milliseconds.
 func healthLine(h Health) string {
 	total := h.Applied + h.Missed
-	if total == 0 {
+	switch {
+	case total == 0:
 		return ""
+	case h.Applied == 0 && total == 1:
+		return "Not found on its 1 page view"
+	case h.Applied == 0:
+		return "Not found on any of its " + count(total) + " page views"
 	}
 	s := "Shown on " + share(float64(h.Applied)/float64(total)) + " of page views"
 	if h.MedianMS > 0 {

@@ -49,6 +49,9 @@ type Health struct {
 	// Warning is set when the element goes missing too often (recently or
 	// overall): the selector probably stopped matching.
 	Warning string
+	// Missing says the page's warning (Results.Missing) names this
+	// variant.
+	Missing bool
 }
 
 // Verdict is the one sentence at the top of the results. Status is one of
@@ -64,6 +67,10 @@ type Verdict struct {
 	// younger than a full week or short of its planned sample. The title
 	// then says it is not called, and Text is worded without a call to act.
 	Early bool
+	// NotFound says the page matched but the tested element was on none
+	// of its page views, so nobody is in the test: the title says so, and
+	// Text names the selector and the page.
+	NotFound bool
 }
 
 // SRMBanner explains a broken traffic split.
@@ -85,6 +92,14 @@ type Results struct {
 	Unavailable  string // shown instead of the table when counts could not be read
 	TotalVisits  int64
 	TotalConvert int64
+	// TooFew says the counts are still too few for any verdict but "not
+	// enough data" (the spec's rule, which is the whole experiment's): the
+	// rows then carry no interval, chance or p-value, and the table says
+	// "Too few visitors yet" where the chance to be best would be, over
+	// Needed, what more it takes ("About 1,200 more visitors per variant
+	// needed"; "" when there is nothing to say).
+	TooFew bool
+	Needed string
 
 	Verdict Verdict
 	SRM     *SRMBanner // nil unless the split is broken
@@ -99,6 +114,11 @@ type Results struct {
 	Days         float64 // days the test has run since the start, paused time left out
 	DaysPaused   float64 // days it spent paused, which Days leaves out
 	Goal         string  // what is counted, plural ("clicks")
+	// Missing is the one warning that the tag finds the page but not the
+	// element on it, in the variants it names (each row's Health.Missing),
+	// or "". NotFound: it was found on no page view at all (Verdict.NotFound).
+	Missing  string
+	NotFound bool
 }
 
 // ResultsPage is the full results page of one experiment.
@@ -144,6 +164,15 @@ type Trends struct {
 	Segments    []SegmentTable
 	Findings    []SegmentFinding
 	Dimensions  int // dimensions with any data
+	// Hourly: Days are hours (each DayRow.Hour set), for a young test,
+	// whose chart by day would have a point or two; HourlyMax is the most
+	// visitors a test has with hourly charts.
+	Hourly    bool
+	HourlyMax int64
+	// TooFew: the counts are too few for any verdict (Results.TooFew), so
+	// no segment can stand out yet, and the page does not say that none
+	// does.
+	TooFew bool
 
 	// Draft is a draft's trends: it has not started, so there is nothing
 	// to draw. ExperimentURL leads a member back to the experiment; "" on
@@ -160,15 +189,22 @@ type SeriesKey struct {
 }
 
 // DayRow is one day of the data tables behind the charts: per variant, in
-// Keys order.
+// Keys order. In an hourly chart (Trends.Hourly) it is one hour.
 type DayRow struct {
-	Day   string // YYYY-MM-DD
+	Day string // YYYY-MM-DD, UTC
+	// Hour is the start of the row's hour (UTC) in an hourly chart, and
+	// zero in a chart by day.
+	Hour  time.Time
 	Cells []DayCell
+	// TooFew says the running totals at the end of this day were too few
+	// for any verdict but "not enough data", as Results.TooFew: the
+	// charts and tables then show no interval for the day.
+	TooFew bool
 }
 
-// DayCell is one variant on one day.
+// DayCell is one variant on one day (or hour).
 type DayCell struct {
-	Exposures               int64 // new visitors that day
+	Exposures               int64 // new visitors that day (or hour)
 	Conversions             int64
 	CumExposures            int64
 	CumConversions          int64
@@ -183,6 +219,10 @@ type SegmentTable struct {
 	Open      bool   // shown unfolded at first
 	Keys      []SeriesKey
 	Rows      []SegmentRow
+	// NoCountry says every visitor's country is unknown (the country
+	// dimension's one row would be "Unknown"): the segment then says how
+	// copylab learns countries instead of showing that row.
+	NoCountry bool
 }
 
 // SegmentRow is one value of a dimension.

@@ -160,7 +160,7 @@ func ResultsFull(p ResultsPage) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = RecordingsCard(p.Recordings).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = ResultsTrends(p.Trends).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -168,7 +168,7 @@ func ResultsFull(p ResultsPage) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = ResultsTrends(p.Trends).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = RecordingsCard(p.Recordings).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -338,7 +338,7 @@ func Share(p SharePage) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = RecordingsCard(p.Recordings).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = ResultsTrends(p.Trends).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -346,7 +346,7 @@ func Share(p SharePage) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = ResultsTrends(p.Trends).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = RecordingsCard(p.Recordings).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -400,7 +400,7 @@ func notStartedResults(experimentURL string) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		if experimentURL != "" {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 30, "<h2>No results yet</h2><p>Results appear here once you start the test: how many visitors see each variant, how many convert, and which variant wins, with charts over time and segments.</p><p>This is a draft: visitors see the original copy until you start it.</p><p><a class=\"btn btn-primary\" href=\"")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 30, "<h2>No results yet</h2><p>Results appear here once you start the test: how many visitors see each variant, how many convert, and which variant wins, with charts over time and segments.</p><p>This is a draft: nobody is counted until you start it.</p><p><a class=\"btn btn-primary\" href=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
