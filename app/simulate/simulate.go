@@ -44,10 +44,16 @@ type Options struct {
 	Site        string             // site key
 	Experiment  string             // experiment id
 	Visitors    int                // how many visitors to simulate
-	Rates       map[string]float64 // conversion rate per variant key
+	Rates       map[string]float64 // conversion rate per variant key; a key left out never converts
 	Concurrency int                // requests in flight
 	Token       string             // API token; with it, Verify compares stored counts
 	Seed        uint64             // random seed, for repeatable runs
+	// EveryRate refuses a run whose Rates leave out a variant of the
+	// experiment, naming it, instead of letting that variant never convert.
+	// The command line sets it: a person who copies the usual example
+	// (control and b) onto a test with a third variant would otherwise read
+	// "Variant C: 0 conversions" as a result.
+	EveryRate bool
 	// UserAgent is sent with every request; empty means a realistic
 	// browser's, varied per visitor. (Go's own user agent is a program's,
 	// which copylab rightly records as a bot and never counts.)
@@ -213,6 +219,28 @@ func ParseRates(s string) (map[string]float64, error) {
 	return out, nil
 }
 
+// exampleRates writes a --rates value for every key: the rates given, and
+// for each missing key the first rate given, so that the example can be
+// run as it is.
+func exampleRates(keys []string, given map[string]float64) string {
+	fill := 0.1
+	for _, k := range keys {
+		if r, ok := given[k]; ok {
+			fill = r
+			break
+		}
+	}
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		r, ok := given[k]
+		if !ok {
+			r = fill
+		}
+		parts[i] = k + "=" + strconv.FormatFloat(r, 'f', -1, 64)
+	}
+	return strings.Join(parts, ",")
+}
+
 // A RefusalError is Run's answer when it sends no traffic at all: the
 // site, the experiment or the rates do not fit. Its message is a sentence
 // for the person who ran the command, saying what to change; there is no
@@ -257,6 +285,22 @@ func Run(ctx context.Context, o Options) (Report, error) {
 	for _, k := range slices.Sorted(maps.Keys(o.Rates)) {
 		if !slices.Contains(keys, k) {
 			return Report{}, refuse("experiment %s has no variant %q: its variants are %s.", o.Experiment, k, strings.Join(keys, ", "))
+		}
+	}
+	if o.EveryRate {
+		var missing []string
+		for _, k := range keys {
+			if _, ok := o.Rates[k]; !ok {
+				missing = append(missing, k)
+			}
+		}
+		if len(missing) > 0 {
+			which := "variant " + missing[0]
+			if len(missing) > 1 {
+				which = "variants " + strings.Join(missing[:len(missing)-1], ", ") + " and " + missing[len(missing)-1]
+			}
+			return Report{}, refuse("--rates gives no rate for %s of experiment %s. Give every variant one, such as --rates %s (%s=0 for one that never converts).",
+				which, o.Experiment, exampleRates(keys, o.Rates), missing[0])
 		}
 	}
 	goal := exp.Goal.Type

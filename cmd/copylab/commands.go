@@ -40,11 +40,11 @@ func newLogger(w io.Writer, format, level string) (*slog.Logger, error) {
 	}
 }
 
-func serve(ctx context.Context, args []string, stderr io.Writer, getenv func(string) string) error {
+func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
 	var cfg app.Config
 	var proxies, logFormat, logLevel, metricsAllow string
 	var rateIP, rateSite int
-	f := newFlags("serve", "Run the copylab web app.", stderr, getenv)
+	f := newFlags("serve", "Run the copylab web app.", stdout, stderr, getenv)
 	f.string(&cfg.Addr, "addr", "127.0.0.1:8080", "address to listen on")
 	dbFlag(f, &cfg.DBPath)
 	f.string(&cfg.PublicURL, "public-url", "", "URL people and sites reach copylab at (default http://ADDR)")
@@ -58,7 +58,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer, getenv func(str
 	f.duration(&cfg.LLMTimeout, "llm-timeout", variants.DefaultTimeout, "how long to wait for one answer from the model, 5s to 30m (a slow local model may need minutes)")
 	f.int(&rateIP, "rate-ip", app.DefaultRateIP, "requests per second one client IP may send to the snippet and events (burst twice that; loopback exempt; 0: no limit)")
 	f.int(&rateSite, "rate-site", app.DefaultRateSite, "event requests per second one site may receive from all its visitors (burst twice that; 0: no limit)")
-	f.string(&metricsAllow, "metrics-allow", "127.0.0.0/8,::1", "comma-separated IPs or CIDRs that may read /metrics (empty: none, the token only)")
+	f.string(&metricsAllow, "metrics-allow", "127.0.0.0/8,::1", "comma-separated IPs or CIDRs that may read /metrics (none: no address, the token only)")
 	f.secret(&cfg.MetricsToken, "metrics-token", "bearer token that lets a scraper read /metrics from any address (at least 16 characters)")
 	f.string(&logFormat, "log-format", "text", "log format: text or json")
 	f.string(&logLevel, "log-level", "info", "log level: debug, info, warn or error")
@@ -72,7 +72,13 @@ func serve(ctx context.Context, args []string, stderr io.Writer, getenv func(str
 	}
 	cfg.TrustedProxies = list(proxies)
 	cfg.RateIP, cfg.RateSite = noLimitIfZero(rateIP), noLimitIfZero(rateSite)
-	cfg.MetricsAllow = append([]string{}, list(metricsAllow)...) // empty, not nil: no address
+	// Empty, not nil: no address. "none" says so where an empty value
+	// cannot: an empty environment variable counts as unset, as for every
+	// twin.
+	if strings.EqualFold(strings.TrimSpace(metricsAllow), "none") {
+		metricsAllow = ""
+	}
+	cfg.MetricsAllow = append([]string{}, list(metricsAllow)...)
 	logger, err := newLogger(stderr, logFormat, logLevel)
 	if err != nil {
 		return err
@@ -146,12 +152,15 @@ func userAdd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	var name string
 	s, email, password, err := userCommand(ctx, "user add", "Create a user who can sign in.",
 		"read the password from standard input (else one is generated and printed once)",
-		args, stdin, stderr, getenv, func(f *flags) { f.string(&name, "name", "", "the user's name") })
+		args, stdin, stdout, stderr, getenv, func(f *flags) { f.string(&name, "name", "", "the user's name") })
 	if err != nil {
 		return quietHelp(err)
 	}
 	defer s.Close()
 	u, generated, err := app.AddUser(ctx, s, email, name, password)
+	if errors.Is(err, experiments.ErrConflict) {
+		return fmt.Errorf("%s can already sign in; to set a new password, run copylab user password --email %s", email, email)
+	}
 	if err != nil {
 		return err
 	}
@@ -162,14 +171,74 @@ func userAdd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	return nil
 }
 
+// userInvite prints an invite link for a new user: the only copy, on
+// stdout alone so that a script can take it; what it is for goes to
+// stderr. The command cannot know the address teammates reach copylab at
+// unless told (copylab serve's --public-url, or COPYLAB_PUBLIC_URL, which
+// both read): without it, it prints the path and says what goes before it,
+// rather than guess an address such as serve's default http://127.0.0.1:8080
+// that a teammate's browser could not open.
+func userInvite(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	var db, email, name, publicURL string
+	f := newFlags("user invite", "Print a link that lets someone create their own account, once, within 7 days.", stdout, stderr, getenv)
+	dbFlag(f, &db)
+	f.string(&email, "email", "", "the invitee's email (required)")
+	f.string(&name, "name", "", "the invitee's name, which they may change")
+	f.string(&publicURL, "public-url", "", "URL teammates reach copylab at, as given to copylab serve (without it, the link's path is printed)")
+	if err := f.parse(args); err != nil {
+		return quietHelp(err)
+	}
+	if strings.TrimSpace(email) == "" {
+		return usageError{"--email is required"}
+	}
+	base := ""
+	if strings.TrimSpace(publicURL) != "" {
+		// Checked before the invite is made: a link nobody can open is no invite.
+		var err error
+		if base, err = app.InviteLink(publicURL, ""); err != nil {
+			return usageError{fmt.Sprintf("--public-url %q: %v", publicURL, err)}
+		}
+	}
+	s, err := openStore(ctx, db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	path, expires, replaced, err := app.InviteUser(ctx, s, email, name)
+	var verr experiments.ValidationError
+	switch {
+	case errors.Is(err, experiments.ErrConflict):
+		email = strings.ToLower(strings.TrimSpace(email))
+		return fmt.Errorf("%s can already sign in; to set a new password, run copylab user password --email %s", email, email)
+	case errors.As(err, &verr):
+		msgs := make([]string, len(verr))
+		for i, fe := range verr {
+			msgs[i] = "--" + fe.Field + ": " + fe.Message
+		}
+		return usageError{strings.Join(msgs, "; ")}
+	case err != nil:
+		return err
+	}
+	fmt.Fprintln(stdout, base+path)
+	fmt.Fprintf(stderr, "invite for %s: the link works once, until %s (shown once: send it over a private channel)\n",
+		strings.ToLower(strings.TrimSpace(email)), expires.Local().Format("2 Jan 2006 15:04 MST"))
+	if replaced {
+		fmt.Fprintln(stderr, "it replaces the invite sent before, whose link no longer works")
+	}
+	if base == "" {
+		fmt.Fprintln(stderr, "put copylab's public URL before this path (https://copylab.example.com/invite/…), or pass --public-url (COPYLAB_PUBLIC_URL) to print the whole link")
+	}
+	return nil
+}
+
 // userCommand parses the flags of a user command (--db, --email,
 // --password-stdin, and what more adds), reads the password when asked
 // to ("" means a generated one) and opens the database.
-func userCommand(ctx context.Context, name, summary, stdinHelp string, args []string, stdin io.Reader, stderr io.Writer,
+func userCommand(ctx context.Context, name, summary, stdinHelp string, args []string, stdin io.Reader, stdout, stderr io.Writer,
 	getenv func(string) string, more func(*flags)) (s *experiments.Store, email, password string, err error) {
 	var db string
 	var fromStdin bool
-	f := newFlags(name, summary, stderr, getenv)
+	f := newFlags(name, summary, stdout, stderr, getenv)
 	dbFlag(f, &db)
 	f.string(&email, "email", "", "the user's email (required)")
 	more(f)
@@ -198,7 +267,7 @@ func userCommand(ctx context.Context, name, summary, stdinHelp string, args []st
 func userPassword(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) error {
 	s, email, password, err := userCommand(ctx, "user password", "Set a user's password, and sign them out everywhere.",
 		"read the new password from standard input (else one is generated and printed once)",
-		args, stdin, stderr, getenv, func(*flags) {})
+		args, stdin, stdout, stderr, getenv, func(*flags) {})
 	if err != nil {
 		return quietHelp(err)
 	}
@@ -216,7 +285,7 @@ func userPassword(ctx context.Context, args []string, stdin io.Reader, stdout, s
 
 func tokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
 	var db, email, name string
-	f := newFlags("token create", "Print a new API token for a user, once.", stderr, getenv)
+	f := newFlags("token create", "Print a new API token for a user, once.", stdout, stderr, getenv)
 	dbFlag(f, &db)
 	f.string(&email, "email", "", "the user the token acts as (required)")
 	f.string(&name, "name", "", "what the token is for, e.g. ci (required)")
@@ -252,12 +321,12 @@ func simulateCmd(ctx context.Context, args []string, stdout, stderr io.Writer, g
 	var seed int
 	var timeout time.Duration
 	var pageViews string
-	f := newFlags("simulate", "Send realistic visitor traffic through copylab's public endpoints.", stderr, getenv)
+	f := newFlags("simulate", "Send realistic visitor traffic through copylab's public endpoints.", stdout, stderr, getenv)
 	f.string(&o.URL, "url", "http://127.0.0.1:8080", "base URL of a running copylab")
 	f.string(&o.Site, "site", "", "site key (required)")
 	f.string(&o.Experiment, "experiment", "", "id of a running experiment of that site (required)")
 	f.int(&o.Visitors, "visitors", 1000, "visitors to simulate")
-	f.string(&rates, "rates", "", "conversion rate per variant, e.g. control=0.10,b=0.12 (required)")
+	f.string(&rates, "rates", "", "conversion rate of each of the experiment's variants, e.g. control=0.10,b=0.12 (required)")
 	f.int(&o.Concurrency, "concurrency", 8, "requests in flight")
 	f.string(&o.Token, "token", "", "API token: check afterwards that the stored counts grew by exactly what was sent")
 	f.int(&seed, "seed", 1, "random seed, for repeatable runs")
@@ -315,7 +384,7 @@ func simulateCmd(ctx context.Context, args []string, stdout, stderr io.Writer, g
 	if len(problems) > 0 {
 		return usageError{strings.Join(problems, "; ")}
 	}
-	o.Rates, o.Seed = r, uint64(seed)
+	o.Rates, o.Seed, o.EveryRate = r, uint64(seed), true
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	rep, err := simulate.Run(ctx, o)
@@ -339,7 +408,7 @@ func simulateCmd(ctx context.Context, args []string, stdout, stderr io.Writer, g
 func backupCmd(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
 	var db, out string
 	f := newFlags("backup", "Write a consistent, checked copy of the database. Safe while copylab runs: events keep being\n"+
-		"written meanwhile, and the copy holds everything committed when it started.", stderr, getenv)
+		"written meanwhile, and the copy holds everything committed when it started.", stdout, stderr, getenv)
 	f.string(&db, "db", "data/copylab.db", "SQLite database file to copy")
 	f.string(&out, "out", "", "file to write (it must not exist yet), or a directory to write copylab-YYYYMMDD-HHMMSSZ.db in (required)")
 	if err := f.parse(args); err != nil {
@@ -360,7 +429,7 @@ func backupCmd(ctx context.Context, args []string, stdout, stderr io.Writer, get
 func restoreCmd(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
 	var db, from string
 	f := newFlags("restore", "Put a backup in place of the database. Stop copylab first; the database it replaces is kept\n"+
-		"beside it as DB.before-restore-YYYYMMDD-HHMMSSZ.", stderr, getenv)
+		"beside it as DB.before-restore-YYYYMMDD-HHMMSSZ.", stdout, stderr, getenv)
 	f.string(&db, "db", "data/copylab.db", "SQLite database file to replace")
 	f.string(&from, "from", "", "the backup file to restore, as copylab backup wrote it (required)")
 	if err := f.parse(args); err != nil {
@@ -385,7 +454,7 @@ func recountCmd(ctx context.Context, args []string, stdout, stderr io.Writer, ge
 	var db string
 	f := newFlags("recount", "Count the stored events of every started experiment again, with today's counting rules, and say\n"+
 		"what changed. Stop copylab first. Each experiment is recounted in one transaction: one interrupted\n"+
-		"keeps its old counts.", stderr, getenv)
+		"keeps its old counts.", stdout, stderr, getenv)
 	f.string(&db, "db", "data/copylab.db", "SQLite database file to recount")
 	f.string(&o.Experiment, "experiment", "", "recount only the experiment with this id")
 	f.bool(&o.DryRun, "dry-run", false, "say what would change, and write nothing")
@@ -393,11 +462,18 @@ func recountCmd(ctx context.Context, args []string, stdout, stderr io.Writer, ge
 		return quietHelp(err)
 	}
 	o.Experiment = strings.TrimSpace(o.Experiment)
-	if o.DryRun {
-		fmt.Fprintln(stdout, "Dry run: nothing will be written.")
+	// The dry run is announced with its first line, not before: a recount
+	// refused (copylab still serving the file) then prints only why.
+	announced := false
+	announce := func() {
+		if o.DryRun && !announced {
+			fmt.Fprintln(stdout, "Dry run: nothing will be written.")
+			announced = true
+		}
 	}
 	n, changed := 0, 0
 	err := experiments.Recount(ctx, db, o, func(r experiments.RecountReport) {
+		announce()
 		fmt.Fprintln(stdout, r.String())
 		n++
 		if r.Changed() {
@@ -407,6 +483,7 @@ func recountCmd(ctx context.Context, args []string, stdout, stderr io.Writer, ge
 	if err != nil {
 		return err
 	}
+	announce()
 	switch {
 	case n == 0:
 		fmt.Fprintln(stdout, "No experiment has started yet: there is nothing to recount.")

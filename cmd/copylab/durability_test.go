@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -106,7 +107,26 @@ func (s *server) wait(t *testing.T, d time.Duration) error {
 	}
 }
 
+// startServer starts copylab serve on db and returns once it answers. The
+// port is found by listening on :0 and closing, so another process may
+// take it first; copylab then exits with "address already in use", and
+// another port is tried.
 func startServer(t *testing.T, bin, db string) *server {
+	t.Helper()
+	for attempt := 1; ; attempt++ {
+		s, portTaken := tryServer(t, bin, db)
+		if s != nil || !portTaken || attempt == 5 {
+			if s == nil {
+				t.Fatalf("copylab exited at start: the port was taken %d times", attempt)
+			}
+			return s
+		}
+	}
+}
+
+// tryServer is one attempt of startServer: the server, or nil and whether
+// it exited because its port was taken. Anything else fails t.
+func tryServer(t *testing.T, bin, db string) (_ *server, portTaken bool) {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -128,22 +148,25 @@ func startServer(t *testing.T, bin, db string) *server {
 		s.cmd.Process.Kill()
 		<-s.exited
 	})
-	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
 		resp, err := http.Get(s.url + "/healthz")
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
-				return s
+				return s, false
 			}
 		}
 		select {
 		case <-s.exited:
+			if strings.Contains(s.logs.String(), "address already in use") {
+				return nil, true
+			}
 			t.Fatalf("copylab exited at start: %v\n%s", s.err, s.logs)
 		default:
 		}
 	}
 	t.Fatalf("copylab did not come up\n%s", s.logs)
-	return nil
+	return nil, false
 }
 
 // sent is one request of the load: its body, its event ids, and whether

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"flag"
 	"fmt"
@@ -18,6 +19,10 @@ type flags struct {
 	getenv  func(string) string
 	errs    []string
 	secrets []secretFlag
+	// said holds what the flag package printed while parsing, until
+	// parse knows whether it answers --help (stdout) or a mistake (stderr).
+	said           bytes.Buffer
+	stdout, stderr io.Writer
 }
 
 // secretFlag is a flag whose twin is read only after parsing (see secret).
@@ -26,14 +31,31 @@ type secretFlag struct {
 	name string
 }
 
-func newFlags(name, summary string, stderr io.Writer, getenv func(string) string) *flags {
+// newFlags makes the flag set of a command. Its usage goes to stdout when
+// asked for (--help), so that it can be paged or searched, and to stderr
+// after a mistake on the command line, below the error.
+func newFlags(name, summary string, stdout, stderr io.Writer, getenv func(string) string) *flags {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	f := &flags{fs: fs, getenv: getenv, stdout: stdout, stderr: stderr}
+	// The flag package writes its errors and the usage to the set's
+	// output before it says which it was: parse sends them on.
+	fs.SetOutput(&f.said)
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "%s\n\nUsage: copylab %s [flags]\n\nFlags (each with its environment twin):\n", summary, name)
-		fs.PrintDefaults()
+		fmt.Fprintf(&f.said, "%s\n\nUsage: copylab %s [flags]\n\nFlags (each with its environment twin):\n", summary, name)
+		f.printDefaults(&f.said)
 	}
-	return &flags{fs: fs, getenv: getenv}
+	return f
+}
+
+// printDefaults lists the flags as the flag package does, but with two
+// dashes (--db), as the README, the errors and the usage lines write them;
+// the flag package takes either.
+func (f *flags) printDefaults(w io.Writer) {
+	var b strings.Builder
+	f.fs.SetOutput(&b)
+	f.fs.PrintDefaults()
+	f.fs.SetOutput(w)
+	io.WriteString(w, strings.ReplaceAll("\n"+b.String(), "\n  -", "\n  --")[1:])
 }
 
 // envName is the twin of a flag: --public-url is COPYLAB_PUBLIC_URL.
@@ -95,11 +117,16 @@ func (f *flags) duration(p *time.Duration, name string, def time.Duration, usage
 
 // parse parses args; --help prints usage and returns errHelp.
 func (f *flags) parse(args []string) error {
-	if err := f.fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return errHelp
-		}
-		return usageError{err.Error()}
+	err := f.fs.Parse(args)
+	if errors.Is(err, flag.ErrHelp) {
+		f.stdout.Write(f.said.Bytes())
+		return errHelp
+	}
+	if err != nil {
+		// The flag package printed its error above the usage; main prints
+		// it again below, in our words, where it is read.
+		f.stderr.Write(bytes.TrimPrefix(f.said.Bytes(), []byte(err.Error()+"\n")))
+		return usageError{flagError(err.Error())}
 	}
 	given := map[string]bool{}
 	f.fs.Visit(func(fl *flag.Flag) { given[fl.Name] = true })
@@ -115,6 +142,19 @@ func (f *flags) parse(args []string) error {
 		return usageError{strings.Join(f.errs, "; ")}
 	}
 	return nil
+}
+
+// flagError words the flag package's errors as the rest of copylab does,
+// with the flag as it is typed: "unknown flag --adr" rather than "flag
+// provided but not defined: -adr".
+func flagError(msg string) string {
+	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: -"); ok {
+		return "unknown flag --" + strings.TrimLeft(name, "-")
+	}
+	if name, ok := strings.CutPrefix(msg, "flag needs an argument: -"); ok {
+		return "flag --" + strings.TrimLeft(name, "-") + " needs a value"
+	}
+	return strings.Replace(msg, " for flag -", " for flag --", 1)
 }
 
 // errHelp ends a command quietly after it printed its usage.

@@ -3,6 +3,7 @@
 //	copylab [serve]        run the web app (the default)
 //	copylab user add       create a user
 //	copylab user password  set a user's password
+//	copylab user invite    print a link that lets someone create their account
 //	copylab token create   print a new API token for a user
 //	copylab simulate       send realistic visitor traffic to a running copylab
 //	copylab backup         write a consistent copy of the database, while it runs
@@ -51,8 +52,9 @@ Usage:
   copylab [serve] [flags]                     run the web app (default)
   copylab user add --email E [--name N] [--password-stdin]
   copylab user password --email E [--password-stdin]
+  copylab user invite --email E [--name N] [--public-url URL]
   copylab token create --email E --name N
-  copylab simulate --url URL --site KEY --experiment ID --visitors N --rates control=0.10,b=0.12
+  copylab simulate [--url URL] --site KEY --experiment ID --rates control=0.10,b=0.12 [--visitors N]
   copylab backup --out FILE-OR-DIRECTORY [--db PATH]
   copylab restore --from FILE [--db PATH]
   copylab recount [--db PATH] [--experiment ID] [--dry-run]
@@ -63,7 +65,7 @@ environment twin: --db is COPYLAB_DB, --public-url is COPYLAB_PUBLIC_URL.
 `
 
 const (
-	userUsage  = "usage: copylab user add --email E [--name N] [--password-stdin]\n       copylab user password --email E [--password-stdin]\n"
+	userUsage  = "usage: copylab user add --email E [--name N] [--password-stdin]\n       copylab user password --email E [--password-stdin]\n       copylab user invite --email E [--name N] [--public-url URL]\n"
 	tokenUsage = "usage: copylab token create --email E --name N\n"
 )
 
@@ -78,21 +80,37 @@ func subUsage(args []string, stdout io.Writer, usage string) error {
 	return usageError{strings.TrimSuffix(usage, "\n")}
 }
 
+// isHelpFlag tells whether arg asks for help, in any of the spellings the
+// flag package takes.
+func isHelpFlag(arg string) bool {
+	switch arg {
+	case "-h", "--h", "-help", "--help":
+		return true
+	}
+	return false
+}
+
 // run dispatches to a subcommand. It is main without the process: tests call it.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) error {
 	cmd := "serve"
 	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
 		cmd, args = args[0], args[1:]
+	} else if len(args) == 1 && isHelpFlag(args[0]) {
+		// copylab --help: the commands first (someone new looks for them
+		// here), then the flags of serve, which copylab alone runs.
+		fmt.Fprint(stdout, topUsage+"\n")
 	}
 	switch cmd {
 	case "serve":
-		return serve(ctx, args, stderr, getenv)
+		return serve(ctx, args, stdout, stderr, getenv)
 	case "user":
 		switch {
 		case len(args) > 0 && args[0] == "add":
 			return userAdd(ctx, args[1:], stdin, stdout, stderr, getenv)
 		case len(args) > 0 && args[0] == "password":
 			return userPassword(ctx, args[1:], stdin, stdout, stderr, getenv)
+		case len(args) > 0 && args[0] == "invite":
+			return userInvite(ctx, args[1:], stdout, stderr, getenv)
 		}
 		return subUsage(args, stdout, userUsage)
 	case "token":
@@ -108,7 +126,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return restoreCmd(ctx, args, stdout, stderr, getenv)
 	case "recount":
 		return recountCmd(ctx, args, stdout, stderr, getenv)
-	case "help", "-h", "--help":
+	case "help":
 		if len(args) > 0 {
 			// "help user add" is "user add --help"; "help user" lists the user commands.
 			return run(ctx, append(args[:len(args):len(args)], "--help"), stdin, stdout, stderr, getenv)

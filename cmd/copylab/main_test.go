@@ -70,7 +70,7 @@ func TestHelp(t *testing.T) {
 	if err != nil || !strings.Contains(out, "copylab token create") {
 		t.Fatalf("help: %v\n%s", err, out)
 	}
-	_, stderr, err := runCmd(t, env(nil), "", "serve", "--help")
+	stderr, _, err := runCmd(t, env(nil), "", "serve", "--help") // help asked for goes to stdout
 	if err != nil {
 		t.Fatalf("serve --help: %v", err)
 	}
@@ -111,6 +111,8 @@ func TestUserAndToken(t *testing.T) {
 	}
 	if _, _, err := runCmd(t, env(nil), "", "user", "add", "--db", db, "--email", "ANA@example.com"); err == nil {
 		t.Fatal("added the same email twice")
+	} else if want := "ANA@example.com can already sign in; to set a new password, run copylab user password --email ANA@example.com"; err.Error() != want {
+		t.Errorf("user add of a taken email: %q, want %q", err, want)
 	}
 
 	out, _, err = runCmd(t, env(nil), "", "token", "create", "--db", db, "--email", "ana@example.com", "--name", "ci")

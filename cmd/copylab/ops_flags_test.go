@@ -40,7 +40,7 @@ func TestOpsFlags(t *testing.T) {
 		})
 	}
 	// --help lists each flag with its twin.
-	_, help, err := runCmd(t, env(nil), "", "serve", "--help")
+	help, _, err := runCmd(t, env(nil), "", "serve", "--help")
 	if err != nil {
 		t.Fatal(err)
 	}

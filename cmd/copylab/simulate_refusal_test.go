@@ -34,10 +34,12 @@ func TestSimulateRefusals(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// experiment creates a test on site, taken through the given actions.
+	// experiment creates a test on site, taken through the given actions,
+	// each on an element of its own (two tests of one element and page
+	// cannot both run).
 	experiment := func(siteID, name string, actions ...string) string {
 		t.Helper()
-		x, err := s.CreateExperiment(ctx, experiments.Experiment{SiteID: siteID, Name: name, Page: "/", Selector: "h1",
+		x, err := s.CreateExperiment(ctx, experiments.Experiment{SiteID: siteID, Name: name, Page: "/", Selector: "#" + strings.ReplaceAll(name, " ", "-"),
 			Goal: experiments.Goal{Type: experiments.GoalClick, Selector: "#buy"}, CoverageBP: 10000,
 			Variants: []experiments.Variant{{Text: "Buy now"}, {Text: "Start today"}}})
 		if err != nil {

@@ -1,0 +1,80 @@
+package main
+
+import (
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// TestMetricsAllowNone: --metrics-allow none, and its twin
+// COPYLAB_METRICS_ALLOW=none, let no address read /metrics, loopback
+// included (an empty variable cannot say so: it counts as unset, as for
+// every twin, and keeps the default).
+func TestMetricsAllowNone(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		env  map[string]string
+		args []string
+		want int
+	}{
+		{"default", nil, nil, http.StatusOK},
+		{"empty twin is unset", map[string]string{"COPYLAB_METRICS_ALLOW": ""}, nil, http.StatusOK},
+		{"twin none", map[string]string{"COPYLAB_METRICS_ALLOW": "none"}, nil, http.StatusNotFound},
+		{"flag none", nil, []string{"--metrics-allow", "None"}, http.StatusNotFound},
+		{"flag empty", nil, []string{"--metrics-allow="}, http.StatusNotFound},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := metricsStatus(t, tt.env, tt.args...); got != tt.want {
+				t.Errorf("GET /metrics from loopback: %d, want %d", got, tt.want)
+			}
+		})
+	}
+}
+
+// metricsStatus runs serve on a free loopback port with env and extra
+// flags, and answers the status of GET /metrics from loopback.
+func metricsStatus(t *testing.T, env map[string]string, extra ...string) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	args := append([]string{"serve", "--addr", addr, "--db", filepath.Join(t.TempDir(), "copylab.db")}, extra...)
+	go func() { done <- run(ctx, args, nil, io.Discard, io.Discard, func(k string) string { return env[k] }) }()
+	defer func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("serve: %v", err)
+			}
+		case <-time.After(20 * time.Second):
+			t.Errorf("serve did not stop")
+		}
+	}()
+	client := &http.Client{Timeout: 5 * time.Second}
+	for deadline := time.Now().Add(15 * time.Second); ; {
+		resp, err := client.Get("http://" + addr + "/metrics")
+		if err == nil {
+			resp.Body.Close()
+			return resp.StatusCode
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("serve ended before answering: %v", err)
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("serve did not answer on %s: %v", addr, err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
