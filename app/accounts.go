@@ -11,6 +11,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"copylab/experiments"
+	"copylab/views"
 )
 
 // Password rules. bcrypt reads at most 72 bytes and silently ignores the
@@ -29,6 +30,18 @@ func passwordError(pw string) string {
 		return fmt.Sprintf("Use at most %d bytes (about %d letters); longer passwords are cut short by bcrypt.", MaxPasswordBytes, MaxPasswordBytes)
 	}
 	return ""
+}
+
+// newPasswordErrors adds to errs what is wrong with a new password typed
+// twice (the "password" and "password2" fields of setup, an invite and a
+// password change).
+func newPasswordErrors(errs views.Errors, password, again string) {
+	if msg := passwordError(password); msg != "" {
+		errs["password"] = msg
+	}
+	if again != password {
+		errs["password2"] = "The two passwords differ."
+	}
 }
 
 // emailError returns why an email cannot be used, or "".
@@ -79,13 +92,9 @@ func addUser(ctx context.Context, store *experiments.Store, email, name, passwor
 		password = GeneratePassword()
 		generated = password
 	}
-	var verr experiments.ValidationError
-	if msg := emailError(email); msg != "" {
-		verr = append(verr, experiments.FieldError{Field: "email", Code: "invalid_email", Message: msg})
-	}
-	if msg := passwordError(password); msg != "" {
-		verr = append(verr, experiments.FieldError{Field: "password", Code: "invalid_password", Message: msg})
-	}
+	verr := fieldErrors(
+		experiments.FieldError{Field: "email", Code: "invalid_email", Message: emailError(email)},
+		experiments.FieldError{Field: "password", Code: "invalid_password", Message: passwordError(password)})
 	if len(verr) > 0 {
 		return experiments.User{}, "", verr
 	}
@@ -170,4 +179,16 @@ func setPassword(ctx context.Context, store *experiments.Store, email, password 
 		return "", fmt.Errorf("app: set password: %w", err)
 	}
 	return generated, nil
+}
+
+// fieldErrors keeps the checks that found a problem (a Message): the
+// ValidationError of a form's fields, empty when all are fine.
+func fieldErrors(checks ...experiments.FieldError) experiments.ValidationError {
+	var verr experiments.ValidationError
+	for _, c := range checks {
+		if c.Message != "" {
+			verr = append(verr, c)
+		}
+	}
+	return verr
 }

@@ -167,7 +167,7 @@ func (a *App) handleError(c *fiber.Ctx, err error) error {
 	rid := requestIDOf(c)
 	if ans.status >= 500 {
 		a.log.LogAttrs(c.UserContext(), slog.LevelError, "request failed",
-			slog.String("request_id", rid), slog.String("method", c.Method()), slog.String("path", c.Path()),
+			slog.String("request_id", rid), slog.String("method", c.Method()), slog.String("path", logPath(c.Path())),
 			slog.Int("status", ans.status), slog.String("error", err.Error()))
 	}
 	c.Response().ResetBody()
@@ -203,6 +203,11 @@ func (a *App) handleError(c *fiber.Ctx, err error) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	if ans.status == http.StatusNotFound && isSharePath(c.Path()) {
 		return a.shareGone(c) // share_show.go: public, the same for every token
+	}
+	if m := c.Method(); ans.status == http.StatusMethodNotAllowed && (m == http.MethodGet || m == http.MethodHead) {
+		if to, ok := a.formPageAbove(c.Path()); ok {
+			return c.Redirect(to, http.StatusSeeOther) // form_address.go
+		}
 	}
 	if sessionOf(c) == nil && ans.status < 500 {
 		// Unknown paths skip the session middleware; a signed-in person

@@ -254,7 +254,7 @@ func TestLoginDeviceCookieInvalid(t *testing.T) {
 	// Eve is removed and added again, with the same password.
 	eve := e.addUser("eve@example.com")
 	eveBefore := e.signInDevice("198.51.100.6", "eve@example.com", testPassword)
-	if err := e.store.DeleteUser(ctx, eve.ID); err != nil {
+	if _, err := e.store.DeleteUser(ctx, eve.ID); err != nil {
 		t.Fatal(err)
 	}
 	e.addUser("eve@example.com")

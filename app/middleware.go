@@ -75,7 +75,7 @@ func (a *App) logRequests(c *fiber.Ctx) error {
 	a.log.LogAttrs(c.UserContext(), level, "http",
 		slog.String("request_id", requestIDOf(c)),
 		slog.String("method", c.Method()),
-		slog.String("path", c.Path()),
+		slog.String("path", logPath(c.Path())), // an invite link's token cut off (invites.go)
 		slog.Int("status", status),
 		slog.Duration("duration", time.Since(start)),
 		slog.String("ip", a.clientIP(c)))

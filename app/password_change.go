@@ -19,12 +19,7 @@ func (a *App) passwordChange(c *fiber.Ctx) error {
 	s := sessionOf(c)
 	current, next, again := c.FormValue("current_password"), c.FormValue("password"), c.FormValue("password2")
 	errs := views.Errors{}
-	if msg := passwordError(next); msg != "" {
-		errs["password"] = msg
-	}
-	if again != next {
-		errs["password2"] = "The two passwords differ."
-	}
+	newPasswordErrors(errs, next, again)
 	if current == "" {
 		errs["current_password"] = "Enter the password you use now."
 	}

@@ -51,6 +51,10 @@ func (a *App) routes() {
 	signedOut.Post("/login", a.loginSubmit)
 	signedOut.Get("/setup", a.setupShow)
 	signedOut.Post("/setup", a.setupSubmit)
+	// Invite links: the token in the path is the secret (invite_show.go).
+	invite := a.group(gz, a.inviteHeaders, a.loadSession, a.checkFormCSRF)
+	invite.Get("/invite/:token", a.inviteShow)
+	invite.Post("/invite/:token", a.inviteAccept)
 
 	// Pages: a session, and the session's CSRF token on every unsafe request.
 	pages := a.group(gz, a.loadSession, a.requireUser, a.checkCSRF)
@@ -95,6 +99,8 @@ func (a *App) routes() {
 	pages.Get("/users", a.usersList)
 	pages.Post("/users", a.userAdd)
 	pages.Post("/users/:id/delete", a.userRemove)
+	pages.Post("/users/invites", a.inviteCreate)
+	pages.Post("/users/invites/:id/delete", a.inviteRevoke)
 	pages.Get("/settings", a.settingsShow)
 	pages.Post("/settings/tokens", a.tokenCreate)
 	pages.Post("/settings/password", a.passwordChange)

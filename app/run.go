@@ -13,8 +13,8 @@ import (
 
 // Run serves copylab until ctx is cancelled (cmd cancels it on SIGINT and
 // SIGTERM), then shuts down gracefully: it stops accepting connections,
-// lets in-flight requests finish, drains the events queue, and closes the
-// database. With no account yet, it logs the one-time setup link.
+// lets in-flight requests finish, writes the tags' last loads, drains the
+// events queue, and closes the database. With no account yet, it logs the one-time setup link.
 func Run(ctx context.Context, cfg Config) error {
 	cfg = cfg.withDefaults()
 	if err := cfg.Validate(); err != nil {
@@ -62,7 +62,7 @@ func Run(ctx context.Context, cfg Config) error {
 
 	jobsCtx, stopJobs := context.WithCancel(context.Background())
 	var jobs sync.WaitGroup
-	jobs.Add(2)
+	jobs.Add(3)
 	go func() {
 		defer jobs.Done()
 		a.runHourly(jobsCtx)
@@ -70,6 +70,10 @@ func Run(ctx context.Context, cfg Config) error {
 	go func() {
 		defer jobs.Done()
 		a.runNotifier(jobsCtx)
+	}()
+	go func() {
+		defer jobs.Done()
+		a.runTagFlush(jobsCtx) // writes once more when stopped
 	}()
 
 	served := make(chan error, 1)
@@ -82,8 +86,10 @@ func Run(ctx context.Context, cfg Config) error {
 	case serveErr = <-served:
 		serveErr = fmt.Errorf("app: serve: %w", serveErr)
 	}
-	// Stop accepting and wait for in-flight requests, then the events they
-	// queued are drained by closing the ingester, and the store goes last.
+	// Stop accepting and wait for in-flight requests, then stop the jobs
+	// (the tag's last loads are written then), then the events the
+	// requests queued are drained by closing the ingester, and the store
+	// goes last.
 	shutdownErr := a.fiber.ShutdownWithTimeout(cfg.ShutdownTimeout)
 	stopJobs()
 	jobs.Wait()
@@ -116,6 +122,9 @@ func (a *App) housekeeping(ctx context.Context) {
 		a.log.Error("housekeeping: delete expired sessions", "error", err)
 	case n > 0:
 		a.log.Info("housekeeping: deleted expired sessions", "count", n)
+	}
+	if _, err := a.store.DeleteExpiredInvites(ctx, a.now()); err != nil && ctx.Err() == nil {
+		a.log.Error("housekeeping: delete expired invites", "error", err)
 	}
 	a.logins.Prune()
 	a.genJobs.prune()

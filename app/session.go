@@ -568,8 +568,12 @@ func tokensEqual(want, got string) bool {
 	return want != "" && subtle.ConstantTimeCompare([]byte(want), []byte(got)) == 1
 }
 
-// apiAuth requires a valid API token in Authorization: Bearer.
+// apiAuth requires a valid API token in Authorization: Bearer. Every
+// answer of the API is kept in no cache, as the signed-in pages are
+// (requireUser): an experiment's carries its share link, whose token opens
+// the results to anyone, and a site's its key.
 func (a *App) apiAuth(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderCacheControl, "no-store")
 	auth := c.Get(fiber.HeaderAuthorization)
 	scheme, token, ok := strings.Cut(auth, " ")
 	token = strings.TrimSpace(token)

@@ -27,12 +27,7 @@ func (a *App) setupSubmit(c *fiber.Ctx) error {
 	if msg := emailError(email); msg != "" {
 		errs["email"] = msg
 	}
-	if msg := passwordError(password); msg != "" {
-		errs["password"] = msg
-	}
-	if c.FormValue("password2") != password {
-		errs["password2"] = "The two passwords differ."
-	}
+	newPasswordErrors(errs, password, c.FormValue("password2"))
 	if len(errs) == 0 {
 		user, _, err := addUser(c.UserContext(), a.store, email, "", password, a.cfg.BcryptCost)
 		if err != nil {

@@ -18,7 +18,7 @@ func (a *App) userAdd(c *fiber.Ctx) error {
 	u, generated, err := addUser(c.UserContext(), a.store, email, "", c.FormValue("password"), a.cfg.BcryptCost)
 	errs, invalid := formErrors(err, nil)
 	if errors.Is(err, experiments.ErrConflict) {
-		errs, invalid = views.Errors{"email": "Someone with this email can already sign in."}, true
+		errs, invalid = views.Errors{"email": emailTaken}, true
 	}
 	if invalid {
 		p, err := a.usersPage(c)

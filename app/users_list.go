@@ -1,6 +1,9 @@
 package app
 
 import (
+	"strings"
+	"time"
+
 	"github.com/gofiber/fiber/v2"
 
 	"copylab/views"
@@ -22,9 +25,40 @@ func (a *App) usersPage(c *fiber.Ctx) (views.UsersPage, error) {
 	}
 	p := views.UsersPage{Page: a.page(c, views.NavUsers), Now: a.now()}
 	p.Title = "Users"
+	if p.Invites, err = a.invitesSection(c); err != nil {
+		return p, err
+	}
+	// How many of the pending invites each user sent: removing the user
+	// cancels them (Store.DeleteUser), and the Remove button says so.
+	sent := map[string]int{}
+	for _, inv := range p.Invites.Pending {
+		if inv.InvitedBy != "" {
+			sent[strings.ToLower(inv.InvitedBy)]++
+		}
+	}
 	me := sessionOf(c)
 	for _, u := range users {
-		p.Users = append(p.Users, views.UserRow{ID: u.ID, Email: u.Email, Name: u.Name, Created: u.CreatedAt, Self: me != nil && me.user.ID == u.ID})
+		p.Users = append(p.Users, views.UserRow{ID: u.ID, Email: u.Email, Name: u.Name, Created: u.CreatedAt, Self: me != nil && me.user.ID == u.ID,
+			PendingInvites: sent[strings.ToLower(u.Email)]})
 	}
 	return p, nil
+}
+
+// invitesSection reads the pending invites. Expired ones are deleted
+// here, on the page that would list them, and when the next invite is
+// made (Store.CreateInvite): the page is where anyone would look for them.
+func (a *App) invitesSection(c *fiber.Ctx) (views.InvitesSection, error) {
+	now := a.now()
+	s := views.InvitesSection{Now: now, TTLDays: int(inviteTTL / (24 * time.Hour))}
+	if _, err := a.store.DeleteExpiredInvites(c.UserContext(), now); err != nil {
+		return s, err
+	}
+	pending, err := a.store.Invites(c.UserContext(), now)
+	if err != nil {
+		return s, err
+	}
+	for _, inv := range pending {
+		s.Pending = append(s.Pending, views.InviteRow{ID: inv.ID, Email: inv.Email, InvitedBy: inv.InvitedBy, Expires: inv.ExpiresAt})
+	}
+	return s, nil
 }

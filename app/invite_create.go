@@ -1,0 +1,49 @@
+package app
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/gofiber/fiber/v2"
+
+	"copylab/experiments"
+	"copylab/views"
+)
+
+// inviteCreate answers POST /users/invites: it makes an invite link for
+// an email and shows it on the answer page, once. Like a generated
+// password it is not redirected, so it is kept nowhere: not in a flash
+// cookie, not in the browser's history of pages it may show again.
+func (a *App) inviteCreate(c *fiber.Ctx) error {
+	email, name := normalizeEmail(c.FormValue("invite_email")), c.FormValue("invite_name")
+	token, inv, replaced, err := createInvite(c.UserContext(), a.store, email, name, sessionOf(c).user.Email, a.now())
+	errs, invalid := formErrors(err, func(f string) string { return "invite_" + f })
+	if errors.Is(err, experiments.ErrConflict) {
+		errs, invalid = views.Errors{"invite_email": emailTaken}, true
+	}
+	if errors.Is(err, experiments.ErrInviterGone) {
+		// Removed by a teammate while this request was on its way.
+		return &httpError{Status: http.StatusForbidden, Code: "account_removed",
+			Message: "Your account was removed, so no invite link was made."}
+	}
+	if invalid {
+		p, err := a.usersPage(c)
+		if err != nil {
+			return err
+		}
+		p.Invites.Email, p.Invites.Name, p.Invites.Errors = email, name, errs
+		c.Status(http.StatusUnprocessableEntity)
+		return render(c, views.Users(p))
+	}
+	if err != nil {
+		return err
+	}
+	a.log.Info("invite created", "email", inv.Email, "by", inv.InvitedBy, "replaced", replaced)
+	p, err := a.usersPage(c)
+	if err != nil {
+		return err
+	}
+	p.Invites.NewEmail, p.Invites.NewLink, p.Invites.Replaced = inv.Email, a.cfg.PublicURL+invitePrefix+token, replaced
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return render(c, views.Users(p))
+}

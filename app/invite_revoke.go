@@ -1,0 +1,29 @@
+package app
+
+import (
+	"errors"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"copylab/experiments"
+)
+
+// inviteRevoke answers POST /users/invites/:id/delete: the invite's link
+// stops working at once. An invite already used, revoked or expired (a
+// second tab's button) is answered as done: what was asked is true.
+func (a *App) inviteRevoke(c *fiber.Ctx) error {
+	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	if err != nil {
+		return errNotFound
+	}
+	inv, err := a.store.DeleteInvite(c.UserContext(), id)
+	if errors.Is(err, experiments.ErrNotFound) {
+		return a.redirectWithFlash(c, "/users", "ok", "That invite is no longer pending: its link does not work.")
+	}
+	if err != nil {
+		return err
+	}
+	a.log.Info("invite revoked", "email", inv.Email)
+	return a.redirectWithFlash(c, "/users", "ok", "The invite for "+inv.Email+" is revoked: its link no longer works.")
+}

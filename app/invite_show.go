@@ -1,0 +1,64 @@
+package app
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/gofiber/fiber/v2"
+
+	"copylab/experiments"
+	"copylab/views"
+)
+
+// inviteHeaders go on every answer under /invite/, its errors' included:
+// the path holds the link's secret, so the page sends no Referer (not
+// even to copylab's own assets), is kept in no cache and is not indexed.
+func (a *App) inviteHeaders(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderReferrerPolicy, "no-referrer")
+	c.Set("X-Robots-Tag", "noindex, nofollow")
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Next()
+}
+
+// inviteShow answers GET /invite/:token, public: the invite's email, and
+// a name and password to make the account with. A link that does not work
+// gets the one page that says so (inviteGone).
+func (a *App) inviteShow(c *fiber.Ctx) error {
+	token := c.Params("token")
+	inv, ok, err := a.inviteOf(c, token)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return a.inviteGone(c)
+	}
+	p := a.page(c, "")
+	p.Title = "Join copylab"
+	p.CSRF = a.formCSRF(c)
+	ip := views.InvitePage{Page: p, Action: invitePrefix + token, Email: inv.Email, InvitedBy: inv.InvitedBy, Name: inv.Name}
+	if s := sessionOf(c); s != nil {
+		ip.SignedInAs = s.user.Email
+	}
+	return render(c, views.Invite(ip))
+}
+
+// inviteOf finds the invite of token while it works.
+func (a *App) inviteOf(c *fiber.Ctx, token string) (experiments.Invite, bool, error) {
+	if !validInviteToken(token) {
+		return experiments.Invite{}, false, nil
+	}
+	inv, err := a.store.InviteByHash(c.UserContext(), hashSecret(token), a.now())
+	if errors.Is(err, experiments.ErrNotFound) {
+		return experiments.Invite{}, false, nil
+	}
+	return inv, err == nil, err
+}
+
+// inviteGone is the 404 of an invite link that does not work: used,
+// revoked, replaced, expired or never made, the same page for each, so
+// that nobody learns which links once worked. Its reader usually has no
+// account yet, so it is the signed-out frame whoever asks.
+func (a *App) inviteGone(c *fiber.Ctx) error {
+	c.Status(http.StatusNotFound)
+	return render(c, views.InviteGone(views.Page{Title: "Invite link no longer works", Assets: a.assets.views()}))
+}

@@ -1,0 +1,444 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+var inviteLinkRe = regexp.MustCompile(`http://copylab\.test/invite/([a-z2-7]{32})`)
+
+// invite makes an invite from the Users page as c and returns the token
+// of the link on the answer page.
+func invite(t *testing.T, c *client, email, name string) (token, body string) {
+	t.Helper()
+	c.get("/users")
+	resp, body := c.post("/users/invites", url.Values{"invite_email": {email}, "invite_name": {name}})
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("invite %s: status %d: %s", email, resp.StatusCode, body)
+	}
+	m := inviteLinkRe.FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("invite %s: no link on the answer page: %s", email, body)
+	}
+	return m[1], body
+}
+
+// accept opens the invite link in a new browser and creates the account.
+func accept(e *env, token, name, password string) (*client, *http.Response, string) {
+	e.t.Helper()
+	c := e.client()
+	c.get("/login") // the form token, should the link not work
+	c.get("/invite/" + token)
+	resp, body := c.post("/invite/"+token, url.Values{"name": {name}, "password": {password}, "password2": {password}})
+	return c, resp, body
+}
+
+// TestInviteAccept: an invite made on the Users page gives a link, shown
+// once and stored only as a hash, that opens a public page with the email;
+// creating the account there signs the newcomer in and lands them on the
+// sites list with a welcome. The link works once.
+func TestInviteAccept(t *testing.T) {
+	e := newEnv(t)
+	owner := e.signIn("owner@example.com")
+	if _, body := owner.get("/users"); strings.Contains(body, "Pending invites") {
+		t.Errorf("the Users page lists pending invites while there are none")
+	}
+	resp, _ := func() (*http.Response, string) {
+		owner.get("/users")
+		return owner.post("/users/invites", url.Values{"invite_email": {" Ana@Example.com "}, "invite_name": {"Ana"}})
+	}()
+	if cc := resp.Header.Get("Cache-Control"); cc != "no-store" {
+		t.Errorf("the answer with the link: Cache-Control %q, want no-store", cc)
+	}
+	token, body := invite(t, owner, "ana@example.com", "Ana")
+	for _, want := range []string{"Send this link to", "ana@example.com", "It works once, for 7 days", "It replaces the link you sent before", `data-copy="#invite-link"`, "Pending invites", "in 7 days", "owner@example.com"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the answer page lacks %q", want)
+		}
+	}
+	if _, body := owner.get("/users"); strings.Contains(body, token) || !strings.Contains(body, "ana@example.com") {
+		t.Errorf("the Users page, read again, shows the link or misses the pending invite")
+	}
+	// Neither the database nor its write-ahead log holds the token itself.
+	for _, name := range []string{"copylab.db", "copylab.db-wal"} {
+		b, err := os.ReadFile(filepath.Join(filepath.Dir(e.store.Path()), name))
+		if err == nil && bytes.Contains(b, []byte(token)) {
+			t.Errorf("%s holds the invite token itself", name)
+		}
+	}
+
+	guest := e.client()
+	resp, body = guest.get("/invite/" + token)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET the link: status %d: %s", resp.StatusCode, body)
+	}
+	if rp := resp.Header.Get("Referrer-Policy"); rp != "no-referrer" {
+		t.Errorf("the invite page: Referrer-Policy %q, want no-referrer", rp)
+	}
+	for _, want := range []string{"Join copylab", "owner@example.com invited you", `value="ana@example.com" readonly`, `value="Ana"`, passwordHelpText, "Create my account"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the invite page lacks %q", want)
+		}
+	}
+	resp, body = guest.post("/invite/"+token, url.Values{"name": {"Ana B"}, "password": {testPassword}, "password2": {testPassword}})
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/sites" {
+		t.Fatalf("create the account: status %d to %q: %s", resp.StatusCode, resp.Header.Get("Location"), body)
+	}
+	resp, body = guest.get("/sites")
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "Welcome to copylab! Your account is ready.") {
+		t.Errorf("the sites list after accepting: status %d, want 200 with the welcome: %s", resp.StatusCode, body)
+	}
+	u, _, err := e.store.UserByEmail(context.Background(), "ana@example.com")
+	if err != nil || u.Name != "Ana B" {
+		t.Errorf("the new user: %+v, %v; want the name typed on the page", u, err)
+	}
+	if _, body := owner.get("/users"); strings.Contains(body, "Pending invites") {
+		t.Errorf("the used invite is still listed as pending")
+	}
+
+	// Used: the link works no more, for the page or the form.
+	gone := e.client()
+	if resp, body := gone.get("/invite/" + token); resp.StatusCode != http.StatusNotFound || !strings.Contains(body, "This invite link no longer works") {
+		t.Errorf("the used link: status %d: %s", resp.StatusCode, body)
+	}
+	if _, resp, _ := accept(e, token, "", "another password"); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("accepting the used link again: status %d, want 404", resp.StatusCode)
+	}
+}
+
+// passwordHelpText is the help setup and Settings give beside a new
+// password; the invite page gives the same.
+const passwordHelpText = "At least 10 characters. A passphrase of a few words is easy to remember and hard to guess."
+
+// TestInviteGoneAlike: a link that was used, revoked, replaced or has
+// expired, an unknown one and a mangled one all get the same 404 page, in
+// the signed-out frame, without Referer.
+func TestInviteGoneAlike(t *testing.T) {
+	e := newEnv(t)
+	owner := e.signIn("owner@example.com")
+
+	used, _ := invite(t, owner, "used@example.com", "")
+	if _, resp, body := accept(e, used, "", testPassword); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("accept: %d %s", resp.StatusCode, body)
+	}
+	revoked, body := invite(t, owner, "revoked@example.com", "")
+	id := regexp.MustCompile(`/users/invites/(\d+)/delete`).FindStringSubmatch(body)
+	if id == nil {
+		t.Fatalf("no Revoke button: %s", body)
+	}
+	resp, _ := owner.post("/users/invites/"+id[1]+"/delete", nil)
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("revoke: status %d", resp.StatusCode)
+	}
+	if _, body := owner.get("/users"); !strings.Contains(body, "The invite for revoked@example.com is revoked") || strings.Contains(body, `/users/invites/`+id[1]+`/delete`) {
+		t.Errorf("after revoking: no word of it, or still listed: %s", body)
+	}
+	replaced, _ := invite(t, owner, "again@example.com", "")
+	invite(t, owner, "again@example.com", "")
+	expired, _ := invite(t, owner, "late@example.com", "")
+
+	realNow := e.app.now
+	e.app.now = func() time.Time { return realNow().Add(inviteTTL + time.Minute) }
+	defer func() { e.app.now = realNow }()
+
+	links := map[string]string{
+		"used": used, "revoked": revoked, "replaced": replaced, "expired": expired,
+		"unknown": newInviteToken(), "mangled": "not-a-token", "upper case": strings.ToUpper(expired),
+	}
+	var want string
+	for name, token := range links {
+		for _, method := range []string{http.MethodGet, http.MethodPost} {
+			c := e.client()
+			c.get("/login") // a form token, for the POST
+			var resp *http.Response
+			var body string
+			if method == http.MethodGet {
+				resp, body = c.get("/invite/" + token)
+			} else {
+				resp, body = c.post("/invite/"+token, url.Values{"password": {testPassword}, "password2": {testPassword}})
+			}
+			if resp.StatusCode != http.StatusNotFound || resp.Header.Get("Referrer-Policy") != "no-referrer" {
+				t.Errorf("%s %s link: status %d, Referrer-Policy %q; want 404, no-referrer", method, name, resp.StatusCode, resp.Header.Get("Referrer-Policy"))
+			}
+			if want == "" {
+				want = body
+			} else if body != want {
+				t.Errorf("%s %s link: a page of its own:\n%s\nwant\n%s", method, name, body, want)
+			}
+		}
+	}
+	for _, s := range []string{"This invite link no longer works", "Ask the person who invited you for a new link."} {
+		if !strings.Contains(want, s) {
+			t.Errorf("the page lacks %q: %s", s, want)
+		}
+	}
+	if strings.Contains(want, "owner@example.com") || strings.Contains(want, "Sign out") {
+		t.Errorf("the page is not the signed-out frame: %s", want)
+	}
+
+	// Expired invites are not listed, and reading the page deletes them.
+	if _, body := owner.get("/users"); strings.Contains(body, "late@example.com") {
+		t.Errorf("the expired invite is listed")
+	}
+	if n, err := e.store.DeleteExpiredInvites(context.Background(), e.app.now()); err != nil || n != 0 {
+		t.Errorf("expired invites left after the Users page was read: %d, %v", n, err)
+	}
+}
+
+// TestInviteAcceptConcurrent: the link submitted from several browsers at
+// once makes one account; every other submission gets the 404.
+func TestInviteAcceptConcurrent(t *testing.T) {
+	e := newEnv(t)
+	owner := e.signIn("owner@example.com")
+	token, _ := invite(t, owner, "race@example.com", "")
+	const n = 6
+	browsers := make([]*client, n)
+	for i := range browsers {
+		browsers[i] = e.client()
+		browsers[i].get("/invite/" + token)
+	}
+	statuses := make([]int, n)
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i, c := range browsers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			v := url.Values{"_csrf": {c.csrf}, "password": {testPassword}, "password2": {testPassword}}
+			req := newRequest(http.MethodPost, "/invite/"+token, strings.NewReader(v.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			for k, v := range c.cookies {
+				req.AddCookie(&http.Cookie{Name: k, Value: v})
+			}
+			<-start
+			resp, err := e.app.Fiber().Test(req, -1)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			resp.Body.Close()
+			statuses[i] = resp.StatusCode
+			if resp.StatusCode == http.StatusSeeOther && resp.Header.Get("Location") != "/sites" {
+				t.Errorf("a submission was sent to %s, want /sites or a 404", resp.Header.Get("Location"))
+			}
+		}()
+	}
+	close(start)
+	wg.Wait()
+	made := 0
+	for _, s := range statuses {
+		switch s {
+		case http.StatusSeeOther:
+			made++
+		case http.StatusNotFound:
+		default:
+			t.Errorf("a submission got status %d, want 303 or 404", s)
+		}
+	}
+	users, err := e.store.Users(context.Background())
+	if err != nil || made != 1 || len(users) != 2 {
+		t.Errorf("%d submissions made an account, %d users (%v); want 1 and 2 (statuses %v)", made, len(users), err, statuses)
+	}
+}
+
+// TestInviteRefusals: an email that can already sign in is refused with
+// Add's sentence; a bad email or name is shown beside its field; a second
+// invite for an email replaces the first, whose link stops working.
+func TestInviteRefusals(t *testing.T) {
+	e := newEnv(t)
+	owner := e.signIn("owner@example.com")
+	owner.get("/users")
+	for _, tc := range []struct {
+		name, email, who, want string
+	}{
+		{"taken", "OWNER@example.com", "", "Someone with this email can already sign in."},
+		{"no email", "", "", "Enter an email address."},
+		{"bad email", "ana@", "", "Enter an email address such as you@example.com."},
+		{"long name", "ana@example.com", strings.Repeat("a", 500), "Keep the name under"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			resp, body := owner.post("/users/invites", url.Values{"invite_email": {tc.email}, "invite_name": {tc.who}})
+			if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, tc.want) || inviteLinkRe.MatchString(body) {
+				t.Errorf("status %d, want 422 with %q and no link: %s", resp.StatusCode, tc.want, body)
+			}
+		})
+	}
+	// Add says the same of a taken email.
+	if _, body := owner.post("/users", url.Values{"email": {"owner@example.com"}}); !strings.Contains(body, emailTaken) {
+		t.Errorf("Add refuses a taken email in other words: %s", body)
+	}
+
+	first, body := invite(t, owner, "bo@example.com", "")
+	if strings.Contains(body, "It replaces the link you sent before") {
+		t.Errorf("a first invite says it replaced one")
+	}
+	second, body := invite(t, owner, "bo@example.com", "")
+	if !strings.Contains(body, "It replaces the link you sent before, which no longer works.") {
+		t.Errorf("the second invite does not say it replaced the first: %s", body)
+	}
+	if n := strings.Count(body, "bo@example.com</td>"); n != 1 {
+		t.Errorf("bo@example.com is listed %d times among pending invites, want once", n)
+	}
+	if resp, _ := e.client().get("/invite/" + first); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("the replaced link: status %d, want 404", resp.StatusCode)
+	}
+	if _, resp, body := accept(e, second, "", testPassword); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("the new link: status %d: %s", resp.StatusCode, body)
+	}
+
+	// Added by hand after the invite: the invite is no longer listed, and
+	// its link sends to sign in, once.
+	late, _ := invite(t, owner, "hal@example.com", "")
+	if resp, _ := owner.post("/users", url.Values{"email": {"hal@example.com"}, "password": {testPassword}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("add: status %d", resp.StatusCode)
+	}
+	if _, body := owner.get("/users"); strings.Contains(body, "Pending invites") {
+		t.Errorf("the invite of a user added by hand is still listed")
+	}
+	c, resp, body := accept(e, late, "", "another good password")
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/login" {
+		t.Errorf("the link of a user added by hand: status %d to %q, want 303 to /login: %s", resp.StatusCode, resp.Header.Get("Location"), body)
+	}
+	if _, body := c.get("/login"); !strings.Contains(body, "An account with this email exists already: sign in with its password.") {
+		t.Errorf("the sign-in page does not say why: %s", body)
+	}
+	if resp, _ := e.client().get("/invite/" + late); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("that link afterwards: status %d, want 404", resp.StatusCode)
+	}
+}
+
+// TestInviteAcceptForm: the page keeps setup's password rules: a short
+// password or two that differ are shown beside their fields, the link
+// still works afterwards, and these mistakes do not count as guesses.
+func TestInviteAcceptForm(t *testing.T) {
+	e := newEnv(t)
+	owner := e.signIn("owner@example.com")
+	token, _ := invite(t, owner, "cy@example.com", "Cy")
+	c := e.client()
+	c.get("/invite/" + token)
+	for i := range loginMaxFailures + 2 {
+		resp, body := c.post("/invite/"+token, url.Values{"name": {"Cy"}, "password": {"short"}, "password2": {"other"}})
+		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Use at least 10 characters.") || !strings.Contains(body, "The two passwords differ.") {
+			t.Fatalf("attempt %d: status %d: %s", i+1, resp.StatusCode, body)
+		}
+		if !strings.Contains(body, `value="cy@example.com"`) || !strings.Contains(body, `value="Cy"`) {
+			t.Errorf("the form lost the email or name: %s", body)
+		}
+	}
+	if resp, body := c.post("/invite/"+token, url.Values{"password": {testPassword}, "password2": {testPassword}}); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("after mistakes, a good password: status %d: %s", resp.StatusCode, body)
+	}
+}
+
+// TestInviteGuessesLimited: submissions to links that do not work count
+// against the sign-in limiter; past its limit the answer is 429 with
+// Retry-After, without a lookup.
+func TestInviteGuessesLimited(t *testing.T) {
+	e := newEnv(t)
+	c := e.client()
+	c.get("/login")
+	guess := newInviteToken()
+	var resp *http.Response
+	for range loginMaxFailures + 1 {
+		resp, _ = c.post("/invite/"+guess, url.Values{"password": {testPassword}, "password2": {testPassword}})
+	}
+	if resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") == "" {
+		t.Errorf("guess %d: status %d, Retry-After %q; want 429 with Retry-After", loginMaxFailures+1, resp.StatusCode, resp.Header.Get("Retry-After"))
+	}
+}
+
+// TestInviteCSRF: the invite form needs its double-submit token, like the
+// sign-in form, and a page on another origin cannot post it; the Users
+// page's invite form needs the session's.
+func TestInviteCSRF(t *testing.T) {
+	e := newEnv(t)
+	owner := e.signIn("owner@example.com")
+	token, _ := invite(t, owner, "dee@example.com", "")
+
+	c := e.client()
+	c.get("/invite/" + token)
+	good := c.csrf
+	for _, tc := range []struct {
+		name   string
+		csrf   string
+		origin string
+	}{
+		{"no token", "", ""},
+		{"wrong token", strings.Repeat("a", len(good)), ""},
+		{"other origin", good, "https://evil.example"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			v := url.Values{"_csrf": {tc.csrf}, "password": {testPassword}, "password2": {testPassword}}
+			req := newRequest(http.MethodPost, "/invite/"+token, strings.NewReader(v.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			if tc.origin != "" {
+				req.Header.Set("Origin", tc.origin)
+			}
+			resp, body := c.send(req)
+			if resp.StatusCode != http.StatusForbidden || resp.Header.Get("Referrer-Policy") != "no-referrer" {
+				t.Errorf("status %d, Referrer-Policy %q; want 403, no-referrer: %s", resp.StatusCode, resp.Header.Get("Referrer-Policy"), body)
+			}
+		})
+	}
+	if _, _, err := e.store.UserByEmail(context.Background(), "dee@example.com"); err == nil {
+		t.Errorf("a refused form made the account")
+	}
+	if resp, _ := owner.post("/users/invites", url.Values{"_csrf": {""}, "invite_email": {"eve@example.com"}}); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("invite without the session's token: status %d, want 403", resp.StatusCode)
+	}
+	if resp, _ := owner.post("/users/invites/1/delete", url.Values{"_csrf": {""}}); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("revoke without the session's token: status %d, want 403", resp.StatusCode)
+	}
+	if _, resp, _ := accept(e, token, "", testPassword); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("the link after the refusals: status %d, want 303", resp.StatusCode)
+	}
+}
+
+// TestInviteTokenNotLogged: the request log, even at debug level, writes
+// /invite/… for the link's path, never its token.
+func TestInviteTokenNotLogged(t *testing.T) {
+	e := newEnv(t)
+	var logs syncBuffer
+	e.app.log = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	owner := e.signIn("owner@example.com")
+	token, _ := invite(t, owner, "fay@example.com", "")
+	e.client().get("/INVITE/" + token)
+	accept(e, token, "", testPassword)
+	accept(e, token, "", testPassword) // the 404
+	if strings.Contains(logs.String(), token) {
+		t.Errorf("the log holds the invite token:\n%s", logs.String())
+	}
+	if !strings.Contains(logs.String(), "path=/invite/…") {
+		t.Errorf("the log does not name the invite path:\n%s", logs.String())
+	}
+}
+
+// TestInviteSignsOutOtherAccount: a browser signed in as someone else is
+// told that accepting signs it out of that account, and then is the
+// newcomer's.
+func TestInviteSignsOutOtherAccount(t *testing.T) {
+	e := newEnv(t)
+	owner := e.signIn("owner@example.com")
+	token, _ := invite(t, owner, "gus@example.com", "")
+	resp, body := owner.get("/invite/" + token)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "This browser is signed in as <strong>owner@example.com</strong>") {
+		t.Fatalf("the page for a signed-in browser: status %d: %s", resp.StatusCode, body)
+	}
+	resp, _ = owner.post("/invite/"+token, url.Values{"password": {testPassword}, "password2": {testPassword}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("accept: status %d", resp.StatusCode)
+	}
+	if _, body := owner.get("/settings"); !strings.Contains(body, "gus@example.com") {
+		t.Errorf("the browser is not signed in as the newcomer")
+	}
+}
