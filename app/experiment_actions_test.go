@@ -74,7 +74,10 @@ func TestStartAsksFirst(t *testing.T) {
 	if got := start(x.ID); got.confirm != want {
 		t.Errorf("with copy shipped on the element, Start asks\n%q\nwant\n%q", got.confirm, want)
 	}
-	other := e.transition(e.experiment(site.ID, "Other").ID, experiments.ActionStart)
+	// A test of the element on pages that may meet these (any page with
+	// a plan parameter that starts /pricing): a warning. One on the same
+	// pages is refused (TestStartRefusedWhileElementInTest).
+	other := e.transition(e.experimentOn(site.ID, "Other", "/pricing*?plan=*", heroSelector).ID, experiments.ActionStart)
 	want = asks + " “Other” already tests this element: two tests on one element undo each other’s copy, so stop it first."
 	if got := start(x.ID); got.confirm != want {
 		t.Errorf("with another test of the element running, Start asks\n%q\nwant\n%q", got.confirm, want)
@@ -83,7 +86,7 @@ func TestStartAsksFirst(t *testing.T) {
 	// Confirmed, it starts as before.
 	e.transition(other.ID, experiments.ActionStop)
 	body := flashAfter(t, c, "/experiments/"+x.ID+"/start", nil)
-	wantContains(t, body, "Started. Visitors now see the variants", "badge-running")
+	wantContains(t, body, "Started. Within a minute, visitors see the variants.", "badge-running")
 }
 
 // TestStopSaysWhatVisitorsSee: when a variant of another experiment is
@@ -95,7 +98,7 @@ func TestStopSaysWhatVisitorsSee(t *testing.T) {
 	c := e.signIn("owner@example.com")
 	site := e.site("Shop")
 	e.shipped(site.ID, "Shipped headline")
-	x := e.transition(e.experiment(site.ID, "Next", "Shipped headline", "Newer headline").ID, experiments.ActionStart)
+	x := e.transition(e.experimentOn(site.ID, "Next", "/pricing", heroSelector, "Shipped headline", "Newer headline").ID, experiments.ActionStart)
 	wantNotContains(t, e.tagBody(site.Key), "Shipped headline")
 
 	_, body := c.get("/experiments/" + x.ID)

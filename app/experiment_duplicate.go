@@ -30,6 +30,9 @@ func (a *App) experimentDuplicate(c *fiber.Ctx) error {
 // apiExperimentDuplicate answers POST /api/v1/experiments/:id/duplicate:
 // 201 with the new draft.
 func (a *App) apiExperimentDuplicate(c *fiber.Ctx) error {
+	if err := noBody(c); err != nil {
+		return err
+	}
 	var by int64
 	if u, ok := c.Locals(localAPIUser).(experiments.User); ok {
 		by = u.ID

@@ -10,7 +10,8 @@ import (
 )
 
 // experimentNew answers GET /experiments/new[?site=ID]: an empty form with
-// the robust selector suggested and a click goal.
+// the robust selector suggested and a click goal, on the site given, else
+// on the site added last.
 func (a *App) experimentNew(c *fiber.Ctx) error {
 	sites, err := a.store.Sites(c.UserContext())
 	if err != nil {
@@ -19,8 +20,21 @@ func (a *App) experimentNew(c *fiber.Ctx) error {
 	if len(sites) == 0 {
 		return a.redirectWithFlash(c, "/sites", "error", "Add a site first: experiments run on a site.")
 	}
+	site := c.Query("site")
+	if site == "" {
+		// Without a site in the link (Experiments → New experiment), the
+		// site added last: the one someone new just installed the tag on,
+		// rather than the first by name, which is often the Demo site.
+		newest := sites[0]
+		for _, s := range sites[1:] {
+			if s.CreatedAt.After(newest.CreatedAt) || (s.CreatedAt.Equal(newest.CreatedAt) && s.ID > newest.ID) {
+				newest = s
+			}
+		}
+		site = newest.ID
+	}
 	f := views.ExperimentForm{
-		SiteID:   c.Query("site"),
+		SiteID:   site,
 		PageURL:  "/",
 		Selector: `[data-copylab="hero"]`,
 		GoalType: experiments.GoalClick,

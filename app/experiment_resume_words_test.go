@@ -17,7 +17,7 @@ func TestResumeSaysShippedCopyWaits(t *testing.T) {
 	c := e.signIn("owner@example.com")
 	site := e.site("Shop")
 	e.shipped(site.ID, "Shipped headline")
-	x := e.transition(e.experiment(site.ID, "Next", "Shipped headline", "Newer headline").ID, experiments.ActionStart)
+	x := e.transition(e.experimentOn(site.ID, "Next", "/pricing", heroSelector, "Shipped headline", "Newer headline").ID, experiments.ActionStart)
 	e.transition(x.ID, experiments.ActionPause)
 	wantContains(t, e.tagBody(site.Key), "Shipped headline")
 
@@ -25,9 +25,11 @@ func TestResumeSaysShippedCopyWaits(t *testing.T) {
 	wantContains(t, body, "Resumed. Visitors see the variants again; the shipped copy of “Old” (Variant B) on this element waits while this test runs.")
 	wantNotContains(t, e.tagBody(site.Key), "Shipped headline")
 
-	// Another test of the element started meanwhile: they fight.
+	// Another test of the element started meanwhile, on pages that may
+	// meet these: they fight. (On the same pages, Resume is refused:
+	// TestStartRefusedWhileElementInTest.)
 	e.transition(x.ID, experiments.ActionPause)
-	other := e.transition(e.experiment(site.ID, "Other").ID, experiments.ActionStart)
+	other := e.transition(e.experimentOn(site.ID, "Other", "/pricing*?plan=*", heroSelector).ID, experiments.ActionStart)
 	body = flashAfter(t, c, "/experiments/"+x.ID+"/resume", nil)
 	wantContains(t, body, "Resumed. Visitors see the variants again. But “Other” also tests this element: two tests on one element undo each other’s copy, so stop one of them.")
 	e.transition(other.ID, experiments.ActionStop)

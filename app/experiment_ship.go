@@ -14,17 +14,42 @@ import (
 // the test stops and the tag shows that variant to every visitor. A refusal
 // (a draft, the original, an unknown variant) comes back as a flash message.
 func (a *App) experimentShip(c *fiber.Ctx) error {
+	ctx := c.UserContext()
 	key := c.FormValue("variant")
-	_, err := a.store.Ship(c.UserContext(), c.Params("id"), key)
-	return a.actionDone(c, err, "Shipped: every visitor now sees "+views.VariantLabel(key, false)+
-		", uncounted, within a minute. Put the same copy on your page, then stop showing it here.")
+	// The shipped copies this ship replaces, read before it ends them,
+	// for the message only: the store decides again as it ships.
+	var replaced []experiments.Experiment
+	if e, err := a.store.Experiment(ctx, c.Params("id")); err == nil {
+		if o, err := a.elementOthers(ctx, e); err == nil {
+			replaced = o.replaces(e)
+		}
+	}
+	_, err := a.store.Ship(ctx, c.Params("id"), key)
+	return a.actionDone(c, err, shipDone(key, replaced))
+}
+
+// shipDone is the message after shipping variant key, naming the shipped
+// copies of other experiments on its element that it replaced.
+func shipDone(key string, replaced []experiments.Experiment) string {
+	msg := "Shipped: every visitor now sees " + views.VariantLabel(key, false) + ", uncounted, within a minute."
+	for _, o := range replaced {
+		msg += " It replaces " + views.VariantLabel(o.ShippedVariant, false) + " of “" + o.Name + "”, shipped on the same element."
+	}
+	return msg + " Put the same copy on your page, then stop showing it here."
 }
 
 // experimentUnship answers POST /experiments/:id/unship: the page shows its
 // own copy again.
 func (a *App) experimentUnship(c *fiber.Ctx) error {
-	_, err := a.store.Unship(c.UserContext(), c.Params("id"))
-	return a.actionDone(c, err, "Visitors see your page's own copy again, within a minute.")
+	e, err := a.store.Unship(c.UserContext(), c.Params("id"))
+	if err != nil {
+		return a.actionDone(c, err, "")
+	}
+	others, err := a.elementOthers(c.UserContext(), e)
+	if err != nil {
+		return err
+	}
+	return a.actionDone(c, nil, "Within a minute, visitors see "+others.unshipped(e)+".")
 }
 
 // experimentShareLink answers POST /experiments/:id/share-link: a new
@@ -76,11 +101,14 @@ func badgeStatus(e experiments.Experiment) string {
 }
 
 // shipHidden tells whether a running experiment tests the element of
-// shipped experiment e: that test decides the element's copy, so the tag
-// leaves the shipped variant out meanwhile (two writers would undo each
-// other's text).
+// shipped experiment e on pages that may meet e's: that test decides the
+// element's copy, so the tag leaves the shipped variant out meanwhile
+// (two writers would undo each other's text). A test of the same
+// selector on other pages (/about, when e ships on /pricing) leaves it.
 func shipHidden(e experiments.Experiment, running []experiments.Experiment) bool {
-	return slices.ContainsFunc(running, func(r experiments.Experiment) bool { return r.Selector == e.Selector })
+	return slices.ContainsFunc(running, func(r experiments.Experiment) bool {
+		return experiments.ElementOverlap(e, r) != experiments.OverlapNone
+	})
 }
 
 // apiExperimentShip answers POST /api/v1/experiments/:id/ship with
@@ -92,6 +120,10 @@ func (a *App) apiExperimentShip(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
+	if in.Variant == "" {
+		return &httpError{Status: fiber.StatusUnprocessableEntity, Code: "required", Field: "variant",
+			Message: "Name the variant to ship by its key, such as {\"variant\": \"b\"}."}
+	}
 	e, err := a.store.Ship(c.UserContext(), c.Params("id"), in.Variant)
 	if err != nil {
 		return err
@@ -102,6 +134,9 @@ func (a *App) apiExperimentShip(c *fiber.Ctx) error {
 
 // apiExperimentUnship answers POST /api/v1/experiments/:id/unship.
 func (a *App) apiExperimentUnship(c *fiber.Ctx) error {
+	if err := noBody(c); err != nil {
+		return err
+	}
 	e, err := a.store.Unship(c.UserContext(), c.Params("id"))
 	if err != nil {
 		return err
@@ -113,6 +148,9 @@ func (a *App) apiExperimentUnship(c *fiber.Ctx) error {
 // apiExperimentShareLink answers POST /api/v1/experiments/:id/share-link:
 // the experiment with a new share_url; the old link stops working.
 func (a *App) apiExperimentShareLink(c *fiber.Ctx) error {
+	if err := noBody(c); err != nil {
+		return err
+	}
 	e, err := a.store.NewShareLink(c.UserContext(), c.Params("id"))
 	if err != nil {
 		return err

@@ -78,9 +78,10 @@ func TestShipButtonsStanding(t *testing.T) {
 		label, class  string
 		confirmPrefix string
 	}{
-		{"not enough data", [][2]int64{{2, 1}, {1, 1}}, "+100.0%",
-			"Ship Variant B (+100.0%, not enough data yet)", "btn btn-secondary",
-			"Variant B converts 100.0% better than the original so far. There is not enough data yet to tell. Show Variant B to every visitor? “New headline”"},
+		// Too few visitors: the results show no uplift, nor does the button.
+		{"not enough data", [][2]int64{{2, 1}, {1, 1}}, "",
+			"Ship Variant B (not enough data yet)", "btn btn-secondary",
+			"Variant B converts 100% of its visitors so far, the original 50.0%. There is not enough data yet to tell. Show Variant B to every visitor? “New headline”"},
 		{"leads so far", [][2]int64{{1000, 100}, {1000, 110}}, "+10.0%",
 			"Ship Variant B (+10.0%, leads so far)", "btn btn-primary",
 			"Variant B converts 10.0% better than the original so far. It leads so far, but the results have no answer yet. Show Variant B to every visitor?"},

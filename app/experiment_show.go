@@ -1,6 +1,7 @@
 package app
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -67,12 +68,14 @@ func (a *App) experimentShow(c *fiber.Ctx) error {
 		// A running test of the element hides it (shipHidden): others
 		// holds those.
 		p.ShipHidden = len(others.running) > 0
+		p.UnshipConfirm = "Stop showing this variant? Visitors will see " + others.unshipped(e) + "."
 	}
 	history, err := a.store.History(ctx, e.ID)
 	if err != nil {
 		return err
 	}
 	p.History = historyLines(history)
+	p.Element = elementNotes(e, others, history)
 	switch e.Status {
 	case experiments.StatusRunning, experiments.StatusPaused:
 		p.EditNote = "Started experiments can change their name, traffic share, split and practical threshold (each change is listed under History); their page, element, goal and copy stay fixed, as does whether they count only visitors who see the element on screen."
@@ -80,6 +83,47 @@ func (a *App) experimentShow(c *fiber.Ctx) error {
 		p.EditNote = "Stopped experiments keep their settings as they were, for their results."
 	}
 	return render(c, views.Experiment(p))
+}
+
+// elementNotes are what the page says of the other experiments on e's
+// element (others), each with a link: what visitors see there while e
+// does not run, the running test that keeps e from starting or resuming,
+// the shipped copies a ship of e would replace, and the shipped copy that
+// replaced e's own. That one is the experiment
+// shipped, on e's element and pages, in the transaction that unshipped
+// e's copy (Store.Ship): the same instant as e's last unship, when
+// nothing of e was shipped since (history, newest first).
+func elementNotes(e experiments.Experiment, others elementOthers, history []experiments.Change) views.ElementNotes {
+	n := views.ElementNotes{Without: others.copyWithout(e)}
+	if o := others.inTest; o != nil {
+		n.InTest = &views.OtherCopy{ID: o.ID, Name: o.Name}
+	}
+	if e.Status != experiments.StatusDraft {
+		for _, o := range others.replaces(e) {
+			n.Replaces = append(n.Replaces, otherShipped(o))
+		}
+	}
+	if e.ShippedVariant != "" {
+		return n
+	}
+	i := slices.IndexFunc(history, func(ch experiments.Change) bool {
+		return ch.Action == experiments.ChangeShipped || ch.Action == experiments.ChangeUnshipped
+	})
+	if i < 0 || history[i].Action != experiments.ChangeUnshipped {
+		return n
+	}
+	for _, o := range others.shipped {
+		if o.ShippedAt.UnixMilli() == history[i].At.UnixMilli() && experiments.ElementCovers(o, e) {
+			c := otherShipped(o)
+			n.ReplacedBy = &c
+		}
+	}
+	return n
+}
+
+// otherShipped names experiment o and its shipped variant.
+func otherShipped(o experiments.Experiment) views.OtherCopy {
+	return views.OtherCopy{ID: o.ID, Name: o.Name, Shipped: views.VariantLabel(o.ShippedVariant, false), At: o.ShippedAt}
 }
 
 // resultsLeader is the key of the variant in the lead of a results panel
@@ -112,6 +156,13 @@ func actionsFor(e experiments.Experiment, others elementOthers) []views.Action {
 	stop := views.Action{Name: "stop", Label: "Stop", URL: base + "stop", Style: "danger", Confirm: stopConfirm(e, others)}
 	switch e.Status {
 	case experiments.StatusDraft:
+		// While another test has the element on its pages, the store
+		// refuses the start: the page leaves Start out and its notice
+		// (views.elementInTest) says why, as it leaves out Delete while a
+		// test runs.
+		if others.inTest != nil {
+			return nil
+		}
 		start := views.Action{Name: "start", Label: "Start", URL: base + "start", Style: "primary"}
 		// Without a variant the start is refused, and says why.
 		if len(e.Variants) > 1 {
@@ -121,6 +172,9 @@ func actionsFor(e experiments.Experiment, others elementOthers) []views.Action {
 	case experiments.StatusRunning:
 		return []views.Action{{Name: "pause", Label: "Pause", URL: base + "pause", Style: "secondary"}, stop}
 	case experiments.StatusPaused:
+		if others.inTest != nil {
+			return []views.Action{stop}
+		}
 		return []views.Action{{Name: "resume", Label: "Resume", URL: base + "resume", Style: "primary"}, stop}
 	}
 	return nil

@@ -19,7 +19,7 @@ import (
 func transitionDone(action string, e experiments.Experiment, o *elementOthers) string {
 	switch action {
 	case experiments.ActionStart:
-		return "Started. Visitors now see the variants; changes reach them within a minute."
+		return "Started. Within a minute, visitors see the variants."
 	case experiments.ActionPause:
 		if o == nil {
 			return "Paused. Results are kept."
@@ -68,13 +68,19 @@ func (a *App) experimentTransition(action string) fiber.Handler {
 // elementOthers are the other experiments of a site that decide the copy
 // of an experiment's element while it does not run, as the tag does
 // (renderSnippet, shipHidden): the running ones that test the same
-// element, and the ones with a variant shipped on it, both oldest first.
+// element on pages that may meet its own, and the ones with a variant
+// shipped there, both oldest first (shipped: in the order they were
+// shipped, the tag's). inTest is the first running one that certainly
+// tests the element on its pages (experiments.OverlapCertain): while it
+// runs, the store refuses to start or resume this one.
 type elementOthers struct {
 	running, shipped []experiments.Experiment
+	inTest           *experiments.Experiment
 }
 
 // elementOthers reads the experiments other than e that test or ship
-// copy on e's element (its selector, on any page, as shipHidden matches).
+// copy on e's element (its selector, on pages that may meet e's, as
+// shipHidden matches).
 func (a *App) elementOthers(ctx context.Context, e experiments.Experiment) (elementOthers, error) {
 	var o elementOthers
 	running, err := a.store.RunningExperiments(ctx, e.SiteID)
@@ -86,16 +92,38 @@ func (a *App) elementOthers(ctx context.Context, e experiments.Experiment) (elem
 		return o, err
 	}
 	for _, x := range running {
-		if x.ID != e.ID && x.Selector == e.Selector {
+		if x.ID == e.ID {
+			continue
+		}
+		switch experiments.ElementOverlap(e, x) {
+		case experiments.OverlapCertain:
+			if o.inTest == nil {
+				o.inTest = &x
+			}
+			o.running = append(o.running, x)
+		case experiments.OverlapPossible:
 			o.running = append(o.running, x)
 		}
 	}
 	for _, x := range shipped {
-		if x.ID != e.ID && x.Selector == e.Selector {
+		if x.ID != e.ID && experiments.ElementOverlap(e, x) != experiments.OverlapNone {
 			o.shipped = append(o.shipped, x)
 		}
 	}
 	return o, nil
+}
+
+// replaces are the shipped copies that shipping a variant of e replaces
+// (Store.Ship ends them): those on e's element whose pages are all among
+// e's.
+func (o elementOthers) replaces(e experiments.Experiment) []experiments.Experiment {
+	var out []experiments.Experiment
+	for _, x := range o.shipped {
+		if experiments.ElementCovers(e, x) {
+			out = append(out, x)
+		}
+	}
+	return out
 }
 
 // copyWithout words what visitors see on e's element while e does not
@@ -115,6 +143,16 @@ func (o elementOthers) copyWithout(e experiments.Experiment) string {
 	return "the original copy"
 }
 
+// unshipped words what visitors see on e's element once its shipped copy
+// stops showing: as copyWithout, with "your page's own copy" for the
+// original, which is what the person is about to put on the page.
+func (o elementOthers) unshipped(e experiments.Experiment) string {
+	if len(o.running) == 0 && len(o.shipped) == 0 {
+		return "your page's own copy again"
+	}
+	return o.copyWithout(e)
+}
+
 // shippedCopy is the shipped variant the tag shows on the element while
 // no test of it runs, with its name ("Variant C").
 func (o elementOthers) shippedCopy() (experiments.Experiment, string, bool) {
@@ -128,7 +166,7 @@ func (o elementOthers) shippedCopy() (experiments.Experiment, string, bool) {
 // elsewhere says where other's copy does not reach among e's pages: "" when
 // other covers the same pages (or every page).
 func elsewhere(e, other experiments.Experiment) string {
-	if other.Page == e.Page || other.Page == "*" {
+	if experiments.ElementCovers(other, e) {
 		return ""
 	}
 	return " on pages matching " + other.Page + ", and the original copy elsewhere"

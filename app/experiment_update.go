@@ -3,6 +3,7 @@ package app
 import (
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -91,7 +92,53 @@ func (a *App) experimentUpdate(c *fiber.Ctx) error {
 	if generate {
 		return a.redirectWithFlash(c, generateURL(e.ID), "ok", savedFlash(e, "Changes saved", "Now describe the copy you want, and copylab writes drafts of it.", false))
 	}
+	if _, clause := startedZeroShare(e); clause != "" {
+		return a.redirectWithFlash(c, "/experiments/"+e.ID, "ok", "Changes saved, but "+clause)
+	}
 	return a.redirectWithFlash(c, "/experiments/"+e.ID, "ok", savedFlash(e, "Changes saved", "", false))
+}
+
+// startedZeroShare says what a started (running or paused) test saved
+// with a share at 0% no longer does, as a code and a clause for "Changes
+// saved, but …" (the page) or "Saved, but …" (the API's warnings); "" when
+// no share is 0%. As a draft's save says of its traffic share (savedFlash),
+// the person hears at once that the test no longer gathers results, or not
+// for one variant. Start refused both before the test ran; an edit takes
+// them, since a test may be turned down on purpose, but not without a word.
+func startedZeroShare(e experiments.Experiment) (code, clause string) {
+	if e.Status != experiments.StatusRunning && e.Status != experiments.StatusPaused {
+		return "", ""
+	}
+	if e.CoverageBP == 0 {
+		return "no_traffic", "its traffic share is 0%: no visitor is in the test, so its results stop growing until the share is above 0%."
+	}
+	var zero []string
+	for i, v := range e.Variants {
+		if v.WeightBP == 0 {
+			zero = append(zero, views.VariantPhrase(v.Key, i == 0))
+		}
+	}
+	switch {
+	case len(zero) == 0:
+		return "", ""
+	case len(e.Variants) > 0 && e.Variants[0].WeightBP == 0:
+		return "control_without_traffic", "the original gets 0% of the split: no visitor sees it, so nothing new can be compared with it until its share is above 0%."
+	case len(zero) == 1:
+		return "variant_without_traffic", zero[0] + " gets 0% of the split: no visitor sees it, so its results stop growing until its share is above 0%."
+	}
+	return "variant_without_traffic", strings.Join(zero[:len(zero)-1], ", ") + " and " + zero[len(zero)-1] +
+		" get 0% of the split: no visitor sees them, so their results stop growing until their shares are above 0%."
+}
+
+// withWarnings is the experiment a PATCH answers: with warnings when the
+// change left a started test gathering no results, or none for a variant
+// (startedZeroShare), which the edit form says after its save.
+func (a *App) withWarnings(e experiments.Experiment) apiExperiment {
+	out := a.apiExperimentOf(e)
+	if code, clause := startedZeroShare(e); clause != "" {
+		out.Warnings = []apiWarning{{Code: code, Message: "Saved, but " + clause}}
+	}
+	return out
 }
 
 // freshKeys gives the rows added in the form (posted without a key) keys

@@ -273,9 +273,12 @@ func (a *App) experimentRows(ctx context.Context, exps []experiments.Experiment,
 	}
 	rows := make([]views.ExperimentRow, len(exps))
 	for i, e := range exps {
+		// The Variants column counts the new copies, not the original
+		// they are tested against, as the page says "Add at least one
+		// variant" of a draft with only the original.
 		rows[i] = views.ExperimentRow{
 			ID: e.ID, Name: e.Name, SiteName: siteName(e), Page: e.Page, Status: badgeStatus(e),
-			Variants: len(e.Variants), Created: e.CreatedAt,
+			Variants: max(len(e.Variants)-1, 0), Created: e.CreatedAt,
 		}
 		if e.StartedAt.IsZero() {
 			continue

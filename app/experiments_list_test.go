@@ -28,7 +28,7 @@ func TestExperimentsListVerdicts(t *testing.T) {
 	}
 	for _, path := range []string{"/experiments", "/sites/" + site.ID} {
 		_, body := c.get(path)
-		wantContains(t, body, `scope="col" class="num">Visitors</th>`, ">200<", "verdict-chip verdict-", "Variant B leads", "(+100%)",
+		wantContains(t, body, `scope="col" class="num">Visitors</th>`, ">200<", "verdict-chip verdict-", "Variant B leads", "(+100.0%)",
 			"Not started")
 	}
 	// New visitors change the verdict's inputs: the list is not stale.
@@ -181,7 +181,7 @@ func TestExperimentsListNoLeaderWithoutData(t *testing.T) {
 	}
 	e.setCounts(x, [2]int64{200, 20}, [2]int64{200, 40})
 	_, body := c.get("/experiments")
-	wantContains(t, body, "Variant B leads", "(+100%)")
+	wantContains(t, body, "Variant B leads", "(+100.0%)")
 	wantNotContains(t, body, "Not enough data")
 }
 

@@ -23,7 +23,13 @@ import (
 // true on the row of the variant shipped, if any, and recordings is the
 // document's recordings.list_url, the link to that variant's sessions in
 // the site's session recorder ("" without one). The experiment's fields
-// (the verdict, srm, excluded, threshold) repeat on every row. The daily
+// (the verdict, srm, excluded, threshold) repeat on every row.
+// verdict_caution is the document's caution, why a decisive
+// verdict_status (winner, control_wins, no_meaningful_difference) is not
+// called yet ("" when it is, or when there is nothing to call): without it
+// a spreadsheet would read "winner" where the page says "Early lead: not
+// called yet". It comes last, so that a sheet that reads the columns by
+// position keeps working. The daily
 // file lists every day from the first to the last with visitors, quiet
 // ones as zeros.
 //
@@ -145,7 +151,7 @@ func (r *resultsReport) writeResultsCSV(w *csv.Writer, lists []string) error {
 	rows := [][]string{{"key", "label", "text", "exposures", "conversions", "rate", "rate_interval_low", "rate_interval_high",
 		"prob_best", "prob_beat_control", "uplift", "uplift_interval_low", "uplift_interval_high", "p_value", "p_value_adjusted",
 		"applied", "missed", "median_ms", "verdict_status", "verdict", "srm_p_value", "srm_flagged", "threshold", "shipped",
-		"recordings", "excluded_multiple_variants", "excluded_bots"}}
+		"recordings", "excluded_multiple_variants", "excluded_bots", "verdict_caution"}}
 	for i, v := range r.exp.Variants {
 		vr := r.an.Variants[i]
 		h := r.health[i]
@@ -164,6 +170,7 @@ func (r *resultsReport) writeResultsCSV(w *csv.Writer, lists []string) error {
 			strconv.FormatBool(r.an.SRM.Flagged), csvNum(r.threshold),
 			strconv.FormatBool(r.exp.ShippedVariant != "" && v.Key == r.exp.ShippedVariant),
 			csvText(listAt(lists, i)), csvInt(r.counts.MultipleVariants), csvInt(r.counts.Bots),
+			csvText(r.caution),
 		})
 	}
 	return writeAll(w, rows)

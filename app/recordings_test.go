@@ -405,6 +405,17 @@ func TestResultsRecordings(t *testing.T) {
 		escHTML("In Clarity, filter recordings by the custom tags copylab_variant = b and copylab_experiment = "+x.ID+"."),
 		"Converted", "Not converted", "2 sessions", "1 session",
 		`hx-get="/experiments/`+x.ID+`/recordings?variant=b"`)
+	// The numbers, then how they moved and where (charts and segments),
+	// then the sessions to watch: a long list of sessions does not push
+	// the charts down the page.
+	for name, body := range map[string]string{"results": page, "share": func() string {
+		_, share := e.client().get("/r/" + x.ShareToken)
+		return share
+	}()} {
+		if charts, recs := strings.Index(body, `id="over-time"`), strings.Index(body, `id="recordings"`); charts < 0 || recs < 0 || recs < charts {
+			t.Errorf("%s page: the charts at %d, the recordings at %d; want the charts first", name, charts, recs)
+		}
+	}
 	links := hrefsIn(t, page, "recordings")
 	var lists, sessions []string
 	for _, h := range links {

@@ -31,6 +31,14 @@ const (
 	// earlyDays is how long a test should run at least: a full week, so
 	// that every weekday is in.
 	earlyDays = 7
+	// planMinDays is how long a test runs before the plan estimates the
+	// time it needs: an hour. In its first minutes the traffic per day is
+	// a handful of visits (often the team checking the launch) scaled up
+	// a hundredfold or more, so one visit more or less moves the estimate
+	// by days or months. After an hour it rests on a stretch of real
+	// traffic, and the line says it comes from the first hours until a
+	// full day, with its peaks and troughs, is in.
+	planMinDays = 1.0 / 24
 )
 
 // resultsReport is everything the results show for one experiment at one
@@ -50,6 +58,7 @@ type resultsReport struct {
 	days       float64
 	pausedDays float64
 	health     []variantHealth
+	missing    elementMissing
 	plan       resultsPlan
 	// early holds why the test is too young to act on (tooEarly), and
 	// caution the warning it makes beside a decisive verdict; while either
@@ -63,8 +72,14 @@ type resultsReport struct {
 	dayNames []string              // YYYY-MM-DD, ascending
 	daily    [][]stats.DayCounts   // [day][variant]: new visitors and conversions
 	series   [][]stats.SeriesPoint // [variant][day]: running totals
-	segments []experiments.SegmentDimension
-	flags    []segmentFlag
+	// With hours (addHours), for the charts of a young test only: the
+	// same as the days' three, by UTC hour. The document and the CSV keep
+	// the days.
+	hours      []time.Time
+	hourly     [][]stats.DayCounts
+	hourSeries [][]stats.SeriesPoint
+	segments   []experiments.SegmentDimension
+	flags      []segmentFlag
 }
 
 // variantHealth is the snippet telemetry of one variant, overall and over
@@ -73,7 +88,10 @@ type variantHealth struct {
 	applied, missed             int64
 	medianMS                    float64
 	recentApplied, recentMissed int64
-	warning                     string
+	// young: the recent counts (the last 24 hours) are the whole test's,
+	// which started within them, so they are not "since yesterday".
+	young   bool
+	warning string
 }
 
 // resultsPlan is the sample-size estimate for the practical threshold.
@@ -130,7 +148,14 @@ func (a *App) buildReport(ctx context.Context, e experiments.Experiment, trends 
 		if i < len(recent) {
 			h.recentApplied, h.recentMissed = recent[i].Applied, recent[i].Missed
 		}
+		h.young = e.StartedAt.After(r.at.Add(-24 * time.Hour))
 		h.warning = healthWarning(*h)
+	}
+	r.missing = r.makeMissing()
+	if r.missing.never {
+		// Nobody is counted because the element was never there: the
+		// verdict says so rather than that no visitor came.
+		r.an.Verdict.Text = r.missing.verdict
 	}
 	r.plan = r.makePlan()
 	r.caution = r.makeCaution()
@@ -375,12 +400,106 @@ func healthWarning(h variantHealth) string {
 		return missed >= healthMinMissed && float64(missed) > healthMissShare*float64(missed+applied)
 	}
 	switch {
+	case often(h.recentMissed, h.recentApplied) && h.young:
+		return "Since the test started the element was not found in " + share(h.recentMissed, h.recentApplied) + ": " + fix
 	case often(h.recentMissed, h.recentApplied):
 		return "Since yesterday the element was not found in " + share(h.recentMissed, h.recentApplied) + ": " + fix
 	case often(h.missed, h.applied):
 		return "The element was not found in " + share(h.missed, h.applied) + ": " + fix
 	}
 	return ""
+}
+
+// elementMissing is what the results say when the tag finds the page but
+// not the tested element on it.
+type elementMissing struct {
+	// never: the page matched, but the element was found on none of its
+	// page views, so nobody is in the test. verdict is the sentence the
+	// verdict says instead of "no visitors".
+	never   bool
+	verdict string
+	// text is the page's one warning for every variant the element goes
+	// missing in (named), or "" while it goes missing too rarely to say.
+	text  string
+	named []bool
+}
+
+// makeMissing words the element going missing for the page. A variant
+// warns (healthWarning) past a fifth of its page views once
+// healthMinMissed are missed, recently first; once one does, the page
+// names every variant past that fifth in the same page views, however few
+// (an original that missed 6 of 6 beside a variant that missed 13 of 13
+// is the same broken selector), and says "every variant" when it is all of
+// them. The page views since yesterday (HealthSince) cover the whole test
+// when it started after yesterday began, so it then says "since the test
+// started", as it does for all page views.
+func (r *resultsReport) makeMissing() elementMissing {
+	m := elementMissing{named: make([]bool, len(r.health))}
+	if r.exp.Status == experiments.StatusDraft || len(r.health) == 0 {
+		return m
+	}
+	var applied, missed int64
+	for _, h := range r.health {
+		applied, missed = applied+h.applied, missed+h.missed
+	}
+	where := "the element " + r.exp.Selector + " on " + r.exp.Page
+	if applied == 0 && missed > 0 {
+		m.never = true
+		views := counted(missed, "page view", "page views")
+		if r.exp.Status == experiments.StatusStopped {
+			m.verdict = fmt.Sprintf("The tag ran on %s matching %s, but the element %s was never found there, so no visitor saw the test: check that the selector matches an element on that page before running it again.",
+				views, r.exp.Page, r.exp.Selector)
+		} else {
+			m.verdict = fmt.Sprintf("The tag ran on %s matching %s, but the element %s was not found there, so no visitor has seen the test yet: check that the selector matches an element on that page.",
+				views, r.exp.Page, r.exp.Selector)
+		}
+		return m
+	}
+	often := func(missed, applied int64) bool {
+		return missed >= healthMinMissed && float64(missed) > healthMissShare*float64(missed+applied)
+	}
+	var recent, overall bool
+	for _, h := range r.health {
+		recent = recent || often(h.recentMissed, h.recentApplied)
+		overall = overall || often(h.missed, h.applied)
+	}
+	since := "Since the test started"
+	counts := func(h variantHealth) (missed, applied int64) { return h.missed, h.applied }
+	switch {
+	case recent:
+		counts = func(h variantHealth) (int64, int64) { return h.recentMissed, h.recentApplied }
+		window := r.at.UTC().Add(-24 * time.Hour).Truncate(24 * time.Hour)
+		if r.exp.StartedAt.Before(window) {
+			since = "Since yesterday"
+		}
+	case !overall:
+		return m
+	}
+	var parts []string
+	all := true
+	for i, v := range r.exp.Variants {
+		missed, applied := counts(r.health[i])
+		if missed == 0 || float64(missed) <= healthMissShare*float64(missed+applied) {
+			all = false
+			continue
+		}
+		m.named[i] = true
+		who := views.VariantPhrase(v.Key, i == 0) + "’s"
+		figures := fmt.Sprintf("(%s of %s)", formatCount(missed), formatCount(missed+applied))
+		pct := stats.FormatShare(float64(missed) / float64(missed+applied))
+		if len(parts) == 0 {
+			parts = append(parts, pct+" of "+who+" page views "+figures)
+		} else {
+			parts = append(parts, pct+" of "+who+" "+figures)
+		}
+	}
+	in := " was not found on "
+	if all && len(parts) > 1 {
+		in = " was not found in every variant: on "
+	}
+	m.text = since + ", " + where + in + englishJoin(parts) +
+		". Check that the selector still matches the page: visitors who don’t see the copy aren’t in the test."
+	return m
 }
 
 // makePlan estimates the visitors needed to detect the practical threshold
@@ -427,35 +546,59 @@ func (r *resultsReport) makePlan() resultsPlan {
 		p.text = fmt.Sprintf("The test stopped before its planned sample: it needed %s, and the smallest variant had %s.", need, formatCount(minExp))
 		return p
 	}
-	p.visitorsPerDay = float64(total) / max(r.days, 1)
 	var weights int
 	for _, a := range r.arms {
 		weights += a.WeightBP
 	}
-	p.daysLeft = 0
-	for _, a := range r.arms {
-		share := 1 / float64(len(r.arms))
+	shares := make([]float64, len(r.arms))
+	starved := false // a variant short of the plan gets no traffic
+	for i, a := range r.arms {
+		shares[i] = 1 / float64(len(r.arms))
 		if weights > 0 {
-			share = float64(a.WeightBP) / float64(weights)
+			shares[i] = float64(a.WeightBP) / float64(weights)
 		}
-		if left := p.perVariant - a.Exposures; left > 0 {
-			p.daysLeft = max(p.daysLeft, float64(left)/(p.visitorsPerDay*share))
-		}
+		starved = starved || a.Exposures < p.perVariant && shares[i] == 0
 	}
 	// One sentence, the goal said once: stats.DescribeRunTime ends in
 	// "to detect a 10% lift", which the original's rate completes.
 	rate := stats.FormatRate(p.baseRate)
 	have := fmt.Sprintf("the smallest has %s so far", formatCount(minExp))
-	if math.IsInf(p.daysLeft, 1) {
+	switch {
+	case starved:
 		// A variant short of the plan has no share of the traffic (a
 		// weight of 0): it never gets there, whatever the traffic.
+		p.daysLeft = math.Inf(1)
 		p.text = fmt.Sprintf("No estimate of the time left: a variant short of the planned sample gets no new visitors at its 0%% weight. The test needs %s, and %s.",
 			need, have)
-	} else {
-		p.text = capitalise(stats.DescribeRunTime(p.daysLeft, r.threshold)) +
-			fmt.Sprintf(" from the original’s %s rate: each variant needs about %s visitors, and %s.", rate, formatCount(roundUp(p.perVariant)), have)
+		return p
+	case r.days < planMinDays:
+		p.text = fmt.Sprintf("How long the test needs is estimated once it has run for an hour: each variant needs about %s visitors to detect a %s lift from the original’s %s rate, and %s.",
+			formatCount(roundUp(p.perVariant)), mde, rate, have)
+		return p
 	}
-	if r.pausedDays > 0 {
+	// The traffic per day is the visitors over the time the test ran,
+	// paused time left out: a test 5 hours in with 2,000 visitors gets
+	// about 9,600 a day, not 2,000 (the traffic of a full day).
+	p.visitorsPerDay = float64(total) / r.days
+	p.daysLeft = 0
+	for i, a := range r.arms {
+		if left := p.perVariant - a.Exposures; left > 0 {
+			p.daysLeft = max(p.daysLeft, float64(left)/(p.visitorsPerDay*shares[i]))
+		}
+	}
+	p.text = capitalise(stats.DescribeRunTime(p.daysLeft, r.threshold)) +
+		fmt.Sprintf(" from the original’s %s rate: each variant needs about %s visitors, and %s.", rate, formatCount(roundUp(p.perVariant)), have)
+	switch {
+	case r.days < 1 && r.pausedDays > 0:
+		p.text += fmt.Sprintf(" The traffic per day comes from the %s the test ran, not the %s it was paused: the estimate settles once a full day is in, as traffic rises and falls over the day.",
+			durationText(r.days), durationText(r.pausedDays))
+	case r.days < 1:
+		first := "first " + durationText(r.days) // "first 5 hours"
+		if int(r.days*24) == 1 {
+			first = "first hour"
+		}
+		p.text += " The traffic per day comes from the " + first + " only: the estimate settles once a full day is in, as traffic rises and falls over the day."
+	case r.pausedDays > 0:
 		p.text += fmt.Sprintf(" The traffic per day counts only the %s the test ran, not the %s it was paused.",
 			durationText(r.days), durationText(r.pausedDays))
 	}
@@ -546,14 +689,93 @@ func (r *resultsReport) makeSeries() {
 		}
 		r.daily = append(r.daily, row)
 	}
-	r.series = make([][]stats.SeriesPoint, k)
-	for j := 0; j < k; j++ {
-		col := make([]stats.DayCounts, len(r.daily))
-		for d := range r.daily {
-			col[d] = r.daily[d][j]
+	r.series = cumulative(r.daily, k)
+}
+
+// cumulative is each of the k variants' running totals over rows (days or
+// hours, each a row of the variants' counts).
+func cumulative(rows [][]stats.DayCounts, k int) [][]stats.SeriesPoint {
+	out := make([][]stats.SeriesPoint, k)
+	for j := range k {
+		col := make([]stats.DayCounts, len(rows))
+		for i := range rows {
+			col[i] = rows[i][j]
 		}
-		r.series[j] = stats.Cumulative(col)
+		out[j] = stats.Cumulative(col)
 	}
+	return out
+}
+
+// The charts of a young test count hours: on its first day a chart by day
+// has one point. They do while its data spans under hourlySpan, from the
+// first counted visitor's first exposure to now (to the stop, once
+// stopped), and while it has at most hourlyMaxVisitors visitors. No
+// aggregate keeps hours, so Store.Hours reads every visitor's row, which
+// costs about half a microsecond a visitor (5 ms at 10,000; 125 ms at
+// 200,000, where even a bare scan of the rows takes 15 ms): past the cap
+// the charts keep the days, as the page is read on every 30 s refresh.
+const (
+	hourlySpan        = 48 * time.Hour
+	hourlyMaxVisitors = 10_000
+)
+
+// addHours reads r's counts by hour for the charts when its test is young
+// enough (hourlySpan, hourlyMaxVisitors); r keeps no hours otherwise. It
+// reads them only when the days (makeSeries) and the counts leave it
+// possible, so an older or a larger test costs nothing more.
+func (a *App) addHours(ctx context.Context, r *resultsReport) error {
+	if len(r.dayNames) == 0 || len(r.exp.Variants) == 0 {
+		return nil
+	}
+	rows := r.counts.MultipleVariants + r.counts.Bots
+	for _, v := range r.counts.Variants {
+		rows += v.Exposures
+	}
+	if rows > hourlyMaxVisitors {
+		return nil
+	}
+	// The first day listed is at or before the first exposure's: a test
+	// whose first day began a day more than hourlySpan ago is old enough.
+	end := runEnd(r.exp, r.at)
+	if first, err := time.Parse(time.DateOnly, r.dayNames[0]); err != nil || end.Sub(first) >= hourlySpan+24*time.Hour {
+		return nil
+	}
+	h, err := a.store.Hours(ctx, r.exp)
+	if err != nil {
+		return err
+	}
+	if h.First.IsZero() || end.Sub(h.First) >= hourlySpan {
+		return nil
+	}
+	r.makeHourSeries(h, end)
+	return nil
+}
+
+// makeHourSeries is makeSeries by hour: every hour from the first counted
+// exposure's to end's (or to the last one with counts, if later), quiet
+// hours as zeros, so that the chart reaches the present hour.
+func (r *resultsReport) makeHourSeries(h experiments.Hours, end time.Time) {
+	k := len(r.exp.Variants)
+	from := h.First.UTC().Truncate(time.Hour)
+	to := end.UTC().Truncate(time.Hour)
+	if n := len(h.Hours); n > 0 && h.Hours[n-1].Hour.After(to) {
+		to = h.Hours[n-1].Hour
+	}
+	next := 0 // the next row of h.Hours
+	for at := from; !at.After(to); at = at.Add(time.Hour) {
+		row := make([]stats.DayCounts, k)
+		for ; next+k <= len(h.Hours) && !h.Hours[next].Hour.After(at); next += k {
+			if !h.Hours[next].Hour.Equal(at) {
+				continue // before the first exposure: cannot be, as conversions follow it
+			}
+			for j := 0; j < k; j++ {
+				row[j] = stats.DayCounts{Exposures: h.Hours[next+j].Exposures, Conversions: h.Hours[next+j].Conversions}
+			}
+		}
+		r.hours = append(r.hours, at)
+		r.hourly = append(r.hourly, row)
+	}
+	r.hourSeries = cumulative(r.hourly, k)
 }
 
 // flagSegments finds the segments where a variant does clearly better or
@@ -724,7 +946,10 @@ func (r *resultsReport) resultsView(liveURL string) views.Results {
 		Days:       r.days,
 		DaysPaused: r.pausedDays,
 		Goal:       r.goalNoun,
+		Missing:    r.missing.text,
+		NotFound:   r.missing.never,
 	}
+	out.Verdict.NotFound = r.missing.never
 	if e.Status == experiments.StatusDraft {
 		out.Plan, out.Days, out.DaysPaused = "", 0, 0
 	}
@@ -743,33 +968,75 @@ func (r *resultsReport) resultsView(liveURL string) views.Results {
 	if r.an.SRM.Flagged {
 		out.SRM = &views.SRMBanner{PValue: r.an.SRM.PValue, Planned: splitText(split, true), Observed: splitText(split, false)}
 	}
+	for _, vr := range r.an.Variants {
+		out.TotalVisits += vr.Exposures
+		out.TotalConvert += vr.Conversions
+	}
+	out.TooFew, out.Needed = r.tooFew(out.TotalVisits, out.TotalConvert)
 	for i, v := range e.Variants {
 		vr := r.an.Variants[i]
 		row := views.ResultRow{
 			Key: v.Key, Text: v.Text, Control: i == 0,
 			Exposures: vr.Exposures, Conversions: vr.Conversions, Rate: vr.Rate,
-			RateLow: vr.RateInterval.Low, RateHigh: vr.RateInterval.High, HasInterval: true,
-			ProbBest: vr.ProbBest, HasProbBest: len(e.Variants) > 1,
+			HasProbBest: len(e.Variants) > 1 && !out.TooFew,
 		}
-		if vr.ProbBeatControl != nil {
-			row.ProbBeatControl, row.HasBeatControl = *vr.ProbBeatControl, true
-		}
-		if vr.Uplift != nil {
-			row.Uplift, row.HasUplift = *vr.Uplift, true
-		}
-		if vr.UpliftInterval != nil {
-			row.UpliftLow, row.UpliftHigh, row.HasUpliftInterval = vr.UpliftInterval.Low, vr.UpliftInterval.High, true
-		}
-		if vr.PValue != nil && vr.PValueAdjusted != nil {
-			row.PValue, row.PValueAdjusted, row.HasPValue = *vr.PValue, *vr.PValueAdjusted, true
+		// While the counts are too few for any verdict, the numbers that
+		// judge (uplifts, intervals, chances, p-values) are held back:
+		// with a handful of visitors they swing on every one of them, yet
+		// read as a result ("+100%", "71% chance to be best"). The counts
+		// and rates stay. The document and the CSV keep every number.
+		if !out.TooFew {
+			if vr.Uplift != nil {
+				row.Uplift, row.HasUplift = *vr.Uplift, true
+			}
+			row.RateLow, row.RateHigh, row.HasInterval = vr.RateInterval.Low, vr.RateInterval.High, true
+			row.ProbBest = vr.ProbBest
+			if vr.ProbBeatControl != nil {
+				row.ProbBeatControl, row.HasBeatControl = *vr.ProbBeatControl, true
+			}
+			if vr.UpliftInterval != nil {
+				row.UpliftLow, row.UpliftHigh, row.HasUpliftInterval = vr.UpliftInterval.Low, vr.UpliftInterval.High, true
+			}
+			if vr.PValue != nil && vr.PValueAdjusted != nil {
+				row.PValue, row.PValueAdjusted, row.HasPValue = *vr.PValue, *vr.PValueAdjusted, true
+			}
 		}
 		h := r.health[i]
-		row.Health = views.Health{Applied: h.applied, Missed: h.missed, MedianMS: h.medianMS, Warning: h.warning}
-		out.TotalVisits += vr.Exposures
-		out.TotalConvert += vr.Conversions
+		row.Health = views.Health{Applied: h.applied, Missed: h.missed, MedianMS: h.medianMS, Warning: h.warning,
+			Missing: r.missing.named[i]}
 		out.Rows = append(out.Rows, row)
 	}
 	return out
+}
+
+// tooFew says whether the page holds back the numbers that judge (see
+// resultsView): while
+// the verdict's data check finds too few visitors or conversions
+// (stats.Need: some variant under 100 visitors, or under 10 conversions
+// in all, whatever the verdict, since a broken split's comes first), but
+// not before the first visitor, when there is nothing to hold back. The
+// rule is the whole experiment's, as the verdict's is: each variant's
+// chance to be best rests on every other's counts. needed is the line
+// under "Too few visitors yet": the verdict's own estimate of the
+// visitors still needed, or, with no conversion to estimate from yet,
+// the least the verdict asks for.
+func (r *resultsReport) tooFew(visitors, conversions int64) (tooFew bool, needed string) {
+	need := r.an.Need
+	if !need.Short || visitors == 0 || r.exp.Status == experiments.StatusDraft {
+		return false, ""
+	}
+	were := "needed"
+	if r.exp.Status == experiments.StatusStopped {
+		were = "were needed"
+	}
+	if need.More > 0 {
+		return true, "About " + formatCount(need.More) + " more visitors per variant " + were
+	}
+	if conversions == 0 {
+		return true, fmt.Sprintf("At least %s %s and %s visitors per variant %s",
+			formatCount(stats.MinConversions), r.goalNoun, formatCount(stats.MinExposures), were)
+	}
+	return true, ""
 }
 
 // splitText is the planned or observed split, "50% / 50%".
@@ -811,17 +1078,38 @@ func (r *resultsReport) trendsView(liveURL string) views.Trends {
 	if r.exp.Status == experiments.StatusStopped {
 		liveURL = ""
 	}
-	t := views.Trends{LiveURL: liveURL, Keys: r.seriesKeys()}
-	for d, name := range r.dayNames {
+	t := views.Trends{LiveURL: liveURL, Keys: r.seriesKeys(), TooFew: r.an.Need.Short}
+	// A young test's charts count hours (addHours), an older one's days.
+	names, counts, series := r.dayNames, r.daily, r.series
+	if len(r.hours) > 0 {
+		t.Hourly, t.HourlyMax = true, hourlyMaxVisitors
+		names = make([]string, len(r.hours))
+		for i, h := range r.hours {
+			names[i] = h.Format(time.DateOnly)
+		}
+		counts, series = r.hourly, r.hourSeries
+	}
+	for d, name := range names {
 		row := views.DayRow{Day: name, Cells: make([]views.DayCell, len(r.exp.Variants))}
+		if t.Hourly {
+			row.Hour = r.hours[d]
+		}
+		var conversions int64
 		for j := range r.exp.Variants {
-			p := r.series[j][d]
+			p := series[j][d]
 			row.Cells[j] = views.DayCell{
-				Exposures: r.daily[d][j].Exposures, Conversions: r.daily[d][j].Conversions,
+				Exposures: counts[d][j].Exposures, Conversions: counts[d][j].Conversions,
 				CumExposures: p.Exposures, CumConversions: p.Conversions, CumRate: p.Rate,
 				CumRateLow: p.RateInterval.Low, CumRateHigh: p.RateInterval.High,
 			}
+			conversions += p.Conversions
+			row.TooFew = row.TooFew || p.Exposures < stats.MinExposures
 		}
+		// The verdict's data check on the running totals of the day (or
+		// hour), so that the chart draws no band the table would hold
+		// back; while the table holds them back (the check on today's
+		// counts), no day has one.
+		row.TooFew = row.TooFew || conversions < stats.MinConversions || r.an.Need.Short
 		t.Days = append(t.Days, row)
 	}
 	t.RateChart = views.NewRateChart("chart-rate", t.Days, t.Keys)
@@ -839,6 +1127,12 @@ func (r *resultsReport) trendsView(liveURL string) views.Trends {
 		st := views.SegmentTable{Dimension: d.Dimension, Title: segmentTitle(d.Dimension), Keys: t.Keys, Open: di == 0}
 		if len(d.Values) > 0 {
 			t.Dimensions++
+		}
+		// No country known at all is no segment but a setting not made
+		// (geo_country.go): the view says which instead of one "Unknown".
+		st.NoCountry = d.Dimension == experiments.DimCountry && len(d.Values) > 0
+		for _, v := range d.Values {
+			st.NoCountry = st.NoCountry && v.Value == "" && !v.Other
 		}
 		for vi, v := range d.Values {
 			row := views.SegmentRow{Label: segmentLabel(d.Dimension, v), Visitors: v.Exposures, Other: v.Other,

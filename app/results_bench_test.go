@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"html"
 	"io"
 	"log/slog"
@@ -239,5 +240,50 @@ func BenchmarkExperimentsList(b *testing.B) {
 			b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/op")
 			b.ReportMetric(float64(size), "bytes")
 		})
+	}
+}
+
+// BenchmarkResultsYoung measures the results of a young test, read 36
+// hours after its first UTC day began: with about 200,000 visitors that
+// day, past hourlyMaxVisitors, and with about 9,900, under it, where the
+// charts count hours (addHours), read from every visitor's row rather
+// than from the daily aggregate:
+//
+//	go test ./app -run '^$' -bench BenchmarkResultsYoung -benchtime 50x
+func BenchmarkResultsYoung(b *testing.B) {
+	// About 2.1 events a visitor (page views, conversions).
+	for _, events := range []int{426_000, 21_000} {
+		a, store, _ := benchApp(b)
+		site, exp := resultsFixture(b, store, "Hero", "Original headline", "New headline", "Third headline")
+		day := time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, -1)
+		bulkResults(b, store, site, exp, bulkSpec{Events: events, Start: day, Days: 1, Seed: 1,
+			Rates: map[string]float64{"control": 0.05, "b": 0.055, "c": 0.049}})
+		var visitors int64
+		if err := store.Reader().QueryRow(`select count(*) from experiment_visitors where experiment_id = ?`, exp.ID).Scan(&visitors); err != nil {
+			b.Fatal(err)
+		}
+		now := day.Add(36 * time.Hour)
+		a.now = func() time.Time { return now }
+
+		benchSignUp(b, store)
+		cookies := benchSignIn(b, a)
+		for _, tc := range []struct{ name, path string }{
+			{"page", "/experiments/" + exp.ID + "/results"},
+			{"trends", "/experiments/" + exp.ID + "/results/trends"},
+			{"share", "/r/" + exp.ShareToken},
+		} {
+			b.Run(fmt.Sprintf("%dk/%s", (visitors+500)/1000, tc.name), func(b *testing.B) {
+				var size int
+				for b.Loop() {
+					status, body := benchGet(b, a, tc.path, "", cookies)
+					if status != http.StatusOK {
+						b.Fatalf("%s: status %d: %.300s", tc.path, status, body)
+					}
+					size = len(body)
+				}
+				b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/op")
+				b.ReportMetric(float64(size), "bytes")
+			})
+		}
 	}
 }

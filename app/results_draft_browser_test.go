@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"os"
-	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
@@ -102,16 +101,7 @@ func TestResultsDraftBrowser(t *testing.T) {
 					t.Errorf("%s: the empty state is headed %q (%v), want %q", name, heading, err, tc.heading)
 				}
 				if shots != "" {
-					buf, err := chromedp.Run(tab, chromedp.FullScreenshot(100))
-					if err != nil {
-						t.Fatal(err)
-					}
-					if err := os.MkdirAll(shots, 0o755); err != nil {
-						t.Fatal(err)
-					}
-					if err := os.WriteFile(filepath.Join(shots, "draft-"+tc.name+"-"+strconv.FormatInt(w, 10)+".png"), buf, 0o644); err != nil {
-						t.Fatal(err)
-					}
+					saveShot(t, tab, shots, "draft-"+tc.name+"-"+strconv.FormatInt(w, 10)+".png", chromedp.FullScreenshot(100))
 				}
 			}
 			// A live panel polls every 5 s: past that, the page has asked

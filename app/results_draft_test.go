@@ -37,7 +37,7 @@ func TestResultsDraftPages(t *testing.T) {
 	wantStatus(t, resp, http.StatusOK, body)
 	wantContains(t, body, `id="draft-results"`, "No results yet",
 		"Results appear here once you start the test",
-		"This is a draft: visitors see the original copy until you start it.",
+		"This is a draft: nobody is counted until you start it.",
 		`<a class="btn btn-primary" href="/experiments/`+x.ID+`">Back to the experiment</a>`)
 	wantNotContains(t, body, empty...)
 	wantNotContains(t, body, "Share link", share, "A read-only copy of this page")
@@ -110,7 +110,7 @@ func TestResultsDraftTrends(t *testing.T) {
 		links      []string // every link in the fragment
 	}{
 		{"results", full, []string{"No results yet", "Results appear here once you start the test",
-			"This is a draft: visitors see the original copy until you start it."}, []string{"/experiments/" + x.ID}},
+			"This is a draft: nobody is counted until you start it."}, []string{"/experiments/" + x.ID}},
 		{"share", share, []string{"This test has not started yet", "Results appear here once it starts",
 			"Open this link again once the test has started."}, nil},
 	} {

@@ -38,12 +38,7 @@ func TestResultsVerdictStopped(t *testing.T) {
 			"Not enough data", "Not enough data: the test stopped before enough visitors came; roughly", "yet"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			e := newEnv(t)
-			c := e.signIn("ann@example.com")
-			tok := e.token("api@example.com")
-			x := e.experiment(e.site("Shop").ID, "Hero")
-			x = e.transition(x.ID, experiments.ActionStart)
-			e.setCounts(x, tc.counts...)
+			e, c, tok, x := startedWithCounts(t, tc.counts...)
 			if tc.end != nil {
 				tc.end(e, x)
 			}

@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"os"
-	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
@@ -53,7 +52,8 @@ const resultsFitJS = `function (minPx) {
 
 // TestResultsFitPhoneBrowser: in Chromium, the pages that show a running
 // test's results (its experiment page, its full results page, its share
-// page and their recordings pages) fit a phone's 390 px: nothing scrolls
+// page and their recordings pages) fit a phone's 390 px, and the narrowest
+// phones' 320: nothing scrolls
 // sideways, neither the page nor a chart, whose axis labels stay whole and
 // readable (at least 9 px on screen; 11 on a desktop). Before, each chart
 // kept a width of 416 px and ran 57 px past the screen inside a box that
@@ -84,7 +84,7 @@ func TestResultsFitPhoneBrowser(t *testing.T) {
 		{"share-recordings", "/r/" + x.ShareToken + "/recordings", "#recordings"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			for _, w := range []int64{390, 1280} {
+			for _, w := range []int64{320, 390, 1280} {
 				minPx := 9.0
 				if w > 760 {
 					minPx = 11
@@ -101,23 +101,10 @@ func TestResultsFitPhoneBrowser(t *testing.T) {
 					t.Errorf("at %d px: %s", w, p)
 				}
 				if shots != "" {
-					buf, err := chromedp.Run(tab, chromedp.FullScreenshot(100))
-					if err != nil {
-						t.Fatal(err)
-					}
-					if err := os.MkdirAll(shots, 0o755); err != nil {
-						t.Fatal(err)
-					}
-					if err := os.WriteFile(filepath.Join(shots, tc.name+"-"+strconv.FormatInt(w, 10)+".png"), buf, 0o644); err != nil {
-						t.Fatal(err)
-					}
+					saveShot(t, tab, shots, tc.name+"-"+strconv.FormatInt(w, 10)+".png", chromedp.FullScreenshot(100))
 					if tc.wait == ".chart-svg" { // and the charts alone, closer
-						if buf, err = chromedp.Run(tab, chromedp.Screenshot(chromedp.CSS(`section[aria-labelledby="over-time"]`))); err != nil {
-							t.Fatal(err)
-						}
-						if err := os.WriteFile(filepath.Join(shots, tc.name+"-charts-"+strconv.FormatInt(w, 10)+".png"), buf, 0o644); err != nil {
-							t.Fatal(err)
-						}
+						saveShot(t, tab, shots, tc.name+"-charts-"+strconv.FormatInt(w, 10)+".png",
+							chromedp.Screenshot(chromedp.CSS(`section[aria-labelledby="over-time"]`)))
 					}
 				}
 			}

@@ -49,9 +49,10 @@ func TestPlanLineOneSentence(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			// 2,000 visitors on the first day: about 30 days to the
+			// 2,000 visitors in the first day: about 30 days to the
 			// 31,000 or so per variant that a 10% change from 5% needs.
 			e.setCounts(x, [2]int64{1000, 50}, [2]int64{1000, 60})
+			backdate(e, x, 1)
 
 			resp, body := c.get("/experiments/" + x.ID + "/results")
 			wantStatus(t, resp, http.StatusOK, body)

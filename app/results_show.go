@@ -36,7 +36,7 @@ func (a *App) resultsShow(c *fiber.Ctx) error {
 
 // resultsAndTrends builds the live panel and the trends from one report.
 func (a *App) resultsAndTrends(c *fiber.Ctx, e experiments.Experiment, liveURL, trendsURL string) (views.Results, views.Trends) {
-	r, err := a.buildReport(c.UserContext(), e, true)
+	r, err := a.trendsReport(c, e)
 	if err != nil {
 		a.log.Error("results: report failed", "request_id", requestIDOf(c), "experiment", e.ID, "error", err)
 		const msg = "The results could not be read just now. They will appear on the next refresh."
@@ -50,6 +50,20 @@ func (a *App) resultsAndTrends(c *fiber.Ctx, e experiments.Experiment, liveURL, 
 	return withProvenance(c, e, r.resultsView(live)), r.trendsView(trendsURL) // generate.go
 }
 
+// trendsReport is the report behind the pages' charts: with the trends,
+// and by hour while the test is young (addHours). The results document
+// and the CSV keep the days.
+func (a *App) trendsReport(c *fiber.Ctx, e experiments.Experiment) (*resultsReport, error) {
+	r, err := a.buildReport(c.UserContext(), e, true)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.addHours(c.UserContext(), r); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
 // trends builds the charts and segments fragment. A draft's is its empty
 // state: nothing is counted before the start, so its counts are not read
 // and no empty chart is drawn. experimentURL leads a member back to the
@@ -58,7 +72,7 @@ func (a *App) trends(c *fiber.Ctx, e experiments.Experiment, trendsURL, experime
 	if e.Status == experiments.StatusDraft {
 		return views.Trends{Draft: true, ExperimentURL: experimentURL}
 	}
-	r, err := a.buildReport(c.UserContext(), e, true)
+	r, err := a.trendsReport(c, e)
 	if err != nil {
 		a.log.Error("results: report failed", "request_id", requestIDOf(c), "experiment", e.ID, "error", err)
 		return views.Trends{LiveURL: trendsURL, Unavailable: "The charts could not be read just now. They will appear on the next refresh."}

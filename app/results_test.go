@@ -353,6 +353,10 @@ func TestResultsPageChartsAndSegments(t *testing.T) {
 	var betterIn, worseIn []string
 	for _, c := range better {
 		betterIn = append(betterIn, rowLabel(c))
+		// A screen reader hears the flag as a phrase, its words apart.
+		if f := findAll(c, hasClass("flag-better")); len(f) != 1 || !strings.HasSuffix(textOf(f[0]), "clearly better here than overall") {
+			t.Errorf("a better cell's flag reads %q", textOf(c))
+		}
 	}
 	for _, c := range worse {
 		worseIn = append(worseIn, rowLabel(c))
@@ -594,7 +598,7 @@ func TestThresholdFormAndAPI(t *testing.T) {
 	for _, tc := range []struct{ query, want string }{
 		{"threshold=10&plan_base=5&plan_variants=2", "32,000 visitors per variant"},
 		{"threshold=10&plan_base=5&plan_daily=1000&plan_variants=2", "about 9 weeks"},
-		{"threshold=10&plan_base=5&plan_variants=3", "96,000 in all, 3 variants"},
+		{"threshold=10&plan_base=5&plan_variants=3", "96,000 in all, the original and 2 variants"},
 		{"threshold=x&plan_base=5", "Enter the smallest change"},
 		{"threshold=10&plan_base=0", "Enter today’s conversion rate"},
 	} {

@@ -115,12 +115,7 @@ func TestResultsEarlyVerdictNotCalled(t *testing.T) {
 			[]string{"yet"}, false, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			e := newEnv(t)
-			c := e.signIn("ann@example.com")
-			tok := e.token("api@example.com")
-			x := e.experiment(e.site("Shop").ID, "Hero")
-			x = e.transition(x.ID, experiments.ActionStart)
-			e.setCounts(x, tc.counts...)
+			e, c, tok, x := startedWithCounts(t, tc.counts...)
 			backdate(e, x, tc.days)
 			if tc.end != nil {
 				tc.end(e, x)

@@ -19,11 +19,12 @@ func (e *env) tagBody(key string) string {
 	return body
 }
 
-// shipped makes an experiment "Old" whose variant b, with text, is
-// shipped: started, then stopped with b shown to everyone.
+// shipped makes an experiment "Old" on /pricing's heroSelector whose
+// variant b, with text, is shipped: started, then stopped with b shown to
+// everyone.
 func (e *env) shipped(siteID, text string) experiments.Experiment {
 	e.t.Helper()
-	x := e.experiment(siteID, "Old", "Original headline", text)
+	x := e.experimentOn(siteID, "Old", "/pricing", heroSelector, "Original headline", text)
 	e.transition(x.ID, experiments.ActionStart)
 	x, err := e.store.Ship(context.Background(), x.ID, "b")
 	if err != nil {
@@ -96,7 +97,7 @@ func TestShippedYieldsToRunningTest(t *testing.T) {
 	e := newEnv(t)
 	site := e.site("Shop")
 	old := e.shipped(site.ID, "Shipped headline")
-	next := e.experiment(site.ID, "Next", "Shipped headline", "Newer headline")
+	next := e.experimentOn(site.ID, "Next", "/pricing", heroSelector, "Shipped headline", "Newer headline")
 	e.transition(next.ID, experiments.ActionStart)
 	tag := e.tagBody(site.Key)
 	wantContains(t, tag, next.ID, "Newer headline")

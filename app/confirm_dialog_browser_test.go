@@ -1,0 +1,137 @@
+package app
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
+	"copylab/experiments"
+	"copylab/static/browsertest"
+)
+
+// TestConfirmDialogBrowser: a button that asks first (data-confirm) asks
+// in the page's own modal dialog, with the button's question, Cancel
+// focused, and an answer button in the action's words (red for a danger
+// action). Escape and Cancel change nothing and give the focus back to the
+// button; the answer does what the button does.
+func TestConfirmDialogBrowser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test")
+	}
+	tab := browsertest.NewTab(t) // skips without Chromium, fails under CI
+	live := serveLive(t)
+	live.ownerToken(t, "confirm")
+	ctx := context.Background()
+	site, err := live.store.CreateSite(ctx, experiments.Site{Name: "Shop", Domain: "shop.example"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, err := live.store.CreateExperiment(ctx, experiments.Experiment{SiteID: site.ID, Name: "Hero", Page: "/", Selector: "h1",
+		Goal: experiments.Goal{Type: experiments.GoalClick, Selector: "#buy"}, CoverageBP: 10000,
+		Variants: []experiments.Variant{{Text: "Ship faster"}, {Text: "Ship sooner"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	exceptions := browsertest.Exceptions(t, tab)
+	signInTab(t, tab, live.base+"/login", "owner@example.com", chromedp.EmulateViewport(1280, 900))
+	if err := chromedp.Do(tab, chromedp.Navigate(live.base+"/experiments/"+x.ID), chromedp.WaitVisible(chromedp.CSS(`form[action$="/start"] button`))); err != nil {
+		t.Fatal(err)
+	}
+	type dialogState struct {
+		Open     bool   `json:"open"`
+		Question string `json:"question"`
+		Asked    string `json:"asked"` // the button's data-confirm
+		OK       string `json:"ok"`
+		Danger   bool   `json:"danger"`
+		Focus    string `json:"focus"`
+	}
+	state := func(button string) dialogState {
+		t.Helper()
+		s, err := chromedp.Run(tab, chromedp.Evaluate[dialogState](`(() => {
+			const d = document.getElementById("confirm-dialog"), b = document.querySelector('`+button+`');
+			return {open: !!(d && d.open), question: d ? d.querySelector(".confirm-question").textContent : "",
+				asked: b ? b.getAttribute("data-confirm") : "", ok: d ? d.querySelector(".confirm-ok").textContent : "",
+				danger: !!(d && d.querySelector(".confirm-ok.btn-danger")),
+				focus: document.activeElement === b ? "button" : (document.activeElement?.textContent || "")};
+		})()`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	// closed waits for the dialog to close and the focus to go back to
+	// the button: the dialog's close event, which moves the focus, comes
+	// as a task of its own after the key or the click.
+	closed := func(button string) dialogState {
+		t.Helper()
+		if _, err := chromedp.Run(tab, chromedp.Poll[bool](`(() => {
+			const d = document.getElementById("confirm-dialog");
+			return !(d && d.open) && document.activeElement === document.querySelector('`+button+`');
+		})()`, chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+			t.Logf("waiting for the dialog to close: %v", err)
+		}
+		return state(button)
+	}
+	status := func() experiments.Status {
+		t.Helper()
+		got, err := live.store.Experiment(ctx, x.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got.Status
+	}
+	click := func(sel string) {
+		t.Helper()
+		if err := chromedp.Do(tab, chromedp.Click(chromedp.CSS(sel))); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	start := `form[action$="/start"] button`
+	click(start)
+	s := state(start)
+	if !s.Open || s.Question != s.Asked || s.Asked == "" || s.OK != "Start" || s.Danger || s.Focus != "Cancel" {
+		t.Fatalf("Start's dialog %+v, want open with the button's question, Start, Cancel focused", s)
+	}
+	if err := chromedp.Do(tab, chromedp.KeyEvent(kb.Escape)); err != nil {
+		t.Fatal(err)
+	}
+	if s := closed(start); s.Open || s.Focus != "button" {
+		t.Errorf("after Escape %+v, want closed, the focus on Start", s)
+	}
+	if got := status(); got != experiments.StatusDraft {
+		t.Fatalf("Escape left the test %s", got)
+	}
+
+	click(start)
+	if _, err := chromedp.Run(tab, chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.Click(chromedp.CSS(`#confirm-dialog .confirm-ok`)))); err != nil {
+		t.Fatal(err)
+	}
+	if got := status(); got != experiments.StatusRunning {
+		t.Fatalf("the answer left the test %s, want running", got)
+	}
+
+	// Stop is a danger action: its answer is red; Cancel keeps it running.
+	stop := `form[action$="/stop"] button`
+	if err := chromedp.Do(tab, chromedp.WaitVisible(chromedp.CSS(stop))); err != nil {
+		t.Fatal(err)
+	}
+	click(stop)
+	if s := state(stop); !s.Open || s.OK != "Stop" || !s.Danger || s.Question != s.Asked {
+		t.Errorf("Stop's dialog %+v, want its question and a red Stop", s)
+	}
+	click(`#confirm-dialog .btn-secondary`)
+	if s := closed(stop); s.Open || s.Focus != "button" {
+		t.Errorf("after Cancel %+v, want closed, the focus on Stop", s)
+	}
+	if got := status(); got != experiments.StatusRunning {
+		t.Errorf("Cancel left the test %s", got)
+	}
+	if ex := exceptions(); len(ex) > 0 {
+		t.Errorf("page errors: %v", ex)
+	}
+}
