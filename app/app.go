@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"crypto/rand"
 	"fmt"
 	"log/slog"
@@ -34,6 +35,9 @@ type App struct {
 	snippet  *static.Snippet
 	snippets *snippetCache
 	verdicts verdictCache // the experiment lists' Result column
+	// tagsSaved is each site's tag's last load as last written to the
+	// database (site_tag_seen.go), in Unix seconds; the writer's own.
+	tagsSaved map[string]int64
 
 	setupToken string
 	setupMu    sync.Mutex // one first account, even when two setup forms race
@@ -102,6 +106,7 @@ func newApp(cfg Config, store *experiments.Store, ing *experiments.Ingester, opt
 		flashKey:   randomBytes(32),
 		now:        time.Now,
 		snippets:   newSnippetCache(snippetCacheTTL),
+		tagsSaved:  map[string]int64{},
 		genJobs:    newGenRegistry(),
 		webhooks:   netguard.NewClient(notifyTimeout),
 		testSends:  newRateLimiter(testMessageRate, rateMaxKeys),
@@ -131,6 +136,10 @@ func newApp(cfg Config, store *experiments.Store, ing *experiments.Ingester, opt
 	// wrong password and does not reveal which emails have accounts.
 	if err := a.openGeo(); err != nil {
 		return nil, err
+	}
+	// The site pages' tag status from before the restart (site_tag_seen.go).
+	if err := a.loadTagSightings(context.Background()); err != nil {
+		return nil, fmt.Errorf("app: new: %w", err)
 	}
 	a.dummyHash, err = bcrypt.GenerateFromPassword(randomBytes(16), cfg.BcryptCost)
 	if err != nil {

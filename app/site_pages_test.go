@@ -138,9 +138,9 @@ func TestSitesListCounts(t *testing.T) {
 		site experiments.Site
 		cell string
 	}{
-		{"running ones", shop, `<td role="cell" data-label="Experiments">53 <span class="badge badge-running">3 running</span></td>`},
-		{"none running", blog, `<td role="cell" data-label="Experiments">2 </td>`},
-		{"no experiments", empty, `<td role="cell" data-label="Experiments">0 </td>`},
+		{"running ones", shop, `<td role="cell" data-label="Experiments" class="card-wide">53 <span class="badge badge-running">3 running</span></td>`},
+		{"none running", blog, `<td role="cell" data-label="Experiments" class="card-wide">2 </td>`},
+		{"no experiments", empty, `<td role="cell" data-label="Experiments" class="card-wide">0 </td>`},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			row := regexp.MustCompile(`<tr role="row"><td role="cell" class="card-name"><a href="/sites/` + tt.site.ID + `">` + tt.site.Name +

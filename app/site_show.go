@@ -85,13 +85,18 @@ func (a *App) sitePage(c *fiber.Ctx, site experiments.Site) (views.SitePage, err
 }
 
 // tagStatus is what the site page and the sites list say of a site's
-// tag: its loads as the tag's handler saw them (tagSightings, since
-// copylab started) with each page's origin checked against the site's
+// tag: its loads as the tag's handler saw them (tagSightings, kept
+// across restarts) with each page's origin checked against the site's
 // domain, and when its newest event arrived (lastEvent, zero for none).
+// A site added before copylab began keeping loads (an upgrade) may have
+// loaded its tag unseen: Since says when that was.
 func (a *App) tagStatus(site experiments.Site, now, lastEvent time.Time, running bool) views.TagStatus {
 	loaded, pages := a.snippets.tags.seen(site.Key)
-	s := views.TagStatus{Now: now, Since: a.snippets.tags.since, Loaded: loaded, LastEvent: lastEvent, Running: running,
+	s := views.TagStatus{Now: now, Loaded: loaded, LastEvent: lastEvent, Running: running,
 		Domain: shownDomain(site.Domain)}
+	if since := a.snippets.tags.since; site.CreatedAt.Before(since) {
+		s.Since = since
+	}
 	for _, p := range pages {
 		on := pageOnSite(p.origin, site.Domain)
 		dev := !on && devOrigin(p.origin)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -75,9 +76,11 @@ func (a *App) snippetPreview(c *fiber.Ctx, key, qa string) error {
 		return err
 	}
 	label := previewCantShow
+	var why static.PreviewWhy
 	if problem == "" {
 		if v, ok := x.Variant(variant); ok {
 			label = previewLabel(x, v)
+			why = previewWhy(x, site)
 		} else {
 			problem = "experiment " + x.ID + " has no variant with the key after the colon; the page shows the visitor's own variant."
 		}
@@ -90,6 +93,7 @@ func (a *App) snippetPreview(c *fiber.Ctx, key, qa string) error {
 	cfg := a.snippetConfig(site)
 	cfg.Preview = true
 	cfg.PreviewLabel = label
+	cfg.PreviewWhy = why
 	out := a.renderSnippet(cfg, running, shipped)
 	if problem != "" {
 		c.Set("X-Copylab", problem)
@@ -113,6 +117,24 @@ func previewLabel(x experiments.Experiment, v experiments.Variant) string {
 		name = x.ID
 	}
 	return "copylab preview: " + name + " · " + views.VariantLabel(v.Key, v.Key == experiments.ControlKey)
+}
+
+// previewWhy is what the QA build's notice adds when x shows nothing on
+// the page at hand: the most common surprise of a preview is a page the
+// pattern does not match (/pricing/* misses /pricing/ itself) or an
+// element the selector does not find there, and the page then shows its
+// original copy with nothing else to say why.
+func previewWhy(x experiments.Experiment, site experiments.Site) static.PreviewWhy {
+	timeout := site.HideTimeoutMS
+	if timeout <= 0 {
+		timeout = static.DefaultTimeoutMS
+	}
+	return static.PreviewWhy{
+		OffPage: "This page is not one the test runs on (it runs on " + x.Page + ").",
+		Missing: "The element " + x.Selector + " is not on this page.",
+		Late: "The element " + x.Selector + " appeared after the hide timeout (" + strconv.Itoa(timeout) +
+			" ms), so it keeps its original copy, as it would for visitors.",
+	}
 }
 
 // canonicalQA is a QA link's EXPERIMENT:VARIANT as the QA build compares

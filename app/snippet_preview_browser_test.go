@@ -40,14 +40,7 @@ func TestSnippetPreviewSpellingsBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	host := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Security-Policy", "default-src 'self'; script-src 'self' "+live.base+"; connect-src 'self' "+live.base+"; style-src 'self'")
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		fmt.Fprintf(w, `<!doctype html><html><head><meta charset="utf-8"><title>Shop</title>
-<script src="%s/s/%s.js"></script></head>
-<body><h1 data-copylab="hero">Original headline</h1><button id="buy">Buy now</button></body></html>`, live.base, site.Key)
-	}))
-	defer host.Close()
+	host := strictShop(t, live, site.Key)
 	exceptions := browsertest.Exceptions(t, tab)
 
 	upper := strings.ToUpper(x.ID)
@@ -66,7 +59,7 @@ func TestSnippetPreviewSpellingsBrowser(t *testing.T) {
 		}
 		want := texts[strings.ToLower(c.key)]
 		if _, err := chromedp.Run(tab, chromedp.Poll[bool](`document.querySelector("h1").textContent == `+quoteJS(want),
-			chromedp.WithPollingTimeout(5*time.Second))); err != nil {
+			chromedp.WithPollingTimeout(10*time.Second))); err != nil {
 			headline, _ := chromedp.Run(tab, chromedp.Text(chromedp.CSS("h1")))
 			t.Errorf("%s, variant %s: the QA link shows %q, want %q", c.name, c.key, headline, want)
 		}
@@ -74,4 +67,21 @@ func TestSnippetPreviewSpellingsBrowser(t *testing.T) {
 	if ex := exceptions(); len(ex) > 0 {
 		t.Errorf("the host page threw: %v", ex)
 	}
+}
+
+// strictShop serves a shop's page on another origin, under a strict
+// Content-Security-Policy that lets in only the tag from live: its
+// headline holds the original copy, [data-copylab="hero"], beside a
+// #buy button. It stops with the test.
+func strictShop(t *testing.T, live *liveApp, siteKey string) *httptest.Server {
+	t.Helper()
+	host := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Security-Policy", "default-src 'self'; script-src 'self' "+live.base+"; connect-src 'self' "+live.base+"; style-src 'self'")
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprintf(w, `<!doctype html><html><head><meta charset="utf-8"><title>Shop</title>
+<script src="%s/s/%s.js"></script></head>
+<body><h1 data-copylab="hero">Original headline</h1><button id="buy">Buy now</button></body></html>`, live.base, siteKey)
+	}))
+	t.Cleanup(host.Close)
+	return host
 }

@@ -43,9 +43,9 @@ func FuzzSnippetPreview(f *testing.F) {
 			return // no p: the live tag, tested elsewhere
 		}
 		req := newRequest(http.MethodGet, "/s/"+site.Key+".js?p="+url.QueryEscape(qa), nil)
-		resp, err := a.fiber.Test(req, -1)
-		if err != nil {
-			t.Fatal(err)
+		resp, ok := fuzzTest(t, a.fiber, req)
+		if !ok {
+			return
 		}
 		body := readBody(t, resp)
 		if resp.StatusCode == http.StatusFound {
@@ -58,8 +58,8 @@ func FuzzSnippetPreview(f *testing.F) {
 			if !ok || err != nil || !uuidRE.MatchString(canon) || canon != strings.ToLower(canon) {
 				t.Fatalf("p=%q: redirected to %q", qa, loc)
 			}
-			if resp, err = a.fiber.Test(newRequest(http.MethodGet, "/s/"+loc, nil), -1); err != nil {
-				t.Fatal(err)
+			if resp, ok = fuzzTest(t, a.fiber, newRequest(http.MethodGet, "/s/"+loc, nil)); !ok {
+				return
 			}
 			body = readBody(t, resp)
 		}

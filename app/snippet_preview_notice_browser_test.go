@@ -2,9 +2,6 @@ package app
 
 import (
 	"context"
-	"fmt"
-	"net/http"
-	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -38,14 +35,7 @@ func TestSnippetPreviewNoticeBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	host := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Security-Policy", "default-src 'self'; script-src 'self' "+live.base+"; connect-src 'self' "+live.base+"; style-src 'self'")
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		fmt.Fprintf(w, `<!doctype html><html><head><meta charset="utf-8"><title>Shop</title>
-<script src="%s/s/%s.js"></script></head>
-<body><h1 data-copylab="hero">Original headline</h1><button id="buy">Buy now</button></body></html>`, live.base, site.Key)
-	}))
-	defer host.Close()
+	host := strictShop(t, live, site.Key)
 	exceptions := browsertest.Exceptions(t, tab)
 	run := func(what string, actions ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
@@ -55,7 +45,7 @@ func TestSnippetPreviewNoticeBrowser(t *testing.T) {
 	}
 	wait := func(what, expr string) {
 		t.Helper()
-		if _, err := chromedp.Run(tab, chromedp.Poll[bool](expr, chromedp.WithPollingTimeout(5*time.Second))); err != nil {
+		if _, err := chromedp.Run(tab, chromedp.Poll[bool](expr, chromedp.WithPollingTimeout(10*time.Second))); err != nil {
 			t.Fatalf("waiting for %s: %v", what, err)
 		}
 	}

@@ -109,7 +109,7 @@ func TestSnippetPreviewShipped(t *testing.T) {
 	e := newEnv(t)
 	site := e.site("Shop")
 	e.shipped(site.ID, "Shipped headline")
-	next := e.experiment(site.ID, "Next", "Shipped headline", "Newer headline")
+	next := e.experimentOn(site.ID, "Next", "/pricing", heroSelector, "Shipped headline", "Newer headline")
 	wantContains(t, e.tagBody(site.Key), "Shipped headline")
 	resp := e.do(newRequest(http.MethodGet, "/s/"+site.Key+".js?p="+next.ID+":b", nil))
 	body := readBody(t, resp)
@@ -119,7 +119,7 @@ func TestSnippetPreviewShipped(t *testing.T) {
 		t.Error("the QA build carries the shipped copy on the previewed draft's element")
 	}
 
-	running := e.experiment(site.ID, "Running", "Original headline", "Running headline")
+	running := e.experimentOn(site.ID, "Running", "/pricing", heroSelector, "Original headline", "Running headline")
 	e.transition(running.ID, experiments.ActionStart)
 	resp = e.do(newRequest(http.MethodGet, "/s/"+site.Key+".js?p="+next.ID+":b", nil))
 	body = readBody(t, resp)
@@ -208,9 +208,10 @@ func TestSnippetPreviewLabel(t *testing.T) {
 			resp := e.do(newRequest(http.MethodGet, "/s/"+site.Key+".js?p="+url.QueryEscape(c.p), nil))
 			body := readBody(t, resp)
 			wantStatus(t, resp, http.StatusOK, body)
-			// The words are the last slot of the config, a JSON string
-			// with <, > and & escaped, as quoteJS writes them.
-			if want := "," + quoteJS(c.want) + "]);"; !strings.Contains(body, want) {
+			// The words are the config's last slot but for the why's
+			// (previewWhy), a JSON string with <, > and & escaped, as
+			// quoteJS writes them.
+			if want := "," + quoteJS(c.want); !strings.Contains(body, want+"]);") && !strings.Contains(body, want+",[") {
 				t.Errorf("QA build does not end its config with %s: …%s", want, body[max(0, len(body)-300):])
 			}
 			wantNotContains(t, body, "</script>", "<b>")

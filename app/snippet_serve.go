@@ -431,17 +431,17 @@ var errUnknownSite = newHTTPError(404, "unknown_site", "No site has this key.")
 // developer's machine.
 const tagPagesKept = 4
 
-// tagSightings is what copylab has seen, since it started, of each site's
-// tag being fetched, by site key: when last, and on which pages. It lives
-// in memory only. Events, stored, are the lasting proof that a tag works;
-// this answers the first question after pasting it, within seconds and
-// before any experiment runs, and writing it to the database would put
-// a write per site beside the events on the single writer for a fact
-// that a page view renews anyway. The site page says it counts since
-// copylab started. Only sites that exist get a record (snippetFor makes
-// it after finding the site), so a scanner's random keys add none.
+// tagSightings is what copylab has seen of each site's tag being fetched,
+// by site key: when last, and on which pages. It answers the first
+// question after pasting the tag, within seconds and before any
+// experiment runs. The tag's GET records in memory only: a write per load
+// beside the events on the single writer would slow the hottest path for
+// a fact that a page view renews anyway. What changed is written about
+// once a minute, and read back at start (site_tag_seen.go). Only sites
+// that exist get a record (snippetFor makes it after finding the site),
+// so a scanner's random keys add none.
 type tagSightings struct {
-	since time.Time // when copylab started counting
+	since time.Time // when copylab began keeping loads (Store.SiteTags)
 	// clock is when a request came in, in Unix seconds (requestSecond);
 	// tests set another.
 	clock func(c *fiber.Ctx) int64
@@ -477,7 +477,8 @@ func (t *tagSightings) of(key string) *tagSeen {
 }
 
 // seen returns when a site's tag was last fetched (zero: not since
-// copylab started) and the pages it was loaded on lately, newest first.
+// copylab began keeping loads, since) and the pages it was loaded on
+// lately, newest first.
 func (t *tagSightings) seen(key string) (time.Time, []tagPage) {
 	t.mu.Lock()
 	s := t.m[key]
