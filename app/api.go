@@ -74,6 +74,16 @@ type apiExperiment struct {
 	SplitChangedAt *time.Time   `json:"split_changed_at"`
 	Variants       []apiVariant `json:"variants"`
 	ResultsURL     string       `json:"results_url"`
+	// Warnings, in the answer of a PATCH only: what the change stopped
+	// (a started test at 0%), saved all the same.
+	Warnings []apiWarning `json:"warnings,omitempty"`
+}
+
+// apiWarning is a change that was made but deserves a second look: a code
+// and a sentence, as errors have.
+type apiWarning struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
 }
 
 func (a *App) apiSiteOf(s experiments.Site) apiSite {
@@ -144,6 +154,16 @@ func decodeJSON(c *fiber.Ctx, v any) error {
 	return nil
 }
 
+// noBody checks the body of a call that takes none (start, unship, …):
+// none, or an empty object, is fine; a name in it is unknown_field, as for
+// any call that does not take it, rather than silently ignored.
+func noBody(c *fiber.Ctx) error {
+	if len(bytes.TrimSpace(c.Request().Body())) == 0 {
+		return nil
+	}
+	return decodeJSON(c, &struct{}{})
+}
+
 // jsonError says what is wrong with a body jsonv2 refused, naming the value
 // at fault.
 func jsonError(err error) error {
@@ -160,7 +180,11 @@ func jsonError(err error) error {
 		field := experiments.FieldPath(se.JSONPointer)
 		switch {
 		case errors.Is(se.Err, jsonv2.ErrUnknownName):
-			return errBadRequest("unknown_field", field, fmt.Sprintf("The field %q is not part of this API (names are matched exactly).", field))
+			msg := fmt.Sprintf("The field %q is not part of this API (names are matched exactly).", field)
+			if names := jsonNames(se.GoType); len(names) > 0 {
+				msg = fmt.Sprintf("The field %q is not part of this API (names are matched exactly); here it takes %s.", field, orList(names))
+			}
+			return errBadRequest("unknown_field", field, msg)
 		case field == "":
 			return errBadRequest("invalid_json", "", "The body must be a JSON object, {…}.")
 		case se.JSONKind == '0' && errors.Is(se.Err, strconv.ErrRange):
@@ -174,6 +198,29 @@ func jsonError(err error) error {
 		return errBadRequest("invalid_json", field, fmt.Sprintf("The field %q is not valid.", field))
 	}
 	return errBadRequest("invalid_json", "", "The body is not valid JSON.")
+}
+
+// jsonNames are the JSON names of a struct type's fields, in order (none
+// for another type): what an object in its place may hold.
+func jsonNames(t reflect.Type) []string {
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t == nil || t.Kind() != reflect.Struct {
+		return nil
+	}
+	var names []string
+	for f := range t.Fields() {
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if !f.IsExported() || name == "-" {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		names = append(names, name)
+	}
+	return names
 }
 
 // invalidUTF8At is the offset of the first byte of b that is not UTF-8.

@@ -70,7 +70,7 @@ func (a *App) apiExperimentUpdate(c *fiber.Ctx) error {
 		return renameFields(err, apiExperimentFields)
 	}
 	a.snippets.reset() // traffic_bp is in the tag
-	return c.JSON(a.apiExperimentOf(updated))
+	return c.JSON(a.withWarnings(updated))
 }
 
 // readOnlyFields are the fields of apiExperiment that PATCH cannot change,

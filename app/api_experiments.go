@@ -1,9 +1,8 @@
 package app
 
 import (
-	"bytes"
 	"encoding/base64"
-	"encoding/json"
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -14,6 +13,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"copylab/experiments"
+	"copylab/variants"
 )
 
 // The API calls the traffic share traffic_bp; the store calls it coverage_bp.
@@ -144,7 +144,7 @@ func (a *App) apiExperimentCreate(c *fiber.Ctx) error {
 		VisibleOnly *bool             `json:"visible_only"`
 		TrafficBP   *int              `json:"traffic_bp"`
 		Threshold   *float64          `json:"threshold"`
-		Brief       json.RawMessage   `json:"brief"`
+		Brief       *variants.Brief   `json:"brief"` // read as generate reads it: a name it lacks is unknown_field
 		Variants    []apiVariantInput `json:"variants"`
 	}
 	if err := decodeJSON(c, &in); err != nil {
@@ -163,15 +163,12 @@ func (a *App) apiExperimentCreate(c *fiber.Ctx) error {
 			e.Threshold = -1 // out of range, rather than silently the default
 		}
 	}
-	if len(in.Brief) > 0 && string(in.Brief) != "null" {
-		var b bytes.Buffer
-		if in.Brief[0] != '{' || json.Compact(&b, in.Brief) != nil {
-			return &httpError{Status: http.StatusUnprocessableEntity, Code: "invalid_brief", Field: "brief", Message: "The brief must be a JSON object."}
-		}
-		if b.Len() > maxBriefBytes {
+	if in.Brief != nil {
+		b := briefJSON(*in.Brief)
+		if len(b) > maxBriefBytes {
 			return &httpError{Status: http.StatusUnprocessableEntity, Code: "too_long", Field: "brief", Message: "Keep the brief under 16 KiB."}
 		}
-		e.Brief = b.String()
+		e.Brief = b
 	}
 	for _, v := range in.Variants {
 		e.Variants = append(e.Variants, experiments.Variant{Key: v.Key, Text: v.Text, WeightBP: v.WeightBP, Source: experiments.SourceHuman})
@@ -243,14 +240,23 @@ func (a *App) apiVariantUpdate(c *fiber.Ctx) error {
 		return renameFields(err, apiExperimentFields)
 	}
 	a.snippets.reset()
-	return c.JSON(a.apiExperimentOf(e))
+	return c.JSON(a.withWarnings(e))
 }
 
 // apiExperimentTransition returns the handler of POST
 // /api/v1/experiments/:id/{start,pause,resume,stop}.
 func (a *App) apiExperimentTransition(action string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
+		if err := noBody(c); err != nil {
+			return err
+		}
 		e, err := a.store.Transition(c.UserContext(), c.Params("id"), action)
+		if se := (*experiments.StateError)(nil); errors.As(err, &se) && se.Other != nil {
+			// The other test of the element, for a client to act on
+			// (stop it, or tell its owner) without parsing the message.
+			return &httpError{Status: http.StatusConflict, Code: se.Code, Message: se.Message,
+				Extra: map[string]any{"conflict": map[string]string{"id": se.Other.ID, "name": se.Other.Name}}}
+		}
 		if err != nil {
 			return err
 		}

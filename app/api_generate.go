@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"slices"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -20,6 +19,24 @@ import (
 // (genRegistry.forgetUser) and nothing was added.
 var errAPIUserGone = &httpError{Status: http.StatusUnauthorized, Code: "invalid_token",
 	Message: "This API token's user was removed while the drafts were being written; nothing was added."}
+
+// userGone answers errAPIUserGone, with the header a bearer token's
+// refusal carries.
+func userGone(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="copylab", error="invalid_token"`)
+	return errAPIUserGone
+}
+
+// stillAUser answers errAPIUserGone unless the token's user u is still a
+// user: the same id and the same account (ids are given again; see
+// genPerson).
+func (a *App) stillAUser(ctx context.Context, c *fiber.Ctx, u experiments.User) error {
+	now, err := a.store.User(ctx, u.ID)
+	if errors.Is(err, experiments.ErrNotFound) || err == nil && personOf(now) != personOf(u) {
+		return userGone(c)
+	}
+	return err
+}
 
 type apiDraft struct {
 	Key           string `json:"key"`
@@ -82,6 +99,11 @@ func (a *App) apiExperimentGenerate(c *fiber.Ctx) error {
 	if strings.TrimSpace(b.BrandVoice) == "" {
 		b.BrandVoice = site.BrandVoice
 	}
+	// The experiment's own goal says what a visitor should do, as the
+	// drafting page starts its brief with it (briefGoal).
+	if strings.TrimSpace(b.Goal) == "" {
+		b.Goal = briefGoal(e.Goal)
+	}
 	if in.N != nil {
 		b.N = *in.N
 		if b.N == 0 {
@@ -110,6 +132,12 @@ func (a *App) apiExperimentGenerate(c *fiber.Ctx) error {
 		return err
 	}
 	defer a.genJobs.releaseGeneration(hold)
+	// The token was checked before the hold was registered, and a user
+	// removed in between was not stopped (forgetUser found no hold): ask
+	// the store, before the model costs anything.
+	if err := a.stillAUser(ctx, c, user); err != nil {
+		return err
+	}
 
 	// API clients wait for the answer (a script, not a person watching a
 	// page): the bound is a browser job's, which covers the library's
@@ -123,20 +151,22 @@ func (a *App) apiExperimentGenerate(c *fiber.Ctx) error {
 	res, err := a.gen.Generate(gctx, b)
 	a.countLLM(err)
 	if errors.Is(context.Cause(life), errJobUserGone) {
-		c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="copylab", error="invalid_token"`)
-		return errAPIUserGone
+		return userGone(c)
 	}
 	if err != nil {
 		return llmError(err, "brief.")
+	}
+	// Removing a user deletes them first and stops their calls after
+	// (userRemove): a model that answered in between was not stopped,
+	// and the store says whether the user is still there.
+	if err := a.stillAUser(ctx, c, user); err != nil {
+		return err
 	}
 
 	// Keep only drafts the store will take: the library's rules are the
 	// brief's, the store's are copylab's (no copy twice in one test, nor
 	// all but the same: the drafts of one answer are held to that too).
-	var have []string
-	for _, v := range e.Variants {
-		have = append(have, v.Text)
-	}
+	have := copyTexts(e)
 	var add []experiments.Variant
 	dropped := make([]apiDropped, 0, len(res.Dropped))
 	for _, d := range res.Dropped {
@@ -149,11 +179,7 @@ func (a *App) apiExperimentGenerate(c *fiber.Ctx) error {
 			invalid++
 			continue
 		}
-		if i := slices.IndexFunc(have, func(t string) bool { return variants.Similar(t, cand.Text) }); i >= 0 {
-			reason := "The experiment already has this text."
-			if have[i] != cand.Text {
-				reason = fmt.Sprintf("The experiment already has all but the same text: “%s”.", have[i])
-			}
+		if reason := repeatReason(have, cand.Text); reason != "" {
 			dropped = append(dropped, apiDropped{Text: cand.Text, Reason: reason})
 			continue
 		}

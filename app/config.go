@@ -140,42 +140,43 @@ func (c Config) withDefaults() Config {
 	return c
 }
 
-// Validate reports every problem with the configuration at once.
+// Validate reports every problem with the configuration at once, naming
+// each setting by its flag (--db), as the usage and the README do.
 func (c Config) Validate() error {
 	c = c.withDefaults()
 	var errs []error
 	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
 
 	if c.Addr == "" {
-		bad("addr: empty; use host:port, such as 127.0.0.1:8080")
+		bad("--addr: empty; use host:port, such as 127.0.0.1:8080")
 	} else if _, port, err := net.SplitHostPort(c.Addr); err != nil || port == "" {
-		bad("addr %q: use host:port, such as 127.0.0.1:8080", c.Addr)
+		bad("--addr %q: use host:port, such as 127.0.0.1:8080", c.Addr)
 	}
 	if strings.TrimSpace(c.DBPath) == "" {
-		bad("db: empty; give the path of the SQLite file, such as data/copylab.db")
+		bad("--db: empty; give the path of the SQLite file, such as data/copylab.db")
 	}
 	if c.PublicURL != "" {
 		if _, err := publicOrigin(c.PublicURL); err != nil {
-			bad("public-url %q: %v", c.PublicURL, err)
+			bad("--public-url %q: %v", c.PublicURL, err)
 		}
 	}
 	if c.LLMBaseURL != "" {
 		u, err := url.Parse(c.LLMBaseURL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			bad("llm-base-url %q: use an http(s) URL, such as https://api.openai.com/v1", c.LLMBaseURL)
+			bad("--llm-base-url %q: use an http(s) URL, such as https://api.openai.com/v1", c.LLMBaseURL)
 		}
 	}
 	if c.LLMTimeout < MinLLMTimeout || c.LLMTimeout > MaxLLMTimeout {
 		// The range is MinLLMTimeout to MaxLLMTimeout, written as people type it.
-		bad("llm-timeout %s: use 5s to 30m, such as 2m for a slow local model", c.LLMTimeout)
+		bad("--llm-timeout %s: use 5s to 30m, such as 2m for a slow local model", c.LLMTimeout)
 	}
 	for _, p := range c.TrustedProxies {
 		if _, err := parseProxy(p); err != nil {
-			bad("trusted-proxies: %q is neither an IP nor a CIDR range", p)
+			bad("--trusted-proxies: %q is neither an IP nor a CIDR range", p)
 		}
 	}
 	if c.CountryHeader != "" && !validHeaderName(c.CountryHeader) {
-		bad("country-header %q: not a valid header name", c.CountryHeader)
+		bad("--country-header %q: not a valid header name", c.CountryHeader)
 	}
 	if c.BcryptCost < 10 || c.BcryptCost > 16 {
 		bad("bcrypt cost %d: use 10 to 16", c.BcryptCost)
@@ -185,11 +186,11 @@ func (c Config) Validate() error {
 	}
 	for _, p := range c.MetricsAllow {
 		if _, err := parseProxy(p); err != nil {
-			bad("metrics-allow: %q is neither an IP nor a CIDR range", p)
+			bad("--metrics-allow: %q is neither an IP nor a CIDR range", p)
 		}
 	}
 	if c.MetricsToken != "" && len(c.MetricsToken) < 16 {
-		bad("metrics-token: use at least 16 characters")
+		bad("--metrics-token: use at least 16 characters")
 	}
 	if c.SetupToken != "" && len(c.SetupToken) < 16 {
 		bad("setup token: use at least 16 characters")
@@ -201,6 +202,15 @@ func (c Config) Validate() error {
 func publicOrigin(raw string) (*url.URL, error) {
 	u, err := url.Parse(raw)
 	switch {
+	case (err != nil || (u.Scheme != "http" && u.Scheme != "https")) && !strings.Contains(raw, "://"):
+		// A host alone, as people often give it (127.0.0.1:9000,
+		// copylab.example.com): url.Parse refuses the first and reads
+		// "localhost:9000" as a scheme. Say what to write.
+		scheme := "https"
+		if h := strings.Split(raw, ":")[0]; h == "localhost" || net.ParseIP(h) != nil {
+			scheme = "http"
+		}
+		return nil, fmt.Errorf("start it with http:// or https://, such as %s://%s", scheme, raw)
 	case err != nil:
 		return nil, errors.New("not a URL")
 	case u.Scheme != "http" && u.Scheme != "https":

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -39,6 +40,12 @@ func (a *App) generateApprove(c *fiber.Ctx) error {
 	defer j.approving.Unlock()
 	if added := j.addedSentence(); added != "" {
 		return a.redirectWithFlash(c, "/experiments/"+e.ID, "ok", added)
+	}
+	// The session and the job were checked before the wait: one let go
+	// meanwhile (its person removed, its experiment deleted, a newer
+	// brief sent) adds nothing.
+	if context.Cause(j.life) != nil {
+		return a.redirectWithFlash(c, generateURL(e.ID), "error", errJobGone.Message)
 	}
 	if e.Status != experiments.StatusDraft {
 		return a.redirectWithFlash(c, "/experiments/"+e.ID, "error", "This experiment has started, so its copy is fixed; the drafts were not added.")

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -90,12 +91,17 @@ var errGensBusy = &limitError{reason: refusedPersonGenerations, httpError: &http
 var errGenReplaced = errors.New("a newer brief replaced this generation")
 
 // personBusy is the answer when the person already has genPersonMax
-// model calls in flight, gens generations and rewrites rewrites: like
-// errGensBusy, they are asking too often. rewrite says whether they
-// asked for a rewrite (which they ask again for) or a generation.
-func personBusy(gens, rewrites int, rewrite bool) *limitError {
+// model calls in flight, gens generations, rewrites rewrites and tests
+// connection tests: like errGensBusy, they are asking too often. rewrite
+// says whether they asked for a rewrite (which they ask again for) or a
+// generation.
+func personBusy(gens, rewrites, tests int, rewrite bool) *limitError {
 	var have string
 	switch {
+	case tests > 0:
+		// Settings' connection tests (acquireTest) count too.
+		have = counted(int64(gens+rewrites+tests), "call to the model", "calls to the model") +
+			" running (drafts, rewrites and connection tests together), the most at once"
 	case gens == 0:
 		have = counted(int64(rewrites), "rewrite", "rewrites") + " running"
 	case rewrites == 0:
@@ -114,7 +120,7 @@ func personBusy(gens, rewrites int, rewrite bool) *limitError {
 }
 
 // countRefusal counts err on /metrics when a limit on model calls gave
-// it; call is "generate" or "rewrite".
+// it; call is "generate", "rewrite" or "test" (Settings' connection test).
 func (a *App) countRefusal(call string, err error) {
 	var limit *limitError
 	if errors.As(err, &limit) {
@@ -172,7 +178,11 @@ type genJob struct {
 	offline bool
 	model   string // the model asked, for the progress text
 	started time.Time
-	done    chan struct{} // closed when the generation ends
+	// have is the experiment's copy when the job started: a draft that
+	// repeats it could never be added, so finish drops it with the reason,
+	// as the API does, rather than offer it ticked.
+	have []string
+	done chan struct{} // closed when the generation ends
 	// life lasts as long as the job is kept: the generation's and the
 	// rewrites' model calls run under it. cancel ends it, with the cause
 	// (errGenReplaced when a newer brief takes its place, errJobAdded,
@@ -223,12 +233,13 @@ type genRegistry struct {
 	running    int
 	generating map[genPerson]int // generations in flight, by person (also counted in running)
 	rewriting  map[genPerson]int // rewrites in flight, by person (also counted in running)
+	testing    map[genPerson]int // Settings' connection tests in flight, by person (also counted in running)
 	now        func() time.Time
 }
 
 func newGenRegistry() *genRegistry {
 	return &genRegistry{jobs: map[string]*genJob{}, added: map[string]addedJob{}, waiting: map[*genHold]struct{}{},
-		generating: map[genPerson]int{}, rewriting: map[genPerson]int{}, now: time.Now}
+		generating: map[genPerson]int{}, rewriting: map[genPerson]int{}, testing: map[genPerson]int{}, now: time.Now}
 }
 
 // genHold is one generation's place in the limits: one of the process's
@@ -253,11 +264,12 @@ type genHold struct {
 // experiment, and the rewrites of its drafts). The caller holds r.mu.
 func (r *genRegistry) refuseLocked(p genPerson, rewrite bool, gensGoing, rewritesGoing int) error {
 	gens, rewrites := r.generating[p]-gensGoing, max(r.rewriting[p]-rewritesGoing, 0)
+	tests := r.testing[p]
 	switch {
 	case !rewrite && gens >= genUserMax:
 		return errGensBusy
-	case gens+rewrites >= genPersonMax:
-		return personBusy(gens, rewrites, rewrite)
+	case gens+rewrites+tests >= genPersonMax:
+		return personBusy(gens, rewrites, tests, rewrite)
 	case r.running >= genRunningMax:
 		return errGenBusy
 	}
@@ -315,23 +327,39 @@ func (r *genRegistry) unpersonLocked(h *genHold) {
 
 // acquireRewrite takes a slot for a rewrite by the person, checked
 // against the limits (refuseLocked). releaseRewrite gives it back.
-func (r *genRegistry) acquireRewrite(p genPerson) error {
+func (r *genRegistry) acquireRewrite(p genPerson) error { return r.acquireCall(p, r.rewriting) }
+
+func (r *genRegistry) releaseRewrite(p genPerson) { r.releaseCall(p, r.rewriting) }
+
+// acquireTest takes a place for Settings' connection test by the person:
+// one model call, held to the limits as a rewrite is (refuseLocked), so
+// that pressing Test connection over and over, or a script doing so,
+// cannot hold the model past the person's share and copylab's.
+// releaseTest gives the place back.
+func (r *genRegistry) acquireTest(p genPerson) error { return r.acquireCall(p, r.testing) }
+
+func (r *genRegistry) releaseTest(p genPerson) { r.releaseCall(p, r.testing) }
+
+// acquireCall takes a place for one model call by the person, counted in
+// calls (r.rewriting or r.testing) and in r.running, checked against the
+// limits first. releaseCall gives it back.
+func (r *genRegistry) acquireCall(p genPerson, calls map[genPerson]int) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if err := r.refuseLocked(p, true, 0, 0); err != nil {
 		return err
 	}
-	r.rewriting[p]++
+	calls[p]++
 	r.running++
 	return nil
 }
 
-func (r *genRegistry) releaseRewrite(p genPerson) {
+func (r *genRegistry) releaseCall(p genPerson, calls map[genPerson]int) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.running--
-	if r.rewriting[p]--; r.rewriting[p] <= 0 {
-		delete(r.rewriting, p)
+	if calls[p]--; calls[p] <= 0 {
+		delete(calls, p)
 	}
 }
 
@@ -621,15 +649,22 @@ func (j *genJob) finish(res variants.Result, err error) {
 	defer j.mu.Unlock()
 	defer close(j.done)
 	j.answeredBy = res.Model
-	j.dropped = res.Dropped
+	j.dropped = slices.Clone(res.Dropped)
 	j.notes = res.Notes
 	if err != nil {
 		j.state, j.err = jobFailed, err
 		return
 	}
 	j.state = jobDone
-	for i, c := range res.Variants {
-		j.drafts = append(j.drafts, &genDraft{cand: c, text: c.Text, include: i < defaultTicked})
+	for _, c := range res.Variants {
+		// The offline generator writes the same drafts for the same brief,
+		// so asking again, or on a duplicated experiment, brings back
+		// copy the experiment already has.
+		if reason := repeatReason(j.have, c.Text); reason != "" {
+			j.dropped = append(j.dropped, variants.Dropped{Text: c.Text, Reason: reason})
+			continue
+		}
+		j.drafts = append(j.drafts, &genDraft{cand: c, text: c.Text, include: len(j.drafts) < defaultTicked})
 	}
 }
 
@@ -701,11 +736,18 @@ func (a *App) safeGenerate(ctx context.Context, b variants.Brief) (res variants.
 }
 
 // startRegeneration rewrites draft i of the job in the background, as
-// one of the user's rewrites (acquireRewrite). others are the texts the
-// new draft must differ from. The rewrite stops when the job ends
-// (j.life), and leaves the draft's tick as it is: the person may untick
-// it meanwhile, and their choice stands.
-func (a *App) startRegeneration(j *genJob, i int, others []string, instruction string) error {
+// one of the user's rewrites (acquireRewrite). The new draft must differ
+// from kept (the experiment's copy) and from the other drafts. The
+// rewrite stops when the job ends (j.life), and leaves the draft's tick
+// as it is: the person may untick it meanwhile, and their choice stands.
+//
+// Rewrites of one page's drafts may run at once, each avoiding the other
+// drafts as they were when it started; so two "different angle" rewrites
+// would both take the first offline line of the angle no draft used.
+// The new text is therefore checked against the other drafts again
+// under j.mu, in the same critical section that saves it, and one that
+// repeats a draft written meanwhile is asked for again (rewriteTries).
+func (a *App) startRegeneration(j *genJob, i int, kept []string, instruction string) error {
 	if j.life.Err() != nil {
 		return errJobGone
 	}
@@ -729,30 +771,71 @@ func (a *App) startRegeneration(j *genJob, i int, others []string, instruction s
 	}
 	j.mu.Lock()
 	d.instruction, d.message, d.failed = instruction, "", false
+	tries := rewriteTries(j.offline, len(j.drafts))
 	j.mu.Unlock()
 
 	go func() {
 		defer a.genJobs.releaseRewrite(j.person)
 		ctx, cancel := context.WithTimeout(j.life, a.regenLimit())
 		defer cancel()
-		c, err := a.safeRegenerate(ctx, j.brief, others, current, instruction)
-		ended := context.Cause(j.life)
-		if err != nil && ended == nil {
+		var err error
+		for try := 1; ; try++ {
+			j.mu.Lock()
+			others := append(j.otherDraftsLocked(i), kept...)
+			j.mu.Unlock()
+			var c variants.Candidate
+			c, err = a.safeRegenerate(ctx, j.brief, others, current, instruction)
+			if err != nil {
+				break
+			}
+			j.mu.Lock()
+			if k := j.repeatedDraftLocked(i, c.Text); k >= 0 {
+				j.mu.Unlock()
+				if try < tries {
+					continue
+				}
+				err = &repeatError{draft: k}
+				break
+			}
+			d.regenerating = false
+			d.cand, d.text, d.note = c, c.Text, ""
+			d.rev++
+			d.message = rewriteDone(instruction, c.Source == variants.SourceOffline)
+			j.mu.Unlock()
+			return
+		}
+		var repeat *repeatError
+		if context.Cause(j.life) == nil && !errors.As(err, &repeat) {
 			a.logLLMFailure("regenerate", j.expID, err)
 		}
 		j.mu.Lock()
 		defer j.mu.Unlock()
 		d.regenerating = false
-		if err != nil {
-			d.failed = true
-			d.message = "The rewrite did not work: " + genLowerFirst(failureSentence(err))
-			return
-		}
-		d.cand, d.text, d.note = c, c.Text, ""
-		d.rev++
-		d.message = rewriteDone(instruction, c.Source == variants.SourceOffline)
+		d.failed = true
+		d.message = "The rewrite did not work: " + genLowerFirst(failureSentence(err))
 	}()
 	return nil
+}
+
+// rewriteTries is how many times a rewrite asks for a text that repeats
+// no other draft (startRegeneration). The offline generator's pick costs
+// nothing and, asked again, avoids the draft written meanwhile, so it may
+// be asked once for each other draft and once more. A model's answer
+// costs money and a minute, and repeats a draft written meanwhile only
+// when two rewrites of one page race: it is asked again once.
+func rewriteTries(offline bool, drafts int) int {
+	if offline {
+		return drafts + 1
+	}
+	return 2
+}
+
+// repeatError is a rewrite whose text repeats a draft rewritten or
+// edited meanwhile, after rewriteTries.
+type repeatError struct{ draft int }
+
+func (e *repeatError) Error() string {
+	return fmt.Sprintf("It came back the same as draft %d, written meanwhile; ask again.", e.draft+1)
 }
 
 func (a *App) safeRegenerate(ctx context.Context, b variants.Brief, others []string, current, instruction string) (c variants.Candidate, err error) {
@@ -777,6 +860,7 @@ func failureSentence(err error) string {
 	var ve *variants.Error
 	var fe variants.FieldErrors
 	var limit *limitError
+	var repeat *repeatError
 	switch {
 	case errors.As(err, &ve):
 		return ve.Message
@@ -788,6 +872,8 @@ func failureSentence(err error) string {
 		return "copylab stopped writing these drafts when you sent a newer brief."
 	case errors.As(err, &limit):
 		return limit.Message // the limits on model calls
+	case errors.As(err, &repeat):
+		return repeat.Error()
 	}
 	return "Something went wrong on our side while writing the drafts. It has been logged; please try again."
 }

@@ -319,7 +319,7 @@ func TestRemovedPersonsGenerationsDoNotCountForTheNext(t *testing.T) {
 					t.Error("the removed person's model calls went on")
 				}
 				held = nil
-			} else if err := g.e.store.DeleteUser(context.Background(), bob.ID); err != nil {
+			} else if _, err := g.e.store.DeleteUser(context.Background(), bob.ID); err != nil {
 				t.Fatal(err)
 			}
 

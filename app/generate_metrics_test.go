@@ -26,7 +26,7 @@ func TestGenerateCountsLLMCalls(t *testing.T) {
 	llm.setReply(failWith(500, nil, "boom"))
 	resp, out = g.e.api("POST", path, tok, `{"n":2,"brief":{"goal":"Start a free trial"}}`)
 	wantStatus(t, resp, http.StatusBadGateway, fmt.Sprint(out))
-	resp, out = g.e.api("POST", path, tok, `{"brief":{"goal":""}}`)
+	resp, out = g.e.api("POST", path, tok, `{"n":11}`)
 	if resp.StatusCode < 400 || resp.StatusCode >= 500 {
 		t.Fatalf("an invalid brief answered %d: %v", resp.StatusCode, out)
 	}

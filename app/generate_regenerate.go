@@ -53,7 +53,7 @@ func (a *App) generateRegenerate(c *fiber.Ctx) error {
 		problem = "Choose how to rewrite this draft."
 	}
 	if problem == "" {
-		err := a.startRegeneration(j, i, a.otherTexts(e, j, i), instruction)
+		err := a.startRegeneration(j, i, experimentTexts(e), instruction)
 		if errors.Is(err, errJobGone) {
 			return a.draftGone(c, err) // added or replaced from another tab meanwhile
 		}
@@ -85,22 +85,39 @@ func (a *App) draftGone(c *fiber.Ctx, err error) error {
 	return a.experimentGone(c, err)
 }
 
-// otherTexts are the texts a rewrite of draft i must differ from: the
-// other drafts, as edited, and the experiment's variants (the control is
-// in the brief).
-func (a *App) otherTexts(e experiments.Experiment, j *genJob, i int) []string {
+// experimentTexts are the experiment's texts a rewrite must differ from
+// besides the other drafts (genJob.otherDraftsLocked): its variants (the
+// control is in the brief).
+func experimentTexts(e experiments.Experiment) []string {
 	var out []string
-	j.mu.Lock()
+	for _, v := range e.Variants[min(1, len(e.Variants)):] {
+		out = append(out, v.Text)
+	}
+	return out
+}
+
+// otherDraftsLocked are the texts of the drafts other than i, as they
+// stand now, edits and finished rewrites included. The caller holds j.mu.
+func (j *genJob) otherDraftsLocked(i int) []string {
+	var out []string
 	for k, d := range j.drafts {
 		if k != i && strings.TrimSpace(d.text) != "" {
 			out = append(out, d.text)
 		}
 	}
-	j.mu.Unlock()
-	for _, v := range e.Variants[min(1, len(e.Variants)):] {
-		out = append(out, v.Text)
-	}
 	return out
+}
+
+// repeatedDraftLocked is the draft other than i whose text is text, by
+// the library's rule for the same copy (variants.Similar), or -1. The
+// caller holds j.mu.
+func (j *genJob) repeatedDraftLocked(i int, text string) int {
+	for k, d := range j.drafts {
+		if k != i && strings.TrimSpace(d.text) != "" && variants.Similar(d.text, text) {
+			return k
+		}
+	}
+	return -1
 }
 
 // syncDrafts copies the drafts form's values (text, include, note) into

@@ -39,7 +39,7 @@ func TestGenerateNewBriefReplacesRunning(t *testing.T) {
 	// Only the newer job and the teammate's hold a slot (the first gives its slot back as
 	// its goroutine ends, just after it says it stopped).
 	running := 0
-	for deadline := time.Now().Add(2 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
 		g.e.app.genJobs.mu.Lock()
 		running = g.e.app.genJobs.running
 		g.e.app.genJobs.mu.Unlock()

@@ -69,6 +69,7 @@ func (a *App) generateStart(c *fiber.Ctx) error {
 		model:   desc.Model,
 		started: a.now(),
 		state:   jobRunning,
+		have:    copyTexts(e),
 	}
 	if err := a.startGeneration(j); err != nil {
 		// The limits on model calls, the same the API answers with:

@@ -616,13 +616,25 @@ func TestAPIGenerate(t *testing.T) {
 		}
 	})
 
+	t.Run("no goal in any brief: the experiment's goal says what counts", func(t *testing.T) {
+		// As the drafting page starts its brief (briefGoal), so a script
+		// need not write the goal the experiment already has.
+		resp, out := g.e.api("POST", "/api/v1/experiments/"+g.x.ID+"/generate", tok, `{"n":1}`)
+		wantStatus(t, resp, http.StatusOK, fmt.Sprint(out))
+		if goal := out["brief"].(map[string]any)["goal"]; goal != "A click on #buy" {
+			t.Errorf("brief goal %v, want the experiment's, A click on #buy", goal)
+		}
+		if !strings.Contains(llm.lastRequest(), "A click on #buy") {
+			t.Errorf("the model was not told the goal: %s", llm.lastRequest())
+		}
+	})
+
 	t.Run("errors", func(t *testing.T) {
 		for _, tt := range []struct {
 			name, path, body string
 			status           int
 			code, field      string
 		}{
-			{"no goal anywhere", "/api/v1/experiments/" + g.x.ID + "/generate", `{}`, 422, "invalid_brief", "brief.goal"},
 			{"n out of range", "/api/v1/experiments/" + expID + "/generate", `{"n":0}`, 422, "invalid_brief", "n"},
 			{"unknown field", "/api/v1/experiments/" + expID + "/generate", `{"brief":{"goals":"x"}}`, 400, "unknown_field", "brief.goals"},
 			{"wrong type", "/api/v1/experiments/" + expID + "/generate", `{"n":"five"}`, 400, "invalid_json", "n"},

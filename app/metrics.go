@@ -84,12 +84,12 @@ func NewMetrics(ing *experiments.Ingester) *Metrics {
 	m.llmFailures = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "copylab_llm_failures_total",
 		Help: "Failed calls to the LLM endpoint, by code."}, []string{"code"})
 	m.llmRefused = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "copylab_llm_refused_total",
-		Help: fmt.Sprintf("Requests to draft copy, on the drafting page or through the API, turned away by a limit before any call to the LLM endpoint, by call (generate, rewrite) and by the limit: "+
+		Help: fmt.Sprintf("Requests to draft copy, on the drafting page or through the API, and Settings' connection tests, turned away by a limit before any call to the LLM endpoint, by call (generate, rewrite, test) and by the limit: "+
 			"person_generations (the person already has %d sets of drafts being written; 429 too_many_generations), "+
-			"person_calls (the person already has %d calls, sets of drafts and rewrites together; 429 too_many_generations), "+
+			"person_calls (the person already has %d calls, sets of drafts, rewrites and connection tests together; 429 too_many_generations), "+
 			"server_busy (all %d of copylab's calls are taken; 503 generation_busy).", genUserMax, genPersonMax, genRunningMax)}, []string{"call", "reason"})
 	m.notifications = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "copylab_notifications_total",
-		Help: "Messages posted to sites' webhooks (verdicts, warnings and test messages), by result: sent; retried (no answer, 5xx, 429, 408 and the like: posted again a minute later); " +
+		Help: "Messages posted to sites' webhooks (verdicts, warnings and test messages), by result: sent; retried (no answer, 5xx, 429, 408 and the like, or a refusal copylab's database could not record: posted again a minute later); " +
 			"paused (the webhook is gone, not allowed or redirects: nothing more goes to it until a person fixes it); " +
 			"dropped (the webhook refused that message, another 4xx: it is not posted again); failed (a test message that did not get through otherwise; test messages are never retried)."}, []string{"result"})
 	m.snippetRender = prometheus.NewCounter(prometheus.CounterOpts{Name: "copylab_snippet_renders_total",
@@ -123,8 +123,9 @@ func (m *Metrics) LLMCall(code string) {
 	}
 }
 
-// refusedLLM counts one generation or rewrite of copy (call: "generate"
-// or "rewrite") that a limit turned away before any call (countRefusal).
+// refusedLLM counts one generation or rewrite of copy, or one connection
+// test (call: "generate", "rewrite" or "test"), that a limit turned away
+// before any call (countRefusal).
 func (m *Metrics) refusedLLM(call, reason string) {
 	if m != nil {
 		m.llmRefused.WithLabelValues(metricLabel(call), metricLabel(reason)).Inc()

@@ -127,6 +127,16 @@ func (a *App) notifyOnce(ctx context.Context) int {
 						"site", site.Key, "experiment", e.ID, "webhook_host", webhookHost(site.WebhookURL), "error", err)
 					return sent
 				}
+				var notTaken *errNotTaken
+				if !errors.As(err, &notTaken) {
+					// copylab's own fault, not the webhook's: an operator
+					// must look at the disk, not at the chat tool.
+					if ctx.Err() == nil {
+						a.log.Error("notify: copylab's database failed, so this site's messages wait for the next round; the webhook is not at fault",
+							"site", site.Key, "experiment", e.ID, "error", err)
+					}
+					break
+				}
 				if _, f := failureOf(err); f == failWebhook {
 					a.log.Warn("notify: the webhook refused the message for good; nothing more goes to it until its URL is replaced or a test message gets through",
 						"site", site.Key, "experiment", e.ID, "webhook_host", webhookHost(site.WebhookURL), "error", err)
@@ -254,11 +264,12 @@ func (a *App) dueWarnings(ctx context.Context, e, short experiments.Experiment, 
 	if err != nil {
 		return nil, err
 	}
-	w := elementMissingText(e, recent)
+	young := e.StartedAt.After(a.now().Add(-24 * time.Hour))
+	w := elementMissingText(e, recent, young)
 	if key, err := a.warningDue(ctx, e.ID, noticeElementMissing, w != "", done, clears); err != nil {
 		return nil, err
 	} else if key != "" {
-		due = append(due, dueWarning{key: key, status: noticeElementMissing, text: w, shortText: elementMissingText(short, recent)})
+		due = append(due, dueWarning{key: key, status: noticeElementMissing, text: w, shortText: elementMissingText(short, recent, young)})
 	}
 	return due, nil
 }
@@ -329,29 +340,43 @@ func (a *App) notifyExperiment(ctx context.Context, site experiments.Site, e exp
 			continue
 		}
 		// What comes of a refusal is noted even through shutdown, like a
-		// message sent.
+		// message sent. A refusal the database would not record is not
+		// given up, nor the webhook paused: the message goes out again
+		// next round, so it counts as retried, and the error is the
+		// database's (notifyOnce logs it so).
 		switch status, f := failureOf(err); f {
 		case failMessage:
+			if rerr := a.store.RecordUndelivered(context.WithoutCancel(ctx), e.ID, n.status(), status, a.now()); rerr != nil {
+				a.metrics.notifications.WithLabelValues("retried").Inc()
+				return sent, fmt.Errorf("notify: record a message the webhook refused (%v): %w", err, rerr)
+			}
 			a.metrics.notifications.WithLabelValues("dropped").Inc()
 			a.log.Warn("notify: the webhook refused the message; copylab does not send it again, and goes on with the next",
 				"site", site.Key, "experiment", e.ID, "message", n.status(), "webhook_host", webhookHost(hook), "error", err)
-			if rerr := a.store.RecordUndelivered(context.WithoutCancel(ctx), e.ID, n.status(), status, a.now()); rerr != nil {
-				return sent, rerr
-			}
 			continue
 		case failWebhook:
-			a.metrics.notifications.WithLabelValues("paused").Inc()
 			r := experiments.WebhookRefusal{Status: status, Answer: webhookAnswer(err), Message: n.Title, At: a.now()}
 			if rerr := a.store.RecordWebhookRefusal(context.WithoutCancel(ctx), site.ID, hook, r); rerr != nil {
-				return sent, errors.Join(err, rerr)
+				a.metrics.notifications.WithLabelValues("retried").Inc()
+				return sent, fmt.Errorf("notify: record the webhook's refusal (%v): %w", err, rerr)
 			}
+			a.metrics.notifications.WithLabelValues("paused").Inc()
 		default:
 			a.metrics.notifications.WithLabelValues("retried").Inc()
 		}
-		return sent, err
+		return sent, &errNotTaken{err}
 	}
 	return sent, nil
 }
+
+// errNotTaken is a message the webhook did not take (sendWebhook's
+// error). notifyExperiment's other errors are copylab's own, its
+// database's, and notifyOnce logs them so: an operator sent to the chat
+// tool for a full disk would find nothing wrong there.
+type errNotTaken struct{ err error }
+
+func (e *errNotTaken) Error() string { return e.err.Error() }
+func (e *errNotTaken) Unwrap() error { return e.err }
 
 // failure is what a failed send means for the message and the webhook
 // (failureOf).
@@ -517,13 +542,13 @@ func episodeOf(key, base string) int {
 // problem in the others' views. Only the page views since yesterday count
 // here, as the page puts them first (healthWarning): a selector that broke
 // long ago and works again is no news.
-func elementMissingText(e experiments.Experiment, recent []experiments.HealthCounts) string {
+func elementMissingText(e experiments.Experiment, recent []experiments.HealthCounts, young bool) string {
 	var lines []string
 	for i, v := range e.Variants {
 		if i >= len(recent) || recent[i].Key != v.Key {
 			continue
 		}
-		w := healthWarning(variantHealth{recentApplied: recent[i].Applied, recentMissed: recent[i].Missed})
+		w := healthWarning(variantHealth{recentApplied: recent[i].Applied, recentMissed: recent[i].Missed, young: young})
 		if w != "" {
 			lines = append(lines, views.VariantLabel(v.Key, i == 0)+": "+lowerFirst(w))
 		}

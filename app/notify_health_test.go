@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -23,24 +24,32 @@ func (e *env) setRecentHealth(x experiments.Experiment, health ...[2]int64) {
 	}
 }
 
-// resultsHealthBanners reads the results page's health warnings, one per
-// variant that has one: "Variant B: the element is going missing" and its
-// sentence, as "Variant B: <sentence>".
+// resultsHealthBanners reads the variants the results page's one
+// missing-element warning names, each with its figures as the page gives
+// them: "Variant B: 92.3% of page views (12 of 13)".
 func resultsHealthBanners(t *testing.T, c *client, expID string) []string {
 	t.Helper()
 	_, body := c.get("/experiments/" + expID + "/results")
 	var out []string
 	for _, b := range findAll(parseHTML(t, body), hasClass("banner-warn")) {
-		title := strings.TrimSpace(textOf(findAll(b, hasClass("banner-title"))[0]))
-		label, ok := strings.CutSuffix(title, ": the element is going missing")
-		if !ok {
+		if attrOf(b, "id") != "element-missing" {
 			continue
 		}
-		sentence := strings.TrimSpace(strings.TrimPrefix(textOf(b), title))
-		out = append(out, label+": "+sentence)
+		for _, m := range missingFigures.FindAllStringSubmatch(textOf(b), -1) {
+			label := m[2]
+			if label == "the original" {
+				label = "Original"
+			}
+			out = append(out, label+": "+m[1]+" of page views ("+m[3]+")")
+		}
 	}
 	return out
 }
+
+// missingFigures finds each variant's figures in the missing-element
+// warning: "92.3% of Variant B’s page views (12 of 13)", "40% of the
+// original’s (20 of 50)".
+var missingFigures = regexp.MustCompile(`([\d.<>]+%) of (the original|Variant [A-Z])’s (?:page views )?\(([\d,]+ of [\d,]+)\)`)
 
 // TestNotifyElementMissingPerVariant: the missing element's message gives
 // the figures the results page gives, variant by variant, and goes out
@@ -91,11 +100,10 @@ func TestNotifyElementMissingPerVariant(t *testing.T) {
 				t.Fatalf("message %q, want a line for each of %q", text, tc.want)
 			}
 			for i, label := range tc.want {
-				// The page's sentence for the variant, its first letter
-				// lowered to follow the label.
+				// The page's figures for the variant, after its label.
 				page, _ := strings.CutPrefix(banners[i], label+": ")
-				if want := label + ": " + lowerFirst(page); lines[1+i] != want {
-					t.Errorf("line %d:\n got %q\nwant %q (the results page's)", 1+i, lines[1+i], want)
+				if !strings.HasPrefix(lines[1+i], label+": ") || !strings.Contains(lines[1+i], " "+page) {
+					t.Errorf("line %d:\n got %q\nwant %q and the results page's %q", 1+i, lines[1+i], label, page)
 				}
 			}
 		})

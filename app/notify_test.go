@@ -19,6 +19,7 @@ import (
 	"os"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -357,7 +358,9 @@ func TestSiteNotificationsTestFailures(t *testing.T) {
 	}{
 		{"nothing listens", "http://" + closed + "/hook", unreachable(closed), "connection refused"},
 		{"another protocol", "http://" + ssh + "/hook", unreachable(ssh), "malformed HTTP"},
-		{"reset", "http://" + reset + "/hook", unreachable(reset), "connection reset"},
+		// The reset reaches the request as it reads ("connection reset") or,
+		// on a busy machine, while it still writes ("broken pipe").
+		{"reset", "http://" + reset + "/hook", unreachable(reset), "connection reset|broken pipe"},
 		{"error page", chatty.URL + "/hook", "The test message did not get through to " + strings.TrimPrefix(chatty.URL, "http://") + ": the webhook answered 500.", "10.0.0.9"},
 		{"untrusted certificate", selfSigned.URL + "/hook", "copylab could not make a secure (TLS) connection to " + strings.TrimPrefix(selfSigned.URL, "https://") + ".", "certificate"},
 		{"https to a plain server", "https://" + strings.TrimPrefix(plain.URL, "http://") + "/hook", "copylab could not make a secure (TLS) connection", "HTTP response to HTTPS client"},
@@ -369,7 +372,7 @@ func TestSiteNotificationsTestFailures(t *testing.T) {
 			_, body := c.get("/sites/" + site.ID)
 			wantContains(t, body, tt.want)
 			wantNotContains(t, body, "redis", "10.0.0.9", "refused", "reset", "malformed", "SSH", "dial tcp", "connect:", "tls:", "x509", "HTTP response")
-			if !strings.Contains(logs.String(), tt.logged) {
+			if !slices.ContainsFunc(strings.Split(tt.logged, "|"), func(s string) bool { return strings.Contains(logs.String(), s) }) {
 				t.Errorf("the log does not say %q:\n%s", tt.logged, logs.String())
 			}
 		})
@@ -510,7 +513,7 @@ func TestNotifyElementMissing(t *testing.T) {
 	_, page := c.get("/sites/" + site.ID)
 	wantContains(t, page, "Latest messages", "The tested element is missing: <a href=\"/experiments/"+x.ID+"/results\">Pricing hero</a>")
 	if got[0]["title"] != "The tested element is missing: “Pricing hero” on Shop" || v["status"] != "element_missing" ||
-		!strings.Contains(v["text"].(string), "The element [data-copylab=\"hero\"] on /pricing is going missing.\nVariant B: since yesterday the element was not found in 92.3% of page views (12 of 13)") {
+		!strings.Contains(v["text"].(string), "The element [data-copylab=\"hero\"] on /pricing is going missing.\nVariant B: since the test started the element was not found in 92.3% of page views (12 of 13)") {
 		t.Errorf("message %v", got[0])
 	}
 }

@@ -2,6 +2,8 @@ package app
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -27,12 +29,17 @@ func (a *App) llmSettings(c *fiber.Ctx) views.LLMSettingsSection {
 // settingsLLMTest answers POST /settings/llm/test: it sends the model the
 // smallest request that proves the settings work, and says what happened
 // in one sentence: the fragment for htmx, a flash message otherwise.
+//
+// The test is a model call, held to the same limits as drafts and
+// rewrites (acquireTest): one press costs a request to the model and
+// may hold it for llmTestTimeout, so a person pressing it over and over,
+// or a script with their session, must not take the model from everyone
+// else. A refused test says why and asks nothing.
 func (a *App) settingsLLMTest(c *fiber.Ctx) error {
-	ctx, cancel := context.WithTimeout(c.UserContext(), llmTestTimeout)
-	defer cancel()
-	err := a.gen.TestConnection(ctx)
-	a.countLLM(err)
-	r := llmTestOutcome(a.llmInfo(), err)
+	r, err := a.testLLM(c)
+	if err != nil {
+		return err
+	}
 	if !isHTMX(c) {
 		kind := "ok"
 		if !r.OK {
@@ -42,6 +49,39 @@ func (a *App) settingsLLMTest(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return render(c, views.LLMTestOutcome(r))
+}
+
+// testLLM runs the connection test, within the limits on model calls,
+// and words its outcome.
+func (a *App) testLLM(c *fiber.Ctx) (views.LLMTestResult, error) {
+	info := a.llmInfo()
+	if info.Offline {
+		return llmTestOutcome(info, nil), nil // nothing is asked
+	}
+	p := personOf(sessionOf(c).user)
+	if err := a.genJobs.acquireTest(p); err != nil {
+		a.countRefusal("test", err)
+		var limit *limitError
+		if !errors.As(err, &limit) {
+			return views.LLMTestResult{}, err
+		}
+		return views.LLMTestResult{Message: llmTestRefused(limit)}, nil
+	}
+	defer a.genJobs.releaseTest(p)
+	ctx, cancel := context.WithTimeout(c.UserContext(), llmTestTimeout)
+	defer cancel()
+	err := a.gen.TestConnection(ctx)
+	a.countLLM(err)
+	return llmTestOutcome(info, err), nil
+}
+
+// llmTestRefused says why a connection test was not sent: the person's
+// calls to the model, or copylab's, are all taken.
+func llmTestRefused(limit *limitError) string {
+	if limit.reason == refusedServerBusy {
+		return "copylab is making as many calls to the model as it makes at once; test again in a minute."
+	}
+	return fmt.Sprintf("You already have %d calls to the model running, the most at once; wait for one to finish, then test again.", genPersonMax)
 }
 
 // llmNothingToTest answers Test connection with no model configured: not
