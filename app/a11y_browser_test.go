@@ -71,11 +71,12 @@ func TestA11yPages(t *testing.T) {
 			t.Errorf("%s: %s", name, p)
 		}
 	}
-	// focusOn waits a moment for the focus to be on the element at sel
-	// (htmx settles a swap after it), and says where it is if it is not.
+	// focusOn waits for the focus to be on the element at sel (htmx
+	// settles a swap after it, and app.js moves the focus then; a busy
+	// machine may take a while), and says where it is if it is not.
 	focusOn := func(sel string) (bool, string) {
 		_, err := chromedp.Run(tab, chromedp.Poll[bool](fmt.Sprintf(`!!document.activeElement && document.activeElement.matches(%q)`, sel),
-			chromedp.WithPollingTimeout(2*time.Second)))
+			chromedp.WithPollingTimeout(10*time.Second)))
 		return err == nil, eval(`document.activeElement ? document.activeElement.outerHTML.slice(0, 80) : ""`)
 	}
 	announced := func() string {
@@ -85,7 +86,7 @@ func TestA11yPages(t *testing.T) {
 	waitAnnounced := func(what, want string) {
 		t.Helper()
 		if _, err := chromedp.Run(tab, chromedp.Poll[bool](fmt.Sprintf(`(document.getElementById("announcer") || {}).textContent === %q`, want),
-			chromedp.WithPollingTimeout(5*time.Second))); err != nil {
+			chromedp.WithPollingTimeout(10*time.Second))); err != nil {
 			t.Errorf("%s: the announcer says %q, want %q", what, announced(), want)
 		}
 	}
@@ -221,7 +222,7 @@ func TestA11yPages(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`#generation[data-state="failed"]`)))
 	check("drafting, failed", true)
 	if _, err := chromedp.Run(tab, chromedp.Poll[bool](`(document.getElementById("announcer") || {}).textContent.indexOf("The drafts could not be written. ") === 0`,
-		chromedp.WithPollingTimeout(5*time.Second))); err != nil {
+		chromedp.WithPollingTimeout(10*time.Second))); err != nil {
 		t.Errorf("drafting, failed: the announcer says %q", announced())
 	}
 	if ok, where := focusOn(briefSubmit); !ok {

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -102,16 +103,7 @@ func TestBrowserTour(t *testing.T) {
 		if shots != "" && tourShots[name] {
 			// Let fonts and images settle before the picture.
 			do(chromedp.Sleep(150 * time.Millisecond))
-			buf, err := chromedp.Run(bctx, chromedp.FullScreenshot(100))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := os.MkdirAll(shots, 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(filepath.Join(shots, name+".png"), buf, 0o644); err != nil {
-				t.Fatal(err)
-			}
+			saveShot(t, bctx, shots, name+".png", chromedp.FullScreenshot(100))
 		}
 		do(chromedp.EmulateViewport(1280, 900))
 	}
@@ -152,9 +144,10 @@ func TestBrowserTour(t *testing.T) {
 	}
 	running, _ := store.RunningExperiments(ctx, site.ID)
 	demo := running[0]
-	// The tag sends its queue a second after the first event: wait for it.
+	// The tag sends its queue a second after the first event: wait for it
+	// (longer on a busy machine).
 	var exposures, conversions int64
-	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
 		counts, err := store.Counts(ctx, demo)
 		if err != nil {
 			t.Fatal(err)
@@ -193,15 +186,21 @@ func TestBrowserTour(t *testing.T) {
 	do(chromedp.Navigate(base+"/experiments/"+demo.ID), chromedp.WaitVisible(chromedp.CSS("#results")))
 	shot("experiment", 1280, 900)
 	do(chromedp.Navigate(base+"/experiments/"+demo.ID+"/results"), chromedp.WaitVisible(chromedp.CSS("#results")))
-	before := textOf("#results .stat-value")
+	const visitors = `document.querySelector("#results .stat-value").textContent.trim()`
+	before, err := chromedp.Run(bctx, chromedp.Evaluate[string](visitors))
+	if err != nil {
+		t.Fatal(err)
+	}
 	if _, err := simulate.Run(ctx, simulate.Options{URL: base, Site: site.Key, Experiment: demo.ID, Visitors: 50,
 		Rates: map[string]float64{"control": 0.1, "b": 0.1, "c": 0.1}, Concurrency: 4, Seed: 8, Client: uaClient}); err != nil {
 		t.Fatal(err)
 	}
-	do(chromedp.Sleep(5500 * time.Millisecond)) // one htmx poll
-	after := textOf("#results .stat-value")
-	if before == after {
-		t.Errorf("results did not refresh live: %s then %s", before, after)
+	// The results poll every 5 s: the new visitors show without a reload
+	// (a busy machine may need a poll or two more).
+	after, err := chromedp.Run(bctx, chromedp.Poll[string](visitors+` != `+strconv.Quote(before)+` && `+visitors,
+		chromedp.WithPollingTimeout(20*time.Second)))
+	if err != nil {
+		t.Errorf("results did not refresh live: %s, then %s (%v)", before, textOf("#results .stat-value"), err)
 	}
 	t.Logf("live refresh: %s → %s visitors", before, after)
 	shot("results", 1280, 760)
@@ -265,6 +264,23 @@ func TestBrowserTour(t *testing.T) {
 // signInTab signs email in on the page at loginURL (a /login address,
 // with its ?next= if any) in tab, after the actions before (a viewport,
 // say), and waits for the page the sign-in leads to.
+// saveShot writes the picture action takes of tab (a full-page or an
+// element's screenshot) to dir/file, making dir first: the screenshots of
+// the README and of reviews (COPYLAB_SCREENSHOTS, COPYLAB_REVIEW_SHOTS).
+func saveShot(t testing.TB, tab context.Context, dir, file string, action chromedp.Action[[]byte]) {
+	t.Helper()
+	buf, err := chromedp.Run(tab, action)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, file), buf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func signInTab(t testing.TB, tab context.Context, loginURL, email string, before ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
 	steps := append(before, chromedp.Navigate(loginURL), chromedp.WaitVisible(chromedp.CSS("#f-email")),

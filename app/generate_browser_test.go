@@ -194,10 +194,10 @@ func TestBrowserGenerate(t *testing.T) {
 		t.Errorf("%s provenance lines", n)
 	}
 
-	// Launch. Start asks first (app.js's data-confirm, whose words the
+	// Launch. Start asks first (app.js's dialog, whose words the
 	// experiment page's tests check): answer yes, as the person would.
-	do(chromedp.Evaluate[chromedp.Void](`window.confirm = function () { return true; }`))
-	submit(`form[action$="/start"] button`)
+	do(chromedp.Click(chromedp.CSS(`form[action$="/start"] button`)), chromedp.WaitVisible(chromedp.CSS(`#confirm-dialog .confirm-ok`)))
+	submit(`#confirm-dialog .confirm-ok`)
 	got, err := store.Experiment(ctx, x.ID)
 	if err != nil {
 		t.Fatal(err)

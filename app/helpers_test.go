@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"html"
 	"io"
 	"log/slog"
@@ -14,7 +15,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gofiber/fiber/v2"
 	"github.com/google/uuid"
+	"github.com/valyala/fasthttp"
 	"golang.org/x/crypto/bcrypt"
 
 	"copylab/experiments"
@@ -81,6 +84,22 @@ func newRequest(method, path string, body io.Reader) *http.Request {
 		panic(err)
 	}
 	return req
+}
+
+// fuzzTest sends req through app.Test for a fuzz target. ok is false when
+// the request line and headers are longer than the server's read buffer:
+// the HTTP server answers such a request 431 before copylab sees it, and
+// app.Test reports it as an error, not as that answer.
+func fuzzTest(t *testing.T, f *fiber.App, req *http.Request) (resp *http.Response, ok bool) {
+	t.Helper()
+	resp, err := f.Test(req, -1)
+	if small := (*fasthttp.ErrSmallBuffer)(nil); errors.As(err, &small) {
+		return nil, false
+	}
+	if err != nil {
+		t.Fatalf("%s %.200s: %v", req.Method, req.URL, err)
+	}
+	return resp, true
 }
 
 // readBody reads and closes a response body.
@@ -187,8 +206,27 @@ func setWebhook(t *testing.T, e *env, siteID, url string) {
 	}
 }
 
-// experiment creates a draft with a control and one variant.
+// heroSelector is the element of a site's first experiment (experiment).
+const heroSelector = `[data-copylab="hero"]`
+
+// experiment creates a draft with a control and one variant on /pricing:
+// the site's first on the element [data-copylab="hero"], each later one on
+// an element of its own ([data-copylab="hero-2"], …), since two tests of
+// one element on the same page cannot run at once (element_in_test).
 func (e *env) experiment(siteID, name string, texts ...string) experiments.Experiment {
+	e.t.Helper()
+	selector := heroSelector
+	if xs, err := e.store.Experiments(context.Background(), experiments.ExperimentFilter{SiteID: siteID}); err != nil {
+		e.t.Fatal(err)
+	} else if len(xs) > 0 {
+		selector = `[data-copylab="hero-` + strconv.Itoa(len(xs)+1) + `"]`
+	}
+	return e.experimentOn(siteID, name, "/pricing", selector, texts...)
+}
+
+// experimentOn creates a draft with a control and one variant (or texts)
+// on the page pattern and element given.
+func (e *env) experimentOn(siteID, name, page, selector string, texts ...string) experiments.Experiment {
 	e.t.Helper()
 	if len(texts) == 0 {
 		texts = []string{"Original headline", "New headline"}
@@ -198,7 +236,7 @@ func (e *env) experiment(siteID, name string, texts ...string) experiments.Exper
 		vs = append(vs, experiments.Variant{Text: t})
 	}
 	x, err := e.store.CreateExperiment(context.Background(), experiments.Experiment{
-		SiteID: siteID, Name: name, Page: "/pricing", Selector: `[data-copylab="hero"]`,
+		SiteID: siteID, Name: name, Page: page, Selector: selector,
 		Goal: experiments.Goal{Type: experiments.GoalClick, Selector: "#buy"}, CoverageBP: 10000, Variants: vs,
 	})
 	if err != nil {
@@ -303,3 +341,17 @@ func wantNotContains(t *testing.T, body string, subs ...string) {
 
 func itoa64(n int64) string { return strconv.FormatInt(n, 10) }
 func itoa(n int) string     { return strconv.Itoa(n) }
+
+// startedWithCounts is a running test "Hero" with the given counts per
+// variant, a signed-in member and an API token: the set-up of the tests
+// that read one state of the results on the page and in the document.
+func startedWithCounts(t *testing.T, counts ...[2]int64) (e *env, c *client, tok string, x experiments.Experiment) {
+	t.Helper()
+	e = newEnv(t)
+	c = e.signIn("ann@example.com")
+	tok = e.token("api@example.com")
+	x = e.experiment(e.site("Shop").ID, "Hero")
+	x = e.transition(x.ID, experiments.ActionStart)
+	e.setCounts(x, counts...)
+	return e, c, tok, x
+}

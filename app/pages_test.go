@@ -79,10 +79,10 @@ func TestUsers(t *testing.T) {
 		}
 		// cat removes ann; then cat is the last and the store refuses.
 		cat, _, _ := e.store.UserByEmail(context.Background(), "cat@example.com")
-		if err := e.store.DeleteUser(context.Background(), ann.ID); err != nil {
+		if _, err := e.store.DeleteUser(context.Background(), ann.ID); err != nil {
 			t.Fatal(err)
 		}
-		if err := e.store.DeleteUser(context.Background(), cat.ID); err == nil {
+		if _, err := e.store.DeleteUser(context.Background(), cat.ID); err == nil {
 			t.Error("deleted the last user")
 		}
 	})

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -178,16 +177,7 @@ func TestPhonePagesFitBrowser(t *testing.T) {
 	shots := os.Getenv("COPYLAB_REVIEW_SHOTS")
 	save := func(t *testing.T, file string, action chromedp.Action[[]byte]) {
 		t.Helper()
-		buf, err := chromedp.Run(tab, action)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.MkdirAll(shots, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(shots, file), buf, 0o644); err != nil {
-			t.Fatal(err)
-		}
+		saveShot(t, tab, shots, file, action)
 	}
 	for _, tc := range []struct {
 		name, path, wait string

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -445,5 +446,19 @@ func TestHousekeeping(t *testing.T) {
 	}
 	if n != 0 {
 		t.Errorf("%d sessions left after housekeeping", n)
+	}
+
+	// An invite past its week goes too, on the hourly round, not only when
+	// the Users page is read.
+	now := e.app.now()
+	if _, _, err := e.store.CreateInvite(context.Background(), "hash", "fay@example.com", "", "ann@example.com", now.Add(-8*24*time.Hour), now.Add(-time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	e.app.housekeeping(context.Background())
+	if err := e.store.Reader().QueryRow(`select count(*) from invites`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if n != 0 {
+		t.Errorf("%d expired invites left after housekeeping", n)
 	}
 }

@@ -5,42 +5,24 @@ import (
 	"errors"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"copylab/app/syncbuf"
 	"copylab/experiments"
 )
 
 func TestRun(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-
-	var logs syncbuf.Buffer
 	dbPath := filepath.Join(t.TempDir(), "copylab.db")
 	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() {
-		done <- Run(ctx, Config{Addr: addr, DBPath: dbPath, BcryptCost: 10,
-			Logger: slog.New(slog.NewTextHandler(&logs, nil))})
-	}()
-
-	var resp *http.Response
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-		if resp, err = http.Get("http://" + addr + "/healthz"); err == nil {
-			break
-		}
-	}
+	defer cancel()
+	r := startRun(t, ctx, Config{DBPath: dbPath, BcryptCost: 10})
+	addr, logs, done := r.addr, r.logs, r.done
+	resp, err := http.Get("http://" + addr + "/healthz")
 	if err != nil {
-		t.Fatalf("the server never answered: %v\n%s", err, logs.String())
+		t.Fatal(err)
 	}
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {

@@ -37,7 +37,7 @@ func TestTestMessageLimitIsPerAccount(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := e.store.DeleteUser(ctx, gone.ID); err != nil {
+	if _, err := e.store.DeleteUser(ctx, gone.ID); err != nil {
 		t.Fatal(err)
 	}
 	// Accounts made in the same millisecond with the same id would share
