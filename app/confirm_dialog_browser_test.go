@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
@@ -107,18 +106,35 @@ func TestConfirmDialogBrowser(t *testing.T) {
 		t.Fatalf("Escape left the test %s", got)
 	}
 
+	// The answer. Each step has its own bound, well inside the tab's, and
+	// says what the page showed when it fails: a CI run once spent all 3
+	// minutes of the tab waiting for the load event after this click, and
+	// said no more. The store is the judge of the answer, not the load.
 	click(start)
-	if _, err := chromedp.Run(tab, chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.Click(chromedp.CSS(`#confirm-dialog .confirm-ok`)))); err != nil {
-		t.Fatal(err)
+	if _, err := chromedp.Run(tab, chromedp.Poll[bool](`!!document.getElementById("confirm-dialog")?.open`,
+		chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		t.Fatalf("Start's second click opened no dialog: %v; page: %s", err, pageNow(tab))
 	}
-	if got := status(); got != experiments.StatusRunning {
-		t.Fatalf("the answer left the test %s, want running", got)
+	step, cancel := context.WithTimeout(tab, 30*time.Second)
+	err = chromedp.Do(step, chromedp.Click(chromedp.CSS(`#confirm-dialog .confirm-ok`)))
+	cancel()
+	if err != nil {
+		t.Fatalf("clicking the answer: %v; page: %s", err, pageNow(tab))
 	}
-
+	deadline := time.Now().Add(30 * time.Second)
+	for status() != experiments.StatusRunning {
+		if time.Now().After(deadline) {
+			t.Fatalf("30 s after the answer the test is %s, want running; page: %s", status(), pageNow(tab))
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 	// Stop is a danger action: its answer is red; Cancel keeps it running.
 	stop := `form[action$="/stop"] button`
-	if err := chromedp.Do(tab, chromedp.WaitVisible(chromedp.CSS(stop))); err != nil {
-		t.Fatal(err)
+	step, cancel = context.WithTimeout(tab, 30*time.Second)
+	err = chromedp.Do(step, chromedp.WaitVisible(chromedp.CSS(stop)))
+	cancel()
+	if err != nil {
+		t.Fatalf("the running test's page shows no Stop: %v; page: %s", err, pageNow(tab))
 	}
 	click(stop)
 	if s := state(stop); !s.Open || s.OK != "Stop" || !s.Danger || s.Question != s.Asked {
@@ -131,7 +147,53 @@ func TestConfirmDialogBrowser(t *testing.T) {
 	if got := status(); got != experiments.StatusRunning {
 		t.Errorf("Cancel left the test %s", got)
 	}
+
+	// Asked again before the last close's event has run (Escape, then a
+	// quick click): that late event must not take the new question's
+	// button away, or its answer would do nothing. The script closes and
+	// asks again within one task, so the close event surely comes after.
+	if _, err := chromedp.Run(tab, chromedp.Evaluate[bool](`(() => {
+		const b = document.querySelector('`+stop+`');
+		b.click();
+		document.getElementById("confirm-dialog").close();
+		b.click();
+		return true;
+	})()`)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(tab, chromedp.Poll[bool](`!!document.getElementById("confirm-dialog")?.open`,
+		chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		t.Fatalf("asked again, no dialog: %v; page: %s", err, pageNow(tab))
+	}
+	step, cancel = context.WithTimeout(tab, 30*time.Second)
+	err = chromedp.Do(step, chromedp.Click(chromedp.CSS(`#confirm-dialog .confirm-ok`)))
+	cancel()
+	if err != nil {
+		t.Fatalf("clicking the answer: %v; page: %s", err, pageNow(tab))
+	}
+	deadline = time.Now().Add(10 * time.Second)
+	for status() != experiments.StatusStopped {
+		if time.Now().After(deadline) {
+			t.Fatalf("asked again after a close, the answer left the test %s, want stopped; page: %s", status(), pageNow(tab))
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 	if ex := exceptions(); len(ex) > 0 {
 		t.Errorf("page errors: %v", ex)
 	}
+}
+
+// pageNow says where a tab is and what it shows, for a failure's message:
+// its address, its load state, whether the confirm dialog is open, and
+// the focused element. It has a bound of its own, so that it answers
+// after the tab's deadline too.
+func pageNow(tab context.Context) string {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(tab), 5*time.Second)
+	defer cancel()
+	s, err := chromedp.Run(ctx, chromedp.Evaluate[string](`JSON.stringify({url: location.href, ready: document.readyState,
+		dialog: !!document.getElementById("confirm-dialog")?.open, focus: document.activeElement?.outerHTML.slice(0, 120)})`))
+	if err != nil {
+		return "unreadable: " + err.Error()
+	}
+	return s
 }

@@ -121,8 +121,11 @@
         btn.click();
       }
     });
+    // The close event comes as a task of its own: when the dialog was
+    // opened again meanwhile (Escape, then a quick click), the question
+    // now asked keeps its button.
     dlg.addEventListener("close", function () {
-      if (asking) {
+      if (asking && !dlg.open) {
         asking.focus();
         asking = null;
       }
