@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -340,12 +341,36 @@ func (a *App) metricsAllowed(c *fiber.Ctx) bool {
 		return false
 	}
 	addr = addr.Unmap()
+	// A page of another site can make a browser on this computer ask
+	// for the metrics, and read them, by having its name resolve to
+	// 127.0.0.1 (DNS rebinding); its request names that site in Host.
+	// From loopback, the metrics answer only a Host that no other site's
+	// page can send: an address, localhost, or the public URL's host.
+	if addr.IsLoopback() && !a.ownHostName(string(c.Request().Host())) {
+		return false
+	}
 	for _, p := range a.metricsAllow {
 		if p.Contains(addr) {
 			return true
 		}
 	}
 	return false
+}
+
+// ownHostName reports whether host (with or without a port) is a name a
+// page of another site cannot have: an IP address, localhost or a name
+// under .localhost (loopbackHost), or the host of the public URL. Case
+// and one trailing dot do not count.
+func (a *App) ownHostName(host string) bool {
+	h := strings.TrimSuffix(strings.ToLower((&url.URL{Host: host}).Hostname()), ".")
+	if h == "" {
+		return false
+	}
+	if _, err := netip.ParseAddr(h); err == nil || loopbackHost(host) {
+		return true
+	}
+	pub, err := url.Parse(a.cfg.PublicURL)
+	return err == nil && h == strings.TrimSuffix(strings.ToLower(pub.Hostname()), ".")
 }
 
 // slogPrinter sends promhttp's error log to the app's logger.
