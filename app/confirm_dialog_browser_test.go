@@ -63,8 +63,9 @@ func TestConfirmDialogBrowser(t *testing.T) {
 		return s
 	}
 	// closed waits for the dialog to close and the focus to go back to
-	// the button: the dialog's close event, which moves the focus, comes
-	// as a task of its own after the key or the click.
+	// the button. Chromium puts the focus back as the dialog closes; the
+	// close event, a task of its own, may still be on its way (the
+	// asked-again step below is about that event coming late).
 	closed := func(button string) dialogState {
 		t.Helper()
 		if _, err := chromedp.Run(tab, chromedp.Poll[bool](`(() => {
