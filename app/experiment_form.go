@@ -289,7 +289,9 @@ func (a *App) renderExperimentForm(c *fiber.Ctx, f views.ExperimentForm, status 
 		return err
 	}
 	f.Sites = sites
-	f.Plan = planForm(f.Plan.Threshold, f.Plan.BaseRate, f.Plan.DailyVisits, len(f.Variants))
+	plan := planForm(f.Plan.Threshold, f.Plan.BaseRate, f.Plan.DailyVisits, len(f.Variants))
+	plan.BaseMeasured, plan.DailyMeasured = f.Plan.BaseMeasured, f.Plan.DailyMeasured
+	f.Plan = plan
 	f.Page = a.page(c, views.NavExperiments)
 	if f.Creating() {
 		f.Page.Title = "New experiment"

@@ -278,4 +278,8 @@ type PlanForm struct {
 	DailyVisits string
 	Variants    int
 	Estimate    PlanEstimate
+	// BaseMeasured and DailyMeasured say that BaseRate and DailyVisits
+	// come from a started test's results so far, not from the person:
+	// the help beside each field says so.
+	BaseMeasured, DailyMeasured bool
 }
