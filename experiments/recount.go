@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -48,6 +50,9 @@ const recountChunk = 5000
 type RecountOptions struct {
 	Experiment string // the id of the one experiment to recount; "" for every started one
 	DryRun     bool   // count and report, but write nothing
+	// OnCopy, when set, is told of the copy a dry run counts while a
+	// server uses the database (Recount), before the first report.
+	OnCopy func(BackupInfo)
 }
 
 // RecountCounts are a variant's counted visitors and conversions.
@@ -177,6 +182,8 @@ func thousands(n int64) string {
 // recounted in one transaction, so one interrupted is left as it was, and
 // the ones before it stay recounted. report is called after each
 // experiment, in the order of their sites' names, then of their creation.
+// A dry run while copylab serves path counts a copy of it instead
+// (recountCopy); any other holder of the lock refuses it.
 func Recount(ctx context.Context, path string, o RecountOptions, report func(RecountReport)) error {
 	if err := sourceFile(path, "database"); err != nil {
 		return fmt.Errorf("recount: %w", err)
@@ -185,12 +192,43 @@ func Recount(ctx context.Context, path string, o RecountOptions, report func(Rec
 	if err != nil {
 		var inUse *InUseError
 		if errors.As(err, &inUse) {
+			if o.DryRun && inUse.Holder == HolderServe {
+				return recountCopy(ctx, path, o, report)
+			}
 			return fmt.Errorf("recount: %s", inUse.message("stop it first"))
 		}
 		return fmt.Errorf("recount: %w", err)
 	}
 	defer release()
 	s, err := Open(ctx, path)
+	if err != nil {
+		return fmt.Errorf("recount: %w", err)
+	}
+	defer s.Close()
+	return s.Recount(ctx, o, report)
+}
+
+// recountCopy is a dry run while copylab serves the database at path. A
+// recount writes its new counts in transactions on the writer, even when
+// it then rolls them back, which would hold up the server's events; so it
+// counts a consistent copy instead (Backup, which reads one snapshot
+// without holding up the writer), taken now in a folder beside the
+// database and removed afterwards. Events that arrive meanwhile are not in
+// it, which a dry run's report does not need.
+func recountCopy(ctx context.Context, path string, o RecountOptions, report func(RecountReport)) error {
+	dir, err := os.MkdirTemp(filepath.Dir(absPath(path)), ".copylab-dry-run-*")
+	if err != nil {
+		return fmt.Errorf("recount: a place for the dry run's copy: %w", err)
+	}
+	defer os.RemoveAll(dir)
+	info, err := Backup(ctx, path, filepath.Join(dir, "copylab.db"))
+	if err != nil {
+		return fmt.Errorf("recount: the dry run's copy: %w", err)
+	}
+	if o.OnCopy != nil {
+		o.OnCopy(info)
+	}
+	s, err := Open(ctx, info.Path)
 	if err != nil {
 		return fmt.Errorf("recount: %w", err)
 	}

@@ -453,8 +453,8 @@ func recountCmd(ctx context.Context, args []string, stdout, stderr io.Writer, ge
 	var o experiments.RecountOptions
 	var db string
 	f := newFlags("recount", "Count the stored events of every started experiment again, with today's counting rules, and say\n"+
-		"what changed. Stop copylab first. Each experiment is recounted in one transaction: one interrupted\n"+
-		"keeps its old counts.", stdout, stderr, getenv)
+		"what changed. Stop copylab first; a --dry-run may run while it serves (it counts a copy). Each\n"+
+		"experiment is recounted in one transaction: one interrupted keeps its old counts.", stdout, stderr, getenv)
 	f.string(&db, "db", "data/copylab.db", "SQLite database file to recount")
 	f.string(&o.Experiment, "experiment", "", "recount only the experiment with this id")
 	f.bool(&o.DryRun, "dry-run", false, "say what would change, and write nothing")
@@ -470,6 +470,11 @@ func recountCmd(ctx context.Context, args []string, stdout, stderr io.Writer, ge
 			fmt.Fprintln(stdout, "Dry run: nothing will be written.")
 			announced = true
 		}
+	}
+	o.OnCopy = func(info experiments.BackupInfo) {
+		announce()
+		fmt.Fprintf(stdout, "copylab serve is using %s: this dry run counts a copy taken just now (%s), removed afterwards.\n",
+			db, sizeText(info.Bytes))
 	}
 	n, changed := 0, 0
 	err := experiments.Recount(ctx, db, o, func(r experiments.RecountReport) {
