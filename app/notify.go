@@ -6,11 +6,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"html"
 	"io"
 	"maps"
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -1589,15 +1591,49 @@ var slackWebhookErrors = map[string]bool{
 // redactWebhook takes the webhook URL's secret parts (its path and query)
 // out of a receiver's answer before it is logged or shown: a server's
 // 404 page often quotes the path it was asked for ("Cannot POST
-// /hooks/TOKEN").
+// /hooks/TOKEN"), and may quote only a part of it, escaped its own way
+// (JSON's "\/", HTML's "&amp;"), or cut off by the 200 bytes read. So
+// each path segment and query value of minSecretPart bytes or more is a
+// secret of its own, and an answer that ends in the start of a secret
+// loses that end too.
 func redactWebhook(body string, u *url.URL) string {
-	for _, secret := range []string{u.RawQuery, u.EscapedPath(), u.Path} {
-		if len(secret) > 1 {
-			body = strings.ReplaceAll(body, secret, "…")
+	secrets := []string{u.RawQuery, u.EscapedPath(), u.Path}
+	for _, seg := range strings.Split(u.EscapedPath(), "/") {
+		secrets = append(secrets, seg)
+		if dec, err := url.PathUnescape(seg); err == nil {
+			secrets = append(secrets, dec)
+		}
+	}
+	for _, vs := range u.Query() {
+		secrets = append(secrets, vs...)
+		for _, v := range vs {
+			secrets = append(secrets, url.QueryEscape(v))
+		}
+	}
+	// The longest first, so that a whole path goes before its segments
+	// leave pieces of it.
+	slices.SortFunc(secrets, func(a, b string) int { return len(b) - len(a) })
+	for _, secret := range secrets {
+		if len(secret) < minSecretPart {
+			continue
+		}
+		for _, form := range []string{secret, strings.ReplaceAll(secret, "/", `\/`), html.EscapeString(secret)} {
+			body = strings.ReplaceAll(body, form, "…")
+		}
+		for n := len(secret) - 1; n >= minSecretPart; n-- {
+			if cut, ok := strings.CutSuffix(body, secret[:n]); ok {
+				body = cut + "…"
+				break
+			}
 		}
 	}
 	return body
 }
+
+// minSecretPart is the shortest part of a webhook URL that redactWebhook
+// takes for a secret: shorter ones ("v1", "hooks", "api") are words that
+// an answer may use for itself.
+const minSecretPart = 6
 
 // webhookHost is the host of a webhook URL, for logs: the path of many
 // webhook URLs is their secret.

@@ -2,6 +2,8 @@ package app
 
 import (
 	"context"
+	"encoding/json"
+	"html"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -22,20 +24,43 @@ func winnerOn(e *env, site experiments.Site, name string) experiments.Experiment
 }
 
 // A receiver's error page that quotes the webhook's path (its secret) is
-// not passed on into logs or pages with it.
+// not passed on into logs or pages with it: not whole, not in part, not
+// escaped as JSON or HTML, and not cut short by the 200 bytes read.
 func TestWebhookErrorHidesSecret(t *testing.T) {
-	e := newEnv(t)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.WriteHeader(http.StatusNotFound)
-		io.WriteString(w, "Cannot POST "+r.URL.RequestURI())
-	}))
-	defer srv.Close()
-	err := e.app.sendWebhook(context.Background(), srv.URL+"/hooks/S3CRETTOKEN?key=K3Y", notice{Title: "t", Text: "x"})
-	if err == nil || !strings.Contains(err.Error(), "404") {
-		t.Fatalf("err = %v, want the 404", err)
-	}
-	if strings.Contains(err.Error(), "S3CRETTOKEN") || strings.Contains(err.Error(), "K3Y") {
-		t.Errorf("the error quotes the webhook's secret: %v", err)
+	const token, key = "S3CRETTOKEN0123456789", "K3Y-ABCDEFG"
+	long := strings.Repeat("x", 170) // the 200 bytes read end inside the token
+	for _, tc := range []struct {
+		name, path string
+		answer     func(r *http.Request) string
+	}{
+		{"the whole request line", "/hooks/" + token + "?key=" + key, func(r *http.Request) string { return "Cannot POST " + r.URL.RequestURI() }},
+		{"the token alone", "/hooks/" + token + "?key=" + key, func(r *http.Request) string { return "unknown token " + token + "; key " + key + " revoked" }},
+		{"as JSON", "/api/webhooks/1234567/" + token, func(r *http.Request) string {
+			b, _ := json.Marshal(map[string]string{"error": "no route " + r.URL.Path})
+			return strings.ReplaceAll(string(b), "/", `\/`)
+		}},
+		{"as HTML", "/hooks/" + token + "?key=" + key + "&b=" + token, func(r *http.Request) string {
+			return "<p>No hook at " + html.EscapeString(r.URL.RequestURI()) + "</p>"
+		}},
+		{"cut short", "/" + long + "/" + token, func(r *http.Request) string { return "Cannot POST " + r.URL.Path }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t)
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.WriteHeader(http.StatusNotFound)
+				io.WriteString(w, tc.answer(r))
+			}))
+			defer srv.Close()
+			err := e.app.sendWebhook(context.Background(), srv.URL+tc.path, notice{Title: "t", Text: "x"})
+			if err == nil || !strings.Contains(err.Error(), "404") {
+				t.Fatalf("err = %v, want the 404", err)
+			}
+			for _, secret := range []string{token, key} {
+				if strings.Contains(err.Error(), secret[:minSecretPart]) {
+					t.Errorf("the error quotes the webhook's secret %s: %v", secret, err)
+				}
+			}
+		})
 	}
 }
 
