@@ -114,18 +114,18 @@ func TestConfirmDialogBrowser(t *testing.T) {
 	click(start)
 	if _, err := chromedp.Run(tab, chromedp.Poll[bool](`!!document.getElementById("confirm-dialog")?.open`,
 		chromedp.WithPollingTimeout(10*time.Second))); err != nil {
-		t.Fatalf("Start's second click opened no dialog: %v; page: %s", err, pageNow(tab))
+		t.Fatalf("Start's second click opened no dialog: %v; page: %s", err, browsertest.PageState(tab))
 	}
 	step, cancel := context.WithTimeout(tab, 30*time.Second)
 	err = chromedp.Do(step, chromedp.Click(chromedp.CSS(`#confirm-dialog .confirm-ok`)))
 	cancel()
 	if err != nil {
-		t.Fatalf("clicking the answer: %v; page: %s", err, pageNow(tab))
+		t.Fatalf("clicking the answer: %v; page: %s", err, browsertest.PageState(tab))
 	}
 	deadline := time.Now().Add(30 * time.Second)
 	for status() != experiments.StatusRunning {
 		if time.Now().After(deadline) {
-			t.Fatalf("30 s after the answer the test is %s, want running; page: %s", status(), pageNow(tab))
+			t.Fatalf("30 s after the answer the test is %s, want running; page: %s", status(), browsertest.PageState(tab))
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
@@ -135,7 +135,7 @@ func TestConfirmDialogBrowser(t *testing.T) {
 	err = chromedp.Do(step, chromedp.WaitVisible(chromedp.CSS(stop)))
 	cancel()
 	if err != nil {
-		t.Fatalf("the running test's page shows no Stop: %v; page: %s", err, pageNow(tab))
+		t.Fatalf("the running test's page shows no Stop: %v; page: %s", err, browsertest.PageState(tab))
 	}
 	click(stop)
 	if s := state(stop); !s.Open || s.OK != "Stop" || !s.Danger || s.Question != s.Asked {
@@ -164,37 +164,22 @@ func TestConfirmDialogBrowser(t *testing.T) {
 	}
 	if _, err := chromedp.Run(tab, chromedp.Poll[bool](`!!document.getElementById("confirm-dialog")?.open`,
 		chromedp.WithPollingTimeout(10*time.Second))); err != nil {
-		t.Fatalf("asked again, no dialog: %v; page: %s", err, pageNow(tab))
+		t.Fatalf("asked again, no dialog: %v; page: %s", err, browsertest.PageState(tab))
 	}
 	step, cancel = context.WithTimeout(tab, 30*time.Second)
 	err = chromedp.Do(step, chromedp.Click(chromedp.CSS(`#confirm-dialog .confirm-ok`)))
 	cancel()
 	if err != nil {
-		t.Fatalf("clicking the answer: %v; page: %s", err, pageNow(tab))
+		t.Fatalf("clicking the answer: %v; page: %s", err, browsertest.PageState(tab))
 	}
 	deadline = time.Now().Add(10 * time.Second)
 	for status() != experiments.StatusStopped {
 		if time.Now().After(deadline) {
-			t.Fatalf("asked again after a close, the answer left the test %s, want stopped; page: %s", status(), pageNow(tab))
+			t.Fatalf("asked again after a close, the answer left the test %s, want stopped; page: %s", status(), browsertest.PageState(tab))
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
 	if ex := exceptions(); len(ex) > 0 {
 		t.Errorf("page errors: %v", ex)
 	}
-}
-
-// pageNow says where a tab is and what it shows, for a failure's message:
-// its address, its load state, whether the confirm dialog is open, and
-// the focused element. It has a bound of its own, so that it answers
-// after the tab's deadline too.
-func pageNow(tab context.Context) string {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(tab), 5*time.Second)
-	defer cancel()
-	s, err := chromedp.Run(ctx, chromedp.Evaluate[string](`JSON.stringify({url: location.href, ready: document.readyState,
-		dialog: !!document.getElementById("confirm-dialog")?.open, focus: document.activeElement?.outerHTML.slice(0, 120)})`))
-	if err != nil {
-		return "unreadable: " + err.Error()
-	}
-	return s
 }

@@ -151,7 +151,31 @@ func NewTab(t testing.TB) context.Context {
 		cancel()
 		cancelTab()
 	})
+	// Runs before the cleanup above (cleanups run last first), while the
+	// tab is still open: a test that failed on the tab's deadline says
+	// where its page was, since the deadline's error says nothing of it.
+	t.Cleanup(func() {
+		if t.Failed() && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			t.Logf("browsertest: the tab's %s ran out; its page then: %s", TabTimeout, PageState(tab))
+		}
+	})
 	return ctx
+}
+
+// PageState describes a tab's page in one line, for a failure's message:
+// its address, load state, focused element and the start of its visible
+// text. It has a bound of its own, so it answers after the tab's deadline
+// too, and says why when the page cannot be read.
+func PageState(tab context.Context) string {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(tab), 5*time.Second)
+	defer cancel()
+	s, err := chromedp.Run(ctx, chromedp.Evaluate[string](`JSON.stringify({url: location.href, ready: document.readyState,
+		focus: (document.activeElement?.outerHTML || "").slice(0, 120),
+		text: (document.body?.innerText || "").replace(/\s+/g, " ").slice(0, 300)})`))
+	if err != nil {
+		return "unreadable: " + err.Error()
+	}
+	return s
 }
 
 // Exceptions collects the uncaught exceptions (and unhandled promise
