@@ -31,17 +31,21 @@ func elementInTestNotice(t *testing.T, body string) (text, link string) {
 // page (the sentence, and a notice linking to the other test; no Start
 // button, since it is refused). Stopping the other lets it start.
 func TestStartRefusedWhileElementInTest(t *testing.T) {
-	const refusal = "“Running” already tests this element on the same pages, and two tests on one element spoil each other’s results. Stop it first, or test another element."
-	for _, tc := range []struct{ name, running, next string }{
-		{"same page", "/pricing", "/pricing"},
-		{"trailing slash", "/pricing", "/pricing/"},
-		{"running on every page", "*", "/pricing"},
-		{"next on every page", "/pricing", "*"},
-		{"a page the glob matches", "/pricing*", "/pricing"},
-		{"the same path with a query", "/pricing", "/pricing?plan=pro"},
-		{"a narrower glob", "/blog/*", "/blog/2024/*"},
+	// Where the two meet: the same pages, or the running test's pattern
+	// when one only contains the other (a draft on * is not refused for
+	// "the same pages" as a test on /pricing).
+	const same = "on the same pages"
+	for _, tc := range []struct{ name, running, next, where string }{
+		{"same page", "/pricing", "/pricing", same},
+		{"trailing slash", "/pricing", "/pricing/", same},
+		{"running on every page", "*", "/pricing", "on pages this one reaches too (it runs on *)"},
+		{"next on every page", "/pricing", "*", "on pages this one reaches too (it runs on /pricing)"},
+		{"a page the glob matches", "/pricing*", "/pricing", "on pages this one reaches too (it runs on /pricing*)"},
+		{"the same path with a query", "/pricing", "/pricing?plan=pro", "on pages this one reaches too (it runs on /pricing)"},
+		{"a narrower glob", "/blog/*", "/blog/2024/*", "on pages this one reaches too (it runs on /blog/*)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			refusal := "“Running” already tests this element " + tc.where + ", and two tests on one element spoil each other’s results. Stop it first, or test another element."
 			e := newEnv(t)
 			token := e.token("api@example.com")
 			c := e.signIn("owner@example.com")
@@ -71,7 +75,7 @@ func TestStartRefusedWhileElementInTest(t *testing.T) {
 
 			_, body := c.get("/experiments/" + next.ID)
 			text, link := elementInTestNotice(t, body)
-			if link != "/experiments/"+running.ID || !strings.Contains(text, "“Running” tests "+heroSelector+" on the same pages") ||
+			if link != "/experiments/"+running.ID || !strings.Contains(text, "“Running” tests "+heroSelector+" "+tc.where+". ") ||
 				!strings.Contains(text, "so this one cannot start until that test stops") {
 				t.Errorf("the draft's notice: %q linking %q", text, link)
 			}
@@ -96,7 +100,7 @@ func TestStartRefusedWhileElementInTest(t *testing.T) {
 }
 
 // TestResumeRefusedWhileElementInTest: a test paused while another test of
-// its element started on the same pages cannot resume until that one
+// its element started on pages that include its own cannot resume until that one
 // stops, in the API and on the page, which links to it.
 func TestResumeRefusedWhileElementInTest(t *testing.T) {
 	e := newEnv(t)
@@ -107,7 +111,7 @@ func TestResumeRefusedWhileElementInTest(t *testing.T) {
 	e.transition(paused.ID, experiments.ActionPause)
 	other := e.transition(e.experimentOn(site.ID, "Newer", "*", heroSelector).ID, experiments.ActionStart)
 
-	const refusal = "“Newer” already tests this element on the same pages, and two tests on one element spoil each other’s results. Stop it first, or test another element."
+	const refusal = "“Newer” already tests this element on pages this one reaches too (it runs on *), and two tests on one element spoil each other’s results. Stop it first, or test another element."
 	resp, out := e.api("POST", "/api/v1/experiments/"+paused.ID+"/resume", token, "")
 	errBody, _ := out["error"].(map[string]any)
 	if resp.StatusCode != http.StatusConflict || errBody["code"] != "element_in_test" || errBody["message"] != refusal {

@@ -96,7 +96,7 @@ func (a *App) experimentShow(c *fiber.Ctx) error {
 func elementNotes(e experiments.Experiment, others elementOthers, history []experiments.Change) views.ElementNotes {
 	n := views.ElementNotes{Without: others.copyWithout(e)}
 	if o := others.inTest; o != nil {
-		n.InTest = &views.OtherCopy{ID: o.ID, Name: o.Name}
+		n.InTest = &views.OtherCopy{ID: o.ID, Name: o.Name, Where: experiments.SharedPages(e, *o)}
 	}
 	if e.Status != experiments.StatusDraft {
 		for _, o := range others.replaces(e) {

@@ -684,7 +684,7 @@ func refuseElementInTest(ctx context.Context, tx *sql.Tx, e Experiment) error {
 		}
 		if ElementOverlap(e, o) == OverlapCertain {
 			return &StateError{Code: "element_in_test", Other: &o,
-				Message: "“" + o.Name + "” already tests this element on the same pages, and two tests on one element spoil each other’s results. Stop it first, or test another element."}
+				Message: "“" + o.Name + "” already tests this element " + SharedPages(e, o) + ", and two tests on one element spoil each other’s results. Stop it first, or test another element."}
 		}
 	}
 	return rows.Err()
@@ -1045,6 +1045,22 @@ func ElementOverlap(a, b Experiment) Overlap {
 		return OverlapCertain
 	}
 	return OverlapPossible
+}
+
+// SharedPages says where other, a test that certainly meets e on its
+// element (ElementOverlap), meets it: "on the same pages" when each page
+// pattern matches every page the other does (/pricing and /pricing/),
+// else "on pages this one reaches too (it runs on /pricing)", since one
+// pattern only contains the other (* and /pricing).
+func SharedPages(e, other Experiment) string {
+	if pagesCover(e.Page, other.Page) && pagesCover(other.Page, e.Page) {
+		return "on the same pages"
+	}
+	page := other.Page
+	if page == "" {
+		page = "*"
+	}
+	return "on pages this one reaches too (it runs on " + page + ")"
 }
 
 // ElementCovers reports whether a acts on b's element on every page where
