@@ -45,9 +45,10 @@ func (a *App) measuredPlan(ctx context.Context, e experiments.Experiment, p *vie
 		return err
 	}
 	if len(r.an.Variants) > 0 {
-		if o := r.an.Variants[0]; o.Exposures > 0 && o.Rate > 0 && o.Rate < 1 {
-			p.BaseRate = strconv.FormatFloat(math.Round(o.Rate*10000)/100, 'f', -1, 64)
-			p.BaseMeasured = true
+		if o := r.an.Variants[0]; o.Exposures > 0 {
+			if pct, ok := ratePercent(o.Rate); ok {
+				p.BaseRate, p.BaseMeasured = pct, true
+			}
 		}
 	}
 	var total int64
@@ -61,4 +62,23 @@ func (a *App) measuredPlan(ctx context.Context, e experiments.Experiment, p *vie
 		}
 	}
 	return nil
+}
+
+// ratePercent writes a conversion rate as the plan's field takes it, a
+// percentage with three significant digits (4.23, 0.0333), and whether
+// the estimate can use it: a rate that rounds to 0% or to 100% cannot
+// (planEstimate asks for one between the two), so the field keeps its
+// guess.
+func ratePercent(rate float64) (string, bool) {
+	pct := rate * 100
+	if !(pct > 0) || pct >= 100 {
+		return "", false
+	}
+	decimals := max(2, 2-int(math.Floor(math.Log10(pct))))
+	s := strconv.FormatFloat(pct, 'f', decimals, 64)
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || v <= 0 || v >= 100 {
+		return "", false
+	}
+	return strconv.FormatFloat(v, 'f', -1, 64), true
 }

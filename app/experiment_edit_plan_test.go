@@ -32,6 +32,12 @@ func TestEditPlanMeasured(t *testing.T) {
 			base: "5", daily: "4800", baseHelp: "best guess", dailyHelp: "traffic so far"},
 		{name: "a rate with decimals", counts: [][2]int64{{3000, 127}, {3000, 140}}, ran: 48 * time.Hour,
 			base: "4.23", daily: "3000", baseHelp: "so far", dailyHelp: "traffic so far"},
+		// Rates that two decimals would write as 0 or 100, which the
+		// estimate refuses: three significant digits, or the guess.
+		{name: "a tiny rate", counts: [][2]int64{{30000, 1}, {30000, 2}}, ran: 48 * time.Hour,
+			base: "0.00333", daily: "30000", baseHelp: "so far", dailyHelp: "traffic so far"},
+		{name: "nearly every visitor converts", counts: [][2]int64{{30000, 29999}, {30000, 29990}}, ran: 48 * time.Hour,
+			base: "5", daily: "30000", baseHelp: "best guess", dailyHelp: "traffic so far"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e, c, _, x := startedWithCounts(t, tc.counts...)
@@ -49,6 +55,9 @@ func TestEditPlanMeasured(t *testing.T) {
 			}
 			if got := helpOf(t, body, "f-plan-daily-help"); !strings.Contains(got, tc.dailyHelp) {
 				t.Errorf("traffic help %q, want it to say %q", got, tc.dailyHelp)
+			}
+			if strings.Contains(body, "Enter today’s conversion rate") {
+				t.Error("the estimate refuses the rate the form filled in")
 			}
 		})
 	}
