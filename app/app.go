@@ -49,6 +49,11 @@ type App struct {
 	now       func() time.Time
 	geo       *geo.Locator // countries from Config.GeoIPDB (geo_country.go)
 
+	// beforeAcceptInvite, when set (tests only), runs between an invite
+	// link's form being read and the account being made, where a second
+	// submission of the same form can win.
+	beforeAcceptInvite func()
+
 	// Operations (ops.go): metrics, and the public routes' rate limits.
 	metrics      *Metrics
 	metricsAllow []netip.Prefix

@@ -66,11 +66,21 @@ func (a *App) inviteAccept(c *fiber.Ctx) error {
 		a.logins.GiveBack(at)
 		return err
 	}
+	if a.beforeAcceptInvite != nil {
+		a.beforeAcceptInvite()
+	}
 	user, err := a.store.AcceptInvite(c.UserContext(), tokenHash, name, hash, a.now())
 	switch {
 	case errors.Is(err, experiments.ErrNotFound):
 		// Used by a submission a moment earlier, or expired meanwhile.
+		// Used: the account exists now, most often made by the same
+		// person's first click of a double click, whose answer the browser
+		// dropped for this one's. Saying the link is dead would have them
+		// ask for a new link they do not need: they sign in instead.
 		a.logins.GiveBack(at)
+		if _, _, err := a.store.UserByEmail(c.UserContext(), inv.Email); err == nil {
+			return a.redirectWithFlash(c, "/login", "ok", "Your account is ready: sign in with the password you chose.")
+		}
 		return a.inviteGone(c)
 	case errors.Is(err, experiments.ErrConflict):
 		// Added by hand since the invite was made: the link is used up.

@@ -196,7 +196,9 @@ func TestInviteGoneAlike(t *testing.T) {
 }
 
 // TestInviteAcceptConcurrent: the link submitted from several browsers at
-// once makes one account; every other submission gets the 404.
+// once (or twice from one, a double click) makes one account; every other
+// submission is sent to sign in, since the account now exists, or, if it
+// came before the account was read, gets the 404.
 func TestInviteAcceptConcurrent(t *testing.T) {
 	e := newEnv(t)
 	owner := e.signIn("owner@example.com")
@@ -228,8 +230,11 @@ func TestInviteAcceptConcurrent(t *testing.T) {
 			}
 			resp.Body.Close()
 			statuses[i] = resp.StatusCode
-			if resp.StatusCode == http.StatusSeeOther && resp.Header.Get("Location") != "/sites" {
-				t.Errorf("a submission was sent to %s, want /sites or a 404", resp.Header.Get("Location"))
+			switch loc := resp.Header.Get("Location"); {
+			case resp.StatusCode == http.StatusSeeOther && loc == "/sites":
+				statuses[i] = http.StatusCreated // made the account
+			case resp.StatusCode == http.StatusSeeOther && loc != "/login":
+				t.Errorf("a submission was sent to %s, want /sites, /login or a 404", loc)
 			}
 		}()
 	}
@@ -238,9 +243,9 @@ func TestInviteAcceptConcurrent(t *testing.T) {
 	made := 0
 	for _, s := range statuses {
 		switch s {
-		case http.StatusSeeOther:
+		case http.StatusCreated:
 			made++
-		case http.StatusNotFound:
+		case http.StatusSeeOther, http.StatusNotFound:
 		default:
 			t.Errorf("a submission got status %d, want 303 or 404", s)
 		}
@@ -440,5 +445,43 @@ func TestInviteSignsOutOtherAccount(t *testing.T) {
 	}
 	if _, body := owner.get("/settings"); !strings.Contains(body, "gus@example.com") {
 		t.Errorf("the browser is not signed in as the newcomer")
+	}
+}
+
+// TestInviteDoubleSubmit: a double click on "Create my account" sends the
+// form twice, and the first submission makes the account while the
+// second is on its way (hashing the password); the browser then shows the
+// second's answer, the first one's session dropped with it. That answer
+// sends the newcomer to sign in, saying their account is ready, rather
+// than saying the link is dead. A link that expired, with no account
+// made, still says it no longer works.
+func TestInviteDoubleSubmit(t *testing.T) {
+	e := newEnv(t)
+	owner := e.signIn("owner@example.com")
+	token, _ := invite(t, owner, "twice@example.com", "Twice")
+	c := e.client()
+	c.get("/invite/" + token)
+	e.app.beforeAcceptInvite = func() {
+		e.app.beforeAcceptInvite = nil
+		// The first submission wins meanwhile.
+		if _, err := e.store.AcceptInvite(t.Context(), hashSecret(token), "Twice", "$2a$04$placeholderplaceholderplaceholderplaceholderplace", time.Now()); err != nil {
+			t.Errorf("the first submission: %v", err)
+		}
+	}
+	form := url.Values{"name": {"Twice"}, "password": {testPassword}, "password2": {testPassword}}
+	body := flashAfter(t, c, "/invite/"+token, form)
+	wantContains(t, body, "Your account is ready: sign in with the password you chose.", `name="email"`)
+	if users, err := e.store.Users(t.Context()); err != nil || len(users) != 2 {
+		t.Errorf("%d users (%v), want the owner and the one made by the first submission", len(users), err)
+	}
+
+	// An expired link, with no account made: the dead link's page.
+	token, _ = invite(t, owner, "late@example.com", "")
+	c = e.client()
+	c.get("/invite/" + token)
+	e.app.now = func() time.Time { return time.Now().Add(8 * 24 * time.Hour) }
+	resp, body := c.post("/invite/"+token, url.Values{"password": {testPassword}, "password2": {testPassword}})
+	if resp.StatusCode != http.StatusNotFound || !strings.Contains(body, "no longer works") {
+		t.Errorf("an expired link: %d: %.300s", resp.StatusCode, body)
 	}
 }
