@@ -6,6 +6,7 @@ import (
 	"crypto/subtle"
 	"errors"
 	"fmt"
+	"net/http"
 	"net/netip"
 	"net/url"
 	"strconv"
@@ -300,9 +301,15 @@ func (a *App) metricsHandler() fiber.Handler {
 	h := adaptor.HTTPHandler(promhttp.HandlerFor(a.metrics.reg, promhttp.HandlerOpts{
 		ErrorLog: slogPrinter{a}, ErrorHandling: promhttp.ContinueOnError, Registry: a.metrics.reg}))
 	return func(c *fiber.Ctx) error {
-		if !a.metricsAllowed(c) {
+		switch a.metricsAccess(c) {
+		case metricsRefused:
 			// Not found rather than forbidden: nothing to learn here.
 			return errNotFound
+		case metricsForeignHost:
+			// An allowed address, asking by a name copylab does not
+			// answer to: a scraper set up with another name learns why.
+			return &httpError{Status: http.StatusForbidden, Code: "metrics_host",
+				Message: "Ask for /metrics at copylab's address, localhost or its public URL's host, or send the metrics token: a page of another site whose name resolves here could otherwise read them."}
 		}
 		c.Set(fiber.HeaderCacheControl, "no-store")
 		return h(c)
@@ -317,45 +324,56 @@ func forwarded(c *fiber.Ctx) bool {
 	return len(h.PeekAll(fiber.HeaderXForwardedFor)) > 0 || len(h.PeekAll("Forwarded")) > 0 || len(h.PeekAll("X-Real-Ip")) > 0
 }
 
-// metricsAllowed reports whether a request may read the metrics: it carries
-// the bearer token, or comes from an allowed address. The address is the
-// client's as clientIP sees it through trusted proxies; a request that came
-// through a proxy which is not trusted (it carries forwarding headers) is
-// never let in by address, since the proxy's own address (often loopback)
-// says nothing about the client behind it.
-func (a *App) metricsAllowed(c *fiber.Ctx) bool {
+// metricsAccess says whether a request may read the metrics: it carries
+// the bearer token, or comes from an allowed address and names copylab
+// in Host. The address is the client's as clientIP sees it through
+// trusted proxies; a request that came through a proxy which is not
+// trusted (it carries forwarding headers) is never let in by address,
+// since the proxy's own address (often loopback) says nothing about the
+// client behind it.
+//
+// A page of another site can make a browser inside the allowed addresses
+// ask for the metrics, and read them, by having its name resolve to
+// copylab's address (DNS rebinding); its request names that site in Host.
+// So an address lets in only a Host that no other site's page can send:
+// an address, localhost, or the public URL's host (ownHostName).
+func (a *App) metricsAccess(c *fiber.Ctx) metricsVerdict {
 	if a.cfg.MetricsToken != "" {
 		// The scheme's name is case-insensitive (RFC 9110), as apiAuth reads it.
 		if scheme, tok, ok := strings.Cut(c.Get(fiber.HeaderAuthorization), " "); ok && strings.EqualFold(scheme, "Bearer") {
 			got, want := sha256.Sum256([]byte(strings.TrimSpace(tok))), sha256.Sum256([]byte(a.cfg.MetricsToken))
 			if subtle.ConstantTimeCompare(got[:], want[:]) == 1 {
-				return true
+				return metricsAllowed
 			}
 		}
 	}
 	if !a.fromTrustedProxy(c) && forwarded(c) {
-		return false
+		return metricsRefused
 	}
 	addr, err := netip.ParseAddr(a.clientIP(c))
 	if err != nil {
-		return false
+		return metricsRefused
 	}
 	addr = addr.Unmap()
-	// A page of another site can make a browser on this computer ask
-	// for the metrics, and read them, by having its name resolve to
-	// 127.0.0.1 (DNS rebinding); its request names that site in Host.
-	// From loopback, the metrics answer only a Host that no other site's
-	// page can send: an address, localhost, or the public URL's host.
-	if addr.IsLoopback() && !a.ownHostName(string(c.Request().Host())) {
-		return false
-	}
 	for _, p := range a.metricsAllow {
 		if p.Contains(addr) {
-			return true
+			if !a.ownHostName(a.requestHost(c)) {
+				return metricsForeignHost
+			}
+			return metricsAllowed
 		}
 	}
-	return false
+	return metricsRefused
 }
+
+// metricsVerdict is metricsAccess's answer.
+type metricsVerdict int
+
+const (
+	metricsRefused     metricsVerdict = iota // no token, no allowed address
+	metricsAllowed                           // the token, or an allowed address naming copylab
+	metricsForeignHost                       // an allowed address naming another host
+)
 
 // ownHostName reports whether host (with or without a port) is a name a
 // page of another site cannot have: an IP address, localhost or a name

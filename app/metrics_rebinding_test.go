@@ -9,10 +9,11 @@ import (
 
 // TestMetricsRefuseForeignHostOnLoopback: from loopback, the default
 // allow list, the metrics answer a request that names copylab by an
-// address, localhost, or the public URL's host, and not one that names
-// another site (a page whose name was made to resolve to 127.0.0.1, DNS
-// rebinding, could otherwise read them). The token still opens them
-// whatever the Host.
+// address, localhost, or the public URL's host, and refuse one that names
+// another site (403 metrics_host: a page whose name was made to resolve
+// to 127.0.0.1, DNS rebinding, could otherwise read them). The token
+// still opens them whatever the Host. (TestMetricsAccess has the same
+// rule for an allowed range that is not loopback.)
 func TestMetricsRefuseForeignHostOnLoopback(t *testing.T) {
 	const token = "metrics-token-0123456789"
 	addr := serveLiveWith(t, func(c *Config) {
@@ -31,10 +32,10 @@ func TestMetricsRefuseForeignHostOnLoopback(t *testing.T) {
 		{host: "[::1]:" + port, want: http.StatusOK},
 		{host: "copylab.example.com", want: http.StatusOK},
 		{host: "Copylab.Example.com:" + port, want: http.StatusOK},
-		{host: "evil.example:" + port, want: http.StatusNotFound},
-		{host: "evil.example", want: http.StatusNotFound},
-		{host: "copylab.example.com.evil.example", want: http.StatusNotFound},
-		{host: "127.0.0.1.nip.example:" + port, want: http.StatusNotFound},
+		{host: "evil.example:" + port, want: http.StatusForbidden},
+		{host: "evil.example", want: http.StatusForbidden},
+		{host: "copylab.example.com.evil.example", want: http.StatusForbidden},
+		{host: "127.0.0.1.nip.example:" + port, want: http.StatusForbidden},
 		{host: "evil.example:" + port, auth: "Bearer " + token, want: http.StatusOK},
 	} {
 		req, err := http.NewRequest(http.MethodGet, "http://"+addr+"/metrics", nil)

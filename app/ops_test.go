@@ -73,32 +73,41 @@ func TestMetricsAccess(t *testing.T) {
 		mod    func(*Config)
 		hdr    map[string]string
 		status int
+		host   string // the request's Host, when not the public URL's
 	}{
 		// Fiber's test connections come from 0.0.0.0.
-		{"default: loopback only", nil, nil, http.StatusNotFound},
-		{"allowed address", func(c *Config) { c.MetricsAllow = []string{"0.0.0.0/32"} }, nil, http.StatusOK},
-		{"empty allow list", func(c *Config) { c.MetricsAllow = []string{} }, nil, http.StatusNotFound},
-		{"token", func(c *Config) { c.MetricsToken = token }, map[string]string{"Authorization": "Bearer " + token}, http.StatusOK},
-		{"token, scheme in lower case", func(c *Config) { c.MetricsToken = token }, map[string]string{"Authorization": "bearer " + token}, http.StatusOK},
-		{"wrong token", func(c *Config) { c.MetricsToken = token }, map[string]string{"Authorization": "Bearer " + token + "x"}, http.StatusNotFound},
-		{"token not configured", nil, map[string]string{"Authorization": "Bearer "}, http.StatusNotFound},
+		{"default: loopback only", nil, nil, http.StatusNotFound, ""},
+		{"allowed address", func(c *Config) { c.MetricsAllow = []string{"0.0.0.0/32"} }, nil, http.StatusOK, ""},
+		// A page of another site, its name made to resolve to copylab
+		// (DNS rebinding), in a browser inside the allowed range.
+		{"allowed address, another site's name", func(c *Config) { c.MetricsAllow = []string{"0.0.0.0/32"} }, nil, http.StatusForbidden, "evil.example"},
+		{"allowed address, asked by address", func(c *Config) { c.MetricsAllow = []string{"0.0.0.0/32"} }, nil, http.StatusOK, "10.0.0.5:8080"},
+		{"another site's name, with the token", func(c *Config) { c.MetricsToken = token }, map[string]string{"Authorization": "Bearer " + token}, http.StatusOK, "evil.example"},
+		{"empty allow list", func(c *Config) { c.MetricsAllow = []string{} }, nil, http.StatusNotFound, ""},
+		{"token", func(c *Config) { c.MetricsToken = token }, map[string]string{"Authorization": "Bearer " + token}, http.StatusOK, ""},
+		{"token, scheme in lower case", func(c *Config) { c.MetricsToken = token }, map[string]string{"Authorization": "bearer " + token}, http.StatusOK, ""},
+		{"wrong token", func(c *Config) { c.MetricsToken = token }, map[string]string{"Authorization": "Bearer " + token + "x"}, http.StatusNotFound, ""},
+		{"token not configured", nil, map[string]string{"Authorization": "Bearer "}, http.StatusNotFound, ""},
 		// A proxy that is not trusted forwards for someone else: its own
 		// address (often loopback) must not open the door.
 		{"through an untrusted proxy", func(c *Config) { c.MetricsAllow = []string{"0.0.0.0/32"} },
-			map[string]string{"X-Forwarded-For": "203.0.113.7"}, http.StatusNotFound},
+			map[string]string{"X-Forwarded-For": "203.0.113.7"}, http.StatusNotFound, ""},
 		{"through a trusted proxy, client allowed", func(c *Config) {
 			c.TrustedProxies = []string{"0.0.0.0"}
 			c.MetricsAllow = []string{"10.0.0.0/8"}
-		}, map[string]string{"X-Forwarded-For": "10.1.2.3"}, http.StatusOK},
+		}, map[string]string{"X-Forwarded-For": "10.1.2.3"}, http.StatusOK, ""},
 		{"through a trusted proxy, client not allowed", func(c *Config) {
 			c.TrustedProxies = []string{"0.0.0.0"}
 			c.MetricsAllow = []string{"0.0.0.0/32"}
-		}, map[string]string{"X-Forwarded-For": "203.0.113.7"}, http.StatusNotFound},
+		}, map[string]string{"X-Forwarded-For": "203.0.113.7"}, http.StatusNotFound, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newEnvWith(t, tt.mod)
 			req := newRequest(http.MethodGet, "/metrics", nil)
+			if tt.host != "" {
+				req.Host = tt.host
+			}
 			for k, v := range tt.hdr {
 				req.Header.Set(k, v)
 			}
