@@ -215,7 +215,17 @@ func Recount(ctx context.Context, path string, o RecountOptions, report func(Rec
 // without holding up the writer), taken now in a folder beside the
 // database and removed afterwards. Events that arrive meanwhile are not in
 // it, which a dry run's report does not need.
+//
+// The copy shares the disk with the server's database and its write-ahead
+// log: a copy that filled the disk would make the server refuse events.
+// So the dry run goes ahead only with room for the copy (at most the
+// database's size, with its log) and a margin left over, and otherwise
+// says how much it needs.
 func recountCopy(ctx context.Context, path string, o RecountOptions, report func(RecountReport)) error {
+	if need, free, ok := copyRoom(path); !ok {
+		return fmt.Errorf("recount: not enough free space beside %s for the dry run's copy (it needs about %s, and %s is free): free some space, or stop copylab and run the dry run on the file itself",
+			path, ByteSize(need), ByteSize(free))
+	}
 	dir, err := os.MkdirTemp(filepath.Dir(absPath(path)), ".copylab-dry-run-*")
 	if err != nil {
 		return fmt.Errorf("recount: a place for the dry run's copy: %w", err)
@@ -680,4 +690,36 @@ func (rp *replay) count() error {
 func hasKey[K comparable, V any](m map[K]V, k K) bool {
 	_, ok := m[k]
 	return ok
+}
+
+// copyRoom says whether the disk that holds the database at path has room
+// for a copy of it and a margin beside it: the copy needs at most the
+// database's size and its write-ahead log's, and the margin, a quarter of
+// that or 64 MB, whichever is more, stays for the server. need is what
+// the copy and the margin take, free what the disk has; ok is true too
+// where the free space cannot be read.
+func copyRoom(path string) (need, free int64, ok bool) {
+	for _, f := range []string{path, path + "-wal"} {
+		if st, err := os.Stat(f); err == nil {
+			need += st.Size()
+		}
+	}
+	need += max(need/4, 64<<20)
+	free, known := freeSpace(filepath.Dir(absPath(path)))
+	return need, free, !known || free >= need
+}
+
+// freeSpace is diskFree, which a test replaces to play a full disk.
+var freeSpace = diskFree
+
+// ByteSize says a file size for people: 812 KB, 23.8 MB, 1.2 GB.
+func ByteSize(n int64) string {
+	switch {
+	case n >= 1e9:
+		return strconv.FormatFloat(float64(n)/1e9, 'f', 1, 64) + " GB"
+	case n >= 1e6:
+		return strconv.FormatFloat(float64(n)/1e6, 'f', 1, 64) + " MB"
+	default:
+		return strconv.FormatInt((n+999)/1000, 10) + " KB"
+	}
 }

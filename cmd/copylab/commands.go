@@ -422,7 +422,7 @@ func backupCmd(ctx context.Context, args []string, stdout, stderr io.Writer, get
 		return err
 	}
 	fmt.Fprintf(stdout, "Backed up %s to %s: %s, schema version %d, checked, in %s.\n",
-		db, info.Path, sizeText(info.Bytes), info.Schema, info.Took.Round(time.Millisecond))
+		db, info.Path, experiments.ByteSize(info.Bytes), info.Schema, info.Took.Round(time.Millisecond))
 	return nil
 }
 
@@ -474,7 +474,7 @@ func recountCmd(ctx context.Context, args []string, stdout, stderr io.Writer, ge
 	o.OnCopy = func(info experiments.BackupInfo) {
 		announce()
 		fmt.Fprintf(stdout, "copylab serve is using %s: this dry run counts a copy taken just now (%s), removed afterwards.\n",
-			db, sizeText(info.Bytes))
+			db, experiments.ByteSize(info.Bytes))
 	}
 	n, changed := 0, 0
 	err := experiments.Recount(ctx, db, o, func(r experiments.RecountReport) {
@@ -506,16 +506,4 @@ func countNoun(n int, noun string) string {
 		return "1 " + noun
 	}
 	return strconv.Itoa(n) + " " + noun + "s"
-}
-
-// sizeText says a file size for people: 812 KB, 23.8 MB, 1.2 GB.
-func sizeText(n int64) string {
-	switch {
-	case n >= 1e9:
-		return strconv.FormatFloat(float64(n)/1e9, 'f', 1, 64) + " GB"
-	case n >= 1e6:
-		return strconv.FormatFloat(float64(n)/1e6, 'f', 1, 64) + " MB"
-	default:
-		return strconv.FormatInt((n+999)/1000, 10) + " KB"
-	}
 }
