@@ -80,6 +80,29 @@
     }
   });
 
+  // A form sent twice by a double click: the browser shows the second
+  // answer, which finds the first one's change made ("Someone with this
+  // email can already sign in", an invite link "replacing" the one just
+  // made), and the first answer, which showed a password or a link once,
+  // is lost. A form that posts is sent once while its page waits for the
+  // answer: a second submit within 10 seconds is dropped. A submit htmx
+  // (or anything else) took over is not counted, and a page brought back
+  // by Back starts afresh.
+  document.addEventListener("submit", function (ev) {
+    var form = ev.target;
+    if (ev.defaultPrevented || !form || (form.getAttribute("method") || "").toLowerCase() !== "post") return;
+    var now = Date.now();
+    if (form.sentAt && now - form.sentAt < 10000) {
+      ev.preventDefault();
+      return;
+    }
+    form.sentAt = now;
+  });
+  window.addEventListener("pageshow", function (ev) {
+    if (!ev.persisted) return;
+    for (var i = 0; i < document.forms.length; i++) document.forms[i].sentAt = 0;
+  });
+
   // Confirmation before a change that is hard to undo: a button with
   // data-confirm="Question?" asks first, in the page's own dialog (a
   // modal <dialog>: the rest of the page is inert, Escape or Cancel says
