@@ -18,20 +18,28 @@ func (a *App) experimentShip(c *fiber.Ctx) error {
 	key := c.FormValue("variant")
 	// The shipped copies this ship replaces, read before it ends them,
 	// for the message only: the store decides again as it ships.
+	// So are the running tests of the element, which keep it from showing.
 	var replaced []experiments.Experiment
+	var notes views.ElementNotes
 	if e, err := a.store.Experiment(ctx, c.Params("id")); err == nil {
 		if o, err := a.elementOthers(ctx, e); err == nil {
 			replaced = o.replaces(e)
+			notes = elementNotes(e, o, nil)
 		}
 	}
 	_, err := a.store.Ship(ctx, c.Params("id"), key)
-	return a.actionDone(c, err, shipDone(key, replaced))
+	return a.actionDone(c, err, shipDone(key, replaced, notes))
 }
 
 // shipDone is the message after shipping variant key, naming the shipped
-// copies of other experiments on its element that it replaced.
-func shipDone(key string, replaced []experiments.Experiment) string {
-	msg := "Shipped: every visitor now sees " + views.VariantLabel(key, false) + ", uncounted, within a minute."
+// copies of other experiments on its element that it replaced, and the
+// running tests of the element that keep it from showing (notes.Running).
+func shipDone(key string, replaced []experiments.Experiment, notes views.ElementNotes) string {
+	label := views.VariantLabel(key, false)
+	msg := "Shipped: every visitor now sees " + label + ", uncounted, within a minute."
+	if w := notes.ShipWaits(label); w != "" {
+		msg = "Shipped " + label + ", uncounted. " + w
+	}
 	for _, o := range replaced {
 		msg += " It replaces " + views.VariantLabel(o.ShippedVariant, false) + " of “" + o.Name + "”, shipped on the same element."
 	}

@@ -42,7 +42,7 @@ func TestShipReplacesShippedCopyOfElement(t *testing.T) {
 	_, body := c.get("/experiments/" + next.ID)
 	const replaces = "It replaces Variant B of “Old”, shipped on the same element."
 	ship := pageButtons(t, body, next.ID, "/ship")
-	if len(ship) != 1 || !strings.Contains(ship[0].confirm, "“Newer headline” "+replaces) {
+	if len(ship) != 1 || !strings.Contains(ship[0].confirm, "(“Newer headline”) to every visitor? "+replaces) {
 		t.Errorf("Ship buttons %+v, want one saying %q", ship, replaces)
 	}
 	wantContains(t, body, `It replaces Variant B of “<a href="/experiments/`+old.ID+`">Old</a>”, shipped on the same element.`)

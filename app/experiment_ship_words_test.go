@@ -32,10 +32,10 @@ func TestShipButtonsWordTheResults(t *testing.T) {
 	want := []button{
 		{"Ship Variant B (−17.0%, behind the winner)", "btn btn-secondary",
 			"Variant B converts 17.0% worse than the original so far. The results call Variant C the winner. " +
-				"Show Variant B to every visitor anyway? “Worse headline” This ends the test: nobody is counted from then on."},
+				"Show Variant B (“Worse headline”) to every visitor anyway? This ends the test: nobody is counted from then on."},
 		{"Ship Variant C (+39.3%, the winner)", "btn btn-primary",
 			"Variant C converts 39.3% better than the original so far. The results call it the winner. " +
-				"Show Variant C to every visitor? “Better headline” This ends the test: nobody is counted from then on."},
+				"Show Variant C (“Better headline”) to every visitor? This ends the test: nobody is counted from then on."},
 	}
 	if len(got) != len(want) {
 		t.Fatalf("Ship buttons %+v, want %+v", got, want)
@@ -53,7 +53,7 @@ func TestShipButtonsWordTheResults(t *testing.T) {
 	got = pageButtons(t, body, x.ID, "/ship")
 	wantC := button{"Ship Variant C (+39.3%, the winner)", "btn btn-primary",
 		"Variant C converted 39.3% better than the original. The results call it the winner. " +
-			"Switch the shipped copy from Variant B to Variant C? “Better headline”"}
+			"Switch the shipped copy from Variant B to Variant C (“Better headline”)?"}
 	if len(got) != 1 || got[0] != wantC {
 		t.Errorf("Ship buttons once B is shipped:\n got %+v\nwant [%+v]", got, wantC)
 	}
@@ -81,19 +81,19 @@ func TestShipButtonsStanding(t *testing.T) {
 		// Too few visitors: the results show no uplift, nor does the button.
 		{"not enough data", [][2]int64{{2, 1}, {1, 1}}, "",
 			"Ship Variant B (not enough data yet)", "btn btn-secondary",
-			"Variant B converts 100% of its visitors so far, the original 50.0%. There is not enough data yet to tell. Show Variant B to every visitor? “New headline”"},
+			"Variant B converts 100% of its visitors so far, the original 50.0%. There is not enough data yet to tell. Show Variant B (“New headline”) to every visitor?"},
 		{"leads so far", [][2]int64{{1000, 100}, {1000, 110}}, "+10.0%",
 			"Ship Variant B (+10.0%, leads so far)", "btn btn-primary",
-			"Variant B converts 10.0% better than the original so far. It leads so far, but the results have no answer yet. Show Variant B to every visitor?"},
+			"Variant B converts 10.0% better than the original so far. It leads so far, but the results have no answer yet. Show Variant B (“New headline”) to every visitor?"},
 		{"early winner", [][2]int64{{1000, 100}, {1000, 200}}, "+100.0%",
 			"Ship Variant B (+100.0%, leads, not called yet)", "btn btn-primary",
-			"Variant B converts 100.0% better than the original so far. It leads, but it is too early to call. Show Variant B to every visitor?"},
+			"Variant B converts 100.0% better than the original so far. It leads, but it is too early to call. Show Variant B (“New headline”) to every visitor?"},
 		{"original ahead", [][2]int64{{1000, 200}, {1000, 100}}, "−50.0%",
 			"Ship Variant B (−50.0%, the original is ahead)", "btn btn-secondary",
-			"Variant B converts 50.0% worse than the original so far. The original is ahead, but it is too early to call. Show Variant B to every visitor anyway?"},
+			"Variant B converts 50.0% worse than the original so far. The original is ahead, but it is too early to call. Show Variant B (“New headline”) to every visitor anyway?"},
 		{"no visitors on B", [][2]int64{{300, 30}, {0, 0}}, "",
 			"Ship Variant B (no visitors yet, results can’t be trusted)", "btn btn-secondary",
-			"No visitor has seen Variant B yet. The traffic split is broken, so these numbers can’t be trusted. Show Variant B to every visitor?"},
+			"No visitor has seen Variant B yet. The traffic split is broken, so these numbers can’t be trusted. Show Variant B (“New headline”) to every visitor?"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newEnv(t)

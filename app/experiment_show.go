@@ -95,6 +95,9 @@ func (a *App) experimentShow(c *fiber.Ctx) error {
 // nothing of e was shipped since (history, newest first).
 func elementNotes(e experiments.Experiment, others elementOthers, history []experiments.Change) views.ElementNotes {
 	n := views.ElementNotes{Without: others.copyWithout(e)}
+	for _, o := range others.running {
+		n.Running = append(n.Running, views.OtherCopy{ID: o.ID, Name: o.Name})
+	}
 	if o := others.inTest; o != nil {
 		n.InTest = &views.OtherCopy{ID: o.ID, Name: o.Name, Where: experiments.SharedPages(e, *o)}
 	}

@@ -56,7 +56,7 @@ func TestShipConfirmSaysItEndsTheTest(t *testing.T) {
 				t.Fatalf("%d Ship Variant B buttons", len(buttons))
 			}
 			q, _ := attr(buttons[0], "data-confirm")
-			if !strings.HasPrefix(q, "Show Variant B to every visitor? “New”") {
+			if !strings.HasPrefix(q, "Show Variant B (“New”) to every visitor?") {
 				t.Errorf("confirm %q", q)
 			}
 			if got := strings.Contains(q, "This ends the test"); got != tt.ends {
