@@ -78,7 +78,7 @@ func TestStartAsksFirst(t *testing.T) {
 	// a plan parameter that starts /pricing): a warning. One on the same
 	// pages is refused (TestStartRefusedWhileElementInTest).
 	other := e.transition(e.experimentOn(site.ID, "Other", "/pricing*?plan=*", heroSelector).ID, experiments.ActionStart)
-	want = asks + " “Other” already tests this element: two tests on one element undo each other’s copy, so stop it first."
+	want = asks + " “Other” tests this element too, on pages that may meet these (it runs on /pricing*?plan=*): on a page both reach, the two tests undo each other’s copy. Start it only if no page of your site matches both."
 	if got := start(x.ID); got.confirm != want {
 		t.Errorf("with another test of the element running, Start asks\n%q\nwant\n%q", got.confirm, want)
 	}

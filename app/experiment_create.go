@@ -4,6 +4,8 @@ import (
 	"net/http"
 
 	"github.com/gofiber/fiber/v2"
+
+	"copylab/experiments"
 )
 
 // experimentCreate answers POST /experiments: it saves a draft, or shows
@@ -39,5 +41,11 @@ func (a *App) experimentCreate(c *fiber.Ctx) error {
 	if generate {
 		return a.redirectWithFlash(c, generateURL(e.ID), "ok", savedFlash(e, "Draft saved", "Now describe the copy you want, and copylab writes drafts of it.", false))
 	}
-	return a.redirectWithFlash(c, "/experiments/"+e.ID, "ok", savedFlash(e, "Draft saved", "Check the copy, then start the experiment.", true))
+	next := "Check the copy, then start the experiment."
+	// A draft that cannot start while another test runs on its element
+	// (Store.Transition refuses it) is not told to start.
+	if o, err := a.elementOthers(c.UserContext(), e); err == nil && o.inTest != nil {
+		next = "It can start once “" + o.inTest.Name + "” stops: that test already tests this element " + experiments.SharedPages(e, *o.inTest) + "."
+	}
+	return a.redirectWithFlash(c, "/experiments/"+e.ID, "ok", savedFlash(e, "Draft saved", next, true))
 }

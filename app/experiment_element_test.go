@@ -111,7 +111,9 @@ func TestResumeRefusedWhileElementInTest(t *testing.T) {
 	e.transition(paused.ID, experiments.ActionPause)
 	other := e.transition(e.experimentOn(site.ID, "Newer", "*", heroSelector).ID, experiments.ActionStart)
 
-	const refusal = "“Newer” already tests this element on pages this one reaches too (it runs on *), and two tests on one element spoil each other’s results. Stop it first, or test another element."
+	// A started test's element is fixed: the refusal does not offer
+	// another one.
+	const refusal = "“Newer” already tests this element on pages this one reaches too (it runs on *), and two tests on one element spoil each other’s results. Stop it first."
 	resp, out := e.api("POST", "/api/v1/experiments/"+paused.ID+"/resume", token, "")
 	errBody, _ := out["error"].(map[string]any)
 	if resp.StatusCode != http.StatusConflict || errBody["code"] != "element_in_test" || errBody["message"] != refusal {
@@ -155,7 +157,7 @@ func TestStartWarnsWhereElementPagesMayMeet(t *testing.T) {
 		t.Errorf("a notice where the pages only may meet: %q", text)
 	}
 	b := pageButtons(t, body, blog.ID, "/start")
-	if len(b) != 1 || !strings.HasSuffix(b[0].confirm, " “Comments” already tests this element: two tests on one element undo each other’s copy, so stop it first.") {
+	if len(b) != 1 || !strings.HasSuffix(b[0].confirm, " “Comments” tests this element too, on pages that may meet these (it runs on /*/comments): on a page both reach, the two tests undo each other’s copy. Start it only if no page of your site matches both.") {
 		t.Errorf("Start buttons %+v, want one warning of “Comments”", b)
 	}
 	body = flashAfter(t, c, "/experiments/"+blog.ID+"/start", nil)

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -27,7 +28,7 @@ func transitionDone(action string, e experiments.Experiment, o *elementOthers) s
 		return "Paused. Visitors see " + o.copyWithout(e) + "; results are kept."
 	case experiments.ActionResume:
 		if o != nil && len(o.running) > 0 {
-			return "Resumed. Visitors see the variants again. But “" + o.running[0].Name + "” also tests this element: two tests on one element undo each other’s copy, so stop one of them."
+			return "Resumed. Visitors see the variants again. But " + maybeMeets(o.running[0]) + " Stop one of them if a page of your site matches both."
 		}
 		if o != nil {
 			if s, label, ok := o.shippedCopy(); ok {
@@ -76,6 +77,10 @@ func (a *App) experimentTransition(action string) fiber.Handler {
 type elementOthers struct {
 	running, shipped []experiments.Experiment
 	inTest           *experiments.Experiment
+	// pausedInWay are the paused experiments that certainly test e's
+	// element on their pages: while e runs, they cannot resume. Read for
+	// a draft only (its Start question says so).
+	pausedInWay []experiments.Experiment
 }
 
 // elementOthers reads the experiments other than e that test or ship
@@ -108,6 +113,18 @@ func (a *App) elementOthers(ctx context.Context, e experiments.Experiment) (elem
 	for _, x := range shipped {
 		if x.ID != e.ID && experiments.ElementOverlap(e, x) != experiments.OverlapNone {
 			o.shipped = append(o.shipped, x)
+		}
+	}
+	if e.Status == experiments.StatusDraft {
+		paused, err := a.store.Experiments(ctx, experiments.ExperimentFilter{SiteID: e.SiteID, Status: experiments.StatusPaused})
+		if err != nil {
+			return o, err
+		}
+		slices.Reverse(paused) // oldest first, as the others
+		for _, x := range paused {
+			if experiments.ElementOverlap(e, x) == experiments.OverlapCertain {
+				o.pausedInWay = append(o.pausedInWay, x)
+			}
 		}
 	}
 	return o, nil
@@ -189,7 +206,9 @@ func startConfirm(e experiments.Experiment, o elementOthers) string {
 	}
 	q += " Variants cannot be edited after this, nor can the page, element or goal."
 	if len(o.running) > 0 {
-		q += " “" + o.running[0].Name + "” already tests this element: two tests on one element undo each other’s copy, so stop it first."
+		// Start is refused where the pages certainly meet (inTest), so
+		// these tests only may meet this one's pages.
+		q += " " + maybeMeets(o.running[0]) + " Start it only if no page of your site matches both."
 	} else if s, label, ok := o.shippedCopy(); ok {
 		who := "visitors given the original see"
 		if e.CoverageBP < 10000 {
@@ -197,7 +216,17 @@ func startConfirm(e experiments.Experiment, o elementOthers) string {
 		}
 		q += " While it runs, the tag stops showing " + label + " of “" + s.Name + "”, shipped on this element: " + who + " your page's own copy."
 	}
+	for _, p := range o.pausedInWay {
+		q += " “" + p.Name + "”, paused, tests this element " + experiments.SharedPages(e, p) + ": it cannot resume while this test runs."
+	}
 	return q
+}
+
+// maybeMeets says that running test x tests the element on pages that
+// only may meet this experiment's, and what then happens.
+func maybeMeets(x experiments.Experiment) string {
+	return "“" + x.Name + "” tests this element too, on pages that may meet these (it runs on " + x.Page +
+		"): on a page both reach, the two tests undo each other’s copy."
 }
 
 // stopConfirm is the question the Stop button asks, with what visitors

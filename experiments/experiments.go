@@ -684,7 +684,7 @@ func refuseElementInTest(ctx context.Context, tx *sql.Tx, e Experiment) error {
 		}
 		if ElementOverlap(e, o) == OverlapCertain {
 			return &StateError{Code: "element_in_test", Other: &o,
-				Message: "“" + o.Name + "” already tests this element " + SharedPages(e, o) + ", and two tests on one element spoil each other’s results. Stop it first, or test another element."}
+				Message: "“" + o.Name + "” already tests this element " + SharedPages(e, o) + ", and two tests on one element spoil each other’s results. " + stopItFirst(e)}
 		}
 	}
 	return rows.Err()
@@ -1045,6 +1045,16 @@ func ElementOverlap(a, b Experiment) Overlap {
 		return OverlapCertain
 	}
 	return OverlapPossible
+}
+
+// stopItFirst is what to do about a test that keeps e from starting or
+// resuming: stop it, or, while e is a draft whose element can still
+// change, test another element.
+func stopItFirst(e Experiment) string {
+	if e.Status == StatusDraft {
+		return "Stop it first, or test another element."
+	}
+	return "Stop it first."
 }
 
 // SharedPages says where other, a test that certainly meets e on its
