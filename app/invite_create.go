@@ -3,6 +3,7 @@ package app
 import (
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -16,7 +17,19 @@ import (
 // cookie, not in the browser's history of pages it may show again.
 func (a *App) inviteCreate(c *fiber.Ctx) error {
 	email, name := normalizeEmail(c.FormValue("invite_email")), c.FormValue("invite_name")
-	token, inv, replaced, err := createInvite(c.UserContext(), a.store, email, name, sessionOf(c).user.Email, a.now())
+	// Who sent the pending invite this one may replace, for the message
+	// only: a teammate's link dies with it, and the page says whose.
+	var before *experiments.Invite
+	if pending, err := a.store.Invites(c.UserContext(), a.now()); err == nil {
+		for _, p := range pending {
+			if strings.EqualFold(p.Email, email) {
+				before = &p
+				break
+			}
+		}
+	}
+	me := sessionOf(c).user.Email
+	token, inv, replaced, err := createInvite(c.UserContext(), a.store, email, name, me, a.now())
 	errs, invalid := formErrors(err, func(f string) string { return "invite_" + f })
 	if errors.Is(err, experiments.ErrConflict) {
 		errs, invalid = views.Errors{"invite_email": emailTaken}, true
@@ -44,6 +57,12 @@ func (a *App) inviteCreate(c *fiber.Ctx) error {
 		return err
 	}
 	p.Invites.NewEmail, p.Invites.NewLink, p.Invites.Replaced = inv.Email, a.cfg.PublicURL+invitePrefix+token, replaced
+	if replaced && before != nil && !strings.EqualFold(before.InvitedBy, me) {
+		p.Invites.ReplacedFrom = before.InvitedBy
+		if p.Invites.ReplacedFrom == "" {
+			p.Invites.ReplacedFrom = "the command line"
+		}
+	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return render(c, views.Users(p))
 }

@@ -485,3 +485,23 @@ func TestInviteDoubleSubmit(t *testing.T) {
 		t.Errorf("an expired link: %d: %.300s", resp.StatusCode, body)
 	}
 }
+
+// TestInviteReplacedSaysWhose: inviting an email a teammate invited
+// already replaces their link; the page names whose link stopped working
+// (so that they can be told), rather than "the link you sent before".
+// One made on the command line is named so.
+func TestInviteReplacedSaysWhose(t *testing.T) {
+	e := newEnv(t)
+	owner := e.signIn("owner@example.com")
+	carol := e.signIn("carol@example.com")
+	invite(t, owner, "ivy@example.com", "")
+	_, body := invite(t, carol, "ivy@example.com", "")
+	wantContains(t, body, "It replaces the link owner@example.com sent before, which no longer works: tell them.")
+	wantNotContains(t, body, "the link you sent before")
+
+	if _, _, _, err := InviteUser(t.Context(), e.store, "cli@example.com", ""); err != nil {
+		t.Fatal(err)
+	}
+	_, body = invite(t, carol, "cli@example.com", "")
+	wantContains(t, body, "It replaces the link made on the command line before, which no longer works.")
+}
