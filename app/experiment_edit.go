@@ -55,11 +55,11 @@ func (a *App) measuredPlan(ctx context.Context, e experiments.Experiment, p *vie
 	for _, arm := range r.arms {
 		total += arm.Exposures
 	}
-	if r.days >= planMinDays {
-		if perDay := math.Round(float64(total) / r.days); perDay >= 1 {
-			p.DailyVisits = strconv.FormatFloat(perDay, 'f', 0, 64)
-			p.DailyMeasured = true
-		}
+	if r.days < planMinDays {
+		p.DailyPending = true
+	} else if perDay := math.Round(float64(total) / r.days); perDay >= 1 {
+		p.DailyVisits = strconv.FormatFloat(perDay, 'f', 0, 64)
+		p.DailyMeasured = true
 	}
 	return nil
 }

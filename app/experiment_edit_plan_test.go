@@ -27,7 +27,7 @@ func TestEditPlanMeasured(t *testing.T) {
 		{name: "2,000 visitors in 5 hours", counts: [][2]int64{{1000, 50}, {1000, 60}}, ran: 5 * time.Hour,
 			base: "5", daily: "9600", baseHelp: "so far", dailyHelp: "traffic so far"},
 		{name: "first hour: the rate, not the traffic", counts: [][2]int64{{5, 1}, {5, 0}}, ran: 5 * time.Minute,
-			base: "20", daily: "", baseHelp: "so far", dailyHelp: "how many days"},
+			base: "20", daily: "", baseHelp: "so far", dailyHelp: "fills this in once it has run for an hour"},
 		{name: "no conversion of the original yet", counts: [][2]int64{{300, 0}, {300, 4}}, ran: 3 * time.Hour,
 			base: "5", daily: "4800", baseHelp: "best guess", dailyHelp: "traffic so far"},
 		{name: "a rate with decimals", counts: [][2]int64{{3000, 127}, {3000, 140}}, ran: 48 * time.Hour,

@@ -290,7 +290,7 @@ func (a *App) renderExperimentForm(c *fiber.Ctx, f views.ExperimentForm, status 
 	}
 	f.Sites = sites
 	plan := planForm(f.Plan.Threshold, f.Plan.BaseRate, f.Plan.DailyVisits, len(f.Variants))
-	plan.BaseMeasured, plan.DailyMeasured = f.Plan.BaseMeasured, f.Plan.DailyMeasured
+	plan.BaseMeasured, plan.DailyMeasured, plan.DailyPending = f.Plan.BaseMeasured, f.Plan.DailyMeasured, f.Plan.DailyPending
 	f.Plan = plan
 	f.Page = a.page(c, views.NavExperiments)
 	if f.Creating() {

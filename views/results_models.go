@@ -282,4 +282,7 @@ type PlanForm struct {
 	// come from a started test's results so far, not from the person:
 	// the help beside each field says so.
 	BaseMeasured, DailyMeasured bool
+	// DailyPending says a started test has run under an hour: its traffic
+	// fills DailyVisits once it has (the help says so).
+	DailyPending bool
 }
