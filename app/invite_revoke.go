@@ -19,6 +19,13 @@ func (a *App) inviteRevoke(c *fiber.Ctx) error {
 	}
 	inv, err := a.store.DeleteInvite(c.UserContext(), id)
 	if errors.Is(err, experiments.ErrNotFound) {
+		// Used since the page was drawn: the form's email (for the
+		// message only) has an account now, listed on the page.
+		if email := normalizeEmail(c.FormValue("email")); email != "" {
+			if _, _, err := a.store.UserByEmail(c.UserContext(), email); err == nil {
+				return a.redirectWithFlash(c, "/users", "ok", "The invite for "+email+" was used before you revoked it: they have an account now. Remove it here if they should not.")
+			}
+		}
 		return a.redirectWithFlash(c, "/users", "ok", "That invite is no longer pending: its link does not work.")
 	}
 	if err != nil {

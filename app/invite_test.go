@@ -505,3 +505,25 @@ func TestInviteReplacedSaysWhose(t *testing.T) {
 	_, body = invite(t, carol, "cli@example.com", "")
 	wantContains(t, body, "It replaces the link made on the command line before, which no longer works.")
 }
+
+// TestInviteRevokeAfterUse: Revoke pressed on a page drawn before the
+// invite was used says it was used, and that the account can be removed,
+// rather than only that the invite is no longer pending.
+func TestInviteRevokeAfterUse(t *testing.T) {
+	e := newEnv(t)
+	owner := e.signIn("owner@example.com")
+	token, body := invite(t, owner, "quick@example.com", "")
+	id := regexp.MustCompile(`/users/invites/(\d+)/delete`).FindStringSubmatch(body)
+	if id == nil {
+		t.Fatalf("no Revoke form: %s", body)
+	}
+	if _, resp, body := accept(e, token, "", testPassword); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("accept: %d %s", resp.StatusCode, body)
+	}
+	body = flashAfter(t, owner, "/users/invites/"+id[1]+"/delete", url.Values{"email": {"quick@example.com"}})
+	wantContains(t, body, "The invite for quick@example.com was used before you revoked it: they have an account now. Remove it here if they should not.")
+
+	// A form without the email (an older page) says what it can.
+	body = flashAfter(t, owner, "/users/invites/"+id[1]+"/delete", nil)
+	wantContains(t, body, "That invite is no longer pending: its link does not work.")
+}
