@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -79,7 +80,7 @@ func (a *App) inviteAccept(c *fiber.Ctx) error {
 		// ask for a new link they do not need: they sign in instead.
 		a.logins.GiveBack(at)
 		if _, _, err := a.store.UserByEmail(c.UserContext(), inv.Email); err == nil {
-			return a.redirectWithFlash(c, "/login", "ok", "Your account is ready: sign in with the password you chose.")
+			return a.redirectWithFlash(c, "/login?email="+url.QueryEscape(inv.Email), "ok", "Your account is ready: sign in with the password you chose.")
 		}
 		return a.inviteGone(c)
 	case errors.Is(err, experiments.ErrConflict):

@@ -233,7 +233,7 @@ func TestInviteAcceptConcurrent(t *testing.T) {
 			switch loc := resp.Header.Get("Location"); {
 			case resp.StatusCode == http.StatusSeeOther && loc == "/sites":
 				statuses[i] = http.StatusCreated // made the account
-			case resp.StatusCode == http.StatusSeeOther && loc != "/login":
+			case resp.StatusCode == http.StatusSeeOther && loc != "/login?email=race%40example.com":
 				t.Errorf("a submission was sent to %s, want /sites, /login or a 404", loc)
 			}
 		}()
@@ -470,7 +470,7 @@ func TestInviteDoubleSubmit(t *testing.T) {
 	}
 	form := url.Values{"name": {"Twice"}, "password": {testPassword}, "password2": {testPassword}}
 	body := flashAfter(t, c, "/invite/"+token, form)
-	wantContains(t, body, "Your account is ready: sign in with the password you chose.", `name="email"`)
+	wantContains(t, body, "Your account is ready: sign in with the password you chose.", `name="email"`, `value="twice@example.com"`)
 	if users, err := e.store.Users(t.Context()); err != nil || len(users) != 2 {
 		t.Errorf("%d users (%v), want the owner and the one made by the first submission", len(users), err)
 	}

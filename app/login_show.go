@@ -1,6 +1,8 @@
 package app
 
 import (
+	"strings"
+
 	"github.com/gofiber/fiber/v2"
 
 	"copylab/views"
@@ -21,5 +23,12 @@ func (a *App) loginShow(c *fiber.Ctx) error {
 	p.Title = "Sign in"
 	p.CSRF = a.formCSRF(c)
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return render(c, views.Login(views.LoginPage{Page: p, Next: next, NoUsers: n == 0}))
+	// ?email= fills the email in (and puts the focus on the password) for
+	// someone sent here whose email copylab knows: an invitee whose
+	// account is ready. Anything that is not an email is left out.
+	email := normalizeEmail(c.Query("email"))
+	if len(email) > 254 || !strings.Contains(email, "@") || strings.ContainsAny(email, " \t\r\n") {
+		email = ""
+	}
+	return render(c, views.Login(views.LoginPage{Page: p, Email: email, Next: next, NoUsers: n == 0}))
 }
