@@ -1,8 +1,6 @@
 package app
 
 import (
-	"strings"
-
 	"github.com/gofiber/fiber/v2"
 
 	"copylab/views"
@@ -25,9 +23,10 @@ func (a *App) loginShow(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	// ?email= fills the email in (and puts the focus on the password) for
 	// someone sent here whose email copylab knows: an invitee whose
-	// account is ready. Anything that is not an email is left out.
+	// account is ready. Anything that is not an email (emailError, as
+	// the account forms judge it) is left out.
 	email := normalizeEmail(c.Query("email"))
-	if len(email) > 254 || !strings.Contains(email, "@") || strings.ContainsAny(email, " \t\r\n") {
+	if emailError(email) != "" {
 		email = ""
 	}
 	return render(c, views.Login(views.LoginPage{Page: p, Email: email, Next: next, NoUsers: n == 0}))
