@@ -66,6 +66,10 @@ type resultsReport struct {
 	early   []string
 	until   []string
 	caution string
+	// resumeBlocked is set for a paused test that a running test of its
+	// element keeps from resuming (elementOthers.inTest): its caution
+	// cannot tell it to resume now.
+	resumeBlocked bool
 
 	// With trends only.
 	trends   bool
@@ -158,6 +162,13 @@ func (a *App) buildReport(ctx context.Context, e experiments.Experiment, trends 
 		r.an.Verdict.Text = r.missing.verdict
 	}
 	r.plan = r.makePlan()
+	if e.Status == experiments.StatusPaused {
+		o, err := a.elementOthers(ctx, e) // experiment_transition.go
+		if err != nil {
+			return nil, err
+		}
+		r.resumeBlocked = o.inTest != nil
+	}
 	r.caution = r.makeCaution()
 
 	if trends {
@@ -622,7 +633,12 @@ func (r *resultsReport) makeCaution() string {
 			". Results this early often shrink or flip, and weekday visitors differ from weekend ones: read this one with care, or run the test again (Duplicate) for longer."
 	}
 	advice := "keep it running "
-	if r.exp.Status == experiments.StatusPaused {
+	switch {
+	case r.exp.Status == experiments.StatusPaused && r.resumeBlocked:
+		// Resume is refused while the other test runs; the caution is
+		// also on the share page, so the other test goes unnamed.
+		advice = "once the test that now runs on this element stops, resume this one and keep it running "
+	case r.exp.Status == experiments.StatusPaused:
 		advice = "resume it and keep it running "
 	}
 	return "This looks clear, but " + strings.Join(r.early, " and ") +

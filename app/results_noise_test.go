@@ -53,8 +53,9 @@ func TestPlanWhenTheOriginalAlwaysConverts(t *testing.T) {
 }
 
 // TestCautionByStatus: a clear-looking result after a short run warns
-// alike, but a paused test is told to resume and a stopped one is not told
-// to keep running.
+// alike, but a paused test is told to resume (once the test that took its
+// element stops, when one did) and a stopped one is not told to keep
+// running.
 func TestCautionByStatus(t *testing.T) {
 	e := newEnvWith(t, func(c *Config) { c.RateIP, c.RateSite = -1, -1 })
 	token := e.token("ci@example.com")
@@ -78,6 +79,16 @@ func TestCautionByStatus(t *testing.T) {
 	e.transition(x.ID, "pause")
 	if got := caution(); !strings.Contains(got, "resume it and keep it running") {
 		t.Errorf("paused: caution %q", got)
+	}
+	// A newer test of the same element now runs: Resume is refused.
+	other := e.transition(e.experimentOn(site.ID, "Hero again", x.Page, x.Selector).ID, "start")
+	if got := caution(); !strings.Contains(got, "once the test that now runs on this element stops, resume this one and keep it running") ||
+		strings.Contains(got, "resume it and") || strings.Contains(got, other.Name) {
+		t.Errorf("paused behind %q: caution %q", other.Name, got)
+	}
+	e.transition(other.ID, "stop")
+	if got := caution(); !strings.Contains(got, "resume it and keep it running") {
+		t.Errorf("paused, the other stopped: caution %q", got)
 	}
 	e.transition(x.ID, "stop")
 	got := caution()
