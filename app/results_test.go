@@ -599,6 +599,10 @@ func TestThresholdFormAndAPI(t *testing.T) {
 		{"threshold=10&plan_base=5&plan_variants=2", "32,000 visitors per variant"},
 		{"threshold=10&plan_base=5&plan_daily=1000&plan_variants=2", "about 9 weeks"},
 		{"threshold=10&plan_base=5&plan_variants=3", "96,000 in all, the original and 2 variants"},
+		// The rate as the field holds it (the edit form fills it with three
+		// significant digits), not rounded to one decimal.
+		{"threshold=10&plan_base=7.13&plan_variants=2", "To detect a 10% change from a 7.13% conversion rate"},
+		{"threshold=2.5&plan_base=0.0333&plan_variants=2", "To detect a 2.5% change from a 0.0333% conversion rate"},
 		{"threshold=x&plan_base=5", "Enter the smallest change"},
 		{"threshold=10&plan_base=0", "Enter today’s conversion rate"},
 	} {

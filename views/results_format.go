@@ -94,21 +94,19 @@ func share(x float64) string { return stats.FormatShare(x) }
 // thresholdText writes the practical threshold as the form shows it: "10%".
 func thresholdText(x float64) string { return stats.FormatThreshold(x) }
 
-// pctShort formats a ratio as a percentage with up to two significant
-// decimals, dropping trailing zeros: 0.1 → 10%, 0.0823 → 8.23%, 0.125 →
-// 12.5%. The form's plan estimate uses it; the results and the lists use
-// the rules above.
+// pctShort formats a ratio as a percentage with up to three significant
+// digits, dropping trailing zeros: 0.1 → 10%, 0.0713 → 7.13%, 0.125 →
+// 12.5%, 0.000333 → 0.0333%. The form's plan estimate uses it, so that it
+// quotes the rate as the form's field holds it (the edit form fills the
+// field with three significant digits); the results and the lists use the
+// rules above.
 func pctShort(r float64) string {
 	v := r * 100
-	d := 1
-	switch a := math.Abs(v); {
-	case a == 0:
-		return "0%"
-	case a < 1:
-		d = 2
-	case a >= 100:
-		d = 0
+	a := math.Abs(v)
+	if a == 0 || math.IsNaN(v) || math.IsInf(v, 0) {
+		return strconv.FormatFloat(v, 'f', 0, 64) + "%"
 	}
+	d := max(0, 2-int(math.Floor(math.Log10(a))))
 	s := strconv.FormatFloat(v, 'f', d, 64)
 	if strings.Contains(s, ".") {
 		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
