@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // A recount rebuilds an experiment's counting tables from its stored
@@ -221,16 +222,26 @@ func Recount(ctx context.Context, path string, o RecountOptions, report func(Rec
 // So the dry run goes ahead only with room for the copy (at most the
 // database's size, with its log) and a margin left over, and otherwise
 // says how much it needs.
+//
+// The copy's folder holds a lock of its own while the dry run lasts: a
+// dry run that was killed leaves its folder unlocked, and the next one
+// removes it (removeStaleCopies) before it measures the room.
 func recountCopy(ctx context.Context, path string, o RecountOptions, report func(RecountReport)) error {
+	removeStaleCopies(filepath.Dir(absPath(path)))
 	if need, free, ok := copyRoom(path); !ok {
 		return fmt.Errorf("recount: not enough free space beside %s for the dry run's copy (it needs about %s, and %s is free): free some space, or stop copylab and run the dry run on the file itself",
 			path, ByteSize(need), ByteSize(free))
 	}
-	dir, err := os.MkdirTemp(filepath.Dir(absPath(path)), ".copylab-dry-run-*")
+	dir, err := os.MkdirTemp(filepath.Dir(absPath(path)), dryRunCopies)
 	if err != nil {
 		return fmt.Errorf("recount: a place for the dry run's copy: %w", err)
 	}
 	defer os.RemoveAll(dir)
+	release, err := lockDB(filepath.Join(dir, "copylab.db"), HolderRecount)
+	if err != nil {
+		return fmt.Errorf("recount: a place for the dry run's copy: %w", err)
+	}
+	defer release()
 	info, err := Backup(ctx, path, filepath.Join(dir, "copylab.db"))
 	if err != nil {
 		return fmt.Errorf("recount: the dry run's copy: %w", err)
@@ -244,6 +255,37 @@ func recountCopy(ctx context.Context, path string, o RecountOptions, report func
 	}
 	defer s.Close()
 	return s.Recount(ctx, o, report)
+}
+
+// dryRunCopies matches the folders of dry runs' copies in a database's
+// folder (recountCopy).
+const dryRunCopies = ".copylab-dry-run-*"
+
+// staleCopyAge is how old a copy's folder must be before another dry run
+// may take it for a killed one's: a new folder is not locked yet.
+const staleCopyAge = 10 * time.Minute
+
+// removeStaleCopies removes from dir the folders of dry runs that did not
+// finish (killed, or the machine stopped): each older than staleCopyAge
+// whose copy no process holds. Where files cannot be locked, it leaves
+// them all.
+func removeStaleCopies(dir string) {
+	if !canLockFiles {
+		return
+	}
+	found, _ := filepath.Glob(filepath.Join(dir, dryRunCopies))
+	for _, d := range found {
+		info, err := os.Lstat(d)
+		if err != nil || !info.IsDir() || time.Since(info.ModTime()) < staleCopyAge {
+			continue
+		}
+		release, err := lockDB(filepath.Join(d, "copylab.db"), HolderRecount)
+		if err != nil {
+			continue // a dry run is counting it now
+		}
+		release()
+		os.RemoveAll(d)
+	}
 }
 
 // Recount is the package's Recount on an open store. The caller makes

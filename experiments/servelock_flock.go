@@ -11,6 +11,9 @@ import (
 	"syscall"
 )
 
+// canLockFiles is true where lockDB locks.
+const canLockFiles = true
+
 // lockDB claims the database at path for this process, which runs the
 // copylab command holder (HolderServe, …), so that a second server on the
 // same file refuses to start: two would each send the same notifications
