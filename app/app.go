@@ -53,6 +53,7 @@ type App struct {
 	// link's form being read and the account being made, where a second
 	// submission of the same form can win.
 	beforeAcceptInvite func()
+	joined             joinedLinks // invite links that made an account lately (invites.go)
 
 	// Operations (ops.go): metrics, and the public routes' rate limits.
 	metrics      *Metrics

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"math"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -40,7 +39,10 @@ func (a *App) inviteAccept(c *fiber.Ctx) error {
 		return err
 	}
 	if !ok {
-		return a.inviteGone(c) // counted: it may be a guess
+		if _, _, joined := a.joined.lookup(tokenHash, a.now()); joined {
+			a.logins.GiveBack(at) // not a guess: the link made an account lately
+		}
+		return a.inviteGone(c) // otherwise counted: it may be a guess
 	}
 
 	name, password := strings.TrimSpace(c.FormValue("name")), c.FormValue("password")
@@ -80,7 +82,7 @@ func (a *App) inviteAccept(c *fiber.Ctx) error {
 		// ask for a new link they do not need: they sign in instead.
 		a.logins.GiveBack(at)
 		if _, _, err := a.store.UserByEmail(c.UserContext(), inv.Email); err == nil {
-			return a.redirectWithFlash(c, "/login?email="+url.QueryEscape(inv.Email), "ok", "Your account is ready: sign in with the password you chose.")
+			return a.toSignIn(c, inv.Email)
 		}
 		return a.inviteGone(c)
 	case errors.Is(err, experiments.ErrConflict):
@@ -92,6 +94,7 @@ func (a *App) inviteAccept(c *fiber.Ctx) error {
 		return err
 	}
 	a.logins.Succeeded(at)
+	a.joined.add(tokenHash, user.Email, a.now())
 	a.log.Info("invite accepted", "email", user.Email, "invited_by", inv.InvitedBy)
 	if err := a.startSession(c, user); err != nil {
 		return err

@@ -3,6 +3,8 @@ package app
 import (
 	"errors"
 	"net/http"
+	"net/url"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -57,8 +59,25 @@ func (a *App) inviteOf(c *fiber.Ctx, token string) (experiments.Invite, bool, er
 // inviteGone is the 404 of an invite link that does not work: used,
 // revoked, replaced, expired or never made, the same page for each, so
 // that nobody learns which links once worked. Its reader usually has no
-// account yet, so it is the signed-out frame whoever asks.
+// account yet, so it is the signed-out frame whoever asks. The exceptions
+// are a link that made an account moments ago, and the newcomer's own
+// browser within the hour (joinedLinks): they lead on to the account.
 func (a *App) inviteGone(c *fiber.Ctx) error {
+	if email, age, ok := a.joined.lookup(hashSecret(c.Params("token")), a.now()); ok {
+		s := sessionOf(c)
+		switch {
+		case s != nil && strings.EqualFold(email, s.user.Email):
+			return a.redirectWithFlash(c, "/sites", "ok", "You have joined already: this is your account.")
+		case s == nil && age < joinedLinkFresh:
+			return a.toSignIn(c, email)
+		}
+	}
 	c.Status(http.StatusNotFound)
 	return render(c, views.InviteGone(views.Page{Title: "Invite link no longer works", Assets: a.assets.views()}))
+}
+
+// toSignIn sends a newcomer whose invite link made their account a
+// moment ago to sign-in, their email filled in.
+func (a *App) toSignIn(c *fiber.Ctx, email string) error {
+	return a.redirectWithFlash(c, "/login?email="+url.QueryEscape(email), "ok", "Your account is ready: sign in with the password you chose.")
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -106,7 +107,9 @@ func TestInviteAccept(t *testing.T) {
 		t.Errorf("the used invite is still listed as pending")
 	}
 
-	// Used: the link works no more, for the page or the form.
+	// Used: the link works no more, for the page or the form (but for
+	// its own browser, and in the first moments: TestInviteUsedLinkOwnBrowser).
+	e.app.now = func() time.Time { return time.Now().Add(joinedLinkFresh) }
 	gone := e.client()
 	if resp, body := gone.get("/invite/" + token); resp.StatusCode != http.StatusNotFound || !strings.Contains(body, "This invite link no longer works") {
 		t.Errorf("the used link: status %d: %s", resp.StatusCode, body)
@@ -526,4 +529,71 @@ func TestInviteRevokeAfterUse(t *testing.T) {
 	// A form without the email (an older page) says what it can.
 	body = flashAfter(t, owner, "/users/invites/"+id[1]+"/delete", nil)
 	wantContains(t, body, "That invite is no longer pending: its link does not work.")
+}
+
+// TestInviteUsedLinkOwnBrowser: the browser that made the account with a
+// link, opening it again within the hour (Back), goes on to the sites
+// list; a second sending of the form, which left before the first's
+// answer came (so without the new session) and is read after it, goes to
+// sign-in with the email filled in. Any other browser later on, the
+// inviter, and the newcomer's own browser after the hour get the dead
+// link's page.
+func TestInviteUsedLinkOwnBrowser(t *testing.T) {
+	e := newEnv(t)
+	owner := e.signIn("owner@example.com")
+	token, _ := invite(t, owner, "ana@example.com", "Ana")
+	form := url.Values{"name": {"Ana"}, "password": {testPassword}, "password2": {testPassword}}
+	second := e.client() // the same form, sent again before the first's answer
+	second.get("/login")
+	second.get("/invite/" + token)
+	guest, resp, body := accept(e, token, "Ana", testPassword)
+	wantStatus(t, resp, http.StatusSeeOther, body)
+	guest.get("/sites") // the welcome
+
+	body = flashAfter(t, second, "/invite/"+token, form)
+	wantContains(t, body, "Your account is ready: sign in with the password you chose.", `value="ana@example.com"`)
+
+	resp, body = guest.get("/invite/" + token)
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/sites" {
+		t.Fatalf("the link again, in the newcomer's browser: %d to %q: %.300s", resp.StatusCode, resp.Header.Get("Location"), body)
+	}
+	_, body = guest.get("/sites")
+	wantContains(t, body, "You have joined already: this is your account.")
+
+	e.app.now = func() time.Time { return time.Now().Add(joinedLinkFresh + time.Minute) }
+	for name, c := range map[string]*client{"another browser": e.client(), "the inviter": owner} {
+		if resp, body := c.get("/invite/" + token); resp.StatusCode != http.StatusNotFound || !strings.Contains(body, "This invite link no longer works") {
+			t.Errorf("%s: the used link: %d: %.300s", name, resp.StatusCode, body)
+		}
+	}
+	if resp, _ := guest.get("/invite/" + token); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("the newcomer's browser within the hour: %d, want 303", resp.StatusCode)
+	}
+	e.app.now = func() time.Time { return time.Now().Add(joinedLinkTTL + time.Minute) }
+	if resp, body := guest.get("/invite/" + token); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("the newcomer's browser after the hour: %d: %.300s", resp.StatusCode, body)
+	}
+}
+
+// TestJoinedLinksBounded: the record of used links keeps at most
+// joinedLinkMax, dropping the oldest, and forgets what is an hour old.
+func TestJoinedLinksBounded(t *testing.T) {
+	var j joinedLinks
+	start := time.Now()
+	for i := range joinedLinkMax + 5 {
+		j.add("h"+strconv.Itoa(i), "a@example.com", start.Add(time.Duration(i)*time.Millisecond))
+	}
+	if len(j.m) != joinedLinkMax {
+		t.Errorf("%d kept, want %d", len(j.m), joinedLinkMax)
+	}
+	if _, _, ok := j.lookup("h0", start); ok {
+		t.Errorf("the oldest is kept past the cap")
+	}
+	if _, _, ok := j.lookup("h"+strconv.Itoa(joinedLinkMax+4), start); !ok {
+		t.Errorf("the newest is missing")
+	}
+	j.add("late", "b@example.com", start.Add(joinedLinkTTL+2*time.Second))
+	if len(j.m) != 1 {
+		t.Errorf("%d kept after an hour, want the newest only", len(j.m))
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -117,4 +118,68 @@ func InviteLink(publicURL, path string) (string, error) {
 		return "", err
 	}
 	return u.String() + path, nil
+}
+
+// joinedLinks remembers, for joinedLinkTTL, the invite links that made an
+// account, by their hash, with the account's email, so that the newcomer
+// who opens their link again is not told it no longer works (which would
+// have them ask for a link they do not need; inviteGone):
+//   - within joinedLinkFresh of its use, whoever sends it goes to sign-in
+//     with the email filled in: a form sent twice, whose second sending
+//     left before the first's answer came and so carries no session;
+//   - within the hour, the browser signed in to that account goes on to
+//     the sites list (the Back button).
+//
+// Anyone else gets the dead-link page, as for any link that does not
+// work. In memory only, at most joinedLinkMax: after a restart such a link
+// gets the dead-link page.
+type joinedLinks struct {
+	mu sync.Mutex
+	m  map[string]joinedLink
+}
+
+type joinedLink struct {
+	email string
+	at    time.Time
+}
+
+const (
+	joinedLinkTTL   = time.Hour
+	joinedLinkFresh = 2 * time.Minute
+	joinedLinkMax   = 1000
+)
+
+// add records that the link whose token hashes to hash made email's
+// account at now, dropping what has aged out (and the oldest, past
+// joinedLinkMax).
+func (j *joinedLinks) add(hash, email string, now time.Time) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.m == nil {
+		j.m = map[string]joinedLink{}
+	}
+	var oldest string
+	for h, l := range j.m {
+		if now.Sub(l.at) >= joinedLinkTTL {
+			delete(j.m, h)
+		} else if oldest == "" || l.at.Before(j.m[oldest].at) {
+			oldest = h
+		}
+	}
+	if len(j.m) >= joinedLinkMax {
+		delete(j.m, oldest)
+	}
+	j.m[hash] = joinedLink{email: email, at: now}
+}
+
+// lookup is the email of the account the link whose token hashes to hash
+// made within joinedLinkTTL of now, and how long ago.
+func (j *joinedLinks) lookup(hash string, now time.Time) (email string, age time.Duration, ok bool) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	l, ok := j.m[hash]
+	if !ok || now.Sub(l.at) >= joinedLinkTTL {
+		return "", 0, false
+	}
+	return l.email, now.Sub(l.at), true
 }
