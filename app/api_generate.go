@@ -190,12 +190,19 @@ func (a *App) apiExperimentGenerate(c *fiber.Ctx) error {
 	if len(add) == 0 {
 		return nothingAdded(res, invalid, dropped)
 	}
-	_, added, err := a.store.AddVariants(ctx, e.ID, add)
+	// The store adds nothing for a user removed since stillAUser asked.
+	_, added, err := a.store.AddVariants(ctx, e.ID, add, user)
+	if errors.Is(err, experiments.ErrApproverGone) {
+		return userGone(c)
+	}
 	if err != nil {
 		return renameFields(err, apiExperimentFields)
 	}
+	// The drafts are added: an answer of failure now would have the
+	// client send again and add more. The brief is only remembered for
+	// the next generation, as the page does.
 	if err := a.store.SaveBrief(ctx, e.ID, briefJSON(b)); err != nil {
-		return err
+		a.log.Warn("api generate: save brief after adding", "request_id", requestIDOf(c), "experiment", e.ID, "error", err)
 	}
 
 	out := struct {

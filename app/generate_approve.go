@@ -54,10 +54,14 @@ func (a *App) generateApprove(c *fiber.Ctx) error {
 
 	add, errs := approvedVariants(e, j, s.user.Email)
 	if len(errs) == 0 {
-		_, added, err := a.store.AddVariants(ctx, e.ID, add)
+		_, added, err := a.store.AddVariants(ctx, e.ID, add, s.user)
 		var ve experiments.ValidationError
 		var se *experiments.StateError
 		switch {
+		case errors.Is(err, experiments.ErrApproverGone):
+			// Removed after the job was checked, before the store was
+			// asked (userRemove deletes the user, then stops the jobs).
+			return a.redirectWithFlash(c, generateURL(e.ID), "error", errJobGone.Message)
 		case errors.As(err, &ve):
 			// approvedVariants checks what the store checks; should the
 			// two ever differ, say it rather than fail.

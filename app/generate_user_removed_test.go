@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"copylab/experiments"
 )
 
 // TestAPIGenerationOfARemovedUserAddsNothing: an API generation whose
@@ -71,8 +73,28 @@ func TestAPIGenerationOfARemovedUserAddsNothing(t *testing.T) {
 // are added only by the person's approval, and an approval already past
 // the sign-in check when its person is removed adds nothing: here it
 // waits behind an earlier press of the button (genJob.approving) while a
-// teammate removes the person on the users page.
+// teammate removes the person on the users page; or only the first half
+// of that removal has happened (the user deleted in the store, the jobs
+// not stopped yet: userRemove), where the store's own check is all there
+// is.
 func TestApprovalOfARemovedUserAddsNothing(t *testing.T) {
+	t.Run("removed on the users page", func(t *testing.T) {
+		approvalOfRemovedUser(t, func(g *genFixture, bob experiments.User) {
+			g.c.get("/users")
+			resp, body := g.c.post("/users/"+itoa64(bob.ID)+"/delete", nil)
+			wantStatus(t, resp, http.StatusSeeOther, body)
+		})
+	})
+	t.Run("deleted, jobs not stopped yet", func(t *testing.T) {
+		approvalOfRemovedUser(t, func(g *genFixture, bob experiments.User) {
+			if _, err := g.e.store.DeleteUser(context.Background(), bob.ID); err != nil {
+				t.Fatal(err)
+			}
+		})
+	})
+}
+
+func approvalOfRemovedUser(t *testing.T, remove func(g *genFixture, bob experiments.User)) {
 	g := newGenFixture(t, nil)
 	ctx := context.Background()
 	bob := g.e.signIn("bob@example.com")
@@ -116,9 +138,7 @@ func TestApprovalOfARemovedUserAddsNothing(t *testing.T) {
 	}()
 	waitApproving(t, j)
 
-	g.c.get("/users")
-	resp, body = g.c.post("/users/"+itoa64(bobUser.ID)+"/delete", nil)
-	wantStatus(t, resp, http.StatusSeeOther, body)
+	remove(g, bobUser)
 	j.approving.Unlock()
 
 	var got *http.Response

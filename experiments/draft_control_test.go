@@ -30,7 +30,7 @@ func TestDraftWithOnlyTheControl(t *testing.T) {
 	}
 
 	e, added, err := s.AddVariants(ctx, e.ID, []experiments.Variant{{Text: "Pricing that grows with you", Source: experiments.SourceModel,
-		Model: "test-model", PromptVersion: "v1", Angle: "growth", Rationale: "Because.", ApprovedBy: "ana@example.com"}})
+		Model: "test-model", PromptVersion: "v1", Angle: "growth", Rationale: "Because.", ApprovedBy: "ana@example.com"}}, experiments.User{})
 	if err != nil {
 		t.Fatalf("add: %v", err)
 	}

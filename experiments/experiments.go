@@ -510,10 +510,25 @@ func Reweight(vs []Variant, idx, weight int) {
 }
 
 // AddVariants appends variants to a draft (for example generated drafts),
-// giving each the next free key, and splits traffic equally again.
-func (s *Store) AddVariants(ctx context.Context, expID string, add []Variant) (Experiment, []Variant, error) {
+// giving each the next free key, and splits traffic equally again. When
+// approver has an id, the copy is added only if that account is still
+// there (the same id, made at the same time: ids are given again), asked
+// in the same transaction: a removal that commits first makes it
+// ErrApproverGone, and one that comes after finds the copy added.
+func (s *Store) AddVariants(ctx context.Context, expID string, add []Variant, approver User) (Experiment, []Variant, error) {
 	var added []Variant
 	e, err := s.PatchExperiment(ctx, expID, func(e *Experiment) error {
+		if approver.ID != 0 {
+			// The read pool sees every commit, and none can come until
+			// this transaction ends (PatchExperiment).
+			u, err := s.User(ctx, approver.ID)
+			if errors.Is(err, ErrNotFound) || err == nil && u.CreatedAt.UnixMilli() != approver.CreatedAt.UnixMilli() {
+				return ErrApproverGone
+			}
+			if err != nil {
+				return err
+			}
+		}
 		if e.Status != StatusDraft {
 			return stateErr("experiment_started", "New copy can be added only before the experiment starts.")
 		}

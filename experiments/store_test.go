@@ -176,7 +176,7 @@ func TestDraftEditing(t *testing.T) {
 	if v, _ := got.Variant("c"); v.Text != text {
 		t.Fatalf("text not saved: %+v", v)
 	}
-	got, added, err := s.AddVariants(ctx, e.ID, []experiments.Variant{{Text: "New draft", Source: experiments.SourceModel, Model: "m"}})
+	got, added, err := s.AddVariants(ctx, e.ID, []experiments.Variant{{Text: "New draft", Source: experiments.SourceModel, Model: "m"}}, experiments.User{})
 	if err != nil || len(added) != 1 || added[0].Key != "d" || len(got.Variants) != 4 {
 		t.Fatalf("add: %+v %+v %v", got.Variants, added, err)
 	}

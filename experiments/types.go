@@ -11,6 +11,10 @@ import (
 // ErrNotFound is returned when a row asked for by id or key does not exist.
 var ErrNotFound = errors.New("not found")
 
+// ErrApproverGone is returned by AddVariants when the user approving the
+// copy was removed before it was added.
+var ErrApproverGone = errors.New("the approver's account was removed")
+
 // ErrConflict is returned when a write would break a uniqueness rule (an
 // email already in use, a variant key taken).
 var ErrConflict = errors.New("conflict")
