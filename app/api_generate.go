@@ -113,6 +113,12 @@ func (a *App) apiExperimentGenerate(c *fiber.Ctx) error {
 	if b.N == 0 {
 		b.N = min(variants.DefaultN, max(roomFor(e), 1))
 	}
+	if in.N == nil && in.Brief == nil {
+		// The saved brief's count was asked when the experiment had more
+		// room: without a count of this call's own, ask for what fits now,
+		// as the drafting page does (briefFor).
+		b.N = min(b.N, max(roomFor(e), 1))
+	}
 	if fe := checkBrief(b, roomFor(e)); len(fe) > 0 {
 		return briefValidation(fe, "brief.")
 	}
