@@ -373,11 +373,18 @@ func (g *Generator) complete(ctx context.Context, msgs []openai.ChatCompletionMe
 	}
 }
 
+// maxModelName is the longest model name kept from a server's answer, in
+// characters; model names run to some 60.
+const maxModelName = 100
+
 // checkResponse turns a successful HTTP answer into text, or into the
 // error its finish reason or refusal means.
 func checkResponse(resp openai.ChatCompletionResponse, model string) (completion, error) {
-	if resp.Model != "" {
-		model = resp.Model
+	// The model's name as the server gives it goes with every draft to
+	// the pages and the API: held to a short line of text, as the notes
+	// are, since the server may be anyone's.
+	if m := tidyNote(resp.Model, maxModelName); m != "" {
+		model = m
 	}
 	if len(resp.Choices) == 0 {
 		return completion{}, newError(CodeBadOutput, http.StatusBadGateway, nil,

@@ -2,6 +2,7 @@ package variants
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -804,5 +805,34 @@ func TestParseRetryAfter(t *testing.T) {
 				t.Errorf("got %v, %v; want %v, %v", got, ok, tt.want, tt.ok)
 			}
 		})
+	}
+}
+
+// TestGenerateModelNameTidied: the model name the server answers with
+// is kept with every draft and shown on the pages: a hostile or broken
+// server's is cut to a short line, without control or direction
+// characters; an answer with none of it left keeps the configured name.
+func TestGenerateModelNameTidied(t *testing.T) {
+	for _, tt := range []struct{ sent, want string }{
+		{"gpt-4o-2024-08-06", "gpt-4o-2024-08-06"},
+		{"evil\u202e\u0007" + strings.Repeat("x", 500000), "evil " + strings.Repeat("x", maxModelName-6) + "…"},
+		{"\u202e\u0007 ", "test-model"},
+	} {
+		name, _ := json.Marshal(tt.sent)
+		body := strings.Replace(completionBody(variantsJSON("Plan the week in one board"), "stop"), `"model":"test-model-2026"`,
+			`"model":`+string(name), 1)
+		f := newFakeLLM(t, reply{body: body})
+		b := testBrief
+		b.N = 1
+		res, err := f.generator().Generate(context.Background(), b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Variants) == 0 {
+			t.Fatalf("no drafts: %+v", res)
+		}
+		if res.Model != tt.want || res.Variants[0].Model != tt.want {
+			t.Errorf("sent %.40q: model %.60q, draft's %.60q; want %.60q", tt.sent, res.Model, res.Variants[0].Model, tt.want)
+		}
 	}
 }
