@@ -159,6 +159,17 @@ func (a *App) apiExperimentGenerate(c *fiber.Ctx) error {
 	if errors.Is(context.Cause(life), errJobUserGone) {
 		return userGone(c)
 	}
+	dropped := make([]apiDropped, 0, len(res.Dropped))
+	for _, d := range res.Dropped {
+		dropped = append(dropped, apiDropped{Text: d.Text, Reason: d.Reason})
+	}
+	var ve *variants.Error
+	if errors.As(err, &ve) && ve.Code == variants.CodeBadOutput && len(dropped) > 0 {
+		// Every draft broke the brief's rules: the answer carries them,
+		// as the drafting page shows them, so that the client sees why.
+		return &httpError{Status: ve.Status, Code: ve.Code, Extra: map[string]any{"dropped": dropped},
+			Message: "None of the model's drafts met the brief's rules; the dropped list says why."}
+	}
 	if err != nil {
 		return llmError(err, "brief.")
 	}
@@ -174,10 +185,6 @@ func (a *App) apiExperimentGenerate(c *fiber.Ctx) error {
 	// all but the same: the drafts of one answer are held to that too).
 	have := copyTexts(e)
 	var add []experiments.Variant
-	dropped := make([]apiDropped, 0, len(res.Dropped))
-	for _, d := range res.Dropped {
-		dropped = append(dropped, apiDropped{Text: d.Text, Reason: d.Reason})
-	}
 	invalid := 0 // drafts that break copylab's own rules for copy
 	for _, cand := range res.Variants {
 		if msg := experiments.CopyError(cand.Text); msg != "" {

@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
+	"time"
 )
 
 // TestAPIGenerateSavedCountFitsTheRoom: a generation with no body takes
@@ -35,5 +37,35 @@ func TestAPIGenerateSavedCountFitsTheRoom(t *testing.T) {
 	resp, out = e.api(http.MethodPost, "/api/v1/experiments/"+x.ID+"/generate", tok, `{"n":5}`)
 	if msg := fmt.Sprint(out); resp.StatusCode != http.StatusUnprocessableEntity {
 		t.Errorf("asking for 5 with room for fewer: %d %s", resp.StatusCode, msg)
+	}
+}
+
+// TestAPIGenerateBadOutputCarriesDropped: when every draft the model
+// writes breaks the brief's rules, the 502 carries the discarded drafts
+// with their reasons, as its message says and as the drafting page shows
+// them.
+func TestAPIGenerateBadOutputCarriesDropped(t *testing.T) {
+	llm := newFakeLLM(t)
+	g := newGenFixture(t, llm.generator(10*time.Second))
+	llm.setReply(func(n, limit int) (int, map[string]string, string) {
+		return 200, nil, completion(`{"variants":[{"text":"A guarantee for busy teams","angle":"promise","rationale":"Because."}]}`)
+	})
+	tok := tokenFor(t, g.e, "ann@example.com")
+	resp, out := g.e.api(http.MethodPost, "/api/v1/experiments/"+g.x.ID+"/generate", tok,
+		`{"n":1,"brief":{"goal":"Start a trial","must_not_say":["guarantee"]}}`)
+	if resp.StatusCode != http.StatusBadGateway {
+		t.Fatalf("%d %v, want 502", resp.StatusCode, out)
+	}
+	errObj, _ := out["error"].(map[string]any)
+	if errObj["code"] != "llm_bad_output" || !strings.Contains(fmt.Sprint(errObj["message"]), "the dropped list says why") {
+		t.Errorf("error %v", errObj)
+	}
+	dropped, _ := out["dropped"].([]any)
+	if len(dropped) == 0 {
+		t.Fatalf("no dropped list: %v", out)
+	}
+	d, _ := dropped[0].(map[string]any)
+	if d["text"] != "A guarantee for busy teams" || !strings.Contains(fmt.Sprint(d["reason"]), "guarantee") {
+		t.Errorf("dropped %v", d)
 	}
 }
