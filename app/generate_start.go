@@ -44,9 +44,10 @@ func (a *App) generateStart(c *fiber.Ctx) error {
 
 	// The brand voice belongs to the site: save it there when it changed,
 	// so the next brief for any of the site's pages starts with it.
+	// Only the voice is written, so that a teammate's edit of the site's
+	// other settings since this page was read is kept.
 	if b.BrandVoice != site.BrandVoice {
-		site.BrandVoice = b.BrandVoice
-		if _, err := a.store.UpdateSite(ctx, site); err != nil {
+		if err := a.store.SetBrandVoice(ctx, site.ID, b.BrandVoice); err != nil {
 			if errs, ok := formErrors(err, nil); ok && errs.Has("brand_voice") {
 				p.Brief.Errors = views.Errors{"brand_voice": errs.Get("brand_voice")}
 				return a.renderWorkspace(c, p, http.StatusUnprocessableEntity)

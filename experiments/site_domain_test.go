@@ -350,3 +350,38 @@ func TestSiteScheme(t *testing.T) {
 		}
 	}
 }
+
+// TestSetBrandVoiceAlone: the drafting page saves the brand voice alone,
+// so that the site's other settings, changed by a teammate since the page
+// was read, are kept. The notes are trimmed and held to 2,000 characters;
+// an unknown site is ErrNotFound.
+func TestSetBrandVoiceAlone(t *testing.T) {
+	ctx := context.Background()
+	s := openStore(t)
+	site, err := s.CreateSite(ctx, experiments.Site{Name: "Shop", Domain: "shop.example"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited := site
+	edited.Name, edited.HideTimeoutMS = "Shop (EU)", 1200
+	if _, err := s.UpdateSite(ctx, edited); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetBrandVoice(ctx, site.ID, "  We say you, never users.  "); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Site(ctx, site.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.BrandVoice != "We say you, never users." || got.Name != "Shop (EU)" || got.HideTimeoutMS != 1200 {
+		t.Errorf("after the voice was saved: %+v", got)
+	}
+	var ve experiments.ValidationError
+	if err := s.SetBrandVoice(ctx, site.ID, strings.Repeat("é", 2001)); !errors.As(err, &ve) || ve[0].Field != "brand_voice" {
+		t.Errorf("notes too long: %v", err)
+	}
+	if err := s.SetBrandVoice(ctx, "nope", "x"); !errors.Is(err, experiments.ErrNotFound) {
+		t.Errorf("an unknown site: %v", err)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // SiteKeyLength is the length of a site's public key.
@@ -43,13 +44,31 @@ func (s *Store) CreateSite(ctx context.Context, in Site) (Site, error) {
 	return in, nil
 }
 
+// SetBrandVoice saves a site's brand voice notes alone, trimmed: the
+// drafting page saves them with a brief, and a teammate's edit of the
+// site's other settings meanwhile is kept. Notes too long are a
+// ValidationError on brand_voice.
+func (s *Store) SetBrandVoice(ctx context.Context, siteID, voice string) error {
+	voice = Site{BrandVoice: voice}.Normalize().BrandVoice
+	if utf8.RuneCountInString(voice) > maxBrandVoice {
+		return ValidationError{{Field: "brand_voice", Code: "too_long", Message: brandVoiceTooLong}}
+	}
+	res, err := s.w.ExecContext(ctx, `/* Store.SetBrandVoice */ update sites set brand_voice = ? where id = ?`, voice, siteID)
+	if err != nil {
+		return fmt.Errorf("experiments: set brand voice: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("experiments: set brand voice %s: %w", siteID, ErrNotFound)
+	}
+	return nil
+}
+
 // UpdateSite saves a site's editable settings. A domain given back as
 // the site has it, as stored or as UnicodeDomain shows it, is kept as
 // stored, neither read again nor checked again: SiteDomain would drop
 // the port of a bare shop.example:80, which was kept because it came as
-// https://shop.example:80, and saving the brand voice or the settings
-// form must not change the domain, nor fail on one stored before today's
-// rules. Any other domain is SiteDomain's, and checked.
+// https://shop.example:80, and saving the settings form must not change
+// the domain, nor fail on one stored before today's rules. Any other domain is SiteDomain's, and checked.
 func (s *Store) UpdateSite(ctx context.Context, in Site) (Site, error) {
 	var stored string
 	err := s.r.QueryRowContext(ctx, `/* Store.UpdateSite */ select domain from sites where id = ?`, in.ID).Scan(&stored)

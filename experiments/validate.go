@@ -308,6 +308,12 @@ func portOK(domain string) bool {
 	return err == nil && n >= 1 && n <= 65535
 }
 
+// maxBrandVoice is the most characters of a site's brand voice notes.
+const (
+	maxBrandVoice     = 2000
+	brandVoiceTooLong = "Keep brand voice notes under 2,000 characters."
+)
+
 // Validate returns every problem with a site, or nil.
 func (s Site) Validate() ValidationError {
 	var v ValidationError
@@ -338,8 +344,8 @@ func (s Site) Validate() ValidationError {
 	if s.HideTimeoutMS < MinHideTimeout || s.HideTimeoutMS > MaxHideTimeout {
 		v.add("hide_timeout_ms", "out_of_range", "The hide timeout must be between %d and %d milliseconds.", MinHideTimeout, MaxHideTimeout)
 	}
-	if utf8.RuneCountInString(s.BrandVoice) > 2000 {
-		v.add("brand_voice", "too_long", "Keep brand voice notes under 2,000 characters.")
+	if utf8.RuneCountInString(s.BrandVoice) > maxBrandVoice {
+		v.add("brand_voice", "too_long", brandVoiceTooLong)
 	}
 	return v
 }
