@@ -64,6 +64,10 @@ var metadataHosts = map[string]bool{
 var (
 	awsMetadataV6     = netip.MustParseAddr("fd00:ec2::254")
 	alibabaMetadataV4 = netip.MustParseAddr("100.100.100.200")
+	// Azure's WireServer, which hands a VM's guest agent its configuration
+	// (and, with the right headers, its extension settings): a public
+	// address that Azure routes to the host.
+	azureWireServerV4 = netip.MustParseAddr("168.63.129.16")
 	// Google Cloud's and Oracle Cloud's metadata services over IPv6: unique
 	// local addresses, which the guard otherwise lets through (a model
 	// server on the LAN may have one).
@@ -91,7 +95,7 @@ func (e *BlockedError) Error() string {
 
 // Blocked says whether copylab must never connect to ip. Link-local covers
 // 169.254.169.254, the metadata service of AWS, GCP and Azure; the others
-// are metadata addresses outside that range. Loopback, private ranges and
+// are metadata addresses outside that range (and Azure's WireServer). Loopback, private ranges and
 // 0.0.0.0 (which reaches this host, and which people copy from Ollama's
 // "listening on 0.0.0.0:11434") stay allowed for local servers.
 //
@@ -115,7 +119,7 @@ func Blocked(ip netip.Addr) bool {
 func blockedAddr(ip netip.Addr) bool {
 	return ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() ||
 		ip.IsInterfaceLocalMulticast() || ip.IsMulticast() ||
-		ip == awsMetadataV6 || ip == alibabaMetadataV4 || ip == gcpMetadataV6 || ip == oracleMetadataV6
+		ip == awsMetadataV6 || ip == alibabaMetadataV4 || ip == azureWireServerV4 || ip == gcpMetadataV6 || ip == oracleMetadataV6
 }
 
 // embeddedIPv4 returns the IPv4 addresses an IPv6 address may stand for.

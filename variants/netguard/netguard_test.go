@@ -69,6 +69,8 @@ func TestBlocked(t *testing.T) {
 		{"::ffff:0:8.8.8.8", false},
 		{"::ffff:169.254.169.254", true},
 		{"100.100.100.200", true},
+		{"168.63.129.16", true}, // Azure's WireServer
+		{"168.63.129.17", false},
 		{"0.0.0.0", false},
 		{"::", false},
 		{"224.0.0.1", true},
@@ -77,6 +79,7 @@ func TestBlocked(t *testing.T) {
 		{"64:ff9b::a9fe:a9fe", true},
 		{"64:ff9b::169.254.169.254", true},
 		{"64:ff9b::6464:64c8", true}, // 100.100.100.200
+		{"64:ff9b::a83f:8110", true}, // 168.63.129.16
 		{"64:ff9b::808:808", false},  // 8.8.8.8
 		{"64:ff9b::7f00:1", false},   // 127.0.0.1
 		// NAT64, local-use prefix (RFC 8215), at each RFC 6052 length.
