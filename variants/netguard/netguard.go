@@ -95,9 +95,10 @@ func (e *BlockedError) Error() string {
 
 // Blocked says whether copylab must never connect to ip. Link-local covers
 // 169.254.169.254, the metadata service of AWS, GCP and Azure; the others
-// are metadata addresses outside that range (and Azure's WireServer). Loopback, private ranges and
-// 0.0.0.0 (which reaches this host, and which people copy from Ollama's
-// "listening on 0.0.0.0:11434") stay allowed for local servers.
+// are metadata addresses outside that range, and Azure's WireServer.
+// Loopback, private ranges and 0.0.0.0 (which reaches this host, and
+// which people copy from Ollama's "listening on 0.0.0.0:11434") stay
+// allowed for local servers.
 //
 // An IPv6 address that embeds an IPv4 address (NAT64's 64:ff9b::a9fe:a9fe,
 // 6to4, Teredo, IPv4-compatible) is judged by the IPv4 address too: on a
