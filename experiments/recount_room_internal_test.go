@@ -17,21 +17,11 @@ import (
 // than fill the disk under the server's events. With room, it counts.
 func TestDryRunCopyNeedsRoom(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "copylab.db")
-	s, err := Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.Close()
-	release, err := ServeLock(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer release()
+	path := servedDB(t)
 	t.Cleanup(func() { freeSpace = diskFree })
 
 	freeSpace = func(string) (int64, bool) { return 5 << 20, true } // 5 MB left
-	err = Recount(ctx, path, RecountOptions{DryRun: true}, func(RecountReport) {})
+	err := Recount(ctx, path, RecountOptions{DryRun: true}, func(RecountReport) {})
 	if err == nil || !strings.Contains(err.Error(), "not enough free space beside "+path+" for the dry run's copy (it needs about 67.") ||
 		!strings.Contains(err.Error(), "and 5.2 MB is free") {
 		t.Errorf("a dry run on a nearly full disk: %v", err)
@@ -55,18 +45,8 @@ func TestDryRunRemovesKilledCopies(t *testing.T) {
 		t.Skip("no file locks here: killed dry runs' copies are left")
 	}
 	ctx := context.Background()
-	dir := t.TempDir()
-	path := filepath.Join(dir, "copylab.db")
-	s, err := Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.Close()
-	release, err := ServeLock(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer release()
+	path := servedDB(t)
+	dir := filepath.Dir(path)
 
 	leave := func(name string, age time.Duration) string {
 		t.Helper()
@@ -110,4 +90,22 @@ func TestDryRunRemovesKilledCopies(t *testing.T) {
 	if len(left) != 2 {
 		t.Errorf("beside the database after the dry run: %v, want the fresh and the held copy only", left)
 	}
+}
+
+// servedDB makes a database in a new folder and holds it as copylab
+// serve does, for the test's length: a dry run then counts a copy.
+func servedDB(t *testing.T) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "copylab.db")
+	s, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	release, err := ServeLock(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(release)
+	return path
 }
