@@ -352,7 +352,11 @@ func NewRateChart(id string, days []DayRow, keys []SeriesKey) LineChart {
 		return c
 	}
 	// The value axis spans the lines (not the first days' very wide bands,
-	// which are clipped), from a round value below them to one above.
+	// which are clipped), from a round value below them to one above, but
+	// never past 0% or 100%: no rate lies outside them, and a variant that
+	// converts all of its first few visitors would otherwise put 110% and
+	// 120% on the axis. Every nice step divides 1, so the top tick lands
+	// on 100% exactly.
 	lo, hi := math.Inf(1), math.Inf(-1)
 	for _, d := range days {
 		for _, cell := range d.Cells {
@@ -365,7 +369,7 @@ func NewRateChart(id string, days []DayRow, keys []SeriesKey) LineChart {
 		lo, hi = 0, 0.01
 	}
 	pad := max((hi-lo)*0.6, hi*0.15, 0.002)
-	bottom, top := max(lo-pad, 0), hi+pad
+	bottom, top := max(lo-pad, 0), min(hi+pad, 1)
 	ticks := niceRange(bottom, top, 4)
 	bottom, top = ticks[0], ticks[len(ticks)-1]
 	step := ticks[1] - ticks[0]
