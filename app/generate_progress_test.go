@@ -21,8 +21,9 @@ func clockAhead(ahead *atomic.Int64) Option {
 
 // TestGenerateProgressIsHonest: while a model writes the drafts, the
 // progress says how long it has been running, counted from the job's
-// start, and that copylab waits up to genJobTimeout for the model, not
-// "a few seconds". After a while it says it is still working and that the
+// start, and how long copylab waits for each answer of the model
+// (--llm-timeout, which fails the job when it passes) and in all
+// (genJobTimeout), not "a few seconds". After a while it says it is still working and that the
 // marketer may leave and come back; and that is true: the job runs on,
 // and the generation page opened again from the experiment (without the
 // job's address) shows it, running and then done, until its drafts are
@@ -38,7 +39,7 @@ func TestGenerateProgressIsHonest(t *testing.T) {
 
 	statusURL, body := g.start(t, g.brief(2))
 	wantContains(t, body, `data-state="running"`, "Writing 2 drafts with test-model…",
-		"Running for <span data-elapsed-ms=", "this page updates by itself.", "copylab waits up to 3 minutes for the model.")
+		"Running for <span data-elapsed-ms=", "this page updates by itself.", "copylab waits up to 10 seconds for each answer from the model, 3 minutes in all.")
 	wantNotContains(t, body, "few seconds", "Still working", "leave this page")
 	early := pollKeyRe.FindStringSubmatch(body)
 	if early == nil {
@@ -50,7 +51,7 @@ func TestGenerateProgressIsHonest(t *testing.T) {
 	resp, frag := g.c.hx(http.MethodGet, statusURL, nil)
 	wantStatus(t, resp, http.StatusOK, frag)
 	wantContains(t, frag, `data-state="running"`, "Still working after <span data-elapsed-ms=\"40",
-		">40 seconds</span>; you can leave this page and come back within the hour.", "copylab waits up to 3 minutes for the model.",
+		">40 seconds</span>; you can leave this page and come back within the hour.", "copylab waits up to 10 seconds for each answer from the model, 3 minutes in all.",
 		"Still working; you can leave this page and come back within the hour.") // announced
 	if late := pollKeyRe.FindStringSubmatch(frag); late == nil || late[1] == early[1] {
 		t.Errorf("the poll key stays %q once the progress says it is still working", early[1])
@@ -130,7 +131,7 @@ func TestGenerateSlowModelTimeout(t *testing.T) {
 	g := newGenFixture(t, gen)
 	g.c.get(g.base)
 	_, body := g.start(t, g.brief(2))
-	wantContains(t, body, `data-state="running"`, "copylab waits up to 7 minutes for the model.")
+	wantContains(t, body, `data-state="running"`, "copylab waits up to 3 minutes for each answer from the model, 7 minutes in all.")
 
 	_, body = g.c.get("/settings")
 	wantContains(t, body, "<dt>Waits for an answer</dt><dd>up to 3 minutes</dd>", "COPYLAB_LLM_TIMEOUT")

@@ -104,20 +104,21 @@ func (a *App) jobView(c *fiber.Ctx, e experiments.Experiment, j *genJob) views.G
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	v := views.GenerateJob{
-		ID:         j.id,
-		State:      j.state,
-		Progress:   progressText(j.brief.N, j.offline, j.model),
-		StatusURL:  jobURL(e.ID, j.id),
-		PageURL:    jobPageURL(e.ID, j.id),
-		ApproveURL: jobURL(e.ID, j.id) + "/approve",
-		Offline:    j.offline,
-		Model:      j.answeredBy,
-		Started:    j.started,
-		Elapsed:    max(a.now().Sub(j.started), 0),
-		Limit:      a.genJobLimit(),
-		Notes:      j.notes,
-		Room:       roomFor(e),
-		Existing:   max(len(e.Variants)-1, 0),
+		ID:          j.id,
+		State:       j.state,
+		Progress:    progressText(j.brief.N, j.offline, j.model),
+		StatusURL:   jobURL(e.ID, j.id),
+		PageURL:     jobPageURL(e.ID, j.id),
+		ApproveURL:  jobURL(e.ID, j.id) + "/approve",
+		Offline:     j.offline,
+		Model:       j.answeredBy,
+		Started:     j.started,
+		Elapsed:     max(a.now().Sub(j.started), 0),
+		Limit:       a.genJobLimit(),
+		AnswerLimit: a.gen.Describe().Timeout,
+		Notes:       j.notes,
+		Room:        roomFor(e),
+		Existing:    max(len(e.Variants)-1, 0),
 	}
 	if s := sessionOf(c); s != nil {
 		v.CSRF = s.csrf

@@ -150,7 +150,7 @@ func TestBrowserGenerateProgress(t *testing.T) {
 		t.Errorf("progress %q", got)
 	}
 	first := note()
-	runningRe := regexp.MustCompile(`^Running for (less than a second|\d+ seconds?); this page updates by itself\. copylab waits up to 3 minutes for the model\. Refresh$`)
+	runningRe := regexp.MustCompile(`^Running for (less than a second|\d+ seconds?); this page updates by itself\. copylab waits up to 30 seconds for each answer from the model, 3 minutes in all\. Refresh$`)
 	if !runningRe.MatchString(first) {
 		t.Errorf("progress note %q", first)
 	}
@@ -173,7 +173,7 @@ func TestBrowserGenerateProgress(t *testing.T) {
 	// The model is slow: 40 seconds on, the next poll says so.
 	ahead.Store(int64(40 * time.Second))
 	do(chromedp.WaitVisible(chromedp.CSS(`#generation[data-poll-quiet$="(still working)"]`)))
-	stillRe := regexp.MustCompile(`^Still working after 4\d seconds; you can leave this page and come back within the hour\. copylab waits up to 3 minutes for the model\. Refresh$`)
+	stillRe := regexp.MustCompile(`^Still working after 4\d seconds; you can leave this page and come back within the hour\. copylab waits up to 30 seconds for each answer from the model, 3 minutes in all\. Refresh$`)
 	if got := note(); !stillRe.MatchString(got) {
 		t.Errorf("still-working note %q", got)
 	}

@@ -91,16 +91,19 @@ type GenerateJob struct {
 	Model      string
 	Started    time.Time
 	Elapsed    time.Duration // how long it has been running, when the page was rendered
-	Limit      time.Duration // how long copylab waits for the model; 0 when not known
-	Error      string        // the failure, as one sentence
-	ErrorCode  string
-	RetryAfter int // seconds the model service asked to wait; 0 when it did not say
-	Drafts     []DraftCard
-	Dropped    []DroppedDraft
-	Notes      []string
-	Errors     Errors // errors of the approve form: "drafts" and "drafts[i].text"
-	Room       int
-	Existing   int // the experiment's variants besides the original, for the split
+	Limit      time.Duration // how long copylab waits for the model in all; 0 when not known
+	// AnswerLimit is how long copylab waits for each answer of the model
+	// (--llm-timeout): a job may ask twice, and retry, within Limit.
+	AnswerLimit time.Duration
+	Error       string // the failure, as one sentence
+	ErrorCode   string
+	RetryAfter  int // seconds the model service asked to wait; 0 when it did not say
+	Drafts      []DraftCard
+	Dropped     []DroppedDraft
+	Notes       []string
+	Errors      Errors // errors of the approve form: "drafts" and "drafts[i].text"
+	Room        int
+	Existing    int // the experiment's variants besides the original, for the split
 }
 
 // Announcement is what a screen reader hears when this state of the
@@ -152,12 +155,16 @@ func (j GenerateJob) PollKey() string {
 }
 
 // Expectation says how long a generation may take: the offline generator
-// is done in a moment; copylab waits up to Limit for a model (a slow
-// self-hosted one can use all of it), then reports a timeout.
+// is done in a moment; copylab waits up to AnswerLimit for each answer of
+// a model, which fails the job when it passes (a slow self-hosted model
+// can use all of it), and up to Limit in all.
 func (j GenerateJob) Expectation() string {
 	switch {
 	case j.Offline:
 		return "The offline generator is usually done in a moment."
+	case j.AnswerLimit > 0 && j.Limit > j.AnswerLimit:
+		return "copylab waits up to " + waitText(int(j.AnswerLimit/time.Second)) + " for each answer from the model, " +
+			waitText(int(j.Limit/time.Second)) + " in all."
 	case j.Limit > 0:
 		return "copylab waits up to " + waitText(int(j.Limit/time.Second)) + " for the model."
 	}

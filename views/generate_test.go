@@ -176,6 +176,10 @@ func TestGenerationProgress(t *testing.T) {
 			"Running for 14 seconds; this page updates by itself. copylab waits up to 3 minutes for the model. Refresh", "14900", false},
 		{"model after 15 s", GenerateJob{Elapsed: 15 * time.Second, Limit: 3 * time.Minute},
 			"Still working after 15 seconds; you can leave this page and come back within the hour. copylab waits up to 3 minutes for the model. Refresh", "15000", true},
+		// The page says the limit on each answer, which fails the job
+		// when it passes (--llm-timeout), not only the job's in all.
+		{"model with an answer limit", GenerateJob{Elapsed: 15 * time.Second, Limit: 3 * time.Minute, AnswerLimit: 20 * time.Second},
+			"Still working after 15 seconds; you can leave this page and come back within the hour. copylab waits up to 20 seconds for each answer from the model, 3 minutes in all. Refresh", "15000", true},
 		{"model after 2 min 5 s", GenerateJob{Elapsed: 125 * time.Second, Limit: 3 * time.Minute},
 			"Still working after 2 minutes 5 seconds; you can leave this page and come back within the hour. copylab waits up to 3 minutes for the model. Refresh", "125000", true},
 		{"offline", GenerateJob{Offline: true, Elapsed: time.Second},
