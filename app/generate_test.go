@@ -512,7 +512,7 @@ func TestSettingsLLM(t *testing.T) {
 		resp, body := g.c.get("/settings")
 		wantStatus(t, resp, http.StatusOK, body)
 		wantContains(t, body, `id="llm"`, "Configured", llm.srv.URL+"/v1", "test-model", "sk-…cdef", "COPYLAB_LLM_BASE_URL", "OPENAI_API_KEY",
-			"http://localhost:11434/v1", "Test connection", `hx-post="/settings/llm/test"`)
+			"only for OpenAI's own API: it is never sent to another base URL", "http://localhost:11434/v1", "Test connection", `hx-post="/settings/llm/test"`)
 		wantNotContains(t, body, testLLMKey, "SECRET")
 
 		resp, body = g.c.hx(http.MethodPost, "/settings/llm/test", nil)

@@ -452,9 +452,14 @@ func (g *Generator) classify(ctx context.Context, err error, info *callInfo) *Er
 	case errors.As(err, &redirect):
 		return newError(CodeUnreachable, http.StatusBadGateway, err,
 			"The model endpoint answered with a redirect; copylab does not follow redirects, so set the base URL to the final address.")
+	case (status == http.StatusUnauthorized || status == http.StatusForbidden) && g.apiKey == "":
+		// OPENAI_API_KEY is not sent to another endpoint: a proxy that
+		// wants a key needs COPYLAB_LLM_API_KEY.
+		return newError(CodeAuth, http.StatusBadGateway, err,
+			"The model service wants an API key, and copylab has none for it: set COPYLAB_LLM_API_KEY (or --llm-api-key) and restart copylab.")
 	case status == http.StatusUnauthorized || status == http.StatusForbidden:
 		return newError(CodeAuth, http.StatusBadGateway, err,
-			"The model service refused the API key; check the key in the settings.")
+			"The model service refused the API key; check COPYLAB_LLM_API_KEY (or --llm-api-key) and restart copylab.")
 	case status == http.StatusTooManyRequests && apiErr != nil && (apiErr.Type == "insufficient_quota" || apiErr.Code == "insufficient_quota"):
 		return newError(CodeQuota, http.StatusPaymentRequired, err,
 			"The model service says the account is out of credit or over its spending limit; check its billing, then try again.")

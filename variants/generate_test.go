@@ -836,3 +836,23 @@ func TestGenerateModelNameTidied(t *testing.T) {
 		}
 	}
 }
+
+// TestGenerateKeyRefusedSaysWhere: a refused key, and a service that
+// wants one copylab does not have (OPENAI_API_KEY is sent to OpenAI
+// only), each say which setting to change: keys are set where copylab
+// starts, not on its pages.
+func TestGenerateKeyRefusedSaysWhere(t *testing.T) {
+	for _, tt := range []struct {
+		name, key, want string
+	}{
+		{"a key refused", testKey, "The model service refused the API key; check COPYLAB_LLM_API_KEY (or --llm-api-key) and restart copylab."},
+		{"no key", "", "The model service wants an API key, and copylab has none for it: set COPYLAB_LLM_API_KEY (or --llm-api-key) and restart copylab."},
+	} {
+		f := newFakeLLM(t, apiError(401, "missing or invalid key"))
+		_, err := f.generator(func(c *Config) { c.APIKey = tt.key }).Generate(context.Background(), testBrief)
+		var e *Error
+		if !errors.As(err, &e) || e.Code != CodeAuth || e.Message != tt.want {
+			t.Errorf("%s: %v, want %s: %q", tt.name, err, CodeAuth, tt.want)
+		}
+	}
+}

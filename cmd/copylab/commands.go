@@ -87,6 +87,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 	if err := cfg.Validate(); err != nil {
 		return usageError{err.Error()}
 	}
+	if note := unusedOpenAIKey(cfg.LLMBaseURL, cfg.LLMAPIKey, getenv); note != "" {
+		logger.Warn(note)
+	}
 	if atLeastTwoProcs(getenv) {
 		logger.Info("GOMAXPROCS raised from 1 to 2: the events writer holds one while SQLite works (set GOMAXPROCS to choose)")
 	}
@@ -101,6 +104,19 @@ func openAIEndpoint(base string) bool {
 	}
 	u, err := url.Parse(base)
 	return err == nil && u.Scheme == "https" && strings.EqualFold(u.Hostname(), "api.openai.com")
+}
+
+// unusedOpenAIKey says, when OPENAI_API_KEY is set but not used (the
+// base URL is another endpoint and no key of copylab's own is set), that
+// it is not and what to set instead: a proxy or gateway that wants a key
+// would otherwise refuse every call without a word of why. "" otherwise.
+// The base URL is not quoted: it may hold credentials.
+func unusedOpenAIKey(base, key string, getenv func(string) string) string {
+	if key != "" || openAIEndpoint(base) || strings.TrimSpace(getenv("OPENAI_API_KEY")) == "" {
+		return ""
+	}
+	return "OPENAI_API_KEY is set but not sent to the model endpoint in --llm-base-url, which is not OpenAI's own API; " +
+		"set COPYLAB_LLM_API_KEY (or --llm-api-key) if that endpoint needs a key"
 }
 
 // atLeastTwoProcs gives Go two processors where the machine, or a

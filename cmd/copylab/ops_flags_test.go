@@ -122,3 +122,26 @@ func TestOpenAIEndpoint(t *testing.T) {
 		}
 	}
 }
+
+// TestUnusedOpenAIKey: OPENAI_API_KEY is sent to OpenAI's own API only;
+// set while the base URL names another endpoint, and with no key of
+// copylab's own, the server says at start that it goes unused.
+func TestUnusedOpenAIKey(t *testing.T) {
+	withKey := func(k string) string { return map[string]string{"OPENAI_API_KEY": "sk-openai-0002"}[k] }
+	noKey := func(string) string { return "" }
+	for _, tt := range []struct {
+		name, base, key string
+		getenv          func(string) string
+		warns           bool
+	}{
+		{"another endpoint", "http://127.0.0.1:8000/v1", "", withKey, true},
+		{"another endpoint with copylab's key", "http://127.0.0.1:8000/v1", "sk-own", withKey, false},
+		{"OpenAI's", "", "", withKey, false},
+		{"no OPENAI_API_KEY", "http://127.0.0.1:8000/v1", "", noKey, false},
+	} {
+		got := unusedOpenAIKey(tt.base, tt.key, tt.getenv)
+		if (got != "") != tt.warns || tt.warns && (!strings.Contains(got, "COPYLAB_LLM_API_KEY") || strings.Contains(got, tt.base)) {
+			t.Errorf("%s: %q", tt.name, got)
+		}
+	}
+}
