@@ -17,7 +17,8 @@ const OfflineModel = "offline"
 // of PromptVersion: bump it when the templates change.
 // v2: {P} is the product's name without its description, and rewrites
 // keep to the instruction (see offlineReplacement).
-const OfflineVersion = "offline-v2"
+// v3: selectors in the goal are not read as words (see goalWords).
+const OfflineVersion = "offline-v3"
 
 // The offline generator fills classic copywriting patterns with the
 // brief's product, audience and goal. It makes no claim the brief does
@@ -158,18 +159,52 @@ var imperativeVerbs = map[string]bool{
 	"watch": true, "claim": true, "grab": true, "learn": true, "share": true, "compare": true,
 }
 
+// attributeSelectorRe finds an attribute selector with whatever is stuck
+// to it ("button[data-copylab=\"buy now\"]"): its value may hold spaces,
+// so it cannot be told apart word by word.
+var attributeSelectorRe = regexp.MustCompile(`\S*\[[^\]]*\]\S*`)
+
+// goalWords is the goal without the names of page elements and addresses
+// in it. When an experiment counts clicks, the app starts the brief's goal
+// as "A click on #buy": the "buy" there is an id a developer chose, which
+// says nothing of what the visitor does, and matched as a word it turned a
+// kanban tool's headline into "ready to shop now?". A word is such a name
+// when, once quotes, brackets and sentence punctuation at its ends are set
+// aside, it still holds a character prose does not put inside a word
+// (#buy, .buy-btn, button.buy, a:hover, >) or a slash (/checkout,
+// https://…). stripped reports whether anything was taken out.
+func goalWords(goal string) (words string, stripped bool) {
+	goal = collapseSpace(goal)
+	rest := attributeSelectorRe.ReplaceAllString(goal, " ")
+	var kept []string
+	for _, w := range strings.Fields(rest) {
+		core := strings.TrimLeft(w, "(\"'“‘")
+		core = strings.TrimRight(core, ".,;:!?)\"'”’")
+		if strings.ContainsAny(core, "#.[]>:=~+/") {
+			continue
+		}
+		kept = append(kept, w)
+	}
+	words = strings.Join(kept, " ")
+	return words, words != goal
+}
+
 // actionsFromGoal lists the calls to action for the goal, most specific
-// first.
+// first. Selectors and addresses in the goal are not read as words (see
+// goalWords).
 func actionsFromGoal(goal string, free bool) []string {
 	var out []string
-	goal = strings.TrimRight(collapseSpace(goal), ".!")
+	goal, stripped := goalWords(goal)
+	goal = strings.TrimRight(goal, ".!")
 	phrase := ""
 	if m := goalVerbRe.FindStringSubmatch(goal); m != nil {
 		phrase = m[1]
 	} else if first, _, _ := strings.Cut(goal, " "); imperativeVerbs[strings.ToLower(first)] {
 		phrase = goal
 	}
-	if phrase != "" {
+	// A goal that named an element is about the page, not the visitor's
+	// own words: "click #signup" minus the selector is no call to action.
+	if phrase != "" && !stripped {
 		bad := false
 		for _, w := range []string{"click", "button", "scroll", "page", "convert", "visit", "stay"} {
 			bad = bad || containsPhrase(phrase, w)
@@ -311,7 +346,9 @@ func digest(b Brief) offlineInput {
 		mustSay:   b.MustSay,
 	}
 	free := false
-	for _, s := range append([]string{b.Goal, b.CurrentCopy, b.Product}, b.MustSay...) {
+	// "Free" is a claim, so a selector's "#free-trial" does not make it.
+	goal, _ := goalWords(b.Goal)
+	for _, s := range append([]string{goal, b.CurrentCopy, b.Product}, b.MustSay...) {
 		free = free || containsPhrase(s, "free")
 	}
 	// Actions that use a banned word are dropped here, not just at
