@@ -18,7 +18,9 @@ const OfflineModel = "offline"
 // v2: {P} is the product's name without its description, and rewrites
 // keep to the instruction (see offlineReplacement).
 // v3: selectors in the goal are not read as words (see goalWords).
-const OfflineVersion = "offline-v3"
+// v4: a headline gets a button's words last, and "different angle" walks
+// the lines in one order until it has nothing new (see differentAngle).
+const OfflineVersion = "offline-v4"
 
 // The offline generator fills classic copywriting patterns with the
 // brief's product, audience and goal. It makes no claim the brief does
@@ -35,6 +37,9 @@ const OfflineVersion = "offline-v3"
 // {Amy} the action in the first person, {D} and {Dc} a detail with a
 // number taken from the brief. A form whose placeholder has no value is
 // skipped. A leading "~" marks a casual form, skipped for formal tones.
+// A leading "!" marks a form that is a call to action alone ("{A}",
+// "Take the first step"): a button's words, which a headline offers only
+// when nothing else fits (see offlineCandidate.button).
 type pattern struct {
 	angle     string
 	rationale string
@@ -51,19 +56,19 @@ var statementPatterns = []pattern{
 	{"specificity", "Specificity: concrete details are more believable than general praise; it only reuses numbers from your brief, so add a real figure if you have one.",
 		[]string{"{P}: {D}", "{Dc}. {A}.", "{P} for {Uo}: {a} today", "{P} for {Uo}"}},
 	{"urgency", "Urgency: asks for the action now, without inventing a deadline.",
-		[]string{"~Don't wait: {a} today", "{A} today", "{A} now", "Start today"}},
+		[]string{"~Don't wait: {a} today", "{A} today", "!{A} now", "!Start today"}},
 	{"social proof", "Social proof: points to people like the reader; back it with a real number or quote before launch.",
 		[]string{"See why {U} choose {P}", "Join the {U} already using {P}", "See why people choose {P}", "See why people choose it"}},
 	{"short and punchy", "Short and punchy: one idea in a few words, taken in at a glance.",
-		[]string{"{P}. {A}.", "{A}.", "~Let's go."}},
+		[]string{"{P}. {A}.", "!{A}.", "!~Let's go."}},
 	{"audience call-out", "Audience call-out: names the reader, so the right visitors recognise themselves.",
 		[]string{"{P}, built for {Uo}", "~{Uc}, this one's for you", "Built for {Uo}"}},
 	{"curiosity", "Curiosity: introduces the product as news and invites a closer look.",
 		[]string{"Meet {P}", "Take a closer look at {P}", "Take a closer look"}},
 	{"direct", "Direct: says exactly what to do next, and nothing else.",
-		[]string{"{A2} with {P}", "{A2}", "{A}"}},
+		[]string{"{A2} with {P}", "!{A2}", "!{A}"}},
 	{"low commitment", "Low commitment: makes the first step feel small and safe.",
-		[]string{"Take the first step: {a}", "Take the first step"}},
+		[]string{"Take the first step: {a}", "!Take the first step"}},
 }
 
 var ctaPatterns = []pattern{
@@ -454,13 +459,17 @@ func fill(form string, slots map[string]string) (string, bool) {
 }
 
 // offlineCandidate is one filled form before it becomes a Candidate.
+// button marks a headline's line that is only a call to action, the
+// words of a button ("Start your trial"), from a form marked "!".
 type offlineCandidate struct {
 	text, angle, rationale string
+	button                 bool
 }
 
 // expand lists every candidate the patterns give for this brief, in the
 // order a generation prefers them: the first form of each pattern, then
-// the other forms, then the fallbacks. Invalid ones are filtered later.
+// the other forms, then, for a headline, the button's words, then the
+// fallbacks. Invalid ones are filtered later.
 func (in offlineInput) expand() []offlineCandidate {
 	patterns := statementPatterns
 	if in.shape == shapeCTA {
@@ -470,6 +479,8 @@ func (in offlineInput) expand() []offlineCandidate {
 	for _, p := range patterns {
 		var list []offlineCandidate
 		for _, form := range p.forms {
+			button := strings.HasPrefix(form, "!")
+			form = strings.TrimPrefix(form, "!")
 			if strings.HasPrefix(form, "~") {
 				if in.formal {
 					continue
@@ -481,19 +492,24 @@ func (in offlineInput) expand() []offlineCandidate {
 				continue
 			}
 			for _, t := range in.shapeVersions(upperFirst(text), p.angle) {
-				list = append(list, offlineCandidate{text: t, angle: p.angle, rationale: p.rationale})
+				list = append(list, offlineCandidate{text: t, angle: p.angle, rationale: p.rationale,
+					button: button && in.shape == shapeStatement})
 			}
 		}
 		byPattern = append(byPattern, list)
 	}
-	var out []offlineCandidate
+	var out, buttons []offlineCandidate
 	// Breadth first: one candidate per pattern before any second one, so
 	// the first N cover N angles whenever the limits allow.
 	for depth := 0; ; depth++ {
 		added := false
 		for _, list := range byPattern {
 			if depth < len(list) {
-				out = append(out, list[depth])
+				if c := list[depth]; c.button {
+					buttons = append(buttons, c)
+				} else {
+					out = append(out, c)
+				}
 				added = true
 			}
 		}
@@ -501,6 +517,7 @@ func (in offlineInput) expand() []offlineCandidate {
 			break
 		}
 	}
+	out = append(out, buttons...)
 	for _, line := range fallbackLines {
 		if in.formal && strings.Contains(line, "'") {
 			continue
@@ -615,17 +632,20 @@ func offline(b Brief) ([]offlineCandidate, []string) {
 //   - "shorter" shortens the same draft: the longest line of its angle
 //     that is shorter, and still long enough for the element (see
 //     minWords);
-//   - "different angle" takes an angle no draft uses, else any angle but
-//     the draft's own;
+//   - "different angle" takes the next line in another angle, preferring
+//     one no draft uses, until none is left (see differentAngle);
 //   - "more like this" stays in the draft's angle;
 //   - anything else takes the next line, and says the request could not
 //     be followed.
 //
 // Fallback lines come only when the brief's own limits rule out every
-// template line. When nothing is left, the error says so rather than
-// bending the instruction. The scan starts at an offset derived from
-// current, so regenerating the replacement does not simply bring the
-// first text back.
+// template line. A headline gets a button's words ("Start your trial")
+// only when the brief's limits leave too few other lines for the drafts
+// on the page, as a generation does, and then after every other line.
+// When nothing is left, the error says so rather than bending the
+// instruction. The scan starts at an offset derived from current, so
+// regenerating the replacement does not simply bring the first text
+// back.
 func offlineReplacement(b Brief, current string, others []string, instruction string) (offlineCandidate, error) {
 	in := digest(b)
 	pool := in.expand()
@@ -645,61 +665,131 @@ func offlineReplacement(b Brief, current string, others []string, instruction st
 	}
 	currentAngle := angleOf(current)
 
-	// Template lines first; the fallbacks only when no template line
-	// meets the brief's rules on its own.
-	var lines []offlineCandidate
+	// Template lines first, for a headline those that are more than a
+	// button's words (see above); the fallbacks only when no template
+	// line meets the brief's rules on its own.
+	var lines, buttons []offlineCandidate
 	for _, c := range pool {
-		if c.angle != angleFallback && ValidateCopy(c.text, in.rules) == nil {
+		switch {
+		case c.angle == angleFallback || ValidateCopy(c.text, in.rules) != nil:
+		case c.button:
+			buttons = append(buttons, c)
+		default:
 			lines = append(lines, c)
 		}
+	}
+	if len(lines) > len(others) {
+		buttons = nil
+	}
+	if len(lines) == 0 {
+		lines, buttons = buttons, nil
 	}
 	if len(lines) == 0 {
 		lines = pool
 	}
 
-	if instr == InstructionShorter {
-		return in.shorter(lines, current, currentAngle, rules, b.ElementKind)
+	switch instr {
+	case InstructionShorter:
+		return in.shorter(append(lines, buttons...), current, currentAngle, rules, b.ElementKind)
+	case InstructionDifferentAngle:
+		return in.differentAngle(pool, append(lines, buttons...), current, others, rules)
 	}
 
-	used := map[string]bool{currentAngle: true}
-	for _, o := range others {
-		used[angleOf(o)] = true
-	}
 	h := fnv.New32a()
 	h.Write([]byte(current))
 	start := int(h.Sum32() % uint32(len(lines)))
-	ordered := append(append([]offlineCandidate{}, lines[start:]...), lines[:start]...)
+	ordered := append(append(append([]offlineCandidate{}, lines[start:]...), lines[:start]...), buttons...)
 
-	// Each instruction lists what it prefers, then what it accepts.
-	passes := []func(offlineCandidate) bool{func(offlineCandidate) bool { return true }}
+	accept := func(offlineCandidate) bool { return true }
 	what, advice := "no new line", "edit this draft by hand, or change the brief"
-	switch instr {
-	case InstructionDifferentAngle:
-		other := func(c offlineCandidate) bool { return currentAngle == "" || c.angle != currentAngle }
-		passes = []func(offlineCandidate) bool{func(c offlineCandidate) bool { return !used[c.angle] }, other}
-		what = "no line in another angle"
-	case InstructionMoreLikeThis:
-		if currentAngle != "" {
-			passes = []func(offlineCandidate) bool{func(c offlineCandidate) bool { return c.angle == currentAngle }}
-			what, advice = "no other line in this draft's angle", "try Different angle, or edit this draft by hand"
-		}
+	if instr == InstructionMoreLikeThis && currentAngle != "" {
+		accept = func(c offlineCandidate) bool { return c.angle == currentAngle }
+		what, advice = "no other line in this draft's angle", "try Different angle, or edit this draft by hand"
 	}
-	for _, accept := range passes {
-		for _, c := range ordered {
-			if !accept(c) || ValidateCopy(c.text, rules) != nil {
-				continue
-			}
-			c = in.annotate(c)
-			switch instr {
-			case "", InstructionDifferentAngle, InstructionMoreLikeThis:
-			default:
-				c.rationale += " The offline generator cannot follow free-text requests, so it picked the next pattern that fits."
-			}
-			return c, nil
+	for _, c := range ordered {
+		if !accept(c) || ValidateCopy(c.text, rules) != nil {
+			continue
 		}
+		c = in.annotate(c)
+		switch instr {
+		case "", InstructionMoreLikeThis:
+		default:
+			c.rationale += " The offline generator cannot follow free-text requests, so it picked the next pattern that fits."
+		}
+		return c, nil
 	}
 	return offlineCandidate{}, newError(CodeOfflineExhausted, http.StatusUnprocessableEntity, nil,
 		"The offline generator has %s for this brief that is not already among the drafts; %s.", what, advice)
+}
+
+// differentAngle is the "different angle" rewrite: the first line after
+// current in the pool's order (see expand) whose angle is not current's,
+// preferring angles no other draft uses.
+//
+// The app gives a rewrite the draft and the texts on the page, not the
+// lines earlier presses showed, so the pool's order stands in for that
+// memory: the walk only ever moves forward, from the last place current's
+// text has in the pool (the start, for a draft written by hand). Pressing
+// again and again therefore shows each line at most once, where picking
+// freely went urgency, how-to, direct, direct, … and round again for
+// ever; and when no line in another angle is left ahead, it says there is
+// nothing new, with the same error as the other rewrites. Lines in angles
+// other drafts use are passed over while lines in unused angles remain
+// ahead, so a long walk may never offer them: the page has those angles.
+func (in offlineInput) differentAngle(pool, lines []offlineCandidate, current string, others []string, rules Rules) (offlineCandidate, error) {
+	keys := make([]string, len(pool))
+	for i, c := range pool {
+		keys[i] = strings.Join(tokens(c.text), "")
+	}
+	// places lists where text is in the pool: its own lines, or, for a
+	// text edited since, the lines it is all but the same as.
+	places := func(text string) []int {
+		var at []int
+		key := strings.Join(tokens(text), "")
+		for i := range pool {
+			if keys[i] == key {
+				at = append(at, i)
+			}
+		}
+		if len(at) > 0 {
+			return at
+		}
+		for i, c := range pool {
+			if similar(c.text, text) {
+				at = append(at, i)
+			}
+		}
+		return at
+	}
+	last := func(at []int) int {
+		if len(at) == 0 {
+			return -1
+		}
+		return at[len(at)-1]
+	}
+	at := places(current)
+	from := last(at)
+	mine, used := map[string]bool{}, map[string]bool{}
+	for _, i := range at {
+		mine[pool[i].angle] = true
+	}
+	for _, o := range others {
+		for _, i := range places(o) {
+			used[pool[i].angle] = true
+		}
+	}
+	for _, fresh := range []bool{true, false} {
+		for _, c := range lines {
+			if mine[c.angle] || fresh && used[c.angle] || last(places(c.text)) <= from {
+				continue
+			}
+			if ValidateCopy(c.text, rules) == nil {
+				return in.annotate(c), nil
+			}
+		}
+	}
+	return offlineCandidate{}, newError(CodeOfflineExhausted, http.StatusUnprocessableEntity, nil,
+		"The offline generator has nothing new in another angle for this brief: it has been through its lines in the other angles that fit; edit this draft by hand, or change the brief.")
 }
 
 // minWords is the fewest words a shortened line may keep and still work
