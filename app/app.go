@@ -63,6 +63,7 @@ type App struct {
 
 	gen     copyWriter   // drafts copy: a model, or the offline generator
 	genJobs *genRegistry // generations started from the browser, in memory
+	started time.Time    // when this process made the app: jobs from before are gone
 
 	webhooks   *http.Client // notifications (notify.go), through netguard
 	testSends  *rateLimiter // test messages per user (site_notifications.go)
@@ -114,6 +115,7 @@ func newApp(cfg Config, store *experiments.Store, ing *experiments.Ingester, opt
 		snippets:   newSnippetCache(snippetCacheTTL),
 		tagsSaved:  map[string]int64{},
 		genJobs:    newGenRegistry(),
+		started:    time.Now(),
 		webhooks:   netguard.NewClient(notifyTimeout),
 		testSends:  newRateLimiter(testMessageRate, rateMaxKeys),
 	}

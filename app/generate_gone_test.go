@@ -70,3 +70,27 @@ func TestDraftingPageAfterTheExperimentIsDeleted(t *testing.T) {
 		})
 	}
 }
+
+// TestDraftsGoneAfterRestartSaySo: a restart forgets the drafting jobs
+// (they live in memory). In the hour after it, a job's page or poll that
+// finds nothing says the restart is why (no job so young can have
+// expired), with the brief kept for new drafts; later, that drafts are
+// kept for an hour.
+func TestDraftsGoneAfterRestartSaySo(t *testing.T) {
+	g := newGenFixture(t, nil)
+	g.c.get(g.base)
+	const unknown = "aaaaaaaaaaaaaaaaaaaa" // a job of the process before
+	_, body := g.c.get(g.base + "?job=" + unknown)
+	wantContains(t, body, "These drafts are no longer here: copylab restarted less than a minute ago, and a restart forgets drafts not yet added to the experiment. Your brief is kept: write new ones below.")
+	_, frag := g.c.hx(http.MethodGet, jobURL(g.x.ID, unknown), nil)
+	wantContains(t, frag, "copylab restarted less than a minute ago", "Open the generation page to write new ones.")
+
+	g.e.app.now = func() time.Time { return time.Now().Add(25 * time.Minute) }
+	_, body = g.c.get(g.base + "?job=" + unknown)
+	wantContains(t, body, "copylab restarted 25 minutes ago")
+
+	g.e.app.now = func() time.Time { return time.Now().Add(genJobTTL + time.Minute) }
+	_, body = g.c.get(g.base + "?job=" + unknown)
+	wantContains(t, body, "These drafts are no longer here: drafts are kept for an hour, or until they are added to the experiment.")
+	wantNotContains(t, body, "restarted")
+}

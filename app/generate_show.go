@@ -41,7 +41,7 @@ func (a *App) generateShow(c *fiber.Ctx) error {
 		} else if added, ok := a.genJobs.addedSentence(id, e.ID, person); ok {
 			p.Added = added
 		} else {
-			p.Error = "Those drafts are no longer here: drafts are kept for an hour, or until they are added to the experiment. Write new ones below."
+			p.Error = a.jobGoneText("Your brief is kept: write new ones below.")
 		}
 	} else if j, ok := a.genJobs.latest(e.ID, person); ok {
 		// The page opened again from the experiment (the marketer left

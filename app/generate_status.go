@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -27,7 +28,7 @@ func (a *App) generateStatus(c *fiber.Ctx) error {
 	if !ok {
 		// Polling must end even when the job is gone (expired, or added
 		// from another tab): answer a final state, not a 404 htmx ignores.
-		return render(c, views.GenerationStatus(goneJob()))
+		return render(c, views.GenerationStatus(a.goneJob()))
 	}
 	return render(c, views.GenerationStatus(a.jobView(c, e, j)))
 }
@@ -91,6 +92,23 @@ func (a *App) jobDraft(c *fiber.Ctx) (experiments.Experiment, *genJob, int, erro
 var errJobGone = newHTTPError(http.StatusNotFound, "job_gone",
 	"These drafts are no longer here: drafts are kept for an hour, or until they are added to the experiment. Open the generation page to write new ones.")
 
-func goneJob() views.GenerateJob {
-	return views.GenerateJob{State: views.JobFailed, ErrorCode: "job_gone", Error: errJobGone.Message}
+// jobGoneText says why a generation's drafts are gone, then next (what to
+// do). Within genJobTTL of this process's start, a job it does not know
+// was made before the start, and the restart forgot it (a job is kept
+// that long after it was last looked at); later, it was not looked at
+// for that long, or its drafts were added.
+func (a *App) jobGoneText(next string) string {
+	if up := a.now().Sub(a.started); up < genJobTTL {
+		ago := "less than a minute ago"
+		if m := int(up / time.Minute); m >= 1 {
+			ago = itoaMinutes(m) + " ago"
+		}
+		return "These drafts are no longer here: copylab restarted " + ago + ", and a restart forgets drafts not yet added to the experiment. " + next
+	}
+	return "These drafts are no longer here: drafts are kept for an hour, or until they are added to the experiment. " + next
+}
+
+// goneJob is the status of a job the registry does not know.
+func (a *App) goneJob() views.GenerateJob {
+	return views.GenerateJob{State: views.JobFailed, ErrorCode: "job_gone", Error: a.jobGoneText("Open the generation page to write new ones.")}
 }
