@@ -195,14 +195,11 @@ func elsewhere(e, other experiments.Experiment) string {
 // variant stops showing while the test runs (shipHidden), and a second
 // running test of the element would fight this one over its text.
 func startConfirm(e experiments.Experiment, o elementOthers) string {
-	split := make([]string, len(e.Variants))
-	for i, v := range e.Variants {
-		split[i] = views.VariantLabel(v.Key, i == 0) + " " + experiments.PercentOfBP(v.WeightBP) + "%"
-	}
-	q := "Start this test? Within a minute, visitors are split " + strings.Join(split, " / ") + "."
+	split := splitWords(e.Variants)
+	q := "Start this test? Within a minute, visitors are split " + split + "."
 	if e.CoverageBP < 10000 {
 		q = "Start this test? Within a minute, " + experiments.PercentOfBP(e.CoverageBP) + "% of visitors enter it, split " +
-			strings.Join(split, " / ") + "; the others are not counted."
+			split + "; the others are not counted."
 	}
 	q += " Variants cannot be edited after this, nor can the page, element or goal."
 	if len(o.running) > 0 {
@@ -220,6 +217,28 @@ func startConfirm(e experiments.Experiment, o elementOthers) string {
 		q += " “" + p.Name + "”, paused, tests this element " + experiments.SharedPages(e, p) + ": it cannot resume while this test runs."
 	}
 	return q
+}
+
+// splitWords words a split: "Original 30% / Variant B 70%".
+func splitWords(vs []experiments.Variant) string {
+	parts := make([]string, len(vs))
+	for i, v := range vs {
+		parts[i] = views.VariantLabel(v.Key, i == 0) + " " + experiments.PercentOfBP(v.WeightBP) + "%"
+	}
+	return strings.Join(parts, " / ")
+}
+
+// customSplit words e's split when it is not the equal one that adding
+// variants gives (Store.AddVariants); "" when it is.
+func customSplit(e experiments.Experiment) string {
+	equal := slices.Clone(e.Variants)
+	experiments.EqualWeights(equal)
+	for i := range equal {
+		if equal[i].WeightBP != e.Variants[i].WeightBP {
+			return splitWords(e.Variants)
+		}
+	}
+	return ""
 }
 
 // maybeMeets says that running test x tests the element on pages that

@@ -75,6 +75,10 @@ func (a *App) generateApprove(c *fiber.Ctx) error {
 				a.log.Warn("generate: save brief after approve", "experiment", e.ID, "error", err)
 			}
 			sentence := approvedSentence(added)
+			if was := customSplit(e); was != "" {
+				// e is the experiment as read before the add.
+				sentence += " The split is equal again (it was " + was + "): set it again on the experiment page if you want it back."
+			}
 			a.genJobs.markAdded(j, sentence)
 			return a.redirectWithFlash(c, "/experiments/"+e.ID, "ok", sentence)
 		}

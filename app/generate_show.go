@@ -116,6 +116,7 @@ func (a *App) jobView(c *fiber.Ctx, e experiments.Experiment, j *genJob) views.G
 		Elapsed:     max(a.now().Sub(j.started), 0),
 		Limit:       a.genJobLimit(),
 		AnswerLimit: a.gen.Describe().Timeout,
+		CustomSplit: customSplit(e), // experiment_transition.go
 		Notes:       j.notes,
 		Room:        roomFor(e),
 		Existing:    max(len(e.Variants)-1, 0),

@@ -95,6 +95,10 @@ type GenerateJob struct {
 	// AnswerLimit is how long copylab waits for each answer of the model
 	// (--llm-timeout): a job may ask twice, and retry, within Limit.
 	AnswerLimit time.Duration
+	// CustomSplit is the experiment's split when someone set it unequal
+	// ("Original 30% / Variant B 70%"): adding drafts makes it equal
+	// again, and the page says so before. "" when it is equal.
+	CustomSplit string
 	Error       string // the failure, as one sentence
 	ErrorCode   string
 	RetryAfter  int // seconds the model service asked to wait; 0 when it did not say
