@@ -369,7 +369,7 @@ func (s *Store) updateTx(ctx context.Context, tx *sql.Tx, in Experiment) error {
 	}
 	if cur.Status != StatusDraft {
 		if in.Page != cur.Page || in.Selector != cur.Selector || in.VisibleOnly != cur.VisibleOnly || in.Goal != cur.Goal || !sameCopy(cur.Variants, in.Variants) {
-			return stateErr("experiment_started", "The page, element, goal and copy of a started experiment cannot change. Stop it and create a new one to test other copy.")
+			return stateErr("experiment_started", "The page, element, goal and copy of a started experiment cannot change, so that its results keep their meaning. Duplicate it to test other copy: the new draft can start once this one stops.")
 		}
 		resplit := false
 		for i, v := range in.Variants {
