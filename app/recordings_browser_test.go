@@ -69,7 +69,7 @@ func TestRecordingsEndToEnd(t *testing.T) {
 	}
 
 	// The host site, on another origin, runs "PostHog": a stub with the
-	// calls the tag makes (posthog-js's __loaded, register,
+	// calls the tag makes (posthog-js's __loaded, capture,
 	// get_session_id, get_session_replay_url), loaded before the tag.
 	const session = "0190e2e0-5e55-7000-8000-00000000e2e1"
 	replay := "https://eu.posthog.com/project/12345/replay/" + session + "?t=4"
@@ -79,7 +79,7 @@ func TestRecordingsEndToEnd(t *testing.T) {
 <script>
 window.posthog = {
   __loaded: true, props: null,
-  register: function (p) { this.props = p; },
+  capture: function (name, p) { if (name === "copylab") this.props = p; },
   get_session_id: function () { return %q; },
   get_session_replay_url: function (o) { return %q; }
 };

@@ -92,9 +92,10 @@ func hotjarText(experiment, variant string) string {
 
 // postHogListURL builds the link to PostHog's replay list filtered to the
 // sessions with an event whose properties copylab_experiment and
-// copylab_variant are the experiment and the variant (the snippet
-// registers both on every event of the visitor), over the experiment's
-// dates.
+// copylab_variant are the experiment and the variant (the snippet sends
+// an EventName event with both; tags before it registered them on every
+// event of the visitor, which the same filter finds), over the
+// experiment's dates. The filter names no event, so that it finds both.
 //
 // PostHog documents no URL format for this. The format is its own front
 // end's (products/replay/manifest.tsx, urls.replay(): the list at

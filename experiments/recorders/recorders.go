@@ -39,10 +39,9 @@ const (
 	CustomName    = "custom"
 )
 
-// What the snippet tags recordings with. PostHog registers TagExperiment
-// and TagVariant as event properties and Clarity sets them as custom tags;
-// FullStory and LogRocket get an event named EventName with both as
-// properties; Hotjar, whose events carry no properties, gets the event
+// What the snippet tags recordings with. Clarity gets TagExperiment and
+// TagVariant as custom tags; PostHog, FullStory and LogRocket get an
+// event named EventName with both as properties; Hotjar, whose events carry no properties, gets the event
 // HotjarEvent(experiment, variant). static/snippet/snippet.js writes the
 // same strings.
 const (

@@ -25,7 +25,7 @@ const (
 	stubLog = `<script>window.__calls = []; window.log = (...a) => __calls.push(JSON.parse(JSON.stringify(a)));</script>`
 	// PostHog, loaded (posthog-js sets __loaded once init ran).
 	stubPostHog = `<script>window.posthog = {__loaded: true,
-		register: (p) => log("posthog.register", p),
+		capture: (n, p) => log("posthog.capture", n, p),
 		get_session_id: () => "ph-session-1",
 		get_session_replay_url: (o) => (log("posthog.get_session_replay_url", o), "https://eu.posthog.com/project/phc_x/replay/ph-session-1?t=3")};</script>`
 	// Clarity's function, and its cookies as it writes them (%7C for "|").
@@ -158,8 +158,8 @@ func TestRecorders(t *testing.T) {
 		`["clarity","set","copylab_experiment","` + expID + `"]`,
 		`["clarity","set","copylab_variant","b"]`,
 		`["hj","event","copylab:` + expID + `:b"]`,
+		`["posthog.capture","copylab",` + tags + `]`,
 		`["posthog.get_session_replay_url",{"withTimestamp":true}]`,
-		`["posthog.register",` + tags + `]`,
 	}
 	if got := callList(got); !slices.Equal(got, wantCalls) {
 		t.Errorf("recorder calls\n got %s\nwant %s", strings.Join(got, "\n     "), strings.Join(wantCalls, "\n     "))
@@ -322,7 +322,7 @@ func TestRecordersQuiet(t *testing.T) {
 		exceptions := browsertest.Exceptions(t, ctx)
 		s := newSite(t, prod, cfg("posthog", "clarity", "hotjar"))
 		s.page("/pricing", stubLog+`<script>
-			window.posthog = {__loaded: true, register() { throw new Error("posthog broke") }};
+			window.posthog = {__loaded: true, capture() { throw new Error("posthog broke") }};
 			window.clarity = () => { throw new Error("clarity broke") };
 			document.cookie = "_clck=u%7C2; path=/"; document.cookie = "_clsk=s%7C1; path=/";
 		</script>`+stubHotjar+tag, heroHTML)
@@ -343,4 +343,42 @@ func TestRecordersQuiet(t *testing.T) {
 		}
 		noExceptions(t, exceptions)
 	})
+}
+
+// TestPostHogTwoTestsOnOnePage: PostHog's replay filter for a test looks
+// for events with its experiment and variant. With two tests on one page,
+// each gets an event of its own with its own properties; super properties
+// (register) would have been one set per visitor, the second test's
+// taking over the first's, so that the first test's filter found none of
+// its sessions. The stub keeps super properties as posthog-js does and
+// records each captured event with them.
+func TestPostHogTwoTestsOnOnePage(t *testing.T) {
+	t.Parallel()
+	ctx := browsertest.NewTab(t)
+	exceptions := browsertest.Exceptions(t, ctx)
+	second := heroExperiment("/pricing*", 0, 10000, 0)
+	second.ID, second.Selector = "0194f1c2-7a3b-7cde-8f01-0000000000b2", "#cta-copy"
+	s := newSite(t, prod, static.SnippetConfig{Site: "test", Recorders: []string{"posthog"},
+		Experiments: []static.SnippetExperiment{heroExperiment("/pricing*", 0, 0, 10000), second}})
+	s.page("/pricing", `<script>window.__events = []; window.posthog = {__loaded: true, supers: {},
+		register(p) { Object.assign(this.supers, p); },
+		capture(name, p) { __events.push({name, props: Object.assign({}, this.supers, p)}); },
+		get_session_id: () => "ph-session-2",
+		get_session_replay_url: () => "https://eu.posthog.com/project/1/replay/ph-session-2"};</script>`+tag,
+		`<h1 data-copylab="hero">`+original+`</h1><p id="cta-copy">`+original+`</p>`)
+	navigate(t, ctx, s.URL+"/pricing")
+	s.waitEvents(4) // two exposures, two recordings
+	got := eval[[]map[string]any](t, ctx, `__events`)
+	finish(t, ctx)
+	for id, variant := range map[string]string{expID: "c", second.ID: "b"} {
+		found := false
+		for _, ev := range got {
+			p, _ := ev["props"].(map[string]any)
+			found = found || ev["name"] == "copylab" && p["copylab_experiment"] == id && p["copylab_variant"] == variant
+		}
+		if !found {
+			t.Errorf("no PostHog event carries experiment %s, variant %s: %v", id, variant, got)
+		}
+	}
+	noExceptions(t, exceptions)
 }

@@ -351,12 +351,15 @@ try {
         (session || replay) && !track(x, { type: "recording", recorder, session, replay }),
       R = [
         // #if posthog
-        // PostHog: register() adds the properties to every later event of
-        // the visitor, which its replay filters match. The replay URL is
-        // on the host the site's posthog-js links to.
+        // PostHog: one "copylab" event with the properties, which its
+        // replay filters match. Not register(): super properties are one
+        // set per visitor, so a second test on the page would take them
+        // over, and the first test's filter would find none of its
+        // sessions. The replay URL is on the host the site's posthog-js
+        // links to.
         (o = w.posthog) =>
           o?.__loaded &&
-          (o.register(p), send("posthog", o.get_session_id(), o.get_session_replay_url({ withTimestamp: !0 }))),
+          (o.capture("copylab", p), send("posthog", o.get_session_id(), o.get_session_replay_url({ withTimestamp: !0 }))),
         // #endif
         // #if clarity
         // Clarity: two custom tags. Its ids are in its cookies (the first
