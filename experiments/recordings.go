@@ -361,15 +361,19 @@ var segmentColumns = map[string]string{
 }
 
 // recordingFrom is what the listing and the counts share: the sessions of
-// the site's recorders, without bots (flagged when stored, or since), with
-// the visitor's counting state and first exposure.
+// the site's recorders whose visitors the results count (state 0), in the
+// variant they are counted in, with their first exposure. Left out: bots
+// (flagged when stored, or since), visitors moved out for seeing a second
+// variant, visitors never counted (their exposures came while the test
+// was paused, say), and a recording that names another variant than the
+// visitor's: the list shows the sessions behind each variant's numbers.
 const recordingFrom = ` from recordings r
-	left join experiment_visitors v on v.experiment_id = r.experiment_id and v.visitor = r.visitor
+	join experiment_visitors v on v.experiment_id = r.experiment_id and v.visitor = r.visitor and v.variant = r.variant_key
 	left join events e on e.seq = v.first_seq
-	where r.experiment_id = ? and r.bot = 0 and coalesce(v.state, 0) <> 2`
+	where r.experiment_id = ? and r.bot = 0 and v.state = 0`
 
 // recordingConverted is 1 when the visitor's conversion counted.
-const recordingConverted = `coalesce(v.converted_at is not null and v.state = 0, 0)`
+const recordingConverted = `(v.converted_at is not null)`
 
 // Recordings returns the recorded sessions q selects, newest first.
 func (s *Store) Recordings(ctx context.Context, q RecordingQuery) ([]Recording, error) {

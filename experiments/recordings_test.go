@@ -84,8 +84,17 @@ func TestRecordingsStoredOnceNeverCounted(t *testing.T) {
 	bot.UserAgent = "Googlebot/2.1 (+http://www.google.com/bot.html)"
 	ingest(recordingBody(f.site.Key, "bot1", rec("b", "posthog", "ph-bot", "")), bot)
 
-	if n := evRows(t, f.s, "recordings"); n != 5 {
-		t.Errorf("%d recordings stored, want 5 (v1: 2 PostHog + 1 FullStory; v2: 1; the bot: 1)", n)
+	// Stored but not listed: a visitor never counted (a recording with no
+	// exposure), a recording that names another variant than the
+	// visitor's, and a visitor moved out for seeing a second variant.
+	ingest(recordingBody(f.site.Key, "v3", rec("b", "posthog", "ph-uncounted", "")), evMeta(evBaseTime.Add(6*time.Minute)))
+	ingest(recordingBody(f.site.Key, "v2", rec("b", "posthog", "ph-wrong-variant", "")), evMeta(evBaseTime.Add(7*time.Minute)))
+	ingest(evBody(f.site.Key, "v4", false, evExposure(x, "b")), evMeta(evBaseTime.Add(8*time.Minute)))
+	ingest(recordingBody(f.site.Key, "v4", rec("b", "posthog", "ph-moved-out", "")), evMeta(evBaseTime.Add(8*time.Minute)))
+	ingest(evBody(f.site.Key, "v4", false, evExposure(x, "control")), evMeta(evBaseTime.Add(9*time.Minute)))
+
+	if n := evRows(t, f.s, "recordings"); n != 8 {
+		t.Errorf("%d recordings stored, want 8 (v1: 2 PostHog + 1 FullStory; v2: 2; v3: 1; v4: 1; the bot: 1)", n)
 	}
 	var flagged int
 	f.s.Reader().QueryRow(`select count(*) from recordings where bot = 1`).Scan(&flagged)
@@ -95,8 +104,8 @@ func TestRecordingsStoredOnceNeverCounted(t *testing.T) {
 	if got := evPairs(evCounts(t, f.s, f.exp)); got["b"] != (evPair{1, 1}) || got["control"] != (evPair{1, 0}) {
 		t.Errorf("counts %+v: recordings must not count", got)
 	}
-	if n := evRows(t, f.s, "events"); n != 3 {
-		t.Errorf("%d events, want 3: recordings are not events", n)
+	if n := evRows(t, f.s, "events"); n != 5 {
+		t.Errorf("%d events, want 5: recordings are not events", n)
 	}
 
 	all := experiments.RecorderNames
