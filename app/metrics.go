@@ -305,6 +305,11 @@ func (a *App) metricsHandler() fiber.Handler {
 		case metricsRefused:
 			// Not found rather than forbidden: nothing to learn here.
 			return errNotFound
+		case metricsProxied:
+			// The proxy's address says nothing of the client behind it
+			// (a public one, through nginx on the same host).
+			return &httpError{Status: http.StatusForbidden, Code: "metrics_proxied",
+				Message: "This request came through a proxy copylab does not trust (it carries X-Forwarded-For or Forwarded), so its address does not let it read /metrics: scrape copylab directly, list the proxy in --trusted-proxies, or send the metrics token."}
 		case metricsForeignHost:
 			// An allowed address, asking by a name copylab does not
 			// answer to: a scraper set up with another name learns why.
@@ -348,22 +353,33 @@ func (a *App) metricsAccess(c *fiber.Ctx) metricsVerdict {
 		}
 	}
 	if !a.fromTrustedProxy(c) && forwarded(c) {
+		// Refused whoever the client is; a proxy at an allowed address
+		// (nginx on the same host) is told why, and what to do instead.
+		if peer, err := netip.ParseAddr(c.Context().RemoteIP().String()); err == nil && a.metricsAllowed(peer) {
+			return metricsProxied
+		}
 		return metricsRefused
 	}
 	addr, err := netip.ParseAddr(a.clientIP(c))
-	if err != nil {
+	if err != nil || !a.metricsAllowed(addr) {
 		return metricsRefused
 	}
+	if !a.ownHostName(a.requestHost(c)) {
+		return metricsForeignHost
+	}
+	return metricsAllowed
+}
+
+// metricsAllowed reports whether addr is among the addresses that may
+// read the metrics (--metrics-allow).
+func (a *App) metricsAllowed(addr netip.Addr) bool {
 	addr = addr.Unmap()
 	for _, p := range a.metricsAllow {
 		if p.Contains(addr) {
-			if !a.ownHostName(a.requestHost(c)) {
-				return metricsForeignHost
-			}
-			return metricsAllowed
+			return true
 		}
 	}
-	return metricsRefused
+	return false
 }
 
 // metricsVerdict is metricsAccess's answer.
@@ -373,6 +389,7 @@ const (
 	metricsRefused     metricsVerdict = iota // no token, no allowed address
 	metricsAllowed                           // the token, or an allowed address naming copylab
 	metricsForeignHost                       // an allowed address naming another host
+	metricsProxied                           // through a proxy not trusted, at an allowed address
 )
 
 // ownHostName reports whether host (with or without a port) is a name a

@@ -89,9 +89,12 @@ func TestMetricsAccess(t *testing.T) {
 		{"wrong token", func(c *Config) { c.MetricsToken = token }, map[string]string{"Authorization": "Bearer " + token + "x"}, http.StatusNotFound, ""},
 		{"token not configured", nil, map[string]string{"Authorization": "Bearer "}, http.StatusNotFound, ""},
 		// A proxy that is not trusted forwards for someone else: its own
-		// address (often loopback) must not open the door.
-		{"through an untrusted proxy", func(c *Config) { c.MetricsAllow = []string{"0.0.0.0/32"} },
-			map[string]string{"X-Forwarded-For": "203.0.113.7"}, http.StatusNotFound, ""},
+		// address (often loopback) must not open the door. At an allowed
+		// address it is told why (metrics_proxied); elsewhere, not found.
+		{"through an untrusted proxy at an allowed address", func(c *Config) { c.MetricsAllow = []string{"0.0.0.0/32"} },
+			map[string]string{"X-Forwarded-For": "203.0.113.7"}, http.StatusForbidden, ""},
+		{"through an untrusted proxy elsewhere", nil,
+			map[string]string{"X-Forwarded-For": "127.0.0.1"}, http.StatusNotFound, ""},
 		{"through a trusted proxy, client allowed", func(c *Config) {
 			c.TrustedProxies = []string{"0.0.0.0"}
 			c.MetricsAllow = []string{"10.0.0.0/8"}
@@ -114,9 +117,12 @@ func TestMetricsAccess(t *testing.T) {
 			resp := e.do(req)
 			body := readBody(t, resp)
 			wantStatus(t, resp, tt.status, body)
-			if tt.status == http.StatusOK {
+			switch {
+			case tt.status == http.StatusOK:
 				wantContains(t, body, "copylab_ingest_queue_events", "go_goroutines")
-			} else {
+			case tt.hdr["X-Forwarded-For"] != "" && tt.status == http.StatusForbidden:
+				wantContains(t, body, "list the proxy in --trusted-proxies")
+			default:
 				wantNotContains(t, body, "copylab_")
 			}
 		})
@@ -216,7 +222,8 @@ func TestPublicRejectionsLogQuietly(t *testing.T) {
 }
 
 // A forwarding header counts in any of its lines, empty or not: a client
-// can send an empty one ahead of the line a proxy adds.
+// can send an empty one ahead of the line a proxy adds. (The proxy is at
+// an allowed address, so it is told why.)
 func TestMetricsForwardedInAnyLine(t *testing.T) {
 	e := newEnvWith(t, func(c *Config) { c.MetricsAllow = []string{"0.0.0.0/32"} })
 	for _, name := range []string{"X-Forwarded-For", "Forwarded", "X-Real-Ip"} {
@@ -224,7 +231,9 @@ func TestMetricsForwardedInAnyLine(t *testing.T) {
 		req.Header[name] = []string{"", "203.0.113.9"}
 		resp := e.do(req)
 		body := readBody(t, resp)
-		wantStatus(t, resp, http.StatusNotFound, body)
+		wantStatus(t, resp, http.StatusForbidden, body)
+		wantContains(t, body, "list the proxy in --trusted-proxies")
+		wantNotContains(t, body, "copylab_ingest")
 	}
 }
 
