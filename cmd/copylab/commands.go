@@ -71,6 +71,16 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 		cfg.LLMAPIKey = getenv("OPENAI_API_KEY")
 	}
 	cfg.TrustedProxies = list(proxies)
+	for _, r := range []struct {
+		flag string
+		rate int
+	}{{"rate-ip", rateIP}, {"rate-site", rateSite}} {
+		if r.rate < 0 {
+			// The config takes a negative rate as no limit; the flag's
+			// word for that is 0, and a negative is more likely a slip.
+			return usageError{fmt.Sprintf("--%s %d: give requests per second, or 0 for no limit", r.flag, r.rate)}
+		}
+	}
 	cfg.RateIP, cfg.RateSite = noLimitIfZero(rateIP), noLimitIfZero(rateSite)
 	// Empty, not nil: no address. "none" says so where an empty value
 	// cannot: an empty environment variable counts as unset, as for every

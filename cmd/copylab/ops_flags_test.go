@@ -145,3 +145,19 @@ func TestUnusedOpenAIKey(t *testing.T) {
 		}
 	}
 }
+
+// TestNegativeRateRefused: the rate limits take requests per second, or 0
+// for none; a negative one is refused with that, rather than turning the
+// limit off without a word.
+func TestNegativeRateRefused(t *testing.T) {
+	for _, args := range [][]string{{"serve", "--rate-ip", "-5"}, {"serve", "--rate-site", "-1"}} {
+		_, _, err := runCmd(t, env(nil), "", args...)
+		if err == nil || !strings.Contains(err.Error(), "give requests per second, or 0 for no limit") {
+			t.Errorf("%s: %v", strings.Join(args, " "), err)
+		}
+	}
+	_, _, err := runCmd(t, env(map[string]string{"COPYLAB_RATE_IP": "-3"}), "", "serve")
+	if err == nil || !strings.Contains(err.Error(), "--rate-ip -3") {
+		t.Errorf("COPYLAB_RATE_IP=-3: %v", err)
+	}
+}
