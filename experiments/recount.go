@@ -133,7 +133,11 @@ func (r RecountReport) String() string {
 		if n := len(r.Also); n > 1 {
 			also = strings.Join(r.Also[:n-1], ", ") + " and " + r.Also[n-1]
 		}
-		parts = append(parts, "also in "+also)
+		if len(parts) == 0 {
+			parts = append(parts, "changes in "+also) // "…: changes in the daily chart."
+		} else {
+			parts = append(parts, "also in "+also)
+		}
 	}
 	return head + strings.Join(parts, "; ") + "."
 }

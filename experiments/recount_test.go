@@ -524,4 +524,9 @@ func TestRecountReportText(t *testing.T) {
 	if got, want := r.String(), "Pricing hero (Shop, x1): 1 visitor's record corrected."; got != want || !r.Changed() {
 		t.Errorf("got %q, want %q", got, want)
 	}
+	// Only a chart or the segments change: no "also" with nothing before it.
+	r = experiments.RecountReport{ID: "x1", Name: "Pricing hero", Site: "Shop", Also: []string{"the daily chart", "the segments"}}
+	if got, want := r.String(), "Pricing hero (Shop, x1): changes in the daily chart and the segments."; got != want || !r.Changed() {
+		t.Errorf("got %q, want %q", got, want)
+	}
 }
