@@ -80,8 +80,18 @@ func Backup(ctx context.Context, src, dst string) (BackupInfo, error) {
 // returns its absolute name (VACUUM INTO reads a name that starts with
 // "file:" as a URI).
 func emptyFileBeside(dst, pattern string) (string, error) {
-	f, err := os.CreateTemp(filepath.Dir(dst), filepath.Base(dst)+pattern)
+	dir := filepath.Dir(dst)
+	f, err := os.CreateTemp(dir, filepath.Base(dst)+pattern)
 	if err != nil {
+		// Said of the folder: the temporary name means nothing to the
+		// person, and a missing folder is the usual cause.
+		var pe *fs.PathError
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			return "", fmt.Errorf("the folder %s does not exist: create it first", dir)
+		case errors.As(err, &pe):
+			return "", fmt.Errorf("cannot write a file in %s: %w", dir, pe.Err)
+		}
 		return "", err
 	}
 	if err := f.Close(); err != nil {

@@ -234,6 +234,13 @@ func TestBackupRefusals(t *testing.T) {
 			t.Errorf("left behind: %v", l)
 		}
 	})
+	t.Run("missing folder", func(t *testing.T) {
+		dir := filepath.Join(t.TempDir(), "nodir")
+		_, err := experiments.Backup(ctx, f.s.Path(), filepath.Join(dir, "copy.db"))
+		if err == nil || !strings.Contains(err.Error(), "the folder "+dir+" does not exist: create it first") || strings.Contains(err.Error(), "partial") {
+			t.Fatalf("err = %v, want the folder named as missing, no temporary file name", err)
+		}
+	})
 	t.Run("directory gets a dated name", func(t *testing.T) {
 		dir := t.TempDir()
 		info, err := experiments.Backup(ctx, f.s.Path(), dir)
