@@ -22,6 +22,7 @@ import (
 	"io"
 	"maps"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"net/url"
 	"slices"
@@ -30,6 +31,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/google/uuid"
@@ -191,7 +193,7 @@ func (r Report) String() string {
 	for _, k := range keys {
 		fmt.Fprintf(&b, "  %-10s exposures %7d  conversions %7d\n", k, r.Exposures[k], r.Conversions[k])
 	}
-	fmt.Fprintf(&b, "failures %d %v, retries %d\n", r.Failed(), r.Failures, r.Retries)
+	fmt.Fprintf(&b, "failures %d%s, retries %d\n", r.Failed(), failureWords(r.Failures), r.Retries)
 	if r.Verification != "" {
 		fmt.Fprintf(&b, "verify: %s\n", r.Verification)
 	}
@@ -643,7 +645,7 @@ func (h *httpClient) post(ctx context.Context, endpoint, ua string, body []byte)
 		wait := 50 * time.Millisecond
 		switch {
 		case err != nil:
-			fail = "error"
+			fail = errorKind(err)
 		case status/100 == 2:
 			return d, retries, ""
 		case status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable:
@@ -689,10 +691,45 @@ func (r SnippetReport) String() string {
 	if r.Requests > 0 {
 		avg = int(r.Bytes / int64(r.Requests))
 	}
-	return fmt.Sprintf("snippet %d requests in %.2fs: %.0f requests/s, %d bytes each; latency p50 %s, p99 %s, max %s\nfailures %d %v\n",
+	return fmt.Sprintf("snippet %d requests in %.2fs: %.0f requests/s, %d bytes each; latency p50 %s, p99 %s, max %s\nfailures %d%s\n",
 		r.Requests, r.Elapsed.Seconds(), r.RequestsPerSecond(), avg,
 		percentile(r.Latencies, 50).Round(time.Microsecond), percentile(r.Latencies, 99).Round(time.Microsecond),
-		percentile(r.Latencies, 100).Round(time.Microsecond), failed, r.Failures)
+		percentile(r.Latencies, 100).Round(time.Microsecond), failed, failureWords(r.Failures))
+}
+
+// failureWords lists failures by kind, most first: " (connection refused
+// 250, 503 2)", the status codes as numbers; "" when there are none.
+func failureWords(m map[string]int) string {
+	if len(m) == 0 {
+		return ""
+	}
+	kinds := slices.Collect(maps.Keys(m))
+	sort.Slice(kinds, func(i, j int) bool {
+		if m[kinds[i]] != m[kinds[j]] {
+			return m[kinds[i]] > m[kinds[j]]
+		}
+		return kinds[i] < kinds[j]
+	})
+	parts := make([]string, len(kinds))
+	for i, k := range kinds {
+		parts[i] = k + " " + strconv.Itoa(m[k])
+	}
+	return " (" + strings.Join(parts, ", ") + ")"
+}
+
+// errorKind names a request that got no answer, for the failures line:
+// the server down, gone mid-answer, or too slow.
+func errorKind(err error) string {
+	var ne net.Error
+	switch {
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "connection refused"
+	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, fasthttp.ErrConnectionClosed):
+		return "connection closed"
+	case errors.Is(err, fasthttp.ErrTimeout), errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
+		return "timeout"
+	}
+	return "network error"
 }
 
 // RunSnippet fetches the site's snippet o.Requests times, o.Concurrency at
