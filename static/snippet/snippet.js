@@ -707,7 +707,7 @@ try {
     // The id may be in any case (copylab's are lower case); an id that is
     // not a string matches nothing. (find leaves the variant in id when
     // the visitor has one.)
-    variant: G((id) => (S && X.find((x) => x[ID] == id?.toLowerCase?.() && (id = pick(x))) ? id[KEY] : null)),
+    variant: G((id) => (S && X.find((x) => x[ID] === id?.toLowerCase?.() && (id = pick(x))) ? id[KEY] : null)),
   };
   // Tests only (NewSnippetForTest); esbuild drops this line otherwise.
   // #if custom

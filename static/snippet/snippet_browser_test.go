@@ -1264,6 +1264,12 @@ func TestShippedVariant(t *testing.T) {
 	if got := eval[string](t, ctx, `JSON.stringify(JSON.parse(localStorage.copylab).a)`); got != "{}" {
 		t.Errorf("assignments remembered %s, want none", got)
 	}
+	// A shipped variant is nobody's assignment: variant() of an empty or
+	// missing id (a data attribute not set) is null, not the shipped
+	// entry's key (its id is 0, and 0 == "" in JavaScript).
+	if got := eval[[]any](t, ctx, `[copylab.variant(""), copylab.variant("0"), copylab.variant()]`); got[0] != nil || got[1] != nil || got[2] != nil {
+		t.Errorf("variant of an empty id on a site with shipped copy: %v, want nulls", got)
+	}
 	eval[any](t, ctx, `copylab.convert("signup")`)
 	time.Sleep(1200 * time.Millisecond) // past the tag's one-second batching
 	finish(t, ctx)
