@@ -38,7 +38,7 @@ const (
 	CodeInvalidGoal          = "invalid_goal"           // 400: goal has characters other than letters, digits, _ . : -
 	CodeInvalidValue         = "invalid_value"          // 400: a string with control characters
 	CodeTooLong              = "too_long"               // 400: a field over its limit
-	CodeOutOfRange           = "out_of_range"           // 400: ts or ms is negative or absurd
+	CodeOutOfRange           = "out_of_range"           // 400: ts is negative or absurd, or ms negative
 	CodeBodyTooLarge         = "too_large"              // 413, as the HTTP layer's own body limit
 	CodeTooManyEvents        = "too_many_events"        // 413
 	CodeUnknownSite          = "unknown_site"           // 404
@@ -51,6 +51,11 @@ const (
 	CodeShuttingDown         = "shutting_down"          // 503
 	CodeLookupFailed         = "lookup_failed"          // 503: the site or experiment could not be read
 )
+
+// SkipUnknownExperiment is the Skip reason of an event for an experiment
+// the site does not have, sent with events for ones it has (a test deleted
+// since the page loaded): left out, the rest kept.
+const SkipUnknownExperiment = CodeUnknownExperiment
 
 // Reasons why a stored event was not counted (IngestResult.Reasons and the
 // events.ignored column).
@@ -145,7 +150,14 @@ func badRequest(code, field, format string, args ...any) *IngestError {
 // event rejects the whole request with the first problem found, in the
 // order of the fields and events in the body. A "recording" event whose
 // session or replay cannot be used is not a bad event: it is left out of
-// r.events, its reason in r.skipped (parseRecording).
+// r.events, its reason in r.skipped (parseRecording). Nor is an event for
+// an experiment the site does not have, beside events for ones it has:
+// a tag that loaded before the experiment was deleted (a tab left open,
+// a cached tag) sends one visitor's events for every test on the page
+// together, and drops a batch the server refuses, so refusing the
+// request would lose the other tests' events too. Such an event is left
+// out with SkipUnknownExperiment; a request with none but those is
+// refused as before (404 unknown_experiment).
 func (in *Ingester) parse(ctx context.Context, body []byte, meta RequestMeta) (*request, *IngestError) {
 	if len(body) > in.o.MaxBody {
 		return nil, reject(http.StatusRequestEntityTooLarge, CodeBodyTooLarge, "", "The body is %d bytes; the limit is %d.", len(body), in.o.MaxBody)
@@ -181,10 +193,19 @@ func (in *Ingester) parse(ctx context.Context, body []byte, meta RequestMeta) (*
 	r := &request{siteID: site.ID, visitor: w.Visitor, bot: w.Bot, events: make([]event, len(w.Events))}
 	anyExposure := false
 	n := 0
+	var unknown *IngestError // the first event's for an experiment the site does not have
 	for i := range w.Events {
 		e := &r.events[n]
 		if ierr := in.parseEvent(ctx, site.ID, &w.Events[i], e, eventField(i)); ierr != nil {
-			return nil, ierr
+			if ierr.Code != CodeUnknownExperiment {
+				return nil, ierr
+			}
+			if unknown == nil {
+				unknown = ierr
+			}
+			r.skipped = append(r.skipped, SkipUnknownExperiment)
+			*e = event{}
+			continue
 		}
 		if e.rec != nil && e.rec.skip != "" {
 			r.skipped = append(r.skipped, e.rec.skip)
@@ -195,6 +216,9 @@ func (in *Ingester) parse(ctx context.Context, body []byte, meta RequestMeta) (*
 		n++
 	}
 	r.events = r.events[:n]
+	if unknown != nil && n == 0 {
+		return nil, unknown
+	}
 	at := meta.ReceivedAt
 	if at.IsZero() {
 		at = time.Now()
@@ -298,10 +322,13 @@ func (in *Ingester) parseEvent(ctx context.Context, siteID string, w *wireEvent,
 	e.matched = w.Matched == nil || *w.Matched
 	e.swapMS = -1
 	if w.MS != nil {
-		if v := *w.MS; math.IsNaN(v) || v < 0 || v > maxSwapMS {
-			return badRequest(CodeOutOfRange, field+"ms", "ms is the time from the start of the page view to the swap, 0 to %d.", maxSwapMS)
+		if v := *w.MS; math.IsNaN(v) || v < 0 {
+			return badRequest(CodeOutOfRange, field+"ms", "ms is the time from the start of the page view to the swap, 0 or more.")
 		}
-		if e.exposure {
+		// Past an hour it is no swap time: a tag that a tag manager added
+		// long after the page opened counts from the page's start. The
+		// exposure is kept, without it (it is only metadata).
+		if e.exposure && *w.MS <= maxSwapMS {
 			e.swapMS = int64(math.Round(*w.MS))
 		}
 	}

@@ -66,8 +66,11 @@ type IngestResult struct {
 	Reasons []string // distinct Reason codes of the ignored events, sorted
 	// Skipped holds a Skip reason (SkipSessionTooLong, …) per event left
 	// out of the request, in the body's order: "recording" events whose
-	// session or replay, which a script on the page chose, cannot be used.
-	// They are not stored, and not in Stored or Duplicates.
+	// session or replay, which a script on the page chose, cannot be used;
+	// and events for an experiment the site does not have, sent beside
+	// events for ones it has (SkipUnknownExperiment: a test deleted since
+	// the page loaded). They are not stored, and not in Stored or
+	// Duplicates.
 	Skipped []string
 	// ReplaysDropped holds a Skip reason (SkipReplayTooLong or
 	// SkipReplayInvalid) per "recording" event kept without the replay URL
