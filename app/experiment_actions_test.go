@@ -68,6 +68,21 @@ func TestStartAsksFirst(t *testing.T) {
 	if got := start(e.experiment(site.ID, "Bare", "Only the original").ID); got.confirm != "" {
 		t.Errorf("a draft without a variant asks %q before a start that is refused", got.confirm)
 	}
+	// Nor does a draft whose share or split leaves nobody to compare.
+	for name, set := range map[string]func(x *experiments.Experiment){
+		"a 0% share":          func(x *experiments.Experiment) { x.CoverageBP = 0 },
+		"the original at 0%":  func(x *experiments.Experiment) { x.Variants[0].WeightBP, x.Variants[1].WeightBP = 0, 10000 },
+		"every variant at 0%": func(x *experiments.Experiment) { x.Variants[0].WeightBP, x.Variants[1].WeightBP = 10000, 0 },
+	} {
+		d := e.experiment(site.ID, "Nobody "+name)
+		set(&d)
+		if _, err := e.store.UpdateExperiment(t.Context(), d); err != nil {
+			t.Fatal(err)
+		}
+		if got := start(d.ID); got.confirm != "" {
+			t.Errorf("a draft with %s asks %q before a start that is refused", name, got.confirm)
+		}
+	}
 
 	e.shipped(site.ID, "Shipped headline")
 	want := asks + " While it runs, the tag stops showing Variant B of “Old”, shipped on this element: visitors given the original see your page's own copy."

@@ -167,8 +167,10 @@ func actionsFor(e experiments.Experiment, others elementOthers) []views.Action {
 			return nil
 		}
 		start := views.Action{Name: "start", Label: "Start", URL: base + "start", Style: "primary"}
-		// Without a variant the start is refused, and says why.
-		if len(e.Variants) > 1 {
+		// A test that could never answer (only the original, a 0%
+		// share or split) is refused, and the refusal says why: asking
+		// first whether to start it would promise what will not happen.
+		if experiments.StartRefusal(e) == nil {
 			start.Confirm = startConfirm(e, others)
 		}
 		return []views.Action{start}

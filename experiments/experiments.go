@@ -509,6 +509,30 @@ func Reweight(vs []Variant, idx, weight int) {
 	vs[last].WeightBP += rest - given
 }
 
+// StartRefusal is why e, as it is set up, could never answer if it ran,
+// and so may not start or resume (a *StateError): only the original, a
+// traffic share of 0%, or a split that leaves the original or every
+// variant at 0%. nil when none of these holds. Transition asks it of the
+// stored experiment; the pages ask it before offering Start's question.
+func StartRefusal(e Experiment) error {
+	vs := e.Variants
+	if len(vs) < 2 {
+		return stateErr("too_few_variants", "Add at least one variant of the copy before starting.")
+	}
+	// Each would run a test that can never answer: say so now rather than
+	// after a week of traffic.
+	if e.CoverageBP <= 0 {
+		return stateErr("no_traffic", "The traffic share is 0%, so no visitor would be in the test. Set a share above 0% first.")
+	}
+	if vs[0].WeightBP <= 0 {
+		return stateErr("control_without_traffic", "The original gets 0% of the split, so no variant could be compared with it. Give it a share of the split first.")
+	}
+	if !slices.ContainsFunc(vs[1:], func(v Variant) bool { return v.WeightBP > 0 }) {
+		return stateErr("variants_without_traffic", "Every variant gets 0% of the split, so visitors would see only the original. Give a variant a share of the split first.")
+	}
+	return nil
+}
+
 // AddVariants appends variants to a draft (for example generated drafts),
 // giving each the next free key, and splits traffic equally again. When
 // approver has an id, the copy is added only if that account is still
@@ -644,19 +668,10 @@ func (s *Store) Transition(ctx context.Context, id, action string) (Experiment, 
 			if err != nil {
 				return err
 			}
-			if len(vs) < 2 {
-				return stateErr("too_few_variants", "Add at least one variant of the copy before starting.")
-			}
-			// Both would run a test that can never answer: say so now
-			// rather than after a week of traffic.
-			if cur.CoverageBP <= 0 {
-				return stateErr("no_traffic", "The traffic share is 0%, so no visitor would be in the test. Set a share above 0% first.")
-			}
-			if vs[0].WeightBP <= 0 {
-				return stateErr("control_without_traffic", "The original gets 0% of the split, so no variant could be compared with it. Give it a share of the split first.")
-			}
-			if !slices.ContainsFunc(vs[1:], func(v Variant) bool { return v.WeightBP > 0 }) {
-				return stateErr("variants_without_traffic", "Every variant gets 0% of the split, so visitors would see only the original. Give a variant a share of the split first.")
+			stored := cur
+			stored.Variants = vs
+			if err := StartRefusal(stored); err != nil {
+				return err
 			}
 			if err := refuseElementInTest(ctx, tx, cur); err != nil {
 				return err
