@@ -430,6 +430,22 @@ var (
 	eventNameRe  = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$`)
 )
 
+// eventNameError says what is wrong with a custom event's name, the one
+// rule of eventNameRe at a time, or "".
+func eventNameError(name string) string {
+	switch {
+	case eventNameRe.MatchString(name):
+		return ""
+	case name == "":
+		return "Name the custom event your page sends with copylab.convert(NAME), such as signup."
+	case utf8.RuneCountInString(name) > 64:
+		return "Keep the custom event's name to 64 characters."
+	case !eventNameRe.MatchString(name[:1]):
+		return "Start the custom event's name with a letter (a–z) or a digit, such as signup."
+	}
+	return "Name the custom event with letters (a–z), digits, dots, colons, dashes or underscores, such as signup."
+}
+
 // Validate returns every problem with an experiment, or nil.
 func (e Experiment) Validate() ValidationError {
 	var v ValidationError
@@ -473,8 +489,8 @@ func (e Experiment) Validate() ValidationError {
 			v.add("goal", "invalid_goal", "Goal page: %s", msg)
 		}
 	case GoalEvent:
-		if !eventNameRe.MatchString(e.Goal.Name) {
-			v.add("goal", "invalid_goal", "Name the custom event with letters, digits, dots, dashes or underscores, such as signup.")
+		if msg := eventNameError(e.Goal.Name); msg != "" {
+			v.add("goal", "invalid_goal", "%s", msg)
 		}
 	default:
 		v.add("goal", "invalid_goal", "Choose a goal: a click, a page visit or a custom event.")

@@ -254,3 +254,32 @@ func TestNormalizeKeysAvoidGivenOnes(t *testing.T) {
 		}
 	}
 }
+
+// TestCustomEventNameErrors: the custom event's name has one rule
+// (letters a–z, digits, dots, colons, dashes and underscores, starting
+// with a letter or digit, up to 64 characters); its error says the part
+// the name breaks, never that it may use characters it already uses.
+func TestCustomEventNameErrors(t *testing.T) {
+	for name, want := range map[string]string{
+		"signup":                 "",
+		"checkout:done":          "",
+		"":                       "Name the custom event your page sends with copylab.convert(NAME), such as signup.",
+		"_signup":                "Start the custom event's name with a letter (a–z) or a digit, such as signup.",
+		"-signup":                "Start the custom event's name with a letter (a–z) or a digit, such as signup.",
+		strings.Repeat("a", 65):  "Keep the custom event's name to 64 characters.",
+		strings.Repeat("a", 300): "Keep the custom event's name to 64 characters.",
+		"sign up":                "Name the custom event with letters (a–z), digits, dots, colons, dashes or underscores, such as signup.",
+	} {
+		e := experiments.Experiment{Name: "Hero", Page: "/", Selector: "h1", Goal: experiments.Goal{Type: experiments.GoalEvent, Name: name},
+			Variants: []experiments.Variant{{Key: experiments.ControlKey, Text: "A", WeightBP: 5000}, {Key: "b", Text: "B", WeightBP: 5000}}}
+		got := ""
+		for _, f := range e.Validate() {
+			if f.Field == "goal" {
+				got = f.Message
+			}
+		}
+		if got != want {
+			t.Errorf("%.20q: %q, want %q", name, got, want)
+		}
+	}
+}
