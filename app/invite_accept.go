@@ -88,7 +88,7 @@ func (a *App) inviteAccept(c *fiber.Ctx) error {
 	case errors.Is(err, experiments.ErrConflict):
 		// Added by hand since the invite was made: the link is used up.
 		a.logins.GiveBack(at)
-		return a.redirectWithFlash(c, "/login", "ok", "An account with this email exists already: sign in with its password.")
+		return a.accountExists(c, inv.Email)
 	case err != nil:
 		a.logins.GiveBack(at)
 		return err

@@ -34,6 +34,13 @@ func (a *App) inviteShow(c *fiber.Ctx) error {
 	if !ok {
 		return a.inviteGone(c)
 	}
+	// Added by hand since the invite was made: the form could only end
+	// in "an account exists already", so say it now.
+	if _, _, err := a.store.UserByEmail(c.UserContext(), inv.Email); err == nil {
+		return a.accountExists(c, inv.Email)
+	} else if !errors.Is(err, experiments.ErrNotFound) {
+		return err
+	}
 	p := a.page(c, "")
 	p.Title = "Join copylab"
 	p.CSRF = a.formCSRF(c)
@@ -80,4 +87,10 @@ func (a *App) inviteGone(c *fiber.Ctx) error {
 // moment ago to sign-in, their email filled in.
 func (a *App) toSignIn(c *fiber.Ctx, email string) error {
 	return a.redirectWithFlash(c, "/login?email="+url.QueryEscape(email), "ok", "Your account is ready: sign in with the password you chose.")
+}
+
+// accountExists sends the holder of an invite link whose email has got an
+// account meanwhile (added by hand) to sign-in, the email filled in.
+func (a *App) accountExists(c *fiber.Ctx, email string) error {
+	return a.redirectWithFlash(c, "/login?email="+url.QueryEscape(email), "ok", "An account with this email exists already: sign in with its password.")
 }

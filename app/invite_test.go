@@ -305,7 +305,8 @@ func TestInviteRefusals(t *testing.T) {
 	}
 
 	// Added by hand after the invite: the invite is no longer listed, and
-	// its link sends to sign in, once.
+	// its link sends to sign in, with the email filled in: at once when it
+	// is opened, and when a form opened before is sent (once).
 	late, _ := invite(t, owner, "hal@example.com", "")
 	if resp, _ := owner.post("/users", url.Values{"email": {"hal@example.com"}, "password": {testPassword}}); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("add: status %d", resp.StatusCode)
@@ -313,11 +314,15 @@ func TestInviteRefusals(t *testing.T) {
 	if _, body := owner.get("/users"); strings.Contains(body, "Pending invites") {
 		t.Errorf("the invite of a user added by hand is still listed")
 	}
-	c, resp, body := accept(e, late, "", "another good password")
-	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/login" {
-		t.Errorf("the link of a user added by hand: status %d to %q, want 303 to /login: %s", resp.StatusCode, resp.Header.Get("Location"), body)
+	const toSignIn = "/login?email=hal%40example.com"
+	if resp, body := e.client().get("/invite/" + late); resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != toSignIn {
+		t.Errorf("opening the link of a user added by hand: status %d to %q, want 303 to %s: %s", resp.StatusCode, resp.Header.Get("Location"), toSignIn, body)
 	}
-	if _, body := c.get("/login"); !strings.Contains(body, "An account with this email exists already: sign in with its password.") {
+	c, resp, body := accept(e, late, "", "another good password")
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != toSignIn {
+		t.Errorf("the link of a user added by hand: status %d to %q, want 303 to %s: %s", resp.StatusCode, resp.Header.Get("Location"), toSignIn, body)
+	}
+	if _, body := c.get(toSignIn); !strings.Contains(body, "An account with this email exists already: sign in with its password.") || !strings.Contains(body, `value="hal@example.com"`) {
 		t.Errorf("the sign-in page does not say why: %s", body)
 	}
 	if resp, _ := e.client().get("/invite/" + late); resp.StatusCode != http.StatusNotFound {
