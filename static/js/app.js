@@ -211,9 +211,27 @@
   // A form sent back with errors: the focus goes to the first field that
   // has one, so a screen reader reads its label and its message, and a
   // keyboard is where the fix is. (Fields are not autofocused then.)
+  //
+  // A form whose action ends in a #fragment (a site page's Settings and
+  // Session recordings cards) comes back at that card. Chromium makes the
+  // jump to the fragment after this script, and focuses the element it
+  // names, which takes no focus: the field loses it to the body. With an
+  // error, the fragment leaves the address (the page answers a POST, so
+  // nothing links to it), and the card is scrolled to here, before the
+  // field takes the focus.
   function focusFirstError() {
     var bad = document.querySelector('main [aria-invalid="true"]');
-    if (bad && (!document.activeElement || document.activeElement === document.body)) bad.focus();
+    if (!bad || (document.activeElement && document.activeElement !== document.body)) return;
+    var id = location.hash.slice(1);
+    try {
+      id = decodeURIComponent(id);
+    } catch (e) {}
+    var part = id && document.getElementById(id);
+    if (part && part.contains(bad) && window.history && history.replaceState) {
+      history.replaceState(history.state, "", location.pathname + location.search);
+      part.scrollIntoView({ block: "start" });
+    }
+    bad.focus();
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", focusFirstError);
