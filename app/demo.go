@@ -98,6 +98,25 @@ func (a *App) demoExperiment(ctx context.Context) (experiments.Experiment, bool,
 	return experiments.Experiment{}, false, nil
 }
 
+// demoIdle returns the demo experiment when it is on the demo site but
+// does not run (a draft, paused or stopped): the newest experiment there
+// on the demo page's headline. ok is false when there is none: it was
+// deleted. The search reads only experiments with "/demo" in their name
+// or page (the site's own name has no slash), a few at most.
+func (a *App) demoIdle(ctx context.Context, site experiments.Site) (experiments.Experiment, bool, error) {
+	q := experiments.PageQuery{Filter: experiments.ExperimentFilter{SiteID: site.ID, Search: demoPage}, Limit: 20}
+	shown, _, err := a.store.ExperimentsPage(ctx, q)
+	if err != nil {
+		return experiments.Experiment{}, false, err
+	}
+	for _, e := range shown {
+		if e.Page == demoPage && e.Selector == demoSelector {
+			return e, true, nil
+		}
+	}
+	return experiments.Experiment{}, false, nil
+}
+
 // isDemo tells whether an experiment is the demo experiment.
 func isDemo(e experiments.Experiment, siteName string) bool {
 	return siteName == DemoSiteName && e.Name == DemoExperimentName
@@ -119,6 +138,10 @@ func (a *App) demoShow(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	// When the page tests nothing, its banner says why: nobody has set
+	// copylab up yet (setup makes the demo), or the demo was stopped or
+	// deleted since.
+	idle := views.DemoIdle{Site: DemoSiteName}
 	if ok {
 		p.SnippetURL = a.snippetURL(site.Key)
 		e, running, err := a.demoExperiment(ctx)
@@ -130,11 +153,24 @@ func (a *App) demoShow(c *fiber.Ctx) error {
 			for _, v := range e.Variants {
 				p.Variants = append(p.Variants, v.Key)
 			}
+		} else {
+			idle.SetUp = true
+			if e, ok, err := a.demoIdle(ctx, site); err != nil {
+				return err
+			} else if ok {
+				idle.Name, idle.Status = e.Name, string(e.Status)
+			}
 		}
+	} else {
+		n, err := a.store.UserCount(ctx)
+		if err != nil {
+			return err
+		}
+		idle.SetUp = n > 0
 	}
 	// The page tells a visitor when copylab will not count their click:
 	// for a user agent, by the same judge as POST /e's.
-	v := views.DemoVisit{Bot: experiments.IsBot(c.Get(fiber.HeaderUserAgent))}
+	v := views.DemoVisit{Bot: experiments.IsBot(c.Get(fiber.HeaderUserAgent)), Idle: idle}
 	origin := a.public.String()
 	c.Set(fiber.HeaderContentSecurityPolicy, "default-src 'self'; script-src 'self' "+origin+"; connect-src 'self' "+origin+
 		"; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'")
