@@ -34,7 +34,8 @@ func stripTags(s string) string {
 
 // TestSiteTagEventsOnly: when a site's events arrive but no browser has
 // fetched its tag from copylab (copylab simulate, a CDN serving a cached
-// copy), the badge no longer says "Installed" above "Tag not loaded yet":
+// copy), the badge no longer says "Installed" above "Tag not loaded yet" (now
+// "Tag not fetched from copylab yet"):
 // it says "Events only", and the box says why that happens. Once a page
 // loads the tag from copylab the badge says Installed. After an upgrade
 // that began recording loads, an event since then reads the same way,
@@ -54,7 +55,7 @@ func TestSiteTagEventsOnly(t *testing.T) {
 	}
 	status := tagStatusText(t, body, "tag-status")
 	for _, want := range []string{
-		"Tag not loaded yet. Last event just now.",
+		"Tag not fetched from copylab yet. Last event just now.",
 		"Events arrive, but no browser has fetched the tag from copylab itself: a copy of the tag served from elsewhere (a CDN’s or a proxy’s cache) or a server that sends events on its own (such as copylab simulate) explains that.",
 	} {
 		if !strings.Contains(status, want) {

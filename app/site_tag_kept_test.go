@@ -229,7 +229,7 @@ func TestSiteTagUpgrade(t *testing.T) {
 		_, body := c.get("/sites/" + siteID)
 		return tagStatusText(t, body, "tag-status")
 	}
-	if got := status(e.app, old.ID); !strings.Contains(got, "Tag not loaded yet. Last event just now.") || strings.Contains(got, "upgrade") {
+	if got := status(e.app, old.ID); !strings.Contains(got, "Tag not fetched from copylab yet. Last event just now.") || strings.Contains(got, "upgrade") {
 		t.Errorf("a site added after copylab began recording loads: %q", got)
 	}
 
