@@ -9,11 +9,9 @@ import (
 
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
-	"golang.org/x/crypto/bcrypt"
 
 	"copylab/experiments"
 	"copylab/static/browsertest"
-	"copylab/variants"
 )
 
 // unbrokenCopy is 300 characters without a space: a URL pasted as copy,
@@ -38,19 +36,8 @@ func TestLongUnbrokenCopyWrapsBrowser(t *testing.T) {
 		t.Skip("browser test")
 	}
 	tab := browsertest.NewTab(t) // skips without Chromium, fails under CI
-	gen, err := variants.New(variants.Config{})
-	if err != nil || !gen.Offline() {
-		t.Fatalf("offline generator: %v", err)
-	}
-	base, store := serveGenerating(t, gen)
+	base, store, site := offlineDraftingSite(t)
 	ctx := context.Background()
-	if _, _, err := addUser(ctx, store, "ann@example.com", "Ann", testPassword, bcrypt.MinCost); err != nil {
-		t.Fatal(err)
-	}
-	site, err := store.CreateSite(ctx, experiments.Site{Name: "Acme Boards", Domain: "acme.example"})
-	if err != nil {
-		t.Fatal(err)
-	}
 	newExperiment := func(name string, texts ...string) experiments.Experiment {
 		t.Helper()
 		var vs []experiments.Variant
@@ -68,7 +55,8 @@ func TestLongUnbrokenCopyWrapsBrowser(t *testing.T) {
 	// length.
 	draft := newExperiment("Hero drafts", "Project management for busy teams", unbrokenCopy)
 	running := newExperiment("Hero running", "Project management for busy teams", unbrokenCopy)
-	if running, err = store.Transition(ctx, running.ID, experiments.ActionStart); err != nil {
+	running, err := store.Transition(ctx, running.ID, experiments.ActionStart)
+	if err != nil {
 		t.Fatal(err)
 	}
 	exceptions := browsertest.Exceptions(t, tab)

@@ -26,19 +26,7 @@ func TestBrowserOfflineDrafts(t *testing.T) {
 		t.Skip("browser test")
 	}
 	tab := browsertest.NewTab(t) // skips without Chromium, fails under CI
-	gen, err := variants.New(variants.Config{})
-	if err != nil || !gen.Offline() {
-		t.Fatalf("offline generator: %v", err)
-	}
-	base, store := serveGenerating(t, gen)
-	ctx := context.Background()
-	if _, _, err := addUser(ctx, store, "ann@example.com", "Ann", testPassword, bcrypt.MinCost); err != nil {
-		t.Fatal(err)
-	}
-	site, err := store.CreateSite(ctx, experiments.Site{Name: "Acme Boards", Domain: "acme.example"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	base, _, site := offlineDraftingSite(t)
 	exceptions := browsertest.Exceptions(t, tab)
 	do := func(actions ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
@@ -144,4 +132,23 @@ func TestBrowserOfflineDrafts(t *testing.T) {
 	if ex := exceptions(); len(ex) > 0 {
 		t.Errorf("the page threw: %v", ex)
 	}
+}
+
+// offlineDraftingSite serves copylab with the offline generator, with Ann
+// (ann@example.com, testPassword) and her site Acme Boards.
+func offlineDraftingSite(t *testing.T) (string, *experiments.Store, experiments.Site) {
+	t.Helper()
+	gen, err := variants.New(variants.Config{})
+	if err != nil || !gen.Offline() {
+		t.Fatalf("offline generator: %v", err)
+	}
+	base, store := serveGenerating(t, gen)
+	if _, _, err := addUser(context.Background(), store, "ann@example.com", "Ann", testPassword, bcrypt.MinCost); err != nil {
+		t.Fatal(err)
+	}
+	site, err := store.CreateSite(context.Background(), experiments.Site{Name: "Acme Boards", Domain: "acme.example"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return base, store, site
 }
