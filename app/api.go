@@ -57,7 +57,7 @@ type apiExperiment struct {
 	Threshold float64          `json:"threshold"`
 	Status    string           `json:"status"`
 	Brief     json.RawMessage  `json:"brief,omitempty"`
-	ShareURL  string           `json:"share_url"`
+	ShareURL  *string          `json:"share_url"` // apiShareURL: null for a draft
 	CreatedAt time.Time        `json:"created_at"`
 	UpdatedAt time.Time        `json:"updated_at"`
 	StartedAt *time.Time       `json:"started_at"`
@@ -99,10 +99,22 @@ func optTime(t time.Time) *time.Time {
 	return &u
 }
 
+// apiShareURL is an experiment's share_url: its read-only results link
+// once the test has started, and nil (null) for a draft. The pages offer the
+// link only then, and a draft's opens nothing but "not started yet". The
+// field stays, null as started_at is, so clients that read it keep working.
+func (a *App) apiShareURL(e experiments.Experiment) *string {
+	if e.Status == experiments.StatusDraft {
+		return nil
+	}
+	u := a.shareURL(e)
+	return &u
+}
+
 func (a *App) apiExperimentOf(e experiments.Experiment) apiExperiment {
 	out := apiExperiment{
 		ID: e.ID, SiteID: e.SiteID, Name: e.Name, Page: e.Page, Selector: e.Selector, Goal: e.Goal, VisibleOnly: e.VisibleOnly,
-		TrafficBP: e.CoverageBP, Threshold: e.Threshold, Status: string(e.Status), ShareURL: a.shareURL(e),
+		TrafficBP: e.CoverageBP, Threshold: e.Threshold, Status: string(e.Status), ShareURL: a.apiShareURL(e),
 		CreatedAt: e.CreatedAt.UTC(), UpdatedAt: e.UpdatedAt.UTC(), StartedAt: optTime(e.StartedAt), EndedAt: optTime(e.EndedAt),
 		ShippedVariant: e.ShippedVariant, ShippedAt: optTime(e.ShippedAt),
 		SplitChangedAt: optTime(e.SplitChangedAt),

@@ -42,7 +42,9 @@ func TestAPIAnswersAreNotStored(t *testing.T) {
 			}
 		})
 	}
-	// The answer that holds the share link holds the secret itself.
+	// The answer that holds the share link holds the secret itself (a
+	// started experiment's: a draft's share_url is null).
+	e.transition(x.ID, "start")
 	resp, out := e.api(http.MethodGet, "/api/v1/experiments/"+x.ID, tok, "")
 	if u, _ := out["share_url"].(string); !strings.Contains(u, "/r/") || resp.Header.Get("Cache-Control") != "no-store" {
 		t.Errorf("share_url %q sent with Cache-Control %q", u, resp.Header.Get("Cache-Control"))
