@@ -2,7 +2,6 @@ package variants
 
 import (
 	"fmt"
-	"hash/fnv"
 	"net/http"
 	"regexp"
 	"strings"
@@ -20,7 +19,8 @@ const OfflineModel = "offline"
 // v3: selectors in the goal are not read as words (see goalWords).
 // v4: a headline gets a button's words last, and "different angle" walks
 // the lines in one order until it has nothing new (see differentAngle).
-const OfflineVersion = "offline-v4"
+// v5: the plain rewrite and "more like this" walk the same way (see walk).
+const OfflineVersion = "offline-v5"
 
 // The offline generator fills classic copywriting patterns with the
 // brief's product, audience and goal. It makes no claim the brief does
@@ -634,18 +634,17 @@ func offline(b Brief) ([]offlineCandidate, []string) {
 //     minWords);
 //   - "different angle" takes the next line in another angle, preferring
 //     one no draft uses, until none is left (see differentAngle);
-//   - "more like this" stays in the draft's angle;
+//   - "more like this" takes the next line in the draft's angle;
 //   - anything else takes the next line, and says the request could not
 //     be followed.
 //
-// Fallback lines come only when the brief's own limits rule out every
-// template line. A headline gets a button's words ("Start your trial")
-// only when the brief's limits leave too few other lines for the drafts
-// on the page, as a generation does, and then after every other line.
-// When nothing is left, the error says so rather than bending the
-// instruction. The scan starts at an offset derived from current, so
-// regenerating the replacement does not simply bring the first text
-// back.
+// "Next" is the order of a walk (see walk): each line at most once for a
+// draft, however often it is rewritten. Fallback lines come only when the
+// brief's own limits rule out every template line. A headline gets a
+// button's words ("Start your trial") only when the brief's limits leave
+// too few other lines for the drafts on the page, as a generation does,
+// and then after every other line. When nothing is left, the error says
+// so rather than bending the instruction.
 func offlineReplacement(b Brief, current string, others []string, instruction string) (offlineCandidate, error) {
 	in := digest(b)
 	pool := in.expand()
@@ -654,16 +653,6 @@ func offlineReplacement(b Brief, current string, others []string, instruction st
 	}
 	rules := in.rules.WithOthers(append([]string{current}, others...)...)
 	instr := strings.ToLower(strings.TrimSpace(instruction))
-
-	angleOf := func(text string) string {
-		for _, c := range pool {
-			if similar(c.text, text) {
-				return c.angle
-			}
-		}
-		return ""
-	}
-	currentAngle := angleOf(current)
 
 	// Template lines first, for a headline those that are more than a
 	// button's words (see above); the fallbacks only when no template
@@ -688,108 +677,147 @@ func offlineReplacement(b Brief, current string, others []string, instruction st
 		lines = pool
 	}
 
+	// lines and buttons are each in the pool's order, and the pool has
+	// a headline's button's words after its other lines.
+	ordered := append(append([]offlineCandidate{}, lines...), buttons...)
+	if instr == InstructionShorter {
+		// Shorter keeps the angle of the first line like the draft.
+		angle := ""
+		for _, c := range pool {
+			if similar(c.text, current) {
+				angle = c.angle
+				break
+			}
+		}
+		return in.shorter(ordered, current, angle, rules, b.ElementKind)
+	}
+	w := newWalk(pool, current)
 	switch instr {
-	case InstructionShorter:
-		return in.shorter(append(lines, buttons...), current, currentAngle, rules, b.ElementKind)
 	case InstructionDifferentAngle:
-		return in.differentAngle(pool, append(lines, buttons...), current, others, rules)
-	}
-
-	h := fnv.New32a()
-	h.Write([]byte(current))
-	start := int(h.Sum32() % uint32(len(lines)))
-	ordered := append(append(append([]offlineCandidate{}, lines[start:]...), lines[:start]...), buttons...)
-
-	accept := func(offlineCandidate) bool { return true }
-	what, advice := "no new line", "edit this draft by hand, or change the brief"
-	if instr == InstructionMoreLikeThis && currentAngle != "" {
-		accept = func(c offlineCandidate) bool { return c.angle == currentAngle }
-		what, advice = "no other line in this draft's angle", "try Different angle, or edit this draft by hand"
-	}
-	for _, c := range ordered {
-		if !accept(c) || ValidateCopy(c.text, rules) != nil {
-			continue
+		return in.differentAngle(w, ordered, others, rules)
+	case InstructionMoreLikeThis:
+		if len(w.angles) == 0 {
+			break // written by hand in no angle of ours: any next line
 		}
-		c = in.annotate(c)
-		switch instr {
-		case "", InstructionMoreLikeThis:
-		default:
-			c.rationale += " The offline generator cannot follow free-text requests, so it picked the next pattern that fits."
+		c, ok := w.next(ordered, rules, func(c offlineCandidate) bool { return w.angles[c.angle] })
+		if !ok {
+			return offlineCandidate{}, errNothingNew("in this draft's angle", "every line in it",
+				"try Different angle, or edit this draft by hand")
 		}
-		return c, nil
+		return in.annotate(c), nil
 	}
-	return offlineCandidate{}, newError(CodeOfflineExhausted, http.StatusUnprocessableEntity, nil,
-		"The offline generator has %s for this brief that is not already among the drafts; %s.", what, advice)
+	c, ok := w.next(ordered, rules, func(offlineCandidate) bool { return true })
+	if !ok {
+		return offlineCandidate{}, errNothingNew("for this draft", "every line", "edit this draft by hand, or change the brief")
+	}
+	c = in.annotate(c)
+	switch instr {
+	case "", InstructionMoreLikeThis:
+	default:
+		c.rationale += " The offline generator cannot follow free-text requests, so it picked the next pattern that fits."
+	}
+	return c, nil
 }
 
-// differentAngle is the "different angle" rewrite: the first line after
-// current in the pool's order (see expand) whose angle is not current's,
-// preferring angles no other draft uses.
-//
-// The app gives a rewrite the draft and the texts on the page, not the
-// lines earlier presses showed, so the pool's order stands in for that
-// memory: the walk only ever moves forward, from the last place current's
-// text has in the pool (the start, for a draft written by hand). Pressing
-// again and again therefore shows each line at most once, where picking
-// freely went urgency, how-to, direct, direct, … and round again for
-// ever; and when no line in another angle is left ahead, it says there is
-// nothing new, with the same error as the other rewrites. Lines in angles
-// other drafts use are passed over while lines in unused angles remain
-// ahead, so a long walk may never offer them: the page has those angles.
-func (in offlineInput) differentAngle(pool, lines []offlineCandidate, current string, others []string, rules Rules) (offlineCandidate, error) {
-	keys := make([]string, len(pool))
+// walk is the memory the offline rewrites do without. The app gives a
+// rewrite the draft and the texts on the page, not the lines earlier
+// presses showed, so the pool's order (see expand) stands in for it: a
+// rewrite only ever moves forward, taking the first line that fits after
+// the last place the draft's text has in the pool (from the start, for a
+// draft written by hand). Pressing a button again and again therefore
+// shows each line at most once, and then says there is nothing new
+// (errNothingNew), where a pick that hashed the draft's text went "See
+// why …", "Acme Boards. Start a free trial.", "Meet Acme Boards", "See
+// why …" and round again for ever. Lines passed over because another
+// draft had them stay behind: the walk does not come back for them.
+type walk struct {
+	pool   []offlineCandidate
+	keys   []string        // each pool line's words, run together
+	from   int             // the last place of the draft's text in pool, or -1
+	angles map[string]bool // the angles of the draft's own lines
+}
+
+func newWalk(pool []offlineCandidate, current string) walk {
+	w := walk{pool: pool, keys: make([]string, len(pool)), from: -1, angles: map[string]bool{}}
 	for i, c := range pool {
-		keys[i] = strings.Join(tokens(c.text), "")
+		w.keys[i] = strings.Join(tokens(c.text), "")
 	}
-	// places lists where text is in the pool: its own lines, or, for a
-	// text edited since, the lines it is all but the same as.
-	places := func(text string) []int {
-		var at []int
-		key := strings.Join(tokens(text), "")
-		for i := range pool {
-			if keys[i] == key {
-				at = append(at, i)
-			}
+	for _, i := range w.places(current) {
+		w.from = i
+		w.angles[pool[i].angle] = true
+	}
+	return w
+}
+
+// places lists where text is in the pool, in order: its own lines, or,
+// for a text edited since, the lines it is all but the same as. A draft's
+// angles are those of its own lines, not of the first line like it:
+// "Start a trial" is direct, though "Start a free trial." is short and
+// punchy.
+func (w walk) places(text string) []int {
+	var at []int
+	key := strings.Join(tokens(text), "")
+	for i := range w.pool {
+		if w.keys[i] == key {
+			at = append(at, i)
 		}
-		if len(at) > 0 {
-			return at
-		}
-		for i, c := range pool {
-			if similar(c.text, text) {
-				at = append(at, i)
-			}
-		}
+	}
+	if len(at) > 0 {
 		return at
 	}
-	last := func(at []int) int {
-		if len(at) == 0 {
-			return -1
+	for i, c := range w.pool {
+		if similar(c.text, text) {
+			at = append(at, i)
 		}
-		return at[len(at)-1]
 	}
-	at := places(current)
-	from := last(at)
-	mine, used := map[string]bool{}, map[string]bool{}
-	for _, i := range at {
-		mine[pool[i].angle] = true
+	return at
+}
+
+// next is the first of lines, which are in the pool's order, that is
+// ahead of the draft, that accept takes and that rules allow.
+func (w walk) next(lines []offlineCandidate, rules Rules, accept func(offlineCandidate) bool) (offlineCandidate, bool) {
+	for _, c := range lines {
+		if !accept(c) {
+			continue
+		}
+		if at := w.places(c.text); len(at) == 0 || at[len(at)-1] <= w.from {
+			continue
+		}
+		if ValidateCopy(c.text, rules) == nil {
+			return c, true
+		}
 	}
+	return offlineCandidate{}, false
+}
+
+// errNothingNew is the answer of a rewrite whose walk has nothing left
+// ahead: where it looked (what, lines) and what to try instead (advice).
+func errNothingNew(what, lines, advice string) *Error {
+	return newError(CodeOfflineExhausted, http.StatusUnprocessableEntity, nil,
+		"The offline generator has nothing new %s, as it has shown %s that fits this brief and is not already among the drafts; %s.",
+		what, lines, advice)
+}
+
+// differentAngle is the "different angle" rewrite: the next line of the
+// walk (see walk) whose angle is not the draft's, preferring angles no
+// other draft uses. Lines in angles other drafts use are passed over
+// while lines in unused angles remain ahead, so a long walk may never
+// offer them: the page has those angles.
+func (in offlineInput) differentAngle(w walk, lines []offlineCandidate, others []string, rules Rules) (offlineCandidate, error) {
+	used := map[string]bool{}
 	for _, o := range others {
-		for _, i := range places(o) {
-			used[pool[i].angle] = true
+		for _, i := range w.places(o) {
+			used[w.pool[i].angle] = true
 		}
 	}
 	for _, fresh := range []bool{true, false} {
-		for _, c := range lines {
-			if mine[c.angle] || fresh && used[c.angle] || last(places(c.text)) <= from {
-				continue
-			}
-			if ValidateCopy(c.text, rules) == nil {
-				return in.annotate(c), nil
-			}
+		c, ok := w.next(lines, rules, func(c offlineCandidate) bool { return !w.angles[c.angle] && !(fresh && used[c.angle]) })
+		if ok {
+			return in.annotate(c), nil
 		}
 	}
-	return offlineCandidate{}, newError(CodeOfflineExhausted, http.StatusUnprocessableEntity, nil,
-		"The offline generator has nothing new in another angle for this brief: it has been through its lines in the other angles that fit; edit this draft by hand, or change the brief.")
+	return offlineCandidate{}, errNothingNew("in another angle", "every line in the other angles",
+		"edit this draft by hand, or change the brief")
 }
 
 // minWords is the fewest words a shortened line may keep and still work
