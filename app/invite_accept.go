@@ -2,7 +2,6 @@ package app
 
 import (
 	"errors"
-	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -19,19 +18,16 @@ import (
 // and the other finds the link gone), signs the newcomer in and lands them
 // on the sites list.
 //
-// Each attempt counts against the sign-in limiter, per client and per
-// link as a sign-in does per client and email, before the link is looked
-// up: guessing links costs as much as guessing passwords. An attempt on a
+// Each attempt counts against the sign-in limiter before the link is
+// looked up, as opening the link does (reserveInviteTry). An attempt on a
 // link that works is given back, whatever the form's mistakes: it is not
 // a guess.
 func (a *App) inviteAccept(c *fiber.Ctx) error {
 	token := c.Params("token")
 	tokenHash := hashSecret(token)
-	at, ok, wait := a.logins.Reserve(limitKey(a.clientIP(c)), "invite:"+tokenHash)
-	if !ok {
-		minutes := max(int(math.Ceil(wait.Minutes())), 1)
-		return &httpError{Status: http.StatusTooManyRequests, Code: "too_many_attempts", RetryAfter: wait,
-			Message: "Too many attempts from your network. Please wait about " + itoaMinutes(minutes) + " and try again."}
+	at, err := a.reserveInviteTry(c, tokenHash)
+	if err != nil {
+		return err
 	}
 	inv, ok, err := a.inviteOf(c, token)
 	if err != nil {
@@ -39,10 +35,7 @@ func (a *App) inviteAccept(c *fiber.Ctx) error {
 		return err
 	}
 	if !ok {
-		if _, _, joined := a.joined.lookup(tokenHash, a.now()); joined {
-			a.logins.GiveBack(at) // not a guess: the link made an account lately
-		}
-		return a.inviteGone(c) // otherwise counted: it may be a guess
+		return a.inviteTryGone(c, at, tokenHash)
 	}
 
 	name, password := strings.TrimSpace(c.FormValue("name")), c.FormValue("password")

@@ -2,6 +2,7 @@ package app
 
 import (
 	"errors"
+	"math"
 	"net/http"
 	"net/url"
 	"strings"
@@ -24,16 +25,25 @@ func (a *App) inviteHeaders(c *fiber.Ctx) error {
 
 // inviteShow answers GET /invite/:token, public: the invite's email, and
 // a name and password to make the account with. A link that does not work
-// gets the one page that says so (inviteGone).
+// gets the one page that says so (inviteGone). Opening a link is a try
+// counted like sending its form (reserveInviteTry), and given back when
+// the link works, so that its newcomer's own opens never add up.
 func (a *App) inviteShow(c *fiber.Ctx) error {
 	token := c.Params("token")
-	inv, ok, err := a.inviteOf(c, token)
+	tokenHash := hashSecret(token)
+	at, err := a.reserveInviteTry(c, tokenHash)
 	if err != nil {
 		return err
 	}
-	if !ok {
-		return a.inviteGone(c)
+	inv, ok, err := a.inviteOf(c, token)
+	if err != nil {
+		a.logins.GiveBack(at)
+		return err
 	}
+	if !ok {
+		return a.inviteTryGone(c, at, tokenHash)
+	}
+	a.logins.GiveBack(at)
 	// Added by hand since the invite was made: the form could only end
 	// in "an account exists already", so say it now.
 	if _, _, err := a.store.UserByEmail(c.UserContext(), inv.Email); err == nil {
@@ -49,6 +59,32 @@ func (a *App) inviteShow(c *fiber.Ctx) error {
 		ip.SignedInAs = s.user.Email
 	}
 	return render(c, views.Invite(ip))
+}
+
+// reserveInviteTry counts a try of the invite link of tokenHash against
+// the sign-in limiter, per client and per link as a sign-in counts per
+// client and email, before the link is looked up. Opening a link and
+// sending its form both count, so guessing links costs as much either way,
+// and as much as guessing passwords. Past the limit it returns the 429.
+// The caller gives the attempt back when the link turns out to work.
+func (a *App) reserveInviteTry(c *fiber.Ctx, tokenHash string) (attempt, error) {
+	at, ok, wait := a.logins.Reserve(limitKey(a.clientIP(c)), "invite:"+tokenHash)
+	if !ok {
+		minutes := max(int(math.Ceil(wait.Minutes())), 1)
+		return attempt{}, &httpError{Status: http.StatusTooManyRequests, Code: "too_many_attempts", RetryAfter: wait,
+			Message: "Too many attempts from your network. Please wait about " + itoaMinutes(minutes) + " and try again."}
+	}
+	return at, nil
+}
+
+// inviteTryGone answers a try of a link that does not work (inviteGone).
+// The try stays counted, since it may be a guess, unless the link made an
+// account lately: that is its newcomer coming back.
+func (a *App) inviteTryGone(c *fiber.Ctx, at attempt, tokenHash string) error {
+	if _, _, joined := a.joined.lookup(tokenHash, a.now()); joined {
+		a.logins.GiveBack(at)
+	}
+	return a.inviteGone(c)
 }
 
 // inviteOf finds the invite of token while it works.
