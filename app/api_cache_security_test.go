@@ -26,7 +26,7 @@ func TestAPIAnswersAreNotStored(t *testing.T) {
 		{"experiments", http.MethodGet, "/api/v1/experiments", "", http.StatusOK},
 		{"experiment", http.MethodGet, "/api/v1/experiments/" + x.ID, "", http.StatusOK},
 		{"history", http.MethodGet, "/api/v1/experiments/" + x.ID + "/history", "", http.StatusOK},
-		{"new share link", http.MethodPost, "/api/v1/experiments/" + x.ID + "/share-link", "", http.StatusOK},
+		{"new share link of a draft", http.MethodPost, "/api/v1/experiments/" + x.ID + "/share-link", "", http.StatusConflict},
 		{"edit", http.MethodPatch, "/api/v1/experiments/" + x.ID, `{"name":"Hero 2"}`, http.StatusOK},
 		{"duplicate", http.MethodPost, "/api/v1/experiments/" + x.ID + "/duplicate", "", http.StatusCreated},
 		{"new site", http.MethodPost, "/api/v1/sites", `{"name":"Blog","domain":"blog.example"}`, http.StatusCreated},
@@ -45,8 +45,14 @@ func TestAPIAnswersAreNotStored(t *testing.T) {
 	// The answer that holds the share link holds the secret itself (a
 	// started experiment's: a draft's share_url is null).
 	e.transition(x.ID, "start")
-	resp, out := e.api(http.MethodGet, "/api/v1/experiments/"+x.ID, tok, "")
-	if u, _ := out["share_url"].(string); !strings.Contains(u, "/r/") || resp.Header.Get("Cache-Control") != "no-store" {
-		t.Errorf("share_url %q sent with Cache-Control %q", u, resp.Header.Get("Cache-Control"))
+	for _, method := range []string{http.MethodGet, http.MethodPost} {
+		path := "/api/v1/experiments/" + x.ID
+		if method == http.MethodPost {
+			path += "/share-link" // a new link
+		}
+		resp, out := e.api(method, path, tok, "")
+		if u, _ := out["share_url"].(string); !strings.Contains(u, "/r/") || resp.Header.Get("Cache-Control") != "no-store" {
+			t.Errorf("%s %s: share_url %q sent with Cache-Control %q", method, path, u, resp.Header.Get("Cache-Control"))
+		}
 	}
 }

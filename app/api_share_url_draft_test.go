@@ -47,9 +47,12 @@ func TestAPIShareURLOnlyOnceStarted(t *testing.T) {
 	} else {
 		draftNull(t, "list", xs[0].(map[string]any))
 	}
+	// A draft has no link to replace (TestShareLinkDraftRefused).
 	resp, got = e.api("POST", base+"/share-link", tok, "")
-	wantStatus(t, resp, http.StatusOK, fmt.Sprint(got))
-	draftNull(t, "share-link", got)
+	wantStatus(t, resp, http.StatusConflict, fmt.Sprint(got))
+	if code, _ := errorShape(t, got); code != "not_started" {
+		t.Errorf("share-link on a draft: code %q, want not_started", code)
+	}
 
 	// What a draft's link (the one the old API gave) opens: no results.
 	x, err := e.store.Experiment(t.Context(), id)

@@ -61,9 +61,14 @@ func (a *App) experimentUnship(c *fiber.Ctx) error {
 }
 
 // experimentShareLink answers POST /experiments/:id/share-link: a new
-// read-only link replaces the old one, which stops working.
+// read-only link replaces the old one, which stops working. A draft's page
+// offers no such button, since it has no link yet; a form sent anyway
+// comes back to that page with the store's refusal.
 func (a *App) experimentShareLink(c *fiber.Ctx) error {
 	if _, err := a.store.NewShareLink(c.UserContext(), c.Params("id")); err != nil {
+		if msg, ok := refusal(err); ok {
+			return a.redirectWithFlash(c, "/experiments/"+c.Params("id"), "error", msg)
+		}
 		return err
 	}
 	return a.redirectWithFlash(c, "/experiments/"+c.Params("id")+"#share", "ok",
@@ -154,7 +159,8 @@ func (a *App) apiExperimentUnship(c *fiber.Ctx) error {
 }
 
 // apiExperimentShareLink answers POST /api/v1/experiments/:id/share-link:
-// the experiment with a new share_url; the old link stops working.
+// the experiment with a new share_url; the old link stops working. A
+// draft, whose share_url is null, is 409 not_started.
 func (a *App) apiExperimentShareLink(c *fiber.Ctx) error {
 	if err := noBody(c); err != nil {
 		return err

@@ -39,9 +39,6 @@ func TestResultsDraftBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if x, err = live.store.NewShareLink(ctx, x.ID); err != nil {
-		t.Fatal(err)
-	}
 	exceptions := browsertest.Exceptions(t, tab)
 	signInTab(t, tab, live.base+"/login", "owner@example.com", chromedp.EmulateViewport(1280, 900))
 	shots := os.Getenv("COPYLAB_REVIEW_SHOTS")

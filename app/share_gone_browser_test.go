@@ -31,6 +31,10 @@ func TestShareLinkGoneBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Only a started test's link can be replaced (a draft has none yet).
+	if _, err := live.store.Transition(ctx, x.ID, experiments.ActionStart); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := live.store.NewShareLink(ctx, x.ID); err != nil {
 		t.Fatal(err)
 	}

@@ -845,16 +845,25 @@ func (s *Store) Unship(ctx context.Context, id string) (Experiment, error) {
 
 // NewShareLink replaces an experiment's read-only share token: the old
 // link stops working at once (for a link that went further than meant).
+// A draft is refused (not_started): nobody is offered its link until the
+// test starts, so there is no link out there to replace, and a history
+// line saying one was replaced would be false.
 func (s *Store) NewShareLink(ctx context.Context, id string) (Experiment, error) {
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		now := ms(s.now())
-		res, err := tx.ExecContext(ctx, `/* Store.NewShareLink */ update experiments set share_token = ?, updated_at = ? where id = ?`,
-			RandomToken(32), now, id)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
+		var status Status
+		err := tx.QueryRowContext(ctx, `/* Store.NewShareLink */ select status from experiments where id = ?`, id).Scan(&status)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
 			return ErrNotFound
+		case err != nil:
+			return err
+		case status == StatusDraft:
+			return stateErr("not_started", "A draft has no share link yet: it gets one when the test starts.")
+		}
+		if _, err := tx.ExecContext(ctx, `/* Store.NewShareLink */ update experiments set share_token = ?, updated_at = ? where id = ?`,
+			RandomToken(32), now, id); err != nil {
+			return err
 		}
 		return recordChange(ctx, tx, id, now, ChangeShareLink, "A new share link replaced the old one, which no longer opens the results.")
 	})
