@@ -34,22 +34,35 @@ type Store struct {
 
 // Open opens (creating if needed) the database at path and applies pending
 // migrations.
-func Open(ctx context.Context, path string) (*Store, error) {
+func Open(ctx context.Context, path string) (*Store, error) { return open(ctx, path, true) }
+
+// OpenExisting is Open for a database that must exist already, such as a
+// running server's for an admin command: SQLite opens it with mode=rw,
+// which never creates the file, so a wrong path leaves no new, empty
+// database behind (a check of the file before opening it could not
+// promise that). With no file at path the error wraps fs.ErrNotExist.
+func OpenExisting(ctx context.Context, path string) (*Store, error) { return open(ctx, path, false) }
+
+func open(ctx context.Context, path string, create bool) (*Store, error) {
 	if path == "" {
 		return nil, errors.New("experiments: open: empty database path")
 	}
-	if dir := filepath.Dir(path); dir != "" {
-		if err := os.MkdirAll(dir, 0o700); err != nil {
+	mode := "mode=rw&"
+	if create {
+		mode = ""
+		if dir := filepath.Dir(path); dir != "" {
+			if err := os.MkdirAll(dir, 0o700); err != nil {
+				return nil, fmt.Errorf("experiments: open %s: %w", path, err)
+			}
+		}
+		// The file holds webhook URLs (a channel's secret) and session CSRF
+		// tokens: a new one is readable by its owner only, whatever the umask.
+		// SQLite gives the WAL and shared-memory files the database's mode.
+		if f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600); err == nil {
+			f.Close()
+		} else if !errors.Is(err, fs.ErrExist) {
 			return nil, fmt.Errorf("experiments: open %s: %w", path, err)
 		}
-	}
-	// The file holds webhook URLs (a channel's secret) and session CSRF
-	// tokens: a new one is readable by its owner only, whatever the umask.
-	// SQLite gives the WAL and shared-memory files the database's mode.
-	if f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600); err == nil {
-		f.Close()
-	} else if !errors.Is(err, fs.ErrExist) {
-		return nil, fmt.Errorf("experiments: open %s: %w", path, err)
 	}
 	// Pragmas live in the DSN so every connection of the pool gets them.
 	// synchronous=FULL: an event is acknowledged only after its commit, and a
@@ -61,12 +74,16 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	// the whole hash table of the cache (pager_end_transaction →
 	// pcache1TruncateUnsafe), which at 64 MiB took 5% of the process's
 	// CPU under load. Its other pragmas are in store_conn.go.
-	w := openWriter("file:" + escapePath(path) + "?_journal_mode=WAL&_txlock=immediate&_cache_size=-8192&" + common)
+	w := openWriter("file:" + escapePath(path) + "?" + mode + "_journal_mode=WAL&_txlock=immediate&_cache_size=-8192&" + common)
 	w.SetMaxOpenConns(1)
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
 	if err := w.PingContext(ctx); err != nil {
 		w.Close()
+		if _, serr := os.Stat(path); !create && errors.Is(serr, fs.ErrNotExist) {
+			// SQLite says only "unable to open database file".
+			return nil, fmt.Errorf("experiments: open %s: %w", path, fs.ErrNotExist)
+		}
 		return nil, fmt.Errorf("experiments: open %s: %w", path, err)
 	}
 	// The clock reads whole milliseconds, as times are stored: what a

@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net/url"
+	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
@@ -19,9 +21,15 @@ import (
 	"copylab/variants"
 )
 
-// dbFlag registers --db, which every command that touches the database takes.
+// dbFlag registers serve's --db, the database it creates if need be.
 func dbFlag(f *flags, p *string) {
 	f.string(p, "db", "data/copylab.db", "SQLite database file (created and migrated at start)")
+}
+
+// serverDBFlag registers --db for a command that acts on the database of
+// copylab serve, which must exist (openStore).
+func serverDBFlag(f *flags, p *string) {
+	f.string(p, "db", "data/copylab.db", "the SQLite database file copylab serve uses (it must exist)")
 }
 
 func newLogger(w io.Writer, format, level string) (*slog.Logger, error) {
@@ -166,12 +174,28 @@ func quietHelp(err error) error {
 	return err
 }
 
+// openStore opens the database of copylab serve for an admin command. It
+// never creates one: run from another folder without --db, a command
+// would otherwise make a new, empty data/copylab.db there, and user add
+// print a password that cannot sign in to the running server.
 func openStore(ctx context.Context, path string) (*experiments.Store, error) {
-	s, err := experiments.Open(ctx, path)
+	s, err := experiments.OpenExisting(ctx, path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("there is no database at %s: pass --db (or set COPYLAB_DB) with the database copylab serve uses", absPath(path))
+	}
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
 	return s, nil
+}
+
+// absPath is the path an admin command names its database by: absolute,
+// so that the default data/copylab.db says which folder it meant.
+func absPath(p string) string {
+	if a, err := filepath.Abs(p); err == nil {
+		return a
+	}
+	return p
 }
 
 func userAdd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) error {
@@ -190,7 +214,7 @@ func userAdd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "created user %s\n", u.Email)
+	fmt.Fprintf(stdout, "created user %s in %s\n", u.Email, absPath(s.Path()))
 	if generated != "" {
 		fmt.Fprintf(stdout, "password: %s\n(shown once: store it in your password manager)\n", generated)
 	}
@@ -207,7 +231,7 @@ func userAdd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 func userInvite(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
 	var db, email, name, publicURL string
 	f := newFlags("user invite", "Print a link that lets someone create their own account, once, within 7 days.", stdout, stderr, getenv)
-	dbFlag(f, &db)
+	serverDBFlag(f, &db)
 	f.string(&email, "email", "", "the invitee's email (required)")
 	f.string(&name, "name", "", "the invitee's name, which they may change")
 	f.string(&publicURL, "public-url", "", "URL teammates reach copylab at, as given to copylab serve (without it, the link's path is printed)")
@@ -246,8 +270,8 @@ func userInvite(ctx context.Context, args []string, stdout, stderr io.Writer, ge
 		return err
 	}
 	fmt.Fprintln(stdout, base+path)
-	fmt.Fprintf(stderr, "invite for %s: the link works once, until %s (shown once: send it over a private channel)\n",
-		strings.ToLower(strings.TrimSpace(email)), expires.Local().Format("2 Jan 2006 15:04 MST"))
+	fmt.Fprintf(stderr, "invite for %s in %s: the link works once, until %s (shown once: send it over a private channel)\n",
+		strings.ToLower(strings.TrimSpace(email)), absPath(s.Path()), expires.Local().Format("2 Jan 2006 15:04 MST"))
 	if replaced {
 		fmt.Fprintln(stderr, "it replaces the invite sent before, whose link no longer works")
 	}
@@ -265,7 +289,7 @@ func userCommand(ctx context.Context, name, summary, stdinHelp string, args []st
 	var db string
 	var fromStdin bool
 	f := newFlags(name, summary, stdout, stderr, getenv)
-	dbFlag(f, &db)
+	serverDBFlag(f, &db)
 	f.string(&email, "email", "", "the user's email (required)")
 	more(f)
 	f.bool(&fromStdin, "password-stdin", false, stdinHelp)
@@ -302,7 +326,7 @@ func userPassword(ctx context.Context, args []string, stdin io.Reader, stdout, s
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "password changed for %s; their sessions are signed out\n", strings.ToLower(strings.TrimSpace(email)))
+	fmt.Fprintf(stdout, "password changed for %s in %s; their sessions are signed out\n", strings.ToLower(strings.TrimSpace(email)), absPath(s.Path()))
 	if generated != "" {
 		fmt.Fprintf(stdout, "password: %s\n(shown once: send it over a private channel)\n", generated)
 	}
@@ -312,7 +336,7 @@ func userPassword(ctx context.Context, args []string, stdin io.Reader, stdout, s
 func tokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
 	var db, email, name string
 	f := newFlags("token create", "Print a new API token for a user, once.", stdout, stderr, getenv)
-	dbFlag(f, &db)
+	serverDBFlag(f, &db)
 	f.string(&email, "email", "", "the user the token acts as (required)")
 	f.string(&name, "name", "", "what the token is for, e.g. ci (required)")
 	if err := f.parse(args); err != nil {
@@ -337,7 +361,10 @@ func tokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer, g
 	if err != nil {
 		return err
 	}
+	// The token alone on stdout, for a script to take; what it is, on stderr.
 	fmt.Fprintln(stdout, secret)
+	fmt.Fprintf(stderr, "token %q for %s in %s (shown once: store it where its program reads it)\n",
+		strings.TrimSpace(name), strings.ToLower(strings.TrimSpace(email)), absPath(s.Path()))
 	return nil
 }
 

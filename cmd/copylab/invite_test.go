@@ -26,6 +26,7 @@ import (
 // last before anything is stored.
 func TestUserInvite(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "copylab.db")
+	createDB(t, db) // as copylab serve made it: the commands never create one
 	ctx := context.Background()
 	noEnv := env(nil)
 

@@ -99,6 +99,7 @@ func TestHelp(t *testing.T) {
 
 func TestUserAndToken(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "copylab.db")
+	createDB(t, db) // as copylab serve made it: the commands never create one
 	// The database comes from the environment twin here, and from --db below.
 	out, _, err := runCmd(t, env(map[string]string{"COPYLAB_DB": db}), "correct horse battery staple\n",
 		"user", "add", "--email", "ana@example.com", "--name", "Ana", "--password-stdin")
@@ -162,6 +163,7 @@ func TestUserAndToken(t *testing.T) {
 // says where the copy went; the copy opens with what was written.
 func TestBackupCommand(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "copylab.db")
+	createDB(t, db)
 	if _, _, err := runCmd(t, env(nil), "", "user", "add", "--db", db, "--email", "ana@example.com"); err != nil {
 		t.Fatal(err)
 	}
