@@ -244,19 +244,42 @@ func exampleRates(keys []string, given map[string]float64) string {
 }
 
 // A RefusalError is Run's answer when it sends no traffic at all: the
-// site, the experiment or the rates do not fit. Its message is a sentence
-// for the person who ran the command, saying what to change; there is no
-// report to print.
-type RefusalError struct{ Reason string }
+// site, the experiment, the rates or the token do not fit, copylab cannot
+// be reached or answers with an error, or ctx ends first. Its message is a
+// sentence for the person who ran the command, saying what went wrong;
+// there is no report to print. Err, when set, is the error behind it (a
+// context's, so that a caller can tell a timeout).
+type RefusalError struct {
+	Reason string
+	Err    error
+}
 
 func (e *RefusalError) Error() string { return "simulate: " + e.Reason }
+
+func (e *RefusalError) Unwrap() error { return e.Err }
+
+// notStarted is the *RefusalError for err, which ended a run before it
+// sent any traffic.
+func notStarted(ctx context.Context, err error) error {
+	if r := (*RefusalError)(nil); errors.As(err, &r) {
+		return err
+	}
+	if cerr := ctx.Err(); cerr != nil {
+		return &RefusalError{Reason: "stopped before any traffic was sent: " + cerr.Error(), Err: cerr}
+	}
+	return &RefusalError{Reason: strings.TrimPrefix(err.Error(), "simulate: "), Err: err}
+}
+
+// errTokenRefused is the refusal when copylab's API answers o.Token 401.
+var errTokenRefused = &RefusalError{Reason: "copylab refused the API token given as --token (or COPYLAB_TOKEN): it is not valid, or was revoked. " +
+	"Create one with copylab token create, or under Settings → API tokens."}
 
 func refuse(format string, args ...any) error {
 	return &RefusalError{Reason: fmt.Sprintf(format, args...)}
 }
 
-// Run simulates the visitors and returns what happened. When it refuses
-// to start, it returns a zero Report and a *RefusalError.
+// Run simulates the visitors and returns what happened. When it sends no
+// traffic at all, it returns a zero Report and a *RefusalError.
 func Run(ctx context.Context, o Options) (Report, error) {
 	if o.Concurrency <= 0 {
 		o.Concurrency = 8
@@ -272,11 +295,11 @@ func Run(ctx context.Context, o Options) (Report, error) {
 	hc := newHTTP(o)
 	cfg, err := fetchConfig(ctx, hc, base, o.Site)
 	if err != nil {
-		return Report{}, err
+		return Report{}, notStarted(ctx, err)
 	}
 	idx := slices.IndexFunc(cfg.Experiments, func(e ExperimentConfig) bool { return strings.EqualFold(e.ID, o.Experiment) })
 	if idx < 0 {
-		return Report{}, notRunning(ctx, hc, base, o)
+		return Report{}, notStarted(ctx, notRunning(ctx, hc, base, o))
 	}
 	exp := cfg.Experiments[idx]
 	weights := make([]int, len(exp.Variants))
@@ -313,7 +336,7 @@ func Run(ctx context.Context, o Options) (Report, error) {
 	var before map[string][2]int64
 	if o.Token != "" {
 		if before, err = fetchCounts(ctx, hc, base, o.Experiment, o.Token); err != nil {
-			return Report{}, err
+			return Report{}, notStarted(ctx, err)
 		}
 	}
 
@@ -827,6 +850,8 @@ func notRunning(ctx context.Context, h *httpClient, base string, o Options) erro
 	switch {
 	case errors.As(err, &status) && status.code == http.StatusNotFound:
 		return refuse("no experiment has the id %s. Its page in copylab shows the id in the address: /experiments/ID.", o.Experiment)
+	case errors.As(err, &status) && status.code == http.StatusUnauthorized:
+		return errTokenRefused
 	case err != nil:
 		return generic
 	}
@@ -853,6 +878,9 @@ func fetchCounts(ctx context.Context, h *httpClient, base, exp, token string) (m
 		} `json:"variants"`
 	}
 	if err := getJSON(ctx, h.std, base+"/api/v1/experiments/"+url.PathEscape(exp)+"/results", token, &doc); err != nil {
+		if status := (*statusError)(nil); errors.As(err, &status) && status.code == http.StatusUnauthorized {
+			return nil, errTokenRefused
+		}
 		return nil, fmt.Errorf("simulate: results: %w", err)
 	}
 	out := map[string][2]int64{}
@@ -877,9 +905,23 @@ func getJSON(ctx context.Context, c *http.Client, u, token string, into any) err
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 8<<20))
 	if resp.StatusCode != http.StatusOK {
-		return &statusError{code: resp.StatusCode, msg: fmt.Sprintf("GET %s: %s: %s", u, resp.Status, strings.TrimSpace(string(body)))}
+		return &statusError{code: resp.StatusCode, msg: fmt.Sprintf("copylab answered GET %s with %s%s", u, resp.Status, apiMessage(body))}
 	}
 	return json.Unmarshal(body, into)
+}
+
+// apiMessage is ": " and the sentence of an API error's body
+// ({"error": {"message": …}}), or "" when the body holds none.
+func apiMessage(body []byte) string {
+	var e struct {
+		Error struct {
+			Message string `json:"message"`
+		} `json:"error"`
+	}
+	if json.Unmarshal(body, &e) != nil || strings.TrimSpace(e.Error.Message) == "" {
+		return ""
+	}
+	return ": " + strings.Join(strings.Fields(e.Error.Message), " ")
 }
 
 // statusError is an answer other than 200 to getJSON.

@@ -402,6 +402,10 @@ func simulateCmd(ctx context.Context, args []string, stdout, stderr io.Writer, g
 	} else {
 		o.PageViews = pv
 	}
+	if timeout <= 0 {
+		// A run given no time would end before its first request.
+		problems = append(problems, "--timeout must be more than 0, such as 10m")
+	}
 	if o.Requests > 0 {
 		if o.Concurrency <= 0 || o.Concurrency > 4096 {
 			problems = append(problems, "--concurrency must be between 1 and 4096")
@@ -414,7 +418,7 @@ func simulateCmd(ctx context.Context, args []string, stdout, stderr io.Writer, g
 		rep, err := simulate.RunSnippet(ctx, o)
 		fmt.Fprint(stdout, rep.String())
 		if err != nil {
-			return err
+			return timedOut(err, timeout)
 		}
 		if len(rep.Failures) > 0 {
 			return fmt.Errorf("%d snippet requests failed", o.Requests-rep.Requests)
@@ -443,11 +447,14 @@ func simulateCmd(ctx context.Context, args []string, stdout, stderr io.Writer, g
 	rep, err := simulate.Run(ctx, o)
 	if refused := (*simulate.RefusalError)(nil); errors.As(err, &refused) {
 		// Nothing was sent: the reason alone, without a report of zeros.
+		if errors.Is(err, context.DeadlineExceeded) {
+			return fmt.Errorf("simulate: --timeout %s ran out before any traffic was sent", timeout)
+		}
 		return err
 	}
 	fmt.Fprint(stdout, rep.String())
 	if err != nil {
-		return err
+		return timedOut(err, timeout)
 	}
 	if o.Token != "" && !rep.Verified {
 		return errors.New("verification failed: " + rep.Verification)
@@ -456,6 +463,15 @@ func simulateCmd(ctx context.Context, args []string, stdout, stderr io.Writer, g
 		return fmt.Errorf("%d requests failed after retries", failed)
 	}
 	return nil
+}
+
+// timedOut words a run that --timeout ended, after its report: Go's
+// "context deadline exceeded" says nothing of the flag.
+func timedOut(err error, timeout time.Duration) error {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Errorf("simulate: --timeout %s ended the run before all its traffic was sent (the report above counts what was)", timeout)
+	}
+	return err
 }
 
 func backupCmd(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
