@@ -200,20 +200,26 @@ func (r Report) String() string {
 	return b.String()
 }
 
-// ParseRates reads "control=0.10,b=0.12".
+// ParseRates reads "control=0.10,b=0.12". A key given twice is an error:
+// which of its rates was meant cannot be known.
 func ParseRates(s string) (map[string]float64, error) {
 	out := map[string]float64{}
+	given := map[string]string{}
 	for _, part := range strings.Split(s, ",") {
 		part = strings.TrimSpace(part)
 		if part == "" {
 			continue
 		}
 		k, v, ok := strings.Cut(part, "=")
-		rate, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+		k, v = strings.TrimSpace(k), strings.TrimSpace(v)
+		rate, err := strconv.ParseFloat(v, 64)
 		if !ok || err != nil || rate < 0 || rate > 1 {
 			return nil, fmt.Errorf("rates: %q is not key=rate with a rate between 0 and 1", part)
 		}
-		out[strings.TrimSpace(k)] = rate
+		if prev, dup := given[k]; dup {
+			return nil, fmt.Errorf("rates: %s is given twice (%s and %s): give each variant one rate", k, prev, v)
+		}
+		out[k], given[k] = rate, v
 	}
 	if len(out) == 0 {
 		return nil, errors.New("rates: give at least one, such as control=0.10,b=0.12")
