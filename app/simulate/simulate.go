@@ -190,8 +190,10 @@ func (r Report) String() string {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
+	// Per variant, visitors (each once, however many page views they
+	// made), as the results count them: not exposure events.
 	for _, k := range keys {
-		fmt.Fprintf(&b, "  %-10s exposures %7d  conversions %7d\n", k, r.Exposures[k], r.Conversions[k])
+		fmt.Fprintf(&b, "  %-10s visitors %7d  conversions %7d\n", k, r.Exposures[k], r.Conversions[k])
 	}
 	fmt.Fprintf(&b, "failures %d%s, retries %d\n", r.Failed(), failureWords(r.Failures), r.Retries)
 	if r.Verification != "" {
@@ -488,7 +490,8 @@ func Run(ctx context.Context, o Options) (Report, error) {
 
 // verify compares the growth of the stored counts with what was
 // acknowledged. Every simulated visitor is new, and counts once in their
-// variant's exposures and at most once in its conversions, so the counts
+// variant's visitors (the results' "exposures") and at most once in its
+// conversions, so the counts
 // must grow by exactly what was acknowledged: less means a loss, more a
 // duplicate. Requests that failed after their retries may or may not have
 // been stored, so they widen the range by what they carried.
@@ -511,14 +514,14 @@ func verify(before, after map[string][2]int64, rep Report) (bool, string) {
 		}
 	}
 	for _, k := range keys {
-		check(k, "exposures", after[k][0]-before[k][0], rep.Exposures[k], rep.UnackedExposures[k])
+		check(k, "visitors", after[k][0]-before[k][0], rep.Exposures[k], rep.UnackedExposures[k])
 		check(k, "conversions", after[k][1]-before[k][1], rep.Conversions[k], rep.UnackedConversions[k])
 	}
 	if ok && rep.Failed() > 0 {
-		return true, fmt.Sprintf("ok: every acknowledged exposure and conversion counted once (0 lost, 0 duplicated; %d failed requests may or may not have been stored)", rep.Failed())
+		return true, fmt.Sprintf("ok: every acknowledged visitor and conversion counted once (0 lost, 0 duplicated; %d failed requests may or may not have been stored)", rep.Failed())
 	}
 	if ok {
-		return true, "ok: the stored exposures and conversions grew by exactly what was acknowledged (0 lost, 0 duplicated)"
+		return true, "ok: the stored visitors and conversions grew by exactly what was acknowledged (0 lost, 0 duplicated)"
 	}
 	return false, "MISMATCH: " + strings.Join(parts, "; ")
 }
