@@ -23,7 +23,16 @@ import (
 // true on the row of the variant shipped, if any, and recordings is the
 // document's recordings.list_url, the link to that variant's sessions in
 // the site's session recorder ("" without one). The experiment's fields
-// (the verdict, srm, excluded, threshold) repeat on every row.
+// (the verdict, srm, threshold) repeat on every row, except the excluded
+// visitors (excluded_multiple_variants, excluded_bots): those are counts,
+// which a spreadsheet sums down the column, so they stand once, on the
+// first row (the original's), and the other rows leave them empty. They
+// are not the original's own: the store counts them per experiment only
+// (experiment_excluded), and a visitor who saw several variants belongs
+// to none of them. Splitting them by variant would mean reading every
+// visitor row of the experiment for each download (experiment_visitors;
+// about 300 ms for two million visitors), where the results read only
+// the small aggregates.
 // verdict_caution is the document's caution, why a decisive
 // verdict_status (winner, control_wins, no_meaningful_difference) is not
 // called yet ("" when it is, or when there is nothing to call): without it
@@ -156,6 +165,10 @@ func (r *resultsReport) writeResultsCSV(w *csv.Writer, lists []string) error {
 		vr := r.an.Variants[i]
 		h := r.health[i]
 		label := views.VariantLabel(v.Key, i == 0)
+		var multiple, bots string // the experiment's, on the first row only
+		if i == 0 {
+			multiple, bots = csvInt(r.counts.MultipleVariants), csvInt(r.counts.Bots)
+		}
 		var lo, hi *float64
 		if vr.UpliftInterval != nil {
 			lo, hi = &vr.UpliftInterval.Low, &vr.UpliftInterval.High
@@ -169,7 +182,7 @@ func (r *resultsReport) writeResultsCSV(w *csv.Writer, lists []string) error {
 			csvText(r.an.Verdict.Status), csvText(r.an.Verdict.Text), csvNum(r.an.SRM.PValue),
 			strconv.FormatBool(r.an.SRM.Flagged), csvNum(r.threshold),
 			strconv.FormatBool(r.exp.ShippedVariant != "" && v.Key == r.exp.ShippedVariant),
-			csvText(listAt(lists, i)), csvInt(r.counts.MultipleVariants), csvInt(r.counts.Bots),
+			csvText(listAt(lists, i)), multiple, bots,
 			csvText(r.caution),
 		})
 	}
