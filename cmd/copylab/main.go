@@ -65,19 +65,25 @@ environment twin: --db is COPYLAB_DB, --public-url is COPYLAB_PUBLIC_URL.
 `
 
 const (
-	userUsage  = "usage: copylab user add --email E [--name N] [--password-stdin]\n       copylab user password --email E [--password-stdin]\n       copylab user invite --email E [--name N] [--public-url URL]\n"
-	tokenUsage = "usage: copylab token create --email E --name N\n"
+	userUsage  = "Usage: copylab user add --email E [--name N] [--password-stdin]\n       copylab user password --email E [--password-stdin]\n       copylab user invite --email E [--name N] [--public-url URL]\n"
+	tokenUsage = "Usage: copylab token create --email E --name N\n"
 )
 
-// subUsage answers a command group without its subcommand: asked for help
-// (--help, or "copylab help user"), the usage on stdout and success; else a
-// usage error.
-func subUsage(args []string, stdout io.Writer, usage string) error {
-	if len(args) > 0 && (args[0] == "--help" || args[0] == "-h") {
+// subUsage answers a command group (user, token) without one of its
+// commands: asked for help (--help, or "copylab help user"), the usage on
+// stdout and success; else the usage on stderr, as after any mistake, and
+// a usage error that says what was missing or unknown. (The error is one
+// sentence: main prints it after "copylab: ".)
+func subUsage(args []string, stdout, stderr io.Writer, group, commands, usage string) error {
+	if len(args) > 0 && isHelpFlag(args[0]) {
 		fmt.Fprint(stdout, usage)
 		return nil
 	}
-	return usageError{strings.TrimSuffix(usage, "\n")}
+	fmt.Fprint(stderr, usage)
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		return usageError{fmt.Sprintf("%s needs a command: %s", group, commands)}
+	}
+	return usageError{fmt.Sprintf("unknown %s command %q: use %s", group, args[0], commands)}
 }
 
 // isHelpFlag tells whether arg asks for help, in any of the spellings the
@@ -112,10 +118,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		case len(args) > 0 && args[0] == "invite":
 			return userInvite(ctx, args[1:], stdout, stderr, getenv)
 		}
-		return subUsage(args, stdout, userUsage)
+		return subUsage(args, stdout, stderr, "user", "add, password or invite", userUsage)
 	case "token":
 		if len(args) == 0 || args[0] != "create" {
-			return subUsage(args, stdout, tokenUsage)
+			return subUsage(args, stdout, stderr, "token", "create", tokenUsage)
 		}
 		return tokenCreate(ctx, args[1:], stdout, stderr, getenv)
 	case "simulate":
