@@ -166,9 +166,10 @@ func decodeJSON(c *fiber.Ctx, v any) error {
 	return nil
 }
 
-// noBody checks the body of a call that takes none (start, unship, …):
-// none, or an empty object, is fine; a name in it is unknown_field, as for
-// any call that does not take it, rather than silently ignored.
+// noBody checks the body of a call that takes none (start, unship, the
+// DELETEs, …): none, or an empty object, is fine; a name in it is
+// unknown_field, as for any call that does not take it, rather than
+// silently ignored.
 func noBody(c *fiber.Ctx) error {
 	if len(bytes.TrimSpace(c.Request().Body())) == 0 {
 		return nil
@@ -195,6 +196,9 @@ func jsonError(err error) error {
 			msg := fmt.Sprintf("The field %q is not part of this API (names are matched exactly).", field)
 			if names := jsonNames(se.GoType); len(names) > 0 {
 				msg = fmt.Sprintf("The field %q is not part of this API (names are matched exactly); here it takes %s.", field, orList(names))
+			} else if isEmptyStruct(se.GoType) {
+				// noBody's struct{}: the call reads no body at all.
+				msg = fmt.Sprintf("The field %q is not part of this API: this call takes no body (send none, or {}).", field)
 			}
 			return errBadRequest("unknown_field", field, msg)
 		case field == "":
@@ -233,6 +237,12 @@ func jsonNames(t reflect.Type) []string {
 		names = append(names, name)
 	}
 	return names
+}
+
+// isEmptyStruct tells whether t is a struct type without fields, as
+// noBody decodes into.
+func isEmptyStruct(t reflect.Type) bool {
+	return t != nil && t.Kind() == reflect.Struct && t.NumField() == 0
 }
 
 // invalidUTF8At is the offset of the first byte of b that is not UTF-8.

@@ -33,8 +33,11 @@ func (a *App) experimentDelete(c *fiber.Ctx) error {
 
 // apiExperimentDelete answers DELETE /api/v1/experiments/:id: 204 once the
 // experiment and everything recorded for it are gone; 409
-// experiment_running while it runs.
+// experiment_running while it runs. It takes no body (noBody).
 func (a *App) apiExperimentDelete(c *fiber.Ctx) error {
+	if err := noBody(c); err != nil {
+		return err
+	}
 	if _, err := a.store.DeleteExperiment(c.UserContext(), c.Params("id")); err != nil {
 		return err
 	}

@@ -37,8 +37,11 @@ func (a *App) siteDelete(c *fiber.Ctx) error {
 
 // apiSiteDelete answers DELETE /api/v1/sites/:id: 204 once the site and
 // everything of it are gone; 409 site_running while one of its experiments
-// runs.
+// runs. It takes no body (noBody).
 func (a *App) apiSiteDelete(c *fiber.Ctx) error {
+	if err := noBody(c); err != nil {
+		return err
+	}
 	_, _, err := a.store.DeleteSite(c.UserContext(), c.Params("id"))
 	a.snippets.reset() // a refused delete may have taken shipped variants first
 	a.forgetDeletedExperiments(c.UserContext())
