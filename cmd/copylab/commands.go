@@ -391,6 +391,12 @@ func simulateCmd(ctx context.Context, args []string, stdout, stderr io.Writer, g
 		return quietHelp(err)
 	}
 	var problems []string
+	if u, err := url.Parse(o.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		// Without its scheme, 127.0.0.1:8080 parses as a scheme and a
+		// path, and Go's error ("first path segment in URL cannot contain
+		// colon") says nothing of what to write.
+		problems = append(problems, "--url needs http:// or https://, such as http://127.0.0.1:8080")
+	}
 	if o.Site == "" {
 		problems = append(problems, "--site is required")
 	}
