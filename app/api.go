@@ -275,6 +275,25 @@ func jsonTypeName(k reflect.Kind) string {
 	return "of another type"
 }
 
+// apiNotFound is the last middleware of the API's routes (routes.go): a
+// store's not found (experiments.ErrNotFound) that reaches it says, in
+// the API's words, what is not there, rather than the pages' sentence
+// about old links. The route tells what its :id names; the calls that can
+// miss something else (a variant) say so themselves.
+func (a *App) apiNotFound(c *fiber.Ctx) error {
+	err := c.Next()
+	if err == nil || !errors.Is(err, experiments.ErrNotFound) {
+		return err
+	}
+	switch route := c.Route().Path; {
+	case strings.HasPrefix(route, "/api/v1/experiments/:id"):
+		return newHTTPError(http.StatusNotFound, "not_found", "No experiment has this id.")
+	case strings.HasPrefix(route, "/api/v1/sites/:id"):
+		return newHTTPError(http.StatusNotFound, "not_found", "No site has this id.")
+	}
+	return err
+}
+
 // renameFields renames the fields of a validation error for the API, so
 // that they match the API's own field names.
 func renameFields(err error, rename map[string]string) error {

@@ -3,6 +3,7 @@ package app
 import (
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -226,7 +227,8 @@ func (a *App) apiExperimentHistory(c *fiber.Ctx) error {
 
 // apiVariantUpdate answers PATCH /api/v1/experiments/:id/variants/:key
 // {text?, weight_bp?}. Changing a weight rescales the others so the split
-// still adds up to 100%.
+// still adds up to 100%. A key the experiment lacks is 404
+// unknown_variant, the code ship gives it.
 func (a *App) apiVariantUpdate(c *fiber.Ctx) error {
 	var in struct {
 		Text     *string `json:"text"`
@@ -235,7 +237,15 @@ func (a *App) apiVariantUpdate(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	e, err := a.store.UpdateVariant(c.UserContext(), c.Params("id"), c.Params("key"), experiments.VariantPatch{Text: in.Text, WeightBP: in.WeightBP})
+	ctx, key := c.UserContext(), c.Params("key")
+	e, err := a.store.UpdateVariant(ctx, c.Params("id"), key, experiments.VariantPatch{Text: in.Text, WeightBP: in.WeightBP})
+	if errors.Is(err, experiments.ErrNotFound) {
+		// The experiment, or only the variant? An unknown experiment is
+		// left to apiNotFound.
+		if _, gerr := a.store.Experiment(ctx, c.Params("id")); gerr == nil {
+			return newHTTPError(http.StatusNotFound, "unknown_variant", fmt.Sprintf("This experiment has no variant %q.", clip(key, 40)))
+		}
+	}
 	if err != nil {
 		return renameFields(err, apiExperimentFields)
 	}

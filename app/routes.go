@@ -110,7 +110,7 @@ func (a *App) routes() {
 	pages.Post("/settings/llm/test", a.settingsLLMTest)
 
 	// JSON API: Authorization: Bearer TOKEN. Errors are JSON everywhere.
-	api := a.group(a.refuseEncodedBodies, a.apiAuth)
+	api := a.group(a.refuseEncodedBodies, a.apiAuth, a.apiNotFound)
 	api.Get("/api/v1/sites", a.apiSitesList)
 	api.Post("/api/v1/sites", a.apiSiteCreate)
 	api.Get("/api/v1/sites/:id", a.apiSiteGet)
