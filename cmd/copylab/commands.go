@@ -381,7 +381,7 @@ func simulateCmd(ctx context.Context, args []string, stdout, stderr io.Writer, g
 	f.int(&o.Visitors, "visitors", 1000, "visitors to simulate")
 	f.string(&rates, "rates", "", "conversion rate of each of the experiment's variants, e.g. control=0.10,b=0.12 (required)")
 	f.int(&o.Concurrency, "concurrency", 8, "requests in flight")
-	f.string(&o.Token, "token", "", "API token: check afterwards that the stored counts grew by exactly what was sent")
+	f.secret(&o.Token, "token", "API token: check afterwards that the stored counts grew by exactly what was sent")
 	f.int(&seed, "seed", 1, "random seed, for repeatable runs")
 	f.duration(&timeout, "timeout", 10*time.Minute, "stop after this long")
 	f.string(&o.UserAgent, "user-agent", "", "User-Agent of every request (default: real browsers', varied per visitor)")
