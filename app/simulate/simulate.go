@@ -491,10 +491,10 @@ func Run(ctx context.Context, o Options) (Report, error) {
 // verify compares the growth of the stored counts with what was
 // acknowledged. Every simulated visitor is new, and counts once in their
 // variant's visitors (the results' "exposures") and at most once in its
-// conversions, so the counts
-// must grow by exactly what was acknowledged: less means a loss, more a
-// duplicate. Requests that failed after their retries may or may not have
-// been stored, so they widen the range by what they carried.
+// conversions, so the counts must grow by exactly what was acknowledged:
+// less means a loss, more a duplicate. Requests that failed after their
+// retries may or may not have been stored, so they widen the range by
+// what they carried.
 func verify(before, after map[string][2]int64, rep Report) (bool, string) {
 	ok := true
 	var parts []string
