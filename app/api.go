@@ -294,17 +294,38 @@ func (a *App) apiNotFound(c *fiber.Ctx) error {
 	return err
 }
 
-// renameFields renames the fields of a validation error for the API, so
-// that they match the API's own field names.
-func renameFields(err error, rename map[string]string) error {
+// apiWords puts a validation error of the store in the API's words: the
+// API's names for its fields (apiExperimentFields: traffic_bp, not the
+// store's coverage_bp), and bounds and sums in the unit the field is sent
+// in, basis points or a fraction, with the percentage the pages use
+// beside them. The store's checks decide what is wrong; only the sentence
+// of a field and code changes here, and any other stays the store's.
+// weights are the weight_bp values the request sent, for the sum a
+// weights_sum error names (nil when it sent none).
+func apiWords(err error, weights []int) error {
 	var ve experiments.ValidationError
 	if !errors.As(err, &ve) {
 		return err
 	}
 	out := make(experiments.ValidationError, len(ve))
 	for i, f := range ve {
-		if to, ok := rename[f.Field]; ok {
+		if to, ok := apiExperimentFields[f.Field]; ok {
 			f.Field = to
+		}
+		switch {
+		case f.Code == "out_of_range" && (f.Field == "traffic_bp" || f.Field == "weight_bp" || strings.HasSuffix(f.Field, ".weight_bp")):
+			f.Message = f.Field + " must be between 0 and 10000 (0% to 100%)."
+		case f.Code == "out_of_range" && f.Field == "threshold":
+			f.Message = "threshold must be between 0.005 and 1 (0.5% to 100%)."
+		case f.Code == "weights_sum" && weights != nil:
+			sum := 0
+			for _, w := range weights {
+				sum += w
+			}
+			f.Message = fmt.Sprintf("The variants' weight_bp must add up to 10000 (100%%); they add up to %d (%s%%).",
+				sum, strconv.FormatFloat(float64(sum)/100, 'f', -1, 64))
+		case f.Code == "weights_sum":
+			f.Message = "The variants' weight_bp must add up to 10000 (100%)."
 		}
 		out[i] = f
 	}

@@ -67,7 +67,7 @@ func (a *App) apiExperimentUpdate(c *fiber.Ctx) error {
 		return refused
 	}
 	if err != nil {
-		return renameFields(err, apiExperimentFields)
+		return apiWords(err, nil)
 	}
 	a.snippets.reset() // traffic_bp is in the tag
 	return c.JSON(a.withWarnings(updated))

@@ -17,7 +17,8 @@ import (
 	"copylab/variants"
 )
 
-// The API calls the traffic share traffic_bp; the store calls it coverage_bp.
+// The API calls the traffic share traffic_bp; the store calls it coverage_bp
+// (apiWords).
 var apiExperimentFields = map[string]string{"coverage_bp": "traffic_bp"}
 
 // maxBriefBytes caps the brief stored with an experiment.
@@ -171,15 +172,17 @@ func (a *App) apiExperimentCreate(c *fiber.Ctx) error {
 		}
 		e.Brief = b
 	}
-	for _, v := range in.Variants {
+	weights := make([]int, len(in.Variants))
+	for i, v := range in.Variants {
 		e.Variants = append(e.Variants, experiments.Variant{Key: v.Key, Text: v.Text, WeightBP: v.WeightBP, Source: experiments.SourceHuman})
+		weights[i] = v.WeightBP
 	}
 	if u, ok := c.Locals(localAPIUser).(experiments.User); ok {
 		e.CreatedBy = u.ID
 	}
 	created, err := a.store.CreateExperiment(c.UserContext(), e)
 	if err != nil {
-		return renameFields(err, apiExperimentFields)
+		return apiWords(err, weights)
 	}
 	c.Location("/api/v1/experiments/" + created.ID)
 	return c.Status(http.StatusCreated).JSON(a.apiExperimentOf(created))
@@ -247,7 +250,7 @@ func (a *App) apiVariantUpdate(c *fiber.Ctx) error {
 		}
 	}
 	if err != nil {
-		return renameFields(err, apiExperimentFields)
+		return apiWords(err, nil)
 	}
 	a.snippets.reset()
 	return c.JSON(a.withWarnings(e))

@@ -209,7 +209,7 @@ func (a *App) apiExperimentGenerate(c *fiber.Ctx) error {
 		return userGone(c)
 	}
 	if err != nil {
-		return renameFields(err, apiExperimentFields)
+		return apiWords(err, nil)
 	}
 	// The drafts are added: an answer of failure now would have the
 	// client send again and add more. The brief is only remembered for
