@@ -257,13 +257,19 @@ func (a *App) apiVariantUpdate(c *fiber.Ctx) error {
 }
 
 // apiExperimentTransition returns the handler of POST
-// /api/v1/experiments/:id/{start,pause,resume,stop}.
+// /api/v1/experiments/:id/{start,pause,resume,stop}. A stopped experiment
+// never runs again: its refusal names the call that makes a new draft of
+// it, as the pages offer Duplicate.
 func (a *App) apiExperimentTransition(action string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		if err := noBody(c); err != nil {
 			return err
 		}
 		e, err := a.store.Transition(c.UserContext(), c.Params("id"), action)
+		if se := (*experiments.StateError)(nil); errors.As(err, &se) && se.Code == "experiment_stopped" {
+			return newHTTPError(http.StatusConflict, se.Code, "This experiment has stopped and cannot run again. "+
+				"Duplicate it (POST /api/v1/experiments/"+c.Params("id")+"/duplicate) to test more copy.")
+		}
 		if se := (*experiments.StateError)(nil); errors.As(err, &se) && se.Other != nil {
 			// The other test of the element, for a client to act on
 			// (stop it, or tell its owner) without parsing the message.
