@@ -130,7 +130,7 @@ func formExperiment(f views.ExperimentForm) (experiments.Experiment, views.Error
 		}
 		bp, ok := parsePercent(v.Weight)
 		if !ok {
-			errs[fmt.Sprintf("variants[%d].weight", i)] = "Enter a percentage such as 50 or 33.33."
+			errs[fmt.Sprintf("variants[%d].weight", i)] = "Enter a percentage from 0 to 100, such as 50 or 33.33."
 		}
 		weights[i] = bp
 		given += bp
