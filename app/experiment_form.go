@@ -83,9 +83,76 @@ func parsePercent(s string) (int, bool) {
 	return int(math.Round(v * 100)), true
 }
 
+// splitWeights reads the rows' weights in basis points. An empty weight
+// takes an equal part of what the typed ones leave, the first empty ones
+// a basis point more when it does not divide; every weight empty is the
+// equal split (experiments.EqualWeights). given is the sum of the typed
+// weights; bad lists the rows whose weight is not a percentage from 0 to
+// 100 (counted as 0). Over 100% typed, the empty ones get 0.
+func splitWeights(vs []views.VariantField) (weights []int, given int, bad []int) {
+	weights = make([]int, len(vs))
+	blanks := 0
+	for i, v := range vs {
+		if v.Weight == "" {
+			blanks++
+			continue
+		}
+		bp, ok := parsePercent(v.Weight)
+		if !ok {
+			bad = append(bad, i)
+		}
+		weights[i] = bp
+		given += bp
+	}
+	if blanks == 0 || given > 10000 {
+		return weights, given, bad
+	}
+	rest, n := 10000-given, 0
+	for i, v := range vs {
+		if v.Weight == "" {
+			weights[i] = rest / blanks
+			if n < rest%blanks {
+				weights[i]++
+			}
+			n++
+		}
+	}
+	return weights, given, bad
+}
+
+// nextKeyIndex is the position (experiments.VariantKey) of the key a new
+// variant gets: the one after the last key in used that copylab gives
+// (b … z, v26 …), so that a variant added after a removal is named after
+// the others ("Variant E" after D) rather than taking a removed one's
+// key and showing up as "Variant C" after D.
+func nextKeyIndex(used map[string]bool) int {
+	next := 1
+	for k := range used {
+		if i, ok := keyIndex(k); ok && i >= next {
+			next = i + 1
+		}
+	}
+	return next
+}
+
+// keyIndex is the position whose default key is k ("c" is 2, "v30" is
+// 30); false for a key chosen through the API.
+func keyIndex(k string) (int, bool) {
+	if len(k) == 1 && k[0] >= 'b' && k[0] <= 'z' {
+		return int(k[0] - 'a'), true
+	}
+	if n, ok := strings.CutPrefix(k, "v"); ok {
+		if i, err := strconv.Atoi(n); err == nil && i >= 26 && experiments.VariantKey(i) == k {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
 // formExperiment turns the form into an experiment, with the form's own
-// errors (numbers that are not numbers). Empty weights share what the
-// typed ones leave, equally; all empty is an equal split.
+// errors (numbers that are not numbers, an empty weight that the typed
+// ones leave nothing for). Empty weights share what the typed ones leave,
+// equally; all empty is an equal split.
 func formExperiment(f views.ExperimentForm) (experiments.Experiment, views.Errors) {
 	errs := views.Errors{}
 	e := experiments.Experiment{
@@ -121,29 +188,22 @@ func formExperiment(f views.ExperimentForm) (experiments.Experiment, views.Error
 		}
 		e.CoverageBP = bp
 	}
-	given, blanks := 0, 0
-	weights := make([]int, len(f.Variants))
-	for i, v := range f.Variants {
-		if v.Weight == "" {
-			blanks++
-			continue
-		}
-		bp, ok := parsePercent(v.Weight)
-		if !ok {
-			errs[fmt.Sprintf("variants[%d].weight", i)] = "Enter a percentage from 0 to 100, such as 50 or 33.33."
-		}
-		weights[i] = bp
-		given += bp
+	weights, given, bad := splitWeights(f.Variants)
+	for _, i := range bad {
+		errs[fmt.Sprintf("variants[%d].weight", i)] = "Enter a percentage from 0 to 100, such as 50 or 33.33."
 	}
-	if blanks > 0 && blanks < len(f.Variants) && given <= 10000 {
-		rest, n := 10000-given, 0
+	if len(bad) == 0 && given <= 10000 {
+		// The typed weights leave nothing (or too little) for an empty one:
+		// saved, that variant would get no visitor without anyone choosing
+		// it. A weight of 0 is a choice; an empty one is not.
 		for i, v := range f.Variants {
-			if v.Weight == "" {
-				weights[i] = rest / blanks
-				if n < rest%blanks {
-					weights[i]++
+			if v.Weight == "" && weights[i] == 0 {
+				who := "this variant"
+				if i == 0 {
+					who = "the original"
 				}
-				n++
+				errs[fmt.Sprintf("variants[%d].weight", i)] = "The other weights add up to " + experiments.PercentOfBP(given) +
+					"%, so " + who + " would get no visitors: give it a weight, or empty every weight for an equal split."
 			}
 		}
 	}
@@ -151,7 +211,7 @@ func formExperiment(f views.ExperimentForm) (experiments.Experiment, views.Error
 	for _, v := range f.Variants {
 		used[v.Key] = true
 	}
-	next := 1
+	next := nextKeyIndex(used)
 	for i, v := range f.Variants {
 		key := v.Key
 		if i == 0 {
@@ -263,8 +323,17 @@ func formFromExperiment(e experiments.Experiment) views.ExperimentForm {
 	case experiments.GoalEvent:
 		f.GoalEvent = e.Goal.Name
 	}
+	// A split nobody set (the equal one, as adding variants or drafts
+	// leaves it) comes back as empty weights, not as figures that look
+	// typed: adding or removing a row then splits equally again, where
+	// 16.67/…/16.66 would leave a new row 0% and a removal short of 100%.
+	equal := customSplit(e) == "" // experiment_transition.go
 	for _, v := range e.Variants {
-		f.Variants = append(f.Variants, views.VariantField{Key: v.Key, Text: v.Text, Weight: experiments.PercentOfBP(v.WeightBP)})
+		w := experiments.PercentOfBP(v.WeightBP)
+		if equal {
+			w = ""
+		}
+		f.Variants = append(f.Variants, views.VariantField{Key: v.Key, Text: v.Text, Weight: w})
 	}
 	return f
 }
@@ -282,6 +351,38 @@ func (a *App) siteOptions(c *fiber.Ctx) ([]views.SiteOption, error) {
 	return out, nil
 }
 
+// nameNewRows gives each row added in the form the key it gets when saved
+// (formExperiment, and freshKeys for a saved experiment, whose removed
+// variants' keys are not reused), so that its box is named as its
+// variant will be.
+func (a *App) nameNewRows(c *fiber.Ctx, f *views.ExperimentForm) error {
+	used := map[string]bool{experiments.ControlKey: true}
+	for _, v := range f.Variants {
+		used[v.Key] = true
+	}
+	if !f.Creating() {
+		cur, err := a.store.Experiment(c.UserContext(), f.ID)
+		if err != nil {
+			return err
+		}
+		for _, v := range cur.Variants {
+			used[v.Key] = true
+		}
+	}
+	next := nextKeyIndex(used)
+	for i := range f.Variants {
+		if i == 0 || f.Variants[i].Key != "" {
+			continue
+		}
+		for used[experiments.VariantKey(next)] {
+			next++
+		}
+		f.Variants[i].NewKey = experiments.VariantKey(next)
+		used[f.Variants[i].NewKey] = true
+	}
+	return nil
+}
+
 // renderExperimentForm draws the form with its page frame.
 func (a *App) renderExperimentForm(c *fiber.Ctx, f views.ExperimentForm, status int) error {
 	sites, err := a.siteOptions(c)
@@ -289,6 +390,16 @@ func (a *App) renderExperimentForm(c *fiber.Ctx, f views.ExperimentForm, status 
 		return err
 	}
 	f.Sites = sites
+	if err := a.nameNewRows(c, &f); err != nil {
+		return err
+	}
+	if weights, given, bad := splitWeights(f.Variants); len(bad) == 0 && given <= 10000 {
+		for i := range f.Variants {
+			if f.Variants[i].Weight == "" {
+				f.Variants[i].Auto = experiments.PercentOfBP(weights[i])
+			}
+		}
+	}
 	plan := planForm(f.Plan.Threshold, f.Plan.BaseRate, f.Plan.DailyVisits, len(f.Variants))
 	plan.BaseMeasured, plan.DailyMeasured, plan.DailyPending = f.Plan.BaseMeasured, f.Plan.DailyMeasured, f.Plan.DailyPending
 	f.Plan = plan

@@ -153,7 +153,7 @@ func freshKeys(in *experiments.Experiment, f views.ExperimentForm, cur experimen
 			used[v.Key] = true
 		}
 	}
-	next := 1
+	next := nextKeyIndex(used) // after the last key: experiment_form.go
 	for i := range in.Variants {
 		if i == 0 || i >= len(f.Variants) || f.Variants[i].Key != "" {
 			continue

@@ -328,7 +328,7 @@ func TestExperimentEditAndLifeCycle(t *testing.T) {
 	t.Run("edit a draft", func(t *testing.T) {
 		resp, body := c.get(path + "/edit")
 		wantStatus(t, resp, http.StatusOK, body)
-		wantContains(t, body, ">Newer</textarea>", `value="33.34"`)
+		wantContains(t, body, ">Newer</textarea>", `placeholder="33.34"`) // an equal split: empty boxes, the share as placeholder
 		resp, body = c.post(path+"/edit", form("Hero v2", nil))
 		wantStatus(t, resp, http.StatusSeeOther, body)
 		got, _ := e.store.Experiment(context.Background(), x.ID)

@@ -170,11 +170,19 @@ type SiteOption struct {
 }
 
 // VariantField is one row of copy in the experiment form. Weight is in
-// percent as typed ("" means an equal split).
+// percent as typed: "" takes an equal part of what the typed weights
+// leave, so a split nobody typed stays equal as rows come and go.
 type VariantField struct {
 	Key    string
 	Text   string
 	Weight string
+	// NewKey is the key a row added in the form (Key "") gets when it is
+	// saved, which names it ("Variant E"); "" for a stored row.
+	NewKey string
+	// Auto is the share an empty Weight gets, in percent ("33.33"), as
+	// its placeholder; "" when it cannot be told (a typed weight is not
+	// a number).
+	Auto string
 }
 
 // GoalTypes offered by the form, in order.
