@@ -53,20 +53,31 @@ func readExperimentForm(c *fiber.Ctx) views.ExperimentForm {
 }
 
 // applyOp carries out the add and remove buttons. It reports whether the
-// form should simply be shown again (true) or saved (false).
+// form should simply be shown again (true) or saved (false). The form
+// comes back with the focus where the person goes on (its Focus): the new
+// row's copy after Add; after Remove, the row that took the removed one's
+// place, or the Add button when it was the last. A keyboard or a screen
+// reader would otherwise start again at the top of the page, many Tabs
+// away.
 func applyOp(f *views.ExperimentForm, op string) bool {
 	switch {
 	case op == "add":
 		if len(f.Variants) < experiments.MaxVariants {
 			f.Variants = append(f.Variants, views.VariantField{})
+			f.Focus = fmt.Sprintf("variants[%d].text", len(f.Variants)-1)
 		} else {
 			f.Errors = views.Errors{"variants": fmt.Sprintf("Test at most %d new variants at once.", experiments.MaxVariants-1)}
+			f.Focus = views.FocusAdd
 		}
 		return true
 	case strings.HasPrefix(op, "remove:"):
 		i, err := strconv.Atoi(strings.TrimPrefix(op, "remove:"))
 		if err == nil && i > 0 && i < len(f.Variants) {
 			f.Variants = append(f.Variants[:i], f.Variants[i+1:]...)
+		}
+		f.Focus = views.FocusAdd
+		if err == nil && i > 0 && i < len(f.Variants) {
+			f.Focus = fmt.Sprintf("variants[%d].text", i)
 		}
 		return true
 	}

@@ -214,7 +214,16 @@ type ExperimentForm struct {
 	Plan         PlanForm // the practical threshold and the sample-size estimate
 	Errors       Errors
 	GenerateURL  string // the generation page of a saved experiment
+	// Focus is where the focus lands when the form comes back from its
+	// "+ Add a variant" or "Remove" button: a row's copy box
+	// ("variants[2].text"), or FocusAdd for the Add button; "" leaves it
+	// to the page (the first field in error, if any).
+	Focus string
 }
+
+// FocusAdd puts the focus on the form's "+ Add a variant" button
+// (ExperimentForm.Focus).
+const FocusAdd = "add"
 
 // Creating reports whether the form creates a new experiment.
 func (f ExperimentForm) Creating() bool { return f.ID == "" }
