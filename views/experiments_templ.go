@@ -3087,9 +3087,9 @@ func Experiment(p ExperimentPage) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var139 string
-				templ_7745c5c3_Var139, templ_7745c5c3_Err = templ.JoinStringErrs(deleteConfirm(p.Name, p.Status))
+				templ_7745c5c3_Var139, templ_7745c5c3_Err = templ.JoinStringErrs(deleteConfirm(p.Name, p.Status, p.Shipped))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/experiments.templ`, Line: 793, Col: 96}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/experiments.templ`, Line: 793, Col: 107}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var139))
 				if templ_7745c5c3_Err != nil {
@@ -3385,12 +3385,17 @@ func deleteHelp(status, shipped string) string {
 	return h + "."
 }
 
-// deleteConfirm is the question the Delete button asks.
-func deleteConfirm(name, status string) string {
+// deleteConfirm is the question the Delete button asks; with a variant
+// shipped, it says that the shipped copy goes too (as deleteHelp does).
+func deleteConfirm(name, status, shipped string) string {
 	if status == "draft" {
 		return "Delete the draft “" + name + "”? This cannot be undone."
 	}
-	return "Delete “" + name + "” and all its results? This cannot be undone."
+	q := "Delete “" + name + "” and all its results?"
+	if shipped != "" {
+		q += " " + shipped + " stops showing: visitors will see your page's own copy again."
+	}
+	return q + " This cannot be undone."
 }
 
 // The Ship buttons say what the results panel above says of each variant
