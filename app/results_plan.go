@@ -54,13 +54,28 @@ func planEstimate(threshold, base, daily string, variants int) views.PlanEstimat
 	if strings.TrimSpace(base) == "" {
 		base = defaultPlanBase
 	}
+	// Every field that is wrong says so, in the order of the fields: the
+	// estimate is the one place these messages show (it is what the fields
+	// fetch as they change), and one message at a time hid the others.
+	var wrong []string
 	mde, okM := parseRatio(threshold)
+	if !okM || mde <= 0 || mde > 1 {
+		wrong = append(wrong, "Enter the smallest change worth acting on as a percentage, such as 10.")
+	}
 	rate, okB := parseRatio(base)
-	switch {
-	case !okM || mde <= 0 || mde > 1:
-		return views.PlanEstimate{Error: "Enter the smallest change worth acting on as a percentage, such as 10."}
-	case !okB || rate <= 0 || rate >= 1:
-		return views.PlanEstimate{Error: "Enter today’s conversion rate as a percentage between 0 and 100, such as 5."}
+	if !okB || rate <= 0 || rate >= 1 {
+		wrong = append(wrong, "Enter today’s conversion rate as a percentage between 0 and 100, such as 5.")
+	}
+	perDay := 0.0
+	if d := strings.TrimSpace(strings.ReplaceAll(daily, ",", "")); d != "" {
+		v, err := strconv.ParseFloat(d, 64)
+		if err != nil || !(v > 0) || math.IsInf(v, 0) {
+			wrong = append(wrong, "Enter the visitors a day as a number above 0, such as 1000, or leave it empty.")
+		}
+		perDay = v
+	}
+	if len(wrong) > 0 {
+		return views.PlanEstimate{Error: strings.Join(wrong, " ")}
 	}
 	n := stats.SampleSize(rate, mde)
 	if n <= 0 {
@@ -68,13 +83,10 @@ func planEstimate(threshold, base, daily string, variants int) views.PlanEstimat
 	}
 	e := views.PlanEstimate{PerVariant: roundUp(n), Variants: variants, BaseRate: rate, MDE: mde}
 	e.Total = e.PerVariant * int64(variants)
-	if d := strings.TrimSpace(strings.ReplaceAll(daily, ",", "")); d != "" {
-		perDay, err := strconv.ParseFloat(d, 64)
-		if err == nil && perDay > 0 && !math.IsInf(perDay, 0) {
-			e.Days = stats.RunTime(n, variants, perDay)
-			e.HasDays = true
-			e.RunTimeText = aboutDuration(e.Days)
-		}
+	if perDay > 0 {
+		e.Days = stats.RunTime(n, variants, perDay)
+		e.HasDays = true
+		e.RunTimeText = aboutDuration(e.Days)
 	}
 	return e
 }
