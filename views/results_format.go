@@ -200,6 +200,18 @@ func runningWord(ended bool) string {
 // days", "5 hours", "<1 hour".
 func pausedText(d float64) string { return daysValue(d) + " " + daysLabel(d) }
 
+// splitCheckText says, after a split changed during the test, what the
+// totals mix and how many visitors the split check counts: those who first
+// came after the day of the change (n). Until one has come, it says the
+// check waits for them: "the 0 visitors" would read as a fault.
+func splitCheckText(n int64) string {
+	const mix = "Visitors keep the variant they were given, so the totals below mix both splits"
+	if n == 0 {
+		return mix + ". The split check counts only visitors who first came after that day, and none has yet, so it waits for new visitors."
+	}
+	return mix + ", and the split check counts only the " + count(n) + " " + plural(int(n), "visitor", "visitors") + " who first came after that day."
+}
+
 // verdictHeadline is the verdict's headline. Once the test has ended
 // (stopped or shipped) no more visitors come, so the titles that would say
 // to wait say what the stop left instead. While the test is too young to
