@@ -10,8 +10,11 @@ import (
 )
 
 // experimentNew answers GET /experiments/new[?site=ID]: an empty form with
-// the robust selector suggested and a click goal, on the site given, else
-// on the site added last.
+// a click goal, on the site given, else on the site added last. The page
+// and element are left for the person to choose: the form suggests them
+// as placeholders ([data-copylab="hero"], the robust choice), since
+// values typed in ahead would test the home page's hero on a hurried
+// save.
 func (a *App) experimentNew(c *fiber.Ctx) error {
 	sites, err := a.store.Sites(c.UserContext())
 	if err != nil {
@@ -35,8 +38,6 @@ func (a *App) experimentNew(c *fiber.Ctx) error {
 	}
 	f := views.ExperimentForm{
 		SiteID:   site,
-		PageURL:  "/",
-		Selector: `[data-copylab="hero"]`,
 		GoalType: experiments.GoalClick,
 		Coverage: "100",
 		Variants: []views.VariantField{{}, {}},

@@ -207,7 +207,7 @@ func TestExperimentCreate(t *testing.T) {
 	t.Run("form", func(t *testing.T) {
 		resp, body := c.get("/experiments/new?site=" + site.ID)
 		wantStatus(t, resp, http.StatusOK, body)
-		wantContains(t, body, `value="[data-copylab=&#34;hero&#34;]"`, "Draft copy with AI", `value="generate"`, `name="variants[0].text"`, `name="variants[1].text"`)
+		wantContains(t, body, `placeholder="[data-copylab=&#34;hero&#34;]"`, "Draft copy with AI", `value="generate"`, `name="variants[0].text"`, `name="variants[1].text"`)
 	})
 
 	t.Run("every error at once", func(t *testing.T) {
