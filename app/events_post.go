@@ -51,24 +51,28 @@ func (a *App) eventsPost(c *fiber.Ctx) error {
 // sender's: the rest of the request is stored all the same), and how
 // many recordings were kept without the replay URL or the session id
 // they came with, and why.
+//
+// It starts "nothing stored" when no event of the request is in the
+// database: all were skipped, or were for a test deleted while they
+// waited (experiments.ReasonDeleted, the one not-counted reason whose
+// events are not written). Events received before are stored, by the
+// earlier request.
 func storedHeader(res experiments.IngestResult) string {
 	h := ""
 	if res.Ignored > 0 {
-		h = "stored; " + strconv.Itoa(res.Ignored) + " not counted: " + strings.Join(res.Reasons, ", ")
+		h = "; " + strconv.Itoa(res.Ignored) + " not counted: " + strings.Join(res.Reasons, ", ")
 	} else if res.Duplicates > 0 {
-		h = "stored; " + strconv.Itoa(res.Duplicates) + " already received"
+		h = "; " + strconv.Itoa(res.Duplicates) + " already received"
 	}
-	if len(res.Skipped) == 0 && len(res.ReplaysDropped) == 0 && len(res.SessionsDropped) == 0 {
-		return h
-	}
-	if h == "" {
-		h = "stored"
-		if res.Stored == 0 {
-			h = "nothing stored"
-		}
-	}
-	return h + reasonsClause(res.Skipped, "skipped") + reasonsClause(res.ReplaysDropped, "kept without replay") +
+	h += reasonsClause(res.Skipped, "skipped") + reasonsClause(res.ReplaysDropped, "kept without replay") +
 		reasonsClause(res.SessionsDropped, "kept without session")
+	if h == "" {
+		return ""
+	}
+	if res.Stored == 0 && res.Duplicates == 0 {
+		return "nothing stored" + h
+	}
+	return "stored" + h
 }
 
 // reasonsClause is "; N what: REASON, …" with the distinct reasons,
