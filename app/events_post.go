@@ -46,7 +46,7 @@ func (a *App) eventsPost(c *fiber.Ctx) error {
 
 // storedHeader is the X-Copylab header of an accepted request, or "" when
 // every event was stored and counted: how many were not counted and why,
-// or were received before, how many were skipped and why (a recorder's
+// how many were received before, how many were skipped and why (a recorder's
 // session copylab cannot link to, which is the page's doing, not the
 // sender's: the rest of the request is stored all the same), and how
 // many recordings were kept without the replay URL or the session id
@@ -61,8 +61,9 @@ func storedHeader(res experiments.IngestResult) string {
 	h := ""
 	if res.Ignored > 0 {
 		h = "; " + strconv.Itoa(res.Ignored) + " not counted: " + strings.Join(res.Reasons, ", ")
-	} else if res.Duplicates > 0 {
-		h = "; " + strconv.Itoa(res.Duplicates) + " already received"
+	}
+	if res.Duplicates > 0 {
+		h += "; " + strconv.Itoa(res.Duplicates) + " already received"
 	}
 	h += reasonsClause(res.Skipped, "skipped") + reasonsClause(res.ReplaysDropped, "kept without replay") +
 		reasonsClause(res.SessionsDropped, "kept without session")
