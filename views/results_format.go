@@ -262,10 +262,15 @@ func verdictHeadline(status string, ended, early bool) string {
 
 // verdictTitle is the verdict's headline (verdictHeadline), or, when the
 // tag found the page but never the element on it, that: "Not enough data
-// yet" would read as a quiet page.
-func verdictTitle(v Verdict) string {
-	if v.NotFound {
+// yet" would read as a quiet page. A paused test gets no visitors, so a
+// verdict that waits for more (keep_running) says to resume it: "Keep the
+// test running" would be untrue while it is not running.
+func verdictTitle(v Verdict, paused bool) string {
+	switch {
+	case v.NotFound:
 		return "The element was not found"
+	case paused && v.Status == "keep_running":
+		return "Resume the test to reach a verdict"
 	}
 	return verdictHeadline(v.Status, v.Ended, v.Early)
 }
