@@ -139,7 +139,7 @@ func Generate(p GeneratePage) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 9, ", so its copy is fixed: drafts can be added only to a draft experiment. To test other copy, duplicate it: the new draft has the same page, element, goal and variants, and takes drafts.</p><form method=\"post\" action=\"")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 9, ", so its copy is fixed: drafts can be added only to a draft experiment. To test other copy, duplicate it into a new draft with the same page, element, goal and variants, and draft copy there.</p><form method=\"post\" action=\"")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
