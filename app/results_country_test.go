@@ -16,9 +16,10 @@ const countryNote = "copylab knows no visitor’s country yet: it reads it from 
 // TestResultsCountryAllUnknown: with no country header and no GeoIP
 // database, every visitor's country is unknown; the Country segment then
 // says how copylab learns countries and what to set (the options' names
-// as the README gives them), on the results page and the share page,
-// instead of a table with one "Unknown" row. The other segments keep
-// their tables.
+// as the README gives them), on the results page and its trends
+// fragment, instead of a table with one "Unknown" row. The other segments
+// keep their tables. (A share link's says only that no country is known:
+// TestShareCountryNoAdvice.)
 func TestResultsCountryAllUnknown(t *testing.T) {
 	e := newEnv(t)
 	c := e.signIn("ann@example.com")
@@ -27,11 +28,8 @@ func TestResultsCountryAllUnknown(t *testing.T) {
 		wantStatus(t, e.postEvents(eventBody(site.Key, "v"+itoa(i), x.ID, []string{"control", "b"}[i%2], i < 2)), http.StatusNoContent, "")
 	}
 	_, full := c.get("/experiments/" + x.ID + "/results")
-	resp := e.do(newRequest(http.MethodGet, "/r/"+x.ShareToken, nil))
-	share := readBody(t, resp)
-	wantStatus(t, resp, http.StatusOK, share)
 	_, trends := c.get("/experiments/" + x.ID + "/results/trends")
-	for name, body := range map[string]string{"results": full, "share": share, "trends": trends} {
+	for name, body := range map[string]string{"results": full, "trends": trends} {
 		t.Run(name, func(t *testing.T) {
 			doc := parseHTML(t, body)
 			country := find1(t, doc, "seg-country")

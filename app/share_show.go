@@ -35,6 +35,7 @@ func (a *App) shareShow(c *fiber.Ctx) error {
 	}
 	if e.Status != experiments.StatusDraft {
 		p.Results, p.Trends = a.resultsAndTrends(c, e, base+"/live", base+"/trends")
+		p.Trends.ReadOnly = true // no advice on copylab's options for a viewer without an account
 		p.Recordings = a.recordingsView(c, e, base+"/recordings", "") // recordings.go: links only, read-only
 		p.Recordings.ReadOnly = true
 	}
@@ -59,7 +60,9 @@ func (a *App) shareTrends(c *fiber.Ctx) error {
 		return err
 	}
 	a.shareHeaders(c)
-	return render(c, views.ResultsTrends(a.trends(c, e, "/r/"+e.ShareToken+"/trends", "")))
+	t := a.trends(c, e, "/r/"+e.ShareToken+"/trends", "")
+	t.ReadOnly = true
+	return render(c, views.ResultsTrends(t))
 }
 
 func (a *App) shareHeaders(c *fiber.Ctx) {

@@ -179,6 +179,10 @@ type Trends struct {
 	// a share link.
 	Draft         bool
 	ExperimentURL string
+	// ReadOnly is the trends of a share link. Its viewer has no account
+	// and runs no server, so what is not set up (no country known) reads
+	// as a fact, not as advice on copylab's options.
+	ReadOnly bool
 }
 
 // SeriesKey names one variant in the charts' legends and tables.
