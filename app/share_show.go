@@ -35,7 +35,7 @@ func (a *App) shareShow(c *fiber.Ctx) error {
 	}
 	if e.Status != experiments.StatusDraft {
 		p.Results, p.Trends = a.resultsAndTrends(c, e, base+"/live", base+"/trends")
-		p.Trends.ReadOnly = true // no advice on copylab's options for a viewer without an account
+		p.Trends.ReadOnly = true
 		p.Recordings = a.recordingsView(c, e, base+"/recordings", "") // recordings.go: links only, read-only
 		p.Recordings.ReadOnly = true
 	}
