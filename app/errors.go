@@ -177,6 +177,13 @@ func (a *App) handleError(c *fiber.Ctx, err error) error {
 	if ans.retryAfter > 0 {
 		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(ans.retryAfter))
 	}
+	if isPublicPath(c.Path()) {
+		// The HTTP server (a body over the app's BodyLimit) and the router
+		// (a method the path does not take) answer before the public
+		// routes' publicHeaders runs; without its CORS headers the site's
+		// code could not read why it was refused.
+		setAll(&c.Response().Header, publicOnlyHeaders)
+	}
 	switch audienceOf(c.Path()) {
 	case forAPI, forEvents:
 		if audienceOf(c.Path()) == forEvents && ans.status >= 400 {
