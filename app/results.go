@@ -236,7 +236,7 @@ func tooEarly(days float64, arms []stats.Arm, threshold float64) (why, until []s
 			least = min(least, a.Exposures)
 		}
 		if least < need {
-			why = append(why, fmt.Sprintf("the smallest variant has %s of the about %s visitors planned", formatCount(least), formatCount(roundUp(need))))
+			why = append(why, fmt.Sprintf("the smallest variant has %s of the roughly %s visitors planned", formatCount(least), formatCount(roundUp(need))))
 			until = append(until, "until the planned sample is in")
 		}
 	}
