@@ -239,6 +239,27 @@
     focusFirstError();
   }
 
+  // A card's own message after its action ([data-focus-on-load], with
+  // tabindex=-1: a site's Notifications card after Save webhook, Send a
+  // test message or Turn off) takes the focus, so that a screen reader
+  // reads what happened and the keyboard is in the card. As above, the
+  // #fragment leaves the address first, or Chromium's jump to it would
+  // put the focus back on the body, and the card is scrolled to here.
+  function focusMessage() {
+    var msg = document.querySelector("main [data-focus-on-load]");
+    if (!msg || (document.activeElement && document.activeElement !== document.body)) return;
+    if (location.hash && window.history && history.replaceState) {
+      history.replaceState(history.state, "", location.pathname + location.search);
+    }
+    (msg.closest("section, .card") || msg).scrollIntoView({ block: "start" });
+    msg.focus({ preventScroll: true });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", focusMessage);
+  } else {
+    focusMessage();
+  }
+
   // Goal fields: show only the field of the chosen goal type. Without this
   // script all three stay visible, each labelled with its goal.
   function showGoal() {
