@@ -149,6 +149,7 @@ type genDraft struct {
 	instruction  string // the rewrite running or last run
 	message      string // the outcome of the last rewrite
 	failed       bool
+	noteProblem  bool         // message says what is wrong with note (empty, too long)
 	errors       views.Errors // why it could not be added, after an approve
 }
 
@@ -770,7 +771,7 @@ func (a *App) startRegeneration(j *genJob, i int, kept []string, instruction str
 		return err
 	}
 	j.mu.Lock()
-	d.instruction, d.message, d.failed = instruction, "", false
+	d.instruction, d.message, d.failed, d.noteProblem = instruction, "", false, false
 	tries := rewriteTries(j.offline, len(j.drafts))
 	j.mu.Unlock()
 

@@ -36,7 +36,7 @@ func (a *App) generateRegenerate(c *fiber.Ctx) error {
 	a.syncDrafts(c, j)
 
 	instruction := strings.TrimSpace(c.Query("instruction"))
-	problem := ""
+	problem, noteProblem := "", false
 	switch instruction {
 	case variants.InstructionShorter, variants.InstructionDifferentAngle, variants.InstructionMoreLikeThis:
 	case "custom":
@@ -49,6 +49,7 @@ func (a *App) generateRegenerate(c *fiber.Ctx) error {
 		case utf8.RuneCountInString(instruction) > maxNoteLen:
 			problem = "Keep the request under 300 characters."
 		}
+		noteProblem = problem != "" // the card marks the note, and the focus goes there
 	default:
 		problem = "Choose how to rewrite this draft."
 	}
@@ -65,7 +66,7 @@ func (a *App) generateRegenerate(c *fiber.Ctx) error {
 	}
 	if problem != "" {
 		j.mu.Lock()
-		j.drafts[i].message, j.drafts[i].failed = problem, true
+		j.drafts[i].message, j.drafts[i].failed, j.drafts[i].noteProblem = problem, true, noteProblem
 		j.mu.Unlock()
 	}
 	if !isHTMX(c) {

@@ -187,6 +187,7 @@ func cardViewLocked(expID string, j *genJob, i int, csrf string) views.DraftCard
 		Note:          d.note,
 		Message:       d.message,
 		Failed:        d.failed,
+		NoteInvalid:   d.noteProblem,
 		URL:           base,
 		RegenerateURL: base + "/regenerate",
 		CSRF:          csrf,

@@ -253,6 +253,10 @@ type DraftCard struct {
 	Note          string // the free-text request as typed
 	Message       string // the outcome of the last regenerate, or why it failed
 	Failed        bool   // Message is a failure
+	// NoteInvalid says Message is about the request in words (Note):
+	// none was written, or it is too long. The note is then marked
+	// invalid and described by Message, so the focus goes there.
+	NoteInvalid   bool
 	URL           string // this card's fragment, polled while regenerating
 	RegenerateURL string
 	CSRF          string
