@@ -61,10 +61,13 @@ const narrowFitJS = `(function () {
 	};
 	// Text wider than its own box spills over its neighbours, or is cut
 	// by it, though it stays on the screen: the innermost such box is
-	// named. Single-line fields scroll their value, as everywhere.
+	// named. Single-line fields scroll their value, as everywhere, and a
+	// select cuts its chosen option's name at its edge (its list, a popup
+	// of the browser's, shows names whole): Chromium reports a long site
+	// name in one as content wider than the box, 260 px in 255 at 320 px.
 	var spills = [];
 	document.querySelectorAll("body *").forEach(function (el) {
-		if (el.matches("input, .table-wrap") || !hasText(el) || el.clientWidth === 0 || hidden(el)) return;
+		if (el.matches("input, select, select *, .table-wrap") || !hasText(el) || el.clientWidth === 0 || hidden(el)) return;
 		if (el.scrollWidth > el.clientWidth + 1) spills.push(el);
 	});
 	spills.forEach(function (el) {
