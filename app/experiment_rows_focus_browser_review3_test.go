@@ -9,7 +9,6 @@ import (
 	"github.com/chromedp/chromedp/kb"
 
 	"copylab/experiments"
-	"copylab/static/browsertest"
 )
 
 // TestExperimentRowsFocusBrowser: "+ Add a variant" and "Remove" send the
@@ -25,16 +24,8 @@ func TestExperimentRowsFocusBrowser(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser test")
 	}
-	live := serveLive(t)         // the server before the browser
-	tab := browsertest.NewTab(t) // skips without Chromium, fails under CI
+	live, tab, site := liveShopTab(t)
 	ctx := context.Background()
-	if _, _, err := AddUser(ctx, live.store, "owner@example.com", "Owner", testPassword); err != nil {
-		t.Fatal(err)
-	}
-	site, err := live.store.CreateSite(ctx, experiments.Site{Name: "Shop", Domain: "shop.example"})
-	if err != nil {
-		t.Fatal(err)
-	}
 	draft, err := live.store.CreateExperiment(ctx, experiments.Experiment{SiteID: site.ID, Name: "Hero", Page: "/", Selector: "h1",
 		Goal: experiments.Goal{Type: experiments.GoalClick, Selector: "#buy"}, CoverageBP: 10000,
 		Variants: []experiments.Variant{{Text: "Old"}, {Text: "New one"}, {Text: "New two"}, {Text: "New three"}}})

@@ -13,7 +13,6 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
-	"copylab/experiments"
 	"copylab/static/browsertest"
 )
 
@@ -28,16 +27,8 @@ func TestNotifyCardFocusBrowserReview4(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser test")
 	}
-	live := serveLive(t)         // the server before the browser
-	tab := browsertest.NewTab(t) // skips without Chromium, fails under CI
+	live, tab, site := liveShopTab(t)
 	ctx := context.Background()
-	if _, _, err := AddUser(ctx, live.store, "owner@example.com", "Owner", testPassword); err != nil {
-		t.Fatal(err)
-	}
-	site, err := live.store.CreateSite(ctx, experiments.Site{Name: "Shop", Domain: "shop.example"})
-	if err != nil {
-		t.Fatal(err)
-	}
 	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
 	defer hook.Close()
 	exceptions := browsertest.Exceptions(t, tab)

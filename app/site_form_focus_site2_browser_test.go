@@ -24,16 +24,7 @@ func TestSiteFormErrorFocusBrowser(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser test")
 	}
-	live := serveLive(t)         // the server before the browser
-	tab := browsertest.NewTab(t) // skips without Chromium, fails under CI
-	ctx := context.Background()
-	if _, _, err := AddUser(ctx, live.store, "owner@example.com", "Owner", testPassword); err != nil {
-		t.Fatal(err)
-	}
-	site, err := live.store.CreateSite(ctx, experiments.Site{Name: "Shop", Domain: "shop.example"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	live, tab, site := liveShopTab(t)
 	signInTab(t, tab, live.base+"/login", "owner@example.com", chromedp.EmulateViewport(1280, 800))
 
 	for _, tt := range []struct {
@@ -83,4 +74,21 @@ func TestSiteFormErrorFocusBrowser(t *testing.T) {
 			}
 		})
 	}
+}
+
+// liveShopTab is the start of most browser tests of the pages: the server
+// (before the browser), a tab, the owner's account and the "Shop" site.
+func liveShopTab(t *testing.T) (*liveApp, context.Context, experiments.Site) {
+	t.Helper()
+	live := serveLive(t)         // the server before the browser
+	tab := browsertest.NewTab(t) // skips without Chromium, fails under CI
+	ctx := context.Background()
+	if _, _, err := AddUser(ctx, live.store, "owner@example.com", "Owner", testPassword); err != nil {
+		t.Fatal(err)
+	}
+	site, err := live.store.CreateSite(ctx, experiments.Site{Name: "Shop", Domain: "shop.example"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return live, tab, site
 }
