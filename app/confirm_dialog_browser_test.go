@@ -21,14 +21,8 @@ func TestConfirmDialogBrowser(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser test")
 	}
-	tab := browsertest.NewTab(t) // skips without Chromium, fails under CI
-	live := serveLive(t)
-	live.ownerToken(t, "confirm")
+	live, tab, site := liveShopTab(t)
 	ctx := context.Background()
-	site, err := live.store.CreateSite(ctx, experiments.Site{Name: "Shop", Domain: "shop.example"})
-	if err != nil {
-		t.Fatal(err)
-	}
 	x, err := live.store.CreateExperiment(ctx, experiments.Experiment{SiteID: site.ID, Name: "Hero", Page: "/", Selector: "h1",
 		Goal: experiments.Goal{Type: experiments.GoalClick, Selector: "#buy"}, CoverageBP: 10000,
 		Variants: []experiments.Variant{{Text: "Ship faster"}, {Text: "Ship sooner"}}})

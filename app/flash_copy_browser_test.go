@@ -16,7 +16,6 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
-	"copylab/experiments"
 	"copylab/static/browsertest"
 )
 
@@ -28,10 +27,12 @@ func TestFlashInThePartChanged(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser test")
 	}
-	tab := browsertest.NewTab(t) // skips without Chromium, fails under CI
-	live := serveLive(t)
+	live, tab, site := liveShopTab(t)
 	ctx := context.Background()
-	live.ownerToken(t, "Deploy")
+	// The token's row above keeps #sessions as far down Settings as before.
+	if _, err := CreateToken(ctx, live.store, "owner@example.com", "Deploy"); err != nil {
+		t.Fatal(err)
+	}
 	owner, _, err := live.store.UserByEmail(ctx, "owner@example.com")
 	if err != nil {
 		t.Fatal(err)
@@ -70,10 +71,6 @@ func TestFlashInThePartChanged(t *testing.T) {
 	// A card whose heading shares a row with a badge (.section-head):
 	// the message goes under the row, not between the heading and the
 	// badge.
-	site, err := live.store.CreateSite(ctx, experiments.Site{Name: "Shop", Domain: "shop.example"})
-	if err != nil {
-		t.Fatal(err)
-	}
 	if err := chromedp.Do(tab, chromedp.Navigate(live.base+"/sites/"+site.ID), chromedp.WaitVisible(chromedp.CSS("#f-clarity-project-id"))); err != nil {
 		t.Fatal(err)
 	}

@@ -24,13 +24,8 @@ func TestSnippetPreviewSpellingsBrowser(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser test")
 	}
-	tab := browsertest.NewTab(t) // skips without Chromium, fails under CI
-	live := serveLive(t)
+	live, tab, site := liveShopTab(t)
 	ctx := t.Context()
-	site, err := live.store.CreateSite(ctx, experiments.Site{Name: "Shop", Domain: "shop.example"})
-	if err != nil {
-		t.Fatal(err)
-	}
 	texts := map[string]string{"control": "Original headline", "b": "Headline B", "c": "Headline C", "d": "Headline D"}
 	x, err := live.store.CreateExperiment(ctx, experiments.Experiment{
 		SiteID: site.ID, Name: "Hero", Page: "/landing*", Selector: `[data-copylab="hero"]`,

@@ -20,13 +20,8 @@ func TestSnippetPreviewNoticeBrowser(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser test")
 	}
-	tab := browsertest.NewTab(t) // skips without Chromium, fails under CI
-	live := serveLive(t)
+	live, tab, site := liveShopTab(t)
 	ctx := t.Context()
-	site, err := live.store.CreateSite(ctx, experiments.Site{Name: "Shop", Domain: "shop.example"})
-	if err != nil {
-		t.Fatal(err)
-	}
 	x, err := live.store.CreateExperiment(ctx, experiments.Experiment{
 		SiteID: site.ID, Name: "Pricing headline", Page: "/landing*", Selector: `[data-copylab="hero"]`,
 		Goal: experiments.Goal{Type: experiments.GoalClick, Selector: "#buy"}, CoverageBP: 10000,

@@ -25,13 +25,8 @@ func TestSnippetPreviewWhyBrowser(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser test")
 	}
-	tab := browsertest.NewTab(t) // skips without Chromium, fails under CI
-	live := serveLive(t)
+	live, tab, site := liveShopTab(t)
 	ctx := t.Context()
-	site, err := live.store.CreateSite(ctx, experiments.Site{Name: "Shop", Domain: "shop.example"})
-	if err != nil {
-		t.Fatal(err)
-	}
 	x, err := live.store.CreateExperiment(ctx, experiments.Experiment{
 		SiteID: site.ID, Name: "Pricing CTA", Page: "/pricing/*", Selector: `#cta`,
 		Goal: experiments.Goal{Type: experiments.GoalClick, Selector: "#cta"}, CoverageBP: 10000,
