@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/url"
+	"os"
 	"path/filepath"
 	"runtime"
 	"strconv"
@@ -181,12 +182,31 @@ func quietHelp(err error) error {
 func openStore(ctx context.Context, path string) (*experiments.Store, error) {
 	s, err := experiments.OpenExisting(ctx, path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("there is no database at %s: pass --db (or set COPYLAB_DB) with the database copylab serve uses", absPath(path))
+		return nil, noDatabase(path)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
 	return s, nil
+}
+
+// needDatabase refuses, as openStore does, a path with no file for the
+// commands that hand it to experiments (backup, recount). Those refuse a
+// missing file themselves, and create none, but name it as given, without
+// saying how to give the right one; this check only words the refusal,
+// so a file removed right after it is still refused there.
+func needDatabase(path string) error {
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		return noDatabase(path)
+	}
+	return nil
+}
+
+// noDatabase is the refusal of a command run on a path with no database:
+// it names the absolute path it looked for and says how to give the one
+// copylab serve uses.
+func noDatabase(path string) error {
+	return fmt.Errorf("there is no database at %s: pass --db (or set COPYLAB_DB) with the database copylab serve uses", absPath(path))
 }
 
 // absPath is the path an admin command names its database by: absolute,
@@ -492,6 +512,9 @@ func backupCmd(ctx context.Context, args []string, stdout, stderr io.Writer, get
 	if strings.TrimSpace(out) == "" {
 		return usageError{"--out is required: the backup file to write, or a directory for it"}
 	}
+	if err := needDatabase(db); err != nil {
+		return err
+	}
 	info, err := experiments.Backup(ctx, db, out)
 	if err != nil {
 		return err
@@ -537,6 +560,9 @@ func recountCmd(ctx context.Context, args []string, stdout, stderr io.Writer, ge
 		return quietHelp(err)
 	}
 	o.Experiment = strings.TrimSpace(o.Experiment)
+	if err := needDatabase(db); err != nil {
+		return err
+	}
 	// The dry run is announced with its first line, not before: a recount
 	// refused (copylab still serving the file) then prints only why.
 	announced := false

@@ -113,7 +113,7 @@ func TestRecountCommandErrors(t *testing.T) {
 		usage bool
 		want  string
 	}{
-		{"no database", []string{"recount", "--db", missing}, false, "recount: there is no database at " + missing},
+		{"no database", []string{"recount", "--db", missing}, false, "there is no database at " + missing + ": pass --db"},
 		{"unknown experiment", []string{"recount", "--db", db, "--experiment", "nope"}, false, `recount: no experiment has the id "nope"`},
 		{"stray argument", []string{"recount", "--db", db, "all"}, true, `unexpected argument "all"`},
 		{"bad flag", []string{"recount", "--experiments", "x"}, true, "experiments"},
