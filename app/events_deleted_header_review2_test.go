@@ -10,7 +10,8 @@ import (
 // TestEventsHeaderNothingStoredForDeleted: a test deleted while the
 // ingester still had it in mind (it remembers a started test for two
 // seconds) gets its events answered 204, and they are not written. The
-// X-Copylab header said "stored" all the same; it now says nothing was.
+// X-Copylab header said "stored" all the same; it now says nothing was,
+// and that the events were not stored (not "not counted", as if they were).
 func TestEventsHeaderNothingStoredForDeleted(t *testing.T) {
 	e := newEnv(t)
 	tok := e.token("api@example.com")
@@ -30,7 +31,7 @@ func TestEventsHeaderNothingStoredForDeleted(t *testing.T) {
 
 	resp, body = e.postEventsAs(evBodyOf(site.Key, "late", exposureEv(x.ID, "b"), exposureEv(x.ID, "b")), recDesktopUA)
 	wantStatus(t, resp, http.StatusNoContent, body)
-	if h, want := resp.Header.Get("X-Copylab"), "nothing stored; 2 not counted: "+experiments.ReasonDeleted; h != want {
+	if h, want := resp.Header.Get("X-Copylab"), "nothing stored; 2 not stored: "+experiments.ReasonDeleted; h != want {
 		t.Errorf("X-Copylab %q, want %q", h, want)
 	}
 	if n := e.eventRows(); n != before {

@@ -45,35 +45,52 @@ func (a *App) eventsPost(c *fiber.Ctx) error {
 }
 
 // storedHeader is the X-Copylab header of an accepted request, or "" when
-// every event was stored and counted: how many were not counted and why,
-// how many were received before, how many were skipped and why (a recorder's
+// every event was stored and counted, which is nearly every request: it
+// then allocates nothing. Otherwise it names each part: the events of a
+// test deleted while they waited (experiments.ReasonDeleted), which are
+// not stored; how many were stored but not counted and why; how many
+// were received before; how many were skipped and why (a recorder's
 // session copylab cannot link to, which is the page's doing, not the
-// sender's: the rest of the request is stored all the same), and how
-// many recordings were kept without the replay URL or the session id
-// they came with, and why.
+// sender's: the rest of the request is stored all the same); and how many
+// recordings were kept without the replay URL or the session id they
+// came with, and why.
 //
 // It starts "nothing stored" when no event of the request is in the
-// database: all were skipped, or were for a test deleted while they
-// waited (experiments.ReasonDeleted, the one not-counted reason whose
-// events are not written). Events received before are stored, by the
-// earlier request.
+// database: all were skipped, or were for a deleted test. Events received
+// before are stored, by the earlier request.
 func storedHeader(res experiments.IngestResult) string {
+	if res.Ignored == 0 && res.Duplicates == 0 && len(res.Skipped) == 0 && len(res.ReplaysDropped) == 0 &&
+		len(res.SessionsDropped) == 0 {
+		return ""
+	}
 	h := ""
 	if res.Ignored > 0 {
-		h = "; " + strconv.Itoa(res.Ignored) + " not counted: " + strings.Join(res.Reasons, ", ")
+		h = "; " + strconv.Itoa(res.Ignored) + ignoredWhat(res.Reasons) + strings.Join(res.Reasons, ", ")
 	}
 	if res.Duplicates > 0 {
 		h += "; " + strconv.Itoa(res.Duplicates) + " already received"
 	}
 	h += reasonsClause(res.Skipped, "skipped") + reasonsClause(res.ReplaysDropped, "kept without replay") +
 		reasonsClause(res.SessionsDropped, "kept without session")
-	if h == "" {
-		return ""
-	}
 	if res.Stored == 0 && res.Duplicates == 0 {
 		return "nothing stored" + h
 	}
 	return "stored" + h
+}
+
+// ignoredWhat says what became of IngestResult.Ignored events with these
+// reasons: a deleted test's events are not stored, the others are stored
+// and not counted. IngestResult counts both together, so when a request
+// has both (a bot's events for a deleted test and a running one, say) the
+// header cannot split the number and says both.
+func ignoredWhat(reasons []string) string {
+	switch {
+	case !slices.Contains(reasons, experiments.ReasonDeleted):
+		return " not counted: "
+	case len(reasons) == 1:
+		return " not stored: "
+	}
+	return " not stored or not counted: "
 }
 
 // reasonsClause is "; N what: REASON, …" with the distinct reasons,
