@@ -203,7 +203,8 @@ func (r Report) String() string {
 }
 
 // ParseRates reads "control=0.10,b=0.12". A key given twice is an error:
-// which of its rates was meant cannot be known.
+// which of its rates was meant cannot be known. So is a rate with no key
+// ("=0.2"), which names no variant.
 func ParseRates(s string) (map[string]float64, error) {
 	out := map[string]float64{}
 	given := map[string]string{}
@@ -215,8 +216,12 @@ func ParseRates(s string) (map[string]float64, error) {
 		k, v, ok := strings.Cut(part, "=")
 		k, v = strings.TrimSpace(k), strings.TrimSpace(v)
 		rate, err := strconv.ParseFloat(v, 64)
-		if !ok || err != nil || rate < 0 || rate > 1 {
+		// Written so that NaN, which ParseFloat reads, is out of range too.
+		if !ok || err != nil || !(rate >= 0 && rate <= 1) {
 			return nil, fmt.Errorf("rates: %q is not key=rate with a rate between 0 and 1", part)
+		}
+		if k == "" {
+			return nil, fmt.Errorf("rates: %q names no variant: write key=rate, such as control=%s", part, v)
 		}
 		if prev, dup := given[k]; dup {
 			return nil, fmt.Errorf("rates: %s is given twice (%s and %s): give each variant one rate", k, prev, v)

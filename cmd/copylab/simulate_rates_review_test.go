@@ -8,13 +8,16 @@ import (
 
 // TestSimulateRateGivenTwice: --rates with a variant given twice is a
 // mistake on the command line (exit 2) that names the variant and both
-// rates; it used to run with the last one.
+// rates; it used to run with the last one. So is a rate with no variant
+// before its "=", which used to be sent on as a variant called "".
 func TestSimulateRateGivenTwice(t *testing.T) {
 	for _, tt := range []struct {
 		name, rates, want string
 	}{
 		{"twice", "control=0.1,control=0.2,b=0.1", "--rates: control is given twice (0.1 and 0.2): give each variant one rate"},
 		{"same rate, spaced", "b=0.1, control=0.1 ,b = 0.1", "--rates: b is given twice (0.1 and 0.1): give each variant one rate"},
+		{"no variant", "=0.3", `--rates: "=0.3" names no variant: write key=rate, such as control=0.3`},
+		{"no variant beside one", "control=0.3,=0.2", `--rates: "=0.2" names no variant: write key=rate, such as control=0.2`},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			stdout, _, err := runCmd(t, env(nil), "", "simulate", "--url", "http://127.0.0.1:1", "--site", "k", "--experiment", "x",
