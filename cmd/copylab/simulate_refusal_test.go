@@ -4,12 +4,10 @@ import (
 	"context"
 	"net"
 	"net/http"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"copylab/app"
 	"copylab/app/syncbuf"
 	"copylab/experiments"
 )
@@ -20,52 +18,17 @@ import (
 // API token, the sentence says which it is: a draft, paused, stopped, on
 // another site, or no experiment at all.
 func TestSimulateRefusals(t *testing.T) {
-	ctx := context.Background()
-	db := filepath.Join(t.TempDir(), "copylab.db")
-	s, err := experiments.Open(ctx, db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	shop, err := s.CreateSite(ctx, experiments.Site{Name: "Shop", Domain: "shop.example"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	blog, err := s.CreateSite(ctx, experiments.Site{Name: "Blog", Domain: "blog.example"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	// experiment creates a test on site, taken through the given actions,
-	// each on an element of its own (two tests of one element and page
-	// cannot both run).
-	experiment := func(siteID, name string, actions ...string) string {
-		t.Helper()
-		x, err := s.CreateExperiment(ctx, experiments.Experiment{SiteID: siteID, Name: name, Page: "/", Selector: "#" + strings.ReplaceAll(name, " ", "-"),
-			Goal: experiments.Goal{Type: experiments.GoalClick, Selector: "#buy"}, CoverageBP: 10000,
-			Variants: []experiments.Variant{{Text: "Buy now"}, {Text: "Start today"}}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, a := range actions {
-			if _, err := s.Transition(ctx, x.ID, a); err != nil {
-				t.Fatal(err)
-			}
-		}
-		return x.ID
-	}
-	running := experiment(shop.ID, "Running", experiments.ActionStart)
-	paused := experiment(shop.ID, "Paused", experiments.ActionStart, experiments.ActionPause)
-	draft := experiment(shop.ID, "Draft")
-	stopped := experiment(shop.ID, "Stopped", experiments.ActionStart, experiments.ActionStop)
-	elsewhere := experiment(blog.ID, "On the blog", experiments.ActionStart)
-	if _, _, err := app.AddUser(ctx, s, "owner@example.com", "Owner", "correct horse battery staple"); err != nil {
-		t.Fatal(err)
-	}
-	token, err := app.CreateToken(ctx, s, "owner@example.com", "simulate")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.Close()
-	base := serveInProcess(t, db)
+	var shop experiments.Site
+	var running, paused, draft, stopped, elsewhere string
+	base, token := simulateServer(t, func(d simulateDB) {
+		shop = d.site("Shop", "shop.example")
+		blog := d.site("Blog", "blog.example")
+		running = d.experiment(shop, "Running", experiments.ActionStart)
+		paused = d.experiment(shop, "Paused", experiments.ActionStart, experiments.ActionPause)
+		draft = d.experiment(shop, "Draft")
+		stopped = d.experiment(shop, "Stopped", experiments.ActionStart, experiments.ActionStop)
+		elsewhere = d.experiment(blog, "On the blog", experiments.ActionStart)
+	})
 	const unknown = "01900000-0000-7000-8000-000000000000"
 
 	for _, tt := range []struct {

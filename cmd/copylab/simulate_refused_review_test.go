@@ -1,13 +1,10 @@
 package main
 
 import (
-	"context"
 	"errors"
-	"path/filepath"
 	"strings"
 	"testing"
 
-	"copylab/app"
 	"copylab/experiments"
 )
 
@@ -18,42 +15,13 @@ import (
 // --timeout that runs out first says that. A --timeout of 0 or less is a
 // mistake on the command line (exit 2): it used to run out at once.
 func TestSimulateFailsBeforeTraffic(t *testing.T) {
-	ctx := context.Background()
-	db := filepath.Join(t.TempDir(), "copylab.db")
-	s, err := experiments.Open(ctx, db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	site, err := s.CreateSite(ctx, experiments.Site{Name: "Shop", Domain: "shop.example"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	experiment := func(name string, actions ...string) string {
-		t.Helper()
-		x, err := s.CreateExperiment(ctx, experiments.Experiment{SiteID: site.ID, Name: name, Page: "/", Selector: "#" + name,
-			Goal: experiments.Goal{Type: experiments.GoalClick, Selector: "#buy"}, CoverageBP: 10000,
-			Variants: []experiments.Variant{{Text: "Buy now"}, {Text: "Start today"}}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, a := range actions {
-			if _, err := s.Transition(ctx, x.ID, a); err != nil {
-				t.Fatal(err)
-			}
-		}
-		return x.ID
-	}
-	running := experiment("running", experiments.ActionStart)
-	paused := experiment("paused", experiments.ActionStart, experiments.ActionPause)
-	if _, _, err := app.AddUser(ctx, s, "owner@example.com", "Owner", "correct horse battery staple"); err != nil {
-		t.Fatal(err)
-	}
-	token, err := app.CreateToken(ctx, s, "owner@example.com", "simulate")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.Close()
-	base := serveInProcess(t, db)
+	var site experiments.Site
+	var running, paused string
+	base, token := simulateServer(t, func(d simulateDB) {
+		site = d.site("Shop", "shop.example")
+		running = d.experiment(site, "running", experiments.ActionStart)
+		paused = d.experiment(site, "paused", experiments.ActionStart, experiments.ActionPause)
+	})
 	const wrong = "cl_thisisnotatokenthisisnotatoken0123"
 	const refused = "simulate: copylab refused the API token given as --token (or COPYLAB_TOKEN): it is not valid, or was revoked. "
 

@@ -1,14 +1,11 @@
 package main
 
 import (
-	"context"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 
-	"copylab/app"
 	"copylab/experiments"
 )
 
@@ -18,38 +15,16 @@ import (
 // takes for exposure events. Its numbers add up to the visitors in the
 // test, and --token's check speaks of visitors too.
 func TestSimulateReportCountsVisitors(t *testing.T) {
-	ctx := context.Background()
-	db := filepath.Join(t.TempDir(), "copylab.db")
-	s, err := experiments.Open(ctx, db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	site, err := s.CreateSite(ctx, experiments.Site{Name: "Shop", Domain: "shop.example"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	x, err := s.CreateExperiment(ctx, experiments.Experiment{SiteID: site.ID, Name: "Hero", Page: "/", Selector: "#hero",
-		Goal: experiments.Goal{Type: experiments.GoalClick, Selector: "#buy"}, CoverageBP: 10000,
-		Variants: []experiments.Variant{{Text: "Buy now"}, {Text: "Start today"}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.Transition(ctx, x.ID, experiments.ActionStart); err != nil {
-		t.Fatal(err)
-	}
-	if _, _, err := app.AddUser(ctx, s, "owner@example.com", "Owner", "correct horse battery staple"); err != nil {
-		t.Fatal(err)
-	}
-	token, err := app.CreateToken(ctx, s, "owner@example.com", "simulate")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.Close()
-	base := serveInProcess(t, db)
+	var site experiments.Site
+	var x string
+	base, token := simulateServer(t, func(d simulateDB) {
+		site = d.site("Shop", "shop.example")
+		x = d.experiment(site, "Hero", experiments.ActionStart)
+	})
 
 	// Three page views a visitor on average: far more exposure events
 	// than visitors.
-	stdout, _, err := runCmd(t, env(nil), "", "simulate", "--url", base, "--site", site.Key, "--experiment", x.ID,
+	stdout, _, err := runCmd(t, env(nil), "", "simulate", "--url", base, "--site", site.Key, "--experiment", x,
 		"--visitors", "60", "--pageviews", "3", "--rates", "control=0.2,b=0.3", "--token", token)
 	if err != nil {
 		t.Fatalf("simulate: %v\n%s", err, stdout)
