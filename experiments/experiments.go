@@ -533,8 +533,12 @@ func StartRefusal(e Experiment) error {
 	return nil
 }
 
-// AddVariants appends variants to a draft (for example generated drafts),
-// giving each the next free key, and splits traffic equally again. When
+// AddVariants appends variants to a draft (for example generated drafts)
+// and splits traffic equally again. Each gets a key the experiment never
+// gave before (UsedVariantKeys): the one after the last key copylab gave,
+// or its own when it brings one not used yet. Keys name the copy in
+// exports, recording links, the API and the history, so a removed
+// variant's key given again would name two different copies. When
 // approver has an id, the copy is added only if that account is still
 // there (the same id, made at the same time: ids are given again), asked
 // in the same transaction: a removal that commits first makes it
@@ -556,11 +560,16 @@ func (s *Store) AddVariants(ctx context.Context, expID string, add []Variant, ap
 		if e.Status != StatusDraft {
 			return stateErr("experiment_started", "New copy can be added only before the experiment starts.")
 		}
-		used := map[string]bool{}
+		// The read pool sees every commit, and none can come until this
+		// transaction ends (PatchExperiment).
+		used, err := s.UsedVariantKeys(ctx, e.ID)
+		if err != nil {
+			return err
+		}
 		for _, v := range e.Variants {
 			used[v.Key] = true
 		}
-		next := 1
+		next := nextKeyIndex(used)
 		added = make([]Variant, 0, len(add))
 		for _, v := range add {
 			if v.Key == "" || used[v.Key] {

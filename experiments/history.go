@@ -182,6 +182,56 @@ func describeEdit(cur, in Experiment) string {
 	return strings.Join(out, " ")
 }
 
+// removedKeys returns the keys a history line names as removed:
+// describeEdit writes each as a sentence of its own, "Removed Variant C.",
+// the key in capitals (variantWords). A sentence is one only where it
+// starts the line or follows another's full stop, so quoted copy or a name
+// holding the words seldom counts; when it does, the key is only skipped.
+func removedKeys(detail string) []string {
+	var out []string
+	for _, sentence := range strings.Split(detail, ". ") {
+		words, ok := strings.CutPrefix(sentence, "Removed Variant ")
+		words = strings.TrimSuffix(words, ".") // the line's last sentence
+		if key := strings.ToLower(words); ok && strings.ToUpper(key) == words && variantKeyRe.MatchString(key) {
+			out = append(out, key)
+		}
+	}
+	return out
+}
+
+// UsedVariantKeys returns every key experiment id has given a variant:
+// those it has and those removed since, which its history names (every
+// change to a draft's copy writes its line in the same transaction). A
+// removal made before copylab kept a history (migration 0009) is not known.
+func (s *Store) UsedVariantKeys(ctx context.Context, id string) (map[string]bool, error) {
+	rows, err := s.r.QueryContext(ctx, `/* Store.UsedVariantKeys */ select 0, key from variants where experiment_id = ?
+		union all select 1, detail from experiment_history where experiment_id = ? and action = ? and detail like '%Removed Variant %'`,
+		id, id, ChangeEdited)
+	if err != nil {
+		return nil, wrapExp("used variant keys", id, err)
+	}
+	defer rows.Close()
+	used := map[string]bool{}
+	for rows.Next() {
+		var fromHistory bool
+		var text string
+		if err := rows.Scan(&fromHistory, &text); err != nil {
+			return nil, wrapExp("used variant keys", id, err)
+		}
+		if !fromHistory {
+			used[text] = true
+			continue
+		}
+		for _, k := range removedKeys(text) {
+			used[k] = true
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, wrapExp("used variant keys", id, err)
+	}
+	return used, nil
+}
+
 func variantWords(key string) string {
 	if key == ControlKey {
 		return "the original"

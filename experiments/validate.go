@@ -410,6 +410,34 @@ func VariantKey(i int) string {
 	return fmt.Sprintf("v%d", i)
 }
 
+// nextKeyIndex is the position (VariantKey) of the key a new variant
+// gets: the one after the last key in used that copylab gives (b … z,
+// v26 …), so that a variant added after a removal is named after the
+// others ("Variant E" after D), as the edit form names its new rows.
+func nextKeyIndex(used map[string]bool) int {
+	next := 1
+	for k := range used {
+		if i, ok := keyIndex(k); ok && i >= next {
+			next = i + 1
+		}
+	}
+	return next
+}
+
+// keyIndex is the position whose default key is k ("c" is 2, "v30" is
+// 30); false for a key chosen through the API.
+func keyIndex(k string) (int, bool) {
+	if len(k) == 1 && k[0] >= 'b' && k[0] <= 'z' {
+		return int(k[0] - 'a'), true
+	}
+	if n, ok := strings.CutPrefix(k, "v"); ok {
+		if i, err := strconv.Atoi(n); err == nil && i >= 26 && VariantKey(i) == k {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
 // EqualWeights splits 10000 basis points as evenly as possible, giving the
 // remainder to the first variants.
 func EqualWeights(vs []Variant) {
