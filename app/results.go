@@ -354,9 +354,9 @@ func armsOf(e experiments.Experiment, counts experiments.Counts) []stats.Arm {
 // analyzeCounts runs the statistics of e on its counts, with e's practical
 // threshold (the default when unset) and goal, and, once its split changed
 // while it ran, the split check on the visitors since, and whether it has
-// stopped (which words its verdict differently): the one analysis
-// behind the results, the lists' verdicts and the notifications. It
-// returns the arms it analysed too.
+// stopped or is paused (which words its verdict differently): the one
+// analysis behind the results, the lists' verdicts and the notifications.
+// It returns the arms it analysed too.
 //
 // It knows nothing of how long the test has run, so it words a decisive
 // verdict as an answer; the results (buildReport) call analyzeArms with
@@ -370,7 +370,9 @@ func analyzeCounts(e experiments.Experiment, counts experiments.Counts) ([]stats
 // saying whether the test is too young to act on.
 func analyzeArms(e experiments.Experiment, arms []stats.Arm, counts experiments.Counts, early bool) stats.Analysis {
 	// Shipping stops a test too, so a shipped experiment is stopped here.
-	opts := stats.Options{Threshold: e.Threshold, GoalNoun: goalNoun(e.Goal), Ended: e.Status == experiments.StatusStopped, Early: early}
+	// A paused one gets no visitors: its verdict says to resume it.
+	opts := stats.Options{Threshold: e.Threshold, GoalNoun: goalNoun(e.Goal), Ended: e.Status == experiments.StatusStopped,
+		Paused: e.Status == experiments.StatusPaused, Early: early}
 	if !e.SplitChangedAt.IsZero() {
 		opts.SplitExposures = make([]int64, len(e.Variants))
 		for i, v := range e.Variants {

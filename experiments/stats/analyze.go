@@ -97,6 +97,10 @@ type Options struct {
 	// verdicts that would say to wait (not_enough_data, keep_running) say
 	// what the stop means instead. The statuses stay the same.
 	Ended bool
+	// Paused says the test is paused: it gets no visitors until it is
+	// resumed, so the keep_running verdict says to resume it rather than
+	// to keep it running. The status stays the same; Ended wins over it.
+	Paused bool
 	// Early says the test is too young to act on, the caller's judgement
 	// (copylab's: less than a full week, or short of its planned sample).
 	// The verdicts that would call it (winner, control_wins,

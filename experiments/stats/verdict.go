@@ -55,9 +55,11 @@ const (
 // Once the test has ended (opts.Ended) no more visitors come, so the
 // not_enough_data and keep_running sentences say that the test stopped too
 // soon instead of telling to wait, and the srm one drops its "yet". While
-// the test is too young to act on (opts.Early), the winner, control_wins
-// and no_meaningful_difference sentences give the numbers without the call
-// to act ("Ship it.", "Keep the original"); the statuses stay the same.
+// the test is paused (opts.Paused) no visitors come either, until it is
+// resumed: the keep_running sentence says to resume it. While the test is
+// too young to act on (opts.Early), the winner, control_wins and
+// no_meaningful_difference sentences give the numbers without the call to
+// act ("Ship it.", "Keep the original"); the statuses stay the same.
 func verdict(arms []Arm, an Analysis, opts Options) Verdict {
 	goal := opts.GoalNoun
 	if len(arms) < 2 {
@@ -215,8 +217,14 @@ func verdict(arms []Arm, an Analysis, opts Options) Verdict {
 		}
 	}
 	is, call := "is", "but it is too early to call: keep the test running."
-	if opts.Ended {
+	switch {
+	case opts.Ended:
 		is, call = "was", "but the test stopped before it could be called: no clear answer. Duplicate it to run it again for longer."
+	case opts.Paused:
+		// No visitors come while it is paused: keeping it as it is
+		// never reaches an answer (the results page heads it "Resume the
+		// test to reach a verdict").
+		call = "but it is too early to call: resume the test to reach a verdict."
 	}
 	if lead == 0 || vs[lead].Uplift == nil {
 		return Verdict{StatusKeepRunning, fmt.Sprintf(

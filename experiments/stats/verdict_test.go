@@ -17,6 +17,7 @@ func TestVerdicts(t *testing.T) {
 	ended := Options{GoalNoun: "sign-ups", Ended: true}
 	early := Options{GoalNoun: "sign-ups", Early: true}
 	endedEarly := Options{GoalNoun: "sign-ups", Ended: true, Early: true}
+	paused := Options{GoalNoun: "sign-ups", Paused: true}
 	tests := []struct {
 		name   string
 		arms   []Arm
@@ -205,6 +206,47 @@ func TestVerdicts(t *testing.T) {
 				return []string{"The original is ahead on sign-ups", FormatProbability(an.Variants[0].ProbBest) + " chance", "keep the test running"}
 			},
 		},
+		// A paused test gets no visitors until it is resumed: the
+		// sentence that would say to keep it running says to resume it,
+		// as the results page's heading does.
+		{
+			name:   "paused too early to call",
+			arms:   labelled(arm("control", 100, 1000), arm("b", 120, 1000)),
+			opts:   paused,
+			status: StatusKeepRunning,
+			contains: func(an Analysis) []string {
+				return []string{"Variant B is ahead on sign-ups (+20.0% against the original, 92% chance it is the best), but it is too early to call: resume the test to reach a verdict."}
+			},
+		},
+		{
+			name:   "paused with the original ahead",
+			arms:   labelled(arm("control", 120, 1000), arm("b", 100, 1000), arm("c", 105, 1000)),
+			opts:   paused,
+			status: StatusKeepRunning,
+			contains: func(an Analysis) []string {
+				return []string{"The original is ahead on sign-ups (" + FormatProbability(an.Variants[0].ProbBest) + " chance it is the best), but it is too early to call: resume the test to reach a verdict."}
+			},
+		},
+		{
+			// An answer needs no more visitors: pausing changes no word.
+			name:   "paused with a winner",
+			arms:   labelled(arm("control", 100, 2000), arm("b", 160, 2000)),
+			opts:   paused,
+			status: StatusWinner,
+			contains: func(an Analysis) []string {
+				return []string{"Variant B lifts sign-ups by", "Ship it."}
+			},
+		},
+		{
+			// Stopped wins over paused: nothing resumes a stopped test.
+			name:   "stopped and paused too early to call",
+			arms:   labelled(arm("control", 100, 1000), arm("b", 120, 1000)),
+			opts:   Options{GoalNoun: "sign-ups", Ended: true, Paused: true},
+			status: StatusKeepRunning,
+			contains: func(an Analysis) []string {
+				return []string{"but the test stopped before it could be called: no clear answer."}
+			},
+		},
 		// A stopped test gets no more visitors: the sentences that would
 		// say to wait say what the stop means, with the same numbers.
 		{
@@ -384,6 +426,10 @@ func TestVerdicts(t *testing.T) {
 						t.Errorf("early test's text %q says %q", an.Verdict.Text, act)
 					}
 				}
+			}
+			// Nothing tells a paused test to keep running.
+			if tt.opts.Paused && strings.Contains(an.Verdict.Text, "keep the test running") {
+				t.Errorf("paused test's text %q says to keep the test running", an.Verdict.Text)
 			}
 			// Nothing tells a stopped test to wait.
 			if tt.opts.Ended {
