@@ -177,6 +177,14 @@ func (a *App) handleError(c *fiber.Ctx, err error) error {
 	if ans.retryAfter > 0 {
 		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(ans.retryAfter))
 	}
+	if requestIDOf(c) == "" {
+		// The HTTP server itself refused the request (a body over the
+		// BodyLimit, a header over the ReadBufferSize, one it could not
+		// parse), and Fiber hands that to this handler with a fresh
+		// context: no middleware ran, requestID (the first) included, so
+		// nothing set the headers every other answer on this path carries.
+		a.setSecurityHeaders(&c.Response().Header, c.Path())
+	}
 	if isPublicPath(c.Path()) {
 		// The HTTP server (a body over the app's BodyLimit) and the router
 		// (a method the path does not take) answer before the public

@@ -100,18 +100,25 @@ const pageCSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-sr
 
 // securityHeaders sets the headers every answer carries, and those of the
 // app's own pages and API; publicHeaders adds what the snippet and events
-// need for cross-site use. They are set with SetCanonical from names
+// need for cross-site use.
+func (a *App) securityHeaders(c *fiber.Ctx) error {
+	a.setSecurityHeaders(&c.Response().Header, c.Path())
+	return c.Next()
+}
+
+// setSecurityHeaders sets securityHeaders' headers for an answer on path.
+// handleError calls it too, for the answers the HTTP server gives before
+// any middleware runs. The headers are set with SetCanonical from names
 // already in canonical form: Ctx.Set would copy and normalise each name on
 // every request, and every snippet load and event request pays for these.
-func (a *App) securityHeaders(c *fiber.Ctx) error {
-	h := &c.Response().Header
-	switch p := c.Path(); {
-	case audienceOf(p) == forEvents:
+func (a *App) setSecurityHeaders(h *fasthttp.ResponseHeader, path string) {
+	switch {
+	case audienceOf(path) == forEvents:
 		// A 204, or a short JSON error, read by the snippet's fetch: no
 		// document or script for a policy to govern. Every page view sends
 		// one, and each header here is bytes written and parsed per view.
 		h.SetCanonical(commonHeaders[0][0], commonHeaders[0][1]) // nosniff, for the JSON errors
-	case isPublicPath(p): // the tag and its JSON config
+	case isPublicPath(path): // the tag and its JSON config
 		setAll(h, commonHeaders)
 	default:
 		setAll(h, commonHeaders)
@@ -120,7 +127,6 @@ func (a *App) securityHeaders(c *fiber.Ctx) error {
 	if a.public.Scheme == "https" {
 		h.SetCanonical(headerHSTS[0], headerHSTS[1])
 	}
-	return c.Next()
 }
 
 // publicHeaders opens the snippet and events endpoints to every site:
