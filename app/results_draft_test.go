@@ -65,11 +65,11 @@ func TestResultsDraftPages(t *testing.T) {
 	}
 
 	// Nor do the share link's exports and recordings: its copy may still
-	// change, and nobody saw it.
+	// change, and nobody saw it (409 not_started: TestShareNotStartedConflict).
 	for _, path := range []string{share + "/results.csv", share + "/daily.csv", share + "/recordings"} {
 		resp := e.do(newRequest(http.MethodGet, path, nil))
 		body := readBody(t, resp)
-		wantStatus(t, resp, http.StatusNotFound, body)
+		wantStatus(t, resp, http.StatusConflict, body)
 		wantNotContains(t, body, "Variant copy", "Original")
 	}
 
