@@ -20,6 +20,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"copylab/app/simulate"
 	"copylab/experiments"
 	"copylab/static"
 )
@@ -151,7 +152,8 @@ func (a *App) snippetServe(c *fiber.Ctx) error {
 		return a.snippetUnknown(c)
 	}
 	// The site page's "Tag loaded 2 minutes ago on …": any answer for a
-	// real site counts, a 304 and the pinned URL's redirect included.
+	// real site counts, a 304 and the pinned URL's redirect included,
+	// except copylab simulate's (tagSeen.saw).
 	e.seen.saw(a.snippets.tags.clock(c), c)
 	if pinned {
 		if pin != e.hash {
@@ -507,11 +509,20 @@ type tagPage struct {
 }
 
 // saw records a fetch of the tag at now (Unix seconds) for c, at most
-// once a second.
+// once a second. A fetch by copylab simulate is not recorded: it is a load
+// test, not a page of the site loading the tag, and alone it would mark
+// the site "Installed" before any page has the tag. It is checked after
+// the time, so that the other fetches of the same second pay nothing more.
 func (s *tagSeen) saw(now int64, c *fiber.Ctx) {
-	if last := s.last.Load(); now > last && s.last.CompareAndSwap(last, now) {
+	if last := s.last.Load(); now > last && !simulated(c) && s.last.CompareAndSwap(last, now) {
 		s.record(now, c)
 	}
+}
+
+// simulated tells whether copylab simulate sent c: it names itself in
+// simulate.Header, since its user agents are browsers' on purpose.
+func simulated(c *fiber.Ctx) bool {
+	return len(c.Request().Header.Peek(simulate.Header)) > 0
 }
 
 // record keeps the page of a fetch, when the request names one: a known

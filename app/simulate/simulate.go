@@ -40,6 +40,14 @@ import (
 	"copylab/experiments"
 )
 
+// Header names the simulator in every request it sends, with the value
+// "1". Its user agents are browsers' on purpose (see Options.UserAgent),
+// so they cannot say it. copylab serves the simulator's fetches of a
+// site's tag as any other, but does not count them as the tag seen on the
+// site: they are a load test, not a page of the site loading it, and a
+// site whose tag only the simulator fetched still says "Not seen yet".
+const Header = "X-Copylab-Simulate"
+
 // Options configure one run.
 type Options struct {
 	URL         string             // base URL of copylab, e.g. http://127.0.0.1:8080
@@ -629,6 +637,7 @@ func (h *httpClient) do(ctx context.Context, method, u, ua string, hdr map[strin
 		if ua != "" {
 			req.Header.Set("User-Agent", ua)
 		}
+		req.Header.Set(Header, "1")
 		for k, v := range hdr {
 			req.Header.Set(k, v)
 		}
@@ -648,6 +657,7 @@ func (h *httpClient) do(ctx context.Context, method, u, ua string, hdr map[strin
 	if ua != "" {
 		req.Header.SetUserAgent(ua)
 	}
+	req.Header.Set(Header, "1")
 	for k, v := range hdr {
 		req.Header.Set(k, v)
 	}
@@ -771,11 +781,12 @@ func errorKind(err error) string {
 
 // RunSnippet fetches the site's snippet o.Requests times, o.Concurrency at
 // a time, as browsers on a first page view do: gzip accepted, nothing cached.
-// Unlike a browser it names no page (no Referer, no Origin): copylab
-// records the page a tag is loaded on for the site page, which would
-// otherwise show a page that does not exist, on a domain that may not be
-// the site's ("Check the domain"). The site page lists these fetches as
-// "fetched without a page", as it does curl's.
+// Unlike a browser it names no page (no Referer, no Origin), and it names
+// itself (Header): copylab records when and on which page a site's tag
+// loads, for the site page, which would otherwise say the tag is
+// installed, or even show a page that does not exist, on a domain that
+// may not be the site's ("Check the domain"). copylab does not record
+// these fetches at all.
 func RunSnippet(ctx context.Context, o Options) (SnippetReport, error) {
 	if o.Concurrency <= 0 {
 		o.Concurrency = 8
@@ -912,6 +923,7 @@ func getJSON(ctx context.Context, c *http.Client, u, token string, into any) err
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
+	req.Header.Set(Header, "1")
 	resp, err := c.Do(req)
 	if err != nil {
 		return err

@@ -1,53 +1,41 @@
 package main
 
 import (
-	"context"
 	"html"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
-	"copylab/app"
 	"copylab/experiments"
 )
 
-// TestSimulateSnippetNamesNoPage: copylab simulate --snippet fetches the
-// tag as a tool, naming no page (no Referer, no Origin). It used to send
-// Referer: https://shop.example/pricing, so the site page of a site on
-// any other domain said "Loaded on https://shop.example, not …" under a
-// "Check the domain" badge, a page that never existed. Now the page says
-// the tag was fetched without a page, as the README says of simulate.
-func TestSimulateSnippetNamesNoPage(t *testing.T) {
-	ctx := context.Background()
-	db := filepath.Join(t.TempDir(), "copylab.db")
-	s, err := experiments.Open(ctx, db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	site, err := s.CreateSite(ctx, experiments.Site{Name: "Acme", Domain: "www.acme.test"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, _, err := app.AddUser(ctx, s, "owner@example.com", "Owner", "correct horse battery staple"); err != nil {
-		t.Fatal(err)
-	}
-	s.Close()
-	base := serveInProcess(t, db)
+// TestSimulateSnippetNotSeenOnSite: copylab simulate --snippet fetches
+// the tag as a tool, naming no page (no Referer, no Origin), and names
+// itself (simulate.Header), so that copylab does not count its fetches as
+// the tag seen on the site. It used to send Referer:
+// https://shop.example/pricing, so the site page of a site on any other
+// domain said "Loaded on https://shop.example, not …" under a "Check the
+// domain" badge, a page that never existed; and, without it, the page
+// still said "Installed" and "Tag loaded just now" when no page of the
+// site had the tag. Now the page still says "Not seen yet", until a page
+// of the site loads the tag.
+func TestSimulateSnippetNotSeenOnSite(t *testing.T) {
+	var site experiments.Site
+	base, _ := simulateServer(t, func(d simulateDB) {
+		site = d.site("Acme", "www.acme.test")
+	})
 
 	stdout, _, err := runCmd(t, env(nil), "", "simulate", "--url", base, "--site", site.Key, "--snippet", "20", "--concurrency", "2")
 	if err != nil || !strings.Contains(stdout, "snippet 20 requests") {
 		t.Fatalf("simulate --snippet: %v\n%s", err, stdout)
 	}
-
-	page := signedInGet(t, base, "owner@example.com", "correct horse battery staple", "/sites/"+site.ID)
-	text := html.UnescapeString(regexp.MustCompile(`<[^>]*>`).ReplaceAllString(page, ""))
+	text := sitePageText(t, base, site)
 	var said []string
-	for _, bad := range []string{"shop.example", "Loaded on", "Check the domain"} {
+	for _, bad := range []string{"shop.example", "Loaded on", "Check the domain", "Installed", "Tag loaded"} {
 		if strings.Contains(text, bad) {
 			said = append(said, bad)
 		}
@@ -55,16 +43,43 @@ func TestSimulateSnippetNamesNoPage(t *testing.T) {
 	if len(said) > 0 {
 		t.Errorf("the site page says %q after a simulate run:\n%s", said, tagStatusText(text))
 	}
-	if !strings.Contains(text, "The requests named no page") {
-		t.Errorf("the site page does not say the tag was fetched without a page:\n%s", tagStatusText(text))
+	if !strings.Contains(text, "Not seen yet") {
+		t.Errorf("the site page does not say the tag is not seen yet:\n%s", tagStatusText(text))
 	}
+
+	// A page of the site loads the tag: that is seen.
+	req, err := http.NewRequest(http.MethodGet, base+"/s/"+site.Key+".js", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Referer", "https://www.acme.test/pricing")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if text := sitePageText(t, base, site); !strings.Contains(text, "Installed") || !strings.Contains(text, "Tag loaded just now on https://www.acme.test") {
+		t.Errorf("after a page of the site loaded the tag:\n%s", tagStatusText(text))
+	}
+}
+
+// sitePageText is the text of site's page in the copylab at base, as its
+// owner (simulateServer's) sees it.
+func sitePageText(t *testing.T, base string, site experiments.Site) string {
+	t.Helper()
+	page := signedInGet(t, base, simulateOwner, simulatePassword, "/sites/"+site.ID)
+	text := html.UnescapeString(regexp.MustCompile(`<[^>]*>`).ReplaceAllString(page, ""))
+	return strings.ReplaceAll(text, "\u00a0", " ") // "on&nbsp;https://…"
 }
 
 // tagStatusText is the site page's text from the tag status on, for a
 // failure message that shows what the page said.
 func tagStatusText(text string) string {
-	if i := strings.Index(text, "Tag loaded"); i >= 0 {
-		text = text[i:]
+	for _, from := range []string{"Tag loaded", "Not seen yet:"} {
+		if i := strings.Index(text, from); i >= 0 {
+			text = text[i:]
+			break
+		}
 	}
 	return strings.Join(strings.Fields(text[:min(len(text), 600)]), " ")
 }
