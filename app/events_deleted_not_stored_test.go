@@ -13,8 +13,8 @@ import (
 // and does not write the former. X-Copylab said the deleted test's events
 // were "not counted", as if they were stored; it now says they were not
 // stored, and keeps the experiment_deleted code. When other events of the
-// request were stored but not counted, the result does not tell how many
-// of each there were, so the header says both in one clause.
+// request were stored but not counted, each part has its own clause and
+// number.
 func TestEventsHeaderDeletedNotStored(t *testing.T) {
 	e := newEnv(t)
 	tok := e.token("api@example.com")
@@ -43,7 +43,7 @@ func TestEventsHeaderDeletedNotStored(t *testing.T) {
 		{"beside counted events", "v1", []map[string]any{exposureEv(gone.ID, "b"), exposureEv(gone.ID, "b"), exposureEv(kept.ID, "b")},
 			"stored; 2 not stored: " + experiments.ReasonDeleted, 1},
 		{"beside events not counted", "v2", []map[string]any{exposureEv(gone.ID, "b"), exposureEv(kept.ID, "b"), wrongGoal},
-			"stored; 2 not stored or not counted: " + experiments.ReasonDeleted + ", " + experiments.ReasonGoalMismatch, 2},
+			"stored; 1 not stored: " + experiments.ReasonDeleted + "; 1 not counted: " + experiments.ReasonGoalMismatch, 2},
 		{"alone", "v3", []map[string]any{exposureEv(gone.ID, "b")},
 			"nothing stored; 1 not stored: " + experiments.ReasonDeleted, 0},
 	}

@@ -65,7 +65,7 @@ func storedHeader(res experiments.IngestResult) string {
 	}
 	h := ""
 	if res.Ignored > 0 {
-		h = "; " + strconv.Itoa(res.Ignored) + ignoredWhat(res.Reasons) + strings.Join(res.Reasons, ", ")
+		h = ignoredClauses(res)
 	}
 	if res.Duplicates > 0 {
 		h += "; " + strconv.Itoa(res.Duplicates) + " already received"
@@ -78,19 +78,19 @@ func storedHeader(res experiments.IngestResult) string {
 	return "stored" + h
 }
 
-// ignoredWhat says what became of IngestResult.Ignored events with these
-// reasons: a deleted test's events are not stored, the others are stored
-// and not counted. IngestResult counts both together, so when a request
-// has both (a bot's events for a deleted test and a running one, say) the
-// header cannot split the number and says both.
-func ignoredWhat(reasons []string) string {
-	switch {
-	case !slices.Contains(reasons, experiments.ReasonDeleted):
-		return " not counted: "
-	case len(reasons) == 1:
-		return " not stored: "
+// ignoredClauses is "; N not stored: experiment_deleted" for the events
+// of a test deleted while they waited, which are not written, and "; N
+// not counted: REASON, …" for the ones stored and not counted.
+func ignoredClauses(res experiments.IngestResult) string {
+	h, counted, n := "", res.Reasons, res.Ignored
+	if i := slices.Index(res.Reasons, experiments.ReasonDeleted); i >= 0 {
+		h = "; " + strconv.Itoa(res.ReasonCounts[i]) + " not stored: " + experiments.ReasonDeleted
+		counted, n = slices.Delete(slices.Clone(counted), i, i+1), n-res.ReasonCounts[i]
 	}
-	return " not stored or not counted: "
+	if n > 0 {
+		h += "; " + strconv.Itoa(n) + " not counted: " + strings.Join(counted, ", ")
+	}
+	return h
 }
 
 // reasonsClause is "; N what: REASON, …" with the distinct reasons,

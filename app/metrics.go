@@ -185,14 +185,8 @@ func (m *Metrics) events(res experiments.IngestResult, err error) {
 	for _, r := range res.SessionsDropped {
 		m.sessionDropped.WithLabelValues(metricLabel(r)).Inc()
 	}
-	if res.Ignored > 0 && len(res.Reasons) == 1 {
-		m.ignored.WithLabelValues(res.Reasons[0]).Add(float64(res.Ignored))
-	} else {
-		// Several reasons in one request: the result has no split, so
-		// each reason counts one.
-		for _, r := range res.Reasons {
-			m.ignored.WithLabelValues(r).Inc()
-		}
+	for i, r := range res.Reasons {
+		m.ignored.WithLabelValues(r).Add(float64(res.ReasonCounts[i]))
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"slices"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -64,6 +65,10 @@ type IngestResult struct {
 	// stored).
 	Ignored int
 	Reasons []string // distinct Reason codes of the ignored events, sorted
+	// ReasonCounts[i] is how many of the Ignored events had Reasons[i]: a
+	// request may mix a deleted test's events, which are not stored, with
+	// ones stored and not counted, and the metrics count events per reason.
+	ReasonCounts []int
 	// Skipped holds a Skip reason (SkipSessionTooLong, …) per event left
 	// out of the request, in the body's order: "recording" events whose
 	// session or replay, which a script on the page chose, cannot be used;
@@ -429,11 +434,11 @@ func (res *IngestResult) addReason(reason string) {
 	res.Ignored++
 	i := sort.SearchStrings(res.Reasons, reason)
 	if i < len(res.Reasons) && res.Reasons[i] == reason {
+		res.ReasonCounts[i]++
 		return
 	}
-	res.Reasons = append(res.Reasons, "")
-	copy(res.Reasons[i+1:], res.Reasons[i:])
-	res.Reasons[i] = reason
+	res.Reasons = slices.Insert(res.Reasons, i, reason)
+	res.ReasonCounts = slices.Insert(res.ReasonCounts, i, 1)
 }
 
 // InjectFault has every batch run f inside its transaction, just before the

@@ -132,7 +132,7 @@ func TestIngestBotIsBotForGood(t *testing.T) {
 					}
 				}
 				if st.visitor == "v1" && !st.bot && st.ua == "" {
-					want := experiments.IngestResult{Stored: 2, Ignored: 2, Reasons: []string{"bot"}}
+					want := experiments.IngestResult{Stored: 2, Ignored: 2, Reasons: []string{"bot"}, ReasonCounts: []int{2}}
 					if !reflect.DeepEqual(res, want) {
 						t.Errorf("step %d (the person's visit): result %+v, want %+v", i, res, want)
 					}
@@ -211,7 +211,7 @@ func testBotFlagsCounted(t *testing.T, bot bool, ua string, events func(x string
 	later := evBaseTime.Add(2 * 24 * time.Hour)
 	for _, v := range []string{"v1", "v2"} {
 		res := evSend(t, in, evBody(f.site.Key, v, bot, events(x)...), later, ua)
-		if want := (experiments.IngestResult{Stored: 1, Ignored: 1, Reasons: []string{reason}}); !reflect.DeepEqual(res, want) {
+		if want := (experiments.IngestResult{Stored: 1, Ignored: 1, Reasons: []string{reason}, ReasonCounts: []int{1}}); !reflect.DeepEqual(res, want) {
 			t.Errorf("%s: result %+v, want %+v", v, res, want)
 		}
 	}
@@ -263,7 +263,7 @@ func TestIngestPausedBotIsBotForGood(t *testing.T) {
 				t.Fatal(err)
 			}
 			res := evSend(t, in, evBody(f.site.Key, "v1", k.bot, k.events(x)...), evBaseTime, k.ua)
-			if want := (experiments.IngestResult{Stored: 1, Ignored: 1, Reasons: []string{"experiment_not_running"}}); !reflect.DeepEqual(res, want) {
+			if want := (experiments.IngestResult{Stored: 1, Ignored: 1, Reasons: []string{"experiment_not_running"}, ReasonCounts: []int{1}}); !reflect.DeepEqual(res, want) {
 				t.Errorf("while paused: result %+v, want %+v", res, want)
 			}
 			// Paused: nothing counted, and no bot in Bots until a matched
@@ -275,7 +275,7 @@ func TestIngestPausedBotIsBotForGood(t *testing.T) {
 				t.Fatal(err)
 			}
 			res = evSend(t, in, evBody(f.site.Key, "v1", false, evExposure(x, "b"), evConversion(x, "signup")), evBaseTime.Add(time.Hour), "")
-			if want := (experiments.IngestResult{Stored: 2, Ignored: 2, Reasons: []string{"bot"}}); !reflect.DeepEqual(res, want) {
+			if want := (experiments.IngestResult{Stored: 2, Ignored: 2, Reasons: []string{"bot"}, ReasonCounts: []int{2}}); !reflect.DeepEqual(res, want) {
 				t.Errorf("once resumed, the same visitor: result %+v, want %+v", res, want)
 			}
 			evSend(t, in, evBody(f.site.Key, "v2", false, evExposure(x, "control"), evConversion(x, "signup")), evBaseTime.Add(time.Hour), "")
@@ -349,7 +349,7 @@ func TestIngestStoppedBotChangesNothing(t *testing.T) {
 
 	for _, v := range []string{"v1", "v3"} {
 		res := evSend(t, in, evBody(f.site.Key, v, true, evExposure(x, "b"), evConversion(x, "signup")), stop, evGooglebot)
-		if want := (experiments.IngestResult{Stored: 2, Ignored: 2, Reasons: []string{"experiment_not_running"}}); !reflect.DeepEqual(res, want) {
+		if want := (experiments.IngestResult{Stored: 2, Ignored: 2, Reasons: []string{"experiment_not_running"}, ReasonCounts: []int{2}}); !reflect.DeepEqual(res, want) {
 			t.Errorf("%s after the stop: result %+v, want %+v", v, res, want)
 		}
 	}

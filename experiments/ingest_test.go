@@ -47,7 +47,7 @@ func TestIngestCounting(t *testing.T) {
 			name: "conversion before exposure is stored but ignored",
 			steps: func(x string) []evReq {
 				return []evReq{
-					{visitor: "v1", events: []ev{evConversion(x, "signup")}, want: experiments.IngestResult{Stored: 1, Ignored: 1, Reasons: []string{"no_exposure"}}},
+					{visitor: "v1", events: []ev{evConversion(x, "signup")}, want: experiments.IngestResult{Stored: 1, Ignored: 1, Reasons: []string{"no_exposure"}, ReasonCounts: []int{1}}},
 					{visitor: "v1", after: time.Minute, events: []ev{evExposure(x, "b")}, want: experiments.IngestResult{Stored: 1}},
 				}
 			},
@@ -65,9 +65,9 @@ func TestIngestCounting(t *testing.T) {
 			steps: func(x string) []evReq {
 				return []evReq{
 					{visitor: "v1", events: []ev{evExposure(x, "control"), evConversion(x, "signup"), evConversion(x, "signup")},
-						want: experiments.IngestResult{Stored: 3, Ignored: 1, Reasons: []string{"already_converted"}}},
+						want: experiments.IngestResult{Stored: 3, Ignored: 1, Reasons: []string{"already_converted"}, ReasonCounts: []int{1}}},
 					{visitor: "v1", after: time.Hour, events: []ev{evExposure(x, "control"), evConversion(x, "signup")},
-						want: experiments.IngestResult{Stored: 2, Ignored: 1, Reasons: []string{"already_converted"}}},
+						want: experiments.IngestResult{Stored: 2, Ignored: 1, Reasons: []string{"already_converted"}, ReasonCounts: []int{1}}},
 				}
 			},
 			want: map[string]evPair{"control": {1, 1}, "b": {0, 0}},
@@ -76,7 +76,7 @@ func TestIngestCounting(t *testing.T) {
 			name: "another goal does not count",
 			steps: func(x string) []evReq {
 				return []evReq{{visitor: "v1", events: []ev{evExposure(x, "control"), evConversion(x, "newsletter"), evConversion(x, "click")},
-					want: experiments.IngestResult{Stored: 3, Ignored: 2, Reasons: []string{"goal_mismatch"}}}}
+					want: experiments.IngestResult{Stored: 3, Ignored: 2, Reasons: []string{"goal_mismatch"}, ReasonCounts: []int{2}}}}
 			},
 			want: map[string]evPair{"control": {1, 0}, "b": {0, 0}},
 		},
@@ -87,9 +87,9 @@ func TestIngestCounting(t *testing.T) {
 					{visitor: "v1", events: []ev{evExposure(x, "control"), evConversion(x, "signup")}, want: experiments.IngestResult{Stored: 2}},
 					{visitor: "v2", events: []ev{evExposure(x, "control"), evConversion(x, "signup")}, want: experiments.IngestResult{Stored: 2}},
 					{visitor: "v1", after: 2 * day, events: []ev{evExposure(x, "b"), evConversion(x, "signup")},
-						want: experiments.IngestResult{Stored: 2, Ignored: 2, Reasons: []string{"multiple_variants"}}},
+						want: experiments.IngestResult{Stored: 2, Ignored: 2, Reasons: []string{"multiple_variants"}, ReasonCounts: []int{2}}},
 					{visitor: "v1", after: 3 * day, events: []ev{evExposure(x, "control")},
-						want: experiments.IngestResult{Stored: 1, Ignored: 1, Reasons: []string{"multiple_variants"}}},
+						want: experiments.IngestResult{Stored: 1, Ignored: 1, Reasons: []string{"multiple_variants"}, ReasonCounts: []int{1}}},
 				}
 			},
 			want:     map[string]evPair{"control": {1, 1}, "b": {0, 0}},
@@ -110,7 +110,7 @@ func TestIngestCounting(t *testing.T) {
 			name: "bot flag: stored, counted only as a bot",
 			steps: func(x string) []evReq {
 				return []evReq{{visitor: "v1", bot: true, events: []ev{evExposure(x, "control"), evConversion(x, "signup")},
-					want: experiments.IngestResult{Stored: 2, Ignored: 2, Reasons: []string{"bot"}}}}
+					want: experiments.IngestResult{Stored: 2, Ignored: 2, Reasons: []string{"bot"}, ReasonCounts: []int{2}}}}
 			},
 			want: map[string]evPair{"control": {0, 0}, "b": {0, 0}},
 			bots: 1,
@@ -120,7 +120,7 @@ func TestIngestCounting(t *testing.T) {
 			steps: func(x string) []evReq {
 				return []evReq{
 					{visitor: "v1", ua: "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
-						events: []ev{evExposure(x, "control")}, want: experiments.IngestResult{Stored: 1, Ignored: 1, Reasons: []string{"bot"}}},
+						events: []ev{evExposure(x, "control")}, want: experiments.IngestResult{Stored: 1, Ignored: 1, Reasons: []string{"bot"}, ReasonCounts: []int{1}}},
 					// A conversion from the site's backend: its user agent is
 					// not the visitor's, and is not held against them.
 					{visitor: "v2", events: []ev{evExposure(x, "b")}, want: experiments.IngestResult{Stored: 1}},
@@ -136,11 +136,11 @@ func TestIngestCounting(t *testing.T) {
 				return []evReq{
 					{visitor: "v1", events: []ev{evExposure(x, "control"), evConversion(x, "signup")}, want: experiments.IngestResult{Stored: 2}},
 					{visitor: "v1", bot: true, after: time.Minute, events: []ev{evExposure(x, "control")},
-						want: experiments.IngestResult{Stored: 1, Ignored: 1, Reasons: []string{"bot"}}},
+						want: experiments.IngestResult{Stored: 1, Ignored: 1, Reasons: []string{"bot"}, ReasonCounts: []int{1}}},
 					{visitor: "v2", events: []ev{evExposure(x, "control"), evExposure(x, "b")},
-						want: experiments.IngestResult{Stored: 2, Ignored: 1, Reasons: []string{"multiple_variants"}}},
+						want: experiments.IngestResult{Stored: 2, Ignored: 1, Reasons: []string{"multiple_variants"}, ReasonCounts: []int{1}}},
 					{visitor: "v2", bot: true, after: time.Minute, events: []ev{evConversion(x, "signup")},
-						want: experiments.IngestResult{Stored: 1, Ignored: 1, Reasons: []string{"bot"}}},
+						want: experiments.IngestResult{Stored: 1, Ignored: 1, Reasons: []string{"bot"}, ReasonCounts: []int{1}}},
 				}
 			},
 			want: map[string]evPair{"control": {0, 0}, "b": {0, 0}},
@@ -158,7 +158,7 @@ func TestIngestCounting(t *testing.T) {
 				miss.Matched = evPtr(false)
 				return []evReq{
 					{visitor: "v1", events: []ev{miss, evConversion(x, "signup")},
-						want: experiments.IngestResult{Stored: 2, Ignored: 2, Reasons: []string{"no_exposure", "not_matched"}}},
+						want: experiments.IngestResult{Stored: 2, Ignored: 2, Reasons: []string{"no_exposure", "not_matched"}, ReasonCounts: []int{1, 1}}},
 				}
 			},
 			want: map[string]evPair{"control": {0, 0}, "b": {0, 0}},
@@ -309,7 +309,7 @@ func TestIngestDuplicates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := (experiments.IngestResult{Stored: 1, Duplicates: 2, Ignored: 1, Reasons: []string{"already_converted"}}); !reflect.DeepEqual(got, want) {
+	if want := (experiments.IngestResult{Stored: 1, Duplicates: 2, Ignored: 1, Reasons: []string{"already_converted"}, ReasonCounts: []int{1}}); !reflect.DeepEqual(got, want) {
 		t.Fatalf("mixed = %+v, want %+v", got, want)
 	}
 	if n := evRows(t, f.s, "events"); n != 3 {
@@ -460,7 +460,7 @@ func TestIngestNotRunning(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if want := (experiments.IngestResult{Stored: 2, Ignored: 2, Reasons: []string{"experiment_not_running"}}); !reflect.DeepEqual(got, want) {
+			if want := (experiments.IngestResult{Stored: 2, Ignored: 2, Reasons: []string{"experiment_not_running"}, ReasonCounts: []int{2}}); !reflect.DeepEqual(got, want) {
 				t.Fatalf("result = %+v, want %+v", got, want)
 			}
 			if got := evPairs(evCounts(t, f.s, f.exp)); got["b"] != (evPair{1, 0}) || got["control"] != (evPair{0, 0}) {
@@ -495,7 +495,7 @@ func TestIngestExperimentDeleted(t *testing.T) {
 		}
 		t.Fatal(err)
 	}
-	if want := (experiments.IngestResult{Ignored: 1, Reasons: []string{"experiment_deleted"}}); !reflect.DeepEqual(got, want) {
+	if want := (experiments.IngestResult{Ignored: 1, Reasons: []string{"experiment_deleted"}, ReasonCounts: []int{1}}); !reflect.DeepEqual(got, want) {
 		t.Fatalf("result = %+v, want %+v", got, want)
 	}
 	for _, table := range []string{"events", "experiment_visitors", "variant_counts", "variant_days"} {

@@ -94,7 +94,7 @@ func evIgnored(t *testing.T, s *experiments.Store) []string {
 // requests of one batch, or in two batches; one a millisecond earlier does
 // not.
 func TestIngestConversionInTheExposuresMillisecond(t *testing.T) {
-	noExposure := experiments.IngestResult{Stored: 1, Ignored: 1, Reasons: []string{"no_exposure"}}
+	noExposure := experiments.IngestResult{Stored: 1, Ignored: 1, Reasons: []string{"no_exposure"}, ReasonCounts: []int{1}}
 	counted := experiments.IngestResult{Stored: 1}
 	tests := []struct {
 		name      string
