@@ -410,10 +410,19 @@ func VariantKey(i int) string {
 	return fmt.Sprintf("v%d", i)
 }
 
-// nextKeyIndex is the position (VariantKey) of the key a new variant
-// gets: the one after the last key in used that copylab gives (b … z,
+// NextVariantKey is the key a new variant gets when used holds the keys
+// taken: the one after the last key in used that copylab gives (b … z,
 // v26 …), so that a variant added after a removal is named after the
-// others ("Variant E" after D), as the edit form names its new rows.
+// others ("Variant E" after D) rather than taking the removed one's key.
+// used holds every key the experiment gave (Store.UsedVariantKeys) and
+// those given since: add the key returned before asking for another. Copy
+// drafted (AddVariants) and rows added on the edit form follow this rule.
+func NextVariantKey(used map[string]bool) string {
+	return VariantKey(nextKeyIndex(used))
+}
+
+// nextKeyIndex is NextVariantKey's position (VariantKey). No key in used
+// is at it or after it, so the key there is free.
 func nextKeyIndex(used map[string]bool) int {
 	next := 1
 	for k := range used {
