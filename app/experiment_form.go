@@ -131,35 +131,6 @@ func splitWeights(vs []views.VariantField) (weights []int, given int, bad []int)
 	return weights, given, bad
 }
 
-// nextKeyIndex is the position (experiments.VariantKey) of the key a new
-// variant gets: the one after the last key in used that copylab gives
-// (b … z, v26 …), so that a variant added after a removal is named after
-// the others ("Variant E" after D) rather than taking a removed one's
-// key and showing up as "Variant C" after D.
-func nextKeyIndex(used map[string]bool) int {
-	next := 1
-	for k := range used {
-		if i, ok := keyIndex(k); ok && i >= next {
-			next = i + 1
-		}
-	}
-	return next
-}
-
-// keyIndex is the position whose default key is k ("c" is 2, "v30" is
-// 30); false for a key chosen through the API.
-func keyIndex(k string) (int, bool) {
-	if len(k) == 1 && k[0] >= 'b' && k[0] <= 'z' {
-		return int(k[0] - 'a'), true
-	}
-	if n, ok := strings.CutPrefix(k, "v"); ok {
-		if i, err := strconv.Atoi(n); err == nil && i >= 26 && experiments.VariantKey(i) == k {
-			return i, true
-		}
-	}
-	return 0, false
-}
-
 // formExperiment turns the form into an experiment, with the form's own
 // errors (numbers that are not numbers, an empty weight that the typed
 // ones leave nothing for). Empty weights share what the typed ones leave,
@@ -222,16 +193,12 @@ func formExperiment(f views.ExperimentForm) (experiments.Experiment, views.Error
 	for _, v := range f.Variants {
 		used[v.Key] = true
 	}
-	next := nextKeyIndex(used)
 	for i, v := range f.Variants {
 		key := v.Key
 		if i == 0 {
 			key = experiments.ControlKey
 		} else if key == "" {
-			for used[experiments.VariantKey(next)] {
-				next++
-			}
-			key = experiments.VariantKey(next)
+			key = experiments.NextVariantKey(used)
 			used[key] = true
 		}
 		e.Variants = append(e.Variants, experiments.Variant{Key: key, Text: v.Text, WeightBP: weights[i], Source: experiments.SourceHuman})
@@ -363,32 +330,25 @@ func (a *App) siteOptions(c *fiber.Ctx) ([]views.SiteOption, error) {
 }
 
 // nameNewRows gives each row added in the form the key it gets when saved
-// (formExperiment, and freshKeys for a saved experiment, whose removed
-// variants' keys are not reused), so that its box is named as its
-// variant will be.
+// (formExperiment, and freshKeys for a saved experiment, which never
+// gives a key again: Store.UsedVariantKeys), so that its box is named as
+// its variant will be.
 func (a *App) nameNewRows(c *fiber.Ctx, f *views.ExperimentForm) error {
-	used := map[string]bool{experiments.ControlKey: true}
+	used := map[string]bool{}
+	if !f.Creating() {
+		var err error
+		if used, err = a.store.UsedVariantKeys(c.UserContext(), f.ID); err != nil {
+			return err
+		}
+	}
 	for _, v := range f.Variants {
 		used[v.Key] = true
 	}
-	if !f.Creating() {
-		cur, err := a.store.Experiment(c.UserContext(), f.ID)
-		if err != nil {
-			return err
-		}
-		for _, v := range cur.Variants {
-			used[v.Key] = true
-		}
-	}
-	next := nextKeyIndex(used)
 	for i := range f.Variants {
 		if i == 0 || f.Variants[i].Key != "" {
 			continue
 		}
-		for used[experiments.VariantKey(next)] {
-			next++
-		}
-		f.Variants[i].NewKey = experiments.VariantKey(next)
+		f.Variants[i].NewKey = experiments.NextVariantKey(used)
 		used[f.Variants[i].NewKey] = true
 	}
 	return nil

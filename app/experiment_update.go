@@ -2,6 +2,7 @@ package app
 
 import (
 	"errors"
+	"maps"
 	"net/http"
 	"strings"
 
@@ -25,6 +26,7 @@ func (a *App) experimentUpdate(c *fiber.Ctx) error {
 	f := readExperimentForm(c)
 	f.ID, f.Status, f.SiteID = cur.ID, string(cur.Status), cur.SiteID
 	f.Locked = cur.Status != experiments.StatusDraft
+	used := map[string]bool{} // every key the draft gave, for freshKeys
 	if f.Locked {
 		// Disabled fields are not posted: take them from the stored test.
 		stored := formFromExperiment(cur)
@@ -38,8 +40,14 @@ func (a *App) experimentUpdate(c *fiber.Ctx) error {
 		for i := range f.Variants {
 			f.Variants[i].Weight = weights[f.Variants[i].Key]
 		}
-	} else if applyOp(&f, c.FormValue("op")) {
-		return a.renderExperimentForm(c, f, http.StatusOK)
+	} else {
+		if used, err = a.store.UsedVariantKeys(ctx, cur.ID); err != nil {
+			return err
+		}
+		removedAsNew(&f, cur, used)
+		if applyOp(&f, c.FormValue("op")) {
+			return a.renderExperimentForm(c, f, http.StatusOK)
+		}
 	}
 	// A form with errors comes back with the rows as they were sent (shown),
 	// also when "Draft copy with AI" saves only the typed ones.
@@ -58,9 +66,9 @@ func (a *App) experimentUpdate(c *fiber.Ctx) error {
 		in.Threshold = cur.Threshold
 	}
 	// A row added in the form is new copy, whatever key formExperiment
-	// gave it: never one of a stored variant (a removed generated one),
-	// whose origin it would otherwise take on.
-	freshKeys(&in, f, cur)
+	// gave it: never a key the draft gave before (a removed generated
+	// variant's, whose origin it would otherwise take on).
+	freshKeys(&in, f, cur, used)
 	// Keep where each variant came from; editing generated copy marks it.
 	for i := range in.Variants {
 		if i > 0 && i < len(f.Variants) && f.Variants[i].Key == "" {
@@ -141,10 +149,26 @@ func (a *App) withWarnings(e experiments.Experiment) apiExperiment {
 	return out
 }
 
+// removedAsNew makes a row posted with the key of a variant the draft
+// gave but no longer has (from a page opened before its removal) a row
+// added in the form, so that its copy is saved as new copy under a new key
+// (freshKeys), as drafting does with such a key (Store.AddVariants): the
+// old key already names the removed copy in exports and the history. A
+// key the draft never gave (one a script chose) is kept.
+func removedAsNew(f *views.ExperimentForm, cur experiments.Experiment, used map[string]bool) {
+	for i := 1; i < len(f.Variants); i++ {
+		k := f.Variants[i].Key
+		if _, ok := cur.Variant(k); !ok && used[k] {
+			f.Variants[i].Key = ""
+		}
+	}
+}
+
 // freshKeys gives the rows added in the form (posted without a key) keys
-// that neither the stored experiment nor another row uses.
-func freshKeys(in *experiments.Experiment, f views.ExperimentForm, cur experiments.Experiment) {
-	used := map[string]bool{}
+// that no other row uses and the draft never gave: neither its variants'
+// nor removed ones' (used, from Store.UsedVariantKeys).
+func freshKeys(in *experiments.Experiment, f views.ExperimentForm, cur experiments.Experiment, used map[string]bool) {
+	used = maps.Clone(used)
 	for _, v := range cur.Variants {
 		used[v.Key] = true
 	}
@@ -153,15 +177,11 @@ func freshKeys(in *experiments.Experiment, f views.ExperimentForm, cur experimen
 			used[v.Key] = true
 		}
 	}
-	next := nextKeyIndex(used) // after the last key: experiment_form.go
 	for i := range in.Variants {
 		if i == 0 || i >= len(f.Variants) || f.Variants[i].Key != "" {
 			continue
 		}
-		for used[experiments.VariantKey(next)] {
-			next++
-		}
-		in.Variants[i].Key = experiments.VariantKey(next)
+		in.Variants[i].Key = experiments.NextVariantKey(used)
 		used[in.Variants[i].Key] = true
 	}
 }
