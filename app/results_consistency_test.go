@@ -268,7 +268,8 @@ func (e *env) shiftHistory(id, action string, n int, at time.Time) {
 
 // TestResultsPausedTimeIsNotRunning: days paused are not days running, in
 // the plan's traffic per day and days left, the page's "days running" and
-// the document's days_running; the page says so.
+// the document's days_running; the page says so. The stat of a test paused
+// now says it ran and is paused.
 func TestResultsPausedTimeIsNotRunning(t *testing.T) {
 	e := newEnv(t)
 	c := e.signIn("ann@example.com")
@@ -335,7 +336,11 @@ func TestResultsPausedTimeIsNotRunning(t *testing.T) {
 			for _, s := range findAll(doc, hasClass("stat")) {
 				stat = append(stat, strings.Join(strings.Fields(textOf(s)), " "))
 			}
-			wantStat := fmt.Sprintf("%ddays running not counting %d %s paused", int(tc.running), int(tc.paus), plural(int(tc.paus), "day", "days"))
+			ran := "running"
+			if tc.id == y.ID {
+				ran = "it ran, now paused"
+			}
+			wantStat := fmt.Sprintf("%ddays %s not counting %d %s paused", int(tc.running), ran, int(tc.paus), plural(int(tc.paus), "day", "days"))
 			if !containsString(stat, wantStat) {
 				t.Errorf("stats %q, want %q", stat, wantStat)
 			}

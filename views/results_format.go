@@ -188,10 +188,15 @@ func daysLabel(d float64) string {
 
 // runningWord follows the time a test has run in its stat: "3 days
 // running", and once it has stopped (or shipped), when no more time
-// counts, "3 days it ran".
-func runningWord(ended bool) string {
-	if ended {
+// counts, "3 days it ran". While it is paused no time counts either (the
+// days leave paused time out, as the API's days_running does), so it is
+// "3 days it ran, now paused" rather than running.
+func runningWord(ended, paused bool) string {
+	switch {
+	case ended:
 		return "it ran"
+	case paused:
+		return "it ran, now paused"
 	}
 	return "running"
 }
