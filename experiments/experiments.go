@@ -569,14 +569,10 @@ func (s *Store) AddVariants(ctx context.Context, expID string, add []Variant, ap
 		for _, v := range e.Variants {
 			used[v.Key] = true
 		}
-		next := nextKeyIndex(used)
 		added = make([]Variant, 0, len(add))
 		for _, v := range add {
 			if v.Key == "" || used[v.Key] {
-				for used[VariantKey(next)] {
-					next++
-				}
-				v.Key = VariantKey(next)
+				v.Key = NextVariantKey(used)
 			}
 			used[v.Key] = true
 			v.Position = len(e.Variants)

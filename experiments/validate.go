@@ -418,19 +418,13 @@ func VariantKey(i int) string {
 // those given since: add the key returned before asking for another. Copy
 // drafted (AddVariants) and rows added on the edit form follow this rule.
 func NextVariantKey(used map[string]bool) string {
-	return VariantKey(nextKeyIndex(used))
-}
-
-// nextKeyIndex is NextVariantKey's position (VariantKey). No key in used
-// is at it or after it, so the key there is free.
-func nextKeyIndex(used map[string]bool) int {
 	next := 1
 	for k := range used {
 		if i, ok := keyIndex(k); ok && i >= next {
 			next = i + 1
 		}
 	}
-	return next
+	return VariantKey(next)
 }
 
 // keyIndex is the position whose default key is k ("c" is 2, "v30" is
