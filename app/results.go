@@ -584,6 +584,17 @@ func (r *resultsReport) makePlan() resultsPlan {
 		p.text = fmt.Sprintf("No estimate of the time left: a variant short of the planned sample gets no new visitors at its 0%% weight. The test needs %s, and %s.",
 			need, have)
 		return p
+	case r.exp.Status == experiments.StatusPaused:
+		// No visitor comes while the test is paused, so there is no time
+		// left "at current traffic" to give: the line says what it still
+		// needs and what brings it. The traffic per day it had while it
+		// ran is kept for the document.
+		if r.days >= planMinDays {
+			p.visitorsPerDay = float64(total) / r.days
+		}
+		p.text = fmt.Sprintf("No estimate of the time left while the test is paused: no visitors come until it is resumed. Each variant needs about %s visitors to detect a %s lift from the original’s %s rate, and the smallest has %s.",
+			formatCount(roundUp(p.perVariant)), mde, rate, formatCount(minExp))
+		return p
 	case r.days < planMinDays:
 		p.text = fmt.Sprintf("How long the test needs is estimated once it has run for an hour: each variant needs about %s visitors to detect a %s lift from the original’s %s rate, and %s.",
 			formatCount(roundUp(p.perVariant)), mde, rate, have)

@@ -268,8 +268,9 @@ func (e *env) shiftHistory(id, action string, n int, at time.Time) {
 
 // TestResultsPausedTimeIsNotRunning: days paused are not days running, in
 // the plan's traffic per day and days left, the page's "days running" and
-// the document's days_running; the page says so. The stat of a test paused
-// now says it ran and is paused.
+// the document's days_running; the page says so. A test paused now has no
+// days left to give (no visitors come until it is resumed), and its stat
+// says it ran and is paused.
 func TestResultsPausedTimeIsNotRunning(t *testing.T) {
 	e := newEnv(t)
 	c := e.signIn("ann@example.com")
@@ -301,10 +302,11 @@ func TestResultsPausedTimeIsNotRunning(t *testing.T) {
 		id            string
 		running, paus float64
 		perDay        float64
+		pausedNow     bool
 		words         string
 	}{
-		{"resumed", x.ID, 7, 3, 1400.0 / 7, "The traffic per day counts only the 7 days the test ran, not the 3 days it was paused."},
-		{"paused now", y.ID, 3, 1, 600.0 / 3, "The traffic per day counts only the 3 days the test ran, not the 1 day it was paused."},
+		{"resumed", x.ID, 7, 3, 1400.0 / 7, false, "The traffic per day counts only the 7 days the test ran, not the 3 days it was paused."},
+		{"paused now", y.ID, 3, 1, 600.0 / 3, true, "No estimate of the time left while the test is paused: no visitors come until it is resumed. Each variant needs about 32,000 visitors to detect a 10% lift from the original’s 5.00% rate, and the smallest has 300."},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, out := e.api("GET", "/api/v1/experiments/"+tc.id+"/results", tok, "")
@@ -322,7 +324,11 @@ func TestResultsPausedTimeIsNotRunning(t *testing.T) {
 				t.Errorf("visitors_per_day %v, want %v", got, tc.perDay)
 			}
 			need := float64(stats.SampleSize(0.05, stats.DefaultThreshold))
-			if left, want := plan["days_remaining"].(float64), (need-float64(tc.perDay*tc.running)/2)/(tc.perDay/2); math.Abs(left-want) > 0.01 {
+			if tc.pausedNow {
+				if left := plan["days_remaining"]; left != nil {
+					t.Errorf("days_remaining %v, want null while paused", left)
+				}
+			} else if left, want := plan["days_remaining"].(float64), (need-float64(tc.perDay*tc.running)/2)/(tc.perDay/2); math.Abs(left-want) > 0.01 {
 				t.Errorf("days_remaining %v, want %v", left, want)
 			}
 			if text := plan["text"].(string); !strings.HasSuffix(text, tc.words) {
@@ -337,7 +343,7 @@ func TestResultsPausedTimeIsNotRunning(t *testing.T) {
 				stat = append(stat, strings.Join(strings.Fields(textOf(s)), " "))
 			}
 			ran := "running"
-			if tc.id == y.ID {
+			if tc.pausedNow {
 				ran = "it ran, now paused"
 			}
 			wantStat := fmt.Sprintf("%ddays %s not counting %d %s paused", int(tc.running), ran, int(tc.paus), plural(int(tc.paus), "day", "days"))

@@ -12,10 +12,10 @@ import (
 	"copylab/experiments"
 )
 
-// pausedTestWithEvents is a started test "Hero" with real events through
+// startedWithEvents is a started test "Hero" with real events through
 // POST /e: per variant (control, b) the visitors and how many of them
 // convert. It is then made to look started three days ago (backdate).
-func pausedTestWithEvents(t *testing.T, visitors int, conversions [2]int) (*env, *client, string, experiments.Experiment) {
+func startedWithEvents(t *testing.T, visitors int, conversions [2]int) (*env, *client, string, experiments.Experiment) {
 	t.Helper()
 	e := newEnv(t)
 	c := e.signIn("ann@example.com")
@@ -89,7 +89,7 @@ func TestResultsRunTimeStatTense(t *testing.T) {
 		{"shipped", shipTest, "3 days it ran"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			e, c, _, x := pausedTestWithEvents(t, 20, [2]int{1, 2})
+			e, c, _, x := startedWithEvents(t, 20, [2]int{1, 2})
 			if tc.end != nil {
 				tc.end(e, x)
 			}
