@@ -49,6 +49,9 @@ func TestStartAsksFirst(t *testing.T) {
 	e := newEnv(t)
 	c := e.signIn("owner@example.com")
 	site := e.site("Shop")
+	// A page has loaded the tag: the question while it has not is
+	// TestExperimentTagNotSeen's.
+	e.fetchTag("/s/"+site.Key+".js", http.StatusOK, "Referer", "https://example.com/pricing")
 	start := func(id string) button {
 		t.Helper()
 		_, body := c.get("/experiments/" + id)

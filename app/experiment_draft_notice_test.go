@@ -29,7 +29,7 @@ func draftNotice(t *testing.T, body string) string {
 // "press Start"), the notice of that test says why, and a posted start is
 // still refused. A paused test in that state offers Stop but not Resume.
 func TestDraftNoticeSaysWhatVisitorsSee(t *testing.T) {
-	const check = "Make sure the tag is installed on Shop, check each variant on the real page with the preview links below, then press Start."
+	const check = "Check each variant on the real page with the preview links below, then press Start."
 	for _, tc := range []struct {
 		name   string
 		setup  func(e *env, siteID string)
@@ -69,7 +69,7 @@ func TestDraftNoticeSaysWhatVisitorsSee(t *testing.T) {
 			},
 			page: "/pricing",
 			notice: "This is a draft: visitors see the copy “Running” tests on the same element until you start it. " +
-				"Make sure the tag is installed on Shop and check each variant on the real page with the preview links below.",
+				"Check each variant on the real page with the preview links below.",
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

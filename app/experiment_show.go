@@ -27,6 +27,14 @@ func (a *App) experimentShow(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	// The site page's tag status: a draft and a running test nobody has
+	// entered warn while copylab has seen nothing of the tag.
+	now := a.now()
+	last, _, err := a.store.SiteLastEvent(ctx, site.ID, now)
+	if err != nil {
+		return err
+	}
+	tag := a.tagStatus(site, now, last, e.Status == experiments.StatusRunning) // site_show.go
 	p := views.ExperimentPage{
 		Page:        a.page(c, views.NavExperiments),
 		ID:          e.ID,
@@ -40,13 +48,14 @@ func (a *App) experimentShow(c *fiber.Ctx) error {
 		Goal:        goalSentence(e.Goal),
 		CoveragePct: experiments.PercentOfBP(e.CoverageBP) + "%",
 		Variants:    variantViews(e),
-		Actions:     actionsFor(e, others),
+		Actions:     actionsFor(e, others, site.Name, tag),
 		QALinks:     a.qaLinks(e, site),
 		ShareURL:    a.shareURL(e),
 		CanEdit:     e.Status != experiments.StatusStopped,
 		Started:     e.StartedAt,
 		Ended:       e.EndedAt,
 		Demo:        isDemo(e, site.Name),
+		Tag:         tag,
 	}
 	p.Title = e.Name
 	// A draft counts nobody: its page shows what to do before the start,
@@ -153,8 +162,8 @@ func variantViews(e experiments.Experiment) []views.VariantView {
 // actionsFor lists the life-cycle buttons the status allows. Start and
 // Stop ask first, saying what they do to the element's copy, which others
 // (the experiments that test or ship copy on the same element) decide in
-// part.
-func actionsFor(e experiments.Experiment, others elementOthers) []views.Action {
+// part; Start also says when copylab has not seen the site's tag (tag).
+func actionsFor(e experiments.Experiment, others elementOthers, siteName string, tag views.TagStatus) []views.Action {
 	base := "/experiments/" + e.ID + "/"
 	stop := views.Action{Name: "stop", Label: "Stop", URL: base + "stop", Style: "danger", Confirm: stopConfirm(e, others)}
 	switch e.Status {
@@ -171,7 +180,7 @@ func actionsFor(e experiments.Experiment, others elementOthers) []views.Action {
 		// share or split) is refused, and the refusal says why: asking
 		// first whether to start it would promise what will not happen.
 		if experiments.StartRefusal(e) == nil {
-			start.Confirm = startConfirm(e, others)
+			start.Confirm = startConfirm(e, others, siteName, tag)
 		}
 		return []views.Action{start}
 	case experiments.StatusRunning:

@@ -193,13 +193,21 @@ func elsewhere(e, other experiments.Experiment) string {
 // (the split, the share of visitors), that the variants are fixed from
 // then on, and what it does to the element's other copy: a shipped
 // variant stops showing while the test runs (shipHidden), and a second
-// running test of the element would fight this one over its text.
-func startConfirm(e experiments.Experiment, o elementOthers) string {
+// running test of the element would fight this one over its text. While
+// copylab has seen nothing of the site's tag (tag, as the site page says
+// "Not seen yet"), visitors enter once the pages load it, not within a
+// minute, and the question says so. The dialog holds text only: the
+// draft's notice (views.tagNotSeen) has the link to the install card.
+func startConfirm(e experiments.Experiment, o elementOthers, siteName string, tag views.TagStatus) string {
 	split := splitWords(e.Variants)
-	q := "Start this test? Within a minute, visitors are split " + split + "."
+	q, when := "Start this test? ", "Within a minute, "
+	if tag.NotSeen() {
+		q, when = q+"copylab has not seen the tag on "+siteName+" yet. ", "Once your pages load it, "
+	}
 	if e.CoverageBP < 10000 {
-		q = "Start this test? Within a minute, " + experiments.PercentOfBP(e.CoverageBP) + "% of visitors enter it, split " +
-			split + "; the others are not counted."
+		q += when + experiments.PercentOfBP(e.CoverageBP) + "% of visitors enter it, split " + split + "; the others are not counted."
+	} else {
+		q += when + "visitors are split " + split + "."
 	}
 	q += " Variants cannot be edited after this, nor can the page, element or goal."
 	if len(o.running) > 0 {

@@ -60,7 +60,7 @@ func TestExperimentWordsVariantsNotVersions(t *testing.T) {
 	checkWords(t, "a form saved for drafts", flash("/experiments", form), "Draft saved. Now describe the copy you want, and copylab writes drafts of it.")
 	checkWords(t, "a draft with only the original", page("/experiments/"+bare.ID), "Add at least one variant before starting")
 	checkWords(t, "its start refused", flash("/experiments/"+bare.ID+"/start", nil), "Add at least one variant of the copy before starting.")
-	checkWords(t, "a draft", page("/experiments/"+draft.ID), "check each variant on the real page", "The variant sticks for the browser tab")
+	checkWords(t, "a draft", page("/experiments/"+draft.ID), "Check each variant on the real page", "The variant sticks for the browser tab")
 	checkWords(t, "its brief form", page("/experiments/"+draft.ID+"/generate"), "Number of drafts", "How many drafts to write",
 		"Words or phrases every draft has to contain", "Drafts that use them are discarded.", "The most characters a draft may have")
 	checkWords(t, "its duplicate", flash("/experiments/"+draft.ID+"/duplicate", nil), "the same page, element, goal and variants")

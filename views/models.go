@@ -295,6 +295,10 @@ type ExperimentPage struct {
 	UnshipConfirm string
 	Element       ElementNotes  // what other experiments do to this one's element (experiments.templ)
 	History       []HistoryLine // newest first
+	// Tag is what copylab has seen of the site's tag, as the site page
+	// says it (sites.templ): a draft, and a running test nobody has
+	// entered, warn while it is "Not seen yet" (experiments.templ).
+	Tag TagStatus
 }
 
 // HistoryLine is one change in an experiment's history.
