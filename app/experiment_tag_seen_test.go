@@ -129,8 +129,13 @@ func TestExperimentTagNotSeen(t *testing.T) {
 			if text != tc.warning {
 				t.Errorf("warning\n%q\nwant\n%q", text, tc.warning)
 			}
-			if tc.warning != "" && href != "/sites/"+site.ID+"#tag-status" {
+			if tc.warning != "" && href != "/sites/"+site.ID+"#install" {
 				t.Errorf("the warning links to %q, want the site page's install card", href)
+			}
+			if tc.warning != "" {
+				resp, page := c.get("/sites/" + site.ID)
+				wantStatus(t, resp, http.StatusOK, page)
+				wantContains(t, page, `<section class="card" id="install"><div class="section-head"><h2>Install the tag</h2>`)
 			}
 			if got := draftNotice(t, body); got != tc.notice {
 				t.Errorf("draft notice\n%q\nwant\n%q", got, tc.notice)
