@@ -56,7 +56,7 @@ const (
 // not_enough_data and keep_running sentences say that the test stopped too
 // soon instead of telling to wait, and the srm one drops its "yet". While
 // the test is paused (opts.Paused) no visitors come either, until it is
-// resumed: the keep_running sentence says to resume it. While the test is
+// resumed: the keep_running and not_enough_data sentences say to resume it. While the test is
 // too young to act on (opts.Early), the winner, control_wins and
 // no_meaningful_difference sentences give the numbers without the call to
 // act ("Ship it.", "Keep the original"); the statuses stay the same.
@@ -100,19 +100,24 @@ func verdict(arms []Arm, an Analysis, opts Options) Verdict {
 			strings.Join(starved, " and "), get, FormatCount(MinExposures), them)}
 	}
 	if more, forEffect := an.Need.more, an.Need.forEffect; more != 0 {
+		// A paused test gets none of what it needs until it is resumed.
+		resume, welcome := "", ""
+		if opts.Paused {
+			resume, welcome = "; resume the test to get them", "; resume the test to let them in"
+		}
 		switch {
 		case more == noVisitorsYet && opts.Ended:
 			return Verdict{StatusNotEnoughData, "Not enough data: the test stopped before any visitor saw it."}
 		case more == noVisitorsYet:
-			return Verdict{StatusNotEnoughData, "Not enough data yet: no visitors have seen the test so far."}
+			return Verdict{StatusNotEnoughData, "Not enough data yet: no visitors have seen the test so far" + welcome + "."}
 		case more == noConversionsYet && opts.Ended:
 			return Verdict{StatusNotEnoughData, fmt.Sprintf(
 				"Not enough data: the test stopped with no %s, so there is no telling how many visitors it needed; each variant needs at least %s visitors, and the test %s %s.",
 				goal, FormatCount(MinExposures), FormatCount(MinConversions), goal)}
 		case more == noConversionsYet:
 			return Verdict{StatusNotEnoughData, fmt.Sprintf(
-				"Not enough data yet: no %s so far, so there is no telling how many visitors the test needs; each variant needs at least %s visitors, and the test %s %s.",
-				goal, FormatCount(MinExposures), FormatCount(MinConversions), goal)}
+				"Not enough data yet: no %s so far, so there is no telling how many visitors the test needs; each variant needs at least %s visitors, and the test %s %s%s.",
+				goal, FormatCount(MinExposures), FormatCount(MinConversions), goal, resume)}
 		}
 		why := "before the numbers mean anything"
 		if forEffect {
@@ -124,8 +129,8 @@ func verdict(arms []Arm, an Analysis, opts Options) Verdict {
 				FormatCount(an.Need.More), why)}
 		}
 		return Verdict{StatusNotEnoughData, fmt.Sprintf(
-			"Not enough data yet: roughly %s more visitors per variant are needed %s.",
-			FormatCount(an.Need.More), why)}
+			"Not enough data yet: roughly %s more visitors per variant are needed %s%s.",
+			FormatCount(an.Need.More), why, resume)}
 	}
 
 	// The three answers. While the test is too young to act on

@@ -238,6 +238,33 @@ func TestVerdicts(t *testing.T) {
 			},
 		},
 		{
+			name:   "paused with no visitors",
+			arms:   labelled(arm("control", 0, 0), arm("b", 0, 0)),
+			opts:   paused,
+			status: StatusNotEnoughData,
+			contains: func(Analysis) []string {
+				return []string{"Not enough data yet: no visitors have seen the test so far; resume the test to let them in."}
+			},
+		},
+		{
+			name:   "paused with no conversions",
+			arms:   labelled(arm("control", 0, 500), arm("b", 0, 500)),
+			opts:   paused,
+			status: StatusNotEnoughData,
+			contains: func(Analysis) []string {
+				return []string{"and the test 10 sign-ups; resume the test to get them."}
+			},
+		},
+		{
+			name:   "paused with too few visitors",
+			arms:   labelled(arm("control", 2, 1000), arm("b", 3, 1000)),
+			opts:   paused,
+			status: StatusNotEnoughData,
+			contains: func(Analysis) []string {
+				return []string{"more visitors per variant are needed to detect a 10% change in sign-ups; resume the test to get them."}
+			},
+		},
+		{
 			// Stopped wins over paused: nothing resumes a stopped test.
 			name:   "stopped and paused too early to call",
 			arms:   labelled(arm("control", 100, 1000), arm("b", 120, 1000)),
