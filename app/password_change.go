@@ -1,10 +1,14 @@
 package app
 
 import (
+	"context"
+	"errors"
+	"fmt"
 	"net/http"
 
 	"github.com/gofiber/fiber/v2"
 
+	"copylab/experiments"
 	"copylab/views"
 )
 
@@ -14,10 +18,14 @@ import (
 // not become a way to guess the password), the device cookie's included.
 // On success every other browser signed in as the user is signed out, and
 // this one gets a new session and device cookie (the old ones no longer
-// count: they were signed with the old password's hash).
+// count: they were signed with the old password's hash). With the
+// revoke_tokens box ticked, the user's API tokens are revoked in the same
+// change; without it (a form from before the box, too) they keep working,
+// and the message says how many.
 func (a *App) passwordChange(c *fiber.Ctx) error {
 	s := sessionOf(c)
 	current, next, again := c.FormValue("current_password"), c.FormValue("password"), c.FormValue("password2")
+	revoke := c.FormValue("revoke_tokens") != ""
 	errs := views.Errors{}
 	newPasswordErrors(errs, next, again)
 	if current == "" {
@@ -45,16 +53,73 @@ func (a *App) passwordChange(c *fiber.Ctx) error {
 			return err
 		}
 		p.PasswordErrors = errs
+		p.Sessions.KeepTokens = !revoke
 		c.Status(http.StatusUnprocessableEntity)
 		return render(c, views.Settings(p))
 	}
-	if _, err := setPassword(c.UserContext(), a.store, s.user.Email, next, a.cfg.BcryptCost); err != nil {
+	_, tokens, err := changePassword(c.UserContext(), a.store, s.user.Email, next, a.cfg.BcryptCost, revoke)
+	if err != nil {
 		return err
 	}
 	if err := a.startSession(c, s.user); err != nil {
 		return err
 	}
-	return a.redirectWithFlash(c, "/settings", "ok", "Your password is changed. Any other browser signed in as you is signed out.")
+	return a.redirectWithFlash(c, "/settings", "ok", "Your password is changed. Any other browser signed in as you is signed out."+tokensSentence(tokens))
+}
+
+// tokensSentence says, after a space, what an account-wide sign-out did to
+// the user's API tokens, for its message: "" when they had none. Tokens
+// that still work are always counted, with where to find them: one that a
+// stolen session made outlives the sign-out.
+func tokensSentence(t experiments.TokenTally) string {
+	switch {
+	case t.Revoked == 1:
+		return " Your API token is revoked: scripts using it can no longer call the API."
+	case t.Revoked > 1:
+		return fmt.Sprintf(" Your %d API tokens are revoked: scripts using them can no longer call the API.", t.Revoked)
+	case t.Working == 1:
+		return " Your API token still works: it is listed under API tokens at the top of Settings, with when it was made and last used. Revoke it there if you do not know it."
+	case t.Working > 1:
+		return fmt.Sprintf(" Your %d API tokens still work: they are listed under API tokens at the top of Settings, with when each was made and last used. Revoke any you do not know.", t.Working)
+	}
+	return ""
+}
+
+// ResetPassword gives the user with that email a new password (an empty
+// one means a generated one, returned: show it once) and signs them out
+// everywhere; with revokeTokens it revokes their API tokens in the same
+// change. It says what became of the tokens. It is the command line's way
+// back in for someone who forgot theirs, or lost their account to someone
+// else; signed-in users change theirs under Settings.
+func ResetPassword(ctx context.Context, store *experiments.Store, email, password string, revokeTokens bool) (string, experiments.TokenTally, error) {
+	return changePassword(ctx, store, email, password, DefaultBcryptCost, revokeTokens)
+}
+
+func changePassword(ctx context.Context, store *experiments.Store, email, password string, cost int, revokeTokens bool) (string, experiments.TokenTally, error) {
+	u, _, err := store.UserByEmail(ctx, normalizeEmail(email))
+	if errors.Is(err, experiments.ErrNotFound) {
+		return "", experiments.TokenTally{}, fmt.Errorf("no user has the email %q: check the spelling, or add them (copylab user add)", email)
+	}
+	if err != nil {
+		return "", experiments.TokenTally{}, fmt.Errorf("app: set password: %w", err)
+	}
+	generated := ""
+	if password == "" {
+		password = GeneratePassword()
+		generated = password
+	}
+	if msg := passwordError(password); msg != "" {
+		return "", experiments.TokenTally{}, experiments.ValidationError{{Field: "password", Code: "invalid_password", Message: msg}}
+	}
+	hash, err := hashPassword(password, cost)
+	if err != nil {
+		return "", experiments.TokenTally{}, err
+	}
+	tokens, err := store.ChangePassword(ctx, u.ID, hash, revokeTokens)
+	if err != nil {
+		return "", experiments.TokenTally{}, fmt.Errorf("app: set password: %w", err)
+	}
+	return generated, tokens, nil
 }
 
 // checkPassword compares password with the stored hash of the user with

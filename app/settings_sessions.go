@@ -61,7 +61,10 @@ func (a *App) sessionRevoke(c *fiber.Ctx) error {
 // again with the new key under the same id (so its failed sign-ins still
 // count), if it had a valid one; a browser without one gets none: a
 // session alone, which a thief may hold, must not buy a fresh device and
-// with it ten more password guesses, over and over.
+// with it ten more password guesses, over and over. With the revoke_tokens
+// box ticked the user's API tokens are revoked in the same change, for a
+// thief's session could have made one; otherwise they keep working, and
+// the message says how many.
 func (a *App) sessionsRevokeOthers(c *fiber.Ctx) error {
 	s := sessionOf(c)
 	device, err := a.deviceID(c, s.user.Email)
@@ -72,7 +75,7 @@ func (a *App) sessionsRevokeOthers(c *fiber.Ctx) error {
 	if kept == "" {
 		kept = newDeviceID() // no browser holds it: the session's own record only
 	}
-	n, err := a.store.SignOutOtherSessions(c.UserContext(), s.user.ID, s.hash, newSecret(), kept)
+	n, tokens, err := a.store.SignOutOthers(c.UserContext(), s.user.ID, s.hash, newSecret(), kept, c.FormValue("revoke_tokens") != "")
 	if err != nil {
 		return err
 	}
@@ -90,7 +93,7 @@ func (a *App) sessionsRevokeOthers(c *fiber.Ctx) error {
 	case n > 1:
 		msg = fmt.Sprintf("%d other browsers are signed out. Only this browser is still signed in.", n)
 	}
-	return a.redirectWithFlash(c, "/settings#sessions", "ok", msg)
+	return a.redirectWithFlash(c, "/settings#sessions", "ok", msg+tokensSentence(tokens)) // password_change.go
 }
 
 // osRules name the operating system in a user agent, tried in order:

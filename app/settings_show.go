@@ -36,6 +36,7 @@ func (a *App) settingsPage(c *fiber.Ctx) (views.SettingsPage, error) {
 		Sessions:  sessions,
 	}
 	p.Title = "Settings"
+	p.Sessions.Tokens = len(tokens) // offered for revoking beside Sign out all other browsers
 	for _, t := range tokens {
 		p.Tokens = append(p.Tokens, views.TokenRow{ID: t.ID, Name: t.Name, Prefix: t.Prefix, Created: t.CreatedAt, LastUsed: t.LastUsedAt})
 	}

@@ -87,19 +87,61 @@ func (s *Store) UserCount(ctx context.Context) (int, error) {
 	return n, nil
 }
 
-// SetPassword replaces a user's password hash and signs out all their sessions.
-func (s *Store) SetPassword(ctx context.Context, id int64, passwordHash string) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `/* Store.SetPassword */ update users set password_hash = ? where id = ?`, passwordHash, id)
+// TokenTally is what an account-wide sign-out (ChangePassword,
+// SignOutOthers) did to the user's API tokens. It revokes them only when
+// asked: a token is a script's, not a browser's, and one that stopped
+// working by surprise would break a deploy. Whoever asked is told how many
+// still work, since a stolen session could have made one.
+type TokenTally struct {
+	Revoked int // revoked with the sign-out, in its transaction
+	Working int // still working after it
+}
+
+// tokensTx revokes the user's API tokens when revoke is set, and counts
+// what it did, inside the caller's transaction.
+func tokensTx(ctx context.Context, tx *sql.Tx, userID int64, revoke bool) (TokenTally, error) {
+	if revoke {
+		res, err := tx.ExecContext(ctx, `/* Store.tokensTx */ delete from api_tokens where user_id = ?`, userID)
 		if err != nil {
-			return fmt.Errorf("experiments: set password: %w", err)
+			return TokenTally{}, err
+		}
+		n, err := res.RowsAffected()
+		return TokenTally{Revoked: int(n)}, err
+	}
+	var n int
+	err := tx.QueryRowContext(ctx, `/* Store.tokensTx */ select count(*) from api_tokens where user_id = ?`, userID).Scan(&n)
+	return TokenTally{Working: n}, err
+}
+
+// SetPassword is ChangePassword that leaves the user's API tokens working.
+func (s *Store) SetPassword(ctx context.Context, id int64, passwordHash string) error {
+	_, err := s.ChangePassword(ctx, id, passwordHash, false)
+	return err
+}
+
+// ChangePassword replaces a user's password hash and signs out all their
+// sessions and, with revokeTokens, revokes their API tokens, all in one
+// transaction. It says how many tokens it revoked or left working.
+func (s *Store) ChangePassword(ctx context.Context, id int64, passwordHash string, revokeTokens bool) (TokenTally, error) {
+	var tokens TokenTally
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `/* Store.ChangePassword */ update users set password_hash = ? where id = ?`, passwordHash, id)
+		if err != nil {
+			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return fmt.Errorf("experiments: set password: %w", ErrNotFound)
+			return ErrNotFound
 		}
-		_, err = tx.ExecContext(ctx, `/* Store.SetPassword */ delete from sessions where user_id = ?`, id)
+		if _, err = tx.ExecContext(ctx, `/* Store.ChangePassword */ delete from sessions where user_id = ?`, id); err != nil {
+			return err
+		}
+		tokens, err = tokensTx(ctx, tx, id, revokeTokens)
 		return err
 	})
+	if err != nil {
+		return TokenTally{}, fmt.Errorf("experiments: set password: %w", err)
+	}
+	return tokens, nil
 }
 
 // DeleteUser removes a user with their sessions and tokens, and the
@@ -286,43 +328,53 @@ func (s *Store) DeleteUserSession(ctx context.Context, userID int64, publicID, c
 	return current, nil
 }
 
-// SignOutOtherSessions deletes every session of the user but the one whose
+// SignOutOtherSessions is SignOutOthers that leaves the user's API tokens
+// working.
+func (s *Store) SignOutOtherSessions(ctx context.Context, userID int64, keepHash, deviceKey, keptDevice string) (int64, error) {
+	n, _, err := s.SignOutOthers(ctx, userID, keepHash, deviceKey, keptDevice, false)
+	return n, err
+}
+
+// SignOutOthers deletes every session of the user but the one whose
 // cookie hashes to keepHash, and replaces the user's device key with
 // deviceKey, which voids the device cookies given before (see UserDeviceKeys),
 // so their revocations can go too. The kept session records keptDevice,
-// the id of the new device cookie its browser gets. It returns how many
-// live sessions it ended.
-func (s *Store) SignOutOtherSessions(ctx context.Context, userID int64, keepHash, deviceKey, keptDevice string) (int64, error) {
+// the id of the new device cookie its browser gets. With revokeTokens it
+// revokes the user's API tokens too, in the same transaction. It returns
+// how many live sessions it ended, and what it did to the tokens.
+func (s *Store) SignOutOthers(ctx context.Context, userID int64, keepHash, deviceKey, keptDevice string, revokeTokens bool) (int64, TokenTally, error) {
 	var n int64
+	var tokens TokenTally
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `/* Store.SignOutOtherSessions */ update users set device_key = ? where id = ?`, deviceKey, userID)
+		res, err := tx.ExecContext(ctx, `/* Store.SignOutOthers */ update users set device_key = ? where id = ?`, deviceKey, userID)
 		if err != nil {
 			return err
 		}
 		if k, _ := res.RowsAffected(); k == 0 {
 			return ErrNotFound
 		}
-		if _, err := tx.ExecContext(ctx, `/* Store.SignOutOtherSessions */ update sessions set device_id = ? where id_hash = ?`, keptDevice, keepHash); err != nil {
+		if _, err := tx.ExecContext(ctx, `/* Store.SignOutOthers */ update sessions set device_id = ? where id_hash = ?`, keptDevice, keepHash); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `/* Store.SignOutOtherSessions */ delete from revoked_devices where user_id = ?`, userID); err != nil {
+		if _, err := tx.ExecContext(ctx, `/* Store.SignOutOthers */ delete from revoked_devices where user_id = ?`, userID); err != nil {
 			return err
 		}
 		var live int64
-		if err := tx.QueryRowContext(ctx, `/* Store.SignOutOtherSessions */ select count(*) from sessions where user_id = ? and id_hash != ? and expires_at > ?`,
+		if err := tx.QueryRowContext(ctx, `/* Store.SignOutOthers */ select count(*) from sessions where user_id = ? and id_hash != ? and expires_at > ?`,
 			userID, keepHash, ms(s.now())).Scan(&live); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `/* Store.SignOutOtherSessions */ delete from sessions where user_id = ? and id_hash != ?`, userID, keepHash); err != nil {
+		if _, err := tx.ExecContext(ctx, `/* Store.SignOutOthers */ delete from sessions where user_id = ? and id_hash != ?`, userID, keepHash); err != nil {
 			return err
 		}
 		n = live
-		return nil
+		tokens, err = tokensTx(ctx, tx, userID, revokeTokens)
+		return err
 	})
 	if err != nil {
-		return 0, fmt.Errorf("experiments: sign out other sessions of %d: %w", userID, err)
+		return 0, TokenTally{}, fmt.Errorf("experiments: sign out other sessions of %d: %w", userID, err)
 	}
-	return n, nil
+	return n, tokens, nil
 }
 
 // DeviceRevoked tells whether the user signed out, from another browser,
