@@ -333,20 +333,41 @@ func userCommand(ctx context.Context, name, summary, stdinHelp string, args []st
 }
 
 // userPassword sets a user's password (a way back in for someone who
-// forgot theirs) and signs them out everywhere.
+// forgot theirs, or lost their account to someone else) and signs them out
+// everywhere. Their API tokens keep working unless --revoke-tokens says
+// otherwise: a script's token is not a browser, and a deploy that stopped
+// by surprise would be a new problem. Tokens that still work are counted,
+// since someone who had the account could have made one.
 func userPassword(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) error {
+	var revoke bool
 	s, email, password, err := userCommand(ctx, "user password", "Set a user's password, and sign them out everywhere.",
 		"read the new password from standard input (else one is generated and printed once)",
-		args, stdin, stdout, stderr, getenv, func(*flags) {})
+		args, stdin, stdout, stderr, getenv, func(f *flags) {
+			f.bool(&revoke, "revoke-tokens", false, "also revoke the user's API tokens, in the same change (else they keep working)")
+		})
 	if err != nil {
 		return quietHelp(err)
 	}
 	defer s.Close()
-	generated, err := app.SetPassword(ctx, s, email, password)
+	generated, tokens, err := app.ResetPassword(ctx, s, email, password, revoke)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "password changed for %s in %s; their sessions are signed out\n", strings.ToLower(strings.TrimSpace(email)), absPath(s.Path()))
+	email = strings.ToLower(strings.TrimSpace(email))
+	done := "their sessions are signed out"
+	switch n := tokens.Revoked; {
+	case n == 1:
+		done += " and their 1 API token is revoked"
+	case n > 1:
+		done += fmt.Sprintf(" and their %d API tokens are revoked", n)
+	}
+	fmt.Fprintf(stdout, "password changed for %s in %s; %s\n", email, absPath(s.Path()), done)
+	switch n := tokens.Working; {
+	case n == 1:
+		fmt.Fprintf(stdout, "1 API token of %s still works: a new password does not revoke it. To revoke it, run this again with --revoke-tokens, or revoke it under Settings → API tokens.\n", email)
+	case n > 1:
+		fmt.Fprintf(stdout, "%d API tokens of %s still work: a new password does not revoke them. To revoke them, run this again with --revoke-tokens, or revoke them under Settings → API tokens.\n", n, email)
+	}
 	if generated != "" {
 		fmt.Fprintf(stdout, "password: %s\n(shown once: send it over a private channel)\n", generated)
 	}
