@@ -40,12 +40,16 @@ func (a *App) routes() {
 	// Metrics: only for Config.MetricsAllow addresses or the MetricsToken.
 	a.group().Get("/metrics", a.metricsHandler())
 	open.Get("/demo", a.demoShow)
-	open.Get("/r/:token", a.shareShow)
-	open.Get("/r/:token/live", a.shareLive)
-	open.Get("/r/:token/trends", a.shareTrends)
-	open.Get("/r/:token/results.csv", a.shareResultsCSV)
-	open.Get("/r/:token/daily.csv", a.shareDailyCSV)
-	open.Get("/r/:token/recordings", a.shareRecordings)
+	// Share links: the token in the path is the secret. Each request reads
+	// the experiment's statistics, so a client address has a limit fit for
+	// a person watching the page (ratelimit_public.go).
+	share := a.group(a.limitShare(), gz)
+	share.Get("/r/:token", a.shareShow)
+	share.Get("/r/:token/live", a.shareLive)
+	share.Get("/r/:token/trends", a.shareTrends)
+	share.Get("/r/:token/results.csv", a.shareResultsCSV)
+	share.Get("/r/:token/daily.csv", a.shareDailyCSV)
+	share.Get("/r/:token/recordings", a.shareRecordings)
 	signedOut := a.group(gz, a.loadSession, a.checkFormCSRF)
 	signedOut.Get("/login", a.loginShow)
 	signedOut.Post("/login", a.loginSubmit)
