@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -52,7 +53,7 @@ func (a *App) generateApprove(c *fiber.Ctx) error {
 	}
 	a.syncDrafts(c, j)
 
-	add, errs := approvedVariants(e, j, s.user.Email)
+	add, errs := approvedVariants(e, j, s.user.Email, c.FormValue("allow_long") == "on")
 	if len(errs) == 0 {
 		_, added, err := a.store.AddVariants(ctx, e.ID, add, s.user)
 		var ve experiments.ValidationError
@@ -102,8 +103,11 @@ func (a *App) generateApprove(c *fiber.Ctx) error {
 
 // approvedVariants turns the ticked drafts into variants, or says what is
 // wrong with them: none ticked, more than the experiment has room for,
-// copy the store would refuse, or a text the experiment already has.
-func approvedVariants(e experiments.Experiment, j *genJob, email string) ([]experiments.Variant, views.Errors) {
+// copy the store would refuse, or a text the experiment already has. A
+// draft edited past the brief's length is refused too, naming its length
+// and the limit, unless allowLong: the marketer ticked the box the page
+// then offers, to add it as it is.
+func approvedVariants(e experiments.Experiment, j *genJob, email string, allowLong bool) ([]experiments.Variant, views.Errors) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	errs := views.Errors{}
@@ -128,6 +132,11 @@ func approvedVariants(e experiments.Experiment, j *genJob, email string) ([]expe
 		text := strings.TrimSpace(d.text)
 		if msg := experiments.CopyError(text); msg != "" {
 			errs[key] = msg
+			continue
+		}
+		if limit, n := j.brief.MaxLength, utf8.RuneCountInString(text); !allowLong && limit > 0 && n > limit {
+			// The words name the box views.draftsApproveForm shows.
+			errs[key] = fmt.Sprintf("Draft %d is %d characters; the brief asks for at most %d. Shorten it, or tick “Add drafts over %d characters anyway” below.", i+1, n, limit, limit)
 			continue
 		}
 		if other, dup := seen[text]; dup {
