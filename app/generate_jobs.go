@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -651,21 +652,33 @@ func (j *genJob) finish(res variants.Result, err error) {
 	defer close(j.done)
 	j.answeredBy = res.Model
 	j.dropped = slices.Clone(res.Dropped)
-	j.notes = res.Notes
+	j.notes = slices.Clone(res.Notes)
 	if err != nil {
 		j.state, j.err = jobFailed, err
 		return
 	}
 	j.state = jobDone
+	repeats := 0
 	for _, c := range res.Variants {
 		// The offline generator writes the same drafts for the same brief,
 		// so asking again, or on a duplicated experiment, brings back
 		// copy the experiment already has.
 		if reason := repeatReason(j.have, c.Text); reason != "" {
-			j.dropped = append(j.dropped, variants.Dropped{Text: c.Text, Reason: reason})
+			repeats++
+			if !slices.ContainsFunc(j.dropped, func(d variants.Dropped) bool { return d.Text == c.Text }) {
+				j.dropped = append(j.dropped, variants.Dropped{Text: c.Text, Reason: reason})
+			}
 			continue
 		}
 		j.drafts = append(j.drafts, &genDraft{cand: c, text: c.Text, include: len(j.drafts) < defaultTicked})
+	}
+	if repeats > 0 {
+		// The library's count of the drafts written includes these; the
+		// page's count of drafts shown must agree with the note.
+		if res.Shortfall != "" {
+			j.notes = slices.DeleteFunc(j.notes, func(n string) bool { return n == res.Shortfall })
+		}
+		j.notes = append(j.notes, shortfallNote(len(j.drafts), j.brief.N, len(res.Variants), repeats, res.Offline))
 	}
 }
 
@@ -814,6 +827,10 @@ func (a *App) startRegeneration(j *genJob, i int, kept []string, instruction str
 		d.regenerating = false
 		d.failed = true
 		d.message = "The rewrite did not work: " + genLowerFirst(failureSentence(err))
+		if _, _, wait := failureParts(err); wait > 0 {
+			// As a failed set of drafts says it (views.generationFailed).
+			d.message += " The model service asked to wait " + waitWords(wait) + " before the next try."
+		}
 	}()
 	return nil
 }
@@ -877,6 +894,19 @@ func failureSentence(err error) string {
 		return repeat.Error()
 	}
 	return "Something went wrong on our side while writing the drafts. It has been logged; please try again."
+}
+
+// waitWords says s seconds as the drafting page does (views.waitText):
+// "a second", "20 seconds", "2 minutes".
+func waitWords(s int) string {
+	switch {
+	case s <= 1:
+		return "a second"
+	case s < 90:
+		return strconv.Itoa(s) + " seconds"
+	default:
+		return strconv.Itoa((s+59)/60) + " minutes"
+	}
 }
 
 // rewriteDone says what a finished rewrite did. The offline generator

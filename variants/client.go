@@ -309,6 +309,30 @@ func defaultBackoff(attempt int) time.Duration {
 	return min(500*time.Millisecond<<attempt, maxRetryWait)
 }
 
+// callKind is what a model call is for: the advice in its failure
+// sentences depends on it (asking for fewer drafts helps a set of
+// drafts, not a rewrite of one).
+type callKind int
+
+const (
+	callDrafts  callKind = iota // Generate: a set of drafts, and its follow-up
+	callRewrite                 // Regenerate: one draft
+	callTest                    // TestConnection: one word
+)
+
+// durationText says d the way the drafting page's progress does
+// (views.waitText): "a second", "45 seconds", "3 minutes".
+func durationText(d time.Duration) string {
+	switch s := int(d / time.Second); {
+	case s <= 1:
+		return "a second"
+	case s < 90:
+		return strconv.Itoa(s) + " seconds"
+	default:
+		return strconv.Itoa((s+59)/60) + " minutes"
+	}
+}
+
 // completion is the part of a chat completion the generator uses.
 type completion struct {
 	content string
@@ -316,8 +340,9 @@ type completion struct {
 }
 
 // complete makes one chat completion, retrying 429 and 5xx answers a
-// bounded number of times, and returns its text or an *Error.
-func (g *Generator) complete(ctx context.Context, msgs []openai.ChatCompletionMessage, schema bool) (completion, error) {
+// bounded number of times, and returns its text or an *Error worded
+// for kind.
+func (g *Generator) complete(ctx context.Context, kind callKind, msgs []openai.ChatCompletionMessage, schema bool) (completion, error) {
 	schema = schema && !g.schemaUnsupported.Load()
 	droppedSchema := false
 	for attempt := 0; ; attempt++ {
@@ -333,12 +358,12 @@ func (g *Generator) complete(ctx context.Context, msgs []openai.ChatCompletionMe
 			if droppedSchema {
 				g.schemaUnsupported.Store(true)
 			}
-			return checkResponse(resp, g.model)
+			return checkResponse(resp, g.model, kind)
 		}
 		if errors.Is(ctx.Err(), context.Canceled) {
 			return completion{}, fmt.Errorf("variants: %w", ctx.Err())
 		}
-		e := g.classify(ctx, err, info)
+		e := g.classify(ctx, kind, err, info)
 		// Some OpenAI-compatible servers reject response_format outright
 		// instead of ignoring it. The parser does not need it, so ask
 		// again without it; this does not count as a retry.
@@ -378,8 +403,8 @@ func (g *Generator) complete(ctx context.Context, msgs []openai.ChatCompletionMe
 const maxModelName = 100
 
 // checkResponse turns a successful HTTP answer into text, or into the
-// error its finish reason or refusal means.
-func checkResponse(resp openai.ChatCompletionResponse, model string) (completion, error) {
+// error its finish reason or refusal means, worded for kind.
+func checkResponse(resp openai.ChatCompletionResponse, model string, kind callKind) (completion, error) {
 	// The model's name as the server gives it goes with every draft to
 	// the pages and the API: held to a short line of text, as the notes
 	// are, since the server may be anyone's.
@@ -396,6 +421,10 @@ func checkResponse(resp openai.ChatCompletionResponse, model string) (completion
 			"The model declined to write this copy; rephrase the brief and try again.")
 	}
 	if ch.FinishReason == openai.FinishReasonLength {
+		if kind != callDrafts {
+			return completion{}, newError(CodeTruncated, http.StatusBadGateway, nil,
+				"The model's answer was cut off before it was complete; try again.")
+		}
 		return completion{}, newError(CodeTruncated, http.StatusBadGateway, nil,
 			"The model's answer was cut off before it was complete; ask for fewer drafts or shorter copy.")
 	}
@@ -416,9 +445,10 @@ func checkResponse(resp openai.ChatCompletionResponse, model string) (completion
 	return completion{content: content, model: model}, nil
 }
 
-// classify maps a failed call to the error the marketer sees. ctx is the
-// caller's context, to tell our own deadline from a server that is slow.
-func (g *Generator) classify(ctx context.Context, err error, info *callInfo) *Error {
+// classify maps a failed call to the error the marketer sees, worded for
+// kind. ctx is the caller's context, to tell our own deadline from a
+// server that is slow.
+func (g *Generator) classify(ctx context.Context, kind callKind, err error, info *callInfo) *Error {
 	var (
 		blocked   *netguard.BlockedError
 		unchecked *netguard.UncheckedError
@@ -480,10 +510,15 @@ func (g *Generator) classify(ctx context.Context, err error, info *callInfo) *Er
 	case status >= 400:
 		return newError(CodeBadRequest, http.StatusBadGateway, err,
 			"The model service rejected the request (HTTP %d)%s.", status, upstreamDetail(upstream))
+	case (errors.Is(err, context.DeadlineExceeded) || errors.As(err, &netErr) && netErr.Timeout()) && kind != callDrafts:
+		// One draft, or one word: fewer of them is no help.
+		return newError(CodeTimeout, http.StatusGatewayTimeout, err,
+			"The model did not answer within %s; try again. copylab waits longer for a slow model when started with a longer --llm-timeout.",
+			durationText(g.timeout))
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr) && netErr.Timeout():
 		return newError(CodeTimeout, http.StatusGatewayTimeout, err,
 			"The model did not answer within %s; try again. A slow local model answers sooner when asked for fewer drafts, "+
-				"and copylab waits longer for it when started with a longer --llm-timeout.", g.timeout)
+				"and copylab waits longer for it when started with a longer --llm-timeout.", durationText(g.timeout))
 	case untrustedCertificate(err):
 		// Not a passing failure: asking again meets the same certificate.
 		return newError(CodeUnreachable, http.StatusBadGateway, err,
@@ -579,7 +614,7 @@ func (g *Generator) TestConnection(ctx context.Context) error {
 		{Role: openai.ChatMessageRoleSystem, Content: "This is a connection test. Reply with the single word OK."},
 		{Role: openai.ChatMessageRoleUser, Content: "Connection test."},
 	}
-	_, err := g.complete(ctx, msgs, false)
+	_, err := g.complete(ctx, callTest, msgs, false)
 	var e *Error
 	if errors.As(err, &e) && (e.Code == CodeTruncated || e.Code == CodeRefused || e.Code == CodeBadOutput && e.cause == nil) {
 		// The server answered a well-formed completion; what the model

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -49,6 +50,11 @@ type Result struct {
 	Offline  bool
 	Model    string
 	Notes    []string
+	// Shortfall is the note, also in Notes, that says fewer drafts than
+	// asked for met the brief's rules; "" when none is missing. A caller
+	// that leaves out more drafts (copy its experiment already has)
+	// replaces it with a count of what it shows.
+	Shortfall string
 }
 
 // maxDroppedText bounds the text kept for a discarded draft; the reason is
@@ -77,7 +83,7 @@ func (g *Generator) Generate(ctx context.Context, b Brief) (Result, error) {
 	rules := b.Rules()
 	res := Result{Model: g.model}
 	base := buildMessages(b, b.N)
-	first, err := g.complete(ctx, base, true)
+	first, err := g.complete(ctx, callDrafts, base, true)
 	if err != nil {
 		return res, err
 	}
@@ -90,7 +96,7 @@ func (g *Generator) Generate(ctx context.Context, b Brief) (Result, error) {
 
 	if missing := b.N - len(res.Variants); missing > 0 {
 		msgs := followUpMessages(base, first.content, missing, b.MaxLength, variantTexts(res.Variants), firstDropped)
-		second, err := g.complete(ctx, msgs, true)
+		second, err := g.complete(ctx, callDrafts, msgs, true)
 		switch {
 		case err != nil && (len(res.Variants) == 0 || errors.Is(err, context.Canceled)):
 			return res, err
@@ -113,13 +119,20 @@ func (g *Generator) Generate(ctx context.Context, b Brief) (Result, error) {
 		return res, newError(CodeBadOutput, http.StatusBadGateway, nil,
 			"None of the model's drafts met the brief's rules; the discarded drafts show why.")
 	case len(res.Variants) < b.N:
-		res.Notes = append(res.Notes, fmt.Sprintf("The model wrote only %d of the %d drafts asked for that meet the brief's rules.", len(res.Variants), b.N))
+		res.Shortfall = fmt.Sprintf("The model wrote only %d of the %d drafts asked for that meet the brief's rules.", len(res.Variants), b.N)
+		res.Notes = append(res.Notes, res.Shortfall)
 	}
 	return res, nil
 }
 
 // accept validates drafts in order and adds the good ones to res, up to
 // n in all. It returns the drafts it discarded in this round.
+//
+// res.Dropped lists each discarded text once: a model asked again for
+// the missing drafts often sends the first answer's drafts once more,
+// the rejected ones and the kept ones alike. A text sent again is not a
+// new discarded draft, and a kept one sent again is not discarded at all
+// (it is among the drafts), so neither is listed twice.
 func (g *Generator) accept(res *Result, drafts []draft, rules Rules, n int, model string) []Dropped {
 	var dropped []Dropped
 	for _, d := range drafts {
@@ -133,7 +146,13 @@ func (g *Generator) accept(res *Result, drafts []draft, rules Rules, n int, mode
 		}
 		res.Variants = append(res.Variants, g.modelCandidate(text, d, model))
 	}
-	res.Dropped = append(res.Dropped, dropped...)
+	for _, d := range dropped {
+		seen := slices.ContainsFunc(res.Dropped, func(o Dropped) bool { return o.Text == d.Text }) ||
+			slices.ContainsFunc(res.Variants, func(c Candidate) bool { return clip(c.Text, maxDroppedText) == d.Text })
+		if !seen {
+			res.Dropped = append(res.Dropped, d)
+		}
+	}
 	return dropped
 }
 
@@ -158,6 +177,10 @@ func (g *Generator) generateOffline(b Brief) (Result, error) {
 	res := Result{Offline: true, Model: OfflineModel, Notes: notes}
 	if len(kept) == 0 {
 		return res, errOfflineNoFit()
+	}
+	if len(kept) < b.N {
+		res.Shortfall = fmt.Sprintf("The offline generator found only %d of %d drafts that fit this brief's limits.", len(kept), b.N)
+		res.Notes = append(res.Notes, res.Shortfall)
 	}
 	for _, c := range kept {
 		res.Variants = append(res.Variants, g.offlineCandidate(c))
@@ -224,7 +247,7 @@ func (g *Generator) Regenerate(ctx context.Context, b Brief, others []string, cu
 	msgs := base
 	var lastReason string
 	for try := 0; try < 2; try++ {
-		out, err := g.complete(ctx, msgs, true)
+		out, err := g.complete(ctx, callRewrite, msgs, true)
 		if err != nil {
 			return Candidate{}, err
 		}

@@ -619,10 +619,7 @@ func offline(b Brief) ([]offlineCandidate, []string) {
 	if !in.english {
 		notes = append(notes, fmt.Sprintf("The offline generator writes English only, so these drafts are not in %s; translate them, or connect a model in the settings.", in.language))
 	}
-	if len(kept) < b.N {
-		notes = append(notes, fmt.Sprintf("The offline generator found only %d of %d drafts that fit this brief's limits.", len(kept), b.N))
-	}
-	return kept, notes
+	return kept, notes // generateOffline says how many it found, if fewer than b.N
 }
 
 // offlineReplacement picks one new variant for Regenerate. It is never
