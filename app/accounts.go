@@ -147,40 +147,6 @@ func createToken(ctx context.Context, store *experiments.Store, userID int64, na
 	return secret, t, nil
 }
 
-// SetPassword gives the user with that email a new password (an empty one
-// means a generated one, returned: show it once) and signs them out
-// everywhere. It is the command line's way back in for someone who forgot
-// theirs; signed-in users change theirs under Settings.
-func SetPassword(ctx context.Context, store *experiments.Store, email, password string) (string, error) {
-	return setPassword(ctx, store, email, password, DefaultBcryptCost)
-}
-
-func setPassword(ctx context.Context, store *experiments.Store, email, password string, cost int) (string, error) {
-	u, _, err := store.UserByEmail(ctx, normalizeEmail(email))
-	if errors.Is(err, experiments.ErrNotFound) {
-		return "", fmt.Errorf("no user has the email %q: check the spelling, or add them (copylab user add)", email)
-	}
-	if err != nil {
-		return "", fmt.Errorf("app: set password: %w", err)
-	}
-	generated := ""
-	if password == "" {
-		password = GeneratePassword()
-		generated = password
-	}
-	if msg := passwordError(password); msg != "" {
-		return "", experiments.ValidationError{{Field: "password", Code: "invalid_password", Message: msg}}
-	}
-	hash, err := hashPassword(password, cost)
-	if err != nil {
-		return "", err
-	}
-	if err := store.SetPassword(ctx, u.ID, hash); err != nil {
-		return "", fmt.Errorf("app: set password: %w", err)
-	}
-	return generated, nil
-}
-
 // fieldErrors keeps the checks that found a problem (a Message): the
 // ValidationError of a form's fields, empty when all are fine.
 func fieldErrors(checks ...experiments.FieldError) experiments.ValidationError {

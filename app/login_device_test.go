@@ -247,7 +247,7 @@ func TestLoginDeviceCookieInvalid(t *testing.T) {
 	// Dan's password is reset from the command line.
 	e.addUser("dan@example.com")
 	danBefore := e.signInDevice("198.51.100.5", "dan@example.com", testPassword)
-	if _, err := setPassword(ctx, e.store, "dan@example.com", newPassword, bcrypt.MinCost); err != nil {
+	if _, _, err := changePassword(ctx, e.store, "dan@example.com", newPassword, bcrypt.MinCost, false); err != nil {
 		t.Fatal(err)
 	}
 

@@ -39,7 +39,7 @@ type Metrics struct {
 	replayDropped  *prometheus.CounterVec // reason
 	sessionDropped *prometheus.CounterVec // reason
 	rejected       *prometheus.CounterVec // code
-	limited        *prometheus.CounterVec // by: ip or site
+	limited        *prometheus.CounterVec // by: ip, site or share
 	batchSeconds   *prometheus.HistogramVec
 	batchEvents    prometheus.Histogram
 	llmCalls       prometheus.Counter
@@ -75,7 +75,7 @@ func NewMetrics(ing *experiments.Ingester) *Metrics {
 	m.rejected = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "copylab_events_rejected_total",
 		Help: "POST /e requests refused, by code (invalid_json, unknown_site, rate_limited, queue_full, write_failed, …); nothing of them was stored."}, []string{"code"})
 	m.limited = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "copylab_rate_limited_total",
-		Help: "Public requests refused with 429, by the limit that refused them (ip or site)."}, []string{"by"})
+		Help: "Public requests refused with 429, by the limit that refused them (ip, site or share)."}, []string{"by"})
 	m.batchSeconds = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "copylab_ingest_batch_seconds",
 		Help:    "Time from the start of an events transaction to its commit (result=ok) or rollback (result=error).",
 		Buckets: []float64{.0005, .001, .002, .005, .01, .02, .05, .1, .25, .5, 1, 2.5, 5}}, []string{"result"})

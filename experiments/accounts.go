@@ -113,12 +113,6 @@ func tokensTx(ctx context.Context, tx *sql.Tx, userID int64, revoke bool) (Token
 	return TokenTally{Working: n}, err
 }
 
-// SetPassword is ChangePassword that leaves the user's API tokens working.
-func (s *Store) SetPassword(ctx context.Context, id int64, passwordHash string) error {
-	_, err := s.ChangePassword(ctx, id, passwordHash, false)
-	return err
-}
-
 // ChangePassword replaces a user's password hash and signs out all their
 // sessions and, with revokeTokens, revokes their API tokens, all in one
 // transaction. It says how many tokens it revoked or left working.
@@ -328,13 +322,6 @@ func (s *Store) DeleteUserSession(ctx context.Context, userID int64, publicID, c
 	return current, nil
 }
 
-// SignOutOtherSessions is SignOutOthers that leaves the user's API tokens
-// working.
-func (s *Store) SignOutOtherSessions(ctx context.Context, userID int64, keepHash, deviceKey, keptDevice string) (int64, error) {
-	n, _, err := s.SignOutOthers(ctx, userID, keepHash, deviceKey, keptDevice, false)
-	return n, err
-}
-
 // SignOutOthers deletes every session of the user but the one whose
 // cookie hashes to keepHash, and replaces the user's device key with
 // deviceKey, which voids the device cookies given before (see UserDeviceKeys),
@@ -391,7 +378,7 @@ func (s *Store) DeviceRevoked(ctx context.Context, userID int64, deviceID string
 
 // UserDeviceKeys returns the user with that email and the two secrets
 // their device cookies are signed with: the password hash, which a new
-// password replaces, and the device key, which SignOutOtherSessions
+// password replaces, and the device key, which SignOutOthers
 // replaces ("" until it first does).
 func (s *Store) UserDeviceKeys(ctx context.Context, email string) (u User, passwordHash, deviceKey string, err error) {
 	u, err = scanUser(s.r.QueryRowContext(ctx, `/* Store.UserDeviceKeys */ select `+userCols+`, password_hash, device_key from users where email = ?`,

@@ -82,10 +82,10 @@ func TestMigrationSignedInBrowsers(t *testing.T) {
 	}
 }
 
-// TestSignOutOtherSessions: a user's other sessions end and the device key
+// TestSignOutOthers: a user's other sessions end and the device key
 // changes; the kept session and other users' sessions stay; a session id
 // of another user's is not found, as one that does not exist.
-func TestSignOutOtherSessions(t *testing.T) {
+func TestSignOutOthers(t *testing.T) {
 	ctx := context.Background()
 	s, err := Open(ctx, filepath.Join(t.TempDir(), "copylab.db"))
 	if err != nil {
@@ -112,7 +112,7 @@ func TestSignOutOtherSessions(t *testing.T) {
 		t.Errorf("Ann signs out Bob's session: %v, want not found", err)
 	}
 
-	n, err := s.SignOutOtherSessions(ctx, ann.ID, "a1", "key-1", "device-1")
+	n, _, err := s.SignOutOthers(ctx, ann.ID, "a1", "key-1", "device-1", false)
 	if err != nil || n != 2 {
 		t.Fatalf("signed out %d (%v), want 2", n, err)
 	}
@@ -128,7 +128,7 @@ func TestSignOutOtherSessions(t *testing.T) {
 	if _, _, key, _ := s.UserDeviceKeys(ctx, "bob@example.com"); key != "" {
 		t.Errorf("Bob's device key %q", key)
 	}
-	if _, err := s.SignOutOtherSessions(ctx, 999, "a1", "key", "device"); !errors.Is(err, ErrNotFound) {
+	if _, _, err := s.SignOutOthers(ctx, 999, "a1", "key", "device", false); !errors.Is(err, ErrNotFound) {
 		t.Errorf("no such user: %v", err)
 	}
 

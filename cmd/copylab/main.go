@@ -51,7 +51,7 @@ const topUsage = `copylab — AI-assisted copy experiments, self-hosted.
 Usage:
   copylab [serve] [flags]                     run the web app (default)
   copylab user add --email E [--name N] [--password-stdin]
-  copylab user password --email E [--password-stdin]
+  copylab user password --email E [--password-stdin] [--revoke-tokens]
   copylab user invite --email E [--name N] [--public-url URL]
   copylab token create --email E --name N
   copylab simulate [--url URL] --site KEY --experiment ID --rates control=0.10,b=0.12 [--visitors N]
@@ -65,7 +65,7 @@ environment twin: --db is COPYLAB_DB, --public-url is COPYLAB_PUBLIC_URL.
 `
 
 const (
-	userUsage  = "Usage: copylab user add --email E [--name N] [--password-stdin]\n       copylab user password --email E [--password-stdin]\n       copylab user invite --email E [--name N] [--public-url URL]\n"
+	userUsage  = "Usage: copylab user add --email E [--name N] [--password-stdin]\n       copylab user password --email E [--password-stdin] [--revoke-tokens]\n       copylab user invite --email E [--name N] [--public-url URL]\n"
 	tokenUsage = "Usage: copylab token create --email E --name N\n"
 )
 
