@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -34,6 +35,9 @@ func (a *App) generateApprove(c *fiber.Ctx) error {
 			return a.redirectWithFlash(c, "/experiments/"+e.ID, "ok", added)
 		}
 		return a.redirectWithFlash(c, generateURL(e.ID), "error", errJobGone.Message)
+	}
+	if c.FormValue("enter") != "" {
+		return a.generateEnter(c, e, j)
 	}
 	// One approval at a time per job: a second press waits here, then
 	// finds the drafts added and says what the first press did.
@@ -169,6 +173,52 @@ func approvedVariants(e experiments.Experiment, j *genJob, email string, allowLo
 		j.drafts[i].errors = nil
 	}
 	return out, errs
+}
+
+// generateEnter answers the drafts form sent by the Enter key in a
+// browser without JavaScript: its hidden first button
+// (views.draftsApproveForm). Enter comes from a draft's "Or say what to
+// change" box, the form's only one-line fields, but the form does not say
+// which; the box typed in since the page was sent does. The form goes on
+// to that draft's rewrite, body and all (a 307 keeps the method and the
+// body), as if its Rewrite button had been pressed. When the boxes do not
+// tell, nothing is rewritten: the edits are kept, and the page says how
+// to ask.
+func (a *App) generateEnter(c *fiber.Ctx, e experiments.Experiment, j *genJob) error {
+	if i, ok := typedNote(c, j); ok {
+		return c.Redirect(jobURL(e.ID, j.id)+"/drafts/"+strconv.Itoa(i)+"/regenerate?instruction=custom", http.StatusTemporaryRedirect)
+	}
+	a.syncDrafts(c, j)
+	return a.redirectWithFlash(c, jobPageURL(e.ID, j.id), "error", "To rewrite a draft, say what to change in its box and press its Rewrite button.")
+}
+
+// typedNote is the draft whose box the form carries words in that the job
+// does not have yet; failing that, the only draft whose box has words, or
+// the only draft.
+func typedNote(c *fiber.Ctx, j *genJob) (int, bool) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if len(j.drafts) == 1 {
+		return 0, true
+	}
+	var typed, filled []int
+	for i, d := range j.drafts {
+		note := strings.TrimSpace(c.FormValue(draftKey(i, "note")))
+		if note == "" {
+			continue
+		}
+		filled = append(filled, i)
+		if note != strings.TrimSpace(d.note) {
+			typed = append(typed, i)
+		}
+	}
+	switch {
+	case len(typed) == 1:
+		return typed[0], true
+	case len(typed) == 0 && len(filled) == 1:
+		return filled[0], true
+	}
+	return 0, false
 }
 
 func labelOf(key string, control bool) string {

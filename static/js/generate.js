@@ -102,6 +102,31 @@
     if (ev.target.matches && ev.target.matches("[data-include]")) include(ev.target);
   });
 
+  // Enter in a field of the drafts form (a draft's "Or say what to
+  // change" box, or a tick box) presses the form's first button, a hidden
+  // one (name="enter") that without this script sends the form to the
+  // server, which finds the box typed in (views.draftsApproveForm). Here
+  // the field is known, the one with the focus: that submission stops,
+  // and in a draft's box the Rewrite button beside it is pressed instead,
+  // whose htmx request swaps only that card; anywhere else Enter does
+  // nothing. Caught while the event goes down to the form, before
+  // app.js's guard against a second submission takes it for a form that
+  // was sent.
+  document.addEventListener(
+    "submit",
+    function (ev) {
+      var form = ev.target;
+      var by = ev.submitter;
+      if (!form || form.id !== "drafts-form" || !by || by.name !== "enter") return;
+      ev.preventDefault();
+      var box = document.activeElement;
+      var custom = box && form.contains(box) && box.closest(".regen-custom");
+      var btn = custom && custom.querySelector('[data-instruction="custom"]');
+      if (btn && !btn.disabled) btn.click();
+    },
+    true,
+  );
+
   // init brings the counts and the approve button up to date in fresh
   // content: the page, and every fragment htmx swaps in (a finished
   // generation, a rewritten draft).
