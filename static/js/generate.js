@@ -95,11 +95,96 @@
   }
   setInterval(tick, 1000);
 
+  // What the person types and ticks in the drafts lives in the page until
+  // a button sends the form, so a reload, or leaving the page and coming
+  // back (which the progress note says they may), would lose it. It is
+  // kept in this browser's localStorage, under the job's id, as the page
+  // shows it: each draft's text, request and tick, with the draft's
+  // revision (drafts[i].rev). When the page shows the job again, a kept
+  // draft comes back only if the server's draft is still that revision:
+  // a rewrite finished since is newer than the edit. Add sends the form,
+  // and the server then holds everything, so the kept copy goes; copies
+  // older than the server keeps a job (an hour, genJobTTL) go too.
+  var keptPrefix = "copylab.drafts.";
+  var keptFor = 60 * 60 * 1000;
+  function keptKey(form) {
+    var job = form && form.getAttribute("data-job");
+    return job ? keptPrefix + job : "";
+  }
+  function field(card, name) {
+    return card.querySelector('[name="drafts[' + card.getAttribute("data-index") + "]." + name + '"]');
+  }
+  function keep(form) {
+    var key = keptKey(form);
+    if (!key) return;
+    var drafts = {};
+    form.querySelectorAll(".draft[data-index]").forEach(function (card) {
+      var rev = field(card, "rev");
+      var text = field(card, "text");
+      var note = field(card, "note");
+      var box = card.querySelector("[data-include]");
+      if (!rev || !text) return;
+      drafts[card.getAttribute("data-index")] = {
+        rev: rev.value,
+        text: text.value,
+        note: note ? note.value : null,
+        include: box ? box.checked : null,
+      };
+    });
+    try {
+      localStorage.setItem(key, JSON.stringify({ at: Date.now(), drafts: drafts }));
+    } catch (e) {
+      // Storage full or turned off: the page works as before.
+    }
+  }
+  function restore(form) {
+    var key = keptKey(form);
+    var kept = null;
+    try {
+      kept = key && JSON.parse(localStorage.getItem(key));
+    } catch (e) {}
+    if (!kept || !kept.drafts) return;
+    form.querySelectorAll(".draft[data-index]").forEach(function (card) {
+      var k = kept.drafts[card.getAttribute("data-index")];
+      var rev = field(card, "rev");
+      if (!k || !rev || k.rev !== rev.value) return;
+      var text = field(card, "text");
+      // A draft being rewritten keeps the server's text (it is read-only).
+      if (text && !text.readOnly && typeof k.text === "string" && text.value !== k.text) {
+        text.value = k.text;
+        update(text);
+      }
+      var note = field(card, "note");
+      if (note && typeof k.note === "string") note.value = k.note;
+      var box = card.querySelector("[data-include]");
+      if (box && typeof k.include === "boolean" && box.checked !== k.include) {
+        box.checked = k.include;
+        include(box);
+      }
+    });
+  }
+  function forget(form) {
+    try {
+      if (form) localStorage.removeItem(keptKey(form));
+      for (var i = localStorage.length - 1; i >= 0; i--) {
+        var key = localStorage.key(i);
+        if (key.indexOf(keptPrefix) !== 0) continue;
+        var kept = null;
+        try {
+          kept = JSON.parse(localStorage.getItem(key));
+        } catch (e) {}
+        if (!kept || !(Date.now() - kept.at < keptFor)) localStorage.removeItem(key);
+      }
+    } catch (e) {}
+  }
+
   document.addEventListener("input", function (ev) {
     if (ev.target.matches && ev.target.matches("textarea[data-count]")) update(ev.target);
+    if (ev.target.closest) keep(ev.target.closest("#drafts-form"));
   });
   document.addEventListener("change", function (ev) {
     if (ev.target.matches && ev.target.matches("[data-include]")) include(ev.target);
+    if (ev.target.closest) keep(ev.target.closest("#drafts-form"));
   });
 
   // Enter in a field of the drafts form (a draft's "Or say what to
@@ -117,7 +202,12 @@
     function (ev) {
       var form = ev.target;
       var by = ev.submitter;
-      if (!form || form.id !== "drafts-form" || !by || by.name !== "enter") return;
+      if (!form || form.id !== "drafts-form" || !by) return;
+      if (by.matches("[data-approve]")) {
+        forget(form);
+        return;
+      }
+      if (by.name !== "enter") return;
       ev.preventDefault();
       var box = document.activeElement;
       var custom = box && form.contains(box) && box.closest(".regen-custom");
@@ -135,6 +225,15 @@
     root.querySelectorAll("textarea[data-count]").forEach(update);
     var first = root.querySelector("[data-include]");
     if (first) include(first);
+    // The whole drafts form is new (the page, or the finished
+    // generation): the person's kept edits go back in. A card swapped in
+    // alone is not: its edits are in the page already.
+    var form = root.id === "drafts-form" ? root : root.querySelector("#drafts-form");
+    if (form && !form.copylabRestored) {
+      form.copylabRestored = true;
+      restore(form);
+      forget(null);
+    }
   }
   // A draft's card swapped in keeps the tick the person left. The server
   // renders the tick its request carried (the rewrite's form, or the
