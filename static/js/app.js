@@ -98,6 +98,20 @@
     }
     form.sentAt = now;
   });
+  // Signing out forgets the drafts generate.js keeps in this browser
+  // (localStorage "copylab.drafts.JOB"): the next person at a shared
+  // computer should not find someone's unsent copy there.
+  document.addEventListener("submit", function (ev) {
+    if (!ev.target || ev.target.getAttribute("action") !== "/logout") return;
+    try {
+      for (var i = localStorage.length - 1; i >= 0; i--) {
+        var k = localStorage.key(i);
+        if (k && k.indexOf("copylab.drafts.") === 0) localStorage.removeItem(k);
+      }
+    } catch (e) {
+      // Storage refused (a privacy mode): nothing was kept either.
+    }
+  });
   window.addEventListener("pageshow", function (ev) {
     if (!ev.persisted) return;
     for (var i = 0; i < document.forms.length; i++) document.forms[i].sentAt = 0;
