@@ -21,7 +21,9 @@ import (
 // request waits for a model: the POST starts a job and the page polls its
 // status. Jobs live in memory, in this process only (a restart forgets
 // them, and the brief is saved with the experiment anyway). A job keeps
-// its drafts until they are added to the experiment or it expires.
+// its drafts until they are added to the experiment, it expires, or a
+// newer brief's drafts take their place (genRegistry.supersede): a newer
+// brief that fails, or is still being written, leaves them as they were.
 const (
 	// genJobTTL is how long a job is kept after it was last looked at.
 	genJobTTL = time.Hour
@@ -88,8 +90,14 @@ var errGensBusy = &limitError{reason: refusedPersonGenerations, httpError: &http
 // errGenReplaced ends a generation when the same person sends a new brief
 // for the same experiment before it is done: the page shows only the
 // newest, so the older model call would cost money and a slot for
-// nothing.
+// nothing. It also ends a job whose drafts a newer brief's replaced.
 var errGenReplaced = errors.New("a newer brief replaced this generation")
+
+// errRewriteStopped ends the rewrites of the drafts a new brief may
+// replace: the person has moved on to the new brief, and those calls
+// would hold a slot the new one needs. The drafts themselves stay until
+// the new brief's are there.
+var errRewriteStopped = errors.New("a newer brief stopped this rewrite")
 
 // personBusy is the answer when the person already has genPersonMax
 // model calls in flight, gens generations, rewrites rewrites and tests
@@ -152,6 +160,9 @@ type genDraft struct {
 	failed       bool
 	noteProblem  bool         // message says what is wrong with note (empty, too long)
 	errors       views.Errors // why it could not be added, after an approve
+	// stop ends the running rewrite (with errRewriteStopped) and not the
+	// job; nil when none has run.
+	stop context.CancelCauseFunc
 }
 
 // genPerson is whom a job, or a model call, belongs to: the user's id
@@ -173,6 +184,7 @@ func personOf(u experiments.User) genPerson {
 // genJob is one generation started from the browser.
 type genJob struct {
 	id      string
+	seq     uint64 // the order of admission: a newer brief's job has a larger one
 	expID   string
 	person  genPerson
 	brief   variants.Brief  // normalized
@@ -222,13 +234,25 @@ type addedJob struct {
 	at       time.Time
 }
 
+// replacedJob is what the registry keeps of a job a newer brief took the
+// place of, so that its page, and what still points at it (a tab left
+// open, the browser's Back), say so rather than that it expired.
+type replacedJob struct {
+	expID     string
+	person    genPerson
+	hadDrafts bool // drafts, rather than a failure or a generation stopped
+	at        time.Time
+}
+
 // genRegistry holds the jobs of this process, and the limits on model
 // calls that the drafting page and the API share: genRunningMax in all,
 // genPersonMax per person, at most genUserMax of them generations.
 type genRegistry struct {
-	mu    sync.Mutex
-	jobs  map[string]*genJob
-	added map[string]addedJob
+	mu       sync.Mutex
+	seq      uint64 // the last genJob.seq given
+	jobs     map[string]*genJob
+	added    map[string]addedJob
+	replaced map[string]replacedJob
 	// waiting holds the API's generations, whose clients wait for the
 	// answer: they are in no job, so forgetUser finds them here.
 	waiting    map[*genHold]struct{}
@@ -240,7 +264,7 @@ type genRegistry struct {
 }
 
 func newGenRegistry() *genRegistry {
-	return &genRegistry{jobs: map[string]*genJob{}, added: map[string]addedJob{}, waiting: map[*genHold]struct{}{},
+	return &genRegistry{jobs: map[string]*genJob{}, added: map[string]addedJob{}, replaced: map[string]replacedJob{}, waiting: map[*genHold]struct{}{},
 		generating: map[genPerson]int{}, rewriting: map[genPerson]int{}, testing: map[genPerson]int{}, now: time.Now}
 }
 
@@ -380,6 +404,13 @@ func (r *genRegistry) dropLocked(id string, j *genJob, cause error) {
 // when the registry is full, and stops the running jobs of the same
 // person and experiment (errGenReplaced), which no longer count as the
 // person's.
+//
+// The person's latest drafts for the experiment (previousLocked) stay,
+// as they were last saved, until the new brief's drafts are there
+// (supersede): a new brief that fails must not take them along. Only
+// their running rewrites stop (errRewriteStopped). Their other finished
+// jobs (failures, generations stopped) go: the person keeps at most one
+// set of drafts per experiment besides the one being written.
 func (r *genRegistry) admit(j *genJob) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -405,22 +436,27 @@ func (r *genRegistry) admit(j *genJob) error {
 	if err != nil {
 		return err
 	}
+	keep := r.previousLocked(j.expID, j.person)
 	for id, o := range r.jobs {
+		if o.expID != j.expID || o.person != j.person {
+			continue
+		}
 		o.mu.Lock()
-		mine := o.expID == j.expID && o.person == j.person
-		if mine && o.state == jobRunning && o.cancel != nil {
+		if o.state == jobRunning && o.cancel != nil {
 			o.cancel(errGenReplaced)
+		}
+		if o == keep {
+			for _, d := range o.drafts {
+				if d.regenerating && d.stop != nil {
+					d.stop(errRewriteStopped)
+				}
+			}
 		}
 		done := o.state != jobRunning
 		o.mu.Unlock()
-		if mine {
-			r.unpersonLocked(o.hold)
-		}
-		if mine && done {
-			// The page shows only the newest brief's drafts: the older
-			// ones would only take room other people's jobs need, and
-			// their rewrites a model slot.
-			r.dropLocked(id, o, errGenReplaced)
+		r.unpersonLocked(o.hold)
+		if done && o != keep {
+			r.replaceLocked(id, o)
 		}
 	}
 	if len(r.jobs) >= genJobMax {
@@ -447,8 +483,105 @@ func (r *genRegistry) admit(j *genJob) error {
 	}
 	j.hold = hold
 	j.touched = now
+	r.seq++
+	j.seq = r.seq
 	r.jobs[j.id] = j
 	return nil
+}
+
+// previousLocked is the person's newest job for the experiment with
+// drafts to show, or nil. The caller holds r.mu.
+func (r *genRegistry) previousLocked(expID string, p genPerson) *genJob {
+	var best *genJob
+	for _, o := range r.jobs {
+		if o.expID != expID || o.person != p {
+			continue
+		}
+		o.mu.Lock()
+		drafts := o.state == jobDone && o.err == nil && len(o.drafts) > 0
+		o.mu.Unlock()
+		if drafts && (best == nil || o.seq > best.seq) {
+			best = o
+		}
+	}
+	return best
+}
+
+// previousOf is the person's drafts for the experiment that j, a newer
+// brief's generation, has not replaced: kept while j runs, and still
+// there after j failed or left out every draft. The caller must not hold
+// j.mu.
+func (r *genRegistry) previousOf(j *genJob) (*genJob, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	p := r.previousLocked(j.expID, j.person)
+	if p == nil || p == j || p.seq > j.seq {
+		return nil, false
+	}
+	return p, true
+}
+
+// supersede lets go of the person's older jobs for the experiment once j,
+// a newer brief's, has drafts to show: the page shows only the newest
+// drafts, and the older ones would only take room other people's jobs
+// need. A job that ended with no drafts (every one left out) replaces
+// nothing, nor does one a newer brief replaced in turn.
+func (r *genRegistry) supersede(j *genJob) {
+	j.mu.Lock()
+	drafts := j.state == jobDone && j.err == nil && len(j.drafts) > 0
+	j.mu.Unlock()
+	if !drafts || context.Cause(j.life) != nil {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.jobs[j.id] != j {
+		return // let go meanwhile (added, expired, its experiment deleted)
+	}
+	for id, o := range r.jobs {
+		if o == j || o.expID != j.expID || o.person != j.person || o.seq > j.seq {
+			continue
+		}
+		o.mu.Lock()
+		running := o.state == jobRunning
+		o.mu.Unlock()
+		if !running {
+			r.replaceLocked(id, o)
+		}
+	}
+}
+
+// replaceLocked drops the job o kept under id, a newer brief having
+// taken its place, and remembers that for genJobTTL (replacedJob). The
+// caller holds r.mu.
+func (r *genRegistry) replaceLocked(id string, o *genJob) {
+	o.mu.Lock()
+	had := len(o.drafts) > 0
+	o.mu.Unlock()
+	r.dropLocked(id, o, errGenReplaced)
+	if len(r.replaced) >= genJobMax {
+		oldest := ""
+		for k, rj := range r.replaced {
+			if oldest == "" || rj.at.Before(r.replaced[oldest].at) {
+				oldest = k
+			}
+		}
+		delete(r.replaced, oldest)
+	}
+	r.replaced[id] = replacedJob{expID: o.expID, person: o.person, hadDrafts: had, at: r.now()}
+}
+
+// wasReplaced reports whether a newer brief of the person took the place
+// of the job with the id, and whether that job had drafts.
+func (r *genRegistry) wasReplaced(id, expID string, p genPerson) (replaced, hadDrafts bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.pruneLocked(r.now())
+	rj, ok := r.replaced[id]
+	if !ok || rj.expID != expID || rj.person != p {
+		return false, false
+	}
+	return true, rj.hadDrafts
 }
 
 // get returns the job with the id if it belongs to the experiment and the
@@ -580,6 +713,11 @@ func (r *genRegistry) forget(reason error, match func(expID string, userID int64
 			delete(r.added, id)
 		}
 	}
+	for id, rj := range r.replaced {
+		if match(rj.expID, rj.person.id) {
+			delete(r.replaced, id)
+		}
+	}
 }
 
 // experimentIDs are the experiments the kept jobs are for.
@@ -628,6 +766,11 @@ func (r *genRegistry) pruneLocked(now time.Time) {
 	for id, a := range r.added {
 		if now.Sub(a.at) > genJobTTL {
 			delete(r.added, id)
+		}
+	}
+	for id, rj := range r.replaced {
+		if now.Sub(rj.at) > genJobTTL {
+			delete(r.replaced, id)
 		}
 	}
 }
@@ -725,14 +868,15 @@ func (a *App) startGeneration(j *genJob) error {
 		ctx, cancel := context.WithTimeout(j.life, a.genJobLimit())
 		defer cancel()
 		res, err := a.safeGenerate(ctx, j.brief)
-		if err != nil {
-			if ended := context.Cause(j.life); ended != nil {
-				err = ended // not a failure of the model: not logged
-			} else {
-				a.logLLMFailure("generate", j.expID, err)
-			}
+		if ended := context.Cause(j.life); ended != nil {
+			// Replaced or let go, even if the answer came just then: not
+			// a failure of the model (not logged), and no drafts to show.
+			err = ended
+		} else if err != nil {
+			a.logLLMFailure("generate", j.expID, err)
 		}
 		j.finish(res, err)
+		a.genJobs.supersede(j)
 	}()
 	return nil
 }
@@ -772,11 +916,15 @@ func (a *App) startRegeneration(j *genJob, i int, kept []string, instruction str
 		return nil
 	}
 	// Claimed at once, under the same lock as the check: a double click
-	// starts one rewrite, not two.
+	// starts one rewrite, not two. A new brief may stop it (d.stop) as
+	// soon as it is claimed.
 	d.regenerating = true
+	life, stop := context.WithCancelCause(j.life)
+	d.stop = stop
 	current := d.text
 	j.mu.Unlock()
 	if err := a.genJobs.acquireRewrite(j.person); err != nil {
+		stop(nil)
 		a.countRefusal("rewrite", err)
 		j.mu.Lock()
 		d.regenerating = false
@@ -790,7 +938,8 @@ func (a *App) startRegeneration(j *genJob, i int, kept []string, instruction str
 
 	go func() {
 		defer a.genJobs.releaseRewrite(j.person)
-		ctx, cancel := context.WithTimeout(j.life, a.regenLimit())
+		defer stop(nil)
+		ctx, cancel := context.WithTimeout(life, a.regenLimit())
 		defer cancel()
 		var err error
 		for try := 1; ; try++ {
@@ -819,13 +968,18 @@ func (a *App) startRegeneration(j *genJob, i int, kept []string, instruction str
 			return
 		}
 		var repeat *repeatError
-		if context.Cause(j.life) == nil && !errors.As(err, &repeat) {
+		stopped := errors.Is(context.Cause(life), errRewriteStopped)
+		if context.Cause(j.life) == nil && !stopped && !errors.As(err, &repeat) {
 			a.logLLMFailure("regenerate", j.expID, err)
 		}
 		j.mu.Lock()
 		defer j.mu.Unlock()
 		d.regenerating = false
 		d.failed = true
+		if stopped {
+			d.message = "The rewrite stopped when you sent a newer brief; ask again if you still want it."
+			return
+		}
 		d.message = "The rewrite did not work: " + genLowerFirst(failureSentence(err))
 		if _, _, wait := failureParts(err); wait > 0 {
 			// As a failed set of drafts says it (views.generationFailed).

@@ -77,11 +77,12 @@ func (a *App) generateRegenerate(c *fiber.Ctx) error {
 }
 
 // draftGone answers a request about a draft of a job that is gone: htmx
-// is sent to the generation page, which says so. When the experiment
-// itself is gone, htmx gets experimentGone.
+// is sent to the generation page, which says why (jobGone). When the
+// experiment itself is gone, htmx gets experimentGone.
 func (a *App) draftGone(c *fiber.Ctx, err error) error {
 	if errors.Is(err, errJobGone) && isHTMX(c) {
-		return a.redirectHX(c, generateURL(c.Params("id")), "error", errJobGone.Message)
+		gone := a.jobGone(c.Params("job"), c.Params("id"), personOf(sessionOf(c).user))
+		return a.redirectHX(c, generateURL(c.Params("id")), "error", gone.Message)
 	}
 	return a.experimentGone(c, err)
 }

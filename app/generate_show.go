@@ -40,6 +40,19 @@ func (a *App) generateShow(c *fiber.Ctx) error {
 			show(j)
 		} else if added, ok := a.genJobs.addedSentence(id, e.ID, person); ok {
 			p.Added = added
+		} else if replaced, hadDrafts := a.genJobs.wasReplaced(id, e.ID, person); replaced {
+			// The browser's Back, or a tab left open: the newer brief's
+			// generation is what the person is after.
+			if j, ok := a.genJobs.latest(e.ID, person); ok {
+				show(j)
+				below := "It is below."
+				if hadDrafts {
+					below = "They are below."
+				}
+				p.Error = replacedText(hadDrafts, below)
+			} else {
+				p.Error = replacedText(hadDrafts, "Your brief is kept: write new ones below.")
+			}
 		} else {
 			p.Error = a.jobGoneText("Your brief is kept: write new ones below.")
 		}
@@ -137,6 +150,16 @@ func (a *App) jobView(c *fiber.Ctx, e experiments.Experiment, j *genJob) views.G
 		v.Drafts = append(v.Drafts, cardViewLocked(e.ID, j, i, v.CSRF))
 	}
 	return v
+}
+
+// previousDraftsURL is the page of the drafts j's brief has not replaced,
+// or "": a failed new brief leaves them as they were, and the failure
+// offers the way back to them. The caller must not hold j.mu.
+func (a *App) previousDraftsURL(expID string, j *genJob) string {
+	if p, ok := a.genJobs.previousOf(j); ok {
+		return jobPageURL(expID, p.id)
+	}
+	return ""
 }
 
 // failureParts is what the page says of a failed generation: the

@@ -34,11 +34,30 @@ func (a *App) generateStart(c *fiber.Ctx) error {
 		return a.redirectHX(c, "/experiments/"+e.ID, "error", "This experiment has started, so its copy is fixed; drafts can be added only to a draft experiment.")
 	}
 	p := a.generatePage(c, e, site)
+	person := personOf(sessionOf(c).user)
+	// The drafts on screen come along with the brief (job, and the drafts
+	// form's fields): their edits are saved first, so that they are kept
+	// as typed while the new brief is written, and after it if it fails.
+	prev, hasPrev := a.genJobs.get(c.FormValue("job"), e.ID, person)
+	if hasPrev {
+		a.syncDrafts(c, prev)
+	} else {
+		prev, hasPrev = a.genJobs.latest(e.ID, person)
+	}
+	// A brief sent back with its errors, or refused by a limit, starts
+	// nothing: the workspace it swaps in still shows the current drafts.
+	showPrev := func() {
+		if hasPrev {
+			jv := a.jobView(c, e, prev)
+			p.Job = &jv
+		}
+	}
 	f := readBriefForm(c)
 	p.Brief = f
 	b, own := parseBriefForm(f)
 	if fe := checkBrief(b, p.Room); len(fe) > 0 || len(own) > 0 {
 		p.Brief.Errors = briefErrors(own, fe)
+		showPrev()
 		return a.renderWorkspace(c, p, http.StatusUnprocessableEntity)
 	}
 
@@ -50,6 +69,7 @@ func (a *App) generateStart(c *fiber.Ctx) error {
 		if err := a.store.SetBrandVoice(ctx, site.ID, b.BrandVoice); err != nil {
 			if errs, ok := formErrors(err, nil); ok && errs.Has("brand_voice") {
 				p.Brief.Errors = views.Errors{"brand_voice": errs.Get("brand_voice")}
+				showPrev()
 				return a.renderWorkspace(c, p, http.StatusUnprocessableEntity)
 			}
 			return err
@@ -63,7 +83,7 @@ func (a *App) generateStart(c *fiber.Ctx) error {
 	j := &genJob{
 		id:      newJobID(),
 		expID:   e.ID,
-		person:  personOf(sessionOf(c).user),
+		person:  person,
 		brief:   b.Normalize(),
 		form:    f,
 		offline: a.llmInfo().Offline,
@@ -80,6 +100,7 @@ func (a *App) generateStart(c *fiber.Ctx) error {
 			return err
 		}
 		p.Error = busy.Message
+		showPrev()
 		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(ceilSeconds(busy.RetryAfter)))
 		return a.renderWorkspace(c, p, busy.Status)
 	}

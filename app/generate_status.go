@@ -24,11 +24,13 @@ func (a *App) generateStatus(c *fiber.Ctx) error {
 		return c.Redirect(jobPageURL(e.ID, c.Params("job")), http.StatusSeeOther)
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	j, ok := a.genJobs.get(c.Params("job"), e.ID, personOf(sessionOf(c).user))
+	p := personOf(sessionOf(c).user)
+	j, ok := a.genJobs.get(c.Params("job"), e.ID, p)
 	if !ok {
-		// Polling must end even when the job is gone (expired, or added
-		// from another tab): answer a final state, not a 404 htmx ignores.
-		return render(c, views.GenerationStatus(a.goneJob()))
+		// Polling must end even when the job is gone (expired, replaced,
+		// or added from another tab): answer a final state, not a 404
+		// htmx ignores.
+		return render(c, views.GenerationStatus(a.goneJob(c.Params("job"), e.ID, p)))
 	}
 	return render(c, views.GenerationStatus(a.jobView(c, e, j)))
 }
@@ -108,7 +110,33 @@ func (a *App) jobGoneText(next string) string {
 	return "These drafts are no longer here: drafts are kept for an hour, or until they are added to the experiment. " + next
 }
 
-// goneJob is the status of a job the registry does not know.
-func (a *App) goneJob() views.GenerateJob {
-	return views.GenerateJob{State: views.JobFailed, ErrorCode: "job_gone", Error: a.jobGoneText("Open the generation page to write new ones.")}
+// goneJob is the status of a job the registry does not keep.
+func (a *App) goneJob(id, expID string, p genPerson) views.GenerateJob {
+	gone := a.jobGone(id, expID, p)
+	return views.GenerateJob{State: views.JobFailed, ErrorCode: gone.Code, Error: gone.Message}
+}
+
+// jobGone is the answer about a job the registry does not keep, for the
+// person: replaced by their newer brief (job_replaced), or gone for the
+// reason jobGoneText gives (job_gone, as errJobGone). A job whose drafts
+// were added is answered before (addedSentence).
+func (a *App) jobGone(id, expID string, p genPerson) *httpError {
+	replaced, hadDrafts := a.genJobs.wasReplaced(id, expID, p)
+	if !replaced {
+		return newHTTPError(errJobGone.Status, errJobGone.Code, a.jobGoneText("Open the generation page to write new ones."))
+	}
+	see := "Open the generation page to see it."
+	if hadDrafts {
+		see = "Open the generation page to see them."
+	}
+	return newHTTPError(http.StatusNotFound, "job_replaced", replacedText(hadDrafts, see))
+}
+
+// replacedText says that the person's newer brief took the place of a
+// job, of its drafts when it had some, then next (what to do).
+func replacedText(hadDrafts bool, next string) string {
+	if hadDrafts {
+		return "These drafts were replaced by the drafts of your newer brief. " + next
+	}
+	return "You sent a newer brief, which took the place of this one. " + next
 }
