@@ -114,9 +114,13 @@ func jobForm(j *genJob) views.BriefForm {
 // jobView is a job as the page shows it. Errors of the approve form come
 // separately (approveErrors).
 func (a *App) jobView(c *fiber.Ctx, e experiments.Experiment, j *genJob) views.GenerateJob {
+	// previousDraftsURL takes the registry's lock, then each job's: asked
+	// while holding j.mu, it would wait for itself.
+	previous := a.previousDraftsURL(e.ID, j)
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	v := views.GenerateJob{
+		PreviousURL: previous,
 		ID:          j.id,
 		State:       j.state,
 		Progress:    progressText(j.brief.N, j.offline, j.model),

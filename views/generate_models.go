@@ -102,6 +102,10 @@ type GenerateJob struct {
 	Error       string // the failure, as one sentence
 	ErrorCode   string
 	RetryAfter  int // seconds the model service asked to wait; 0 when it did not say
+	// PreviousURL is the page of the drafts this brief was to replace,
+	// kept as they were: a failed brief offers the way back to them. ""
+	// when there are none.
+	PreviousURL string
 	Drafts      []DraftCard
 	Dropped     []DroppedDraft
 	Notes       []string
