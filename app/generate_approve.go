@@ -29,12 +29,18 @@ func (a *App) generateApprove(c *fiber.Ctx) error {
 		return err
 	}
 	s := sessionOf(c)
+	// gone says why the drafts are not there to add: replaced by the
+	// person's newer brief (jobGone), or gone for good.
+	gone := func() error {
+		msg := a.jobGone(c.Params("job"), e.ID, personOf(s.user)).Message
+		return a.redirectWithFlash(c, generateURL(e.ID), "error", msg)
+	}
 	j, ok := a.genJobs.get(c.Params("job"), e.ID, personOf(s.user))
 	if !ok {
 		if added, ok := a.genJobs.addedSentence(c.Params("job"), e.ID, personOf(s.user)); ok {
 			return a.redirectWithFlash(c, "/experiments/"+e.ID, "ok", added)
 		}
-		return a.redirectWithFlash(c, generateURL(e.ID), "error", errJobGone.Message)
+		return gone()
 	}
 	if c.FormValue("enter") != "" {
 		return a.generateEnter(c, e, j)
@@ -50,7 +56,7 @@ func (a *App) generateApprove(c *fiber.Ctx) error {
 	// meanwhile (its person removed, its experiment deleted, a newer
 	// brief sent) adds nothing.
 	if context.Cause(j.life) != nil {
-		return a.redirectWithFlash(c, generateURL(e.ID), "error", errJobGone.Message)
+		return gone()
 	}
 	if e.Status != experiments.StatusDraft {
 		return a.redirectWithFlash(c, "/experiments/"+e.ID, "error", "This experiment has started, so its copy is fixed; the drafts were not added.")
@@ -66,7 +72,7 @@ func (a *App) generateApprove(c *fiber.Ctx) error {
 		case errors.Is(err, experiments.ErrApproverGone):
 			// Removed after the job was checked, before the store was
 			// asked (userRemove deletes the user, then stops the jobs).
-			return a.redirectWithFlash(c, generateURL(e.ID), "error", errJobGone.Message)
+			return gone()
 		case errors.As(err, &ve):
 			// approvedVariants checks what the store checks; should the
 			// two ever differ, say it rather than fail.
