@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -186,6 +187,7 @@ func (a *App) apiExperimentGenerate(c *fiber.Ctx) error {
 	have := copyTexts(e)
 	var add []experiments.Variant
 	invalid := 0 // drafts that break copylab's own rules for copy
+	repeats := 0 // drafts that repeat the experiment's copy
 	for _, cand := range res.Variants {
 		if msg := experiments.CopyError(cand.Text); msg != "" {
 			dropped = append(dropped, apiDropped{Text: cand.Text, Reason: msg})
@@ -194,6 +196,7 @@ func (a *App) apiExperimentGenerate(c *fiber.Ctx) error {
 		}
 		if reason := repeatReason(have, cand.Text); reason != "" {
 			dropped = append(dropped, apiDropped{Text: cand.Text, Reason: reason})
+			repeats++
 			continue
 		}
 		have = append(have, cand.Text)
@@ -218,6 +221,17 @@ func (a *App) apiExperimentGenerate(c *fiber.Ctx) error {
 		a.log.Warn("api generate: save brief after adding", "request_id", requestIDOf(c), "experiment", e.ID, "error", err)
 	}
 
+	notes := slices.Clone(res.Notes)
+	if repeats > 0 {
+		// The library's count of the drafts written includes the repeats
+		// left out: the notes count the drafts added, as the drafting
+		// page's do (genJob.finish). A draft against copylab's own rules
+		// for copy is not counted as written either.
+		if res.Shortfall != "" {
+			notes = slices.DeleteFunc(notes, func(n string) bool { return n == res.Shortfall })
+		}
+		notes = append(notes, shortfallNote(len(added), b.N, len(res.Variants)-invalid, repeats, res.Offline))
+	}
 	out := struct {
 		Variants []apiDraft      `json:"variants"`
 		Dropped  []apiDropped    `json:"dropped"`
@@ -225,7 +239,7 @@ func (a *App) apiExperimentGenerate(c *fiber.Ctx) error {
 		Model    string          `json:"model"`
 		Notes    []string        `json:"notes"`
 		Brief    json.RawMessage `json:"brief"`
-	}{Dropped: dropped, Offline: res.Offline, Model: res.Model, Notes: res.Notes, Brief: json.RawMessage(briefJSON(b))}
+	}{Dropped: dropped, Offline: res.Offline, Model: res.Model, Notes: notes, Brief: json.RawMessage(briefJSON(b))}
 	if out.Notes == nil {
 		out.Notes = []string{}
 	}
