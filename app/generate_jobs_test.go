@@ -92,8 +92,11 @@ func TestGenerateRewriteNotUndoneByStaleForm(t *testing.T) {
 	}
 }
 
-// A new brief drops the same person's finished jobs for the experiment:
-// the page shows only the newest, and the room goes to other people's.
+// A new brief drops the same person's finished jobs for the experiment
+// that have no drafts to show (old here has none), and leaves other
+// people's and other experiments' alone. The person's latest drafts are
+// kept until the new brief's own are there: see
+// TestFailedNewBriefKeepsThePreviousDrafts.
 func TestNewBriefDropsOwnFinishedJobs(t *testing.T) {
 	r := newGenRegistry()
 	old := &genJob{id: "old", expID: "x", person: genPerson{id: 1}, state: jobDone}
