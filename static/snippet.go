@@ -127,14 +127,28 @@ const GuardClass = "copylab-wait"
 // when the tag is slow, fails or never comes.
 const GuardTimeoutMS = 1000
 
+// GuardLateClass is the class of <html> that the guarded async install's
+// inline script sets when its timeout shows the page before the tag has
+// run. The tag, when it comes later, then leaves the page view alone: the
+// visitor keeps the original copy they already see, and is not counted.
+const GuardLateClass = "copylab-late"
+
 // Inline parts of the guarded async install. They hold neither the site
 // key nor the URL, so every site pastes the same bytes, and a strict CSP
 // can allow them by hash (GuardCSP) instead of with 'unsafe-inline'. The
-// script is ES5, so that browsers too old for the tag (which then runs
-// nothing) still get the page back at the timeout.
+// script is ES5 and calls only classList's add, remove and contains
+// (not replace, which older browsers lack), so that browsers too old for
+// the tag (which then runs nothing) still get the page back at the
+// timeout: a script that threw would leave the page hidden. At the
+// timeout it marks the page late (GuardLateClass) only when GuardClass is
+// still there, so a page whose tag ran in time carries no mark; and it
+// drops the class attribute that the tag's removal of GuardClass may have
+// left empty (class=""), which the tag has no bytes to spare for.
 var (
 	guardStyle  = "." + GuardClass + "{opacity:0!important}"
-	guardScript = `(function(h,c){h.classList.add(c);setTimeout(function(){h.classList.remove(c)},` +
+	guardScript = `(function(h,c){h.classList.add(c);setTimeout(function(){` +
+		`if(h.classList.contains(c))h.classList.add("` + GuardLateClass + `");` +
+		`h.classList.remove(c);h.className||h.removeAttribute("class")},` +
 		strconv.Itoa(GuardTimeoutMS) + `)})(document.documentElement,"` + GuardClass + `")`
 )
 
@@ -145,7 +159,9 @@ var (
 // after GuardTimeoutMS whatever happens, and the tag with async from
 // src?guard=1, whose build (SnippetConfig.Guard) takes the class off as
 // soon as it has run. The page is hidden at most until the timeout, then
-// only the tested elements until they get their copy.
+// only the tested elements until they get their copy. A tag that comes
+// after the timeout finds the page marked late (GuardLateClass) and
+// leaves it as the visitor already sees it: the original copy, no event.
 func GuardedTag(src string) string {
 	return "<style>" + guardStyle + "</style>\n<script>" + guardScript + "</script>\n" +
 		`<script async src="` + src + `?guard=1"></script>`

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strconv"
 	"testing"
 	"time"
 
@@ -27,10 +28,16 @@ import (
 // dates when the guard's class came and went on <html>, and when the
 // tested element got other copy (ms after the navigation started). One
 // observer sees both: changes made in one task (the tag's swap and its
-// removal of the class) reach it in one call, at one time.
+// removal of the class) reach it in one call, at one time. Once the guard
+// has lifted, every frame that does not show the original copy, visible,
+// counts in badFrames (the first in bad); and tagAt dates the load event
+// of the tag's script, which fires once it has run.
 const guardProbeJS = `(function () {
   var ORIGINAL = "Original headline", h = document.documentElement;
-  var p = (window.__guard = { frames: 0, hiddenFrames: 0, shown: false, addedAt: null, unhiddenAt: null, swapAt: null, violations: 0, log: [] });
+  var p = (window.__guard = { frames: 0, hiddenFrames: 0, shown: false, addedAt: null, unhiddenAt: null, swapAt: null, tagAt: null, liftedFrames: 0, badFrames: 0, bad: "", violations: 0, log: [] });
+  document.addEventListener("load", function (e) {
+    if (e.target.tagName == "SCRIPT" && /test\.js/.test(e.target.src)) p.tagAt = performance.now();
+  }, true);
   document.addEventListener("securitypolicyviolation", function (e) {
     p.violations++;
     p.log.push(e.violatedDirective + " " + e.blockedURI);
@@ -44,8 +51,13 @@ const guardProbeJS = `(function () {
   function frame() {
     p.frames++;
     var hidden = getComputedStyle(h).opacity == "0", el = document.querySelector('[data-copylab="hero"]');
+    var orig = el && getComputedStyle(el).visibility == "visible" && el.textContent.indexOf(ORIGINAL) >= 0;
     if (hidden) p.hiddenFrames++;
-    else if (el && getComputedStyle(el).visibility == "visible" && el.textContent.indexOf(ORIGINAL) >= 0) p.shown = true;
+    else if (orig) p.shown = true;
+    if (!hidden && p.unhiddenAt != null) {
+      p.liftedFrames++;
+      if (!orig && p.badFrames++ == 0) p.bad = (el ? getComputedStyle(el).visibility + " " + JSON.stringify(el.textContent) : "no element") + " at " + Math.round(performance.now()) + " ms";
+    }
     if (p.frames < 2000) requestAnimationFrame(frame);
   }
   requestAnimationFrame(frame);
@@ -58,6 +70,10 @@ type guardProbe struct {
 	AddedAt      *float64 `json:"addedAt"`
 	UnhiddenAt   *float64 `json:"unhiddenAt"`
 	SwapAt       *float64 `json:"swapAt"`
+	TagAt        *float64 `json:"tagAt"`
+	LiftedFrames int      `json:"liftedFrames"`
+	BadFrames    int      `json:"badFrames"`
+	Bad          string   `json:"bad"`
 	Violations   int      `json:"violations"`
 	Log          []string `json:"log"`
 }
@@ -171,6 +187,12 @@ func TestGuardedAsyncTag(t *testing.T) {
 		if text, vis := heroState(t, ctx); text != textB || vis != "visible" {
 			t.Errorf("hero %q %s, want %q visible", text, vis, textB)
 		}
+		// At its timeout the guard's script finds the class gone: it marks
+		// nothing late and drops the class attribute the tag left empty.
+		waitJS(t, ctx, `performance.now() > window.__guard.addedAt + `+strconv.Itoa(static.GuardTimeoutMS+200))
+		if class := eval[any](t, ctx, `document.documentElement.getAttribute("class")`); class != nil {
+			t.Errorf("<html> class %q after the guard's timeout, want no class attribute", class)
+		}
 		onlyEvent(t, ctx, s, "exposure", "b", "")
 		noExceptions(t, exceptions)
 	})
@@ -263,4 +285,103 @@ func TestGuardTagFails(t *testing.T) {
 			noExceptions(t, exceptions)
 		})
 	}
+}
+
+// lateTagDelay is how long TestGuardLateTag's tag takes to arrive: half a
+// second after the guard's timeout has shown the page.
+const lateTagDelay = static.GuardTimeoutMS*time.Millisecond + 500*time.Millisecond
+
+// oldGuardScript is the inline script of GuardedTag before it marked the
+// page late at its timeout. Installs pasted before then keep it.
+const oldGuardScript = `(function(h,c){h.classList.add(c);setTimeout(function(){h.classList.remove(c)},1000)})(document.documentElement,"copylab-wait")`
+
+// lateGuardSite is guardSite with the tag at /late/test.js, which takes
+// lateTagDelay to arrive.
+func lateGuardSite(t *testing.T, head string, headers ...string) *site {
+	t.Helper()
+	s := guardSite(t, nil, head, headers...)
+	tagJS := heroTag(t, true)
+	s.mux.HandleFunc("GET /late/test.js", func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(lateTagDelay)
+		w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
+		w.Write(tagJS)
+	})
+	return s
+}
+
+// waitLateTag loads /pricing of a site that lateGuardSite makes until the
+// tag ran after the guard lifted (a loaded machine may run the guard's
+// timer that late; such a page view is tried again, on a new site, so
+// that no event of it counts), lets a few more frames pass, and returns
+// the site and the probe.
+func waitLateTag(t *testing.T, ctx context.Context, head string, headers ...string) (*site, guardProbe) {
+	t.Helper()
+	for try := 1; ; try++ {
+		s := lateGuardSite(t, head, headers...)
+		navigate(t, ctx, s.URL+"/pricing")
+		waitJS(t, ctx, `window.__guard && window.__guard.tagAt != null && window.__guard.unhiddenAt != null`)
+		time.Sleep(300 * time.Millisecond)
+		p := eval[guardProbe](t, ctx, `window.__guard`)
+		t.Logf("page hidden from %.0f ms to %.0f ms after navigation start, the tag ran at %.0f ms (delayed %v, guard timeout %d ms); %d frames after the guard lifted",
+			*p.AddedAt, *p.UnhiddenAt, *p.TagAt, lateTagDelay, static.GuardTimeoutMS, p.LiftedFrames)
+		if *p.TagAt > *p.UnhiddenAt+100 {
+			return s, p
+		}
+		if try == 3 {
+			t.Fatalf("the tag ran at %.0f ms, not after the guard lifted (%.0f ms), in 3 tries", *p.TagAt, *p.UnhiddenAt)
+		}
+	}
+}
+
+// TestGuardLateTag: a tag that arrives after the guard's timeout finds a
+// page that already shows its original copy, which the guard's inline
+// script marked late. The guard build leaves that page view alone: the
+// original copy stays, visible, on every frame after the guard lifted,
+// and no exposure goes out (a visitor who saw both copies would be
+// counted in the variant). An install whose inline script predates the
+// mark (oldGuardScript) keeps the tag's behaviour of then: the late tag
+// still swaps the copy and counts the visitor.
+func TestGuardLateTag(t *testing.T) {
+	t.Parallel()
+
+	t.Run("guard marks the page late", func(t *testing.T) {
+		t.Parallel()
+		ctx := browsertest.NewTab(t)
+		exceptions := browsertest.Exceptions(t, ctx)
+		scriptHash, styleHash := static.GuardCSP()
+		s, p := waitLateTag(t, ctx, static.GuardedTag("/late/test.js"),
+			"Content-Security-Policy", "script-src 'self' "+scriptHash+"; style-src "+styleHash)
+		if p.LiftedFrames == 0 || !p.Shown {
+			t.Errorf("no frame showed the original copy after the guard lifted (%d frames, %d hidden)", p.Frames, p.HiddenFrames)
+		}
+		if p.BadFrames > 0 || p.SwapAt != nil {
+			t.Errorf("after the guard lifted, %d of %d frames showed something other than the original copy, the first %s",
+				p.BadFrames, p.LiftedFrames, p.Bad)
+		}
+		if p.Violations > 0 {
+			t.Errorf("CSP violations: %q", p.Log)
+		}
+		if text, vis := heroState(t, ctx); text != original || vis != "visible" {
+			t.Errorf("hero %q %s, want the original copy, visible", text, vis)
+		}
+		if class := eval[string](t, ctx, `document.documentElement.className`); class != "copylab-late" {
+			t.Errorf("<html> class %q, want copylab-late", class)
+		}
+		finish(t, ctx)
+		if evs := s.events(); len(evs) > 0 {
+			t.Errorf("events %v, want none from a page view the tag reached late", evs)
+		}
+		noExceptions(t, exceptions)
+	})
+
+	t.Run("an old install's inline script", func(t *testing.T) {
+		t.Parallel()
+		ctx := browsertest.NewTab(t)
+		s, _ := waitLateTag(t, ctx, `<style>.copylab-wait{opacity:0!important}</style><script>`+oldGuardScript+
+			`</script><script async src="/late/test.js?guard=1"></script>`)
+		if text, _ := heroState(t, ctx); text != textB {
+			t.Errorf("hero %q, want the variant %q: without the late mark the late tag runs as it did", text, textB)
+		}
+		onlyEvent(t, ctx, s, "exposure", "b", "")
+	})
 }

@@ -59,7 +59,22 @@
 // The declarations of the tag's state and helpers are in the order that
 // gzips smallest, not in reading order (see the var statement).
 // #if guard
+// The guarded install (see the end of this file). When the tag comes
+// after the guard's timeout, the page has already shown its original
+// copy, and the guard's inline script has marked <html> "copylab-late":
+// swapping now would be the very flicker the guard exists to prevent, and
+// the exposure would count a visitor who saw both copies. So the tag
+// leaves that page view alone: no swap, no hiding, no event (those held
+// from earlier pages wait for the next), no window.copylab (as when the
+// tag never comes), for as long as the document lives (an SPA's later
+// routes too). Conversions on it go unrecorded; lateness does not depend
+// on the variant, so every arm loses such page views alike. An inline
+// script pasted before the mark existed never sets it: its page views
+// keep the tag's former behaviour (the late swap). The function call
+// below is the if's body. (querySelector finds <html> first, and gzips 4
+// bytes smaller than classList.contains.)
 try {
+  if (!document.querySelector(".copylab-late"))
 // #endif
 ((c) => {
   // c: [site key, experiments, events endpoint, hide timeout ms, honor GPC]
@@ -818,7 +833,8 @@ try {
 // theirs (or the tag's own timeout passes) is in place, and the listeners
 // are set. So the page shows now, also when no experiment matched, the
 // visitor opted out, a QA link handed over to the QA build (which shows
-// the original copy until it runs), another instance was there first, or
+// the original copy until it runs), another instance was there first,
+// the tag came too late to run (above: the class is gone already), or
 // something threw (finally: the error still reaches the console).
 } finally {
   document.documentElement.classList.remove("copylab-wait");
