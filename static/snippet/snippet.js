@@ -28,7 +28,9 @@
 // <html>, which its inline style hides, and takes it off after a timeout
 // whatever happens (static.GuardedTag writes that markup); the tag, loaded
 // with async from /s/KEY.js?guard=1, takes the class off itself as soon as
-// it ran (the "guard" region at the end of this file).
+// it ran (the "guard" region at the end of this file), and does nothing
+// when it comes after that timeout, which marks <html> "copylab-late" (the
+// guard region at the start).
 //
 // The syntax is ES2021 (?., ??, ||=). A browser too old to parse it runs none
 // of this: its visitors see the original page and send nothing, which is the
