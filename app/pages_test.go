@@ -114,7 +114,7 @@ func TestSites(t *testing.T) {
 			t.Fatalf("sites %+v", sites)
 		}
 		tag := `&lt;script src=&#34;` + testPublicURL + `/s/` + sites[0].Key + `.js&#34;&gt;&lt;/script&gt;`
-		wantContains(t, body, "Site added", tag, "data-copy=", "copylab.convert", "copylab.identify", "copylab.consent", "copylab.variant",
+		wantContains(t, body, "Site added", tag, "data-copy=", "window.copylab?.convert", "window.copylab?.identify", "window.copylab?.consent", "window.copylab?.variant",
 			"?copylab=EXPERIMENT_ID:VARIANT", `data-copylab="hero"`, "No experiments on this site yet")
 		_, body = c.get("/sites")
 		wantContains(t, body, "Marketing", sites[0].Key)

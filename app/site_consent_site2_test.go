@@ -19,7 +19,7 @@ func copyBoxValue(t *testing.T, body, id string) string {
 
 // TestSitePageConsentTag: a site that needs opt-in consent finds on its
 // page the tag that waits for it (data-consent="required"), what it does,
-// and that the banner must call copylab.consent(true) on every page, since
+// and that the banner must call window.copylab?.consent(true) on every page, since
 // the tag does not remember the answer (snippet.js). The API table's
 // consent line points to it and no longer says that false shows the
 // original copy (the page keeps its copy). The other tags stay as they
@@ -43,9 +43,9 @@ func TestSitePageConsentTag(t *testing.T) {
 	card, _, _ = strings.Cut(card, "</details>")
 	text := html.UnescapeString(card)
 	wantContains(t, text, "Wait for consent first", "stores nothing in the browser and sends no events",
-		"until your cookie banner calls <code>copylab.consent(true)</code>", "call it on every page")
+		"until your cookie banner calls <code>window.copylab?.consent(true)</code>", "call it on every page")
 
-	_, api, _ := strings.Cut(body, "<code>copylab.consent(true)</code></th>")
+	_, api, _ := strings.Cut(body, "<code>window.copylab?.consent(true)</code></th>")
 	api, _, _ = strings.Cut(api, "</tr>")
 	wantContains(t, api, `<a href="#consent">the tag that waits for consent</a>`, "call this on every page")
 	wantNotContains(t, api, "shows the original copy")

@@ -111,7 +111,8 @@ func TestSnippetGuardServe(t *testing.T) {
 
 // TestSitePageGuardedTag: the site page offers the guarded async install,
 // escaped like the other tags (it is text to copy, never markup of the
-// page), with the CSP hashes of its inline lines.
+// page), with what a Content-Security-Policy needs for it: copylab's
+// origin in script-src and connect-src, and the hashes of its inline lines.
 func TestSitePageGuardedTag(t *testing.T) {
 	e := newEnv(t)
 	site := e.site("Shop")
@@ -123,6 +124,7 @@ func TestSitePageGuardedTag(t *testing.T) {
 	want := strings.NewReplacer("<", "&lt;", ">", "&gt;", `"`, "&#34;", "'", "&#39;").Replace(static.GuardedTag(src))
 	script, style := static.GuardCSP()
 	wantContains(t, body, "Load it asynchronously instead (tag managers)", `id="guarded"`, want,
-		"script-src "+strings.ReplaceAll(script, "'", "&#39;"), "style-src "+strings.ReplaceAll(style, "'", "&#39;"))
+		"script-src "+testPublicURL+" "+strings.ReplaceAll(script, "'", "&#39;"), "style-src "+strings.ReplaceAll(style, "'", "&#39;"),
+		"connect-src "+testPublicURL)
 	wantNotContains(t, body, "<style>.copylab-wait", `<script async src="`+src)
 }
