@@ -35,6 +35,7 @@ func TestSiteInstallHelp(t *testing.T) {
 		"<strong>With a Content-Security-Policy, allow copylab in two of its directives:</strong> <code class=\"break\">script-src "+origin+"</code> and <code class=\"break\">connect-src "+origin+"</code>.",
 		"Without the first, the browser blocks the tag and your pages keep their original copy; without the second, the tag swaps the copy but the browser blocks its events, so copylab counts no one.",
 		`With a Content-Security-Policy, allow copylab and, by their hashes, the two inline lines: <code class="break">`+guarded+`</code>`,
+		"and then shows your original copy. A tag that arrives after that second leaves the page as it is and does not count the visit.",
 		"until your cookie banner calls <code>window.copylab?.consent(true)</code>",
 		`<code>window.copylab?.convert("signup")</code>`,
 		`<code>window.copylab?.identify("user-42")</code>`,

@@ -371,7 +371,7 @@ func Site(p SitePage) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 29, "</details> <details class=\"details\"><summary>Load it asynchronously instead (tag managers)</summary><p>Use this when the tag cannot be synchronous: in a tag manager such as Google Tag Manager, or under a policy that allows no synchronous third-party script. Put the first two lines in the <code>&lt;head&gt;</code> of the page itself; the last one can go in the tag manager. The cost: the whole page stays hidden until the tag has run, up to one second when copylab is slow or unreachable, and then shows your original copy.</p>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 29, "</details> <details class=\"details\"><summary>Load it asynchronously instead (tag managers)</summary><p>Use this when the tag cannot be synchronous: in a tag manager such as Google Tag Manager, or under a policy that allows no synchronous third-party script. Put the first two lines in the <code>&lt;head&gt;</code> of the page itself; the last one can go in the tag manager. The cost: the whole page stays hidden until the tag has run, up to one second when copylab is slow or unreachable, and then shows your original copy. A tag that arrives after that second leaves the page as it is and does not count the visit.</p>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
