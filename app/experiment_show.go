@@ -3,6 +3,7 @@ package app
 import (
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -28,13 +29,17 @@ func (a *App) experimentShow(c *fiber.Ctx) error {
 		return err
 	}
 	// The site page's tag status: a draft and a running test nobody has
-	// entered warn while copylab has seen nothing of the tag.
+	// entered warn while copylab has seen nothing of the tag. The loads
+	// are in memory; the site's last event is a query, which only those
+	// two read, and only while no load was seen (views.TagStatus.NotSeen,
+	// and the draft's notice says the last event in place of a load).
 	now := a.now()
-	last, _, err := a.store.SiteLastEvent(ctx, site.ID, now)
-	if err != nil {
-		return err
+	tag := a.tagStatus(site, now, time.Time{}, e.Status == experiments.StatusRunning) // site_show.go
+	if (e.Status == experiments.StatusDraft || e.Status == experiments.StatusRunning) && !tag.Seen() {
+		if tag.LastEvent, _, err = a.store.SiteLastEvent(ctx, site.ID, now); err != nil {
+			return err
+		}
 	}
-	tag := a.tagStatus(site, now, last, e.Status == experiments.StatusRunning) // site_show.go
 	p := views.ExperimentPage{
 		Page:        a.page(c, views.NavExperiments),
 		ID:          e.ID,
