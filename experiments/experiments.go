@@ -310,8 +310,9 @@ func (s *Store) RunningExperiments(ctx context.Context, siteID string) ([]Experi
 // fixed (changing them would mix two tests in one result); the name, traffic
 // share, weights, practical threshold and brief can still change.
 func (s *Store) UpdateExperiment(ctx context.Context, in Experiment) (Experiment, error) {
-	in = in.Normalize()
-	if errs := in.Validate(); len(errs) > 0 {
+	// Validation does not hang on which keys new variants get (each gets
+	// one no other has): updateTx gives them.
+	if errs := in.Normalize().Validate(); len(errs) > 0 {
 		return Experiment{}, errs
 	}
 	err := s.tx(ctx, func(tx *sql.Tx) error { return s.updateTx(ctx, tx, in) })
@@ -342,8 +343,7 @@ func (s *Store) PatchExperiment(ctx context.Context, id string, patch func(*Expe
 		if err := patch(&in); err != nil {
 			return err
 		}
-		in = in.Normalize()
-		if errs := in.Validate(); len(errs) > 0 {
+		if errs := in.Normalize().Validate(); len(errs) > 0 {
 			return errs
 		}
 		return s.updateTx(ctx, tx, in)
@@ -354,7 +354,9 @@ func (s *Store) PatchExperiment(ctx context.Context, id string, patch func(*Expe
 	return s.Experiment(ctx, id)
 }
 
-// updateTx is UpdateExperiment's transaction, for a normalised, valid in.
+// updateTx is UpdateExperiment's transaction, for an in valid once
+// normalised, which it normalises itself: the keys of new variants are
+// given here, in the transaction that saves them (newKeys).
 func (s *Store) updateTx(ctx context.Context, tx *sql.Tx, in Experiment) error {
 	cur, err := scanExperiment(tx.QueryRowContext(ctx, `/* Store.UpdateExperiment */ select `+experimentCols+` from experiments where id = ?`, in.ID))
 	if err != nil {
@@ -365,6 +367,9 @@ func (s *Store) updateTx(ctx context.Context, tx *sql.Tx, in Experiment) error {
 		return stateErr("experiment_stopped", "This experiment has stopped; its settings are kept as they were for its results.")
 	}
 	if cur.Variants, err = txVariants(ctx, tx, in.ID); err != nil {
+		return err
+	}
+	if in, err = newKeys(ctx, tx, in, cur); err != nil {
 		return err
 	}
 	if cur.Status != StatusDraft {
@@ -409,6 +414,37 @@ func (s *Store) updateTx(ctx context.Context, tx *sql.Tx, in Experiment) error {
 		coverage_bp = ?, brief = ?, threshold = ?, visible_only = ?, updated_at = ? where id = ?`,
 		in.Name, in.Page, in.Selector, in.Goal.Type, in.Goal.Value(), in.CoverageBP, in.Brief, in.Threshold, in.VisibleOnly, now, in.ID)
 	return err
+}
+
+// newKeys is in normalised, each new variant given a key the experiment
+// never gave (usedVariantKeys, read in tx), after the last one copylab
+// gave, as AddVariants gives: keys name the copy in exports, recording
+// links, the API and the history, where a removed variant's key already
+// names other copy. A variant is new when it comes without a key, or with
+// the key of a variant removed since (from a page opened before the
+// removal); a key the experiment never gave (one a script chose) is kept.
+func newKeys(ctx context.Context, tx *sql.Tx, in, cur Experiment) (Experiment, error) {
+	in.Variants = slices.Clone(in.Variants) // the caller's stay as they are
+	fresh := false
+	for i := 1; i < len(in.Variants); i++ {
+		k := strings.TrimSpace(in.Variants[i].Key)
+		_, held := cur.Variant(k)
+		fresh = fresh || !held
+	}
+	if !fresh {
+		return in.Normalize(), nil
+	}
+	used, err := usedVariantKeys(ctx, tx, in.ID)
+	if err != nil {
+		return in, err
+	}
+	for i := 1; i < len(in.Variants); i++ {
+		k := strings.TrimSpace(in.Variants[i].Key)
+		if _, held := cur.Variant(k); !held && used[k] {
+			in.Variants[i].Key = ""
+		}
+	}
+	return in.normalize(used), nil
 }
 
 func txVariants(ctx context.Context, tx *sql.Tx, id string) ([]Variant, error) {

@@ -204,7 +204,15 @@ func removedKeys(detail string) []string {
 // change to a draft's copy writes its line in the same transaction). A
 // removal made before copylab kept a history (migration 0009) is not known.
 func (s *Store) UsedVariantKeys(ctx context.Context, id string) (map[string]bool, error) {
-	rows, err := s.r.QueryContext(ctx, `/* Store.UsedVariantKeys */ select 0, key from variants where experiment_id = ?
+	return usedVariantKeys(ctx, s.r, id)
+}
+
+// usedVariantKeys is UsedVariantKeys read through q: a transaction that
+// gives keys reads them in itself (updateTx).
+func usedVariantKeys(ctx context.Context, q interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}, id string) (map[string]bool, error) {
+	rows, err := q.QueryContext(ctx, `/* Store.UsedVariantKeys */ select 0, key from variants where experiment_id = ?
 		union all select 1, detail from experiment_history where experiment_id = ? and action = ? and detail like '%Removed Variant %'`,
 		id, id, ChangeEdited)
 	if err != nil {

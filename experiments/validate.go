@@ -2,6 +2,7 @@ package experiments
 
 import (
 	"fmt"
+	"maps"
 	"net/netip"
 	"net/url"
 	"regexp"
@@ -352,8 +353,16 @@ func (s Site) Validate() ValidationError {
 
 // Normalize trims an experiment's fields and fills defaults: page patterns
 // keep only path and query, equal weights when none were given, and the
-// first variant is the control.
+// first variant is the control. A variant without a key gets the next one
+// copylab gives after the others' (NextVariantKey); the store gives a saved
+// experiment's keys itself, after every key it ever gave (updateTx).
 func (e Experiment) Normalize() Experiment {
+	return e.normalize(nil)
+}
+
+// normalize is Normalize, giving each variant without a key the next key
+// after those in used (which it does not change) and the others' keys.
+func (e Experiment) normalize(used map[string]bool) Experiment {
 	e.Name = strings.TrimSpace(e.Name)
 	e.Page = NormalizePage(e.Page)
 	e.Selector = strings.TrimSpace(e.Selector)
@@ -366,12 +375,15 @@ func (e Experiment) Normalize() Experiment {
 		e.Threshold = 0.10
 	}
 	sum := 0
-	given := map[string]bool{} // keys the caller chose: a key given for none is never one of them
+	e.Variants = slices.Clone(e.Variants) // the caller's stay as they are
+	taken := maps.Clone(used) // and the keys the caller chose: a key given for none is never one of them
+	if taken == nil {
+		taken = map[string]bool{}
+	}
 	for i := range e.Variants {
 		e.Variants[i].Key = strings.TrimSpace(e.Variants[i].Key)
-		given[e.Variants[i].Key] = true
+		taken[e.Variants[i].Key] = true
 	}
-	next := 1
 	for i := range e.Variants {
 		v := &e.Variants[i]
 		v.Text = strings.TrimSpace(v.Text)
@@ -382,11 +394,8 @@ func (e Experiment) Normalize() Experiment {
 			}
 			v.Source = SourceControl
 		} else if v.Key == "" {
-			for next < i || given[VariantKey(next)] {
-				next++
-			}
-			v.Key = VariantKey(next)
-			given[v.Key] = true
+			v.Key = NextVariantKey(taken)
+			taken[v.Key] = true
 		}
 		if v.Source == "" {
 			v.Source = SourceHuman
@@ -416,7 +425,8 @@ func VariantKey(i int) string {
 // others ("Variant E" after D) rather than taking the removed one's key.
 // used holds every key the experiment gave (Store.UsedVariantKeys) and
 // those given since: add the key returned before asking for another. Copy
-// drafted (AddVariants) and rows added on the edit form follow this rule.
+// drafted (AddVariants) and variants saved without a key (updateTx) follow
+// this rule.
 func NextVariantKey(used map[string]bool) string {
 	next := 1
 	for k := range used {
