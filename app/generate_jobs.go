@@ -247,6 +247,9 @@ type replacedJob struct {
 // genRegistry holds the jobs of this process, and the limits on model
 // calls that the drafting page and the API share: genRunningMax in all,
 // genPersonMax per person, at most genUserMax of them generations.
+//
+// Lock order: r.mu before any genJob.mu. Code that holds a job's mu must
+// let go of it before it calls a method that takes r.mu.
 type genRegistry struct {
 	mu       sync.Mutex
 	seq      uint64 // the last genJob.seq given

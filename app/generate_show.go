@@ -114,13 +114,22 @@ func jobForm(j *genJob) views.BriefForm {
 // jobView is a job as the page shows it. Errors of the approve form come
 // separately (approveErrors).
 func (a *App) jobView(c *fiber.Ctx, e experiments.Experiment, j *genJob) views.GenerateJob {
-	// previousDraftsURL takes the registry's lock, then each job's: asked
-	// while holding j.mu, it would wait for itself.
-	previous := a.previousDraftsURL(e.ID, j)
+	v := a.jobViewOf(c, e, j)
+	if v.State == jobFailed {
+		// Only a failure offers the way back to the earlier drafts. The
+		// registry's lock comes before j.mu (genRegistry), so it is
+		// asked for after jobViewOf let go of j.mu; and not on every
+		// poll of a running job, which would queue behind the registry.
+		v.PreviousURL = a.previousDraftsURL(e.ID, j)
+	}
+	return v
+}
+
+// jobViewOf is jobView without the way back to earlier drafts.
+func (a *App) jobViewOf(c *fiber.Ctx, e experiments.Experiment, j *genJob) views.GenerateJob {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	v := views.GenerateJob{
-		PreviousURL: previous,
 		ID:          j.id,
 		State:       j.state,
 		Progress:    progressText(j.brief.N, j.offline, j.model),
