@@ -71,6 +71,7 @@ func classify(err error) answer {
 		se   *experiments.StateError
 		ie   *experiments.IngestError
 		le   *variants.Error
+		sn   *shareNotStartedError
 		errs []apiErrorBody
 	)
 	switch {
@@ -95,6 +96,9 @@ func classify(err error) answer {
 		return answer{status: http.StatusUnprocessableEntity, body: errs[0], all: errs}
 	case errors.As(err, &se):
 		return answer{status: http.StatusConflict, body: apiErrorBody{Code: se.Code, Message: se.Message}}
+	case errors.As(err, &sn):
+		return answer{status: http.StatusConflict, body: apiErrorBody{Code: "not_started",
+			Message: "This test has not started yet: its results can be read once it has."}}
 	case errors.Is(err, experiments.ErrNotFound):
 		return answer{status: http.StatusNotFound, body: apiErrorBody{Code: "not_found", Message: errNotFound.Message}}
 	case errors.Is(err, experiments.ErrConflict):
@@ -216,8 +220,15 @@ func (a *App) handleError(c *fiber.Ctx, err error) error {
 		return c.SendString("/* copylab: " + ans.body.Code + " */\n")
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	if ans.status == http.StatusNotFound && isSharePath(c.Path()) {
-		return a.shareGone(c) // share_show.go: public, the same for every token
+	if isSharePath(c.Path()) {
+		// Public pages, with nothing to sign in to or navigate to.
+		var sn *shareNotStartedError
+		switch {
+		case ans.status == http.StatusNotFound:
+			return a.shareGone(c) // share_show.go: the same for every token
+		case errors.As(err, &sn):
+			return a.shareNotStarted(c, sn.exp, ans.body.Code) // export_csv.go: the draft's share page
+		}
 	}
 	if m := c.Method(); ans.status == http.StatusMethodNotAllowed && (m == http.MethodGet || m == http.MethodHead) {
 		if to, ok := a.formPageAbove(c.Path()); ok {

@@ -5,7 +5,6 @@ import (
 	"encoding/csv"
 	"fmt"
 	"math"
-	"net/http"
 	"reflect"
 	"strconv"
 	"strings"
@@ -69,55 +68,56 @@ func (a *App) dailyCSV(c *fiber.Ctx) error {
 
 // shareResultsCSV answers GET /r/:token/results.csv.
 func (a *App) shareResultsCSV(c *fiber.Ctx) error {
-	e, ok, err := a.startedByShareToken(c)
-	if !ok {
+	e, err := a.startedByShareToken(c)
+	if err != nil {
 		return err
 	}
 	return a.sendCSV(c, e, "results", false)
 }
 
 // startedByShareToken returns the experiment of the request's share link,
-// with the share headers set, and ok. Otherwise it returns the error to
-// answer with, or, for a draft, answers itself (shareNotStarted) and
-// returns a nil error: either way the handler returns err as it is.
-func (a *App) startedByShareToken(c *fiber.Ctx) (e experiments.Experiment, ok bool, err error) {
-	e, err = a.store.ExperimentByShareToken(c.UserContext(), c.Params("token"))
+// with the share headers set, or the error to answer with: a
+// *shareNotStartedError for a draft.
+func (a *App) startedByShareToken(c *fiber.Ctx) (experiments.Experiment, error) {
+	e, err := a.store.ExperimentByShareToken(c.UserContext(), c.Params("token"))
 	if err != nil {
-		return e, false, err
+		return e, err
 	}
 	a.shareHeaders(c)
 	if e.Status == experiments.StatusDraft {
-		return e, false, a.shareNotStarted(c, e)
+		return e, &shareNotStartedError{exp: e}
 	}
-	return e, true, nil
+	return e, nil
 }
 
-// shareNotStarted answers a share link's CSV or recordings while its
+// shareNotStartedError refuses a share link's CSV or recordings while its
 // experiment is a draft: like its page, they show nothing of it yet (its
 // copy may still change, and nobody saw it). The link exists, so this is
 // not the 404 of a link that no longer works (shareGone) but 409
-// not_started, as the API's POST …/share-link answers a draft and as every
-// refusal for want of the right state is. The page is the draft's share
-// page, which says the test has not started, not the signed-in error page:
-// the person holding a share link is usually not a copylab user, so there
-// is nothing to sign in to or navigate to. The code is in X-Copylab, for a
-// program fetching the CSV.
-func (a *App) shareNotStarted(c *fiber.Ctx, e experiments.Experiment) error {
-	c.Status(http.StatusConflict)
-	c.Set("X-Copylab", "not_started")
-	return render(c, views.Share(views.SharePage{
-		Page:    views.Page{Title: e.Name, Assets: a.assets.views()},
-		Name:    e.Name,
-		Status:  badgeStatus(e),
-		PageURL: e.Page,
-		Goal:    goalSentence(e.Goal),
-	}))
+// not_started (classify), as the API's POST …/share-link answers a draft
+// and as every refusal for want of the right state is. handleError
+// answers it with shareNotStarted.
+type shareNotStartedError struct{ exp experiments.Experiment }
+
+func (e *shareNotStartedError) Error() string {
+	return "app: share link of experiment " + e.exp.ID + ": not started"
+}
+
+// shareNotStarted is the page of a shareNotStartedError: the draft's
+// share page, which says the test has not started, not the signed-in
+// error page, since the person holding a share link is usually not a
+// copylab user, so there is nothing to sign in to or navigate to. The
+// code is in X-Copylab, for a program fetching the CSV.
+func (a *App) shareNotStarted(c *fiber.Ctx, e experiments.Experiment, code string) error {
+	a.shareHeaders(c)
+	c.Set("X-Copylab", code)
+	return render(c, views.Share(a.sharePageHead(e)))
 }
 
 // shareDailyCSV answers GET /r/:token/daily.csv.
 func (a *App) shareDailyCSV(c *fiber.Ctx) error {
-	e, ok, err := a.startedByShareToken(c)
-	if !ok {
+	e, err := a.startedByShareToken(c)
+	if err != nil {
 		return err
 	}
 	return a.sendCSV(c, e, "daily", true)

@@ -43,8 +43,8 @@ func (a *App) recordingsShow(c *fiber.Ctx) error {
 // shareRecordings answers GET /r/:token/recordings, the same for a share
 // link: read-only, no session.
 func (a *App) shareRecordings(c *fiber.Ctx) error {
-	e, ok, err := a.startedByShareToken(c)
-	if !ok {
+	e, err := a.startedByShareToken(c)
+	if err != nil {
 		return err
 	}
 	base := "/r/" + e.ShareToken

@@ -22,17 +22,10 @@ func (a *App) shareShow(c *fiber.Ctx) error {
 	}
 	a.shareHeaders(c)
 	base := "/r/" + e.ShareToken
-	p := views.SharePage{
-		Page:        views.Page{Title: e.Name, Assets: a.assets.views()},
-		Name:        e.Name,
-		Status:      badgeStatus(e),
-		PageURL:     e.Page,
-		Goal:        goalSentence(e.Goal),
-		Started:     e.StartedAt,
-		Variants:    variantViews(e),
-		CSVURL:      base + "/results.csv",
-		DailyCSVURL: base + "/daily.csv",
-	}
+	p := a.sharePageHead(e)
+	p.Started = e.StartedAt
+	p.Variants = variantViews(e)
+	p.CSVURL, p.DailyCSVURL = base+"/results.csv", base+"/daily.csv"
 	if e.Status != experiments.StatusDraft {
 		p.Results, p.Trends = a.resultsAndTrends(c, e, base+"/live", base+"/trends")
 		p.Trends.ReadOnly = true
@@ -40,6 +33,18 @@ func (a *App) shareShow(c *fiber.Ctx) error {
 		p.Recordings.ReadOnly = true
 	}
 	return render(c, views.Share(p))
+}
+
+// sharePageHead is what every share page of e shows, a draft's
+// (shareNotStarted) included: its name, status, page and goal.
+func (a *App) sharePageHead(e experiments.Experiment) views.SharePage {
+	return views.SharePage{
+		Page:    views.Page{Title: e.Name, Assets: a.assets.views()},
+		Name:    e.Name,
+		Status:  badgeStatus(e),
+		PageURL: e.Page,
+		Goal:    goalSentence(e.Goal),
+	}
 }
 
 // shareLive answers GET /r/:token/live, the share page's polled fragment.
