@@ -3,6 +3,7 @@ package app
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -189,17 +190,10 @@ func formExperiment(f views.ExperimentForm) (experiments.Experiment, views.Error
 			}
 		}
 	}
-	used := map[string]bool{}
-	for _, v := range f.Variants {
-		used[v.Key] = true
-	}
 	for i, v := range f.Variants {
-		key := v.Key
+		key := v.Key // "" for a row added in the form: the store gives its key
 		if i == 0 {
 			key = experiments.ControlKey
-		} else if key == "" {
-			key = experiments.NextVariantKey(used)
-			used[key] = true
 		}
 		e.Variants = append(e.Variants, experiments.Variant{Key: key, Text: v.Text, WeightBP: weights[i], Source: experiments.SourceHuman})
 	}
@@ -329,27 +323,29 @@ func (a *App) siteOptions(c *fiber.Ctx) ([]views.SiteOption, error) {
 	return out, nil
 }
 
-// nameNewRows gives each row added in the form the key it gets when saved
-// (formExperiment, and freshKeys for a saved experiment, which never
-// gives a key again: Store.UsedVariantKeys), so that its box is named as
-// its variant will be.
+// nameNewRows gives each row added in the form (one without a key) the
+// key the store gives it when saved (experiments.GiveKeys, after every key
+// a saved experiment gave: Store.UsedVariantKeys), so that its box is
+// named as its variant will be. A started test's form adds no rows.
 func (a *App) nameNewRows(c *fiber.Ctx, f *views.ExperimentForm) error {
-	used := map[string]bool{}
+	keys := make([]string, len(f.Variants))
+	for i, v := range f.Variants {
+		keys[i] = v.Key
+	}
+	if f.Locked || len(keys) < 2 || !slices.Contains(keys[1:], "") {
+		return nil
+	}
+	var used map[string]bool
 	if !f.Creating() {
 		var err error
 		if used, err = a.store.UsedVariantKeys(c.UserContext(), f.ID); err != nil {
 			return err
 		}
 	}
-	for _, v := range f.Variants {
-		used[v.Key] = true
-	}
-	for i := range f.Variants {
-		if i == 0 || f.Variants[i].Key != "" {
-			continue
+	for i, k := range experiments.GiveKeys(keys, used) {
+		if i > 0 && keys[i] == "" {
+			f.Variants[i].NewKey = k
 		}
-		f.Variants[i].NewKey = experiments.NextVariantKey(used)
-		used[f.Variants[i].NewKey] = true
 	}
 	return nil
 }

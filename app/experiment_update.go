@@ -2,7 +2,6 @@ package app
 
 import (
 	"errors"
-	"maps"
 	"net/http"
 	"strings"
 
@@ -26,7 +25,6 @@ func (a *App) experimentUpdate(c *fiber.Ctx) error {
 	f := readExperimentForm(c)
 	f.ID, f.Status, f.SiteID = cur.ID, string(cur.Status), cur.SiteID
 	f.Locked = cur.Status != experiments.StatusDraft
-	used := map[string]bool{} // every key the draft gave, for freshKeys
 	if f.Locked {
 		// Disabled fields are not posted: take them from the stored test.
 		stored := formFromExperiment(cur)
@@ -40,14 +38,8 @@ func (a *App) experimentUpdate(c *fiber.Ctx) error {
 		for i := range f.Variants {
 			f.Variants[i].Weight = weights[f.Variants[i].Key]
 		}
-	} else {
-		if used, err = a.store.UsedVariantKeys(ctx, cur.ID); err != nil {
-			return err
-		}
-		removedAsNew(&f, cur, used)
-		if applyOp(&f, c.FormValue("op")) {
-			return a.renderExperimentForm(c, f, http.StatusOK)
-		}
+	} else if applyOp(&f, c.FormValue("op")) {
+		return a.renderExperimentForm(c, f, http.StatusOK)
 	}
 	// A form with errors comes back with the rows as they were sent (shown),
 	// also when "Draft copy with AI" saves only the typed ones.
@@ -65,15 +57,11 @@ func (a *App) experimentUpdate(c *fiber.Ctx) error {
 	if in.Threshold == 0 { // the field was left empty: keep it
 		in.Threshold = cur.Threshold
 	}
-	// A row added in the form is new copy, whatever key formExperiment
-	// gave it: never a key the draft gave before (a removed generated
-	// variant's, whose origin it would otherwise take on).
-	freshKeys(&in, f, cur, used)
 	// Keep where each variant came from; editing generated copy marks it.
+	// A row added in the form (no key yet: the store gives it one the
+	// draft never gave) or sent back with a removed variant's key (the
+	// store saves it as new copy) is typed by a person.
 	for i := range in.Variants {
-		if i > 0 && i < len(f.Variants) && f.Variants[i].Key == "" {
-			continue // added in the form: typed by a person
-		}
 		if old, ok := cur.Variant(in.Variants[i].Key); ok {
 			v := &in.Variants[i]
 			text, weight := v.Text, v.WeightBP
@@ -147,41 +135,4 @@ func (a *App) withWarnings(e experiments.Experiment) apiExperiment {
 		out.Warnings = []apiWarning{{Code: code, Message: "Saved, but " + clause}}
 	}
 	return out
-}
-
-// removedAsNew makes a row posted with the key of a variant the draft
-// gave but no longer has (from a page opened before its removal) a row
-// added in the form, so that its copy is saved as new copy under a new key
-// (freshKeys), as drafting does with such a key (Store.AddVariants): the
-// old key already names the removed copy in exports and the history. A
-// key the draft never gave (one a script chose) is kept.
-func removedAsNew(f *views.ExperimentForm, cur experiments.Experiment, used map[string]bool) {
-	for i := 1; i < len(f.Variants); i++ {
-		k := f.Variants[i].Key
-		if _, ok := cur.Variant(k); !ok && used[k] {
-			f.Variants[i].Key = ""
-		}
-	}
-}
-
-// freshKeys gives the rows added in the form (posted without a key) keys
-// that no other row uses and the draft never gave: neither its variants'
-// nor removed ones' (used, from Store.UsedVariantKeys).
-func freshKeys(in *experiments.Experiment, f views.ExperimentForm, cur experiments.Experiment, used map[string]bool) {
-	used = maps.Clone(used)
-	for _, v := range cur.Variants {
-		used[v.Key] = true
-	}
-	for i, v := range in.Variants {
-		if i == 0 || i >= len(f.Variants) || f.Variants[i].Key != "" {
-			used[v.Key] = true
-		}
-	}
-	for i := range in.Variants {
-		if i == 0 || i >= len(f.Variants) || f.Variants[i].Key != "" {
-			continue
-		}
-		in.Variants[i].Key = experiments.NextVariantKey(used)
-		used[in.Variants[i].Key] = true
-	}
 }

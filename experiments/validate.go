@@ -376,13 +376,12 @@ func (e Experiment) normalize(used map[string]bool) Experiment {
 	}
 	sum := 0
 	e.Variants = slices.Clone(e.Variants) // the caller's stay as they are
-	taken := maps.Clone(used) // and the keys the caller chose: a key given for none is never one of them
-	if taken == nil {
-		taken = map[string]bool{}
-	}
+	keys := make([]string, len(e.Variants))
 	for i := range e.Variants {
-		e.Variants[i].Key = strings.TrimSpace(e.Variants[i].Key)
-		taken[e.Variants[i].Key] = true
+		keys[i] = strings.TrimSpace(e.Variants[i].Key)
+	}
+	for i, k := range GiveKeys(keys, used) {
+		e.Variants[i].Key = k
 	}
 	for i := range e.Variants {
 		v := &e.Variants[i]
@@ -393,9 +392,6 @@ func (e Experiment) normalize(used map[string]bool) Experiment {
 				v.Key = ControlKey
 			}
 			v.Source = SourceControl
-		} else if v.Key == "" {
-			v.Key = NextVariantKey(taken)
-			taken[v.Key] = true
 		}
 		if v.Source == "" {
 			v.Source = SourceHuman
@@ -435,6 +431,29 @@ func NextVariantKey(used map[string]bool) string {
 		}
 	}
 	return VariantKey(next)
+}
+
+// GiveKeys returns keys with each empty one after the first (the
+// control's) given the next key copylab gives (NextVariantKey) after the
+// keys in used and in keys: never a key another has or one used names.
+// used is not changed. The store gives new variants their keys with it,
+// and the experiment form names a row added before it is saved.
+func GiveKeys(keys []string, used map[string]bool) []string {
+	taken := maps.Clone(used)
+	if taken == nil {
+		taken = map[string]bool{}
+	}
+	for _, k := range keys {
+		taken[k] = true
+	}
+	out := slices.Clone(keys)
+	for i := 1; i < len(out); i++ {
+		if out[i] == "" {
+			out[i] = NextVariantKey(taken)
+			taken[out[i]] = true
+		}
+	}
+	return out
 }
 
 // keyIndex is the position whose default key is k ("c" is 2, "v30" is
