@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -986,7 +985,7 @@ func (a *App) startRegeneration(j *genJob, i int, kept []string, instruction str
 		d.message = "The rewrite did not work: " + genLowerFirst(failureSentence(err))
 		if _, _, wait := failureParts(err); wait > 0 {
 			// As a failed set of drafts says it (views.generationFailed).
-			d.message += " The model service asked to wait " + waitWords(wait) + " before the next try."
+			d.message += " " + views.RetryAfterText(wait)
 		}
 	}()
 	return nil
@@ -1051,19 +1050,6 @@ func failureSentence(err error) string {
 		return repeat.Error()
 	}
 	return "Something went wrong on our side while writing the drafts. It has been logged; please try again."
-}
-
-// waitWords says s seconds as the drafting page does (views.waitText):
-// "a second", "20 seconds", "2 minutes".
-func waitWords(s int) string {
-	switch {
-	case s <= 1:
-		return "a second"
-	case s < 90:
-		return strconv.Itoa(s) + " seconds"
-	default:
-		return strconv.Itoa((s+59)/60) + " minutes"
-	}
 }
 
 // rewriteDone says what a finished rewrite did. The offline generator

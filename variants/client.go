@@ -320,8 +320,10 @@ const (
 	callTest                    // TestConnection: one word
 )
 
-// durationText says d the way the drafting page's progress does
-// (views.waitText): "a second", "45 seconds", "3 minutes".
+// durationText says d the way the drafting page says a wait
+// (views.WaitText): "a second", "45 seconds", "3 minutes". It is worded
+// here again because variants may not import views (app/imports_test.go),
+// and the timeout is part of the library's own sentence.
 func durationText(d time.Duration) string {
 	switch s := int(d / time.Second); {
 	case s <= 1:

@@ -171,10 +171,10 @@ func (j GenerateJob) Expectation() string {
 	case j.Offline:
 		return "The offline generator is usually done in a moment."
 	case j.AnswerLimit > 0 && j.Limit > j.AnswerLimit:
-		return "copylab waits up to " + waitText(int(j.AnswerLimit/time.Second)) + " for each answer from the model, " +
-			waitText(int(j.Limit/time.Second)) + " in all."
+		return "copylab waits up to " + WaitText(int(j.AnswerLimit/time.Second)) + " for each answer from the model, " +
+			WaitText(int(j.Limit/time.Second)) + " in all."
 	case j.Limit > 0:
-		return "copylab waits up to " + waitText(int(j.Limit/time.Second)) + " for the model."
+		return "copylab waits up to " + WaitText(int(j.Limit/time.Second)) + " for the model."
 	}
 	return ""
 }
@@ -397,8 +397,10 @@ func elementKinds(current string) []string {
 	return append(append([]string{}, commonKinds...), current)
 }
 
-// waitText words a Retry-After in seconds.
-func waitText(s int) string {
+// WaitText words a wait of s seconds, as the drafting page says every
+// wait (a Retry-After, the limits on a generation): "a second",
+// "20 seconds", "2 minutes".
+func WaitText(s int) string {
 	switch {
 	case s <= 1:
 		return "a second"
@@ -407,6 +409,15 @@ func waitText(s int) string {
 	default:
 		return itoa((s+59)/60) + " minutes"
 	}
+}
+
+// waitText is WaitText, by the name the settings page's template calls.
+func waitText(s int) string { return WaitText(s) }
+
+// RetryAfterText is the sentence that follows a failure the model service
+// asked to wait s seconds after: a failed set of drafts, a failed rewrite.
+func RetryAfterText(s int) string {
+	return "The model service asked to wait " + WaitText(s) + " before the next try."
 }
 
 // settingsHint reports whether a failure is about the settings (key, URL,
