@@ -604,7 +604,9 @@ func (r *genRegistry) get(id, expID string, p genPerson) (*genJob, bool) {
 }
 
 // latest returns the newest job of the person for the experiment that a
-// newer brief did not replace, and marks it as looked at. Added jobs are
+// newer brief did not replace, and marks it as looked at. Newest is by
+// admission (seq), as previousLocked and supersede take it: two jobs may
+// start within the same clock tick. Added jobs are
 // gone from r.jobs, so it is running, done or failed.
 func (r *genRegistry) latest(expID string, p genPerson) (*genJob, bool) {
 	r.mu.Lock()
@@ -622,7 +624,7 @@ func (r *genRegistry) latest(expID string, p genPerson) (*genJob, bool) {
 		if replaced {
 			continue
 		}
-		if best == nil || j.started.After(best.started) || j.started.Equal(best.started) && j.id > best.id {
+		if best == nil || j.seq > best.seq {
 			best = j
 		}
 	}
