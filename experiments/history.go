@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -182,13 +183,23 @@ func describeEdit(cur, in Experiment) string {
 	return strings.Join(out, " ")
 }
 
+// quotedRe matches what describeEdit quotes (a name, a copy), “…”, up to
+// the closing quote of its own sentence: one followed by the sentence's
+// full stop or by " to " (“old” to “new”). The person's text is left out
+// of the sentences read for a removal, whatever sentences it holds, also
+// when it has quotes of its own, unless it holds one of those endings.
+var quotedRe = regexp.MustCompile(`“.*?”(\.$|\. | to )`)
+
 // removedKeys returns the keys a history line names as removed:
 // describeEdit writes each as a sentence of its own, "Removed Variant C.",
 // the key in capitals (variantWords). A sentence is one only where it
-// starts the line or follows another's full stop, so quoted copy or a name
-// holding the words seldom counts; when it does, the key is only skipped.
+// starts the line or follows another's full stop, outside the text it
+// quotes (quotedRe), so quoted copy or a name holding the words does not
+// count; a selector or page holding them still can, and the key is then
+// only skipped.
 func removedKeys(detail string) []string {
 	var out []string
+	detail = quotedRe.ReplaceAllString(detail, "“”$1")
 	for _, sentence := range strings.Split(detail, ". ") {
 		words, ok := strings.CutPrefix(sentence, "Removed Variant ")
 		words = strings.TrimSuffix(words, ".") // the line's last sentence
