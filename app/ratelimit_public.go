@@ -12,6 +12,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"copylab/experiments"
+	"copylab/views"
 )
 
 // The public routes (the snippet and events) are rate limited per client IP
@@ -204,13 +205,11 @@ func (a *App) limitShare() fiber.Handler {
 		}
 		a.metrics.rateLimited("share")
 		a.shareHeaders(c) // share_show.go
-		secs := max(1, ceilSeconds(wait))
-		when := strconv.Itoa(secs) + " seconds"
-		if secs == 1 {
-			when = "a second"
-		}
-		return &httpError{Status: http.StatusTooManyRequests, Code: "rate_limited", RetryAfter: time.Duration(secs) * time.Second,
-			Message: "This shared page was asked for too often from your address. Wait " + when + ", then reload it."}
+		// The public routes' answer, worded for the person on the page.
+		err := rateLimitedError("for this shared page", wait)
+		err.Message = "This shared page was asked for too often from your address. Wait " +
+			views.WaitText(ceilSeconds(err.RetryAfter)) + ", then reload it."
+		return err
 	}
 }
 
