@@ -597,13 +597,10 @@ func (s *Store) AddVariants(ctx context.Context, expID string, add []Variant, ap
 			return stateErr("experiment_started", "New copy can be added only before the experiment starts.")
 		}
 		// The read pool sees every commit, and none can come until this
-		// transaction ends (PatchExperiment).
+		// transaction ends (PatchExperiment). used holds e's keys too.
 		used, err := s.UsedVariantKeys(ctx, e.ID)
 		if err != nil {
 			return err
-		}
-		for _, v := range e.Variants {
-			used[v.Key] = true
 		}
 		added = make([]Variant, 0, len(add))
 		for _, v := range add {
