@@ -223,23 +223,18 @@ type genJob struct {
 	added      string // once approved: what was added, as the flash said it
 }
 
-// addedJob is what the registry keeps of a job whose drafts were added:
-// enough to answer a second approval, or the job's page opened again,
-// with what the first one did.
-type addedJob struct {
-	expID    string
-	person   genPerson
-	sentence string
-	at       time.Time
-}
-
-// replacedJob is what the registry keeps of a job a newer brief took the
-// place of, so that its page, and what still points at it (a tab left
-// open, the browser's Back), say so rather than that it expired.
-type replacedJob struct {
+// endedJob is what the registry keeps, for genJobTTL, of a job that
+// ended other than by expiring, so that its page, and what still points
+// at it (a second approval, a tab left open, the browser's Back), say
+// what became of it rather than that it expired. Either its drafts were
+// added (sentence says what the approval added), or a newer brief took
+// its place (replaced).
+type endedJob struct {
 	expID     string
 	person    genPerson
-	hadDrafts bool // drafts, rather than a failure or a generation stopped
+	sentence  string
+	replaced  bool
+	hadDrafts bool // when replaced: drafts, rather than a failure or a generation stopped
 	at        time.Time
 }
 
@@ -250,11 +245,10 @@ type replacedJob struct {
 // Lock order: r.mu before any genJob.mu. Code that holds a job's mu must
 // let go of it before it calls a method that takes r.mu.
 type genRegistry struct {
-	mu       sync.Mutex
-	seq      uint64 // the last genJob.seq given
-	jobs     map[string]*genJob
-	added    map[string]addedJob
-	replaced map[string]replacedJob
+	mu    sync.Mutex
+	seq   uint64 // the last genJob.seq given
+	jobs  map[string]*genJob
+	ended map[string]endedJob // by job id, at most genJobMax
 	// waiting holds the API's generations, whose clients wait for the
 	// answer: they are in no job, so forgetUser finds them here.
 	waiting    map[*genHold]struct{}
@@ -266,7 +260,7 @@ type genRegistry struct {
 }
 
 func newGenRegistry() *genRegistry {
-	return &genRegistry{jobs: map[string]*genJob{}, added: map[string]addedJob{}, replaced: map[string]replacedJob{}, waiting: map[*genHold]struct{}{},
+	return &genRegistry{jobs: map[string]*genJob{}, ended: map[string]endedJob{}, waiting: map[*genHold]struct{}{},
 		generating: map[genPerson]int{}, rewriting: map[genPerson]int{}, testing: map[genPerson]int{}, now: time.Now}
 }
 
@@ -554,23 +548,42 @@ func (r *genRegistry) supersede(j *genJob) {
 }
 
 // replaceLocked drops the job o kept under id, a newer brief having
-// taken its place, and remembers that for genJobTTL (replacedJob). The
+// taken its place, and remembers that for genJobTTL (endedJob). The
 // caller holds r.mu.
 func (r *genRegistry) replaceLocked(id string, o *genJob) {
 	o.mu.Lock()
 	had := len(o.drafts) > 0
 	o.mu.Unlock()
 	r.dropLocked(id, o, errGenReplaced)
-	if len(r.replaced) >= genJobMax {
+	r.endLocked(id, endedJob{expID: o.expID, person: o.person, replaced: true, hadDrafts: had})
+}
+
+// endLocked remembers how the job with the id ended, for genJobTTL,
+// making room by forgetting the oldest record when genJobMax are kept.
+// The caller holds r.mu.
+func (r *genRegistry) endLocked(id string, e endedJob) {
+	if len(r.ended) >= genJobMax {
 		oldest := ""
-		for k, rj := range r.replaced {
-			if oldest == "" || rj.at.Before(r.replaced[oldest].at) {
+		for k, o := range r.ended {
+			if oldest == "" || o.at.Before(r.ended[oldest].at) {
 				oldest = k
 			}
 		}
-		delete(r.replaced, oldest)
+		delete(r.ended, oldest)
 	}
-	r.replaced[id] = replacedJob{expID: o.expID, person: o.person, hadDrafts: had, at: r.now()}
+	e.at = r.now()
+	r.ended[id] = e
+}
+
+// endedLocked is the record of the job with the id if the person's
+// experiment's job ended so. The caller holds r.mu.
+func (r *genRegistry) endedLocked(id, expID string, p genPerson) (endedJob, bool) {
+	r.pruneLocked(r.now())
+	e, ok := r.ended[id]
+	if !ok || e.expID != expID || e.person != p {
+		return endedJob{}, false
+	}
+	return e, true
 }
 
 // wasReplaced reports whether a newer brief of the person took the place
@@ -578,12 +591,8 @@ func (r *genRegistry) replaceLocked(id string, o *genJob) {
 func (r *genRegistry) wasReplaced(id, expID string, p genPerson) (replaced, hadDrafts bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.pruneLocked(r.now())
-	rj, ok := r.replaced[id]
-	if !ok || rj.expID != expID || rj.person != p {
-		return false, false
-	}
-	return true, rj.hadDrafts
+	e, ok := r.endedLocked(id, expID, p)
+	return ok && e.replaced, e.replaced && e.hadDrafts
 }
 
 // get returns the job with the id if it belongs to the experiment and the
@@ -647,16 +656,7 @@ func (r *genRegistry) markAdded(j *genJob, sentence string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.dropLocked(j.id, j, errJobAdded)
-	if len(r.added) >= genJobMax {
-		oldest := ""
-		for id, a := range r.added {
-			if oldest == "" || a.at.Before(r.added[oldest].at) {
-				oldest = id
-			}
-		}
-		delete(r.added, oldest)
-	}
-	r.added[j.id] = addedJob{expID: j.expID, person: j.person, sentence: sentence, at: r.now()}
+	r.endLocked(j.id, endedJob{expID: j.expID, person: j.person, sentence: sentence})
 }
 
 // addedSentence says what the approval of the job with the id added, if
@@ -664,12 +664,11 @@ func (r *genRegistry) markAdded(j *genJob, sentence string) {
 func (r *genRegistry) addedSentence(id, expID string, p genPerson) (string, bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.pruneLocked(r.now())
-	a, ok := r.added[id]
-	if !ok || a.expID != expID || a.person != p {
+	e, ok := r.endedLocked(id, expID, p)
+	if !ok || e.replaced {
 		return "", false
 	}
-	return a.sentence, true
+	return e.sentence, true
 }
 
 // addedSentence is what the job's approval added, or "" before one.
@@ -702,8 +701,8 @@ func (r *genRegistry) forgetExperiment(expID string) {
 	r.forget(errJobExpDeleted, func(exp string, _ int64) bool { return exp == expID })
 }
 
-// forget drops, with reason, the jobs and the records of added drafts
-// whose experiment and user match.
+// forget drops, with reason, the jobs and the records of ended ones
+// (endedJob) whose experiment and user match.
 func (r *genRegistry) forget(reason error, match func(expID string, userID int64) bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -712,14 +711,9 @@ func (r *genRegistry) forget(reason error, match func(expID string, userID int64
 			r.dropLocked(id, j, reason)
 		}
 	}
-	for id, a := range r.added {
-		if match(a.expID, a.person.id) {
-			delete(r.added, id)
-		}
-	}
-	for id, rj := range r.replaced {
-		if match(rj.expID, rj.person.id) {
-			delete(r.replaced, id)
+	for id, e := range r.ended {
+		if match(e.expID, e.person.id) {
+			delete(r.ended, id)
 		}
 	}
 }
@@ -767,14 +761,9 @@ func (r *genRegistry) pruneLocked(now time.Time) {
 			r.dropLocked(id, j, errJobExpired)
 		}
 	}
-	for id, a := range r.added {
-		if now.Sub(a.at) > genJobTTL {
-			delete(r.added, id)
-		}
-	}
-	for id, rj := range r.replaced {
-		if now.Sub(rj.at) > genJobTTL {
-			delete(r.replaced, id)
+	for id, e := range r.ended {
+		if now.Sub(e.at) > genJobTTL {
+			delete(r.ended, id)
 		}
 	}
 }

@@ -17,7 +17,7 @@ func TestRemovedUsersJobsAreForgotten(t *testing.T) {
 	r.mu.Lock()
 	r.jobs["bobs"] = &genJob{person: personOf(bob), expID: "x"}
 	r.jobs["anns"] = &genJob{person: genPerson{id: bob.ID + 1000}, expID: "x"}
-	r.added["bobs"] = addedJob{person: personOf(bob), expID: "x"}
+	r.ended["bobs"] = endedJob{person: personOf(bob), expID: "x", sentence: "Added 1 variant."}
 	r.mu.Unlock()
 
 	admin.get("/users")
@@ -28,7 +28,7 @@ func TestRemovedUsersJobsAreForgotten(t *testing.T) {
 	if _, ok := r.jobs["bobs"]; ok {
 		t.Error("the removed user's job is still there")
 	}
-	if _, ok := r.added["bobs"]; ok {
+	if _, ok := r.ended["bobs"]; ok {
 		t.Error("the removed user's approved job is still there")
 	}
 	if _, ok := r.jobs["anns"]; !ok {
