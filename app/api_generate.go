@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"slices"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -221,17 +220,10 @@ func (a *App) apiExperimentGenerate(c *fiber.Ctx) error {
 		a.log.Warn("api generate: save brief after adding", "request_id", requestIDOf(c), "experiment", e.ID, "error", err)
 	}
 
-	notes := slices.Clone(res.Notes)
-	if repeats > 0 {
-		// The library's count of the drafts written includes the repeats
-		// left out: the notes count the drafts added, as the drafting
-		// page's do (genJob.finish). A draft against copylab's own rules
-		// for copy is not counted as written either.
-		if res.Shortfall != "" {
-			notes = slices.DeleteFunc(notes, func(n string) bool { return n == res.Shortfall })
-		}
-		notes = append(notes, shortfallNote(len(added), b.N, len(res.Variants)-invalid, repeats, res.Offline))
-	}
+	// The notes count the drafts added, as the drafting page's count the
+	// drafts shown; a draft against copylab's own rules for copy was not
+	// added, so it is not counted as written either.
+	notes := draftNotes(res, len(added), b.N, len(res.Variants)-invalid, repeats)
 	out := struct {
 		Variants []apiDraft      `json:"variants"`
 		Dropped  []apiDropped    `json:"dropped"`

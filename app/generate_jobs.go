@@ -808,14 +808,28 @@ func (j *genJob) finish(res variants.Result, err error) {
 		}
 		j.drafts = append(j.drafts, &genDraft{cand: c, text: c.Text, include: len(j.drafts) < defaultTicked})
 	}
-	if repeats > 0 {
-		// The library's count of the drafts written includes these; the
-		// page's count of drafts shown must agree with the note.
-		if res.Shortfall != "" {
-			j.notes = slices.DeleteFunc(j.notes, func(n string) bool { return n == res.Shortfall })
-		}
-		j.notes = append(j.notes, shortfallNote(len(j.drafts), j.brief.N, len(res.Variants), repeats, res.Offline))
+	// The page shows every draft that is not a repeat, so all the
+	// library's drafts count as written.
+	j.notes = draftNotes(res, len(j.drafts), j.brief.N, len(res.Variants), repeats)
+}
+
+// draftNotes is the library's notes as the drafting page and the API show
+// them. When copylab left out repeats of the experiment's copy, the
+// library's note on missing drafts (res.Shortfall), which counts them
+// among the drafts written, gives way to shortfallNote, which counts the
+// shown drafts: those on the page, or those the API added. written is
+// how many of the library's drafts met every rule (the API also leaves
+// out drafts against copylab's own rules for copy; the page shows them,
+// and says so when they are added).
+func draftNotes(res variants.Result, shown, asked, written, repeats int) []string {
+	notes := slices.Clone(res.Notes)
+	if repeats == 0 {
+		return notes
 	}
+	if res.Shortfall != "" {
+		notes = slices.DeleteFunc(notes, func(n string) bool { return n == res.Shortfall })
+	}
+	return append(notes, shortfallNote(shown, asked, written, repeats, res.Offline))
 }
 
 // defaultTicked is how many drafts start ticked: every variant added
