@@ -63,7 +63,7 @@ func (a *App) generateApprove(c *fiber.Ctx) error {
 	}
 	a.syncDrafts(c, j)
 
-	add, errs := approvedVariants(e, j, s.user.Email, c.FormValue("allow_long") == "on")
+	add, errs, longLimit := approvedVariants(e, j, s.user.Email, c.FormValue("allow_long") == "on")
 	if len(errs) == 0 {
 		_, added, err := a.store.AddVariants(ctx, e.ID, add, s.user)
 		var ve experiments.ValidationError
@@ -99,6 +99,7 @@ func (a *App) generateApprove(c *fiber.Ctx) error {
 	p.Brief = jobForm(j)
 	jv := a.jobView(c, e, j)
 	jv.Errors = errs
+	jv.LongLimit = longLimit
 	for i := range jv.Drafts {
 		key := draftKey(i, "text")
 		if errs.Has(key) {
@@ -116,14 +117,15 @@ func (a *App) generateApprove(c *fiber.Ctx) error {
 // copy the store would refuse, or a text the experiment already has. A
 // draft edited past the brief's length is refused too, naming its length
 // and the limit, unless allowLong: the marketer ticked the box the page
-// then offers, to add it as it is.
-func approvedVariants(e experiments.Experiment, j *genJob, email string, allowLong bool) ([]experiments.Variant, views.Errors) {
+// then offers (longLimit, the limit when a draft was refused so), to add
+// it as it is.
+func approvedVariants(e experiments.Experiment, j *genJob, email string, allowLong bool) (_ []experiments.Variant, _ views.Errors, longLimit int) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	errs := views.Errors{}
 	if j.state != jobDone {
 		errs["drafts"] = "There are no drafts to add yet."
-		return nil, errs
+		return nil, errs, 0
 	}
 	seen := map[string]string{}
 	for i, v := range e.Variants {
@@ -147,6 +149,7 @@ func approvedVariants(e experiments.Experiment, j *genJob, email string, allowLo
 		if limit, n := j.brief.MaxLength, utf8.RuneCountInString(text); !allowLong && limit > 0 && n > limit {
 			// The words name the box views.draftsApproveForm shows.
 			errs[key] = fmt.Sprintf("Draft %d is %d characters; the brief asks for at most %d. Shorten it, or tick “Add drafts over %d characters anyway” below.", i+1, n, limit, limit)
+			longLimit = limit
 			continue
 		}
 		if other, dup := seen[text]; dup {
@@ -178,7 +181,7 @@ func approvedVariants(e experiments.Experiment, j *genJob, email string, allowLo
 	for i := range j.drafts {
 		j.drafts[i].errors = nil
 	}
-	return out, errs
+	return out, errs, longLimit
 }
 
 // generateEnter answers the drafts form sent by the Enter key in a

@@ -110,8 +110,12 @@ type GenerateJob struct {
 	Dropped     []DroppedDraft
 	Notes       []string
 	Errors      Errors // errors of the approve form: "drafts" and "drafts[i].text"
-	Room        int
-	Existing    int // the experiment's variants besides the original, for the split
+	// LongLimit is the brief's length limit when the Add was refused for
+	// drafts over it, else 0: the approve bar then offers to add such
+	// drafts anyway, as a marketer may mean to go over.
+	LongLimit int
+	Room      int
+	Existing  int // the experiment's variants besides the original, for the split
 }
 
 // Announcement is what a screen reader hears when this state of the
