@@ -22,6 +22,9 @@ func TestStartRuleSameForAPIAndPage(t *testing.T) {
 	tok := e.token("api@example.com")
 	c := e.signIn("ann@example.com")
 	site := e.site("Shop")
+	// The tag is on a page, so the page's Start answers as for a site
+	// that has it (TestStartFlashWhileTagNotSeen says the other case).
+	e.fetchTag("/s/"+site.Key+".js", http.StatusOK, "Referer", "https://example.com/pricing")
 	n := 0
 	for _, tc := range []struct {
 		name     string

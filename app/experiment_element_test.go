@@ -148,6 +148,7 @@ func TestStartWarnsWhereElementPagesMayMeet(t *testing.T) {
 	e := newEnv(t)
 	c := e.signIn("owner@example.com")
 	site := e.site("Shop")
+	e.fetchTag("/s/"+site.Key+".js", http.StatusOK, "Referer", "https://example.com/pricing")
 	e.transition(e.experimentOn(site.ID, "Comments", "/*/comments", heroSelector).ID, experiments.ActionStart)
 	e.transition(e.experimentOn(site.ID, "About", "/about", heroSelector).ID, experiments.ActionStart)
 	blog := e.experimentOn(site.ID, "Blog", "/blog/*", heroSelector)

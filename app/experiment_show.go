@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"slices"
 	"strings"
 	"time"
@@ -28,17 +29,9 @@ func (a *App) experimentShow(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	// The site page's tag status: a draft and a running test nobody has
-	// entered warn while copylab has seen nothing of the tag. The loads
-	// are in memory; the site's last event is a query, which only those
-	// two read, and only while no load was seen (views.TagStatus.NotSeen,
-	// and the draft's notice says the last event in place of a load).
-	now := a.now()
-	tag := a.tagStatus(site, now, time.Time{}, e.Status == experiments.StatusRunning) // site_show.go
-	if (e.Status == experiments.StatusDraft || e.Status == experiments.StatusRunning) && !tag.Seen() {
-		if tag.LastEvent, _, err = a.store.SiteLastEvent(ctx, site.ID, now); err != nil {
-			return err
-		}
+	tag, err := a.experimentTag(ctx, e, site)
+	if err != nil {
+		return err
 	}
 	p := views.ExperimentPage{
 		Page:        a.page(c, views.NavExperiments),
@@ -97,6 +90,24 @@ func (a *App) experimentShow(c *fiber.Ctx) error {
 		p.EditNote = "Stopped experiments keep their settings as they were, for their results."
 	}
 	return render(c, views.Experiment(p))
+}
+
+// experimentTag is the site page's tag status (tagStatus) as e's pages
+// use it: a draft and a running test nobody has entered warn while
+// copylab has seen nothing of the tag, and Start says when visitors come.
+// The loads are in memory; the site's last event is a query, which only
+// those two read, and only while no load was seen (views.TagStatus.NotSeen,
+// and the draft's notice says the last event in place of a load).
+func (a *App) experimentTag(ctx context.Context, e experiments.Experiment, site experiments.Site) (views.TagStatus, error) {
+	now := a.now()
+	tag := a.tagStatus(site, now, time.Time{}, e.Status == experiments.StatusRunning) // site_show.go
+	if (e.Status == experiments.StatusDraft || e.Status == experiments.StatusRunning) && !tag.Seen() {
+		var err error
+		if tag.LastEvent, _, err = a.store.SiteLastEvent(ctx, site.ID, now); err != nil {
+			return tag, err
+		}
+	}
+	return tag, nil
 }
 
 // elementNotes are what the page says of the other experiments on e's

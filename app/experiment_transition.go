@@ -17,9 +17,14 @@ import (
 // test no longer runs (copyWithout); after a resume, the shipped variant
 // that waits again while the test runs (shipHidden), or the other test of
 // the element that fights this one over its text.
-func transitionDone(action string, e experiments.Experiment, o *elementOthers) string {
+// After a start, unseen names the site while copylab has seen nothing of
+// its tag (views.TagStatus.NotSeen), as the Start question said.
+func transitionDone(action string, e experiments.Experiment, o *elementOthers, unseen string) string {
 	switch action {
 	case experiments.ActionStart:
+		if unseen != "" {
+			return "Started. copylab has not seen the tag on " + unseen + " yet: visitors see the variants once your pages load it."
+		}
 		return "Started. Within a minute, visitors see the variants."
 	case experiments.ActionPause:
 		if o == nil {
@@ -62,8 +67,29 @@ func (a *App) experimentTransition(action string) fiber.Handler {
 				others = &o
 			}
 		}
-		return a.actionDone(c, err, transitionDone(action, e, others))
+		unseen := ""
+		if err == nil && action == experiments.ActionStart {
+			unseen = a.tagUnseen(c, e)
+		}
+		return a.actionDone(c, err, transitionDone(action, e, others, unseen))
 	}
+}
+
+// tagUnseen is the name of e's site while copylab has seen nothing of its
+// tag, "" once it has. The test has started already: a failed read only
+// leaves the tag out of the message.
+func (a *App) tagUnseen(c *fiber.Ctx, e experiments.Experiment) string {
+	site, err := a.store.Site(c.UserContext(), e.SiteID)
+	if err == nil {
+		var tag views.TagStatus
+		if tag, err = a.experimentTag(c.UserContext(), e, site); err == nil && tag.NotSeen() {
+			return site.Name
+		}
+	}
+	if err != nil {
+		a.log.Error("transition: tag status unreadable", "request_id", requestIDOf(c), "experiment", e.ID, "error", err)
+	}
+	return ""
 }
 
 // elementOthers are the other experiments of a site that decide the copy
