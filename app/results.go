@@ -629,6 +629,9 @@ func (r *resultsReport) makePlan() resultsPlan {
 	return p
 }
 
+// pastTense puts tooEarly's reasons in the past, for a test that stopped.
+var pastTense = strings.NewReplacer("the test has run", "the test ran", "the smallest variant has", "the smallest variant had")
+
 // makeCaution warns against acting on a decisive-looking verdict too early:
 // before a full week, or before the planned sample (tooEarly).
 func (r *resultsReport) makeCaution() string {
@@ -642,7 +645,7 @@ func (r *resultsReport) makeCaution() string {
 	}
 	if r.exp.Status == experiments.StatusStopped {
 		// Nothing left to keep running: say what the early stop means.
-		return "This looks clear, but " + strings.Replace(strings.Join(r.early, " and "), "has run", "ran", 1) +
+		return "This looks clear, but " + pastTense.Replace(strings.Join(r.early, " and ")) +
 			". Results this early often shrink or flip, and weekday visitors differ from weekend ones: read this one with care, or run the test again (Duplicate) for longer."
 	}
 	advice := "keep it running "
