@@ -75,8 +75,9 @@ func TestExperimentTagNotSeen(t *testing.T) {
 			setup: func(e *env, site experiments.Site, _ experiments.Experiment) {
 				e.fetchTag("/s/"+site.Key+".js", http.StatusOK)
 			},
-			notice: draft + "The tag was last seen just now. " + check,
-			asks:   "Start this test? Within a minute, " + split,
+			notice: draft + "The tag was fetched just now, by a request that named no page: a tool such as curl, " +
+				"or a page whose Referrer-Policy hides it. " + check,
+			asks: "Start this test? Within a minute, " + split,
 		},
 		{
 			name: "draft, events only",
