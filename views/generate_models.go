@@ -415,8 +415,6 @@ func WaitText(s int) string {
 	}
 }
 
-// waitText is WaitText, by the name the settings page's template calls.
-func waitText(s int) string { return WaitText(s) }
 
 // RetryAfterText is the sentence that follows a failure the model service
 // asked to wait s seconds after: a failed set of drafts, a failed rewrite.

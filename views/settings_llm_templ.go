@@ -138,7 +138,7 @@ func LLMSettings(s LLMSettingsSection) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var5 string
-			templ_7745c5c3_Var5, templ_7745c5c3_Err = templ.JoinStringErrs(waitText(int(s.LLM.Timeout / time.Second)))
+			templ_7745c5c3_Var5, templ_7745c5c3_Err = templ.JoinStringErrs(WaitText(int(s.LLM.Timeout / time.Second)))
 			if templ_7745c5c3_Err != nil {
 				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/settings_llm.templ`, Line: 41, Col: 58}
 			}
