@@ -415,7 +415,6 @@ func WaitText(s int) string {
 	}
 }
 
-
 // RetryAfterText is the sentence that follows a failure the model service
 // asked to wait s seconds after: a failed set of drafts, a failed rewrite.
 func RetryAfterText(s int) string {
