@@ -106,7 +106,8 @@ func TestShippedYieldsToRunningTest(t *testing.T) {
 	}
 	c := e.signIn("owner@example.com")
 	_, body := c.get("/experiments/" + old.ID)
-	wantContains(t, body, "Shipped: every visitor sees Variant B", "Not shown right now")
+	wantContains(t, body, "Shipped, on hold: Variant B</strong> shows to every visitor", "Not shown right now")
+	wantNotContains(t, body, "Shipped: every visitor sees")
 }
 
 // TestShipPages: the experiment page offers each new variant once the test
