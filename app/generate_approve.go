@@ -175,7 +175,11 @@ func approvedVariants(e experiments.Experiment, j *genJob, email string, allowLo
 	case len(out) > room:
 		errs["drafts"] = fmt.Sprintf("The experiment has room for %d more %s; untick %d.", room, genPlural(room, "variant", "variants"), len(out)-room)
 	}
-	if len(errs) > 0 && !errs.Has("drafts") {
+	switch {
+	case errs.Has("drafts"):
+	case len(errs) == 1:
+		errs["drafts"] = "A ticked draft cannot be added yet; see the message below it."
+	case len(errs) > 1:
 		errs["drafts"] = "Some ticked drafts cannot be added yet; see the messages below them."
 	}
 	for i := range j.drafts {
