@@ -96,12 +96,13 @@ func (a *App) experimentShow(c *fiber.Ctx) error {
 // use it: a draft and a running test nobody has entered warn while
 // copylab has seen nothing of the tag, and Start says when visitors come.
 // The loads are in memory; the site's last event is a query, which only
-// those two read, and only while no load was seen (views.TagStatus.NotSeen,
-// and the draft's notice says the last event in place of a load).
+// those two read, and only while no load named a page
+// (views.TagStatus.PageSeen: the draft's notice then says the last event
+// in place of a load).
 func (a *App) experimentTag(ctx context.Context, e experiments.Experiment, site experiments.Site) (views.TagStatus, error) {
 	now := a.now()
 	tag := a.tagStatus(site, now, time.Time{}, e.Status == experiments.StatusRunning) // site_show.go
-	if (e.Status == experiments.StatusDraft || e.Status == experiments.StatusRunning) && !tag.Seen() {
+	if (e.Status == experiments.StatusDraft || e.Status == experiments.StatusRunning) && !tag.PageSeen() {
 		var err error
 		if tag.LastEvent, _, err = a.store.SiteLastEvent(ctx, site.ID, now); err != nil {
 			return tag, err

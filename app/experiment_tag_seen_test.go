@@ -77,7 +77,7 @@ func TestExperimentTagNotSeen(t *testing.T) {
 			},
 			notice: draft + "The tag was fetched just now, by a request that named no page: a tool such as curl, " +
 				"or a page whose Referrer-Policy hides it. " + check,
-			asks: "Start this test? Within a minute, " + split,
+			asks: "Start this test? copylab has not seen the tag on Shop yet. Once your pages load it, " + split,
 		},
 		{
 			name: "draft, events only",

@@ -17,8 +17,8 @@ import (
 // test no longer runs (copyWithout); after a resume, the shipped variant
 // that waits again while the test runs (shipHidden), or the other test of
 // the element that fights this one over its text.
-// After a start, unseen names the site while copylab has seen nothing of
-// its tag (views.TagStatus.NotSeen), as the Start question said.
+// After a start, unseen names the site while copylab has seen no page load
+// its tag (views.TagStatus.PageSeen), as the Start question said.
 func transitionDone(action string, e experiments.Experiment, o *elementOthers, unseen string) string {
 	switch action {
 	case experiments.ActionStart:
@@ -82,7 +82,7 @@ func (a *App) tagUnseen(c *fiber.Ctx, e experiments.Experiment) string {
 	site, err := a.store.Site(c.UserContext(), e.SiteID)
 	if err == nil {
 		var tag views.TagStatus
-		if tag, err = a.experimentTag(c.UserContext(), e, site); err == nil && tag.NotSeen() {
+		if tag, err = a.experimentTag(c.UserContext(), e, site); err == nil && !tag.PageSeen() {
 			return site.Name
 		}
 	}
@@ -220,14 +220,15 @@ func elsewhere(e, other experiments.Experiment) string {
 // then on, and what it does to the element's other copy: a shipped
 // variant stops showing while the test runs (shipHidden), and a second
 // running test of the element would fight this one over its text. While
-// copylab has seen nothing of the site's tag (tag, as the site page says
-// "Not seen yet"), visitors enter once the pages load it, not within a
-// minute, and the question says so. The dialog holds text only: the
+// copylab has seen no page load the site's tag and no event
+// (views.TagStatus.PageSeen: a fetch by curl names no page), visitors
+// enter once the pages load it, not within a minute, and the question
+// says so. The dialog holds text only: the
 // draft's notice (views.tagNotSeen) has the link to the install card.
 func startConfirm(e experiments.Experiment, o elementOthers, siteName string, tag views.TagStatus) string {
 	split := splitWords(e.Variants)
 	q, when := "Start this test? ", "Within a minute, "
-	if tag.NotSeen() {
+	if !tag.PageSeen() {
 		q, when = q+"copylab has not seen the tag on "+siteName+" yet. ", "Once your pages load it, "
 	}
 	if e.CoverageBP < 10000 {

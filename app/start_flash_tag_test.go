@@ -22,7 +22,15 @@ func TestStartFlashWhileTagNotSeen(t *testing.T) {
 	wantContains(t, body, "Started. copylab has not seen the tag on Shop yet: visitors see the variants once your pages load it.")
 	wantNotContains(t, body, "Within a minute")
 
+	// A fetch that names no page (curl checking the URL) is no page
+	// loading the tag.
 	e.transition(first.ID, experiments.ActionStop)
+	e.fetchTag("/s/"+site.Key+".js", http.StatusOK)
+	curled := e.experiment(site.ID, "Hero, curled")
+	body = flashAfter(t, c, "/experiments/"+curled.ID+"/start", nil)
+	wantContains(t, body, "Started. copylab has not seen the tag on Shop yet: visitors see the variants once your pages load it.")
+
+	e.transition(curled.ID, experiments.ActionStop)
 	e.fetchTag("/s/"+site.Key+".js", http.StatusOK, "Referer", "https://shop.example/pricing")
 	second := e.experiment(site.ID, "Hero again")
 	body = flashAfter(t, c, "/experiments/"+second.ID+"/start", nil)
