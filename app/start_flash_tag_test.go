@@ -3,6 +3,9 @@ package app
 import (
 	"net/http"
 	"testing"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
 
 	"copylab/experiments"
 )
@@ -30,7 +33,11 @@ func TestStartFlashWhileTagNotSeen(t *testing.T) {
 	body = flashAfter(t, c, "/experiments/"+curled.ID+"/start", nil)
 	wantContains(t, body, "Started. copylab has not seen the tag on Shop yet: visitors see the variants once your pages load it.")
 
+	// The tag's loads are noted once a second: the page's load comes a
+	// second after the curl.
 	e.transition(curled.ID, experiments.ActionStop)
+	later := time.Now().Add(2 * time.Second).Unix()
+	e.app.snippets.tags.clock = func(*fiber.Ctx) int64 { return later }
 	e.fetchTag("/s/"+site.Key+".js", http.StatusOK, "Referer", "https://shop.example/pricing")
 	second := e.experiment(site.ID, "Hero again")
 	body = flashAfter(t, c, "/experiments/"+second.ID+"/start", nil)
