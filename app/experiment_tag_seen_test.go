@@ -97,6 +97,15 @@ func TestExperimentTagNotSeen(t *testing.T) {
 			warning: runningWarning,
 		},
 		{
+			// curl checking the tag's URL is no page loading it.
+			name: "running without visitors, tag fetched by a request that named no page",
+			setup: func(e *env, site experiments.Site, _ experiments.Experiment) {
+				e.fetchTag("/s/"+site.Key+".js", http.StatusOK)
+			},
+			start:   true,
+			warning: runningWarning,
+		},
+		{
 			name: "running without visitors, tag loaded",
 			setup: func(e *env, site experiments.Site, _ experiments.Experiment) {
 				e.fetchTag("/s/"+site.Key+".js", http.StatusOK, "Referer", "https://shop.example/")
