@@ -228,6 +228,8 @@ func (a *App) handleError(c *fiber.Ctx, err error) error {
 			return a.shareGone(c) // share_show.go: the same for every token
 		case errors.As(err, &sn):
 			return a.shareNotStarted(c, sn.exp, ans.body.Code) // export_csv.go: the draft's share page
+		case ans.status == http.StatusTooManyRequests:
+			return a.shareBusy(c, ans.body.Code, ans.body.Message) // share_show.go: limitShare's answer
 		}
 	}
 	if m := c.Method(); ans.status == http.StatusMethodNotAllowed && (m == http.MethodGet || m == http.MethodHead) {

@@ -191,7 +191,9 @@ func newShareLimiter() *rateLimiter { return newBurstLimiter(shareRate, shareBur
 // an IPv6 client by its /64), with buckets of its own for the app it
 // serves. Loopback clients are not limited, as in limitPublic. Over the
 // limit the answer is a short page that says how long to wait, sent with
-// the share pages' headers: its address holds the link's token.
+// the share pages' headers: its address holds the link's token. It is the
+// public page of a dead link's (handleError, shareBusy), since whoever
+// holds the link is usually not a copylab user.
 func (a *App) limitShare() fiber.Handler {
 	l := newShareLimiter()
 	return func(c *fiber.Ctx) error {

@@ -92,3 +92,14 @@ func (a *App) shareGone(c *fiber.Ctx) error {
 	c.Status(http.StatusNotFound)
 	return render(c, views.ShareGone(views.Page{Title: "Link no longer works", Assets: a.assets.views()}))
 }
+
+// shareBusy is the page of a share link held back by limitShare, which
+// handleError sends here with the status and Retry-After already set: the
+// sentence saying how long to wait, on the public page of shareGone, for
+// the same reason. The code is in X-Copylab, for a program fetching the
+// CSV.
+func (a *App) shareBusy(c *fiber.Ctx, code, message string) error {
+	a.shareHeaders(c)
+	c.Set("X-Copylab", code)
+	return render(c, views.ShareBusy(views.Page{Title: "Too many requests", Assets: a.assets.views()}, message))
+}
