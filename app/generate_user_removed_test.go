@@ -129,6 +129,7 @@ func approvalOfRemovedUser(t *testing.T, remove func(g *genFixture, bob experime
 		req.AddCookie(&http.Cookie{Name: k, Value: v})
 	}
 	answer := make(chan *http.Response, 1)
+	lookedAt := j.lastTouched()
 	go func() {
 		resp, err := g.e.app.Fiber().Test(req, -1)
 		if err != nil {
@@ -136,7 +137,7 @@ func approvalOfRemovedUser(t *testing.T, remove func(g *genFixture, bob experime
 		}
 		answer <- resp
 	}()
-	waitApproving(t, j)
+	waitApproving(t, j, lookedAt)
 
 	remove(g, bobUser)
 	j.approving.Unlock()
@@ -165,10 +166,11 @@ func approvalOfRemovedUser(t *testing.T, remove func(g *genFixture, bob experime
 
 // waitApproving waits until a request is held on j.approving: the mutex
 // is held by the test, so TryLock cannot tell; the request is past the
-// job lookup once the job was looked at after the test took the lock.
-func waitApproving(t *testing.T, j *genJob) {
+// job lookup once the job was looked at after before, which the caller
+// reads before it sends the request (read here, the request may already
+// have looked, and the wait would never end).
+func waitApproving(t *testing.T, j *genJob, before time.Time) {
 	t.Helper()
-	before := j.lastTouched()
 	for deadline := time.Now().Add(5 * time.Second); j.lastTouched().Equal(before); time.Sleep(5 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatal("the approval never reached its job")
