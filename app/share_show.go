@@ -86,9 +86,12 @@ func isSharePath(path string) bool { return strings.HasPrefix(path, "/r/") }
 // way to sign in, is the wrong answer. It is a 404 whether the token was
 // retired by a new link, its experiment deleted, or it never existed:
 // copylab keeps no list of old tokens, and a 410 for some would tell a
-// stranger which tokens once worked.
+// stranger which tokens once worked. The code is in X-Copylab, as the
+// share links' 409 and 429 send theirs: the app's code for a 404
+// (errNotFound), the same for every case, for the same reason.
 func (a *App) shareGone(c *fiber.Ctx) error {
 	a.shareHeaders(c)
+	c.Set("X-Copylab", errNotFound.Code)
 	c.Status(http.StatusNotFound)
 	return render(c, views.ShareGone(views.Page{Title: "Link no longer works", Assets: a.assets.views()}))
 }
