@@ -2,12 +2,12 @@ package experiments_test
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
 	"reflect"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -132,33 +132,6 @@ func countFirst(visitors int) int {
 	return n
 }
 
-// holdWriteLock takes the database's write lock from another connection
-// until the returned function is called.
-func holdWriteLock(t *testing.T, path string) (release func()) {
-	t.Helper()
-	db, err := sql.Open("sqlite3", "file:"+path+"?_busy_timeout=5000")
-	if err != nil {
-		t.Fatal(err)
-	}
-	conn, err := db.Conn(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := conn.ExecContext(context.Background(), "begin immediate"); err != nil {
-		t.Fatal(err)
-	}
-	var once sync.Once
-	release = func() {
-		once.Do(func() {
-			conn.ExecContext(context.Background(), "rollback")
-			conn.Close()
-			db.Close()
-		})
-	}
-	t.Cleanup(release)
-	return release
-}
-
 // waitFor polls cond for up to five seconds.
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
@@ -186,12 +159,29 @@ func TestIngestQueueFull(t *testing.T) {
 	if _, err := in.Ingest(context.Background(), evBody(f.site.Key, "v0", false, evExposure(x, "b")), evMeta(evBaseTime)); err != nil {
 		t.Fatal(err)
 	}
-	release := holdWriteLock(t, f.s.Path())
+	// The writer takes the first request and is held inside its batch
+	// (SetTestFail runs there) … Its taking must be seen, not guessed:
+	// the queue is just as empty before the request is queued, and a
+	// second request sent while the first still waits is refused.
+	entered, hold := make(chan struct{}), make(chan struct{})
+	var first atomic.Bool
+	in.SetTestFail(func() error {
+		if first.CompareAndSwap(false, true) {
+			close(entered)
+			<-hold
+		}
+		return nil
+	})
+	var once sync.Once
+	release := func() { once.Do(func() { close(hold) }) }
+	t.Cleanup(release) // before the ingester's Close, which waits for the writer
 	results := make(chan error, 2)
 	go func() { _, err := in.Ingest(context.Background(), ten("v1"), evMeta(evBaseTime)); results <- err }()
-	// The writer takes the first request and blocks on the lock …
-	waitFor(t, "the writer to take the first request", func() bool { return in.QueuedEvents() == 0 })
-	time.Sleep(10 * time.Millisecond)
+	select {
+	case <-entered:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the writer did not take the first request")
+	}
 	// … the second fills the queue …
 	go func() { _, err := in.Ingest(context.Background(), ten("v2"), evMeta(evBaseTime)); results <- err }()
 	waitFor(t, "the queue to fill", func() bool { return in.QueuedEvents() == 10 })
