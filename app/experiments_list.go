@@ -358,6 +358,9 @@ func summarize(e experiments.Experiment, totals []experiments.VariantCounts) ver
 	for _, v := range an.Variants {
 		sum.visitors += v.Exposures
 	}
+	if !listLeads(sum.status) {
+		return sum
+	}
 	best := leaderIndex(an.Verdict.Status, len(an.Variants), func(i int) (int64, float64) {
 		return an.Variants[i].Exposures, an.Variants[i].ProbBest
 	})
@@ -374,14 +377,27 @@ func summarize(e experiments.Experiment, totals []experiments.VariantCounts) ver
 	return sum
 }
 
+// listLeads tells whether a list names the arm in the lead under a verdict
+// of this status: only where the verdict itself names one, a winner or
+// the original ahead, which takes the results' bar for a call
+// (stats.DecisionProb, early or not). Under keep_running the verdict says
+// it is too early to call, and the arm with the best chance may be a coin
+// flip (51%) or well within the noise: a row saying it "leads" in a list
+// of one-liners would read as the answer the results page withholds. Nor
+// is there a leader where the verdict finds no meaningful difference.
+func listLeads(status string) bool {
+	return status == stats.StatusWinner || status == stats.StatusControlWins
+}
+
 // leaderIndex is the arm in the lead of n arms (arm gives each one's
 // visitors and chance to be best): the one with visitors most likely the
 // best, the original (0) included. It is -1 on a tie, without visitors
 // (a variant without any has a chance to be best from its prior alone,
 // and leads nothing), and while the verdict, status, stands behind no
 // leader: not enough data yet (one visitor would otherwise lead), or a
-// broken split whose numbers can't be trusted. The lists and the
-// experiment page's Ship buttons name the same leader.
+// broken split whose numbers can't be trusted. The experiment page's Ship
+// buttons name this leader; the lists name it only under a verdict that
+// does (listLeads).
 func leaderIndex(status string, n int, arm func(i int) (exposures int64, probBest float64)) int {
 	if status == stats.StatusNotEnoughData || status == stats.StatusSRM {
 		return -1

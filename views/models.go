@@ -118,7 +118,8 @@ type ExperimentRow struct {
 	// Once started: the counted visitors, the verdict's status (a
 	// stats.Status… constant) and the variant in the lead, the original
 	// included, with its uplift against the original when there is one;
-	// no leader while the verdict is not enough data or a broken split.
+	// a leader only where the verdict calls one (a winner, or the
+	// original ahead), so none while it is too early to call.
 	Started     bool
 	Visitors    int64
 	Verdict     string
