@@ -2,7 +2,13 @@
 
 package experiments
 
-import "io/fs"
+import (
+	"io/fs"
+	"os"
+)
 
 // sameOwner does nothing where files have no Unix owner.
 func sameOwner(string, fs.FileInfo) {}
+
+// sameOwnerFile does nothing where files have no Unix owner.
+func sameOwnerFile(*os.File, fs.FileInfo) {}

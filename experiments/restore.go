@@ -28,7 +28,7 @@ type RestoreInfo struct {
 // this copylab knows (one from a newer copylab is refused); it is not
 // moved but snapshotted beside dst as Backup does, checked with SQLite's
 // quick check, synced, and renamed over dst, with the owner of the file it
-// replaces.
+// replaces, or where there is none, of its folder (see ownerModel).
 //
 // The database it replaces is kept as dst.before-restore-YYYYMMDD-HHMMSSZ
 // (with -2, -3… should that name be taken). Its write-ahead log is first
@@ -74,8 +74,8 @@ func Restore(ctx context.Context, src, dst string) (RestoreInfo, error) {
 	if info.Schema, err = snapshot(ctx, src, tmpPath, all[len(all)-1].version); err != nil {
 		return info, fmt.Errorf("restore: %w", err)
 	}
-	if st, err := os.Stat(dst); err == nil {
-		sameOwner(tmpPath, st)
+	if like, err := ownerModel(dst); err == nil {
+		sameOwner(tmpPath, like)
 	}
 	if err := ctx.Err(); err != nil {
 		return info, fmt.Errorf("restore: %w", err)

@@ -38,14 +38,17 @@ func lockDB(path, holder string) (release func(), err error) {
 	if real, err := filepath.EvalSymlinks(path); err == nil {
 		lockPath = LockPath(real)
 	}
-	f, err := os.OpenFile(lockPath, os.O_RDWR|os.O_CREATE, 0o600)
-	if errors.Is(err, fs.ErrPermission) {
-		// Another user's lock file (a restore run as root): a read-only
-		// descriptor locks as well; only the process id and holder go unwritten.
-		f, err = os.Open(lockPath)
-	}
+	f, err := openLockFile(lockPath)
 	if err != nil {
 		return nil, fmt.Errorf("experiments: lock %s: %w", path, err)
+	}
+	// The lock file takes the database's owner, where this process may: a
+	// restore or a recount run as root must not leave one that the
+	// service's user cannot open, which would keep its server from
+	// starting. Run as root again, it mends a lock file an older copylab
+	// left to root.
+	if like, err := ownerModel(path); err == nil {
+		sameOwnerFile(f, like)
 	}
 	fd := int(f.Fd())
 	if err := syscall.Flock(fd, syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
@@ -66,4 +69,34 @@ func lockDB(path, holder string) (release func(), err error) {
 		syscall.Flock(fd, syscall.LOCK_UN)
 		f.Close()
 	}, nil
+}
+
+// openLockFile opens the lock file at lockPath, creating it (mode 0600)
+// if there is none. Another user's lock file (the service's, for a
+// restore run as root) may be open to this process for reading only: a
+// read-only descriptor locks as well; only the process id and holder go
+// unwritten. A lock file that cannot be created is said of its folder
+// (one this process may not write to, say), with the system's reason.
+func openLockFile(lockPath string) (*os.File, error) {
+	var err error
+	for range 3 {
+		var f *os.File
+		f, err = os.OpenFile(lockPath, os.O_RDWR, 0)
+		if errors.Is(err, fs.ErrPermission) {
+			f, err = os.Open(lockPath)
+		}
+		if !errors.Is(err, fs.ErrNotExist) {
+			return f, err
+		}
+		f, err = os.OpenFile(lockPath, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+		if errors.Is(err, fs.ErrExist) {
+			continue // another process created it meanwhile: open theirs
+		}
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			return nil, fmt.Errorf("cannot create %s in %s: %w", filepath.Base(lockPath), filepath.Dir(lockPath), pe.Err)
+		}
+		return f, err
+	}
+	return nil, err
 }
