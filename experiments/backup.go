@@ -112,8 +112,10 @@ func snapshot(ctx context.Context, src, tmp string, newest int) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	if newest > 0 && schema > newest {
-		return 0, fmt.Errorf("%s comes from a newer copylab (schema version %d; this one knows up to %d): use that version", src, schema, newest)
+	if newest > 0 {
+		if err := refuseNewer(src, schema, newest); err != nil {
+			return 0, err
+		}
 	}
 	if _, err := db.ExecContext(ctx, `/* Backup */ vacuum into ?`, tmp); err != nil {
 		return 0, fmt.Errorf("copy %s: %w", src, err)
@@ -171,6 +173,17 @@ func schemaOf(ctx context.Context, db *sql.DB, path string) (int, error) {
 		return 0, fmt.Errorf("%s is not a copylab database (%v)", path, err)
 	}
 	return v, nil
+}
+
+// refuseNewer refuses the copylab database at path when its schema
+// version is later than newest, the latest migration this copylab knows:
+// a newer copylab migrated it, and this one would not know its tables.
+// Restore and every command that opens a database say it in these words.
+func refuseNewer(path string, schema, newest int) error {
+	if schema > newest {
+		return fmt.Errorf("%s comes from a newer copylab (schema version %d; this one knows up to %d): use that version", path, schema, newest)
+	}
+	return nil
 }
 
 // checkCopy runs SQLite's quick check on the database file at path.

@@ -127,15 +127,31 @@ func (s *Store) Ping(ctx context.Context) error {
 }
 
 // migrate applies every embedded migration not applied yet, each in its own
-// transaction, in the order of the number in its file name.
+// transaction, in the order of the number in its file name. A database
+// that a newer copylab migrated is refused before anything is written to
+// it: this one would skip the migrations it does not know, then write to
+// tables it does not know either.
 func (s *Store) migrate(ctx context.Context) error {
-	if _, err := s.w.ExecContext(ctx, `/* Store.migrate */ create table if not exists schema_migrations (
-		version integer primary key, name text not null, applied_at integer not null)`); err != nil {
-		return fmt.Errorf("experiments: migrate: %w", err)
-	}
 	all, err := migrations()
 	if err != nil {
 		return err
+	}
+	var migrated int
+	if err := s.w.QueryRowContext(ctx, `/* Store.migrate */ select count(*) from sqlite_master where type = 'table' and name = 'schema_migrations'`).Scan(&migrated); err != nil {
+		return fmt.Errorf("experiments: migrate: %w", err)
+	}
+	if migrated > 0 {
+		schema, err := schemaOf(ctx, s.w, s.path)
+		if err == nil {
+			err = refuseNewer(s.path, schema, all[len(all)-1].version)
+		}
+		if err != nil {
+			return fmt.Errorf("experiments: %w", err)
+		}
+	}
+	if _, err := s.w.ExecContext(ctx, `/* Store.migrate */ create table if not exists schema_migrations (
+		version integer primary key, name text not null, applied_at integer not null)`); err != nil {
+		return fmt.Errorf("experiments: migrate: %w", err)
 	}
 	for _, m := range all {
 		var applied int
