@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	sqlite3 "github.com/mattn/go-sqlite3"
@@ -32,16 +33,26 @@ type BackupInfo struct {
 // owner only (the database holds webhook URLs and session tokens), checked
 // (PRAGMA quick_check), synced to disk, and only then given its name. dst
 // must not exist; when it names a directory, the copy goes in it as
-// copylab-YYYYMMDD-HHMMSSZ.db (UTC). On an error, or when ctx ends, no
-// file is left behind.
+// copylab-YYYYMMDD-HHMMSSZ.db (UTC). A dst that ends in a slash must be
+// a directory. On an error, or when ctx ends, no file is left behind.
 func Backup(ctx context.Context, src, dst string) (BackupInfo, error) {
 	start := time.Now()
 	info := BackupInfo{}
 	if err := sourceFile(src, "database"); err != nil {
 		return info, fmt.Errorf("backup: %w", err)
 	}
-	if st, err := os.Stat(dst); err == nil && st.IsDir() {
+	// A name that ends in a slash means a folder, even a missing one:
+	// it is not taken for the file's name once the slash is cleaned away.
+	folder := dst != "" && os.IsPathSeparator(dst[len(dst)-1])
+	switch st, err := os.Stat(dst); {
+	case err == nil && st.IsDir():
 		dst = filepath.Join(dst, "copylab-"+start.UTC().Format("20060102-150405Z")+".db")
+	case folder && errors.Is(err, fs.ErrNotExist):
+		return info, fmt.Errorf("backup: the folder %s does not exist: create it, or name a file", dst)
+	case folder && errors.Is(err, syscall.ENOTDIR):
+		return info, fmt.Errorf("backup: %s is not a folder", dst)
+	case folder:
+		return info, fmt.Errorf("backup: %w", err)
 	}
 	dst = absPath(dst)
 	info.Path = dst
