@@ -6,7 +6,9 @@
 package geo
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"net/netip"
 	"strings"
 
@@ -26,9 +28,24 @@ func Open(path string) (*Locator, error) {
 	}
 	db, err := maxminddb.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("geo: open %s: %w", path, err)
+		return nil, openError(path, err)
 	}
 	return &Locator{db: db}, nil
+}
+
+// openError words a failure to open the database at path as one sentence
+// an operator reads at start: the file's own error names the path too, so
+// it is said once, and a file of another kind is called that.
+func openError(path string, err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("cannot read the country database %s: %w", path, pe.Err)
+	}
+	var invalid maxminddb.InvalidDatabaseError
+	if errors.As(err, &invalid) {
+		return fmt.Errorf("%s is not a MaxMind-format country database (such as GeoLite2-Country.mmdb), or it is damaged", path)
+	}
+	return fmt.Errorf("cannot read the country database %s: %w", path, err)
 }
 
 // Close releases the database.
