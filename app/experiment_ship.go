@@ -19,15 +19,22 @@ func (a *App) experimentShip(c *fiber.Ctx) error {
 	// The shipped copies this ship replaces, read before it ends them,
 	// for the message only: the store decides again as it ships.
 	// So are the running tests of the element, which keep it from showing.
+	// Shipping the variant already shipped changes nothing (Store.Ship):
+	// the message says so rather than announce a ship.
 	var replaced []experiments.Experiment
 	var notes views.ElementNotes
+	again := false
 	if e, err := a.store.Experiment(ctx, c.Params("id")); err == nil {
+		again = key != "" && e.ShippedVariant == key
 		if o, err := a.elementOthers(ctx, e); err == nil {
 			replaced = o.replaces(e)
 			notes = elementNotes(e, o, nil)
 		}
 	}
 	_, err := a.store.Ship(ctx, c.Params("id"), key)
+	if again {
+		return a.actionDone(c, err, views.VariantLabel(key, false)+" is already shipped; nothing changed.")
+	}
 	return a.actionDone(c, err, shipDone(key, replaced, notes))
 }
 

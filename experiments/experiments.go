@@ -763,6 +763,9 @@ func refuseElementInTest(ctx context.Context, tx *sql.Tx, e Experiment) error {
 // page, uncounted, until Unship: the winner, live while the site's own copy
 // is updated. Shipping another variant replaces the one shipped. The
 // original (control) cannot be shipped: it is what the page shows anyway.
+// Shipping the variant already shipped changes nothing: no history line,
+// and shipped_at keeps when it first shipped, so that a client retrying
+// its request neither fills the history nor moves the date.
 func (s *Store) Ship(ctx context.Context, id, key string) (Experiment, error) {
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		cur, err := scanExperiment(tx.QueryRowContext(ctx, `/* Store.Ship */ select `+experimentCols+` from experiments where id = ?`, id))
@@ -782,6 +785,8 @@ func (s *Store) Ship(ctx context.Context, id, key string) (Experiment, error) {
 			return ValidationError{{Field: "variant", Code: "unknown_variant", Message: fmt.Sprintf("This experiment has no variant %q.", key)}}
 		case i == 0:
 			return stateErr("ship_control", "The original copy is what the page shows already; stop the experiment instead.")
+		case cur.ShippedVariant == key:
+			return nil
 		}
 		now := ms(s.now())
 		detail := fmt.Sprintf("%s shown to every visitor: “%s”.", variantWords(key), clip(vs[i].Text, quoteBytes))
