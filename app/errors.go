@@ -209,6 +209,12 @@ func (a *App) handleError(c *fiber.Ctx, err error) error {
 			out[k] = v
 		}
 		out["error"] = ans.body
+		if len(ans.all) == 0 && ans.status == http.StatusUnprocessableEntity && audienceOf(c.Path()) == forAPI {
+			// Every 422 of the API lists its problems, as the README
+			// promises, also when a handler found a single one (ship's
+			// missing variant): a client reads "errors" whatever the call.
+			ans.all = []apiErrorBody{ans.body}
+		}
 		if len(ans.all) > 0 {
 			out["errors"] = ans.all
 		}
