@@ -56,7 +56,7 @@ type apiExperiment struct {
 	TrafficBP int              `json:"traffic_bp"`
 	Threshold float64          `json:"threshold"`
 	Status    string           `json:"status"`
-	Brief     json.RawMessage  `json:"brief,omitempty"`
+	Brief     json.RawMessage  `json:"brief"`     // null without one, as other unset values
 	ShareURL  *string          `json:"share_url"` // apiShareURL: null for a draft
 	CreatedAt time.Time        `json:"created_at"`
 	UpdatedAt time.Time        `json:"updated_at"`
