@@ -9,9 +9,11 @@ import (
 	"net"
 	"net/netip"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
+	"copylab/app/geo"
 	"copylab/variants"
 )
 
@@ -141,42 +143,67 @@ func (c Config) withDefaults() Config {
 }
 
 // Validate reports every problem with the configuration at once, naming
-// each setting by its flag (--db), as the usage and the README do.
+// each setting by its flag and its environment twin (--db (COPYLAB_DB)),
+// since either may have set it.
 func (c Config) Validate() error {
+	given := c
 	c = c.withDefaults()
 	var errs []error
 	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
 
+	addrOK := false
 	if c.Addr == "" {
-		bad("--addr: empty; use host:port, such as 127.0.0.1:8080")
+		bad("%s: empty; use host:port, such as 127.0.0.1:8080", setting("addr"))
 	} else if _, port, err := net.SplitHostPort(c.Addr); err != nil || port == "" {
-		bad("--addr %q: use host:port, such as 127.0.0.1:8080", c.Addr)
+		bad("%s %q: use host:port, such as 127.0.0.1:8080", setting("addr"), c.Addr)
+	} else if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		// Else net.Listen refuses it at start, in words that name neither
+		// the setting nor what to write.
+		bad("%s %q: the port must be a number from 0 to 65535, such as 127.0.0.1:8080", setting("addr"), c.Addr)
+	} else {
+		addrOK = true
 	}
 	if strings.TrimSpace(c.DBPath) == "" {
-		bad("--db: empty; give the path of the SQLite file, such as data/copylab.db")
+		bad("%s: empty; give the path of the SQLite file, such as data/copylab.db", setting("db"))
 	}
-	if c.PublicURL != "" {
+	// A public URL made from a bad --addr would only repeat its mistake.
+	if c.PublicURL != "" && (addrOK || strings.TrimSpace(given.PublicURL) != "") {
 		if _, err := publicOrigin(c.PublicURL); err != nil {
-			bad("--public-url %q: %v", c.PublicURL, err)
+			bad("%s %q: %v", setting("public-url"), c.PublicURL, err)
 		}
 	}
 	if c.LLMBaseURL != "" {
+		// Not quoted: the URL may hold a password.
 		u, err := url.Parse(c.LLMBaseURL)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			bad("--llm-base-url %q: use an http(s) URL, such as https://api.openai.com/v1", c.LLMBaseURL)
+		switch {
+		case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "":
+			bad("%s: use an http(s) URL, such as https://api.openai.com/v1", setting("llm-base-url"))
+		case u.User != nil:
+			bad("%s: must not hold a user name or password; give the key in %s", setting("llm-base-url"), setting("llm-api-key"))
+		case u.RawQuery != "" || u.Fragment != "":
+			bad("%s: must not hold a query (?…) or a fragment (#…)", setting("llm-base-url"))
 		}
 	}
 	if c.LLMTimeout < MinLLMTimeout || c.LLMTimeout > MaxLLMTimeout {
 		// The range is MinLLMTimeout to MaxLLMTimeout, written as people type it.
-		bad("--llm-timeout %s: use 5s to 30m, such as 2m for a slow local model", c.LLMTimeout)
+		bad("%s %s: use 5s to 30m, such as 2m for a slow local model", setting("llm-timeout"), c.LLMTimeout)
 	}
 	for _, p := range c.TrustedProxies {
 		if _, err := parseProxy(p); err != nil {
-			bad("--trusted-proxies: %q is neither an IP nor a CIDR range", p)
+			bad("%s: %q is neither an IP nor a CIDR range", setting("trusted-proxies"), p)
 		}
 	}
 	if c.CountryHeader != "" && !validHeaderName(c.CountryHeader) {
-		bad("--country-header %q: not a valid header name", c.CountryHeader)
+		bad("%s %q: not a valid header name", setting("country-header"), c.CountryHeader)
+	}
+	if c.GeoIPDB != "" {
+		// Opened here, as a mistake of the configuration, so that it is
+		// reported with the others rather than after the database is open.
+		if l, err := geo.Open(c.GeoIPDB); err != nil {
+			bad("%s: %v", setting("geoip-db"), err)
+		} else {
+			l.Close()
+		}
 	}
 	if c.BcryptCost < 10 || c.BcryptCost > 16 {
 		bad("bcrypt cost %d: use 10 to 16", c.BcryptCost)
@@ -186,16 +213,22 @@ func (c Config) Validate() error {
 	}
 	for _, p := range c.MetricsAllow {
 		if _, err := parseProxy(p); err != nil {
-			bad("--metrics-allow: %q is neither an IP nor a CIDR range", p)
+			bad("%s: %q is neither an IP nor a CIDR range", setting("metrics-allow"), p)
 		}
 	}
 	if c.MetricsToken != "" && len(c.MetricsToken) < 16 {
-		bad("--metrics-token: use at least 16 characters")
+		bad("%s: use at least 16 characters", setting("metrics-token"))
 	}
 	if c.SetupToken != "" && len(c.SetupToken) < 16 {
 		bad("setup token: use at least 16 characters")
 	}
 	return errors.Join(errs...)
+}
+
+// setting names a setting as a problem with it is reported: by its flag
+// and its environment twin, "--rate-ip (COPYLAB_RATE_IP)".
+func setting(flag string) string {
+	return "--" + flag + " (COPYLAB_" + strings.ToUpper(strings.ReplaceAll(flag, "-", "_")) + ")"
 }
 
 // publicOrigin checks a public URL and returns it as scheme://host[:port].

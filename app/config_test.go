@@ -32,8 +32,8 @@ func TestConfigValidate(t *testing.T) {
 		{"public url with a path", Config{Addr: ":1", DBPath: "x", PublicURL: "https://example.com/copylab"}, []string{"under a path"}},
 		{"llm base url", Config{Addr: ":1", DBPath: "x", LLMBaseURL: "localhost:11434"}, []string{"llm-base-url"}},
 		{"short setup token", Config{Addr: ":1", DBPath: "x", SetupToken: "abc"}, []string{"setup token"}},
-		{"llm timeout too short", Config{Addr: ":1", DBPath: "x", LLMTimeout: time.Second}, []string{"llm-timeout 1s: use 5s to 30m"}},
-		{"llm timeout too long", Config{Addr: ":1", DBPath: "x", LLMTimeout: time.Hour}, []string{"llm-timeout 1h0m0s"}},
+		{"llm timeout too short", Config{Addr: ":1", DBPath: "x", LLMTimeout: time.Second}, []string{"--llm-timeout (COPYLAB_LLM_TIMEOUT) 1s: use 5s to 30m"}},
+		{"llm timeout too long", Config{Addr: ":1", DBPath: "x", LLMTimeout: time.Hour}, []string{"(COPYLAB_LLM_TIMEOUT) 1h0m0s"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

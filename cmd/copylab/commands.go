@@ -33,22 +33,33 @@ func serverDBFlag(f *flags, p *string) {
 	f.string(p, "db", "data/copylab.db", "the SQLite database file copylab serve uses (it must exist)")
 }
 
+// newLogger makes the logger of serve; a level or format it does not know
+// is a usage error, both reported when both are wrong.
 func newLogger(w io.Writer, format, level string) (*slog.Logger, error) {
+	var problems []string
 	var lv slog.Level
 	if err := lv.UnmarshalText([]byte(level)); err != nil {
-		return nil, usageError{fmt.Sprintf("--log-level %q is not debug, info, warn or error", level)}
+		problems = append(problems, fmt.Sprintf("%s %q is not debug, info, warn or error", setting("log-level"), level))
 	}
 	opts := &slog.HandlerOptions{Level: lv}
+	var h slog.Handler
 	switch format {
 	case "text":
-		return slog.New(slog.NewTextHandler(w, opts)), nil
+		h = slog.NewTextHandler(w, opts)
 	case "json":
-		return slog.New(slog.NewJSONHandler(w, opts)), nil
+		h = slog.NewJSONHandler(w, opts)
 	default:
-		return nil, usageError{fmt.Sprintf("--log-format %q is not text or json", format)}
+		problems = append(problems, fmt.Sprintf("%s %q is not text or json", setting("log-format"), format))
 	}
+	if len(problems) > 0 {
+		return nil, usageErrors(problems)
+	}
+	return slog.New(h), nil
 }
 
+// serve runs the web app. Every mistake in its configuration, in the
+// flags and in their twins, is reported at once, one a line: someone who
+// fixed one would otherwise meet the next only at the next start.
 func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
 	var cfg app.Config
 	var proxies, logFormat, logLevel, metricsAllow string
@@ -71,7 +82,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 	f.secret(&cfg.MetricsToken, "metrics-token", "bearer token that lets a scraper read /metrics from any address (at least 16 characters)")
 	f.string(&logFormat, "log-format", "text", "log format: text or json")
 	f.string(&logLevel, "log-level", "info", "log level: debug, info, warn or error")
-	if err := f.parse(args); err != nil {
+	if err := f.parseArgs(args); err != nil {
 		return quietHelp(err)
 	}
 	if cfg.LLMAPIKey == "" && openAIEndpoint(cfg.LLMBaseURL) {
@@ -87,7 +98,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 		if r.rate < 0 {
 			// The config takes a negative rate as no limit; the flag's
 			// word for that is 0, and a negative is more likely a slip.
-			return usageError{fmt.Sprintf("--%s %d: give requests per second, or 0 for no limit", r.flag, r.rate)}
+			f.problem(fmt.Errorf("%s %d: give requests per second, or 0 for no limit", setting(r.flag), r.rate))
 		}
 	}
 	cfg.RateIP, cfg.RateSite = noLimitIfZero(rateIP), noLimitIfZero(rateSite)
@@ -100,11 +111,14 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 	cfg.MetricsAllow = append([]string{}, list(metricsAllow)...)
 	logger, err := newLogger(stderr, logFormat, logLevel)
 	if err != nil {
-		return err
+		f.problem(err)
 	}
 	cfg.Logger = logger
 	if err := cfg.Validate(); err != nil {
-		return usageError{err.Error()}
+		f.problem(err)
+	}
+	if err := f.check(); err != nil {
+		return err
 	}
 	if note := unusedOpenAIKey(cfg.LLMBaseURL, cfg.LLMAPIKey, getenv); note != "" {
 		logger.Warn(note)
@@ -185,7 +199,8 @@ func openStore(ctx context.Context, path string) (*experiments.Store, error) {
 		return nil, noDatabase(path)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("open database: %w", err)
+		// experiments' error says "open" and names the file already.
+		return nil, err
 	}
 	return s, nil
 }
@@ -285,7 +300,7 @@ func userInvite(ctx context.Context, args []string, stdout, stderr io.Writer, ge
 		for i, fe := range verr {
 			msgs[i] = "--" + fe.Field + ": " + fe.Message
 		}
-		return usageError{strings.Join(msgs, "; ")}
+		return usageErrors(msgs)
 	case err != nil:
 		return err
 	}
@@ -391,7 +406,7 @@ func tokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer, g
 		missing = append(missing, "--name is required")
 	}
 	if len(missing) > 0 {
-		return usageError{strings.Join(missing, "; ")}
+		return usageErrors(missing)
 	}
 	s, err := openStore(ctx, db)
 	if err != nil {
@@ -428,7 +443,7 @@ func simulateCmd(ctx context.Context, args []string, stdout, stderr io.Writer, g
 	f.string(&o.UserAgent, "user-agent", "", "User-Agent of every request (default: real browsers', varied per visitor)")
 	f.int(&o.Requests, "snippet", 0, "instead of visitors, fetch the site's snippet this many times (a load test of GET /s/KEY.js)")
 	f.string(&pageViews, "pageviews", "1.5", "mean number of times a visitor views the tested page (1: once each)")
-	if err := f.parse(args); err != nil {
+	if err := f.parseArgs(args); err != nil {
 		return quietHelp(err)
 	}
 	var problems []string
@@ -457,8 +472,8 @@ func simulateCmd(ctx context.Context, args []string, stdout, stderr io.Writer, g
 		if o.Concurrency <= 0 || o.Concurrency > 4096 {
 			problems = append(problems, "--concurrency must be between 1 and 4096")
 		}
-		if len(problems) > 0 {
-			return usageError{strings.Join(problems, "; ")}
+		if err := f.check(problems...); err != nil {
+			return err
 		}
 		ctx, cancel := context.WithTimeout(ctx, timeout)
 		defer cancel()
@@ -485,8 +500,8 @@ func simulateCmd(ctx context.Context, args []string, stdout, stderr io.Writer, g
 	if err != nil {
 		problems = append(problems, "--"+err.Error())
 	}
-	if len(problems) > 0 {
-		return usageError{strings.Join(problems, "; ")}
+	if err := f.check(problems...); err != nil {
+		return err
 	}
 	o.Rates, o.Seed, o.EveryRate = r, uint64(seed), true
 	ctx, cancel := context.WithTimeout(ctx, timeout)

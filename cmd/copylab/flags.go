@@ -115,8 +115,21 @@ func (f *flags) duration(p *time.Duration, name string, def time.Duration, usage
 	f.fs.DurationVar(p, name, def, usage+" (env "+envName(name)+")")
 }
 
-// parse parses args; --help prints usage and returns errHelp.
+// parse parses args and reports every problem with them and with the
+// environment twins; --help prints usage and returns errHelp.
 func (f *flags) parse(args []string) error {
+	if err := f.parseArgs(args); err != nil {
+		return err
+	}
+	return f.check()
+}
+
+// parseArgs parses args but keeps the problems with the twins for check,
+// so that a command can add its own (problem) and report them all at
+// once. A mistake on the command line itself ends parsing at once, as the
+// flag package stops at it: it is returned with the twins' problems after
+// it. --help prints usage and returns errHelp.
+func (f *flags) parseArgs(args []string) error {
 	err := f.fs.Parse(args)
 	if errors.Is(err, flag.ErrHelp) {
 		f.stdout.Write(f.said.Bytes())
@@ -126,7 +139,7 @@ func (f *flags) parse(args []string) error {
 		// The flag package printed its error above the usage; main prints
 		// it again below, in our words, where it is read.
 		f.stderr.Write(bytes.TrimPrefix(f.said.Bytes(), []byte(err.Error()+"\n")))
-		return usageError{flagError(err.Error())}
+		return usageErrors(append([]string{flagError(err.Error())}, f.errs...))
 	}
 	given := map[string]bool{}
 	f.fs.Visit(func(fl *flag.Flag) { given[fl.Name] = true })
@@ -138,10 +151,36 @@ func (f *flags) parse(args []string) error {
 	if f.fs.NArg() > 0 {
 		f.errs = append(f.errs, fmt.Sprintf("unexpected argument %q", f.fs.Arg(0)))
 	}
+	return nil
+}
+
+// problem adds the problems err reports, one a line, to those check
+// returns.
+func (f *flags) problem(err error) {
+	f.errs = append(f.errs, strings.Split(err.Error(), "\n")...)
+}
+
+// check returns every problem found, and more, one a line, as one usage
+// error.
+func (f *flags) check(more ...string) error {
+	f.errs = append(f.errs, more...)
 	if len(f.errs) > 0 {
-		return usageError{strings.Join(f.errs, "; ")}
+		return usageErrors(f.errs)
 	}
 	return nil
+}
+
+// usageErrors is the usage error of several problems, one a line (main
+// prints each after "copylab: ").
+func usageErrors(problems []string) error {
+	return usageError{strings.Join(problems, "\n")}
+}
+
+// setting names a flag as a problem with its value is reported: by the
+// flag and its environment twin, since either may have set it,
+// "--rate-ip (COPYLAB_RATE_IP)".
+func setting(flagName string) string {
+	return "--" + flagName + " (" + envName(flagName) + ")"
 }
 
 // flagError words the flag package's errors as the rest of copylab does,

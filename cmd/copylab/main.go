@@ -29,16 +29,26 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv)
 	stop()
-	var usage usageError
-	switch {
-	case err == nil:
-	case errors.As(err, &usage):
-		fmt.Fprintln(os.Stderr, "copylab:", err)
-		os.Exit(2)
-	default:
-		fmt.Fprintln(os.Stderr, "copylab:", err)
-		os.Exit(1)
+	if code := exitMessage(os.Stderr, err); code != 0 {
+		os.Exit(code)
 	}
+}
+
+// exitMessage prints err to w, each of its lines after "copylab: " (a
+// command may report several mistakes at once, one a line), and returns
+// the exit status: 0 without an error, 2 for a mistake in the command
+// line, 1 for any other failure.
+func exitMessage(w io.Writer, err error) int {
+	if err == nil {
+		return 0
+	}
+	for _, line := range strings.Split(err.Error(), "\n") {
+		fmt.Fprintln(w, "copylab:", line)
+	}
+	if errors.As(err, new(usageError)) {
+		return 2
+	}
+	return 1
 }
 
 // usageError is a mistake in the command line; it exits with status 2.

@@ -43,9 +43,9 @@ func TestUsageErrors(t *testing.T) {
 		{"bad env twin", map[string]string{"COPYLAB_SECURE_COOKIES": "maybe"}, []string{"serve"}, []string{`COPYLAB_SECURE_COOKIES="maybe" is not true or false`}},
 		{"bad flag", nil, []string{"serve", "--no-such-flag"}, []string{"no-such-flag"}},
 		{"stray argument", nil, []string{"serve", "extra"}, []string{`unexpected argument "extra"`}},
-		{"bad log format", nil, []string{"serve", "--log-format", "xml"}, []string{`--log-format "xml"`}},
+		{"bad log format", nil, []string{"serve", "--log-format", "xml"}, []string{`--log-format (COPYLAB_LOG_FORMAT) "xml"`}},
 		{"bad llm timeout", map[string]string{"COPYLAB_LLM_TIMEOUT": "90"}, []string{"serve"}, []string{`COPYLAB_LLM_TIMEOUT="90" is not a duration such as 30s`}},
-		{"llm timeout out of range", nil, []string{"serve", "--llm-timeout", "2h"}, []string{"llm-timeout 2h0m0s: use 5s to 30m"}},
+		{"llm timeout out of range", nil, []string{"serve", "--llm-timeout", "2h"}, []string{"--llm-timeout (COPYLAB_LLM_TIMEOUT) 2h0m0s: use 5s to 30m"}},
 		{"config problems at once", nil, []string{"serve", "--addr", "nope", "--db", "", "--public-url", "ftp://x"},
 			[]string{"addr", "db", "public-url"}},
 	}

@@ -16,8 +16,8 @@ func TestOpsFlags(t *testing.T) {
 		args []string
 		want []string
 	}{
-		{"metrics allow list", nil, []string{"serve", "--metrics-allow", "10.0.0.0/8,nope"}, []string{`metrics-allow: "nope"`}},
-		{"metrics allow twin", map[string]string{"COPYLAB_METRICS_ALLOW": "300.1.1.1"}, []string{"serve"}, []string{`metrics-allow: "300.1.1.1"`}},
+		{"metrics allow list", nil, []string{"serve", "--metrics-allow", "10.0.0.0/8,nope"}, []string{`--metrics-allow (COPYLAB_METRICS_ALLOW): "nope"`}},
+		{"metrics allow twin", map[string]string{"COPYLAB_METRICS_ALLOW": "300.1.1.1"}, []string{"serve"}, []string{`--metrics-allow (COPYLAB_METRICS_ALLOW): "300.1.1.1"`}},
 		{"short metrics token", nil, []string{"serve", "--metrics-token", "short"}, []string{"metrics-token"}},
 		{"rate twin", map[string]string{"COPYLAB_RATE_IP": "lots"}, []string{"serve"}, []string{`COPYLAB_RATE_IP="lots"`}},
 		{"rate flag", nil, []string{"serve", "--rate-site", "1.5"}, []string{"rate-site"}},
@@ -157,7 +157,7 @@ func TestNegativeRateRefused(t *testing.T) {
 		}
 	}
 	_, _, err := runCmd(t, env(map[string]string{"COPYLAB_RATE_IP": "-3"}), "", "serve")
-	if err == nil || !strings.Contains(err.Error(), "--rate-ip -3") {
+	if err == nil || !strings.Contains(err.Error(), "--rate-ip (COPYLAB_RATE_IP) -3") {
 		t.Errorf("COPYLAB_RATE_IP=-3: %v", err)
 	}
 }
