@@ -26,6 +26,7 @@ func TestLatestJobIsTheNewestBriefAtTheSameInstant(t *testing.T) {
 		v.Set("audience", fmt.Sprintf("agency owners, take %d", i))
 		newURL, _ := g.start(t, v)
 		wantContains(t, g.wait(t, newURL), `data-state="failed"`)
+		waitNoModelCalls(t, g.e) // a failed job gives its slot back just after it shows
 		_, page := g.c.get(g.base)
 		wantContains(t, page, `data-state="failed"`)
 		wantNotContains(t, page, `data-state="done"`)

@@ -166,6 +166,10 @@ func TestGenerationsPerPersonLimit(t *testing.T) {
 
 	release()
 	wantContains(t, g.wait(t, second), `data-state="done"`)
+	// A job shows as done just before its goroutine gives its place back
+	// (startGeneration): wait for that, or the next brief may still find
+	// both of Ann's generations counted.
+	waitNoModelCalls(t, g.e)
 	resp, body = g.c.hx(http.MethodPost, baseC, g.brief(2))
 	wantStatus(t, resp, http.StatusOK, body)
 	wantNotContains(t, body, gensBusySentence)

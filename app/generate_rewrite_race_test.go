@@ -72,6 +72,9 @@ func TestOfflineRewritesAtOnceNeverRepeatADraft(t *testing.T) {
 			}
 		}
 		body = waitRewrites(t, g, statusURL)
+		// A card shows its rewrite done just before the rewrite gives its
+		// slot back: wait for that, or the next round's may be refused.
+		waitNoModelCalls(t, g.e)
 		before := texts
 		texts = draftTexts(body)
 		// Each rewrite took a new line, or says why not.

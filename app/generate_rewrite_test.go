@@ -190,6 +190,9 @@ func TestRewritesPerPersonLimit(t *testing.T) {
 	for i := 0; i < genPersonMax; i++ {
 		waitCard(t, g.c, fmt.Sprintf("%s/drafts/%d", statusURL, i))
 	}
+	// A card shows the rewrite done just before its goroutine gives the
+	// slot back (startRegeneration): wait for that too.
+	waitNoModelCalls(t, g.e)
 	resp, card = g.c.hx(http.MethodPost, fmt.Sprintf("%s/drafts/%d/regenerate?instruction=shorter", statusURL, genPersonMax), nil)
 	wantStatus(t, resp, http.StatusOK, card)
 	if strings.Contains(card, "rewrites running") {

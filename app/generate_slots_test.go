@@ -64,6 +64,10 @@ func TestGenerationFailuresGiveTheirSlotsBack(t *testing.T) {
 					t.Fatalf("round %d, the page started no generation: %s", round, body)
 				}
 				wantContains(t, waitAs(t, g.c, base+"/jobs/"+m[1]), `data-state="failed"`)
+				// A failed card or job shows just before its goroutine
+				// gives the slot back: the next round waits for that,
+				// and a slot never given back fails here.
+				waitNoModelCalls(t, g.e)
 			}
 			waitNoModelCalls(t, g.e)
 		})

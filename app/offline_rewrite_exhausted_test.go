@@ -62,7 +62,11 @@ func TestOfflineRewritesEndOnThePage(t *testing.T) {
 				form.Set("drafts[0].note", tt.note)
 				resp, card := g.c.hx(http.MethodPost, fmt.Sprintf("%s/drafts/0/regenerate?instruction=%s", statusURL, url.QueryEscape(tt.instruction)), form)
 				wantStatus(t, resp, http.StatusOK, card)
-				return waitCard(t, g.c, statusURL+"/drafts/0")
+				card = waitCard(t, g.c, statusURL+"/drafts/0")
+				// The card shows the rewrite done just before it gives
+				// its slot back: the next press waits for that.
+				waitNoModelCalls(t, g.e)
+				return card
 			}
 			for n := 1; ; n++ {
 				if n > 60 {
