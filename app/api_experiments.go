@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -172,9 +173,18 @@ func (a *App) apiExperimentCreate(c *fiber.Ctx) error {
 		}
 		e.Brief = b
 	}
-	weights := make([]int, len(in.Variants))
+	// Weights default to equal (DESIGN.md), also when only some are
+	// given: the others share what those leave (ShareWeights).
+	given := make([]bool, len(in.Variants))
 	for i, v := range in.Variants {
-		e.Variants = append(e.Variants, experiments.Variant{Key: v.Key, Text: v.Text, WeightBP: v.WeightBP, Source: experiments.SourceHuman})
+		e.Variants = append(e.Variants, experiments.Variant{Key: v.Key, Text: v.Text, Source: experiments.SourceHuman})
+		if v.WeightBP != nil {
+			e.Variants[i].WeightBP, given[i] = *v.WeightBP, true
+		}
+	}
+	experiments.ShareWeights(e.Variants, given)
+	weights := make([]int, len(e.Variants))
+	for i, v := range e.Variants {
 		weights[i] = v.WeightBP
 	}
 	if u, ok := c.Locals(localAPIUser).(experiments.User); ok {
@@ -182,16 +192,35 @@ func (a *App) apiExperimentCreate(c *fiber.Ctx) error {
 	}
 	created, err := a.store.CreateExperiment(c.UserContext(), e)
 	if err != nil {
-		return apiWords(err, weights)
+		if err = apiWords(err, weights); slices.Contains(given, false) {
+			err = withShareRule(err)
+		}
+		return err
 	}
 	c.Location("/api/v1/experiments/" + created.ID)
 	return c.Status(http.StatusCreated).JSON(a.apiExperimentOf(created))
 }
 
+// withShareRule adds to the weights_sum error of a create that left some
+// weights out how those are counted, the rule ShareWeights applies.
+func withShareRule(err error) error {
+	var ve experiments.ValidationError
+	if !errors.As(err, &ve) {
+		return err
+	}
+	out := slices.Clone(ve)
+	for i, f := range out {
+		if f.Code == "weights_sum" {
+			out[i].Message += " A variant sent without weight_bp gets an equal share of what the others leave."
+		}
+	}
+	return out
+}
+
 type apiVariantInput struct {
 	Key      string `json:"key"`
 	Text     string `json:"text"`
-	WeightBP int    `json:"weight_bp"`
+	WeightBP *int   `json:"weight_bp"` // nil: a share of what the others leave
 }
 
 // apiExperimentGet answers GET /api/v1/experiments/:id.

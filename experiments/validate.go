@@ -485,6 +485,38 @@ func EqualWeights(vs []Variant) {
 	}
 }
 
+// ShareWeights gives the variants whose weight was not given (given[i]
+// false) equal shares of what the given weights leave of 10000 basis
+// points, the remainder a point each to the first of them, so that
+// weights still default to equal when only some are given: with 7000 for
+// the first of three, the others get 1500 each. With none given it is
+// EqualWeights. When a given weight is out of range or they add up to
+// more than 10000, nothing is left to share: the others keep their weight
+// (0) and Validate says what is wrong.
+func ShareWeights(vs []Variant, given []bool) {
+	var omitted []int
+	left := 10000
+	for i := range vs {
+		if i < len(given) && given[i] {
+			if w := vs[i].WeightBP; w < 0 || w > 10000 {
+				return
+			}
+			left -= vs[i].WeightBP
+		} else {
+			omitted = append(omitted, i)
+		}
+	}
+	if len(omitted) == 0 || left < 0 {
+		return
+	}
+	for j, i := range omitted {
+		vs[i].WeightBP = left / len(omitted)
+		if j < left%len(omitted) {
+			vs[i].WeightBP++
+		}
+	}
+}
+
 var (
 	variantKeyRe = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,31}$`)
 	eventNameRe  = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$`)
