@@ -2,13 +2,23 @@ package app
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
+	"log/slog"
 	"net"
+	"net/url"
+	"os"
+	"path/filepath"
 	"sync"
+	"syscall"
 	"time"
 
+	_ "github.com/mattn/go-sqlite3" // schemaVersion's read-only look at the database
+
 	"copylab/experiments"
+	"copylab/variants"
 )
 
 // Run serves copylab until ctx is cancelled (cmd cancels it on SIGINT and
@@ -34,9 +44,26 @@ func Run(ctx context.Context, cfg Config) error {
 		return err
 	}
 	defer release()
+	// Listen before the database is created or migrated: a port already
+	// taken then leaves no new database behind. (After the lock, so that a
+	// second server on the same file is told that, not about the port.)
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return listenError(cfg.Addr, err)
+	}
+	closeLn := func() { ln.Close() }
+	from, fromKnown := schemaVersion(ctx, cfg.DBPath)
 	store, err := experiments.Open(ctx, cfg.DBPath)
 	if err != nil {
+		closeLn()
 		return err
+	}
+	if to, ok := schemaVersion(ctx, cfg.DBPath); ok && fromKnown && to != from {
+		if from == 0 {
+			log.Info(fmt.Sprintf("created the database at schema %d", to))
+		} else {
+			log.Info(fmt.Sprintf("upgraded the database from schema %d to %d", from, to))
+		}
 	}
 	ing := experiments.NewIngester(store, experiments.IngestOptions{MaxBody: maxEventBody, Logger: log})
 	closeAll := func() error {
@@ -46,14 +73,12 @@ func Run(ctx context.Context, cfg Config) error {
 	}
 	a, err := New(cfg, store, ing, WithGenerator(gen))
 	if err != nil {
+		closeLn()
 		return errors.Join(err, closeAll())
 	}
 	defer a.geo.Close() // after the server and the events queue have stopped
-	ln, err := net.Listen("tcp", cfg.Addr)
-	if err != nil {
-		return errors.Join(fmt.Errorf("app: listen: %w", err), closeAll())
-	}
-	log.Info("copylab is listening", "addr", ln.Addr().String(), "public_url", a.cfg.PublicURL, "db", store.Path())
+	log.Info("copylab is listening", "addr", ln.Addr().String(), "public_url", a.cfg.PublicURL, "db", absPath(store.Path()))
+	logGenerator(log, gen.Describe())
 	if n, err := store.UserCount(ctx); err != nil {
 		log.Warn("could not count users", "error", err)
 	} else if n == 0 {
@@ -98,6 +123,93 @@ func Run(ctx context.Context, cfg Config) error {
 		log.Info("stopped")
 	}
 	return err
+}
+
+// listenError words a failure to listen on addr for the operator: a port
+// another program holds is the usual one, and Go's "listen tcp
+// 127.0.0.1:8080: bind: address already in use" says neither which
+// setting to change nor that the other program is to blame. The error
+// still wraps Go's, for errors.Is(err, syscall.EADDRINUSE).
+func listenError(addr string, err error) error {
+	var msg string
+	switch {
+	case errors.Is(err, syscall.EADDRINUSE):
+		msg = addr + " is in use by another program: stop it or choose another --addr (COPYLAB_ADDR)"
+	case errors.Is(err, syscall.EACCES):
+		msg = "this user may not listen on " + addr + ": choose a port above 1023 with --addr (COPYLAB_ADDR), or give the program the right"
+	default:
+		cause := err
+		var op *net.OpError
+		if errors.As(err, &op) && op.Err != nil {
+			cause = op.Err // the address is said once, here
+		}
+		msg = fmt.Sprintf("cannot listen on %s (--addr, COPYLAB_ADDR): %v", addr, cause)
+	}
+	return &wordedError{msg, err}
+}
+
+// wordedError is an error worded for the operator that keeps the error it
+// words in its chain.
+type wordedError struct {
+	msg string
+	err error
+}
+
+func (e *wordedError) Error() string { return e.msg }
+func (e *wordedError) Unwrap() error { return e.err }
+
+// absPath is the database's path as the start names it: absolute, as the
+// admin commands print it, so that a relative --db says which folder.
+func absPath(p string) string {
+	if a, err := filepath.Abs(p); err == nil {
+		return a
+	}
+	return p
+}
+
+// logGenerator says, once at start, what drafts copy: a model (its
+// endpoint's host and name; never the key, nor a path or query that could
+// hold a secret) or the offline generator.
+func logGenerator(log *slog.Logger, s variants.Settings) {
+	if s.Mode == variants.ModeOffline {
+		log.Info("drafting copy with the offline generator: no model is configured (see --llm-base-url and --llm-api-key)")
+		return
+	}
+	host := ""
+	if u, err := url.Parse(s.BaseURL); err == nil {
+		host = u.Host // without any user name or password
+	}
+	log.Info("drafting copy with a model", "llm_host", host, "llm_model", s.Model)
+}
+
+// schemaVersion reads the latest migration applied to the database at
+// path, read-only, so that the start can say what the migrations did: 0
+// when there is no file, or no migration in it, yet. ok is false when it
+// cannot tell, such as for a file that is not a database (opening it
+// says why).
+//
+// It reads the table the store's migrations write; experiments has no
+// read-only way to ask for the version yet.
+func schemaVersion(ctx context.Context, path string) (v int, ok bool) {
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		return 0, true
+	}
+	db, err := sql.Open("sqlite3", "file:"+(&url.URL{Path: path}).EscapedPath()+"?mode=ro&_busy_timeout=5000")
+	if err != nil {
+		return 0, false
+	}
+	defer db.Close()
+	var tables int
+	if err := db.QueryRowContext(ctx, `/* app.schemaVersion */ select count(*) from sqlite_master where type = 'table' and name = 'schema_migrations'`).Scan(&tables); err != nil {
+		return 0, false
+	}
+	if tables == 0 {
+		return 0, true
+	}
+	if err := db.QueryRowContext(ctx, `/* app.schemaVersion */ select coalesce(max(version), 0) from schema_migrations`).Scan(&v); err != nil {
+		return 0, false
+	}
+	return v, true
 }
 
 // runHourly runs the housekeeping jobs once an hour until ctx ends:

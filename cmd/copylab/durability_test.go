@@ -109,8 +109,8 @@ func (s *server) wait(t *testing.T, d time.Duration) error {
 
 // startServer starts copylab serve on db and returns once it answers. The
 // port is found by listening on :0 and closing, so another process may
-// take it first; copylab then exits with "address already in use", and
-// another port is tried.
+// take it first; copylab then exits saying the port "is in use by another
+// program", and another port is tried.
 func startServer(t *testing.T, bin, db string) *server {
 	t.Helper()
 	for attempt := 1; ; attempt++ {
@@ -158,7 +158,7 @@ func tryServer(t *testing.T, bin, db string) (_ *server, portTaken bool) {
 		}
 		select {
 		case <-s.exited:
-			if strings.Contains(s.logs.String(), "address already in use") {
+			if strings.Contains(s.logs.String(), "is in use by another program") {
 				return nil, true
 			}
 			t.Fatalf("copylab exited at start: %v\n%s", s.err, s.logs)
