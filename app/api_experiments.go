@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -12,6 +13,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 	"github.com/gofiber/fiber/v2"
 
 	"copylab/experiments"
@@ -150,7 +153,8 @@ func (a *App) apiExperimentCreate(c *fiber.Ctx) error {
 		Brief       *variants.Brief   `json:"brief"` // read as generate reads it: a name it lacks is unknown_field
 		Variants    []apiVariantInput `json:"variants"`
 	}
-	if err := decodeJSON(c, &in); err != nil {
+	err := decodeJSON(c, &in)
+	if err != nil {
 		return err
 	}
 	e := experiments.Experiment{SiteID: in.SiteID, Name: in.Name, Page: in.Page, Selector: in.Selector, Goal: in.Goal, CoverageBP: 10000}
@@ -190,7 +194,14 @@ func (a *App) apiExperimentCreate(c *fiber.Ctx) error {
 	if u, ok := c.Locals(localAPIUser).(experiments.User); ok {
 		e.CreatedBy = u.ID
 	}
-	created, err := a.store.CreateExperiment(c.UserContext(), e)
+	var created experiments.Experiment
+	if errs := goalMembersOfOtherTypes(c.Request().Body(), strings.TrimSpace(in.Goal.Type)); len(errs) > 0 {
+		// Refused before the store sees it, with the request's other
+		// problems beside it, as the store would list them.
+		err = a.experimentProblems(c.UserContext(), e, errs)
+	} else {
+		created, err = a.store.CreateExperiment(c.UserContext(), e)
+	}
 	if err != nil {
 		if err = apiWords(err, weights); slices.Contains(given, false) {
 			err = withShareRule(err)
@@ -199,6 +210,70 @@ func (a *App) apiExperimentCreate(c *fiber.Ctx) error {
 	}
 	c.Location("/api/v1/experiments/" + created.ID)
 	return c.Status(http.StatusCreated).JSON(a.apiExperimentOf(created))
+}
+
+// goalMember is the member of a goal object that holds the parameter of
+// each type.
+var goalMember = map[string]string{
+	experiments.GoalClick:    "selector",
+	experiments.GoalPageview: "url",
+	experiments.GoalEvent:    "name",
+}
+
+// goalMembersOfOtherTypes returns an error for each member of the goal in
+// the JSON body that another type of goal uses ("selector" in an event
+// goal): the store keeps only the one of the goal's own type, and a
+// client that sent it would believe it counted. Null is taken as left
+// out. A goal of no known type has its own error (Validate).
+func goalMembersOfOtherTypes(body []byte, typ string) experiments.ValidationError {
+	own, ok := goalMember[typ]
+	if !ok {
+		return nil
+	}
+	var raw struct {
+		Goal map[string]jsontext.Value `json:"goal"`
+	}
+	if jsonv2.Unmarshal(body, &raw) != nil { // decodeJSON read it already
+		return nil
+	}
+	var out experiments.ValidationError
+	for _, other := range []string{experiments.GoalClick, experiments.GoalPageview, experiments.GoalEvent} {
+		m := goalMember[other]
+		if v, sent := raw.Goal[m]; !sent || m == own || v.Kind() == 'n' {
+			continue
+		}
+		out = append(out, experiments.FieldError{Field: "goal." + m, Code: "invalid_goal",
+			Message: fmt.Sprintf("%s is used only by %s goals; %s %s goal takes %s.", m, other, article(typ), typ, own)})
+	}
+	return out
+}
+
+// article is "a" or "an" before word.
+func article(word string) string {
+	if word != "" && strings.ContainsRune("aeiou", rune(word[0])) {
+		return "an"
+	}
+	return "a"
+}
+
+// experimentProblems is every problem of an experiment to create, as
+// Store.CreateExperiment lists them, with errs, the API's own, after the
+// goal's: the store is not asked to save it.
+func (a *App) experimentProblems(ctx context.Context, e experiments.Experiment, errs experiments.ValidationError) error {
+	all := e.Normalize().Validate()
+	at := slices.IndexFunc(all, func(f experiments.FieldError) bool {
+		return !slices.Contains([]string{"name", "page", "selector", "goal"}, f.Field)
+	})
+	if at < 0 {
+		at = len(all)
+	}
+	all = slices.Insert(all, at, errs...)
+	if _, err := a.store.Site(ctx, e.SiteID); errors.Is(err, experiments.ErrNotFound) {
+		all = slices.Insert(all, 0, experiments.FieldError{Field: "site_id", Code: "unknown_site", Message: "Choose one of your sites."})
+	} else if err != nil {
+		return err
+	}
+	return all
 }
 
 // withShareRule adds to the weights_sum error of a create that left some
