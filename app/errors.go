@@ -202,6 +202,10 @@ func (a *App) handleError(c *fiber.Ctx, err error) error {
 			// Like GoatCounter's X-Goatcounter: the reason, readable in the
 			// network panel of the site that sent the events.
 			c.Set("X-Copylab", "rejected: "+ans.body.Code+": "+ans.body.Message)
+		} else if isPublicPath(c.Path()) {
+			// The tag's JSON config (/s/KEY.json): the code, as the tag's
+			// own refusals give it.
+			c.Set("X-Copylab", ans.body.Code)
 		}
 		c.Set(fiber.HeaderCacheControl, "no-store")
 		out := fiber.Map{}
@@ -221,7 +225,7 @@ func (a *App) handleError(c *fiber.Ctx, err error) error {
 		return c.JSON(out)
 	case forSnippet:
 		c.Set("X-Copylab", ans.body.Code)
-		c.Set(fiber.HeaderContentType, "application/javascript; charset=utf-8")
+		c.Set(fiber.HeaderContentType, "text/javascript; charset=utf-8") // as the tag's other answers
 		c.Set(fiber.HeaderCacheControl, "no-store")
 		return c.SendString("/* copylab: " + ans.body.Code + " */\n")
 	}
