@@ -57,34 +57,46 @@ func newLogger(w io.Writer, format, level string) (*slog.Logger, error) {
 	return slog.New(h), nil
 }
 
+// serveOptions are the values of serve's flags.
+type serveOptions struct {
+	cfg                                        app.Config
+	proxies, logFormat, logLevel, metricsAllow string
+	rateIP, rateSite                           int
+}
+
+// serveFlags declares the flags of serve.
+func serveFlags(stdout, stderr io.Writer, getenv func(string) string) (*flags, *serveOptions) {
+	v := &serveOptions{}
+	f := newFlags("serve", "Run the copylab web app.", stdout, stderr, getenv)
+	f.string(&v.cfg.Addr, "addr", "127.0.0.1:8080", "address to listen on")
+	dbFlag(f, &v.cfg.DBPath)
+	f.string(&v.cfg.PublicURL, "public-url", "", "URL people and sites reach copylab at (default http://ADDR)")
+	f.bool(&v.cfg.SecureCookies, "secure-cookies", false, "mark cookies Secure even when the public URL is http (behind a TLS proxy)")
+	f.string(&v.proxies, "trusted-proxies", "", "comma-separated IPs or CIDRs whose X-Forwarded-For, -Proto and -Host are believed")
+	f.string(&v.cfg.CountryHeader, "country-header", "", "request header a trusted proxy or CDN sets to the visitor's country, e.g. CF-IPCountry")
+	f.string(&v.cfg.GeoIPDB, "geoip-db", "", "MaxMind-format country database (e.g. GeoLite2-Country.mmdb) for visitors' countries when no country header says")
+	f.string(&v.cfg.LLMBaseURL, "llm-base-url", "", "OpenAI-compatible endpoint, e.g. http://localhost:11434/v1 for Ollama (empty: OpenAI when a key is set)")
+	f.string(&v.cfg.LLMModel, "llm-model", "", "model name (default gpt-4o-mini)")
+	f.secret(&v.cfg.LLMAPIKey, "llm-api-key", "API key of the LLM endpoint (else OPENAI_API_KEY, for OpenAI's own endpoint only)")
+	f.duration(&v.cfg.LLMTimeout, "llm-timeout", variants.DefaultTimeout, "how long to wait for one answer from the model, 5s to 30m (a slow local model may need minutes)")
+	f.int(&v.rateIP, "rate-ip", app.DefaultRateIP, "requests per second one client IP may send to the snippet and events (burst twice that; loopback exempt; 0: no limit)")
+	f.int(&v.rateSite, "rate-site", app.DefaultRateSite, "event requests per second one site may receive from all its visitors (burst twice that; 0: no limit)")
+	f.string(&v.metricsAllow, "metrics-allow", "127.0.0.0/8,::1", "comma-separated IPs or CIDRs that may read /metrics (none: no address, the token only)")
+	f.secret(&v.cfg.MetricsToken, "metrics-token", "bearer token that lets a scraper read /metrics from any address (at least 16 characters)")
+	f.string(&v.logFormat, "log-format", "text", "log format: text or json")
+	f.string(&v.logLevel, "log-level", "info", "log level: debug, info, warn or error")
+	return f, v
+}
+
 // serve runs the web app. Every mistake in its configuration, in the
 // flags and in their twins, is reported at once, one a line: someone who
 // fixed one would otherwise meet the next only at the next start.
 func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
-	var cfg app.Config
-	var proxies, logFormat, logLevel, metricsAllow string
-	var rateIP, rateSite int
-	f := newFlags("serve", "Run the copylab web app.", stdout, stderr, getenv)
-	f.string(&cfg.Addr, "addr", "127.0.0.1:8080", "address to listen on")
-	dbFlag(f, &cfg.DBPath)
-	f.string(&cfg.PublicURL, "public-url", "", "URL people and sites reach copylab at (default http://ADDR)")
-	f.bool(&cfg.SecureCookies, "secure-cookies", false, "mark cookies Secure even when the public URL is http (behind a TLS proxy)")
-	f.string(&proxies, "trusted-proxies", "", "comma-separated IPs or CIDRs whose X-Forwarded-For, -Proto and -Host are believed")
-	f.string(&cfg.CountryHeader, "country-header", "", "request header a trusted proxy or CDN sets to the visitor's country, e.g. CF-IPCountry")
-	f.string(&cfg.GeoIPDB, "geoip-db", "", "MaxMind-format country database (e.g. GeoLite2-Country.mmdb) for visitors' countries when no country header says")
-	f.string(&cfg.LLMBaseURL, "llm-base-url", "", "OpenAI-compatible endpoint, e.g. http://localhost:11434/v1 for Ollama (empty: OpenAI when a key is set)")
-	f.string(&cfg.LLMModel, "llm-model", "", "model name (default gpt-4o-mini)")
-	f.secret(&cfg.LLMAPIKey, "llm-api-key", "API key of the LLM endpoint (else OPENAI_API_KEY, for OpenAI's own endpoint only)")
-	f.duration(&cfg.LLMTimeout, "llm-timeout", variants.DefaultTimeout, "how long to wait for one answer from the model, 5s to 30m (a slow local model may need minutes)")
-	f.int(&rateIP, "rate-ip", app.DefaultRateIP, "requests per second one client IP may send to the snippet and events (burst twice that; loopback exempt; 0: no limit)")
-	f.int(&rateSite, "rate-site", app.DefaultRateSite, "event requests per second one site may receive from all its visitors (burst twice that; 0: no limit)")
-	f.string(&metricsAllow, "metrics-allow", "127.0.0.0/8,::1", "comma-separated IPs or CIDRs that may read /metrics (none: no address, the token only)")
-	f.secret(&cfg.MetricsToken, "metrics-token", "bearer token that lets a scraper read /metrics from any address (at least 16 characters)")
-	f.string(&logFormat, "log-format", "text", "log format: text or json")
-	f.string(&logLevel, "log-level", "info", "log level: debug, info, warn or error")
+	f, v := serveFlags(stdout, stderr, getenv)
 	if err := f.parseArgs(args); err != nil {
 		return quietHelp(err)
 	}
+	cfg, proxies, logFormat, logLevel, metricsAllow, rateIP, rateSite := v.cfg, v.proxies, v.logFormat, v.logLevel, v.metricsAllow, v.rateIP, v.rateSite
 	if cfg.LLMAPIKey == "" && openAIEndpoint(cfg.LLMBaseURL) {
 		// OPENAI_API_KEY is OpenAI's: never sent to another endpoint (a
 		// local server, plain http) just because it is set for other tools.
@@ -233,11 +245,19 @@ func absPath(p string) string {
 	return p
 }
 
-func userAdd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) error {
-	var name string
-	s, email, password, err := userCommand(ctx, "user add", "Create a user who can sign in.",
+// userAddFlags declares the flags of user add; name is its --name.
+func userAddFlags(stdout, stderr io.Writer, getenv func(string) string) (f *flags, v *userOptions, name *string) {
+	name = new(string)
+	f, v = userFlags("user add", "Create a user who can sign in.",
 		"read the password from standard input (else one is generated and printed once)",
-		args, stdin, stdout, stderr, getenv, func(f *flags) { f.string(&name, "name", "", "the user's name") })
+		stdout, stderr, getenv, func(f *flags) { f.string(name, "name", "", "the user's name") })
+	return f, v, name
+}
+
+func userAdd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) error {
+	f, v, namep := userAddFlags(stdout, stderr, getenv)
+	s, password, err := userCommand(ctx, f, v, args, stdin)
+	email, name := v.email, *namep
 	if err != nil {
 		return quietHelp(err)
 	}
@@ -256,6 +276,20 @@ func userAdd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	return nil
 }
 
+// userInviteOptions are the values of user invite's flags.
+type userInviteOptions struct{ db, email, name, publicURL string }
+
+// userInviteFlags declares the flags of user invite.
+func userInviteFlags(stdout, stderr io.Writer, getenv func(string) string) (*flags, *userInviteOptions) {
+	v := &userInviteOptions{}
+	f := newFlags("user invite", "Print a link that lets someone create their own account, once, within 7 days.", stdout, stderr, getenv)
+	serverDBFlag(f, &v.db)
+	f.string(&v.email, "email", "", "the invitee's email (required)")
+	f.string(&v.name, "name", "", "the invitee's name, which they may change")
+	f.string(&v.publicURL, "public-url", "", "URL teammates reach copylab at, as given to copylab serve (without it, the link's path is printed)")
+	return f, v
+}
+
 // userInvite prints an invite link for a new user: the only copy, on
 // stdout alone so that a script can take it; what it is for goes to
 // stderr. The command cannot know the address teammates reach copylab at
@@ -264,15 +298,11 @@ func userAdd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 // rather than guess an address such as serve's default http://127.0.0.1:8080
 // that a teammate's browser could not open.
 func userInvite(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
-	var db, email, name, publicURL string
-	f := newFlags("user invite", "Print a link that lets someone create their own account, once, within 7 days.", stdout, stderr, getenv)
-	serverDBFlag(f, &db)
-	f.string(&email, "email", "", "the invitee's email (required)")
-	f.string(&name, "name", "", "the invitee's name, which they may change")
-	f.string(&publicURL, "public-url", "", "URL teammates reach copylab at, as given to copylab serve (without it, the link's path is printed)")
+	f, v := userInviteFlags(stdout, stderr, getenv)
 	if err := f.parse(args); err != nil {
 		return quietHelp(err)
 	}
+	db, email, name, publicURL := v.db, v.email, v.name, v.publicURL
 	if strings.TrimSpace(email) == "" {
 		return usageError{"--email is required"}
 	}
@@ -316,35 +346,57 @@ func userInvite(ctx context.Context, args []string, stdout, stderr io.Writer, ge
 	return nil
 }
 
-// userCommand parses the flags of a user command (--db, --email,
-// --password-stdin, and what more adds), reads the password when asked
-// to ("" means a generated one) and opens the database.
-func userCommand(ctx context.Context, name, summary, stdinHelp string, args []string, stdin io.Reader, stdout, stderr io.Writer,
-	getenv func(string) string, more func(*flags)) (s *experiments.Store, email, password string, err error) {
-	var db string
-	var fromStdin bool
+// userOptions are the values of the flags every user command has.
+type userOptions struct {
+	db, email string
+	fromStdin bool
+}
+
+// userFlags declares the flags of a user command: --db, --email,
+// --password-stdin, and what more adds.
+func userFlags(name, summary, stdinHelp string, stdout, stderr io.Writer, getenv func(string) string, more func(*flags)) (*flags, *userOptions) {
+	v := &userOptions{}
 	f := newFlags(name, summary, stdout, stderr, getenv)
-	serverDBFlag(f, &db)
-	f.string(&email, "email", "", "the user's email (required)")
+	serverDBFlag(f, &v.db)
+	f.string(&v.email, "email", "", "the user's email (required)")
 	more(f)
-	f.bool(&fromStdin, "password-stdin", false, stdinHelp)
+	f.bool(&v.fromStdin, "password-stdin", false, stdinHelp)
+	return f, v
+}
+
+// userCommand parses the flags of a user command (userFlags), reads the
+// password when asked to ("" means a generated one) and opens the
+// database.
+func userCommand(ctx context.Context, f *flags, v *userOptions, args []string, stdin io.Reader) (s *experiments.Store, password string, err error) {
 	if err := f.parse(args); err != nil {
-		return nil, "", "", err // errHelp too: the caller has no store to use
+		return nil, "", err // errHelp too: the caller has no store to use
 	}
-	if strings.TrimSpace(email) == "" {
-		return nil, "", "", usageError{"--email is required"}
+	if strings.TrimSpace(v.email) == "" {
+		return nil, "", usageError{"--email is required"}
 	}
-	if fromStdin {
+	if v.fromStdin {
 		line, err := bufio.NewReader(stdin).ReadString('\n')
 		if err != nil && !errors.Is(err, io.EOF) {
-			return nil, "", "", fmt.Errorf("read password: %w", err)
+			return nil, "", fmt.Errorf("read password: %w", err)
 		}
 		if password = strings.TrimRight(line, "\r\n"); password == "" {
-			return nil, "", "", usageError{"--password-stdin: standard input held no password"}
+			return nil, "", usageError{"--password-stdin: standard input held no password"}
 		}
 	}
-	s, err = openStore(ctx, db)
-	return s, email, password, err
+	s, err = openStore(ctx, v.db)
+	return s, password, err
+}
+
+// userPasswordFlags declares the flags of user password; revoke is its
+// --revoke-tokens.
+func userPasswordFlags(stdout, stderr io.Writer, getenv func(string) string) (f *flags, v *userOptions, revoke *bool) {
+	revoke = new(bool)
+	f, v = userFlags("user password", "Set a user's password, and sign them out everywhere.",
+		"read the new password from standard input (else one is generated and printed once)",
+		stdout, stderr, getenv, func(f *flags) {
+			f.bool(revoke, "revoke-tokens", false, "also revoke the user's API tokens, in the same change (else they keep working)")
+		})
+	return f, v, revoke
 }
 
 // userPassword sets a user's password (a way back in for someone who
@@ -354,12 +406,9 @@ func userCommand(ctx context.Context, name, summary, stdinHelp string, args []st
 // by surprise would be a new problem. Tokens that still work are counted,
 // since someone who had the account could have made one.
 func userPassword(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) error {
-	var revoke bool
-	s, email, password, err := userCommand(ctx, "user password", "Set a user's password, and sign them out everywhere.",
-		"read the new password from standard input (else one is generated and printed once)",
-		args, stdin, stdout, stderr, getenv, func(f *flags) {
-			f.bool(&revoke, "revoke-tokens", false, "also revoke the user's API tokens, in the same change (else they keep working)")
-		})
+	f, v, revokep := userPasswordFlags(stdout, stderr, getenv)
+	s, password, err := userCommand(ctx, f, v, args, stdin)
+	email, revoke := v.email, *revokep
 	if err != nil {
 		return quietHelp(err)
 	}
@@ -389,15 +438,25 @@ func userPassword(ctx context.Context, args []string, stdin io.Reader, stdout, s
 	return nil
 }
 
-func tokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
-	var db, email, name string
+// tokenCreateOptions are the values of token create's flags.
+type tokenCreateOptions struct{ db, email, name string }
+
+// tokenCreateFlags declares the flags of token create.
+func tokenCreateFlags(stdout, stderr io.Writer, getenv func(string) string) (*flags, *tokenCreateOptions) {
+	v := &tokenCreateOptions{}
 	f := newFlags("token create", "Print a new API token for a user, once.", stdout, stderr, getenv)
-	serverDBFlag(f, &db)
-	f.string(&email, "email", "", "the user the token acts as (required)")
-	f.string(&name, "name", "", "what the token is for, e.g. ci (required)")
+	serverDBFlag(f, &v.db)
+	f.string(&v.email, "email", "", "the user the token acts as (required)")
+	f.string(&v.name, "name", "", "what the token is for, e.g. ci (required)")
+	return f, v
+}
+
+func tokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	f, v := tokenCreateFlags(stdout, stderr, getenv)
 	if err := f.parse(args); err != nil {
 		return quietHelp(err)
 	}
+	db, email, name := v.db, v.email, v.name
 	var missing []string
 	if strings.TrimSpace(email) == "" {
 		missing = append(missing, "--email is required")
@@ -424,28 +483,39 @@ func tokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer, g
 	return nil
 }
 
-func simulateCmd(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
-	var o simulate.Options
-	var rates string
-	var seed int
-	var timeout time.Duration
-	var pageViews string
+// simulateOptions are the values of simulate's flags.
+type simulateOptions struct {
+	o                simulate.Options
+	rates, pageViews string
+	seed             int
+	timeout          time.Duration
+}
+
+// simulateFlags declares the flags of simulate.
+func simulateFlags(stdout, stderr io.Writer, getenv func(string) string) (*flags, *simulateOptions) {
+	v := &simulateOptions{}
 	f := newFlags("simulate", "Send realistic visitor traffic through copylab's public endpoints.", stdout, stderr, getenv)
-	f.string(&o.URL, "url", "http://127.0.0.1:8080", "base URL of a running copylab")
-	f.string(&o.Site, "site", "", "site key (required)")
-	f.string(&o.Experiment, "experiment", "", "id of a running experiment of that site (required)")
-	f.int(&o.Visitors, "visitors", 1000, "visitors to simulate")
-	f.string(&rates, "rates", "", "conversion rate of each of the experiment's variants, e.g. control=0.10,b=0.12 (required)")
-	f.int(&o.Concurrency, "concurrency", 8, "requests in flight")
-	f.secret(&o.Token, "token", "API token: check afterwards that the stored counts grew by exactly what was sent")
-	f.int(&seed, "seed", 1, "random seed, for repeatable runs")
-	f.duration(&timeout, "timeout", 10*time.Minute, "stop after this long")
-	f.string(&o.UserAgent, "user-agent", "", "User-Agent of every request (default: real browsers', varied per visitor)")
-	f.int(&o.Requests, "snippet", 0, "instead of visitors, fetch the site's snippet this many times (a load test of GET /s/KEY.js)")
-	f.string(&pageViews, "pageviews", "1.5", "mean number of times a visitor views the tested page (1: once each)")
+	f.string(&v.o.URL, "url", "http://127.0.0.1:8080", "base URL of a running copylab")
+	f.string(&v.o.Site, "site", "", "site key (required)")
+	f.string(&v.o.Experiment, "experiment", "", "id of a running experiment of that site (required)")
+	f.int(&v.o.Visitors, "visitors", 1000, "visitors to simulate")
+	f.string(&v.rates, "rates", "", "conversion rate of each of the experiment's variants, e.g. control=0.10,b=0.12 (required)")
+	f.int(&v.o.Concurrency, "concurrency", 8, "requests in flight")
+	f.secret(&v.o.Token, "token", "API token: check afterwards that the stored counts grew by exactly what was sent")
+	f.int(&v.seed, "seed", 1, "random seed, for repeatable runs")
+	f.duration(&v.timeout, "timeout", 10*time.Minute, "stop after this long")
+	f.string(&v.o.UserAgent, "user-agent", "", "User-Agent of every request (default: real browsers', varied per visitor)")
+	f.int(&v.o.Requests, "snippet", 0, "instead of visitors, fetch the site's snippet this many times (a load test of GET /s/KEY.js)")
+	f.string(&v.pageViews, "pageviews", "1.5", "mean number of times a visitor views the tested page (1: once each)")
+	return f, v
+}
+
+func simulateCmd(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	f, v := simulateFlags(stdout, stderr, getenv)
 	if err := f.parseArgs(args); err != nil {
 		return quietHelp(err)
 	}
+	o, rates, seed, timeout, pageViews := v.o, v.rates, v.seed, v.timeout, v.pageViews
 	var problems []string
 	if u, err := url.Parse(o.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		// Without its scheme, 127.0.0.1:8080 parses as a scheme and a
@@ -536,15 +606,25 @@ func timedOut(err error, timeout time.Duration) error {
 	return err
 }
 
-func backupCmd(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
-	var db, out string
+// backupOptions are the values of backup's flags.
+type backupOptions struct{ db, out string }
+
+// backupFlags declares the flags of backup.
+func backupFlags(stdout, stderr io.Writer, getenv func(string) string) (*flags, *backupOptions) {
+	v := &backupOptions{}
 	f := newFlags("backup", "Write a consistent, checked copy of the database. Safe while copylab runs: events keep being\n"+
 		"written meanwhile, and the copy holds everything committed when it started.", stdout, stderr, getenv)
-	f.string(&db, "db", "data/copylab.db", "SQLite database file to copy")
-	f.string(&out, "out", "", "file to write (it must not exist yet), or a directory to write copylab-YYYYMMDD-HHMMSSZ.db in (required)")
+	f.string(&v.db, "db", "data/copylab.db", "SQLite database file to copy")
+	f.string(&v.out, "out", "", "file to write (it must not exist yet), or a directory to write copylab-YYYYMMDD-HHMMSSZ.db in (required)")
+	return f, v
+}
+
+func backupCmd(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	f, v := backupFlags(stdout, stderr, getenv)
 	if err := f.parse(args); err != nil {
 		return quietHelp(err)
 	}
+	db, out := v.db, v.out
 	if strings.TrimSpace(out) == "" {
 		return usageError{"--out is required: the backup file to write, or a directory for it"}
 	}
@@ -560,15 +640,25 @@ func backupCmd(ctx context.Context, args []string, stdout, stderr io.Writer, get
 	return nil
 }
 
-func restoreCmd(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
-	var db, from string
+// restoreOptions are the values of restore's flags.
+type restoreOptions struct{ db, from string }
+
+// restoreFlags declares the flags of restore.
+func restoreFlags(stdout, stderr io.Writer, getenv func(string) string) (*flags, *restoreOptions) {
+	v := &restoreOptions{}
 	f := newFlags("restore", "Put a backup in place of the database. Stop copylab first; the database it replaces is kept\n"+
 		"beside it as DB.before-restore-YYYYMMDD-HHMMSSZ.", stdout, stderr, getenv)
-	f.string(&db, "db", "data/copylab.db", "SQLite database file to replace")
-	f.string(&from, "from", "", "the backup file to restore, as copylab backup wrote it (required)")
+	f.string(&v.db, "db", "data/copylab.db", "SQLite database file to replace")
+	f.string(&v.from, "from", "", "the backup file to restore, as copylab backup wrote it (required)")
+	return f, v
+}
+
+func restoreCmd(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	f, v := restoreFlags(stdout, stderr, getenv)
 	if err := f.parse(args); err != nil {
 		return quietHelp(err)
 	}
+	db, from := v.db, v.from
 	if strings.TrimSpace(from) == "" {
 		return usageError{"--from is required: the backup file to restore"}
 	}
@@ -583,18 +673,30 @@ func restoreCmd(ctx context.Context, args []string, stdout, stderr io.Writer, ge
 	return nil
 }
 
-func recountCmd(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
-	var o experiments.RecountOptions
-	var db string
+// recountOptions are the values of recount's flags.
+type recountOptions struct {
+	o  experiments.RecountOptions
+	db string
+}
+
+// recountFlags declares the flags of recount.
+func recountFlags(stdout, stderr io.Writer, getenv func(string) string) (*flags, *recountOptions) {
+	v := &recountOptions{}
 	f := newFlags("recount", "Count the stored events of every started experiment again, with today's counting rules, and say\n"+
 		"what changed. Stop copylab first; a --dry-run may run while it serves (it counts a copy). Each\n"+
 		"experiment is recounted in one transaction: one interrupted keeps its old counts.", stdout, stderr, getenv)
-	f.string(&db, "db", "data/copylab.db", "SQLite database file to recount")
-	f.string(&o.Experiment, "experiment", "", "recount only the experiment with this id")
-	f.bool(&o.DryRun, "dry-run", false, "say what would change, and write nothing")
+	f.string(&v.db, "db", "data/copylab.db", "SQLite database file to recount")
+	f.string(&v.o.Experiment, "experiment", "", "recount only the experiment with this id")
+	f.bool(&v.o.DryRun, "dry-run", false, "say what would change, and write nothing")
+	return f, v
+}
+
+func recountCmd(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	f, v := recountFlags(stdout, stderr, getenv)
 	if err := f.parse(args); err != nil {
 		return quietHelp(err)
 	}
+	o, db := v.o, v.db
 	o.Experiment = strings.TrimSpace(o.Experiment)
 	if err := needDatabase(db); err != nil {
 		return err

@@ -19,6 +19,8 @@ type flags struct {
 	getenv  func(string) string
 	errs    []string
 	secrets []secretFlag
+	// order holds the flags' names as they were declared, for synopsis.
+	order []string
 	// said holds what the flag package printed while parsing, until
 	// parse knows whether it answers --help (stdout) or a mistake (stderr).
 	said           bytes.Buffer
@@ -68,6 +70,7 @@ func (f *flags) string(p *string, name, def, usage string) {
 		def = v
 	}
 	f.fs.StringVar(p, name, def, usage+" (env "+envName(name)+")")
+	f.order = append(f.order, name)
 }
 
 // secret registers a flag that holds a secret (an API key, a token). Its
@@ -77,6 +80,7 @@ func (f *flags) string(p *string, name, def, usage string) {
 func (f *flags) secret(p *string, name, usage string) {
 	f.fs.StringVar(p, name, "", usage+" (env "+envName(name)+"; never printed)")
 	f.secrets = append(f.secrets, secretFlag{p, name})
+	f.order = append(f.order, name)
 }
 
 func (f *flags) bool(p *bool, name string, def bool, usage string) {
@@ -89,6 +93,7 @@ func (f *flags) bool(p *bool, name string, def bool, usage string) {
 		}
 	}
 	f.fs.BoolVar(p, name, def, usage+" (env "+envName(name)+")")
+	f.order = append(f.order, name)
 }
 
 func (f *flags) int(p *int, name string, def int, usage string) {
@@ -101,6 +106,7 @@ func (f *flags) int(p *int, name string, def int, usage string) {
 		}
 	}
 	f.fs.IntVar(p, name, def, usage+" (env "+envName(name)+")")
+	f.order = append(f.order, name)
 }
 
 func (f *flags) duration(p *time.Duration, name string, def time.Duration, usage string) {
@@ -113,6 +119,54 @@ func (f *flags) duration(p *time.Duration, name string, def time.Duration, usage
 		}
 	}
 	f.fs.DurationVar(p, name, def, usage+" (env "+envName(name)+")")
+	f.order = append(f.order, name)
+}
+
+// synopsis lists the flags as a usage line writes them: those whose usage
+// says "(required)" first, then the others in brackets, each in the order
+// declared, with a word for its value: --site SITE, [--visitors N],
+// [--dry-run].
+func (f *flags) synopsis() []string {
+	var required, optional []string
+	for _, name := range f.order {
+		fl := f.fs.Lookup(name)
+		w := "--" + name
+		if v := valueWord(fl); v != "" {
+			w += " " + v
+		}
+		if strings.Contains(fl.Usage, "(required)") {
+			required = append(required, w)
+		} else {
+			optional = append(optional, "["+w+"]")
+		}
+	}
+	return append(required, optional...)
+}
+
+// valueWord is the word for a flag's value in a synopsis: none for a
+// bool, N for a number, DURATION, else what valueWords says of the last
+// word of the flag's name, or that word (--public-url URL, --llm-api-key
+// KEY, --geoip-db PATH).
+func valueWord(fl *flag.Flag) string {
+	switch kind, _ := flag.UnquoteUsage(fl); kind {
+	case "":
+		return ""
+	case "int":
+		return "N"
+	case "duration":
+		return "DURATION"
+	}
+	words := strings.Split(fl.Name, "-")
+	last := words[len(words)-1]
+	if w, ok := valueWords[last]; ok {
+		return w
+	}
+	return strings.ToUpper(last)
+}
+
+// valueWords are the value words that are not the flag's name in capitals.
+var valueWords = map[string]string{
+	"addr": "HOST:PORT", "db": "PATH", "out": "PATH", "from": "FILE", "site": "KEY", "experiment": "ID", "pageviews": "P",
 }
 
 // parse parses args and reports every problem with them and with the

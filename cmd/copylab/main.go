@@ -56,28 +56,71 @@ type usageError struct{ msg string }
 
 func (e usageError) Error() string { return e.msg }
 
-const topUsage = `copylab — AI-assisted copy experiments, self-hosted.
+// commands are copylab's commands, in the order help lists them, each
+// with its flag set: help's usage lines are made from the sets, so that
+// they list every flag a command takes.
+var commands = []struct {
+	usage string // the command as its usage line begins
+	group string // the group whose usage lists it too: "user", "token"
+	flags func() *flags
+}{
+	{"copylab [serve]", "", func() *flags { f, _ := serveFlags(io.Discard, io.Discard, noEnv); return f }},
+	{"copylab user add", "user", func() *flags { f, _, _ := userAddFlags(io.Discard, io.Discard, noEnv); return f }},
+	{"copylab user password", "user", func() *flags { f, _, _ := userPasswordFlags(io.Discard, io.Discard, noEnv); return f }},
+	{"copylab user invite", "user", func() *flags { f, _ := userInviteFlags(io.Discard, io.Discard, noEnv); return f }},
+	{"copylab token create", "token", func() *flags { f, _ := tokenCreateFlags(io.Discard, io.Discard, noEnv); return f }},
+	{"copylab simulate", "", func() *flags { f, _ := simulateFlags(io.Discard, io.Discard, noEnv); return f }},
+	{"copylab backup", "", func() *flags { f, _ := backupFlags(io.Discard, io.Discard, noEnv); return f }},
+	{"copylab restore", "", func() *flags { f, _ := restoreFlags(io.Discard, io.Discard, noEnv); return f }},
+	{"copylab recount", "", func() *flags { f, _ := recountFlags(io.Discard, io.Discard, noEnv); return f }},
+}
 
-Usage:
-  copylab [serve] [flags]                     run the web app (default)
-  copylab user add --email E [--name N] [--password-stdin]
-  copylab user password --email E [--password-stdin] [--revoke-tokens]
-  copylab user invite --email E [--name N] [--public-url URL]
-  copylab token create --email E --name N
-  copylab simulate [--url URL] --site KEY --experiment ID --rates control=0.10,b=0.12 [--visitors N]
-  copylab backup --out FILE-OR-DIRECTORY [--db PATH]
-  copylab restore --from FILE [--db PATH]
-  copylab recount [--db PATH] [--experiment ID] [--dry-run]
-  copylab help [command]
+// noEnv is the environment of the flag sets help describes: none, so that
+// no variable's value shows up in a usage line.
+func noEnv(string) string { return "" }
 
-Run "copylab COMMAND --help" for a command's flags. Every flag has an
-environment twin: --db is COPYLAB_DB, --public-url is COPYLAB_PUBLIC_URL.
-`
+// usageWidth is the width usage lines are wrapped at.
+const usageWidth = 80
 
-const (
-	userUsage  = "Usage: copylab user add --email E [--name N] [--password-stdin]\n       copylab user password --email E [--password-stdin] [--revoke-tokens]\n       copylab user invite --email E [--name N] [--public-url URL]\n"
-	tokenUsage = "Usage: copylab token create --email E --name N\n"
-)
+// usageLines writes the usage lines of the commands of group ("" for
+// all), the first after first, the next after indent, each wrapped with
+// its continuation lines indented four more spaces.
+func usageLines(group, first, indent string) string {
+	var b strings.Builder
+	lead := first
+	for _, c := range commands {
+		if group != "" && c.group != group {
+			continue
+		}
+		line := lead + c.usage
+		for _, w := range c.flags().synopsis() {
+			if len(line)+1+len(w) > usageWidth {
+				b.WriteString(line + "\n")
+				line = indent + "    " + w
+				continue
+			}
+			line += " " + w
+		}
+		b.WriteString(line + "\n")
+		lead = indent
+	}
+	return b.String()
+}
+
+// topUsage is copylab's usage: every command with every flag.
+func topUsage() string {
+	return "copylab — AI-assisted copy experiments, self-hosted.\n\nUsage:\n" +
+		usageLines("", "  ", "  ") +
+		"  copylab help [command]\n\n" +
+		"copylab alone runs serve, the web app. Run \"copylab COMMAND --help\" for what\n" +
+		"each flag does. Every flag has an environment twin: --db is COPYLAB_DB,\n" +
+		"--public-url is COPYLAB_PUBLIC_URL.\n"
+}
+
+// groupUsage is the usage of a command group, such as user: its commands.
+func groupUsage(group string) string {
+	return usageLines(group, "Usage: ", "       ")
+}
 
 // subUsage answers a command group (user, token) without one of its
 // commands: asked for help (--help, or "copylab help user"), the usage on
@@ -114,7 +157,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	} else if len(args) == 1 && isHelpFlag(args[0]) {
 		// copylab --help: the commands first (someone new looks for them
 		// here), then the flags of serve, which copylab alone runs.
-		fmt.Fprint(stdout, topUsage+"\n")
+		fmt.Fprint(stdout, topUsage()+"\n")
 	}
 	switch cmd {
 	case "serve":
@@ -128,10 +171,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		case len(args) > 0 && args[0] == "invite":
 			return userInvite(ctx, args[1:], stdout, stderr, getenv)
 		}
-		return subUsage(args, stdout, stderr, "user", "add, password or invite", userUsage)
+		return subUsage(args, stdout, stderr, "user", "add, password or invite", groupUsage("user"))
 	case "token":
 		if len(args) == 0 || args[0] != "create" {
-			return subUsage(args, stdout, stderr, "token", "create", tokenUsage)
+			return subUsage(args, stdout, stderr, "token", "create", groupUsage("token"))
 		}
 		return tokenCreate(ctx, args[1:], stdout, stderr, getenv)
 	case "simulate":
@@ -147,10 +190,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			// "help user add" is "user add --help"; "help user" lists the user commands.
 			return run(ctx, append(args[:len(args):len(args)], "--help"), stdin, stdout, stderr, getenv)
 		}
-		fmt.Fprint(stdout, topUsage)
+		fmt.Fprint(stdout, topUsage())
 		return nil
 	default:
-		fmt.Fprint(stderr, topUsage)
+		fmt.Fprint(stderr, topUsage())
 		return usageError{fmt.Sprintf("unknown command %q", cmd)}
 	}
 }
