@@ -52,10 +52,13 @@ func TestConstantRerender(t *testing.T) {
 	wantOneExposure(t, ctx, s, exceptions)
 }
 
-// wantOneExposure ends the page view and checks that it sent one exposure,
-// to variant b, and that the page threw nothing.
+// wantOneExposure waits for the page view's exposure, ends the page view
+// and checks that it sent only that one, to variant b, and that the page
+// threw nothing. finish's moment after leaving is for late extras only:
+// the exposure itself may still be on its way (a loaded machine).
 func wantOneExposure(t *testing.T, ctx context.Context, s *site, exceptions func() []string) {
 	t.Helper()
+	s.waitEvents(1)
 	finish(t, ctx)
 	evs := s.events()
 	if len(evs) != 1 {
