@@ -121,6 +121,8 @@ func fiberErrorBody(fe *fiber.Error) apiErrorBody {
 		return apiErrorBody{Code: "too_large", Message: "The request body is too large."}
 	case http.StatusRequestTimeout:
 		return apiErrorBody{Code: "timeout", Message: "The request took too long to arrive."}
+	case http.StatusRequestHeaderFieldsTooLarge:
+		return apiErrorBody{Code: "header_too_large", Message: "The request's headers are over 16 KiB, usually because of large cookies. Clear this site's cookies, or send smaller headers."}
 	}
 	if fe.Code >= 500 {
 		return apiErrorBody{Code: "internal", Message: "Something went wrong on our side. Please try again."}
@@ -276,7 +278,7 @@ func errorHeading(status int) string {
 		return "That cannot be done now"
 	case http.StatusTooManyRequests:
 		return "Too many requests"
-	case http.StatusRequestEntityTooLarge:
+	case http.StatusRequestEntityTooLarge, http.StatusRequestHeaderFieldsTooLarge:
 		return "Too large"
 	}
 	if status >= 500 {
