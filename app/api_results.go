@@ -170,7 +170,7 @@ func (a *App) apiResults(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	r, err := a.buildReport(ctx, e, true)
+	r, err := a.buildReport(ctx, e, true, teamReader)
 	if err != nil {
 		return err
 	}

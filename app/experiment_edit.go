@@ -40,7 +40,7 @@ func (a *App) measuredPlan(ctx context.Context, e experiments.Experiment, p *vie
 	if e.Status != experiments.StatusRunning && e.Status != experiments.StatusPaused {
 		return nil
 	}
-	r, err := a.buildReport(ctx, e, false)
+	r, err := a.buildReport(ctx, e, false, teamReader)
 	if err != nil {
 		return err
 	}

@@ -124,7 +124,7 @@ func (a *App) shareDailyCSV(c *fiber.Ctx) error {
 }
 
 func (a *App) sendCSV(c *fiber.Ctx, e experiments.Experiment, kind string, daily bool) error {
-	r, err := a.buildReport(c.UserContext(), e, daily)
+	r, err := a.buildReport(c.UserContext(), e, daily, readerOf(c))
 	if err != nil {
 		return err
 	}

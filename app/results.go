@@ -70,6 +70,8 @@ type resultsReport struct {
 	// element keeps from resuming (elementOthers.inTest): its caution
 	// cannot tell it to resume now.
 	resumeBlocked bool
+	// reader is who the sentences are worded for (buildReport).
+	reader reader
 
 	// With trends only.
 	trends   bool
@@ -115,14 +117,35 @@ type segmentFlag struct {
 	dim, value int // indexes into resultsReport.segments
 }
 
-// buildReport reads the counts and computes the statistics; with trends
-// also the daily series and the segments.
-func (a *App) buildReport(ctx context.Context, e experiments.Experiment, trends bool) (*resultsReport, error) {
+// reader is who a report's sentences are for: the team, who can act on
+// the test, or whoever holds its share link, who cannot. Only what a
+// sentence asks of its reader differs (resume a paused test, or wait for
+// the team to); the numbers and statuses are the same.
+type reader int
+
+const (
+	teamReader reader = iota
+	shareReader
+)
+
+// readerOf is who reads the answer to c: a share link's pages, fragments
+// and CSVs are read by whoever holds the link.
+func readerOf(c *fiber.Ctx) reader {
+	if isSharePath(c.Path()) {
+		return shareReader
+	}
+	return teamReader
+}
+
+// buildReport reads the counts and computes the statistics, with the
+// sentences worded for rd; with trends also the daily series and the
+// segments.
+func (a *App) buildReport(ctx context.Context, e experiments.Experiment, trends bool, rd reader) (*resultsReport, error) {
 	counts, err := a.store.Counts(ctx, e)
 	if err != nil {
 		return nil, err
 	}
-	r := &resultsReport{exp: e, counts: counts, at: a.now(), threshold: e.Threshold, goalNoun: goalNoun(e.Goal), trends: trends}
+	r := &resultsReport{exp: e, counts: counts, at: a.now(), threshold: e.Threshold, goalNoun: goalNoun(e.Goal), trends: trends, reader: rd}
 	if !(r.threshold > 0) {
 		r.threshold = stats.DefaultThreshold
 	}
@@ -131,7 +154,7 @@ func (a *App) buildReport(ctx context.Context, e experiments.Experiment, trends 
 	}
 	r.arms = armsOf(e, counts)
 	r.early, r.until = tooEarly(r.days, r.arms, r.threshold)
-	r.an = analyzeArms(e, r.arms, counts, len(r.early) > 0)
+	r.an = analyzeArms(e, r.arms, counts, len(r.early) > 0, rd)
 	if e.Status == experiments.StatusDraft {
 		// Nobody is counted before the start: the sentence says so rather
 		// than that no visitor came (the status stays not_enough_data, so
@@ -363,16 +386,17 @@ func armsOf(e experiments.Experiment, counts experiments.Counts) []stats.Arm {
 // early set while the test is too young to act on (tooEarly).
 func analyzeCounts(e experiments.Experiment, counts experiments.Counts) ([]stats.Arm, stats.Analysis) {
 	arms := armsOf(e, counts)
-	return arms, analyzeArms(e, arms, counts, false)
+	return arms, analyzeArms(e, arms, counts, false, teamReader)
 }
 
 // analyzeArms is analyzeCounts on arms already made by armsOf, with early
-// saying whether the test is too young to act on.
-func analyzeArms(e experiments.Experiment, arms []stats.Arm, counts experiments.Counts, early bool) stats.Analysis {
+// saying whether the test is too young to act on, worded for rd.
+func analyzeArms(e experiments.Experiment, arms []stats.Arm, counts experiments.Counts, early bool, rd reader) stats.Analysis {
 	// Shipping stops a test too, so a shipped experiment is stopped here.
-	// A paused one gets no visitors: its verdict says to resume it.
+	// A paused one gets no visitors: its verdict says to resume it, or,
+	// on a share link, that the team resumes it.
 	opts := stats.Options{Threshold: e.Threshold, GoalNoun: goalNoun(e.Goal), Ended: e.Status == experiments.StatusStopped,
-		Paused: e.Status == experiments.StatusPaused, Early: early}
+		Paused: e.Status == experiments.StatusPaused, ReadOnly: rd == shareReader, Early: early}
 	if !e.SplitChangedAt.IsZero() {
 		opts.SplitExposures = make([]int64, len(e.Variants))
 		for i, v := range e.Variants {
@@ -650,6 +674,12 @@ func (r *resultsReport) makeCaution() string {
 	}
 	advice := "keep it running "
 	switch {
+	case r.exp.Status == experiments.StatusPaused && r.reader == shareReader:
+		// Whoever holds the share link cannot resume it, whatever
+		// keeps it paused: say what the pause means for them.
+		return "This looks clear, but " + strings.Join(r.early, " and ") +
+			". Results this early often shrink or flip, and weekday visitors differ from weekend ones. The test is paused: its numbers will change only when the team resumes it, and it needs to run " +
+			strings.Join(r.until, " and ") + " before anyone acts on it."
 	case r.exp.Status == experiments.StatusPaused && r.resumeBlocked:
 		// Resume is refused while the other test runs; the caution is
 		// also on the share page, so the other test goes unnamed.
@@ -955,7 +985,7 @@ func (a *App) results(c *fiber.Ctx, e experiments.Experiment, liveURL string) vi
 	if e.Status == experiments.StatusStopped {
 		liveURL = ""
 	}
-	r, err := a.buildReport(c.UserContext(), e, false)
+	r, err := a.buildReport(c.UserContext(), e, false, readerOf(c))
 	if err != nil {
 		a.log.Error("results: counts failed", "request_id", requestIDOf(c), "experiment", e.ID, "error", err)
 		return views.Results{Status: string(e.Status), LiveURL: liveURL, UpdatedAt: a.now(),
@@ -971,7 +1001,7 @@ func (r *resultsReport) resultsView(liveURL string) views.Results {
 		Status: string(e.Status), LiveURL: liveURL, UpdatedAt: r.at,
 		Excluded: r.counts.MultipleVariants, Bots: r.counts.Bots,
 		Verdict: views.Verdict{Status: r.an.Verdict.Status, Text: r.an.Verdict.Text, Ended: e.Status == experiments.StatusStopped,
-			Early: r.caution != ""},
+			Early: r.caution != "", ReadOnly: r.reader == shareReader},
 		Caution:    r.caution,
 		Plan:       r.plan.text,
 		Threshold:  r.threshold,

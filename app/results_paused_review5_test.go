@@ -11,9 +11,9 @@ import (
 
 // TestResultsVerdictPaused: a paused test gets no visitors, so a verdict
 // still waiting for them (keep_running) says to resume the test, not to
-// keep it running, wherever the live panel shows it: the results page,
-// the share page and the experiment page. Resumed, it says to keep it
-// running again.
+// keep it running, wherever the live panel shows it to the team: the
+// results page and the experiment page; the share page says it is paused.
+// Resumed, it says to keep it running again.
 func TestResultsVerdictPaused(t *testing.T) {
 	e, c, _, x := startedWithCounts(t, [2]int64{1000, 50}, [2]int64{1000, 58}) // keep_running
 	title := func(t *testing.T, path string, c *client) string {
@@ -43,12 +43,12 @@ func TestResultsVerdictPaused(t *testing.T) {
 		{"experiment", "/experiments/" + x.ID, true},
 		{"share", "/r/" + x.ShareToken, false},
 	}
-	check := func(t *testing.T, want string) {
+	check := func(t *testing.T, want, shareWant string) {
 		t.Helper()
 		for _, p := range pages {
-			cl := c
+			cl, want := c, want
 			if !p.member {
-				cl = nil
+				cl, want = nil, shareWant
 			}
 			if got := title(t, p.path, cl); got != want {
 				t.Errorf("%s: verdict title %q, want %q", p.name, got, want)
@@ -57,7 +57,9 @@ func TestResultsVerdictPaused(t *testing.T) {
 	}
 
 	e.transition(x.ID, experiments.ActionPause)
-	t.Run("paused", func(t *testing.T) { check(t, "Resume the test to reach a verdict") })
+	// Whoever holds the share link cannot resume it: theirs says only
+	// where the test stands (TestSharePausedWordsForViewer).
+	t.Run("paused", func(t *testing.T) { check(t, "Resume the test to reach a verdict", "Paused: too early to call") })
 	e.transition(x.ID, experiments.ActionResume)
-	t.Run("resumed", func(t *testing.T) { check(t, "Keep the test running") })
+	t.Run("resumed", func(t *testing.T) { check(t, "Keep the test running", "Keep the test running") })
 }

@@ -54,7 +54,7 @@ func (a *App) resultsAndTrends(c *fiber.Ctx, e experiments.Experiment, liveURL, 
 // and by hour while the test is young (addHours). The results document
 // and the CSV keep the days.
 func (a *App) trendsReport(c *fiber.Ctx, e experiments.Experiment) (*resultsReport, error) {
-	r, err := a.buildReport(c.UserContext(), e, true)
+	r, err := a.buildReport(c.UserContext(), e, true, readerOf(c))
 	if err != nil {
 		return nil, err
 	}

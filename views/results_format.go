@@ -269,11 +269,14 @@ func verdictHeadline(status string, ended, early bool) string {
 // tag found the page but never the element on it, that: "Not enough data
 // yet" would read as a quiet page. A paused test gets no visitors, so a
 // verdict that waits for more (keep_running) says to resume it: "Keep the
-// test running" would be untrue while it is not running.
+// test running" would be untrue while it is not running. A share link's
+// reader (v.ReadOnly) cannot resume it, so theirs says only where it stands.
 func verdictTitle(v Verdict, paused bool) string {
 	switch {
 	case v.NotFound:
 		return "The element was not found"
+	case paused && v.Status == "keep_running" && v.ReadOnly:
+		return "Paused: too early to call"
 	case paused && v.Status == "keep_running":
 		return "Resume the test to reach a verdict"
 	}

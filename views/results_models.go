@@ -71,6 +71,9 @@ type Verdict struct {
 	// of its page views, so nobody is in the test: the title says so, and
 	// Text names the selector and the page.
 	NotFound bool
+	// ReadOnly says the reader cannot act on the test (a share link):
+	// the title of a paused test does not tell them to resume it.
+	ReadOnly bool
 }
 
 // SRMBanner explains a broken traffic split.

@@ -101,6 +101,10 @@ type Options struct {
 	// resumed, so the keep_running verdict says to resume it rather than
 	// to keep it running. The status stays the same; Ended wins over it.
 	Paused bool
+	// ReadOnly says the reader cannot act on the test (a share link's):
+	// a paused test's sentences then say that the team resumes it, not
+	// to resume it.
+	ReadOnly bool
 	// Early says the test is too young to act on, the caller's judgement
 	// (copylab's: less than a full week, or short of its planned sample).
 	// The verdicts that would call it (winner, control_wins,

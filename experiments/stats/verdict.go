@@ -56,7 +56,8 @@ const (
 // not_enough_data and keep_running sentences say that the test stopped too
 // soon instead of telling to wait, and the srm one drops its "yet". While
 // the test is paused (opts.Paused) no visitors come either, until it is
-// resumed: the keep_running and not_enough_data sentences say to resume it. While the test is
+// resumed: the keep_running and not_enough_data sentences say to resume it, or, to a reader
+// who cannot (opts.ReadOnly), that the team resumes it. While the test is
 // too young to act on (opts.Early), the winner, control_wins and
 // no_meaningful_difference sentences give the numbers without the call to
 // act ("Ship it.", "Keep the original"); the statuses stay the same.
@@ -102,7 +103,11 @@ func verdict(arms []Arm, an Analysis, opts Options) Verdict {
 	if more, forEffect := an.Need.more, an.Need.forEffect; more != 0 {
 		// A paused test gets none of what it needs until it is resumed.
 		resume, welcome := "", ""
-		if opts.Paused {
+		switch {
+		case opts.Paused && opts.ReadOnly:
+			resume, welcome = "; the test is paused, so they come only when the team resumes it",
+				"; the test is paused, so visitors come only when the team resumes it"
+		case opts.Paused:
 			resume, welcome = "; resume the test to get them", "; resume the test to let them in"
 		}
 		switch {
@@ -225,6 +230,10 @@ func verdict(arms []Arm, an Analysis, opts Options) Verdict {
 	switch {
 	case opts.Ended:
 		is, call = "was", "but the test stopped before it could be called: no clear answer. Duplicate it to run it again for longer."
+	case opts.Paused && opts.ReadOnly:
+		// Whoever reads a share link cannot resume it: say what the
+		// pause means for the numbers instead.
+		call = "but it is too early to call: the test is paused, and its numbers will change only when the team resumes it."
 	case opts.Paused:
 		// No visitors come while it is paused: keeping it as it is
 		// never reaches an answer (the results page heads it "Resume the
