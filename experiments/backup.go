@@ -119,7 +119,7 @@ func emptyFileBeside(dst, pattern string) (string, error) {
 func snapshot(ctx context.Context, src, tmp string, newest int) (int, error) {
 	db := openReadOnly(src)
 	defer db.Close()
-	schema, err := schemaOf(ctx, db, src)
+	schema, err := schemaOf(ctx, db, src, false)
 	if err != nil {
 		return 0, err
 	}
@@ -173,17 +173,48 @@ func openReadOnly(path string) *sql.DB {
 	return sql.OpenDB(connector{dsn: "file:" + escapePath(path) + "?mode=ro&_busy_timeout=5000", drv: &sqlite3.SQLiteDriver{}})
 }
 
-// schemaOf returns the latest migration applied to a copylab database, or
-// an error that says the file is not one.
-func schemaOf(ctx context.Context, db *sql.DB, path string) (int, error) {
+// schemaOf returns the latest migration applied to the copylab database
+// at path, open in db, for backup, restore and the store's open alike. A
+// file that is not SQLite, or an SQLite database of another program, is
+// refused with a *notCopylabError; so is a database with nothing in it
+// yet, unless empty is true (the store makes an empty file copylab's),
+// when its version is 0.
+func schemaOf(ctx context.Context, db *sql.DB, path string, empty bool) (int, error) {
+	// copylab's schema_migrations has these three columns; the tables of
+	// that name that other programs keep (golang-migrate's, Rails') have
+	// not.
+	var objects, columns int
+	err := db.QueryRowContext(ctx, `/* schemaOf */ select
+		(select count(*) from sqlite_master where name not like 'sqlite\_%' escape '\'),
+		(select count(*) from pragma_table_info('schema_migrations') where name in ('version', 'name', 'applied_at'))`).Scan(&objects, &columns)
+	if err != nil {
+		return 0, readError(ctx, path, err)
+	}
+	switch {
+	case columns == 3:
+	case objects == 0 && empty:
+		return 0, nil
+	default:
+		return 0, &notCopylabError{path: path}
+	}
 	var v int
-	if err := db.QueryRowContext(ctx, `/* Backup */ select coalesce(max(version), 0) from schema_migrations`).Scan(&v); err != nil {
-		if ctx.Err() != nil {
-			return 0, ctx.Err()
-		}
-		return 0, fmt.Errorf("%s is not a copylab database (%v)", path, err)
+	if err := db.QueryRowContext(ctx, `/* schemaOf */ select coalesce(max(version), 0) from schema_migrations`).Scan(&v); err != nil {
+		return 0, readError(ctx, path, err)
 	}
 	return v, nil
+}
+
+// readError words a failure of schemaOf to read the file at path: a file
+// that is not SQLite at all is not a copylab database either.
+func readError(ctx context.Context, path string, err error) error {
+	var se sqlite3.Error
+	switch {
+	case ctx.Err() != nil:
+		return ctx.Err()
+	case errors.As(err, &se) && se.Code == sqlite3.ErrNotADB:
+		return &notCopylabError{path, err}
+	}
+	return fmt.Errorf("cannot read %s: %w", path, err)
 }
 
 // refuseNewer refuses the copylab database at path when its schema

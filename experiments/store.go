@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/google/uuid"
@@ -30,10 +31,21 @@ type Store struct {
 	r    *sql.DB
 	path string
 	now  func() time.Time
+
+	// from and to are the schema versions before and after the
+	// migrations of this open (see Migrated).
+	from, to int
 }
 
 // Open opens (creating if needed) the database at path and applies pending
 // migrations.
+//
+// Open and OpenExisting refuse, before writing anything to it, a file that
+// is not a copylab database: one that is not SQLite, or another program's
+// SQLite database. An empty file, or an SQLite database with nothing in it
+// yet, is made copylab's. They say in a sentence when this user may not
+// write the file or its folder. Their errors are worded for the operator,
+// who reads them after "copylab: ".
 func Open(ctx context.Context, path string) (*Store, error) { return open(ctx, path, true) }
 
 // OpenExisting is Open for a database that must exist already, such as a
@@ -52,7 +64,7 @@ func open(ctx context.Context, path string, create bool) (*Store, error) {
 		mode = ""
 		if dir := filepath.Dir(path); dir != "" {
 			if err := os.MkdirAll(dir, 0o700); err != nil {
-				return nil, fmt.Errorf("experiments: open %s: %w", path, err)
+				return nil, openError(path, err)
 			}
 		}
 		// The file holds webhook URLs (a channel's secret) and session CSRF
@@ -61,8 +73,20 @@ func open(ctx context.Context, path string, create bool) (*Store, error) {
 		if f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600); err == nil {
 			f.Close()
 		} else if !errors.Is(err, fs.ErrExist) {
-			return nil, fmt.Errorf("experiments: open %s: %w", path, err)
+			return nil, openError(path, err)
 		}
+	}
+	// Look before the writer opens the file: its connection turns the
+	// file to WAL mode, which rewrites the header, and the migrations add
+	// copylab's tables. Another program's database, or a newer copylab's,
+	// is refused untouched.
+	from, err := inspect(ctx, path)
+	if err != nil {
+		if _, serr := os.Stat(path); !create && errors.Is(serr, fs.ErrNotExist) {
+			// SQLite says only "unable to open database file".
+			return nil, fmt.Errorf("experiments: open %s: %w", path, fs.ErrNotExist)
+		}
+		return nil, err
 	}
 	// Pragmas live in the DSN so every connection of the pool gets them.
 	// synchronous=FULL: an event is acknowledged only after its commit, and a
@@ -81,15 +105,19 @@ func open(ctx context.Context, path string, create bool) (*Store, error) {
 	if err := w.PingContext(ctx); err != nil {
 		w.Close()
 		if _, serr := os.Stat(path); !create && errors.Is(serr, fs.ErrNotExist) {
-			// SQLite says only "unable to open database file".
+			// Removed since inspect looked.
 			return nil, fmt.Errorf("experiments: open %s: %w", path, fs.ErrNotExist)
 		}
-		return nil, fmt.Errorf("experiments: open %s: %w", path, err)
+		return nil, openError(path, err)
 	}
 	// The clock reads whole milliseconds, as times are stored: what a
 	// create returns is what a later read gives.
 	s := &Store{w: w, path: path, now: func() time.Time { return time.Now().Truncate(time.Millisecond) }}
-	if err := s.migrate(ctx); err != nil {
+	if err := s.checkWritable(ctx); err != nil {
+		w.Close()
+		return nil, err
+	}
+	if err := s.migrate(ctx, from); err != nil {
 		w.Close()
 		return nil, err
 	}
@@ -103,6 +131,140 @@ func open(ctx context.Context, path string, create bool) (*Store, error) {
 
 func escapePath(p string) string {
 	return (&url.URL{Path: p}).EscapedPath()
+}
+
+// inspect reads, read-only, the schema version of the database at path,
+// 0 for a new one, and refuses a file that copylab must not write to:
+// one that is not a copylab database, or one that a newer copylab
+// migrated (this one would skip the migrations it does not know, then
+// write to tables it does not know either).
+func inspect(ctx context.Context, path string) (int, error) {
+	all, err := migrations()
+	if err != nil {
+		return 0, err
+	}
+	db := openReadOnly(path)
+	defer db.Close()
+	schema, err := schemaOf(ctx, db, path, true)
+	if err != nil {
+		if w := worded(path, err); w != nil {
+			return 0, w
+		}
+		return 0, fmt.Errorf("experiments: %w", err) // it names the file
+	}
+	if err := refuseNewer(path, schema, all[len(all)-1].version); err != nil {
+		return 0, fmt.Errorf("experiments: %w", err)
+	}
+	return schema, nil
+}
+
+// notCopylabError refuses a file that is not a copylab database, in the
+// words every command uses for it: "X is not a copylab database". It
+// keeps SQLite's reason, if any, in its chain.
+type notCopylabError struct {
+	path string
+	err  error
+}
+
+func (e *notCopylabError) Error() string { return e.path + " is not a copylab database" }
+func (e *notCopylabError) Unwrap() error { return e.err }
+
+// wordedError is an error worded for the operator that keeps the error
+// it words in its chain.
+type wordedError struct {
+	msg string
+	err error
+}
+
+func (e *wordedError) Error() string { return e.msg }
+func (e *wordedError) Unwrap() error { return e.err }
+
+// openError is a failure to open the database at path, worded when
+// worded knows the cause.
+func openError(path string, err error) error {
+	if w := worded(path, err); w != nil {
+		return w
+	}
+	return fmt.Errorf("experiments: open %s: %w", path, err)
+}
+
+// worded words a failure to open the database at path for the operator,
+// who reads it after "copylab: " when serve or an admin command stops, or
+// returns nil for a cause it does not know. SQLite's own words ("file is
+// not a database", "attempt to write a readonly database", "unable to
+// open database file") say neither what is wrong nor what to check.
+func worded(path string, err error) error {
+	var nc *notCopylabError
+	var se sqlite3.Error
+	sqliteErr := errors.As(err, &se)
+	switch {
+	case errors.As(err, &nc):
+		return nc
+	case sqliteErr && se.Code == sqlite3.ErrNotADB:
+		return &notCopylabError{path, err}
+	case sqliteErr && se.Code == sqlite3.ErrReadonly,
+		!sqliteErr && denied(err),
+		sqliteErr && se.Code == sqlite3.ErrCantOpen && !mayWrite(path):
+		return notWritable(path, err)
+	}
+	return nil
+}
+
+func notWritable(path string, err error) error {
+	return &wordedError{path + " is not writable by this user: check the owner and mode of the file and its folder", err}
+}
+
+// denied tells whether err is the system's refusal of a write.
+func denied(err error) bool {
+	return errors.Is(err, fs.ErrPermission) || errors.Is(err, syscall.EROFS)
+}
+
+// mayWrite tells whether this user may write the file at path and make
+// files beside it, as SQLite does for its write-ahead log and shared
+// memory: the tell of a permission among the causes of SQLite's "unable
+// to open database file". It is asked only after the store's connection
+// failed, so no lock of the store's is dropped when the descriptor it
+// opens on the file is closed (closing any descriptor of a file drops
+// the process's POSIX locks on it).
+func mayWrite(path string) bool {
+	if f, err := os.OpenFile(path, os.O_RDWR, 0); err == nil {
+		f.Close()
+	} else if errors.Is(err, fs.ErrNotExist) {
+		return true // no file is another cause, which open reports
+	} else if denied(err) {
+		return false
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".check-*")
+	if err != nil {
+		return !denied(err)
+	}
+	f.Close()
+	os.Remove(f.Name())
+	return true
+}
+
+// checkWritable writes to the database and rolls the write back. SQLite
+// opens a file that this user may not write read-only, without a word,
+// and in WAL mode even begins a write transaction on it: without this,
+// the store would fail only at its first write, long after the start.
+// Only SQLite's refusal to write is reported; another failure, such as
+// another program holding the write lock for long, is left to the writes
+// that meet it.
+func (s *Store) checkWritable(ctx context.Context) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err == nil {
+		// The header's user version, set to what it is: the smallest
+		// write there is, and one that SQLite refuses on a read-only file.
+		var v int
+		if err = tx.QueryRowContext(ctx, `/* Store.checkWritable */ pragma user_version`).Scan(&v); err == nil {
+			_, err = tx.ExecContext(ctx, `/* Store.checkWritable */ pragma user_version = `+strconv.Itoa(v))
+		}
+		tx.Rollback()
+	}
+	if se := (sqlite3.Error{}); errors.As(err, &se) && se.Code == sqlite3.ErrReadonly {
+		return notWritable(s.path, err)
+	}
+	return nil
 }
 
 // Close closes both handles.
@@ -126,29 +288,21 @@ func (s *Store) Ping(ctx context.Context) error {
 	return s.r.QueryRowContext(ctx, `/* Store.Ping */ select 1`).Scan(&one)
 }
 
+// Migrated returns the schema version of the database before this store
+// opened it, 0 for a new one, and after its migrations: serve says what
+// they did at start. The two are equal when none ran.
+func (s *Store) Migrated() (from, to int) { return s.from, s.to }
+
 // migrate applies every embedded migration not applied yet, each in its own
-// transaction, in the order of the number in its file name. A database
-// that a newer copylab migrated is refused before anything is written to
-// it: this one would skip the migrations it does not know, then write to
-// tables it does not know either.
-func (s *Store) migrate(ctx context.Context) error {
+// transaction, in the order of the number in its file name. from is the
+// schema version inspect read (inspect has refused a database that a
+// newer copylab migrated).
+func (s *Store) migrate(ctx context.Context, from int) error {
 	all, err := migrations()
 	if err != nil {
 		return err
 	}
-	var migrated int
-	if err := s.w.QueryRowContext(ctx, `/* Store.migrate */ select count(*) from sqlite_master where type = 'table' and name = 'schema_migrations'`).Scan(&migrated); err != nil {
-		return fmt.Errorf("experiments: migrate: %w", err)
-	}
-	if migrated > 0 {
-		schema, err := schemaOf(ctx, s.w, s.path)
-		if err == nil {
-			err = refuseNewer(s.path, schema, all[len(all)-1].version)
-		}
-		if err != nil {
-			return fmt.Errorf("experiments: %w", err)
-		}
-	}
+	s.from, s.to = from, from
 	if _, err := s.w.ExecContext(ctx, `/* Store.migrate */ create table if not exists schema_migrations (
 		version integer primary key, name text not null, applied_at integer not null)`); err != nil {
 		return fmt.Errorf("experiments: migrate: %w", err)
@@ -176,6 +330,7 @@ func (s *Store) migrate(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("experiments: migrate %s: %w", m.name, err)
 		}
+		s.to = max(s.to, m.version)
 	}
 	return nil
 }
