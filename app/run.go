@@ -2,20 +2,15 @@ package app
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"net"
 	"net/url"
-	"os"
 	"path/filepath"
 	"sync"
 	"syscall"
 	"time"
-
-	_ "github.com/mattn/go-sqlite3" // schemaVersion's read-only look at the database
 
 	"copylab/experiments"
 	"copylab/variants"
@@ -52,13 +47,12 @@ func Run(ctx context.Context, cfg Config) error {
 		return listenError(cfg.Addr, err)
 	}
 	closeLn := func() { ln.Close() }
-	from, fromKnown := schemaVersion(ctx, cfg.DBPath)
 	store, err := experiments.Open(ctx, cfg.DBPath)
 	if err != nil {
 		closeLn()
 		return err
 	}
-	if to, ok := schemaVersion(ctx, cfg.DBPath); ok && fromKnown && to != from {
+	if from, to := store.Migrated(); to != from {
 		if from == 0 {
 			log.Info(fmt.Sprintf("created the database at schema %d", to))
 		} else {
@@ -180,36 +174,6 @@ func logGenerator(log *slog.Logger, s variants.Settings) {
 		host = u.Host // without any user name or password
 	}
 	log.Info("drafting copy with a model", "llm_host", host, "llm_model", s.Model)
-}
-
-// schemaVersion reads the latest migration applied to the database at
-// path, read-only, so that the start can say what the migrations did: 0
-// when there is no file, or no migration in it, yet. ok is false when it
-// cannot tell, such as for a file that is not a database (opening it
-// says why).
-//
-// It reads the table the store's migrations write; experiments has no
-// read-only way to ask for the version yet.
-func schemaVersion(ctx context.Context, path string) (v int, ok bool) {
-	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
-		return 0, true
-	}
-	db, err := sql.Open("sqlite3", "file:"+(&url.URL{Path: path}).EscapedPath()+"?mode=ro&_busy_timeout=5000")
-	if err != nil {
-		return 0, false
-	}
-	defer db.Close()
-	var tables int
-	if err := db.QueryRowContext(ctx, `/* app.schemaVersion */ select count(*) from sqlite_master where type = 'table' and name = 'schema_migrations'`).Scan(&tables); err != nil {
-		return 0, false
-	}
-	if tables == 0 {
-		return 0, true
-	}
-	if err := db.QueryRowContext(ctx, `/* app.schemaVersion */ select coalesce(max(version), 0) from schema_migrations`).Scan(&v); err != nil {
-		return 0, false
-	}
-	return v, true
 }
 
 // runHourly runs the housekeeping jobs once an hour until ctx ends:
