@@ -54,12 +54,15 @@ func TestDemoClickNoteBrowser(t *testing.T) {
 		return conversions, c.Bots
 	}
 	// waitCounts waits for the tag's send (a second after the first
-	// event) to reach the counts, or returns them as they are after 10 s
-	// (a busy machine may take a while over the send and its storing).
+	// event) to reach the counts, or returns them as they are after 30 s
+	// (a busy machine may take a while over the send and its storing: the
+	// browser's timer, the POST, the ingest writer's batch and its commit
+	// under -race, beside other browsers). A send that lands after the
+	// wait would also throw the next subtest's starting counts off.
 	waitCounts := func(t *testing.T, conversions, bots int64) (int64, int64) {
 		t.Helper()
 		var c, b int64
-		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
 			if c, b = counts(t); c == conversions && b == bots {
 				break
 			}

@@ -144,11 +144,13 @@ func TestEndToEndCrossOrigin(t *testing.T) {
 	if err != nil || headline != "Ship copy that converts" {
 		t.Fatalf("headline %q (%v): the variant was not applied", headline, err)
 	}
-	// The tag batches events for up to a second; wait until they count.
+	// The tag batches events for up to a second; wait until they count
+	// (30 s: the browser's timer, the POST, the ingest writer's batch and
+	// its commit, under -race beside other browsers on a busy machine).
 	waitB := func(what string, exposures, conversions float64) {
 		t.Helper()
 		var b map[string]any
-		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(250 * time.Millisecond) {
+		for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(250 * time.Millisecond) {
 			res := live.call(t, "GET", "/api/v1/experiments/"+expID+"/results", token, "", 200)
 			for _, v := range res["variants"].([]any) {
 				if v := v.(map[string]any); v["key"] == "b" {
