@@ -15,6 +15,7 @@ import (
 
 	"copylab/app/geo"
 	"copylab/variants"
+	"copylab/variants/netguard"
 )
 
 // Config is everything the web app needs to run. cmd/copylab builds it from
@@ -182,6 +183,11 @@ func (c Config) Validate() error {
 			bad("%s: must not hold a user name or password; give the key in %s", setting("llm-base-url"), setting("llm-api-key"))
 		case u.RawQuery != "" || u.Fragment != "":
 			bad("%s: must not hold a query (?…) or a fragment (#…)", setting("llm-base-url"))
+		case netguard.CheckHost(u.Hostname()) != nil:
+			// The generator refuses it too, at start, in the library's
+			// words for the API ("variants: llm_blocked_address: …").
+			bad("%s: %s is a link-local or cloud metadata address, which copylab never connects to; give the address of the model's server",
+				setting("llm-base-url"), u.Hostname())
 		}
 	}
 	if c.LLMTimeout < MinLLMTimeout || c.LLMTimeout > MaxLLMTimeout {
