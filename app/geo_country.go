@@ -1,18 +1,18 @@
 package app
 
 import (
-	"fmt"
-
 	"github.com/gofiber/fiber/v2"
 
 	"copylab/app/geo"
 )
 
 // openGeo loads Config.GeoIPDB, when set, for the visitors' countries.
+// geo's error is one sentence that names the file; the operator reads it
+// after "copylab: " as it is.
 func (a *App) openGeo() error {
 	l, err := geo.Open(a.cfg.GeoIPDB)
 	if err != nil {
-		return fmt.Errorf("app: new: %w", err)
+		return err
 	}
 	a.geo = l
 	return nil
