@@ -20,7 +20,7 @@ func TestOpsConfig(t *testing.T) {
 		t.Errorf("no limits became %d, %d", c.RateIP, c.RateSite)
 	}
 	err := Config{Addr: "127.0.0.1:8080", DBPath: "x.db", MetricsAllow: []string{"10.0.0.0/8", "example.com"}, MetricsToken: "short"}.Validate()
-	if err == nil || !strings.Contains(err.Error(), `metrics-allow: "example.com"`) || !strings.Contains(err.Error(), "metrics-token") {
+	if err == nil || !strings.Contains(err.Error(), `--metrics-allow (COPYLAB_METRICS_ALLOW): "example.com"`) || !strings.Contains(err.Error(), "metrics-token") {
 		t.Errorf("Validate: %v", err)
 	}
 	if err := (Config{Addr: "127.0.0.1:8080", DBPath: "x.db", MetricsAllow: []string{"10.0.0.0/8", "::1", "192.0.2.1"},
