@@ -119,8 +119,12 @@ type segmentFlag struct {
 
 // reader is who a report's sentences are for: the team, who can act on
 // the test, or whoever holds its share link, who cannot. Only what a
-// sentence asks of its reader differs (resume a paused test, or wait for
-// the team to); the numbers and statuses are the same.
+// sentence asks of its reader differs: the team is told to act (resume a
+// paused test, duplicate one that stopped too soon, check the snippet or
+// the selector, give a variant traffic), the share link's reader what
+// that state means and that the team can act (stats.TeamCan). Advice
+// anyone can pass on ("Ship it.", "keep it running") is the same for
+// both, and so are the numbers and statuses.
 type reader int
 
 const (
@@ -479,16 +483,20 @@ func (r *resultsReport) makeMissing() elementMissing {
 	for _, h := range r.health {
 		applied, missed = applied+h.applied, missed+h.missed
 	}
+	share := r.reader == shareReader
 	where := "the element " + r.exp.Selector + " on " + r.exp.Page
 	if applied == 0 && missed > 0 {
 		m.never = true
-		views := counted(missed, "page view", "page views")
+		found, seen, check := "was not found there", "so no visitor has seen the test yet", "check that the selector matches an element on that page"
 		if r.exp.Status == experiments.StatusStopped {
-			m.verdict = fmt.Sprintf("The tag ran on %s matching %s, but the element %s was never found there, so no visitor saw the test: check that the selector matches an element on that page before running it again.",
-				views, r.exp.Page, r.exp.Selector)
+			found, seen, check = "was never found there", "so no visitor saw the test", check+" before running it again"
+		}
+		m.verdict = fmt.Sprintf("The tag ran on %s matching %s, but the element %s %s, %s",
+			counted(missed, "page view", "page views"), r.exp.Page, r.exp.Selector, found, seen)
+		if share {
+			m.verdict += ". " + stats.TeamCan(check)
 		} else {
-			m.verdict = fmt.Sprintf("The tag ran on %s matching %s, but the element %s was not found there, so no visitor has seen the test yet: check that the selector matches an element on that page.",
-				views, r.exp.Page, r.exp.Selector)
+			m.verdict += ": " + check + "."
 		}
 		return m
 	}
@@ -534,8 +542,13 @@ func (r *resultsReport) makeMissing() elementMissing {
 	if all && len(parts) > 1 {
 		in = " was not found in every variant: on "
 	}
-	m.text = since + ", " + where + in + englishJoin(parts) +
-		". Check that the selector still matches the page: visitors who don’t see the copy aren’t in the test."
+	const check, lost = "check that the selector still matches the page", "visitors who don’t see the copy aren’t in the test"
+	m.text = since + ", " + where + in + englishJoin(parts) + ". "
+	if share {
+		m.text += capitalise(lost) + ". " + stats.TeamCan(check)
+	} else {
+		m.text += capitalise(check) + ": " + lost + "."
+	}
 	return m
 }
 
@@ -667,29 +680,29 @@ func (r *resultsReport) makeCaution() string {
 	if len(r.early) == 0 {
 		return ""
 	}
-	if r.exp.Status == experiments.StatusStopped {
-		// Nothing left to keep running: say what the early stop means.
-		return "This looks clear, but " + pastTense.Replace(strings.Join(r.early, " and ")) +
-			". Results this early often shrink or flip, and weekday visitors differ from weekend ones: read this one with care, or run the test again (Duplicate) for longer."
-	}
-	advice := "keep it running "
+	why, until := strings.Join(r.early, " and "), strings.Join(r.until, " and ")
+	share := r.reader == shareReader
+	var advice string
 	switch {
-	case r.exp.Status == experiments.StatusPaused && r.reader == shareReader:
+	case r.exp.Status == experiments.StatusStopped && share:
+		// Nothing left to keep running: say what the early stop means.
+		why, advice = pastTense.Replace(why), "read this one with care. "+stats.TeamCan(stats.RunAgain)
+	case r.exp.Status == experiments.StatusStopped:
+		why, advice = pastTense.Replace(why), "read this one with care, or run the test again (Duplicate) for longer."
+	case r.exp.Status == experiments.StatusPaused && share:
 		// Whoever holds the share link cannot resume it, whatever
 		// keeps it paused: say what the pause means for them.
-		return "This looks clear, but " + strings.Join(r.early, " and ") +
-			". Results this early often shrink or flip, and weekday visitors differ from weekend ones. The test is paused: its numbers will change only when the team resumes it, and it needs to run " +
-			strings.Join(r.until, " and ") + " before anyone acts on it."
+		advice = "it needs to run " + until + " before anyone acts on it. " + capitalise(stats.PausedReadOnly) + "."
 	case r.exp.Status == experiments.StatusPaused && r.resumeBlocked:
 		// Resume is refused while the other test runs; the caution is
 		// also on the share page, so the other test goes unnamed.
-		advice = "once the test that now runs on this element stops, resume this one and keep it running "
+		advice = "once the test that now runs on this element stops, resume this one and keep it running " + until + " before acting on it."
 	case r.exp.Status == experiments.StatusPaused:
-		advice = "resume it and keep it running "
+		advice = "resume it and keep it running " + until + " before acting on it."
+	default:
+		advice = "keep it running " + until + " before acting on it."
 	}
-	return "This looks clear, but " + strings.Join(r.early, " and ") +
-		". Results this early often shrink or flip, and weekday visitors differ from weekend ones: " + advice +
-		strings.Join(r.until, " and ") + " before acting on it."
+	return "This looks clear, but " + why + ". Results this early often shrink or flip, and weekday visitors differ from weekend ones: " + advice
 }
 
 // durationText words a number of days: "5 hours", "1 day", "3 days".

@@ -61,18 +61,23 @@ func panelOf(t *testing.T, body string) (title, text, warning, foot string, heal
 // so far", "No visitors yet", and "Since yesterday the element was not
 // found …" for Variant B only. The verdict now says what happened, with
 // the selector and the page, and so do the document and the CSV; the
-// rows say the element was not found rather than "Shown on 0%".
+// rows say the element was not found rather than "Shown on 0%". The share
+// page says that the team can check the selector, as whoever holds the link
+// cannot (TestShareSaysWhatTheTeamCanDo).
 func TestResultsElementNeverFound(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
 		stop  bool
 		title string
 		text  string
+		share string // the share page's text
 	}{
 		{"running", false, "The element was not found",
-			"The tag ran on 19 page views matching /pricing, but the element #missing was not found there, so no visitor has seen the test yet: check that the selector matches an element on that page."},
+			"The tag ran on 19 page views matching /pricing, but the element #missing was not found there, so no visitor has seen the test yet: check that the selector matches an element on that page.",
+			"The tag ran on 19 page views matching /pricing, but the element #missing was not found there, so no visitor has seen the test yet. The team can check that the selector matches an element on that page."},
 		{"stopped", true, "The element was not found",
-			"The tag ran on 19 page views matching /pricing, but the element #missing was never found there, so no visitor saw the test: check that the selector matches an element on that page before running it again."},
+			"The tag ran on 19 page views matching /pricing, but the element #missing was never found there, so no visitor saw the test: check that the selector matches an element on that page before running it again.",
+			"The tag ran on 19 page views matching /pricing, but the element #missing was never found there, so no visitor saw the test. The team can check that the selector matches an element on that page before running it again."},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newEnv(t)
@@ -92,8 +97,12 @@ func TestResultsElementNeverFound(t *testing.T) {
 				resp, body := c.get(path)
 				wantStatus(t, resp, http.StatusOK, body)
 				title, text, warning, foot, health := panelOf(t, body)
-				if title != tc.title || text != tc.text {
-					t.Errorf("%s: verdict %q: %q\nwant %q: %q", path, title, text, tc.title, tc.text)
+				want := tc.text
+				if strings.HasPrefix(path, "/r/") {
+					want = tc.share
+				}
+				if title != tc.title || text != want {
+					t.Errorf("%s: verdict %q: %q\nwant %q: %q", path, title, text, tc.title, want)
 				}
 				if warning != "" {
 					t.Errorf("%s: a second warning beside the verdict that says it all: %q", path, warning)

@@ -66,6 +66,13 @@ func TestResultsEarlyVerdictNotCalled(t *testing.T) {
 	}
 	// Short of it.
 	small := [][2]int64{{10000, 500}, {10000, 650}}
+	// The team's instruction in a case's sentence, which the share page
+	// words for whoever holds the link, who cannot act on it: what the
+	// team can do (TestShareSaysWhatTheTeamCanDo).
+	instruction := map[string]string{
+		"broken split, running": "can't be trusted yet: check how the snippet is installed before reading anything into them.",
+		"broken split, stopped": "can't be trusted: check how the snippet is installed before running the test again.",
+	}
 	for _, tc := range []struct {
 		name    string
 		status  string
@@ -111,7 +118,7 @@ func TestResultsEarlyVerdictNotCalled(t *testing.T) {
 		{"broken split, running", stats.StatusSRM, [][2]int64{{10000, 500}, {8000, 400}}, 2, nil,
 			"Results can’t be trusted yet", []string{"The traffic split is broken", "can't be trusted yet"}, nil, false, ""},
 		{"broken split, stopped", stats.StatusSRM, [][2]int64{{10000, 500}, {8000, 400}}, 9, stopTest,
-			"Results can’t be trusted", []string{"The traffic split was broken", "can't be trusted: check how the snippet is installed before running the test again."},
+			"Results can’t be trusted", []string{"The traffic split was broken", "can't be trusted"},
 			[]string{"yet"}, false, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -145,9 +152,16 @@ func TestResultsEarlyVerdictNotCalled(t *testing.T) {
 				if caution != tc.caution {
 					t.Errorf("%s: caution titled %q, want %q", path, caution, tc.caution)
 				}
-				if first == "" {
+				switch do, share := instruction[tc.name], strings.HasPrefix(path, "/r/"); {
+				case share && do != "":
+					if strings.Contains(text, do) {
+						t.Errorf("%s tells whoever holds the link to act: %q", path, text)
+					}
+				case do != "" && !strings.Contains(text, do):
+					t.Errorf("%s: sentence %q lacks %q", path, text, do)
+				case first == "":
 					first = text
-				} else if text != first {
+				case text != first:
 					t.Errorf("%s says %q, the results page %q", path, text, first)
 				}
 			}

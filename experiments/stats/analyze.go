@@ -102,8 +102,10 @@ type Options struct {
 	// to keep it running. The status stays the same; Ended wins over it.
 	Paused bool
 	// ReadOnly says the reader cannot act on the test (a share link's):
-	// a paused test's sentences then say that the team resumes it, not
-	// to resume it.
+	// the sentences that would tell them to act (resume the test,
+	// duplicate it, check the snippet, change the split) say what the
+	// test's state means and what the team can do instead (TeamCan,
+	// PausedReadOnly). The statuses stay the same.
 	ReadOnly bool
 	// Early says the test is too young to act on, the caller's judgement
 	// (copylab's: less than a full week, or short of its planned sample).

@@ -56,11 +56,14 @@ const (
 // not_enough_data and keep_running sentences say that the test stopped too
 // soon instead of telling to wait, and the srm one drops its "yet". While
 // the test is paused (opts.Paused) no visitors come either, until it is
-// resumed: the keep_running and not_enough_data sentences say to resume it, or, to a reader
-// who cannot (opts.ReadOnly), that the team resumes it. While the test is
-// too young to act on (opts.Early), the winner, control_wins and
-// no_meaningful_difference sentences give the numbers without the call to
-// act ("Ship it.", "Keep the original"); the statuses stay the same.
+// resumed: the keep_running and not_enough_data sentences say to resume it.
+// While the test is too young to act on (opts.Early), the winner,
+// control_wins and no_meaningful_difference sentences give the numbers
+// without the call to act ("Ship it.", "Keep the original"); the statuses
+// stay the same. A reader who cannot act on the test (opts.ReadOnly) is
+// told what its state means and what the team can do (TeamCan,
+// PausedReadOnly) where the team is told to act; advice anyone can pass
+// on ("Ship it.", "keep the test running") stays.
 func verdict(arms []Arm, an Analysis, opts Options) Verdict {
 	goal := opts.GoalNoun
 	if len(arms) < 2 {
@@ -78,16 +81,23 @@ func verdict(arms []Arm, an Analysis, opts Options) Verdict {
 		// The split the check tested: after a split change, only the
 		// visitors who came since (the mixed totals would misquote it).
 		tested := splitArms(arms, opts.SplitExposures)
+		// No "yet" once it has stopped: more visitors will not come to
+		// fix it.
+		is, yet, check, before := "is", " yet", "check how the snippet is installed", " before reading anything into them"
 		if opts.Ended {
-			// No "yet" once it has stopped: more visitors will not come
-			// to fix it.
-			return Verdict{StatusSRM, fmt.Sprintf(
-				"The traffic split was broken (visitors went %s instead of the planned %s), so these results can't be trusted: check how the snippet is installed before running the test again.",
-				observedSplit(tested), plannedSplit(tested))}
+			is, yet, before = "was", "", " before running the test again"
 		}
-		return Verdict{StatusSRM, fmt.Sprintf(
-			"The traffic split is broken (visitors went %s instead of the planned %s), so these results can't be trusted yet: check how the snippet is installed before reading anything into them.",
-			observedSplit(tested), plannedSplit(tested))}
+		broken := fmt.Sprintf("The traffic split %s broken (visitors went %s instead of the planned %s), so these results can't be trusted%s",
+			is, observedSplit(tested), plannedSplit(tested), yet)
+		switch {
+		case opts.ReadOnly && opts.Ended:
+			return Verdict{StatusSRM, broken + ". " + TeamCan(check+before)}
+		case opts.ReadOnly:
+			// Without "before reading anything into them": "can't be
+			// trusted yet" tells them as much.
+			return Verdict{StatusSRM, broken + ". " + TeamCan(check)}
+		}
+		return Verdict{StatusSRM, broken + ": " + check + before + "."}
 	}
 
 	if starved := unfedArms(arms); len(starved) > 0 && !opts.Ended {
@@ -96,17 +106,20 @@ func verdict(arms []Arm, an Analysis, opts Options) Verdict {
 		if len(starved) > 1 {
 			get, them = "get", "them"
 		}
-		return Verdict{StatusNotEnoughData, fmt.Sprintf(
-			"Not enough data, and there will not be: %s %s no traffic (0%% of visitors), and every variant needs at least %s visitors; give %s a share of the traffic, or stop the test.",
-			strings.Join(starved, " and "), get, FormatCount(MinExposures), them)}
+		never := fmt.Sprintf("Not enough data, and there will not be: %s %s no traffic (0%% of visitors), and every variant needs at least %s visitors",
+			strings.Join(starved, " and "), get, FormatCount(MinExposures))
+		act := "give " + them + " a share of the traffic, or stop the test"
+		if opts.ReadOnly {
+			return Verdict{StatusNotEnoughData, never + ". " + TeamCan(act)}
+		}
+		return Verdict{StatusNotEnoughData, never + "; " + act + "."}
 	}
 	if more, forEffect := an.Need.more, an.Need.forEffect; more != 0 {
 		// A paused test gets none of what it needs until it is resumed.
 		resume, welcome := "", ""
 		switch {
 		case opts.Paused && opts.ReadOnly:
-			resume, welcome = "; the test is paused, so they come only when the team resumes it",
-				"; the test is paused, so visitors come only when the team resumes it"
+			resume, welcome = "; "+PausedReadOnly, "; "+PausedReadOnly
 		case opts.Paused:
 			resume, welcome = "; resume the test to get them", "; resume the test to let them in"
 		}
@@ -228,12 +241,14 @@ func verdict(arms []Arm, an Analysis, opts Options) Verdict {
 	}
 	is, call := "is", "but it is too early to call: keep the test running."
 	switch {
+	case opts.Ended && opts.ReadOnly:
+		is, call = "was", "but the test stopped before it could be called: no clear answer. "+TeamCan(RunAgain)
 	case opts.Ended:
-		is, call = "was", "but the test stopped before it could be called: no clear answer. Duplicate it to run it again for longer."
+		is, call = "was", "but the test stopped before it could be called: no clear answer. Duplicate it to "+RunAgain+"."
 	case opts.Paused && opts.ReadOnly:
 		// Whoever reads a share link cannot resume it: say what the
 		// pause means for the numbers instead.
-		call = "but it is too early to call: the test is paused, and its numbers will change only when the team resumes it."
+		call = "but it is too early to call: " + PausedReadOnly + "."
 	case opts.Paused:
 		// No visitors come while it is paused: keeping it as it is
 		// never reaches an answer (the results page heads it "Resume the
@@ -255,6 +270,24 @@ func verdict(arms []Arm, an Analysis, opts Options) Verdict {
 		capitalise(arms[lead].Label), is, goal, against,
 		FormatProbability(vs[lead].ProbBest), call)}
 }
+
+// The words for a reader who cannot act on the test (Options.ReadOnly, a
+// share link's), said one way wherever the results speak to them: package
+// app's caution and element warnings use them too.
+const (
+	// PausedReadOnly is what a pause means to them, inside a sentence.
+	PausedReadOnly = "the test is paused, and its numbers will change only when the team resumes it"
+	// RunAgain is what a test that stopped too soon to tell leaves to
+	// do: the team reads "Duplicate it to run it again for longer.",
+	// everyone else TeamCan(RunAgain).
+	RunAgain = "run it again for longer"
+)
+
+// TeamCan is the sentence that tells a reader who cannot act on the test
+// that the team can take action, written in lower case without a full
+// stop: "The team can run it again for longer." It follows the sentence
+// that says what happened, in place of the instruction the team reads.
+func TeamCan(action string) string { return "The team can " + action + "." }
 
 // allWithin reports whether every variant's uplift interval lies inside
 // [−threshold, +threshold].
