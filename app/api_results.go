@@ -59,9 +59,12 @@ type apiHealth struct {
 	Warning       *string `json:"warning"`
 }
 
+// apiSRM is the split check. p_value is null when there was nothing to
+// test (no visitor yet, or none since the split changed): a 1 would read
+// as a split checked and found perfect.
 type apiSRM struct {
-	PValue  float64 `json:"p_value"`
-	Flagged bool    `json:"flagged"`
+	PValue  *float64 `json:"p_value"`
+	Flagged bool     `json:"flagged"`
 }
 
 type apiExcluded struct {

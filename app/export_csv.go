@@ -37,7 +37,8 @@ import (
 // called yet ("" when it is, or when there is nothing to call): without it
 // a spreadsheet would read "winner" where the page says "Early lead: not
 // called yet". It comes last, so that a sheet that reads the columns by
-// position keeps working. The daily
+// position keeps working. srm_p_value is empty, as the document's is
+// null, while the split check has nothing to test. The daily
 // file lists every day from the first to the last with visitors, quiet
 // ones as zeros.
 //
@@ -196,7 +197,7 @@ func (r *resultsReport) writeResultsCSV(w *csv.Writer, lists []string) error {
 			csvNum(vr.ProbBest), csvOpt(vr.ProbBeatControl), csvOpt(vr.Uplift), csvOpt(lo), csvOpt(hi),
 			csvOpt(vr.PValue), csvOpt(vr.PValueAdjusted),
 			csvInt(h.applied), csvInt(h.missed), csvNum(h.medianMS),
-			csvText(r.an.Verdict.Status), csvText(r.an.Verdict.Text), csvNum(r.an.SRM.PValue),
+			csvText(r.an.Verdict.Status), csvText(r.an.Verdict.Text), csvOpt(r.an.SRM.PValue),
 			strconv.FormatBool(r.an.SRM.Flagged), csvNum(r.threshold),
 			strconv.FormatBool(r.exp.ShippedVariant != "" && v.Key == r.exp.ShippedVariant),
 			csvText(listAt(lists, i)), multiple, bots,

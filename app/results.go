@@ -1040,8 +1040,8 @@ func (r *resultsReport) resultsView(liveURL string) views.Results {
 			}
 		}
 	}
-	if r.an.SRM.Flagged {
-		out.SRM = &views.SRMBanner{PValue: r.an.SRM.PValue, Planned: splitText(split, true), Observed: splitText(split, false)}
+	if r.an.SRM.Flagged && r.an.SRM.PValue != nil {
+		out.SRM = &views.SRMBanner{PValue: *r.an.SRM.PValue, Planned: splitText(split, true), Observed: splitText(split, false)}
 	}
 	for _, vr := range r.an.Variants {
 		out.TotalVisits += vr.Exposures

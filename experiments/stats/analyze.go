@@ -68,7 +68,11 @@ type VariantResult struct {
 // goodness-of-fit test of the exposures against the planned weights, with
 // k − 1 degrees of freedom. Flagged is PValue < SRMAlpha.
 type SRM struct {
-	PValue  float64
+	// PValue is nil when there was nothing to test: no visitor yet (or
+	// none since the split changed), or a single variant with a share of
+	// the traffic. A 1 there would read as a split checked and found
+	// perfect.
+	PValue  *float64
 	Flagged bool
 }
 
@@ -175,7 +179,6 @@ func Analyze(arms []Arm, opts Options) Analysis {
 	arms = normalised(arms)
 	an := Analysis{Variants: make([]VariantResult, len(arms))}
 	if len(arms) == 0 {
-		an.SRM = SRM{PValue: 1}
 		an.Verdict = verdict(arms, an, opts)
 		return an
 	}
@@ -342,7 +345,8 @@ func splitArms(arms []Arm, exposures []int64) []Arm {
 // Weights are used relative to their sum, and if none is positive the split
 // is taken as equal. An arm planned at zero weight takes no part in the test
 // while it has no exposures; if it has any, the split is certainly not what
-// was planned and the test reports p = 0.
+// was planned and the test reports p = 0. With no exposures, or a single arm
+// left to test, there is nothing to test: no p-value, and not flagged.
 func srmTest(arms []Arm) SRM {
 	w := make([]float64, len(arms))
 	var total, sum float64
@@ -358,14 +362,15 @@ func srmTest(arms []Arm) SRM {
 		sum = float64(len(w))
 	}
 	if total == 0 {
-		return SRM{PValue: 1}
+		return SRM{}
 	}
 	var chi2 float64
 	df := -1
 	for i, a := range arms {
 		if w[i] == 0 {
 			if a.Exposures > 0 {
-				return SRM{PValue: 0, Flagged: true}
+				zero := 0.0
+				return SRM{PValue: &zero, Flagged: true}
 			}
 			continue
 		}
@@ -375,8 +380,8 @@ func srmTest(arms []Arm) SRM {
 		df++
 	}
 	if df < 1 {
-		return SRM{PValue: 1}
+		return SRM{}
 	}
 	p := chiSquareSF(chi2, df)
-	return SRM{PValue: p, Flagged: p < SRMAlpha}
+	return SRM{PValue: &p, Flagged: p < SRMAlpha}
 }

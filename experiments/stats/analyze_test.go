@@ -496,15 +496,24 @@ func TestSRM(t *testing.T) {
 			math.Exp(-(sq(3300-9000*0.3334)/(9000*0.3334) + sq(3000-9000*0.3333)/(9000*0.3333) + sq(2700-9000*0.3333)/(9000*0.3333)) / 2), true},
 		{"no weights means equal", []Arm{{Exposures: 5000}, {Exposures: 5400}}, math.Erfc(math.Sqrt(2 * 200 * 200 / 5200.0 / 2)), true},
 		{"zero weight with traffic", []Arm{{Exposures: 5000, WeightBP: 10000}, {Exposures: 3, WeightBP: 0}}, 0, true},
-		{"zero weight without traffic", []Arm{{Exposures: 5000, WeightBP: 10000}, {Exposures: 0, WeightBP: 0}}, 1, false},
-		{"no traffic", []Arm{{WeightBP: 5000}, {WeightBP: 5000}}, 1, false},
+		// Nothing to test: no p-value (nil), rather than a 1 that reads
+		// as a split checked and found perfect.
+		{"zero weight without traffic", []Arm{{Exposures: 5000, WeightBP: 10000}, {Exposures: 0, WeightBP: 0}}, -1, false},
+		{"no traffic", []Arm{{WeightBP: 5000}, {WeightBP: 5000}}, -1, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := srmTest(tt.arms)
-			near(t, "p", got.PValue, tt.want, 1e-12)
+			switch {
+			case tt.want < 0 && got.PValue != nil:
+				t.Errorf("p = %g, want none: nothing to test", *got.PValue)
+			case tt.want >= 0 && got.PValue == nil:
+				t.Errorf("no p-value, want %g", tt.want)
+			case tt.want >= 0:
+				near(t, "p", *got.PValue, tt.want, 1e-12)
+			}
 			if got.Flagged != tt.flagged {
-				t.Errorf("flagged = %v, want %v (p = %g)", got.Flagged, tt.flagged, got.PValue)
+				t.Errorf("flagged = %v, want %v (p = %s)", got.Flagged, tt.flagged, fmtP(got.PValue))
 			}
 		})
 	}
