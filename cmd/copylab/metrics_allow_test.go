@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"io"
-	"net"
 	"net/http"
 	"path/filepath"
 	"testing"
@@ -39,16 +38,14 @@ func TestMetricsAllowNone(t *testing.T) {
 // flags, and answers the status of GET /metrics from loopback.
 func metricsStatus(t *testing.T, env map[string]string, extra ...string) int {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
 	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	args := append([]string{"serve", "--addr", addr, "--db", filepath.Join(t.TempDir(), "copylab.db")}, extra...)
-	go func() { done <- run(ctx, args, nil, io.Discard, io.Discard, func(k string) string { return env[k] }) }()
+	db := filepath.Join(t.TempDir(), "copylab.db")
+	addr, done := serveOnFreePort(t, func(addr string) (<-chan error, func() string) {
+		done := make(chan error, 1)
+		args := append([]string{"serve", "--addr", addr, "--db", db}, extra...)
+		go func() { done <- run(ctx, args, nil, io.Discard, io.Discard, func(k string) string { return env[k] }) }()
+		return done, func() string { return "" }
+	})
 	defer func() {
 		cancel()
 		select {
@@ -61,20 +58,10 @@ func metricsStatus(t *testing.T, env map[string]string, extra ...string) int {
 		}
 	}()
 	client := &http.Client{Timeout: 5 * time.Second}
-	for deadline := time.Now().Add(15 * time.Second); ; {
-		resp, err := client.Get("http://" + addr + "/metrics")
-		if err == nil {
-			resp.Body.Close()
-			return resp.StatusCode
-		}
-		select {
-		case err := <-done:
-			t.Fatalf("serve ended before answering: %v", err)
-		default:
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("serve did not answer on %s: %v", addr, err)
-		}
-		time.Sleep(50 * time.Millisecond)
+	resp, err := client.Get("http://" + addr + "/metrics")
+	if err != nil {
+		t.Fatalf("GET /metrics: %v", err)
 	}
+	resp.Body.Close()
+	return resp.StatusCode
 }

@@ -4,8 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"io/fs"
-	"net"
-	"net/http"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -21,35 +19,17 @@ import (
 // what it logged.
 func serveLogs(t *testing.T, kv map[string]string, args ...string) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	logs := &syncbuf.Buffer{}
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, append([]string{"serve", "--addr", addr}, args...), strings.NewReader(""), logs, logs, env(kv))
-	}()
-	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(50 * time.Millisecond) {
-		select {
-		case err := <-done:
-			t.Fatalf("serve stopped at start: %v\n%s", err, logs)
-		default:
-		}
-		if resp, err := http.Get("http://" + addr + "/healthz"); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				break
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("serve did not come up\n%s", logs)
-		}
-	}
+	var logs *syncbuf.Buffer
+	_, done := serveOnFreePort(t, func(addr string) (<-chan error, func() string) {
+		logs = &syncbuf.Buffer{} // this attempt's only
+		done := make(chan error, 1)
+		go func() {
+			done <- run(ctx, append([]string{"serve", "--addr", addr}, args...), strings.NewReader(""), logs, logs, env(kv))
+		}()
+		return done, logs.String
+	})
 	cancel()
 	select {
 	case err := <-done:

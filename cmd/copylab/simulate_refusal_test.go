@@ -2,11 +2,8 @@ package main
 
 import (
 	"context"
-	"net"
-	"net/http"
 	"strings"
 	"testing"
-	"time"
 
 	"copylab/app/syncbuf"
 	"copylab/experiments"
@@ -99,42 +96,27 @@ func TestSimulateRefusals(t *testing.T) {
 // port, until the test ends, and returns its base URL.
 func serveInProcess(t *testing.T, db string) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
 	ctx, cancel := context.WithCancel(context.Background())
-	logs := &syncbuf.Buffer{}
-	exited := make(chan struct{})
-	var serveErr error
-	go func() {
-		defer close(exited)
-		serveErr = run(ctx, []string{"serve", "--addr", addr, "--db", db, "--log-level", "warn", "--rate-ip", "0", "--rate-site", "0"},
-			strings.NewReader(""), logs, logs, env(nil))
-	}()
+	var logs *syncbuf.Buffer
+	var exited <-chan error
 	t.Cleanup(func() {
-		cancel()
-		<-exited
-		if serveErr != nil {
-			t.Errorf("serve: %v\n%s", serveErr, logs)
+		cancel() // also when serve never came up
+		if exited == nil {
+			return
+		}
+		if err := <-exited; err != nil {
+			t.Errorf("serve: %v\n%s", err, logs)
 		}
 	})
-	base := "http://" + addr
-	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-		select {
-		case <-exited:
-			t.Fatalf("serve stopped at start: %v\n%s", serveErr, logs)
-		default:
-		}
-		if resp, err := http.Get(base + "/healthz"); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return base
-			}
-		}
-	}
-	t.Fatalf("serve did not come up\n%s", logs)
-	return ""
+	addr, done := serveOnFreePort(t, func(addr string) (<-chan error, func() string) {
+		logs = &syncbuf.Buffer{} // this attempt's only
+		done := make(chan error, 1)
+		go func() {
+			done <- run(ctx, []string{"serve", "--addr", addr, "--db", db, "--log-level", "warn", "--rate-ip", "0", "--rate-site", "0"},
+				strings.NewReader(""), logs, logs, env(nil))
+		}()
+		return done, logs.String
+	})
+	exited = done
+	return "http://" + addr
 }
