@@ -66,7 +66,7 @@ func TestExperimentWordsVariantsNotVersions(t *testing.T) {
 	checkWords(t, "its duplicate", flash("/experiments/"+draft.ID+"/duplicate", nil), "the same page, element, goal and variants")
 	checkWords(t, "a running test", page("/experiments/"+x.ID), "Ship a variant", "show one variant to every visitor")
 	checkWords(t, "its results", page("/experiments/"+x.ID+"/results"), "Results per variant",
-		"Each variant’s conversion rate so far", "Visitors who saw two variants and bots are left out.")
+		"Each variant’s conversion rate so far", "visitors who saw more than one variant are left out, and so are bots.")
 	checkWords(t, "its trends", page("/experiments/"+x.ID+"/results/trends"), "stacked by variant")
 	checkWords(t, "its recordings", page("/experiments/"+x.ID+"/recordings"), "All variants", "each variant’s visitors")
 	checkWords(t, "the plan", page("/experiments/plan?threshold=10&plan_base=5&plan_variants=3"),

@@ -123,7 +123,7 @@ func ResultsFull(p ResultsPage) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 8, ". Visitors are counted once, in the variant they saw first; a conversion counts once per visitor, at or after seeing the copy. Bots are never counted.</p>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 8, ". Each visitor counts once, in the one variant they saw; visitors who saw more than one variant are left out, and so are bots. A conversion counts once per visitor, at or after seeing the copy.</p>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
