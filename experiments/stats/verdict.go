@@ -3,6 +3,7 @@ package stats
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -50,7 +51,9 @@ const (
 //  5. no_meaningful_difference when every variant's uplift interval lies
 //     within ± the practical threshold, the honest way to say the copy is
 //     not what moves the number;
-//  6. keep_running otherwise.
+//  6. keep_running otherwise: when several variants clearly beat the
+//     control (each past DecisionProb) it says so and that which of them
+//     is best is open, else which is ahead.
 //
 // Once the test has ended (opts.Ended) no more visitors come, so the
 // not_enough_data and keep_running sentences say that the test stopped too
@@ -233,6 +236,32 @@ func verdict(arms []Arm, an Analysis, opts Options) Verdict {
 			percent(opts.Threshold), control.Label, goal)}
 	}
 
+	// Several variants clearly beat the original, none is yet clearly
+	// the best: the leader's chance to be best alone ("65% chance") would
+	// hide that the original is beaten.
+	var beat []int
+	for i := 1; i < len(vs); i++ {
+		if *vs[i].ProbBeatControl >= DecisionProb {
+			beat = append(beat, i)
+		}
+	}
+	if len(beat) > 1 {
+		both := beatText(arms, vs, beat, " on "+goal)
+		const open = "; which of them is best is too early to call: "
+		const stopped = ", but the test stopped before it could tell which of them is best. "
+		switch {
+		case opts.Ended && opts.ReadOnly:
+			return Verdict{StatusKeepRunning, both + stopped + TeamCan(RunAgain)}
+		case opts.Ended:
+			return Verdict{StatusKeepRunning, both + stopped + "Duplicate it to " + RunAgain + "."}
+		case opts.Paused && opts.ReadOnly:
+			return Verdict{StatusKeepRunning, both + open + PausedReadOnly + "."}
+		case opts.Paused:
+			return Verdict{StatusKeepRunning, both + open + "resume the test to reach a verdict."}
+		}
+		return Verdict{StatusKeepRunning, both + open + "keep the test running."}
+	}
+
 	lead := 0
 	for i, v := range vs {
 		if v.ProbBest > vs[lead].ProbBest {
@@ -336,6 +365,42 @@ func visitorsNeeded(arms []Arm, threshold float64) (more int64, forEffect bool) 
 		need, forEffect = ss, true
 	}
 	return max(need-least, 1), forEffect
+}
+
+// beatText says that the variants at idx beat the control, with rest
+// after the control and their chances to beat it in brackets: "Variant B
+// beats the original on clicks (>99% chance)", "Variant B and Variant C
+// both beat the original on clicks (each >99% chance)", "Variant B,
+// Variant C and Variant D all beat the original on clicks (>99%, >99% and
+// 96% chance)".
+func beatText(arms []Arm, vs []VariantResult, idx []int, rest string) string {
+	var names, chances []string
+	for _, i := range idx {
+		names = append(names, arms[i].Label)
+		chances = append(chances, FormatProbability(*vs[i].ProbBeatControl))
+	}
+	verb, chance := "beats", chances[0]
+	switch {
+	case len(idx) == 2:
+		verb = "both beat"
+	case len(idx) > 2:
+		verb = "all beat"
+	}
+	if len(idx) > 1 {
+		chance = andList(chances)
+		if slices.Equal(chances, slices.Repeat(chances[:1], len(chances))) {
+			chance = "each " + chances[0]
+		}
+	}
+	return fmt.Sprintf("%s %s %s%s (%s chance)", capitalise(andList(names)), verb, arms[0].Label, rest, chance)
+}
+
+// andList joins "a", "a and b", "a, b and c".
+func andList(s []string) string {
+	if len(s) < 2 {
+		return strings.Join(s, "")
+	}
+	return strings.Join(s[:len(s)-1], ", ") + " and " + s[len(s)-1]
 }
 
 // unfedArms names the arms short of MinExposures that are planned to get
