@@ -62,8 +62,8 @@ func answerNow(t *testing.T, llm *fakeLLM, ch <-chan apiAnswer) apiAnswer {
 			t.Errorf("the refused generation reached the model")
 		}
 		return a
-	case <-time.After(5 * time.Second):
-		t.Fatalf("no answer after 5 s: the generation went on to the model (%d calls, %d before)", llm.calls(), calls)
+	case <-time.After(20 * time.Second):
+		t.Fatalf("no answer after 20 s: the generation went on to the model (%d calls, %d before)", llm.calls(), calls)
 		return apiAnswer{}
 	}
 }
@@ -71,7 +71,7 @@ func answerNow(t *testing.T, llm *fakeLLM, ch <-chan apiAnswer) apiAnswer {
 // waitCalls waits until the fake model has had n requests.
 func waitCalls(t *testing.T, llm *fakeLLM, n int) {
 	t.Helper()
-	for deadline := time.Now().Add(5 * time.Second); llm.calls() < n; time.Sleep(10 * time.Millisecond) {
+	for deadline := time.Now().Add(20 * time.Second); llm.calls() < n; time.Sleep(10 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatalf("the model had %d requests, want %d", llm.calls(), n)
 		}
@@ -244,7 +244,7 @@ func TestAPIGenerateSharesTheLimits(t *testing.T) {
 		t.Errorf("the API after the others ended: %d %s %q", a.status, a.code, a.msg)
 	}
 	r := g.e.app.genJobs
-	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(10 * time.Millisecond) {
 		r.mu.Lock()
 		running, people := r.running, len(r.generating)
 		r.mu.Unlock()
@@ -262,7 +262,7 @@ func TestAPIGenerateSharesTheLimits(t *testing.T) {
 func waitNoModelCalls(t *testing.T, e *env) {
 	t.Helper()
 	r := e.app.genJobs
-	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(10 * time.Millisecond) {
 		r.mu.Lock()
 		running, gens, rewrites := r.running, len(r.generating), len(r.rewriting)
 		r.mu.Unlock()
@@ -315,11 +315,11 @@ func TestRemovedPersonsGenerationsDoNotCountForTheNext(t *testing.T) {
 						if a.err != nil || a.status != http.StatusUnauthorized || a.code != "invalid_token" {
 							t.Errorf("the removed person's API generation: %d %s %q %v", a.status, a.code, a.msg, a.err)
 						}
-					case <-time.After(5 * time.Second):
+					case <-time.After(20 * time.Second):
 						t.Fatal("the removed person's API generation went on")
 					}
 				}
-				if !llm.waitCancelled(genUserMax, 5*time.Second) {
+				if !llm.waitCancelled(genUserMax, 20*time.Second) {
 					t.Error("the removed person's model calls went on")
 				}
 				held = nil
@@ -445,7 +445,7 @@ func TestNewBriefIsNotHeldBackByItsOwnRewrites(t *testing.T) {
 	wantStatus(t, resp, http.StatusOK, body)
 	wantNotContains(t, body, "You already have")
 	wantContains(t, body, `data-state="running"`)
-	if !llm.waitCancelled(genPersonMax, 5*time.Second) {
+	if !llm.waitCancelled(genPersonMax, 20*time.Second) {
 		t.Error("the old drafts' rewrites went on")
 	}
 	release()

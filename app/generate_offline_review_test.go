@@ -154,7 +154,7 @@ func TestOfflineRewriteOnThePage(t *testing.T) {
 		resp, card := g.c.hx(http.MethodPost, fmt.Sprintf("%s/drafts/%d/regenerate?instruction=%s", statusURL, i, strings.ReplaceAll(instruction, " ", "+")),
 			draftsForm(texts, []int{0, 1}, nil))
 		wantStatus(t, resp, http.StatusOK, card)
-		for deadline := time.Now().Add(5 * time.Second); strings.Contains(card, "draft-busy"); time.Sleep(20 * time.Millisecond) {
+		for deadline := time.Now().Add(20 * time.Second); strings.Contains(card, "draft-busy"); time.Sleep(20 * time.Millisecond) {
 			if time.Now().After(deadline) {
 				t.Fatal("the rewrite did not finish")
 			}

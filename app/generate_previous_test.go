@@ -179,7 +179,7 @@ func TestNewBriefStopsRewritesOfThePreviousDrafts(t *testing.T) {
 
 	llm.setReply(failWith(http.StatusInternalServerError, nil, "boom")) // once released
 	newURL, _ := g.start(t, g.brief(2))
-	if !llm.waitCancelled(1, 5*time.Second) {
+	if !llm.waitCancelled(1, 20*time.Second) {
 		t.Fatal("the previous drafts' rewrite went on")
 	}
 	release()

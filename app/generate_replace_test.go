@@ -58,7 +58,7 @@ func TestGenerateNewBriefReplacesRunning(t *testing.T) {
 		t.Errorf("%d drafts from the newer brief, want 3", n)
 	}
 	_, frag = bob.hx(http.MethodGet, bobs, nil)
-	for deadline := time.Now().Add(5 * time.Second); strings.Contains(frag, `data-state="running"`) && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+	for deadline := time.Now().Add(20 * time.Second); strings.Contains(frag, `data-state="running"`) && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
 		_, frag = bob.hx(http.MethodGet, bobs, nil)
 	}
 	wantContains(t, frag, `data-state="done"`)

@@ -20,7 +20,7 @@ func rewriteHeld(t *testing.T, c *client, llm *fakeLLM, statusURL string, form u
 	resp, card := c.hx(http.MethodPost, fmt.Sprintf("%s/drafts/%d/regenerate?instruction=shorter", statusURL, i), form)
 	wantStatus(t, resp, http.StatusOK, card)
 	wantContains(t, card, "draft-busy", "Rewriting (shorter)")
-	for deadline := time.Now().Add(5 * time.Second); llm.calls() == calls; time.Sleep(10 * time.Millisecond) {
+	for deadline := time.Now().Add(20 * time.Second); llm.calls() == calls; time.Sleep(10 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatal("the rewrite never reached the model")
 		}
@@ -106,7 +106,7 @@ func TestRewritesEndWithTheirJob(t *testing.T) {
 			rewriteHeld(t, owner, llm, statusURL, draftsForm(texts, []int{1}, nil), 0)
 
 			tt.end(t, g, statusURL, texts)
-			if !llm.waitCancelled(1, 5*time.Second) {
+			if !llm.waitCancelled(1, 20*time.Second) {
 				t.Fatal("the rewrite's model call went on after its job ended")
 			}
 			// The slot is free again (a newer brief's generation, still
@@ -115,7 +115,7 @@ func TestRewritesEndWithTheirJob(t *testing.T) {
 			if tt.name == "a newer brief" {
 				want = 1
 			}
-			for deadline := time.Now().Add(5 * time.Second); modelCallsInFlight(g) != want; time.Sleep(10 * time.Millisecond) {
+			for deadline := time.Now().Add(20 * time.Second); modelCallsInFlight(g) != want; time.Sleep(10 * time.Millisecond) {
 				if time.Now().After(deadline) {
 					t.Fatalf("%d model calls still hold a slot, want %d", modelCallsInFlight(g), want)
 				}

@@ -171,7 +171,7 @@ func approvalOfRemovedUser(t *testing.T, remove func(g *genFixture, bob experime
 // have looked, and the wait would never end).
 func waitApproving(t *testing.T, j *genJob, before time.Time) {
 	t.Helper()
-	for deadline := time.Now().Add(5 * time.Second); j.lastTouched().Equal(before); time.Sleep(5 * time.Millisecond) {
+	for deadline := time.Now().Add(20 * time.Second); j.lastTouched().Equal(before); time.Sleep(5 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatal("the approval never reached its job")
 		}

@@ -38,7 +38,7 @@ func TestGenerateOfflineCustomRewrite(t *testing.T) {
 	form.Set("drafts[1].note", "mention the free trial")
 	resp, card := g.c.hx(http.MethodPost, statusURL+"/drafts/1/regenerate?instruction=custom", form)
 	wantStatus(t, resp, http.StatusOK, card)
-	for deadline := time.Now().Add(5 * time.Second); strings.Contains(card, "draft-busy") && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+	for deadline := time.Now().Add(20 * time.Second); strings.Contains(card, "draft-busy") && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
 		_, card = g.c.hx(http.MethodGet, statusURL+"/drafts/1", nil)
 	}
 	wantContains(t, card, "Replaced with another offline template: the offline generator cannot follow written requests.")
@@ -47,7 +47,7 @@ func TestGenerateOfflineCustomRewrite(t *testing.T) {
 	// The buttons it can follow still say what they did.
 	resp, card = g.c.hx(http.MethodPost, statusURL+"/drafts/0/regenerate?instruction=different+angle", draftsForm(texts, []int{0, 1}, nil))
 	wantStatus(t, resp, http.StatusOK, card)
-	for deadline := time.Now().Add(5 * time.Second); strings.Contains(card, "draft-busy") && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+	for deadline := time.Now().Add(20 * time.Second); strings.Contains(card, "draft-busy") && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
 		_, card = g.c.hx(http.MethodGet, statusURL+"/drafts/0", nil)
 	}
 	wantContains(t, card, "Rewritten with a different angle.")
