@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -724,14 +725,10 @@ func durationText(days float64) string {
 }
 
 // roundUp rounds a planned visitor count up to two significant digits, so
-// the page does not pretend to a precision the estimate does not have.
-func roundUp(n int64) int64 {
-	if n < 100 {
-		return n
-	}
-	scale := int64(math.Pow(10, math.Floor(math.Log10(float64(n)))-1))
-	return (n + scale - 1) / scale * scale
-}
+// the page does not pretend to a precision the estimate does not have. It
+// is stats.RoundUpCount, the rounding of the verdict's and the table's
+// "N more visitors" too, so that one estimate reads the same everywhere.
+func roundUp(n int64) int64 { return stats.RoundUpCount(n) }
 
 // makeSeries turns the day rows into per-variant daily and cumulative
 // counts. The store lists only the days with visitors or conversions; the
@@ -1047,7 +1044,8 @@ func (r *resultsReport) resultsView(liveURL string) views.Results {
 		out.TotalVisits += vr.Exposures
 		out.TotalConvert += vr.Conversions
 	}
-	out.TooFew, out.Needed = r.tooFew(out.TotalVisits, out.TotalConvert)
+	var tooFewRows []views.TooFewRow
+	out.TooFew, out.Needed, tooFewRows = r.tooFew(out.TotalVisits, out.TotalConvert)
 	for i, v := range e.Variants {
 		vr := r.an.Variants[i]
 		row := views.ResultRow{
@@ -1076,6 +1074,9 @@ func (r *resultsReport) resultsView(liveURL string) views.Results {
 				row.PValue, row.PValueAdjusted, row.HasPValue = *vr.PValue, *vr.PValueAdjusted, true
 			}
 		}
+		if i < len(tooFewRows) {
+			row.TooFew = tooFewRows[i]
+		}
 		h := r.health[i]
 		row.Health = views.Health{Applied: h.applied, Missed: h.missed, MedianMS: h.medianMS, Warning: h.warning,
 			Missing: r.missing.named[i]}
@@ -1085,33 +1086,73 @@ func (r *resultsReport) resultsView(liveURL string) views.Results {
 }
 
 // tooFew says whether the page holds back the numbers that judge (see
-// resultsView): while
-// the verdict's data check finds too few visitors or conversions
-// (stats.Need: some variant under 100 visitors, or under 10 conversions
-// in all, whatever the verdict, since a broken split's comes first), but
-// not before the first visitor, when there is nothing to hold back. The
-// rule is the whole experiment's, as the verdict's is: each variant's
-// chance to be best rests on every other's counts. needed is the line
-// under "Too few visitors yet": the verdict's own estimate of the
-// visitors still needed, or, with no conversion to estimate from yet,
-// the least the verdict asks for.
-func (r *resultsReport) tooFew(visitors, conversions int64) (tooFew bool, needed string) {
+// resultsView): while the verdict's data check finds too few visitors or
+// conversions (stats.Need: some variant under 100 visitors, or under 10
+// conversions in all, whatever the verdict, since a broken split's comes
+// first), but not before the first visitor, when there is nothing to hold
+// back. The rule is the whole experiment's, as the verdict's is: each
+// variant's chance to be best rests on every other's counts.
+//
+// needed is the line under "Too few visitors yet", the same on every row:
+// the verdict's own estimate of the visitors still needed, or, with no
+// conversion to estimate from yet, the least the verdict asks for. rows,
+// when not nil, says it row by row instead, in the verdict's terms: a
+// variant at 0% of the split that never gets its visitors
+// (stats.Need.Unfed) says so, and the others that they wait for it; short
+// of the minimum of visitors a variant (stats.Need.Minimum), each short
+// variant says how many it lacks and the others what they wait for.
+func (r *resultsReport) tooFew(visitors, conversions int64) (tooFew bool, needed string, rows []views.TooFewRow) {
 	need := r.an.Need
 	if !need.Short || visitors == 0 || r.exp.Status == experiments.StatusDraft {
-		return false, ""
+		return false, "", nil
 	}
+	stopped := r.exp.Status == experiments.StatusStopped
 	were := "needed"
-	if r.exp.Status == experiments.StatusStopped {
+	if stopped {
 		were = "were needed"
 	}
+	label := func(i int) string { return views.VariantPhrase(r.exp.Variants[i].Key, i == 0) }
+	if len(need.Unfed) > 0 || need.Minimum {
+		var unfed, short []string
+		for _, i := range need.Unfed {
+			unfed = append(unfed, label(i))
+		}
+		for i, a := range r.arms {
+			if a.Exposures < stats.MinExposures && !slices.Contains(need.Unfed, i) {
+				short = append(short, label(i))
+			}
+		}
+		gets, get := "gets", "get"
+		if stopped {
+			gets, get = "got", "got"
+		}
+		rows = make([]views.TooFewRow, len(r.arms))
+		for i, a := range r.arms {
+			switch {
+			case slices.Contains(need.Unfed, i):
+				rows[i] = views.TooFewRow{NoTraffic: true, Needed: "0% of visitors"}
+			case a.Exposures < stats.MinExposures:
+				rows[i].Needed = strings.Replace(counted(stats.MinExposures-a.Exposures, "visitor", "visitors"), " ", " more ", 1) + " " + were
+			case len(unfed) == 1:
+				rows[i].Needed = "Waiting for " + unfed[0] + ", which " + gets + " no traffic"
+			case len(unfed) > 1:
+				rows[i].Needed = "Waiting for " + englishJoin(unfed) + ", which " + get + " no traffic"
+			case stopped:
+				rows[i].Needed = capitalise(englishJoin(short)) + " stopped short of " + formatCount(stats.MinExposures) + " visitors"
+			default:
+				rows[i].Needed = "Waiting for " + englishJoin(short) + " to reach " + formatCount(stats.MinExposures) + " visitors"
+			}
+		}
+		return true, "", rows
+	}
 	if need.More > 0 {
-		return true, "About " + formatCount(need.More) + " more visitors per variant " + were
+		return true, "About " + formatCount(need.More) + " more visitors per variant " + were, nil
 	}
 	if conversions == 0 {
 		return true, fmt.Sprintf("At least %s %s and %s visitors per variant %s",
-			formatCount(stats.MinConversions), r.goalNoun, formatCount(stats.MinExposures), were)
+			formatCount(stats.MinConversions), r.goalNoun, formatCount(stats.MinExposures), were), nil
 	}
-	return true, ""
+	return true, "", nil
 }
 
 // splitText is the planned or observed split, "50% / 50%".

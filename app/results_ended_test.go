@@ -33,9 +33,9 @@ func TestResultsVerdictStopped(t *testing.T) {
 		{"shipped, too early", shipTest, early, stats.StatusKeepRunning,
 			"Too early to call", "but the test stopped before it could be called: no clear answer. Duplicate it to run it again for longer.", "keep the test running"},
 		{"running, too few visitors", nil, few, stats.StatusNotEnoughData,
-			"Not enough data yet", "Not enough data yet: roughly", "stopped"},
+			"Not enough data yet", "Not enough data yet: copylab calls a test once each variant has 100 visitors", "stopped"},
 		{"stopped, too few visitors", stopTest, few, stats.StatusNotEnoughData,
-			"Not enough data", "Not enough data: the test stopped before enough visitors came; roughly", "yet"},
+			"Not enough data", "Not enough data: copylab calls a test once each variant has 100 visitors and the test has 10 clicks in all, and the test stopped with each variant at 50", "yet"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e, c, tok, x := startedWithCounts(t, tc.counts...)

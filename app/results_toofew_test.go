@@ -16,7 +16,7 @@ import (
 // but no uplift, no interval, no chance to be best, no chance to beat the
 // original and no p-value (numbers that swing on every visitor, yet read as a
 // result): the chance column says "Too few visitors yet" over the
-// verdict's own estimate of the visitors still needed, and the rate chart
+// verdict's own count of the visitors each variant still needs, and the rate chart
 // draws no band. The results document keeps every number. Once the
 // counts are enough for a verdict, the numbers come back.
 func TestResultsTooFewVisitors(t *testing.T) {
@@ -41,7 +41,9 @@ func TestResultsTooFewVisitors(t *testing.T) {
 		}
 	}
 	text := doc["verdict"].(map[string]any)["text"].(string)
-	more := regexp.MustCompile(`roughly ([\d,]+) more visitors per variant`).FindStringSubmatch(text)
+	// Short of the 100 visitors a variant, the verdict says what each
+	// lacks (here the same for both).
+	more := regexp.MustCompile(`each variant needs ([\d,]+) more`).FindStringSubmatch(text)
 	if more == nil {
 		t.Fatalf("verdict %q gives no estimate", text)
 	}
@@ -63,7 +65,7 @@ func TestResultsTooFewVisitors(t *testing.T) {
 			}
 			for i, td := range best {
 				got := strings.Join(strings.Fields(textOf(td)), " ")
-				if want := "Too few visitors yet About " + more[1] + " more visitors per variant needed"; got != want {
+				if want := "Too few visitors yet " + more[1] + " more visitors needed"; got != want {
 					t.Errorf("row %d chance cell %q, want %q", i, got, want)
 				}
 			}
@@ -119,7 +121,7 @@ func TestResultsTooFewVisitors(t *testing.T) {
 	got := strings.Join(strings.Fields(textOf(findAll(parseHTML(t, full), func(n *xhtml.Node) bool {
 		return n.Data == "td" && attrOf(n, "data-label") == "Chance to be best"
 	})[0])), " ")
-	if want := "Too few visitors About " + more[1] + " more visitors per variant were needed"; got != want {
+	if want := "Too few visitors " + more[1] + " more visitors were needed"; got != want {
 		t.Errorf("stopped: chance cell %q, want %q", got, want)
 	}
 }

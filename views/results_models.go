@@ -37,6 +37,21 @@ type ResultRow struct {
 	Health Health
 
 	Provenance Provenance // where generated copy came from; empty on public pages
+
+	// TooFew is what the row says where its chance to be best would be
+	// while the counts are too few (Results.TooFew); zero: Results.Needed.
+	TooFew TooFewRow
+}
+
+// TooFewRow is one row's own words while the counts are too few for any
+// verdict, when they differ by row: what its variant still lacks ("24
+// more visitors needed"), or what it waits for ("Waiting for Variant B to
+// reach 100 visitors"). NoTraffic says the variant gets no share of the
+// traffic (0%), so it never gets its visitors: the row says that instead
+// of "Too few visitors yet".
+type TooFewRow struct {
+	NoTraffic bool
+	Needed    string
 }
 
 // Health is the snippet's telemetry for one variant: page views where the
@@ -100,7 +115,8 @@ type Results struct {
 	// rows then carry no interval, chance or p-value, and the table says
 	// "Too few visitors yet" where the chance to be best would be, over
 	// Needed, what more it takes ("About 1,200 more visitors per variant
-	// needed"; "" when there is nothing to say).
+	// needed"; "" when there is nothing to say), or each row's own words
+	// (ResultRow.TooFew) where they are set.
 	TooFew bool
 	Needed string
 

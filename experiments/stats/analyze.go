@@ -141,9 +141,20 @@ type Need struct {
 	// of them together fewer than MinConversions conversions.
 	Short bool
 	// More is roughly how many more visitors each variant needs, as the
-	// not_enough_data verdict says it; 0 when not Short, and while there is
-	// no visitor or no conversion yet to estimate it from.
+	// not_enough_data verdict says it, rounded up as the plan rounds its
+	// sample (RoundUpCount); 0 when not Short, and while there is no
+	// visitor or no conversion yet to estimate it from.
 	More int64
+	// Minimum says what holds the verdict back is the MinExposures
+	// visitors every variant needs (the conversions come with them at the
+	// rate so far): each variant short of it needs MinExposures less its
+	// visitors, and More is the largest of those. The verdict then says
+	// that, not how many visitors it takes to detect the practical
+	// threshold, which is the plan's to say.
+	Minimum bool
+	// Unfed holds the indexes of the variants short of MinExposures that
+	// are planned to get no traffic (a weight of 0): they never get there.
+	Unfed []int
 
 	more      int64 // visitorsNeeded's answer, its sentinels included
 	forEffect bool
@@ -155,10 +166,10 @@ func needOf(arms []Arm, threshold float64) Need {
 	if len(arms) == 0 {
 		return Need{}
 	}
-	more, forEffect := visitorsNeeded(arms, threshold)
-	n := Need{Short: more != 0, more: more, forEffect: forEffect}
+	more, forEffect, minimum := visitorsNeeded(arms, threshold)
+	n := Need{Short: more != 0, more: more, forEffect: forEffect, Minimum: minimum, Unfed: unfedArms(arms)}
 	if more > 0 {
-		n.More = roundSignificant(more, 2)
+		n.More = RoundUpCount(more)
 	}
 	return n
 }

@@ -32,7 +32,13 @@ func TestNeedIsTheVerdicts(t *testing.T) {
 			if an.Need.Short != tt.short || (an.Need.More > 0) != tt.more || an.Verdict.Status != tt.status {
 				t.Fatalf("need %+v, verdict %q, want short %v, an estimate %v, %s", an.Need, an.Verdict.Status, tt.short, tt.more, tt.status)
 			}
-			if tt.more && tt.status == StatusNotEnoughData && !strings.Contains(an.Verdict.Text, "roughly "+FormatCount(an.Need.More)+" more visitors per variant") {
+			// Short of the visitor minimum, the verdict says what each
+			// variant lacks, the largest of which is More.
+			quote := "roughly " + FormatCount(an.Need.More) + " more visitors per variant"
+			if an.Need.Minimum {
+				quote = " " + FormatCount(an.Need.More) + " more"
+			}
+			if tt.more && tt.status == StatusNotEnoughData && !strings.Contains(an.Verdict.Text, quote) {
 				t.Errorf("verdict %q does not quote the need %d", an.Verdict.Text, an.Need.More)
 			}
 		})

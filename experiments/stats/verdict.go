@@ -44,7 +44,13 @@ const (
 //     "wait for more visitors" would be the wrong advice. At p < 0.001 the
 //     chi-square test is trustworthy even at small counts;
 //  3. not_enough_data when some variant has fewer than MinExposures visitors
-//     or all together have fewer than MinConversions conversions;
+//     or all together have fewer than MinConversions conversions. Its
+//     sentence says what is missing: a variant with no share of the
+//     traffic that never gets its visitors (and what the others already
+//     show); the visitors each short variant lacks, and whether the
+//     difference so far is already large (minimumText); or, once every
+//     variant has MinExposures, roughly how many more visitors the
+//     conversions or the practical threshold take;
 //  4. winner, then control_wins: a decisive result is worth acting on even
 //     when the effect is small, and the two cannot both hold because the
 //     ProbBest values sum to 1;
@@ -103,14 +109,25 @@ func verdict(arms []Arm, an Analysis, opts Options) Verdict {
 		return Verdict{StatusSRM, broken + ": " + check + before + "."}
 	}
 
-	if starved := unfedArms(arms); len(starved) > 0 && !opts.Ended {
+	if unfed := an.Need.Unfed; len(unfed) > 0 && !opts.Ended {
 		// More visitors would never help: these arms get none.
+		var starved []string
+		for _, i := range unfed {
+			starved = append(starved, arms[i].Label)
+		}
 		get, them := "gets", "it"
 		if len(starved) > 1 {
 			get, them = "get", "them"
 		}
 		never := fmt.Sprintf("Not enough data, and there will not be: %s %s no traffic (0%% of visitors), and every variant needs at least %s visitors",
-			strings.Join(starved, " and "), get, FormatCount(MinExposures))
+			andList(starved), get, FormatCount(MinExposures))
+		// What the variants that do get traffic already show is not
+		// hidden behind the one that never will: the status stays
+		// not_enough_data (the spec's rule), the sentence says it.
+		if beat := clearBeaters(arms, an, unfed); len(beat) > 0 {
+			never += ", though " + beatText(arms, vs, beat, " so far")
+			them = andList(starved)
+		}
 		act := "give " + them + " a share of the traffic, or stop the test"
 		if opts.ReadOnly {
 			return Verdict{StatusNotEnoughData, never + ". " + TeamCan(act)}
@@ -139,6 +156,9 @@ func verdict(arms []Arm, an Analysis, opts Options) Verdict {
 			return Verdict{StatusNotEnoughData, fmt.Sprintf(
 				"Not enough data yet: no %s so far, so there is no telling how many visitors the test needs; each variant needs at least %s visitors, and the test %s %s%s.",
 				goal, FormatCount(MinExposures), FormatCount(MinConversions), goal, resume)}
+		}
+		if least := leastExposures(arms); least < MinExposures {
+			return Verdict{StatusNotEnoughData, minimumText(arms, an, opts)}
 		}
 		why := "before the numbers mean anything"
 		if forEffect {
@@ -330,29 +350,34 @@ func allWithin(vs []VariantResult, threshold float64) bool {
 }
 
 // visitorsNeeded estimates how many more visitors each variant needs, or 0
-// when the data thresholds are met. The estimate is the largest of three
-// needs, per variant: MinExposures; enough visitors for MinConversions
-// conversions in all at the current rate; and the SampleSize for detecting
-// the practical threshold at that rate. The rate is the original's, as the
-// results page's plan uses, or the pooled one while the original has no
-// conversion. forEffect reports whether the last need decided it. With no
+// when the data thresholds are met. The estimate is the largest of up to
+// three needs, per variant: MinExposures; while the conversions are short
+// of MinConversions, enough visitors for them at the current rate; and,
+// once every variant has MinExposures, the SampleSize for detecting the
+// practical threshold at that rate. That last need is left out while a
+// variant is short of MinExposures: the minimum is then what holds the
+// verdict back, and a large difference can be called as soon as it is met
+// (2/74 against 33/76 was a winner 60 visitors later, while the plan
+// asked for 59,000). The rate is the original's, as the results page's
+// plan uses, or the pooled one while the original has no conversion.
+// forEffect reports whether the SampleSize decided it, minimum whether
+// MinExposures did (each variant short of it needs what it lacks). With no
 // visitors, or no conversion at all, there is nothing to base a rate on:
 // it returns noVisitorsYet or noConversionsYet instead of a guess.
-func visitorsNeeded(arms []Arm, threshold float64) (more int64, forEffect bool) {
+func visitorsNeeded(arms []Arm, threshold float64) (more int64, forEffect, minimum bool) {
 	var n, c int64
-	least := arms[0].Exposures
+	least := leastExposures(arms)
 	for _, a := range arms {
 		n += a.Exposures
 		c += a.Conversions
-		least = min(least, a.Exposures)
 	}
 	switch {
 	case least >= MinExposures && c >= MinConversions:
-		return 0, false
+		return 0, false, false
 	case n == 0:
-		return noVisitorsYet, false
+		return noVisitorsYet, false, false
 	case c == 0:
-		return noConversionsYet, false
+		return noConversionsYet, false, false
 	}
 	k := float64(len(arms))
 	r := float64(c) / float64(n)
@@ -360,11 +385,159 @@ func visitorsNeeded(arms []Arm, threshold float64) (more int64, forEffect bool) 
 		r = float64(ctl.Conversions) / float64(ctl.Exposures)
 	}
 	need := int64(MinExposures)
-	need = max(need, int64(math.Ceil(MinConversions/(r*k))))
+	if c < MinConversions {
+		need = max(need, int64(math.Ceil(MinConversions/(r*k))))
+	}
+	if least < MinExposures {
+		return need - least, false, need == MinExposures
+	}
 	if ss := SampleSize(r, threshold); ss > need {
 		need, forEffect = ss, true
 	}
-	return max(need-least, 1), forEffect
+	return max(need-least, 1), forEffect, false
+}
+
+// leastExposures is the visitors of the smallest arm.
+func leastExposures(arms []Arm) int64 {
+	least := arms[0].Exposures
+	for _, a := range arms {
+		least = min(least, a.Exposures)
+	}
+	return least
+}
+
+// minimumText is the not_enough_data sentence while some variant is short
+// of MinExposures: the rule, and how many more visitors each short variant
+// needs (or, when the conversions would still be short by then, roughly
+// how many it takes); and when a difference already lies beyond the
+// practical threshold, that it is large but not confirmed. It gives no
+// number of visitors for detecting the practical threshold: the plan says
+// that, and the verdict may come long before.
+func minimumText(arms []Arm, an Analysis, opts Options) string {
+	var c int64
+	for _, a := range arms {
+		c += a.Conversions
+	}
+	rule := fmt.Sprintf("copylab calls a test once each variant has %s visitors", FormatCount(MinExposures))
+	if c < MinConversions {
+		rule += fmt.Sprintf(" and the test has %s %s in all", FormatCount(MinConversions), opts.GoalNoun)
+	}
+	// Each short variant, with what it has (stopped) or what it lacks.
+	var short []int
+	for i, a := range arms {
+		if a.Exposures < MinExposures {
+			short = append(short, i)
+		}
+	}
+	same := len(short) == len(arms)
+	for _, i := range short {
+		same = same && arms[i].Exposures == arms[short[0]].Exposures
+	}
+	var needs, had []string
+	for k, i := range short {
+		n := FormatCount(MinExposures - arms[i].Exposures)
+		if k == 0 {
+			needs = append(needs, arms[i].Label+" needs "+n+" more")
+		} else {
+			needs = append(needs, arms[i].Label+" "+n+" more")
+		}
+		had = append(had, arms[i].Label+" at "+FormatCount(arms[i].Exposures))
+	}
+	if same {
+		needs = []string{"each variant needs " + FormatCount(MinExposures-arms[0].Exposures) + " more"}
+		had = []string{"each variant at " + FormatCount(arms[0].Exposures)}
+	}
+
+	ahead, behind := farFrom(arms, an.Variants, opts.Threshold)
+	if opts.Ended {
+		text := "Not enough data: " + rule + ", and the test stopped with " + andList(had)
+		if c < MinConversions {
+			text += fmt.Sprintf(", and with %s of the %s %s", FormatCount(c), FormatCount(MinConversions), opts.GoalNoun)
+		}
+		if far := farText(arms[0].Label, ahead, behind, "was", "were"); far != "" {
+			text += "; " + far + ", but that was never confirmed"
+		}
+		return text + "."
+	}
+	text := "Not enough data yet: " + rule
+	if an.Need.Minimum {
+		text += ", so " + andList(needs)
+	} else {
+		text += fmt.Sprintf("; at the rate so far that takes roughly %s more visitors per variant", FormatCount(an.Need.More))
+	}
+	if far := farText(arms[0].Label, ahead, behind, "is", "are"); far != "" {
+		text += "; " + far + " so far, but that is not confirmed until then"
+	}
+	switch {
+	case opts.Paused && opts.ReadOnly:
+		text += "; " + PausedReadOnly
+	case opts.Paused:
+		text += "; resume the test to get those visitors"
+	}
+	return text + "."
+}
+
+// farFrom lists the variants whose uplift interval lies wholly beyond the
+// practical threshold, above it (ahead) or below it (behind): a difference
+// already large, whatever the counts still lack.
+func farFrom(arms []Arm, vs []VariantResult, threshold float64) (ahead, behind []string) {
+	for i := 1; i < len(vs); i++ {
+		iv := vs[i].UpliftInterval
+		switch {
+		case iv == nil:
+		case iv.Low > threshold:
+			ahead = append(ahead, arms[i].Label)
+		case iv.High < -threshold:
+			behind = append(behind, arms[i].Label)
+		}
+	}
+	return ahead, behind
+}
+
+// farText words farFrom's lists against the control: "Variant B is far
+// ahead of the original", "Variant B is far ahead of the original and
+// Variant C is far behind it"; "" when both are empty. one and many are
+// the verb, singular and plural ("is", "are").
+func farText(control string, ahead, behind []string, one, many string) string {
+	be := func(names []string) string {
+		if len(names) > 1 {
+			return many
+		}
+		return one
+	}
+	var parts []string
+	if len(ahead) > 0 {
+		parts = append(parts, andList(ahead)+" "+be(ahead)+" far ahead of "+control)
+	}
+	if len(behind) > 0 {
+		than := control
+		if len(ahead) > 0 {
+			than = "it"
+		}
+		parts = append(parts, andList(behind)+" "+be(behind)+" far behind "+than)
+	}
+	return capitalise(strings.Join(parts, " and "))
+}
+
+// clearBeaters lists the variants, other than skip's, that clearly beat
+// the control on counts that meet the minimums: both have MinExposures
+// visitors, there are MinConversions conversions in all, and the chance
+// to beat the control reaches DecisionProb.
+func clearBeaters(arms []Arm, an Analysis, skip []int) []int {
+	var c int64
+	for _, a := range arms {
+		c += a.Conversions
+	}
+	if c < MinConversions || arms[0].Exposures < MinExposures {
+		return nil
+	}
+	var out []int
+	for i := 1; i < len(arms); i++ {
+		if p := an.Variants[i].ProbBeatControl; !slices.Contains(skip, i) && arms[i].Exposures >= MinExposures && p != nil && *p >= DecisionProb {
+			out = append(out, i)
+		}
+	}
+	return out
 }
 
 // beatText says that the variants at idx beat the control, with rest
@@ -403,11 +576,12 @@ func andList(s []string) string {
 	return strings.Join(s[:len(s)-1], ", ") + " and " + s[len(s)-1]
 }
 
-// unfedArms names the arms short of MinExposures that are planned to get
-// no traffic at all (weight 0 where other weights are set): a variant set
-// to 0% before it had its visitors, which would hold the verdict at "not
-// enough data" for ever while saying more visitors would settle it.
-func unfedArms(arms []Arm) []string {
+// unfedArms holds the indexes of the arms short of MinExposures that are
+// planned to get no traffic at all (weight 0 where other weights are set):
+// a variant set to 0% before it had its visitors, which would hold the
+// verdict at "not enough data" for ever while saying more visitors would
+// settle it.
+func unfedArms(arms []Arm) []int {
 	var sum int
 	for _, a := range arms {
 		sum += max(a.WeightBP, 0)
@@ -415,13 +589,13 @@ func unfedArms(arms []Arm) []string {
 	if sum == 0 {
 		return nil // no planned split given: weights unknown
 	}
-	var names []string
-	for _, a := range arms {
+	var out []int
+	for i, a := range arms {
 		if a.WeightBP <= 0 && a.Exposures < MinExposures {
-			names = append(names, a.Label)
+			out = append(out, i)
 		}
 	}
-	return names
+	return out
 }
 
 // What visitorsNeeded returns when there is no rate to estimate from.
@@ -611,14 +785,18 @@ func FormatCount(n int64) string {
 	return b.String()
 }
 
-// roundSignificant rounds n to the given number of significant digits, so
-// estimates read as estimates ("roughly 2,400", not "2,437").
-func roundSignificant(n int64, digits int) int64 {
-	if n <= 0 {
+// RoundUpCount rounds a number of visitors still to come (a planned
+// sample, the visitors a test still needs) up to two significant digits,
+// so the page does not pretend to a precision the estimate does not have,
+// and never promises fewer than it takes: 13,355 is "14,000". Below 100 it
+// is exact. The plan, the verdict and the results table all round with it,
+// so one estimate reads the same everywhere.
+func RoundUpCount(n int64) int64 {
+	if n < 100 {
 		return n
 	}
-	scale := math.Pow(10, math.Max(0, math.Floor(math.Log10(float64(n)))+1-float64(digits)))
-	return int64(math.Round(float64(n)/scale) * scale)
+	scale := int64(math.Pow(10, math.Floor(math.Log10(float64(n)))-1))
+	return (n + scale - 1) / scale * scale
 }
 
 // capitalise upper-cases the first letter, for a label starting a sentence.

@@ -32,10 +32,10 @@ func TestVerdicts(t *testing.T) {
 			arms:   labelled(arm("control", 5, 50), arm("b", 6, 50)),
 			opts:   opts,
 			status: StatusNotEnoughData,
-			// The original's rate 5/50, as the results page's plan uses:
-			// the visitors to detect a 10% change, less the 50 already in.
+			// The minimum of 100 visitors a variant holds the verdict
+			// back, not the visitors to detect a 10% change (the plan's).
 			contains: func(Analysis) []string {
-				return []string{"Not enough data yet", "roughly " + FormatCount(roundSignificant(SampleSize(0.10, 0.10)-50, 2)) + " more visitors per variant", "10% change in sign-ups"}
+				return []string{"Not enough data yet: copylab calls a test once each variant has 100 visitors, so each variant needs 50 more."}
 			},
 		},
 		{
@@ -50,7 +50,7 @@ func TestVerdicts(t *testing.T) {
 			opts:   opts,
 			status: StatusNotEnoughData,
 			contains: func(Analysis) []string {
-				return []string{"Not enough data, and there will not be: Variant C gets no traffic (0% of visitors)", "give it a share of the traffic, or stop the test."}
+				return []string{"Not enough data, and there will not be: Variant C gets no traffic (0% of visitors)", "give Variant C a share of the traffic, or stop the test."}
 			},
 		},
 		{
@@ -90,7 +90,7 @@ func TestVerdicts(t *testing.T) {
 			opts:   opts,
 			status: StatusNotEnoughData,
 			contains: func(Analysis) []string {
-				return []string{"roughly " + FormatCount(roundSignificant(SampleSize(0.02, 0.10)-100, 2)) + " more visitors"}
+				return []string{"roughly " + FormatCount(RoundUpCount(SampleSize(0.02, 0.10)-100)) + " more visitors"}
 			},
 		},
 		{
@@ -99,7 +99,7 @@ func TestVerdicts(t *testing.T) {
 			opts:   opts,
 			status: StatusNotEnoughData,
 			contains: func(Analysis) []string {
-				return []string{"roughly " + FormatCount(roundSignificant(SampleSize(0.002, 0.10)-1000, 2)) + " more visitors"}
+				return []string{"roughly " + FormatCount(RoundUpCount(SampleSize(0.002, 0.10)-1000)) + " more visitors"}
 			},
 		},
 		{
@@ -107,10 +107,9 @@ func TestVerdicts(t *testing.T) {
 			arms:   labelled(arm("control", 40, 90), arm("b", 45, 95)),
 			opts:   Options{Threshold: 1},
 			status: StatusNotEnoughData,
-			// At a 46% pooled rate a doubling needs fewer than 100
-			// visitors, so MinExposures decides: 100 − 90.
+			// MinExposures decides: 100 − 90 and 100 − 95.
 			contains: func(Analysis) []string {
-				return []string{"roughly 10 more visitors per variant", "before the numbers mean anything"}
+				return []string{"each variant has 100 visitors, so the original needs 10 more and Variant B 5 more."}
 			},
 		},
 		{
@@ -300,7 +299,7 @@ func TestVerdicts(t *testing.T) {
 			opts:   ended,
 			status: StatusNotEnoughData,
 			contains: func(Analysis) []string {
-				return []string{"Not enough data: the test stopped before enough visitors came; roughly " + FormatCount(roundSignificant(SampleSize(0.10, 0.10)-50, 2)) + " more visitors per variant were needed to detect a 10% change in sign-ups."}
+				return []string{"Not enough data: copylab calls a test once each variant has 100 visitors, and the test stopped with each variant at 50."}
 			},
 		},
 		{
@@ -518,9 +517,9 @@ func TestFormatting(t *testing.T) {
 		{FormatCount(2437), "2,437"},
 		{FormatCount(1234567), "1,234,567"},
 		{FormatCount(999), "999"},
-		{FormatCount(roundSignificant(2437, 2)), "2,400"},
-		{FormatCount(roundSignificant(14751, 2)), "15,000"},
-		{FormatCount(roundSignificant(7, 2)), "7"},
+		{FormatCount(RoundUpCount(2437)), "2,500"},
+		{FormatCount(RoundUpCount(14751)), "15,000"},
+		{FormatCount(RoundUpCount(7)), "7"},
 		{levelPercent(0.95), "95%"},
 		{levelPercent(0.995), "99.5%"},
 		{levelPercent(1 - 0.05/3), "98.33%"},
