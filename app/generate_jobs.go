@@ -871,10 +871,13 @@ func (a *App) startGeneration(j *genJob) error {
 		return err
 	}
 	go func() {
-		defer a.genJobs.releaseGeneration(j.hold)
 		ctx, cancel := context.WithTimeout(j.life, a.genJobLimit())
-		defer cancel()
 		res, err := a.safeGenerate(ctx, j.brief)
+		cancel()
+		// The slot goes back before the drafts show (finish): a person
+		// who sees them and sends another brief at once is not refused
+		// by a slot still counted for a call that has ended.
+		a.genJobs.releaseGeneration(j.hold)
 		if ended := context.Cause(j.life); ended != nil {
 			// Replaced or let go, even if the answer came just then: not
 			// a failure of the model (not logged), and no drafts to show.
