@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"copylab/experiments"
+	"copylab/experiments/schematest"
 )
 
 // openers are the two ways to open the store: serve's, which creates a
@@ -106,7 +107,7 @@ func TestOpenRefusesAnotherProgramsFile(t *testing.T) {
 // both ways of opening.
 func TestOpenExistingTakesAnEmptyFile(t *testing.T) {
 	ctx := context.Background()
-	latest := latestMigration(t)
+	latest := schematest.Latest(t)
 	for _, tt := range []struct {
 		name string
 		make func(t *testing.T, path string)

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"database/sql"
-	"io/fs"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -11,7 +9,7 @@ import (
 	"time"
 
 	"copylab/app/syncbuf"
-	"copylab/data"
+	"copylab/experiments/schematest"
 )
 
 // serveLogs runs `copylab serve` in this process on a free loopback port
@@ -42,58 +40,6 @@ func serveLogs(t *testing.T, kv map[string]string, args ...string) string {
 	return logs.String()
 }
 
-// latestSchema is the number of the last embedded migration.
-func latestSchema(t *testing.T) int {
-	t.Helper()
-	entries, err := fs.ReadDir(data.Migrations, "migrations")
-	if err != nil {
-		t.Fatal(err)
-	}
-	v := 0
-	for _, e := range entries {
-		num, _, _ := strings.Cut(e.Name(), "_")
-		n, err := strconv.Atoi(num)
-		if err != nil {
-			t.Fatalf("migration %s", e.Name())
-		}
-		v = max(v, n)
-	}
-	return v
-}
-
-// oldDB makes at path the database an older copylab left: the embedded
-// migrations up to version upTo, recorded as copylab records them.
-func oldDB(t *testing.T, path string, upTo int) {
-	t.Helper()
-	db, err := sql.Open("sqlite3", "file:"+path+"?_foreign_keys=on")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.Exec(`create table schema_migrations (version integer primary key, name text not null, applied_at integer not null)`); err != nil {
-		t.Fatal(err)
-	}
-	entries, err := fs.ReadDir(data.Migrations, "migrations")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range entries { // ReadDir sorts by name: 0001_…, 0002_…
-		num, _, _ := strings.Cut(e.Name(), "_")
-		if n, _ := strconv.Atoi(num); n <= upTo {
-			body, err := fs.ReadFile(data.Migrations, "migrations/"+e.Name())
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, err := db.Exec(string(body)); err != nil {
-				t.Fatalf("%s: %v", e.Name(), err)
-			}
-			if _, err := db.Exec(`insert into schema_migrations values (?, ?, 0)`, n, e.Name()); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-}
-
 // TestServeStartLog: the start says which database (an absolute path, as
 // the admin commands print it), which copy generator is in use (a model's
 // host and name, never its key; or the offline one), and, when migrations
@@ -102,7 +48,7 @@ func oldDB(t *testing.T, path string, upTo int) {
 func TestServeStartLog(t *testing.T) {
 	dir := t.TempDir()
 	t.Chdir(dir)
-	latest := latestSchema(t)
+	latest := schematest.Latest(t)
 
 	logs := serveLogs(t, nil, "--db", "c.db")
 	if want := "db=" + filepath.Join(dir, "c.db"); !strings.Contains(logs, want) {
@@ -135,7 +81,7 @@ func TestServeStartLog(t *testing.T) {
 	}
 
 	// A database an older copylab left is upgraded, and the log says from what.
-	oldDB(t, filepath.Join(dir, "old.db"), 7)
+	schematest.Older(t, filepath.Join(dir, "old.db"), 7)
 	logs = serveLogs(t, nil, "--db", "old.db")
 	if want := "upgraded the database from schema 7 to " + strconv.Itoa(latest); !strings.Contains(logs, want) {
 		t.Errorf("start log lacks %q:\n%s", want, logs)
