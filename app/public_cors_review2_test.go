@@ -1,13 +1,10 @@
 package app
 
 import (
-	"bufio"
 	"fmt"
-	"net"
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 )
 
 // TestPublicErrorsCarryCORS: answers to the public paths that the HTTP
@@ -20,12 +17,7 @@ import (
 // Test returns the server's error, not the answer a browser gets.
 func TestPublicErrorsCarryCORS(t *testing.T) {
 	e := newEnv(t)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go e.app.Fiber().Listener(ln)
-	t.Cleanup(func() { ln.Close() })
+	send := rawSender(t, e)
 
 	const huge = bodyLimit + 1 // declared; the server answers before reading it
 	tests := []struct {
@@ -47,19 +39,8 @@ func TestPublicErrorsCarryCORS(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			conn, err := net.DialTimeout("tcp", ln.Addr().String(), 5*time.Second)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer conn.Close()
-			conn.SetDeadline(time.Now().Add(10 * time.Second))
-			fmt.Fprintf(conn, "%s %s HTTP/1.1\r\nHost: copylab.test\r\nOrigin: https://shop.example\r\n"+
-				"Content-Type: text/plain\r\nContent-Length: %d\r\nConnection: close\r\n\r\n", tt.method, tt.path, tt.length)
-			resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			raw := readBody(t, resp)
+			resp, raw := send(t, fmt.Sprintf("%s %s HTTP/1.1\r\nHost: copylab.test\r\nOrigin: https://shop.example\r\n"+
+				"Content-Type: text/plain\r\nContent-Length: %d\r\nConnection: close\r\n\r\n", tt.method, tt.path, tt.length))
 			wantStatus(t, resp, tt.status, raw)
 			origin := resp.Header.Get("Access-Control-Allow-Origin")
 			switch {

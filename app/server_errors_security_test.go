@@ -1,13 +1,10 @@
 package app
 
 import (
-	"bufio"
 	"fmt"
-	"net"
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 )
 
 // TestServerErrorsCarrySecurityHeaders: the answers the HTTP server gives
@@ -21,30 +18,7 @@ import (
 // error instead of the answer a browser gets.
 func TestServerErrorsCarrySecurityHeaders(t *testing.T) {
 	e := newEnv(t)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go e.app.Fiber().Listener(ln)
-	t.Cleanup(func() { ln.Close() })
-
-	send := func(t *testing.T, raw string) (*http.Response, string) {
-		t.Helper()
-		conn, err := net.DialTimeout("tcp", ln.Addr().String(), 5*time.Second)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer conn.Close()
-		conn.SetDeadline(time.Now().Add(10 * time.Second))
-		if _, err := conn.Write([]byte(raw)); err != nil {
-			t.Fatal(err)
-		}
-		resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return resp, readBody(t, resp)
-	}
+	send := rawSender(t, e)
 	// What an ordinary page answer carries is what every answer must.
 	normal, body := send(t, "GET /login HTTP/1.1\r\nHost: copylab.test\r\nConnection: close\r\n\r\n")
 	wantStatus(t, normal, http.StatusOK, body)

@@ -1,13 +1,10 @@
 package app
 
 import (
-	"bufio"
 	"html"
-	"net"
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 )
 
 // TestHeaderOverflowSaysWhy: a request whose headers overflow the server's
@@ -20,27 +17,10 @@ import (
 // error instead of the answer.
 func TestHeaderOverflowSaysWhy(t *testing.T) {
 	e := newEnv(t)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go e.app.Fiber().Listener(ln)
-	t.Cleanup(func() { ln.Close() })
-	conn, err := net.DialTimeout("tcp", ln.Addr().String(), 5*time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	conn.SetDeadline(time.Now().Add(10 * time.Second))
+	send := rawSender(t, e)
 	raw := "GET /login HTTP/1.1\r\nHost: copylab.test\r\nCookie: big=" + strings.Repeat("a", 17000) + "\r\nConnection: close\r\n\r\n"
-	if _, err := conn.Write([]byte(raw)); err != nil {
-		t.Fatal(err)
-	}
-	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	body := html.UnescapeString(readBody(t, resp))
+	resp, body := send(t, raw)
+	body = html.UnescapeString(body)
 	wantStatus(t, resp, http.StatusRequestHeaderFieldsTooLarge, body)
 	wantContains(t, body, "<h1>Too large</h1>", "The request's headers are over 16 KiB, usually because of large cookies. Clear this site's cookies")
 	wantNotContains(t, body, "<p>Request Header Fields Too Large</p>")
