@@ -55,6 +55,12 @@ func TestResultsHintFocusSurvivesRefreshBrowser(t *testing.T) {
 				if eval(`String(`+open+`)`) != "true" {
 					t.Fatalf("before the refresh the focus is on %s, want the open hint %q", eval(where), label)
 				}
+				// One more visitor: a poll that brings the same numbers swaps
+				// nothing (data-poll-quiet), so nothing would move the focus.
+				if _, err := live.store.Writer().Exec(`update variant_counts set exposures = exposures + 1
+					where experiment_id = ? and variant = 'control'`, x.ID); err != nil {
+					t.Fatal(err)
+				}
 				if _, err := chromedp.Run(tab, chromedp.Poll[bool](`!document.getElementById("results").a11y2Mark`,
 					chromedp.WithPollingTimeout(15*time.Second))); err != nil {
 					t.Fatalf("the results did not refresh: %v", err)

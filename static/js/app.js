@@ -326,7 +326,40 @@
     var tpl = document.createElement("template");
     tpl.innerHTML = d.xhr.responseText;
     var next = tpl.content.firstElementChild;
-    if (next && next.id === elt.id && next.getAttribute("data-poll-quiet") === was) d.shouldSwap = false;
+    if (!next || next.id !== elt.id || next.getAttribute("data-poll-quiet") !== was) return;
+    d.shouldSwap = false;
+    // What changes at every poll and is left out of the value (the
+    // results' "Updated" time) is refreshed in place: its text only.
+    next.querySelectorAll("[data-poll-fresh][id]").forEach(function (fresh) {
+      var old = document.getElementById(fresh.id);
+      if (old && elt.contains(old) && old.textContent !== fresh.textContent) old.textContent = fresh.textContent;
+    });
+  });
+
+  // A message that matters when it appears (the results' broken-split
+  // banner) carries data-announce-new: it is said through the live region
+  // when a swap brings it, and not again while the swaps that follow
+  // keep it. A live role on the element itself would be read at every
+  // swap of the panel around it.
+  var announcedBefore = null;
+  document.addEventListener("htmx:beforeSwap", function (ev) {
+    var target = ev.detail && ev.detail.target;
+    announcedBefore = {};
+    if (!target || !target.querySelectorAll) return;
+    target.querySelectorAll("[data-announce-new]").forEach(function (el) {
+      announcedBefore[el.getAttribute("data-announce-new")] = true;
+    });
+  });
+  document.addEventListener("htmx:afterSettle", function (ev) {
+    var target = ev.detail && ev.detail.target;
+    var root = target && target.isConnected ? target : target && target.id ? document.getElementById(target.id) : null;
+    var before = announcedBefore || {};
+    announcedBefore = null;
+    if (!root) return;
+    root.querySelectorAll("[data-announce-new]").forEach(function (el) {
+      var text = el.getAttribute("data-announce-new");
+      if (!before[text]) announce(text, true);
+    });
   });
 
   // Focus across swaps. A swap that removes the focused element (the
