@@ -1,6 +1,7 @@
 package app
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -74,6 +75,71 @@ func TestResultsPollQuietBrowser(t *testing.T) {
 		document.querySelector("#results .stat-value").textContent.trim() === "28,100"`,
 		chromedp.WithPollingTimeout(15*time.Second))); err != nil {
 		t.Errorf("new counts did not refresh the panel: %v (%s)", err, eval(`document.querySelector("#results .stat-value").textContent`))
+	}
+	if ex := exceptions(); len(ex) > 0 {
+		t.Errorf("the page threw: %v", ex)
+	}
+}
+
+// TestTrendsSummaryFocusSurvivesRefreshBrowser: a keyboard user on a
+// <summary> of the charts and segments (a chart's "Data table", a
+// segment) keeps the focus on it, and its details keep their state,
+// across the trends' refresh (htmx swaps #results-trends every 30 s). The
+// audit found the focus fell to the body: the summaries had no id, so
+// app.js could not find the new one.
+func TestTrendsSummaryFocusSurvivesRefreshBrowser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test")
+	}
+	tab := browsertest.NewTab(t)
+	live := serveLive(t)
+	live.ownerToken(t, "a11y4")
+	site, x := startPricingHero(t, live, "example.com")
+	start := time.Now().UTC().AddDate(0, 0, -6).Truncate(24 * time.Hour)
+	bulkResults(t, live.store, site, x, bulkSpec{Events: 5_000, Start: start, Days: 7, Seed: 3,
+		Rates: map[string]float64{"control": 0.08, "b": 0.09, "c": 0.081}})
+	exceptions := browsertest.Exceptions(t, tab)
+	signInTab(t, tab, live.base+"/login", "owner@example.com", chromedp.EmulateViewport(1280, 900))
+	eval := func(js string) string {
+		t.Helper()
+		s, err := chromedp.Run(tab, chromedp.Evaluate[string](js))
+		if err != nil {
+			t.Fatalf("%s: %v", js, err)
+		}
+		return s
+	}
+	const where = `document.activeElement ? document.activeElement.outerHTML.slice(0, 120) : ""`
+	for _, tc := range []struct {
+		name, details string
+		open          bool
+	}{
+		{"rate data table, open", "#rate-data", true},
+		{"visit data table, closed", "#visit-data", false},
+		{"device segment, open", "#seg-device", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			sel := tc.details + " > summary"
+			if err := chromedp.Do(tab, chromedp.Navigate(live.base+"/experiments/"+x.ID+"/results"),
+				chromedp.WaitVisible(chromedp.CSS(sel)),
+				chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`document.querySelector(%q).open = %v`, tc.details, tc.open)),
+				chromedp.Focus(chromedp.CSS(sel)),
+				chromedp.Evaluate[chromedp.Void](`document.getElementById("results-trends").a11y4Mark = 1`),
+				// The 30-second poll, now.
+				chromedp.Evaluate[chromedp.Void](`htmx.ajax("GET", document.getElementById("results-trends").getAttribute("hx-get"),
+					{source: "#results-trends", target: "#results-trends", swap: "outerHTML"})`)); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := chromedp.Run(tab, chromedp.Poll[bool](`!document.getElementById("results-trends").a11y4Mark`,
+				chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+				t.Fatalf("the trends did not refresh: %v", err)
+			}
+			back := fmt.Sprintf(`document.activeElement === document.querySelector(%q) &&
+				document.querySelector(%q).open === %v`, sel, tc.details, tc.open)
+			if _, err := chromedp.Run(tab, chromedp.Poll[bool](back, chromedp.WithPollingTimeout(3*time.Second))); err != nil {
+				t.Errorf("after the refresh the focus is on %s (open: %s), want %s, open %v", eval(where),
+					eval(fmt.Sprintf(`String(document.querySelector(%q).open)`, tc.details)), sel, tc.open)
+			}
+		})
 	}
 	if ex := exceptions(); len(ex) > 0 {
 		t.Errorf("the page threw: %v", ex)
