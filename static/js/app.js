@@ -292,6 +292,36 @@
     showGoal();
   }
 
+  // Hints: a "?" button's explanation shows on hover and on focus (pure
+  // CSS). Escape hides it without moving the focus (WCAG 1.4.13), until
+  // the focus or the pointer leaves the hint; then it can show again.
+  document.addEventListener("keydown", function (ev) {
+    if (ev.key !== "Escape" && ev.key !== "Esc") return;
+    var open = [];
+    var a = document.activeElement;
+    var focused = a && a.closest && a.closest(".hint");
+    if (focused) open.push(focused);
+    document.querySelectorAll(".hint:hover").forEach(function (h) {
+      if (h !== focused) open.push(h);
+    });
+    open.forEach(function (h) {
+      h.classList.add("hint-dismissed");
+    });
+  });
+  // still says whether the hint keeps the focus or the pointer, either of
+  // which would show the explanation again.
+  function undismiss(h, still) {
+    if (h && h.classList.contains("hint-dismissed") && !still) h.classList.remove("hint-dismissed");
+  }
+  document.addEventListener("focusout", function (ev) {
+    var h = ev.target.closest && ev.target.closest(".hint");
+    undismiss(h, h && ((ev.relatedTarget && h.contains(ev.relatedTarget)) || h.matches(":hover")));
+  });
+  document.addEventListener("mouseout", function (ev) {
+    var h = ev.target.closest && ev.target.closest(".hint");
+    undismiss(h, h && ((ev.relatedTarget && h.contains(ev.relatedTarget)) || h.contains(document.activeElement)));
+  });
+
   // Live results: htmx swaps the results regions while people read them.
   // A <details> someone opened or closed (a data table, a segment) keeps
   // its state across the swap: remembered by id before, restored after.
