@@ -279,6 +279,11 @@ func Demo(p DemoPage, v DemoVisit) templ.Component {
 // happened to this one, never "counted" when it was not. Each outcome is
 // written here, and static/js/demo.js shows the one that fits: the
 // browser knows whether it is automated, previewing, or in the test.
+//
+// The live region is a plain wrapper, in the page from the start and never
+// hidden: a region that appears along with its text is often not read.
+// The note inside shows on the click, and takes the focus (tabindex=-1)
+// when the button it follows turns disabled.
 func demoThanks(p DemoPage, v DemoVisit) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
@@ -300,14 +305,14 @@ func demoThanks(p DemoPage, v DemoVisit) templ.Component {
 			templ_7745c5c3_Var13 = templ.NopComponent
 		}
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 26, "<div class=\"demo-thanks\" id=\"thanks\" role=\"status\" data-experiment=\"")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 26, "<div role=\"status\"><div class=\"demo-thanks\" id=\"thanks\" tabindex=\"-1\" data-experiment=\"")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var14 string
 		templ_7745c5c3_Var14, templ_7745c5c3_Err = templ.JoinStringErrs(p.ExperimentID)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/demo.templ`, Line: 133, Col: 34}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/demo.templ`, Line: 139, Col: 35}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var14))
 		if templ_7745c5c3_Err != nil {
@@ -335,7 +340,7 @@ func demoThanks(p DemoPage, v DemoVisit) templ.Component {
 			var templ_7745c5c3_Var15 string
 			templ_7745c5c3_Var15, templ_7745c5c3_Err = templ.JoinStringErrs("counted:" + k)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/demo.templ`, Line: 140, Col: 32}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/demo.templ`, Line: 146, Col: 33}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var15))
 			if templ_7745c5c3_Err != nil {
@@ -348,7 +353,7 @@ func demoThanks(p DemoPage, v DemoVisit) templ.Component {
 			var templ_7745c5c3_Var16 string
 			templ_7745c5c3_Var16, templ_7745c5c3_Err = templ.JoinStringErrs(VariantLabel(k, i == 0))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/demo.templ`, Line: 141, Col: 97}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/demo.templ`, Line: 147, Col: 98}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var16))
 			if templ_7745c5c3_Err != nil {
@@ -361,7 +366,7 @@ func demoThanks(p DemoPage, v DemoVisit) templ.Component {
 			var templ_7745c5c3_Var17 templ.SafeURL
 			templ_7745c5c3_Var17, templ_7745c5c3_Err = templ.JoinURLErrs(templ.SafeURL("/experiments/" + p.ExperimentID))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/demo.templ`, Line: 142, Col: 61}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/demo.templ`, Line: 148, Col: 62}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var17))
 			if templ_7745c5c3_Err != nil {
@@ -372,7 +377,7 @@ func demoThanks(p DemoPage, v DemoVisit) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 34, "<p data-note=\"again\" hidden>Thanks again! This click is not counted: copylab counts one conversion per visitor, and this browser’s first click already counted. A private window is a new visitor.</p><p data-note=\"bot\" hidden>This click is not counted: this browser says it is automated (headless, or driven by a script), and copylab leaves bots out of the results. In an everyday browser window it would count.</p><p data-note=\"preview\" hidden>This click is not counted: this is a preview, which sends nothing. <a href=\"/demo?copylab=\">Leave the preview</a> to take part in the test.</p><p data-note=\"out\" hidden>This click is not counted: copylab’s tag did not put this visit in the demo test (the test may take only part of the traffic, or something in this browser blocks the tag).</p><p data-note=\"off\" hidden>This click is not counted: the demo experiment is not running.</p></div>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 34, "<p data-note=\"again\" hidden>Thanks again! This click is not counted: copylab counts one conversion per visitor, and this browser’s first click already counted. A private window is a new visitor.</p><p data-note=\"bot\" hidden>This click is not counted: this browser says it is automated (headless, or driven by a script), and copylab leaves bots out of the results. In an everyday browser window it would count.</p><p data-note=\"preview\" hidden>This click is not counted: this is a preview, which sends nothing. <a href=\"/demo?copylab=\">Leave the preview</a> to take part in the test.</p><p data-note=\"out\" hidden>This click is not counted: copylab’s tag did not put this visit in the demo test (the test may take only part of the traffic, or something in this browser blocks the tag).</p><p data-note=\"off\" hidden>This click is not counted: the demo experiment is not running.</p></div></div>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -18,9 +18,13 @@
       box.hidden = false;
     }
     // After this event has reached every listener, the tag's included.
+    // A disabled button loses the focus to the body: it goes to the note,
+    // which says what became of the click.
     setTimeout(function () {
+      var had = document.activeElement === btn;
       btn.textContent = "You're in ✓";
       btn.disabled = true;
+      if (had && box && !box.hidden) box.focus();
     }, 0);
   });
 
