@@ -17,7 +17,7 @@ func TestBrowserRewriteEmptyNoteFocus(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`#draft-1 [data-instruction="custom"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#draft-1 .regen-failed`)))
 	if _, err := chromedp.Run(r.tab, chromedp.Poll[bool](`document.activeElement && document.activeElement.id === "f-drafts-1-note"`,
-		chromedp.WithPollingTimeout(5*time.Second))); err != nil {
+		chromedp.WithPollingTimeout(15*time.Second))); err != nil {
 		t.Errorf("the focus is on %q, want the note f-drafts-1-note", r.eval(`document.activeElement ? document.activeElement.id || document.activeElement.tagName : ""`))
 	}
 	desc := r.eval(`(function(){var n=document.getElementById("f-drafts-1-note"); var d=document.getElementById(n.getAttribute("aria-describedby")||""); return d ? d.textContent : ""})()`)

@@ -81,7 +81,7 @@ func TestBrowserOfflineDrafts(t *testing.T) {
 	// ticks) a settle delay after the drafts are swapped in, so the notice
 	// may still be there for a moment when the last draft shows.
 	if _, err := chromedp.Run(tab, chromedp.Poll[bool](`document.querySelectorAll("#main > .flash").length === 0`,
-		chromedp.WithPollingTimeout(5*time.Second))); err != nil {
+		chromedp.WithPollingTimeout(15*time.Second))); err != nil {
 		t.Errorf("the notice from before the drafts is still there: %q", eval(`(document.querySelector("#main > .flash") || {}).textContent`))
 	}
 	if got := eval(`document.querySelector("#f-drafts-0-text").value`); got != "See what Acme Boards can do for small agency owners" {

@@ -66,7 +66,7 @@ func TestResultsHintFocusSurvivesRefreshBrowser(t *testing.T) {
 					t.Fatalf("the results did not refresh: %v", err)
 				}
 				// htmx settles the swap, and app.js moves the focus, just after.
-				if _, err := chromedp.Run(tab, chromedp.Poll[bool](open, chromedp.WithPollingTimeout(3*time.Second))); err != nil {
+				if _, err := chromedp.Run(tab, chromedp.Poll[bool](open, chromedp.WithPollingTimeout(15*time.Second))); err != nil {
 					t.Errorf("after the refresh the focus is on %s, want the hint %q, open", eval(where), label)
 				}
 			})

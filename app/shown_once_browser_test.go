@@ -62,7 +62,7 @@ func TestShownOnceReload(t *testing.T) {
 	wantPath := func(want string) {
 		t.Helper()
 		got, err := chromedp.Run(tab, chromedp.Poll[string](`location.pathname === "`+want+`" ? location.pathname : ""`,
-			chromedp.WithPollingTimeout(5*time.Second)))
+			chromedp.WithPollingTimeout(15*time.Second)))
 		if err != nil || got != want {
 			t.Errorf("the page with the secret is at %q (%v), want %s in the address bar", got, err, want)
 		}

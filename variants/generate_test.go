@@ -453,7 +453,7 @@ func TestGenerateTimeout(t *testing.T) {
 	if !errors.As(err, &e) || e.Code != CodeTimeout || e.Status != http.StatusGatewayTimeout {
 		t.Fatalf("err = %v, want %s", err, CodeTimeout)
 	}
-	if took > 2*time.Second {
+	if took > 5*time.Second { // the fake answers after 10 s; a loaded machine may add seconds
 		t.Errorf("took %v; the 200ms deadline was not enforced", took)
 	}
 	if f.calls() != 1 {

@@ -273,7 +273,9 @@ func TestGuardTagFails(t *testing.T) {
 			}
 			p := waitGuard(t, ctx)
 			t.Logf("page hidden from %.0f ms to %.0f ms (guard timeout %d ms)", *p.AddedAt, *p.UnhiddenAt, static.GuardTimeoutMS)
-			if h := p.hidden(); h < float64(static.GuardTimeoutMS)*0.9 || h > float64(static.GuardTimeoutMS)+500 {
+			// The upper bound allows a loaded machine's late timer (the race
+			// tests run beside the browser); a page never shown fails anyway.
+			if h := p.hidden(); h < float64(static.GuardTimeoutMS)*0.9 || h > float64(static.GuardTimeoutMS)+1500 {
 				t.Errorf("the page was hidden for %.0f ms, want the guard's timeout (%d ms)", h, static.GuardTimeoutMS)
 			}
 			if text, vis := heroState(t, ctx); text != original || vis != "visible" {

@@ -35,7 +35,7 @@ func TestDialerRefusesBlockedAddresses(t *testing.T) {
 			if !errors.As(err, &be) {
 				t.Fatalf("err = %v, want a blocked address", err)
 			}
-			if took := time.Since(start); took > time.Second {
+			if took := time.Since(start); took > 3*time.Second { // a dial would wait far longer; load adds some
 				t.Errorf("took %v; the guard should refuse before connecting", took)
 			}
 		})

@@ -217,7 +217,7 @@ func TestProxyNeverAskedForBlockedTargets(t *testing.T) {
 			if looked := len(dns.names()) > before; looked != tt.looksUp {
 				t.Errorf("looked up: %v, want %v (%q)", looked, tt.looksUp, dns.names()[before:])
 			}
-			if took := time.Since(start); took > time.Second {
+			if took := time.Since(start); took > 3*time.Second { // a dial would wait far longer; load adds some
 				t.Errorf("took %v; the refusal should come before any connection", took)
 			}
 		})
