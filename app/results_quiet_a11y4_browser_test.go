@@ -91,23 +91,7 @@ func TestTrendsSummaryFocusSurvivesRefreshBrowser(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser test")
 	}
-	tab := browsertest.NewTab(t)
-	live := serveLive(t)
-	live.ownerToken(t, "a11y4")
-	site, x := startPricingHero(t, live, "example.com")
-	start := time.Now().UTC().AddDate(0, 0, -6).Truncate(24 * time.Hour)
-	bulkResults(t, live.store, site, x, bulkSpec{Events: 5_000, Start: start, Days: 7, Seed: 3,
-		Rates: map[string]float64{"control": 0.08, "b": 0.09, "c": 0.081}})
-	exceptions := browsertest.Exceptions(t, tab)
-	signInTab(t, tab, live.base+"/login", "owner@example.com", chromedp.EmulateViewport(1280, 900))
-	eval := func(js string) string {
-		t.Helper()
-		s, err := chromedp.Run(tab, chromedp.Evaluate[string](js))
-		if err != nil {
-			t.Fatalf("%s: %v", js, err)
-		}
-		return s
-	}
+	tab, live, x, exceptions, eval := a11y4ResultsTab(t)
 	const where = `document.activeElement ? document.activeElement.outerHTML.slice(0, 120) : ""`
 	for _, tc := range []struct {
 		name, details string
