@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"runtime"
 	"slices"
 	"sort"
 	"sync"
@@ -390,6 +391,13 @@ func (in *Ingester) commit(batch []*request) {
 		in.events.Add(int64(len(r.events)))
 		r.done <- outcome{res: results[i]}
 	}
+	// Each answer above made its request's goroutine runnable on this
+	// processor. Left there, they wait while the writer goes straight back
+	// into SQLite, a cgo call that holds the processor until the runtime
+	// takes it back (a wake-up of another thread per batch); yielding lets
+	// them run now and puts the writer in the global queue instead. In
+	// paired runs of scripts/loadtest.sh this gave about 10% more events/s.
+	runtime.Gosched()
 }
 
 // IngestStats count the writer's work since NewIngester.
