@@ -115,18 +115,19 @@ func TestResultsNoTrafficWording(t *testing.T) {
 	wantNotContains(t, body, "more visitors per variant")
 }
 
-// TestResultsOneRounding: one estimate of visitors reads the same on the
+// TestResultsOneRounding: estimates of visitors round one way on the
 // page: the plan's "about N visitors" and the table's and the verdict's
-// "N more" are both rounded up to two significant digits (13,355 was
+// "N more" are all rounded up to two significant digits (13,355 was
 // "about 14,000" in the plan and "About 13,000 more" in the table).
 func TestResultsOneRounding(t *testing.T) {
-	// 300 visitors a variant, 7 conversions: the plan's estimate is what
-	// the verdict waits for.
+	// 300 visitors a variant, 7 conversions: the verdict waits for the
+	// 10th, 129 more visitors a variant at the rate so far; the plan for
+	// detecting a 10% change.
 	e, c, tok, x := startedWithCounts(t, [2]int64{300, 3}, [2]int64{300, 4})
 	ss := stats.SampleSize(0.01, stats.DefaultThreshold)
-	plan, more := formatCount(stats.RoundUpCount(ss)), formatCount(stats.RoundUpCount(ss-300))
+	plan, more := formatCount(stats.RoundUpCount(ss)), formatCount(stats.RoundUpCount(129))
 	_, body := c.get("/experiments/" + x.ID + "/results")
-	wantContains(t, body, "each variant needs about "+plan+" visitors", "roughly "+more+" more visitors per variant are needed")
+	wantContains(t, body, "each variant needs about "+plan+" visitors", "roughly "+more+" more visitors per variant")
 	for i, got := range chanceCells(t, body) {
 		if want := "Too few visitors yet About " + more + " more visitors per variant needed"; got != want {
 			t.Errorf("row %d: %q, want %q", i, got, want)

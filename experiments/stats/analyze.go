@@ -156,18 +156,17 @@ type Need struct {
 	// are planned to get no traffic (a weight of 0): they never get there.
 	Unfed []int
 
-	more      int64 // visitorsNeeded's answer, its sentinels included
-	forEffect bool
+	more int64 // visitorsNeeded's answer, its sentinels included
 }
 
 // needOf runs the data check of the verdict once, for the verdict and for
 // Analysis.Need.
-func needOf(arms []Arm, threshold float64) Need {
+func needOf(arms []Arm) Need {
 	if len(arms) == 0 {
 		return Need{}
 	}
-	more, forEffect, minimum := visitorsNeeded(arms, threshold)
-	n := Need{Short: more != 0, more: more, forEffect: forEffect, Minimum: minimum, Unfed: unfedArms(arms)}
+	more, minimum := visitorsNeeded(arms)
+	n := Need{Short: more != 0, more: more, Minimum: minimum, Unfed: unfedArms(arms)}
 	if more > 0 {
 		n.More = RoundUpCount(more)
 	}
@@ -230,7 +229,7 @@ func Analyze(arms []Arm, opts Options) Analysis {
 	}
 	holmAdjust(an.Variants[1:])
 	an.SRM = srmTest(splitArms(arms, opts.SplitExposures))
-	an.Need = needOf(arms, opts.Threshold)
+	an.Need = needOf(arms)
 	an.Verdict = verdict(arms, an, opts)
 	return an
 }

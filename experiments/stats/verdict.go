@@ -49,8 +49,8 @@ const (
 //     traffic that never gets its visitors (and what the others already
 //     show); the visitors each short variant lacks, and whether the
 //     difference so far is already large (minimumText); or, once every
-//     variant has MinExposures, roughly how many more visitors the
-//     conversions or the practical threshold take;
+//     variant has MinExposures, the conversions the test has and roughly
+//     how many more visitors the rest take (conversionsText);
 //  4. winner, then control_wins: a decisive result is worth acting on even
 //     when the effect is small, and the two cannot both hold because the
 //     ProbBest values sum to 1;
@@ -134,7 +134,7 @@ func verdict(arms []Arm, an Analysis, opts Options) Verdict {
 		}
 		return Verdict{StatusNotEnoughData, never + "; " + act + "."}
 	}
-	if more, forEffect := an.Need.more, an.Need.forEffect; more != 0 {
+	if more := an.Need.more; more != 0 {
 		// A paused test gets none of what it needs until it is resumed.
 		resume, welcome := "", ""
 		switch {
@@ -160,18 +160,7 @@ func verdict(arms []Arm, an Analysis, opts Options) Verdict {
 		if least := leastExposures(arms); least < MinExposures {
 			return Verdict{StatusNotEnoughData, minimumText(arms, an, opts)}
 		}
-		why := "before the numbers mean anything"
-		if forEffect {
-			why = fmt.Sprintf("to detect a %s change in %s", percent(opts.Threshold), goal)
-		}
-		if opts.Ended {
-			return Verdict{StatusNotEnoughData, fmt.Sprintf(
-				"Not enough data: the test stopped before enough visitors came; roughly %s more visitors per variant were needed %s.",
-				FormatCount(an.Need.More), why)}
-		}
-		return Verdict{StatusNotEnoughData, fmt.Sprintf(
-			"Not enough data yet: roughly %s more visitors per variant are needed %s%s.",
-			FormatCount(an.Need.More), why, resume)}
+		return Verdict{StatusNotEnoughData, conversionsText(arms, an, opts)}
 	}
 
 	// The three answers. While the test is too young to act on
@@ -350,21 +339,20 @@ func allWithin(vs []VariantResult, threshold float64) bool {
 }
 
 // visitorsNeeded estimates how many more visitors each variant needs, or 0
-// when the data thresholds are met. The estimate is the largest of up to
-// three needs, per variant: MinExposures; while the conversions are short
-// of MinConversions, enough visitors for them at the current rate; and,
-// once every variant has MinExposures, the SampleSize for detecting the
-// practical threshold at that rate. That last need is left out while a
-// variant is short of MinExposures: the minimum is then what holds the
-// verdict back, and a large difference can be called as soon as it is met
-// (2/74 against 33/76 was a winner 60 visitors later, while the plan
-// asked for 59,000). The rate is the original's, as the results page's
-// plan uses, or the pooled one while the original has no conversion.
-// forEffect reports whether the SampleSize decided it, minimum whether
-// MinExposures did (each variant short of it needs what it lacks). With no
+// when the data thresholds are met. The estimate is the larger of two
+// needs, per variant: MinExposures; and, while the conversions are short
+// of MinConversions, enough visitors for them at the rate so far, all
+// variants together (the pooled rate: the conversions are counted in
+// all). It never asks for the SampleSize of the practical threshold: the
+// test is called as soon as both minimums are met, and a large difference
+// can be a winner then (2/74 against 33/76 was one 60 visitors later,
+// while the plan asked for 59,000; 3/300 against 4/300 was told 170,000
+// where about 130 more visitors bring the 10 conversions). The plan says
+// what detecting the threshold takes. minimum reports whether MinExposures
+// decided it (each variant short of it needs what it lacks). With no
 // visitors, or no conversion at all, there is nothing to base a rate on:
 // it returns noVisitorsYet or noConversionsYet instead of a guess.
-func visitorsNeeded(arms []Arm, threshold float64) (more int64, forEffect, minimum bool) {
+func visitorsNeeded(arms []Arm) (more int64, minimum bool) {
 	var n, c int64
 	least := leastExposures(arms)
 	for _, a := range arms {
@@ -373,28 +361,21 @@ func visitorsNeeded(arms []Arm, threshold float64) (more int64, forEffect, minim
 	}
 	switch {
 	case least >= MinExposures && c >= MinConversions:
-		return 0, false, false
+		return 0, false
 	case n == 0:
-		return noVisitorsYet, false, false
+		return noVisitorsYet, false
 	case c == 0:
-		return noConversionsYet, false, false
-	}
-	k := float64(len(arms))
-	r := float64(c) / float64(n)
-	if ctl := arms[0]; ctl.Conversions > 0 {
-		r = float64(ctl.Conversions) / float64(ctl.Exposures)
+		return noConversionsYet, false
 	}
 	need := int64(MinExposures)
 	if c < MinConversions {
-		need = max(need, int64(math.Ceil(MinConversions/(r*k))))
+		k := float64(len(arms))
+		need = max(need, int64(math.Ceil(MinConversions*float64(n)/(float64(c)*k))))
 	}
 	if least < MinExposures {
-		return need - least, false, need == MinExposures
+		return need - least, need == MinExposures
 	}
-	if ss := SampleSize(r, threshold); ss > need {
-		need, forEffect = ss, true
-	}
-	return max(need-least, 1), forEffect, false
+	return max(need-least, 1), false
 }
 
 // leastExposures is the visitors of the smallest arm.
@@ -408,9 +389,10 @@ func leastExposures(arms []Arm) int64 {
 
 // minimumText is the not_enough_data sentence while some variant is short
 // of MinExposures: the rule, and how many more visitors each short variant
-// needs (or, when the conversions would still be short by then, roughly
-// how many it takes); and when a difference already lies beyond the
-// practical threshold, that it is large but not confirmed. It gives no
+// needs; short of MinConversions too, how many conversions the test has
+// and, when they would still be short once the visitors are in, roughly
+// how many visitors they take; and when a difference already lies beyond
+// the practical threshold, that it is large but not confirmed. It gives no
 // number of visitors for detecting the practical threshold: the plan says
 // that, and the verdict may come long before.
 func minimumText(arms []Arm, an Analysis, opts Options) string {
@@ -433,18 +415,24 @@ func minimumText(arms []Arm, an Analysis, opts Options) string {
 	for _, i := range short {
 		same = same && arms[i].Exposures == arms[short[0]].Exposures
 	}
+	// Short of conversions too, "more" is said to be visitors, and the
+	// conversions the test has follow.
+	visitors := ""
+	if c < MinConversions {
+		visitors = " visitors"
+	}
 	var needs, had []string
 	for k, i := range short {
 		n := FormatCount(MinExposures - arms[i].Exposures)
 		if k == 0 {
-			needs = append(needs, arms[i].Label+" needs "+n+" more")
+			needs = append(needs, arms[i].Label+" needs "+n+" more"+visitors)
 		} else {
 			needs = append(needs, arms[i].Label+" "+n+" more")
 		}
 		had = append(had, arms[i].Label+" at "+FormatCount(arms[i].Exposures))
 	}
 	if same {
-		needs = []string{"each variant needs " + FormatCount(MinExposures-arms[0].Exposures) + " more"}
+		needs = []string{"each variant needs " + FormatCount(MinExposures-arms[0].Exposures) + " more" + visitors}
 		had = []string{"each variant at " + FormatCount(arms[0].Exposures)}
 	}
 
@@ -452,18 +440,20 @@ func minimumText(arms []Arm, an Analysis, opts Options) string {
 	if opts.Ended {
 		text := "Not enough data: " + rule + ", and the test stopped with " + andList(had)
 		if c < MinConversions {
-			text += fmt.Sprintf(", and with %s of the %s %s", FormatCount(c), FormatCount(MinConversions), opts.GoalNoun)
+			text += ", and with " + ofMinConversions(c, opts.GoalNoun)
 		}
 		if far := farText(arms[0].Label, ahead, behind, "was", "were"); far != "" {
 			text += "; " + far + ", but that was never confirmed"
 		}
 		return text + "."
 	}
-	text := "Not enough data yet: " + rule
-	if an.Need.Minimum {
-		text += ", so " + andList(needs)
-	} else {
-		text += fmt.Sprintf("; at the rate so far that takes roughly %s more visitors per variant", FormatCount(an.Need.More))
+	text := "Not enough data yet: " + rule + ", so " + andList(needs)
+	if c < MinConversions {
+		text += fmt.Sprintf(", and the test has %s", ofMinConversions(c, opts.GoalNoun))
+		if !an.Need.Minimum {
+			// The conversions, not the visitor minimum, decide.
+			text += fmt.Sprintf("; at the rate so far, the %s take roughly %s more visitors per variant", opts.GoalNoun, FormatCount(an.Need.More))
+		}
 	}
 	if far := farText(arms[0].Label, ahead, behind, "is", "are"); far != "" {
 		text += "; " + far + " so far, but that is not confirmed until then"
@@ -475,6 +465,48 @@ func minimumText(arms []Arm, an Analysis, opts Options) string {
 		text += "; resume the test to get those visitors"
 	}
 	return text + "."
+}
+
+// conversionsText is the not_enough_data sentence once every variant has
+// MinExposures visitors but the test has fewer than MinConversions
+// conversions in all: what it has of them and, while it runs, roughly how
+// many more visitors they take at the rate so far (Need.More); and when a
+// difference already lies beyond the practical threshold, that it is
+// large but not confirmed. Like minimumText it gives no number of
+// visitors for detecting the practical threshold: the test is called as
+// soon as it has its conversions.
+func conversionsText(arms []Arm, an Analysis, opts Options) string {
+	var c int64
+	for _, a := range arms {
+		c += a.Conversions
+	}
+	has := ofMinConversions(c, opts.GoalNoun) + " copylab needs to call it"
+	ahead, behind := farFrom(arms, an.Variants, opts.Threshold)
+	if opts.Ended {
+		text := "Not enough data: the test stopped with " + has
+		if far := farText(arms[0].Label, ahead, behind, "was", "were"); far != "" {
+			text += "; " + far + ", but that was never confirmed"
+		}
+		return text + "."
+	}
+	text := fmt.Sprintf("Not enough data yet: the test has %s; at the rate so far that takes roughly %s more visitors per variant",
+		has, FormatCount(an.Need.More))
+	if far := farText(arms[0].Label, ahead, behind, "is", "are"); far != "" {
+		text += "; " + far + " so far, but that is not confirmed until then"
+	}
+	switch {
+	case opts.Paused && opts.ReadOnly:
+		text += "; " + PausedReadOnly
+	case opts.Paused:
+		text += "; resume the test to get them"
+	}
+	return text + "."
+}
+
+// ofMinConversions says c conversions against the MinConversions a verdict
+// needs, "7 of the 10 clicks", which reads right for one too.
+func ofMinConversions(c int64, goal string) string {
+	return fmt.Sprintf("%s of the %s %s", FormatCount(c), FormatCount(MinConversions), goal)
 }
 
 // farFrom lists the variants whose uplift interval lies wholly beyond the

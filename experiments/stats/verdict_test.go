@@ -85,12 +85,14 @@ func TestVerdicts(t *testing.T) {
 			},
 		},
 		{
+			// The 10 conversions at the pooled rate (4 in 200): 250 a
+			// variant, not the visitors to detect a 10% change.
 			name:   "the original without conversions: the pooled rate",
 			arms:   labelled(arm("control", 0, 100), arm("b", 4, 100)),
 			opts:   opts,
 			status: StatusNotEnoughData,
 			contains: func(Analysis) []string {
-				return []string{"roughly " + FormatCount(RoundUpCount(SampleSize(0.02, 0.10)-100)) + " more visitors"}
+				return []string{"the test has 4 of the 10 sign-ups copylab needs to call it; at the rate so far that takes roughly 150 more visitors per variant."}
 			},
 		},
 		{
@@ -99,7 +101,7 @@ func TestVerdicts(t *testing.T) {
 			opts:   opts,
 			status: StatusNotEnoughData,
 			contains: func(Analysis) []string {
-				return []string{"roughly " + FormatCount(RoundUpCount(SampleSize(0.002, 0.10)-1000)) + " more visitors"}
+				return []string{"the test has 5 of the 10 sign-ups copylab needs to call it; at the rate so far that takes roughly 1,000 more visitors per variant."}
 			},
 		},
 		{
@@ -260,7 +262,7 @@ func TestVerdicts(t *testing.T) {
 			opts:   paused,
 			status: StatusNotEnoughData,
 			contains: func(Analysis) []string {
-				return []string{"more visitors per variant are needed to detect a 10% change in sign-ups; resume the test to get them."}
+				return []string{"roughly 1,000 more visitors per variant; resume the test to get them."}
 			},
 		},
 		{
