@@ -3,7 +3,6 @@ package experiments
 import (
 	"database/sql"
 	"fmt"
-	"slices"
 	"strings"
 )
 
@@ -15,14 +14,19 @@ import (
 // the visitors back the same way. The counting itself (batch.apply) runs
 // unchanged on what was preloaded.
 //
-// Which events are new is asked first (one query per chunk of ids, on the
-// unique index), and the new ones are inserted with the seqs the batch gives
-// them, after the largest stored one. An INSERT … RETURNING would answer
-// both at once, but SQLite gathers RETURNING rows in an ephemeral table
-// whose page cache it creates and tears down on every execution: that cost
-// more than the insert itself (5% of the process under load). The writer is
-// the only one that writes, inside an immediate transaction, so nothing can
-// come between the question and the insert.
+// The new events are inserted with the seqs the batch gives them, after the
+// largest stored one, and an event received before (its site and id on the
+// unique index) is left out by the insert itself (on conflict do nothing).
+// The connection's count of changed rows, read before and after, says
+// whether every row went in, which is nearly always; only when some did not
+// does the batch read back which seqs were taken. Asking first which ids
+// were stored cost a query per chunk of ids on every batch, for the rare
+// resend. An INSERT … RETURNING would answer directly, but SQLite gathers
+// RETURNING rows in an ephemeral table whose page cache it creates and
+// tears down on every execution: that cost more than the insert itself (5%
+// of the process under load). The writer is the only one that writes,
+// inside an immediate transaction, so nothing can come between the reads
+// and the insert.
 //
 // Each statement exists for 1, 2, 4, … bulkMaxRows rows, prepared once with
 // the others; a run of n rows is sent as the fewest such chunks.
@@ -34,16 +38,18 @@ const (
 	eventParams = 19
 )
 
-// maxSeqSQL is where the batch's seqs start: after the largest stored.
-const maxSeqSQL = `/* Ingester.write */ select coalesce(max(seq), 0) from events`
+// maxSeqSQL is where the batch's seqs start (after the largest stored), and
+// the connection's count of changed rows so far; changesSQL reads that
+// count again after the inserts.
+const (
+	maxSeqSQL  = `/* Ingester.write */ select coalesce(max(seq), 0), total_changes() from events`
+	changesSQL = `/* Ingester.write */ select total_changes()`
+	takenSQL   = `/* Ingester.write */ select seq from events where seq > ?`
+)
 
 func bulkInsertEventsSQL(n int) string {
 	return `/* Ingester.write */ insert into events (` + eventColumns + `) values ` +
-		placeholders(n, "("+strings.Repeat("?, ", eventParams-1)+"?)")
-}
-
-func bulkStoredIDsSQL(n int) string {
-	return `/* Ingester.write */ select id from events where site_id = ? and id in (` + placeholders(n, "?") + `)`
+		placeholders(n, "("+strings.Repeat("?, ", eventParams-1)+"?)") + ` on conflict (site_id, id) do nothing`
 }
 
 func bulkVisitorsSQL(n int) string {
@@ -93,19 +99,25 @@ var bulkSizes = func() []int {
 
 // bulkStmts are the bulk statements, indexed like bulkSizes.
 type bulkStmts struct {
-	maxSeq                                                                *sql.Stmt
-	insertEvents, storedIDs, visitors, putVisitors, addSwaps, addSegments []*sql.Stmt
+	maxSeq, changes, taken                                     *sql.Stmt
+	insertEvents, visitors, putVisitors, addSwaps, addSegments []*sql.Stmt
 }
 
 func (st *bulkStmts) prepare(db *sql.DB) error {
-	var err error
-	if st.maxSeq, err = db.Prepare(maxSeqSQL); err != nil {
-		return fmt.Errorf("experiments: ingest: prepare: %w", err)
+	for _, k := range []struct {
+		dst   **sql.Stmt
+		query string
+	}{{&st.maxSeq, maxSeqSQL}, {&st.changes, changesSQL}, {&st.taken, takenSQL}} {
+		s, err := db.Prepare(k.query)
+		if err != nil {
+			return fmt.Errorf("experiments: ingest: prepare: %w", err)
+		}
+		*k.dst = s
 	}
 	for _, k := range []struct {
 		dst   *[]*sql.Stmt
 		query func(int) string
-	}{{&st.insertEvents, bulkInsertEventsSQL}, {&st.storedIDs, bulkStoredIDsSQL}, {&st.visitors, bulkVisitorsSQL},
+	}{{&st.insertEvents, bulkInsertEventsSQL}, {&st.visitors, bulkVisitorsSQL},
 		{&st.putVisitors, bulkPutVisitorsSQL}, {&st.addSwaps, bulkAddSwapsSQL}, {&st.addSegments, bulkAddSegmentsSQL}} {
 		for _, n := range bulkSizes {
 			s, err := db.Prepare(k.query(n))
@@ -120,12 +132,15 @@ func (st *bulkStmts) prepare(db *sql.DB) error {
 
 func (st *bulkStmts) close() error {
 	var first error
-	if st.maxSeq != nil {
-		first = st.maxSeq.Close()
-		st.maxSeq = nil
+	for _, s := range []**sql.Stmt{&st.maxSeq, &st.changes, &st.taken} {
+		if *s != nil {
+			if err := (*s).Close(); err != nil && first == nil {
+				first = err
+			}
+			*s = nil
+		}
 	}
-	for _, list := range []*[]*sql.Stmt{&st.insertEvents, &st.storedIDs, &st.visitors, &st.putVisitors, &st.addSwaps,
-		&st.addSegments} {
+	for _, list := range []*[]*sql.Stmt{&st.insertEvents, &st.visitors, &st.putVisitors, &st.addSwaps, &st.addSegments} {
 		for _, s := range *list {
 			if err := s.Close(); err != nil && first == nil {
 				first = err
@@ -153,18 +168,19 @@ type eventKey struct {
 	id   [16]byte
 }
 
+// pending is an event of a request that preload will store.
+type pending struct {
+	r *request
+	e *event
+}
+
 // preload stores every new event of the batch that has somewhere to go (its
 // experiment exists and it is not a recording), in request order, and reads
 // the rows of the visitors the counting will look at. It fills b.inserted
 // (the seq of each newly stored event, taken by insert) and b.visitors.
 func (b *batch) preload(reqs []*request) error {
 	b.inserted = map[eventKey]int64{}
-	type pending struct {
-		r *request
-		e *event
-	}
 	var evs []pending
-	ids := map[string][]any{}      // site → event ids to look up
 	visitors := map[string][]any{} // experiment → visitors to read
 	for _, r := range reqs {
 		for i := range r.events {
@@ -182,7 +198,6 @@ func (b *batch) preload(reqs []*request) error {
 			}
 			b.inserted[k] = 0 // not stored yet; the insert below gives it its seq
 			evs = append(evs, pending{r, e})
-			ids[r.siteID] = append(ids[r.siteID], e.id[:])
 			// The counting reads the visitors of a running experiment, and
 			// those a bot's event marks while it is not (whileNotRunning).
 			vk := visitorKey{e.experiment, r.visitor}
@@ -193,39 +208,14 @@ func (b *batch) preload(reqs []*request) error {
 		}
 	}
 
-	stored := map[eventKey]bool{}
-	for site, list := range ids {
-		err := b.queryIn(b.bulk.storedIDs, site, list, func(rows *sql.Rows) error {
-			var id []byte
-			if err := rows.Scan(&id); err != nil {
-				return err
-			}
-			k := eventKey{site: site}
-			copy(k.id[:], id)
-			stored[k] = true
-			return nil
-		})
-		if err != nil {
-			return fmt.Errorf("experiments: ingest: stored ids: %w", err)
-		}
+	if len(evs) == 0 {
+		return b.readVisitors(visitors)
 	}
-	if len(stored) > 0 {
-		evs = slices.DeleteFunc(evs, func(p pending) bool {
-			k := eventKey{p.r.siteID, p.e.id}
-			if stored[k] {
-				delete(b.inserted, k)
-				return true
-			}
-			return false
-		})
+	var seq, before int64
+	if err := b.tx.Stmt(b.bulk.maxSeq).QueryRowContext(b.ctx).Scan(&seq, &before); err != nil {
+		return fmt.Errorf("experiments: ingest: insert events: %w", err)
 	}
-
-	var seq int64
-	if len(evs) > 0 {
-		if err := b.tx.Stmt(b.bulk.maxSeq).QueryRowContext(b.ctx).Scan(&seq); err != nil {
-			return fmt.Errorf("experiments: ingest: insert events: %w", err)
-		}
-	}
+	first := seq
 	rows := make([]any, 0, len(evs)*eventParams)
 	for _, p := range evs {
 		r, e := p.r, p.e
@@ -243,8 +233,49 @@ func (b *batch) preload(reqs []*request) error {
 	if err := b.execRows(b.bulk.insertEvents, eventParams, rows); err != nil {
 		return fmt.Errorf("experiments: ingest: insert events: %w", err)
 	}
-
+	var after int64
+	if err := b.tx.Stmt(b.bulk.changes).QueryRowContext(b.ctx).Scan(&after); err != nil {
+		return fmt.Errorf("experiments: ingest: insert events: %w", err)
+	}
+	if after-before < int64(len(evs)) {
+		if err := b.dropReceivedBefore(evs, first); err != nil {
+			return err
+		}
+	}
 	return b.readVisitors(visitors)
+}
+
+// dropReceivedBefore finds the events of evs the insert left out, having
+// received them before, by the seqs that were not taken (after first), and
+// forgets their seqs: takeSeq answers 0 for them, so they are not counted.
+func (b *batch) dropReceivedBefore(evs []pending, first int64) error {
+	taken := map[int64]bool{}
+	rows, err := b.tx.Stmt(b.bulk.taken).QueryContext(b.ctx, first)
+	if err != nil {
+		return fmt.Errorf("experiments: ingest: insert events: %w", err)
+	}
+	for rows.Next() {
+		var seq int64
+		if err := rows.Scan(&seq); err != nil {
+			rows.Close()
+			return fmt.Errorf("experiments: ingest: insert events: %w", err)
+		}
+		taken[seq] = true
+	}
+	err = rows.Err()
+	if cerr := rows.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("experiments: ingest: insert events: %w", err)
+	}
+	for _, p := range evs {
+		k := eventKey{p.r.siteID, p.e.id}
+		if !taken[b.inserted[k]] {
+			delete(b.inserted, k)
+		}
+	}
+	return nil
 }
 
 // readVisitors reads into b.visitors the rows of the given visitors, listed
