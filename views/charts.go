@@ -60,11 +60,69 @@ type LineChart struct {
 // LineSeries is one variant's line.
 type LineSeries struct {
 	Label   string
-	Class   string // series-N: the colour; the control's line is also dashed
-	Control bool
+	Class   string // series-N: the colour
+	Pattern SeriesPattern
 	Line    string // path data of the line
 	Band    string // path data of the interval band (a closed shape)
-	Dots    []Point
+	// Dots are the points to hover, each drawn as the series' marker:
+	// every point while they are few, else only the last, so that each
+	// line still ends in its shape.
+	Dots []Point
+}
+
+// SeriesPattern is how a variant's line looks without its colour (WCAG
+// 1.4.1): the dashes of its line and the shape of its points, which the
+// legend shows too. A reader who cannot tell the colours apart, or a
+// greyscale print, still tells the lines apart. The original's line is
+// solid; each variant has dashes of its own and a marker of its own.
+type SeriesPattern struct {
+	// Dash is the line's stroke-dasharray in SVG units, "none" for a
+	// solid line. The lines have round caps (app.css), which add half
+	// their 2.5-unit width to each end of a dash: a dash of 0.5 shows as
+	// a dot, and the gaps show 2.5 units narrower than written.
+	Dash string
+	// Shape is the marker's outline in relative path steps from its
+	// centre (Marker puts it in place).
+	Shape string
+	// Filled markers are filled with the series' colour, the others with
+	// the background: five shapes, each hollow and filled, and a plus.
+	Filled bool
+}
+
+// Marker shapes of about the same area as a circle of radius 3.
+const (
+	shapeCircle   = "m-3 0a3 3 0 1 0 6 0a3 3 0 1 0 -6 0z"
+	shapeSquare   = "m-2.7 -2.7h5.4v5.4h-5.4z"
+	shapeTriangle = "m0 -3.9l3.5 6h-7z"
+	shapeDiamond  = "m0 -3.6l3.6 3.6l-3.6 3.6l-3.6 -3.6z"
+	shapeTriDown  = "m0 3.9l3.5 -6h-7z"
+	shapePlus     = "m-1.2 -3.6h2.4v2.4h2.4v2.4h-2.4v2.4h-2.4v-2.4h-2.4v-2.4h2.4z"
+)
+
+// seriesPatterns are the patterns of the control and up to ten variants
+// (experiments.MaxVariants), the clearest first: most tests have one or
+// two variants. No two share their dashes, nor their marker.
+var seriesPatterns = []SeriesPattern{
+	{Dash: "none", Shape: shapeCircle},                       // solid
+	{Dash: "8 7", Shape: shapeSquare},                        // dashed
+	{Dash: "0.5 7", Shape: shapeTriangle},                    // dotted
+	{Dash: "14 7 0.5 7", Shape: shapeDiamond},                // dash, dot
+	{Dash: "22 8", Shape: shapeTriDown},                      // long dashes
+	{Dash: "14 7 0.5 7 0.5 7", Shape: shapePlus},             // dash, dot, dot
+	{Dash: "22 7 6 7", Shape: shapeCircle, Filled: true},     // long, short
+	{Dash: "0.5 5 0.5 12", Shape: shapeSquare, Filled: true}, // pairs of dots
+	{Dash: "22 7 0.5 7", Shape: shapeTriangle, Filled: true}, // long dash, dot
+	{Dash: "8 5 8 12", Shape: shapeDiamond, Filled: true},    // pairs of dashes
+	{Dash: "3 6", Shape: shapeTriDown, Filled: true},         // short dashes
+}
+
+// SeriesPatternOf is the pattern of the i-th variant (the control is 0),
+// in step with SeriesClass.
+func SeriesPatternOf(i int) SeriesPattern { return seriesPatterns[i%len(seriesPatterns)] }
+
+// Marker is the path of the pattern's marker centred on (x, y).
+func (p SeriesPattern) Marker(x, y float64) string {
+	return "M" + num(x) + " " + num(y) + " " + p.Shape
 }
 
 // BarChart is the number of new visitors per day, stacked by variant.
@@ -385,11 +443,24 @@ func NewRateChart(id string, days []DayRow, keys []SeriesKey) LineChart {
 	}
 	c.XTicks = xTicks(p, days)
 	// A dot per point to hover, while they are few enough to tell apart:
-	// a month of days, two days of hours.
+	// a month of days, two days of hours. Past that, a dot at the end of
+	// each line alone, which shows the line's marker.
 	dots := n <= 31 || perHour && n <= 49
 
 	for k, key := range keys {
-		s := LineSeries{Label: key.Label, Class: key.Class, Control: k == 0}
+		s := LineSeries{Label: key.Label, Class: key.Class, Pattern: SeriesPatternOf(k)}
+		last := 0 // the line's last day
+		dot := func(i int) Point {
+			d, cell := days[i], days[i].Cells[k]
+			x, _ := dayBand(p, i, n)
+			title := fmt.Sprintf("%s · %s: %s (95%% interval %s), %s visitors",
+				pointName(d), key.Label, pct(cell.CumRate), rateRange(cell.CumRateLow, cell.CumRateHigh), count(cell.CumExposures))
+			if d.TooFew {
+				title = fmt.Sprintf("%s · %s: %s, %s visitors (too few yet for an interval)",
+					pointName(d), key.Label, pct(cell.CumRate), count(cell.CumExposures))
+			}
+			return Point{X: x, Y: y(cell.CumRate), Title: title}
+		}
 		var line, upper, lower strings.Builder
 		var lows []string
 		first := true
@@ -418,17 +489,15 @@ func NewRateChart(id string, days []DayRow, keys []SeriesKey) LineChart {
 				lows = append(lows, "L"+num(x)+" "+num(y(cell.CumRateLow))+" ")
 			}
 			if dots {
-				title := fmt.Sprintf("%s · %s: %s (95%% interval %s), %s visitors",
-					pointName(d), key.Label, pct(cell.CumRate), rateRange(cell.CumRateLow, cell.CumRateHigh), count(cell.CumExposures))
-				if d.TooFew {
-					title = fmt.Sprintf("%s · %s: %s, %s visitors (too few yet for an interval)",
-						pointName(d), key.Label, pct(cell.CumRate), count(cell.CumExposures))
-				}
-				s.Dots = append(s.Dots, Point{X: x, Y: y(cell.CumRate), Title: title})
+				s.Dots = append(s.Dots, dot(i))
 			}
+			last = i
 		}
 		if first {
 			continue // no visitors in this variant yet
+		}
+		if !dots {
+			s.Dots = []Point{dot(last)}
 		}
 		for i := len(lows) - 1; i >= 0; i-- {
 			lower.WriteString(lows[i])
