@@ -516,35 +516,58 @@ func simulateCmd(ctx context.Context, args []string, stdout, stderr io.Writer, g
 		return quietHelp(err)
 	}
 	o, rates, seed, timeout, pageViews := v.o, v.rates, v.seed, v.timeout, v.pageViews
+	// Every mistake is reported at once, in the order help lists the
+	// flags, each as serve words its own: by the flag and its twin, since
+	// either may have set it, with the value given and what to give.
+	// --snippet, even a negative one, asks for the tag's load test, which
+	// takes no experiment, visitors or rates.
+	tagTest := o.Requests != 0
 	var problems []string
+	bad := func(format string, a ...any) { problems = append(problems, fmt.Sprintf(format, a...)) }
 	if u, err := url.Parse(o.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		// Without its scheme, 127.0.0.1:8080 parses as a scheme and a
 		// path, and Go's error ("first path segment in URL cannot contain
 		// colon") says nothing of what to write.
-		problems = append(problems, "--url needs http:// or https://, such as http://127.0.0.1:8080")
+		bad("%s %q: use http:// or https://, such as http://127.0.0.1:8080", setting("url"), o.URL)
 	}
-	if o.Site == "" {
-		problems = append(problems, "--site is required")
+	if strings.TrimSpace(o.Site) == "" {
+		bad("%s is required: the site key, as in the tag's /s/KEY.js", setting("site"))
 	}
-	if o.Requests < 0 {
-		problems = append(problems, "--snippet must not be negative")
+	var r map[string]float64
+	if !tagTest {
+		if strings.TrimSpace(o.Experiment) == "" {
+			bad("%s is required: the id of a running experiment of that site", setting("experiment"))
+		}
+		if o.Visitors <= 0 {
+			bad("%s %d: use at least 1", setting("visitors"), o.Visitors)
+		}
+		var err error
+		if strings.TrimSpace(rates) == "" {
+			bad("%s is required: a conversion rate for each variant, such as control=0.10,b=0.12", setting("rates"))
+		} else if r, err = simulate.ParseRates(rates); err != nil {
+			msg, _ := strings.CutPrefix(err.Error(), "rates: ")
+			bad("%s: %s", setting("rates"), msg)
+		}
 	}
-	if pv, err := strconv.ParseFloat(pageViews, 64); err != nil || pv < 1 || pv > 10 {
-		problems = append(problems, "--pageviews must be a number from 1 to 10")
-	} else {
-		o.PageViews = pv
+	if o.Concurrency <= 0 || o.Concurrency > 4096 {
+		bad("%s %d: use 1 to 4096", setting("concurrency"), o.Concurrency)
 	}
 	if timeout <= 0 {
 		// A run given no time would end before its first request.
-		problems = append(problems, "--timeout must be more than 0, such as 10m")
+		bad("%s %s: use more than 0, such as 10m", setting("timeout"), timeout)
 	}
-	if o.Requests > 0 {
-		if o.Concurrency <= 0 || o.Concurrency > 4096 {
-			problems = append(problems, "--concurrency must be between 1 and 4096")
-		}
-		if err := f.check(problems...); err != nil {
-			return err
-		}
+	if o.Requests < 0 {
+		bad("%s %d: give how many times to fetch the tag, or 0 to simulate visitors", setting("snippet"), o.Requests)
+	}
+	if pv, err := strconv.ParseFloat(pageViews, 64); err != nil || pv < 1 || pv > 10 {
+		bad("%s %q: use a number from 1 to 10, such as 1.5", setting("pageviews"), pageViews)
+	} else {
+		o.PageViews = pv
+	}
+	if err := f.check(problems...); err != nil {
+		return err
+	}
+	if tagTest {
 		ctx, cancel := context.WithTimeout(ctx, timeout)
 		defer cancel()
 		rep, err := simulate.RunSnippet(ctx, o)
@@ -556,22 +579,6 @@ func simulateCmd(ctx context.Context, args []string, stdout, stderr io.Writer, g
 			return fmt.Errorf("%d snippet requests failed", o.Requests-rep.Requests)
 		}
 		return nil
-	}
-	if o.Experiment == "" {
-		problems = append(problems, "--experiment is required")
-	}
-	if o.Visitors <= 0 {
-		problems = append(problems, "--visitors must be at least 1")
-	}
-	if o.Concurrency <= 0 || o.Concurrency > 4096 {
-		problems = append(problems, "--concurrency must be between 1 and 4096")
-	}
-	r, err := simulate.ParseRates(rates)
-	if err != nil {
-		problems = append(problems, "--"+err.Error())
-	}
-	if err := f.check(problems...); err != nil {
-		return err
 	}
 	o.Rates, o.Seed, o.EveryRate = r, uint64(seed), true
 	ctx, cancel := context.WithTimeout(ctx, timeout)

@@ -37,7 +37,7 @@ func TestUsageErrors(t *testing.T) {
 		{"user password without email", nil, []string{"user", "password", "--db", "x.db"}, []string{"--email is required"}},
 		{"user add without email", nil, []string{"user", "add", "--db", "x.db"}, []string{"--email is required"}},
 		{"token create reports both", nil, []string{"token", "create"}, []string{"--email is required", "--name is required"}},
-		{"simulate reports all", nil, []string{"simulate", "--visitors", "0"}, []string{"--site is required", "--experiment is required", "--visitors must be at least 1", "--rates"}},
+		{"simulate reports all", nil, []string{"simulate", "--visitors", "0"}, []string{"--site (COPYLAB_SITE) is required", "--experiment (COPYLAB_EXPERIMENT) is required", "--visitors (COPYLAB_VISITORS) 0: use at least 1", "--rates (COPYLAB_RATES) is required"}},
 		{"backup without out", nil, []string{"backup", "--db", "x.db"}, []string{"--out is required"}},
 		{"restore without from", nil, []string{"restore", "--db", "x.db"}, []string{"--from is required"}},
 		{"bad env twin", map[string]string{"COPYLAB_SECURE_COOKIES": "maybe"}, []string{"serve"}, []string{`COPYLAB_SECURE_COOKIES="maybe" is not true or false`}},

@@ -14,10 +14,10 @@ func TestSimulateRateGivenTwice(t *testing.T) {
 	for _, tt := range []struct {
 		name, rates, want string
 	}{
-		{"twice", "control=0.1,control=0.2,b=0.1", "--rates: control is given twice (0.1 and 0.2): give each variant one rate"},
-		{"same rate, spaced", "b=0.1, control=0.1 ,b = 0.1", "--rates: b is given twice (0.1 and 0.1): give each variant one rate"},
-		{"no variant", "=0.3", `--rates: "=0.3" names no variant: write key=rate, such as control=0.3`},
-		{"no variant beside one", "control=0.3,=0.2", `--rates: "=0.2" names no variant: write key=rate, such as control=0.2`},
+		{"twice", "control=0.1,control=0.2,b=0.1", "--rates (COPYLAB_RATES): control is given twice (0.1 and 0.2): give each variant one rate"},
+		{"same rate, spaced", "b=0.1, control=0.1 ,b = 0.1", "--rates (COPYLAB_RATES): b is given twice (0.1 and 0.1): give each variant one rate"},
+		{"no variant", "=0.3", `--rates (COPYLAB_RATES): "=0.3" names no variant: write key=rate, such as control=0.3`},
+		{"no variant beside one", "control=0.3,=0.2", `--rates (COPYLAB_RATES): "=0.2" names no variant: write key=rate, such as control=0.2`},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			stdout, _, err := runCmd(t, env(nil), "", "simulate", "--url", "http://127.0.0.1:1", "--site", "k", "--experiment", "x",

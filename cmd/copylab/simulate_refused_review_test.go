@@ -40,10 +40,10 @@ func TestSimulateFailsBeforeTraffic(t *testing.T) {
 		{"a wrong token, experiment paused", nil, args(paused, "--token", wrong), false, refused},
 		{"a timeout that runs out first", nil, args(running, "--timeout", "1ns"), false,
 			"simulate: --timeout 1ns ran out before any traffic was sent"},
-		{"a timeout of 0", nil, args(running, "--timeout", "0"), true, "--timeout must be more than 0, such as 10m"},
-		{"a negative timeout", nil, args(running, "--timeout", "-5s"), true, "--timeout must be more than 0, such as 10m"},
+		{"a timeout of 0", nil, args(running, "--timeout", "0"), true, "--timeout (COPYLAB_TIMEOUT) 0s: use more than 0, such as 10m"},
+		{"a negative timeout", nil, args(running, "--timeout", "-5s"), true, "--timeout (COPYLAB_TIMEOUT) -5s: use more than 0, such as 10m"},
 		{"a timeout of 0 for the tag", nil, []string{"simulate", "--url", base, "--site", site.Key, "--snippet", "5", "--timeout", "0"}, true,
-			"--timeout must be more than 0, such as 10m"},
+			"--timeout (COPYLAB_TIMEOUT) 0s: use more than 0, such as 10m"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			stdout, _, err := runCmd(t, env(tt.env), "", tt.args...)

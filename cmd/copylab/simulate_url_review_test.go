@@ -10,7 +10,7 @@ import (
 // mistake on the command line (exit 2) that says what to write, rather
 // than Go's "first path segment in URL cannot contain colon".
 func TestSimulateURLNeedsScheme(t *testing.T) {
-	const want = "--url needs http:// or https://, such as http://127.0.0.1:8080"
+	const want = `: use http:// or https://, such as http://127.0.0.1:8080`
 	for _, tt := range []struct {
 		name string
 		env  map[string]string
@@ -30,7 +30,7 @@ func TestSimulateURLNeedsScheme(t *testing.T) {
 			if !errors.As(err, new(usageError)) {
 				t.Fatalf("want a usage error (exit 2), got %v; printed %q", err, stdout)
 			}
-			if !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "parse") {
+			if !strings.HasPrefix(err.Error(), `--url (COPYLAB_URL) "`) || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "parse") {
 				t.Errorf("error\n%q\nwant it to hold\n%q", err, want)
 			}
 			if stdout != "" {
