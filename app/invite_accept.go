@@ -75,13 +75,13 @@ func (a *App) inviteAccept(c *fiber.Ctx) error {
 		// ask for a new link they do not need: they sign in instead.
 		a.logins.GiveBack(at)
 		if _, _, err := a.store.UserByEmail(c.UserContext(), inv.Email); err == nil {
-			return a.toSignIn(c, inv.Email)
+			return a.inviteUsed(c)
 		}
 		return a.inviteGone(c)
 	case errors.Is(err, experiments.ErrConflict):
 		// Added by hand since the invite was made: the link is used up.
 		a.logins.GiveBack(at)
-		return a.accountExists(c, inv.Email)
+		return a.inviteUsed(c)
 	case err != nil:
 		a.logins.GiveBack(at)
 		return err

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"math"
 	"net/http"
-	"net/url"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -47,7 +46,7 @@ func (a *App) inviteShow(c *fiber.Ctx) error {
 	// Added by hand since the invite was made: the form could only end
 	// in "an account exists already", so say it now.
 	if _, _, err := a.store.UserByEmail(c.UserContext(), inv.Email); err == nil {
-		return a.accountExists(c, inv.Email)
+		return a.inviteUsed(c)
 	} else if !errors.Is(err, experiments.ErrNotFound) {
 		return err
 	}
@@ -104,7 +103,8 @@ func (a *App) inviteOf(c *fiber.Ctx, token string) (experiments.Invite, bool, er
 // that nobody learns which links once worked. Its reader usually has no
 // account yet, so it is the signed-out frame whoever asks. The exceptions
 // are a link that made an account moments ago, and the newcomer's own
-// browser within the hour (joinedLinks): they lead on to the account.
+// browser within the hour (joinedLinks): they lead on to sign-in, or to
+// the account.
 func (a *App) inviteGone(c *fiber.Ctx) error {
 	if email, age, ok := a.joined.lookup(hashSecret(c.Params("token")), a.now()); ok {
 		s := sessionOf(c)
@@ -112,21 +112,23 @@ func (a *App) inviteGone(c *fiber.Ctx) error {
 		case s != nil && strings.EqualFold(email, s.user.Email):
 			return a.redirectWithFlash(c, "/sites", "ok", "You have joined already: this is your account.")
 		case s == nil && age < joinedLinkFresh:
-			return a.toSignIn(c, email)
+			return a.inviteUsed(c)
 		}
 	}
 	c.Status(http.StatusNotFound)
 	return render(c, views.InviteGone(views.Page{Title: "Invite link no longer works", Assets: a.assets.views()}))
 }
 
-// toSignIn sends a newcomer whose invite link made their account a
-// moment ago to sign-in, their email filled in.
-func (a *App) toSignIn(c *fiber.Ctx, email string) error {
-	return a.redirectWithFlash(c, "/login?email="+url.QueryEscape(email), "ok", "Your account is ready: sign in with the password you chose.")
-}
+// inviteUsedFlash is what sign-in says to whoever sends or opens an invite
+// link whose account exists.
+const inviteUsedFlash = "This invite link has been used already: sign in with its account’s email and password."
 
-// accountExists sends the holder of an invite link whose email has got an
-// account meanwhile (added by hand) to sign-in, the email filled in.
-func (a *App) accountExists(c *fiber.Ctx, email string) error {
-	return a.redirectWithFlash(c, "/login?email="+url.QueryEscape(email), "ok", "An account with this email exists already: sign in with its password.")
+// inviteUsed sends whoever holds an invite link whose account exists (made
+// with the link a moment ago, or added by hand while the invite was
+// pending) to sign-in, saying the link is used. Neither the address nor
+// the page names the account's email: the link outlives its use in chat
+// histories and mail logs, and their readers are not to learn from it
+// which email can sign in.
+func (a *App) inviteUsed(c *fiber.Ctx) error {
+	return a.redirectWithFlash(c, "/login", "ok", inviteUsedFlash)
 }

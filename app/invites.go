@@ -124,9 +124,10 @@ func InviteLink(publicURL, path string) (string, error) {
 // account, by their hash, with the account's email, so that the newcomer
 // who opens their link again is not told it no longer works (which would
 // have them ask for a link they do not need; inviteGone):
-//   - within joinedLinkFresh of its use, whoever sends it goes to sign-in
-//     with the email filled in: a form sent twice, whose second sending
-//     left before the first's answer came and so carries no session;
+//   - within joinedLinkFresh of its use, whoever sends it goes to sign-in,
+//     told the link is used (inviteUsed, which names no email): a form
+//     sent twice, whose second sending left before the first's answer
+//     came and so carries no session;
 //   - within the hour, the browser signed in to that account goes on to
 //     the sites list (the Back button).
 //
