@@ -234,6 +234,8 @@ func testMessageFailure(rawURL string, err error) string {
 	case errors.As(err, &certErr) || errors.As(err, &alert) || errors.Is(err, http.ErrSchemeMismatch):
 		return failed + "copylab could not make a secure (TLS) connection to " + host + "."
 	}
-	return fmt.Sprintf("%scopylab could not reach a webhook at %s within %.0f s. Check the address and port; copylab's log has the reason.",
-		failed, host, notifyTimeout.Seconds())
+	// True of each failure it stands for: a refusal at once, silence
+	// until notifyTimeout, or an answer that is not a webhook's. Which
+	// one is the log's to say.
+	return failed + "no webhook answered at " + host + ". Check the address and port; copylab's log has the reason."
 }
