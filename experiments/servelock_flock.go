@@ -29,7 +29,7 @@ const canLockFiles = true
 // POSIX locks, which closing any other descriptor of that file would drop.
 func lockDB(path, holder string) (release func(), err error) {
 	if dir := filepath.Dir(path); dir != "" {
-		if err := os.MkdirAll(dir, 0o700); err != nil {
+		if err := mkdirAll(dir, 0o700); err != nil {
 			return nil, fmt.Errorf("experiments: lock %s: %w", path, err)
 		}
 	}

@@ -63,14 +63,19 @@ func open(ctx context.Context, path string, create bool) (*Store, error) {
 	if create {
 		mode = ""
 		if dir := filepath.Dir(path); dir != "" {
-			if err := os.MkdirAll(dir, 0o700); err != nil {
+			if err := mkdirAll(dir, 0o700); err != nil {
 				return nil, openError(path, err)
 			}
 		}
 		// The file holds webhook URLs (a channel's secret) and session CSRF
 		// tokens: a new one is readable by its owner only, whatever the umask.
-		// SQLite gives the WAL and shared-memory files the database's mode.
+		// Made by root, it is given to the owner of its folder, the
+		// service's user (see sameOwner). SQLite gives the WAL and
+		// shared-memory files the database's mode, and as root its owner.
 		if f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600); err == nil {
+			if like, err := os.Stat(filepath.Dir(path)); err == nil {
+				sameOwnerFile(f, like)
+			}
 			f.Close()
 		} else if !errors.Is(err, fs.ErrExist) {
 			return nil, openError(path, err)
