@@ -216,8 +216,10 @@ func TestLogin(t *testing.T) {
 		c := e.signIn("dan@example.com")
 		before := c.cookies["copylab_session"]
 		c.get("/login?next=/x") // signed in: redirected, cookie unchanged
-		c.cookies["copylab_csrf"] = "0123456789012345678901234567890123456789"
-		resp, _ := c.post("/login", url.Values{"_csrf": {"0123456789012345678901234567890123456789"}, "email": {"dan@example.com"}, "password": {testPassword}})
+		// A token planted in formCSRF's shape (TestFormCSRFShape).
+		const csrf = "0123456789012345678901234567890123456789abc"
+		c.cookies["copylab_csrf"] = csrf
+		resp, _ := c.post("/login", url.Values{"_csrf": {csrf}, "email": {"dan@example.com"}, "password": {testPassword}})
 		wantStatus(t, resp, http.StatusSeeOther, "")
 		if after := c.cookies["copylab_session"]; after == before || after == "" {
 			t.Error("the session id was not replaced")

@@ -81,8 +81,29 @@ func (a *App) clearCookie(c *fiber.Ctx, name string) {
 	})
 }
 
-// newSecret returns a random URL-safe secret of 32 bytes.
+// newSecret returns a random URL-safe secret of 32 bytes: secretLen
+// characters of unpadded URL-safe base64.
 func newSecret() string { return base64.RawURLEncoding.EncodeToString(randomBytes(32)) }
+
+// secretLen is the length of newSecret's secrets,
+// base64.RawURLEncoding.EncodedLen(32).
+const secretLen = 43
+
+// secretShaped tells whether s has the shape newSecret gives: secretLen
+// characters of the URL-safe base64 alphabet.
+func secretShaped(s string) bool {
+	if len(s) != secretLen {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', c == '-', c == '_':
+		default:
+			return false
+		}
+	}
+	return true
+}
 
 // hashSecret is how session ids and API tokens are stored: a leaked
 // database then hands out nothing usable.
@@ -351,7 +372,10 @@ func (a *App) checkCSRF(c *fiber.Ctx) error {
 // checkFormCSRF protects the forms shown before signing in (sign-in and
 // setup) with a double-submit token: a random cookie that the form repeats.
 // A cross-site page can make a browser post the form, but it cannot read
-// or set the cookie, so it cannot repeat it.
+// or set the cookie, so it cannot repeat it. Only a token in the shape
+// formCSRF issues counts: a short or odd value that a sibling subdomain,
+// or a hand-made request (copylab_csrf=x, _csrf=x), puts in the cookie
+// and repeats gets the same 403 as one that does not match.
 func (a *App) checkFormCSRF(c *fiber.Ctx) error {
 	if !unsafeMethod(c.Method()) {
 		return c.Next()
@@ -366,7 +390,7 @@ func (a *App) checkFormCSRF(c *fiber.Ctx) error {
 		// dropped it.
 		return a.errCookiesDropped()
 	}
-	if !tokensEqual(cookie, submittedCSRF(c)) || origin == originForeign {
+	if !secretShaped(cookie) || !tokensEqual(cookie, submittedCSRF(c)) || origin == originForeign {
 		return errCSRF
 	}
 	return c.Next()
@@ -547,9 +571,10 @@ func canonicalOrigin(scheme, host string) string {
 }
 
 // formCSRF returns the double-submit token of the signed-out forms,
-// setting its cookie when the browser has none yet.
+// setting its cookie when the browser has none yet, or one that is not in
+// the shape this issues (checkFormCSRF would refuse it).
 func (a *App) formCSRF(c *fiber.Ctx) string {
-	if tok := c.Cookies(a.cookieName("copylab_csrf")); len(tok) >= 32 {
+	if tok := c.Cookies(a.cookieName("copylab_csrf")); secretShaped(tok) {
 		return tok
 	}
 	tok := newSecret()
