@@ -8,6 +8,8 @@ import (
 	"net"
 	"net/url"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -21,6 +23,7 @@ import (
 // lets in-flight requests finish, writes the tags' last loads, drains the
 // events queue, and closes the database. With no account yet, it logs the one-time setup link.
 func Run(ctx context.Context, cfg Config) error {
+	derivedURL := strings.TrimSpace(cfg.PublicURL) == ""
 	cfg = cfg.withDefaults()
 	if err := cfg.Validate(); err != nil {
 		return fmt.Errorf("app: config: %w", err)
@@ -45,6 +48,14 @@ func Run(ctx context.Context, cfg Config) error {
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return listenError(cfg.Addr, err)
+	}
+	// Port 0 is any free port: a public URL made from the address must
+	// name the port bound, not 0, which nobody can reach (the log line,
+	// the setup link, every site's tag).
+	if host, port, err := net.SplitHostPort(cfg.Addr); err == nil && port == "0" && derivedURL {
+		cfg.Addr = net.JoinHostPort(host, strconv.Itoa(ln.Addr().(*net.TCPAddr).Port))
+		cfg.PublicURL = ""
+		cfg = cfg.withDefaults()
 	}
 	closeLn := func() { ln.Close() }
 	store, err := experiments.Open(ctx, cfg.DBPath)

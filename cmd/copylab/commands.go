@@ -8,14 +8,12 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
-	"net"
 	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"copylab/app"
@@ -140,44 +138,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 	if atLeastTwoProcs(getenv) {
 		logger.Info("GOMAXPROCS raised from 1 to 2: the events writer holds one while SQLite works (set GOMAXPROCS to choose)")
 	}
-	return runApp(ctx, cfg)
-}
-
-// runApp runs the web app. An address on port 0, any free port, gets its
-// port first when no public URL is configured: the public URL is made
-// from the address, and one that names port 0, which nobody can reach,
-// would be in the start's log line, the setup link and every site's tag.
-// The port is found by listening and closing, so another program may take
-// it before the app listens; the app then stops at once, as for any port
-// in use (before it creates the database), and another port is tried.
-func runApp(ctx context.Context, cfg app.Config) error {
-	for attempt := 1; ; attempt++ {
-		c, picked := cfg, false
-		if strings.TrimSpace(cfg.PublicURL) == "" {
-			c.Addr, picked = pickPort(cfg.Addr)
-		}
-		err := app.Run(ctx, c)
-		if picked && attempt < 5 && errors.Is(err, syscall.EADDRINUSE) {
-			continue
-		}
-		return err
-	}
-}
-
-// pickPort gives an address on port 0 a free port of its host, and tells
-// whether it did; any other address, or one it cannot listen on (Run says
-// why), comes back as it is.
-func pickPort(addr string) (string, bool) {
-	host, port, err := net.SplitHostPort(addr)
-	if n, perr := strconv.Atoi(port); err != nil || perr != nil || n != 0 {
-		return addr, false
-	}
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return addr, false
-	}
-	defer ln.Close()
-	return net.JoinHostPort(host, strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)), true
+	return app.Run(ctx, cfg)
 }
 
 // openAIEndpoint tells whether the base URL is OpenAI's own API: none
