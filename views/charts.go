@@ -135,14 +135,40 @@ type BarChart struct {
 	Plot   Rect
 	XTicks []Tick
 	YTicks []Tick
+	Fills  []BarFill // one per variant with bars, in <defs>
 	Bars   []Bar
 	Empty  bool
+}
+
+// BarFill is the fill of one variant's bars: its line's marker (its
+// SeriesPattern) repeated on a tint of its colour, so that the bars, like
+// the lines, tell the variants apart without colour (WCAG 1.4.1), and a
+// bar shows the shape its line and legend entry end in.
+type BarFill struct {
+	ID      string // the <pattern>'s id, unique on the page
+	Class   string // series-N: the colour
+	Pattern SeriesPattern
+}
+
+// The tile of a BarFill: two markers on a diagonal, each with room for the
+// largest shape (3.9 units from its centre) and half its stroke, so that
+// no marker is cut at the tile's edge and the rows interleave.
+const (
+	barTile       = 18
+	barMarkerNear = 4.5
+	barMarkerFar  = 13.5
+)
+
+// Markers are the paths of the tile's markers.
+func (f BarFill) Markers() []string {
+	return []string{f.Pattern.Marker(barMarkerNear, barMarkerNear), f.Pattern.Marker(barMarkerFar, barMarkerFar)}
 }
 
 // Bar is one variant's part of one day's stack.
 type Bar struct {
 	X, Y, W, H float64
 	Class      string
+	Fill       string // the id of its variant's BarFill
 	Title      string
 }
 
@@ -570,6 +596,7 @@ func NewVisitChart(id string, days []DayRow, keys []SeriesKey) BarChart {
 		c.YTicks = append(c.YTicks, Tick{Pos: p.Bottom() - v/yTop*p.H, Label: labels[i]})
 	}
 	c.XTicks = xTicks(p, days)
+	fills := make([]string, len(keys)) // each variant's fill, once it has a bar
 	for i, d := range days {
 		x, w := dayBand(p, i, n)
 		bw := max(w*0.72, 1)
@@ -578,9 +605,13 @@ func NewVisitChart(id string, days []DayRow, keys []SeriesKey) BarChart {
 			if k >= len(d.Cells) || d.Cells[k].Exposures <= 0 {
 				continue
 			}
+			if fills[k] == "" {
+				fills[k] = id + "-fill-" + strconv.Itoa(k)
+				c.Fills = append(c.Fills, BarFill{ID: fills[k], Class: key.Class, Pattern: SeriesPatternOf(k)})
+			}
 			h := float64(d.Cells[k].Exposures) / yTop * p.H
 			base -= h
-			c.Bars = append(c.Bars, Bar{X: x - bw/2, Y: base, W: bw, H: h, Class: key.Class,
+			c.Bars = append(c.Bars, Bar{X: x - bw/2, Y: base, W: bw, H: h, Class: key.Class, Fill: fills[k],
 				Title: fmt.Sprintf("%s · %s: %s new visitors", pointName(d), key.Label, count(d.Cells[k].Exposures))})
 		}
 	}
