@@ -27,8 +27,8 @@ func TestRewriteFailureSentences(t *testing.T) {
 	t.Run("timeout", func(t *testing.T) {
 		llm.setReply(func(int, int) (int, map[string]string, string) { return -1, nil, "" })
 		card := rewrite(t, 0)
-		wantContains(t, card, "The rewrite did not work", "did not answer within 2 seconds", "--llm-timeout")
-		wantNotContains(t, card, "fewer drafts", "2s;")
+		wantContains(t, card, "The rewrite did not work", "did not answer within 2 seconds", "Whoever runs copylab can let it wait longer.")
+		wantNotContains(t, card, "fewer drafts", "2s;", "--llm-timeout")
 	})
 	t.Run("rate limited", func(t *testing.T) {
 		llm.setReply(failWith(http.StatusTooManyRequests, map[string]string{"Retry-After": "20"}, "Rate limit reached"))

@@ -11,8 +11,9 @@ import (
 )
 
 // TestGenerateTimeoutAdvice: a model that does not answer in time gets
-// advice a marketer can follow (ask for fewer drafts), and the setting an
-// administrator can give a slow model more time with.
+// advice a marketer can follow (ask for fewer drafts), and a word that
+// whoever runs copylab can give a slow model more time; the setting that
+// does it is in the log (TestGenerateTimeoutAdviceForWhoCanAct).
 func TestGenerateTimeoutAdvice(t *testing.T) {
 	llm := newFakeLLM(t)
 	llm.setReply(func(int, int) (int, map[string]string, string) { return -1, nil, "" })
@@ -20,8 +21,8 @@ func TestGenerateTimeoutAdvice(t *testing.T) {
 	g.c.get(g.base)
 	statusURL, _ := g.start(t, g.brief(2))
 	frag := g.wait(t, statusURL)
-	wantContains(t, frag, `data-code="llm_timeout"`, "did not answer within", "try again", "fewer drafts", "--llm-timeout")
-	wantNotContains(t, frag, "raise the timeout", "fewer variants")
+	wantContains(t, frag, `data-code="llm_timeout"`, "did not answer within", "try again", "fewer drafts", "Whoever runs copylab can let it wait longer.")
+	wantNotContains(t, frag, "raise the timeout", "fewer variants", "--llm-timeout")
 }
 
 // TestGenerateOfflineCustomRewrite: the offline generator cannot follow a

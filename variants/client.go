@@ -512,15 +512,24 @@ func (g *Generator) classify(ctx context.Context, kind callKind, err error, info
 	case status >= 400:
 		return newError(CodeBadRequest, http.StatusBadGateway, err,
 			"The model service rejected the request (HTTP %d)%s.", status, upstreamDetail(upstream))
-	case (errors.Is(err, context.DeadlineExceeded) || errors.As(err, &netErr) && netErr.Timeout()) && kind != callDrafts:
-		// One draft, or one word: fewer of them is no help.
+	case (errors.Is(err, context.DeadlineExceeded) || errors.As(err, &netErr) && netErr.Timeout()) && kind == callTest:
+		// Settings' connection test: whoever tests the connection is
+		// setting copylab up, and the setting is theirs.
 		return newError(CodeTimeout, http.StatusGatewayTimeout, err,
 			"The model did not answer within %s; try again. copylab waits longer for a slow model when started with a longer --llm-timeout.",
 			durationText(g.timeout))
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr) && netErr.Timeout():
-		return newError(CodeTimeout, http.StatusGatewayTimeout, err,
-			"The model did not answer within %s; try again. A slow local model answers sooner when asked for fewer drafts, "+
-				"and copylab waits longer for it when started with a longer --llm-timeout.", durationText(g.timeout))
+		// A marketer reads this on the drafting page: the server's
+		// setting is no use to them, so it goes to the log (operator).
+		// One draft is no quicker as fewer drafts.
+		advice := "try again"
+		if kind == callDrafts {
+			advice = "try again, or ask for fewer drafts, which a slow model writes sooner"
+		}
+		e := newError(CodeTimeout, http.StatusGatewayTimeout, err,
+			"The model did not answer within %s; %s. Whoever runs copylab can let it wait longer.", durationText(g.timeout), advice)
+		e.operator = fmt.Sprintf("start copylab with a longer --llm-timeout (COPYLAB_LLM_TIMEOUT, now %s) to wait longer for a slow model", g.timeout)
+		return e
 	case untrustedCertificate(err):
 		// Not a passing failure: asking again meets the same certificate.
 		return newError(CodeUnreachable, http.StatusBadGateway, err,

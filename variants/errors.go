@@ -49,17 +49,26 @@ type Error struct {
 	RetryAfter time.Duration
 
 	cause error
+	// operator is advice for whoever runs copylab, such as the setting
+	// that gives a slow model longer: it goes in the log line (Error),
+	// never on a page, where a marketer could do nothing with it.
+	operator string
 }
 
-// Error returns the code and the message; it never contains the API key,
-// because no message is built from request headers.
+// Error returns the code, the message and the operator's advice; it
+// never contains the API key, because no message is built from request
+// headers.
 func (e *Error) Error() string {
+	s := fmt.Sprintf("variants: %s: %s", e.Code, e.Message)
+	if e.operator != "" {
+		s += " [for whoever runs copylab: " + e.operator + "]"
+	}
 	if e.cause != nil {
 		// Upstream errors can carry a whole response body; a log line
 		// needs only its start.
-		return fmt.Sprintf("variants: %s: %s (%s)", e.Code, e.Message, clip(e.cause.Error(), 300))
+		s += " (" + clip(e.cause.Error(), 300) + ")"
 	}
-	return fmt.Sprintf("variants: %s: %s", e.Code, e.Message)
+	return s
 }
 
 // Unwrap gives errors.Is and errors.As access to the cause, such as

@@ -1,0 +1,62 @@
+package app
+
+import (
+	"context"
+	"html"
+	"log/slog"
+	"testing"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"copylab/experiments"
+	"copylab/variants"
+)
+
+// newLoggedGenFixture is newGenFixture with the server log kept in logs
+// (syncBuffer: notify_test.go).
+func newLoggedGenFixture(t *testing.T, gen *variants.Generator, logs *syncBuffer) *genFixture {
+	t.Helper()
+	ctx := context.Background()
+	path := t.TempDir() + "/copylab.db"
+	store, err := experiments.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ing := experiments.NewIngester(store, experiments.IngestOptions{MaxBody: maxEventBody, Logger: slog.New(slog.DiscardHandler)})
+	t.Cleanup(func() {
+		cctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		ing.Close(cctx)
+		store.Close()
+	})
+	a, err := newApp(Config{
+		Addr: "127.0.0.1:0", DBPath: path, PublicURL: testPublicURL, BcryptCost: bcrypt.MinCost,
+		SetupToken: testSetupToken, Logger: slog.New(slog.NewTextHandler(logs, nil)),
+	}.withDefaults(), store, ing, WithGenerator(gen))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &env{t: t, app: a, store: store, ing: ing}
+	c := e.signIn("ann@example.com")
+	site := e.site("Marketing")
+	x := e.experiment(site.ID, "Hero", "Project management for busy teams", "Projects, finally under control")
+	return &genFixture{e: e, c: c, site: site, x: x, base: "/experiments/" + x.ID + "/generate"}
+}
+
+// TestGenerateTimeoutAdviceForWhoCanAct: the marketer is told what they
+// can do (try again, fewer drafts) and that whoever runs copylab can let
+// it wait longer; the server flag that does it is in the log line, where
+// that person reads it, and not on the page.
+func TestGenerateTimeoutAdviceForWhoCanAct(t *testing.T) {
+	llm := newFakeLLM(t)
+	llm.setReply(func(int, int) (int, map[string]string, string) { return -1, nil, "" })
+	var logs syncBuffer
+	g := newLoggedGenFixture(t, llm.generator(300*time.Millisecond), &logs)
+	g.c.get(g.base)
+	statusURL, _ := g.start(t, g.brief(2))
+	frag := html.UnescapeString(g.wait(t, statusURL))
+	wantContains(t, frag, "did not answer within", "try again, or ask for fewer drafts", "Whoever runs copylab can let it wait longer.")
+	wantNotContains(t, frag, "--llm-timeout", "COPYLAB_LLM_TIMEOUT")
+	wantContains(t, logs.String(), "copy generation failed", "--llm-timeout (COPYLAB_LLM_TIMEOUT, now 300ms)")
+}
