@@ -221,6 +221,10 @@ type genJob struct {
 	dropped    []variants.Dropped
 	notes      []string
 	added      string // once approved: what was added, as the flash said it
+	// retry is the model call copylab last waited to make again, from
+	// retryAt: the progress says so while it waits (retryProgressLocked).
+	retry   variants.Retry
+	retryAt time.Time
 }
 
 // endedJob is what the registry keeps, for genJobTTL, of a job that
@@ -872,6 +876,7 @@ func (a *App) startGeneration(j *genJob) error {
 	}
 	go func() {
 		ctx, cancel := context.WithTimeout(j.life, a.genJobLimit())
+		ctx = variants.WithRetryNotice(ctx, a.noteRetry(j))
 		res, err := a.safeGenerate(ctx, j.brief)
 		cancel()
 		// The slot goes back before the drafts show (finish): a person

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
@@ -132,7 +133,7 @@ func (a *App) jobViewOf(c *fiber.Ctx, e experiments.Experiment, j *genJob) views
 	v := views.GenerateJob{
 		ID:          j.id,
 		State:       j.state,
-		Progress:    progressText(j.brief.N, j.offline, j.model),
+		Progress:    progressText(j.brief.N, j.offline, j.model) + a.retryProgressLocked(j),
 		StatusURL:   jobURL(e.ID, j.id),
 		PageURL:     jobPageURL(e.ID, j.id),
 		ApproveURL:  jobURL(e.ID, j.id) + "/approve",
@@ -255,6 +256,34 @@ func briefGoal(g experiments.Goal) string {
 // maxBriefGoalRunes is the longest goal the brief takes (variants'
 // maxShortField).
 const maxBriefGoalRunes = 300
+
+// noteRetry is the generation's notice of a model call it waits to make
+// again (variants.WithRetryNotice), kept for the progress.
+func (a *App) noteRetry(j *genJob) func(variants.Retry) {
+	return func(r variants.Retry) {
+		j.mu.Lock()
+		j.retry, j.retryAt = r, a.now()
+		j.mu.Unlock()
+	}
+}
+
+// retryProgressLocked is what the progress adds while copylab waits to
+// ask the model service again, or "": without it the page says only
+// "Writing 5 drafts…" through waits the service asked for. The wait is
+// said as it was asked, not counted down, so the progress changes, and
+// the page redraws it, only when a wait starts and ends. The caller
+// holds j.mu.
+func (a *App) retryProgressLocked(j *genJob) string {
+	if j.state != jobRunning || j.retry.Wait <= 0 || !a.now().Before(j.retryAt.Add(j.retry.Wait)) {
+		return ""
+	}
+	why := "The model service asked to wait"
+	if j.retry.Code != variants.CodeRateLimited {
+		why = "The model service failed"
+	}
+	secs := int((j.retry.Wait + time.Second - 1) / time.Second)
+	return " " + why + "; trying again in " + views.WaitText(secs) + "."
+}
 
 // progressText is the line shown while a generation runs.
 func progressText(n int, offline bool, model string) string {

@@ -335,6 +335,48 @@ func durationText(d time.Duration) string {
 	}
 }
 
+// Retry is a model call about to be made again, after the model service
+// answered with Code (CodeRateLimited or CodeUnavailable): copylab waits
+// Wait, then makes try number Try (2 for the first retry).
+type Retry struct {
+	Code string
+	Wait time.Duration
+	Try  int
+}
+
+type retryNoticeKey struct{}
+
+// WithRetryNotice returns a context that carries fn: Generate and
+// Regenerate call it before each wait to try a model call again, so that
+// a page can say why the drafts take longer instead of only that they
+// are being written. fn must return quickly.
+func WithRetryNotice(ctx context.Context, fn func(Retry)) context.Context {
+	return context.WithValue(ctx, retryNoticeKey{}, fn)
+}
+
+func noticeRetry(ctx context.Context, r Retry) {
+	if fn, ok := ctx.Value(retryNoticeKey{}).(func(Retry)); ok && fn != nil {
+		fn(r)
+	}
+}
+
+// withTries says in e's sentence that copylab asked tries times before it
+// gave up, so that nobody wonders whether asking again would have helped:
+// "…(HTTP 503), and copylab tried 3 times; try again later." One try
+// needs no word.
+func withTries(e *Error, tries int) *Error {
+	if tries < 2 {
+		return e
+	}
+	said := fmt.Sprintf(", and copylab tried %d times", tries)
+	if i := strings.Index(e.Message, ";"); i >= 0 {
+		e.Message = e.Message[:i] + said + e.Message[i:]
+	} else {
+		e.Message = strings.TrimSuffix(e.Message, ".") + said + "."
+	}
+	return e
+}
+
 // completion is the part of a chat completion the generator uses.
 type completion struct {
 	content string
@@ -374,19 +416,23 @@ func (g *Generator) complete(ctx context.Context, kind callKind, msgs []openai.C
 			attempt--
 			continue
 		}
-		if e.Code != CodeRateLimited && e.Code != CodeUnavailable || attempt >= g.maxRetries {
+		if e.Code != CodeRateLimited && e.Code != CodeUnavailable {
 			return completion{}, e
+		}
+		if attempt >= g.maxRetries {
+			return completion{}, withTries(e, attempt+1)
 		}
 		wait := g.backoff(attempt)
 		if e.RetryAfter > 0 {
 			if e.RetryAfter > maxRetryWait {
-				return completion{}, e
+				return completion{}, withTries(e, attempt+1)
 			}
 			wait = e.RetryAfter
 		}
 		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
-			return completion{}, e
+			return completion{}, withTries(e, attempt+1)
 		}
+		noticeRetry(ctx, Retry{Code: e.Code, Wait: wait, Try: attempt + 2})
 		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
@@ -394,7 +440,7 @@ func (g *Generator) complete(ctx context.Context, kind callKind, msgs []openai.C
 			if errors.Is(ctx.Err(), context.Canceled) {
 				return completion{}, fmt.Errorf("variants: %w", ctx.Err())
 			}
-			return completion{}, e
+			return completion{}, withTries(e, attempt+1)
 		case <-t.C:
 		}
 	}
