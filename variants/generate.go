@@ -32,10 +32,12 @@ type Candidate struct {
 	CreatedAt     time.Time
 }
 
-// Dropped is a draft that was discarded, with the reason as a sentence.
+// Dropped is a draft that was discarded, with the reason as a sentence
+// and the rule it broke (a Rule… constant of CopyError).
 type Dropped struct {
 	Text   string
 	Reason string
+	Rule   string
 }
 
 // Result is the outcome of Generate. Variants can be fewer than asked for
@@ -115,14 +117,38 @@ func (g *Generator) Generate(ctx context.Context, b Brief) (Result, error) {
 	case len(res.Variants) == 0 && len(res.Dropped) == 0:
 		return res, newError(CodeBadOutput, http.StatusBadGateway, nil,
 			"The model's answer could not be read as drafts of the copy; try again.")
+	case len(res.Variants) == 0 && allRule(res.Dropped, RuleTooLong):
+		return res, newError(CodeBadOutput, http.StatusBadGateway, nil,
+			"None of the model's drafts fit the brief's max length of %d characters; raise the max length in the brief, or try again.", b.MaxLength)
 	case len(res.Variants) == 0:
 		return res, newError(CodeBadOutput, http.StatusBadGateway, nil,
-			"None of the model's drafts met the brief's rules; the discarded drafts show why.")
+			"None of the model's drafts met the brief's rules; the discarded drafts show why. Ease the rules they broke in the brief, or try again.")
 	case len(res.Variants) < b.N:
-		res.Shortfall = fmt.Sprintf("The model wrote only %d of the %d drafts asked for that meet the brief's rules.", len(res.Variants), b.N)
+		res.Shortfall = shortfall(len(res.Variants), b.N, len(res.Dropped))
 		res.Notes = append(res.Notes, res.Shortfall)
 	}
 	return res, nil
+}
+
+// shortfall says why only kept of the asked drafts are there: the model
+// sent too few, or copylab discarded some of them (listed on the page
+// with the reasons), which are different troubles with different cures.
+func shortfall(kept, asked, discarded int) string {
+	if discarded == 0 {
+		return fmt.Sprintf("The model sent %d %s instead of %d.", kept, plural(kept, "draft", "drafts"), asked)
+	}
+	return fmt.Sprintf("The model wrote only %d of the %d drafts asked for that meet the brief's rules; copylab discarded %d that broke them.",
+		kept, asked, discarded)
+}
+
+// allRule reports whether every dropped draft broke rule.
+func allRule(dropped []Dropped, rule string) bool {
+	for _, d := range dropped {
+		if d.Rule != rule {
+			return false
+		}
+	}
+	return len(dropped) > 0
 }
 
 // accept validates drafts in order and adds the good ones to res, up to
@@ -141,7 +167,7 @@ func (g *Generator) accept(res *Result, drafts []draft, rules Rules, n int, mode
 		}
 		text := tidyText(d.Text, rules.AllowLineBreaks)
 		if err := ValidateCopy(text, rules.WithOthers(variantTexts(res.Variants)...)); err != nil {
-			dropped = append(dropped, Dropped{Text: clip(text, maxDroppedText), Reason: err.Error()})
+			dropped = append(dropped, droppedFor(text, err))
 			continue
 		}
 		res.Variants = append(res.Variants, g.modelCandidate(text, d, model))
@@ -154,6 +180,16 @@ func (g *Generator) accept(res *Result, drafts []draft, rules Rules, n int, mode
 		}
 	}
 	return dropped
+}
+
+// droppedFor is text discarded for err, a *CopyError from ValidateCopy.
+func droppedFor(text string, err error) Dropped {
+	d := Dropped{Text: clip(text, maxDroppedText), Reason: err.Error()}
+	var ce *CopyError
+	if errors.As(err, &ce) {
+		d.Rule = ce.Rule
+	}
+	return d
 }
 
 func (g *Generator) modelCandidate(text string, d draft, model string) Candidate {
@@ -246,6 +282,7 @@ func (g *Generator) Regenerate(ctx context.Context, b Brief, others []string, cu
 	base := regenerateMessages(b, current, others, instruction, limit)
 	msgs := base
 	var lastReason string
+	lastLength := 0 // of the last draft over the limit, when that was the last reason
 	for try := 0; try < 2; try++ {
 		out, err := g.complete(ctx, callRewrite, msgs, true)
 		if err != nil {
@@ -259,7 +296,13 @@ func (g *Generator) Regenerate(ctx context.Context, b Brief, others []string, cu
 		for _, d := range drafts {
 			text := tidyText(d.Text, rules.AllowLineBreaks)
 			if err := ValidateCopy(text, rules); err != nil {
-				rejected = append(rejected, Dropped{Text: clip(text, maxDroppedText), Reason: err.Error()})
+				rejected = append(rejected, droppedFor(text, err))
+				if len(rejected) == 1 {
+					lastLength = 0
+					if rejected[0].Rule == RuleTooLong {
+						lastLength = utf8.RuneCountInString(text)
+					}
+				}
 				continue
 			}
 			return g.modelCandidate(text, d, out.model), nil
@@ -269,9 +312,20 @@ func (g *Generator) Regenerate(ctx context.Context, b Brief, others []string, cu
 		}
 		msgs = followUpMessages(base, out.content, 1, limit, nil, rejected)
 	}
-	if lastReason == "" {
+	switch {
+	case lastReason == "":
 		return Candidate{}, newError(CodeBadOutput, http.StatusBadGateway, nil,
 			"The model's answer could not be read as a draft of the copy; try again.")
+	case lastLength > 0 && limit < b.MaxLength:
+		// The limit is the current draft's length less one, a number
+		// the marketer has seen nowhere: say where it comes from.
+		return Candidate{}, newError(CodeBadOutput, http.StatusBadGateway, nil,
+			"The model could not write a draft shorter than the current %d characters (its last try had %d); try again.",
+			limit+1, lastLength)
+	case lastLength > 0:
+		return Candidate{}, newError(CodeBadOutput, http.StatusBadGateway, nil,
+			"The model could not write a draft within the brief's max length of %d characters (its last try had %d); try again, or raise the max length in the brief.",
+			limit, lastLength)
 	}
 	return Candidate{}, newError(CodeBadOutput, http.StatusBadGateway, nil,
 		"The model could not write a replacement that meets the brief's rules (last try: %s).",

@@ -126,7 +126,7 @@ func TestGenerate(t *testing.T) {
 			script:    []reply{okReply(variantsJSON(good[:3]...)), okReply(variantsJSON(good[3]))},
 			wantTexts: good[:4],
 			wantCalls: 2,
-			wantNote:  "only 4 of the 5 drafts",
+			wantNote:  "The model sent 4 drafts instead of 5.", // none broke a rule
 		},
 		{
 			name:      "more than asked: trimmed",
