@@ -74,8 +74,9 @@ type apiExperiment struct {
 	SplitChangedAt *time.Time   `json:"split_changed_at"`
 	Variants       []apiVariant `json:"variants"`
 	ResultsURL     string       `json:"results_url"`
-	// Warnings, in the answer of a PATCH only: what the change stopped
-	// (a started test at 0%), saved all the same.
+	// Warnings, in the answer of a PATCH or a create only: what the change
+	// stopped (a started test at 0%), or what a create made of a page
+	// pasted as a whole address (pastedNotes), saved all the same.
 	Warnings []apiWarning `json:"warnings,omitempty"`
 }
 

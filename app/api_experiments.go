@@ -139,7 +139,9 @@ func parseCursor(s string) (experiments.PagePosition, bool) {
 // apiExperimentCreate answers POST /api/v1/experiments → 201 with the
 // draft. variants is a list of {key, text, weight_bp?}, the control first;
 // weights default to an equal split. visible_only (default false) counts a
-// visitor only once the element was on screen.
+// visitor only once the element was on screen. A page or page-view goal
+// sent as a whole address is saved as the form saves it, and the answer
+// warns as the form's message does (pastedNotes).
 func (a *App) apiExperimentCreate(c *fiber.Ctx) error {
 	var in struct {
 		SiteID      string            `json:"site_id"`
@@ -208,8 +210,12 @@ func (a *App) apiExperimentCreate(c *fiber.Ctx) error {
 		}
 		return err
 	}
+	out := a.apiExperimentOf(created)
+	for _, n := range a.pastedNotes(c.UserContext(), created, in.Page, in.Goal.URL) {
+		out.Warnings = append(out.Warnings, apiWarning{Code: n.code, Message: n.msg})
+	}
 	c.Location("/api/v1/experiments/" + created.ID)
-	return c.Status(http.StatusCreated).JSON(a.apiExperimentOf(created))
+	return c.Status(http.StatusCreated).JSON(out)
 }
 
 // goalMember is the member of a goal object that holds the parameter of

@@ -38,8 +38,9 @@ func (a *App) experimentCreate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	notes := a.pastedWords(c.UserContext(), e, f)
 	if generate {
-		return a.redirectWithFlash(c, generateURL(e.ID), "ok", savedFlash(e, "Draft saved", "Now describe the copy you want, and copylab writes drafts of it.", false))
+		return a.redirectWithFlash(c, generateURL(e.ID), "ok", savedFlash(e, "Draft saved", notes, "Now describe the copy you want, and copylab writes drafts of it.", false))
 	}
 	next := "Check the copy, then start the experiment."
 	// A draft that cannot start while another test runs on its element
@@ -47,5 +48,5 @@ func (a *App) experimentCreate(c *fiber.Ctx) error {
 	if o, err := a.elementOthers(c.UserContext(), e); err == nil && o.inTest != nil {
 		next = "It can start once “" + o.inTest.Name + "” stops: that test already tests this element " + experiments.SharedPages(e, *o.inTest) + "."
 	}
-	return a.redirectWithFlash(c, "/experiments/"+e.ID, "ok", savedFlash(e, "Draft saved", next, true))
+	return a.redirectWithFlash(c, "/experiments/"+e.ID, "ok", savedFlash(e, "Draft saved", notes, next, true))
 }

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"slices"
@@ -253,12 +254,13 @@ func onRows(errs views.Errors, rows []int) views.Errors {
 }
 
 // savedFlash is the message after a save of the form: done ("Draft
-// saved"), then next, the step that follows, if any. A draft with a
-// traffic share of 0% is saved (a draft may be unfinished, and the API
-// takes one too), but no visitor would be in its test and Start refuses
-// it: the person hears it now, at the save, rather than at Start. A next
-// step that is to start it (startNext) is then left out.
-func savedFlash(e experiments.Experiment, done, next string, startNext bool) string {
+// saved"), then notes (pastedWords), then next, the step that follows, if
+// any. A draft with a traffic share of 0% is saved (a draft may be
+// unfinished, and the API takes one too), but no visitor would be in its
+// test and Start refuses it: the person hears it now, at the save, rather
+// than at Start. A next step that is to start it (startNext) is then left
+// out.
+func savedFlash(e experiments.Experiment, done, notes, next string, startNext bool) string {
 	msg := done + "."
 	if e.Status == experiments.StatusDraft && e.CoverageBP == 0 {
 		msg = done + ", but its traffic share is 0%: no visitor would be in the test, and Start refuses it until the share is above 0%."
@@ -266,10 +268,65 @@ func savedFlash(e experiments.Experiment, done, next string, startNext bool) str
 			next = ""
 		}
 	}
-	if next != "" {
-		msg += " " + next
+	for _, s := range []string{notes, next} {
+		if s != "" {
+			msg += " " + s
+		}
 	}
 	return msg
+}
+
+// pastedNote is a word on what a save made of a page pasted as a whole
+// address: a code for the API's warnings, and a sentence.
+type pastedNote struct{ code, msg string }
+
+// pastedNotes says what the save of e made of its page and page-view
+// goal when they were pasted as whole addresses (page and goalURL, as
+// sent): that their tracking part was left out (experiments.ReadPage),
+// and that the address was on another host than the site's, where the
+// person may have meant another site, or pasted a competitor's page. A
+// developer's machine (localhost) is the site's own. The save is done
+// already, so a site that cannot be read only leaves the host unsaid.
+func (a *App) pastedNotes(ctx context.Context, e experiments.Experiment, page, goalURL string) []pastedNote {
+	var domain string
+	if site, err := a.store.Site(ctx, e.SiteID); err == nil {
+		domain = site.Domain
+	}
+	var out []pastedNote
+	note := func(raw, address, pastedAddress, runs string) {
+		_, pasted := experiments.ReadPage(raw)
+		if len(pasted.Dropped) > 0 {
+			shown := make([]string, len(pasted.Dropped))
+			for i, pair := range pasted.Dropped {
+				// Click ids are long and mean nothing to a reader: the
+				// names say what went.
+				if k, _, ok := strings.Cut(pair, "="); ok {
+					pair = k + "=…"
+				}
+				shown[i] = pair
+			}
+			out = append(out, pastedNote{"tracking_left_out", "Left out the tracking part of " + address +
+				" (?" + strings.Join(shown, "&") + "): " + runs + " for every visitor."})
+		}
+		if pasted.Host != "" && domain != "" && !pageOnSite(raw, domain) && !devOrigin(raw) {
+			out = append(out, pastedNote{"other_domain", pastedAddress + " is on " + shownDomain(pasted.Host) +
+				", not on " + shownDomain(domain) + ", the site’s domain: " + runs + " wherever the site’s tag is loaded."})
+		}
+	}
+	note(page, "the address", "The pasted address", "the test runs on "+e.Page)
+	if e.Goal.Type == experiments.GoalPageview {
+		note(goalURL, "the goal’s address", "The goal’s pasted address", "a visit to "+e.Goal.URL+" counts")
+	}
+	return out
+}
+
+// pastedWords is pastedNotes as the form's message says them.
+func (a *App) pastedWords(ctx context.Context, e experiments.Experiment, f views.ExperimentForm) string {
+	var msgs []string
+	for _, n := range a.pastedNotes(ctx, e, f.PageURL, f.GoalURL) {
+		msgs = append(msgs, n.msg)
+	}
+	return strings.Join(msgs, " ")
 }
 
 // formFromExperiment fills the form with a stored experiment.

@@ -85,13 +85,14 @@ func (a *App) experimentUpdate(c *fiber.Ctx) error {
 		return err
 	}
 	a.snippets.reset()
+	notes := a.pastedWords(ctx, e, f) // "" for a started test: its form holds the stored page and goal
 	if generate {
-		return a.redirectWithFlash(c, generateURL(e.ID), "ok", savedFlash(e, "Changes saved", "Now describe the copy you want, and copylab writes drafts of it.", false))
+		return a.redirectWithFlash(c, generateURL(e.ID), "ok", savedFlash(e, "Changes saved", notes, "Now describe the copy you want, and copylab writes drafts of it.", false))
 	}
 	if _, clause := startedZeroShare(e); clause != "" {
 		return a.redirectWithFlash(c, "/experiments/"+e.ID, "ok", "Changes saved, but "+clause)
 	}
-	return a.redirectWithFlash(c, "/experiments/"+e.ID, "ok", savedFlash(e, "Changes saved", "", false))
+	return a.redirectWithFlash(c, "/experiments/"+e.ID, "ok", savedFlash(e, "Changes saved", notes, "", false))
 }
 
 // startedZeroShare says what a started (running or paused) test saved

@@ -711,20 +711,64 @@ func textProblem(s string) string {
 }
 
 // NormalizePage turns a pasted URL into the path-and-query pattern the
-// snippet matches against, and trims spaces.
+// snippet matches against, and trims spaces. It is ReadPage's pattern.
 func NormalizePage(p string) string {
+	page, _ := ReadPage(p)
+	return page
+}
+
+// PastedPage is what ReadPage left out of a page pattern pasted as a whole
+// address (http:// or https://…), for the person to hear of it; both are
+// empty for a pattern typed from / or *.
+type PastedPage struct {
+	// Host is the address's host (and port), as SiteDomain stores a
+	// site's domain. The pattern keeps only the path: the test runs on
+	// whichever site loads the tag, so an address on another host is
+	// worth a word.
+	Host string
+	// Dropped holds the tracking parameters left out (TrackingParam), as
+	// the address wrote them ("gclid=abc123"), in its order.
+	Dropped []string
+}
+
+// ReadPage is NormalizePage's pattern for p, with what it left out of a
+// pasted address. A pasted address keeps its path and its query, less
+// the tracking parameters (TrackingParam): they say how the visitor who
+// copied it arrived, not which page it is, and kept they would narrow the
+// test to the visitors who arrive the same way (one ad click, or one
+// campaign). A pattern typed from / keeps them: there a query is meant,
+// as /landing?utm_campaign=spring tests that campaign's visitors only.
+// Stored patterns are typed ones, so a stored page never changes when it
+// is saved again.
+func ReadPage(p string) (string, PastedPage) {
 	p = strings.TrimSpace(p)
 	if strings.HasPrefix(p, "http://") || strings.HasPrefix(p, "https://") {
+		var pasted PastedPage
 		if u, err := url.Parse(p); err == nil {
+			pasted.Host = SiteDomain(p)
 			p = u.EscapedPath()
 			if p == "" {
 				p = "/"
 			}
-			if u.RawQuery != "" {
-				p += "?" + u.RawQuery
+			query := u.RawQuery
+			var kept []string
+			for pair := range strings.SplitSeq(query, "&") {
+				if TrackingParam(pair) {
+					pasted.Dropped = append(pasted.Dropped, pair)
+				} else if pair != "" {
+					kept = append(kept, pair)
+				}
+			}
+			if len(pasted.Dropped) > 0 {
+				// Rebuilt only when something went: a query as it was
+				// pasted stays as written.
+				query = strings.Join(kept, "&")
+			}
+			if query != "" {
+				p += "?" + query
 			}
 		}
-		return p
+		return p, pasted
 	}
 	// A typed pattern's path is escaped as a pasted URL's is: the tag
 	// compares it with location.pathname, which the browser escapes
@@ -736,9 +780,37 @@ func NormalizePage(p string) string {
 		glob = escapePathLikeBrowsers(glob)
 	}
 	if hasQuery {
-		return glob + "?" + query
+		return glob + "?" + query, PastedPage{}
 	}
-	return glob
+	return glob, PastedPage{}
+}
+
+// trackingKeys are the query parameters, besides every utm_… (Google
+// Analytics' campaign tags, which every analytics tool reads), that tell
+// how one visitor arrived rather than which page they are on: the click
+// ids ads add (gclid, gclsrc, dclid, gbraid and wbraid from Google, fbclid
+// from Meta, msclkid from Microsoft, ttclid from TikTok, twclid from X,
+// li_fat_id from LinkedIn, yclid from Yandex, igshid from Instagram's
+// share links), Google Analytics' cross-domain ids (_ga, _gl), and e-mail
+// tools' campaign and subscriber ids (mc_cid and mc_eid from Mailchimp,
+// _hsenc and _hsmi from HubSpot, mkt_tok from Marketo). ref, source and
+// the like are not in it: sites use them for what the page shows.
+var trackingKeys = map[string]bool{
+	"gclid": true, "gclsrc": true, "dclid": true, "gbraid": true, "wbraid": true, "fbclid": true, "msclkid": true,
+	"ttclid": true, "twclid": true, "li_fat_id": true, "yclid": true, "igshid": true, "_ga": true, "_gl": true,
+	"mc_cid": true, "mc_eid": true, "_hsenc": true, "_hsmi": true, "mkt_tok": true,
+}
+
+// TrackingParam reports whether a query's pair ("utm_source=google", or a
+// key alone) is a tracking parameter (trackingKeys, or utm_…), whatever the
+// case or escapes of its key.
+func TrackingParam(pair string) bool {
+	k, _, _ := strings.Cut(pair, "=")
+	if dec, err := url.QueryUnescape(k); err == nil {
+		k = dec
+	}
+	k = strings.ToLower(k)
+	return strings.HasPrefix(k, "utm_") || trackingKeys[k]
 }
 
 // escapePathLikeBrowsers percent-encodes what the URL standard's path
