@@ -572,13 +572,13 @@ func (e Experiment) Validate() ValidationError {
 		if strings.TrimSpace(e.Goal.Selector) == "" {
 			v.add("goal", "invalid_goal", "Enter the CSS selector of the button or link whose click counts, such as #signup or [data-copylab=\"signup\"].")
 		} else if msg := SelectorError(e.Goal.Selector); msg != "" {
-			v.add("goal", "invalid_goal", "Goal selector: %s", msg)
+			v.add("goal", "invalid_goal", "%s", afterLabel("Goal selector", msg))
 		}
 	case GoalPageview:
 		if e.Goal.URL == "" || e.Goal.URL == "*" {
 			v.add("goal", "invalid_goal", "Enter the URL of the page that counts as a conversion, such as /thanks*.")
 		} else if msg := PageError(e.Goal.URL); msg != "" {
-			v.add("goal", "invalid_goal", "Goal page: %s", msg)
+			v.add("goal", "invalid_goal", "%s", afterLabel("Goal page", msg))
 		}
 	case GoalEvent:
 		if msg := eventNameError(e.Goal.Name); msg != "" {
@@ -595,6 +595,19 @@ func (e Experiment) Validate() ValidationError {
 	}
 	v = append(v, validateVariants(e.Variants)...)
 	return v
+}
+
+// afterLabel puts a sentence after a label, as one sentence: "Goal
+// selector: the selector has an unclosed bracket." The sentence's first
+// letter goes to lower case, unless the word it starts is in capitals
+// (CSS) or is a single letter (I).
+func afterLabel(label, msg string) string {
+	first, n := utf8.DecodeRuneInString(msg)
+	next, _ := utf8.DecodeRuneInString(msg[n:])
+	if unicode.IsUpper(first) && unicode.IsLower(next) {
+		msg = string(unicode.ToLower(first)) + msg[n:]
+	}
+	return label + ": " + msg
 }
 
 // validateVariants checks the copy of an experiment. A draft may hold only
