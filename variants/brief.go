@@ -55,7 +55,10 @@ type FieldHelp struct {
 // them. It is data, not behaviour, so the app and the API docs can share it.
 var BriefFields = []FieldHelp{
 	{Name: "current_copy", Label: "Current copy", Required: true,
-		Help:    "The text on the page today, exactly as visitors see it. It is the control every variant is measured against.",
+		// The drafts are written from this box, but the test's original is
+		// the experiment's first copy row: the box starts as that row's
+		// text (the app's briefFor) and changing it does not change the row.
+		Help:    "The text on the page today, exactly as visitors see it: the drafts are written to beat it. The test compares them with the experiment’s Original, which changing this box does not change.",
 		Example: "Project management for busy teams"},
 	{Name: "goal", Label: "Goal of the page", Required: true,
 		Help:    "What a visitor should do after reading this copy. One sentence is enough.",
