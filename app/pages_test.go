@@ -417,7 +417,7 @@ func TestResultsAndShare(t *testing.T) {
 	t.Run("results page", func(t *testing.T) {
 		resp, body := c.get("/experiments/" + x.ID + "/results")
 		wantStatus(t, resp, http.StatusOK, body)
-		wantContains(t, body, `hx-get="/experiments/`+x.ID+`/results/live"`, `hx-trigger="every 5s"`, "</span>Original</div>", "Variant B",
+		wantContains(t, body, `hx-get="/experiments/`+x.ID+`/results/live"`, `hx-trigger="every 5s"`, "</svg>Original</div>", "Variant B",
 			`<span class="rate">50.0%</span>`, `<span class="rate">100%</span>`, "refreshes every 5 seconds", testPublicURL+"/r/"+x.ShareToken)
 	})
 
