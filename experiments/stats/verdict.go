@@ -455,16 +455,7 @@ func minimumText(arms []Arm, an Analysis, opts Options) string {
 			text += fmt.Sprintf("; at the rate so far, the %s take roughly %s more visitors per variant", opts.GoalNoun, FormatCount(an.Need.More))
 		}
 	}
-	if far := farText(arms[0].Label, ahead, behind, "is", "are"); far != "" {
-		text += "; " + far + " so far, but that is not confirmed until then"
-	}
-	switch {
-	case opts.Paused && opts.ReadOnly:
-		text += "; " + PausedReadOnly
-	case opts.Paused:
-		text += "; resume the test to get those visitors"
-	}
-	return text + "."
+	return runningTail(text, arms[0].Label, ahead, behind, opts, "those visitors")
 }
 
 // conversionsText is the not_enough_data sentence once every variant has
@@ -491,14 +482,22 @@ func conversionsText(arms []Arm, an Analysis, opts Options) string {
 	}
 	text := fmt.Sprintf("Not enough data yet: the test has %s; at the rate so far that takes roughly %s more visitors per variant",
 		has, FormatCount(an.Need.More))
-	if far := farText(arms[0].Label, ahead, behind, "is", "are"); far != "" {
+	return runningTail(text, arms[0].Label, ahead, behind, opts, "them")
+}
+
+// runningTail ends a not_enough_data sentence of a test not stopped: a
+// difference already beyond the practical threshold (far from control),
+// then what a pause means, to the team ("resume the test to get what") or
+// to a reader who cannot act.
+func runningTail(text, control string, ahead, behind []string, opts Options, what string) string {
+	if far := farText(control, ahead, behind, "is", "are"); far != "" {
 		text += "; " + far + " so far, but that is not confirmed until then"
 	}
 	switch {
 	case opts.Paused && opts.ReadOnly:
 		text += "; " + PausedReadOnly
 	case opts.Paused:
-		text += "; resume the test to get them"
+		text += "; resume the test to get " + what
 	}
 	return text + "."
 }
