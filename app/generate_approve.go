@@ -85,7 +85,7 @@ func (a *App) generateApprove(c *fiber.Ctx) error {
 			if err := a.store.SaveBrief(ctx, e.ID, briefJSON(mustBrief(jobForm(j)))); err != nil {
 				a.log.Warn("generate: save brief after approve", "experiment", e.ID, "error", err)
 			}
-			sentence := approvedSentence(added)
+			sentence := approvedSentence(added, j.draftCount()-len(added))
 			if was := customSplit(e); was != "" {
 				// e is the experiment as read before the add.
 				sentence += " The split is equal again (it was " + was + "): set it again on the experiment page if you want it back."
@@ -247,8 +247,11 @@ func mustBrief(f views.BriefForm) variants.Brief {
 	return b
 }
 
-// approvedSentence is the flash message after adding drafts.
-func approvedSentence(added []experiments.Variant) string {
+// approvedSentence is the flash message after adding drafts. The set
+// goes once its drafts are added (markAdded), so the sentence says that
+// the other drafts, not added, were not kept: the drafting page, opened
+// again, shows the brief alone.
+func approvedSentence(added []experiments.Variant, others int) string {
 	keys := make([]string, len(added))
 	for i, v := range added {
 		keys[i] = strings.ToUpper(v.Key)
@@ -257,6 +260,20 @@ func approvedSentence(added []experiments.Variant) string {
 	if n := len(keys); n > 1 {
 		list = strings.Join(keys[:n-1], ", ") + " and " + keys[n-1]
 	}
-	return fmt.Sprintf("Added %d %s to the experiment as %s %s. Check the copy, then press Start to show it to visitors.",
+	s := fmt.Sprintf("Added %d %s to the experiment as %s %s. Check the copy, then press Start to show it to visitors.",
 		len(added), genPlural(len(added), "draft", "drafts"), genPlural(len(added), "variant", "variants"), list)
+	switch {
+	case others == 1:
+		s += " The other draft was not kept."
+	case others > 1:
+		s += fmt.Sprintf(" The other %d drafts were not kept.", others)
+	}
+	return s
+}
+
+// draftCount is how many drafts the job has.
+func (j *genJob) draftCount() int {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return len(j.drafts)
 }
