@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strconv"
@@ -16,8 +17,10 @@ import (
 )
 
 // generateShow answers GET /experiments/:id/generate[?job=ID]: the brief
-// form, filled in from the brief saved with the experiment, the control's
-// text and the site's brand voice; with a job, its progress or drafts.
+// form, filled in from the brief saved with the experiment (without one,
+// from what the site's latest brief says of the site: startFromSite), the
+// control's text and the site's brand voice; with a job, its progress or
+// drafts.
 // Without one, the user's latest generation for the experiment shows, if
 // it is still kept.
 func (a *App) generateShow(c *fiber.Ctx) error {
@@ -26,7 +29,14 @@ func (a *App) generateShow(c *fiber.Ctx) error {
 		return err
 	}
 	p := a.generatePage(c, e, site)
-	p.Brief = briefForm(briefFor(e, site))
+	b := briefFor(e, site)
+	from := ""
+	if !p.Locked {
+		if from, err = a.startFromSite(c.UserContext(), e, &b); err != nil {
+			return err
+		}
+	}
+	p.Brief = briefForm(b)
 	if p.Brief.Goal == "" {
 		p.Brief.Goal = briefGoal(e.Goal)
 	}
@@ -63,8 +73,59 @@ func (a *App) generateShow(c *fiber.Ctx) error {
 		// the latest generation is still theirs to finish.
 		show(j)
 	}
+	if from != "" && p.Job == nil {
+		p.Flash = withNote(p.Flash, "Started from the brief of ‘"+from+"’ on this site; change anything.")
+	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return render(c, views.Generate(p))
+}
+
+// startFromSite fills in what a brief says of the whole site from the
+// brief saved most recently with another experiment of e's site, when e
+// has no brief of its own: the product, audience, tone, language, banned
+// words and length limit, so that a marketer does not type the site's
+// banned words again for each test. What belongs to e stays e's: its
+// current copy and goal, its element, and what its copy must say. It
+// returns the name of the experiment the brief came from, or "" when
+// nothing came.
+func (a *App) startFromSite(ctx context.Context, e experiments.Experiment, b *variants.Brief) (string, error) {
+	if !briefEmpty(savedBrief(e)) {
+		return "", nil
+	}
+	sb, ok, err := a.store.LatestSiteBrief(ctx, e.SiteID, e.ID)
+	if err != nil || !ok {
+		return "", err
+	}
+	src := savedBrief(experiments.Experiment{Brief: sb.Brief})
+	if src.Product == "" && src.Audience == "" && src.Tone == "" && src.Language == "" &&
+		len(src.MustNotSay) == 0 && src.MaxLength <= 0 {
+		return "", nil
+	}
+	b.Product, b.Audience, b.Tone, b.Language = src.Product, src.Audience, src.Tone, src.Language
+	b.MustNotSay, b.MaxLength = src.MustNotSay, max(src.MaxLength, 0)
+	return sb.ExperimentName, nil
+}
+
+// briefEmpty reports whether a saved brief says nothing: the experiment
+// has none of its own.
+func briefEmpty(b variants.Brief) bool {
+	return b.Product == "" && b.Audience == "" && b.Goal == "" && b.CurrentCopy == "" && b.ElementKind == "" &&
+		b.Tone == "" && b.Language == "" && len(b.MustSay) == 0 && len(b.MustNotSay) == 0 && b.MaxLength == 0 &&
+		b.BrandVoice == "" && b.N == 0
+}
+
+// withNote adds a sentence to the page's notice: after the one an action
+// left ("Draft saved. …"), or alone. A failure's notice stays as it is,
+// not mixed with news.
+func withNote(f views.Flash, note string) views.Flash {
+	switch {
+	case f.Text == "":
+		return views.Flash{Kind: "ok", Text: note}
+	case f.Kind == "error":
+		return f
+	}
+	f.Text += " " + note
+	return f
 }
 
 // generationTarget loads the experiment of the request and its site.
