@@ -47,7 +47,7 @@ func TestExperimentFormOneProblemWords(t *testing.T) {
 		t.Errorf("goal message %q, want %q", got, want)
 	}
 	doc = form("pageview", "", "thanks")
-	if got, want := text(doc, byID("f-goal-error")), "Goal page: start the page pattern with /, such as /pricing or /blog/*, or use * for every page."; got != want {
+	if got, want := text(doc, byID("f-goal-error")), "Goal page: start the page pattern with /, such as /thanks or /thanks*."; got != want {
 		t.Errorf("goal message %q, want %q", got, want)
 	}
 	// A message that starts with a name in capitals keeps them.

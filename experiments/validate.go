@@ -577,7 +577,7 @@ func (e Experiment) Validate() ValidationError {
 	case GoalPageview:
 		if e.Goal.URL == "" || e.Goal.URL == "*" {
 			v.add("goal", "invalid_goal", "Enter the URL of the page that counts as a conversion, such as /thanks*.")
-		} else if msg := PageError(e.Goal.URL); msg != "" {
+		} else if msg := goalPageError(e.Goal.URL); msg != "" {
 			v.add("goal", "invalid_goal", "%s", afterLabel("Goal page", msg))
 		}
 	case GoalEvent:
@@ -849,13 +849,26 @@ func escapePathLikeBrowsers(p string) string {
 
 // PageError returns why p is not a usable page pattern, or "".
 func PageError(p string) string {
+	return pageError(p, "Start the page pattern with /, such as /pricing or /blog/*, or use * for every page.")
+}
+
+// goalPageError is PageError for the page whose visit counts as a
+// conversion. Its advice leaves * out: a goal page of every page would
+// count every visitor, and Validate refuses it.
+func goalPageError(p string) string {
+	return pageError(p, "Start the page pattern with /, such as /thanks or /thanks*.")
+}
+
+// pageError returns why p is not a usable page pattern, or "", with
+// noSlash as the advice for a pattern that does not start with /.
+func pageError(p, noSlash string) string {
 	switch {
 	case p == "":
 		return "Enter the page to test on, such as /pricing or * for every page."
 	case len(p) > MaxPageLen:
 		return fmt.Sprintf("Keep the page pattern under %d characters.", MaxPageLen)
 	case p != "*" && !strings.HasPrefix(p, "/"):
-		return "Start the page pattern with /, such as /pricing or /blog/*, or use * for every page."
+		return noSlash
 	}
 	for _, r := range p {
 		if unicode.IsSpace(r) || unicode.IsControl(r) || r == '#' {
