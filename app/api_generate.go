@@ -166,9 +166,10 @@ func (a *App) apiExperimentGenerate(c *fiber.Ctx) error {
 	var ve *variants.Error
 	if errors.As(err, &ve) && ve.Code == variants.CodeBadOutput && len(dropped) > 0 {
 		// Every draft broke the brief's rules: the answer carries them,
-		// as the drafting page shows them, so that the client sees why.
-		return &httpError{Status: ve.Status, Code: ve.Code, Extra: map[string]any{"dropped": dropped},
-			Message: "None of the model's drafts met the brief's rules; the dropped list says why."}
+		// as the drafting page shows them, so that the client sees why,
+		// and the drafting page's sentence, which says what to change
+		// (the max length, when every draft was too long).
+		return &httpError{Status: ve.Status, Code: ve.Code, Extra: map[string]any{"dropped": dropped}, Message: ve.Message}
 	}
 	if err != nil {
 		return llmError(err, "brief.")

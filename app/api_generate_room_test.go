@@ -57,7 +57,7 @@ func TestAPIGenerateBadOutputCarriesDropped(t *testing.T) {
 		t.Fatalf("%d %v, want 502", resp.StatusCode, out)
 	}
 	errObj, _ := out["error"].(map[string]any)
-	if errObj["code"] != "llm_bad_output" || !strings.Contains(fmt.Sprint(errObj["message"]), "the dropped list says why") {
+	if errObj["code"] != "llm_bad_output" || !strings.Contains(fmt.Sprint(errObj["message"]), "Ease the rules they broke in the brief, or try again.") {
 		t.Errorf("error %v", errObj)
 	}
 	dropped, _ := out["dropped"].([]any)
