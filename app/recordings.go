@@ -112,7 +112,7 @@ func (a *App) recordings(c *fiber.Ctx, e experiments.Experiment, listURL, setupU
 	}
 	x := recorders.Experiment{ID: e.ID, Start: e.StartedAt, End: e.EndedAt}
 	for i, v := range e.Variants {
-		rv := views.RecordingVariant{Key: v.Key, Label: recordingVariantLabel(e, v.Key), Index: i, Control: i == 0,
+		rv := views.RecordingVariant{Key: v.Key, Label: recordingVariantLabel(e, v.Key), Index: i,
 			Sessions: counts[v.Key], ListURL: listURL + views.RecordingFilter{Variant: v.Key}.Query()}
 		for _, l := range set.VariantLinks(x, v.Key) {
 			rv.Links = append(rv.Links, recordingLinkView(l))
@@ -280,7 +280,7 @@ func recordingSessionView(e experiments.Experiment, set recorders.Settings, r ex
 		page = u.Path
 	}
 	return views.RecordingSession{
-		At: r.At, Variant: recordingVariantLabel(e, r.Variant), Index: idx, Control: idx == 0,
+		At: r.At, Variant: recordingVariantLabel(e, r.Variant), Index: idx,
 		Link: recordingLinkView(l), Converted: r.Converted, Segment: strings.Join(parts, " · "), Page: page,
 	}, true
 }

@@ -55,7 +55,6 @@ type RecordingVariant struct {
 	Key      string
 	Label    string // "Variant B", "Control (original)"
 	Index    int    // its colour (SeriesClass)
-	Control  bool
 	Links    []RecordingLink
 	Sessions int64  // recorded sessions linked so far
 	ListURL  string // the session list filtered to this variant
@@ -193,7 +192,6 @@ type RecordingSession struct {
 	At        time.Time
 	Variant   string // label
 	Index     int    // the variant's colour
-	Control   bool
 	Link      RecordingLink
 	Converted bool
 	Segment   string // "Mobile · France · Safari · google.com"

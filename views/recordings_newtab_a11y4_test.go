@@ -47,14 +47,14 @@ func TestRecordingLinksSayNewTab(t *testing.T) {
 		Configured: true,
 		Recorders:  []string{"PostHog"},
 		Variants: []RecordingVariant{
-			{Key: "control", Label: "Original", Control: true, Links: []RecordingLink{ph("home?v=control")}},
+			{Key: "control", Label: "Original", Links: []RecordingLink{ph("home?v=control")}},
 			{Key: "b", Label: "Variant B", Index: 1, Links: []RecordingLink{ph("home?v=b")}},
 		},
 		List: RecordingList{
 			URL: "/experiments/x/recordings",
 			Sessions: []RecordingSession{
 				{At: time.Date(2025, 3, 1, 9, 30, 0, 0, time.UTC), Variant: "Variant B", Index: 1, Link: ph("s1")},
-				{At: time.Date(2025, 3, 1, 10, 5, 0, 0, time.UTC), Variant: "Original", Control: true, Link: ph("s2")},
+				{At: time.Date(2025, 3, 1, 10, 5, 0, 0, time.UTC), Variant: "Original", Link: ph("s2")},
 			},
 		},
 	}

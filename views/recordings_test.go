@@ -11,7 +11,7 @@ func TestRecordingsCard(t *testing.T) {
 		Configured: true,
 		Recorders:  []string{"PostHog", "Microsoft Clarity"},
 		Variants: []RecordingVariant{
-			{Key: "control", Label: "Control (original)", Control: true, Sessions: 1, ListURL: "/experiments/x/recordings?variant=control",
+			{Key: "control", Label: "Control (original)", Sessions: 1, ListURL: "/experiments/x/recordings?variant=control",
 				Links: []RecordingLink{{Recorder: "posthog", Label: "PostHog", URL: "https://us.posthog.com/project/1/replay/home?filters=%7B%7D"}}},
 			{Key: "b", Label: "Variant B", Index: 1, Sessions: 2, ListURL: "/experiments/x/recordings?variant=b",
 				Links: []RecordingLink{{Recorder: "clarity", Label: "Microsoft Clarity", Text: "In Clarity, filter <recordings> by copylab_variant = b."}}},
