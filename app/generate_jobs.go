@@ -839,8 +839,9 @@ func draftNotes(res variants.Result, shown, asked, written, repeats int) []strin
 // defaultTicked is how many drafts start ticked: every variant added
 // splits the test's visitors further, so the default is a three-way test
 // (the original and two drafts), and the page shows the split as the
-// person ticks more.
-const defaultTicked = 2
+// person ticks more. The page's script tells the ticks the person chose
+// from these (views.DefaultTicked), so both read the one number.
+const defaultTicked = views.DefaultTicked
 
 // wait waits at most d for the generation to end.
 func (j *genJob) wait(d time.Duration) {

@@ -54,6 +54,7 @@ func TestFailedNewBriefKeepsThePreviousDrafts(t *testing.T) {
 			v := g.brief(5)
 			v.Set("tone", "playful")
 			v = withDrafts(v, draftsForm(texts, []int{0, 1}, map[int]string{0: edited}), oldID)
+			v.Set("replace", "1") // asked about the edit, the marketer said yes; then the brief fails
 			newURL, _ := g.start(t, v)
 			wantContains(t, g.wait(t, newURL), `data-state="failed"`)
 

@@ -23,7 +23,8 @@ const quickWait = 300 * time.Millisecond
 // the drafts in the background. With htmx it answers the workspace (the
 // form and the progress, which then polls); without, it redirects to the
 // job's page. An invalid brief comes back with every error beside its
-// field, as typed.
+// field, as typed; one whose drafts would replace the marketer's edits
+// or ticks comes back with a question (replaceRefusal).
 func (a *App) generateStart(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	e, site, err := a.generationTarget(c)
@@ -59,6 +60,14 @@ func (a *App) generateStart(c *fiber.Ctx) error {
 		p.Brief.Errors = briefErrors(own, fe)
 		showPrev()
 		return a.renderWorkspace(c, p, http.StatusUnprocessableEntity)
+	}
+	// Nor does one whose drafts would replace the marketer's edits or
+	// ticks, until they say so: the refusal offers Replace the drafts.
+	// Nothing is saved, so the brief and the drafts stay as they were.
+	if msg := a.replaceRefusal(c, e.ID, person); msg != "" {
+		p.Brief.Errors = views.Errors{"replace": msg}
+		showPrev()
+		return a.renderWorkspace(c, p, http.StatusConflict)
 	}
 
 	// The brand voice belongs to the site: save it there when it changed,

@@ -178,13 +178,78 @@
     } catch (e) {}
   }
 
+  // A new brief's drafts take the place of the drafts on the page, the
+  // marketer's edits and ticks with them. So the brief's button asks
+  // first (data-confirm, which app.js asks in the page's dialog) while
+  // the drafts hold an edit, or a tick the set did not start with; a set
+  // as it was written goes without a question. The words are the
+  // server's (draftStake.sentence in app/generate_replace.go, which
+  // refuses such a brief unless it says replace=1); change both together.
+  function count(n, one, many) {
+    return n + " " + (n === 1 ? one : many);
+  }
+  function lossText(form) {
+    var edited = 0;
+    var ticked = 0;
+    var chosen = false;
+    var first = parseInt(form.getAttribute("data-default-ticked"), 10) || 0;
+    form.querySelectorAll(".draft[data-index]").forEach(function (card) {
+      var text = field(card, "text");
+      var box = card.querySelector("[data-include]");
+      if (text && text.value.trim() !== (text.getAttribute("data-original") || "").trim()) edited++;
+      if (box && box.checked) {
+        ticked++;
+        if (parseInt(card.getAttribute("data-index"), 10) >= first) chosen = true;
+      }
+    });
+    var parts = [];
+    if (edited > 0) parts.push("edits to " + count(edited, "draft", "drafts"));
+    if (ticked > 0 && (edited > 0 || chosen)) parts.push(count(ticked, "ticked draft", "ticked drafts"));
+    return parts.length ? "Your " + parts.join(" and ") + " will be replaced." : "";
+  }
+  function guardBrief() {
+    var btn = document.getElementById("brief-submit");
+    if (!btn) return;
+    var form = document.getElementById("drafts-form");
+    var lost = form ? lossText(form) : "";
+    if (lost) btn.setAttribute("data-confirm", "Get new drafts for this brief? " + lost);
+    else btn.removeAttribute("data-confirm");
+  }
+  // The brief sent by that button after its question was answered (app.js
+  // stops it otherwise) says so, replace=1, and the server writes the new
+  // drafts; sent any other way, it does not, and the server asks if it
+  // must. Caught on the way down, before htmx reads the form.
+  document.addEventListener(
+    "submit",
+    function (ev) {
+      var form = ev.target;
+      if (!form || form.id !== "brief-form") return;
+      var by = ev.submitter;
+      var answered = !!by && by.id === "brief-submit" && by.hasAttribute("data-confirm");
+      var mark = form.querySelector("input[data-replace-answered]");
+      if (answered && !mark) {
+        mark = document.createElement("input");
+        mark.type = "hidden";
+        mark.name = "replace";
+        mark.value = "1";
+        mark.setAttribute("data-replace-answered", "");
+        form.appendChild(mark);
+      } else if (!answered && mark) {
+        mark.remove();
+      }
+    },
+    true,
+  );
+
   document.addEventListener("input", function (ev) {
     if (ev.target.matches && ev.target.matches("textarea[data-count]")) update(ev.target);
     if (ev.target.closest) keep(ev.target.closest("#drafts-form"));
+    guardBrief();
   });
   document.addEventListener("change", function (ev) {
     if (ev.target.matches && ev.target.matches("[data-include]")) include(ev.target);
     if (ev.target.closest) keep(ev.target.closest("#drafts-form"));
+    guardBrief();
   });
 
   // Enter in a field of the drafts form (a draft's "Or say what to
@@ -234,6 +299,7 @@
       restore(form);
       forget(null);
     }
+    guardBrief();
   }
   // A draft's card swapped in keeps the tick the person left. The server
   // renders the tick its request carried (the rewrite's form, or the
@@ -257,6 +323,7 @@
     if (!box || box.checked === was.checked) return;
     box.checked = was.checked;
     include(box);
+    guardBrief();
   });
 
   // Once drafts arrive, the page's notice from the step before ("Draft
@@ -277,6 +344,7 @@
     // A swapped card changes the ticked count of the whole form.
     var box = document.querySelector("#drafts-form [data-include]");
     if (box) include(box);
+    guardBrief();
   });
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", function () {

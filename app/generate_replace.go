@@ -1,0 +1,116 @@
+package app
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// A new brief's drafts take the place of the person's latest set for the
+// experiment (genRegistry.supersede), hand edits and ticks included. The
+// page asks before that happens (generate.js puts the question on the
+// brief's button, app.js asks it), and the server refuses a brief that
+// would replace edits or ticks unless it says replace=1: the question's
+// answer, or the Replace the drafts button of the refusal. That also
+// holds without JavaScript, where the brief form cannot carry the drafts
+// below it.
+
+// draftStake is what a set of drafts holds of the marketer's work: the
+// drafts whose text they changed, the drafts ticked, and whether they
+// ticked one themselves, beyond those a set starts with (defaultTicked).
+// Unticking is not counted: a new set starts with its own ticks anyway.
+type draftStake struct {
+	drafts int
+	edited int
+	ticked int
+	chosen bool // a draft is ticked that the set did not start with ticked
+}
+
+// stakeOf is the stake of j's drafts as last saved.
+func stakeOf(j *genJob) draftStake {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	s := draftStake{drafts: len(j.drafts)}
+	for i, d := range j.drafts {
+		// As the page marks a draft edited (views.DraftCard.Edited, and
+		// generate.js, which trims): the text differs from the one written.
+		if strings.TrimSpace(d.text) != strings.TrimSpace(d.cand.Text) {
+			s.edited++
+		}
+		if d.include {
+			s.ticked++
+		}
+		if d.include && i >= defaultTicked {
+			s.chosen = true
+		}
+	}
+	return s
+}
+
+// lost reports whether replacing the drafts loses the marketer's work:
+// an edit, or a tick of their own.
+func (s draftStake) lost() bool { return s.edited > 0 || s.chosen }
+
+// sentence names what replacing the drafts loses, in the words of
+// generate.js's question (lossText there; change both together): "Your
+// edits to 1 draft and 2 ticked drafts will be replaced." The ticked
+// drafts are named along with an edit, or when the marketer ticked one
+// themselves.
+func (s draftStake) sentence() string {
+	var parts []string
+	if s.edited > 0 {
+		parts = append(parts, "edits to "+strconv.Itoa(s.edited)+" "+genPlural(s.edited, "draft", "drafts"))
+	}
+	if s.ticked > 0 && (s.edited > 0 || s.chosen) {
+		parts = append(parts, strconv.Itoa(s.ticked)+" ticked "+genPlural(s.ticked, "draft", "drafts"))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "Your " + strings.Join(parts, " and ") + " will be replaced."
+}
+
+// replaceThen is how the refusal ends: what to do about it.
+const replaceThen = " To keep them, add them to the experiment first; to write new drafts anyway, press Replace the drafts."
+
+// replaceRefusal is why a new brief starts nothing yet, or "" when it
+// may go ahead: the person's drafts it would replace hold their edits or
+// ticks (after the brief's own copy of the drafts form was saved,
+// syncDrafts), and the brief does not say replace=1. A brief sent from
+// the page of those drafts without their fields (a browser without
+// JavaScript, whose brief form cannot carry them) is refused too: the
+// page may hold edits the server has not seen. One sent from the page of
+// a newer brief (its progress, or its failure) is not: the marketer
+// answered for those drafts when they sent that brief.
+func (a *App) replaceRefusal(c *fiber.Ctx, expID string, p genPerson) string {
+	if c.FormValue("replace") == "1" {
+		return ""
+	}
+	j, ok := a.genJobs.previous(expID, p)
+	if !ok {
+		return ""
+	}
+	if shown, ok := a.genJobs.get(c.FormValue("job"), expID, p); ok && shown.seq > j.seq {
+		return ""
+	}
+	s := stakeOf(j)
+	unseen := c.FormValue("job") == j.id && !c.Request().PostArgs().Has(draftKey(0, "text"))
+	switch {
+	case s.lost():
+		return s.sentence() + replaceThen
+	case unseen:
+		return "New drafts replace the " + strconv.Itoa(s.drafts) + " " + genPlural(s.drafts, "draft", "drafts") +
+			" below, with any edits and ticks you made to them." + replaceThen
+	}
+	return ""
+}
+
+// previous is the person's newest set of drafts for the experiment, the
+// one a new brief's drafts replace (admit keeps it until then), if any.
+func (r *genRegistry) previous(expID string, p genPerson) (*genJob, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	j := r.previousLocked(expID, p)
+	return j, j != nil
+}
