@@ -47,21 +47,24 @@ type apiVariant struct {
 }
 
 type apiExperiment struct {
-	ID        string           `json:"id"`
-	SiteID    string           `json:"site_id"`
-	Name      string           `json:"name"`
-	Page      string           `json:"page"`
-	Selector  string           `json:"selector"`
-	Goal      experiments.Goal `json:"goal"`
-	TrafficBP int              `json:"traffic_bp"`
-	Threshold float64          `json:"threshold"`
-	Status    string           `json:"status"`
-	Brief     json.RawMessage  `json:"brief"`     // null without one, as other unset values
-	ShareURL  *string          `json:"share_url"` // apiShareURL: null for a draft
-	CreatedAt time.Time        `json:"created_at"`
-	UpdatedAt time.Time        `json:"updated_at"`
-	StartedAt *time.Time       `json:"started_at"`
-	EndedAt   *time.Time       `json:"ended_at"`
+	ID       string `json:"id"`
+	SiteID   string `json:"site_id"`
+	Name     string `json:"name"`
+	Page     string `json:"page"`
+	Selector string `json:"selector"`
+	// Goal is null, and page and selector "", while a draft saved to
+	// draft copy for has none yet (experiments.Experiment.Unset): start
+	// answers 422 for each until they are set.
+	Goal      *experiments.Goal `json:"goal"`
+	TrafficBP int               `json:"traffic_bp"`
+	Threshold float64           `json:"threshold"`
+	Status    string            `json:"status"`
+	Brief     json.RawMessage   `json:"brief"`     // null without one, as other unset values
+	ShareURL  *string           `json:"share_url"` // apiShareURL: null for a draft
+	CreatedAt time.Time         `json:"created_at"`
+	UpdatedAt time.Time         `json:"updated_at"`
+	StartedAt *time.Time        `json:"started_at"`
+	EndedAt   *time.Time        `json:"ended_at"`
 	// VisibleOnly: the tag counts a visitor only once the element was on
 	// screen, not as soon as the page has it (the experiment form's box).
 	VisibleOnly bool `json:"visible_only"`
@@ -100,6 +103,16 @@ func optTime(t time.Time) *time.Time {
 	return &u
 }
 
+// optGoal is an experiment's goal, or nil (null) while it has none: a
+// draft's goal type alone, with nothing to click, visit or send, is not
+// a goal yet.
+func optGoal(g experiments.Goal) *experiments.Goal {
+	if strings.TrimSpace(g.Value()) == "" {
+		return nil
+	}
+	return &g
+}
+
 // apiShareURL is an experiment's share_url: its read-only results link
 // once the test has started, and nil (null) for a draft. The pages offer the
 // link only then, and a draft's opens nothing but "not started yet". The
@@ -114,7 +127,7 @@ func (a *App) apiShareURL(e experiments.Experiment) *string {
 
 func (a *App) apiExperimentOf(e experiments.Experiment) apiExperiment {
 	out := apiExperiment{
-		ID: e.ID, SiteID: e.SiteID, Name: e.Name, Page: e.Page, Selector: e.Selector, Goal: e.Goal, VisibleOnly: e.VisibleOnly,
+		ID: e.ID, SiteID: e.SiteID, Name: e.Name, Page: e.Page, Selector: e.Selector, Goal: optGoal(e.Goal), VisibleOnly: e.VisibleOnly,
 		TrafficBP: e.CoverageBP, Threshold: e.Threshold, Status: string(e.Status), ShareURL: a.apiShareURL(e),
 		CreatedAt: e.CreatedAt.UTC(), UpdatedAt: e.UpdatedAt.UTC(), StartedAt: optTime(e.StartedAt), EndedAt: optTime(e.EndedAt),
 		ShippedVariant: e.ShippedVariant, ShippedAt: optTime(e.ShippedAt),

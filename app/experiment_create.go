@@ -20,17 +20,23 @@ func (a *App) experimentCreate(c *fiber.Ctx) error {
 	shown, rows := f, []int(nil)
 	generate := c.FormValue("op") == "generate" // generate_form.go
 	if generate {
-		f, rows = typedVariants(f)
+		f, rows = draftFirst(f)
 	}
 	in, own := formExperiment(f)
 	if s := sessionOf(c); s != nil {
 		in.CreatedBy = s.user.ID
 	}
 	if len(own) > 0 {
-		shown.Errors = onRows(mergeErrors(own, in), rows)
+		shown.Errors = onRows(mergeErrors(own, in, generate), rows)
 		return a.renderExperimentForm(c, shown, http.StatusUnprocessableEntity)
 	}
-	e, err := a.store.CreateExperiment(c.UserContext(), in)
+	create := a.store.CreateExperiment
+	if generate {
+		// Only the name, the site and the original copy are needed to
+		// draft copy: the page, element and goal may wait (draftFirst).
+		create = a.store.CreateDraft
+	}
+	e, err := create(c.UserContext(), in)
 	if errs, ok := formErrors(err, experimentField); ok {
 		shown.Errors = onRows(errs, rows)
 		return a.renderExperimentForm(c, shown, http.StatusUnprocessableEntity)
@@ -40,7 +46,7 @@ func (a *App) experimentCreate(c *fiber.Ctx) error {
 	}
 	notes := a.pastedWords(c.UserContext(), e, f)
 	if generate {
-		return a.redirectWithFlash(c, generateURL(e.ID), "ok", savedFlash(e, "Draft saved", notes, "Now describe the copy you want, and copylab writes drafts of it.", false))
+		return a.redirectWithFlash(c, generateURL(e.ID), "ok", savedFlash(e, "Draft saved", notes, withUnset("Now describe the copy you want, and copylab writes drafts of it.", e), false))
 	}
 	next := "Check the copy, then start the experiment."
 	// A draft that cannot start while another test runs on its element

@@ -212,11 +212,17 @@ func experimentField(field string) string {
 	return field
 }
 
-// mergeErrors joins the form's own errors with the store's validation,
-// so every problem shows at once; the form's message wins on a field.
-func mergeErrors(own views.Errors, e experiments.Experiment) views.Errors {
+// mergeErrors joins the form's own errors with the store's validation
+// (the rules of a draft saved to draft copy for, when draft is set: see
+// draftFirst), so every problem shows at once; the form's message wins on
+// a field.
+func mergeErrors(own views.Errors, e experiments.Experiment, draft bool) views.Errors {
 	out := views.Errors{}
-	if errs, ok := formErrors(e.Normalize().Validate(), experimentField); ok {
+	validate := experiments.Experiment.Validate
+	if draft {
+		validate = experiments.Experiment.ValidateDraft
+	}
+	if errs, ok := formErrors(validate(e.Normalize()), experimentField); ok {
 		for k, v := range errs {
 			out[k] = v
 		}
@@ -251,6 +257,58 @@ func onRows(errs views.Errors, rows []int) views.Errors {
 		out[k] = msg
 	}
 	return out
+}
+
+// draftFirst prepares the form as "Draft copy with AI" saves it
+// (op=generate): the typed variants only (typedVariants), and a click goal
+// when a script sent no goal type, as the New form starts with. Such a
+// draft needs only its name, site and original copy, the current copy the
+// drafts are written to beat: a marketer may want copy ideas before
+// knowing which element and goal to test, so its page, element and goal
+// may wait (Store.CreateDraft) until it starts, which asks for them
+// (Store.Transition). Save draft keeps asking for everything: it saves a
+// test ready to start, with a variant written by hand, and a draft
+// missing those would only be refused later, at Start.
+func draftFirst(f views.ExperimentForm) (views.ExperimentForm, []int) {
+	f, rows := typedVariants(f) // generate_form.go
+	if strings.TrimSpace(f.GoalType) == "" {
+		f.GoalType = experiments.GoalClick
+	}
+	return f, rows
+}
+
+// withUnset is next, the step after a save, followed by what the draft
+// still lacks of its page, element and goal (Experiment.Unset), if
+// anything: the person hears that they can wait, and that Start asks.
+func withUnset(next string, e experiments.Experiment) string {
+	if e.Status != experiments.StatusDraft || e.Complete() {
+		return next
+	}
+	return next + " Its " + unsetWords(e) + " can wait until you start it."
+}
+
+// unsetNames names what e lacks of its page, element and goal
+// (Experiment.Unset) as the pages call them: "page", "element", "goal".
+func unsetNames(e experiments.Experiment) []string {
+	words := map[string]string{experiments.FieldPage: "page", experiments.FieldSelector: "element", experiments.FieldGoal: "goal"}
+	var out []string
+	for _, f := range e.Unset() {
+		out = append(out, words[f])
+	}
+	return out
+}
+
+// unsetWords is unsetNames in a phrase: "page, element and goal",
+// "element and goal", "goal".
+func unsetWords(e experiments.Experiment) string {
+	out := unsetNames(e)
+	switch len(out) {
+	case 0:
+		return ""
+	case 1:
+		return out[0]
+	}
+	return strings.Join(out[:len(out)-1], ", ") + " and " + out[len(out)-1]
 }
 
 // savedFlash is the message after a save of the form: done ("Draft

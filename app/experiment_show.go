@@ -54,6 +54,15 @@ func (a *App) experimentShow(c *fiber.Ctx) error {
 		Ended:       e.EndedAt,
 		Demo:        isDemo(e, site.Name),
 		Tag:         tag,
+		Unset:       unsetNames(e),
+	}
+	if !e.Complete() {
+		// A draft saved to draft copy for before these were chosen:
+		// neither the tag nor a preview link could show it yet.
+		p.QALinks = nil
+		if e.Goal.Value() == "" {
+			p.Goal = ""
+		}
 	}
 	p.Title = e.Name
 	// A draft counts nobody: its page shows what to do before the start,
@@ -194,9 +203,10 @@ func actionsFor(e experiments.Experiment, others elementOthers, siteName string,
 		}
 		start := views.Action{Name: "start", Label: "Start", URL: base + "start", Style: "primary"}
 		// A test that could never answer (only the original, a 0%
-		// share or split) is refused, and the refusal says why: asking
-		// first whether to start it would promise what will not happen.
-		if experiments.StartRefusal(e) == nil {
+		// share or split), or that lacks its page, element or goal, is
+		// refused, and the refusal says why: asking first whether to
+		// start it would promise what will not happen.
+		if e.Complete() && experiments.StartRefusal(e) == nil {
 			start.Confirm = startConfirm(e, others, siteName, tag)
 		}
 		return []views.Action{start}
@@ -211,8 +221,12 @@ func actionsFor(e experiments.Experiment, others elementOthers, siteName string,
 	return nil
 }
 
-// goalSentence describes a goal in words.
+// goalSentence describes a goal in words: "not chosen yet" for the goal
+// of a draft saved without one (Store.CreateDraft).
 func goalSentence(g experiments.Goal) string {
+	if strings.TrimSpace(g.Value()) == "" {
+		return "not chosen yet"
+	}
 	switch g.Type {
 	case experiments.GoalClick:
 		return "a click on " + g.Selector

@@ -57,6 +57,9 @@ func (a *App) experimentTransition(action string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		ctx := c.UserContext()
 		e, err := a.store.Transition(ctx, c.Params("id"), action)
+		if errs, ok := formErrors(err, experimentField); ok && action == experiments.ActionStart {
+			return a.notReadyToStart(c, errs)
+		}
 		var others *elementOthers
 		if err == nil && action != experiments.ActionStart {
 			// The test has changed already: a failed read only leaves
@@ -73,6 +76,20 @@ func (a *App) experimentTransition(action string) fiber.Handler {
 		}
 		return a.actionDone(c, err, transitionDone(action, e, others, unseen))
 	}
+}
+
+// notReadyToStart answers a Start refused for a draft saved without its
+// page, element or goal (Store.CreateDraft): the edit form, with the
+// message beside each field to fill in, rather than a notice naming one.
+func (a *App) notReadyToStart(c *fiber.Ctx, errs views.Errors) error {
+	e, err := a.store.Experiment(c.UserContext(), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	f := formFromExperiment(e)
+	f.Errors = errs
+	f.Refused = "This draft cannot start yet: it needs its " + unsetWords(e) + "."
+	return a.renderExperimentForm(c, f, fiber.StatusUnprocessableEntity)
 }
 
 // tagUnseen is the name of e's site while copylab has seen nothing of its
@@ -114,6 +131,11 @@ type elementOthers struct {
 // shipHidden matches).
 func (a *App) elementOthers(ctx context.Context, e experiments.Experiment) (elementOthers, error) {
 	var o elementOthers
+	if e.Page == "" || e.Selector == "" {
+		// A draft saved before its page or element was chosen
+		// (Store.CreateDraft) shares no element with anything yet.
+		return o, nil
+	}
 	running, err := a.store.RunningExperiments(ctx, e.SiteID)
 	if err != nil {
 		return o, err

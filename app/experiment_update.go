@@ -46,11 +46,11 @@ func (a *App) experimentUpdate(c *fiber.Ctx) error {
 	shown, rows := f, []int(nil)
 	generate := !f.Locked && c.FormValue("op") == "generate" // generate_form.go
 	if generate {
-		f, rows = typedVariants(f)
+		f, rows = draftFirst(f)
 	}
 	in, own := formExperiment(f)
 	if len(own) > 0 {
-		shown.Errors = onRows(mergeErrors(own, in), rows)
+		shown.Errors = onRows(mergeErrors(own, in, generate), rows)
 		return a.renderExperimentForm(c, shown, http.StatusUnprocessableEntity)
 	}
 	in.ID, in.SiteID, in.Seed, in.Brief = cur.ID, cur.SiteID, cur.Seed, cur.Brief
@@ -72,7 +72,11 @@ func (a *App) experimentUpdate(c *fiber.Ctx) error {
 			}
 		}
 	}
-	e, err := a.store.UpdateExperiment(ctx, in)
+	update := a.store.UpdateExperiment
+	if generate {
+		update = a.store.UpdateDraft // draftFirst
+	}
+	e, err := update(ctx, in)
 	if errs, ok := formErrors(err, experimentField); ok {
 		shown.Errors = onRows(errs, rows)
 		return a.renderExperimentForm(c, shown, http.StatusUnprocessableEntity)
@@ -87,12 +91,18 @@ func (a *App) experimentUpdate(c *fiber.Ctx) error {
 	a.snippets.reset()
 	notes := a.pastedWords(ctx, e, f) // "" for a started test: its form holds the stored page and goal
 	if generate {
-		return a.redirectWithFlash(c, generateURL(e.ID), "ok", savedFlash(e, "Changes saved", notes, "Now describe the copy you want, and copylab writes drafts of it.", false))
+		return a.redirectWithFlash(c, generateURL(e.ID), "ok", savedFlash(e, "Changes saved", notes, withUnset("Now describe the copy you want, and copylab writes drafts of it.", e), false))
 	}
 	if _, clause := startedZeroShare(e); clause != "" {
 		return a.redirectWithFlash(c, "/experiments/"+e.ID, "ok", "Changes saved, but "+clause)
 	}
-	return a.redirectWithFlash(c, "/experiments/"+e.ID, "ok", savedFlash(e, "Changes saved", notes, "", false))
+	next := ""
+	if e.Status == experiments.StatusDraft && !e.Complete() {
+		// Saved without what it lacked (Store.UpdateExperiment): Start
+		// asks for it.
+		next = "It still needs its " + unsetWords(e) + " before it can start."
+	}
+	return a.redirectWithFlash(c, "/experiments/"+e.ID, "ok", savedFlash(e, "Changes saved", notes, next, false))
 }
 
 // startedZeroShare says what a started (running or paused) test saved

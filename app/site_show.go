@@ -181,7 +181,9 @@ func (a *App) siteExperiments(ctx context.Context, p *views.SitePage, site exper
 	}
 	var example experiments.Experiment
 	ok := false
-	if i := slices.IndexFunc(shown, func(e experiments.Experiment) bool { return len(e.Variants) > 1 }); i >= 0 {
+	// The example needs an experiment a preview link can show: variants,
+	// and its page, element and goal (a draft may be saved without them).
+	if i := slices.IndexFunc(shown, func(e experiments.Experiment) bool { return len(e.Variants) > 1 && e.Complete() }); i >= 0 {
 		example, ok = shown[i], true
 	} else if counts.Total > len(shown) {
 		// The newest page holds only drafts with just the original; an

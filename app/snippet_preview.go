@@ -201,6 +201,11 @@ func (a *App) previewed(ctx context.Context, site experiments.Site, id string) (
 	if len(x.Variants) < 2 {
 		return x, "experiment " + id + " has only the original copy so far; add a variant, then open the link again.", nil
 	}
+	if !x.Complete() {
+		// A draft saved to draft copy for before these were chosen
+		// (Store.CreateDraft): the tag has no element to put copy on.
+		return x, "experiment " + id + " has no " + unsetWords(x) + " yet; choose its page, element and goal on its edit page, then open the link again.", nil
+	}
 	// Anything else the tag cannot run (the store validates what it
 	// saves, so this is a safety net): render it alone to find out.
 	one := a.snippetConfig(site)

@@ -49,7 +49,14 @@ const variantCols = `experiment_id, key, position, text, weight_bp, source, mode
 
 // CreateExperiment validates and stores a draft experiment with its variants.
 func (s *Store) CreateExperiment(ctx context.Context, in Experiment) (Experiment, error) {
-	return s.createExperiment(ctx, in, "")
+	return s.createExperiment(ctx, in, "", Experiment.Validate)
+}
+
+// CreateDraft is CreateExperiment for a draft whose page, element and goal
+// may still be empty (ValidateDraft): one saved to draft copy for before
+// they are chosen. Transition refuses to start it until they are set.
+func (s *Store) CreateDraft(ctx context.Context, in Experiment) (Experiment, error) {
+	return s.createExperiment(ctx, in, "", Experiment.ValidateDraft)
 }
 
 // unknownSite is the field error of an experiment whose site is not one of
@@ -59,10 +66,10 @@ func unknownSite() FieldError {
 }
 
 // createExperiment is CreateExperiment with the detail of the history's
-// first line.
-func (s *Store) createExperiment(ctx context.Context, in Experiment, detail string) (Experiment, error) {
+// first line and the rules the draft must meet (validate).
+func (s *Store) createExperiment(ctx context.Context, in Experiment, detail string, validate func(Experiment) ValidationError) (Experiment, error) {
 	in = in.Normalize()
-	if errs := in.Validate(); len(errs) > 0 {
+	if errs := validate(in); len(errs) > 0 {
 		// List the site too, so that one answer names every problem (the
 		// transaction below checks it again for the insert).
 		var n int
@@ -114,7 +121,8 @@ func (s *Store) createExperiment(ctx context.Context, in Experiment, detail stri
 // (each with where it came from), named "NAME (copy)". Nothing of the
 // original's life comes along: no results, no status, no share link, and
 // a seed of its own, so the new test assigns visitors afresh rather than
-// repeating the old split. by is the user who asked (0: none).
+// repeating the old split. by is the user who asked (0: none). A draft
+// whose page, element or goal is not chosen yet makes one as unfinished.
 func (s *Store) DuplicateExperiment(ctx context.Context, id string, by int64) (Experiment, error) {
 	e, err := s.Experiment(ctx, id)
 	if err != nil {
@@ -132,7 +140,7 @@ func (s *Store) DuplicateExperiment(ctx context.Context, id string, by int64) (E
 		v.CreatedAt, v.UpdatedAt = time.Time{}, time.Time{}
 		in.Variants = append(in.Variants, v)
 	}
-	return s.createExperiment(ctx, in, "Duplicated from “"+e.Name+"”.")
+	return s.createExperiment(ctx, in, "Duplicated from “"+e.Name+"”.", Experiment.ValidateDraft)
 }
 
 func insertVariants(ctx context.Context, tx *sql.Tx, expID string, vs []Variant, now int64) error {
@@ -308,14 +316,37 @@ func (s *Store) RunningExperiments(ctx context.Context, siteID string) ([]Experi
 // UpdateExperiment saves an experiment's settings and variants. A draft can
 // change everything. Once started, the copy, page, element and goal are
 // fixed (changing them would mix two tests in one result); the name, traffic
-// share, weights, practical threshold and brief can still change.
+// share, weights, practical threshold and brief can still change. A draft
+// saved without its page, element or goal (CreateDraft) may go on lacking
+// what it lacks, as with PatchExperiment; what it has stays required.
 func (s *Store) UpdateExperiment(ctx context.Context, in Experiment) (Experiment, error) {
-	// Validation does not hang on which keys new variants get (each gets
-	// one no other has): updateTx gives them.
-	if errs := in.Normalize().Validate(); len(errs) > 0 {
-		return Experiment{}, errs
-	}
-	err := s.tx(ctx, func(tx *sql.Tx) error { return s.updateTx(ctx, tx, in) })
+	return s.updateExperiment(ctx, in, func(in, cur Experiment) ValidationError { return in.validate(cur.Unset()) })
+}
+
+// UpdateDraft is UpdateExperiment for a draft saved to draft copy for,
+// whose page, element and goal may all be left empty (CreateDraft). A
+// started experiment keeps the ones it has (updateTx).
+func (s *Store) UpdateDraft(ctx context.Context, in Experiment) (Experiment, error) {
+	return s.updateExperiment(ctx, in, func(in, _ Experiment) ValidationError { return in.ValidateDraft() })
+}
+
+// updateExperiment saves in when validate, given in normalised and the
+// experiment as stored, finds no problem.
+func (s *Store) updateExperiment(ctx context.Context, in Experiment, validate func(in, cur Experiment) ValidationError) (Experiment, error) {
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		// The read pool sees every commit up to now, and none can come
+		// until this transaction ends (PatchExperiment).
+		cur, err := s.Experiment(ctx, in.ID)
+		if err != nil {
+			return err
+		}
+		// Validation does not hang on which keys new variants get (each
+		// gets one no other has): updateTx gives them.
+		if errs := validate(in.Normalize(), cur); len(errs) > 0 {
+			return errs
+		}
+		return s.updateTx(ctx, tx, in)
+	})
 	if err != nil {
 		return Experiment{}, wrapExp("update experiment", in.ID, err)
 	}
@@ -327,7 +358,9 @@ func (s *Store) UpdateExperiment(ctx context.Context, in Experiment) (Experiment
 // (another PATCH, drafts added by a generation) is neither undone nor
 // recorded twice: patch gets the experiment as it is now. An error patch
 // returns is returned as it is (wrapped); the rules of UpdateExperiment
-// apply to the result. patch must not write through the Store: the
+// apply to the result, but for the page, element and goal of a draft
+// saved without them (CreateDraft), which may stay empty: none of the
+// patches sets them. patch must not write through the Store: the
 // transaction holds its one writer connection.
 func (s *Store) PatchExperiment(ctx context.Context, id string, patch func(*Experiment) error) (Experiment, error) {
 	err := s.tx(ctx, func(tx *sql.Tx) error {
@@ -343,7 +376,7 @@ func (s *Store) PatchExperiment(ctx context.Context, id string, patch func(*Expe
 		if err := patch(&in); err != nil {
 			return err
 		}
-		if errs := in.Normalize().Validate(); len(errs) > 0 {
+		if errs := in.Normalize().validate(cur.Unset()); len(errs) > 0 {
 			return errs
 		}
 		return s.updateTx(ctx, tx, in)
@@ -708,6 +741,12 @@ func (s *Store) Transition(ctx context.Context, id, action string) (Experiment, 
 			}
 			stored := cur
 			stored.Variants = vs
+			// A draft saved to draft copy for before its page, element
+			// and goal were chosen (CreateDraft) gets the form's sentences
+			// for each one missing.
+			if errs := stored.Incomplete(); len(errs) > 0 {
+				return errs
+			}
 			if err := StartRefusal(stored); err != nil {
 				return err
 			}

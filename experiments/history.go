@@ -113,14 +113,30 @@ func describeEdit(cur, in Experiment) string {
 	if in.Name != cur.Name {
 		add("Renamed from “%s” to “%s”.", cur.Name, in.Name)
 	}
-	if in.Page != cur.Page {
-		add("Page changed from %s to %s.", cur.Page, in.Page)
+	// A draft saved before its page, element or goal was chosen
+	// (CreateDraft) has them set, or unset again, rather than changed.
+	changed := func(what, from, to string) {
+		switch {
+		case from == to:
+		case from == "":
+			add("%s set to %s.", what, to)
+		case to == "":
+			add("%s removed (it was %s).", what, from)
+		default:
+			add("%s changed from %s to %s.", what, from, to)
+		}
 	}
-	if in.Selector != cur.Selector {
-		add("Element changed from %s to %s.", cur.Selector, in.Selector)
-	}
+	changed("Page", cur.Page, in.Page)
+	changed("Element", cur.Selector, in.Selector)
 	if in.Goal != cur.Goal {
-		add("Goal changed from %s to %s.", goalWords(cur.Goal), goalWords(in.Goal))
+		from, to := goalWords(cur.Goal), goalWords(in.Goal)
+		if cur.Goal.Value() == "" {
+			from = ""
+		}
+		if in.Goal.Value() == "" {
+			to = ""
+		}
+		changed("Goal", from, to)
 	}
 	if in.CoverageBP != cur.CoverageBP {
 		add("Traffic share changed from %s to %s.", PercentOfBP(cur.CoverageBP)+"%", PercentOfBP(in.CoverageBP)+"%")

@@ -309,11 +309,12 @@ const siteExperimentNamesStmt = `/* Store.SiteExperimentNames */ select name fro
 	order by created_at desc, id desc limit ?`
 
 // SiteExperimentWithVariants returns the newest experiment of a site that
-// has a variant besides the original, with its variants; ok is false when
-// none has. SQLite walks the site's experiments newest first and stops at
-// the first with two variants, which is the newest one itself unless the
-// newest are drafts with only the original: the example preview link of a
-// site's page.
+// has a variant besides the original, and its page, element and goal
+// (Complete: a preview link needs them), with its variants; ok is false
+// when none has. SQLite walks the site's experiments newest first and
+// stops at the first such one, which is the newest one itself unless the
+// newest are drafts with only the original or still unfinished: the
+// example preview link of a site's page.
 func (s *Store) SiteExperimentWithVariants(ctx context.Context, siteID string) (e Experiment, ok bool, err error) {
 	e, err = scanExperiment(s.r.QueryRowContext(ctx, siteExperimentWithVariantsStmt, siteID))
 	if errors.Is(err, ErrNotFound) {
@@ -330,7 +331,8 @@ func (s *Store) SiteExperimentWithVariants(ctx context.Context, siteID string) (
 }
 
 const siteExperimentWithVariantsStmt = `/* Store.SiteExperimentWithVariants */ select ` + experimentCols + ` from experiments
-	where site_id = ? and (select count(*) from variants v where v.experiment_id = experiments.id) > 1
+	where site_id = ? and page <> '' and selector <> '' and goal_value <> ''
+	and (select count(*) from variants v where v.experiment_id = experiments.id) > 1
 	order by created_at desc, id desc limit 1`
 
 // DeleteSite removes a site with its experiments (their variants, events,

@@ -538,8 +538,81 @@ func eventNameError(name string) string {
 	return "Name the custom event with letters (a–z), digits, dots, colons, dashes or underscores, such as signup."
 }
 
+// The fields a draft may leave empty until it starts (Unset): a marketer
+// may draft copy for an experiment before knowing which page, element and
+// goal it tests.
+const (
+	FieldPage     = "page"
+	FieldSelector = "selector"
+	FieldGoal     = "goal"
+)
+
+// Unset lists which of the page, element (selector) and goal e leaves
+// empty, in that order; none for a complete experiment. A goal is unset
+// when its type's value (its selector, page or event name) is empty.
+func (e Experiment) Unset() []string {
+	var out []string
+	if strings.TrimSpace(e.Page) == "" {
+		out = append(out, FieldPage)
+	}
+	if strings.TrimSpace(e.Selector) == "" {
+		out = append(out, FieldSelector)
+	}
+	if strings.TrimSpace(e.Goal.Value()) == "" {
+		out = append(out, FieldGoal)
+	}
+	return out
+}
+
+// Complete reports whether e has its page, element and goal: what the
+// tag needs to run it or preview it (Unset).
+func (e Experiment) Complete() bool { return len(e.Unset()) == 0 }
+
+// Incomplete returns Validate's errors for the page, element and goal e
+// leaves empty (Unset), the same sentences the form shows, or nil: why a
+// draft saved without them cannot start yet (Transition).
+func (e Experiment) Incomplete() ValidationError {
+	var out ValidationError
+	unset := e.Unset()
+	for _, f := range e.Validate() {
+		if slices.Contains(unset, f.Field) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// ValidateDraft is Validate for a draft saved before its page, element or
+// goal is chosen (the form's "Draft copy with AI"): those it leaves empty
+// (Unset) are not problems yet, since Transition refuses to start it
+// until they are set; whatever it holds is checked as Validate checks it.
+// A goal still needs one of the known types: the store keeps the type.
+func (e Experiment) ValidateDraft() ValidationError {
+	return e.validate(e.Unset())
+}
+
 // Validate returns every problem with an experiment, or nil.
 func (e Experiment) Validate() ValidationError {
+	return e.validate(nil)
+}
+
+// validate is Validate, leaving out the problems of the fields in wait
+// (Unset's names) that e leaves empty. A goal of no known type is a
+// problem all the same.
+func (e Experiment) validate(wait []string) ValidationError {
+	unset := e.Unset()
+	knownGoal := slices.Contains([]string{GoalClick, GoalPageview, GoalEvent}, e.Goal.Type)
+	v := slices.DeleteFunc(e.problems(), func(f FieldError) bool {
+		return slices.Contains(wait, f.Field) && slices.Contains(unset, f.Field) && (f.Field != FieldGoal || knownGoal)
+	})
+	if len(v) == 0 {
+		return nil
+	}
+	return v
+}
+
+// problems is every problem with e, as Validate says them.
+func (e Experiment) problems() ValidationError {
 	var v ValidationError
 	switch {
 	case e.Name == "":

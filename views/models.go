@@ -214,7 +214,10 @@ type ExperimentForm struct {
 	Variants     []VariantField
 	Plan         PlanForm // the practical threshold and the sample-size estimate
 	Errors       Errors
-	GenerateURL  string // the generation page of a saved experiment
+	// Refused says why the form came back instead of what was asked
+	// ("This draft cannot start yet: …"), before the list of problems.
+	Refused     string
+	GenerateURL string // the generation page of a saved experiment
 	// Focus is where the focus lands when the form comes back from its
 	// "+ Add a variant" or "Remove" button: a row's copy box
 	// ("variants[2].text"), or FocusAdd for the Add button; "" leaves it
@@ -300,6 +303,10 @@ type ExperimentPage struct {
 	// says it (sites.templ): a draft, and a running test nobody has
 	// entered, warn while it is "Not seen yet" (experiments.templ).
 	Tag TagStatus
+	// Unset names what a draft saved before it was chosen still lacks,
+	// in the page's words ("page", "element", "goal"; none once it has
+	// them all): Start asks for each, and the preview links wait for them.
+	Unset []string
 }
 
 // HistoryLine is one change in an experiment's history.
