@@ -1,15 +1,11 @@
 package app
 
 import (
-	"context"
 	"html"
 	"log/slog"
 	"testing"
 	"time"
 
-	"golang.org/x/crypto/bcrypt"
-
-	"copylab/experiments"
 	"copylab/variants"
 )
 
@@ -17,27 +13,7 @@ import (
 // (syncBuffer: notify_test.go).
 func newLoggedGenFixture(t *testing.T, gen *variants.Generator, logs *syncBuffer) *genFixture {
 	t.Helper()
-	ctx := context.Background()
-	path := t.TempDir() + "/copylab.db"
-	store, err := experiments.Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ing := experiments.NewIngester(store, experiments.IngestOptions{MaxBody: maxEventBody, Logger: slog.New(slog.DiscardHandler)})
-	t.Cleanup(func() {
-		cctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		ing.Close(cctx)
-		store.Close()
-	})
-	a, err := newApp(Config{
-		Addr: "127.0.0.1:0", DBPath: path, PublicURL: testPublicURL, BcryptCost: bcrypt.MinCost,
-		SetupToken: testSetupToken, Logger: slog.New(slog.NewTextHandler(logs, nil)),
-	}.withDefaults(), store, ing, WithGenerator(gen))
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := &env{t: t, app: a, store: store, ing: ing}
+	e := newEnvConfig(t, func(c *Config) { c.Logger = slog.New(slog.NewTextHandler(logs, nil)) }, WithGenerator(gen))
 	c := e.signIn("ann@example.com")
 	site := e.site("Marketing")
 	x := e.experiment(site.ID, "Hero", "Project management for busy teams", "Projects, finally under control")

@@ -40,6 +40,13 @@ type env struct {
 
 func newEnv(t *testing.T, opts ...Option) *env {
 	t.Helper()
+	return newEnvConfig(t, nil, opts...)
+}
+
+// newEnvConfig is newEnv with its Config changed by change first (nil
+// changes nothing): a test's own logger, say.
+func newEnvConfig(t *testing.T, change func(*Config), opts ...Option) *env {
+	t.Helper()
 	ctx := context.Background()
 	path := t.TempDir() + "/copylab.db"
 	store, err := experiments.Open(ctx, path)
@@ -53,14 +60,18 @@ func newEnv(t *testing.T, opts ...Option) *env {
 		ing.Close(cctx)
 		store.Close()
 	})
-	a, err := newApp(Config{
+	cfg := Config{
 		Addr:       "127.0.0.1:0",
 		DBPath:     path,
 		PublicURL:  testPublicURL,
 		BcryptCost: bcrypt.MinCost,
 		SetupToken: testSetupToken,
 		Logger:     slog.New(slog.DiscardHandler),
-	}.withDefaults(), store, ing, opts...)
+	}
+	if change != nil {
+		change(&cfg)
+	}
+	a, err := newApp(cfg.withDefaults(), store, ing, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
