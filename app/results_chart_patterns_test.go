@@ -56,6 +56,27 @@ func seriesOf(n *xhtml.Node) string {
 	return ""
 }
 
+// fullTestWithResults starts a test with as many variants as a test may
+// have, on a site of its own, and gives it three days of results.
+func fullTestWithResults(t *testing.T, e *env) experiments.Experiment {
+	t.Helper()
+	site := e.site("Shop")
+	texts := []string{"Buy today"}
+	for i := 1; i < experiments.MaxVariants; i++ {
+		texts = append(texts, "New copy "+strconv.Itoa(i))
+	}
+	x := e.transition(e.experiment(site.ID, "Hero", texts...).ID, "start")
+	if len(x.Variants) != experiments.MaxVariants {
+		t.Fatalf("%d variants", len(x.Variants))
+	}
+	rates := map[string]float64{}
+	for i, v := range x.Variants {
+		rates[v.Key] = 0.05 + 0.005*float64(i)
+	}
+	bulkResults(t, e.store, site, x, bulkSpec{Events: 4000, Start: time.Now().AddDate(0, 0, -3), Days: 3, Seed: 5, Rates: rates})
+	return x
+}
+
 // TestResultsChartSeriesPatterns: WCAG 1.4.1 (use of colour). The lines
 // of the rate chart differ in their dashes and the shapes of their points,
 // not in colour alone, and each legend entry shows its line's pattern, for
@@ -65,21 +86,7 @@ func seriesOf(n *xhtml.Node) string {
 func TestResultsChartSeriesPatterns(t *testing.T) {
 	e := newEnv(t)
 	c := e.signIn("ann@example.com")
-	site := e.site("Shop")
-	texts := []string{"Buy today"}
-	for i := 1; i < experiments.MaxVariants; i++ {
-		texts = append(texts, "New copy "+strconv.Itoa(i))
-	}
-	x := e.experiment(site.ID, "Hero", texts...)
-	x = e.transition(x.ID, "start")
-	if len(x.Variants) != experiments.MaxVariants {
-		t.Fatalf("%d variants", len(x.Variants))
-	}
-	rates := map[string]float64{}
-	for i, v := range x.Variants {
-		rates[v.Key] = 0.05 + 0.005*float64(i)
-	}
-	bulkResults(t, e.store, site, x, bulkSpec{Events: 4000, Start: time.Now().AddDate(0, 0, -3), Days: 3, Seed: 5, Rates: rates})
+	x := fullTestWithResults(t, e)
 
 	for _, path := range []string{"/experiments/" + x.ID + "/results", "/r/" + x.ShareToken} {
 		t.Run(path, func(t *testing.T) {

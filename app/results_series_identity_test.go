@@ -2,10 +2,8 @@ package app
 
 import (
 	"net/http"
-	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	xhtml "golang.org/x/net/html"
 
@@ -110,17 +108,7 @@ func wantNamesLikeLegend(t *testing.T, where string, root *xhtml.Node, sel func(
 func TestVisitChartSeriesPatterns(t *testing.T) {
 	e := newEnv(t)
 	c := e.signIn("ann@example.com")
-	site := e.site("Shop")
-	texts := []string{"Buy today"}
-	for i := 1; i < experiments.MaxVariants; i++ {
-		texts = append(texts, "New copy "+strconv.Itoa(i))
-	}
-	x := e.transition(e.experiment(site.ID, "Hero", texts...).ID, "start")
-	rates := map[string]float64{}
-	for i, v := range x.Variants {
-		rates[v.Key] = 0.05 + 0.005*float64(i)
-	}
-	bulkResults(t, e.store, site, x, bulkSpec{Events: 4000, Start: time.Now().AddDate(0, 0, -3), Days: 3, Seed: 5, Rates: rates})
+	x := fullTestWithResults(t, e)
 
 	for _, path := range []string{"/experiments/" + x.ID + "/results", "/r/" + x.ShareToken} {
 		t.Run(path, func(t *testing.T) {
