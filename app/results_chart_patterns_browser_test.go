@@ -21,10 +21,11 @@ import (
 // series' pattern or are another series' too; a line, marker or swatch
 // painted in the page's background colour or not at all; a swatch too
 // small to read; in forced colours, one not in the text's colour.
-const chartPatternsJS = `(function () {
-	var out = [], bg = getComputedStyle(document.body).backgroundColor, fg = getComputedStyle(document.body).color, forced = %t;
+// seriesPaintJS starts the chart checks below: out collects the problems;
+// series names an element's series; painted checks that a property of an
+// element is painted, in the text's colour in forced colours (%t: forced).
+const seriesPaintJS = `	var out = [], bg = getComputedStyle(document.body).backgroundColor, fg = getComputedStyle(document.body).color, forced = %t;
 	var series = function (el) { return (String(el.getAttribute("class")).match(/series-\d+/) || [""])[0]; };
-	var seen = {};
 	var painted = function (what, el, prop) {
 		var s = getComputedStyle(el), v = s[prop];
 		if (v === "none" || v === bg || v === "rgba(0, 0, 0, 0)" || s.visibility !== "visible" || s.display === "none" || parseFloat(s.opacity) < 0.5) {
@@ -33,6 +34,10 @@ const chartPatternsJS = `(function () {
 			out.push(what + ": " + prop + " " + v + " in forced colours, not the text's " + fg);
 		}
 	};
+`
+
+const chartPatternsJS = `(function () {
+` + seriesPaintJS + `	var seen = {};
 	var dashes = function (what, el, s) {
 		var got = getComputedStyle(el).strokeDasharray.replace(/px/g, "").replace(/,\s*/g, " ");
 		var want = el.getAttribute("stroke-dasharray");

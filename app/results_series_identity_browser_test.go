@@ -31,17 +31,7 @@ import (
 // returns the problems, and the box of each variant's tallest bar within
 // the chart, for a look at its pixels.
 const barPatternsJS = `(function () {
-	var out = [], bg = getComputedStyle(document.body).backgroundColor, fg = getComputedStyle(document.body).color, forced = %t;
-	var series = function (el) { return (String(el.getAttribute("class")).match(/series-\d+/) || [""])[0]; };
-	var painted = function (what, el, prop) {
-		var s = getComputedStyle(el), v = s[prop];
-		if (v === "none" || v === bg || v === "rgba(0, 0, 0, 0)" || s.visibility !== "visible" || s.display === "none" || parseFloat(s.opacity) < 0.5) {
-			out.push(what + ": " + prop + " " + v + " on a background of " + bg);
-		} else if (forced && v !== fg) {
-			out.push(what + ": " + prop + " " + v + " in forced colours, not the text's " + fg);
-		}
-	};
-	var svg = document.querySelector(".chart-bar").closest("svg"), box = svg.getBoundingClientRect();
+` + seriesPaintJS + `	var svg = document.querySelector(".chart-bar").closest("svg"), box = svg.getBoundingClientRect();
 	var fills = {}, tallest = {};
 	svg.querySelectorAll(".chart-bar").forEach(function (b) {
 		var s = series(b), f = getComputedStyle(b).fill, m = f.match(/^url\("?#([^")]+)"?\)$/), r = b.getBoundingClientRect();
