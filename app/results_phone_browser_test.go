@@ -115,9 +115,9 @@ func TestResultsFitPhoneBrowser(t *testing.T) {
 	}
 }
 
-// startPricingHero starts "Pricing hero" (the original and two variants)
-// on a new site "Shop" at domain that records with PostHog.
-func startPricingHero(t *testing.T, live *liveApp, domain string) (experiments.Site, experiments.Experiment) {
+// shopWithPostHog makes the site "Shop" at example.com, recorded with
+// PostHog.
+func shopWithPostHog(t *testing.T, live *liveApp) experiments.Site {
 	t.Helper()
 	ctx := context.Background()
 	site, err := live.store.CreateSite(ctx, experiments.Site{Name: "Shop", Domain: "example.com"})
@@ -129,6 +129,15 @@ func startPricingHero(t *testing.T, live *liveApp, domain string) (experiments.S
 	}); err != nil {
 		t.Fatal(err)
 	}
+	return site
+}
+
+// startPricingHero starts "Pricing hero" (the original and two variants)
+// on a new site "Shop" at domain that records with PostHog.
+func startPricingHero(t *testing.T, live *liveApp, domain string) (experiments.Site, experiments.Experiment) {
+	t.Helper()
+	ctx := context.Background()
+	site := shopWithPostHog(t, live)
 	x, err := live.store.CreateExperiment(ctx, experiments.Experiment{SiteID: site.ID, Name: "Pricing hero", Page: "/pricing",
 		Selector: `[data-copylab="hero"]`, Goal: experiments.Goal{Type: experiments.GoalClick, Selector: "#buy"}, CoverageBP: 10000,
 		Variants: []experiments.Variant{{Text: "Simple pricing for growing teams"}, {Text: "Pay for what you ship"}, {Text: "Pricing that grows with you"}}})

@@ -16,7 +16,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"copylab/experiments"
-	"copylab/experiments/recorders"
 	"copylab/static/browsertest"
 )
 
@@ -103,15 +102,7 @@ func TestBarPatternsBrowser(t *testing.T) {
 	tab := browsertest.NewTab(t) // skips without Chromium, fails under CI
 	live := serveLive(t)
 	ctx := context.Background()
-	site, err := live.store.CreateSite(ctx, experiments.Site{Name: "Shop", Domain: "example.com"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := live.store.UpdateSiteRecorders(ctx, site.ID, recorders.Settings{
-		PostHog: &recorders.PostHog{Host: "https://eu.posthog.com", ProjectID: "12345"},
-	}); err != nil {
-		t.Fatal(err)
-	}
+	site := shopWithPostHog(t, live)
 	vs := []experiments.Variant{{Text: "Buy today"}}
 	for i := 1; i < experiments.MaxVariants; i++ {
 		vs = append(vs, experiments.Variant{Text: "New copy " + strconv.Itoa(i)})
