@@ -351,8 +351,13 @@ func (a *App) pastedNotes(ctx context.Context, e experiments.Experiment, page, g
 		domain = site.Domain
 	}
 	var out []pastedNote
-	note := func(raw, address, pastedAddress, runs string) {
+	// The page is named once: when the tracking note names it, the
+	// other-host note says "that page". A query that stays after the
+	// tracking part went still limits the test to addresses carrying it,
+	// so "every visitor" is said only when none is left.
+	note := func(raw, address, pastedAddress, saved string, runsThat func(string) string) {
 		_, pasted := experiments.ReadPage(raw)
+		named := false
 		if len(pasted.Dropped) > 0 {
 			shown := make([]string, len(pasted.Dropped))
 			for i, pair := range pasted.Dropped {
@@ -363,17 +368,26 @@ func (a *App) pastedNotes(ctx context.Context, e experiments.Experiment, page, g
 				}
 				shown[i] = pair
 			}
+			who := " for every visitor."
+			if _, kept, _ := strings.Cut(saved, "?"); kept != "" {
+				who = ", and only where the address has " + kept + "."
+			}
 			out = append(out, pastedNote{"tracking_left_out", "Left out the tracking part of " + address +
-				" (?" + strings.Join(shown, "&") + "): " + runs + " for every visitor."})
+				" (?" + strings.Join(shown, "&") + "): " + runsThat(saved) + who})
+			named = true
 		}
 		if pasted.Host != "" && domain != "" && !pageOnSite(raw, domain) && !devOrigin(raw) {
+			where := saved
+			if named {
+				where = "that page"
+			}
 			out = append(out, pastedNote{"other_domain", pastedAddress + " is on " + shownDomain(pasted.Host) +
-				", not on " + shownDomain(domain) + ", the site’s domain: " + runs + " wherever the site’s tag is loaded."})
+				", not on " + shownDomain(domain) + ", the site’s domain: " + runsThat(where) + " wherever the site’s tag is loaded."})
 		}
 	}
-	note(page, "the address", "The pasted address", "the test runs on "+e.Page)
+	note(page, "the address", "The pasted address", e.Page, func(p string) string { return "the test runs on " + p })
 	if e.Goal.Type == experiments.GoalPageview {
-		note(goalURL, "the goal’s address", "The goal’s pasted address", "a visit to "+e.Goal.URL+" counts")
+		note(goalURL, "the goal’s address", "The goal’s pasted address", e.Goal.URL, func(p string) string { return "a visit to " + p + " counts" })
 	}
 	return out
 }

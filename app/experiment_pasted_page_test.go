@@ -36,7 +36,7 @@ func TestExperimentFormPastedAddress(t *testing.T) {
 	for _, want := range []string{
 		"Draft saved. ",
 		"Left out the tracking part of the address (?gclid=…): the test runs on /pricing for every visitor.",
-		"The pasted address is on www.competitor.example, not on example.com, the site’s domain: the test runs on /pricing wherever the site’s tag is loaded.",
+		"The pasted address is on www.competitor.example, not on example.com, the site’s domain: the test runs on that page wherever the site’s tag is loaded.",
 		"Left out the tracking part of the goal’s address (?utm_source=…&utm_medium=…): a visit to /thanks counts for every visitor.",
 		" Check the copy, then start the experiment.",
 	} {
@@ -74,7 +74,7 @@ func TestExperimentFormPastedAddress(t *testing.T) {
 	c.get("/experiments/" + x.ID + "/edit")
 	v.Set("page", "http://localhost:3000/pricing?plan=pro&utm_campaign=spring")
 	flash = flashText(flashAfter(t, c, "/experiments/"+x.ID+"/edit", v))
-	if want := "Changes saved. Left out the tracking part of the address (?utm_campaign=…): the test runs on /pricing?plan=pro for every visitor."; flash != want {
+	if want := "Changes saved. Left out the tracking part of the address (?utm_campaign=…): the test runs on /pricing?plan=pro, and only where the address has plan=pro."; flash != want {
 		t.Errorf("flash %q, want %q", flash, want)
 	}
 }
@@ -98,8 +98,8 @@ func TestAPIExperimentPastedAddress(t *testing.T) {
 		got = append(got, m["code"].(string)+": "+m["message"].(string))
 	}
 	want := []string{
-		"tracking_left_out: Left out the tracking part of the address (?gclid=…): the test runs on /pricing?plan=pro for every visitor.",
-		"other_domain: The pasted address is on www.competitor.example, not on example.com, the site’s domain: the test runs on /pricing?plan=pro wherever the site’s tag is loaded.",
+		"tracking_left_out: Left out the tracking part of the address (?gclid=…): the test runs on /pricing?plan=pro, and only where the address has plan=pro.",
+		"other_domain: The pasted address is on www.competitor.example, not on example.com, the site’s domain: the test runs on that page wherever the site’s tag is loaded.",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("warnings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
