@@ -1134,7 +1134,7 @@ func ExperimentEdit(f ExperimentForm) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			templ_7745c5c3_Err = TextField(Field{Name: "page", Label: "Page", Value: f.PageURL, Placeholder: "/pricing", Mono: true, Required: true, Disabled: f.Locked, Errors: f.Errors,
-				Help: "The path of the page, such as /pricing. Use * for any run of characters, or * alone for every page: /pricing/* matches the pages under /pricing/, not /pricing/ itself; /pricing* matches both. A pasted URL keeps its path and query: delete the query unless the test should run only on pages that have it."}).Render(ctx, templ_7745c5c3_Buffer)
+				Help: "The path of the page, such as /pricing. Use * for any run of characters, or * alone for every page: /pricing/* matches the pages under /pricing/, not /pricing/ itself; /pricing* matches both. A pasted URL keeps its path and leaves out its tracking part (utm_…, gclid and the like); any other query stays, and the test then runs only on pages that have it."}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
