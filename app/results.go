@@ -59,8 +59,11 @@ type resultsReport struct {
 	days       float64
 	pausedDays float64
 	health     []variantHealth
-	missing    elementMissing
-	plan       resultsPlan
+	// hideTimeoutMS is the site's hide timeout (Site.HideTimeoutMS): how
+	// long the tag waits for the element before it counts it missing.
+	hideTimeoutMS int
+	missing       elementMissing
+	plan          resultsPlan
 	// early holds why the test is too young to act on (tooEarly), and
 	// caution the warning it makes beside a decisive verdict; while either
 	// is set the verdict is worded without a call to act.
@@ -97,8 +100,11 @@ type variantHealth struct {
 	recentApplied, recentMissed int64
 	// young: the recent counts (the last 24 hours) are the whole test's,
 	// which started within them, so they are not "since yesterday".
-	young   bool
-	warning string
+	young bool
+	// hideTimeoutMS is the site's hide timeout, for the warning's words
+	// (hideWait); 0 when not known.
+	hideTimeoutMS int
+	warning       string
 }
 
 // resultsPlan is the sample-size estimate for the practical threshold.
@@ -171,6 +177,11 @@ func (a *App) buildReport(ctx context.Context, e experiments.Experiment, trends 
 	if err != nil {
 		return nil, err
 	}
+	site, err := a.store.Site(ctx, e.SiteID)
+	if err != nil {
+		return nil, err
+	}
+	r.hideTimeoutMS = site.HideTimeoutMS
 	r.health = make([]variantHealth, len(e.Variants))
 	for i := range e.Variants {
 		h := &r.health[i]
@@ -181,6 +192,7 @@ func (a *App) buildReport(ctx context.Context, e experiments.Experiment, trends 
 			h.recentApplied, h.recentMissed = recent[i].Applied, recent[i].Missed
 		}
 		h.young = e.StartedAt.After(r.at.Add(-24 * time.Hour))
+		h.hideTimeoutMS = r.hideTimeoutMS
 		h.warning = healthWarning(*h)
 	}
 	r.missing = r.makeMissing()
@@ -429,14 +441,37 @@ func goalNoun(g experiments.Goal) string {
 	return "conversions"
 }
 
+// The tag counts the element missing when it is not on the page once the
+// site's hide timeout has passed: the page view keeps its original copy
+// and sends matched:false, with no time. So a selector that no longer
+// matches and an element the page adds after the timeout (rendered late
+// by a script) look the same in the counts, and the words about a missing
+// element say when it was looked for (hideWait) and give both fixes
+// (laterFix) rather than guess which it is.
+
+// hideWait is how long the tag looked for the element: "within the 1,000
+// ms the tag waits for it (the site’s hide timeout)", without the number
+// when ms is not known (0).
+func hideWait(ms int) string {
+	if ms <= 0 {
+		return "within the time the tag waits for it (the site’s hide timeout)"
+	}
+	return "within the " + formatCount(int64(ms)) + " ms the tag waits for it (the site’s hide timeout)"
+}
+
+// laterFix is the fix for an element the page adds after the hide
+// timeout, to follow the one for a selector. The team's results pages link
+// its last words (views.SiteSettingsPhrase) to the site's settings.
+const laterFix = "or, if the page adds the element later, raise the hide timeout in " + views.SiteSettingsPhrase
+
 // healthWarning says when the element goes missing too often: in the last
 // two days first (a site change that broke the selector), else overall.
 func healthWarning(h variantHealth) string {
 	share := func(missed, applied int64) string {
-		return fmt.Sprintf("%s of page views (%s of %s)", stats.FormatShare(float64(missed)/float64(missed+applied)),
-			formatCount(missed), formatCount(missed+applied))
+		return fmt.Sprintf("%s of page views (%s of %s) %s", stats.FormatShare(float64(missed)/float64(missed+applied)),
+			formatCount(missed), formatCount(missed+applied), hideWait(h.hideTimeoutMS))
 	}
-	const fix = "check that the element’s selector still matches the page. Visitors who don’t see the copy aren’t in the test."
+	fix := "check that the element’s selector still matches the page, " + laterFix + ". Visitors who don’t see the copy aren’t in the test."
 	// The share of all matched page views, as the sentence gives it.
 	often := func(missed, applied int64) bool {
 		return missed >= healthMinMissed && float64(missed) > healthMissShare*float64(missed+applied)
@@ -486,18 +521,26 @@ func (r *resultsReport) makeMissing() elementMissing {
 	}
 	share := r.reader == shareReader
 	where := "the element " + r.exp.Selector + " on " + r.exp.Page
+	wait := hideWait(r.hideTimeoutMS)
 	if applied == 0 && missed > 0 {
 		m.never = true
-		found, seen, check := "was not found there", "so no visitor has seen the test yet", "check that the selector matches an element on that page"
-		if r.exp.Status == experiments.StatusStopped {
-			found, seen, check = "was never found there", "so no visitor saw the test", check+" before running it again"
-		}
-		m.verdict = fmt.Sprintf("The tag ran on %s matching %s, but the element %s %s, %s",
-			counted(missed, "page view", "page views"), r.exp.Page, r.exp.Selector, found, seen)
+		check := "check that the selector matches an element on that page, " + laterFix
+		found, seen, act := "was not found there", "so no visitor has seen the test yet", check+"."
 		if share {
-			m.verdict += ". " + stats.TeamCan(check)
+			act = stats.TeamCan(check)
+		}
+		if r.exp.Status == experiments.StatusStopped {
+			found, seen, act = "was never found there", "so no visitor saw the test", "before running it again, "+check+"."
+			if share {
+				act = "Before running it again, the team can " + check + "."
+			}
+		}
+		m.verdict = fmt.Sprintf("The tag ran on %s matching %s, but the element %s %s %s, %s",
+			counted(missed, "page view", "page views"), r.exp.Page, r.exp.Selector, found, wait, seen)
+		if share {
+			m.verdict += ". " + act
 		} else {
-			m.verdict += ": " + check + "."
+			m.verdict += ": " + act
 		}
 		return m
 	}
@@ -539,16 +582,17 @@ func (r *resultsReport) makeMissing() elementMissing {
 			parts = append(parts, pct+" of "+who+" "+figures)
 		}
 	}
-	in := " was not found on "
+	const check, lost = "check that the selector still matches the page, " + laterFix, "visitors who don’t see the copy aren’t in the test"
 	if all && len(parts) > 1 {
-		in = " was not found in every variant: on "
-	}
-	const check, lost = "check that the selector still matches the page", "visitors who don’t see the copy aren’t in the test"
-	m.text = since + ", " + where + in + englishJoin(parts) + ". "
-	if share {
-		m.text += capitalise(lost) + ". " + stats.TeamCan(check)
+		m.text = since + ", " + where + " was not found in every variant " + wait + ": on " + englishJoin(parts) + ". "
 	} else {
-		m.text += capitalise(check) + ": " + lost + "."
+		m.text = since + ", " + where + " was not found on " + englishJoin(parts) + " " + wait + ". "
+	}
+	m.text += capitalise(lost) + ". "
+	if share {
+		m.text += stats.TeamCan(check)
+	} else {
+		m.text += capitalise(check) + "."
 	}
 	return m
 }
@@ -1022,6 +1066,15 @@ func (r *resultsReport) resultsView(liveURL string) views.Results {
 		NotFound:   r.missing.never,
 	}
 	out.Verdict.NotFound = r.missing.never
+	// The words about a missing element end with raising the hide timeout
+	// in the site's settings: the team's pages link them there; a share
+	// link's reader cannot open them.
+	if r.reader == teamReader {
+		out.SettingsURL = "/sites/" + e.SiteID + "#settings"
+		if r.missing.never {
+			out.Verdict.SettingsURL = out.SettingsURL
+		}
+	}
 	if e.Status == experiments.StatusDraft {
 		out.Plan, out.Days, out.DaysPaused = "", 0, 0
 	}

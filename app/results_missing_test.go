@@ -73,11 +73,11 @@ func TestResultsElementNeverFound(t *testing.T) {
 		share string // the share page's text
 	}{
 		{"running", false, "The element was not found",
-			"The tag ran on 19 page views matching /pricing, but the element #missing was not found there, so no visitor has seen the test yet: check that the selector matches an element on that page.",
-			"The tag ran on 19 page views matching /pricing, but the element #missing was not found there, so no visitor has seen the test yet. The team can check that the selector matches an element on that page."},
+			"The tag ran on 19 page views matching /pricing, but the element #missing was not found there within the 1,000 ms the tag waits for it (the site’s hide timeout), so no visitor has seen the test yet: check that the selector matches an element on that page, or, if the page adds the element later, raise the hide timeout in the site’s settings.",
+			"The tag ran on 19 page views matching /pricing, but the element #missing was not found there within the 1,000 ms the tag waits for it (the site’s hide timeout), so no visitor has seen the test yet. The team can check that the selector matches an element on that page, or, if the page adds the element later, raise the hide timeout in the site’s settings."},
 		{"stopped", true, "The element was not found",
-			"The tag ran on 19 page views matching /pricing, but the element #missing was never found there, so no visitor saw the test: check that the selector matches an element on that page before running it again.",
-			"The tag ran on 19 page views matching /pricing, but the element #missing was never found there, so no visitor saw the test. The team can check that the selector matches an element on that page before running it again."},
+			"The tag ran on 19 page views matching /pricing, but the element #missing was never found there within the 1,000 ms the tag waits for it (the site’s hide timeout), so no visitor saw the test: before running it again, check that the selector matches an element on that page, or, if the page adds the element later, raise the hide timeout in the site’s settings.",
+			"The tag ran on 19 page views matching /pricing, but the element #missing was never found there within the 1,000 ms the tag waits for it (the site’s hide timeout), so no visitor saw the test. Before running it again, the team can check that the selector matches an element on that page, or, if the page adds the element later, raise the hide timeout in the site’s settings."},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newEnv(t)
@@ -177,10 +177,10 @@ func TestResultsElementGoingMissing(t *testing.T) {
 		health []bool // each row marked
 	}{
 		{"young, every variant", young.ID,
-			"The element is going missing Since the test started, the element #hero on /pricing was not found in every variant: on 23.1% of the original’s page views (6 of 26) and 86.7% of Variant B’s (13 of 15). Check that the selector still matches the page: visitors who don’t see the copy aren’t in the test.",
+			"The element is going missing Since the test started, the element #hero on /pricing was not found in every variant within the 1,000 ms the tag waits for it (the site’s hide timeout): on 23.1% of the original’s page views (6 of 26) and 86.7% of Variant B’s (13 of 15). Visitors who don’t see the copy aren’t in the test. Check that the selector still matches the page, or, if the page adds the element later, raise the hide timeout in the site’s settings.",
 			[]bool{true, true}},
 		{"old, one variant", old.ID,
-			"The element is going missing Since yesterday, the element h1.hero on /pricing/* was not found on 92.3% of Variant B’s page views (12 of 13). Check that the selector still matches the page: visitors who don’t see the copy aren’t in the test.",
+			"The element is going missing Since yesterday, the element h1.hero on /pricing/* was not found on 92.3% of Variant B’s page views (12 of 13) within the 1,000 ms the tag waits for it (the site’s hide timeout). Visitors who don’t see the copy aren’t in the test. Check that the selector still matches the page, or, if the page adds the element later, raise the hide timeout in the site’s settings.",
 			nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -72,11 +72,11 @@ func TestShareSaysWhatTheTeamCanDo(t *testing.T) {
 		}, "visitors; give it a share of the traffic, or stop the test.",
 			"visitors. The team can give it a share of the traffic, or stop the test.", true},
 		{"element never found", notFound,
-			"so no visitor has seen the test yet: check that the selector matches an element on that page.",
-			"so no visitor has seen the test yet. The team can check that the selector matches an element on that page.", true},
+			"so no visitor has seen the test yet: check that the selector matches an element on that page, or, if the page adds the element later, raise the hide timeout in the site’s settings.",
+			"so no visitor has seen the test yet. The team can check that the selector matches an element on that page, or, if the page adds the element later, raise the hide timeout in the site’s settings.", true},
 		{"element never found, stopped", stopped(notFound),
-			"so no visitor saw the test: check that the selector matches an element on that page before running it again.",
-			"so no visitor saw the test. The team can check that the selector matches an element on that page before running it again.", true},
+			"so no visitor saw the test: before running it again, check that the selector matches an element on that page, or, if the page adds the element later, raise the hide timeout in the site’s settings.",
+			"so no visitor saw the test. Before running it again, the team can check that the selector matches an element on that page, or, if the page adds the element later, raise the hide timeout in the site’s settings.", true},
 		{"element going missing", func(t *testing.T) (*env, *client, experiments.Experiment) {
 			e := newEnv(t)
 			c := e.signIn("ann@example.com")
@@ -86,8 +86,8 @@ func TestShareSaysWhatTheTeamCanDo(t *testing.T) {
 			e.tagSees(site.Key, x.ID, "b", 2, true)
 			e.tagSees(site.Key, x.ID, "b", 13, false)
 			return e, c, x
-		}, "(13 of 15). Check that the selector still matches the page: visitors who don’t see the copy aren’t in the test.",
-			"(13 of 15). Visitors who don’t see the copy aren’t in the test. The team can check that the selector still matches the page.", false},
+		}, "(13 of 15) within the 1,000 ms the tag waits for it (the site’s hide timeout). Visitors who don’t see the copy aren’t in the test. Check that the selector still matches the page, or, if the page adds the element later, raise the hide timeout in the site’s settings.",
+			"(13 of 15) within the 1,000 ms the tag waits for it (the site’s hide timeout). Visitors who don’t see the copy aren’t in the test. The team can check that the selector still matches the page, or, if the page adds the element later, raise the hide timeout in the site’s settings.", false},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			e, c, x := tt.set(t)

@@ -89,7 +89,17 @@ type Verdict struct {
 	// ReadOnly says the reader cannot act on the test (a share link):
 	// the title of a paused test does not tell them to resume it.
 	ReadOnly bool
+	// SettingsURL, when set, links SiteSettingsPhrase in Text (the hide
+	// timeout of an element not found) to the site's settings.
+	SettingsURL string
 }
+
+// SiteSettingsPhrase ends the advice to raise the site's hide timeout
+// where the tag does not find the element (Results.Missing, and the
+// verdict when it is found nowhere): the team's pages link it to the
+// site's settings (SettingsURL); the document and share links keep it
+// as text.
+const SiteSettingsPhrase = "the site’s settings"
 
 // SRMBanner explains a broken traffic split.
 type SRMBanner struct {
@@ -138,6 +148,9 @@ type Results struct {
 	// or "". NotFound: it was found on no page view at all (Verdict.NotFound).
 	Missing  string
 	NotFound bool
+	// SettingsURL, when set, links SiteSettingsPhrase in Missing to the
+	// site's settings.
+	SettingsURL string
 }
 
 // ResultsPage is the full results page of one experiment.
