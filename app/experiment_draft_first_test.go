@@ -114,7 +114,7 @@ func TestDraftCopyBeforeWhereToTest(t *testing.T) {
 
 // TestUnfinishedDraftStart: a draft saved before its page, element and
 // goal were chosen cannot start, from the page or the API: the page's
-// Start brings back the edit form with the message beside each missing
+// Start leads to the edit form with the message beside each missing
 // field, and the API answers 422 with a code and field for each.
 func TestUnfinishedDraftStart(t *testing.T) {
 	e := newEnv(t)
@@ -125,7 +125,8 @@ func TestUnfinishedDraftStart(t *testing.T) {
 
 	c.get("/experiments/" + x.ID)
 	resp, body := c.post("/experiments/"+x.ID+"/start", nil)
-	wantStatus(t, resp, http.StatusUnprocessableEntity, body)
+	wantStatus(t, resp, http.StatusSeeOther, body)
+	_, body = c.get(resp.Header.Get("Location"))
 	wantContains(t, body, "Edit experiment", `id="f-page-error"`, `id="f-selector-error"`, `id="f-goal-error"`,
 		"Enter the page to test on", "Enter the CSS selector of the button or link whose click counts",
 		"cannot start yet")

@@ -499,6 +499,14 @@ func (a *App) renderExperimentForm(c *fiber.Ctx, f views.ExperimentForm, status 
 	plan := planForm(f.Plan.Threshold, f.Plan.BaseRate, f.Plan.DailyVisits, len(f.Variants))
 	plan.BaseMeasured, plan.DailyMeasured, plan.DailyPending = f.Plan.BaseMeasured, f.Plan.DailyMeasured, f.Plan.DailyPending
 	f.Plan = plan
+	if c.Method() == fiber.MethodGet && c.Query("start") == "1" && !f.Creating() {
+		// The edit page a refused Start leads to (notReadyToStart).
+		e, err := a.store.Experiment(c.UserContext(), f.ID)
+		if err != nil {
+			return err
+		}
+		startRefused(&f, e)
+	}
 	f.Page = a.page(c, views.NavExperiments)
 	if f.Creating() {
 		f.Page.Title = "New experiment"

@@ -57,8 +57,8 @@ func (a *App) experimentTransition(action string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		ctx := c.UserContext()
 		e, err := a.store.Transition(ctx, c.Params("id"), action)
-		if errs, ok := formErrors(err, experimentField); ok && action == experiments.ActionStart {
-			return a.notReadyToStart(c, errs)
+		if _, ok := formErrors(err, experimentField); ok && action == experiments.ActionStart {
+			return a.notReadyToStart(c)
 		}
 		var others *elementOthers
 		if err == nil && action != experiments.ActionStart {
@@ -79,17 +79,26 @@ func (a *App) experimentTransition(action string) fiber.Handler {
 }
 
 // notReadyToStart answers a Start refused for a draft saved without its
-// page, element or goal (Store.CreateDraft): the edit form, with the
-// message beside each field to fill in, rather than a notice naming one.
-func (a *App) notReadyToStart(c *fiber.Ctx, errs views.Errors) error {
-	e, err := a.store.Experiment(c.UserContext(), c.Params("id"))
-	if err != nil {
-		return err
+// page, element or goal (Store.CreateDraft): the edit page, at its own
+// address, marking each field to fill in (startRefused), rather than a
+// notice naming one. A form drawn at /start would offer only Save and
+// Cancel, and a reload would send it again.
+func (a *App) notReadyToStart(c *fiber.Ctx) error {
+	return c.Redirect("/experiments/"+c.Params("id")+"/edit?start=1", fiber.StatusSeeOther)
+}
+
+// startRefused marks on f, the edit form of a stored draft, what Start
+// refused it for (notReadyToStart): the message beside each of the page,
+// element and goal still empty, and why the form is shown. A draft
+// completed since shows the form as it is.
+func startRefused(f *views.ExperimentForm, e experiments.Experiment) {
+	if e.Status != experiments.StatusDraft || len(f.Errors) > 0 {
+		return
 	}
-	f := formFromExperiment(e)
-	f.Errors = errs
-	f.Refused = "This draft cannot start yet: it needs its " + unsetWords(e) + "."
-	return a.renderExperimentForm(c, f, fiber.StatusUnprocessableEntity)
+	if errs, ok := formErrors(e.Incomplete(), experimentField); ok && len(errs) > 0 {
+		f.Errors = errs
+		f.Refused = "This draft cannot start yet: it needs its " + unsetWords(e) + "."
+	}
 }
 
 // tagUnseen is the name of e's site while copylab has seen nothing of its

@@ -101,6 +101,10 @@ func (a *App) experimentUpdate(c *fiber.Ctx) error {
 		// Saved without what it lacked (Store.UpdateExperiment): Start
 		// asks for it.
 		next = "It still needs its " + unsetWords(e) + " before it can start."
+	} else if e.Status == experiments.StatusDraft && !cur.Complete() && experiments.StartRefusal(e) == nil {
+		// This save gave the draft what Start asked for: the page it
+		// lands on has the Start button.
+		next = "It can start now."
 	}
 	return a.redirectWithFlash(c, "/experiments/"+e.ID, "ok", savedFlash(e, "Changes saved", notes, next, false))
 }
