@@ -207,10 +207,22 @@
     if (ticked > 0 && (edited > 0 || chosen)) parts.push(count(ticked, "ticked draft", "ticked drafts"));
     return parts.length ? "Your " + parts.join(" and ") + " will be replaced." : "";
   }
+  // The brief also carries the drafts form's fields (hx-include, which
+  // htmx reads at each request) while there is one: the server renders
+  // the attribute only beside a drafts form, and a set that a poll brings
+  // in later, or a swap that takes it away, changes that here. A selector
+  // that matches nothing makes htmx log an error at every press.
+  function includeDrafts(form) {
+    var brief = document.getElementById("brief-form");
+    if (!brief) return;
+    if (form) brief.setAttribute("hx-include", "#drafts-form");
+    else brief.removeAttribute("hx-include");
+  }
   function guardBrief() {
+    var form = document.getElementById("drafts-form");
+    includeDrafts(form);
     var btn = document.getElementById("brief-submit");
     if (!btn) return;
-    var form = document.getElementById("drafts-form");
     var lost = form ? lossText(form) : "";
     if (lost) btn.setAttribute("data-confirm", "Get new drafts for this brief? " + lost);
     else btn.removeAttribute("data-confirm");
