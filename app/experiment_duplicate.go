@@ -2,6 +2,8 @@ package app
 
 import (
 	"net/http"
+	"slices"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -23,8 +25,30 @@ func (a *App) experimentDuplicate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return a.redirectWithFlash(c, "/experiments/"+e.ID, "ok",
-		"A new draft with the same page, element, goal and variants, and no results yet. Change what you like, then start it.")
+	return a.redirectWithFlash(c, "/experiments/"+e.ID, "ok", duplicatedSentence(e))
+}
+
+// duplicatedSentence is the message after a duplicate e: it names only
+// what the copy has of its page, element and goal (a draft saved before
+// they were chosen has some or none), and says what it still needs.
+func duplicatedSentence(e experiments.Experiment) string {
+	unset := unsetNames(e)
+	var same []string
+	for _, name := range []string{"page", "element", "goal"} {
+		if !slices.Contains(unset, name) {
+			same = append(same, name)
+		}
+	}
+	same = append(same, "variants")
+	list := strings.Join(same[:len(same)-1], ", ")
+	if list != "" {
+		list += " and "
+	}
+	list += same[len(same)-1]
+	if len(unset) > 0 {
+		return "A new draft with the same " + list + ", and no results yet. It still needs its " + unsetWords(e) + " before it can start."
+	}
+	return "A new draft with the same " + list + ", and no results yet. Change what you like, then start it."
 }
 
 // apiExperimentDuplicate answers POST /api/v1/experiments/:id/duplicate:

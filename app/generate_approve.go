@@ -85,7 +85,7 @@ func (a *App) generateApprove(c *fiber.Ctx) error {
 			if err := a.store.SaveBrief(ctx, e.ID, briefJSON(mustBrief(jobForm(j)))); err != nil {
 				a.log.Warn("generate: save brief after approve", "experiment", e.ID, "error", err)
 			}
-			sentence := approvedSentence(added, j.draftCount()-len(added))
+			sentence := approvedSentence(e, added, j.draftCount()-len(added))
 			if was := customSplit(e); was != "" {
 				// e is the experiment as read before the add.
 				sentence += " The split is equal again (it was " + was + "): set it again on the experiment page if you want it back."
@@ -247,11 +247,13 @@ func mustBrief(f views.BriefForm) variants.Brief {
 	return b
 }
 
-// approvedSentence is the flash message after adding drafts. The set
+// approvedSentence is the flash message after adding drafts to e. The set
 // goes once its drafts are added (markAdded), so the sentence says that
 // the other drafts, not added, were not kept: the drafting page, opened
-// again, shows the brief alone.
-func approvedSentence(added []experiments.Variant, others int) string {
+// again, shows the brief alone. A draft saved before its page, element
+// or goal was chosen cannot start yet: the sentence says what it needs
+// rather than to press Start.
+func approvedSentence(e experiments.Experiment, added []experiments.Variant, others int) string {
 	keys := make([]string, len(added))
 	for i, v := range added {
 		keys[i] = strings.ToUpper(v.Key)
@@ -260,8 +262,13 @@ func approvedSentence(added []experiments.Variant, others int) string {
 	if n := len(keys); n > 1 {
 		list = strings.Join(keys[:n-1], ", ") + " and " + keys[n-1]
 	}
-	s := fmt.Sprintf("Added %d %s to the experiment as %s %s. Check the copy, then press Start to show it to visitors.",
+	s := fmt.Sprintf("Added %d %s to the experiment as %s %s.",
 		len(added), genPlural(len(added), "draft", "drafts"), genPlural(len(added), "variant", "variants"), list)
+	if e.Complete() {
+		s += " Check the copy, then press Start to show " + genPlural(len(added), "it", "them") + " to visitors."
+	} else {
+		s += " Check the copy. Before it can start, the experiment still needs its " + unsetWords(e) + "."
+	}
 	switch {
 	case others == 1:
 		s += " The other draft was not kept."
