@@ -1146,7 +1146,9 @@ func (r *resultsReport) resultsView(liveURL string) views.Results {
 // back. The rule is the whole experiment's, as the verdict's is: each
 // variant's chance to be best rests on every other's counts.
 //
-// needed is the line under "Too few visitors yet", the same on every row:
+// needed is the line under "Too few visitors yet" (or "Too few clicks
+// yet", TooFewRow.Of, once every variant has its visitors), the same on
+// every row:
 // the verdict's own estimate of the visitors still needed, or, with no
 // conversion to estimate from yet, the least the verdict asks for. rows,
 // when not nil, says it row by row instead, in the verdict's terms: a
@@ -1198,14 +1200,23 @@ func (r *resultsReport) tooFew(visitors, conversions int64) (tooFew bool, needed
 		}
 		return true, "", rows
 	}
+	// Once every variant has its visitors, what the test lacks is
+	// conversions: each row's label names them as the verdict does ("Too
+	// few clicks yet"), over the same line.
+	if !slices.ContainsFunc(r.arms, func(a stats.Arm) bool { return a.Exposures < stats.MinExposures }) {
+		rows = make([]views.TooFewRow, len(r.arms))
+		for i := range rows {
+			rows[i].Of = r.goalNoun
+		}
+	}
 	if need.More > 0 {
-		return true, "About " + formatCount(need.More) + " more visitors per variant " + were, nil
+		return true, "About " + formatCount(need.More) + " more visitors per variant " + were, rows
 	}
 	if conversions == 0 {
 		return true, fmt.Sprintf("At least %s %s and %s visitors per variant %s",
-			formatCount(stats.MinConversions), r.goalNoun, formatCount(stats.MinExposures), were), nil
+			formatCount(stats.MinConversions), r.goalNoun, formatCount(stats.MinExposures), were), rows
 	}
-	return true, "", nil
+	return true, "", rows
 }
 
 // splitText is the planned or observed split, "50% / 50%".

@@ -31,7 +31,7 @@ func TestResultsTooFewConversionsWording(t *testing.T) {
 			name:   "every variant has its visitors",
 			counts: [][2]int64{{300, 3}, {300, 4}},
 			want:   "Not enough data yet: the test has 7 of the 10 clicks copylab needs to call it; at the rate so far that takes roughly 130 more visitors per variant.",
-			row:    "Too few visitors yet About 130 more visitors per variant needed",
+			row:    "Too few clicks yet About 130 more visitors per variant needed",
 		},
 		{
 			// 5 clicks in 200 visitors: 10 take 200 a variant, 110

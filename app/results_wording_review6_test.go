@@ -129,7 +129,7 @@ func TestResultsOneRounding(t *testing.T) {
 	_, body := c.get("/experiments/" + x.ID + "/results")
 	wantContains(t, body, "each variant needs about "+plan+" visitors", "roughly "+more+" more visitors per variant")
 	for i, got := range chanceCells(t, body) {
-		if want := "Too few visitors yet About " + more + " more visitors per variant needed"; got != want {
+		if want := "Too few clicks yet About " + more + " more visitors per variant needed"; got != want {
 			t.Errorf("row %d: %q, want %q", i, got, want)
 		}
 	}

@@ -49,9 +49,23 @@ type ResultRow struct {
 // reach 100 visitors"). NoTraffic says the variant gets no share of the
 // traffic (0%), so it never gets its visitors: the row says that instead
 // of "Too few visitors yet".
+//
+// Of is what is too few when it is not visitors: the goal's conversions
+// ("clicks"), once every variant has its visitors and the test lacks
+// conversions; the row then says "Too few clicks yet".
 type TooFewRow struct {
 	NoTraffic bool
 	Needed    string
+	Of        string
+}
+
+// tooFewOf is what a row's "Too few … yet" names: visitors, unless the
+// row says otherwise (TooFewRow.Of).
+func tooFewOf(row TooFewRow) string {
+	if row.Of != "" {
+		return row.Of
+	}
+	return "visitors"
 }
 
 // Health is the snippet's telemetry for one variant: page views where the
