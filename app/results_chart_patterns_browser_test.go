@@ -84,23 +84,7 @@ func TestChartPatternsBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	vs := []experiments.Variant{{Text: "Buy today"}}
-	for i := 1; i < experiments.MaxVariants; i++ {
-		vs = append(vs, experiments.Variant{Text: "New copy " + strconv.Itoa(i)})
-	}
-	x, err := live.store.CreateExperiment(ctx, experiments.Experiment{SiteID: site.ID, Name: "Hero", Page: "/pricing",
-		Selector: heroSelector, Goal: experiments.Goal{Type: experiments.GoalClick, Selector: "#buy"}, CoverageBP: 10000, Variants: vs})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if x, err = live.store.Transition(ctx, x.ID, "start"); err != nil {
-		t.Fatal(err)
-	}
-	rates := map[string]float64{}
-	for i, v := range x.Variants {
-		rates[v.Key] = 0.06 + 0.003*float64(i)
-	}
-	bulkResults(t, live.store, site, x, bulkSpec{Events: 20_000, Start: time.Now().AddDate(0, 0, -9), Days: 10, Seed: 7, Rates: rates})
+	x := startFullHero(t, live, site)
 	shots := os.Getenv("COPYLAB_REVIEW_SHOTS")
 
 	for _, forced := range []bool{false, true} {
@@ -137,4 +121,29 @@ func TestChartPatternsBrowser(t *testing.T) {
 			}
 		})
 	}
+}
+
+// startFullHero starts "Hero" on site with as many variants as a test may
+// have, and gives it ten days of results.
+func startFullHero(t *testing.T, live *liveApp, site experiments.Site) experiments.Experiment {
+	t.Helper()
+	ctx := context.Background()
+	vs := []experiments.Variant{{Text: "Buy today"}}
+	for i := 1; i < experiments.MaxVariants; i++ {
+		vs = append(vs, experiments.Variant{Text: "New copy " + strconv.Itoa(i)})
+	}
+	x, err := live.store.CreateExperiment(ctx, experiments.Experiment{SiteID: site.ID, Name: "Hero", Page: "/pricing",
+		Selector: heroSelector, Goal: experiments.Goal{Type: experiments.GoalClick, Selector: "#buy"}, CoverageBP: 10000, Variants: vs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if x, err = live.store.Transition(ctx, x.ID, "start"); err != nil {
+		t.Fatal(err)
+	}
+	rates := map[string]float64{}
+	for i, v := range x.Variants {
+		rates[v.Key] = 0.06 + 0.003*float64(i)
+	}
+	bulkResults(t, live.store, site, x, bulkSpec{Events: 20_000, Start: time.Now().AddDate(0, 0, -9), Days: 10, Seed: 7, Rates: rates})
+	return x
 }

@@ -2,7 +2,6 @@ package app
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"image"
 	"image/png"
@@ -10,7 +9,6 @@ import (
 	"os"
 	"strconv"
 	"testing"
-	"time"
 
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
@@ -101,25 +99,8 @@ func TestBarPatternsBrowser(t *testing.T) {
 	}
 	tab := browsertest.NewTab(t) // skips without Chromium, fails under CI
 	live := serveLive(t)
-	ctx := context.Background()
 	site := shopWithPostHog(t, live)
-	vs := []experiments.Variant{{Text: "Buy today"}}
-	for i := 1; i < experiments.MaxVariants; i++ {
-		vs = append(vs, experiments.Variant{Text: "New copy " + strconv.Itoa(i)})
-	}
-	x, err := live.store.CreateExperiment(ctx, experiments.Experiment{SiteID: site.ID, Name: "Hero", Page: "/pricing",
-		Selector: heroSelector, Goal: experiments.Goal{Type: experiments.GoalClick, Selector: "#buy"}, CoverageBP: 10000, Variants: vs})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if x, err = live.store.Transition(ctx, x.ID, "start"); err != nil {
-		t.Fatal(err)
-	}
-	rates := map[string]float64{}
-	for i, v := range x.Variants {
-		rates[v.Key] = 0.06 + 0.003*float64(i)
-	}
-	bulkResults(t, live.store, site, x, bulkSpec{Events: 20_000, Start: time.Now().AddDate(0, 0, -9), Days: 10, Seed: 7, Rates: rates})
+	x := startFullHero(t, live, site)
 	// A recorded session of the original's and of B's, for the list.
 	for i, v := range []string{"control", "b"} {
 		visitor := "rec" + strconv.Itoa(i)
