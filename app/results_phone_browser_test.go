@@ -115,12 +115,11 @@ func TestResultsFitPhoneBrowser(t *testing.T) {
 	}
 }
 
-// shopWithPostHog makes the site "Shop" at example.com, recorded with
-// PostHog.
-func shopWithPostHog(t *testing.T, live *liveApp) experiments.Site {
+// shopWithPostHog makes the site "Shop" at domain, recorded with PostHog.
+func shopWithPostHog(t *testing.T, live *liveApp, domain string) experiments.Site {
 	t.Helper()
 	ctx := context.Background()
-	site, err := live.store.CreateSite(ctx, experiments.Site{Name: "Shop", Domain: "example.com"})
+	site, err := live.store.CreateSite(ctx, experiments.Site{Name: "Shop", Domain: domain})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,7 +136,7 @@ func shopWithPostHog(t *testing.T, live *liveApp) experiments.Site {
 func startPricingHero(t *testing.T, live *liveApp, domain string) (experiments.Site, experiments.Experiment) {
 	t.Helper()
 	ctx := context.Background()
-	site := shopWithPostHog(t, live)
+	site := shopWithPostHog(t, live, domain)
 	x, err := live.store.CreateExperiment(ctx, experiments.Experiment{SiteID: site.ID, Name: "Pricing hero", Page: "/pricing",
 		Selector: `[data-copylab="hero"]`, Goal: experiments.Goal{Type: experiments.GoalClick, Selector: "#buy"}, CoverageBP: 10000,
 		Variants: []experiments.Variant{{Text: "Simple pricing for growing teams"}, {Text: "Pay for what you ship"}, {Text: "Pricing that grows with you"}}})

@@ -99,7 +99,7 @@ func TestBarPatternsBrowser(t *testing.T) {
 	}
 	tab := browsertest.NewTab(t) // skips without Chromium, fails under CI
 	live := serveLive(t)
-	site := shopWithPostHog(t, live)
+	site := shopWithPostHog(t, live, "example.com")
 	x := startFullHero(t, live, site)
 	// A recorded session of the original's and of B's, for the list.
 	for i, v := range []string{"control", "b"} {
