@@ -214,7 +214,7 @@ func (a *App) watchHeld(ctx context.Context, site experiments.Site) {
 		if _, _, err := a.answerDue(ctx, e, counts, arms, an, delivered, done); err != nil {
 			a.log.Error("notify: watch answer", "site", site.Key, "experiment", e.ID, "error", err)
 		}
-		if _, err := a.dueWarnings(ctx, e, e, an, done); err != nil {
+		if _, err := a.dueWarnings(ctx, site, e, e, an, done); err != nil {
 			a.log.Error("notify: watch warnings", "site", site.Key, "experiment", e.ID, "error", err)
 		}
 	}
@@ -249,8 +249,9 @@ type dueWarning struct {
 // and returns those whose message is due, once an episode: its split is
 // broken (an is its analysis), or the tag stopped finding the tested
 // element since yesterday (the results page's health warning). short is
-// e with its names as chat messages give them (clip).
-func (a *App) dueWarnings(ctx context.Context, e, short experiments.Experiment, an stats.Analysis, done map[string]time.Time) ([]dueWarning, error) {
+// e with its names as chat messages give them (clip); site is e's site,
+// whose hide timeout the element's message names as the page does.
+func (a *App) dueWarnings(ctx context.Context, site experiments.Site, e, short experiments.Experiment, an stats.Analysis, done map[string]time.Time) ([]dueWarning, error) {
 	clears, err := a.store.NoticeClears(ctx, e.ID)
 	if err != nil {
 		return nil, err
@@ -267,11 +268,11 @@ func (a *App) dueWarnings(ctx context.Context, e, short experiments.Experiment, 
 		return nil, err
 	}
 	young := e.StartedAt.After(a.now().Add(-24 * time.Hour))
-	w := elementMissingText(e, recent, young)
+	w := elementMissingText(e, recent, young, site.HideTimeoutMS)
 	if key, err := a.warningDue(ctx, e.ID, noticeElementMissing, w != "", done, clears); err != nil {
 		return nil, err
 	} else if key != "" {
-		due = append(due, dueWarning{key: key, status: noticeElementMissing, text: w, shortText: elementMissingText(short, recent, young)})
+		due = append(due, dueWarning{key: key, status: noticeElementMissing, text: w, shortText: elementMissingText(short, recent, young, site.HideTimeoutMS)})
 	}
 	return due, nil
 }
@@ -315,7 +316,7 @@ func (a *App) notifyExperiment(ctx context.Context, site experiments.Site, e exp
 	}
 
 	// The warnings, once an episode (warningDue).
-	warnings, err := a.dueWarnings(ctx, e, short, an, done)
+	warnings, err := a.dueWarnings(ctx, site, e, short, an, done)
 	if err != nil {
 		return 0, err
 	}
@@ -543,14 +544,15 @@ func episodeOf(key, base string) int {
 // where the page does not (a few misses in each) and hide one variant's
 // problem in the others' views. Only the page views since yesterday count
 // here, as the page puts them first (healthWarning): a selector that broke
-// long ago and works again is no news.
-func elementMissingText(e experiments.Experiment, recent []experiments.HealthCounts, young bool) string {
+// long ago and works again is no news. hideTimeoutMS is the site's hide
+// timeout, which the page's words name (hideWait).
+func elementMissingText(e experiments.Experiment, recent []experiments.HealthCounts, young bool, hideTimeoutMS int) string {
 	var lines []string
 	for i, v := range e.Variants {
 		if i >= len(recent) || recent[i].Key != v.Key {
 			continue
 		}
-		w := healthWarning(variantHealth{recentApplied: recent[i].Applied, recentMissed: recent[i].Missed, young: young})
+		w := healthWarning(variantHealth{recentApplied: recent[i].Applied, recentMissed: recent[i].Missed, young: young, hideTimeoutMS: hideTimeoutMS})
 		if w != "" {
 			lines = append(lines, views.VariantLabel(v.Key, i == 0)+": "+lowerFirst(w))
 		}
