@@ -1203,10 +1203,10 @@ func (r *resultsReport) tooFew(visitors, conversions int64) (tooFew bool, needed
 	// Once every variant has its visitors, what the test lacks is
 	// conversions: each row's label names them as the verdict does ("Too
 	// few clicks yet"), over the same line.
-	if !slices.ContainsFunc(r.arms, func(a stats.Arm) bool { return a.Exposures < stats.MinExposures }) {
+	if of := r.tooFewOf(); of != "" {
 		rows = make([]views.TooFewRow, len(r.arms))
 		for i := range rows {
-			rows[i].Of = r.goalNoun
+			rows[i].Of = of
 		}
 	}
 	if need.More > 0 {
@@ -1217,6 +1217,18 @@ func (r *resultsReport) tooFew(visitors, conversions int64) (tooFew bool, needed
 			formatCount(stats.MinConversions), r.goalNoun, formatCount(stats.MinExposures), were), rows
 	}
 	return true, "", rows
+}
+
+// tooFewOf is what the counts lack, while they are too few for a
+// verdict, when it is not visitors: the goal's conversions ("clicks")
+// once every variant has its visitors; "" while some variant is short of
+// them. The table's rows (TooFewRow.Of) and the segments' line
+// (Trends.TooFewOf) name it.
+func (r *resultsReport) tooFewOf() string {
+	if slices.ContainsFunc(r.arms, func(a stats.Arm) bool { return a.Exposures < stats.MinExposures }) {
+		return ""
+	}
+	return r.goalNoun
 }
 
 // splitText is the planned or observed split, "50% / 50%".
@@ -1259,6 +1271,9 @@ func (r *resultsReport) trendsView(liveURL string) views.Trends {
 		liveURL = ""
 	}
 	t := views.Trends{LiveURL: liveURL, Keys: r.seriesKeys(), TooFew: r.an.Need.Short}
+	if t.TooFew {
+		t.TooFewOf = r.tooFewOf()
+	}
 	// A young test's charts count hours (addHours), an older one's days.
 	names, counts, series := r.dayNames, r.daily, r.series
 	if len(r.hours) > 0 {

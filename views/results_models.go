@@ -217,8 +217,11 @@ type Trends struct {
 	HourlyMax int64
 	// TooFew: the counts are too few for any verdict (Results.TooFew), so
 	// no segment can stand out yet, and the page does not say that none
-	// does.
-	TooFew bool
+	// does. TooFewOf is what is too few when it is not visitors, as the
+	// table's rows name it (TooFewRow.Of): the goal's conversions
+	// ("clicks") once every variant has its visitors.
+	TooFew   bool
+	TooFewOf string
 
 	// Draft is a draft's trends: it has not started, so there is nothing
 	// to draw. ExperimentURL leads a member back to the experiment; "" on
