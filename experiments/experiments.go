@@ -742,9 +742,9 @@ func (s *Store) Transition(ctx context.Context, id, action string) (Experiment, 
 			stored := cur
 			stored.Variants = vs
 			// A draft saved to draft copy for before its page, element
-			// and goal were chosen (CreateDraft) gets the form's sentences
-			// for each one missing.
-			if errs := stored.Incomplete(); len(errs) > 0 {
+			// and goal were chosen (CreateDraft) gets a sentence for each
+			// one missing (StartIncomplete).
+			if errs := stored.StartIncomplete(); len(errs) > 0 {
 				return errs
 			}
 			if err := StartRefusal(stored); err != nil {

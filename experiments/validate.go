@@ -582,6 +582,26 @@ func (e Experiment) Incomplete() ValidationError {
 	return out
 }
 
+// StartIncomplete is Incomplete as Transition refuses a start with it: a
+// goal never chosen, which the form's "Draft copy with AI" stores as a
+// click on no element (the form's default type, not the marketer's
+// choice), is asked for as a choice among the goal types rather than as
+// a click's selector. A goal of another type chose that type, and keeps
+// its sentence. The edit form keeps Incomplete's: it shows the click
+// chosen, and the message stands under the click's selector box.
+func (e Experiment) StartIncomplete() ValidationError {
+	out := e.Incomplete()
+	if e.Goal.Type != GoalClick {
+		return out
+	}
+	for i, f := range out {
+		if f.Field == FieldGoal {
+			out[i].Message = "Choose the goal: a click, a page view or an event."
+		}
+	}
+	return out
+}
+
 // ValidateDraft is Validate for a draft saved before its page, element or
 // goal is chosen (the form's "Draft copy with AI"): those it leaves empty
 // (Unset) are not problems yet, since Transition refuses to start it
