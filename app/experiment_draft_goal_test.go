@@ -41,7 +41,7 @@ func TestUnfinishedDraftStartGoalUnchosen(t *testing.T) {
 		wantCode string
 		wantMsg  string
 	}{
-		{"never chosen", "", "invalid_goal", "Choose the goal: a click, a page view or an event."},
+		{"never chosen", "", "invalid_goal", "Choose a goal: a click, a page visit or a custom event."},
 		{"page visit chosen", "pageview", "invalid_goal",
 			"Enter the URL of the page that counts as a conversion, such as /thanks*."},
 	}

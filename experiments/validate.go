@@ -582,6 +582,9 @@ func (e Experiment) Incomplete() ValidationError {
 	return out
 }
 
+// msgChooseGoal asks for a goal none of whose types was chosen.
+const msgChooseGoal = "Choose a goal: a click, a page visit or a custom event."
+
 // StartIncomplete is Incomplete as Transition refuses a start with it: a
 // goal never chosen, which the form's "Draft copy with AI" stores as a
 // click on no element (the form's default type, not the marketer's
@@ -596,7 +599,7 @@ func (e Experiment) StartIncomplete() ValidationError {
 	}
 	for i, f := range out {
 		if f.Field == FieldGoal {
-			out[i].Message = "Choose the goal: a click, a page view or an event."
+			out[i].Message = msgChooseGoal
 		}
 	}
 	return out
@@ -678,7 +681,7 @@ func (e Experiment) problems() ValidationError {
 			v.add("goal", "invalid_goal", "%s", msg)
 		}
 	default:
-		v.add("goal", "invalid_goal", "Choose a goal: a click, a page visit or a custom event.")
+		v.add("goal", "invalid_goal", "%s", msgChooseGoal)
 	}
 	if e.CoverageBP < 0 || e.CoverageBP > 10000 {
 		v.add("coverage_bp", "out_of_range", "Traffic share must be between 0%% and 100%%.")
