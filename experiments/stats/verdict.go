@@ -488,10 +488,14 @@ func conversionsText(arms []Arm, an Analysis, opts Options) string {
 // runningTail ends a not_enough_data sentence of a test not stopped: a
 // difference already beyond the practical threshold (far from control),
 // then what a pause means, to the team ("resume the test to get what") or
-// to a reader who cannot act.
+// to a reader who cannot act. The difference is "so far" unless the
+// sentence already says so ("at the rate so far"), which would read twice.
 func runningTail(text, control string, ahead, behind []string, opts Options, what string) string {
 	if far := farText(control, ahead, behind, "is", "are"); far != "" {
-		text += "; " + far + " so far, but that is not confirmed until then"
+		if !strings.Contains(text, "so far") {
+			far += " so far"
+		}
+		text += "; " + far + ", but that is not confirmed until then"
 	}
 	switch {
 	case opts.Paused && opts.ReadOnly:
