@@ -417,22 +417,29 @@ func minimumText(arms []Arm, an Analysis, opts Options) string {
 	}
 	// Short of conversions too, "more" is said to be visitors, and the
 	// conversions the test has follow.
-	visitors := ""
-	if c < MinConversions {
-		visitors = " visitors"
+	// With the clicks to name after it, the first need names its unit.
+	visitors := func(n int64) string {
+		switch {
+		case c >= MinConversions:
+			return ""
+		case n == 1:
+			return " visitor"
+		}
+		return " visitors"
 	}
 	var needs, had []string
 	for k, i := range short {
-		n := FormatCount(MinExposures - arms[i].Exposures)
+		n := MinExposures - arms[i].Exposures
 		if k == 0 {
-			needs = append(needs, arms[i].Label+" needs "+n+" more"+visitors)
+			needs = append(needs, arms[i].Label+" needs "+FormatCount(n)+" more"+visitors(n))
 		} else {
-			needs = append(needs, arms[i].Label+" "+n+" more")
+			needs = append(needs, arms[i].Label+" "+FormatCount(n)+" more")
 		}
 		had = append(had, arms[i].Label+" at "+FormatCount(arms[i].Exposures))
 	}
 	if same {
-		needs = []string{"each variant needs " + FormatCount(MinExposures-arms[0].Exposures) + " more" + visitors}
+		n := MinExposures - arms[0].Exposures
+		needs = []string{"each variant needs " + FormatCount(n) + " more" + visitors(n)}
 		had = []string{"each variant at " + FormatCount(arms[0].Exposures)}
 	}
 
