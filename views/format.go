@@ -118,3 +118,18 @@ func sourceLabel(source string) string {
 
 // itoa64 formats an int64 id for URLs.
 func itoa64(n int64) string { return strconv.FormatInt(n, 10) }
+
+// fixProblemsText asks to fix the n problems marked on a form: "Please fix
+// the problem marked below." for one, with their number for more.
+func fixProblemsText(n int) string {
+	return "Please " + fixProblems(n) + "."
+}
+
+// fixProblems is fixProblemsText's request, to end another sentence:
+// "fix the problem marked below".
+func fixProblems(n int) string {
+	if n == 1 {
+		return "fix the problem marked below"
+	}
+	return "fix the " + itoa(n) + " problems marked below"
+}
