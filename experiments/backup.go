@@ -31,7 +31,9 @@ type BackupInfo struct {
 //
 // The copy is written beside dst under a temporary name, readable by its
 // owner only (the database holds webhook URLs and session tokens), checked
-// (PRAGMA quick_check), synced to disk, and only then given its name. dst
+// (PRAGMA quick_check), synced to disk, and only then given its name. Run
+// as root, it is the file of the folder's owner, as a database root
+// creates there is (see snapshotBeside). dst
 // must not exist; when it names a directory, the copy goes in it as
 // copylab-YYYYMMDD-HHMMSSZ.db (UTC). A dst that ends in a slash must be
 // a directory. On an error, or when ctx ends, no file is left behind.
@@ -59,38 +61,106 @@ func Backup(ctx context.Context, src, dst string) (BackupInfo, error) {
 	if _, err := os.Lstat(dst); err == nil {
 		return info, backupExists(dst)
 	}
-	tmpPath, err := emptyFileBeside(dst, ".partial-*")
+	snap, err := snapshotBeside(ctx, src, dst, ".partial-*", 0)
 	if err != nil {
 		return info, fmt.Errorf("backup: %w", err)
 	}
-	done := false
-	defer func() {
-		if !done {
-			os.Remove(tmpPath)
-		}
-	}()
-
-	if info.Schema, err = snapshot(ctx, src, tmpPath, 0); err != nil {
-		return info, fmt.Errorf("backup: %w", err)
-	}
-	if err := claimName(tmpPath, dst); err != nil {
+	if err := claimName(snap.tmp, dst); err != nil {
+		os.Remove(snap.tmp)
 		return info, err
 	}
-	done = true
 	syncDir(filepath.Dir(dst))
-	st, err := os.Stat(dst)
-	if err != nil {
-		return info, fmt.Errorf("backup: %w", err)
-	}
-	info.Bytes, info.Took = st.Size(), time.Since(start)
+	info.Schema, info.Bytes, info.Took = snap.schema, snap.size, time.Since(start)
 	return info, nil
 }
 
-// emptyFileBeside creates an empty file in dst's directory, named after
-// dst with pattern (see os.CreateTemp), readable by its owner only, and
-// returns its absolute name (VACUUM INTO reads a name that starts with
-// "file:" as a URI).
-func emptyFileBeside(dst, pattern string) (string, error) {
+// snap is a snapshot that snapshotBeside wrote.
+type snap struct {
+	tmp    string // its absolute name
+	size   int64
+	schema int // the latest migration applied to it
+}
+
+// snapshotBeside writes one snapshot of the copylab database at src with
+// VACUUM INTO into a new file in dst's folder, named after dst with
+// pattern (see os.CreateTemp) and readable by its owner only; checks it
+// and syncs it to disk. The file takes the owner and group that
+// ownerModel(dst) names. With newest > 0, a database of a later schema
+// than that is refused before anything is written. On an error, no file
+// is left behind.
+//
+// Run as root in a folder of another user, who may swap any name in it
+// for a symbolic link, it writes the file with that user's rights (see
+// inFolder): SQLite writes a snapshot through its name, and would follow
+// the link. Root then hands the file over and syncs it through the
+// descriptor it was created with, once it has checked that the name
+// still leads to that file.
+func snapshotBeside(ctx context.Context, src, dst, pattern string, newest int) (snap, error) {
+	db := openReadOnly(src)
+	defer db.Close()
+	// One connection, opened here with this process's rights: a database
+	// only root may read is read as root, also while its copy is written
+	// with another user's rights.
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return snap{}, readError(ctx, src, err)
+	}
+	defer conn.Close()
+	out := snap{}
+	if out.schema, err = schemaOf(ctx, conn, src, false); err != nil {
+		return snap{}, err
+	}
+	if newest > 0 {
+		if err := refuseNewer(src, out.schema, newest); err != nil {
+			return snap{}, err
+		}
+	}
+	var f *os.File
+	err = inFolder(filepath.Dir(absPath(dst)), func() error {
+		var err error
+		if f, err = createBeside(dst, pattern); err != nil {
+			return err
+		}
+		// VACUUM INTO reads a name that starts with "file:" as a URI.
+		out.tmp = absPath(f.Name())
+		if _, err := conn.ExecContext(ctx, `/* Backup */ vacuum into ?`, out.tmp); err != nil {
+			return fmt.Errorf("copy %s: %w", src, err)
+		}
+		if err := checkCopy(ctx, out.tmp); err != nil {
+			return fmt.Errorf("the copy of %s: %w", src, err)
+		}
+		return nil
+	})
+	if f == nil {
+		return snap{}, err
+	}
+	defer f.Close()
+	if err == nil {
+		out.size, err = stillNamed(f, out.tmp)
+	}
+	if err == nil {
+		if like, lerr := ownerModel(dst); lerr == nil {
+			sameOwnerFile(f, like)
+		}
+		// SQLite does not sync what VACUUM INTO writes; a descriptor
+		// of the same file syncs it.
+		if err = f.Sync(); err != nil {
+			err = fmt.Errorf("sync %s: %w", out.tmp, err)
+		}
+	}
+	if err == nil {
+		err = f.Close()
+	}
+	if err != nil {
+		os.Remove(out.tmp)
+		return snap{}, err
+	}
+	return out, nil
+}
+
+// createBeside creates an empty file in dst's directory, named after dst
+// with pattern (see os.CreateTemp), readable by its owner only.
+func createBeside(dst, pattern string) (*os.File, error) {
 	dir := filepath.Dir(dst)
 	f, err := os.CreateTemp(dir, filepath.Base(dst)+pattern)
 	if err != nil {
@@ -99,46 +169,26 @@ func emptyFileBeside(dst, pattern string) (string, error) {
 		var pe *fs.PathError
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
-			return "", fmt.Errorf("the folder %s does not exist: create it first", dir)
+			return nil, fmt.Errorf("the folder %s does not exist: create it first", dir)
 		case errors.As(err, &pe):
-			return "", fmt.Errorf("cannot write a file in %s: %w", dir, pe.Err)
+			return nil, fmt.Errorf("cannot write a file in %s: %w", dir, pe.Err)
 		}
-		return "", err
+		return nil, err
 	}
-	if err := f.Close(); err != nil {
-		os.Remove(f.Name())
-		return "", err
-	}
-	return absPath(f.Name()), nil
+	return f, nil
 }
 
-// snapshot writes one snapshot of the copylab database at src into the
-// empty file at tmp with VACUUM INTO, checks it and syncs it to disk, and
-// returns its schema version. With newest > 0, a database of a later
-// schema than that is refused before anything is copied.
-func snapshot(ctx context.Context, src, tmp string, newest int) (int, error) {
-	db := openReadOnly(src)
-	defer db.Close()
-	schema, err := schemaOf(ctx, db, src, false)
+// stillNamed checks that name still names the open file f, not a link or
+// another file put in its place, and returns f's size.
+func stillNamed(f *os.File, name string) (int64, error) {
+	fi, err := f.Stat()
 	if err != nil {
 		return 0, err
 	}
-	if newest > 0 {
-		if err := refuseNewer(src, schema, newest); err != nil {
-			return 0, err
-		}
+	if li, err := os.Lstat(name); err != nil || !os.SameFile(fi, li) {
+		return 0, fmt.Errorf("%s was replaced while copylab wrote it: another program changes the files of %s", name, filepath.Dir(name))
 	}
-	if _, err := db.ExecContext(ctx, `/* Backup */ vacuum into ?`, tmp); err != nil {
-		return 0, fmt.Errorf("copy %s: %w", src, err)
-	}
-	db.Close()
-	if err := checkCopy(ctx, tmp); err != nil {
-		return 0, fmt.Errorf("the copy of %s: %w", src, err)
-	}
-	if err := syncFile(tmp); err != nil {
-		return 0, fmt.Errorf("sync %s: %w", tmp, err)
-	}
-	return schema, nil
+	return fi.Size(), nil
 }
 
 // claimName gives the finished copy at tmp the name dst, only if no file
@@ -179,7 +229,7 @@ func openReadOnly(path string) *sql.DB {
 // refused with a *notCopylabError; so is a database with nothing in it
 // yet, unless empty is true (the store makes an empty file copylab's),
 // when its version is 0.
-func schemaOf(ctx context.Context, db *sql.DB, path string, empty bool) (int, error) {
+func schemaOf(ctx context.Context, db queryRower, path string, empty bool) (int, error) {
 	// copylab's schema_migrations has these three columns; the tables of
 	// that name that other programs keep (golang-migrate's, Rails') have
 	// not.
@@ -202,6 +252,11 @@ func schemaOf(ctx context.Context, db *sql.DB, path string, empty bool) (int, er
 		return 0, readError(ctx, path, err)
 	}
 	return v, nil
+}
+
+// queryRower is a database or one of its connections.
+type queryRower interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
 // readError words a failure of schemaOf to read the file at path: a file
@@ -254,20 +309,6 @@ func checkCopy(ctx context.Context, path string) error {
 		return fmt.Errorf("it fails SQLite's check: %s", strings.Join(problems, "; "))
 	}
 	return nil
-}
-
-// syncFile flushes a file's contents to disk: SQLite does not sync what
-// VACUUM INTO writes.
-func syncFile(path string) error {
-	f, err := os.OpenFile(path, os.O_RDWR, 0)
-	if err != nil {
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
 }
 
 // syncDir makes a new name in dir durable, where the system allows it.

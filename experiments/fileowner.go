@@ -48,3 +48,33 @@ func mkdirAll(dir string, perm fs.FileMode) error {
 	}
 	return nil
 }
+
+// inFolder runs fn, which creates and writes files in the folder dir,
+// with the file rights of dir's owner when copylab runs as root and dir is
+// another user's (see asUser): that user may swap any name in the folder
+// for a symbolic link, at any moment, and root must not write through it.
+// A user who cannot reach dir (a folder of theirs inside one of root's)
+// cannot change its names either; there, and where a thread cannot take
+// another user's rights, fn runs with this process's.
+func inFolder(dir string, fn func() error) error {
+	st, err := os.Stat(dir)
+	if err != nil {
+		return fn() // fn says what is wrong with dir
+	}
+	uid, gid, ok := owner(st)
+	if !ok || uid == 0 {
+		return fn()
+	}
+	reached := false
+	err = asUser(uid, gid, func() error {
+		if _, err := os.Stat(dir); err != nil {
+			return err
+		}
+		reached = true
+		return fn()
+	})
+	if !reached {
+		return fn()
+	}
+	return err
+}

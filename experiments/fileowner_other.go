@@ -12,3 +12,6 @@ func sameOwner(string, fs.FileInfo) {}
 
 // sameOwnerFile does nothing where files have no Unix owner.
 func sameOwnerFile(*os.File, fs.FileInfo) {}
+
+// owner gives no owner where files have no Unix owner.
+func owner(fs.FileInfo) (uid, gid int, ok bool) { return 0, 0, false }

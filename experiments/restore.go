@@ -28,7 +28,9 @@ type RestoreInfo struct {
 // this copylab knows (one from a newer copylab is refused); it is not
 // moved but snapshotted beside dst as Backup does, checked with SQLite's
 // quick check, synced, and renamed over dst, with the owner of the file it
-// replaces, or where there is none, of its folder (see ownerModel).
+// replaces, or where there is none, of its folder (see ownerModel). Run as
+// root in another user's folder, it writes there with that user's rights
+// (see snapshotBeside).
 //
 // The database it replaces is kept as dst.before-restore-YYYYMMDD-HHMMSSZ
 // (with -2, -3… should that name be taken). Its write-ahead log is first
@@ -59,24 +61,19 @@ func Restore(ctx context.Context, src, dst string) (RestoreInfo, error) {
 	if err != nil {
 		return info, fmt.Errorf("restore: %w", err)
 	}
-	tmpPath, err := emptyFileBeside(dst, ".restoring-*")
+	// A snapshot rather than a copy of the file: a backup that has a
+	// write-ahead log beside it (a copied live database) comes whole.
+	snap, err := snapshotBeside(ctx, src, dst, ".restoring-*", all[len(all)-1].version)
 	if err != nil {
 		return info, fmt.Errorf("restore: %w", err)
 	}
-	done := false
+	tmpPath, done := snap.tmp, false
+	info.Schema = snap.schema
 	defer func() {
 		if !done {
 			os.Remove(tmpPath)
 		}
 	}()
-	// A snapshot rather than a copy of the file: a backup that has a
-	// write-ahead log beside it (a copied live database) comes whole.
-	if info.Schema, err = snapshot(ctx, src, tmpPath, all[len(all)-1].version); err != nil {
-		return info, fmt.Errorf("restore: %w", err)
-	}
-	if like, err := ownerModel(dst); err == nil {
-		sameOwner(tmpPath, like)
-	}
 	if err := ctx.Err(); err != nil {
 		return info, fmt.Errorf("restore: %w", err)
 	}
