@@ -17,14 +17,14 @@ import (
 // below it.
 
 // draftStake is what a set of drafts holds of the marketer's work: the
-// drafts whose text they changed, the drafts ticked, and whether they
-// ticked one themselves, beyond those a set starts with (defaultTicked).
-// Unticking is not counted: a new set starts with its own ticks anyway.
+// drafts they edited and the drafts they ticked themselves, beyond
+// those a set starts with (defaultTicked). The ticks a set starts with
+// are not theirs, and unticking is not counted: a new set starts with
+// its own ticks anyway.
 type draftStake struct {
 	drafts int
-	edited int
-	ticked int
-	chosen bool // a draft is ticked that the set did not start with ticked
+	edited int // drafts whose text the marketer changed
+	ticked int // drafts ticked that the set did not start with ticked
 }
 
 // stakeOf is the stake of j's drafts as last saved.
@@ -38,11 +38,8 @@ func stakeOf(j *genJob) draftStake {
 		if strings.TrimSpace(d.text) != strings.TrimSpace(d.cand.Text) {
 			s.edited++
 		}
-		if d.include {
-			s.ticked++
-		}
 		if d.include && i >= defaultTicked {
-			s.chosen = true
+			s.ticked++
 		}
 	}
 	return s
@@ -50,20 +47,22 @@ func stakeOf(j *genJob) draftStake {
 
 // lost reports whether replacing the drafts loses the marketer's work:
 // an edit, or a tick of their own.
-func (s draftStake) lost() bool { return s.edited > 0 || s.chosen }
+func (s draftStake) lost() bool { return s.edited > 0 || s.ticked > 0 }
 
 // sentence names what replacing the drafts loses, in the words of
 // generate.js's question (lossText there; change both together): "Your
-// edits to 1 draft and 2 ticked drafts will be replaced." The ticked
-// drafts are named along with an edit, or when the marketer ticked one
-// themselves.
+// edits to 2 drafts and your tick on 1 draft will be replaced."
 func (s draftStake) sentence() string {
 	var parts []string
 	if s.edited > 0 {
 		parts = append(parts, "edits to "+strconv.Itoa(s.edited)+" "+genPlural(s.edited, "draft", "drafts"))
 	}
-	if s.ticked > 0 && (s.edited > 0 || s.chosen) {
-		parts = append(parts, strconv.Itoa(s.ticked)+" ticked "+genPlural(s.ticked, "draft", "drafts"))
+	if s.ticked > 0 {
+		tick := genPlural(s.ticked, "tick on ", "ticks on ") + strconv.Itoa(s.ticked) + " " + genPlural(s.ticked, "draft", "drafts")
+		if len(parts) > 0 {
+			tick = "your " + tick
+		}
+		parts = append(parts, tick)
 	}
 	if len(parts) == 0 {
 		return ""

@@ -37,7 +37,7 @@ func TestBrowserNewBriefAsksBeforeReplacingEdits(t *testing.T) {
 		chromedp.SetValue(chromedp.CSS("#f-tone"), "playful"))
 	calls := r.llm.calls()
 
-	const question = "Get new drafts for this brief? Your edits to 1 draft and 3 ticked drafts will be replaced."
+	const question = "Get new drafts for this brief? Your edits to 1 draft and your tick on 1 draft will be replaced."
 	asked := func(how string) {
 		t.Helper()
 		if _, err := chromedp.Run(r.tab, chromedp.Poll[bool](`!!document.getElementById("confirm-dialog")?.open`,

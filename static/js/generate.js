@@ -181,30 +181,28 @@
   // A new brief's drafts take the place of the drafts on the page, the
   // marketer's edits and ticks with them. So the brief's button asks
   // first (data-confirm, which app.js asks in the page's dialog) while
-  // the drafts hold an edit, or a tick the set did not start with; a set
-  // as it was written goes without a question. The words are the
-  // server's (draftStake.sentence in app/generate_replace.go, which
-  // refuses such a brief unless it says replace=1); change both together.
+  // the drafts hold their work: an edit, or a tick the set did not start
+  // with. The ticks a set starts with are not theirs, and an untick is
+  // not counted: a new set starts with its own ticks anyway. A set as it
+  // was written goes without a question. The words are the server's
+  // (draftStake.sentence in app/generate_replace.go, which refuses such a
+  // brief unless it says replace=1); change both together.
   function count(n, one, many) {
     return n + " " + (n === 1 ? one : many);
   }
   function lossText(form) {
     var edited = 0;
     var ticked = 0;
-    var chosen = false;
     var first = parseInt(form.getAttribute("data-default-ticked"), 10) || 0;
     form.querySelectorAll(".draft[data-index]").forEach(function (card) {
       var text = field(card, "text");
       var box = card.querySelector("[data-include]");
       if (text && text.value.trim() !== (text.getAttribute("data-original") || "").trim()) edited++;
-      if (box && box.checked) {
-        ticked++;
-        if (parseInt(card.getAttribute("data-index"), 10) >= first) chosen = true;
-      }
+      if (box && box.checked && parseInt(card.getAttribute("data-index"), 10) >= first) ticked++;
     });
     var parts = [];
     if (edited > 0) parts.push("edits to " + count(edited, "draft", "drafts"));
-    if (ticked > 0 && (edited > 0 || chosen)) parts.push(count(ticked, "ticked draft", "ticked drafts"));
+    if (ticked > 0) parts.push((parts.length ? "your " : "") + (ticked === 1 ? "tick on " : "ticks on ") + count(ticked, "draft", "drafts"));
     return parts.length ? "Your " + parts.join(" and ") + " will be replaced." : "";
   }
   // The brief also carries the drafts form's fields (hx-include, which
