@@ -17,13 +17,14 @@ import (
 // below it.
 
 // draftStake is what a set of drafts holds of the marketer's work: the
-// drafts they edited and the drafts they ticked themselves, beyond
-// those a set starts with (defaultTicked). The ticks a set starts with
-// are not theirs, and unticking is not counted: a new set starts with
-// its own ticks anyway.
+// drafts they changed (edited by hand, or rewritten with a draft's
+// buttons) and the drafts they ticked themselves, beyond those a set
+// starts with (defaultTicked). The ticks a set starts with are not
+// theirs, and unticking is not counted: a new set starts with its own
+// ticks anyway.
 type draftStake struct {
 	drafts int
-	edited int // drafts whose text the marketer changed
+	edited int // drafts whose text the marketer changed or had rewritten
 	ticked int // drafts ticked that the set did not start with ticked
 }
 
@@ -34,8 +35,10 @@ func stakeOf(j *genJob) draftStake {
 	s := draftStake{drafts: len(j.drafts)}
 	for i, d := range j.drafts {
 		// As the page marks a draft edited (views.DraftCard.Edited, and
-		// generate.js, which trims): the text differs from the one written.
-		if strings.TrimSpace(d.text) != strings.TrimSpace(d.cand.Text) {
+		// generate.js, which trims): the text differs from the one
+		// written. A finished rewrite (rev) is work of theirs as much,
+		// though its text is the one written, by the rewrite.
+		if d.rev > 0 || strings.TrimSpace(d.text) != strings.TrimSpace(d.cand.Text) {
 			s.edited++
 		}
 		if d.include && i >= defaultTicked {
@@ -46,7 +49,7 @@ func stakeOf(j *genJob) draftStake {
 }
 
 // lost reports whether replacing the drafts loses the marketer's work:
-// an edit, or a tick of their own.
+// an edit or a rewrite, or a tick of their own.
 func (s draftStake) lost() bool { return s.edited > 0 || s.ticked > 0 }
 
 // sentence names what replacing the drafts loses, in the words of

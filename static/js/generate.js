@@ -181,7 +181,8 @@
   // A new brief's drafts take the place of the drafts on the page, the
   // marketer's edits and ticks with them. So the brief's button asks
   // first (data-confirm, which app.js asks in the page's dialog) while
-  // the drafts hold their work: an edit, or a tick the set did not start
+  // the drafts hold their work: an edit, a finished rewrite (the draft's
+  // revision, drafts[i].rev, is past 0), or a tick the set did not start
   // with. The ticks a set starts with are not theirs, and an untick is
   // not counted: a new set starts with its own ticks anyway. A set as it
   // was written goes without a question. The words are the server's
@@ -196,8 +197,10 @@
     var first = parseInt(form.getAttribute("data-default-ticked"), 10) || 0;
     form.querySelectorAll(".draft[data-index]").forEach(function (card) {
       var text = field(card, "text");
+      var rev = field(card, "rev");
       var box = card.querySelector("[data-include]");
-      if (text && text.value.trim() !== (text.getAttribute("data-original") || "").trim()) edited++;
+      var rewritten = !!rev && (parseInt(rev.value, 10) || 0) > 0;
+      if (rewritten || (text && text.value.trim() !== (text.getAttribute("data-original") || "").trim())) edited++;
       if (box && box.checked && parseInt(card.getAttribute("data-index"), 10) >= first) ticked++;
     });
     var parts = [];
