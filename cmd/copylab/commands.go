@@ -571,12 +571,22 @@ func simulateCmd(ctx context.Context, args []string, stdout, stderr io.Writer, g
 		ctx, cancel := context.WithTimeout(ctx, timeout)
 		defer cancel()
 		rep, err := simulate.RunSnippet(ctx, o)
+		failed := 0
+		for _, n := range rep.Failures {
+			failed += n
+		}
+		if err == nil && rep.Requests == 0 && failed > 0 {
+			// Not one answer: the reason alone, without a report of zeros,
+			// as a visitors' run that sent nothing.
+			return tagRefused(o, rep.Failures)
+		}
 		fmt.Fprint(stdout, rep.String())
 		if err != nil {
-			return timedOut(err, timeout)
+			return timedOut(err, timeout, "a smaller "+setting("snippet"))
 		}
-		if len(rep.Failures) > 0 {
-			return fmt.Errorf("%d snippet requests failed", o.Requests-rep.Requests)
+		if failed > 0 {
+			return fmt.Errorf("simulate: %d of the %d requests for the tag failed (the report above counts them by cause): %s",
+				failed, o.Requests, failureAdvice(o.URL, rep.Failures))
 		}
 		return nil
 	}
@@ -587,30 +597,85 @@ func simulateCmd(ctx context.Context, args []string, stdout, stderr io.Writer, g
 	if refused := (*simulate.RefusalError)(nil); errors.As(err, &refused) {
 		// Nothing was sent: the reason alone, without a report of zeros.
 		if errors.Is(err, context.DeadlineExceeded) {
-			return fmt.Errorf("simulate: --timeout %s ran out before any traffic was sent", timeout)
+			return fmt.Errorf("simulate: --timeout %s ran out before any traffic was sent: copylab at %s did not answer in that time. "+
+				"Check that it is running, or give more time with %s, such as 10m.", timeout, o.URL, setting("timeout"))
 		}
 		return err
 	}
 	fmt.Fprint(stdout, rep.String())
 	if err != nil {
-		return timedOut(err, timeout)
+		return timedOut(err, timeout, "fewer "+setting("visitors"))
 	}
 	if o.Token != "" && !rep.Verified {
-		return errors.New("verification failed: " + rep.Verification)
+		return fmt.Errorf("simulate: the stored counts of experiment %s did not grow by what copylab acknowledged (%s). "+
+			"Events were lost or counted twice, unless other traffic reached the experiment meanwhile: "+
+			"run it against an experiment nothing else sends to, and see copylab's log.",
+			o.Experiment, strings.TrimPrefix(rep.Verification, "MISMATCH: "))
 	}
 	if failed := rep.Failed(); failed > 0 {
-		return fmt.Errorf("%d requests failed after retries", failed)
+		return fmt.Errorf("simulate: %d of the %d requests failed after retries (the report above counts them by cause): %s",
+			failed, failed+rep.Requests, failureAdvice(o.URL, rep.Failures))
 	}
 	return nil
 }
 
 // timedOut words a run that --timeout ended, after its report: Go's
-// "context deadline exceeded" says nothing of the flag.
-func timedOut(err error, timeout time.Duration) error {
+// "context deadline exceeded" says nothing of the flag. less is the flag
+// that sends less traffic.
+func timedOut(err error, timeout time.Duration, less string) error {
 	if errors.Is(err, context.DeadlineExceeded) {
-		return fmt.Errorf("simulate: --timeout %s ended the run before all its traffic was sent (the report above counts what was)", timeout)
+		return fmt.Errorf("simulate: --timeout %s ended the run before all its traffic was sent (the report above counts what was). "+
+			"Give it more time with %s, or send less with %s.", timeout, setting("timeout"), less)
 	}
 	return err
+}
+
+// tagRefused words a load test of the tag (--snippet) that got no answer
+// at all, from how its requests failed.
+func tagRefused(o simulate.Options, fails map[string]int) error {
+	switch mostFailures(fails) {
+	case "error":
+		return fmt.Errorf("simulate: cannot reach copylab at %s: none of the %d requests for the tag got an answer. "+
+			"Is it running, and is %s its address?", o.URL, o.Requests, setting("url"))
+	case "404":
+		return fmt.Errorf("simulate: no site has the key %q at %s (the tag's address answered 404). "+
+			"The key is the part of the site's tag after /s/ (its page in copylab shows the tag).", o.Site, o.URL)
+	}
+	return fmt.Errorf("simulate: none of the %d requests for the tag succeeded: %s", o.Requests, failureAdvice(o.URL, fails))
+}
+
+// failureAdvice says, from the commonest way requests failed (a status
+// code, or how the connection failed, as simulate's report names them),
+// what happened and what to do.
+func failureAdvice(base string, fails map[string]int) string {
+	kind := mostFailures(fails)
+	switch kind {
+	case "429":
+		return "copylab's rate limits refused them. For a load test, serve it with --rate-ip 0 and --rate-site 0 " +
+			"(COPYLAB_RATE_IP, COPYLAB_RATE_SITE), or send fewer at once with " + setting("concurrency") + "."
+	case "503":
+		return "copylab was too busy to take them. Send fewer at once with " + setting("concurrency") + "."
+	case "timeout":
+		return "copylab took too long to answer them. Send fewer at once with " + setting("concurrency") + "."
+	case "error", "connection refused", "connection closed", "network error":
+		return "copylab at " + base + " stopped answering. Check that it still runs, and what its log says."
+	}
+	if code, err := strconv.Atoi(kind); err == nil && code >= 500 {
+		return fmt.Sprintf("copylab failed on them (HTTP %d). Its log says why.", code)
+	}
+	return fmt.Sprintf("copylab refused them (HTTP %s). The X-Copylab header of its answers, or its log, says why.", kind)
+}
+
+// mostFailures is the way most requests failed, of fails (the first by
+// name, of those as many).
+func mostFailures(fails map[string]int) string {
+	most := ""
+	for k, n := range fails {
+		if n > fails[most] || (n == fails[most] && k < most) {
+			most = k
+		}
+	}
+	return most
 }
 
 // backupOptions are the values of backup's flags.
