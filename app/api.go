@@ -22,17 +22,33 @@ import (
 	"copylab/experiments"
 )
 
-// The JSON API's wire types. Field names follow DESIGN.md; times are RFC
-// 3339 in UTC, null when not set.
+// The JSON API's wire types. Field names follow DESIGN.md; times are
+// apiTime, null when not set.
+
+// apiTimeLayout is how the API writes a time: RFC 3339 in UTC with the
+// milliseconds always written, so every time has the same width
+// ("…31.950Z", not "…31.95Z" beside "…50.039Z") and sorts as text. The
+// store keeps milliseconds, so nothing is lost.
+const apiTimeLayout = "2006-01-02T15:04:05.000Z"
+
+// apiTime is a time as the API answers it (apiTimeLayout). Every time
+// in an answer of the API has this type, rather than time.Time, whose
+// JSON drops trailing zeros of the fraction.
+type apiTime time.Time
+
+// MarshalJSON writes t in UTC as apiTimeLayout.
+func (t apiTime) MarshalJSON() ([]byte, error) {
+	return []byte(`"` + time.Time(t).UTC().Format(apiTimeLayout) + `"`), nil
+}
 
 type apiSite struct {
-	ID         string    `json:"id"`
-	Key        string    `json:"key"`
-	Name       string    `json:"name"`
-	Domain     string    `json:"domain"`
-	Snippet    string    `json:"snippet"`
-	SnippetURL string    `json:"snippet_url"`
-	CreatedAt  time.Time `json:"created_at"`
+	ID         string  `json:"id"`
+	Key        string  `json:"key"`
+	Name       string  `json:"name"`
+	Domain     string  `json:"domain"`
+	Snippet    string  `json:"snippet"`
+	SnippetURL string  `json:"snippet_url"`
+	CreatedAt  apiTime `json:"created_at"`
 }
 
 type apiVariant struct {
@@ -61,20 +77,20 @@ type apiExperiment struct {
 	Status    string            `json:"status"`
 	Brief     json.RawMessage   `json:"brief"`     // null without one, as other unset values
 	ShareURL  *string           `json:"share_url"` // apiShareURL: null for a draft
-	CreatedAt time.Time         `json:"created_at"`
-	UpdatedAt time.Time         `json:"updated_at"`
-	StartedAt *time.Time        `json:"started_at"`
-	EndedAt   *time.Time        `json:"ended_at"`
+	CreatedAt apiTime           `json:"created_at"`
+	UpdatedAt apiTime           `json:"updated_at"`
+	StartedAt *apiTime          `json:"started_at"`
+	EndedAt   *apiTime          `json:"ended_at"`
 	// VisibleOnly: the tag counts a visitor only once the element was on
 	// screen, not as soon as the page has it (the experiment form's box).
 	VisibleOnly bool `json:"visible_only"`
 	// ShippedVariant is the variant the tag shows every visitor ("" for
 	// none), since ShippedAt: POST …/ship and …/unship.
-	ShippedVariant string     `json:"shipped_variant"`
-	ShippedAt      *time.Time `json:"shipped_at"`
+	ShippedVariant string   `json:"shipped_variant"`
+	ShippedAt      *apiTime `json:"shipped_at"`
 	// SplitChangedAt is when the weights last changed after the start
 	// (null: never); the split check counts visitors from the next day.
-	SplitChangedAt *time.Time   `json:"split_changed_at"`
+	SplitChangedAt *apiTime     `json:"split_changed_at"`
 	Variants       []apiVariant `json:"variants"`
 	ResultsURL     string       `json:"results_url"`
 	// Warnings, in the answer of a PATCH or a create only: what the change
@@ -92,14 +108,15 @@ type apiWarning struct {
 
 func (a *App) apiSiteOf(s experiments.Site) apiSite {
 	return apiSite{ID: s.ID, Key: s.Key, Name: s.Name, Domain: s.Domain, Snippet: a.snippetTag(s.Key),
-		SnippetURL: a.snippetURL(s.Key), CreatedAt: s.CreatedAt.UTC()}
+		SnippetURL: a.snippetURL(s.Key), CreatedAt: apiTime(s.CreatedAt)}
 }
 
-func optTime(t time.Time) *time.Time {
+// optTime is t as the API writes it, or nil (null) when it is not set.
+func optTime(t time.Time) *apiTime {
 	if t.IsZero() {
 		return nil
 	}
-	u := t.UTC()
+	u := apiTime(t)
 	return &u
 }
 
@@ -129,7 +146,7 @@ func (a *App) apiExperimentOf(e experiments.Experiment) apiExperiment {
 	out := apiExperiment{
 		ID: e.ID, SiteID: e.SiteID, Name: e.Name, Page: e.Page, Selector: e.Selector, Goal: optGoal(e.Goal), VisibleOnly: e.VisibleOnly,
 		TrafficBP: e.CoverageBP, Threshold: e.Threshold, Status: string(e.Status), ShareURL: a.apiShareURL(e),
-		CreatedAt: e.CreatedAt.UTC(), UpdatedAt: e.UpdatedAt.UTC(), StartedAt: optTime(e.StartedAt), EndedAt: optTime(e.EndedAt),
+		CreatedAt: apiTime(e.CreatedAt), UpdatedAt: apiTime(e.UpdatedAt), StartedAt: optTime(e.StartedAt), EndedAt: optTime(e.EndedAt),
 		ShippedVariant: e.ShippedVariant, ShippedAt: optTime(e.ShippedAt),
 		SplitChangedAt: optTime(e.SplitChangedAt),
 		Variants:       make([]apiVariant, len(e.Variants)),

@@ -10,7 +10,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	jsonv2 "github.com/go-json-experiment/json"
@@ -326,14 +325,14 @@ func (a *App) apiExperimentHistory(c *fiber.Ctx) error {
 		return err
 	}
 	type change struct {
-		At     time.Time `json:"at"`
-		Actor  string    `json:"actor"`
-		Action string    `json:"action"`
-		Detail string    `json:"detail"`
+		At     apiTime `json:"at"`
+		Actor  string  `json:"actor"`
+		Action string  `json:"action"`
+		Detail string  `json:"detail"`
 	}
 	out := make([]change, len(changes))
 	for i, ch := range changes {
-		out[i] = change{At: ch.At.UTC(), Actor: ch.Actor, Action: ch.Action, Detail: ch.Detail}
+		out[i] = change{At: apiTime(ch.At), Actor: ch.Actor, Action: ch.Action, Detail: ch.Detail}
 	}
 	return c.JSON(fiber.Map{"history": out})
 }

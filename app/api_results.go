@@ -3,7 +3,6 @@ package app
 import (
 	"math"
 	"reflect"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 )
@@ -149,11 +148,11 @@ type apiResults struct {
 	Name           string                `json:"name"`
 	Status         string                `json:"status"`
 	Threshold      float64               `json:"threshold"`
-	StartedAt      *time.Time            `json:"started_at"`
+	StartedAt      *apiTime              `json:"started_at"`
 	DaysRunning    float64               `json:"days_running"`
 	DaysPaused     float64               `json:"days_paused"`
 	ShippedVariant string                `json:"shipped_variant"`
-	ShippedAt      *time.Time            `json:"shipped_at"`
+	ShippedAt      *apiTime              `json:"shipped_at"`
 	Variants       []apiResultVariant    `json:"variants"`
 	SRM            apiSRM                `json:"srm"`
 	Excluded       apiExcluded           `json:"excluded"`
@@ -163,7 +162,7 @@ type apiResults struct {
 	Daily          []apiDay              `json:"daily"`
 	Segments       []apiSegmentDimension `json:"segments"`
 	SegmentFlags   []apiSegmentFlag      `json:"segment_flags"`
-	GeneratedAt    time.Time             `json:"generated_at"`
+	GeneratedAt    apiTime               `json:"generated_at"`
 }
 
 // apiResults answers GET /api/v1/experiments/:id/results.
@@ -200,7 +199,7 @@ func (r *resultsReport) document() apiResults {
 		Daily:        []apiDay{},
 		Segments:     []apiSegmentDimension{},
 		SegmentFlags: []apiSegmentFlag{},
-		GeneratedAt:  r.at.UTC(),
+		GeneratedAt:  apiTime(r.at),
 	}
 	for i, v := range e.Variants {
 		vr := r.an.Variants[i]

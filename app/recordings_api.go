@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"time"
 
 	"copylab/experiments"
 	"copylab/experiments/recorders"
@@ -18,11 +17,11 @@ const apiRecordingsRecent = 10
 // (Hotjar); whether the visitor's conversion counted; and when it was
 // reported.
 type apiRecordingSession struct {
-	Recorder  string    `json:"recorder"`
-	URL       *string   `json:"url"`
-	Text      string    `json:"text,omitempty"`
-	Converted bool      `json:"converted"`
-	At        time.Time `json:"at"`
+	Recorder  string  `json:"recorder"`
+	URL       *string `json:"url"`
+	Text      string  `json:"text,omitempty"`
+	Converted bool    `json:"converted"`
+	At        apiTime `json:"at"`
 }
 
 // addRecordings fills each variant's recordings in the results document.
@@ -59,7 +58,7 @@ func (a *App) addRecordings(ctx context.Context, e experiments.Experiment, varia
 			if !ok {
 				continue
 			}
-			s := apiRecordingSession{Recorder: r.Recorder, Converted: r.Converted, At: r.At.UTC()}
+			s := apiRecordingSession{Recorder: r.Recorder, Converted: r.Converted, At: apiTime(r.At)}
 			if l.URL != "" {
 				u := l.URL
 				s.URL = &u
