@@ -365,16 +365,38 @@ func (a *App) apiVariantUpdate(c *fiber.Ctx) error {
 	return c.JSON(a.withWarnings(e))
 }
 
+// transitionTo is the status each action of the life cycle leads to.
+var transitionTo = map[string]experiments.Status{
+	experiments.ActionStart:  experiments.StatusRunning,
+	experiments.ActionResume: experiments.StatusRunning,
+	experiments.ActionPause:  experiments.StatusPaused,
+	experiments.ActionStop:   experiments.StatusStopped,
+}
+
 // apiExperimentTransition returns the handler of POST
-// /api/v1/experiments/:id/{start,pause,resume,stop}. A stopped experiment
-// never runs again: its refusal names the call that makes a new draft of
-// it, as the pages offer Duplicate.
+// /api/v1/experiments/:id/{start,pause,resume,stop}. An experiment already
+// in the status the action leads to answers 200 with itself, unchanged
+// and with no history line: a client that retries after a timeout hears
+// "done", and keeps 409 for a real refusal (a start of a stopped test).
+// A stopped experiment never runs again: its refusal names the call that
+// makes a new draft of it, as the pages offer Duplicate.
 func (a *App) apiExperimentTransition(action string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		if err := noBody(c); err != nil {
 			return err
 		}
-		e, err := a.store.Transition(c.UserContext(), c.Params("id"), action)
+		ctx := c.UserContext()
+		e, err := a.store.Transition(ctx, c.Params("id"), action)
+		if se := (*experiments.StateError)(nil); errors.As(err, &se) && (se.Code == "invalid_transition" || se.Code == "experiment_stopped") {
+			// Already where the action leads (a second start, a retry
+			// after a timeout): the experiment as it is, as a second ship
+			// of the same variant answers, rather than a refusal the
+			// client would take for a failure. Read after the refusal,
+			// so a change that won the race counts as done.
+			if cur, gerr := a.store.Experiment(ctx, c.Params("id")); gerr == nil && cur.Status == transitionTo[action] {
+				return c.JSON(a.apiExperimentOf(cur))
+			}
+		}
 		if se := (*experiments.StateError)(nil); errors.As(err, &se) && se.Code == "experiment_stopped" {
 			return newHTTPError(http.StatusConflict, se.Code, "This experiment has stopped and cannot run again. "+
 				"Duplicate it (POST /api/v1/experiments/"+c.Params("id")+"/duplicate) to test more copy.")
