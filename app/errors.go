@@ -147,20 +147,34 @@ const (
 // isPublicPath tells whether path is one of the public group's routes
 // (routes.go): the tag, its JSON config and events. audienceOf sorts the
 // JSON config with the API, whose error format it shares.
-func isPublicPath(path string) bool { return path == "/e" || strings.HasPrefix(path, "/s/") }
+func isPublicPath(path string) bool {
+	return routedPath(path) == "/e" || strings.HasPrefix(path, "/s/")
+}
 
 func audienceOf(path string) audience {
+	routed := routedPath(path)
 	switch {
 	case path == "/api" || strings.HasPrefix(path, "/api/"):
 		return forAPI
-	case path == "/e":
+	case routed == "/e":
 		return forEvents
-	case strings.HasPrefix(path, "/s/") && strings.HasSuffix(path, ".json"):
+	case strings.HasPrefix(path, "/s/") && strings.HasSuffix(routed, ".json"):
 		return forAPI
 	case strings.HasPrefix(path, "/s/"):
 		return forSnippet
 	}
 	return forPages
+}
+
+// routedPath is path as the router matches it. With StrictRouting off,
+// Fiber strips every trailing slash first, so /e/ reaches the events
+// handler and /s/KEY.json/ the tag's config: their answers, refusals
+// included, must be those of the route that took them.
+func routedPath(path string) string {
+	for len(path) > 1 && path[len(path)-1] == '/' {
+		path = path[:len(path)-1]
+	}
+	return path
 }
 
 // handleError is the Fiber ErrorHandler, and logRequests calls it for every
