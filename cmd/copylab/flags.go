@@ -13,7 +13,9 @@ import (
 
 // flags is a flag set whose flags each take their default from an
 // environment twin. Problems with the twins are collected, not fatal, so
-// every mistake is reported at once.
+// every mistake is reported at once, each naming the flag and its twin
+// as every other mistake does (setting): the operator may look for
+// either.
 type flags struct {
 	fs      *flag.FlagSet
 	getenv  func(string) string
@@ -87,7 +89,7 @@ func (f *flags) bool(p *bool, name string, def bool, usage string) {
 	if v := f.getenv(envName(name)); v != "" {
 		b, err := strconv.ParseBool(v)
 		if err != nil {
-			f.errs = append(f.errs, fmt.Sprintf("%s=%q is not true or false", envName(name), v))
+			f.errs = append(f.errs, fmt.Sprintf("%s %q is not true or false", setting(name), v))
 		} else {
 			def = b
 		}
@@ -100,7 +102,7 @@ func (f *flags) int(p *int, name string, def int, usage string) {
 	if v := f.getenv(envName(name)); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil {
-			f.errs = append(f.errs, fmt.Sprintf("%s=%q is not a whole number", envName(name), v))
+			f.errs = append(f.errs, fmt.Sprintf("%s %q is not a whole number", setting(name), v))
 		} else {
 			def = n
 		}
@@ -113,7 +115,7 @@ func (f *flags) duration(p *time.Duration, name string, def time.Duration, usage
 	if v := f.getenv(envName(name)); v != "" {
 		d, err := time.ParseDuration(v)
 		if err != nil {
-			f.errs = append(f.errs, fmt.Sprintf("%s=%q is not a duration such as 30s", envName(name), v))
+			f.errs = append(f.errs, fmt.Sprintf("%s %q is not a duration such as 30s", setting(name), v))
 		} else {
 			def = d
 		}

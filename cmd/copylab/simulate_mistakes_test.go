@@ -43,7 +43,7 @@ func TestSimulateMistakesLikeServe(t *testing.T) {
 		{"a twin that is not a number, beside a flag's mistake", map[string]string{"COPYLAB_SEED": "one"},
 			[]string{"--site", "k", "--experiment", "x", "--rates", "b=0.1", "--timeout", "-1s"},
 			[]string{
-				`COPYLAB_SEED="one" is not a whole number`,
+				`--seed (COPYLAB_SEED) "one" is not a whole number`,
 				`--timeout (COPYLAB_TIMEOUT) -1s: use more than 0, such as 10m`,
 			}},
 		{"the tag's load test", nil, []string{"--site", "", "--snippet", "-1"},
