@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"runtime/debug"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -180,4 +182,82 @@ func (a *App) country(c *fiber.Ctx) string {
 		return ""
 	}
 	return v
+}
+
+// keepBodyTargets makes the HTTP server's refusal of a body it could not
+// read answer in the format of the path the body was sent to: JSON with
+// the CORS headers and X-Copylab reason on POST /e, JSON on the API.
+// fasthttp resets the whole request when reading its body fails
+// (Request.ReadBody: a chunked body found over the BodyLimit only once
+// read, one that breaks off or stops coming), so handleError would see
+// the path "/" and answer a site's script with an error page it cannot
+// read. A body with a Content-Length over the limit is refused before
+// that reset and keeps its request line. So the server keeps the method
+// and target of each request with a body until its body is read, and puts
+// them back on a request it refuses. keepBodyTargets wraps srv's
+// HeaderReceived, Handler and ErrorHandler: call it once, after those
+// are set and before serving.
+func keepBodyTargets(srv *fasthttp.Server) {
+	bt := &bodyTargets{}
+	handler, onError := srv.Handler, srv.ErrorHandler
+	srv.HeaderReceived = bt.headerReceived
+	srv.Handler = func(ctx *fasthttp.RequestCtx) {
+		bt.take(&ctx.Request.Header) // the body was read
+		handler(ctx)
+	}
+	srv.ErrorHandler = func(ctx *fasthttp.RequestCtx, err error) {
+		if line, ok := bt.take(&ctx.Request.Header); ok {
+			ctx.Request.Header.SetMethod(line.method)
+			ctx.Request.SetRequestURI(line.target)
+		}
+		onError(ctx, err)
+	}
+}
+
+// bodyTargets is keepBodyTargets' memory: a request line per request
+// header, which fasthttp reuses for every request of a connection.
+type bodyTargets struct {
+	n  atomic.Int32 // len(m), read without the lock on the common path
+	mu sync.Mutex
+	m  map[*fasthttp.RequestHeader]requestLine
+}
+
+type requestLine struct{ method, target string }
+
+// maxBodyTargets bounds the entries that clients who drop the connection
+// in the middle of a body leave behind: no handler runs to take them.
+const maxBodyTargets = 4096
+
+// headerReceived runs once a request's headers are read, before its body.
+func (bt *bodyTargets) headerReceived(h *fasthttp.RequestHeader) fasthttp.RequestConfig {
+	if cl := h.ContentLength(); cl > 0 || cl == -1 { // a length, or chunked
+		line := requestLine{string(h.Method()), string(h.RequestURI())}
+		bt.mu.Lock()
+		if bt.m == nil || len(bt.m) >= maxBodyTargets {
+			bt.m = map[*fasthttp.RequestHeader]requestLine{}
+		}
+		bt.m[h] = line
+		bt.n.Store(int32(len(bt.m)))
+		bt.mu.Unlock()
+	} else {
+		// A body-less request keeps nothing, and must not find the line
+		// of an earlier request on the connection whose body broke off.
+		bt.take(h)
+	}
+	return fasthttp.RequestConfig{} // the server's own limits and timeouts
+}
+
+// take returns and forgets h's request line, if one is kept.
+func (bt *bodyTargets) take(h *fasthttp.RequestHeader) (requestLine, bool) {
+	if bt.n.Load() == 0 {
+		return requestLine{}, false
+	}
+	bt.mu.Lock()
+	defer bt.mu.Unlock()
+	line, ok := bt.m[h]
+	if ok {
+		delete(bt.m, h)
+		bt.n.Store(int32(len(bt.m)))
+	}
+	return line, ok
 }
