@@ -143,6 +143,27 @@ func (c Config) withDefaults() Config {
 	return c
 }
 
+// loopbackOnAllInterfaces reports whether the public URL (after
+// withDefaults) names this computer while Addr listens on every
+// interface (0.0.0.0:8080, [::]:8080, :8080): the default public URL of
+// such an address is 127.0.0.1, so links and every site's tag would send
+// people to their own computer, though the server is there to be reached
+// from others.
+func (c Config) loopbackOnAllInterfaces() bool {
+	host, _, err := net.SplitHostPort(c.Addr)
+	if err != nil {
+		return false
+	}
+	if host != "" {
+		ip, err := netip.ParseAddr(host)
+		if err != nil || !ip.IsUnspecified() {
+			return false
+		}
+	}
+	u, err := url.Parse(c.PublicURL)
+	return err == nil && loopbackHost(u.Host)
+}
+
 // Validate reports every problem with the configuration at once, naming
 // each setting by its flag and its environment twin (--db (COPYLAB_DB)),
 // since either may have set it.

@@ -29,6 +29,13 @@ func Run(ctx context.Context, cfg Config) error {
 		return fmt.Errorf("app: config: %w", err)
 	}
 	log := cfg.Logger
+	if cfg.loopbackOnAllInterfaces() {
+		// Said before anything is opened, so that it is read even when
+		// the start stops at a later step.
+		log.Warn("the public URL is a loopback address while copylab listens on all interfaces: "+
+			"links and site tags would point to each visitor's own computer; set --public-url (COPYLAB_PUBLIC_URL) to the address people and sites use",
+			"addr", cfg.Addr)
+	}
 	// One generator for the process, built before anything is opened so a
 	// bad LLM setting fails the start at once.
 	gen, err := NewGenerator(cfg)
