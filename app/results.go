@@ -127,7 +127,7 @@ type segmentFlag struct {
 // reader is who a report's sentences are for: the team, who can act on
 // the test, or whoever holds its share link, who cannot. Only what a
 // sentence asks of its reader differs: the team is told to act (resume a
-// paused test, duplicate one that stopped too soon, check the snippet or
+// paused test, duplicate one that stopped too soon, check the tag or
 // the selector, give a variant traffic), the share link's reader what
 // that state means and that the team can act (stats.TeamCan). Advice
 // anyone can pass on ("Ship it.", "keep it running") is the same for

@@ -70,8 +70,8 @@ func TestResultsEarlyVerdictNotCalled(t *testing.T) {
 	// words for whoever holds the link, who cannot act on it: what the
 	// team can do (TestShareSaysWhatTheTeamCanDo).
 	instruction := map[string]string{
-		"broken split, running": "can't be trusted yet: check how the snippet is installed before reading anything into them.",
-		"broken split, stopped": "can't be trusted: check how the snippet is installed before running the test again.",
+		"broken split, running": "can't be trusted yet: check how the tag is installed before reading anything into them.",
+		"broken split, stopped": "can't be trusted: check how the tag is installed before running the test again.",
 	}
 	for _, tc := range []struct {
 		name    string

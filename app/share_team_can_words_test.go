@@ -58,11 +58,11 @@ func TestShareSaysWhatTheTeamCanDo(t *testing.T) {
 			"read this one with care, or run the test again (Duplicate) for longer.",
 			"read this one with care. The team can run it again for longer.", true},
 		{"broken split", running(2, [2]int64{10000, 500}, [2]int64{8000, 400}),
-			"can't be trusted yet: check how the snippet is installed before reading anything into them.",
-			"can't be trusted yet. The team can check how the snippet is installed.", true},
+			"can't be trusted yet: check how the tag is installed before reading anything into them.",
+			"can't be trusted yet. The team can check how the tag is installed.", true},
 		{"broken split, stopped", stopped(running(9, [2]int64{10000, 500}, [2]int64{8000, 400})),
-			"can't be trusted: check how the snippet is installed before running the test again.",
-			"can't be trusted. The team can check how the snippet is installed before running the test again.", true},
+			"can't be trusted: check how the tag is installed before running the test again.",
+			"can't be trusted. The team can check how the tag is installed before running the test again.", true},
 		{"a variant without traffic", func(t *testing.T) (*env, *client, experiments.Experiment) {
 			e, c, x := running(2, [2]int64{1000, 50}, [2]int64{0, 0})(t)
 			if _, err := e.store.Writer().Exec(`update variants set weight_bp = ? where experiment_id = ? and key = ?`, 0, x.ID, "b"); err != nil {

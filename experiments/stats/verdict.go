@@ -92,7 +92,7 @@ func verdict(arms []Arm, an Analysis, opts Options) Verdict {
 		tested := splitArms(arms, opts.SplitExposures)
 		// No "yet" once it has stopped: more visitors will not come to
 		// fix it.
-		is, yet, check, before := "is", " yet", "check how the snippet is installed", " before reading anything into them"
+		is, yet, check, before := "is", " yet", "check how the tag is installed", " before reading anything into them"
 		if opts.Ended {
 			is, yet, before = "was", "", " before running the test again"
 		}

@@ -310,7 +310,7 @@ func TestVerdicts(t *testing.T) {
 			opts:   ended,
 			status: StatusSRM,
 			contains: func(Analysis) []string {
-				return []string{"The traffic split was broken (visitors went 48.1% / 51.9% instead of the planned 50% / 50%), so these results can't be trusted: check how the snippet is installed before running the test again."}
+				return []string{"The traffic split was broken (visitors went 48.1% / 51.9% instead of the planned 50% / 50%), so these results can't be trusted: check how the tag is installed before running the test again."}
 			},
 		},
 		// A test too young to act on: the same numbers, no call to act.
