@@ -185,9 +185,11 @@ func (a *App) snippetServe(c *fiber.Ctx) error {
 	return c.Send(e.raw)
 }
 
-// snippetUnknown answers for a key no site has.
+// snippetUnknown answers for a key no site has. X-Copylab carries the
+// code the tag's JSON config and POST /e give the same refusal,
+// unknown_site, so that one spelling matches all three.
 func (a *App) snippetUnknown(c *fiber.Ctx) error {
-	return snippetNotFound(c, "unknown site", "unknown site")
+	return snippetNotFound(c, "unknown_site", "unknown site")
 }
 
 // snippetNotFound is the tag's 404: why in X-Copylab, and a body that is
