@@ -181,6 +181,7 @@ func newApp(cfg Config, store *experiments.Store, ing *experiments.Ingester, opt
 	})
 	a.fiber.Server().FormValueFunc = bodyFormValue // form fields from the body only (forms.go)
 	a.fiber.Server().ErrorHandler = keepRequestLine(a.fiber.Server().ErrorHandler)
+	keepBodyTargets(a.fiber.Server()) // middleware.go
 	a.initOps()
 	a.routes()
 	return a, nil

@@ -194,7 +194,11 @@ func (a *App) country(c *fiber.Ctx) string {
 // read. A body with a Content-Length over the limit is refused before
 // that reset and keeps its request line. So the server keeps the method
 // and target of each request with a body until its body is read, and puts
-// them back on a request it refuses. keepBodyTargets wraps srv's
+// them back on a request it refuses. Only chunked bodies are kept: one
+// with a Content-Length that is over the limit keeps its line anyway, and
+// one that breaks off or stops coming has no reader left for the answer.
+// The tag sends a length, so the events path pays for no lock or
+// allocation here. keepBodyTargets wraps srv's
 // HeaderReceived, Handler and ErrorHandler: call it once, after those
 // are set and before serving.
 func keepBodyTargets(srv *fasthttp.Server) {
@@ -230,7 +234,7 @@ const maxBodyTargets = 4096
 
 // headerReceived runs once a request's headers are read, before its body.
 func (bt *bodyTargets) headerReceived(h *fasthttp.RequestHeader) fasthttp.RequestConfig {
-	if cl := h.ContentLength(); cl > 0 || cl == -1 { // a length, or chunked
+	if h.ContentLength() == -1 { // chunked
 		line := requestLine{string(h.Method()), string(h.RequestURI())}
 		bt.mu.Lock()
 		if bt.m == nil || len(bt.m) >= maxBodyTargets {
@@ -240,8 +244,8 @@ func (bt *bodyTargets) headerReceived(h *fasthttp.RequestHeader) fasthttp.Reques
 		bt.n.Store(int32(len(bt.m)))
 		bt.mu.Unlock()
 	} else {
-		// A body-less request keeps nothing, and must not find the line
-		// of an earlier request on the connection whose body broke off.
+		// Any other request keeps nothing, and must not find the line of
+		// an earlier request on the connection whose body broke off.
 		bt.take(h)
 	}
 	return fasthttp.RequestConfig{} // the server's own limits and timeouts
