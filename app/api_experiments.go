@@ -178,6 +178,11 @@ func (a *App) apiExperimentCreate(c *fiber.Ctx) error {
 		}
 		e.Brief = b
 	}
+	// Without variants, the brief's current copy is the control, as the
+	// drafting page takes it: the copy on the page today.
+	if len(in.Variants) == 0 && in.Brief != nil && strings.TrimSpace(in.Brief.CurrentCopy) != "" {
+		in.Variants = []apiVariantInput{{Key: experiments.ControlKey, Text: in.Brief.CurrentCopy}}
+	}
 	// Weights default to equal (DESIGN.md), also when only some are
 	// given: the others share what those leave (ShareWeights).
 	given := make([]bool, len(in.Variants))
@@ -195,23 +200,39 @@ func (a *App) apiExperimentCreate(c *fiber.Ctx) error {
 	if u, ok := c.Locals(localAPIUser).(experiments.User); ok {
 		e.CreatedBy = u.ID
 	}
+	// The page, element and goal left out (or null) wait, as for a draft
+	// saved to draft copy for (Store.CreateDraft): start asks for each.
+	// One sent is checked, empty or not: "" is a mistake, not a choice.
+	leftOut := leftOutSetup(c.Request().Body())
+	if slices.Contains(leftOut, experiments.FieldGoal) {
+		e.Goal = experiments.Goal{Type: experiments.GoalClick} // the form's default type; start asks to choose
+	}
 	var created experiments.Experiment
-	if errs := goalMembersOfOtherTypes(c.Request().Body(), strings.TrimSpace(in.Goal.Type)); len(errs) > 0 {
+	if errs := goalMembersOfOtherTypes(c.Request().Body(), strings.TrimSpace(e.Goal.Type)); len(errs) > 0 || len(leftOut) > 0 {
 		// Refused before the store sees it, with the request's other
 		// problems beside it, as the store would list them.
-		err = a.experimentProblems(c.UserContext(), e, errs)
-	} else {
+		err = a.experimentProblems(c.UserContext(), e, errs, leftOut)
+	}
+	switch {
+	case err != nil:
+	case len(leftOut) > 0:
+		created, err = a.store.CreateDraft(c.UserContext(), e)
+	default:
 		created, err = a.store.CreateExperiment(c.UserContext(), e)
 	}
 	if err != nil {
 		if err = apiWords(err, weights); slices.Contains(given, false) {
 			err = withShareRule(err)
 		}
-		return err
+		return createWords(err)
 	}
 	out := a.apiExperimentOf(created)
 	for _, n := range a.pastedNotes(c.UserContext(), created, in.Page, in.Goal.URL) {
 		out.Warnings = append(out.Warnings, apiWarning{Code: n.code, Message: n.msg})
+	}
+	if !created.Complete() {
+		out.Warnings = append(out.Warnings, apiWarning{Code: "unfinished", Message: "Saved as a draft that still needs its " + unsetWords(created) +
+			" before it can start: set them with PATCH /api/v1/experiments/" + created.ID + "; until then start answers 422 for each."})
 	}
 	c.Location("/api/v1/experiments/" + created.ID)
 	return c.Status(http.StatusCreated).JSON(out)
@@ -261,11 +282,53 @@ func article(word string) string {
 	return "a"
 }
 
+// leftOutSetup names which of page, selector and goal a create's body
+// leaves out or sends as null (experiments.FieldPage, …), in that order.
+func leftOutSetup(body []byte) []string {
+	var raw map[string]jsontext.Value
+	if jsonv2.Unmarshal(body, &raw) != nil { // decodeJSON read it already
+		return nil
+	}
+	var out []string
+	for _, f := range []string{experiments.FieldPage, experiments.FieldSelector, experiments.FieldGoal} {
+		if v, sent := raw[f]; !sent || v.Kind() == 'n' {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// createWords puts the store's errors of a create in the request's
+// members: the split's sum is the variants' (the store says "weights"),
+// and a create without any copy hears both ways to give the control.
+func createWords(err error) error {
+	var ve experiments.ValidationError
+	if !errors.As(err, &ve) {
+		return err
+	}
+	out := slices.Clone(ve)
+	for i, f := range out {
+		switch {
+		case f.Field == "weights":
+			out[i].Field = "variants"
+		case f.Field == "variants" && f.Code == "required":
+			out[i].Message = "Give the page's current copy, the control: as the first of variants ([{\"text\": \"…\"}]), " +
+				"or as brief.current_copy, which is then taken as the control."
+		}
+	}
+	return out
+}
+
 // experimentProblems is every problem of an experiment to create, as
 // Store.CreateExperiment lists them, with errs, the API's own, after the
-// goal's: the store is not asked to save it.
-func (a *App) experimentProblems(ctx context.Context, e experiments.Experiment, errs experiments.ValidationError) error {
-	all := e.Normalize().Validate()
+// goal's, and without those of the fields in wait that e leaves unset
+// (Store.CreateDraft waits for them); nil when there is none. The store
+// is not asked to save it.
+func (a *App) experimentProblems(ctx context.Context, e experiments.Experiment, errs experiments.ValidationError, wait []string) error {
+	unset := e.Normalize().Unset()
+	all := slices.DeleteFunc(e.Normalize().Validate(), func(f experiments.FieldError) bool {
+		return slices.Contains(wait, f.Field) && slices.Contains(unset, f.Field)
+	})
 	at := slices.IndexFunc(all, func(f experiments.FieldError) bool {
 		return !slices.Contains([]string{"name", "page", "selector", "goal"}, f.Field)
 	})
@@ -277,6 +340,9 @@ func (a *App) experimentProblems(ctx context.Context, e experiments.Experiment, 
 		all = slices.Insert(all, 0, experiments.FieldError{Field: "site_id", Code: "unknown_site", Message: "Choose one of your sites."})
 	} else if err != nil {
 		return err
+	}
+	if len(all) == 0 {
+		return nil
 	}
 	return all
 }
@@ -359,6 +425,15 @@ func (a *App) apiVariantUpdate(c *fiber.Ctx) error {
 		}
 	}
 	if err != nil {
+		if cur, gerr := a.store.Experiment(ctx, c.Params("id")); gerr == nil {
+			if idx := slices.IndexFunc(cur.Variants, func(v experiments.Variant) bool { return v.Key == key }); idx >= 0 {
+				text := ""
+				if in.Text != nil {
+					text = *in.Text
+				}
+				err = variantFields(err, cur.Variants, idx, text)
+			}
+		}
 		return apiWords(err, nil)
 	}
 	a.snippets.reset()
