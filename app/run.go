@@ -44,11 +44,22 @@ func Run(ctx context.Context, cfg Config) error {
 	}
 	// One server per database file: a second would send every notification
 	// again and keep rate limits and drafting jobs of its own.
-	release, err := experiments.ServeLock(cfg.DBPath)
+	release, undoLock, err := experiments.ServeLockUndo(cfg.DBPath)
 	if err != nil {
 		return err
 	}
-	defer release()
+	// Until the database is open, a start that stops undoes the lock: it
+	// removes the lock file and the folders that taking it created, so
+	// that a port in use or a --db that is no database leaves nothing new
+	// behind.
+	opened := false
+	defer func() {
+		if opened {
+			release()
+		} else {
+			undoLock()
+		}
+	}()
 	// Listen before the database is created or migrated: a port already
 	// taken then leaves no new database behind. (After the lock, so that a
 	// second server on the same file is told that, not about the port.)
@@ -70,6 +81,7 @@ func Run(ctx context.Context, cfg Config) error {
 		closeLn()
 		return err
 	}
+	opened = true
 	if from, to := store.Migrated(); to != from {
 		if from == 0 {
 			log.Info(fmt.Sprintf("created the database at schema %d", to))

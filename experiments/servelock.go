@@ -73,5 +73,14 @@ func parseLockFile(text string) (pid int, holder string) {
 // lockDB).
 func ServeLock(path string) (release func(), err error) { return lockDB(path, HolderServe) }
 
+// ServeLockUndo is ServeLock, and undo, which releases the lock too and
+// removes what taking it created: the lock file, and the folders made
+// for the database while still empty. A server that stops before it
+// opens the database (its port in use, say) undoes the lock rather than
+// release it, and so leaves nothing new behind.
+func ServeLockUndo(path string) (release, undo func(), err error) {
+	return lockDBUndo(path, HolderServe)
+}
+
 // LockPath is the file beside the database that ServeLock locks.
 func LockPath(dbPath string) string { return dbPath + ".lock" }

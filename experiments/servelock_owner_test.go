@@ -205,7 +205,7 @@ func TestLockInAFolderNotWritable(t *testing.T) {
 		}
 		msg = err.Error()
 	}
-	want := "experiments: lock " + db + ": cannot create copylab.db.lock in " + dir + ": permission denied"
+	want := dir + " is not writable by this user: check the owner and mode of the folder, or choose another --db (COPYLAB_DB)"
 	if msg != want {
 		t.Errorf("lock: %q, want %q", msg, want)
 	}

@@ -205,6 +205,11 @@ func worded(path string, err error) error {
 	switch {
 	case errors.As(err, &nc):
 		return nc
+	case isDir(path):
+		// SQLite says "disk I/O error: is a directory".
+		abs := absPath(path)
+		return &wordedError{abs + " is a folder, not a database file: give --db (COPYLAB_DB) the path of the file, such as " +
+			filepath.Join(abs, "copylab.db"), err}
 	case sqliteErr && se.Code == sqlite3.ErrNotADB:
 		return &notCopylabError{path, err}
 	case sqliteErr && se.Code == sqlite3.ErrReadonly,
@@ -213,6 +218,12 @@ func worded(path string, err error) error {
 		return notWritable(path, err)
 	}
 	return nil
+}
+
+// isDir tells whether path names a folder.
+func isDir(path string) bool {
+	st, err := os.Stat(path)
+	return err == nil && st.IsDir()
 }
 
 func notWritable(path string, err error) error {
