@@ -56,6 +56,16 @@ var notifyTitles = map[string]string{
 	stats.StatusSRM:                    "The traffic split is broken",
 }
 
+// unsureTitles head an answer the results call only probable
+// (stats.Verdict.Unsure: its 95% interval still includes no gain, or a
+// gain too small to matter), in place of notifyTitles': the sentence
+// leaves the choice to keep the test running, so the headline must not
+// announce the answer flatly.
+var unsureTitles = map[string]string{
+	stats.StatusWinner:      "Probably a winner",
+	stats.StatusControlWins: "The original is probably best",
+}
+
 // runNotifier checks for news every notifyEvery until ctx ends.
 func (a *App) runNotifier(ctx context.Context) {
 	t := time.NewTicker(notifyEvery)
@@ -563,8 +573,12 @@ func elementMissingText(e experiments.Experiment, recent []experiments.HealthCou
 	return "The element " + e.Selector + " on " + e.Page + " is going missing.\n" + strings.Join(lines, "\n")
 }
 
-// winnerChangedTitle heads a winner announced after another variant's win.
-const winnerChangedTitle = "The winner changed"
+// winnerChangedTitle heads a winner announced after another variant's
+// win; unsureWinnerChangedTitle a probable one (unsureTitles).
+const (
+	winnerChangedTitle       = "The winner changed"
+	unsureWinnerChangedTitle = "The likely winner changed"
+)
 
 // answerRearm is how long an answer that was announced before, and comes
 // back after another, must be found on every check before it is news
@@ -618,6 +632,9 @@ func (a *App) answerDue(ctx context.Context, e experiments.Experiment, counts ex
 	if !worth || an.Verdict.Status == stats.StatusSRM {
 		return "", "", keep("")
 	}
+	if t, ok := unsureTitles[an.Verdict.Status]; ok && an.Verdict.Unsure {
+		title = t
+	}
 	cur, last := verdictKey(arms, an), lastAnswer(done)
 	switch {
 	case cur == last:
@@ -651,6 +668,9 @@ func (a *App) answerDue(ctx context.Context, e experiments.Experiment, counts ex
 	// A winner the channel never heard of changed nothing there.
 	if w := lastWinner(delivered); isWinnerKey(w) && w != cur && isWinnerKey(cur) {
 		title = winnerChangedTitle
+		if an.Verdict.Unsure {
+			title = unsureWinnerChangedTitle
+		}
 	}
 	if k > 0 {
 		return cur + ":" + strconv.Itoa(k+1), title, nil

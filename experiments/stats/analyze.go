@@ -82,6 +82,15 @@ type Verdict struct {
 	Status string
 	// Text is one plain sentence a marketer can act on.
 	Text string
+	// Unsure says a winner or control_wins verdict is called by the
+	// spec's rule (a one-sided 95%) while the two-sided 95% uplift
+	// interval the page shows still leaves the call open: the winner's
+	// includes no gain, or its lift is within the practical threshold;
+	// for control_wins, some variant's includes a gain. Text then says
+	// the answer is probable and gives the choice (keep the test going,
+	// or act knowing the risk), and a headline should not announce the
+	// answer flatly. The status stays the spec's.
+	Unsure bool
 }
 
 // Options tune the analysis.

@@ -53,7 +53,10 @@ const (
 //     how many more visitors the rest take (conversionsText);
 //  4. winner, then control_wins: a decisive result is worth acting on even
 //     when the effect is small, and the two cannot both hold because the
-//     ProbBest values sum to 1;
+//     ProbBest values sum to 1. The status follows the spec's one-sided
+//     rule, but the sentence does not call flatly what the two-sided
+//     interval beside it leaves open (winnerDoubt, controlDoubt): it says
+//     the answer is probable and leaves the choice (Verdict.Unsure);
 //  5. no_meaningful_difference when every variant's uplift interval lies
 //     within ± the practical threshold, the honest way to say the copy is
 //     not what moves the number;
@@ -77,11 +80,11 @@ func verdict(arms []Arm, an Analysis, opts Options) Verdict {
 	goal := opts.GoalNoun
 	if len(arms) < 2 {
 		if opts.Ended {
-			return Verdict{StatusNotEnoughData,
-				"Not enough data: the test stopped with no variant to compare against the original."}
+			return Verdict{Status: StatusNotEnoughData,
+				Text: "Not enough data: the test stopped with no variant to compare against the original."}
 		}
-		return Verdict{StatusNotEnoughData,
-			"Not enough data yet: add at least one variant to test against the original."}
+		return Verdict{Status: StatusNotEnoughData,
+			Text: "Not enough data yet: add at least one variant to test against the original."}
 	}
 	control := arms[0]
 	vs := an.Variants
@@ -100,13 +103,13 @@ func verdict(arms []Arm, an Analysis, opts Options) Verdict {
 			is, observedSplit(tested), plannedSplit(tested), yet)
 		switch {
 		case opts.ReadOnly && opts.Ended:
-			return Verdict{StatusSRM, broken + ". " + TeamCan(check+before)}
+			return Verdict{Status: StatusSRM, Text: broken + ". " + TeamCan(check+before)}
 		case opts.ReadOnly:
 			// Without "before reading anything into them": "can't be
 			// trusted yet" tells them as much.
-			return Verdict{StatusSRM, broken + ". " + TeamCan(check)}
+			return Verdict{Status: StatusSRM, Text: broken + ". " + TeamCan(check)}
 		}
-		return Verdict{StatusSRM, broken + ": " + check + before + "."}
+		return Verdict{Status: StatusSRM, Text: broken + ": " + check + before + "."}
 	}
 
 	if unfed := an.Need.Unfed; len(unfed) > 0 && !opts.Ended {
@@ -130,9 +133,9 @@ func verdict(arms []Arm, an Analysis, opts Options) Verdict {
 		}
 		act := "give " + them + " a share of the traffic, or stop the test"
 		if opts.ReadOnly {
-			return Verdict{StatusNotEnoughData, never + ". " + TeamCan(act)}
+			return Verdict{Status: StatusNotEnoughData, Text: never + ". " + TeamCan(act)}
 		}
-		return Verdict{StatusNotEnoughData, never + "; " + act + "."}
+		return Verdict{Status: StatusNotEnoughData, Text: never + "; " + act + "."}
 	}
 	if more := an.Need.more; more != 0 {
 		// A paused test gets none of what it needs until it is resumed.
@@ -145,22 +148,22 @@ func verdict(arms []Arm, an Analysis, opts Options) Verdict {
 		}
 		switch {
 		case more == noVisitorsYet && opts.Ended:
-			return Verdict{StatusNotEnoughData, "Not enough data: the test stopped before any visitor saw it."}
+			return Verdict{Status: StatusNotEnoughData, Text: "Not enough data: the test stopped before any visitor saw it."}
 		case more == noVisitorsYet:
-			return Verdict{StatusNotEnoughData, "Not enough data yet: no visitors have seen the test so far" + welcome + "."}
+			return Verdict{Status: StatusNotEnoughData, Text: "Not enough data yet: no visitors have seen the test so far" + welcome + "."}
 		case more == noConversionsYet && opts.Ended:
-			return Verdict{StatusNotEnoughData, fmt.Sprintf(
+			return Verdict{Status: StatusNotEnoughData, Text: fmt.Sprintf(
 				"Not enough data: the test stopped with no %s, so there is no telling how many visitors it needed; each variant needs at least %s visitors, and the test %s %s.",
 				goal, FormatCount(MinExposures), FormatCount(MinConversions), goal)}
 		case more == noConversionsYet:
-			return Verdict{StatusNotEnoughData, fmt.Sprintf(
+			return Verdict{Status: StatusNotEnoughData, Text: fmt.Sprintf(
 				"Not enough data yet: no %s so far, so there is no telling how many visitors the test needs; each variant needs at least %s visitors, and the test %s %s%s.",
 				goal, FormatCount(MinExposures), FormatCount(MinConversions), goal, resume)}
 		}
 		if least := leastExposures(arms); least < MinExposures {
-			return Verdict{StatusNotEnoughData, minimumText(arms, an, opts)}
+			return Verdict{Status: StatusNotEnoughData, Text: minimumText(arms, an, opts)}
 		}
-		return Verdict{StatusNotEnoughData, conversionsText(arms, an, opts)}
+		return Verdict{Status: StatusNotEnoughData, Text: conversionsText(arms, an, opts)}
 	}
 
 	// The three answers. While the test is too young to act on
@@ -175,72 +178,33 @@ func verdict(arms []Arm, an Analysis, opts Options) Verdict {
 		early = "but it is too early to call."
 	}
 	for i := 1; i < len(vs); i++ {
-		v := vs[i]
-		if v.ProbBest >= DecisionProb && *v.ProbBeatControl >= DecisionProb {
-			label := capitalise(arms[i].Label)
-			best := FormatProbability(v.ProbBest)
-			if v.Uplift == nil {
-				switch {
-				case early != "" && opts.Ended:
-					return Verdict{StatusWinner, fmt.Sprintf(
-						"%s led on %s, converting %s of visitors against none for %s; %s chance it is the best, %s",
-						label, goal, FormatRate(v.Rate), control.Label, best, early)}
-				case early != "":
-					return Verdict{StatusWinner, fmt.Sprintf(
-						"%s leads on %s so far, converting %s of visitors against none for %s; %s chance it is the best, %s",
-						label, goal, FormatRate(v.Rate), control.Label, best, early)}
-				}
-				return Verdict{StatusWinner, fmt.Sprintf(
-					"%s wins on %s, converting %s of visitors against none for %s; %s chance it is the best. Ship it.",
-					label, goal, FormatRate(v.Rate), control.Label, best)}
-			}
-			verb, past := "lifts", "lifted"
-			if *v.Uplift <= 0 {
-				verb, past = "changes", "changed"
-			}
-			so, end := "", "; "+best+" chance it is the best. Ship it."
-			switch {
-			case early != "" && opts.Ended:
-				verb, end = past, "; "+best+" chance it is the best, "+early
-			case early != "":
-				so, end = " so far", "; "+best+" chance it is the best, "+early
-			}
-			return Verdict{StatusWinner, fmt.Sprintf(
-				"%s %s %s by %s%s (95%% interval %s)%s",
-				label, verb, goal, SignedPercent(*v.Uplift), so,
-				UpliftRange(v.UpliftInterval.Low, v.UpliftInterval.High), end)}
+		if v := vs[i]; v.ProbBest >= DecisionProb && *v.ProbBeatControl >= DecisionProb {
+			doubt := winnerDoubt(v, opts.Threshold)
+			out := winnerVerdict(arms, i, v, doubt, early, opts)
+			out.Unsure = doubt != ""
+			return out
 		}
 	}
 
 	if vs[0].ProbBest >= DecisionProb {
-		best := FormatProbability(vs[0].ProbBest)
-		switch {
-		case early != "" && opts.Ended:
-			return Verdict{StatusControlWins, fmt.Sprintf(
-				"%s was ahead: none of the new copy beat it on %s (%s chance %s is the best), %s",
-				capitalise(control.Label), goal, best, control.Label, early)}
-		case early != "":
-			return Verdict{StatusControlWins, fmt.Sprintf(
-				"%s is ahead: none of the new copy beats it on %s so far (%s chance %s is the best), %s",
-				capitalise(control.Label), goal, best, control.Label, early)}
-		}
-		return Verdict{StatusControlWins, fmt.Sprintf(
-			"Keep %s: none of the new copy beats it on %s (%s chance %s is the best).",
-			control.Label, goal, best, control.Label)}
+		open := controlDoubt(vs)
+		out := controlVerdict(arms, vs, open, early, opts)
+		out.Unsure = open > 0
+		return out
 	}
 
 	if allWithin(vs[1:], opts.Threshold) {
 		switch {
 		case early != "" && opts.Ended:
-			return Verdict{StatusNoMeaningfulDifference, fmt.Sprintf(
+			return Verdict{Status: StatusNoMeaningfulDifference, Text: fmt.Sprintf(
 				"Every variant was within ±%s of %s on %s, but the test stopped too early to rule the copy out.",
 				percent(opts.Threshold), control.Label, goal)}
 		case early != "":
-			return Verdict{StatusNoMeaningfulDifference, fmt.Sprintf(
+			return Verdict{Status: StatusNoMeaningfulDifference, Text: fmt.Sprintf(
 				"Every variant is within ±%s of %s on %s so far, but it is too early to rule the copy out.",
 				percent(opts.Threshold), control.Label, goal)}
 		}
-		return Verdict{StatusNoMeaningfulDifference, fmt.Sprintf(
+		return Verdict{Status: StatusNoMeaningfulDifference, Text: fmt.Sprintf(
 			"Copy isn't the issue here: every variant is within ±%s of %s on %s, so look beyond the wording to move them.",
 			percent(opts.Threshold), control.Label, goal)}
 	}
@@ -260,15 +224,15 @@ func verdict(arms []Arm, an Analysis, opts Options) Verdict {
 		const stopped = ", but the test stopped before it could tell which of them is best. "
 		switch {
 		case opts.Ended && opts.ReadOnly:
-			return Verdict{StatusKeepRunning, both + stopped + TeamCan(RunAgain)}
+			return Verdict{Status: StatusKeepRunning, Text: both + stopped + TeamCan(RunAgain)}
 		case opts.Ended:
-			return Verdict{StatusKeepRunning, both + stopped + "Duplicate it to " + RunAgain + "."}
+			return Verdict{Status: StatusKeepRunning, Text: both + stopped + "Duplicate it to " + RunAgain + "."}
 		case opts.Paused && opts.ReadOnly:
-			return Verdict{StatusKeepRunning, both + open + PausedReadOnly + "."}
+			return Verdict{Status: StatusKeepRunning, Text: both + open + PausedReadOnly + "."}
 		case opts.Paused:
-			return Verdict{StatusKeepRunning, both + open + "resume the test to reach a verdict."}
+			return Verdict{Status: StatusKeepRunning, Text: both + open + "resume the test to reach a verdict."}
 		}
-		return Verdict{StatusKeepRunning, both + open + "keep the test running."}
+		return Verdict{Status: StatusKeepRunning, Text: both + open + "keep the test running."}
 	}
 
 	lead := 0
@@ -294,7 +258,7 @@ func verdict(arms []Arm, an Analysis, opts Options) Verdict {
 		call = "but it is too early to call: resume the test to reach a verdict."
 	}
 	if lead == 0 || vs[lead].Uplift == nil {
-		return Verdict{StatusKeepRunning, fmt.Sprintf(
+		return Verdict{Status: StatusKeepRunning, Text: fmt.Sprintf(
 			"%s %s ahead on %s (%s chance it is the best), %s",
 			capitalise(arms[lead].Label), is, goal, FormatProbability(vs[lead].ProbBest), call)}
 	}
@@ -303,10 +267,156 @@ func verdict(arms []Arm, an Analysis, opts Options) Verdict {
 		// Closer than the uplift's rounding: say so in words, not ±0.0%.
 		against = "within 0.1% of " + control.Label
 	}
-	return Verdict{StatusKeepRunning, fmt.Sprintf(
+	return Verdict{Status: StatusKeepRunning, Text: fmt.Sprintf(
 		"%s %s ahead on %s (%s, %s chance it is the best), %s",
 		capitalise(arms[lead].Label), is, goal, against,
 		FormatProbability(vs[lead].ProbBest), call)}
+}
+
+// The doubts of a called winner (winnerDoubt).
+const (
+	doubtNoGain = "no gain"
+	doubtSmall  = "small"
+)
+
+// winnerDoubt says why a winner called by the spec's rule is still open
+// to doubt: the rule is one-sided (a 95% chance to beat the control), the
+// uplift interval the page shows two-sided, so between a 95% and a 97.5%
+// chance that interval still includes no gain (doubtNoGain); or its lift
+// is within the practical threshold, a gain too small to matter
+// (doubtSmall). "" when neither: the interval clears zero and the lift
+// clears the threshold.
+func winnerDoubt(v VariantResult, threshold float64) string {
+	switch {
+	case v.UpliftInterval != nil && v.UpliftInterval.Low <= 0:
+		return doubtNoGain
+	case v.Uplift != nil && *v.Uplift <= threshold:
+		return doubtSmall
+	}
+	return ""
+}
+
+// controlDoubt is the mirror of winnerDoubt for control_wins: the index of
+// the variant whose uplift interval still includes a gain (the one that
+// reaches highest, when several do), 0 for none.
+func controlDoubt(vs []VariantResult) int {
+	open := 0
+	for i := 1; i < len(vs); i++ {
+		if iv := vs[i].UpliftInterval; iv != nil && iv.High > 0 && (open == 0 || iv.High > vs[open].UpliftInterval.High) {
+			open = i
+		}
+	}
+	return open
+}
+
+// unsureAction ends the sentence of an answer open to doubt (winnerDoubt,
+// controlDoubt) with the choice it leaves: more visitors to be sure, or
+// act (act, "ship it if that risk is acceptable") knowing the risk. A
+// stopped test is run again for longer, a paused one resumed; a reader
+// who cannot act is told the team can.
+func unsureAction(act string, opts Options) string {
+	switch {
+	case opts.Ended && opts.ReadOnly:
+		return ". " + TeamCan(RunAgain+", or "+act)
+	case opts.Ended:
+		return ": duplicate it to " + RunAgain + ", or " + act + "."
+	case opts.Paused && opts.ReadOnly:
+		return ". " + TeamCan("resume the test to be sure, or "+act)
+	case opts.Paused:
+		return ": resume the test to be sure, or " + act + "."
+	}
+	return ": keep the test running to be sure, or " + act + "."
+}
+
+// winnerVerdict is the winner's sentence for arms[i], whose results are v:
+// while the test is too young to act on (early, verdict's), the numbers so
+// far and that it is too early; when the win is open to doubt
+// (winnerDoubt), that the variant is probably the best, what its interval
+// still allows and the choice that leaves (never a flat "Ship it." the
+// interval on the same page contradicts); else the lift and "Ship it.".
+func winnerVerdict(arms []Arm, i int, v VariantResult, doubt, early string, opts Options) Verdict {
+	goal, control := opts.GoalNoun, arms[0]
+	label := capitalise(arms[i].Label)
+	best := FormatProbability(v.ProbBest)
+	if early == "" && doubt != "" {
+		probably := fmt.Sprintf("%s is probably the best on %s (%s chance)", label, goal, best)
+		switch {
+		case doubt == doubtSmall:
+			return Verdict{Status: StatusWinner, Text: fmt.Sprintf(
+				"%s, but it lifts them by only %s (95%% interval %s), a gain too small to matter (under %s)",
+				probably, SignedPercent(*v.Uplift), UpliftRange(v.UpliftInterval.Low, v.UpliftInterval.High),
+				percent(opts.Threshold)) + unsureAction("ship it if a small gain is worth it", opts)}
+		case v.Uplift == nil:
+			probably += fmt.Sprintf(", converting %s of visitors against none for %s, but the 95%% interval of its lift",
+				FormatRate(v.Rate), control.Label)
+		case *v.Uplift <= 0:
+			probably += " and changes them by " + SignedPercent(*v.Uplift) + ", but the 95% interval of that change"
+		default:
+			probably += " and lifts them by " + SignedPercent(*v.Uplift) + ", but the 95% interval of that lift"
+		}
+		return Verdict{Status: StatusWinner, Text: fmt.Sprintf("%s, %s, still includes no gain",
+			probably, UpliftRange(v.UpliftInterval.Low, v.UpliftInterval.High)) +
+			unsureAction("ship it if that risk is acceptable", opts)}
+	}
+	if v.Uplift == nil {
+		switch {
+		case early != "" && opts.Ended:
+			return Verdict{Status: StatusWinner, Text: fmt.Sprintf(
+				"%s led on %s, converting %s of visitors against none for %s; %s chance it is the best, %s",
+				label, goal, FormatRate(v.Rate), control.Label, best, early)}
+		case early != "":
+			return Verdict{Status: StatusWinner, Text: fmt.Sprintf(
+				"%s leads on %s so far, converting %s of visitors against none for %s; %s chance it is the best, %s",
+				label, goal, FormatRate(v.Rate), control.Label, best, early)}
+		}
+		return Verdict{Status: StatusWinner, Text: fmt.Sprintf(
+			"%s wins on %s, converting %s of visitors against none for %s; %s chance it is the best. Ship it.",
+			label, goal, FormatRate(v.Rate), control.Label, best)}
+	}
+	verb, past := "lifts", "lifted"
+	if *v.Uplift <= 0 {
+		verb, past = "changes", "changed"
+	}
+	so, end := "", "; "+best+" chance it is the best. Ship it."
+	switch {
+	case early != "" && opts.Ended:
+		verb, end = past, "; "+best+" chance it is the best, "+early
+	case early != "":
+		so, end = " so far", "; "+best+" chance it is the best, "+early
+	}
+	return Verdict{Status: StatusWinner, Text: fmt.Sprintf(
+		"%s %s %s by %s%s (95%% interval %s)%s",
+		label, verb, goal, SignedPercent(*v.Uplift), so,
+		UpliftRange(v.UpliftInterval.Low, v.UpliftInterval.High), end)}
+}
+
+// controlVerdict is the control_wins sentence: while the test is too young
+// to act on (early, verdict's), the numbers so far and that it is too
+// early; when the variant at vs[open] still has a gain in its interval
+// (controlDoubt), that the original is probably the best, that interval,
+// and the choice it leaves; else "Keep the original".
+func controlVerdict(arms []Arm, vs []VariantResult, open int, early string, opts Options) Verdict {
+	goal, control := opts.GoalNoun, arms[0]
+	best := FormatProbability(vs[0].ProbBest)
+	switch {
+	case early != "" && opts.Ended:
+		return Verdict{Status: StatusControlWins, Text: fmt.Sprintf(
+			"%s was ahead: none of the new copy beat it on %s (%s chance %s is the best), %s",
+			capitalise(control.Label), goal, best, control.Label, early)}
+	case early != "":
+		return Verdict{Status: StatusControlWins, Text: fmt.Sprintf(
+			"%s is ahead: none of the new copy beats it on %s so far (%s chance %s is the best), %s",
+			capitalise(control.Label), goal, best, control.Label, early)}
+	case open > 0:
+		iv := vs[open].UpliftInterval
+		return Verdict{Status: StatusControlWins, Text: fmt.Sprintf(
+			"%s is probably the best on %s (%s chance), but the 95%% interval of %s's change, %s, still includes a gain",
+			capitalise(control.Label), goal, best, arms[open].Label, UpliftRange(iv.Low, iv.High)) +
+			unsureAction("keep "+control.Label+" if that risk is acceptable", opts)}
+	}
+	return Verdict{Status: StatusControlWins, Text: fmt.Sprintf(
+		"Keep %s: none of the new copy beats it on %s (%s chance %s is the best).",
+		control.Label, goal, best, control.Label)}
 }
 
 // The words for a reader who cannot act on the test (Options.ReadOnly, a
