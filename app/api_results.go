@@ -226,7 +226,7 @@ func (r *resultsReport) document() apiResults {
 	if p.perVariant > 0 {
 		out.Plan.SampleSizePerVariant = &p.perVariant
 	}
-	if p.visitorsPerDay > 0 {
+	if p.perDayKnown {
 		v := round6(p.visitorsPerDay)
 		out.Plan.VisitorsPerDay = &v
 	}

@@ -112,7 +112,8 @@ type resultsPlan struct {
 	mde            float64
 	baseRate       float64 // the control's observed rate
 	perVariant     int64   // visitors per variant needed; 0 when unknown
-	visitorsPerDay float64
+	visitorsPerDay float64 // the traffic per day, when perDayKnown
+	perDayKnown    bool    // the test has run planMinDays: from then on, whatever the plan says
 	daysLeft       float64 // NaN when unknown, 0 once reached
 	reached        bool
 	text           string
@@ -610,6 +611,15 @@ func (r *resultsReport) makePlan() resultsPlan {
 		total += a.Exposures
 		minExp = min(minExp, a.Exposures)
 	}
+	// The traffic per day is the visitors over the time the test ran,
+	// paused time left out: a test 5 hours in with 2,000 visitors gets
+	// about 9,600 a day, not 2,000 (the traffic of a full day). It is
+	// known once the test has run an hour, whether or not the plan still
+	// has time to estimate: a test that reached its sample, or stopped,
+	// or is paused (the traffic it had while it ran) has it too.
+	if r.exp.Status != experiments.StatusDraft && r.days >= planMinDays {
+		p.visitorsPerDay, p.perDayKnown = float64(total)/r.days, true
+	}
 	mde := stats.FormatThreshold(r.threshold)
 	switch {
 	case r.exp.Status == experiments.StatusDraft:
@@ -671,9 +681,6 @@ func (r *resultsReport) makePlan() resultsPlan {
 		// left "at current traffic" to give: the line says what it still
 		// needs and what brings it. The traffic per day it had while it
 		// ran is kept for the document.
-		if r.days >= planMinDays {
-			p.visitorsPerDay = float64(total) / r.days
-		}
 		p.text = fmt.Sprintf("No estimate of the time left while the test is paused: no visitors come until it is resumed. Each variant needs about %s visitors to detect a %s lift from the original’s %s rate, and the smallest has %s.",
 			formatCount(roundUp(p.perVariant)), mde, rate, formatCount(minExp))
 		return p
@@ -682,10 +689,6 @@ func (r *resultsReport) makePlan() resultsPlan {
 			formatCount(roundUp(p.perVariant)), mde, rate, have)
 		return p
 	}
-	// The traffic per day is the visitors over the time the test ran,
-	// paused time left out: a test 5 hours in with 2,000 visitors gets
-	// about 9,600 a day, not 2,000 (the traffic of a full day).
-	p.visitorsPerDay = float64(total) / r.days
 	p.daysLeft = 0
 	for i, a := range r.arms {
 		if left := p.perVariant - a.Exposures; left > 0 {
