@@ -123,6 +123,11 @@ func fiberErrorBody(fe *fiber.Error) apiErrorBody {
 		return apiErrorBody{Code: "timeout", Message: "The request took too long to arrive."}
 	case http.StatusRequestHeaderFieldsTooLarge:
 		return apiErrorBody{Code: "header_too_large", Message: "The request's headers are over 16 KiB, usually because of large cookies. Clear this site's cookies, or send smaller headers."}
+	case http.StatusBadRequest:
+		// The server could not parse the request (a broken chunked body,
+		// a malformed header): Fiber's message is fasthttp's own text,
+		// such as "cannot find crlf at the end of chunk".
+		return apiErrorBody{Code: "bad_request", Message: "The request could not be read: its start line, headers or body are malformed."}
 	}
 	if fe.Code >= 500 {
 		return apiErrorBody{Code: "internal", Message: "Something went wrong on our side. Please try again."}

@@ -262,7 +262,7 @@ func (c ingestCollector) Collect(ch chan<- prometheus.Metric) {
 // small set, never the path itself.
 func routeGroup(path string) string {
 	switch {
-	case path == "/e":
+	case routedPath(path) == "/e":
 		return "events"
 	case strings.HasPrefix(path, "/s/"):
 		return "snippet"
