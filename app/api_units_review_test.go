@@ -30,7 +30,7 @@ func TestAPIErrorsSpeakTheFieldsUnit(t *testing.T) {
 		{"create, threshold", "POST", "/api/v1/experiments", create(`,"threshold":2,"variants":[{"text":"A"},{"text":"B"}]`),
 			"threshold", "out_of_range", "threshold must be between 0.005 and 1 (0.5% to 100%)."},
 		{"create, weights sum", "POST", "/api/v1/experiments", create(`,"variants":[{"text":"A","weight_bp":1000},{"text":"B","weight_bp":2000}]`),
-			"weights", "weights_sum", "The variants' weight_bp must add up to 10000 (100%); they add up to 3000 (30%)."},
+			"variants", "weights_sum", "The variants' weight_bp must add up to 10000 (100%); they add up to 3000 (30%)."},
 		{"create, a weight", "POST", "/api/v1/experiments", create(`,"variants":[{"text":"A","weight_bp":-5000},{"text":"B","weight_bp":15000}]`),
 			"variants[0].weight_bp", "out_of_range", "variants[0].weight_bp must be between 0 and 10000 (0% to 100%)."},
 		{"patch, traffic", "PATCH", "/api/v1/experiments/" + x.ID, `{"traffic_bp":-1}`,
