@@ -30,7 +30,7 @@ func (a *App) settingsPage(c *fiber.Ctx) (views.SettingsPage, error) {
 		Page:      a.page(c, views.NavSettings),
 		PublicURL: a.cfg.PublicURL,
 		APIBase:   a.cfg.PublicURL + "/api/v1",
-		DBPath:    a.store.Path(),
+		DBPath:    absPath(a.store.Path()), // as the start's log names it: the commands below work from any folder
 		LLM:       a.llmDescription(),
 		AI:        a.llmSettings(c), // settings_llm.go
 		Sessions:  sessions,
