@@ -308,8 +308,20 @@ func (a *App) requireUser(c *fiber.Ctx) error {
 		return c.Next()
 	}
 	target := "/login"
-	if c.Method() == fiber.MethodGet && c.OriginalURL() != "/" {
-		target += "?next=" + url.QueryEscape(c.OriginalURL())
+	next := ""
+	switch {
+	case c.Method() == fiber.MethodGet:
+		next = c.OriginalURL()
+	case unsafeMethod(c.Method()) && routedPath(c.Path()) != "/logout":
+		// A form sent after the session ended (signed out in another
+		// tab, or expired): what was typed is lost, so say so, and come
+		// back to the page the form was on. Signing out again loses
+		// nothing.
+		a.setFlash(c, "error", "You were signed out. Sign in again, then send the form again.")
+		next = a.formPage(c)
+	}
+	if next != "" && next != "/" {
+		target += "?next=" + url.QueryEscape(next)
 	}
 	if c.Get("HX-Request") == "true" {
 		// htmx would follow a redirect and swap the sign-in page into a
@@ -318,6 +330,57 @@ func (a *App) requireUser(c *fiber.Ctx) error {
 		return c.SendStatus(http.StatusUnauthorized)
 	}
 	return c.Redirect(target, http.StatusSeeOther)
+}
+
+// formPage is the page a form sent without a session was on, for the
+// sign-in page to return to: the Referer's path and query when the
+// Referer is this app's own page, else the form's own address when a
+// person can open it (the edit page a form posts back to), else "". An
+// address that takes only a POST is never given: signing in would lead
+// to a page that refuses the GET.
+func (a *App) formPage(c *fiber.Ctx) string {
+	if ref, err := url.Parse(c.Get(fiber.HeaderReferer)); err == nil && ref.Host != "" && a.ownOrigin(c, canonicalOrigin(ref.Scheme, ref.Host)) {
+		p := ref.EscapedPath()
+		if ref.RawQuery != "" {
+			p += "?" + ref.RawQuery
+		}
+		if a.pageToReturnTo(ref.Path) && localPath(p, "") != "" {
+			return p
+		}
+	}
+	if a.pageToReturnTo(c.Path()) {
+		return c.OriginalURL()
+	}
+	return ""
+}
+
+// ownOrigin reports whether origin (canonicalOrigin) is the app's own, as
+// checkOrigin judges an Origin header: the public URL's, or the one the
+// request was sent to.
+func (a *App) ownOrigin(c *fiber.Ctx, origin string) bool {
+	if origin == canonicalOrigin(a.public.Scheme, a.public.Host) {
+		return true
+	}
+	scheme, known := a.requestScheme(c)
+	host := a.requestHost(c)
+	return origin == canonicalOrigin(scheme, host) || (!known && origin == canonicalOrigin("https", host))
+}
+
+// pageToReturnTo reports whether path is a signed-in page a person can
+// open (a GET route, not the sign-in page's).
+func (a *App) pageToReturnTo(path string) bool {
+	path = routedPath(path)
+	if path == "/login" || path == "/setup" || strings.HasPrefix(path, "/invite/") || audienceOf(path) != forPages {
+		return false
+	}
+	segs := strings.Split(strings.Trim(path, "/"), "/")
+	for _, r := range a.fiber.GetRoutes(true) {
+		if r.Method == fiber.MethodGet && !strings.Contains(r.Path, "*") &&
+			matchSegments(strings.Split(strings.Trim(r.Path, "/"), "/"), segs) {
+			return true
+		}
+	}
+	return false
 }
 
 func unsafeMethod(m string) bool {
