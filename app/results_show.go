@@ -47,7 +47,26 @@ func (a *App) resultsAndTrends(c *fiber.Ctx, e experiments.Experiment, liveURL, 
 	if e.Status == experiments.StatusStopped {
 		live = ""
 	}
-	return withProvenance(c, e, r.resultsView(live)), r.trendsView(trendsURL) // generate.go
+	res := withProvenance(c, e, r.resultsView(live)) // generate.go
+	// The experiment's page says what was shipped in its own notice; these
+	// pages say it in the panel, and mark the variant's row.
+	if e.ShippedVariant != "" {
+		res.ShippedKey, res.ShippedAt = e.ShippedVariant, e.ShippedAt
+	}
+	return res, r.trendsWithOverall(trendsURL)
+}
+
+// trendsWithOverall is the trends with each marked variant's overall
+// uplift, the figure its segments' marks compare with.
+func (r *resultsReport) trendsWithOverall(trendsURL string) views.Trends {
+	t := r.trendsView(trendsURL)
+	for _, f := range r.flags {
+		if t.Overall == nil {
+			t.Overall = map[string]float64{}
+		}
+		t.Overall[f.Variant] = f.OverallUplift
+	}
+	return t
 }
 
 // trendsReport is the report behind the pages' charts: with the trends,
@@ -77,7 +96,7 @@ func (a *App) trends(c *fiber.Ctx, e experiments.Experiment, trendsURL, experime
 		a.log.Error("results: report failed", "request_id", requestIDOf(c), "experiment", e.ID, "error", err)
 		return views.Trends{LiveURL: trendsURL, Unavailable: "The charts could not be read just now. They will appear on the next refresh."}
 	}
-	return r.trendsView(trendsURL)
+	return r.trendsWithOverall(trendsURL)
 }
 
 // resultsLive answers GET /experiments/:id/results/live, the fragment

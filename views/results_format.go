@@ -130,18 +130,25 @@ func armsPhrase(n int) string {
 // and "<1%" at the ends), so that the table never contradicts it.
 func probPct(p float64) string { return stats.FormatProbability(p) }
 
-// pValue formats a p-value with two significant digits, and tiny ones as
-// "< 0.0001".
+// pValue formats a p-value with two significant digits, whatever its
+// size ("0.0088", "0.018", "0.045", "0.50"), and tiny ones as "< 0.0001".
+// Two decimals would print 0.045 to 0.054 all as "0.05", the line the
+// hint says to compare with. Digits are counted after rounding, so 0.0996
+// is "0.10", and anything from 0.995 up is "1.0".
 func pValue(p float64) string {
-	switch {
-	case p < 0.0001:
+	if p < 0.0001 {
 		return "< 0.0001"
-	case p >= 0.995:
-		return "1.00"
-	case p >= 0.01:
-		return strconv.FormatFloat(p, 'f', 2, 64)
 	}
-	return strconv.FormatFloat(p, 'f', 1+int(-math.Floor(math.Log10(p))), 64)
+	if p >= 0.995 {
+		return "1.0"
+	}
+	// The place of the second significant digit, from the rounded value:
+	// 0.00996 rounds to 0.010, two decimals fewer than 0.0099.
+	d := 1 - int(math.Floor(math.Log10(p)))
+	if r, _ := strconv.ParseFloat(strconv.FormatFloat(p, 'f', d, 64), 64); r > 0 {
+		d = 1 - int(math.Floor(math.Log10(r)))
+	}
+	return strconv.FormatFloat(p, 'f', d, 64)
 }
 
 // chance words a small probability: "less than once in 10,000 tests".
@@ -201,9 +208,16 @@ func runningWord(ended, paused bool) string {
 	return "running"
 }
 
-// pausedText is the time a test spent paused, in the same units: "2
-// days", "5 hours", "<1 hour".
-func pausedText(d float64) string { return daysValue(d) + " " + daysLabel(d) }
+// pausedText is the time a test spent paused, in the same units, in a
+// sentence: "2 days", "5 hours", and "under an hour" rather than "<1
+// hour", which reads as a sum inside "not counting <1 hour paused" (the
+// stat's big number can be "<1": it is a figure, with its unit below).
+func pausedText(d float64) string {
+	if d*24 < 1 {
+		return "under an hour"
+	}
+	return daysValue(d) + " " + daysLabel(d)
+}
 
 // splitCheckText says, after a split changed during the test, what the
 // totals mix and how many visitors the split check counts: those who first
@@ -352,4 +366,56 @@ func keyLabel(keys []SeriesKey, i int) string {
 		return ""
 	}
 	return keys[i].Label
+}
+
+// flagMark is the start of a segment's mark, which stays on one line:
+// "▲ clearly better", "▼ clearly worse". The mark goes on "here than
+// overall", in sight: it compares the variant with itself overall.
+func flagMark(flag string) string {
+	if flag == "better" {
+		return "▲ clearly better"
+	}
+	return "▼ clearly worse"
+}
+
+// flagTone colours a marked segment's cell: "better" (green) or "worse"
+// (red) when the variant also wins or loses against the original in that
+// segment, and "even" otherwise. A variant can do clearly worse in a
+// segment than overall and still match or beat the original there (level
+// on desktop against +83.3% overall): red would read as a loss it did not
+// have. The uplift is taken as the cell writes it, so a "±0.0%" is even.
+func flagTone(c SegmentCell) string {
+	if c.Flag == "" {
+		return ""
+	}
+	u := ""
+	if c.HasUplift {
+		u = signedPct(c.Uplift)
+	}
+	switch {
+	case c.Flag == "better" && strings.HasPrefix(u, "+"):
+		return "better"
+	case c.Flag == "worse" && strings.HasPrefix(u, stats.Minus):
+		return "worse"
+	}
+	return "even"
+}
+
+// keyOf is the key of the i-th variant of a table; "" past the end.
+func keyOf(keys []SeriesKey, i int) string {
+	if i < 0 || i >= len(keys) {
+		return ""
+	}
+	return keys[i].Key
+}
+
+// shippedLabel names the shipped variant as its row does: "Variant B",
+// or "Original".
+func shippedLabel(r Results) string {
+	for _, row := range r.Rows {
+		if row.Key == r.ShippedKey {
+			return VariantLabel(row.Key, row.Control)
+		}
+	}
+	return VariantLabel(r.ShippedKey, false)
 }

@@ -165,6 +165,12 @@ type Results struct {
 	// SettingsURL, when set, links SiteSettingsPhrase in Missing to the
 	// site's settings.
 	SettingsURL string
+	// ShippedKey is the variant that was shipped ("" when none was), and
+	// ShippedAt when: the panel says which, and since when every visitor
+	// sees it, and marks its row. The experiment's page says it in its
+	// own notice, so only the results and share pages set them.
+	ShippedKey string
+	ShippedAt  time.Time
 }
 
 // ResultsPage is the full results page of one experiment.
@@ -232,6 +238,11 @@ type Trends struct {
 	// and runs no server, so what is not set up (no country known) reads
 	// as a fact, not as advice on copylab's options.
 	ReadOnly bool
+	// Overall is each marked variant's uplift over all traffic, by key:
+	// the figure its segments' marks compare with ("clearly worse here
+	// than overall", "+83.3% overall"). A variant without a mark is not in
+	// it.
+	Overall map[string]float64
 }
 
 // SeriesKey names one variant in the charts' legends and tables.

@@ -343,6 +343,30 @@
     detailsState = null;
   });
 
+  // The results panel polls every 5 seconds, the charts and segments
+  // below it every 30. When the panel goes from no visitor to some
+  // (data-visitors), the charts are asked for at once, so that they do
+  // not say "No visitors yet" under a panel that counts 300. Only that
+  // step asks: the polls that follow leave the charts to their own pace.
+  var visitorsBefore = null;
+  document.addEventListener("htmx:beforeSwap", function (ev) {
+    var target = ev.detail && ev.detail.target;
+    visitorsBefore = target && target.id === "results" ? target.getAttribute("data-visitors") : null;
+  });
+  document.addEventListener("htmx:afterSettle", function (ev) {
+    var was = visitorsBefore;
+    visitorsBefore = null;
+    var target = ev.detail && ev.detail.target;
+    if (was !== "0" || !target || target.id !== "results") return;
+    var now = document.getElementById("results");
+    var trends = document.getElementById("results-trends");
+    if (now && trends && Number(now.getAttribute("data-visitors")) > 0) {
+      if (window.htmx && trends.getAttribute("hx-get")) {
+        window.htmx.ajax("GET", trends.getAttribute("hx-get"), { source: trends, target: trends, swap: "outerHTML" });
+      }
+    }
+  });
+
   // Quiet polls: an element that polls carries data-poll-quiet, a value
   // that changes whenever what it shows does. An answer that carries the
   // same value swaps nothing, so the focus, a screen reader's place and
