@@ -19,7 +19,7 @@ func TestOpsFlags(t *testing.T) {
 		{"metrics allow list", nil, []string{"serve", "--metrics-allow", "10.0.0.0/8,nope"}, []string{`--metrics-allow (COPYLAB_METRICS_ALLOW): "nope"`}},
 		{"metrics allow twin", map[string]string{"COPYLAB_METRICS_ALLOW": "300.1.1.1"}, []string{"serve"}, []string{`--metrics-allow (COPYLAB_METRICS_ALLOW): "300.1.1.1"`}},
 		{"short metrics token", nil, []string{"serve", "--metrics-token", "short"}, []string{"metrics-token"}},
-		{"rate twin", map[string]string{"COPYLAB_RATE_IP": "lots"}, []string{"serve"}, []string{`COPYLAB_RATE_IP="lots"`}},
+		{"rate twin", map[string]string{"COPYLAB_RATE_IP": "lots"}, []string{"serve"}, []string{`--rate-ip (COPYLAB_RATE_IP) "lots"`}},
 		{"rate flag", nil, []string{"serve", "--rate-site", "1.5"}, []string{"rate-site"}},
 		{"simulate page views", nil, []string{"simulate", "--site", "k", "--experiment", "x", "--rates", "b=0.1", "--pageviews", "0.5"},
 			[]string{"--pageviews"}},
