@@ -144,6 +144,8 @@ func (a *App) recordingList(c *fiber.Ctx, e experiments.Experiment, set recorder
 	if out.Options, err = a.recordingOptions(ctx, e); err != nil {
 		return out, err
 	}
+	matchOptions(&out.Filter, &q, out.Options)
+	f = out.Filter
 	recs, err := a.store.Recordings(ctx, q)
 	if err != nil {
 		return out, err
@@ -293,4 +295,42 @@ func recordingLinkView(l recorders.Link) views.RecordingLink {
 // recordingVariantLabel names a variant as the results table does.
 func recordingVariantLabel(e experiments.Experiment, key string) string {
 	return views.VariantLabel(key, len(e.Variants) > 0 && e.Variants[0].Key == key)
+}
+
+// matchOptions maps a segment filter from the address to the option it
+// names in another case (?device=Mobile is "mobile", as the select shows
+// "Mobile"), so the select never adds a second, invented option for it.
+// A device that is no option is dropped: devices are a closed set, so no
+// visitor of the test has it. Other values are kept, whether or not a
+// visitor has them: the list then says nothing matches.
+func matchOptions(f *views.RecordingFilter, q *experiments.RecordingQuery, o views.RecordingOptions) {
+	match := func(dim string, v *string, opts []views.RecordingOption, closed bool) {
+		if *v == "" {
+			return
+		}
+		for _, opt := range opts {
+			if opt.Value == *v {
+				return
+			}
+		}
+		for _, opt := range opts {
+			if strings.EqualFold(opt.Value, *v) {
+				*v = opt.Value
+				if opt.Value == views.UnknownValue {
+					q.Segment[dim] = ""
+				} else {
+					q.Segment[dim] = opt.Value
+				}
+				return
+			}
+		}
+		if closed {
+			*v = ""
+			delete(q.Segment, dim)
+		}
+	}
+	match(experiments.DimDevice, &f.Device, o.Devices, true)
+	match(experiments.DimCountry, &f.Country, o.Countries, false)
+	match(experiments.DimBrowser, &f.Browser, o.Browsers, false)
+	match(experiments.DimReferrer, &f.Source, o.Sources, false)
 }
