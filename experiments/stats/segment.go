@@ -26,8 +26,10 @@ type SegmentOptions struct {
 	GoalNoun string
 }
 
-// SegmentFlag reports a variant that does clearly better or clearly worse
-// within one segment than it does overall.
+// SegmentFlag reports a variant whose lift over the control is clearly
+// higher or clearly lower within one segment than overall. It compares the
+// variant with itself, not with the control: a variant whose lift is
+// clearly lower in a segment can still match or beat the control there.
 type SegmentFlag struct {
 	Segment string
 	// Variant is the variant's key.
@@ -39,8 +41,8 @@ type SegmentFlag struct {
 	// which excludes OverallUplift.
 	Interval Interval
 	Level    float64
-	// Better is true when the variant does better in the segment than
-	// overall, false when it does worse.
+	// Better is true when the variant's lift is higher in the segment
+	// than overall, false when it is lower.
 	Better bool
 	// Text is one sentence for the page.
 	Text string
@@ -125,9 +127,13 @@ func FlagSegments(overall []Arm, segments []Segment, opts SegmentOptions) []Segm
 			Level:         level,
 			Better:        iv.Low > p.overallUp,
 		}
-		how := "worse"
+		// The flag compares the variant's lift here with its own lift
+		// overall, not the variant with the original: "does clearly
+		// worse" read as worse than the original beside a segment where
+		// it was level with it (desktop at ±0.0% against +83.3% overall).
+		how := "lower"
 		if f.Better {
-			how = "better"
+			how = "higher"
 		}
 		// Against an overall uplift that reads ±0.0%, the table's signless
 		// zero, the sentence says "no change overall".
@@ -135,8 +141,8 @@ func FlagSegments(overall []Arm, segments []Segment, opts SegmentOptions) []Segm
 		if overall == SignedPercent(0) {
 			overall = "no change"
 		}
-		f.Text = fmt.Sprintf("%s does clearly %s on %s for %s: %s (%s interval %s to %s) against %s overall.",
-			capitalise(p.variant.Label), how, opts.GoalNoun, p.segment, SignedPercent(f.Uplift),
+		f.Text = fmt.Sprintf("%s's lift on %s is clearly %s for %s than overall: %s (%s interval %s to %s) against %s overall.",
+			capitalise(p.variant.Label), opts.GoalNoun, how, p.segment, SignedPercent(f.Uplift),
 			levelPercent(level), SignedPercent(iv.Low), SignedPercent(iv.High), overall)
 		flags = append(flags, f)
 	}

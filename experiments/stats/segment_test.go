@@ -58,8 +58,8 @@ func TestFlagSegments(t *testing.T) {
 		uplift, overall  float64
 		text             []string
 	}{
-		{"mobile", "b", true, 0.5, 0.1, []string{"Variant B does clearly better on sign-ups for mobile", "+50.0%", "99.29% interval", "+10.0% overall"}},
-		{"tablet", "c", false, -0.4, 0, []string{"Variant C does clearly worse on sign-ups for tablet", "−40.0%", "against no change overall"}},
+		{"mobile", "b", true, 0.5, 0.1, []string{"Variant B's lift on sign-ups is clearly higher for mobile than overall", "+50.0%", "99.29% interval", "+10.0% overall"}},
+		{"tablet", "c", false, -0.4, 0, []string{"Variant C's lift on sign-ups is clearly lower for tablet than overall", "−40.0%", "against no change overall"}},
 	}
 	for i, w := range want {
 		f := flags[i]

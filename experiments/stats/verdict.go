@@ -75,8 +75,34 @@ const (
 // stay the same. A reader who cannot act on the test (opts.ReadOnly) is
 // told what its state means and what the team can do (TeamCan,
 // PausedReadOnly) where the team is told to act; advice anyone can pass
-// on ("Ship it.", "keep the test running") stays.
+// on ("Ship it.", "keep the test running") stays. A shipped test
+// (ShippedVerdict) is told no action at all.
 func verdict(arms []Arm, an Analysis, opts Options) Verdict {
+	return verdictFor(arms, an, opts, false)
+}
+
+// ShippedVerdict is the verdict of a test that was shipped, from the
+// Analysis of its arms (Analyze with opts): the same status, Unsure and
+// findings, but no advice to act. A shipped test is over for good and
+// shows the shipped copy to every visitor, so whatever the stop left to
+// do (duplicate it to run it again for longer, check the tag before
+// running it again, ship the winner, keep the original) is moot or
+// already decided, and on a share link "The team can run it again for
+// longer." reads as if nothing had been done. The sentence says what the
+// test found and stops; the results panel says what was shipped and when.
+func ShippedVerdict(arms []Arm, an Analysis, opts Options) Verdict {
+	if opts.Threshold <= 0 || math.IsNaN(opts.Threshold) {
+		opts.Threshold = DefaultThreshold
+	}
+	if opts.GoalNoun == "" {
+		opts.GoalNoun = "conversions"
+	}
+	opts.Ended, opts.Paused = true, false
+	return verdictFor(normalised(arms), an, opts, true)
+}
+
+// verdictFor is verdict, and ShippedVerdict's when shipped is set.
+func verdictFor(arms []Arm, an Analysis, opts Options, shipped bool) Verdict {
 	goal := opts.GoalNoun
 	if len(arms) < 2 {
 		if opts.Ended {
@@ -102,6 +128,8 @@ func verdict(arms []Arm, an Analysis, opts Options) Verdict {
 		broken := fmt.Sprintf("The traffic split %s broken (visitors went %s instead of the planned %s), so these results can't be trusted%s",
 			is, observedSplit(tested), plannedSplit(tested), yet)
 		switch {
+		case shipped:
+			return Verdict{Status: StatusSRM, Text: broken + "."}
 		case opts.ReadOnly && opts.Ended:
 			return Verdict{Status: StatusSRM, Text: broken + ". " + TeamCan(check+before)}
 		case opts.ReadOnly:
@@ -180,7 +208,7 @@ func verdict(arms []Arm, an Analysis, opts Options) Verdict {
 	for i := 1; i < len(vs); i++ {
 		if v := vs[i]; v.ProbBest >= DecisionProb && *v.ProbBeatControl >= DecisionProb {
 			doubt := winnerDoubt(v, opts.Threshold)
-			out := winnerVerdict(arms, i, v, doubt, early, opts)
+			out := winnerVerdict(arms, i, v, doubt, early, opts, shipped)
 			out.Unsure = doubt != ""
 			return out
 		}
@@ -188,7 +216,7 @@ func verdict(arms []Arm, an Analysis, opts Options) Verdict {
 
 	if vs[0].ProbBest >= DecisionProb {
 		open := controlDoubt(vs)
-		out := controlVerdict(arms, vs, open, early, opts)
+		out := controlVerdict(arms, vs, open, early, opts, shipped)
 		out.Unsure = open > 0
 		return out
 	}
@@ -223,6 +251,8 @@ func verdict(arms []Arm, an Analysis, opts Options) Verdict {
 		const open = "; which of them is best is too early to call: "
 		const stopped = ", but the test stopped before it could tell which of them is best. "
 		switch {
+		case shipped:
+			return Verdict{Status: StatusKeepRunning, Text: both + strings.TrimSuffix(stopped, " ")}
 		case opts.Ended && opts.ReadOnly:
 			return Verdict{Status: StatusKeepRunning, Text: both + stopped + TeamCan(RunAgain)}
 		case opts.Ended:
@@ -243,6 +273,8 @@ func verdict(arms []Arm, an Analysis, opts Options) Verdict {
 	}
 	is, call := "is", "but it is too early to call: keep the test running."
 	switch {
+	case shipped:
+		is, call = "was", "but the test stopped before it could be called: no clear answer."
 	case opts.Ended && opts.ReadOnly:
 		is, call = "was", "but the test stopped before it could be called: no clear answer. "+TeamCan(RunAgain)
 	case opts.Ended:
@@ -313,9 +345,12 @@ func controlDoubt(vs []VariantResult) int {
 // controlDoubt) with the choice it leaves: more visitors to be sure, or
 // act (act, "ship it if that risk is acceptable") knowing the risk. A
 // stopped test is run again for longer, a paused one resumed; a reader
-// who cannot act is told the team can.
-func unsureAction(act string, opts Options) string {
+// who cannot act is told the team can. A shipped test's choice was made:
+// the sentence ends there.
+func unsureAction(act string, opts Options, shipped bool) string {
 	switch {
+	case shipped:
+		return "."
 	case opts.Ended && opts.ReadOnly:
 		return ". " + TeamCan(RunAgain+", or "+act)
 	case opts.Ended:
@@ -334,7 +369,8 @@ func unsureAction(act string, opts Options) string {
 // (winnerDoubt), that the variant is probably the best, what its interval
 // still allows and the choice that leaves (never a flat "Ship it." the
 // interval on the same page contradicts); else the lift and "Ship it.".
-func winnerVerdict(arms []Arm, i int, v VariantResult, doubt, early string, opts Options) Verdict {
+// Once shipped, no call to act: the sentence ends with the numbers.
+func winnerVerdict(arms []Arm, i int, v VariantResult, doubt, early string, opts Options, shipped bool) Verdict {
 	goal, control := opts.GoalNoun, arms[0]
 	label := capitalise(arms[i].Label)
 	best := FormatProbability(v.ProbBest)
@@ -345,7 +381,7 @@ func winnerVerdict(arms []Arm, i int, v VariantResult, doubt, early string, opts
 			return Verdict{Status: StatusWinner, Text: fmt.Sprintf(
 				"%s, but it lifts them by only %s (95%% interval %s), a gain too small to matter (under %s)",
 				probably, SignedPercent(*v.Uplift), UpliftRange(v.UpliftInterval.Low, v.UpliftInterval.High),
-				percent(opts.Threshold)) + unsureAction("ship it if a small gain is worth it", opts)}
+				percent(opts.Threshold)) + unsureAction("ship it if a small gain is worth it", opts, shipped)}
 		case v.Uplift == nil:
 			probably += fmt.Sprintf(", converting %s of visitors against none for %s, but the 95%% interval of its lift",
 				FormatRate(v.Rate), control.Label)
@@ -356,7 +392,7 @@ func winnerVerdict(arms []Arm, i int, v VariantResult, doubt, early string, opts
 		}
 		return Verdict{Status: StatusWinner, Text: fmt.Sprintf("%s, %s, still includes no gain",
 			probably, UpliftRange(v.UpliftInterval.Low, v.UpliftInterval.High)) +
-			unsureAction("ship it if that risk is acceptable", opts)}
+			unsureAction("ship it if that risk is acceptable", opts, shipped)}
 	}
 	if v.Uplift == nil {
 		switch {
@@ -369,9 +405,13 @@ func winnerVerdict(arms []Arm, i int, v VariantResult, doubt, early string, opts
 				"%s leads on %s so far, converting %s of visitors against none for %s; %s chance it is the best, %s",
 				label, goal, FormatRate(v.Rate), control.Label, best, early)}
 		}
+		ship := " Ship it."
+		if shipped {
+			ship = ""
+		}
 		return Verdict{Status: StatusWinner, Text: fmt.Sprintf(
-			"%s wins on %s, converting %s of visitors against none for %s; %s chance it is the best. Ship it.",
-			label, goal, FormatRate(v.Rate), control.Label, best)}
+			"%s wins on %s, converting %s of visitors against none for %s; %s chance it is the best.%s",
+			label, goal, FormatRate(v.Rate), control.Label, best, ship)}
 	}
 	verb, past := "lifts", "lifted"
 	if *v.Uplift <= 0 {
@@ -379,6 +419,8 @@ func winnerVerdict(arms []Arm, i int, v VariantResult, doubt, early string, opts
 	}
 	so, end := "", "; "+best+" chance it is the best. Ship it."
 	switch {
+	case early == "" && shipped:
+		end = "; " + best + " chance it is the best."
 	case early != "" && opts.Ended:
 		verb, end = past, "; "+best+" chance it is the best, "+early
 	case early != "":
@@ -394,8 +436,9 @@ func winnerVerdict(arms []Arm, i int, v VariantResult, doubt, early string, opts
 // to act on (early, verdict's), the numbers so far and that it is too
 // early; when the variant at vs[open] still has a gain in its interval
 // (controlDoubt), that the original is probably the best, that interval,
-// and the choice it leaves; else "Keep the original".
-func controlVerdict(arms []Arm, vs []VariantResult, open int, early string, opts Options) Verdict {
+// and the choice it leaves; else "Keep the original". Once shipped, no
+// call to act: "Keep the original" would argue with what shipped.
+func controlVerdict(arms []Arm, vs []VariantResult, open int, early string, opts Options, shipped bool) Verdict {
 	goal, control := opts.GoalNoun, arms[0]
 	best := FormatProbability(vs[0].ProbBest)
 	switch {
@@ -412,7 +455,11 @@ func controlVerdict(arms []Arm, vs []VariantResult, open int, early string, opts
 		return Verdict{Status: StatusControlWins, Text: fmt.Sprintf(
 			"%s is probably the best on %s (%s chance), but the 95%% interval of %s's change, %s, still includes a gain",
 			capitalise(control.Label), goal, best, arms[open].Label, UpliftRange(iv.Low, iv.High)) +
-			unsureAction("keep "+control.Label+" if that risk is acceptable", opts)}
+			unsureAction("keep "+control.Label+" if that risk is acceptable", opts, shipped)}
+	case shipped:
+		return Verdict{Status: StatusControlWins, Text: fmt.Sprintf(
+			"None of the new copy beats %s on %s (%s chance %s is the best).",
+			control.Label, goal, best, control.Label)}
 	}
 	return Verdict{Status: StatusControlWins, Text: fmt.Sprintf(
 		"Keep %s: none of the new copy beats it on %s (%s chance %s is the best).",
