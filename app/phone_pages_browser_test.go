@@ -276,7 +276,7 @@ func TestPhonePagesFitBrowser(t *testing.T) {
 		})
 	}
 
-	// "Other" and "Direct or unknown" are no value anyone picked: their
+	// "Other" and "No referrer" are no value anyone picked: their
 	// row heads are grey, on a phone's cards and on a desktop's table.
 	t.Run("values nobody picked are grey", func(t *testing.T) {
 		for _, width := range []int64{375, 1280} {

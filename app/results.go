@@ -423,7 +423,13 @@ func analyzeArms(e experiments.Experiment, arms []stats.Arm, counts experiments.
 			}
 		}
 	}
-	return stats.Analyze(arms, opts)
+	an := stats.Analyze(arms, opts)
+	if e.ShippedVariant != "" {
+		// Shipped: what the test found, without advice that the ship
+		// made moot ("run it again for longer", "Ship it.").
+		an.Verdict = stats.ShippedVerdict(arms, an, opts)
+	}
+	return an
 }
 
 // goalNoun names what a goal counts, in the plural, for the verdict's
@@ -957,7 +963,7 @@ func segmentPhrase(dim string, v experiments.SegmentValue) string {
 		case v.Other:
 			return "visitors from other sites"
 		case v.Value == "":
-			return "direct visitors (no referrer)"
+			return "visitors with no referrer"
 		}
 		return "visitors from " + v.Value
 	default:
@@ -989,7 +995,10 @@ func segmentLabel(dim string, v experiments.SegmentValue) string {
 	case v.Value != "":
 		return v.Value
 	case dim == experiments.DimReferrer:
-		return "Direct or unknown"
+		// The sentences' "visitors with no referrer" (segmentPhrase):
+		// one name in both. Not "direct": a page or browser that sends no
+		// referrer looks the same.
+		return "No referrer"
 	case dim == experiments.DimUTMSource:
 		return "None"
 	}
@@ -1057,8 +1066,8 @@ func (r *resultsReport) resultsView(liveURL string) views.Results {
 	out := views.Results{
 		Status: string(e.Status), LiveURL: liveURL, UpdatedAt: r.at,
 		Excluded: r.counts.MultipleVariants, Bots: r.counts.Bots,
-		Verdict: views.Verdict{Status: r.an.Verdict.Status, Text: r.an.Verdict.Text, Ended: e.Status == experiments.StatusStopped,
-			Early: r.caution != "", ReadOnly: r.reader == shareReader},
+		Verdict: views.Verdict{Status: r.an.Verdict.Status, Text: r.an.Verdict.Text, Unsure: r.an.Verdict.Unsure,
+			Ended: e.Status == experiments.StatusStopped, Early: r.caution != "", ReadOnly: r.reader == shareReader},
 		Caution:    r.caution,
 		Plan:       r.plan.text,
 		Threshold:  r.threshold,
@@ -1386,14 +1395,22 @@ func (r *resultsReport) findings() []views.SegmentFinding {
 		if len(details) == 0 {
 			continue
 		}
+		// A flag compares the variant's lift in a segment with its own
+		// lift overall, and the sentence says so: "does clearly worse for
+		// desktop visitors" read as worse than the original where it was
+		// level with it.
 		var parts []string
 		if len(better) > 0 {
-			parts = append(parts, "clearly better for "+r.joinSegments(better))
+			parts = append(parts, "clearly higher for "+r.joinSegments(better))
 		}
 		if len(worse) > 0 {
-			parts = append(parts, "clearly worse for "+r.joinSegments(worse))
+			parts = append(parts, "clearly lower for "+r.joinSegments(worse))
 		}
-		s := views.VariantPhrase(key, false) + " does " + strings.Join(parts, ", and ")
+		s := views.VariantPhrase(key, false) + "'s lift on " + r.goalNoun + " is " + strings.Join(parts, ", and ")
+		if len(parts) > 1 {
+			s += ","
+		}
+		s += " than overall"
 		vr := r.an.Variants[i]
 		if vr.Uplift != nil {
 			s += "; overall it is " + overallAgainst(*vr.Uplift, views.VariantPhrase(r.exp.Variants[0].Key, true))

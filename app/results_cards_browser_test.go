@@ -17,7 +17,7 @@ import (
 // cardsWholeJS lists the figures of the results' daily tables and segments
 // that a line break splits: an interval ("7.71% to 8.20%", "−2.1% to
 // +27.0%"), a count of conversions ("36/452", "36 conv.") or a segment's
-// mark ("▼ clearly worse"). Each is found in the cells' text, whatever the
+// mark ("▼ clearly lower"). Each is found in the cells' text, whatever the
 // markup around it, and counts as split when its boxes (a DOM Range's
 // client rects) lie on more than one line. The first problem of each table
 // is enough.
@@ -26,7 +26,7 @@ const cardsWholeJS = `(function () {
 		/[−+]?\d[\d.,]*%\s+to\s+[−+]?\d[\d.,]*%/g,
 		/\d[\d,]*\/\d[\d,]*/g,
 		/\d[\d,]*\s+conv\./g,
-		/[▲▼]\s+clearly\s+(better|worse)/g
+		/[▲▼]\s+clearly\s+(higher|lower)/g
 	];
 	document.querySelectorAll(".table-data, .table-segments").forEach(function (table) {
 		var caption = table.caption.textContent.trim(), cells = table.querySelectorAll("tbody td");

@@ -344,7 +344,7 @@ func TestResultsPausedTimeIsNotRunning(t *testing.T) {
 			}
 			ran := "running"
 			if tc.pausedNow {
-				ran = "it ran, now paused"
+				ran = "of running, now paused"
 			}
 			wantStat := fmt.Sprintf("%ddays %s not counting %d %s paused", int(tc.running), ran, int(tc.paus), plural(int(tc.paus), "day", "days"))
 			if !containsString(stat, wantStat) {

@@ -13,8 +13,8 @@ import (
 // TestResultsVerdictStopped: a stopped test gets no more visitors, so its
 // results page, the list's chip and the API word the verdicts that would
 // say to wait for what the stop means, while the API's status stays the
-// machine code; a shipped test is stopped too, and a running one still
-// says to keep it running.
+// machine code; a shipped test is stopped too, but is not told to run it
+// again (it shipped), and a running one still says to keep it running.
 func TestResultsVerdictStopped(t *testing.T) {
 	early := [][2]int64{{1000, 50}, {1000, 58}} // keep_running
 	few := [][2]int64{{50, 2}, {50, 3}}         // not_enough_data
@@ -31,7 +31,7 @@ func TestResultsVerdictStopped(t *testing.T) {
 		{"stopped, too early", stopTest, early, stats.StatusKeepRunning,
 			"Too early to call", "Variant B was ahead on clicks (+16.0% against the original", "keep the test running"},
 		{"shipped, too early", shipTest, early, stats.StatusKeepRunning,
-			"Too early to call", "but the test stopped before it could be called: no clear answer. Duplicate it to run it again for longer.", "keep the test running"},
+			"Too early to call", "but the test stopped before it could be called: no clear answer.", "run it again"},
 		{"running, too few visitors", nil, few, stats.StatusNotEnoughData,
 			"Not enough data yet", "Not enough data yet: copylab calls a test once each variant has 100 visitors", "stopped"},
 		{"stopped, too few visitors", stopTest, few, stats.StatusNotEnoughData,

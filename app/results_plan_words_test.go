@@ -105,7 +105,7 @@ func TestSegmentFindingsZeroOverall(t *testing.T) {
 			details = append(details, strings.TrimSpace(textOf(li)))
 		}
 	}
-	want := "Variant B does clearly better for mobile visitors, and clearly worse for desktop visitors; overall it is level with the original, so the segments even out."
+	want := "Variant B's lift on clicks is clearly higher for mobile visitors, and clearly lower for desktop visitors, than overall; overall it is level with the original, so the segments even out."
 	if len(findings) != 1 || findings[0] != want {
 		t.Errorf("findings %q, want %q", findings, want)
 	}

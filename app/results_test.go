@@ -354,7 +354,7 @@ func TestResultsPageChartsAndSegments(t *testing.T) {
 	for _, c := range better {
 		betterIn = append(betterIn, rowLabel(c))
 		// A screen reader hears the flag as a phrase, its words apart.
-		if f := findAll(c, hasClass("flag-better")); len(f) != 1 || !strings.HasSuffix(textOf(f[0]), "clearly better here than overall") {
+		if f := findAll(c, hasClass("flag-better")); len(f) != 1 || !strings.HasSuffix(textOf(f[0]), "clearly higher lift here than overall") {
 			t.Errorf("a better cell's flag reads %q", textOf(c))
 		}
 	}
@@ -368,8 +368,8 @@ func TestResultsPageChartsAndSegments(t *testing.T) {
 	if len(findings) != 1 {
 		t.Fatalf("%d findings", len(findings))
 	}
-	if f := textOf(findings[0]); !strings.Contains(f, "Variant B does clearly better for visitors in the United States and India") ||
-		!strings.Contains(f, "clearly worse for visitors in the United Kingdom") {
+	if f := textOf(findings[0]); !strings.Contains(f, "Variant B's lift on clicks is clearly higher for visitors in the United States and India") ||
+		!strings.Contains(f, "clearly lower for visitors in the United Kingdom") {
 		t.Errorf("finding %q", f)
 	}
 

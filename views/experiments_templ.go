@@ -4194,9 +4194,12 @@ func controlKey(p ExperimentPage) string {
 // button ("the winner", "leads so far") and as a sentence for its
 // question. leads says the verdict backs its lead (the primary button);
 // against that shipping it goes against the verdict (another variant won,
-// or the original did).
+// or the original did). A verdict called only as probable (Unsure) is
+// not called flatly here either: "the likely winner", with what its
+// interval still allows.
 func shipStanding(p ExperimentPage, o ShipOption) (short, sentence string, leads, against bool) {
-	if _, ok := shipRow(p, o.Key); !ok {
+	row, ok := shipRow(p, o.Key)
+	if !ok {
 		return "", "", false, false
 	}
 	v := p.Results.Verdict
@@ -4212,12 +4215,22 @@ func shipStanding(p ExperimentPage, o ShipOption) (short, sentence string, leads
 			return "led, too early to call", "It led, but the test stopped too early to be sure.", true, false
 		case mine && v.Early:
 			return "leads, not called yet", "It leads, but it is too early to call.", true, false
+		case mine && v.Unsure:
+			// The verdict's doubt: an interval that still includes no
+			// gain, else a lift within the practical threshold.
+			why := "the 95% interval of its lift still includes no gain"
+			if row.HasUpliftInterval && row.UpliftLow > 0 {
+				why = "its lift is too small to matter (under " + thresholdText(p.Results.Threshold) + ")"
+			}
+			return "the likely winner", "The results call it the likely winner, but " + why + ".", true, false
 		case mine:
 			return "the winner", "The results call it the winner.", true, false
 		case v.Early && v.Ended:
 			return "behind the leader", upperFirst(leader) + " led, but the test stopped too early to be sure.", false, true
 		case v.Early:
 			return "behind the leader", upperFirst(leader) + " leads, but it is too early to call.", false, true
+		case v.Unsure:
+			return "behind the likely winner", "The results call " + leader + " the likely winner.", false, true
 		}
 		return "behind the winner", "The results call " + leader + " the winner.", false, true
 	case "control_wins":
@@ -4226,6 +4239,10 @@ func shipStanding(p ExperimentPage, o ShipOption) (short, sentence string, leads
 			return "the original was ahead", "The original was ahead, but the test stopped too early to be sure.", false, true
 		case v.Early:
 			return "the original is ahead", "The original is ahead, but it is too early to call.", false, true
+		case v.Unsure && row.HasUpliftInterval && row.UpliftHigh > 0:
+			return "the original is probably best", "The results say the original is probably best, but the 95% interval of its change still includes a gain.", false, true
+		case v.Unsure:
+			return "the original is probably best", "The results say the original is probably best.", false, true
 		}
 		return "the original wins", "The results say to keep the original.", false, true
 	case "no_meaningful_difference":

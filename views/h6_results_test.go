@@ -40,9 +40,9 @@ func TestH6SegmentMarkSaysWhatItCompares(t *testing.T) {
 	for _, tt := range []struct {
 		row, mark, cell, flag string
 	}{
-		{"Desktop", "▼ clearly worse here than overall (+83.3% overall)", "cell-even", "flag-even"},
-		{"Mobile", "▲ clearly better here than overall (+83.3% overall)", "cell-better", "flag-better"},
-		{"Tablet", "▼ clearly worse here than overall (+83.3% overall)", "cell-worse", "flag-worse"},
+		{"Desktop", "▼ clearly lower lift here than overall (+83.3% overall)", "cell-even", "flag-even"},
+		{"Mobile", "▲ clearly higher lift here than overall (+83.3% overall)", "cell-better", "flag-better"},
+		{"Tablet", "▼ clearly lower lift here than overall (+83.3% overall)", "cell-worse", "flag-worse"},
 	} {
 		t.Run(tt.row, func(t *testing.T) {
 			var cell *html.Node

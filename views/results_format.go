@@ -197,13 +197,14 @@ func daysLabel(d float64) string {
 // running", and once it has stopped (or shipped), when no more time
 // counts, "3 days it ran". While it is paused no time counts either (the
 // days leave paused time out, as the API's days_running does), so it is
-// "3 days it ran, now paused" rather than running.
+// "3 days of running, now paused" rather than running ("<1 hour it ran,
+// now paused" did not read as a sentence).
 func runningWord(ended, paused bool) string {
 	switch {
 	case ended:
 		return "it ran"
 	case paused:
-		return "it ran, now paused"
+		return "of running, now paused"
 	}
 	return "running"
 }
@@ -236,8 +237,11 @@ func splitCheckText(n int64) string {
 // to wait say what the stop left instead. While the test is too young to
 // act on (early), an answer is not called: the headline says what leads
 // and that it is not called yet, and once stopped that it was too early,
-// as a lead that never became an answer does.
-func verdictHeadline(status string, ended, early bool) string {
+// as a lead that never became an answer does. An answer called only as
+// probable (unsure: its sentence hedges and leaves the choice) is headed
+// as the webhook heads it, "Probably a winner", "The original is probably
+// best", not announced flatly.
+func verdictHeadline(status string, ended, early, unsure bool) string {
 	switch status {
 	case "winner", "control_wins", "no_meaningful_difference":
 		if early && ended {
@@ -246,13 +250,19 @@ func verdictHeadline(status string, ended, early bool) string {
 	}
 	switch status {
 	case "winner":
-		if early {
+		switch {
+		case early:
 			return "Early lead: not called yet"
+		case unsure:
+			return "Probably a winner"
 		}
 		return "We have a winner"
 	case "control_wins":
-		if early {
+		switch {
+		case early:
 			return "Original ahead: not called yet"
+		case unsure:
+			return "The original is probably best"
 		}
 		return "Keep the original"
 	case "no_meaningful_difference":
@@ -294,7 +304,7 @@ func verdictTitle(v Verdict, paused bool) string {
 	case paused && v.Status == "keep_running":
 		return "Resume the test to reach a verdict"
 	}
-	return verdictHeadline(v.Status, v.Ended, v.Early)
+	return verdictHeadline(v.Status, v.Ended, v.Early, v.Unsure)
 }
 
 // verdictIcon is a glyph beside the title; the colour and the words carry
@@ -369,13 +379,17 @@ func keyLabel(keys []SeriesKey, i int) string {
 }
 
 // flagMark is the start of a segment's mark, which stays on one line:
-// "▲ clearly better", "▼ clearly worse". The mark goes on "here than
-// overall", in sight: it compares the variant with itself overall.
+// "▲ clearly higher", "▼ clearly lower". The mark goes on "lift here than
+// overall", in sight: it compares the variant's lift with its own lift
+// overall, as the flag's sentence says ("Variant B's lift on clicks is
+// clearly lower for desktop visitors than overall"), not the variant with
+// the original ("clearly worse" read as a loss it need not have). It is
+// no longer than "▼ clearly worse" was, so it still fits a phone's card.
 func flagMark(flag string) string {
 	if flag == "better" {
-		return "▲ clearly better"
+		return "▲ clearly higher"
 	}
-	return "▼ clearly worse"
+	return "▼ clearly lower"
 }
 
 // flagTone colours a marked segment's cell: "better" (green) or "worse"

@@ -88,6 +88,10 @@ type Health struct {
 type Verdict struct {
 	Status string
 	Text   string
+	// Unsure says a winner or control_wins is called only as probable
+	// (stats.Verdict.Unsure): Text hedges and leaves the choice, so the
+	// title and the Ship buttons do not announce the answer flatly.
+	Unsure bool
 	// Ended says the test has stopped (shipped ones too): no more
 	// visitors come, so the title does not say to wait.
 	Ended bool
@@ -306,16 +310,16 @@ type SegmentCell struct {
 	Rate        float64
 	Uplift      float64 // against the control in this segment, when HasUplift
 	HasUplift   bool
-	// Flag is "better" or "worse" when this variant does clearly better or
-	// worse here than overall, else "".
+	// Flag is "better" or "worse" when this variant's lift is clearly
+	// higher or lower here than overall, else "".
 	Flag string
 	Note string // the flag's sentence
 }
 
 // SegmentFinding sums up one variant's flagged segments in words:
-// "Variant B does clearly better for visitors in the United States and
-// India, and clearly worse for visitors in the United Kingdom; overall
-// +1%."
+// "Variant B's lift on clicks is clearly higher for visitors in the
+// United States and India, and clearly lower for visitors in the United
+// Kingdom, than overall; overall it is +1.0% against the original."
 type SegmentFinding struct {
 	Summary string
 	Details []string // one sentence per flag

@@ -8,7 +8,7 @@ import (
 // TestResultsRunTimeStat: the stat of how long a test has run says
 // "running" while it runs and "it ran" once it has stopped or shipped:
 // a test stopped after forty minutes did not keep "<1 hour running". A
-// paused test is not running either: "it ran, now paused".
+// paused test is not running either: "of running, now paused".
 func TestResultsRunTimeStat(t *testing.T) {
 	for _, tt := range []struct {
 		name   string
@@ -18,8 +18,8 @@ func TestResultsRunTimeStat(t *testing.T) {
 		want   string
 	}{
 		{"running, minutes in", "running", false, 0.03, "<1 hour running"},
-		{"paused, minutes in", "paused", false, 0.03, "<1 hour it ran, now paused"},
-		{"paused, days in", "paused", false, 3.2, "3 days it ran, now paused"},
+		{"paused, minutes in", "paused", false, 0.03, "<1 hour of running, now paused"},
+		{"paused, days in", "paused", false, 3.2, "3 days of running, now paused"},
 		{"stopped, minutes in", "stopped", true, 0.03, "<1 hour it ran"},
 		{"stopped, days in", "stopped", true, 9.5, "9 days it ran"},
 	} {

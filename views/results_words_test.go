@@ -35,7 +35,7 @@ func TestVerdictHeadlines(t *testing.T) {
 		{"not_enough_data", false, false, "Not enough data yet"},
 		{"not_enough_data", true, false, "Not enough data"},
 	} {
-		got := verdictHeadline(tt.status, tt.ended, tt.early)
+		got := verdictHeadline(tt.status, tt.ended, tt.early, false)
 		if got != tt.want {
 			t.Errorf("%s ended=%v early=%v: %q, want %q", tt.status, tt.ended, tt.early, got, tt.want)
 		}
