@@ -1,7 +1,9 @@
 package app
 
 import (
+	"bytes"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
 	"runtime/debug"
@@ -9,6 +11,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/valyala/fasthttp"
@@ -184,69 +187,99 @@ func (a *App) country(c *fiber.Ctx) string {
 	return v
 }
 
-// keepBodyTargets makes the HTTP server's refusal of a body it could not
-// read answer in the format of the path the body was sent to: JSON with
-// the CORS headers and X-Copylab reason on POST /e, JSON on the API.
-// fasthttp resets the whole request when reading its body fails
+// keepBodyTargets makes the HTTP server's refusal of a chunked body it
+// could not read answer in the format of the path the body was sent to:
+// JSON with the CORS headers and X-Copylab reason on POST /e, JSON on the
+// API. fasthttp resets the whole request when reading its body fails
 // (Request.ReadBody: a chunked body found over the BodyLimit only once
-// read, one that breaks off or stops coming), so handleError would see
-// the path "/" and answer a site's script with an error page it cannot
-// read. A body with a Content-Length over the limit is refused before
-// that reset and keeps its request line. So the server keeps the method
-// and target of each request with a body until its body is read, and puts
-// them back on a request it refuses. Only chunked bodies are kept: one
-// with a Content-Length that is over the limit keeps its line anyway, and
-// one that breaks off or stops coming has no reader left for the answer.
-// The tag sends a length, so the events path pays for no lock or
-// allocation here. keepBodyTargets wraps srv's
-// HeaderReceived, Handler and ErrorHandler: call it once, after those
-// are set and before serving.
+// read, or one whose chunks are malformed), so handleError would see the
+// path "/" and answer a site's script with an error page it cannot read.
+// A body with a Content-Length over the limit is refused before that
+// reset and keeps its request line, and one that breaks off has no reader
+// left for the answer; the tag always sends a length, so the events path
+// takes no lock and makes no allocation here.
+//
+// So the server keeps the method and path of each chunked request until
+// its body is read, under the request header fasthttp reuses for every
+// request of a pooled context, and puts them back on a request it refuses
+// for its body. Only such a refusal (ErrBodyTooLarge or ErrBrokenChunk, on
+// a request that was reset) reads them: a line left by a client that hung
+// up before its body is never read for a later connection's malformed
+// headers or timeout, which fail before their own line could be kept. A
+// line is kept under the header's address, not a pointer to it, so that
+// it does not keep the context (some 38 KB) alive, and holds at most the
+// path's first 256 bytes, which is all the format depends on.
+//
+// keepBodyTargets wraps srv's HeaderReceived, Handler and ErrorHandler:
+// call it once, after those are set and before serving.
 func keepBodyTargets(srv *fasthttp.Server) {
 	bt := &bodyTargets{}
 	handler, onError := srv.Handler, srv.ErrorHandler
 	srv.HeaderReceived = bt.headerReceived
 	srv.Handler = func(ctx *fasthttp.RequestCtx) {
-		bt.take(&ctx.Request.Header) // the body was read
+		// A chunked body that was read (an empty one reads as length 0).
+		// A request with a length kept nothing: no lock for it.
+		if ctx.Request.Header.ContentLength() <= 0 {
+			bt.take(&ctx.Request.Header)
+		}
 		handler(ctx)
 	}
 	srv.ErrorHandler = func(ctx *fasthttp.RequestCtx, err error) {
-		if line, ok := bt.take(&ctx.Request.Header); ok {
-			ctx.Request.Header.SetMethod(line.method)
-			ctx.Request.SetRequestURI(line.target)
+		if refusedBody(ctx, err) {
+			if line, ok := bt.take(&ctx.Request.Header); ok {
+				ctx.Request.Header.SetMethod(line.method)
+				ctx.Request.SetRequestURI(line.path)
+			}
 		}
 		onError(ctx, err)
 	}
 }
 
-// bodyTargets is keepBodyTargets' memory: a request line per request
-// header, which fasthttp reuses for every request of a connection.
-type bodyTargets struct {
-	n  atomic.Int32 // len(m), read without the lock on the common path
-	mu sync.Mutex
-	m  map[*fasthttp.RequestHeader]requestLine
+// refusedBody tells whether err refused a chunked request's body after
+// fasthttp reset the request (its length reads 0 then; a Content-Length
+// body over the limit is refused with its length and line intact).
+func refusedBody(ctx *fasthttp.RequestCtx, err error) bool {
+	var broken fasthttp.ErrBrokenChunk
+	return ctx.Request.Header.ContentLength() == 0 &&
+		(errors.Is(err, fasthttp.ErrBodyTooLarge) || errors.As(err, &broken))
 }
 
-type requestLine struct{ method, target string }
+// bodyTargets is keepBodyTargets' memory: a request line per request
+// header's address.
+type bodyTargets struct {
+	n  atomic.Int32 // len(m), read without the lock when nothing is kept
+	mu sync.Mutex
+	m  map[uintptr]requestLine
+}
 
-// maxBodyTargets bounds the entries that clients who drop the connection
-// in the middle of a body leave behind: no handler runs to take them.
+type requestLine struct{ method, path string }
+
+// maxBodyTargets bounds the lines that clients who hang up in the middle
+// of a body leave behind (no handler runs to take them): at most some
+// 300 bytes each.
 const maxBodyTargets = 4096
+
+// maxKeptPath is how much of a path a kept line holds.
+const maxKeptPath = 256
 
 // headerReceived runs once a request's headers are read, before its body.
 func (bt *bodyTargets) headerReceived(h *fasthttp.RequestHeader) fasthttp.RequestConfig {
 	if h.ContentLength() == -1 { // chunked
-		line := requestLine{string(h.Method()), string(h.RequestURI())}
+		path := h.RequestURI()
+		if i := bytes.IndexAny(path, "?#"); i >= 0 {
+			path = path[:i]
+		}
+		if len(path) > maxKeptPath {
+			path = path[:maxKeptPath]
+		}
+		line := requestLine{string(h.Method()), string(path)}
 		bt.mu.Lock()
 		if bt.m == nil || len(bt.m) >= maxBodyTargets {
-			bt.m = map[*fasthttp.RequestHeader]requestLine{}
+			bt.m = map[uintptr]requestLine{}
 		}
-		bt.m[h] = line
+		bt.m[uintptr(unsafe.Pointer(h))] = line
 		bt.n.Store(int32(len(bt.m)))
 		bt.mu.Unlock()
-	} else {
-		// Any other request keeps nothing, and must not find the line of
-		// an earlier request on the connection whose body broke off.
-		bt.take(h)
 	}
 	return fasthttp.RequestConfig{} // the server's own limits and timeouts
 }
@@ -256,11 +289,12 @@ func (bt *bodyTargets) take(h *fasthttp.RequestHeader) (requestLine, bool) {
 	if bt.n.Load() == 0 {
 		return requestLine{}, false
 	}
+	k := uintptr(unsafe.Pointer(h))
 	bt.mu.Lock()
 	defer bt.mu.Unlock()
-	line, ok := bt.m[h]
+	line, ok := bt.m[k]
 	if ok {
-		delete(bt.m, h)
+		delete(bt.m, k)
 		bt.n.Store(int32(len(bt.m)))
 	}
 	return line, ok
