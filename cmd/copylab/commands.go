@@ -529,6 +529,11 @@ func simulateCmd(ctx context.Context, args []string, stdout, stderr io.Writer, g
 		// path, and Go's error ("first path segment in URL cannot contain
 		// colon") says nothing of what to write.
 		bad("%s %q: use http:// or https://, such as http://127.0.0.1:8080", setting("url"), o.URL)
+	} else if u.User != nil {
+		// copylab takes no user name or password in a URL (the API takes
+		// --token), and every message naming the URL would print them.
+		bad("%s must not hold a user name or password: give copylab's address alone, such as %s, and an API token with %s",
+			setting("url"), u.Scheme+"://"+u.Host, setting("token"))
 	}
 	if strings.TrimSpace(o.Site) == "" {
 		bad("%s is required: the site key, as in the tag's /s/KEY.js", setting("site"))

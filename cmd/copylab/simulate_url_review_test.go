@@ -44,3 +44,24 @@ func TestSimulateURLNeedsScheme(t *testing.T) {
 		t.Errorf("a URL with its scheme: %v", err)
 	}
 }
+
+// TestSimulateURLWithoutPassword: a --url carrying a user name or
+// password is refused as a mistake, and the refusal does not print the
+// password. Before, it was used, and a failure printed it whole
+// ("cannot reach copylab at http://user:s3cret@…").
+func TestSimulateURLWithoutPassword(t *testing.T) {
+	for _, args := range [][]string{
+		{"--url", "http://user:s3cret@127.0.0.1:1", "--experiment", "x", "--rates", "control=0.1,b=0.1"},
+		{"--url", "http://user:s3cret@127.0.0.1:1", "--snippet", "3"},
+		{"--url", "http://user@127.0.0.1:1", "--snippet", "3"},
+	} {
+		stdout, _, err := runCmd(t, env(nil), "", append([]string{"simulate", "--site", "k"}, args...)...)
+		if !errors.As(err, new(usageError)) {
+			t.Fatalf("%v: want a usage error (exit 2), got %v; printed %q", args, err, stdout)
+		}
+		if strings.Contains(err.Error()+stdout, "s3cret") || !strings.Contains(err.Error(), "--url (COPYLAB_URL)") ||
+			!strings.Contains(err.Error(), "user name or password") {
+			t.Errorf("%v: %q", args, err)
+		}
+	}
+}
