@@ -121,3 +121,24 @@ func TestSignedOutFormPost(t *testing.T) {
 		wantNotContains(t, body, signedOutMessage)
 	})
 }
+
+// TestSignedOutFormFromAnotherSite: a form another site sends to a
+// signed-out browser gets the plain sign-in page: no message, no page to
+// come back to. Before, it planted "You were signed out…" and chose the
+// page the sign-in led to.
+func TestSignedOutFormFromAnotherSite(t *testing.T) {
+	e := newEnv(t)
+	req := newRequest(http.MethodPost, "/sites", strings.NewReader("name=x"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", "https://evil.example")
+	resp := e.do(req)
+	readBody(t, resp)
+	if loc := resp.Header.Get("Location"); loc != "/login" {
+		t.Errorf("Location %q, want /login", loc)
+	}
+	for _, c := range resp.Cookies() {
+		if strings.Contains(c.Name, "flash") {
+			t.Errorf("set %s", c.Name)
+		}
+	}
+}

@@ -312,11 +312,12 @@ func (a *App) requireUser(c *fiber.Ctx) error {
 	switch {
 	case c.Method() == fiber.MethodGet:
 		next = c.OriginalURL()
-	case unsafeMethod(c.Method()) && routedPath(c.Path()) != "/logout":
+	case unsafeMethod(c.Method()) && routedPath(c.Path()) != "/logout" && a.sentFromHere(c):
 		// A form sent after the session ended (signed out in another
 		// tab, or expired): what was typed is lost, so say so, and come
 		// back to the page the form was on. Signing out again loses
-		// nothing.
+		// nothing. A form another site sent gets neither: it could
+		// otherwise plant the message and pick the page.
 		a.setFlash(c, "error", "You were signed out. Sign in again, then send the form again.")
 		next = a.formPage(c)
 	}
@@ -331,6 +332,11 @@ func (a *App) requireUser(c *fiber.Ctx) error {
 	}
 	return c.Redirect(target, http.StatusSeeOther)
 }
+
+// sentFromHere reports whether an unsafe request is not another site's,
+// as the forms' Origin check judges it (checkOrigin): a browser names the
+// site that sent a form in Origin.
+func (a *App) sentFromHere(c *fiber.Ctx) bool { return a.checkOrigin(c) != originForeign }
 
 // formPage is the page a form sent without a session was on, for the
 // sign-in page to return to: the Referer's path and query when the
