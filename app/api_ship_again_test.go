@@ -92,7 +92,7 @@ func TestShipSameVariantAgain(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if at := got.ShippedAt.UTC().Format(time.RFC3339Nano); at != first["shipped_at"] {
+	if at := got.ShippedAt.UTC().Format(apiTimeLayout); at != first["shipped_at"] {
 		t.Errorf("shipped_at %s after the form's ship, want %v", at, first["shipped_at"])
 	}
 
