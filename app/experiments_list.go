@@ -289,7 +289,7 @@ func (a *App) experimentRows(ctx context.Context, exps []experiments.Experiment,
 			return nil, err
 		}
 		r := &rows[i]
-		r.Started, r.Verdict, r.Visitors, r.Early = true, sum.status, sum.visitors, early
+		r.Started, r.Verdict, r.Visitors, r.Early, r.Unsure = true, sum.status, sum.visitors, early, sum.unsure
 		r.Ended = e.Status == experiments.StatusStopped
 		r.Leader, r.LeaderLift, r.HasLeadLift = sum.leader, sum.lift, sum.hasLift
 	}
@@ -299,6 +299,7 @@ func (a *App) experimentRows(ctx context.Context, exps []experiments.Experiment,
 // verdictSummary is what a list shows of an experiment's results.
 type verdictSummary struct {
 	status   string
+	unsure   bool // called only as probable (stats.Verdict.Unsure)
 	visitors int64
 	leader   string // the arm in the lead (leaderIndex): "The original", "Variant B", or ""
 	lift     float64
@@ -354,7 +355,7 @@ func (vc *verdictCache) get(e experiments.Experiment, totals []experiments.Varia
 // totals and keeps what a list shows.
 func summarize(e experiments.Experiment, totals []experiments.VariantCounts) verdictSummary {
 	_, an := analyzeCounts(e, experiments.Counts{Variants: totals})
-	sum := verdictSummary{status: an.Verdict.Status}
+	sum := verdictSummary{status: an.Verdict.Status, unsure: an.Verdict.Unsure}
 	for _, v := range an.Variants {
 		sum.visitors += v.Exposures
 	}

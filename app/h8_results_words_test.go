@@ -188,3 +188,26 @@ func TestSegmentWordsCompareTheLift(t *testing.T) {
 		t.Errorf("segment marks %q, want 2", marks)
 	}
 }
+
+// TestListChipUnsure: the experiments list and the site's page head an
+// unsure answer as its results page does. Before, their chips said "We
+// have a winner" and "Keep the original" above pages that hedge.
+func TestListChipUnsure(t *testing.T) {
+	for _, tc := range []struct {
+		name, status string
+		control, b   [2]int64
+		want         string
+	}{
+		{"winner", "winner", [2]int64{800, 80}, [2]int64{800, 102}, "Probably a winner"},
+		{"original", "control_wins", [2]int64{800, 102}, [2]int64{800, 80}, "The original is probably best"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, c, x := unsureTest(t, tc.control, tc.b)
+			for _, path := range []string{"/experiments", "/sites/" + x.SiteID} {
+				if title, early := listChip(t, c, path, tc.status); title != tc.want || early {
+					t.Errorf("%s: chip %q (early %v), want %q", path, title, early, tc.want)
+				}
+			}
+		})
+	}
+}

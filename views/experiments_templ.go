@@ -571,7 +571,7 @@ func pager(pg Pager, things string) templ.Component {
 // (verdictTitle), so that a paused test still waiting for an answer is
 // told to resume, not to keep running.
 func listVerdictTitle(e ExperimentRow) string {
-	return verdictTitle(Verdict{Status: e.Verdict, Ended: e.Ended, Early: e.Early}, e.Status == "paused")
+	return verdictTitle(Verdict{Status: e.Verdict, Ended: e.Ended, Early: e.Early, Unsure: e.Unsure}, e.Status == "paused")
 }
 
 // experimentTable lists experiments. On a phone each row reads as a card

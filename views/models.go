@@ -125,6 +125,7 @@ type ExperimentRow struct {
 	Verdict     string
 	Ended       bool // stopped (shipped ones too): the verdict's title does not say to wait
 	Early       bool // an answer too early to act on, as the results page judges it: the chip says it is not called yet
+	Unsure      bool // an answer called only as probable: the chip says so, as the results page heads it
 	Leader      string
 	LeaderLift  float64
 	HasLeadLift bool
