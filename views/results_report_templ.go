@@ -2848,7 +2848,7 @@ func noCountry(s SegmentTable, readOnly bool) templ.Component {
 // phone each value reads as a card (.table-cards), as the daily tables do:
 // its visitors beside its name, then the figures two to a line
 // (.table-cards-pairs), the original's beside the first variant's, so that
-// a mark ("▲ clearly better") stays on one line.
+// a mark ("▲ clearly higher") stays on one line.
 func segmentRows(s SegmentTable, overall map[string]float64) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
