@@ -18,13 +18,7 @@ import (
 // as POST /e (JSON, CORS, X-Copylab) instead of as a page.
 func TestDroppedChunkedRequestLeavesNoLine(t *testing.T) {
 	e := newEnv(t)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go e.app.Fiber().Listener(ln)
-	t.Cleanup(func() { ln.Close() })
-	addr := ln.Addr().String()
+	addr := strings.TrimPrefix(listenLoopback(t, e), "http://")
 	for i := range 8 {
 		c, err := net.DialTimeout("tcp", addr, 5*time.Second)
 		if err != nil {

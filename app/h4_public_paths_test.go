@@ -129,12 +129,7 @@ func chunked(body string) string {
 // the CORS headers and X-Copylab reason on /e, JSON on the API.
 func TestChunkedBodyOverLimitAnswersLikeContentLength(t *testing.T) {
 	e := newEnv(t)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go e.app.Fiber().Listener(ln)
-	t.Cleanup(func() { ln.Close() })
+	addr := strings.TrimPrefix(listenLoopback(t, e), "http://")
 	big := `{"site":"` + strings.Repeat("x", 2<<20) + `"}`
 
 	for _, tt := range []struct {
@@ -157,9 +152,9 @@ func TestChunkedBodyOverLimitAnswersLikeContentLength(t *testing.T) {
 				var resp *http.Response
 				var body string
 				if how == "chunked" {
-					resp, body = sendBig(t, ln.Addr().String(), start+"Transfer-Encoding: chunked\r\n\r\n", chunked(big))
+					resp, body = sendBig(t, addr, start+"Transfer-Encoding: chunked\r\n\r\n", chunked(big))
 				} else {
-					resp, body = sendBig(t, ln.Addr().String(), start+"Content-Length: "+strconv.Itoa(len(big))+"\r\n\r\n", big)
+					resp, body = sendBig(t, addr, start+"Content-Length: "+strconv.Itoa(len(big))+"\r\n\r\n", big)
 				}
 				wantStatus(t, resp, http.StatusRequestEntityTooLarge, body)
 				if tt.json {

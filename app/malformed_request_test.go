@@ -2,7 +2,6 @@ package app
 
 import (
 	"encoding/json"
-	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -14,16 +13,11 @@ import (
 // at the end of chunk"), in the JSON and in X-Copylab.
 func TestBrokenChunkedBodyAnswersInOurWords(t *testing.T) {
 	e := newEnv(t)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go e.app.Fiber().Listener(ln)
-	t.Cleanup(func() { ln.Close() })
+	addr := strings.TrimPrefix(listenLoopback(t, e), "http://")
 	for _, target := range []string{"/e", "/api/v1/sites"} {
 		head := "POST " + target + " HTTP/1.1\r\nHost: copylab.test\r\nContent-Type: application/json\r\n" +
 			"Transfer-Encoding: chunked\r\n\r\n"
-		resp, body := sendBig(t, ln.Addr().String(), head, "5\r\n{\"a\":XX\r\n0\r\n\r\n")
+		resp, body := sendBig(t, addr, head, "5\r\n{\"a\":XX\r\n0\r\n\r\n")
 		wantStatus(t, resp, http.StatusBadRequest, body)
 		var doc struct {
 			Error apiErrorBody `json:"error"`
