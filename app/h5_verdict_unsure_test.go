@@ -5,8 +5,6 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-
-	"copylab/experiments"
 )
 
 // TestVerdictUnsureWinnerWords: a winner by the spec's rule (95% chance to
@@ -16,17 +14,8 @@ import (
 // as a probable winner. 800/80 against 800/102 at a 50% threshold, 8 days
 // in with its planned sample: "+27.5% (−3.2% to +67.9%)".
 func TestVerdictUnsureWinnerWords(t *testing.T) {
-	e := newEnv(t)
-	c := e.signIn("ann@example.com")
+	e, c, x := unsureTest(t, [2]int64{800, 80}, [2]int64{800, 102})
 	tok := e.token("api@example.com")
-	site := e.site("Shop")
-	x := e.experiment(site.ID, "Hero")
-	if _, err := e.store.Writer().Exec(`update experiments set threshold = 0.5 where id = ?`, x.ID); err != nil {
-		t.Fatal(err)
-	}
-	x = e.transition(x.ID, experiments.ActionStart)
-	backdate(e, x, 8)
-	e.setCounts(x, [2]int64{800, 80}, [2]int64{800, 102})
 
 	resp, body := c.get("/experiments/" + x.ID + "/results")
 	wantStatus(t, resp, http.StatusOK, body)
@@ -46,7 +35,7 @@ func TestVerdictUnsureWinnerWords(t *testing.T) {
 	}
 
 	h := newHook(t)
-	setWebhook(t, e, site.ID, h.URL+"/hook")
+	setWebhook(t, e, x.SiteID, h.URL+"/hook")
 	if n := e.app.notifyOnce(context.Background()); n != 1 {
 		t.Fatalf("sent %d, want 1", n)
 	}
@@ -70,17 +59,9 @@ func TestVerdictUnsureWinnerWords(t *testing.T) {
 // the spec's rule while a variant's interval still includes a gain: the
 // webhook heads it as probable, as its sentence says.
 func TestVerdictUnsureOriginalWords(t *testing.T) {
-	e := newEnv(t)
-	site := e.site("Shop")
-	x := e.experiment(site.ID, "Hero")
-	if _, err := e.store.Writer().Exec(`update experiments set threshold = 0.5 where id = ?`, x.ID); err != nil {
-		t.Fatal(err)
-	}
-	x = e.transition(x.ID, experiments.ActionStart)
-	backdate(e, x, 8)
-	e.setCounts(x, [2]int64{800, 102}, [2]int64{800, 80})
+	e, _, x := unsureTest(t, [2]int64{800, 102}, [2]int64{800, 80})
 	h := newHook(t)
-	setWebhook(t, e, site.ID, h.URL+"/hook")
+	setWebhook(t, e, x.SiteID, h.URL+"/hook")
 	if n := e.app.notifyOnce(context.Background()); n != 1 {
 		t.Fatalf("sent %d, want 1", n)
 	}
