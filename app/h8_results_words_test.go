@@ -125,30 +125,11 @@ func TestSegmentWordsCompareTheLift(t *testing.T) {
 	x := e.experiment(e.site("Shop").ID, "Hero")
 	x = e.transition(x.ID, experiments.ActionStart)
 	e.setCounts(x, [2]int64{10000, 1000}, [2]int64{10000, 1500})
-	for _, s := range []struct {
-		value, variant         string
-		exposures, conversions int64
-	}{
+	setSegments(t, e, x, experiments.DimReferrer, []segmentCounts{
 		{"", "control", 5000, 500}, {"", "b", 5000, 500},
 		{"news.example", "control", 5000, 500}, {"news.example", "b", 5000, 1000},
-	} {
-		if _, err := e.store.Writer().Exec(`insert into variant_segments (experiment_id, dimension, value, variant, exposures, conversions)
-			values (?, ?, ?, ?, ?, ?)`, x.ID, experiments.DimReferrer, s.value, s.variant, s.exposures, s.conversions); err != nil {
-			t.Fatal(err)
-		}
-	}
-	resp, body := c.get("/experiments/" + x.ID + "/results")
-	wantStatus(t, resp, http.StatusOK, body)
-	doc := parseHTML(t, body)
-	var findings, details []string
-	for _, n := range findAll(doc, hasClass("finding")) {
-		findings = append(findings, words(n))
-	}
-	for _, n := range findAll(doc, hasClass("finding-details")) {
-		for _, li := range findAll(n, func(n *xhtml.Node) bool { return n.Data == "li" }) {
-			details = append(details, words(li))
-		}
-	}
+	})
+	_, doc, findings, details := segmentFindings(t, c, x)
 	const finding = "Variant B's lift on clicks is clearly higher for visitors from news.example, and clearly lower for visitors with no referrer, than overall; overall it is +50.0% against the original."
 	if len(findings) != 1 || findings[0] != finding {
 		t.Errorf("findings %q, want\n %q", findings, finding)

@@ -80,31 +80,11 @@ func TestSegmentFindingsZeroOverall(t *testing.T) {
 	x := e.experiment(e.site("Shop").ID, "Hero")
 	x = e.transition(x.ID, experiments.ActionStart)
 	e.setCounts(x, [2]int64{10000, 1000}, [2]int64{10000, 1000})
-	for _, s := range []struct {
-		value, variant         string
-		exposures, conversions int64
-	}{
+	setSegments(t, e, x, experiments.DimDevice, []segmentCounts{
 		{"mobile", "control", 5000, 500}, {"mobile", "b", 5000, 800},
 		{"desktop", "control", 5000, 500}, {"desktop", "b", 5000, 200},
-	} {
-		if _, err := e.store.Writer().Exec(`insert into variant_segments (experiment_id, dimension, value, variant, exposures, conversions)
-			values (?, ?, ?, ?, ?, ?)`, x.ID, experiments.DimDevice, s.value, s.variant, s.exposures, s.conversions); err != nil {
-			t.Fatal(err)
-		}
-	}
-
-	resp, body := c.get("/experiments/" + x.ID + "/results")
-	wantStatus(t, resp, http.StatusOK, body)
-	doc := parseHTML(t, body)
-	var findings, details []string
-	for _, n := range findAll(doc, hasClass("finding")) {
-		findings = append(findings, strings.TrimSpace(textOf(n)))
-	}
-	for _, n := range findAll(doc, hasClass("finding-details")) {
-		for _, li := range findAll(n, func(n *xhtml.Node) bool { return n.Data == "li" }) {
-			details = append(details, strings.TrimSpace(textOf(li)))
-		}
-	}
+	})
+	body, _, findings, details := segmentFindings(t, c, x)
 	want := "Variant B's lift on clicks is clearly higher for mobile visitors, and clearly lower for desktop visitors, than overall; overall it is level with the original, so the segments even out."
 	if len(findings) != 1 || findings[0] != want {
 		t.Errorf("findings %q, want %q", findings, want)
@@ -136,4 +116,42 @@ func TestSegmentFindingsZeroOverall(t *testing.T) {
 			t.Errorf("API flag text %q", text)
 		}
 	}
+}
+
+// segmentCounts is one variant's visitors and conversions in one value of
+// a segment dimension.
+type segmentCounts struct {
+	value, variant         string
+	exposures, conversions int64
+}
+
+// setSegments stores rows as x's segment counts of dimension dim, as the
+// writer would have counted them.
+func setSegments(t *testing.T, e *env, x experiments.Experiment, dim string, rows []segmentCounts) {
+	t.Helper()
+	for _, s := range rows {
+		if _, err := e.store.Writer().Exec(`insert into variant_segments (experiment_id, dimension, value, variant, exposures, conversions)
+			values (?, ?, ?, ?, ?, ?)`, x.ID, dim, s.value, s.variant, s.exposures, s.conversions); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// segmentFindings opens x's results page and returns it, parsed, with the
+// segment findings above the table and the flag sentences under them, each
+// as its words.
+func segmentFindings(t *testing.T, c *client, x experiments.Experiment) (body string, doc *xhtml.Node, findings, details []string) {
+	t.Helper()
+	resp, body := c.get("/experiments/" + x.ID + "/results")
+	wantStatus(t, resp, http.StatusOK, body)
+	doc = parseHTML(t, body)
+	for _, n := range findAll(doc, hasClass("finding")) {
+		findings = append(findings, words(n))
+	}
+	for _, n := range findAll(doc, hasClass("finding-details")) {
+		for _, li := range findAll(n, func(n *xhtml.Node) bool { return n.Data == "li" }) {
+			details = append(details, words(li))
+		}
+	}
+	return body, doc, findings, details
 }

@@ -29,12 +29,11 @@ func TestResultsTooFewSegmentsNamesWhatIsShort(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e, c, _, x := startedWithCounts(t, tc.counts...)
+			var rows []segmentCounts
 			for i, n := range tc.counts {
-				if _, err := e.store.Writer().Exec(`insert into variant_segments (experiment_id, dimension, value, variant, exposures, conversions)
-					values (?, ?, ?, ?, ?, ?)`, x.ID, experiments.DimDevice, "mobile", x.Variants[i].Key, n[0], n[1]); err != nil {
-					t.Fatal(err)
-				}
+				rows = append(rows, segmentCounts{"mobile", x.Variants[i].Key, n[0], n[1]})
 			}
+			setSegments(t, e, x, experiments.DimDevice, rows)
 			for _, path := range []string{"/experiments/" + x.ID + "/results", "/r/" + x.ShareToken} {
 				resp, body := c.get(path)
 				wantStatus(t, resp, http.StatusOK, body)
