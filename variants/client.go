@@ -323,9 +323,10 @@ const (
 // durationText says d the way the drafting page says a wait
 // (views.WaitText): "a second", "45 seconds", "3 minutes". It is worded
 // here again because variants may not import views (app/imports_test.go),
-// and the timeout is part of the library's own sentence.
+// and the timeout is part of the library's own sentence. A part of a
+// second counts as a whole one, as the page rounds a Retry-After up.
 func durationText(d time.Duration) string {
-	switch s := int(d / time.Second); {
+	switch s := int((d + time.Second - 1) / time.Second); {
 	case s <= 1:
 		return "a second"
 	case s < 90:
@@ -542,8 +543,15 @@ func (g *Generator) classify(ctx context.Context, kind callKind, err error, info
 		return newError(CodeQuota, http.StatusPaymentRequired, err,
 			"The model service says the account is out of credit or over its spending limit; check its billing, then try again.")
 	case status == http.StatusTooManyRequests:
+		// The wait the service asked for, when it said one, is the
+		// sentence's own: "a moment" beside a Retry-After of minutes
+		// reads as a contradiction. A second is a moment.
+		wait := "a moment"
+		if info.retryAfter > time.Second {
+			wait = durationText(info.retryAfter)
+		}
 		e := newError(CodeRateLimited, http.StatusTooManyRequests, err,
-			"The model service is rate limiting requests; wait a moment and try again.")
+			"The model service is rate limiting requests; wait %s and try again.", wait)
 		e.RetryAfter = info.retryAfter
 		return e
 	case status == http.StatusNotFound:
@@ -560,9 +568,13 @@ func (g *Generator) classify(ctx context.Context, kind callKind, err error, info
 			"The model service rejected the request (HTTP %d)%s.", status, upstreamDetail(upstream))
 	case (errors.Is(err, context.DeadlineExceeded) || errors.As(err, &netErr) && netErr.Timeout()) && kind == callTest:
 		// Settings' connection test: whoever tests the connection is
-		// setting copylab up, and the setting is theirs.
+		// setting copylab up, and the setting is theirs. The test waits
+		// as long as drafting does for one answer (app.llmTestLimit), so
+		// the limit said is the setting.
 		return newError(CodeTimeout, http.StatusGatewayTimeout, err,
-			"The model did not answer within %s; try again. copylab waits longer for a slow model when started with a longer --llm-timeout.",
+			"The model did not answer within %s, the time copylab waits for each answer. "+
+				"A local model may still be loading; try again in a minute. "+
+				"For a model that is slow to answer, start copylab with a longer --llm-timeout (COPYLAB_LLM_TIMEOUT).",
 			durationText(g.timeout))
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr) && netErr.Timeout():
 		// A marketer reads this on the drafting page: the server's
@@ -591,6 +603,13 @@ func (g *Generator) classify(ctx context.Context, kind callKind, err error, info
 	case errors.Is(err, errResponseTooLarge):
 		return newError(CodeBadOutput, http.StatusBadGateway, err,
 			"The model endpoint sent a far larger answer than expected.")
+	case cutOff(err):
+		// The answer started as JSON and ended part way: a server that
+		// fell over while it wrote, or a proxy that dropped the rest.
+		// Worth a retry, like a connection that broke off; the base URL
+		// is not to blame.
+		return newError(CodeUnavailable, http.StatusBadGateway, err,
+			"The model service's answer broke off before it was complete; try again.")
 	case isDecodeError(err):
 		return newError(CodeBadOutput, http.StatusBadGateway, err,
 			"The endpoint did not answer like an OpenAI-compatible API; check the base URL (it usually ends in /v1).")
@@ -650,6 +669,15 @@ func upstreamDetail(msg string) string {
 		return ""
 	}
 	return ": “" + msg + "”"
+}
+
+// cutOff tells whether err is an answer that ended in the middle: the
+// JSON decoder, or the body's reader, met its end too soon. An empty
+// body (io.EOF) is not one: it is no answer at all.
+func cutOff(err error) bool {
+	var syn *json.SyntaxError
+	return errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.As(err, &syn) && strings.Contains(syn.Error(), "unexpected end of JSON input")
 }
 
 func isDecodeError(err error) bool {
