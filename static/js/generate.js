@@ -95,6 +95,30 @@
   }
   setInterval(tick, 1000);
 
+  // Waits counted down between polls: while copylab waits to ask a busy
+  // model service again, the server renders the wait left when the
+  // progress is swapped in (data-retry-ms) and swaps the progress only
+  // when a wait starts or ends, so the "trying again in 9 seconds" it
+  // said would stay 9 through the wait. This counts it down from that
+  // deadline. The words match the server's WaitText
+  // (views/generate_models.go); change both together. Past the deadline
+  // it says "a second": the next poll brings what happened.
+  function waitText(s) {
+    if (s <= 1) return "a second";
+    if (s < 90) return s + " seconds";
+    return Math.floor((s + 59) / 60) + " minutes";
+  }
+  function countDown() {
+    document.querySelectorAll("[data-retry-ms]").forEach(function (el) {
+      if (el.copylabRetryAt === undefined) {
+        el.copylabRetryAt = now() + (parseInt(el.getAttribute("data-retry-ms"), 10) || 0);
+      }
+      var text = waitText(Math.ceil((el.copylabRetryAt - now()) / 1000));
+      if (el.textContent !== text) el.textContent = text;
+    });
+  }
+  setInterval(countDown, 1000);
+
   // What the person types and ticks in the drafts lives in the page until
   // a button sends the form, so a reload, or leaving the page and coming
   // back (which the progress note says they may), would lose it. It is
@@ -300,6 +324,7 @@
   // generation, a rewritten draft).
   function init(root) {
     tick();
+    countDown();
     root.querySelectorAll("textarea[data-count]").forEach(update);
     var first = root.querySelector("[data-include]");
     if (first) include(first);
