@@ -277,6 +277,48 @@ func draftFirst(f views.ExperimentForm) (views.ExperimentForm, []int) {
 	return f, rows
 }
 
+// withoutEmptyRows is the edit form of a draft as Save keeps it: without
+// the rows of copy added in the form and left empty (no key, no copy, no
+// weight), such as the one readExperimentForm adds to a form holding only
+// the original. A draft saved by "Draft copy with AI" may have only the
+// original (draftFirst), and its edit form shows that one row: without
+// this, its Save refused an empty Variant B box nobody asked for, and
+// with it the page, element and goal the person came to fill in. A
+// stored variant whose copy was emptied keeps its row, and its error:
+// Remove takes it out. rows are as typedVariants gives them, nil when no
+// row was left out.
+func withoutEmptyRows(f views.ExperimentForm) (views.ExperimentForm, []int) {
+	if len(f.Variants) == 0 {
+		return f, nil
+	}
+	kept, rows := []views.VariantField{f.Variants[0]}, []int{0}
+	for i, v := range f.Variants[1:] {
+		if v.Key != "" || strings.TrimSpace(v.Text) != "" || v.Weight != "" {
+			kept, rows = append(kept, v), append(rows, i+1)
+		}
+	}
+	if len(kept) == len(f.Variants) {
+		return f, nil
+	}
+	f.Variants = kept
+	return f, rows
+}
+
+// startNeeds names what a draft still needs before Start takes it: its
+// page, element and goal (unsetWords), and a variant besides the
+// original (experiments.StartRefusal): "its page and goal", "a variant of
+// the copy", "its goal, and a variant of the copy"; "" when it has them.
+func startNeeds(e experiments.Experiment) string {
+	var parts []string
+	if w := unsetWords(e); w != "" {
+		parts = append(parts, "its "+w)
+	}
+	if len(e.Variants) < 2 {
+		parts = append(parts, "a variant of the copy")
+	}
+	return strings.Join(parts, ", and ")
+}
+
 // withUnset is next, the step after a save, followed by what the draft
 // still lacks of its page, element and goal (Experiment.Unset), if
 // anything: the person hears that they can wait, and that Start asks.

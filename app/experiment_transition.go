@@ -89,15 +89,21 @@ func (a *App) notReadyToStart(c *fiber.Ctx) error {
 
 // startRefused marks on f, the edit form of a stored draft, what Start
 // refused it for (notReadyToStart): the message beside each of the page,
-// element and goal still empty, and why the form is shown. A draft
-// completed since shows the form as it is.
+// element and goal still empty, and why the form is shown. A draft with
+// only the original also needs a variant, which Start would ask for next
+// (experiments.StartRefusal): the message says so, beside the Add button,
+// rather than let the person fill in the rest and be refused again. A
+// draft completed since shows the form as it is.
 func startRefused(f *views.ExperimentForm, e experiments.Experiment) {
 	if e.Status != experiments.StatusDraft || len(f.Errors) > 0 {
 		return
 	}
 	if errs, ok := formErrors(e.Incomplete(), experimentField); ok && len(errs) > 0 {
+		if len(e.Variants) < 2 {
+			errs["variants"] = "Add at least one variant of the copy before starting."
+		}
 		f.Errors = errs
-		f.Refused = "This draft cannot start yet: it needs its " + unsetWords(e) + "."
+		f.Refused = "This draft cannot start yet: it needs " + startNeeds(e) + "."
 	}
 }
 

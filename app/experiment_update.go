@@ -47,6 +47,8 @@ func (a *App) experimentUpdate(c *fiber.Ctx) error {
 	generate := !f.Locked && c.FormValue("op") == "generate" // generate_form.go
 	if generate {
 		f, rows = draftFirst(f)
+	} else if !f.Locked {
+		f, rows = withoutEmptyRows(f)
 	}
 	in, own := formExperiment(f)
 	if len(own) > 0 {
@@ -97,11 +99,11 @@ func (a *App) experimentUpdate(c *fiber.Ctx) error {
 		return a.redirectWithFlash(c, "/experiments/"+e.ID, "ok", "Changes saved, but "+clause)
 	}
 	next := ""
-	if e.Status == experiments.StatusDraft && !e.Complete() {
+	if needs := startNeeds(e); e.Status == experiments.StatusDraft && needs != "" {
 		// Saved without what it lacked (Store.UpdateExperiment): Start
 		// asks for it.
-		next = "It still needs its " + unsetWords(e) + " before it can start."
-	} else if e.Status == experiments.StatusDraft && !cur.Complete() && experiments.StartRefusal(e) == nil {
+		next = "It still needs " + needs + " before it can start."
+	} else if e.Status == experiments.StatusDraft && startNeeds(cur) != "" && experiments.StartRefusal(e) == nil {
 		// This save gave the draft what Start asked for: the page it
 		// lands on has the Start button.
 		next = "It can start now."
