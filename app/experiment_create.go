@@ -2,6 +2,8 @@ package app
 
 import (
 	"net/http"
+	"slices"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -30,6 +32,11 @@ func (a *App) experimentCreate(c *fiber.Ctx) error {
 		shown.Errors = onRows(mergeErrors(own, in, generate), rows)
 		return a.renderExperimentForm(c, shown, http.StatusUnprocessableEntity)
 	}
+	if generate {
+		if prev, ok := a.draftedBefore(c, in); ok {
+			return a.redirectWithFlash(c, generateURL(prev.ID), "ok", draftedAgainText(prev, in))
+		}
+	}
 	create := a.store.CreateExperiment
 	if generate {
 		// Only the name, the site and the original copy are needed to
@@ -46,6 +53,7 @@ func (a *App) experimentCreate(c *fiber.Ctx) error {
 	}
 	notes := a.pastedWords(c.UserContext(), e, f)
 	if generate {
+		a.setCookie(c, draftedCookie, e.ID, a.now().Add(draftedFor))
 		return a.redirectWithFlash(c, generateURL(e.ID), "ok", savedFlash(e, "Draft saved", notes, withUnset("Now describe the copy you want, and copylab writes drafts of it.", e), false))
 	}
 	next := "Check the copy, then start the experiment."
@@ -55,4 +63,68 @@ func (a *App) experimentCreate(c *fiber.Ctx) error {
 		next = "It can start once “" + o.inTest.Name + "” stops: that test already tests this element " + experiments.SharedPages(e, *o.inTest) + "."
 	}
 	return a.redirectWithFlash(c, "/experiments/"+e.ID, "ok", savedFlash(e, "Draft saved", notes, next, true))
+}
+
+// draftedCookie names the draft this browser last saved with the New
+// experiment form's "Draft copy with AI", for draftedFor. The browser's
+// Back from the drafting page shows that form again as it was filled in
+// (Chromium loads the page anew and puts back what was typed, but not a
+// hidden field's value, so a token in the form would not survive), and
+// the button pressed there again would save a second experiment of the
+// same name. app.js holds back only a double click.
+const draftedCookie = "copylab_drafted"
+
+// draftedFor is how long a second press of the same form opens the
+// draft the first saved: the hour the drafting page keeps its drafts.
+const draftedFor = time.Hour
+
+// draftedBefore is the draft this browser saved from the New form
+// (draftedCookie) when in, the form pressed again, is the same
+// experiment: the same site and name, saved by the same person within
+// draftedFor, still a draft. A form given another name is another
+// experiment.
+func (a *App) draftedBefore(c *fiber.Ctx, in experiments.Experiment) (experiments.Experiment, bool) {
+	id := c.Cookies(a.cookieName(draftedCookie))
+	s := sessionOf(c)
+	if id == "" || s == nil {
+		return experiments.Experiment{}, false
+	}
+	prev, err := a.store.Experiment(c.UserContext(), id)
+	if err != nil {
+		// Deleted since, or never one: the form saves a new draft.
+		return experiments.Experiment{}, false
+	}
+	in = in.Normalize()
+	same := prev.Status == experiments.StatusDraft && prev.CreatedBy == s.user.ID &&
+		prev.SiteID == in.SiteID && prev.Name == in.Name && a.now().Sub(prev.CreatedAt) < draftedFor
+	return prev, same
+}
+
+// draftedAgainText is the notice of a second press of the New form's
+// "Draft copy with AI" (draftedBefore), which opens the draft prev the
+// first press saved. What was changed on the form since (in) is not in
+// it, and the notice says so, and how to make another experiment.
+func draftedAgainText(prev, in experiments.Experiment) string {
+	msg := "“" + prev.Name + "” was saved from this form already, so no second experiment was made"
+	if !sameAsSaved(prev, in.Normalize()) {
+		return msg + ", and what you changed on the form since is not in it: change it with Edit on the experiment’s page. To make another experiment, give it another name."
+	}
+	return msg + "."
+}
+
+// sameAsSaved reports whether the form in holds nothing that the draft
+// prev, saved from it, lacks: the same page, element, goal and traffic
+// share, the same original copy, and each variant typed among prev's.
+func sameAsSaved(prev, in experiments.Experiment) bool {
+	if prev.Page != in.Page || prev.Selector != in.Selector || prev.VisibleOnly != in.VisibleOnly ||
+		prev.Goal.Value() != in.Goal.Value() || prev.CoverageBP != in.CoverageBP ||
+		len(prev.Variants) == 0 || len(in.Variants) == 0 || prev.Variants[0].Text != in.Variants[0].Text {
+		return false
+	}
+	for _, v := range in.Variants[1:] {
+		if !slices.ContainsFunc(prev.Variants, func(p experiments.Variant) bool { return p.Text == v.Text }) {
+			return false
+		}
+	}
+	return true
 }
