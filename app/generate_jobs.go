@@ -162,6 +162,11 @@ type genDraft struct {
 	// stop ends the running rewrite (with errRewriteStopped) and not the
 	// job; nil when none has run.
 	stop context.CancelCauseFunc
+	// retry is the model call the running rewrite last waited to make
+	// again, from retryAt (retryWait says it): without it the card says
+	// only "Rewriting…" through the waits the model service asked for.
+	retry   variants.Retry
+	retryAt time.Time
 }
 
 // genPerson is whom a job, or a model call, belongs to: the user's id
@@ -949,6 +954,7 @@ func (a *App) startRegeneration(j *genJob, i int, kept []string, instruction str
 	}
 	j.mu.Lock()
 	d.instruction, d.message, d.failed, d.noteProblem = instruction, "", false, false
+	d.retry, d.retryAt = variants.Retry{}, time.Time{}
 	tries := rewriteTries(j.offline, len(j.drafts))
 	j.mu.Unlock()
 
@@ -957,6 +963,11 @@ func (a *App) startRegeneration(j *genJob, i int, kept []string, instruction str
 		defer stop(nil)
 		ctx, cancel := context.WithTimeout(life, a.regenLimit())
 		defer cancel()
+		ctx = variants.WithRetryNotice(ctx, func(r variants.Retry) {
+			j.mu.Lock()
+			d.retry, d.retryAt = r, a.now()
+			j.mu.Unlock()
+		})
 		var err error
 		for try := 1; ; try++ {
 			j.mu.Lock()
@@ -1003,6 +1014,25 @@ func (a *App) startRegeneration(j *genJob, i int, kept []string, instruction str
 		}
 	}()
 	return nil
+}
+
+// retryWait is what a page says while copylab waits to ask the model
+// service again, after the notice r heard at at: why it waits, and the
+// wait left at now; ok is false when no wait is running. A set of
+// drafts (genJob.retry) and a rewrite (genDraft.retry) say it alike, the
+// wait left in an element with data-retry-ms that generate.js counts
+// down between polls, so the progress can stay as it is, and is not
+// redrawn, through the wait.
+func retryWait(r variants.Retry, at, now time.Time) (why string, left time.Duration, ok bool) {
+	left = at.Add(r.Wait).Sub(now)
+	if r.Wait <= 0 || left <= 0 {
+		return "", 0, false
+	}
+	why = "The model service asked to wait"
+	if r.Code != variants.CodeRateLimited {
+		why = "The model service failed"
+	}
+	return why, left, true
 }
 
 // rewriteTries is how many times a rewrite asks for a text that repeats
