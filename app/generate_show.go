@@ -177,9 +177,12 @@ func jobForm(j *genJob) views.BriefForm {
 // separately (approveErrors).
 func (a *App) jobView(c *fiber.Ctx, e experiments.Experiment, j *genJob) views.GenerateJob {
 	v := a.jobViewOf(c, e, j)
-	if v.State == jobFailed {
-		// Only a failure offers the way back to the earlier drafts. The
-		// registry's lock comes before j.mu (genRegistry), so it is
+	if v.State == jobFailed || v.State == jobDone && len(v.Drafts) == 0 {
+		// A brief that failed, or that ended with no draft to show (each
+		// one repeated copy the experiment has), replaced nothing
+		// (genRegistry.supersede): it offers the way back to the earlier
+		// drafts, also when "Draft copy with AI" opens it as the latest.
+		// The registry's lock comes before j.mu (genRegistry), so it is
 		// asked for after jobViewOf let go of j.mu; and not on every
 		// poll of a running job, which would queue behind the registry.
 		v.PreviousURL = a.previousDraftsURL(e.ID, j)
