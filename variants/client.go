@@ -461,6 +461,11 @@ func checkResponse(resp openai.ChatCompletionResponse, model string, kind callKi
 		model = m
 	}
 	if len(resp.Choices) == 0 {
+		if resp.ID == "" && resp.Object == "" {
+			// Not a completion at all: another service's JSON at the
+			// URL ({"status":"ok"}), which decodes into an empty one.
+			return completion{}, newError(CodeBadOutput, http.StatusBadGateway, errNotACompletion, notOpenAIText)
+		}
 		return completion{}, newError(CodeBadOutput, http.StatusBadGateway, nil,
 			"The model sent an empty answer; try again.")
 	}
@@ -493,6 +498,14 @@ func checkResponse(resp openai.ChatCompletionResponse, model string, kind callKi
 	}
 	return completion{content: content, model: model}, nil
 }
+
+// notOpenAIText is the failure of an answer that is not an OpenAI-style
+// completion: a web page, or another service's JSON.
+const notOpenAIText = "The endpoint did not answer like an OpenAI-compatible API; check the base URL (it usually ends in /v1)."
+
+// errNotACompletion is the cause of an answer that decoded but holds no
+// completion (no id, object or choices).
+var errNotACompletion = errors.New("the answer holds no completion")
 
 // classify maps a failed call to the error the marketer sees, worded for
 // kind. ctx is the caller's context, to tell our own deadline from a
@@ -611,8 +624,7 @@ func (g *Generator) classify(ctx context.Context, kind callKind, err error, info
 		return newError(CodeUnavailable, http.StatusBadGateway, err,
 			"The model service's answer broke off before it was complete; try again.")
 	case isDecodeError(err):
-		return newError(CodeBadOutput, http.StatusBadGateway, err,
-			"The endpoint did not answer like an OpenAI-compatible API; check the base URL (it usually ends in /v1).")
+		return newError(CodeBadOutput, http.StatusBadGateway, err, notOpenAIText)
 	case ctx.Err() != nil:
 		return newError(CodeTimeout, http.StatusGatewayTimeout, err,
 			"The model did not answer in time; try again.")

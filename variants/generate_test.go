@@ -729,6 +729,26 @@ func TestTestConnection(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
+	// Another service's JSON at the URL (a health check, a different API)
+	// is no completion: the test fails and points at the base URL. Before,
+	// it passed as Connected, since its missing choices read as the
+	// model's empty answer.
+	t.Run("not a completion", func(t *testing.T) {
+		f := newFakeLLM(t, reply{body: `{"status":"ok"}`})
+		err := f.generator().TestConnection(context.Background())
+		var e *Error
+		if !errors.As(err, &e) || e.Code != CodeBadOutput || !strings.Contains(e.Message, "check the base URL") {
+			t.Fatalf("err = %v, want %s naming the base URL", err, CodeBadOutput)
+		}
+	})
+	// A completion with no choices is the model's empty answer, which
+	// does not fail the test.
+	t.Run("a completion without choices", func(t *testing.T) {
+		f := newFakeLLM(t, reply{body: `{"id":"chatcmpl-1","object":"chat.completion","model":"m","choices":[]}`})
+		if err := f.generator().TestConnection(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	})
 }
 
 func TestNewAndDescribe(t *testing.T) {
