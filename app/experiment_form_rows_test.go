@@ -52,6 +52,11 @@ func TestFormKeepsRowsOnErrors(t *testing.T) {
 				[]string{"f-variants-2-text-error"}, []string{"f-variants-1-text-error"}},
 		} {
 			t.Run(path+": "+tt.name, func(t *testing.T) {
+				if path != "/experiments" && tt.op == "save" {
+					// A draft's Edit form leaves an empty added row out
+					// (af0635e): a draft may hold only the original.
+					tt.errsShown, tt.errsAbsent = tt.errsShown[:1], tt.errsShown[1:]
+				}
 				c.get("/experiments/new")
 				resp, body := c.post(path, form(tt.op, tt.rows...))
 				wantStatus(t, resp, http.StatusUnprocessableEntity, body)
