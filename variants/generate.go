@@ -94,7 +94,7 @@ func (g *Generator) Generate(ctx context.Context, b Brief) (Result, error) {
 	if perr != nil && looksLikeRefusal(first.content) {
 		return res, refusedError(first.content)
 	}
-	firstDropped := g.accept(&res, drafts, rules, b.N, first.model)
+	firstDropped, repeats := g.accept(&res, drafts, rules, b.N, first.model)
 
 	if missing := b.N - len(res.Variants); missing > 0 {
 		msgs := followUpMessages(base, first.content, missing, b.MaxLength, variantTexts(res.Variants), firstDropped)
@@ -109,7 +109,8 @@ func (g *Generator) Generate(ctx context.Context, b Brief) (Result, error) {
 			if perr != nil && len(res.Variants) == 0 && looksLikeRefusal(second.content) {
 				return res, refusedError(second.content)
 			}
-			g.accept(&res, drafts, rules, b.N, second.model)
+			_, again := g.accept(&res, drafts, rules, b.N, second.model)
+			repeats += again
 		}
 	}
 
@@ -124,7 +125,7 @@ func (g *Generator) Generate(ctx context.Context, b Brief) (Result, error) {
 		return res, newError(CodeBadOutput, http.StatusBadGateway, nil,
 			"None of the model's drafts met the brief's rules; the discarded drafts show why. Ease the rules they broke in the brief, or try again.")
 	case len(res.Variants) < b.N:
-		res.Shortfall = shortfall(len(res.Variants), b.N, len(res.Dropped))
+		res.Shortfall = shortfall(len(res.Variants), b.N, len(res.Dropped), repeats)
 		res.Notes = append(res.Notes, res.Shortfall)
 	}
 	return res, nil
@@ -133,9 +134,20 @@ func (g *Generator) Generate(ctx context.Context, b Brief) (Result, error) {
 // shortfall says why only kept of the asked drafts are there: the model
 // sent too few, or copylab discarded some of them (listed on the page
 // with the reasons), which are different troubles with different cures.
-func shortfall(kept, asked, discarded int) string {
-	if discarded == 0 {
+// repeats is how many of the drafts it sent repeated one it kept (accept
+// keeps such a draft once, and does not list it as discarded): they were
+// sent, so the count says them, and what they were.
+func shortfall(kept, asked, discarded, repeats int) string {
+	switch {
+	case discarded == 0 && repeats == 0:
 		return fmt.Sprintf("The model sent %d %s instead of %d.", kept, plural(kept, "draft", "drafts"), asked)
+	case discarded == 0 && kept+repeats < asked:
+		return fmt.Sprintf("The model sent %d drafts instead of %d, %s.", kept+repeats, asked,
+			plural(repeats, "one of them a repeat of another", fmt.Sprintf("%d of them repeats of others", repeats)))
+	case discarded == 0:
+		// As many as asked, or more, but not as many different ones.
+		return fmt.Sprintf("The model sent only %d different %s of the %d asked for; it sent %s again.",
+			kept, plural(kept, "draft", "drafts"), asked, plural(repeats, "one of them", fmt.Sprintf("%d of them", repeats)))
 	}
 	return fmt.Sprintf("The model wrote only %d of the %d drafts asked for that meet the brief's rules; copylab discarded %d that broke them.",
 		kept, asked, discarded)
@@ -152,15 +164,15 @@ func allRule(dropped []Dropped, rule string) bool {
 }
 
 // accept validates drafts in order and adds the good ones to res, up to
-// n in all. It returns the drafts it discarded in this round.
+// n in all. It returns the drafts it discarded in this round, and how
+// many of them repeated a kept draft (for shortfall).
 //
 // res.Dropped lists each discarded text once: a model asked again for
 // the missing drafts often sends the first answer's drafts once more,
 // the rejected ones and the kept ones alike. A text sent again is not a
 // new discarded draft, and a kept one sent again is not discarded at all
 // (it is among the drafts), so neither is listed twice.
-func (g *Generator) accept(res *Result, drafts []draft, rules Rules, n int, model string) []Dropped {
-	var dropped []Dropped
+func (g *Generator) accept(res *Result, drafts []draft, rules Rules, n int, model string) (dropped []Dropped, repeats int) {
 	for _, d := range drafts {
 		if len(res.Variants) == n {
 			break
@@ -173,13 +185,14 @@ func (g *Generator) accept(res *Result, drafts []draft, rules Rules, n int, mode
 		res.Variants = append(res.Variants, g.modelCandidate(text, d, model))
 	}
 	for _, d := range dropped {
-		seen := slices.ContainsFunc(res.Dropped, func(o Dropped) bool { return o.Text == d.Text }) ||
-			slices.ContainsFunc(res.Variants, func(c Candidate) bool { return clip(c.Text, maxDroppedText) == d.Text })
-		if !seen {
+		switch {
+		case slices.ContainsFunc(res.Variants, func(c Candidate) bool { return clip(c.Text, maxDroppedText) == d.Text }):
+			repeats++
+		case !slices.ContainsFunc(res.Dropped, func(o Dropped) bool { return o.Text == d.Text }):
 			res.Dropped = append(res.Dropped, d)
 		}
 	}
-	return dropped
+	return dropped, repeats
 }
 
 // droppedFor is text discarded for err, a *CopyError from ValidateCopy.
