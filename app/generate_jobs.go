@@ -1008,9 +1008,10 @@ func (a *App) startRegeneration(j *genJob, i int, kept []string, instruction str
 			return
 		}
 		d.message = "The rewrite did not work: " + genLowerFirst(failureSentence(err))
-		if _, _, wait := failureParts(err); wait > 0 {
-			// As a failed set of drafts says it (views.generationFailed).
-			d.message += " " + views.RetryAfterText(wait)
+		// As a failed set of drafts says it (views.generationFailed).
+		_, _, wait := failureParts(err)
+		if note := views.RetryAfterNote(d.message, wait); note != "" {
+			d.message += " " + note
 		}
 	}()
 	return nil

@@ -33,7 +33,8 @@ func TestRewriteFailureSentences(t *testing.T) {
 	t.Run("rate limited", func(t *testing.T) {
 		llm.setReply(failWith(http.StatusTooManyRequests, map[string]string{"Retry-After": "20"}, "Rate limit reached"))
 		card := rewrite(t, 1)
-		wantContains(t, card, "The rewrite did not work", "rate limiting", "The model service asked to wait 20 seconds before the next try.")
+		wantContains(t, card, "The rewrite did not work", "rate limiting", "wait 20 seconds and try again.")
+		wantNotContains(t, card, "before the next try")
 	})
 	t.Run("generation timeout", func(t *testing.T) {
 		llm.setReply(func(int, int) (int, map[string]string, string) { return -1, nil, "" })

@@ -421,6 +421,18 @@ func RetryAfterText(s int) string {
 	return "The model service asked to wait " + WaitText(s) + " before the next try."
 }
 
+// RetryAfterNote is RetryAfterText(s) to follow the failure msg, or ""
+// when there is no wait to say or msg says it already: the library's
+// sentence for a rate limit names the wait the service asked for
+// ("…; wait 2 minutes and try again."), in WaitText's words, and the
+// page should not say it twice.
+func RetryAfterNote(msg string, s int) string {
+	if s <= 0 || strings.Contains(msg, "wait "+WaitText(s)) {
+		return ""
+	}
+	return RetryAfterText(s)
+}
+
 // settingsHint reports whether a failure is about the settings (key, URL,
 // model name) rather than a passing problem.
 func settingsHint(code string) bool {
