@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -187,6 +188,44 @@ func TestListChipUnsure(t *testing.T) {
 			for _, path := range []string{"/experiments", "/sites/" + x.SiteID} {
 				if title, early := listChip(t, c, path, tc.status); title != tc.want || early {
 					t.Errorf("%s: chip %q (early %v), want %q", path, title, early, tc.want)
+				}
+			}
+		})
+	}
+}
+
+// TestShippedAgainstTheOriginalHeadline: a variant shipped where the
+// original did best is not headed "Keep the original" (advice the ship
+// made moot, as its sentence already drops it) on the results page, the
+// share page or the lists: it says what the results found, in the past.
+func TestShippedAgainstTheOriginalHeadline(t *testing.T) {
+	for _, tc := range []struct {
+		name, before, after string
+		control, b          [2]int64
+	}{
+		{"clear", "Keep the original", "The original did best", [2]int64{800, 140}, [2]int64{800, 80}},
+		{"probable", "The original is probably best", "The original was probably best", [2]int64{800, 102}, [2]int64{800, 80}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e, c, x := unsureTest(t, tc.control, tc.b)
+			resp, body := c.get("/experiments/" + x.ID + "/results")
+			wantStatus(t, resp, http.StatusOK, body)
+			if title, text, _, _ := verdictOn(t, body); title != tc.before {
+				t.Fatalf("before the ship: %q (%q), want %q", title, text, tc.before)
+			}
+			tok := e.token("api@example.com")
+			resp, out := e.api("POST", "/api/v1/experiments/"+x.ID+"/ship", tok, `{"variant":"b"}`)
+			wantStatus(t, resp, http.StatusOK, fmt.Sprint(out))
+			resp, body = c.get("/experiments/" + x.ID + "/results")
+			wantStatus(t, resp, http.StatusOK, body)
+			for name, body := range map[string]string{"results": body, "share": sharePage(t, e, x)} {
+				if title, text, _, _ := verdictOn(t, body); title != tc.after {
+					t.Errorf("%s page after the ship: %q (%q), want %q", name, title, text, tc.after)
+				}
+			}
+			for _, path := range []string{"/experiments", "/sites/" + x.SiteID} {
+				if title, _ := listChip(t, c, path, "control_wins"); title != tc.after {
+					t.Errorf("%s: chip %q, want %q", path, title, tc.after)
 				}
 			}
 		})

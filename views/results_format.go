@@ -295,10 +295,16 @@ func verdictHeadline(status string, ended, early, unsure bool) string {
 // verdict that waits for more (keep_running) says to resume it: "Keep the
 // test running" would be untrue while it is not running. A share link's
 // reader (v.ReadOnly) cannot resume it, so theirs says only where it stands.
+// A test that shipped a variant where the original did best is past the
+// advice "Keep the original": its title says what the results found.
 func verdictTitle(v Verdict, paused bool) string {
 	switch {
 	case v.NotFound:
 		return "The element was not found"
+	case v.Shipped && v.Status == "control_wins" && !v.Early && v.Unsure:
+		return "The original was probably best"
+	case v.Shipped && v.Status == "control_wins" && !v.Early:
+		return "The original did best"
 	case paused && v.Status == "keep_running" && v.ReadOnly:
 		return "Paused: too early to call"
 	case paused && v.Status == "keep_running":

@@ -95,6 +95,9 @@ type Verdict struct {
 	// Ended says the test has stopped (shipped ones too): no more
 	// visitors come, so the title does not say to wait.
 	Ended bool
+	// Shipped says a variant was shipped: the title of an original that
+	// did best says what the results found, not "Keep the original".
+	Shipped bool
 	// Early says a decisive status (winner, control_wins,
 	// no_meaningful_difference) came too soon to act on: the test is
 	// younger than a full week or short of its planned sample. The title
