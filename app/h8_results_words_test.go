@@ -136,7 +136,7 @@ func TestSegmentWordsCompareTheLift(t *testing.T) {
 		t.Errorf("findings %q, want\n %q", findings, finding)
 	}
 	wantDetails := []string{
-		"Variant B's lift on clicks is clearly lower for visitors with no referrer than overall: ±0.0% (",
+		"Variant B's lift on clicks is clearly lower for visitors with no referrer than overall: no change (",
 		"Variant B's lift on clicks is clearly higher for visitors from news.example than overall: +100.0% (",
 	}
 	if len(details) != len(wantDetails) {

@@ -141,9 +141,14 @@ func FlagSegments(overall []Arm, segments []Segment, opts SegmentOptions) []Segm
 		if overall == SignedPercent(0) {
 			overall = "no change"
 		}
-		f.Text = fmt.Sprintf("%s's lift on %s is clearly %s for %s than overall: %s (%s interval %s to %s) against %s overall.",
-			capitalise(p.variant.Label), opts.GoalNoun, how, p.segment, SignedPercent(f.Uplift),
-			levelPercent(level), SignedPercent(iv.Low), SignedPercent(iv.High), overall)
+		// A lift here that reads ±0.0% is said in words too.
+		here := SignedPercent(f.Uplift)
+		if here == SignedPercent(0) {
+			here = "no change"
+		}
+		f.Text = fmt.Sprintf("%s's lift on %s is clearly %s for %s than overall: %s (%s interval %s) against %s overall.",
+			capitalise(p.variant.Label), opts.GoalNoun, how, p.segment, here,
+			levelPercent(level), UpliftRange(iv.Low, iv.High), overall)
 		flags = append(flags, f)
 	}
 	return flags

@@ -856,7 +856,8 @@ const Minus = "\u2212"
 //     a 6% difference that "7.9% against 8.4%" would blur.
 //   - Uplifts (changes relative to the original, and the ends of their
 //     intervals): SignedPercent, always signed, one decimal: "+33.1%",
-//     "−4.0%", "±0.0%".
+//     "−4.0%", "±0.0%"; an interval's end that rounds to zero keeps its
+//     sign (IntervalEnd): "+0.0%".
 //   - Ranges: both ends in their kind's format, joined by "to" (a dash
 //     between signed numbers reads as a minus): RateRange "7.71% to
 //     8.20%", UpliftRange "+5.0% to +15.6%".
@@ -902,8 +903,25 @@ func SignedPercent(x float64) string {
 	return "+" + s + "%"
 }
 
-// UpliftRange writes an interval of uplifts: "−2.1% to +27.0%".
-func UpliftRange(lo, hi float64) string { return SignedPercent(lo) + " to " + SignedPercent(hi) }
+// UpliftRange writes an interval of uplifts: "−2.1% to +27.0%". Its ends
+// are IntervalEnds.
+func UpliftRange(lo, hi float64) string { return IntervalEnd(lo) + " to " + IntervalEnd(hi) }
+
+// IntervalEnd writes an end of an uplift's interval as SignedPercent
+// does, except that an end that is not zero keeps its sign where it
+// rounds to zero: "+0.0%", "−0.0%". Whether an interval reaches no change
+// is what its ends are read for, and "±0.0% to +12.3%" reads as reaching
+// it when the end is +0.04%.
+func IntervalEnd(x float64) string {
+	s := SignedPercent(x)
+	switch {
+	case s != "±0.0%" || x == 0:
+		return s
+	case x < 0:
+		return Minus + "0.0%"
+	}
+	return "+0.0%"
+}
 
 // FormatShare writes a share of visitors or page views (see the rules
 // above): "48.1%", "50%", and ">99.9%" rather than a "100%" that is not

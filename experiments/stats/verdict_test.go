@@ -501,6 +501,12 @@ func TestFormatting(t *testing.T) {
 		{SignedPercent(-0.0004), "±0.0%"},
 		{SignedPercent(0), "±0.0%"},
 		{UpliftRange(-0.021, 0.27), "−2.1% to +27.0%"},
+		// An interval's end keeps its sign when it rounds to zero: it says
+		// whether the interval reaches no change at all.
+		{UpliftRange(0.0004, 0.123), "+0.0% to +12.3%"},
+		{UpliftRange(-0.0004, 0.123), "−0.0% to +12.3%"},
+		{UpliftRange(0, 0.123), "±0.0% to +12.3%"},
+		{UpliftRange(-0.2, -0.0003), "−20.0% to −0.0%"},
 		// Shares: one decimal, all or none only when it is.
 		{FormatShare(0.481), "48.1%"},
 		{FormatShare(0.5), "50%"},
