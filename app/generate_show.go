@@ -197,7 +197,7 @@ func (a *App) jobViewOf(c *fiber.Ctx, e experiments.Experiment, j *genJob) views
 	v := views.GenerateJob{
 		ID:          j.id,
 		State:       j.state,
-		Progress:    progressText(j.brief.N, j.offline, j.model) + a.retryProgressLocked(j),
+		Progress:    progressText(j.brief.N, j.offline, j.model),
 		StatusURL:   jobURL(e.ID, j.id),
 		PageURL:     jobPageURL(e.ID, j.id),
 		ApproveURL:  jobURL(e.ID, j.id) + "/approve",
@@ -218,14 +218,16 @@ func (a *App) jobViewOf(c *fiber.Ctx, e experiments.Experiment, j *genJob) views
 	if v.Model == "" {
 		v.Model = j.model
 	}
+	a.retryProgressLocked(j, &v)
 	for _, d := range j.dropped {
 		v.Dropped = append(v.Dropped, views.DroppedDraft{Text: d.Text, Reason: d.Reason})
 	}
 	if j.err != nil {
 		v.Error, v.ErrorCode, v.RetryAfter = failureParts(j.err)
 	}
+	now := a.now()
 	for i := range j.drafts {
-		v.Drafts = append(v.Drafts, cardViewLocked(e.ID, j, i, v.CSRF))
+		v.Drafts = append(v.Drafts, cardViewLocked(e.ID, j, i, v.CSRF, now))
 	}
 	return v
 }
@@ -264,13 +266,16 @@ func (a *App) cardView(c *fiber.Ctx, expID string, j *genJob, i int) views.Draft
 	}
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	return cardViewLocked(expID, j, i, csrf)
+	return cardViewLocked(expID, j, i, csrf, a.now())
 }
 
-func cardViewLocked(expID string, j *genJob, i int, csrf string) views.DraftCard {
+// cardViewLocked is cardView for a caller that holds j.mu. now is the
+// time on copylab's clock (App.now), which a rewrite's wait to ask the
+// model again was noted by.
+func cardViewLocked(expID string, j *genJob, i int, csrf string, now time.Time) views.DraftCard {
 	d := j.drafts[i]
 	base := jobURL(expID, j.id) + "/drafts/" + strconv.Itoa(i)
-	return views.DraftCard{
+	c := views.DraftCard{
 		Index:         i,
 		Text:          d.text,
 		Original:      d.cand.Text,
@@ -295,6 +300,10 @@ func cardViewLocked(expID string, j *genJob, i int, csrf string) views.DraftCard
 		Errors:        d.errors,
 		Offline:       j.offline,
 	}
+	if why, left, ok := retryWait(d.retry, d.retryAt, now); ok && d.regenerating {
+		c.RetryWhy, c.RetryLeft, c.RetryTry = why, left, d.retry.Try
+	}
+	return c
 }
 
 // briefGoal starts the brief's goal, when no brief has said one yet,
@@ -331,22 +340,19 @@ func (a *App) noteRetry(j *genJob) func(variants.Retry) {
 	}
 }
 
-// retryProgressLocked is what the progress adds while copylab waits to
-// ask the model service again, or "": without it the page says only
-// "Writing 5 drafts…" through waits the service asked for. The wait is
-// said as it was asked, not counted down, so the progress changes, and
-// the page redraws it, only when a wait starts and ends. The caller
+// retryProgressLocked adds to the progress v of j the wait to ask the
+// model service again, while copylab waits: without it the page says
+// only "Writing 5 drafts…" through waits the service asked for. The page
+// counts the wait left down (generate.js); the wait as it was asked and
+// the try it is for key the poll (views.GenerateJob.PollKey), so the page
+// redraws the progress only when a wait starts and ends. The caller
 // holds j.mu.
-func (a *App) retryProgressLocked(j *genJob) string {
-	if j.state != jobRunning || j.retry.Wait <= 0 || !a.now().Before(j.retryAt.Add(j.retry.Wait)) {
-		return ""
+func (a *App) retryProgressLocked(j *genJob, v *views.GenerateJob) {
+	why, left, ok := retryWait(j.retry, j.retryAt, a.now())
+	if j.state != jobRunning || !ok {
+		return
 	}
-	why := "The model service asked to wait"
-	if j.retry.Code != variants.CodeRateLimited {
-		why = "The model service failed"
-	}
-	secs := int((j.retry.Wait + time.Second - 1) / time.Second)
-	return " " + why + "; trying again in " + views.WaitText(secs) + "."
+	v.RetryWhy, v.RetryLeft, v.RetryWait, v.RetryTry = why, left, j.retry.Wait, j.retry.Try
 }
 
 // progressText is the line shown while a generation runs.

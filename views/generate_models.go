@@ -80,9 +80,19 @@ const (
 // GenerateJob is one generation as the page shows it: progress while it
 // runs, then the drafts or the failure.
 type GenerateJob struct {
-	ID         string
-	State      string
-	Progress   string // "Writing 5 drafts with gpt-4o-mini…"
+	ID       string
+	State    string
+	Progress string // "Writing 5 drafts with gpt-4o-mini…"
+	// RetryWhy says why copylab waits to ask the model service again
+	// ("The model service asked to wait"), after the progress; "" when
+	// it does not wait. RetryLeft is the wait left when the page was
+	// rendered, which generate.js counts down; RetryWait is the wait as
+	// it was asked, and RetryTry the try it waits to make: they, not the
+	// wait left, go into PollKey and Announcement.
+	RetryWhy   string
+	RetryLeft  time.Duration
+	RetryWait  time.Duration
+	RetryTry   int
 	StatusURL  string // the fragment htmx polls while it runs
 	PageURL    string // the full page of this job, for browsers without JavaScript
 	ApproveURL string
@@ -124,10 +134,14 @@ type GenerateJob struct {
 func (j GenerateJob) Announcement() string {
 	switch j.State {
 	case JobRunning:
-		if j.StillWorking() {
-			return j.Progress + " Still working; you can leave this page and come back within the hour."
+		progress := j.Progress
+		if j.RetryWhy != "" {
+			progress += " " + retrySentence(j.RetryWhy, j.RetryWait)
 		}
-		return j.Progress
+		if j.StillWorking() {
+			return progress + " Still working; you can leave this page and come back within the hour."
+		}
+		return progress
 	case JobFailed:
 		return "The drafts could not be written. " + j.Error
 	}
@@ -156,14 +170,38 @@ func (j GenerateJob) StillWorking() bool {
 }
 
 // PollKey is the running generation's data-poll-quiet: it changes when
-// what the progress says changes (the progress line, then "still
-// working"), not with each second, which generate.js counts in place, so
-// that a poll does not replace the region every second.
+// what the progress says changes (the progress line, a wait to ask the
+// model again starting or ending, then "still working"), not with each
+// second, which generate.js counts in place (the running time, the wait
+// left), so that a poll does not replace the region every second. The
+// try a wait is for tells two waits of the same length apart.
 func (j GenerateJob) PollKey() string {
-	if j.StillWorking() {
-		return j.Progress + " (still working)"
+	key := j.Progress
+	if j.RetryWhy != "" {
+		key += " " + retrySentence(j.RetryWhy, j.RetryWait) + " (try " + itoa(j.RetryTry) + ")"
 	}
-	return j.Progress
+	if j.StillWorking() {
+		return key + " (still working)"
+	}
+	return key
+}
+
+// retrySentence is the wait to ask the model service again, as a
+// sentence: "The model service asked to wait; trying again in 9
+// seconds." The page says it with the wait counting down (retryWait).
+func retrySentence(why string, wait time.Duration) string {
+	return why + "; trying again in " + WaitText(retrySeconds(wait)) + "."
+}
+
+// retrySeconds is a wait in whole seconds, a part of one counted whole,
+// as generate.js rounds the wait it counts down.
+func retrySeconds(d time.Duration) int { return int((d + time.Second - 1) / time.Second) }
+
+// retryMS is a wait left in milliseconds, for generate.js to count down
+// from (data-retry-ms), a part of one counted whole: a wait that has not
+// ended does not read as over.
+func retryMS(d time.Duration) string {
+	return strconv.FormatInt(int64((d+time.Millisecond-1)/time.Millisecond), 10)
 }
 
 // Expectation says how long a generation may take: the offline generator
@@ -272,6 +310,24 @@ type DraftCard struct {
 	// Offline is set when the offline generator wrote the drafts: it
 	// cannot follow a request in words, so the card does not offer one.
 	Offline bool
+	// RetryWhy says why the running rewrite waits to ask the model
+	// service again, "" when it does not wait; RetryLeft is the wait
+	// left when the card was rendered (generate.js counts it down), and
+	// RetryTry the try it waits to make, for PollKey.
+	RetryWhy  string
+	RetryLeft time.Duration
+	RetryTry  int
+}
+
+// PollKey is a rewriting card's data-poll-quiet: it changes when the
+// rewrite's instruction does, and when a wait to ask the model again
+// starts or ends, not as the wait runs down (generate.js counts it).
+func (d DraftCard) PollKey() string {
+	key := "rewriting " + d.Instruction
+	if d.RetryWhy != "" {
+		key += " (waiting for try " + itoa(d.RetryTry) + ")"
+	}
+	return key
 }
 
 // llmConnectURL is where the drafting page sends people who want a model:
@@ -289,6 +345,9 @@ func (d DraftCard) Edited() bool { return d.Text != d.Original }
 // Announcement is what a screen reader hears when the card is swapped in:
 // that a rewrite runs, then how it went.
 func (d DraftCard) Announcement() string {
+	if d.Regenerating && d.RetryWhy != "" {
+		return "Rewriting draft " + itoa(d.Index+1) + "… " + retrySentence(d.RetryWhy, d.RetryLeft)
+	}
 	if d.Regenerating {
 		return "Rewriting draft " + itoa(d.Index+1) + "…"
 	}
