@@ -295,7 +295,8 @@ func TestGenerateFailures(t *testing.T) {
 			frag := g.wait(t, statusURL)
 			wantContains(t, frag, `data-state="failed"`, `data-code="`+tt.code+`"`, tt.sentence, "Your brief is kept above", "Try again")
 			if tt.retryAfter != "" {
-				wantContains(t, frag, "asked to wait 7 seconds")
+				wantContains(t, frag, "wait 7 seconds and try again.")
+				wantNotContains(t, frag, "before the next try")
 			}
 			if tt.code == variants.CodeAuth {
 				wantContains(t, frag, "AI settings")

@@ -21,7 +21,7 @@ func TestShortfallSentFewerOrDiscarded(t *testing.T) {
 		{
 			name:     "sent two, twice",
 			script:   []reply{okReply(variantsJSON(good[:2]...))},
-			want:     "The model sent 2 drafts instead of 5.",
+			want:     "The model sent 4 drafts instead of 5, 2 of them repeats of others.",
 			wantNot:  []string{"meet the brief's rules"},
 			wantKept: 2,
 		},
