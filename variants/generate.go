@@ -121,6 +121,10 @@ func (g *Generator) Generate(ctx context.Context, b Brief) (Result, error) {
 	case len(res.Variants) == 0 && allRule(res.Dropped, RuleTooLong):
 		return res, newError(CodeBadOutput, http.StatusBadGateway, nil,
 			"None of the model's drafts fit the brief's max length of %d characters; raise the max length in the brief, or try again.", b.MaxLength)
+	case len(res.Variants) == 0 && allRule(res.Dropped, RuleSameAsControl):
+		// No rule of the brief's to ease: the model gave the copy back.
+		return res, newError(CodeBadOutput, http.StatusBadGateway, nil,
+			"The model only gave back the current copy; change the brief (its goal, angle or tone), or try again.")
 	case len(res.Variants) == 0:
 		return res, newError(CodeBadOutput, http.StatusBadGateway, nil,
 			"None of the model's drafts met the brief's rules; the discarded drafts show why. Ease the rules they broke in the brief, or try again.")

@@ -86,6 +86,16 @@ func TestLengthFailuresSayWhatToDo(t *testing.T) {
 		}
 		wantIn(t, "message", e.Message, "60 characters", "raise the max length in the brief", "try again")
 	})
+	// A model that only gives the current copy back has broken no rule
+	// the brief can ease: the message says to change the brief, as for
+	// drafts that repeat the experiment's copy, not to ease its rules.
+	t.Run("every draft the current copy", func(t *testing.T) {
+		f := newFakeLLM(t, okReply(variantsJSON(testBrief.CurrentCopy, strings.ToUpper(testBrief.CurrentCopy)+"!")))
+		_, err := f.generator().Generate(context.Background(), testBrief)
+		e := wantErrCode(t, err, CodeBadOutput)
+		wantIn(t, "message", e.Message, "current copy", "change the brief", "try again")
+		wantNotIn(t, "message", e.Message, "Ease the rules")
+	})
 	t.Run("every draft broke some rule", func(t *testing.T) {
 		b := testBrief
 		b.MustNotSay = []string{"agency", "agencies"}
