@@ -72,6 +72,11 @@ func TestFlagSegments(t *testing.T) {
 		if f.Interval.Low <= w.overall && w.overall <= f.Interval.High {
 			t.Errorf("interval %v holds the overall uplift %g", f.Interval, w.overall)
 		}
+		// The flag compares the variant's lift with its own lift overall:
+		// "does clearly worse" read as worse than the original.
+		if strings.Contains(f.Text, "does clearly") {
+			t.Errorf("flag %d says %q", i, f.Text)
+		}
 		for _, frag := range w.text {
 			if !strings.Contains(f.Text, frag) {
 				t.Errorf("%q lacks %q", f.Text, frag)
