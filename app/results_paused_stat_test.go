@@ -85,8 +85,8 @@ func TestResultsRunTimeStatTense(t *testing.T) {
 	}{
 		{"running", nil, "3 days running"},
 		{"paused", pauseSince, "2 days of running, now paused not counting 1 day paused"},
-		{"stopped", stopTest, "3 days it ran"},
-		{"shipped", shipTest, "3 days it ran"},
+		{"stopped", stopTest, "3 days of running"},
+		{"shipped", shipTest, "3 days of running"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e, c, _, x := startedWithEvents(t, 20, [2]int{1, 2})

@@ -195,14 +195,14 @@ func daysLabel(d float64) string {
 
 // runningWord follows the time a test has run in its stat: "3 days
 // running", and once it has stopped (or shipped), when no more time
-// counts, "3 days it ran". While it is paused no time counts either (the
-// days leave paused time out, as the API's days_running does), so it is
-// "3 days of running, now paused" rather than running ("<1 hour it ran,
-// now paused" did not read as a sentence).
+// counts, "3 days of running". While it is paused no time counts either
+// (the days leave paused time out, as the API's days_running does), so it
+// is "3 days of running, now paused": the same words as a stopped test's,
+// with what holds them.
 func runningWord(ended, paused bool) string {
 	switch {
 	case ended:
-		return "it ran"
+		return "of running"
 	case paused:
 		return "of running, now paused"
 	}

@@ -6,7 +6,7 @@ import (
 )
 
 // TestResultsRunTimeStat: the stat of how long a test has run says
-// "running" while it runs and "it ran" once it has stopped or shipped:
+// "running" while it runs and "of running" once it has stopped or shipped:
 // a test stopped after forty minutes did not keep "<1 hour running". A
 // paused test is not running either: "of running, now paused".
 func TestResultsRunTimeStat(t *testing.T) {
@@ -20,8 +20,8 @@ func TestResultsRunTimeStat(t *testing.T) {
 		{"running, minutes in", "running", false, 0.03, "<1 hour running"},
 		{"paused, minutes in", "paused", false, 0.03, "<1 hour of running, now paused"},
 		{"paused, days in", "paused", false, 3.2, "3 days of running, now paused"},
-		{"stopped, minutes in", "stopped", true, 0.03, "<1 hour it ran"},
-		{"stopped, days in", "stopped", true, 9.5, "9 days it ran"},
+		{"stopped, minutes in", "stopped", true, 0.03, "<1 hour of running"},
+		{"stopped, days in", "stopped", true, 9.5, "9 days of running"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			doc, _ := renderDoc(t, ResultsPanel(Results{Status: tt.status, Days: tt.days,
