@@ -32,16 +32,21 @@ func (a *App) experimentCreate(c *fiber.Ctx) error {
 		shown.Errors = onRows(mergeErrors(own, in, generate), rows)
 		return a.renderExperimentForm(c, shown, http.StatusUnprocessableEntity)
 	}
-	if generate {
-		if prev, ok := a.draftedBefore(c, in); ok {
-			return a.redirectWithFlash(c, generateURL(prev.ID), "ok", draftedAgainText(prev, in))
-		}
-	}
-	create := a.store.CreateExperiment
+	create, validate := a.store.CreateExperiment, experiments.Experiment.Validate
 	if generate {
 		// Only the name, the site and the original copy are needed to
 		// draft copy: the page, element and goal may wait (draftFirst).
-		create = a.store.CreateDraft
+		create, validate = a.store.CreateDraft, experiments.Experiment.ValidateDraft
+	}
+	// A form the save would refuse shows its problems (below) before it
+	// is taken for the one saved already: only what would be a second
+	// experiment opens the first.
+	if prev, ok := a.draftedBefore(c, in); ok && len(validate(in.Normalize())) == 0 {
+		next := "/experiments/" + prev.ID
+		if generate {
+			next = generateURL(prev.ID)
+		}
+		return a.redirectWithFlash(c, next, "ok", draftedAgainText(prev, in))
 	}
 	e, err := create(c.UserContext(), in)
 	if errs, ok := formErrors(err, experimentField); ok {
@@ -51,9 +56,9 @@ func (a *App) experimentCreate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	a.setCookie(c, draftedCookie, e.ID, a.now().Add(draftedFor))
 	notes := a.pastedWords(c.UserContext(), e, f)
 	if generate {
-		a.setCookie(c, draftedCookie, e.ID, a.now().Add(draftedFor))
 		return a.redirectWithFlash(c, generateURL(e.ID), "ok", savedFlash(e, "Draft saved", notes, withUnset("Now describe the copy you want, and copylab writes drafts of it.", e), false))
 	}
 	next := "Check the copy, then start the experiment."
@@ -66,12 +71,13 @@ func (a *App) experimentCreate(c *fiber.Ctx) error {
 }
 
 // draftedCookie names the draft this browser last saved with the New
-// experiment form's "Draft copy with AI", for draftedFor. The browser's
-// Back from the drafting page shows that form again as it was filled in
-// (Chromium loads the page anew and puts back what was typed, but not a
-// hidden field's value, so a token in the form would not survive), and
-// the button pressed there again would save a second experiment of the
-// same name. app.js holds back only a double click.
+// experiment form, by "Save draft" or "Draft copy with AI", for
+// draftedFor. The browser's Back from the page a save opens shows that
+// form again as it was filled in (Chromium loads the page anew and puts
+// back what was typed, but not a hidden field's value, so a token in the
+// form would not survive), and either button pressed there again would
+// save a second experiment of the same name. app.js holds back only a
+// double click.
 const draftedCookie = "copylab_drafted"
 
 // draftedFor is how long a second press of the same form opens the
@@ -100,9 +106,8 @@ func (a *App) draftedBefore(c *fiber.Ctx, in experiments.Experiment) (experiment
 	return prev, same
 }
 
-// draftedAgainText is the notice of a second press of the New form's
-// "Draft copy with AI" (draftedBefore), which opens the draft prev the
-// first press saved. What was changed on the form since (in) is not in
+// draftedAgainText is the notice of a second press of the New form
+// (draftedBefore), which opens the draft prev the first press saved. What was changed on the form since (in) is not in
 // it, and the notice says so, and how to make another experiment.
 func draftedAgainText(prev, in experiments.Experiment) string {
 	msg := "“" + prev.Name + "” was saved from this form already, so no second experiment was made"
