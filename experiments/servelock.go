@@ -21,8 +21,10 @@ var holders = []string{HolderServe, HolderRecount, HolderRestore}
 
 // InUseError says that another copylab command holds the database.
 type InUseError struct {
-	Path string // the database file
-	PID  int    // the process that holds it, when its lock file says (else 0)
+	// Path is the database file, absolute: an operator with two
+	// checkouts, each with its own data/copylab.db, is told which.
+	Path string
+	PID  int // the process that holds it, when its lock file says (else 0)
 	// Holder is the command that holds it (HolderServe, …), when its lock
 	// file says (else "": a lock file written before the command was).
 	Holder string

@@ -87,7 +87,7 @@ func lockDBUndo(path, holder string) (release, undo func(), err error) {
 			f.Close()
 			if errors.Is(err, syscall.EWOULDBLOCK) {
 				pid, holder := parseLockFile(string(b[:n]))
-				return nil, nil, &InUseError{Path: path, PID: pid, Holder: holder}
+				return nil, nil, &InUseError{Path: absPath(path), PID: pid, Holder: holder}
 			}
 			return nil, nil, fmt.Errorf("experiments: lock %s: %w", path, err)
 		}
