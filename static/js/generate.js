@@ -319,10 +319,22 @@
     true,
   );
 
+  // The progress says "this page updates by itself" (data-live) only
+  // where it does: htmx polls it, so the words start hidden and show
+  // once both scripts run. With scripts off, the Refresh link beside
+  // them is the way to the drafts.
+  function showLive(root) {
+    if (!window.htmx) return;
+    root.querySelectorAll("[data-live][hidden]").forEach(function (el) {
+      el.hidden = false;
+    });
+  }
+
   // init brings the counts and the approve button up to date in fresh
   // content: the page, and every fragment htmx swaps in (a finished
   // generation, a rewritten draft).
   function init(root) {
+    showLive(root);
     tick();
     countDown();
     root.querySelectorAll("textarea[data-count]").forEach(update);
