@@ -60,6 +60,7 @@ func open(ctx context.Context, path string, create bool) (*Store, error) {
 		return nil, errors.New("experiments: open: empty database path")
 	}
 	mode := "mode=rw&"
+	var made *newFile
 	if create {
 		mode = ""
 		if dir := filepath.Dir(path); dir != "" {
@@ -73,6 +74,7 @@ func open(ctx context.Context, path string, create bool) (*Store, error) {
 		// service's user (see sameOwner). SQLite gives the WAL and
 		// shared-memory files the database's mode, and as root its owner.
 		if f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600); err == nil {
+			made = madeNow(path, f)
 			if like, err := os.Stat(filepath.Dir(path)); err == nil {
 				sameOwnerFile(f, like)
 			}
@@ -81,6 +83,60 @@ func open(ctx context.Context, path string, create bool) (*Store, error) {
 			return nil, openError(path, err)
 		}
 	}
+	s, err := openFile(ctx, path, create, mode)
+	if err != nil && made != nil {
+		made.remove()
+	}
+	return s, err
+}
+
+// newFile is a database file that an open created, and which of its
+// companions were there before it: should the open fail, it removes them
+// (remove), so that a failed start leaves no empty database behind,
+// which the next would take for copylab's, and no file that keeps serve
+// from removing the folder it made for it.
+type newFile struct {
+	path    string
+	fi      fs.FileInfo
+	existed map[string]bool // by suffix: "-wal", "-shm"
+}
+
+// companions are the files SQLite makes beside a database in WAL mode.
+var companions = []string{"-wal", "-shm"}
+
+// madeNow records the database file f, just created at path.
+func madeNow(path string, f *os.File) *newFile {
+	fi, err := f.Stat()
+	if err != nil {
+		return nil // nothing to tell it by later: leave it
+	}
+	n := &newFile{path: path, fi: fi, existed: map[string]bool{}}
+	for _, c := range companions {
+		_, err := os.Lstat(path + c)
+		n.existed[c] = !errors.Is(err, fs.ErrNotExist)
+	}
+	return n
+}
+
+// remove removes the database file, if its name still leads to the file
+// the open created, and the companions that were not there before it,
+// the log first: a database never loses a log it still has. A file that
+// was there before the open is never removed.
+func (n *newFile) remove() {
+	if fi, err := os.Lstat(n.path); err != nil || !os.SameFile(fi, n.fi) {
+		return // another's now
+	}
+	for _, c := range companions {
+		if !n.existed[c] {
+			os.Remove(n.path + c)
+		}
+	}
+	os.Remove(n.path)
+}
+
+// openFile opens the store on the database file at path, which open has
+// created when it may; mode is the DSN's opening mode.
+func openFile(ctx context.Context, path string, create bool, mode string) (*Store, error) {
 	// Look before the writer opens the file: its connection turns the
 	// file to WAL mode, which rewrites the header, and the migrations add
 	// copylab's tables. Another program's database, or a newer copylab's,
