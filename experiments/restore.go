@@ -106,7 +106,22 @@ func Restore(ctx context.Context, src, dst string) (RestoreInfo, error) {
 // empty, and closes it, which removes the log. A database SQLite cannot
 // open or checkpoint (a damaged one) is left as it is, for keepAside to
 // keep with its log; one whose log a reader holds is refused.
+//
+// Run as root in a folder of another user, it opens the database with
+// that user's file rights (see inFolder), as snapshotBeside writes the
+// restored file: SQLite opens the database by its name and follows a
+// symbolic link, which that user may have put in its place, pointing at
+// another database of the system, which root would then write to. A
+// database that user cannot open (one of root's) is left as it is too.
 func foldLog(path string) error {
+	return inFolder(filepath.Dir(absPath(path)), func() error { return foldLogHere(path) })
+}
+
+// foldLogHere is foldLog with this thread's file rights. The connection
+// is opened, used and closed on the calling goroutine (database/sql opens
+// one there when it has none idle), so all of it has the rights inFolder
+// gave.
+func foldLogHere(path string) error {
 	if !sqliteHeader(path) {
 		// Not opened at all: SQLite may delete the log of a file whose
 		// header it cannot read, and a damaged database is kept whole.
