@@ -1,10 +1,13 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"copylab/experiments"
@@ -31,5 +34,23 @@ func TestServeFailedOpenLeavesNothingNew(t *testing.T) {
 	}
 	if fi, err := os.Lstat(db + "-wal"); err != nil || !fi.IsDir() {
 		t.Errorf("the folder that was there is gone: %v", err)
+	}
+}
+
+// TestServeStoppedWhileOpeningLeavesNoFolder: a serve stopped (Ctrl-C)
+// while it opens a database it has just created, in folders it has just
+// made, leaves none of them: the empty database used to stay, and kept
+// the start from removing the folders.
+func TestServeStoppedWhileOpeningLeavesNoFolder(t *testing.T) {
+	base := t.TempDir()
+	db := filepath.Join(base, "new", "deeper", "copylab.db")
+	stopped, cancel := context.WithCancel(context.Background())
+	cancel()
+	var out, errOut bytes.Buffer
+	if err := run(stopped, []string{"serve", "--addr", "127.0.0.1:0", "--db", db}, strings.NewReader(""), &out, &errOut, env(nil)); !errors.Is(err, context.Canceled) {
+		t.Fatalf("serve stopped while it opened the database: %v, want it cancelled", err)
+	}
+	if _, err := os.Lstat(filepath.Join(base, "new")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the folder serve made is left behind (%v)", err)
 	}
 }
