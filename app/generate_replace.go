@@ -18,14 +18,16 @@ import (
 
 // draftStake is what a set of drafts holds of the marketer's work: the
 // drafts they changed (edited by hand, or rewritten with a draft's
-// buttons) and the drafts they ticked themselves, beyond those a set
-// starts with (defaultTicked). The ticks a set starts with are not
-// theirs, and unticking is not counted: a new set starts with its own
-// ticks anyway.
+// buttons), the drafts whose rewrite they asked for and is still running
+// (a new brief stops it: genRegistry.admit), and the drafts they ticked
+// themselves, beyond those a set starts with (defaultTicked). The ticks a
+// set starts with are not theirs, and unticking is not counted: a new set
+// starts with its own ticks anyway.
 type draftStake struct {
-	drafts int
-	edited int // drafts whose text the marketer changed or had rewritten
-	ticked int // drafts ticked that the set did not start with ticked
+	drafts    int
+	edited    int // drafts whose text the marketer changed or had rewritten
+	rewriting int // drafts being rewritten, counted here and not as edited
+	ticked    int // drafts ticked that the set did not start with ticked
 }
 
 // stakeOf is the stake of j's drafts as last saved.
@@ -37,8 +39,13 @@ func stakeOf(j *genJob) draftStake {
 		// As the page marks a draft edited (views.DraftCard.Edited, and
 		// generate.js, which trims): the text differs from the one
 		// written. A finished rewrite (rev) is work of theirs as much,
-		// though its text is the one written, by the rewrite.
-		if d.rev > 0 || strings.TrimSpace(d.text) != strings.TrimSpace(d.cand.Text) {
+		// though its text is the one written, by the rewrite. A draft
+		// being rewritten is counted as that: the rewrite takes the
+		// place of its text anyway.
+		switch {
+		case d.regenerating:
+			s.rewriting++
+		case d.rev > 0 || strings.TrimSpace(d.text) != strings.TrimSpace(d.cand.Text):
 			s.edited++
 		}
 		if d.include && i >= defaultTicked {
@@ -49,13 +56,27 @@ func stakeOf(j *genJob) draftStake {
 }
 
 // lost reports whether replacing the drafts loses the marketer's work:
-// an edit or a rewrite, or a tick of their own.
-func (s draftStake) lost() bool { return s.edited > 0 || s.ticked > 0 }
+// an edit or a rewrite, done or running, or a tick of their own.
+func (s draftStake) lost() bool { return s.edited > 0 || s.rewriting > 0 || s.ticked > 0 }
 
 // sentence names what replacing the drafts loses, in the words of
 // generate.js's question (lossText there; change both together): "Your
-// edits to 2 drafts and your tick on 1 draft will be replaced."
+// edits to 2 drafts and your tick on 1 draft will be replaced. 1 draft is
+// still being rewritten, and its rewrite will be lost."
 func (s draftStake) sentence() string {
+	out := s.replaced()
+	if s.rewriting > 0 {
+		rewriting := strconv.Itoa(s.rewriting) + genPlural(s.rewriting,
+			" draft is still being rewritten, and its rewrite will be lost.",
+			" drafts are still being rewritten, and their rewrites will be lost.")
+		out = strings.TrimSpace(out + " " + rewriting)
+	}
+	return out
+}
+
+// replaced is the sentence's first part: the edits and ticks that the
+// new drafts replace, "" when there are none.
+func (s draftStake) replaced() string {
 	var parts []string
 	if s.edited > 0 {
 		parts = append(parts, "edits to "+strconv.Itoa(s.edited)+" "+genPlural(s.edited, "draft", "drafts"))

@@ -203,11 +203,12 @@
   }
 
   // A new brief's drafts take the place of the drafts on the page, the
-  // marketer's edits and ticks with them. So the brief's button asks
-  // first (data-confirm, which app.js asks in the page's dialog) while
-  // the drafts hold their work: an edit, a finished rewrite (the draft's
-  // revision, drafts[i].rev, is past 0), or a tick the set did not start
-  // with. The ticks a set starts with are not theirs, and an untick is
+  // marketer's edits and ticks with them, and stop the rewrites still
+  // running. So the brief's button asks first (data-confirm, which
+  // app.js asks in the page's dialog) while the drafts hold their work:
+  // an edit, a finished rewrite (the draft's revision, drafts[i].rev, is
+  // past 0), a rewrite on its way (the card is busy: aria-busy, while it
+  // polls), or a tick the set did not start with. The ticks a set starts with are not theirs, and an untick is
   // not counted: a new set starts with its own ticks anyway. A set as it
   // was written goes without a question. The words are the server's
   // (draftStake.sentence in app/generate_replace.go, which refuses such a
@@ -217,6 +218,7 @@
   }
   function lossText(form) {
     var edited = 0;
+    var rewriting = 0;
     var ticked = 0;
     var first = parseInt(form.getAttribute("data-default-ticked"), 10) || 0;
     form.querySelectorAll(".draft[data-index]").forEach(function (card) {
@@ -224,13 +226,20 @@
       var rev = field(card, "rev");
       var box = card.querySelector("[data-include]");
       var rewritten = !!rev && (parseInt(rev.value, 10) || 0) > 0;
-      if (rewritten || (text && text.value.trim() !== (text.getAttribute("data-original") || "").trim())) edited++;
+      // A draft being rewritten counts as that, not as edited: the
+      // rewrite takes the place of its text anyway.
+      if (card.getAttribute("aria-busy") === "true") rewriting++;
+      else if (rewritten || (text && text.value.trim() !== (text.getAttribute("data-original") || "").trim())) edited++;
       if (box && box.checked && parseInt(card.getAttribute("data-index"), 10) >= first) ticked++;
     });
     var parts = [];
     if (edited > 0) parts.push("edits to " + count(edited, "draft", "drafts"));
     if (ticked > 0) parts.push((parts.length ? "your " : "") + (ticked === 1 ? "tick on " : "ticks on ") + count(ticked, "draft", "drafts"));
-    return parts.length ? "Your " + parts.join(" and ") + " will be replaced." : "";
+    var out = parts.length ? ["Your " + parts.join(" and ") + " will be replaced."] : [];
+    if (rewriting > 0) {
+      out.push(rewriting === 1 ? "1 draft is still being rewritten, and its rewrite will be lost." : rewriting + " drafts are still being rewritten, and their rewrites will be lost.");
+    }
+    return out.join(" ");
   }
   // The brief also carries the drafts form's fields (hx-include, which
   // htmx reads at each request) while there is one: the server renders
