@@ -441,7 +441,11 @@ func TestNewBriefIsNotHeldBackByItsOwnRewrites(t *testing.T) {
 		rewriteHeld(t, g.c, llm, statusURL, draftsForm(texts, []int{0}, nil), i)
 	}
 
-	resp, body := g.c.hx(http.MethodPost, g.base, g.brief(2))
+	// The brief is sent as the answer to its question: the rewrites
+	// running on the drafts it replaces ask first.
+	v := g.brief(2)
+	v.Set("replace", "1")
+	resp, body := g.c.hx(http.MethodPost, g.base, v)
 	wantStatus(t, resp, http.StatusOK, body)
 	wantNotContains(t, body, "You already have")
 	wantContains(t, body, `data-state="running"`)

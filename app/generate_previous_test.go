@@ -179,7 +179,11 @@ func TestNewBriefStopsRewritesOfThePreviousDrafts(t *testing.T) {
 	rewriteHeld(t, g.c, llm, oldURL, draftsForm(texts, []int{0, 1}, nil), 0)
 
 	llm.setReply(failWith(http.StatusInternalServerError, nil, "boom")) // once released
-	newURL, _ := g.start(t, g.brief(2))
+	// The brief is sent as the answer to its question: a rewrite running
+	// on the drafts it replaces asks first.
+	v := g.brief(2)
+	v.Set("replace", "1")
+	newURL, _ := g.start(t, v)
 	if !llm.waitCancelled(1, 20*time.Second) {
 		t.Fatal("the previous drafts' rewrite went on")
 	}

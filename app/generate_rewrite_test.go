@@ -53,7 +53,11 @@ func TestRewritesEndWithTheirJob(t *testing.T) {
 			wantStatus(t, resp, http.StatusSeeOther, body)
 		}},
 		{"a newer brief", false, func(t *testing.T, g *genFixture, statusURL string, texts []string) {
-			resp, body := g.c.hx(http.MethodPost, g.base, g.brief(2))
+			// Sent as the answer to its question: the rewrite running on
+			// the drafts it replaces asks first.
+			v := g.brief(2)
+			v.Set("replace", "1")
+			resp, body := g.c.hx(http.MethodPost, g.base, v)
 			wantStatus(t, resp, http.StatusOK, body)
 		}},
 		{"expired", false, func(t *testing.T, g *genFixture, statusURL string, texts []string) {
