@@ -1,20 +1,53 @@
 package app
 
 import (
+	"errors"
 	"strconv"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
+
+	"copylab/experiments"
 )
 
 // tokenRevoke answers POST /settings/tokens/:id/delete. People revoke only
 // their own tokens.
+//
+// The form names the token by id, prefix and creation time (in Unix ms):
+// ids are given again after a revocation, and a button on a page drawn
+// before must not revoke the token that has the id now. When the token
+// it names is gone (revoked in another tab, or with a new password) the
+// flash says so. A form without them (a page drawn by an older copylab)
+// names the token by id alone, as it did then.
 func (a *App) tokenRevoke(c *fiber.Ctx) error {
 	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
 	if err != nil {
 		return errNotFound
 	}
-	if err := a.store.DeleteAPIToken(c.UserContext(), sessionOf(c).user.ID, id); err != nil {
+	s := sessionOf(c)
+	created := c.FormValue("created")
+	if created == "" {
+		if err := a.store.DeleteAPIToken(c.UserContext(), s.user.ID, id); err != nil {
+			return err
+		}
+		a.log.Info("api token revoked", "request_id", requestIDOf(c), "user", s.user.Email, "token_id", id)
+		return a.tokenRevoked(c)
+	}
+	at, err := strconv.ParseInt(created, 10, 64)
+	if err != nil {
+		return a.redirectWithFlash(c, "/settings", "ok", "That token was already revoked.")
+	}
+	t, err := a.store.RevokeAPIToken(c.UserContext(), s.user.ID, id, c.FormValue("prefix"), time.UnixMilli(at))
+	if errors.Is(err, experiments.ErrNotFound) {
+		return a.redirectWithFlash(c, "/settings", "ok", "That token was already revoked.")
+	}
+	if err != nil {
 		return err
 	}
+	a.log.Info("api token revoked", "request_id", requestIDOf(c), "user", s.user.Email, "token_id", t.ID, "name", t.Name)
+	return a.tokenRevoked(c)
+}
+
+func (a *App) tokenRevoked(c *fiber.Ctx) error {
 	return a.redirectWithFlash(c, "/settings", "ok", "Token revoked. Scripts using it can no longer call the API.")
 }

@@ -3,6 +3,7 @@ package app
 import (
 	"errors"
 	"strconv"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -11,39 +12,81 @@ import (
 
 // userRemove answers POST /users/:id/delete. Nobody removes themselves
 // (ask a teammate), and the last user stays: nobody could sign in again.
-// The invite links the user sent stop working with the removal
-// (Store.DeleteUser), and the flash says how many did.
+// The user's API tokens and the invite links they sent stop working with
+// the removal (Store.RemoveUser), and the flash says how many did.
+//
+// The form names the user by id and email: ids are given again after a
+// removal, and a button on a page drawn before must not remove whoever
+// has the id now. When the user it names is gone (removed by a teammate,
+// or by this button in another tab) the flash says so. A form without
+// the email (a page drawn by an older copylab) names the user by id
+// alone, as it did then.
 func (a *App) userRemove(c *fiber.Ctx) error {
 	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
 	if err != nil {
 		return errNotFound
 	}
-	if s := sessionOf(c); s != nil && s.user.ID == id {
+	named := strings.TrimSpace(c.FormValue("email"))
+	gone := func() error {
+		if named == "" {
+			return errNotFound
+		}
+		return a.redirectWithFlash(c, "/users", "ok", removedWords(named))
+	}
+	s := sessionOf(c)
+	if s != nil && s.user.ID == id && (named == "" || strings.EqualFold(named, s.user.Email)) {
 		return a.redirectWithFlash(c, "/users", "error", "You cannot remove yourself; ask a teammate to do it.")
 	}
-	u, err := a.store.User(c.UserContext(), id)
-	if err != nil {
-		return err
-	}
-	cancelled, err := a.store.DeleteUser(c.UserContext(), id)
-	if errors.Is(err, experiments.ErrConflict) {
+	r, err := a.store.RemoveUser(c.UserContext(), id, named)
+	switch {
+	case errors.Is(err, experiments.ErrNotFound):
+		return gone()
+	case errors.Is(err, experiments.ErrConflict):
 		return a.redirectWithFlash(c, "/users", "error", "The last user cannot be removed: nobody could sign in again.")
-	}
-	if err != nil {
+	case err != nil:
 		return err
 	}
 	a.genJobs.forgetUser(id) // ids can be given again: the next user must not inherit the drafts
-	return a.redirectWithFlash(c, "/users", "ok", u.Email+" was removed and signed out"+invitesCancelledWords(cancelled))
+	by := ""
+	if s != nil {
+		by = s.user.Email
+	}
+	a.log.Info("user removed", "request_id", requestIDOf(c), "email", r.User.Email, "by", by,
+		"tokens_revoked", r.TokensRevoked, "invites_cancelled", r.InvitesCancelled)
+	return a.redirectWithFlash(c, "/users", "ok", r.User.Email+" was removed and signed out"+removalWords(r.TokensRevoked, r.InvitesCancelled))
 }
 
-// invitesCancelledWords ends the removal's sentence: how many of the
-// removed user's invite links stopped working with them, if any.
-func invitesCancelledWords(n int) string {
-	switch {
-	case n <= 0:
-		return "."
-	case n == 1:
-		return "; the invite link they sent no longer works."
+// removedWords answers a Remove button whose user is already gone. The
+// email is the form's, so it is shown only when it looks like one.
+func removedWords(email string) string {
+	if len(email) > 254 || !strings.Contains(email, "@") || strings.ContainsAny(email, " \t\r\n") {
+		return "That user was already removed."
 	}
-	return "; the " + strconv.Itoa(n) + " invite links they sent no longer work."
+	return email + " was already removed."
+}
+
+// removalWords ends the removal's sentence: what stopped working with
+// the user, if anything: their API tokens (scripts that use them are
+// refused from now on) and the invite links they sent.
+func removalWords(tokens, invites int) string {
+	var parts []string
+	switch {
+	case tokens == 1:
+		parts = append(parts, "their API token")
+	case tokens > 1:
+		parts = append(parts, "their "+strconv.Itoa(tokens)+" API tokens")
+	}
+	switch {
+	case invites == 1:
+		parts = append(parts, "the invite link they sent")
+	case invites > 1:
+		parts = append(parts, "the "+strconv.Itoa(invites)+" invite links they sent")
+	}
+	switch {
+	case len(parts) == 0:
+		return "."
+	case len(parts) == 1 && (tokens == 1 || invites == 1):
+		return "; " + parts[0] + " no longer works."
+	}
+	return "; " + strings.Join(parts, " and ") + " no longer work."
 }

@@ -146,44 +146,66 @@ func (s *Store) ChangePassword(ctx context.Context, id int64, passwordHash strin
 // ones whose invitee notices. The last user cannot be removed: nobody
 // could sign in again.
 func (s *Store) DeleteUser(ctx context.Context, id int64) (invitesCancelled int, err error) {
-	err = s.tx(ctx, func(tx *sql.Tx) error {
+	r, err := s.RemoveUser(ctx, id, "")
+	return r.InvitesCancelled, err
+}
+
+// UserRemoval is what RemoveUser did: the user as they were, and what
+// stopped working with them.
+type UserRemoval struct {
+	User             User
+	TokensRevoked    int // their API tokens: the scripts that used them are refused from now on
+	InvitesCancelled int // the links they sent that still worked (DeleteUser)
+}
+
+// RemoveUser is DeleteUser for the user with that id and email. users.id
+// has no AUTOINCREMENT, so SQLite gives a removed user's id, when it was
+// the highest, to the next user added: a Remove button drawn before names
+// the user by both, and finds ErrNotFound, not the newer user, once the
+// one it named is gone. An empty email names the user by id alone.
+func (s *Store) RemoveUser(ctx context.Context, id int64, email string) (UserRemoval, error) {
+	var r UserRemoval
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		u, err := scanUser(tx.QueryRowContext(ctx, `/* Store.RemoveUser */ select `+userCols+` from users where id = ?`, id))
+		if err != nil {
+			return err
+		}
+		if email != "" && !strings.EqualFold(strings.TrimSpace(email), u.Email) {
+			return ErrNotFound
+		}
 		var n int
-		if err := tx.QueryRowContext(ctx, `/* Store.DeleteUser */ select count(*) from users`).Scan(&n); err != nil {
+		if err := tx.QueryRowContext(ctx, `/* Store.RemoveUser */ select count(*) from users`).Scan(&n); err != nil {
 			return err
 		}
 		if n <= 1 {
 			return fmt.Errorf("the last user: %w", ErrConflict)
 		}
-		var email string
-		err := tx.QueryRowContext(ctx, `/* Store.DeleteUser */ select email from users where id = ?`, id).Scan(&email)
-		if errors.Is(err, sql.ErrNoRows) {
-			return ErrNotFound
-		}
-		if err != nil {
+		r.User = u
+		if err := tx.QueryRowContext(ctx, `/* Store.RemoveUser */ select count(*) from api_tokens where user_id = ?`, id).Scan(&r.TokensRevoked); err != nil {
 			return err
 		}
 		// Emails are compared without case, as users.email is. The
 		// command line's invites (invited_by '') are nobody's to cancel.
-		if email != "" {
-			if err := tx.QueryRowContext(ctx, `/* Store.DeleteUser */ select count(*) from invites i
+		if u.Email != "" {
+			if err := tx.QueryRowContext(ctx, `/* Store.RemoveUser */ select count(*) from invites i
 				where invited_by = ?1 collate nocase and expires_at > ?2 and not exists (select 1 from users u where u.email = i.email)`,
-				email, ms(s.now())).Scan(&invitesCancelled); err != nil {
+				u.Email, ms(s.now())).Scan(&r.InvitesCancelled); err != nil {
 				return err
 			}
 			// An invite to the user themselves, who was then added by
 			// hand, waits unused while their account has its email; it
 			// goes too, or the removal would bring it back to life.
-			if _, err := tx.ExecContext(ctx, `/* Store.DeleteUser */ delete from invites where invited_by = ?1 collate nocase or email = ?1`, email); err != nil {
+			if _, err := tx.ExecContext(ctx, `/* Store.RemoveUser */ delete from invites where invited_by = ?1 collate nocase or email = ?1`, u.Email); err != nil {
 				return err
 			}
 		}
-		_, err = tx.ExecContext(ctx, `/* Store.DeleteUser */ delete from users where id = ?`, id)
+		_, err = tx.ExecContext(ctx, `/* Store.RemoveUser */ delete from users where id = ?`, id)
 		return err
 	})
 	if err != nil {
-		return 0, fmt.Errorf("experiments: delete user %d: %w", id, err)
+		return UserRemoval{}, fmt.Errorf("experiments: delete user %d: %w", id, err)
 	}
-	return invitesCancelled, nil
+	return r, nil
 }
 
 // MaxSessionUserAgent is how many bytes of a browser's User-Agent header a
@@ -465,7 +487,33 @@ func (s *Store) APITokens(ctx context.Context, userID int64) ([]APIToken, error)
 	return out, rows.Err()
 }
 
-// DeleteAPIToken revokes one of a user's tokens.
+// RevokeAPIToken revokes the user's token with that id, prefix and
+// creation time, and returns it. api_tokens.id has no AUTOINCREMENT, so
+// SQLite gives a revoked token's id, when it was the highest, to the next
+// token made: a Revoke button drawn before names the token by all three,
+// and finds ErrNotFound, not the newer token, once the one it named is
+// gone. Another user's token is ErrNotFound alike.
+func (s *Store) RevokeAPIToken(ctx context.Context, userID, id int64, prefix string, created time.Time) (APIToken, error) {
+	t := APIToken{ID: id, UserID: userID, Prefix: prefix, CreatedAt: created}
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, `/* Store.RevokeAPIToken */ select name from api_tokens where id = ? and user_id = ? and prefix = ? and created_at = ?`,
+			id, userID, prefix, ms(created)).Scan(&t.Name)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `/* Store.RevokeAPIToken */ delete from api_tokens where id = ?`, id)
+		return err
+	})
+	if err != nil {
+		return APIToken{}, fmt.Errorf("experiments: revoke api token %d: %w", id, err)
+	}
+	return t, nil
+}
+
+// DeleteAPIToken revokes one of a user's tokens, named by id alone.
 func (s *Store) DeleteAPIToken(ctx context.Context, userID, id int64) error {
 	res, err := s.w.ExecContext(ctx, `/* Store.DeleteAPIToken */ delete from api_tokens where id = ? and user_id = ?`, id, userID)
 	if err != nil {
