@@ -119,26 +119,9 @@ try {
   // (track, later, flush). After a change that adds code, run that search
   // again (see its comment).
   var w = window,
-    // timer: the batching timer (later), 0 when none runs.
-    timer,
-    // G wraps an entry point: an error ends the page view (act empties) and
-    // shows the original copy of whatever was still hidden. The catch itself
-    // calls nothing of the page's (a broken Array.prototype.map would throw
-    // again from hide() and leave the elements hidden for good).
-    G = (f) => (a) => {
-      try {
-        return f(a);
-      } catch {
-        act = [];
-        sheet?.replaceSync("");
-      }
-    },
-    // #if hotjar
-    // parse is JSON.parse as it was, for the reason of stringify: Hotjar's
-    // session id is read after the page's scripts ran. (The tag's own
-    // reads of storage happen while it starts, before any later script.)
-    parse = JSON.parse,
-    // #endif
+    // path: the page view's path as route compares it: the pathname and
+    // which experiments' pages match.
+    path,
     // T(f, a) is f(a), answering undefined instead of throwing. (G's shape,
     // which gzip then gets almost for free.)
     T = (f, a) => {
@@ -147,12 +130,354 @@ try {
       } catch {}
     },
     L = location,
-    // url: the events endpoint, POST /e; 0 once a send failed for now
-    // (this page then sends nothing more, see flush).
-    url,
-    // ok: 1 (or true) = may store and send; 0 (or false) = consent pending,
-    // memory only; -1 = consent refused or QA mode: nothing stored or sent.
-    ok,
+    // view() starts a page view: at load and on each SPA route change
+    // (route says when). act holds the experiments of the page view: those
+    // whose page matches and that the visitor is in. Each carries its
+    // page-view state:
+    //   a variant, s 0 waiting for its element | 1 applied | 2 timed out,
+    //   e 0 until exposed (expose counts its calls), n writing passes in the
+    //   current second (see scan), m ms of the swap since the page view
+    //   began, r IntersectionObserver (visible-only).
+    // The observer is new in each page view (the last one disconnected):
+    // observing an element already observed reports nothing, so an element
+    // that stays on screen across a route change would never expose again.
+    // It exposes only while its page view lasts (list == act: no route
+    // change, no error since).
+    // Pending elements of the previous page view are dropped without a
+    // health event (the visitor left before the timeout).
+    view = (nav, list) => {
+      since = nav && performance.now();
+      list = act = X.filter(
+        (x) =>
+          match(x[PAGE]) &&
+          (x.a = pick(x)) &&
+          !(
+            // #if visible
+            x.r?.disconnect(),
+            (x.r =
+              x[VISIBLE] &&
+              new IntersectionObserver(G((l) => l.map((i) => i.isIntersecting && list == act && expose(x))))),
+            // #endif
+            (x.s = x.e = x.n = 0)
+          ),
+      );
+      scan(hide());
+      // The timeout fails open. An element that never appeared gives one
+      // exposure event with matched:false, which the server does not count
+      // but uses to warn that a selector stopped matching. (hide, like scan
+      // above, takes no argument: it runs after the one it is given.)
+      setTimeout(
+        G(() => hide(list == act && list.map((x) => x.s || ((x.s = 2), track(x, { matched: !1 }))))),
+        c[TIMEOUT] || 1e3,
+      );
+    },
+    // persist stores S when the tag may store (ok), and the page is not
+    // prerendered. A prerendered page (speculation rules, the address
+    // bar's guess) runs the tag before the visitor sees it, and maybe
+    // never shows it: it keeps what it did in memory, as before consent
+    // (persist and flush wait while d.prerendering; true > true is false),
+    // and sends it, and stores it with the send, once the visitor opens
+    // it (the visibilitychange listener, at the end of the start).
+    persist = () => ok > !!d.prerendering && st(0, S),
+    // sheet: the constructable stylesheet that hides the tested elements
+    // (hide).
+    sheet,
+    // goal converts the experiments with a goal of this type whose value
+    // passes test, only for a visitor exposed to them in this browser (S.a
+    // holds an experiment once it was exposed). The server counts one
+    // conversion per visitor and experiment, so repeats need no guard here.
+    // The event's goal is the name for custom events, else the type. test
+    // runs guarded: a click goal whose selector the browser rejects (closest
+    // throws) converts nothing.
+    goal = (type, test) =>
+      X.map(
+        (x) =>
+          x[GOAL] == type &&
+          S.a[x[ID]] &&
+          T(test, x[GOAL_VALUE]) &&
+          track(x, { type: "conversion", goal: type == "event" ? x[GOAL_VALUE] : type }, S.a[x[ID]]),
+      ),
+    // pick returns the visitor's variant of experiment x, or nothing when
+    // they are not in it. A QA override wins; then the variant remembered at
+    // the visitor's first exposure (track), so they keep their copy when
+    // weights change; else a fresh assignment, which hashes the person's id
+    // once identify gave one. Being out of the experiment is not
+    // remembered, so raising coverage can let the visitor in later.
+    pick = (x, f = (k) => x[VARIANTS].find((y) => y[KEY] == k)) =>
+      // #if qa
+      (force[0] == x[ID] && f(force[1])) ||
+      // #endif
+      f(S.a[x[ID]]) ||
+      assign(x, S.u || S.v),
+    // track queues an event of experiment x (an exposure unless extra says
+    // otherwise). Events wait in S.q, stored, until a flush takes them.
+    // S.q keeps the 20 newest, and a batch of them must stay within the
+    // 64 KiB that keepalive fetch and sendBeacon carry: both refuse a
+    // bigger body, every time, and the queue would never empty. So an
+    // event carries at most what the server keeps of the page's words:
+    // the URL's first 2,048 characters (location.href is ASCII: the
+    // browser percent-encodes the rest; the server keeps 2,048 bytes),
+    // utm_source's first 128 (the server keeps 128 bytes), and the
+    // referrer's first 128 (the server keeps only its host, which is in
+    // them unless it is over 120 characters; expose cuts those two). An
+    // event is then under 3 KB, and 20 of them under 57 KB; only URLs
+    // made of what JSON escapes (a query of backslashes, a utm_source of
+    // control characters) could still go over. An exposure also remembers
+    // the variant in S.a: the visitor keeps it, and may now convert. A
+    // shipped variant (an experiment with id 0: one variant for everyone)
+    // sends nothing. track answers something falsy whatever it did
+    // (persist last): the recorders' send relies on it.
+    track = (x, extra, variant = x.a[KEY], experiment = x[ID]) =>
+      ok >= 0 &&
+      experiment &&
+      (later(),
+      extra.matched && (S.a[experiment] = variant),
+      persist(
+        (S.q = [
+          ...S.q,
+          { type: "exposure", ts: Date.now(), variant, url: L.href.slice(0, 2048), experiment, id: uuid(), ...extra },
+        ].slice(-20)),
+      )),
+    d = document,
+    // #if recorders
+    // ---- session recorders. This part is only in the scripts of sites
+    // that set up a recorder, and of each recorder only its own lines:
+    // Render cuts out every "#if NAME" region whose recorder the site does
+    // not use ("recorders" stands for any), so the others pay nothing.
+    //
+    // record(x) runs at an exposure. It polls, every 500 ms for 10 s and
+    // only while the page view lasts (a == act), for the site's recorders
+    // in R: one present (or loaded late, within the poll) gets the
+    // experiment and variant through its own API, and once it knows its
+    // session, copylab gets one "recording" event with the session id
+    // and/or the replay URL (send). A recorder leaves R once it returns
+    // true (it has sent, or will by callback), so each sends once per
+    // experiment and page view. Nothing is tagged or sent unless events
+    // may be sent (ok > 0: not in QA mode, not before consent). A recorder
+    // whose code throws leaves R too; the error stays here.
+    record = (
+      x,
+      a = act,
+      i = 0,
+      // #if posthog fullstory logrocket
+      // p: the tag as properties.
+      p = { copylab_experiment: x[ID], copylab_variant: x.a[KEY] },
+      // #endif
+      // #if hotjar
+      tagged,
+      // #endif
+      // send queues the "recording" event of a recorder.
+      send = (recorder, session, replay) =>
+        (session || replay) && !track(x, { type: "recording", recorder, session, replay }),
+      R = [
+        // #if posthog
+        // PostHog: one "copylab" event with the properties, which its
+        // replay filters match. Not register(): super properties are one
+        // set per visitor, so a second test on the page would take them
+        // over, and the first test's filter would find none of its
+        // sessions. The replay URL is on the host the site's posthog-js
+        // links to.
+        (o = w.posthog) =>
+          o?.__loaded &&
+          (o.capture("copylab", p), send("posthog", o.get_session_id(), o.get_session_replay_url({ withTimestamp: !0 }))),
+        // #endif
+        // #if clarity
+        // Clarity: two custom tags. Its ids are in its cookies (the first
+        // "|"-separated field, written raw or as %7C): _clck holds the
+        // user, _clsk the session; its player needs both, so the session
+        // is sent as "USER/SESSION". (On the first page of a new Clarity
+        // session, _clsk may still name the last one until Clarity has
+        // loaded; Clarity offers no other way to read its ids.)
+        (o = w.clarity, k = (n) => d.cookie.match(n + "=([^|;%]+)")?.[1], u = k("_clck"), z = k("_clsk")) =>
+          o && (o("set", "copylab_experiment", x[ID]), o("set", "copylab_variant", x.a[KEY]), u && z && send("clarity", u + "/" + z)),
+        // #endif
+        // #if fullstory
+        // FullStory: its session URL exists once capture has begun (v1:
+        // FS.getCurrentSessionURL; v2: FS("getSession"), which the v2 stub
+        // answers with a number: hence the test); then the event, through
+        // the v1 or the v2 API.
+        (o = w.FS, u = o?.getCurrentSessionURL?.(!0) || o?.("getSession", { format: "url" })) =>
+          /^http/.test(u) &&
+          (o.event ? o.event("copylab", p) : o("trackEvent", { name: "copylab", properties: p }), send("fullstory", void 0, u)),
+        // #endif
+        // #if logrocket
+        // LogRocket: the event now, and the session URL by callback once it
+        // is ready (registered once: the recorder leaves R at once).
+        (o = w.LogRocket) =>
+          o?.getSessionURL && (o.track("copylab", p), o.getSessionURL((u) => send("logrocket", void 0, u)), 1),
+        // #endif
+        // #if hotjar
+        // Hotjar: one event, named after the experiment and the variant
+        // (its event names allow letters, digits, "-", "_" and ":"), once;
+        // the session id is the "id" of the JSON in its _hjSession_SITE
+        // cookie, written as base64 (or, in older versions, URL-encoded).
+        (o = w.hj, h = d.cookie.match(/_hjSession_\d+=([^;]+)/)?.[1]) =>
+          o &&
+          ((tagged ||= (o("event", "copylab:" + x[ID] + ":" + x.a[KEY]), 1)),
+          h && send("hotjar", parse((h = decodeURIComponent(h))[0] == "{" ? h : atob(h)).id)),
+        // #endif
+        // #if custom
+        // custom: the site reports its own recorder's session id with
+        // copylab.recording(id) (below), which keeps it in c.r.
+        () => send("custom", c.r),
+        // #endif
+      ],
+      t = setInterval(() => {
+        ++i > 20 || a != act
+          ? clearInterval(t)
+          : ok > 0 &&
+            (R = R.filter((f) => T(() => !f())));
+      }, 500),
+    ) => 0,
+    // #endif
+    // flush sends the queue. bye (page hidden or leaving): sendBeacon, which
+    // outlives the page; it reports no status, so its true counts as
+    // delivered. Otherwise, and when sendBeacon is missing, refuses the
+    // batch (false) or throws (a broken wrapper of the page's), fetch with
+    // keepalive, which outlives the page too, in the same hide: the page
+    // may never come back to send it by timer. fetch's answer tells a
+    // failure (network error, non-2xx) from a success. A string body goes
+    // as text/plain;charset=UTF-8 with both, which needs no CORS preflight.
+    // fetch sends no cookies to another origin by default (credentials
+    // "same-origin"), so "omit" would change nothing but bytes: when /e is
+    // on the page's own origin, its cookies are that origin's own.
+    // The queue stays stored until the answer, so a page closed mid-request
+    // sends it again from the next page (ids make a repeat harmless). A
+    // batch that failed for now (a network error, 429, 5xx) goes back to
+    // the queue, and this page sends nothing more by timer (url is 0): the
+    // next page retries, instead of hammering a struggling server. The
+    // page tries once more when it is hidden (the visibilitychange
+    // listener), by fetch only: sendBeacon's true would drop the batch from
+    // the queue though the server may still refuse it. One the server refuses for
+    // good (any other 4xx: an experiment deleted meanwhile, a malformed
+    // event) is dropped, so that it cannot hold up every later event of the
+    // visitor.
+    // The queue empties only once a send is under way (the last argument
+    // of then runs after fetch returned): a page's fetch that throws at
+    // once (a broken wrapper) leaves the batch queued, stored, for a later
+    // flush or the next page, and T keeps the error from ending the page
+    // view. Every send of a batch carries the ids its events got when
+    // queued, so the server stores each event once however often it went.
+    // (The timer is over: body's default clears it. T's extra arguments,
+    // the body and fail, are set before it runs the send.)
+    flush = (bye, b = S.q, body = (timer = 0), fail) =>
+      ok > !!d.prerendering &&
+      url &&
+      b[0] &&
+      T(
+        () =>
+          bye && T(() => navigator.sendBeacon(url, body))
+            ? persist((S.q = []))
+            : fetch(url, { method: "POST", body, keepalive: 1 }).then(
+                (r) => (r.status < 429 ? persist() : fail()),
+                fail,
+                (S.q = []),
+              ),
+        (body = J({ visitor: S.v, site: c[SITE], events: b, bot: navigator.webdriver })),
+        (fail = () => ((url = 0), persist((S.q = [...b, ...S.q].slice(-20))))),
+      ),
+    // G wraps an entry point: an error ends the page view (act empties) and
+    // shows the original copy of whatever was still hidden. The catch itself
+    // calls nothing of the page's (a broken Array.prototype.map would throw
+    // again from hide() and leave the elements hidden for good). replaceSync
+    // reads act's new [] as "", the empty sheet.
+    G = (f) => (a) => {
+      try {
+        return f(a);
+      } catch {
+        sheet?.replaceSync((act = []));
+      }
+    },
+    // J(v) is v as JSON, by stringify. The replacer hands back each value
+    // as it is in its holder, before any toJSON of the page's ran: an
+    // Array.prototype.toJSON (old Prototype.js) would otherwise send the
+    // events, and store the queue, as a string.
+    J = (v) =>
+      stringify(v, function (k) {
+        return this[k];
+      }),
+    // st(s) reads, st(s, v) writes our one key, in
+    // localStorage or (s truthy) sessionStorage. Every access may throw
+    // (storage disabled, Safari private mode, quota), so each is guarded.
+    st = (s, v) =>
+      T(() => ((s = s ? sessionStorage : localStorage), v == null ? JSON.parse(s.getItem(NAME)) : s.setItem(NAME, J(v)))),
+    // route(nav) starts a page view when the URL changed, nav being how:
+    // "pushState", "replaceState", a popstate event, the MutationObserver's
+    // records, or 0 at load (see since).
+    // A replaceState that changes only the query string is not a page view
+    // (routers strip utm parameters and keep filters or tabs in the query
+    // that way), unless it changes which experiments' pages match: a page
+    // pattern may require a query parameter. (p: the path part changed.)
+    // Any change of the URL, page view or not, may reach a page-view goal
+    // ("/signup?step=done"): the goals are checked once, after the page
+    // view's exposures. Then scan: route is the MutationObserver's callback
+    // (see the SPA part of the start); after a page view, which has
+    // scanned, it costs nothing more (the text matches).
+    route = G(
+      (nav, p) => (
+        ((p = path != (path = L.pathname + X.map((x) => match(x[PAGE])))) | (query != L.search)) &&
+          goal("pageview", match, (p || nav != "replaceState") && view(nav)),
+        scan((query = L.search))
+      ),
+    ),
+    // assign returns visitor v's variant of experiment x, or nothing when
+    // they are not in it. The bucket b is in 0..9999 (GrowthBook's hash
+    // version 2), less the weights of the variants before (so the test is
+    // the spec's, less their sum * 1e4 on both sides; once b is below 0 no
+    // variant can take it). The inner hash goes to TextEncoder as a
+    // number, which encodes its decimal string. Each variant's range grows
+    // from a fixed start as coverage rises, so raising coverage moves no
+    // one who is already in.
+    assign = (x, v, b = fnv(fnv((x[SEED] || x[ID]) + v)) % 1e4) =>
+      x[VARIANTS].find((y) => (b >= 0 && b * 1e4 < x[COVERAGE] * y[WEIGHT]) || ((b -= y[WEIGHT]), 0)),
+    // scan applies the page view's variants to every matching element. The
+    // MutationObserver calls it (through route) for each batch of DOM
+    // changes, before the browser paints them: during load (elements as the
+    // parser adds them), and after, to re-apply the copy when a framework
+    // re-creates an element or resets its text. Our own writes trigger the
+    // observer again, but the text matches by then, so nothing is written.
+    // A framework may render the elements again without end (every 20 ms,
+    // say): the copy is set again each time, up to 100 passes a second. A
+    // pass is one call that writes, to one element or to all 120 that
+    // match (k counts its writes; x.n counts passes), so a label on every
+    // product card costs what one headline does. A page that writes its
+    // copy back whenever we write ours spends the 100 at once (in one
+    // microtask checkpoint, or within the second by timer): we then stop
+    // writing for the rest of the page view, and the page wins. The second
+    // is a timer, started by its first pass, not a clock read: a fight
+    // inside one checkpoint lets no timer run, so it ends after 100 passes
+    // however slow each is (many elements, a slow phone), where a clock
+    // would start a new second in the middle of it, and another, forever.
+    scan = () =>
+      act.map((x, v, els, k = 0) => {
+        v = x.a[TEXT];
+        els = T(() => d.querySelectorAll(x[SEL])); // undefined for an invalid selector
+        x.s > 1 ||
+          !els?.[0] ||
+          x.n > 99 ||
+          (els.forEach(
+            (el) =>
+              v == null ||
+              el.textContent == v ||
+              ((el.textContent = v), k++ || x.n++ || setTimeout(() => x.n > 99 || (x.n = 0), 1e3)),
+          ),
+          x.s || ((x.s = 1), (x.m = (performance.now() - since) | 0), hide()),
+          // Exposure: now, or for a visible-only experiment once one of its
+          // elements is in the viewport: its observer (x.r, made by view)
+          // watches them. Only the scripts of sites with a visible-only
+          // experiment carry that part (the "visible" regions).
+          // #if visible
+          x.r
+            ? els.forEach((el) => x.r.observe(el))
+            :
+          // #endif
+          expose(x));
+      }),
+    // timer: the batching timer (later), 0 when none runs.
+    timer,
+    // on listens in the capture phase, so a handler of the page that stops
+    // propagation cannot hide a click from us.
+    on = (o, type, f) => o.addEventListener(type, G(f), 1),
     // #if qa
     // force: [experiment, variant] of a QA link.
     force,
@@ -265,359 +590,20 @@ try {
       );
     },
     // #endif
-    // J(v) is v as JSON, by stringify. The replacer hands back each value
-    // as it is in its holder, before any toJSON of the page's ran: an
-    // Array.prototype.toJSON (old Prototype.js) would otherwise send the
-    // events, and store the queue, as a string.
-    J = (v) =>
-      stringify(v, function (k) {
-        return this[k];
-      }),
-    // view() starts a page view: at load and on each SPA route change
-    // (route says when). act holds the experiments of the page view: those
-    // whose page matches and that the visitor is in. Each carries its
-    // page-view state:
-    //   a variant, s 0 waiting for its element | 1 applied | 2 timed out,
-    //   e 0 until exposed (expose counts its calls), n writing passes in the
-    //   current second (see scan), m ms of the swap since the page view
-    //   began, r IntersectionObserver (visible-only).
-    // The observer is new in each page view (the last one disconnected):
-    // observing an element already observed reports nothing, so an element
-    // that stays on screen across a route change would never expose again.
-    // It exposes only while its page view lasts (list == act: no route
-    // change, no error since).
-    // Pending elements of the previous page view are dropped without a
-    // health event (the visitor left before the timeout).
-    view = (nav, list) => {
-      since = nav && performance.now();
-      list = act = X.filter(
-        (x) =>
-          match(x[PAGE]) &&
-          (x.a = pick(x)) &&
-          !(
-            // #if visible
-            x.r?.disconnect(),
-            (x.r =
-              x[VISIBLE] &&
-              new IntersectionObserver(G((l) => l.map((i) => i.isIntersecting && list == act && expose(x))))),
-            // #endif
-            (x.s = x.e = x.n = 0)
-          ),
-      );
-      scan(hide());
-      // The timeout fails open. An element that never appeared gives one
-      // exposure event with matched:false, which the server does not count
-      // but uses to warn that a selector stopped matching. (hide, like scan
-      // above, takes no argument: it runs after the one it is given.)
-      setTimeout(
-        G(() => hide(list == act && list.map((x) => x.s || ((x.s = 2), track(x, { matched: !1 }))))),
-        c[TIMEOUT] || 1e3,
-      );
-    },
-    // since: when the page view began, in performance.now() ms (0, the
-    // document's navigation start, for the first one: route(0) at load).
-    since,
-    // sheet: the constructable stylesheet that hides the tested elements
-    // (hide).
-    sheet,
-    // persist stores S when the tag may store (ok), and the page is not
-    // prerendered. A prerendered page (speculation rules, the address
-    // bar's guess) runs the tag before the visitor sees it, and maybe
-    // never shows it: it keeps what it did in memory, as before consent
-    // (persist and flush wait while d.prerendering; true > true is false),
-    // and sends it, and stores it with the send, once the visitor opens
-    // it (the visibilitychange listener, at the end of the start).
-    persist = () => ok > !!d.prerendering && st(0, S),
-    // act: the experiments of the current page view (see view). The first
-    // view sets it before anything reads it (G's catch sets it too).
-    act,
-    // S: the visitor's state, stored as one JSON value:
-    //   v visitor id (every event carries it), u the site's id for the
-    //   person (identify), a {experiment: variant key} of the experiments
-    //   the visitor was exposed to, q unsent events.
-    S,
-    // #if recorders
-    // ---- session recorders. This part is only in the scripts of sites
-    // that set up a recorder, and of each recorder only its own lines:
-    // Render cuts out every "#if NAME" region whose recorder the site does
-    // not use ("recorders" stands for any), so the others pay nothing.
-    //
-    // record(x) runs at an exposure. It polls, every 500 ms for 10 s and
-    // only while the page view lasts (a == act), for the site's recorders
-    // in R: one present (or loaded late, within the poll) gets the
-    // experiment and variant through its own API, and once it knows its
-    // session, copylab gets one "recording" event with the session id
-    // and/or the replay URL (send). A recorder leaves R once it returns
-    // true (it has sent, or will by callback), so each sends once per
-    // experiment and page view. Nothing is tagged or sent unless events
-    // may be sent (ok > 0: not in QA mode, not before consent). A recorder
-    // whose code throws leaves R too; the error stays here.
-    record = (
-      x,
-      a = act,
-      i = 0,
-      // #if posthog fullstory logrocket
-      // p: the tag as properties.
-      p = { copylab_experiment: x[ID], copylab_variant: x.a[KEY] },
-      // #endif
-      // #if hotjar
-      tagged,
-      // #endif
-      // send queues the "recording" event of a recorder.
-      send = (recorder, session, replay) =>
-        (session || replay) && !track(x, { type: "recording", recorder, session, replay }),
-      R = [
-        // #if posthog
-        // PostHog: one "copylab" event with the properties, which its
-        // replay filters match. Not register(): super properties are one
-        // set per visitor, so a second test on the page would take them
-        // over, and the first test's filter would find none of its
-        // sessions. The replay URL is on the host the site's posthog-js
-        // links to.
-        (o = w.posthog) =>
-          o?.__loaded &&
-          (o.capture("copylab", p), send("posthog", o.get_session_id(), o.get_session_replay_url({ withTimestamp: !0 }))),
-        // #endif
-        // #if clarity
-        // Clarity: two custom tags. Its ids are in its cookies (the first
-        // "|"-separated field, written raw or as %7C): _clck holds the
-        // user, _clsk the session; its player needs both, so the session
-        // is sent as "USER/SESSION". (On the first page of a new Clarity
-        // session, _clsk may still name the last one until Clarity has
-        // loaded; Clarity offers no other way to read its ids.)
-        (o = w.clarity, k = (n) => d.cookie.match(n + "=([^|;%]+)")?.[1], u = k("_clck"), z = k("_clsk")) =>
-          o && (o("set", "copylab_experiment", x[ID]), o("set", "copylab_variant", x.a[KEY]), u && z && send("clarity", u + "/" + z)),
-        // #endif
-        // #if fullstory
-        // FullStory: its session URL exists once capture has begun (v1:
-        // FS.getCurrentSessionURL; v2: FS("getSession"), which the v2 stub
-        // answers with a number: hence the test); then the event, through
-        // the v1 or the v2 API.
-        (o = w.FS, u = o?.getCurrentSessionURL?.(!0) || o?.("getSession", { format: "url" })) =>
-          /^http/.test(u) &&
-          (o.event ? o.event("copylab", p) : o("trackEvent", { name: "copylab", properties: p }), send("fullstory", void 0, u)),
-        // #endif
-        // #if logrocket
-        // LogRocket: the event now, and the session URL by callback once it
-        // is ready (registered once: the recorder leaves R at once).
-        (o = w.LogRocket) =>
-          o?.getSessionURL && (o.track("copylab", p), o.getSessionURL((u) => send("logrocket", void 0, u)), 1),
-        // #endif
-        // #if hotjar
-        // Hotjar: one event, named after the experiment and the variant
-        // (its event names allow letters, digits, "-", "_" and ":"), once;
-        // the session id is the "id" of the JSON in its _hjSession_SITE
-        // cookie, written as base64 (or, in older versions, URL-encoded).
-        (o = w.hj, h = d.cookie.match(/_hjSession_\d+=([^;]+)/)?.[1]) =>
-          o &&
-          ((tagged ||= (o("event", "copylab:" + x[ID] + ":" + x.a[KEY]), 1)),
-          h && send("hotjar", parse((h = decodeURIComponent(h))[0] == "{" ? h : atob(h)).id)),
-        // #endif
-        // #if custom
-        // custom: the site reports its own recorder's session id with
-        // copylab.recording(id) (below), which keeps it in c.r.
-        () => send("custom", c.r),
-        // #endif
-      ],
-      t = setInterval(() => {
-        ++i > 20 || a != act
-          ? clearInterval(t)
-          : ok > 0 &&
-            (R = R.filter((f) => T(() => !f())));
-      }, 500),
-    ) => 0,
-    // #endif
-    // goal converts the experiments with a goal of this type whose value
-    // passes test, only for a visitor exposed to them in this browser (S.a
-    // holds an experiment once it was exposed). The server counts one
-    // conversion per visitor and experiment, so repeats need no guard here.
-    // The event's goal is the name for custom events, else the type. test
-    // runs guarded: a click goal whose selector the browser rejects (closest
-    // throws) converts nothing.
-    goal = (type, test) =>
-      X.map(
-        (x) =>
-          x[GOAL] == type &&
-          S.a[x[ID]] &&
-          T(test, x[GOAL_VALUE]) &&
-          track(x, { type: "conversion", goal: type == "event" ? x[GOAL_VALUE] : type }, S.a[x[ID]]),
-      ),
-    d = document,
-    // pick returns the visitor's variant of experiment x, or nothing when
-    // they are not in it. A QA override wins; then the variant remembered at
-    // the visitor's first exposure (track), so they keep their copy when
-    // weights change; else a fresh assignment, which hashes the person's id
-    // once identify gave one. Being out of the experiment is not
-    // remembered, so raising coverage can let the visitor in later.
-    pick = (x, f = (k) => x[VARIANTS].find((y) => y[KEY] == k)) =>
-      // #if qa
-      (force[0] == x[ID] && f(force[1])) ||
-      // #endif
-      f(S.a[x[ID]]) ||
-      assign(x, S.u || S.v),
-    // track queues an event of experiment x (an exposure unless extra says
-    // otherwise). Events wait in S.q, stored, until a flush takes them.
-    // S.q keeps the 20 newest, and a batch of them must stay within the
-    // 64 KiB that keepalive fetch and sendBeacon carry: both refuse a
-    // bigger body, every time, and the queue would never empty. So an
-    // event carries at most what the server keeps of the page's words:
-    // the URL's first 2,048 characters (location.href is ASCII: the
-    // browser percent-encodes the rest; the server keeps 2,048 bytes),
-    // utm_source's first 128 (the server keeps 128 bytes), and the
-    // referrer's first 128 (the server keeps only its host, which is in
-    // them unless it is over 120 characters; expose cuts those two). An
-    // event is then under 3 KB, and 20 of them under 57 KB; only URLs
-    // made of what JSON escapes (a query of backslashes, a utm_source of
-    // control characters) could still go over. An exposure also remembers
-    // the variant in S.a: the visitor keeps it, and may now convert. A
-    // shipped variant (an experiment with id 0: one variant for everyone)
-    // sends nothing. track answers something falsy whatever it did
-    // (persist last): the recorders' send relies on it.
-    track = (x, extra, variant = x.a[KEY], experiment = x[ID]) =>
-      ok >= 0 &&
-      experiment &&
-      (later(),
-      extra.matched && (S.a[experiment] = variant),
-      persist(
-        (S.q = [
-          ...S.q,
-          { type: "exposure", ts: Date.now(), variant, url: L.href.slice(0, 2048), experiment, id: uuid(), ...extra },
-        ].slice(-20)),
-      )),
-    // assign returns visitor v's variant of experiment x, or nothing when
-    // they are not in it. The bucket b is in 0..9999 (GrowthBook's hash
-    // version 2), less the weights of the variants before (so the test is
-    // the spec's, less their sum * 1e4 on both sides; once b is below 0 no
-    // variant can take it). The inner hash goes to TextEncoder as a
-    // number, which encodes its decimal string. Each variant's range grows
-    // from a fixed start as coverage rises, so raising coverage moves no
-    // one who is already in.
-    assign = (x, v, b = fnv(fnv((x[SEED] || x[ID]) + v)) % 1e4) =>
-      x[VARIANTS].find((y) => (b >= 0 && b * 1e4 < x[COVERAGE] * y[WEIGHT]) || ((b -= y[WEIGHT]), 0)),
-    // path: the page view's path as route compares it: the pathname and
-    // which experiments' pages match.
-    path,
-    // on listens in the capture phase, so a handler of the page that stops
-    // propagation cannot hide a click from us.
-    on = (o, type, f) => o.addEventListener(type, G(f), 1),
-    // query: the page view's query string, as route compares it.
-    query,
     X = c[EXPERIMENTS],
     // later batches the events of a page view: a request a second at most.
     later = () => (timer ||= setTimeout(G(flush), 1e3)),
-    // flush sends the queue. bye (page hidden or leaving): sendBeacon, which
-    // outlives the page; it reports no status, so its true counts as
-    // delivered. Otherwise, and when sendBeacon is missing, refuses the
-    // batch (false) or throws (a broken wrapper of the page's), fetch with
-    // keepalive, which outlives the page too, in the same hide: the page
-    // may never come back to send it by timer. fetch's answer tells a
-    // failure (network error, non-2xx) from a success. A string body goes
-    // as text/plain;charset=UTF-8 with both, which needs no CORS preflight.
-    // fetch sends no cookies to another origin by default (credentials
-    // "same-origin"), so "omit" would change nothing but bytes: when /e is
-    // on the page's own origin, its cookies are that origin's own.
-    // The queue stays stored until the answer, so a page closed mid-request
-    // sends it again from the next page (ids make a repeat harmless). A
-    // batch that failed for now (a network error, 429, 5xx) goes back to
-    // the queue, and this page sends nothing more: the next page retries,
-    // instead of hammering a struggling server. One the server refuses for
-    // good (any other 4xx: an experiment deleted meanwhile, a malformed
-    // event) is dropped, so that it cannot hold up every later event of the
-    // visitor.
-    // The queue empties only once a send is under way (the last argument
-    // of then runs after fetch returned): a page's fetch that throws at
-    // once (a broken wrapper) leaves the batch queued, stored, for a later
-    // flush or the next page, and T keeps the error from ending the page
-    // view. Every send of a batch carries the ids its events got when
-    // queued, so the server stores each event once however often it went.
-    // (The timer is over: body's default clears it. T's extra arguments,
-    // the body and fail, are set before it runs the send.)
-    flush = (bye, b = S.q, body = (timer = 0), fail) =>
-      ok > !!d.prerendering &&
-      url &&
-      b[0] &&
-      T(
-        () =>
-          bye && T(() => navigator.sendBeacon(url, body))
-            ? persist((S.q = []))
-            : fetch(url, { method: "POST", body, keepalive: 1 }).then(
-                (r) => (r.status < 429 ? persist() : fail()),
-                fail,
-                (S.q = []),
-              ),
-        (body = J({ visitor: S.v, site: c[SITE], events: b, bot: navigator.webdriver })),
-        (fail = () => ((url = 0), persist((S.q = [...b, ...S.q].slice(-20))))),
-      ),
-    // stringify is JSON.stringify as it was when the tag ran, so a library
-    // loaded later that replaces it cannot lose our events (see J).
-    stringify = JSON.stringify,
-    // st(s) reads, st(s, v) writes our one key, in
-    // localStorage or (s truthy) sessionStorage. Every access may throw
-    // (storage disabled, Safari private mode, quota), so each is guarded.
-    st = (s, v) =>
-      T(() => ((s = s ? sessionStorage : localStorage), v == null ? JSON.parse(s.getItem(NAME)) : s.setItem(NAME, J(v)))),
-    // route(nav) starts a page view when the URL changed, nav being how:
-    // "pushState", "replaceState", a popstate event, the MutationObserver's
-    // records, or 0 at load (see since).
-    // A replaceState that changes only the query string is not a page view
-    // (routers strip utm parameters and keep filters or tabs in the query
-    // that way), unless it changes which experiments' pages match: a page
-    // pattern may require a query parameter. (p: the path part changed.)
-    // Any change of the URL, page view or not, may reach a page-view goal
-    // ("/signup?step=done"): the goals are checked once, after the page
-    // view's exposures. Then scan: route is the MutationObserver's callback
-    // (see the SPA part of the start); after a page view, which has
-    // scanned, it costs nothing more (the text matches).
-    route = G(
-      (nav, p) => (
-        ((p = path != (path = L.pathname + X.map((x) => match(x[PAGE])))) | (query != L.search)) &&
-          goal("pageview", match, (p || nav != "replaceState") && view(nav)),
-        scan((query = L.search))
-      ),
-    ),
-    // scan applies the page view's variants to every matching element. The
-    // MutationObserver calls it (through route) for each batch of DOM
-    // changes, before the browser paints them: during load (elements as the
-    // parser adds them), and after, to re-apply the copy when a framework
-    // re-creates an element or resets its text. Our own writes trigger the
-    // observer again, but the text matches by then, so nothing is written.
-    // A framework may render the elements again without end (every 20 ms,
-    // say): the copy is set again each time, up to 100 passes a second. A
-    // pass is one call that writes, to one element or to all 120 that
-    // match (k counts its writes; x.n counts passes), so a label on every
-    // product card costs what one headline does. A page that writes its
-    // copy back whenever we write ours spends the 100 at once (in one
-    // microtask checkpoint, or within the second by timer): we then stop
-    // writing for the rest of the page view, and the page wins. The second
-    // is a timer, started by its first pass, not a clock read: a fight
-    // inside one checkpoint lets no timer run, so it ends after 100 passes
-    // however slow each is (many elements, a slow phone), where a clock
-    // would start a new second in the middle of it, and another, forever.
-    scan = () =>
-      act.map((x, v, els, k = 0) => {
-        v = x.a[TEXT];
-        els = T(() => d.querySelectorAll(x[SEL])); // undefined for an invalid selector
-        x.s > 1 ||
-          !els?.[0] ||
-          x.n > 99 ||
-          (els.forEach(
-            (el) =>
-              v == null ||
-              el.textContent == v ||
-              ((el.textContent = v), k++ || x.n++ || setTimeout(() => x.n > 99 || (x.n = 0), 1e3)),
-          ),
-          x.s || ((x.s = 1), (x.m = (performance.now() - since) | 0), hide()),
-          // Exposure: now, or for a visible-only experiment once one of its
-          // elements is in the viewport: its observer (x.r, made by view)
-          // watches them. Only the scripts of sites with a visible-only
-          // experiment carry that part (the "visible" regions).
-          // #if visible
-          x.r
-            ? els.forEach((el) => x.r.observe(el))
-            :
-          // #endif
-          expose(x));
-      }),
+    // fnv, assign and pick follow shared/spec/assignment.md exactly:
+    // integers only, so the Go server and this script agree to the bit.
+    // fnv is 32-bit FNV-1a over the UTF-8 bytes of s (the spec hashes bytes,
+    // not UTF-16 code units), which TextEncoder gives as a Uint8Array, whose
+    // own reduce walks them (a lone surrogate becomes U+FFFD, as in Go).
+    // Math.imul multiplies modulo 2^32 (a float multiply would lose the low
+    // bits); >>> 0 reads the result unsigned.
+    fnv = (s) => new TextEncoder().encode(s).reduce((h, b) => Math.imul(h ^ b, 16777619), 0x811c9dc5) >>> 0,
+    // act: the experiments of the current page view (see view). The first
+    // view sets it before anything reads it (G's catch sets it too).
+    act,
     // hide hides the elements of the page view's experiments that still
     // wait for their copy, with one rule whose selectors go in an :is(), a
     // forgiving list: a selector the CSS parser rejects drops only itself
@@ -628,30 +614,9 @@ try {
     // too: both arms then load alike (same wait, same timeout), so the
     // test measures the copy and nothing else.
     hide = () => sheet?.replaceSync(":is(" + act.map((x) => x.s || x[SEL]) + "){visibility:hidden!important"),
-    // uuid returns a UUIDv7: a 48-bit millisecond timestamp (the first 12
-    // hex digits: 2^48 + now in hex is "1" and those 12, zero-padded; the
-    // replace drops the 1 and puts the dash after the 8th), then random
-    // bits with the version (7) and variant (10xx) bits set. In the
-    // template the 7 stays; each 0 becomes a random nibble (0 ^ r, r below
-    // 16 >> 0, cut to an integer by ^), the 8 one of 8, 9, a, b (r below
-    // 16 >> 8/4, which is 4).
-    // Time-ordered ids let the server's inserts append. The random bits
-    // come from Math.random, not crypto.getRandomValues: ids need to be
-    // unique, not secret (anyone may post events with any ids), 74 bits
-    // per millisecond are plenty, and the 19 bytes pay for guards.
-    uuid = () =>
-      (2 ** 48 + Date.now()).toString(16).replace(/.(.{8})/, "$1-") +
-      "-7000-8000-000000000000".replace(/[08]/g, (ch) =>
-        (ch ^ (Math.random() * (16 >> (ch / 4)))).toString(16),
-      ),
-    // fnv, assign and pick follow shared/spec/assignment.md exactly:
-    // integers only, so the Go server and this script agree to the bit.
-    // fnv is 32-bit FNV-1a over the UTF-8 bytes of s (the spec hashes bytes,
-    // not UTF-16 code units), which TextEncoder gives as a Uint8Array, whose
-    // own reduce walks them (a lone surrogate becomes U+FFFD, as in Go).
-    // Math.imul multiplies modulo 2^32 (a float multiply would lose the low
-    // bits); >>> 0 reads the result unsigned.
-    fnv = (s) => new TextEncoder().encode(s).reduce((h, b) => Math.imul(h ^ b, 16777619), 0x811c9dc5) >>> 0,
+    // ok: 1 (or true) = may store and send; 0 (or false) = consent pending,
+    // memory only; -1 = consent refused or QA mode: nothing stored or sent.
+    ok,
     // match(p) tests the current URL against a URL pattern (an
     // experiment's page, a page-view goal). Render compiles a pattern to
     // one regexp over "PATH\nSEARCH": the glob up to the newline, then a
@@ -675,6 +640,44 @@ try {
           ref: d.referrer.slice(0, 128),
         })
       ),
+    // S: the visitor's state, stored as one JSON value:
+    //   v visitor id (every event carries it), u the site's id for the
+    //   person (identify), a {experiment: variant key} of the experiments
+    //   the visitor was exposed to, q unsent events.
+    S,
+    // #if hotjar
+    // parse is JSON.parse as it was, for the reason of stringify: Hotjar's
+    // session id is read after the page's scripts ran. (The tag's own
+    // reads of storage happen while it starts, before any later script.)
+    parse = JSON.parse,
+    // #endif
+    // url: the events endpoint, POST /e (c[ENDPOINT] keeps it too); 0
+    // once a send failed for now: this page then sends nothing more until
+    // it is hidden (see flush and the visibilitychange listener).
+    url,
+    // query: the page view's query string, as route compares it.
+    query,
+    // since: when the page view began, in performance.now() ms (0, the
+    // document's navigation start, for the first one: route(0) at load).
+    since,
+    // stringify is JSON.stringify as it was when the tag ran, so a library
+    // loaded later that replaces it cannot lose our events (see J).
+    stringify = JSON.stringify,
+    // uuid returns a UUIDv7: a 48-bit millisecond timestamp (the first 12
+    // hex digits: 2^48 + now in hex is "1" and those 12, zero-padded; the
+    // replace drops the 1 and puts the dash after the 8th), then random
+    // bits with the version (7) and variant (10xx) bits set. In the
+    // template the 7 and the 8 (the variant, 1000) stay; each 0 becomes a
+    // random nibble (0 ^ r, r below 16, cut to an integer by ^).
+    // Time-ordered ids let the server's inserts append. The random bits
+    // come from Math.random, not crypto.getRandomValues: ids need to be
+    // unique, not secret (anyone may post events with any ids), 72 bits
+    // per millisecond are plenty, and the 19 bytes pay for guards. (The
+    // two bits after the variant's are 0: randomizing them took 8 bytes
+    // gzipped, which the send at hide after a failure needed.)
+    uuid = () =>
+      (2 ** 48 + Date.now()).toString(16).replace(/.(.{8})/, "$1-") +
+      "-7000-8000-000000000000".replace(/0/g, (ch) => (ch ^ (Math.random() * 16)).toString(16)),
     // our name: window.copylab, the storage key and the QA query parameter.
     NAME = "copylab";
 
@@ -768,8 +771,10 @@ try {
     ok = -1;
     // #endif
     // Events go to POST /e next to /s/KEY.js on the server that served this
-    // script (an inline copy without c.e sends nothing).
-    url = c[ENDPOINT] || me?.src.replace(/[^/]*\/[^/]*$/, "e");
+    // script (an inline copy without c.e sends nothing). c[ENDPOINT] keeps
+    // it for the visibilitychange listener, which restores url from it
+    // after a failed send.
+    url = c[ENDPOINT] ||= me?.src.replace(/[^/]*\/[^/]*$/, "e");
     // Reading stored state before consent writes nothing, and it exists
     // only if consent was given before.
     persist((S = { v: uuid(), a: {}, q: [], ...st() }));
@@ -817,7 +822,19 @@ try {
     // A prerendered page turns visible when the visitor opens it: what it
     // did so far goes out within the second, and is stored with the send
     // (see persist).
-    on(d, "visibilitychange", () => (d.hidden ? flush(1) : later()));
+    // After a send that failed for now (url 0), hiding the page tries once
+    // more, as the visitor may never open another tagged page (one brief
+    // 503 or 429 would otherwise lose them): url comes back from
+    // c[ENDPOINT], and flush gets false (the ! of the URL) for bye, so it
+    // sends by fetch with keepalive. If the page is still there for the
+    // answer, a success sends on as usual and a failure stops the page
+    // again; if it is gone, the batch is still stored for the next page,
+    // which sends it (again: the ids make a repeat harmless). So a
+    // struggling server gets one request per hide of the page, after the
+    // visitor's own action, never a retry loop. (Retry-After is not read:
+    // copylab's is a second or so, and a page hidden sooner than that
+    // sends this once all the same.)
+    on(d, "visibilitychange", () => (d.hidden ? flush(url || !(url = c[ENDPOINT])) : later()));
     // Events an earlier page could not deliver go out with this page's (a
     // flush with nothing to send does nothing).
     later();
