@@ -15,7 +15,17 @@ func (a *App) usersList(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return render(c, views.Users(p))
+	return a.renderUsers(c, p)
+}
+
+// renderUsers renders the Users page with each user's API token count,
+// which the Remove buttons' questions name.
+func (a *App) renderUsers(c *fiber.Ctx, p views.UsersPage) error {
+	tokens, err := a.store.APITokenCounts(c.UserContext())
+	if err != nil {
+		return err
+	}
+	return render(c, views.Users(p, tokens))
 }
 
 func (a *App) usersPage(c *fiber.Ctx) (views.UsersPage, error) {

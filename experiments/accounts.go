@@ -513,6 +513,26 @@ func (s *Store) RevokeAPIToken(ctx context.Context, userID, id int64, prefix str
 	return t, nil
 }
 
+// APITokenCounts returns how many API tokens each user has, by user id;
+// users with none are left out.
+func (s *Store) APITokenCounts(ctx context.Context) (map[int64]int, error) {
+	rows, err := s.r.QueryContext(ctx, `/* Store.APITokenCounts */ select user_id, count(*) from api_tokens group by user_id`)
+	if err != nil {
+		return nil, fmt.Errorf("experiments: api token counts: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64]int{}
+	for rows.Next() {
+		var id int64
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, fmt.Errorf("experiments: api token counts: %w", err)
+		}
+		out[id] = n
+	}
+	return out, rows.Err()
+}
+
 // DeleteAPIToken revokes one of a user's tokens, named by id alone.
 func (s *Store) DeleteAPIToken(ctx context.Context, userID, id int64) error {
 	res, err := s.w.ExecContext(ctx, `/* Store.DeleteAPIToken */ delete from api_tokens where id = ? and user_id = ?`, id, userID)
