@@ -55,7 +55,7 @@ func NewGenerator(cfg Config) (*variants.Generator, error) {
 func (a *App) llmInfo() views.LLMInfo {
 	s := a.gen.Describe()
 	return views.LLMInfo{Offline: s.Mode == variants.ModeOffline, Mode: s.Mode, BaseURL: s.BaseURL, Model: s.Model, KeyHint: s.KeyHint,
-		Timeout: s.Timeout}
+		Timeout: s.Timeout, JobLimit: a.genJobLimit()}
 }
 
 // genJobLimit bounds one generation in all: it may ask the model twice

@@ -138,5 +138,6 @@ func TestGenerateSlowModelTimeout(t *testing.T) {
 	wantContains(t, body, `data-state="running"`, "copylab waits up to 3 minutes for each answer from the model, 7 minutes in all.")
 
 	_, body = g.c.get("/settings")
-	wantContains(t, body, "<dt>Waits for an answer</dt><dd>up to 3 minutes</dd>", "COPYLAB_LLM_TIMEOUT")
+	wantContains(t, body, "<dt>Waits for an answer</dt><dd>up to 3 minutes</dd>", "COPYLAB_LLM_TIMEOUT",
+		"<dt>A set of drafts</dt><dd>up to 7 minutes in all (two answers and a minute more)</dd>")
 }

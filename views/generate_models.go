@@ -46,6 +46,9 @@ type LLMInfo struct {
 	Model   string
 	KeyHint string
 	Timeout time.Duration // how long copylab waits for one answer; 0 offline
+	// JobLimit is how long a set of drafts may take in all (two answers
+	// and a minute more, as the drafting page's Expectation says).
+	JobLimit time.Duration
 }
 
 // GeneratePage is the brief form, and the drafts of a generation when
