@@ -3,6 +3,7 @@ package app
 import (
 	"html"
 	"log/slog"
+	"net/http"
 	"testing"
 	"time"
 
@@ -35,4 +36,18 @@ func TestGenerateTimeoutAdviceForWhoCanAct(t *testing.T) {
 	wantContains(t, frag, "did not answer within", "try again, or ask for fewer drafts", "Whoever runs copylab can let it wait longer.")
 	wantNotContains(t, frag, "--llm-timeout", "COPYLAB_LLM_TIMEOUT")
 	wantContains(t, logs.String(), "copy generation failed", "--llm-timeout (COPYLAB_LLM_TIMEOUT, now 300ms)")
+}
+
+// TestSettingsLLMTestTimeoutLogged: a Test connection that the model does
+// not answer in time is logged with the flag that gives it longer, as a
+// drafting timeout is: the README says a model's timeout is logged with
+// --llm-timeout and its value, and whoever runs copylab reads the log.
+func TestSettingsLLMTestTimeoutLogged(t *testing.T) {
+	llm := newFakeLLM(t)
+	llm.setReply(func(int, int) (int, map[string]string, string) { return -1, nil, "" })
+	var logs syncBuffer
+	g := newLoggedGenFixture(t, llm.generator(300*time.Millisecond), &logs)
+	resp, body := g.c.hx(http.MethodPost, "/settings/llm/test", nil)
+	wantStatus(t, resp, http.StatusOK, body)
+	wantContains(t, logs.String(), "model connection test failed", "--llm-timeout (COPYLAB_LLM_TIMEOUT)", "llm_timeout=300ms")
 }

@@ -66,6 +66,13 @@ func (a *App) testLLM(c *fiber.Ctx) (views.LLMTestResult, error) {
 	defer cancel()
 	err := a.gen.TestConnection(ctx)
 	a.countLLM(err)
+	if err != nil {
+		// As a drafting failure is (logLLMFailure): the error carries the
+		// advice for whoever runs copylab, such as a longer --llm-timeout,
+		// which the page leaves to the log, and the limit's value.
+		a.log.Warn("model connection test failed", "request_id", requestIDOf(c), "error", err.Error(),
+			"llm_timeout", a.llmTestLimit().String())
+	}
 	return llmTestOutcome(info, err), nil
 }
 
