@@ -13,7 +13,7 @@ import (
 func (a *App) tokenCreate(c *fiber.Ctx) error {
 	s := sessionOf(c)
 	name := c.FormValue("name")
-	secret, _, err := createToken(c.UserContext(), a.store, s.user.ID, name)
+	secret, t, err := createToken(c.UserContext(), a.store, s.user.ID, name)
 	if errs, ok := formErrors(err, nil); ok {
 		p, err := a.settingsPage(c)
 		if err != nil {
@@ -26,6 +26,7 @@ func (a *App) tokenCreate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	a.log.Info("api token created", "request_id", requestIDOf(c), "user", s.user.Email, "token_id", t.ID, "name", t.Name)
 	p, err := a.settingsPage(c)
 	if err != nil {
 		return err
