@@ -80,12 +80,19 @@ func (a *App) loginSubmit(c *fiber.Ctx) error {
 // reserveSignIn takes a password check slot for email from this request:
 // per client and email, per client, and per email or, when the browser has
 // a device cookie for that email, per device (limiter.ReserveDevice).
-// Sign-in and the password change both check passwords through it.
+// Sign-in and the password change both check passwords through it. A
+// refused attempt gets through after all when the account's password was
+// changed since the failures that refused it (reserveAfterReset).
 func (a *App) reserveSignIn(c *fiber.Ctx, email string) (attempt, bool, time.Duration, error) {
 	device, err := a.deviceID(c, email)
 	if err != nil {
 		return attempt{}, false, 0, err
 	}
-	at, ok, wait := a.logins.ReserveDevice(limitKey(a.clientIP(c)), email, device)
+	client := limitKey(a.clientIP(c))
+	at, ok, wait := a.logins.ReserveDevice(client, email, device)
+	if !ok {
+		// Refused: unless the password was changed since (login_lockout.go).
+		return a.reserveAfterReset(c, client, email, device, wait)
+	}
 	return at, ok, wait, nil
 }

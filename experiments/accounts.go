@@ -113,13 +113,15 @@ func tokensTx(ctx context.Context, tx *sql.Tx, userID int64, revoke bool) (Token
 	return TokenTally{Working: n}, err
 }
 
-// ChangePassword replaces a user's password hash and signs out all their
-// sessions and, with revokeTokens, revokes their API tokens, all in one
-// transaction. It says how many tokens it revoked or left working.
+// ChangePassword replaces a user's password hash, records when
+// (PasswordSetAt), and signs out all their sessions and, with
+// revokeTokens, revokes their API tokens, all in one transaction. It says
+// how many tokens it revoked or left working.
 func (s *Store) ChangePassword(ctx context.Context, id int64, passwordHash string, revokeTokens bool) (TokenTally, error) {
 	var tokens TokenTally
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `/* Store.ChangePassword */ update users set password_hash = ? where id = ?`, passwordHash, id)
+		res, err := tx.ExecContext(ctx, `/* Store.ChangePassword */ update users set password_hash = ?, password_changed_at = ? where id = ?`,
+			passwordHash, ms(s.now()), id)
 		if err != nil {
 			return err
 		}
@@ -136,6 +138,24 @@ func (s *Store) ChangePassword(ctx context.Context, id int64, passwordHash strin
 		return TokenTally{}, fmt.Errorf("experiments: set password: %w", err)
 	}
 	return tokens, nil
+}
+
+// PasswordSetAt returns when the password of the user with that email was
+// last set: changed (ChangePassword), or else made with the account.
+// Sign-in limits are kept in the server's memory, and copylab user
+// password changes the password from another process; failures counted
+// before this time were guesses at a password that no longer exists.
+func (s *Store) PasswordSetAt(ctx context.Context, email string) (time.Time, error) {
+	var at int64
+	err := s.r.QueryRowContext(ctx, `/* Store.PasswordSetAt */ select max(created_at, password_changed_at) from users where email = ?`,
+		strings.TrimSpace(email)).Scan(&at)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = ErrNotFound
+	}
+	if err != nil {
+		return time.Time{}, fmt.Errorf("experiments: password set at: %w", err)
+	}
+	return time.UnixMilli(at), nil
 }
 
 // DeleteUser removes a user with their sessions and tokens, and the
