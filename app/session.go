@@ -310,6 +310,11 @@ func (a *App) requireUser(c *fiber.Ctx) error {
 	target := "/login"
 	next := ""
 	switch {
+	case c.Method() == fiber.MethodGet && c.Get("HX-Request") == "true":
+		// htmx asks for a part of the page the browser is on (the
+		// results page's refresh): come back to that page, not to the
+		// bare fragment.
+		next = a.htmxPage(c)
 	case c.Method() == fiber.MethodGet:
 		next = c.OriginalURL()
 	case unsafeMethod(c.Method()) && routedPath(c.Path()) != "/logout" && a.sentFromHere(c):
@@ -345,17 +350,44 @@ func (a *App) sentFromHere(c *fiber.Ctx) bool { return a.checkOrigin(c) != origi
 // address that takes only a POST is never given: signing in would lead
 // to a page that refuses the GET.
 func (a *App) formPage(c *fiber.Ctx) string {
-	if ref, err := url.Parse(c.Get(fiber.HeaderReferer)); err == nil && ref.Host != "" && a.ownOrigin(c, canonicalOrigin(ref.Scheme, ref.Host)) {
-		p := ref.EscapedPath()
-		if ref.RawQuery != "" {
-			p += "?" + ref.RawQuery
-		}
-		if a.pageToReturnTo(ref.Path) && localPath(p, "") != "" {
-			return p
-		}
+	if p := a.ownPage(c, c.Get(fiber.HeaderReferer)); p != "" {
+		return p
 	}
 	if a.pageToReturnTo(c.Path()) {
 		return c.OriginalURL()
+	}
+	return ""
+}
+
+// htmxPage is the page an htmx request without a session was made from,
+// for the sign-in page to return to: the path and query of HX-Current-URL
+// (the address in the browser's bar) when it is this app's own page,
+// else the nearest page above the fragment's address (the results page
+// for its /live part), else "".
+func (a *App) htmxPage(c *fiber.Ctx) string {
+	if p := a.ownPage(c, c.Get("HX-Current-URL")); p != "" {
+		return p
+	}
+	if p, ok := a.formPageAbove(c.Path()); ok && p != "/" {
+		return p
+	}
+	return ""
+}
+
+// ownPage returns the path and query of the absolute address raw when
+// it is a page of this app that a person can open (pageToReturnTo), at
+// the app's own origin (ownOrigin), and "" otherwise.
+func (a *App) ownPage(c *fiber.Ctx, raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" || !a.ownOrigin(c, canonicalOrigin(u.Scheme, u.Host)) {
+		return ""
+	}
+	p := u.EscapedPath()
+	if u.RawQuery != "" {
+		p += "?" + u.RawQuery
+	}
+	if a.pageToReturnTo(u.Path) && localPath(p, "") != "" {
+		return p
 	}
 	return ""
 }
