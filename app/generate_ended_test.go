@@ -40,8 +40,9 @@ func TestEndedJobsAreKeptAndForgotten(t *testing.T) {
 		t.Error("ann's replaced job is not kept")
 	}
 
-	admin.get("/users")
-	resp, body := admin.post("/users/"+itoa64(bob.ID)+"/delete", nil)
+	action := "/users/" + itoa64(bob.ID) + "/delete"
+	_, page := admin.get("/users")
+	resp, body := admin.post(action, h4PageForm(t, page, action))
 	wantStatus(t, resp, http.StatusSeeOther, body)
 	r.mu.Lock()
 	for _, id := range []string{"bob-added", "bob-replaced"} {

@@ -20,8 +20,9 @@ func TestRemovedUsersJobsAreForgotten(t *testing.T) {
 	r.ended["bobs"] = endedJob{person: personOf(bob), expID: "x", sentence: "Added 1 variant."}
 	r.mu.Unlock()
 
-	admin.get("/users")
-	resp, body := admin.post("/users/"+itoa64(bob.ID)+"/delete", nil)
+	action := "/users/" + itoa64(bob.ID) + "/delete"
+	_, page := admin.get("/users")
+	resp, body := admin.post(action, h4PageForm(t, page, action))
 	wantStatus(t, resp, http.StatusSeeOther, body)
 	r.mu.Lock()
 	defer r.mu.Unlock()

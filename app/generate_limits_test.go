@@ -306,8 +306,9 @@ func TestRemovedPersonsGenerationsDoNotCountForTheNext(t *testing.T) {
 			waitCalls(t, llm, genUserMax)
 
 			if byPage {
-				g.c.get("/users")
-				resp, body := g.c.post("/users/"+itoa64(bob.ID)+"/delete", nil)
+				action := "/users/" + itoa64(bob.ID) + "/delete"
+				_, page := g.c.get("/users")
+				resp, body := g.c.post(action, h4PageForm(t, page, action))
 				wantStatus(t, resp, http.StatusSeeOther, body)
 				for _, ch := range held {
 					select {

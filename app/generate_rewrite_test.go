@@ -86,8 +86,9 @@ func TestRewritesEndWithTheirJob(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			g.c.get("/users")
-			resp, body := g.c.post("/users/"+itoa64(u.ID)+"/delete", nil)
+			action := "/users/" + itoa64(u.ID) + "/delete"
+			_, page := g.c.get("/users")
+			resp, body := g.c.post(action, h4PageForm(t, page, action))
 			wantStatus(t, resp, http.StatusSeeOther, body)
 		}},
 	}

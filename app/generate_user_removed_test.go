@@ -80,8 +80,9 @@ func TestAPIGenerationOfARemovedUserAddsNothing(t *testing.T) {
 func TestApprovalOfARemovedUserAddsNothing(t *testing.T) {
 	t.Run("removed on the users page", func(t *testing.T) {
 		approvalOfRemovedUser(t, func(g *genFixture, bob experiments.User) {
-			g.c.get("/users")
-			resp, body := g.c.post("/users/"+itoa64(bob.ID)+"/delete", nil)
+			action := "/users/" + itoa64(bob.ID) + "/delete"
+			_, page := g.c.get("/users")
+			resp, body := g.c.post(action, h4PageForm(t, page, action))
 			wantStatus(t, resp, http.StatusSeeOther, body)
 		})
 	})

@@ -59,18 +59,20 @@ func TestUsers(t *testing.T) {
 
 	t.Run("remove", func(t *testing.T) {
 		bob, _, _ := e.store.UserByEmail(context.Background(), "bob@example.com")
-		resp, body := c.post("/users/"+itoa64(bob.ID)+"/delete", nil)
+		action := "/users/" + itoa64(bob.ID) + "/delete"
+		_, page := c.get("/users")
+		resp, body := c.post(action, h4PageForm(t, page, action))
 		wantStatus(t, resp, http.StatusSeeOther, body)
 		if _, _, err := e.store.UserByEmail(context.Background(), "bob@example.com"); err == nil {
 			t.Error("bob is still there")
 		}
-		resp, body = c.post("/users/999/delete", nil)
-		wantStatus(t, resp, http.StatusNotFound, body)
+		body = flashAfter(t, c, "/users/999/delete", url.Values{"email": {"nobody@example.com"}})
+		wantContains(t, body, "nobody@example.com was already removed.")
 	})
 
 	t.Run("not yourself, and never the last", func(t *testing.T) {
 		ann, _, _ := e.store.UserByEmail(context.Background(), "ann@example.com")
-		resp, _ := c.post("/users/"+itoa64(ann.ID)+"/delete", nil)
+		resp, _ := c.post("/users/"+itoa64(ann.ID)+"/delete", url.Values{"email": {"ann@example.com"}})
 		wantStatus(t, resp, http.StatusSeeOther, "")
 		_, body := c.get("/users")
 		wantContains(t, body, "You cannot remove yourself")
@@ -156,16 +158,19 @@ func TestSettingsTokens(t *testing.T) {
 	wantContains(t, body, "CI deploy", m[1][:7]+"…")
 
 	tokens, _ := e.store.APITokens(context.Background(), sessionUser(t, e, "ann@example.com"))
-	resp, body = c.post("/settings/tokens/"+itoa64(tokens[0].ID)+"/delete", nil)
+	action := "/settings/tokens/" + itoa64(tokens[0].ID) + "/delete"
+	resp, body = c.post(action, h4PageForm(t, body, action))
 	wantStatus(t, resp, http.StatusSeeOther, body)
 	r, _ = e.api(http.MethodGet, "/api/v1/sites", m[1], "")
 	wantStatus(t, r, http.StatusUnauthorized, "")
 
-	// Someone else's token cannot be revoked.
+	// Someone else's token cannot be revoked, even by a form that names
+	// it as their page would: it answers as a token already gone.
 	other := e.token("bob@example.com")
 	bobTokens, _ := e.store.APITokens(context.Background(), sessionUser(t, e, "bob@example.com"))
-	resp, _ = c.post("/settings/tokens/"+itoa64(bobTokens[0].ID)+"/delete", nil)
-	wantStatus(t, resp, http.StatusNotFound, "")
+	body = flashAfter(t, c, "/settings/tokens/"+itoa64(bobTokens[0].ID)+"/delete", url.Values{
+		"prefix": {bobTokens[0].Prefix}, "created": {itoa64(bobTokens[0].CreatedAt.UnixMilli())}})
+	wantContains(t, body, "That token was already revoked.")
 	r, _ = e.api(http.MethodGet, "/api/v1/sites", other, "")
 	wantStatus(t, r, http.StatusOK, "")
 }

@@ -17,27 +17,21 @@ import (
 // ids are given again after a revocation, and a button on a page drawn
 // before must not revoke the token that has the id now. When the token
 // it names is gone (revoked in another tab, or with a new password) the
-// flash says so. A form without them (a page drawn by an older copylab)
-// names the token by id alone, as it did then.
+// flash says so. A form without them (hand-made, or from a page drawn by
+// an older copylab) revokes nothing: its id alone may be another token's
+// by now.
 func (a *App) tokenRevoke(c *fiber.Ctx) error {
 	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
 	if err != nil {
 		return errNotFound
 	}
 	s := sessionOf(c)
-	created := c.FormValue("created")
-	if created == "" {
-		if err := a.store.DeleteAPIToken(c.UserContext(), s.user.ID, id); err != nil {
-			return err
-		}
-		a.log.Info("api token revoked", "request_id", requestIDOf(c), "user", s.user.Email, "token_id", id)
-		return a.tokenRevoked(c)
+	prefix := c.FormValue("prefix")
+	at, err := strconv.ParseInt(c.FormValue("created"), 10, 64)
+	if prefix == "" || err != nil {
+		return errRevokeUnnamed
 	}
-	at, err := strconv.ParseInt(created, 10, 64)
-	if err != nil {
-		return a.redirectWithFlash(c, "/settings", "ok", "That token was already revoked.")
-	}
-	t, err := a.store.RevokeAPIToken(c.UserContext(), s.user.ID, id, c.FormValue("prefix"), time.UnixMilli(at))
+	t, err := a.store.RevokeAPIToken(c.UserContext(), s.user.ID, id, prefix, time.UnixMilli(at))
 	if errors.Is(err, experiments.ErrNotFound) {
 		return a.redirectWithFlash(c, "/settings", "ok", "That token was already revoked.")
 	}
@@ -45,9 +39,10 @@ func (a *App) tokenRevoke(c *fiber.Ctx) error {
 		return err
 	}
 	a.log.Info("api token revoked", "request_id", requestIDOf(c), "user", s.user.Email, "token_id", t.ID, "name", t.Name)
-	return a.tokenRevoked(c)
-}
-
-func (a *App) tokenRevoked(c *fiber.Ctx) error {
 	return a.redirectWithFlash(c, "/settings", "ok", "Token revoked. Scripts using it can no longer call the API.")
 }
+
+// errRevokeUnnamed answers a Revoke form without the token's prefix and
+// creation time.
+var errRevokeUnnamed = errBadRequest("token_unnamed", "",
+	"This Revoke button did not say which token to revoke, so none was revoked. Reload Settings and press Revoke again.")

@@ -19,28 +19,25 @@ import (
 // removal, and a button on a page drawn before must not remove whoever
 // has the id now. When the user it names is gone (removed by a teammate,
 // or by this button in another tab) the flash says so. A form without
-// the email (a page drawn by an older copylab) names the user by id
-// alone, as it did then.
+// the email (hand-made, or from a page drawn by an older copylab)
+// removes nobody: its id alone may be someone else's by now.
 func (a *App) userRemove(c *fiber.Ctx) error {
 	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
 	if err != nil {
 		return errNotFound
 	}
 	named := strings.TrimSpace(c.FormValue("email"))
-	gone := func() error {
-		if named == "" {
-			return errNotFound
-		}
-		return a.redirectWithFlash(c, "/users", "ok", removedWords(named))
+	if named == "" {
+		return errRemoveUnnamed
 	}
 	s := sessionOf(c)
-	if s != nil && s.user.ID == id && (named == "" || strings.EqualFold(named, s.user.Email)) {
+	if s != nil && s.user.ID == id && strings.EqualFold(named, s.user.Email) {
 		return a.redirectWithFlash(c, "/users", "error", "You cannot remove yourself; ask a teammate to do it.")
 	}
 	r, err := a.store.RemoveUser(c.UserContext(), id, named)
 	switch {
 	case errors.Is(err, experiments.ErrNotFound):
-		return gone()
+		return a.redirectWithFlash(c, "/users", "ok", removedWords(named))
 	case errors.Is(err, experiments.ErrConflict):
 		return a.redirectWithFlash(c, "/users", "error", "The last user cannot be removed: nobody could sign in again.")
 	case err != nil:
@@ -55,6 +52,10 @@ func (a *App) userRemove(c *fiber.Ctx) error {
 		"tokens_revoked", r.TokensRevoked, "invites_cancelled", r.InvitesCancelled)
 	return a.redirectWithFlash(c, "/users", "ok", r.User.Email+" was removed and signed out"+removalWords(r.TokensRevoked, r.InvitesCancelled))
 }
+
+// errRemoveUnnamed answers a Remove form without the user's email.
+var errRemoveUnnamed = errBadRequest("user_unnamed", "email",
+	"This Remove button did not say whom to remove, so nobody was removed. Reload the Users page and press Remove again.")
 
 // removedWords answers a Remove button whose user is already gone. The
 // email is the form's, so it is shown only when it looks like one.

@@ -44,7 +44,9 @@ func TestUserRemoveCancelsInvites(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		resp, body := owner.post("/users/"+itoa64(u.ID)+"/delete", nil)
+		action := "/users/" + itoa64(u.ID) + "/delete"
+		_, page := owner.get("/users")
+		resp, body := owner.post(action, h4PageForm(t, page, action))
 		wantStatus(t, resp, http.StatusSeeOther, body)
 		_, body = owner.get("/users")
 		return body
@@ -115,8 +117,9 @@ func TestUserRemoveVoidsInviteToThem(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	owner.get("/users")
-	resp, body = owner.post("/users/"+itoa64(ana.ID)+"/delete", nil)
+	action := "/users/" + itoa64(ana.ID) + "/delete"
+	_, page := owner.get("/users")
+	resp, body = owner.post(action, h4PageForm(t, page, action))
 	wantStatus(t, resp, http.StatusSeeOther, body)
 	_, body = owner.get("/users")
 	wantContains(t, body, "ana@example.com was removed and signed out.")
