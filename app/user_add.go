@@ -27,7 +27,7 @@ func (a *App) userAdd(c *fiber.Ctx) error {
 		}
 		p.Email, p.Errors = email, errs
 		c.Status(http.StatusUnprocessableEntity)
-		return a.renderUsers(c, p)
+		return render(c, views.Users(p))
 	}
 	if err != nil {
 		return err
@@ -41,5 +41,5 @@ func (a *App) userAdd(c *fiber.Ctx) error {
 	}
 	p.NewEmail, p.NewPassword = u.Email, generated
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return a.renderUsers(c, p)
+	return render(c, views.Users(p))
 }

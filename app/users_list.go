@@ -15,17 +15,7 @@ func (a *App) usersList(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return a.renderUsers(c, p)
-}
-
-// renderUsers renders the Users page with each user's API token count,
-// which the Remove buttons' questions name.
-func (a *App) renderUsers(c *fiber.Ctx, p views.UsersPage) error {
-	tokens, err := a.store.APITokenCounts(c.UserContext())
-	if err != nil {
-		return err
-	}
-	return render(c, views.Users(p, tokens))
+	return render(c, views.Users(p))
 }
 
 func (a *App) usersPage(c *fiber.Ctx) (views.UsersPage, error) {
@@ -46,10 +36,15 @@ func (a *App) usersPage(c *fiber.Ctx) (views.UsersPage, error) {
 			sent[strings.ToLower(inv.InvitedBy)]++
 		}
 	}
+	// Their API tokens: removing the user revokes them too.
+	tokens, err := a.store.APITokenCounts(c.UserContext())
+	if err != nil {
+		return p, err
+	}
 	me := sessionOf(c)
 	for _, u := range users {
 		p.Users = append(p.Users, views.UserRow{ID: u.ID, Email: u.Email, Name: u.Name, Created: u.CreatedAt, Self: me != nil && me.user.ID == u.ID,
-			PendingInvites: sent[strings.ToLower(u.Email)]})
+			PendingInvites: sent[strings.ToLower(u.Email)], Tokens: tokens[u.ID]})
 	}
 	return p, nil
 }

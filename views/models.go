@@ -333,6 +333,7 @@ type UserRow struct {
 	Created        time.Time
 	Self           bool
 	PendingInvites int // invites they sent that still work; removing them cancels these
+	Tokens         int // their API tokens; removing them revokes these
 }
 
 // UsersPage lists the team and has the form that adds a teammate.

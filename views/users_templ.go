@@ -10,22 +10,17 @@ import templruntime "github.com/a-h/templ/runtime"
 
 import "strings"
 
-// TokenCounts is how many API tokens each user has, by user id. Removing
-// a user revokes them (their scripts are refused from then on), and the
-// Remove button's question says so.
-type TokenCounts map[int64]int
-
 // removeConfirm is the question the Remove button asks. It names the
 // user's API tokens and the invite links they sent that still work,
 // since removing the user revokes and cancels those too
 // (Store.RemoveUser).
-func removeConfirm(u UserRow, tokens int) string {
+func removeConfirm(u UserRow) string {
 	var what []string
 	switch {
-	case tokens == 1:
+	case u.Tokens == 1:
 		what = append(what, "their API token")
-	case tokens > 1:
-		what = append(what, "their "+itoa(tokens)+" API tokens")
+	case u.Tokens > 1:
+		what = append(what, "their "+itoa(u.Tokens)+" API tokens")
 	}
 	switch {
 	case u.PendingInvites == 1:
@@ -37,26 +32,14 @@ func removeConfirm(u UserRow, tokens int) string {
 	switch {
 	case len(what) == 0:
 		return q + "."
-	case len(what) == 1 && (tokens == 1 || u.PendingInvites == 1):
+	case len(what) == 1 && (u.Tokens == 1 || u.PendingInvites == 1):
 		return q + ", and " + what[0] + " stops working."
 	}
 	return q + ", and " + strings.Join(what, " and ") + " stop working."
 }
 
-// tokenCount is how many API tokens the user with that id has, of the
-// counts Users was given.
-func tokenCount(counts []TokenCounts, id int64) int {
-	n := 0
-	for _, c := range counts {
-		n += c[id]
-	}
-	return n
-}
-
-// Users lists the team and offers the form that adds a teammate. tokens,
-// when given, counts each user's API tokens for the Remove buttons'
-// questions; without it they name none.
-func Users(p UsersPage, tokens ...TokenCounts) templ.Component {
+// Users lists the team and offers the form that adds a teammate.
+func Users(p UsersPage) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -101,7 +84,7 @@ func Users(p UsersPage, tokens ...TokenCounts) templ.Component {
 				var templ_7745c5c3_Var3 string
 				templ_7745c5c3_Var3, templ_7745c5c3_Err = templ.JoinStringErrs(p.NewEmail)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/users.templ`, Line: 63, Col: 27}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/users.templ`, Line: 46, Col: 27}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var3))
 				if templ_7745c5c3_Err != nil {
@@ -140,7 +123,7 @@ func Users(p UsersPage, tokens ...TokenCounts) templ.Component {
 				var templ_7745c5c3_Var4 string
 				templ_7745c5c3_Var4, templ_7745c5c3_Err = templ.JoinStringErrs(u.Email)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/users.templ`, Line: 78, Col: 17}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/users.templ`, Line: 61, Col: 17}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var4))
 				if templ_7745c5c3_Err != nil {
@@ -158,7 +141,7 @@ func Users(p UsersPage, tokens ...TokenCounts) templ.Component {
 					var templ_7745c5c3_Var5 string
 					templ_7745c5c3_Var5, templ_7745c5c3_Err = templ.JoinStringErrs(u.Name)
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/users.templ`, Line: 80, Col: 40}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/users.templ`, Line: 63, Col: 40}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var5))
 					if templ_7745c5c3_Err != nil {
@@ -195,7 +178,7 @@ func Users(p UsersPage, tokens ...TokenCounts) templ.Component {
 					var templ_7745c5c3_Var6 templ.SafeURL
 					templ_7745c5c3_Var6, templ_7745c5c3_Err = templ.JoinURLErrs(templ.SafeURL("/users/" + itoa64(u.ID) + "/delete"))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/users.templ`, Line: 91, Col: 89}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/users.templ`, Line: 74, Col: 89}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var6))
 					if templ_7745c5c3_Err != nil {
@@ -216,7 +199,7 @@ func Users(p UsersPage, tokens ...TokenCounts) templ.Component {
 					var templ_7745c5c3_Var7 string
 					templ_7745c5c3_Var7, templ_7745c5c3_Err = templ.JoinStringErrs(u.Email)
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/users.templ`, Line: 96, Col: 59}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/users.templ`, Line: 79, Col: 59}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var7))
 					if templ_7745c5c3_Err != nil {
@@ -227,9 +210,9 @@ func Users(p UsersPage, tokens ...TokenCounts) templ.Component {
 						return templ_7745c5c3_Err
 					}
 					var templ_7745c5c3_Var8 string
-					templ_7745c5c3_Var8, templ_7745c5c3_Err = templ.JoinStringErrs(removeConfirm(u, tokenCount(tokens, u.ID)))
+					templ_7745c5c3_Var8, templ_7745c5c3_Err = templ.JoinStringErrs(removeConfirm(u))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/users.templ`, Line: 99, Col: 124}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/users.templ`, Line: 82, Col: 98}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var8))
 					if templ_7745c5c3_Err != nil {
@@ -242,7 +225,7 @@ func Users(p UsersPage, tokens ...TokenCounts) templ.Component {
 					var templ_7745c5c3_Var9 string
 					templ_7745c5c3_Var9, templ_7745c5c3_Err = templ.JoinStringErrs(" " + u.Email)
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/users.templ`, Line: 99, Col: 170}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/users.templ`, Line: 82, Col: 144}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var9))
 					if templ_7745c5c3_Err != nil {
