@@ -61,6 +61,13 @@ func (a *App) passwordChange(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	// Logged as a removal or a revoked token is: whose password changed,
+	// and the tokens that went with it. Never the password.
+	attrs := []any{"request_id", requestIDOf(c), "user", s.user.Email}
+	if revoke {
+		attrs = append(attrs, "tokens_revoked", tokens.Revoked)
+	}
+	a.log.Info("password changed", attrs...)
 	if err := a.startSession(c, s.user); err != nil {
 		return err
 	}
