@@ -27,7 +27,9 @@ func passwordError(pw string) string {
 	case utf8.RuneCountInString(pw) < MinPasswordLen:
 		return fmt.Sprintf("Use at least %d characters.", MinPasswordLen)
 	case len(pw) > MaxPasswordBytes:
-		return fmt.Sprintf("Use at most %d bytes (about %d letters); longer passwords are cut short by bcrypt.", MaxPasswordBytes, MaxPasswordBytes)
+		// Bytes, as bcrypt counts: a letter with an accent takes two,
+		// most other scripts three, so 40 "é" are too many.
+		return fmt.Sprintf("Use at most %d bytes: %d plain letters, fewer with accents or other scripts.", MaxPasswordBytes, MaxPasswordBytes)
 	}
 	return ""
 }
