@@ -28,7 +28,6 @@ func TestFormAddressOpenedAgain(t *testing.T) {
 		{"/sites/" + site.ID + "/settings", "/sites/" + site.ID},
 		{"/experiments/" + x.ID + "/start", "/experiments/" + x.ID},
 		{"/experiments/" + x.ID + "/duplicate", "/experiments/" + x.ID},
-		{"/logout", "/"},
 	} {
 		t.Run(tt.path, func(t *testing.T) {
 			resp, body := c.get(tt.path)

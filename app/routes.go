@@ -55,6 +55,7 @@ func (a *App) routes() {
 	signedOut.Post("/login", a.loginSubmit)
 	signedOut.Get("/setup", a.setupShow)
 	signedOut.Post("/setup", a.setupSubmit)
+	signedOut.Get("/logout", a.logoutShow) // the button, not a sign-out: signed out, /login
 	// Invite links: the token in the path is the secret (invite_show.go).
 	invite := a.group(gz, a.inviteHeaders, a.loadSession, a.checkFormCSRF)
 	invite.Get("/invite/:token", a.inviteShow)
