@@ -18,10 +18,27 @@ import (
 // (HAProxy's option forwardfor) add a header of their own rather than
 // appending to the client's. Hops may carry a port ("203.0.113.7:5123",
 // "[2001:db8::1]:443"), as some load balancers write them. When every hop
-// is a trusted proxy, the leftmost is the client as far as anyone knows;
-// when a hop that matters is not an address, the chain cannot be followed
-// and the peer is the answer.
+// is a trusted proxy, the leftmost is the client as far as anyone knows.
+//
+// When a hop that matters is not an address ("unknown", which Squid writes
+// when it hides its clients, or anything a client made up), the chain
+// cannot be followed and the client is unknownClient. It is not the peer:
+// the peer is the proxy, often on loopback, whose address the public rate
+// limits exempt and --metrics-allow lets read /metrics, and a request that
+// says nothing readable about its client must not get what the proxy's own
+// requests get.
 func (a *App) clientIP(c *fiber.Ctx) string { return a.forwarding(c).client }
+
+// unknownClient is clientIP's answer when the trusted proxies' chain names
+// no address where the client's should be. It is no address, so nothing
+// allows it by address (metrics, loopback exemptions, GeoIP), and it reads
+// plainly in the logs. The per-address limits (limitKey) count every such
+// client under this one key: they cannot be told apart, and whoever can
+// make a hop unreadable must not get a bucket per request, or per proxy.
+// Behind a proxy that hides every client this way, all of its visitors
+// share that bucket, as they would share its address if it were not
+// trusted; the fix is for the proxy to send the client's address.
+const unknownClient = "unknown"
 
 // forwardedBy is what X-Forwarded-For says of a request: the client's
 // address, and how many trusted proxies it came through. The peer is one
@@ -66,7 +83,7 @@ func (a *App) resolveForwarding(c *fiber.Ctx) forwardedBy {
 			}
 			addr, ok := parseHop(hop)
 			if !ok {
-				return forwardedBy{client: peer.String(), proxies: 1}
+				return forwardedBy{client: unknownClient, proxies: 1}
 			}
 			if !a.trustedAddr(addr) {
 				return forwardedBy{client: addr.String(), proxies: 1 + trusted}
