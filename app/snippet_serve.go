@@ -28,7 +28,8 @@ import (
 // The snippet is fetched on every page view of every site that runs
 // copylab, so it is rendered once per site and kept for a few seconds; the
 // app also drops the cache whenever it changes an experiment or a site.
-// Browsers and CDNs may keep it for snippetMaxAge.
+// Browsers and CDNs may keep it for snippetMaxAge, at the plain URL and
+// at the pinned one alike, and then ask again with its ETag.
 const (
 	snippetCacheTTL = 5 * time.Second
 	snippetMaxAge   = "public, max-age=60"
@@ -52,12 +53,16 @@ type snippetCache struct {
 	ttl time.Duration
 	m   map[string]snippetEntry
 	now func() time.Time
+	// cacheControl is what the tag's answers send, snippetMaxAge; tests
+	// shorten it to see a browser's cached tag go stale.
+	cacheControl string
 	// tags outlives the rendered scripts: reset and eviction leave it.
 	tags *tagSightings
 }
 
 func newSnippetCache(ttl time.Duration) *snippetCache {
-	return &snippetCache{ttl: ttl, m: map[string]snippetEntry{}, now: time.Now, tags: newTagSightings(time.Now())}
+	return &snippetCache{ttl: ttl, m: map[string]snippetEntry{}, now: time.Now, cacheControl: snippetMaxAge,
+		tags: newTagSightings(time.Now())}
 }
 
 func (sc *snippetCache) get(key string) (snippetEntry, bool) {
@@ -155,22 +160,24 @@ func (a *App) snippetServe(c *fiber.Ctx) error {
 	// real site counts, a 304 and the pinned URL's redirect included,
 	// except copylab simulate's (tagSeen.saw).
 	e.seen.saw(a.snippets.tags.clock(c), c)
-	if pinned {
-		if pin != e.hash {
-			// The pinned version is gone (an experiment started or stopped
-			// since): send the current one rather than nothing.
-			c.Set(fiber.HeaderCacheControl, snippetMaxAge)
-			c.Set("X-Copylab", "pinned version is outdated")
-			current := "/s/" + key + ".js"
-			if guard {
-				current += "?guard=1"
-			}
-			return c.Redirect(current, fiber.StatusFound)
+	if pinned && pin != e.hash {
+		// The pinned version is gone (an experiment started or stopped
+		// since): send the current one rather than nothing.
+		c.Set(fiber.HeaderCacheControl, a.snippets.cacheControl)
+		c.Set("X-Copylab", "pinned version is outdated")
+		current := "/s/" + key + ".js"
+		if guard {
+			current += "?guard=1"
 		}
-		c.Set(fiber.HeaderCacheControl, "public, max-age=31536000, immutable")
-	} else {
-		c.Set(fiber.HeaderCacheControl, snippetMaxAge)
+		return c.Redirect(current, fiber.StatusFound)
 	}
+	// The pinned URL is cached no longer than the plain one, though its
+	// bytes never change: a stopped or paused test must reach a returning
+	// visitor within snippetMaxAge, and only a browser that asks again
+	// gets the redirect above, which the integrity hash refuses. Cached
+	// for good (immutable), a browser ran the stopped test's variant for a
+	// year. Asking again costs a 304 (the ETag below) while it is current.
+	c.Set(fiber.HeaderCacheControl, a.snippets.cacheControl)
 	// Weak: the same version is sent plain or gzipped, byte-different
 	// representations of one content.
 	etag := `W/"` + e.hash + `"`
