@@ -1,6 +1,7 @@
 package experiments
 
 import (
+	"net/netip"
 	"net/url"
 	"strings"
 )
@@ -70,7 +71,11 @@ func ParseUserAgent(userAgent string) UserAgent {
 }
 
 // RefDomain returns the host of a referrer URL, lowercased and without a
-// leading "www.", or "" when there is none.
+// leading "www.", or "" when there is none. The page sends the referrer,
+// and anyone can send the page's events, so a host that is no host as
+// browsers send one (WebHost: markup, direction or zero-width characters,
+// Unicode not in its xn-- form, a name too long) is no referrer either:
+// it would be shown among the referring sites.
 func RefDomain(ref string) string {
 	ref = strings.TrimSpace(ref)
 	if ref == "" {
@@ -85,7 +90,42 @@ func RefDomain(ref string) string {
 		return ""
 	}
 	host := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
+	if !WebHost(host) {
+		return ""
+	}
 	return strings.TrimPrefix(host, "www.")
+}
+
+// maxHostName is the longest host name DNS can carry, in characters
+// (RFC 1035's 255 bytes on the wire, less the first length and the root).
+const maxHostName = 253
+
+// WebHost reports whether host, in lower case and without brackets or a
+// port, is a host as browsers write one in a URL: an IP address, or a name
+// of at most 253 characters whose dot-separated labels are 1 to 63 of
+// a-z, 0-9, hyphens and underscores, with one trailing dot allowed (the
+// root). Browsers send an internationalized name in its xn-- form, so any
+// other character (markup, spaces, bidi or zero-width characters, Unicode
+// letters) is not a host: such a name comes from a hand-made request.
+func WebHost(host string) bool {
+	if addr, err := netip.ParseAddr(host); err == nil {
+		return addr.Zone() == ""
+	}
+	host = strings.TrimSuffix(host, ".")
+	if host == "" || len(host) > maxHostName {
+		return false
+	}
+	for label := range strings.SplitSeq(host, ".") {
+		if label == "" || len(label) > 63 {
+			return false
+		}
+		for _, r := range label {
+			if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // normalizeCountry keeps a two-letter ISO country code, uppercased, and
