@@ -169,7 +169,7 @@ func (in *Ingester) parse(ctx context.Context, body []byte, meta RequestMeta) (*
 	if w.Site == "" {
 		return nil, badRequest(CodeRequired, "site", "Send the site key as \"site\".")
 	}
-	if n := utf8.RuneCountInString(w.Visitor); w.Visitor == "" || n > MaxVisitorLen || !printable(w.Visitor) {
+	if n := utf8.RuneCountInString(w.Visitor); w.Visitor == "" || n > MaxVisitorLen || !visitorID(w.Visitor) {
 		return nil, badRequest(CodeInvalidVisitor, "visitor", "The visitor id must be 1 to %d printable characters.", MaxVisitorLen)
 	}
 	if len(w.Events) == 0 {
@@ -381,6 +381,26 @@ func printable(s string) bool {
 		}
 	}
 	return true
+}
+
+// visitorID reports whether s is printable characters as a visitor id
+// must be: something besides spaces, and none of the characters that
+// print nothing yet change what the text around them looks like (format
+// characters: zero-width spaces and joiners, direction marks, overrides
+// and isolates, the byte-order mark, the soft hyphen), nor line or
+// paragraph separators. With them, one id can look like another, or like
+// none, wherever ids are shown, logged or exported.
+func visitorID(s string) bool {
+	blank := true
+	for _, r := range s {
+		if r == utf8.RuneError || unicode.IsControl(r) || unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp) {
+			return false
+		}
+		if !unicode.IsSpace(r) {
+			blank = false
+		}
+	}
+	return !blank
 }
 
 func clip(s string, n int) string {
