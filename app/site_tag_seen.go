@@ -27,6 +27,16 @@ func (a *App) loadTagSightings(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	// The site's domain sorts its pages into its own and the others
+	// (tagSeen.place); snippetFor keeps it current after this.
+	sites, err := a.store.Sites(ctx)
+	if err != nil {
+		return err
+	}
+	domains := make(map[string]string, len(sites))
+	for _, site := range sites {
+		domains[site.Key] = site.Domain
+	}
 	t := a.snippets.tags
 	t.since = since
 	for _, st := range tags {
@@ -37,8 +47,11 @@ func (a *App) loadTagSightings(ctx context.Context) error {
 		last := st.Loaded.Unix()
 		s.last.Store(last)
 		s.mu.Lock()
-		for i, p := range st.Pages[:min(len(st.Pages), tagPagesKept)] { // newest first
-			s.pages[i] = tagPage{origin: p.Origin, at: p.At.Unix()}
+		s.domain = domains[st.Key]
+		// Newest first: each kind of page (on the site's domain or not)
+		// keeps its newest, as the tag's handler does (tagSeen.place).
+		for _, p := range st.Pages {
+			s.place(tagPage{origin: p.Origin, at: p.At.Unix()})
 		}
 		s.mu.Unlock()
 		a.tagsSaved[st.Key] = last

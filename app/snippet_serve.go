@@ -262,8 +262,10 @@ func (a *App) snippetFor(ctx context.Context, key string, guard bool) (snippetEn
 		return snippetEntry{}, err
 	}
 	sri := sha512.Sum384(raw)
+	seen := a.snippets.tags.of(key)
+	seen.setDomain(site.Domain) // renewed with each render: an edited domain counts within snippetCacheTTL
 	e := snippetEntry{raw: raw, gz: gz.Bytes(), hash: hex.EncodeToString(sum[:])[:snippetHashLen],
-		sri: "sha384-" + base64.StdEncoding.EncodeToString(sri[:]), seen: a.snippets.tags.of(key)}
+		sri: "sha384-" + base64.StdEncoding.EncodeToString(sri[:]), seen: seen}
 	a.snippets.put(cacheKey, e)
 	return e, nil
 }
@@ -438,8 +440,9 @@ func (a *App) snippetConfigServe(c *fiber.Ctx, key string) error {
 var errUnknownSite = newHTTPError(404, "unknown_site", "No site has this key.")
 
 // tagPagesKept is how many pages (origins) copylab remembers a site's tag
-// being loaded on: enough for a site, its www twin, staging and a
-// developer's machine.
+// being loaded on, on the site's own domain (its www twin, http and
+// https) and, apart, anywhere else (staging, a developer's machine):
+// enough of each.
 const tagPagesKept = 4
 
 // tagSightings is what copylab has seen of each site's tag being fetched,
@@ -505,10 +508,26 @@ func (t *tagSightings) seen(key string) (time.Time, []tagPage) {
 // request's own time, requestSecond): only the first fetch of each second
 // (by CompareAndSwap) reads its headers and takes the lock, so the record
 // is at most a second behind.
+//
+// The page origins come from the request's Referer or Origin, which
+// anyone can forge: curl with four made-up Referers used to push the
+// site's own page out of the four kept, and the site page then showed the
+// tag as loaded only elsewhere. So the pages on the site's domain
+// (pageOnSite) and the others each keep up to tagPagesKept places, and a
+// page of one kind never takes the place of the other kind's.
 type tagSeen struct {
-	last  atomic.Int64 // Unix second of the last fetch recorded; 0: none
-	mu    sync.Mutex
-	pages [tagPagesKept]tagPage
+	last   atomic.Int64 // Unix second of the last fetch recorded; 0: none
+	mu     sync.Mutex
+	domain string // the site's, as stored (setDomain)
+	pages  [2 * tagPagesKept]tagPage
+}
+
+// setDomain tells the record the site's domain, which sorts its pages
+// into the site's own and the others (place).
+func (s *tagSeen) setDomain(domain string) {
+	s.mu.Lock()
+	s.domain = domain
+	s.mu.Unlock()
 }
 
 // tagPage is a page origin the tag was loaded on, and when last.
@@ -547,17 +566,48 @@ func (s *tagSeen) record(now int64, c *fiber.Ctx) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	oldest := 0
-	for i, p := range s.pages {
-		if p.origin == origin {
-			s.pages[i].at = now
+	s.place(tagPage{origin: origin, at: now})
+}
+
+// place keeps page p, under s.mu: a known page's time moves on; a new one
+// takes a free place while its kind (on the site's domain or not) has
+// fewer than tagPagesKept pages, and otherwise the place of the oldest of
+// its own kind, if it is newer than that. Only when the other kind holds
+// more than its share (the site's domain changed since) does a page take
+// the place of the other kind's oldest.
+func (s *tagSeen) place(p tagPage) {
+	own := pageOnSite(p.origin, s.domain)
+	free, kin, oldestKin, oldestOther := -1, 0, -1, -1
+	for i, q := range s.pages {
+		switch {
+		case q.origin == p.origin:
+			s.pages[i].at = max(q.at, p.at)
 			return
-		}
-		if p.at < s.pages[oldest].at {
-			oldest = i
+		case q.origin == "":
+			if free < 0 {
+				free = i
+			}
+		case pageOnSite(q.origin, s.domain) == own:
+			kin++
+			if oldestKin < 0 || q.at < s.pages[oldestKin].at {
+				oldestKin = i
+			}
+		default:
+			if oldestOther < 0 || q.at < s.pages[oldestOther].at {
+				oldestOther = i
+			}
 		}
 	}
-	s.pages[oldest] = tagPage{origin: origin, at: now}
+	switch {
+	case kin >= tagPagesKept:
+		if p.at > s.pages[oldestKin].at {
+			s.pages[oldestKin] = p
+		}
+	case free >= 0:
+		s.pages[free] = p
+	default: // kin < tagPagesKept, so the other kind holds more than its share
+		s.pages[oldestOther] = p
+	}
 }
 
 // snapshot is seen for one site.
