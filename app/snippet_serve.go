@@ -637,11 +637,12 @@ const maxPageOrigin = 300
 // browser sends at least this under its default referrer policy
 // (strict-origin-when-cross-origin), and the Origin header where the tag
 // is loaded with crossorigin (the pinned tag). It is outside input: only
-// an http or https URL whose host is a name as browsers send it (letters,
-// digits, dots, hyphens, underscores: IDNs come as xn--), an IPv4 or an
-// IPv6 address, with a port or not, is kept, in lower case; anything else
-// (no header, "null", another scheme, user info, a host with other
-// characters) gives "".
+// an http or https URL whose host is a host as browsers send it
+// (experiments.WebHost, the rule the events' referrers follow too: a
+// name in labels of letters, digits, hyphens and underscores, IDNs as
+// xn--, or an IP address), with a port or not, is kept, in lower case;
+// anything else (no header, "null", another scheme, user info, a host
+// with other characters) gives "".
 func pageOrigin(raw string) string {
 	scheme, rest, ok := strings.Cut(raw, "://")
 	scheme = strings.ToLower(scheme)
@@ -659,10 +660,8 @@ func pageOrigin(raw string) string {
 	if err != nil || u.Hostname() == "" || u.Host != rest {
 		return ""
 	}
-	for _, r := range u.Hostname() {
-		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '.' || r == '-' || r == '_' || r == ':') {
-			return ""
-		}
+	if !experiments.WebHost(u.Hostname()) {
+		return ""
 	}
 	if p := u.Port(); p != "" {
 		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
