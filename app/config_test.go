@@ -102,7 +102,7 @@ func TestClientIP(t *testing.T) {
 		{"", "", "0.0.0.0|"},
 		{"203.0.113.9", "de", "203.0.113.9|DE"},
 		{"1.2.3.4, 203.0.113.9, 10.1.2.3", "", "203.0.113.9|"}, // the leftmost is whatever the client claimed
-		{"garbage", "XX1", "0.0.0.0|"},
+		{"garbage", "XX1", "unknown|"},
 	}
 	for _, tt := range tests {
 		req := newRequest("GET", "/test-ip", nil)

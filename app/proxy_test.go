@@ -29,11 +29,11 @@ func TestClientIPChain(t *testing.T) {
 		{"IPv6 in brackets", []string{"0.0.0.0"}, []string{"[2001:db8::1]"}, "2001:db8::1"},
 		{"IPv4-mapped IPv6 is IPv4", []string{"0.0.0.0"}, []string{"::ffff:203.0.113.7"}, "203.0.113.7"},
 		{"every hop trusted: the leftmost", []string{"0.0.0.0", "10.0.0.0/8"}, []string{"10.0.0.1, 10.0.0.2"}, "10.0.0.1"},
-		{"garbage where it matters: the peer", []string{"0.0.0.0"}, []string{"203.0.113.7, unknown"}, "0.0.0.0"},
+		{"garbage where it matters: unknown", []string{"0.0.0.0"}, []string{"203.0.113.7, unknown"}, "unknown"},
 		{"garbage left of the client is never read", []string{"0.0.0.0"}, []string{"<script>, 203.0.113.7"}, "203.0.113.7"},
 		{"empty entries skipped", []string{"0.0.0.0"}, []string{"203.0.113.7, ,"}, "203.0.113.7"},
 		{"no header from a trusted peer: the peer", []string{"0.0.0.0"}, nil, "0.0.0.0"},
-		{"zones are not addresses", []string{"0.0.0.0"}, []string{"fe80::1%eth0"}, "0.0.0.0"},
+		{"zones are not addresses", []string{"0.0.0.0"}, []string{"fe80::1%eth0"}, "unknown"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
