@@ -53,6 +53,13 @@ func FuzzIngest(f *testing.F) {
 			`{"id":"0190a5c4-7b2e-7def-8a3b-1c2d3e4f5a7a","type":"recording","experiment":"` + x + `","variant":"b","recorder":"hotjar","session":{"\ud800":"` + "\xff" + `"}}],"visitor":"v15"}`),
 		[]byte(`{"site":"` + key + `","events":[{"id":"0190a5c4-7b2e-7def-8a3b-1c2d3e4f5a7b","type":"recording","experiment":"` + x + `","variant":"b","recorder":"custom","session":"\ud800","\udc00":1}],"visitor":"v\ud800"}`),
 		[]byte(`{"site":"` + key + `","visitor":"v16","events":[{"id":"0190a5c4-7b2e-7def-8a3b-1c2d3e4f5a7c","type":"recording","experiment":"` + x + `","variant":"b","recorder":"clarity","session":"` + "u/\xc3" + `"},{"id":"\ud800"}]}`),
+		// Visitor ids of spaces or invisible characters (refused), and
+		// referrers whose host is not a host (kept as no referrer).
+		[]byte(`{"site":"` + key + `","visitor":"   ","events":[]}`),
+		[]byte(`{"site":"` + key + `","visitor":"\u200b","events":[]}`),
+		[]byte(`{"site":"` + key + `","visitor":"\u202e1-rotisiv","events":[{"id":"0190a5c4-7b2e-7def-8a3b-1c2d3e4f5a7d","type":"exposure","experiment":"` + x + `","variant":"b"}]}`),
+		[]byte(`{"site":"` + key + `","visitor":"v17","events":[{"id":"0190a5c4-7b2e-7def-8a3b-1c2d3e4f5a7e","type":"exposure","experiment":"` + x + `","variant":"b","ref":"https://\u202emoc.elgoog/"},` +
+			`{"id":"0190a5c4-7b2e-7def-8a3b-1c2d3e4f5a7f","type":"exposure","experiment":"` + x + `","variant":"b","ref":"https://a..b/"}]}`),
 	}
 	for _, s := range seeds {
 		f.Add(s)
