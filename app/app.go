@@ -3,19 +3,15 @@ package app
 import (
 	"context"
 	"crypto/rand"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"net/netip"
 	"net/url"
-	"strconv"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/valyala/fasthttp"
 	"golang.org/x/crypto/bcrypt"
 
 	"copylab/app/geo"
@@ -180,8 +176,8 @@ func newApp(cfg Config, store *experiments.Store, ing *experiments.Ingester, opt
 		DisablePreParseMultipartForm: true,
 	})
 	a.fiber.Server().FormValueFunc = bodyFormValue // form fields from the body only (forms.go)
-	a.fiber.Server().ErrorHandler = keepRequestLine(a.fiber.Server().ErrorHandler)
-	keepBodyTargets(a.fiber.Server()) // middleware.go
+	// The server's own refusals, in the format of the path (middleware.go).
+	keepRequestLines(a.fiber.Server())
 	a.initOps()
 	a.routes()
 	return a, nil
@@ -193,50 +189,6 @@ func (a *App) Fiber() *fiber.App { return a.fiber }
 // SetupURL is the one-time link that creates the first account.
 func (a *App) SetupURL() string {
 	return a.cfg.PublicURL + "/setup?token=" + a.setupToken
-}
-
-// keepRequestLine wraps the HTTP server's error handler, which Fiber
-// hands to handleError, so that a request whose headers overflow the read
-// buffer is answered in its path's format (JSON on /e and the API) rather
-// than as a page: fasthttp forgets the request line it had read before it
-// reports the overflow, and it survives only in the error's text, which
-// quotes the start of the buffer (fasthttp's headerErrorMsg). Should that
-// text change, the answer is the page it was before.
-func keepRequestLine(next func(*fasthttp.RequestCtx, error)) func(*fasthttp.RequestCtx, error) {
-	return func(ctx *fasthttp.RequestCtx, err error) {
-		if small := (*fasthttp.ErrSmallBuffer)(nil); errors.As(err, &small) {
-			if method, target := requestLineOf(err.Error()); target != "" {
-				ctx.Request.Header.SetMethod(method)
-				ctx.Request.SetRequestURI(target)
-			}
-		}
-		next(ctx, err)
-	}
-}
-
-// requestLineOf is the method and target of the request line quoted at
-// the end of fasthttp's error msg (", contents: "GET /e HTTP/1.1\r\n…"),
-// or "" and "" when msg quotes none. A target cut short by the quote's
-// length is returned as far as it goes.
-func requestLineOf(msg string) (method, target string) {
-	_, quoted, ok := strings.Cut(msg, ", contents: ")
-	if !ok {
-		return "", ""
-	}
-	q, err := strconv.QuotedPrefix(quoted)
-	if err != nil {
-		return "", ""
-	}
-	start, err := strconv.Unquote(q)
-	if err != nil {
-		return "", ""
-	}
-	line, _, _ := strings.Cut(start, "\r\n")
-	fields := strings.Fields(line)
-	if len(fields) < 2 {
-		return "", ""
-	}
-	return fields[0], fields[1]
 }
 
 func randomBytes(n int) []byte {

@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -187,115 +189,252 @@ func (a *App) country(c *fiber.Ctx) string {
 	return v
 }
 
-// keepBodyTargets makes the HTTP server's refusal of a chunked body it
-// could not read answer in the format of the path the body was sent to:
-// JSON with the CORS headers and X-Copylab reason on POST /e, JSON on the
-// API. fasthttp resets the whole request when reading its body fails
-// (Request.ReadBody: a chunked body found over the BodyLimit only once
-// read, or one whose chunks are malformed), so handleError would see the
-// path "/" and answer a site's script with an error page it cannot read.
-// A body with a Content-Length over the limit is refused before that
-// reset and keeps its request line, and one that breaks off has no reader
-// left for the answer; the tag always sends a length, so the events path
-// takes no lock and makes no allocation here.
+// keepRequestLines makes the HTTP server's own refusals — headers it cannot
+// parse or that overflow the read buffer, a body it cannot read or that is
+// over the limit, a request that does not arrive in time — answer in the
+// format of the path the request line named: JSON with the CORS headers
+// and the X-Copylab reason on POST /e, JSON on the API, the tag's comment
+// on /s/, the error page elsewhere. fasthttp resets the whole request
+// before it hands such an error to its ErrorHandler (RequestHeader.Read on
+// bad headers, Request.ReadBody on a bad or late body), so handleError
+// would see "GET /" and answer a site's script with a page it cannot read.
 //
-// So the server keeps the method and path of each chunked request until
-// its body is read, under the request header fasthttp reuses for every
-// request of a pooled context, and puts them back on a request it refuses
-// for its body. Only such a refusal (ErrBodyTooLarge or ErrBrokenChunk, on
-// a request that was reset) reads them: a line left by a client that hung
-// up before its body is never read for a later connection's malformed
-// headers or timeout, which fail before their own line could be kept. A
-// line is kept under the header's address, not a pointer to it, so that
-// it does not keep the context (some 38 KB) alive, and holds at most the
-// path's first 256 bytes, which is all the format depends on.
+// The line comes back from one of two places:
+//   - Headers that fail: fasthttp's error quotes the start of the buffer
+//     (its headerErrorMsg), and the request line is read back from it
+//     when it is complete (requestLineOf). Should that text change, the
+//     answer is the page it was before.
+//   - A body that fails: the server keeps the method and path of every
+//     request with a body (a length or chunks) from the moment its headers
+//     are read (HeaderReceived) until its handler runs or it is refused.
 //
-// keepBodyTargets wraps srv's HeaderReceived, Handler and ErrorHandler:
-// call it once, after those are set and before serving.
-func keepBodyTargets(srv *fasthttp.Server) {
-	bt := &bodyTargets{}
-	handler, onError := srv.Handler, srv.ErrorHandler
-	srv.HeaderReceived = bt.headerReceived
-	srv.Handler = func(ctx *fasthttp.RequestCtx) {
-		// A chunked body that was read (an empty one reads as length 0).
-		// A request with a length kept nothing: no lock for it.
-		if ctx.Request.Header.ContentLength() <= 0 {
-			bt.take(&ctx.Request.Header)
+// A line is kept under the address of the request header, which fasthttp
+// reuses for every request of a pooled context: an address, not a
+// pointer, so that it does not keep the context (some 38 KB) alive. It
+// holds at most the path's first 256 bytes, which is all the format
+// depends on, and the events path's own line ("POST /e") allocates
+// nothing: a request with a body costs a lock when its headers are read
+// and one when its handler runs, and every request one as it starts
+// (ConnState, below).
+//
+// A kept line can outlive its request: a client that hangs up at a chunk
+// boundary, or before it reads 100 Continue, ends the connection with no
+// handler or refusal to take it, and the pooled context then serves
+// another connection. Such a line is never read for that connection's
+// request. Every request whose headers are read replaces or drops the line
+// under its header, so once a request's headers are read only its own
+// line can be there; headers that fail are answered from their own text;
+// and the one refusal that comes before any header, a new connection that
+// sends nothing in time (408), is told apart by the server's ConnState: a
+// connection that never went active sent no request line.
+//
+// A POST /e over its 64 KiB that asks for 100 Continue is refused at once
+// with /e's 413, instead of being told to send its body first.
+//
+// keepRequestLines wraps srv's HeaderReceived, ConnState, Handler and
+// ErrorHandler: call it once, after those are set and before serving.
+func keepRequestLines(srv *fasthttp.Server) {
+	rl := &requestLines{active: map[net.Conn]struct{}{}}
+	handler, onError, onState := srv.Handler, srv.ErrorHandler, srv.ConnState
+	srv.HeaderReceived = rl.headerReceived
+	srv.ConnState = func(c net.Conn, st fasthttp.ConnState) {
+		rl.connState(c, st)
+		if onState != nil {
+			onState(c, st)
 		}
+	}
+	srv.Handler = func(ctx *fasthttp.RequestCtx) {
+		rl.take(&ctx.Request.Header) // its body was read: nothing left to refuse
 		handler(ctx)
 	}
 	srv.ErrorHandler = func(ctx *fasthttp.RequestCtx, err error) {
-		if refusedBody(ctx, err) {
-			if line, ok := bt.take(&ctx.Request.Header); ok {
-				ctx.Request.Header.SetMethod(line.method)
-				ctx.Request.SetRequestURI(line.path)
-			}
+		if line, ok := rl.refused(ctx, err); ok {
+			ctx.Request.Header.SetMethod(line.method)
+			ctx.Request.SetRequestURI(line.path)
 		}
 		onError(ctx, err)
 	}
 }
 
-// refusedBody tells whether err refused a chunked request's body after
-// fasthttp reset the request (its length reads 0 then; a Content-Length
-// body over the limit is refused with its length and line intact).
-func refusedBody(ctx *fasthttp.RequestCtx, err error) bool {
-	var broken fasthttp.ErrBrokenChunk
-	return ctx.Request.Header.ContentLength() == 0 &&
-		(errors.Is(err, fasthttp.ErrBodyTooLarge) || errors.As(err, &broken))
-}
-
-// bodyTargets is keepBodyTargets' memory: a request line per request
-// header's address.
-type bodyTargets struct {
-	n  atomic.Int32 // len(m), read without the lock when nothing is kept
-	mu sync.Mutex
-	m  map[uintptr]requestLine
+// requestLines is keepRequestLines' memory: a request line per request
+// header's address, and the connections that have sent a request.
+type requestLines struct {
+	n      atomic.Int32 // len(m), read without the lock when nothing is kept
+	mu     sync.Mutex
+	m      map[uintptr]requestLine
+	active map[net.Conn]struct{}
 }
 
 type requestLine struct{ method, path string }
 
-// maxBodyTargets bounds the lines that clients who hang up in the middle
-// of a body leave behind (no handler runs to take them): at most some
-// 300 bytes each.
-const maxBodyTargets = 4096
+// maxKeptLines bounds the lines that clients who hang up in the middle of
+// a body leave behind (no handler runs to take them): at most some 300
+// bytes each. Past it the memory starts afresh, and a request whose line
+// went with it is refused as a page.
+const maxKeptLines = 4096
 
 // maxKeptPath is how much of a path a kept line holds.
 const maxKeptPath = 256
 
 // headerReceived runs once a request's headers are read, before its body.
-func (bt *bodyTargets) headerReceived(h *fasthttp.RequestHeader) fasthttp.RequestConfig {
-	if h.ContentLength() == -1 { // chunked
-		path := h.RequestURI()
-		if i := bytes.IndexAny(path, "?#"); i >= 0 {
-			path = path[:i]
+func (rl *requestLines) headerReceived(h *fasthttp.RequestHeader) fasthttp.RequestConfig {
+	if cl := h.ContentLength(); cl <= 0 && cl != -1 { // no body to read: nothing can fail now
+		if rl.n.Load() > 0 {
+			rl.take(h) // a line an earlier connection left here
 		}
-		if len(path) > maxKeptPath {
-			path = path[:maxKeptPath]
-		}
-		line := requestLine{string(h.Method()), string(path)}
-		bt.mu.Lock()
-		if bt.m == nil || len(bt.m) >= maxBodyTargets {
-			bt.m = map[uintptr]requestLine{}
-		}
-		bt.m[uintptr(unsafe.Pointer(h))] = line
-		bt.n.Store(int32(len(bt.m)))
-		bt.mu.Unlock()
+		return fasthttp.RequestConfig{}
+	}
+	line := lineOf(h)
+	rl.mu.Lock()
+	if rl.m == nil || len(rl.m) >= maxKeptLines {
+		rl.m = map[uintptr]requestLine{}
+	}
+	rl.m[uintptr(unsafe.Pointer(h))] = line
+	rl.n.Store(int32(len(rl.m)))
+	rl.mu.Unlock()
+	if h.ContentLength() > maxEventBody && routedPath(line.path) == "/e" && len(h.Peek(fasthttp.HeaderExpect)) > 0 {
+		// Events over /e's own limit that wait for 100 Continue: refused
+		// with /e's 413 before the body is read (ContinueReadBody checks
+		// the length first), and without the 100 Continue that would ask
+		// the client to send it, as RFC 9110 lets a server answer with the
+		// final status instead. Without the expectation, the body is read
+		// up to the app's limit and eventsPost refuses it the same way.
+		h.Del(fasthttp.HeaderExpect)
+		return fasthttp.RequestConfig{MaxRequestBodySize: maxEventBody}
 	}
 	return fasthttp.RequestConfig{} // the server's own limits and timeouts
 }
 
+// lineOf is h's method and path (its query left out, cut to maxKeptPath).
+// The events path and the usual methods are constants: they allocate
+// nothing.
+func lineOf(h *fasthttp.RequestHeader) requestLine {
+	var line requestLine
+	switch m := h.Method(); string(m) {
+	case fasthttp.MethodPost:
+		line.method = fasthttp.MethodPost
+	case fasthttp.MethodPut:
+		line.method = fasthttp.MethodPut
+	case fasthttp.MethodPatch:
+		line.method = fasthttp.MethodPatch
+	case fasthttp.MethodDelete:
+		line.method = fasthttp.MethodDelete
+	case fasthttp.MethodGet:
+		line.method = fasthttp.MethodGet
+	default:
+		line.method = string(m)
+	}
+	path := h.RequestURI()
+	if i := bytes.IndexAny(path, "?#"); i >= 0 {
+		path = path[:i]
+	}
+	if len(path) > maxKeptPath {
+		path = path[:maxKeptPath]
+	}
+	if string(path) == "/e" {
+		line.path = "/e"
+	} else {
+		line.path = string(path)
+	}
+	return line
+}
+
 // take returns and forgets h's request line, if one is kept.
-func (bt *bodyTargets) take(h *fasthttp.RequestHeader) (requestLine, bool) {
-	if bt.n.Load() == 0 {
+func (rl *requestLines) take(h *fasthttp.RequestHeader) (requestLine, bool) {
+	if rl.n.Load() == 0 {
 		return requestLine{}, false
 	}
 	k := uintptr(unsafe.Pointer(h))
-	bt.mu.Lock()
-	defer bt.mu.Unlock()
-	line, ok := bt.m[k]
+	rl.mu.Lock()
+	defer rl.mu.Unlock()
+	line, ok := rl.m[k]
 	if ok {
-		delete(bt.m, k)
-		bt.n.Store(int32(len(bt.m)))
+		delete(rl.m, k)
+		rl.n.Store(int32(len(rl.m)))
 	}
 	return line, ok
+}
+
+// connState notes the connections that have sent (the start of) a request.
+func (rl *requestLines) connState(c net.Conn, st fasthttp.ConnState) {
+	switch st {
+	case fasthttp.StateActive:
+		rl.mu.Lock()
+		rl.active[c] = struct{}{}
+		rl.mu.Unlock()
+	case fasthttp.StateClosed, fasthttp.StateHijacked:
+		rl.mu.Lock()
+		delete(rl.active, c)
+		rl.mu.Unlock()
+	}
+}
+
+// refused is the request line of a request the server refused with err,
+// when the server reset the request and the line can be known: from the
+// error's text when its headers failed, or as kept when its body did.
+func (rl *requestLines) refused(ctx *fasthttp.RequestCtx, err error) (requestLine, bool) {
+	kept, ok := rl.take(&ctx.Request.Header) // forgotten in every case
+	if len(ctx.Request.Header.RawHeaders()) > 0 {
+		// Not reset: the request still has its own line (a body whose
+		// length is over the limit, a target the server could not parse).
+		return requestLine{}, false
+	}
+	if headersFailed(err) {
+		method, target := requestLineOf(err.Error())
+		return requestLine{method, target}, target != ""
+	}
+	if !ok {
+		return requestLine{}, false
+	}
+	rl.mu.Lock()
+	_, sent := rl.active[ctx.Conn()]
+	rl.mu.Unlock()
+	return kept, sent // a new connection's 408 for sending nothing: an earlier connection's line
+}
+
+// headersFailed tells whether err is fasthttp's refusal of a request's
+// headers (RequestHeader.Read), whose text quotes them.
+func headersFailed(err error) bool {
+	var small *fasthttp.ErrSmallBuffer
+	return errors.As(err, &small) || strings.HasPrefix(err.Error(), "error when reading request headers")
+}
+
+// requestLineOf is the method and target of the request line quoted at
+// the end of fasthttp's error msg (", contents: "GET /e HTTP/1.1\r\n…"),
+// or "" and "" when msg quotes no complete one. A line is complete when
+// its end is quoted, or when the quote itself was cut (a buffer over 400
+// bytes is quoted as its first and last 200): a target cut short there is
+// returned as far as it goes.
+func requestLineOf(msg string) (method, target string) {
+	_, quoted, ok := strings.Cut(msg, ", contents: ")
+	if !ok {
+		return "", ""
+	}
+	q, err := strconv.QuotedPrefix(quoted)
+	if err != nil {
+		return "", ""
+	}
+	start, err := strconv.Unquote(q)
+	if err != nil {
+		return "", ""
+	}
+	line, _, ended := strings.Cut(start, "\n")
+	if !ended && !strings.HasPrefix(quoted[len(q):], "...") {
+		return "", "" // the line had not all arrived
+	}
+	fields := strings.Fields(line)
+	if len(fields) < 2 || !isToken(fields[0]) || !(strings.HasPrefix(fields[1], "/") || strings.HasPrefix(fields[1], "http")) {
+		return "", ""
+	}
+	return fields[0], fields[1]
+}
+
+// isToken tells whether s is a plausible method: upper-case ASCII letters.
+func isToken(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 'A' || s[i] > 'Z' {
+			return false
+		}
+	}
+	return s != ""
 }
