@@ -2,12 +2,14 @@ package app
 
 import (
 	"errors"
+	"fmt"
 	"log/slog"
 	"math"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf16"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -153,10 +155,12 @@ const (
 // (routes.go): the tag, its JSON config and events. audienceOf sorts the
 // JSON config with the API, whose error format it shares.
 func isPublicPath(path string) bool {
+	path = oneLeadingSlash(path)
 	return routedPath(path) == "/e" || strings.HasPrefix(path, "/s/")
 }
 
 func audienceOf(path string) audience {
+	path = oneLeadingSlash(path)
 	routed := routedPath(path)
 	switch {
 	case path == "/api" || strings.HasPrefix(path, "/api/"):
@@ -169,6 +173,18 @@ func audienceOf(path string) audience {
 		return forSnippet
 	}
 	return forPages
+}
+
+// oneLeadingSlash is path with its leading slashes made one. The router
+// does not match //e or //s/KEY.js (a base URL with a trailing slash,
+// joined to "/e"), and they are not routed to /e or the tag; but their 404
+// comes in the format of the path they meant, so that a site's script can
+// read it and the X-Copylab reason says what happened.
+func oneLeadingSlash(path string) string {
+	for len(path) > 1 && path[0] == '/' && path[1] == '/' {
+		path = path[1:]
+	}
+	return path
 }
 
 // routedPath is path as the router matches it. With StrictRouting off,
@@ -189,6 +205,12 @@ func routedPath(path string) string {
 // JavaScript comment for the snippet. It never shows an error's internals.
 func (a *App) handleError(c *fiber.Ctx, err error) error {
 	ans := classify(err)
+	if fe := (*fiber.Error)(nil); errors.As(err, &fe) && fe.Code == http.StatusRequestEntityTooLarge && audienceOf(c.Path()) == forEvents {
+		// The HTTP server's own limit refused the body (a chunked one over
+		// the app's BodyLimit, or one over /e's that asked for 100
+		// Continue, middleware.go): /e answers with its own limit.
+		ans = classify(errEventsTooLarge)
+	}
 	rid := requestIDOf(c)
 	if ans.status >= 500 {
 		a.log.LogAttrs(c.UserContext(), slog.LevelError, "request failed",
@@ -222,11 +244,11 @@ func (a *App) handleError(c *fiber.Ctx, err error) error {
 		if audienceOf(c.Path()) == forEvents && ans.status >= 400 {
 			// Like GoatCounter's X-Goatcounter: the reason, readable in the
 			// network panel of the site that sent the events.
-			c.Set("X-Copylab", "rejected: "+ans.body.Code+": "+ans.body.Message)
+			c.Set("X-Copylab", headerText("rejected: "+ans.body.Code+": "+ans.body.Message))
 		} else if isPublicPath(c.Path()) {
 			// The tag's JSON config (/s/KEY.json): the code, as the tag's
 			// own refusals give it.
-			c.Set("X-Copylab", ans.body.Code)
+			c.Set("X-Copylab", headerText(ans.body.Code))
 		}
 		c.Set(fiber.HeaderCacheControl, "no-store")
 		out := fiber.Map{}
@@ -245,7 +267,7 @@ func (a *App) handleError(c *fiber.Ctx, err error) error {
 		}
 		return c.JSON(out)
 	case forSnippet:
-		c.Set("X-Copylab", ans.body.Code)
+		c.Set("X-Copylab", headerText(ans.body.Code))
 		c.Set(fiber.HeaderContentType, "text/javascript; charset=utf-8") // as the tag's other answers
 		c.Set(fiber.HeaderCacheControl, "no-store")
 		return c.SendString("/* copylab: " + ans.body.Code + " */\n")
@@ -285,6 +307,39 @@ func (a *App) handleError(c *fiber.Ctx, err error) error {
 		return c.SendString(ans.body.Message)
 	}
 	return nil
+}
+
+// headerText is s as an ASCII header value. Browsers read a header's
+// bytes as Latin-1, so the "…" of a value cut short, or a site key in
+// another script echoed by a refusal, showed garbled in the network panel:
+// "…" becomes "...", and any other character outside printable ASCII is
+// written \uXXXX (two of them past U+FFFF, as JSON does). The JSON body
+// keeps the text as it is. Plain ASCII, nearly every value, is returned
+// as it is, without allocating.
+func headerText(s string) string {
+	i := 0
+	for i < len(s) && s[i] >= 0x20 && s[i] < 0x7f {
+		i++
+	}
+	if i == len(s) {
+		return s
+	}
+	var b strings.Builder
+	b.WriteString(s[:i])
+	for _, r := range s[i:] {
+		switch {
+		case r == '…':
+			b.WriteString("...")
+		case r >= 0x20 && r < 0x7f:
+			b.WriteRune(r)
+		case r > 0xffff:
+			r1, r2 := utf16.EncodeRune(r)
+			fmt.Fprintf(&b, `\u%04x\u%04x`, r1, r2)
+		default:
+			fmt.Fprintf(&b, `\u%04x`, r)
+		}
+	}
+	return b.String()
 }
 
 func errorHeading(status int) string {

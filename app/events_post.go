@@ -39,7 +39,7 @@ func (a *App) eventsPost(c *fiber.Ctx) error {
 		return err
 	}
 	if h := storedHeader(res); h != "" {
-		c.Set("X-Copylab", h)
+		c.Set("X-Copylab", headerText(h)) // reasons are codes, but never raw UTF-8 in a header
 	}
 	return c.SendStatus(http.StatusNoContent)
 }
