@@ -46,6 +46,13 @@ func (l *liveApp) ownerToken(t *testing.T, name string) string {
 
 func serveLive(t *testing.T) *liveApp {
 	t.Helper()
+	return serveLiveChanged(t, nil)
+}
+
+// serveLiveChanged is serveLive with the app changed by change, when not
+// nil, before it listens (so that no request races the change).
+func serveLiveChanged(t *testing.T, change func(*App)) *liveApp {
+	t.Helper()
 	ctx := context.Background()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -61,6 +68,9 @@ func serveLive(t *testing.T) *liveApp {
 		SetupToken: testSetupToken, Logger: slog.New(slog.DiscardHandler)}, store, ing)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if change != nil {
+		change(a)
 	}
 	go a.Fiber().Listener(ln)
 	t.Cleanup(func() {

@@ -1,53 +1,18 @@
 package app
 
 import (
-	"context"
 	"fmt"
 	"html"
-	"log/slog"
-	"net"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"regexp"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 
-	"copylab/experiments"
 	"copylab/static/browsertest"
 )
-
-// serveLiveChanged is serveLive with the app changed by change before it
-// listens (so that no request races the change).
-func serveLiveChanged(t *testing.T, change func(*App)) *liveApp {
-	t.Helper()
-	ctx := context.Background()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	base := "http://" + ln.Addr().String()
-	store, err := experiments.Open(ctx, filepath.Join(t.TempDir(), "copylab.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ing := experiments.NewIngester(store, experiments.IngestOptions{Logger: slog.New(slog.DiscardHandler)})
-	a, err := New(Config{Addr: ln.Addr().String(), DBPath: store.Path(), PublicURL: base, BcryptCost: 10,
-		SetupToken: testSetupToken, Logger: slog.New(slog.DiscardHandler)}, store, ing)
-	if err != nil {
-		t.Fatal(err)
-	}
-	change(a)
-	go a.Fiber().Listener(ln)
-	t.Cleanup(func() {
-		a.Fiber().ShutdownWithTimeout(5 * time.Second)
-		ing.Close(ctx)
-		store.Close()
-	})
-	return &liveApp{base: base, app: a, store: store}
-}
 
 // TestPinnedTagStoppedInBrowser: a returning visitor whose browser cached
 // the pinned tag (with its integrity hash) while a test ran sees the
