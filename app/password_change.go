@@ -45,6 +45,13 @@ func (a *App) passwordChange(c *fiber.Ctx) error {
 			errs["current_password"] = "That is not your current password."
 		} else {
 			a.logins.Succeeded(at)
+			// Only a checked current password can say the new one is
+			// the same. Accepting it would sign every other browser out
+			// and leave the password as it was, which is not what
+			// anyone changing it wants.
+			if next == current {
+				errs["password"] = "That is your current password; choose a new one."
+			}
 		}
 	}
 	if len(errs) > 0 {
