@@ -68,7 +68,7 @@ func TestSiteTagForgedOrigins(t *testing.T) {
 	now = now.Add(time.Minute)
 
 	shopWant := []string{
-		"on https://shop.example, 1 minute ago.",
+		"Tag loaded 1 minute ago on https://shop.example.",
 		"Loaded on https://staging.example, not shop.example",
 	}
 	check("shop", status(site.ID), shopWant, nil)
@@ -94,5 +94,5 @@ func TestSiteTagForgedOrigins(t *testing.T) {
 	for _, evil := range []string{"evil9", "evil10", "evil11", "evil12", "evil13"} {
 		load(site.Key, "https://"+evil+".example/")
 	}
-	check("shop after more forged pages", status(site.ID), []string{"on https://shop.example, 1 minute ago."}, nil)
+	check("shop after more forged pages", status(site.ID), []string{"Tag loaded 1 minute ago on https://shop.example."}, nil)
 }
