@@ -14,6 +14,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"copylab/experiments"
 )
 
 var inviteLinkRe = regexp.MustCompile(`http://copylab\.test/invite/([a-z2-7]{32})`)
@@ -189,9 +191,15 @@ func TestInviteGoneAlike(t *testing.T) {
 		t.Errorf("the page is not the signed-out frame: %s", want)
 	}
 
-	// Expired invites are not listed, and reading the page deletes them.
+	// An expired invite is no longer pending: it is listed as expired for
+	// a week (experiments.ExpiredInviteKept); after that it is not listed,
+	// and reading the page deletes it.
+	if _, body := owner.get("/users"); !strings.Contains(body, "Expired on") || strings.Contains(body, "Revoke the invite for late@example.com") {
+		t.Errorf("the expired invite is not listed as expired, or is still pending")
+	}
+	e.app.now = func() time.Time { return realNow().Add(inviteTTL + experiments.ExpiredInviteKept + time.Minute) }
 	if _, body := owner.get("/users"); strings.Contains(body, "late@example.com") {
-		t.Errorf("the expired invite is listed")
+		t.Errorf("the invite expired a week ago is listed")
 	}
 	if n, err := e.store.DeleteExpiredInvites(context.Background(), e.app.now()); err != nil || n != 0 {
 		t.Errorf("expired invites left after the Users page was read: %d, %v", n, err)

@@ -32,7 +32,7 @@ func (a *App) usersPage(c *fiber.Ctx) (views.UsersPage, error) {
 	// cancels them (Store.DeleteUser), and the Remove button says so.
 	sent := map[string]int{}
 	for _, inv := range p.Invites.Pending {
-		if inv.InvitedBy != "" {
+		if inv.InvitedBy != "" && inv.Expires.After(p.Invites.Now) {
 			sent[strings.ToLower(inv.InvitedBy)]++
 		}
 	}
@@ -49,9 +49,12 @@ func (a *App) usersPage(c *fiber.Ctx) (views.UsersPage, error) {
 	return p, nil
 }
 
-// invitesSection reads the pending invites. Expired ones are deleted
-// here, on the page that would list them, and when the next invite is
-// made (Store.CreateInvite): the page is where anyone would look for them.
+// invitesSection reads the pending invites, then the ones that expired
+// unused in the last week (experiments.ExpiredInviteKept), in the same
+// list: the Users page shows those apart (views.expiredInvites), so that
+// whoever sent one learns the person did not join. Invites expired longer
+// ago are deleted here, on the page that would list them, as well as
+// hourly and when the next invite is made (Store.CreateInvite).
 func (a *App) invitesSection(c *fiber.Ctx) (views.InvitesSection, error) {
 	now := a.now()
 	s := views.InvitesSection{Now: now, TTLDays: int(inviteTTL / (24 * time.Hour))}
@@ -62,7 +65,11 @@ func (a *App) invitesSection(c *fiber.Ctx) (views.InvitesSection, error) {
 	if err != nil {
 		return s, err
 	}
-	for _, inv := range pending {
+	expired, err := a.store.ExpiredInvites(c.UserContext(), now)
+	if err != nil {
+		return s, err
+	}
+	for _, inv := range append(pending, expired...) {
 		s.Pending = append(s.Pending, views.InviteRow{ID: inv.ID, Email: inv.Email, InvitedBy: inv.InvitedBy, Expires: inv.ExpiresAt})
 	}
 	return s, nil

@@ -61,8 +61,9 @@ func TestInviteLifecycle(t *testing.T) {
 	}
 }
 
-// TestInviteExpiredDeleted: expired invites are not listed, and the next
-// invite deletes them, as does DeleteExpiredInvites.
+// TestInviteExpiredDeleted: expired invites are not listed as pending,
+// and a week after they expired (ExpiredInviteKept) the next invite
+// deletes them, as does DeleteExpiredInvites.
 func TestInviteExpiredDeleted(t *testing.T) {
 	ctx := context.Background()
 	s := openStore(t)
@@ -77,20 +78,22 @@ func TestInviteExpiredDeleted(t *testing.T) {
 	if pending, err := s.Invites(ctx, later); err != nil || len(pending) != 0 {
 		t.Fatalf("expired invites listed: %+v, %v", pending, err)
 	}
-	if n, err := s.DeleteExpiredInvites(ctx, now.Add(30*time.Minute)); err != nil || n != 1 {
-		t.Fatalf("delete expired at +30 min: %d, %v; want 1", n, err)
+	kept := experiments.ExpiredInviteKept
+	if n, err := s.DeleteExpiredInvites(ctx, now.Add(30*time.Minute+kept)); err != nil || n != 1 {
+		t.Fatalf("delete expired at a week +30 min: %d, %v; want 1", n, err)
 	}
-	// The remaining one, expired by then, goes with the next invite: it was
-	// not replaced (another email), and no revoke can reach it afterwards.
-	if _, replaced, err := s.CreateInvite(ctx, "new", "new@example.com", "", "", later, later.Add(time.Hour)); err != nil || replaced {
+	// The remaining one, expired a week before, goes with the next invite:
+	// it was not replaced (another email), and no revoke can reach it
+	// afterwards.
+	if _, replaced, err := s.CreateInvite(ctx, "new", "new@example.com", "", "", later.Add(kept), later.Add(kept+time.Hour)); err != nil || replaced {
 		t.Fatalf("new invite: replaced %v, %v", replaced, err)
 	}
-	if n, err := s.DeleteExpiredInvites(ctx, later); err != nil || n != 0 {
+	if n, err := s.DeleteExpiredInvites(ctx, later.Add(kept)); err != nil || n != 0 {
 		t.Errorf("expired invites left after the next invite: %d, %v", n, err)
 	}
 	// An expired invite for the same email is not "replaced": its link had
 	// stopped working already.
-	if _, replaced, err := s.CreateInvite(ctx, "new2", "new@example.com", "", "", later.Add(2*time.Hour), later.Add(3*time.Hour)); err != nil || replaced {
+	if _, replaced, err := s.CreateInvite(ctx, "new2", "new@example.com", "", "", later.Add(kept+2*time.Hour), later.Add(kept+3*time.Hour)); err != nil || replaced {
 		t.Errorf("re-invite after expiry: replaced %v, %v; want not replaced", replaced, err)
 	}
 }

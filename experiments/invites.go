@@ -23,6 +23,13 @@ type Invite struct {
 // Invites take their times from the caller rather than the store's clock:
 // the app decides when a link expires, and its tests move that clock.
 
+// ExpiredInviteKept is how long an expired, unused invite is kept before
+// it is deleted (DeleteExpiredInvites, and CreateInvite on the way): for
+// that week the Users page lists it as expired, so that whoever sent it
+// learns the person did not join and can invite them again. Its link
+// stops working when it expires all the same.
+const ExpiredInviteKept = 7 * 24 * time.Hour
+
 const inviteCols = `id, email, name, invited_by, created_at, expires_at`
 
 func scanInvite(row interface{ Scan(...any) error }) (Invite, error) {
@@ -44,12 +51,14 @@ var ErrInviterGone = errors.New("the inviter has no account")
 // token, valid until expires. An email has one pending invite at most: an
 // earlier one is replaced, and replaced says so (its link stops working).
 // An email that already has an account is ErrConflict; an invitedBy that
-// names no user is ErrInviterGone ("" is the command line). Expired
-// invites are deleted on the way.
+// names no user is ErrInviterGone ("" is the command line). Invites that
+// expired more than ExpiredInviteKept ago are deleted on the way; an
+// expired one for the same email is replaced too, but replaced does not
+// count it: its link had stopped working already.
 func (s *Store) CreateInvite(ctx context.Context, tokenHash, email, name, invitedBy string, now, expires time.Time) (inv Invite, replaced bool, err error) {
 	inv = Invite{Email: strings.TrimSpace(email), Name: strings.TrimSpace(name), InvitedBy: invitedBy, CreatedAt: now, ExpiresAt: expires}
 	err = s.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `/* Store.CreateInvite */ delete from invites where expires_at <= ?`, ms(now)); err != nil {
+		if _, err := tx.ExecContext(ctx, `/* Store.CreateInvite */ delete from invites where expires_at <= ?`, ms(now.Add(-ExpiredInviteKept))); err != nil {
 			return err
 		}
 		var taken int
@@ -71,13 +80,15 @@ func (s *Store) CreateInvite(ctx context.Context, tokenHash, email, name, invite
 				return ErrInviterGone
 			}
 		}
-		res, err := tx.ExecContext(ctx, `/* Store.CreateInvite */ delete from invites where email = ?`, inv.Email)
-		if err != nil {
+		var live int
+		if err := tx.QueryRowContext(ctx, `/* Store.CreateInvite */ select count(*) from invites where email = ? and expires_at > ?`, inv.Email, ms(now)).Scan(&live); err != nil {
 			return err
 		}
-		n, _ := res.RowsAffected()
-		replaced = n > 0
-		res, err = tx.ExecContext(ctx, `/* Store.CreateInvite */ insert into invites (token_hash, email, name, invited_by, created_at, expires_at) values (?, ?, ?, ?, ?, ?)`,
+		replaced = live > 0
+		if _, err := tx.ExecContext(ctx, `/* Store.CreateInvite */ delete from invites where email = ?`, inv.Email); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `/* Store.CreateInvite */ insert into invites (token_hash, email, name, invited_by, created_at, expires_at) values (?, ?, ?, ?, ?, ?)`,
 			tokenHash, inv.Email, inv.Name, inv.InvitedBy, ms(now), ms(expires))
 		if err != nil {
 			return err
@@ -111,6 +122,33 @@ func (s *Store) Invites(ctx context.Context, now time.Time) ([]Invite, error) {
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("experiments: invites: %w", err)
+	}
+	return out, nil
+}
+
+// ExpiredInvites returns the invites that expired at now or in the
+// ExpiredInviteKept before it, unused, the most recently expired first:
+// the Users page lists them so that whoever sent one learns the person
+// did not join. As in Invites, an email that has meanwhile got an account
+// is left out.
+func (s *Store) ExpiredInvites(ctx context.Context, now time.Time) ([]Invite, error) {
+	rows, err := s.r.QueryContext(ctx, `/* Store.ExpiredInvites */ select `+inviteCols+` from invites i
+		where expires_at <= ? and expires_at > ? and not exists (select 1 from users u where u.email = i.email)
+		order by expires_at desc, id desc`, ms(now), ms(now.Add(-ExpiredInviteKept)))
+	if err != nil {
+		return nil, fmt.Errorf("experiments: expired invites: %w", err)
+	}
+	defer rows.Close()
+	var out []Invite
+	for rows.Next() {
+		inv, err := scanInvite(rows)
+		if err != nil {
+			return nil, fmt.Errorf("experiments: expired invites: %w", err)
+		}
+		out = append(out, inv)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("experiments: expired invites: %w", err)
 	}
 	return out, nil
 }
@@ -190,10 +228,12 @@ func (s *Store) DeleteInvite(ctx context.Context, id int64) (Invite, error) {
 	return inv, nil
 }
 
-// DeleteExpiredInvites removes the invites expired at now and returns how
-// many.
+// DeleteExpiredInvites removes the invites that expired ExpiredInviteKept
+// or longer before now, and returns how many. The app runs it hourly and
+// when the Users page is read; the invites expired within the last week
+// stay, for the Users page to list as not used (ExpiredInvites).
 func (s *Store) DeleteExpiredInvites(ctx context.Context, now time.Time) (int64, error) {
-	res, err := s.w.ExecContext(ctx, `/* Store.DeleteExpiredInvites */ delete from invites where expires_at <= ?`, ms(now))
+	res, err := s.w.ExecContext(ctx, `/* Store.DeleteExpiredInvites */ delete from invites where expires_at <= ?`, ms(now.Add(-ExpiredInviteKept)))
 	if err != nil {
 		return 0, fmt.Errorf("experiments: delete expired invites: %w", err)
 	}
