@@ -207,7 +207,9 @@ func logGenerator(log *slog.Logger, s variants.Settings) {
 }
 
 // runHourly runs the housekeeping jobs once an hour until ctx ends:
-// expired sessions are deleted and the sign-in limiter forgets old entries.
+// expired sessions are deleted, invites that expired over a week ago
+// too (experiments.ExpiredInviteKept), and the sign-in limiter forgets
+// old entries.
 func (a *App) runHourly(ctx context.Context) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
