@@ -46,8 +46,8 @@ func (a *App) loadTagSightings(ctx context.Context) error {
 		s := t.of(st.Key)
 		last := st.Loaded.Unix()
 		s.last.Store(last)
+		s.setDomain(domains[st.Key])
 		s.mu.Lock()
-		s.domain = domains[st.Key]
 		// Newest first: each kind of page (on the site's domain or not)
 		// keeps its newest, as the tag's handler does (tagSeen.place).
 		for _, p := range st.Pages {

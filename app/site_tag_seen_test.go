@@ -155,10 +155,12 @@ func TestSiteTagSeen(t *testing.T) {
 	if row := sitesRowText(t, body, site.ID); !strings.Contains(row, "Loaded 2 minutes ago") || !strings.Contains(row, "on https://shop.example") {
 		t.Errorf("sites list: %q", row)
 	}
-	// Two fetches in one second count as one: the second is not read.
+	// A page on another domain takes its own turn in the same second as
+	// the site's (tagSeen.turn): it is read, and flagged.
 	e.fetchTag(tag, http.StatusOK, "Referer", "https://shop.example/")
 	e.fetchTag(tag, http.StatusOK, "Referer", "https://second.example/")
-	wantStatus("same second", []string{"Tag loaded just now on https://shop.example."}, "second.example")
+	wantStatus("same second", []string{"Tag loaded just now on https://shop.example.",
+		"Loaded on https://second.example, not shop.example · just now"})
 
 	// Another domain is flagged; the site's own page still leads.
 	later(time.Minute)

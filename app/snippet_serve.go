@@ -504,27 +504,49 @@ func (t *tagSightings) seen(key string) (time.Time, []tagPage) {
 }
 
 // tagSeen is one site's record. The tag's GET is the hottest path copylab
-// serves, so a fetch costs it one atomic load and a compare (with the
-// request's own time, requestSecond): only the first fetch of each second
-// (by CompareAndSwap) reads its headers and takes the lock, so the record
-// is at most a second behind.
+// serves, so a fetch costs it little: each kind of fetch, one that names
+// a page on the site's domain and any other, has a turn a second (by
+// CompareAndSwap, with the request's own time, requestSecond), and only
+// the fetch that takes it parses its page and takes the lock, so each
+// kind's record is at most a second behind. Once both kinds have had this
+// second's turn, a fetch costs two atomic loads and compares; before,
+// its Referer (or Origin) is compared with the site's domain, byte by
+// byte and without allocating (ownPage).
 //
 // The page origins come from the request's Referer or Origin, which
 // anyone can forge: curl with four made-up Referers used to push the
 // site's own page out of the four kept, and the site page then showed the
 // tag as loaded only elsewhere. So the pages on the site's domain
 // (pageOnSite) and the others each keep up to tagPagesKept places, and a
-// page of one kind never takes the place of the other kind's.
+// page of one kind never takes the place of the other kind's. For the
+// same reason the kinds take turns apart: with one turn a second for all,
+// forged loads sent all the time took every turn, and the site's own page
+// stayed listed with the time of its last load before them.
 type tagSeen struct {
-	last   atomic.Int64 // Unix second of the last fetch recorded; 0: none
+	last atomic.Int64 // Unix second of the last fetch recorded, of either kind; 0: none
+	// turn is the Unix second of the last turn of each kind of fetch:
+	// tagOwn, a page on the site's domain, and tagOther, any other page
+	// or none.
+	turn [2]atomic.Int64
+	site atomic.Pointer[string] // the site's domain without "www.", for ownPage (setDomain)
+
 	mu     sync.Mutex
 	domain string // the site's, as stored (setDomain)
 	pages  [2 * tagPagesKept]tagPage
 }
 
+// The kinds of fetch that take turns (tagSeen.turn).
+const (
+	tagOwn   = 0
+	tagOther = 1
+)
+
 // setDomain tells the record the site's domain, which sorts its pages
-// into the site's own and the others (place).
+// into the site's own and the others (place), and its fetches into the
+// two kinds that take turns (saw).
 func (s *tagSeen) setDomain(domain string) {
+	site := strings.TrimPrefix(domain, "www.")
+	s.site.Store(&site)
 	s.mu.Lock()
 	s.domain = domain
 	s.mu.Unlock()
@@ -537,14 +559,91 @@ type tagPage struct {
 }
 
 // saw records a fetch of the tag at now (Unix seconds) for c, at most
-// once a second. A fetch by copylab simulate is not recorded: it is a load
-// test, not a page of the site loading the tag, and alone it would mark
-// the site "Installed" before any page has the tag. It is checked after
-// the time, so that the other fetches of the same second pay nothing more.
+// once a second for each kind of fetch (tagSeen.turn). A fetch by copylab
+// simulate is not recorded: it is a load test, not a page of the site
+// loading the tag, and alone it would mark the site "Installed" before
+// any page has the tag. It is checked after the time, so that the other
+// fetches of the same second pay nothing more.
 func (s *tagSeen) saw(now int64, c *fiber.Ctx) {
-	if last := s.last.Load(); now > last && !simulated(c) && s.last.CompareAndSwap(last, now) {
-		s.record(now, c)
+	own, other := &s.turn[tagOwn], &s.turn[tagOther]
+	if now <= own.Load() && now <= other.Load() {
+		return // both kinds have had this second's turn: the usual case under load
 	}
+	h := &c.Request().Header
+	page := h.Referer()
+	if len(page) == 0 {
+		page = h.Peek(fiber.HeaderOrigin) // as record reads them
+	}
+	turn := other
+	if site := s.site.Load(); site != nil && ownPage(page, *site) {
+		turn = own
+	}
+	last := turn.Load()
+	if now <= last || simulated(c) || !turn.CompareAndSwap(last, now) {
+		return
+	}
+	for { // the record's last load: the later of its own and now
+		l := s.last.Load()
+		if now <= l || s.last.CompareAndSwap(l, now) {
+			break
+		}
+	}
+	if !s.record(now, c) && turn == own {
+		// ownPage took the fetch for the site's but its page, parsed,
+		// is not (or is none): the site's own next fetch of this second
+		// takes the turn rather than lose it to an odd Referer.
+		turn.CompareAndSwap(now, last)
+	}
+}
+
+// ownPage tells whether a Referer or Origin header names a page on the
+// site's domain (site: as stored, without "www."), as pageOnSite tells of
+// its origin (pageOrigin), without allocating: it runs on the tag's
+// GET. It answers yes only when the page's host and port, "www." and the
+// letters' case aside, are the domain's: anything unusual (a default port
+// spelt out, a root dot) counts as another page, which only changes the
+// turn the fetch takes (saw), not the kind its page is kept as (place).
+func ownPage(page []byte, site string) bool {
+	switch {
+	case hasPrefixFold(page, "https://"):
+		page = page[len("https://"):]
+	case hasPrefixFold(page, "http://"):
+		page = page[len("http://"):]
+	default:
+		return false
+	}
+	if hasPrefixFold(page, "www.") {
+		page = page[len("www."):]
+	}
+	if site == "" || !hasPrefixFold(page, site) {
+		return false
+	}
+	if len(page) == len(site) {
+		return true
+	}
+	switch page[len(site)] { // the host ends: a path, a query, a fragment
+	case '/', '?', '#':
+		return true
+	}
+	return false
+}
+
+// hasPrefixFold tells whether b begins with s, a lower-case ASCII string,
+// in any case.
+func hasPrefixFold(b []byte, s string) bool {
+	if len(b) < len(s) {
+		return false
+	}
+	for i := range len(s) {
+		c := b[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != s[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // simulated tells whether copylab simulate sent c: it names itself in
@@ -553,20 +652,21 @@ func simulated(c *fiber.Ctx) bool {
 	return len(c.Request().Header.Peek(simulate.Header)) > 0
 }
 
-// record keeps the page of a fetch, when the request names one: a known
-// page's time moves on, a new one takes the oldest one's place.
-func (s *tagSeen) record(now int64, c *fiber.Ctx) {
+// record keeps the page of a fetch, when the request names one (place),
+// and tells whether that page is on the site's domain.
+func (s *tagSeen) record(now int64, c *fiber.Ctx) bool {
 	h := &c.Request().Header
 	origin := pageOrigin(string(h.Referer()))
 	if origin == "" {
 		origin = pageOrigin(string(h.Peek(fiber.HeaderOrigin)))
 	}
 	if origin == "" {
-		return
+		return false
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.place(tagPage{origin: origin, at: now})
+	return pageOnSite(origin, s.domain)
 }
 
 // place keeps page p, under s.mu: a known page's time moves on; a new one
