@@ -113,3 +113,30 @@ func TestSnippetGetAllocsAnyPage(t *testing.T) {
 		}
 	}
 }
+
+// TestSiteTagOddOwnPageGivesBackTheTurn: a fetch whose Referer reads as a
+// page on the site's domain on the tag's hot path (ownPage) but is not
+// one once parsed (pageOrigin: "www." in front of a domain near the 253
+// characters a host name may have) gives the site's own turn back, so a
+// real load in the same second is still recorded.
+func TestSiteTagOddOwnPageGivesBackTheTurn(t *testing.T) {
+	e := newEnv(t)
+	c := e.signIn("owner@example.com")
+	domain := strings.Repeat("a", 63) + "." + strings.Repeat("b", 63) + "." + strings.Repeat("c", 63) + "." +
+		strings.Repeat("d", 51) + ".example" // 251 characters
+	site, err := e.store.CreateSite(context.Background(), experiments.Site{Name: "Long", Domain: domain})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now().Add(-time.Hour)
+	e.app.now = func() time.Time { return now }
+	e.app.snippets.tags.clock = func(*fiber.Ctx) int64 { return now.Unix() }
+	tag := "/s/" + site.Key + ".js"
+
+	e.fetchTag(tag, http.StatusOK, "Referer", "https://www."+domain+"/")
+	e.fetchTag(tag, http.StatusOK, "Referer", "https://"+domain+"/pricing")
+	_, body := c.get("/sites/" + site.ID)
+	if got, want := tagStatusText(t, body, "tag-status"), "Tag loaded just now on https://"+domain+"."; !strings.Contains(got, want) {
+		t.Errorf("no %q in %q", want, got)
+	}
+}
