@@ -552,15 +552,3 @@ func (s *Store) APITokenCounts(ctx context.Context) (map[int64]int, error) {
 	}
 	return out, rows.Err()
 }
-
-// DeleteAPIToken revokes one of a user's tokens, named by id alone.
-func (s *Store) DeleteAPIToken(ctx context.Context, userID, id int64) error {
-	res, err := s.w.ExecContext(ctx, `/* Store.DeleteAPIToken */ delete from api_tokens where id = ? and user_id = ?`, id, userID)
-	if err != nil {
-		return fmt.Errorf("experiments: delete api token: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("experiments: delete api token: %w", ErrNotFound)
-	}
-	return nil
-}

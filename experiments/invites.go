@@ -106,22 +106,28 @@ func (s *Store) CreateInvite(ctx context.Context, tokenHash, email, name, invite
 // for an email that has meanwhile got an account (added by hand) is not
 // pending: its link would only say so.
 func (s *Store) Invites(ctx context.Context, now time.Time) ([]Invite, error) {
-	rows, err := s.r.QueryContext(ctx, `/* Store.Invites */ select `+inviteCols+` from invites i
+	return s.listInvites(ctx, "invites", `/* Store.Invites */ select `+inviteCols+` from invites i
 		where expires_at > ? and not exists (select 1 from users u where u.email = i.email) order by created_at desc, id desc`, ms(now))
+}
+
+// listInvites returns the invites query finds; what names the list in
+// errors.
+func (s *Store) listInvites(ctx context.Context, what, query string, args ...any) ([]Invite, error) {
+	rows, err := s.r.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, fmt.Errorf("experiments: invites: %w", err)
+		return nil, fmt.Errorf("experiments: %s: %w", what, err)
 	}
 	defer rows.Close()
 	var out []Invite
 	for rows.Next() {
 		inv, err := scanInvite(rows)
 		if err != nil {
-			return nil, fmt.Errorf("experiments: invites: %w", err)
+			return nil, fmt.Errorf("experiments: %s: %w", what, err)
 		}
 		out = append(out, inv)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("experiments: invites: %w", err)
+		return nil, fmt.Errorf("experiments: %s: %w", what, err)
 	}
 	return out, nil
 }
@@ -132,25 +138,9 @@ func (s *Store) Invites(ctx context.Context, now time.Time) ([]Invite, error) {
 // did not join. As in Invites, an email that has meanwhile got an account
 // is left out.
 func (s *Store) ExpiredInvites(ctx context.Context, now time.Time) ([]Invite, error) {
-	rows, err := s.r.QueryContext(ctx, `/* Store.ExpiredInvites */ select `+inviteCols+` from invites i
+	return s.listInvites(ctx, "expired invites", `/* Store.ExpiredInvites */ select `+inviteCols+` from invites i
 		where expires_at <= ? and expires_at > ? and not exists (select 1 from users u where u.email = i.email)
 		order by expires_at desc, id desc`, ms(now), ms(now.Add(-ExpiredInviteKept)))
-	if err != nil {
-		return nil, fmt.Errorf("experiments: expired invites: %w", err)
-	}
-	defer rows.Close()
-	var out []Invite
-	for rows.Next() {
-		inv, err := scanInvite(rows)
-		if err != nil {
-			return nil, fmt.Errorf("experiments: expired invites: %w", err)
-		}
-		out = append(out, inv)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("experiments: expired invites: %w", err)
-	}
-	return out, nil
 }
 
 // InviteByHash returns the invite whose token hashes to tokenHash if it

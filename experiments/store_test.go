@@ -243,7 +243,7 @@ func TestAccounts(t *testing.T) {
 	if got, err := s.UserByTokenHash(ctx, "tokhash"); err != nil || got.ID != u.ID {
 		t.Fatalf("token user: %v", err)
 	}
-	if err := s.DeleteAPIToken(ctx, u.ID, tok.ID); err != nil {
+	if _, err := s.RevokeAPIToken(ctx, u.ID, tok.ID, tok.Prefix, tok.CreatedAt); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.UserByTokenHash(ctx, "tokhash"); !errors.Is(err, experiments.ErrNotFound) {
