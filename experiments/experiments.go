@@ -26,7 +26,7 @@ func (e *StateError) Error() string { return e.Message }
 func stateErr(code, msg string) error { return &StateError{Code: code, Message: msg} }
 
 const experimentCols = `id, site_id, name, page, selector, goal_type, goal_value, coverage_bp, status, seed, brief,
-	threshold, visible_only, share_token, coalesce(created_by, 0), created_at, updated_at, started_at, ended_at,
+	threshold, visible_only, share_token, share_off, coalesce(created_by, 0), created_at, updated_at, started_at, ended_at,
 	shipped_variant, shipped_at, split_changed_at`
 
 func scanExperiment(row interface{ Scan(...any) error }) (Experiment, error) {
@@ -34,7 +34,7 @@ func scanExperiment(row interface{ Scan(...any) error }) (Experiment, error) {
 	var goalType, goalValue string
 	var created, updated, started, ended, shipped, split sql.NullInt64
 	err := row.Scan(&e.ID, &e.SiteID, &e.Name, &e.Page, &e.Selector, &goalType, &goalValue, &e.CoverageBP, &e.Status,
-		&e.Seed, &e.Brief, &e.Threshold, &e.VisibleOnly, &e.ShareToken, &e.CreatedBy, &created, &updated, &started, &ended,
+		&e.Seed, &e.Brief, &e.Threshold, &e.VisibleOnly, &e.ShareToken, &e.ShareOff, &e.CreatedBy, &created, &updated, &started, &ended,
 		&e.ShippedVariant, &shipped, &split)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Experiment{}, ErrNotFound
@@ -172,19 +172,23 @@ func wrapExp(op, id string, err error) error {
 
 // Experiment returns an experiment with its variants.
 func (s *Store) Experiment(ctx context.Context, id string) (Experiment, error) {
-	return s.experimentWhere(ctx, "id", id)
+	return s.experimentWhere(ctx, "id = ?", id)
 }
 
 // ExperimentByShareToken returns the experiment a read-only share link names.
+// A link turned off (TurnOffShareLink) names none: ErrNotFound, as for a
+// token that never existed.
 func (s *Store) ExperimentByShareToken(ctx context.Context, token string) (Experiment, error) {
 	if token == "" {
 		return Experiment{}, fmt.Errorf("experiments: experiment by share token: %w", ErrNotFound)
 	}
-	return s.experimentWhere(ctx, "share_token", token)
+	return s.experimentWhere(ctx, "share_token = ? and share_off = 0", token)
 }
 
-func (s *Store) experimentWhere(ctx context.Context, col, val string) (Experiment, error) {
-	e, err := scanExperiment(s.r.QueryRowContext(ctx, `/* Store.Experiment */ select `+experimentCols+` from experiments where `+col+` = ?`, val))
+// experimentWhere returns the experiment that cond, a condition on one
+// argument, finds.
+func (s *Store) experimentWhere(ctx context.Context, cond, val string) (Experiment, error) {
+	e, err := scanExperiment(s.r.QueryRowContext(ctx, `/* Store.Experiment */ select `+experimentCols+` from experiments where `+cond, val))
 	if err != nil {
 		return Experiment{}, wrapExp("experiment", val, err)
 	}
@@ -927,32 +931,76 @@ func (s *Store) Unship(ctx context.Context, id string) (Experiment, error) {
 
 // NewShareLink replaces an experiment's read-only share token: the old
 // link stops working at once (for a link that went further than meant).
-// A draft is refused (not_started): nobody is offered its link until the
-// test starts, so there is no link out there to replace, and a history
-// line saying one was replaced would be false.
+// A link turned off (TurnOffShareLink) comes back on, with the new token:
+// the link turned off never opens anything again. A draft is refused
+// (not_started): nobody is offered its link until the test starts, so
+// there is no link out there to replace, and a history line saying one was
+// replaced would be false.
 func (s *Store) NewShareLink(ctx context.Context, id string) (Experiment, error) {
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		now := ms(s.now())
-		var status Status
-		err := tx.QueryRowContext(ctx, `/* Store.NewShareLink */ select status from experiments where id = ?`, id).Scan(&status)
-		switch {
-		case errors.Is(err, sql.ErrNoRows):
-			return ErrNotFound
-		case err != nil:
-			return err
-		case status == StatusDraft:
-			return stateErr("not_started", "A draft has no share link yet: it gets one when the test starts.")
-		}
-		if _, err := tx.ExecContext(ctx, `/* Store.NewShareLink */ update experiments set share_token = ?, updated_at = ? where id = ?`,
-			RandomToken(32), now, id); err != nil {
+		off, err := shareLinkState(ctx, tx, id)
+		if err != nil {
 			return err
 		}
-		return recordChange(ctx, tx, id, now, ChangeShareLink, "A new share link replaced the old one, which no longer opens the results.")
+		if _, err := tx.ExecContext(ctx, `/* Store.NewShareLink */ update experiments set share_token = ?, share_off = 0, updated_at = ?
+			where id = ?`, RandomToken(32), now, id); err != nil {
+			return err
+		}
+		detail := "A new share link replaced the old one, which no longer opens the results."
+		if off {
+			detail = "A new share link turned sharing back on; the link that was turned off still opens nothing."
+		}
+		return recordChange(ctx, tx, id, now, ChangeShareLink, detail)
 	})
 	if err != nil {
 		return Experiment{}, wrapExp("new share link", id, err)
 	}
 	return s.Experiment(ctx, id)
+}
+
+// TurnOffShareLink turns an experiment's read-only share link off, for a
+// link shared with someone who should no longer see the results: it stops
+// working at once and ExperimentByShareToken finds nothing by it. Its
+// token is replaced too, never to be shown, so that the link given out is
+// gone for good even to a query that forgot share_off; NewShareLink turns
+// sharing back on with a token of its own. A link already off stays off,
+// with no new history line. A draft is refused (not_started), as
+// NewShareLink refuses it: it has no link anyone was given.
+func (s *Store) TurnOffShareLink(ctx context.Context, id string) (Experiment, error) {
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		now := ms(s.now())
+		off, err := shareLinkState(ctx, tx, id)
+		if err != nil || off {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `/* Store.TurnOffShareLink */ update experiments set share_token = ?, share_off = 1, updated_at = ?
+			where id = ?`, RandomToken(32), now, id); err != nil {
+			return err
+		}
+		return recordChange(ctx, tx, id, now, ChangeShareOff, "The share link was turned off: it no longer opens the results, for anyone who has it.")
+	})
+	if err != nil {
+		return Experiment{}, wrapExp("turn off share link", id, err)
+	}
+	return s.Experiment(ctx, id)
+}
+
+// shareLinkState tells whether experiment id's share link is off, for a
+// change to it: ErrNotFound for an unknown experiment, and not_started for
+// a draft, which has no link to change yet.
+func shareLinkState(ctx context.Context, tx *sql.Tx, id string) (off bool, err error) {
+	var status Status
+	err = tx.QueryRowContext(ctx, `/* Store.shareLinkState */ select status, share_off from experiments where id = ?`, id).Scan(&status, &off)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return false, ErrNotFound
+	case err != nil:
+		return false, err
+	case status == StatusDraft:
+		return false, stateErr("not_started", "A draft has no share link yet: it gets one when the test starts.")
+	}
+	return off, nil
 }
 
 // ShippedExperiments returns a site's experiments with a shipped variant,

@@ -41,6 +41,7 @@ const (
 	ChangeShipped   = "shipped"
 	ChangeUnshipped = "unshipped"
 	ChangeShareLink = "share_link"
+	ChangeShareOff  = "share_off"
 )
 
 // Change is one line of an experiment's history.

@@ -138,6 +138,7 @@ type Experiment struct {
 	Threshold   float64 // practical threshold, relative (0.10 = 10%)
 	VisibleOnly bool    // count exposure only once the element was in the viewport
 	ShareToken  string
+	ShareOff    bool // the share link is turned off: ShareToken opens nothing (Store.TurnOffShareLink)
 	CreatedBy   int64
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
