@@ -12,7 +12,8 @@ import (
 // TestVisitorIsPrintable: POST /e's visitor is 1 to 128 printable
 // characters. Only spaces, or characters that print nothing and change
 // how text around them reads (zero-width, direction and other format
-// characters, line and paragraph separators), are no visitor id: such ids
+// characters, line and paragraph separators, and the letters Unicode
+// says to ignore, such as the Hangul fillers), are no visitor id: such ids
 // look the same as another, or as none, wherever they are shown. They are
 // refused with invalid_visitor and its sentence; ids with spaces between
 // words, accents, other scripts and emoji are still accepted.
@@ -40,6 +41,12 @@ func TestVisitorIsPrintable(t *testing.T) {
 		{"a zero-width joiner", "a\u200db"},
 		{"a soft hyphen", "visi\u00adtor"},
 		{"a line separator", "visitor\u2028"},
+		{"a Hangul filler", "\u3164"},
+		{"a Hangul filler in an id", "visitor\u3164-1"},
+		{"a halfwidth Hangul filler", "\uffa0"},
+		{"a Hangul choseong filler", "\u115f"},
+		{"a combining grapheme joiner", "visi\u034ftor"},
+		{"a Braille blank", "\u2800\u2800"},
 	}
 	for _, tt := range refused {
 		t.Run(tt.name, func(t *testing.T) {

@@ -384,19 +384,35 @@ func printable(s string) bool {
 }
 
 // visitorID reports whether s is printable characters as a visitor id
-// must be: something besides spaces, and none of the characters that
-// print nothing yet change what the text around them looks like (format
-// characters: zero-width spaces and joiners, direction marks, overrides
-// and isolates, the byte-order mark, the soft hyphen), nor line or
-// paragraph separators. With them, one id can look like another, or like
+// must be: something besides spaces (or the blank Braille pattern, which
+// prints as one), and none of the characters that print nothing yet
+// change what the text around them looks like (format characters:
+// zero-width spaces and joiners, direction marks, overrides and isolates,
+// the byte-order mark, the soft hyphen), nor line or paragraph
+// separators, nor the letters Unicode says to ignore when shown (its
+// Other_Default_Ignorable_Code_Point: the Hangul fillers, the combining
+// grapheme joiner). With them, one id can look like another, or like
 // none, wherever ids are shown, logged or exported.
+//
+// Ids are nearly always ASCII (the tag's are UUIDs), which is checked
+// byte by byte without the Unicode tables.
 func visitorID(s string) bool {
 	blank := true
 	for _, r := range s {
-		if r == utf8.RuneError || unicode.IsControl(r) || unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp) {
+		if r < utf8.RuneSelf {
+			if r < 0x20 || r == 0x7f {
+				return false
+			}
+			if r != ' ' {
+				blank = false
+			}
+			continue
+		}
+		if r == utf8.RuneError || unicode.IsControl(r) || unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp,
+			unicode.Other_Default_Ignorable_Code_Point) {
 			return false
 		}
-		if !unicode.IsSpace(r) {
+		if !unicode.IsSpace(r) && r != '\u2800' {
 			blank = false
 		}
 	}
