@@ -138,7 +138,30 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 	if atLeastTwoProcs(getenv) {
 		logger.Info("GOMAXPROCS raised from 1 to 2: the events writer holds one while SQLite works (set GOMAXPROCS to choose)")
 	}
+	ctx, stop := sayWhyStopped(ctx, logger)
+	defer stop()
 	return app.Run(ctx, cfg)
+}
+
+// sayWhyStopped returns a context that ends when ctx does, but only once
+// log has named the signal that ended ctx (os/signal makes it ctx's
+// cause, "hangup signal received"), so that the line comes just before
+// the server's own "shutting down": an operator reading the log learns
+// what stopped it. ctx ended without a signal's cause is passed on
+// without a word.
+func sayWhyStopped(ctx context.Context, log *slog.Logger) (context.Context, context.CancelFunc) {
+	out, cancel := context.WithCancelCause(context.WithoutCancel(ctx))
+	unwatch := context.AfterFunc(ctx, func() {
+		cause := context.Cause(ctx)
+		if cause != nil && cause != ctx.Err() {
+			log.Info("stopping: " + cause.Error())
+		}
+		cancel(cause)
+	})
+	return out, func() {
+		unwatch()
+		cancel(nil)
+	}
 }
 
 // openAIEndpoint tells whether the base URL is OpenAI's own API: none

@@ -26,12 +26,27 @@ import (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signal.NotifyContext(context.Background(), stopSignals()...)
 	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv)
 	stop()
 	if code := exitMessage(os.Stderr, err); code != 0 {
 		os.Exit(code)
 	}
+}
+
+// stopSignals are the signals that stop copylab gracefully: serve
+// finishes the requests in flight, drains the events queue and closes
+// the database, as for SIGTERM. A hangup is one of them, since a closed
+// SSH session or a logrotate script's "kill -HUP" sends it, and Go's
+// default for it is to exit at once, leaving the -wal and -shm files and
+// losing what waits in memory. It is left out when the process started
+// with it ignored (nohup): asking for it would undo that.
+func stopSignals() []os.Signal {
+	sigs := []os.Signal{os.Interrupt, syscall.SIGTERM}
+	if !signal.Ignored(syscall.SIGHUP) {
+		sigs = append(sigs, syscall.SIGHUP)
+	}
+	return sigs
 }
 
 // exitMessage prints err to w, each of its lines after "copylab: " (a
