@@ -46,6 +46,13 @@ func errBadRequest(code, field, message string) error {
 // errNotFound is the common 404.
 var errNotFound = newHTTPError(http.StatusNotFound, "not_found", "There is nothing here. The link may be old, or the thing it pointed to was deleted.")
 
+// errStorageFull answers a write that failed for lack of space
+// (experiments.IsStorageFull): 503 like POST /e's write_failed, for the
+// same reason, with a sentence that says what is wrong and whose it is to
+// fix, where an anonymous 500 left the person to guess and retry.
+var errStorageFull = &httpError{Status: http.StatusServiceUnavailable, Code: "storage_full", RetryAfter: time.Minute,
+	Message: "copylab's disk is full: nothing new can be saved until someone who runs copylab makes room on its server. Please try again later."}
+
 // apiErrorBody is one error in the JSON error format of DESIGN.md.
 type apiErrorBody struct {
 	Code    string `json:"code"`
@@ -91,6 +98,8 @@ func classify(err error) answer {
 			a.status = http.StatusBadRequest
 		}
 		return a
+	case experiments.IsStorageFull(err):
+		return classify(errStorageFull)
 	case errors.As(err, &ve) && len(ve) > 0:
 		for _, f := range ve {
 			errs = append(errs, apiErrorBody{Code: f.Code, Message: f.Message, Field: f.Field})
@@ -211,6 +220,9 @@ func (a *App) handleError(c *fiber.Ctx, err error) error {
 		// Continue, middleware.go): /e answers with its own limit.
 		ans = classify(errEventsTooLarge)
 	}
+	// A write that failed for lack of space makes /healthz say so (ops.go)
+	// until one succeeds; other errors leave it as it is.
+	a.store.NoteWrite(err)
 	rid := requestIDOf(c)
 	if ans.status >= 500 {
 		a.log.LogAttrs(c.UserContext(), slog.LevelError, "request failed",

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+
+	"copylab/experiments"
 )
 
 // initOps sets up what operators rely on: the metrics (and the ingester's
@@ -14,7 +16,10 @@ import (
 // Config was validated (or built by a test), so parsing cannot fail here.
 func (a *App) initOps() {
 	a.metrics = NewMetrics(a.ing)
-	a.ing.SetBatchObserver(a.metrics.observeBatch)
+	a.ing.SetBatchObserver(func(b experiments.BatchInfo) {
+		a.metrics.observeBatch(b)
+		a.store.NoteWrite(b.Err) // a full disk shows in /healthz
+	})
 	for _, p := range a.cfg.MetricsAllow {
 		if pfx, err := parseProxy(p); err == nil {
 			a.metricsAllow = append(a.metricsAllow, pfx)
@@ -22,6 +27,26 @@ func (a *App) initOps() {
 	}
 	a.rateIP = newRateLimiter(float64(a.cfg.RateIP), rateMaxKeys)
 	a.rateSite = newRateLimiter(float64(a.cfg.RateSite), rateMaxKeys)
+	// First, so that it sees every request's final status, after
+	// logRequests has answered its error (routes.go adds the others).
+	a.fiber.Use(a.noteWrites)
+}
+
+// noteWrites tells the store that a write succeeded when a request that
+// writes (any method but GET, HEAD and OPTIONS) was answered below 400:
+// a full disk reported by /healthz is then reported no more. The failures
+// are noted by handleError, which sees the error. The events' requests
+// are left to their batches (initOps), which know whether they committed.
+func (a *App) noteWrites(c *fiber.Ctx) error {
+	err := c.Next()
+	switch c.Method() {
+	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions:
+		return err
+	}
+	if err == nil && c.Response().StatusCode() < 400 && audienceOf(c.Path()) != forEvents {
+		a.store.NoteWrite(nil)
+	}
+	return err
 }
 
 // Metrics returns the app's metrics, for code that counts (the LLM
@@ -32,7 +57,12 @@ func (a *App) Metrics() *Metrics { return a.metrics }
 type healthReport struct {
 	Status   string `json:"status"`   // ok or unavailable
 	Database string `json:"database"` // ok or the failure
-	Ingest   struct {
+	// Storage is ok, or full when a write failed for lack of space and
+	// none has succeeded since; StorageFullSince is then when the first
+	// of those failures was.
+	Storage          string     `json:"storage"`
+	StorageFullSince *time.Time `json:"storage_full_since,omitempty"`
+	Ingest           struct {
 		Writer        string `json:"writer"` // ok, failing (the latest batch was rolled back) or closed
 		QueuedEvents  int    `json:"queued_events"`
 		QueueCapacity int    `json:"queue_capacity"`
@@ -40,17 +70,21 @@ type healthReport struct {
 }
 
 // healthz answers load balancers and monitors: 200 when the database
-// answers a read within a second and the events writer is running and its
-// latest batch committed; 503 otherwise. The body says which part failed
+// answers a read within a second, the latest write did not fail for lack
+// of space, and the events writer is running and its latest batch
+// committed; 503 otherwise. The body says which part failed
 // and how many events wait for the writer.
 func (a *App) healthz(c *fiber.Ctx) error {
 	var h healthReport
-	h.Status, h.Database, h.Ingest.Writer = "ok", "ok", "ok"
+	h.Status, h.Database, h.Storage, h.Ingest.Writer = "ok", "ok", "ok", "ok"
 	ctx, cancel := context.WithTimeout(c.UserContext(), time.Second)
 	defer cancel()
 	if err := a.store.Ping(ctx); err != nil {
 		a.log.Error("healthz: database", "error", err)
 		h.Status, h.Database = "unavailable", "failing"
+	}
+	if since, full := a.store.StorageFull(); full {
+		h.Status, h.Storage, h.StorageFullSince = "unavailable", "full", &since
 	}
 	st := a.ing.Stats()
 	h.Ingest.QueuedEvents, h.Ingest.QueueCapacity = st.Queued, st.QueueSize

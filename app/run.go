@@ -225,6 +225,9 @@ func (a *App) runHourly(ctx context.Context) {
 
 func (a *App) housekeeping(ctx context.Context) {
 	n, err := a.store.DeleteExpiredSessions(ctx)
+	if ctx.Err() == nil {
+		a.store.NoteWrite(err) // a full disk shows in /healthz
+	}
 	switch {
 	case err != nil && ctx.Err() == nil:
 		a.log.Error("housekeeping: delete expired sessions", "error", err)

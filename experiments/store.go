@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -35,6 +36,10 @@ type Store struct {
 	// from and to are the schema versions before and after the
 	// migrations of this open (see Migrated).
 	from, to int
+
+	// fullSince is when a write last failed for lack of space (Unix
+	// milliseconds), 0 once one has succeeded since: see NoteWrite.
+	fullSince atomic.Int64
 }
 
 // Open opens (creating if needed) the database at path and applies pending
@@ -448,6 +453,63 @@ func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 func isUnique(err error) bool {
 	var se sqlite3.Error
 	return errors.As(err, &se) && (se.ExtendedCode == sqlite3.ErrConstraintUnique || se.ExtendedCode == sqlite3.ErrConstraintPrimaryKey)
+}
+
+// IsStorageFull tells whether err is a write that failed for lack of
+// space: SQLite's SQLITE_FULL (a full volume, or a database at its
+// max_page_count), one of its I/O errors whose system error is "no space
+// left on device" or "disk quota exceeded" (the write of a WAL frame, an
+// fsync or a truncate that met a full volume), or SQLITE_IOERR_SHMSIZE,
+// which the unix VFS returns only when it cannot grow the -shm file. The
+// web app answers such writes 503 storage_full and /healthz reports them,
+// where any other failure would be an anonymous 500. Codes, not SQLite's
+// words, decide: its message is the same "database or disk is full" for a
+// full disk and a max_page_count.
+func IsStorageFull(err error) bool {
+	if err == nil {
+		return false
+	}
+	var se sqlite3.Error
+	if errors.As(err, &se) {
+		switch {
+		case se.Code == sqlite3.ErrFull, se.ExtendedCode == sqlite3.ErrIoErrSHMSize:
+			return true
+		case se.Code == sqlite3.ErrIoErr:
+			return noSpace(se.SystemErrno)
+		}
+		return false
+	}
+	return noSpace(err)
+}
+
+// noSpace tells whether err is the system's "no space left on device" or
+// "disk quota exceeded", for files written by copylab itself (a backup's).
+func noSpace(err error) bool {
+	return errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT)
+}
+
+// NoteWrite records how a write to the database went, for StorageFull:
+// a failure for lack of space (IsStorageFull) marks the storage full, a
+// write that succeeded marks it well again, and other errors change
+// nothing. The store's callers note their writes, the web app its
+// requests' and the events writer's batches: the store cannot tell, of
+// its many statements, which succeeded by writing.
+func (s *Store) NoteWrite(err error) {
+	switch {
+	case err == nil:
+		s.fullSince.Store(0)
+	case IsStorageFull(err):
+		s.fullSince.CompareAndSwap(0, max(s.now().UnixMilli(), 1))
+	}
+}
+
+// StorageFull reports whether the latest write noted failed for lack of
+// space, and when the first of those failures since the last success was.
+func (s *Store) StorageFull() (since time.Time, full bool) {
+	if v := s.fullSince.Load(); v != 0 {
+		return time.UnixMilli(v), true
+	}
+	return time.Time{}, false
 }
 
 func ms(t time.Time) int64 {
