@@ -225,8 +225,10 @@ func (a *App) runHourly(ctx context.Context) {
 
 func (a *App) housekeeping(ctx context.Context) {
 	n, err := a.store.DeleteExpiredSessions(ctx)
-	if ctx.Err() == nil {
-		a.store.NoteWrite(err) // a full disk shows in /healthz
+	if ctx.Err() == nil && (err != nil || n > 0) {
+		// A full disk shows in /healthz; a delete that found nothing to
+		// delete wrote nothing, and says nothing of the space.
+		a.store.NoteWrite(err)
 	}
 	switch {
 	case err != nil && ctx.Err() == nil:
