@@ -76,7 +76,7 @@ type apiExperiment struct {
 	Threshold float64           `json:"threshold"`
 	Status    string            `json:"status"`
 	Brief     json.RawMessage   `json:"brief"`     // null without one, as other unset values
-	ShareURL  *string           `json:"share_url"` // apiShareURL: null for a draft
+	ShareURL  *string           `json:"share_url"` // apiShareURL: null for a draft or a link turned off
 	CreatedAt apiTime           `json:"created_at"`
 	UpdatedAt apiTime           `json:"updated_at"`
 	StartedAt *apiTime          `json:"started_at"`
@@ -131,11 +131,13 @@ func optGoal(g experiments.Goal) *experiments.Goal {
 }
 
 // apiShareURL is an experiment's share_url: its read-only results link
-// once the test has started, and nil (null) for a draft. The pages offer the
-// link only then, and a draft's opens nothing but "not started yet". The
-// field stays, null as started_at is, so clients that read it keep working.
+// once the test has started, and nil (null) for a draft or while the link
+// is turned off (DELETE …/share-link; POST makes a new one). The pages offer
+// the link only then, a draft's opens nothing but "not started yet", and
+// one turned off opens nothing at all. The field stays, null as started_at
+// is, so clients that read it keep working.
 func (a *App) apiShareURL(e experiments.Experiment) *string {
-	if e.Status == experiments.StatusDraft {
+	if e.Status == experiments.StatusDraft || e.ShareOff {
 		return nil
 	}
 	u := a.shareURL(e)

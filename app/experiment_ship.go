@@ -68,19 +68,58 @@ func (a *App) experimentUnship(c *fiber.Ctx) error {
 }
 
 // experimentShareLink answers POST /experiments/:id/share-link: a new
-// read-only link replaces the old one, which stops working. A draft's page
-// offers no such button, since it has no link yet; a form sent anyway
-// comes back to that page with the store's refusal.
+// read-only link replaces the old one, which stops working, or turns
+// sharing back on after experimentShareOff. A draft's page offers no such
+// button, since it has no link yet; a form sent anyway comes back to that
+// page with the store's refusal.
 func (a *App) experimentShareLink(c *fiber.Ctx) error {
-	if _, err := a.store.NewShareLink(c.UserContext(), c.Params("id")); err != nil {
-		if msg, ok := refusal(err); ok {
-			return a.redirectWithFlash(c, "/experiments/"+c.Params("id"), "error", msg)
-		}
-		return err
+	// Whether the link was off, read for the message only.
+	wasOff := false
+	if e, err := a.store.Experiment(c.UserContext(), c.Params("id")); err == nil {
+		wasOff = e.ShareOff
 	}
-	return a.redirectWithFlash(c, "/experiments/"+c.Params("id")+"#share", "ok",
-		"A new share link is ready. The old one no longer opens the results.")
+	if _, err := a.store.NewShareLink(c.UserContext(), c.Params("id")); err != nil {
+		return a.shareLinkRefused(c, err)
+	}
+	msg := "A new share link is ready. The old one no longer opens the results."
+	if wasOff {
+		msg = "Sharing is back on with a new link. The link that was turned off still opens nothing."
+	}
+	return a.redirectWithFlash(c, shareCardURL(c.Params("id")), "ok", msg)
 }
+
+// experimentShareOff answers POST /experiments/:id/share-link/off: the
+// read-only link stops working, for everyone who has it, and none takes
+// its place until "Make a share link". A form sent for a draft comes back
+// with the store's refusal, as experimentShareLink's does.
+func (a *App) experimentShareOff(c *fiber.Ctx) error {
+	wasOff := false
+	if e, err := a.store.Experiment(c.UserContext(), c.Params("id")); err == nil {
+		wasOff = e.ShareOff
+	}
+	if _, err := a.store.TurnOffShareLink(c.UserContext(), c.Params("id")); err != nil {
+		return a.shareLinkRefused(c, err)
+	}
+	msg := "The share link is off. Nobody can open the results with it any more."
+	if wasOff {
+		msg = "The share link was already off; nothing changed."
+	}
+	return a.redirectWithFlash(c, shareCardURL(c.Params("id")), "ok", msg)
+}
+
+// shareLinkRefused answers a share link form the store refused: back to
+// the experiment's page with its sentence. Other errors go to the error
+// handler (an unknown experiment is a 404).
+func (a *App) shareLinkRefused(c *fiber.Ctx, err error) error {
+	if msg, ok := refusal(err); ok {
+		return a.redirectWithFlash(c, "/experiments/"+c.Params("id"), "error", msg)
+	}
+	return err
+}
+
+// shareCardURL is where the experiment page's "Share the results" card is,
+// the page a share link form leads back to.
+func shareCardURL(id string) string { return "/experiments/" + id + "#share-link" }
 
 // actionDone answers a form action on the experiment of the route: back to
 // its page with the done message, or with the refusal's sentence when the
@@ -166,13 +205,29 @@ func (a *App) apiExperimentUnship(c *fiber.Ctx) error {
 }
 
 // apiExperimentShareLink answers POST /api/v1/experiments/:id/share-link:
-// the experiment with a new share_url; the old link stops working. A
-// draft, whose share_url is null, is 409 not_started.
+// the experiment with a new share_url; the old link stops working, and a
+// link turned off (DELETE) comes back on as the new one. A draft, whose
+// share_url is null, is 409 not_started.
 func (a *App) apiExperimentShareLink(c *fiber.Ctx) error {
 	if err := noBody(c); err != nil {
 		return err
 	}
 	e, err := a.store.NewShareLink(c.UserContext(), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(a.apiExperimentOf(e))
+}
+
+// apiExperimentShareOff answers DELETE /api/v1/experiments/:id/share-link:
+// the link stops working and the experiment comes back with share_url
+// null, however often it is asked. A draft is 409 not_started, as POST
+// answers it.
+func (a *App) apiExperimentShareOff(c *fiber.Ctx) error {
+	if err := noBody(c); err != nil {
+		return err
+	}
+	e, err := a.store.TurnOffShareLink(c.UserContext(), c.Params("id"))
 	if err != nil {
 		return err
 	}

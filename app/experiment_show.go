@@ -268,8 +268,12 @@ func (a *App) qaLinks(e experiments.Experiment, site experiments.Site) []views.Q
 	return out
 }
 
-// shareURL is the public read-only results link.
+// shareURL is the public read-only results link, or "" while it is
+// turned off: its token then opens nothing, and is not shown.
 func (a *App) shareURL(e experiments.Experiment) string {
+	if e.ShareOff {
+		return ""
+	}
 	return a.cfg.PublicURL + "/r/" + e.ShareToken
 }
 
@@ -289,6 +293,8 @@ func changeLabel(action string) string {
 		return "Stopped showing the shipped variant"
 	case experiments.ChangeShareLink:
 		return "New share link"
+	case experiments.ChangeShareOff:
+		return "Share link turned off"
 	case "":
 		return ""
 	}

@@ -276,7 +276,7 @@ type ExperimentPage struct {
 	Variants    []VariantView
 	Actions     []Action
 	QALinks     []QALink
-	ShareURL    string
+	ShareURL    string // "" while the share link is turned off
 	CanEdit     bool
 	EditNote    string
 	Started     time.Time

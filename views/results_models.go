@@ -186,7 +186,7 @@ type ResultsPage struct {
 	ID          string
 	Name        string
 	Status      string
-	ShareURL    string
+	ShareURL    string // "" while the share link is turned off
 	Goal        string // a sentence describing the goal
 	Results     Results
 	Trends      Trends
