@@ -63,14 +63,19 @@ func TestTurnOffShareLink(t *testing.T) {
 		t.Fatal(err)
 	}
 	old := e.ShareToken
+	var offTok string
 	for range 2 {
 		got, err := s.TurnOffShareLink(ctx, e.ID)
 		if err != nil || !got.ShareOff {
 			t.Fatalf("turn off: off %v, %v", got.ShareOff, err)
 		}
+		offTok = got.ShareToken
 	}
-	if _, err := s.ExperimentByShareToken(ctx, old); !errors.Is(err, experiments.ErrNotFound) {
-		t.Fatalf("the link turned off still finds: %v", err)
+	// Neither the link given out nor the token kept meanwhile finds it.
+	for _, tok := range []string{old, offTok} {
+		if _, err := s.ExperimentByShareToken(ctx, tok); !errors.Is(err, experiments.ErrNotFound) {
+			t.Fatalf("a token of the link turned off still finds: %v", err)
+		}
 	}
 	on, err := s.NewShareLink(ctx, e.ID)
 	if err != nil || on.ShareOff || on.ShareToken == old {
@@ -79,7 +84,9 @@ func TestTurnOffShareLink(t *testing.T) {
 	if got, err := s.ExperimentByShareToken(ctx, on.ShareToken); err != nil || got.ID != e.ID {
 		t.Fatalf("the new link: %v", err)
 	}
-	if _, err := s.ExperimentByShareToken(ctx, old); !errors.Is(err, experiments.ErrNotFound) {
-		t.Fatalf("the link turned off finds again: %v", err)
+	for _, tok := range []string{old, offTok} {
+		if _, err := s.ExperimentByShareToken(ctx, tok); !errors.Is(err, experiments.ErrNotFound) {
+			t.Fatalf("a token of the link turned off finds again: %v", err)
+		}
 	}
 }
