@@ -132,6 +132,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 	if err := f.check(); err != nil {
 		return err
 	}
+	logger.Info("starting copylab", readVersion().logAttrs()...)
 	if note := unusedOpenAIKey(cfg.LLMBaseURL, cfg.LLMAPIKey, getenv); note != "" {
 		logger.Warn(note)
 	}

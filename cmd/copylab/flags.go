@@ -45,6 +45,10 @@ func newFlags(name, summary string, stdout, stderr io.Writer, getenv func(string
 	// output before it says which it was: parse sends them on.
 	fs.SetOutput(&f.said)
 	fs.Usage = func() {
+		if len(f.order) == 0 {
+			fmt.Fprintf(&f.said, "%s\n\nUsage: copylab %s\n", summary, name)
+			return
+		}
 		fmt.Fprintf(&f.said, "%s\n\nUsage: copylab %s [flags]\n\nFlags (each with its environment twin):\n", summary, name)
 		f.printDefaults(&f.said)
 	}

@@ -9,6 +9,7 @@
 //	copylab backup         write a consistent copy of the database, while it runs
 //	copylab restore        put a backup in place of the database, copylab stopped
 //	copylab recount        count stored events again with today's rules, copylab stopped
+//	copylab version        say which copylab this is (also copylab --version)
 //
 // Every flag has an environment twin under COPYLAB_ (--db ↔ COPYLAB_DB);
 // a flag given on the command line wins over its twin.
@@ -88,6 +89,7 @@ var commands = []struct {
 	{"copylab backup", "", func() *flags { f, _ := backupFlags(io.Discard, io.Discard, noEnv); return f }},
 	{"copylab restore", "", func() *flags { f, _ := restoreFlags(io.Discard, io.Discard, noEnv); return f }},
 	{"copylab recount", "", func() *flags { f, _ := recountFlags(io.Discard, io.Discard, noEnv); return f }},
+	{"copylab version", "", func() *flags { return versionFlags(io.Discard, io.Discard, noEnv) }},
 }
 
 // noEnv is the environment of the flag sets help describes: none, so that
@@ -127,9 +129,9 @@ func topUsage() string {
 	return "copylab — AI-assisted copy experiments, self-hosted.\n\nUsage:\n" +
 		usageLines("", "  ", "  ") +
 		"  copylab help [command]\n\n" +
-		"copylab alone runs serve, the web app. Run \"copylab COMMAND --help\" for what\n" +
-		"each flag does. Every flag has an environment twin: --db is COPYLAB_DB,\n" +
-		"--public-url is COPYLAB_PUBLIC_URL.\n"
+		"copylab alone runs serve, the web app; copylab --version is copylab version.\n" +
+		"Run \"copylab COMMAND --help\" for what each flag does. Every flag has an\n" +
+		"environment twin: --db is COPYLAB_DB, --public-url is COPYLAB_PUBLIC_URL.\n"
 }
 
 // groupUsage is the usage of a command group, such as user: its commands.
@@ -169,6 +171,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	cmd := "serve"
 	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
 		cmd, args = args[0], args[1:]
+	} else if len(args) > 0 && isVersionFlag(args[0]) {
+		cmd, args = "version", args[1:]
 	} else if len(args) == 1 && isHelpFlag(args[0]) {
 		// copylab --help: the commands first (someone new looks for them
 		// here), then the flags of serve, which copylab alone runs.
@@ -200,6 +204,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return restoreCmd(ctx, args, stdout, stderr, getenv)
 	case "recount":
 		return recountCmd(ctx, args, stdout, stderr, getenv)
+	case "version":
+		return versionCmd(ctx, args, stdout, stderr, getenv)
 	case "help":
 		if len(args) > 0 {
 			// "help user add" is "user add --help"; "help user" lists the user commands.
