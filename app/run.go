@@ -36,6 +36,13 @@ func Run(ctx context.Context, cfg Config) error {
 			"links and site tags would point to each visitor's own computer; set --public-url (COPYLAB_PUBLIC_URL) to the address people and sites use",
 			"addr", cfg.Addr)
 	}
+	if cfg.untrustedLocalProxy() {
+		log.Warn(fmt.Sprintf("copylab listens on a loopback address while its public URL names another host, and no proxy is trusted: "+
+			"a reverse proxy on this host makes every visitor look like loopback, so the public rate limits spare them, "+
+			"--metrics-allow's default lets them read /metrics, and %d failed sign-ins from anywhere pause sign-in for everyone; "+
+			"list the proxy's address (such as 127.0.0.1) in %s and have it send X-Forwarded-For", loginMaxPerClient, setting("trusted-proxies")),
+			"addr", cfg.Addr, "public_url", cfg.PublicURL)
+	}
 	// One generator for the process, built before anything is opened so a
 	// bad LLM setting fails the start at once.
 	gen, err := NewGenerator(cfg)
@@ -147,6 +154,25 @@ func Run(ctx context.Context, cfg Config) error {
 		log.Info("stopped")
 	}
 	return err
+}
+
+// untrustedLocalProxy reports whether copylab listens on a loopback
+// address only while its public URL names another host, with no trusted
+// proxies: the shape of a reverse proxy on the same host that copylab
+// does not trust. Every request then comes from loopback, which the
+// public rate limits exempt and the default --metrics-allow lets in, and
+// all sign-ins share one client's limit. (An SSH tunnel to a loopback
+// address has a loopback public URL, and is not warned of.)
+func (c Config) untrustedLocalProxy() bool {
+	if len(c.TrustedProxies) > 0 {
+		return false
+	}
+	host, port, err := net.SplitHostPort(c.Addr)
+	if err != nil || host == "" || !loopbackHost(net.JoinHostPort(host, port)) {
+		return false
+	}
+	u, err := url.Parse(c.PublicURL)
+	return err == nil && u.Host != "" && !loopbackHost(u.Host)
 }
 
 // listenError words a failure to listen on addr for the operator: a port
