@@ -2,6 +2,7 @@ package app
 
 import (
 	"errors"
+	"net/netip"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -26,6 +27,32 @@ import (
 // every client (the email's ceiling), then asks the limiter again. An
 // email with no account changes nothing.
 func (a *App) reserveAfterReset(c *fiber.Ctx, client, email, device string, wait time.Duration) (attempt, bool, time.Duration, error) {
+	at, ok, wait, err := a.retryAfterReset(c, client, email, device, wait)
+	if err == nil && !ok {
+		a.warnSignInPaused(client, email, wait)
+	}
+	return at, ok, wait, err
+}
+
+// warnSignInPaused logs, at most once a minute (limiter.pauseNote), that
+// sign-in was refused and at which client address: people told "too many
+// attempts" ask whoever runs copylab, who otherwise had nothing in the
+// log to go on. When that address is loopback and no proxy is trusted,
+// the cause is usually a proxy on this host, which makes everyone one
+// client, and the line says which setting to change.
+func (a *App) warnSignInPaused(client, email string, wait time.Duration) {
+	note, ok := a.logins.pauseNote(client, email)
+	if !ok {
+		return
+	}
+	if ip, err := netip.ParseAddr(client); err == nil && ip.IsLoopback() && len(a.proxies) == 0 {
+		note += "; every visitor comes from loopback when copylab is behind a proxy on this host that is not in " + setting("trusted-proxies")
+	}
+	a.log.Warn(note, "client", client, "retry_in", wait.Round(time.Second).String())
+}
+
+// retryAfterReset is reserveAfterReset's work; it says nothing.
+func (a *App) retryAfterReset(c *fiber.Ctx, client, email, device string, wait time.Duration) (attempt, bool, time.Duration, error) {
 	set, err := a.store.PasswordSetAt(c.UserContext(), email)
 	if errors.Is(err, experiments.ErrNotFound) {
 		return attempt{}, false, wait, nil

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"runtime"
 	"sync"
 	"time"
@@ -84,6 +85,45 @@ type limiter struct {
 	// answers to everyone (and hold their memory) for as long as it lasts.
 	slots    chan struct{}
 	slotWait time.Duration
+
+	// warned is when pauseNote last described a pause: the log says a
+	// pause at most once per pauseNoteEvery, however many are refused.
+	warned time.Time
+}
+
+// pauseNoteEvery is how often, at most, the log says that sign-ins are
+// paused: a flood of guesses is refused thousands of times a minute.
+const pauseNoteEvery = time.Minute
+
+// pauseNote says, in a sentence for the operator's log, why an attempt by
+// client for email was refused: which of its limits it reached (a device
+// cookie past its own limit counts like none, so these three decide). ok
+// is false when the limiter said so less than pauseNoteEvery ago, or when
+// no limit is reached any more.
+func (l *limiter) pauseNote(client, email string) (note string, ok bool) {
+	email = email[:min(len(email), 254)]
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
+	if !l.warned.IsZero() && now.Sub(l.warned) < pauseNoteEvery {
+		return "", false
+	}
+	window := fmt.Sprintf("%d minutes", int(l.window.Round(time.Minute)/time.Minute))
+	switch {
+	case len(l.recent("client:"+client, now)) >= l.maxClient:
+		note = fmt.Sprintf("sign-in is paused for everyone at this client address: %d failed sign-ins from it in %s, to any accounts",
+			l.maxClient, window)
+	case len(l.recent("pair:"+client+"|"+email, now)) >= l.max:
+		note = fmt.Sprintf("sign-in to one account is paused at this client address: %d failed sign-ins to it from there in %s",
+			l.max, window)
+	case len(l.recent("email:"+email, now)) >= l.maxEmail:
+		note = fmt.Sprintf("sign-in to one account is paused at every address but its owner's browsers: %d failed sign-ins to it in %s",
+			l.maxEmail, window)
+	default:
+		return "", false
+	}
+	l.warned = now
+	return note, true
 }
 
 // limiterEntry is one key's attempts in the window, oldest first, and its
