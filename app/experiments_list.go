@@ -398,14 +398,18 @@ func listLeads(status string) bool {
 // leader: not enough data yet (one visitor would otherwise lead), or a
 // broken split whose numbers can't be trusted. The experiment page's Ship
 // buttons name this leader; the lists name it only under a verdict that
-// does (listLeads).
+// does (listLeads). Under keep_running it is -1 too when the lead is no
+// clear one (stats.ClearLead), where the verdict says "No clear leader
+// yet": a Ship button must not say that a toss-up "leads so far".
 func leaderIndex(status string, n int, arm func(i int) (exposures int64, probBest float64)) int {
 	if status == stats.StatusNotEnoughData || status == stats.StatusSRM {
 		return -1
 	}
 	best, bestP, tied := -1, 0.0, false
+	chances := make([]float64, n)
 	for i := range n {
 		exp, p := arm(i)
+		chances[i] = p
 		switch {
 		case exp == 0:
 		case best < 0 || p > bestP+1e-9:
@@ -414,7 +418,7 @@ func leaderIndex(status string, n int, arm func(i int) (exposures int64, probBes
 			tied = true
 		}
 	}
-	if tied {
+	if tied || status == stats.StatusKeepRunning && !stats.ClearLead(chances, best) {
 		return -1
 	}
 	return best

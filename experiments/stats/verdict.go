@@ -62,7 +62,8 @@ const (
 //     not what moves the number;
 //  6. keep_running otherwise: when several variants clearly beat the
 //     control (each past DecisionProb) it says so and that which of them
-//     is best is open, else which is ahead.
+//     is best is open, else which is ahead, or, when no arm is a clear
+//     leader (ClearLead), that there is none yet.
 //
 // Once the test has ended (opts.Ended) no more visitors come, so the
 // not_enough_data and keep_running sentences say that the test stopped too
@@ -271,6 +272,9 @@ func verdictFor(arms []Arm, an Analysis, opts Options, shipped bool) Verdict {
 			lead = i
 		}
 	}
+	if !ClearLead(probBests(vs), lead) {
+		return Verdict{Status: StatusKeepRunning, Text: noClearLeader(arms, vs, lead, opts, shipped)}
+	}
 	is, call := "is", "but it is too early to call: keep the test running."
 	switch {
 	case shipped:
@@ -303,6 +307,83 @@ func verdictFor(arms []Arm, an Analysis, opts Options, shipped bool) Verdict {
 		"%s %s ahead on %s (%s, %s chance it is the best), %s",
 		capitalise(arms[lead].Label), is, goal, against,
 		FormatProbability(vs[lead].ProbBest), call)}
+}
+
+// LeadOdds is how many times likelier to be the best the arm in the lead
+// must be than the runner-up before the results say it is ahead (or
+// leads) while the test runs on. Below it the lead is a toss-up, and the
+// verdict says there is no clear leader yet, as the experiments list does.
+//
+// The bar is set against the runner-up, not as a fixed chance, because
+// the even split of k arms is 1/k: a fixed 2/3 suits two arms but is out
+// of reach for a real lead among five (a variant at 50% against 12.5% for
+// each of the others), while a bar just above 1/k would let a near tie
+// between two of several arms (49% against 43%) pass as a lead. Odds of
+// 2 to 1 over the runner-up are 2/3 with two arms, and with k arms they
+// imply a chance of at least 2/(k+1), always above the even share 1/k.
+const LeadOdds = 2
+
+// ClearLead reports whether the arm at lead, of arms whose chances to be
+// the best are probBest, is a clear leader (LeadOdds): its chance is at
+// least LeadOdds times every other arm's.
+func ClearLead(probBest []float64, lead int) bool {
+	if lead < 0 || lead >= len(probBest) {
+		return false
+	}
+	for i, p := range probBest {
+		if i != lead && probBest[lead] < LeadOdds*p {
+			return false
+		}
+	}
+	return true
+}
+
+// probBests is each variant's chance to be the best, for ClearLead.
+func probBests(vs []VariantResult) []float64 {
+	out := make([]float64, len(vs))
+	for i, v := range vs {
+		out[i] = v.ProbBest
+	}
+	return out
+}
+
+// noClearLeader is the keep_running sentence when the arm most likely to
+// be the best, vs[lead], is no clear leader (ClearLead): it says so first,
+// then where that arm stands, so that a toss-up never reads as a lead
+// ("Variant B is ahead … 52% chance"), and then what the test's state
+// leaves to do.
+func noClearLeader(arms []Arm, vs []VariantResult, lead int, opts Options, shipped bool) string {
+	ended := opts.Ended || shipped
+	yet, is, has := " yet", "is", "has"
+	if ended {
+		yet, is, has = "", "was", "had"
+	}
+	chance := FormatProbability(vs[lead].ProbBest) + " chance it is the best"
+	var standing string
+	switch {
+	case lead == 0 || vs[lead].Uplift == nil:
+		standing = fmt.Sprintf("%s %s a %s", arms[lead].Label, has, chance)
+	case SignedPercent(*vs[lead].Uplift) == SignedPercent(0):
+		// Closer than the uplift's rounding: say so in words, not ±0.0%.
+		standing = fmt.Sprintf("%s %s within 0.1%% of %s, with a %s", arms[lead].Label, is, arms[0].Label, chance)
+	default:
+		standing = fmt.Sprintf("%s %s %s against %s, with a %s", arms[lead].Label, is, SignedPercent(*vs[lead].Uplift), arms[0].Label, chance)
+	}
+	text := fmt.Sprintf("No clear leader%s on %s (%s)", yet, opts.GoalNoun, standing)
+	const stopped = ": the test stopped before it could be called."
+	switch {
+	case shipped:
+		return text + stopped
+	case opts.Ended && opts.ReadOnly:
+		return text + stopped + " " + TeamCan(RunAgain)
+	case opts.Ended:
+		return text + stopped + " Duplicate it to " + RunAgain + "."
+	case opts.Paused && opts.ReadOnly:
+		return text + ": " + PausedReadOnly + "."
+	case opts.Paused:
+		return text + ": resume the test to reach a verdict."
+	}
+	return text + ": keep the test running."
 }
 
 // The doubts of a called winner (winnerDoubt).

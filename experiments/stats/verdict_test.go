@@ -189,13 +189,15 @@ func TestVerdicts(t *testing.T) {
 			},
 		},
 		{
-			// Ahead by less than the rounding: words, not "±0.0% against".
+			// Ahead by less than the rounding: words, not "±0.0% against";
+			// and a 50% chance to be the best is no lead at all
+			// (ClearLead).
 			name:   "ahead by a hair",
 			arms:   labelled(arm("control", 300, 3000), arm("b", 300, 2999)),
 			opts:   opts,
 			status: StatusKeepRunning,
 			contains: func(an Analysis) []string {
-				return []string{"Variant B is ahead on sign-ups (within 0.1% of the original, " + FormatProbability(an.Variants[1].ProbBest) + " chance it is the best)"}
+				return []string{"No clear leader yet on sign-ups (Variant B is within 0.1% of the original, with a " + FormatProbability(an.Variants[1].ProbBest) + " chance it is the best)"}
 			},
 		},
 		{
