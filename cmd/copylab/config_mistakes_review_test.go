@@ -47,7 +47,7 @@ func TestServeReportsEveryMistake(t *testing.T) {
 
 	// A mistake on the command line comes first, with those in the variables.
 	_, _, err = runCmd(t, env(map[string]string{"COPYLAB_SECURE_COOKIES": "maybe"}), "", "serve", "--rate-ip", "many")
-	if err == nil || !strings.HasPrefix(err.Error(), `invalid value "many" for flag --rate-ip`) || !strings.Contains(err.Error(), "COPYLAB_SECURE_COOKIES") {
+	if err == nil || !strings.HasPrefix(err.Error(), `--rate-ip (COPYLAB_RATE_IP) "many" is not a whole number`) || !strings.Contains(err.Error(), "COPYLAB_SECURE_COOKIES") {
 		t.Errorf("a bad flag and a bad variable: %v", err)
 	}
 }

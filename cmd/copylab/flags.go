@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"errors"
 	"flag"
 	"fmt"
@@ -12,10 +11,10 @@ import (
 )
 
 // flags is a flag set whose flags each take their default from an
-// environment twin. Problems with the twins are collected, not fatal, so
-// every mistake is reported at once, each naming the flag and its twin
-// as every other mistake does (setting): the operator may look for
-// either.
+// environment twin. Problems with the twins, and with the values given
+// on the command line, are collected, not fatal, so every mistake is
+// reported at once, each naming the flag and its twin as every other
+// mistake does (setting): the operator may look for either.
 type flags struct {
 	fs      *flag.FlagSet
 	getenv  func(string) string
@@ -23,9 +22,8 @@ type flags struct {
 	secrets []secretFlag
 	// order holds the flags' names as they were declared, for synopsis.
 	order []string
-	// said holds what the flag package printed while parsing, until
-	// parse knows whether it answers --help (stdout) or a mistake (stderr).
-	said           bytes.Buffer
+	// usage writes the set's usage, for --help.
+	usage          func(io.Writer)
 	stdout, stderr io.Writer
 }
 
@@ -36,21 +34,24 @@ type secretFlag struct {
 }
 
 // newFlags makes the flag set of a command. Its usage goes to stdout when
-// asked for (--help), so that it can be paged or searched, and to stderr
-// after a mistake on the command line, below the error.
+// asked for (--help), so that it can be paged or searched. A mistake on
+// the command line prints no usage: the error names the flag and says
+// what to give, as a mistake in a twin's does, and an unknown flag's
+// points to --help.
 func newFlags(name, summary string, stdout, stderr io.Writer, getenv func(string) string) *flags {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	f := &flags{fs: fs, getenv: getenv, stdout: stdout, stderr: stderr}
-	// The flag package writes its errors and the usage to the set's
-	// output before it says which it was: parse sends them on.
-	fs.SetOutput(&f.said)
-	fs.Usage = func() {
+	// The flag package prints its errors, which parseArgs words again,
+	// and calls Usage on every one: both are parseArgs' to say.
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	f.usage = func(w io.Writer) {
 		if len(f.order) == 0 {
-			fmt.Fprintf(&f.said, "%s\n\nUsage: copylab %s\n", summary, name)
+			fmt.Fprintf(w, "%s\n\nUsage: copylab %s\n", summary, name)
 			return
 		}
-		fmt.Fprintf(&f.said, "%s\n\nUsage: copylab %s [flags]\n\nFlags (each with its environment twin):\n", summary, name)
-		f.printDefaults(&f.said)
+		fmt.Fprintf(w, "%s\n\nUsage: copylab %s [flags]\n\nFlags (each with its environment twin):\n", summary, name)
+		f.printDefaults(w)
 	}
 	return f
 }
@@ -62,7 +63,7 @@ func (f *flags) printDefaults(w io.Writer) {
 	var b strings.Builder
 	f.fs.SetOutput(&b)
 	f.fs.PrintDefaults()
-	f.fs.SetOutput(w)
+	f.fs.SetOutput(io.Discard)
 	io.WriteString(w, strings.ReplaceAll("\n"+b.String(), "\n  -", "\n  --")[1:])
 }
 
@@ -93,7 +94,7 @@ func (f *flags) bool(p *bool, name string, def bool, usage string) {
 	if v := f.getenv(envName(name)); v != "" {
 		b, err := strconv.ParseBool(v)
 		if err != nil {
-			f.errs = append(f.errs, fmt.Sprintf("%s %q is not true or false", setting(name), v))
+			f.errs = append(f.errs, badValue(name, v, def))
 		} else {
 			def = b
 		}
@@ -106,7 +107,7 @@ func (f *flags) int(p *int, name string, def int, usage string) {
 	if v := f.getenv(envName(name)); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil {
-			f.errs = append(f.errs, fmt.Sprintf("%s %q is not a whole number", setting(name), v))
+			f.errs = append(f.errs, badValue(name, v, def))
 		} else {
 			def = n
 		}
@@ -119,7 +120,7 @@ func (f *flags) duration(p *time.Duration, name string, def time.Duration, usage
 	if v := f.getenv(envName(name)); v != "" {
 		d, err := time.ParseDuration(v)
 		if err != nil {
-			f.errs = append(f.errs, fmt.Sprintf("%s %q is not a duration such as 30s", setting(name), v))
+			f.errs = append(f.errs, badValue(name, v, def))
 		} else {
 			def = d
 		}
@@ -184,23 +185,24 @@ func (f *flags) parse(args []string) error {
 	return f.check()
 }
 
-// parseArgs parses args but keeps the problems with the twins for check,
-// so that a command can add its own (problem) and report them all at
-// once. A mistake on the command line itself ends parsing at once, as the
-// flag package stops at it: it is returned with the twins' problems after
-// it. --help prints usage and returns errHelp.
+// parseArgs parses args but keeps every problem found for check, so
+// that a command can add its own (problem) and report them all at once:
+// those of the command line first, in the order given, then those of the
+// twins. --help prints usage and returns errHelp.
+//
+// The flag package stops at the first mistake. Here a value a flag cannot
+// take is noted and the flag keeps the value it had (lenientValue), and
+// after an unknown flag parsing goes on with the arguments after it.
 func (f *flags) parseArgs(args []string) error {
-	err := f.fs.Parse(args)
+	var problems []string
+	restore := f.lenient(&problems)
+	err := f.parseAll(args, &problems)
+	restore()
 	if errors.Is(err, flag.ErrHelp) {
-		f.stdout.Write(f.said.Bytes())
+		f.usage(f.stdout)
 		return errHelp
 	}
-	if err != nil {
-		// The flag package printed its error above the usage; main prints
-		// it again below, in our words, where it is read.
-		f.stderr.Write(bytes.TrimPrefix(f.said.Bytes(), []byte(err.Error()+"\n")))
-		return usageErrors(append([]string{flagError(err.Error())}, f.errs...))
-	}
+	f.errs = append(problems, f.errs...)
 	given := map[string]bool{}
 	f.fs.Visit(func(fl *flag.Flag) { given[fl.Name] = true })
 	for _, sf := range f.secrets {
@@ -212,6 +214,94 @@ func (f *flags) parseArgs(args []string) error {
 		f.errs = append(f.errs, fmt.Sprintf("unexpected argument %q", f.fs.Arg(0)))
 	}
 	return nil
+}
+
+// parseAll parses args with the flag package, again after each mistake
+// it stops at, with the arguments after it, and adds each mistake to
+// problems. It returns flag.ErrHelp when --help is among the arguments.
+func (f *flags) parseAll(args []string, problems *[]string) error {
+	for rest := args; ; {
+		err := f.fs.Parse(rest)
+		if err == nil || errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		*problems = append(*problems, f.flagError(err.Error()))
+		// The flag package has taken the argument it stopped at (and its
+		// value, when that is the next one): Args is what is left.
+		left := f.fs.Args()
+		if len(left) >= len(rest) {
+			return nil // never the case; but parsing must end
+		}
+		stopped := rest[len(rest)-len(left)-1]
+		if strings.HasPrefix(err.Error(), "flag provided but not defined") && !strings.Contains(stopped, "=") &&
+			len(left) > 0 && !strings.HasPrefix(left[0], "-") {
+			// An unknown flag's value, most likely (--adr 127.0.0.1:8080):
+			// not an unexpected argument of its own.
+			left = left[1:]
+		}
+		rest = left
+	}
+}
+
+// lenient wraps every flag's value in a lenientValue that adds its
+// problems to problems, and returns the function that unwraps them.
+func (f *flags) lenient(problems *[]string) (restore func()) {
+	var undo []func()
+	f.fs.VisitAll(func(fl *flag.Flag) {
+		v := fl.Value
+		fl.Value = lenientValue{Value: v, name: fl.Name, problems: problems}
+		undo = append(undo, func() { fl.Value = v })
+	})
+	return func() {
+		for _, u := range undo {
+			u()
+		}
+	}
+}
+
+// lenientValue is a flag's value while the command line is parsed. A
+// value it cannot take is added to problems, worded as a twin's is, and
+// the flag keeps the value it had (its default, or its twin's): parsing
+// goes on, and the command's own checks do not report the zero the flag
+// package would have left in its place.
+type lenientValue struct {
+	flag.Value
+	name     string
+	problems *[]string
+}
+
+func (v lenientValue) Set(s string) error {
+	before := v.Value.String()
+	if err := v.Value.Set(s); err != nil {
+		var kind any
+		if g, ok := v.Value.(flag.Getter); ok {
+			kind = g.Get()
+		}
+		*v.problems = append(*v.problems, badValue(v.name, s, kind))
+		v.Value.Set(before)
+	}
+	return nil
+}
+
+// IsBoolFlag tells the flag package that a bool flag takes no value
+// (--dry-run), as the value it wraps would.
+func (v lenientValue) IsBoolFlag() bool {
+	b, ok := v.Value.(interface{ IsBoolFlag() bool })
+	return ok && b.IsBoolFlag()
+}
+
+// badValue words a value that a flag of def's kind cannot take, given on
+// the command line or in the flag's twin.
+func badValue(name, v string, def any) string {
+	switch def.(type) {
+	case bool:
+		return fmt.Sprintf("%s %q is not true or false", setting(name), v)
+	case int:
+		return fmt.Sprintf("%s %q is not a whole number", setting(name), v)
+	case time.Duration:
+		return fmt.Sprintf("%s %q is not a duration such as 30s", setting(name), v)
+	}
+	return fmt.Sprintf("%s %q is not a value it takes", setting(name), v)
 }
 
 // problem adds the problems err reports, one a line, to those check
@@ -244,11 +334,19 @@ func setting(flagName string) string {
 }
 
 // flagError words the flag package's errors as the rest of copylab does,
-// with the flag as it is typed: "unknown flag --adr" rather than "flag
+// with the flag as it is typed: "unknown flag --adr: did you mean
+// --addr? (copylab serve --help lists every flag)" rather than "flag
 // provided but not defined: -adr".
-func flagError(msg string) string {
+func (f *flags) flagError(msg string) string {
 	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: -"); ok {
-		return "unknown flag --" + strings.TrimLeft(name, "-")
+		name = strings.TrimLeft(name, "-")
+		var known []string
+		f.fs.VisitAll(func(fl *flag.Flag) { known = append(known, fl.Name) })
+		guess := ""
+		if near := nearest(name, known); near != "" {
+			guess = ": did you mean --" + near + "?"
+		}
+		return "unknown flag --" + name + guess + " (copylab " + f.fs.Name() + " --help lists every flag)"
 	}
 	if name, ok := strings.CutPrefix(msg, "flag needs an argument: -"); ok {
 		return "flag --" + strings.TrimLeft(name, "-") + " needs a value"
@@ -268,4 +366,39 @@ func list(s string) []string {
 		}
 	}
 	return out
+}
+
+// nearest is the name of known closest to name, ignoring case, when it is
+// close enough to be a slip of the keyboard (an edit or two, more for a
+// long name), else "".
+func nearest(name string, known []string) string {
+	name = strings.ToLower(name)
+	best, bestD := "", max(1, min(3, len(name)/4))+1
+	for _, k := range known {
+		if d := editDistance(name, strings.ToLower(k)); d < bestD {
+			best, bestD = k, d
+		}
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance between a and b: how many
+// bytes to insert, delete or replace to make one the other.
+func editDistance(a, b string) int {
+	prev, cur := make([]int, len(b)+1), make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }
