@@ -147,13 +147,35 @@ func Run(ctx context.Context, cfg Config) error {
 	// requests queued are drained by closing the ingester, and the store
 	// goes last.
 	shutdownErr := a.fiber.ShutdownWithTimeout(cfg.ShutdownTimeout)
+	cutOff := 0
+	if errors.Is(shutdownErr, context.DeadlineExceeded) {
+		// Requests still running at the deadline (a generation waiting
+		// on a slow model) are cut off when the process ends: that is
+		// what the deadline is for, and no failure of the stop. The
+		// server has closed the idle connections, so those left open
+		// are the ones with a request running.
+		cutOff, shutdownErr = max(int(a.fiber.Server().GetOpenConnectionsCount()), 1), nil
+	}
 	stopJobs()
 	jobs.Wait()
 	err = errors.Join(serveErr, shutdownErr, closeAll())
-	if err == nil {
+	switch {
+	case err != nil:
+	case cutOff > 0:
+		log.Warn(cutOffSentence(cfg.ShutdownTimeout, cutOff))
+	default:
 		log.Info("stopped")
 	}
 	return err
+}
+
+// cutOffSentence says that the stop cut off n requests still running
+// after d, the shutdown's time for them.
+func cutOffSentence(d time.Duration, n int) string {
+	if n == 1 {
+		return fmt.Sprintf("stopped after %s with 1 request still running; it was cut off", d)
+	}
+	return fmt.Sprintf("stopped after %s with %d requests still running; they were cut off", d, n)
 }
 
 // untrustedLocalProxy reports whether copylab listens on a loopback
