@@ -91,7 +91,7 @@ func serveFlags(stdout, stderr io.Writer, getenv func(string) string) (*flags, *
 // serve runs the web app. Every mistake in its configuration, in the
 // flags and in their twins, is reported at once, one a line: someone who
 // fixed one would otherwise meet the next only at the next start.
-func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string, environ []string) error {
 	f, v := serveFlags(stdout, stderr, getenv)
 	if err := f.parseArgs(args); err != nil {
 		return quietHelp(err)
@@ -133,6 +133,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 		return err
 	}
 	logger.Info("starting copylab", readVersion().logAttrs()...)
+	for _, warning := range strayVariables(environ) {
+		logger.Warn(warning)
+	}
 	if note := unusedOpenAIKey(cfg.LLMBaseURL, cfg.LLMAPIKey, getenv); note != "" {
 		logger.Warn(note)
 	}

@@ -28,7 +28,7 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), stopSignals()...)
-	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv)
+	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Environ())
 	stop()
 	if code := exitMessage(os.Stderr, err); code != 0 {
 		os.Exit(code)
@@ -166,8 +166,11 @@ func isHelpFlag(arg string) bool {
 	return false
 }
 
-// run dispatches to a subcommand. It is main without the process: tests call it.
-func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) error {
+// run dispatches to a subcommand. It is main without the process: tests
+// call it. environ is the environment, as os.Environ gives it: serve
+// reads the names in it as well as the values (strayVariables).
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, environ []string) error {
+	getenv := lookupEnv(environ)
 	cmd := "serve"
 	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
 		cmd, args = args[0], args[1:]
@@ -180,7 +183,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	switch cmd {
 	case "serve":
-		return serve(ctx, args, stdout, stderr, getenv)
+		return serve(ctx, args, stdout, stderr, getenv, environ)
 	case "user":
 		switch {
 		case len(args) > 0 && args[0] == "add":
@@ -209,7 +212,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "help":
 		if len(args) > 0 {
 			// "help user add" is "user add --help"; "help user" lists the user commands.
-			return run(ctx, append(args[:len(args):len(args)], "--help"), stdin, stdout, stderr, getenv)
+			return run(ctx, append(args[:len(args):len(args)], "--help"), stdin, stdout, stderr, environ)
 		}
 		fmt.Fprint(stdout, topUsage())
 		return nil

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -13,15 +14,21 @@ import (
 	"copylab/experiments"
 )
 
-// env returns a getenv over a fixed map, so tests never read the process's.
-func env(kv map[string]string) func(string) string {
-	return func(k string) string { return kv[k] }
+// env returns an environment of a fixed map, as os.Environ lists one, so
+// tests never read the process's.
+func env(kv map[string]string) []string {
+	var environ []string
+	for k, v := range kv {
+		environ = append(environ, k+"="+v)
+	}
+	slices.Sort(environ)
+	return environ
 }
 
-func runCmd(t *testing.T, getenv func(string) string, stdin string, args ...string) (string, string, error) {
+func runCmd(t *testing.T, environ []string, stdin string, args ...string) (string, string, error) {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	err := run(context.Background(), args, strings.NewReader(stdin), &out, &errOut, getenv)
+	err := run(context.Background(), args, strings.NewReader(stdin), &out, &errOut, environ)
 	return out.String(), errOut.String(), err
 }
 

@@ -36,14 +36,14 @@ func TestMetricsAllowNone(t *testing.T) {
 
 // metricsStatus runs serve on a free loopback port with env and extra
 // flags, and answers the status of GET /metrics from loopback.
-func metricsStatus(t *testing.T, env map[string]string, extra ...string) int {
+func metricsStatus(t *testing.T, kv map[string]string, extra ...string) int {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	db := filepath.Join(t.TempDir(), "copylab.db")
 	addr, done := serveOnFreePort(t, func(addr string) (<-chan error, func() string) {
 		done := make(chan error, 1)
 		args := append([]string{"serve", "--addr", addr, "--db", db}, extra...)
-		go func() { done <- run(ctx, args, nil, io.Discard, io.Discard, func(k string) string { return env[k] }) }()
+		go func() { done <- run(ctx, args, nil, io.Discard, io.Discard, env(kv)) }()
 		return done, func() string { return "" }
 	})
 	defer func() {
