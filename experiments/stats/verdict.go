@@ -208,9 +208,9 @@ func verdictFor(arms []Arm, an Analysis, opts Options, shipped bool) Verdict {
 	}
 	for i := 1; i < len(vs); i++ {
 		if v := vs[i]; v.ProbBest >= DecisionProb && *v.ProbBeatControl >= DecisionProb {
-			doubt := winnerDoubt(v, opts.Threshold)
-			out := winnerVerdict(arms, i, v, doubt, early, opts, shipped)
-			out.Unsure = doubt != ""
+			doubt, chance := winnerDoubt(v, opts.Threshold), byChance(vs, v)
+			out := winnerVerdict(arms, i, v, doubt, chance, early, opts, shipped)
+			out.Unsure = doubt != "" || chance != ""
 			return out
 		}
 	}
@@ -409,6 +409,32 @@ func winnerDoubt(v VariantResult, threshold float64) string {
 	return ""
 }
 
+// AdjustedAlpha is the line a winner's Holm-adjusted p-value must be
+// under for the results to leave chance out of its sentence (byChance).
+const AdjustedAlpha = 0.05
+
+// byChance is the caution of a winner among several new versions whose
+// Holm-adjusted p-value (the one the results table shows beside it) is
+// AdjustedAlpha or more: the winner rule (DecisionProb) looks only at the
+// chances to be best and to beat the control, and with several new
+// versions one of them can clear it by luck alone, which the adjustment
+// allows for. "" when it does not apply, with a single new version too:
+// its adjusted p-value is its own, and the uplift interval beside it
+// (winnerDoubt) already tells whether no gain is ruled out.
+func byChance(vs []VariantResult, v VariantResult) string {
+	n := 0
+	for _, w := range vs[1:] {
+		if w.PValue != nil {
+			n++
+		}
+	}
+	if n < 2 || v.PValueAdjusted == nil || *v.PValueAdjusted < AdjustedAlpha {
+		return ""
+	}
+	return fmt.Sprintf("with %d new versions in the test, one of them can look best by chance (adjusted p-value %s, not below %s)",
+		n, FormatPValue(*v.PValueAdjusted), strconv.FormatFloat(AdjustedAlpha, 'f', -1, 64))
+}
+
 // controlDoubt is the mirror of winnerDoubt for control_wins: the index of
 // the variant whose uplift interval still includes a gain (the one that
 // reaches highest, when several do), 0 for none.
@@ -447,44 +473,81 @@ func unsureAction(act string, opts Options, shipped bool) string {
 // winnerVerdict is the winner's sentence for arms[i], whose results are v:
 // while the test is too young to act on (early, verdict's), the numbers so
 // far and that it is too early; when the win is open to doubt
-// (winnerDoubt), that the variant is probably the best, what its interval
-// still allows and the choice that leaves (never a flat "Ship it." the
-// interval on the same page contradicts); else the lift and "Ship it.".
-// Once shipped, no call to act: the sentence ends with the numbers.
-func winnerVerdict(arms []Arm, i int, v VariantResult, doubt, early string, opts Options, shipped bool) Verdict {
+// (winnerDoubt, byChance's chance), that the variant is probably the
+// best, what its interval (or its adjusted p-value) still allows and the
+// choice that leaves (never a flat "Ship it." the numbers on the same page
+// contradict); else the lift and "Ship it.". Once shipped, no call to act:
+// the sentence ends with the numbers.
+//
+// A lift under the practical threshold is "too small to matter" only when
+// its whole interval is: when the interval reaches past the threshold,
+// only the best guess is under it, and the sentence says the gain is
+// likely small and how large it could be.
+func winnerVerdict(arms []Arm, i int, v VariantResult, doubt, chance, early string, opts Options, shipped bool) Verdict {
 	goal, control := opts.GoalNoun, arms[0]
 	label := capitalise(arms[i].Label)
 	best := FormatProbability(v.ProbBest)
-	if early == "" && doubt != "" {
+	if early == "" && (doubt != "" || chance != "") {
 		probably := fmt.Sprintf("%s is probably the best on %s (%s chance)", label, goal, best)
+		var text string
+		act, join, semicolon := "ship it if that risk is acceptable", ", and ", false
 		switch {
+		case doubt == doubtSmall && v.UpliftInterval.High > opts.Threshold:
+			text = fmt.Sprintf("%s, likely by a small gain: the best guess, %s, is under the %s set as the change that matters, though it could be up to %s (95%% interval %s)",
+				probably, SignedPercent(*v.Uplift), percent(opts.Threshold), IntervalEnd(v.UpliftInterval.High),
+				UpliftRange(v.UpliftInterval.Low, v.UpliftInterval.High))
+			act, semicolon = "ship it if a small gain is worth it", true
 		case doubt == doubtSmall:
-			return Verdict{Status: StatusWinner, Text: fmt.Sprintf(
-				"%s, but it lifts them by only %s (95%% interval %s), a gain too small to matter (under %s)",
+			text = fmt.Sprintf("%s, but it lifts them by only %s (95%% interval %s), a gain too small to matter (under %s)",
 				probably, SignedPercent(*v.Uplift), UpliftRange(v.UpliftInterval.Low, v.UpliftInterval.High),
-				percent(opts.Threshold)) + unsureAction("ship it if a small gain is worth it", opts, shipped)}
+				percent(opts.Threshold))
+			act = "ship it if a small gain is worth it"
+		case doubt == doubtNoGain:
+			switch {
+			case v.Uplift == nil:
+				probably += fmt.Sprintf(", converting %s of visitors against none for %s, but the 95%% interval of its lift",
+					FormatRate(v.Rate), control.Label)
+			case *v.Uplift <= 0:
+				probably += " and changes them by " + SignedPercent(*v.Uplift) + ", but the 95% interval of that change"
+			default:
+				probably += " and lifts them by " + SignedPercent(*v.Uplift) + ", but the 95% interval of that lift"
+			}
+			text = fmt.Sprintf("%s, %s, still includes no gain", probably, UpliftRange(v.UpliftInterval.Low, v.UpliftInterval.High))
 		case v.Uplift == nil:
-			probably += fmt.Sprintf(", converting %s of visitors against none for %s, but the 95%% interval of its lift",
-				FormatRate(v.Rate), control.Label)
-		case *v.Uplift <= 0:
-			probably += " and changes them by " + SignedPercent(*v.Uplift) + ", but the 95% interval of that change"
+			// Only chance is in doubt.
+			text = fmt.Sprintf("%s, converting %s of visitors against none for %s", probably, FormatRate(v.Rate), control.Label)
+			join = ", but "
 		default:
-			probably += " and lifts them by " + SignedPercent(*v.Uplift) + ", but the 95% interval of that lift"
+			text = fmt.Sprintf("%s and lifts them by %s (95%% interval %s)", probably, SignedPercent(*v.Uplift),
+				UpliftRange(v.UpliftInterval.Low, v.UpliftInterval.High))
+			join = ", but "
 		}
-		return Verdict{Status: StatusWinner, Text: fmt.Sprintf("%s, %s, still includes no gain",
-			probably, UpliftRange(v.UpliftInterval.Low, v.UpliftInterval.High)) +
-			unsureAction("ship it if that risk is acceptable", opts, shipped)}
+		if chance != "" {
+			text += join + chance
+		}
+		end := unsureAction(act, opts, shipped)
+		if semicolon {
+			// The sentence has its colon already.
+			end = strings.Replace(end, ": ", "; ", 1)
+		}
+		return Verdict{Status: StatusWinner, Text: text + end}
+	}
+	// An early call gives the numbers so far; the chance that one of
+	// several new versions leads by luck follows them.
+	after := ""
+	if chance != "" {
+		after = " " + capitalise(chance) + "."
 	}
 	if v.Uplift == nil {
 		switch {
 		case early != "" && opts.Ended:
 			return Verdict{Status: StatusWinner, Text: fmt.Sprintf(
 				"%s led on %s, converting %s of visitors against none for %s; %s chance it is the best, %s",
-				label, goal, FormatRate(v.Rate), control.Label, best, early)}
+				label, goal, FormatRate(v.Rate), control.Label, best, early) + after}
 		case early != "":
 			return Verdict{Status: StatusWinner, Text: fmt.Sprintf(
 				"%s leads on %s so far, converting %s of visitors against none for %s; %s chance it is the best, %s",
-				label, goal, FormatRate(v.Rate), control.Label, best, early)}
+				label, goal, FormatRate(v.Rate), control.Label, best, early) + after}
 		}
 		ship := " Ship it."
 		if shipped {
@@ -510,7 +573,7 @@ func winnerVerdict(arms []Arm, i int, v VariantResult, doubt, early string, opts
 	return Verdict{Status: StatusWinner, Text: fmt.Sprintf(
 		"%s %s %s by %s%s (95%% interval %s)%s",
 		label, verb, goal, SignedPercent(*v.Uplift), so,
-		UpliftRange(v.UpliftInterval.Low, v.UpliftInterval.High), end)}
+		UpliftRange(v.UpliftInterval.Low, v.UpliftInterval.High), end) + after}
 }
 
 // controlVerdict is the control_wins sentence: while the test is too young
@@ -1054,6 +1117,25 @@ func FormatProbability(p float64) string {
 	}
 	// The 1e-9 keeps 0.29 (0.28999… in binary) at 29%.
 	return strconv.Itoa(int(math.Floor(100*p+1e-9))) + "%"
+}
+
+// FormatPValue writes a p-value with two significant digits, whatever
+// its size ("0.0088", "0.018", "0.045", "0.50"), and tiny ones as
+// "< 0.0001", as the results table does (views' pValue), so that the
+// verdict quotes the number the table shows. Digits are counted after
+// rounding, so 0.0996 is "0.10", and anything from 0.995 up is "1.0".
+func FormatPValue(p float64) string {
+	if p < 0.0001 {
+		return "< 0.0001"
+	}
+	if p >= 0.995 {
+		return "1.0"
+	}
+	d := 1 - int(math.Floor(math.Log10(p)))
+	if r, _ := strconv.ParseFloat(strconv.FormatFloat(p, 'f', d, 64), 64); r > 0 {
+		d = 1 - int(math.Floor(math.Log10(r)))
+	}
+	return strconv.FormatFloat(p, 'f', d, 64)
 }
 
 func trimZero(s string) string {
