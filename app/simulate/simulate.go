@@ -144,7 +144,7 @@ type Report struct {
 	UnackedExposures, UnackedConversions map[string]int
 	Events                               int            // acknowledged
 	Requests                             int            // acknowledged
-	Failures                             map[string]int // by status or error, after retries
+	Failures                             map[string]int // by status and refusal code ("503 write_failed") or error, after retries
 	Retries                              int
 	Elapsed                              time.Duration
 	Latencies                            []time.Duration // of acknowledged requests, sorted
@@ -622,9 +622,16 @@ func newHTTP(o Options) *httpClient {
 	}
 }
 
-// do sends one request and returns the status, the Retry-After header and
-// the body's size.
-func (h *httpClient) do(ctx context.Context, method, u, ua string, hdr map[string]string, body []byte) (int, string, int, error) {
+// answer is what do reads of an answer.
+type answer struct {
+	status     int
+	retryAfter string // the Retry-After header
+	reason     string // the code of a refusal, from the X-Copylab header: write_failed
+	size       int    // of the body
+}
+
+// do sends one request and returns what it read of the answer.
+func (h *httpClient) do(ctx context.Context, method, u, ua string, hdr map[string]string, body []byte) (answer, error) {
 	if h.fast == nil {
 		var rd io.Reader
 		if body != nil {
@@ -632,7 +639,7 @@ func (h *httpClient) do(ctx context.Context, method, u, ua string, hdr map[strin
 		}
 		req, err := http.NewRequestWithContext(ctx, method, u, rd)
 		if err != nil {
-			return 0, "", 0, err
+			return answer{}, err
 		}
 		if ua != "" {
 			req.Header.Set("User-Agent", ua)
@@ -643,11 +650,11 @@ func (h *httpClient) do(ctx context.Context, method, u, ua string, hdr map[strin
 		}
 		resp, err := h.std.Do(req)
 		if err != nil {
-			return 0, "", 0, err
+			return answer{}, err
 		}
 		n, _ := io.Copy(io.Discard, resp.Body)
 		resp.Body.Close()
-		return resp.StatusCode, resp.Header.Get("Retry-After"), int(n), nil
+		return answer{resp.StatusCode, resp.Header.Get("Retry-After"), refusalCode(resp.Header.Get("X-Copylab")), int(n)}, nil
 	}
 	req, resp := fasthttp.AcquireRequest(), fasthttp.AcquireResponse()
 	defer fasthttp.ReleaseRequest(req)
@@ -672,36 +679,56 @@ func (h *httpClient) do(ctx context.Context, method, u, ua string, hdr map[strin
 		err = h.fast.Do(req, resp)
 	}
 	if err != nil {
-		return 0, "", 0, err
+		return answer{}, err
 	}
-	return resp.StatusCode(), string(resp.Header.Peek("Retry-After")), len(resp.Body()), nil
+	return answer{resp.StatusCode(), string(resp.Header.Peek("Retry-After")), refusalCode(string(resp.Header.Peek("X-Copylab"))),
+		len(resp.Body())}, nil
+}
+
+// refusalCode is the code of copylab's refusal of events, from its
+// X-Copylab header ("rejected: write_failed: The events could not be
+// saved…"), or "" when the header names none (another server, a proxy).
+func refusalCode(header string) string {
+	rest, ok := strings.CutPrefix(header, "rejected: ")
+	code, _, _ := strings.Cut(rest, ":")
+	if !ok || code == "" || len(code) > 40 || strings.IndexFunc(code, func(r rune) bool { return (r < 'a' || r > 'z') && r != '_' }) >= 0 {
+		return ""
+	}
+	return code
 }
 
 var postHeaders = map[string]string{"Content-Type": "text/plain;charset=UTF-8"}
 
 // post sends one body, retrying 429 and 503 answers (honouring Retry-After,
 // capped) and connection errors a few times, as the snippet's queue would.
-// The latency is that of the last attempt.
+// The latency is that of the last attempt. A failure is named by its
+// status and the code copylab gave ("503 write_failed"), or how the
+// connection failed.
 func (h *httpClient) post(ctx context.Context, endpoint, ua string, body []byte) (time.Duration, int, string) {
 	retries := 0
 	for {
 		t0 := time.Now()
-		status, retryAfter, _, err := h.do(ctx, http.MethodPost, endpoint, ua, postHeaders, body)
+		ans, err := h.do(ctx, http.MethodPost, endpoint, ua, postHeaders, body)
 		d := time.Since(t0)
 		fail := ""
+		if err == nil {
+			fail = strconv.Itoa(ans.status)
+			if ans.reason != "" {
+				fail += " " + ans.reason
+			}
+		}
 		wait := 50 * time.Millisecond
 		switch {
 		case err != nil:
 			fail = errorKind(err)
-		case status/100 == 2:
+		case ans.status/100 == 2:
 			return d, retries, ""
-		case status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable:
-			fail = strconv.Itoa(status)
-			if s, err := strconv.Atoi(retryAfter); err == nil && s > 0 {
+		case ans.status == http.StatusTooManyRequests || ans.status == http.StatusServiceUnavailable:
+			if s, err := strconv.Atoi(ans.retryAfter); err == nil && s > 0 {
 				wait = min(time.Duration(s)*time.Second, 2*time.Second)
 			}
 		default:
-			return d, retries, strconv.Itoa(status)
+			return d, retries, fail
 		}
 		if retries >= 5 || ctx.Err() != nil {
 			return d, retries, fail
@@ -812,15 +839,15 @@ func RunSnippet(ctx context.Context, o Options) (SnippetReport, error) {
 			fails := map[string]int{}
 			for ctx.Err() == nil && next.Add(1) <= int64(o.Requests) {
 				t0 := time.Now()
-				status, _, n, err := hc.do(ctx, http.MethodGet, u, ua, hdr, nil)
+				ans, err := hc.do(ctx, http.MethodGet, u, ua, hdr, nil)
 				switch {
 				case err != nil:
 					fails["error"]++
-				case status != http.StatusOK:
-					fails[strconv.Itoa(status)]++
+				case ans.status != http.StatusOK:
+					fails[strconv.Itoa(ans.status)]++
 				default:
 					lat = append(lat, time.Since(t0))
-					size += int64(n)
+					size += int64(ans.size)
 				}
 			}
 			mu.Lock()

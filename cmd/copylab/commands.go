@@ -677,16 +677,22 @@ func tagRefused(o simulate.Options, fails map[string]int) error {
 }
 
 // failureAdvice says, from the commonest way requests failed (a status
-// code, or how the connection failed, as simulate's report names them),
-// what happened and what to do.
+// code and the code of copylab's refusal, or how the connection failed,
+// as simulate's report names them), what happened and what to do.
 func failureAdvice(base string, fails map[string]int) string {
 	kind := mostFailures(fails)
+	reason := ""
+	if status, code, ok := strings.Cut(kind, " "); ok {
+		if _, err := strconv.Atoi(status); err == nil {
+			kind, reason = status, code
+		}
+	}
 	switch kind {
 	case "429":
 		return "copylab's rate limits refused them. For a load test, serve it with --rate-ip 0 and --rate-site 0 " +
 			"(COPYLAB_RATE_IP, COPYLAB_RATE_SITE), or send fewer at once with " + setting("concurrency") + "."
 	case "503":
-		return "copylab was too busy to take them. Send fewer at once with " + setting("concurrency") + "."
+		return unavailableAdvice(reason)
 	case "timeout":
 		return "copylab took too long to answer them. Send fewer at once with " + setting("concurrency") + "."
 	case "error", "connection refused", "connection closed", "network error":
@@ -695,7 +701,32 @@ func failureAdvice(base string, fails map[string]int) string {
 	if code, err := strconv.Atoi(kind); err == nil && code >= 500 {
 		return fmt.Sprintf("copylab failed on them (HTTP %d). Its log says why.", code)
 	}
+	if reason != "" {
+		return fmt.Sprintf("copylab refused them (HTTP %s, %s). Its log says more.", kind, reason)
+	}
 	return fmt.Sprintf("copylab refused them (HTTP %s). The X-Copylab header of its answers, or its log, says why.", kind)
+}
+
+// unavailableAdvice says what a 503 from copylab means, and what to do,
+// from the code it gave: only a queue too full is helped by sending
+// fewer at once; storage that cannot be written or read is not.
+func unavailableAdvice(code string) string {
+	switch code {
+	case experiments.CodeQueueFull, experiments.CodeTimeout:
+		return "copylab was too busy to take them (" + code + "). Send fewer at once with " + setting("concurrency") + "."
+	case experiments.CodeWriteFailed:
+		return "copylab could not write them to its database (write_failed): its disk may be full, or the database not writable. " +
+			"Sending fewer at once will not help: see copylab's log."
+	case "storage_full": // the web app's answer to a write that met a full disk
+		return "copylab has no space left to store them (storage_full). Free space on the disk of its database, then send again."
+	case experiments.CodeLookupFailed:
+		return "copylab could not read the site or the experiment from its database (lookup_failed). See copylab's log."
+	case experiments.CodeShuttingDown:
+		return "copylab was shutting down (shutting_down), and took no more events. Start it again, then send again."
+	case "":
+		return "copylab, or a proxy in front of it, answered 503 without saying why. See copylab's log, and the proxy's."
+	}
+	return "copylab could not take them (HTTP 503, " + code + "). Its log says why."
 }
 
 // mostFailures is the way most requests failed, of fails (the first by
