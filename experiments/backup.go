@@ -66,7 +66,7 @@ func Backup(ctx context.Context, src, dst string) (BackupInfo, error) {
 		return info, fmt.Errorf("backup: %w", err)
 	}
 	if err := claimName(snap.tmp, dst); err != nil {
-		os.Remove(snap.tmp)
+		removeCopy(snap.tmp)
 		return info, err
 	}
 	syncDir(filepath.Dir(dst))
@@ -124,7 +124,7 @@ func snapshotBeside(ctx context.Context, src, dst, pattern string, newest int) (
 		// VACUUM INTO reads a name that starts with "file:" as a URI.
 		out.tmp = absPath(f.Name())
 		if _, err := conn.ExecContext(ctx, `/* Backup */ vacuum into ?`, out.tmp); err != nil {
-			return fmt.Errorf("copy %s: %w", src, err)
+			return copyError(src, dst, err)
 		}
 		if err := checkCopy(ctx, out.tmp); err != nil {
 			return fmt.Errorf("the copy of %s: %w", src, err)
@@ -145,17 +145,62 @@ func snapshotBeside(ctx context.Context, src, dst, pattern string, newest int) (
 		// SQLite does not sync what VACUUM INTO writes; a descriptor
 		// of the same file syncs it.
 		if err = f.Sync(); err != nil {
-			err = fmt.Errorf("sync %s: %w", out.tmp, err)
+			err = writeError(dst, err)
 		}
 	}
 	if err == nil {
-		err = f.Close()
+		if err = f.Close(); err != nil {
+			err = writeError(dst, err)
+		}
 	}
 	if err != nil {
-		os.Remove(out.tmp)
+		removeCopy(out.tmp)
 		return snap{}, err
 	}
 	return out, nil
+}
+
+// copyError words a failure of VACUUM INTO from the database at src into
+// the copy that is to become dst. When writing the copy failed, it names
+// dst, not src: "copy data/copylab.db: database or disk is full" read as
+// if the database's own disk were full, when the backup's was. SQLite
+// opens src read-only, so a lack of space, a file over the size the
+// system allows (EFBIG), or a failed write, sync or truncate is the
+// copy's. (Once a write of pages out of its cache has failed, SQLite
+// reports a bare SQLITE_IOERR, without the extended code that says which
+// operation: the system's errno tells.)
+func copyError(src, dst string, err error) error {
+	var se sqlite3.Error
+	if IsStorageFull(err) || errors.As(err, &se) && (se.SystemErrno == syscall.EFBIG ||
+		se.ExtendedCode == sqlite3.ErrIoErrWrite || se.ExtendedCode == sqlite3.ErrIoErrFsync ||
+		se.ExtendedCode == sqlite3.ErrIoErrTruncate) {
+		return writeError(dst, err)
+	}
+	return fmt.Errorf("copy %s: %w", src, err)
+}
+
+// writeError words a failure to write the copy that is to become dst,
+// saying so when its disk is full.
+func writeError(dst string, err error) error {
+	if IsStorageFull(err) {
+		return fmt.Errorf("cannot write %s: no space left on its disk: %w", dst, err)
+	}
+	return fmt.Errorf("cannot write %s: %w", dst, err)
+}
+
+// removeCopy removes the snapshot file name, which will not be used, and
+// what SQLite may have left beside it: a VACUUM INTO whose write failed
+// part way, after it had written pages out of its cache, keeps its
+// rollback journal (SQLite would play it back on the next open, which
+// never comes), one more file per failed run under cron. The log and
+// shared memory of WAL mode are removed too, should a copy ever have them.
+// The name is a fresh temporary one (createBeside): nothing else is named
+// after it.
+func removeCopy(name string) {
+	os.Remove(name)
+	for _, c := range []string{"-journal", "-wal", "-shm"} {
+		os.Remove(name + c)
+	}
 }
 
 // createBeside creates an empty file in dst's directory, named after dst
