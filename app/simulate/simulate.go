@@ -328,6 +328,17 @@ func Run(ctx context.Context, o Options) (Report, error) {
 	for i, v := range exp.Variants {
 		weights[i], keys[i] = v.WeightBP, v.Key
 	}
+	// A running test's share or split may have been lowered to nothing
+	// since it started: every visitor would fall outside it, and a run
+	// would end "requests 0" as if all went well.
+	if exp.CoverageBP <= 0 {
+		return Report{}, refuse("experiment %s has a traffic share of 0%%, so no visitor takes part in it and there is nothing to send. "+
+			"Raise its share in copylab first.", o.Experiment)
+	}
+	if !slices.ContainsFunc(weights, func(w int) bool { return w > 0 }) {
+		return Report{}, refuse("every variant of experiment %s gets 0%% of the split, so no visitor takes part in it and there is nothing to send. "+
+			"Give a variant a share of the split in copylab first.", o.Experiment)
+	}
 	for _, k := range slices.Sorted(maps.Keys(o.Rates)) {
 		if !slices.Contains(keys, k) {
 			return Report{}, refuse("experiment %s has no variant %q: its variants are %s.", o.Experiment, k, strings.Join(keys, ", "))
@@ -490,6 +501,13 @@ func Run(ctx context.Context, o Options) (Report, error) {
 	slices.Sort(rep.Latencies)
 	if err := ctx.Err(); err != nil {
 		return rep, err
+	}
+	if rep.OutOfTest == rep.Visitors && rep.Visitors > 0 {
+		// A share so small that none of the visitors fell in it: nothing
+		// was sent, and a report of zeros would read as a success.
+		return Report{}, refuse("none of the %d visitors fell in the traffic share of experiment %s (%s%%), so nothing was sent. "+
+			"Simulate more with --visitors (COPYLAB_VISITORS), or raise its share in copylab.",
+			rep.Visitors, o.Experiment, strconv.FormatFloat(float64(exp.CoverageBP)/100, 'f', -1, 64))
 	}
 	if o.Token != "" {
 		after, err := fetchCounts(ctx, hc, base, o.Experiment, o.Token)
