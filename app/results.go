@@ -724,7 +724,9 @@ func (r *resultsReport) makePlan() resultsPlan {
 var pastTense = strings.NewReplacer("the test has run", "the test ran", "the smallest variant has", "the smallest variant had")
 
 // makeCaution warns against acting on a decisive-looking verdict too early:
-// before a full week, or before the planned sample (tooEarly).
+// before a full week, or before the planned sample (tooEarly). What it
+// advises follows the test's state and reader; a shipped test's advises
+// nothing but care.
 func (r *resultsReport) makeCaution() string {
 	switch r.an.Verdict.Status {
 	case stats.StatusWinner, stats.StatusControlWins, stats.StatusNoMeaningfulDifference:
@@ -738,6 +740,10 @@ func (r *resultsReport) makeCaution() string {
 	share := r.reader == shareReader
 	var advice string
 	switch {
+	case r.exp.ShippedVariant != "":
+		// Shipped: over for good, its copy showing to everyone. Running it
+		// again is moot, as in the shipped verdict (stats.ShippedVerdict).
+		why, advice = pastTense.Replace(why), "read this one with care."
 	case r.exp.Status == experiments.StatusStopped && share:
 		// Nothing left to keep running: say what the early stop means.
 		why, advice = pastTense.Replace(why), "read this one with care. "+stats.TeamCan(stats.RunAgain)
