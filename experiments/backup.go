@@ -313,8 +313,29 @@ func readError(ctx context.Context, path string, err error) error {
 		return ctx.Err()
 	case errors.As(err, &se) && se.Code == sqlite3.ErrNotADB:
 		return &notCopylabError{path, err}
+	case errors.As(err, &se) && se.Code == sqlite3.ErrCantOpen && readOnlyFS(path):
+		// SQLite reads a database in WAL mode with the shared memory of
+		// its -shm file beside it, which it cannot create there: it says
+		// "unable to open database file: no such file or directory" of a
+		// file that is there.
+		// That text is left out: it is kept in the chain.
+		return &wordedError{"cannot read " + path + ": it is on a read-only file system, where SQLite cannot open it: remount it read-write", err}
 	}
 	return fmt.Errorf("cannot read %s: %w", path, err)
+}
+
+// readOnlyFS tells whether the file at path is on a read-only file
+// system: the system refuses to open it for writing with EROFS, before
+// it looks at the file's owner and mode. The file is opened and closed,
+// never written; no caller holds a lock on it that closing a descriptor
+// of the file would drop.
+func readOnlyFS(path string) bool {
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err == nil {
+		f.Close()
+		return false
+	}
+	return errors.Is(err, syscall.EROFS)
 }
 
 // refuseNewer refuses the copylab database at path when its schema

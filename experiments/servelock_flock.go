@@ -142,9 +142,16 @@ func lockError(path string, err error) error {
 	_, serr := os.Lstat(pe.Path)
 	var msg string
 	switch {
-	case pe.Op != "mkdir" && serr == nil:
+	case errors.Is(err, syscall.EROFS):
+		// Checked before the owner and mode, which are not at fault:
+		// even root may not write there.
+		msg = filepath.Dir(dir) + " is on a read-only file system, and copylab writes the database and its lock file there: " +
+			"remount it read-write, or choose another --db (COPYLAB_DB)"
+	case pe.Op != "mkdir" && serr == nil && errors.Is(err, fs.ErrPermission):
 		// The lock file is there, but not to be opened by this user.
 		msg = dir + " is not readable by this user: check the owner and mode of the file and its folder"
+	case pe.Op != "mkdir" && serr == nil:
+		msg = "copylab cannot open " + dir + " (" + pe.Err.Error() + "): check the file and its folder"
 	case pe.Op == "mkdir" && errors.Is(err, syscall.ENOTDIR):
 		rest, rerr := filepath.Rel(dir, abs)
 		if rerr != nil {
