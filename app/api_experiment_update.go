@@ -18,10 +18,10 @@ import (
 // apiExperimentUpdate answers PATCH /api/v1/experiments/:id {name?,
 // threshold?, traffic_bp?, visible_only?, page?, selector?, goal?}: the
 // settings that may change at any time before the experiment stops, and,
-// in a draft, visible_only, the page, the element and the goal, checked
-// as create checks them (a page or page-view goal pasted as a whole
-// address is trimmed as the form trims it, and the answer warns of it:
-// pastedNotes).
+// in a draft, the threshold, visible_only, the page, the element and the
+// goal, checked as create checks them (a page or page-view goal pasted as
+// a whole address is trimmed as the form trims it, and the answer warns
+// of it: pastedNotes).
 // threshold is the practical threshold the verdict uses, a relative change
 // (0.1 for 10%), from 0.005 to 1; traffic_bp the share of visitors in the
 // test, in basis points (0 to 10000); visible_only whether the tag counts a
@@ -29,7 +29,9 @@ import (
 // goal, visible_only decides who is counted, so a started experiment keeps
 // it. The other fields of the experiment, and visible_only once started,
 // answer 422 field_not_editable, each with where it changes instead
-// (notEditable).
+// (notEditable). Another threshold for a started experiment answers 409
+// (thresholdFixed); the one it has is taken, as a client sending back
+// what GET answered sends it.
 func (a *App) apiExperimentUpdate(c *fiber.Ctx) error {
 	var sent map[string]json.RawMessage
 	if err := decodeJSON(c, &sent); err != nil {
@@ -57,6 +59,10 @@ func (a *App) apiExperimentUpdate(c *fiber.Ctx) error {
 		if err := decodeJSON(c, &in); err != nil {
 			refused = err
 			return err
+		}
+		if in.Threshold != nil && e.Status != experiments.StatusDraft && *in.Threshold != e.Threshold {
+			refused = thresholdFixed(*e)
+			return refused
 		}
 		if in.Name != nil {
 			e.Name = *in.Name
@@ -205,7 +211,7 @@ func (a *App) notEditable(e experiments.Experiment, sent map[string]json.RawMess
 		default:
 			how = "copylab sets it."
 		}
-		msg := "PATCH changes only name, threshold and traffic_bp (and a draft's page, selector, goal and visible_only), not " + f + ". "
+		msg := "PATCH changes only name, threshold and traffic_bp (and a draft's page, selector, goal and visible_only; a started experiment keeps its threshold), not " + f + ". "
 		if f == "visible_only" {
 			msg = "PATCH changes visible_only only while the experiment is a draft. "
 		}
@@ -259,6 +265,21 @@ func copyFixed(e experiments.Experiment, what string) error {
 	}
 	return &experiments.StateError{Code: "experiment_started", Message: "Copy can be " + what + " only before the experiment starts, " +
 		"so that its results keep their meaning; " + dup}
+}
+
+// thresholdFixed is the refusal of another practical threshold for an
+// experiment that has started (or stopped), coded as copyFixed codes a
+// change of its copy. The threshold sizes the planned sample and the "no
+// meaningful difference" band of the verdict, so it is part of the test's
+// design, chosen before the data, like its goal: changed afterwards, it
+// would turn a result not called yet into a called one, with nothing on
+// the results page to say so.
+func thresholdFixed(e experiments.Experiment) *experiments.StateError {
+	code := "experiment_started"
+	if e.Status == experiments.StatusStopped {
+		code = "experiment_stopped"
+	}
+	return &experiments.StateError{Code: code, Message: views.ThresholdFixedWords}
 }
 
 // apiVariantDelete answers DELETE /api/v1/experiments/:id/variants/:key

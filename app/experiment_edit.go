@@ -31,11 +31,11 @@ func (a *App) experimentEdit(c *fiber.Ctx) error {
 // measuredPlan fills the planning fields of a started test's edit form
 // from its results so far, as the results page's plan reads them: the
 // original's conversion rate, and the visitors a day once the test has run
-// an hour (paused time left out). Someone changing the threshold of a
-// running test then sees what it means for this test, not for the form's
-// 5% guess. A draft, a test whose original has no conversion yet (or
-// converts everyone), and a test in its first hour keep the guess for
-// what is not known.
+// an hour (paused time left out). Someone looking at a running test's
+// plan then sees what its threshold, fixed at the start, asks of this
+// test, not of the form's 5% guess. A draft, a test whose original has
+// no conversion yet (or converts everyone), and a test in its first hour
+// keep the guess for what is not known.
 func (a *App) measuredPlan(ctx context.Context, e experiments.Experiment, p *views.PlanForm) error {
 	if e.Status != experiments.StatusRunning && e.Status != experiments.StatusPaused {
 		return nil

@@ -201,6 +201,15 @@ func formExperiment(f views.ExperimentForm) (experiments.Experiment, views.Error
 	return e, errs
 }
 
+// sameThreshold reports whether typed, a practical threshold read from
+// the form (parseRatio), is stored, the experiment's, as the form shows it:
+// to a hundredth of a percent (formFromExperiment), so that a started
+// test's form, which posts its fixed threshold back as shown, is not taken
+// for a change of 0.12345 to 0.1235.
+func sameThreshold(typed, stored float64) bool {
+	return math.Round(typed*10000) == math.Round(stored*10000)
+}
+
 // experimentField maps the store's field names to the form's.
 func experimentField(field string) string {
 	switch {

@@ -12,10 +12,13 @@ import (
 )
 
 // experimentUpdate answers POST /experiments/:id/edit. A draft changes
-// everything; a started experiment only its name, traffic share, weights
-// and practical threshold (the form does not even send the rest: its page,
-// element, whether visitors count only once the element is on screen,
-// goal and copy define who is counted and with what).
+// everything; a started experiment only its name, traffic share and
+// weights (the form does not even send the rest: its page, element,
+// whether visitors count only once the element is on screen, goal and
+// copy define who is counted and with what). Its practical threshold is
+// shown read-only and posted as shown: another one, sent by a page opened
+// before the start or by a script, is refused as the API refuses it
+// (thresholdFixed), with nothing saved.
 func (a *App) experimentUpdate(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	cur, err := a.store.Experiment(ctx, c.Params("id"))
@@ -26,8 +29,14 @@ func (a *App) experimentUpdate(c *fiber.Ctx) error {
 	f.ID, f.Status, f.SiteID = cur.ID, string(cur.Status), cur.SiteID
 	f.Locked = cur.Status != experiments.StatusDraft
 	if f.Locked {
+		if typed := strings.TrimSpace(f.Plan.Threshold); typed != "" {
+			if t, ok := parseRatio(typed); !ok || !sameThreshold(t, cur.Threshold) {
+				return a.redirectWithFlash(c, "/experiments/"+cur.ID, "error", thresholdFixed(cur).Message)
+			}
+		}
 		// Disabled fields are not posted: take them from the stored test.
 		stored := formFromExperiment(cur)
+		f.Plan.Threshold = stored.Plan.Threshold
 		f.PageURL, f.Selector, f.VisibleOnly, f.GoalType = stored.PageURL, stored.Selector, stored.VisibleOnly, stored.GoalType
 		f.GoalSelector, f.GoalURL, f.GoalEvent = stored.GoalSelector, stored.GoalURL, stored.GoalEvent
 		weights := map[string]string{}
@@ -56,7 +65,9 @@ func (a *App) experimentUpdate(c *fiber.Ctx) error {
 		return a.renderExperimentForm(c, shown, http.StatusUnprocessableEntity)
 	}
 	in.ID, in.SiteID, in.Seed, in.Brief = cur.ID, cur.SiteID, cur.Seed, cur.Brief
-	if in.Threshold == 0 { // the field was left empty: keep it
+	if in.Threshold == 0 || f.Locked {
+		// Left empty, or a started test's, posted as the form shows it
+		// (rounded): keep it as stored.
 		in.Threshold = cur.Threshold
 	}
 	// Keep where each variant came from; editing generated copy marks it.
