@@ -497,7 +497,9 @@ func noSpace(err error) bool {
 func (s *Store) NoteWrite(err error) {
 	switch {
 	case err == nil:
-		s.fullSince.Store(0)
+		if s.fullSince.Load() != 0 { // a load, not a store, for every write
+			s.fullSince.Store(0)
+		}
 	case IsStorageFull(err):
 		s.fullSince.CompareAndSwap(0, max(s.now().UnixMilli(), 1))
 	}
