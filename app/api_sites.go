@@ -1,6 +1,7 @@
 package app
 
 import (
+	"encoding/json"
 	"net/http"
 
 	"github.com/gofiber/fiber/v2"
@@ -45,4 +46,69 @@ func (a *App) apiSiteGet(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(a.apiSiteOf(site))
+}
+
+// apiSiteUpdate answers PATCH /api/v1/sites/:id {name?, domain?} → 200
+// with the site as GET answers it: a site renamed, or moved to another
+// domain, as its settings form does. What is left out (or null) stays.
+// The store checks both as it checks a new site's (Store.UpdateSite, as
+// CreateSite), so the answer has POST's codes and words; a domain sent
+// back as GET answered it is kept as stored. The site's other fields
+// answer 422 field_not_editable, each saying why (siteNotEditable), and
+// names that are not fields of a site 400 unknown_field, as PATCH of an
+// experiment answers them.
+func (a *App) apiSiteUpdate(c *fiber.Ctx) error {
+	var sent map[string]json.RawMessage
+	if err := decodeJSON(c, &sent); err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	site, err := a.store.Site(ctx, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	if errs := siteNotEditable(sent); len(errs) > 0 {
+		return errs
+	}
+	var in struct {
+		Name   *string `json:"name"`
+		Domain *string `json:"domain"`
+	}
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	if in.Name != nil {
+		site.Name = *in.Name
+	}
+	if in.Domain != nil {
+		site.Domain = *in.Domain
+	}
+	updated, err := a.store.UpdateSite(ctx, site)
+	if err != nil {
+		return err
+	}
+	a.snippets.reset() // as the settings form does: a rendered tag keeps the domain it saw (tagSeen)
+	return c.JSON(a.apiSiteOf(updated))
+}
+
+// siteNotEditable returns a field_not_editable error for each field of
+// apiSite other than name and domain that the body sends, in the order
+// apiSite lists them.
+func siteNotEditable(sent map[string]json.RawMessage) experiments.ValidationError {
+	var out experiments.ValidationError
+	for _, f := range []string{"id", "key", "snippet", "snippet_url", "created_at"} {
+		if _, ok := sent[f]; !ok {
+			continue
+		}
+		how := "copylab sets it."
+		switch f {
+		case "key":
+			how = "copylab sets it, and the tag on the site's pages names it, so it never changes."
+		case "snippet", "snippet_url":
+			how = "It is the tag of the site's key, which never changes."
+		}
+		out = append(out, experiments.FieldError{Field: f, Code: "field_not_editable",
+			Message: "PATCH changes only name and domain, not " + f + ". " + how})
+	}
+	return out
 }

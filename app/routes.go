@@ -120,6 +120,7 @@ func (a *App) routes() {
 	api.Get("/api/v1/sites", a.apiSitesList)
 	api.Post("/api/v1/sites", a.apiSiteCreate)
 	api.Get("/api/v1/sites/:id", a.apiSiteGet)
+	api.Patch("/api/v1/sites/:id", a.apiSiteUpdate)
 	api.Delete("/api/v1/sites/:id", a.apiSiteDelete)
 	api.Get("/api/v1/experiments", a.apiExperimentsList)
 	api.Post("/api/v1/experiments", a.apiExperimentCreate)
