@@ -151,6 +151,15 @@ func sdExtras(t testing.TB, s *experiments.Store, in *experiments.Ingester, site
 	if err := s.SetAnswerHold(ctx, x, experiments.AnswerHold{Answer: "winner:b", Since: evBaseTime}); err != nil {
 		t.Fatal(err)
 	}
+	// A set of drafts kept from the drafting page, by a user of its own.
+	u, err := s.CreateUser(ctx, "drafts-"+x+"@example.com", "", "hash")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SaveDraftJob(ctx, experiments.DraftJob{ID: "job-" + x, ExperimentID: x, UserID: u.ID,
+		State: "done", Touched: evBaseTime, Data: []byte("{}")}); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // sdRef is a column that points at a site or at an experiment.
