@@ -68,6 +68,17 @@ func TestReadOnlyVolume(t *testing.T) {
 	wantRO("backup", err)
 	err = experiments.Recount(ctx, db, experiments.RecountOptions{}, nil)
 	wantRO("recount", err)
+	// Opening the database itself (serve's open after its lock) names
+	// the file system, not the owner and mode.
+	if s, err := experiments.Open(ctx, db); err == nil {
+		s.Close()
+		t.Error("open on a read-only volume: no error")
+	} else {
+		wantRO("open", err)
+		if strings.Contains(err.Error(), "owner and mode") {
+			t.Errorf("open on a read-only volume blames the owner and mode: %v", err)
+		}
+	}
 
 	// A restore onto the read-only volume, from a backup elsewhere.
 	src := filepath.Join(t.TempDir(), "src.db")

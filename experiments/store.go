@@ -273,12 +273,37 @@ func worded(path string, err error) error {
 			filepath.Join(abs, "copylab.db"), err}
 	case sqliteErr && se.Code == sqlite3.ErrNotADB:
 		return &notCopylabError{path, err}
+	case (sqliteErr && (se.Code == sqlite3.ErrReadonly || se.Code == sqlite3.ErrCantOpen) ||
+		!sqliteErr && denied(err)) && onReadOnlyFS(path):
+		// Before the owner and mode, which are not at fault: even root
+		// may not write there.
+		return &wordedError{absPath(path) + " is on a read-only file system, and copylab writes the database there: " +
+			"remount it read-write, or choose another --db (COPYLAB_DB)", err}
 	case sqliteErr && se.Code == sqlite3.ErrReadonly,
 		!sqliteErr && denied(err),
 		sqliteErr && se.Code == sqlite3.ErrCantOpen && !mayWrite(path):
 		return notWritable(path, err)
 	}
 	return nil
+}
+
+// onReadOnlyFS tells whether the file at path, or the folder it would be
+// made in, is on a file system mounted read-only.
+func onReadOnlyFS(path string) bool {
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err == nil {
+		f.Close()
+		return false
+	}
+	if errors.Is(err, fs.ErrNotExist) {
+		f, err = os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".check-*")
+		if err == nil {
+			f.Close()
+			os.Remove(f.Name())
+			return false
+		}
+	}
+	return errors.Is(err, syscall.EROFS)
 }
 
 // isDir tells whether path names a folder.
@@ -291,7 +316,8 @@ func notWritable(path string, err error) error {
 	return &wordedError{path + " is not writable by this user: check the owner and mode of the file and its folder", err}
 }
 
-// denied tells whether err is the system's refusal of a write.
+// denied tells whether err is the system's refusal of a write (a
+// read-only file system's too, which worded has told apart before).
 func denied(err error) bool {
 	return errors.Is(err, fs.ErrPermission) || errors.Is(err, syscall.EROFS)
 }
