@@ -75,7 +75,7 @@ func TestAPIWrongMethod(t *testing.T) {
 		{"put on the sites", "PUT", "/api/v1/sites", 405, "method_not_allowed", "GET, HEAD, POST"},
 		{"delete on the sites", "DELETE", "/api/v1/sites", 405, "method_not_allowed", "GET, HEAD, POST"},
 		{"a trailing slash", "PUT", "/api/v1/sites/", 405, "method_not_allowed", "GET, HEAD, POST"},
-		{"post on a site", "POST", "/api/v1/sites/abc", 405, "method_not_allowed", "DELETE, GET, HEAD"},
+		{"post on a site", "POST", "/api/v1/sites/abc", 405, "method_not_allowed", "DELETE, GET, HEAD, PATCH"},
 		{"get on start", "GET", "/api/v1/experiments/abc/start", 405, "method_not_allowed", "POST"},
 		{"put on an experiment", "PUT", "/api/v1/experiments/abc", 405, "method_not_allowed", "DELETE, GET, HEAD, PATCH"},
 		{"post on a variant", "POST", "/api/v1/experiments/abc/variants/b", 405, "method_not_allowed", "DELETE, PATCH"},
