@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -114,7 +115,11 @@ func (a *App) generateApprove(c *fiber.Ctx) error {
 
 // approvedVariants turns the ticked drafts into variants, or says what is
 // wrong with them: none ticked, more than the experiment has room for,
-// copy the store would refuse, or a text the experiment already has. A
+// copy the store would refuse, a text the experiment already has, or all
+// but has (variants.Similar, as drafts from the model are held to), or a
+// text that breaks the brief's rules. The drafts as written met those
+// rules, but the marketer may have edited them since: an edit is held to
+// the same rules as the model's drafts, and told which one it breaks. A
 // draft edited past the brief's length is refused too, naming its length
 // and the limit, unless allowLong: the marketer ticked the box the page
 // then offers (longLimit, the limit when a draft was refused so), to add
@@ -128,9 +133,23 @@ func approvedVariants(e experiments.Experiment, j *genJob, email string, allowLo
 		return nil, errs, 0
 	}
 	seen := map[string]string{}
+	// have is the copy a draft must differ from, with its name: the
+	// experiment's, the brief's current copy when the box was changed
+	// from the original's, and the drafts added before it.
+	type named struct{ text, label string }
+	var have []named
 	for i, v := range e.Variants {
 		seen[v.Text] = labelOf(v.Key, i == 0)
+		have = append(have, named{v.Text, labelOf(v.Key, i == 0)})
 	}
+	if cur := j.brief.CurrentCopy; !slices.ContainsFunc(have, func(h named) bool { return h.text == cur }) {
+		have = append(have, named{cur, "the current copy in the brief"})
+	}
+	// The brief's own length is checked first, with the box to add a
+	// longer draft anyway; the rest of its rules hold for every draft.
+	rules := j.brief.Rules()
+	rules.MaxLength = variants.MaxMaxLength
+	rules.Control = "" // in have, to name it
 	var out []experiments.Variant
 	for i, d := range j.drafts {
 		if !d.include {
@@ -156,7 +175,16 @@ func approvedVariants(e experiments.Experiment, j *genJob, email string, allowLo
 			errs[key] = fmt.Sprintf("This is the same text as %s.", other)
 			continue
 		}
+		if k := slices.IndexFunc(have, func(h named) bool { return variants.Similar(h.text, text) }); k >= 0 {
+			errs[key] = sameCopyMessage(i, text, have[k].text, have[k].label)
+			continue
+		}
+		if err := variants.ValidateCopy(text, rules); err != nil {
+			errs[key] = briefRuleMessage(i, j.brief, err)
+			continue
+		}
 		seen[text] = fmt.Sprintf("draft %d", i+1)
+		have = append(have, named{text, fmt.Sprintf("draft %d", i+1)})
 		out = append(out, experiments.Variant{
 			Text:          text,
 			Source:        d.cand.Source,
@@ -186,6 +214,52 @@ func approvedVariants(e experiments.Experiment, j *genJob, email string, allowLo
 		j.drafts[i].errors = nil
 	}
 	return out, errs, longLimit
+}
+
+// sameCopyMessage says that draft i's text repeats other, the copy
+// called label, in all but case, spacing and punctuation or nearly so:
+// in an A/B test it would only take traffic from the copy it repeats.
+func sameCopyMessage(i int, text, other, label string) string {
+	how := "all but the same as"
+	if variants.SameWords(text, other) {
+		how = "the same as"
+	}
+	msg := fmt.Sprintf("Draft %d is %s %s (“%s”)", i+1, how, label, clip(other, 60))
+	if how == "the same as" {
+		msg += " but for case, spacing or punctuation"
+	}
+	return msg + "; change its words to test something new, or untick it."
+}
+
+// briefRuleMessage says which of the brief's rules draft i breaks: err
+// is variants.ValidateCopy's, whose sentence speaks of "it".
+func briefRuleMessage(i int, b variants.Brief, err error) string {
+	draft := fmt.Sprintf("Draft %d", i+1)
+	var ce *variants.CopyError
+	if !errors.As(err, &ce) {
+		return draft + " cannot be added: " + genLowerFirst(err.Error())
+	}
+	switch {
+	case ce.Rule == variants.RuleBanned:
+		return fmt.Sprintf("%s uses “%s”, which is on the brief’s must-not-say list.", draft, ce.Item)
+	case ce.Rule == variants.RuleMissingMustSay:
+		return fmt.Sprintf("%s leaves out “%s”, which the brief’s must-say list asks every draft to include.", draft, ce.Item)
+	case ce.Rule == variants.RuleControlChars && strings.Contains(ce.Message, "line break"):
+		return fmt.Sprintf("%s has a line break, which %s cannot show: keep it on one line.", draft, kindPhrase(b.ElementKind))
+	}
+	return draft + strings.TrimPrefix(ce.Message, "It")
+}
+
+// kindPhrase names an element kind in a sentence: "a headline", "an
+// element".
+func kindPhrase(kind string) string {
+	switch {
+	case kind == "":
+		return "this element"
+	case strings.ContainsRune("aeiou", rune(kind[0])):
+		return "an " + kind
+	}
+	return "a " + kind
 }
 
 // generateEnter answers the drafts form sent by the Enter key in a

@@ -62,6 +62,10 @@ const (
 type CopyError struct {
 	Rule    string
 	Message string
+	// Item is the list item the copy breaks, as the brief has it: the
+	// must-not-say item it uses (RuleBanned), or the must-say item it
+	// leaves out (RuleMissingMustSay); "" for the other rules.
+	Item string
 }
 
 func (e *CopyError) Error() string { return e.Message }
@@ -103,12 +107,16 @@ func ValidateCopy(text string, r Rules) error {
 	}
 	for _, banned := range r.MustNotSay {
 		if containsPhrase(text, banned) {
-			return copyErr(RuleBanned, "It uses “%s”, which is on the must-not-say list.", banned)
+			e := copyErr(RuleBanned, "It uses “%s”, which is on the must-not-say list.", banned)
+			e.Item = banned
+			return e
 		}
 	}
 	for _, must := range r.MustSay {
 		if !containsPhrase(text, must) {
-			return copyErr(RuleMissingMustSay, "It leaves out “%s”, which every draft must include.", must)
+			e := copyErr(RuleMissingMustSay, "It leaves out “%s”, which every draft must include.", must)
+			e.Item = must
+			return e
 		}
 	}
 	if r.Control != "" && similar(text, r.Control) {
@@ -298,6 +306,14 @@ const (
 // the rule the drafts of one answer are held to (see similar): callers
 // use it against copy the experiment already has.
 func Similar(a, b string) bool { return similar(a, b) }
+
+// SameWords reports whether a and b have the same words in the same
+// order once case, punctuation and spacing are set aside: "Kanban boards
+// for busy teams." and "kanban  boards for BUSY teams" do. Every such pair
+// is Similar too; this says which kind of sameness to name.
+func SameWords(a, b string) bool {
+	return strings.Join(tokens(a), "") == strings.Join(tokens(b), "")
+}
 
 // similar reports whether a and b are the same copy for an A/B test:
 // equal once case, punctuation and spacing are ignored, or close by word
