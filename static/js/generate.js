@@ -128,7 +128,10 @@
   // draft comes back only if the server's draft is still that revision:
   // a rewrite finished since is newer than the edit. Add sends the form,
   // and the server then holds everything, so the kept copy goes; copies
-  // older than the server keeps a job (an hour, genJobTTL) go too.
+  // older than the server keeps a job (an hour, genJobTTL) go too. The
+  // same drafts may be open in two tabs: each keeps only the draft it
+  // changed, so one tab's edit of draft 1 stays kept when the other
+  // edits draft 2 (and the brief's question counts both, lossText).
   var keptPrefix = "copylab.drafts.";
   var keptFor = 60 * 60 * 1000;
   function keptKey(form) {
@@ -138,23 +141,25 @@
   function field(card, name) {
     return card.querySelector('[name="drafts[' + card.getAttribute("data-index") + "]." + name + '"]');
   }
-  function keep(form) {
+  function keep(form, card) {
     var key = keptKey(form);
-    if (!key) return;
+    if (!key || !card) return;
     var drafts = {};
-    form.querySelectorAll(".draft[data-index]").forEach(function (card) {
-      var rev = field(card, "rev");
-      var text = field(card, "text");
-      var note = field(card, "note");
-      var box = card.querySelector("[data-include]");
-      if (!rev || !text) return;
-      drafts[card.getAttribute("data-index")] = {
-        rev: rev.value,
-        text: text.value,
-        note: note ? note.value : null,
-        include: box ? box.checked : null,
-      };
-    });
+    try {
+      var was = JSON.parse(localStorage.getItem(key));
+      if (was && was.drafts) drafts = was.drafts;
+    } catch (e) {}
+    var rev = field(card, "rev");
+    var text = field(card, "text");
+    var note = field(card, "note");
+    var box = card.querySelector("[data-include]");
+    if (!rev || !text) return;
+    drafts[card.getAttribute("data-index")] = {
+      rev: rev.value,
+      text: text.value,
+      note: note ? note.value : null,
+      include: box ? box.checked : null,
+    };
     try {
       localStorage.setItem(key, JSON.stringify({ at: Date.now(), drafts: drafts }));
     } catch (e) {
@@ -216,21 +221,40 @@
   function count(n, one, many) {
     return n + " " + (n === 1 ? one : many);
   }
+  //
+  // The same drafts may be open in another tab of this browser, where
+  // the edits and ticks the new drafts would replace are not in this
+  // page's form but in what the tabs keep for the job (keep, above: each
+  // draft as the tab that last changed it shows it). A draft counts when either
+  // holds work on it; the kept copy of a draft rewritten since (another
+  // revision) counts only for its rewrite.
+  function kept(form) {
+    try {
+      var k = JSON.parse(localStorage.getItem(keptKey(form)));
+      return k && k.drafts ? k.drafts : {};
+    } catch (e) {
+      return {};
+    }
+  }
   function lossText(form) {
     var edited = 0;
     var rewriting = 0;
     var ticked = 0;
     var first = parseInt(form.getAttribute("data-default-ticked"), 10) || 0;
+    var others = kept(form);
     form.querySelectorAll(".draft[data-index]").forEach(function (card) {
       var text = field(card, "text");
       var rev = field(card, "rev");
       var box = card.querySelector("[data-include]");
-      var rewritten = !!rev && (parseInt(rev.value, 10) || 0) > 0;
+      var k = others[card.getAttribute("data-index")] || {};
+      var original = text ? (text.getAttribute("data-original") || "").trim() : "";
+      var rewritten = (!!rev && (parseInt(rev.value, 10) || 0) > 0) || (parseInt(k.rev, 10) || 0) > 0;
+      var keptEdit = !!rev && k.rev === rev.value && typeof k.text === "string" && k.text.trim() !== original;
       // A draft being rewritten counts as that, not as edited: the
       // rewrite takes the place of its text anyway.
       if (card.getAttribute("aria-busy") === "true") rewriting++;
-      else if (rewritten || (text && text.value.trim() !== (text.getAttribute("data-original") || "").trim())) edited++;
-      if (box && box.checked && parseInt(card.getAttribute("data-index"), 10) >= first) ticked++;
+      else if (rewritten || keptEdit || (text && text.value.trim() !== original)) edited++;
+      if (((box && box.checked) || k.include === true) && parseInt(card.getAttribute("data-index"), 10) >= first) ticked++;
     });
     var parts = [];
     if (edited > 0) parts.push("edits to " + count(edited, "draft", "drafts"));
@@ -261,6 +285,18 @@
     if (lost) btn.setAttribute("data-confirm", "Get new drafts for this brief? " + lost);
     else btn.removeAttribute("data-confirm");
   }
+  // Another tab's work reaches this one only through storage, with no
+  // event in this page: the question is worked out again as the brief's
+  // button is pressed (by a click, or by Enter in a field of the brief),
+  // before app.js reads it. Caught on the way down.
+  document.addEventListener(
+    "click",
+    function (ev) {
+      if (ev.target && ev.target.closest && ev.target.closest("#brief-submit")) guardBrief();
+    },
+    true,
+  );
+
   // The brief sent by that button after its question was answered (app.js
   // stops it otherwise) says so, replace=1, and the server writes the new
   // drafts; sent any other way, it does not, and the server asks if it
@@ -289,12 +325,12 @@
 
   document.addEventListener("input", function (ev) {
     if (ev.target.matches && ev.target.matches("textarea[data-count]")) update(ev.target);
-    if (ev.target.closest) keep(ev.target.closest("#drafts-form"));
+    if (ev.target.closest) keep(ev.target.closest("#drafts-form"), ev.target.closest(".draft[data-index]"));
     guardBrief();
   });
   document.addEventListener("change", function (ev) {
     if (ev.target.matches && ev.target.matches("[data-include]")) include(ev.target);
-    if (ev.target.closest) keep(ev.target.closest("#drafts-form"));
+    if (ev.target.closest) keep(ev.target.closest("#drafts-form"), ev.target.closest(".draft[data-index]"));
     guardBrief();
   });
 
