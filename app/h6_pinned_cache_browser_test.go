@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -78,5 +79,16 @@ func TestPinnedTagStoppedInBrowser(t *testing.T) {
 	time.Sleep(time.Until(fetched.Add(lifetime + time.Second)))
 	if got := headline(); got != "Original headline" {
 		t.Errorf("after the stop and the tag's cache lifetime, a returning visitor sees %q, want the original copy", got)
+	}
+
+	// The site page says that a page uses an out-of-date pinned tag, and
+	// neither the redirect nor the browser's following of it counts as
+	// the tag loading (the last load is still the one while it ran).
+	status := tagStatusText(t, get("/sites/"+siteID), "tag-status")
+	if want := "A page on " + host.URL + " uses an out-of-date pinned tag"; !strings.Contains(status, want) {
+		t.Errorf("the site page does not say %q", want)
+	}
+	if loaded, _ := live.app.snippets.tags.seen(site["key"].(string)); loaded.Unix() > fetched.Unix() {
+		t.Errorf("the out-of-date pin's visit counted as a load of the tag at %v (the current pin's was at %v)", loaded, fetched)
 	}
 }

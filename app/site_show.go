@@ -87,7 +87,9 @@ func (a *App) sitePage(c *fiber.Ctx, site experiments.Site) (views.SitePage, err
 // tagStatus is what the site page and the sites list say of a site's
 // tag: its loads as the tag's handler saw them (tagSightings, kept
 // across restarts) with each page's origin checked against the site's
-// domain, and when its newest event arrived (lastEvent, zero for none).
+// domain, when its newest event arrived (lastEvent, zero for none), and
+// when a page last asked for an out-of-date pinned tag that its
+// browser refuses (tagSeen.sawOutdated).
 // A site added before copylab began keeping loads (an upgrade) may have
 // loaded its tag unseen: Since says when that was.
 func (a *App) tagStatus(site experiments.Site, now, lastEvent time.Time, running bool) views.TagStatus {
@@ -97,6 +99,7 @@ func (a *App) tagStatus(site experiments.Site, now, lastEvent time.Time, running
 	if since := a.snippets.tags.since; site.CreatedAt.Before(since) {
 		s.Since = since
 	}
+	s.Outdated, s.OutdatedOn = a.snippets.tags.outdated(site.Key)
 	for _, p := range pages {
 		on := pageOnSite(p.origin, site.Domain)
 		dev := !on && devOrigin(p.origin)

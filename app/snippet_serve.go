@@ -156,13 +156,14 @@ func (a *App) snippetServe(c *fiber.Ctx) error {
 	if e.unknown {
 		return a.snippetUnknown(c)
 	}
-	// The site page's "Tag loaded 2 minutes ago on …": any answer for a
-	// real site counts, a 304 and the pinned URL's redirect included,
-	// except copylab simulate's (tagSeen.saw).
-	e.seen.saw(a.snippets.tags.clock(c), c)
 	if pinned && pin != e.hash {
-		// The pinned version is gone (an experiment started or stopped
-		// since): send the current one rather than nothing.
+		// The pinned version is gone: something in the script changed
+		// since (an experiment started or stopped, a split, a site's
+		// settings…; the site page lists them). Send the current one
+		// rather than nothing. A browser that checks the pin's integrity
+		// hash refuses it, so the request is no load of the tag: the site
+		// page warns of it instead (tagSeen.sawOutdated).
+		e.seen.sawOutdated(a.snippets.tags.clock(c), c)
 		c.Set(fiber.HeaderCacheControl, a.snippets.cacheControl)
 		c.Set("X-Copylab", "pinned version is outdated")
 		current := "/s/" + key + ".js"
@@ -171,6 +172,11 @@ func (a *App) snippetServe(c *fiber.Ctx) error {
 		}
 		return c.Redirect(current, fiber.StatusFound)
 	}
+	// The site page's "Tag loaded 2 minutes ago on …": any answer of the
+	// script for a real site counts, a 304 included, except copylab
+	// simulate's and a browser's following of an out-of-date pin's
+	// redirect (tagSeen.saw).
+	e.seen.saw(a.snippets.tags.clock(c), c, pinned)
 	// The pinned URL is cached no longer than the plain one, though its
 	// bytes never change: a stopped or paused test must reach a returning
 	// visitor within snippetMaxAge, and only a browser that asks again
@@ -503,6 +509,18 @@ func (t *tagSightings) seen(key string) (time.Time, []tagPage) {
 	return s.snapshot()
 }
 
+// outdated returns when a browser last asked for an out-of-date pinned
+// tag of a site, one it refuses, and on which page (tagSeen.outdatedSeen).
+func (t *tagSightings) outdated(key string) (time.Time, string) {
+	t.mu.Lock()
+	s := t.m[key]
+	t.mu.Unlock()
+	if s == nil {
+		return time.Time{}, ""
+	}
+	return s.outdatedSeen()
+}
+
 // tagSeen is one site's record. The tag's GET is the hottest path copylab
 // serves, so a fetch costs it little: each kind of fetch, one that names
 // a page on the site's domain and any other, has a turn a second (by
@@ -522,23 +540,34 @@ func (t *tagSightings) seen(key string) (time.Time, []tagPage) {
 // same reason the kinds take turns apart: with one turn a second for all,
 // forged loads sent all the time took every turn, and the site's own page
 // stayed listed with the time of its last load before them.
+//
+// A request for an out-of-date pinned tag is a third kind, with a turn of
+// its own, and no load of the tag: the browser refuses the script it is
+// redirected to, and the site page warns of it instead (sawOutdated).
 type tagSeen struct {
 	last atomic.Int64 // Unix second of the last fetch recorded, of either kind; 0: none
 	// turn is the Unix second of the last turn of each kind of fetch:
-	// tagOwn, a page on the site's domain, and tagOther, any other page
-	// or none.
-	turn [2]atomic.Int64
+	// tagOwn, a page on the site's domain, tagOther, any other page or
+	// none, and tagOutdated, an out-of-date pinned tag's.
+	turn [3]atomic.Int64
 	site atomic.Pointer[string] // the site's domain without "www.", for ownPage (setDomain)
+	// outdated is the Unix second of the last request for an out-of-date
+	// pinned tag that a browser refuses (sawOutdated); 0: none.
+	// outdatedFrom is its page as followsOutdated compares it.
+	outdated     atomic.Int64
+	outdatedFrom atomic.Pointer[string]
 
-	mu     sync.Mutex
-	domain string // the site's, as stored (setDomain)
-	pages  [2 * tagPagesKept]tagPage
+	mu         sync.Mutex
+	domain     string // the site's, as stored (setDomain)
+	pages      [2 * tagPagesKept]tagPage
+	outdatedOn string // the origin of outdated's page (pageOrigin), "" when it named none
 }
 
 // The kinds of fetch that take turns (tagSeen.turn).
 const (
-	tagOwn   = 0
-	tagOther = 1
+	tagOwn      = 0
+	tagOther    = 1
+	tagOutdated = 2
 )
 
 // setDomain tells the record the site's domain, which sorts its pages
@@ -562,12 +591,18 @@ type tagPage struct {
 // once a second for each kind of fetch (tagSeen.turn). A fetch by copylab
 // simulate is not recorded: it is a load test, not a page of the site
 // loading the tag, and alone it would mark the site "Installed" before
-// any page has the tag. It is checked after the time, so that the other
-// fetches of the same second pay nothing more.
-func (s *tagSeen) saw(now int64, c *fiber.Ctx) {
+// any page has the tag. Nor is a browser's following of the redirect of
+// an out-of-date pinned tag (pinned false: a fetch of the plain URL;
+// followsOutdated): the browser refuses what it fetches. Both are checked
+// after the time, so that the other fetches of the same second pay
+// nothing more.
+func (s *tagSeen) saw(now int64, c *fiber.Ctx, pinned bool) {
 	own, other := &s.turn[tagOwn], &s.turn[tagOther]
 	if now <= own.Load() && now <= other.Load() {
 		return // both kinds have had this second's turn: the usual case under load
+	}
+	if !pinned && s.followsOutdated(now, c) {
+		return
 	}
 	h := &c.Request().Header
 	page := h.Referer()
@@ -594,6 +629,75 @@ func (s *tagSeen) saw(now int64, c *fiber.Ctx) {
 		// takes the turn rather than lose it to an odd Referer.
 		turn.CompareAndSwap(now, last)
 	}
+}
+
+// sawOutdated records a request for an out-of-date pinned tag at now
+// (Unix seconds), at most once a second (its own turn, tagOutdated), when
+// the browser will refuse the script it is redirected to: when it checks
+// the pin's integrity hash, which it can only over CORS (the crossorigin
+// attribute of the pinned tag the site page offers; corsFetch). The page
+// then runs no test, which the site page says. A request without CORS (a
+// script without crossorigin, curl) runs the current script it is
+// redirected to, so it is no warning, and the fetch that follows the
+// redirect is recorded as any other (saw). The redirect itself is never
+// a load of the tag: it is no script.
+//
+// It is kept in memory only, not with the loads (site_tag_seen.go): a
+// page that still has the old tag says so again with its next visitor.
+func (s *tagSeen) sawOutdated(now int64, c *fiber.Ctx) {
+	turn := &s.turn[tagOutdated]
+	last := turn.Load()
+	if now <= last || !corsFetch(c) || simulated(c) || !turn.CompareAndSwap(last, now) {
+		return
+	}
+	h := &c.Request().Header
+	origin := pageOrigin(string(h.Referer()))
+	if origin == "" {
+		origin = pageOrigin(string(h.Peek(fiber.HeaderOrigin))) // as record reads them
+	}
+	s.mu.Lock()
+	s.outdatedOn = origin
+	s.mu.Unlock()
+	from := string(corsPage(c))
+	s.outdatedFrom.Store(&from)
+	s.outdated.Store(now) // after its page: followsOutdated reads them in the other order
+}
+
+// followsOutdated tells whether c, a fetch of the plain URL at now, is a
+// browser following the redirect of an out-of-date pinned tag that it
+// will refuse (sawOutdated): a CORS fetch from the same page (corsPage)
+// at most a second after it. A browser follows the redirect at once, with
+// the same headers; the plain tag as the site page offers it makes no
+// CORS request, so its loads are not taken for one.
+func (s *tagSeen) followsOutdated(now int64, c *fiber.Ctx) bool {
+	at := s.outdated.Load()
+	if at == 0 || now < at || now-at > 1 {
+		return false
+	}
+	from := s.outdatedFrom.Load()
+	return from != nil && string(corsPage(c)) == *from && corsFetch(c)
+}
+
+// corsFetch tells whether the browser fetches the tag over CORS, as it
+// does for a script with the crossorigin attribute (the pinned tag): it
+// then sends Sec-Fetch-Mode: cors, and the page's Origin when the page is
+// on another origin (browsers without Sec-Fetch-Mode send that too).
+func corsFetch(c *fiber.Ctx) bool {
+	h := &c.Request().Header
+	return len(h.Peek(fiber.HeaderOrigin)) > 0 || string(h.Peek("Sec-Fetch-Mode")) == "cors"
+}
+
+// corsPage is the page a CORS fetch names, as followsOutdated compares
+// an out-of-date pin's request with the one that follows its redirect:
+// the Origin header, the same on every page of a site whatever its
+// referrer policy, or the Referer where there is none (a page on
+// copylab's own origin).
+func corsPage(c *fiber.Ctx) []byte {
+	h := &c.Request().Header
+	if o := h.Peek(fiber.HeaderOrigin); len(o) > 0 {
+		return o
+	}
+	return h.Referer()
 }
 
 // ownPage tells whether a Referer or Origin header names a page on the
@@ -708,6 +812,19 @@ func (s *tagSeen) place(p tagPage) {
 	default: // kin < tagPagesKept, so the other kind holds more than its share
 		s.pages[oldestOther] = p
 	}
+}
+
+// outdatedSeen is when a browser last asked for an out-of-date pinned
+// tag it refuses (zero: not since copylab started), and on which page's
+// origin ("" for none named).
+func (s *tagSeen) outdatedSeen() (time.Time, string) {
+	at := s.outdated.Load()
+	if at == 0 {
+		return time.Time{}, ""
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return time.Unix(at, 0), s.outdatedOn
 }
 
 // snapshot is seen for one site.
