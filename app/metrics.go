@@ -57,6 +57,12 @@ func NewMetrics(ing *experiments.Ingester) *Metrics {
 	f := func(c prometheus.Collector) { m.reg.MustRegister(c) }
 	f(collectors.NewGoCollector())
 	f(collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	b := ReadBuildInfo()
+	build := prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "copylab_build_info",
+		Help: "Always 1; its labels say which copylab runs: version, revision (the commit, \"\" when not built from a checkout), modified (uncommitted changes) and go."},
+		[]string{"version", "revision", "modified", "go"})
+	build.WithLabelValues(b.Version, b.Revision, strconv.FormatBool(b.Modified), b.Go).Set(1)
+	f(build)
 
 	m.requests = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "copylab_http_requests_total",
 		Help: "HTTP requests answered, by route group (snippet, events, api, pages, static, ops) and status code."}, []string{"group", "status"})

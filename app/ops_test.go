@@ -9,6 +9,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -171,6 +172,8 @@ func TestMetricsCount(t *testing.T) {
 		`copylab_llm_failures_total{code="timeout"} 1`,
 		`copylab_llm_failures_total{code="other"} 1`,
 		"process_cpu_seconds_total",
+		// Which copylab answers: the test binary's own build.
+		`copylab_build_info{go="` + runtime.Version() + `",modified="`,
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("metrics lack %q", want)
