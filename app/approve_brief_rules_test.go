@@ -75,11 +75,11 @@ func TestApproveEditedDraftsMeetTheBrief(t *testing.T) {
 		want string
 	}{
 		{"a banned word", "The best kanban tool for teams",
-			"Draft 2 uses “best”, which is on the brief’s must-not-say list."},
+			"Draft 2 uses “best”, which is on the brief's must-not-say list."},
 		{"another banned word, any case", "Guaranteed faster sprints for teams, no matter what",
-			"Draft 2 uses “guaranteed”, which is on the brief’s must-not-say list."},
+			"Draft 2 uses “guaranteed”, which is on the brief's must-not-say list."},
 		{"a must-say left out", "Faster sprints, no matter what",
-			"Draft 2 leaves out “teams”, which the brief’s must-say list asks every draft to include."},
+			"Draft 2 leaves out “teams”, which the brief's must-say list asks every draft to include."},
 		{"the original and a period", "Project management for busy teams.",
 			"Draft 2 is the same as the original copy (“Project management for busy teams”) but for case, spacing or punctuation"},
 		{"the original in other case and spacing", "project   management for BUSY teams!",

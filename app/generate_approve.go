@@ -241,9 +241,9 @@ func briefRuleMessage(i int, b variants.Brief, err error) string {
 	}
 	switch {
 	case ce.Rule == variants.RuleBanned:
-		return fmt.Sprintf("%s uses “%s”, which is on the brief’s must-not-say list.", draft, ce.Item)
+		return fmt.Sprintf("%s uses “%s”, which is on the brief's must-not-say list.", draft, ce.Item)
 	case ce.Rule == variants.RuleMissingMustSay:
-		return fmt.Sprintf("%s leaves out “%s”, which the brief’s must-say list asks every draft to include.", draft, ce.Item)
+		return fmt.Sprintf("%s leaves out “%s”, which the brief's must-say list asks every draft to include.", draft, ce.Item)
 	case ce.Rule == variants.RuleControlChars && strings.Contains(ce.Message, "line break"):
 		return fmt.Sprintf("%s has a line break, which %s cannot show: keep it on one line.", draft, kindPhrase(b.ElementKind))
 	}
