@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -51,7 +52,16 @@ type apiDraft struct {
 type apiDropped struct {
 	Text   string `json:"text"`
 	Reason string `json:"reason"`
+	// rule is why, as a word nothingAdded can count: a variants.Rule…
+	// constant, or ruleRepeat or ruleCopy for the app's own reasons.
+	rule string
 }
+
+// The app's reasons to drop a draft the library kept.
+const (
+	ruleRepeat = "repeat" // the experiment has it (repeatReason)
+	ruleCopy   = "copy"   // copylab's rules for copy (experiments.CopyError)
+)
 
 // apiExperimentGenerate answers POST /api/v1/experiments/:id/generate
 // {n?, brief?} → 200 {variants, dropped, offline, model, notes}. The drafts
@@ -161,7 +171,7 @@ func (a *App) apiExperimentGenerate(c *fiber.Ctx) error {
 	}
 	dropped := make([]apiDropped, 0, len(res.Dropped))
 	for _, d := range res.Dropped {
-		dropped = append(dropped, apiDropped{Text: d.Text, Reason: d.Reason})
+		dropped = append(dropped, apiDropped{Text: d.Text, Reason: d.Reason, rule: d.Rule})
 	}
 	var ve *variants.Error
 	if errors.As(err, &ve) && ve.Code == variants.CodeBadOutput && len(dropped) > 0 {
@@ -190,12 +200,12 @@ func (a *App) apiExperimentGenerate(c *fiber.Ctx) error {
 	repeats := 0 // drafts that repeat the experiment's copy
 	for _, cand := range res.Variants {
 		if msg := experiments.CopyError(cand.Text); msg != "" {
-			dropped = append(dropped, apiDropped{Text: cand.Text, Reason: msg})
+			dropped = append(dropped, apiDropped{Text: cand.Text, Reason: msg, rule: ruleCopy})
 			invalid++
 			continue
 		}
 		if reason := repeatReason(have, cand.Text); reason != "" {
-			dropped = append(dropped, apiDropped{Text: cand.Text, Reason: reason})
+			dropped = append(dropped, apiDropped{Text: cand.Text, Reason: reason, rule: ruleRepeat})
 			repeats++
 			continue
 		}
@@ -249,12 +259,20 @@ func (a *App) apiExperimentGenerate(c *fiber.Ctx) error {
 // the same brief): that is no_new_drafts, 422, and the client should
 // change the brief. Drafts that break copylab's rules for copy are bad
 // output, 502, as when the library rejects them itself. Either way the
-// answer lists the dropped drafts, as a success does.
+// answer lists the dropped drafts, as a success does, and when they were
+// dropped for more than one reason the sentence counts each (the drafts
+// the library dropped are in the list too: one that repeats the
+// experiment's copy need not be the only kind).
 func nothingAdded(res variants.Result, invalid int, dropped []apiDropped) error {
 	extra := map[string]any{"dropped": dropped}
 	if invalid > 0 {
 		return &httpError{Status: http.StatusBadGateway, Code: variants.CodeBadOutput, Extra: extra,
-			Message: "None of the drafts could be added to the experiment; the dropped list says why."}
+			Message: droppedCount(dropped) + " The dropped list says why each was left out."}
+	}
+	if slices.ContainsFunc(dropped, func(d apiDropped) bool { return d.rule != ruleRepeat }) {
+		return &httpError{Status: http.StatusUnprocessableEntity, Code: "no_new_drafts", Extra: extra,
+			Message: droppedCount(dropped) + " The dropped list shows each with its reason: change the brief " +
+				"(ease the rules the drafts broke, or ask for another tone, audience or angle) and generate again."}
 	}
 	msg := "Every draft repeats copy the experiment already has, so nothing was added; the dropped list shows them. " +
 		"Change the brief (another tone, audience or angle, or other words it must say) and generate again."
@@ -264,4 +282,48 @@ func nothingAdded(res variants.Result, invalid int, dropped []apiDropped) error 
 			"or other words it must say) and generate again, or connect a model."
 	}
 	return &httpError{Status: http.StatusUnprocessableEntity, Code: "no_new_drafts", Message: msg, Extra: extra}
+}
+
+// droppedReasons words each reason to drop a draft for droppedCount, as
+// said of one draft and of several.
+var droppedReasons = map[string][2]string{
+	variants.RuleTooLong:        {"too long", "too long"},
+	variants.RuleEmpty:          {"empty", "empty"},
+	variants.RuleEncoding:       {"not valid text", "not valid text"},
+	variants.RuleControlChars:   {"has hidden characters or a line break", "have hidden characters or line breaks"},
+	variants.RuleMarkup:         {"not plain text", "not plain text"},
+	variants.RuleURL:            {"has a link", "have links"},
+	variants.RuleBanned:         {"uses a must-not-say word", "use must-not-say words"},
+	variants.RuleMissingMustSay: {"leaves out a must-say item", "leave out must-say items"},
+	variants.RuleSameAsControl:  {"repeats the current copy", "repeat the current copy"},
+	variants.RuleDuplicate:      {"repeats another draft", "repeat other drafts"},
+	ruleRepeat:                  {"repeats copy the experiment has", "repeat copy the experiment has"},
+	ruleCopy:                    {"breaks copylab's rules for copy", "break copylab's rules for copy"},
+}
+
+// droppedCount is the sentence that counts why drafts were dropped, in
+// the order the list first gives each reason: "None of the drafts could
+// be used: 1 too long, 1 empty, 1 repeats copy the experiment has."
+func droppedCount(dropped []apiDropped) string {
+	var order []string
+	count := map[string]int{}
+	for _, d := range dropped {
+		if count[d.rule] == 0 {
+			order = append(order, d.rule)
+		}
+		count[d.rule]++
+	}
+	parts := make([]string, 0, len(order))
+	for _, r := range order {
+		words, ok := droppedReasons[r]
+		if !ok {
+			words = [2]string{"breaks the brief's rules", "break the brief's rules"}
+		}
+		n := count[r]
+		parts = append(parts, fmt.Sprintf("%d %s", n, words[min(n-1, 1)]))
+	}
+	if len(parts) == 0 {
+		return "None of the drafts could be used."
+	}
+	return "None of the drafts could be used: " + strings.Join(parts, ", ") + "."
 }
