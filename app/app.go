@@ -62,8 +62,8 @@ type App struct {
 	rateSite     *rateLimiter // per site, POST /e
 
 	gen     copyWriter   // drafts copy: a model, or the offline generator
-	genJobs *genRegistry // generations started from the browser, in memory
-	started time.Time    // when this process made the app: jobs from before are gone
+	genJobs *genRegistry // generations started from the browser, in memory and in the database
+	started time.Time    // when this process made the app: jobs from before not kept are gone
 
 	webhooks   *http.Client // notifications (notify.go), through netguard
 	testSends  *rateLimiter // test messages per user (site_notifications.go)
@@ -147,6 +147,10 @@ func newApp(cfg Config, store *experiments.Store, ing *experiments.Ingester, opt
 	}
 	// The site pages' tag status from before the restart (site_tag_seen.go).
 	if err := a.loadTagSightings(context.Background()); err != nil {
+		return nil, fmt.Errorf("app: new: %w", err)
+	}
+	// The drafting page's jobs from before the restart (generate_jobs.go).
+	if err := a.loadDraftJobs(context.Background()); err != nil {
 		return nil, fmt.Errorf("app: new: %w", err)
 	}
 	a.dummyHash, err = bcrypt.GenerateFromPassword(randomBytes(16), cfg.BcryptCost)

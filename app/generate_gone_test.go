@@ -71,17 +71,17 @@ func TestDraftingPageAfterTheExperimentIsDeleted(t *testing.T) {
 	}
 }
 
-// TestDraftsGoneAfterRestartSaySo: a restart forgets the drafting jobs
-// (they live in memory). In the hour after it, a job's page or poll that
-// finds nothing says the restart is why (no job so young can have
-// expired), with the brief kept for new drafts; later, that drafts are
-// kept for an hour.
+// TestDraftsGoneAfterRestartSaySo: a job a restart did not keep (one
+// from a copylab that kept none, say). In the hour after it, a job's page
+// or poll that finds nothing says the restart is why (no job so young can
+// have expired), with the brief kept for new drafts; later, that drafts
+// are kept for an hour.
 func TestDraftsGoneAfterRestartSaySo(t *testing.T) {
 	g := newGenFixture(t, nil)
 	g.c.get(g.base)
 	const unknown = "aaaaaaaaaaaaaaaaaaaa" // a job of the process before
 	_, body := g.c.get(g.base + "?job=" + unknown)
-	wantContains(t, body, "These drafts are no longer here: copylab restarted less than a minute ago, and a restart forgets drafts not yet added to the experiment. Your brief is kept: write new ones below.")
+	wantContains(t, body, "These drafts are no longer here: copylab restarted less than a minute ago, and they were not kept across the restart. Your brief is kept: write new ones below.")
 	_, frag := g.c.hx(http.MethodGet, jobURL(g.x.ID, unknown), nil)
 	wantContains(t, frag, "copylab restarted less than a minute ago", "Open the generation page to write new ones.")
 

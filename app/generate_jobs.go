@@ -2,8 +2,10 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"slices"
 	"sort"
@@ -18,11 +20,13 @@ import (
 
 // Generations started from the browser run in the background, so that no
 // request waits for a model: the POST starts a job and the page polls its
-// status. Jobs live in memory, in this process only (a restart forgets
-// them, and the brief is saved with the experiment anyway). A job keeps
-// its drafts until they are added to the experiment, it expires, or a
-// newer brief's drafts take their place (genRegistry.supersede): a newer
-// brief that fails, or is still being written, leaves them as they were.
+// status. Jobs live in memory, and are kept in the database too as they
+// change (keepOp), so that a restart brings back the drafts written and
+// says of those it cut off that they were lost, offering their brief
+// again (loadDraftJobs). A job keeps its drafts until they are added to
+// the experiment, it expires, or a newer brief's drafts take their place
+// (genRegistry.supersede): a newer brief that fails, or is still being
+// written, leaves them as they were.
 const (
 	// genJobTTL is how long a job is kept after it was last looked at.
 	genJobTTL = time.Hour
@@ -230,6 +234,9 @@ type genJob struct {
 	// retryAt: the progress says so while it waits (retryProgressLocked).
 	retry   variants.Retry
 	retryAt time.Time
+	// keptTouch is the last time the database was told the job was
+	// looked at (genKeepTouchEvery).
+	keptTouch time.Time
 }
 
 // endedJob is what the registry keeps, for genJobTTL, of a job that
@@ -266,6 +273,15 @@ type genRegistry struct {
 	rewriting  map[genPerson]int // rewrites in flight, by person (also counted in running)
 	testing    map[genPerson]int // Settings' connection tests in flight, by person (also counted in running)
 	now        func() time.Time
+
+	// keeper keeps the jobs in the database across restarts (nil: it
+	// does not, as in the registry's own tests); queue holds, in order,
+	// the changes not yet written (keepOp), guarded by mu; keepMu is held
+	// while they are written, so that they land in that order.
+	keeper draftKeeper
+	log    *slog.Logger
+	queue  []keepOp
+	keepMu sync.Mutex
 }
 
 func newGenRegistry() *genRegistry {
@@ -398,6 +414,7 @@ func (r *genRegistry) releaseCall(p genPerson, calls map[genPerson]int) {
 // with cause. The caller holds r.mu.
 func (r *genRegistry) dropLocked(id string, j *genJob, cause error) {
 	delete(r.jobs, id)
+	r.queueLocked(keepOp{id: id})
 	if j.cancel != nil {
 		j.cancel(cause)
 	}
@@ -418,7 +435,7 @@ func (r *genRegistry) dropLocked(id string, j *genJob, cause error) {
 // set of drafts per experiment besides the one being written.
 func (r *genRegistry) admit(j *genJob) error {
 	r.mu.Lock()
-	defer r.mu.Unlock()
+	defer r.unlock()
 	now := r.now()
 	r.pruneLocked(now)
 	gensGoing, rewritesGoing := 0, 0
@@ -491,6 +508,7 @@ func (r *genRegistry) admit(j *genJob) error {
 	r.seq++
 	j.seq = r.seq
 	r.jobs[j.id] = j
+	r.queueLocked(keepOp{id: j.id, job: j}) // its brief, should a restart cut it off
 	return nil
 }
 
@@ -539,7 +557,7 @@ func (r *genRegistry) supersede(j *genJob) {
 		return
 	}
 	r.mu.Lock()
-	defer r.mu.Unlock()
+	defer r.unlock()
 	if r.jobs[j.id] != j {
 		return // let go meanwhile (added, expired, its experiment deleted)
 	}
@@ -579,9 +597,11 @@ func (r *genRegistry) endLocked(id string, e endedJob) {
 			}
 		}
 		delete(r.ended, oldest)
+		r.queueLocked(keepOp{id: oldest})
 	}
 	e.at = r.now()
 	r.ended[id] = e
+	r.queueLocked(keepOp{id: id, ended: true})
 }
 
 // endedLocked is the record of the job with the id if the person's
@@ -599,7 +619,7 @@ func (r *genRegistry) endedLocked(id, expID string, p genPerson) (endedJob, bool
 // of the job with the id, and whether that job had drafts.
 func (r *genRegistry) wasReplaced(id, expID string, p genPerson) (replaced, hadDrafts bool) {
 	r.mu.Lock()
-	defer r.mu.Unlock()
+	defer r.unlock()
 	e, ok := r.endedLocked(id, expID, p)
 	return ok && e.replaced, e.replaced && e.hadDrafts
 }
@@ -608,16 +628,14 @@ func (r *genRegistry) wasReplaced(id, expID string, p genPerson) (replaced, hadD
 // person, and marks it as looked at.
 func (r *genRegistry) get(id, expID string, p genPerson) (*genJob, bool) {
 	r.mu.Lock()
-	defer r.mu.Unlock()
+	defer r.unlock()
 	now := r.now()
 	r.pruneLocked(now)
 	j, ok := r.jobs[id]
 	if !ok || j.expID != expID || j.person != p {
 		return nil, false
 	}
-	j.mu.Lock()
-	j.touched = now
-	j.mu.Unlock()
+	r.touchLocked(j, now)
 	return j, true
 }
 
@@ -628,7 +646,7 @@ func (r *genRegistry) get(id, expID string, p genPerson) (*genJob, bool) {
 // gone from r.jobs, so it is running, done or failed.
 func (r *genRegistry) latest(expID string, p genPerson) (*genJob, bool) {
 	r.mu.Lock()
-	defer r.mu.Unlock()
+	defer r.unlock()
 	now := r.now()
 	r.pruneLocked(now)
 	var best *genJob
@@ -649,9 +667,7 @@ func (r *genRegistry) latest(expID string, p genPerson) (*genJob, bool) {
 	if best == nil {
 		return nil, false
 	}
-	best.mu.Lock()
-	best.touched = now
-	best.mu.Unlock()
+	r.touchLocked(best, now)
 	return best, true
 }
 
@@ -663,7 +679,7 @@ func (r *genRegistry) markAdded(j *genJob, sentence string) {
 	j.added = sentence
 	j.mu.Unlock()
 	r.mu.Lock()
-	defer r.mu.Unlock()
+	defer r.unlock()
 	r.dropLocked(j.id, j, errJobAdded)
 	r.endLocked(j.id, endedJob{expID: j.expID, person: j.person, sentence: sentence})
 }
@@ -672,7 +688,7 @@ func (r *genRegistry) markAdded(j *genJob, sentence string) {
 // its drafts were added to the experiment by the person.
 func (r *genRegistry) addedSentence(id, expID string, p genPerson) (string, bool) {
 	r.mu.Lock()
-	defer r.mu.Unlock()
+	defer r.unlock()
 	e, ok := r.endedLocked(id, expID, p)
 	if !ok || e.replaced {
 		return "", false
@@ -714,7 +730,7 @@ func (r *genRegistry) forgetExperiment(expID string) {
 // (endedJob) whose experiment and user match.
 func (r *genRegistry) forget(reason error, match func(expID string, userID int64) bool) {
 	r.mu.Lock()
-	defer r.mu.Unlock()
+	defer r.unlock()
 	for id, j := range r.jobs {
 		if match(j.expID, j.person.id) {
 			r.dropLocked(id, j, reason)
@@ -723,6 +739,7 @@ func (r *genRegistry) forget(reason error, match func(expID string, userID int64
 	for id, e := range r.ended {
 		if match(e.expID, e.person.id) {
 			delete(r.ended, id)
+			r.queueLocked(keepOp{id: id})
 		}
 	}
 }
@@ -757,11 +774,28 @@ func (a *App) forgetDeletedExperiments(ctx context.Context) {
 	}
 }
 
-// prune forgets the jobs not looked at for genJobTTL.
+// prune forgets the jobs not looked at for genJobTTL, and deletes from
+// the database those it holds no longer: the ones a start left there,
+// past the genJobMax it reads back, or whose delete failed. Those in
+// memory may have been looked at up to genKeepTouchEvery after the
+// database last heard of it, so they are given that much longer there.
 func (r *genRegistry) prune() {
 	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.pruneLocked(r.now())
+	now := r.now()
+	r.pruneLocked(now)
+	r.unlock()
+	if r.keeper == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), genKeepTimeout)
+	defer cancel()
+	n, err := r.keeper.DeleteDraftJobsBefore(ctx, now.Add(-genJobTTL-genKeepTouchEvery))
+	if err != nil || n > 0 {
+		r.keeper.NoteWrite(err)
+	}
+	if err != nil {
+		r.log.Warn("generate: delete expired drafting jobs", "error", err)
+	}
 }
 
 func (r *genRegistry) pruneLocked(now time.Time) {
@@ -773,6 +807,7 @@ func (r *genRegistry) pruneLocked(now time.Time) {
 	for id, e := range r.ended {
 		if now.Sub(e.at) > genJobTTL {
 			delete(r.ended, id)
+			r.queueLocked(keepOp{id: id})
 		}
 	}
 }
@@ -898,6 +933,7 @@ func (a *App) startGeneration(j *genJob) error {
 		}
 		j.finish(res, err)
 		a.genJobs.supersede(j)
+		a.genJobs.keep(j) // its drafts, or its failure
 	}()
 	return nil
 }
@@ -957,10 +993,14 @@ func (a *App) startRegeneration(j *genJob, i int, kept []string, instruction str
 	d.retry, d.retryAt = variants.Retry{}, time.Time{}
 	tries := rewriteTries(j.offline, len(j.drafts))
 	j.mu.Unlock()
+	// The edits the form brought (syncDrafts), and that a restart would
+	// cut this rewrite off (restoredJob).
+	a.genJobs.keep(j)
 
 	go func() {
 		defer a.genJobs.releaseRewrite(j.person)
 		defer stop(nil)
+		defer a.genJobs.keep(j) // the new text, or why there is none
 		ctx, cancel := context.WithTimeout(life, a.regenLimit())
 		defer cancel()
 		ctx = variants.WithRetryNotice(ctx, func(r variants.Retry) {
@@ -1130,3 +1170,356 @@ func genLowerFirst(s string) string {
 
 // newJobID is the random, unguessable id of a job.
 func newJobID() string { return experiments.RandomToken(20) }
+
+// Keeping the jobs across restarts.
+//
+// A restart empties the registry, and with it the drafts the marketer
+// has not added yet, so each job is also kept in the database
+// (experiments.DraftJob) as it changes: when it is admitted (its brief,
+// which a job cut off by a restart offers again), when its drafts are
+// written or it fails, when a rewrite of one of its drafts starts and
+// ends, and every genKeepTouchEvery while it is looked at. A job let go
+// is deleted there, or becomes the record of how it ended (endedJob).
+// loadDraftJobs reads them back when copylab starts.
+//
+// Changes are queued under r.mu, in the order they happen, and written
+// once it is let go (unlock): the registry is never held while the
+// database writes. keepMu keeps the writes in the order of the queue,
+// and a job's row is written as the job is at that time.
+const (
+	// genKeepTouchEvery is how often the database hears that a job is
+	// still looked at: a job restored after a restart expires at most
+	// this much sooner than it would have.
+	genKeepTouchEvery = 5 * time.Minute
+	// genKeepTimeout bounds one round of writes.
+	genKeepTimeout = 10 * time.Second
+)
+
+// The states of a kept job (experiments.DraftJob.State).
+const (
+	keptRunning  = "running"  // being written: a restart cuts it off (errJobLost)
+	keptDone     = "done"     // jobDone
+	keptFailed   = "failed"   // jobFailed
+	keptAdded    = "added"    // an endedJob: its drafts were added
+	keptReplaced = "replaced" // an endedJob: a newer brief took its place
+)
+
+// draftKeeper is what the registry needs of the database to keep its
+// jobs (experiments.Store).
+type draftKeeper interface {
+	SaveDraftJob(ctx context.Context, j experiments.DraftJob) error
+	TouchDraftJob(ctx context.Context, id string, at time.Time) error
+	DeleteDraftJob(ctx context.Context, id string) error
+	DeleteDraftJobsBefore(ctx context.Context, before time.Time) (int64, error)
+	NoteWrite(err error)
+}
+
+// keepOp is one change to write: the job kept under id (job), saved as
+// it is when written if the registry still holds it; the record of how
+// it ended (ended), likewise; that it was looked at (touch); or, with
+// none of those, that it is gone.
+type keepOp struct {
+	id    string
+	job   *genJob
+	ended bool
+	touch time.Time
+}
+
+// queueLocked queues a change to write at the next unlock. The caller
+// holds r.mu.
+func (r *genRegistry) queueLocked(op keepOp) {
+	if r.keeper != nil {
+		r.queue = append(r.queue, op)
+	}
+}
+
+// unlock lets go of r.mu, then writes the changes queued meanwhile.
+func (r *genRegistry) unlock() {
+	pending := len(r.queue) > 0
+	r.mu.Unlock()
+	if pending {
+		r.flush()
+	}
+}
+
+// touchLocked marks j as looked at, at now, and tells the database every
+// genKeepTouchEvery. The caller holds r.mu.
+func (r *genRegistry) touchLocked(j *genJob, now time.Time) {
+	j.mu.Lock()
+	j.touched = now
+	tell := now.Sub(j.keptTouch) >= genKeepTouchEvery
+	if tell {
+		j.keptTouch = now
+	}
+	j.mu.Unlock()
+	if tell {
+		r.queueLocked(keepOp{id: j.id, touch: now})
+	}
+}
+
+// keep writes j as it is now, if the registry still holds it: its
+// drafts once written, a rewrite started or ended. The caller must not
+// hold j.mu.
+func (r *genRegistry) keep(j *genJob) {
+	r.mu.Lock()
+	if r.jobs[j.id] == j {
+		r.queueLocked(keepOp{id: j.id, job: j})
+	}
+	r.unlock()
+}
+
+// flush writes the queued changes, in order. A failed write is logged
+// and the job stays as it is in memory: only a restart would miss it.
+func (r *genRegistry) flush() {
+	r.keepMu.Lock()
+	defer r.keepMu.Unlock()
+	type write struct {
+		id    string
+		save  *experiments.DraftJob
+		touch time.Time
+	}
+	r.mu.Lock()
+	ops := r.queue
+	r.queue = nil
+	writes := make([]write, 0, len(ops))
+	for i, op := range ops {
+		w := write{id: op.id, touch: op.touch}
+		switch {
+		case op.job != nil:
+			// A job let go since has its delete later in the queue, or
+			// written already; one saved again just after is written
+			// then, as it is now either way.
+			if r.jobs[op.id] != op.job || i+1 < len(ops) && ops[i+1].job == op.job {
+				continue
+			}
+			row := op.job.kept()
+			w.save = &row
+		case op.ended:
+			e, ok := r.ended[op.id]
+			if !ok {
+				continue
+			}
+			row := e.kept(op.id)
+			w.save = &row
+		}
+		writes = append(writes, w)
+	}
+	r.mu.Unlock()
+
+	ctx, cancel := context.WithTimeout(context.Background(), genKeepTimeout)
+	defer cancel()
+	for _, w := range writes {
+		var err error
+		switch {
+		case w.save != nil:
+			err = r.keeper.SaveDraftJob(ctx, *w.save)
+		case !w.touch.IsZero():
+			err = r.keeper.TouchDraftJob(ctx, w.id, w.touch)
+		default:
+			err = r.keeper.DeleteDraftJob(ctx, w.id)
+		}
+		if errors.Is(err, experiments.ErrNotFound) {
+			continue // its experiment or its person is gone, and the job with them
+		}
+		r.keeper.NoteWrite(err)
+		if err != nil {
+			r.log.Warn("generate: keep a drafting job across restarts", "job", w.id, "error", err)
+		}
+	}
+}
+
+// keptJob is the JSON of a kept job (experiments.DraftJob.Data): what
+// its page shows. Its own type, rather than the types it is made of, so
+// that what a restart reads back does not change with them unnoticed.
+type keptJob struct {
+	Brief      variants.Brief  `json:"brief"`
+	Form       views.BriefForm `json:"form"` // the brief as typed
+	Offline    bool            `json:"offline,omitempty"`
+	Model      string          `json:"model,omitempty"`
+	Started    time.Time       `json:"started"`
+	AnsweredBy string          `json:"answered_by,omitempty"`
+	Drafts     []keptDraft     `json:"drafts,omitempty"`
+	Dropped    []keptDropped   `json:"dropped,omitempty"`
+	Notes      []string        `json:"notes,omitempty"`
+	Failure    *keptFailure    `json:"failure,omitempty"`
+	// An endedJob's.
+	Sentence  string `json:"sentence,omitempty"`
+	HadDrafts bool   `json:"had_drafts,omitempty"`
+}
+
+// keptDraft is a genDraft as kept.
+type keptDraft struct {
+	// The candidate as generated or last rewritten.
+	Text          string    `json:"text"`
+	Angle         string    `json:"angle,omitempty"`
+	Rationale     string    `json:"rationale,omitempty"`
+	Source        string    `json:"source,omitempty"`
+	Model         string    `json:"model,omitempty"`
+	PromptVersion string    `json:"prompt_version,omitempty"`
+	Created       time.Time `json:"created"`
+	// What the marketer made of it.
+	Current     string `json:"current"` // edits included
+	Include     bool   `json:"include,omitempty"`
+	Note        string `json:"note,omitempty"`
+	Rev         int    `json:"rev,omitempty"`
+	Instruction string `json:"instruction,omitempty"`
+	Message     string `json:"message,omitempty"`
+	Failed      bool   `json:"failed,omitempty"`
+	NoteProblem bool   `json:"note_problem,omitempty"`
+	Rewriting   bool   `json:"rewriting,omitempty"`
+}
+
+type keptDropped struct {
+	Text   string `json:"text"`
+	Reason string `json:"reason"`
+	Rule   string `json:"rule,omitempty"`
+}
+
+// keptFailure is a failed job's failure as its page said it
+// (failureParts).
+type keptFailure struct {
+	Message    string `json:"message"`
+	Code       string `json:"code,omitempty"`
+	RetryAfter int    `json:"retry_after,omitempty"` // seconds
+}
+
+// kept is j as the database keeps it. It takes j.mu.
+func (j *genJob) kept() experiments.DraftJob {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	k := keptJob{Brief: j.brief, Form: j.form, Offline: j.offline, Model: j.model, Started: j.started,
+		AnsweredBy: j.answeredBy, Notes: j.notes}
+	k.Form.Errors = nil
+	for _, d := range j.drafts {
+		k.Drafts = append(k.Drafts, keptDraft{Text: d.cand.Text, Angle: d.cand.Angle, Rationale: d.cand.Rationale,
+			Source: d.cand.Source, Model: d.cand.Model, PromptVersion: d.cand.PromptVersion, Created: d.cand.CreatedAt,
+			Current: d.text, Include: d.include, Note: d.note, Rev: d.rev, Instruction: d.instruction,
+			Message: d.message, Failed: d.failed, NoteProblem: d.noteProblem, Rewriting: d.regenerating})
+	}
+	for _, d := range j.dropped {
+		k.Dropped = append(k.Dropped, keptDropped{Text: d.Text, Reason: d.Reason, Rule: d.Rule})
+	}
+	state := keptDone
+	switch j.state {
+	case jobRunning:
+		state = keptRunning
+	case jobFailed:
+		state = keptFailed
+		msg, code, retry := failureParts(j.err)
+		k.Failure = &keptFailure{Message: msg, Code: code, RetryAfter: retry}
+	}
+	j.keptTouch = j.touched
+	return experiments.DraftJob{ID: j.id, ExperimentID: j.expID, UserID: j.person.id, UserCreated: j.person.created,
+		Seq: int64(j.seq), State: state, Touched: j.touched, Data: mustKeptJSON(k)}
+}
+
+// kept is the record of how the job with the id ended, as the database
+// keeps it.
+func (e endedJob) kept(id string) experiments.DraftJob {
+	state := keptAdded
+	if e.replaced {
+		state = keptReplaced
+	}
+	return experiments.DraftJob{ID: id, ExperimentID: e.expID, UserID: e.person.id, UserCreated: e.person.created,
+		State: state, Touched: e.at, Data: mustKeptJSON(keptJob{Sentence: e.sentence, HadDrafts: e.hadDrafts})}
+}
+
+// mustKeptJSON is k as JSON, which strings, numbers and times always
+// make.
+func mustKeptJSON(k keptJob) []byte {
+	b, err := json.Marshal(k)
+	if err != nil {
+		panic(fmt.Sprintf("app: a drafting job as JSON: %v", err))
+	}
+	return b
+}
+
+// errJobLost is the failure of a job that was being written when copylab
+// restarted: its model call ended with the process, and its brief is
+// there to send again ("Write drafts again").
+var errJobLost = &variants.Error{Code: "job_lost",
+	Message: "copylab restarted while these drafts were being written, so they were lost."}
+
+// rewriteLost is what a draft says whose rewrite a restart cut off.
+const rewriteLost = "copylab restarted while this draft was being rewritten, so the rewrite was lost; ask again."
+
+// loadDraftJobs reads back the jobs kept from before the start, the
+// newest genJobMax of each kind, and deletes those that expired
+// meanwhile. From now on the registry keeps its jobs in the database.
+func (a *App) loadDraftJobs(ctx context.Context) error {
+	r := a.genJobs
+	r.keeper, r.log = a.store, a.log
+	since := a.now().Add(-genJobTTL)
+	n, err := a.store.DeleteDraftJobsBefore(ctx, since)
+	if err != nil || n > 0 {
+		a.store.NoteWrite(err)
+	}
+	if err != nil {
+		// Not a reason to refuse to start: the housekeeping tries again.
+		a.log.Warn("generate: delete expired drafting jobs", "error", err)
+	}
+	rows, err := a.store.DraftJobs(ctx, since, 2*genJobMax)
+	if err != nil {
+		return err
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, row := range rows {
+		var k keptJob
+		if err := json.Unmarshal(row.Data, &k); err != nil {
+			a.log.Warn("generate: a kept drafting job could not be read", "job", row.ID, "error", err)
+			continue
+		}
+		person := genPerson{id: row.UserID, created: row.UserCreated}
+		switch row.State {
+		case keptAdded, keptReplaced:
+			if len(r.ended) < genJobMax {
+				r.ended[row.ID] = endedJob{expID: row.ExperimentID, person: person, sentence: k.Sentence,
+					replaced: row.State == keptReplaced, hadDrafts: k.HadDrafts, at: row.Touched}
+			}
+		case keptRunning, keptDone, keptFailed:
+			if len(r.jobs) < genJobMax {
+				r.jobs[row.ID] = restoredJob(row, person, k)
+				r.seq = max(r.seq, uint64(row.Seq))
+			}
+		}
+	}
+	return nil
+}
+
+// restoredJob is a kept job as it was before the restart; one that was
+// being written is lost (errJobLost), and so is a rewrite that was
+// running (rewriteLost).
+func restoredJob(row experiments.DraftJob, p genPerson, k keptJob) *genJob {
+	j := &genJob{id: row.ID, seq: uint64(row.Seq), expID: row.ExperimentID, person: p, brief: k.Brief, form: k.Form,
+		offline: k.Offline, model: k.Model, started: k.Started, done: make(chan struct{}), state: jobDone,
+		touched: row.Touched, keptTouch: row.Touched, answeredBy: k.AnsweredBy, notes: k.Notes}
+	close(j.done)
+	j.life, j.cancel = context.WithCancelCause(context.Background())
+	for _, d := range k.Drafts {
+		gd := &genDraft{cand: variants.Candidate{Text: d.Text, Angle: d.Angle, Rationale: d.Rationale, Source: d.Source,
+			Model: d.Model, PromptVersion: d.PromptVersion, CreatedAt: d.Created},
+			text: d.Current, include: d.Include, note: d.Note, rev: d.Rev, instruction: d.Instruction,
+			message: d.Message, failed: d.Failed, noteProblem: d.NoteProblem}
+		if d.Rewriting {
+			gd.message, gd.failed, gd.noteProblem = rewriteLost, true, false
+		}
+		j.drafts = append(j.drafts, gd)
+	}
+	for _, d := range k.Dropped {
+		j.dropped = append(j.dropped, variants.Dropped{Text: d.Text, Reason: d.Reason, Rule: d.Rule})
+	}
+	switch {
+	case row.State == keptRunning:
+		j.state, j.err = jobFailed, errJobLost
+	case row.State == keptFailed && k.Failure != nil && k.Failure.Code == "job_replaced":
+		j.state, j.err = jobFailed, errGenReplaced
+	case row.State == keptFailed && k.Failure != nil:
+		j.state = jobFailed
+		j.err = &variants.Error{Code: k.Failure.Code, Message: k.Failure.Message,
+			RetryAfter: time.Duration(k.Failure.RetryAfter) * time.Second}
+	case row.State == keptFailed:
+		j.state, j.err = jobFailed, &variants.Error{Message: failureSentence(nil)}
+	}
+	return j
+}

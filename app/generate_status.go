@@ -96,16 +96,17 @@ var errJobGone = newHTTPError(http.StatusNotFound, "job_gone",
 
 // jobGoneText says why a generation's drafts are gone, then next (what to
 // do). Within genJobTTL of this process's start, a job it does not know
-// was made before the start, and the restart forgot it (a job is kept
-// that long after it was last looked at); later, it was not looked at
-// for that long, or its drafts were added.
+// was made before the start and not kept across it: jobs are kept that
+// long after they were last looked at, across restarts too, but not
+// those of a copylab that kept none, nor one whose write failed. Later,
+// it was not looked at for that long, or its drafts were added.
 func (a *App) jobGoneText(next string) string {
 	if up := a.now().Sub(a.started); up < genJobTTL {
 		ago := "less than a minute ago"
 		if m := int(up / time.Minute); m >= 1 {
 			ago = itoaMinutes(m) + " ago"
 		}
-		return "These drafts are no longer here: copylab restarted " + ago + ", and a restart forgets drafts not yet added to the experiment. " + next
+		return "These drafts are no longer here: copylab restarted " + ago + ", and they were not kept across the restart. " + next
 	}
 	return "These drafts are no longer here: drafts are kept for an hour, or until they are added to the experiment. " + next
 }
