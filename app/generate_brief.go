@@ -3,6 +3,7 @@ package app
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -53,9 +54,14 @@ func parseBriefForm(f views.BriefForm) (variants.Brief, views.Errors) {
 	}
 	if s := strings.TrimSpace(f.MaxLength); s != "" {
 		n, err := strconv.Atoi(s)
-		if err != nil || n <= 0 {
+		switch {
+		case err != nil:
 			errs["max_length"] = "Enter a number of characters, such as 60, or leave it empty."
-		} else {
+		case n <= 0:
+			// A brief's 0 means "the element's usual length", which an
+			// empty box asks for: a 0 typed is out of range, as -3 is.
+			errs["max_length"] = maxLengthRange
+		default:
 			b.MaxLength = n
 		}
 	}
@@ -81,11 +87,19 @@ func briefLines(s string) []string {
 	return out
 }
 
+// maxLengthRange is the one sentence for a max length copylab cannot
+// use. The library takes up to variants.MaxMaxLength, but a variant is at
+// most experiments.MaxCopyLen characters, so that is the range's top.
+var maxLengthRange = fmt.Sprintf("Set a max length between %d and %d characters, or leave it empty (copylab keeps each variant under %d characters).",
+	variants.MinMaxLength, experiments.MaxCopyLen, experiments.MaxCopyLen)
+
 // checkBrief is the library's check of a brief plus the app's own limits:
 // a variant is at most experiments.MaxCopyLen characters, and the
-// experiment has room for only so many more variants.
+// experiment has room for only so many more variants. A max length out
+// of that range has one sentence, maxLengthRange, in place of the
+// library's (whose range ends at its own, higher, limit).
 func checkBrief(b variants.Brief, room int) []variants.FieldError {
-	errs := b.Validate()
+	errs := slices.DeleteFunc(b.Validate(), func(e variants.FieldError) bool { return e.Field == "max_length" })
 	has := func(field string) bool {
 		for _, e := range errs {
 			if e.Field == field {
@@ -95,9 +109,15 @@ func checkBrief(b variants.Brief, room int) []variants.FieldError {
 		return false
 	}
 	n := b.Normalize()
-	if n.MaxLength > experiments.MaxCopyLen && !has("max_length") {
+	switch {
+	case b.MaxLength == 0 && n.MaxLength > experiments.MaxCopyLen:
+		// No max length given, and the current copy is longer than a
+		// variant may be: the default would be its length.
 		errs = append(errs, variants.FieldError{Field: "max_length",
-			Message: fmt.Sprintf("copylab keeps each variant under %d characters; set a max length of at most %d.", experiments.MaxCopyLen, experiments.MaxCopyLen)})
+			Message: fmt.Sprintf("The current copy is %d characters long, more than a variant may have: set a max length between %d and %d characters.",
+				n.MaxLength, variants.MinMaxLength, experiments.MaxCopyLen)})
+	case b.MaxLength != 0 && (b.MaxLength < variants.MinMaxLength || b.MaxLength > experiments.MaxCopyLen):
+		errs = append(errs, variants.FieldError{Field: "max_length", Message: maxLengthRange})
 	}
 	if n.N > room && !has("n") {
 		msg := fmt.Sprintf("This experiment has room for %d more %s (it holds at most %d besides the original).", room, genPlural(room, "variant", "variants"), experiments.MaxVariants-1)
