@@ -65,3 +65,18 @@ func TestBriefMaxLengthOneRange(t *testing.T) {
 		})
 	}
 }
+
+// TestBriefMaxLengthLongCurrentCopy: with no max length given, the
+// default is the current copy's length; a current copy longer than a
+// variant may be is told so, not to leave the (empty) box empty.
+func TestBriefMaxLengthLongCurrentCopy(t *testing.T) {
+	g := newGenFixture(t, nil)
+	tok := g.e.token("api@example.com")
+	long := strings.Repeat("Plan more. ", 137) // 1,507 characters
+	resp, out := g.e.api("POST", "/api/v1/experiments/"+g.x.ID+"/generate", tok,
+		`{"n":1,"brief":{"goal":"Start a free trial","element_kind":"paragraph","current_copy":"`+long+`"}}`)
+	wantStatus(t, resp, http.StatusUnprocessableEntity, fmt.Sprint(out))
+	raw, _ := json.Marshal(out)
+	wantContains(t, string(raw), `"brief.max_length"`, "The current copy is 1506 characters long, more than a variant may have: set a max length between 10 and 1000 characters.")
+	wantNotContains(t, string(raw), "leave it empty")
+}
