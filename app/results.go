@@ -278,11 +278,15 @@ func tooEarly(days float64, arms []stats.Arm, threshold float64) (why, until []s
 		}
 		if least < need {
 			why = append(why, fmt.Sprintf("the smallest variant has %s of the roughly %s visitors planned", formatCount(least), formatCount(roundUp(need))))
-			until = append(until, "until the planned sample is in")
+			until = append(until, untilPlanned)
 		}
 	}
 	return why, until
 }
+
+// untilPlanned is what tooEarly says to wait for while the smallest
+// variant is short of the planned sample.
+const untilPlanned = "until the planned sample is in"
 
 // answerTooEarly reports whether status, e's verdict on counts (from
 // analyzeCounts), is an answer (winner, control_wins,
@@ -738,6 +742,9 @@ func (r *resultsReport) makeCaution() string {
 	}
 	why, until := strings.Join(r.early, " and "), strings.Join(r.until, " and ")
 	share := r.reader == shareReader
+	if label, low, ok := r.clearLead(); ok && slices.Contains(r.until, untilPlanned) {
+		return r.clearLeadCaution(why, until, label, low)
+	}
 	var advice string
 	switch {
 	case r.exp.ShippedVariant != "":
@@ -763,6 +770,70 @@ func (r *resultsReport) makeCaution() string {
 		advice = "keep it running " + until + " before acting on it."
 	}
 	return "This looks clear, but " + why + ". Results this early often shrink or flip, and weekday visitors differ from weekend ones: " + advice
+}
+
+// clearLead is the winner whose whole uplift interval lies beyond the
+// practical threshold, its label and the low end of that interval: a lead
+// that looks clear by any reading of the numbers so far.
+func (r *resultsReport) clearLead() (label string, low float64, ok bool) {
+	if r.an.Verdict.Status != stats.StatusWinner {
+		return "", 0, false
+	}
+	best := 0
+	for i := 1; i < len(r.an.Variants); i++ {
+		if best == 0 || r.an.Variants[i].ProbBest > r.an.Variants[best].ProbBest {
+			best = i
+		}
+	}
+	if best == 0 || best >= len(r.exp.Variants) {
+		return "", 0, false
+	}
+	iv := r.an.Variants[best].UpliftInterval
+	if iv == nil || !(iv.Low > r.threshold) {
+		return "", 0, false
+	}
+	return views.VariantPhrase(r.exp.Variants[best].Key, false), iv.Low, true
+}
+
+// clearLeadCaution is makeCaution's warning for a clear lead (clearLead)
+// short of the planned sample. The planned sample still holds the call
+// back: it guards against peeking, and a lift read early tends to be
+// overstated, most of all a large one on a low-rate page. But on such a
+// page the plan, sized to detect the practical threshold, can be months
+// away, and "keep it running until the planned sample is in" alone reads
+// as if the numbers were in doubt. So it says why a lead this clear is
+// not called yet, what waiting brings (how large the lift really is),
+// and that shipping now is the team's call; a shipped test's, only care.
+func (r *resultsReport) clearLeadCaution(why, until, label string, low float64) string {
+	mde := stats.FormatThreshold(r.threshold)
+	ended := r.exp.Status == experiments.StatusStopped
+	not := "it is not called yet"
+	if ended {
+		why, not = pastTense.Replace(why), "it was not called"
+	}
+	text := "This looks clear, but " + why + ". Even the low end of " + label + "’s 95% interval, " + stats.IntervalEnd(low) +
+		", is past the " + mde + " change that matters, but " + not + ". Results this early tend to overstate a lift"
+	if r.days < earlyDays {
+		text += ", weekday visitors differ from weekend ones"
+	}
+	text += ", and the plan was sized to detect a " + mde + " change, not to confirm a larger one: "
+	const learn = " to learn how large the lift really is"
+	ship := "shipping " + label + " now instead is the team’s call."
+	switch {
+	case r.exp.ShippedVariant != "":
+		return text + "read this one with care."
+	case ended && r.reader == shareReader:
+		return text + "the team can " + stats.RunAgain + learn + ", or ship " + label + " now."
+	case ended:
+		return text + "run the test again (Duplicate) for longer" + learn + "; " + ship
+	case r.exp.Status == experiments.StatusPaused && r.reader == shareReader:
+		return text + stats.PausedReadOnly + "; shipping " + label + " now is the team’s call."
+	case r.exp.Status == experiments.StatusPaused && r.resumeBlocked:
+		return text + "once the test that now runs on this element stops, resume this one and keep it running " + until + learn + "; " + ship
+	case r.exp.Status == experiments.StatusPaused:
+		return text + "resume it and keep it running " + until + learn + "; " + ship
+	}
+	return text + "keep it running " + until + learn + "; " + ship
 }
 
 // durationText words a number of days: "5 hours", "1 day", "3 days".
