@@ -1321,7 +1321,11 @@ func (r *genRegistry) flush() {
 		if errors.Is(err, experiments.ErrNotFound) {
 			continue // its experiment or its person is gone, and the job with them
 		}
-		r.keeper.NoteWrite(err)
+		if err != nil || w.save != nil {
+			// A delete or a touch that found nothing wrote nothing, and
+			// says nothing of the space (NoteWrite).
+			r.keeper.NoteWrite(err)
+		}
 		if err != nil {
 			r.log.Warn("generate: keep a drafting job across restarts", "job", w.id, "error", err)
 		}

@@ -41,6 +41,35 @@ func keptJobs(t *testing.T, e *env) int {
 	return n
 }
 
+// waitKept waits until the database keeps the job with the id as ok
+// says, its state and JSON: a job is written as it changes, and a
+// generation or a rewrite in the background writes it after its page
+// shows the change, so a restart just then would miss that.
+func waitKept(t *testing.T, e *env, id string, ok func(state, data string) bool) {
+	t.Helper()
+	var state, data string
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		err := e.store.Reader().QueryRow(`select state, data from drafting_jobs where id = ?`, id).Scan(&state, &data)
+		if err == nil && ok(state, data) {
+			return
+		}
+	}
+	t.Fatalf("the job %s is kept as %s %s", id, state, data)
+}
+
+// keptAs is a waitKept check: the job is kept in the state, its JSON
+// holding each of has.
+func keptAs(want string, has ...string) func(state, data string) bool {
+	return func(state, data string) bool {
+		for _, h := range has {
+			if !strings.Contains(data, h) {
+				return false
+			}
+		}
+		return state == want
+	}
+}
+
 // repeatOnce makes the fake model's first answer start with the copy of
 // the experiment's variant B, which the drafting page leaves out with
 // its reason; later answers are the fake's usual drafts.
@@ -100,6 +129,9 @@ func TestFinishedDraftsSurviveARestart(t *testing.T) {
 	page := g.base + "?job=" + jobOf(statusURL)
 	_, pageBefore := g.c.get(page)
 
+	waitKept(t, g.e, jobOf(statusURL), func(state, data string) bool {
+		return state == keptDone && strings.Contains(data, `"rev":1`) && !strings.Contains(data, `"rewriting":true`)
+	})
 	g.e.restartWith(gen)
 	resp, after := g.c.hx(http.MethodGet, statusURL, nil)
 	wantStatus(t, resp, http.StatusOK, after)
@@ -136,6 +168,7 @@ func TestFinishedDraftsSurviveARestart(t *testing.T) {
 		t.Errorf("variants after Add: %q", got)
 	}
 
+	waitKept(t, g.e, jobOf(statusURL), keptAs(keptAdded))
 	g.e.restartWith(gen)
 	_, body = g.c.get(page)
 	wantContains(t, body, "Open the experiment")
@@ -171,6 +204,7 @@ func TestDraftsBeingWrittenAtARestartOfferTheBriefAgain(t *testing.T) {
 	brief.Set("product", "Acme Boards, a kanban tool for agencies")
 	statusURL, first := g.start(t, brief)
 	wantContains(t, first, `data-state="running"`)
+	waitKept(t, g.e, jobOf(statusURL), keptAs(keptRunning, "Acme Boards, a kanban tool for agencies"))
 
 	llm := newFakeLLM(t)
 	g.e.restartWith(llm.generator(10 * time.Second))
@@ -222,6 +256,7 @@ func TestExpiredDraftsAreDeleted(t *testing.T) {
 			g.c.get(g.base)
 			statusURL, _ := g.start(t, g.brief(2))
 			g.wait(t, statusURL)
+			waitKept(t, g.e, jobOf(statusURL), keptAs(keptDone))
 			if n := keptJobs(t, g.e); n != 1 {
 				t.Fatalf("%d jobs kept, want 1", n)
 			}
@@ -246,6 +281,7 @@ func TestDeletingTheExperimentDeletesItsDrafts(t *testing.T) {
 	g.c.get(g.base)
 	statusURL, _ := g.start(t, g.brief(2))
 	g.wait(t, statusURL)
+	waitKept(t, g.e, jobOf(statusURL), keptAs(keptDone))
 	if n := keptJobs(t, g.e); n != 1 {
 		t.Fatalf("%d jobs kept, want 1", n)
 	}
@@ -273,6 +309,7 @@ func TestARewriteCutOffByARestartSaysSo(t *testing.T) {
 	release := slow.hold()
 	defer release()
 	rewriteHeld(t, g.c, slow, statusURL, draftsForm(texts, []int{0, 1}, nil), 0)
+	waitKept(t, g.e, jobOf(statusURL), keptAs(keptDone, `"rewriting":true`))
 
 	llm := newFakeLLM(t)
 	g.e.restartWith(llm.generator(10 * time.Second))
