@@ -445,6 +445,24 @@
     });
   }
 
+  // Back and Forward show this page as the server has it now. htmx
+  // keeps no snapshot of it (hx-history="false" on the workspace, in
+  // views/generate.templ), and on such a step it would fetch the page
+  // and swap in its body; a reload does that with every script's start
+  // too (the kept edits, the focus on an error). The browser's own cache
+  // of pages left (bfcache) would show the page as it was left, drafts
+  // since replaced included: that reloads as well.
+  if (window.htmx && htmx.config) htmx.config.refreshOnHistoryMiss = true;
+  // A snapshot kept before this page said hx-history="false" (by an
+  // older copylab) is not shown either.
+  document.addEventListener("htmx:historyCacheHit", function (ev) {
+    ev.preventDefault();
+    location.reload();
+  });
+  window.addEventListener("pageshow", function (ev) {
+    if (ev.persisted && document.getElementById("generate-workspace")) location.reload();
+  });
+
   document.addEventListener("htmx:load", function (ev) {
     init(ev.target);
     dropStaleNotice(ev.target);
