@@ -403,7 +403,7 @@ func TestResultsRecordings(t *testing.T) {
 	wantContains(t, page, "Watch recordings", "PostHog · Microsoft Clarity",
 		// Clarity has no list a link can filter: instructions, per variant.
 		escHTML("In Clarity, filter recordings by the custom tags copylab_variant = b and copylab_experiment = "+x.ID+"."),
-		"Converted", "Not converted", "2 sessions", "1 session",
+		"Converted", "Not converted", "2 visitors recorded", "1 visitor recorded",
 		`hx-get="/experiments/`+x.ID+`/recordings?variant=b"`)
 	// The numbers, then how they moved and where (charts and segments),
 	// then the sessions to watch: a long list of sessions does not push

@@ -338,6 +338,13 @@ type RecordingQuery struct {
 	Before int64
 	// Limit is the page size (default 20, at most 500).
 	Limit int
+	// ByVisitor lists visitors rather than recordings: one Recording per
+	// visitor, their newest that q selects, with the visitor's other
+	// recordings of the recorders in Also. A visitor recorded by two
+	// recorders (PostHog and a custom one) is then one entry with a link
+	// for each, not two that read as two people; Limit and Before count
+	// and page visitors, by their newest recording.
+	ByVisitor bool
 }
 
 // Recording is one recorded session of a visitor of a variant, with what
@@ -353,6 +360,10 @@ type Recording struct {
 	// The visitor's segment: their first exposure's values ("" unknown,
 	// or no exposure counted yet).
 	Country, Device, Browser, Referrer, UTMSource string
+	// Also are the visitor's other recordings, newest first, when the
+	// query lists visitors (RecordingQuery.ByVisitor): other recorders'
+	// and earlier sessions. Each has the visitor's fields of this one.
+	Also []Recording
 }
 
 // segmentColumns are the events columns of the segment dimensions.
@@ -389,9 +400,21 @@ func (s *Store) Recordings(ctx context.Context, q RecordingQuery) ([]Recording, 
 		recordingConverted + `, coalesce(e.country, ''), coalesce(e.device, ''), coalesce(e.browser, ''),
 		coalesce(e.ref_domain, ''), coalesce(e.utm_source, '')` + recordingFrom)
 	args := []any{q.Experiment}
-	b.WriteString(` and r.recorder in (?` + strings.Repeat(", ?", len(q.Recorders)-1) + `)`)
+	in := ` in (?` + strings.Repeat(", ?", len(q.Recorders)-1) + `)`
+	b.WriteString(` and r.recorder` + in)
 	for _, name := range q.Recorders {
 		args = append(args, name)
+	}
+	if q.ByVisitor {
+		// Each visitor once, at their newest recording: a later one of
+		// the same visitor and variant, by a listed recorder, passes it
+		// over. The visitor's filters (converted, segment) are theirs, so
+		// they keep or drop all of a visitor's recordings alike.
+		b.WriteString(` and not exists (select 1 from recordings n where n.experiment_id = r.experiment_id and n.visitor = r.visitor
+			and n.variant_key = r.variant_key and n.bot = 0 and n.seq > r.seq and n.recorder` + in + `)`)
+		for _, name := range q.Recorders {
+			args = append(args, name)
+		}
 	}
 	if q.Variant != "" {
 		b.WriteString(` and r.variant_key = ?`)
@@ -435,13 +458,68 @@ func (s *Store) Recordings(ctx context.Context, q RecordingQuery) ([]Recording, 
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("experiments: recordings %s: %w", q.Experiment, err)
 	}
+	rows.Close()
+	if q.ByVisitor && len(out) > 0 {
+		if err := s.addOtherRecordings(ctx, q, out); err != nil {
+			return nil, err
+		}
+	}
 	return out, nil
 }
 
-// RecordingCounts returns how many recorded sessions of the recorders
-// each variant has (bots left out), by variant key.
-func (s *Store) RecordingCounts(ctx context.Context, experimentID string, names []string) (map[string]int64, error) {
-	out := map[string]int64{}
+// addOtherRecordings fills Also of each visitor's entry in list (their
+// newest recording, from Recordings with ByVisitor) with the visitor's
+// other recordings of q's recorders in the same variant, newest first.
+func (s *Store) addOtherRecordings(ctx context.Context, q RecordingQuery, list []Recording) error {
+	at := make(map[string]int, len(list)) // visitor → index in list
+	args := []any{q.Experiment}
+	for i, r := range list {
+		at[r.Visitor] = i
+		args = append(args, r.Visitor)
+	}
+	for _, name := range q.Recorders {
+		args = append(args, name)
+	}
+	rows, err := s.r.QueryContext(ctx, `/* Store.Recordings */ select r.seq, r.variant_key, r.visitor, r.recorder, r.session, r.replay, r.url, r.created_at
+		from recordings r where r.experiment_id = ? and r.bot = 0
+		and r.visitor in (?`+strings.Repeat(", ?", len(list)-1)+`)
+		and r.recorder in (?`+strings.Repeat(", ?", len(q.Recorders)-1)+`)
+		order by r.seq desc`, args...)
+	if err != nil {
+		return fmt.Errorf("experiments: recordings %s: %w", q.Experiment, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var o Recording
+		var at64 int64
+		if err := rows.Scan(&o.Seq, &o.Variant, &o.Visitor, &o.Recorder, &o.Session, &o.Replay, &o.URL, &at64); err != nil {
+			return fmt.Errorf("experiments: recordings %s: %w", q.Experiment, err)
+		}
+		top := &list[at[o.Visitor]]
+		if o.Seq == top.Seq || o.Variant != top.Variant {
+			continue // the entry itself, or a variant not the visitor's
+		}
+		o.Experiment, o.At, o.Converted = q.Experiment, time.UnixMilli(at64), top.Converted
+		o.Country, o.Device, o.Browser, o.Referrer, o.UTMSource = top.Country, top.Device, top.Browser, top.Referrer, top.UTMSource
+		top.Also = append(top.Also, o)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("experiments: recordings %s: %w", q.Experiment, err)
+	}
+	return nil
+}
+
+// RecordingCount is how much of a variant the recorders recorded: its
+// visitors with a recording, and their recordings, several for a visitor
+// recorded by two recorders or in two sessions.
+type RecordingCount struct {
+	Visitors, Recordings int64
+}
+
+// RecordingTallies returns, by variant key, how many visitors the
+// recorders recorded and how many recordings they have (bots left out).
+func (s *Store) RecordingTallies(ctx context.Context, experimentID string, names []string) (map[string]RecordingCount, error) {
+	out := map[string]RecordingCount{}
 	if len(names) == 0 {
 		return out, nil
 	}
@@ -449,7 +527,7 @@ func (s *Store) RecordingCounts(ctx context.Context, experimentID string, names 
 	for _, n := range names {
 		args = append(args, n)
 	}
-	rows, err := s.r.QueryContext(ctx, `/* Store.RecordingCounts */ select r.variant_key, count(*)`+recordingFrom+
+	rows, err := s.r.QueryContext(ctx, `/* Store.RecordingTallies */ select r.variant_key, count(distinct r.visitor), count(*)`+recordingFrom+
 		` and r.recorder in (?`+strings.Repeat(", ?", len(names)-1)+`) group by r.variant_key`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("experiments: recording counts %s: %w", experimentID, err)
@@ -457,14 +535,30 @@ func (s *Store) RecordingCounts(ctx context.Context, experimentID string, names 
 	defer rows.Close()
 	for rows.Next() {
 		var key string
-		var n int64
-		if err := rows.Scan(&key, &n); err != nil {
+		var c RecordingCount
+		if err := rows.Scan(&key, &c.Visitors, &c.Recordings); err != nil {
 			return nil, fmt.Errorf("experiments: recording counts %s: %w", experimentID, err)
 		}
-		out[key] = n
+		out[key] = c
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("experiments: recording counts %s: %w", experimentID, err)
+	}
+	return out, nil
+}
+
+// RecordingCounts returns how many visitors of each variant the recorders
+// recorded (bots left out), by variant key: people, not recordings, so
+// that a visitor recorded by two recorders, or on two visits, counts
+// once (RecordingTallies has both).
+func (s *Store) RecordingCounts(ctx context.Context, experimentID string, names []string) (map[string]int64, error) {
+	tallies, err := s.RecordingTallies(ctx, experimentID, names)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]int64, len(tallies))
+	for key, c := range tallies {
+		out[key] = c.Visitors
 	}
 	return out, nil
 }

@@ -161,8 +161,8 @@ func TestRecordingsStoredOnceNeverCounted(t *testing.T) {
 		t.Errorf("second page: %+v", rest)
 	}
 	counts, err := f.s.RecordingCounts(ctx, x, all)
-	if err != nil || counts["b"] != 3 || counts["control"] != 1 {
-		t.Errorf("counts %v, %v; want b 3, control 1 (no bots)", counts, err)
+	if err != nil || counts["b"] != 1 || counts["control"] != 1 {
+		t.Errorf("counts %v, %v; want b 1 (v1, recorded three times), control 1 (no bots)", counts, err)
 	}
 }
 
