@@ -55,8 +55,10 @@ const (
 //     when the effect is small, and the two cannot both hold because the
 //     ProbBest values sum to 1. The status follows the spec's one-sided
 //     rule, but the sentence does not call flatly what the two-sided
-//     interval beside it leaves open (winnerDoubt, controlDoubt): it says
-//     the answer is probable and leaves the choice (Verdict.Unsure);
+//     interval beside it leaves open (winnerDoubt, controlDoubt), nor a
+//     win among several new versions that chance alone may explain
+//     (byChance, the Holm-adjusted p-value): it says the answer is
+//     probable and leaves the choice (Verdict.Unsure);
 //  5. no_meaningful_difference when every variant's uplift interval lies
 //     within ± the practical threshold, the honest way to say the copy is
 //     not what moves the number;
