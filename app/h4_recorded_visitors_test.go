@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	xhtml "golang.org/x/net/html"
+
 	"copylab/experiments/recorders"
 )
 
@@ -43,8 +45,21 @@ func TestRecordingsCountVisitors(t *testing.T) {
 		for _, n := range findAll(parseHTML(t, body), hasClass("rec-count")) {
 			got = append(got, strings.Join(strings.Fields(textOf(n)), " "))
 		}
-		if strings.Join(got, " | ") != "3 visitors recorded | 3 visitors recorded" {
-			t.Errorf("%s: counts %q, want 3 visitors recorded for each variant", p.path, got)
+		if strings.Join(got, " | ") != "3 visitors recorded (6 recordings) | 3 visitors recorded (6 recordings)" {
+			t.Errorf("%s: counts %q, want 3 visitors recorded (6 recordings) for each variant", p.path, got)
+		}
+		// The list: each visitor once, with a link for each recorder.
+		var rows, links int
+		for _, tb := range findAll(parseHTML(t, body), hasClass("rec-table")) {
+			for _, tr := range findAll(tb, func(n *xhtml.Node) bool { return n.Data == "tr" }) {
+				if w := findAll(tr, hasClass("rec-watch")); len(w) > 0 {
+					rows++
+					links += len(w)
+				}
+			}
+		}
+		if rows != 6 || links != 12 {
+			t.Errorf("%s: %d rows with %d links, want 6 visitors with 2 links each", p.path, rows, links)
 		}
 	}
 }

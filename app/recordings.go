@@ -106,14 +106,19 @@ func (a *App) recordings(c *fiber.Ctx, e experiments.Experiment, listURL, setupU
 	}
 	out.Configured = true
 	out.Recorders = recorderSummary(set)
-	counts, err := a.store.RecordingCounts(ctx, e.ID, names)
+	tallies, err := a.store.RecordingTallies(ctx, e.ID, names)
 	if err != nil {
 		return out, err
+	}
+	counts := map[string]int64{}
+	for k, t := range tallies {
+		counts[k] = t.Visitors
 	}
 	x := recorders.Experiment{ID: e.ID, Start: e.StartedAt, End: e.EndedAt}
 	for i, v := range e.Variants {
 		rv := views.RecordingVariant{Key: v.Key, Label: recordingVariantLabel(e, v.Key), Index: i,
-			Sessions: counts[v.Key], ListURL: listURL + views.RecordingFilter{Variant: v.Key}.Query()}
+			Sessions: tallies[v.Key].Visitors, Recordings: tallies[v.Key].Recordings,
+			ListURL: listURL + views.RecordingFilter{Variant: v.Key}.Query()}
 		for _, l := range set.VariantLinks(x, v.Key) {
 			rv.Links = append(rv.Links, recordingLinkView(l))
 		}
@@ -130,6 +135,9 @@ func (a *App) recordingList(c *fiber.Ctx, e experiments.Experiment, set recorder
 	f, q := recordingQueryOf(c, e)
 	q.Recorders = experiments.RecorderNamesOf(set)
 	q.Limit = recordingsPage + 1 // one more tells whether there is an older page
+	// A visitor once, with a link per recording (two recorders, or two
+	// visits), not once per recording.
+	q.ByVisitor = true
 	out := views.RecordingList{URL: listURL, Filter: f, Ended: e.Status == experiments.StatusStopped}
 	// Whether there is any session at all decides between the filters and
 	// an empty state: a filter that matches nothing says so, and offers
@@ -281,9 +289,16 @@ func recordingSessionView(e experiments.Experiment, set recorders.Settings, r ex
 	if u, err := url.Parse(r.URL); err == nil {
 		page = u.Path
 	}
+	var more []views.RecordingLink
+	for _, o := range r.Also {
+		if ol, ok := set.SessionLink(recorders.Recording{Recorder: o.Recorder, Session: o.Session, Replay: o.Replay,
+			Visitor: o.Visitor, Experiment: o.Experiment, Variant: o.Variant}); ok {
+			more = append(more, recordingLinkView(ol))
+		}
+	}
 	return views.RecordingSession{
 		At: r.At, Variant: recordingVariantLabel(e, r.Variant), Index: idx,
-		Link: recordingLinkView(l), Converted: r.Converted, Segment: strings.Join(parts, " · "), Page: page,
+		Link: recordingLinkView(l), More: more, Converted: r.Converted, Segment: strings.Join(parts, " · "), Page: page,
 	}, true
 }
 

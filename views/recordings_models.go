@@ -56,8 +56,11 @@ type RecordingVariant struct {
 	Label    string // "Variant B", "Control (original)"
 	Index    int    // its colour (SeriesClass)
 	Links    []RecordingLink
-	Sessions int64  // recorded sessions linked so far
-	ListURL  string // the session list filtered to this variant
+	Sessions int64 // visitors recorded so far (Store.RecordingCounts), not recordings
+	// Recordings is their recordings, more than Sessions when a visitor
+	// was recorded by two recorders or on two visits.
+	Recordings int64
+	ListURL    string // the session list filtered to this variant
 }
 
 // Recordings is the "Watch recordings" card of the results and share
@@ -192,7 +195,10 @@ type RecordingSession struct {
 	At        time.Time
 	Variant   string // label
 	Index     int    // the variant's colour
-	Link      RecordingLink
+	Link RecordingLink
+	// More are the links of the visitor's other recordings (another
+	// recorder's, an earlier visit's): the list shows a visitor once.
+	More      []RecordingLink
 	Converted bool
 	Segment   string // "Mobile · France · Safari · google.com"
 	Page      string // the page's path
