@@ -4445,6 +4445,25 @@ func controlKey(p ExperimentPage) string {
 // or the original did). A verdict called only as probable (Unsure) is
 // not called flatly here either: "the likely winner", with what its
 // interval still allows.
+// unsureWhy is the verdict's doubt about a likely winner, as the
+// verdict's sentence words it: an interval that still includes no gain;
+// else a lift too small to matter (its whole interval under the
+// practical threshold); else a best guess under the threshold that could
+// be more; else, the lift past the threshold, that one of several new
+// versions can look best by chance (its adjusted p-value).
+func unsureWhy(p ExperimentPage, row ResultRow) string {
+	limit := p.Results.Threshold
+	switch {
+	case !row.HasUpliftInterval || row.UpliftLow <= 0:
+		return "the 95% interval of its lift still includes no gain"
+	case row.UpliftHigh < limit:
+		return "its lift is too small to matter (under " + thresholdText(limit) + ")"
+	case row.Uplift < limit:
+		return "its best guess is a lift under " + thresholdText(limit) + ", though it could be up to " + signedPct(row.UpliftHigh)
+	}
+	return "with " + strconv.Itoa(len(p.Results.Rows)-1) + " new versions in the test, one of them can look best by chance"
+}
+
 func shipStanding(p ExperimentPage, o ShipOption) (short, sentence string, leads, against bool) {
 	row, ok := shipRow(p, o.Key)
 	if !ok {
@@ -4464,13 +4483,7 @@ func shipStanding(p ExperimentPage, o ShipOption) (short, sentence string, leads
 		case mine && v.Early:
 			return "leads, not called yet", "It leads, but it is too early to call.", true, false
 		case mine && v.Unsure:
-			// The verdict's doubt: an interval that still includes no
-			// gain, else a lift within the practical threshold.
-			why := "the 95% interval of its lift still includes no gain"
-			if row.HasUpliftInterval && row.UpliftLow > 0 {
-				why = "its lift is too small to matter (under " + thresholdText(p.Results.Threshold) + ")"
-			}
-			return "the likely winner", "The results call it the likely winner, but " + why + ".", true, false
+			return "the likely winner", "The results call it the likely winner, but " + unsureWhy(p, row) + ".", true, false
 		case mine:
 			return "the winner", "The results call it the winner.", true, false
 		case v.Early && v.Ended:
