@@ -18,7 +18,7 @@
       el.setAttribute("role", "status");
       el.setAttribute("aria-live", "polite");
       el.setAttribute("aria-atomic", "true");
-      document.body.appendChild(el);
+      home.prepend(el);
     }
     return el;
   }
@@ -414,6 +414,140 @@
       var text = el.getAttribute("data-announce-new");
       if (!before[text]) announce(text, true);
     });
+  });
+
+  // When copylab can't be reached (stopped, restarting, its network
+  // down) htmx's requests fail (htmx:sendError, or htmx:responseError
+  // when a proxy in front answers for it), and htmx says so only in the
+  // console: a progress that polls stays "Running for 20 seconds"
+  // forever, and a button pressed meanwhile does nothing. The page says
+  // it instead, in a notice in a fixed place that screen readers hear
+  // (a polite live region, there from the start and empty until
+  // needed), and polls less often while it lasts: a poll waits 2
+  // seconds after the first failure, then 4, 8 and 16, at most 30 (a
+  // button pressed is sent at once, and its failure adds no wait). The
+  // first request that succeeds clears the notice and the wait. A
+  // button whose own request failed says so beside it (and to screen
+  // readers) until it is pressed again. An answer of copylab's own with
+  // an error (its error page) is not "can't be reached": the notice
+  // gives that page's words.
+  var trouble = { shown: false, failures: 0, until: 0 };
+  // keptText ends the notice: what happens next, as this page does it.
+  function keptText() {
+    var polls = document.querySelector('[hx-trigger^="every"]');
+    return "Your edits are kept in this browser; " + (polls ? "this page tries again by itself." : "try again in a moment.");
+  }
+  // The notice is the first thing in <main> (read first there, and
+  // inside the page's landmarks), shown fixed at the top of the window.
+  function connectionNotice() {
+    var el = document.querySelector("[data-connection-notice]");
+    var home = document.querySelector("main") || document.body;
+    if (!el && home) {
+      el = document.createElement("div");
+      el.className = "connection-notice";
+      el.setAttribute("data-connection-notice", "");
+      el.setAttribute("role", "status");
+      el.setAttribute("aria-live", "polite");
+      el.setAttribute("aria-atomic", "true");
+      home.prepend(el);
+    }
+    return el;
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", connectionNotice);
+  } else {
+    connectionNotice();
+  }
+  // copylabSays is the message of copylab's own error page in an answer,
+  // or "" for anything else (a proxy's page, nothing).
+  function copylabSays(xhr) {
+    if (!xhr || !xhr.responseText || !window.DOMParser) return "";
+    var doc = new DOMParser().parseFromString(xhr.responseText, "text/html");
+    var msg = doc.querySelector(".error-page h1 + p");
+    return msg ? msg.textContent.trim() : "";
+  }
+  // polled says whether htmx sent a request by itself, for an element
+  // that polls (hx-trigger="every 5s"), rather than for a person.
+  function polled(d) {
+    var by = d.requestConfig && d.requestConfig.triggeringEvent;
+    var trigger = d.elt && d.elt.getAttribute ? d.elt.getAttribute("hx-trigger") || "" : "";
+    return !by && /^\s*every\s/.test(trigger);
+  }
+  // sender is the button a person pressed to send a request (its own
+  // hx-post, or its form's), or null.
+  function sender(d) {
+    var by = d.requestConfig && d.requestConfig.triggeringEvent;
+    var btn = by && (by.submitter || d.elt);
+    return btn && btn.isConnected && btn.matches && btn.matches("button, input[type=submit]") ? btn : null;
+  }
+  function dropNote(btn) {
+    var note = btn && btn.copylabNote;
+    if (!note) return;
+    btn.copylabNote = null;
+    note.remove();
+    var ids = (btn.getAttribute("aria-describedby") || "").split(" ").filter(function (id) {
+      return id && id !== note.id;
+    });
+    if (ids.length) btn.setAttribute("aria-describedby", ids.join(" "));
+    else btn.removeAttribute("aria-describedby");
+  }
+  var notes = 0;
+  function failed(d, reached) {
+    var btn = sender(d);
+    if (polled(d)) {
+      trouble.failures++;
+      trouble.until = Date.now() + Math.min(30, Math.pow(2, trouble.failures)) * 1000;
+    }
+    var text = (reached || "copylab can't be reached.") + " " + keptText();
+    var el = connectionNotice();
+    if (el && el.textContent !== text) el.textContent = text;
+    trouble.shown = true;
+    if (!btn) return;
+    var said = reached ? "Not done: " + reached : "Not sent: copylab could not be reached. Press again to send it.";
+    dropNote(btn);
+    var note = document.createElement("span");
+    note.id = "send-failed-" + ++notes;
+    note.className = "send-failed";
+    note.setAttribute("data-send-failed", "");
+    note.textContent = said;
+    // Beside the button, on a line of its own in the group of buttons
+    // it belongs to.
+    var group = btn.closest(".regen, .form-actions");
+    if (group) group.appendChild(note);
+    else btn.after(note);
+    btn.copylabNote = note;
+    btn.setAttribute("aria-describedby", ((btn.getAttribute("aria-describedby") || "") + " " + note.id).trim());
+    announce(said, true);
+  }
+  document.addEventListener("htmx:sendError", function (ev) {
+    failed(ev.detail || {}, "");
+  });
+  document.addEventListener("htmx:timeout", function (ev) {
+    failed(ev.detail || {}, "");
+  });
+  document.addEventListener("htmx:responseError", function (ev) {
+    var d = ev.detail || {};
+    var status = d.xhr ? d.xhr.status : 0;
+    var says = copylabSays(d.xhr);
+    // A gateway's answer for a copylab that is not there.
+    if (!says || status === 502 || status === 504) says = "";
+    failed(d, says);
+  });
+  document.addEventListener("htmx:beforeRequest", function (ev) {
+    var d = ev.detail || {};
+    dropNote(sender(d));
+    // A poll while copylab is away waits its turn: it is skipped, and
+    // the next one asks.
+    if (polled(d) && trouble.failures > 0 && Date.now() < trouble.until) ev.preventDefault();
+  });
+  document.addEventListener("htmx:afterRequest", function (ev) {
+    var xhr = ev.detail && ev.detail.xhr;
+    if (!xhr || xhr.status < 200 || xhr.status >= 400 || !trouble.shown) return;
+    trouble.shown = false;
+    trouble.failures = 0;
+    trouble.until = 0;
+    var el = connectionNotice();
+    if (el) el.textContent = "";
   });
 
   // Focus across swaps. A swap that removes the focused element (the
