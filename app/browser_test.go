@@ -230,19 +230,23 @@ func TestBrowserTour(t *testing.T) {
 
 	// A draft on the demo page: its page points at the preview links, and
 	// one of them shows the draft's copy on the real page before it
-	// starts (over the running demo test of the same element).
-	draft, err := store.CreateExperiment(ctx, experiments.Experiment{SiteID: demo.SiteID, Name: "Demo: next headline",
-		Page: "/demo", Selector: demo.Selector, Goal: demo.Goal, CoverageBP: 10000,
-		Variants: []experiments.Variant{{Text: DemoHeadline}, {Text: "Notes your whole team finds again"}}})
+	// starts. It tests the sign-up button, which no running test holds,
+	// so its page shows what a new team's draft does: ready to start.
+	draft, err := store.CreateExperiment(ctx, experiments.Experiment{SiteID: demo.SiteID, Name: "Demo: sign-up button",
+		Page: "/demo", Selector: `[data-copylab="signup"]`, Goal: demo.Goal, CoverageBP: 10000,
+		Variants: []experiments.Variant{{Text: "Start writing — it's free"}, {Text: "Try it free with your team"}}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	do(chromedp.Navigate(base+"/experiments/"+draft.ID), chromedp.WaitVisible(chromedp.CSS("#preview")))
+	if ok, err := chromedp.Run(bctx, chromedp.Evaluate[bool](`!!document.querySelector("form[action$='/start'] button")`)); err != nil || !ok {
+		t.Errorf("the draft for a free element offers no Start button (%v)", err)
+	}
 	shot("experiment-draft", 1280, 1300)
 	do(chromedp.Navigate(base+"/demo?copylab="+draft.ID+":b"), chromedp.WaitVisible(chromedp.CSS("h1")))
-	if _, err := chromedp.Run(bctx, chromedp.Poll[bool](`document.querySelector('[data-copylab="hero"]').textContent == "Notes your whole team finds again"`,
+	if _, err := chromedp.Run(bctx, chromedp.Poll[bool](`document.querySelector('[data-copylab="signup"]').textContent == "Try it free with your team"`,
 		chromedp.WithPollingTimeout(10*time.Second))); err != nil {
-		t.Errorf("the draft's preview link shows %q", textOf(`[data-copylab="hero"]`))
+		t.Errorf("the draft's preview link shows %q", textOf(`[data-copylab="signup"]`))
 	}
 	do(chromedp.Navigate(base + "/demo?copylab="))
 	do(chromedp.Navigate(base+"/experiments"), chromedp.WaitVisible(chromedp.CSS(".verdict-chip")))
