@@ -95,6 +95,15 @@ type Generator struct {
 	// and accepted the same request without it, so later calls skip the
 	// wasted round trip.
 	schemaUnsupported atomic.Bool
+	// askAfter is, for each kind of call, when the model service said
+	// copylab may ask again (the Retry-After of a 429 that ended a call
+	// of that kind), in Unix nanoseconds; 0 when it asked no wait. A rate
+	// limit is the key's, so it holds for the whole process (see
+	// complete); but a set of drafts is a far larger request than one
+	// rewrite, and a service that limits tokens can refuse the one and
+	// take the other, so each kind keeps its own. callTest's stays 0: a
+	// connection test always asks.
+	askAfter [callTest + 1]atomic.Int64
 
 	// Seams for tests.
 	now     func() time.Time
@@ -387,7 +396,26 @@ type completion struct {
 // complete makes one chat completion, retrying 429 and 5xx answers a
 // bounded number of times, and returns its text or an *Error worded
 // for kind.
-func (g *Generator) complete(ctx context.Context, kind callKind, msgs []openai.ChatCompletionMessage, schema bool) (completion, error) {
+//
+// A call that ends rate limited, with a wait the service asked for
+// (Retry-After), keeps that wait for the calls of its kind after it:
+// until it is over, they send nothing and answer llm_rate_limited at
+// once, with the time left, in the same sentence ("wait 2 minutes and
+// try again"). So the sentence holds: a Try again pressed at once, or
+// an API client that does not honour Retry-After, is told how long is
+// left rather than sent to a service that would only refuse again and
+// may count the refusal against the key.
+func (g *Generator) complete(ctx context.Context, kind callKind, msgs []openai.ChatCompletionMessage, schema bool) (_ completion, err error) {
+	if kind != callTest {
+		if left := time.Duration(g.askAfter[kind].Load() - g.now().UnixNano()); left > 0 {
+			return completion{}, rateLimited(left)
+		}
+		defer func() {
+			if e, ok := err.(*Error); ok && e.Code == CodeRateLimited && e.RetryAfter > 0 {
+				g.holdOff(kind, g.now().Add(e.RetryAfter))
+			}
+		}()
+	}
 	schema = schema && !g.schemaUnsupported.Load()
 	droppedSchema := false
 	for attempt := 0; ; attempt++ {
@@ -445,6 +473,34 @@ func (g *Generator) complete(ctx context.Context, kind callKind, msgs []openai.C
 		case <-t.C:
 		}
 	}
+}
+
+// holdOff keeps calls of kind from being made before until, or before a
+// later time already kept: two calls refused at once keep the longer
+// wait.
+func (g *Generator) holdOff(kind callKind, until time.Time) {
+	n := until.UnixNano()
+	for {
+		was := g.askAfter[kind].Load()
+		if was >= n || g.askAfter[kind].CompareAndSwap(was, n) {
+			return
+		}
+	}
+}
+
+// rateLimited is llm_rate_limited with the wait the service asked for,
+// or the time left of it (complete). The wait, when the service said
+// one, is the sentence's own: "a moment" beside a Retry-After of minutes
+// reads as a contradiction. A second is a moment.
+func rateLimited(wait time.Duration) *Error {
+	words := "a moment"
+	if wait > time.Second {
+		words = durationText(wait)
+	}
+	e := newError(CodeRateLimited, http.StatusTooManyRequests, nil,
+		"The model service is rate limiting requests; wait %s and try again.", words)
+	e.RetryAfter = wait
+	return e
 }
 
 // maxModelName is the longest model name kept from a server's answer, in
@@ -556,16 +612,8 @@ func (g *Generator) classify(ctx context.Context, kind callKind, err error, info
 		return newError(CodeQuota, http.StatusPaymentRequired, err,
 			"The model service says the account is out of credit or over its spending limit; check its billing, then try again.")
 	case status == http.StatusTooManyRequests:
-		// The wait the service asked for, when it said one, is the
-		// sentence's own: "a moment" beside a Retry-After of minutes
-		// reads as a contradiction. A second is a moment.
-		wait := "a moment"
-		if info.retryAfter > time.Second {
-			wait = durationText(info.retryAfter)
-		}
-		e := newError(CodeRateLimited, http.StatusTooManyRequests, err,
-			"The model service is rate limiting requests; wait %s and try again.", wait)
-		e.RetryAfter = info.retryAfter
+		e := rateLimited(info.retryAfter)
+		e.cause = err
 		return e
 	case status == http.StatusNotFound:
 		return newError(CodeNotFound, http.StatusBadGateway, err,
