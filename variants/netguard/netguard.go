@@ -3,12 +3,17 @@
 // cloud metadata addresses, whatever DNS says, never following redirects,
 // and always bounded in time.
 //
-// Loopback and private addresses are permitted on purpose: a model on
-// localhost or on the office network (Ollama, vLLM, LM Studio), or a chat
-// server on the intranet, is a first-class setup, and the people who
-// configure these URLs are copylab's own users. What no one should reach
-// through copylab is the host's cloud metadata service, which hands out
-// credentials.
+// Whether loopback and private addresses may be reached depends on who
+// set the URL, so it is a Guard's setting. A model on localhost or on the
+// office network (Ollama, vLLM, LM Studio) is a first-class setup, and its
+// base URL is set by whoever runs copylab: the package functions (Blocked,
+// CheckHost, NewClient) allow them. A webhook is set by any member of
+// copylab, and what answers at an address on copylab's own host or
+// network must not become theirs to probe: the zero Guard refuses
+// loopback, private, shared (CGNAT) and unspecified addresses too, unless
+// whoever runs copylab allows them (AllowPrivate). What no one should
+// reach through copylab is the host's cloud metadata service, which hands
+// out credentials.
 //
 // A request goes through the proxy that HTTPS_PROXY or HTTP_PROXY names,
 // unless NO_PROXY exempts its host (the rules of http.ProxyFromEnvironment:
@@ -22,14 +27,15 @@
 // host often has no DNS for outside names at all, and that is the setup a
 // proxy is for. A name outside ASCII is refused (write it in its xn--
 // form): net/http sends the proxy its punycode form, which copylab would
-// have to look up instead.
+// have to look up instead. The proxy itself is the operator's, and is
+// dialled even on a private address.
 //
 // What the proxy is still trusted with: it looks the name up again, and a
 // name can answer differently the second time (DNS rebinding, a proxy that
 // sees other DNS than copylab does, or a name only the proxy can resolve),
-// so a proxy that may reach a metadata service must refuse link-local and
-// metadata destinations itself, as egress proxies usually do. copylab never
-// asks a proxy for one knowingly.
+// so a proxy that may reach a metadata service, or the internal network,
+// must refuse those destinations itself, as egress proxies usually do.
+// copylab never asks a proxy for one knowingly.
 package netguard
 
 import (
@@ -84,21 +90,100 @@ var (
 	nat64Local   = netip.MustParsePrefix("64:ff9b:1::/48")  // RFC 8215, prefix length up to the operator
 	sixToFour    = netip.MustParsePrefix("2002::/16")       // RFC 3056
 	teredo       = netip.MustParsePrefix("2001::/32")       // RFC 4380
+
+	// Ranges a Guard refuses unless AllowPrivate, besides loopback,
+	// private (RFC 1918, and fc00::/7 unique local) and unspecified ones,
+	// which netip knows.
+	sharedSpace = netip.MustParsePrefix("100.64.0.0/10") // RFC 6598, carrier-grade NAT: a provider's internal network
+	thisNetwork = netip.MustParsePrefix("0.0.0.0/8")     // RFC 1122 "this network": Linux connects 0.x.x.x to this host
+	siteLocal   = netip.MustParsePrefix("fec0::/10")     // RFC 3879, deprecated private IPv6, still routed by some
 )
 
 // BlockedError is a refused host or address.
-type BlockedError struct{ Host string }
+type BlockedError struct {
+	Host string
+	// Private: refused as an address on copylab's own host or network
+	// (loopback, private, shared or unspecified), which a Guard without
+	// AllowPrivate refuses; else a link-local or metadata address, which
+	// every guard refuses.
+	Private bool
+}
 
 func (e *BlockedError) Error() string {
+	if e.Private {
+		return "refusing to connect to " + e.Host + ": loopback, private or unspecified address"
+	}
 	return "refusing to connect to " + e.Host + ": link-local or cloud metadata address"
+}
+
+// Guard is what a client connects to (NewClient) and which hosts
+// CheckHost refuses, beyond link-local and metadata addresses, which are
+// always refused. The zero Guard is the strict one, for URLs that members
+// of copylab set (a webhook): it also refuses loopback, private (RFC 1918,
+// unique local fc00::/7), shared (100.64.0.0/10) and unspecified (0.0.0.0,
+// ::) addresses, in any IPv6 form that carries one (::ffff:127.0.0.1), and
+// the name localhost. AllowPrivate lets those through: for a chat server
+// on the internal network, when whoever runs copylab says so.
+type Guard struct {
+	AllowPrivate bool
+}
+
+// local is the guard for URLs whoever runs copylab sets: local servers
+// allowed.
+var local = Guard{AllowPrivate: true}
+
+// Local says whether ip is on this host or a private network: loopback,
+// private, shared, unspecified or "this network", or an IPv6 address that
+// carries one of these (IPv4-mapped, NAT64, 6to4, Teredo). A NAT64
+// gateway turns 64:ff9b::10.0.0.1 into a connection to 10.0.0.1, on the
+// gateway's own network.
+func Local(ip netip.Addr) bool {
+	ip = ip.Unmap().WithZone("")
+	if localAddr(ip) {
+		return true
+	}
+	for _, v4 := range embeddedIPv4(ip) {
+		if localAddr(v4) {
+			return true
+		}
+	}
+	return false
+}
+
+func localAddr(ip netip.Addr) bool {
+	return ip.IsLoopback() || ip.IsPrivate() || ip.IsUnspecified() ||
+		sharedSpace.Contains(ip) || thisNetwork.Contains(ip) || siteLocal.Contains(ip)
+}
+
+// refusal is why g refuses ip, or nil.
+func (g Guard) refusal(ip netip.Addr, host string) *BlockedError {
+	switch {
+	case Blocked(ip):
+		return &BlockedError{Host: host}
+	case !g.AllowPrivate && Local(ip):
+		return &BlockedError{Host: host, Private: true}
+	}
+	return nil
+}
+
+// Blocked says whether g refuses to connect to ip: always Blocked's
+// addresses, and Local ones unless AllowPrivate.
+func (g Guard) Blocked(ip netip.Addr) bool {
+	return g.refusal(ip, "") != nil
+}
+
+// localhostName says whether host is localhost or a name under it, which
+// RFC 6761 reserves for loopback.
+func localhostName(host string) bool {
+	return host == "localhost" || strings.HasSuffix(host, ".localhost")
 }
 
 // Blocked says whether copylab must never connect to ip. Link-local covers
 // 169.254.169.254, the metadata service of AWS, GCP and Azure; the others
 // are metadata addresses outside that range, and Azure's WireServer.
 // Loopback, private ranges and 0.0.0.0 (which reaches this host, and
-// which people copy from Ollama's "listening on 0.0.0.0:11434") stay
-// allowed for local servers.
+// which people copy from Ollama's "listening on 0.0.0.0:11434") are not
+// Blocked: a Guard refuses them unless AllowPrivate (see Local).
 //
 // An IPv6 address that embeds an IPv4 address (NAT64's 64:ff9b::a9fe:a9fe,
 // 6to4, Teredo, IPv4-compatible) is judged by the IPv4 address too: on a
@@ -185,32 +270,51 @@ func legacyIPv4(host string) (netip.Addr, bool) {
 
 // CheckHost refuses, with a *BlockedError, a URL's host that is a metadata
 // service's name or a blocked address, before any request: a clear answer
-// when the URL is saved. The dialer checks again after DNS.
-func CheckHost(host string) error {
+// when the URL is saved. The dialer checks again after DNS. Loopback and
+// private addresses pass: this is the check of URLs whoever runs copylab
+// sets (Guard.CheckHost is the one of a Guard).
+func CheckHost(host string) error { return local.CheckHost(host) }
+
+// CheckHost refuses, with a *BlockedError, a URL's host that g never
+// connects to, as far as it can be told before any lookup: a metadata
+// service's name, an address in any spelling, and, unless AllowPrivate,
+// localhost. A name that resolves to a refused address passes here: the
+// dialer refuses it when it connects.
+func (g Guard) CheckHost(host string) error {
 	h := strings.TrimSuffix(strings.ToLower(host), ".")
 	if metadataHosts[h] {
 		return &BlockedError{Host: host}
 	}
-	if ip, err := netip.ParseAddr(strings.Trim(h, "[]")); err == nil && Blocked(ip) {
-		return &BlockedError{Host: host}
+	if !g.AllowPrivate && localhostName(h) {
+		return &BlockedError{Host: host, Private: true}
 	}
-	if ip, ok := legacyIPv4(h); ok && Blocked(ip) {
-		return &BlockedError{Host: host}
+	if ip, err := netip.ParseAddr(strings.Trim(h, "[]")); err == nil {
+		if r := g.refusal(ip, host); r != nil {
+			return r
+		}
+	}
+	if ip, ok := legacyIPv4(h); ok {
+		if r := g.refusal(ip, host); r != nil {
+			return r
+		}
 	}
 	return nil
 }
 
-// dialControl runs after the address is resolved and before the socket
+// control runs after the address is resolved and before the socket
 // connects, so it judges the address actually dialled, whatever DNS said
 // when the URL was checked.
-func dialControl(_, address string, _ syscall.RawConn) error {
+func (g Guard) control(_, address string, _ syscall.RawConn) error {
 	host, _, err := net.SplitHostPort(address)
 	if err != nil {
 		return &BlockedError{Host: address}
 	}
 	ip, err := netip.ParseAddr(host)
-	if err != nil || Blocked(ip) {
+	if err != nil {
 		return &BlockedError{Host: host}
+	}
+	if r := g.refusal(ip, host); r != nil {
+		return r
 	}
 	return nil
 }
@@ -219,8 +323,15 @@ func dialControl(_, address string, _ syscall.RawConn) error {
 // through the guard, goes through the environment's proxy with its target
 // judged first (see the package comment), and never follows a redirect (a
 // redirect could lead anywhere; the caller sees the 3xx answer itself).
-func NewClient(timeout time.Duration) *http.Client {
-	return newClient(timeout, http.ProxyFromEnvironment, net.DefaultResolver.LookupNetIP)
+// Loopback and private addresses are allowed: it is the client for URLs
+// whoever runs copylab sets (Guard.NewClient makes one for a Guard).
+func NewClient(timeout time.Duration) *http.Client { return local.NewClient(timeout) }
+
+// NewClient returns a client as the package's NewClient does, that
+// connects only where g allows. The environment's proxy is dialled
+// wherever it is: it is the operator's.
+func (g Guard) NewClient(timeout time.Duration) *http.Client {
+	return g.newClient(timeout, http.ProxyFromEnvironment, net.DefaultResolver.LookupNetIP)
 }
 
 // proxyFunc picks the proxy for a request, as http.Transport.Proxy does:
@@ -232,14 +343,21 @@ type (
 	lookupFunc func(ctx context.Context, network, host string) ([]netip.Addr, error)
 )
 
-func newClient(timeout time.Duration, proxy proxyFunc, lookup lookupFunc) *http.Client {
-	dialer := &net.Dialer{Timeout: DialTimeout, KeepAlive: 30 * time.Second, Control: dialControl}
-	transport := &http.Transport{
-		Proxy: guardProxy(proxy, lookup),
+func (g Guard) newClient(timeout time.Duration, proxy proxyFunc, lookup lookupFunc) *http.Client {
+	dialer := &net.Dialer{Timeout: DialTimeout, KeepAlive: 30 * time.Second, Control: g.control}
+	// The proxy is the operator's (HTTPS_PROXY), often on a private
+	// address: it is dialled as whoever runs copylab's URLs are.
+	proxyDialer := &net.Dialer{Timeout: DialTimeout, KeepAlive: 30 * time.Second, Control: local.control}
+	base := &http.Transport{
+		// routedTransport has chosen the proxy, and judged the target.
+		Proxy: func(req *http.Request) (*url.URL, error) { return routeOf(req.Context()), nil },
 		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
 			host, _, err := net.SplitHostPort(addr)
 			if err == nil && metadataHosts[strings.TrimSuffix(strings.ToLower(host), ".")] {
 				return nil, &BlockedError{Host: host}
+			}
+			if p := routeOf(ctx); p != nil && addr == proxyAddr(p) {
+				return proxyDialer.DialContext(ctx, network, addr)
 			}
 			return dialer.DialContext(ctx, network, addr)
 		},
@@ -251,7 +369,7 @@ func newClient(timeout time.Duration, proxy proxyFunc, lookup lookupFunc) *http.
 		MaxResponseHeaderBytes: 64 << 10,
 	}
 	return &http.Client{
-		Transport: transport,
+		Transport: &routedTransport{base: base, proxy: g.guardProxy(proxy, lookup)},
 		Timeout:   timeout,
 		CheckRedirect: func(*http.Request, []*http.Request) error {
 			return http.ErrUseLastResponse
@@ -259,22 +377,65 @@ func newClient(timeout time.Duration, proxy proxyFunc, lookup lookupFunc) *http.
 	}
 }
 
+// routedTransport chooses each request's proxy (none: direct) before the
+// transport sees it, and puts it in the request's context, which the
+// transport passes on to its dialer: so the dialer can tell a connection
+// to the operator's proxy from one to the target, which an address alone
+// cannot. A connection that is not to the proxy chosen is judged as a
+// target's.
+type routedTransport struct {
+	base  *http.Transport
+	proxy proxyFunc
+}
+
+// routeKey is the context key of the proxy routedTransport chose.
+type routeKey struct{}
+
+func routeOf(ctx context.Context) *url.URL {
+	p, _ := ctx.Value(routeKey{}).(*url.URL)
+	return p
+}
+
+func (t *routedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	p, err := t.proxy(req)
+	if err != nil {
+		if req.Body != nil {
+			req.Body.Close() // RoundTrip closes the body, even on an error
+		}
+		return nil, err
+	}
+	return t.base.RoundTrip(req.WithContext(context.WithValue(req.Context(), routeKey{}, p)))
+}
+
+// CloseIdleConnections lets http.Client.CloseIdleConnections reach the
+// transport.
+func (t *routedTransport) CloseIdleConnections() { t.base.CloseIdleConnections() }
+
+// proxyAddr is the host:port net/http dials for proxy p.
+func proxyAddr(p *url.URL) string {
+	port := p.Port()
+	if port == "" {
+		port = map[string]string{"http": "80", "https": "443", "socks5": "1080", "socks5h": "1080"}[p.Scheme]
+	}
+	return net.JoinHostPort(p.Hostname(), port)
+}
+
 // guardProxy wraps the choice of proxy: a request that would go through
 // one has its target judged first, and is refused before the proxy hears
 // of it. A request that goes direct is left to the dialer.
-func guardProxy(proxy proxyFunc, lookup lookupFunc) proxyFunc {
+func (g Guard) guardProxy(proxy proxyFunc, lookup lookupFunc) proxyFunc {
 	return func(req *http.Request) (*url.URL, error) {
 		p, err := proxy(req)
 		if err != nil || p == nil {
 			return p, err
 		}
-		if err := checkProxiedHost(req.Context(), lookup, req.URL.Hostname()); err != nil {
+		if err := g.checkProxiedHost(req.Context(), lookup, req.URL.Hostname()); err != nil {
 			return nil, err
 		}
 		// Through an HTTP proxy the request line names req.Host when it is
 		// set, not the URL's host: the proxy connects to that one.
 		if req.Host != "" && req.Host != req.URL.Host {
-			if err := checkProxiedHost(req.Context(), lookup, hostOnly(req.Host)); err != nil {
+			if err := g.checkProxiedHost(req.Context(), lookup, hostOnly(req.Host)); err != nil {
 				return nil, err
 			}
 		}
@@ -291,10 +452,10 @@ func hostOnly(hostport string) string {
 }
 
 // checkProxiedHost judges a host a proxy is about to be asked for:
-// metadata names and blocked addresses as CheckHost does, and a name by
-// every address copylab's resolver gives it.
-func checkProxiedHost(ctx context.Context, lookup lookupFunc, host string) error {
-	if err := CheckHost(host); err != nil {
+// names and addresses as g.CheckHost does, and a name by every address
+// copylab's resolver gives it.
+func (g Guard) checkProxiedHost(ctx context.Context, lookup lookupFunc, host string) error {
+	if err := g.CheckHost(host); err != nil {
 		return err
 	}
 	h := strings.TrimSuffix(strings.ToLower(host), ".")
@@ -319,8 +480,8 @@ func checkProxiedHost(ctx context.Context, lookup lookupFunc, host string) error
 		return nil
 	}
 	for _, a := range addrs {
-		if Blocked(a) {
-			return &BlockedError{Host: host + " (" + a.String() + ")"}
+		if r := g.refusal(a, host+" ("+a.String()+")"); r != nil {
+			return r
 		}
 	}
 	return nil

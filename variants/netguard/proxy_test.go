@@ -130,10 +130,10 @@ func TestProxyCarriesPermittedRequests(t *testing.T) {
 	t.Cleanup(behind.Close)
 	proxy := newFakeProxy(t, behind.Listener.Addr().String())
 	dns := &fakeDNS{table: map[string][]string{"example.com": {"93.184.215.14", "2606:2800:21f:cb07:6820:80da:af6b:8b2c"}}}
-	client := newClient(3*time.Second, proxyAllBut(proxy.URL), dns.lookup)
+	client := local.newClient(3*time.Second, proxyAllBut(proxy.URL), dns.lookup)
 	// The tunnelled server's certificate is for example.com, signed by
 	// httptest's own authority.
-	client.Transport.(*http.Transport).TLSClientConfig = behind.Client().Transport.(*http.Transport).TLSClientConfig.Clone()
+	client.Transport.(*routedTransport).base.TLSClientConfig = behind.Client().Transport.(*http.Transport).TLSClientConfig.Clone()
 
 	for _, tt := range []struct{ url, body string }{
 		{"http://10.20.30.40:8080/hooks/abc", "from the proxy"},
@@ -172,7 +172,7 @@ func TestProxyNeverAskedForBlockedTargets(t *testing.T) {
 		"nat64.example":  {"64:ff9b::a9fe:a9fe"},
 		"v6meta.example": {"fd00:ec2::254"},
 	}}
-	client := newClient(3*time.Second, proxyAllBut(proxy.URL), dns.lookup)
+	client := local.newClient(3*time.Second, proxyAllBut(proxy.URL), dns.lookup)
 
 	for _, tt := range []struct {
 		url, host string // host: sent as the Host header when set
@@ -233,7 +233,7 @@ func TestProxyNeverAskedForBlockedTargets(t *testing.T) {
 func TestProxyResolvesUnknownNames(t *testing.T) {
 	proxy := newFakeProxy(t, "127.0.0.1:9")
 	dns := &fakeDNS{table: map[string][]string{}}
-	client := newClient(3*time.Second, proxyAllBut(proxy.URL), dns.lookup)
+	client := local.newClient(3*time.Second, proxyAllBut(proxy.URL), dns.lookup)
 	resp, err := client.Get("http://llm.outside.example/v1/models")
 	if err != nil {
 		t.Fatal(err)
@@ -261,7 +261,7 @@ func TestNoProxyGoesDirect(t *testing.T) {
 	}))
 	t.Cleanup(target.Close)
 	dns := &fakeDNS{}
-	client := newClient(3*time.Second, proxyAllBut(proxy.URL, "127.0.0.1", "169.254.169.254"), dns.lookup)
+	client := local.newClient(3*time.Second, proxyAllBut(proxy.URL, "127.0.0.1", "169.254.169.254"), dns.lookup)
 
 	resp, err := client.Get(target.URL)
 	if err != nil {
