@@ -5,6 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"copylab/experiments"
 	"copylab/views"
 )
 
@@ -29,7 +30,7 @@ func (a *App) setupSubmit(c *fiber.Ctx) error {
 	}
 	newPasswordErrors(errs, password, c.FormValue("password2"))
 	if len(errs) == 0 {
-		user, _, err := addUser(c.UserContext(), a.store, email, "", password, a.cfg.BcryptCost)
+		user, _, err := addUserBy(c.UserContext(), a.store, email, password, a.cfg.BcryptCost, experiments.Adder{Via: experiments.AddedAtSetup})
 		if err != nil {
 			return err
 		}

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"errors"
 	"net/http"
 
@@ -13,12 +14,23 @@ import (
 // userAdd answers POST /users. With no password typed, one is generated
 // and shown on the answer page, once (it is not redirected, so it is not
 // kept anywhere).
+//
+// The account records who added it (Store.CreateUserBy), and the log
+// says so: whoever adds an account knows its password, and removing them
+// leaves the account in place, so their removal names it (userRemove).
 func (a *App) userAdd(c *fiber.Ctx) error {
 	email := normalizeEmail(c.FormValue("email"))
-	u, generated, err := addUser(c.UserContext(), a.store, email, "", c.FormValue("password"), a.cfg.BcryptCost)
+	me := sessionOf(c).user
+	by := experiments.Adder{Via: experiments.AddedByHand, UserID: me.ID, Email: me.Email}
+	u, generated, err := addUserBy(c.UserContext(), a.store, email, c.FormValue("password"), a.cfg.BcryptCost, by)
 	errs, invalid := formErrors(err, nil)
 	if errors.Is(err, experiments.ErrConflict) {
 		errs, invalid = views.Errors{"email": emailTaken}, true
+	}
+	if errors.Is(err, experiments.ErrAdderGone) {
+		// Removed by a teammate while this request was on its way.
+		return &httpError{Status: http.StatusForbidden, Code: "account_removed",
+			Message: "Your account was removed, so nobody was added."}
 	}
 	if invalid {
 		p, err := a.usersPage(c)
@@ -32,6 +44,7 @@ func (a *App) userAdd(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	a.log.Info("user added", "request_id", requestIDOf(c), "email", u.Email, "by", me.Email)
 	if generated == "" {
 		return a.redirectWithFlash(c, "/users", "ok", u.Email+" can now sign in with the password you chose.")
 	}
@@ -42,4 +55,30 @@ func (a *App) userAdd(c *fiber.Ctx) error {
 	p.NewEmail, p.NewPassword = u.Email, generated
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return render(c, views.Users(p))
+}
+
+// addUserBy is addUser for an account made in copylab, which records by
+// whom and how (Store.CreateUserBy): Users → Add, and setup. addUser is
+// the command line's (AddUser), whose accounts nobody in copylab added.
+func addUserBy(ctx context.Context, store *experiments.Store, email, password string, cost int, by experiments.Adder) (experiments.User, string, error) {
+	generated := ""
+	if password == "" {
+		password = GeneratePassword()
+		generated = password
+	}
+	verr := fieldErrors(
+		experiments.FieldError{Field: "email", Code: "invalid_email", Message: emailError(email)},
+		experiments.FieldError{Field: "password", Code: "invalid_password", Message: passwordError(password)})
+	if len(verr) > 0 {
+		return experiments.User{}, "", verr
+	}
+	hash, err := hashPassword(password, cost)
+	if err != nil {
+		return experiments.User{}, "", err
+	}
+	u, err := store.CreateUserBy(ctx, email, "", hash, by)
+	if err != nil {
+		return experiments.User{}, "", err
+	}
+	return u, generated, nil
 }

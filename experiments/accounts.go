@@ -11,20 +11,88 @@ import (
 	"time"
 )
 
-// CreateUser adds a person who can sign in. passwordHash is already hashed
-// by the caller; ErrConflict means the email is taken.
+// How an account came to be: Adder.Via (users.added_via, migration 0025).
+const (
+	AddedAtSetup         = "setup"  // the first account, made on the setup page
+	AddedFromCommandLine = "cli"    // copylab user add
+	AddedByHand          = "hand"   // Users → Add, by a teammate who chose or was shown the password
+	AddedByInvite        = "invite" // an invite link accepted; the adder is whoever sent it
+)
+
+// Adder says who added an account and how (Adders).
+type Adder struct {
+	Via    string // one of the Added… constants; "" for an account made before copylab kept this
+	UserID int64  // the adder while they have an account; 0 for none, and once they are removed
+	Email  string // the adder's email when they added it; "" for setup, the command line and its invites
+}
+
+// ErrAdderGone is CreateUserBy's answer for an adder who has no account
+// (any more).
+var ErrAdderGone = errors.New("the adder has no account")
+
+// CreateUser adds a person who can sign in from the command line
+// (copylab user add): nobody in copylab added them. passwordHash is
+// already hashed by the caller; ErrConflict means the email is taken.
 func (s *Store) CreateUser(ctx context.Context, email, name, passwordHash string) (User, error) {
+	return s.CreateUserBy(ctx, email, name, passwordHash, Adder{Via: AddedFromCommandLine})
+}
+
+// CreateUserBy is CreateUser for an account that by added. An adder with
+// a UserID is a user named by id and email, as RemoveUser names one; when
+// they have been removed meanwhile the answer is ErrAdderGone: their
+// removal named the accounts they had added, and this one must not slip
+// in after it.
+func (s *Store) CreateUserBy(ctx context.Context, email, name, passwordHash string, by Adder) (User, error) {
 	u := User{Email: strings.TrimSpace(email), Name: strings.TrimSpace(name), CreatedAt: s.now()}
-	res, err := s.w.ExecContext(ctx, `/* Store.CreateUser */ insert into users (email, name, password_hash, created_at) values (?, ?, ?, ?)`,
-		u.Email, u.Name, passwordHash, ms(u.CreatedAt))
-	if isUnique(err) {
-		return User{}, fmt.Errorf("experiments: create user: %w", ErrConflict)
-	}
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		if by.UserID != 0 {
+			var n int
+			if err := tx.QueryRowContext(ctx, `/* Store.CreateUserBy */ select count(*) from users where id = ? and email = ? collate nocase`,
+				by.UserID, strings.TrimSpace(by.Email)).Scan(&n); err != nil {
+				return err
+			}
+			if n == 0 {
+				return ErrAdderGone
+			}
+		}
+		res, err := tx.ExecContext(ctx, `/* Store.CreateUserBy */ insert into users (email, name, password_hash, created_at, added_via, added_by, added_by_email)
+			values (?, ?, ?, ?, ?, ?, ?)`,
+			u.Email, u.Name, passwordHash, ms(u.CreatedAt), by.Via, sql.NullInt64{Int64: by.UserID, Valid: by.UserID != 0}, by.Email)
+		if isUnique(err) {
+			return ErrConflict
+		}
+		if err != nil {
+			return err
+		}
+		u.ID, err = res.LastInsertId()
+		return err
+	})
 	if err != nil {
 		return User{}, fmt.Errorf("experiments: create user: %w", err)
 	}
-	u.ID, _ = res.LastInsertId()
 	return u, nil
+}
+
+// Adders returns who added each user and how, by user id.
+func (s *Store) Adders(ctx context.Context) (map[int64]Adder, error) {
+	rows, err := s.r.QueryContext(ctx, `/* Store.Adders */ select id, added_via, coalesce(added_by, 0), added_by_email from users`)
+	if err != nil {
+		return nil, fmt.Errorf("experiments: adders: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64]Adder{}
+	for rows.Next() {
+		var id int64
+		var a Adder
+		if err := rows.Scan(&id, &a.Via, &a.UserID, &a.Email); err != nil {
+			return nil, fmt.Errorf("experiments: adders: %w", err)
+		}
+		out[id] = a
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("experiments: adders: %w", err)
+	}
+	return out, nil
 }
 
 const userCols = `id, email, name, created_at`
@@ -170,12 +238,16 @@ func (s *Store) DeleteUser(ctx context.Context, id int64) (invitesCancelled int,
 	return r.InvitesCancelled, err
 }
 
-// UserRemoval is what RemoveUser did: the user as they were, and what
-// stopped working with them.
+// UserRemoval is what RemoveUser did: the user as they were, what
+// stopped working with them, and what did not.
 type UserRemoval struct {
 	User             User
 	TokensRevoked    int // their API tokens: the scripts that used them are refused from now on
 	InvitesCancelled int // the links they sent that still worked (DeleteUser)
+	// AddedKept are the emails of the accounts they added, by hand or
+	// through their invites, oldest first. These stay: they may be real
+	// teammates, and only whoever removes the user can tell.
+	AddedKept []string
 }
 
 // RemoveUser is DeleteUser for the user with that id and email. users.id
@@ -219,6 +291,11 @@ func (s *Store) RemoveUser(ctx context.Context, id int64, email string) (UserRem
 				return err
 			}
 		}
+		if r.AddedKept, err = addedBy(ctx, tx, id); err != nil {
+			return err
+		}
+		// The accounts' added_by is cleared with the user (on delete set
+		// null): the id may be given again, the email stays.
 		_, err = tx.ExecContext(ctx, `/* Store.RemoveUser */ delete from users where id = ?`, id)
 		return err
 	})
@@ -226,6 +303,25 @@ func (s *Store) RemoveUser(ctx context.Context, id int64, email string) (UserRem
 		return UserRemoval{}, fmt.Errorf("experiments: delete user %d: %w", id, err)
 	}
 	return r, nil
+}
+
+// addedBy returns the emails of the accounts the user with that id
+// added, oldest first, inside the caller's transaction.
+func addedBy(ctx context.Context, tx *sql.Tx, id int64) ([]string, error) {
+	rows, err := tx.QueryContext(ctx, `/* Store.addedBy */ select email from users where added_by = ? order by id`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var email string
+		if err := rows.Scan(&email); err != nil {
+			return nil, err
+		}
+		out = append(out, email)
+	}
+	return out, rows.Err()
 }
 
 // MaxSessionUserAgent is how many bytes of a browser's User-Agent header a

@@ -161,14 +161,16 @@ func (s *Store) InviteByHash(ctx context.Context, tokenHash string, now time.Tim
 // link that is expired at now, revoked or unknown). When the email has got
 // an account meanwhile, the invite is deleted all the same (it can never
 // be used) and the answer is ErrConflict. passwordHash is already hashed
-// by the caller.
+// by the caller. The account is recorded as added by the inviter
+// (AddedByInvite, Adders).
 func (s *Store) AcceptInvite(ctx context.Context, tokenHash, name, passwordHash string, now time.Time) (User, error) {
 	var u User
 	taken := false
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		var id int64
-		err := tx.QueryRowContext(ctx, `/* Store.AcceptInvite */ select id, email from invites where token_hash = ? and expires_at > ?`,
-			tokenHash, ms(now)).Scan(&id, &u.Email)
+		var invitedBy string
+		err := tx.QueryRowContext(ctx, `/* Store.AcceptInvite */ select id, email, invited_by from invites where token_hash = ? and expires_at > ?`,
+			tokenHash, ms(now)).Scan(&id, &u.Email, &invitedBy)
 		if errors.Is(err, sql.ErrNoRows) {
 			return ErrNotFound
 		}
@@ -178,9 +180,19 @@ func (s *Store) AcceptInvite(ctx context.Context, tokenHash, name, passwordHash 
 		if _, err := tx.ExecContext(ctx, `/* Store.AcceptInvite */ delete from invites where id = ?`, id); err != nil {
 			return err
 		}
+		// The inviter has an account: removing them deletes their
+		// invites (RemoveUser). One from the command line has none.
+		var inviter sql.NullInt64
+		if invitedBy != "" {
+			err := tx.QueryRowContext(ctx, `/* Store.AcceptInvite */ select id from users where email = ? collate nocase`, invitedBy).Scan(&inviter)
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+		}
 		u.Name, u.CreatedAt = strings.TrimSpace(name), now
-		res, err := tx.ExecContext(ctx, `/* Store.AcceptInvite */ insert into users (email, name, password_hash, created_at) values (?, ?, ?, ?)`,
-			u.Email, u.Name, passwordHash, ms(u.CreatedAt))
+		res, err := tx.ExecContext(ctx, `/* Store.AcceptInvite */ insert into users (email, name, password_hash, created_at, added_via, added_by, added_by_email)
+			values (?, ?, ?, ?, ?, ?, ?)`,
+			u.Email, u.Name, passwordHash, ms(u.CreatedAt), AddedByInvite, inviter, invitedBy)
 		if isUnique(err) {
 			taken = true
 			return nil // commit the deletion: the link is of no use any more
