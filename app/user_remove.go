@@ -8,12 +8,16 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"copylab/experiments"
+	"copylab/views"
 )
 
 // userRemove answers POST /users/:id/delete. Nobody removes themselves
 // (ask a teammate), and the last user stays: nobody could sign in again.
 // The user's API tokens and the invite links they sent stop working with
-// the removal (Store.RemoveUser), and the flash says how many did.
+// the removal (Store.RemoveUser), and the flash says how many did. The
+// accounts the user added stay, and the flash and the log name them
+// (views.AddedKept): they may be real teammates, or the way back in for
+// someone removed on purpose, and only whoever removes the user can tell.
 //
 // The form names the user by id and email: ids are given again after a
 // removal, and a button on a page drawn before must not remove whoever
@@ -49,8 +53,12 @@ func (a *App) userRemove(c *fiber.Ctx) error {
 		by = s.user.Email
 	}
 	a.log.Info("user removed", "request_id", requestIDOf(c), "email", r.User.Email, "by", by,
-		"tokens_revoked", r.TokensRevoked, "invites_cancelled", r.InvitesCancelled)
-	return a.redirectWithFlash(c, "/users", "ok", r.User.Email+" was removed and signed out"+removalWords(r.TokensRevoked, r.InvitesCancelled))
+		"tokens_revoked", r.TokensRevoked, "invites_cancelled", r.InvitesCancelled, "added_kept", strings.Join(r.AddedKept, ","))
+	msg := r.User.Email + " was removed and signed out" + removalWords(r.TokensRevoked, r.InvitesCancelled)
+	if kept := views.AddedKept(r.AddedKept); kept != "" {
+		msg += " " + kept
+	}
+	return a.redirectWithFlash(c, "/users", "ok", msg)
 }
 
 // errRemoveUnnamed answers a Remove form without the user's email.
