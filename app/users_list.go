@@ -6,6 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"copylab/experiments"
 	"copylab/views"
 )
 
@@ -41,12 +42,50 @@ func (a *App) usersPage(c *fiber.Ctx) (views.UsersPage, error) {
 	if err != nil {
 		return p, err
 	}
+	// Who added each user, and whom each added: removing a user leaves
+	// the accounts they added, and the Remove button names them. users
+	// is oldest first, and so is each list.
+	adders, err := a.store.Adders(c.UserContext())
+	if err != nil {
+		return p, err
+	}
+	added := map[int64][]string{}
+	for _, u := range users {
+		if by := adders[u.ID].UserID; by != 0 {
+			added[by] = append(added[by], u.Email)
+		}
+	}
 	me := sessionOf(c)
 	for _, u := range users {
 		p.Users = append(p.Users, views.UserRow{ID: u.ID, Email: u.Email, Name: u.Name, Created: u.CreatedAt, Self: me != nil && me.user.ID == u.ID,
-			PendingInvites: sent[strings.ToLower(u.Email)], Tokens: tokens[u.ID]})
+			PendingInvites: sent[strings.ToLower(u.Email)], Tokens: tokens[u.ID], AddedBy: addedByWords(adders[u.ID]), Added: added[u.ID]})
 	}
 	return p, nil
+}
+
+// addedByWords says who added an account, for the Users page: "setup",
+// "command line", the teammate's email, "invite from" them; a teammate
+// since removed is still named, by the email they had, and said to be
+// gone. "" for an account made before copylab kept this.
+func addedByWords(by experiments.Adder) string {
+	who := by.Email
+	if who != "" && by.UserID == 0 {
+		who += ", since removed"
+	}
+	switch by.Via {
+	case experiments.AddedAtSetup:
+		return "setup"
+	case experiments.AddedFromCommandLine:
+		return "command line"
+	case experiments.AddedByHand:
+		return who
+	case experiments.AddedByInvite:
+		if who == "" {
+			return "invite from the command line"
+		}
+		return "invite from " + who
+	}
+	return ""
 }
 
 // invitesSection reads the pending invites, then the ones that expired

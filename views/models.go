@@ -334,6 +334,13 @@ type UserRow struct {
 	Self           bool
 	PendingInvites int // invites they sent that still work; removing them cancels these
 	Tokens         int // their API tokens; removing them revokes these
+	// AddedBy says who added them, in words: "setup", "command line",
+	// a teammate's email, "invite from …", with ", since removed" once
+	// that teammate is gone; "" for an account older than the record.
+	AddedBy string
+	// Added are the emails of the accounts they added (AddedKept):
+	// removing them leaves those, and the Remove button says so.
+	Added []string
 }
 
 // UsersPage lists the team and has the form that adds a teammate.
