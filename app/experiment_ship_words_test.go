@@ -66,10 +66,11 @@ func TestShipButtonsWordTheResults(t *testing.T) {
 	}
 }
 
-// TestShipButtonsStanding: the words and the primary button follow the
-// verdict: no leader while there is not enough data, a lead while the
-// test runs on, an early winner not yet called, the original ahead (ship
-// "anyway"); each uplift is the one the results panel shows.
+// TestShipButtonsStanding: the words follow the verdict: no leader while
+// there is not enough data, a lead while the test runs on, an early winner
+// not yet called, the original ahead (ship "anyway"); each uplift is the
+// one the results panel shows. None of these is an answer, so no button
+// is the primary one and each question says shipping now is a guess.
 func TestShipButtonsStanding(t *testing.T) {
 	for _, tt := range []struct {
 		name          string
@@ -81,19 +82,19 @@ func TestShipButtonsStanding(t *testing.T) {
 		// Too few visitors: the results show no uplift, nor does the button.
 		{"not enough data", [][2]int64{{2, 1}, {1, 1}}, "",
 			"Ship Variant B (not enough data yet)", "btn btn-secondary",
-			"Variant B converts 100% of its visitors so far, the original 50.0%. There is not enough data yet to tell. Show Variant B (“New headline”) to every visitor?"},
+			"Variant B converts 100% of its visitors so far, the original 50.0%. There is not enough data yet to tell. The numbers can still change: shipping now is a guess. Show Variant B (“New headline”) to every visitor?"},
 		{"leads so far", [][2]int64{{1000, 100}, {1000, 110}}, "+10.0%",
-			"Ship Variant B (+10.0%, leads so far)", "btn btn-primary",
-			"Variant B converts 10.0% better than the original so far. It leads so far, but the results have no answer yet. Show Variant B (“New headline”) to every visitor?"},
+			"Ship Variant B (+10.0%, leads so far)", "btn btn-secondary",
+			"Variant B converts 10.0% better than the original so far. It leads so far, but the results have no answer yet. The numbers can still change: shipping now is a guess. Show Variant B (“New headline”) to every visitor?"},
 		{"early winner", [][2]int64{{1000, 100}, {1000, 200}}, "+100.0%",
-			"Ship Variant B (+100.0%, leads, not called yet)", "btn btn-primary",
-			"Variant B converts 100.0% better than the original so far. It leads, but it is too early to call. Show Variant B (“New headline”) to every visitor?"},
+			"Ship Variant B (+100.0%, leads, not called yet)", "btn btn-secondary",
+			"Variant B converts 100.0% better than the original so far. It leads, but it is too early to call. The numbers can still change: shipping now is a guess. Show Variant B (“New headline”) to every visitor?"},
 		{"original ahead", [][2]int64{{1000, 200}, {1000, 100}}, "−50.0%",
 			"Ship Variant B (−50.0%, the original is ahead)", "btn btn-secondary",
-			"Variant B converts 50.0% worse than the original so far. The original is ahead, but it is too early to call. Show Variant B (“New headline”) to every visitor anyway?"},
+			"Variant B converts 50.0% worse than the original so far. The original is ahead, but it is too early to call. The numbers can still change: shipping now is a guess. Show Variant B (“New headline”) to every visitor anyway?"},
 		{"no visitors on B", [][2]int64{{300, 30}, {0, 0}}, "",
 			"Ship Variant B (no visitors yet, results can’t be trusted)", "btn btn-secondary",
-			"No visitor has seen Variant B yet. The traffic split is broken, so these numbers can’t be trusted. Show Variant B (“New headline”) to every visitor?"},
+			"No visitor has seen Variant B yet. The traffic split is broken, so these numbers can’t be trusted. Shipping now is a guess. Show Variant B (“New headline”) to every visitor?"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newEnv(t)

@@ -119,10 +119,12 @@ func TestShipPages(t *testing.T) {
 	site := e.site("Shop")
 	x := e.experiment(site.ID, "Hero", "Original headline", "Ship me headline")
 	_, body := c.get("/experiments/" + x.ID)
-	wantNotContains(t, body, "Ship a variant")
+	wantNotContains(t, body, "Ship a variant", "Ship before the test has an answer")
 	e.transition(x.ID, experiments.ActionStart)
 	_, body = c.get("/experiments/" + x.ID)
-	wantContains(t, body, "Ship a variant", "Ship Variant B", `name="variant" value="b"`)
+	// Just started, the verdict has no answer: shipping is folded away
+	// (TestShipBeforeAnAnswerIsFolded).
+	wantContains(t, body, "Ship before the test has an answer", "Ship Variant B", `name="variant" value="b"`)
 	wantNotContains(t, body, `value="control"`)
 
 	resp, _ := c.post("/experiments/"+x.ID+"/ship", url.Values{"variant": {"b"}, "_csrf": {""}})
