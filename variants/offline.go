@@ -20,7 +20,9 @@ const OfflineModel = "offline"
 // v4: a headline gets a button's words last, and "different angle" walks
 // the lines in one order until it has nothing new (see differentAngle).
 // v5: the plain rewrite and "more like this" walk the same way (see walk).
-const OfflineVersion = "offline-v5"
+// v6: "shorter" never leaves an "it" with nothing to refer to (see
+// offlineInput.shorter).
+const OfflineVersion = "offline-v6"
 
 // The offline generator fills classic copywriting patterns with the
 // brief's product, audience and goal. It makes no claim the brief does
@@ -833,11 +835,21 @@ func (in offlineInput) minWords() int {
 
 // shorter is the "shorter" rewrite: the same draft's angle, the longest
 // line below current's length (the least taken away), never below
-// minWords. A draft whose angle is not known (edited by hand) may take
-// any template line.
+// minWords, and never one whose "it", "this" or "they" has nothing to
+// refer to (see danglingWord). A draft whose angle is not known (edited
+// by hand) may take any template line.
+//
+// The templates' plainest forms stand in for the product with "it" ("See
+// what it can do for you"), for briefs that name no product. As the
+// shorter line of "See what Leeds Bikes can do for you" that form took
+// the name away and left the reader to guess what "it" is, and the
+// draft could go live so. When only such lines are shorter, the draft
+// is left as it is, and the error says why, as the page shows it beside
+// the draft's unchanged text.
 func (in offlineInput) shorter(lines []offlineCandidate, current, angle string, rules Rules, kind string) (offlineCandidate, error) {
 	rules.MaxLength = min(rules.MaxLength, utf8.RuneCountInString(current)-1)
 	best, found := offlineCandidate{}, false
+	dangling := "" // the word that kept out the first line left out for one
 	for _, c := range lines {
 		if angle != "" && c.angle != angle || len(strings.Fields(c.text)) < in.minWords() {
 			continue
@@ -845,11 +857,26 @@ func (in offlineInput) shorter(lines []offlineCandidate, current, angle string, 
 		if ValidateCopy(c.text, rules) != nil {
 			continue
 		}
+		if w := in.danglingWord(c.text); w != "" {
+			if dangling == "" {
+				dangling = w
+			}
+			continue
+		}
 		if !found || utf8.RuneCountInString(c.text) > utf8.RuneCountInString(best.text) {
 			best, found = c, true
 		}
 	}
-	if !found {
+	switch {
+	case !found && dangling != "" && in.slots["P"] != "" && containsPhrase(current, in.slots["P"]):
+		return offlineCandidate{}, newError(CodeOfflineNoFit, http.StatusUnprocessableEntity, nil,
+			"The offline generator could not shorten this draft without putting “%s” in place of “%s”, so the draft is unchanged; shorten it by hand.",
+			dangling, in.slots["P"])
+	case !found && dangling != "":
+		return offlineCandidate{}, newError(CodeOfflineNoFit, http.StatusUnprocessableEntity, nil,
+			"The offline generator could not shorten this draft without leaving “%s” with nothing to refer to, so the draft is unchanged; shorten it by hand.",
+			dangling)
+	case !found:
 		where := ""
 		if angle != "" {
 			where = " in this draft's angle"
@@ -858,6 +885,37 @@ func (in offlineInput) shorter(lines []offlineCandidate, current, angle string, 
 			"The offline generator has no shorter line%s that still works as a %s; shorten this draft by hand.", where, kind)
 	}
 	return in.annotate(best), nil
+}
+
+// referringWords stand for something the reader was told elsewhere:
+// "it", "this", "they" and their forms ("it's" and "they're" are split
+// into words by tokens).
+var referringWords = map[string]bool{
+	"it": true, "its": true, "itself": true, "this": true, "these": true,
+	"they": true, "them": true, "their": true, "theirs": true, "themselves": true,
+}
+
+// danglingWord is the first word of text that refers to something text
+// does not name (see referringWords), or "". A draft is read on its own,
+// in the element it replaces, so the only thing such a word can stand
+// for is the product, and then only when text names it too: "Is Leeds
+// Bikes right for you? Try it" is fine, "See what it can do for you" is
+// not, nor is any such line for a brief that names no product. The
+// brief's must-say items are the marketer's own words, on every line
+// ("Try it free"), and are not read; the rest of the line is.
+func (in offlineInput) danglingWord(text string) string {
+	if p := in.slots["P"]; p != "" && containsPhrase(text, p) {
+		return ""
+	}
+	for _, m := range in.mustSay {
+		text = regexp.MustCompile(`(?i)`+regexp.QuoteMeta(m)).ReplaceAllLiteralString(text, " ")
+	}
+	for _, w := range tokens(text) {
+		if referringWords[w] {
+			return w
+		}
+	}
+	return ""
 }
 
 // annotate adds the honest caveats to a candidate's rationale.
