@@ -87,7 +87,15 @@ func AddUser(ctx context.Context, store *experiments.Store, email, name, passwor
 	return addUser(ctx, store, email, name, password, DefaultBcryptCost)
 }
 
+// addUser is AddUser with the bcrypt cost: an account nobody in copylab
+// added (the command line's, and tests').
 func addUser(ctx context.Context, store *experiments.Store, email, name, password string, cost int) (experiments.User, string, error) {
+	return addUserBy(ctx, store, email, name, password, cost, experiments.Adder{Via: experiments.AddedFromCommandLine})
+}
+
+// addUserBy is addUser recording who added the account and how
+// (Store.CreateUserBy): setup, or a teammate by hand (Users → Add).
+func addUserBy(ctx context.Context, store *experiments.Store, email, name, password string, cost int, by experiments.Adder) (experiments.User, string, error) {
 	email = normalizeEmail(email)
 	generated := ""
 	if password == "" {
@@ -104,7 +112,7 @@ func addUser(ctx context.Context, store *experiments.Store, email, name, passwor
 	if err != nil {
 		return experiments.User{}, "", err
 	}
-	u, err := store.CreateUser(ctx, email, name, hash)
+	u, err := store.CreateUserBy(ctx, email, name, hash, by)
 	if err != nil {
 		return experiments.User{}, "", err
 	}

@@ -30,7 +30,7 @@ func (a *App) setupSubmit(c *fiber.Ctx) error {
 	}
 	newPasswordErrors(errs, password, c.FormValue("password2"))
 	if len(errs) == 0 {
-		user, _, err := addUserBy(c.UserContext(), a.store, email, password, a.cfg.BcryptCost, experiments.Adder{Via: experiments.AddedAtSetup})
+		user, _, err := addUserBy(c.UserContext(), a.store, email, "", password, a.cfg.BcryptCost, experiments.Adder{Via: experiments.AddedAtSetup})
 		if err != nil {
 			return err
 		}

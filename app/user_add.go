@@ -1,7 +1,6 @@
 package app
 
 import (
-	"context"
 	"errors"
 	"net/http"
 
@@ -22,7 +21,7 @@ func (a *App) userAdd(c *fiber.Ctx) error {
 	email := normalizeEmail(c.FormValue("email"))
 	me := sessionOf(c).user
 	by := experiments.Adder{Via: experiments.AddedByHand, UserID: me.ID, Email: me.Email}
-	u, generated, err := addUserBy(c.UserContext(), a.store, email, c.FormValue("password"), a.cfg.BcryptCost, by)
+	u, generated, err := addUserBy(c.UserContext(), a.store, email, "", c.FormValue("password"), a.cfg.BcryptCost, by)
 	errs, invalid := formErrors(err, nil)
 	if errors.Is(err, experiments.ErrConflict) {
 		errs, invalid = views.Errors{"email": emailTaken}, true
@@ -55,30 +54,4 @@ func (a *App) userAdd(c *fiber.Ctx) error {
 	p.NewEmail, p.NewPassword = u.Email, generated
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return render(c, views.Users(p))
-}
-
-// addUserBy is addUser for an account made in copylab, which records by
-// whom and how (Store.CreateUserBy): Users → Add, and setup. addUser is
-// the command line's (AddUser), whose accounts nobody in copylab added.
-func addUserBy(ctx context.Context, store *experiments.Store, email, password string, cost int, by experiments.Adder) (experiments.User, string, error) {
-	generated := ""
-	if password == "" {
-		password = GeneratePassword()
-		generated = password
-	}
-	verr := fieldErrors(
-		experiments.FieldError{Field: "email", Code: "invalid_email", Message: emailError(email)},
-		experiments.FieldError{Field: "password", Code: "invalid_password", Message: passwordError(password)})
-	if len(verr) > 0 {
-		return experiments.User{}, "", verr
-	}
-	hash, err := hashPassword(password, cost)
-	if err != nil {
-		return experiments.User{}, "", err
-	}
-	u, err := store.CreateUserBy(ctx, email, "", hash, by)
-	if err != nil {
-		return experiments.User{}, "", err
-	}
-	return u, generated, nil
 }
