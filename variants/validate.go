@@ -330,7 +330,7 @@ func similar(a, b string) bool {
 	ra, rb := []rune(ja), []rune(jb)
 	if len(ra) <= maxEditCompareLen && len(rb) <= maxEditCompareLen {
 		longest := max(len(ra), len(rb))
-		if longest > 0 && float64(levenshtein(ra, rb))/float64(longest) <= editThreshold {
+		if longest > 0 && float64(EditDistance(ra, rb))/float64(longest) <= editThreshold {
 			return true
 		}
 	}
@@ -359,7 +359,11 @@ func jaccard(a, b []string) float64 {
 	return float64(both) / float64(len(set))
 }
 
-func levenshtein(a, b []rune) int {
+// EditDistance is the Levenshtein distance between a and b: how many
+// elements to insert, delete or replace to make one the other. It is
+// generic so that the one copy serves texts (runes, for the similarity
+// of drafts) and the command line (its suggestions for a mistyped flag).
+func EditDistance[T comparable](a, b []T) int {
 	prev := make([]int, len(b)+1)
 	cur := make([]int, len(b)+1)
 	for j := range prev {

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"copylab/variants"
 )
 
 // flags is a flag set whose flags each take their default from an
@@ -375,30 +377,9 @@ func nearest(name string, known []string) string {
 	name = strings.ToLower(name)
 	best, bestD := "", max(1, min(3, len(name)/4))+1
 	for _, k := range known {
-		if d := editDistance(name, strings.ToLower(k)); d < bestD {
+		if d := variants.EditDistance([]rune(name), []rune(strings.ToLower(k))); d < bestD {
 			best, bestD = k, d
 		}
 	}
 	return best
-}
-
-// editDistance is the Levenshtein distance between a and b: how many
-// bytes to insert, delete or replace to make one the other.
-func editDistance(a, b string) int {
-	prev, cur := make([]int, len(b)+1), make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
