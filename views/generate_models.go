@@ -46,8 +46,10 @@ type LLMInfo struct {
 	Model   string
 	KeyHint string
 	Timeout time.Duration // how long copylab waits for one answer; 0 offline
-	// JobLimit is how long a set of drafts may take in all (two answers
-	// and a minute more, as the drafting page's Expectation says).
+	// JobLimit is how long a set of drafts may take in all, as Settings
+	// says it: room for two answers (the drafts, then any missing ones)
+	// and for retries while the model service is busy, and 3 minutes at
+	// least, whatever the Timeout.
 	JobLimit time.Duration
 }
 
