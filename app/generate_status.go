@@ -111,26 +111,53 @@ func (a *App) jobGoneText(next string) string {
 	return "These drafts are no longer here: drafts are kept for an hour, or until they are added to the experiment. " + next
 }
 
-// goneJob is the status of a job the registry does not keep.
+// goneJob is the status of a job the registry does not keep, swapped in
+// place of its progress on a page that still shows it (a tab left open):
+// the newer brief's generation is not on that page, so the sentence
+// points to the generation page, which shows it.
 func (a *App) goneJob(id, expID string, p genPerson) views.GenerateJob {
-	gone := a.jobGone(id, expID, p)
-	return views.GenerateJob{State: views.JobFailed, ErrorCode: gone.Code, Error: gone.Message}
+	code, msg := errJobGone.Code, a.jobGoneText("Open the generation page to write new ones.")
+	if replaced, hadDrafts := a.genJobs.wasReplaced(id, expID, p); replaced {
+		see := "Open the generation page to see it."
+		if hadDrafts {
+			see = "Open the generation page to see them."
+		}
+		code, msg = "job_replaced", replacedText(hadDrafts, see)
+	}
+	return views.GenerateJob{State: views.JobFailed, ErrorCode: code, Error: msg}
 }
 
 // jobGone is the answer about a job the registry does not keep, for the
-// person: replaced by their newer brief (job_replaced), or gone for the
-// reason jobGoneText gives (job_gone, as errJobGone). A job whose drafts
-// were added is answered before (addedSentence).
+// person, when they pressed a button of its drafts (Add, a rewrite):
+// replaced by their newer brief (job_replaced), or gone for the reason
+// jobGoneText gives (job_gone, as errJobGone). A job whose drafts were
+// added is answered before (addedSentence).
+//
+// The answer sends them to the generation page (generateURL), where the
+// message shows above the brief and the person's latest generation, so
+// it says what is there: the newer brief's drafts, below, rather than
+// "open the generation page" to someone looking at it. It also says
+// that nothing of the old drafts was added: the press that brought them
+// here may have been Add.
 func (a *App) jobGone(id, expID string, p genPerson) *httpError {
 	replaced, hadDrafts := a.genJobs.wasReplaced(id, expID, p)
 	if !replaced {
-		return newHTTPError(errJobGone.Status, errJobGone.Code, a.jobGoneText("Open the generation page to write new ones."))
+		return newHTTPError(errJobGone.Status, errJobGone.Code, a.jobGoneText("Your brief is kept: write new ones below."))
 	}
-	see := "Open the generation page to see it."
-	if hadDrafts {
-		see = "Open the generation page to see them."
+	var next string
+	_, shown := a.genJobs.latest(expID, p)
+	switch {
+	case shown && hadDrafts:
+		next = "They are below; nothing from the old drafts was added to the experiment."
+	case shown:
+		next = "It is below."
+	case hadDrafts:
+		// The newer drafts were added or expired since.
+		next = "Nothing from the old drafts was added to the experiment. Your brief is kept: write new ones below."
+	default:
+		next = "Your brief is kept: write new ones below."
 	}
-	return newHTTPError(http.StatusNotFound, "job_replaced", replacedText(hadDrafts, see))
+	return newHTTPError(http.StatusNotFound, "job_replaced", replacedText(hadDrafts, next))
 }
 
 // replacedText says that the person's newer brief took the place of a
