@@ -17,7 +17,6 @@ import (
 	"copylab/app/geo"
 	"copylab/experiments"
 	"copylab/static"
-	"copylab/variants/netguard"
 )
 
 // App is the web application: the Fiber app with its routes, and what the
@@ -65,7 +64,7 @@ type App struct {
 	genJobs *genRegistry // generations started from the browser, in memory and in the database
 	started time.Time    // when this process made the app: jobs from before not kept are gone
 
-	webhooks   *http.Client // notifications (notify.go), through netguard
+	webhooks   *http.Client // notifications (notify.go), through netguard (webhookGuard)
 	testSends  *rateLimiter // test messages per user (site_notifications.go)
 	unrecorded unrecorded   // messages sent but not recorded yet (notify.go)
 }
@@ -116,7 +115,7 @@ func newApp(cfg Config, store *experiments.Store, ing *experiments.Ingester, opt
 		tagsSaved:  map[string]int64{},
 		genJobs:    newGenRegistry(),
 		started:    time.Now(),
-		webhooks:   netguard.NewClient(notifyTimeout),
+		webhooks:   webhookGuard(cfg).NewClient(notifyTimeout),
 		testSends:  newRateLimiter(testMessageRate, rateMaxKeys),
 	}
 	for _, opt := range opts {

@@ -74,6 +74,15 @@ type Config struct {
 	// DefaultRateSite, negative means no limit.
 	RateSite int
 
+	// WebhookAllowPrivate lets sites' webhooks reach loopback, private
+	// (RFC 1918, fc00::/7), shared (100.64.0.0/10) and unspecified
+	// addresses, for a chat server on the internal network. Off, they are
+	// refused when a webhook is saved and when copylab connects: any
+	// member may set a webhook, and must not reach through copylab what
+	// listens on its host or network. Link-local and cloud metadata
+	// addresses are refused either way.
+	WebhookAllowPrivate bool
+
 	// MetricsAllow are the IPs or CIDR ranges that may read GET /metrics
 	// (the client IP, through trusted proxies). nil means loopback only;
 	// empty means no address (the token only).

@@ -35,6 +35,7 @@ func TestVerdictUnsureWinnerWords(t *testing.T) {
 	}
 
 	h := newHook(t)
+	e.allowPrivateWebhooks() // the receiver is on 127.0.0.1
 	setWebhook(t, e, x.SiteID, h.URL+"/hook")
 	if n := e.app.notifyOnce(context.Background()); n != 1 {
 		t.Fatalf("sent %d, want 1", n)
@@ -61,6 +62,7 @@ func TestVerdictUnsureWinnerWords(t *testing.T) {
 func TestVerdictUnsureOriginalWords(t *testing.T) {
 	e, _, x := unsureTest(t, [2]int64{800, 102}, [2]int64{800, 80})
 	h := newHook(t)
+	e.allowPrivateWebhooks() // the receiver is on 127.0.0.1
 	setWebhook(t, e, x.SiteID, h.URL+"/hook")
 	if n := e.app.notifyOnce(context.Background()); n != 1 {
 		t.Fatalf("sent %d, want 1", n)

@@ -104,10 +104,10 @@ func (a *App) notifyOnce(ctx context.Context) int {
 			a.watchHeld(ctx, site)
 			continue
 		}
-		if _, refused, err := a.store.WebhookRefusalOf(ctx, site.ID, site.WebhookURL); err != nil {
+		if paused, err := a.webhookPaused(ctx, site); err != nil {
 			a.log.Error("notify: webhook refusal", "site", site.Key, "error", err)
 			continue
-		} else if refused {
+		} else if paused {
 			// Refused for good: nothing goes there until the URL is
 			// replaced or a test message gets through (the site page
 			// says so).
@@ -147,6 +147,11 @@ func (a *App) notifyOnce(ctx context.Context) int {
 						a.log.Error("notify: copylab's database failed, so this site's messages wait for the next round; the webhook is not at fault",
 							"site", site.Key, "experiment", e.ID, "error", err)
 					}
+					break
+				}
+				if errors.As(err, new(*netguard.BlockedError)) {
+					a.log.Warn("notify: copylab refused the webhook's address; nothing more goes to it until its URL is replaced (or, for a private address, --webhook-allow-private is set)",
+						"site", site.Key, "experiment", e.ID, "webhook_host", webhookHost(site.WebhookURL), "error", err)
 					break
 				}
 				if _, f := failureOf(err); f == failWebhook {
@@ -432,6 +437,8 @@ const (
 //     (slackWebhookErrors), with any 4xx that does not say "busy" (408,
 //     423, 425, 429): Slack answers most of them with 400. A 5xx is
 //     retried whatever its body says.
+//   - No answer because copylab refused the address (webhookGuard): a
+//     private one, or a name that resolves to one, or a metadata address.
 //
 // Some say the receiver is busy, down or not reached, which passes
 // (failRetry): no answer (a timeout), 5xx, 408 Request Timeout, 429 Too
@@ -447,6 +454,13 @@ const (
 func failureOf(err error) (status int, f failure) {
 	var answered *errWebhook
 	if !errors.As(err, &answered) {
+		if errors.As(err, new(*netguard.BlockedError)) {
+			// copylab's own refusal of the address (webhookGuard): it
+			// holds for every message until the URL is replaced or the
+			// operator allows it, so the webhook is paused and the site
+			// page says why, as for a webhook that is gone.
+			return 0, failWebhook
+		}
 		return 0, failRetry
 	}
 	switch s := answered.status; {
@@ -787,7 +801,7 @@ func (a *App) stillDue(ctx context.Context, siteID, expID string) (webhook strin
 	if err != nil || site.WebhookURL == "" {
 		return "", false, err
 	}
-	if _, refused, err := a.store.WebhookRefusalOf(ctx, site.ID, site.WebhookURL); err != nil || refused {
+	if paused, err := a.webhookPaused(ctx, site); err != nil || paused {
 		return "", false, err
 	}
 	e, err := a.store.Experiment(ctx, expID)
@@ -1523,13 +1537,47 @@ type errWebhook struct {
 }
 
 // webhookAnswer is the receiver's own word for a refusal (errWebhook's
-// answer), or "".
+// answer), or, for copylab's own refusal of the address (a
+// *netguard.BlockedError), refusedPrivate or refusedBlocked; else "".
 func webhookAnswer(err error) string {
 	var answered *errWebhook
 	if errors.As(err, &answered) {
 		return answered.answer
 	}
+	var blocked *netguard.BlockedError
+	if errors.As(err, &blocked) {
+		if blocked.Private {
+			return refusedPrivate
+		}
+		return refusedBlocked
+	}
 	return ""
+}
+
+// The answers a webhook's refusal is recorded with (with status 0, which
+// no receiver answers) when copylab refused its address itself: every
+// message would be refused the same way, so the webhook is paused as one
+// that answered it is gone is, and the site page says why (fillRefusal).
+const (
+	refusedPrivate = "copylab:private_address" // on copylab's host or network, while they are refused
+	refusedBlocked = "copylab:blocked_address" // link-local or a cloud metadata service
+)
+
+// refusalHolds says whether a recorded refusal still pauses the webhook:
+// one for a private address no longer does once whoever runs copylab
+// allows them (the reason is gone; nobody need act for it).
+func (a *App) refusalHolds(r experiments.WebhookRefusal) bool {
+	return !(r.Status == 0 && r.Answer == refusedPrivate && a.cfg.WebhookAllowPrivate)
+}
+
+// webhookPaused says whether the site's webhook is paused by a refusal
+// that still holds (refusalHolds).
+func (a *App) webhookPaused(ctx context.Context, site experiments.Site) (bool, error) {
+	r, refused, err := a.store.WebhookRefusalOf(ctx, site.ID, site.WebhookURL)
+	if err != nil || !refused {
+		return false, err
+	}
+	return a.refusalHolds(r), nil
 }
 
 func (e *errWebhook) Error() string {
@@ -1539,15 +1587,25 @@ func (e *errWebhook) Error() string {
 	return fmt.Sprintf("the webhook answered %d %s", e.status, e.body)
 }
 
-// sendWebhook posts n to rawURL through the outbound guard: no
-// link-local or metadata address, no redirects, notifyTimeout at most.
-// Only a 2xx answer counts as delivered.
+// webhookGuard is what sites' webhooks may connect to: never link-local
+// or metadata addresses, and loopback and private ones only when whoever
+// runs copylab allows them (Config.WebhookAllowPrivate). Any member may
+// set a webhook, and the test message says what answered, so without the
+// guard a member could probe the services on copylab's own host and
+// network.
+func webhookGuard(cfg Config) netguard.Guard {
+	return netguard.Guard{AllowPrivate: cfg.WebhookAllowPrivate}
+}
+
+// sendWebhook posts n to rawURL through the outbound guard (webhookGuard:
+// the address as written, then the one dialled), with no redirects and
+// notifyTimeout at most. Only a 2xx answer counts as delivered.
 func (a *App) sendWebhook(ctx context.Context, rawURL string, n notice) error {
 	u, err := url.Parse(rawURL)
 	if err != nil {
 		return err
 	}
-	if err := netguard.CheckHost(u.Hostname()); err != nil {
+	if err := webhookGuard(a.cfg).CheckHost(u.Hostname()); err != nil {
 		return err
 	}
 	body, err := json.Marshal(webhookBody(u, n))

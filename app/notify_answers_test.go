@@ -59,7 +59,7 @@ func runAnswerSteps(t *testing.T, e *env, h *hook, start time.Time, steps []answ
 // answers to be called, whose site posts to h.
 func answerTest(t *testing.T) (*env, *hook, experiments.Site, experiments.Experiment) {
 	t.Helper()
-	e := newEnv(t)
+	e := newEnvConfig(t, allowPrivateWebhooks) // its receiver is on 127.0.0.1
 	h := newHook(t)
 	site := e.site("Shop")
 	x := e.experiment(site.ID, "Pricing hero", "Original headline", "Headline B", "Headline C")

@@ -13,6 +13,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
+	"copylab/experiments"
 	"copylab/static/browsertest"
 )
 
@@ -27,8 +28,17 @@ func TestNotifyCardFocusBrowserReview4(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser test")
 	}
-	live, tab, site := liveShopTab(t)
+	// liveShopTab's start, with the setting a receiver on 127.0.0.1 needs.
+	live := serveLiveChanged(t, allowPrivateWebhooksOn) // the server before the browser
+	tab := browsertest.NewTab(t)                        // skips without Chromium, fails under CI
 	ctx := context.Background()
+	if _, _, err := AddUser(ctx, live.store, "owner@example.com", "Owner", testPassword); err != nil {
+		t.Fatal(err)
+	}
+	site, err := live.store.CreateSite(ctx, experiments.Site{Name: "Shop", Domain: "shop.example"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
 	defer hook.Close()
 	exceptions := browsertest.Exceptions(t, tab)

@@ -45,7 +45,7 @@ func TestWebhookErrorHidesSecret(t *testing.T) {
 		{"cut short", "/" + long + "/" + token, func(r *http.Request) string { return "Cannot POST " + r.URL.Path }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			e := newEnv(t)
+			e := newEnvConfig(t, allowPrivateWebhooks) // its receiver is on 127.0.0.1
 			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				w.WriteHeader(http.StatusNotFound)
 				io.WriteString(w, tc.answer(r))
@@ -67,7 +67,7 @@ func TestWebhookErrorHidesSecret(t *testing.T) {
 // A message the receiver took is recorded even when shutdown cancels the
 // notifier meanwhile, so the next process does not send it again.
 func TestNotifyRecordsThroughShutdown(t *testing.T) {
-	e := newEnv(t)
+	e := newEnvConfig(t, allowPrivateWebhooks) // its receiver is on 127.0.0.1
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var posts atomic.Int32
@@ -89,7 +89,7 @@ func TestNotifyRecordsThroughShutdown(t *testing.T) {
 // A webhook that gives no answer at all costs its site one try a round,
 // not one per test, so other sites' messages are not held up behind it.
 func TestNotifySkipsSilentWebhookForTheRound(t *testing.T) {
-	e := newEnv(t)
+	e := newEnvConfig(t, allowPrivateWebhooks) // its receiver is on 127.0.0.1
 	var tries atomic.Int32
 	dead := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		tries.Add(1)
@@ -117,7 +117,7 @@ func TestNotifySkipsSilentWebhookForTheRound(t *testing.T) {
 // A webhook turned off while a round is under way gets nothing more from
 // that round.
 func TestNotifyWebhookTurnedOffMidRound(t *testing.T) {
-	e := newEnv(t)
+	e := newEnvConfig(t, allowPrivateWebhooks) // its receiver is on 127.0.0.1
 	site := e.site("Shop")
 	var posts atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -46,7 +46,7 @@ func TestNotifyEarlyAnswerWaits(t *testing.T) {
 			"Keep the original: “Pricing hero” on Shop", "Keep the original"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			e := newEnv(t)
+			e := newEnvConfig(t, allowPrivateWebhooks) // its receiver is on 127.0.0.1
 			ctx := context.Background()
 			h := newHook(t)
 			site := e.site("Shop")
@@ -101,7 +101,7 @@ func TestNotifyEarlyAnswerWaits(t *testing.T) {
 // TestNotifyBrokenSplitEarly: a broken split is announced at once, young
 // test or not: it is a warning to act on, not an answer to wait for.
 func TestNotifyBrokenSplitEarly(t *testing.T) {
-	e := newEnv(t)
+	e := newEnvConfig(t, allowPrivateWebhooks) // its receiver is on 127.0.0.1
 	ctx := context.Background()
 	h := newHook(t)
 	site := e.site("Shop")

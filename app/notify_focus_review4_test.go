@@ -15,7 +15,7 @@ import (
 // screen reader reads it. The browser side is
 // TestNotifyCardFocusBrowserReview4.
 func TestNotifyFlashFocusableReview4(t *testing.T) {
-	e := newEnv(t)
+	e := newEnvConfig(t, allowPrivateWebhooks) // its receiver is on 127.0.0.1
 	e.app.testSends = nil
 	h := newHook(t)
 	site := e.site("Shop")

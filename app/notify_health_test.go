@@ -67,7 +67,7 @@ func TestNotifyElementMissingPerVariant(t *testing.T) {
 		{"both variants, each with its own figures", [][2]int64{{30, 20}, {1, 11}}, []string{"Original", "Variant B"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			e := newEnv(t)
+			e := newEnvConfig(t, allowPrivateWebhooks) // its receiver is on 127.0.0.1
 			ctx := context.Background()
 			h := newHook(t)
 			site := e.site("Shop")

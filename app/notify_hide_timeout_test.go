@@ -17,7 +17,7 @@ func TestNotifyElementMissingNamesHideTimeout(t *testing.T) {
 		ms      string
 	}{{1000, "1,000"}, {2500, "2,500"}} {
 		t.Run(tc.ms, func(t *testing.T) {
-			e := newEnv(t)
+			e := newEnvConfig(t, allowPrivateWebhooks) // its receiver is on 127.0.0.1
 			ctx := context.Background()
 			h := newHook(t)
 			site := e.site("Shop")

@@ -275,7 +275,7 @@ func TestMarkdownTextTouchesOnlyWhatItMust(t *testing.T) {
 func TestNotifyHostileSiteName(t *testing.T) {
 	const siteName = "[Reset your password](https://evil.example) @channel <evil.example/login|Open the results>"
 	const expName = "@all <!channel> hero"
-	e := newEnv(t)
+	e := newEnvConfig(t, allowPrivateWebhooks) // its receiver is on 127.0.0.1
 	c := e.signIn("owner@example.com")
 	h := newHook(t)
 	site := e.site(siteName)

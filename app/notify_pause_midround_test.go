@@ -16,7 +16,7 @@ import (
 // the round's later messages: each message reads the pause again just
 // before it goes, as it reads the URL and the test's status.
 func TestNotifyPausedMidRound(t *testing.T) {
-	e := newEnv(t)
+	e := newEnvConfig(t, allowPrivateWebhooks) // its receiver is on 127.0.0.1
 	e.app.testSends = nil
 	ctx := context.Background()
 	site := e.site("Shop")

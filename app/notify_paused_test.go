@@ -97,7 +97,7 @@ func TestNotifyWarningsWhilePaused(t *testing.T) {
 			}},
 		} {
 			t.Run(how+": "+tc.name, func(t *testing.T) {
-				e := newEnv(t)
+				e := newEnvConfig(t, allowPrivateWebhooks) // its receiver is on 127.0.0.1
 				h := newHook(t)
 				site := e.site("Shop")
 				x := e.experiment(site.ID, "Pricing hero", "Original headline", "Better headline")
@@ -120,7 +120,7 @@ func TestNotifyWarningsWhilePaused(t *testing.T) {
 // and a split that first broke while the webhook was off is announced
 // then as well.
 func TestNotifySplitBrokenWhileOff(t *testing.T) {
-	e := newEnv(t)
+	e := newEnvConfig(t, allowPrivateWebhooks) // its receiver is on 127.0.0.1
 	h := newHook(t)
 	site := e.site("Shop")
 	x := e.experiment(site.ID, "Pricing hero", "Original headline", "Better headline")

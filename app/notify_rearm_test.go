@@ -47,7 +47,7 @@ func runWarningSteps(t *testing.T, e *env, h *hook, start time.Time, steps []war
 // found the element on checks a full day apart, a new break is news,
 // "again", once.
 func TestNotifyElementMissingAgain(t *testing.T) {
-	e := newEnv(t)
+	e := newEnvConfig(t, allowPrivateWebhooks) // its receiver is on 127.0.0.1
 	h := newHook(t)
 	site := e.site("Shop")
 	x := e.experiment(site.ID, "Pricing hero", "Original headline", "Better headline")
@@ -90,7 +90,7 @@ func TestNotifyElementMissingAgain(t *testing.T) {
 // again, once, when the split breaks after checks a full day apart found
 // it sound.
 func TestNotifySplitBrokenAgain(t *testing.T) {
-	e := newEnv(t)
+	e := newEnvConfig(t, allowPrivateWebhooks) // its receiver is on 127.0.0.1
 	h := newHook(t)
 	site := e.site("Shop")
 	x := e.experiment(site.ID, "Pricing hero", "Original headline", "Better headline")

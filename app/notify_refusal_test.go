@@ -33,7 +33,7 @@ func TestNotifyRefusedForGood(t *testing.T) {
 		http.StatusMethodNotAllowed, http.StatusFound} {
 		for _, resume := range []string{"test message", "new URL", "same URL saved again"} {
 			t.Run(http.StatusText(status)+" then "+resume, func(t *testing.T) {
-				e := newEnv(t)
+				e := newEnvConfig(t, allowPrivateWebhooks) // its receiver is on 127.0.0.1
 				e.app.testSends = nil
 				ctx := context.Background()
 				h := newHook(t)
@@ -104,7 +104,7 @@ func TestNotifyRefusedForGood(t *testing.T) {
 // answered it only; a webhook replaced behind the page's back (the API,
 // another browser) is posted to at once.
 func TestNotifyRefusalForAnotherURL(t *testing.T) {
-	e := newEnv(t)
+	e := newEnvConfig(t, allowPrivateWebhooks) // its receiver is on 127.0.0.1
 	ctx := context.Background()
 	gone, fine := newHook(t), newHook(t)
 	gone.status = []int{http.StatusNotFound}
@@ -127,7 +127,7 @@ func TestNotifyTransientFailuresRetried(t *testing.T) {
 		http.StatusServiceUnavailable, http.StatusRequestTimeout, http.StatusTooEarly, http.StatusLocked,
 		http.StatusProxyAuthRequired} {
 		t.Run(http.StatusText(status), func(t *testing.T) {
-			e := newEnv(t)
+			e := newEnvConfig(t, allowPrivateWebhooks) // its receiver is on 127.0.0.1
 			ctx := context.Background()
 			h := newHook(t)
 			h.status = []int{status, status}

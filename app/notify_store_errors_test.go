@@ -37,7 +37,7 @@ func TestNotifyDatabaseFaultIsNotTheWebhooks(t *testing.T) {
 			"the webhook answered 404", `copylab_notifications_total{result="retried"} 1`},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			e := newEnv(t)
+			e := newEnvConfig(t, allowPrivateWebhooks) // its receiver is on 127.0.0.1
 			var logs syncBuffer
 			e.app.log = slog.New(slog.NewTextHandler(&logs, nil))
 			ctx := context.Background()

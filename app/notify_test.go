@@ -85,7 +85,7 @@ func (h *hook) received() []map[string]any {
 // is tried again on the next round; a site without a webhook, or a test
 // without an answer, sends nothing.
 func TestNotifyVerdict(t *testing.T) {
-	e := newEnv(t)
+	e := newEnvConfig(t, allowPrivateWebhooks) // its receiver is on 127.0.0.1
 	ctx := context.Background()
 	h := newHook(t)
 	h.status = []int{http.StatusInternalServerError}
@@ -243,7 +243,7 @@ func wantJSON(t *testing.T, got []byte, want string) {
 // a test message, saying whether it got through (a redirect does not
 // count: copylab never follows one).
 func TestSiteNotificationsPages(t *testing.T) {
-	e := newEnv(t)
+	e := newEnvConfig(t, allowPrivateWebhooks) // its receiver is on 127.0.0.1
 	c := e.signIn("owner@example.com")
 	e.app.testSends = nil // several test messages in a row; TestTestMessageLimit has the limit
 	site := e.site("Shop")
@@ -320,7 +320,7 @@ func TestSiteNotificationsPages(t *testing.T) {
 // open on copylab's network; the log keeps the difference for the
 // operator. All receivers are on 127.0.0.1, which webhooks may use.
 func TestSiteNotificationsTestFailures(t *testing.T) {
-	e := newEnv(t)
+	e := newEnvConfig(t, allowPrivateWebhooks) // its receiver is on 127.0.0.1
 	var logs syncBuffer
 	e.app.log = slog.New(slog.NewTextHandler(&logs, nil))
 	c := e.signIn("owner@example.com")
@@ -456,7 +456,9 @@ func TestTestMessageFailure(t *testing.T) {
 		{"alert", fmt.Errorf("remote error: %w", tls.AlertError(40)),
 			"The test message did not get through: copylab could not make a secure (TLS) connection to hooks.example.com."},
 		{"blocked", &net.OpError{Op: "dial", Net: "tcp", Err: &netguard.BlockedError{Host: "169.254.169.254"}},
-			"The test message did not get through: hooks.example.com is a link-local or cloud metadata address, which copylab never connects to."},
+			"The test message did not get through: hooks.example.com is a link-local or cloud metadata address, which copylab never connects to. copylab has paused notifications to it."},
+		{"private", &net.OpError{Op: "dial", Net: "tcp", Err: &netguard.BlockedError{Host: "10.0.0.5", Private: true}},
+			"The test message did not get through: hooks.example.com is on the computer copylab runs on or on a private network, where copylab does not post. If your chat server is on the internal network, ask whoever runs copylab to allow private addresses. copylab has paused notifications to it."},
 		{"status", &errWebhook{status: 500, body: "invalid_token for 10.0.0.5"},
 			"The test message did not get through to hooks.example.com: the webhook answered 500."},
 		{"not allowed", &errWebhook{status: 403, body: "invalid_token for 10.0.0.5"},
@@ -484,7 +486,7 @@ func TestTestMessageFailure(t *testing.T) {
 // element, the site hears once, with the selector and the share of page
 // views it was missing from.
 func TestNotifyElementMissing(t *testing.T) {
-	e := newEnv(t)
+	e := newEnvConfig(t, allowPrivateWebhooks) // its receiver is on 127.0.0.1
 	ctx := context.Background()
 	h := newHook(t)
 	site := e.site("Shop")
@@ -524,7 +526,7 @@ func TestNotifyElementMissing(t *testing.T) {
 // the next one is refused with a sentence that says when to try again, and
 // nothing is posted. Another user has a limit of their own.
 func TestTestMessageLimit(t *testing.T) {
-	e := newEnv(t)
+	e := newEnvConfig(t, allowPrivateWebhooks) // its receiver is on 127.0.0.1
 	clock := time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
 	e.app.testSends.now = func() time.Time { return clock }
 	e.app.testSends.epoch = clock

@@ -23,7 +23,7 @@ func TestTestMessageRefusedForGood(t *testing.T) {
 	for _, status := range []int{http.StatusNotFound, http.StatusGone, http.StatusUnauthorized, http.StatusForbidden,
 		http.StatusMethodNotAllowed, http.StatusFound} {
 		t.Run(http.StatusText(status), func(t *testing.T) {
-			e := newEnv(t)
+			e := newEnvConfig(t, allowPrivateWebhooks) // its receiver is on 127.0.0.1
 			e.app.testSends = nil
 			ctx := context.Background()
 			h := newHook(t)
@@ -68,7 +68,7 @@ func TestTestMessageRefusedForGood(t *testing.T) {
 func TestTestMessageRefusedByItself(t *testing.T) {
 	for _, status := range []int{http.StatusBadRequest, http.StatusRequestEntityTooLarge, http.StatusUnprocessableEntity} {
 		t.Run(http.StatusText(status), func(t *testing.T) {
-			e := newEnv(t)
+			e := newEnvConfig(t, allowPrivateWebhooks) // its receiver is on 127.0.0.1
 			ctx := context.Background()
 			h := newHook(t)
 			h.status = []int{status}

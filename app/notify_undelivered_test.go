@@ -34,7 +34,7 @@ func notifyMetrics(t *testing.T, e *env) string {
 func TestNotifyMessageRefused(t *testing.T) {
 	for _, status := range []int{http.StatusBadRequest, http.StatusRequestEntityTooLarge, http.StatusUnprocessableEntity} {
 		t.Run(http.StatusText(status), func(t *testing.T) {
-			e := newEnv(t)
+			e := newEnvConfig(t, allowPrivateWebhooks) // its receiver is on 127.0.0.1
 			ctx := context.Background()
 			h := newHook(t)
 			h.status = []int{status} // then 200

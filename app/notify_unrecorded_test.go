@@ -27,7 +27,7 @@ func failRecords(t *testing.T, e *env) (recover func()) {
 // once. Nothing else goes out meanwhile, to this site or another: it
 // could not be recorded either.
 func TestNotifyUnrecordedNotResent(t *testing.T) {
-	e := newEnv(t)
+	e := newEnvConfig(t, allowPrivateWebhooks) // its receiver is on 127.0.0.1
 	ctx := context.Background()
 	shop, tools := e.site("Shop"), e.site("Tools") // in this order
 	h, o := newHook(t), newHook(t)

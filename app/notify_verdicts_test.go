@@ -19,6 +19,8 @@ func (e *env) restarted() *App {
 	a, err := newApp(Config{
 		Addr: "127.0.0.1:0", PublicURL: testPublicURL, BcryptCost: bcrypt.MinCost,
 		SetupToken: testSetupToken, Logger: slog.New(slog.DiscardHandler),
+		// Restarted with the same setting: the receivers are on 127.0.0.1.
+		WebhookAllowPrivate: e.app.cfg.WebhookAllowPrivate,
 	}.withDefaults(), e.store, e.ing)
 	if err != nil {
 		e.t.Fatal(err)
@@ -65,7 +67,7 @@ func TestNotifyChangedVerdict(t *testing.T) {
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			e := newEnv(t)
+			e := newEnvConfig(t, allowPrivateWebhooks) // its receiver is on 127.0.0.1
 			ctx := context.Background()
 			h := newHook(t)
 			site := e.site("Shop")
@@ -104,7 +106,7 @@ func TestNotifyChangedVerdict(t *testing.T) {
 // the winning variant (a bare "winner") is not announced again after the
 // upgrade, and the site page names keyed winners as it names any other.
 func TestNotifyWinnerRecordedBefore(t *testing.T) {
-	e := newEnv(t)
+	e := newEnvConfig(t, allowPrivateWebhooks) // its receiver is on 127.0.0.1
 	ctx := context.Background()
 	h := newHook(t)
 	site := e.site("Shop")

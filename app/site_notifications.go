@@ -38,7 +38,9 @@ func (a *App) siteNotificationsSave(c *fiber.Ctx) error {
 		// secret): an empty save is a slip, not a request to turn it off.
 		err = experiments.ValidationError{{Field: "webhook_url", Code: "required",
 			Message: "Paste the new webhook URL to replace the saved one, or press Turn off to stop notifications."}}
-	} else if u, perr := url.Parse(typed); perr == nil && typed != "" && netguard.CheckHost(u.Hostname()) != nil {
+	} else if blocked := refusedHost(a.cfg, typed); blocked != nil && blocked.Private {
+		err = experiments.ValidationError{{Field: "webhook_url", Code: "private_address", Message: "That address" + privateAddressWords}}
+	} else if blocked != nil {
 		err = experiments.ValidationError{{Field: "webhook_url", Code: "blocked_address",
 			Message: "That address is link-local or a cloud metadata service, which copylab never connects to."}}
 	} else {
@@ -69,6 +71,28 @@ func (a *App) siteNotificationsSave(c *fiber.Ctx) error {
 	return a.redirectWithFlash(c, notificationsURL(site.ID), "ok", msg)
 }
 
+// refusedHost is why webhookGuard refuses rawURL's host as written, or
+// nil (for an empty URL, or one that does not parse, too: the store says
+// what is wrong with those).
+func refusedHost(cfg Config, rawURL string) *netguard.BlockedError {
+	u, err := url.Parse(rawURL)
+	if err != nil || rawURL == "" {
+		return nil
+	}
+	var blocked *netguard.BlockedError
+	if errors.As(webhookGuard(cfg).CheckHost(u.Hostname()), &blocked) {
+		return blocked
+	}
+	return nil
+}
+
+// privateAddressWords end the sentences that refuse a webhook on a
+// private address (webhookGuard), after its subject: when it is saved,
+// when a test message is sent, and on the card of one saved before they
+// were refused. The member cannot change the setting; they can ask.
+const privateAddressWords = " is on the computer copylab runs on or on a private network, where copylab does not post. " +
+	"If your chat server is on the internal network, ask whoever runs copylab to allow private addresses."
+
 // notificationsURL is where the webhook's actions send the browser back:
 // the site page at its Notifications card, which shows what the action did
 // (siteShow moves the flash there). At the top of the page, the flash would
@@ -80,8 +104,8 @@ func notificationsURL(siteID string) string {
 
 // testMessageRate is how many test messages a user may send a second: one
 // every 6 s. The button posts to any address a user saves, private ones
-// included, and what comes back, and how soon, says something of what
-// listens there; one message every few seconds is plenty for fixing a
+// included where whoever runs copylab allows them, and what comes back,
+// and how soon, says something of what listens there; one message every few seconds is plenty for fixing a
 // webhook and slow for mapping a network.
 const testMessageRate = 1.0 / 6
 
@@ -162,11 +186,42 @@ func (a *App) fillRefusal(ctx context.Context, site experiments.Site, f *views.N
 		return nil
 	}
 	r, ok, err := a.store.WebhookRefusalOf(ctx, site.ID, site.WebhookURL)
-	if err != nil || !ok {
+	if err != nil {
 		return err
 	}
-	f.Refused = &views.NotifyRefusal{Host: webhookHost(site.WebhookURL), Status: r.Status, Answer: r.Answer, Message: r.Message, At: r.At}
+	host := webhookHost(site.WebhookURL)
+	if ok && r.Status == 0 {
+		// copylab refused the address itself (webhookAnswer): there is no
+		// answer to show, so the reason goes beside the field where a
+		// new URL is pasted.
+		if a.refusalHolds(r) {
+			f.Error = "copylab stopped posting to this webhook on " + r.At.UTC().Format("2 Jan 2006, 15:04 UTC") + ": " + refusedAddressWords(host, r.Answer)
+		}
+		return nil
+	}
+	if ok {
+		f.Refused = &views.NotifyRefusal{Host: host, Status: r.Status, Answer: r.Answer, Message: r.Message, At: r.At}
+		return nil
+	}
+	// Saved before copylab refused its address, and nothing was due since:
+	// said now, not at the first verdict.
+	if blocked := refusedHost(a.cfg, site.WebhookURL); blocked != nil {
+		answer := refusedBlocked
+		if blocked.Private {
+			answer = refusedPrivate
+		}
+		f.Error = "copylab does not post to this webhook: " + refusedAddressWords(host, answer)
+	}
 	return nil
+}
+
+// refusedAddressWords say why copylab refused a saved webhook's address
+// (answer: refusedPrivate or refusedBlocked) and what to do.
+func refusedAddressWords(host, answer string) string {
+	if answer == refusedPrivate {
+		return host + privateAddressWords + " Or paste a webhook URL on the internet."
+	}
+	return host + " is a link-local or cloud metadata address, which copylab never connects to. Paste another webhook URL."
 }
 
 // statusWithText is an HTTP status with its name, "400 Bad Request", or
@@ -180,8 +235,9 @@ func statusWithText(status int) string {
 
 // testMessageFailure says why a test message did not get through, in
 // words a person can act on and no more. Anyone who may save a webhook
-// sees it, and copylab may post to loopback and private addresses, so the
-// button must not become a probe of copylab's own network: the receiver's
+// sees it, and copylab may post to loopback and private addresses (where
+// whoever runs copylab allows them, webhookGuard), so the button must not
+// become a probe of copylab's own network: the receiver's
 // answer body, a dial error's addresses and ports, and the resolver's
 // address are left out, and every failure below HTTP (a refused, reset,
 // unreachable or silent connection, or one that answered with something
@@ -209,8 +265,12 @@ func testMessageFailure(rawURL string, err error) string {
 		alert     tls.AlertError
 	)
 	switch {
+	case errors.As(err, &blocked) && blocked.Private:
+		// The host as written, never the address a name resolved to:
+		// that would tell a member what copylab's DNS knows.
+		return failed + host + privateAddressWords + " copylab has paused notifications to it."
 	case errors.As(err, &blocked):
-		return failed + host + " is a link-local or cloud metadata address, which copylab never connects to."
+		return failed + host + " is a link-local or cloud metadata address, which copylab never connects to. copylab has paused notifications to it."
 	case errors.As(err, &answered):
 		switch status, f := failureOf(err); f {
 		case failWebhook:

@@ -14,7 +14,7 @@ import (
 // above the card the browser scrolls to). Other actions keep the flash at
 // the top.
 func TestSiteNotificationsFlashInCard(t *testing.T) {
-	e := newEnv(t)
+	e := newEnvConfig(t, allowPrivateWebhooks) // its receiver is on 127.0.0.1
 	c := e.signIn("owner@example.com")
 	e.app.testSends = nil
 	site := e.site("Shop")

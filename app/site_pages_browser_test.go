@@ -27,8 +27,8 @@ func TestSitePagesInBrowser(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser test")
 	}
-	tab := browsertest.NewTab(t) // skips without Chromium, fails under CI
-	live := serveLive(t)
+	tab := browsertest.NewTab(t)                        // skips without Chromium, fails under CI
+	live := serveLiveChanged(t, allowPrivateWebhooksOn) // its webhook receiver is on 127.0.0.1
 	ctx := context.Background()
 	if _, _, err := AddUser(ctx, live.store, "owner@example.com", "Owner", testPassword); err != nil {
 		t.Fatal(err)

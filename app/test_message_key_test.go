@@ -15,7 +15,7 @@ import (
 // removed one's.
 func TestTestMessageLimitIsPerAccount(t *testing.T) {
 	ctx := context.Background()
-	e := newEnv(t)
+	e := newEnvConfig(t, allowPrivateWebhooks) // its receiver is on 127.0.0.1
 	clock := time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
 	e.app.testSends.now = func() time.Time { return clock }
 	e.app.testSends.epoch = clock
