@@ -100,7 +100,11 @@
   });
   // Signing out forgets the drafts generate.js keeps in this browser
   // (localStorage "copylab.drafts.JOB"): the next person at a shared
-  // computer should not find someone's unsent copy there.
+  // computer should not find someone's unsent copy there. Nor htmx's
+  // snapshots of the pages it swapped ("htmx-history-cache"), which hold
+  // whole pages, briefs and drafts included: htmx 2 keeps them in this
+  // tab's sessionStorage, htmx 1 and earlier copylabs kept them in
+  // localStorage, where they stay until removed.
   document.addEventListener("submit", function (ev) {
     if (!ev.target || ev.target.getAttribute("action") !== "/logout") return;
     try {
@@ -108,9 +112,13 @@
         var k = localStorage.key(i);
         if (k && k.indexOf("copylab.drafts.") === 0) localStorage.removeItem(k);
       }
+      localStorage.removeItem("htmx-history-cache");
     } catch (e) {
       // Storage refused (a privacy mode): nothing was kept either.
     }
+    try {
+      sessionStorage.removeItem("htmx-history-cache");
+    } catch (e) {}
   });
   window.addEventListener("pageshow", function (ev) {
     if (!ev.persisted) return;
