@@ -32,6 +32,10 @@ func readBriefForm(c *fiber.Ctx) views.BriefForm {
 		MaxLength:   c.FormValue("max_length"),
 		BrandVoice:  c.FormValue("brand_voice"),
 		N:           c.FormValue("n"),
+		// The experiment's selector, which the page puts in the form
+		// (briefForm) for the element's guess; a selector is at most
+		// experiments.MaxSelectorLen, so a longer one is none of its.
+		Selector: clipRunes(strings.TrimSpace(c.FormValue("selector")), experiments.MaxSelectorLen),
 	}
 }
 
@@ -51,6 +55,7 @@ func parseBriefForm(f views.BriefForm) (variants.Brief, views.Errors) {
 		MustSay:     briefLines(f.MustSay),
 		MustNotSay:  briefLines(f.MustNotSay),
 		BrandVoice:  strings.TrimSpace(f.BrandVoice),
+		Selector:    f.Selector,
 	}
 	if s := strings.TrimSpace(f.MaxLength); s != "" {
 		n, err := strconv.Atoi(s)
@@ -164,6 +169,7 @@ func briefForm(b variants.Brief) views.BriefForm {
 		MustSay:     strings.Join(b.MustSay, "\n"),
 		MustNotSay:  strings.Join(b.MustNotSay, "\n"),
 		BrandVoice:  b.BrandVoice,
+		Selector:    b.Selector,
 	}
 	if b.MaxLength > 0 {
 		f.MaxLength = strconv.Itoa(b.MaxLength)
@@ -174,10 +180,13 @@ func briefForm(b variants.Brief) views.BriefForm {
 	return f
 }
 
-// savedBrief reads the brief stored with an experiment. A brief stored by
-// an API client may have any shape; what does not fit is ignored.
+// savedBrief reads the brief stored with an experiment, with the
+// experiment's selector, which the stored brief does not hold: a brief
+// that leaves the element to guess is guessed from it and the current
+// copy (variants.Brief.Selector). A brief stored by an API client may
+// have any shape; what does not fit is ignored.
 func savedBrief(e experiments.Experiment) variants.Brief {
-	var b variants.Brief
+	b := variants.Brief{Selector: e.Selector}
 	s := strings.TrimSpace(e.Brief)
 	if s == "" || s == "{}" || !strings.HasPrefix(s, "{") {
 		return b

@@ -212,6 +212,12 @@ func (a *App) jobViewOf(c *fiber.Ctx, e experiments.Experiment, j *genJob) views
 		Room:        roomFor(e),
 		Existing:    max(len(e.Variants)-1, 0),
 	}
+	// The brief left the element to guess: the page says what the guess
+	// was (j.brief is normalized, with the kind guessed), since it sets
+	// the drafts' length limit.
+	if strings.TrimSpace(j.form.ElementKind) == "" {
+		v.GuessedKind = j.brief.ElementKind
+	}
 	if s := sessionOf(c); s != nil {
 		v.CSRF = s.csrf
 	}

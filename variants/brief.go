@@ -39,6 +39,12 @@ type Brief struct {
 	BrandVoice string `json:"brand_voice,omitempty"`
 	// N is how many variants to write, 1 to 10; zero means 5.
 	N int `json:"n,omitempty"`
+	// Selector is the CSS selector of the element the copy is in, when
+	// the caller knows it (the experiment's): Normalize guesses the
+	// element kind from it and the current copy when ElementKind is
+	// empty (see guessElementKind). It belongs to the experiment, not to
+	// what a marketer asks for, so it is no part of the brief's JSON.
+	Selector string `json:"-"`
 }
 
 // FieldHelp describes one brief field for the form: the label, a short
@@ -64,7 +70,7 @@ var BriefFields = []FieldHelp{
 		Help:    "What a visitor should do after reading this copy. One sentence is enough.",
 		Example: "Get visitors to start a free trial"},
 	{Name: "element_kind", Label: "Element",
-		Help:    "Which kind of text this is; it sets the usual length and shape of the drafts.",
+		Help:    "Which kind of text this is; it sets the usual length and shape of the drafts. Left to guess, copylab goes by the experiment’s element and the current copy.",
 		Example: "headline, subheadline, button, paragraph"},
 	{Name: "product", Label: "Product or offer",
 		Help:    "The product, service or offer the copy is about, in a few words.",
@@ -156,9 +162,10 @@ func kindInfo(kind string) (shape, int) {
 }
 
 // Normalize trims every field, drops empty and repeated list items, and
-// fills the defaults: five variants, English, a headline (or a paragraph
-// when the current copy is long), and the element's usual max length —
-// widened to the current copy's length so the control itself would fit.
+// fills the defaults: five variants, English, the element kind guessed
+// from the selector and the current copy (see guessElementKind), and the
+// element's usual max length — widened to the current copy's length so
+// the control itself would fit.
 // It is idempotent, so the app can store the normalized brief and pass it
 // back later unchanged.
 func (b Brief) Normalize() Brief {
@@ -177,10 +184,7 @@ func (b Brief) Normalize() Brief {
 		kind = alias
 	}
 	if kind == "" {
-		kind = "headline"
-		if utf8.RuneCountInString(b.CurrentCopy) > 160 {
-			kind = "paragraph"
-		}
+		kind = guessElementKind(strings.TrimSpace(b.Selector), b.CurrentCopy)
 	}
 	b.ElementKind = kind
 

@@ -30,7 +30,7 @@ var offlineBriefs = []struct {
 		CurrentCopy: "Project management", MaxLength: 20}},
 	{"max length 10 button", Brief{Product: "Acme", Goal: "sign up", CurrentCopy: "Register", ElementKind: "button", MaxLength: 10}},
 	{"banned words the patterns use", Brief{Product: "Acme", Audience: "marketers", Goal: "start a free trial", CurrentCopy: "Try Acme free",
-		MustNotSay: []string{"free", "now", "today", "start", "see", "ready", "how", "get", "why", "join"}}},
+		MustNotSay: []string{"free", "now", "today", "start", "see", "ready", "how", "get", "why", "join"}, ElementKind: "headline"}},
 	{"banned word inside the product", Brief{Product: "Free Flow Yoga", Audience: "beginners", Goal: "book a class", CurrentCopy: "Book your first class",
 		MustNotSay: []string{"free"}, ElementKind: "headline"}},
 	{"formal paragraph with must-say", Brief{Product: "Acme CRM", Audience: "sales teams", Goal: "sign up",

@@ -33,7 +33,11 @@ type BriefForm struct {
 	MaxLength   string
 	BrandVoice  string
 	N           string
-	Errors      Errors
+	// Selector is the experiment's element selector, sent back with the
+	// form for guessing the element kind when the form leaves it to
+	// guess (variants.Brief.Selector); it is not a field a person types.
+	Selector string
+	Errors   Errors
 }
 
 // LLMInfo says which generator writes the drafts, for the generation page
@@ -131,6 +135,10 @@ type GenerateJob struct {
 	LongLimit int
 	Room      int
 	Existing  int // the experiment's variants besides the original, for the split
+	// GuessedKind is the element kind copylab guessed for these drafts
+	// when their brief left it to guess ("button"), which sets their
+	// length limit; "" when the brief chose one.
+	GuessedKind string
 }
 
 // Announcement is what a screen reader hears when this state of the
@@ -445,6 +453,16 @@ func briefField(p GeneratePage, name, value string) Field {
 func numberField(f Field) Field {
 	f.InputMode = "numeric"
 	return f
+}
+
+// guessedKind is the element kind to show as guessed beside the brief's
+// Element: the drafts' guess, while the form still leaves the kind to
+// guess.
+func guessedKind(p GeneratePage) string {
+	if p.Job == nil || strings.TrimSpace(p.Brief.ElementKind) != "" {
+		return ""
+	}
+	return p.Job.GuessedKind
 }
 
 // commonKinds are the element kinds the form offers; the library knows a
