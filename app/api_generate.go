@@ -99,6 +99,9 @@ func (a *App) apiExperimentGenerate(c *fiber.Ctx) error {
 	b := savedBrief(e)
 	if in.Brief != nil {
 		b = *in.Brief
+		// The element is the experiment's: a brief of the call's own
+		// carries no selector, and the element kind's guess reads it.
+		b.Selector = e.Selector
 	}
 	// The control is the page's current copy: without a brief of this
 	// call's own, it wins over the saved brief's, which is stale once the

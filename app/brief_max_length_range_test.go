@@ -11,7 +11,7 @@ import (
 )
 
 // briefMaxLengthRange is the one sentence for a max length out of range.
-const briefMaxLengthRange = "Set a max length between 10 and 1000 characters, or leave it empty (copylab keeps each variant under 1000 characters)."
+const briefMaxLengthRange = "Set a max length between 10 and 1000 characters, or leave it empty (copylab keeps each variant to at most 1000 characters)."
 
 // TestBriefMaxLengthOneRange: every max length copylab cannot use gets
 // the same sentence, which gives the range it takes, on the drafting page

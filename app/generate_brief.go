@@ -95,7 +95,7 @@ func briefLines(s string) []string {
 // maxLengthRange is the one sentence for a max length copylab cannot
 // use. The library takes up to variants.MaxMaxLength, but a variant is at
 // most experiments.MaxCopyLen characters, so that is the range's top.
-var maxLengthRange = fmt.Sprintf("Set a max length between %d and %d characters, or leave it empty (copylab keeps each variant under %d characters).",
+var maxLengthRange = fmt.Sprintf("Set a max length between %d and %d characters, or leave it empty (copylab keeps each variant to at most %d characters).",
 	variants.MinMaxLength, experiments.MaxCopyLen, experiments.MaxCopyLen)
 
 // checkBrief is the library's check of a brief plus the app's own limits:

@@ -116,4 +116,13 @@ func TestElementGuessThroughTheAPI(t *testing.T) {
 		t.Fatalf("status %d: %v", resp.StatusCode, out)
 	}
 	wantContains(t, llm.lastRequest(), "Write 2 variants of the button (a short call to action)", "Each variant: at most 30 characters")
+
+	// A brief of the call's own carries no selector: the experiment's
+	// element still decides, over copy that would read as a headline.
+	resp, out = e.api(http.MethodPost, "/api/v1/experiments/"+x.ID+"/generate", token,
+		`{"n":2,"brief":{"current_copy":"Our bikes for every road","goal":"Get visitors to book a test ride"}}`)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("status %d with a brief of its own: %v", resp.StatusCode, out)
+	}
+	wantContains(t, llm.lastRequest(), "variants of the button (a short call to action)")
 }

@@ -56,6 +56,7 @@ func (a *App) generateStart(c *fiber.Ctx) error {
 	f := readBriefForm(c)
 	p.Brief = f
 	b, own := parseBriefForm(f)
+	b.Selector = e.Selector // the element is the experiment's, whatever the form carried
 	if fe := checkBrief(b, p.Room); len(fe) > 0 || len(own) > 0 {
 		p.Brief.Errors = briefErrors(own, fe)
 		showPrev()

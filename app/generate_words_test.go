@@ -105,7 +105,7 @@ func TestGenerateWordsDraftsAndVariants(t *testing.T) {
 	bad.Set("n", "eleven")
 	bad.Set("max_length", "1200")
 	_, body := g.c.hx(http.MethodPost, g.base, bad)
-	checkWords(t, "a brief with errors", body, "Ask for between 1 and 10 drafts.", "copylab keeps each variant under 1000 characters")
+	checkWords(t, "a brief with errors", body, "Ask for between 1 and 10 drafts.", "copylab keeps each variant to at most 1000 characters")
 	bad = g.brief(10)
 	_, body = g.c.hx(http.MethodPost, g.base, bad)
 	checkWords(t, "a brief asking for too many", body, "This experiment has room for 9 more variants")
