@@ -22,11 +22,13 @@ func pinnedOnPage(t *testing.T, c *client, siteID string) string {
 	return m[1]
 }
 
-// pinnedHelp is the words of the site page's "Pin a version instead".
+// pinnedHelp is the words of the site page's "Pin a version instead"
+// (its own disclosure, #pin, not the install help it sits in once the
+// tag is installed).
 func pinnedHelp(t *testing.T, body string) string {
 	t.Helper()
 	nodes := findAll(parseHTML(t, body), func(n *xhtml.Node) bool {
-		return n.Data == "details" && strings.Contains(textOf(n), "Pin a version instead")
+		return n.Data == "details" && attrOf(n, "id") == "pin" && strings.Contains(textOf(n), "Pin a version instead")
 	})
 	if len(nodes) != 1 {
 		t.Fatalf("%d pinned tag sections on the site page", len(nodes))
