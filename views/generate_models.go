@@ -437,10 +437,15 @@ type LLMTestResult struct {
 }
 
 // briefField builds the form field of one brief field, with its help and
-// example from the generation library.
+// example from the generation library. The brief's words (the page's
+// copy, what it must say, the product, the voice) are in whatever
+// language the site is, so each field takes its direction from its own
+// text (dir="auto"), as the drafts' boxes do: Arabic typed into one reads
+// from the right, with or without the page's script.
 func briefField(p GeneratePage, name, value string) Field {
 	h := p.Help[name]
-	f := Field{Name: name, Label: h.Label, Value: value, Help: h.Help, Errors: p.Brief.Errors, Required: h.Required}
+	f := Field{Name: name, Label: h.Label, Value: value, Help: h.Help, Errors: p.Brief.Errors, Required: h.Required,
+		Dir: "auto"}
 	if h.Required {
 		f.Label += " (required)"
 	}
@@ -450,8 +455,11 @@ func briefField(p GeneratePage, name, value string) Field {
 	return f
 }
 
+// numberField makes f a field for a whole number, which has no direction
+// of its own to take.
 func numberField(f Field) Field {
 	f.InputMode = "numeric"
+	f.Dir = ""
 	return f
 }
 

@@ -375,22 +375,10 @@
     });
   }
 
-  // The brief's fields hold copy too (the page's current copy, what it
-  // must say), in whatever language the site is: each takes its
-  // direction from its own text, as the drafts' boxes do (dir="auto" in
-  // views/generate.templ), so Arabic reads from the right. They come
-  // from the app's shared field components, which set no direction.
-  function autoDir() {
-    document.querySelectorAll("#brief-form textarea:not([dir]), #brief-form input[type=text]:not([dir])").forEach(function (el) {
-      el.setAttribute("dir", "auto");
-    });
-  }
-
   // init brings the counts and the approve button up to date in fresh
   // content: the page, and every fragment htmx swaps in (a finished
   // generation, a rewritten draft).
   function init(root) {
-    autoDir();
     showLive(root);
     tick();
     countDown();
