@@ -234,6 +234,11 @@ type genJob struct {
 	// retryAt: the progress says so while it waits (retryProgressLocked).
 	retry   variants.Retry
 	retryAt time.Time
+	// ended is when the generation ended, on copylab's clock: a failure
+	// the model service asked a wait after counts the wait from then
+	// (retryLeft). Zero for a job restored after a restart, whose wait
+	// the new process does not keep.
+	ended time.Time
 	// keptTouch is the last time the database was told the job was
 	// looked at (genKeepTouchEvery).
 	keptTouch time.Time
@@ -825,11 +830,12 @@ func (j *genJob) lastTouched() time.Time {
 	return j.touched
 }
 
-// finish records the outcome of the generation.
-func (j *genJob) finish(res variants.Result, err error) {
+// finish records the outcome of the generation, which ended at at.
+func (j *genJob) finish(res variants.Result, err error, at time.Time) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	defer close(j.done)
+	j.ended = at
 	j.answeredBy = res.Model
 	j.dropped = slices.Clone(res.Dropped)
 	j.notes = slices.Clone(res.Notes)
@@ -931,7 +937,7 @@ func (a *App) startGeneration(j *genJob) error {
 		} else if err != nil {
 			a.logLLMFailure("generate", j.expID, err)
 		}
-		j.finish(res, err)
+		j.finish(res, err, a.now())
 		a.genJobs.supersede(j)
 		a.genJobs.keep(j) // its drafts, or its failure
 	}()

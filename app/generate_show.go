@@ -230,6 +230,7 @@ func (a *App) jobViewOf(c *fiber.Ctx, e experiments.Experiment, j *genJob) views
 	}
 	if j.err != nil {
 		v.Error, v.ErrorCode, v.RetryAfter = failureParts(j.err)
+		v.TryAgainLeft = tryAgainLeft(v.RetryAfter, j.ended, a.now())
 	}
 	now := a.now()
 	for i := range j.drafts {
@@ -262,6 +263,19 @@ func failureParts(err error) (msg, code string, retryAfter int) {
 		}
 	}
 	return msg, code, retryAfter
+}
+
+// tryAgainLeft is what is left at now of the wait of retryAfter seconds
+// a failure that ended at ended asked for (failureParts), or 0. The
+// generator refuses a set of drafts until the wait is over (variants'
+// askAfter), counted from the same moment, so the failure's Try again
+// waits it out on the page. A job restored after a restart has no end
+// time: the new process keeps no wait, and there is none to show.
+func tryAgainLeft(retryAfter int, ended, now time.Time) time.Duration {
+	if retryAfter <= 0 || ended.IsZero() {
+		return 0
+	}
+	return max(ended.Add(time.Duration(retryAfter)*time.Second).Sub(now), 0)
 }
 
 // cardView is draft i of a job as a card.

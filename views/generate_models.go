@@ -121,6 +121,10 @@ type GenerateJob struct {
 	Error       string // the failure, as one sentence
 	ErrorCode   string
 	RetryAfter  int // seconds the model service asked to wait; 0 when it did not say
+	// TryAgainLeft is what was left of that wait when the failure was
+	// drawn, 0 when none is: a try before it is over is only refused, so
+	// Try again waits it out (generate.js counts it down).
+	TryAgainLeft time.Duration
 	// PreviousURL is the page of the drafts this brief was to replace,
 	// kept as they were: a failed brief offers the way back to them. ""
 	// when there are none.

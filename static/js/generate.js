@@ -108,13 +108,34 @@
     if (s < 90) return s + " seconds";
     return Math.floor((s + 59) / 60) + " minutes";
   }
+  //
+  // A failed set of drafts the model service asked a wait after counts
+  // it down too, beside its Try again button (data-try-again-wait, the
+  // note's id in the button's aria-describedby): the server would only
+  // refuse a try before the wait is over, so the button is disabled
+  // until then, the time left shown, and enabled, the note gone, once it
+  // is. Without this script the button stays enabled, the note hidden,
+  // and the server's refusal says how long is left.
   function countDown() {
     document.querySelectorAll("[data-retry-ms]").forEach(function (el) {
       if (el.copylabRetryAt === undefined) {
         el.copylabRetryAt = now() + (parseInt(el.getAttribute("data-retry-ms"), 10) || 0);
       }
-      var text = waitText(Math.ceil((el.copylabRetryAt - now()) / 1000));
+      var left = el.copylabRetryAt - now();
+      var text = waitText(Math.ceil(left / 1000));
       if (el.textContent !== text) el.textContent = text;
+      var note = el.closest("[data-try-again-wait]");
+      var btn = note && document.querySelector('[aria-describedby="' + note.id + '"]');
+      if (!btn) return;
+      if (left > 0) {
+        note.hidden = false;
+        btn.disabled = true;
+        return;
+      }
+      // Over: the note goes, and with it the button's description.
+      note.hidden = true;
+      btn.disabled = false;
+      btn.removeAttribute("aria-describedby");
     });
   }
   setInterval(countDown, 1000);
