@@ -9,9 +9,10 @@ import (
 	xhtml "golang.org/x/net/html"
 )
 
-// countryNote is the start of what the Country segment says when no
-// visitor's country is known.
-const countryNote = "copylab knows no visitor’s country yet: it reads it from a header your CDN or proxy sets"
+// countryNote is the start of what the Country segment tells whoever
+// runs copylab when no visitor's country is known (the plain sentence
+// before it is TestResultsCountryPlainFirst's).
+const countryNote = "copylab reads a visitor’s country from a header your CDN or proxy sets"
 
 // TestResultsCountryAllUnknown: with no country header and no GeoIP
 // database, every visitor's country is unknown; the Country segment then
@@ -60,7 +61,7 @@ func TestResultsCountrySomeKnown(t *testing.T) {
 		Rates: map[string]float64{"control": 0.1, "b": 0.12}})
 	_, body := c.get("/experiments/" + x.ID + "/results")
 	country := find1(t, parseHTML(t, body), "seg-country")
-	if strings.Contains(textOf(country), "knows no visitor’s country") {
+	if strings.Contains(textOf(country), "does not know visitors’ countries") {
 		t.Error("the Country segment says no country is known")
 	}
 	if rows := findAll(country, func(n *xhtml.Node) bool { return n.Data == "tr" }); len(rows) < 3 {
