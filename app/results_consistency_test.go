@@ -346,7 +346,7 @@ func TestResultsPausedTimeIsNotRunning(t *testing.T) {
 			if tc.pausedNow {
 				ran = "of running, now paused"
 			}
-			wantStat := fmt.Sprintf("%ddays %s not counting %d %s paused", int(tc.running), ran, int(tc.paus), plural(int(tc.paus), "day", "days"))
+			wantStat := fmt.Sprintf("%ddays %s time paused (%d %s) left out", int(tc.running), ran, int(tc.paus), plural(int(tc.paus), "day", "days"))
 			if !containsString(stat, wantStat) {
 				t.Errorf("stats %q, want %q", stat, wantStat)
 			}

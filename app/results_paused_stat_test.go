@@ -84,7 +84,7 @@ func TestResultsRunTimeStatTense(t *testing.T) {
 		want string
 	}{
 		{"running", nil, "3 days running"},
-		{"paused", pauseSince, "2 days of running, now paused not counting 1 day paused"},
+		{"paused", pauseSince, "2 days of running, now paused time paused (1 day) left out"},
 		{"stopped", stopTest, "3 days of running"},
 		{"shipped", shipTest, "3 days of running"},
 	} {

@@ -109,21 +109,23 @@ func TestH6PValueTwoSignificantDigits(t *testing.T) {
 }
 
 // TestH6PausedTimeInWords: a paused test's stat read "not counting <1
-// hour paused". The time paused is in words in that sentence.
+// hour paused", then "not counting under an hour paused", both hard to
+// parse under "<1 hour of running, now paused". It says plainly that the
+// time paused, in words, is left out.
 func TestH6PausedTimeInWords(t *testing.T) {
 	for _, tt := range []struct {
 		paused float64
 		want   string
 	}{
-		{0.01, "not counting under an hour paused"},
-		{0.2, "not counting 4 hours paused"},
-		{2.5, "not counting 2 days paused"},
+		{0.01, "time paused (under an hour) left out"},
+		{0.2, "time paused (4 hours) left out"},
+		{2.5, "time paused (2 days) left out"},
 	} {
 		doc, _ := renderDoc(t, ResultsPanel(Results{Status: "paused", Days: 0.02, DaysPaused: tt.paused,
 			Verdict: Verdict{Status: "not_enough_data", Text: "…"}}))
 		var got []string
 		for _, n := range find(doc, byClass("stat-label")) {
-			if s := text(n); strings.HasPrefix(s, "not counting") {
+			if s := text(n); strings.HasPrefix(s, "time paused") {
 				got = append(got, s)
 			}
 		}
