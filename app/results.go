@@ -645,7 +645,12 @@ func (r *resultsReport) makePlan() resultsPlan {
 	p.baseRate = r.an.Variants[0].Rate
 	p.perVariant = planNeed(r.arms, r.threshold)
 	if p.perVariant == 0 {
-		if p.baseRate >= 1 {
+		switch {
+		case p.baseRate >= 1 && r.an.Variants[0].Exposures < stats.MinExposures:
+			// One visitor who converted is no sign of an original that
+			// always converts: too few to tell, as the verdict says.
+			p.text = "Too few visitors yet, so no estimate of how long the test needs."
+		case p.baseRate >= 1:
 			p.text = "The original converts every visitor, so there is no estimate of how long the test needs."
 		}
 		return p
