@@ -61,10 +61,15 @@ const (
 )
 
 // Normalize trims a site's fields and fills defaults; the domain is
-// SiteDomain's.
+// SiteDomain's, unless it has a user name or a fragment (domainExtra),
+// which it keeps as typed, for Validate to refuse.
 func (s Site) Normalize() Site {
 	s.Name = strings.TrimSpace(s.Name)
-	s.Domain = SiteDomain(s.Domain)
+	if domainExtra(s.Domain) != "" {
+		s.Domain = strings.TrimSpace(s.Domain)
+	} else {
+		s.Domain = SiteDomain(s.Domain)
+	}
 	s.BrandVoice = strings.TrimSpace(s.BrandVoice)
 	if s.HideTimeoutMS == 0 {
 		s.HideTimeoutMS = 1000
@@ -89,9 +94,11 @@ func (s Site) Normalize() Site {
 // sees. siteIDNA maps it as browsers do; UnicodeDomain shows it back.
 //
 // Every way a site is created or updated (the form, the API, the demo)
-// stores this, through Normalize. What is not a host at all, or a name
-// IDNA refuses, is returned cut at its path, in lower case, for Validate
-// to refuse.
+// stores this, through Normalize, which first keeps a domain with a user
+// name or a fragment after its host as typed, for Validate to refuse
+// (domainExtra): this would drop them, and read a different host than
+// its owner did. What is not a host at all, or a name IDNA refuses, is
+// returned cut at its path, in lower case, for Validate to refuse.
 func SiteDomain(raw string) string {
 	d := strings.TrimSpace(raw)
 	ref := d
@@ -130,6 +137,34 @@ func SiteDomain(raw string) string {
 		host += ":" + port
 	}
 	return host
+}
+
+// domainExtra says what a typed domain holds that is no part of a site's
+// address but would change which one SiteDomain reads, with the sentence
+// Validate refuses it with, or "": a user name, whose "@" makes
+// shop.example@evil.example the address of evil.example to a URL parser
+// and of shop.example to a person, or a fragment straight after the host,
+// which a person may read as part of the name (shop.example#@evil).
+// Either way the domain stored would not be the one its owner read;
+// copylab says what to leave out instead of picking one. A pasted URL's
+// path, query and a fragment after them are only cut off, as SiteDomain
+// says: an "@" or a "#" there leaves no doubt which host it is on.
+func domainExtra(raw string) string {
+	d := strings.TrimSpace(raw)
+	if i := strings.Index(d, "//"); i >= 0 && !strings.ContainsAny(d[:i], "/?#") {
+		d = d[i+2:] // the scheme's, not a path's
+	}
+	authority, end := d, ""
+	if i := strings.IndexAny(d, "/?#"); i >= 0 {
+		authority, end = d[:i], d[i:]
+	}
+	switch {
+	case strings.Contains(authority, "@"):
+		return "Leave out the user name and the “@”: enter only the site's domain, such as example.com."
+	case strings.HasPrefix(end, "#"):
+		return "Leave out the “#” and what follows it: enter only the site's domain, such as example.com."
+	}
+	return ""
 }
 
 // SiteScheme is the scheme the experiment pages' QA links open a site's
@@ -329,6 +364,8 @@ func (s Site) Validate() ValidationError {
 	switch {
 	case s.Domain == "":
 		v.add("domain", "required", "Enter the site's domain, such as example.com.")
+	case domainExtra(s.Domain) != "":
+		v.add("domain", "invalid_domain", "%s", domainExtra(s.Domain))
 	case domainTooLong(s.Domain) != "":
 		// hostnameRe would only say "no spaces or paths", which is not
 		// the problem.
