@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -48,7 +49,15 @@ func (a *App) generateShow(c *fiber.Ctx) error {
 	}
 	if id := c.Query("job"); id != "" {
 		if j, ok := a.genJobs.get(id, e.ID, person); ok {
-			show(j)
+			if n, ok := a.runningOver(j); ok {
+				// Back, or a reload of a page left open, while a newer
+				// brief of theirs is written: its progress, with these
+				// drafts below it (jobView), which its drafts will replace,
+				// rather than these alone as if nothing were coming.
+				show(n)
+			} else {
+				show(j)
+			}
 		} else if added, ok := a.genJobs.addedSentence(id, e.ID, person); ok {
 			p.Added = added
 		} else if replaced, hadDrafts := a.genJobs.wasReplaced(id, e.ID, person); replaced {
@@ -175,19 +184,94 @@ func jobForm(j *genJob) views.BriefForm {
 
 // jobView is a job as the page shows it. Errors of the approve form come
 // separately (approveErrors).
+//
+// A running brief comes with the drafts it will replace (Previous),
+// which the registry keeps until its drafts are there: the page shows
+// them below the progress, labelled, and the progress's poll carries
+// their id (previousPollURL), so that its last answer says what became
+// of them (polledJobView). The registry's lock comes before j.mu
+// (genRegistry), so it is asked for after jobViewOf let go of j.mu.
 func (a *App) jobView(c *fiber.Ctx, e experiments.Experiment, j *genJob) views.GenerateJob {
 	v := a.jobViewOf(c, e, j)
-	if v.State == jobFailed || v.State == jobDone && len(v.Drafts) == 0 {
-		// A brief that failed, or that ended with no draft to show (each
-		// one repeated copy the experiment has), replaced nothing
-		// (genRegistry.supersede): it offers the way back to the earlier
-		// drafts, also when "Draft copy with AI" opens it as the latest.
-		// The registry's lock comes before j.mu (genRegistry), so it is
-		// asked for after jobViewOf let go of j.mu; and not on every
-		// poll of a running job, which would queue behind the registry.
-		v.PreviousURL = a.previousDraftsURL(e.ID, j)
+	a.endedView(e, j, &v)
+	if v.State == jobRunning {
+		if p, ok := a.genJobs.previousOf(j); ok {
+			pv := a.jobViewOf(c, e, p)
+			v.Previous = &pv
+			v.StatusURL = previousPollURL(v.StatusURL, p.id)
+		}
 	}
 	return v
+}
+
+// polledJobView is j as its progress's poll answers it. It asks the
+// registry nothing while j runs (a poll a second would queue behind its
+// lock), and keeps the id of the previous drafts the page shows below
+// the progress (the poll's ?previous=) for the next poll. Once j is
+// done, it says what became of those drafts (PreviousEnd): they go when
+// j's drafts took their place, or when they are gone otherwise (added
+// from another tab, or j was itself replaced by a newer brief, whose
+// page is where they now show); else they stay, and say why, and the
+// failure's way back to them (PreviousURL) is not offered: they are
+// right below.
+func (a *App) polledJobView(c *fiber.Ctx, e experiments.Experiment, j *genJob) views.GenerateJob {
+	v := a.jobViewOf(c, e, j)
+	prev := c.Query("previous")
+	if v.State == jobRunning {
+		if prev != "" {
+			v.StatusURL = previousPollURL(v.StatusURL, prev)
+		}
+		return v
+	}
+	a.endedView(e, j, &v)
+	if prev == "" {
+		return v
+	}
+	_, kept := a.genJobs.get(prev, e.ID, j.person)
+	if !kept || v.State == jobDone && len(v.Drafts) > 0 || v.ErrorCode == "job_replaced" {
+		// j's drafts replace them (supersede, which may not have run
+		// yet when this poll came), or they are gone.
+		v.PreviousEnd = views.PreviousReplaced
+	} else {
+		v.PreviousEnd, v.PreviousURL = views.PreviousKept, ""
+	}
+	return v
+}
+
+// endedView adds to the view v of j, once j is done, the way back to the
+// drafts it did not replace: a brief that failed, or that ended with no
+// draft to show (each one repeated copy the experiment has), replaced
+// nothing (genRegistry.supersede), and offers them, also when "Draft
+// copy with AI" opens it as the latest.
+func (a *App) endedView(e experiments.Experiment, j *genJob, v *views.GenerateJob) {
+	if v.State == jobFailed || v.State == jobDone && len(v.Drafts) == 0 {
+		v.PreviousURL = a.previousDraftsURL(e.ID, j)
+	}
+}
+
+// previousPollURL is the progress's poll address statusURL, saying that
+// the page shows the drafts of the job prevID below the progress.
+func previousPollURL(statusURL, prevID string) string {
+	return statusURL + "?previous=" + url.QueryEscape(prevID)
+}
+
+// runningOver is the person's newer brief being written over j, when j
+// holds the drafts that brief's will replace (previousOf).
+func (a *App) runningOver(j *genJob) (*genJob, bool) {
+	n, ok := a.genJobs.latest(j.expID, j.person)
+	if !ok || n == j {
+		return nil, false
+	}
+	n.mu.Lock()
+	running := n.state == jobRunning
+	n.mu.Unlock()
+	if !running {
+		return nil, false
+	}
+	if p, ok := a.genJobs.previousOf(n); !ok || p != j {
+		return nil, false
+	}
+	return n, true
 }
 
 // jobViewOf is jobView without the way back to earlier drafts.

@@ -29,10 +29,16 @@ func (a *App) generateStatus(c *fiber.Ctx) error {
 	if !ok {
 		// Polling must end even when the job is gone (expired, replaced,
 		// or added from another tab): answer a final state, not a 404
-		// htmx ignores.
-		return render(c, views.GenerationStatus(a.goneJob(c.Params("job"), e.ID, p)))
+		// htmx ignores. Previous drafts shown below its progress go too:
+		// what took their place is on the generation page, where it
+		// points.
+		v := a.goneJob(c.Params("job"), e.ID, p)
+		if c.Query("previous") != "" {
+			v.PreviousEnd = views.PreviousReplaced
+		}
+		return render(c, views.GenerationStatus(v))
 	}
-	return render(c, views.GenerationStatus(a.jobView(c, e, j)))
+	return render(c, views.GenerationStatus(a.polledJobView(c, e, j)))
 }
 
 // generateDraft answers GET /experiments/:id/generate/jobs/:job/drafts/:n,

@@ -129,6 +129,16 @@ type GenerateJob struct {
 	// kept as they were: a failed brief offers the way back to them. ""
 	// when there are none.
 	PreviousURL string
+	// Previous is the set of drafts this brief's drafts will take the
+	// place of, while the brief is written: kept until then, and shown
+	// below the progress, labelled so. nil when there is none, and once
+	// the brief is done.
+	Previous *GenerateJob
+	// PreviousEnd is set in the last poll of a brief whose page shows
+	// previous drafts below its progress: what became of them,
+	// PreviousReplaced (the page takes them away) or PreviousKept (they
+	// stay, and say so). "" otherwise.
+	PreviousEnd string
 	Drafts      []DraftCard
 	Dropped     []DroppedDraft
 	Notes       []string
@@ -144,6 +154,22 @@ type GenerateJob struct {
 	// length limit; "" when the brief chose one.
 	GuessedKind string
 }
+
+// What became of the previous drafts shown below a brief's progress, once
+// the brief is done (GenerateJob.PreviousEnd).
+const (
+	PreviousReplaced = "replaced" // its drafts took their place, or they are gone otherwise
+	PreviousKept     = "kept"     // it brought none to take their place
+)
+
+// What the previous drafts below a brief's progress say of themselves:
+// while it is written, and once it ended without taking their place.
+// Adding them works as anywhere (it does not stop the new brief), and
+// this is the place to say so: the new drafts come anyway.
+const (
+	previousRunningNote = "These are your previous drafts, kept as you left them while your new brief is written. Once its drafts are ready they take the place of these: to keep any of these, tick them and add them to the experiment now. Adding them does not stop the new brief."
+	previousKeptNote    = "Your new brief brought no drafts to replace these, so they stay as you left them."
+)
 
 // Announcement is what a screen reader hears when this state of the
 // generation is swapped into the page: the progress, the failure, or how
