@@ -588,7 +588,7 @@ func InviteGone(p Page) templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 38, "<div class=\"error-page\"><h1>This invite link no longer works</h1><p>Invite links work once, for a few days, and a new invite replaces the one before.</p><p>Ask the person who invited you for a new link.</p></div>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 38, "<div class=\"error-page\"><h1>This invite link no longer works</h1><p>Invite links work once, for 7 days, and a new invite replaces the one before.</p><p>Ask the person who invited you for a new link.</p></div>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
