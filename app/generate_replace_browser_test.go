@@ -115,9 +115,15 @@ func newSet(t *testing.T, r *rewriteTab, sel, prev, what string) {
 	r.do(chromedp.Click(chromedp.CSS(sel)))
 	step, cancel := context.WithTimeout(r.tab, 30*time.Second)
 	defer cancel()
+	// The new set is in, and htmx has taken up the brief's form that came
+	// with it (its initHash): a click before that, in the few
+	// milliseconds of the swap's settling, sends the form without htmx,
+	// as a browser without scripts would, which is another test's path.
 	if _, err := chromedp.Run(step, chromedp.Poll[bool](`(() => {
 		const f = document.querySelector('#generation[data-state="done"] #drafts-form');
-		return !!f && f.getAttribute("data-job") !== `+strconv.Quote(prev)+`;
+		const b = document.querySelector('#brief-form');
+		const d = b && b['htmx-internal-data'];
+		return !!f && f.getAttribute("data-job") !== `+strconv.Quote(prev)+` && !!d && !!d.initHash;
 	})()`, chromedp.WithPollingTimeout(20*time.Second))); err != nil {
 		t.Fatalf("%s wrote no new drafts: %v; page: %s", what, err, browsertest.PageState(r.tab))
 	}
