@@ -192,10 +192,10 @@ type RecordingsPage struct {
 
 // RecordingSession is one recorded session in the list.
 type RecordingSession struct {
-	At        time.Time
-	Variant   string // label
-	Index     int    // the variant's colour
-	Link RecordingLink
+	At      time.Time
+	Variant string // label
+	Index   int    // the variant's colour
+	Link    RecordingLink
 	// More are the links of the visitor's other recordings (another
 	// recorder's, an earlier visit's): the list shows a visitor once.
 	More      []RecordingLink
