@@ -61,7 +61,7 @@ func TestStartAsksFirst(t *testing.T) {
 		}
 		return got[0]
 	}
-	const asks = "Start this test? Within a minute, visitors are split Original 50% / Variant B 50%. " +
+	const asks = "Start this experiment? Within a minute, visitors are split Original 50% / Variant B 50%. " +
 		"Variants cannot be edited after this, nor can the page, element or goal."
 
 	x := e.experiment(site.ID, "Hero")

@@ -21,7 +21,7 @@ func TestExperimentDeletePages(t *testing.T) {
 	wantStatus(t, resp, http.StatusNoContent, "")
 
 	_, body := c.get("/experiments/" + x.ID)
-	wantContains(t, body, "A running test cannot be deleted: stop it first.")
+	wantContains(t, body, "A running experiment cannot be deleted: stop it first.")
 	wantNotContains(t, body, "/experiments/"+x.ID+"/delete")
 	resp, _ = c.post("/experiments/"+x.ID+"/delete", nil)
 	wantStatus(t, resp, http.StatusSeeOther, "")

@@ -60,7 +60,7 @@ func TestExperimentTagNotSeen(t *testing.T) {
 			setup:   func(*env, experiments.Site, experiments.Experiment) {},
 			warning: draftWarning,
 			notice:  draft + check,
-			asks:    "Start this test? copylab has not seen the tag on Shop yet. Once your pages load it, " + split,
+			asks:    "Start this experiment? copylab has not seen the tag on Shop yet. Once your pages load it, " + split,
 		},
 		{
 			name: "draft, tag loaded on the site",
@@ -68,7 +68,7 @@ func TestExperimentTagNotSeen(t *testing.T) {
 				e.fetchTag("/s/"+site.Key+".js", http.StatusOK, "Referer", "https://shop.example/pricing")
 			},
 			notice: draft + "The tag was last seen on https://shop.example just now. " + check,
-			asks:   "Start this test? Within a minute, " + split,
+			asks:   "Start this experiment? Within a minute, " + split,
 		},
 		{
 			name: "draft, tag loaded by a request that named no page",
@@ -77,7 +77,7 @@ func TestExperimentTagNotSeen(t *testing.T) {
 			},
 			notice: draft + "The tag was fetched just now, by a request that named no page: a tool such as curl, " +
 				"or a page whose Referrer-Policy hides it. " + check,
-			asks: "Start this test? copylab has not seen the tag on Shop yet. Once your pages load it, " + split,
+			asks: "Start this experiment? copylab has not seen the tag on Shop yet. Once your pages load it, " + split,
 		},
 		{
 			name: "draft, events only",
@@ -88,7 +88,7 @@ func TestExperimentTagNotSeen(t *testing.T) {
 				}
 			},
 			notice: draft + "The site’s last event arrived just now. " + check,
-			asks:   "Start this test? Within a minute, " + split,
+			asks:   "Start this experiment? Within a minute, " + split,
 		},
 		{
 			name:    "running without visitors, tag never seen",

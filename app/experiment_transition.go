@@ -264,7 +264,8 @@ func elsewhere(e, other experiments.Experiment) string {
 // draft's notice (views.tagNotSeen) has the link to the install card.
 func startConfirm(e experiments.Experiment, o elementOthers, siteName string, tag views.TagStatus) string {
 	split := splitWords(e.Variants)
-	q, when := "Start this test? ", "Within a minute, "
+	// "experiment", as Stop's question and the page's cards say it.
+	q, when := "Start this experiment? ", "Within a minute, "
 	if !tag.PageSeen() {
 		q, when = q+"copylab has not seen the tag on "+siteName+" yet. ", "Once your pages load it, "
 	}
