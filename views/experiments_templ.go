@@ -4626,19 +4626,13 @@ func controlKey(p ExperimentPage) string {
 	return ""
 }
 
-// shipStanding is where the verdict leaves a variant, short for its
-// button ("the winner", "leads so far") and as a sentence for its
-// question. leads says the verdict backs its lead (the primary button);
-// against that shipping it goes against the verdict (another variant won,
-// or the original did). A verdict called only as probable (Unsure) is
-// not called flatly here either: "the likely winner", with what its
-// interval still allows.
 // unsureWhy is the verdict's doubt about a likely winner, as the
 // verdict's sentence words it: an interval that still includes no gain;
 // else a lift too small to matter (its whole interval under the
 // practical threshold); else a best guess under the threshold that could
 // be more; else, the lift past the threshold, that one of several new
-// versions can look best by chance (its adjusted p-value).
+// versions can look best by chance (the verdict quotes its adjusted
+// p-value; the button's question only names the doubt).
 func unsureWhy(p ExperimentPage, row ResultRow) string {
 	limit := p.Results.Threshold
 	switch {
@@ -4652,6 +4646,13 @@ func unsureWhy(p ExperimentPage, row ResultRow) string {
 	return "with " + strconv.Itoa(len(p.Results.Rows)-1) + " new versions in the test, one of them can look best by chance"
 }
 
+// shipStanding is where the verdict leaves a variant, short for its
+// button ("the winner", "leads so far") and as a sentence for its
+// question. leads says the verdict backs its lead (the primary button);
+// against that shipping it goes against the verdict (another variant won,
+// or the original did). A verdict called only as probable (Unsure) is
+// not called flatly here either: "the likely winner", with what its
+// interval still allows.
 func shipStanding(p ExperimentPage, o ShipOption) (short, sentence string, leads, against bool) {
 	row, ok := shipRow(p, o.Key)
 	if !ok {
