@@ -64,7 +64,7 @@ func TestExperimentWordsVariantsNotVersions(t *testing.T) {
 	checkWords(t, "its brief form", page("/experiments/"+draft.ID+"/generate"), "Number of drafts", "How many drafts to write",
 		"Words or phrases every draft has to contain", "Drafts that use them are discarded.", "The most characters a draft may have")
 	checkWords(t, "its duplicate", flash("/experiments/"+draft.ID+"/duplicate", nil), "the same page, element, goal and variants")
-	checkWords(t, "a running test", page("/experiments/"+x.ID), "Ship a variant", "show one variant to every visitor")
+	checkWords(t, "a running test", page("/experiments/"+x.ID), "Ship Variant B", "Show Variant B")
 	checkWords(t, "its results", page("/experiments/"+x.ID+"/results"), "Results per variant",
 		"Each variant’s conversion rate so far", "visitors who saw more than one variant are left out, and so are bots.")
 	checkWords(t, "its trends", page("/experiments/"+x.ID+"/results/trends"), "stacked by variant")

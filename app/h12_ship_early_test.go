@@ -65,6 +65,10 @@ func TestShipBeforeAnAnswerIsFolded(t *testing.T) {
 				if strings.Contains(b.confirm, "guess") {
 					t.Errorf("a called winner's question says %q", b.confirm)
 				}
+				// As a browser shows it: runs of white space are one space.
+				if txt := strings.Join(strings.Fields(textOf(s)), " "); !strings.Contains(txt, "has the new copy. This ends the test") {
+					t.Errorf("the Ship card's help runs its sentences together: %q", txt)
+				}
 			} else {
 				if s.Data != "details" {
 					t.Fatalf("#ship is <%s>, want a disclosure: %q", s.Data, textOf(s))
