@@ -131,25 +131,11 @@ func armsPhrase(n int) string {
 func probPct(p float64) string { return stats.FormatProbability(p) }
 
 // pValue formats a p-value with two significant digits, whatever its
-// size ("0.0088", "0.018", "0.045", "0.50"), and tiny ones as "< 0.0001".
-// Two decimals would print 0.045 to 0.054 all as "0.05", the line the
-// hint says to compare with. Digits are counted after rounding, so 0.0996
-// is "0.10", and anything from 0.995 up is "1.0".
-func pValue(p float64) string {
-	if p < 0.0001 {
-		return "< 0.0001"
-	}
-	if p >= 0.995 {
-		return "1.0"
-	}
-	// The place of the second significant digit, from the rounded value:
-	// 0.00996 rounds to 0.010, two decimals fewer than 0.0099.
-	d := 1 - int(math.Floor(math.Log10(p)))
-	if r, _ := strconv.ParseFloat(strconv.FormatFloat(p, 'f', d, 64), 64); r > 0 {
-		d = 1 - int(math.Floor(math.Log10(r)))
-	}
-	return strconv.FormatFloat(p, 'f', d, 64)
-}
+// size ("0.0088", "0.018", "0.045", "0.50"), and tiny ones as "< 0.0001"
+// (stats.FormatPValue, which the verdict quotes too). Two decimals would
+// print 0.045 to 0.054 all as "0.05", the line the hint says to compare
+// with.
+func pValue(p float64) string { return stats.FormatPValue(p) }
 
 // chance words a small probability: "less than once in 10,000 tests".
 func chance(p float64) string {

@@ -1123,7 +1123,7 @@ func FormatProbability(p float64) string {
 
 // FormatPValue writes a p-value with two significant digits, whatever
 // its size ("0.0088", "0.018", "0.045", "0.50"), and tiny ones as
-// "< 0.0001", as the results table does (views' pValue), so that the
+// "< 0.0001": the results table shows it (views' pValue), so that the
 // verdict quotes the number the table shows. Digits are counted after
 // rounding, so 0.0996 is "0.10", and anything from 0.995 up is "1.0".
 func FormatPValue(p float64) string {
