@@ -116,6 +116,16 @@ func sourceLabel(source string) string {
 	return source
 }
 
+// variantSource is a variant's source as its header on the experiment
+// page names it: a generator's draft that the marketer edited before
+// adding it says so, as its provenance line does.
+func variantSource(v VariantView) string {
+	if v.Provenance.Edited && v.Provenance.Generated() {
+		return sourceLabel(v.Source) + ", edited by hand"
+	}
+	return sourceLabel(v.Source)
+}
+
 // itoa64 formats an int64 id for URLs.
 func itoa64(n int64) string { return strconv.FormatInt(n, 10) }
 
