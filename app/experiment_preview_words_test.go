@@ -12,7 +12,8 @@ import (
 // to link to, so each preview row says which parameter to add, as a
 // sentence whose words keep their spaces around the code ("Add ?copylab=…
 // to the URL of a page that matches /pricing/*."). A page without a *
-// links to the page itself.
+// links to the page itself, and so does one whose only * ends its path
+// (/pricing* links /pricing).
 func TestPreviewLinksOfAWildcardPage(t *testing.T) {
 	e := newEnv(t)
 	c := e.signIn("owner@example.com")
@@ -40,6 +41,15 @@ func TestPreviewLinksOfAWildcardPage(t *testing.T) {
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("a wildcard page's preview rows read\n%q\nwant\n%q", got, want)
+	}
+
+	// A pattern that only adds a * to one page's path (/pricing*) links
+	// that page, which it matches: /pricing itself.
+	stem := e.experimentOn(site.ID, "Pricing", "/pricing*", `[data-copylab="plans"]`, "Original headline", "New headline")
+	got = cells(stem.ID)
+	want = []string{"https://example.com/pricing?copylab=" + stem.ID + ":control", "https://example.com/pricing?copylab=" + stem.ID + ":b"}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("/pricing*'s preview rows read\n%q\nwant\n%q", got, want)
 	}
 
 	got = cells(one.ID)

@@ -243,14 +243,14 @@ func goalSentence(g experiments.Goal) string {
 // parameter to add.
 func (a *App) qaLinks(e experiments.Experiment, site experiments.Site) []views.QALink {
 	base := ""
-	if e.Page != "*" && !strings.Contains(e.Page, "*") {
+	if page, ok := previewPage(e.Page); ok {
 		scheme := experiments.SiteScheme(site.Domain)
 		// Copylab's own address read as a site's would be, scheme and all:
 		// its host alone would lose the port of http://copylab.test:443.
 		if site.Domain == experiments.SiteDomain(a.public.String()) {
 			scheme = a.public.Scheme
 		}
-		base = scheme + "://" + site.Domain + e.Page
+		base = scheme + "://" + site.Domain + page
 	}
 	out := make([]views.QALink, len(e.Variants))
 	for i, v := range e.Variants {
@@ -266,6 +266,24 @@ func (a *App) qaLinks(e experiments.Experiment, site experiments.Site) []views.Q
 		out[i] = q
 	}
 	return out
+}
+
+// previewPage is the one page a preview link can open for a page
+// pattern: the pattern itself without a * (an empty one: the site's
+// root), or, for one whose only * ends a path's last word (/pricing*),
+// that word's page (/pricing), which it matches. Others (/pricing/*,
+// /*/plans, *) have none: their rows say what to add to a matching
+// page's URL instead.
+func previewPage(pattern string) (string, bool) {
+	if !strings.Contains(pattern, "*") {
+		return pattern, true
+	}
+	stem, ok := strings.CutSuffix(pattern, "*")
+	if !ok || strings.ContainsAny(stem, "*?") || !strings.HasPrefix(stem, "/") || strings.HasSuffix(stem, "/") ||
+		!experiments.MatchPage(pattern, stem, "") {
+		return "", false
+	}
+	return stem, true
 }
 
 // shareURL is the public read-only results link, or "" while it is
