@@ -139,6 +139,12 @@
     });
   }
   setInterval(countDown, 1000);
+  // At once too, as the page or a swapped-in card shows a wait (in the
+  // same task as the swap, before htmx settles it): a Try again left
+  // enabled for the first second could be pressed then, only for the
+  // server to refuse it.
+  countDown();
+  document.addEventListener("htmx:afterSwap", countDown);
 
   // What the person types and ticks in the drafts lives in the page until
   // a button sends the form, so a reload, or leaving the page and coming
