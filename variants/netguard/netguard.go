@@ -137,18 +137,7 @@ var local = Guard{AllowPrivate: true}
 // carries one of these (IPv4-mapped, NAT64, 6to4, Teredo). A NAT64
 // gateway turns 64:ff9b::10.0.0.1 into a connection to 10.0.0.1, on the
 // gateway's own network.
-func Local(ip netip.Addr) bool {
-	ip = ip.Unmap().WithZone("")
-	if localAddr(ip) {
-		return true
-	}
-	for _, v4 := range embeddedIPv4(ip) {
-		if localAddr(v4) {
-			return true
-		}
-	}
-	return false
-}
+func Local(ip netip.Addr) bool { return anyForm(ip, localAddr) }
 
 func localAddr(ip netip.Addr) bool {
 	return ip.IsLoopback() || ip.IsPrivate() || ip.IsUnspecified() ||
@@ -189,13 +178,18 @@ func localhostName(host string) bool {
 // 6to4, Teredo, IPv4-compatible) is judged by the IPv4 address too: on a
 // host with a NAT64 gateway, 64:ff9b::169.254.169.254 reaches the
 // metadata service.
-func Blocked(ip netip.Addr) bool {
+func Blocked(ip netip.Addr) bool { return anyForm(ip, blockedAddr) }
+
+// anyForm tells whether is holds for ip (unmapped, without its zone) or
+// for any IPv4 address it embeds (embeddedIPv4): Local's and Blocked's
+// one way of reading an address.
+func anyForm(ip netip.Addr, is func(netip.Addr) bool) bool {
 	ip = ip.Unmap().WithZone("")
-	if blockedAddr(ip) {
+	if is(ip) {
 		return true
 	}
 	for _, v4 := range embeddedIPv4(ip) {
-		if blockedAddr(v4) {
+		if is(v4) {
 			return true
 		}
 	}
