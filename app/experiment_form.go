@@ -42,9 +42,13 @@ func readExperimentForm(c *fiber.Ctx) views.ExperimentForm {
 		if !args.Has(key) && !args.Has(text) && !args.Has(weight) {
 			break
 		}
+		// A browser sends a textarea's line breaks as CR LF: the copy
+		// holds them as the line break they are, as the drafting page
+		// reads its drafts, so that a paragraph saved with one comes back
+		// unchanged rather than refused for a control character.
 		f.Variants = append(f.Variants, views.VariantField{
 			Key:    strings.TrimSpace(c.FormValue(key)),
-			Text:   c.FormValue(text),
+			Text:   strings.ReplaceAll(c.FormValue(text), "\r\n", "\n"),
 			Weight: strings.TrimSpace(c.FormValue(weight)),
 		})
 	}
