@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -22,7 +23,9 @@ const OfflineModel = "offline"
 // v5: the plain rewrite and "more like this" walk the same way (see walk).
 // v6: "shorter" never leaves an "it" with nothing to refer to (see
 // offlineInput.shorter).
-const OfflineVersion = "offline-v6"
+// v7: no draft says "it" or "this" for a product it does not name (see
+// offlineInput.usable).
+const OfflineVersion = "offline-v7"
 
 // The offline generator fills classic copywriting patterns with the
 // brief's product, audience and goal. It makes no claim the brief does
@@ -54,17 +57,17 @@ var statementPatterns = []pattern{
 	{"question", "Question: invites the reader to answer yes in their head, which draws them into the page.",
 		[]string{"{Uc}, ready to {a}?", "Is {P} right for you?", "Ready to {a}?", "Ready to start?"}},
 	{"how-to", "How-to: promises practical help, which readers look for.",
-		[]string{"How {U} get started with {P}", "How to get started with {P}", "Here's how to {a}", "See how it works"}},
+		[]string{"How {U} get started with {P}", "How to get started with {P}", "Here's how to {a}", "See how {P} works"}},
 	{"specificity", "Specificity: concrete details are more believable than general praise; it only reuses numbers from your brief, so add a real figure if you have one.",
 		[]string{"{P}: {D}", "{Dc}. {A}.", "{P} for {Uo}: {a} today", "{P} for {Uo}"}},
 	{"urgency", "Urgency: asks for the action now, without inventing a deadline.",
 		[]string{"~Don't wait: {a} today", "{A} today", "!{A} now", "!Start today"}},
 	{"social proof", "Social proof: points to people like the reader; back it with a real number or quote before launch.",
-		[]string{"See why {U} choose {P}", "Join the {U} already using {P}", "See why people choose {P}", "See why people choose it"}},
+		[]string{"See why {U} choose {P}", "Join the {U} already using {P}", "See why people choose {P}", "See why people choose us"}},
 	{"short and punchy", "Short and punchy: one idea in a few words, taken in at a glance.",
 		[]string{"{P}. {A}.", "!{A}.", "!~Let's go."}},
 	{"audience call-out", "Audience call-out: names the reader, so the right visitors recognise themselves.",
-		[]string{"{P}, built for {Uo}", "~{Uc}, this one's for you", "Built for {Uo}"}},
+		[]string{"{P}, built for {Uo}", "~{Uc}, you're in the right place", "Built for {Uo}"}},
 	{"curiosity", "Curiosity: introduces the product as news and invites a closer look.",
 		[]string{"Meet {P}", "Take a closer look at {P}", "Take a closer look"}},
 	{"direct", "Direct: says exactly what to do next, and nothing else.",
@@ -83,9 +86,9 @@ var ctaPatterns = []pattern{
 	{"benefit", "Value: names what the reader gets rather than the step they take.",
 		[]string{"Get {P}", "Try {P}", "Get started"}},
 	{"low commitment", "Low commitment: a smaller first step feels safer to click.",
-		[]string{"See how it works", "Take a look"}},
+		[]string{"See how {P} works", "Take a look"}},
 	{"short and punchy", "Short and punchy: as few words as the button can carry.",
-		[]string{"~Let's go", "~I'm in", "Go for it"}},
+		[]string{"~Let's go", "~I'm in", "Go ahead"}},
 	{"curiosity", "Curiosity: promises a little more before any commitment.",
 		[]string{"Show me how", "Tell me more", "See more"}},
 	{"social proof", "Social proof: invites the reader to join people like them.",
@@ -96,9 +99,9 @@ var ctaPatterns = []pattern{
 // work with (a tiny max length, most words banned). Every one stands on
 // its own as a button or a short headline.
 var fallbackLines = []string{
-	"Get started", "Learn more", "Find out more", "Take a look", "Start now", "Try it now",
+	"Get started", "Learn more", "Find out more", "Take a look", "Start now", "Try now",
 	"See more", "Show me", "Continue", "Next step", "Start here", "See details",
-	"Discover more", "Yes, please", "Sign me up", "Let's do it", "Go", "More",
+	"Discover more", "Yes, please", "Sign me up", "Let's begin", "Go", "More",
 }
 
 // fallbackRationale says why a fallback line was used without guessing
@@ -132,21 +135,21 @@ var goalActions = []struct {
 	actions []string
 }{
 	{[]string{"waitlist", "wait list", "waiting list", "early access"}, []string{"Join the waitlist", "Get early access"}},
-	{[]string{"trial", "try"}, []string{"Start your free trial*", "Start your trial", "Try it free*", "Try it now"}},
+	{[]string{"trial", "try"}, []string{"Start your free trial*", "Start your trial", "Try for free*", "Try now"}},
 	{[]string{"demo"}, []string{"Book a demo", "Book your demo", "See a demo"}},
 	{[]string{"quote", "quotes", "estimate"}, []string{"Get a quote", "Get your quote", "Request a quote"}},
 	{[]string{"book a call", "schedule a call", "call", "calls"}, []string{"Book a call", "Schedule your call", "Talk to us"}},
 	{[]string{"newsletter", "subscribe", "subscribers", "subscription", "subscriptions", "mailing list", "email list"}, []string{"Subscribe", "Get the newsletter", "Join the list"}},
 	{[]string{"sign up", "signup", "signups", "sign ups", "register", "registration", "registrations", "create an account", "account", "accounts", "join"}, []string{"Sign up", "Create your account", "Join now"}},
-	{[]string{"add to cart", "cart", "basket"}, []string{"Add to cart", "Add it to your cart", "Shop now"}},
+	{[]string{"add to cart", "cart", "basket"}, []string{"Add to cart", "Add to your cart", "Shop now"}},
 	{[]string{"buy", "purchase", "purchases", "order", "orders", "checkout", "sale", "sales", "shop", "shopping"}, []string{"Shop now", "Buy now", "Order now"}},
-	{[]string{"download", "downloads", "install", "installs", "app"}, []string{"Download now", "Get the app", "Install it now"}},
+	{[]string{"download", "downloads", "install", "installs", "app"}, []string{"Download now", "Get the app", "Install now"}},
 	{[]string{"book", "booking", "bookings", "reserve", "reservation", "reservations", "appointment", "appointments"}, []string{"Book now", "Reserve your spot", "Book your spot"}},
 	{[]string{"contact", "talk", "consultation", "get in touch", "enquiry", "inquiry", "enquiries", "inquiries", "leads"}, []string{"Get in touch", "Contact us", "Talk to us"}},
 	{[]string{"donate", "donation", "donations", "give", "fundraising"}, []string{"Donate now", "Give today"}},
 	{[]string{"apply", "application", "applications", "job", "jobs", "hiring"}, []string{"Apply now", "Start your application"}},
 	{[]string{"upgrade", "upgrades"}, []string{"Upgrade now", "Upgrade your plan"}},
-	{[]string{"read", "learn", "explore", "engagement", "discover", "watch", "video"}, []string{"Learn more", "Find out more", "See how it works"}},
+	{[]string{"read", "learn", "explore", "engagement", "discover", "watch", "video"}, []string{"Learn more", "Find out more", "Read on"}},
 }
 
 var defaultActions = []string{"Get started", "Start now", "Learn more"}
@@ -386,6 +389,10 @@ func digest(b Brief) offlineInput {
 	if pluralNoun(bare) && !singularRe.MatchString(audience) {
 		in.slots["U"] = bare
 	}
+	// A goal in the marketer's words ("Get visitors to try it") reads
+	// well to them, but "Try it today" on the page leaves "it" to guess
+	// (see danglingWord): the goal's kind of action stands in for it.
+	in.actions = slices.DeleteFunc(in.actions, func(a string) bool { return in.danglingWord(a) != "" })
 	if len(in.actions) > 0 {
 		in.slots["A"] = in.actions[0]
 		in.slots["a"] = lowerFirst(in.actions[0])
@@ -531,6 +538,23 @@ func (in offlineInput) expand() []offlineCandidate {
 	return out
 }
 
+// usable splits the candidates of expand, keeping their order, into the
+// lines a draft may be and the lines it may not: those whose "it", "this"
+// or "they" stands for nothing the line names (see danglingWord). The
+// plainest forms say "it" for the product ("See what it can do for you"),
+// and a marketer reading such a draft alone cannot tell what "it" is.
+// Shorter reads the refused lines to say why it kept a draft as it was.
+func (in offlineInput) usable(all []offlineCandidate) (lines, refused []offlineCandidate) {
+	for _, c := range all {
+		if in.danglingWord(c.text) != "" {
+			refused = append(refused, c)
+		} else {
+			lines = append(lines, c)
+		}
+	}
+	return lines, refused
+}
+
 // shapeVersions turns one filled form into the texts to try, best first:
 // for paragraphs, with a closing sentence and then without; then with the
 // must-say items added where the form lacks them.
@@ -607,7 +631,8 @@ func offline(b Brief) ([]offlineCandidate, []string) {
 	in := digest(b)
 	var kept []offlineCandidate
 	var texts []string
-	for _, c := range in.expand() {
+	lines, _ := in.usable(in.expand())
+	for _, c := range lines {
 		if len(kept) == b.N {
 			break
 		}
@@ -646,7 +671,7 @@ func offline(b Brief) ([]offlineCandidate, []string) {
 // so rather than bending the instruction.
 func offlineReplacement(b Brief, current string, others []string, instruction string) (offlineCandidate, error) {
 	in := digest(b)
-	pool := in.expand()
+	pool, refused := in.usable(in.expand())
 	if len(pool) == 0 {
 		return offlineCandidate{}, errOfflineNoFit()
 	}
@@ -688,7 +713,7 @@ func offlineReplacement(b Brief, current string, others []string, instruction st
 				break
 			}
 		}
-		return in.shorter(ordered, current, angle, rules, b.ElementKind)
+		return in.shorter(ordered, refused, current, angle, rules, b.ElementKind)
 	}
 	w := newWalk(pool, current)
 	switch instr {
@@ -835,36 +860,31 @@ func (in offlineInput) minWords() int {
 
 // shorter is the "shorter" rewrite: the same draft's angle, the longest
 // line below current's length (the least taken away), never below
-// minWords, and never one whose "it", "this" or "they" has nothing to
-// refer to (see danglingWord). A draft whose angle is not known (edited
-// by hand) may take any template line.
+// minWords. A draft whose angle is not known (edited by hand) may take
+// any template line.
 //
 // The templates' plainest forms stand in for the product with "it" ("See
-// what it can do for you"), for briefs that name no product. As the
-// shorter line of "See what Leeds Bikes can do for you" that form took
-// the name away and left the reader to guess what "it" is, and the
-// draft could go live so. When only such lines are shorter, the draft
-// is left as it is, and the error says why, as the page shows it beside
-// the draft's unchanged text.
-func (in offlineInput) shorter(lines []offlineCandidate, current, angle string, rules Rules, kind string) (offlineCandidate, error) {
+// what it can do for you"). No draft is such a line (see usable), but as
+// the shorter line of "See what Leeds Bikes can do for you" one took the
+// name away and left the reader to guess what "it" is. When only such
+// lines, refused, are shorter, the draft is left as it is, and the error
+// says why, as the page shows it beside the draft's unchanged text.
+func (in offlineInput) shorter(lines, refused []offlineCandidate, current, angle string, rules Rules, kind string) (offlineCandidate, error) {
 	rules.MaxLength = min(rules.MaxLength, utf8.RuneCountInString(current)-1)
+	fits := func(c offlineCandidate) bool {
+		return (angle == "" || c.angle == angle) && len(strings.Fields(c.text)) >= in.minWords() &&
+			ValidateCopy(c.text, rules) == nil
+	}
 	best, found := offlineCandidate{}, false
-	dangling := "" // the word that kept out the first line left out for one
 	for _, c := range lines {
-		if angle != "" && c.angle != angle || len(strings.Fields(c.text)) < in.minWords() {
-			continue
-		}
-		if ValidateCopy(c.text, rules) != nil {
-			continue
-		}
-		if w := in.danglingWord(c.text); w != "" {
-			if dangling == "" {
-				dangling = w
-			}
-			continue
-		}
-		if !found || utf8.RuneCountInString(c.text) > utf8.RuneCountInString(best.text) {
+		if fits(c) && (!found || utf8.RuneCountInString(c.text) > utf8.RuneCountInString(best.text)) {
 			best, found = c, true
+		}
+	}
+	dangling := "" // the word that kept out the first refused line that fits
+	for _, c := range refused {
+		if dangling == "" && fits(c) {
+			dangling = in.danglingWord(c.text)
 		}
 	}
 	switch {
@@ -901,17 +921,26 @@ var referringWords = map[string]bool{
 // for is the product, and then only when text names it too: "Is Leeds
 // Bikes right for you? Try it" is fine, "See what it can do for you" is
 // not, nor is any such line for a brief that names no product. The
-// brief's must-say items are the marketer's own words, on every line
-// ("Try it free"), and are not read; the rest of the line is.
+// brief's must-say items and audience are the marketer's own words, on
+// many lines ("Try it free", "riders who love their bikes"), and carry
+// what they refer to with them, so they are not read; the rest of the
+// line is. A word in capitals is an acronym, not a pronoun: "IT
+// managers" are people who run computers.
 func (in offlineInput) danglingWord(text string) string {
 	if p := in.slots["P"]; p != "" && containsPhrase(text, p) {
 		return ""
 	}
-	for _, m := range in.mustSay {
-		text = regexp.MustCompile(`(?i)`+regexp.QuoteMeta(m)).ReplaceAllLiteralString(text, " ")
+	own := append([]string{in.slots["Uo"], in.slots["Uc"], in.slots["U"]}, in.mustSay...)
+	for _, m := range own {
+		if m != "" {
+			text = regexp.MustCompile(`(?i)`+regexp.QuoteMeta(m)).ReplaceAllLiteralString(text, " ")
+		}
 	}
-	for _, w := range tokens(text) {
-		if referringWords[w] {
+	for _, w := range strings.FieldsFunc(text, func(r rune) bool { return !isWordRune(r) }) {
+		if utf8.RuneCountInString(w) > 1 && strings.ToUpper(w) == w {
+			continue
+		}
+		if w = strings.ToLower(w); referringWords[w] {
 			return w
 		}
 	}

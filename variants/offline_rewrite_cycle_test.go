@@ -136,7 +136,7 @@ func TestOfflineRewriteWalksForward(t *testing.T) {
 		{
 			name:        "more like this",
 			instruction: InstructionMoreLikeThis,
-			want:        []string{"See what Acme Boards can do for you", "Made for small agency owners", "See what it can do for you"},
+			want:        []string{"See what Acme Boards can do for you", "Made for small agency owners"},
 			wantMessage: "The offline generator has nothing new in this draft's angle, as it has shown every line in it that fits this brief and is not already among the drafts; try Different angle, or edit this draft by hand.",
 		},
 	}
