@@ -71,9 +71,16 @@ type apiExcluded struct {
 	Bots             int64 `json:"bots"`
 }
 
+// apiVerdict is the answer: status is the spec's code and stays it, text
+// the page's sentence. early is true exactly when the results page heads
+// the answer as not called yet (a winner, control_wins or
+// no_meaningful_difference while the test is under a full week or short
+// of its planned sample: caution says why), so a script need not act on
+// a status the page tells a person to wait on.
 type apiVerdict struct {
 	Status string `json:"status"`
 	Text   string `json:"text"`
+	Early  bool   `json:"early"`
 }
 
 // apiPlan is the sample-size estimate for the practical threshold (mde),
@@ -194,7 +201,7 @@ func (r *resultsReport) document() apiResults {
 		Variants:     make([]apiResultVariant, len(e.Variants)),
 		SRM:          apiSRM{PValue: r.an.SRM.PValue, Flagged: r.an.SRM.Flagged},
 		Excluded:     apiExcluded{MultipleVariants: r.counts.MultipleVariants, Bots: r.counts.Bots},
-		Verdict:      apiVerdict{Status: r.an.Verdict.Status, Text: r.an.Verdict.Text},
+		Verdict:      r.apiVerdict(),
 		Caution:      optString(r.caution),
 		Daily:        []apiDay{},
 		Segments:     []apiSegmentDimension{},
@@ -283,6 +290,13 @@ func (r *resultsReport) document() apiResults {
 	}
 	tidyFloats(reflect.ValueOf(&out).Elem())
 	return out
+}
+
+// apiVerdict is the verdict of the document, from the one the results
+// page shows (verdictView).
+func (r *resultsReport) apiVerdict() apiVerdict {
+	v := r.verdictView()
+	return apiVerdict{Status: v.Status, Text: v.Text, Early: v.Early}
 }
 
 func optString(s string) *string {

@@ -1142,15 +1142,22 @@ func (a *App) results(c *fiber.Ctx, e experiments.Experiment, liveURL string) vi
 	return withProvenance(c, e, r.resultsView(liveURL)) // generate.go
 }
 
+// verdictView is the verdict as the results page shows it; the results
+// document's verdict says the same (early, from Early).
+func (r *resultsReport) verdictView() views.Verdict {
+	e := r.exp
+	return views.Verdict{Status: r.an.Verdict.Status, Text: r.an.Verdict.Text, Unsure: r.an.Verdict.Unsure,
+		Ended: e.Status == experiments.StatusStopped, Early: r.caution != "", ReadOnly: r.reader == shareReader,
+		Shipped: e.ShippedVariant != "", NotFound: r.missing.never}
+}
+
 // resultsView is the live panel's view model.
 func (r *resultsReport) resultsView(liveURL string) views.Results {
 	e := r.exp
 	out := views.Results{
 		Status: string(e.Status), LiveURL: liveURL, UpdatedAt: r.at,
 		Excluded: r.counts.MultipleVariants, Bots: r.counts.Bots,
-		Verdict: views.Verdict{Status: r.an.Verdict.Status, Text: r.an.Verdict.Text, Unsure: r.an.Verdict.Unsure,
-			Ended: e.Status == experiments.StatusStopped, Early: r.caution != "", ReadOnly: r.reader == shareReader,
-			Shipped: e.ShippedVariant != ""},
+		Verdict:    r.verdictView(),
 		Caution:    r.caution,
 		Plan:       r.plan.text,
 		Threshold:  r.threshold,
@@ -1160,7 +1167,6 @@ func (r *resultsReport) resultsView(liveURL string) views.Results {
 		Missing:    r.missing.text,
 		NotFound:   r.missing.never,
 	}
-	out.Verdict.NotFound = r.missing.never
 	// The words about a missing element end with raising the hide timeout
 	// in the site's settings: the team's pages link them there; a share
 	// link's reader cannot open them.
