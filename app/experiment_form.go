@@ -7,10 +7,12 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 
 	"copylab/experiments"
+	"copylab/variants"
 	"copylab/views"
 )
 
@@ -203,6 +205,94 @@ func formExperiment(f views.ExperimentForm) (experiments.Experiment, views.Error
 		e.Variants = append(e.Variants, experiments.Variant{Key: key, Text: v.Text, WeightBP: weights[i], Source: experiments.SourceHuman})
 	}
 	return e, errs
+}
+
+// briefRefusals holds the copy a person typed into e's variants to the
+// rules of the brief e was drafted from, as the drafting page holds the
+// drafts a marketer edited (approvedVariants), with the same checks and
+// words: the brief's length, copy that repeats another of e's in all but
+// case, spacing and punctuation (variants.Similar), and the rest of the
+// brief's rules (variants.ValidateCopy: its must-say and must-not-say
+// lists, links, line breaks where its element shows none). It returns,
+// by index, the refusal of each variant that breaks one, naming it
+// ("Variant C uses “best”, …"). e is the experiment as a save would store
+// it, its brief included; stored is its copy as it is now (nil for a new
+// experiment), and used the keys it gave before, to name a variant not
+// saved yet as the save will.
+//
+// Only copy typed now is held: a variant added, or changed from its
+// stored copy. Copy kept as it was (saved before the brief, or added over
+// its length with the drafting page's box) does not stop a save that
+// leaves it alone, and the original is the page's copy, whatever the
+// brief says. Copy the rules for all copy refuse (experiments.CopyError),
+// or that repeats another of e's exactly, is left to the store, in its
+// words. Without a brief there is nothing to hold to: nil.
+func briefRefusals(e experiments.Experiment, stored []experiments.Variant, used map[string]bool) map[int]string {
+	b := savedBrief(e)
+	if briefEmpty(b) || len(e.Variants) < 2 {
+		return nil
+	}
+	// The original is the current copy, as drafting from the experiment
+	// takes it (briefFor): the saved brief's is stale once the original
+	// was edited.
+	b.CurrentCopy = strings.TrimSpace(e.Variants[0].Text)
+	b = b.Normalize()
+	rules := b.Rules()
+	rules.MaxLength = variants.MaxMaxLength // the brief's length has its own words
+	rules.Control = ""                      // among the copy it must not repeat, to name it
+	keys, texts, typed := make([]string, len(e.Variants)), make([]string, len(e.Variants)), make([]bool, len(e.Variants))
+	for i, v := range e.Variants {
+		keys[i], texts[i] = strings.TrimSpace(v.Key), strings.TrimSpace(v.Text)
+		k := slices.IndexFunc(stored, func(s experiments.Variant) bool { return s.Key == keys[i] })
+		typed[i] = i > 0 && (keys[i] == "" || k < 0 || stored[k].Text != texts[i])
+	}
+	keys = experiments.GiveKeys(keys, used)
+	out := map[int]string{}
+	for i, text := range texts {
+		if !typed[i] || experiments.CopyError(text) != "" {
+			continue
+		}
+		name := views.VariantLabel(keys[i], false)
+		if n := utf8.RuneCountInString(text); b.MaxLength > 0 && n > b.MaxLength {
+			out[i] = fmt.Sprintf("%s is %d characters; the brief asks for at most %d. Shorten it.", name, n, b.MaxLength)
+			continue
+		}
+		// The copy before it, and the copy after it that was not typed
+		// now: of two typed alike, the later one is refused.
+		repeat, same := "", false
+		for j, other := range texts {
+			if j == i || j > i && typed[j] {
+				continue
+			}
+			if other == text {
+				same = true
+				break
+			}
+			if variants.Similar(other, text) {
+				repeat = sameCopyMessage(0, text, other, labelOf(keys[j], j == 0))
+				break
+			}
+		}
+		switch {
+		case same:
+		case repeat != "":
+			out[i] = asVariant(repeat, name)
+		default:
+			if err := variants.ValidateCopy(text, rules); err != nil {
+				out[i] = asVariant(briefRuleMessage(0, b, err), name)
+			}
+		}
+	}
+	return out
+}
+
+// asVariant is a sentence the drafting page says of its first draft
+// (briefRuleMessage, sameCopyMessage) said of the variant called name:
+// "Draft 1 uses …" becomes "Variant C uses …", and the advice to untick
+// it, which only the drafts have, goes.
+func asVariant(msg, name string) string {
+	msg = name + strings.TrimPrefix(msg, "Draft 1")
+	return strings.Replace(msg, ", or untick it.", ".", 1)
 }
 
 // sameThreshold reports whether typed, a practical threshold read from

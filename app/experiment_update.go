@@ -1,7 +1,9 @@
 package app
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -60,6 +62,12 @@ func (a *App) experimentUpdate(c *fiber.Ctx) error {
 		f, rows = withoutEmptyRows(f)
 	}
 	in, own := formExperiment(f)
+	if !f.Locked {
+		// A started test's copy is its stored copy (above): nothing typed.
+		if err := a.briefErrors(ctx, cur, in, own); err != nil {
+			return err
+		}
+	}
 	if len(own) > 0 {
 		shown.Errors = onRows(mergeErrors(own, in, generate), rows)
 		return a.renderExperimentForm(c, shown, http.StatusUnprocessableEntity)
@@ -120,6 +128,28 @@ func (a *App) experimentUpdate(c *fiber.Ctx) error {
 		next = "It can start now."
 	}
 	return a.redirectWithFlash(c, "/experiments/"+e.ID, "ok", savedFlash(e, "Changes saved", notes, next, false))
+}
+
+// briefErrors adds to errs, beside each variant's box, what the copy
+// typed in it breaks of the brief cur was drafted from (briefRefusals),
+// unless the box has an error of the form's own; in is the draft as the
+// form would save it. The page's copy, a draft without a brief and copy
+// left as it was are not held.
+func (a *App) briefErrors(ctx context.Context, cur, in experiments.Experiment, errs views.Errors) error {
+	if briefEmpty(savedBrief(cur)) {
+		return nil
+	}
+	used, err := a.store.UsedVariantKeys(ctx, cur.ID)
+	if err != nil {
+		return err
+	}
+	in.Brief = cur.Brief
+	for i, msg := range briefRefusals(in, cur.Variants, used) {
+		if key := fmt.Sprintf("variants[%d].text", i); !errs.Has(key) {
+			errs[key] = msg
+		}
+	}
+	return nil
 }
 
 // startedZeroShare says what a started (running or paused) test saved
