@@ -191,11 +191,11 @@ func (a *App) fillRefusal(ctx context.Context, site experiments.Site, f *views.N
 	}
 	host := webhookHost(site.WebhookURL)
 	if ok && r.Status == 0 {
-		// copylab refused the address itself (webhookAnswer): there is no
-		// answer to show, so the reason goes beside the field where a
-		// new URL is pasted.
+		// copylab refused the address itself (webhookAnswer): paused as
+		// for a receiver's answer, so the card reads Paused, with
+		// copylab's reason in place of an answer.
 		if a.refusalHolds(r) {
-			f.Error = "copylab stopped posting to this webhook on " + r.At.UTC().Format("2 Jan 2006, 15:04 UTC") + ": " + refusedAddressWords(host, r.Answer)
+			f.Refused = &views.NotifyRefusal{Host: host, Message: r.Message, At: r.At, Reason: refusedAddressWords(host, r.Answer)}
 		}
 		return nil
 	}
@@ -204,24 +204,29 @@ func (a *App) fillRefusal(ctx context.Context, site experiments.Site, f *views.N
 		return nil
 	}
 	// Saved before copylab refused its address, and nothing was due since:
-	// said now, not at the first verdict.
+	// nothing will go there, so the card says Paused now, not at the
+	// first verdict.
 	if blocked := refusedHost(a.cfg, site.WebhookURL); blocked != nil {
 		answer := refusedBlocked
 		if blocked.Private {
 			answer = refusedPrivate
 		}
-		f.Error = "copylab does not post to this webhook: " + refusedAddressWords(host, answer)
+		f.Refused = &views.NotifyRefusal{Host: host, Reason: refusedAddressWords(host, answer)}
 	}
 	return nil
 }
 
 // refusedAddressWords say why copylab refused a saved webhook's address
-// (answer: refusedPrivate or refusedBlocked) and what to do.
+// (answer: refusedPrivate or refusedBlocked) and what to do. The member
+// cannot start copylab with another setting, so the card names the flag
+// for them to pass on.
 func refusedAddressWords(host, answer string) string {
 	if answer == refusedPrivate {
-		return host + privateAddressWords + " Or paste a webhook URL on the internet."
+		return host + " is on the computer copylab runs on or on a private network, where copylab does not post. " +
+			"Paste a webhook URL on the internet below or, if your chat server is on the internal network, " +
+			"ask whoever runs copylab to allow private addresses (they start copylab with --webhook-allow-private): copylab then posts again by itself."
 	}
-	return host + " is a link-local or cloud metadata address, which copylab never connects to. Paste another webhook URL."
+	return host + " is a link-local or cloud metadata address, which copylab never connects to. Paste another webhook URL below."
 }
 
 // statusWithText is an HTTP status with its name, "400 Bad Request", or
