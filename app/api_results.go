@@ -37,12 +37,15 @@ type apiResultVariant struct {
 
 // apiRecordings links a variant's session recordings (recordings_api.go
 // fills it): the recorder's list of the variant's recordings where it has
-// one (else null), plain-text instructions for the recorders without, and
-// the variant's recent sessions, newest first.
+// one (else null), plain-text instructions for the recorders without, the
+// variant's recent sessions, newest first, one per recording, and its
+// recent recorded visitors, one per visitor as the results page lists
+// them, with a link for each of their recordings.
 type apiRecordings struct {
 	ListURL      *string               `json:"list_url"`
 	Instructions []string              `json:"instructions"`
 	Sessions     []apiRecordingSession `json:"sessions"`
+	Visitors     []apiRecordedVisitor  `json:"visitors"`
 }
 
 // apiHealth is the snippet's telemetry for a variant: page views where the
@@ -216,7 +219,8 @@ func (r *resultsReport) document() apiResults {
 			RateInterval:    [2]float64{vr.RateInterval.Low, vr.RateInterval.High},
 			ProbBest:        vr.ProbBest,
 			ProbBeatControl: vr.ProbBeatControl, Uplift: vr.Uplift, PValue: vr.PValue, PValueAdjusted: vr.PValueAdjusted,
-			Recordings: apiRecordings{Instructions: []string{}, Sessions: []apiRecordingSession{}},
+			Recordings: apiRecordings{Instructions: []string{}, Sessions: []apiRecordingSession{},
+				Visitors: []apiRecordedVisitor{}},
 			Health: apiHealth{Applied: h.applied, Missed: h.missed, MedianMS: h.medianMS,
 				RecentApplied: h.recentApplied, RecentMissed: h.recentMissed, Warning: optString(h.warning)},
 		}
