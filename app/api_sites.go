@@ -51,7 +51,7 @@ func (a *App) apiSiteGet(c *fiber.Ctx) error {
 // apiSiteUpdate answers PATCH /api/v1/sites/:id {name?, domain?} → 200
 // with the site as GET answers it: a site renamed, or moved to another
 // domain, as its settings form does. What is left out (or null) stays.
-// The store checks both as it checks a new site's (Store.UpdateSite, as
+// The store checks both as it checks a new site's (Store.PatchSite, as
 // CreateSite), so the answer has POST's codes and words; a domain sent
 // back as GET answered it is kept as stored. The site's other fields
 // answer 422 field_not_editable, each saying why (siteNotEditable), and
@@ -77,13 +77,18 @@ func (a *App) apiSiteUpdate(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	if in.Name != nil {
-		site.Name = *in.Name
-	}
-	if in.Domain != nil {
-		site.Domain = *in.Domain
-	}
-	updated, err := a.store.UpdateSite(ctx, site)
+	// Only what the body sends is changed, on the site as it is when it
+	// is written (PatchSite): a brand voice or another field saved
+	// meanwhile stays.
+	updated, err := a.store.PatchSite(ctx, site.ID, func(s *experiments.Site) error {
+		if in.Name != nil {
+			s.Name = *in.Name
+		}
+		if in.Domain != nil {
+			s.Domain = *in.Domain
+		}
+		return nil
+	})
 	if err != nil {
 		return err
 	}

@@ -14,7 +14,8 @@ import (
 // siteUpdate answers POST /sites/:id/settings: the site's name, domain,
 // hide timeout, Global Privacy Control and brand voice. Invalid input
 // shows the site page again with every error beside its field, and saves
-// nothing.
+// nothing. Only the fields the person changed are written
+// (changedSettings).
 func (a *App) siteUpdate(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	site, err := a.store.Site(ctx, c.Params("id"))
@@ -36,7 +37,10 @@ func (a *App) siteUpdate(c *fiber.Ctx) error {
 	if n, err := strconv.Atoi(f.HideTimeoutMS); err == nil && n > 0 {
 		in.HideTimeoutMS = n
 	}
-	_, err = a.store.UpdateSite(ctx, in)
+	_, err = a.store.PatchSite(ctx, site.ID, func(s *experiments.Site) error {
+		changedSettings(s, site, in)
+		return nil
+	})
 	if errs, ok := formErrors(err, nil); ok {
 		p, err := a.sitePage(c, site)
 		if err != nil {
@@ -54,9 +58,36 @@ func (a *App) siteUpdate(c *fiber.Ctx) error {
 	return a.redirectWithFlash(c, "/sites/"+site.ID, "ok", "Settings saved.")
 }
 
+// changedSettings sets on s, the site as it is when the form is saved,
+// the settings of sent (the form's) that differ from those of read, the
+// site as this request first read it, once both are trimmed as the store
+// trims them: a field the person left as it was keeps what another edit
+// saved meanwhile (a rename through the API, the brand voice saved with
+// a brief), where writing the whole form would put back what was read.
+// A domain sent back as read, as stored or as the form shows it, is left
+// as it was.
+func changedSettings(s *experiments.Site, read, sent experiments.Site) {
+	n, r := sent.Normalize(), read.Normalize()
+	if n.Name != r.Name {
+		s.Name = sent.Name
+	}
+	if typed := strings.TrimSpace(sent.Domain); typed != read.Domain && typed != experiments.UnicodeDomain(read.Domain) && n.Domain != r.Domain {
+		s.Domain = sent.Domain
+	}
+	if n.BrandVoice != r.BrandVoice {
+		s.BrandVoice = sent.BrandVoice
+	}
+	if n.HideTimeoutMS != r.HideTimeoutMS {
+		s.HideTimeoutMS = sent.HideTimeoutMS
+	}
+	if n.HonorGPC != r.HonorGPC {
+		s.HonorGPC = sent.HonorGPC
+	}
+}
+
 // siteSettingsForm is the settings form filled from the stored site. The
 // domain is as people type it (bücher.example, not its xn-- form); sent
-// back so, UpdateSite keeps it as stored.
+// back so, PatchSite keeps it as stored.
 func siteSettingsForm(s experiments.Site) views.SiteSettingsForm {
 	return views.SiteSettingsForm{
 		// The fragment brings the page back to the form after an error.

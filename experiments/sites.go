@@ -63,44 +63,71 @@ func (s *Store) SetBrandVoice(ctx context.Context, siteID, voice string) error {
 	return nil
 }
 
-// UpdateSite saves a site's editable settings. A domain given back as
-// the site has it, as stored or as UnicodeDomain shows it, is kept as
-// stored, neither read again nor checked again: SiteDomain would drop
-// the port of a bare shop.example:80, which was kept because it came as
-// https://shop.example:80, and saving the settings form must not change
-// the domain, nor fail on one stored before today's rules. Any other domain is SiteDomain's, and checked.
+// UpdateSite saves a site's editable settings (name, domain, brand voice,
+// hide timeout, Global Privacy Control) as in has them: PatchSite with
+// all of them.
 func (s *Store) UpdateSite(ctx context.Context, in Site) (Site, error) {
-	var stored string
-	err := s.r.QueryRowContext(ctx, `/* Store.UpdateSite */ select domain from sites where id = ?`, in.ID).Scan(&stored)
-	if errors.Is(err, sql.ErrNoRows) {
-		err = ErrNotFound
-	}
-	if err != nil {
-		return Site{}, fmt.Errorf("experiments: update site %s: %w", in.ID, err)
-	}
-	typed := strings.TrimSpace(in.Domain)
-	keep := typed == stored || typed == UnicodeDomain(stored)
-	in = in.Normalize()
-	if keep {
-		in.Domain = stored
-	}
-	if errs := in.Validate(); len(errs) > 0 {
+	return s.PatchSite(ctx, in.ID, func(site *Site) error {
+		site.Name, site.Domain, site.BrandVoice, site.HideTimeoutMS, site.HonorGPC = in.Name, in.Domain, in.BrandVoice, in.HideTimeoutMS, in.HonorGPC
+		return nil
+	})
+}
+
+// PatchSite changes a site's editable settings as patch says, reading the
+// site and writing it back in one write transaction, so that an edit of
+// its other fields made meanwhile (a rename through the API, the brand
+// voice saved with a brief) is kept: patch gets the site as it is now,
+// and changes only what its caller changes. An error patch returns is
+// returned wrapped, a ValidationError as it is. patch must not write through the Store:
+// the transaction holds its one writer connection. Only the name, domain,
+// brand voice, hide timeout and Global Privacy Control are written.
+//
+// A domain given back as the site has it, as stored or as UnicodeDomain
+// shows it, is kept as stored, neither read again nor checked again:
+// SiteDomain would drop the port of a bare shop.example:80, which was
+// kept because it came as https://shop.example:80, and saving the
+// settings form must not change the domain, nor fail on one stored
+// before today's rules. Any other domain is SiteDomain's, and checked.
+func (s *Store) PatchSite(ctx context.Context, id string, patch func(*Site) error) (Site, error) {
+	var out Site
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		cur, err := scanSite(tx.QueryRowContext(ctx, `/* Store.PatchSite */ select `+siteCols+` from sites where id = ?`, id))
+		if err != nil {
+			return err
+		}
+		in := cur
+		if err := patch(&in); err != nil {
+			return err
+		}
+		typed := strings.TrimSpace(in.Domain)
+		keep := typed == cur.Domain || typed == UnicodeDomain(cur.Domain)
+		in = in.Normalize()
 		if keep {
-			errs = slices.DeleteFunc(errs, func(f FieldError) bool { return f.Field == "domain" })
+			in.Domain = cur.Domain
 		}
-		if len(errs) > 0 {
-			return Site{}, errs
+		if errs := in.Validate(); len(errs) > 0 {
+			if keep {
+				errs = slices.DeleteFunc(errs, func(f FieldError) bool { return f.Field == "domain" })
+			}
+			if len(errs) > 0 {
+				return errs
+			}
 		}
+		_, err = tx.ExecContext(ctx, `/* Store.PatchSite */ update sites set name = ?, domain = ?, brand_voice = ?, hide_timeout_ms = ?, honor_gpc = ? where id = ?`,
+			in.Name, in.Domain, in.BrandVoice, in.HideTimeoutMS, in.HonorGPC, id)
+		// The other columns are as read, under the same lock.
+		in.ID, in.Key, in.WebhookURL, in.CreatedAt = cur.ID, cur.Key, cur.WebhookURL, cur.CreatedAt
+		out = in
+		return err
+	})
+	var verr ValidationError
+	switch {
+	case errors.As(err, &verr):
+		return Site{}, verr // as CreateSite returns it
+	case err != nil:
+		return Site{}, fmt.Errorf("experiments: update site %s: %w", id, err)
 	}
-	res, err := s.w.ExecContext(ctx, `/* Store.UpdateSite */ update sites set name = ?, domain = ?, brand_voice = ?, hide_timeout_ms = ?, honor_gpc = ? where id = ?`,
-		in.Name, in.Domain, in.BrandVoice, in.HideTimeoutMS, in.HonorGPC, in.ID)
-	if err != nil {
-		return Site{}, fmt.Errorf("experiments: update site: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return Site{}, fmt.Errorf("experiments: update site %s: %w", in.ID, ErrNotFound)
-	}
-	return s.Site(ctx, in.ID)
+	return out, nil
 }
 
 // MaxWebhookURLLen bounds a site's webhook URL.
