@@ -438,7 +438,9 @@ const (
 //     423, 425, 429): Slack answers most of them with 400. A 5xx is
 //     retried whatever its body says.
 //   - No answer because copylab refused the address (webhookGuard): a
-//     private one, or a name that resolves to one, or a metadata address.
+//     private one or a metadata address. A name refused for the address
+//     it resolves to, while private addresses are refused, is retried
+//     instead, as a name that does not resolve is (errLookupRefused).
 //
 // Some say the receiver is busy, down or not reached, which passes
 // (failRetry): no answer (a timeout), 5xx, 408 Request Timeout, 429 Too
@@ -1627,7 +1629,7 @@ func (a *App) sendWebhook(ctx context.Context, rawURL string, n notice) error {
 		if errors.As(err, &ue) {
 			err = ue.Err
 		}
-		return err
+		return a.unrevealedLookup(err)
 	}
 	defer resp.Body.Close()
 	head, _ := io.ReadAll(io.LimitReader(resp.Body, 200))

@@ -152,7 +152,7 @@ func (a *App) siteNotificationsTest(c *fiber.Ctx) error {
 		} else {
 			a.metrics.notifications.WithLabelValues("failed").Inc()
 		}
-		return a.redirectWithFlash(c, to, "error", testMessageFailure(site.WebhookURL, err))
+		return a.redirectWithFlash(c, to, "error", a.testMessageAnswer(site.WebhookURL, err))
 	}
 	a.metrics.notifications.WithLabelValues("sent").Inc()
 	msg := "Test message sent to " + webhookHost(site.WebhookURL) + "."
@@ -249,18 +249,25 @@ func statusWithText(status int) string {
 // other than HTTP) gets one sentence, so that a closed port reads like an
 // open one that speaks another protocol. What the page does tell apart is
 // what fixing a webhook needs and what only an HTTP(S) server can cause:
-// its status, a redirect, its TLS certificate or scheme; and a name that
-// does not resolve, the commonest typo. Of a body, only one of Slack's
+// its status, a redirect, its TLS certificate or scheme; and, where
+// private addresses are allowed, a name that does not resolve, the
+// commonest typo (testMessageAnswer says why not otherwise). Of a body, only one of Slack's
 // known errors about a webhook from Slack's host is shown (a fixed word,
 // slackWebhookErrors), since it says what to fix. The log keeps the whole
 // error.
 func testMessageFailure(rawURL string, err error) string {
+	return testFailure(rawURL, err, false)
+}
+
+// testFailure is testMessageFailure, with a name that does not resolve
+// said as any failure to reach a webhook when hideLookups
+// (testMessageAnswer).
+func testFailure(rawURL string, err error, hideLookups bool) string {
 	host := webhookHost(rawURL)
 	name := host
 	if u, perr := url.Parse(rawURL); perr == nil {
 		name = u.Hostname()
 	}
-	const failed = "The test message did not get through: "
 	var (
 		blocked   *netguard.BlockedError
 		unchecked *netguard.UncheckedError
@@ -268,14 +275,18 @@ func testMessageFailure(rawURL string, err error) string {
 		dns       *net.DNSError
 		certErr   *tls.CertificateVerificationError
 		alert     tls.AlertError
+		hidden    *errLookupRefused
 	)
 	switch {
+	case errors.As(err, &hidden):
+		return notDeliveredWords(host)
 	case errors.As(err, &blocked) && blocked.Private:
-		// The host as written, never the address a name resolved to:
-		// that would tell a member what copylab's DNS knows.
-		return failed + host + privateAddressWords + " copylab has paused notifications to it."
+		// The host as the member wrote it, refused as written: saying so
+		// tells them nothing they did not know. A name refused for the
+		// address it resolved to is an errLookupRefused, above.
+		return testFailed + host + privateAddressWords + " copylab has paused notifications to it."
 	case errors.As(err, &blocked):
-		return failed + host + " is a link-local or cloud metadata address, which copylab never connects to. copylab has paused notifications to it."
+		return testFailed + host + " is a link-local or cloud metadata address, which copylab never connects to. copylab has paused notifications to it."
 	case errors.As(err, &answered):
 		switch status, f := failureOf(err); f {
 		case failWebhook:
@@ -293,14 +304,68 @@ func testMessageFailure(rawURL string, err error) string {
 		}
 		return fmt.Sprintf("The test message did not get through to %s: the webhook answered %d.", host, answered.status)
 	case errors.As(err, &unchecked):
-		return failed + "copylab cannot check " + unchecked.Host + " before sending it through the proxy. Write the name in its xn-- form."
-	case errors.As(err, &dns):
-		return failed + "copylab could not look up " + name + "."
+		return testFailed + "copylab cannot check " + unchecked.Host + " before sending it through the proxy. Write the name in its xn-- form."
+	case errors.As(err, &dns) && !hideLookups:
+		return testFailed + "copylab could not look up " + name + "."
 	case errors.As(err, &certErr) || errors.As(err, &alert) || errors.Is(err, http.ErrSchemeMismatch):
-		return failed + "copylab could not make a secure (TLS) connection to " + host + "."
+		return testFailed + "copylab could not make a secure (TLS) connection to " + host + "."
+	}
+	if hideLookups {
+		return notDeliveredWords(host)
 	}
 	// True of each failure it stands for: a refusal at once, silence
 	// until notifyTimeout, or an answer that is not a webhook's. Which
 	// one is the log's to say.
-	return failed + "no webhook answered at " + host + ". Check the address and port; copylab's log has the reason."
+	return testFailed + "no webhook answered at " + host + ". Check the address and port; copylab's log has the reason."
+}
+
+// testFailed starts the sentences of testMessageFailure.
+const testFailed = "The test message did not get through: "
+
+// testMessageAnswer is what the card says of a test message that did not
+// get through (testMessageFailure), with one more thing left out while
+// private addresses are refused: whether the URL's name resolves, and to
+// what kind of address. A name that resolves to a private address is
+// refused then (errLookupRefused), and were that said, or said apart from
+// a name that does not resolve, anyone who may edit a webhook could map
+// the internal network's names from the site page. So a name that does
+// not resolve, one that resolves to a refused address and one where
+// nothing answers get one sentence. Where private addresses are allowed,
+// the test message reaches them anyway, and a name that does not resolve,
+// the commonest typo, is said as such.
+func (a *App) testMessageAnswer(rawURL string, err error) string {
+	return testFailure(rawURL, err, !a.cfg.WebhookAllowPrivate)
+}
+
+// notDeliveredWords is testMessageAnswer's one sentence for a name that
+// does not resolve, resolves to a refused address, or where nothing
+// answers: true of each, and saying what to check.
+func notDeliveredWords(host string) string {
+	return testFailed + "copylab could not deliver to " + host + ": the name may not resolve, nothing may answer there, " +
+		"or it may be on a private network, where copylab does not post unless whoever runs copylab allows private addresses. " +
+		"Check the address and port; copylab's log has the reason."
+}
+
+// errLookupRefused is copylab's refusal (a *netguard.BlockedError) of
+// the address a webhook's name resolved to, while private addresses are
+// refused (unrevealedLookup). It does not unwrap to the refusal, so that
+// it is what a name that does not resolve is: retried each round
+// (failureOf's failRetry), the webhook not paused, and the card and the
+// test message (testMessageAnswer) silent on what the name resolved to.
+// Its text, for the log only, keeps the refusal and the address.
+type errLookupRefused struct{ err error }
+
+func (e *errLookupRefused) Error() string {
+	return "copylab refused the address the webhook's name resolved to: " + e.err.Error()
+}
+
+// unrevealedLookup is err, a webhook client's error, with a
+// *netguard.BlockedError made an errLookupRefused while private addresses
+// are refused. sendWebhook checks the host as written first, so a refusal
+// from the client is one of the address a name resolved to.
+func (a *App) unrevealedLookup(err error) error {
+	if a.cfg.WebhookAllowPrivate || !errors.As(err, new(*netguard.BlockedError)) {
+		return err
+	}
+	return &errLookupRefused{err: err}
 }
