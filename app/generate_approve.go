@@ -108,6 +108,25 @@ func (a *App) generateApprove(c *fiber.Ctx) error {
 		}
 	}
 	p.Job = &jv
+	switch n, over := a.runningOver(j); {
+	case over:
+		// The person's newer brief is being written over these drafts:
+		// the refusal shows what the page shows then (generateShow), the
+		// brief and its progress, with these drafts below it, refused,
+		// as those its drafts will replace (views' previousDrafts says
+		// why Add waits), rather than these alone, as if nothing were
+		// coming to take their place.
+		nv := a.jobView(c, e, n)
+		nv.Previous = &jv
+		p.Brief, p.Job = jobForm(n), &nv
+	case jv.State == jobRunning:
+		// Add on the brief being written itself: its progress has no
+		// drafts form to show approvedVariants' refusal in.
+		p.Error = "Your new brief is still being written, so it has no drafts to add yet: they show here once they are ready."
+		if jv.Previous != nil {
+			p.Error += " Your previous drafts below can be added now."
+		}
+	}
 	c.Status(http.StatusUnprocessableEntity)
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return render(c, views.Generate(p))
