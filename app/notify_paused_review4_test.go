@@ -14,7 +14,8 @@ import (
 // says delivery is paused, and what turns it back on. A webhook that is
 // not paused still says where copylab posts. Found by a browser review.
 func TestNotifyPausedCardReview4(t *testing.T) {
-	e := newEnv(t)
+	// Private addresses allowed: the receiver's 404 is the only pause.
+	e := newEnvConfig(t, allowPrivateWebhooks)
 	site := e.site("Shop")
 	const hookURL = "http://127.0.0.1:18142/hooks/s3cret"
 	setWebhook(t, e, site.ID, hookURL)
