@@ -257,6 +257,10 @@ type offlineInput struct {
 	mustSay   []string
 	actions   []string // every usable call to action, main first
 	longShape bool
+	// own finds the marketer's own words in a line, which danglingWord
+	// does not read: the audience and the must-say items. Nil when the
+	// brief has none.
+	own *regexp.Regexp
 }
 
 var (
@@ -388,6 +392,17 @@ func digest(b Brief) offlineInput {
 	}
 	if pluralNoun(bare) && !singularRe.MatchString(audience) {
 		in.slots["U"] = bare
+	}
+	var own []string
+	for _, m := range append([]string{in.slots["Uo"], in.slots["Uc"], in.slots["U"]}, in.mustSay...) {
+		if m != "" {
+			own = append(own, regexp.QuoteMeta(m))
+		}
+	}
+	if len(own) > 0 {
+		// Longest first, so that "new riders" goes before "riders".
+		slices.SortStableFunc(own, func(a, b string) int { return len(b) - len(a) })
+		in.own = regexp.MustCompile(`(?i)` + strings.Join(own, "|"))
 	}
 	// A goal in the marketer's words ("Get visitors to try it") reads
 	// well to them, but "Try it today" on the page leaves "it" to guess
@@ -930,11 +945,8 @@ func (in offlineInput) danglingWord(text string) string {
 	if p := in.slots["P"]; p != "" && containsPhrase(text, p) {
 		return ""
 	}
-	own := append([]string{in.slots["Uo"], in.slots["Uc"], in.slots["U"]}, in.mustSay...)
-	for _, m := range own {
-		if m != "" {
-			text = regexp.MustCompile(`(?i)`+regexp.QuoteMeta(m)).ReplaceAllLiteralString(text, " ")
-		}
+	if in.own != nil {
+		text = in.own.ReplaceAllLiteralString(text, " ")
 	}
 	for _, w := range strings.FieldsFunc(text, func(r rune) bool { return !isWordRune(r) }) {
 		if utf8.RuneCountInString(w) > 1 && strings.ToUpper(w) == w {
