@@ -267,6 +267,17 @@ func copyFixed(e experiments.Experiment, what string) error {
 		"so that its results keep their meaning; " + dup}
 }
 
+// breaksBrief is the refusal of copy a client sent that breaks the brief
+// the experiment was drafted from (briefRefusals), on field: 422
+// copy_breaks_brief, with the sentence the edit form shows, which names
+// the variant and the rule. Drafts the model writes that break it are
+// dropped (the dropped list of generate gives each reason); copy a
+// person sends is refused, as the edit form and the drafting page refuse
+// it.
+func breaksBrief(field, msg string) experiments.ValidationError {
+	return experiments.ValidationError{{Field: field, Code: "copy_breaks_brief", Message: msg}}
+}
+
 // thresholdFixed is the refusal of another practical threshold for an
 // experiment that has started (or stopped), coded as copyFixed codes a
 // change of its copy. The threshold sizes the planned sample and the "no
@@ -375,6 +386,17 @@ func (a *App) apiVariantAdd(c *fiber.Ctx) error {
 		split := customSplit(*e)
 		at = len(e.Variants)
 		e.Variants = append(e.Variants, experiments.Variant{Key: key, Text: in.Text, Source: experiments.SourceHuman})
+		if !briefEmpty(savedBrief(*e)) {
+			// The key it gets, to name it, is the next after every key
+			// the draft gave; the read pool sees them (above).
+			used, err := a.store.UsedVariantKeys(ctx, e.ID)
+			if err != nil {
+				return err
+			}
+			if msg := briefRefusals(*e, e.Variants[:at], used)[at]; msg != "" {
+				return breaksBrief("text", msg)
+			}
+		}
 		switch {
 		case in.WeightBP != nil && split == "":
 			given := make([]bool, len(e.Variants))

@@ -208,7 +208,16 @@ func (a *App) apiExperimentCreate(c *fiber.Ctx) error {
 		e.Goal = experiments.Goal{Type: experiments.GoalClick} // the form's default type; start asks to choose
 	}
 	var created experiments.Experiment
-	if errs := goalMembersOfOtherTypes(c.Request().Body(), strings.TrimSpace(e.Goal.Type)); len(errs) > 0 || len(leftOut) > 0 {
+	// Copy sent with a brief is held to it, as it would be a moment
+	// later through PATCH …/variants/{key} (briefRefusals).
+	errs := goalMembersOfOtherTypes(c.Request().Body(), strings.TrimSpace(e.Goal.Type))
+	refusals := briefRefusals(e, nil, nil)
+	for i := range e.Variants {
+		if msg := refusals[i]; msg != "" {
+			errs = append(errs, breaksBrief(fmt.Sprintf("variants[%d].text", i), msg)...)
+		}
+	}
+	if len(errs) > 0 || len(leftOut) > 0 {
 		// Refused before the store sees it, with the request's other
 		// problems beside it, as the store would list them.
 		err = a.experimentProblems(c.UserContext(), e, errs, leftOut)
@@ -416,6 +425,22 @@ func (a *App) apiVariantUpdate(c *fiber.Ctx) error {
 		return err
 	}
 	ctx, key := c.UserContext(), c.Params("key")
+	if in.Text != nil {
+		// A draft's copy, as sent, is held to its brief. Read before the
+		// change rather than in its transaction (UpdateVariant): a brief
+		// saved in between holds the next change. A started test's copy
+		// is refused as fixed by the store, brief or not.
+		if cur, err := a.store.Experiment(ctx, c.Params("id")); err == nil && cur.Status == experiments.StatusDraft {
+			if idx := slices.IndexFunc(cur.Variants, func(v experiments.Variant) bool { return v.Key == key }); idx >= 0 {
+				next := cur
+				next.Variants = slices.Clone(cur.Variants)
+				next.Variants[idx].Text = *in.Text
+				if msg := briefRefusals(next, cur.Variants, nil)[idx]; msg != "" {
+					return breaksBrief("text", msg)
+				}
+			}
+		}
+	}
 	e, err := a.store.UpdateVariant(ctx, c.Params("id"), key, experiments.VariantPatch{Text: in.Text, WeightBP: in.WeightBP})
 	if errors.Is(err, experiments.ErrNotFound) {
 		// The experiment, or only the variant? An unknown experiment is
