@@ -5,6 +5,9 @@ import (
 	"reflect"
 
 	"github.com/gofiber/fiber/v2"
+
+	"copylab/experiments"
+	"copylab/views"
 )
 
 // The results document (DESIGN.md "Results document"; every number as
@@ -79,11 +82,13 @@ type apiExcluded struct {
 // the answer as not called yet (a winner, control_wins or
 // no_meaningful_difference while the test is under a full week or short
 // of its planned sample: caution says why), so a script need not act on
-// a status the page tells a person to wait on.
+// a status the page tells a person to wait on; headline is the page's
+// heading for it, in its words ("Early lead: not called yet").
 type apiVerdict struct {
-	Status string `json:"status"`
-	Text   string `json:"text"`
-	Early  bool   `json:"early"`
+	Status   string `json:"status"`
+	Text     string `json:"text"`
+	Early    bool   `json:"early"`
+	Headline string `json:"headline"`
 }
 
 // apiPlan is the sample-size estimate for the practical threshold (mde),
@@ -300,7 +305,8 @@ func (r *resultsReport) document() apiResults {
 // page shows (verdictView).
 func (r *resultsReport) apiVerdict() apiVerdict {
 	v := r.verdictView()
-	return apiVerdict{Status: v.Status, Text: v.Text, Early: v.Early}
+	return apiVerdict{Status: v.Status, Text: v.Text, Early: v.Early,
+		Headline: views.VerdictTitle(v, r.exp.Status == experiments.StatusPaused)}
 }
 
 func optString(s string) *string {

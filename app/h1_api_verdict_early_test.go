@@ -10,29 +10,32 @@ import (
 
 // TestAPIVerdictEarlyAsThePage: a script reading the results document can
 // tell what the results page tells a person. verdict.status stays the
-// spec's machine code (a winner two days in is still "winner"), and
+// spec's machine code (a winner two days in is still "winner"),
 // verdict.early is true exactly when the page marks the answer as not
 // called yet: a winner, the original ahead or no difference while the test
-// is under a full week or short of its planned sample, running or stopped.
+// is under a full week or short of its planned sample, running or stopped;
+// and verdict.headline is the page's heading, word for word.
 func TestAPIVerdictEarlyAsThePage(t *testing.T) {
 	big := [][2]int64{{100000, 5000}, {100000, 6500}}
 	for _, tc := range []struct {
-		name   string
-		counts [][2]int64
-		days   int
-		end    func(e *env, x experiments.Experiment)
-		status string
-		early  bool
+		name     string
+		counts   [][2]int64
+		days     int
+		end      func(e *env, x experiments.Experiment)
+		status   string
+		early    bool
+		headline string
 	}{
-		{"winner, two days in", big, 2, nil, stats.StatusWinner, true},
-		{"winner, two weeks in but short of the plan", [][2]int64{{10000, 500}, {10000, 650}}, 14, nil, stats.StatusWinner, true},
-		{"winner, stopped two days in", big, 2, stopTest, stats.StatusWinner, true},
-		{"winner, paused two days in", big, 2, pauseTest, stats.StatusWinner, true},
-		{"the original ahead, two days in", [][2]int64{{100000, 6500}, {100000, 5000}}, 2, nil, stats.StatusControlWins, true},
-		{"no difference, two days in", [][2]int64{{1000000, 50000}, {1000000, 50100}}, 2, nil, stats.StatusNoMeaningfulDifference, true},
-		{"winner, two weeks in and past the plan", big, 14, nil, stats.StatusWinner, false},
-		{"broken split, two days in", [][2]int64{{10000, 500}, {8000, 400}}, 2, nil, stats.StatusSRM, false},
-		{"not enough data", [][2]int64{{50, 2}, {50, 3}}, 2, nil, stats.StatusNotEnoughData, false},
+		{"winner, two days in", big, 2, nil, stats.StatusWinner, true, "Early lead: not called yet"},
+		{"winner, two weeks in but short of the plan", [][2]int64{{10000, 500}, {10000, 650}}, 14, nil, stats.StatusWinner, true, "Early lead: not called yet"},
+		{"winner, stopped two days in", big, 2, stopTest, stats.StatusWinner, true, "Too early to call"},
+		{"winner, paused two days in", big, 2, pauseTest, stats.StatusWinner, true, "Early lead: not called yet"},
+		{"the original ahead, two days in", [][2]int64{{100000, 6500}, {100000, 5000}}, 2, nil, stats.StatusControlWins, true, "Original ahead: not called yet"},
+		{"no difference, two days in", [][2]int64{{1000000, 50000}, {1000000, 50100}}, 2, nil, stats.StatusNoMeaningfulDifference, true, "No difference so far: not called yet"},
+		{"winner, two weeks in and past the plan", big, 14, nil, stats.StatusWinner, false, "We have a winner"},
+		{"broken split, two days in", [][2]int64{{10000, 500}, {8000, 400}}, 2, nil, stats.StatusSRM, false, "Results can’t be trusted yet"},
+		{"not enough data", [][2]int64{{50, 2}, {50, 3}}, 2, nil, stats.StatusNotEnoughData, false, "Not enough data yet"},
+		{"keep running, paused", [][2]int64{{1000, 50}, {1000, 55}}, 2, pauseTest, stats.StatusKeepRunning, false, "Resume the test to reach a verdict"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e, c, tok, x := startedWithCounts(t, tc.counts...)
@@ -42,9 +45,9 @@ func TestAPIVerdictEarlyAsThePage(t *testing.T) {
 			}
 			resp, body := c.get("/experiments/" + x.ID + "/results")
 			wantStatus(t, resp, http.StatusOK, body)
-			_, _, pageEarly, _ := verdictOn(t, body)
-			if pageEarly != tc.early {
-				t.Fatalf("the page marks it early: %v, want %v", pageEarly, tc.early)
+			title, _, pageEarly, _ := verdictOn(t, body)
+			if pageEarly != tc.early || title != tc.headline {
+				t.Fatalf("the page heads it %q, early %v; want %q, %v", title, pageEarly, tc.headline, tc.early)
 			}
 
 			_, doc := e.api("GET", "/api/v1/experiments/"+x.ID+"/results", tok, "")
@@ -58,6 +61,9 @@ func TestAPIVerdictEarlyAsThePage(t *testing.T) {
 			}
 			if early != pageEarly {
 				t.Errorf("verdict.early %v, the page %v", early, pageEarly)
+			}
+			if v["headline"] != title {
+				t.Errorf("verdict.headline %#v, the page %q", v["headline"], title)
 			}
 		})
 	}

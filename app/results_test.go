@@ -108,7 +108,7 @@ func TestResultsCountingEndToEnd(t *testing.T) {
 	}
 	wantKeys(t, "srm", out["srm"].(map[string]any), "p_value", "flagged")
 	wantKeys(t, "excluded", out["excluded"].(map[string]any), "multiple_variants", "bots")
-	wantKeys(t, "verdict", out["verdict"].(map[string]any), "status", "text")
+	wantKeys(t, "verdict", out["verdict"].(map[string]any), "status", "text", "early", "headline")
 	wantKeys(t, "plan", out["plan"].(map[string]any), "mde", "baseline_rate", "sample_size_per_variant", "visitors_per_day", "days_remaining", "reached", "text")
 
 	control, b := vs[0].(map[string]any), vs[1].(map[string]any)
@@ -131,7 +131,7 @@ func TestResultsCountingEndToEnd(t *testing.T) {
 		{"control's p_value", control["p_value"], nil},
 		{"verdict", out["verdict"].(map[string]any)["status"], "not_enough_data"},
 		{"threshold", out["threshold"], 0.1},
-		{"recordings", fmt.Sprint(control["recordings"]), "map[instructions:[] list_url:<nil> sessions:[]]"},
+		{"recordings", fmt.Sprint(control["recordings"]), "map[instructions:[] list_url:<nil> sessions:[] visitors:[]]"},
 		{"health applied (ann twice? no: the resend is a duplicate; cat once)", control["health"].(map[string]any)["applied"], 2.0},
 	} {
 		if c.got != c.want {

@@ -275,6 +275,10 @@ func verdictHeadline(status string, ended, early, unsure bool) string {
 	return "Results"
 }
 
+// VerdictTitle is the verdict's title on the results page (verdictTitle),
+// which the results document gives as verdict.headline.
+func VerdictTitle(v Verdict, paused bool) string { return verdictTitle(v, paused) }
+
 // verdictTitle is the verdict's headline (verdictHeadline), or, when the
 // tag found the page but never the element on it, that: "Not enough data
 // yet" would read as a quiet page. A paused test gets no visitors, so a
