@@ -106,7 +106,7 @@ func classify(err error) answer {
 		}
 		return answer{status: http.StatusUnprocessableEntity, body: errs[0], all: errs}
 	case errors.As(err, &se):
-		return answer{status: http.StatusConflict, body: apiErrorBody{Code: se.Code, Message: se.Message}}
+		return answer{status: http.StatusConflict, body: apiErrorBody{Code: se.Code, Message: stateWords(se)}}
 	case errors.As(err, &sn):
 		return answer{status: http.StatusConflict, body: apiErrorBody{Code: "not_started",
 			Message: "This test has not started yet: its results can be read once it has."}}
@@ -118,6 +118,19 @@ func classify(err error) answer {
 		return answer{status: fe.Code, body: fiberErrorBody(fe)}
 	}
 	return answer{status: http.StatusInternalServerError, body: apiErrorBody{Code: "internal", Message: "Something went wrong on our side. It has been logged; please try again."}}
+}
+
+// stateWords is what a refusal of the store says to people: its own
+// message, but for another threshold of a started test, which the store
+// refuses whoever asks (experiments.ErrThresholdFixed) and which copylab
+// words as the handlers' own check does (thresholdFixed), so that a
+// change that passed that check only because the test started meanwhile
+// reads the same.
+func stateWords(se *experiments.StateError) string {
+	if errors.Is(se, experiments.ErrThresholdFixed) {
+		return views.ThresholdFixedWords
+	}
+	return se.Message
 }
 
 // fiberErrorBody turns Fiber's own errors (unknown route, body too large)

@@ -104,7 +104,7 @@ func (a *App) experimentUpdate(c *fiber.Ctx) error {
 	}
 	var se *experiments.StateError
 	if errors.As(err, &se) {
-		return a.redirectWithFlash(c, "/experiments/"+cur.ID, "error", se.Message)
+		return a.redirectWithFlash(c, "/experiments/"+cur.ID, "error", stateWords(se))
 	}
 	if err != nil {
 		return err

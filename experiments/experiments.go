@@ -19,9 +19,20 @@ type StateError struct {
 	Code    string
 	Message string
 	Other   *Experiment
+	// Err, when set, tells this refusal from the others of its code,
+	// for errors.Is (ErrThresholdFixed).
+	Err error
 }
 
 func (e *StateError) Error() string { return e.Message }
+func (e *StateError) Unwrap() error { return e.Err }
+
+// ErrThresholdFixed is the refusal (a StateError, experiment_started) of
+// another practical threshold for an experiment that has started, by
+// every update of the store (updateTx), whoever calls it. The threshold
+// sizes the planned sample and the "no meaningful difference" band of the
+// verdict: changed once the data is in, it would change the verdict.
+var ErrThresholdFixed = errors.New("experiments: the practical threshold of a started experiment cannot change")
 
 func stateErr(code, msg string) error { return &StateError{Code: code, Message: msg} }
 
@@ -319,10 +330,11 @@ func (s *Store) RunningExperiments(ctx context.Context, siteID string) ([]Experi
 
 // UpdateExperiment saves an experiment's settings and variants. A draft can
 // change everything. Once started, the copy, page, element and goal are
-// fixed (changing them would mix two tests in one result); the name, traffic
-// share, weights, practical threshold and brief can still change. A draft
-// saved without its page, element or goal (CreateDraft) may go on lacking
-// what it lacks, as with PatchExperiment; what it has stays required.
+// fixed (changing them would mix two tests in one result), and so is the
+// practical threshold (ErrThresholdFixed); the name, traffic share,
+// weights and brief can still change. A draft saved without its page,
+// element or goal (CreateDraft) may go on lacking what it lacks, as with
+// PatchExperiment; what it has stays required.
 func (s *Store) UpdateExperiment(ctx context.Context, in Experiment) (Experiment, error) {
 	return s.updateExperiment(ctx, in, func(in, cur Experiment) ValidationError { return in.validate(cur.Unset()) })
 }
@@ -412,6 +424,10 @@ func (s *Store) updateTx(ctx context.Context, tx *sql.Tx, in Experiment) error {
 	if cur.Status != StatusDraft {
 		if in.Page != cur.Page || in.Selector != cur.Selector || in.VisibleOnly != cur.VisibleOnly || in.Goal != cur.Goal || !sameCopy(cur.Variants, in.Variants) {
 			return stateErr("experiment_started", "The page, element, goal and copy of a started experiment cannot change, so that its results keep their meaning. Duplicate it to test other copy: the new draft can start once this one stops.")
+		}
+		if in.Threshold != cur.Threshold {
+			return &StateError{Code: "experiment_started", Err: ErrThresholdFixed,
+				Message: "The practical threshold of a started experiment cannot change: it would change the verdict after the data is in. Duplicate it to test with another threshold."}
 		}
 		resplit := false
 		for i, v := range in.Variants {
