@@ -305,8 +305,11 @@ func (r *resultsReport) document() apiResults {
 // page shows (verdictView).
 func (r *resultsReport) apiVerdict() apiVerdict {
 	v := r.verdictView()
-	return apiVerdict{Status: v.Status, Text: v.Text, Early: v.Early,
-		Headline: views.VerdictTitle(v, r.exp.Status == experiments.StatusPaused)}
+	headline := views.VerdictTitle(v, r.exp.Status == experiments.StatusPaused)
+	if r.exp.Status == experiments.StatusDraft {
+		headline = views.DraftResultsTitle
+	}
+	return apiVerdict{Status: v.Status, Text: v.Text, Early: v.Early, Headline: headline}
 }
 
 func optString(s string) *string {

@@ -68,3 +68,21 @@ func TestAPIVerdictEarlyAsThePage(t *testing.T) {
 		})
 	}
 }
+
+// TestAPIVerdictHeadlineOfADraft: a draft's results page heads itself "No
+// results yet" and shows no verdict, so the document's headline says the
+// same, not the "Not enough data yet" of a started test with few visitors.
+func TestAPIVerdictHeadlineOfADraft(t *testing.T) {
+	e := newEnv(t)
+	c := e.signIn("ann@example.com")
+	tok := e.token("api@example.com")
+	x := e.experiment(e.site("Shop").ID, "Hero")
+	resp, body := c.get("/experiments/" + x.ID + "/results")
+	wantStatus(t, resp, http.StatusOK, body)
+	wantContains(t, body, "<h2>No results yet</h2>")
+	_, doc := e.api("GET", "/api/v1/experiments/"+x.ID+"/results", tok, "")
+	v, _ := doc["verdict"].(map[string]any)
+	if v["headline"] != "No results yet" || v["early"] != false || v["status"] != stats.StatusNotEnoughData {
+		t.Fatalf("a draft's verdict is %v; want headline \"No results yet\", early false, status not_enough_data", v)
+	}
+}

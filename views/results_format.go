@@ -279,6 +279,10 @@ func verdictHeadline(status string, ended, early, unsure bool) string {
 // which the results document gives as verdict.headline.
 func VerdictTitle(v Verdict, paused bool) string { return verdictTitle(v, paused) }
 
+// DraftResultsTitle heads a draft's results page, which shows no verdict;
+// the results document gives it as a draft's verdict.headline.
+const DraftResultsTitle = "No results yet"
+
 // verdictTitle is the verdict's headline (verdictHeadline), or, when the
 // tag found the page but never the element on it, that: "Not enough data
 // yet" would read as a quiet page. A paused test gets no visitors, so a
