@@ -49,6 +49,21 @@ func (a *App) noteWrites(c *fiber.Ctx) error {
 	return err
 }
 
+// noteJobWrite tells the store how a write made outside any request
+// went: a background job's, such as the tag's loads (flushTagLoop), the
+// notifier's records or the housekeeping's deletes. Requests are noted by
+// handleError and noteWrites, the events by their batches (initOps);
+// without this, a job's write that failed for lack of space left
+// /healthz saying ok. A failure for lack of space marks the storage full
+// (Store.NoteWrite, the one test of the error); wrote says whether a
+// write that succeeded wrote anything, since one that found nothing to
+// write says nothing of the space.
+func (a *App) noteJobWrite(err error, wrote bool) {
+	if err != nil || wrote {
+		a.store.NoteWrite(err)
+	}
+}
+
 // Metrics returns the app's metrics, for code that counts (the LLM
 // generation's a.metrics.LLMCall) and for tests.
 func (a *App) Metrics() *Metrics { return a.metrics }

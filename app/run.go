@@ -273,10 +273,8 @@ func (a *App) runHourly(ctx context.Context) {
 
 func (a *App) housekeeping(ctx context.Context) {
 	n, err := a.store.DeleteExpiredSessions(ctx)
-	if ctx.Err() == nil && (err != nil || n > 0) {
-		// A full disk shows in /healthz; a delete that found nothing to
-		// delete wrote nothing, and says nothing of the space.
-		a.store.NoteWrite(err)
+	if ctx.Err() == nil {
+		a.noteJobWrite(err, n > 0) // a full disk shows in /healthz
 	}
 	switch {
 	case err != nil && ctx.Err() == nil:
@@ -284,7 +282,11 @@ func (a *App) housekeeping(ctx context.Context) {
 	case n > 0:
 		a.log.Info("housekeeping: deleted expired sessions", "count", n)
 	}
-	if _, err := a.store.DeleteExpiredInvites(ctx, a.now()); err != nil && ctx.Err() == nil {
+	n, err = a.store.DeleteExpiredInvites(ctx, a.now())
+	if ctx.Err() == nil {
+		a.noteJobWrite(err, n > 0)
+	}
+	if err != nil && ctx.Err() == nil {
 		a.log.Error("housekeeping: delete expired invites", "error", err)
 	}
 	a.logins.Prune()

@@ -123,7 +123,9 @@ func (a *App) flushTagSightings(ctx context.Context) error {
 		}
 		out = append(out, st)
 	}
-	if err := a.store.SaveSiteTags(ctx, out); err != nil {
+	err := a.store.SaveSiteTags(ctx, out)
+	a.noteJobWrite(err, true) // a full disk shows in /healthz
+	if err != nil {
 		return err
 	}
 	settled := a.now().Unix() - 1
