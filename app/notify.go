@@ -131,6 +131,8 @@ func (a *App) notifyOnce(ctx context.Context) int {
 			n, err := a.notifyExperiment(ctx, site, e, experiments.Counts{Variants: totals[e.ID]})
 			sent += n
 			if err != nil {
+				// A record that failed for lack of space shows in /healthz.
+				a.noteJobWrite(err, false)
 				var unrecorded *errUnrecorded
 				if errors.As(err, &unrecorded) {
 					// No other site's message either: the database
@@ -227,9 +229,11 @@ func (a *App) watchHeld(ctx context.Context, site experiments.Site) {
 		counts := experiments.Counts{Variants: totals[e.ID]}
 		arms, an := analyzeCounts(e, counts)
 		if _, _, err := a.answerDue(ctx, e, counts, arms, an, delivered, done); err != nil {
+			a.noteJobWrite(err, false)
 			a.log.Error("notify: watch answer", "site", site.Key, "experiment", e.ID, "error", err)
 		}
 		if _, err := a.dueWarnings(ctx, site, e, e, an, done); err != nil {
+			a.noteJobWrite(err, false)
 			a.log.Error("notify: watch warnings", "site", site.Key, "experiment", e.ID, "error", err)
 		}
 	}
@@ -908,6 +912,7 @@ func (a *App) recordUnrecorded(ctx context.Context) (ok bool) {
 	for expID, m := range a.unrecorded.all() {
 		for status, at := range m {
 			if err := a.store.RecordNotification(context.WithoutCancel(ctx), expID, status, at); err != nil {
+				a.noteJobWrite(err, false)
 				if _, gerr := a.store.Experiment(ctx, expID); errors.Is(gerr, experiments.ErrNotFound) {
 					a.unrecorded.remove(expID, status) // deleted since: nothing to record
 					continue
