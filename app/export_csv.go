@@ -49,7 +49,10 @@ import (
 // is therefore neutralised with a leading single quote. Numbers are written
 // by this code, never from input, and keep their sign.
 
-// resultsCSV answers GET /experiments/:id/results.csv.
+// resultsCSV answers GET /experiments/:id/results.csv, and the same for
+// an API token at GET /api/v1/experiments/:id/results.csv (routes.go):
+// one file, whoever asks, with the API's JSON errors on the API's path
+// (apiAuth, apiNotFound).
 func (a *App) resultsCSV(c *fiber.Ctx) error {
 	e, err := a.store.Experiment(c.UserContext(), c.Params("id"))
 	if err != nil {
