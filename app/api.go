@@ -169,16 +169,15 @@ func (a *App) apiExperimentOf(e experiments.Experiment) apiExperiment {
 // as POST /e does (experiments/wire.go), with go-json-experiment/json:
 // names match exactly, and a name given twice or invalid UTF-8 is
 // invalid_json rather than the last value or U+FFFD. Errors name the value
-// by its path, as in brief.goal or variants[1].text.
+// by its path, as in brief.goal or variants[1].text. A leading byte-order
+// mark is dropped (jsonBody).
 func decodeJSON(c *fiber.Ctx, v any) error {
 	if ct := c.Get(fiber.HeaderContentType); ct != "" {
 		if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != "application/json" {
 			return &httpError{Status: http.StatusUnsupportedMediaType, Code: "unsupported_media_type", Message: "Send a JSON body with Content-Type: application/json."}
 		}
 	}
-	// The raw body: Ctx.Body would inflate a compressed one without a
-	// limit (refuseEncodedBodies refuses those first).
-	body := c.Request().Body()
+	body := jsonBody(c)
 	start := bytes.TrimLeft(body, " \t\r\n")
 	switch {
 	case len(start) == 0:
@@ -199,12 +198,35 @@ func decodeJSON(c *fiber.Ctx, v any) error {
 	return nil
 }
 
+// utf8BOM is the byte-order mark some clients write before UTF-8 text:
+// Windows PowerShell (Invoke-RestMethod with a body read from a file, or
+// encoded with [Text.Encoding]::UTF8), .NET's Encoding.UTF8. It says
+// nothing about the JSON after it, and RFC 8259 (section 8.1) lets a
+// parser ignore it.
+var utf8BOM = []byte("\xEF\xBB\xBF")
+
+// jsonBody is the request's raw body without a leading byte-order mark,
+// which it takes off the request itself, so that the handlers that read
+// the raw body again after decodeJSON (to tell a member sent as null
+// from one left out) read the same JSON. The raw body: Ctx.Body would
+// inflate a compressed one without a limit (refuseEncodedBodies refuses
+// those first).
+func jsonBody(c *fiber.Ctx) []byte {
+	body := c.Request().Body()
+	if !bytes.HasPrefix(body, utf8BOM) {
+		return body
+	}
+	// A copy: SetBody may reuse the buffer body is in.
+	c.Request().SetBody(bytes.Clone(body[len(utf8BOM):]))
+	return c.Request().Body()
+}
+
 // noBody checks the body of a call that takes none (start, unship, the
 // DELETEs, …): none, or an empty object, is fine; a name in it is
 // unknown_field, as for any call that does not take it, rather than
 // silently ignored.
 func noBody(c *fiber.Ctx) error {
-	if len(bytes.TrimSpace(c.Request().Body())) == 0 {
+	if len(bytes.TrimSpace(jsonBody(c))) == 0 {
 		return nil
 	}
 	return decodeJSON(c, &struct{}{})
