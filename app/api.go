@@ -198,6 +198,24 @@ func decodeJSON(c *fiber.Ctx, v any) error {
 	return nil
 }
 
+// bodyTooLargeMessage is the sentence of a body over the server's limit
+// (bodyLimit), which the HTTP server refuses before any route runs
+// (fiberErrorBody): it names the limit, as POST /e's names its own
+// (errEventsTooLarge), so that the sender knows how much to cut.
+var bodyTooLargeMessage = "The request body is larger than " + sizeWords(bodyLimit) + "; send a smaller one."
+
+// sizeWords is a limit in bytes as a sentence names it: "1 MiB",
+// "64 KiB", or "1500 bytes" when it is neither.
+func sizeWords(n int) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return strconv.Itoa(n>>20) + " MiB"
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return strconv.Itoa(n>>10) + " KiB"
+	}
+	return strconv.Itoa(n) + " bytes"
+}
+
 // utf8BOM is the byte-order mark some clients write before UTF-8 text:
 // Windows PowerShell (Invoke-RestMethod with a body read from a file, or
 // encoded with [Text.Encoding]::UTF8), .NET's Encoding.UTF8. It says

@@ -105,7 +105,7 @@ func reasonsClause(reasons []string, what string) string {
 }
 
 var errEventsTooLarge = &httpError{Status: http.StatusRequestEntityTooLarge, Code: experiments.CodeBodyTooLarge,
-	Message: "The body is larger than " + strconv.Itoa(maxEventBody>>10) + " KiB; send fewer events per request."}
+	Message: "The body is larger than " + sizeWords(maxEventBody) + "; send fewer events per request."}
 
 func (a *App) ingestEvents(c *fiber.Ctx) (experiments.IngestResult, error) {
 	if c.Request().Header.ContentLength() > maxEventBody {
