@@ -36,13 +36,23 @@ func passwordError(pw string) string {
 
 // newPasswordErrors adds to errs what is wrong with a new password typed
 // twice (the "password" and "password2" fields of setup, an invite and a
-// password change).
+// password change). Two that differ mark both fields: a page never sends
+// a password back, so both come back empty and both must be typed again,
+// starting with the first, where the page puts the focus (app.js focuses
+// the first field marked invalid). Marking only the second had people
+// fix it and meet the first one's empty field as the next mistake.
 func newPasswordErrors(errs views.Errors, password, again string) {
-	if msg := passwordError(password); msg != "" {
+	const differ = "The two passwords differ. Type the password again in both fields."
+	msg := passwordError(password)
+	switch {
+	case msg != "" && again != password:
 		errs["password"] = msg
-	}
-	if again != password {
-		errs["password2"] = "The two passwords differ."
+		errs["password2"] = differ
+	case msg != "":
+		errs["password"] = msg
+	case again != password:
+		errs["password"] = differ
+		errs["password2"] = "Type the same password again here."
 	}
 }
 
