@@ -116,7 +116,11 @@ func (a *App) routes() {
 	pages.Post("/settings/llm/test", a.settingsLLMTest)
 
 	// JSON API: Authorization: Bearer TOKEN. Errors are JSON everywhere.
-	api := a.group(a.refuseEncodedBodies, a.apiAuth, a.apiNotFound)
+	// Before its routes match, the id of an experiment or a site in the
+	// path is put in lower case (apiLowerIDs): any case names the same one.
+	f.Use("/api/v1", a.apiLowerIDs)
+	// The creating POSTs take an Idempotency-Key (idempotency.go).
+	api := a.group(a.refuseEncodedBodies, a.apiAuth, a.idempotent, a.apiNotFound)
 	api.Get("/api/v1/sites", a.apiSitesList)
 	api.Post("/api/v1/sites", a.apiSiteCreate)
 	api.Get("/api/v1/sites/:id", a.apiSiteGet)

@@ -256,8 +256,9 @@ func logGenerator(log *slog.Logger, s variants.Settings) {
 
 // runHourly runs the housekeeping jobs once an hour until ctx ends:
 // expired sessions are deleted, invites that expired over a week ago
-// too (experiments.ExpiredInviteKept), and the sign-in limiter forgets
-// old entries.
+// too (experiments.ExpiredInviteKept), and the API's Idempotency-Key
+// answers once a day old (experiments.IdempotencyKeyKept); the sign-in
+// limiter forgets old entries.
 func (a *App) runHourly(ctx context.Context) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
@@ -288,6 +289,14 @@ func (a *App) housekeeping(ctx context.Context) {
 	}
 	if err != nil && ctx.Err() == nil {
 		a.log.Error("housekeeping: delete expired invites", "error", err)
+	}
+	// The API's Idempotency-Key answers are kept a day (idempotency.go).
+	n, err = a.store.DeleteIdempotencyKeysBefore(ctx, a.now().Add(-experiments.IdempotencyKeyKept))
+	if ctx.Err() == nil {
+		a.noteJobWrite(err, n > 0)
+	}
+	if err != nil && ctx.Err() == nil {
+		a.log.Error("housekeeping: delete old idempotency keys", "error", err)
 	}
 	a.logins.Prune()
 	a.genJobs.prune()

@@ -1,0 +1,141 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"slices"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"copylab/experiments"
+)
+
+// The API's creating calls take an Idempotency-Key header, as Stripe's
+// do (and the IETF draft "The Idempotency-Key HTTP Header Field"): a
+// client that retries a call that timed out, with the same key, gets the
+// first answer again rather than a second experiment. The answer is kept
+// for a day (experiments.IdempotencyKeyKept), in the database, so that a
+// restart between the call and its retry changes nothing.
+const (
+	idempotencyKeyHeader = "Idempotency-Key"
+	// idempotentReplayedHeader marks an answer replayed for a key: the
+	// call was not made again.
+	idempotentReplayedHeader = "Idempotent-Replayed"
+	maxIdempotencyKey        = 255
+)
+
+// idempotentRoutes are the API's calls that make something new, and so
+// take an Idempotency-Key. The others are safe to retry as they are: a
+// transition or a ship already in place answers 200 unchanged, a PATCH
+// sets the same values again.
+var idempotentRoutes = []string{
+	"/api/v1/sites",
+	"/api/v1/experiments",
+	"/api/v1/experiments/:id/variants",
+	"/api/v1/experiments/:id/duplicate",
+}
+
+// idempotent is the API's middleware for the Idempotency-Key header, after
+// apiAuth (a key is its user's own). For a creating POST sent with a key,
+// a retry, the same method, path and body from the same user within a
+// day, gets the first answer (status, body and Location) with
+// Idempotent-Replayed: true, and nothing is done again; the same key with
+// another request is 422 idempotency_key_reused, and one whose first call
+// is still being answered 409 idempotency_key_in_use. Only successes are
+// kept: a refused or failed call lets its key go, so that the retry of a
+// corrected request is answered anew. Other calls ignore the header.
+func (a *App) idempotent(c *fiber.Ctx) error {
+	if c.Method() != fiber.MethodPost || !slices.Contains(idempotentRoutes, c.Route().Path) {
+		return c.Next()
+	}
+	sent := c.Request().Header.PeekAll(idempotencyKeyHeader)
+	if len(sent) == 0 {
+		return c.Next()
+	}
+	u, ok := c.Locals(localAPIUser).(experiments.User)
+	if !ok {
+		return c.Next()
+	}
+	if len(sent) > 1 {
+		return errBadRequest("invalid_idempotency_key", "", "Send one Idempotency-Key header, not "+fmt.Sprint(len(sent))+".")
+	}
+	key := string(sent[0])
+	if msg := idempotencyKeyProblem(key); msg != "" {
+		return errBadRequest("invalid_idempotency_key", "", msg)
+	}
+	call := experiments.IdempotentCall{UserID: u.ID, Key: key, Method: c.Method(), Path: c.Path(),
+		Body: c.Request().Body()}
+	state, ans, err := a.store.ReserveIdempotencyKey(c.UserContext(), call, a.now())
+	if err != nil {
+		return err
+	}
+	switch state {
+	case experiments.KeyAnswered:
+		if ans.Location != "" {
+			c.Location(ans.Location)
+		}
+		c.Set(idempotentReplayedHeader, "true")
+		c.Type("json", "utf-8")
+		return c.Status(ans.Status).Send(ans.Body)
+	case experiments.KeyInUse:
+		return &httpError{Status: http.StatusConflict, Code: "idempotency_key_in_use", RetryAfter: time.Second,
+			Message: "A request with this Idempotency-Key is still being answered. Send it again in a moment to get its answer."}
+	case experiments.KeyReused:
+		return &httpError{Status: http.StatusUnprocessableEntity, Code: "idempotency_key_reused",
+			Message: "This Idempotency-Key was sent in the last 24 hours with another request (another body, path or method). " +
+				"Send a new key with each new request, and the same key only to retry the same request."}
+	}
+
+	// The key is held for this call: keep its answer if it succeeds, or
+	// let the key go, also when the handler panics (recoverPanics, before
+	// this middleware, answers it).
+	kept := false
+	defer func() {
+		if !kept {
+			a.releaseIdempotencyKey(c.UserContext(), u.ID, key)
+		}
+	}()
+	err = c.Next()
+	status := c.Response().StatusCode()
+	if err != nil || status < 200 || status > 299 {
+		return err
+	}
+	ans = experiments.IdempotentAnswer{Status: status, Location: string(c.Response().Header.Peek(fiber.HeaderLocation)),
+		Body: slices.Clone(c.Response().Body())}
+	// The call is done: not keeping its answer only leaves the key held
+	// until it is abandoned (experiments.IdempotencyKeyAbandoned), which
+	// the answer should not wait for.
+	if serr := a.store.SaveIdempotentAnswer(context.WithoutCancel(c.UserContext()), u.ID, key, ans, a.now()); serr != nil {
+		a.log.Error("idempotency: keep the answer", "request_id", requestIDOf(c), "error", serr)
+	}
+	kept = true
+	return nil
+}
+
+// releaseIdempotencyKey lets go of a key held by a call that did not
+// succeed; a failure is logged, and leaves the key held until it is
+// abandoned.
+func (a *App) releaseIdempotencyKey(ctx context.Context, userID int64, key string) {
+	if err := a.store.ReleaseIdempotencyKey(context.WithoutCancel(ctx), userID, key); err != nil {
+		a.log.Error("idempotency: let a key go", "error", err)
+	}
+}
+
+// idempotencyKeyProblem says what is wrong with an Idempotency-Key, or
+// "": it is 1 to 255 printable ASCII characters (a UUID is usual).
+func idempotencyKeyProblem(key string) string {
+	switch {
+	case key == "":
+		return "The Idempotency-Key header is empty. Send a key of your choosing, such as a UUID, or no header."
+	case len(key) > maxIdempotencyKey:
+		return fmt.Sprintf("The Idempotency-Key is %d characters long; keep it to %d, such as a UUID.", len(key), maxIdempotencyKey)
+	}
+	for i := 0; i < len(key); i++ {
+		if key[i] < 0x20 || key[i] > 0x7e {
+			return fmt.Sprintf("The Idempotency-Key may hold only printable ASCII characters (letters, digits, punctuation); byte %d is not one.", i+1)
+		}
+	}
+	return ""
+}
