@@ -428,12 +428,12 @@ func noExceptions(t *testing.T, exceptions func() []string) {
 	}
 }
 
-// TestAssignmentVectors runs every vector of shared/spec/assignment_vectors.json
-// through the snippet's own assign() in the browser. Buckets go through
+// TestAssignmentVectors runs every vector of docs/spec/assignment_vectors.json
+// (the project's shared spec, kept in the repository) through the snippet's own assign() in the browser. Buckets go through
 // assign too: with 10000 variants of weight 1 the variant index is the bucket.
 func TestAssignmentVectors(t *testing.T) {
 	t.Parallel()
-	vectors, err := os.ReadFile("../../../shared/spec/assignment_vectors.json")
+	vectors, err := os.ReadFile("../../docs/spec/assignment_vectors.json")
 	if err != nil {
 		t.Fatal(err)
 	}
