@@ -65,7 +65,7 @@ func TestSnippet(t *testing.T) {
 		if ct := resp.Header.Get("Content-Type"); ct != "text/javascript; charset=utf-8" {
 			t.Errorf("Content-Type %q", ct)
 		}
-		if cc := resp.Header.Get("Cache-Control"); cc != "public, max-age=60" {
+		if cc := resp.Header.Get("Cache-Control"); cc != "public, max-age=60, stale-if-error=86400" {
 			t.Errorf("Cache-Control %q", cc)
 		}
 		etag = resp.Header.Get("ETag")
@@ -103,7 +103,7 @@ func TestSnippet(t *testing.T) {
 		wantStatus(t, resp, http.StatusOK, body)
 		// As long as the plain tag, not immutable: a stopped test must
 		// reach returning visitors (TestPinnedTagRevalidates).
-		if cc := resp.Header.Get("Cache-Control"); cc != "public, max-age=60" {
+		if cc := resp.Header.Get("Cache-Control"); cc != "public, max-age=60, stale-if-error=86400" {
 			t.Errorf("Cache-Control %q", cc)
 		}
 		resp, _ = get("/s/"+site.Key+".0123456789abcdef.js", nil)

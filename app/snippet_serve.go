@@ -29,10 +29,14 @@ import (
 // copylab, so it is rendered once per site and kept for a few seconds; the
 // app also drops the cache whenever it changes an experiment or a site.
 // Browsers and CDNs may keep it for snippetMaxAge, at the plain URL and
-// at the pinned one alike, and then ask again with its ETag.
+// at the pinned one alike, and then ask again with its ETag. A cache that
+// honours stale-if-error (RFC 5861; CDNs do, browsers mostly not) serves
+// the last tag it had for up to a day while copylab answers 5xx or not at
+// all, so the site's pages keep their copy (and their visitors theirs)
+// through an outage instead of waiting on the tag.
 const (
 	snippetCacheTTL = 5 * time.Second
-	snippetMaxAge   = "public, max-age=60"
+	snippetMaxAge   = "public, max-age=60, stale-if-error=86400"
 	snippetHashLen  = 16
 	maxCachedSites  = 10_000
 )
