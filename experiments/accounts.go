@@ -629,6 +629,63 @@ func (s *Store) RevokeAPIToken(ctx context.Context, userID, id int64, prefix str
 	return t, nil
 }
 
+// OwnedAPIToken is an API token with its user's email, as the command
+// line lists them.
+type OwnedAPIToken struct {
+	APIToken
+	Email string
+}
+
+// OwnedAPITokens lists the API tokens of every user, or of the user with
+// userID when it is not 0, oldest first.
+func (s *Store) OwnedAPITokens(ctx context.Context, userID int64) ([]OwnedAPIToken, error) {
+	rows, err := s.r.QueryContext(ctx, `/* Store.OwnedAPITokens */ select t.id, t.user_id, t.name, t.prefix, t.created_at, t.last_used_at, u.email
+		from api_tokens t join users u on u.id = t.user_id where ? = 0 or t.user_id = ? order by t.created_at, t.id`, userID, userID)
+	if err != nil {
+		return nil, fmt.Errorf("experiments: owned api tokens: %w", err)
+	}
+	defer rows.Close()
+	var out []OwnedAPIToken
+	for rows.Next() {
+		var t OwnedAPIToken
+		var created, used sql.NullInt64
+		if err := rows.Scan(&t.ID, &t.UserID, &t.Name, &t.Prefix, &created, &used, &t.Email); err != nil {
+			return nil, fmt.Errorf("experiments: owned api tokens: %w", err)
+		}
+		t.CreatedAt, t.LastUsedAt = fromMS(created), fromMS(used)
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// RevokeAPITokenByID revokes the API token with that id, whoever's it
+// is, and returns it; ErrNotFound when no token has the id. It is the
+// command line's, run by whoever runs the server, which names a token by
+// the id copylab token list printed: the token returned says which one
+// went, since an id is given again to the next token made once the
+// highest is revoked (RevokeAPIToken).
+func (s *Store) RevokeAPITokenByID(ctx context.Context, id int64) (OwnedAPIToken, error) {
+	var t OwnedAPIToken
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		var created, used sql.NullInt64
+		err := tx.QueryRowContext(ctx, `/* Store.RevokeAPITokenByID */ select t.id, t.user_id, t.name, t.prefix, t.created_at, t.last_used_at, u.email
+			from api_tokens t join users u on u.id = t.user_id where t.id = ?`, id).Scan(&t.ID, &t.UserID, &t.Name, &t.Prefix, &created, &used, &t.Email)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		t.CreatedAt, t.LastUsedAt = fromMS(created), fromMS(used)
+		_, err = tx.ExecContext(ctx, `/* Store.RevokeAPITokenByID */ delete from api_tokens where id = ?`, id)
+		return err
+	})
+	if err != nil {
+		return OwnedAPIToken{}, fmt.Errorf("experiments: revoke api token %d: %w", id, err)
+	}
+	return t, nil
+}
+
 // APITokenCounts returns how many API tokens each user has, by user id;
 // users with none are left out.
 func (s *Store) APITokenCounts(ctx context.Context) (map[int64]int, error) {

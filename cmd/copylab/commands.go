@@ -14,6 +14,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"text/tabwriter"
 	"time"
 
 	"copylab/app"
@@ -508,6 +509,121 @@ func tokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer, g
 	fmt.Fprintln(stdout, secret)
 	fmt.Fprintf(stderr, "token %q for %s in %s (shown once: store it where its program reads it)\n",
 		strings.TrimSpace(name), strings.ToLower(strings.TrimSpace(email)), absPath(s.Path()))
+	return nil
+}
+
+// tokenListOptions are the values of token list's flags.
+type tokenListOptions struct{ db, email string }
+
+// tokenListFlags declares the flags of token list.
+func tokenListFlags(stdout, stderr io.Writer, getenv func(string) string) (*flags, *tokenListOptions) {
+	v := &tokenListOptions{}
+	f := newFlags("token list", "List the API tokens: id, start, name, user, when made and last used (never a secret).", stdout, stderr, getenv)
+	serverDBFlag(f, &v.db)
+	f.string(&v.email, "email", "", "only this user's tokens")
+	return f, v
+}
+
+// tokenList prints the API tokens, one a line under a header, oldest
+// first: the id token revoke takes, the start Settings shows them by,
+// the name, the user, when made and last used ("never"). No secret is
+// stored, so none can be printed. Nothing on stdout when there is none,
+// and a sentence on stderr, so that a script reads only tokens.
+func tokenList(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	f, v := tokenListFlags(stdout, stderr, getenv)
+	if err := f.parse(args); err != nil {
+		return quietHelp(err)
+	}
+	s, err := openStore(ctx, v.db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	var userID int64
+	email := strings.ToLower(strings.TrimSpace(v.email))
+	if email != "" {
+		u, _, err := s.UserByEmail(ctx, email)
+		if errors.Is(err, experiments.ErrNotFound) {
+			return fmt.Errorf("no user has the email %q: check the spelling, or leave --email out to list every user's tokens", strings.TrimSpace(v.email))
+		}
+		if err != nil {
+			return err
+		}
+		userID = u.ID
+	}
+	tokens, err := s.OwnedAPITokens(ctx, userID)
+	if err != nil {
+		return err
+	}
+	if len(tokens) == 0 {
+		who := "nobody has API tokens"
+		if email != "" {
+			who = email + " has no API tokens"
+		}
+		fmt.Fprintf(stderr, "%s in %s (copylab token create makes one)\n", who, absPath(s.Path()))
+		return nil
+	}
+	w := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(w, "ID\tPREFIX\tNAME\tUSER\tCREATED\tLAST USED")
+	for _, t := range tokens {
+		used := "never"
+		if !t.LastUsedAt.IsZero() {
+			used = cliTime(t.LastUsedAt)
+		}
+		fmt.Fprintf(w, "%d\t%s…\t%s\t%s\t%s\t%s\n", t.ID, t.Prefix, t.Name, t.Email, cliTime(t.CreatedAt), used)
+	}
+	return w.Flush()
+}
+
+// cliTime is a time as the commands print it, in the local time zone.
+func cliTime(t time.Time) string { return t.Local().Format("2 Jan 2006 15:04 MST") }
+
+// tokenRevokeOptions are the values of token revoke's flags and argument.
+type tokenRevokeOptions struct{ db, id string }
+
+// tokenRevokeFlags declares the flags and the argument of token revoke.
+func tokenRevokeFlags(stdout, stderr io.Writer, getenv func(string) string) (*flags, *tokenRevokeOptions) {
+	v := &tokenRevokeOptions{}
+	f := newFlags("token revoke", "Revoke one API token, by the id copylab token list shows.", stdout, stderr, getenv)
+	serverDBFlag(f, &v.db)
+	f.positional(&v.id, "ID")
+	return f, v
+}
+
+// tokenRevoke revokes one API token, whoever's it is: the API refuses it
+// from the next call on. It says which token went (its start, name and
+// user), since ids are given again (Store.RevokeAPITokenByID).
+func tokenRevoke(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	f, v := tokenRevokeFlags(stdout, stderr, getenv)
+	if err := f.parseArgs(args); err != nil {
+		return quietHelp(err)
+	}
+	id, err := strconv.ParseInt(v.id, 10, 64)
+	switch {
+	case v.id == "":
+		f.problem(errors.New("token revoke needs the id of the token to revoke: copylab token list shows them"))
+	case strings.HasPrefix(v.id, app.TokenPrefix):
+		f.problem(fmt.Errorf("%q is the start of a token; give its id, the first column of copylab token list", v.id))
+	case err != nil || id <= 0:
+		f.problem(fmt.Errorf("%q is not a token's id: copylab token list shows them", v.id))
+	}
+	if err := f.check(); err != nil {
+		return err
+	}
+	s, err := openStore(ctx, v.db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	t, err := s.RevokeAPITokenByID(ctx, id)
+	if errors.Is(err, experiments.ErrNotFound) {
+		return fmt.Errorf("no API token has the id %d in %s: copylab token list shows them", id, absPath(s.Path()))
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "revoked API token %d (%s…, %q) of %s in %s; programs using it can no longer call the API\n",
+		t.ID, t.Prefix, t.Name, t.Email, absPath(s.Path()))
 	return nil
 }
 

@@ -27,6 +27,11 @@ type flags struct {
 	// usage writes the set's usage, for --help.
 	usage          func(io.Writer)
 	stdout, stderr io.Writer
+	// arg, when not nil, takes the one argument the command has besides
+	// its flags (token revoke's id), named argWord in its usage (see
+	// positional).
+	arg     *string
+	argWord string
 }
 
 // secretFlag is a flag whose twin is read only after parsing (see secret).
@@ -48,11 +53,15 @@ func newFlags(name, summary string, stdout, stderr io.Writer, getenv func(string
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {}
 	f.usage = func(w io.Writer) {
+		arg := ""
+		if f.argWord != "" {
+			arg = " " + f.argWord
+		}
 		if len(f.order) == 0 {
-			fmt.Fprintf(w, "%s\n\nUsage: copylab %s\n", summary, name)
+			fmt.Fprintf(w, "%s\n\nUsage: copylab %s%s\n", summary, name, arg)
 			return
 		}
-		fmt.Fprintf(w, "%s\n\nUsage: copylab %s [flags]\n\nFlags (each with its environment twin):\n", summary, name)
+		fmt.Fprintf(w, "%s\n\nUsage: copylab %s [flags]%s\n\nFlags (each with its environment twin):\n", summary, name, arg)
 		f.printDefaults(w)
 	}
 	return f
@@ -131,12 +140,24 @@ func (f *flags) duration(p *time.Duration, name string, def time.Duration, usage
 	f.order = append(f.order, name)
 }
 
+// positional declares the one argument a command takes besides its
+// flags, such as token revoke's ID: given before the flags or after
+// them, it is put in p; word names it in the usage. A second is an
+// unexpected argument, as any is for the other commands; none leaves p
+// "", for the command to say what is missing.
+func (f *flags) positional(p *string, word string) {
+	f.arg, f.argWord = p, word
+}
+
 // synopsis lists the flags as a usage line writes them: those whose usage
 // says "(required)" first, then the others in brackets, each in the order
 // declared, with a word for its value: --site SITE, [--visitors N],
-// [--dry-run].
+// [--dry-run]. A positional argument's word comes first.
 func (f *flags) synopsis() []string {
 	var required, optional []string
+	if f.argWord != "" {
+		required = append(required, f.argWord)
+	}
 	for _, name := range f.order {
 		fl := f.fs.Lookup(name)
 		w := "--" + name
@@ -220,10 +241,20 @@ func (f *flags) parseArgs(args []string) error {
 
 // parseAll parses args with the flag package, again after each mistake
 // it stops at, with the arguments after it, and adds each mistake to
-// problems. It returns flag.ErrHelp when --help is among the arguments.
+// problems; the first argument that is not a flag goes to the command's
+// positional argument, if it has one. It returns flag.ErrHelp when
+// --help is among the arguments.
 func (f *flags) parseAll(args []string, problems *[]string) error {
+	taken := false // the positional argument, when the command has one
 	for rest := args; ; {
 		err := f.fs.Parse(rest)
+		if err == nil && f.arg != nil && !taken && f.fs.NArg() > 0 {
+			// The flag package stops at the first argument that is not a
+			// flag: take it, and parse the flags after it.
+			*f.arg, taken = f.fs.Arg(0), true
+			rest = f.fs.Args()[1:]
+			continue
+		}
 		if err == nil || errors.Is(err, flag.ErrHelp) {
 			return err
 		}

@@ -5,6 +5,8 @@
 //	copylab user password  set a user's password
 //	copylab user invite    print a link that lets someone create their account
 //	copylab token create   print a new API token for a user
+//	copylab token list     list the API tokens (never their secrets)
+//	copylab token revoke   revoke one API token
 //	copylab simulate       send realistic visitor traffic to a running copylab
 //	copylab backup         write a consistent copy of the database, while it runs
 //	copylab restore        put a backup in place of the database, copylab stopped
@@ -85,6 +87,8 @@ var commands = []struct {
 	{"copylab user password", "user", func() *flags { f, _, _ := userPasswordFlags(io.Discard, io.Discard, noEnv); return f }},
 	{"copylab user invite", "user", func() *flags { f, _ := userInviteFlags(io.Discard, io.Discard, noEnv); return f }},
 	{"copylab token create", "token", func() *flags { f, _ := tokenCreateFlags(io.Discard, io.Discard, noEnv); return f }},
+	{"copylab token list", "token", func() *flags { f, _ := tokenListFlags(io.Discard, io.Discard, noEnv); return f }},
+	{"copylab token revoke", "token", func() *flags { f, _ := tokenRevokeFlags(io.Discard, io.Discard, noEnv); return f }},
 	{"copylab simulate", "", func() *flags { f, _ := simulateFlags(io.Discard, io.Discard, noEnv); return f }},
 	{"copylab backup", "", func() *flags { f, _ := backupFlags(io.Discard, io.Discard, noEnv); return f }},
 	{"copylab restore", "", func() *flags { f, _ := restoreFlags(io.Discard, io.Discard, noEnv); return f }},
@@ -195,10 +199,15 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		}
 		return subUsage(args, stdout, stderr, "user", "add, password or invite", groupUsage("user"))
 	case "token":
-		if len(args) == 0 || args[0] != "create" {
-			return subUsage(args, stdout, stderr, "token", "create", groupUsage("token"))
+		switch {
+		case len(args) > 0 && args[0] == "create":
+			return tokenCreate(ctx, args[1:], stdout, stderr, getenv)
+		case len(args) > 0 && args[0] == "list":
+			return tokenList(ctx, args[1:], stdout, stderr, getenv)
+		case len(args) > 0 && args[0] == "revoke":
+			return tokenRevoke(ctx, args[1:], stdout, stderr, getenv)
 		}
-		return tokenCreate(ctx, args[1:], stdout, stderr, getenv)
+		return subUsage(args, stdout, stderr, "token", "create, list or revoke", groupUsage("token"))
 	case "simulate":
 		return simulateCmd(ctx, args, stdout, stderr, getenv)
 	case "backup":

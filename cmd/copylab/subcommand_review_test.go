@@ -19,8 +19,8 @@ func TestGroupWithoutCommand(t *testing.T) {
 		{[]string{"user"}, "user needs a command: add, password or invite", "Usage: copylab user add"},
 		{[]string{"user", "frob"}, `unknown user command "frob": use add, password or invite`, "Usage: copylab user add"},
 		{[]string{"user", "--email", "a@example.com"}, "user needs a command: add, password or invite", "Usage: copylab user add"},
-		{[]string{"token"}, "token needs a command: create", "Usage: copylab token create"},
-		{[]string{"token", "list"}, `unknown token command "list": use create`, "Usage: copylab token create"},
+		{[]string{"token"}, "token needs a command: create, list or revoke", "Usage: copylab token create"},
+		{[]string{"token", "delete"}, `unknown token command "delete": use create, list or revoke`, "Usage: copylab token create"},
 	} {
 		name := strings.Join(tt.args, " ")
 		stdout, stderr, err := runCmd(t, env(nil), "", tt.args...)
