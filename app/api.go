@@ -348,6 +348,52 @@ func jsonTypeName(k reflect.Kind) string {
 	return "of another type"
 }
 
+// apiIDPaths are the API's paths whose next segment is the id copylab
+// made for an experiment or a site (experiments.NewID: a UUID, in lower
+// case).
+var apiIDPaths = []string{"/api/v1/experiments/", "/api/v1/sites/"}
+
+// apiLowerIDs lets the API's paths name an experiment or a site in any
+// case, as the tag's preview links do (canonicalQA): some clients write
+// every UUID in capitals. It runs before the API's routes are matched
+// (routes.go), and puts the id in the path in lower case, as the store
+// keeps it, so that c.Params("id") reads it so in every handler, present
+// and future, with nothing for each to remember. The rest of the path
+// (a variant's key) is left as sent. A path whose id is in lower case
+// already, nearly every one, is left alone: one scan of the id.
+func (a *App) apiLowerIDs(c *fiber.Ctx) error {
+	path := c.Path()
+	for _, p := range apiIDPaths {
+		rest, ok := strings.CutPrefix(path, p)
+		if !ok {
+			continue
+		}
+		id, _, _ := strings.Cut(rest, "/")
+		if lower := asciiLower(id); lower != id {
+			c.Path(p + lower + rest[len(id):])
+		}
+		break
+	}
+	return c.Next()
+}
+
+// asciiLower is s with its ASCII capitals in lower case; s itself, not a
+// copy, when it has none. Other letters are left as they are: an id is
+// ASCII, and anything else in its place is not found in any case.
+func asciiLower(s string) string {
+	i := strings.IndexFunc(s, func(r rune) bool { return 'A' <= r && r <= 'Z' })
+	if i < 0 {
+		return s
+	}
+	b := []byte(s)
+	for j := i; j < len(b); j++ {
+		if 'A' <= b[j] && b[j] <= 'Z' {
+			b[j] += 'a' - 'A'
+		}
+	}
+	return string(b)
+}
+
 // apiNotFound is the last middleware of the API's routes (routes.go): a
 // store's not found (experiments.ErrNotFound) that reaches it says, in
 // the API's words, what is not there, rather than the pages' sentence
