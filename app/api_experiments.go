@@ -320,6 +320,8 @@ func createWords(err error) error {
 		switch {
 		case f.Field == "weights":
 			out[i].Field = "variants"
+		case f.Field == "site_id" && f.Code == "required":
+			out[i].Message = "Send site_id, the id of the site the experiment runs on (GET /api/v1/sites lists them)."
 		case f.Field == "variants" && f.Code == "required":
 			out[i].Message = "Give the page's current copy, the control: as the first of variants ([{\"text\": \"…\"}]), " +
 				"or as brief.current_copy, which is then taken as the control."
@@ -346,7 +348,7 @@ func (a *App) experimentProblems(ctx context.Context, e experiments.Experiment, 
 	}
 	all = slices.Insert(all, at, errs...)
 	if _, err := a.store.Site(ctx, e.SiteID); errors.Is(err, experiments.ErrNotFound) {
-		all = slices.Insert(all, 0, experiments.FieldError{Field: "site_id", Code: "unknown_site", Message: "Choose one of your sites."})
+		all = slices.Insert(all, 0, experiments.SiteError(e.SiteID))
 	} else if err != nil {
 		return err
 	}

@@ -70,9 +70,13 @@ func (s *Store) CreateDraft(ctx context.Context, in Experiment) (Experiment, err
 	return s.createExperiment(ctx, in, "", Experiment.ValidateDraft)
 }
 
-// unknownSite is the field error of an experiment whose site is not one of
-// the sites.
-func unknownSite() FieldError {
+// SiteError is the field error of an experiment whose site is not one of
+// the sites: required when it names none (as a missing name is), and
+// unknown_site when the id is no site's.
+func SiteError(siteID string) FieldError {
+	if strings.TrimSpace(siteID) == "" {
+		return FieldError{Field: "site_id", Code: "required", Message: "Choose the site the experiment runs on."}
+	}
 	return FieldError{Field: "site_id", Code: "unknown_site", Message: "Choose one of your sites."}
 }
 
@@ -85,7 +89,7 @@ func (s *Store) createExperiment(ctx context.Context, in Experiment, detail stri
 		// transaction below checks it again for the insert).
 		var n int
 		if err := s.r.QueryRowContext(ctx, `/* Store.CreateExperiment */ select count(*) from sites where id = ?`, in.SiteID).Scan(&n); err == nil && n == 0 {
-			errs = append(ValidationError{unknownSite()}, errs...)
+			errs = append(ValidationError{SiteError(in.SiteID)}, errs...)
 		}
 		return Experiment{}, errs
 	}
@@ -106,7 +110,7 @@ func (s *Store) createExperiment(ctx context.Context, in Experiment, detail stri
 			return err
 		}
 		if exists == 0 {
-			return ValidationError{unknownSite()}
+			return ValidationError{SiteError(in.SiteID)}
 		}
 		_, err := tx.ExecContext(ctx, `/* Store.CreateExperiment */ insert into experiments (id, site_id, name, page, selector,
 			goal_type, goal_value, coverage_bp, status, seed, brief, threshold, visible_only, share_token, created_by, created_at,
