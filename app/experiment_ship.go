@@ -54,11 +54,17 @@ func shipDone(key string, replaced []experiments.Experiment, notes views.Element
 }
 
 // experimentUnship answers POST /experiments/:id/unship: the page shows its
-// own copy again.
+// own copy again. Unship pressed again (in a second tab, or twice) changes
+// nothing (Store.Unship), and the message says so rather than announce it.
 func (a *App) experimentUnship(c *fiber.Ctx) error {
+	// Read for the message only: the store decides again as it unships.
+	again := false
+	if cur, err := a.store.Experiment(c.UserContext(), c.Params("id")); err == nil {
+		again = cur.ShippedVariant == ""
+	}
 	e, err := a.store.Unship(c.UserContext(), c.Params("id"))
-	if err != nil {
-		return a.actionDone(c, err, "")
+	if err != nil || again {
+		return a.actionDone(c, err, "Nothing of this experiment is shipped; nothing changed.")
 	}
 	others, err := a.elementOthers(c.UserContext(), e)
 	if err != nil {
@@ -191,7 +197,9 @@ func (a *App) apiExperimentShip(c *fiber.Ctx) error {
 	return c.JSON(a.apiExperimentOf(e))
 }
 
-// apiExperimentUnship answers POST /api/v1/experiments/:id/unship.
+// apiExperimentUnship answers POST /api/v1/experiments/:id/unship: the
+// experiment with nothing shipped. One with nothing shipped already
+// answers 200 as it is, as the transitions answer a retry.
 func (a *App) apiExperimentUnship(c *fiber.Ctx) error {
 	if err := noBody(c); err != nil {
 		return err

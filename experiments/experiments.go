@@ -922,7 +922,9 @@ func replaceShipped(ctx context.Context, tx *sql.Tx, e Experiment, key string, n
 }
 
 // Unship stops showing an experiment's shipped variant: the page shows its
-// own copy again. Unshipping what is not shipped is a StateError.
+// own copy again. Unshipping what is not shipped (any more) changes
+// nothing and records nothing, as a second stop or ship does, so that a
+// client retrying its request hears that it is done.
 func (s *Store) Unship(ctx context.Context, id string) (Experiment, error) {
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		now := ms(s.now())
@@ -934,7 +936,7 @@ func (s *Store) Unship(ctx context.Context, id string) (Experiment, error) {
 		case err != nil:
 			return err
 		case shipped == "":
-			return stateErr("not_shipped", "No variant of this experiment is shipped.")
+			return nil
 		}
 		if err := recordChange(ctx, tx, id, now, ChangeUnshipped, variantWords(shipped)+" no longer shown; the page shows its own copy."); err != nil {
 			return err
