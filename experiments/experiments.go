@@ -425,6 +425,10 @@ func (s *Store) updateTx(ctx context.Context, tx *sql.Tx, in Experiment) error {
 	if in, err = newKeys(ctx, tx, in, cur); err != nil {
 		return err
 	}
+	// Only a change moves updated_at (and rewrites the variants): a PATCH
+	// that sends what is there already, or nothing, leaves the
+	// experiment as it was, as its history and the tag's ETag see it.
+	changed := false
 	if cur.Status != StatusDraft {
 		if in.Page != cur.Page || in.Selector != cur.Selector || in.VisibleOnly != cur.VisibleOnly || in.Goal != cur.Goal || !sameCopy(cur.Variants, in.Variants) {
 			return stateErr("experiment_started", "The page, element, goal and copy of a started experiment cannot change, so that its results keep their meaning. Duplicate it to test other copy: the new draft can start once this one stops.")
@@ -445,6 +449,7 @@ func (s *Store) updateTx(ctx context.Context, tx *sql.Tx, in Experiment) error {
 			}
 		}
 		if resplit {
+			changed = true
 			// Visitors keep the variant they were given, so from now on
 			// the counts mix two splits: the split check must know.
 			if _, err := tx.ExecContext(ctx, `/* Store.UpdateExperiment */ update experiments set split_changed_at = ? where id = ?`, now, in.ID); err != nil {
@@ -452,15 +457,28 @@ func (s *Store) updateTx(ctx context.Context, tx *sql.Tx, in Experiment) error {
 			}
 		}
 	} else {
-		if _, err := tx.ExecContext(ctx, `/* Store.UpdateExperiment */ delete from variants where experiment_id = ?`, in.ID); err != nil {
+		// As stored, with where each came from: the read pool sees every
+		// commit, and none can come until this transaction ends.
+		stored, err := s.variants(ctx, []string{in.ID})
+		if err != nil {
 			return err
 		}
-		if err := insertVariants(ctx, tx, in.ID, in.Variants, now); err != nil {
-			return err
+		if !sameVariants(stored[in.ID], in.Variants) {
+			changed = true
+			if _, err := tx.ExecContext(ctx, `/* Store.UpdateExperiment */ delete from variants where experiment_id = ?`, in.ID); err != nil {
+				return err
+			}
+			if err := insertVariants(ctx, tx, in.ID, in.Variants, now); err != nil {
+				return err
+			}
 		}
 	}
 	if in.Brief == "" {
 		in.Brief = cur.Brief
+	}
+	if !changed && in.Name == cur.Name && in.Page == cur.Page && in.Selector == cur.Selector && in.Goal == cur.Goal &&
+		in.CoverageBP == cur.CoverageBP && in.Brief == cur.Brief && in.Threshold == cur.Threshold && in.VisibleOnly == cur.VisibleOnly {
+		return nil
 	}
 	if detail := describeEdit(cur, in); detail != "" {
 		if err := recordChange(ctx, tx, in.ID, now, ChangeEdited, detail); err != nil {
@@ -519,6 +537,17 @@ func txVariants(ctx context.Context, tx *sql.Tx, id string) ([]Variant, error) {
 		out = append(out, v)
 	}
 	return out, rows.Err()
+}
+
+// sameVariants tells whether the variants b, to be saved, are those
+// stored, a: the same in order, with the same copy, weight and
+// provenance.
+func sameVariants(a, b []Variant) bool {
+	return slices.EqualFunc(a, b, func(x, y Variant) bool {
+		return x.Key == y.Key && x.Position == y.Position && x.Text == y.Text && x.WeightBP == y.WeightBP &&
+			x.Source == y.Source && x.Model == y.Model && x.PromptVersion == y.PromptVersion && x.Angle == y.Angle &&
+			x.Rationale == y.Rationale && x.Edited == y.Edited && x.ApprovedBy == y.ApprovedBy
+	})
 }
 
 func sameCopy(a, b []Variant) bool {
