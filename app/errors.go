@@ -142,7 +142,7 @@ func fiberErrorBody(fe *fiber.Error) apiErrorBody {
 	case http.StatusMethodNotAllowed:
 		return apiErrorBody{Code: "method_not_allowed", Message: "This address does not accept that method."}
 	case http.StatusRequestEntityTooLarge:
-		return apiErrorBody{Code: "too_large", Message: "The request body is too large."}
+		return apiErrorBody{Code: "too_large", Message: bodyTooLargeMessage} // api.go: names the limit
 	case http.StatusRequestTimeout:
 		return apiErrorBody{Code: "timeout", Message: "The request took too long to arrive."}
 	case http.StatusRequestHeaderFieldsTooLarge:
