@@ -69,3 +69,23 @@ func TestAPIResultsCSV(t *testing.T) {
 		t.Errorf("POST: status %d, Allow %q (%v)", resp.StatusCode, resp.Header.Get("Allow"), out)
 	}
 }
+
+// TestAPIDailyCSV: the daily CSV too, at …/daily.csv, the page's file.
+func TestAPIDailyCSV(t *testing.T) {
+	e, c, tok, x := startedWithCounts(t, [2]int64{1000, 100}, [2]int64{1000, 130})
+	resp, page := c.get("/experiments/" + x.ID + "/daily.csv")
+	wantStatus(t, resp, http.StatusOK, page)
+	req := newRequest(http.MethodGet, "/api/v1/experiments/"+x.ID+"/daily.csv", nil)
+	req.Header.Set("Authorization", "Bearer "+tok)
+	resp = e.do(req)
+	body := readBody(t, resp)
+	wantStatus(t, resp, http.StatusOK, body)
+	if body != page || resp.Header.Get("Cache-Control") != "no-store" {
+		t.Errorf("the API's daily CSV (Cache-Control %q) differs from the page's:\n%s\n---\n%s",
+			resp.Header.Get("Cache-Control"), body, page)
+	}
+	resp, out := e.api(http.MethodGet, "/api/v1/experiments/"+x.ID+"/daily.csv", "", "")
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("no token: status %d (%v)", resp.StatusCode, out)
+	}
+}

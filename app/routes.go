@@ -147,6 +147,7 @@ func (a *App) routes() {
 	api.Get("/api/v1/experiments/:id/history", a.apiExperimentHistory)
 	api.Get("/api/v1/experiments/:id/results", a.apiResults)
 	api.Get("/api/v1/experiments/:id/results.csv", a.resultsCSV) // the page's download, for a token
+	api.Get("/api/v1/experiments/:id/daily.csv", a.dailyCSV)
 	// Any other /api path: 405 with Allow for a path above asked with
 	// another method, 404 otherwise. The methods are read from the routes
 	// just registered, so they cannot drift from this table.
