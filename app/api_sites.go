@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 
@@ -22,7 +23,25 @@ func (a *App) apiSitesList(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"sites": out})
 }
 
-// apiSiteCreate answers POST /api/v1/sites {name, domain} → 201.
+// apiSiteAnswer is a site as POST and PATCH answer it: with warnings
+// beside it, as an experiment's create and PATCH carry them.
+type apiSiteAnswer struct {
+	apiSite
+	Warnings []apiWarning `json:"warnings,omitempty"`
+}
+
+// apiSiteSaved is the answer of a site just saved: warned domain_in_use
+// when other sites have its domain (domainInUse).
+func (a *App) apiSiteSaved(ctx context.Context, site experiments.Site) apiSiteAnswer {
+	out := apiSiteAnswer{apiSite: a.apiSiteOf(site)}
+	if w := a.domainInUse(ctx, site, true); w != "" {
+		out.Warnings = append(out.Warnings, apiWarning{Code: "domain_in_use", Message: w})
+	}
+	return out
+}
+
+// apiSiteCreate answers POST /api/v1/sites {name, domain} → 201. A domain
+// another site has is saved all the same, with a domain_in_use warning.
 func (a *App) apiSiteCreate(c *fiber.Ctx) error {
 	var in struct {
 		Name   string `json:"name"`
@@ -36,7 +55,7 @@ func (a *App) apiSiteCreate(c *fiber.Ctx) error {
 		return err
 	}
 	c.Location("/api/v1/sites/" + site.ID)
-	return c.Status(http.StatusCreated).JSON(a.apiSiteOf(site))
+	return c.Status(http.StatusCreated).JSON(a.apiSiteSaved(c.UserContext(), site))
 }
 
 // apiSiteGet answers GET /api/v1/sites/:id.
@@ -52,8 +71,9 @@ func (a *App) apiSiteGet(c *fiber.Ctx) error {
 // with the site as GET answers it: a site renamed, or moved to another
 // domain, as its settings form does. What is left out (or null) stays.
 // The store checks both as it checks a new site's (Store.PatchSite, as
-// CreateSite), so the answer has POST's codes and words; a domain sent
-// back as GET answered it is kept as stored. The site's other fields
+// CreateSite), so the answer has POST's codes and words, and its
+// domain_in_use warning when a domain is sent; a domain sent back as GET
+// answered it is kept as stored. The site's other fields
 // answer 422 field_not_editable, each saying why (siteNotEditable), and
 // names that are not fields of a site 400 unknown_field, as PATCH of an
 // experiment answers them.
@@ -93,6 +113,9 @@ func (a *App) apiSiteUpdate(c *fiber.Ctx) error {
 		return err
 	}
 	a.snippets.reset() // as the settings form does: a rendered tag keeps the domain it saw (tagSeen)
+	if in.Domain != nil {
+		return c.JSON(a.apiSiteSaved(ctx, updated))
+	}
 	return c.JSON(a.apiSiteOf(updated))
 }
 

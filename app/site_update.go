@@ -37,7 +37,7 @@ func (a *App) siteUpdate(c *fiber.Ctx) error {
 	if n, err := strconv.Atoi(f.HideTimeoutMS); err == nil && n > 0 {
 		in.HideTimeoutMS = n
 	}
-	_, err = a.store.PatchSite(ctx, site.ID, func(s *experiments.Site) error {
+	saved, err := a.store.PatchSite(ctx, site.ID, func(s *experiments.Site) error {
 		changedSettings(s, site, in)
 		return nil
 	})
@@ -55,7 +55,15 @@ func (a *App) siteUpdate(c *fiber.Ctx) error {
 		return err
 	}
 	a.snippets.reset() // the timeout and GPC are in the script
-	return a.redirectWithFlash(c, "/sites/"+site.ID, "ok", "Settings saved.")
+	msg := "Settings saved."
+	if saved.Domain != site.Domain {
+		// Moved onto another site's domain: saved, as a new site there
+		// is, with the same warning (site_create.go).
+		if w := a.domainInUse(ctx, saved, false); w != "" {
+			msg += " " + w
+		}
+	}
+	return a.redirectWithFlash(c, "/sites/"+site.ID, "ok", msg)
 }
 
 // changedSettings sets on s, the site as it is when the form is saved,

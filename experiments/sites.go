@@ -278,6 +278,29 @@ func (s *Store) Sites(ctx context.Context) ([]Site, error) {
 	return out, rows.Err()
 }
 
+// SitesOnDomain returns the sites other than exceptID whose domain is
+// domain, as stored (host and port), oldest first. Sites on one origin
+// share the tag's storage in the browser, so the events one site's tag
+// queued can go out with the other's key and be lost (README, Known
+// limits): adding or moving a site there is warned of.
+func (s *Store) SitesOnDomain(ctx context.Context, domain, exceptID string) ([]Site, error) {
+	rows, err := s.r.QueryContext(ctx, `/* Store.SitesOnDomain */ select `+siteCols+` from sites
+		where domain = ? and id <> ? order by created_at, id`, domain, exceptID)
+	if err != nil {
+		return nil, fmt.Errorf("experiments: sites on %s: %w", domain, err)
+	}
+	defer rows.Close()
+	var out []Site
+	for rows.Next() {
+		site, err := scanSite(rows)
+		if err != nil {
+			return nil, fmt.Errorf("experiments: sites on %s: %w", domain, err)
+		}
+		out = append(out, site)
+	}
+	return out, rows.Err()
+}
+
 // SiteCounts is how many experiments a site has, and how many of them run.
 type SiteCounts struct {
 	Total, Running int
