@@ -449,6 +449,23 @@ func (a *App) apiExperimentHistory(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"history": out})
 }
 
+// apiVariantGet answers GET /api/v1/experiments/:id/variants/:key, the
+// Location of a variant just added: the variant as the experiment lists
+// it. A key the experiment lacks is 404 unknown_variant, as PATCH and
+// DELETE answer it.
+func (a *App) apiVariantGet(c *fiber.Ctx) error {
+	e, err := a.store.Experiment(c.UserContext(), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	key := c.Params("key")
+	i := slices.IndexFunc(e.Variants, func(v experiments.Variant) bool { return v.Key == key })
+	if i < 0 {
+		return newHTTPError(http.StatusNotFound, "unknown_variant", fmt.Sprintf("This experiment has no variant %q.", clip(key, 40)))
+	}
+	return c.JSON(a.apiExperimentOf(e).Variants[i])
+}
+
 // apiVariantUpdate answers PATCH /api/v1/experiments/:id/variants/:key
 // {text?, weight_bp?}. Changing a weight rescales the others so the split
 // still adds up to 100%. A key the experiment lacks is 404

@@ -133,6 +133,7 @@ func (a *App) routes() {
 	api.Delete("/api/v1/experiments/:id", a.apiExperimentDelete)
 	api.Post("/api/v1/experiments/:id/generate", a.apiExperimentGenerate)
 	api.Post("/api/v1/experiments/:id/variants", a.apiVariantAdd)
+	api.Get("/api/v1/experiments/:id/variants/:key", a.apiVariantGet)
 	api.Patch("/api/v1/experiments/:id/variants/:key", a.apiVariantUpdate)
 	api.Delete("/api/v1/experiments/:id/variants/:key", a.apiVariantDelete)
 	api.Post("/api/v1/experiments/:id/start", a.apiExperimentTransition(experiments.ActionStart))
