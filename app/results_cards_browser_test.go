@@ -68,13 +68,17 @@ const resultsCardEdgesJS = `(function () {
 		var r = el.getBoundingClientRect(), cs = getComputedStyle(el);
 		return {left: r.left + parseFloat(cs.paddingLeft), right: r.right - parseFloat(cs.paddingRight)};
 	};
-	document.querySelectorAll(".table-results tbody tr").forEach(function (tr) {
-		var name = tr.querySelector(".result-name").textContent.trim(), head = box(tr.querySelector("th")), right = null, wrong = [];
-		tr.querySelectorAll("td").forEach(function (td) {
-			var b = box(td);
-			if (Math.abs(b.left - head.left) > 0.5) wrong.push(name + "'s " + td.dataset.label + " starts at " + b.left.toFixed(1) + " px, its name at " + head.left.toFixed(1));
+	document.querySelectorAll(".table-results tbody th[scope=row]").forEach(function (th) {
+		var tr = th.parentElement, name = tr.querySelector(".result-name").textContent.trim(), head = box(th), right = null, wrong = [];
+		// A variant's second line (where its copy came from, how often it
+		// was shown) is a row of its own, without a header, in its card.
+		var cells = Array.from(tr.querySelectorAll("td")), next = tr.nextElementSibling;
+		if (next && !next.querySelector("th")) cells = cells.concat(Array.from(next.querySelectorAll("td")));
+		cells.forEach(function (td) {
+			var b = box(td), what = td.dataset.label || "second line";
+			if (Math.abs(b.left - head.left) > 0.5) wrong.push(name + "'s " + what + " starts at " + b.left.toFixed(1) + " px, its name at " + head.left.toFixed(1));
 			if (right === null) right = b.right;
-			else if (Math.abs(b.right - right) > 0.5) wrong.push(name + "'s " + td.dataset.label + " ends at " + b.right.toFixed(1) + " px, its visitors at " + right.toFixed(1));
+			else if (Math.abs(b.right - right) > 0.5) wrong.push(name + "'s " + what + " ends at " + b.right.toFixed(1) + " px, its visitors at " + right.toFixed(1));
 		});
 		if (wrong.length) out.push(wrong[0] + (wrong.length > 1 ? " (and " + (wrong.length - 1) + " more)" : ""));
 	});

@@ -18,7 +18,7 @@
       el.setAttribute("role", "status");
       el.setAttribute("aria-live", "polite");
       el.setAttribute("aria-atomic", "true");
-      home.prepend(el);
+      document.body.prepend(el);
     }
     return el;
   }
@@ -399,10 +399,12 @@
   });
 
   // A message that matters when it appears (the results' broken-split
-  // banner) carries data-announce-new: it is said through the live region
-  // when a swap brings it, and not again while the swaps that follow
-  // keep it. A live role on the element itself would be read at every
-  // swap of the panel around it.
+  // banner, a verdict's title that a refresh changed) carries
+  // data-announce-new: it is said through the live region when a swap
+  // brings it, and not again while the swaps that follow keep it, nor
+  // at the page's load. A live role on the element itself would be read
+  // at every swap of the panel around it. Two that a swap brings at once
+  // are said together: a second announce would cut the first short.
   var announcedBefore = null;
   document.addEventListener("htmx:beforeSwap", function (ev) {
     var target = ev.detail && ev.detail.target;
@@ -418,10 +420,20 @@
     var before = announcedBefore || {};
     announcedBefore = null;
     if (!root) return;
+    var news = [];
     root.querySelectorAll("[data-announce-new]").forEach(function (el) {
-      var text = el.getAttribute("data-announce-new");
-      if (!before[text]) announce(text, true);
+      var text = (el.getAttribute("data-announce-new") || "").trim();
+      if (text && !before[text] && news.indexOf(text) < 0) news.push(text);
     });
+    if (!news.length) return;
+    announce(
+      news
+        .map(function (text) {
+          return /[.!?]$/.test(text) ? text : text + ".";
+        })
+        .join(" "),
+      true
+    );
   });
 
   // When copylab can't be reached (stopped, restarting, its network
