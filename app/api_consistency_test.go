@@ -78,7 +78,7 @@ func TestAPIWrongMethod(t *testing.T) {
 		{"post on a site", "POST", "/api/v1/sites/abc", 405, "method_not_allowed", "DELETE, GET, HEAD, PATCH"},
 		{"get on start", "GET", "/api/v1/experiments/abc/start", 405, "method_not_allowed", "POST"},
 		{"put on an experiment", "PUT", "/api/v1/experiments/abc", 405, "method_not_allowed", "DELETE, GET, HEAD, PATCH"},
-		{"post on a variant", "POST", "/api/v1/experiments/abc/variants/b", 405, "method_not_allowed", "DELETE, PATCH"},
+		{"post on a variant", "POST", "/api/v1/experiments/abc/variants/b", 405, "method_not_allowed", "DELETE, GET, HEAD, PATCH"},
 		{"delete on the results", "DELETE", "/api/v1/experiments/abc/results", 405, "method_not_allowed", "GET, HEAD"},
 		{"an unknown path", "GET", "/api/v1/nope", 404, "not_found", ""},
 		{"an unknown action", "POST", "/api/v1/experiments/abc/launch", 404, "not_found", ""},
