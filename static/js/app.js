@@ -458,7 +458,7 @@
     return "Your edits are kept in this browser; " + (polls ? "this page tries again by itself." : "try again in a moment.");
   }
   // The notice is the first thing in <main> (read first there, and
-  // inside the page's landmarks), shown fixed at the top of the window.
+  // inside the page's landmarks), shown fixed at the bottom of the window.
   function connectionNotice() {
     var el = document.querySelector("[data-connection-notice]");
     var home = document.querySelector("main") || document.body;
@@ -478,6 +478,28 @@
   } else {
     connectionNotice();
   }
+  // roomForNotice keeps the notice off what the keyboard focuses (WCAG
+  // 2.4.11): while it shows, --notice-room (static/css/app.css) is its
+  // height and the gap under it, which the page adds at its end and the
+  // browser keeps clear when it scrolls a focused element into view. A
+  // focused element the notice has just covered is scrolled clear now.
+  function roomForNotice() {
+    var el = document.querySelector("[data-connection-notice]");
+    var root = document.documentElement;
+    var room = el && el.textContent ? Math.ceil(window.innerHeight - el.getBoundingClientRect().top) + 8 : 0;
+    if (room <= 0) {
+      root.style.removeProperty("--notice-room");
+      return;
+    }
+    root.style.setProperty("--notice-room", room + "px");
+    var a = document.activeElement;
+    if (a && a !== document.body && a.getBoundingClientRect().bottom > window.innerHeight - room) {
+      a.scrollIntoView({ block: "nearest" });
+    }
+  }
+  window.addEventListener("resize", function () {
+    if (trouble.shown) roomForNotice();
+  });
   // copylabSays is the message of copylab's own error page in an answer,
   // or "" for anything else (a proxy's page, nothing).
   function copylabSays(xhr) {
@@ -522,6 +544,7 @@
     var el = connectionNotice();
     if (el && el.textContent !== text) el.textContent = text;
     trouble.shown = true;
+    roomForNotice();
     if (!btn) return;
     var said = reached ? "Not done: " + reached : "Not sent: copylab could not be reached. Press again to send it.";
     dropNote(btn);
@@ -568,6 +591,7 @@
     trouble.until = 0;
     var el = connectionNotice();
     if (el) el.textContent = "";
+    roomForNotice();
   });
 
   // Focus across swaps. A swap that removes the focused element (the
