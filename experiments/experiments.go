@@ -3,9 +3,12 @@ package experiments
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -143,12 +146,7 @@ func (s *Store) DuplicateExperiment(ctx context.Context, id string, by int64) (E
 	if err != nil {
 		return Experiment{}, wrapExp("duplicate experiment", id, err)
 	}
-	const suffix = " (copy)"
-	name := []rune(e.Name)
-	if max := MaxNameLen - len([]rune(suffix)); len(name) > max {
-		name = name[:max]
-	}
-	in := Experiment{SiteID: e.SiteID, Name: strings.TrimSpace(string(name)) + suffix, Page: e.Page, Selector: e.Selector,
+	in := Experiment{SiteID: e.SiteID, Name: suffixed(e.Name, " (copy)"), Page: e.Page, Selector: e.Selector,
 		Goal: e.Goal, CoverageBP: e.CoverageBP, Brief: e.Brief, Threshold: e.Threshold, VisibleOnly: e.VisibleOnly,
 		CreatedBy: by}
 	for _, v := range e.Variants {
@@ -156,6 +154,90 @@ func (s *Store) DuplicateExperiment(ctx context.Context, id string, by int64) (E
 		in.Variants = append(in.Variants, v)
 	}
 	return s.createExperiment(ctx, in, "Duplicated from “"+e.Name+"”.", Experiment.ValidateDraft)
+}
+
+// FollowUpExperiment creates the next test after a ship: a new draft whose
+// original is the copy experiment id shipped, with no other variants yet,
+// and the same site, page, element, goal, traffic share and options. The
+// brief comes along with the shipped copy as its current copy (a test
+// without a brief gives a follow-up without one). It is named "NAME
+// (follow-up)", or "NAME (follow-up 2)" after a follow-up, and its
+// history says which test and variant it follows. by is the user who
+// asked (0: none). A test with nothing shipped is refused (not_shipped):
+// Duplicate is the way to test its copy again.
+func (s *Store) FollowUpExperiment(ctx context.Context, id string, by int64) (Experiment, error) {
+	e, err := s.Experiment(ctx, id)
+	if err != nil {
+		return Experiment{}, wrapExp("follow up experiment", id, err)
+	}
+	shipped, ok := e.Variant(e.ShippedVariant)
+	if e.ShippedVariant == "" || !ok {
+		return Experiment{}, wrapExp("follow up experiment", id, stateErr("not_shipped",
+			"Nothing of this experiment is shipped, so there is no copy to start a follow-up test from: ship a variant first, or use Duplicate to test the same copy again."))
+	}
+	in := Experiment{SiteID: e.SiteID, Name: followUpName(e.Name), Page: e.Page, Selector: e.Selector,
+		Goal: e.Goal, CoverageBP: e.CoverageBP, Brief: briefWithCurrentCopy(e.Brief, shipped.Text), Threshold: e.Threshold,
+		VisibleOnly: e.VisibleOnly, CreatedBy: by,
+		// Only the text: the control's source is "control" whatever
+		// wrote the copy, and the angle it was drafted with was the old
+		// test's, not this one's.
+		Variants: []Variant{{Key: ControlKey, Text: shipped.Text}}}
+	detail := fmt.Sprintf("Follows “%s” (shipped %s).", e.Name, variantWords(shipped.Key))
+	return s.createExperiment(ctx, in, detail, Experiment.ValidateDraft)
+}
+
+// suffixed is name with suffix, cut so that both fit in MaxNameLen.
+func suffixed(name, suffix string) string {
+	r := []rune(name)
+	if max := MaxNameLen - len([]rune(suffix)); len(r) > max {
+		r = r[:max]
+	}
+	return strings.TrimSpace(string(r)) + suffix
+}
+
+// followUpRe matches the suffix followUpName gives.
+var followUpRe = regexp.MustCompile(` \(follow-up(?: ([0-9]+))?\)$`)
+
+// followUpName is the name of the follow-up of a test named name: "NAME
+// (follow-up)", and for the follow-up of a follow-up "NAME (follow-up
+// 2)" rather than the suffix twice.
+func followUpName(name string) string {
+	n := 1
+	if m := followUpRe.FindStringSubmatchIndex(name); m != nil {
+		n = 2
+		if m[2] >= 0 {
+			if k, err := strconv.Atoi(name[m[2]:m[3]]); err == nil && k < 1<<20 {
+				n = k + 1
+			}
+		}
+		name = name[:m[0]]
+	}
+	if n == 1 {
+		return suffixed(name, " (follow-up)")
+	}
+	return suffixed(name, fmt.Sprintf(" (follow-up %d)", n))
+}
+
+// briefWithCurrentCopy is the stored brief (JSON) with text as its current
+// copy, its other fields as they are. A brief that says nothing ("{}"),
+// or is not a JSON object, is returned as it is: drafting takes the
+// original as the current copy of such a draft anyway, and an empty brief
+// lets the drafting page start from the site's latest one.
+func briefWithCurrentCopy(brief, text string) string {
+	var fields map[string]json.RawMessage
+	if json.Unmarshal([]byte(brief), &fields) != nil || len(fields) == 0 {
+		return brief
+	}
+	quoted, err := json.Marshal(text)
+	if err != nil {
+		return brief // a string always marshals
+	}
+	fields["current_copy"] = quoted
+	out, err := json.Marshal(fields)
+	if err != nil {
+		return brief
+	}
+	return string(out)
 }
 
 func insertVariants(ctx context.Context, tx *sql.Tx, expID string, vs []Variant, now int64) error {
