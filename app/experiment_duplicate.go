@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bytes"
 	"net/http"
 	"slices"
 	"strings"
@@ -8,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"copylab/experiments"
+	"copylab/views"
 )
 
 // experimentDuplicate answers POST /experiments/:id/duplicate: a new draft
@@ -51,17 +53,60 @@ func duplicatedSentence(e experiments.Experiment) string {
 	return "A new draft with the same " + list + ", and no results yet. Change what you like, then start it."
 }
 
-// apiExperimentDuplicate answers POST /api/v1/experiments/:id/duplicate:
-// 201 with the new draft.
-func (a *App) apiExperimentDuplicate(c *fiber.Ctx) error {
-	if err := noBody(c); err != nil {
+// experimentFollowUp answers POST /experiments/:id/follow-up: after a
+// ship, the next test starts from the shipped copy (Store.FollowUpExperiment).
+// It opens the new draft's drafting page, whose brief starts from that
+// copy, since new copy to test against it is what the draft needs next.
+// A test with nothing shipped comes back to its page with the refusal.
+func (a *App) experimentFollowUp(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	var by int64
+	if s := sessionOf(c); s != nil {
+		by = s.user.ID
+	}
+	// Read for the message only: the store decides again.
+	x, err := a.store.Experiment(ctx, c.Params("id"))
+	if err != nil {
 		return err
+	}
+	e, err := a.store.FollowUpExperiment(ctx, x.ID, by)
+	if msg, ok := refusal(err); ok {
+		return a.redirectWithFlash(c, "/experiments/"+x.ID, "error", msg)
+	}
+	if err != nil {
+		return err
+	}
+	return a.redirectWithFlash(c, generateURL(e.ID), "ok", followUpSentence(x))
+}
+
+// followUpSentence is the message after the follow-up of shipped test x.
+func followUpSentence(x experiments.Experiment) string {
+	return "A follow-up test of “" + x.Name + "”: a new draft whose original is " + views.VariantLabel(x.ShippedVariant, false) +
+		", the copy you shipped, with the same page, element, goal and settings, and no other variants yet. Draft new copy below to test against it."
+}
+
+// apiExperimentDuplicate answers POST /api/v1/experiments/:id/duplicate:
+// 201 with the new draft. It takes no body, or an object with
+// from_shipped: true for the follow-up of a shipped test
+// (Store.FollowUpExperiment) rather than a copy.
+func (a *App) apiExperimentDuplicate(c *fiber.Ctx) error {
+	var in struct {
+		FromShipped bool `json:"from_shipped"`
+	}
+	if len(bytes.TrimSpace(jsonBody(c))) > 0 {
+		if err := decodeJSON(c, &in); err != nil {
+			return err
+		}
 	}
 	var by int64
 	if u, ok := c.Locals(localAPIUser).(experiments.User); ok {
 		by = u.ID
 	}
-	e, err := a.store.DuplicateExperiment(c.UserContext(), c.Params("id"), by)
+	create := a.store.DuplicateExperiment
+	if in.FromShipped {
+		create = a.store.FollowUpExperiment
+	}
+	e, err := create(c.UserContext(), c.Params("id"), by)
 	if err != nil {
 		return err
 	}

@@ -82,6 +82,7 @@ func (a *App) routes() {
 	pages.Post("/experiments/:id/share-link/off", a.experimentShareOff)
 	pages.Post("/experiments/:id/delete", a.experimentDelete)
 	pages.Post("/experiments/:id/duplicate", a.experimentDuplicate)
+	pages.Post("/experiments/:id/follow-up", a.experimentFollowUp)
 	pages.Get("/experiments/:id/results", a.resultsShow)
 	pages.Get("/experiments/:id/results/live", a.resultsLive)
 	pages.Get("/experiments/:id/results/trends", a.resultsTrends)
