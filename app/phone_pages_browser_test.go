@@ -70,7 +70,9 @@ const phoneFiguresJS = `(function () {
 		if (td.dataset.label !== want) out.push(what + " is labelled " + JSON.stringify(td.dataset.label) + ", want " + JSON.stringify(want));
 		else if (before.content === "none" || before.content === "normal" || before.display === "none") out.push(what + "'s label is not shown");
 	};
-	var rows = document.querySelectorAll(".table-results tbody tr");
+	// A variant's row, not its second line (where its copy came from, how
+	// often it was shown), which has no header and no figures.
+	var rows = document.querySelectorAll(".table-results tbody tr:has(th)");
 	if (rows.length === 0) out.push("no per-variant results");
 	rows.forEach(function (tr) {
 		var v = tr.querySelector(".result-name").textContent.trim();
