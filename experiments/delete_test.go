@@ -41,6 +41,12 @@ func deSetup(t testing.TB, s *experiments.Store, in *experiments.Ingester, visit
 	deSeed(t, in, site.Key, x.ID, deVariants, visitors)
 	sdExtras(t, s, in, site, x.ID)
 	k := evAddExperiment(t, s, site.ID, experiments.Goal{Type: experiments.GoalEvent, Name: "signup"}, true)
+	// The other experiment follows this one, as a follow-up test does
+	// (Store.FollowUpExperiment, which would need x shipped): deleting x
+	// leaves it, following none.
+	if _, err := s.Writer().Exec(`update experiments set follows_id = ? where id = ?`, x.ID, k.ID); err != nil {
+		t.Fatal(err)
+	}
 	return site, x.ID, k.ID
 }
 

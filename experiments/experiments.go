@@ -41,7 +41,7 @@ func stateErr(code, msg string) error { return &StateError{Code: code, Message: 
 
 const experimentCols = `id, site_id, name, page, selector, goal_type, goal_value, coverage_bp, status, seed, brief,
 	threshold, visible_only, share_token, share_off, coalesce(created_by, 0), created_at, updated_at, started_at, ended_at,
-	shipped_variant, shipped_at, split_changed_at`
+	shipped_variant, shipped_at, split_changed_at, coalesce(follows_id, '')`
 
 func scanExperiment(row interface{ Scan(...any) error }) (Experiment, error) {
 	var e Experiment
@@ -49,7 +49,7 @@ func scanExperiment(row interface{ Scan(...any) error }) (Experiment, error) {
 	var created, updated, started, ended, shipped, split sql.NullInt64
 	err := row.Scan(&e.ID, &e.SiteID, &e.Name, &e.Page, &e.Selector, &goalType, &goalValue, &e.CoverageBP, &e.Status,
 		&e.Seed, &e.Brief, &e.Threshold, &e.VisibleOnly, &e.ShareToken, &e.ShareOff, &e.CreatedBy, &created, &updated, &started, &ended,
-		&e.ShippedVariant, &shipped, &split)
+		&e.ShippedVariant, &shipped, &split, &e.FollowsID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Experiment{}, ErrNotFound
 	}
@@ -117,9 +117,9 @@ func (s *Store) createExperiment(ctx context.Context, in Experiment, detail stri
 		}
 		_, err := tx.ExecContext(ctx, `/* Store.CreateExperiment */ insert into experiments (id, site_id, name, page, selector,
 			goal_type, goal_value, coverage_bp, status, seed, brief, threshold, visible_only, share_token, created_by, created_at,
-			updated_at, started_at, ended_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, nullif(?, 0), ?, ?, ?, ?)`,
+			updated_at, started_at, ended_at, follows_id) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, nullif(?, 0), ?, ?, ?, ?, nullif(?, ''))`,
 			in.ID, in.SiteID, in.Name, in.Page, in.Selector, in.Goal.Type, in.Goal.Value(), in.CoverageBP, in.Status, in.Seed, in.Brief,
-			in.Threshold, in.VisibleOnly, in.ShareToken, in.CreatedBy, ms(now), ms(now), nil, nil)
+			in.Threshold, in.VisibleOnly, in.ShareToken, in.CreatedBy, ms(now), ms(now), nil, nil, in.FollowsID)
 		if err != nil {
 			return err
 		}
@@ -161,8 +161,10 @@ func (s *Store) DuplicateExperiment(ctx context.Context, id string, by int64) (E
 // and the same site, page, element, goal, traffic share and options. The
 // brief comes along with the shipped copy as its current copy (a test
 // without a brief gives a follow-up without one). It is named "NAME
-// (follow-up)", or "NAME (follow-up 2)" after a follow-up, and its
-// history says which test and variant it follows. by is the user who
+// (follow-up)", or "NAME (follow-up 2)" after a follow-up; its
+// FollowsID is id, and its history says which test and variant it
+// follows (the history outlives a delete of that test, FollowsID does
+// not: drafting leaves out the copy that test tried). by is the user who
 // asked (0: none). A test with nothing shipped is refused (not_shipped):
 // Duplicate is the way to test its copy again.
 func (s *Store) FollowUpExperiment(ctx context.Context, id string, by int64) (Experiment, error) {
@@ -177,7 +179,7 @@ func (s *Store) FollowUpExperiment(ctx context.Context, id string, by int64) (Ex
 	}
 	in := Experiment{SiteID: e.SiteID, Name: followUpName(e.Name), Page: e.Page, Selector: e.Selector,
 		Goal: e.Goal, CoverageBP: e.CoverageBP, Brief: briefWithCurrentCopy(e.Brief, shipped.Text), Threshold: e.Threshold,
-		VisibleOnly: e.VisibleOnly, CreatedBy: by,
+		VisibleOnly: e.VisibleOnly, CreatedBy: by, FollowsID: e.ID,
 		// Only the text: the control's source is "control" whatever
 		// wrote the copy, and the angle it was drafted with was the old
 		// test's, not this one's.

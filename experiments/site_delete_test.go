@@ -102,6 +102,11 @@ func sdSeed(t testing.TB, s *experiments.Store, in *experiments.Ingester, name s
 		if err != nil {
 			t.Fatal(err)
 		}
+		// The draft follows the first test, as a follow-up does
+		// (Store.FollowUpExperiment, which would need it shipped).
+		if _, err := s.Writer().Exec(`update experiments set follows_id = ? where id = ?`, out.exps[0], d.ID); err != nil {
+			t.Fatal(err)
+		}
 		out.exps = append(out.exps, d.ID)
 	}
 	for i, x := range out.exps {

@@ -153,7 +153,11 @@ type Experiment struct {
 	// came after that UTC day were split by the weights the experiment has
 	// now: VariantCounts.SinceSplit counts them for the split check.
 	SplitChangedAt time.Time
-	Variants       []Variant // in order, control first
+	// FollowsID is the test this one follows up (Store.FollowUpExperiment):
+	// the one whose shipped copy is its original. "" for any other
+	// experiment, and once the followed test is deleted.
+	FollowsID string
+	Variants  []Variant // in order, control first
 }
 
 // Variant is one arm of an experiment: the original (control) or a
