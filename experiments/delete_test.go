@@ -209,7 +209,7 @@ func deWatch(t testing.TB, s *experiments.Store, in *experiments.Ingester, x str
 	}
 }
 
-// TestDeleteExperimentLetsIngestIn: while an experiment of 6,000 visitors
+// TestDeleteExperimentLetsIngestIn: while an experiment of 10,000 visitors
 // is deleted, events for another experiment keep being written between
 // the delete's statements, also between those that delete the per-visitor
 // rows: the events writer's batches see each of experiment_visitors,
@@ -220,7 +220,9 @@ func TestDeleteExperimentLetsIngestIn(t *testing.T) {
 	s := openStore(t)
 	in := evNewIngester(t, s, experiments.IngestOptions{})
 	ctx := context.Background()
-	site, doomed, kept := deSetup(t, s, in, 6000)
+	// Five chunks a table, four gaps between them for a batch to land in:
+	// with three (6,000), a race run on a busy machine once saw none.
+	site, doomed, kept := deSetup(t, s, in, 10000)
 	if _, err := s.Transition(ctx, doomed, experiments.ActionStop); err != nil {
 		t.Fatal(err)
 	}
