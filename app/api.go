@@ -90,9 +90,13 @@ type apiExperiment struct {
 	ShippedAt      *apiTime `json:"shipped_at"`
 	// SplitChangedAt is when the weights last changed after the start
 	// (null: never); the split check counts visitors from the next day.
-	SplitChangedAt *apiTime     `json:"split_changed_at"`
-	Variants       []apiVariant `json:"variants"`
-	ResultsURL     string       `json:"results_url"`
+	SplitChangedAt *apiTime `json:"split_changed_at"`
+	// Follows is the id of the test this one follows up (POST
+	// …/duplicate {"from_shipped": true}), whose copy its drafts leave
+	// out; null for any other experiment, and once that test is deleted.
+	Follows    *string      `json:"follows"`
+	Variants   []apiVariant `json:"variants"`
+	ResultsURL string       `json:"results_url"`
 	// Warnings, in the answer of a PATCH or a create only: what the change
 	// stopped (a started test at 0%), or what a create made of a page
 	// pasted as a whole address (pastedNotes), saved all the same.
@@ -151,6 +155,7 @@ func (a *App) apiExperimentOf(e experiments.Experiment) apiExperiment {
 		CreatedAt: apiTime(e.CreatedAt), UpdatedAt: apiTime(e.UpdatedAt), StartedAt: optTime(e.StartedAt), EndedAt: optTime(e.EndedAt),
 		ShippedVariant: e.ShippedVariant, ShippedAt: optTime(e.ShippedAt),
 		SplitChangedAt: optTime(e.SplitChangedAt),
+		Follows:        optString(e.FollowsID),
 		Variants:       make([]apiVariant, len(e.Variants)),
 		ResultsURL:     a.cfg.PublicURL + "/api/v1/experiments/" + e.ID + "/results",
 	}

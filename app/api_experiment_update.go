@@ -150,7 +150,7 @@ func patchProblems(e experiments.Experiment, sent map[string]json.RawMessage, er
 // experiment).
 var readOnlyFields = []string{"id", "site_id", "status", "brief", "share_url",
 	"created_at", "updated_at", "started_at", "ended_at", "shipped_variant", "shipped_at", "split_changed_at",
-	"variants", "results_url"}
+	"follows", "variants", "results_url"}
 
 // draftOnlyFields are the fields of apiExperiment that PATCH changes only
 // in a draft: they decide who is counted.
@@ -206,6 +206,8 @@ func (a *App) notEditable(e experiments.Experiment, sent map[string]json.RawMess
 			how = "The status changes with POST " + api + "/start, /pause, /resume or /stop, which also set started_at and ended_at."
 		case "shipped_variant", "shipped_at":
 			how = "Ship a variant with POST " + api + `/ship {"variant": KEY}, and undo it with POST ` + api + "/unship."
+		case "follows":
+			how = `It is set when the experiment is made as the follow-up of a shipped test (POST /api/v1/experiments/{id}/duplicate {"from_shipped": true}), and cleared when that test is deleted.`
 		case "site_id":
 			how = "An experiment stays on the site it was created on; to test on another site, create an experiment there (POST /api/v1/experiments)."
 		default:

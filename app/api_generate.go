@@ -53,13 +53,15 @@ type apiDropped struct {
 	Text   string `json:"text"`
 	Reason string `json:"reason"`
 	// rule is why, as a word nothingAdded can count: a variants.Rule…
-	// constant, or ruleRepeat or ruleCopy for the app's own reasons.
+	// constant, or ruleRepeat, ruleTried or ruleCopy for the app's own
+	// reasons.
 	rule string
 }
 
 // The app's reasons to drop a draft the library kept.
 const (
 	ruleRepeat = "repeat" // the experiment has it (repeatReason)
+	ruleTried  = "tried"  // the test a follow-up follows had it (avoidCopy)
 	ruleCopy   = "copy"   // copylab's rules for copy (experiments.CopyError)
 )
 
@@ -135,6 +137,11 @@ func (a *App) apiExperimentGenerate(c *fiber.Ctx) error {
 	if fe := checkBrief(b, roomFor(e)); len(fe) > 0 {
 		return briefValidation(fe, "brief.")
 	}
+	// Before the model costs anything.
+	avoid, err := a.copyToAvoid(ctx, e)
+	if err != nil {
+		return err
+	}
 
 	// The same limits as the drafting page's generations: the token's
 	// person shares genUserMax generations and genPersonMax model calls
@@ -197,22 +204,28 @@ func (a *App) apiExperimentGenerate(c *fiber.Ctx) error {
 	// Keep only drafts the store will take: the library's rules are the
 	// brief's, the store's are copylab's (no copy twice in one test, nor
 	// all but the same: the drafts of one answer are held to that too).
-	have := copyTexts(e)
+	// A follow-up's drafts also leave out the copy the test it follows
+	// tried (avoidCopy).
 	var add []experiments.Variant
 	invalid := 0 // drafts that break copylab's own rules for copy
 	repeats := 0 // drafts that repeat the experiment's copy
+	tried := 0   // drafts that repeat the copy of the test it follows
 	for _, cand := range res.Variants {
 		if msg := experiments.CopyError(cand.Text); msg != "" {
 			dropped = append(dropped, apiDropped{Text: cand.Text, Reason: msg, rule: ruleCopy})
 			invalid++
 			continue
 		}
-		if reason := repeatReason(have, cand.Text); reason != "" {
-			dropped = append(dropped, apiDropped{Text: cand.Text, Reason: reason, rule: ruleRepeat})
-			repeats++
+		if reason, rule := avoid.reason(cand.Text); reason != "" {
+			dropped = append(dropped, apiDropped{Text: cand.Text, Reason: reason, rule: rule})
+			if rule == ruleTried {
+				tried++
+			} else {
+				repeats++
+			}
 			continue
 		}
-		have = append(have, cand.Text)
+		avoid.have = append(avoid.have, cand.Text)
 		add = append(add, experiments.Variant{Text: cand.Text, Source: cand.Source, Model: cand.Model, PromptVersion: cand.PromptVersion,
 			Angle: cand.Angle, Rationale: cand.Rationale, ApprovedBy: user.Email, CreatedAt: cand.CreatedAt})
 	}
@@ -237,7 +250,7 @@ func (a *App) apiExperimentGenerate(c *fiber.Ctx) error {
 	// The notes count the drafts added, as the drafting page's count the
 	// drafts shown; a draft against copylab's own rules for copy was not
 	// added, so it is not counted as written either.
-	notes := draftNotes(res, len(added), b.N, len(res.Variants)-invalid, repeats)
+	notes := draftNotes(res, len(added), b.N, len(res.Variants)-invalid, repeats, tried)
 	out := struct {
 		Variants []apiDraft      `json:"variants"`
 		Dropped  []apiDropped    `json:"dropped"`
@@ -265,24 +278,28 @@ func (a *App) apiExperimentGenerate(c *fiber.Ctx) error {
 // answer lists the dropped drafts, as a success does, and when they were
 // dropped for more than one reason the sentence counts each (the drafts
 // the library dropped are in the list too: one that repeats the
-// experiment's copy need not be the only kind).
+// experiment's copy need not be the only kind). Copy the test a
+// follow-up follows already tried is a repeat too, counted apart.
 func nothingAdded(res variants.Result, invalid int, dropped []apiDropped) error {
 	extra := map[string]any{"dropped": dropped}
 	if invalid > 0 {
 		return &httpError{Status: http.StatusBadGateway, Code: variants.CodeBadOutput, Extra: extra,
 			Message: droppedCount(dropped) + " The dropped list says why each was left out."}
 	}
-	if slices.ContainsFunc(dropped, func(d apiDropped) bool { return d.rule != ruleRepeat }) {
+	if slices.ContainsFunc(dropped, func(d apiDropped) bool { return d.rule != ruleRepeat && d.rule != ruleTried }) {
 		return &httpError{Status: http.StatusUnprocessableEntity, Code: "no_new_drafts", Extra: extra,
 			Message: droppedCount(dropped) + " The dropped list shows each with its reason: change the brief " +
 				"(ease the rules the drafts broke, or ask for another tone, audience or angle) and generate again."}
 	}
-	msg := "Every draft repeats copy the experiment already has, so nothing was added; the dropped list shows them. " +
-		"Change the brief (another tone, audience or angle, or other words it must say) and generate again."
+	msg := "Every draft repeats copy the experiment already has, so nothing was added; the dropped list shows them. "
+	if slices.ContainsFunc(dropped, func(d apiDropped) bool { return d.rule == ruleTried }) {
+		msg = droppedCount(dropped) + " The dropped list shows them. "
+	}
 	if res.Offline {
-		msg = "Every draft repeats copy the experiment already has, so nothing was added; the dropped list shows them. " +
-			"The offline generator writes the same drafts for the same brief: change the brief (another tone, audience or angle, " +
+		msg += "The offline generator writes the same drafts for the same brief: change the brief (another tone, audience or angle, " +
 			"or other words it must say) and generate again, or connect a model."
+	} else {
+		msg += "Change the brief (another tone, audience or angle, or other words it must say) and generate again."
 	}
 	return &httpError{Status: http.StatusUnprocessableEntity, Code: "no_new_drafts", Message: msg, Extra: extra}
 }
@@ -301,6 +318,7 @@ var droppedReasons = map[string][2]string{
 	variants.RuleSameAsControl:  {"repeats the current copy", "repeat the current copy"},
 	variants.RuleDuplicate:      {"repeats another draft", "repeat other drafts"},
 	ruleRepeat:                  {"repeats copy the experiment has", "repeat copy the experiment has"},
+	ruleTried:                   {"was tried by the test this follows", "were tried by the test this follows"},
 	ruleCopy:                    {"breaks copylab's rules for copy", "break copylab's rules for copy"},
 }
 

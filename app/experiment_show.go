@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"time"
@@ -55,6 +56,17 @@ func (a *App) experimentShow(c *fiber.Ctx) error {
 		Demo:        isDemo(e, site.Name),
 		Tag:         tag,
 		Unset:       unsetNames(e),
+	}
+	if e.FollowsID != "" {
+		// A follow-up links to the test it follows, unless that was
+		// deleted since e was read.
+		f, err := a.store.Experiment(ctx, e.FollowsID)
+		switch {
+		case err == nil:
+			p.FollowsID, p.FollowsName = f.ID, f.Name
+		case !errors.Is(err, experiments.ErrNotFound):
+			return err
+		}
 	}
 	if !e.Complete() {
 		// A draft saved to draft copy for before these were chosen:

@@ -200,11 +200,13 @@ type genJob struct {
 	offline bool
 	model   string // the model asked, for the progress text
 	started time.Time
-	// have is the experiment's copy when the job started: a draft that
-	// repeats it could never be added, so finish drops it with the reason,
-	// as the API does, rather than offer it ticked.
-	have []string
-	done chan struct{} // closed when the generation ends
+	// avoid is the experiment's copy when the job started, and for a
+	// follow-up the copy of the test it follows: a draft that repeats
+	// the first could never be added, one that repeats the second would
+	// test it again, so finish drops either with the reason, as the API
+	// does, rather than offer it ticked.
+	avoid avoidCopy
+	done  chan struct{} // closed when the generation ends
 	// life lasts as long as the job is kept: the generation's and the
 	// rewrites' model calls run under it. cancel ends it, with the cause
 	// (errGenReplaced when a newer brief takes its place, errJobAdded,
@@ -844,13 +846,18 @@ func (j *genJob) finish(res variants.Result, err error, at time.Time) {
 		return
 	}
 	j.state = jobDone
-	repeats := 0
+	repeats, tried := 0, 0
 	for _, c := range res.Variants {
 		// The offline generator writes the same drafts for the same brief,
-		// so asking again, or on a duplicated experiment, brings back
-		// copy the experiment already has.
-		if reason := repeatReason(j.have, c.Text); reason != "" {
-			repeats++
+		// so asking again, or on a duplicated experiment or a follow-up,
+		// brings back copy the experiment already has or the test it
+		// follows tried.
+		if reason, rule := j.avoid.reason(c.Text); reason != "" {
+			if rule == ruleTried {
+				tried++
+			} else {
+				repeats++
+			}
 			if !slices.ContainsFunc(j.dropped, func(d variants.Dropped) bool { return d.Text == c.Text }) {
 				j.dropped = append(j.dropped, variants.Dropped{Text: c.Text, Reason: reason})
 			}
@@ -860,26 +867,27 @@ func (j *genJob) finish(res variants.Result, err error, at time.Time) {
 	}
 	// The page shows every draft that is not a repeat, so all the
 	// library's drafts count as written.
-	j.notes = draftNotes(res, len(j.drafts), j.brief.N, len(res.Variants), repeats)
+	j.notes = draftNotes(res, len(j.drafts), j.brief.N, len(res.Variants), repeats, tried)
 }
 
 // draftNotes is the library's notes as the drafting page and the API show
-// them. When copylab left out repeats of the experiment's copy, the
-// library's note on missing drafts (res.Shortfall), which counts them
-// among the drafts written, gives way to shortfallNote, which counts the
-// shown drafts: those on the page, or those the API added. written is
-// how many of the library's drafts met every rule (the API also leaves
-// out drafts against copylab's own rules for copy; the page shows them,
-// and says so when they are added).
-func draftNotes(res variants.Result, shown, asked, written, repeats int) []string {
+// them. When copylab left out repeats of the experiment's copy (repeats),
+// or of the copy the test it follows tried (tried), the library's note
+// on missing drafts (res.Shortfall), which counts them among the drafts
+// written, gives way to shortfallNote, which counts the shown drafts:
+// those on the page, or those the API added. written is how many of the
+// library's drafts met every rule (the API also leaves out drafts against
+// copylab's own rules for copy; the page shows them, and says so when
+// they are added).
+func draftNotes(res variants.Result, shown, asked, written, repeats, tried int) []string {
 	notes := slices.Clone(res.Notes)
-	if repeats == 0 {
+	if repeats+tried == 0 {
 		return notes
 	}
 	if res.Shortfall != "" {
 		notes = slices.DeleteFunc(notes, func(n string) bool { return n == res.Shortfall })
 	}
-	return append(notes, shortfallNote(shown, asked, written, repeats, res.Offline))
+	return append(notes, shortfallNote(shown, asked, written, repeats, tried, res.Offline))
 }
 
 // defaultTicked is how many drafts start ticked: every variant added

@@ -1,6 +1,8 @@
 package app
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -34,12 +36,61 @@ func copyTexts(e experiments.Experiment) []string {
 	return out
 }
 
+// avoidCopy is the copy a new draft for an experiment must not repeat:
+// the experiment's own (have), which the store takes no second time, and
+// for a follow-up every text of the test it follows (tried), which that
+// test already put before visitors: the original the ship replaced and
+// the variants that lost. Offering those again would test them again.
+type avoidCopy struct {
+	have     []string
+	tried    []string
+	followed string // the name of the test it follows, when tried is set
+}
+
+// copyToAvoid is the copy drafts for e must not repeat (avoidCopy). A
+// followed test deleted since leaves nothing more to avoid.
+func (a *App) copyToAvoid(ctx context.Context, e experiments.Experiment) (avoidCopy, error) {
+	out := avoidCopy{have: copyTexts(e)}
+	if e.FollowsID == "" {
+		return out, nil
+	}
+	f, err := a.store.Experiment(ctx, e.FollowsID)
+	if errors.Is(err, experiments.ErrNotFound) {
+		return out, nil
+	}
+	if err != nil {
+		return out, err
+	}
+	out.tried, out.followed = copyTexts(f), f.Name
+	return out, nil
+}
+
+// reason says why a draft of text cannot be offered, and which of the
+// app's rules it is (ruleRepeat: the experiment has it; ruleTried: the
+// test it follows had it); "" for new copy. The experiment's own copy
+// comes first: a follow-up's original is the followed test's too.
+func (av avoidCopy) reason(text string) (reason, rule string) {
+	if r := repeatReason(av.have, text); r != "" {
+		return r, ruleRepeat
+	}
+	i := slices.IndexFunc(av.tried, func(t string) bool { return variants.Similar(t, text) })
+	switch {
+	case i < 0:
+		return "", ""
+	case av.tried[i] != text:
+		return fmt.Sprintf("The test this follows, “%s”, already tried all but the same text: “%s”.", av.followed, av.tried[i]), ruleTried
+	}
+	return fmt.Sprintf("The test this follows, “%s”, already tried this copy.", av.followed), ruleTried
+}
+
 // shortfallNote says how many of the asked drafts a job shows when
-// some repeated the experiment's copy (repeatReason) and were left out: the library's own note (variants.Result.Shortfall) counts
-// them among the drafts written, so the page's count of drafts would not
-// agree with it. written is how many the generator wrote that meet the
-// brief's rules, offline whether the offline generator wrote them.
-func shortfallNote(shown, asked, written, repeats int, offline bool) string {
+// some were left out for repeating the experiment's copy (repeats) or
+// copy the test it follows tried (tried), as avoidCopy.reason says: the
+// library's own note (variants.Result.Shortfall) counts them among the
+// drafts written, so the page's count of drafts would not agree with it.
+// written is how many the generator wrote that meet the brief's rules,
+// offline whether the offline generator wrote them.
+func shortfallNote(shown, asked, written, repeats, tried int, offline bool) string {
 	var b strings.Builder
 	switch {
 	case shown == 0 && asked == 1:
@@ -58,20 +109,37 @@ func shortfallNote(shown, asked, written, repeats int, offline bool) string {
 			fmt.Fprintf(&b, "the model wrote %d that %s the brief's rules, and ", written, genPlural(written, "meets", "meet"))
 		}
 	}
-	b.WriteString("the experiment already has ")
 	switch {
-	case repeats == written && written == 1:
-		b.WriteString("it.")
-	case repeats == written && written == 2:
-		b.WriteString("both.")
-	case repeats == written:
-		b.WriteString("all of them.")
-	case written == asked && repeats == 1:
-		b.WriteString("the other one.")
-	case written == asked:
-		fmt.Fprintf(&b, "the other %d.", repeats)
+	case tried == 0:
+		b.WriteString("the experiment already has " + leftOutWords(repeats, written, asked))
+	case repeats == 0:
+		b.WriteString("the test this follows already tried " + leftOutWords(tried, written, asked))
 	default:
-		fmt.Fprintf(&b, "%d of them.", repeats)
+		// Both: the counts, of the others when some were shown of all
+		// that were asked for.
+		of := "of them"
+		if written == asked && shown > 0 {
+			of = "of the others"
+		}
+		fmt.Fprintf(&b, "the experiment already has %d %s and the test this follows already tried %d.", repeats, of, tried)
 	}
 	return b.String()
+}
+
+// leftOutWords names the n drafts of written that were left out, with
+// the full stop: "it.", "both.", "the other 3.", "2 of them.".
+func leftOutWords(n, written, asked int) string {
+	switch {
+	case n == written && written == 1:
+		return "it."
+	case n == written && written == 2:
+		return "both."
+	case n == written:
+		return "all of them."
+	case written == asked && n == 1:
+		return "the other one."
+	case written == asked:
+		return fmt.Sprintf("the other %d.", n)
+	}
+	return fmt.Sprintf("%d of them.", n)
 }

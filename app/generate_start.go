@@ -88,6 +88,10 @@ func (a *App) generateStart(c *fiber.Ctx) error {
 	if err := a.store.SaveBrief(ctx, e.ID, briefJSON(b)); err != nil {
 		return err
 	}
+	avoid, err := a.copyToAvoid(ctx, e)
+	if err != nil {
+		return err
+	}
 
 	desc := a.gen.Describe()
 	j := &genJob{
@@ -100,7 +104,7 @@ func (a *App) generateStart(c *fiber.Ctx) error {
 		model:   desc.Model,
 		started: a.now(),
 		state:   jobRunning,
-		have:    copyTexts(e),
+		avoid:   avoid,
 	}
 	if err := a.startGeneration(j); err != nil {
 		// The limits on model calls, the same the API answers with:

@@ -308,6 +308,10 @@ type ExperimentPage struct {
 	// in the page's words ("page", "element", "goal"; none once it has
 	// them all): Start asks for each, and the preview links wait for them.
 	Unset []string
+	// FollowsID and FollowsName are the test this one follows up, which
+	// the page links to; "" for none, and once that test is deleted.
+	FollowsID   string
+	FollowsName string
 }
 
 // HistoryLine is one change in an experiment's history.
