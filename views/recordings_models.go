@@ -38,7 +38,22 @@ type SiteSettingsForm struct {
 	HideTimeoutMS string // as typed
 	HonorGPC      bool
 	BrandVoice    string
-	Errors        Errors
+	// Orig is the settings as the page was first opened with them, sent
+	// back in hidden fields (orig_name, …) so that saving writes only
+	// what the person changed, and a change saved meanwhile elsewhere
+	// stays. Shown again after a problem, the form keeps them as sent.
+	Orig   SiteSettingsValues
+	Errors Errors
+}
+
+// SiteSettingsValues is the settings as a settings form was rendered
+// with them, its fields as the form's own.
+type SiteSettingsValues struct {
+	Name          string
+	Domain        string
+	HideTimeoutMS string
+	HonorGPC      bool
+	BrandVoice    string
 }
 
 // RecordingLink is where to watch: a URL (http or https, built by
