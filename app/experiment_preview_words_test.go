@@ -47,13 +47,15 @@ func TestPreviewLinksOfAWildcardPage(t *testing.T) {
 	// that page, which it matches: /pricing itself.
 	stem := e.experimentOn(site.ID, "Pricing", "/pricing*", `[data-copylab="plans"]`, "Original headline", "New headline")
 	got = cells(stem.ID)
-	want = []string{"https://example.com/pricing?copylab=" + stem.ID + ":control", "https://example.com/pricing?copylab=" + stem.ID + ":b"}
+	want = []string{"Preview Original (opens in a new tab): https://example.com/pricing?copylab=" + stem.ID + ":control",
+		"Preview Variant B (opens in a new tab): https://example.com/pricing?copylab=" + stem.ID + ":b"}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("/pricing*'s preview rows read\n%q\nwant\n%q", got, want)
 	}
 
 	got = cells(one.ID)
-	want = []string{"https://example.com/?copylab=" + one.ID + ":control", "https://example.com/?copylab=" + one.ID + ":b"}
+	want = []string{"Preview Original (opens in a new tab): https://example.com/?copylab=" + one.ID + ":control",
+		"Preview Variant B (opens in a new tab): https://example.com/?copylab=" + one.ID + ":b"}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("one page's preview rows read\n%q\nwant\n%q", got, want)
 	}
