@@ -21,7 +21,9 @@ func TestPreviewLinkNames(t *testing.T) {
 	wantStatus(t, resp, http.StatusOK, body)
 	var names []string
 	for _, sec := range findAll(parseHTML(t, body), func(n *xhtml.Node) bool { return attrOf(n, "id") == "preview" }) {
-		for _, a := range findAll(sec, func(n *xhtml.Node) bool { return n.Type == xhtml.ElementNode && n.Data == "a" && attrOf(n, "target") == "_blank" }) {
+		for _, a := range findAll(sec, func(n *xhtml.Node) bool {
+			return n.Type == xhtml.ElementNode && n.Data == "a" && attrOf(n, "target") == "_blank"
+		}) {
 			names = append(names, strings.Join(strings.Fields(textOf(a)), " "))
 		}
 	}
