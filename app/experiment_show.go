@@ -81,6 +81,9 @@ func (a *App) experimentShow(c *fiber.Ctx) error {
 	// not an empty panel that polls for results that cannot come.
 	if e.Status != experiments.StatusDraft {
 		p.Results = a.results(c, e, "/experiments/"+e.ID+"/results/live")
+		// The panel sits under the card's own "Results" heading; its
+		// polls ask for the same level (resultsLive).
+		p.Results.Heading = 3
 	}
 	if e.Status != experiments.StatusDraft {
 		// The Ship buttons word the panel's own numbers (views.shipConfirm).

@@ -100,14 +100,21 @@ func (a *App) trends(c *fiber.Ctx, e experiments.Experiment, trendsURL, experime
 }
 
 // resultsLive answers GET /experiments/:id/results/live, the fragment
-// htmx polls every five seconds.
+// htmx polls every five seconds, for the results page and, with
+// ?heading=3 (its panel's hx-vals), for the experiment page, where the
+// panel's headings are a level below the card's "Results". Any other
+// level is the results page's.
 func (a *App) resultsLive(c *fiber.Ctx) error {
 	e, err := a.store.Experiment(c.UserContext(), c.Params("id"))
 	if err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return render(c, views.ResultsPanel(a.results(c, e, "/experiments/"+e.ID+"/results/live")))
+	r := a.results(c, e, "/experiments/"+e.ID+"/results/live")
+	if c.Query("heading") == "3" {
+		r.Heading = 3
+	}
+	return render(c, views.ResultsPanel(r))
 }
 
 // resultsTrends answers GET /experiments/:id/results/trends, the charts and

@@ -132,7 +132,11 @@ type SRMBanner struct {
 // Results is the live results panel, shared by the experiment page, the
 // results page and the read-only share page.
 type Results struct {
-	LiveURL      string // the fragment to poll; "" stops polling
+	LiveURL string // the fragment to poll; "" stops polling
+	// Heading is the level of the panel's headings: 3 on the experiment
+	// page, under its card's own "Results" heading, which its polls ask
+	// for (?heading=3); 2 (or 0) on the results and share pages.
+	Heading      int
 	Status       string
 	Rows         []ResultRow
 	Excluded     int64 // visitors who saw several variants
