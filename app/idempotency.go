@@ -27,14 +27,18 @@ const (
 )
 
 // idempotentRoutes are the API's calls that make something new, and so
-// take an Idempotency-Key. The others are safe to retry as they are: a
-// transition or a ship already in place answers 200 unchanged, a PATCH
-// sets the same values again.
+// take an Idempotency-Key: generate too, which adds drafts (a retry
+// without a key adds more, or, with the offline generator's same drafts
+// for the same brief, answers no_new_drafts for drafts that were added;
+// its 3 minutes at most are well inside IdempotencyKeyAbandoned). The
+// others are safe to retry as they are: a transition or a ship already in
+// place answers 200 unchanged, a PATCH sets the same values again.
 var idempotentRoutes = []string{
 	"/api/v1/sites",
 	"/api/v1/experiments",
 	"/api/v1/experiments/:id/variants",
 	"/api/v1/experiments/:id/duplicate",
+	"/api/v1/experiments/:id/generate",
 }
 
 // idempotent is the API's middleware for the Idempotency-Key header, after
