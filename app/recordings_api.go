@@ -13,14 +13,14 @@ import (
 const apiRecordingsRecent = 10
 
 // apiRecordingSession is one recorded session in the results document: a
-// direct link to its replay (recorders.Settings.SessionLink), or null with
-// plain-text instructions (text) for a recorder that has no such link
-// (Hotjar); whether the visitor's conversion counted; and when it was
-// reported.
+// direct link to its replay (recorders.Settings.SessionLink), or null;
+// the words the page shows beside or instead of it (text: instructions
+// for a recorder that has no such link, such as Hotjar), or null; whether
+// the visitor's conversion counted; and when it was reported.
 type apiRecordingSession struct {
 	Recorder  string  `json:"recorder"`
 	URL       *string `json:"url"`
-	Text      string  `json:"text,omitempty"`
+	Text      *string `json:"text"`
 	Converted bool    `json:"converted"`
 	At        apiTime `json:"at"`
 }
@@ -82,14 +82,8 @@ func (a *App) addRecordings(ctx context.Context, e experiments.Experiment, varia
 			if !ok {
 				continue
 			}
-			s := apiRecordingSession{Recorder: r.Recorder, Converted: r.Converted, At: apiTime(r.At)}
-			if l.URL != "" {
-				u := l.URL
-				s.URL = &u
-			} else {
-				s.Text = l.Text
-			}
-			v.Recordings.Sessions = append(v.Recordings.Sessions, s)
+			v.Recordings.Sessions = append(v.Recordings.Sessions, apiRecordingSession{Recorder: r.Recorder,
+				URL: optString(l.URL), Text: optString(l.Text), Converted: r.Converted, At: apiTime(r.At)})
 		}
 		if v.Recordings.Visitors, err = a.apiRecordedVisitors(ctx, e, set, names, v.Key); err != nil {
 			return err
