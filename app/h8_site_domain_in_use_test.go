@@ -80,13 +80,16 @@ func TestH8SiteDomainInUse(t *testing.T) {
 	wantStatus(t, resp, http.StatusOK, body)
 	text := html.UnescapeString(body)
 	wantContains(t, text, "Site added", "“Shop”", "shop.example", "storage")
+	// A save that carries a warning looks like one, not like a plain
+	// success.
+	wantContains(t, body, `class="flash flash-warn" role="status"`)
 	if strings.Contains(body, "<3>") {
 		t.Errorf("the site's name was not escaped")
 	}
 	resp, body = c.post("/sites", url.Values{"name": {"Blog"}, "domain": {"blog.example"}})
 	wantStatus(t, resp, http.StatusSeeOther, body)
 	_, body = c.get(resp.Header.Get("Location"))
-	wantContains(t, body, "Site added")
+	wantContains(t, body, "Site added", `class="flash flash-ok"`)
 	wantNotContains(t, html.UnescapeString(body), "storage")
 }
 
@@ -106,11 +109,11 @@ func TestH8SiteSettingsDomainInUse(t *testing.T) {
 	resp, body := c.post("/sites/"+blog.ID+"/settings", form)
 	wantStatus(t, resp, http.StatusSeeOther, body)
 	_, body = c.get(resp.Header.Get("Location"))
-	wantContains(t, html.UnescapeString(body), "Settings saved.", "“"+shop.Name+"”", "storage")
+	wantContains(t, html.UnescapeString(body), "Settings saved.", "“"+shop.Name+"”", "storage", `class="flash flash-warn"`)
 	form.Set("name", "Blog two")
 	resp, body = c.post("/sites/"+blog.ID+"/settings", form)
 	wantStatus(t, resp, http.StatusSeeOther, body)
 	_, body = c.get(resp.Header.Get("Location"))
-	wantContains(t, body, "Settings saved.")
+	wantContains(t, body, "Settings saved.", `class="flash flash-ok"`)
 	wantNotContains(t, html.UnescapeString(body), "share the tag's storage")
 }

@@ -28,11 +28,11 @@ func (a *App) siteCreate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	msg := "Site added."
+	msg, kind := "Site added.", "ok"
 	if w := a.domainInUse(c.UserContext(), site, false); w != "" {
-		msg += " " + w
+		msg, kind = msg+" "+w, "warn"
 	}
-	return a.redirectWithFlash(c, "/sites/"+site.ID, "ok", msg+" Paste its tag into your pages, then create an experiment.")
+	return a.redirectWithFlash(c, "/sites/"+site.ID, kind, msg+" Paste its tag into your pages, then create an experiment.")
 }
 
 // domainInUse is the warning of a site saved on a domain other sites have

@@ -63,8 +63,9 @@ func (a *App) siteUpdate(c *fiber.Ctx) error {
 		return err
 	}
 	a.snippets.reset() // the timeout and GPC are in the script
-	msg := "Settings saved."
+	msg, kind := "Settings saved.", "ok"
 	if len(replaced) > 0 {
+		kind = "warn"
 		changes := "a change"
 		if len(replaced) > 1 {
 			changes = "changes"
@@ -75,10 +76,10 @@ func (a *App) siteUpdate(c *fiber.Ctx) error {
 		// Moved onto another site's domain: saved, as a new site there
 		// is, with the same warning (site_create.go).
 		if w := a.domainInUse(ctx, saved, false); w != "" {
-			msg += " " + w
+			msg, kind = msg+" "+w, "warn"
 		}
 	}
-	return a.redirectWithFlash(c, "/sites/"+site.ID, "ok", msg)
+	return a.redirectWithFlash(c, "/sites/"+site.ID, kind, msg)
 }
 
 // settingsOf is the site with the settings of a form (v) in place of its
