@@ -115,9 +115,13 @@ func (s *Store) createExperiment(ctx context.Context, in Experiment, detail stri
 		if exists == 0 {
 			return ValidationError{SiteError(in.SiteID)}
 		}
+		// follows_id only while that test is there: one deleted since the
+		// caller read it leaves the new test following none, as the
+		// delete would have left it, rather than failing the insert.
 		_, err := tx.ExecContext(ctx, `/* Store.CreateExperiment */ insert into experiments (id, site_id, name, page, selector,
 			goal_type, goal_value, coverage_bp, status, seed, brief, threshold, visible_only, share_token, created_by, created_at,
-			updated_at, started_at, ended_at, follows_id) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, nullif(?, 0), ?, ?, ?, ?, nullif(?, ''))`,
+			updated_at, started_at, ended_at, follows_id) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, nullif(?, 0), ?, ?, ?, ?,
+			(select id from experiments where id = ?))`,
 			in.ID, in.SiteID, in.Name, in.Page, in.Selector, in.Goal.Type, in.Goal.Value(), in.CoverageBP, in.Status, in.Seed, in.Brief,
 			in.Threshold, in.VisibleOnly, in.ShareToken, in.CreatedBy, ms(now), ms(now), nil, nil, in.FollowsID)
 		if err != nil {
@@ -139,8 +143,11 @@ func (s *Store) createExperiment(ctx context.Context, in Experiment, detail stri
 // (each with where it came from), named "NAME (copy)". Nothing of the
 // original's life comes along: no results, no status, no share link, and
 // a seed of its own, so the new test assigns visitors afresh rather than
-// repeating the old split. by is the user who asked (0: none). A draft
-// whose page, element or goal is not chosen yet makes one as unfinished.
+// repeating the old split. The duplicate of a follow-up follows the same
+// test (FollowsID), as its history says: it asks the same question
+// again, so its drafting leaves out the same tried copy (TriedCopy). by
+// is the user who asked (0: none). A draft whose page, element or goal
+// is not chosen yet makes one as unfinished.
 func (s *Store) DuplicateExperiment(ctx context.Context, id string, by int64) (Experiment, error) {
 	e, err := s.Experiment(ctx, id)
 	if err != nil {
@@ -153,7 +160,19 @@ func (s *Store) DuplicateExperiment(ctx context.Context, id string, by int64) (E
 		v.CreatedAt, v.UpdatedAt = time.Time{}, time.Time{}
 		in.Variants = append(in.Variants, v)
 	}
-	return s.createExperiment(ctx, in, "Duplicated from “"+e.Name+"”.", Experiment.ValidateDraft)
+	detail := "Duplicated from “" + e.Name + "”."
+	if e.FollowsID != "" {
+		var followed string
+		err := s.r.QueryRowContext(ctx, `/* Store.DuplicateExperiment */ select name from experiments where id = ?`, e.FollowsID).Scan(&followed)
+		switch {
+		case err == nil:
+			in.FollowsID = e.FollowsID
+			detail = fmt.Sprintf("Duplicated from “%s”, and like it follows “%s”.", e.Name, followed)
+		case !errors.Is(err, sql.ErrNoRows): // deleted since: the duplicate follows none
+			return Experiment{}, wrapExp("duplicate experiment", id, err)
+		}
+	}
+	return s.createExperiment(ctx, in, detail, Experiment.ValidateDraft)
 }
 
 // FollowUpExperiment creates the next test after a ship: a new draft whose
@@ -186,6 +205,64 @@ func (s *Store) FollowUpExperiment(ctx context.Context, id string, by int64) (Ex
 		Variants: []Variant{{Key: ControlKey, Text: shipped.Text}}}
 	detail := fmt.Sprintf("Follows “%s” (shipped %s).", e.Name, variantWords(shipped.Key))
 	return s.createExperiment(ctx, in, detail, Experiment.ValidateDraft)
+}
+
+// MaxFollows is how many tests up the chain of follows TriedCopy looks:
+// a follow-up, the test it follows, the one that followed, and so on.
+// Copy tried that long ago may be worth a test again, and the bound keeps
+// a drafting prompt's list of copy to avoid short.
+const MaxFollows = 20
+
+// TriedText is a text a test before a follow-up already put before
+// visitors (TriedCopy), with the nearest test up the chain of follows
+// that had it: ExperimentID and its name now, and Steps, 1 for the test
+// the follow-up follows, 2 for the one that test follows, and so on.
+type TriedText struct {
+	Text           string
+	ExperimentID   string
+	ExperimentName string
+	Steps          int
+}
+
+// TriedCopy returns the copy the tests before experiment id tried: every
+// text of the test it follows (FollowsID), of the test that one follows,
+// and so on up to MaxFollows tests, nearest first and in each test's
+// order, each text once, named by the nearest test that had it. Drafting
+// leaves it all out: a follow-up of a follow-up must not offer again the
+// copy that lost two tests ago. A loop in the follows, which copylab does
+// not make but a database edited by hand may hold, ends the walk at the
+// bound and never counts id's own copy. A test that follows none, or is
+// not there, has none; a deleted test ends the chain (its follow-up
+// follows none).
+func (s *Store) TriedCopy(ctx context.Context, id string) ([]TriedText, error) {
+	rows, err := s.r.QueryContext(ctx, `/* Store.TriedCopy */ with recursive chain(id, steps) as (
+			select follows_id, 1 from experiments where id = ?1 and follows_id is not null and follows_id <> ?1
+			union all
+			select x.follows_id, chain.steps + 1 from chain join experiments x on x.id = chain.id
+			where x.follows_id is not null and x.follows_id <> ?1 and chain.steps < ?2
+		)
+		select chain.steps, x.id, x.name, v.text from chain join experiments x on x.id = chain.id
+		join variants v on v.experiment_id = x.id order by chain.steps, v.position`, id, MaxFollows)
+	if err != nil {
+		return nil, wrapExp("tried copy", id, err)
+	}
+	defer rows.Close()
+	var out []TriedText
+	seen := map[string]bool{}
+	for rows.Next() {
+		var t TriedText
+		if err := rows.Scan(&t.Steps, &t.ExperimentID, &t.ExperimentName, &t.Text); err != nil {
+			return nil, wrapExp("tried copy", id, err)
+		}
+		if !seen[t.Text] {
+			seen[t.Text] = true
+			out = append(out, t)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, wrapExp("tried copy", id, err)
+	}
+	return out, nil
 }
 
 // suffixed is name with suffix, cut so that both fit in MaxNameLen.
