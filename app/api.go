@@ -418,6 +418,59 @@ func (a *App) apiNotFound(c *fiber.Ctx) error {
 	return err
 }
 
+// apiQueryParams are the query parameters of the API's GETs that take
+// any, by route: every other GET takes none.
+var apiQueryParams = map[string][]string{
+	"/api/v1/experiments": apiListParams,
+}
+
+// apiQuery checks the query of the API's GETs (and of the HEADs Fiber
+// answers with them) before their handlers run (routes.go): a parameter
+// the route does not take (apiQueryParams) is 400 unknown_parameter, and
+// one given twice 400 repeated_parameter (checkQuery). Ignored, a
+// parameter misleads whoever sent it: …/results?variant=b answered every
+// variant, and ?offset=2 answered page one again. It is one check keyed
+// by the route, so that a GET added later is held to it with nothing to
+// remember. The other methods' queries are not read.
+func (a *App) apiQuery(c *fiber.Ctx) error {
+	if m := c.Method(); m != fiber.MethodGet && m != fiber.MethodHead {
+		return c.Next()
+	}
+	if err := checkQuery(c, apiQueryParams[c.Route().Path]...); err != nil {
+		return err
+	}
+	return c.Next()
+}
+
+// checkQuery refuses, with 400, a query parameter the call does not take
+// (unknown_parameter, naming those it takes, or saying it takes none),
+// and one given twice (repeated_parameter): of status=stopped&
+// status=running one was silently used. Names are matched exactly, as
+// the members of a body are; field is the parameter's name.
+func checkQuery(c *fiber.Ctx, takes ...string) error {
+	var err error
+	seen := map[string]bool{}
+	c.Request().URI().QueryArgs().VisitAll(func(k, _ []byte) {
+		name := clip(strings.ToValidUTF8(string(k), "\uFFFD"), 40)
+		switch {
+		case err != nil:
+		case !slices.Contains(takes, string(k)) && len(takes) == 0:
+			err = errBadRequest("unknown_parameter", name, fmt.Sprintf("The query parameter %q is not one this call takes; it takes none.", name))
+		case !slices.Contains(takes, string(k)):
+			quoted := make([]string, len(takes))
+			for i, t := range takes {
+				quoted[i] = strconv.Quote(t)
+			}
+			err = errBadRequest("unknown_parameter", name, fmt.Sprintf("The query parameter %q is not one this call takes "+
+				"(names are matched exactly); it takes %s.", name, orList(quoted)))
+		case seen[string(k)]:
+			err = errBadRequest("repeated_parameter", name, fmt.Sprintf("The query parameter %q is given more than once; send it once.", name))
+		}
+		seen[string(k)] = true
+	})
+	return err
+}
+
 // apiWords puts a validation error of the store in the API's words: the
 // API's names for its fields (apiExperimentFields: traffic_bp, not the
 // store's coverage_bp), and bounds and sums in the unit the field is sent

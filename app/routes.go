@@ -120,8 +120,9 @@ func (a *App) routes() {
 	// Before its routes match, the id of an experiment or a site in the
 	// path is put in lower case (apiLowerIDs): any case names the same one.
 	f.Use("/api/v1", a.apiLowerIDs)
-	// The creating POSTs take an Idempotency-Key (idempotency.go).
-	api := a.group(a.refuseEncodedBodies, a.apiAuth, a.idempotent, a.apiNotFound)
+	// The GETs refuse a query parameter they do not take (apiQuery); the
+	// creating POSTs take an Idempotency-Key (idempotency.go).
+	api := a.group(a.refuseEncodedBodies, a.apiAuth, a.apiQuery, a.idempotent, a.apiNotFound)
 	api.Get("/api/v1/sites", a.apiSitesList)
 	api.Post("/api/v1/sites", a.apiSiteCreate)
 	api.Get("/api/v1/sites/:id", a.apiSiteGet)
