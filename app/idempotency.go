@@ -71,7 +71,11 @@ func (a *App) idempotent(c *fiber.Ctx) error {
 	}
 	call := experiments.IdempotentCall{UserID: u.ID, Key: key, Method: c.Method(), Path: c.Path(),
 		Body: c.Request().Body()}
-	state, ans, err := a.store.ReserveIdempotencyKey(c.UserContext(), call, a.now())
+	// at names this call's hold on the key: saving the answer and letting
+	// the key go act on it only, not on the hold of a retry that took the
+	// key over while this call ran (experiments.IdempotencyKeyAbandoned).
+	at := a.now()
+	state, ans, err := a.store.ReserveIdempotencyKey(c.UserContext(), call, at)
 	if err != nil {
 		return err
 	}
@@ -98,7 +102,7 @@ func (a *App) idempotent(c *fiber.Ctx) error {
 	kept := false
 	defer func() {
 		if !kept {
-			a.releaseIdempotencyKey(c.UserContext(), u.ID, key)
+			a.releaseIdempotencyKey(c.UserContext(), u.ID, key, at)
 		}
 	}()
 	err = c.Next()
@@ -111,18 +115,25 @@ func (a *App) idempotent(c *fiber.Ctx) error {
 	// The call is done: not keeping its answer only leaves the key held
 	// until it is abandoned (experiments.IdempotencyKeyAbandoned), which
 	// the answer should not wait for.
-	if serr := a.store.SaveIdempotentAnswer(context.WithoutCancel(c.UserContext()), u.ID, key, ans, a.now()); serr != nil {
+	saved, serr := a.store.SaveIdempotentAnswer(context.WithoutCancel(c.UserContext()), u.ID, key, at, ans, a.now())
+	switch {
+	case serr != nil:
 		a.log.Error("idempotency: keep the answer", "request_id", requestIDOf(c), "error", serr)
+	case !saved:
+		// A retry took the key over while this call ran: both were made,
+		// and the retry's answer is the one kept.
+		a.log.Warn("idempotency: the key was taken over by a retry while this call ran; its answer is not kept",
+			"request_id", requestIDOf(c), "took", a.now().Sub(at).Round(time.Second).String())
 	}
 	kept = true
 	return nil
 }
 
-// releaseIdempotencyKey lets go of a key held by a call that did not
-// succeed; a failure is logged, and leaves the key held until it is
-// abandoned.
-func (a *App) releaseIdempotencyKey(ctx context.Context, userID int64, key string) {
-	if err := a.store.ReleaseIdempotencyKey(context.WithoutCancel(ctx), userID, key); err != nil {
+// releaseIdempotencyKey lets go of the key a call that did not succeed
+// reserved at at (a retry's hold on it stays); a failure is logged, and
+// leaves the key held until it is abandoned.
+func (a *App) releaseIdempotencyKey(ctx context.Context, userID int64, key string, at time.Time) {
+	if err := a.store.ReleaseIdempotencyKey(context.WithoutCancel(ctx), userID, key, at); err != nil {
 		a.log.Error("idempotency: let a key go", "error", err)
 	}
 }

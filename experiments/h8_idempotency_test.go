@@ -49,11 +49,11 @@ func TestH8IdempotencyKeys(t *testing.T) {
 	reserve(theirs, now.Add(time.Second), experiments.KeyReserved)
 
 	want := experiments.IdempotentAnswer{Status: 201, Location: "/api/v1/sites/1", Body: []byte(`{"id":"1"}`)}
-	if err := s.SaveIdempotentAnswer(ctx, u.ID, "k1", want, now.Add(2*time.Second)); err != nil {
-		t.Fatal(err)
+	if saved, err := s.SaveIdempotentAnswer(ctx, u.ID, "k1", now, want, now.Add(2*time.Second)); err != nil || !saved {
+		t.Fatalf("save: %v %v", saved, err)
 	}
 	// An answer kept is not let go.
-	if err := s.ReleaseIdempotencyKey(ctx, u.ID, "k1"); err != nil {
+	if err := s.ReleaseIdempotencyKey(ctx, u.ID, "k1", now); err != nil {
 		t.Fatal(err)
 	}
 	got := reserve(call, now.Add(time.Hour), experiments.KeyAnswered)
@@ -65,7 +65,7 @@ func TestH8IdempotencyKeys(t *testing.T) {
 	failed := call
 	failed.Key = "k2"
 	reserve(failed, now, experiments.KeyReserved)
-	if err := s.ReleaseIdempotencyKey(ctx, u.ID, "k2"); err != nil {
+	if err := s.ReleaseIdempotencyKey(ctx, u.ID, "k2", now); err != nil {
 		t.Fatal(err)
 	}
 	failed.Body = []byte(`{"name":"fixed"}`)

@@ -65,7 +65,11 @@ func bodyHash(b []byte) string {
 // key is taken, holds it for the call, in one transaction, so that of two
 // calls with one key only one is answered anew. A key whose last use
 // began IdempotencyKeyKept or longer ago is new again, and one still
-// unanswered after IdempotencyKeyAbandoned is taken over.
+// unanswered after IdempotencyKeyAbandoned is taken over. The hold is
+// named by now, kept as the key's created_at: the caller gives the same
+// time to SaveIdempotentAnswer or ReleaseIdempotencyKey, which then act
+// on this hold only. A hold taken over began at least
+// IdempotencyKeyAbandoned before now, so the two never share a time.
 func (s *Store) ReserveIdempotencyKey(ctx context.Context, call IdempotentCall, now time.Time) (KeyState, IdempotentAnswer, error) {
 	state, ans := KeyReserved, IdempotentAnswer{}
 	hash := bodyHash(call.Body)
@@ -106,24 +110,36 @@ func (s *Store) ReserveIdempotencyKey(ctx context.Context, call IdempotentCall, 
 	return state, ans, nil
 }
 
-// SaveIdempotentAnswer keeps the answer to the call that holds the user's
-// key (ReserveIdempotencyKey), at now, for the call's retries.
-func (s *Store) SaveIdempotentAnswer(ctx context.Context, userID int64, key string, a IdempotentAnswer, now time.Time) error {
-	_, err := s.w.ExecContext(ctx, `/* Store.SaveIdempotentAnswer */ update idempotency_keys
-		set answered_at = ?, status = ?, location = ?, answer = ? where user_id = ? and key = ? and answered_at = 0`,
-		ms(now), a.Status, a.Location, a.Body, userID, key)
+// SaveIdempotentAnswer keeps, at now, the answer to the call that
+// reserved the user's key at reservedAt (ReserveIdempotencyKey), for the
+// call's retries, and reports whether it kept it. It keeps nothing when
+// the hold is no longer that call's: a retry took the key over while the
+// call ran past IdempotencyKeyAbandoned, and the key holds the retry's
+// call and, in time, its answer, which a late first call must not
+// replace.
+func (s *Store) SaveIdempotentAnswer(ctx context.Context, userID int64, key string, reservedAt time.Time, a IdempotentAnswer, now time.Time) (bool, error) {
+	res, err := s.w.ExecContext(ctx, `/* Store.SaveIdempotentAnswer */ update idempotency_keys
+		set answered_at = ?, status = ?, location = ?, answer = ?
+		where user_id = ? and key = ? and created_at = ? and answered_at = 0`,
+		ms(now), a.Status, a.Location, a.Body, userID, key, ms(reservedAt))
 	if err != nil {
-		return fmt.Errorf("experiments: save idempotent answer: %w", err)
+		return false, fmt.Errorf("experiments: save idempotent answer: %w", err)
 	}
-	return nil
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("experiments: save idempotent answer: %w", err)
+	}
+	return n == 1, nil
 }
 
-// ReleaseIdempotencyKey lets go of the user's key held by a call that was
-// refused or failed: a retry is then answered anew. A key with an answer
-// stays.
-func (s *Store) ReleaseIdempotencyKey(ctx context.Context, userID int64, key string) error {
+// ReleaseIdempotencyKey lets go of the user's key reserved at reservedAt
+// (ReserveIdempotencyKey) by a call that was refused or failed: a retry
+// is then answered anew. A key with an answer stays, and so does a hold
+// that is no longer that call's (a retry took the key over): the late
+// end of the first call leaves the retry's hold alone.
+func (s *Store) ReleaseIdempotencyKey(ctx context.Context, userID int64, key string, reservedAt time.Time) error {
 	_, err := s.w.ExecContext(ctx, `/* Store.ReleaseIdempotencyKey */ delete from idempotency_keys
-		where user_id = ? and key = ? and answered_at = 0`, userID, key)
+		where user_id = ? and key = ? and created_at = ? and answered_at = 0`, userID, key, ms(reservedAt))
 	if err != nil {
 		return fmt.Errorf("experiments: release idempotency key: %w", err)
 	}
