@@ -53,16 +53,17 @@ type apiDropped struct {
 	Text   string `json:"text"`
 	Reason string `json:"reason"`
 	// rule is why, as a word nothingAdded can count: a variants.Rule…
-	// constant, or ruleRepeat, ruleTried or ruleCopy for the app's own
-	// reasons.
+	// constant, or ruleRepeat, ruleTried, ruleTriedBefore or ruleCopy
+	// for the app's own reasons.
 	rule string
 }
 
 // The app's reasons to drop a draft the library kept.
 const (
-	ruleRepeat = "repeat" // the experiment has it (repeatReason)
-	ruleTried  = "tried"  // the test a follow-up follows had it (avoidCopy)
-	ruleCopy   = "copy"   // copylab's rules for copy (experiments.CopyError)
+	ruleRepeat      = "repeat"       // the experiment has it (repeatReason)
+	ruleTried       = "tried"        // the test a follow-up follows had it (avoidCopy)
+	ruleTriedBefore = "tried_before" // a test before that one had it (avoidCopy)
+	ruleCopy        = "copy"         // copylab's rules for copy (experiments.CopyError)
 )
 
 // apiExperimentGenerate answers POST /api/v1/experiments/:id/generate
@@ -204,12 +205,11 @@ func (a *App) apiExperimentGenerate(c *fiber.Ctx) error {
 	// Keep only drafts the store will take: the library's rules are the
 	// brief's, the store's are copylab's (no copy twice in one test, nor
 	// all but the same: the drafts of one answer are held to that too).
-	// A follow-up's drafts also leave out the copy the test it follows
+	// A follow-up's drafts also leave out the copy the tests before it
 	// tried (avoidCopy).
 	var add []experiments.Variant
-	invalid := 0 // drafts that break copylab's own rules for copy
-	repeats := 0 // drafts that repeat the experiment's copy
-	tried := 0   // drafts that repeat the copy of the test it follows
+	invalid := 0     // drafts that break copylab's own rules for copy
+	var left leftOut // drafts that repeat the experiment's or tried copy
 	for _, cand := range res.Variants {
 		if msg := experiments.CopyError(cand.Text); msg != "" {
 			dropped = append(dropped, apiDropped{Text: cand.Text, Reason: msg, rule: ruleCopy})
@@ -218,11 +218,7 @@ func (a *App) apiExperimentGenerate(c *fiber.Ctx) error {
 		}
 		if reason, rule := avoid.reason(cand.Text); reason != "" {
 			dropped = append(dropped, apiDropped{Text: cand.Text, Reason: reason, rule: rule})
-			if rule == ruleTried {
-				tried++
-			} else {
-				repeats++
-			}
+			left.count(rule)
 			continue
 		}
 		avoid.have = append(avoid.have, cand.Text)
@@ -250,7 +246,7 @@ func (a *App) apiExperimentGenerate(c *fiber.Ctx) error {
 	// The notes count the drafts added, as the drafting page's count the
 	// drafts shown; a draft against copylab's own rules for copy was not
 	// added, so it is not counted as written either.
-	notes := draftNotes(res, len(added), b.N, len(res.Variants)-invalid, repeats, tried)
+	notes := draftNotes(res, len(added), b.N, len(res.Variants)-invalid, left)
 	out := struct {
 		Variants []apiDraft      `json:"variants"`
 		Dropped  []apiDropped    `json:"dropped"`
@@ -278,21 +274,21 @@ func (a *App) apiExperimentGenerate(c *fiber.Ctx) error {
 // answer lists the dropped drafts, as a success does, and when they were
 // dropped for more than one reason the sentence counts each (the drafts
 // the library dropped are in the list too: one that repeats the
-// experiment's copy need not be the only kind). Copy the test a
-// follow-up follows already tried is a repeat too, counted apart.
+// experiment's copy need not be the only kind). Copy the tests before a
+// follow-up already tried is a repeat too, counted apart.
 func nothingAdded(res variants.Result, invalid int, dropped []apiDropped) error {
 	extra := map[string]any{"dropped": dropped}
 	if invalid > 0 {
 		return &httpError{Status: http.StatusBadGateway, Code: variants.CodeBadOutput, Extra: extra,
 			Message: droppedCount(dropped) + " The dropped list says why each was left out."}
 	}
-	if slices.ContainsFunc(dropped, func(d apiDropped) bool { return d.rule != ruleRepeat && d.rule != ruleTried }) {
+	if slices.ContainsFunc(dropped, func(d apiDropped) bool { return !isRepeatRule(d.rule) }) {
 		return &httpError{Status: http.StatusUnprocessableEntity, Code: "no_new_drafts", Extra: extra,
 			Message: droppedCount(dropped) + " The dropped list shows each with its reason: change the brief " +
 				"(ease the rules the drafts broke, or ask for another tone, audience or angle) and generate again."}
 	}
 	msg := "Every draft repeats copy the experiment already has, so nothing was added; the dropped list shows them. "
-	if slices.ContainsFunc(dropped, func(d apiDropped) bool { return d.rule == ruleTried }) {
+	if slices.ContainsFunc(dropped, func(d apiDropped) bool { return d.rule != ruleRepeat }) {
 		msg = droppedCount(dropped) + " The dropped list shows them. "
 	}
 	if res.Offline {
@@ -302,6 +298,12 @@ func nothingAdded(res variants.Result, invalid int, dropped []apiDropped) error 
 		msg += "Change the brief (another tone, audience or angle, or other words it must say) and generate again."
 	}
 	return &httpError{Status: http.StatusUnprocessableEntity, Code: "no_new_drafts", Message: msg, Extra: extra}
+}
+
+// isRepeatRule is whether rule is one of the app's rules for repeated
+// copy (avoidCopy.reason): no failure of the model.
+func isRepeatRule(rule string) bool {
+	return rule == ruleRepeat || rule == ruleTried || rule == ruleTriedBefore
 }
 
 // droppedReasons words each reason to drop a draft for droppedCount, as
@@ -319,6 +321,7 @@ var droppedReasons = map[string][2]string{
 	variants.RuleDuplicate:      {"repeats another draft", "repeat other drafts"},
 	ruleRepeat:                  {"repeats copy the experiment has", "repeat copy the experiment has"},
 	ruleTried:                   {"was tried by the test this follows", "were tried by the test this follows"},
+	ruleTriedBefore:             {"was tried by a test before the one this follows", "were tried by tests before the one this follows"},
 	ruleCopy:                    {"breaks copylab's rules for copy", "break copylab's rules for copy"},
 }
 

@@ -201,7 +201,7 @@ type genJob struct {
 	model   string // the model asked, for the progress text
 	started time.Time
 	// avoid is the experiment's copy when the job started, and for a
-	// follow-up the copy of the test it follows: a draft that repeats
+	// follow-up the copy the tests before it tried: a draft that repeats
 	// the first could never be added, one that repeats the second would
 	// test it again, so finish drops either with the reason, as the API
 	// does, rather than offer it ticked.
@@ -846,18 +846,14 @@ func (j *genJob) finish(res variants.Result, err error, at time.Time) {
 		return
 	}
 	j.state = jobDone
-	repeats, tried := 0, 0
+	var left leftOut
 	for _, c := range res.Variants {
 		// The offline generator writes the same drafts for the same brief,
 		// so asking again, or on a duplicated experiment or a follow-up,
-		// brings back copy the experiment already has or the test it
-		// follows tried.
+		// brings back copy the experiment already has or the tests
+		// before it tried.
 		if reason, rule := j.avoid.reason(c.Text); reason != "" {
-			if rule == ruleTried {
-				tried++
-			} else {
-				repeats++
-			}
+			left.count(rule)
 			if !slices.ContainsFunc(j.dropped, func(d variants.Dropped) bool { return d.Text == c.Text }) {
 				j.dropped = append(j.dropped, variants.Dropped{Text: c.Text, Reason: reason})
 			}
@@ -867,27 +863,27 @@ func (j *genJob) finish(res variants.Result, err error, at time.Time) {
 	}
 	// The page shows every draft that is not a repeat, so all the
 	// library's drafts count as written.
-	j.notes = draftNotes(res, len(j.drafts), j.brief.N, len(res.Variants), repeats, tried)
+	j.notes = draftNotes(res, len(j.drafts), j.brief.N, len(res.Variants), left)
 }
 
 // draftNotes is the library's notes as the drafting page and the API show
-// them. When copylab left out repeats of the experiment's copy (repeats),
-// or of the copy the test it follows tried (tried), the library's note
+// them. When copylab left out repeats of the experiment's copy, or of
+// the copy the tests before a follow-up tried (left), the library's note
 // on missing drafts (res.Shortfall), which counts them among the drafts
 // written, gives way to shortfallNote, which counts the shown drafts:
 // those on the page, or those the API added. written is how many of the
 // library's drafts met every rule (the API also leaves out drafts against
 // copylab's own rules for copy; the page shows them, and says so when
 // they are added).
-func draftNotes(res variants.Result, shown, asked, written, repeats, tried int) []string {
+func draftNotes(res variants.Result, shown, asked, written int, left leftOut) []string {
 	notes := slices.Clone(res.Notes)
-	if repeats+tried == 0 {
+	if left.repeats+left.tried == 0 {
 		return notes
 	}
 	if res.Shortfall != "" {
 		notes = slices.DeleteFunc(notes, func(n string) bool { return n == res.Shortfall })
 	}
-	return append(notes, shortfallNote(shown, asked, written, repeats, tried, res.Offline))
+	return append(notes, shortfallNote(shown, asked, written, left, res.Offline))
 }
 
 // defaultTicked is how many drafts start ticked: every variant added

@@ -55,14 +55,14 @@ func (a *App) generateRegenerate(c *fiber.Ctx) error {
 	}
 	if problem == "" {
 		kept := experimentTexts(e)
-		// A follow-up's rewrite stays clear of the copy the test it
-		// follows tried too, as its new drafts do (avoidCopy): the
+		// A follow-up's rewrite stays clear of the copy the tests
+		// before it tried too, as its new drafts do (avoidCopy): the
 		// model is told, and the library refuses a text too close.
 		avoid, err := a.copyToAvoid(c.UserContext(), e)
 		if err != nil {
 			return err
 		}
-		kept = append(kept, avoid.tried...)
+		kept = append(kept, avoid.triedTexts()...)
 		err = a.startRegeneration(j, i, kept, instruction)
 		if errors.Is(err, errJobGone) {
 			return a.draftGone(c, err) // added or replaced from another tab meanwhile

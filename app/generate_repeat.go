@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -38,59 +37,97 @@ func copyTexts(e experiments.Experiment) []string {
 
 // avoidCopy is the copy a new draft for an experiment must not repeat:
 // the experiment's own (have), which the store takes no second time, and
-// for a follow-up every text of the test it follows (tried), which that
-// test already put before visitors: the original the ship replaced and
-// the variants that lost. Offering those again would test them again.
+// for a follow-up every text the tests before it tried (tried, from
+// Store.TriedCopy: the test it follows, the one that test follows, and
+// so on), which they already put before visitors: the originals the
+// ships replaced and the variants that lost. Offering those again would
+// test them again.
 type avoidCopy struct {
-	have     []string
-	tried    []string
-	followed string // the name of the test it follows, when tried is set
+	have  []string
+	tried []experiments.TriedText
 }
 
-// copyToAvoid is the copy drafts for e must not repeat (avoidCopy). A
-// followed test deleted since leaves nothing more to avoid.
+// copyToAvoid is the copy drafts for e must not repeat (avoidCopy): the
+// one place the API's generate, the drafting page and its rewrites learn
+// it from. A followed test deleted since ends the chain there.
 func (a *App) copyToAvoid(ctx context.Context, e experiments.Experiment) (avoidCopy, error) {
 	out := avoidCopy{have: copyTexts(e)}
 	if e.FollowsID == "" {
 		return out, nil
 	}
-	f, err := a.store.Experiment(ctx, e.FollowsID)
-	if errors.Is(err, experiments.ErrNotFound) {
-		return out, nil
-	}
+	tried, err := a.store.TriedCopy(ctx, e.ID)
 	if err != nil {
 		return out, err
 	}
-	out.tried, out.followed = copyTexts(f), f.Name
+	out.tried = tried
 	return out, nil
+}
+
+// triedTexts is the text of each tried copy, for a rewrite's list of
+// copy to stay clear of.
+func (av avoidCopy) triedTexts() []string {
+	out := make([]string, 0, len(av.tried))
+	for _, t := range av.tried {
+		out = append(out, t.Text)
+	}
+	return out
 }
 
 // reason says why a draft of text cannot be offered, and which of the
 // app's rules it is (ruleRepeat: the experiment has it; ruleTried: the
-// test it follows had it); "" for new copy. The experiment's own copy
+// test it follows had it; ruleTriedBefore: a test before that one had
+// it, the nearest named); "" for new copy. The experiment's own copy
 // comes first: a follow-up's original is the followed test's too.
 func (av avoidCopy) reason(text string) (reason, rule string) {
 	if r := repeatReason(av.have, text); r != "" {
 		return r, ruleRepeat
 	}
-	i := slices.IndexFunc(av.tried, func(t string) bool { return variants.Similar(t, text) })
-	switch {
-	case i < 0:
+	i := slices.IndexFunc(av.tried, func(t experiments.TriedText) bool { return variants.Similar(t.Text, text) })
+	if i < 0 {
 		return "", ""
-	case av.tried[i] != text:
-		return fmt.Sprintf("The test this follows, “%s”, already tried all but the same text: “%s”.", av.followed, av.tried[i]), ruleTried
 	}
-	return fmt.Sprintf("The test this follows, “%s”, already tried this copy.", av.followed), ruleTried
+	t := av.tried[i]
+	who, rule := fmt.Sprintf("The test this follows, “%s”,", t.ExperimentName), ruleTried
+	if t.Steps > 1 {
+		who, rule = fmt.Sprintf("“%s”, which came before the test this follows,", t.ExperimentName), ruleTriedBefore
+	}
+	if t.Text != text {
+		return fmt.Sprintf("%s already tried all but the same text: “%s”.", who, t.Text), rule
+	}
+	return who + " already tried this copy.", rule
+}
+
+// leftOut counts the drafts a generation left out under the app's rules
+// for repeats (avoidCopy.reason), for shortfallNote: repeats of the
+// experiment's own copy, and copy the tests before a follow-up tried
+// (tried), before when some of that was tried before the test it
+// follows.
+type leftOut struct {
+	repeats, tried int
+	before         bool
+}
+
+// count counts one draft left out for rule.
+func (l *leftOut) count(rule string) {
+	switch rule {
+	case ruleRepeat:
+		l.repeats++
+	case ruleTriedBefore:
+		l.before = true
+		l.tried++
+	case ruleTried:
+		l.tried++
+	}
 }
 
 // shortfallNote says how many of the asked drafts a job shows when
-// some were left out for repeating the experiment's copy (repeats) or
-// copy the test it follows tried (tried), as avoidCopy.reason says: the
-// library's own note (variants.Result.Shortfall) counts them among the
-// drafts written, so the page's count of drafts would not agree with it.
+// some were left out for repeating the experiment's copy or copy the
+// tests before it tried (left), as avoidCopy.reason says: the library's
+// own note (variants.Result.Shortfall) counts them among the drafts
+// written, so the page's count of drafts would not agree with it.
 // written is how many the generator wrote that meet the brief's rules,
 // offline whether the offline generator wrote them.
-func shortfallNote(shown, asked, written, repeats, tried int, offline bool) string {
+func shortfallNote(shown, asked, written int, left leftOut, offline bool) string {
 	var b strings.Builder
 	switch {
 	case shown == 0 && asked == 1:
@@ -109,11 +146,17 @@ func shortfallNote(shown, asked, written, repeats, tried int, offline bool) stri
 			fmt.Fprintf(&b, "the model wrote %d that %s the brief's rules, and ", written, genPlural(written, "meets", "meet"))
 		}
 	}
+	// Who tried the copy: the test this follows, or with copy of the
+	// tests before it, all of them.
+	triers := "the test this follows"
+	if left.before {
+		triers = "the tests before this one"
+	}
 	switch {
-	case tried == 0:
-		b.WriteString("the experiment already has " + leftOutWords(repeats, written, asked))
-	case repeats == 0:
-		b.WriteString("the test this follows already tried " + leftOutWords(tried, written, asked))
+	case left.tried == 0:
+		b.WriteString("the experiment already has " + leftOutWords(left.repeats, written, asked))
+	case left.repeats == 0:
+		b.WriteString(triers + " already tried " + leftOutWords(left.tried, written, asked))
 	default:
 		// Both: the counts, of the others when some were shown of all
 		// that were asked for.
@@ -121,7 +164,7 @@ func shortfallNote(shown, asked, written, repeats, tried int, offline bool) stri
 		if written == asked && shown > 0 {
 			of = "of the others"
 		}
-		fmt.Fprintf(&b, "the experiment already has %d %s and the test this follows already tried %d.", repeats, of, tried)
+		fmt.Fprintf(&b, "the experiment already has %d %s and %s already tried %d.", left.repeats, of, triers, left.tried)
 	}
 	return b.String()
 }
