@@ -92,8 +92,10 @@ type apiExperiment struct {
 	// (null: never); the split check counts visitors from the next day.
 	SplitChangedAt *apiTime `json:"split_changed_at"`
 	// Follows is the id of the test this one follows up (POST
-	// …/duplicate {"from_shipped": true}), whose copy its drafts leave
-	// out; null for any other experiment, and once that test is deleted.
+	// …/duplicate {"from_shipped": true}, or a duplicate of such a
+	// follow-up), whose copy, and that of the tests it follows, its drafts
+	// leave out; null for any other experiment, and once that test is
+	// deleted.
 	Follows    *string      `json:"follows"`
 	Variants   []apiVariant `json:"variants"`
 	ResultsURL string       `json:"results_url"`

@@ -207,7 +207,7 @@ func (a *App) notEditable(e experiments.Experiment, sent map[string]json.RawMess
 		case "shipped_variant", "shipped_at":
 			how = "Ship a variant with POST " + api + `/ship {"variant": KEY}, and undo it with POST ` + api + "/unship."
 		case "follows":
-			how = `It is set when the experiment is made as the follow-up of a shipped test (POST /api/v1/experiments/{id}/duplicate {"from_shipped": true}), and cleared when that test is deleted.`
+			how = `It is set when the experiment is made as the follow-up of a shipped test (POST /api/v1/experiments/{id}/duplicate {"from_shipped": true}) or as a duplicate of such a follow-up, and cleared when that test is deleted.`
 		case "site_id":
 			how = "An experiment stays on the site it was created on; to test on another site, create an experiment there (POST /api/v1/experiments)."
 		default:
