@@ -52,6 +52,9 @@ func readExperimentForm(c *fiber.Ctx) views.ExperimentForm {
 			Key:    strings.TrimSpace(c.FormValue(key)),
 			Text:   strings.ReplaceAll(c.FormValue(text), "\r\n", "\n"),
 			Weight: strings.TrimSpace(c.FormValue(weight)),
+			// The box to save copy over the brief's length anyway
+			// (briefErrors): a checkbox, sent only when ticked.
+			AllowLong: c.FormValue(fmt.Sprintf("variants[%d].allow_long", i)) != "",
 		})
 	}
 	for len(f.Variants) < 2 {
@@ -208,26 +211,66 @@ func formExperiment(f views.ExperimentForm) (experiments.Experiment, views.Error
 }
 
 // briefRefusals holds the copy a person typed into e's variants to the
+// rules of the brief e was drafted from (holdToBrief) and returns, by
+// index, the refusal of each variant that breaks one, naming it
+// ("Variant C uses “best”, …"): its length when it is over the brief's,
+// else the first other rule it breaks. Without a brief there is nothing
+// to hold to: nil.
+func briefRefusals(e experiments.Experiment, stored []experiments.Variant, used map[string]bool) map[int]string {
+	checks := holdToBrief(e, stored, used)
+	if checks == nil {
+		return nil
+	}
+	out := map[int]string{}
+	for i, c := range checks {
+		if c.long() {
+			out[i] = c.lengthWords()
+		} else {
+			out[i] = c.rule
+		}
+	}
+	return out
+}
+
+// briefCheck is what holdToBrief finds of one variant's typed copy: the
+// refusal of a rule of the brief other than its length ("" when none),
+// and the copy's length in characters beside the brief's (limit, 0 for
+// none).
+type briefCheck struct {
+	name     string // the variant's, "Variant C"
+	rule     string
+	n, limit int
+}
+
+// long reports whether the copy is over the brief's length.
+func (c briefCheck) long() bool { return c.limit > 0 && c.n > c.limit }
+
+// lengthWords is the refusal of copy over the brief's length.
+func (c briefCheck) lengthWords() string {
+	return fmt.Sprintf("%s is %d characters; the brief asks for at most %d. Shorten it.", c.name, c.n, c.limit)
+}
+
+// holdToBrief holds the copy a person typed into e's variants to the
 // rules of the brief e was drafted from, as the drafting page holds the
 // drafts a marketer edited (approvedVariants), with the same checks and
 // words: the brief's length, copy that repeats another of e's in all but
 // case, spacing and punctuation (variants.Similar), and the rest of the
 // brief's rules (variants.ValidateCopy: its must-say and must-not-say
 // lists, links, line breaks where its element shows none). It returns,
-// by index, the refusal of each variant that breaks one, naming it
-// ("Variant C uses “best”, …"). e is the experiment as a save would store
-// it, its brief included; stored is its copy as it is now (nil for a new
-// experiment), and used the keys it gave before, to name a variant not
-// saved yet as the save will.
+// by index, what it found of each variant that breaks one. e is the
+// experiment as a save would store it, its brief included; stored is its
+// copy as it is now (nil for a new experiment), and used the keys it gave
+// before, to name a variant not saved yet as the save will.
 //
 // Only copy typed now is held: a variant added, or changed from its
 // stored copy. Copy kept as it was (saved before the brief, or added over
-// its length with the drafting page's box) does not stop a save that
-// leaves it alone, and the original is the page's copy, whatever the
-// brief says. Copy the rules for all copy refuse (experiments.CopyError),
-// or that repeats another of e's exactly, is left to the store, in its
-// words. Without a brief there is nothing to hold to: nil.
-func briefRefusals(e experiments.Experiment, stored []experiments.Variant, used map[string]bool) map[int]string {
+// its length with the drafting page's box or the edit form's) does not
+// stop a save that leaves it alone, and the original is the page's copy,
+// whatever the brief says. Copy the rules for all copy refuse
+// (experiments.CopyError), or that repeats another of e's exactly, is
+// left to the store, in its words. Without a brief there is nothing to
+// hold to: nil.
+func holdToBrief(e experiments.Experiment, stored []experiments.Variant, used map[string]bool) map[int]briefCheck {
 	b := savedBrief(e)
 	if briefEmpty(b) || len(e.Variants) < 2 {
 		return nil
@@ -247,16 +290,12 @@ func briefRefusals(e experiments.Experiment, stored []experiments.Variant, used 
 		typed[i] = i > 0 && (keys[i] == "" || k < 0 || stored[k].Text != texts[i])
 	}
 	keys = experiments.GiveKeys(keys, used)
-	out := map[int]string{}
+	out := map[int]briefCheck{}
 	for i, text := range texts {
 		if !typed[i] || experiments.CopyError(text) != "" {
 			continue
 		}
-		name := views.VariantLabel(keys[i], false)
-		if n := utf8.RuneCountInString(text); b.MaxLength > 0 && n > b.MaxLength {
-			out[i] = fmt.Sprintf("%s is %d characters; the brief asks for at most %d. Shorten it.", name, n, b.MaxLength)
-			continue
-		}
+		c := briefCheck{name: views.VariantLabel(keys[i], false), n: utf8.RuneCountInString(text), limit: b.MaxLength}
 		// The copy before it, and the copy after it that was not typed
 		// now: of two typed alike, the later one is refused.
 		repeat, same := "", false
@@ -276,11 +315,14 @@ func briefRefusals(e experiments.Experiment, stored []experiments.Variant, used 
 		switch {
 		case same:
 		case repeat != "":
-			out[i] = asVariant(repeat, name)
+			c.rule = asVariant(repeat, c.name)
 		default:
 			if err := variants.ValidateCopy(text, rules); err != nil {
-				out[i] = asVariant(briefRuleMessage(0, b, err), name)
+				c.rule = asVariant(briefRuleMessage(0, b, err), c.name)
 			}
+		}
+		if c.rule != "" || c.long() {
+			out[i] = c
 		}
 	}
 	return out

@@ -50,6 +50,19 @@ func (a *App) experimentUpdate(c *fiber.Ctx) error {
 			f.Variants[i].Weight = weights[f.Variants[i].Key]
 		}
 	} else if applyOp(&f, c.FormValue("op")) {
+		// A box ticked to save copy over the brief's length stays, ticked,
+		// beside the copy it was for (a Remove moves the rows up): the
+		// refusals wait for Save.
+		in, _ := formExperiment(f)
+		long, err := a.briefErrors(ctx, cur, in, f.Variants, views.Errors{})
+		if err != nil {
+			return err
+		}
+		for i, limit := range long {
+			if f.Variants[i].AllowLong {
+				f.Variants[i].LongLimit = limit
+			}
+		}
 		return a.renderExperimentForm(c, f, http.StatusOK)
 	}
 	// A form with errors comes back with the rows as they were sent (shown),
@@ -64,8 +77,16 @@ func (a *App) experimentUpdate(c *fiber.Ctx) error {
 	in, own := formExperiment(f)
 	if !f.Locked {
 		// A started test's copy is its stored copy (above): nothing typed.
-		if err := a.briefErrors(ctx, cur, in, own); err != nil {
+		long, err := a.briefErrors(ctx, cur, in, f.Variants, own)
+		if err != nil {
 			return err
+		}
+		for i, limit := range long {
+			row := i
+			if rows != nil {
+				row = rows[i]
+			}
+			shown.Variants[row].LongLimit = limit
 		}
 	}
 	if len(own) > 0 {
@@ -131,25 +152,48 @@ func (a *App) experimentUpdate(c *fiber.Ctx) error {
 }
 
 // briefErrors adds to errs, beside each variant's box, what the copy
-// typed in it breaks of the brief cur was drafted from (briefRefusals),
+// typed in it breaks of the brief cur was drafted from (holdToBrief),
 // unless the box has an error of the form's own; in is the draft as the
-// form would save it. The page's copy, a draft without a brief and copy
-// left as it was are not held.
-func (a *App) briefErrors(ctx context.Context, cur, in experiments.Experiment, errs views.Errors) error {
+// form would save it, and rows its rows in the form, in the same order.
+// The page's copy, a draft without a brief and copy left as it was are
+// not held.
+//
+// Copy that breaks only the brief's length may be saved anyway, as the
+// drafting page adds such drafts with its box ("Add drafts over 60
+// characters anyway"): a marketer may know it fits where it goes. Its
+// refusal says so, and long returns, by index, the brief's length for
+// each such box, whose row offers the box to tick ("Save it over 60
+// characters anyway"); ticked (AllowLong), it is not refused. Copy that
+// breaks another rule is refused, box or not, and its refusal says its
+// length too when it is over.
+func (a *App) briefErrors(ctx context.Context, cur, in experiments.Experiment, rows []views.VariantField, errs views.Errors) (long map[int]int, err error) {
 	if briefEmpty(savedBrief(cur)) {
-		return nil
+		return nil, nil
 	}
 	used, err := a.store.UsedVariantKeys(ctx, cur.ID)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	in.Brief = cur.Brief
-	for i, msg := range briefRefusals(in, cur.Variants, used) {
-		if key := fmt.Sprintf("variants[%d].text", i); !errs.Has(key) {
-			errs[key] = msg
+	long = map[int]int{}
+	for i, c := range holdToBrief(in, cur.Variants, used) {
+		key := fmt.Sprintf("variants[%d].text", i)
+		if errs.Has(key) {
+			continue
+		}
+		switch {
+		case c.rule != "" && c.long():
+			errs[key] = c.rule + fmt.Sprintf(" It is also %d characters; the brief asks for at most %d.", c.n, c.limit)
+		case c.rule != "":
+			errs[key] = c.rule
+		default:
+			long[i] = c.limit
+			if i >= len(rows) || !rows[i].AllowLong {
+				errs[key] = c.lengthWords() + fmt.Sprintf(" To save it as it is, tick “Save it over %d characters anyway” below it.", c.limit)
+			}
 		}
 	}
-	return nil
+	return long, nil
 }
 
 // startedZeroShare says what a started (running or paused) test saved

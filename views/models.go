@@ -185,6 +185,12 @@ type VariantField struct {
 	// its placeholder; "" when it cannot be told (a typed weight is not
 	// a number).
 	Auto string
+	// LongLimit is the brief's length when the copy typed in this row
+	// goes over it and breaks none of the brief's other rules, else 0:
+	// the row then offers a box to save it anyway (AllowLong), as the
+	// drafting page offers one for its drafts.
+	LongLimit int
+	AllowLong bool // that box is ticked
 }
 
 // GoalTypes offered by the form, in order.
