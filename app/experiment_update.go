@@ -102,14 +102,17 @@ func (a *App) experimentUpdate(c *fiber.Ctx) error {
 	// Keep where each variant came from; editing generated copy marks it.
 	// A row added in the form (no key yet: the store gives it one the
 	// draft never gave) or sent back with a removed variant's key (the
-	// store saves it as new copy) is typed by a person.
+	// store saves it as new copy) is typed by a person. The copy is
+	// compared as the store keeps it (Experiment.Normalize trims it), so
+	// that spaces a browser or a paste left around it are no edit.
+	norm := in.Normalize()
 	for i := range in.Variants {
 		if old, ok := cur.Variant(in.Variants[i].Key); ok {
 			v := &in.Variants[i]
 			text, weight := v.Text, v.WeightBP
 			*v = old
 			v.Text, v.WeightBP = text, weight
-			if text != old.Text && (old.Source == experiments.SourceModel || old.Source == experiments.SourceOffline) {
+			if norm.Variants[i].Text != old.Text && (old.Source == experiments.SourceModel || old.Source == experiments.SourceOffline) {
 				v.Edited = true
 			}
 		}
