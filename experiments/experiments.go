@@ -41,21 +41,21 @@ func stateErr(code, msg string) error { return &StateError{Code: code, Message: 
 
 const experimentCols = `id, site_id, name, page, selector, goal_type, goal_value, coverage_bp, status, seed, brief,
 	threshold, visible_only, share_token, share_off, coalesce(created_by, 0), created_at, updated_at, started_at, ended_at,
-	shipped_variant, shipped_at, split_changed_at, coalesce(follows_id, '')`
+	shipped_variant, shipped_at, split_changed_at, coalesce(follows_id, ''), stops_at`
 
 func scanExperiment(row interface{ Scan(...any) error }) (Experiment, error) {
 	var e Experiment
 	var goalType, goalValue string
-	var created, updated, started, ended, shipped, split sql.NullInt64
+	var created, updated, started, ended, shipped, split, stops sql.NullInt64
 	err := row.Scan(&e.ID, &e.SiteID, &e.Name, &e.Page, &e.Selector, &goalType, &goalValue, &e.CoverageBP, &e.Status,
 		&e.Seed, &e.Brief, &e.Threshold, &e.VisibleOnly, &e.ShareToken, &e.ShareOff, &e.CreatedBy, &created, &updated, &started, &ended,
-		&e.ShippedVariant, &shipped, &split, &e.FollowsID)
+		&e.ShippedVariant, &shipped, &split, &e.FollowsID, &stops)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Experiment{}, ErrNotFound
 	}
 	e.Goal = GoalOf(goalType, goalValue)
 	e.CreatedAt, e.UpdatedAt, e.StartedAt, e.EndedAt = fromMS(created), fromMS(updated), fromMS(started), fromMS(ended)
-	e.ShippedAt, e.SplitChangedAt = fromMS(shipped), fromMS(split)
+	e.ShippedAt, e.SplitChangedAt, e.StopsAt = fromMS(shipped), fromMS(split), fromMS(stops)
 	return e, err
 }
 
@@ -120,10 +120,10 @@ func (s *Store) createExperiment(ctx context.Context, in Experiment, detail stri
 		// delete would have left it, rather than failing the insert.
 		_, err := tx.ExecContext(ctx, `/* Store.CreateExperiment */ insert into experiments (id, site_id, name, page, selector,
 			goal_type, goal_value, coverage_bp, status, seed, brief, threshold, visible_only, share_token, created_by, created_at,
-			updated_at, started_at, ended_at, follows_id) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, nullif(?, 0), ?, ?, ?, ?,
-			(select id from experiments where id = ?))`,
+			updated_at, started_at, ended_at, follows_id, stops_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, nullif(?, 0), ?, ?, ?, ?,
+			(select id from experiments where id = ?), ?)`,
 			in.ID, in.SiteID, in.Name, in.Page, in.Selector, in.Goal.Type, in.Goal.Value(), in.CoverageBP, in.Status, in.Seed, in.Brief,
-			in.Threshold, in.VisibleOnly, in.ShareToken, in.CreatedBy, ms(now), ms(now), nil, nil, in.FollowsID)
+			in.Threshold, in.VisibleOnly, in.ShareToken, in.CreatedBy, ms(now), ms(now), nil, nil, in.FollowsID, nullMS(in.StopsAt))
 		if err != nil {
 			return err
 		}
@@ -638,18 +638,44 @@ func (s *Store) updateTx(ctx context.Context, tx *sql.Tx, in Experiment) error {
 		in.Brief = cur.Brief
 	}
 	if !changed && in.Name == cur.Name && in.Page == cur.Page && in.Selector == cur.Selector && in.Goal == cur.Goal &&
-		in.CoverageBP == cur.CoverageBP && in.Brief == cur.Brief && in.Threshold == cur.Threshold && in.VisibleOnly == cur.VisibleOnly {
+		in.CoverageBP == cur.CoverageBP && in.Brief == cur.Brief && in.Threshold == cur.Threshold && in.VisibleOnly == cur.VisibleOnly &&
+		in.StopsAt.Equal(cur.StopsAt) {
 		return nil
 	}
-	if detail := describeEdit(cur, in); detail != "" {
+	if detail := strings.TrimSpace(describeEdit(cur, in) + " " + describeStopsAt(cur.StopsAt, in.StopsAt)); detail != "" {
 		if err := recordChange(ctx, tx, in.ID, now, ChangeEdited, detail); err != nil {
 			return err
 		}
 	}
 	_, err = tx.ExecContext(ctx, `/* Store.UpdateExperiment */ update experiments set name = ?, page = ?, selector = ?, goal_type = ?, goal_value = ?,
-		coverage_bp = ?, brief = ?, threshold = ?, visible_only = ?, updated_at = ? where id = ?`,
-		in.Name, in.Page, in.Selector, in.Goal.Type, in.Goal.Value(), in.CoverageBP, in.Brief, in.Threshold, in.VisibleOnly, now, in.ID)
+		coverage_bp = ?, brief = ?, threshold = ?, visible_only = ?, stops_at = ?, updated_at = ? where id = ?`,
+		in.Name, in.Page, in.Selector, in.Goal.Type, in.Goal.Value(), in.CoverageBP, in.Brief, in.Threshold, in.VisibleOnly,
+		nullMS(in.StopsAt), now, in.ID)
 	return err
+}
+
+// describeStopsAt is the history's sentence for a change of the planned
+// end from cur to in, "" for none. A time at 00:00 UTC, as the form sets
+// it, is named by its day; another, as the API may set, with its minutes.
+func describeStopsAt(cur, in time.Time) string {
+	switch {
+	case in.Equal(cur):
+		return ""
+	case in.IsZero():
+		return "Planned stop removed (it was " + stopWords(cur) + ")."
+	case cur.IsZero():
+		return "Planned to stop on " + stopWords(in) + "."
+	default:
+		return "Planned stop moved from " + stopWords(cur) + " to " + stopWords(in) + "."
+	}
+}
+
+func stopWords(t time.Time) string {
+	t = t.UTC()
+	if t.Equal(t.Truncate(24 * time.Hour)) {
+		return t.Format("2 Jan 2006")
+	}
+	return t.Format("2 Jan 2006, 15:04 UTC")
 }
 
 // newKeys is in normalised, each new variant given a key the experiment
@@ -921,10 +947,79 @@ const (
 // Transition moves an experiment through its life cycle: start (a draft),
 // pause (running), resume (paused), stop (running or paused; final).
 func (s *Store) Transition(ctx context.Context, id, action string) (Experiment, error) {
+	return s.transition(ctx, id, action, time.Time{})
+}
+
+// PlannedStopDetail is the history's detail of a stop that copylab made
+// on an experiment's planned date (StopDue), with no person behind it:
+// the experiment page says who stopped a test from it.
+const PlannedStopDetail = "Stopped on its planned date."
+
+// ErrNotDue is StopDue's refusal, inside its transaction, of an
+// experiment whose planned end was moved later, or removed, since it was
+// found due: a person's change wins over the job's look a moment before.
+var ErrNotDue = errors.New("experiments: the planned stop is not due")
+
+// StopDue stops every running or paused experiment whose planned end
+// (StopsAt) is at or before now, as a person's Stop does (Transition,
+// the same path: the same history line, ended_at and status), with
+// PlannedStopDetail in its history. It returns those it stopped. It is
+// idempotent: an experiment stopped already, or whose plan was moved
+// later meanwhile, is left alone, so two runs at once, or a run racing
+// a person's Stop, stop each test once. now is the caller's clock, so
+// that a job can be tested without waiting for the date.
+func (s *Store) StopDue(ctx context.Context, now time.Time) ([]Experiment, error) {
+	rows, err := s.r.QueryContext(ctx, `/* Store.StopDue */ select id from experiments
+		where stops_at is not null and status in (?, ?) and stops_at <= ? order by stops_at, id`,
+		StatusRunning, StatusPaused, now.UnixMilli())
+	if err != nil {
+		return nil, fmt.Errorf("experiments: stop due: %w", err)
+	}
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("experiments: stop due: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("experiments: stop due: %w", err)
+	}
+	var stopped []Experiment
+	var errs []error
+	for _, id := range ids {
+		e, err := s.transition(ctx, id, ActionStop, now)
+		var se *StateError
+		switch {
+		case err == nil:
+			stopped = append(stopped, e)
+		case errors.Is(err, ErrNotDue), errors.Is(err, ErrNotFound), errors.As(err, &se):
+			// Moved, deleted or stopped since the look: nothing to do.
+		default:
+			errs = append(errs, err)
+		}
+	}
+	return stopped, errors.Join(errs...)
+}
+
+// transition is Transition; a non-zero due makes it a planned stop
+// (StopDue), done only while the experiment's StopsAt is still at or
+// before due.
+func (s *Store) transition(ctx context.Context, id, action string, due time.Time) (Experiment, error) {
+	detail := ""
+	if !due.IsZero() {
+		detail = PlannedStopDetail
+	}
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		cur, err := scanExperiment(tx.QueryRowContext(ctx, `/* Store.Transition */ select `+experimentCols+` from experiments where id = ?`, id))
 		if err != nil {
 			return err
+		}
+		if !due.IsZero() && cur.Status != StatusStopped && (cur.StopsAt.IsZero() || cur.StopsAt.After(due)) {
+			return ErrNotDue
 		}
 		var to Status
 		var change string
@@ -969,7 +1064,7 @@ func (s *Store) Transition(ctx context.Context, id, action string) (Experiment, 
 			}
 		}
 		now := ms(s.now())
-		if err := recordChange(ctx, tx, id, now, change, ""); err != nil {
+		if err := recordChange(ctx, tx, id, now, change, detail); err != nil {
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `/* Store.Transition */ update experiments set status = ?, updated_at = ?,

@@ -157,7 +157,11 @@ type Experiment struct {
 	// the one whose shipped copy is its original. "" for any other
 	// experiment, and once the followed test is deleted.
 	FollowsID string
-	Variants  []Variant // in order, control first
+	// StopsAt is the experiment's planned end (zero: none): from then
+	// on copylab stops it by itself, as a person's Stop would
+	// (Store.StopDue). The form sets 00:00 UTC of the day chosen.
+	StopsAt  time.Time
+	Variants []Variant // in order, control first
 }
 
 // Variant is one arm of an experiment: the original (control) or a
