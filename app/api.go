@@ -420,25 +420,29 @@ func (a *App) apiNotFound(c *fiber.Ctx) error {
 	return err
 }
 
-// apiQueryParams are the query parameters of the API's GETs that take
-// any, by route: every other GET takes none.
+// apiQueryParams are the query parameters of the API's calls that take
+// any, by method and route ("GET /api/v1/experiments"): every other call,
+// and every POST, PATCH and DELETE, takes none.
 var apiQueryParams = map[string][]string{
-	"/api/v1/experiments": apiListParams,
+	fiber.MethodGet + " /api/v1/experiments": apiListParams,
 }
 
-// apiQuery checks the query of the API's GETs (and of the HEADs Fiber
-// answers with them) before their handlers run (routes.go): a parameter
-// the route does not take (apiQueryParams) is 400 unknown_parameter, and
-// one given twice 400 repeated_parameter (checkQuery). Ignored, a
-// parameter misleads whoever sent it: …/results?variant=b answered every
-// variant, and ?offset=2 answered page one again. It is one check keyed
-// by the route, so that a GET added later is held to it with nothing to
-// remember. The other methods' queries are not read.
+// apiQuery checks the query of every call of the API, before its handler
+// runs (routes.go): a parameter the call does not take (apiQueryParams) is
+// 400 unknown_parameter, and one given twice 400 repeated_parameter
+// (checkQuery). Ignored, a parameter misleads whoever sent it:
+// …/results?variant=b answered every variant, ?offset=2 answered page one
+// again, DELETE …?dry_run=1 deleted, and POST …/ship?variant=b shipped
+// nothing it was asked to (the variant goes in the body). It is one check
+// keyed by method and route, so that a call added later is held to it
+// with nothing to remember. A HEAD is its GET's: Fiber answers it with
+// the GET's handler.
 func (a *App) apiQuery(c *fiber.Ctx) error {
-	if m := c.Method(); m != fiber.MethodGet && m != fiber.MethodHead {
-		return c.Next()
+	m := c.Method()
+	if m == fiber.MethodHead {
+		m = fiber.MethodGet
 	}
-	if err := checkQuery(c, apiQueryParams[c.Route().Path]...); err != nil {
+	if err := checkQuery(c, apiQueryParams[m+" "+c.Route().Path]...); err != nil {
 		return err
 	}
 	return c.Next()

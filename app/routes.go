@@ -120,7 +120,7 @@ func (a *App) routes() {
 	// Before its routes match, the id of an experiment or a site in the
 	// path is put in lower case (apiLowerIDs): any case names the same one.
 	f.Use("/api/v1", a.apiLowerIDs)
-	// The GETs refuse a query parameter they do not take (apiQuery); the
+	// Every call refuses a query parameter it does not take (apiQuery); the
 	// creating POSTs take an Idempotency-Key (idempotency.go).
 	api := a.group(a.refuseEncodedBodies, a.apiAuth, a.apiQuery, a.idempotent, a.apiNotFound)
 	api.Get("/api/v1/sites", a.apiSitesList)
