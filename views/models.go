@@ -220,6 +220,12 @@ type ExperimentForm struct {
 	Coverage     string // percent of visitors in the test
 	Variants     []VariantField
 	Plan         PlanForm // the practical threshold and the sample-size estimate
+	// StopsAt is the planned stop day as the date input has it
+	// ("2026-12-12", a UTC day; "" for none), and StopsWarning what
+	// that day means for the verdict when the test may stop before it
+	// can be called ("" otherwise): a warning, not an error.
+	StopsAt      string
+	StopsWarning string
 	Errors       Errors
 	// Refused says why the form came back instead of what was asked
 	// ("This draft cannot start yet: …"), before the list of problems.
@@ -318,6 +324,14 @@ type ExperimentPage struct {
 	// the page links to; "" for none, and once that test is deleted.
 	FollowsID   string
 	FollowsName string
+	// StopsAt is the planned stop (zero: none), Today the UTC day the
+	// page counts "in 9 days" from, StopsWarning that the test may stop
+	// before it can be called (""), and StoppedOnPlan that copylab
+	// stopped it on that date rather than a person.
+	StopsAt       time.Time
+	Today         time.Time
+	StopsWarning  string
+	StoppedOnPlan bool
 }
 
 // HistoryLine is one change in an experiment's history.
