@@ -81,6 +81,11 @@ type apiExperiment struct {
 	UpdatedAt apiTime           `json:"updated_at"`
 	StartedAt *apiTime          `json:"started_at"`
 	EndedAt   *apiTime          `json:"ended_at"`
+	// StopsAt is the planned end (null: none): from then on copylab stops
+	// the test by itself, as POST …/stop would (Store.StopDue). POST and
+	// PATCH take a time (RFC 3339) or a day ("2026-12-12", its 00:00
+	// UTC); null in a PATCH removes it (parseStopsAt).
+	StopsAt *apiTime `json:"stops_at"`
 	// VisibleOnly: the tag counts a visitor only once the element was on
 	// screen, not as soon as the page has it (the experiment form's box).
 	VisibleOnly bool `json:"visible_only"`
@@ -155,6 +160,7 @@ func (a *App) apiExperimentOf(e experiments.Experiment) apiExperiment {
 		ID: e.ID, SiteID: e.SiteID, Name: e.Name, Page: e.Page, Selector: e.Selector, Goal: optGoal(e.Goal), VisibleOnly: e.VisibleOnly,
 		TrafficBP: e.CoverageBP, Threshold: e.Threshold, Status: string(e.Status), ShareURL: a.apiShareURL(e),
 		CreatedAt: apiTime(e.CreatedAt), UpdatedAt: apiTime(e.UpdatedAt), StartedAt: optTime(e.StartedAt), EndedAt: optTime(e.EndedAt),
+		StopsAt:        optTime(e.StopsAt),
 		ShippedVariant: e.ShippedVariant, ShippedAt: optTime(e.ShippedAt),
 		SplitChangedAt: optTime(e.SplitChangedAt),
 		Follows:        optString(e.FollowsID),
