@@ -22,24 +22,26 @@ import (
 // remember where they came from (generator, model, prompt version, angle,
 // rationale, who approved them, whether a person edited them), and the
 // brief is saved with the experiment. Like any other copy of a draft
-// experiment, nothing reaches a site until someone starts it.
+// experiment, nothing reaches a site until someone starts it. As its
+// siblings answer htmx, htmx gets an HX-Redirect where a form gets a 303
+// (redirectHX), and a refusal as the workspace fragment (renderWorkspace).
 func (a *App) generateApprove(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	e, site, err := a.generationTarget(c)
 	if err != nil {
-		return err
+		return a.experimentGone(c, err)
 	}
 	s := sessionOf(c)
 	// gone says why the drafts are not there to add: replaced by the
 	// person's newer brief (jobGone), or gone for good.
 	gone := func() error {
 		msg := a.jobGone(c.Params("job"), e.ID, personOf(s.user)).Message
-		return a.redirectWithFlash(c, generateURL(e.ID), "error", msg)
+		return a.redirectHX(c, generateURL(e.ID), "error", msg)
 	}
 	j, ok := a.genJobs.get(c.Params("job"), e.ID, personOf(s.user))
 	if !ok {
 		if added, ok := a.genJobs.addedSentence(c.Params("job"), e.ID, personOf(s.user)); ok {
-			return a.redirectWithFlash(c, "/experiments/"+e.ID, "ok", added)
+			return a.redirectHX(c, "/experiments/"+e.ID, "ok", added)
 		}
 		return gone()
 	}
@@ -51,7 +53,7 @@ func (a *App) generateApprove(c *fiber.Ctx) error {
 	j.approving.Lock()
 	defer j.approving.Unlock()
 	if added := j.addedSentence(); added != "" {
-		return a.redirectWithFlash(c, "/experiments/"+e.ID, "ok", added)
+		return a.redirectHX(c, "/experiments/"+e.ID, "ok", added)
 	}
 	// The session and the job were checked before the wait: one let go
 	// meanwhile (its person removed, its experiment deleted, a newer
@@ -60,7 +62,7 @@ func (a *App) generateApprove(c *fiber.Ctx) error {
 		return gone()
 	}
 	if e.Status != experiments.StatusDraft {
-		return a.redirectWithFlash(c, "/experiments/"+e.ID, "error", "This experiment has started, so its copy is fixed; the drafts were not added.")
+		return a.redirectHX(c, "/experiments/"+e.ID, "error", "This experiment has started, so its copy is fixed; the drafts were not added.")
 	}
 	a.syncDrafts(c, j)
 
@@ -79,7 +81,7 @@ func (a *App) generateApprove(c *fiber.Ctx) error {
 			// two ever differ, say it rather than fail.
 			errs = views.Errors{"drafts": "These drafts could not be added: " + genLowerFirst(ve[0].Message)}
 		case errors.As(err, &se):
-			return a.redirectWithFlash(c, "/experiments/"+e.ID, "error", se.Message)
+			return a.redirectHX(c, "/experiments/"+e.ID, "error", se.Message)
 		case err != nil:
 			return err
 		default:
@@ -92,7 +94,7 @@ func (a *App) generateApprove(c *fiber.Ctx) error {
 				sentence += " The split is equal again (it was " + was + "): set it again on the experiment page if you want it back."
 			}
 			a.genJobs.markAdded(j, sentence)
-			return a.redirectWithFlash(c, "/experiments/"+e.ID, "ok", sentence)
+			return a.redirectHX(c, "/experiments/"+e.ID, "ok", sentence)
 		}
 	}
 
@@ -127,9 +129,7 @@ func (a *App) generateApprove(c *fiber.Ctx) error {
 			p.Error += " Your previous drafts below can be added now."
 		}
 	}
-	c.Status(http.StatusUnprocessableEntity)
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	return render(c, views.Generate(p))
+	return a.renderWorkspace(c, p, http.StatusUnprocessableEntity)
 }
 
 // approvedVariants turns the ticked drafts into variants, or says what is
