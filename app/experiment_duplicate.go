@@ -27,13 +27,25 @@ func (a *App) experimentDuplicate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return a.redirectWithFlash(c, "/experiments/"+e.ID, "ok", duplicatedSentence(e))
+	// A duplicate of a follow-up follows the same test (its page says
+	// so), and so leaves out the copy tried along the chain when it
+	// drafts: the message says so too. The name is for the message only,
+	// so a followed test deleted meanwhile leaves it out.
+	followed := ""
+	if e.FollowsID != "" {
+		if f, err := a.store.Experiment(c.UserContext(), e.FollowsID); err == nil {
+			followed = f.Name
+		}
+	}
+	return a.redirectWithFlash(c, "/experiments/"+e.ID, "ok", duplicatedSentence(e, followed))
 }
 
 // duplicatedSentence is the message after a duplicate e: it names only
 // what the copy has of its page, element and goal (a draft saved before
-// they were chosen has some or none), and says what it still needs.
-func duplicatedSentence(e experiments.Experiment) string {
+// they were chosen has some or none), says which test it follows when
+// it is a copy of a follow-up (followed, the name of that test; "" for
+// none), and says what it still needs.
+func duplicatedSentence(e experiments.Experiment, followed string) string {
 	unset := unsetNames(e)
 	var same []string
 	for _, name := range []string{"page", "element", "goal"} {
@@ -47,10 +59,14 @@ func duplicatedSentence(e experiments.Experiment) string {
 		list += " and "
 	}
 	list += same[len(same)-1]
-	if len(unset) > 0 {
-		return "A new draft with the same " + list + ", and no results yet. It still needs its " + unsetWords(e) + " before it can start."
+	s := "A new draft with the same " + list + ", and no results yet."
+	if followed != "" {
+		s += " Like the original, it follows “" + followed + "”, so its drafts leave out the copy tried there."
 	}
-	return "A new draft with the same " + list + ", and no results yet. Change what you like, then start it."
+	if len(unset) > 0 {
+		return s + " It still needs its " + unsetWords(e) + " before it can start."
+	}
+	return s + " Change what you like, then start it."
 }
 
 // experimentFollowUp answers POST /experiments/:id/follow-up: after a
