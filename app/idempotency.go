@@ -2,9 +2,12 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -45,7 +48,8 @@ var idempotentRoutes = []string{
 // apiAuth (a key is its user's own). For a creating POST sent with a key,
 // a retry, the same method, path and body from the same user within a
 // day, gets the first answer (status, body and Location) with
-// Idempotent-Replayed: true, and nothing is done again; the same key with
+// Idempotent-Replayed: true, and nothing is done again, unless what the
+// first call made has been deleted since (replayGone: 410); the same key with
 // another request is 422 idempotency_key_reused, and one whose first call
 // is still being answered 409 idempotency_key_in_use. Only successes are
 // kept: a refused or failed call lets its key go, so that the retry of a
@@ -81,6 +85,12 @@ func (a *App) idempotent(c *fiber.Ctx) error {
 	}
 	switch state {
 	case experiments.KeyAnswered:
+		if msg, err := a.replayGone(c.UserContext(), c.Path(), ans); err != nil || msg != "" {
+			if err != nil {
+				return err
+			}
+			return newHTTPError(http.StatusGone, "idempotent_resource_gone", msg)
+		}
 		if ans.Location != "" {
 			c.Location(ans.Location)
 		}
@@ -153,4 +163,57 @@ func idempotencyKeyProblem(key string) string {
 		}
 	}
 	return ""
+}
+
+// replayGone says why the kept answer of a creating call is not given
+// again, or "" when it may be: what the call made, or drafted for, has
+// been deleted since. A script retries a create that timed out to learn
+// what it made; the first 201 again would hand it the id of a site,
+// experiment or variant that is no longer there, as if it were, and its
+// next call would fail on an id it was just told about. Making it again
+// would undo a deletion someone chose, and do twice what the key says was
+// done once. So the retry is answered 410 idempotent_resource_gone, with
+// nothing done, and the key stays as it is: a new key makes it anew.
+//
+// What the call made is named by the answer's Location (a site, an
+// experiment, a variant); generate answers without one, and is about the
+// experiment in its path, whose drafts go with it.
+func (a *App) replayGone(ctx context.Context, path string, ans experiments.IdempotentAnswer) (string, error) {
+	target, made := path, false
+	if ans.Location != "" {
+		u, err := url.Parse(ans.Location)
+		if err != nil {
+			return "", fmt.Errorf("idempotency: the kept Location %q: %w", ans.Location, err)
+		}
+		target, made = u.Path, true
+	}
+	again := " Nothing was done again; to make it anew, send the request with a new key."
+	switch seg := strings.Split(strings.TrimPrefix(target, "/api/v1/"), "/"); {
+	case len(seg) == 2 && seg[0] == "sites":
+		if _, err := a.store.Site(ctx, seg[1]); !errors.Is(err, experiments.ErrNotFound) {
+			return "", err
+		}
+		return fmt.Sprintf("The site this Idempotency-Key created (%s) has since been deleted.", seg[1]) + again, nil
+	case len(seg) >= 2 && seg[0] == "experiments":
+		x, err := a.store.Experiment(ctx, seg[1])
+		switch {
+		case errors.Is(err, experiments.ErrNotFound) && len(seg) == 4 && seg[2] == "variants":
+			return fmt.Sprintf("The experiment this Idempotency-Key added a variant to (%s) has since been deleted. Nothing was done again.", seg[1]), nil
+		case errors.Is(err, experiments.ErrNotFound) && made:
+			return fmt.Sprintf("The experiment this Idempotency-Key created (%s) has since been deleted.", seg[1]) + again, nil
+		case errors.Is(err, experiments.ErrNotFound):
+			return fmt.Sprintf("The experiment this Idempotency-Key drafted copy for (%s) has since been deleted. Nothing was done again.", seg[1]), nil
+		case err != nil:
+			return "", err
+		case len(seg) == 4 && seg[2] == "variants":
+			key, err := url.PathUnescape(seg[3])
+			if err != nil {
+				return "", fmt.Errorf("idempotency: the kept Location %q: %w", ans.Location, err)
+			}
+			if !slices.ContainsFunc(x.Variants, func(v experiments.Variant) bool { return v.Key == key }) {
+				return fmt.Sprintf("The variant %q this Idempotency-Key added has since been deleted.", key) + again, nil
+			}
+		}
+	}
+	return "", nil
 }
