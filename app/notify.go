@@ -48,22 +48,24 @@ const (
 	notifyTimeout = 10 * time.Second
 )
 
-// notifyTitles are the verdicts worth a message, with their headline.
-var notifyTitles = map[string]string{
-	stats.StatusWinner:                 "We have a winner",
-	stats.StatusControlWins:            "Keep the original",
-	stats.StatusNoMeaningfulDifference: "No meaningful difference",
-	stats.StatusSRM:                    "The traffic split is broken",
+// answerStatuses are the answers worth a message (answerDue); a broken
+// split is a warning (dueWarnings).
+var answerStatuses = map[string]bool{
+	stats.StatusWinner:                 true,
+	stats.StatusControlWins:            true,
+	stats.StatusNoMeaningfulDifference: true,
 }
 
-// unsureTitles head an answer the results call only probable
-// (stats.Verdict.Unsure: its 95% interval still includes no gain, or a
-// gain too small to matter), in place of notifyTitles': the sentence
-// leaves the choice to keep the test running, so the headline must not
-// announce the answer flatly.
-var unsureTitles = map[string]string{
-	stats.StatusWinner:      "Probably a winner",
-	stats.StatusControlWins: "The original is probably best",
+// verdictTitle heads a message about a verdict with the results page's
+// headline for it (views.VerdictTitle, the results document's
+// verdict.headline), so that the message names it as the page it links to
+// does: an answer called only as probable (unsure) is "Probably a winner",
+// not announced flatly, and a broken split is "Results can’t be trusted
+// yet". Only a running test's verdicts are announced, and an answer only
+// once the page calls it (answerTooEarly), so the page's title is that of
+// a verdict neither ended, paused nor early.
+func verdictTitle(status string, unsure bool) string {
+	return views.VerdictTitle(views.Verdict{Status: status, Unsure: unsure}, false)
 }
 
 // runNotifier checks for news every notifyEvery until ctx ends.
@@ -297,11 +299,9 @@ func (a *App) dueWarnings(ctx context.Context, site experiments.Site, e, short e
 }
 
 // noticeElementMissing is the status recorded for the health message:
-// the tag has stopped finding the tested element on its page.
-const (
-	noticeElementMissing = "element_missing"
-	noticeMissingTitle   = "The tested element is missing"
-)
+// the tag has stopped finding the tested element on its page. Its
+// message is headed as the page's warning (views.ElementMissingTitle).
+const noticeElementMissing = "element_missing"
 
 // notifyExperiment sends what is due about e and not announced yet: its
 // verdict on counts when it is worth a message and differs from the last
@@ -594,10 +594,12 @@ func elementMissingText(e experiments.Experiment, recent []experiments.HealthCou
 }
 
 // winnerChangedTitle heads a winner announced after another variant's
-// win; unsureWinnerChangedTitle a probable one (unsureTitles).
+// win; unsureWinnerChangedTitle a probable one (verdictTitle's "Probably
+// a winner"). The page has no words for a change, so these are the
+// webhook's own; a probable one hedges with the page's "probably".
 const (
 	winnerChangedTitle       = "The winner changed"
-	unsureWinnerChangedTitle = "The likely winner changed"
+	unsureWinnerChangedTitle = "The winner probably changed"
 )
 
 // answerRearm is how long an answer that was announced before, and comes
@@ -648,13 +650,10 @@ func (a *App) answerDue(ctx context.Context, e experiments.Experiment, counts ex
 		}
 		return nil
 	}
-	title, worth := notifyTitles[an.Verdict.Status]
-	if !worth || an.Verdict.Status == stats.StatusSRM {
+	if !answerStatuses[an.Verdict.Status] {
 		return "", "", keep("")
 	}
-	if t, ok := unsureTitles[an.Verdict.Status]; ok && an.Verdict.Unsure {
-		title = t
-	}
+	title = verdictTitle(an.Verdict.Status, an.Verdict.Unsure)
 	cur, last := verdictKey(arms, an), lastAnswer(done)
 	switch {
 	case cur == last:
@@ -938,18 +937,22 @@ func (n notice) status() string {
 
 // noticeTitle is the headline of a recorded status (a verdictKey, or a
 // warning's episodeKey: its episodes after the first are "again"; an
-// answer's are headed as its message was, answerDue).
+// answer's are headed as its message was, answerDue, though a record
+// does not keep whether it was only probable). The page's words come
+// first: the split's "Results can’t be trusted yet" takes its "again"
+// after a comma, as "yet again" would say something else.
 func noticeTitle(status string) string {
 	base, _, _ := strings.Cut(status, ":")
-	again := ""
-	if k := episodeOf(status, base); k > 1 && (base == stats.StatusSRM || base == noticeElementMissing) {
-		again = " again"
-	}
-	if base == noticeElementMissing {
-		return noticeMissingTitle + again
-	}
-	if t, ok := notifyTitles[base]; ok {
-		return t + again
+	again := episodeOf(status, base) > 1
+	switch {
+	case base == noticeElementMissing && again:
+		return views.ElementMissingTitle + " again"
+	case base == noticeElementMissing:
+		return views.ElementMissingTitle
+	case base == stats.StatusSRM && again:
+		return verdictTitle(base, false) + ", again"
+	case base == stats.StatusSRM || answerStatuses[base]:
+		return verdictTitle(base, false)
 	}
 	return status
 }

@@ -114,7 +114,7 @@ func TestNotifyBrokenSplitEarly(t *testing.T) {
 		t.Fatalf("%d sent, want the broken split", n)
 	}
 	got := h.received()
-	if len(got) != 1 || got[0]["title"] != "The traffic split is broken: “Pricing hero” on Shop" {
+	if len(got) != 1 || got[0]["title"] != "Results can’t be trusted yet: “Pricing hero” on Shop" {
 		t.Errorf("webhook got %v", got)
 	}
 }

@@ -81,12 +81,12 @@ func TestWebhookMessageWithinLimits(t *testing.T) {
 			}
 			text := tc.text(got[0], raw)
 			results := testPublicURL + "/experiments/" + x.ID + "/results"
-			if !strings.Contains(text, "The tested element is missing") || !strings.Contains(text, results) || !strings.Contains(text, "Variant B") {
+			if !strings.Contains(text, "The element is going missing") || !strings.Contains(text, results) || !strings.Contains(text, "Variant B") {
 				t.Errorf("the message lost its title, its link or its first variant:\n%s", text)
 			}
 			// Chat tools show the names cut; programs get them whole.
 			if title, _ := got[0]["title"].(string); tc.name == "generic" {
-				if want := "The tested element is missing: “" + long + "” on " + long; title != want {
+				if want := "The element is going missing: “" + long + "” on " + long; title != want {
 					t.Errorf("title %q, want %q", title, want)
 				}
 			} else if strings.Contains(text, long) || !strings.Contains(text, "…") {

@@ -41,8 +41,8 @@ func holdWebhook(t *testing.T, e *env, siteID, url, how string) (hold, resume fu
 func TestNotifyWarningsWhilePaused(t *testing.T) {
 	const day = 24 * time.Hour
 	const (
-		missing = "The tested element is missing: “Pricing hero” on Shop"
-		again   = "The tested element is missing again: “Pricing hero” on Shop"
+		missing = "The element is going missing: “Pricing hero” on Shop"
+		again   = "The element is going missing again: “Pricing hero” on Shop"
 	)
 	for _, how := range []string{"paused", "off"} {
 		for _, tc := range []struct {
@@ -135,7 +135,7 @@ func TestNotifySplitBrokenWhileOff(t *testing.T) {
 	sound := func() { e.setCounts(x, [2]int64{10000, 500}, [2]int64{10000, 500}) }
 	hold, resume := holdWebhook(t, e, site.ID, url, "off")
 	runWarningSteps(t, e, h, time.Now(), []warningStep{
-		{"the split breaks", 0, broken(x), false, "The traffic split is broken: “Pricing hero” on Shop"},
+		{"the split breaks", 0, broken(x), false, "Results can’t be trusted yet: “Pricing hero” on Shop"},
 		{"webhook off", time.Minute, hold, false, ""},
 		{"sound", time.Hour, sound, false, ""},
 		{"sound for a day", 26 * time.Hour, nil, true, ""},
@@ -151,7 +151,7 @@ func TestNotifySplitBrokenWhileOff(t *testing.T) {
 	for _, b := range h.received()[before:] {
 		got[b["title"]] = true
 	}
-	for _, want := range []string{"The traffic split is broken again: “Pricing hero” on Shop", "The traffic split is broken: “Checkout button” on Shop"} {
+	for _, want := range []string{"Results can’t be trusted yet, again: “Pricing hero” on Shop", "Results can’t be trusted yet: “Checkout button” on Shop"} {
 		if !got[want] {
 			t.Errorf("sent %v, want %q", got, want)
 		}

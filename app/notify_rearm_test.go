@@ -59,7 +59,7 @@ func TestNotifyElementMissingAgain(t *testing.T) {
 	dayOf := func(at time.Duration) time.Time { return start.Add(at) }
 	broken := func(at time.Duration) func() { return func() { e.setHealthDay(x, dayOf(at), 10, 90) } }
 	fine := func(at time.Duration) func() { return func() { e.setHealthDay(x, dayOf(at), 100, 0) } }
-	const missing = "The tested element is missing: “Pricing hero” on Shop"
+	const missing = "The element is going missing: “Pricing hero” on Shop"
 	runWarningSteps(t, e, h, start, []warningStep{
 		{"the element goes missing", 0, broken(0), false, missing},
 		{"still missing", time.Hour, nil, false, ""},
@@ -73,13 +73,13 @@ func TestNotifyElementMissingAgain(t *testing.T) {
 		{"fixed again: found all day 6", 6 * day, fine(6 * day), false, ""},
 		{"found for 25 hours (day 7 too)", 7*day + time.Hour, fine(7 * day), false, ""},
 		{"still found, after a restart", 7*day + 2*time.Hour, nil, true, ""},
-		{"broken again", 7*day + 3*time.Hour, broken(7 * day), false, "The tested element is missing again: “Pricing hero” on Shop"},
+		{"broken again", 7*day + 3*time.Hour, broken(7 * day), false, "The element is going missing again: “Pricing hero” on Shop"},
 		{"still broken", 7*day + 4*time.Hour, nil, false, ""},
 		{"still broken, after a restart", 7*day + 5*time.Hour, nil, true, ""},
 	})
 	c := e.signIn("owner@example.com")
 	_, page := c.get("/sites/" + site.ID)
-	wantContains(t, page, "The tested element is missing again: <a href=\"/experiments/"+x.ID+"/results\">Pricing hero</a>")
+	wantContains(t, page, "The element is going missing again: <a href=\"/experiments/"+x.ID+"/results\">Pricing hero</a>")
 	wantNotContains(t, page, "element_missing")
 }
 
@@ -99,7 +99,7 @@ func TestNotifySplitBrokenAgain(t *testing.T) {
 	// Not enough visitors for an answer either way: only the split speaks.
 	broken := func() { e.setCounts(x, [2]int64{10000, 500}, [2]int64{8000, 400}) }
 	sound := func() { e.setCounts(x, [2]int64{10000, 500}, [2]int64{10000, 500}) }
-	const split = "The traffic split is broken: “Pricing hero” on Shop"
+	const split = "Results can’t be trusted yet: “Pricing hero” on Shop"
 	start := time.Now()
 	runWarningSteps(t, e, h, start, []warningStep{
 		{"the split breaks", 0, broken, false, split},
@@ -117,7 +117,7 @@ func TestNotifySplitBrokenAgain(t *testing.T) {
 		{"sound after that", 54 * time.Hour, sound, false, ""},
 		{"sound for 24 hours", 78 * time.Hour, nil, false, ""},
 		{"still sound, after a restart", 78*time.Hour + time.Minute, nil, true, ""},
-		{"broken again", 79 * time.Hour, broken, true, "The traffic split is broken again: “Pricing hero” on Shop"},
+		{"broken again", 79 * time.Hour, broken, true, "Results can’t be trusted yet, again: “Pricing hero” on Shop"},
 		{"still broken", 80 * time.Hour, nil, false, ""},
 		{"still broken, after a restart", 81 * time.Hour, nil, true, ""},
 	})

@@ -225,8 +225,10 @@ func splitCheckText(n int64) string {
 // and that it is not called yet, and once stopped that it was too early,
 // as a lead that never became an answer does. An answer called only as
 // probable (unsure: its sentence hedges and leaves the choice) is headed
-// as the webhook heads it, "Probably a winner", "The original is probably
-// best", not announced flatly.
+// "Probably a winner", "The original is probably best", not announced
+// flatly. The webhook's messages take their headlines from here too
+// (VerdictTitle), so a message never names a verdict otherwise than the
+// page it links to.
 func verdictHeadline(status string, ended, early, unsure bool) string {
 	switch status {
 	case "winner", "control_wins", "no_meaningful_difference":
@@ -278,6 +280,10 @@ func verdictHeadline(status string, ended, early, unsure bool) string {
 // VerdictTitle is the verdict's title on the results page (verdictTitle),
 // which the results document gives as verdict.headline.
 func VerdictTitle(v Verdict, paused bool) string { return verdictTitle(v, paused) }
+
+// ElementMissingTitle heads the results page's warning that the tag often
+// does not find the tested element, and the webhook's message about it.
+const ElementMissingTitle = "The element is going missing"
 
 // DraftResultsTitle heads a draft's results page, which shows no verdict;
 // the results document gives it as a draft's verdict.headline.
