@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -45,6 +46,7 @@ func (a *App) apiExperimentUpdate(c *fiber.Ctx) error {
 		Page        *string           `json:"page"`
 		Selector    *string           `json:"selector"`
 		Goal        *experiments.Goal `json:"goal"`
+		StopsAt     *string           `json:"stops_at"` // parseStopsAt; null removes the plan
 	}
 	// The change is applied to the experiment as it is when it is written
 	// (PatchExperiment), so a PATCH never puts back what another change
@@ -87,6 +89,22 @@ func (a *App) apiExperimentUpdate(c *fiber.Ctx) error {
 		if in.Selector != nil {
 			e.Selector = *in.Selector
 		}
+		if raw, ok := sent["stops_at"]; ok {
+			// Any time before the test stops, as its name: the plan is
+			// not part of what the results measure.
+			e.StopsAt = time.Time{}
+			if in.StopsAt != nil {
+				t, err := parseStopsAt(*in.StopsAt)
+				if err != nil {
+					refused = err
+					return err
+				}
+				e.StopsAt = t
+			} else if string(raw) != "null" {
+				refused = errBadRequest("invalid_json", "stops_at", "Send stops_at as a string, or null for no planned stop.")
+				return refused
+			}
+		}
 		if in.Goal != nil {
 			e.Goal = *in.Goal
 			if errs := goalMembersOfOtherTypes(c.Request().Body(), strings.TrimSpace(in.Goal.Type)); len(errs) > 0 {
@@ -105,6 +123,9 @@ func (a *App) apiExperimentUpdate(c *fiber.Ctx) error {
 	}
 	a.snippets.reset() // traffic_bp is in the tag
 	out := a.withWarnings(updated)
+	if _, ok := sent["stops_at"]; ok {
+		out.Warnings = append(out.Warnings, a.stopsWarnings(updated)...)
+	}
 	if in.Page != nil || in.Goal != nil {
 		var page, goalURL string
 		if in.Page != nil {
@@ -213,7 +234,7 @@ func (a *App) notEditable(e experiments.Experiment, sent map[string]json.RawMess
 		default:
 			how = "copylab sets it."
 		}
-		msg := "PATCH changes only name, threshold and traffic_bp (and a draft's page, selector, goal and visible_only; a started experiment keeps its threshold), not " + f + ". "
+		msg := "PATCH changes only name, threshold and traffic_bp (and stops_at, and a draft's page, selector, goal and visible_only; a started experiment keeps its threshold), not " + f + ". "
 		if f == "visible_only" {
 			msg = "PATCH changes visible_only only while the experiment is a draft. "
 		}

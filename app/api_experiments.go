@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	jsonv2 "github.com/go-json-experiment/json"
@@ -157,12 +158,18 @@ func (a *App) apiExperimentCreate(c *fiber.Ctx) error {
 		Threshold   *float64          `json:"threshold"`
 		Brief       *variants.Brief   `json:"brief"` // read as generate reads it: a name it lacks is unknown_field
 		Variants    []apiVariantInput `json:"variants"`
+		StopsAt     *string           `json:"stops_at"` // parseStopsAt; null is none
 	}
 	err := decodeJSON(c, &in)
 	if err != nil {
 		return err
 	}
 	e := experiments.Experiment{SiteID: in.SiteID, Name: in.Name, Page: in.Page, Selector: in.Selector, Goal: in.Goal, CoverageBP: 10000}
+	if in.StopsAt != nil {
+		if e.StopsAt, err = parseStopsAt(*in.StopsAt); err != nil {
+			return err
+		}
+	}
 	if in.TrafficBP != nil {
 		e.CoverageBP = *in.TrafficBP
 	}
@@ -243,6 +250,7 @@ func (a *App) apiExperimentCreate(c *fiber.Ctx) error {
 	for _, n := range a.pastedNotes(c.UserContext(), created, in.Page, in.Goal.URL) {
 		out.Warnings = append(out.Warnings, apiWarning{Code: n.code, Message: n.msg})
 	}
+	out.Warnings = append(out.Warnings, a.stopsWarnings(created)...)
 	if !created.Complete() {
 		out.Warnings = append(out.Warnings, apiWarning{Code: "unfinished", Message: "Saved as a draft that still needs its " + unsetWords(created) +
 			" before it can start: set them with PATCH /api/v1/experiments/" + created.ID + "; until then start answers 422 for each."})
@@ -376,6 +384,33 @@ func withShareRule(err error) error {
 		}
 	}
 	return out
+}
+
+// parseStopsAt reads the stops_at of a POST or PATCH: a time in RFC 3339
+// ("2026-12-12T09:30:00Z", kept to the millisecond, as the store keeps
+// times), or a day ("2026-12-12"), which is its 00:00 UTC, the start of
+// the day as the form and the results' days count it. Anything else is
+// 422 invalid_stops_at; a time not after now is refused by the store
+// (stops_at_past).
+func parseStopsAt(s string) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	if t, err := time.Parse(time.DateOnly, s); err == nil {
+		return t, nil
+	}
+	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return t.UTC().Truncate(time.Millisecond), nil
+	}
+	return time.Time{}, &httpError{Status: http.StatusUnprocessableEntity, Code: "invalid_stops_at", Field: experiments.FieldStopsAt,
+		Message: "Send stops_at as a time in RFC 3339 (2026-12-12T00:00:00Z) or a day (2026-12-12, taken as 00:00 UTC), or null for no planned stop."}
+}
+
+// stopsWarnings is the API's word on e's planned stop when the test may
+// stop before it can be called (stopsTooSoon): saved all the same.
+func (a *App) stopsWarnings(e experiments.Experiment) []apiWarning {
+	if msg := stopsTooSoon(e.StopsAt, e.StartedAt, a.now()); msg != "" {
+		return []apiWarning{{Code: "stops_before_verdict", Message: msg}}
+	}
+	return nil
 }
 
 type apiVariantInput struct {

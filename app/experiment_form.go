@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
@@ -703,4 +704,31 @@ func (a *App) renderExperimentForm(c *fiber.Ctx, f views.ExperimentForm, status 
 	}
 	c.Status(status)
 	return render(c, views.ExperimentEdit(f))
+}
+
+// stopsTooSoon words why a test planned to stop at stopsAt may stop
+// before it can be called: copylab calls a result only once a test has
+// run a full week (earlyDays) and has its planned sample, and the plan
+// leaves it less than that week after its start (startedAt; for a
+// draft, now, as if it started today). "" when it leaves a week or more,
+// or there is no plan. A warning, never a refusal: a marketer may want
+// a short test on purpose (a sale that ends).
+func stopsTooSoon(stopsAt, startedAt, now time.Time) string {
+	if stopsAt.IsZero() {
+		return ""
+	}
+	from, when := startedAt, "after its start"
+	if from.IsZero() {
+		from, when = now, "if it starts today"
+	}
+	left := stopsAt.Sub(from)
+	if left >= earlyDays*24*time.Hour {
+		return ""
+	}
+	ran := "less than a day"
+	if left >= 24*time.Hour {
+		ran = "only " + durationText(left.Hours()/24)
+	}
+	return "The test may stop before it can be called: it runs " + ran + " " + when +
+		", and copylab calls a result only once a test has run a full week and has its planned sample."
 }

@@ -87,7 +87,7 @@ func SiteError(siteID string) FieldError {
 // first line and the rules the draft must meet (validate).
 func (s *Store) createExperiment(ctx context.Context, in Experiment, detail string, validate func(Experiment) ValidationError) (Experiment, error) {
 	in = in.Normalize()
-	if errs := validate(in); len(errs) > 0 {
+	if errs := append(validate(in), stopsAtErrors(in.StopsAt, time.Time{}, s.now())...); len(errs) > 0 {
 		// List the site too, so that one answer names every problem (the
 		// transaction below checks it again for the insert).
 		var n int
@@ -580,6 +580,9 @@ func (s *Store) updateTx(ctx context.Context, tx *sql.Tx, in Experiment) error {
 	if cur.Status == StatusStopped {
 		return stateErr("experiment_stopped", "This experiment has stopped; its settings are kept as they were for its results.")
 	}
+	if errs := stopsAtErrors(in.StopsAt, cur.StopsAt, s.now()); len(errs) > 0 {
+		return errs
+	}
 	if cur.Variants, err = txVariants(ctx, tx, in.ID); err != nil {
 		return err
 	}
@@ -653,6 +656,23 @@ func (s *Store) updateTx(ctx context.Context, tx *sql.Tx, in Experiment) error {
 		nullMS(in.StopsAt), now, in.ID)
 	return err
 }
+
+// stopsAtErrors is the refusal (a FieldError, stops_at_past) of a
+// planned stop at or before now, set anew: copylab cannot stop a test
+// in the past, and StopDue would stop it at once. A plan kept as it was
+// (cur) is not checked again: a test whose date has just come can still
+// be renamed while the job stops it.
+func stopsAtErrors(in, cur, now time.Time) ValidationError {
+	if in.IsZero() || in.Equal(cur) || in.After(now) {
+		return nil
+	}
+	return ValidationError{{Field: FieldStopsAt, Code: "stops_at_past",
+		Message: "The planned stop is in the past: choose a day after today (UTC)."}}
+}
+
+// FieldStopsAt is the field of the planned stop (Experiment.StopsAt) in
+// validation errors.
+const FieldStopsAt = "stops_at"
 
 // describeStopsAt is the history's sentence for a change of the planned
 // end from cur to in, "" for none. A time at 00:00 UTC, as the form sets
