@@ -36,8 +36,12 @@ import (
 // verdict_status (winner, control_wins, no_meaningful_difference) is not
 // called yet ("" when it is, or when there is nothing to call): without it
 // a spreadsheet would read "winner" where the page says "Early lead: not
-// called yet". It comes last, so that a sheet that reads the columns by
-// position keeps working. srm_p_value is empty, as the document's is
+// called yet". early is the document's verdict.early, true exactly when
+// the page marks the answer as not called yet ("Early lead: not called
+// yet", or "Too early to call" once stopped), so that a sheet can filter
+// early leads from calls without reading verdict_caution's sentence.
+// Each came last when it was added, verdict_caution then early, so that a
+// sheet that reads the columns by position keeps working. srm_p_value is empty, as the document's is
 // null, while the split check has nothing to test. The daily
 // file lists every day from the first to the last with visitors, quiet
 // ones as zeros.
@@ -181,7 +185,8 @@ func (r *resultsReport) writeResultsCSV(w *csv.Writer, lists []string) error {
 	rows := [][]string{{"key", "label", "text", "exposures", "conversions", "rate", "rate_interval_low", "rate_interval_high",
 		"prob_best", "prob_beat_control", "uplift", "uplift_interval_low", "uplift_interval_high", "p_value", "p_value_adjusted",
 		"applied", "missed", "median_ms", "verdict_status", "verdict", "srm_p_value", "srm_flagged", "threshold", "shipped",
-		"recordings", "excluded_multiple_variants", "excluded_bots", "verdict_caution"}}
+		"recordings", "excluded_multiple_variants", "excluded_bots", "verdict_caution", "early"}}
+	early := strconv.FormatBool(r.verdictView().Early)
 	for i, v := range r.exp.Variants {
 		vr := r.an.Variants[i]
 		h := r.health[i]
@@ -204,7 +209,7 @@ func (r *resultsReport) writeResultsCSV(w *csv.Writer, lists []string) error {
 			strconv.FormatBool(r.an.SRM.Flagged), csvNum(r.threshold),
 			strconv.FormatBool(r.exp.ShippedVariant != "" && v.Key == r.exp.ShippedVariant),
 			csvText(listAt(lists, i)), multiple, bots,
-			csvText(r.caution),
+			csvText(r.caution), early,
 		})
 	}
 	return writeAll(w, rows)

@@ -12,8 +12,9 @@ import (
 // TestResultsCSVCaution: the results CSV says when a decisive
 // verdict_status is not called yet, as the page ("Early lead: not called
 // yet") and the document (caution) do, in a verdict_caution column
-// added after every older one, so that a sheet reading by position keeps
-// working. A called answer has it empty.
+// added after every older one (only early, TestResultsCSVEarly, came
+// after it), so that a sheet reading by position keeps working. A called
+// answer has it empty.
 func TestResultsCSVCaution(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
@@ -49,8 +50,8 @@ func TestResultsCSVCaution(t *testing.T) {
 					t.Fatalf("%s: %v", path, err)
 				}
 				head := rows[0]
-				if n := len(head); n < 2 || head[n-1] != "verdict_caution" || head[n-2] != "excluded_bots" {
-					t.Fatalf("%s: header %q, want verdict_caution last, after excluded_bots", path, head)
+				if col := csvColumn(t, head, "verdict_caution"); col < 1 || head[col-1] != "excluded_bots" {
+					t.Fatalf("%s: header %q, want verdict_caution right after excluded_bots", path, head)
 				}
 				status, col := csvColumn(t, head, "verdict_status"), csvColumn(t, head, "verdict_caution")
 				for _, row := range rows[1:] {
