@@ -19,7 +19,7 @@ import (
 // the settings in force. *variants.Generator implements it.
 type copyWriter interface {
 	Generate(ctx context.Context, b variants.Brief) (variants.Result, error)
-	Regenerate(ctx context.Context, b variants.Brief, others []string, current, instruction string) (variants.Candidate, error)
+	RegenerateAvoiding(ctx context.Context, b variants.Brief, others, tried []string, current, instruction string) (variants.Candidate, error)
 	TestConnection(ctx context.Context) error
 	Describe() variants.Settings
 }

@@ -962,7 +962,8 @@ func (a *App) safeGenerate(ctx context.Context, b variants.Brief) (res variants.
 
 // startRegeneration rewrites draft i of the job in the background, as
 // one of the user's rewrites (acquireRewrite). The new draft must differ
-// from kept (the experiment's copy) and from the other drafts. The
+// from kept (the experiment's copy), from the other drafts, and from
+// tried (for a follow-up, the copy the tests before it tried). The
 // rewrite stops when the job ends (j.life), and leaves the draft's tick
 // as it is: the person may untick it meanwhile, and their choice stands.
 //
@@ -972,7 +973,7 @@ func (a *App) safeGenerate(ctx context.Context, b variants.Brief) (res variants.
 // The new text is therefore checked against the other drafts again
 // under j.mu, in the same critical section that saves it, and one that
 // repeats a draft written meanwhile is asked for again (rewriteTries).
-func (a *App) startRegeneration(j *genJob, i int, kept []string, instruction string) error {
+func (a *App) startRegeneration(j *genJob, i int, kept, tried []string, instruction string) error {
 	if j.life.Err() != nil {
 		return errJobGone
 	}
@@ -1024,7 +1025,7 @@ func (a *App) startRegeneration(j *genJob, i int, kept []string, instruction str
 			others := append(j.otherDraftsLocked(i), kept...)
 			j.mu.Unlock()
 			var c variants.Candidate
-			c, err = a.safeRegenerate(ctx, j.brief, others, current, instruction)
+			c, err = a.safeRegenerate(ctx, j.brief, others, tried, current, instruction)
 			if err != nil {
 				break
 			}
@@ -1107,14 +1108,14 @@ func (e *repeatError) Error() string {
 	return fmt.Sprintf("It came back the same as draft %d, written meanwhile; ask again.", e.draft+1)
 }
 
-func (a *App) safeRegenerate(ctx context.Context, b variants.Brief, others []string, current, instruction string) (c variants.Candidate, err error) {
+func (a *App) safeRegenerate(ctx context.Context, b variants.Brief, others, tried []string, current, instruction string) (c variants.Candidate, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("app: regenerate: panic: %v", p)
 		}
 		a.countLLM(err)
 	}()
-	return a.gen.Regenerate(ctx, b, others, current, instruction)
+	return a.gen.RegenerateAvoiding(ctx, b, others, tried, current, instruction)
 }
 
 // logLLMFailure logs a failed model call: the library's errors carry no

@@ -54,16 +54,15 @@ func (a *App) generateRegenerate(c *fiber.Ctx) error {
 		problem = "Choose how to rewrite this draft."
 	}
 	if problem == "" {
-		kept := experimentTexts(e)
 		// A follow-up's rewrite stays clear of the copy the tests
 		// before it tried too, as its new drafts do (avoidCopy): the
-		// model is told, and the library refuses a text too close.
+		// model is told, as tried before rather than as this test's
+		// variants, and the library refuses a text too close.
 		avoid, err := a.copyToAvoid(c.UserContext(), e)
 		if err != nil {
 			return err
 		}
-		kept = append(kept, avoid.triedTexts()...)
-		err = a.startRegeneration(j, i, kept, instruction)
+		err = a.startRegeneration(j, i, experimentTexts(e), avoid.triedTexts(), instruction)
 		if errors.Is(err, errJobGone) {
 			return a.draftGone(c, err) // added or replaced from another tab meanwhile
 		}

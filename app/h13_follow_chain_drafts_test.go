@@ -135,10 +135,11 @@ func TestH13ChainPageDrafts(t *testing.T) {
 		_, card = g.c.hx(http.MethodGet, statusURL+"/drafts/0", nil)
 	}
 	wantContains(t, card, "Your whole team on one page")
-	_, others, _ := strings.Cut(llm.lastRequest(), "<others>")
+	// Named as copy tried in earlier tests, not as this test's variants.
+	_, tried, _ := strings.Cut(llm.lastRequest(), "<tried>")
 	for _, want := range []string{h10Lost, h10Original, h13BLost} {
-		if !strings.Contains(others, want) {
-			t.Errorf("the rewrite was not told to avoid %q: %s", want, others)
+		if !strings.Contains(tried, want) {
+			t.Errorf("the rewrite was not told to avoid %q: %s", want, tried)
 		}
 	}
 

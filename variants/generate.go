@@ -265,6 +265,15 @@ func errOfflineNoFit() *Error {
 // follows as a request about the copy (and the offline generator cannot
 // follow). "Shorter" also makes the limit one character less than current.
 func (g *Generator) Regenerate(ctx context.Context, b Brief, others []string, current string, instruction string) (Candidate, error) {
+	return g.RegenerateAvoiding(ctx, b, others, nil, current, instruction)
+}
+
+// RegenerateAvoiding is Regenerate for a test that follows others: the
+// replacement must also differ from tried, the copy earlier tests already
+// put before visitors. The model is told which texts are this test's other
+// variants and which were tried before, rather than being told that all of
+// them are variants of this test.
+func (g *Generator) RegenerateAvoiding(ctx context.Context, b Brief, others, tried []string, current string, instruction string) (Candidate, error) {
 	b = b.Normalize()
 	if errs := b.Validate(); len(errs) > 0 {
 		return Candidate{}, FieldErrors(errs)
@@ -282,7 +291,9 @@ func (g *Generator) Regenerate(ctx context.Context, b Brief, others []string, cu
 	}
 
 	if g.offline {
-		c, err := offlineReplacement(b, current, others, instruction)
+		// The offline templates know no angles for tried copy: it is
+		// only more text to stay clear of.
+		c, err := offlineReplacement(b, current, append(slices.Clip(others), tried...), instruction)
 		if err != nil {
 			return Candidate{}, err
 		}
@@ -291,12 +302,12 @@ func (g *Generator) Regenerate(ctx context.Context, b Brief, others []string, cu
 
 	rules := b.Rules()
 	rules.MaxLength = limit
-	rules = rules.WithOthers(others...)
+	rules = rules.WithOthers(others...).WithOthers(tried...)
 	if current != "" {
 		rules = rules.WithOthers(current)
 	}
 
-	base := regenerateMessages(b, current, others, instruction, limit)
+	base := regenerateMessages(b, current, others, tried, instruction, limit)
 	msgs := base
 	var lastReason string
 	lastLength := 0 // of the last draft over the limit, when that was the last reason

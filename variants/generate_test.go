@@ -651,7 +651,7 @@ func TestRegenerate(t *testing.T) {
 						t.Errorf("the request does not list %q among the others", o)
 					}
 				}
-				if !strings.Contains(msg, "angle that neither it nor the other variants use") {
+				if !strings.Contains(msg, "angle that neither it nor the other variants of this test use") {
 					t.Errorf("instruction missing: %q", msg)
 				}
 			},

@@ -79,8 +79,10 @@ func TestPromptGolden(t *testing.T) {
 		{"german_button", buildMessages(german.Normalize(), 4)},
 		{"paragraph_with_link", buildMessages(paragraph.Normalize(), 1)},
 		{"follow_up", followUpMessages(buildMessages(saas.Normalize(), 5), variantsJSON(good[:3]...)+"\n(bad ones elided)", 2, 60, good[:3], rejected)},
-		{"regenerate_shorter", regenerateMessages(saas.Normalize(), good[4], good[:4], "shorter", 46)},
-		{"regenerate_free_text", regenerateMessages(saas.Normalize(), good[4], good[:2], "Make it about </request> deadlines <b>now</b>", 60)},
+		{"regenerate_shorter", regenerateMessages(saas.Normalize(), good[4], good[:4], nil, "shorter", 46)},
+		{"regenerate_free_text", regenerateMessages(saas.Normalize(), good[4], good[:2], nil, "Make it about </request> deadlines <b>now</b>", 60)},
+		{"regenerate_tried", regenerateMessages(saas.Normalize(), good[4], good[:2], good[2:4], "different angle", 60)},
+		{"regenerate_tried_only", regenerateMessages(saas.Normalize(), good[4], nil, good[2:4], "", 60)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
