@@ -3,6 +3,7 @@ package app
 import (
 	"net/http"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -58,6 +59,9 @@ func (a *App) experimentCreate(c *fiber.Ctx) error {
 	}
 	a.setCookie(c, draftedCookie, e.ID, a.now().Add(draftedFor))
 	notes := a.pastedWords(c.UserContext(), e, f)
+	if soon := stopsTooSoon(e.StopsAt, e.StartedAt, a.now()); soon != "" {
+		notes = strings.TrimSpace(notes + " " + soon)
+	}
 	if generate {
 		return a.redirectWithFlash(c, generateURL(e.ID), "ok", savedFlash(e, "Draft saved", notes, withUnset("Now describe the copy you want, and copylab writes drafts of it.", e), false))
 	}

@@ -35,6 +35,7 @@ func readExperimentForm(c *fiber.Ctx) views.ExperimentForm {
 		GoalEvent:    c.FormValue("goal_event"),
 		Coverage:     c.FormValue("coverage"),
 		Plan:         views.PlanForm{Threshold: c.FormValue("threshold"), BaseRate: c.FormValue("plan_base"), DailyVisits: c.FormValue("plan_daily")},
+		StopsAt:      strings.TrimSpace(c.FormValue("stops_at")),
 	}
 	args := c.Request().PostArgs()
 	for i := 0; i < experiments.MaxVariants+2; i++ {
@@ -174,6 +175,14 @@ func formExperiment(f views.ExperimentForm) (experiments.Experiment, views.Error
 			t = -1 // typed 0: out of range, as through the API (0 would mean "keep it")
 		}
 		e.Threshold = t
+	}
+	if f.StopsAt != "" {
+		// The date input's value, a UTC day: the test stops at its start.
+		day, err := time.Parse(time.DateOnly, f.StopsAt)
+		if err != nil {
+			errs["stops_at"] = "Enter a date such as 2026-12-12, or leave it empty."
+		}
+		e.StopsAt = day
 	}
 	if strings.TrimSpace(f.Coverage) != "" {
 		bp, ok := parsePercent(f.Coverage)
@@ -604,6 +613,11 @@ func formFromExperiment(e experiments.Experiment) views.ExperimentForm {
 		Coverage:    experiments.PercentOfBP(e.CoverageBP),
 		Plan:        views.PlanForm{Threshold: strconv.FormatFloat(math.Round(e.Threshold*10000)/100, 'f', -1, 64)},
 	}
+	if !e.StopsAt.IsZero() {
+		// Its day: a time the API set within a day is shown, and saved
+		// again, as the start of that day.
+		f.StopsAt = e.StopsAt.UTC().Format(time.DateOnly)
+	}
 	switch e.Goal.Type {
 	case experiments.GoalClick:
 		f.GoalSelector = e.Goal.Selector
@@ -695,6 +709,9 @@ func (a *App) renderExperimentForm(c *fiber.Ctx, f views.ExperimentForm, status 
 		}
 		startRefused(&f, e)
 	}
+	if err := a.stopsFormWarning(c, &f); err != nil {
+		return err
+	}
 	f.Page = a.page(c, views.NavExperiments)
 	if f.Creating() {
 		f.Page.Title = "New experiment"
@@ -731,4 +748,25 @@ func stopsTooSoon(stopsAt, startedAt, now time.Time) string {
 	}
 	return "The test may stop before it can be called: it runs " + ran + " " + when +
 		", and copylab calls a result only once a test has run a full week and has its planned sample."
+}
+
+// stopsFormWarning sets the form's warning beside its stop date when the
+// day chosen may come before the test can be called (stopsTooSoon),
+// counted from the test's start, or from now for a draft. A date in
+// error has its error instead.
+func (a *App) stopsFormWarning(c *fiber.Ctx, f *views.ExperimentForm) error {
+	day, err := time.Parse(time.DateOnly, f.StopsAt)
+	if err != nil || f.Errors.Has("stops_at") {
+		return nil
+	}
+	var started time.Time
+	if !f.Creating() && f.Status != string(experiments.StatusDraft) {
+		e, err := a.store.Experiment(c.UserContext(), f.ID)
+		if err != nil {
+			return err
+		}
+		started = e.StartedAt
+	}
+	f.StopsWarning = stopsTooSoon(day, started, a.now())
+	return nil
 }
