@@ -118,10 +118,14 @@ func Run(ctx context.Context, cfg Config) error {
 
 	jobsCtx, stopJobs := context.WithCancel(context.Background())
 	var jobs sync.WaitGroup
-	jobs.Add(3)
+	jobs.Add(4)
 	go func() {
 		defer jobs.Done()
 		a.runHourly(jobsCtx)
+	}()
+	go func() {
+		defer jobs.Done()
+		a.runPlannedStops(jobsCtx)
 	}()
 	go func() {
 		defer jobs.Done()
@@ -270,6 +274,50 @@ func (a *App) runHourly(ctx context.Context) {
 		case <-t.C:
 		}
 	}
+}
+
+// plannedStopEvery is how often runPlannedStops looks for tests whose
+// planned end has come: a test stops within this of its time.
+const plannedStopEvery = time.Minute
+
+// runPlannedStops stops, every plannedStopEvery until ctx ends and once
+// at the start (a server that was down at the time stops them at once),
+// the experiments whose planned end has come (stopPlanned).
+func (a *App) runPlannedStops(ctx context.Context) {
+	t := time.NewTicker(plannedStopEvery)
+	defer t.Stop()
+	for {
+		a.stopPlanned(ctx)
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// stopPlanned stops the running and paused experiments whose planned end
+// (Experiment.StopsAt) is at or before a.now(), through the store's own
+// Stop (Store.StopDue: the same transition and history line as a
+// person's, marked as on its planned date, with no one's name), and
+// then, as a person's Stop does, has the tag rendered again so that it
+// stops serving their variants. A person's Stop sends no notification,
+// so neither does this. It returns how many it stopped.
+func (a *App) stopPlanned(ctx context.Context) int {
+	stopped, err := a.store.StopDue(ctx, a.now())
+	if len(stopped) > 0 {
+		a.snippets.reset()
+	}
+	if ctx.Err() == nil {
+		a.noteJobWrite(err, len(stopped) > 0) // a full disk shows in /healthz
+	}
+	if err != nil && ctx.Err() == nil {
+		a.log.Error("planned stops: stop experiments", "error", err)
+	}
+	for _, e := range stopped {
+		a.log.Info("stopped an experiment on its planned date", "experiment", e.ID, "stops_at", e.StopsAt.UTC().Format(time.RFC3339))
+	}
+	return len(stopped)
 }
 
 func (a *App) housekeeping(ctx context.Context) {
