@@ -38,6 +38,17 @@ func hasUplifts(rows []ResultRow) bool {
 	return false
 }
 
+// hasUpliftIntervals says whether the results table shows any uplift's
+// interval: the table draws one only beside an uplift it shows.
+func hasUpliftIntervals(rows []ResultRow) bool {
+	for _, r := range rows {
+		if r.HasUplift && r.HasUpliftInterval {
+			return true
+		}
+	}
+	return false
+}
+
 func hasPValues(rows []ResultRow) bool {
 	for _, r := range rows {
 		if r.HasPValue {
