@@ -25,7 +25,9 @@ const OfflineModel = "offline"
 // offlineInput.shorter).
 // v7: no draft says "it" or "this" for a product it does not name (see
 // offlineInput.usable).
-const OfflineVersion = "offline-v7"
+// v8: "shorter" keeps the product's name in a draft that has it (see
+// offlineInput.shorter).
+const OfflineVersion = "offline-v8"
 
 // The offline generator fills classic copywriting patterns with the
 // brief's product, audience and goal. It makes no claim the brief does
@@ -878,17 +880,27 @@ func (in offlineInput) minWords() int {
 // minWords. A draft whose angle is not known (edited by hand) may take
 // any template line.
 //
+// A draft that names the product keeps its name: "See why people choose
+// Leeds Bikes" made "See why people choose us", and "Is Leeds Bikes
+// right for you?" "Ready to start?", which no longer say what is on
+// offer. When no shorter line of its angle names the product, the draft
+// is left as it is, and the error says why; but a draft over the brief's
+// own length (edited so by hand) is shortened without the name rather
+// than left over the limit.
+//
 // The templates' plainest forms stand in for the product with "it" ("See
 // what it can do for you"). No draft is such a line (see usable), but as
 // the shorter line of "See what Leeds Bikes can do for you" one took the
 // name away and left the reader to guess what "it" is. When only such
-// lines, refused, are shorter, the draft is left as it is, and the error
-// says why, as the page shows it beside the draft's unchanged text.
+// lines, refused, are shorter, the error names the word that kept them
+// out, as the page shows it beside the draft's unchanged text.
 func (in offlineInput) shorter(lines, refused []offlineCandidate, current, angle string, rules Rules, kind string) (offlineCandidate, error) {
+	name := in.slots["P"]
+	keepName := name != "" && containsPhrase(current, name) && utf8.RuneCountInString(current) <= rules.MaxLength
 	rules.MaxLength = min(rules.MaxLength, utf8.RuneCountInString(current)-1)
 	fits := func(c offlineCandidate) bool {
 		return (angle == "" || c.angle == angle) && len(strings.Fields(c.text)) >= in.minWords() &&
-			ValidateCopy(c.text, rules) == nil
+			ValidateCopy(c.text, rules) == nil && (!keepName || containsPhrase(c.text, name))
 	}
 	best, found := offlineCandidate{}, false
 	for _, c := range lines {
@@ -896,30 +908,41 @@ func (in offlineInput) shorter(lines, refused []offlineCandidate, current, angle
 			best, found = c, true
 		}
 	}
-	dangling := "" // the word that kept out the first refused line that fits
+	if found {
+		return in.annotate(best), nil
+	}
+	// Why nothing fits: a shorter line would have put a pronoun in place
+	// of the name, or would have left the name out, or there is none.
+	// fits reads keepName, so from here it takes lines without the name.
+	keepName = false
+	dangling, nameless := "", false
 	for _, c := range refused {
 		if dangling == "" && fits(c) {
 			dangling = in.danglingWord(c.text)
 		}
 	}
+	for _, c := range lines {
+		nameless = nameless || fits(c)
+	}
 	switch {
-	case !found && dangling != "" && in.slots["P"] != "" && containsPhrase(current, in.slots["P"]):
+	case dangling != "" && name != "" && containsPhrase(current, name):
 		return offlineCandidate{}, newError(CodeOfflineNoFit, http.StatusUnprocessableEntity, nil,
 			"The offline generator could not shorten this draft without putting “%s” in place of “%s”, so the draft is unchanged; shorten it by hand.",
-			dangling, in.slots["P"])
-	case !found && dangling != "":
+			dangling, name)
+	case dangling != "":
 		return offlineCandidate{}, newError(CodeOfflineNoFit, http.StatusUnprocessableEntity, nil,
 			"The offline generator could not shorten this draft without leaving “%s” with nothing to refer to, so the draft is unchanged; shorten it by hand.",
 			dangling)
-	case !found:
-		where := ""
-		if angle != "" {
-			where = " in this draft's angle"
-		}
+	case nameless:
 		return offlineCandidate{}, newError(CodeOfflineNoFit, http.StatusUnprocessableEntity, nil,
-			"The offline generator has no shorter line%s that still works as a %s; shorten this draft by hand.", where, kind)
+			"The offline generator could not shorten this draft without leaving out “%s”, so the draft is unchanged; shorten it by hand.", name)
 	}
-	return in.annotate(best), nil
+	where := ""
+	if angle != "" {
+		where = " in this draft's angle"
+	}
+	return offlineCandidate{}, newError(CodeOfflineNoFit, http.StatusUnprocessableEntity, nil,
+		"The offline generator has no shorter line%s that still works as a %s; shorten this draft by hand.", where, kind)
 }
 
 // referringWords stand for something the reader was told elsewhere:
