@@ -773,6 +773,15 @@ func sameCopy(a, b []Variant) bool {
 type VariantPatch struct {
 	Text     *string
 	WeightBP *int
+	// Check, when set, is asked about the change inside its write
+	// transaction: before is the experiment as stored then (its brief
+	// included), after the same with the patch applied. An error it
+	// returns refuses the change, and is returned as it is (wrapped).
+	// The caller's own rules for copy (a draft's brief) belong here
+	// rather than in a read before the call: a brief saved between
+	// that read and the change would not be the one the copy meets.
+	// Like PatchExperiment's patch, it must not write through the Store.
+	Check func(before, after Experiment) error
 }
 
 // UpdateVariant edits one variant's copy (drafts only) or weight. When the
@@ -783,6 +792,10 @@ func (s *Store) UpdateVariant(ctx context.Context, expID, key string, p VariantP
 		return Experiment{}, ValidationError{{Field: "weight_bp", Code: "out_of_range", Message: "Weights are between 0 and 10000 basis points."}}
 	}
 	return s.PatchExperiment(ctx, expID, func(e *Experiment) error {
+		// e is the experiment as it is now, in the transaction; before
+		// keeps it so for Check.
+		before := *e
+		before.Variants = slices.Clone(e.Variants)
 		idx := -1
 		for i, v := range e.Variants {
 			if v.Key == key {
@@ -801,6 +814,9 @@ func (s *Store) UpdateVariant(ctx context.Context, expID, key string, p VariantP
 		}
 		if p.WeightBP != nil {
 			Reweight(e.Variants, idx, *p.WeightBP)
+		}
+		if p.Check != nil {
+			return p.Check(before, *e)
 		}
 		return nil
 	})
