@@ -106,6 +106,7 @@ func (a *App) experimentShow(c *fiber.Ctx) error {
 		return err
 	}
 	p.History = historyLines(history)
+	plannedStopView(&p, e, history, a.now()) // run.go
 	p.Element = elementNotes(e, others, history)
 	switch e.Status {
 	case experiments.StatusRunning, experiments.StatusPaused:

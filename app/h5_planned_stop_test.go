@@ -82,3 +82,42 @@ func TestPlannedStop(t *testing.T) {
 		t.Errorf("%d stop lines in %+v", stops, h)
 	}
 }
+
+// TestPlannedStopPage: the experiment page says when a running test
+// stops ("Stops on 12 Dec 2026, in 9 days"), and once the job stopped it,
+// that it stopped on its planned date; a test a person stopped does not
+// say so.
+func TestPlannedStopPage(t *testing.T) {
+	e := newEnv(t)
+	c := e.signIn("owner@example.com")
+	site := e.site("Shop")
+	ctx := context.Background()
+	day := time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, 9)
+	plan := func(x experiments.Experiment) {
+		t.Helper()
+		if _, err := e.store.PatchExperiment(ctx, x.ID, func(x *experiments.Experiment) error { x.StopsAt = day; return nil }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	x := e.experiment(site.ID, "Hero")
+	e.transition(x.ID, experiments.ActionStart)
+	plan(x)
+	byHand := e.experiment(site.ID, "By hand")
+	e.transition(byHand.ID, experiments.ActionStart)
+	plan(byHand)
+
+	_, body := c.get("/experiments/" + x.ID)
+	wantContains(t, body, "Stops on "+day.Format("2 Jan 2006")+", in 9 days")
+	wantNotContains(t, body, "may stop before it can be called")
+
+	e.transition(byHand.ID, experiments.ActionStop)
+	e.app.now = func() time.Time { return day.Add(time.Minute) }
+	if n := e.app.stopPlanned(ctx); n != 1 {
+		t.Fatalf("stopped %d", n)
+	}
+	_, body = c.get("/experiments/" + x.ID)
+	wantContains(t, body, "Stopped on its planned date")
+	wantNotContains(t, body, "Stops on ")
+	_, body = c.get("/experiments/" + byHand.ID)
+	wantNotContains(t, body, "Stopped on its planned date", "Stops on ")
+}

@@ -16,6 +16,7 @@ import (
 
 	"copylab/experiments"
 	"copylab/variants"
+	"copylab/views"
 )
 
 // Run serves copylab until ctx is cancelled (cmd cancels it on SIGINT and
@@ -318,6 +319,26 @@ func (a *App) stopPlanned(ctx context.Context) int {
 		a.log.Info("stopped an experiment on its planned date", "experiment", e.ID, "stops_at", e.StopsAt.UTC().Format(time.RFC3339))
 	}
 	return len(stopped)
+}
+
+// plannedStopView fills the experiment page's planned stop: the day
+// and the day it counts "in 9 days" from (now's UTC day), the warning
+// while that day may come before the test can be called
+// (stopsTooSoon), and, once it has stopped, whether copylab stopped it
+// on that date: its newest stop in history (newest first) is the
+// job's (experiments.PlannedStopDetail), not a person's.
+func plannedStopView(p *views.ExperimentPage, e experiments.Experiment, history []experiments.Change, now time.Time) {
+	p.StopsAt, p.Today = e.StopsAt, now.UTC().Truncate(24*time.Hour)
+	if e.Status != experiments.StatusStopped {
+		p.StopsWarning = stopsTooSoon(e.StopsAt, e.StartedAt, now)
+		return
+	}
+	for _, ch := range history {
+		if ch.Action == experiments.ChangeStopped {
+			p.StoppedOnPlan = ch.Detail == experiments.PlannedStopDetail
+			return
+		}
+	}
 }
 
 func (a *App) housekeeping(ctx context.Context) {
