@@ -25,13 +25,7 @@ func TestSendOnCloseAfterFailure(t *testing.T) {
 			ctx, exceptions, s := pricingThenOther(t)
 			s.down.Store(true)
 			navigate(t, ctx, s.URL+"/pricing")
-			deadline := time.Now().Add(5 * time.Second)
-			for s.failed.Load() == 0 && time.Now().Before(deadline) {
-				time.Sleep(20 * time.Millisecond)
-			}
-			if s.failed.Load() == 0 {
-				t.Fatal("no request reached the failing /e")
-			}
+			s.waitFailed(1)
 			// No retry while the page stays open: a conversion queues, and
 			// the batching second passes twice over.
 			eval[any](t, ctx, `document.body.insertAdjacentHTML("beforeend", "<button class=cta>Buy</button>"),
@@ -56,11 +50,8 @@ func TestSendOnCloseAfterFailure(t *testing.T) {
 				noExceptions(t, exceptions)
 				return
 			}
-			deadline = time.Now().Add(5 * time.Second)
-			for s.failed.Load() < 2 && time.Now().Before(deadline) {
-				time.Sleep(20 * time.Millisecond)
-			}
-			time.Sleep(300 * time.Millisecond)
+			s.waitFailed(2)
+			time.Sleep(300 * time.Millisecond) // a request more would have had time to come
 			if n := s.failed.Load(); n != 2 {
 				t.Fatalf("/e was asked %d times in all, want twice: the failure and one try as the page closed", n)
 			}
