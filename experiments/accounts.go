@@ -24,6 +24,44 @@ type Adder struct {
 	Via    string // one of the Added… constants; "" for an account made before copylab kept this
 	UserID int64  // the adder while they have an account; 0 for none, and once they are removed
 	Email  string // the adder's email when they added it; "" for setup, the command line and its invites
+	// Role is the role CreateUserBy gives the new account, as the admin
+	// adding it picked; "" gives the default (newRoleTx). It is not kept
+	// with the adder: Adders leaves it empty, and Roles reads the role.
+	Role Role
+}
+
+// Role is what an account may do (users.role, migration 0029).
+type Role string
+
+const (
+	// RoleAdmin manages people: adds and invites them, revokes invites,
+	// removes accounts and changes roles. Everything a member does too.
+	RoleAdmin Role = "admin"
+	// RoleMember does everything but manage people: sites, experiments,
+	// results, their own API tokens, password and sessions.
+	RoleMember Role = "member"
+)
+
+// Valid tells whether r is one of the roles.
+func (r Role) Valid() bool { return r == RoleAdmin || r == RoleMember }
+
+// ErrLastAdmin is the answer to removing or demoting the only admin:
+// nobody could manage people any more.
+var ErrLastAdmin = errors.New("the only admin")
+
+// newRoleTx is the role of an account made without one picked: an
+// admin when the workspace has none (its first account, made at setup or
+// on the command line), so that someone can always manage people, and a
+// member otherwise.
+func newRoleTx(ctx context.Context, tx *sql.Tx) (Role, error) {
+	var admins int
+	if err := tx.QueryRowContext(ctx, `/* Store.newRoleTx */ select count(*) from users where role = 'admin'`).Scan(&admins); err != nil {
+		return "", err
+	}
+	if admins == 0 {
+		return RoleAdmin, nil
+	}
+	return RoleMember, nil
 }
 
 // ErrAdderGone is CreateUserBy's answer for an adder who has no account
@@ -41,10 +79,21 @@ func (s *Store) CreateUser(ctx context.Context, email, name, passwordHash string
 // a UserID is a user named by id and email, as RemoveUser names one; when
 // they have been removed meanwhile the answer is ErrAdderGone: their
 // removal named the accounts they had added, and this one must not slip
-// in after it.
+// in after it. The account gets by.Role, or when that is "" the default
+// of newRoleTx: an admin for a workspace's first account, else a member.
 func (s *Store) CreateUserBy(ctx context.Context, email, name, passwordHash string, by Adder) (User, error) {
 	u := User{Email: strings.TrimSpace(email), Name: strings.TrimSpace(name), CreatedAt: s.now()}
+	if by.Role != "" && !by.Role.Valid() {
+		return User{}, fmt.Errorf("experiments: create user: unknown role %q", by.Role)
+	}
 	err := s.tx(ctx, func(tx *sql.Tx) error {
+		role := by.Role
+		if role == "" {
+			var err error
+			if role, err = newRoleTx(ctx, tx); err != nil {
+				return err
+			}
+		}
 		if by.UserID != 0 {
 			var n int
 			if err := tx.QueryRowContext(ctx, `/* Store.CreateUserBy */ select count(*) from users where id = ? and email = ? collate nocase`,
@@ -55,9 +104,9 @@ func (s *Store) CreateUserBy(ctx context.Context, email, name, passwordHash stri
 				return ErrAdderGone
 			}
 		}
-		res, err := tx.ExecContext(ctx, `/* Store.CreateUserBy */ insert into users (email, name, password_hash, created_at, added_via, added_by, added_by_email)
-			values (?, ?, ?, ?, ?, ?, ?)`,
-			u.Email, u.Name, passwordHash, ms(u.CreatedAt), by.Via, sql.NullInt64{Int64: by.UserID, Valid: by.UserID != 0}, by.Email)
+		res, err := tx.ExecContext(ctx, `/* Store.CreateUserBy */ insert into users (email, name, password_hash, created_at, added_via, added_by, added_by_email, role)
+			values (?, ?, ?, ?, ?, ?, ?, ?)`,
+			u.Email, u.Name, passwordHash, ms(u.CreatedAt), by.Via, sql.NullInt64{Int64: by.UserID, Valid: by.UserID != 0}, by.Email, role)
 		if isUnique(err) {
 			return ErrConflict
 		}
@@ -93,6 +142,133 @@ func (s *Store) Adders(ctx context.Context) (map[int64]Adder, error) {
 		return nil, fmt.Errorf("experiments: adders: %w", err)
 	}
 	return out, nil
+}
+
+// Roles returns each user's role, by user id.
+func (s *Store) Roles(ctx context.Context) (map[int64]Role, error) {
+	rows, err := s.r.QueryContext(ctx, `/* Store.Roles */ select id, role from users`)
+	if err != nil {
+		return nil, fmt.Errorf("experiments: roles: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64]Role{}
+	for rows.Next() {
+		var id int64
+		var r Role
+		if err := rows.Scan(&id, &r); err != nil {
+			return nil, fmt.Errorf("experiments: roles: %w", err)
+		}
+		out[id] = r
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("experiments: roles: %w", err)
+	}
+	return out, nil
+}
+
+// UserRole returns the role of the user with that id. The app reads it
+// on each request that needs it, never from the session: a demotion or a
+// removal takes effect on the person's next request, in every browser.
+func (s *Store) UserRole(ctx context.Context, id int64) (Role, error) {
+	var r Role
+	err := s.r.QueryRowContext(ctx, `/* Store.UserRole */ select role from users where id = ?`, id).Scan(&r)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = ErrNotFound
+	}
+	if err != nil {
+		return "", fmt.Errorf("experiments: role of user %d: %w", id, err)
+	}
+	return r, nil
+}
+
+// AdminEmails returns the emails of the admins, oldest account first:
+// whom a member asks when they may not do something.
+func (s *Store) AdminEmails(ctx context.Context) ([]string, error) {
+	rows, err := s.r.QueryContext(ctx, `/* Store.AdminEmails */ select email from users where role = 'admin' order by id`)
+	if err != nil {
+		return nil, fmt.Errorf("experiments: admins: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var email string
+		if err := rows.Scan(&email); err != nil {
+			return nil, fmt.Errorf("experiments: admins: %w", err)
+		}
+		out = append(out, email)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("experiments: admins: %w", err)
+	}
+	return out, nil
+}
+
+// RoleChange is what SetRole did.
+type RoleChange struct {
+	User User
+	From Role // the role they had; the same as the one asked when nothing changed
+	// InvitesCancelled are the links they sent that still worked, which a
+	// demotion cancels: only an admin brings people in, and a link sent
+	// while they were one must not outlive it.
+	InvitesCancelled int
+}
+
+// SetRole gives the user with that id and email (named by both, as
+// RemoveUser names one) the role. Demoting the only admin is
+// ErrLastAdmin, checked in the same transaction, so that two admins who
+// demote each other at once cannot leave none. A demotion deletes the
+// invites the user sent. A user already in that role is left as they
+// are, and From says so.
+func (s *Store) SetRole(ctx context.Context, id int64, email string, role Role) (RoleChange, error) {
+	if !role.Valid() {
+		return RoleChange{}, fmt.Errorf("experiments: set role of user %d: unknown role %q", id, role)
+	}
+	var r RoleChange
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		u, err := scanUser(tx.QueryRowContext(ctx, `/* Store.SetRole */ select `+userCols+`, role from users where id = ?`, id), &r.From)
+		if err != nil {
+			return err
+		}
+		if !strings.EqualFold(strings.TrimSpace(email), u.Email) {
+			return ErrNotFound
+		}
+		r.User = u
+		if r.From == role {
+			return nil
+		}
+		if r.From == RoleAdmin {
+			if err := lastAdminTx(ctx, tx); err != nil {
+				return err
+			}
+			if err := tx.QueryRowContext(ctx, `/* Store.SetRole */ select count(*) from invites i
+				where invited_by = ?1 collate nocase and expires_at > ?2 and not exists (select 1 from users u where u.email = i.email)`,
+				u.Email, ms(s.now())).Scan(&r.InvitesCancelled); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `/* Store.SetRole */ delete from invites where invited_by = ? collate nocase`, u.Email); err != nil {
+				return err
+			}
+		}
+		_, err = tx.ExecContext(ctx, `/* Store.SetRole */ update users set role = ? where id = ?`, role, id)
+		return err
+	})
+	if err != nil {
+		return RoleChange{}, fmt.Errorf("experiments: set role of user %d: %w", id, err)
+	}
+	return r, nil
+}
+
+// lastAdminTx is ErrLastAdmin when at most one admin is left, inside the
+// caller's transaction, before it removes or demotes one.
+func lastAdminTx(ctx context.Context, tx *sql.Tx) error {
+	var admins int
+	if err := tx.QueryRowContext(ctx, `/* Store.lastAdminTx */ select count(*) from users where role = 'admin'`).Scan(&admins); err != nil {
+		return err
+	}
+	if admins <= 1 {
+		return ErrLastAdmin
+	}
+	return nil
 }
 
 const userCols = `id, email, name, created_at`
@@ -232,7 +408,8 @@ func (s *Store) PasswordSetAt(ctx context.Context, email string) (time.Time, err
 // sent to them. It returns how many of the links they sent still worked
 // (pending at the store's clock, for an email with no account yet), the
 // ones whose invitee notices. The last user cannot be removed: nobody
-// could sign in again.
+// could sign in again; nor the last admin (ErrLastAdmin): nobody could
+// manage people.
 func (s *Store) DeleteUser(ctx context.Context, id int64) (invitesCancelled int, err error) {
 	r, err := s.RemoveUser(ctx, id, "")
 	return r.InvitesCancelled, err
@@ -258,7 +435,8 @@ type UserRemoval struct {
 func (s *Store) RemoveUser(ctx context.Context, id int64, email string) (UserRemoval, error) {
 	var r UserRemoval
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		u, err := scanUser(tx.QueryRowContext(ctx, `/* Store.RemoveUser */ select `+userCols+` from users where id = ?`, id))
+		var role Role
+		u, err := scanUser(tx.QueryRowContext(ctx, `/* Store.RemoveUser */ select `+userCols+`, role from users where id = ?`, id), &role)
 		if err != nil {
 			return err
 		}
@@ -271,6 +449,11 @@ func (s *Store) RemoveUser(ctx context.Context, id int64, email string) (UserRem
 		}
 		if n <= 1 {
 			return fmt.Errorf("the last user: %w", ErrConflict)
+		}
+		if role == RoleAdmin {
+			if err := lastAdminTx(ctx, tx); err != nil {
+				return err
+			}
 		}
 		r.User = u
 		if err := tx.QueryRowContext(ctx, `/* Store.RemoveUser */ select count(*) from api_tokens where user_id = ?`, id).Scan(&r.TokensRevoked); err != nil {

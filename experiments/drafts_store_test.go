@@ -93,7 +93,11 @@ func TestDraftJobs(t *testing.T) {
 		t.Errorf("after deletes: %v", got)
 	}
 
-	// Gone with its user; refused for a user or an experiment gone.
+	// Gone with its user; refused for a user or an experiment gone. Ann,
+	// the first account, is the only admin until Bob is made one.
+	if _, err := s.SetRole(ctx, bob.ID, bob.Email, experiments.RoleAdmin); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := s.DeleteUser(ctx, ann.ID); err != nil {
 		t.Fatal(err)
 	}

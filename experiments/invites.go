@@ -16,6 +16,7 @@ type Invite struct {
 	Email     string
 	Name      string // offered on the link's page; "" for none
 	InvitedBy string // the inviter's email; "" from the command line
+	Role      Role   // the role its account gets (migration 0029)
 	CreatedAt time.Time
 	ExpiresAt time.Time
 }
@@ -30,12 +31,12 @@ type Invite struct {
 // stops working when it expires all the same.
 const ExpiredInviteKept = 7 * 24 * time.Hour
 
-const inviteCols = `id, email, name, invited_by, created_at, expires_at`
+const inviteCols = `id, email, name, invited_by, role, created_at, expires_at`
 
 func scanInvite(row interface{ Scan(...any) error }) (Invite, error) {
 	var inv Invite
 	var created, expires int64
-	err := row.Scan(&inv.ID, &inv.Email, &inv.Name, &inv.InvitedBy, &created, &expires)
+	err := row.Scan(&inv.ID, &inv.Email, &inv.Name, &inv.InvitedBy, &inv.Role, &created, &expires)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Invite{}, ErrNotFound
 	}
@@ -54,9 +55,19 @@ var ErrInviterGone = errors.New("the inviter has no account")
 // names no user is ErrInviterGone ("" is the command line). Invites that
 // expired more than ExpiredInviteKept ago are deleted on the way; an
 // expired one for the same email is replaced too, but replaced does not
-// count it: its link had stopped working already.
+// count it: its link had stopped working already. Its account will be a
+// member (CreateInviteAs picks another role).
 func (s *Store) CreateInvite(ctx context.Context, tokenHash, email, name, invitedBy string, now, expires time.Time) (inv Invite, replaced bool, err error) {
-	inv = Invite{Email: strings.TrimSpace(email), Name: strings.TrimSpace(name), InvitedBy: invitedBy, CreatedAt: now, ExpiresAt: expires}
+	return s.CreateInviteAs(ctx, tokenHash, email, name, invitedBy, RoleMember, now, expires)
+}
+
+// CreateInviteAs is CreateInvite for an account that gets role. Whether
+// the inviter may invite is the app's to check (app.adminOnly).
+func (s *Store) CreateInviteAs(ctx context.Context, tokenHash, email, name, invitedBy string, role Role, now, expires time.Time) (inv Invite, replaced bool, err error) {
+	if !role.Valid() {
+		return Invite{}, false, fmt.Errorf("experiments: create invite: unknown role %q", role)
+	}
+	inv = Invite{Email: strings.TrimSpace(email), Name: strings.TrimSpace(name), InvitedBy: invitedBy, Role: role, CreatedAt: now, ExpiresAt: expires}
 	err = s.tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `/* Store.CreateInvite */ delete from invites where expires_at <= ?`, ms(now.Add(-ExpiredInviteKept))); err != nil {
 			return err
@@ -88,8 +99,8 @@ func (s *Store) CreateInvite(ctx context.Context, tokenHash, email, name, invite
 		if _, err := tx.ExecContext(ctx, `/* Store.CreateInvite */ delete from invites where email = ?`, inv.Email); err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `/* Store.CreateInvite */ insert into invites (token_hash, email, name, invited_by, created_at, expires_at) values (?, ?, ?, ?, ?, ?)`,
-			tokenHash, inv.Email, inv.Name, inv.InvitedBy, ms(now), ms(expires))
+		res, err := tx.ExecContext(ctx, `/* Store.CreateInvite */ insert into invites (token_hash, email, name, invited_by, role, created_at, expires_at) values (?, ?, ?, ?, ?, ?, ?)`,
+			tokenHash, inv.Email, inv.Name, inv.InvitedBy, inv.Role, ms(now), ms(expires))
 		if err != nil {
 			return err
 		}
@@ -162,15 +173,16 @@ func (s *Store) InviteByHash(ctx context.Context, tokenHash string, now time.Tim
 // an account meanwhile, the invite is deleted all the same (it can never
 // be used) and the answer is ErrConflict. passwordHash is already hashed
 // by the caller. The account is recorded as added by the inviter
-// (AddedByInvite, Adders).
+// (AddedByInvite, Adders), and gets the invite's role.
 func (s *Store) AcceptInvite(ctx context.Context, tokenHash, name, passwordHash string, now time.Time) (User, error) {
 	var u User
 	taken := false
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		var id int64
 		var invitedBy string
-		err := tx.QueryRowContext(ctx, `/* Store.AcceptInvite */ select id, email, invited_by from invites where token_hash = ? and expires_at > ?`,
-			tokenHash, ms(now)).Scan(&id, &u.Email, &invitedBy)
+		var role Role
+		err := tx.QueryRowContext(ctx, `/* Store.AcceptInvite */ select id, email, invited_by, role from invites where token_hash = ? and expires_at > ?`,
+			tokenHash, ms(now)).Scan(&id, &u.Email, &invitedBy, &role)
 		if errors.Is(err, sql.ErrNoRows) {
 			return ErrNotFound
 		}
@@ -190,9 +202,9 @@ func (s *Store) AcceptInvite(ctx context.Context, tokenHash, name, passwordHash 
 			}
 		}
 		u.Name, u.CreatedAt = strings.TrimSpace(name), now
-		res, err := tx.ExecContext(ctx, `/* Store.AcceptInvite */ insert into users (email, name, password_hash, created_at, added_via, added_by, added_by_email)
-			values (?, ?, ?, ?, ?, ?, ?)`,
-			u.Email, u.Name, passwordHash, ms(u.CreatedAt), AddedByInvite, inviter, invitedBy)
+		res, err := tx.ExecContext(ctx, `/* Store.AcceptInvite */ insert into users (email, name, password_hash, created_at, added_via, added_by, added_by_email, role)
+			values (?, ?, ?, ?, ?, ?, ?, ?)`,
+			u.Email, u.Name, passwordHash, ms(u.CreatedAt), AddedByInvite, inviter, invitedBy, role)
 		if isUnique(err) {
 			taken = true
 			return nil // commit the deletion: the link is of no use any more
