@@ -483,23 +483,28 @@ func (a *App) apiVariantUpdate(c *fiber.Ctx) error {
 		return err
 	}
 	ctx, key := c.UserContext(), c.Params("key")
+	patch := experiments.VariantPatch{Text: in.Text, WeightBP: in.WeightBP}
 	if in.Text != nil {
-		// A draft's copy, as sent, is held to its brief. Read before the
-		// change rather than in its transaction (UpdateVariant): a brief
-		// saved in between holds the next change. A started test's copy
-		// is refused as fixed by the store, brief or not.
-		if cur, err := a.store.Experiment(ctx, c.Params("id")); err == nil && cur.Status == experiments.StatusDraft {
-			if idx := slices.IndexFunc(cur.Variants, func(v experiments.Variant) bool { return v.Key == key }); idx >= 0 {
-				next := cur
-				next.Variants = slices.Clone(cur.Variants)
-				next.Variants[idx].Text = *in.Text
-				if msg := briefRefusals(next, cur.Variants, nil)[idx]; msg != "" {
-					return breaksBrief("text", msg)
-				}
+		// A draft's copy, as sent, is held to its brief as it stands in
+		// the change's own transaction (VariantPatch.Check): a brief
+		// saved since this request began is the one the copy meets. A
+		// started test's copy is refused as fixed by the store, brief or
+		// not.
+		patch.Check = func(cur, next experiments.Experiment) error {
+			if cur.Status != experiments.StatusDraft {
+				return nil
 			}
+			idx := slices.IndexFunc(next.Variants, func(v experiments.Variant) bool { return v.Key == key })
+			if idx < 0 {
+				return nil
+			}
+			if msg := briefRefusals(next, cur.Variants, nil)[idx]; msg != "" {
+				return breaksBrief("text", msg)
+			}
+			return nil
 		}
 	}
-	e, err := a.store.UpdateVariant(ctx, c.Params("id"), key, experiments.VariantPatch{Text: in.Text, WeightBP: in.WeightBP})
+	e, err := a.store.UpdateVariant(ctx, c.Params("id"), key, patch)
 	if errors.Is(err, experiments.ErrNotFound) {
 		// The experiment, or only the variant? An unknown experiment is
 		// left to apiNotFound.
