@@ -43,6 +43,10 @@ func (a *App) siteNotificationsSave(c *fiber.Ctx) error {
 	} else if blocked != nil {
 		err = experiments.ValidationError{{Field: "webhook_url", Code: "blocked_address",
 			Message: "That address is link-local or a cloud metadata service, which copylab never connects to."}}
+	} else if errs := experiments.CheckWebhookURL(typed, a.cfg.WebhookAllowPrivate); errs != nil {
+		// After the address checks: for a private address, their
+		// sentence says what to ask for, which allows http:// as well.
+		err = errs
 	} else {
 		saved, err = a.store.SetSiteWebhook(ctx, site.ID, typed)
 	}
@@ -84,6 +88,16 @@ func refusedHost(cfg Config, rawURL string) *netguard.BlockedError {
 		return blocked
 	}
 	return nil
+}
+
+// plainWebhook tells whether a saved webhook uses http:// where copylab
+// now refuses it (experiments.CheckWebhookURL): saved before https:// was
+// required. copylab goes on posting to it, since dropping or pausing it
+// would stop a team's messages after an upgrade with nothing to say why;
+// the Notifications card asks for its https:// URL instead.
+func (a *App) plainWebhook(rawURL string) bool {
+	errs := experiments.CheckWebhookURL(rawURL, a.cfg.WebhookAllowPrivate)
+	return len(errs) > 0 && errs[0].Code == "https_required"
 }
 
 // privateAddressWords end the sentences that refuse a webhook on a

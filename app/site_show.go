@@ -58,7 +58,7 @@ func (a *App) sitePage(c *fiber.Ctx, site experiments.Site) (views.SitePage, err
 		SnippetURL: a.snippetURL(site.Key),
 		Settings:   siteSettingsForm(site),        // site_update.go
 		Recorders:  a.recordersForm(site.ID, rec), // site_recorders.go
-		Notify:     views.NotifyForm{Saved: maskedWebhook(site.WebhookURL)},
+		Notify:     views.NotifyForm{Saved: maskedWebhook(site.WebhookURL), Plain: a.plainWebhook(site.WebhookURL)},
 	}
 	if err := a.fillRefusal(ctx, site, &p.Notify); err != nil {
 		return views.SitePage{}, err

@@ -133,22 +133,46 @@ func (s *Store) PatchSite(ctx context.Context, id string, patch func(*Site) erro
 // MaxWebhookURLLen bounds a site's webhook URL.
 const MaxWebhookURLLen = 2000
 
+// CheckWebhookURL says what is wrong with rawURL as a site's webhook, or
+// nil: it must be a full https URL without a user name or password, under
+// MaxWebhookURLLen; "" (no webhook) is fine. plainHTTP lets http:// in as
+// well: whoever runs copylab allows it along with private addresses
+// (--webhook-allow-private), for a receiver on the internal network, which
+// often has no certificate. Otherwise a webhook URL is a secret (Slack's
+// and Discord's are bearer tokens) and its messages name tests and their
+// results, so over plain http both could be read on the way. Every path
+// that saves a webhook asks this with the server's setting before
+// SetSiteWebhook.
+func CheckWebhookURL(rawURL string, plainHTTP bool) ValidationError {
+	rawURL = strings.TrimSpace(rawURL)
+	if rawURL == "" {
+		return nil
+	}
+	u, err := url.Parse(rawURL)
+	switch {
+	case len(rawURL) > MaxWebhookURLLen:
+		return ValidationError{{Field: "webhook_url", Code: "too_long", Message: fmt.Sprintf("Keep the URL under %d characters.", MaxWebhookURLLen)}}
+	case err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "":
+		return ValidationError{{Field: "webhook_url", Code: "invalid_url", Message: "Enter the full webhook URL, starting with https://."}}
+	case u.User != nil:
+		return ValidationError{{Field: "webhook_url", Code: "invalid_url", Message: "Leave the user name and password out of the URL."}}
+	case u.Scheme == "http" && !plainHTTP:
+		return ValidationError{{Field: "webhook_url", Code: "https_required",
+			Message: "Webhook messages carry a secret URL and your results: use an https:// address."}}
+	}
+	return nil
+}
+
 // SetSiteWebhook sets (or, with "", removes) the URL a site's verdicts
 // are announced at. It must be an http or https URL without a user name
-// or password; which addresses copylab may connect to is the sender's
-// business (it refuses link-local and metadata addresses).
+// or password (CheckWebhookURL with plainHTTP): whether http:// is
+// allowed is a setting of the server, which the caller checks first, as
+// is which addresses copylab may connect to (the sender refuses
+// link-local and metadata addresses).
 func (s *Store) SetSiteWebhook(ctx context.Context, id, rawURL string) (Site, error) {
 	rawURL = strings.TrimSpace(rawURL)
-	if rawURL != "" {
-		u, err := url.Parse(rawURL)
-		switch {
-		case len(rawURL) > MaxWebhookURLLen:
-			return Site{}, ValidationError{{Field: "webhook_url", Code: "too_long", Message: fmt.Sprintf("Keep the URL under %d characters.", MaxWebhookURLLen)}}
-		case err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "":
-			return Site{}, ValidationError{{Field: "webhook_url", Code: "invalid_url", Message: "Enter the full webhook URL, starting with https://."}}
-		case u.User != nil:
-			return Site{}, ValidationError{{Field: "webhook_url", Code: "invalid_url", Message: "Leave the user name and password out of the URL."}}
-		}
+	if errs := CheckWebhookURL(rawURL, true); errs != nil {
+		return Site{}, errs
 	}
 	res, err := s.w.ExecContext(ctx, `/* Store.SetSiteWebhook */ update sites set webhook_url = ? where id = ?`, rawURL, id)
 	if err != nil {

@@ -90,6 +90,7 @@ type SitePage struct {
 type NotifyForm struct {
 	URL    string // as typed, when it was refused ("" otherwise)
 	Saved  string // the saved webhook, masked (see app.maskedWebhook); "" for none
+	Plain  bool   // the saved webhook uses http:// where copylab now asks for https:// (sites.templ)
 	Error  string
 	Recent []SentNotice // the latest messages, newest first
 	Flash  Flash        // what the last save, test message or Turn off did, shown in the card
