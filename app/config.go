@@ -80,7 +80,9 @@ type Config struct {
 	// refused when a webhook is saved and when copylab connects: any
 	// member may set a webhook, and must not reach through copylab what
 	// listens on its host or network. Link-local and cloud metadata
-	// addresses are refused either way.
+	// addresses are refused either way. On, a webhook URL may also be
+	// plain http:// (an internal receiver often is); off, a new one must
+	// be https://, since the URL is a secret (experiments.CheckWebhookURL).
 	WebhookAllowPrivate bool
 
 	// MetricsAllow are the IPs or CIDR ranges that may read GET /metrics

@@ -80,7 +80,7 @@ func serveFlags(stdout, stderr io.Writer, getenv func(string) string) (*flags, *
 	f.string(&v.cfg.LLMModel, "llm-model", "", "model name (default gpt-4o-mini)")
 	f.secret(&v.cfg.LLMAPIKey, "llm-api-key", "API key of the LLM endpoint (else OPENAI_API_KEY, for OpenAI's own endpoint only)")
 	f.duration(&v.cfg.LLMTimeout, "llm-timeout", variants.DefaultTimeout, "how long to wait for one answer from the model, 5s to 30m (a slow local model may need minutes)")
-	f.bool(&v.cfg.WebhookAllowPrivate, "webhook-allow-private", false, "let sites' webhooks reach loopback and private addresses, for a chat server on the internal network (refused by default: any member may set a webhook)")
+	f.bool(&v.cfg.WebhookAllowPrivate, "webhook-allow-private", false, "let sites' webhooks reach loopback and private addresses, for a chat server on the internal network, and plain http:// webhook URLs (refused by default: any member may set a webhook)")
 	f.int(&v.rateIP, "rate-ip", app.DefaultRateIP, "requests per second one client IP may send to the snippet and events (burst twice that; loopback exempt; 0: no limit)")
 	f.int(&v.rateSite, "rate-site", app.DefaultRateSite, "event requests per second one site may receive from all its visitors (burst twice that; 0: no limit)")
 	f.string(&v.metricsAllow, "metrics-allow", "127.0.0.0/8,::1", "comma-separated IPs or CIDRs that may read /metrics (none: no address, the token only)")
