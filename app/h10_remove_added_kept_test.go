@@ -20,6 +20,8 @@ func TestRemoveNamesAccountsAdded(t *testing.T) {
 	alice := e.signIn("alice@team.test")
 	bob := e.signIn("bob@team.test")
 	gina := e.signIn("gina@team.test")
+	e.makeAdmin("bob@team.test") // bob and gina add people: an admin's
+	e.makeAdmin("gina@team.test")
 
 	bob.get("/users")
 	resp, body := bob.post("/users", url.Values{"email": {"it-backup@example.com"}, "password": {"backup-password-1"}})

@@ -16,6 +16,7 @@ func TestUserAddedLogged(t *testing.T) {
 	e := newEnvConfig(t, func(c *Config) { c.Logger = slog.New(slog.NewTextHandler(logs, nil)) })
 	e.signIn("alice@team.test")
 	bob := e.signIn("bob@team.test")
+	e.makeAdmin("bob@team.test") // adding people is an admin's
 
 	bob.get("/users")
 	resp, body := bob.post("/users", url.Values{"email": {"it-backup@example.com"}, "password": {"backup-password-1"}})

@@ -42,6 +42,7 @@ func TestUsersAddedBy(t *testing.T) {
 	resp, body = owner.post("/users", url.Values{"email": {"bob@team.test"}, "password": {testPassword}})
 	wantStatus(t, resp, http.StatusSeeOther, body)
 	e.addUser("cli@team.test")
+	e.makeAdmin("bob@team.test") // bob adds and invites: an admin's
 
 	bob := e.client()
 	bob.get("/login")

@@ -15,6 +15,7 @@ func TestUserRemoveNamesTokens(t *testing.T) {
 	ctx := context.Background()
 	lead := e.signIn("lead@team.test")
 	gina := e.signIn("gina@team.test")
+	e.makeAdmin("gina@team.test") // gina invites: an admin's
 	e.addUser("ivan@team.test")
 	for _, name := range []string{"CI", "Deploy"} {
 		if _, err := CreateToken(ctx, e.store, "gina@team.test", name); err != nil {

@@ -39,6 +39,7 @@ func TestUserRemoveStaleRow(t *testing.T) {
 	ctx := context.Background()
 	lead := e.signIn("lead@team.test")
 	ann := e.signIn("ann@team.test")
+	e.makeAdmin("ann@team.test") // ann removes gina: an admin's
 	gina := e.addUser("gina@team.test")
 
 	action := "/users/" + itoa64(gina.ID) + "/delete"
@@ -68,6 +69,7 @@ func TestUserRemoveTwice(t *testing.T) {
 	e := newEnv(t)
 	lead := e.signIn("lead@team.test")
 	ann := e.signIn("ann@team.test")
+	e.makeAdmin("ann@team.test") // ann removes bob: an admin's
 	bob := e.addUser("bob@team.test")
 	action := "/users/" + itoa64(bob.ID) + "/delete"
 	_, leadPage := lead.get("/users")

@@ -14,9 +14,21 @@ import (
 // inviteCreate answers POST /users/invites: it makes an invite link for
 // an email and shows it on the answer page, once. Like a generated
 // password it is not redirected, so it is kept nowhere: not in a flash
-// cookie, not in the browser's history of pages it may show again.
+// cookie, not in the browser's history of pages it may show again. Only
+// an admin gets here (adminOnly); the link makes an account with the role
+// the form picked, a member when it has no role field (Invite again).
 func (a *App) inviteCreate(c *fiber.Ctx) error {
 	email, name := normalizeEmail(c.FormValue("invite_email")), c.FormValue("invite_name")
+	role, ok := formRole(c.FormValue("invite_role"))
+	if !ok {
+		p, err := a.usersPage(c)
+		if err != nil {
+			return err
+		}
+		p.Invites.Email, p.Invites.Name, p.Invites.Errors = email, name, views.Errors{"invite_role": roleFieldError}
+		c.Status(http.StatusUnprocessableEntity)
+		return render(c, views.Users(p))
+	}
 	// Who sent the pending invite this one may replace, for the message
 	// only: a teammate's link dies with it, and the page says whose.
 	var before *experiments.Invite
@@ -29,7 +41,7 @@ func (a *App) inviteCreate(c *fiber.Ctx) error {
 		}
 	}
 	me := sessionOf(c).user.Email
-	token, inv, replaced, err := createInvite(c.UserContext(), a.store, email, name, me, a.now())
+	token, inv, replaced, err := createInvite(c.UserContext(), a.store, email, name, me, role, a.now())
 	errs, invalid := formErrors(err, func(f string) string { return "invite_" + f })
 	if errors.Is(err, experiments.ErrConflict) {
 		errs, invalid = views.Errors{"invite_email": emailTaken}, true
@@ -51,7 +63,7 @@ func (a *App) inviteCreate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	a.log.Info("invite created", "email", inv.Email, "by", inv.InvitedBy, "replaced", replaced)
+	a.log.Info("invite created", "email", inv.Email, "by", inv.InvitedBy, "role", string(inv.Role), "replaced", replaced)
 	p, err := a.usersPage(c)
 	if err != nil {
 		return err

@@ -512,6 +512,7 @@ func TestInviteReplacedSaysWhose(t *testing.T) {
 	e := newEnv(t)
 	owner := e.signIn("owner@example.com")
 	carol := e.signIn("carol@example.com")
+	e.makeAdmin("carol@example.com") // carol invites: an admin's
 	invite(t, owner, "ivy@example.com", "")
 	_, body := invite(t, carol, "ivy@example.com", "")
 	wantContains(t, body, "It replaces the link owner@example.com sent before, which no longer works: tell them.")

@@ -75,12 +75,13 @@ func inviteNameError(name string) string {
 const emailTaken = "Someone with this email can already sign in."
 
 // createInvite makes an invite link for email from invitedBy (an email; ""
-// for the command line) and returns its token, the only copy. Problems
+// for the command line), for an account with role, and returns its
+// token, the only copy. Problems
 // with the email or name come back as an experiments.ValidationError (the
 // fields "email" and "name"); an email that can already sign in as
 // experiments.ErrConflict. A pending invite for the same email is
 // replaced, and replaced says so.
-func createInvite(ctx context.Context, store *experiments.Store, email, name, invitedBy string, now time.Time) (token string, inv experiments.Invite, replaced bool, err error) {
+func createInvite(ctx context.Context, store *experiments.Store, email, name, invitedBy string, role experiments.Role, now time.Time) (token string, inv experiments.Invite, replaced bool, err error) {
 	email, name = normalizeEmail(email), strings.TrimSpace(name)
 	verr := fieldErrors(
 		experiments.FieldError{Field: "email", Code: "invalid_email", Message: emailError(email)},
@@ -89,7 +90,7 @@ func createInvite(ctx context.Context, store *experiments.Store, email, name, in
 		return "", experiments.Invite{}, false, verr
 	}
 	token = newInviteToken()
-	inv, replaced, err = store.CreateInvite(ctx, hashSecret(token), email, name, invitedBy, now, now.Add(inviteTTL))
+	inv, replaced, err = store.CreateInviteAs(ctx, hashSecret(token), email, name, invitedBy, role, now, now.Add(inviteTTL))
 	if err != nil {
 		return "", experiments.Invite{}, false, err
 	}
@@ -101,9 +102,9 @@ func createInvite(ctx context.Context, store *experiments.Store, email, name, in
 // printed once after the public URL. Problems with the email or the name
 // come back as an experiments.ValidationError; an email that can already
 // sign in as experiments.ErrConflict. A pending invite for the same email
-// is replaced, and replaced says so.
+// is replaced, and replaced says so. The account will be a member.
 func InviteUser(ctx context.Context, store *experiments.Store, email, name string) (path string, expires time.Time, replaced bool, err error) {
-	token, inv, replaced, err := createInvite(ctx, store, email, name, "", time.Now())
+	token, inv, replaced, err := createInvite(ctx, store, email, name, "", experiments.RoleMember, time.Now())
 	if err != nil {
 		return "", time.Time{}, false, err
 	}

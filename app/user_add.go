@@ -17,10 +17,23 @@ import (
 // The account records who added it (Store.CreateUserBy), and the log
 // says so: whoever adds an account knows its password, and removing them
 // leaves the account in place, so their removal names it (userRemove).
+//
+// The account gets the role the form picked (admin or member, a member
+// when the form has no role field); only an admin gets here (adminOnly).
 func (a *App) userAdd(c *fiber.Ctx) error {
 	email := normalizeEmail(c.FormValue("email"))
 	me := sessionOf(c).user
-	by := experiments.Adder{Via: experiments.AddedByHand, UserID: me.ID, Email: me.Email}
+	role, ok := formRole(c.FormValue("role"))
+	if !ok {
+		p, err := a.usersPage(c)
+		if err != nil {
+			return err
+		}
+		p.Email, p.Errors = email, views.Errors{"role": roleFieldError}
+		c.Status(http.StatusUnprocessableEntity)
+		return render(c, views.Users(p))
+	}
+	by := experiments.Adder{Via: experiments.AddedByHand, UserID: me.ID, Email: me.Email, Role: role}
 	u, generated, err := addUserBy(c.UserContext(), a.store, email, "", c.FormValue("password"), a.cfg.BcryptCost, by)
 	errs, invalid := formErrors(err, nil)
 	if errors.Is(err, experiments.ErrConflict) {
@@ -43,9 +56,9 @@ func (a *App) userAdd(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	a.log.Info("user added", "request_id", requestIDOf(c), "email", u.Email, "by", me.Email)
+	a.log.Info("user added", "request_id", requestIDOf(c), "email", u.Email, "by", me.Email, "role", string(role))
 	if generated == "" {
-		return a.redirectWithFlash(c, "/users", "ok", u.Email+" can now sign in with the password you chose.")
+		return a.redirectWithFlash(c, "/users", "ok", u.Email+" can now sign in, as "+roleWords(role)+", with the password you chose.")
 	}
 	p, err := a.usersPage(c)
 	if err != nil {

@@ -11,8 +11,10 @@ import (
 	"copylab/views"
 )
 
-// userRemove answers POST /users/:id/delete. Nobody removes themselves
-// (ask a teammate), and the last user stays: nobody could sign in again.
+// userRemove answers POST /users/:id/delete, an admin's (adminOnly).
+// Nobody removes themselves (ask a teammate), the last user stays: nobody
+// could sign in again, and so does the last admin: nobody could manage
+// people (experiments.ErrLastAdmin).
 // The user's API tokens and the invite links they sent stop working with
 // the removal (Store.RemoveUser), and the flash says how many did. The
 // accounts the user added stay, and the flash and the log name them
@@ -44,6 +46,8 @@ func (a *App) userRemove(c *fiber.Ctx) error {
 		return a.redirectWithFlash(c, "/users", "ok", removedWords(named))
 	case errors.Is(err, experiments.ErrConflict):
 		return a.redirectWithFlash(c, "/users", "error", "The last user cannot be removed: nobody could sign in again.")
+	case errors.Is(err, experiments.ErrLastAdmin):
+		return a.redirectWithFlash(c, "/users", "error", named+" is the only admin, so they cannot be removed: make someone else an admin first.")
 	case err != nil:
 		return err
 	}

@@ -18,6 +18,8 @@ func TestUserRemoveCancelsInvites(t *testing.T) {
 	owner := e.signIn("owner@example.com")
 	ann := e.signIn("ann@example.com")
 	cat := e.signIn("cat@example.com")
+	e.makeAdmin("ann@example.com") // ann and cat invite: an admin's
+	e.makeAdmin("cat@example.com")
 	e.addUser("bob@example.com")
 
 	annLinks := []string{}
