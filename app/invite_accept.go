@@ -49,7 +49,7 @@ func (a *App) inviteAccept(c *fiber.Ctx) error {
 		p := a.page(c, "")
 		p.Title = "Join copylab"
 		p.CSRF = a.formCSRF(c)
-		ip := views.InvitePage{Page: p, Action: invitePrefix + token, Email: inv.Email, InvitedBy: inv.InvitedBy, Name: name, Errors: errs}
+		ip := views.InvitePage{Page: p, Action: invitePrefix + token, Email: inv.Email, InvitedBy: inv.InvitedBy, Name: name, Role: string(inv.Role), Errors: errs}
 		if s := sessionOf(c); s != nil {
 			ip.SignedInAs = s.user.Email
 		}

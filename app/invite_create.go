@@ -56,7 +56,7 @@ func (a *App) inviteCreate(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
-		p.Invites.Email, p.Invites.Name, p.Invites.Errors = email, name, errs
+		p.Invites.Email, p.Invites.Name, p.Invites.Role, p.Invites.Errors = email, name, string(role), errs
 		c.Status(http.StatusUnprocessableEntity)
 		return render(c, views.Users(p))
 	}
@@ -68,7 +68,7 @@ func (a *App) inviteCreate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p.Invites.NewEmail, p.Invites.NewLink, p.Invites.Replaced = inv.Email, a.cfg.PublicURL+invitePrefix+token, replaced
+	p.Invites.NewEmail, p.Invites.NewLink, p.Invites.NewRole, p.Invites.Replaced = inv.Email, a.cfg.PublicURL+invitePrefix+token, string(inv.Role), replaced
 	if replaced && before != nil && !strings.EqualFold(before.InvitedBy, me) {
 		p.Invites.ReplacedFrom = before.InvitedBy
 		if p.Invites.ReplacedFrom == "" {

@@ -53,7 +53,7 @@ func (a *App) inviteShow(c *fiber.Ctx) error {
 	p := a.page(c, "")
 	p.Title = "Join copylab"
 	p.CSRF = a.formCSRF(c)
-	ip := views.InvitePage{Page: p, Action: invitePrefix + token, Email: inv.Email, InvitedBy: inv.InvitedBy, Name: inv.Name}
+	ip := views.InvitePage{Page: p, Action: invitePrefix + token, Email: inv.Email, InvitedBy: inv.InvitedBy, Name: inv.Name, Role: string(inv.Role)}
 	if s := sessionOf(c); s != nil {
 		ip.SignedInAs = s.user.Email
 	}

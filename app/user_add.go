@@ -49,7 +49,7 @@ func (a *App) userAdd(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
-		p.Email, p.Errors = email, errs
+		p.Email, p.Role, p.Errors = email, string(role), errs
 		c.Status(http.StatusUnprocessableEntity)
 		return render(c, views.Users(p))
 	}

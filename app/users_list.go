@@ -55,10 +55,21 @@ func (a *App) usersPage(c *fiber.Ctx) (views.UsersPage, error) {
 			added[by] = append(added[by], u.Email)
 		}
 	}
+	// Each role, the viewer's included, is read on each request: a
+	// demoted admin's next page has no controls (adminOnly).
+	roles, err := a.store.Roles(c.UserContext())
+	if err != nil {
+		return p, err
+	}
 	me := sessionOf(c)
 	for _, u := range users {
-		p.Users = append(p.Users, views.UserRow{ID: u.ID, Email: u.Email, Name: u.Name, Created: u.CreatedAt, Self: me != nil && me.user.ID == u.ID,
-			PendingInvites: sent[strings.ToLower(u.Email)], Tokens: tokens[u.ID], AddedBy: addedByWords(adders[u.ID]), Added: added[u.ID]})
+		self := me != nil && me.user.ID == u.ID
+		p.Users = append(p.Users, views.UserRow{ID: u.ID, Email: u.Email, Name: u.Name, Created: u.CreatedAt, Self: self,
+			PendingInvites: sent[strings.ToLower(u.Email)], Tokens: tokens[u.ID], AddedBy: addedByWords(adders[u.ID]), Added: added[u.ID],
+			Role: string(roles[u.ID])})
+		if self {
+			p.Admin = roles[u.ID] == experiments.RoleAdmin
+		}
 	}
 	return p, nil
 }
@@ -109,7 +120,7 @@ func (a *App) invitesSection(c *fiber.Ctx) (views.InvitesSection, error) {
 		return s, err
 	}
 	for _, inv := range append(pending, expired...) {
-		s.Pending = append(s.Pending, views.InviteRow{ID: inv.ID, Email: inv.Email, InvitedBy: inv.InvitedBy, Expires: inv.ExpiresAt})
+		s.Pending = append(s.Pending, views.InviteRow{ID: inv.ID, Email: inv.Email, InvitedBy: inv.InvitedBy, Role: string(inv.Role), Expires: inv.ExpiresAt})
 	}
 	return s, nil
 }

@@ -366,11 +366,17 @@ type UserRow struct {
 	// Added are the emails of the accounts they added (AddedKept):
 	// removing them leaves those, and the Remove button says so.
 	Added []string
+	Role  string // "admin" or "member"
 }
 
 // UsersPage lists the team and has the form that adds a teammate.
 type UsersPage struct {
 	Page
+	// Admin is whether the person viewing is an admin: only then does the
+	// page show the controls that manage people (add, invite, remove,
+	// change a role), which answer only admins (app.adminOnly).
+	Admin       bool
+	Role        string // the add form's role after a refusal; "" for member
 	Users       []UserRow
 	Now         time.Time // what "3 days ago" is counted from
 	Email       string

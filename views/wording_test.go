@@ -71,7 +71,7 @@ func TestShipConfirmSaysItEndsTheTest(t *testing.T) {
 // TestUsersAddButtonMatchesHeading: the form is headed "Add a teammate";
 // its button says the same thing.
 func TestUsersAddButtonMatchesHeading(t *testing.T) {
-	doc, _ := renderDoc(t, Users(UsersPage{Page: testPage()}))
+	doc, _ := renderDoc(t, Users(UsersPage{Page: testPage(), Admin: true})) // the form is an admin's
 	forms := find(doc, byAttr("action", "/users"))
 	if len(forms) != 1 {
 		t.Fatalf("%d add forms", len(forms))
