@@ -430,7 +430,9 @@ func (a *App) apiNotFound(c *fiber.Ctx) error {
 // any, by method and route ("GET /api/v1/experiments"): every other call,
 // and every POST, PATCH and DELETE, takes none.
 var apiQueryParams = map[string][]string{
-	fiber.MethodGet + " /api/v1/experiments": apiListParams,
+	fiber.MethodGet + " /api/v1/experiments":                apiListParams,
+	fiber.MethodGet + " /api/v1/experiments/:id/events":     apiEventsParams,
+	fiber.MethodGet + " /api/v1/experiments/:id/events.csv": apiEventsParams,
 }
 
 // apiQuery checks the query of every call of the API, before its handler

@@ -88,6 +88,7 @@ func (a *App) routes() {
 	pages.Get("/experiments/:id/results/trends", a.resultsTrends)
 	pages.Get("/experiments/:id/results.csv", a.resultsCSV)
 	pages.Get("/experiments/:id/daily.csv", a.dailyCSV)
+	pages.Get("/experiments/:id/events.csv", a.eventsCSV) // members only: no share link's route (visitor ids, URLs)
 	pages.Get("/experiments/:id/recordings", a.recordingsShow)
 	pages.Get("/experiments/:id/generate", a.generateShow)
 	pages.Post("/experiments/:id/generate", a.generateStart)
@@ -153,6 +154,8 @@ func (a *App) routes() {
 	api.Get("/api/v1/experiments/:id/results", a.apiResults)
 	api.Get("/api/v1/experiments/:id/results.csv", a.resultsCSV) // the page's download, for a token
 	api.Get("/api/v1/experiments/:id/daily.csv", a.dailyCSV)
+	api.Get("/api/v1/experiments/:id/events", a.apiEventsExport) // NDJSON, streamed
+	api.Get("/api/v1/experiments/:id/events.csv", a.eventsCSV)
 	// Any other /api path: 405 with Allow for a path above asked with
 	// another method, 404 otherwise. The methods are read from the routes
 	// just registered, so they cannot drift from this table.
