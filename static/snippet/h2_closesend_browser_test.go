@@ -30,10 +30,8 @@ func TestSendOnCloseAfterFailure(t *testing.T) {
 			// the batching second passes twice over.
 			eval[any](t, ctx, `document.body.insertAdjacentHTML("beforeend", "<button class=cta>Buy</button>"),
 				document.querySelector(".cta").click()`)
-			// The server counted its 503 before the page read it: a click
-			// in between stores the conversion alone, the send's events
-			// being out of the queue until the failure puts them back
-			// ahead of it. Wait for both rather than read that moment.
+			// The server counts its 503 before the page reads it: wait for
+			// the click's conversion to be stored behind the exposure.
 			waitJS(t, ctx, `(JSON.parse(localStorage.copylab).q || []).length >= 2`)
 			queued := eval[[]string](t, ctx, `(JSON.parse(localStorage.copylab).q || []).map(e => e.id)`)
 			if len(queued) != 2 {

@@ -341,40 +341,42 @@ try {
     // fetch sends no cookies to another origin by default (credentials
     // "same-origin"), so "omit" would change nothing but bytes: when /e is
     // on the page's own origin, its cookies are that origin's own.
-    // The queue stays stored until the answer, so a page closed mid-request
-    // sends it again from the next page (ids make a repeat harmless). A
-    // batch that failed for now (a network error, 429, 5xx) goes back to
-    // the queue, and this page sends nothing more by timer (url is 0): the
-    // next page retries, instead of hammering a struggling server. The
-    // page tries once more when it is hidden (the visibilitychange
-    // listener), by fetch only: sendBeacon's true would drop the batch from
-    // the queue though the server may still refuse it. One the server refuses for
-    // good (any other 4xx: an experiment deleted meanwhile, a malformed
-    // event) is dropped, so that it cannot hold up every later event of the
-    // visitor.
-    // The queue empties only once a send is under way (the last argument
-    // of then runs after fetch returned): a page's fetch that throws at
-    // once (a broken wrapper) leaves the batch queued, stored, for a later
-    // flush or the next page, and T keeps the error from ending the page
-    // view. Every send of a batch carries the ids its events got when
+    // A batch stays in the queue, stored, until its answer: a page closed
+    // mid-request sends it again from the next page (ids make a repeat
+    // harmless), even when events queued meanwhile stored the queue again.
+    // A success takes the batch out of the front of the queue, where it
+    // still is: events are only ever added behind it (track). (Only when
+    // more than 20 wait does track's limit drop the oldest, batch events
+    // first, and then the splice also takes out as many newer ones: the
+    // limit loses events there anyway.) A batch that failed for now (a
+    // network error, 429, 5xx) simply stays, and this page sends nothing
+    // more by timer (url is 0): the next page retries, instead of
+    // hammering a struggling server. The page tries once more when it is
+    // hidden (the visibilitychange listener), by fetch only: sendBeacon's
+    // true would drop the batch from the queue though the server may
+    // still refuse it. One the server refuses for good (any other 4xx: an
+    // experiment deleted meanwhile, a malformed event) is dropped, so that
+    // it cannot hold up every later event of the visitor. A page's fetch
+    // that throws at once (a broken wrapper) leaves the batch queued for a
+    // later flush or the next page, and T keeps the error from ending the
+    // page view. Every send of a batch carries the ids its events got when
     // queued, so the server stores each event once however often it went.
-    // (The timer is over: body's default clears it. T's extra arguments,
-    // the body and fail, are set before it runs the send.)
-    flush = (bye, b = S.q, body = (timer = 0), fail) =>
+    // (The timer is over: body's default clears it. T's extra argument,
+    // the body, is set before it runs the send. The success is written
+    // out twice: gzip stores the repeat for less than a named function.)
+    flush = (bye, b = S.q, body = (timer = 0)) =>
       ok > !!d.prerendering &&
       url &&
       b[0] &&
       T(
         () =>
           bye && T(() => navigator.sendBeacon(url, body))
-            ? persist((S.q = []))
+            ? persist(S.q.splice(0, b.length))
             : fetch(url, { method: "POST", body, keepalive: 1 }).then(
-                (r) => (r.status < 429 ? persist() : fail()),
-                fail,
-                (S.q = []),
+                (r) => (r.status < 429 ? persist(S.q.splice(0, b.length)) : (url = 0)),
+                () => (url = 0),
               ),
         (body = J({ visitor: S.v, site: c[SITE], events: b, bot: navigator.webdriver })),
-        (fail = () => ((url = 0), persist((S.q = [...b, ...S.q].slice(-20))))),
       ),
     // G wraps an entry point: an error ends the page view (act empties) and
     // shows the original copy of whatever was still hidden. The catch itself

@@ -806,6 +806,54 @@ func TestTwoTags(t *testing.T) {
 	}
 }
 
+// TestResendAfterLeavingMidWithNewEvent: an event queued while a batch is
+// in flight stores the queue again, and the stored queue still holds the
+// batch: when the page is left before the batch's answer, the exposure is
+// sent again (as the page hides, or from the next page), so a failure
+// that comes after the page was left loses nothing.
+func TestResendAfterLeavingMidWithNewEvent(t *testing.T) {
+	t.Parallel()
+	ctx, exceptions, s := pricingThenOther(t)
+	hold := make(chan struct{})
+	release := sync.OnceFunc(func() { close(hold) })
+	t.Cleanup(release)
+	s.mu.Lock()
+	s.hold = hold
+	s.mu.Unlock()
+	navigate(t, ctx, s.URL+"/pricing")
+	exposure := s.waitEvents(1)[0]["id"]
+	eval[any](t, ctx, `document.body.insertAdjacentHTML("beforeend", "<button class=cta>Buy</button>"),
+		document.querySelector(".cta").click()`)
+	stored := eval[[]string](t, ctx, `(JSON.parse(localStorage.copylab).q || []).map(e => e.type)`)
+	if !slices.Equal(stored, []string{"exposure", "conversion"}) {
+		t.Errorf("stored queue while the exposure is in flight: %v, want the exposure and the conversion", stored)
+	}
+	navigate(t, ctx, s.URL+"/other")
+	sends := func() (n int) {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		for _, p := range s.posts {
+			evs, _ := p.body["events"].([]any)
+			for _, e := range evs {
+				if e.(map[string]any)["id"] == exposure {
+					n++
+				}
+			}
+		}
+		return n
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for sends() < 2 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if n := sends(); n < 2 {
+		t.Fatalf("the exposure in flight was sent %d times, want again after the page was left", n)
+	}
+	release()
+	waitJS(t, ctx, `JSON.parse(localStorage.copylab).q.length == 0`)
+	noExceptions(t, exceptions)
+}
+
 // TestResendAfterLeavingMid: a page left after /e received its batch but
 // before the answer came keeps the batch stored; the next page sends it
 // again under the same ids, which the server stores once, and the stored
