@@ -274,23 +274,46 @@ func absPath(p string) string {
 	return p
 }
 
-// userAddFlags declares the flags of user add; name is its --name.
-func userAddFlags(stdout, stderr io.Writer, getenv func(string) string) (f *flags, v *userOptions, name *string) {
-	name = new(string)
+// userAddFlags declares the flags of user add; name is its --name, role
+// its --role.
+func userAddFlags(stdout, stderr io.Writer, getenv func(string) string) (f *flags, v *userOptions, name, role *string) {
+	name, role = new(string), new(string)
 	f, v = userFlags("user add", "Create a user who can sign in.",
 		"read the password from standard input (else one is generated and printed once)",
-		stdout, stderr, getenv, func(f *flags) { f.string(name, "name", "", "the user's name") })
-	return f, v, name
+		stdout, stderr, getenv, func(f *flags) {
+			f.string(name, "name", "", "the user's name")
+			roleFlag(f, role, "the user's role")
+		})
+	return f, v, name, role
 }
 
+// userAdd creates a user and says which role they got: the one --role
+// picks, else the store's (an admin while copylab has none, else a
+// member). A member is refused while copylab has no admin: nobody could
+// add, invite or remove people, or change roles, from the web.
 func userAdd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) error {
-	f, v, namep := userAddFlags(stdout, stderr, getenv)
-	s, password, err := userCommand(ctx, f, v, args, stdin)
+	f, v, namep, rolep := userAddFlags(stdout, stderr, getenv)
+	var role experiments.Role
+	s, password, err := userCommand(ctx, f, v, args, stdin, func() (problems []string) {
+		role, problems = parseRole(*rolep, false)
+		return problems
+	})
 	email, name := v.email, *namep
 	if err != nil {
 		return quietHelp(err)
 	}
 	defer s.Close()
+	if role == experiments.RoleMember {
+		def, err := s.NewAccountRole(ctx)
+		if err != nil {
+			return err
+		}
+		if def == experiments.RoleAdmin {
+			return fmt.Errorf("there is no admin yet in %s, so a new account is one: without an admin, nobody could add, invite or remove people. Leave out --role member, or make someone an admin first (copylab user role)", absPath(s.Path()))
+		}
+	}
+	// app.AddUser gives the store's default role; an admin asked for where
+	// that is a member is made one next, before anything is printed.
 	u, generated, err := app.AddUser(ctx, s, email, name, password)
 	if errors.Is(err, experiments.ErrConflict) {
 		return fmt.Errorf("%s can already sign in; to set a new password, run copylab user password --email %s", email, email)
@@ -298,15 +321,57 @@ func userAdd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "created user %s in %s\n", u.Email, absPath(s.Path()))
+	got, err := s.UserRole(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	if role != "" && got != role {
+		if _, err := s.SetRole(ctx, u.ID, u.Email, role); err != nil {
+			return fmt.Errorf("created user %s as %s, but could not make them %s (copylab user role does): %w", u.Email, roleArticle(got), roleArticle(role), err)
+		}
+		got = role
+	}
+	fmt.Fprintf(stdout, "created user %s, %s, in %s\n", u.Email, roleArticle(got), absPath(s.Path()))
 	if generated != "" {
 		fmt.Fprintf(stdout, "password: %s\n(shown once: store it in your password manager)\n", generated)
 	}
 	return nil
 }
 
+// rolesHelp says what each role may do, in the Users page's words.
+const rolesHelp = "Members run sites and experiments. Admins also add, invite and remove people, and change roles."
+
+// roleFlag registers --role, whose value parseRole reads; what names
+// whose role it is.
+func roleFlag(f *flags, p *string, what string) {
+	f.string(p, "role", "", what+": admin or member (default: member, or admin while copylab has none). "+rolesHelp)
+}
+
+// parseRole reads --role: admin or member, in any case; "" when not
+// given, which is a problem when required. It returns the problems as
+// the command reports them, naming the flag and its twin.
+func parseRole(v string, required bool) (experiments.Role, []string) {
+	r := experiments.Role(strings.ToLower(strings.TrimSpace(v)))
+	switch {
+	case r == "" && required:
+		return "", []string{"--role is required: admin or member"}
+	case r == "" || r.Valid():
+		return r, nil
+	}
+	return "", []string{fmt.Sprintf("%s %q is not a role: use admin or member", setting("role"), v)}
+}
+
+// roleArticle is a role in a sentence: "an admin", "a member", as the
+// Users page writes it.
+func roleArticle(r experiments.Role) string {
+	if r == experiments.RoleAdmin {
+		return "an admin"
+	}
+	return "a member"
+}
+
 // userInviteOptions are the values of user invite's flags.
-type userInviteOptions struct{ db, email, name, publicURL string }
+type userInviteOptions struct{ db, email, name, role, publicURL string }
 
 // userInviteFlags declares the flags of user invite.
 func userInviteFlags(stdout, stderr io.Writer, getenv func(string) string) (*flags, *userInviteOptions) {
@@ -315,6 +380,7 @@ func userInviteFlags(stdout, stderr io.Writer, getenv func(string) string) (*fla
 	serverDBFlag(f, &v.db)
 	f.string(&v.email, "email", "", "the invitee's email (required)")
 	f.string(&v.name, "name", "", "the invitee's name, which they may change")
+	roleFlag(f, &v.role, "the role the link's account gets")
 	f.string(&v.publicURL, "public-url", "", "URL teammates reach copylab at, as given to copylab serve (without it, the link's path is printed)")
 	return f, v
 }
@@ -325,15 +391,22 @@ func userInviteFlags(stdout, stderr io.Writer, getenv func(string) string) (*fla
 // unless told (copylab serve's --public-url, or COPYLAB_PUBLIC_URL, which
 // both read): without it, it prints the path and says what goes before it,
 // rather than guess an address such as serve's default http://127.0.0.1:8080
-// that a teammate's browser could not open.
+// that a teammate's browser could not open. The link's account gets the
+// role --role picks, else the store's default for a new account (an
+// admin while copylab has none, else a member), and stderr says which.
 func userInvite(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
 	f, v := userInviteFlags(stdout, stderr, getenv)
-	if err := f.parse(args); err != nil {
+	if err := f.parseArgs(args); err != nil {
 		return quietHelp(err)
 	}
 	db, email, name, publicURL := v.db, v.email, v.name, v.publicURL
+	var problems []string
 	if strings.TrimSpace(email) == "" {
-		return usageError{"--email is required"}
+		problems = append(problems, "--email is required")
+	}
+	role, roleProblems := parseRole(v.role, false)
+	if err := f.check(append(problems, roleProblems...)...); err != nil {
+		return err
 	}
 	base := ""
 	if strings.TrimSpace(publicURL) != "" {
@@ -348,6 +421,11 @@ func userInvite(ctx context.Context, args []string, stdout, stderr io.Writer, ge
 		return err
 	}
 	defer s.Close()
+	if role == "" {
+		if role, err = s.NewAccountRole(ctx); err != nil {
+			return err
+		}
+	}
 	path, expires, replaced, err := app.InviteUser(ctx, s, email, name)
 	var verr experiments.ValidationError
 	switch {
@@ -363,9 +441,17 @@ func userInvite(ctx context.Context, args []string, stdout, stderr io.Writer, ge
 	case err != nil:
 		return err
 	}
+	email = strings.ToLower(strings.TrimSpace(email))
+	// app.InviteUser's link makes a member; its role is set before the
+	// link is printed, so nobody can have used it as a member.
+	if role != experiments.RoleMember {
+		if err := s.SetInviteRole(ctx, email, expires, role); err != nil {
+			return err
+		}
+	}
 	fmt.Fprintln(stdout, base+path)
-	fmt.Fprintf(stderr, "invite for %s in %s: the link works once, until %s (shown once: send it over a private channel)\n",
-		strings.ToLower(strings.TrimSpace(email)), absPath(s.Path()), expires.Local().Format("2 Jan 2006 15:04 MST"))
+	fmt.Fprintf(stderr, "invite for %s in %s: the link works once, until %s, to create their account, as %s (shown once: send it over a private channel)\n",
+		email, absPath(s.Path()), expires.Local().Format("2 Jan 2006 15:04 MST"), roleArticle(role))
 	if replaced {
 		fmt.Fprintln(stderr, "it replaces the invite sent before, whose link no longer works")
 	}
@@ -395,13 +481,21 @@ func userFlags(name, summary, stdinHelp string, stdout, stderr io.Writer, getenv
 
 // userCommand parses the flags of a user command (userFlags), reads the
 // password when asked to ("" means a generated one) and opens the
-// database.
-func userCommand(ctx context.Context, f *flags, v *userOptions, args []string, stdin io.Reader) (s *experiments.Store, password string, err error) {
-	if err := f.parse(args); err != nil {
-		return nil, "", err // errHelp too: the caller has no store to use
+// database. check, when not nil, returns the problems with the command's
+// own flags, reported with those of --email, all at once.
+func userCommand(ctx context.Context, f *flags, v *userOptions, args []string, stdin io.Reader, check func() []string) (s *experiments.Store, password string, err error) {
+	if err := f.parseArgs(args); err != nil {
+		return nil, "", err // errHelp: the caller has no store to use
 	}
+	var problems []string
 	if strings.TrimSpace(v.email) == "" {
-		return nil, "", usageError{"--email is required"}
+		problems = append(problems, "--email is required")
+	}
+	if check != nil {
+		problems = append(problems, check()...)
+	}
+	if err := f.check(problems...); err != nil {
+		return nil, "", err
 	}
 	if v.fromStdin {
 		line, err := bufio.NewReader(stdin).ReadString('\n')
@@ -436,7 +530,7 @@ func userPasswordFlags(stdout, stderr io.Writer, getenv func(string) string) (f 
 // since someone who had the account could have made one.
 func userPassword(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) error {
 	f, v, revokep := userPasswordFlags(stdout, stderr, getenv)
-	s, password, err := userCommand(ctx, f, v, args, stdin)
+	s, password, err := userCommand(ctx, f, v, args, stdin, nil)
 	email, revoke := v.email, *revokep
 	if err != nil {
 		return quietHelp(err)
@@ -464,6 +558,80 @@ func userPassword(ctx context.Context, args []string, stdin io.Reader, stdout, s
 	if generated != "" {
 		fmt.Fprintf(stdout, "password: %s\n(shown once: send it over a private channel)\n", generated)
 	}
+	return nil
+}
+
+// userRoleOptions are the values of user role's flags.
+type userRoleOptions struct{ db, email, role string }
+
+// userRoleFlags declares the flags of user role.
+func userRoleFlags(stdout, stderr io.Writer, getenv func(string) string) (*flags, *userRoleOptions) {
+	v := &userRoleOptions{}
+	f := newFlags("user role", "Make a user an admin or a member; the only admin stays one. "+rolesHelp, stdout, stderr, getenv)
+	serverDBFlag(f, &v.db)
+	f.string(&v.email, "email", "", "the user's email (required)")
+	f.string(&v.role, "role", "", "the user's new role: admin or member (required)")
+	return f, v
+}
+
+// userRole makes a user an admin or a member, as the Users page's role
+// button does, and says what changed. It is the way back in when no
+// admin can sign in, and a way to script roles. Store.SetRole keeps the
+// only admin one, in the same transaction as the change, so a demotion
+// here and one on the Users page at once cannot leave none; a demotion
+// cancels the invite links the user sent, and says how many.
+func userRole(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	f, v := userRoleFlags(stdout, stderr, getenv)
+	if err := f.parseArgs(args); err != nil {
+		return quietHelp(err)
+	}
+	var problems []string
+	if strings.TrimSpace(v.email) == "" {
+		problems = append(problems, "--email is required")
+	}
+	role, roleProblems := parseRole(v.role, true)
+	if err := f.check(append(problems, roleProblems...)...); err != nil {
+		return err
+	}
+	s, err := openStore(ctx, v.db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	email := strings.ToLower(strings.TrimSpace(v.email))
+	u, _, err := s.UserByEmail(ctx, email)
+	if errors.Is(err, experiments.ErrNotFound) {
+		return fmt.Errorf("no user has the email %q: check the spelling, or add them (copylab user add)", strings.TrimSpace(v.email))
+	}
+	if err != nil {
+		return err
+	}
+	r, err := s.SetRole(ctx, u.ID, u.Email, role)
+	switch {
+	case errors.Is(err, experiments.ErrNotFound):
+		// Removed between the lookup and the change.
+		return fmt.Errorf("no user has the email %q: check the spelling, or add them (copylab user add)", strings.TrimSpace(v.email))
+	case errors.Is(err, experiments.ErrLastAdmin):
+		return fmt.Errorf("%s is the only admin, so they stay one: make someone else an admin first (copylab user role --email … --role admin)", u.Email)
+	case err != nil:
+		return err
+	}
+	where := absPath(s.Path())
+	if r.From == role {
+		fmt.Fprintf(stdout, "%s is already %s in %s; nothing changed\n", u.Email, roleArticle(role), where)
+		return nil
+	}
+	msg := fmt.Sprintf("%s is now an admin in %s: they can add, invite and remove people, and change roles", u.Email, where)
+	if role == experiments.RoleMember {
+		msg = fmt.Sprintf("%s is now a member in %s: they can no longer add, invite or remove people", u.Email, where)
+	}
+	switch n := r.InvitesCancelled; {
+	case n == 1:
+		msg += "; the invite link they sent no longer works"
+	case n > 1:
+		msg += fmt.Sprintf("; the %d invite links they sent no longer work", n)
+	}
+	fmt.Fprintln(stdout, msg)
 	return nil
 }
 

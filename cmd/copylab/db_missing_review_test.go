@@ -78,7 +78,7 @@ func TestCommandsNeedTheServersDatabase(t *testing.T) {
 	db := filepath.Join(dir, "copylab.db")
 	createDB(t, db)
 	stdout, _, err := runCmd(t, env(nil), "correct horse battery staple\n", "user", "add", "--db", db, "--email", "ana@example.com", "--password-stdin")
-	if err != nil || stdout != "created user ana@example.com in "+db+"\n" {
+	if err != nil || stdout != "created user ana@example.com, an admin, in "+db+"\n" {
 		t.Errorf("user add: %v\n%q", err, stdout)
 	}
 	stdout, stderr, err := runCmd(t, env(nil), "", "token", "create", "--db", db, "--email", "ana@example.com", "--name", "ci")
@@ -96,7 +96,7 @@ func TestCommandsNeedTheServersDatabase(t *testing.T) {
 	// A relative path is named as the absolute one it stands for.
 	t.Chdir(dir)
 	stdout, _, err = runCmd(t, env(nil), "", "user", "add", "--db", "copylab.db", "--email", "cy@example.com")
-	if err != nil || !strings.HasPrefix(stdout, "created user cy@example.com in "+db+"\n") {
+	if err != nil || !strings.HasPrefix(stdout, "created user cy@example.com, a member, in "+db+"\n") {
 		t.Errorf("user add with a relative --db: %v\n%q", err, stdout)
 	}
 

@@ -24,6 +24,7 @@ func TestHelpListsEveryFlag(t *testing.T) {
 		{"copylab user add", []string{"user", "add", "--help"}},
 		{"copylab user password", []string{"user", "password", "--help"}},
 		{"copylab user invite", []string{"user", "invite", "--help"}},
+		{"copylab user role", []string{"user", "role", "--help"}},
 		{"copylab token create", []string{"token", "create", "--help"}},
 		{"copylab simulate", []string{"simulate", "--help"}},
 		{"copylab backup", []string{"backup", "--help"}},

@@ -4,6 +4,7 @@
 //	copylab user add       create a user
 //	copylab user password  set a user's password
 //	copylab user invite    print a link that lets someone create their account
+//	copylab user role      make a user an admin or a member
 //	copylab token create   print a new API token for a user
 //	copylab token list     list the API tokens (never their secrets)
 //	copylab token revoke   revoke one API token
@@ -83,9 +84,10 @@ var commands = []struct {
 	flags func() *flags
 }{
 	{"copylab [serve]", "", func() *flags { f, _ := serveFlags(io.Discard, io.Discard, noEnv); return f }},
-	{"copylab user add", "user", func() *flags { f, _, _ := userAddFlags(io.Discard, io.Discard, noEnv); return f }},
+	{"copylab user add", "user", func() *flags { f, _, _, _ := userAddFlags(io.Discard, io.Discard, noEnv); return f }},
 	{"copylab user password", "user", func() *flags { f, _, _ := userPasswordFlags(io.Discard, io.Discard, noEnv); return f }},
 	{"copylab user invite", "user", func() *flags { f, _ := userInviteFlags(io.Discard, io.Discard, noEnv); return f }},
+	{"copylab user role", "user", func() *flags { f, _ := userRoleFlags(io.Discard, io.Discard, noEnv); return f }},
 	{"copylab token create", "token", func() *flags { f, _ := tokenCreateFlags(io.Discard, io.Discard, noEnv); return f }},
 	{"copylab token list", "token", func() *flags { f, _ := tokenListFlags(io.Discard, io.Discard, noEnv); return f }},
 	{"copylab token revoke", "token", func() *flags { f, _ := tokenRevokeFlags(io.Discard, io.Discard, noEnv); return f }},
@@ -196,8 +198,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			return userPassword(ctx, args[1:], stdin, stdout, stderr, getenv)
 		case len(args) > 0 && args[0] == "invite":
 			return userInvite(ctx, args[1:], stdout, stderr, getenv)
+		case len(args) > 0 && args[0] == "role":
+			return userRole(ctx, args[1:], stdout, stderr, getenv)
 		}
-		return subUsage(args, stdout, stderr, "user", "add, password or invite", groupUsage("user"))
+		return subUsage(args, stdout, stderr, "user", "add, password, invite or role", groupUsage("user"))
 	case "token":
 		switch {
 		case len(args) > 0 && args[0] == "create":

@@ -40,7 +40,7 @@ func TestUsageErrors(t *testing.T) {
 		want []string // every part must appear in the error
 	}{
 		{"unknown command", nil, []string{"frobnicate"}, []string{`unknown command "frobnicate"`}},
-		{"user without add", nil, []string{"user"}, []string{"user needs a command: add, password or invite"}},
+		{"user without add", nil, []string{"user"}, []string{"user needs a command: add, password, invite or role"}},
 		{"user password without email", nil, []string{"user", "password", "--db", "x.db"}, []string{"--email is required"}},
 		{"user add without email", nil, []string{"user", "add", "--db", "x.db"}, []string{"--email is required"}},
 		{"token create reports both", nil, []string{"token", "create"}, []string{"--email is required", "--name is required"}},

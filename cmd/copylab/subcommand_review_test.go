@@ -16,9 +16,9 @@ func TestGroupWithoutCommand(t *testing.T) {
 		args       []string
 		want, uses string
 	}{
-		{[]string{"user"}, "user needs a command: add, password or invite", "Usage: copylab user add"},
-		{[]string{"user", "frob"}, `unknown user command "frob": use add, password or invite`, "Usage: copylab user add"},
-		{[]string{"user", "--email", "a@example.com"}, "user needs a command: add, password or invite", "Usage: copylab user add"},
+		{[]string{"user"}, "user needs a command: add, password, invite or role", "Usage: copylab user add"},
+		{[]string{"user", "frob"}, `unknown user command "frob": use add, password, invite or role`, "Usage: copylab user add"},
+		{[]string{"user", "--email", "a@example.com"}, "user needs a command: add, password, invite or role", "Usage: copylab user add"},
 		{[]string{"token"}, "token needs a command: create, list or revoke", "Usage: copylab token create"},
 		{[]string{"token", "delete"}, `unknown token command "delete": use create, list or revoke`, "Usage: copylab token create"},
 	} {
