@@ -41,21 +41,21 @@ func stateErr(code, msg string) error { return &StateError{Code: code, Message: 
 
 const experimentCols = `id, site_id, name, page, selector, goal_type, goal_value, coverage_bp, status, seed, brief,
 	threshold, visible_only, share_token, share_off, coalesce(created_by, 0), created_at, updated_at, started_at, ended_at,
-	shipped_variant, shipped_at, split_changed_at, coalesce(follows_id, ''), stops_at`
+	shipped_variant, shipped_at, split_changed_at, coalesce(follows_id, ''), stops_at, starts_at`
 
 func scanExperiment(row interface{ Scan(...any) error }) (Experiment, error) {
 	var e Experiment
 	var goalType, goalValue string
-	var created, updated, started, ended, shipped, split, stops sql.NullInt64
+	var created, updated, started, ended, shipped, split, stops, starts sql.NullInt64
 	err := row.Scan(&e.ID, &e.SiteID, &e.Name, &e.Page, &e.Selector, &goalType, &goalValue, &e.CoverageBP, &e.Status,
 		&e.Seed, &e.Brief, &e.Threshold, &e.VisibleOnly, &e.ShareToken, &e.ShareOff, &e.CreatedBy, &created, &updated, &started, &ended,
-		&e.ShippedVariant, &shipped, &split, &e.FollowsID, &stops)
+		&e.ShippedVariant, &shipped, &split, &e.FollowsID, &stops, &starts)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Experiment{}, ErrNotFound
 	}
 	e.Goal = GoalOf(goalType, goalValue)
 	e.CreatedAt, e.UpdatedAt, e.StartedAt, e.EndedAt = fromMS(created), fromMS(updated), fromMS(started), fromMS(ended)
-	e.ShippedAt, e.SplitChangedAt, e.StopsAt = fromMS(shipped), fromMS(split), fromMS(stops)
+	e.ShippedAt, e.SplitChangedAt, e.StopsAt, e.StartsAt = fromMS(shipped), fromMS(split), fromMS(stops), fromMS(starts)
 	return e, err
 }
 
@@ -87,7 +87,7 @@ func SiteError(siteID string) FieldError {
 // first line and the rules the draft must meet (validate).
 func (s *Store) createExperiment(ctx context.Context, in Experiment, detail string, validate func(Experiment) ValidationError) (Experiment, error) {
 	in = in.Normalize()
-	if errs := append(validate(in), stopsAtErrors(in.StopsAt, time.Time{}, s.now())...); len(errs) > 0 {
+	if errs := append(validate(in), planErrors(in, Experiment{}, s.now())...); len(errs) > 0 {
 		// List the site too, so that one answer names every problem (the
 		// transaction below checks it again for the insert).
 		var n int
@@ -120,10 +120,10 @@ func (s *Store) createExperiment(ctx context.Context, in Experiment, detail stri
 		// delete would have left it, rather than failing the insert.
 		_, err := tx.ExecContext(ctx, `/* Store.CreateExperiment */ insert into experiments (id, site_id, name, page, selector,
 			goal_type, goal_value, coverage_bp, status, seed, brief, threshold, visible_only, share_token, created_by, created_at,
-			updated_at, started_at, ended_at, follows_id, stops_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, nullif(?, 0), ?, ?, ?, ?,
-			(select id from experiments where id = ?), ?)`,
+			updated_at, started_at, ended_at, follows_id, stops_at, starts_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, nullif(?, 0), ?, ?, ?, ?,
+			(select id from experiments where id = ?), ?, ?)`,
 			in.ID, in.SiteID, in.Name, in.Page, in.Selector, in.Goal.Type, in.Goal.Value(), in.CoverageBP, in.Status, in.Seed, in.Brief,
-			in.Threshold, in.VisibleOnly, in.ShareToken, in.CreatedBy, ms(now), ms(now), nil, nil, in.FollowsID, nullMS(in.StopsAt))
+			in.Threshold, in.VisibleOnly, in.ShareToken, in.CreatedBy, ms(now), ms(now), nil, nil, in.FollowsID, nullMS(in.StopsAt), nullMS(in.StartsAt))
 		if err != nil {
 			return err
 		}
@@ -580,7 +580,10 @@ func (s *Store) updateTx(ctx context.Context, tx *sql.Tx, in Experiment) error {
 	if cur.Status == StatusStopped {
 		return stateErr("experiment_stopped", "This experiment has stopped; its settings are kept as they were for its results.")
 	}
-	if errs := stopsAtErrors(in.StopsAt, cur.StopsAt, s.now()); len(errs) > 0 {
+	if cur.Status != StatusDraft && !in.StartsAt.Equal(cur.StartsAt) {
+		return stateErr("experiment_started", "This experiment has started already: only a draft can be planned to start.")
+	}
+	if errs := planErrors(in, cur, s.now()); len(errs) > 0 {
 		return errs
 	}
 	if cur.Variants, err = txVariants(ctx, tx, in.ID); err != nil {
@@ -642,55 +645,69 @@ func (s *Store) updateTx(ctx context.Context, tx *sql.Tx, in Experiment) error {
 	}
 	if !changed && in.Name == cur.Name && in.Page == cur.Page && in.Selector == cur.Selector && in.Goal == cur.Goal &&
 		in.CoverageBP == cur.CoverageBP && in.Brief == cur.Brief && in.Threshold == cur.Threshold && in.VisibleOnly == cur.VisibleOnly &&
-		in.StopsAt.Equal(cur.StopsAt) {
+		in.StopsAt.Equal(cur.StopsAt) && in.StartsAt.Equal(cur.StartsAt) {
 		return nil
 	}
-	if detail := strings.TrimSpace(describeEdit(cur, in) + " " + describeStopsAt(cur.StopsAt, in.StopsAt)); detail != "" {
+	detail := strings.Join(slices.DeleteFunc([]string{describeEdit(cur, in), describePlan("start", cur.StartsAt, in.StartsAt),
+		describePlan("stop", cur.StopsAt, in.StopsAt)}, func(s string) bool { return s == "" }), " ")
+	if detail != "" {
 		if err := recordChange(ctx, tx, in.ID, now, ChangeEdited, detail); err != nil {
 			return err
 		}
 	}
 	_, err = tx.ExecContext(ctx, `/* Store.UpdateExperiment */ update experiments set name = ?, page = ?, selector = ?, goal_type = ?, goal_value = ?,
-		coverage_bp = ?, brief = ?, threshold = ?, visible_only = ?, stops_at = ?, updated_at = ? where id = ?`,
+		coverage_bp = ?, brief = ?, threshold = ?, visible_only = ?, stops_at = ?, starts_at = ?, updated_at = ? where id = ?`,
 		in.Name, in.Page, in.Selector, in.Goal.Type, in.Goal.Value(), in.CoverageBP, in.Brief, in.Threshold, in.VisibleOnly,
-		nullMS(in.StopsAt), now, in.ID)
+		nullMS(in.StopsAt), nullMS(in.StartsAt), now, in.ID)
 	return err
 }
 
-// stopsAtErrors is the refusal (a FieldError, stops_at_past) of a
-// planned stop at or before now, set anew: copylab cannot stop a test
-// in the past, and StopDue would stop it at once. A plan kept as it was
-// (cur) is not checked again: a test whose date has just come can still
-// be renamed while the job stops it.
-func stopsAtErrors(in, cur, now time.Time) ValidationError {
-	if in.IsZero() || in.Equal(cur) || in.After(now) {
-		return nil
+// planErrors is the refusal of a planned start or stop set anew at or
+// before now (starts_at_past, stops_at_past: copylab cannot start or stop
+// a test in the past, and the job would do it at once), and of a planned
+// stop not after the planned start (stops_at_not_after_starts_at: the
+// test would stop before it ran). A plan kept as it was (cur's) is not
+// checked again against now: a test whose date has just come can still
+// be renamed while the job acts on it.
+func planErrors(in, cur Experiment, now time.Time) ValidationError {
+	var v ValidationError
+	if !in.StartsAt.IsZero() && !in.StartsAt.Equal(cur.StartsAt) && !in.StartsAt.After(now) {
+		v.add(FieldStartsAt, "starts_at_past", "The planned start is in the past: choose a day after today (UTC).")
 	}
-	return ValidationError{{Field: FieldStopsAt, Code: "stops_at_past",
-		Message: "The planned stop is in the past: choose a day after today (UTC)."}}
+	if !in.StopsAt.IsZero() && !in.StopsAt.Equal(cur.StopsAt) && !in.StopsAt.After(now) {
+		v.add(FieldStopsAt, "stops_at_past", "The planned stop is in the past: choose a day after today (UTC).")
+	}
+	if len(v) == 0 && !in.StartsAt.IsZero() && !in.StopsAt.IsZero() && !in.StopsAt.After(in.StartsAt) {
+		v.add(FieldStopsAt, "stops_at_not_after_starts_at", "The planned stop is not after the planned start: choose a stop day after the start day.")
+	}
+	return v
 }
 
-// FieldStopsAt is the field of the planned stop (Experiment.StopsAt) in
-// validation errors.
-const FieldStopsAt = "stops_at"
+// FieldStopsAt and FieldStartsAt are the fields of the planned stop and
+// start (Experiment.StopsAt, StartsAt) in validation errors.
+const (
+	FieldStopsAt  = "stops_at"
+	FieldStartsAt = "starts_at"
+)
 
-// describeStopsAt is the history's sentence for a change of the planned
-// end from cur to in, "" for none. A time at 00:00 UTC, as the form sets
-// it, is named by its day; another, as the API may set, with its minutes.
-func describeStopsAt(cur, in time.Time) string {
+// describePlan is the history's sentence for a change of the planned
+// start or stop (what: "start", "stop") from cur to in, "" for none. A
+// time at 00:00 UTC, as the form sets it, is named by its day; another,
+// as the API may set, with its minutes.
+func describePlan(what string, cur, in time.Time) string {
 	switch {
 	case in.Equal(cur):
 		return ""
 	case in.IsZero():
-		return "Planned stop removed (it was " + stopWords(cur) + ")."
+		return "Planned " + what + " removed (it was " + planWords(cur) + ")."
 	case cur.IsZero():
-		return "Planned to stop on " + stopWords(in) + "."
+		return "Planned to " + what + " on " + planWords(in) + "."
 	default:
-		return "Planned stop moved from " + stopWords(cur) + " to " + stopWords(in) + "."
+		return "Planned " + what + " moved from " + planWords(cur) + " to " + planWords(in) + "."
 	}
 }
 
-func stopWords(t time.Time) string {
+func planWords(t time.Time) string {
 	t = t.UTC()
 	if t.Equal(t.Truncate(24 * time.Hour)) {
 		return t.Format("2 Jan 2006")
@@ -981,7 +998,9 @@ const (
 )
 
 // Transition moves an experiment through its life cycle: start (a draft),
-// pause (running), resume (paused), stop (running or paused; final).
+// pause (running), resume (paused), stop (running or paused; final). A
+// start clears the draft's planned start (StartsAt): it has come, or a
+// person started the test before it.
 func (s *Store) Transition(ctx context.Context, id, action string) (Experiment, error) {
 	return s.transition(ctx, id, action, time.Time{})
 }
@@ -991,10 +1010,20 @@ func (s *Store) Transition(ctx context.Context, id, action string) (Experiment, 
 // the experiment page says who stopped a test from it.
 const PlannedStopDetail = "Stopped on its planned date."
 
-// ErrNotDue is StopDue's refusal, inside its transaction, of an
-// experiment whose planned end was moved later, or removed, since it was
-// found due: a person's change wins over the job's look a moment before.
-var ErrNotDue = errors.New("experiments: the planned stop is not due")
+// PlannedStartDetail is the history's detail of a start that copylab
+// made on a draft's planned date (StartDue), as PlannedStopDetail.
+const PlannedStartDetail = "Started on its planned date."
+
+// NotStartedPrefix begins the history's detail of a planned start that
+// Transition refused when its time came (StartDue): the refusal's own
+// sentences follow, as a person's Start would have heard them.
+const NotStartedPrefix = "Not started on its planned date: "
+
+// ErrNotDue is StopDue's and StartDue's refusal, inside its transaction,
+// of an experiment whose planned stop or start was moved later, or
+// removed, since it was found due: a person's change wins over the job's
+// look a moment before.
+var ErrNotDue = errors.New("experiments: the planned change is not due")
 
 // StopDue stops every running or paused experiment whose planned end
 // (StopsAt) is at or before now, as a person's Stop does (Transition,
@@ -1005,63 +1034,137 @@ var ErrNotDue = errors.New("experiments: the planned stop is not due")
 // a person's Stop, stop each test once. now is the caller's clock, so
 // that a job can be tested without waiting for the date.
 func (s *Store) StopDue(ctx context.Context, now time.Time) ([]Experiment, error) {
-	rows, err := s.r.QueryContext(ctx, `/* Store.StopDue */ select id from experiments
+	done, _, err := s.transitionDue(ctx, "stop due", `/* Store.StopDue */ select id from experiments
 		where stops_at is not null and status in (?, ?) and stops_at <= ? order by stops_at, id`,
-		StatusRunning, StatusPaused, now.UnixMilli())
+		ActionStop, now, StatusRunning, StatusPaused, now.UnixMilli())
+	return done, err
+}
+
+// StartDue starts every draft whose planned start (StartsAt) is at or
+// before now, as a person's Start does (Transition, the same path and
+// the same checks), with PlannedStartDetail in its history, and returns
+// those it started. A draft that Start refuses then (incomplete, too few
+// variants, no traffic, its element in another running test) stays a
+// draft, its plan cleared, with the refusal in its history
+// (NotStartedPrefix, ChangeNotStarted), all in one transaction; those
+// are returned as refused. Like StopDue it is idempotent, and a draft
+// started, moved or deleted meanwhile is left alone.
+func (s *Store) StartDue(ctx context.Context, now time.Time) (started, refused []Experiment, err error) {
+	return s.transitionDue(ctx, "start due", `/* Store.StartDue */ select id from experiments
+		where starts_at is not null and status = ? and starts_at <= ? order by starts_at, id`,
+		ActionStart, now, StatusDraft, now.UnixMilli())
+}
+
+// transitionDue is StopDue and StartDue: action, on plan (due), for each
+// experiment query finds, one transaction each.
+func (s *Store) transitionDue(ctx context.Context, op, query, action string, due time.Time, args ...any) (done, refused []Experiment, err error) {
+	rows, err := s.r.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, fmt.Errorf("experiments: stop due: %w", err)
+		return nil, nil, fmt.Errorf("experiments: %s: %w", op, err)
 	}
 	var ids []string
 	for rows.Next() {
 		var id string
 		if err := rows.Scan(&id); err != nil {
 			rows.Close()
-			return nil, fmt.Errorf("experiments: stop due: %w", err)
+			return nil, nil, fmt.Errorf("experiments: %s: %w", op, err)
 		}
 		ids = append(ids, id)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("experiments: stop due: %w", err)
+		return nil, nil, fmt.Errorf("experiments: %s: %w", op, err)
 	}
-	var stopped []Experiment
 	var errs []error
 	for _, id := range ids {
-		e, err := s.transition(ctx, id, ActionStop, now)
+		e, err := s.transition(ctx, id, action, due)
 		var se *StateError
+		var nr *notStartedError
 		switch {
 		case err == nil:
-			stopped = append(stopped, e)
+			done = append(done, e)
+		case errors.As(err, &nr):
+			refused = append(refused, nr.e)
 		case errors.Is(err, ErrNotDue), errors.Is(err, ErrNotFound), errors.As(err, &se):
-			// Moved, deleted or stopped since the look: nothing to do.
+			// Moved, deleted, started or stopped since the look: nothing
+			// to do.
 		default:
 			errs = append(errs, err)
 		}
 	}
-	return stopped, errors.Join(errs...)
+	return done, refused, errors.Join(errs...)
+}
+
+// notStartedError is transition's answer for a planned start refused
+// when it came: the refusal is in the draft's history, and the draft (e,
+// its plan cleared) is saved so; StartDue reports it.
+type notStartedError struct {
+	e      Experiment
+	reason error
+}
+
+func (e *notStartedError) Error() string {
+	return "not started on its planned date: " + e.reason.Error()
+}
+
+// refusalWords is a start's refusal (a ValidationError or *StateError) as
+// the sentences a person would have heard; ok is false for any other
+// error, which is no refusal (the database failed).
+func refusalWords(err error) (string, bool) {
+	var ve ValidationError
+	var se *StateError
+	switch {
+	case errors.As(err, &ve):
+		msgs := make([]string, len(ve))
+		for i, f := range ve {
+			msgs[i] = f.Message
+		}
+		return strings.Join(msgs, " "), true
+	case errors.As(err, &se):
+		return se.Message, true
+	}
+	return "", false
 }
 
 // transition is Transition; a non-zero due makes it a planned stop
-// (StopDue), done only while the experiment's StopsAt is still at or
-// before due.
+// (StopDue) or start (StartDue), done only while the experiment's
+// StopsAt or StartsAt is still at or before due. A planned start that
+// the checks refuse is recorded as refused (notStartedError) rather than
+// rolled back.
 func (s *Store) transition(ctx context.Context, id, action string, due time.Time) (Experiment, error) {
+	planned := !due.IsZero()
 	detail := ""
-	if !due.IsZero() {
+	if planned {
 		detail = PlannedStopDetail
+		if action == ActionStart {
+			detail = PlannedStartDetail
+		}
 	}
+	var refused error
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		cur, err := scanExperiment(tx.QueryRowContext(ctx, `/* Store.Transition */ select `+experimentCols+` from experiments where id = ?`, id))
 		if err != nil {
 			return err
 		}
-		if !due.IsZero() && cur.Status != StatusStopped && (cur.StopsAt.IsZero() || cur.StopsAt.After(due)) {
-			return ErrNotDue
+		if planned {
+			// Only a draft has a planned start (any start clears it), so
+			// one started meanwhile is no longer due: never a resume.
+			plan, open := cur.StopsAt, cur.Status != StatusStopped
+			if action == ActionStart {
+				plan, open = cur.StartsAt, true
+			}
+			if open && (plan.IsZero() || plan.After(due) || action == ActionStart && cur.Status != StatusDraft) {
+				return ErrNotDue
+			}
 		}
 		var to Status
 		var change string
 		switch {
 		case action == ActionStart && cur.Status == StatusDraft:
 			to, change = StatusRunning, ChangeStarted
+			if !planned && !cur.StartsAt.IsZero() {
+				detail = "Started ahead of its planned start on " + planWords(cur.StartsAt) + "; the plan is removed."
+			}
 		case (action == ActionStart || action == ActionResume) && cur.Status == StatusPaused:
 			to, change = StatusRunning, ChangeResumed
 		case action == ActionPause && cur.Status == StatusRunning:
@@ -1077,42 +1180,65 @@ func (s *Store) transition(ctx context.Context, id, action string, due time.Time
 		default:
 			return stateErr("invalid_action", fmt.Sprintf("Unknown action %q.", action))
 		}
+		now := ms(s.now())
 		if to == StatusRunning {
-			// Check the stored experiment once more: a draft may have been
-			// saved by an older version with looser rules.
-			vs, err := txVariants(ctx, tx, id)
+			err := startChecks(ctx, tx, cur)
+			words, ok := refusalWords(err)
+			if err != nil && planned && ok {
+				// The draft stays one, and says why: the plan is
+				// cleared, so that the job does not refuse it every
+				// minute, and a person sees what to fix.
+				refused = err
+				if err := recordChange(ctx, tx, id, now, ChangeNotStarted, NotStartedPrefix+words); err != nil {
+					return err
+				}
+				_, err := tx.ExecContext(ctx, `/* Store.Transition */ update experiments set starts_at = null, updated_at = ? where id = ?`, now, id)
+				return err
+			}
 			if err != nil {
 				return err
 			}
-			stored := cur
-			stored.Variants = vs
-			// A draft saved to draft copy for before its page, element
-			// and goal were chosen (CreateDraft) gets a sentence for each
-			// one missing (StartIncomplete).
-			if errs := stored.StartIncomplete(); len(errs) > 0 {
-				return errs
-			}
-			if err := StartRefusal(stored); err != nil {
-				return err
-			}
-			if err := refuseElementInTest(ctx, tx, cur); err != nil {
-				return err
-			}
 		}
-		now := ms(s.now())
 		if err := recordChange(ctx, tx, id, now, change, detail); err != nil {
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `/* Store.Transition */ update experiments set status = ?, updated_at = ?,
 			started_at = case when ? = 'running' and started_at is null then ? else started_at end,
-			ended_at = case when ? = 'stopped' then ? else ended_at end where id = ?`,
-			to, now, to, now, to, now, id)
+			ended_at = case when ? = 'stopped' then ? else ended_at end,
+			starts_at = case when ? = 'running' then null else starts_at end where id = ?`,
+			to, now, to, now, to, now, to, id)
 		return err
 	})
 	if err != nil {
 		return Experiment{}, wrapExp(action, id, err)
 	}
-	return s.Experiment(ctx, id)
+	e, err := s.Experiment(ctx, id)
+	if err == nil && refused != nil {
+		return Experiment{}, wrapExp(action, id, &notStartedError{e: e, reason: refused})
+	}
+	return e, err
+}
+
+// startChecks is every refusal of a start (or resume) of cur, read in
+// tx: the stored experiment is checked once more, since a draft may have
+// been saved by an older version with looser rules.
+func startChecks(ctx context.Context, tx *sql.Tx, cur Experiment) error {
+	vs, err := txVariants(ctx, tx, cur.ID)
+	if err != nil {
+		return err
+	}
+	stored := cur
+	stored.Variants = vs
+	// A draft saved to draft copy for before its page, element and goal
+	// were chosen (CreateDraft) gets a sentence for each one missing
+	// (StartIncomplete).
+	if errs := stored.StartIncomplete(); len(errs) > 0 {
+		return errs
+	}
+	if err := StartRefusal(stored); err != nil {
+		return err
+	}
+	return refuseElementInTest(ctx, tx, cur)
 }
 
 // refuseElementInTest refuses to run e while another running experiment

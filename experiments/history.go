@@ -42,6 +42,9 @@ const (
 	ChangeUnshipped = "unshipped"
 	ChangeShareLink = "share_link"
 	ChangeShareOff  = "share_off"
+	// ChangeNotStarted is a draft's planned start refused when it came
+	// (Store.StartDue): the draft stays one, and the detail says why.
+	ChangeNotStarted = "not_started"
 )
 
 // Change is one line of an experiment's history.

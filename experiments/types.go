@@ -160,7 +160,12 @@ type Experiment struct {
 	// StopsAt is the experiment's planned end (zero: none): from then
 	// on copylab stops it by itself, as a person's Stop would
 	// (Store.StopDue). The form sets 00:00 UTC of the day chosen.
-	StopsAt  time.Time
+	StopsAt time.Time
+	// StartsAt is a draft's planned start (zero: none): from then on
+	// copylab starts it by itself, as a person's Start would, with the
+	// same checks (Store.StartDue). Any start clears it, so only a draft
+	// has one. The form sets 00:00 UTC of the day chosen, as StopsAt.
+	StartsAt time.Time
 	Variants []Variant // in order, control first
 }
 
