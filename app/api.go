@@ -84,8 +84,12 @@ type apiExperiment struct {
 	// StopsAt is the planned end (null: none): from then on copylab stops
 	// the test by itself, as POST …/stop would (Store.StopDue). POST and
 	// PATCH take a time (RFC 3339) or a day ("2026-12-12", its 00:00
-	// UTC); null in a PATCH removes it (parseStopsAt).
+	// UTC); null in a PATCH removes it (parsePlanTime).
 	StopsAt *apiTime `json:"stops_at"`
+	// StartsAt is a draft's planned start (null: none, and always once
+	// started): from then on copylab starts it by itself, as POST …/start
+	// would, with the same checks (Store.StartDue). Taken as stops_at is.
+	StartsAt *apiTime `json:"starts_at"`
 	// VisibleOnly: the tag counts a visitor only once the element was on
 	// screen, not as soon as the page has it (the experiment form's box).
 	VisibleOnly bool `json:"visible_only"`
@@ -161,6 +165,7 @@ func (a *App) apiExperimentOf(e experiments.Experiment) apiExperiment {
 		TrafficBP: e.CoverageBP, Threshold: e.Threshold, Status: string(e.Status), ShareURL: a.apiShareURL(e),
 		CreatedAt: apiTime(e.CreatedAt), UpdatedAt: apiTime(e.UpdatedAt), StartedAt: optTime(e.StartedAt), EndedAt: optTime(e.EndedAt),
 		StopsAt:        optTime(e.StopsAt),
+		StartsAt:       optTime(e.StartsAt),
 		ShippedVariant: e.ShippedVariant, ShippedAt: optTime(e.ShippedAt),
 		SplitChangedAt: optTime(e.SplitChangedAt),
 		Follows:        optString(e.FollowsID),

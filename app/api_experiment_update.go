@@ -17,10 +17,10 @@ import (
 )
 
 // apiExperimentUpdate answers PATCH /api/v1/experiments/:id {name?,
-// threshold?, traffic_bp?, visible_only?, page?, selector?, goal?}: the
-// settings that may change at any time before the experiment stops, and,
-// in a draft, the threshold, visible_only, the page, the element and the
-// goal, checked as create checks them (a page or page-view goal pasted as
+// threshold?, traffic_bp?, visible_only?, page?, selector?, goal?,
+// stops_at?, starts_at?}: the settings that may change at any time before
+// the experiment stops, and, in a draft, the threshold, visible_only, the
+// page, the element, the goal and the planned start, checked as create checks them (a page or page-view goal pasted as
 // a whole address is trimmed as the form trims it, and the answer warns
 // of it: pastedNotes).
 // threshold is the practical threshold the verdict uses, a relative change
@@ -46,7 +46,8 @@ func (a *App) apiExperimentUpdate(c *fiber.Ctx) error {
 		Page        *string           `json:"page"`
 		Selector    *string           `json:"selector"`
 		Goal        *experiments.Goal `json:"goal"`
-		StopsAt     *string           `json:"stops_at"` // parseStopsAt; null removes the plan
+		StopsAt     *string           `json:"stops_at"`  // parsePlanTime; null removes the plan
+		StartsAt    *string           `json:"starts_at"` // a draft's, as stops_at
 	}
 	// The change is applied to the experiment as it is when it is written
 	// (PatchExperiment), so a PATCH never puts back what another change
@@ -89,19 +90,28 @@ func (a *App) apiExperimentUpdate(c *fiber.Ctx) error {
 		if in.Selector != nil {
 			e.Selector = *in.Selector
 		}
-		if raw, ok := sent["stops_at"]; ok {
-			// Any time before the test stops, as its name: the plan is
-			// not part of what the results measure.
-			e.StopsAt = time.Time{}
-			if in.StopsAt != nil {
-				t, err := parseStopsAt(*in.StopsAt)
+		// The stop any time before the test stops, as its name: the plan
+		// is not part of what the results measure. The start a draft's,
+		// as visible_only: notEditable refused a started one's.
+		for _, p := range []struct {
+			field string
+			value *string
+			to    *time.Time
+		}{{experiments.FieldStopsAt, in.StopsAt, &e.StopsAt}, {experiments.FieldStartsAt, in.StartsAt, &e.StartsAt}} {
+			raw, ok := sent[p.field]
+			if !ok {
+				continue
+			}
+			*p.to = time.Time{}
+			if p.value != nil {
+				t, err := parsePlanTime(p.field, *p.value)
 				if err != nil {
 					refused = err
 					return err
 				}
-				e.StopsAt = t
+				*p.to = t
 			} else if string(raw) != "null" {
-				refused = errBadRequest("invalid_json", "stops_at", "Send stops_at as a string, or null for no planned stop.")
+				refused = errBadRequest("invalid_json", p.field, "Send "+p.field+" as a string, or null for no planned "+planNoun(p.field)+".")
 				return refused
 			}
 		}
@@ -123,7 +133,8 @@ func (a *App) apiExperimentUpdate(c *fiber.Ctx) error {
 	}
 	a.snippets.reset() // traffic_bp is in the tag
 	out := a.withWarnings(updated)
-	if _, ok := sent["stops_at"]; ok {
+	_, stops := sent[experiments.FieldStopsAt]
+	if _, starts := sent[experiments.FieldStartsAt]; stops || starts {
 		out.Warnings = append(out.Warnings, a.stopsWarnings(updated)...)
 	}
 	if in.Page != nil || in.Goal != nil {
@@ -175,7 +186,7 @@ var readOnlyFields = []string{"id", "site_id", "status", "brief", "share_url",
 
 // draftOnlyFields are the fields of apiExperiment that PATCH changes only
 // in a draft: they decide who is counted.
-var draftOnlyFields = []string{"page", "selector", "goal", "visible_only"}
+var draftOnlyFields = []string{"page", "selector", "goal", "visible_only", "starts_at"}
 
 // notEditable returns a field_not_editable error for each field of the
 // experiment the body tries to change that PATCH does not, saying where it
@@ -217,6 +228,9 @@ func (a *App) notEditable(e experiments.Experiment, sent map[string]json.RawMess
 				how = "Change a variant's weight with PATCH " + api + "/variants/{key}; the copy of a started experiment stays as it is " +
 					"(duplicate it with POST " + api + "/duplicate to test other copy)."
 			}
+		case "starts_at":
+			// Only a started experiment's: a draft's changes here.
+			how = "This experiment has started already, which cleared its planned start; plan its end with stops_at."
 		case "brief":
 			if draft {
 				how = "A brief sent with POST " + api + "/generate is saved with the experiment."
@@ -234,9 +248,9 @@ func (a *App) notEditable(e experiments.Experiment, sent map[string]json.RawMess
 		default:
 			how = "copylab sets it."
 		}
-		msg := "PATCH changes only name, threshold and traffic_bp (and stops_at, and a draft's page, selector, goal and visible_only; a started experiment keeps its threshold), not " + f + ". "
-		if f == "visible_only" {
-			msg = "PATCH changes visible_only only while the experiment is a draft. "
+		msg := "PATCH changes only name, threshold and traffic_bp (and stops_at, and a draft's page, selector, goal, visible_only and starts_at; a started experiment keeps its threshold), not " + f + ". "
+		if f == "visible_only" || f == "starts_at" {
+			msg = "PATCH changes " + f + " only while the experiment is a draft. "
 		}
 		out = append(out, experiments.FieldError{Field: f, Code: "field_not_editable", Message: msg + how})
 	}

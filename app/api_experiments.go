@@ -158,7 +158,8 @@ func (a *App) apiExperimentCreate(c *fiber.Ctx) error {
 		Threshold   *float64          `json:"threshold"`
 		Brief       *variants.Brief   `json:"brief"` // read as generate reads it: a name it lacks is unknown_field
 		Variants    []apiVariantInput `json:"variants"`
-		StopsAt     *string           `json:"stops_at"` // parseStopsAt; null is none
+		StopsAt     *string           `json:"stops_at"`  // parsePlanTime; null is none
+		StartsAt    *string           `json:"starts_at"` // parsePlanTime; null is none
 	}
 	err := decodeJSON(c, &in)
 	if err != nil {
@@ -166,7 +167,12 @@ func (a *App) apiExperimentCreate(c *fiber.Ctx) error {
 	}
 	e := experiments.Experiment{SiteID: in.SiteID, Name: in.Name, Page: in.Page, Selector: in.Selector, Goal: in.Goal, CoverageBP: 10000}
 	if in.StopsAt != nil {
-		if e.StopsAt, err = parseStopsAt(*in.StopsAt); err != nil {
+		if e.StopsAt, err = parsePlanTime(experiments.FieldStopsAt, *in.StopsAt); err != nil {
+			return err
+		}
+	}
+	if in.StartsAt != nil {
+		if e.StartsAt, err = parsePlanTime(experiments.FieldStartsAt, *in.StartsAt); err != nil {
 			return err
 		}
 	}
@@ -386,13 +392,15 @@ func withShareRule(err error) error {
 	return out
 }
 
-// parseStopsAt reads the stops_at of a POST or PATCH: a time in RFC 3339
+// parsePlanTime reads a planned start or stop (field: starts_at,
+// stops_at) of a POST or PATCH: a time in RFC 3339
 // ("2026-12-12T09:30:00Z", kept to the millisecond, as the store keeps
 // times), or a day ("2026-12-12"), which is its 00:00 UTC, the start of
 // the day as the form and the results' days count it. Anything else is
-// 422 invalid_stops_at; a time not after now is refused by the store
-// (stops_at_past).
-func parseStopsAt(s string) (time.Time, error) {
+// 422 invalid_starts_at or invalid_stops_at; a time not after now is
+// refused by the store (starts_at_past, stops_at_past), as is a stop not
+// after the start.
+func parsePlanTime(field, s string) (time.Time, error) {
 	s = strings.TrimSpace(s)
 	if t, err := time.Parse(time.DateOnly, s); err == nil {
 		return t, nil
@@ -400,14 +408,23 @@ func parseStopsAt(s string) (time.Time, error) {
 	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
 		return t.UTC().Truncate(time.Millisecond), nil
 	}
-	return time.Time{}, &httpError{Status: http.StatusUnprocessableEntity, Code: "invalid_stops_at", Field: experiments.FieldStopsAt,
-		Message: "Send stops_at as a time in RFC 3339 (2026-12-12T00:00:00Z) or a day (2026-12-12, taken as 00:00 UTC), or null for no planned stop."}
+	return time.Time{}, &httpError{Status: http.StatusUnprocessableEntity, Code: "invalid_" + field, Field: field,
+		Message: "Send " + field + " as a time in RFC 3339 (2026-12-12T00:00:00Z) or a day (2026-12-12, taken as 00:00 UTC), or null for no planned " + planNoun(field) + "."}
+}
+
+// planNoun names the plan a field holds: "start" for starts_at, "stop"
+// for stops_at.
+func planNoun(field string) string {
+	if field == experiments.FieldStartsAt {
+		return "start"
+	}
+	return "stop"
 }
 
 // stopsWarnings is the API's word on e's planned stop when the test may
 // stop before it can be called (stopsTooSoon): saved all the same.
 func (a *App) stopsWarnings(e experiments.Experiment) []apiWarning {
-	if msg := stopsTooSoon(e.StopsAt, e.StartedAt, a.now()); msg != "" {
+	if msg := stopsTooSoon(e.StopsAt, e.StartedAt, e.StartsAt, a.now()); msg != "" {
 		return []apiWarning{{Code: "stops_before_verdict", Message: msg}}
 	}
 	return nil

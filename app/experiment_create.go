@@ -59,7 +59,7 @@ func (a *App) experimentCreate(c *fiber.Ctx) error {
 	}
 	a.setCookie(c, draftedCookie, e.ID, a.now().Add(draftedFor))
 	notes := a.pastedWords(c.UserContext(), e, f)
-	if soon := stopsTooSoon(e.StopsAt, e.StartedAt, a.now()); soon != "" {
+	if soon := stopsTooSoon(e.StopsAt, e.StartedAt, e.StartsAt, a.now()); soon != "" {
 		notes = strings.TrimSpace(notes + " " + soon)
 	}
 	if generate {

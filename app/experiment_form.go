@@ -36,6 +36,7 @@ func readExperimentForm(c *fiber.Ctx) views.ExperimentForm {
 		Coverage:     c.FormValue("coverage"),
 		Plan:         views.PlanForm{Threshold: c.FormValue("threshold"), BaseRate: c.FormValue("plan_base"), DailyVisits: c.FormValue("plan_daily")},
 		StopsAt:      strings.TrimSpace(c.FormValue("stops_at")),
+		StartsAt:     strings.TrimSpace(c.FormValue("starts_at")),
 	}
 	args := c.Request().PostArgs()
 	for i := 0; i < experiments.MaxVariants+2; i++ {
@@ -176,14 +177,8 @@ func formExperiment(f views.ExperimentForm) (experiments.Experiment, views.Error
 		}
 		e.Threshold = t
 	}
-	if f.StopsAt != "" {
-		// The date input's value, a UTC day: the test stops at its start.
-		day, err := time.Parse(time.DateOnly, f.StopsAt)
-		if err != nil {
-			errs["stops_at"] = "Enter a date such as 2026-12-12, or leave it empty."
-		}
-		e.StopsAt = day
-	}
+	e.StopsAt = formPlanDay(f.StopsAt, experiments.FieldStopsAt, errs)
+	e.StartsAt = formPlanDay(f.StartsAt, experiments.FieldStartsAt, errs)
 	if strings.TrimSpace(f.Coverage) != "" {
 		bp, ok := parsePercent(f.Coverage)
 		if !ok {
@@ -613,11 +608,9 @@ func formFromExperiment(e experiments.Experiment) views.ExperimentForm {
 		Coverage:    experiments.PercentOfBP(e.CoverageBP),
 		Plan:        views.PlanForm{Threshold: strconv.FormatFloat(math.Round(e.Threshold*10000)/100, 'f', -1, 64)},
 	}
-	if !e.StopsAt.IsZero() {
-		// Its day: a time the API set within a day is shown, and saved
-		// again, as the start of that day.
-		f.StopsAt = e.StopsAt.UTC().Format(time.DateOnly)
-	}
+	// Its day: a time the API set within a day is shown, and saved
+	// again, as the start of that day.
+	f.StopsAt, f.StartsAt = formDay(e.StopsAt), formDay(e.StartsAt)
 	switch e.Goal.Type {
 	case experiments.GoalClick:
 		f.GoalSelector = e.Goal.Selector
@@ -727,15 +720,20 @@ func (a *App) renderExperimentForm(c *fiber.Ctx, f views.ExperimentForm, status 
 // before it can be called: copylab calls a result only once a test has
 // run a full week (earlyDays) and has its planned sample, and the plan
 // leaves it less than that week after its start (startedAt; for a
-// draft, now, as if it started today). "" when it leaves a week or more,
+// draft, its planned start, startsAt, or else now, as if it started
+// today). "" when it leaves a week or more,
 // or there is no plan. A warning, never a refusal: a marketer may want
 // a short test on purpose (a sale that ends).
-func stopsTooSoon(stopsAt, startedAt, now time.Time) string {
+func stopsTooSoon(stopsAt, startedAt, startsAt, now time.Time) string {
 	if stopsAt.IsZero() {
 		return ""
 	}
 	from, when := startedAt, "after its start"
-	if from.IsZero() {
+	switch {
+	case !from.IsZero():
+	case !startsAt.IsZero():
+		from, when = startsAt, "after its planned start"
+	default:
 		from, when = now, "if it starts today"
 	}
 	left := stopsAt.Sub(from)
@@ -752,14 +750,18 @@ func stopsTooSoon(stopsAt, startedAt, now time.Time) string {
 
 // stopsFormWarning sets the form's warning beside its stop date when the
 // day chosen may come before the test can be called (stopsTooSoon),
-// counted from the test's start, or from now for a draft. A date in
+// counted from the test's start, or for a draft from its planned start
+// (the form's Start on, when it holds a day), or else now. A date in
 // error has its error instead.
 func (a *App) stopsFormWarning(c *fiber.Ctx, f *views.ExperimentForm) error {
 	day, err := time.Parse(time.DateOnly, f.StopsAt)
 	if err != nil || f.Errors.Has("stops_at") {
 		return nil
 	}
-	var started time.Time
+	var started, starts time.Time
+	if !f.Errors.Has("starts_at") {
+		starts, _ = time.Parse(time.DateOnly, f.StartsAt)
+	}
 	if !f.Creating() && f.Status != string(experiments.StatusDraft) {
 		e, err := a.store.Experiment(c.UserContext(), f.ID)
 		if err != nil {
@@ -767,6 +769,29 @@ func (a *App) stopsFormWarning(c *fiber.Ctx, f *views.ExperimentForm) error {
 		}
 		started = e.StartedAt
 	}
-	f.StopsWarning = stopsTooSoon(day, started, a.now())
+	f.StopsWarning = stopsTooSoon(day, started, starts, a.now())
 	return nil
+}
+
+// formPlanDay reads a plan's date input (field: starts_at, stops_at): a
+// UTC day, saved as its 00:00 UTC, when the test starts or stops; zero
+// when empty. Anything else sets its error in errs.
+func formPlanDay(value, field string, errs views.Errors) time.Time {
+	if value == "" {
+		return time.Time{}
+	}
+	day, err := time.Parse(time.DateOnly, value)
+	if err != nil {
+		errs[field] = "Enter a date such as 2026-12-12, or leave it empty."
+	}
+	return day
+}
+
+// formDay is a planned time as a plan's date input has it: its UTC day
+// ("" for none).
+func formDay(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.DateOnly)
 }

@@ -329,6 +329,8 @@ func changeLabel(action string) string {
 		return "New share link"
 	case experiments.ChangeShareOff:
 		return "Share link turned off"
+	case experiments.ChangeNotStarted:
+		return "Not started"
 	case "":
 		return ""
 	}

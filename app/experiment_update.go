@@ -41,6 +41,7 @@ func (a *App) experimentUpdate(c *fiber.Ctx) error {
 		f.Plan.Threshold = stored.Plan.Threshold
 		f.PageURL, f.Selector, f.VisibleOnly, f.GoalType = stored.PageURL, stored.Selector, stored.VisibleOnly, stored.GoalType
 		f.GoalSelector, f.GoalURL, f.GoalEvent = stored.GoalSelector, stored.GoalURL, stored.GoalEvent
+		f.StartsAt = stored.StartsAt // "": a start clears the plan, and only a draft's form has the field
 		weights := map[string]string{}
 		for _, v := range f.Variants {
 			weights[v.Key] = v.Weight

@@ -278,16 +278,21 @@ func (a *App) runHourly(ctx context.Context) {
 }
 
 // plannedStopEvery is how often runPlannedStops looks for tests whose
-// planned end has come: a test stops within this of its time.
+// planned start or end has come: a test starts or stops within this of
+// its time.
 const plannedStopEvery = time.Minute
 
-// runPlannedStops stops, every plannedStopEvery until ctx ends and once
-// at the start (a server that was down at the time stops them at once),
-// the experiments whose planned end has come (stopPlanned).
+// runPlannedStops starts the drafts whose planned start has come
+// (startPlanned), then stops the experiments whose planned end has come
+// (stopPlanned), every plannedStopEvery until ctx ends and once at the
+// start (a server that was down at the time catches up at once). One
+// loop for both plans: a draft whose start and stop both came while the
+// server was down starts, then stops, in that order.
 func (a *App) runPlannedStops(ctx context.Context) {
 	t := time.NewTicker(plannedStopEvery)
 	defer t.Stop()
 	for {
+		a.startPlanned(ctx)
 		a.stopPlanned(ctx)
 		select {
 		case <-ctx.Done():
@@ -321,16 +326,54 @@ func (a *App) stopPlanned(ctx context.Context) int {
 	return len(stopped)
 }
 
-// plannedStopView fills the experiment page's planned stop: the day
-// and the day it counts "in 9 days" from (now's UTC day), the warning
+// startPlanned starts the drafts whose planned start
+// (Experiment.StartsAt) is at or before a.now(), through the store's own
+// Start (Store.StartDue: the same transition and checks as a person's,
+// marked as on its planned date, with no one's name), and then, as a
+// person's Start does, has the tag rendered again so that it serves
+// their variants. A draft the checks refuse stays a draft, its plan
+// cleared and the refusal in its History (the store does both): the
+// team sees it on its page. A person's Start sends no notification, and
+// no other event does but a verdict, so neither does this. It returns
+// how many it started.
+func (a *App) startPlanned(ctx context.Context) int {
+	started, refused, err := a.store.StartDue(ctx, a.now())
+	if len(started) > 0 {
+		a.snippets.reset()
+	}
+	if ctx.Err() == nil {
+		a.noteJobWrite(err, len(started)+len(refused) > 0) // a full disk shows in /healthz
+	}
+	if err != nil && ctx.Err() == nil {
+		a.log.Error("planned starts: start experiments", "error", err)
+	}
+	for _, e := range started {
+		a.log.Info("started an experiment on its planned date", "experiment", e.ID)
+	}
+	for _, e := range refused {
+		a.log.Info("did not start an experiment on its planned date: refused", "experiment", e.ID)
+	}
+	return len(started)
+}
+
+// plannedStopView fills the experiment page's planned start and stop:
+// the days and the day it counts "in 9 days" from (now's UTC day),
+// whether copylab started the test on its planned date, the warning
 // while that day may come before the test can be called
 // (stopsTooSoon), and, once it has stopped, whether copylab stopped it
 // on that date: its newest stop in history (newest first) is the
 // job's (experiments.PlannedStopDetail), not a person's.
 func plannedStopView(p *views.ExperimentPage, e experiments.Experiment, history []experiments.Change, now time.Time) {
-	p.StopsAt, p.Today = e.StopsAt, now.UTC().Truncate(24*time.Hour)
+	p.StopsAt, p.StartsAt, p.Today = e.StopsAt, e.StartsAt, now.UTC().Truncate(24*time.Hour)
+	// A test starts once: its start line says whether copylab made it.
+	for _, ch := range history {
+		if ch.Action == experiments.ChangeStarted {
+			p.StartedOnPlan = ch.Detail == experiments.PlannedStartDetail
+			break
+		}
+	}
 	if e.Status != experiments.StatusStopped {
-		p.StopsWarning = stopsTooSoon(e.StopsAt, e.StartedAt, now)
+		p.StopsWarning = stopsTooSoon(e.StopsAt, e.StartedAt, e.StartsAt, now)
 		return
 	}
 	for _, ch := range history {

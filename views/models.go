@@ -227,7 +227,11 @@ type ExperimentForm struct {
 	// can be called ("" otherwise): a warning, not an error.
 	StopsAt      string
 	StopsWarning string
-	Errors       Errors
+	// StartsAt is a draft's planned start day, as StopsAt ("" for none).
+	// Only a draft's form (or a new one) has the field: a start clears
+	// the plan.
+	StartsAt string
+	Errors   Errors
 	// Refused says why the form came back instead of what was asked
 	// ("This draft cannot start yet: …"), before the list of problems.
 	Refused     string
@@ -333,6 +337,11 @@ type ExperimentPage struct {
 	Today         time.Time
 	StopsWarning  string
 	StoppedOnPlan bool
+	// StartsAt is a draft's planned start (zero: none), and
+	// StartedOnPlan that copylab started the test on that date rather
+	// than a person.
+	StartsAt      time.Time
+	StartedOnPlan bool
 }
 
 // HistoryLine is one change in an experiment's history.
@@ -391,6 +400,7 @@ type TokenRow struct {
 	ID       int64
 	Name     string
 	Prefix   string
+	ReadOnly bool // it may only read: the API refuses its changes
 	Created  time.Time
 	LastUsed time.Time
 }
@@ -411,6 +421,12 @@ type SettingsPage struct {
 	NewTokenID int64
 	// PasswordErrors are the change-password form's problems.
 	PasswordErrors Errors
+	// NewTokenReadOnly is the new token made Read only: the shown-once
+	// message says which kind it is.
+	NewTokenReadOnly bool
+	// TokenAccess is the create form's choice as sent, "full" or "read",
+	// kept when the form comes back with a problem ("": Can change things).
+	TokenAccess string
 }
 
 // DemoPage is the fake landing page copylab serves at /demo.
