@@ -137,6 +137,12 @@ const TokenPrefix = "cl_"
 // returns its secret, the only copy: print it once. Only its SHA-256 hash is
 // stored.
 func CreateToken(ctx context.Context, store *experiments.Store, email, name string) (string, error) {
+	return CreateTokenWithAccess(ctx, store, email, name, experiments.AccessFull)
+}
+
+// CreateTokenWithAccess is CreateToken for a token that may do what
+// access says: everything its user can, or only read.
+func CreateTokenWithAccess(ctx context.Context, store *experiments.Store, email, name string, access experiments.TokenAccess) (string, error) {
 	u, _, err := store.UserByEmail(ctx, normalizeEmail(email))
 	if errors.Is(err, experiments.ErrNotFound) {
 		return "", fmt.Errorf("no user has the email %q: add the user first (copylab user add) or check the spelling", email)
@@ -144,27 +150,46 @@ func CreateToken(ctx context.Context, store *experiments.Store, email, name stri
 	if err != nil {
 		return "", fmt.Errorf("app: create token: %w", err)
 	}
-	secret, _, err := createToken(ctx, store, u.ID, name)
+	secret, _, err := createToken(ctx, store, u.ID, name, access)
 	return secret, err
 }
 
-func createToken(ctx context.Context, store *experiments.Store, userID int64, name string) (string, experiments.APIToken, error) {
+// createToken makes a token for the user, named name, that may do what
+// access says. Problems with the name and the access are returned
+// together, as a form shows them.
+func createToken(ctx context.Context, store *experiments.Store, userID int64, name string, access experiments.TokenAccess) (string, experiments.APIToken, error) {
 	name = strings.TrimSpace(name)
-	if name == "" {
-		return "", experiments.APIToken{}, experiments.ValidationError{{Field: "name", Code: "required", Message: "Name the token after what uses it, such as “CI deploy”."}}
-	}
-	if utf8.RuneCountInString(name) > experiments.MaxNameLen {
-		return "", experiments.APIToken{}, experiments.ValidationError{{Field: "name", Code: "too_long", Message: fmt.Sprintf("Keep the name under %d characters.", experiments.MaxNameLen)}}
-	}
-	if why := experiments.TextProblem(name); why != "" {
-		return "", experiments.APIToken{}, experiments.ValidationError{{Field: "name", Code: "invalid_text", Message: "The name " + why + "."}}
+	if verr := fieldErrors(tokenNameCheck(name), tokenAccessCheck(access)); len(verr) > 0 {
+		return "", experiments.APIToken{}, verr
 	}
 	secret := TokenPrefix + experiments.RandomToken(40)
-	t, err := store.CreateAPIToken(ctx, userID, name, hashSecret(secret), secret[:len(TokenPrefix)+4])
+	t, err := store.CreateAPITokenWithAccess(ctx, userID, name, hashSecret(secret), secret[:len(TokenPrefix)+4], access)
 	if err != nil {
 		return "", experiments.APIToken{}, fmt.Errorf("app: create token: %w", err)
 	}
 	return secret, t, nil
+}
+
+// tokenNameCheck is the first problem with a token's name, if any.
+func tokenNameCheck(name string) experiments.FieldError {
+	switch {
+	case name == "":
+		return experiments.FieldError{Field: "name", Code: "required", Message: "Name the token after what uses it, such as “CI deploy”."}
+	case utf8.RuneCountInString(name) > experiments.MaxNameLen:
+		return experiments.FieldError{Field: "name", Code: "too_long", Message: fmt.Sprintf("Keep the name under %d characters.", experiments.MaxNameLen)}
+	}
+	if why := experiments.TextProblem(name); why != "" {
+		return experiments.FieldError{Field: "name", Code: "invalid_text", Message: "The name " + why + "."}
+	}
+	return experiments.FieldError{}
+}
+
+// tokenAccessCheck refuses an access that is neither full nor read.
+func tokenAccessCheck(access experiments.TokenAccess) experiments.FieldError {
+	if access == experiments.AccessFull || access == experiments.AccessRead {
+		return experiments.FieldError{}
+	}
+	return experiments.FieldError{Field: "access", Code: "invalid_access", Message: "Choose what the token may do: change things, or only read."}
 }
 
 // fieldErrors keeps the checks that found a problem (a Message): the

@@ -707,7 +707,7 @@ func (a *App) apiAuth(c *fiber.Ctx) error {
 		c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="copylab"`)
 		return newHTTPError(http.StatusUnauthorized, "unauthorized", "Send an API token in the Authorization header: Authorization: Bearer cl_…. Create one under Settings.")
 	}
-	u, err := a.store.UserByTokenHash(c.UserContext(), hashSecret(token))
+	u, t, err := a.store.APITokenByHash(c.UserContext(), hashSecret(token))
 	if errors.Is(err, experiments.ErrNotFound) {
 		c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="copylab", error="invalid_token"`)
 		return newHTTPError(http.StatusUnauthorized, "invalid_token", "This API token is not valid: it may have been revoked.")
@@ -715,10 +715,21 @@ func (a *App) apiAuth(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	// A read-only token calls the GETs alone (Fiber answers a HEAD with
+	// the GET's route). It is refused here, once for every route, before
+	// the query, the body or an Idempotency-Key is read: a write added
+	// later cannot forget the rule, and a refused call does nothing.
+	if t.ReadOnly() && c.Method() != fiber.MethodGet && c.Method() != fiber.MethodHead {
+		return errTokenReadOnly
+	}
 	c.Locals(localAPIUser, u)
 	c.SetUserContext(experiments.WithActor(c.UserContext(), u.Email+" (API)"))
 	return c.Next()
 }
+
+// errTokenReadOnly answers a read-only token's POST, PATCH or DELETE.
+var errTokenReadOnly = newHTTPError(http.StatusForbidden, "token_read_only",
+	"This token can only read: make a full token under Settings → API tokens to change things.")
 
 // Flash messages travel in a short-lived cookie signed with a per-process
 // key, so that nobody else can make the app display a message of theirs.

@@ -38,7 +38,7 @@ func (a *App) settingsPage(c *fiber.Ctx) (views.SettingsPage, error) {
 	p.Title = "Settings"
 	p.Sessions.Tokens = len(tokens) // offered for revoking beside Sign out all other browsers
 	for _, t := range tokens {
-		p.Tokens = append(p.Tokens, views.TokenRow{ID: t.ID, Name: t.Name, Prefix: t.Prefix, Created: t.CreatedAt, LastUsed: t.LastUsedAt})
+		p.Tokens = append(p.Tokens, views.TokenRow{ID: t.ID, Name: t.Name, Prefix: t.Prefix, ReadOnly: t.ReadOnly(), Created: t.CreatedAt, LastUsed: t.LastUsedAt})
 	}
 	return p, nil
 }

@@ -742,11 +742,21 @@ func (s *Store) DeleteExpiredSessions(ctx context.Context) (int64, error) {
 	return res.RowsAffected()
 }
 
-// CreateAPIToken stores a token's hash; the secret itself is never stored.
+// CreateAPIToken stores a full token's hash; the secret itself is never
+// stored.
 func (s *Store) CreateAPIToken(ctx context.Context, userID int64, name, tokenHash, prefix string) (APIToken, error) {
-	t := APIToken{UserID: userID, Name: strings.TrimSpace(name), Prefix: prefix, CreatedAt: s.now()}
-	res, err := s.w.ExecContext(ctx, `/* Store.CreateAPIToken */ insert into api_tokens (user_id, name, token_hash, prefix, created_at) values (?, ?, ?, ?, ?)`,
-		userID, t.Name, tokenHash, prefix, ms(t.CreatedAt))
+	return s.CreateAPITokenWithAccess(ctx, userID, name, tokenHash, prefix, AccessFull)
+}
+
+// CreateAPITokenWithAccess stores the hash of a token that may do what
+// access says; the secret itself is never stored.
+func (s *Store) CreateAPITokenWithAccess(ctx context.Context, userID int64, name, tokenHash, prefix string, access TokenAccess) (APIToken, error) {
+	if access != AccessFull && access != AccessRead {
+		return APIToken{}, fmt.Errorf("experiments: create api token: unknown access %q", access)
+	}
+	t := APIToken{UserID: userID, Name: strings.TrimSpace(name), Prefix: prefix, Access: access, CreatedAt: s.now()}
+	res, err := s.w.ExecContext(ctx, `/* Store.CreateAPITokenWithAccess */ insert into api_tokens (user_id, name, token_hash, prefix, access, created_at) values (?, ?, ?, ?, ?, ?)`,
+		userID, t.Name, tokenHash, prefix, string(access), ms(t.CreatedAt))
 	if err != nil {
 		return APIToken{}, fmt.Errorf("experiments: create api token: %w", err)
 	}
@@ -756,19 +766,31 @@ func (s *Store) CreateAPIToken(ctx context.Context, userID int64, name, tokenHas
 
 // UserByTokenHash returns the owner of an API token and records its use.
 func (s *Store) UserByTokenHash(ctx context.Context, tokenHash string) (User, error) {
-	u, err := scanUser(s.r.QueryRowContext(ctx, `/* Store.UserByTokenHash */ select u.id, u.email, u.name, u.created_at
-		from api_tokens t join users u on u.id = t.user_id where t.token_hash = ?`, tokenHash))
+	u, _, err := s.APITokenByHash(ctx, tokenHash)
+	return u, err
+}
+
+// APITokenByHash returns an API token, with its owner, and records its
+// use: the API checks both who calls and what the token may do.
+func (s *Store) APITokenByHash(ctx context.Context, tokenHash string) (User, APIToken, error) {
+	var t APIToken
+	var created, used sql.NullInt64
+	u, err := scanUser(s.r.QueryRowContext(ctx, `/* Store.APITokenByHash */ select u.id, u.email, u.name, u.created_at,
+		t.id, t.user_id, t.name, t.prefix, t.access, t.created_at, t.last_used_at
+		from api_tokens t join users u on u.id = t.user_id where t.token_hash = ?`, tokenHash),
+		&t.ID, &t.UserID, &t.Name, &t.Prefix, &t.Access, &created, &used)
 	if err != nil {
-		return User{}, fmt.Errorf("experiments: user by token: %w", err)
+		return User{}, APIToken{}, fmt.Errorf("experiments: user by token: %w", err)
 	}
+	t.CreatedAt, t.LastUsedAt = fromMS(created), fromMS(used)
 	// Recording the last use is best effort; a failure must not refuse the call.
-	s.w.ExecContext(ctx, `/* Store.UserByTokenHash */ update api_tokens set last_used_at = ? where token_hash = ?`, ms(s.now()), tokenHash)
-	return u, nil
+	s.w.ExecContext(ctx, `/* Store.APITokenByHash */ update api_tokens set last_used_at = ? where token_hash = ?`, ms(s.now()), tokenHash)
+	return u, t, nil
 }
 
 // APITokens lists a user's tokens, newest first.
 func (s *Store) APITokens(ctx context.Context, userID int64) ([]APIToken, error) {
-	rows, err := s.r.QueryContext(ctx, `/* Store.APITokens */ select id, user_id, name, prefix, created_at, last_used_at from api_tokens where user_id = ? order by id desc`, userID)
+	rows, err := s.r.QueryContext(ctx, `/* Store.APITokens */ select id, user_id, name, prefix, access, created_at, last_used_at from api_tokens where user_id = ? order by id desc`, userID)
 	if err != nil {
 		return nil, fmt.Errorf("experiments: api tokens: %w", err)
 	}
@@ -777,7 +799,7 @@ func (s *Store) APITokens(ctx context.Context, userID int64) ([]APIToken, error)
 	for rows.Next() {
 		var t APIToken
 		var created, used sql.NullInt64
-		if err := rows.Scan(&t.ID, &t.UserID, &t.Name, &t.Prefix, &created, &used); err != nil {
+		if err := rows.Scan(&t.ID, &t.UserID, &t.Name, &t.Prefix, &t.Access, &created, &used); err != nil {
 			return nil, fmt.Errorf("experiments: api tokens: %w", err)
 		}
 		t.CreatedAt, t.LastUsedAt = fromMS(created), fromMS(used)
@@ -822,7 +844,7 @@ type OwnedAPIToken struct {
 // OwnedAPITokens lists the API tokens of every user, or of the user with
 // userID when it is not 0, oldest first.
 func (s *Store) OwnedAPITokens(ctx context.Context, userID int64) ([]OwnedAPIToken, error) {
-	rows, err := s.r.QueryContext(ctx, `/* Store.OwnedAPITokens */ select t.id, t.user_id, t.name, t.prefix, t.created_at, t.last_used_at, u.email
+	rows, err := s.r.QueryContext(ctx, `/* Store.OwnedAPITokens */ select t.id, t.user_id, t.name, t.prefix, t.access, t.created_at, t.last_used_at, u.email
 		from api_tokens t join users u on u.id = t.user_id where ? = 0 or t.user_id = ? order by t.created_at, t.id`, userID, userID)
 	if err != nil {
 		return nil, fmt.Errorf("experiments: owned api tokens: %w", err)
@@ -832,7 +854,7 @@ func (s *Store) OwnedAPITokens(ctx context.Context, userID int64) ([]OwnedAPITok
 	for rows.Next() {
 		var t OwnedAPIToken
 		var created, used sql.NullInt64
-		if err := rows.Scan(&t.ID, &t.UserID, &t.Name, &t.Prefix, &created, &used, &t.Email); err != nil {
+		if err := rows.Scan(&t.ID, &t.UserID, &t.Name, &t.Prefix, &t.Access, &created, &used, &t.Email); err != nil {
 			return nil, fmt.Errorf("experiments: owned api tokens: %w", err)
 		}
 		t.CreatedAt, t.LastUsedAt = fromMS(created), fromMS(used)

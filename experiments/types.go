@@ -72,9 +72,25 @@ type APIToken struct {
 	UserID     int64
 	Name       string
 	Prefix     string
+	Access     TokenAccess
 	CreatedAt  time.Time
 	LastUsedAt time.Time // zero when never used
 }
+
+// ReadOnly tells whether the token may only read.
+func (t APIToken) ReadOnly() bool { return t.Access == AccessRead }
+
+// TokenAccess is what an API token may do.
+type TokenAccess string
+
+const (
+	// AccessFull calls every route of the API, as its user could in the
+	// browser. Tokens made before tokens had a kind are full.
+	AccessFull TokenAccess = "full"
+	// AccessRead calls only the API's GETs: a dashboard's or a report's
+	// token that leaks cannot stop, ship or delete a test.
+	AccessRead TokenAccess = "read"
+)
 
 // Site is a website that embeds the snippet.
 type Site struct {
