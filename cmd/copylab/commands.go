@@ -636,7 +636,10 @@ func userRole(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 }
 
 // tokenCreateOptions are the values of token create's flags.
-type tokenCreateOptions struct{ db, email, name string }
+type tokenCreateOptions struct {
+	db, email, name string
+	readOnly        bool
+}
 
 // tokenCreateFlags declares the flags of token create.
 func tokenCreateFlags(stdout, stderr io.Writer, getenv func(string) string) (*flags, *tokenCreateOptions) {
@@ -645,6 +648,7 @@ func tokenCreateFlags(stdout, stderr io.Writer, getenv func(string) string) (*fl
 	serverDBFlag(f, &v.db)
 	f.string(&v.email, "email", "", "the user the token acts as (required)")
 	f.string(&v.name, "name", "", "what the token is for, e.g. ci (required)")
+	f.bool(&v.readOnly, "read-only", false, "a token that can only read (the API's GETs), for a dashboard or a report; without it the token can change things")
 	return f, v
 }
 
@@ -669,14 +673,18 @@ func tokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer, g
 		return err
 	}
 	defer s.Close()
-	secret, err := app.CreateToken(ctx, s, email, name)
+	access, kind, can := experiments.AccessFull, "token", ""
+	if v.readOnly {
+		access, kind, can = experiments.AccessRead, "read-only token", "; it can read, but not change anything"
+	}
+	secret, err := app.CreateTokenWithAccess(ctx, s, email, name, access)
 	if err != nil {
 		return err
 	}
 	// The token alone on stdout, for a script to take; what it is, on stderr.
 	fmt.Fprintln(stdout, secret)
-	fmt.Fprintf(stderr, "token %q for %s in %s (shown once: store it where its program reads it)\n",
-		strings.TrimSpace(name), strings.ToLower(strings.TrimSpace(email)), absPath(s.Path()))
+	fmt.Fprintf(stderr, "%s %q for %s in %s (shown once: store it where its program reads it%s)\n",
+		kind, strings.TrimSpace(name), strings.ToLower(strings.TrimSpace(email)), absPath(s.Path()), can)
 	return nil
 }
 
@@ -686,7 +694,7 @@ type tokenListOptions struct{ db, email string }
 // tokenListFlags declares the flags of token list.
 func tokenListFlags(stdout, stderr io.Writer, getenv func(string) string) (*flags, *tokenListOptions) {
 	v := &tokenListOptions{}
-	f := newFlags("token list", "List the API tokens: id, start, name, user, when made and last used (never a secret).", stdout, stderr, getenv)
+	f := newFlags("token list", "List the API tokens: id, start, name, user, when made and last used, and access, full or read-only (never a secret).", stdout, stderr, getenv)
 	serverDBFlag(f, &v.db)
 	f.string(&v.email, "email", "", "only this user's tokens")
 	return f, v
@@ -694,9 +702,11 @@ func tokenListFlags(stdout, stderr io.Writer, getenv func(string) string) (*flag
 
 // tokenList prints the API tokens, one a line under a header, oldest
 // first: the id token revoke takes, the start Settings shows them by,
-// the name, the user, when made and last used ("never"). No secret is
-// stored, so none can be printed. Nothing on stdout when there is none,
-// and a sentence on stderr, so that a script reads only tokens.
+// the name, the user, when made and last used ("never"), and what it
+// may do, "full" or "read-only": last, so that a script that reads the
+// earlier columns by position keeps working. No secret is stored, so
+// none can be printed. Nothing on stdout when there is none, and a
+// sentence on stderr, so that a script reads only tokens.
 func tokenList(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
 	f, v := tokenListFlags(stdout, stderr, getenv)
 	if err := f.parse(args); err != nil {
@@ -732,13 +742,17 @@ func tokenList(ctx context.Context, args []string, stdout, stderr io.Writer, get
 		return nil
 	}
 	w := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(w, "ID\tPREFIX\tNAME\tUSER\tCREATED\tLAST USED")
+	fmt.Fprintln(w, "ID\tPREFIX\tNAME\tUSER\tCREATED\tLAST USED\tACCESS")
 	for _, t := range tokens {
 		used := "never"
 		if !t.LastUsedAt.IsZero() {
 			used = cliTime(t.LastUsedAt)
 		}
-		fmt.Fprintf(w, "%d\t%s…\t%s\t%s\t%s\t%s\n", t.ID, t.Prefix, t.Name, t.Email, cliTime(t.CreatedAt), used)
+		access := "full"
+		if t.ReadOnly() {
+			access = "read-only"
+		}
+		fmt.Fprintf(w, "%d\t%s…\t%s\t%s\t%s\t%s\t%s\n", t.ID, t.Prefix, t.Name, t.Email, cliTime(t.CreatedAt), used, access)
 	}
 	return w.Flush()
 }

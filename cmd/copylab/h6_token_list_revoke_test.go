@@ -83,7 +83,7 @@ func TestTokenList(t *testing.T) {
 	if len(lines) != 4 {
 		t.Fatalf("want a header and 3 tokens:\n%s", out)
 	}
-	if !regexp.MustCompile(`^ID +PREFIX +NAME +USER +CREATED +LAST USED$`).MatchString(lines[0]) {
+	if !regexp.MustCompile(`^ID +PREFIX +NAME +USER +CREATED +LAST USED +ACCESS$`).MatchString(lines[0]) {
 		t.Errorf("header %q", lines[0])
 	}
 	for i, want := range []struct{ name, email string }{{"ci", "ana@example.com"}, {"deploy", "ana@example.com"}, {"sheets", "bo@example.com"}} {
@@ -92,7 +92,7 @@ func TestTokenList(t *testing.T) {
 		if !regexp.MustCompile(`^\d+ +` + regexp.QuoteMeta(prefix) + `… +` + want.name + ` +` + regexp.QuoteMeta(want.email) + ` +\d`).MatchString(line) {
 			t.Errorf("line %q, want %s's %s starting %s", line, want.email, want.name, prefix)
 		}
-		if used := !strings.HasSuffix(line, "never"); used != (want.name == "deploy") {
+		if used := !regexp.MustCompile(` never +full$`).MatchString(line); used != (want.name == "deploy") {
 			t.Errorf("line %q: last used wrong", line)
 		}
 	}
