@@ -124,46 +124,38 @@ func (s *Store) CreateUserBy(ctx context.Context, email, name, passwordHash stri
 
 // Adders returns who added each user and how, by user id.
 func (s *Store) Adders(ctx context.Context) (map[int64]Adder, error) {
-	rows, err := s.r.QueryContext(ctx, `/* Store.Adders */ select id, added_via, coalesce(added_by, 0), added_by_email from users`)
+	return byUser(ctx, s.r, `/* Store.Adders */ select id, added_via, coalesce(added_by, 0), added_by_email from users`,
+		"adders", func(a *Adder) []any { return []any{&a.Via, &a.UserID, &a.Email} })
+}
+
+// byUser runs query, whose rows start with a user id, and returns what
+// dest's fields read from the rest of each row, by user id; what names
+// the read in errors.
+func byUser[V any](ctx context.Context, db *sql.DB, query, what string, dest func(*V) []any) (map[int64]V, error) {
+	rows, err := db.QueryContext(ctx, query)
 	if err != nil {
-		return nil, fmt.Errorf("experiments: adders: %w", err)
+		return nil, fmt.Errorf("experiments: %s: %w", what, err)
 	}
 	defer rows.Close()
-	out := map[int64]Adder{}
+	out := map[int64]V{}
 	for rows.Next() {
 		var id int64
-		var a Adder
-		if err := rows.Scan(&id, &a.Via, &a.UserID, &a.Email); err != nil {
-			return nil, fmt.Errorf("experiments: adders: %w", err)
+		var v V
+		if err := rows.Scan(append([]any{&id}, dest(&v)...)...); err != nil {
+			return nil, fmt.Errorf("experiments: %s: %w", what, err)
 		}
-		out[id] = a
+		out[id] = v
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("experiments: adders: %w", err)
+		return nil, fmt.Errorf("experiments: %s: %w", what, err)
 	}
 	return out, nil
 }
 
 // Roles returns each user's role, by user id.
 func (s *Store) Roles(ctx context.Context) (map[int64]Role, error) {
-	rows, err := s.r.QueryContext(ctx, `/* Store.Roles */ select id, role from users`)
-	if err != nil {
-		return nil, fmt.Errorf("experiments: roles: %w", err)
-	}
-	defer rows.Close()
-	out := map[int64]Role{}
-	for rows.Next() {
-		var id int64
-		var r Role
-		if err := rows.Scan(&id, &r); err != nil {
-			return nil, fmt.Errorf("experiments: roles: %w", err)
-		}
-		out[id] = r
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("experiments: roles: %w", err)
-	}
-	return out, nil
+	return byUser(ctx, s.r, `/* Store.Roles */ select id, role from users`, "roles",
+		func(r *Role) []any { return []any{r} })
 }
 
 // UserRole returns the role of the user with that id. The app reads it
@@ -894,19 +886,6 @@ func (s *Store) RevokeAPITokenByID(ctx context.Context, id int64) (OwnedAPIToken
 // APITokenCounts returns how many API tokens each user has, by user id;
 // users with none are left out.
 func (s *Store) APITokenCounts(ctx context.Context) (map[int64]int, error) {
-	rows, err := s.r.QueryContext(ctx, `/* Store.APITokenCounts */ select user_id, count(*) from api_tokens group by user_id`)
-	if err != nil {
-		return nil, fmt.Errorf("experiments: api token counts: %w", err)
-	}
-	defer rows.Close()
-	out := map[int64]int{}
-	for rows.Next() {
-		var id int64
-		var n int
-		if err := rows.Scan(&id, &n); err != nil {
-			return nil, fmt.Errorf("experiments: api token counts: %w", err)
-		}
-		out[id] = n
-	}
-	return out, rows.Err()
+	return byUser(ctx, s.r, `/* Store.APITokenCounts */ select user_id, count(*) from api_tokens group by user_id`,
+		"api token counts", func(n *int) []any { return []any{n} })
 }
