@@ -2,11 +2,13 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -176,8 +178,9 @@ func idempotencyKeyProblem(key string) string {
 // nothing done, and the key stays as it is: a new key makes it anew.
 //
 // What the call made is named by the answer's Location (a site, an
-// experiment, a variant); generate answers without one, and is about the
-// experiment in its path, whose drafts go with it.
+// experiment, a variant); generate answers without one: it is about the
+// experiment in its path, and made the drafts its answer lists
+// (generatedGone).
 func (a *App) replayGone(ctx context.Context, path string, ans experiments.IdempotentAnswer) (string, error) {
 	target, made := path, false
 	if ans.Location != "" {
@@ -213,7 +216,52 @@ func (a *App) replayGone(ctx context.Context, path string, ans experiments.Idemp
 			if !slices.ContainsFunc(x.Variants, func(v experiments.Variant) bool { return v.Key == key }) {
 				return fmt.Sprintf("The variant %q this Idempotency-Key added has since been deleted.", key) + again, nil
 			}
+		case len(seg) == 3 && seg[2] == "generate":
+			msg, err := generatedGone(x, ans)
+			if msg == "" || err != nil {
+				return "", err
+			}
+			return msg + again, nil
 		}
 	}
 	return "", nil
+}
+
+// generatedGone says which of the drafts a kept generate answer lists
+// are no longer variants of x, or "" when all are. One is enough: the
+// first 200 again would list a key that names nothing, as a variant's 201
+// would. Keys are never given again (experiments.AddVariants), so a key
+// still there is the draft the call added.
+func generatedGone(x experiments.Experiment, ans experiments.IdempotentAnswer) (string, error) {
+	var kept struct {
+		Variants []struct {
+			Key string `json:"key"`
+		} `json:"variants"`
+	}
+	if err := json.Unmarshal(ans.Body, &kept); err != nil {
+		return "", fmt.Errorf("idempotency: the kept generate answer: %w", err)
+	}
+	var gone, there []string
+	for _, d := range kept.Variants {
+		if _, ok := x.Variant(d.Key); ok {
+			there = append(there, strconv.Quote(d.Key))
+		} else {
+			gone = append(gone, strconv.Quote(d.Key))
+		}
+	}
+	if len(gone) == 0 {
+		return "", nil
+	}
+	msg := "The draft " + gone[0] + " this Idempotency-Key added has since been deleted"
+	if len(gone) > 1 {
+		msg = "The drafts " + englishJoin(gone) + " this Idempotency-Key added have since been deleted"
+	}
+	switch len(there) {
+	case 0:
+	case 1:
+		msg += "; " + there[0] + " is still there"
+	default:
+		msg += "; " + englishJoin(there) + " are still there"
+	}
+	return msg + ".", nil
 }
