@@ -43,6 +43,10 @@ import (
 //     null when it sent none. Kept, never used for counting.
 //   - matched: an exposure's matched (false when the page matched but
 //     the element was missing); null for a conversion.
+//   - swap_ms: an exposure's swap time, the ms the tag sent: whole
+//     milliseconds from the start of the page view (navigation start, or
+//     a client-side navigation) to the swap; null when it sent none or
+//     one past an hour (kept without it), and for a conversion.
 //   - bot: the visitor was taken for a bot (the tag said so, or an
 //     exposure came with a tool's user agent).
 //   - counted: the event counts in the results (ignored is "").
@@ -77,7 +81,7 @@ var apiEventsParams = []string{"after", "limit", "type"}
 
 // eventsColumns are the CSV's header, and the NDJSON's field names.
 var eventsColumns = []string{"seq", "id", "type", "visitor", "variant", "goal", "url", "received_at", "client_ts",
-	"matched", "bot", "counted", "ignored", "country", "device", "browser", "referrer", "utm_source"}
+	"matched", "swap_ms", "bot", "counted", "ignored", "country", "device", "browser", "referrer", "utm_source"}
 
 // apiEventsExport answers GET /api/v1/experiments/:id/events[?after=&
 // limit=&type=] with NDJSON.
@@ -334,6 +338,12 @@ func appendEventsNDJSON(buf []byte, page []experiments.StoredEvent, _ bool) []by
 		} else {
 			buf = append(buf, "null"...)
 		}
+		buf = append(buf, `,"swap_ms":`...)
+		if ev.SwapMS.Valid {
+			buf = strconv.AppendInt(buf, ev.SwapMS.V, 10)
+		} else {
+			buf = append(buf, "null"...)
+		}
 		buf = append(buf, `,"bot":`...)
 		buf = strconv.AppendBool(buf, ev.Bot)
 		buf = append(buf, `,"counted":`...)
@@ -378,13 +388,16 @@ func appendEventsCSV(buf []byte, page []experiments.StoredEvent, header bool) []
 			scratch = appendAPITime(scratch[:0], ev.ClientTS.V)
 			clientTS = string(scratch)
 		}
-		matched := ""
+		matched, swapMS := "", ""
 		if ev.Matched.Valid {
 			matched = strconv.FormatBool(ev.Matched.V)
 		}
+		if ev.SwapMS.Valid {
+			swapMS = strconv.FormatInt(ev.SwapMS.V, 10)
+		}
 		row = append(row[:0], strconv.FormatInt(ev.Seq, 10), string(appendUUID(scratch[:0], ev.ID)), csvText(ev.Type),
 			csvText(ev.Visitor), csvText(ev.Variant), csvText(ev.Goal), csvText(ev.URL), received, clientTS, matched,
-			strconv.FormatBool(ev.Bot), strconv.FormatBool(ev.Ignored == ""), csvText(ev.Ignored), csvText(ev.Country),
+			swapMS, strconv.FormatBool(ev.Bot), strconv.FormatBool(ev.Ignored == ""), csvText(ev.Ignored), csvText(ev.Country),
 			csvText(ev.Device), csvText(ev.Browser), csvText(ev.RefDomain), csvText(ev.UTMSource))
 		_ = w.Write(row)
 	}

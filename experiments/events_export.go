@@ -23,6 +23,7 @@ type StoredEvent struct {
 	ReceivedAt time.Time           // server time, whole milliseconds
 	ClientTS   sql.Null[time.Time] // the sender's clock (ts), when it sent one
 	Matched    sql.Null[bool]      // exposures: false when the page matched but the element was missing; null for conversions
+	SwapMS     sql.Null[int64]     // exposures: ms from the start of the page view to the swap, when the tag sent it; null for conversions
 	Bot        bool
 	// The segment values, set on exposures only (segments.go): country,
 	// device, browser, the referring host and utm_source.
@@ -58,7 +59,7 @@ type EventQuery struct {
 func (s *Store) Events(ctx context.Context, q EventQuery, dst []StoredEvent) ([]StoredEvent, error) {
 	// The type is read as a flag, and given as this package's constant:
 	// a string read from the driver costs two allocations an event.
-	query := `/* Store.Events */ select seq, id, type = 'exposure', visitor, variant, goal, url, received_at, client_ts, matched, bot,
+	query := `/* Store.Events */ select seq, id, type = 'exposure', visitor, variant, goal, url, received_at, client_ts, matched, swap_ms, bot,
 		country, device, browser, ref_domain, utm_source, ignored
 		from events where experiment_id = ? and seq > ?`
 	args := []any{q.Experiment, q.After}
@@ -84,7 +85,7 @@ func (s *Store) Events(ctx context.Context, q EventQuery, dst []StoredEvent) ([]
 		dst = append(dst, StoredEvent{})
 		ev := &dst[len(dst)-1]
 		if err := rows.Scan(&ev.Seq, &id, &exposure, &ev.Visitor, &ev.Variant, &ev.Goal, &ev.URL, &received, &clientTS, &matched,
-			&ev.Bot, &ev.Country, &ev.Device, &ev.Browser, &ev.RefDomain, &ev.UTMSource, &ev.Ignored); err != nil {
+			&ev.SwapMS, &ev.Bot, &ev.Country, &ev.Device, &ev.Browser, &ev.RefDomain, &ev.UTMSource, &ev.Ignored); err != nil {
 			return dst, fmt.Errorf("experiments: events of %s: %w", q.Experiment, err)
 		}
 		copy(ev.ID[:], id)
