@@ -104,7 +104,9 @@ func addUser(ctx context.Context, store *experiments.Store, email, name, passwor
 }
 
 // addUserBy is addUser recording who added the account and how
-// (Store.CreateUserBy): setup, or a teammate by hand (Users → Add).
+// (Store.CreateUserBy): setup, or a teammate by hand (Users → Add). The
+// latter is an admin's only: the store checks, in the transaction that
+// makes the account, that by is an admin still (experiments.ErrNotAdmin).
 func addUserBy(ctx context.Context, store *experiments.Store, email, name, password string, cost int, by experiments.Adder) (experiments.User, string, error) {
 	email = normalizeEmail(email)
 	generated := ""
@@ -122,7 +124,11 @@ func addUserBy(ctx context.Context, store *experiments.Store, email, name, passw
 	if err != nil {
 		return experiments.User{}, "", err
 	}
-	u, err := store.CreateUserBy(ctx, email, name, hash, by)
+	create := store.CreateUserBy
+	if by.Via == experiments.AddedByHand {
+		create = store.CreateUserByAdmin
+	}
+	u, err := create(ctx, email, name, hash, by)
 	if err != nil {
 		return experiments.User{}, "", err
 	}

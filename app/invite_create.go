@@ -15,7 +15,8 @@ import (
 // an email and shows it on the answer page, once. Like a generated
 // password it is not redirected, so it is kept nowhere: not in a flash
 // cookie, not in the browser's history of pages it may show again. Only
-// an admin gets here (adminOnly); the link makes an account with the role
+// an admin gets here (adminOnly), and the store checks they are one
+// still as it stores the invite; the link makes an account with the role
 // the form picked, a member when it has no role field (Invite again).
 func (a *App) inviteCreate(c *fiber.Ctx) error {
 	email, name := normalizeEmail(c.FormValue("invite_email")), c.FormValue("invite_name")
@@ -41,7 +42,8 @@ func (a *App) inviteCreate(c *fiber.Ctx) error {
 		}
 	}
 	me := sessionOf(c).user.Email
-	token, inv, replaced, err := createInvite(c.UserContext(), a.store, email, name, me, role, a.now())
+	by := adminOf(c)
+	token, inv, replaced, err := createInvite(c.UserContext(), a.store, email, name, &by, role, a.now())
 	errs, invalid := formErrors(err, func(f string) string { return "invite_" + f })
 	if errors.Is(err, experiments.ErrConflict) {
 		errs, invalid = views.Errors{"invite_email": emailTaken}, true

@@ -17,7 +17,7 @@ func (a *App) inviteRevoke(c *fiber.Ctx) error {
 	if err != nil {
 		return errNotFound
 	}
-	inv, err := a.store.DeleteInvite(c.UserContext(), id)
+	inv, err := a.store.DeleteInviteByAdmin(c.UserContext(), id, adminOf(c))
 	if errors.Is(err, experiments.ErrNotFound) {
 		// Used since the page was drawn: the form's email (for the
 		// message only) has an account now, listed on the page.

@@ -74,14 +74,15 @@ func inviteNameError(name string) string {
 // whether adding or inviting.
 const emailTaken = "Someone with this email can already sign in."
 
-// createInvite makes an invite link for email from invitedBy (an email; ""
-// for the command line), for an account with role, and returns its
+// createInvite makes an invite link for email from by (an admin on the
+// Users page, whom the store checks is one still, experiments.ErrNotAdmin;
+// nil for the command line), for an account with role, and returns its
 // token, the only copy. Problems
 // with the email or name come back as an experiments.ValidationError (the
 // fields "email" and "name"); an email that can already sign in as
 // experiments.ErrConflict. A pending invite for the same email is
 // replaced, and replaced says so.
-func createInvite(ctx context.Context, store *experiments.Store, email, name, invitedBy string, role experiments.Role, now time.Time) (token string, inv experiments.Invite, replaced bool, err error) {
+func createInvite(ctx context.Context, store *experiments.Store, email, name string, by *experiments.Admin, role experiments.Role, now time.Time) (token string, inv experiments.Invite, replaced bool, err error) {
 	email, name = normalizeEmail(email), strings.TrimSpace(name)
 	verr := fieldErrors(
 		experiments.FieldError{Field: "email", Code: "invalid_email", Message: emailError(email)},
@@ -90,7 +91,11 @@ func createInvite(ctx context.Context, store *experiments.Store, email, name, in
 		return "", experiments.Invite{}, false, verr
 	}
 	token = newInviteToken()
-	inv, replaced, err = store.CreateInviteAs(ctx, hashSecret(token), email, name, invitedBy, role, now, now.Add(inviteTTL))
+	if by == nil {
+		inv, replaced, err = store.CreateInviteAs(ctx, hashSecret(token), email, name, "", role, now, now.Add(inviteTTL))
+	} else {
+		inv, replaced, err = store.CreateInviteByAdmin(ctx, hashSecret(token), email, name, *by, role, now, now.Add(inviteTTL))
+	}
 	if err != nil {
 		return "", experiments.Invite{}, false, err
 	}
@@ -104,7 +109,7 @@ func createInvite(ctx context.Context, store *experiments.Store, email, name, in
 // sign in as experiments.ErrConflict. A pending invite for the same email
 // is replaced, and replaced says so. The account will be a member.
 func InviteUser(ctx context.Context, store *experiments.Store, email, name string) (path string, expires time.Time, replaced bool, err error) {
-	token, inv, replaced, err := createInvite(ctx, store, email, name, "", experiments.RoleMember, time.Now())
+	token, inv, replaced, err := createInvite(ctx, store, email, name, nil, experiments.RoleMember, time.Now())
 	if err != nil {
 		return "", time.Time{}, false, err
 	}

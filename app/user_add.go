@@ -19,7 +19,9 @@ import (
 // leaves the account in place, so their removal names it (userRemove).
 //
 // The account gets the role the form picked (admin or member, a member
-// when the form has no role field); only an admin gets here (adminOnly).
+// when the form has no role field); only an admin gets here (adminOnly),
+// and the store checks they are one still as it makes the account
+// (Store.CreateUserByAdmin).
 func (a *App) userAdd(c *fiber.Ctx) error {
 	email := normalizeEmail(c.FormValue("email"))
 	me := sessionOf(c).user

@@ -19,6 +19,12 @@ import (
 // to the Users page with a sentence that names whom to ask, and nothing
 // changed. Members never see these forms (views.Users), so this answers
 // a page drawn before a demotion, or a form made by hand.
+//
+// The role is read before h runs, so a demotion committed while h is
+// on its way would not stop it alone: h makes its change through the store's
+// …ByAdmin methods (adminOf), which check the role again in the change's
+// own transaction and answer experiments.ErrNotAdmin, and that refusal
+// gets the same answer as this one, with nothing changed.
 func (a *App) adminOnly(what string, h fiber.Handler) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		me := sessionOf(c).user
@@ -27,7 +33,10 @@ func (a *App) adminOnly(what string, h fiber.Handler) fiber.Handler {
 			return err
 		}
 		if role == experiments.RoleAdmin {
-			return h(c)
+			err := h(c)
+			if !errors.Is(err, experiments.ErrNotAdmin) {
+				return err
+			}
 		}
 		admins, err := a.store.AdminEmails(c.UserContext())
 		if err != nil {
@@ -36,6 +45,13 @@ func (a *App) adminOnly(what string, h fiber.Handler) fiber.Handler {
 		a.log.Info("refused: not an admin", "request_id", requestIDOf(c), "path", c.Path(), "email", me.Email)
 		return a.redirectWithFlash(c, "/users", "error", "Only an admin can "+what+". "+askAdmin(admins))
 	}
+}
+
+// adminOf names the signed-in person to the store's admin-only writes
+// (experiments.Admin), which check they are an admin still.
+func adminOf(c *fiber.Ctx) experiments.Admin {
+	me := sessionOf(c).user
+	return experiments.Admin{UserID: me.ID, Email: me.Email}
 }
 
 // askAdmin says whom a member asks to do what only an admin can.

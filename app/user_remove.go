@@ -40,7 +40,7 @@ func (a *App) userRemove(c *fiber.Ctx) error {
 	if s != nil && s.user.ID == id && strings.EqualFold(named, s.user.Email) {
 		return a.redirectWithFlash(c, "/users", "error", "You cannot remove yourself; ask a teammate to do it.")
 	}
-	r, err := a.store.RemoveUser(c.UserContext(), id, named)
+	r, err := a.store.RemoveUserByAdmin(c.UserContext(), id, named, adminOf(c))
 	switch {
 	case errors.Is(err, experiments.ErrNotFound):
 		return a.redirectWithFlash(c, "/users", "ok", removedWords(named))

@@ -31,7 +31,7 @@ func (a *App) userRoleChange(c *fiber.Ctx) error {
 	}
 	me := sessionOf(c).user
 	self := me.ID == id && strings.EqualFold(named, me.Email)
-	r, err := a.store.SetRole(c.UserContext(), id, named, role)
+	r, err := a.store.SetRoleByAdmin(c.UserContext(), id, named, role, adminOf(c))
 	switch {
 	case errors.Is(err, experiments.ErrNotFound):
 		return a.redirectWithFlash(c, "/users", "error", removedWords(named)+" Their role was not changed.")

@@ -82,6 +82,19 @@ func (s *Store) CreateUser(ctx context.Context, email, name, passwordHash string
 // in after it. The account gets by.Role, or when that is "" the default
 // of newRoleTx: an admin for a workspace's first account, else a member.
 func (s *Store) CreateUserBy(ctx context.Context, email, name, passwordHash string, by Adder) (User, error) {
+	return s.createUser(ctx, email, name, passwordHash, by, nil)
+}
+
+// CreateUserByAdmin is CreateUserBy for an account an admin adds by hand
+// (Users → Add): by names them, and when they are no admin (any more)
+// the answer is ErrNotAdmin, checked in the transaction that makes the
+// account (an adder removed is ErrAdderGone, as in CreateUserBy).
+func (s *Store) CreateUserByAdmin(ctx context.Context, email, name, passwordHash string, by Adder) (User, error) {
+	return s.createUser(ctx, email, name, passwordHash, by, &Admin{UserID: by.UserID, Email: by.Email})
+}
+
+// createUser is CreateUserBy, and with admin CreateUserByAdmin.
+func (s *Store) createUser(ctx context.Context, email, name, passwordHash string, by Adder, admin *Admin) (User, error) {
 	u := User{Email: strings.TrimSpace(email), Name: strings.TrimSpace(name), CreatedAt: s.now()}
 	if by.Role != "" && !by.Role.Valid() {
 		return User{}, fmt.Errorf("experiments: create user: unknown role %q", by.Role)
@@ -103,6 +116,9 @@ func (s *Store) CreateUserBy(ctx context.Context, email, name, passwordHash stri
 			if n == 0 {
 				return ErrAdderGone
 			}
+		}
+		if err := adminTx(ctx, tx, admin); err != nil {
+			return err
 		}
 		res, err := tx.ExecContext(ctx, `/* Store.CreateUserBy */ insert into users (email, name, password_hash, created_at, added_via, added_by, added_by_email, role)
 			values (?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -212,11 +228,26 @@ type RoleChange struct {
 // invites the user sent. A user already in that role is left as they
 // are, and From says so.
 func (s *Store) SetRole(ctx context.Context, id int64, email string, role Role) (RoleChange, error) {
+	return s.setRole(ctx, id, email, role, nil)
+}
+
+// SetRoleByAdmin is SetRole asked for by an admin on the Users page: when
+// by is no admin (any more) the answer is ErrNotAdmin, checked in the
+// transaction that changes the role.
+func (s *Store) SetRoleByAdmin(ctx context.Context, id int64, email string, role Role, by Admin) (RoleChange, error) {
+	return s.setRole(ctx, id, email, role, &by)
+}
+
+// setRole is SetRole, and with by SetRoleByAdmin.
+func (s *Store) setRole(ctx context.Context, id int64, email string, role Role, by *Admin) (RoleChange, error) {
 	if !role.Valid() {
 		return RoleChange{}, fmt.Errorf("experiments: set role of user %d: unknown role %q", id, role)
 	}
 	var r RoleChange
 	err := s.tx(ctx, func(tx *sql.Tx) error {
+		if err := adminTx(ctx, tx, by); err != nil {
+			return err
+		}
 		u, err := scanUser(tx.QueryRowContext(ctx, `/* Store.SetRole */ select `+userCols+`, role from users where id = ?`, id), &r.From)
 		if err != nil {
 			return err
@@ -425,8 +456,23 @@ type UserRemoval struct {
 // the user by both, and finds ErrNotFound, not the newer user, once the
 // one it named is gone. An empty email names the user by id alone.
 func (s *Store) RemoveUser(ctx context.Context, id int64, email string) (UserRemoval, error) {
+	return s.removeUser(ctx, id, email, nil)
+}
+
+// RemoveUserByAdmin is RemoveUser asked for by an admin on the Users
+// page: when by is no admin (any more) the answer is ErrNotAdmin, checked
+// in the transaction that removes the user.
+func (s *Store) RemoveUserByAdmin(ctx context.Context, id int64, email string, by Admin) (UserRemoval, error) {
+	return s.removeUser(ctx, id, email, &by)
+}
+
+// removeUser is RemoveUser, and with by RemoveUserByAdmin.
+func (s *Store) removeUser(ctx context.Context, id int64, email string, by *Admin) (UserRemoval, error) {
 	var r UserRemoval
 	err := s.tx(ctx, func(tx *sql.Tx) error {
+		if err := adminTx(ctx, tx, by); err != nil {
+			return err
+		}
 		var role Role
 		u, err := scanUser(tx.QueryRowContext(ctx, `/* Store.RemoveUser */ select `+userCols+`, role from users where id = ?`, id), &role)
 		if err != nil {

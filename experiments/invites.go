@@ -62,8 +62,22 @@ func (s *Store) CreateInvite(ctx context.Context, tokenHash, email, name, invite
 }
 
 // CreateInviteAs is CreateInvite for an account that gets role. Whether
-// the inviter may invite is the app's to check (app.adminOnly).
+// the inviter may invite is not checked: CreateInviteByAdmin checks it.
 func (s *Store) CreateInviteAs(ctx context.Context, tokenHash, email, name, invitedBy string, role Role, now, expires time.Time) (inv Invite, replaced bool, err error) {
+	return s.createInvite(ctx, tokenHash, email, name, invitedBy, role, now, expires, nil)
+}
+
+// CreateInviteByAdmin is CreateInviteAs for an invite an admin sends
+// from the Users page: by names them, and when they are no admin (any
+// more) the answer is ErrNotAdmin, checked in the transaction that
+// stores the invite (an inviter removed is ErrInviterGone, as in
+// CreateInvite).
+func (s *Store) CreateInviteByAdmin(ctx context.Context, tokenHash, email, name string, by Admin, role Role, now, expires time.Time) (inv Invite, replaced bool, err error) {
+	return s.createInvite(ctx, tokenHash, email, name, by.Email, role, now, expires, &by)
+}
+
+// createInvite is CreateInviteAs, and with by CreateInviteByAdmin.
+func (s *Store) createInvite(ctx context.Context, tokenHash, email, name, invitedBy string, role Role, now, expires time.Time, by *Admin) (inv Invite, replaced bool, err error) {
 	if !role.Valid() {
 		return Invite{}, false, fmt.Errorf("experiments: create invite: unknown role %q", role)
 	}
@@ -90,6 +104,9 @@ func (s *Store) CreateInviteAs(ctx context.Context, tokenHash, email, name, invi
 			if inviter == 0 {
 				return ErrInviterGone
 			}
+		}
+		if err := adminTx(ctx, tx, by); err != nil {
+			return err
 		}
 		var live int
 		if err := tx.QueryRowContext(ctx, `/* Store.CreateInvite */ select count(*) from invites where email = ? and expires_at > ?`, inv.Email, ms(now)).Scan(&live); err != nil {
@@ -226,8 +243,23 @@ func (s *Store) AcceptInvite(ctx context.Context, tokenHash, name, passwordHash 
 
 // DeleteInvite revokes a pending invite: its link stops working.
 func (s *Store) DeleteInvite(ctx context.Context, id int64) (Invite, error) {
+	return s.deleteInvite(ctx, id, nil)
+}
+
+// DeleteInviteByAdmin is DeleteInvite asked for by an admin on the Users
+// page: when by is no admin (any more) the answer is ErrNotAdmin, checked
+// in the transaction that deletes the invite.
+func (s *Store) DeleteInviteByAdmin(ctx context.Context, id int64, by Admin) (Invite, error) {
+	return s.deleteInvite(ctx, id, &by)
+}
+
+// deleteInvite is DeleteInvite, and with by DeleteInviteByAdmin.
+func (s *Store) deleteInvite(ctx context.Context, id int64, by *Admin) (Invite, error) {
 	var inv Invite
 	err := s.tx(ctx, func(tx *sql.Tx) error {
+		if err := adminTx(ctx, tx, by); err != nil {
+			return err
+		}
 		var err error
 		inv, err = scanInvite(tx.QueryRowContext(ctx, `/* Store.DeleteInvite */ select `+inviteCols+` from invites where id = ?`, id))
 		if err != nil {
