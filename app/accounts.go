@@ -94,7 +94,17 @@ func GeneratePassword() string {
 // come back as an experiments.ValidationError with the fields "email" and
 // "password"; an email in use as experiments.ErrConflict.
 func AddUser(ctx context.Context, store *experiments.Store, email, name, password string) (experiments.User, string, error) {
-	return addUser(ctx, store, email, name, password, DefaultBcryptCost)
+	return AddUserAs(ctx, store, email, name, password, "")
+}
+
+// AddUserAs is AddUser for an account with role ("" gives the store's
+// default, as AddUser does), given in the transaction that creates it
+// (copylab user add --role): made with the default and changed after,
+// the account was left with the default when the process stopped in
+// between.
+func AddUserAs(ctx context.Context, store *experiments.Store, email, name, password string, role experiments.Role) (experiments.User, string, error) {
+	return addUserBy(ctx, store, email, name, password, DefaultBcryptCost,
+		experiments.Adder{Via: experiments.AddedFromCommandLine, Role: role})
 }
 
 // addUser is AddUser with the bcrypt cost: an account nobody in copylab

@@ -312,24 +312,21 @@ func userAdd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 			return fmt.Errorf("there is no admin yet in %s, so a new account is one: without an admin, nobody could add, invite or remove people. Leave out --role member, or make someone an admin first (copylab user role)", absPath(s.Path()))
 		}
 	}
-	// app.AddUser gives the store's default role; an admin asked for where
-	// that is a member is made one next, before anything is printed.
-	u, generated, err := app.AddUser(ctx, s, email, name, password)
+	// The role is given in the transaction that makes the account: one
+	// made with the default and promoted after was left a member when the
+	// command stopped in between.
+	u, generated, err := app.AddUserAs(ctx, s, email, name, password, role)
 	if errors.Is(err, experiments.ErrConflict) {
 		return fmt.Errorf("%s can already sign in; to set a new password, run copylab user password --email %s", email, email)
 	}
 	if err != nil {
 		return err
 	}
-	got, err := s.UserRole(ctx, u.ID)
-	if err != nil {
-		return err
-	}
-	if role != "" && got != role {
-		if _, err := s.SetRole(ctx, u.ID, u.Email, role); err != nil {
-			return fmt.Errorf("created user %s as %s, but could not make them %s (copylab user role does): %w", u.Email, roleArticle(got), roleArticle(role), err)
+	got := role
+	if got == "" {
+		if got, err = s.UserRole(ctx, u.ID); err != nil {
+			return err
 		}
-		got = role
 	}
 	fmt.Fprintf(stdout, "created user %s, %s, in %s\n", u.Email, roleArticle(got), absPath(s.Path()))
 	if generated != "" {
