@@ -286,8 +286,10 @@ const plannedStopEvery = time.Minute
 // (startPlanned), then stops the experiments whose planned end has come
 // (stopPlanned), every plannedStopEvery until ctx ends and once at the
 // start (a server that was down at the time catches up at once). One
-// loop for both plans: a draft whose start and stop both came while the
-// server was down starts, then stops, in that order.
+// loop for both plans, starts first: a draft whose stop has come too
+// (the server was down across both) is not started at all, which would
+// leave an empty stopped test; Store.StartDue keeps it a draft, clears
+// both plans and says why in its History.
 func (a *App) runPlannedStops(ctx context.Context) {
 	t := time.NewTicker(plannedStopEvery)
 	defer t.Stop()
@@ -331,11 +333,11 @@ func (a *App) stopPlanned(ctx context.Context) int {
 // Start (Store.StartDue: the same transition and checks as a person's,
 // marked as on its planned date, with no one's name), and then, as a
 // person's Start does, has the tag rendered again so that it serves
-// their variants. A draft the checks refuse stays a draft, its plan
-// cleared and the refusal in its History (the store does both): the
-// team sees it on its page. A person's Start sends no notification, and
-// no other event does but a verdict, so neither does this. It returns
-// how many it started.
+// their variants. A draft the checks refuse, or whose planned stop has
+// passed as well, stays a draft, its plan cleared and the refusal in
+// its History (the store does both): the team sees it on its page. A
+// person's Start sends no notification, and no other event does but a
+// verdict, so neither does this. It returns how many it started.
 func (a *App) startPlanned(ctx context.Context) int {
 	started, refused, err := a.store.StartDue(ctx, a.now())
 	if len(started) > 0 {

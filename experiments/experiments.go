@@ -1047,7 +1047,9 @@ func (s *Store) StopDue(ctx context.Context, now time.Time) ([]Experiment, error
 // variants, no traffic, its element in another running test) stays a
 // draft, its plan cleared, with the refusal in its history
 // (NotStartedPrefix, ChangeNotStarted), all in one transaction; those
-// are returned as refused. Like StopDue it is idempotent, and a draft
+// are returned as refused. So is a draft whose planned stop (StopsAt)
+// has come as well, which would stop as soon as it started: both its
+// plans are cleared. Like StopDue it is idempotent, and a draft
 // started, moved or deleted meanwhile is left alone.
 func (s *Store) StartDue(ctx context.Context, now time.Time) (started, refused []Experiment, err error) {
 	return s.transitionDue(ctx, "start due", `/* Store.StartDue */ select id from experiments
@@ -1182,17 +1184,30 @@ func (s *Store) transition(ctx context.Context, id, action string, due time.Time
 		}
 		now := ms(s.now())
 		if to == StatusRunning {
-			err := startChecks(ctx, tx, cur)
+			// A planned start whose planned stop has passed too (the
+			// server was down across both) would start a test that
+			// StopDue stops at its next look, with no visitor in it.
+			stopPassed := planned && !cur.StopsAt.IsZero() && !cur.StopsAt.After(due)
+			var err error
+			if stopPassed {
+				err = stateErr("stops_at_passed", "Its planned stop, "+planWords(cur.StopsAt)+
+					", had already passed, so the test would have stopped at once. Both plans are removed.")
+			} else {
+				err = startChecks(ctx, tx, cur)
+			}
 			words, ok := refusalWords(err)
 			if err != nil && planned && ok {
 				// The draft stays one, and says why: the plan is
 				// cleared, so that the job does not refuse it every
-				// minute, and a person sees what to fix.
+				// minute, and a person sees what to fix. A stop that
+				// has passed goes too: kept, it would stop the test
+				// as soon as a person starts it.
 				refused = err
 				if err := recordChange(ctx, tx, id, now, ChangeNotStarted, NotStartedPrefix+words); err != nil {
 					return err
 				}
-				_, err := tx.ExecContext(ctx, `/* Store.Transition */ update experiments set starts_at = null, updated_at = ? where id = ?`, now, id)
+				_, err := tx.ExecContext(ctx, `/* Store.Transition */ update experiments set starts_at = null,
+					stops_at = case when ? then null else stops_at end, updated_at = ? where id = ?`, stopPassed, now, id)
 				return err
 			}
 			if err != nil {
