@@ -110,7 +110,7 @@ func (a *App) experimentShow(c *fiber.Ctx) error {
 	p.Element = elementNotes(e, others, history)
 	switch e.Status {
 	case experiments.StatusRunning, experiments.StatusPaused:
-		p.EditNote = "Started experiments can change their name, traffic share and split (each change is listed under History); their page, element, goal, copy and practical threshold stay fixed, as does whether they count only visitors who see the element on screen."
+		p.EditNote = "Started experiments can change their name, traffic share and split, and set, move or remove their planned stop (each change is listed under History); their page, element, goal, copy and practical threshold stay fixed, as does whether they count only visitors who see the element on screen."
 	case experiments.StatusStopped:
 		p.EditNote = "Stopped experiments keep their settings as they were, for their results."
 	}
