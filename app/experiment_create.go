@@ -3,7 +3,6 @@ package app
 import (
 	"net/http"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -58,10 +57,7 @@ func (a *App) experimentCreate(c *fiber.Ctx) error {
 		return err
 	}
 	a.setCookie(c, draftedCookie, e.ID, a.now().Add(draftedFor))
-	notes := a.pastedWords(c.UserContext(), e, f)
-	if soon := stopsTooSoon(e.StopsAt, e.StartedAt, e.StartsAt, a.now()); soon != "" {
-		notes = strings.TrimSpace(notes + " " + soon)
-	}
+	notes := a.withStopsWarning(a.pastedWords(c.UserContext(), e, f), e)
 	if generate {
 		return a.redirectWithFlash(c, generateURL(e.ID), "ok", savedFlash(e, "Draft saved", notes, withUnset("Now describe the copy you want, and copylab writes drafts of it.", e), false))
 	}

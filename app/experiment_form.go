@@ -748,6 +748,17 @@ func stopsTooSoon(stopsAt, startedAt, startsAt, now time.Time) string {
 		", and copylab calls a result only once a test has run a full week and has its planned sample."
 }
 
+// withStopsWarning is a save's notes for its message with, after them,
+// the warning that e's planned stop may come before the test can be
+// called (stopsTooSoon), as the page and the form say beside the date:
+// the New form's save and the edit form's say it alike.
+func (a *App) withStopsWarning(notes string, e experiments.Experiment) string {
+	if soon := stopsTooSoon(e.StopsAt, e.StartedAt, e.StartsAt, a.now()); soon != "" {
+		return strings.TrimSpace(notes + " " + soon)
+	}
+	return notes
+}
+
 // stopsFormWarning sets the form's warning beside its stop date when the
 // day chosen may come before the test can be called (stopsTooSoon),
 // counted from the test's start, or for a draft from its planned start

@@ -135,12 +135,14 @@ func (a *App) experimentUpdate(c *fiber.Ctx) error {
 		return err
 	}
 	a.snippets.reset()
-	notes := a.pastedWords(ctx, e, f) // "" for a started test: its form holds the stored page and goal
+	// pastedWords is "" for a started test: its form holds the stored
+	// page and goal.
+	notes := a.withStopsWarning(a.pastedWords(ctx, e, f), e)
 	if generate {
 		return a.redirectWithFlash(c, generateURL(e.ID), "ok", savedFlash(e, "Changes saved", notes, withUnset("Now describe the copy you want, and copylab writes drafts of it.", e), false))
 	}
 	if _, clause := startedZeroShare(e); clause != "" {
-		return a.redirectWithFlash(c, "/experiments/"+e.ID, "ok", "Changes saved, but "+clause)
+		return a.redirectWithFlash(c, "/experiments/"+e.ID, "ok", strings.TrimSpace("Changes saved, but "+clause+" "+notes))
 	}
 	next := ""
 	if needs := startNeeds(e); e.Status == experiments.StatusDraft && needs != "" {
