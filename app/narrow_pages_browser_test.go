@@ -160,7 +160,7 @@ func TestNarrowPagesFitBrowser(t *testing.T) {
 	if _, err := live.store.SetSiteWebhook(ctx, site.ID, "https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX"); err != nil {
 		t.Fatal(err)
 	}
-	if err := live.store.RecordNotification(ctx, x.ID, "winner", time.Now().Add(-time.Hour)); err != nil {
+	if err := live.store.RecordNotification(ctx, x.ID, "winner", "", time.Now().Add(-time.Hour)); err != nil {
 		t.Fatal(err)
 	}
 	// Two weeks of traffic, so the results have every part, and a few

@@ -319,7 +319,7 @@ func (a *App) notifyExperiment(ctx context.Context, site experiments.Site, e exp
 	short := e
 	short.Name, short.Selector, short.Page = clip(e.Name, clipName), clip(e.Selector, clipSelector), clip(e.Page, clipPage)
 	msg := func(title, status, text, shortText string) notice {
-		return notice{Title: fmt.Sprintf("%s: “%s” on %s", title, e.Name, site.Name), Text: text, URL: results,
+		return notice{Title: fmt.Sprintf("%s: “%s” on %s", title, e.Name, site.Name), Text: text, URL: results, headline: title,
 			Experiment: noticeExperiment{ID: e.ID, Name: e.Name, Site: site.Name, ResultsURL: results},
 			Verdict:    noticeVerdict{Status: status, Text: text},
 			short:      &shortNotice{Title: fmt.Sprintf("%s: “%s” on %s", title, short.Name, clip(site.Name, clipName)), Text: shortText}}
@@ -368,7 +368,7 @@ func (a *App) notifyExperiment(ctx context.Context, site experiments.Site, e exp
 		// database's (notifyOnce logs it so).
 		switch status, f := failureOf(err); f {
 		case failMessage:
-			if rerr := a.store.RecordUndelivered(context.WithoutCancel(ctx), e.ID, n.status(), status, a.now()); rerr != nil {
+			if rerr := a.store.RecordUndelivered(context.WithoutCancel(ctx), e.ID, n.status(), n.headline, status, a.now()); rerr != nil {
 				a.metrics.notifications.WithLabelValues("retried").Inc()
 				return sent, fmt.Errorf("notify: record a message the webhook refused (%v): %w", err, rerr)
 			}
@@ -832,8 +832,8 @@ func (a *App) deliver(ctx context.Context, webhookURL, expID string, n notice) e
 		return err
 	}
 	at := a.now()
-	if err := a.store.RecordNotification(ctx, expID, n.status(), at); err != nil {
-		a.unrecorded.add(expID, n.status(), at)
+	if err := a.store.RecordNotification(ctx, expID, n.status(), n.headline, at); err != nil {
+		a.unrecorded.add(expID, n.status(), n.headline, at)
 		return &errUnrecorded{err}
 	}
 	return nil
@@ -861,27 +861,38 @@ func (e *errUnrecorded) Unwrap() error { return e.err }
 // sends nothing more until the records get through.
 type unrecorded struct {
 	mu   sync.Mutex
-	sent map[string]map[string]time.Time // by experiment, then by status: when it went out
+	sent map[string]map[string]sentMessage // by experiment, then by status
 }
 
-func (u *unrecorded) add(expID, status string, at time.Time) {
+// sentMessage is a message sent and not yet recorded: when it went out,
+// and its headline (notice.headline).
+type sentMessage struct {
+	at       time.Time
+	headline string
+}
+
+func (u *unrecorded) add(expID, status, headline string, at time.Time) {
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	if u.sent == nil {
-		u.sent = map[string]map[string]time.Time{}
+		u.sent = map[string]map[string]sentMessage{}
 	}
 	if u.sent[expID] == nil {
-		u.sent[expID] = map[string]time.Time{}
+		u.sent[expID] = map[string]sentMessage{}
 	}
-	u.sent[expID][status] = at
+	u.sent[expID][status] = sentMessage{at: at, headline: headline}
 }
 
 // of returns the statuses of expID's messages that are sent and not yet
-// recorded.
+// recorded, with when each went out.
 func (u *unrecorded) of(expID string) map[string]time.Time {
 	u.mu.Lock()
 	defer u.mu.Unlock()
-	return maps.Clone(u.sent[expID])
+	out := make(map[string]time.Time, len(u.sent[expID]))
+	for status, m := range u.sent[expID] {
+		out[status] = m.at
+	}
+	return out
 }
 
 func (u *unrecorded) remove(expID, status string) {
@@ -894,10 +905,10 @@ func (u *unrecorded) remove(expID, status string) {
 }
 
 // all returns every message sent and not yet recorded, by experiment.
-func (u *unrecorded) all() map[string]map[string]time.Time {
+func (u *unrecorded) all() map[string]map[string]sentMessage {
 	u.mu.Lock()
 	defer u.mu.Unlock()
-	out := make(map[string]map[string]time.Time, len(u.sent))
+	out := make(map[string]map[string]sentMessage, len(u.sent))
 	for id, m := range u.sent {
 		out[id] = maps.Clone(m)
 	}
@@ -909,8 +920,8 @@ func (u *unrecorded) all() map[string]map[string]time.Time {
 // cannot be recorded yet.
 func (a *App) recordUnrecorded(ctx context.Context) (ok bool) {
 	for expID, m := range a.unrecorded.all() {
-		for status, at := range m {
-			if err := a.store.RecordNotification(context.WithoutCancel(ctx), expID, status, at); err != nil {
+		for status, sent := range m {
+			if err := a.store.RecordNotification(context.WithoutCancel(ctx), expID, status, sent.headline, sent.at); err != nil {
 				a.noteJobWrite(err, false)
 				if _, gerr := a.store.Experiment(ctx, expID); errors.Is(gerr, experiments.ErrNotFound) {
 					a.unrecorded.remove(expID, status) // deleted since: nothing to record
@@ -936,11 +947,14 @@ func (n notice) status() string {
 }
 
 // noticeTitle is the headline of a recorded status (a verdictKey, or a
-// warning's episodeKey: its episodes after the first are "again"; an
-// answer's are headed as its message was, answerDue, though a record
-// does not keep whether it was only probable). The page's words come
-// first: the split's "Results can’t be trusted yet" takes its "again"
-// after a comma, as "yet again" would say something else.
+// warning's episodeKey: its episodes after the first are "again"). It
+// heads a warning's message; an answer's message is headed by
+// answerDue, which alone knows whether it was only probable or another
+// variant's win, so the site page lists a message by the headline
+// recorded with it (sentTitle) and by this only when none was. The
+// page's words come first: the split's "Results can’t be trusted yet"
+// takes its "again" after a comma, as "yet again" would say something
+// else.
 func noticeTitle(status string) string {
 	base, _, _ := strings.Cut(status, ":")
 	again := episodeOf(status, base) > 1
@@ -955,6 +969,18 @@ func noticeTitle(status string) string {
 		return verdictTitle(base, false)
 	}
 	return status
+}
+
+// sentTitle is the headline a message recorded as status went out
+// under, as the site page lists it: the one recorded with it (title), or,
+// for a message recorded before copylab kept headlines, its status's
+// (noticeTitle), which names an answer only as probable, or another
+// variant's win, as the plain answer.
+func sentTitle(status, title string) string {
+	if title != "" {
+		return title
+	}
+	return noticeTitle(status)
 }
 
 // lowerFirst lower-cases a sentence's first letter, to continue another.
@@ -975,6 +1001,10 @@ type notice struct {
 	// key is what the message is recorded as once sent (verdictKey);
 	// Verdict.Status when empty.
 	key string
+	// headline is the title's words before the test's name, recorded
+	// with the message (deliver) so that the site page lists it by the
+	// words the channel saw: its key does not give them (noticeTitle).
+	headline string
 	// linkLabel names where URL leads, for the receivers that put it
 	// behind words; "" for the experiment's results (link).
 	linkLabel string

@@ -206,7 +206,7 @@ func TestNotifyWinnerRecordedBeforeChanges(t *testing.T) {
 	e, h, _, x := answerTest(t)
 	ctx := context.Background()
 	start := time.Now()
-	if err := e.store.RecordNotification(ctx, x.ID, "winner", start.Add(-time.Hour)); err != nil {
+	if err := e.store.RecordNotification(ctx, x.ID, "winner", "", start.Add(-time.Hour)); err != nil {
 		t.Fatal(err)
 	}
 	counts := func(c ...[2]int64) func() { return func() { e.setCounts(x, c...) } }

@@ -111,7 +111,7 @@ func TestNotifyWinnerRecordedBefore(t *testing.T) {
 	h := newHook(t)
 	site := e.site("Shop")
 	old := winnerOn(e, site, "Announced before")
-	if err := e.store.RecordNotification(ctx, old.ID, "winner", time.Now().Add(-time.Hour)); err != nil {
+	if err := e.store.RecordNotification(ctx, old.ID, "winner", "", time.Now().Add(-time.Hour)); err != nil {
 		t.Fatal(err)
 	}
 	fresh := winnerOn(e, site, "Announced now")

@@ -194,7 +194,7 @@ func (a *App) fillRefusal(ctx context.Context, site experiments.Site, f *views.N
 	}
 	for _, u := range given {
 		f.Undelivered = append(f.Undelivered, views.UndeliveredNotice{ExperimentID: u.ExperimentID, ExperimentName: u.ExperimentName,
-			Title: noticeTitle(u.Status), Answer: statusWithText(u.HTTPStatus), At: u.At})
+			Title: sentTitle(u.Status, u.Title), Answer: statusWithText(u.HTTPStatus), At: u.At})
 	}
 	if site.WebhookURL == "" {
 		return nil

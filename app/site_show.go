@@ -69,7 +69,7 @@ func (a *App) sitePage(c *fiber.Ctx, site experiments.Site) (views.SitePage, err
 	}
 	for _, n := range sent {
 		p.Notify.Recent = append(p.Notify.Recent, views.SentNotice{ExperimentID: n.ExperimentID, ExperimentName: n.ExperimentName,
-			Title: noticeTitle(n.Status), SentAt: n.SentAt})
+			Title: sentTitle(n.Status, n.Title), SentAt: n.SentAt})
 	}
 	p.Title = site.Name
 	if err := a.siteExperiments(ctx, &p, site); err != nil {

@@ -144,10 +144,10 @@ func sdExtras(t testing.TB, s *experiments.Store, in *experiments.Ingester, site
 			t.Error(err)
 		}
 	}
-	if err := s.RecordNotification(ctx, x, "winner", evBaseTime); err != nil {
+	if err := s.RecordNotification(ctx, x, "winner", "We have a winner", evBaseTime); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.RecordUndelivered(ctx, x, "srm", 400, evBaseTime); err != nil {
+	if err := s.RecordUndelivered(ctx, x, "srm", "Results can’t be trusted yet", 400, evBaseTime); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.SetNoticeClear(ctx, x, "element_missing", experiments.NoticeClear{Episode: 1, ClearedAt: evBaseTime}); err != nil {

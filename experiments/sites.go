@@ -212,11 +212,13 @@ func (s *Store) statusTimes(ctx context.Context, query, expID, what string) (map
 	return out, rows.Err()
 }
 
-// RecordNotification notes that an experiment's verdict status was
-// announced (again: a no-op).
-func (s *Store) RecordNotification(ctx context.Context, expID, status string, at time.Time) error {
-	_, err := s.w.ExecContext(ctx, `/* Store.RecordNotification */ insert into experiment_notifications (experiment_id, status, sent_at)
-		values (?, ?, ?) on conflict do nothing`, expID, status, ms(at))
+// RecordNotification notes that the message about an experiment recorded
+// as status went out under the headline title (again: a no-op). The
+// status alone does not give the headline: an answer called only as
+// probable, or another variant's win, is recorded as the plain answer.
+func (s *Store) RecordNotification(ctx context.Context, expID, status, title string, at time.Time) error {
+	_, err := s.w.ExecContext(ctx, `/* Store.RecordNotification */ insert into experiment_notifications (experiment_id, status, title, sent_at)
+		values (?, ?, ?, ?) on conflict do nothing`, expID, status, title, ms(at))
 	if err != nil {
 		return fmt.Errorf("experiments: record notification of %s: %w", expID, err)
 	}
@@ -240,13 +242,14 @@ type Notification struct {
 	ExperimentID   string
 	ExperimentName string
 	Status         string
+	Title          string // the headline it went out under; "" for one recorded before copylab kept it
 	SentAt         time.Time
 }
 
 // SiteNotifications returns the latest announcements of a site's
 // experiments, newest first, at most limit.
 func (s *Store) SiteNotifications(ctx context.Context, siteID string, limit int) ([]Notification, error) {
-	rows, err := s.r.QueryContext(ctx, `/* Store.SiteNotifications */ select n.experiment_id, e.name, n.status, n.sent_at
+	rows, err := s.r.QueryContext(ctx, `/* Store.SiteNotifications */ select n.experiment_id, e.name, n.status, n.title, n.sent_at
 		from experiment_notifications n join experiments e on e.id = n.experiment_id
 		where e.site_id = ? order by n.sent_at desc limit ?`, siteID, limit)
 	if err != nil {
@@ -257,7 +260,7 @@ func (s *Store) SiteNotifications(ctx context.Context, siteID string, limit int)
 	for rows.Next() {
 		var n Notification
 		var at int64
-		if err := rows.Scan(&n.ExperimentID, &n.ExperimentName, &n.Status, &at); err != nil {
+		if err := rows.Scan(&n.ExperimentID, &n.ExperimentName, &n.Status, &n.Title, &at); err != nil {
 			return nil, fmt.Errorf("experiments: notifications of site %s: %w", siteID, err)
 		}
 		n.SentAt = time.UnixMilli(at)

@@ -76,17 +76,18 @@ type Undelivered struct {
 	ExperimentID   string
 	ExperimentName string
 	Status         string // what it would have been recorded as (RecordNotification)
+	Title          string // its headline; "" for one recorded before copylab kept it
 	HTTPStatus     int    // what the webhook answered
 	At             time.Time
 }
 
 // RecordUndelivered notes that the webhook refused the message about
-// expID recorded as status, answering httpStatus; the first refusal
-// stays.
-func (s *Store) RecordUndelivered(ctx context.Context, expID, status string, httpStatus int, at time.Time) error {
+// expID recorded as status, headed title, answering httpStatus; the
+// first refusal stays.
+func (s *Store) RecordUndelivered(ctx context.Context, expID, status, title string, httpStatus int, at time.Time) error {
 	_, err := s.w.ExecContext(ctx, `/* Store.RecordUndelivered */ insert into undelivered_notifications
-		(experiment_id, status, http_status, refused_at) values (?, ?, ?, ?) on conflict do nothing`,
-		expID, status, httpStatus, ms(at))
+		(experiment_id, status, title, http_status, refused_at) values (?, ?, ?, ?, ?) on conflict do nothing`,
+		expID, status, title, httpStatus, ms(at))
 	if err != nil {
 		return fmt.Errorf("experiments: record undelivered %s of %s: %w", status, expID, err)
 	}
@@ -103,7 +104,7 @@ func (s *Store) UndeliveredOf(ctx context.Context, expID string) (map[string]tim
 // SiteUndelivered returns the latest messages about a site's experiments
 // that its webhook refused, newest first, at most limit.
 func (s *Store) SiteUndelivered(ctx context.Context, siteID string, limit int) ([]Undelivered, error) {
-	rows, err := s.r.QueryContext(ctx, `/* Store.SiteUndelivered */ select u.experiment_id, e.name, u.status, u.http_status, u.refused_at
+	rows, err := s.r.QueryContext(ctx, `/* Store.SiteUndelivered */ select u.experiment_id, e.name, u.status, u.title, u.http_status, u.refused_at
 		from undelivered_notifications u join experiments e on e.id = u.experiment_id
 		where e.site_id = ? order by u.refused_at desc limit ?`, siteID, limit)
 	if err != nil {
@@ -114,7 +115,7 @@ func (s *Store) SiteUndelivered(ctx context.Context, siteID string, limit int) (
 	for rows.Next() {
 		var u Undelivered
 		var at int64
-		if err := rows.Scan(&u.ExperimentID, &u.ExperimentName, &u.Status, &u.HTTPStatus, &at); err != nil {
+		if err := rows.Scan(&u.ExperimentID, &u.ExperimentName, &u.Status, &u.Title, &u.HTTPStatus, &at); err != nil {
 			return nil, fmt.Errorf("experiments: undelivered of site %s: %w", siteID, err)
 		}
 		u.At = time.UnixMilli(at)
