@@ -300,8 +300,28 @@ func (a *App) dueWarnings(ctx context.Context, site experiments.Site, e, short e
 
 // noticeElementMissing is the status recorded for the health message:
 // the tag has stopped finding the tested element on its page. Its
-// message is headed as the page's warning (views.ElementMissingTitle).
+// message is headed as the page's warning (views.ElementMissingTitle),
+// or, when the tag never found it there, as the page's verdict then
+// (elementNeverFound).
 const noticeElementMissing = "element_missing"
+
+// elementNeverFound reports whether the results page finds that the tag
+// never found the tested element on its page (elementMissing.never):
+// the page then heads its verdict views.ElementNotFoundTitle and says
+// so in the verdict's sentence, with no warning that the element is
+// going missing, so the message says what the page says. text and
+// shortText are the page's sentence about e and about short (e with
+// its names clipped for chat tools). It reads the page's own report,
+// which is only worth it for a message about to go out.
+func (a *App) elementNeverFound(ctx context.Context, e, short experiments.Experiment) (text, shortText string, never bool, err error) {
+	r, err := a.buildReport(ctx, e, false, teamReader)
+	if err != nil || !r.missing.never {
+		return "", "", false, err
+	}
+	text = r.missing.verdict
+	r.exp = short
+	return text, r.makeMissing().verdict, true, nil
+}
 
 // notifyExperiment sends what is due about e and not announced yet: its
 // verdict on counts when it is worth a message and differs from the last
@@ -340,7 +360,17 @@ func (a *App) notifyExperiment(ctx context.Context, site experiments.Site, e exp
 		return 0, err
 	}
 	for _, w := range warnings {
-		n := msg(noticeTitle(w.key), w.status, w.text, w.shortText)
+		title := noticeTitle(w.key)
+		if w.status == noticeElementMissing {
+			text, shortText, never, err := a.elementNeverFound(ctx, e, short)
+			if err != nil {
+				return 0, err
+			}
+			if never {
+				title, w.text, w.shortText = episodeTitle(views.ElementNotFoundTitle, w.key), text, shortText
+			}
+		}
+		n := msg(title, w.status, w.text, w.shortText)
 		n.key = w.key
 		due = append(due, n)
 	}
@@ -948,27 +978,34 @@ func (n notice) status() string {
 
 // noticeTitle is the headline of a recorded status (a verdictKey, or a
 // warning's episodeKey: its episodes after the first are "again"). It
-// heads a warning's message; an answer's message is headed by
-// answerDue, which alone knows whether it was only probable or another
-// variant's win, so the site page lists a message by the headline
-// recorded with it (sentTitle) and by this only when none was. The
-// page's words come first: the split's "Results can’t be trusted yet"
-// takes its "again" after a comma, as "yet again" would say something
-// else.
+// heads a warning's message, but for an element never found
+// (elementNeverFound); an answer's message is headed by answerDue, which
+// alone knows whether it was only probable or another variant's win, so
+// the site page lists a message by the headline recorded with it
+// (sentTitle) and by this only when none was. The page's words come
+// first: the split's "Results can’t be trusted yet" takes its "again"
+// after a comma, as "yet again" would say something else.
 func noticeTitle(status string) string {
 	base, _, _ := strings.Cut(status, ":")
 	again := episodeOf(status, base) > 1
 	switch {
-	case base == noticeElementMissing && again:
-		return views.ElementMissingTitle + " again"
 	case base == noticeElementMissing:
-		return views.ElementMissingTitle
+		return episodeTitle(views.ElementMissingTitle, status)
 	case base == stats.StatusSRM && again:
 		return verdictTitle(base, false) + ", again"
 	case base == stats.StatusSRM || answerStatuses[base]:
 		return verdictTitle(base, false)
 	}
 	return status
+}
+
+// episodeTitle is title for the missing element's warning recorded as
+// key: its episodes after the first are "again".
+func episodeTitle(title, key string) string {
+	if episodeOf(key, noticeElementMissing) > 1 {
+		return title + " again"
+	}
+	return title
 }
 
 // sentTitle is the headline a message recorded as status went out

@@ -296,6 +296,11 @@ func VerdictTitle(v Verdict, paused bool) string { return verdictTitle(v, paused
 // does not find the tested element, and the webhook's message about it.
 const ElementMissingTitle = "The element is going missing"
 
+// ElementNotFoundTitle heads the verdict of a test whose element the tag
+// never found on its page (Verdict.NotFound), and the webhook's message
+// about it: "going missing" would say it was there once.
+const ElementNotFoundTitle = "The element was not found"
+
 // DraftResultsTitle heads a draft's results page, which shows no verdict;
 // the results document gives it as a draft's verdict.headline.
 const DraftResultsTitle = "No results yet"
@@ -311,7 +316,7 @@ const DraftResultsTitle = "No results yet"
 func verdictTitle(v Verdict, paused bool) string {
 	switch {
 	case v.NotFound:
-		return "The element was not found"
+		return ElementNotFoundTitle
 	case v.Shipped && v.Status == "control_wins" && !v.Early && v.Unsure:
 		return "The original was probably best"
 	case v.Shipped && v.Status == "control_wins" && !v.Early:
