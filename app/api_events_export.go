@@ -22,7 +22,11 @@ import (
 // a team that joins experiment data with its own warehouse (revenue,
 // retention), as PostHog's and GrowthBook's exports allow. The results
 // and their CSVs are aggregates; these are the events themselves, oldest
-// first, as the store keeps them (experiments.StoredEvent).
+// first, as the store keeps them, with how the results treat each now
+// (experiments.StoredEvent), so that the export alone gives the results'
+// numbers: a variant's visitors are its lines with first (the distinct
+// visitors of its counted exposures), its conversions its counted
+// conversions.
 //
 // Each line has these fields, in this order; the CSV's columns are the
 // same names, with an empty cell for null:
@@ -33,7 +37,15 @@ import (
 //   - id: the event id the sender gave (a UUID, in lower case).
 //   - type: exposure or conversion.
 //   - visitor: the visitor id the sender gave.
-//   - variant: the variant's key, as in the results document's variants.
+//   - variant: the variant's key, as in the results document's variants,
+//     that the event is credited to: an exposure's, as sent; a
+//     conversion's is its visitor's (the variant of their first
+//     exposure, as the results credit it), or what was sent when the
+//     visitor has none (a conversion without an exposure).
+//   - sent_variant: the variant the sender wrote: an exposure's variant;
+//     for a conversion often "" (a backend need not know it), or even
+//     another variant than its visitor's, which is worth a look at the
+//     code that sends it.
 //   - goal: a conversion's goal (click, pageview or the custom event's
 //     name); "" for an exposure.
 //   - url: the page the event came from, as sent (at most 2,048 bytes).
@@ -47,12 +59,19 @@ import (
 //     milliseconds from the start of the page view (navigation start, or
 //     a client-side navigation) to the swap; null when it sent none or
 //     one past an hour (kept without it), and for a conversion.
-//   - bot: the visitor was taken for a bot (the tag said so, or an
-//     exposure came with a tool's user agent).
+//   - bot: the visitor is taken for a bot, by this event (the tag said
+//     so, or an exposure came with a tool's user agent) or by another,
+//     earlier or later.
 //   - counted: the event counts in the results (ignored is "").
+//   - first: the exposure that counts its visitor in its variant, one
+//     per counted visitor; every later page view's exposure is counted
+//     too, so count distinct visitors, or these.
 //   - ignored: why it does not count, one of the codes POST /e's
 //     X-Copylab header names (bot, multiple_variants, no_exposure, …);
-//     "" when it counts.
+//     "" when it counts. As the results treat the event now, which is
+//     not always what POST /e answered: when a visitor is taken out of
+//     the results (a second variant, a bot), all their events are, with
+//     that code, the ones stored before it too.
 //   - country, device, browser, referrer, utm_source: the segment values
 //     of an exposure, named as the results document's segments name their
 //     dimensions (referrer is the referring host, utm_source the
@@ -80,8 +99,9 @@ var eventsExportPage = 1000
 var apiEventsParams = []string{"after", "limit", "type"}
 
 // eventsColumns are the CSV's header, and the NDJSON's field names.
-var eventsColumns = []string{"seq", "id", "type", "visitor", "variant", "goal", "url", "received_at", "client_ts",
-	"matched", "swap_ms", "bot", "counted", "ignored", "country", "device", "browser", "referrer", "utm_source"}
+var eventsColumns = []string{"seq", "id", "type", "visitor", "variant", "sent_variant", "goal", "url", "received_at",
+	"client_ts", "matched", "swap_ms", "bot", "counted", "first", "ignored", "country", "device", "browser", "referrer",
+	"utm_source"}
 
 // apiEventsExport answers GET /api/v1/experiments/:id/events[?after=&
 // limit=&type=] with NDJSON.
@@ -318,6 +338,8 @@ func appendEventsNDJSON(buf []byte, page []experiments.StoredEvent, _ bool) []by
 		buf = appendJSONString(buf, ev.Visitor)
 		buf = append(buf, `,"variant":`...)
 		buf = appendJSONString(buf, ev.Variant)
+		buf = append(buf, `,"sent_variant":`...)
+		buf = appendJSONString(buf, ev.SentVariant)
 		buf = append(buf, `,"goal":`...)
 		buf = appendJSONString(buf, ev.Goal)
 		buf = append(buf, `,"url":`...)
@@ -348,6 +370,8 @@ func appendEventsNDJSON(buf []byte, page []experiments.StoredEvent, _ bool) []by
 		buf = strconv.AppendBool(buf, ev.Bot)
 		buf = append(buf, `,"counted":`...)
 		buf = strconv.AppendBool(buf, ev.Ignored == "")
+		buf = append(buf, `,"first":`...)
+		buf = strconv.AppendBool(buf, ev.First)
 		buf = append(buf, `,"ignored":`...)
 		buf = appendJSONString(buf, ev.Ignored)
 		buf = append(buf, `,"country":`...)
@@ -396,9 +420,10 @@ func appendEventsCSV(buf []byte, page []experiments.StoredEvent, header bool) []
 			swapMS = strconv.FormatInt(ev.SwapMS.V, 10)
 		}
 		row = append(row[:0], strconv.FormatInt(ev.Seq, 10), string(appendUUID(scratch[:0], ev.ID)), csvText(ev.Type),
-			csvText(ev.Visitor), csvText(ev.Variant), csvText(ev.Goal), csvText(ev.URL), received, clientTS, matched,
-			swapMS, strconv.FormatBool(ev.Bot), strconv.FormatBool(ev.Ignored == ""), csvText(ev.Ignored), csvText(ev.Country),
-			csvText(ev.Device), csvText(ev.Browser), csvText(ev.RefDomain), csvText(ev.UTMSource))
+			csvText(ev.Visitor), csvText(ev.Variant), csvText(ev.SentVariant), csvText(ev.Goal), csvText(ev.URL), received,
+			clientTS, matched, swapMS, strconv.FormatBool(ev.Bot), strconv.FormatBool(ev.Ignored == ""),
+			strconv.FormatBool(ev.First), csvText(ev.Ignored), csvText(ev.Country), csvText(ev.Device), csvText(ev.Browser),
+			csvText(ev.RefDomain), csvText(ev.UTMSource))
 		_ = w.Write(row)
 	}
 	w.Flush() // writes to a bytes.Buffer, which does not fail

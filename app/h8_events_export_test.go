@@ -135,20 +135,20 @@ func TestH8EventsExportFields(t *testing.T) {
 		delete(l, "seq")
 	}
 	want := []map[string]any{
-		{"id": expID.String(), "type": "exposure", "visitor": "visitor-1", "variant": "b", "goal": "",
+		{"id": expID.String(), "type": "exposure", "visitor": "visitor-1", "variant": "b", "sent_variant": "b", "goal": "",
 			"url": "https://example.com/pricing?plan=pro", "client_ts": "2024-11-24T00:00:00.123Z", "matched": true, "swap_ms": 42.0, "bot": false,
-			"counted": true, "ignored": "", "country": "DE", "device": "desktop", "browser": "Chrome",
+			"counted": true, "first": true, "ignored": "", "country": "DE", "device": "desktop", "browser": "Chrome",
 			"referrer": "news.example.org", "utm_source": "spring_sale"},
-		{"id": convID.String(), "type": "conversion", "visitor": "visitor-1", "variant": "b", "goal": "click",
+		{"id": convID.String(), "type": "conversion", "visitor": "visitor-1", "variant": "b", "sent_variant": "b", "goal": "click",
 			"url": "https://example.com/pricing", "client_ts": nil, "matched": nil, "swap_ms": nil, "bot": false,
-			"counted": true, "ignored": "", "country": "", "device": "", "browser": "", "referrer": "", "utm_source": ""},
-		{"id": botID.String(), "type": "exposure", "visitor": "robot-1", "variant": "control", "goal": "",
+			"counted": true, "first": false, "ignored": "", "country": "", "device": "", "browser": "", "referrer": "", "utm_source": ""},
+		{"id": botID.String(), "type": "exposure", "visitor": "robot-1", "variant": "control", "sent_variant": "control", "goal": "",
 			"url": "https://example.com/pricing", "client_ts": nil, "matched": false, "swap_ms": nil, "bot": true,
-			"counted": false, "ignored": experiments.ReasonBot, "country": "DE", "device": "desktop", "browser": "Other",
+			"counted": false, "first": false, "ignored": experiments.ReasonBot, "country": "DE", "device": "desktop", "browser": "Other",
 			"referrer": "", "utm_source": ""},
-		{"id": lostID.String(), "type": "conversion", "visitor": "never-saw-it", "variant": "", "goal": "click",
+		{"id": lostID.String(), "type": "conversion", "visitor": "never-saw-it", "variant": "", "sent_variant": "", "goal": "click",
 			"url": "https://example.com/thanks", "client_ts": "2024-11-24T00:00:00.999Z", "matched": nil, "swap_ms": nil, "bot": false,
-			"counted": false, "ignored": experiments.ReasonNoExposure, "country": "", "device": "", "browser": "", "referrer": "", "utm_source": ""},
+			"counted": false, "first": false, "ignored": experiments.ReasonNoExposure, "country": "", "device": "", "browser": "", "referrer": "", "utm_source": ""},
 	}
 	for i := range want {
 		if i == 2 {
@@ -381,6 +381,7 @@ func TestH8EventsCSV(t *testing.T) {
 	}
 	for name, want := range map[string]string{
 		"visitor": `'=HYPERLINK("https://evil.example")`, "utm_source": "'@SUM(1+1)", "type": "exposure", "variant": "b",
+		"sent_variant": "b", "first": "true",
 		"client_ts": "2024-11-24T00:00:00.123Z", "matched": "true", "bot": "false", "counted": "true", "ignored": "", "goal": "",
 		"country": "DE",
 	} {
