@@ -608,8 +608,8 @@ func formFromExperiment(e experiments.Experiment) views.ExperimentForm {
 		Coverage:    experiments.PercentOfBP(e.CoverageBP),
 		Plan:        views.PlanForm{Threshold: strconv.FormatFloat(math.Round(e.Threshold*10000)/100, 'f', -1, 64)},
 	}
-	// Its day: a time the API set within a day is shown, and saved
-	// again, as the start of that day.
+	// Its day: a time the API set within a day is shown as its day, and
+	// saved again as it was while that day is sent back (keptPlanTime).
 	f.StopsAt, f.StartsAt = formDay(e.StopsAt), formDay(e.StartsAt)
 	switch e.Goal.Type {
 	case experiments.GoalClick:
@@ -796,6 +796,19 @@ func formPlanDay(value, field string, errs views.Errors) time.Time {
 		errs[field] = "Enter a date such as 2026-12-12, or leave it empty."
 	}
 	return day
+}
+
+// keptPlanTime is the planned time an edit saves: cur, the one stored,
+// when sent, read from the form's date input (formPlanDay), is still
+// cur's UTC day. The input holds only a day (formDay), so a time set
+// through the API within it (14:30 UTC) would otherwise become 00:00
+// UTC of that day on any save of the form, the field untouched. Another
+// day is its 00:00 UTC; an empty field removes the plan.
+func keptPlanTime(sent, cur time.Time) time.Time {
+	if !sent.IsZero() && !cur.IsZero() && formDay(sent) == formDay(cur) {
+		return cur
+	}
+	return sent
 }
 
 // formDay is a planned time as a plan's date input has it: its UTC day

@@ -95,6 +95,7 @@ func (a *App) experimentUpdate(c *fiber.Ctx) error {
 		return a.renderExperimentForm(c, shown, http.StatusUnprocessableEntity)
 	}
 	in.ID, in.SiteID, in.Seed, in.Brief = cur.ID, cur.SiteID, cur.Seed, cur.Brief
+	in.StopsAt, in.StartsAt = keptPlanTime(in.StopsAt, cur.StopsAt), keptPlanTime(in.StartsAt, cur.StartsAt)
 	if in.Threshold == 0 || f.Locked {
 		// Left empty, or a started test's, posted as the form shows it
 		// (rounded): keep it as stored.
