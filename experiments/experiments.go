@@ -1187,13 +1187,19 @@ func (s *Store) transition(ctx context.Context, id, action string, due time.Time
 			// A planned start whose planned stop has passed too (the
 			// server was down across both) would start a test that
 			// StopDue stops at its next look, with no visitor in it.
-			stopPassed := planned && !cur.StopsAt.IsZero() && !cur.StopsAt.After(due)
+			stopPassed := planned && cur.stopPassed(due)
 			var err error
 			if stopPassed {
 				err = stateErr("stops_at_passed", "Its planned stop, "+planWords(cur.StopsAt)+
 					", had already passed, so the test would have stopped at once. Both plans are removed.")
 			} else {
-				err = startChecks(ctx, tx, cur)
+				// A planned start is checked at its plan, as the job
+				// found it due; a person's at this moment.
+				at := due
+				if !planned {
+					at = time.UnixMilli(now)
+				}
+				err = startChecks(ctx, tx, cur, at)
 			}
 			words, ok := refusalWords(err)
 			if err != nil && planned && ok {
@@ -1234,10 +1240,10 @@ func (s *Store) transition(ctx context.Context, id, action string, due time.Time
 	return e, err
 }
 
-// startChecks is every refusal of a start (or resume) of cur, read in
-// tx: the stored experiment is checked once more, since a draft may have
-// been saved by an older version with looser rules.
-func startChecks(ctx context.Context, tx *sql.Tx, cur Experiment) error {
+// startChecks is every refusal of a start (or resume) of cur at now,
+// read in tx: the stored experiment is checked once more, since a draft
+// may have been saved by an older version with looser rules.
+func startChecks(ctx context.Context, tx *sql.Tx, cur Experiment, now time.Time) error {
 	vs, err := txVariants(ctx, tx, cur.ID)
 	if err != nil {
 		return err
@@ -1250,10 +1256,22 @@ func startChecks(ctx context.Context, tx *sql.Tx, cur Experiment) error {
 	if errs := stored.StartIncomplete(); len(errs) > 0 {
 		return errs
 	}
+	// A draft whose planned stop has passed (never started by its date)
+	// would start a test that StopDue stops at its next look, with no
+	// visitor in it. A paused test's passed stop is StopDue's to act on.
+	if cur.Status == StatusDraft && cur.stopPassed(now) {
+		return stateErr("stops_at_passed", "Its planned stop, "+planWords(cur.StopsAt)+", has passed: move or remove it, then start.")
+	}
 	if err := StartRefusal(stored); err != nil {
 		return err
 	}
 	return refuseElementInTest(ctx, tx, cur)
+}
+
+// stopPassed is whether e's planned stop (StopsAt) is at or before at:
+// StopDue would stop e then, were it running.
+func (e Experiment) stopPassed(at time.Time) bool {
+	return !e.StopsAt.IsZero() && !e.StopsAt.After(at)
 }
 
 // refuseElementInTest refuses to run e while another running experiment
