@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 
@@ -52,13 +53,17 @@ func transitionDone(action string, e experiments.Experiment, o *elementOthers, u
 
 // experimentTransition returns the handler of POST /experiments/:id/ACTION
 // (start, pause, resume, stop). A transition the current status does not
-// allow comes back as a flash message, not an error page.
+// allow comes back as a flash message, not an error page; one to where the
+// experiment is already comes back as a note that says so (alreadyThere).
 func (a *App) experimentTransition(action string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		ctx := c.UserContext()
 		e, err := a.store.Transition(ctx, c.Params("id"), action)
 		if _, ok := formErrors(err, experimentField); ok && action == experiments.ActionStart {
 			return a.notReadyToStart(c)
+		}
+		if note, ok := a.alreadyThere(c, action, err); ok {
+			return a.redirectWithFlash(c, "/experiments/"+c.Params("id"), "ok", note)
 		}
 		var others *elementOthers
 		if err == nil && action != experiments.ActionStart {
@@ -76,6 +81,76 @@ func (a *App) experimentTransition(action string) fiber.Handler {
 		}
 		return a.actionDone(c, err, transitionDone(action, e, others, unseen))
 	}
+}
+
+// alreadyThere words a transition the store refused (err) because the
+// experiment is already where action leads, as the API answers it
+// (apiExperimentTransition): a Start pressed on a page drawn before the
+// test started, in a second tab or before a teammate's press, was asked
+// for and happened, so it is no failure. The note says when, and by whom,
+// from the history's line that put it there. It is read after the
+// refusal, so a change that won the race counts as done. ok is false for
+// any other answer, a real refusal included (a start of a stopped test).
+func (a *App) alreadyThere(c *fiber.Ctx, action string, err error) (note string, ok bool) {
+	var se *experiments.StateError
+	if !errors.As(err, &se) || se.Code != "invalid_transition" && se.Code != "experiment_stopped" {
+		return "", false
+	}
+	ctx := c.UserContext()
+	cur, gerr := a.store.Experiment(ctx, c.Params("id"))
+	if gerr != nil || cur.Status != transitionTo[action] {
+		return "", false
+	}
+	note = "This experiment is already " + string(cur.Status)
+	changes, herr := a.store.RunChanges(ctx, cur.ID)
+	if herr != nil {
+		// Nothing changed: a failed read only leaves out when.
+		a.log.Error("transition: history unreadable", "request_id", requestIDOf(c), "experiment", cur.ID, "error", herr)
+		return note + ".", true
+	}
+	for _, ch := range changes {
+		if verb := ledTo(ch, cur.Status); verb != "" {
+			return note + " (" + verb + " " + changeWhen(ch, sessionOf(c)) + ").", true
+		}
+	}
+	return note + ".", true
+}
+
+// ledTo is the verb of history line ch when it put an experiment in
+// status ("started", "resumed", …), "" when it did not. A ship of a test
+// that still ran stopped it too (Store.Ship), and says so first.
+func ledTo(ch experiments.Change, status experiments.Status) string {
+	switch {
+	case status == experiments.StatusRunning && (ch.Action == experiments.ChangeStarted || ch.Action == experiments.ChangeResumed),
+		status == experiments.StatusPaused && ch.Action == experiments.ChangePaused,
+		status == experiments.StatusStopped && ch.Action == experiments.ChangeStopped:
+		return ch.Action
+	case status == experiments.StatusStopped && ch.Action == experiments.ChangeShipped && strings.HasPrefix(ch.Detail, "Stopped the test;"):
+		return experiments.ChangeStopped
+	}
+	return ""
+}
+
+// changeWhen says when ch happened, as the history lists it, and who made
+// it: "you" for the person reading (s), "on its planned date" for copylab's
+// own planned start or stop, which has no one's name.
+func changeWhen(ch experiments.Change, s *session) string {
+	when := ch.At.UTC().Format("2 Jan 2006, 15:04 UTC")
+	me := ""
+	if s != nil {
+		me = s.user.Email
+	}
+	switch {
+	case ch.Actor == "" && (ch.Detail == experiments.PlannedStartDetail || ch.Detail == experiments.PlannedStopDetail):
+		return when + ", on its planned date"
+	case ch.Actor == "":
+		return when
+	case me != "" && ch.Actor == me:
+		return when + " by you"
+	case me != "" && ch.Actor == me+" (API)":
+		return when + " by you, through the API"
+	}
+	return when + " by " + ch.Actor
 }
 
 // notReadyToStart answers a Start refused for a draft saved without its
