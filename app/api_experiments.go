@@ -49,7 +49,8 @@ const (
 // one given twice, is a 400 before it runs (apiQuery, with apiListParams).
 func (a *App) apiExperimentsList(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	f := experiments.ExperimentFilter{SiteID: c.Query("site_id"), Status: experiments.Status(c.Query("status"))}
+	// A site's id is read in any case, as in a path (apiLowerIDs).
+	f := experiments.ExperimentFilter{SiteID: asciiLower(c.Query("site_id")), Status: experiments.Status(c.Query("status"))}
 	switch f.Status {
 	case "", experiments.StatusDraft, experiments.StatusRunning, experiments.StatusPaused, experiments.StatusStopped:
 	default:
@@ -165,7 +166,7 @@ func (a *App) apiExperimentCreate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	e := experiments.Experiment{SiteID: in.SiteID, Name: in.Name, Page: in.Page, Selector: in.Selector, Goal: in.Goal, CoverageBP: 10000}
+	e := experiments.Experiment{SiteID: asciiLower(in.SiteID), Name: in.Name, Page: in.Page, Selector: in.Selector, Goal: in.Goal, CoverageBP: 10000}
 	if in.StopsAt != nil {
 		if e.StopsAt, err = parsePlanTime(experiments.FieldStopsAt, *in.StopsAt); err != nil {
 			return err
@@ -340,6 +341,8 @@ func createWords(err error) error {
 			out[i].Field = "variants"
 		case f.Field == "site_id" && f.Code == "required":
 			out[i].Message = "Send site_id, the id of the site the experiment runs on (GET /api/v1/sites lists them)."
+		case f.Field == "site_id" && f.Code == "unknown_site":
+			out[i].Message = "No site has this id; GET /api/v1/sites lists your sites' ids."
 		case f.Field == "variants" && f.Code == "required":
 			out[i].Message = "Give the page's current copy, the control: as the first of variants ([{\"text\": \"…\"}]), " +
 				"or as brief.current_copy, which is then taken as the control."
