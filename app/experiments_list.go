@@ -255,11 +255,12 @@ var (
 // experimentRows are exps as a list shows them. A started experiment also
 // gets its counted visitors and the verdict of its results, from its
 // variants' totals (read for the whole list at once) and the verdict cache,
-// and whether that verdict is an answer too early to act on, as the
-// results page judges it (answerTooEarly). That is asked outside the
-// cache: it changes with time as well as counts (a test turns a week old
-// with no new visitor), and it reads an experiment's history only for an
-// answer.
+// whether the tag never found its element (foundNowhere, which heads the
+// results' verdict), and whether that verdict is an answer too early to
+// act on, as the results page judges it (answerTooEarly). That is asked
+// outside the cache: it changes with time as well as counts (a test turns
+// a week old with no new visitor), and it reads an experiment's history
+// only for an answer.
 func (a *App) experimentRows(ctx context.Context, exps []experiments.Experiment, siteName func(experiments.Experiment) string) ([]views.ExperimentRow, error) {
 	var started []experiments.Experiment
 	for _, e := range exps {
@@ -290,6 +291,7 @@ func (a *App) experimentRows(ctx context.Context, exps []experiments.Experiment,
 		}
 		r := &rows[i]
 		r.Started, r.Verdict, r.Visitors, r.Early, r.Unsure = true, sum.status, sum.visitors, early, sum.unsure
+		r.NotFound = foundNowhere(e, totals[e.ID])
 		r.Ended = e.Status == experiments.StatusStopped
 		r.Leader, r.LeaderLift, r.HasLeadLift = sum.leader, sum.lift, sum.hasLift
 	}
@@ -301,7 +303,7 @@ type verdictSummary struct {
 	status   string
 	unsure   bool // called only as probable (stats.Verdict.Unsure)
 	visitors int64
-	leader   string // the arm in the lead (leaderIndex): "The original", "Variant B", or ""
+	leader   string // the arm the verdict names in the lead (stats.Verdict.Lead): "The original", "Variant B", or ""
 	lift     float64
 	hasLift  bool
 }
@@ -352,21 +354,23 @@ func (vc *verdictCache) get(e experiments.Experiment, totals []experiments.Varia
 }
 
 // summarize runs the statistics of the results page on an experiment's
-// totals and keeps what a list shows.
+// totals and keeps what a list shows. The list names the arm in the lead
+// exactly where the results' verdict does (stats.Verdict.Leads), and that
+// arm: a winner or the original ahead, early or not, and, while it is too
+// early to call, the arm the verdict says is (or was) ahead ("Variant B is
+// ahead on clicks … but it is too early to call"). Where the verdict
+// names none (no clear leader yet, several variants that beat the
+// original with the best of them open, no meaningful difference, not
+// enough data, a broken split) neither does the list.
 func summarize(e experiments.Experiment, totals []experiments.VariantCounts) verdictSummary {
 	_, an := analyzeCounts(e, experiments.Counts{Variants: totals})
 	sum := verdictSummary{status: an.Verdict.Status, unsure: an.Verdict.Unsure}
 	for _, v := range an.Variants {
 		sum.visitors += v.Exposures
 	}
-	if !listLeads(sum.status) {
-		return sum
-	}
-	best := leaderIndex(an.Verdict.Status, len(an.Variants), func(i int) (int64, float64) {
-		return an.Variants[i].Exposures, an.Variants[i].ProbBest
-	})
+	best := an.Verdict.Lead
 	switch {
-	case best < 0:
+	case !an.Verdict.Leads || best < 0 || best >= len(an.Variants):
 	case best == 0:
 		sum.leader = "The original"
 	default:
@@ -378,18 +382,6 @@ func summarize(e experiments.Experiment, totals []experiments.VariantCounts) ver
 	return sum
 }
 
-// listLeads tells whether a list names the arm in the lead under a verdict
-// of this status: only where the verdict itself names one, a winner or
-// the original ahead, which takes the results' bar for a call
-// (stats.DecisionProb, early or not). Under keep_running the verdict says
-// it is too early to call, and the arm with the best chance may be a coin
-// flip (51%) or well within the noise: a row saying it "leads" in a list
-// of one-liners would read as the answer the results page withholds. Nor
-// is there a leader where the verdict finds no meaningful difference.
-func listLeads(status string) bool {
-	return status == stats.StatusWinner || status == stats.StatusControlWins
-}
-
 // leaderIndex is the arm in the lead of n arms (arm gives each one's
 // visitors and chance to be best): the one with visitors most likely the
 // best, the original (0) included. It is -1 on a tie, without visitors
@@ -397,10 +389,11 @@ func listLeads(status string) bool {
 // and leads nothing), and while the verdict, status, stands behind no
 // leader: not enough data yet (one visitor would otherwise lead), or a
 // broken split whose numbers can't be trusted. The experiment page's Ship
-// buttons name this leader; the lists name it only under a verdict that
-// does (listLeads). Under keep_running it is -1 too when the lead is no
-// clear one (stats.ClearLead), where the verdict says "No clear leader
-// yet": a Ship button must not say that a toss-up "leads so far".
+// buttons name this leader; the lists name the one the verdict names
+// (stats.Verdict.Lead, summarize). Under keep_running it is -1 too when
+// the lead is no clear one (stats.ClearLead), where the verdict says "No
+// clear leader yet": a Ship button must not say that a toss-up "leads so
+// far".
 func leaderIndex(status string, n int, arm func(i int) (exposures int64, probBest float64)) int {
 	if status == stats.StatusNotEnoughData || status == stats.StatusSRM {
 		return -1

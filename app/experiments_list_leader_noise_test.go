@@ -9,12 +9,13 @@ import (
 )
 
 // TestExperimentsListNoLeaderInNoise: the list names a leader only where
-// the verdict does, at the results' bar for a call (stats.DecisionProb): a
-// lead that is a coin flip (51% chance to be best) or well within the
-// noise (78%, its uplift interval from −20% to +67%) is "No clear leader
-// yet" beside "Keep the test running", never "Variant B leads"; a test
-// with no meaningful difference names no leader either; and an early
-// winner still leads, as its verdict says it does so far.
+// the verdict does: a lead that is a coin flip (51% chance to be best) is
+// "No clear leader yet" beside "Keep the test running", never "Variant B
+// leads"; a test with no meaningful difference names no leader either; a
+// lead the verdict calls ahead though too early to call (78%, twice the
+// runner-up's chance: stats.ClearLead) leads, or led once stopped, as the
+// verdict says it is, or was, ahead (TestListLeaderAsResults); and an
+// early winner leads, as its verdict says it does so far.
 func TestExperimentsListNoLeaderInNoise(t *testing.T) {
 	for _, tt := range []struct {
 		name   string
@@ -23,9 +24,9 @@ func TestExperimentsListNoLeaderInNoise(t *testing.T) {
 		want   string // the line under the chip; "" for none
 	}{
 		{"coin flip", [][2]int64{{3000, 300}, {3000, 301}}, nil, "No clear leader yet"},
-		{"within the noise", [][2]int64{{1000, 50}, {1000, 58}}, nil, "No clear leader yet"},
-		{"within the noise, paused", [][2]int64{{1000, 50}, {1000, 58}}, pauseTest, "No clear leader yet"},
-		{"within the noise, stopped", [][2]int64{{1000, 50}, {1000, 58}}, stopTest, "No clear leader"},
+		{"ahead, too early to call", [][2]int64{{1000, 50}, {1000, 58}}, nil, "Variant B leads (+16.0%)"},
+		{"ahead, too early to call, paused", [][2]int64{{1000, 50}, {1000, 58}}, pauseTest, "Variant B leads (+16.0%)"},
+		{"ahead, stopped too early to call", [][2]int64{{1000, 50}, {1000, 58}}, stopTest, "Variant B led (+16.0%)"},
 		{"no meaningful difference", [][2]int64{{100000, 10000}, {100000, 10050}}, nil, ""},
 		{"early winner", [][2]int64{{1000, 50}, {1000, 100}}, nil, "Variant B leads (+100.0%)"},
 	} {

@@ -45,8 +45,8 @@ func verdictSentences(t *testing.T, e *env, c *client, tok string, x experiments
 // is "No clear leader yet" wherever the verdict is said, as the
 // experiments list says it, never "Variant B is ahead"; nor do the Ship
 // buttons say it "leads so far". A lead the chances do back (about 78%)
-// is still said to be ahead. With three arms the lead must stand out from
-// the runner-up, not only from an even split.
+// is still said to be ahead, and the list says it leads. With three arms
+// the lead must stand out from the runner-up, not only from an even split.
 func TestNoClearLeaderIsNotAhead(t *testing.T) {
 	for _, tt := range []struct {
 		name   string
@@ -66,7 +66,7 @@ func TestNoClearLeaderIsNotAhead(t *testing.T) {
 		{"coin flip, shipped", [][2]int64{{1501, 143}, {1499, 144}}, shipTest,
 			"No clear leader on clicks", "ahead", "No clear leader", false},
 		{"a lead the chances back", [][2]int64{{1000, 50}, {1000, 58}}, nil,
-			"Variant B is ahead on clicks", "No clear leader", "No clear leader yet", true},
+			"Variant B is ahead on clicks", "No clear leader", "Variant B leads (+16.0%)", true},
 		// B 49.9% and C 42.7%: well above an even third each, but a toss-up
 		// between the two.
 		{"three arms, two close", [][2]int64{{1000, 50}, {1000, 60}, {1000, 59}}, nil,
@@ -75,7 +75,7 @@ func TestNoClearLeaderIsNotAhead(t *testing.T) {
 		// B 66%, the others 17% each: short of two thirds, yet four times
 		// likelier to be the best than either.
 		{"three arms, one ahead", [][2]int64{{1000, 50}, {1000, 58}, {1000, 50}}, nil,
-			"Variant B is ahead on clicks", "No clear leader", "No clear leader yet", true},
+			"Variant B is ahead on clicks", "No clear leader", "Variant B leads (+16.0%)", true},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newEnv(t)

@@ -55,8 +55,9 @@ func TestPausedVerdictSaysResume(t *testing.T) {
 // shipped) "led", as its results page does.
 func TestListLeaderTense(t *testing.T) {
 	// An early winner: the list names a leader only where the verdict
-	// calls one (listLeads), and keep_running's "No clear leader yet"
-	// has its own test (TestExperimentsListNoLeaderInNoise).
+	// names one (stats.Verdict.Leads); keep_running's leader and its "No
+	// clear leader yet" have their own tests (TestListLeaderAsResults,
+	// TestExperimentsListNoLeaderInNoise).
 	counts := [][2]int64{{1000, 50}, {1000, 100}}
 	for _, tc := range []struct {
 		name string

@@ -512,6 +512,23 @@ type elementMissing struct {
 	named []bool
 }
 
+// foundNowhere reports whether the tag found e's page but never the
+// tested element on it: it counted page views, and missed the element on
+// every one (counts are e's per variant, from Store.Counts or
+// Store.VariantTotals). Nobody is then in the test, and the results head
+// the verdict views.ElementNotFoundTitle (elementMissing.never), which
+// the lists' chips say too (experimentRows).
+func foundNowhere(e experiments.Experiment, counts []experiments.VariantCounts) bool {
+	if e.Status == experiments.StatusDraft {
+		return false
+	}
+	var applied, missed int64
+	for _, v := range counts {
+		applied, missed = applied+v.Applied, missed+v.Missed
+	}
+	return applied == 0 && missed > 0
+}
+
 // makeMissing words the element going missing for the page. A variant
 // warns (healthWarning) past a fifth of its page views once
 // healthMinMissed are missed, recently first; once one does, the page
@@ -526,14 +543,14 @@ func (r *resultsReport) makeMissing() elementMissing {
 	if r.exp.Status == experiments.StatusDraft || len(r.health) == 0 {
 		return m
 	}
-	var applied, missed int64
-	for _, h := range r.health {
-		applied, missed = applied+h.applied, missed+h.missed
-	}
 	share := r.reader == shareReader
 	where := "the element " + r.exp.Selector + " on " + r.exp.Page
 	wait := hideWait(r.hideTimeoutMS)
-	if applied == 0 && missed > 0 {
+	if foundNowhere(r.exp, r.counts.Variants) {
+		var missed int64
+		for _, h := range r.health {
+			missed += h.missed
+		}
 		m.never = true
 		check := "check that the selector matches an element on that page, " + laterFix
 		found, seen, act := "was not found there", "so no visitor has seen the test yet", check+"."

@@ -61,9 +61,10 @@ func (s *Store) Counts(ctx context.Context, e Experiment) (Counts, error) {
 
 // VariantTotals returns, by experiment id, each experiment's counted
 // visitors and conversions per variant (in e.Variants order, as Counts
-// has them), and nothing else of Counts: what a list of experiments needs
-// for their verdicts, in one query per 500 experiments rather than four
-// per experiment.
+// has them), with the page views the tag found the element on and
+// missed it on (Applied, Missed), and nothing else of Counts: what a list
+// of experiments needs for their verdicts, in one query per 500
+// experiments rather than four per experiment.
 func (s *Store) VariantTotals(ctx context.Context, exps []Experiment) (map[string][]VariantCounts, error) {
 	out := make(map[string][]VariantCounts, len(exps))
 	pos := make(map[string]map[string]int, len(exps))
@@ -82,20 +83,21 @@ func (s *Store) VariantTotals(ctx context.Context, exps []Experiment) (map[strin
 		for i, e := range chunk {
 			args[i] = e.ID
 		}
-		rows, err := s.r.QueryContext(ctx, `/* Store.VariantTotals */ select experiment_id, variant, exposures, conversions
+		rows, err := s.r.QueryContext(ctx, `/* Store.VariantTotals */ select experiment_id, variant, exposures, conversions, applied, missed
 			from variant_counts where experiment_id in (?`+strings.Repeat(", ?", len(chunk)-1)+`)`, args...)
 		if err != nil {
 			return nil, fmt.Errorf("experiments: variant totals: %w", err)
 		}
 		for rows.Next() {
 			var id, key string
-			var exposures, conversions int64
-			if err := rows.Scan(&id, &key, &exposures, &conversions); err != nil {
+			var exposures, conversions, applied, missed int64
+			if err := rows.Scan(&id, &key, &exposures, &conversions, &applied, &missed); err != nil {
 				rows.Close()
 				return nil, fmt.Errorf("experiments: variant totals: %w", err)
 			}
 			if i, ok := pos[id][key]; ok {
-				out[id][i].Exposures, out[id][i].Conversions, out[id][i].SinceSplit = exposures, conversions, exposures
+				v := &out[id][i]
+				v.Exposures, v.Conversions, v.SinceSplit, v.Applied, v.Missed = exposures, conversions, exposures, applied, missed
 			}
 		}
 		rows.Close()

@@ -119,14 +119,19 @@ type ExperimentRow struct {
 	// Once started: the counted visitors, the verdict's status (a
 	// stats.Status… constant) and the variant in the lead, the original
 	// included, with its uplift against the original when there is one;
-	// a leader only where the verdict calls one (a winner, or the
-	// original ahead), so none while it is too early to call.
-	Started     bool
-	Visitors    int64
-	Verdict     string
-	Ended       bool // stopped (shipped ones too): the verdict's title does not say to wait
-	Early       bool // an answer too early to act on, as the results page judges it: the chip says it is not called yet
-	Unsure      bool // an answer called only as probable: the chip says so, as the results page heads it
+	// a leader only where the verdict names one (a winner, the original
+	// ahead, or, while it is too early to call, the arm it says is
+	// ahead), so none where it says there is no clear leader yet.
+	Started  bool
+	Visitors int64
+	Verdict  string
+	Ended    bool // stopped (shipped ones too): the verdict's title does not say to wait
+	Early    bool // an answer too early to act on, as the results page judges it: the chip says it is not called yet
+	Unsure   bool // an answer called only as probable: the chip says so, as the results page heads it
+	// NotFound says the tag found the page but never the tested element
+	// on it (Verdict.NotFound): the chip says so, as the results page
+	// heads the verdict, rather than "Not enough data yet".
+	NotFound    bool
 	Leader      string
 	LeaderLift  float64
 	HasLeadLift bool

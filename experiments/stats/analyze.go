@@ -91,6 +91,17 @@ type Verdict struct {
 	// or act knowing the risk), and a headline should not announce the
 	// answer flatly. The status stays the spec's.
 	Unsure bool
+	// Leads says Text names one arm as the best so far, and Lead is that
+	// arm (its index in the arms, the original 0): the winner, the
+	// original when it wins, or, while it is too early to call
+	// (keep_running), the arm Text says is ahead, or was once the test
+	// ended. A verdict that names no one arm (no clear leader, several
+	// variants beating the original with the best of them open, no
+	// meaningful difference, not enough data, a broken split) leaves
+	// both unset. The experiments lists name their leader from these, so
+	// that they call one exactly where the results do.
+	Lead  int
+	Leads bool
 }
 
 // Options tune the analysis.

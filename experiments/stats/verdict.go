@@ -213,6 +213,7 @@ func verdictFor(arms []Arm, an Analysis, opts Options, shipped bool) Verdict {
 			doubt, chance := winnerDoubt(v, opts.Threshold), byChance(vs, v)
 			out := winnerVerdict(arms, i, v, doubt, chance, early, opts, shipped)
 			out.Unsure = doubt != "" || chance != ""
+			out.Lead, out.Leads = i, true
 			return out
 		}
 	}
@@ -221,6 +222,7 @@ func verdictFor(arms []Arm, an Analysis, opts Options, shipped bool) Verdict {
 		open := controlDoubt(vs)
 		out := controlVerdict(arms, vs, open, early, opts, shipped)
 		out.Unsure = open > 0
+		out.Lead, out.Leads = 0, true
 		return out
 	}
 
@@ -296,7 +298,7 @@ func verdictFor(arms []Arm, an Analysis, opts Options, shipped bool) Verdict {
 		call = "but it is too early to call: resume the test to reach a verdict."
 	}
 	if lead == 0 || vs[lead].Uplift == nil {
-		return Verdict{Status: StatusKeepRunning, Text: fmt.Sprintf(
+		return Verdict{Status: StatusKeepRunning, Lead: lead, Leads: true, Text: fmt.Sprintf(
 			"%s %s ahead on %s (%s chance it is the best), %s",
 			capitalise(arms[lead].Label), is, goal, FormatProbability(vs[lead].ProbBest), call)}
 	}
@@ -305,7 +307,7 @@ func verdictFor(arms []Arm, an Analysis, opts Options, shipped bool) Verdict {
 		// Closer than the uplift's rounding: say so in words, not ±0.0%.
 		against = "within 0.1% of " + control.Label
 	}
-	return Verdict{Status: StatusKeepRunning, Text: fmt.Sprintf(
+	return Verdict{Status: StatusKeepRunning, Lead: lead, Leads: true, Text: fmt.Sprintf(
 		"%s %s ahead on %s (%s, %s chance it is the best), %s",
 		capitalise(arms[lead].Label), is, goal, against,
 		FormatProbability(vs[lead].ProbBest), call)}
