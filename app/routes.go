@@ -54,7 +54,9 @@ func (a *App) routes() {
 	signedOut.Get("/login", a.loginShow)
 	signedOut.Post("/login", a.loginSubmit)
 	signedOut.Get("/setup", a.setupShow)
-	signedOut.Post("/setup", a.setupSubmit)
+	// Sent again by the browser that set copylab up, the setup form goes
+	// to the app before its token is checked (setupSignedIn).
+	a.group(gz, a.loadSession, a.setupSignedIn, a.checkFormCSRF).Post("/setup", a.setupSubmit)
 	signedOut.Get("/logout", a.logoutShow) // the button, not a sign-out: signed out, /login
 	// Invite links: the token in the path is the secret (invite_show.go).
 	invite := a.group(gz, a.inviteHeaders, a.loadSession, a.checkFormCSRF)

@@ -13,7 +13,8 @@ import (
 // added later is checked too: every route that can change something
 // (any method but GET, HEAD and OPTIONS) is either public by design (the
 // events endpoint), behind an API token, behind the signed-out forms'
-// double-submit token (sign-in, setup, invite links), or behind a session
+// double-submit token (sign-in, setup, invite links; setup, once done,
+// only sends someone signed in to the app), or behind a session
 // and its CSRF token with the app's own Origin. A group of routes this
 // test does not know fails it: say here which guard it has.
 func TestEveryUnsafeRouteIsGuarded(t *testing.T) {
@@ -70,7 +71,20 @@ func TestEveryUnsafeRouteIsGuarded(t *testing.T) {
 				if resp.StatusCode != http.StatusUnauthorized || !strings.Contains(body, `"unauthorized"`) {
 					t.Errorf("without a token: %d %.200s", resp.StatusCode, body)
 				}
-			case r.Path == "/login" || r.Path == "/setup" || strings.HasPrefix(r.Path, invitePrefix):
+			case r.Path == "/setup":
+				// Once set up, a session leads to the app, changing
+				// nothing (setupSignedIn: the setup form sent again by
+				// the browser that made the first account); without
+				// one, the form needs its own double-submit token.
+				resp, body := send(r.Method, path, nil, url.Values{"_csrf": {c.csrf}}, c.cookies)
+				if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/experiments" {
+					t.Errorf("signed in: %d %q %.200s", resp.StatusCode, resp.Header.Get("Location"), body)
+				}
+				resp, body = send(r.Method, path, nil, url.Values{"_csrf": {c.csrf}}, nil)
+				if resp.StatusCode != http.StatusForbidden || !strings.Contains(body, "This form has expired") {
+					t.Errorf("without the form's token: %d %.200s", resp.StatusCode, body)
+				}
+			case r.Path == "/login" || strings.HasPrefix(r.Path, invitePrefix):
 				// A session is not enough: these forms need their own
 				// double-submit token.
 				resp, body := send(r.Method, path, nil, url.Values{"_csrf": {c.csrf}}, c.cookies)

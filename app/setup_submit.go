@@ -9,6 +9,27 @@ import (
 	"copylab/views"
 )
 
+// setupSignedIn answers POST /setup for someone signed in once copylab
+// is set up, before the form's CSRF check, as opening /setup answers them
+// (setupDone: to the app). The usual such request is the setup form sent
+// again (Back, then reload) by the browser that just made the first
+// account: signing in replaced the token the form carries, so the check
+// would answer "This form has expired", to someone who did nothing
+// wrong. The answer only redirects, with setupDone's note, so it needs
+// no token. A request without a session still meets the check (another
+// site's form comes without one: the cookie is SameSite=Lax), and
+// setupSubmit makes an account only while there is none.
+func (a *App) setupSignedIn(c *fiber.Ctx) error {
+	if sessionOf(c) == nil {
+		return c.Next()
+	}
+	done, err := a.setupDone(c)
+	if err != nil || done {
+		return err
+	}
+	return c.Next()
+}
+
 // setupSubmit answers POST /setup: it creates the first account and the
 // demo, and signs the new user in. The token works once: afterwards there
 // is an account, and setup only redirects to sign in.
