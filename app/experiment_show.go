@@ -86,8 +86,11 @@ func (a *App) experimentShow(c *fiber.Ctx) error {
 		p.Results.Heading = 3
 	}
 	if e.Status != experiments.StatusDraft {
-		// The Ship buttons word the panel's own numbers (views.shipConfirm).
-		p.Leader = resultsLeader(p.Results)
+		// The Ship buttons word the panel's own numbers and verdict
+		// (views.shipConfirm): the variant they say leads is the one the
+		// verdict names in the lead, so they never call a leader the
+		// verdict does not.
+		p.Leader = p.Results.Verdict.Lead
 		for _, v := range e.Variants[min(1, len(e.Variants)):] {
 			if v.Key != e.ShippedVariant {
 				p.Ship = append(p.Ship, views.ShipOption{Key: v.Key, Label: views.VariantLabel(v.Key, false), Text: v.Text})
@@ -178,18 +181,6 @@ func elementNotes(e experiments.Experiment, others elementOthers, history []expe
 // otherShipped names experiment o and its shipped variant.
 func otherShipped(o experiments.Experiment) views.OtherCopy {
 	return views.OtherCopy{ID: o.ID, Name: o.Name, Shipped: views.VariantLabel(o.ShippedVariant, false), At: o.ShippedAt}
-}
-
-// resultsLeader is the key of the variant in the lead of a results panel
-// (leaderIndex, as the lists name it), "" for none.
-func resultsLeader(res views.Results) string {
-	i := leaderIndex(res.Verdict.Status, len(res.Rows), func(i int) (int64, float64) {
-		return res.Rows[i].Exposures, res.Rows[i].ProbBest
-	})
-	if i < 0 {
-		return ""
-	}
-	return res.Rows[i].Key
 }
 
 func variantViews(e experiments.Experiment) []views.VariantView {

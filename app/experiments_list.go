@@ -12,7 +12,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"copylab/experiments"
-	"copylab/experiments/stats"
 	"copylab/views"
 )
 
@@ -380,41 +379,6 @@ func summarize(e experiments.Experiment, totals []experiments.VariantCounts) ver
 		}
 	}
 	return sum
-}
-
-// leaderIndex is the arm in the lead of n arms (arm gives each one's
-// visitors and chance to be best): the one with visitors most likely the
-// best, the original (0) included. It is -1 on a tie, without visitors
-// (a variant without any has a chance to be best from its prior alone,
-// and leads nothing), and while the verdict, status, stands behind no
-// leader: not enough data yet (one visitor would otherwise lead), or a
-// broken split whose numbers can't be trusted. The experiment page's Ship
-// buttons name this leader; the lists name the one the verdict names
-// (stats.Verdict.Lead, summarize). Under keep_running it is -1 too when
-// the lead is no clear one (stats.ClearLead), where the verdict says "No
-// clear leader yet": a Ship button must not say that a toss-up "leads so
-// far".
-func leaderIndex(status string, n int, arm func(i int) (exposures int64, probBest float64)) int {
-	if status == stats.StatusNotEnoughData || status == stats.StatusSRM {
-		return -1
-	}
-	best, bestP, tied := -1, 0.0, false
-	chances := make([]float64, n)
-	for i := range n {
-		exp, p := arm(i)
-		chances[i] = p
-		switch {
-		case exp == 0:
-		case best < 0 || p > bestP+1e-9:
-			best, bestP, tied = i, p, false
-		case p > bestP-1e-9:
-			tied = true
-		}
-	}
-	if tied || status == stats.StatusKeepRunning && !stats.ClearLead(chances, best) {
-		return -1
-	}
-	return best
 }
 
 // listTitle names what the list shows, for the browser tab and a screen

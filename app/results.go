@@ -1163,9 +1163,13 @@ func (a *App) results(c *fiber.Ctx, e experiments.Experiment, liveURL string) vi
 // document's verdict says the same (early, from Early).
 func (r *resultsReport) verdictView() views.Verdict {
 	e := r.exp
-	return views.Verdict{Status: r.an.Verdict.Status, Text: r.an.Verdict.Text, Unsure: r.an.Verdict.Unsure,
+	v := views.Verdict{Status: r.an.Verdict.Status, Text: r.an.Verdict.Text, Unsure: r.an.Verdict.Unsure,
 		Ended: e.Status == experiments.StatusStopped, Early: r.caution != "", ReadOnly: r.reader == shareReader,
 		Shipped: e.ShippedVariant != "", NotFound: r.missing.never}
+	if i := r.an.Verdict.Lead; r.an.Verdict.Leads && i >= 0 && i < len(e.Variants) {
+		v.Lead = e.Variants[i].Key
+	}
+	return v
 }
 
 // resultsView is the live panel's view model.

@@ -307,9 +307,9 @@ type ExperimentPage struct {
 	Demo        bool
 	// Ship: the variants that can be shipped to everyone (none for a
 	// draft), and, once one is, its name, copy and since when. Leader is
-	// the key of the variant in the lead of Results (the original's
-	// included), "" for none: the lists' rule (app.leaderIndex), which
-	// names none while there is not enough data.
+	// the key of the variant the verdict of Results names in the lead
+	// (Verdict.Lead, the original's included), "" where it names none, so
+	// that the buttons call a leader exactly where the verdict does.
 	Ship        []ShipOption
 	Leader      string
 	Shipped     string // "Variant B", or "" when nothing is shipped

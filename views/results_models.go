@@ -113,6 +113,15 @@ type Verdict struct {
 	// SettingsURL, when set, links SiteSettingsPhrase in Text (the hide
 	// timeout of an element not found) to the site's settings.
 	SettingsURL string
+	// Lead is the key of the variant Text names in the lead
+	// (stats.Verdict.Lead), the original's included: the winner, the
+	// original when it wins, or the one it says is (or was) ahead while it
+	// is too early to call. It is "" where Text names no one variant
+	// ahead: no clear leader yet, several variants that beat the original
+	// with the best of them open, no meaningful difference, not enough
+	// data, a broken split. The Ship buttons name this leader
+	// (ExperimentPage.Leader), as the lists name it.
+	Lead string
 }
 
 // SiteSettingsPhrase ends the advice to raise the site's hide timeout
