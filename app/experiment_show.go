@@ -34,6 +34,7 @@ func (a *App) experimentShow(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	now := a.now()
 	p := views.ExperimentPage{
 		Page:        a.page(c, views.NavExperiments),
 		ID:          e.ID,
@@ -47,7 +48,7 @@ func (a *App) experimentShow(c *fiber.Ctx) error {
 		Goal:        goalSentence(e.Goal),
 		CoveragePct: experiments.PercentOfBP(e.CoverageBP) + "%",
 		Variants:    variantViews(e),
-		Actions:     actionsFor(e, others, site.Name, tag),
+		Actions:     actionsFor(e, others, site.Name, tag, now),
 		QALinks:     a.qaLinks(e, site),
 		ShareURL:    a.shareURL(e),
 		CanEdit:     e.Status != experiments.StatusStopped,
@@ -109,7 +110,13 @@ func (a *App) experimentShow(c *fiber.Ctx) error {
 		return err
 	}
 	p.History = historyLines(history)
-	plannedStopView(&p, e, history, a.now()) // run.go
+	plannedStopView(&p, e, history, now) // run.go
+	p.Now = now
+	if e.Status == experiments.StatusDraft && stopPassed(e, now) {
+		// Said as passed instead (views.plannedOn): the test cannot
+		// start, let alone stop too soon.
+		p.StopsWarning = ""
+	}
 	p.Element = elementNotes(e, others, history)
 	switch e.Status {
 	case experiments.StatusRunning, experiments.StatusPaused:
@@ -196,7 +203,7 @@ func variantViews(e experiments.Experiment) []views.VariantView {
 // Stop ask first, saying what they do to the element's copy, which others
 // (the experiments that test or ship copy on the same element) decide in
 // part; Start also says when copylab has not seen the site's tag (tag).
-func actionsFor(e experiments.Experiment, others elementOthers, siteName string, tag views.TagStatus) []views.Action {
+func actionsFor(e experiments.Experiment, others elementOthers, siteName string, tag views.TagStatus, now time.Time) []views.Action {
 	base := "/experiments/" + e.ID + "/"
 	stop := views.Action{Name: "stop", Label: "Stop", URL: base + "stop", Style: "danger", Confirm: stopConfirm(e, others)}
 	switch e.Status {
@@ -212,8 +219,10 @@ func actionsFor(e experiments.Experiment, others elementOthers, siteName string,
 		// A test that could never answer (only the original, a 0%
 		// share or split), or that lacks its page, element or goal, is
 		// refused, and the refusal says why: asking first whether to
-		// start it would promise what will not happen.
-		if e.Complete() && experiments.StartRefusal(e) == nil {
+		// start it would promise what will not happen. So is a draft
+		// whose planned stop has passed (stops_at_passed), as the page
+		// says beside Start.
+		if e.Complete() && experiments.StartRefusal(e) == nil && !stopPassed(e, now) {
 			start.Confirm = startConfirm(e, others, siteName, tag)
 		}
 		return []views.Action{start}
@@ -226,6 +235,12 @@ func actionsFor(e experiments.Experiment, others elementOthers, siteName string,
 		return []views.Action{{Name: "resume", Label: "Resume", URL: base + "resume", Style: "primary"}, stop}
 	}
 	return nil
+}
+
+// stopPassed is whether e's planned stop is at or before now: a draft's
+// start is then refused (Store.Transition's stops_at_passed).
+func stopPassed(e experiments.Experiment, now time.Time) bool {
+	return !e.StopsAt.IsZero() && !e.StopsAt.After(now)
 }
 
 // goalSentence describes a goal in words: "not chosen yet" for the goal
