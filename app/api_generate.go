@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 
+	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 	"github.com/gofiber/fiber/v2"
 
 	"copylab/experiments"
@@ -79,7 +81,7 @@ const (
 func (a *App) apiExperimentGenerate(c *fiber.Ctx) error {
 	var in struct {
 		N     *int            `json:"n"`
-		Brief *variants.Brief `json:"brief"`
+		Brief *variants.Brief `json:"brief"` // checked here; briefMerge puts it over the saved one
 	}
 	if len(c.Request().Body()) > 0 {
 		if err := decodeJSON(c, &in); err != nil {
@@ -92,33 +94,42 @@ func (a *App) apiExperimentGenerate(c *fiber.Ctx) error {
 		return err
 	}
 	if e.Status != experiments.StatusDraft {
-		return &experiments.StateError{Code: "experiment_started", Message: "New copy can be added only before the experiment starts."}
+		return copyFixed(e, "added") // as POST …/variants answers
 	}
 	site, err := a.store.Site(ctx, e.SiteID)
 	if err != nil {
 		return err
 	}
 
+	// The control is the page's current copy: it wins over the saved
+	// brief's, which is stale once the control was edited after the
+	// brief was saved.
 	b := savedBrief(e)
-	if in.Brief != nil {
-		b = *in.Brief
-		// The element is the experiment's: a brief of the call's own
-		// carries no selector, and the element kind's guess reads it.
-		b.Selector = e.Selector
-	}
-	// The control is the page's current copy: without a brief of this
-	// call's own, it wins over the saved brief's, which is stale once the
-	// control was edited after the brief was saved.
-	if len(e.Variants) > 0 && (in.Brief == nil || strings.TrimSpace(b.CurrentCopy) == "") {
+	if len(e.Variants) > 0 {
 		b.CurrentCopy = e.Variants[0].Text
-	}
-	if strings.TrimSpace(b.BrandVoice) == "" {
-		b.BrandVoice = site.BrandVoice
 	}
 	// The experiment's own goal says what a visitor should do, as the
 	// drafting page starts its brief with it (briefGoal).
 	if strings.TrimSpace(b.Goal) == "" {
 		b.Goal = briefGoal(e.Goal)
+	}
+	// A brief of the call's own changes the fields it sends and keeps the
+	// others: {"brief":{"tone":"calm"}} keeps the saved product, length
+	// and must-not-say words, the guardrails a client would not expect to
+	// lose. A required field sent empty is refused below, as the drafting
+	// page refuses it, rather than filled in.
+	sent, err := briefMerge(jsonBody(c), &b)
+	if err != nil {
+		return err
+	}
+	if strings.TrimSpace(b.BrandVoice) == "" {
+		b.BrandVoice = site.BrandVoice
+	}
+	// A count sent in the brief is reported on brief.n, one sent beside
+	// it on n.
+	nPrefix := ""
+	if in.N == nil && sent["n"] {
+		nPrefix = "brief."
 	}
 	if in.N != nil {
 		b.N = *in.N
@@ -129,14 +140,14 @@ func (a *App) apiExperimentGenerate(c *fiber.Ctx) error {
 	if b.N == 0 {
 		b.N = min(variants.DefaultN, max(roomFor(e), 1))
 	}
-	if in.N == nil && in.Brief == nil {
+	if in.N == nil && !sent["n"] {
 		// The saved brief's count was asked when the experiment had more
 		// room: without a count of this call's own, ask for what fits now,
 		// as the drafting page does (briefFor).
 		b.N = min(b.N, max(roomFor(e), 1))
 	}
 	if fe := checkBrief(b, roomFor(e)); len(fe) > 0 {
-		return briefValidation(fe, "brief.")
+		return withNField(briefValidation(fe, "brief."), nPrefix)
 	}
 	// Before the model costs anything.
 	avoid, err := a.copyToAvoid(ctx, e)
@@ -263,6 +274,43 @@ func (a *App) apiExperimentGenerate(c *fiber.Ctx) error {
 			Source: v.Source, Model: v.Model, PromptVersion: v.PromptVersion})
 	}
 	return c.JSON(out)
+}
+
+// briefMerge puts the fields of the body's brief over b, when the body
+// sends one, and returns the names of the fields it sent: those only, so
+// that a field left out keeps b's value, and one sent as null is emptied.
+// decodeJSON read the body already, as a brief of known fields.
+func briefMerge(body []byte, b *variants.Brief) (map[string]bool, error) {
+	var raw struct {
+		Brief jsontext.Value `json:"brief"`
+	}
+	if jsonv2.Unmarshal(body, &raw) != nil || raw.Brief.Kind() != '{' {
+		return nil, nil // no body, no brief, or null
+	}
+	var fields map[string]jsontext.Value
+	if err := jsonv2.Unmarshal(raw.Brief, &fields); err != nil {
+		return nil, jsonError(err)
+	}
+	// Unmarshal keeps the fields of b the brief does not name.
+	if err := jsonv2.Unmarshal(raw.Brief, b, apiJSONOptions); err != nil {
+		return nil, jsonError(err)
+	}
+	sent := make(map[string]bool, len(fields))
+	for name := range fields {
+		sent[name] = true
+	}
+	return sent, nil
+}
+
+// withNField puts the errors on n of a brief sent with its own count on
+// prefix+"n" (brief.n), where the body has it.
+func withNField(errs experiments.ValidationError, prefix string) experiments.ValidationError {
+	for i := range errs {
+		if errs[i].Field == "n" {
+			errs[i].Field = prefix + "n"
+		}
+	}
+	return errs
 }
 
 // nothingAdded is the answer when generation worked but no draft could be
