@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"mime"
 	"net/http"
 	"reflect"
@@ -207,12 +208,46 @@ func decodeJSON(c *fiber.Ctx, v any) error {
 		return errBadRequest("invalid_json", "", "The body must be a JSON object, {…}.")
 	}
 	dec := jsontext.NewDecoder(bytes.NewReader(body))
-	if err := jsonv2.UnmarshalDecode(dec, v, jsonv2.RejectUnknownMembers(true)); err != nil {
+	if err := jsonv2.UnmarshalDecode(dec, v, apiJSONOptions); err != nil {
 		return jsonError(err)
 	}
 	if _, err := dec.ReadToken(); err != io.EOF {
 		return errBadRequest("invalid_json", "", "Send exactly one JSON object.")
 	}
+	return nil
+}
+
+// apiJSONOptions are how the API reads a body: a name the call does not
+// take is an error (unknown_field), and a whole number may be written
+// with an exponent or a fraction of zeros (wholeNumber).
+var apiJSONOptions = jsonv2.JoinOptions(jsonv2.RejectUnknownMembers(true), jsonv2.WithUnmarshalers(jsonv2.UnmarshalFromFunc(wholeNumber)))
+
+// wholeNumber reads a JSON number into an int also when it is a whole
+// number written with an exponent or a fraction (5e3, 5000.0), as some
+// JSON encoders write numbers and JSON says the same number: the
+// decoder's own refuses anything but digits. Up to 2^53, where a float64
+// holds every whole number, which is past every limit the API has; a
+// number beyond is too large, and one that is not whole is left to the
+// decoder's own error (must be a whole number).
+func wholeNumber(dec *jsontext.Decoder, v *int) error {
+	if dec.PeekKind() != '0' {
+		return jsonv2.SkipFunc
+	}
+	val, err := dec.ReadValue()
+	if err != nil {
+		return err
+	}
+	if !bytes.ContainsAny(val, ".eE") {
+		return jsonv2.Unmarshal(val, v)
+	}
+	f, err := strconv.ParseFloat(string(val), 64) // ±Inf past float64's range, which is whole
+	switch {
+	case f != math.Trunc(f) || err != nil && !math.IsInf(f, 0):
+		return jsonv2.Unmarshal(val, v)
+	case math.Abs(f) > 1<<53:
+		return &jsonv2.SemanticError{JSONKind: '0', JSONValue: val, GoType: reflect.TypeFor[int](), Err: strconv.ErrRange}
+	}
+	*v = int(f)
 	return nil
 }
 

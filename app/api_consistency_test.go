@@ -204,7 +204,7 @@ func TestAPIDecodeStrict(t *testing.T) {
 		{"a string", "PATCH", exp, `"x"`, "invalid_json", "", "The body must be a JSON object"},
 		{"null", "POST", "/api/v1/sites", `null`, "invalid_json", "", "The body must be a JSON object"},
 		{"a fraction", "PATCH", exp, `{"traffic_bp":50.5}`, "invalid_json", "traffic_bp", "whole number"},
-		{"an exponent", "PATCH", exp, `{"traffic_bp":1e3}`, "invalid_json", "traffic_bp", "whole number"},
+		{"an exponent, not whole", "PATCH", exp, `{"traffic_bp":1e-3}`, "invalid_json", "traffic_bp", "whole number"},
 		{"too large", "PATCH", exp, `{"traffic_bp":99999999999999999999}`, "invalid_json", "traffic_bp", "too large"},
 		{"too large a float", "PATCH", exp, `{"threshold":1e400}`, "invalid_json", "threshold", "too large"},
 		{"a string for a number", "PATCH", exp, `{"traffic_bp":"50"}`, "invalid_json", "traffic_bp", "must be a number"},
