@@ -634,11 +634,10 @@ func apiNoRoute(routes []apiRoute) fiber.Handler {
 			return newHTTPError(http.StatusNotFound, "not_found", "There is no such API route. See the HTTP section of the README.")
 		}
 		c.Set(fiber.HeaderAllow, strings.Join(methods, ", "))
-		// HEAD goes with GET everywhere; the sentence names what a client
-		// would choose between.
-		named := slices.DeleteFunc(slices.Clone(methods), func(m string) bool { return m == fiber.MethodHead })
+		// The sentence names what Allow lists, HEAD too: a client that
+		// reads one should not find the other disagree.
 		return newHTTPError(http.StatusMethodNotAllowed, "method_not_allowed",
-			fmt.Sprintf("%s does not take %s; it takes %s. See the HTTP section of the README.", c.Path(), c.Method(), orList(named)))
+			fmt.Sprintf("%s does not take %s; it takes %s. See the HTTP section of the README.", c.Path(), c.Method(), orList(methods)))
 	}
 }
 
