@@ -121,7 +121,7 @@ func TestSiteDomain(t *testing.T) {
 		{"bücher_shop.example", "Enter a domain such as example.com (no spaces or paths)."},
 		// A good name with a bad port is refused for its port.
 		{"bücher.example:70000", "Enter a port from 1 to 65535 after the colon, or leave it out."},
-		{"bücher.example:http", "Enter a domain such as example.com (no spaces or paths)."},
+		{"bücher.example:http", "Enter a port from 1 to 65535 after the colon, or leave it out."},
 	} {
 		_, err := s.CreateSite(ctx, experiments.Site{Name: "Shop", Domain: tt.in})
 		var verr experiments.ValidationError

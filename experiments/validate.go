@@ -333,11 +333,12 @@ func labelTooLong(domain string) string {
 	return ""
 }
 
-// portOK tells whether a domain that hostnameRe matched has no port or
-// one a server can listen on.
+// portOK tells whether a domain has no port or one a server can listen
+// on. What follows a colon in a path, or in an IPv6 address in brackets,
+// is no port: hostnameRe refuses those for what they are.
 func portOK(domain string) bool {
-	_, port, ok := strings.Cut(domain, ":")
-	if !ok {
+	host, port, ok := strings.Cut(domain, ":")
+	if !ok || strings.ContainsAny(host, "/[ ") {
 		return true
 	}
 	n, err := strconv.Atoi(port)
@@ -374,10 +375,12 @@ func (s Site) Validate() ValidationError {
 		v.add("domain", "invalid_domain", "%s", domainIDNAProblem(s.Domain))
 	case labelTooLong(s.Domain) != "":
 		v.add("domain", "invalid_domain", "%s", labelTooLong(s.Domain))
+	case !portOK(s.Domain):
+		// Before the name's check, which would only say "no spaces or
+		// paths" of a port that is too long or not a number.
+		v.add("domain", "invalid_domain", "Enter a port from 1 to 65535 after the colon, or leave it out.")
 	case !hostnameRe.MatchString(s.Domain):
 		v.add("domain", "invalid_domain", "Enter a domain such as example.com (no spaces or paths).")
-	case !portOK(s.Domain):
-		v.add("domain", "invalid_domain", "Enter a port from 1 to 65535 after the colon, or leave it out.")
 	}
 	if s.HideTimeoutMS < MinHideTimeout || s.HideTimeoutMS > MaxHideTimeout {
 		v.add("hide_timeout_ms", "out_of_range", "The hide timeout must be between %d and %d milliseconds.", MinHideTimeout, MaxHideTimeout)
