@@ -192,7 +192,7 @@ func tokenNameCheck(name string) experiments.FieldError {
 	case name == "":
 		return experiments.FieldError{Field: "name", Code: "required", Message: "Name the token after what uses it, such as “CI deploy”."}
 	case utf8.RuneCountInString(name) > experiments.MaxNameLen:
-		return experiments.FieldError{Field: "name", Code: "too_long", Message: fmt.Sprintf("Keep the name under %d characters.", experiments.MaxNameLen)}
+		return experiments.FieldError{Field: "name", Code: "too_long", Message: fmt.Sprintf("Keep the name to at most %d characters.", experiments.MaxNameLen)}
 	}
 	if why := experiments.TextProblem(name); why != "" {
 		return experiments.FieldError{Field: "name", Code: "invalid_text", Message: "The name " + why + "."}

@@ -84,7 +84,7 @@ func (a *App) apiExperimentsList(c *fiber.Ctx) error {
 	}
 	search := strings.TrimSpace(strings.ToValidUTF8(c.Query("q"), ""))
 	if utf8.RuneCountInString(search) > apiMaxSearch {
-		return errBadRequest("too_long", "q", "Keep the search under 200 characters.")
+		return errBadRequest("too_long", "q", "Keep the search to at most 200 characters.")
 	}
 	q.Filter.Search = search
 	exps, more, err := a.store.ExperimentsPage(ctx, q)
@@ -192,7 +192,7 @@ func (a *App) apiExperimentCreate(c *fiber.Ctx) error {
 	if in.Brief != nil {
 		b := briefJSON(*in.Brief)
 		if len(b) > maxBriefBytes {
-			return &httpError{Status: http.StatusUnprocessableEntity, Code: "too_long", Field: "brief", Message: "Keep the brief under 16 KiB."}
+			return &httpError{Status: http.StatusUnprocessableEntity, Code: "too_long", Field: "brief", Message: "Keep the brief to at most 16 KiB."}
 		}
 		e.Brief = b
 	}

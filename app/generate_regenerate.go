@@ -47,7 +47,7 @@ func (a *App) generateRegenerate(c *fiber.Ctx) error {
 		case instruction == "":
 			problem = "Say what to change first, such as “mention the free trial”."
 		case utf8.RuneCountInString(instruction) > maxNoteLen:
-			problem = "Keep the request under 300 characters."
+			problem = "Keep the request to at most 300 characters."
 		}
 		noteProblem = problem != "" // the card marks the note, and the focus goes there
 	default:

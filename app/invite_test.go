@@ -280,7 +280,7 @@ func TestInviteRefusals(t *testing.T) {
 		{"taken", "OWNER@example.com", "", "Someone with this email can already sign in."},
 		{"no email", "", "", "Enter an email address."},
 		{"bad email", "ana@", "", "Enter an email address such as you@example.com."},
-		{"long name", "ana@example.com", strings.Repeat("a", 500), "Keep the name under"},
+		{"long name", "ana@example.com", strings.Repeat("a", 500), "Keep the name to at most"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			resp, body := owner.post("/users/invites", url.Values{"invite_email": {tc.email}, "invite_name": {tc.who}})

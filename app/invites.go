@@ -63,7 +63,7 @@ func logPath(p string) string {
 func inviteNameError(name string) string {
 	switch {
 	case utf8.RuneCountInString(name) > experiments.MaxNameLen:
-		return fmt.Sprintf("Keep the name under %d characters.", experiments.MaxNameLen)
+		return fmt.Sprintf("Keep the name to at most %d characters.", experiments.MaxNameLen)
 	case experiments.TextProblem(name) != "":
 		return "The name " + experiments.TextProblem(name) + "."
 	}

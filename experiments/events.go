@@ -364,7 +364,7 @@ func (in *Ingester) parseEvent(ctx context.Context, siteID string, w *wireEvent,
 		case w.Goal == "":
 			return badRequest(CodeRequired, field+"goal", "Name the goal of a conversion (click, pageview or the custom event's name).")
 		case utf8.RuneCountInString(w.Goal) > MaxGoalLen:
-			return badRequest(CodeTooLong, field+"goal", "Keep the goal under %d characters.", MaxGoalLen)
+			return badRequest(CodeTooLong, field+"goal", "Keep the goal to at most %d characters.", MaxGoalLen)
 		case !eventNameRe.MatchString(w.Goal):
 			return badRequest(CodeInvalidGoal, field+"goal", "Goals use letters, digits, dots, colons, dashes and underscores.")
 		}

@@ -57,7 +57,7 @@ func SelectorProblem(sel string) (code, msg string) {
 		return invalid, "Enter a CSS selector, such as [data-copylab=\"hero\"] or h1.hero-title."
 	}
 	if len(sel) > MaxSelectorLen {
-		return invalid, fmt.Sprintf("Keep the selector under %d characters.", MaxSelectorLen)
+		return invalid, fmt.Sprintf("Keep the selector to at most %d characters.", MaxSelectorLen)
 	}
 	if strings.Contains(sel, "/*") {
 		return invalid, "Selectors cannot contain comments."

@@ -141,7 +141,7 @@ var selectorCases = []struct {
 	{"no-break space", "h1,\u00a0", "invalid_selector", "type a plain space"},
 	{"ideographic space", "h1\u3000.title", "invalid_selector", "type a plain space"},
 	{"non-ASCII name", "h1.título", "", ""},
-	{"too long", strings.Repeat("a", experiments.MaxSelectorLen+1), "invalid_selector", "under"},
+	{"too long", strings.Repeat("a", experiments.MaxSelectorLen+1), "invalid_selector", "at most 200 characters"},
 
 	// States a visitor causes: the element never matches at load.
 	{"hover", ":hover", "state_selector", ":hover"},

@@ -151,7 +151,7 @@ func CheckWebhookURL(rawURL string, plainHTTP bool) ValidationError {
 	u, err := url.Parse(rawURL)
 	switch {
 	case len(rawURL) > MaxWebhookURLLen:
-		return ValidationError{{Field: "webhook_url", Code: "too_long", Message: fmt.Sprintf("Keep the URL under %d characters.", MaxWebhookURLLen)}}
+		return ValidationError{{Field: "webhook_url", Code: "too_long", Message: fmt.Sprintf("Keep the URL to at most %d characters.", MaxWebhookURLLen)}}
 	case err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "":
 		return ValidationError{{Field: "webhook_url", Code: "invalid_url", Message: "Enter the full webhook URL, starting with https://."}}
 	case u.User != nil:

@@ -348,7 +348,7 @@ func portOK(domain string) bool {
 // maxBrandVoice is the most characters of a site's brand voice notes.
 const (
 	maxBrandVoice     = 2000
-	brandVoiceTooLong = "Keep brand voice notes under 2,000 characters."
+	brandVoiceTooLong = "Keep brand voice notes to at most 2,000 characters."
 )
 
 // Validate returns every problem with a site, or nil.
@@ -358,7 +358,7 @@ func (s Site) Validate() ValidationError {
 	case s.Name == "":
 		v.add("name", "required", "Give the site a name, such as “Marketing site”.")
 	case utf8.RuneCountInString(s.Name) > MaxNameLen:
-		v.add("name", "too_long", "Keep the name under %d characters.", MaxNameLen)
+		v.add("name", "too_long", "Keep the name to at most %d characters.", MaxNameLen)
 	case textProblem(s.Name) != "":
 		v.add("name", "invalid_text", "The name %s.", textProblem(s.Name))
 	}
@@ -681,7 +681,7 @@ func (e Experiment) problems() ValidationError {
 	case e.Name == "":
 		v.add("name", "required", "Name the experiment, such as “Pricing headline”.")
 	case utf8.RuneCountInString(e.Name) > MaxNameLen:
-		v.add("name", "too_long", "Keep the name under %d characters.", MaxNameLen)
+		v.add("name", "too_long", "Keep the name to at most %d characters.", MaxNameLen)
 	case textProblem(e.Name) != "":
 		v.add("name", "invalid_text", "The name %s.", textProblem(e.Name))
 	}
@@ -808,7 +808,7 @@ func CopyError(text string) string {
 		return "The copy is not valid UTF-8 text."
 	}
 	if n := utf8.RuneCountInString(text); n > MaxCopyLen {
-		return fmt.Sprintf("Keep copy under %d characters (this is %d).", MaxCopyLen, n)
+		return fmt.Sprintf("Keep copy to at most %d characters (this is %d).", MaxCopyLen, n)
 	}
 	for i, r := range text {
 		if unicode.IsControl(r) && r != '\n' {
@@ -1002,7 +1002,7 @@ func pageError(p, noSlash string) string {
 	case p == "":
 		return "Enter the page to test on, such as /pricing or * for every page."
 	case len(p) > MaxPageLen:
-		return fmt.Sprintf("Keep the page pattern under %d characters.", MaxPageLen)
+		return fmt.Sprintf("Keep the page pattern to at most %d characters.", MaxPageLen)
 	case p != "*" && !strings.HasPrefix(p, "/"):
 		return noSlash
 	}

@@ -240,7 +240,7 @@ func (b Brief) Validate() []FieldError {
 		{"brand_voice", "The brand voice notes", b.BrandVoice, maxLongField},
 	} {
 		if n := utf8.RuneCountInString(f.value); n > f.max {
-			add(f.name, "%s is %d characters long; keep it under %d.", f.label, n, f.max)
+			add(f.name, "%s is %d characters long; keep it to at most %d.", f.label, n, f.max)
 		}
 	}
 
@@ -257,7 +257,7 @@ func (b Brief) Validate() []FieldError {
 		}
 		for _, it := range items {
 			if utf8.RuneCountInString(it) > maxListItemLen {
-				add(field, "“%s” is too long for one item; keep items under %d characters.", clip(it, 40), maxListItemLen)
+				add(field, "“%s” is too long for one item; keep items to at most %d characters.", clip(it, 40), maxListItemLen)
 			}
 		}
 	}
