@@ -27,6 +27,8 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+
+	"copylab/experiments"
 )
 
 func main() {
@@ -56,7 +58,9 @@ func stopSignals() []os.Signal {
 // exitMessage prints err to w, each of its lines after "copylab: " (a
 // command may report several mistakes at once, one a line), and returns
 // the exit status: 0 without an error, 2 for a mistake in the command
-// line, 1 for any other failure.
+// line, 1 for any other failure. A value the store refuses
+// (experiments.ValidationError: an email that is none, a name too long)
+// was given on the command line, so it is a mistake there too.
 func exitMessage(w io.Writer, err error) int {
 	if err == nil {
 		return 0
@@ -64,7 +68,7 @@ func exitMessage(w io.Writer, err error) int {
 	for _, line := range strings.Split(err.Error(), "\n") {
 		fmt.Fprintln(w, "copylab:", line)
 	}
-	if errors.As(err, new(usageError)) {
+	if errors.As(err, new(usageError)) || errors.As(err, new(experiments.ValidationError)) {
 		return 2
 	}
 	return 1
