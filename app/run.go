@@ -359,14 +359,13 @@ func (a *App) startPlanned(ctx context.Context) int {
 }
 
 // plannedStopView fills the experiment page's planned start and stop:
-// the days and the day it counts "in 9 days" from (now's UTC day),
-// whether copylab started the test on its planned date, the warning
+// the days, whether copylab started the test on its planned date, the warning
 // while that day may come before the test can be called
 // (stopsTooSoon), and, once it has stopped, whether copylab stopped it
 // on that date: its newest stop in history (newest first) is the
 // job's (experiments.PlannedStopDetail), not a person's.
 func plannedStopView(p *views.ExperimentPage, e experiments.Experiment, history []experiments.Change, now time.Time) {
-	p.StopsAt, p.StartsAt, p.Today = e.StopsAt, e.StartsAt, now.UTC().Truncate(24*time.Hour)
+	p.StopsAt, p.StartsAt = e.StopsAt, e.StartsAt
 	// A test starts once: its start line says whether copylab made it.
 	for _, ch := range history {
 		if ch.Action == experiments.ChangeStarted {

@@ -336,12 +336,11 @@ type ExperimentPage struct {
 	FollowsName string
 	// StopsAt is the planned stop (zero: none), Now the moment the page
 	// was made (by the App's clock), a plan at or before which has passed,
-	// and from whose UTC day (Today) the page counts "in 9 days",
+	// and from whose UTC day the page counts "in 9 days",
 	// StopsWarning that the test may stop before it can be called (""),
 	// and StoppedOnPlan that copylab stopped it on that date rather than
 	// a person.
 	StopsAt       time.Time
-	Today         time.Time
 	Now           time.Time
 	StopsWarning  string
 	StoppedOnPlan bool
