@@ -29,7 +29,7 @@ func (a *App) experimentCreate(c *fiber.Ctx) error {
 		in.CreatedBy = s.user.ID
 	}
 	if len(own) > 0 {
-		shown.Errors = onRows(mergeErrors(own, in, generate), rows)
+		shown.Errors = onRows(a.mergeErrors(own, in, experiments.Experiment{}, generate), rows)
 		return a.renderExperimentForm(c, shown, http.StatusUnprocessableEntity)
 	}
 	create, validate := a.store.CreateExperiment, experiments.Experiment.Validate

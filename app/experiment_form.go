@@ -364,15 +364,17 @@ func experimentField(field string) string {
 
 // mergeErrors joins the form's own errors with the store's validation
 // (the rules of a draft saved to draft copy for, when draft is set: see
-// draftFirst), so every problem shows at once; the form's message wins on
-// a field.
-func mergeErrors(own views.Errors, e experiments.Experiment, draft bool) views.Errors {
+// draftFirst) and its refusal of the planned start and stop of e saved
+// over cur (Experiment{} for a new one), so every problem shows at once,
+// as the store's own save names them; the form's message wins on a
+// field.
+func (a *App) mergeErrors(own views.Errors, e, cur experiments.Experiment, draft bool) views.Errors {
 	out := views.Errors{}
 	validate := experiments.Experiment.Validate
 	if draft {
 		validate = experiments.Experiment.ValidateDraft
 	}
-	if errs, ok := formErrors(validate(e.Normalize()), experimentField); ok {
+	if errs, ok := formErrors(append(validate(e.Normalize()), a.store.PlanErrors(e, cur)...), experimentField); ok {
 		for k, v := range errs {
 			out[k] = v
 		}

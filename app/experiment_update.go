@@ -76,6 +76,7 @@ func (a *App) experimentUpdate(c *fiber.Ctx) error {
 		f, rows = withoutEmptyRows(f)
 	}
 	in, own := formExperiment(f)
+	in.StopsAt, in.StartsAt = keptPlanTime(in.StopsAt, cur.StopsAt), keptPlanTime(in.StartsAt, cur.StartsAt)
 	if !f.Locked {
 		// A started test's copy is its stored copy (above): nothing typed.
 		long, err := a.briefErrors(ctx, cur, in, f.Variants, own)
@@ -91,11 +92,10 @@ func (a *App) experimentUpdate(c *fiber.Ctx) error {
 		}
 	}
 	if len(own) > 0 {
-		shown.Errors = onRows(mergeErrors(own, in, generate), rows)
+		shown.Errors = onRows(a.mergeErrors(own, in, cur, generate), rows)
 		return a.renderExperimentForm(c, shown, http.StatusUnprocessableEntity)
 	}
 	in.ID, in.SiteID, in.Seed, in.Brief = cur.ID, cur.SiteID, cur.Seed, cur.Brief
-	in.StopsAt, in.StartsAt = keptPlanTime(in.StopsAt, cur.StopsAt), keptPlanTime(in.StartsAt, cur.StartsAt)
 	if in.Threshold == 0 || f.Locked {
 		// Left empty, or a started test's, posted as the form shows it
 		// (rounded): keep it as stored.

@@ -499,7 +499,8 @@ func (s *Store) RunningExperiments(ctx context.Context, siteID string) ([]Experi
 // practical threshold (ErrThresholdFixed); the name, traffic share,
 // weights and brief can still change. A draft saved without its page,
 // element or goal (CreateDraft) may go on lacking what it lacks, as with
-// PatchExperiment; what it has stays required.
+// PatchExperiment; what it has stays required. A problem with the planned
+// start or stop is named with the others, as CreateExperiment names it.
 func (s *Store) UpdateExperiment(ctx context.Context, in Experiment) (Experiment, error) {
 	return s.updateExperiment(ctx, in, func(in, cur Experiment) ValidationError { return in.validate(cur.Unset()) })
 }
@@ -511,8 +512,17 @@ func (s *Store) UpdateDraft(ctx context.Context, in Experiment) (Experiment, err
 	return s.updateExperiment(ctx, in, func(in, _ Experiment) ValidationError { return in.ValidateDraft() })
 }
 
+// PlanErrors is the refusal of in's planned start and stop that saving it
+// over cur, the experiment as stored (Experiment{} for a new one), would
+// give now, for a form that names it beside the problems it finds itself
+// before it saves, so that every problem shows at once.
+func (s *Store) PlanErrors(in, cur Experiment) ValidationError {
+	return planErrors(in.Normalize(), cur, s.now())
+}
+
 // updateExperiment saves in when validate, given in normalised and the
-// experiment as stored, finds no problem.
+// experiment as stored, finds no problem, and nor does planErrors; both
+// are named together.
 func (s *Store) updateExperiment(ctx context.Context, in Experiment, validate func(in, cur Experiment) ValidationError) (Experiment, error) {
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		// The read pool sees every commit up to now, and none can come
@@ -522,9 +532,11 @@ func (s *Store) updateExperiment(ctx context.Context, in Experiment, validate fu
 			return err
 		}
 		// Validation does not hang on which keys new variants get (each
-		// gets one no other has): updateTx gives them.
-		if errs := validate(in.Normalize(), cur); len(errs) > 0 {
-			return errs
+		// gets one no other has): updateTx gives them. The plan is
+		// checked again there, for PatchExperiment.
+		norm := in.Normalize()
+		if errs := validate(norm, cur); len(errs) > 0 {
+			return append(errs, planErrors(norm, cur, s.now())...)
 		}
 		return s.updateTx(ctx, tx, in)
 	})
