@@ -66,6 +66,10 @@ func readExperimentForm(c *fiber.Ctx) views.ExperimentForm {
 	return f
 }
 
+// rowOp reports whether op is one of the add and remove buttons, which
+// show the form again without saving it (applyOp).
+func rowOp(op string) bool { return op == "add" || strings.HasPrefix(op, "remove:") }
+
 // applyOp carries out the add and remove buttons. It reports whether the
 // form should simply be shown again (true) or saved (false). The form
 // comes back with the focus where the person goes on (its Focus): the new
@@ -609,6 +613,7 @@ func formFromExperiment(e experiments.Experiment) views.ExperimentForm {
 		GoalType:    e.Goal.Type,
 		Coverage:    experiments.PercentOfBP(e.CoverageBP),
 		Plan:        views.PlanForm{Threshold: strconv.FormatFloat(math.Round(e.Threshold*10000)/100, 'f', -1, 64)},
+		Opened:      openedToken(e),
 	}
 	// Its day: a time the API set within a day is shown as its day, and
 	// saved again as it was while that day is sent back (keptPlanTime).

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -30,26 +32,22 @@ func (a *App) experimentUpdate(c *fiber.Ctx) error {
 	f := readExperimentForm(c)
 	f.ID, f.Status, f.SiteID = cur.ID, string(cur.Status), cur.SiteID
 	f.Locked = cur.Status != experiments.StatusDraft
+	// A form that saves (a started test's has no Add or Remove) saves
+	// only over the experiment it was opened on: one changed since would
+	// lose that change to what the form showed (openedToken).
+	f.Opened = c.FormValue("opened")
+	if op := c.FormValue("op"); f.Opened != "" && (f.Locked || !rowOp(op)) {
+		if o := parseOpened(f.Opened); o.version != cur.Version() {
+			return a.changedSince(c, f, cur, o)
+		}
+	}
 	if f.Locked {
 		if typed := strings.TrimSpace(f.Plan.Threshold); typed != "" {
 			if t, ok := parseRatio(typed); !ok || !sameThreshold(t, cur.Threshold) {
 				return a.redirectWithFlash(c, "/experiments/"+cur.ID, "error", thresholdFixed(cur).Message)
 			}
 		}
-		// Disabled fields are not posted: take them from the stored test.
-		stored := formFromExperiment(cur)
-		f.Plan.Threshold = stored.Plan.Threshold
-		f.PageURL, f.Selector, f.VisibleOnly, f.GoalType = stored.PageURL, stored.Selector, stored.VisibleOnly, stored.GoalType
-		f.GoalSelector, f.GoalURL, f.GoalEvent = stored.GoalSelector, stored.GoalURL, stored.GoalEvent
-		f.StartsAt = stored.StartsAt // "": a start clears the plan, and only a draft's form has the field
-		weights := map[string]string{}
-		for _, v := range f.Variants {
-			weights[v.Key] = v.Weight
-		}
-		f.Variants = stored.Variants
-		for i := range f.Variants {
-			f.Variants[i].Weight = weights[f.Variants[i].Key]
-		}
+		fixedFields(&f, cur)
 	} else if applyOp(&f, c.FormValue("op")) {
 		// A box ticked to save copy over the brief's length stays, ticked,
 		// beside the copy it was for (a Remove moves the rows up): the
@@ -123,7 +121,16 @@ func (a *App) experimentUpdate(c *fiber.Ctx) error {
 	if generate {
 		update = a.store.UpdateDraft // draftFirst
 	}
-	e, err := update(ctx, in)
+	var opts []experiments.UpdateOption
+	if f.Opened != "" {
+		// Checked again in the save's transaction: a change can come
+		// after the check above.
+		opts = append(opts, experiments.Unchanged(parseOpened(f.Opened).version))
+	}
+	e, err := update(ctx, in, opts...)
+	if errors.Is(err, experiments.ErrChanged) {
+		return a.changedSince(c, shown, cur, parseOpened(f.Opened))
+	}
 	if errs, ok := formErrors(err, experimentField); ok {
 		shown.Errors = onRows(errs, rows)
 		return a.renderExperimentForm(c, shown, http.StatusUnprocessableEntity)
@@ -156,6 +163,127 @@ func (a *App) experimentUpdate(c *fiber.Ctx) error {
 		next = "It can start now."
 	}
 	return a.redirectWithFlash(c, "/experiments/"+e.ID, "ok", savedFlash(e, "Changes saved", notes, next, false))
+}
+
+// fixedFields fills in f, the edit form of cur as a started test, the
+// fields the form shows disabled, which are not posted, from the stored
+// test: its page, element, goal, copy and practical threshold. Each
+// variant keeps the weight typed for its key.
+func fixedFields(f *views.ExperimentForm, cur experiments.Experiment) {
+	stored := formFromExperiment(cur)
+	f.Plan.Threshold = stored.Plan.Threshold
+	f.PageURL, f.Selector, f.VisibleOnly, f.GoalType = stored.PageURL, stored.Selector, stored.VisibleOnly, stored.GoalType
+	f.GoalSelector, f.GoalURL, f.GoalEvent = stored.GoalSelector, stored.GoalURL, stored.GoalEvent
+	f.StartsAt = stored.StartsAt // "": a start clears the plan, and only a draft's form has the field
+	weights := map[string]string{}
+	for _, v := range f.Variants {
+		weights[v.Key] = v.Weight
+	}
+	f.Variants = stored.Variants
+	for i := range f.Variants {
+		f.Variants[i].Weight = weights[f.Variants[i].Key]
+	}
+}
+
+// openedToken is what an edit form carries of the experiment it was
+// opened on (views.ExperimentForm.Opened), for its save: the status it
+// was drawn for, the time of its last change (the history lines after it
+// are the changes made since) and its version
+// (experiments.Experiment.Version), which the save must still find
+// (experiments.Unchanged). A save over a changed experiment would put
+// back what the form showed: the drafts another tab added would be
+// removed, another tab's rename undone. As the site settings form
+// carries the values it was opened with (site_update.go), the form
+// carries what it was opened on; a form without it, opened before
+// copylab sent it, saves as before.
+func openedToken(e experiments.Experiment) string {
+	return string(e.Status) + "." + strconv.FormatInt(e.UpdatedAt.UnixMilli(), 10) + "." + e.Version()
+}
+
+// openedForm is an openedToken read back. A token that does not read has
+// no version, which no experiment has: its save is refused.
+type openedForm struct {
+	status  experiments.Status
+	at      time.Time
+	version string
+}
+
+func parseOpened(token string) openedForm {
+	status, rest, _ := strings.Cut(token, ".")
+	at, version, _ := strings.Cut(rest, ".")
+	ms, err := strconv.ParseInt(at, 10, 64)
+	if err != nil || version == "" {
+		return openedForm{}
+	}
+	return openedForm{status: experiments.Status(status), at: time.UnixMilli(ms), version: version}
+}
+
+// changedSince answers the save of an edit form opened on o, refused
+// because the experiment (cur) changed since: 409, the form again as it
+// was sent and drawn as it was opened, saying so. Nothing is written.
+// The form keeps what it was opened on, so that saving it again is
+// refused again: its link opens it anew.
+func (a *App) changedSince(c *fiber.Ctx, f views.ExperimentForm, cur experiments.Experiment, o openedForm) error {
+	if o.status != "" {
+		// A draft's form stays one, with the copy typed in it, though the
+		// test has started since.
+		f.Status, f.Locked = string(o.status), o.status != experiments.StatusDraft
+	}
+	if f.Locked {
+		fixedFields(&f, cur)
+	}
+	f.Errors, f.Focus = nil, ""
+	f.Changed = a.changedWords(c, cur, o)
+	return a.renderExperimentForm(c, f, http.StatusConflict)
+}
+
+// changedWords says that nothing was saved because cur changed after its
+// form was opened (o), and, from its history, the last change since:
+// what it was, when and by whom (changeWhen: "by you" for a change from
+// another tab).
+func (a *App) changedWords(c *fiber.Ctx, cur experiments.Experiment, o openedForm) string {
+	msg := "Nothing was saved: this experiment was changed after you opened this form, and saving the form would have undone that change."
+	if o.at.IsZero() {
+		return msg
+	}
+	history, err := a.store.History(c.UserContext(), cur.ID)
+	if err != nil {
+		// Nothing is saved either way: a failed read only leaves out who.
+		a.log.Error("edit: history unreadable", "request_id", requestIDOf(c), "experiment", cur.ID, "error", err)
+		return msg
+	}
+	var last experiments.Change
+	n := 0
+	for _, ch := range history { // newest first
+		if !ch.At.After(o.at) {
+			break
+		}
+		if changedShown(ch.Action) {
+			if n == 0 {
+				last = ch
+			}
+			n++
+		}
+	}
+	switch n {
+	case 0:
+		return msg
+	case 1:
+		return msg + " It was " + last.Action + " on " + changeWhen(last, sessionOf(c)) + "."
+	}
+	return msg + " It was last " + last.Action + " on " + changeWhen(last, sessionOf(c)) + "."
+}
+
+// changedShown reports whether a history line's action is a change an
+// edit form shows (edited, started, …), which changedWords names; a share
+// link or a shipped variant no longer shown is not.
+func changedShown(action string) bool {
+	switch action {
+	case experiments.ChangeEdited, experiments.ChangeStarted, experiments.ChangePaused, experiments.ChangeResumed,
+		experiments.ChangeStopped, experiments.ChangeShipped:
+		return true
+	}
+	return false
 }
 
 // briefErrors adds to errs, beside each variant's box, what the copy

@@ -2,7 +2,9 @@ package experiments
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -501,15 +503,55 @@ func (s *Store) RunningExperiments(ctx context.Context, siteID string) ([]Experi
 // element or goal (CreateDraft) may go on lacking what it lacks, as with
 // PatchExperiment; what it has stays required. A problem with the planned
 // start or stop is named with the others, as CreateExperiment names it.
-func (s *Store) UpdateExperiment(ctx context.Context, in Experiment) (Experiment, error) {
-	return s.updateExperiment(ctx, in, func(in, cur Experiment) ValidationError { return in.validate(cur.Unset()) })
+func (s *Store) UpdateExperiment(ctx context.Context, in Experiment, opts ...UpdateOption) (Experiment, error) {
+	return s.updateExperiment(ctx, in, func(in, cur Experiment) ValidationError { return in.validate(cur.Unset()) }, opts)
 }
 
 // UpdateDraft is UpdateExperiment for a draft saved to draft copy for,
 // whose page, element and goal may all be left empty (CreateDraft). A
 // started experiment keeps the ones it has (updateTx).
-func (s *Store) UpdateDraft(ctx context.Context, in Experiment) (Experiment, error) {
-	return s.updateExperiment(ctx, in, func(in, _ Experiment) ValidationError { return in.ValidateDraft() })
+func (s *Store) UpdateDraft(ctx context.Context, in Experiment, opts ...UpdateOption) (Experiment, error) {
+	return s.updateExperiment(ctx, in, func(in, _ Experiment) ValidationError { return in.ValidateDraft() }, opts)
+}
+
+// UpdateOption changes how UpdateExperiment and UpdateDraft save.
+type UpdateOption struct {
+	version string
+}
+
+// Unchanged is the UpdateOption of a save based on the experiment as it
+// was at version (Experiment.Version), such as an edit form opened then:
+// when the experiment is no longer at that version, the save is refused
+// with ErrChanged and nothing is written. Saved, the form would put back
+// what it showed over what changed since (drafts another tab added, a
+// rename through the API). It is checked in the save's own transaction,
+// so that no change can come between the check and the write.
+func Unchanged(version string) UpdateOption { return UpdateOption{version: version} }
+
+// ErrChanged is the refusal of a save whose experiment changed after the
+// version it was based on (Unchanged).
+var ErrChanged = errors.New("experiments: changed since it was read")
+
+// Version names e as an edit form shows and saves it: its status, name,
+// page, element, goal, traffic share, practical threshold, planned start
+// and stop, and each variant's key, copy and weight, in order. Any change
+// to one of those, by any path, gives another version; a change the form
+// neither shows nor writes (a share link, the brief saved by drafting)
+// does not, so it does not make an open form's save refused (Unchanged).
+func (e Experiment) Version() string {
+	h := sha256.New()
+	field := func(s string) { fmt.Fprintf(h, "%d:%s;", len(s), s) }
+	for _, s := range []string{string(e.Status), e.Name, e.Page, e.Selector, strconv.FormatBool(e.VisibleOnly),
+		e.Goal.Type, e.Goal.Value(), strconv.Itoa(e.CoverageBP), strconv.FormatFloat(e.Threshold, 'g', -1, 64),
+		strconv.FormatInt(e.StopsAt.UnixMilli(), 10), strconv.FormatInt(e.StartsAt.UnixMilli(), 10)} {
+		field(s)
+	}
+	for _, v := range e.Variants {
+		field(v.Key)
+		field(v.Text)
+		field(strconv.Itoa(v.WeightBP))
+	}
+	return hex.EncodeToString(h.Sum(nil)[:16])
 }
 
 // PlanErrors is the refusal of in's planned start and stop that saving it
@@ -523,13 +565,18 @@ func (s *Store) PlanErrors(in, cur Experiment) ValidationError {
 // updateExperiment saves in when validate, given in normalised and the
 // experiment as stored, finds no problem, and nor does planErrors; both
 // are named together.
-func (s *Store) updateExperiment(ctx context.Context, in Experiment, validate func(in, cur Experiment) ValidationError) (Experiment, error) {
+func (s *Store) updateExperiment(ctx context.Context, in Experiment, validate func(in, cur Experiment) ValidationError, opts []UpdateOption) (Experiment, error) {
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		// The read pool sees every commit up to now, and none can come
 		// until this transaction ends (PatchExperiment).
 		cur, err := s.Experiment(ctx, in.ID)
 		if err != nil {
 			return err
+		}
+		for _, o := range opts {
+			if o.version != "" && o.version != cur.Version() {
+				return ErrChanged
+			}
 		}
 		// Validation does not hang on which keys new variants get (each
 		// gets one no other has): updateTx gives them. The plan is

@@ -239,7 +239,17 @@ type ExperimentForm struct {
 	Errors   Errors
 	// Refused says why the form came back instead of what was asked
 	// ("This draft cannot start yet: …"), before the list of problems.
-	Refused     string
+	Refused string
+	// Opened names the stored experiment as the edit form was first
+	// opened on it, sent back hidden (the edit handler's openedToken):
+	// its save is refused when the experiment changed since. "" on the
+	// New form.
+	Opened string
+	// Changed says, on an edit form whose save was refused because the
+	// experiment changed after the form was opened, that nothing was
+	// saved and who changed it when; the form then links to itself as
+	// the experiment is now. "" otherwise.
+	Changed     string
 	GenerateURL string // the generation page of a saved experiment
 	// Focus is where the focus lands when the form comes back from its
 	// "+ Add a variant" or "Remove" button: a row's copy box
