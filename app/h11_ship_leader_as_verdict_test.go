@@ -1,7 +1,6 @@
 package app
 
 import (
-	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -46,29 +45,7 @@ func TestShipButtonsLeadAsVerdict(t *testing.T) {
 			". It led, but the test stopped before the results had an answer."},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			// Hundreds of visitors from one address in a moment: past the
-			// public routes' rate limits, which are not under test here.
-			e := newEnvWith(t, func(c *Config) { c.RateIP, c.RateSite = -1, -1 })
-			c := e.signIn("ann@example.com")
-			tok := e.token("api@example.com")
-			site := e.site("Shop")
-			texts := []string{"Original headline", "New headline", "Newer headline"}[:len(tc.counts)]
-			x := e.transition(e.experiment(site.ID, "Hero", texts...).ID, experiments.ActionStart)
-			for i, n := range tc.counts {
-				key := x.Variants[i].Key
-				for j := range n[0] {
-					body := eventBody(site.Key, fmt.Sprintf("%s-%d", key, j), x.ID, key, j < n[1])
-					wantStatus(t, e.postEvents(body), http.StatusNoContent, "")
-				}
-			}
-			if tc.end != nil {
-				tc.end(e, x)
-			}
-			for path, text := range verdictSentences(t, e, c, tok, x) {
-				if !strings.Contains(text, tc.says) {
-					t.Fatalf("%s: verdict %q, want %q: the case is not in the state it tests", path, text, tc.says)
-				}
-			}
+			_, c, _, x := inVerdictState(t, tc.counts, tc.end, tc.says)
 			resp, body := c.get("/experiments/" + x.ID)
 			wantStatus(t, resp, http.StatusOK, body)
 			got := pageButtons(t, body, x.ID, "/ship")

@@ -111,29 +111,7 @@ func TestListLeaderAsResults(t *testing.T) {
 			"Keep the test running", "No clear leader yet"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			// Hundreds of visitors from one address in a moment: past the
-			// public routes' rate limits, which are not under test here.
-			e := newEnvWith(t, func(c *Config) { c.RateIP, c.RateSite = -1, -1 })
-			c := e.signIn("ann@example.com")
-			tok := e.token("api@example.com")
-			site := e.site("Shop")
-			texts := []string{"Original headline", "New headline", "Newer headline"}[:len(tc.counts)]
-			x := e.transition(e.experiment(site.ID, "Hero", texts...).ID, experiments.ActionStart)
-			for i, n := range tc.counts {
-				key := x.Variants[i].Key
-				for j := range n[0] {
-					body := eventBody(site.Key, fmt.Sprintf("%s-%d", key, j), x.ID, key, j < n[1])
-					wantStatus(t, e.postEvents(body), http.StatusNoContent, "")
-				}
-			}
-			if tc.end != nil {
-				tc.end(e, x)
-			}
-			for path, text := range verdictSentences(t, e, c, tok, x) {
-				if !strings.Contains(text, tc.says) {
-					t.Fatalf("%s: verdict %q, want %q: the case is not in the state it tests", path, text, tc.says)
-				}
-			}
+			_, c, site, x := inVerdictState(t, tc.counts, tc.end, tc.says)
 			resp, body := c.get("/experiments/" + x.ID + "/results")
 			wantStatus(t, resp, http.StatusOK, body)
 			if title, _, _, _ := verdictOn(t, body); title != tc.title {
@@ -149,4 +127,37 @@ func TestListLeaderAsResults(t *testing.T) {
 			}
 		})
 	}
+}
+
+// inVerdictState starts a test of Shop whose variant i gets counts[i][0]
+// visitors, counts[i][1] of them converting, ends it with end (nil: it
+// keeps running), and checks that every verdict sentence holds says, so
+// that a case is in the state it tests. It gives the env, ann's client,
+// the site and the test.
+func inVerdictState(t *testing.T, counts [][2]int, end func(e *env, x experiments.Experiment), says string) (*env, *client, experiments.Site, experiments.Experiment) {
+	t.Helper()
+	// Hundreds of visitors from one address in a moment: past the
+	// public routes' rate limits, which are not under test here.
+	e := newEnvWith(t, func(c *Config) { c.RateIP, c.RateSite = -1, -1 })
+	c := e.signIn("ann@example.com")
+	tok := e.token("api@example.com")
+	site := e.site("Shop")
+	texts := []string{"Original headline", "New headline", "Newer headline"}[:len(counts)]
+	x := e.transition(e.experiment(site.ID, "Hero", texts...).ID, experiments.ActionStart)
+	for i, n := range counts {
+		key := x.Variants[i].Key
+		for j := range n[0] {
+			body := eventBody(site.Key, fmt.Sprintf("%s-%d", key, j), x.ID, key, j < n[1])
+			wantStatus(t, e.postEvents(body), http.StatusNoContent, "")
+		}
+	}
+	if end != nil {
+		end(e, x)
+	}
+	for path, text := range verdictSentences(t, e, c, tok, x) {
+		if !strings.Contains(text, says) {
+			t.Fatalf("%s: verdict %q, want %q: the case is not in the state it tests", path, text, says)
+		}
+	}
+	return e, c, site, x
 }
