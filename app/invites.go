@@ -109,7 +109,14 @@ func createInvite(ctx context.Context, store *experiments.Store, email, name str
 // sign in as experiments.ErrConflict. A pending invite for the same email
 // is replaced, and replaced says so. The account will be a member.
 func InviteUser(ctx context.Context, store *experiments.Store, email, name string) (path string, expires time.Time, replaced bool, err error) {
-	token, inv, replaced, err := createInvite(ctx, store, email, name, nil, experiments.RoleMember, time.Now())
+	return InviteUserAs(ctx, store, email, name, experiments.RoleMember)
+}
+
+// InviteUserAs is InviteUser for an account that gets role. The invite is
+// stored with its role in one transaction, so that no crash can leave
+// behind a link that makes a member where an admin was asked for.
+func InviteUserAs(ctx context.Context, store *experiments.Store, email, name string, role experiments.Role) (path string, expires time.Time, replaced bool, err error) {
+	token, inv, replaced, err := createInvite(ctx, store, email, name, nil, role, time.Now())
 	if err != nil {
 		return "", time.Time{}, false, err
 	}

@@ -423,7 +423,7 @@ func userInvite(ctx context.Context, args []string, stdout, stderr io.Writer, ge
 			return err
 		}
 	}
-	path, expires, replaced, err := app.InviteUser(ctx, s, email, name)
+	path, expires, replaced, err := app.InviteUserAs(ctx, s, email, name, role)
 	var verr experiments.ValidationError
 	switch {
 	case errors.Is(err, experiments.ErrConflict):
@@ -439,13 +439,6 @@ func userInvite(ctx context.Context, args []string, stdout, stderr io.Writer, ge
 		return err
 	}
 	email = strings.ToLower(strings.TrimSpace(email))
-	// app.InviteUser's link makes a member; its role is set before the
-	// link is printed, so nobody can have used it as a member.
-	if role != experiments.RoleMember {
-		if err := s.SetInviteRole(ctx, email, expires, role); err != nil {
-			return err
-		}
-	}
 	fmt.Fprintln(stdout, base+path)
 	fmt.Fprintf(stderr, "invite for %s in %s: the link works once, until %s, to create their account, as %s (shown once: send it over a private channel)\n",
 		email, absPath(s.Path()), expires.Local().Format("2 Jan 2006 15:04 MST"), roleArticle(role))
