@@ -23,7 +23,9 @@ func (a *App) experimentNew(c *fiber.Ctx) error {
 	if len(sites) == 0 {
 		return a.redirectWithFlash(c, "/sites", "error", "Add a site first: experiments run on a site.")
 	}
-	site := c.Query("site")
+	// The site's id in any case, as the API reads one (apiLowerIDs), so
+	// that the form's list finds it as stored.
+	site := asciiLower(c.Query("site"))
 	if site == "" {
 		// Without a site in the link (Experiments → New experiment), the
 		// site added last: the one someone new just installed the tag on,

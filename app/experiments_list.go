@@ -17,10 +17,10 @@ import (
 
 // experimentsList answers GET /experiments, the app's start page:
 // newest first, listPageSize at a time. ?status= picks a tab, ?site=
-// narrows to one site, ?q= to names, pages or sites holding the words;
-// unknown values show everything. The pages go by position, as the API's
-// do (listPage). The tabs' counts come from one count by status, and
-// only the page's experiments are read.
+// narrows to one site (its id in any case), ?q= to names, pages or sites
+// holding the words; unknown values show everything. The pages go by
+// position, as the API's do (listPage). The tabs' counts come from one
+// count by status, and only the page's experiments are read.
 func (a *App) experimentsList(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	sites, err := a.store.Sites(ctx)
@@ -34,7 +34,9 @@ func (a *App) experimentsList(c *fiber.Ctx) error {
 	p := views.ExperimentsPage{Page: a.page(c, views.NavExperiments), HasSites: len(sites) > 0}
 	p.Title = "Experiments"
 	f := experiments.ExperimentFilter{}
-	if id := c.Query("site"); names[id] != "" {
+	// A site id in any case, as the API reads one (apiLowerIDs): the
+	// store keeps it in lower case.
+	if id := asciiLower(c.Query("site")); names[id] != "" {
 		f.SiteID, p.SiteID, p.SiteName = id, id, names[id]
 	}
 	p.Query = strings.ToValidUTF8(strings.TrimSpace(c.Query("q")), "")
