@@ -112,6 +112,11 @@ func classify(err error) answer {
 			Message: "This test has not started yet: its results can be read once it has."}}
 	case errors.Is(err, experiments.ErrNotFound):
 		return answer{status: http.StatusNotFound, body: apiErrorBody{Code: "not_found", Message: errNotFound.Message}}
+	case errors.Is(err, experiments.ErrChanged):
+		// The Edit form answers it itself (experiment_update.go), with the
+		// change beside what was typed; any other route says what to do.
+		return answer{status: http.StatusConflict, body: apiErrorBody{Code: "changed",
+			Message: "It was changed by someone else after you opened it; reload to see the change, then try again."}}
 	case errors.Is(err, experiments.ErrConflict):
 		return answer{status: http.StatusConflict, body: apiErrorBody{Code: "conflict", Message: "That conflicts with something that already exists."}}
 	case errors.As(err, &fe):
