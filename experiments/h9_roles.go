@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 )
 
 // NewAccountRole returns the role an account made now without one picked
@@ -24,34 +23,6 @@ func (s *Store) NewAccountRole(ctx context.Context) (Role, error) {
 		return "", fmt.Errorf("experiments: new account's role: %w", err)
 	}
 	return r, nil
-}
-
-// SetInviteRole gives the account of a command-line invite (one with no
-// inviter) for email, expiring at expires, the role. The command line
-// makes its invite and then sets its role, before it prints the link: no
-// one can use the link in between. ErrNotFound means no such invite is
-// stored (replaced meanwhile by another for the same email).
-func (s *Store) SetInviteRole(ctx context.Context, email string, expires time.Time, role Role) error {
-	if !role.Valid() {
-		return fmt.Errorf("experiments: set invite role: unknown role %q", role)
-	}
-	err := s.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `/* Store.SetInviteRole */ update invites set role = ? where email = ? and expires_at = ? and invited_by = ''`,
-			role, strings.TrimSpace(email), ms(expires))
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n == 0 {
-			return ErrNotFound
-		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("experiments: set invite role: %w", err)
-	}
-	return nil
 }
 
 // ErrNotAdmin is the answer to a change only an admin may make (adding,
