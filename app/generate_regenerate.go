@@ -2,6 +2,7 @@ package app
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -47,7 +48,9 @@ func (a *App) generateRegenerate(c *fiber.Ctx) error {
 		case instruction == "":
 			problem = "Say what to change first, such as “mention the free trial”."
 		case utf8.RuneCountInString(instruction) > maxNoteLen:
-			problem = "Keep the request to at most 300 characters."
+			// The box has no maxlength, which would cut a longer paste
+			// without a word: the words are kept and the card says so.
+			problem = fmt.Sprintf("Keep the request to at most %d characters (this is %d).", maxNoteLen, utf8.RuneCountInString(instruction))
 		}
 		noteProblem = problem != "" // the card marks the note, and the focus goes there
 	default:
