@@ -55,15 +55,32 @@ func transitionDone(action string, e experiments.Experiment, o *elementOthers, u
 // (start, pause, resume, stop). A transition the current status does not
 // allow comes back as a flash message, not an error page; one to where the
 // experiment is already comes back as a note that says so (alreadyThere).
+//
+// The page's Start only starts a draft (it is offered on drafts only):
+// the store's start of a paused test resumes it, as the API documents, but
+// here it would come from a page drawn before someone paused the test,
+// and would undo their pause. A paused test stays so, with a note
+// (pausedSince).
 func (a *App) experimentTransition(action string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		ctx := c.UserContext()
+		if action == experiments.ActionStart {
+			// Read before the store's start, which resumes a paused
+			// test in its own transaction: a start and a pause both made
+			// in the moment between the two would still be resumed.
+			if note, ok := a.pausedSince(c); ok {
+				return a.redirectWithFlash(c, "/experiments/"+c.Params("id"), "warn", note)
+			}
+		}
 		e, err := a.store.Transition(ctx, c.Params("id"), action)
 		if _, ok := formErrors(err, experimentField); ok && action == experiments.ActionStart {
 			return a.notReadyToStart(c)
 		}
 		if note, ok := a.alreadyThere(c, action, err); ok {
 			return a.redirectWithFlash(c, "/experiments/"+c.Params("id"), "ok", note)
+		}
+		if note, ok := a.stoppedSince(c, action, err); ok {
+			return a.redirectWithFlash(c, "/experiments/"+c.Params("id"), "warn", note)
 		}
 		var others *elementOthers
 		if err == nil && action != experiments.ActionStart {
@@ -102,18 +119,64 @@ func (a *App) alreadyThere(c *fiber.Ctx, action string, err error) (note string,
 		return "", false
 	}
 	note = "This experiment is already " + string(cur.Status)
-	changes, herr := a.store.RunChanges(ctx, cur.ID)
-	if herr != nil {
-		// Nothing changed: a failed read only leaves out when.
-		a.log.Error("transition: history unreadable", "request_id", requestIDOf(c), "experiment", cur.ID, "error", herr)
-		return note + ".", true
+	if verb, when := a.statusSince(c, cur); when != "" {
+		return note + " (" + verb + " " + when + ").", true
+	}
+	return note + ".", true
+}
+
+// pausedSince words a Start pressed on the page (experimentTransition)
+// of a test that is paused now: the page offered Start while it was a
+// draft, and someone has started and paused it since. ok is false for a
+// test in any other status, or one that cannot be read, which the
+// store's start then answers as before.
+func (a *App) pausedSince(c *fiber.Ctx) (note string, ok bool) {
+	cur, err := a.store.Experiment(c.UserContext(), c.Params("id"))
+	if err != nil || cur.Status != experiments.StatusPaused {
+		return "", false
+	}
+	note = "This experiment was paused"
+	if _, when := a.statusSince(c, cur); when != "" {
+		note += " (" + when + ")"
+	}
+	return note + " after this page was opened: it stays paused. Press Resume to run it again.", true
+}
+
+// stoppedSince words a Pause the store refused (err) because the test has
+// stopped, pressed on a page drawn while it ran: the store's sentence
+// says it "cannot run again", which answers a Start or a Resume, not a
+// Pause. ok is false for any other action or answer.
+func (a *App) stoppedSince(c *fiber.Ctx, action string, err error) (note string, ok bool) {
+	var se *experiments.StateError
+	if action != experiments.ActionPause || !errors.As(err, &se) || se.Code != "experiment_stopped" {
+		return "", false
+	}
+	note = "This experiment was stopped"
+	cur, gerr := a.store.Experiment(c.UserContext(), c.Params("id"))
+	if gerr == nil {
+		if _, when := a.statusSince(c, cur); when != "" {
+			note += " (" + when + ")"
+		}
+	}
+	return note + ": it cannot be paused or run again. Duplicate it to test again.", true
+}
+
+// statusSince is the verb of the history line that put cur in its status
+// ("started", "paused", …: ledTo) and when and by whom (changeWhen); when
+// is "" when no line says so or the history cannot be read. Nothing
+// changes with it: a failed read only leaves the time out of a note.
+func (a *App) statusSince(c *fiber.Ctx, cur experiments.Experiment) (verb, when string) {
+	changes, err := a.store.RunChanges(c.UserContext(), cur.ID)
+	if err != nil {
+		a.log.Error("transition: history unreadable", "request_id", requestIDOf(c), "experiment", cur.ID, "error", err)
+		return "", ""
 	}
 	for _, ch := range changes {
 		if verb := ledTo(ch, cur.Status); verb != "" {
-			return note + " (" + verb + " " + changeWhen(ch, sessionOf(c)) + ").", true
+			return verb, changeWhen(ch, sessionOf(c))
 		}
 	}
-	return note + ".", true
+	return "", ""
 }
 
 // ledTo is the verb of history line ch when it put an experiment in
