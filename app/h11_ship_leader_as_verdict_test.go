@@ -13,7 +13,7 @@ import (
 // Where two variants both beat the original and which of them is best is
 // too early to call, the verdict names neither in the lead, and no button
 // or question does either: each keeps its uplift, and the question says
-// the results have no answer yet. Where the verdict does name one ahead,
+// both beat the original, so that shipping one is a choice between winners. Where the verdict does name one ahead,
 // its button still says so.
 func TestShipButtonsLeadAsVerdict(t *testing.T) {
 	two := [][2]int{{100, 4}, {100, 22}, {100, 17}}
@@ -28,13 +28,13 @@ func TestShipButtonsLeadAsVerdict(t *testing.T) {
 	}{
 		{"two beat the original", two, nil, both,
 			[]string{"Ship Variant B (+450.0%)", "Ship Variant C (+325.0%)"},
-			"so far. The results have no answer yet. The numbers can still change"},
+			"so far. Variant B and Variant C both beat the original, but the results cannot tell yet which of them is best: shipping this one now is a choice between winners."},
 		{"two beat the original, paused", two, pauseTest, both,
 			[]string{"Ship Variant B (+450.0%)", "Ship Variant C (+325.0%)"},
-			"so far. The results have no answer yet. The numbers can still change"},
+			"so far. Variant B and Variant C both beat the original, but the results cannot tell yet which of them is best: shipping this one now is a choice between winners."},
 		{"two beat the original, stopped", two, stopTest, both,
 			[]string{"Ship Variant B (+450.0%)", "Ship Variant C (+325.0%)"},
-			". The test stopped before the results had an answer. Shipping now is a guess."},
+			". Variant B and Variant C both beat the original, but the test stopped before it could tell which of them is best: shipping this one is a choice between winners."},
 		{"one ahead", [][2]int{{100, 7}, {100, 13}}, nil,
 			"Variant B is ahead on clicks (+85.7% against the original, 91% chance it is the best), but it is too early to call",
 			[]string{"Ship Variant B (+85.7%, leads so far)"},
