@@ -36,7 +36,9 @@ func ParseTemplate(raw string) (Template, error) {
 		return Template{}, errors.New("the template is empty")
 	}
 	if len(raw) > maxTemplate {
-		return Template{}, fmt.Errorf("the template is longer than %d characters", maxTemplate)
+		// Worded as every other field's limit ("Keep the name to at most
+		// 120 characters."); Validate makes it a sentence.
+		return Template{}, fmt.Errorf("keep the template to at most %d characters", maxTemplate)
 	}
 	for _, r := range raw {
 		if r <= ' ' || r == 0x7f || r == '\\' || (r >= 0x80 && r <= 0x9f) || r == '\u2028' || r == '\u2029' {
