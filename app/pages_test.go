@@ -393,7 +393,7 @@ func TestExperimentEditAndLifeCycle(t *testing.T) {
 		resp, _ = c.post(path+"/resume", nil)
 		wantStatus(t, resp, http.StatusSeeOther, "")
 		_, body = c.get(path)
-		wantContains(t, body, "cannot run again")
+		wantContains(t, body, "cannot run again", "Duplicate it to test more copy.")
 	})
 
 	t.Run("unknown experiment", func(t *testing.T) {

@@ -1235,7 +1235,7 @@ func (s *Store) transition(ctx context.Context, id, action string, due time.Time
 		case action == ActionStop && cur.Status == StatusDraft:
 			return stateErr("invalid_transition", "This experiment has not started; delete the draft instead.")
 		case cur.Status == StatusStopped:
-			return stateErr("experiment_stopped", "This experiment has stopped and cannot run again. Create a new one to test more copy.")
+			return stateErr("experiment_stopped", "This experiment has stopped and cannot run again. Duplicate it to test more copy.")
 		case action == ActionStart || action == ActionResume || action == ActionPause || action == ActionStop:
 			return stateErr("invalid_transition", fmt.Sprintf("A %s experiment cannot %s.", cur.Status, action))
 		default:
