@@ -70,7 +70,7 @@ func TestExperimentWordsVariantsNotVersions(t *testing.T) {
 	checkWords(t, "its trends", page("/experiments/"+x.ID+"/results/trends"), "stacked by variant")
 	checkWords(t, "its recordings", page("/experiments/"+x.ID+"/recordings"), "All variants", "each variant’s visitors")
 	checkWords(t, "the plan", page("/experiments/plan?threshold=10&plan_base=5&plan_variants=3"),
-		"32,000 visitors per variant", "96,000 in all, the original and 2 variants")
+		"38,000 visitors per variant", "114,000 in all, the original and 2 variants")
 	checkWords(t, "a test started", flash("/experiments/"+quiet.ID+"/start", nil), "Within a minute, visitors see the variants.")
 	e.setCounts(quiet, [2]int64{100, 0}, [2]int64{100, 0}) // visitors, no conversion yet
 	checkWords(t, "a verdict without conversions", page("/experiments/"+quiet.ID+"/results"), "each variant needs at least")

@@ -58,7 +58,7 @@ func TestH7PlanEstimateSaidBrowser(t *testing.T) {
 		if tc.says != "" && !strings.Contains(got.Says, tc.says) {
 			t.Errorf("typing %q: the live region says %q, want %q in it", tc.typed, got.Says, tc.says)
 		}
-		if strings.Contains(got.Says, "Standard sample size") {
+		if strings.Contains(got.Says, "two-group sample size") {
 			t.Errorf("typing %q: the live region reads the help again: %q", tc.typed, got.Says)
 		}
 		if got.Help != tc.help {

@@ -324,14 +324,16 @@ func (a *App) answerTooEarly(ctx context.Context, e experiments.Experiment, coun
 }
 
 // planNeed is the visitors per variant the plan asks for: enough to detect
-// the practical threshold from the original's observed rate. 0 when there
-// is no estimate (fewer than two variants, or the original has no
-// conversion yet, or converts every visitor).
+// the practical threshold from the original's observed rate, with the
+// significance split between the variants compared with the original
+// (stats.SampleSizeFor), since the verdict adjusts its p-values for them.
+// 0 when there is no estimate (fewer than two variants, or the original
+// has no conversion yet, or converts every visitor).
 func planNeed(arms []stats.Arm, threshold float64) int64 {
 	if len(arms) < 2 || arms[0].Exposures == 0 || arms[0].Conversions == 0 {
 		return 0
 	}
-	return stats.SampleSize(float64(arms[0].Conversions)/float64(arms[0].Exposures), threshold)
+	return stats.SampleSizeFor(float64(arms[0].Conversions)/float64(arms[0].Exposures), threshold, len(arms)-1)
 }
 
 // pausedTime adds up the spans between each pause and the resume (or
@@ -625,9 +627,22 @@ func (r *resultsReport) makeMissing() elementMissing {
 	return m
 }
 
-// makePlan estimates the visitors needed to detect the practical threshold
-// from the control's observed rate, and the days left at the traffic so far.
+// makePlan is estimatePlan's plan, whose line, when it gives a figure,
+// ends in what the figure assumes (stats.DescribePlanBasis): the change
+// it is sized to detect is already in the line, the significance and
+// power are not.
 func (r *resultsReport) makePlan() resultsPlan {
+	p := r.estimatePlan()
+	if p.perVariant > 0 {
+		p.text += " " + stats.DescribePlanBasis(len(r.arms)-1)
+	}
+	return p
+}
+
+// estimatePlan estimates the visitors needed to detect the practical
+// threshold from the control's observed rate, and the days left at the
+// traffic so far.
+func (r *resultsReport) estimatePlan() resultsPlan {
 	p := resultsPlan{mde: r.threshold, daysLeft: math.NaN()}
 	if len(r.arms) < 2 {
 		return p

@@ -331,8 +331,9 @@ func TestResultsPausedTimeIsNotRunning(t *testing.T) {
 			} else if left, want := plan["days_remaining"].(float64), (need-float64(tc.perDay*tc.running)/2)/(tc.perDay/2); math.Abs(left-want) > 0.01 {
 				t.Errorf("days_remaining %v, want %v", left, want)
 			}
-			if text := plan["text"].(string); !strings.HasSuffix(text, tc.words) {
-				t.Errorf("plan %q, want it to end %q", text, tc.words)
+			// The line ends in what the plan assumes, after its caveats.
+			if text, end := plan["text"].(string), tc.words+" "+stats.DescribePlanBasis(1); !strings.HasSuffix(text, end) {
+				t.Errorf("plan %q, want it to end %q", text, end)
 			}
 
 			resp, body := c.get("/experiments/" + tc.id + "/results")

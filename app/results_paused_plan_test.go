@@ -37,7 +37,7 @@ func TestResultsPausedPlanNoRunTime(t *testing.T) {
 
 	e.transition(x.ID, experiments.ActionPause)
 	t.Run("paused", func(t *testing.T) {
-		const want = "No estimate of the time left while the test is paused: no visitors come until it is resumed. Each variant needs about 32,000 visitors to detect a 10% lift from the original’s 5.00% rate, and the smallest has 60."
+		const want = "No estimate of the time left while the test is paused: no visitors come until it is resumed. Each variant needs about 32,000 visitors to detect a 10% lift from the original’s 5.00% rate, and the smallest has 60. The plan assumes 5% significance and 80% power."
 		for name, got := range plans(t) {
 			switch {
 			case name == "api days_remaining":

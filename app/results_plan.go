@@ -77,7 +77,9 @@ func planEstimate(threshold, base, daily string, variants int) views.PlanEstimat
 	if len(wrong) > 0 {
 		return views.PlanEstimate{Error: strings.Join(wrong, " ")}
 	}
-	n := stats.SampleSize(rate, mde)
+	// Each variant is compared with the original: the plan splits its
+	// significance between them, as the verdict adjusts for them.
+	n := stats.SampleSizeFor(rate, mde, variants-1)
 	if n <= 0 {
 		return views.PlanEstimate{Error: "No estimate for these numbers."}
 	}

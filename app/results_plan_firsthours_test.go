@@ -107,7 +107,7 @@ func TestPlanFirstHoursPaused(t *testing.T) {
 	e.app.now = func() time.Time { return start.Add(5*time.Hour + time.Minute) }
 
 	_, body := c.get("/experiments/" + x.ID + "/results")
-	want := "The traffic per day comes from the 3 hours the test ran, not the 2 hours it was paused: the estimate settles once a full day is in, as traffic rises and falls over the day."
+	want := "The traffic per day comes from the 3 hours the test ran, not the 2 hours it was paused: the estimate settles once a full day is in, as traffic rises and falls over the day. The plan assumes 5% significance and 80% power."
 	if line := planLineOf(t, body); !strings.HasSuffix(line, want) {
 		t.Errorf("plan line %q, want it to end %q", line, want)
 	}

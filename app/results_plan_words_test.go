@@ -25,8 +25,9 @@ func planLineOf(t *testing.T, body string) string {
 // one sentence, the goal once ("to detect a 10% lift (about 32,000
 // visitors per variant to detect a 10% change …)" said it twice). When a
 // variant short of the plan gets no traffic (weight 0), there is no time
-// left to give, and the line says why instead of "No traffic yet". The
-// page and the API's plan.text agree.
+// left to give, and the line says why instead of "No traffic yet". Then
+// the line says what the plan assumes. The page and the API's plan.text
+// agree.
 func TestPlanLineOneSentence(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
@@ -34,9 +35,9 @@ func TestPlanLineOneSentence(t *testing.T) {
 		want    string
 	}{
 		{"equal split", nil,
-			"At current traffic, about 5 weeks to detect a 10% lift from the original’s 5.00% rate: each variant needs about 32,000 visitors, and the smallest has 1,000 so far."},
+			"At current traffic, about 5 weeks to detect a 10% lift from the original’s 5.00% rate: each variant needs about 32,000 visitors, and the smallest has 1,000 so far. The plan assumes 5% significance and 80% power."},
 		{"a variant without traffic", []int{10000, 0},
-			"No estimate of the time left: a variant short of the planned sample gets no new visitors at its 0% weight. The test needs about 32,000 visitors per variant to detect a 10% change from the original’s 5.00% rate, and the smallest has 1,000 so far."},
+			"No estimate of the time left: a variant short of the planned sample gets no new visitors at its 0% weight. The test needs about 32,000 visitors per variant to detect a 10% change from the original’s 5.00% rate, and the smallest has 1,000 so far. The plan assumes 5% significance and 80% power."},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newEnv(t)

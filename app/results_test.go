@@ -598,7 +598,7 @@ func TestThresholdFormAndAPI(t *testing.T) {
 	for _, tc := range []struct{ query, want string }{
 		{"threshold=10&plan_base=5&plan_variants=2", "32,000 visitors per variant"},
 		{"threshold=10&plan_base=5&plan_daily=1000&plan_variants=2", "about 9 weeks"},
-		{"threshold=10&plan_base=5&plan_variants=3", "96,000 in all, the original and 2 variants"},
+		{"threshold=10&plan_base=5&plan_variants=3", "114,000 in all, the original and 2 variants"}, // 38,000 each: 2.5% significance for each of 2 comparisons
 		// The rate as the field holds it (the edit form fills it with three
 		// significant digits), not rounded to one decimal.
 		{"threshold=10&plan_base=7.13&plan_variants=2", "To detect a 10% change from a 7.13% conversion rate"},

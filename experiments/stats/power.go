@@ -20,7 +20,16 @@ const (
 
 // SampleSize returns the visitors needed in each variant for a two-sided
 // two-proportion z-test at PlanAlpha with PlanPower to detect a relative
-// change mde (0.10 for 10%) from baseRate:
+// change mde (0.10 for 10%) from baseRate: SampleSizeFor one comparison,
+// a test of one variant against the original.
+func SampleSize(baseRate, mde float64) int64 {
+	return SampleSizeFor(baseRate, mde, 1)
+}
+
+// SampleSizeFor returns the visitors needed in each variant for a
+// two-sided two-proportion z-test at PlanSignificance(comparisons) with
+// PlanPower to detect a relative change mde (0.10 for 10%) from baseRate,
+// comparisons being the variants each compared with the original:
 //
 //	n = (z_{1−α/2}·√(2·p̄(1−p̄)) + z_{power}·√(p₁(1−p₁) + p₂(1−p₂)))² / (p₂ − p₁)²
 //
@@ -29,7 +38,7 @@ const (
 // lift would push p₂ to 1 or beyond, the same-sized drop is planned for
 // instead, since a two-sided test detects either. It returns 0 when the
 // question has no answer: a base rate outside (0, 1) or a zero mde.
-func SampleSize(baseRate, mde float64) int64 {
+func SampleSizeFor(baseRate, mde float64, comparisons int) int64 {
 	mde = math.Abs(mde)
 	if !(baseRate > 0 && baseRate < 1) || !(mde > 0) || math.IsInf(mde, 0) {
 		return 0
@@ -42,12 +51,34 @@ func SampleSize(baseRate, mde float64) int64 {
 	if !(p2 > 0 && p2 < 1) {
 		return 0
 	}
-	za := normalQuantile(1 - PlanAlpha/2)
+	za := normalQuantile(1 - PlanSignificance(comparisons)/2)
 	zb := normalQuantile(PlanPower)
 	pbar := (p1 + p2) / 2
 	num := za*math.Sqrt(2*pbar*(1-pbar)) + zb*math.Sqrt(p1*(1-p1)+p2*(1-p2))
 	d := p2 - p1
 	return int64(math.Ceil(num * num / (d * d)))
+}
+
+// PlanSignificance is the significance the plan sizes each of comparisons
+// comparisons with the original for: PlanAlpha split evenly between them
+// (Bonferroni). The verdict adjusts its p-values for the same comparisons
+// with Holm's step-down, which is never stricter than Bonferroni, so a
+// plan at this level has at least PlanPower for the verdict's bar too.
+// Fewer than one comparison counts as one.
+func PlanSignificance(comparisons int) float64 {
+	return PlanAlpha / float64(max(comparisons, 1))
+}
+
+// DescribePlanBasis says what the plan assumes, as a sentence for the
+// plan line, which already names the change it is sized to detect: "The
+// plan assumes 5% significance and 80% power.", and with several
+// comparisons the significance each is planned at (PlanSignificance).
+func DescribePlanBasis(comparisons int) string {
+	if comparisons <= 1 {
+		return fmt.Sprintf("The plan assumes %s significance and %s power.", percent(PlanAlpha), percent(PlanPower))
+	}
+	return fmt.Sprintf("The plan assumes %s power and %s significance split between the %d comparisons with the original (%s each), as the verdict corrects for several comparisons.",
+		percent(PlanPower), percent(PlanAlpha), comparisons, percent(PlanSignificance(comparisons)))
 }
 
 // RunTime returns how many days it takes for every one of variants arms to
