@@ -6,8 +6,10 @@
 // and converts at the given rate for their variant, either within the last
 // page view (the snippet batches a page view's events for a second, so the
 // conversion rides in the same request) or in a request of its own later.
-// It reports throughput, latency and failures, and can check afterwards
-// that the stored counts grew by exactly what it sent.
+// A share of the visitors may be crawlers (Options.Bots), whose events
+// copylab stores and does not count. It reports throughput, latency and
+// failures, and can check afterwards that the stored counts grew by
+// exactly what copylab's answers said it counted.
 //
 // RunSnippet loads the snippet itself (GET /s/{key}.js) the way browsers do
 // on their first page view.
@@ -68,6 +70,11 @@ type Options struct {
 	// browser's, varied per visitor. (Go's own user agent is a program's,
 	// which copylab rightly records as a bot and never counts.)
 	UserAgent string
+	// Bots is the share of visitors (0 to 1) sent with a crawler's user
+	// agent (BotUserAgents) instead, so that a load test mixes in the
+	// bots a real site gets: copylab stores their events and does not
+	// count them, and the report and Verify take that into account.
+	Bots float64
 	// SamePageView is the share of conversions sent in the same request as
 	// the visitor's exposure, as the snippet does when the visitor converts
 	// within a second of the page view (a click on the tested page); the
@@ -108,6 +115,15 @@ var BrowserUserAgents = []string{
 	"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 Edg/131.0.0.0",
 }
 
+// BotUserAgents are the user agents of the visitors Options.Bots sends:
+// crawlers that run a page's scripts, and so its tag.
+var BotUserAgents = []string{
+	"Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; Googlebot/2.1; +http://www.google.com/bot.html) Chrome/131.0.0.0 Safari/537.36",
+	"Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm) Chrome/131.0.0.0 Safari/537.36",
+	"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/131.0.0.0 Safari/537.36",
+	"Mozilla/5.0 (compatible; AhrefsBot/7.0; +http://ahrefs.com/robot/)",
+}
+
 // Config is the public JSON twin of a site's snippet (GET /s/{key}.json).
 type Config struct {
 	Site        string             `json:"site"`
@@ -133,15 +149,36 @@ type VariantConfig struct {
 }
 
 // Report is what a run did.
+//
+// copylab acknowledges every event it stores, but does not count them
+// all: a bot's, for one, are stored and never counted. Its answer says
+// which it did not count and why (X-Copylab: "stored; 2 not counted:
+// bot"), and the report counts those apart, so that the visitors and
+// conversions per variant are the ones the results count.
 type Report struct {
 	Visitors    int
 	OutOfTest   int            // visitors the assignment left out (coverage)
 	PageViews   int            // acknowledged exposures, repeats included
-	Exposures   map[string]int // visitors with an acknowledged exposure, per variant
-	Conversions map[string]int // acknowledged conversions, per variant
+	Exposures   map[string]int // visitors with an acknowledged exposure that copylab counted, per variant
+	Conversions map[string]int // acknowledged conversions that copylab counted, per variant
+	// Acknowledged and, as copylab's answers said, not counted: visitors
+	// none of whose acknowledged exposures counted, and conversions, per
+	// variant.
+	UncountedVisitors, UncountedConversions map[string]int
+	// NotCounted is how many acknowledged events copylab did not count,
+	// by the reasons its answers gave ("bot"; "bot, experiment_not_running"
+	// when one answer gave several).
+	NotCounted map[string]int
+	// Bots is how many visitors copylab marked as bots: an answer to one
+	// of their exposures said "not counted: bot". copylab's results count
+	// them among the excluded bots.
+	Bots int
 	// Sent but not acknowledged (the request failed after its retries):
-	// first exposures and conversions that may or may not be stored.
+	// exposures of visitors not yet counted, and conversions, that may or
+	// may not be stored and counted, and visitors not yet marked as bots
+	// that copylab may have marked so.
 	UnackedExposures, UnackedConversions map[string]int
+	UnackedBots                          int
 	Events                               int            // acknowledged
 	Requests                             int            // acknowledged
 	Failures                             map[string]int // by status and refusal code ("503 write_failed") or error, after retries
@@ -176,12 +213,22 @@ func percentile(sorted []time.Duration, p float64) time.Duration {
 }
 
 // Failed is the number of requests that failed after their retries.
-func (r Report) Failed() int {
+func (r Report) Failed() int { return total(r.Failures) }
+
+func total(m map[string]int) int {
 	n := 0
-	for _, v := range r.Failures {
+	for _, v := range m {
 		n += v
 	}
 	return n
+}
+
+// plural is "1 visitor" or "2 visitors".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
 }
 
 // String formats the report for people. The "throughput" and "verify"
@@ -193,15 +240,28 @@ func (r Report) String() string {
 	fmt.Fprintf(&b, "throughput %.0f events/s, %.0f requests/s; latency p50 %s, p95 %s, p99 %s, max %s\n",
 		r.EventsPerSecond(), r.RequestsPerSecond(), r.Percentile(50).Round(time.Microsecond), r.Percentile(95).Round(time.Microsecond),
 		r.Percentile(99).Round(time.Microsecond), r.Percentile(100).Round(time.Microsecond))
-	keys := make([]string, 0, len(r.Exposures))
-	for k := range r.Exposures {
-		keys = append(keys, k)
+	keys := map[string]bool{}
+	for _, m := range []map[string]int{r.Exposures, r.Conversions, r.UncountedVisitors, r.UncountedConversions} {
+		for k := range m {
+			keys[k] = true
+		}
 	}
-	sort.Strings(keys)
 	// Per variant, visitors (each once, however many page views they
-	// made), as the results count them: not exposure events.
-	for _, k := range keys {
-		fmt.Fprintf(&b, "  %-10s visitors %7d  conversions %7d\n", k, r.Exposures[k], r.Conversions[k])
+	// made), as the results count them: not exposure events; and what
+	// copylab said it did not count.
+	for _, k := range slices.Sorted(maps.Keys(keys)) {
+		fmt.Fprintf(&b, "  %-10s visitors %7d  conversions %7d", k, r.Exposures[k], r.Conversions[k])
+		if v, c := r.UncountedVisitors[k], r.UncountedConversions[k]; v > 0 || c > 0 {
+			fmt.Fprintf(&b, "  not counted by copylab: %s, %s", plural(v, "visitor", "visitors"), plural(c, "conversion", "conversions"))
+		}
+		b.WriteByte('\n')
+	}
+	if n := total(r.NotCounted); n > 0 {
+		fmt.Fprintf(&b, "not counted by copylab: %s%s", plural(n, "event", "events"), failureWords(r.NotCounted))
+		if r.Bots > 0 {
+			fmt.Fprintf(&b, "; %s marked as bots", plural(r.Bots, "visitor", "visitors"))
+		}
+		b.WriteByte('\n')
 	}
 	fmt.Fprintf(&b, "failures %d%s, retries %d\n", r.Failed(), failureWords(r.Failures), r.Retries)
 	if r.Verification != "" {
@@ -365,7 +425,7 @@ func Run(ctx context.Context, o Options) (Report, error) {
 		goal = exp.Goal.Value
 	}
 
-	var before map[string][2]int64
+	var before counts
 	if o.Token != "" {
 		if before, err = fetchCounts(ctx, hc, base, o.Experiment, o.Token); err != nil {
 			return Report{}, notStarted(ctx, err)
@@ -404,7 +464,11 @@ func Run(ctx context.Context, o Options) (Report, error) {
 				}
 				key := exp.Variants[vi].Key
 				ua := o.UserAgent
-				if ua == "" {
+				// Drawn only when asked for, so that a run without bots
+				// sends what it sent before for the same seed.
+				if o.Bots > 0 && rng.Float64() < o.Bots {
+					ua = BotUserAgents[rng.IntN(len(BotUserAgents))]
+				} else if ua == "" {
 					ua = BrowserUserAgents[rng.IntN(len(BrowserUserAgents))]
 				}
 				views := 1
@@ -413,7 +477,11 @@ func Run(ctx context.Context, o Options) (Report, error) {
 				}
 				converts := rng.Float64() < o.Rates[key]
 				together := converts && rng.Float64() < o.SamePageView
-				lost := false
+				// What copylab made of this visitor, from its answers: the
+				// visitor counts in the results from the first exposure it
+				// counted, and is among its bots from the first it did
+				// not count as a bot's.
+				lost, counted, bot, seen := false, false, false, false
 				for v := 1; v <= views && !lost; v++ {
 					// A page view: an exposure, and on the last one the
 					// conversion when it happened within the snippet's
@@ -425,14 +493,17 @@ func Run(ctx context.Context, o Options) (Report, error) {
 						b = appendEvent(append(b, ','), experiments.EventConversion, exp.ID, key, goal, page, -1)
 					}
 					body = endBody(b)
-					d, retries, fail := hc.post(ctx, endpoint, ua, body)
+					d, retries, fail, unc := hc.post(ctx, endpoint, ua, body)
 					local.Retries += retries
 					if fail != "" {
 						// A visitor whose page view was lost sends nothing
 						// more: no conversion without its exposure.
 						local.Failures[fail]++
-						if v == 1 {
+						if !counted {
 							local.UnackedExposures[key]++
+							if !bot {
+								local.UnackedBots++
+							}
 						}
 						if withConversion {
 							local.UnackedConversions[key]++
@@ -444,13 +515,35 @@ func Run(ctx context.Context, o Options) (Report, error) {
 					local.PageViews++
 					local.Events++
 					lat = append(lat, d)
-					if v == 1 {
+					seen = true
+					events := 1
+					if withConversion {
+						events = 2
+					}
+					// The answer says how many of the request's events were
+					// not counted, not which. All of them when it names as
+					// many as were sent (a bot's); otherwise the conversion,
+					// since an exposure counts unless its visitor does not.
+					local.tally(unc)
+					switch {
+					case unc.n < events && !counted:
 						local.Exposures[key]++
+						counted = true
+					case unc.n >= events && !counted && !bot && slices.Contains(unc.reasons, experiments.ReasonBot):
+						local.Bots++
+						bot = true
 					}
 					if withConversion {
 						local.Events++
-						local.Conversions[key]++
+						if unc.n > 0 {
+							local.UncountedConversions[key]++
+						} else {
+							local.Conversions[key]++
+						}
 					}
+				}
+				if seen && !counted {
+					local.UncountedVisitors[key]++
 				}
 				if lost || !converts || together {
 					continue
@@ -459,7 +552,7 @@ func Run(ctx context.Context, o Options) (Report, error) {
 				b := beginBody(body[:0], o.Site, visitor)
 				b = appendEvent(b, experiments.EventConversion, exp.ID, key, goal, page+"/thanks", -1)
 				body = endBody(b)
-				d, retries, fail := hc.post(ctx, endpoint, ua, body)
+				d, retries, fail, unc := hc.post(ctx, endpoint, ua, body)
 				local.Retries += retries
 				if fail != "" {
 					local.Failures[fail]++
@@ -469,7 +562,12 @@ func Run(ctx context.Context, o Options) (Report, error) {
 				local.Requests++
 				local.Events++
 				lat = append(lat, d)
-				local.Conversions[key]++
+				local.tally(unc)
+				if unc.n > 0 {
+					local.UncountedConversions[key]++
+				} else {
+					local.Conversions[key]++
+				}
 			}
 			mu.Lock()
 			defer mu.Unlock()
@@ -478,21 +576,16 @@ func Run(ctx context.Context, o Options) (Report, error) {
 			rep.Requests += local.Requests
 			rep.Retries += local.Retries
 			rep.Events += local.Events
+			rep.Bots += local.Bots
+			rep.UnackedBots += local.UnackedBots
 			rep.Latencies = append(rep.Latencies, lat...)
-			for k, n := range local.Exposures {
-				rep.Exposures[k] += n
-			}
-			for k, n := range local.Conversions {
-				rep.Conversions[k] += n
-			}
-			for k, n := range local.Failures {
-				rep.Failures[k] += n
-			}
-			for k, n := range local.UnackedExposures {
-				rep.UnackedExposures[k] += n
-			}
-			for k, n := range local.UnackedConversions {
-				rep.UnackedConversions[k] += n
+			for _, m := range [][2]map[string]int{{rep.Exposures, local.Exposures}, {rep.Conversions, local.Conversions},
+				{rep.UncountedVisitors, local.UncountedVisitors}, {rep.UncountedConversions, local.UncountedConversions},
+				{rep.NotCounted, local.NotCounted}, {rep.Failures, local.Failures},
+				{rep.UnackedExposures, local.UnackedExposures}, {rep.UnackedConversions, local.UnackedConversions}} {
+				for k, n := range m[1] {
+					m[0][k] += n
+				}
 			}
 		}(uint64(w))
 	}
@@ -519,47 +612,81 @@ func Run(ctx context.Context, o Options) (Report, error) {
 	return rep, nil
 }
 
-// verify compares the growth of the stored counts with what was
-// acknowledged. Every simulated visitor is new, and counts once in their
-// variant's visitors (the results' "exposures") and at most once in its
-// conversions, so the counts must grow by exactly what was acknowledged:
-// less means a loss, more a duplicate. Requests that failed after their
-// retries may or may not have been stored, so they widen the range by
-// what they carried.
-func verify(before, after map[string][2]int64, rep Report) (bool, string) {
+// verify compares the growth of the stored counts with what copylab
+// acknowledged and, as its answers said, counted. Every simulated visitor
+// is new, and counts once in their variant's visitors (the results'
+// "exposures") and at most once in its conversions, unless copylab said
+// it did not count them; a visitor it marked as a bot counts once in its
+// bots. So the counts must grow by exactly that: less means a loss, more
+// a duplicate. Requests that failed after their retries may or may not
+// have been stored, so they widen the range by what they carried.
+func verify(before, after counts, rep Report) (bool, string) {
 	ok := true
 	var parts []string
-	keys := make([]string, 0, len(after))
-	for k := range after {
-		keys = append(keys, k)
+	uncounted := total(rep.UncountedVisitors)+total(rep.UncountedConversions) > 0
+	acked := "acknowledged"
+	if uncounted {
+		acked = "acknowledged as counted"
 	}
-	sort.Strings(keys)
-	check := func(k, what string, grew int64, acked, unacked int) {
+	check := func(what string, grew int64, want, unacked int) {
 		switch {
-		case grew < int64(acked):
+		case grew < int64(want):
 			ok = false
-			parts = append(parts, fmt.Sprintf("%s %s: counted +%d, acknowledged %d (lost %d)", k, what, grew, acked, int64(acked)-grew))
-		case grew > int64(acked+unacked):
+			parts = append(parts, fmt.Sprintf("%s: counted +%d, %s %d (lost %d)", what, grew, acked, want, int64(want)-grew))
+		case grew > int64(want+unacked):
 			ok = false
-			parts = append(parts, fmt.Sprintf("%s %s: counted +%d, sent %d (duplicated %d)", k, what, grew, acked+unacked, grew-int64(acked+unacked)))
+			parts = append(parts, fmt.Sprintf("%s: counted +%d, sent %d (duplicated %d)", what, grew, want+unacked, grew-int64(want+unacked)))
 		}
 	}
-	for _, k := range keys {
-		check(k, "visitors", after[k][0]-before[k][0], rep.Exposures[k], rep.UnackedExposures[k])
-		check(k, "conversions", after[k][1]-before[k][1], rep.Conversions[k], rep.UnackedConversions[k])
+	for _, k := range slices.Sorted(maps.Keys(after.variants)) {
+		check(k+" visitors", after.variants[k][0]-before.variants[k][0], rep.Exposures[k], rep.UnackedExposures[k])
+		check(k+" conversions", after.variants[k][1]-before.variants[k][1], rep.Conversions[k], rep.UnackedConversions[k])
 	}
-	if ok && rep.Failed() > 0 {
-		return true, fmt.Sprintf("ok: every acknowledged visitor and conversion counted once (0 lost, 0 duplicated; %d failed requests may or may not have been stored)", rep.Failed())
+	bots := after.bots - before.bots
+	switch {
+	case bots < int64(rep.Bots):
+		ok = false
+		parts = append(parts, fmt.Sprintf("bots: +%d, marked as bots in copylab's answers %d (lost %d)", bots, rep.Bots, int64(rep.Bots)-bots))
+	case bots > int64(rep.Bots+rep.UnackedBots):
+		ok = false
+		parts = append(parts, fmt.Sprintf("bots: +%d, marked as bots in copylab's answers %d (%d more)", bots, rep.Bots, bots-int64(rep.Bots+rep.UnackedBots)))
 	}
-	if ok {
-		return true, "ok: the stored visitors and conversions grew by exactly what was acknowledged (0 lost, 0 duplicated)"
+	if !ok {
+		return false, "MISMATCH: " + strings.Join(parts, "; ")
 	}
-	return false, "MISMATCH: " + strings.Join(parts, "; ")
+	also, notes := "", "0 lost, 0 duplicated"
+	if rep.Bots > 0 {
+		also = fmt.Sprintf(", and its excluded bots by %d, the visitors it marked as bots", rep.Bots)
+	}
+	if uncounted {
+		notes += fmt.Sprintf("; %s and %s stored and not counted, as its answers said",
+			plural(total(rep.UncountedVisitors), "visitor", "visitors"), plural(total(rep.UncountedConversions), "conversion", "conversions"))
+	}
+	if n := rep.Failed(); n > 0 {
+		notes += fmt.Sprintf("; %d failed requests may or may not have been stored", n)
+	}
+	switch {
+	case rep.Failed() > 0 && uncounted:
+		return true, "ok: every visitor and conversion copylab acknowledged as counted was counted once" + also + " (" + notes + ")"
+	case rep.Failed() > 0:
+		return true, "ok: every acknowledged visitor and conversion counted once" + also + " (" + notes + ")"
+	case uncounted:
+		return true, "ok: the stored visitors and conversions grew by exactly what copylab counted" + also + " (" + notes + ")"
+	}
+	return true, "ok: the stored visitors and conversions grew by exactly what was acknowledged" + also + " (" + notes + ")"
 }
 
 func newReport() Report {
 	return Report{Exposures: map[string]int{}, Conversions: map[string]int{}, Failures: map[string]int{},
+		UncountedVisitors: map[string]int{}, UncountedConversions: map[string]int{}, NotCounted: map[string]int{},
 		UnackedExposures: map[string]int{}, UnackedConversions: map[string]int{}}
+}
+
+// tally adds the events an answer said were not counted.
+func (r *Report) tally(u uncounted) {
+	if u.n > 0 {
+		r.NotCounted[strings.Join(u.reasons, ", ")] += u.n
+	}
 }
 
 // The body is written by hand rather than through encoding/json: the
@@ -644,7 +771,7 @@ func newHTTP(o Options) *httpClient {
 type answer struct {
 	status     int
 	retryAfter string // the Retry-After header
-	reason     string // the code of a refusal, from the X-Copylab header: write_failed
+	copylab    string // the X-Copylab header: why events were refused, or not all counted
 	size       int    // of the body
 }
 
@@ -672,7 +799,7 @@ func (h *httpClient) do(ctx context.Context, method, u, ua string, hdr map[strin
 		}
 		n, _ := io.Copy(io.Discard, resp.Body)
 		resp.Body.Close()
-		return answer{resp.StatusCode, resp.Header.Get("Retry-After"), refusalCode(resp.Header.Get("X-Copylab")), int(n)}, nil
+		return answer{resp.StatusCode, resp.Header.Get("Retry-After"), resp.Header.Get("X-Copylab"), int(n)}, nil
 	}
 	req, resp := fasthttp.AcquireRequest(), fasthttp.AcquireResponse()
 	defer fasthttp.ReleaseRequest(req)
@@ -699,7 +826,9 @@ func (h *httpClient) do(ctx context.Context, method, u, ua string, hdr map[strin
 	if err != nil {
 		return answer{}, err
 	}
-	return answer{resp.StatusCode(), string(resp.Header.Peek("Retry-After")), refusalCode(string(resp.Header.Peek("X-Copylab"))),
+	// Nearly every answer has neither header: string() of an empty slice
+	// allocates nothing.
+	return answer{resp.StatusCode(), string(resp.Header.Peek("Retry-After")), string(resp.Header.Peek("X-Copylab")),
 		len(resp.Body())}, nil
 }
 
@@ -715,14 +844,53 @@ func refusalCode(header string) string {
 	return code
 }
 
+// uncounted is what copylab's answer to accepted events says it did not
+// count: how many of them, and the reasons it gave.
+type uncounted struct {
+	n       int
+	reasons []string
+}
+
+// notCounted reads the X-Copylab header of an accepted request ("stored;
+// 2 not counted: bot; 1 already received"): the events stored and not
+// counted, those of a test deleted meanwhile (not stored), and those left
+// out of the request (skipped) are all not counted, with their reasons,
+// sorted and each once. Events received before were counted, or not, by
+// the request that brought them; recordings kept without their replay or
+// session are counted. A header it cannot read (another server's, a
+// proxy's) says nothing was left uncounted.
+func notCounted(header string) uncounted {
+	var u uncounted
+	if header == "" {
+		return u
+	}
+	for _, clause := range strings.Split(header, "; ")[1:] {
+		num, rest, _ := strings.Cut(clause, " ")
+		what, reasons, ok := strings.Cut(rest, ": ")
+		n, err := strconv.Atoi(num)
+		if !ok || err != nil || n <= 0 || (what != "not counted" && what != "not stored" && what != "skipped") {
+			continue
+		}
+		u.n += n
+		for _, r := range strings.Split(reasons, ", ") {
+			if r != "" && !slices.Contains(u.reasons, r) {
+				u.reasons = append(u.reasons, r)
+			}
+		}
+	}
+	slices.Sort(u.reasons)
+	return u
+}
+
 var postHeaders = map[string]string{"Content-Type": "text/plain;charset=UTF-8"}
 
 // post sends one body, retrying 429 and 503 answers (honouring Retry-After,
 // capped) and connection errors a few times, as the snippet's queue would.
 // The latency is that of the last attempt. A failure is named by its
 // status and the code copylab gave ("503 write_failed"), or how the
-// connection failed.
-func (h *httpClient) post(ctx context.Context, endpoint, ua string, body []byte) (time.Duration, int, string) {
+// connection failed. An accepted body's answer says what copylab did not
+// count of it.
+func (h *httpClient) post(ctx context.Context, endpoint, ua string, body []byte) (time.Duration, int, string, uncounted) {
 	retries := 0
 	for {
 		t0 := time.Now()
@@ -731,8 +899,8 @@ func (h *httpClient) post(ctx context.Context, endpoint, ua string, body []byte)
 		fail := ""
 		if err == nil {
 			fail = strconv.Itoa(ans.status)
-			if ans.reason != "" {
-				fail += " " + ans.reason
+			if code := refusalCode(ans.copylab); code != "" {
+				fail += " " + code
 			}
 		}
 		wait := 50 * time.Millisecond
@@ -740,21 +908,21 @@ func (h *httpClient) post(ctx context.Context, endpoint, ua string, body []byte)
 		case err != nil:
 			fail = errorKind(err)
 		case ans.status/100 == 2:
-			return d, retries, ""
+			return d, retries, "", notCounted(ans.copylab)
 		case ans.status == http.StatusTooManyRequests || ans.status == http.StatusServiceUnavailable:
 			if s, err := strconv.Atoi(ans.retryAfter); err == nil && s > 0 {
 				wait = min(time.Duration(s)*time.Second, 2*time.Second)
 			}
 		default:
-			return d, retries, fail
+			return d, retries, fail, uncounted{}
 		}
 		if retries >= 5 || ctx.Err() != nil {
-			return d, retries, fail
+			return d, retries, fail, uncounted{}
 		}
 		retries++
 		select {
 		case <-ctx.Done():
-			return d, retries, fail
+			return d, retries, fail, uncounted{}
 		case <-time.After(wait):
 		}
 	}
@@ -938,24 +1106,34 @@ func notRunning(ctx context.Context, h *httpClient, base string, o Options) erro
 	return generic
 }
 
-// fetchCounts reads exposures and conversions per variant from the results API.
-func fetchCounts(ctx context.Context, h *httpClient, base, exp, token string) (map[string][2]int64, error) {
+// counts are the stored counts Verify compares: exposures and
+// conversions per variant, and the visitors excluded as bots.
+type counts struct {
+	variants map[string][2]int64
+	bots     int64
+}
+
+// fetchCounts reads the counts from the results API.
+func fetchCounts(ctx context.Context, h *httpClient, base, exp, token string) (counts, error) {
 	var doc struct {
 		Variants []struct {
 			Key         string `json:"key"`
 			Exposures   int64  `json:"exposures"`
 			Conversions int64  `json:"conversions"`
 		} `json:"variants"`
+		Excluded struct {
+			Bots int64 `json:"bots"`
+		} `json:"excluded"`
 	}
 	if err := getJSON(ctx, h.std, base+"/api/v1/experiments/"+url.PathEscape(exp)+"/results", token, &doc); err != nil {
 		if status := (*statusError)(nil); errors.As(err, &status) && status.code == http.StatusUnauthorized {
-			return nil, errTokenRefused
+			return counts{}, errTokenRefused
 		}
-		return nil, fmt.Errorf("simulate: results: %w", err)
+		return counts{}, fmt.Errorf("simulate: results: %w", err)
 	}
-	out := map[string][2]int64{}
+	out := counts{variants: map[string][2]int64{}, bots: doc.Excluded.Bots}
 	for _, v := range doc.Variants {
-		out[v.Key] = [2]int64{v.Exposures, v.Conversions}
+		out.variants[v.Key] = [2]int64{v.Exposures, v.Conversions}
 	}
 	return out, nil
 }

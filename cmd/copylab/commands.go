@@ -803,6 +803,7 @@ func tokenRevoke(ctx context.Context, args []string, stdout, stderr io.Writer, g
 type simulateOptions struct {
 	o                simulate.Options
 	rates, pageViews string
+	bots             string
 	seed             int
 	timeout          time.Duration
 }
@@ -817,10 +818,11 @@ func simulateFlags(stdout, stderr io.Writer, getenv func(string) string) (*flags
 	f.int(&v.o.Visitors, "visitors", 1000, "visitors to simulate")
 	f.string(&v.rates, "rates", "", "conversion rate of each of the experiment's variants, e.g. control=0.10,b=0.12 (required)")
 	f.int(&v.o.Concurrency, "concurrency", 8, "requests in flight")
-	f.secret(&v.o.Token, "token", "API token: check afterwards that the stored counts grew by exactly what was sent")
+	f.secret(&v.o.Token, "token", "API token: check afterwards that the stored counts grew by exactly what copylab said it counted of what was sent")
 	f.int(&v.seed, "seed", 1, "random seed, for repeatable runs")
 	f.duration(&v.timeout, "timeout", 10*time.Minute, "stop after this long")
 	f.string(&v.o.UserAgent, "user-agent", "", "User-Agent of every request (default: real browsers', varied per visitor)")
+	f.string(&v.bots, "bots", "0", "share of visitors sent as crawlers (Googlebot, bingbot…), which copylab stores and does not count, e.g. 0.1")
 	f.int(&v.o.Requests, "snippet", 0, "instead of visitors, fetch the site's snippet this many times (a load test of GET /s/KEY.js)")
 	f.string(&v.pageViews, "pageviews", "1.5", "mean number of times a visitor views the tested page (1: once each)")
 	return f, v
@@ -884,6 +886,12 @@ func simulateCmd(ctx context.Context, args []string, stdout, stderr io.Writer, g
 		bad("%s %q: use a number from 1 to 10, such as 1.5", setting("pageviews"), pageViews)
 	} else {
 		o.PageViews = pv
+	}
+	// Written so that NaN, which ParseFloat reads, is refused too.
+	if share, err := strconv.ParseFloat(v.bots, 64); err != nil || !(share >= 0 && share <= 1) {
+		bad("%s %q: use a share from 0 to 1, such as 0.1", setting("bots"), v.bots)
+	} else {
+		o.Bots = share
 	}
 	if err := f.check(problems...); err != nil {
 		return err
