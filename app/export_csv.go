@@ -2,6 +2,7 @@ package app
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"fmt"
 	"math"
@@ -12,6 +13,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"copylab/experiments"
+	"copylab/experiments/recorders"
 	"copylab/views"
 )
 
@@ -19,9 +21,9 @@ import (
 // a header row, RFC 4180 quoting (encoding/csv), and the same numbers as the
 // results document. Columns are named like the document's fields; label is
 // the name the page gives the variant ("Original", "Variant B"), shipped is
-// true on the row of the variant shipped, if any, and recordings is the
-// document's recordings.list_url, the link to that variant's sessions in
-// the site's session recorder ("" without one). The experiment's fields
+// true on the row of the variant shipped, if any, and recordings says where
+// to find that variant's sessions in the site's session recorders (see
+// csvRecordings; "" without one). The experiment's fields
 // (the verdict, srm, threshold) repeat on every row, except the excluded
 // visitors (excluded_multiple_variants, excluded_bots): those are counts,
 // which a spreadsheet sums down the column, so they stand once, on the
@@ -142,7 +144,7 @@ func (a *App) sendCSV(c *fiber.Ctx, e experiments.Experiment, kind string, daily
 		err = r.writeDailyCSV(w)
 	} else {
 		var lists []string
-		if lists, err = a.variantListURLs(c.UserContext(), e); err != nil {
+		if lists, err = a.csvRecordings(c.UserContext(), e); err != nil {
 			return err
 		}
 		err = r.writeResultsCSV(w, lists)
@@ -179,8 +181,40 @@ func csvFileName(e experiments.Experiment, kind string) string {
 	return "copylab-" + name + "-" + kind + ".csv"
 }
 
+// csvRecordings are the recordings cells of e's variants, in order, from
+// the results document's recordings (addRecordings): the list_url, a link
+// to the variant's sessions, where a recorder has a list a link can filter
+// (PostHog, a custom template); otherwise the document's instructions,
+// joined, since Clarity, Hotjar, FullStory and LogRocket give words to
+// filter by instead of a link, and an empty cell would tell a reader of
+// the file there are no recordings to find. A link stands alone, as it
+// always has, so that a sheet can open it; the instructions of a second
+// recorder beside it are in the document. nil for a site without
+// recorders.
+func (a *App) csvRecordings(ctx context.Context, e experiments.Experiment) ([]string, error) {
+	set, err := a.store.SiteRecorders(ctx, e.SiteID)
+	if err != nil || len(experiments.RecorderNamesOf(set)) == 0 {
+		return nil, err
+	}
+	x := recorders.Experiment{ID: e.ID, Start: e.StartedAt, End: e.EndedAt}
+	out := make([]string, len(e.Variants))
+	for i, v := range e.Variants {
+		if out[i] = variantListURL(set, x, v.Key); out[i] != "" {
+			continue
+		}
+		var words []string
+		for _, l := range set.VariantLinks(x, v.Key) {
+			if l.Text != "" {
+				words = append(words, l.Text)
+			}
+		}
+		out[i] = strings.Join(words, " ")
+	}
+	return out, nil
+}
+
 // writeResultsCSV writes one row per variant; lists are the variants'
-// recordings links (variantListURLs), nil for none.
+// recordings cells (csvRecordings), nil for none.
 func (r *resultsReport) writeResultsCSV(w *csv.Writer, lists []string) error {
 	rows := [][]string{{"key", "label", "text", "exposures", "conversions", "rate", "rate_interval_low", "rate_interval_high",
 		"prob_best", "prob_beat_control", "uplift", "uplift_interval_low", "uplift_interval_high", "p_value", "p_value_adjusted",
