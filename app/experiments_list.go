@@ -12,6 +12,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"copylab/experiments"
+	"copylab/experiments/stats"
 	"copylab/views"
 )
 
@@ -294,7 +295,7 @@ func (a *App) experimentRows(ctx context.Context, exps []experiments.Experiment,
 		r.Started, r.Verdict, r.Visitors, r.Early, r.Unsure = true, sum.status, sum.visitors, early, sum.unsure
 		r.NotFound = foundNowhere(e, totals[e.ID])
 		r.Ended = e.Status == experiments.StatusStopped
-		r.Leader, r.LeaderLift, r.HasLeadLift = sum.leader, sum.lift, sum.hasLift
+		r.Leader, r.LeaderLift, r.HasLeadLift, r.Beaten = sum.leader, sum.lift, sum.hasLift, sum.beaten
 	}
 	return rows, nil
 }
@@ -307,6 +308,7 @@ type verdictSummary struct {
 	leader   string // the arm the verdict names in the lead (stats.Verdict.Lead): "The original", "Variant B", or ""
 	lift     float64
 	hasLift  bool
+	beaten   int // variants that beat the original where the verdict waits to tell which is best (views.ExperimentRow.Beaten)
 }
 
 // verdictCache keeps the lists' verdicts by what they are computed from:
@@ -371,6 +373,19 @@ func summarize(e experiments.Experiment, totals []experiments.VariantCounts) ver
 	}
 	best := an.Verdict.Lead
 	switch {
+	case !an.Verdict.Leads && an.Verdict.Status == stats.StatusKeepRunning:
+		// The verdict's own rule for "Variant B and Variant C both beat
+		// the original" (stats.DecisionProb on each chance to beat it):
+		// no other verdict that waits has two variants past it.
+		n := 0
+		for _, v := range an.Variants[1:] {
+			if v.ProbBeatControl != nil && *v.ProbBeatControl >= stats.DecisionProb {
+				n++
+			}
+		}
+		if n > 1 {
+			sum.beaten = n
+		}
 	case !an.Verdict.Leads || best < 0 || best >= len(an.Variants):
 	case best == 0:
 		sum.leader = "The original"

@@ -108,7 +108,7 @@ func TestListLeaderAsResults(t *testing.T) {
 			"Too early to call", "Variant B led (+85.7%)"},
 		{"two beat the original", [][2]int{{100, 4}, {100, 22}, {100, 17}}, nil,
 			"Variant B and Variant C both beat the original on clicks (each >99% chance); which of them is best is too early to call",
-			"Keep the test running", "No clear leader yet"},
+			"Keep the test running", "2 variants beat the original; too early to pick one"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, c, site, x := inVerdictState(t, tc.counts, tc.end, tc.says)

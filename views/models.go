@@ -135,6 +135,10 @@ type ExperimentRow struct {
 	Leader      string
 	LeaderLift  float64
 	HasLeadLift bool
+	// Beaten is how many variants beat the original where the verdict
+	// names no leader because several do and which is best is still open
+	// ("Variant B and Variant C both beat the original …"); 0 otherwise.
+	Beaten int
 }
 
 // ExperimentsPage lists the experiments.
