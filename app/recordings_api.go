@@ -130,18 +130,3 @@ func variantListURL(set recorders.Settings, x recorders.Experiment, variant stri
 	}
 	return ""
 }
-
-// variantListURLs is variantListURL for every variant of e, in order;
-// nil for a site without recorders.
-func (a *App) variantListURLs(ctx context.Context, e experiments.Experiment) ([]string, error) {
-	set, err := a.store.SiteRecorders(ctx, e.SiteID)
-	if err != nil || len(experiments.RecorderNamesOf(set)) == 0 {
-		return nil, err
-	}
-	x := recorders.Experiment{ID: e.ID, Start: e.StartedAt, End: e.EndedAt}
-	out := make([]string, len(e.Variants))
-	for i, v := range e.Variants {
-		out[i] = variantListURL(set, x, v.Key)
-	}
-	return out, nil
-}
