@@ -779,20 +779,25 @@ func (r *resultsReport) makeCaution() string {
 	}
 	why, until := strings.Join(r.early, " and "), strings.Join(r.until, " and ")
 	share := r.reader == shareReader
-	if label, low, ok := r.clearLead(); ok && slices.Contains(r.until, untilPlanned) {
+	// An answer its own numbers leave open (stats.AnswerDoubt) does not
+	// "look clear": the warning says first what keeps it open, as the
+	// called verdict would, then that it is early too.
+	doubt := stats.AnswerDoubt(r.an)
+	if label, low, ok := r.clearLead(); ok && doubt == "" && slices.Contains(r.until, untilPlanned) {
 		return r.clearLeadCaution(why, until, label, low)
 	}
+	also := "It is also early: "
 	var advice string
 	switch {
 	case r.exp.ShippedVariant != "":
 		// Shipped: over for good, its copy showing to everyone. Running it
 		// again is moot, as in the shipped verdict (stats.ShippedVerdict).
-		why, advice = pastTense.Replace(why), "read this one with care."
+		why, advice, also = pastTense.Replace(why), "read this one with care.", "It also stopped early: "
 	case r.exp.Status == experiments.StatusStopped && share:
 		// Nothing left to keep running: say what the early stop means.
-		why, advice = pastTense.Replace(why), "read this one with care. "+stats.TeamCan(stats.RunAgain)
+		why, advice, also = pastTense.Replace(why), "read this one with care. "+stats.TeamCan(stats.RunAgain), "It also stopped early: "
 	case r.exp.Status == experiments.StatusStopped:
-		why, advice = pastTense.Replace(why), "read this one with care, or run the test again (Duplicate) for longer."
+		why, advice, also = pastTense.Replace(why), "read this one with care, or run the test again (Duplicate) for longer.", "It also stopped early: "
 	case r.exp.Status == experiments.StatusPaused && share:
 		// Whoever holds the share link cannot resume it, whatever
 		// keeps it paused: say what the pause means for them.
@@ -806,7 +811,11 @@ func (r *resultsReport) makeCaution() string {
 	default:
 		advice = "keep it running " + until + " before acting on it."
 	}
-	return "This looks clear, but " + why + ". Results this early often shrink or flip, and weekday visitors differ from weekend ones: " + advice
+	opening := "This looks clear, but " + why + "."
+	if doubt != "" {
+		opening = "Not clear yet: " + doubt + ". " + also + why + "."
+	}
+	return opening + " Results this early often shrink or flip, and weekday visitors differ from weekend ones: " + advice
 }
 
 // clearLead is the winner whose whole uplift interval lies beyond the
@@ -1227,7 +1236,9 @@ func (r *resultsReport) resultsView(liveURL string) views.Results {
 			}
 		}
 	}
-	if r.an.SRM.Flagged && r.an.SRM.PValue != nil {
+	// The split check, once it had visitors to test: the panel shows a
+	// broken split's banner, or that it passed and its p-value.
+	if r.an.SRM.PValue != nil {
 		out.SRM = &views.SRMBanner{PValue: *r.an.SRM.PValue, Planned: splitText(split, true), Observed: splitText(split, false)}
 	}
 	for _, vr := range r.an.Variants {

@@ -1,9 +1,6 @@
 package stats
 
-import (
-	"fmt"
-	"math"
-)
+import "fmt"
 
 // Segment is one slice of an experiment's traffic (a device type, a country,
 // a traffic source) with each arm's counts inside it. Arms are matched to
@@ -108,6 +105,7 @@ func FlagSegments(overall []Arm, segments []Segment, opts SegmentOptions) []Segm
 		return nil
 	}
 	level := 1 - 0.05/float64(len(pairs))
+	variants := len(overall) > 2
 
 	var flags []SegmentFlag
 	for _, p := range pairs {
@@ -146,9 +144,9 @@ func FlagSegments(overall []Arm, segments []Segment, opts SegmentOptions) []Segm
 		if here == SignedPercent(0) {
 			here = "no change"
 		}
-		f.Text = fmt.Sprintf("%s's lift on %s is clearly %s for %s than overall: %s (%s interval %s) against %s overall.",
+		f.Text = fmt.Sprintf("%s's lift on %s is clearly %s for %s than overall: %s (%s) against %s overall.",
 			capitalise(p.variant.Label), opts.GoalNoun, how, p.segment, here,
-			levelPercent(level), UpliftRange(iv.Low, iv.High), overall)
+			intervalWords(iv, len(pairs), variants), overall)
 		flags = append(flags, f)
 	}
 	return flags
@@ -174,15 +172,18 @@ func maybeOutside(control, variant Arm, u, level float64) bool {
 	return g < 1.5*tail || g > 1-1.5*tail
 }
 
-// levelPercent formats a credibility level, "95%" or "99.5%", with enough
-// decimals to tell it from its neighbours.
-func levelPercent(level float64) string {
-	v := 100 * level
-	for digits := 0; digits < 4; digits++ {
-		scale := math.Pow(10, float64(digits))
-		if math.Abs(math.Round(v*scale)/scale-v) < 1e-9 {
-			return fmt.Sprintf("%.*f%%", digits, v)
-		}
+// intervalWords gives a flag's interval for a marketer: a level such as
+// "99.29%" means nothing to one, so an interval widened for m judged
+// pairs says that it was and why, in segments (or, with several
+// variants, in comparisons of a segment and a variant), and one pair's
+// is the page's usual 95% interval.
+func intervalWords(iv Interval, m int, variants bool) string {
+	if m == 1 {
+		return "95% interval " + UpliftRange(iv.Low, iv.High)
 	}
-	return fmt.Sprintf("%.2f%%", v)
+	checked := fmt.Sprintf("%d segments were checked", m)
+	if variants {
+		checked = fmt.Sprintf("%d segment comparisons were checked", m)
+	}
+	return "interval " + UpliftRange(iv.Low, iv.High) + ", widened because " + checked
 }

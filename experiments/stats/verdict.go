@@ -561,6 +561,9 @@ func winnerVerdict(arms []Arm, i int, v VariantResult, doubt, chance, early stri
 			"%s wins on %s, converting %s of visitors against none for %s; %s chance it is the best.%s",
 			label, goal, FormatRate(v.Rate), control.Label, best, ship)}
 	}
+	if early != "" && *v.Uplift > 0 && (doubt == doubtNoGain || chance != "") {
+		return Verdict{Status: StatusWinner, Text: earlyAhead(label, goal, *v.Uplift, *v.UpliftInterval, best, doubt, early, opts.Ended) + after}
+	}
 	verb, past := "lifts", "lifted"
 	if *v.Uplift <= 0 {
 		verb, past = "changes", "changed"
@@ -578,6 +581,58 @@ func winnerVerdict(arms []Arm, i int, v VariantResult, doubt, chance, early stri
 		"%s %s %s by %s%s (95%% interval %s)%s",
 		label, verb, goal, SignedPercent(*v.Uplift), so,
 		UpliftRange(v.UpliftInterval.Low, v.UpliftInterval.High), end) + after}
+}
+
+// earlyAhead is the sentence of an early winner whose numbers leave the
+// answer open (winnerDoubt's doubtNoGain, or byChance's chance, which the
+// caller adds after it): the variant is ahead by its lift so far, never
+// "lifts them by", which states as fact a lift its interval or its
+// adjusted p-value does not support. When the interval still includes no
+// gain, it says so, as the called verdict would.
+func earlyAhead(label, goal string, uplift float64, iv Interval, best, doubt, early string, ended bool) string {
+	ahead := fmt.Sprintf("%s is ahead on %s by %s so far", label, goal, SignedPercent(uplift))
+	if ended {
+		ahead = fmt.Sprintf("%s was ahead on %s by %s", label, goal, SignedPercent(uplift))
+	}
+	if doubt == doubtNoGain {
+		return fmt.Sprintf("%s (%s chance it is the best), but the 95%% interval of that lift, %s, still includes no gain: %s",
+			ahead, best, UpliftRange(iv.Low, iv.High), strings.TrimPrefix(early, "but "))
+	}
+	return fmt.Sprintf("%s (95%% interval %s); %s chance it is the best, %s", ahead, UpliftRange(iv.Low, iv.High), best, early)
+}
+
+// AnswerDoubt is what leaves a winner or control_wins answer open, in
+// the words of the called verdict, for a sentence's middle: the 95%
+// interval of the winner's lift still includes no gain (winnerDoubt),
+// one of several new versions can look best by chance (byChance), or
+// the interval of a variant's change against a winning original still
+// includes a gain (controlDoubt). "" when nothing does, or for any other
+// status. A warning against acting early uses it: an answer the numbers
+// leave open does not "look clear" however long the test runs.
+func AnswerDoubt(an Analysis) string {
+	vs := an.Variants
+	if !an.Verdict.Leads || an.Verdict.Lead >= len(vs) {
+		return ""
+	}
+	var doubts []string
+	switch i := an.Verdict.Lead; {
+	case an.Verdict.Status == StatusWinner && i > 0:
+		v := vs[i]
+		if v.UpliftInterval != nil && v.UpliftInterval.Low <= 0 { // winnerDoubt's doubtNoGain
+			doubts = append(doubts, fmt.Sprintf("the 95%% interval of %s’s lift, %s, still includes no gain",
+				v.Label, UpliftRange(v.UpliftInterval.Low, v.UpliftInterval.High)))
+		}
+		if chance := byChance(vs, v); chance != "" {
+			doubts = append(doubts, chance)
+		}
+	case an.Verdict.Status == StatusControlWins && i == 0:
+		if open := controlDoubt(vs); open > 0 {
+			iv := vs[open].UpliftInterval
+			doubts = append(doubts, fmt.Sprintf("the 95%% interval of %s’s change, %s, still includes a gain",
+				vs[open].Label, UpliftRange(iv.Low, iv.High)))
+		}
+	}
+	return strings.Join(doubts, ", and ")
 }
 
 // controlVerdict is the control_wins sentence: while the test is too young

@@ -530,9 +530,6 @@ func TestFormatting(t *testing.T) {
 		{FormatCount(RoundUpCount(2437)), "2,500"},
 		{FormatCount(RoundUpCount(14751)), "15,000"},
 		{FormatCount(RoundUpCount(7)), "7"},
-		{levelPercent(0.95), "95%"},
-		{levelPercent(0.995), "99.5%"},
-		{levelPercent(1 - 0.05/3), "98.33%"},
 		{capitalise("variant b"), "Variant b"},
 		{capitalise("élan"), "Élan"},
 	}
