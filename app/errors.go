@@ -47,9 +47,10 @@ func errBadRequest(code, field, message string) error {
 var errNotFound = newHTTPError(http.StatusNotFound, "not_found", "There is nothing here. The link may be old, or the thing it pointed to was deleted.")
 
 // errStorageFull answers a write that failed for lack of space
-// (experiments.IsStorageFull): 503 like POST /e's write_failed, for the
-// same reason, with a sentence that says what is wrong and whose it is to
-// fix, where an anonymous 500 left the person to guess and retry.
+// (experiments.IsStorageFull): 503, as POST /e answers such a batch
+// (experiments.CodeStorageFull), with a sentence that says what is wrong
+// and whose it is to fix, where an anonymous 500 left the person to guess
+// and retry.
 var errStorageFull = &httpError{Status: http.StatusServiceUnavailable, Code: "storage_full", RetryAfter: time.Minute,
 	Message: "copylab's disk is full: nothing new can be saved until someone who runs copylab makes room on its server. Please try again later."}
 
@@ -242,7 +243,9 @@ func (a *App) handleError(c *fiber.Ctx, err error) error {
 	// until one succeeds; other errors leave it as it is.
 	a.store.NoteWrite(err)
 	rid := requestIDOf(c)
-	if ans.status >= 500 {
+	// A full disk is logged once, when it fills (logStorage, ops.go), not
+	// for each request it refuses.
+	if ans.status >= 500 && ans.body.Code != experiments.CodeStorageFull {
 		a.log.LogAttrs(c.UserContext(), slog.LevelError, "request failed",
 			slog.String("request_id", rid), slog.String("method", c.Method()), slog.String("path", logPath(c.Path())),
 			slog.Int("status", ans.status), slog.String("error", err.Error()))

@@ -63,7 +63,8 @@ func requestIDOf(c *fiber.Ctx) string {
 // failed (5xx). Its rejections (4xx) too: a misconfigured site or a flood of
 // made-up events would otherwise write a line per request, which tripled
 // the CPU of a rejection to a discarded text log; /metrics counts them by
-// code, and the answer's body tells the sender why.
+// code, and the answer's body tells the sender why. /healthz and /metrics
+// log at debug level too when they answer 2xx (isProbePath).
 func (a *App) logRequests(c *fiber.Ctx) error {
 	start := time.Now()
 	if err := c.Next(); err != nil {
@@ -73,7 +74,13 @@ func (a *App) logRequests(c *fiber.Ctx) error {
 	}
 	status := c.Response().StatusCode()
 	level := slog.LevelInfo
-	if aud := audienceOf(c.Path()); (aud == forSnippet || aud == forEvents || strings.HasPrefix(c.Path(), "/static/")) && status < 500 {
+	switch aud := audienceOf(c.Path()); {
+	case (aud == forSnippet || aud == forEvents || strings.HasPrefix(c.Path(), "/static/")) && status < 500:
+		level = slog.LevelDebug
+	case isProbePath(c.Path()) && status >= 200 && status < 300:
+		// A monitor asks every few seconds, a scraper every 15: a line
+		// each filled the log. A failing answer (503, a refused scrape)
+		// is still logged.
 		level = slog.LevelDebug
 	}
 	if !a.log.Enabled(c.UserContext(), level) {
@@ -87,6 +94,16 @@ func (a *App) logRequests(c *fiber.Ctx) error {
 		slog.Duration("duration", time.Since(start)),
 		slog.String("ip", a.clientIP(c)))
 	return nil
+}
+
+// isProbePath tells whether path is /healthz or /metrics, which
+// monitors and scrapers ask over and over.
+func isProbePath(path string) bool {
+	switch routedPath(path) {
+	case "/healthz", "/metrics":
+		return true
+	}
+	return false
 }
 
 // recoverPanics turns a panic in a handler into a 500 with the stack in the log.

@@ -20,6 +20,7 @@ func (a *App) initOps() {
 		a.metrics.observeBatch(b)
 		a.store.NoteWrite(b.Err) // a full disk shows in /healthz
 	})
+	a.store.OnStorageFull(a.logStorage)
 	for _, p := range a.cfg.MetricsAllow {
 		if pfx, err := parseProxy(p); err == nil {
 			a.metricsAllow = append(a.metricsAllow, pfx)
@@ -32,9 +33,25 @@ func (a *App) initOps() {
 	a.fiber.Use(a.noteWrites)
 }
 
+// logStorage logs that the disk filled, once, when a write first fails
+// for lack of space, and once that it has room again. The writes refused
+// meanwhile are answered 503 storage_full and counted in the metrics
+// (POST /e's by code), not logged each at the error level: a disk that
+// stayed full for five minutes wrote 16,000 lines.
+func (a *App) logStorage(full bool, since time.Time, err error) {
+	if full {
+		a.log.Error("storage full: copylab's disk is full; writes that need room are answered 503 storage_full until someone makes room on its server",
+			"db", a.store.Path(), "error", err)
+		return
+	}
+	a.log.Info("storage ok: copylab's writes succeed again", "db", a.store.Path(),
+		"full_for", time.Since(since).Round(time.Second).String())
+}
+
 // noteWrites tells the store that a write succeeded when a request that
 // writes (any method but GET, HEAD and OPTIONS) was answered below 400:
-// a full disk reported by /healthz is then reported no more. The failures
+// a full disk reported by /healthz is then reported no more, if the
+// database grew meanwhile (Store.NoteWrite). The failures
 // are noted by handleError, which sees the error. The events' requests
 // are left to their batches (initOps), which know whether they committed.
 func (a *App) noteWrites(c *fiber.Ctx) error {

@@ -49,6 +49,7 @@ const (
 	CodeExperimentNotRunning = "experiment_not_running" // 422: the experiment is a draft
 	CodeQueueFull            = "queue_full"             // 503: too many events waiting for the disk
 	CodeWriteFailed          = "write_failed"           // 503: the batch could not be committed
+	CodeStorageFull          = "storage_full"           // 503: the batch could not be committed for lack of space (IsStorageFull)
 	CodeTimeout              = "timeout"                // 503: the caller's context ended first
 	CodeShuttingDown         = "shutting_down"          // 503
 	CodeLookupFailed         = "lookup_failed"          // 503: the site or experiment could not be read

@@ -380,11 +380,18 @@ func (in *Ingester) commit(batch []*request) {
 	}
 	if err != nil {
 		in.failed.Add(1)
-		in.log.Error("ingest: batch failed", "requests", len(batch), "err", err)
 		for _, r := range batch {
-			r.done <- outcome{err: &IngestError{Status: http.StatusServiceUnavailable, Code: CodeWriteFailed, RetryAfter: time.Second,
-				Message: "The events could not be written; send them again."}}
+			r.done <- outcome{err: batchError(err)}
 		}
+		if IsStorageFull(err) {
+			// The disk filling is logged once, when the store is marked
+			// full (Store.OnStorageFull), and once when it has room again:
+			// a line per batch, beside one per request, wrote thousands a
+			// minute while the disk stayed full.
+			in.log.Debug("ingest: batch failed", "requests", len(batch), "err", err)
+			return
+		}
+		in.log.Error("ingest: batch failed", "requests", len(batch), "err", err)
 		return
 	}
 	for i, r := range batch {
@@ -398,6 +405,20 @@ func (in *Ingester) commit(batch []*request) {
 	// them run now and puts the writer in the global queue instead. In
 	// paired runs of scripts/loadtest.sh this gave about 10% more events/s.
 	runtime.Gosched()
+}
+
+// batchError is the answer to each request of a batch that failed with
+// err. A full disk is told apart, in the words and with the wait of the
+// web app's other writes on a full disk (its storage_full): retrying in a
+// second, as after a lock held too long, only adds to the load until
+// someone makes room.
+func batchError(err error) *IngestError {
+	if IsStorageFull(err) {
+		return &IngestError{Status: http.StatusServiceUnavailable, Code: CodeStorageFull, RetryAfter: time.Minute,
+			Message: "copylab's disk is full: nothing new can be saved until someone who runs copylab makes room on its server. Send the events again later."}
+	}
+	return &IngestError{Status: http.StatusServiceUnavailable, Code: CodeWriteFailed, RetryAfter: time.Second,
+		Message: "The events could not be written; send them again."}
 }
 
 // IngestStats count the writer's work since NewIngester.

@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -40,6 +41,12 @@ type Store struct {
 	// fullSince is when a write last failed for lack of space (Unix
 	// milliseconds), 0 once one has succeeded since: see NoteWrite.
 	fullSince atomic.Int64
+	// fullMu orders the changes of fullSince; fullPages is the size of
+	// the database, in pages, when it was marked full; onFull is told of
+	// each change (OnStorageFull).
+	fullMu    sync.Mutex
+	fullPages int64
+	onFull    atomic.Pointer[func(full bool, since time.Time, err error)]
 }
 
 // Open opens (creating if needed) the database at path and applies pending
@@ -515,20 +522,84 @@ func noSpace(err error) bool {
 }
 
 // NoteWrite records how a write to the database went, for StorageFull:
-// a failure for lack of space (IsStorageFull) marks the storage full, a
-// write that succeeded marks it well again, and other errors change
-// nothing. The store's callers note their writes, the web app its
-// requests' and the events writer's batches: the store cannot tell, of
-// its many statements, which succeeded by writing.
+// a failure for lack of space (IsStorageFull) marks the storage full, and
+// other errors change nothing. A write that succeeded marks it well again
+// only if the database has more pages than when it was marked full: room
+// was found for new pages. A write that fitted in the pages the database
+// had (a rename, a session, a batch of events with room left in its
+// pages) succeeds on a disk that is still full, and would flip /healthz to
+// ok until the next write that needs a page failed. The store's callers
+// note their writes, the web app its requests' and the events writer's
+// batches: the store cannot tell, of its many statements, which succeeded
+// by writing.
 func (s *Store) NoteWrite(err error) {
 	switch {
 	case err == nil:
-		if s.fullSince.Load() != 0 { // a load, not a store, for every write
-			s.fullSince.Store(0)
+		if s.fullSince.Load() != 0 { // a load, and nothing more, for nearly every write
+			s.noteRoom()
 		}
 	case IsStorageFull(err):
-		s.fullSince.CompareAndSwap(0, max(s.now().UnixMilli(), 1))
+		if s.fullSince.Load() == 0 {
+			s.noteFull(err)
+		}
 	}
+}
+
+// noteFull marks the storage full after err, unless it is already.
+func (s *Store) noteFull(err error) {
+	s.fullMu.Lock()
+	defer s.fullMu.Unlock()
+	if s.fullSince.Load() != 0 {
+		return
+	}
+	since := max(s.now().UnixMilli(), 1)
+	s.fullPages, _ = s.pageCount() // 0 when unreadable: the next write that succeeds clears it
+	s.fullSince.Store(since)
+	if f := s.onFull.Load(); f != nil {
+		(*f)(true, time.UnixMilli(since), err)
+	}
+}
+
+// noteRoom marks the storage well again after a write that succeeded,
+// if the database grew since it was marked full, or its size cannot be
+// read.
+func (s *Store) noteRoom() {
+	s.fullMu.Lock()
+	defer s.fullMu.Unlock()
+	since := s.fullSince.Load()
+	if since == 0 {
+		return
+	}
+	if pages, err := s.pageCount(); err == nil && pages <= s.fullPages {
+		return
+	}
+	s.fullSince.Store(0)
+	if f := s.onFull.Load(); f != nil {
+		(*f)(false, time.UnixMilli(since), nil)
+	}
+}
+
+// pageCount is the size of the database in pages, as of its latest commit.
+func (s *Store) pageCount() (int64, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	var n int64
+	err := s.r.QueryRowContext(ctx, `/* Store.pageCount */ pragma page_count`).Scan(&n)
+	return n, err
+}
+
+// OnStorageFull has f called when the storage is marked full, with the
+// failure that marked it, and when it is marked well again, with since
+// the time it filled (nil removes it): the web app logs each once, where
+// a line per failed write filled the log while the disk stayed full. f
+// runs while the store holds that state's lock: it must be quick, and
+// must not call NoteWrite.
+func (s *Store) OnStorageFull(f func(full bool, since time.Time, err error)) {
+	if f == nil {
+		s.onFull.Store(nil)
+		return
+	}
+	s.onFull.Store(&f)
 }
 
 // StorageFull reports whether the latest write noted failed for lack of
