@@ -815,7 +815,13 @@ func (r *resultsReport) makeCaution() string {
 	if doubt != "" {
 		opening = "Not clear yet: " + doubt + ". " + also + why + "."
 	}
-	return opening + " Results this early often shrink or flip, and weekday visitors differ from weekend ones: " + advice
+	// A week in, weekdays and weekends are both in the numbers: the
+	// reason no longer applies (as in clearLeadCaution).
+	reasons := " Results this early often shrink or flip"
+	if r.days < earlyDays {
+		reasons += ", and weekday visitors differ from weekend ones"
+	}
+	return opening + reasons + ": " + advice
 }
 
 // clearLead is the winner whose whole uplift interval lies beyond the

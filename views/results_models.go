@@ -131,7 +131,8 @@ type Verdict struct {
 // as text.
 const SiteSettingsPhrase = "the site’s settings"
 
-// SRMBanner explains a broken traffic split.
+// SRMBanner is the split check's outcome: its p-value, and the planned
+// and observed shares the banner of a broken split shows.
 type SRMBanner struct {
 	PValue   float64
 	Planned  string // "50% / 50%"
@@ -165,7 +166,7 @@ type Results struct {
 	Needed string
 
 	Verdict Verdict
-	SRM     *SRMBanner // nil unless the split is broken
+	SRM     *SRMBanner // nil while the split check has no p-value
 	// SplitChanged is when the weights changed while the test ran (zero:
 	// never), and SinceSplit the visitors who came after that day, the
 	// ones the split check counts.
