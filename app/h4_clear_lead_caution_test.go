@@ -55,7 +55,7 @@ func TestClearLeadCautionSaysWhy(t *testing.T) {
 			[]string{was + "read this one with care."},
 			[]string{"team’s call", "Duplicate"}},
 		{"interval reaching under the threshold", [][2]int64{{1700, 77}, {1700, 105}}, nil, false, 0,
-			[]string{"Results this early often shrink or flip, and weekday visitors differ from weekend ones: keep it running until the planned sample is in before acting on it."},
+			[]string{"Results this early often shrink or flip: keep it running until the planned sample is in before acting on it."},
 			[]string{"team’s call", "Even the low end"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
