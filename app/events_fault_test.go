@@ -115,7 +115,7 @@ func TestEventsDiskFull(t *testing.T) {
 	e.ing.SetBatchObserver(func(b experiments.BatchInfo) { batchErr = b.Err })
 	body := bigBody(site.Key, "v1", x, 80) // about 50 KiB: new pages needed
 	resp, raw = e.postRaw(body, nil)
-	want503(t, resp, raw, experiments.CodeWriteFailed)
+	want503(t, resp, raw, experiments.CodeStorageFull)
 	if batchErr == nil || !strings.Contains(batchErr.Error(), "full") {
 		t.Errorf("the batch failed with %v, want a full database", batchErr)
 	}

@@ -150,7 +150,7 @@ func TestStorageFullEvents(t *testing.T) {
 		t.Fatal(err)
 	}
 	resp, raw := e.postRaw(bigBody(site.Key, "v1", x, 80), nil)
-	want503(t, resp, raw, experiments.CodeWriteFailed)
+	want503(t, resp, raw, experiments.CodeStorageFull)
 	if status, h := health(t, e); status != http.StatusServiceUnavailable || h["storage"] != "full" {
 		t.Errorf("healthz after a batch failed for lack of space: %d %v", status, h)
 	}
