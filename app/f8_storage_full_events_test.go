@@ -131,6 +131,12 @@ func TestF8EventsDiskFull(t *testing.T) {
 		t.Errorf("%d ERROR lines for 3 requests on a full disk, want one that says the disk is full:\n%s",
 			len(errs), strings.Join(errs, "\n"))
 	}
+	// The refused events' own lines are at debug, as their 4xx are: a tag
+	// on every page of a busy site retries, and a line each at info level
+	// would fill the log while the disk stays full.
+	if got := logLines(&logs, "INFO", "msg=http", "path=/e "); len(got) != 0 {
+		t.Errorf("%d INFO lines for events refused on a full disk, want none:\n%s", len(got), strings.Join(got, "\n"))
+	}
 
 	if _, err := e.store.Writer().Exec(`PRAGMA max_page_count = 1073741823`); err != nil {
 		t.Fatal(err)

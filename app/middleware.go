@@ -60,7 +60,7 @@ func requestIDOf(c *fiber.Ctx) string {
 // error of the chain to handleError right away, so that the line carries
 // the status the client really gets. Public traffic (the snippet and events,
 // one request per visitor page view) logs at debug level unless the server
-// failed (5xx). Its rejections (4xx) too: a misconfigured site or a flood of
+// failed (a 5xx other than 503, whose cause is logged where it arises). Its rejections (4xx) too: a misconfigured site or a flood of
 // made-up events would otherwise write a line per request, which tripled
 // the CPU of a rejection to a discarded text log; /metrics counts them by
 // code, and the answer's body tells the sender why. /healthz and /metrics
@@ -75,7 +75,11 @@ func (a *App) logRequests(c *fiber.Ctx) error {
 	status := c.Response().StatusCode()
 	level := slog.LevelInfo
 	switch aud := audienceOf(c.Path()); {
-	case (aud == forSnippet || aud == forEvents || strings.HasPrefix(c.Path(), "/static/")) && status < 500:
+	case (aud == forSnippet || aud == forEvents || strings.HasPrefix(c.Path(), "/static/")) &&
+		(status < 500 || status == fiber.StatusServiceUnavailable):
+		// A 503 asks the tag to retry later (a full disk or queue, a
+		// batch that failed, a shutdown): its cause is logged once where
+		// it arises, and /metrics counts each refusal by code.
 		level = slog.LevelDebug
 	case isProbePath(c.Path()) && status >= 200 && status < 300:
 		// A monitor asks every few seconds, a scraper every 15: a line
