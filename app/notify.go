@@ -1665,8 +1665,9 @@ func (e *errWebhook) Error() string {
 }
 
 // webhookGuard is what sites' webhooks may connect to: never link-local
-// or metadata addresses, and loopback and private ones only when whoever
-// runs copylab allows them (Config.WebhookAllowPrivate). Any member may
+// or metadata addresses, and loopback, private and special-purpose ones,
+// and the host's own (its network address too), only when whoever runs
+// copylab allows them (Config.WebhookAllowPrivate). Any member may
 // set a webhook, and the test message says what answered, so without the
 // guard a member could probe the services on copylab's own host and
 // network.

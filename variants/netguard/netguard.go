@@ -10,8 +10,9 @@
 // CheckHost, NewClient) allow them. A webhook is set by any member of
 // copylab, and what answers at an address on copylab's own host or
 // network must not become theirs to probe: the zero Guard refuses
-// loopback, private, shared (CGNAT) and unspecified addresses too, unless
-// whoever runs copylab allows them (AllowPrivate). What no one should
+// loopback, private, shared (CGNAT), unspecified and other special-purpose
+// addresses too, and the host's own, unless whoever runs copylab allows
+// them (AllowPrivate). What no one should
 // reach through copylab is the host's cloud metadata service, which hands
 // out credentials.
 //
@@ -41,12 +42,14 @@ package netguard
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 	"unicode/utf8"
@@ -90,28 +93,43 @@ var (
 	nat64Local   = netip.MustParsePrefix("64:ff9b:1::/48")  // RFC 8215, prefix length up to the operator
 	sixToFour    = netip.MustParsePrefix("2002::/16")       // RFC 3056
 	teredo       = netip.MustParsePrefix("2001::/32")       // RFC 4380
-
-	// Ranges a Guard refuses unless AllowPrivate, besides loopback,
-	// private (RFC 1918, and fc00::/7 unique local) and unspecified ones,
-	// which netip knows.
-	sharedSpace = netip.MustParsePrefix("100.64.0.0/10") // RFC 6598, carrier-grade NAT: a provider's internal network
-	thisNetwork = netip.MustParsePrefix("0.0.0.0/8")     // RFC 1122 "this network": Linux connects 0.x.x.x to this host
-	siteLocal   = netip.MustParsePrefix("fec0::/10")     // RFC 3879, deprecated private IPv6, still routed by some
 )
+
+// localRanges are the ranges a Guard refuses unless AllowPrivate, besides
+// loopback, private (RFC 1918, and fc00::/7 unique local) and unspecified
+// addresses, which netip knows: the IANA special-purpose ranges where no
+// public web server can be, so that a webhook there can only reach
+// something on copylab's own host or network (a documentation network
+// may well be a real one's, as 192.0.2.0/24 is on some test machines).
+// An IPv6 address that carries an IPv4 one (64:ff9b::192.0.2.1) is
+// judged by it too (anyForm).
+var localRanges = []netip.Prefix{
+	netip.MustParsePrefix("0.0.0.0/8"),       // RFC 1122 "this network": Linux connects 0.x.x.x to this host
+	netip.MustParsePrefix("100.64.0.0/10"),   // RFC 6598 shared address space (carrier-grade NAT): a provider's internal network
+	netip.MustParsePrefix("192.0.0.0/24"),    // RFC 6890 IETF protocol assignments
+	netip.MustParsePrefix("192.0.2.0/24"),    // RFC 5737 TEST-NET-1
+	netip.MustParsePrefix("198.18.0.0/15"),   // RFC 2544 benchmarking
+	netip.MustParsePrefix("198.51.100.0/24"), // RFC 5737 TEST-NET-2
+	netip.MustParsePrefix("203.0.113.0/24"),  // RFC 5737 TEST-NET-3
+	netip.MustParsePrefix("240.0.0.0/4"),     // RFC 1112 reserved, and 255.255.255.255, the limited broadcast
+	netip.MustParsePrefix("100::/64"),        // RFC 6666 discard-only
+	netip.MustParsePrefix("2001:db8::/32"),   // RFC 3849 documentation
+	netip.MustParsePrefix("fec0::/10"),       // RFC 3879, deprecated site-local, still routed by some
+}
 
 // BlockedError is a refused host or address.
 type BlockedError struct {
 	Host string
 	// Private: refused as an address on copylab's own host or network
-	// (loopback, private, shared or unspecified), which a Guard without
-	// AllowPrivate refuses; else a link-local or metadata address, which
+	// (loopback, private, shared, unspecified, special-purpose, or one of
+	// the host's own), which a Guard without AllowPrivate refuses; else a link-local or metadata address, which
 	// every guard refuses.
 	Private bool
 }
 
 func (e *BlockedError) Error() string {
 	if e.Private {
-		return "refusing to connect to " + e.Host + ": loopback, private or unspecified address"
+		return "refusing to connect to " + e.Host + ": loopback, private or unspecified address (or another of this host's, or a special-purpose one)"
 	}
 	return "refusing to connect to " + e.Host + ": link-local or cloud metadata address"
 }
@@ -120,9 +138,10 @@ func (e *BlockedError) Error() string {
 // CheckHost refuses, beyond link-local and metadata addresses, which are
 // always refused. The zero Guard is the strict one, for URLs that members
 // of copylab set (a webhook): it also refuses loopback, private (RFC 1918,
-// unique local fc00::/7), shared (100.64.0.0/10) and unspecified (0.0.0.0,
-// ::) addresses, in any IPv6 form that carries one (::ffff:127.0.0.1), and
-// the name localhost. AllowPrivate lets those through: for a chat server
+// unique local fc00::/7), unspecified (0.0.0.0, ::) and special-purpose
+// (localRanges: shared 100.64.0.0/10, documentation, benchmarking,
+// reserved) addresses, the host's own (its interfaces'), each in any IPv6
+// form that carries one (::ffff:127.0.0.1), and the name localhost. AllowPrivate lets those through: for a chat server
 // on the internal network, when whoever runs copylab says so.
 type Guard struct {
 	AllowPrivate bool
@@ -132,27 +151,96 @@ type Guard struct {
 // allowed.
 var local = Guard{AllowPrivate: true}
 
-// Local says whether ip is on this host or a private network: loopback,
-// private, shared, unspecified or "this network", or an IPv6 address that
-// carries one of these (IPv4-mapped, NAT64, 6to4, Teredo). A NAT64
-// gateway turns 64:ff9b::10.0.0.1 into a connection to 10.0.0.1, on the
-// gateway's own network.
+// Local says whether ip is on this host or a private network, or where no
+// public server can be, by its range: loopback, private, unspecified or
+// in localRanges, or an IPv6 address that carries one of these
+// (IPv4-mapped, NAT64, 6to4, Teredo). A NAT64 gateway turns
+// 64:ff9b::10.0.0.1 into a connection to 10.0.0.1, on the gateway's own
+// network. The host's other addresses are not in it: a Guard reads them
+// from its interfaces (hostAddrs).
 func Local(ip netip.Addr) bool { return anyForm(ip, localAddr) }
 
 func localAddr(ip netip.Addr) bool {
-	return ip.IsLoopback() || ip.IsPrivate() || ip.IsUnspecified() ||
-		sharedSpace.Contains(ip) || thisNetwork.Contains(ip) || siteLocal.Contains(ip)
+	if ip.IsLoopback() || ip.IsPrivate() || ip.IsUnspecified() {
+		return true
+	}
+	for _, r := range localRanges {
+		if r.Contains(ip) {
+			return true
+		}
+	}
+	return false
 }
 
-// refusal is why g refuses ip, or nil.
-func (g Guard) refusal(ip netip.Addr, host string) *BlockedError {
+// refusal is why g refuses ip, or nil: a *BlockedError, or, when g must
+// know whether ip is one of this host's addresses and cannot read them,
+// an error that refuses it all the same.
+func (g Guard) refusal(ip netip.Addr, host string) error {
 	switch {
 	case Blocked(ip):
 		return &BlockedError{Host: host}
-	case !g.AllowPrivate && Local(ip):
+	case g.AllowPrivate:
+		return nil
+	case Local(ip):
+		return &BlockedError{Host: host, Private: true}
+	}
+	own, err := hostAddrs.has(ip)
+	if err != nil {
+		return fmt.Errorf("refusing to connect to %s: %w", host, err)
+	}
+	if own {
 		return &BlockedError{Host: host, Private: true}
 	}
 	return nil
+}
+
+// hostAddrs are this host's own addresses. A webhook at the host's
+// network address (its eth0's) reaches copylab's own computer as one on
+// 127.0.0.1 does, and no range says which addresses those are: they are
+// the interfaces'. A Guard without AllowPrivate refuses them.
+var hostAddrs = &interfaceAddrs{read: net.InterfaceAddrs}
+
+// hostAddrsFor is how long hostAddrs keeps what it read: an interface may
+// get a new address (DHCP, a VPN coming up), and a dial is rare enough
+// that reading them every few seconds costs nothing.
+const hostAddrsFor = 5 * time.Second
+
+// interfaceAddrs caches the addresses read finds for hostAddrsFor.
+type interfaceAddrs struct {
+	read func() ([]net.Addr, error)
+
+	mu  sync.Mutex
+	at  time.Time
+	set map[netip.Addr]bool
+}
+
+// has says whether ip, or an IPv4 address it carries (anyForm), is one of
+// the addresses. When they cannot be read it returns an error, and the
+// guard refuses: one that let every address through then would be none.
+func (o *interfaceAddrs) has(ip netip.Addr) (bool, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.set == nil || time.Since(o.at) > hostAddrsFor {
+		addrs, err := o.read()
+		if err != nil {
+			return false, fmt.Errorf("cannot read this host's addresses: %w", err)
+		}
+		set := make(map[netip.Addr]bool, len(addrs))
+		for _, a := range addrs {
+			var raw net.IP
+			switch a := a.(type) {
+			case *net.IPNet:
+				raw = a.IP
+			case *net.IPAddr:
+				raw = a.IP
+			}
+			if ip, ok := netip.AddrFromSlice(raw); ok {
+				set[ip.Unmap()] = true
+			}
+		}
+		o.set, o.at = set, time.Now()
+	}
+	return anyForm(ip, func(a netip.Addr) bool { return o.set[a] }), nil
 }
 
 // Blocked says whether g refuses to connect to ip: always Blocked's

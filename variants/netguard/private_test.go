@@ -50,7 +50,7 @@ func TestGuardLocal(t *testing.T) {
 		{"100.128.0.0", false},
 		{"172.32.0.1", false},
 		{"::ffff:8.8.8.8", false},
-		{"2001:db8::1", false},
+		{"2001:db8::1", true}, // documentation (RFC 3849): no public server
 		{"2a00:1450:4001::200e", false},
 	}
 	strict, open := Guard{}, Guard{AllowPrivate: true}
@@ -87,7 +87,7 @@ func TestGuardCheckHost(t *testing.T) {
 		"0.0.0.0": true, "[::]": true, "0": true, "10.0.0.7": true, "192.168.0.1": true, "172.20.1.1": true,
 		"100.64.0.1": true, "[fd00::1]": true, "2130706433": true, "0x7f000001": true, "0177.0.0.1": true, "127.1": true,
 		"localhost": true, "LOCALHOST.": true, "chat.localhost": true, "[64:ff9b::a00:1]": true,
-		"hooks.slack.com": false, "8.8.8.8": false, "[2001:db8::1]": false, "localhost.example.com": false,
+		"hooks.slack.com": false, "8.8.8.8": false, "[2001:db8::1]": true, "localhost.example.com": false,
 		"mylocalhost": false, "chat.intranet.example": false,
 	} {
 		err := Guard{}.CheckHost(host)
