@@ -97,25 +97,34 @@ func (a *App) jobDraft(c *fiber.Ctx) (experiments.Experiment, *genJob, int, erro
 	return e, j, i, nil
 }
 
-var errJobGone = newHTTPError(http.StatusNotFound, "job_gone",
-	"These drafts are no longer here: drafts are kept for an hour, or until they are added to the experiment. Open the generation page to write new ones.")
+var errJobGone = newHTTPError(http.StatusNotFound, "job_gone", jobGoneAfterTTL+"Open the generation page to write new ones.")
 
-// jobGoneText says why a generation's drafts are gone, then next (what to
-// do). Within genJobTTL of this process's start, a job it does not know
-// was made before the start and not kept across it: jobs are kept that
-// long after they were last looked at, across restarts too, but not
-// those of a copylab that kept none, nor one whose write failed. Later,
-// it was not looked at for that long, or its drafts were added.
+// jobGoneText says why a generation's drafts may not be here, then next
+// (what to do). The registry answers the same for a job that expired, one
+// made before a restart and not kept, one of another person and an id
+// that never was one, so that nobody learns another person's job exists;
+// the sentence is true of each. Within genJobTTL of this process's start,
+// a job it does not know may have been made before the start and not
+// kept across it: jobs are kept that long after they were last looked
+// at, across restarts too, but not those of a copylab that kept none,
+// nor one whose write failed. The start is said as a start: copylab
+// cannot tell a first start from a restart. Later, the job may have
+// expired.
 func (a *App) jobGoneText(next string) string {
 	if up := a.now().Sub(a.started); up < genJobTTL {
 		ago := "less than a minute ago"
 		if m := int(up / time.Minute); m >= 1 {
 			ago = itoaMinutes(m) + " ago"
 		}
-		return "These drafts are no longer here: copylab restarted " + ago + ", and they were not kept across the restart. " + next
+		return "These drafts are not here: they may have been made before copylab started " + ago +
+			" and not kept across the restart, or by someone else. " + next
 	}
-	return "These drafts are no longer here: drafts are kept for an hour, or until they are added to the experiment. " + next
+	return jobGoneAfterTTL + next
 }
+
+// jobGoneAfterTTL starts jobGoneText's sentence once the process has run
+// for genJobTTL.
+const jobGoneAfterTTL = "These drafts are not here: they may have expired, as drafts are kept for an hour after they were last opened, or have been made by someone else. "
 
 // goneJob is the status of a job the registry does not keep, swapped in
 // place of its progress on a page that still shows it (a tab left open):
@@ -123,7 +132,11 @@ func (a *App) jobGoneText(next string) string {
 // points to the generation page, which shows it.
 func (a *App) goneJob(id, expID string, p genPerson) views.GenerateJob {
 	code, msg := errJobGone.Code, a.jobGoneText("Open the generation page to write new ones.")
-	if replaced, hadDrafts := a.genJobs.wasReplaced(id, expID, p); replaced {
+	if added, ok := a.genJobs.addedSentence(id, expID, p); ok {
+		// The person's own drafts, added from this tab or another: they
+		// were here, and the sentence says where they went.
+		msg = "These drafts are no longer here. " + added + " Open the generation page to write new ones."
+	} else if replaced, hadDrafts := a.genJobs.wasReplaced(id, expID, p); replaced {
 		see := "Open the generation page to see it."
 		if hadDrafts {
 			see = "Open the generation page to see them."
