@@ -694,12 +694,20 @@ func tokensEqual(want, got string) bool {
 	return want != "" && subtle.ConstantTimeCompare([]byte(want), []byte(got)) == 1
 }
 
-// apiAuth requires a valid API token in Authorization: Bearer. Every
-// answer of the API is kept in no cache, as the signed-in pages are
-// (requireUser): an experiment's carries its share link, whose token opens
-// the results to anyone, and a site's its key.
+// apiAuth requires a valid API token in one Authorization: Bearer
+// header. Every answer of the API is kept in no cache, as the signed-in
+// pages are (requireUser): an experiment's carries its share link, whose
+// token opens the results to anyone, and a site's its key.
 func (a *App) apiAuth(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
+	// Two Authorization headers are refused rather than one of them
+	// read: Get reads the first, so a proxy or a client library that adds
+	// its own header would decide which token acts, and a read-only token
+	// sent first would hide the full one behind it, or the other way round.
+	if len(c.Request().Header.PeekAll(fiber.HeaderAuthorization)) > 1 {
+		c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="copylab", error="invalid_request"`)
+		return errTwoAuthorizations
+	}
 	auth := c.Get(fiber.HeaderAuthorization)
 	scheme, token, ok := strings.Cut(auth, " ")
 	token = strings.TrimSpace(token)
@@ -726,6 +734,10 @@ func (a *App) apiAuth(c *fiber.Ctx) error {
 	c.SetUserContext(experiments.WithActor(c.UserContext(), u.Email+" (API)"))
 	return c.Next()
 }
+
+// errTwoAuthorizations answers an API call with more than one
+// Authorization header.
+var errTwoAuthorizations = newHTTPError(http.StatusBadRequest, "invalid_authorization", "Send one Authorization header.")
 
 // errTokenReadOnly answers a read-only token's POST, PATCH or DELETE.
 var errTokenReadOnly = newHTTPError(http.StatusForbidden, "token_read_only",
