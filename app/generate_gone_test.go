@@ -73,24 +73,25 @@ func TestDraftingPageAfterTheExperimentIsDeleted(t *testing.T) {
 
 // TestDraftsGoneAfterRestartSaySo: a job a restart did not keep (one
 // from a copylab that kept none, say). In the hour after it, a job's page
-// or poll that finds nothing says the restart is why (no job so young can
-// have expired), with the brief kept for new drafts; later, that drafts
-// are kept for an hour.
+// or poll that finds nothing says it may be the restart (or someone
+// else's job: the answer is the same, so nobody learns another's job
+// exists), with the brief kept for new drafts; later, that drafts are
+// kept for an hour.
 func TestDraftsGoneAfterRestartSaySo(t *testing.T) {
 	g := newGenFixture(t, nil)
 	g.c.get(g.base)
 	const unknown = "aaaaaaaaaaaaaaaaaaaa" // a job of the process before
 	_, body := g.c.get(g.base + "?job=" + unknown)
-	wantContains(t, body, "These drafts are no longer here: copylab restarted less than a minute ago, and they were not kept across the restart. Your brief is kept: write new ones below.")
+	wantContains(t, body, "These drafts are not here: they may have been made before copylab started less than a minute ago and not kept across the restart, or by someone else. Your brief is kept: write new ones below.")
 	_, frag := g.c.hx(http.MethodGet, jobURL(g.x.ID, unknown), nil)
-	wantContains(t, frag, "copylab restarted less than a minute ago", "Open the generation page to write new ones.")
+	wantContains(t, frag, "copylab started less than a minute ago", "Open the generation page to write new ones.")
 
 	g.e.app.now = func() time.Time { return time.Now().Add(25 * time.Minute) }
 	_, body = g.c.get(g.base + "?job=" + unknown)
-	wantContains(t, body, "copylab restarted 25 minutes ago")
+	wantContains(t, body, "copylab started 25 minutes ago")
 
 	g.e.app.now = func() time.Time { return time.Now().Add(genJobTTL + time.Minute) }
 	_, body = g.c.get(g.base + "?job=" + unknown)
-	wantContains(t, body, "These drafts are no longer here: drafts are kept for an hour, or until they are added to the experiment.")
-	wantNotContains(t, body, "restarted")
+	wantContains(t, body, "These drafts are not here: they may have expired, as drafts are kept for an hour after they were last opened, or have been made by someone else.")
+	wantNotContains(t, body, "copylab started", "restarted")
 }

@@ -67,7 +67,7 @@ func TestGonePressSaysWhatTheGenerationPageShows(t *testing.T) {
 			t.Fatalf("Add went to %q, want %q", loc, g.base)
 		}
 		_, page := g.c.get(g.base)
-		wantContains(t, page, "These drafts are no longer here", "Your brief is kept: write new ones below.")
+		wantContains(t, page, "These drafts are not here", "Your brief is kept: write new ones below.")
 		wantNotContains(t, page, "Open the generation page")
 	})
 }

@@ -263,7 +263,7 @@ func TestExpiredDraftsAreDeleted(t *testing.T) {
 			tt.expire(g, gen)
 			if tt.name != "by the housekeeping" {
 				_, body := g.c.get(g.base + "?job=" + jobOf(statusURL))
-				wantContains(t, body, "These drafts are no longer here")
+				wantContains(t, body, "These drafts are not here")
 			}
 			if n := keptJobs(t, g.e); n != 0 {
 				t.Errorf("%d jobs kept after they expired", n)
