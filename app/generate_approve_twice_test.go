@@ -31,12 +31,12 @@ func TestGenerateApproveTwice(t *testing.T) {
 	}
 	_, page := g.c.get("/experiments/" + g.x.ID)
 	wantContains(t, page, "Added 2 drafts to the experiment as variants C and D.")
-	wantNotContains(t, page, "no longer here")
+	wantNotContains(t, page, "no longer here", "drafts are not here")
 
 	// The job's page (Back, or a reload) says where the drafts went.
 	_, page = g.c.get(strings.Replace(statusURL, "/jobs/", "?job=", 1))
 	wantContains(t, page, "Added 2 drafts to the experiment as variants C and D.", `href="/experiments/`+g.x.ID+`"`)
-	wantNotContains(t, page, "no longer here", `id="drafts-form"`)
+	wantNotContains(t, page, "no longer here", "drafts are not here", `id="drafts-form"`)
 
 	x, _ := g.e.store.Experiment(context.Background(), g.x.ID)
 	if len(x.Variants) != 4 {

@@ -61,13 +61,13 @@ func TestFailedNewBriefKeepsThePreviousDrafts(t *testing.T) {
 			// The previous drafts' status and page still show them, as edited.
 			_, frag := g.c.hx(http.MethodGet, oldURL, nil)
 			wantContains(t, frag, `data-state="done"`, edited)
-			wantNotContains(t, frag, "no longer here", "kept for an hour")
+			wantNotContains(t, frag, "no longer here", "drafts are not here", "kept for an hour")
 			if n := len(draftTexts(frag)); n != 5 {
 				t.Errorf("%d previous drafts shown, want 5", n)
 			}
 			_, page := g.c.get(g.base + "?job=" + oldID)
 			wantContains(t, page, `data-state="done"`, edited)
-			wantNotContains(t, page, "no longer here")
+			wantNotContains(t, page, "no longer here", "drafts are not here")
 
 			// A rewrite of one of them still works.
 			llm.setReply(nil)

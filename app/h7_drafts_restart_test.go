@@ -143,7 +143,7 @@ func TestFinishedDraftsSurviveARestart(t *testing.T) {
 	}
 	_, fresh := g.c.get(g.base)
 	wantContains(t, fresh, `data-job="`+jobOf(statusURL)+`"`)
-	wantNotContains(t, fresh, "no longer here")
+	wantNotContains(t, fresh, "no longer here", "drafts are not here")
 
 	// A rewrite after the restart, then Add with an edit.
 	texts = draftTexts(after)
@@ -172,7 +172,7 @@ func TestFinishedDraftsSurviveARestart(t *testing.T) {
 	g.e.restartWith(gen)
 	_, body = g.c.get(page)
 	wantContains(t, body, "Open the experiment")
-	wantNotContains(t, body, "no longer here")
+	wantNotContains(t, body, "no longer here", "drafts are not here")
 }
 
 // rewriteAndWait asks for draft i shorter and waits for the rewrite;
@@ -212,12 +212,12 @@ func TestDraftsBeingWrittenAtARestartOfferTheBriefAgain(t *testing.T) {
 	resp, poll := g.c.hx(http.MethodGet, statusURL, nil)
 	wantStatus(t, resp, http.StatusOK, poll)
 	wantContains(t, poll, `data-state="failed"`, lost, "Write drafts again")
-	wantNotContains(t, poll, "hx-trigger", "no longer here")
+	wantNotContains(t, poll, "hx-trigger", "no longer here", "drafts are not here")
 
 	for _, page := range []string{g.base + "?job=" + jobOf(statusURL), g.base} {
 		_, body := g.c.get(page)
 		wantContains(t, body, lost, "Write drafts again", "Acme Boards, a kanban tool for agencies", "small agency owners")
-		wantNotContains(t, body, "no longer here")
+		wantNotContains(t, body, "no longer here", "drafts are not here")
 	}
 
 	// The button sends the brief form again.
