@@ -214,6 +214,15 @@ func TestF4SplitCheckAndPriorShown(t *testing.T) {
 	f := newF4Traffic(t)
 	f.visitors(0, 1000, 100, "")
 	f.visitors(1, 1050, 126, "")
+	// A bot, so that the sentence before the split check's is there: the
+	// two read as two sentences, with a space between.
+	bot, err := json.Marshal(map[string]any{"site": f.s.Key, "visitor": uuid.NewString(), "events": []map[string]any{{
+		"id": uuid.Must(uuid.NewV7()).String(), "type": "exposure", "experiment": f.x.ID, "url": "/pricing",
+		"variant": f.x.Variants[1].Key, "ms": 35}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.e.send(bot, testBotUA)
 	tok := f.e.token("api@example.com")
 	_, doc := f.e.api(http.MethodGet, "/api/v1/experiments/"+f.x.ID+"/results", tok, "")
 	srm := doc["srm"].(map[string]any)
@@ -221,7 +230,7 @@ func TestF4SplitCheckAndPriorShown(t *testing.T) {
 	if !ok || srm["flagged"] != false {
 		t.Fatalf("srm %v, want a p-value that passed", srm)
 	}
-	want := "Split check passed: visitors were split as planned (p-value " + stats.FormatPValue(p) + ")."
+	want := "1 bot ignored. Split check passed: visitors were split as planned (p-value " + stats.FormatPValue(p) + ")."
 	for _, path := range []string{"/experiments/" + f.x.ID + "/results", "/r/" + f.x.ShareToken} {
 		resp, body := f.c.get(path)
 		wantStatus(t, resp, http.StatusOK, body)
