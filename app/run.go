@@ -40,7 +40,8 @@ func Run(ctx context.Context, cfg Config) error {
 	if cfg.untrustedLocalProxy() {
 		log.Warn(fmt.Sprintf("copylab listens on a loopback address while its public URL names another host, and no proxy is trusted: "+
 			"a reverse proxy on this host makes every visitor look like loopback, so the public rate limits spare them, "+
-			"--metrics-allow's default lets them read /metrics, and %d failed sign-ins from anywhere pause sign-in for everyone; "+
+			"--metrics-allow's default lets them read /metrics only through a proxy that drops X-Forwarded-For and Forwarded "+
+			"(a request carrying either is refused, 403 metrics_proxied), and %d failed sign-ins from anywhere pause sign-in for everyone; "+
 			"list the proxy's address (such as 127.0.0.1) in %s and have it send X-Forwarded-For", loginMaxPerClient, setting("trusted-proxies")),
 			"addr", cfg.Addr, "public_url", cfg.PublicURL)
 	}

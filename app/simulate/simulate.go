@@ -89,6 +89,17 @@ type Options struct {
 	PageViews float64
 	// Requests is how many snippet requests RunSnippet sends.
 	Requests int
+	// GiveUp is how long Run goes on while copylab answers none of its
+	// requests and they fail to connect (connection refused or closed,
+	// network unreachable): once that long has passed since the last
+	// answer, with at least minUnreachable such failures since, Run stops
+	// the run and returns a *NotAnsweringError with the report of what it
+	// sent, instead of failing every visitor left until ctx ends. Any
+	// answer, a refusal or an error status included, shows that copylab is
+	// there and starts the wait again; a request that times out is slow,
+	// not refused, and does not count towards it. 0 means DefaultGiveUp;
+	// negative means never.
+	GiveUp time.Duration
 	// Client, when set, sends every request through net/http (tests use it
 	// to observe or alter requests). Otherwise a fasthttp client is used:
 	// on a small machine that shares its cores with the server under test,
@@ -101,7 +112,15 @@ type Options struct {
 const (
 	DefaultSamePageView = 0.5
 	DefaultPageViews    = 1.5
+	DefaultGiveUp       = 10 * time.Second
 	maxPageViews        = 20
+	// minUnreachable is how many requests must have failed to connect
+	// since copylab last answered before Run gives up (Options.GiveUp):
+	// a single one, on a connection a live copylab had just closed, says
+	// little, while a copylab that is gone fails many within the wait at
+	// any concurrency (a refused request fails, its retries included, in
+	// about a quarter of a second).
+	minUnreachable = 3
 )
 
 // BrowserUserAgents are the user agents simulated visitors send: current
@@ -156,7 +175,11 @@ type VariantConfig struct {
 // bot"), and the report counts those apart, so that the visitors and
 // conversions per variant are the ones the results count.
 type Report struct {
-	Visitors    int
+	Visitors int // asked for
+	// Started is how many of them the run began to send, those outside
+	// the test included: fewer than Visitors when it ended early (its
+	// context ended, or copylab stopped answering).
+	Started     int
 	OutOfTest   int            // visitors the assignment left out (coverage)
 	PageViews   int            // acknowledged exposures, repeats included
 	Exposures   map[string]int // visitors with an acknowledged exposure that copylab counted, per variant
@@ -181,7 +204,7 @@ type Report struct {
 	UnackedBots                          int
 	Events                               int            // acknowledged
 	Requests                             int            // acknowledged
-	Failures                             map[string]int // by status and refusal code ("503 write_failed") or error, after retries
+	Failures                             map[string]int // by status and refusal code ("503 write_failed") or error ("connection refused"; "interrupted" by the run's end), after retries
 	Retries                              int
 	Elapsed                              time.Duration
 	Latencies                            []time.Duration // of acknowledged requests, sorted
@@ -235,8 +258,14 @@ func plural(n int, one, many string) string {
 // lines are read by scripts/loadtest.sh.
 func (r Report) String() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "visitors %d (outside the test %d), page views %d, requests %d, events acknowledged %d in %.2fs\n",
-		r.Visitors, r.OutOfTest, r.PageViews, r.Requests, r.Events, r.Elapsed.Seconds())
+	// A run that ended early says how far it got: "visitors 320 of
+	// 100000".
+	visitors := strconv.Itoa(r.Visitors)
+	if r.Started < r.Visitors {
+		visitors = strconv.Itoa(r.Started) + " of " + visitors
+	}
+	fmt.Fprintf(&b, "visitors %s (outside the test %d), page views %d, requests %d, events acknowledged %d in %.2fs\n",
+		visitors, r.OutOfTest, r.PageViews, r.Requests, r.Events, r.Elapsed.Seconds())
 	fmt.Fprintf(&b, "throughput %.0f events/s, %.0f requests/s; latency p50 %s, p95 %s, p99 %s, max %s\n",
 		r.EventsPerSecond(), r.RequestsPerSecond(), r.Percentile(50).Round(time.Microsecond), r.Percentile(95).Round(time.Microsecond),
 		r.Percentile(99).Round(time.Microsecond), r.Percentile(100).Round(time.Microsecond))
@@ -355,12 +384,70 @@ func notStarted(ctx context.Context, err error) error {
 var errTokenRefused = &RefusalError{Reason: "copylab refused the API token given as --token (or COPYLAB_TOKEN): it is not valid, or was revoked. " +
 	"Create one with copylab token create, or under Settings → API tokens."}
 
+// A NotAnsweringError is Run's error when it stopped the run early
+// because copylab had answered none of its requests for Options.GiveUp,
+// each failing to connect. Run returns it with the report of what it
+// sent.
+type NotAnsweringError struct {
+	For      time.Duration // Options.GiveUp
+	Failures int           // requests that failed to connect since the last answer
+}
+
+func (e *NotAnsweringError) Error() string {
+	return fmt.Sprintf("simulate: copylab answered none of the requests for %s (%s failed to connect), so the run stopped early",
+		e.For, plural(e.Failures, "request", "requests"))
+}
+
+// liveness tells from the requests' outcomes when copylab has stopped
+// answering (Options.GiveUp), and then stops the run.
+type liveness struct {
+	giveUp     time.Duration // <= 0: never
+	lastAnswer atomic.Int64  // when copylab last answered, or the run began, in Unix nanoseconds
+	failures   atomic.Int64  // requests that failed to connect since
+	stop       context.CancelCauseFunc
+}
+
+// answered records an answer of copylab's, whatever it said.
+func (l *liveness) answered() {
+	if l == nil {
+		return
+	}
+	l.lastAnswer.Store(time.Now().UnixNano())
+	l.failures.Store(0)
+}
+
+// unreachable records a request that failed to connect, after its
+// retries, and stops the run when copylab has not answered for giveUp.
+func (l *liveness) unreachable() {
+	if l == nil {
+		return
+	}
+	n := l.failures.Add(1)
+	if l.giveUp > 0 && n >= minUnreachable && time.Since(time.Unix(0, l.lastAnswer.Load())) >= l.giveUp {
+		l.stop(&NotAnsweringError{For: l.giveUp, Failures: int(n)})
+	}
+}
+
+// unreachableKind tells whether a failure, as errorKind names it, is a
+// request that got no answer because it could not connect, or lost its
+// connection: the failures of a copylab that is not running.
+func unreachableKind(kind string) bool {
+	switch kind {
+	case "connection refused", "connection closed", "network error":
+		return true
+	}
+	return false
+}
+
 func refuse(format string, args ...any) error {
 	return &RefusalError{Reason: fmt.Sprintf(format, args...)}
 }
 
 // Run simulates the visitors and returns what happened. When it sends no
-// traffic at all, it returns a zero Report and a *RefusalError.
+// traffic at all, it returns a zero Report and a *RefusalError. When the
+// run ends early, it returns the report of what was sent with ctx's
+// error, or a *NotAnsweringError when copylab stopped answering
+// (Options.GiveUp).
 func Run(ctx context.Context, o Options) (Report, error) {
 	if o.Concurrency <= 0 {
 		o.Concurrency = 8
@@ -370,6 +457,9 @@ func Run(ctx context.Context, o Options) (Report, error) {
 	}
 	if o.PageViews == 0 {
 		o.PageViews = DefaultPageViews
+	}
+	if o.GiveUp == 0 {
+		o.GiveUp = DefaultGiveUp
 	}
 	another := 1 - 1/max(1, o.PageViews) // chance of one more page view
 	base := strings.TrimRight(o.URL, "/")
@@ -434,6 +524,12 @@ func Run(ctx context.Context, o Options) (Report, error) {
 
 	rep := newReport()
 	rep.Visitors = o.Visitors
+	// The workers stop when ctx ends, or when copylab stops answering.
+	runCtx, stop := context.WithCancelCause(ctx)
+	defer stop(nil)
+	live := &liveness{giveUp: o.GiveUp, stop: stop}
+	live.answered()
+	hc.live = live
 	var mu sync.Mutex
 	var next atomic.Int64
 	var wg sync.WaitGroup
@@ -448,11 +544,12 @@ func Run(ctx context.Context, o Options) (Report, error) {
 			var lat []time.Duration
 			local := newReport()
 			var body []byte
-			for ctx.Err() == nil {
+			for runCtx.Err() == nil {
 				i := next.Add(1) - 1
 				if i >= int64(o.Visitors) {
 					break
 				}
+				local.Started++
 				// A new visitor's id, made as the snippet makes it: a
 				// UUIDv7, so that their rows append to the visitor table
 				// as a real site's new visitors' do.
@@ -493,7 +590,7 @@ func Run(ctx context.Context, o Options) (Report, error) {
 						b = appendEvent(append(b, ','), experiments.EventConversion, exp.ID, key, goal, page, -1)
 					}
 					body = endBody(b)
-					d, retries, fail, unc := hc.post(ctx, endpoint, ua, body)
+					d, retries, fail, unc := hc.post(runCtx, endpoint, ua, body)
 					local.Retries += retries
 					if fail != "" {
 						// A visitor whose page view was lost sends nothing
@@ -552,7 +649,7 @@ func Run(ctx context.Context, o Options) (Report, error) {
 				b := beginBody(body[:0], o.Site, visitor)
 				b = appendEvent(b, experiments.EventConversion, exp.ID, key, goal, page+"/thanks", -1)
 				body = endBody(b)
-				d, retries, fail, unc := hc.post(ctx, endpoint, ua, body)
+				d, retries, fail, unc := hc.post(runCtx, endpoint, ua, body)
 				local.Retries += retries
 				if fail != "" {
 					local.Failures[fail]++
@@ -571,6 +668,7 @@ func Run(ctx context.Context, o Options) (Report, error) {
 			}
 			mu.Lock()
 			defer mu.Unlock()
+			rep.Started += local.Started
 			rep.OutOfTest += local.OutOfTest
 			rep.PageViews += local.PageViews
 			rep.Requests += local.Requests
@@ -594,6 +692,9 @@ func Run(ctx context.Context, o Options) (Report, error) {
 	slices.Sort(rep.Latencies)
 	if err := ctx.Err(); err != nil {
 		return rep, err
+	}
+	if down := (*NotAnsweringError)(nil); errors.As(context.Cause(runCtx), &down) {
+		return rep, down
 	}
 	if rep.OutOfTest == rep.Visitors && rep.Visitors > 0 {
 		// A share so small that none of the visitors fell in it: nothing
@@ -748,6 +849,7 @@ func appendString(b []byte, s string) []byte {
 type httpClient struct {
 	std  *http.Client
 	fast *fasthttp.Client
+	live *liveness // of Run's requests; nil for the others
 }
 
 func newHTTP(o Options) *httpClient {
@@ -888,8 +990,8 @@ var postHeaders = map[string]string{"Content-Type": "text/plain;charset=UTF-8"}
 // capped) and connection errors a few times, as the snippet's queue would.
 // The latency is that of the last attempt. A failure is named by its
 // status and the code copylab gave ("503 write_failed"), or how the
-// connection failed. An accepted body's answer says what copylab did not
-// count of it.
+// connection failed, or "interrupted" when the run's end cut it off. An
+// accepted body's answer says what copylab did not count of it.
 func (h *httpClient) post(ctx context.Context, endpoint, ua string, body []byte) (time.Duration, int, string, uncounted) {
 	retries := 0
 	for {
@@ -898,6 +1000,7 @@ func (h *httpClient) post(ctx context.Context, endpoint, ua string, body []byte)
 		d := time.Since(t0)
 		fail := ""
 		if err == nil {
+			h.live.answered()
 			fail = strconv.Itoa(ans.status)
 			if code := refusalCode(ans.copylab); code != "" {
 				fail += " " + code
@@ -907,6 +1010,11 @@ func (h *httpClient) post(ctx context.Context, endpoint, ua string, body []byte)
 		switch {
 		case err != nil:
 			fail = errorKind(err)
+			if ctx.Err() != nil && (fail == "network error" || fail == "timeout") {
+				// Cut off because the run stopped (its context ended),
+				// which says nothing of copylab.
+				fail = "interrupted"
+			}
 		case ans.status/100 == 2:
 			return d, retries, "", notCounted(ans.copylab)
 		case ans.status == http.StatusTooManyRequests || ans.status == http.StatusServiceUnavailable:
@@ -917,15 +1025,24 @@ func (h *httpClient) post(ctx context.Context, endpoint, ua string, body []byte)
 			return d, retries, fail, uncounted{}
 		}
 		if retries >= 5 || ctx.Err() != nil {
-			return d, retries, fail, uncounted{}
+			return d, retries, h.failed(fail), uncounted{}
 		}
 		retries++
 		select {
 		case <-ctx.Done():
-			return d, retries, fail, uncounted{}
+			return d, retries, h.failed(fail), uncounted{}
 		case <-time.After(wait):
 		}
 	}
+}
+
+// failed returns fail, the way a request failed after its retries, having
+// told the liveness check of one that could not connect.
+func (h *httpClient) failed(fail string) string {
+	if unreachableKind(fail) {
+		h.live.unreachable()
+	}
+	return fail
 }
 
 // SnippetReport is what RunSnippet did.

@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"maps"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -805,7 +806,7 @@ type simulateOptions struct {
 	rates, pageViews string
 	bots             string
 	seed             int
-	timeout          time.Duration
+	timeout, giveUp  time.Duration
 }
 
 // simulateFlags declares the flags of simulate.
@@ -821,6 +822,8 @@ func simulateFlags(stdout, stderr io.Writer, getenv func(string) string) (*flags
 	f.secret(&v.o.Token, "token", "API token: check afterwards that the stored counts grew by exactly what copylab said it counted of what was sent")
 	f.int(&v.seed, "seed", 1, "random seed, for repeatable runs")
 	f.duration(&v.timeout, "timeout", 10*time.Minute, "stop after this long")
+	f.duration(&v.giveUp, "give-up", simulate.DefaultGiveUp,
+		"stop early when copylab has answered none of the requests for this long, each failing to connect (refused, closed, unreachable); 0: never")
 	f.string(&v.o.UserAgent, "user-agent", "", "User-Agent of every request (default: real browsers', varied per visitor)")
 	f.string(&v.bots, "bots", "0", "share of visitors sent as crawlers (Googlebot, bingbot…), which copylab stores and does not count, e.g. 0.1")
 	f.int(&v.o.Requests, "snippet", 0, "instead of visitors, fetch the site's snippet this many times (a load test of GET /s/KEY.js)")
@@ -879,6 +882,14 @@ func simulateCmd(ctx context.Context, args []string, stdout, stderr io.Writer, g
 		// A run given no time would end before its first request.
 		bad("%s %s: use more than 0, such as 10m", setting("timeout"), timeout)
 	}
+	switch {
+	case v.giveUp < 0:
+		bad("%s %s: use 0 (never) or more, such as 10s", setting("give-up"), v.giveUp)
+	case v.giveUp == 0:
+		o.GiveUp = -1 // simulate's word for never
+	default:
+		o.GiveUp = v.giveUp
+	}
 	if o.Requests < 0 {
 		bad("%s %d: give how many times to fetch the tag, or 0 to simulate visitors", setting("snippet"), o.Requests)
 	}
@@ -911,7 +922,7 @@ func simulateCmd(ctx context.Context, args []string, stdout, stderr io.Writer, g
 		}
 		fmt.Fprint(stdout, rep.String())
 		if err != nil {
-			return timedOut(err, timeout, "a smaller "+setting("snippet"))
+			return endedEarly(ctx, err, o.URL, rep.Failures, rep.Requests, timeout, "a smaller "+setting("snippet"))
 		}
 		if failed > 0 {
 			return fmt.Errorf("simulate: %d of the %d requests for the tag failed (the report above counts them by cause): %s",
@@ -932,8 +943,13 @@ func simulateCmd(ctx context.Context, args []string, stdout, stderr io.Writer, g
 		return err
 	}
 	fmt.Fprint(stdout, rep.String())
+	if down := (*simulate.NotAnsweringError)(nil); errors.As(err, &down) {
+		return fmt.Errorf("simulate: copylab at %s stopped answering: it answered none of the requests for %s (%s failed to connect since its last answer), "+
+			"so the run stopped early (the report above counts what was sent). Check that it still runs, and what its log says; "+
+			"%s sets how long to wait for an answer.", o.URL, down.For, countNoun(down.Failures, "request"), setting("give-up"))
+	}
 	if err != nil {
-		return timedOut(err, timeout, "fewer "+setting("visitors"))
+		return endedEarly(ctx, err, o.URL, rep.Failures, rep.Requests, timeout, "fewer "+setting("visitors"))
 	}
 	if o.Token != "" && !rep.Verified {
 		return fmt.Errorf("simulate: the stored counts of experiment %s did not grow by what copylab acknowledged (%s). "+
@@ -948,15 +964,62 @@ func simulateCmd(ctx context.Context, args []string, stdout, stderr io.Writer, g
 	return nil
 }
 
-// timedOut words a run that --timeout ended, after its report: Go's
-// "context deadline exceeded" says nothing of the flag. less is the flag
-// that sends less traffic.
-func timedOut(err error, timeout time.Duration, less string) error {
-	if errors.Is(err, context.DeadlineExceeded) {
-		return fmt.Errorf("simulate: --timeout %s ended the run before all its traffic was sent (the report above counts what was). "+
-			"Give it more time with %s, or send less with %s.", timeout, setting("timeout"), less)
+// endedEarly words a run that ended before all its traffic was sent,
+// after its report: Go's "context deadline exceeded" or "context
+// canceled" says neither that --timeout or a signal ended it nor what to
+// do. err is the run's error, ctx the context it ran in; fails and acked
+// are its failed requests, by cause, and its acknowledged ones; less is
+// the flag that sends less traffic.
+//
+// When its requests failed to connect, more time would not have helped:
+// copylab had stopped answering, and that is said instead of the
+// timeout's advice. So is the cause of the failures when they were at
+// least half of what was sent (copylab refused them: a full disk, a rate
+// limit), or when someone stopped the run (perhaps because it crawled).
+// Requests the end itself cut off ("interrupted") say nothing of
+// copylab.
+func endedEarly(ctx context.Context, err error, base string, fails map[string]int, acked int, timeout time.Duration, less string) error {
+	var how string
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		how = fmt.Sprintf("--timeout %s ended the run", timeout)
+	case errors.Is(err, context.Canceled):
+		how = "the run was stopped"
+		if cause := context.Cause(ctx); cause != nil && cause != context.Canceled {
+			how += " (" + cause.Error() + ")" // os/signal's: "interrupt signal received"
+		}
+	default:
+		return err
 	}
-	return err
+	how += " before all its traffic was sent"
+	byCause := maps.Clone(fails)
+	delete(byCause, "interrupted")
+	failed := 0
+	for _, n := range byCause {
+		failed += n
+	}
+	kind := mostFailures(byCause)
+	stopped := !errors.Is(err, context.DeadlineExceeded)
+	if failed > 0 && (stopped || unreachable(kind) || 2*failed >= failed+acked) {
+		return fmt.Errorf("simulate: %s, and %d of its %d requests failed after retries (the report above counts them by cause): %s",
+			how, failed, failed+acked, failureAdvice(base, byCause))
+	}
+	if stopped {
+		return fmt.Errorf("simulate: %s (the report above counts what was sent, acknowledged and failed).", how)
+	}
+	return fmt.Errorf("simulate: %s (the report above counts what was). Give it more time with %s, or send less with %s.",
+		how, setting("timeout"), less)
+}
+
+// unreachable tells whether kind, a way requests failed as simulate's
+// report names it, is one of a copylab that got no request: not running,
+// or not at that address.
+func unreachable(kind string) bool {
+	switch kind {
+	case "error", "connection refused", "connection closed", "network error":
+		return true
+	}
+	return false
 }
 
 // tagRefused words a load test of the tag (--snippet) that got no answer
@@ -992,7 +1055,8 @@ func failureAdvice(base string, fails map[string]int) string {
 		return unavailableAdvice(reason)
 	case "timeout":
 		return "copylab took too long to answer them. Send fewer at once with " + setting("concurrency") + "."
-	case "error", "connection refused", "connection closed", "network error":
+	}
+	if unreachable(kind) {
 		return "copylab at " + base + " stopped answering. Check that it still runs, and what its log says."
 	}
 	if code, err := strconv.Atoi(kind); err == nil && code >= 500 {

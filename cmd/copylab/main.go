@@ -65,13 +65,33 @@ func exitMessage(w io.Writer, err error) int {
 	if err == nil {
 		return 0
 	}
-	for _, line := range strings.Split(err.Error(), "\n") {
+	for _, line := range strings.Split(withoutPackage(err), "\n") {
 		fmt.Fprintln(w, "copylab:", line)
 	}
 	if errors.As(err, new(usageError)) || errors.As(err, new(experiments.ValidationError)) {
 		return 2
 	}
 	return 1
+}
+
+// withoutPackage is err's message without "experiments: " in front of
+// a sentence that says all by itself: the storage package puts it before
+// its refusal of a database that a newer copylab migrated
+// ("experiments: data/copylab.db comes from a newer copylab …"), or that
+// it cannot read, which names the file and says what to do, as restore's
+// refusal does without it. The package's name tells an operator nothing.
+// Only an "experiments: " whose whole remainder is the error it wraps
+// goes: an operation's name after it ("experiments: migrate: …") says
+// where the failure was.
+func withoutPackage(err error) string {
+	msg := err.Error()
+	for e := err; e != nil; e = errors.Unwrap(e) {
+		inner := errors.Unwrap(e)
+		if inner != nil && e.Error() == "experiments: "+inner.Error() {
+			return strings.Replace(msg, e.Error(), inner.Error(), 1)
+		}
+	}
+	return msg
 }
 
 // usageError is a mistake in the command line; it exits with status 2.
@@ -227,6 +247,13 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "version":
 		return versionCmd(ctx, args, stdout, stderr, getenv)
 	case "help":
+		if len(args) > 0 && (args[0] == "help" || isHelpFlag(args[0])) {
+			// Help's own usage: the commands. Passed on, "help" would
+			// become "help --help", and "--help" copylab --help, whose
+			// flags are serve's.
+			fmt.Fprint(stdout, topUsage())
+			return nil
+		}
 		if len(args) > 0 {
 			// "help user add" is "user add --help"; "help user" lists the user commands.
 			return run(ctx, append(args[:len(args):len(args)], "--help"), stdin, stdout, stderr, environ)
