@@ -103,14 +103,8 @@ func TestEventsDiskFull(t *testing.T) {
 	resp, raw := e.postRaw(eventBody(site.Key, "v0", x.ID, "control", false), nil)
 	wantStatus(t, resp, http.StatusNoContent, raw)
 
+	capDatabase(t, e)
 	w := e.store.Writer()
-	var pages int
-	if err := w.QueryRow(`PRAGMA page_count`).Scan(&pages); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := w.Exec(`PRAGMA max_page_count = ` + strconv.Itoa(pages)); err != nil {
-		t.Fatal(err)
-	}
 	var batchErr error
 	e.ing.SetBatchObserver(func(b experiments.BatchInfo) { batchErr = b.Err })
 	body := bigBody(site.Key, "v1", x, 80) // about 50 KiB: new pages needed

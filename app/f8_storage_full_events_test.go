@@ -43,20 +43,6 @@ func newLoggedEnv(t *testing.T, logs *syncbuf.Buffer) *env {
 	return &env{t: t, app: a, store: store, ing: ing}
 }
 
-// capDatabase lets the database grow no more: PRAGMA max_page_count on
-// the writer stands in for a full disk.
-func capDatabase(t *testing.T, e *env) {
-	t.Helper()
-	w := e.store.Writer()
-	var pages int
-	if err := w.QueryRow(`PRAGMA page_count`).Scan(&pages); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := w.Exec(`PRAGMA max_page_count = ` + strconv.Itoa(pages)); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // logLines are the lines of logs at level (ERROR, INFO, DEBUG) whose
 // text has every one of has.
 func logLines(logs *syncbuf.Buffer, level string, has ...string) []string {

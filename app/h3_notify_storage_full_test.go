@@ -27,14 +27,8 @@ func TestStorageFullNotifier(t *testing.T) {
 	// The database may not grow, and the notifications' table is full:
 	// the filler's records, long ones then short, until not even a short
 	// one fits.
+	capDatabase(t, e)
 	w := e.store.Writer()
-	var pages int
-	if err := w.QueryRow(`PRAGMA page_count`).Scan(&pages); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := w.Exec(`PRAGMA max_page_count = ` + strconv.Itoa(pages)); err != nil {
-		t.Fatal(err)
-	}
 	i := 0
 	for _, pad := range []int{400, 1} {
 		for ; ; i++ {

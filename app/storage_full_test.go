@@ -13,13 +13,10 @@ import (
 	"copylab/experiments"
 )
 
-// fillDatabase stands in for a full disk: the database may not grow past
-// its size now (PRAGMA max_page_count on the writer), and the tables that
-// sign-ins and new sites write to are filled until not even a small row
-// fits, so that the next such write fails as it would on a full volume.
-func fillDatabase(t *testing.T, e *env) {
+// capDatabase lets the database grow no more: PRAGMA max_page_count on
+// the writer stands in for a full disk.
+func capDatabase(t *testing.T, e *env) {
 	t.Helper()
-	ctx := context.Background()
 	w := e.store.Writer()
 	var pages int
 	if err := w.QueryRow(`PRAGMA page_count`).Scan(&pages); err != nil {
@@ -28,6 +25,16 @@ func fillDatabase(t *testing.T, e *env) {
 	if _, err := w.Exec(`PRAGMA max_page_count = ` + strconv.Itoa(pages)); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// fillDatabase stands in for a full disk: the database may not grow past
+// its size now (PRAGMA max_page_count on the writer), and the tables that
+// sign-ins and new sites write to are filled until not even a small row
+// fits, so that the next such write fails as it would on a full volume.
+func fillDatabase(t *testing.T, e *env) {
+	t.Helper()
+	ctx := context.Background()
+	capDatabase(t, e)
 	u := e.addUser("filler@example.com")
 	fill := func(what string, insert func(i int, big bool) error) {
 		t.Helper()
@@ -141,14 +148,7 @@ func TestStorageFull(t *testing.T) {
 func TestStorageFullEvents(t *testing.T) {
 	e := newEnv(t)
 	site, x := e.runningExperiment()
-	w := e.store.Writer()
-	var pages int
-	if err := w.QueryRow(`PRAGMA page_count`).Scan(&pages); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := w.Exec(`PRAGMA max_page_count = ` + strconv.Itoa(pages)); err != nil {
-		t.Fatal(err)
-	}
+	capDatabase(t, e)
 	resp, raw := e.postRaw(bigBody(site.Key, "v1", x, 80), nil)
 	want503(t, resp, raw, experiments.CodeStorageFull)
 	if status, h := health(t, e); status != http.StatusServiceUnavailable || h["storage"] != "full" {
