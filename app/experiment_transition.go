@@ -59,20 +59,22 @@ func transitionDone(action string, e experiments.Experiment, o *elementOthers, u
 // The page's Start only starts a draft (it is offered on drafts only):
 // the store's start of a paused test resumes it, as the API documents, but
 // here it would come from a page drawn before someone paused the test,
-// and would undo their pause. A paused test stays so, with a note
-// (pausedSince).
+// and would undo their pause. So it asks the store for StartDraft, which
+// decides in the transaction that reads the status, and a paused test
+// stays so, with a note (pausedSince).
 func (a *App) experimentTransition(action string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		ctx := c.UserContext()
+		var e experiments.Experiment
+		var err error
 		if action == experiments.ActionStart {
-			// Read before the store's start, which resumes a paused
-			// test in its own transaction: a start and a pause both made
-			// in the moment between the two would still be resumed.
-			if note, ok := a.pausedSince(c); ok {
+			e, err = a.store.StartDraft(ctx, c.Params("id"))
+			if note, ok := a.pausedSince(c, err); ok {
 				return a.redirectWithFlash(c, "/experiments/"+c.Params("id"), "warn", note)
 			}
+		} else {
+			e, err = a.store.Transition(ctx, c.Params("id"), action)
 		}
-		e, err := a.store.Transition(ctx, c.Params("id"), action)
 		if _, ok := formErrors(err, experimentField); ok && action == experiments.ActionStart {
 			return a.notReadyToStart(c)
 		}
@@ -126,11 +128,16 @@ func (a *App) alreadyThere(c *fiber.Ctx, action string, err error) (note string,
 }
 
 // pausedSince words a Start pressed on the page (experimentTransition)
-// of a test that is paused now: the page offered Start while it was a
-// draft, and someone has started and paused it since. ok is false for a
-// test in any other status, or one that cannot be read, which the
-// store's start then answers as before.
-func (a *App) pausedSince(c *fiber.Ctx) (note string, ok bool) {
+// that the store refused (err, from StartDraft) because the test is
+// paused now: the page offered Start while it was a draft, and someone
+// has started and paused it since. ok is false for any other answer, and
+// for a test that is no longer paused, or cannot be read, when the note
+// is worded: the refusal is then answered as any other.
+func (a *App) pausedSince(c *fiber.Ctx, err error) (note string, ok bool) {
+	var se *experiments.StateError
+	if !errors.As(err, &se) || se.Code != "experiment_paused" {
+		return "", false
+	}
 	cur, err := a.store.Experiment(c.UserContext(), c.Params("id"))
 	if err != nil || cur.Status != experiments.StatusPaused {
 		return "", false

@@ -1061,7 +1061,18 @@ const (
 // start clears the draft's planned start (StartsAt): it has come, or a
 // person started the test before it.
 func (s *Store) Transition(ctx context.Context, id, action string) (Experiment, error) {
-	return s.transition(ctx, id, action, time.Time{})
+	return s.transition(ctx, id, action, time.Time{}, false)
+}
+
+// StartDraft is Transition's start for a caller that means only "start
+// this draft", such as the web page's Start, offered on drafts: a paused
+// test is refused (a *StateError, experiment_paused) rather than resumed,
+// as Transition's start does. The status is read in the transaction that
+// starts the draft, so a start and a pause made by someone else just
+// before cannot be undone by it. A running or stopped test is refused as
+// Transition refuses its start (invalid_transition, experiment_stopped).
+func (s *Store) StartDraft(ctx context.Context, id string) (Experiment, error) {
+	return s.transition(ctx, id, ActionStart, time.Time{}, true)
 }
 
 // PlannedStopDetail is the history's detail of a stop that copylab made
@@ -1138,7 +1149,7 @@ func (s *Store) transitionDue(ctx context.Context, op, query, action string, due
 	}
 	var errs []error
 	for _, id := range ids {
-		e, err := s.transition(ctx, id, action, due)
+		e, err := s.transition(ctx, id, action, due, false)
 		var se *StateError
 		var nr *notStartedError
 		switch {
@@ -1191,8 +1202,8 @@ func refusalWords(err error) (string, bool) {
 // (StopDue) or start (StartDue), done only while the experiment's
 // StopsAt or StartsAt is still at or before due. A planned start that
 // the checks refuse is recorded as refused (notStartedError) rather than
-// rolled back.
-func (s *Store) transition(ctx context.Context, id, action string, due time.Time) (Experiment, error) {
+// rolled back. draftOnly refuses a start of a paused test (StartDraft).
+func (s *Store) transition(ctx context.Context, id, action string, due time.Time, draftOnly bool) (Experiment, error) {
 	planned := !due.IsZero()
 	detail := ""
 	if planned {
@@ -1226,6 +1237,8 @@ func (s *Store) transition(ctx context.Context, id, action string, due time.Time
 			if !planned && !cur.StartsAt.IsZero() {
 				detail = "Started ahead of its planned start on " + planWords(cur.StartsAt) + "; the plan is removed."
 			}
+		case action == ActionStart && cur.Status == StatusPaused && draftOnly:
+			return stateErr("experiment_paused", "This experiment is paused: resume it to run it again.")
 		case (action == ActionStart || action == ActionResume) && cur.Status == StatusPaused:
 			to, change = StatusRunning, ChangeResumed
 		case action == ActionPause && cur.Status == StatusRunning:
