@@ -31,6 +31,10 @@ type httpError struct {
 	// drafts a generation dropped, so that a client can act on them
 	// without a second request. Pages do not show them.
 	Extra map[string]any
+	// Plain answers in plain text, "code: message", whatever the path's
+	// audience: for a machine client outside the API, such as a scraper
+	// refused /metrics, whose error and curl show the body as it is.
+	Plain bool
 }
 
 func (e *httpError) Error() string { return e.Code + ": " + e.Message }
@@ -69,6 +73,7 @@ type answer struct {
 	all        []apiErrorBody // every field error of a validation error
 	retryAfter int            // seconds; 0 for none
 	extra      map[string]any // httpError.Extra
+	plain      bool           // httpError.Plain
 }
 
 // classify maps an error to its answer. It is the one place errors become
@@ -87,7 +92,7 @@ func classify(err error) answer {
 	switch {
 	case errors.As(err, &he):
 		return answer{status: he.Status, body: apiErrorBody{Code: he.Code, Message: he.Message, Field: he.Field},
-			retryAfter: ceilSeconds(he.RetryAfter), extra: he.Extra}
+			retryAfter: ceilSeconds(he.RetryAfter), extra: he.Extra, plain: he.Plain}
 	case errors.As(err, &le):
 		return llmAnswer(le) // generate.go
 	case errors.As(err, &ie):
@@ -230,7 +235,8 @@ func routedPath(path string) string {
 // error a handler returns: it logs server errors (only those, with the
 // request id), resets whatever was half written, and answers in the format
 // of the path's audience — HTML pages, JSON for the API and events, a
-// JavaScript comment for the snippet. It never shows an error's internals.
+// JavaScript comment for the snippet, plain text for an error that asks
+// for it (httpError.Plain). It never shows an error's internals.
 func (a *App) handleError(c *fiber.Ctx, err error) error {
 	ans := classify(err)
 	if fe := (*fiber.Error)(nil); errors.As(err, &fe) && fe.Code == http.StatusRequestEntityTooLarge && audienceOf(c.Path()) == forEvents {
@@ -271,6 +277,15 @@ func (a *App) handleError(c *fiber.Ctx, err error) error {
 		// routes' publicHeaders runs; without its CORS headers the site's
 		// code could not read why it was refused.
 		setAll(&c.Response().Header, publicOnlyHeaders)
+	}
+	if ans.plain {
+		// A refused scrape (metrics.go): the code first, as the docs name
+		// it, then the sentence; X-Copylab carries the code, as on the
+		// tag's refusals.
+		c.Set("X-Copylab", headerText(ans.body.Code))
+		c.Set(fiber.HeaderContentType, "text/plain; charset=utf-8")
+		c.Set(fiber.HeaderCacheControl, "no-store")
+		return c.SendString(ans.body.Code + ": " + ans.body.Message + "\n")
 	}
 	switch audienceOf(c.Path()) {
 	case forAPI, forEvents:

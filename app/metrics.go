@@ -6,6 +6,7 @@ import (
 	"crypto/subtle"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/netip"
 	"net/url"
@@ -308,17 +309,40 @@ func (a *App) metricsHandler() fiber.Handler {
 		case metricsProxied:
 			// The proxy's address says nothing of the client behind it
 			// (a public one, through nginx on the same host).
-			return &httpError{Status: http.StatusForbidden, Code: "metrics_proxied",
-				Message: "This request came through a proxy copylab does not trust (it carries X-Forwarded-For or Forwarded), so its address does not let it read /metrics: scrape copylab directly, list the proxy in --trusted-proxies, or send the metrics token."}
+			return a.refuseMetrics(c, "metrics_proxied",
+				"This request came through a proxy copylab does not trust (it carries X-Forwarded-For or Forwarded), so its address does not let it read /metrics: scrape copylab directly, list the proxy in --trusted-proxies, or send the metrics token.")
 		case metricsForeignHost:
 			// An allowed address, asking by a name copylab does not
 			// answer to: a scraper set up with another name learns why.
-			return &httpError{Status: http.StatusForbidden, Code: "metrics_host",
-				Message: "Ask for /metrics at copylab's address, localhost or its public URL's host, or send the metrics token: a page of another site whose name resolves here could otherwise read them."}
+			return a.refuseMetrics(c, "metrics_host",
+				"Ask for /metrics at copylab's address, localhost or its public URL's host, or send the metrics token: a page of another site whose name resolves here could otherwise read them.")
 		}
 		c.Set(fiber.HeaderCacheControl, "no-store")
 		return h(c)
 	}
+}
+
+// refuseMetrics answers 403 to a scrape from an allowed address that
+// cannot be let in, in plain text that starts with code (handleError), and
+// logs the code beside the request id: the access line says only
+// status=403, and docs/operations.md names the refusals by their codes.
+func (a *App) refuseMetrics(c *fiber.Ctx, code, message string) error {
+	attrs := []slog.Attr{slog.String("request_id", requestIDOf(c)), slog.Int("status", http.StatusForbidden),
+		slog.String("code", code), slog.String("ip", a.clientIP(c))}
+	if code == "metrics_host" {
+		attrs = append(attrs, slog.String("host", logHost(a.requestHost(c))))
+	}
+	a.log.LogAttrs(c.UserContext(), slog.LevelInfo, "metrics refused", attrs...)
+	return &httpError{Status: http.StatusForbidden, Code: code, Message: message, Plain: true}
+}
+
+// logHost is a Host header as the log shows it: cut at 100 bytes, since
+// anyone inside the allowed addresses chooses it.
+func logHost(h string) string {
+	if len(h) > 100 {
+		return strings.ToValidUTF8(h[:100], "") + "…"
+	}
+	return h
 }
 
 // forwarded tells whether a request carries any forwarding header, empty
