@@ -85,31 +85,33 @@ func (g *Generator) Generate(ctx context.Context, b Brief) (Result, error) {
 	rules := b.Rules()
 	res := Result{Model: g.model}
 	base := buildMessages(b, b.N)
-	first, err := g.complete(ctx, callDrafts, base, true)
+	first, err := answerOf(g.complete(ctx, callDrafts, base, true))
 	if err != nil {
 		return res, err
 	}
 	res.Model = first.model
-	drafts, perr := parseOutput(first.content)
+	p, perr := parseAnswer(first.content)
 	if perr != nil && looksLikeRefusal(first.content) {
 		return res, refusedError(first.content)
 	}
-	firstDropped, repeats := g.accept(&res, drafts, rules, b.N, first.model)
+	unreadable := p.unreadable
+	firstDropped, repeats := g.accept(&res, p.drafts, rules, b.N, first.model)
 
 	if missing := b.N - len(res.Variants); missing > 0 {
 		msgs := followUpMessages(base, first.content, missing, b.MaxLength, variantTexts(res.Variants), firstDropped)
-		second, err := g.complete(ctx, callDrafts, msgs, true)
+		second, err := answerOf(g.complete(ctx, callDrafts, msgs, true))
 		switch {
 		case err != nil && (len(res.Variants) == 0 || errors.Is(err, context.Canceled)):
 			return res, err
 		case err != nil:
 			res.Notes = append(res.Notes, "Asking the model again for the missing drafts failed: "+errorMessage(err))
 		default:
-			drafts, perr := parseOutput(second.content)
+			p, perr := parseAnswer(second.content)
 			if perr != nil && len(res.Variants) == 0 && looksLikeRefusal(second.content) {
 				return res, refusedError(second.content)
 			}
-			_, again := g.accept(&res, drafts, rules, b.N, second.model)
+			unreadable += p.unreadable
+			_, again := g.accept(&res, p.drafts, rules, b.N, second.model)
 			repeats += again
 		}
 	}
@@ -129,7 +131,7 @@ func (g *Generator) Generate(ctx context.Context, b Brief) (Result, error) {
 		return res, newError(CodeBadOutput, http.StatusBadGateway, nil,
 			"None of the model's drafts met the brief's rules; the discarded drafts show why. Ease the rules they broke in the brief, or try again.")
 	case len(res.Variants) < b.N:
-		res.Shortfall = shortfall(len(res.Variants), b.N, len(res.Dropped), repeats)
+		res.Shortfall = shortfall(len(res.Variants), b.N, len(res.Dropped), repeats, unreadable > 0)
 		res.Notes = append(res.Notes, res.Shortfall)
 	}
 	return res, nil
@@ -140,9 +142,19 @@ func (g *Generator) Generate(ctx context.Context, b Brief) (Result, error) {
 // with the reasons), which are different troubles with different cures.
 // repeats is how many of the drafts it sent repeated one it kept (accept
 // keeps such a draft once, and does not list it as discarded): they were
-// sent, so the count says them, and what they were.
-func shortfall(kept, asked, discarded, repeats int) string {
+// sent, so the count says them, and what they were. unreadable is
+// whether an answer held drafts copylab could not read (parsed): then
+// the model sent more than copylab can count, and a draft read twice may
+// be the readable half of two different ones, so no count of what was
+// sent, and no repeat, is claimed.
+func shortfall(kept, asked, discarded, repeats int, unreadable bool) string {
+	const lost = "part of the model's answer was not valid JSON, and copylab could not read the drafts in it."
 	switch {
+	case unreadable && discarded == 0:
+		return fmt.Sprintf("copylab kept %d of the %d drafts asked for: %s", kept, asked, lost)
+	case unreadable:
+		return fmt.Sprintf("The model wrote only %d of the %d drafts asked for that meet the brief's rules; copylab discarded %d that broke them, and %s",
+			kept, asked, discarded, lost)
 	case discarded == 0 && repeats == 0:
 		return fmt.Sprintf("The model sent %d %s instead of %d.", kept, plural(kept, "draft", "drafts"), asked)
 	case discarded == 0 && kept+repeats < asked:
@@ -312,7 +324,7 @@ func (g *Generator) RegenerateAvoiding(ctx context.Context, b Brief, others, tri
 	var lastReason string
 	lastLength := 0 // of the last draft over the limit, when that was the last reason
 	for try := 0; try < 2; try++ {
-		out, err := g.complete(ctx, callRewrite, msgs, true)
+		out, err := answerOf(g.complete(ctx, callRewrite, msgs, true))
 		if err != nil {
 			return Candidate{}, err
 		}
@@ -358,6 +370,23 @@ func (g *Generator) RegenerateAvoiding(ctx context.Context, b Brief, others, tri
 	return Candidate{}, newError(CodeBadOutput, http.StatusBadGateway, nil,
 		"The model could not write a replacement that meets the brief's rules (last try: %s).",
 		strings.TrimSuffix(lowerFirst(lastReason), "."))
+}
+
+// answerOf is c without the thinking a reasoning model wrote before its
+// answer (withoutThinking), so that neither the parser, the refusal check
+// nor the follow-up request sees it. Thinking with nothing after it is no
+// answer, and fails as an empty answer does (checkResponse).
+func answerOf(c completion, err error) (completion, error) {
+	if err != nil {
+		return c, err
+	}
+	answer, onlyThinking := withoutThinking(c.content)
+	if onlyThinking {
+		return completion{}, newError(CodeBadOutput, http.StatusBadGateway, nil,
+			"The model sent only its thinking, and no answer after it; try again.")
+	}
+	c.content = answer
+	return c, nil
 }
 
 func refusedError(content string) *Error {

@@ -28,56 +28,243 @@ const (
 
 var fenceRe = regexp.MustCompile("(?s)```[a-zA-Z0-9_-]*[ \t]*\r?\n?(.*?)```")
 
-// parseOutput finds the variants in a model's answer. Servers that honour
+// parsed is what parseAnswer read in a model's answer.
+type parsed struct {
+	drafts []draft
+	// unreadable counts the objects that look like drafts (one flat
+	// object with a text key) but are not JSON even once trailing commas
+	// are taken out: drafts the model sent that copylab lost.
+	unreadable int
+}
+
+// parseOutput finds the variants in a model's answer (see parseAnswer).
+func parseOutput(content string) ([]draft, error) {
+	p, err := parseAnswer(content)
+	return p.drafts, err
+}
+
+// parseAnswer finds the variants in a model's answer. Servers that honour
 // response_format send plain JSON, but many OpenAI-compatible ones ignore
 // it, and models then wrap the JSON in a code fence, put prose around it,
-// or answer with a bare array. parseOutput accepts all of these and
-// returns the first JSON value that holds at least one variant.
-func parseOutput(content string) ([]draft, error) {
+// or answer with a bare array. parseAnswer accepts all of these and
+// returns the first JSON value that holds at least one variant. The
+// thinking a reasoning model writes before its answer is not read (see
+// withoutThinking).
+func parseAnswer(content string) (parsed, error) {
 	if len(content) > maxOutputBytes {
 		content = content[:maxOutputBytes]
 	}
-	content = strings.TrimPrefix(strings.TrimSpace(content), "\ufeff")
+	content, _ = withoutThinking(strings.TrimPrefix(strings.TrimSpace(content), "\ufeff"))
 
 	if d, ok := draftsFromJSON([]byte(content)); ok {
-		return d, nil
+		return parsed{drafts: d}, nil
 	}
 	for _, m := range fenceRe.FindAllStringSubmatch(content, 8) {
 		if d, ok := draftsFromJSON([]byte(strings.TrimSpace(m[1]))); ok {
-			return d, nil
+			return parsed{drafts: d}, nil
 		}
 	}
 	// JSON embedded in prose: try to decode one value from each "{" or
 	// "[" in turn. json.Decoder stops at the end of the first value, so
 	// the text after it does not matter. A list of variants wins at once;
 	// lone variant objects are collected, which also salvages the items of
-	// a list that is itself broken (a trailing comma, a cut-off end).
-	var loose []draft
+	// a list that is itself broken (a cut-off end, a missing comma).
+	var p parsed
 	attempts := 0
 	for i := 0; i < len(content) && attempts < maxJSONAttempts; i++ {
 		if content[i] != '{' && content[i] != '[' {
 			continue
 		}
 		attempts++
-		var v json.RawMessage
-		if err := json.NewDecoder(strings.NewReader(content[i:])).Decode(&v); err != nil {
+		v, n, sc := decodeValue(content[i:])
+		if v == nil {
+			// A flat object that is not JSON is a draft copylab cannot
+			// read (a missing comma, single quotes): count it, and skip
+			// it whole rather than read braces in its text.
+			if sc.closed && !sc.nested && content[i] == '{' && hasTextKey(content[i:i+sc.end]) {
+				p.unreadable++
+				i += sc.end - 1
+			}
 			continue
 		}
 		if d, ok := draftFromItem(v); ok && content[i] == '{' {
-			if len(loose) < maxDraftsPerCall {
-				loose = append(loose, d)
+			if len(p.drafts) < maxDraftsPerCall {
+				p.drafts = append(p.drafts, d)
 			}
-		} else if d, ok := draftsFromValue(v); ok && len(loose) == 0 {
-			return d, nil
+		} else if d, ok := draftsFromValue(v); ok && len(p.drafts) == 0 {
+			return parsed{drafts: d}, nil
 		}
 		// Skip past the whole value rather than trying every brace
 		// inside it.
-		i += len(v) - 1
+		i += n - 1
 	}
-	if len(loose) > 0 {
-		return loose, nil
+	if len(p.drafts) > 0 {
+		return p, nil
 	}
-	return nil, errNoVariants
+	return p, errNoVariants
+}
+
+// decodeValue decodes the JSON value at the start of s, which starts with
+// "{" or "[", and returns it with the number of bytes of s it took; nil
+// when there is none. A value that is not JSON as it stands gets one
+// careful repair: commas just before a closing "}" or "]", outside
+// strings, are taken out, a slip smaller models often make. Nothing else
+// is changed. The scan of a value that is not JSON is returned too.
+func decodeValue(s string) (json.RawMessage, int, scanned) {
+	var v json.RawMessage
+	if json.NewDecoder(strings.NewReader(s)).Decode(&v) == nil {
+		// Decode copies the value's bytes as they are; s starts with
+		// the value, so its length is what it took.
+		return v, len(v), scanned{}
+	}
+	sc := scanValue(s)
+	if !sc.closed || sc.fixed == "" || !json.Valid([]byte(sc.fixed)) {
+		return nil, 0, sc
+	}
+	return json.RawMessage(sc.fixed), sc.end, sc
+}
+
+// scanned is what scanValue found.
+type scanned struct {
+	end    int    // bytes up to and including the closing bracket
+	closed bool   // the brackets closed before s ended
+	nested bool   // a bracket opened inside the outer one
+	fixed  string // s[:end] without trailing commas; "" when it had none
+}
+
+// scanValue follows the brackets of the value at the start of s, outside
+// strings, to where the outer one closes, and notes the trailing commas
+// on the way. It does not check that the value is JSON.
+func scanValue(s string) scanned {
+	var (
+		sc       scanned
+		fixed    []byte
+		depth    int
+		inString bool
+		escaped  bool
+		last     = 0 // s[last:i] is still to be copied into fixed
+	)
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if inString {
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+			}
+			continue
+		}
+		switch c {
+		case '"':
+			inString = true
+		case '{', '[':
+			depth++
+			if depth > 1 {
+				sc.nested = true
+			}
+		case '}', ']':
+			depth--
+			if depth == 0 {
+				sc.end, sc.closed = i+1, true
+				if fixed != nil {
+					sc.fixed = string(append(fixed, s[last:sc.end]...))
+				}
+				return sc
+			}
+		case ',':
+			j := i + 1
+			for j < len(s) && (s[j] == ' ' || s[j] == '\t' || s[j] == '\r' || s[j] == '\n') {
+				j++
+			}
+			if j < len(s) && (s[j] == '}' || s[j] == ']') {
+				fixed = append(fixed, s[last:i]...)
+				last = i + 1
+			}
+		}
+	}
+	return sc
+}
+
+// hasTextKey reports whether s, an object's text, names one of textKeys,
+// in double quotes or in the single quotes of a model writing Python.
+func hasTextKey(s string) bool {
+	for _, k := range textKeys {
+		if strings.Contains(s, `"`+k+`"`) || strings.Contains(s, "'"+k+"'") {
+			return true
+		}
+	}
+	return false
+}
+
+// thinkingTags are the tags reasoning models put around the thinking they
+// write at the start of the content, before the answer: <think> (qwen3,
+// deepseek-r1 and their kin on Ollama, llama.cpp, vLLM without a
+// reasoning parser), and the <thinking> and <reasoning> of models taught
+// to think aloud by a prompt.
+var thinkingTags = []string{"think", "thinking", "reasoning"}
+
+// withoutThinking returns the answer in content, without the thinking
+// blocks at its start: JSON sketched while thinking is not the answer.
+// Tags match in any case. With DeepSeek-R1's chat template the prompt
+// opens the block, so the content holds only its end
+// (ggml-org/llama.cpp#11861): text up to a closing tag that no opening tag
+// comes before is thinking too. onlyThinking is true when content had
+// thinking and no answer after it, or a block never closed (the model
+// stopped while thinking).
+func withoutThinking(content string) (answer string, onlyThinking bool) {
+	s := strings.TrimLeftFunc(content, unicode.IsSpace)
+	lower := asciiLower(s)
+	thought := false
+	for {
+		tag := ""
+		for _, t := range thinkingTags {
+			if strings.HasPrefix(lower, "<"+t+">") {
+				tag = t
+				break
+			}
+		}
+		if tag == "" {
+			break
+		}
+		end := strings.Index(lower, "</"+tag+">")
+		if end < 0 {
+			return "", true
+		}
+		cut := end + len("</"+tag+">")
+		s, lower = s[cut:], lower[cut:]
+		s = strings.TrimLeftFunc(s, unicode.IsSpace)
+		lower = lower[len(lower)-len(s):]
+		thought = true
+	}
+	if !thought {
+		for _, t := range thinkingTags {
+			end := strings.Index(lower, "</"+t+">")
+			if end >= 0 && !strings.Contains(lower[:end], "<"+t+">") {
+				s = strings.TrimLeftFunc(s[end+len("</"+t+">"):], unicode.IsSpace)
+				thought = true
+				break
+			}
+		}
+	}
+	if !thought {
+		return content, false
+	}
+	return s, strings.TrimSpace(s) == ""
+}
+
+// asciiLower is s with ASCII letters in lower case and every other byte
+// as it is, so that offsets in it are offsets in s.
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
 }
 
 // draftsFromJSON decodes data as exactly one JSON value.
