@@ -54,6 +54,11 @@ type RecountOptions struct {
 	// OnCopy, when set, is told of the copy a dry run counts while a
 	// server uses the database (Recount), before the first report.
 	OnCopy func(BackupInfo)
+	// OnUpgrade, when set, is told that a recount (never a dry run)
+	// migrated the database before counting, from schema version from
+	// to to, before the first report: the older copylab that wrote it
+	// refuses it now.
+	OnUpgrade func(from, to int)
 }
 
 // RecountCounts are a variant's counted visitors and conversions.
@@ -189,11 +194,22 @@ func thousands(n int64) string {
 // experiment, in the order of their sites' names, then of their creation.
 // A dry run while copylab serves path counts a copy of it instead
 // (recountCopy); any other holder of the lock refuses it.
+//
+// A file that holds no copylab database yet, an empty one included, is
+// refused as it is: a recount has nothing to count there, and its user
+// gave the wrong path. A dry run writes nothing at all: it refuses with
+// a *SchemaBehindError, before writing to it, a database that needs
+// migrations (migrated, it would be refused by the older copylab that
+// wrote it), and it removes the lock file it made. A recount migrates
+// such a database, and says so (OnUpgrade).
 func Recount(ctx context.Context, path string, o RecountOptions, report func(RecountReport)) error {
 	if err := sourceFile(path, "database"); err != nil {
 		return fmt.Errorf("recount: %w", err)
 	}
-	release, err := lockDB(path, HolderRecount)
+	// The lock file stays after a recount, as after a server: the next
+	// holder reuses it. A dry run's, or a refused recount's, is removed,
+	// unless it was there before (undo).
+	release, undo, err := lockDBUndo(path, HolderRecount)
 	if err != nil {
 		var inUse *InUseError
 		if errors.As(err, &inUse) {
@@ -204,12 +220,19 @@ func Recount(ctx context.Context, path string, o RecountOptions, report func(Rec
 		}
 		return fmt.Errorf("recount: %w", err)
 	}
-	defer release()
-	s, err := Open(ctx, path)
+	s, err := OpenWith(ctx, path, OpenOptions{Existing: true, CopylabOnly: true, NoMigrations: o.DryRun})
 	if err != nil {
+		undo() // refused as it was: no lock file made for it either
 		return fmt.Errorf("recount: %w", err)
 	}
+	if o.DryRun {
+		release = undo
+	}
+	defer release()
 	defer s.Close()
+	if from, to := s.Migrated(); from != to && o.OnUpgrade != nil {
+		o.OnUpgrade(from, to)
+	}
 	return s.Recount(ctx, o, report)
 }
 

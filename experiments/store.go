@@ -58,19 +58,60 @@ type Store struct {
 // yet, is made copylab's. They say in a sentence when this user may not
 // write the file or its folder. Their errors are worded for the operator,
 // who reads them after "copylab: ".
-func Open(ctx context.Context, path string) (*Store, error) { return open(ctx, path, true) }
+func Open(ctx context.Context, path string) (*Store, error) { return open(ctx, path, OpenOptions{}) }
 
 // OpenExisting is Open for a database that must exist already, such as a
 // running server's for an admin command: SQLite opens it with mode=rw,
 // which never creates the file, so a wrong path leaves no new, empty
 // database behind (a check of the file before opening it could not
 // promise that). With no file at path the error wraps fs.ErrNotExist.
-func OpenExisting(ctx context.Context, path string) (*Store, error) { return open(ctx, path, false) }
+func OpenExisting(ctx context.Context, path string) (*Store, error) {
+	return open(ctx, path, OpenOptions{Existing: true})
+}
 
-func open(ctx context.Context, path string, create bool) (*Store, error) {
+// OpenOptions choose what OpenWith may do to the file.
+type OpenOptions struct {
+	// Existing opens only a file that is there, as OpenExisting does.
+	Existing bool
+	// CopylabOnly refuses, untouched, an empty file or an SQLite
+	// database with nothing in it, as not a copylab database, where
+	// Open makes it copylab's: for a command that has nothing to do on
+	// a new database, such as recount, whose user gave a wrong path.
+	CopylabOnly bool
+	// NoMigrations refuses, with a *SchemaBehindError and before
+	// anything is written to the file, a database that needs
+	// migrations: once migrated, the older copylab that wrote it
+	// refuses it. For a command that promises to write nothing (a dry
+	// run) or only reads. It implies CopylabOnly: an empty file would
+	// need every migration.
+	NoMigrations bool
+}
+
+// OpenWith is Open with the choices of o; Open is OpenWith with none.
+func OpenWith(ctx context.Context, path string, o OpenOptions) (*Store, error) {
+	return open(ctx, path, o)
+}
+
+// SchemaBehindError refuses a database that an older copylab left, which
+// needs migrations, when the open may not run them
+// (OpenOptions.NoMigrations).
+type SchemaBehindError struct {
+	Path   string // the database file, absolute
+	Schema int    // its schema version
+	Newest int    // the schema version this copylab needs
+}
+
+// Error says "PATH is at schema 31 and this copylab needs schema 32":
+// the command that refused adds what to do.
+func (e *SchemaBehindError) Error() string {
+	return fmt.Sprintf("%s is at schema %d and this copylab needs schema %d", e.Path, e.Schema, e.Newest)
+}
+
+func open(ctx context.Context, path string, o OpenOptions) (*Store, error) {
 	if path == "" {
 		return nil, errors.New("experiments: open: empty database path")
 	}
+	create := !o.Existing
 	mode := "mode=rw&"
 	var made *newFile
 	if create {
@@ -95,7 +136,7 @@ func open(ctx context.Context, path string, create bool) (*Store, error) {
 			return nil, openError(path, err)
 		}
 	}
-	s, err := openFile(ctx, path, create, mode)
+	s, err := openFile(ctx, path, create, mode, o)
 	if err != nil && made != nil {
 		made.remove()
 	}
@@ -148,12 +189,15 @@ func (n *newFile) remove() {
 
 // openFile opens the store on the database file at path, which open has
 // created when it may; mode is the DSN's opening mode.
-func openFile(ctx context.Context, path string, create bool, mode string) (*Store, error) {
+func openFile(ctx context.Context, path string, create bool, mode string, o OpenOptions) (*Store, error) {
 	// Look before the writer opens the file: its connection turns the
 	// file to WAL mode, which rewrites the header, and the migrations add
 	// copylab's tables. Another program's database, or a newer copylab's,
-	// is refused untouched.
-	from, err := inspect(ctx, path)
+	// is refused untouched, and so is an older one's when o says so.
+	from, newest, err := inspect(ctx, path, !o.CopylabOnly && !o.NoMigrations)
+	if err == nil && o.NoMigrations && from < newest {
+		err = &SchemaBehindError{Path: absPath(path), Schema: from, Newest: newest}
+	}
 	if err != nil {
 		if _, serr := os.Stat(path); !create && errors.Is(serr, fs.ErrNotExist) {
 			// SQLite says only "unable to open database file".
@@ -207,28 +251,61 @@ func escapePath(p string) string {
 }
 
 // inspect reads, read-only, the schema version of the database at path,
-// 0 for a new one, and refuses a file that copylab must not write to:
-// one that is not a copylab database, or one that a newer copylab
-// migrated (this one would skip the migrations it does not know, then
-// write to tables it does not know either).
-func inspect(ctx context.Context, path string) (int, error) {
+// 0 for a new one (refused unless empty is true), and the newest this
+// copylab knows, and refuses a file that copylab must not write to: one
+// that is not a copylab database, or one that a newer copylab migrated
+// (this one would skip the migrations it does not know, then write to
+// tables it does not know either).
+func inspect(ctx context.Context, path string, empty bool) (schema, newest int, err error) {
 	all, err := migrations()
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
+	newest = all[len(all)-1].version
 	db := openReadOnly(path)
+	if !empty && !companionsThere(path) {
+		db.Close()
+		db = openUntouched(path)
+	}
 	defer db.Close()
-	schema, err := schemaOf(ctx, db, path, true)
+	schema, err = schemaOf(ctx, db, path, empty)
 	if err != nil {
 		if w := worded(path, err); w != nil {
-			return 0, w
+			return 0, 0, w
 		}
-		return 0, fmt.Errorf("experiments: %w", err) // it names the file
+		return 0, 0, fmt.Errorf("experiments: %w", err) // it names the file
 	}
-	if err := refuseNewer(path, schema, all[len(all)-1].version); err != nil {
-		return 0, fmt.Errorf("experiments: %w", err)
+	if err := refuseNewer(path, schema, newest); err != nil {
+		return 0, 0, fmt.Errorf("experiments: %w", err)
 	}
-	return schema, nil
+	return schema, newest, nil
+}
+
+// companionsThere tells whether the write-ahead log or the shared-memory
+// file of the database at path is there, or may be: while no
+// connection has the database open in WAL mode, neither is.
+func companionsThere(path string) bool {
+	for _, c := range companions {
+		if _, err := os.Lstat(path + c); !errors.Is(err, fs.ErrNotExist) {
+			return true
+		}
+	}
+	return false
+}
+
+// openUntouched opens the database at path to read it without creating
+// anything beside it. A read-only connection to a database in WAL mode
+// makes its -wal and -shm files, and cannot remove them when it closes,
+// as the last writer's connection does: an open that refuses the file
+// would leave them. SQLite's immutable=1 reads the file alone, taking no
+// lock. inspect uses it only when neither companion is there, so no
+// connection has the database open in WAL mode and everything committed
+// is in the file; and only for the opens that may refuse an older or
+// an empty database (OpenOptions.CopylabOnly, NoMigrations), whose
+// callers hold the serve lock (recount) or only read (token list), so
+// that a server's start during the look costs at most a refusal.
+func openUntouched(path string) *sql.DB {
+	return sql.OpenDB(connector{dsn: "file:" + escapePath(path) + "?mode=ro&immutable=1", drv: &sqlite3.SQLiteDriver{}})
 }
 
 // notCopylabError refuses a file that is not a copylab database, in the

@@ -235,7 +235,11 @@ func quietHelp(err error) error {
 // never creates one: run from another folder without --db, a command
 // would otherwise make a new, empty data/copylab.db there, and user add
 // print a password that cannot sign in to the running server.
-func openStore(ctx context.Context, path string) (*experiments.Store, error) {
+//
+// It migrates a database an older copylab left, as serve would, and says
+// so on stderr (sayUpgraded): the older copylab refuses it from then on,
+// which its operator must not learn only when they start it again.
+func openStore(ctx context.Context, path string, stderr io.Writer) (*experiments.Store, error) {
 	s, err := experiments.OpenExisting(ctx, path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, noDatabase(path)
@@ -244,7 +248,44 @@ func openStore(ctx context.Context, path string) (*experiments.Store, error) {
 		// experiments' error says "open" and names the file already.
 		return nil, err
 	}
+	from, to := s.Migrated()
+	sayUpgraded(stderr, s.Path(), from, to)
 	return s, nil
+}
+
+// openStoreReadOnly opens the database for a command that only reads
+// (token list): one that needs migrations is refused as it is, and so is
+// a file that is not a copylab database yet, an empty one included. A
+// command that only looks should not change the file's schema under an
+// older copylab that may be serving it, or turn a wrong path into a new
+// database.
+func openStoreReadOnly(ctx context.Context, path, command string) (*experiments.Store, error) {
+	s, err := experiments.OpenWith(ctx, path, experiments.OpenOptions{Existing: true, NoMigrations: true})
+	var behind *experiments.SchemaBehindError
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, noDatabase(path)
+	case errors.As(err, &behind):
+		return nil, fmt.Errorf("%s, and %s only reads, so it upgrades nothing: start this version's copylab serve to upgrade it "+
+			"(older copylabs refuse it afterwards), or list the tokens with the copylab that wrote it", behind, command)
+	case err != nil:
+		return nil, err
+	}
+	return s, nil
+}
+
+// sayUpgraded tells, on stderr, that a command migrated the database at
+// path from schema version from to to (the store's Migrated), if it did:
+// serve logs the same at start.
+func sayUpgraded(stderr io.Writer, path string, from, to int) {
+	switch {
+	case from == to:
+	case from == 0:
+		fmt.Fprintf(stderr, "copylab: made the empty file at %s a copylab database (schema %d)\n", absPath(path), to)
+	default:
+		fmt.Fprintf(stderr, "copylab: upgraded the database at %s from schema %d to %d; older copylabs refuse it from now on\n",
+			absPath(path), from, to)
+	}
 }
 
 // needDatabase refuses, as openStore does, a path with no file for the
@@ -295,7 +336,7 @@ func userAddFlags(stdout, stderr io.Writer, getenv func(string) string) (f *flag
 func userAdd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) error {
 	f, v, namep, rolep := userAddFlags(stdout, stderr, getenv)
 	var role experiments.Role
-	s, password, err := userCommand(ctx, f, v, args, stdin, func() (problems []string) {
+	s, password, err := userCommand(ctx, f, v, args, stdin, stderr, func() (problems []string) {
 		role, problems = parseRole(*rolep, false)
 		return problems
 	})
@@ -414,7 +455,7 @@ func userInvite(ctx context.Context, args []string, stdout, stderr io.Writer, ge
 			return usageError{fmt.Sprintf("--public-url %q: %v", publicURL, err)}
 		}
 	}
-	s, err := openStore(ctx, db)
+	s, err := openStore(ctx, db, stderr)
 	if err != nil {
 		return err
 	}
@@ -474,7 +515,7 @@ func userFlags(name, summary, stdinHelp string, stdout, stderr io.Writer, getenv
 // password when asked to ("" means a generated one) and opens the
 // database. check, when not nil, returns the problems with the command's
 // own flags, reported with those of --email, all at once.
-func userCommand(ctx context.Context, f *flags, v *userOptions, args []string, stdin io.Reader, check func() []string) (s *experiments.Store, password string, err error) {
+func userCommand(ctx context.Context, f *flags, v *userOptions, args []string, stdin io.Reader, stderr io.Writer, check func() []string) (s *experiments.Store, password string, err error) {
 	if err := f.parseArgs(args); err != nil {
 		return nil, "", err // errHelp: the caller has no store to use
 	}
@@ -497,7 +538,7 @@ func userCommand(ctx context.Context, f *flags, v *userOptions, args []string, s
 			return nil, "", usageError{"--password-stdin: standard input held no password"}
 		}
 	}
-	s, err = openStore(ctx, v.db)
+	s, err = openStore(ctx, v.db, stderr)
 	return s, password, err
 }
 
@@ -521,7 +562,7 @@ func userPasswordFlags(stdout, stderr io.Writer, getenv func(string) string) (f 
 // since someone who had the account could have made one.
 func userPassword(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) error {
 	f, v, revokep := userPasswordFlags(stdout, stderr, getenv)
-	s, password, err := userCommand(ctx, f, v, args, stdin, nil)
+	s, password, err := userCommand(ctx, f, v, args, stdin, stderr, nil)
 	email, revoke := v.email, *revokep
 	if err != nil {
 		return quietHelp(err)
@@ -584,7 +625,7 @@ func userRole(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	if err := f.check(append(problems, roleProblems...)...); err != nil {
 		return err
 	}
-	s, err := openStore(ctx, v.db)
+	s, err := openStore(ctx, v.db, stderr)
 	if err != nil {
 		return err
 	}
@@ -659,7 +700,7 @@ func tokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer, g
 	if len(missing) > 0 {
 		return usageErrors(missing)
 	}
-	s, err := openStore(ctx, db)
+	s, err := openStore(ctx, db, stderr)
 	if err != nil {
 		return err
 	}
@@ -703,7 +744,7 @@ func tokenList(ctx context.Context, args []string, stdout, stderr io.Writer, get
 	if err := f.parse(args); err != nil {
 		return quietHelp(err)
 	}
-	s, err := openStore(ctx, v.db)
+	s, err := openStoreReadOnly(ctx, v.db, "token list")
 	if err != nil {
 		return err
 	}
@@ -783,7 +824,7 @@ func tokenRevoke(ctx context.Context, args []string, stdout, stderr io.Writer, g
 	if err := f.check(); err != nil {
 		return err
 	}
-	s, err := openStore(ctx, v.db)
+	s, err := openStore(ctx, v.db, stderr)
 	if err != nil {
 		return err
 	}
@@ -1211,6 +1252,7 @@ func recountCmd(ctx context.Context, args []string, stdout, stderr io.Writer, ge
 		fmt.Fprintf(stdout, "copylab serve is using %s: this dry run counts a copy taken just now (%s), removed afterwards.\n",
 			db, experiments.ByteSize(info.Bytes))
 	}
+	o.OnUpgrade = func(from, to int) { sayUpgraded(stderr, db, from, to) }
 	n, changed := 0, 0
 	err := experiments.Recount(ctx, db, o, func(r experiments.RecountReport) {
 		announce()
@@ -1220,6 +1262,11 @@ func recountCmd(ctx context.Context, args []string, stdout, stderr io.Writer, ge
 			changed++
 		}
 	})
+	var behind *experiments.SchemaBehindError
+	if errors.As(err, &behind) {
+		return fmt.Errorf("recount: %s, and a dry run never upgrades a database: upgrade it first by starting this version's copylab serve "+
+			"(older copylabs refuse it afterwards), then dry-run again", behind)
+	}
 	if err != nil {
 		return err
 	}
