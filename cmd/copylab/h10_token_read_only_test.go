@@ -146,6 +146,11 @@ func TestH10TokenListOlderToken(t *testing.T) {
 		t.Fatal(err)
 	}
 	raw.Close()
+	// token list only reads, and refuses a database that needs an
+	// upgrade: a command that writes upgrades it, as serve does.
+	if _, stderr, _ := runCmd(t, env(nil), "", "token", "revoke", "--db", db, "999999"); !strings.Contains(stderr, "upgraded the database") {
+		t.Fatalf("token revoke did not upgrade the database:\n%s", stderr)
+	}
 	out, _, err := runCmd(t, env(nil), "", "token", "list", "--db", db)
 	if err != nil {
 		t.Fatal(err)
