@@ -110,8 +110,10 @@ func llmTestOutcome(l views.LLMInfo, err error) views.LLMTestResult {
 	if err == nil {
 		return views.LLMTestResult{OK: true, Message: "Connected: " + l.Model + " at " + l.BaseURL + " answered."}
 	}
-	// The library words a test's timeout for whoever sets copylab up:
-	// the limit that ran out, and the setting that gives a slow model
-	// longer.
+	// The library words a test's failures for whoever sets copylab up:
+	// for a timeout, the limit that ran out and the setting that gives a
+	// slow model longer; for a server reached whose model gave no answer
+	// (no text, or only its thinking), that it was reached and what
+	// helps. Connected is said only when the model answered.
 	return views.LLMTestResult{Message: "The test failed. " + failureSentence(err)}
 }

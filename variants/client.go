@@ -1,6 +1,8 @@
 package variants
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -8,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net"
 	"net/http"
 	"net/url"
@@ -230,6 +233,10 @@ func checkHost(host string) error {
 type callInfo struct {
 	status     int
 	retryAfter time.Duration
+	// body is what a 2xx answer's body held, as go-openai read it: the
+	// completion type has no field for Ollama's "reasoning", which tells
+	// a model that only thought from one that wrote nothing.
+	body bytes.Buffer
 }
 
 type callInfoKey struct{}
@@ -247,9 +254,15 @@ func (e *redirectError) Error() string {
 
 var errResponseTooLarge = errors.New("variants: model response larger than 4 MiB")
 
+// errStreamed is a 2xx answer sent as server-sent events though copylab
+// asked for no stream: a server or proxy set to stream every answer.
+// go-openai would fail to decode it as JSON ("invalid character 'd'"),
+// which reads like a wrong base URL.
+var errStreamed = errors.New("variants: the model server answered with server-sent events, though the request asked for no stream")
+
 // guardedDoer sits between go-openai and the HTTP client: it records the
-// status and Retry-After of each answer, turns redirects into errors, and
-// caps the size of the body go-openai reads.
+// status and Retry-After of each answer, turns redirects and streamed
+// answers into errors, and caps the size of the body go-openai reads.
 type guardedDoer struct{ client *http.Client }
 
 func (d *guardedDoer) Do(req *http.Request) (*http.Response, error) {
@@ -265,8 +278,56 @@ func (d *guardedDoer) Do(req *http.Request) (*http.Response, error) {
 		resp.Body.Close()
 		return nil, &redirectError{status: resp.StatusCode, location: resp.Header.Get("Location")}
 	}
-	resp.Body = &limitedBody{rc: resp.Body, left: maxResponseBytes}
+	limited := &limitedBody{rc: resp.Body, left: maxResponseBytes}
+	resp.Body = limited
+	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
+		br := bufio.NewReaderSize(limited, 512)
+		if streamed(resp.Header.Get("Content-Type"), br) {
+			resp.Body.Close()
+			return nil, errStreamed
+		}
+		var r io.Reader = br
+		if info, ok := req.Context().Value(callInfoKey{}).(*callInfo); ok {
+			r = io.TeeReader(br, &info.body)
+		}
+		resp.Body = struct {
+			io.Reader
+			io.Closer
+		}{r, limited}
+	}
 	return resp, nil
+}
+
+// streamed tells whether an answer is server-sent events: its body starts
+// with an event's field (data:, event:) or a comment line (":", which
+// proxies send to keep a stream open), or its type is text/event-stream
+// and its body is no JSON object. A JSON completion merely labelled as a
+// stream is decoded as before. It reads only as much of the body's start
+// as has come and tells the two apart, so that a stream that sends one
+// keep-alive line and then waits is named at once; what it read stays in
+// br for the decoder.
+func streamed(contentType string, br *bufio.Reader) bool {
+	marks := [][]byte{[]byte("data:"), []byte("event:"), []byte(":")}
+	var start []byte
+	for n := 1; ; n = br.Buffered() + 1 {
+		got, err := br.Peek(n) // waits for one byte more than has come
+		if more := min(br.Buffered(), 64); more > len(got) {
+			got, _ = br.Peek(more)
+		}
+		start = bytes.TrimLeft(got, "\ufeff \t\r\n")
+		undecided := len(start) == 0
+		for _, m := range marks {
+			if bytes.HasPrefix(start, m) {
+				return true
+			}
+			undecided = undecided || bytes.HasPrefix(m, start)
+		}
+		if !undecided || err != nil || len(got) >= 64 {
+			break
+		}
+	}
+	mt, _, _ := mime.ParseMediaType(contentType)
+	return mt == "text/event-stream" && !bytes.HasPrefix(start, []byte("{"))
 }
 
 type limitedBody struct {
@@ -431,7 +492,7 @@ func (g *Generator) complete(ctx context.Context, kind callKind, msgs []openai.C
 			if droppedSchema {
 				g.schemaUnsupported.Store(true)
 			}
-			return checkResponse(resp, g.model, kind)
+			return checkResponse(resp, info.body.Bytes(), g.model, kind)
 		}
 		if errors.Is(ctx.Err(), context.Canceled) {
 			return completion{}, fmt.Errorf("variants: %w", ctx.Err())
@@ -508,8 +569,9 @@ func rateLimited(wait time.Duration) *Error {
 const maxModelName = 100
 
 // checkResponse turns a successful HTTP answer into text, or into the
-// error its finish reason or refusal means, worded for kind.
-func checkResponse(resp openai.ChatCompletionResponse, model string, kind callKind) (completion, error) {
+// error its finish reason or refusal means, worded for kind. body is the
+// answer as the server sent it, for what the completion type leaves out.
+func checkResponse(resp openai.ChatCompletionResponse, body []byte, model string, kind callKind) (completion, error) {
 	// The model's name as the server gives it goes with every draft to
 	// the pages and the API: held to a short line of text, as the notes
 	// are, since the server may be anyone's.
@@ -522,21 +584,12 @@ func checkResponse(resp openai.ChatCompletionResponse, model string, kind callKi
 			// URL ({"status":"ok"}), which decodes into an empty one.
 			return completion{}, newError(CodeBadOutput, http.StatusBadGateway, errNotACompletion, notOpenAIText)
 		}
-		return completion{}, newError(CodeBadOutput, http.StatusBadGateway, nil,
-			"The model sent an empty answer; try again.")
+		return completion{}, noAnswer(kind)
 	}
 	ch := resp.Choices[0]
 	if ch.Message.Refusal != "" || ch.FinishReason == openai.FinishReasonContentFilter {
 		return completion{}, newError(CodeRefused, http.StatusUnprocessableEntity, errors.New(clip(ch.Message.Refusal, 200)),
 			"The model declined to write this copy; rephrase the brief and try again.")
-	}
-	if ch.FinishReason == openai.FinishReasonLength {
-		if kind != callDrafts {
-			return completion{}, newError(CodeTruncated, http.StatusBadGateway, nil,
-				"The model's answer was cut off before it was complete; try again.")
-		}
-		return completion{}, newError(CodeTruncated, http.StatusBadGateway, nil,
-			"The model's answer was cut off before it was complete; ask for fewer drafts or shorter copy.")
 	}
 	content := ch.Message.Content
 	if content == "" {
@@ -548,16 +601,122 @@ func checkResponse(resp openai.ChatCompletionResponse, model string, kind callKi
 		}
 		content = strings.Join(parts, "\n")
 	}
-	if strings.TrimSpace(content) == "" {
-		return completion{}, newError(CodeBadOutput, http.StatusBadGateway, nil,
-			"The model sent an empty answer; try again.")
+	empty := strings.TrimSpace(content) == ""
+	if ch.FinishReason == openai.FinishReasonLength {
+		switch {
+		case empty && thoughtOnly(resp, body):
+			return completion{}, thinkingOnly(kind)
+		case empty && kind == callTest:
+			return completion{}, noAnswer(kind)
+		case kind != callDrafts:
+			return completion{}, newError(CodeTruncated, http.StatusBadGateway, nil,
+				"The model's answer was cut off before it was complete; try again.")
+		}
+		return completion{}, newError(CodeTruncated, http.StatusBadGateway, nil,
+			"The model's answer was cut off before it was complete; ask for fewer drafts or shorter copy.")
+	}
+	if empty {
+		return completion{}, noAnswer(kind)
 	}
 	return completion{content: content, model: model}, nil
+}
+
+// errNoAnswer is the cause of a completion that holds no text: the
+// server answered, the model said nothing. Test connection fails on it
+// (TestConnection), since drafting with such a model fails too.
+var errNoAnswer = errors.New("the model's answer held no text")
+
+// errThinkingOnly is errNoAnswer from a model that thought and ran out
+// of room before it answered.
+var errThinkingOnly = fmt.Errorf("%w, only its thinking, cut off by the output limit", errNoAnswer)
+
+// thinkingAdvice is what helps a model that spends its whole answer
+// thinking. copylab sets no output limit of its own (no max_tokens), so
+// the limit that ran out is the server's. Turning a model's thinking
+// off is not said: over the OpenAI-compatible API that copylab speaks,
+// servers differ in the switch, and some (Ollama, for Qwen3) ignore the
+// /no_think a prompt could carry
+// (https://github.com/ollama/ollama/issues/17969).
+const thinkingAdvice = "raise the model server's output limit (its maximum tokens or context length), " +
+	"or set --llm-model (COPYLAB_LLM_MODEL) to a model that does not think before it answers"
+
+// thinkingOnly is llm_truncated for a reasoning model whose thinking used
+// the whole answer: asking for fewer drafts or shorter copy does not
+// help, since no copy was written. On the drafting page the advice is
+// for whoever runs copylab, and the setting goes to the log; Test
+// connection is that person's, so it says the setting.
+func thinkingOnly(kind callKind) *Error {
+	switch kind {
+	case callTest:
+		return newError(CodeTruncated, http.StatusBadGateway, errThinkingOnly,
+			"copylab reached the model server, but the model gave no answer: it spent its whole answer thinking. "+
+				"Raise the model server's output limit (its maximum tokens or context length), "+
+				"or choose a model that does not think before it answers (--llm-model, COPYLAB_LLM_MODEL).")
+	case callRewrite:
+		e := newError(CodeTruncated, http.StatusBadGateway, errThinkingOnly,
+			"The model spent its whole answer thinking and wrote no draft. "+
+				"Whoever runs copylab can raise the model server's output limit, or choose a model that does not think before it answers.")
+		e.operator = thinkingAdvice
+		return e
+	}
+	e := newError(CodeTruncated, http.StatusBadGateway, errThinkingOnly,
+		"The model spent its whole answer thinking and wrote no drafts. "+
+			"Whoever runs copylab can raise the model server's output limit, or choose a model that does not think before it answers.")
+	e.operator = thinkingAdvice
+	return e
+}
+
+// noAnswer is llm_bad_output for a completion without text. Drafting
+// says it as it always has; Test connection says the server was reached,
+// so that nobody looks for a wrong base URL or key.
+func noAnswer(kind callKind) *Error {
+	if kind == callTest {
+		return newError(CodeBadOutput, http.StatusBadGateway, errNoAnswer,
+			"copylab reached the model server, but the model gave no answer: its reply held no text. "+
+				"Test again; if the reply stays empty, check the model server's log, or choose another model.")
+	}
+	return newError(CodeBadOutput, http.StatusBadGateway, errNoAnswer,
+		"The model sent an empty answer; try again.")
+}
+
+// thoughtOnly tells whether a model whose answer has no text thought
+// instead: its message carries reasoning_content (vLLM, LM Studio,
+// DeepSeek) or reasoning (Ollama), or the usage counts reasoning tokens
+// (OpenAI's reasoning models, whose thinking is not sent).
+func thoughtOnly(resp openai.ChatCompletionResponse, body []byte) bool {
+	if strings.TrimSpace(resp.Choices[0].Message.ReasoningContent) != "" {
+		return true
+	}
+	if d := resp.Usage.CompletionTokensDetails; d != nil && d.ReasoningTokens > 0 {
+		return true
+	}
+	var raw struct {
+		Choices []struct {
+			Message struct {
+				Reasoning json.RawMessage `json:"reasoning"`
+			} `json:"message"`
+		} `json:"choices"`
+	}
+	if json.Unmarshal(body, &raw) != nil || len(raw.Choices) == 0 {
+		return false
+	}
+	var s string
+	r := raw.Choices[0].Message.Reasoning
+	// Usually a string; any other non-empty value is thinking too.
+	if json.Unmarshal(r, &s) == nil {
+		return strings.TrimSpace(s) != ""
+	}
+	return len(r) > 0 && string(r) != "null"
 }
 
 // notOpenAIText is the failure of an answer that is not an OpenAI-style
 // completion: a web page, or another service's JSON.
 const notOpenAIText = "The endpoint did not answer like an OpenAI-compatible API; check the base URL (it usually ends in /v1)."
+
+// streamedText is the failure of an answer sent as a stream
+// (errStreamed).
+const streamedText = "The model server answered with a stream (server-sent events), though copylab asked for none; " +
+	"turn streaming off on the server, or on the proxy in front of it."
 
 // errNotACompletion is the cause of an answer that decoded but holds no
 // completion (no id, object or choices).
@@ -600,6 +759,10 @@ func (g *Generator) classify(ctx context.Context, kind callKind, err error, info
 	case errors.As(err, &redirect):
 		return newError(CodeUnreachable, http.StatusBadGateway, err,
 			"The model endpoint answered with a redirect; copylab does not follow redirects, so set the base URL to the final address.")
+	case errors.Is(err, errStreamed):
+		// The base URL is right: the server answered, in the wrong form.
+		// Not retried: it streams every answer.
+		return newError(CodeBadOutput, http.StatusBadGateway, err, streamedText)
 	case (status == http.StatusUnauthorized || status == http.StatusForbidden) && g.apiKey == "":
 		// OPENAI_API_KEY is not sent to another endpoint: a proxy that
 		// wants a key needs COPYLAB_LLM_API_KEY.
@@ -761,9 +924,10 @@ func (g *Generator) TestConnection(ctx context.Context) error {
 	}
 	_, err := g.complete(ctx, callTest, msgs, false)
 	var e *Error
-	if errors.As(err, &e) && (e.Code == CodeTruncated || e.Code == CodeRefused || e.Code == CodeBadOutput && e.cause == nil) {
-		// The server answered a well-formed completion; what the model
-		// said does not matter here.
+	if errors.As(err, &e) && (e.Code == CodeTruncated || e.Code == CodeRefused) && !errors.Is(err, errNoAnswer) {
+		// The model answered, though not in full or not as asked; what
+		// it said does not matter here. An answer with no text at all
+		// fails the test (errNoAnswer): drafting would fail with it.
 		return nil
 	}
 	return err
