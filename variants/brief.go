@@ -82,7 +82,10 @@ var BriefFields = []FieldHelp{
 		Help:    "How the copy should sound.",
 		Example: "friendly and confident"},
 	{Name: "language", Label: "Language",
-		Help:    "The language to write in. Defaults to English.",
+		// Left empty, the model is asked for the current copy's language
+		// (briefMessage), so a German page's button is not answered in
+		// English; the offline templates write English whatever it says.
+		Help:    "The language to write the drafts in. Leave it empty to write them in the language of the current copy.",
 		Example: "German"},
 	{Name: "must_say", Label: "Must say",
 		Help:    "Words or phrases every draft has to contain, one per line.",
@@ -162,10 +165,12 @@ func kindInfo(kind string) (shape, int) {
 }
 
 // Normalize trims every field, drops empty and repeated list items, and
-// fills the defaults: five variants, English, the element kind guessed
-// from the selector and the current copy (see guessElementKind), and the
+// fills the defaults: five variants, the element kind guessed from the
+// selector and the current copy (see guessElementKind), and the
 // element's usual max length — widened to the current copy's length so
-// the control itself would fit.
+// the control itself would fit. An empty Language stays empty: it means
+// the current copy's language, which copylab does not name for the model
+// (see briefMessage), rather than English.
 // It is idempotent, so the app can store the normalized brief and pass it
 // back later unchanged.
 func (b Brief) Normalize() Brief {
@@ -188,9 +193,6 @@ func (b Brief) Normalize() Brief {
 	}
 	b.ElementKind = kind
 
-	if b.Language == "" {
-		b.Language = "English"
-	}
 	if b.N == 0 {
 		b.N = DefaultN
 	}

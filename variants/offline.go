@@ -27,7 +27,9 @@ const OfflineModel = "offline"
 // offlineInput.usable).
 // v8: "shorter" keeps the product's name in a draft that has it (see
 // offlineInput.shorter).
-const OfflineVersion = "offline-v8"
+// v9: a brief with no language whose current copy does not look English
+// says its drafts are English (see copyLooksEnglish).
+const OfflineVersion = "offline-v9"
 
 // The offline generator fills classic copywriting patterns with the
 // brief's product, audience and goal. It makes no claim the brief does
@@ -357,7 +359,7 @@ func digest(b Brief) offlineInput {
 		shape:     sh,
 		longShape: sh == shapeLong,
 		formal:    formalTone(b.Tone + " " + b.BrandVoice),
-		english:   isEnglish(b.Language),
+		english:   writesEnglish(b),
 		language:  b.Language,
 		mustSay:   b.MustSay,
 	}
@@ -467,6 +469,103 @@ func isEnglish(lang string) bool {
 	return l == "" || l == "en" || strings.HasPrefix(l, "en-") || strings.HasPrefix(l, "en_") ||
 		strings.HasPrefix(l, "english") || strings.HasPrefix(l, "american") || strings.HasPrefix(l, "british")
 }
+
+// offlineEnglishOnly ends the rationale of an offline draft for copy that
+// does not look English, in a brief that names no language.
+const offlineEnglishOnly = " Written in English: the offline generator has no templates in other languages."
+
+// writesEnglish reports whether the brief wants English drafts: the
+// language it names is English or, when it names none, the current copy
+// looks English (copyLooksEnglish). It decides only the offline
+// generator's note, not its drafts: for copy in another language the
+// generator still suggests its English lines, as it does for a language
+// the marketer names, because lines to translate are a starting point
+// where a refusal leaves nothing.
+func writesEnglish(b Brief) bool {
+	if b.Language != "" {
+		return isEnglish(b.Language)
+	}
+	return copyLooksEnglish(b.CurrentCopy)
+}
+
+// copyLooksEnglish guesses whether text, a brief's current copy, is
+// English, from its script and its common words. Letters of another
+// script than Latin, past a stray symbol, make it not English. Latin copy
+// is not English when it has more words that are common in other
+// languages (or spelt with letters English does not use, accented é
+// aside: "café") than common English words. Copy with no word it knows
+// either way, such as "Abonnieren", counts as English, so that English
+// copy is never told it is not: the marketer sees the drafts' language
+// anyway, and can name their own.
+func copyLooksEnglish(text string) bool {
+	var latin, other int
+	for _, r := range text {
+		switch {
+		case !unicode.IsLetter(r):
+		case unicode.Is(unicode.Latin, r):
+			latin++
+		default:
+			other++
+		}
+	}
+	if other > 1 && other*4 >= latin {
+		return false
+	}
+	var english, foreign int
+	words := strings.FieldsFunc(strings.ToLower(strings.ReplaceAll(text, "’", "'")), func(r rune) bool {
+		return !unicode.IsLetter(r) && r != '\''
+	})
+	for _, w := range words {
+		w = strings.Trim(w, "'")
+		switch {
+		case englishCopyWords[w]:
+			english++
+		case foreignCopyWords[w] || strings.ContainsFunc(w, func(r rune) bool {
+			return r > unicode.MaxASCII && unicode.Is(unicode.Latin, r) && r != 'é'
+		}):
+			foreign++
+		}
+	}
+	return foreign <= english
+}
+
+// wordSet is the words of s, which are separated by spaces.
+func wordSet(s string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(s) {
+		m[w] = true
+	}
+	return m
+}
+
+// englishCopyWords are common words of English copy that other languages
+// written in Latin letters do not commonly use: "start", "team", "plan",
+// "shop", "demo", "will" and "was" are left out, because German copy uses
+// them too.
+var englishCopyWords = wordSet(`the and or but your you you're yours our ours we they their it its this that these
+	with for to of on at by from about into is are be been get gets got now today free try learn more sign up join buy
+	see how what why who where when all every new can can't not don't here just only ready out let's make help
+	started trial account create book order save discover explore contact us subscribe download off pricing`)
+
+// foreignCopyWords are common words of copy in German, French, Spanish,
+// Italian, Portuguese, Dutch and the Scandinavian languages that English
+// copy does not commonly use. Spellings with accents need not be here:
+// copyLooksEnglish counts those by their letters.
+var foreignCopyWords = wordSet(`
+	und der die das den dem des ein eine einen einem einer mit ihr ihre ihren sie wir uns unser unsere jetzt
+	kostenlos kostenlose kostenlosen kostenloses mehr nicht ist sind auf zu zum zur von bei aus noch nur heute
+	hier alle alles starten testen kaufen bestellen erfahren entdecken registrieren anmelden dein deine deinen
+	dich dir du ohne oder wie weniger schneller einfach ihnen sichern
+	le la les un une des du de et pour avec votre vos vous nous notre nos est sont dans sur par plus
+	maintenant gratuit gratuite gratuitement essai essayez commencez commencer inscrivez inscription ici
+	aujourd'hui sans ou
+	el los las una por para con tu tus su sus nuestro nuestra es son en ahora gratis prueba empieza comienza
+	descubre registrate sin hoy y que
+	il lo gli di da tuo tua tuoi nostro nostra sono ora subito gratuita gratuito prova inizia scopri iscriviti
+	senza oggi qui che non
+	o os um uma com seu sua nosso comece descubra cadastre agora hoje aqui sem mais
+	het een en van voor met jouw je jij uw onze nu probeer ontdek meld aan vandaag zonder meer
+	och med din ditt dina prova idag utan mer og til nå prøv`)
 
 var placeholderRe = regexp.MustCompile(`\{[A-Za-z0-9]+\}`)
 
@@ -660,7 +759,11 @@ func offline(b Brief) ([]offlineCandidate, []string) {
 		texts = append(texts, c.text)
 	}
 	var notes []string
-	if !in.english {
+	switch {
+	case in.english:
+	case in.language == "":
+		notes = append(notes, "The offline generator writes English only, and the current copy does not look English: translate these drafts, or connect a model in the settings.")
+	default:
 		notes = append(notes, fmt.Sprintf("The offline generator writes English only, so these drafts are not in %s; translate them, or connect a model in the settings.", in.language))
 	}
 	return kept, notes // generateOffline says how many it found, if fewer than b.N
@@ -984,7 +1087,11 @@ func (in offlineInput) danglingWord(text string) string {
 
 // annotate adds the honest caveats to a candidate's rationale.
 func (in offlineInput) annotate(c offlineCandidate) offlineCandidate {
-	if !in.english {
+	switch {
+	case in.english:
+	case in.language == "":
+		c.rationale += offlineEnglishOnly
+	default:
 		c.rationale += fmt.Sprintf(" Written in English: the offline generator has no %s templates.", in.language)
 	}
 	return c
