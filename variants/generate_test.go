@@ -742,11 +742,14 @@ func TestTestConnection(t *testing.T) {
 		}
 	})
 	// A completion with no choices is the model's empty answer, which
-	// does not fail the test.
+	// fails the test: drafting would fail with it (see
+	// TestF14TestConnectionNoAnswer).
 	t.Run("a completion without choices", func(t *testing.T) {
 		f := newFakeLLM(t, reply{body: `{"id":"chatcmpl-1","object":"chat.completion","model":"m","choices":[]}`})
-		if err := f.generator().TestConnection(context.Background()); err != nil {
-			t.Fatal(err)
+		err := f.generator().TestConnection(context.Background())
+		var e *Error
+		if !errors.As(err, &e) || e.Code != CodeBadOutput || !strings.Contains(e.Message, "the model gave no answer") {
+			t.Fatalf("err = %v, want %s saying the model gave no answer", err, CodeBadOutput)
 		}
 	})
 }
