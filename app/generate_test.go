@@ -164,7 +164,7 @@ func TestGenerateFromBriefToExperiment(t *testing.T) {
 			t.Fatalf("%d drafts: %v", len(texts), texts)
 		}
 		wantContains(t, body, `data-state="done"`, "Written by test-model-2026", "pain point", "Why it might win:",
-			"It names the &lt;b&gt;pain&lt;/b&gt; &amp; the fix.", `data-max="70"`, " / 70 characters", "test-model-2026 · prompt v2",
+			"It names the &lt;b&gt;pain&lt;/b&gt; &amp; the fix.", `data-max="70"`, " / 70 characters", "test-model-2026 · prompt v3",
 			`name="drafts[0].include"`, "Add selected drafts to the experiment")
 		wantNotContains(t, body, "<b>pain</b>")
 	})
@@ -231,7 +231,7 @@ func TestGenerateFromBriefToExperiment(t *testing.T) {
 			}
 		}
 		_, page := g.c.get("/experiments/" + g.x.ID)
-		wantContains(t, page, "Added 2 drafts to the experiment as variants C and D.", "test-model-2026 · prompt v2 ·",
+		wantContains(t, page, "Added 2 drafts to the experiment as variants C and D.", "test-model-2026 · prompt v3 ·",
 			"approved by ann@example.com · edited by hand")
 		// The job is consumed.
 		_, frag := g.c.hx(http.MethodGet, statusURL, nil)
@@ -255,11 +255,11 @@ func TestGenerateFromBriefToExperiment(t *testing.T) {
 	t.Run("provenance on the results page, not on share links", func(t *testing.T) {
 		resp, page := g.c.get("/experiments/" + g.x.ID + "/results")
 		wantStatus(t, resp, http.StatusOK, page)
-		wantContains(t, page, "test-model-2026 · prompt v2 ·", "approved by ann@example.com · edited by hand")
+		wantContains(t, page, "test-model-2026 · prompt v3 ·", "approved by ann@example.com · edited by hand")
 		x, _ := g.e.store.Experiment(ctx, g.x.ID)
 		resp, page = g.e.client().get("/r/" + x.ShareToken)
 		wantStatus(t, resp, http.StatusOK, page)
-		wantNotContains(t, page, "ann@example.com", "prompt v2")
+		wantNotContains(t, page, "ann@example.com", "prompt v3")
 	})
 }
 

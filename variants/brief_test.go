@@ -16,31 +16,31 @@ func TestNormalize(t *testing.T) {
 		{
 			name: "defaults",
 			in:   Brief{Goal: " sign  up ", CurrentCopy: "  Plans for every team\n"},
-			want: Brief{Goal: "sign up", CurrentCopy: "Plans for every team", ElementKind: "headline", Language: "English", MaxLength: 70, N: 5},
+			want: Brief{Goal: "sign up", CurrentCopy: "Plans for every team", ElementKind: "headline", MaxLength: 70, N: 5},
 		},
 		{
 			// A button's words were guessed a headline, whose 70
 			// characters the drafts of "Register" then had.
 			name: "a button's words guess a button",
 			in:   Brief{Goal: "sign up", CurrentCopy: "Register"},
-			want: Brief{Goal: "sign up", CurrentCopy: "Register", ElementKind: "button", Language: "English", MaxLength: 30, N: 5},
+			want: Brief{Goal: "sign up", CurrentCopy: "Register", ElementKind: "button", MaxLength: 30, N: 5},
 		},
 		{
 			name: "aliases, lists, kind length",
 			in: Brief{Goal: "g", CurrentCopy: "Buy", ElementKind: " Call To Action ", N: 3,
 				MustSay: []string{" free ", "", "FREE", "14-day  trial"}, MustNotSay: []string{"best", "best "}},
-			want: Brief{Goal: "g", CurrentCopy: "Buy", ElementKind: "cta", Language: "English", MaxLength: 30, N: 3,
+			want: Brief{Goal: "g", CurrentCopy: "Buy", ElementKind: "cta", MaxLength: 30, N: 3,
 				MustSay: []string{"free", "14-day trial"}, MustNotSay: []string{"best"}},
 		},
 		{
 			name: "max length widened to fit the control",
 			in:   Brief{Goal: "g", CurrentCopy: strings.Repeat("x", 40), ElementKind: "button"},
-			want: Brief{Goal: "g", CurrentCopy: strings.Repeat("x", 40), ElementKind: "button", Language: "English", MaxLength: 40, N: 5},
+			want: Brief{Goal: "g", CurrentCopy: strings.Repeat("x", 40), ElementKind: "button", MaxLength: 40, N: 5},
 		},
 		{
 			name: "long copy without a kind is a paragraph",
 			in:   Brief{Goal: "g", CurrentCopy: strings.Repeat("word ", 40)},
-			want: Brief{Goal: "g", CurrentCopy: strings.TrimSpace(strings.Repeat("word ", 40)), ElementKind: "paragraph", Language: "English", MaxLength: 400, N: 5},
+			want: Brief{Goal: "g", CurrentCopy: strings.TrimSpace(strings.Repeat("word ", 40)), ElementKind: "paragraph", MaxLength: 400, N: 5},
 		},
 		{
 			name: "explicit values kept",
