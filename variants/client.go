@@ -452,6 +452,10 @@ func withTries(e *Error, tries int) *Error {
 type completion struct {
 	content string
 	model   string
+	// cutOff is an answer to a call for drafts that the output limit
+	// ended part way (finish_reason "length"): the whole drafts before
+	// the cut are worth keeping (Generate).
+	cutOff bool
 }
 
 // complete makes one chat completion, retrying 429 and 5xx answers a
@@ -603,22 +607,39 @@ func checkResponse(resp openai.ChatCompletionResponse, body []byte, model string
 	}
 	empty := strings.TrimSpace(content) == ""
 	if ch.FinishReason == openai.FinishReasonLength {
+		_, thinking := withoutThinking(content)
 		switch {
 		case empty && thoughtOnly(resp, body):
 			return completion{}, thinkingOnly(kind)
 		case empty && kind == callTest:
 			return completion{}, noAnswer(kind)
 		case kind != callDrafts:
+			// One draft or one word cut off has nothing whole to keep.
 			return completion{}, newError(CodeTruncated, http.StatusBadGateway, nil,
 				"The model's answer was cut off before it was complete; try again.")
+		case empty:
+			return completion{}, truncatedDrafts()
+		case thinking:
+			// The limit ran out inside the thinking in the content
+			// (<think> with no end), before any draft.
+			return completion{}, thinkingOnly(kind)
 		}
-		return completion{}, newError(CodeTruncated, http.StatusBadGateway, nil,
-			"The model's answer was cut off before it was complete; ask for fewer drafts or shorter copy.")
+		// A list of drafts cut off keeps the drafts written whole before
+		// the cut (the parser reads them); Generate says it was cut off,
+		// or fails with truncatedDrafts when none was whole.
+		return completion{content: content, model: model, cutOff: true}, nil
 	}
 	if empty {
 		return completion{}, noAnswer(kind)
 	}
 	return completion{content: content, model: model}, nil
+}
+
+// truncatedDrafts is llm_truncated for a set of drafts cut off by the
+// output limit before one of them was whole.
+func truncatedDrafts() *Error {
+	return newError(CodeTruncated, http.StatusBadGateway, nil,
+		"The model's answer was cut off before it was complete; ask for fewer drafts or shorter copy.")
 }
 
 // errNoAnswer is the cause of a completion that holds no text: the

@@ -91,22 +91,40 @@ func (g *Generator) Generate(ctx context.Context, b Brief) (Result, error) {
 	}
 	res.Model = first.model
 	p, perr := parseAnswer(first.content)
+	if first.cutOff && len(p.drafts) == 0 {
+		return res, truncatedDrafts()
+	}
 	if perr != nil && looksLikeRefusal(first.content) {
 		return res, refusedError(first.content)
 	}
 	unreadable := p.unreadable
 	firstDropped, repeats := g.accept(&res, p.drafts, rules, b.N, first.model)
+	if first.cutOff {
+		// The output limit ended the answer part way: the whole drafts
+		// before the cut are kept, and the follow-up below asks for the
+		// rest, as for any answer with too few.
+		res.Notes = append(res.Notes, fmt.Sprintf(
+			"The model's answer was cut off after %d %s; asking for fewer drafts or shorter copy avoids that.",
+			len(p.drafts), plural(len(p.drafts), "draft", "drafts")))
+	}
 
 	if missing := b.N - len(res.Variants); missing > 0 {
 		msgs := followUpMessages(base, first.content, missing, b.MaxLength, variantTexts(res.Variants), firstDropped)
 		second, err := answerOf(g.complete(ctx, callDrafts, msgs, true))
+		var p parsed
+		var perr error
+		if err == nil {
+			p, perr = parseAnswer(second.content)
+			if second.cutOff && len(p.drafts) == 0 {
+				err = truncatedDrafts()
+			}
+		}
 		switch {
 		case err != nil && (len(res.Variants) == 0 || errors.Is(err, context.Canceled)):
 			return res, err
 		case err != nil:
 			res.Notes = append(res.Notes, "Asking the model again for the missing drafts failed: "+errorMessage(err))
 		default:
-			p, perr := parseAnswer(second.content)
 			if perr != nil && len(res.Variants) == 0 && looksLikeRefusal(second.content) {
 				return res, refusedError(second.content)
 			}
