@@ -39,19 +39,91 @@ var sameElementPseudos = map[string]bool{
 const unnamedMsg = "Name the element itself with a tag, class, id or attribute, such as h1, .hero or " +
 	"[data-copylab=\"hero\"], not only with :is(), :not() or other pseudo-classes."
 
+// noTextElements are elements whose text the tag cannot show: it writes
+// the copy with textContent, which a void or replaced element such as
+// <input> or <img> keeps out of sight, and which in a <select>, a <video>
+// or an SVG drawing replaces the options, sources or shapes that are what
+// shows. Each names why and what to test instead, for the sentence "The
+// tag writes text, and <why>: <instead>." An <option>'s text and an SVG
+// <text>, <tspan> or <textPath>'s do show, so they are not here; a
+// <textarea>'s shows only until the visitor types, and is what the form
+// sends. Checked in Chromium: on <input type=submit value="Buy now">
+// textContent left "Buy now" on the button while exposures counted as the
+// variant's.
+var noTextElements = func() map[string][2]string {
+	const (
+		near   = "test the text of a heading or caption near it instead"
+		label  = "test the text of its <label> instead"
+		around = "test the text of the <p> or heading around it instead"
+		column = "test the text of a <th> or <td> cell instead"
+		inSVG  = "test the text of an SVG <text> element, or of a heading near the drawing, instead"
+	)
+	m := map[string][2]string{
+		"input":    {"an <input>'s label is its value attribute, which copylab does not change", "test the text of a <button> or <a> instead"},
+		"textarea": {"a <textarea>'s text is what the visitor types and sends with the form, not a label", label},
+		"select":   {"a <select> shows only its options, which that text would remove", "test the text of an <option> or of its <label> instead"},
+		"optgroup": {"an <optgroup>'s heading is its label attribute, which copylab does not change, and that text would remove its options", "test the text of an <option> instead"},
+		"datalist": {"a <datalist> is a hidden list of suggestions and shows no text", "test the text of the <label> of its <input> instead"},
+		"progress": {"a <progress> bar shows its value, not its text", "test the text of its <label> or of the element beside it instead"},
+		"meter":    {"a <meter> shows its value, not its text", "test the text of its <label> or of the element beside it instead"},
+		"img":      {"an <img> shows a picture, not text", near},
+		"br":       {"a <br> is a line break and holds no text", around},
+		"wbr":      {"a <wbr> marks where a line may break and holds no text", around},
+		"hr":       {"an <hr> is a dividing line and holds no text", "test the text of a heading or paragraph near it instead"},
+		"area":     {"an <area> is a clickable part of an image map and shows no text", "test the text of a link (<a>) instead"},
+		"col":      {"a <col> styles a table column and shows no text", column},
+		"colgroup": {"a <colgroup> styles table columns and shows no text", column},
+		"source":   {"a <source> names a file for a <video>, <audio> or <picture> and shows no text", near},
+		"track":    {"a <track> names a captions file for a <video> and shows no text", near},
+		"param":    {"a <param> passes a setting to a plug-in and shows no text", near},
+		"video":    {"a <video> shows its text only in browsers that cannot play it, and that text would remove its sources", near},
+		"audio":    {"an <audio> shows its text only in browsers that cannot play it, and that text would remove its sources", near},
+		"canvas":   {"a <canvas> shows a drawing, and its text only in browsers that cannot draw", near},
+		"picture":  {"a <picture> shows an image, which that text would replace", near},
+		"svg":      {"an <svg> shows a drawing, which that text would wipe", inSVG},
+	}
+	// The parts of an SVG drawing that show no text of their own, by
+	// their SVG names (a type selector matches them in any case).
+	for _, name := range []string{"a g", "a path", "a circle", "a rect", "an ellipse", "a line", "a polyline",
+		"a polygon", "a use", "a defs", "a symbol", "an image", "a clipPath", "a mask", "a pattern",
+		"a linearGradient", "a radialGradient", "a stop", "a filter", "a marker", "a desc", "a metadata", "a switch"} {
+		article, tag, _ := strings.Cut(name, " ")
+		m[strings.ToLower(tag)] = [2]string{article + " <" + tag + "> is part of an SVG drawing and shows no text", inSVG}
+	}
+	return m
+}()
+
 // SelectorProblem returns a machine code and a sentence saying why sel may
-// not be used as a tested element or a goal, or two empty strings. The code
-// is "state_selector" for a pseudo-class such as :hover that matches only
+// not be used as a tested element, or two empty strings. The code is
+// "state_selector" for a pseudo-class such as :hover that matches only
 // after a visitor acts, and "invalid_selector" for everything else.
 //
 // It parses the part of CSS selectors that copy tests need and refuses the
 // rest: what could break out of the style rule the snippet builds from the
 // selector ({ } ; @ comments and escapes), syntax errors, selectors that
 // match everything, subjects (the element the test rewrites, the last
-// compound of each selector) that are a denied element or that only
-// pseudo-classes describe, and password fields. The browser still has the
-// last word on validity; the snippet guards every use of the selector.
+// compound of each selector) that are a denied element, that only
+// pseudo-classes describe or that name by type an element whose text the
+// tag cannot show (noTextElements), and password fields. A class or
+// attribute that happens to match an <input> on the page cannot be known
+// here. The browser still has the last word on validity; the snippet
+// guards every use of the selector.
 func SelectorProblem(sel string) (code, msg string) {
+	return selectorProblem(sel, true)
+}
+
+// GoalSelectorError returns a sentence saying why sel may not be used as
+// a click goal, or "": SelectorProblem's, except that a goal may name an
+// element that shows no text, such as a submit <input> or an <img>, since
+// the tag counts its clicks and writes nothing in it.
+func GoalSelectorError(sel string) string {
+	_, msg := selectorProblem(sel, false)
+	return msg
+}
+
+// selectorProblem is SelectorProblem, for a tested element when tested
+// is true and for a click goal when it is false.
+func selectorProblem(sel string, tested bool) (code, msg string) {
 	const invalid, state = "invalid_selector", "state_selector"
 	if strings.TrimSpace(sel) == "" {
 		return invalid, "Enter a CSS selector, such as [data-copylab=\"hero\"] or h1.hero-title."
@@ -108,6 +180,14 @@ func SelectorProblem(sel string) (code, msg string) {
 			return invalid, "Copy tests cannot target password fields."
 		}
 	}
+	// Last, so that a goal, which may name these, is refused for the
+	// same reason as the tested element whenever it is refused.
+	for _, cs := range list {
+		if n := noTextOf(cs[len(cs)-1]); tested && n != "" {
+			why := noTextElements[n]
+			return invalid, "The tag writes text, and " + why[0] + ": " + why[1] + "."
+		}
+	}
 	return "", ""
 }
 
@@ -159,6 +239,24 @@ func deniedOf(c compound) string {
 					if d := deniedOf(in); d == "body" || d == "head" {
 						return "html"
 					}
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// noTextOf returns the element of noTextElements that compound c names,
+// through a type selector or the subjects of :is() and the like, or "".
+func noTextOf(c compound) string {
+	if _, ok := noTextElements[c.typ]; ok {
+		return c.typ
+	}
+	for _, x := range c.pseudos {
+		if sameElementPseudos[x.name] {
+			for _, cs := range x.args {
+				if n := noTextOf(cs[len(cs)-1]); n != "" {
+					return n
 				}
 			}
 		}

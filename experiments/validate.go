@@ -707,7 +707,7 @@ func (e Experiment) problems() ValidationError {
 		// tested element, not the button a visitor clicks.
 		if strings.TrimSpace(e.Goal.Selector) == "" {
 			v.add("goal", "invalid_goal", "Enter the CSS selector of the button or link whose click counts, such as #signup or [data-copylab=\"signup\"].")
-		} else if msg := SelectorError(e.Goal.Selector); msg != "" {
+		} else if msg := GoalSelectorError(e.Goal.Selector); msg != "" {
 			v.add("goal", "invalid_goal", "%s", afterLabel("Goal selector", msg))
 		}
 	case GoalPageview:
