@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/url"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -123,7 +124,11 @@ func previewLabel(x experiments.Experiment, v experiments.Variant) string {
 // the page at hand: the most common surprise of a preview is a page the
 // pattern does not match (/pricing/* misses /pricing/ itself) or an
 // element the selector does not find there, and the page then shows its
-// original copy with nothing else to say why.
+// original copy with nothing else to say why. It also warns, when the
+// copy does show, of an element that held more than one piece of text:
+// the tag replaces all of it, which the page's framework may not survive
+// (see static.PreviewWhy's Holds); the QA build puts what the element held
+// between the two parts.
 func previewWhy(x experiments.Experiment, site experiments.Site) static.PreviewWhy {
 	timeout := site.HideTimeoutMS
 	if timeout <= 0 {
@@ -134,7 +139,30 @@ func previewWhy(x experiments.Experiment, site experiments.Site) static.PreviewW
 		Missing: "The element " + x.Selector + " is not on this page.",
 		Late: "The element " + x.Selector + " appeared after the hide timeout (" + strconv.Itoa(timeout) +
 			" ms), so it keeps its original copy, as it would for visitors.",
+		Holds: [2]string{
+			"The element " + x.Selector + " holds more than its text (",
+			"): copylab replaces all of it, so a framework such as React that updates it later may break the page " +
+				"for visitors in a variant. Give the copy an element of its own that holds one string and nothing else, " +
+				"such as " + ownElement(x.Selector) + ".",
+		},
 	}
+}
+
+// dataCopylab matches a selector of an element by its data-copylab name
+// alone, [data-copylab="hero"], quoted either way or not at all.
+var dataCopylab = regexp.MustCompile(`^\[data-copylab=(?:"([^"\\]*)"|'([^'\\]*)'|([A-Za-z_][\w-]*))\]$`)
+
+// ownElement is the example of an element of the copy's own that the
+// preview's warning gives: for the data-copylab name the README suggests,
+// a span that takes the name over, whose content is one JSX expression
+// (React's {a}{b} are two texts, a template literal one); for any other
+// selector, a span the test would then select.
+func ownElement(selector string) string {
+	m := dataCopylab.FindStringSubmatch(selector)
+	if m == nil {
+		return "a <span> around the copy alone, and test that element"
+	}
+	return `<span data-copylab="` + m[1] + m[2] + m[3] + `">{headline}</span>`
 }
 
 // canonicalQA is a QA link's EXPERIMENT:VARIANT as the QA build compares

@@ -41,7 +41,7 @@ const DefaultTimeoutMS = 1000
 // trailing slots that are empty, zero or false, and turns booleans into 1:
 //
 //	config:     [Site, experiments, Endpoint, TimeoutMS, HonorGPC, PreviewLabel, PreviewWhy]
-//	PreviewWhy: [OffPage, Missing, Late]  (the QA build only)
+//	PreviewWhy: [OffPage, Missing, Late, Holds]  (the QA build only)
 //	experiment: [ID, Seed, Selector, CoverageBP, variants, Goal.Type, Goal.Value, Page, VisibleOnly]
 //	variant:    [Key, WeightBP, Text]  (the control has no Text)
 //
@@ -116,6 +116,18 @@ type PreviewWhy struct {
 	// Late: the element came after the tag stopped waiting for it, so it
 	// keeps the page's copy, as it would for a visitor.
 	Late string
+	// Holds: the copy shows, but the element held more than a single
+	// piece of text when the tag first put its copy on it: two pieces of
+	// text (React's {a}{b}), a comment (React's separator between them
+	// from the server, Vue's v-if placeholder) or any element (a spinner,
+	// a loading placeholder). The tag's textContent replaces all of them,
+	// and a framework that later updates the nodes it made finds them
+	// gone: React then throws and takes the whole page down, for visitors
+	// in a variant only. The QA build says Holds[0], then what the
+	// element held ("2 pieces of text, 1 comment and 1 element"), then
+	// Holds[1], on the notice and once in the console. The other three
+	// come first: they say why the copy shows nothing.
+	Holds [2]string
 }
 
 // GuardClass is the class of <html> that hides the whole page in the
@@ -607,7 +619,7 @@ func wire(cfg SnippetConfig) (config []any, set uint, err error) {
 		set = previewBuild
 		label = cfg.PreviewLabel
 		if w := cfg.PreviewWhy; w != (PreviewWhy{}) {
-			why = []string{w.OffPage, w.Missing, w.Late}
+			why = []any{w.OffPage, w.Missing, w.Late, w.Holds}
 		}
 	}
 	return slots(cfg.Site, exps, cfg.Endpoint, timeout, bit(cfg.HonorGPC), label, why), set, errors.Join(errs...)

@@ -457,6 +457,11 @@ try {
         x.s > 1 ||
           !els?.[0] ||
           x.n > 99 ||
+          // #if qa
+          // The QA build looks at what the link's element holds before
+          // the tag first writes it (held answers undefined).
+          held(x, els) ||
+          // #endif
           (els.forEach(
             (el) =>
               v == null ||
@@ -512,7 +517,9 @@ try {
     // for the element (y.s, see view) and there is none; or one came after
     // that, which keeps the page's copy as it would for a visitor (scan
     // leaves it). While the tag waits, or once the copy is set, the line
-    // is empty. A link that names nothing the build can show has no c[WHY].
+    // is empty, unless the copy shows on an element that held more than
+    // its text when the tag wrote it (held, y.h), which the line then says.
+    // A link that names nothing the build can show has no c[WHY].
     // A page that replaces its body (or empties it) takes the notice with
     // it: it is put back, up to 9 times a page view (a page that removes
     // whatever it did not make would otherwise fight it forever), unless
@@ -538,7 +545,11 @@ try {
       // check sets the line (t: its words, "" for none).
       check = (t) =>
         T(() => {
-          t = match(y[PAGE]) ? (y.s > 1 ? why[T(() => d.querySelector(y[SEL])) ? 2 : 1] : "") : why[0];
+          t = match(y[PAGE])
+            ? y.s > 1
+              ? why[T(() => d.querySelector(y[SEL])) ? 2 : 1]
+              : (y.h?.[0] == act && y.h[1]) || ""
+            : why[0];
           note.textContent == t || (note.textContent = t);
         }),
       gone,
@@ -591,6 +602,50 @@ try {
         { subtree: 1, childList: 1 },
       );
     },
+    // held(x, els) looks, in the QA build, at what the elements of the
+    // link's experiment x hold when the tag first puts its copy on them
+    // (scan, while x.s is 0; the control's too, which the tag leaves, as
+    // visitors of the variants get the swap). textContent replaces every
+    // child node, and the swap is safe only for an element whose one child
+    // is a text: a framework keeps the nodes it made, to update them in
+    // place. React renders <h1>Welcome to {brand}</h1> as two texts (from
+    // the server with a comment between them), a spinner or a loading
+    // placeholder as an element beside the label; Vue marks where a v-if
+    // will put its element with a comment. Once the swap removed them,
+    // the framework's next update (removeChild, insertBefore) throws
+    // NotFoundError, and React unmounts the whole app: a blank page, for
+    // visitors in a variant only. The live tag has no bytes to spare for
+    // this, so the preview says it before the test starts: the first
+    // element that holds more gives the notice's line (badge's check shows
+    // it while the page view lasts: x.h[0] is its act) and one
+    // console.warn with the same words, the element after them, which the
+    // console links to. The words are the server's c[WHY][3], around what
+    // the element held: "2 pieces of text, 1 comment and 1 element". It
+    // answers undefined, runs under T, and changes nothing on the page.
+    held = (x, els, w = c[WHY]?.[3]) =>
+      void T(() => {
+        if (x.s || x[ID] != force[0] || !w?.[0]) return;
+        for (const el of els) {
+          const n = [0, 0, 0]; // texts, comments, elements
+          for (const k of el.childNodes) n[k.nodeType == 3 ? 0 : k.nodeType == 8 ? 1 : 2]++;
+          if (n[0] < 2 && !n[1] && !n[2]) continue;
+          const what = [
+            [n[0], " piece of text", " pieces of text"],
+            [n[1], " comment", " comments"],
+            [n[2], " element", " elements"],
+          ]
+            .filter((p) => p[0])
+            .map((p) => p[0] + p[p[0] > 1 ? 2 : 1])
+            .join(", ")
+            .replace(/, ([^,]*)$/, " and $1");
+          x.h = [act, w[0] + what + w[1]];
+          // (warn is read apart, so that the QA build holds no
+          // "console.warn" of its own: app's TestSnippetPreview tells the
+          // server's warning about a link it cannot show by that text.)
+          const { warn } = console;
+          return warn("copylab preview: %s", x.h[1], el);
+        }
+      }),
     // #endif
     X = c[EXPERIMENTS],
     // later batches the events of a page view: a request a second at most.
