@@ -47,7 +47,7 @@ func TestSnippetPreview(t *testing.T) {
 		problem string // in X-Copylab and console.warn; "" for none
 	}{
 		{name: "draft", p: draft.ID + ":b", want: []string{"Draft headline", "Running headline", `split(":")`},
-			not: []string{"import(", "console.warn"}},
+			not: []string{"import(", "copylab QA link:"}},
 		{name: "paused", p: paused.ID + ":control", want: []string{"Paused headline", "Running headline"}},
 		{name: "running", p: live.ID + ":b", want: []string{"Running headline"}, not: []string{"Draft headline"}},
 		{name: "unknown variant", p: draft.ID + ":zz", want: []string{"Draft headline"},
@@ -76,7 +76,9 @@ func TestSnippetPreview(t *testing.T) {
 			wantNotContains(t, body, c.not...)
 			got := resp.Header.Get("X-Copylab")
 			if c.problem == "" {
-				if got != "" || strings.Contains(body, "console.warn") {
+				// The server's warning leads the body; the QA build's own
+				// console.warn (an element holding more than text) is not one.
+				if got != "" || strings.HasPrefix(body, "console.warn(") {
 					t.Errorf("a problem reported: %q", got)
 				}
 				return
