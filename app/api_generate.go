@@ -186,11 +186,11 @@ func (a *App) apiExperimentGenerate(c *fiber.Ctx) error {
 	// nothing from it meanwhile: valyala/fasthttp#468, gofiber/fiber#1718).
 	gctx, cancel := context.WithTimeout(life, a.genJobLimit())
 	defer cancel()
-	res, err := a.gen.Generate(gctx, b)
-	a.countLLM(err)
+	res, err := a.gen.Generate(a.countLLM(gctx, "generate"), b)
 	if errors.Is(context.Cause(life), errJobUserGone) {
 		return userGone(c)
 	}
+	a.logAPIModelFailure(c, e.ID, err)
 	dropped := make([]apiDropped, 0, len(res.Dropped))
 	for _, d := range res.Dropped {
 		dropped = append(dropped, apiDropped{Text: d.Text, Reason: d.Reason, rule: d.Rule})
@@ -274,6 +274,19 @@ func (a *App) apiExperimentGenerate(c *fiber.Ctx) error {
 			Source: v.Source, Model: v.Model, PromptVersion: v.PromptVersion})
 	}
 	return c.JSON(out)
+}
+
+// logAPIModelFailure logs a generation through the API that the model
+// service failed, as the drafting page logs one (logLLMFailure: the
+// same message, level and fields, and the request id): the access line
+// says only its status. A failure answered with a 5xx is left to
+// handleError, which logs it, with the same cause, at the error level:
+// one line for each failure. An invalid brief is no model failure.
+func (a *App) logAPIModelFailure(c *fiber.Ctx, expID string, err error) {
+	if ve, ok := asLLMError(err); ok && llmAnswer(ve).status < 500 {
+		a.log.Warn("copy generation failed", "op", "generate", "experiment", expID, "error", err.Error(),
+			"request_id", requestIDOf(c))
+	}
 }
 
 // briefMerge puts the fields of the body's brief over b, when the body

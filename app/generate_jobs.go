@@ -955,9 +955,8 @@ func (a *App) safeGenerate(ctx context.Context, b variants.Brief) (res variants.
 		if p := recover(); p != nil {
 			err = fmt.Errorf("app: generate: panic: %v", p)
 		}
-		a.countLLM(err)
 	}()
-	return a.gen.Generate(ctx, b)
+	return a.gen.Generate(a.countLLM(ctx, "generate"), b)
 }
 
 // startRegeneration rewrites draft i of the job in the background, as
@@ -1113,9 +1112,8 @@ func (a *App) safeRegenerate(ctx context.Context, b variants.Brief, others, trie
 		if p := recover(); p != nil {
 			err = fmt.Errorf("app: regenerate: panic: %v", p)
 		}
-		a.countLLM(err)
 	}()
-	return a.gen.RegenerateAvoiding(ctx, b, others, tried, current, instruction)
+	return a.gen.RegenerateAvoiding(a.countLLM(ctx, "rewrite"), b, others, tried, current, instruction)
 }
 
 // logLLMFailure logs a failed model call: the library's errors carry no

@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/adaptor"
@@ -89,14 +90,15 @@ func NewMetrics(ing *experiments.Ingester) *Metrics {
 	m.batchEvents = prometheus.NewHistogram(prometheus.HistogramOpts{Name: "copylab_ingest_batch_events",
 		Help: "Events per events transaction (group commit).", Buckets: []float64{1, 2, 5, 10, 20, 50, 100, 200, 500, 1000}})
 	m.llmCalls = prometheus.NewCounter(prometheus.CounterOpts{Name: "copylab_llm_calls_total",
-		Help: "Calls to the LLM endpoint to draft copy, successful or not."})
+		Help: "HTTP requests sent to the LLM endpoint, successful or not: each try of a set of drafts, a rewrite or a connection test, retries after a 429 or 5xx included, and each follow-up request for missing drafts."})
 	m.llmFailures = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "copylab_llm_failures_total",
-		Help: "Failed calls to the LLM endpoint, by code."}, []string{"code"})
+		Help: "HTTP requests sent to the LLM endpoint that brought no usable answer, by code (llm_unavailable, llm_rate_limited, llm_timeout, llm_truncated, …; canceled when the drafting was stopped meanwhile); each is also in copylab_llm_calls_total."}, []string{"code"})
 	m.llmRefused = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "copylab_llm_refused_total",
-		Help: fmt.Sprintf("Requests to draft copy, on the drafting page or through the API, and Settings' connection tests, turned away by a limit before any call to the LLM endpoint, by call (generate, rewrite, test) and by the limit: "+
+		Help: fmt.Sprintf("Requests to draft copy, on the drafting page or through the API, and Settings' connection tests, turned away before any request to the LLM endpoint, by call (generate, rewrite, test) and by the reason: "+
 			"person_generations (the person already has %d sets of drafts being written; 429 too_many_generations), "+
 			"person_calls (the person already has %d calls, sets of drafts, rewrites and connection tests together; 429 too_many_generations), "+
-			"server_busy (all %d of copylab's calls are taken; 503 generation_busy).", genUserMax, genPersonMax, genRunningMax)}, []string{"call", "reason"})
+			"server_busy (all %d of copylab's calls are taken; 503 generation_busy), "+
+			"retry_after (the model service's Retry-After after an earlier 429 has not passed; 429 llm_rate_limited).", genUserMax, genPersonMax, genRunningMax)}, []string{"call", "reason"})
 	m.notifications = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "copylab_notifications_total",
 		Help: "Messages posted to sites' webhooks (verdicts, warnings and test messages), by result: sent; retried (no answer, 5xx, 429, 408 and the like, or a refusal copylab's database could not record: posted again a minute later); " +
 			"paused (the webhook is gone, not allowed or redirects: nothing more goes to it until a person fixes it); " +
@@ -117,9 +119,10 @@ func NewMetrics(ing *experiments.Ingester) *Metrics {
 // wants to add its own collectors.
 func (m *Metrics) Registry() *prometheus.Registry { return m.reg }
 
-// LLMCall counts one call to the LLM endpoint: code is "" when it
-// succeeded, else a short failure code such as "timeout", "http_429",
-// "invalid_output". The generation code calls it once per call:
+// LLMCall counts one HTTP request sent to the LLM endpoint: code is ""
+// when it brought a usable answer, else a short failure code such as
+// "llm_timeout" or "llm_unavailable". countLLM calls it for each request
+// the generator reports:
 //
 //	a.metrics.LLMCall(code)
 func (m *Metrics) LLMCall(code string) {
@@ -134,38 +137,53 @@ func (m *Metrics) LLMCall(code string) {
 
 // refusedLLM counts one generation or rewrite of copy, or one connection
 // test (call: "generate", "rewrite" or "test"), that a limit turned away
-// before any call (countRefusal).
+// before any request (countRefusal, countLLM).
 func (m *Metrics) refusedLLM(call, reason string) {
 	if m != nil {
 		m.llmRefused.WithLabelValues(metricLabel(call), metricLabel(reason)).Inc()
 	}
 }
 
-// countLLM records one request to the model endpoint and its outcome, by
-// the variants package's error code. The offline generator and a brief
-// refused before any call are not calls.
-func (a *App) countLLM(err error) {
-	if a.gen == nil || a.gen.Describe().Mode == variants.ModeOffline {
-		return
-	}
-	code := ""
-	if err != nil {
-		var fe variants.FieldErrors
-		var ve *variants.Error
-		switch {
-		case errors.As(err, &fe):
+// countLLM returns ctx set to count, in the metrics, the requests that
+// one generation, rewrite or connection test (call: "generate",
+// "rewrite", "test") sends to the model endpoint: the generator reports
+// each as it is answered (variants.WithCallNotice), tries and follow-ups
+// alike, so that the count is what the endpoint received. One held back
+// before it sent anything, because the model service's Retry-After has
+// not passed, sent no request: it is refused (reason retry_after), not a
+// call. The offline generator and a brief refused before any request
+// report nothing.
+func (a *App) countLLM(ctx context.Context, call string) context.Context {
+	var sent atomic.Bool
+	return variants.WithCallNotice(ctx, func(c variants.Call) {
+		if c.HeldBack {
+			// A follow-up held back after a request that was sent is
+			// part of a call that reached the service.
+			if !sent.Load() {
+				a.metrics.refusedLLM(call, "retry_after")
+			}
 			return
-		case errors.As(err, &ve):
-			code = ve.Code
-		case errors.Is(err, context.DeadlineExceeded):
-			code = "llm_timeout"
-		case errors.Is(err, context.Canceled):
-			code = "canceled"
-		default:
-			code = "other"
 		}
+		sent.Store(true)
+		a.metrics.LLMCall(llmCode(c.Err))
+	})
+}
+
+// llmCode is the failure code of one request to the model endpoint, ""
+// when it succeeded.
+func llmCode(err error) string {
+	var ve *variants.Error
+	switch {
+	case err == nil:
+		return ""
+	case errors.As(err, &ve):
+		return ve.Code
+	case errors.Is(err, context.DeadlineExceeded):
+		return variants.CodeTimeout
+	case errors.Is(err, context.Canceled):
+		return "canceled"
 	}
-	a.metrics.LLMCall(code)
+	return "other"
 }
 
 // events counts the outcome of one POST /e request.

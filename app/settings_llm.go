@@ -64,8 +64,7 @@ func (a *App) testLLM(c *fiber.Ctx) (views.LLMTestResult, error) {
 	defer a.genJobs.releaseTest(p)
 	ctx, cancel := context.WithTimeout(c.UserContext(), a.llmTestLimit())
 	defer cancel()
-	err := a.gen.TestConnection(ctx)
-	a.countLLM(err)
+	err := a.gen.TestConnection(a.countLLM(ctx, "test"))
 	if err != nil {
 		// As a drafting failure is (logLLMFailure): the error carries the
 		// advice for whoever runs copylab, such as a longer --llm-timeout,

@@ -431,6 +431,37 @@ func noticeRetry(ctx context.Context, r Retry) {
 	}
 }
 
+// Call is one request to the model endpoint, as WithCallNotice reports
+// it: each try of a call is one, and so is the follow-up that asks for
+// missing drafts.
+type Call struct {
+	// Err is nil when the endpoint answered with a completion copylab
+	// could read, else why the request brought none: an *Error, whose
+	// Code says what went wrong, or an error wrapping context.Canceled
+	// when the caller gave up while it was under way.
+	Err error
+	// HeldBack is a request copylab did not send: the model service had
+	// asked it to wait (Retry-After) and the wait has not passed
+	// (complete). Err is then the llm_rate_limited it answered at once.
+	HeldBack bool
+}
+
+type callNoticeKey struct{}
+
+// WithCallNotice returns a context that carries fn: Generate, Regenerate
+// and TestConnection call it for each request they send to the model
+// endpoint, once its answer is in, and for each they hold back, so that
+// a caller can count what reached the service. fn must return quickly.
+func WithCallNotice(ctx context.Context, fn func(Call)) context.Context {
+	return context.WithValue(ctx, callNoticeKey{}, fn)
+}
+
+func noticeCall(ctx context.Context, c Call) {
+	if fn, ok := ctx.Value(callNoticeKey{}).(func(Call)); ok && fn != nil {
+		fn(c)
+	}
+}
+
 // withTries says in e's sentence that copylab asked tries times before it
 // gave up, so that nobody wonders whether asking again would have helped:
 // "…(HTTP 503), and copylab tried 3 times; try again later." One try
@@ -473,7 +504,9 @@ type completion struct {
 func (g *Generator) complete(ctx context.Context, kind callKind, msgs []openai.ChatCompletionMessage, schema bool) (_ completion, err error) {
 	if kind != callTest {
 		if left := time.Duration(g.askAfter[kind].Load() - g.now().UnixNano()); left > 0 {
-			return completion{}, rateLimited(left)
+			e := rateLimited(left)
+			noticeCall(ctx, Call{Err: e, HeldBack: true})
+			return completion{}, e
 		}
 		defer func() {
 			if e, ok := err.(*Error); ok && e.Code == CodeRateLimited && e.RetryAfter > 0 {
@@ -489,6 +522,9 @@ func (g *Generator) complete(ctx context.Context, kind callKind, msgs []openai.C
 			req.ResponseFormat = responseFormat()
 		}
 		info := &callInfo{}
+		// A caller that has already given up sends nothing: no request
+		// to report.
+		sent := ctx.Err() == nil
 		cctx, cancel := context.WithTimeout(context.WithValue(ctx, callInfoKey{}, info), g.timeout)
 		resp, err := g.client.CreateChatCompletion(cctx, req)
 		cancel()
@@ -496,12 +532,21 @@ func (g *Generator) complete(ctx context.Context, kind callKind, msgs []openai.C
 			if droppedSchema {
 				g.schemaUnsupported.Store(true)
 			}
-			return checkResponse(resp, info.body.Bytes(), g.model, kind)
+			c, err := checkResponse(resp, info.body.Bytes(), g.model, kind)
+			noticeCall(ctx, Call{Err: err})
+			return c, err
 		}
 		if errors.Is(ctx.Err(), context.Canceled) {
-			return completion{}, fmt.Errorf("variants: %w", ctx.Err())
+			err := fmt.Errorf("variants: %w", ctx.Err())
+			if sent {
+				noticeCall(ctx, Call{Err: err})
+			}
+			return completion{}, err
 		}
 		e := g.classify(ctx, kind, err, info)
+		if sent {
+			noticeCall(ctx, Call{Err: e})
+		}
 		// Some OpenAI-compatible servers reject response_format outright
 		// instead of ignoring it. The parser does not need it, so ask
 		// again without it; this does not count as a retry.
