@@ -128,7 +128,10 @@ func previewLabel(x experiments.Experiment, v experiments.Variant) string {
 // copy does show, of an element that held more than one piece of text:
 // the tag replaces all of it, which the page's framework may not survive
 // (see static.PreviewWhy's Holds); the QA build puts what the element held
-// between the two parts.
+// between the two parts. Before that, it warns of an element whose text
+// the page does not show, an <input> found by [type=submit] or a class,
+// which no check of the selector here can tell (Shows; the QA build names
+// the element between the parts, and adds the fourth for an <input>).
 func previewWhy(x experiments.Experiment, site experiments.Site) static.PreviewWhy {
 	timeout := site.HideTimeoutMS
 	if timeout <= 0 {
@@ -144,6 +147,13 @@ func previewWhy(x experiments.Experiment, site experiments.Site) static.PreviewW
 			"): copylab replaces all of it, so a framework such as React that updates it later may break the page " +
 				"for visitors in a variant. Give the copy an element of its own that holds one string and nothing else, " +
 				"such as " + ownElement(x.Selector) + ".",
+		},
+		Shows: [5]string{
+			"The element " + x.Selector + " is ",
+			": copylab's tag writes text, which ",
+			" does not show",
+			" (a button input shows its value attribute)",
+			". Test the text of a <button>, an <a> or a <label> instead.",
 		},
 	}
 }

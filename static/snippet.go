@@ -41,7 +41,7 @@ const DefaultTimeoutMS = 1000
 // trailing slots that are empty, zero or false, and turns booleans into 1:
 //
 //	config:     [Site, experiments, Endpoint, TimeoutMS, HonorGPC, PreviewLabel, PreviewWhy]
-//	PreviewWhy: [OffPage, Missing, Late, Holds]  (the QA build only)
+//	PreviewWhy: [OffPage, Missing, Late, Holds, Shows]  (the QA build only)
 //	experiment: [ID, Seed, Selector, CoverageBP, variants, Goal.Type, Goal.Value, Page, VisibleOnly]
 //	variant:    [Key, WeightBP, Text]  (the control has no Text)
 //
@@ -128,6 +128,18 @@ type PreviewWhy struct {
 	// Holds[1], on the notice and once in the console. The other three
 	// come first: they say why the copy shows nothing.
 	Holds [2]string
+	// Shows: the element is one whose text the tag's copy does not show
+	// (an <input>, whose label is its value attribute; an <img>, a
+	// <select>, a <video>, an <audio>, a <canvas>, an <iframe>, an
+	// <object>, an <embed>; an <svg> or any SVG element but a <text> and
+	// what is inside one). A selector that finds one by an attribute
+	// ([type=submit], .buy) passes the server's check, and the notice
+	// would otherwise name the variant over the page's own label. The QA
+	// build says Shows[0], the element ("an <input>"), Shows[1], the
+	// element again, Shows[2], Shows[3] for an <input> only, then
+	// Shows[4], in place of Holds (which such an element may meet too:
+	// a <select>'s options), on the notice and once in the console.
+	Shows [5]string
 }
 
 // GuardClass is the class of <html> that hides the whole page in the
@@ -619,7 +631,11 @@ func wire(cfg SnippetConfig) (config []any, set uint, err error) {
 		set = previewBuild
 		label = cfg.PreviewLabel
 		if w := cfg.PreviewWhy; w != (PreviewWhy{}) {
-			why = []any{w.OffPage, w.Missing, w.Late, w.Holds}
+			var shows any // nil: no slot
+			if w.Shows != ([5]string{}) {
+				shows = w.Shows
+			}
+			why = slots(w.OffPage, w.Missing, w.Late, w.Holds, shows)
 		}
 	}
 	return slots(cfg.Site, exps, cfg.Endpoint, timeout, bit(cfg.HonorGPC), label, why), set, errors.Join(errs...)

@@ -517,8 +517,9 @@ try {
     // for the element (y.s, see view) and there is none; or one came after
     // that, which keeps the page's copy as it would for a visitor (scan
     // leaves it). While the tag waits, or once the copy is set, the line
-    // is empty, unless the copy shows on an element that held more than
-    // its text when the tag wrote it (held, y.h), which the line then says.
+    // is empty, unless the element is one whose text does not show, or
+    // held more than its text when the tag wrote it (held, y.h), which the
+    // line then says.
     // A link that names nothing the build can show has no c[WHY].
     // A page that replaces its body (or empties it) takes the notice with
     // it: it is put back, up to 9 times a page view (a page that removes
@@ -620,11 +621,13 @@ try {
     // it while the page view lasts: x.h[0] is its act) and one
     // console.warn with the same words, the element after them, which the
     // console links to. The words are the server's c[WHY][3], around what
-    // the element held: "2 pieces of text, 1 comment and 1 element". It
-    // answers undefined, runs under T, and changes nothing on the page.
+    // the element held: "2 pieces of text, 1 comment and 1 element".
+    // Before that, and in its place, it looks for an element whose text
+    // does not show at all (shows, c[WHY][4]). It answers undefined, runs
+    // under T, and changes nothing on the page.
     held = (x, els, w = c[WHY]?.[3]) =>
       void T(() => {
-        if (x.s || x[ID] != force[0] || !w?.[0]) return;
+        if (x.s || x[ID] != force[0] || shows(x, els) || !w?.[0]) return;
         for (const el of els) {
           const n = [0, 0, 0]; // texts, comments, elements
           for (const k of el.childNodes) n[k.nodeType == 3 ? 0 : k.nodeType == 8 ? 1 : 2]++;
@@ -641,6 +644,38 @@ try {
           x.h = [act, w[0] + what + w[1]];
           return console.warn("copylab preview: %s", x.h[1], el);
         }
+      }),
+    // shows(x, els) is held's first look: whether one of the elements is
+    // one whose text the page does not show, which the tag's swap cannot
+    // change. A selector may find one by an attribute ([type=submit],
+    // .buy), which the server cannot tell from a selector: the tag then
+    // writes the copy into an <input>'s text (its label is its value
+    // attribute), an <img>'s, a <select>'s (its options go), the fallback
+    // content of a <video>, <audio>, <canvas>, <iframe>, <object> or
+    // <embed>, or an SVG element's, of which only a <text> and what it
+    // holds (<tspan>, <textPath>) show text. (A <textarea> shows it, as
+    // the field's content, and a <picture> in place of its image, which
+    // held says.) The notice would then name the variant over the page's
+    // own words, with nothing to say why. The first such element gives
+    // the line, as held's do, and one console.warn: the server's
+    // c[WHY][4], with the element's name and its article ("an <input>",
+    // twice) and, for an <input>, the note on its value. An HTML element's tagName is in capitals (compared in
+    // lower case), an SVG element's as written ("foreignObject"): the
+    // line names the element by its localName, as its markup does. It
+    // answers whether it found one.
+    shows = (x, els, w = c[WHY]?.[4]) =>
+      w?.[0] &&
+      [...els].some((el) => {
+        if (
+          el instanceof SVGElement
+            ? el.closest("text")
+            : !/^(input|img|select|video|audio|canvas|iframe|object|embed)$/.test(el.tagName.toLowerCase())
+        )
+          return;
+        const n = el.localName,
+          a = (/^([aeio]|svg)/.test(n) ? "an <" : "a <") + n + ">";
+        x.h = [act, w[0] + a + w[1] + a + w[2] + (n == "input" ? w[3] : "") + w[4]];
+        return !console.warn("copylab preview: %s", x.h[1], el);
       }),
     // #endif
     X = c[EXPERIMENTS],
