@@ -435,10 +435,15 @@ func noticeRetry(ctx context.Context, r Retry) {
 // it: each try of a call is one, and so is the follow-up that asks for
 // missing drafts.
 type Call struct {
-	// Err is nil when the endpoint answered with a completion copylab
-	// could read, else why the request brought none: an *Error, whose
-	// Code says what went wrong, or an error wrapping context.Canceled
-	// when the caller gave up while it was under way.
+	// Err is nil when copylab used the answer the request brought: a
+	// draft of it was kept, or, for a connection test, it passed. Else
+	// it is why the request brought no usable answer: an *Error, whose
+	// Code says what went wrong (for an answer copylab read and could
+	// not use, the code its caller gets: llm_bad_output for no text,
+	// only thinking, or no draft that could be read or kept;
+	// llm_truncated for one the output limit cut off before anything
+	// whole; llm_refused), or an error wrapping context.Canceled when
+	// the caller gave up while it was under way.
 	Err error
 	// HeldBack is a request copylab did not send: the model service had
 	// asked it to wait (Retry-After) and the wait has not passed
@@ -449,9 +454,10 @@ type Call struct {
 type callNoticeKey struct{}
 
 // WithCallNotice returns a context that carries fn: Generate, Regenerate
-// and TestConnection call it for each request they send to the model
-// endpoint, once its answer is in, and for each they hold back, so that
-// a caller can count what reached the service. fn must return quickly.
+// and TestConnection call it once for each request they send to the
+// model endpoint, when its answer is in and they know whether they could
+// use it, and for each they hold back, so that a caller can count what
+// reached the service and what it brought. fn must return quickly.
 func WithCallNotice(ctx context.Context, fn func(Call)) context.Context {
 	return context.WithValue(ctx, callNoticeKey{}, fn)
 }
@@ -487,11 +493,32 @@ type completion struct {
 	// ended part way (finish_reason "length"): the whole drafts before
 	// the cut are worth keeping (Generate).
 	cutOff bool
+	// answered is a request the endpoint answered with a completion,
+	// usable or not. complete reports every other request it sent
+	// (WithCallNotice); this one is its caller's to report, once it
+	// knows whether it could use the answer (report).
+	answered bool
+}
+
+// report tells the call notice that the request c came from brought an
+// answer copylab used (err nil) or could not use (err, the error the
+// answer met). A request complete already reported, or never sent,
+// reports nothing.
+func (c completion) report(ctx context.Context, err error) {
+	if c.answered {
+		noticeCall(ctx, Call{Err: err})
+	}
 }
 
 // complete makes one chat completion, retrying 429 and 5xx answers a
-// bounded number of times, and returns its text or an *Error worded
-// for kind.
+// bounded number of times, and returns its text, without the thinking a
+// reasoning model wrote before it (checkResponse), or an *Error worded
+// for kind. It reports each request it sends to the call notice
+// (WithCallNotice), except the one the endpoint answered with a
+// completion: the caller reports that one (completion.report), since
+// whether its answer was usable shows only once it is read. A
+// completion without text (an *Error from checkResponse) comes back
+// marked answered too.
 //
 // A call that ends rate limited, with a wait the service asked for
 // (Retry-After), keeps that wait for the calls of its kind after it:
@@ -533,7 +560,7 @@ func (g *Generator) complete(ctx context.Context, kind callKind, msgs []openai.C
 				g.schemaUnsupported.Store(true)
 			}
 			c, err := checkResponse(resp, info.body.Bytes(), g.model, kind)
-			noticeCall(ctx, Call{Err: err})
+			c.answered = true
 			return c, err
 		}
 		if errors.Is(ctx.Err(), context.Canceled) {
@@ -620,6 +647,10 @@ const maxModelName = 100
 // checkResponse turns a successful HTTP answer into text, or into the
 // error its finish reason or refusal means, worded for kind. body is the
 // answer as the server sent it, for what the completion type leaves out.
+// The thinking a reasoning model writes before its answer is taken off
+// (withoutThinking), so that neither the parser, the refusal check, the
+// follow-up request nor the connection test takes it for the answer;
+// thinking with no answer after it is no answer, for every kind.
 func checkResponse(resp openai.ChatCompletionResponse, body []byte, model string, kind callKind) (completion, error) {
 	// The model's name as the server gives it goes with every draft to
 	// the pages and the API: held to a short line of text, as the notes
@@ -651,33 +682,40 @@ func checkResponse(resp openai.ChatCompletionResponse, body []byte, model string
 		content = strings.Join(parts, "\n")
 	}
 	empty := strings.TrimSpace(content) == ""
+	answer, thinking := withoutThinking(content)
 	if ch.FinishReason == openai.FinishReasonLength {
-		_, thinking := withoutThinking(content)
 		switch {
 		case empty && thoughtOnly(resp, body):
 			return completion{}, thinkingOnly(kind)
 		case empty && kind == callTest:
 			return completion{}, noAnswer(kind)
+		case thinking:
+			// The limit ran out inside the thinking in the content
+			// (<think> with no end), or right after it: no draft, and
+			// no word, was written.
+			return completion{}, thinkingOnly(kind)
 		case kind != callDrafts:
 			// One draft or one word cut off has nothing whole to keep.
 			return completion{}, newError(CodeTruncated, http.StatusBadGateway, nil,
 				"The model's answer was cut off before it was complete; try again.")
 		case empty:
 			return completion{}, truncatedDrafts()
-		case thinking:
-			// The limit ran out inside the thinking in the content
-			// (<think> with no end), before any draft.
-			return completion{}, thinkingOnly(kind)
 		}
 		// A list of drafts cut off keeps the drafts written whole before
 		// the cut (the parser reads them); Generate says it was cut off,
 		// or fails with truncatedDrafts when none was whole.
-		return completion{content: content, model: model, cutOff: true}, nil
+		return completion{content: answer, model: model, cutOff: true}, nil
 	}
-	if empty {
+	switch {
+	case empty && sentThinking(resp, body), thinking:
+		// The model ended its answer (finish_reason "stop") with only
+		// its thinking: in a field beside an empty content, or in the
+		// content with nothing after it, or never closed.
+		return completion{}, thinkingNoAnswer(kind)
+	case empty:
 		return completion{}, noAnswer(kind)
 	}
-	return completion{content: content, model: model}, nil
+	return completion{content: answer, model: model}, nil
 }
 
 // truncatedDrafts is llm_truncated for a set of drafts cut off by the
@@ -695,6 +733,10 @@ var errNoAnswer = errors.New("the model's answer held no text")
 // errThinkingOnly is errNoAnswer from a model that thought and ran out
 // of room before it answered.
 var errThinkingOnly = fmt.Errorf("%w, only its thinking, cut off by the output limit", errNoAnswer)
+
+// errThoughtNoAnswer is errNoAnswer from a model that thought and then
+// ended its answer without one.
+var errThoughtNoAnswer = fmt.Errorf("%w, only its thinking", errNoAnswer)
 
 // thinkingAdvice is what helps a model that spends its whole answer
 // thinking. copylab sets no output limit of its own (no max_tokens), so
@@ -732,6 +774,21 @@ func thinkingOnly(kind callKind) *Error {
 	return e
 }
 
+// thinkingNoAnswer is llm_bad_output for a model that ended its answer
+// (finish_reason "stop", not the output limit) with only its thinking
+// in it. Asking again may bring an answer; a model that does so each
+// time is no use to copylab, which Test connection, whoever sets
+// copylab up, is told.
+func thinkingNoAnswer(kind callKind) *Error {
+	if kind == callTest {
+		return newError(CodeBadOutput, http.StatusBadGateway, errThoughtNoAnswer,
+			"copylab reached the model server, but the model gave no answer: it sent only its thinking, and no answer after it. "+
+				"Test again; if it answers so again, choose a model that does not think before it answers (--llm-model, COPYLAB_LLM_MODEL).")
+	}
+	return newError(CodeBadOutput, http.StatusBadGateway, errThoughtNoAnswer,
+		"The model sent only its thinking, and no answer after it; try again.")
+}
+
 // noAnswer is llm_bad_output for a completion without text. Drafting
 // says it as it always has; Test connection says the server was reached,
 // so that nobody looks for a wrong base URL or key.
@@ -746,14 +803,21 @@ func noAnswer(kind callKind) *Error {
 }
 
 // thoughtOnly tells whether a model whose answer has no text thought
-// instead: its message carries reasoning_content (vLLM, LM Studio,
-// DeepSeek) or reasoning (Ollama), or the usage counts reasoning tokens
-// (OpenAI's reasoning models, whose thinking is not sent).
+// instead: it sent its thinking (sentThinking), or the usage counts
+// reasoning tokens (OpenAI's reasoning models, whose thinking is not
+// sent).
 func thoughtOnly(resp openai.ChatCompletionResponse, body []byte) bool {
-	if strings.TrimSpace(resp.Choices[0].Message.ReasoningContent) != "" {
+	if d := resp.Usage.CompletionTokensDetails; d != nil && d.ReasoningTokens > 0 {
 		return true
 	}
-	if d := resp.Usage.CompletionTokensDetails; d != nil && d.ReasoningTokens > 0 {
+	return sentThinking(resp, body)
+}
+
+// sentThinking tells whether a model's message carries its thinking in
+// a field of its own: reasoning_content (vLLM, LM Studio, DeepSeek) or
+// reasoning (Ollama).
+func sentThinking(resp openai.ChatCompletionResponse, body []byte) bool {
+	if strings.TrimSpace(resp.Choices[0].Message.ReasoningContent) != "" {
 		return true
 	}
 	var raw struct {
@@ -988,13 +1052,16 @@ func (g *Generator) TestConnection(ctx context.Context) error {
 		{Role: openai.ChatMessageRoleSystem, Content: "This is a connection test. Reply with the single word OK."},
 		{Role: openai.ChatMessageRoleUser, Content: "Connection test."},
 	}
-	_, err := g.complete(ctx, callTest, msgs, false)
+	c, err := g.complete(ctx, callTest, msgs, false)
 	var e *Error
 	if errors.As(err, &e) && (e.Code == CodeTruncated || e.Code == CodeRefused) && !errors.Is(err, errNoAnswer) {
 		// The model answered, though not in full or not as asked; what
-		// it said does not matter here. An answer with no text at all
-		// fails the test (errNoAnswer): drafting would fail with it.
-		return nil
+		// it said does not matter here. An answer with no text, or with
+		// only thinking, fails the test (errNoAnswer): drafting would
+		// fail with it.
+		err = nil
 	}
+	// The request counts as the test's verdict says.
+	c.report(ctx, err)
 	return err
 }

@@ -85,20 +85,26 @@ func (g *Generator) Generate(ctx context.Context, b Brief) (Result, error) {
 	rules := b.Rules()
 	res := Result{Model: g.model}
 	base := buildMessages(b, b.N)
-	first, err := answerOf(g.complete(ctx, callDrafts, base, true))
+	first, err := g.complete(ctx, callDrafts, base, true)
 	if err != nil {
+		first.report(ctx, err)
 		return res, err
 	}
 	res.Model = first.model
 	p, perr := parseAnswer(first.content)
 	if first.cutOff && len(p.drafts) == 0 {
-		return res, truncatedDrafts()
+		err := truncatedDrafts()
+		first.report(ctx, err)
+		return res, err
 	}
 	if perr != nil && looksLikeRefusal(first.content) {
-		return res, refusedError(first.content)
+		err := refusedError(first.content)
+		first.report(ctx, err)
+		return res, err
 	}
 	unreadable := p.unreadable
 	firstDropped, repeats := g.accept(&res, p.drafts, rules, b.N, first.model)
+	first.report(ctx, keptNone(len(res.Variants), perr))
 	if first.cutOff {
 		// The output limit ended the answer part way: the whole drafts
 		// before the cut are kept, and the follow-up below asks for the
@@ -110,14 +116,20 @@ func (g *Generator) Generate(ctx context.Context, b Brief) (Result, error) {
 
 	if missing := b.N - len(res.Variants); missing > 0 {
 		msgs := followUpMessages(base, first.content, missing, b.MaxLength, variantTexts(res.Variants), firstDropped)
-		second, err := answerOf(g.complete(ctx, callDrafts, msgs, true))
+		second, err := g.complete(ctx, callDrafts, msgs, true)
 		var p parsed
 		var perr error
 		if err == nil {
 			p, perr = parseAnswer(second.content)
-			if second.cutOff && len(p.drafts) == 0 {
+			switch {
+			case second.cutOff && len(p.drafts) == 0:
 				err = truncatedDrafts()
+			case perr != nil && len(res.Variants) == 0 && looksLikeRefusal(second.content):
+				err = refusedError(second.content)
 			}
+		}
+		if err != nil {
+			second.report(ctx, err)
 		}
 		switch {
 		case err != nil && (len(res.Variants) == 0 || errors.Is(err, context.Canceled)):
@@ -125,12 +137,11 @@ func (g *Generator) Generate(ctx context.Context, b Brief) (Result, error) {
 		case err != nil:
 			res.Notes = append(res.Notes, "Asking the model again for the missing drafts failed: "+errorMessage(err))
 		default:
-			if perr != nil && len(res.Variants) == 0 && looksLikeRefusal(second.content) {
-				return res, refusedError(second.content)
-			}
 			unreadable += p.unreadable
+			kept := len(res.Variants)
 			_, again := g.accept(&res, p.drafts, rules, b.N, second.model)
 			repeats += again
+			second.report(ctx, keptNone(len(res.Variants)-kept, perr))
 		}
 	}
 
@@ -342,13 +353,16 @@ func (g *Generator) RegenerateAvoiding(ctx context.Context, b Brief, others, tri
 	var lastReason string
 	lastLength := 0 // of the last draft over the limit, when that was the last reason
 	for try := 0; try < 2; try++ {
-		out, err := answerOf(g.complete(ctx, callRewrite, msgs, true))
+		out, err := g.complete(ctx, callRewrite, msgs, true)
 		if err != nil {
+			out.report(ctx, err)
 			return Candidate{}, err
 		}
 		drafts, perr := parseOutput(out.content)
 		if perr != nil && looksLikeRefusal(out.content) {
-			return Candidate{}, refusedError(out.content)
+			err := refusedError(out.content)
+			out.report(ctx, err)
+			return Candidate{}, err
 		}
 		var rejected []Dropped
 		for _, d := range drafts {
@@ -363,8 +377,10 @@ func (g *Generator) RegenerateAvoiding(ctx context.Context, b Brief, others, tri
 				}
 				continue
 			}
+			out.report(ctx, nil)
 			return g.modelCandidate(text, d, out.model), nil
 		}
+		out.report(ctx, keptNone(0, perr))
 		if len(rejected) > 0 {
 			lastReason = rejected[0].Reason
 		}
@@ -390,21 +406,27 @@ func (g *Generator) RegenerateAvoiding(ctx context.Context, b Brief, others, tri
 		strings.TrimSuffix(lowerFirst(lastReason), "."))
 }
 
-// answerOf is c without the thinking a reasoning model wrote before its
-// answer (withoutThinking), so that neither the parser, the refusal check
-// nor the follow-up request sees it. Thinking with nothing after it is no
-// answer, and fails as an empty answer does (checkResponse).
-func answerOf(c completion, err error) (completion, error) {
-	if err != nil {
-		return c, err
+// errNoDraftKept is the cause of an answer that was read but brought no
+// draft copylab kept: none could be read (errNoVariants), or every one
+// broke the brief's rules or repeated a kept one.
+var errNoDraftKept = errors.New("no draft of the answer was kept")
+
+// keptNone is what one request's answer, read and checked, is to the
+// call notice (completion.report): nil when kept of its drafts were
+// kept, else llm_bad_output, the code a caller gets when no answer
+// brings a draft. perr is the parser's error, when no draft could be
+// read. The sentence is not shown: the caller's own error says what
+// happened to the call as a whole.
+func keptNone(kept int, perr error) error {
+	if kept > 0 {
+		return nil
 	}
-	answer, onlyThinking := withoutThinking(c.content)
-	if onlyThinking {
-		return completion{}, newError(CodeBadOutput, http.StatusBadGateway, nil,
-			"The model sent only its thinking, and no answer after it; try again.")
+	cause := errNoDraftKept
+	if perr != nil {
+		cause = perr
 	}
-	c.content = answer
-	return c, nil
+	return newError(CodeBadOutput, http.StatusBadGateway, cause,
+		"No draft of the model's answer could be used.")
 }
 
 func refusedError(content string) *Error {
