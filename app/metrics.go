@@ -147,7 +147,7 @@ func (m *Metrics) refusedLLM(call, reason string) {
 // countLLM returns ctx set to count, in the metrics, the requests that
 // one generation, rewrite or connection test (call: "generate",
 // "rewrite", "test") sends to the model endpoint: the generator reports
-// each as it is answered (variants.WithCallNotice), tries and follow-ups
+// each once it is answered and read (variants.WithCallNotice), tries and follow-ups
 // alike, so that the count is what the endpoint received. One held back
 // before it sent anything, because the model service's Retry-After has
 // not passed, sent no request: it is refused (reason retry_after), not a
