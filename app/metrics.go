@@ -147,8 +147,8 @@ func (m *Metrics) refusedLLM(call, reason string) {
 // countLLM returns ctx set to count, in the metrics, the requests that
 // one generation, rewrite or connection test (call: "generate",
 // "rewrite", "test") sends to the model endpoint: the generator reports
-// each once it is answered and read (variants.WithCallNotice), tries and follow-ups
-// alike, so that the count is what the endpoint received. One held back
+// each once it is answered and read (variants.WithCallNotice), tries and
+// follow-ups alike, so that the count is what the endpoint received. One held back
 // before it sent anything, because the model service's Retry-After has
 // not passed, sent no request: it is refused (reason retry_after), not a
 // call. The offline generator and a brief refused before any request
