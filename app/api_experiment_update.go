@@ -55,6 +55,7 @@ func (a *App) apiExperimentUpdate(c *fiber.Ctx) error {
 	// body is read strictly (it refuses names it does not know).
 	var refused error
 	updated, err := a.store.PatchExperiment(c.UserContext(), c.Params("id"), func(e *experiments.Experiment) error {
+		cur := *e
 		if errs := a.notEditable(*e, sent); len(errs) > 0 {
 			refused = errs
 			return errs
@@ -119,7 +120,7 @@ func (a *App) apiExperimentUpdate(c *fiber.Ctx) error {
 			e.Goal = *in.Goal
 			if errs := goalMembersOfOtherTypes(c.Request().Body(), strings.TrimSpace(in.Goal.Type)); len(errs) > 0 {
 				// As create refuses them, with the change's other problems.
-				refused = apiWords(patchProblems(*e, sent, errs), nil)
+				refused = apiWords(patchProblems(*e, cur, sent, errs), nil)
 				return refused
 			}
 		}
@@ -153,12 +154,14 @@ func (a *App) apiExperimentUpdate(c *fiber.Ctx) error {
 }
 
 // patchProblems is every problem of e, an experiment as a PATCH would
-// leave it, in the members the PATCH sent (sent): the others were as
-// they are before it. errs, the API's own for the goal, go after the
-// goal's.
-func patchProblems(e experiments.Experiment, sent map[string]json.RawMessage, errs experiments.ValidationError) experiments.ValidationError {
+// leave cur, in the members the PATCH sent (sent): the others were as
+// they are before it, and so is an element sent as it is
+// (experiments.KeptElement). errs, the API's own for the goal, go after
+// the goal's.
+func patchProblems(e, cur experiments.Experiment, sent map[string]json.RawMessage, errs experiments.ValidationError) experiments.ValidationError {
 	var out experiments.ValidationError
-	for _, f := range e.Normalize().Validate() {
+	norm := e.Normalize()
+	for _, f := range experiments.KeptElement(norm.Validate(), norm, cur) {
 		name := f.Field
 		if to, ok := apiExperimentFields[name]; ok {
 			name = to

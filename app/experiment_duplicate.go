@@ -44,7 +44,9 @@ func (a *App) experimentDuplicate(c *fiber.Ctx) error {
 // what the copy has of its page, element and goal (a draft saved before
 // they were chosen has some or none), says which test it follows when
 // it is a copy of a follow-up (followed, the name of that test; "" for
-// none), and says what it still needs.
+// none), and says what it still needs: another element, and why, when
+// the rules refuse the one it kept now (a test started with an
+// input[type=submit] before they did: ElementRefused).
 func duplicatedSentence(e experiments.Experiment, followed string) string {
 	unset := unsetNames(e)
 	var same []string
@@ -62,6 +64,13 @@ func duplicatedSentence(e experiments.Experiment, followed string) string {
 	s := "A new draft with the same " + list + ", and no results yet."
 	if followed != "" {
 		s += " Like the original, it follows “" + followed + "”, so its drafts leave out the copy tried there."
+	}
+	if refused := e.ElementRefused(); len(refused) > 0 {
+		s += " It needs another element before it can start. " + refused[0].Message
+		if len(unset) > 0 {
+			s += " It still needs its " + unsetWords(e) + " too."
+		}
+		return s
 	}
 	if len(unset) > 0 {
 		return s + " It still needs its " + unsetWords(e) + " before it can start."

@@ -371,14 +371,16 @@ func experimentField(field string) string {
 // draftFirst) and its refusal of the planned start and stop of e saved
 // over cur (Experiment{} for a new one), so every problem shows at once,
 // as the store's own save names them; the form's message wins on a
-// field.
+// field. An element kept as cur has it is not refused, as the store
+// does not refuse it (experiments.KeptElement).
 func (a *App) mergeErrors(own views.Errors, e, cur experiments.Experiment, draft bool) views.Errors {
 	out := views.Errors{}
 	validate := experiments.Experiment.Validate
 	if draft {
 		validate = experiments.Experiment.ValidateDraft
 	}
-	if errs, ok := formErrors(append(validate(e.Normalize()), a.store.PlanErrors(e, cur)...), experimentField); ok {
+	norm := e.Normalize()
+	if errs, ok := formErrors(append(experiments.KeptElement(validate(norm), norm, cur), a.store.PlanErrors(e, cur)...), experimentField); ok {
 		for k, v := range errs {
 			out[k] = v
 		}
@@ -461,13 +463,19 @@ func withoutEmptyRows(f views.ExperimentForm) (views.ExperimentForm, []int) {
 }
 
 // startNeeds names what a draft still needs before Start takes it: its
-// page, element and goal (unsetWords), and a variant besides the
-// original (experiments.StartRefusal): "its page and goal", "a variant of
-// the copy", "its goal, and a variant of the copy"; "" when it has them.
+// page, element and goal (unsetWords), another element than one the
+// rules refuse now (experiments.Experiment.ElementRefused: kept from an
+// older copylab, or duplicated), and a variant besides the original
+// (experiments.StartRefusal): "its page and goal", "another element", "a
+// variant of the copy", "its goal, and a variant of the copy"; "" when
+// it has them.
 func startNeeds(e experiments.Experiment) string {
 	var parts []string
 	if w := unsetWords(e); w != "" {
 		parts = append(parts, "its "+w)
+	}
+	if e.ElementRefused() != nil {
+		parts = append(parts, "another element")
 	}
 	if len(e.Variants) < 2 {
 		parts = append(parts, "a variant of the copy")

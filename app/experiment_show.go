@@ -221,8 +221,9 @@ func actionsFor(e experiments.Experiment, others elementOthers, siteName string,
 		// refused, and the refusal says why: asking first whether to
 		// start it would promise what will not happen. So is a draft
 		// whose planned stop has passed (stops_at_passed), as the page
-		// says beside Start.
-		if e.Complete() && experiments.StartRefusal(e) == nil && !stopPassed(e, now) {
+		// says beside Start, and one whose element the rules refuse now
+		// (ElementRefused).
+		if e.Complete() && experiments.StartRefusal(e) == nil && e.ElementRefused() == nil && !stopPassed(e, now) {
 			start.Confirm = startConfirm(e, others, siteName, tag)
 		}
 		return []views.Action{start}

@@ -234,7 +234,9 @@ func (a *App) notReadyToStart(c *fiber.Ctx) error {
 
 // startRefused marks on f, the edit form of a stored draft, what Start
 // refused it for (notReadyToStart): the message beside each of the page,
-// element and goal still empty, and why the form is shown. A draft with
+// element and goal still empty, and beside an element the rules refuse
+// now (ElementRefused: a draft duplicated from a test started with it),
+// and why the form is shown. A draft with
 // only the original also needs a variant, which Start would ask for next
 // (experiments.StartRefusal): the message says so, beside the Add button,
 // rather than let the person fill in the rest and be refused again. A
@@ -243,7 +245,7 @@ func startRefused(f *views.ExperimentForm, e experiments.Experiment) {
 	if e.Status != experiments.StatusDraft || len(f.Errors) > 0 {
 		return
 	}
-	if errs, ok := formErrors(e.Incomplete(), experimentField); ok && len(errs) > 0 {
+	if errs, ok := formErrors(append(e.Incomplete(), e.ElementRefused()...), experimentField); ok && len(errs) > 0 {
 		if len(e.Variants) < 2 {
 			errs["variants"] = "Add at least one variant of the copy before starting."
 		}

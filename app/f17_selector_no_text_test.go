@@ -10,8 +10,14 @@ import (
 
 // f17InputRefusal is the refusal of a tested <input>, as the API and the
 // forms give it.
-const f17InputRefusal = "The tag writes text, and an <input>'s label is its value attribute, which copylab does not change: " +
-	"test the text of a <button> or <a> instead."
+const f17InputRefusal = `copylab's tag writes the copy as text, and an <input type="submit"> shows its value attribute, ` +
+	`which copylab does not change: test the text of a <button> or <a> instead.`
+
+// f17AnyInputRefusal is the refusal of a tested <input> whose type the
+// selector does not name.
+const f17AnyInputRefusal = "copylab's tag writes the copy as text, and an <input> shows no text of its own (a button input shows " +
+	"its value attribute, a text field its placeholder or what the visitor types, and the words by a check box or radio button " +
+	"are its <label>): test the text of a <button>, <a> or <label> instead."
 
 // TestF17APIRefusesTestedInput: the API took "input[type=submit]" as the
 // tested element and Start ran it; the tag set its textContent, which
@@ -26,19 +32,19 @@ func TestF17APIRefusesTestedInput(t *testing.T) {
 			"selector":"`+selector+`","goal":{"type":"click","selector":"`+goal+`"},
 			"variants":[{"text":"Buy now"},{"text":"Get it today"}]}`)
 	}
-	wantRefused := func(t *testing.T, resp *http.Response, out map[string]any) {
+	wantRefused := func(t *testing.T, resp *http.Response, out map[string]any, want string) {
 		t.Helper()
 		wantStatus(t, resp, http.StatusUnprocessableEntity, fmt.Sprint(out))
 		if code, field := errorShape(t, out); code != "invalid_selector" || field != "selector" {
 			t.Errorf("code %s field %s", code, field)
 		}
-		if msg := out["error"].(map[string]any)["message"]; msg != f17InputRefusal {
+		if msg := out["error"].(map[string]any)["message"]; msg != want {
 			t.Errorf("message %q", msg)
 		}
 	}
 
 	resp, out := create("input[type=submit]", "#buy")
-	wantRefused(t, resp, out)
+	wantRefused(t, resp, out, f17InputRefusal)
 
 	// The goal clicks the submit input: that is what goals are for.
 	resp, out = create("h1", "input[type=submit]")
@@ -46,7 +52,7 @@ func TestF17APIRefusesTestedInput(t *testing.T) {
 	api := "/api/v1/experiments/" + out["id"].(string)
 
 	resp, out = e.api("PATCH", api, tok, `{"selector":"form input.buy"}`)
-	wantRefused(t, resp, out)
+	wantRefused(t, resp, out, f17AnyInputRefusal)
 
 	resp, out = e.api("PATCH", api, tok, `{"goal":{"type":"click","selector":"form input.buy"}}`)
 	wantStatus(t, resp, http.StatusOK, fmt.Sprint(out))
@@ -79,5 +85,5 @@ func TestF17FormsRefuseTestedInput(t *testing.T) {
 	edit.Set("selector", "input.buy")
 	resp, body = ann.post("/experiments/"+x.ID+"/edit", edit)
 	wantStatus(t, resp, http.StatusUnprocessableEntity, body)
-	wantContains(t, body, html.EscapeString(f17InputRefusal))
+	wantContains(t, body, html.EscapeString(f17AnyInputRefusal))
 }

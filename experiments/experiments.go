@@ -174,7 +174,15 @@ func (s *Store) DuplicateExperiment(ctx context.Context, id string, by int64) (E
 			return Experiment{}, wrapExp("duplicate experiment", id, err)
 		}
 	}
-	return s.createExperiment(ctx, in, detail, Experiment.ValidateDraft)
+	return s.createExperiment(ctx, in, detail, keepingElement(e))
+}
+
+// keepingElement is ValidateDraft for a copy of e (Duplicate, Follow-up),
+// which keeps e's element even where a rule newer than e would refuse it
+// (KeptElement): the copy is a draft, whose element can change before
+// Start.
+func keepingElement(e Experiment) func(Experiment) ValidationError {
+	return func(in Experiment) ValidationError { return KeptElement(in.ValidateDraft(), in, e) }
 }
 
 // FollowUpExperiment creates the next test after a ship: a new draft whose
@@ -206,7 +214,7 @@ func (s *Store) FollowUpExperiment(ctx context.Context, id string, by int64) (Ex
 		// test's, not this one's.
 		Variants: []Variant{{Key: ControlKey, Text: shipped.Text}}}
 	detail := fmt.Sprintf("Follows “%s” (shipped %s).", e.Name, variantWords(shipped.Key))
-	return s.createExperiment(ctx, in, detail, Experiment.ValidateDraft)
+	return s.createExperiment(ctx, in, detail, keepingElement(e))
 }
 
 // MaxFollows is how many tests up the chain of follows TriedCopy looks:
@@ -504,14 +512,14 @@ func (s *Store) RunningExperiments(ctx context.Context, siteID string) ([]Experi
 // PatchExperiment; what it has stays required. A problem with the planned
 // start or stop is named with the others, as CreateExperiment names it.
 func (s *Store) UpdateExperiment(ctx context.Context, in Experiment, opts ...UpdateOption) (Experiment, error) {
-	return s.updateExperiment(ctx, in, func(in, cur Experiment) ValidationError { return in.validate(cur.Unset()) }, opts)
+	return s.updateExperiment(ctx, in, func(in, cur Experiment) ValidationError { return KeptElement(in.validate(cur.Unset()), in, cur) }, opts)
 }
 
 // UpdateDraft is UpdateExperiment for a draft saved to draft copy for,
 // whose page, element and goal may all be left empty (CreateDraft). A
 // started experiment keeps the ones it has (updateTx).
 func (s *Store) UpdateDraft(ctx context.Context, in Experiment, opts ...UpdateOption) (Experiment, error) {
-	return s.updateExperiment(ctx, in, func(in, _ Experiment) ValidationError { return in.ValidateDraft() }, opts)
+	return s.updateExperiment(ctx, in, func(in, cur Experiment) ValidationError { return KeptElement(in.ValidateDraft(), in, cur) }, opts)
 }
 
 // UpdateOption changes how UpdateExperiment and UpdateDraft save.
@@ -616,7 +624,8 @@ func (s *Store) PatchExperiment(ctx context.Context, id string, patch func(*Expe
 		if err := patch(&in); err != nil {
 			return err
 		}
-		if errs := in.Normalize().validate(cur.Unset()); len(errs) > 0 {
+		norm := in.Normalize()
+		if errs := KeptElement(norm.validate(cur.Unset()), norm, cur); len(errs) > 0 {
 			return errs
 		}
 		return s.updateTx(ctx, tx, in)
@@ -1324,8 +1333,16 @@ func startChecks(ctx context.Context, tx *sql.Tx, cur Experiment, now time.Time)
 	stored.Variants = vs
 	// A draft saved to draft copy for before its page, element and goal
 	// were chosen (CreateDraft) gets a sentence for each one missing
-	// (StartIncomplete).
-	if errs := stored.StartIncomplete(); len(errs) > 0 {
+	// (StartIncomplete), and a draft whose element today's rules refuse
+	// (kept from an older copylab, or copied from a test started with
+	// it: KeptElement) a sentence for that, in the fields' order
+	// (ElementRefused). A started test resumes with the element it has.
+	errs := stored.StartIncomplete()
+	at := slices.IndexFunc(errs, func(f FieldError) bool { return f.Field == FieldGoal })
+	if at < 0 {
+		at = len(errs)
+	}
+	if errs = slices.Insert(errs, at, stored.ElementRefused()...); len(errs) > 0 {
 		return errs
 	}
 	// A draft whose planned stop has passed (never started by its date)

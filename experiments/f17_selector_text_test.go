@@ -9,8 +9,14 @@ import (
 
 // f17InputSentence is the refusal of a tested <input>, word for word: the
 // API and the forms show it as it is.
-const f17InputSentence = "The tag writes text, and an <input>'s label is its value attribute, which copylab does not change: " +
-	"test the text of a <button> or <a> instead."
+const f17InputSentence = `copylab's tag writes the copy as text, and an <input type="submit"> shows its value attribute, ` +
+	`which copylab does not change: test the text of a <button> or <a> instead.`
+
+// f17AnyInputSentence is the refusal of a tested <input> whose type the
+// selector does not name.
+const f17AnyInputSentence = "copylab's tag writes the copy as text, and an <input> shows no text of its own (a button input shows " +
+	"its value attribute, a text field its placeholder or what the visitor types, and the words by a check box or radio button " +
+	"are its <label>): test the text of a <button>, <a> or <label> instead."
 
 // f17NoTextCases are tested elements named by type whose text the tag
 // cannot show with textContent, and neighbours it can. In Chromium,
@@ -22,10 +28,10 @@ var f17NoTextCases = []struct {
 	name, sel, msg string // msg "": accepted
 }{
 	{"submit button", "input[type=submit]", f17InputSentence},
-	{"input by class", "input.cta", f17InputSentence},
-	{"input uppercase", "FORM > INPUT", f17InputSentence},
-	{"input through is", ".cta:is(input)", f17InputSentence},
-	{"input in a list", "h1, input#buy", f17InputSentence},
+	{"input by class", "input.cta", f17AnyInputSentence},
+	{"input uppercase", "FORM > INPUT", f17AnyInputSentence},
+	{"input through is", ".cta:is(input)", f17AnyInputSentence},
+	{"input in a list", "h1, input#buy", f17AnyInputSentence},
 	{"image", "img.hero", "an <img> shows a picture, not text"},
 	{"line break", "p br", "<br>"},
 	{"word break", "wbr", "<wbr>"},
@@ -84,7 +90,7 @@ func TestF17SelectorRefusesElementsWithoutText(t *testing.T) {
 			if code != "invalid_selector" || !strings.Contains(msg, tt.msg) {
 				t.Fatalf("SelectorProblem(%q) = %q, %q; want invalid_selector with %q", tt.sel, code, msg, tt.msg)
 			}
-			if strings.HasPrefix(msg, "The tag writes text") && (!strings.Contains(msg, ": ") || !strings.HasSuffix(msg, " instead.")) {
+			if strings.HasPrefix(msg, "copylab's tag writes the copy as text") && (!strings.Contains(msg, ": ") || !strings.HasSuffix(msg, " instead.")) {
 				t.Errorf("SelectorProblem(%q) = %q: say why, then what to test instead", tt.sel, msg)
 			}
 		})
@@ -137,7 +143,7 @@ func FuzzF17GoalSelector(f *testing.F) {
 		switch {
 		case msg == "" && goal != "":
 			t.Fatalf("tested element %q accepted, goal refused: %q", sel, goal)
-		case goal == "" && msg != "" && !strings.HasPrefix(msg, "The tag writes text, and "):
+		case goal == "" && msg != "" && !strings.HasPrefix(msg, "copylab's tag writes the copy as text, and "):
 			t.Fatalf("goal %q accepted, tested element refused: %q", sel, msg)
 		case goal != "" && goal != msg:
 			t.Fatalf("goal %q refused with %q, tested element with %q", sel, goal, msg)

@@ -43,9 +43,12 @@ const unnamedMsg = "Name the element itself with a tag, class, id or attribute, 
 // the copy with textContent, which a void or replaced element such as
 // <input> or <img> keeps out of sight, and which in a <select>, a <video>
 // or an SVG drawing replaces the options, sources or shapes that are what
-// shows. Each names why and what to test instead, for the sentence "The
-// tag writes text, and <why>: <instead>." An <option>'s text and an SVG
-// <text>, <tspan> or <textPath>'s do show, so they are not here; a
+// shows. Each names why and what to test instead, for the sentence
+// "copylab's tag writes the copy as text, and <why>: <instead>."
+// (noTextPrefix: "The tag" would read as an HTML tag among the <tags>).
+// An <input> of a type its selector names has a sentence of its own
+// (inputTypes). An <option>'s text and an SVG <text>, <tspan> or
+// <textPath>'s do show, so they are not here; a
 // <textarea>'s shows only until the visitor types, and is what the form
 // sends. Checked in Chromium: on <input type=submit value="Buy now">
 // textContent left "Buy now" on the button while exposures counted as the
@@ -59,7 +62,8 @@ var noTextElements = func() map[string][2]string {
 		inSVG  = "test the text of an SVG <text> element, or of a heading near the drawing, instead"
 	)
 	m := map[string][2]string{
-		"input":    {"an <input>'s label is its value attribute, which copylab does not change", "test the text of a <button> or <a> instead"},
+		"input": {"an <input> shows no text of its own (a button input shows its value attribute, a text field its placeholder or what the visitor types, " +
+			"and the words by a check box or radio button are its <label>)", "test the text of a <button>, <a> or <label> instead"},
 		"textarea": {"a <textarea>'s text is what the visitor types and sends with the form, not a label", label},
 		"select":   {"a <select> shows only its options, which that text would remove", "test the text of an <option> or of its <label> instead"},
 		"optgroup": {"an <optgroup>'s heading is its label attribute, which copylab does not change, and that text would remove its options", "test the text of an <option> instead"},
@@ -92,6 +96,83 @@ var noTextElements = func() map[string][2]string {
 	}
 	return m
 }()
+
+// noTextPrefix begins the refusal of an element whose text the tag
+// cannot show (noTextElements, inputTypes).
+const noTextPrefix = "copylab's tag writes the copy as text, and "
+
+// inputTypes are the sentences of noTextElements for an <input> whose
+// selector names its type ([type=submit]): a button shows its value
+// attribute, an image input a picture, a check box or radio button only
+// the words of its <label>, and a text field its placeholder or what the
+// visitor types. Another type (date, range, file…), or none named, gets
+// the <input> sentence, which says all of these.
+var inputTypes = func() map[string][2]string {
+	const label = "test the text of its <label> instead"
+	button := [2]string{"shows its value attribute, which copylab does not change", "test the text of a <button> or <a> instead"}
+	box := [2]string{"shows no text of its own", label}
+	field := [2]string{"shows its placeholder or what the visitor types, never that text", label}
+	return map[string][2]string{
+		"submit": button, "button": button, "reset": button,
+		"image":    {"shows a picture, not text", "test the text of a heading or caption near it instead"},
+		"checkbox": box, "radio": box,
+		"text": field, "search": field, "email": field, "tel": field, "url": field, "number": field,
+	}
+}()
+
+// noTextSentence is the refusal of n, an element of noTextElements, named
+// by the compound c: for an <input> of a type c names, that type's.
+func noTextSentence(n string, c compound) string {
+	why := noTextElements[n]
+	if n == "input" {
+		if t := attrValue(c.text, "type"); t != "" {
+			if w, ok := inputTypes[t]; ok {
+				why = [2]string{`an <input type="` + t + `"> ` + w[0], w[1]}
+			}
+		}
+	}
+	return noTextPrefix + why[0] + ": " + why[1] + "."
+}
+
+// attrValue returns the value, lowercased, that compound text (as written)
+// requires of the attribute name with [name=value], or "": only the
+// compound's own attribute selectors count, not those inside :not() or
+// other pseudo-classes' parentheses, nor [name~=value] and the like.
+// Quotes and a case flag (i or s) are dropped.
+func attrValue(text, name string) string {
+	depth := 0
+	for i := 0; i < len(text); i++ {
+		switch text[i] {
+		case '(':
+			depth++
+		case ')':
+			depth--
+		case '[':
+			if depth != 0 {
+				continue
+			}
+			end := strings.IndexByte(text[i:], ']')
+			if end < 0 {
+				return ""
+			}
+			k, v, ok := strings.Cut(text[i+1:i+end], "=")
+			i += end
+			if !ok || !strings.EqualFold(strings.TrimSpace(k), name) {
+				continue
+			}
+			v = strings.TrimSpace(v)
+			if v != "" && (v[0] == '"' || v[0] == '\'') {
+				if e := strings.IndexByte(v[1:], v[0]); e >= 0 {
+					return strings.ToLower(v[1 : e+1])
+				}
+				return ""
+			}
+			v, _, _ = strings.Cut(v, " ") // a case flag: [type=submit i]
+			return strings.ToLower(v)
+		}
+	}
+	return ""
+}
 
 // SelectorProblem returns a machine code and a sentence saying why sel may
 // not be used as a tested element, or two empty strings. The code is
@@ -183,9 +264,8 @@ func selectorProblem(sel string, tested bool) (code, msg string) {
 	// Last, so that a goal, which may name these, is refused for the
 	// same reason as the tested element whenever it is refused.
 	for _, cs := range list {
-		if n := noTextOf(cs[len(cs)-1]); tested && n != "" {
-			why := noTextElements[n]
-			return invalid, "The tag writes text, and " + why[0] + ": " + why[1] + "."
+		if n, c := noTextOf(cs[len(cs)-1]); tested && n != "" {
+			return invalid, noTextSentence(n, c)
 		}
 	}
 	return "", ""
@@ -247,21 +327,22 @@ func deniedOf(c compound) string {
 }
 
 // noTextOf returns the element of noTextElements that compound c names,
-// through a type selector or the subjects of :is() and the like, or "".
-func noTextOf(c compound) string {
+// through a type selector or the subjects of :is() and the like, with
+// the compound that names it, or "".
+func noTextOf(c compound) (string, compound) {
 	if _, ok := noTextElements[c.typ]; ok {
-		return c.typ
+		return c.typ, c
 	}
 	for _, x := range c.pseudos {
 		if sameElementPseudos[x.name] {
 			for _, cs := range x.args {
-				if n := noTextOf(cs[len(cs)-1]); n != "" {
-					return n
+				if n, in := noTextOf(cs[len(cs)-1]); n != "" {
+					return n, in
 				}
 			}
 		}
 	}
-	return ""
+	return "", compound{}
 }
 
 // findPseudo returns the first pseudo in list, nested ones too, for which

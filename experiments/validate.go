@@ -645,6 +645,45 @@ func (e Experiment) StartIncomplete() ValidationError {
 	return out
 }
 
+// KeptElement returns errs, e's problems as Validate or ValidateDraft
+// finds them, without those of its element when e keeps the element of
+// cur, the stored experiment it is saved over or copied from. The rules
+// on elements hold where one is chosen (a new experiment, or a draft's
+// element changed), and grow: the refusal of an element whose text the
+// tag cannot show (noTextElements) came after tests were stored on an
+// input[type=submit]. Such a test still saves its name, traffic share
+// and plans, and its copy (Duplicate) can be made, to change the element
+// in; Start refuses a draft that still has it (ElementRefused).
+func KeptElement(errs ValidationError, e, cur Experiment) ValidationError {
+	sel := strings.TrimSpace(e.Selector)
+	if sel == "" || sel != strings.TrimSpace(cur.Selector) {
+		return errs
+	}
+	out := slices.DeleteFunc(slices.Clone(errs), func(f FieldError) bool { return f.Field == FieldSelector })
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+// ElementRefused returns the refusal of a draft's element by the rules
+// of now, as Validate words it, or nil: a draft may hold one that an
+// older copylab stored, or a copy of one (KeptElement). Start refuses
+// it, beside the page, element and goal the draft lacks; a test that has
+// started runs, pauses and resumes with the element it started with.
+func (e Experiment) ElementRefused() ValidationError {
+	if e.Status != StatusDraft || strings.TrimSpace(e.Selector) == "" {
+		return nil
+	}
+	var out ValidationError
+	for _, f := range e.Validate() {
+		if f.Field == FieldSelector {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
 // ValidateDraft is Validate for a draft saved before its page, element or
 // goal is chosen (the form's "Draft copy with AI"): those it leaves empty
 // (Unset) are not problems yet, since Transition refuses to start it
