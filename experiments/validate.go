@@ -675,13 +675,19 @@ func (e Experiment) ElementRefused() ValidationError {
 	if e.Status != StatusDraft || strings.TrimSpace(e.Selector) == "" {
 		return nil
 	}
-	var out ValidationError
-	for _, f := range e.Validate() {
-		if f.Field == FieldSelector {
-			out = append(out, f)
-		}
+	return elementProblems(e.Selector)
+}
+
+// elementProblems is the problem with selector as the tested element's,
+// as Validate words it (problems), or nil.
+func elementProblems(selector string) ValidationError {
+	var v ValidationError
+	if code, msg := SelectorProblem(selector); msg != "" {
+		v.add(FieldSelector, code, "%s", msg)
+	} else if why := textProblem(selector); why != "" {
+		v.add(FieldSelector, "invalid_selector", "The selector %s.", why)
 	}
-	return out
+	return v
 }
 
 // ValidateDraft is Validate for a draft saved before its page, element or
@@ -729,11 +735,7 @@ func (e Experiment) problems() ValidationError {
 	} else if why := textProblem(e.Page); why != "" {
 		v.add("page", "invalid_page", "The page %s.", why)
 	}
-	if code, msg := SelectorProblem(e.Selector); msg != "" {
-		v.add("selector", code, "%s", msg)
-	} else if why := textProblem(e.Selector); why != "" {
-		v.add("selector", "invalid_selector", "The selector %s.", why)
-	}
+	v = append(v, elementProblems(e.Selector)...)
 	for _, g := range []string{e.Goal.Selector, e.Goal.URL} {
 		if why := textProblem(g); why != "" {
 			v.add("goal", "invalid_goal", "The goal %s.", why)
