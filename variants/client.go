@@ -415,20 +415,23 @@ type Retry struct {
 	Try  int
 }
 
-type retryNoticeKey struct{}
+// noticeKey is the context key of a func(T) that WithRetryNotice or
+// WithCallNotice set; one key type per T.
+type noticeKey[T any] struct{}
+
+// notice calls the func(T) that ctx carries, if any, with v.
+func notice[T any](ctx context.Context, v T) {
+	if fn, ok := ctx.Value(noticeKey[T]{}).(func(T)); ok && fn != nil {
+		fn(v)
+	}
+}
 
 // WithRetryNotice returns a context that carries fn: Generate and
 // Regenerate call it before each wait to try a model call again, so that
 // a page can say why the drafts take longer instead of only that they
 // are being written. fn must return quickly.
 func WithRetryNotice(ctx context.Context, fn func(Retry)) context.Context {
-	return context.WithValue(ctx, retryNoticeKey{}, fn)
-}
-
-func noticeRetry(ctx context.Context, r Retry) {
-	if fn, ok := ctx.Value(retryNoticeKey{}).(func(Retry)); ok && fn != nil {
-		fn(r)
-	}
+	return context.WithValue(ctx, noticeKey[Retry]{}, fn)
 }
 
 // Call is one request to the model endpoint, as WithCallNotice reports
@@ -451,21 +454,13 @@ type Call struct {
 	HeldBack bool
 }
 
-type callNoticeKey struct{}
-
 // WithCallNotice returns a context that carries fn: Generate, Regenerate
 // and TestConnection call it once for each request they send to the
 // model endpoint, when its answer is in and they know whether they could
 // use it, and for each they hold back, so that a caller can count what
 // reached the service and what it brought. fn must return quickly.
 func WithCallNotice(ctx context.Context, fn func(Call)) context.Context {
-	return context.WithValue(ctx, callNoticeKey{}, fn)
-}
-
-func noticeCall(ctx context.Context, c Call) {
-	if fn, ok := ctx.Value(callNoticeKey{}).(func(Call)); ok && fn != nil {
-		fn(c)
-	}
+	return context.WithValue(ctx, noticeKey[Call]{}, fn)
 }
 
 // withTries says in e's sentence that copylab asked tries times before it
@@ -506,7 +501,7 @@ type completion struct {
 // reports nothing.
 func (c completion) report(ctx context.Context, err error) {
 	if c.answered {
-		noticeCall(ctx, Call{Err: err})
+		notice(ctx, Call{Err: err})
 	}
 }
 
@@ -532,7 +527,7 @@ func (g *Generator) complete(ctx context.Context, kind callKind, msgs []openai.C
 	if kind != callTest {
 		if left := time.Duration(g.askAfter[kind].Load() - g.now().UnixNano()); left > 0 {
 			e := rateLimited(left)
-			noticeCall(ctx, Call{Err: e, HeldBack: true})
+			notice(ctx, Call{Err: e, HeldBack: true})
 			return completion{}, e
 		}
 		defer func() {
@@ -566,13 +561,13 @@ func (g *Generator) complete(ctx context.Context, kind callKind, msgs []openai.C
 		if errors.Is(ctx.Err(), context.Canceled) {
 			err := fmt.Errorf("variants: %w", ctx.Err())
 			if sent {
-				noticeCall(ctx, Call{Err: err})
+				notice(ctx, Call{Err: err})
 			}
 			return completion{}, err
 		}
 		e := g.classify(ctx, kind, err, info)
 		if sent {
-			noticeCall(ctx, Call{Err: e})
+			notice(ctx, Call{Err: e})
 		}
 		// Some OpenAI-compatible servers reject response_format outright
 		// instead of ignoring it. The parser does not need it, so ask
@@ -598,7 +593,7 @@ func (g *Generator) complete(ctx context.Context, kind callKind, msgs []openai.C
 		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
 			return completion{}, withTries(e, attempt+1)
 		}
-		noticeRetry(ctx, Retry{Code: e.Code, Wait: wait, Try: attempt + 2})
+		notice(ctx, Retry{Code: e.Code, Wait: wait, Try: attempt + 2})
 		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
