@@ -39,36 +39,12 @@ func f11Same(t *testing.T, before, after map[string]string) {
 }
 
 // f11Older makes the database of a copylab one migration behind this
-// one, in WAL mode as a store leaves it: a fresh one, of which the newest
-// migration's record is removed (no migration here drops what it adds,
-// so the record is what tells) and 32's columns too when 32 is the
-// newest, as an older copylab left it.
+// one, in WAL mode as a store leaves it (schematest.Behind).
 func f11Older(t *testing.T) (path string, from, to int) {
 	t.Helper()
 	path = filepath.Join(t.TempDir(), "copylab.db")
-	to = schematest.Latest(t)
-	if to != 32 {
-		schematest.Older(t, path, to-1)
-		return path, to - 1, to
-	}
-	s, err := experiments.Open(context.Background(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, q := range []string{
-		`alter table experiment_notifications drop column title`,
-		`alter table undelivered_notifications drop column title`,
-		`delete from schema_migrations where version = 32`,
-	} {
-		if _, err := s.Writer().Exec(q); err != nil {
-			s.Close()
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
-	if err := s.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return path, 31, 32
+	from, to = schematest.Behind(t, path)
+	return path, from, to
 }
 
 // TestF11RecountDryRunKeepsSchema: a dry run on an older copylab's

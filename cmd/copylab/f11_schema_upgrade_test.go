@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"crypto/sha256"
 	"database/sql"
 	"fmt"
@@ -12,41 +11,17 @@ import (
 
 	_ "github.com/mattn/go-sqlite3"
 
-	"copylab/experiments"
 	"copylab/experiments/schematest"
 )
 
 // olderDB makes, in a folder of its own, the database an older copylab
-// left, one migration behind this one, and returns its path and the two
-// schema versions. With migration 32 the newest, it is made as a
-// reviewer made it: a fresh database (in WAL mode, as copylab leaves
-// them) with migration 32 undone.
+// left, one migration behind this one, in WAL mode as copylab leaves it
+// (schematest.Behind), and returns its path and the two schema versions.
 func olderDB(t *testing.T) (path string, from, to int) {
 	t.Helper()
 	path = filepath.Join(t.TempDir(), "copylab.db")
-	to = schematest.Latest(t)
-	if to != 32 {
-		schematest.Older(t, path, to-1)
-		return path, to - 1, to
-	}
-	s, err := experiments.Open(context.Background(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, q := range []string{
-		`alter table experiment_notifications drop column title`,
-		`alter table undelivered_notifications drop column title`,
-		`delete from schema_migrations where version = 32`,
-	} {
-		if _, err := s.Writer().Exec(q); err != nil {
-			s.Close()
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
-	if err := s.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return path, 31, 32
+	from, to = schematest.Behind(t, path)
+	return path, from, to
 }
 
 // folderState is every file of dir, by name, with a digest of its bytes:

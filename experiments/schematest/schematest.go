@@ -55,6 +55,30 @@ func Older(t testing.TB, path string, upTo int) {
 	}
 }
 
+// Behind makes at path, as OlderWAL, the database of a copylab one
+// migration behind this one, and returns the two schema versions.
+func Behind(t testing.TB, path string) (from, to int) {
+	t.Helper()
+	to = Latest(t)
+	OlderWAL(t, path, to-1)
+	return to - 1, to
+}
+
+// OlderWAL is Older in WAL mode, as a copylab store leaves its file
+// (closed, without its -wal and -shm files).
+func OlderWAL(t testing.TB, path string, upTo int) {
+	t.Helper()
+	Older(t, path, upTo)
+	db, err := sql.Open("sqlite3", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(`pragma journal_mode = wal`); err != nil {
+		t.Fatal(err)
+	}
+}
+
 type migration struct {
 	version int
 	name    string
