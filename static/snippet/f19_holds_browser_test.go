@@ -129,8 +129,15 @@ func TestQAHoldsMoreThanText(t *testing.T) {
 // bytes are the same with or without them.
 func TestQAHoldsOnlyQA(t *testing.T) {
 	cfg := static.SnippetConfig{Site: "test", Experiments: []static.SnippetExperiment{heroExperiment("/pricing*", 0, 10000, 0)}}
+	wordsOnlyInQA(t, cfg, holdsWhy, `holds more than its text (`)
+}
+
+// wordsOnlyInQA checks that cfg with the preview's words why renders the
+// same live tag as without them, and a QA build that holds want.
+func wordsOnlyInQA(t *testing.T, cfg static.SnippetConfig, why static.PreviewWhy, want string) {
+	t.Helper()
 	with := cfg
-	with.PreviewWhy = holdsWhy
+	with.PreviewWhy = why
 	a, err := prod.Render(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -140,10 +147,10 @@ func TestQAHoldsOnlyQA(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(a, b) {
-		t.Errorf("PreviewWhy.Holds changes the live tag")
+		t.Errorf("the preview's words change the live tag")
 	}
 	with.Preview = true
-	if qa, err := prod.Render(with); err != nil || !bytes.Contains(qa, []byte(`holds more than its text (`)) {
-		t.Errorf("the QA build lacks the words (%v)", err)
+	if qa, err := prod.Render(with); err != nil || !bytes.Contains(qa, []byte(want)) {
+		t.Errorf("the QA build lacks the words %q (%v)", want, err)
 	}
 }

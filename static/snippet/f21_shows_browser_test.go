@@ -1,7 +1,6 @@
 package snippet_test
 
 import (
-	"bytes"
 	"context"
 	"strings"
 	"sync"
@@ -156,21 +155,5 @@ func TestQAShowsOthers(t *testing.T) {
 // bytes are the same with or without them.
 func TestQAShowsOnlyQA(t *testing.T) {
 	cfg := static.SnippetConfig{Site: "test", Experiments: []static.SnippetExperiment{buyExperiment("[type=submit]")}}
-	with := cfg
-	with.PreviewWhy = showsWhy
-	a, err := prod.Render(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := prod.Render(with)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(a, b) {
-		t.Errorf("PreviewWhy.Shows changes the live tag")
-	}
-	with.Preview = true
-	if qa, err := prod.Render(with); err != nil || !bytes.Contains(qa, []byte(`tag writes text, which `)) {
-		t.Errorf("the QA build lacks the words (%v)", err)
-	}
+	wordsOnlyInQA(t, cfg, showsWhy, `tag writes text, which `)
 }
