@@ -26,6 +26,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -183,6 +184,22 @@ func PageState(tab context.Context) string {
 // read them.
 func Exceptions(t testing.TB, ctx context.Context) func() []string {
 	t.Helper()
+	return Console(t, ctx, func(m chromedp.ConsoleMessage) (string, bool) { return m.String(), m.IsException() })
+}
+
+// Warnings collects, from now on, the text of the tab's console.warn
+// messages that contain part. Call the returned func to read them.
+func Warnings(t testing.TB, ctx context.Context, part string) func() []string {
+	t.Helper()
+	return Console(t, ctx, func(m chromedp.ConsoleMessage) (string, bool) {
+		return m.Text, m.Type == chromedp.ConsoleWarning && strings.Contains(m.Text, part)
+	})
+}
+
+// Console collects, from now on, what keep returns for each message of
+// the tab's console that it keeps. Call the returned func to read them.
+func Console(t testing.TB, ctx context.Context, keep func(chromedp.ConsoleMessage) (string, bool)) func() []string {
+	t.Helper()
 	var (
 		mu  sync.Mutex
 		out []string
@@ -193,9 +210,9 @@ func Exceptions(t testing.TB, ctx context.Context) func() []string {
 			if err != nil {
 				return
 			}
-			if m.IsException() {
+			if s, ok := keep(m); ok {
 				mu.Lock()
-				out = append(out, m.String())
+				out = append(out, s)
 				mu.Unlock()
 			}
 		}

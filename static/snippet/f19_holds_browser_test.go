@@ -2,13 +2,9 @@ package snippet_test
 
 import (
 	"bytes"
-	"context"
 	"strings"
-	"sync"
 	"testing"
 	"time"
-
-	"github.com/chromedp/chromedp"
 
 	"copylab/static"
 	"copylab/static/browsertest"
@@ -27,34 +23,6 @@ var holdsWhy = func() static.PreviewWhy {
 // holdsLine is the notice's line for an element that held what.
 func holdsLine(what string) string { return holdsWhy.Holds[0] + what + holdsWhy.Holds[1] }
 
-// warnings collects the tab's console.warn messages that say the element
-// holds more than its text, from now on.
-func warnings(t *testing.T, ctx context.Context) func() []string {
-	t.Helper()
-	var (
-		mu  sync.Mutex
-		out []string
-	)
-	msgs := chromedp.Console(ctx)
-	go func() {
-		for m, err := range msgs {
-			if err != nil {
-				return
-			}
-			if m.Type == chromedp.ConsoleWarning && strings.Contains(m.Text, "holds more than its text") {
-				mu.Lock()
-				out = append(out, m.Text)
-				mu.Unlock()
-			}
-		}
-	}()
-	return func() []string {
-		mu.Lock()
-		defer mu.Unlock()
-		return append([]string(nil), out...)
-	}
-}
-
 // TestQAHoldsMoreThanText: the reviewer's case. React writes
 // <h1>Welcome to {brand}</h1> as two text nodes (on the server with a
 // comment between them), and a button with its spinner as an element and
@@ -69,7 +37,7 @@ func TestQAHoldsMoreThanText(t *testing.T) {
 	t.Parallel()
 	ctx := browsertest.NewTab(t)
 	exceptions := browsertest.Exceptions(t, ctx)
-	warned := warnings(t, ctx)
+	warned := browsertest.Warnings(t, ctx, "holds more than its text")
 	s := newSite(t, prod, static.SnippetConfig{Site: "test", TimeoutMS: 300, PreviewLabel: "copylab preview: Pricing headline · Variant C",
 		PreviewWhy: holdsWhy, Experiments: []static.SnippetExperiment{heroExperiment("/pricing*", 0, 0, 10000)}})
 	// As React renders it in the browser: the parser would join the two

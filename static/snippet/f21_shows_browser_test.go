@@ -1,13 +1,9 @@
 package snippet_test
 
 import (
-	"context"
 	"strings"
-	"sync"
 	"testing"
 	"time"
-
-	"github.com/chromedp/chromedp"
 
 	"copylab/static"
 	"copylab/static/browsertest"
@@ -39,34 +35,6 @@ func showsLine(el string) string {
 	return line + s[4]
 }
 
-// showsWarnings collects the tab's console.warn messages that say the
-// element does not show the copy, from now on.
-func showsWarnings(t *testing.T, ctx context.Context) func() []string {
-	t.Helper()
-	var (
-		mu  sync.Mutex
-		out []string
-	)
-	msgs := chromedp.Console(ctx)
-	go func() {
-		for m, err := range msgs {
-			if err != nil {
-				return
-			}
-			if m.Type == chromedp.ConsoleWarning && strings.Contains(m.Text, showsWhy.Shows[1]) {
-				mu.Lock()
-				out = append(out, m.Text)
-				mu.Unlock()
-			}
-		}
-	}()
-	return func() []string {
-		mu.Lock()
-		defer mu.Unlock()
-		return append([]string(nil), out...)
-	}
-}
-
 // buyExperiment tests the copy of the elements sel finds on /pricing*.
 func buyExperiment(sel string) static.SnippetExperiment {
 	x := heroExperiment("/pricing*", 0, 0, 10000)
@@ -86,7 +54,7 @@ func checkShows(t *testing.T, sel string, cases []showsCase) {
 	t.Helper()
 	ctx := browsertest.NewTab(t)
 	exceptions := browsertest.Exceptions(t, ctx)
-	warned := showsWarnings(t, ctx)
+	warned := browsertest.Warnings(t, ctx, showsWhy.Shows[1])
 	s := newSite(t, prod, static.SnippetConfig{Site: "test", TimeoutMS: 300, PreviewLabel: "copylab preview: Buy button · Variant C",
 		PreviewWhy: showsWhy, Experiments: []static.SnippetExperiment{buyExperiment(sel)}})
 	for _, c := range cases {
