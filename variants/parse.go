@@ -47,9 +47,12 @@ func parseOutput(content string) ([]draft, error) {
 // response_format send plain JSON, but many OpenAI-compatible ones ignore
 // it, and models then wrap the JSON in a code fence, put prose around it,
 // or answer with a bare array. parseAnswer accepts all of these and
-// returns the first JSON value that holds at least one variant. The
-// thinking a reasoning model writes before its answer is not read (see
-// withoutThinking).
+// returns the first list of variants it finds. A lone variant object is
+// not the answer when a list is there too: models often print one as an
+// example of the format ("Here is the format: {...}") before the list,
+// or after it. Lone objects are the answer only when no list holds as
+// many drafts as they do. The thinking a reasoning model writes before
+// its answer is not read (see withoutThinking).
 func parseAnswer(content string) (parsed, error) {
 	if len(content) > maxOutputBytes {
 		content = content[:maxOutputBytes]
@@ -59,16 +62,31 @@ func parseAnswer(content string) (parsed, error) {
 	if d, ok := draftsFromJSON([]byte(content)); ok {
 		return parsed{drafts: d}, nil
 	}
+	// A fence that holds one lone variant may be the example before the
+	// list: the search below reads the fences' text too, and weighs it
+	// against any list, so such a fence is only kept in case that
+	// search finds nothing at all.
+	var loneFence []draft
 	for _, m := range fenceRe.FindAllStringSubmatch(content, 8) {
-		if d, ok := draftsFromJSON([]byte(strings.TrimSpace(m[1]))); ok {
+		data := []byte(strings.TrimSpace(m[1]))
+		d, ok := draftsFromJSON(data)
+		switch {
+		case !ok:
+		case isLoneDraft(data, d):
+			if loneFence == nil {
+				loneFence = d
+			}
+		default:
 			return parsed{drafts: d}, nil
 		}
 	}
 	// JSON embedded in prose: try to decode one value from each "{" or
 	// "[" in turn. json.Decoder stops at the end of the first value, so
-	// the text after it does not matter. A list of variants wins at once;
-	// lone variant objects are collected, which also salvages the items of
-	// a list that is itself broken (a cut-off end, a missing comma).
+	// the text after it does not matter. Lone variant objects are
+	// collected, which also salvages the items of a list that is itself
+	// broken (a cut-off end, a missing comma). A list of variants wins
+	// at once unless the lone objects before it outnumber its drafts:
+	// one lone object before a list is an example of the format.
 	var p parsed
 	attempts := 0
 	for i := 0; i < len(content) && attempts < maxJSONAttempts; i++ {
@@ -91,7 +109,7 @@ func parseAnswer(content string) (parsed, error) {
 			if len(p.drafts) < maxDraftsPerCall {
 				p.drafts = append(p.drafts, d)
 			}
-		} else if d, ok := draftsFromValue(v); ok && len(p.drafts) == 0 {
+		} else if d, ok := draftsFromValue(v); ok && len(d) >= len(p.drafts) {
 			return parsed{drafts: d}, nil
 		}
 		// Skip past the whole value rather than trying every brace
@@ -101,7 +119,20 @@ func parseAnswer(content string) (parsed, error) {
 	if len(p.drafts) > 0 {
 		return p, nil
 	}
+	if loneFence != nil {
+		return parsed{drafts: loneFence}, nil
+	}
 	return p, errNoVariants
+}
+
+// isLoneDraft reports whether data, which draftsFromJSON read as d, is
+// one object that is itself a variant rather than a list of them.
+func isLoneDraft(data []byte, d []draft) bool {
+	if len(d) != 1 || data[0] != '{' {
+		return false
+	}
+	one, ok := draftFromItem(data)
+	return ok && one == d[0]
 }
 
 // decodeValue decodes the JSON value at the start of s, which starts with
