@@ -65,8 +65,8 @@ func duplicatedSentence(e experiments.Experiment, followed string) string {
 	if followed != "" {
 		s += " Like the original, it follows “" + followed + "”, so its drafts leave out the copy tried there."
 	}
-	if refused := e.ElementRefused(); len(refused) > 0 {
-		s += " It needs another element before it can start. " + refused[0].Message
+	if refused := refusedElementWords(e); refused != "" {
+		s += " " + refused
 		if len(unset) > 0 {
 			s += " It still needs its " + unsetWords(e) + " too."
 		}
@@ -76,6 +76,18 @@ func duplicatedSentence(e experiments.Experiment, followed string) string {
 		return s + " It still needs its " + unsetWords(e) + " before it can start."
 	}
 	return s + " Change what you like, then start it."
+}
+
+// refusedElementWords says that a new draft e needs another element
+// before it can start, and why, when the rules refuse the one it kept
+// (ElementRefused); "" when they take it. The messages after a duplicate
+// and a follow-up say it in these words.
+func refusedElementWords(e experiments.Experiment) string {
+	refused := e.ElementRefused()
+	if len(refused) == 0 {
+		return ""
+	}
+	return "It needs another element before it can start. " + refused[0].Message
 }
 
 // experimentFollowUp answers POST /experiments/:id/follow-up: after a
@@ -101,13 +113,20 @@ func (a *App) experimentFollowUp(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return a.redirectWithFlash(c, generateURL(e.ID), "ok", followUpSentence(x))
+	return a.redirectWithFlash(c, generateURL(e.ID), "ok", followUpSentence(x, e))
 }
 
-// followUpSentence is the message after the follow-up of shipped test x.
-func followUpSentence(x experiments.Experiment) string {
-	return "A follow-up test of “" + x.Name + "”: a new draft whose original is " + views.VariantLabel(x.ShippedVariant, false) +
-		", the copy you shipped, with the same page, element, goal and settings, and no other variants yet. Draft new copy below to test against it."
+// followUpSentence is the message after e, the follow-up of shipped test
+// x. It keeps x's element, which the rules may refuse now (a test started
+// with an input[type=submit] before they did): it then says, as after a
+// duplicate, that e needs another one before it can start, and why.
+func followUpSentence(x, e experiments.Experiment) string {
+	s := "A follow-up test of “" + x.Name + "”: a new draft whose original is " + views.VariantLabel(x.ShippedVariant, false) +
+		", the copy you shipped, with the same page, element, goal and settings, and no other variants yet."
+	if refused := refusedElementWords(e); refused != "" {
+		s += " " + refused
+	}
+	return s + " Draft new copy below to test against it."
 }
 
 // apiExperimentDuplicate answers POST /api/v1/experiments/:id/duplicate:
