@@ -276,17 +276,21 @@ func (a *App) apiExperimentGenerate(c *fiber.Ctx) error {
 	return c.JSON(out)
 }
 
-// logAPIModelFailure logs a generation through the API that the model
-// service failed, as the drafting page logs one (logLLMFailure: the
-// same message, level and fields, and the request id): the access line
-// says only its status. A failure answered with a 5xx is left to
-// handleError, which logs it, with the same cause, at the error level:
-// one line for each failure. An invalid brief is no model failure.
+// logAPIModelFailure logs a generation through the API that failed, as
+// the drafting page logs one (logLLMFailure: the same message, level and
+// fields, and the request id), whatever status the API answers: an
+// operator who follows the "copy generation failed" lines sees every
+// failed generation, from the page or the API. A failure answered with a
+// 5xx also gets handleError's "request failed" line, which is about the
+// request. An invalid brief is no failed generation: the library
+// refused it before any call.
 func (a *App) logAPIModelFailure(c *fiber.Ctx, expID string, err error) {
-	if ve, ok := asLLMError(err); ok && llmAnswer(ve).status < 500 {
-		a.log.Warn("copy generation failed", "op", "generate", "experiment", expID, "error", err.Error(),
-			"request_id", requestIDOf(c))
+	var fe variants.FieldErrors
+	if err == nil || errors.As(err, &fe) {
+		return
 	}
+	a.log.Warn("copy generation failed", "op", "generate", "experiment", expID, "error", err.Error(),
+		"request_id", requestIDOf(c))
 }
 
 // briefMerge puts the fields of the body's brief over b, when the body
