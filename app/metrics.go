@@ -342,15 +342,15 @@ func (a *App) metricsHandler() fiber.Handler {
 
 // refuseMetrics answers 403 to a scrape from an allowed address that
 // cannot be let in, in plain text that starts with code (handleError), and
-// logs the code beside the request id: the access line says only
-// status=403, and docs/operations.md names the refusals by their codes.
+// puts the code on the request's log line (logAlso), beside its status=403
+// and ip: docs/operations.md names the refusals by their codes. A
+// metrics_host refusal adds the name asked for.
 func (a *App) refuseMetrics(c *fiber.Ctx, code, message string) error {
-	attrs := []slog.Attr{slog.String("request_id", requestIDOf(c)), slog.Int("status", http.StatusForbidden),
-		slog.String("code", code), slog.String("ip", a.clientIP(c))}
 	if code == "metrics_host" {
-		attrs = append(attrs, slog.String("host", logHost(a.requestHost(c))))
+		logAlso(c, slog.String("code", code), slog.String("host", logHost(a.requestHost(c))))
+	} else {
+		logAlso(c, slog.String("code", code))
 	}
-	a.log.LogAttrs(c.UserContext(), slog.LevelInfo, "metrics refused", attrs...)
 	return &httpError{Status: http.StatusForbidden, Code: code, Message: message, Plain: true}
 }
 

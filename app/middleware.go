@@ -25,6 +25,7 @@ const (
 	localClientIP  = "copylab.ip"
 	localSession   = "copylab.session"
 	localAPIUser   = "copylab.apiuser"
+	localLogAttrs  = "copylab.logattrs"
 )
 
 // requestID gives every request an id, taken from a sane X-Request-Id
@@ -90,14 +91,26 @@ func (a *App) logRequests(c *fiber.Ctx) error {
 	if !a.log.Enabled(c.UserContext(), level) {
 		return nil // the attributes below cost more than the check
 	}
-	a.log.LogAttrs(c.UserContext(), level, "http",
+	attrs := [...]slog.Attr{
 		slog.String("request_id", requestIDOf(c)),
 		slog.String("method", c.Method()),
 		slog.String("path", logPath(c.Path())), // an invite link's token cut off (invites.go)
 		slog.Int("status", status),
 		slog.Duration("duration", time.Since(start)),
-		slog.String("ip", a.clientIP(c)))
+		slog.String("ip", a.clientIP(c)),
+	}
+	extra, _ := c.Locals(localLogAttrs).([]slog.Attr)
+	a.log.LogAttrs(c.UserContext(), level, "http", append(attrs[:], extra...)...)
 	return nil
+}
+
+// logAlso adds attrs to the request's line (logRequests): a refusal that
+// the docs name by its code, such as a refused scrape's (refuseMetrics),
+// says it there rather than in a line of its own, so that a request
+// still writes one line.
+func logAlso(c *fiber.Ctx, attrs ...slog.Attr) {
+	prev, _ := c.Locals(localLogAttrs).([]slog.Attr)
+	c.Locals(localLogAttrs, append(prev, attrs...))
 }
 
 // isProbePath tells whether path is /healthz or /metrics, which
