@@ -133,7 +133,7 @@ func TestF16HeldBackIsRefusedNotCalled(t *testing.T) {
 // TestF16APIGenerateFailureLogged: a generation through the API that
 // the model service refuses is logged as the drafting page logs it (WARN
 // "copy generation failed", with op, experiment and the cause), once;
-// it left only the access line with its status. A 5xx keeps the one
+// it left only the access line with its status. A 5xx also keeps the
 // line handleError writes for it, at the error level, with the cause.
 func TestF16APIGenerateFailureLogged(t *testing.T) {
 	quota, _ := json.Marshal(map[string]any{"error": map[string]any{"message": "You exceeded your current quota.", "type": "insufficient_quota"}})
@@ -143,13 +143,14 @@ func TestF16APIGenerateFailureLogged(t *testing.T) {
 		status int
 		code   string
 		line   string
+		lines  int // naming the code: the WARN line, and handleError's for a 5xx
 	}{
 		{"quota", func(int, int) (int, map[string]string, string) { return http.StatusTooManyRequests, nil, string(quota) },
-			http.StatusPaymentRequired, variants.CodeQuota, `level=WARN msg="copy generation failed" op=generate experiment=`},
+			http.StatusPaymentRequired, variants.CodeQuota, `level=WARN msg="copy generation failed" op=generate experiment=`, 1},
 		{"rate limited", failWith(http.StatusTooManyRequests, map[string]string{"Retry-After": "60"}, "slow down"),
-			http.StatusTooManyRequests, variants.CodeRateLimited, `level=WARN msg="copy generation failed" op=generate experiment=`},
+			http.StatusTooManyRequests, variants.CodeRateLimited, `level=WARN msg="copy generation failed" op=generate experiment=`, 1},
 		{"unavailable", failWith(http.StatusServiceUnavailable, nil, "overloaded"),
-			http.StatusBadGateway, variants.CodeUnavailable, `level=ERROR msg="request failed"`},
+			http.StatusBadGateway, variants.CodeUnavailable, `level=WARN msg="copy generation failed" op=generate experiment=`, 2},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -166,12 +167,12 @@ func TestF16APIGenerateFailureLogged(t *testing.T) {
 					lines = append(lines, l)
 				}
 			}
-			if len(lines) != 1 {
-				t.Fatalf("log lines naming %s: %q, want 1", tt.code, lines)
+			if len(lines) != tt.lines {
+				t.Fatalf("log lines naming %s: %q, want %d", tt.code, lines, tt.lines)
 			}
-			wantContains(t, lines[0], tt.line, "error=")
-			if strings.Contains(tt.line, "WARN") {
-				wantContains(t, lines[0], tt.line+g.x.ID, "request_id=")
+			wantContains(t, lines[0], tt.line+g.x.ID, "error=", "request_id=")
+			if tt.lines == 2 {
+				wantContains(t, lines[1], `level=ERROR msg="request failed"`, "error=")
 			}
 		})
 	}
