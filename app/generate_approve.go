@@ -64,7 +64,9 @@ func (a *App) generateApprove(c *fiber.Ctx) error {
 	if e.Status != experiments.StatusDraft {
 		return a.redirectHX(c, "/experiments/"+e.ID, "error", "This experiment has started, so its copy is fixed; the drafts were not added.")
 	}
-	a.syncDrafts(c, j)
+	if over := a.syncDrafts(c, j); len(over) > 0 {
+		return a.refuseDraftBoxes(c, e, j, over, -1)
+	}
 
 	add, errs, longLimit := approvedVariants(e, j, s.user.Email, c.FormValue("allow_long") == "on")
 	if len(errs) == 0 {
@@ -294,7 +296,9 @@ func (a *App) generateEnter(c *fiber.Ctx, e experiments.Experiment, j *genJob) e
 	if i, ok := typedNote(c, j); ok {
 		return c.Redirect(jobURL(e.ID, j.id)+"/drafts/"+strconv.Itoa(i)+"/regenerate?instruction=custom", http.StatusTemporaryRedirect)
 	}
-	a.syncDrafts(c, j)
+	if over := a.syncDrafts(c, j); len(over) > 0 {
+		return a.refuseDraftBoxes(c, e, j, over, -1)
+	}
 	return a.redirectWithFlash(c, jobPageURL(e.ID, j.id), "error", "To rewrite a draft, say what to change in its box and press its Rewrite button.")
 }
 

@@ -34,7 +34,9 @@ func (a *App) generateRegenerate(c *fiber.Ctx) error {
 	if e.Status != experiments.StatusDraft {
 		return a.redirectHX(c, "/experiments/"+e.ID, "error", "This experiment has started, so its copy is fixed.")
 	}
-	a.syncDrafts(c, j)
+	if over := a.syncDrafts(c, j); len(over) > 0 {
+		return a.refuseDraftBoxes(c, e, j, over, i)
+	}
 
 	instruction := strings.TrimSpace(c.Query("instruction"))
 	problem, noteProblem := "", false
@@ -140,14 +142,17 @@ func (j *genJob) repeatedDraftLocked(i int, text string) int {
 // the page was sent (its drafts[i].rev is older): the form still holds the
 // text and note from before the rewrite, which would undo it. The tick is
 // always taken: only the person changes it, never a rewrite, so the
-// latest form has their latest choice.
-func (a *App) syncDrafts(c *fiber.Ctx, j *genJob) {
+// latest form has their latest choice. A text or note longer than a job
+// keeps (keptDraftRunes) is not taken either, nor cut: syncDrafts returns
+// it, and the caller refuses the request with it (refuseDraftBoxes).
+func (a *App) syncDrafts(c *fiber.Ctx, j *genJob) []draftBoxTooLong {
 	args := c.Request().PostArgs()
 	if !args.Has(draftKey(0, "text")) {
-		return // not the drafts form (an API client, a bare button)
+		return nil // not the drafts form (an API client, a bare button)
 	}
 	j.mu.Lock()
 	defer j.mu.Unlock()
+	var over []draftBoxTooLong
 	for i, d := range j.drafts {
 		if !args.Has(draftKey(i, "text")) {
 			continue
@@ -157,15 +162,28 @@ func (a *App) syncDrafts(c *fiber.Ctx, j *genJob) {
 			continue // the page had not shown the rewrite yet
 		}
 		if !d.regenerating {
-			d.text = clipRunes(strings.TrimSpace(strings.ReplaceAll(c.FormValue(draftKey(i, "text")), "\r\n", "\n")), keptDraftRunes)
+			text := strings.TrimSpace(strings.ReplaceAll(c.FormValue(draftKey(i, "text")), "\r\n", "\n"))
+			if n := utf8.RuneCountInString(text); n > keptDraftRunes {
+				over = append(over, draftBoxTooLong{i: i, typed: text, runes: n})
+			} else {
+				d.text = text
+			}
 		}
-		d.note = clipRunes(c.FormValue(draftKey(i, "note")), keptDraftRunes)
+		note := c.FormValue(draftKey(i, "note"))
+		if n := utf8.RuneCountInString(note); n > keptDraftRunes {
+			over = append(over, draftBoxTooLong{i: i, note: true, typed: note, runes: n})
+		} else {
+			d.note = note
+		}
 	}
+	return over
 }
 
 // keptDraftRunes bounds what a job keeps of a draft's text or note as
 // typed: past the longest copy the store takes, the text is refused at
 // approve anyway (and says so), and a job is kept for an hour in memory.
+// A longer box is refused as it is (syncDrafts), never cut: the page
+// would show the cut box again as if it were what was typed.
 const keptDraftRunes = 2 * experiments.MaxCopyLen
 
 // clipRunes cuts s to at most n runes.
@@ -174,6 +192,96 @@ func clipRunes(s string, n int) string {
 		return s
 	}
 	return string([]rune(s)[:n])
+}
+
+// draftBoxTooLong is a box of the drafts form that brought more than a
+// job keeps (keptDraftRunes): draft i's text, or its "Or say what to
+// change" box (note), as typed.
+type draftBoxTooLong struct {
+	i     int
+	note  bool
+	typed string
+	runes int
+}
+
+// message says beside the box what it is held to: the limit of a rewrite
+// request (maxNoteLen) or of a variant's copy, which are lower than what
+// a job keeps, and how long the box is.
+func (b draftBoxTooLong) message() string {
+	if b.note {
+		return fmt.Sprintf("Keep the request to at most %d characters (this is %d).", maxNoteLen, b.runes)
+	}
+	return fmt.Sprintf("Keep copy to at most %d characters (this is %d).", experiments.MaxCopyLen, b.runes)
+}
+
+// sentence says it away from the box: in the notice beside the button an
+// htmx request was sent by.
+func (b draftBoxTooLong) sentence() string {
+	if b.note {
+		return fmt.Sprintf("What to change in draft %d is %d characters long: keep the request to at most %d characters. Nothing was done.", b.i+1, b.runes, maxNoteLen)
+	}
+	return fmt.Sprintf("Draft %d is %d characters long: keep copy to at most %d characters. Nothing was done.", b.i+1, b.runes, experiments.MaxCopyLen)
+}
+
+// overlay shows the boxes of over that belong to draft card d as typed,
+// each marked and described by its message.
+func overlay(d *views.DraftCard, over []draftBoxTooLong) {
+	for _, b := range over {
+		if b.i != d.Index {
+			continue
+		}
+		if b.note {
+			d.Note, d.Message, d.Failed, d.NoteInvalid = b.typed, b.message(), true, true
+			continue
+		}
+		d.Text = b.typed
+		d.Errors = views.Errors{draftKey(b.i, "text"): b.message()}
+	}
+}
+
+// refuseDraftBoxes answers a drafts form with boxes longer than a job
+// keeps (syncDrafts took the rest), and does nothing else: no rewrite,
+// no drafts added, no new brief. The boxes come back with every
+// character typed, marked, beside the limit: without a script in the
+// job's page itself (422), since a redirect would show the job's boxes,
+// which do not hold them; with htmx, in the card of draft card when the
+// boxes are its own (htmx swaps only 2xx answers, so 200), else in a 422
+// whose sentence the page shows beside the button pressed (app.js),
+// which leaves the boxes as typed in the browser.
+func (a *App) refuseDraftBoxes(c *fiber.Ctx, e experiments.Experiment, j *genJob, over []draftBoxTooLong, card int) error {
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	if isHTMX(c) {
+		own := card >= 0
+		for _, b := range over {
+			own = own && b.i == card
+		}
+		if !own {
+			b := over[0]
+			field := draftKey(b.i, "text")
+			if b.note {
+				field = draftKey(b.i, "note")
+			}
+			return &httpError{Status: http.StatusUnprocessableEntity, Code: "too_long", Field: field, Message: b.sentence()}
+		}
+		v := a.cardView(c, e.ID, j, card)
+		overlay(&v, over)
+		return render(c, views.DraftCardView(v))
+	}
+	site, err := a.store.Site(c.UserContext(), e.SiteID)
+	if err != nil {
+		return a.experimentGone(c, err)
+	}
+	p := a.generatePage(c, e, site)
+	p.Brief = jobForm(j)
+	if c.Request().PostArgs().Has("current_copy") {
+		p.Brief = readBriefForm(c) // a new brief came along: as typed
+	}
+	jv := a.jobView(c, e, j)
+	for k := range jv.Drafts {
+		overlay(&jv.Drafts[k], over)
+	}
+	p.Job = &jv
+	return a.renderWorkspace(c, p, http.StatusUnprocessableEntity)
 }
 
 // syncPolledInclude takes draft i's tick from the poll of its card while

@@ -41,7 +41,9 @@ func (a *App) generateStart(c *fiber.Ctx) error {
 	// as typed while the new brief is written, and after it if it fails.
 	prev, hasPrev := a.genJobs.get(c.FormValue("job"), e.ID, person)
 	if hasPrev {
-		a.syncDrafts(c, prev)
+		if over := a.syncDrafts(c, prev); len(over) > 0 {
+			return a.refuseDraftBoxes(c, e, prev, over, -1)
+		}
 	} else {
 		prev, hasPrev = a.genJobs.latest(e.ID, person)
 	}
