@@ -40,7 +40,7 @@ func TestLongInputsBrowser(t *testing.T) {
 		{name: "token name", path: "/settings", input: "#f-name", form: `form[action="/settings/tokens"]`,
 			typed: "Nightly deploy script " + strings.Repeat("x", 108), says: "120 characters"},
 		{name: "webhook URL", path: "/sites/" + site.ID, input: "#f-webhook-url", form: `form[action="/sites/` + site.ID + `/notifications"]:has(#f-webhook-url)`,
-			typed: "https://hooks.slack.com/services/" + strings.Repeat("T0", experiments.MaxWebhookURLLen/2), says: "2000 characters", paste: true},
+			typed: "https://hooks.slack.com/services/" + strings.Repeat("T0", experiments.MaxWebhookURLLen/2), says: "2000 bytes", paste: true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			enter := chromedp.SendKeys(chromedp.CSS(tc.input), tc.typed)

@@ -77,7 +77,7 @@ func TestLongInputsRefusedNotCut(t *testing.T) {
 			}},
 		{"webhook URL", "/sites/" + site.ID, "/sites/" + site.ID + "/notifications", "/sites/" + site.ID + "/notifications", "webhook_url",
 			url.Values{"webhook_url": {"https://hooks.slack.com/services/" + strings.Repeat("T0", experiments.MaxWebhookURLLen/2)}},
-			"2000 characters", func() string {
+			"2000 bytes", func() string {
 				s, err := e.store.Site(ctx, site.ID)
 				if err != nil {
 					t.Fatal(err)
@@ -86,7 +86,7 @@ func TestLongInputsRefusedNotCut(t *testing.T) {
 			}},
 		{"recording link template", "/sites/" + site.ID, "/sites/" + site.ID + "/recorders#recorders", "/sites/" + site.ID + "/recorders", "custom",
 			url.Values{"custom": {"https://replay.example.com/sessions/{session_id}?from=" + strings.Repeat("x", 1024)}},
-			"1024 characters", func() string {
+			"1024 bytes", func() string {
 				s, err := e.store.SiteRecorders(ctx, site.ID)
 				if err != nil {
 					t.Fatal(err)

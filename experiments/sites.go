@@ -130,7 +130,8 @@ func (s *Store) PatchSite(ctx context.Context, id string, patch func(*Site) erro
 	return out, nil
 }
 
-// MaxWebhookURLLen bounds a site's webhook URL.
+// MaxWebhookURLLen bounds a site's webhook URL, in bytes: a URL is sent
+// as bytes, a character outside ASCII as its UTF-8 bytes.
 const MaxWebhookURLLen = 2000
 
 // CheckWebhookURL says what is wrong with rawURL as a site's webhook, or
@@ -151,7 +152,7 @@ func CheckWebhookURL(rawURL string, plainHTTP bool) ValidationError {
 	u, err := url.Parse(rawURL)
 	switch {
 	case len(rawURL) > MaxWebhookURLLen:
-		return ValidationError{{Field: "webhook_url", Code: "too_long", Message: fmt.Sprintf("Keep the URL to at most %d characters.", MaxWebhookURLLen)}}
+		return ValidationError{{Field: "webhook_url", Code: "too_long", Message: fmt.Sprintf("Keep the URL to at most %d bytes (this is %d: letters such as é or 日 take 2 to 4 bytes each).", MaxWebhookURLLen, len(rawURL))}}
 	case err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "":
 		return ValidationError{{Field: "webhook_url", Code: "invalid_url", Message: "Enter the full webhook URL, starting with https://."}}
 	case u.User != nil:

@@ -17,8 +17,11 @@ const (
 
 var placeholders = []string{PlaceholderSession, PlaceholderVisitor, PlaceholderExperiment, PlaceholderVariant}
 
-// maxTemplate bounds a template's length; links stay well under the 2,000
-// or so characters every browser and chat tool keeps.
+// maxTemplate bounds a template's length in bytes; links stay well under
+// the 2,000 or so characters every browser and chat tool keeps. Bytes,
+// not characters: a browser sends a link's é or 日 as its UTF-8 bytes,
+// each written %XX, so a character outside ASCII makes the link longer
+// than one byte would, never shorter.
 const maxTemplate = 1024
 
 // Template is a checked custom URL template: it starts with "http://" or
@@ -37,8 +40,10 @@ func ParseTemplate(raw string) (Template, error) {
 	}
 	if len(raw) > maxTemplate {
 		// Worded as every other field's limit ("Keep the name to at most
-		// 120 characters."); Validate makes it a sentence.
-		return Template{}, fmt.Errorf("keep the template to at most %d characters", maxTemplate)
+		// 120 characters."), in the unit it counts, with what it counted:
+		// a template of 400 characters, most of them Japanese, is over.
+		// Validate makes it a sentence.
+		return Template{}, fmt.Errorf("keep the template to at most %d bytes (this is %d: letters such as é or 日 take 2 to 4 bytes each)", maxTemplate, len(raw))
 	}
 	for _, r := range raw {
 		if r <= ' ' || r == 0x7f || r == '\\' || (r >= 0x80 && r <= 0x9f) || r == '\u2028' || r == '\u2029' {
