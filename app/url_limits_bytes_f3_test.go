@@ -12,8 +12,8 @@ import (
 // template are held to a number of bytes (a URL travels as bytes, and
 // the template's limit keeps the links it makes short enough for every
 // browser and chat tool), but the refusal said "characters": a template
-// of 392 characters, most of them Japanese, was refused as over 1024
-// characters. The refusal now says bytes, with the length it counted,
+// of 371 characters, most of them Japanese (1025 bytes), was refused as
+// over 1024 characters. The refusal now says bytes, with the length it counted,
 // and a value of the limit's length in bytes is still taken.
 func TestURLLimitsSayBytes(t *testing.T) {
 	e := newEnv(t)
