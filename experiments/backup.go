@@ -36,7 +36,9 @@ type BackupInfo struct {
 // creates there is (see snapshotBeside). dst
 // must not exist; when it names a directory, the copy goes in it as
 // copylab-YYYYMMDD-HHMMSSZ.db (UTC). A dst that ends in a slash must be
-// a directory. On an error, or when ctx ends, no file is left behind.
+// a directory. A database of a later schema than this copylab knows (a
+// newer copylab's) is refused, as Restore refuses it. On an error, or
+// when ctx ends, no file is left behind.
 func Backup(ctx context.Context, src, dst string) (BackupInfo, error) {
 	start := time.Now()
 	info := BackupInfo{}
@@ -61,7 +63,14 @@ func Backup(ctx context.Context, src, dst string) (BackupInfo, error) {
 	if _, err := os.Lstat(dst); err == nil {
 		return info, backupExists(dst)
 	}
-	snap, err := snapshotBeside(ctx, src, dst, ".partial-*", 0)
+	// A database a newer copylab migrated is refused before anything is
+	// written, as Restore refuses it: this copylab's backup of it could
+	// not be restored by this copylab, nor opened by it.
+	newest, err := NewestSchema()
+	if err != nil {
+		return info, fmt.Errorf("backup: %w", err)
+	}
+	snap, err := snapshotBeside(ctx, src, dst, ".partial-*", newest)
 	if err != nil {
 		return info, fmt.Errorf("backup: %w", err)
 	}
