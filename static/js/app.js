@@ -282,6 +282,53 @@
     focusMessage();
   }
 
+  // A table wider than its box (.table-wrap) scrolls inside it, which a
+  // keyboard can do only from the box: while it scrolls, the box takes
+  // the focus (the arrow keys then scroll it) and is a region named as
+  // its table's caption, as the results' tables are in their markup
+  // (those are left as they are). A box that fits is no stop for the Tab
+  // key. Checked again whenever a box or its table changes size: a window
+  // resized or turned, a <details> opened, a swap that brings new rows.
+  var scrollBoxes = window.ResizeObserver
+    ? new ResizeObserver(function (entries) {
+        entries.forEach(function (e) {
+          scrollSign(e.target.closest(".table-wrap"));
+        });
+      })
+    : null;
+  function scrollSign(box) {
+    if (!box) return;
+    var table = box.querySelector("table");
+    if (box.scrollWidth > box.clientWidth + 1 && box.clientWidth > 0) {
+      var name = table && table.caption ? table.caption.textContent.trim() : "";
+      box.setAttribute("tabindex", "0");
+      box.setAttribute("role", "region");
+      if (name) box.setAttribute("aria-label", name);
+    } else {
+      box.removeAttribute("tabindex");
+      box.removeAttribute("role");
+      box.removeAttribute("aria-label");
+    }
+  }
+  function watchScrollBoxes() {
+    document.querySelectorAll(".table-wrap").forEach(function (box) {
+      if (box.copylabScrollSign || (box.hasAttribute("tabindex") && !box.hasAttribute("data-scroll-sign"))) return;
+      box.copylabScrollSign = true;
+      box.setAttribute("data-scroll-sign", "");
+      scrollSign(box);
+      if (!scrollBoxes) return;
+      scrollBoxes.observe(box);
+      var table = box.querySelector("table");
+      if (table) scrollBoxes.observe(table);
+    });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", watchScrollBoxes);
+  } else {
+    watchScrollBoxes();
+  }
+  document.addEventListener("htmx:afterSettle", watchScrollBoxes);
+
   // Goal fields: show only the field of the chosen goal type. Without this
   // script all three stay visible, each labelled with its goal.
   function showGoal() {
