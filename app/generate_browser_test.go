@@ -87,8 +87,10 @@ func TestBrowserGenerate(t *testing.T) {
 		}
 		scroll := `window.scrollTo(0, 0)`
 		if sel != "" {
-			// The sticky top bar is 3.5rem high; keep the element below it.
-			scroll = `window.scrollTo(0, document.querySelector(` + strconv.Quote(sel) + `).getBoundingClientRect().top + window.scrollY - 72)`
+			// Keep the element below the sticky top bar, whose height the
+			// page's scroll padding follows (two rows on a phone).
+			scroll = `window.scrollTo(0, document.querySelector(` + strconv.Quote(sel) +
+				`).getBoundingClientRect().top + window.scrollY - parseFloat(getComputedStyle(document.documentElement).scrollPaddingTop))`
 		}
 		do(chromedp.EmulateViewport(width, height), chromedp.Evaluate[chromedp.Void](`document.activeElement && document.activeElement.blur()`),
 			chromedp.Evaluate[chromedp.Void](scroll), chromedp.Sleep(150*time.Millisecond))
