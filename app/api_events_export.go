@@ -133,7 +133,7 @@ func (a *App) eventsExport(c *fiber.Ctx, contentType, csvKind string, encode eve
 	c.Set(fiber.HeaderContentType, contentType)
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	if csvKind != "" {
-		c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+csvFileName(e, csvKind)+`"`)
+		c.Set(fiber.HeaderContentDisposition, csvDisposition(e, csvKind))
 	}
 	if c.Method() == fiber.MethodHead {
 		return nil

@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -153,24 +154,50 @@ func (a *App) sendCSV(c *fiber.Ctx, e experiments.Experiment, kind string, daily
 		return err
 	}
 	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
-	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="%s"`, csvFileName(e, kind)))
+	c.Set(fiber.HeaderContentDisposition, csvDisposition(e, kind))
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.Send(buf.Bytes())
 }
 
-// csvFileName is copylab-<experiment name>-<kind>.csv, in plain ASCII.
-func csvFileName(e experiments.Experiment, kind string) string {
+// csvDisposition is the Content-Disposition of e's CSV download of kind:
+// copylab-<experiment name>-<kind>.csv in plain ASCII as filename, for
+// every client, and, when the name has letters outside ASCII, the name
+// with them as an RFC 5987 filename*, which browsers prefer (RFC 6266
+// section 4.3): "Über Preise" saves as copylab-über-preise-results.csv
+// rather than copylab-ber-preise-results.csv. Both carry only letters,
+// digits and dashes of the name, and filename* is percent-encoded, so
+// the name can end neither the parameter nor the header.
+func csvDisposition(e experiments.Experiment, kind string) string {
+	ascii := csvFileName(e, kind, false)
+	h := `attachment; filename="` + ascii + `"`
+	if u := csvFileName(e, kind, true); u != ascii {
+		h += "; filename*=UTF-8''" + rfc5987Value(u)
+	}
+	return h
+}
+
+// csvFileName is copylab-<experiment name>-<kind>.csv: the name in lower
+// case, its letters and digits (ASCII ones alone unless anyScript) with a
+// dash for each run of anything else, cut at 40 runes; e's id when no
+// letter or digit is left. With anyScript a mark (an accent written
+// apart, a vowel sign of Devanagari) stays in the word it follows.
+func csvFileName(e experiments.Experiment, kind string, anyScript bool) string {
 	var b strings.Builder
-	dash := false
+	n, word := 0, false
 	for _, r := range strings.ToLower(e.Name) {
-		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+		switch {
+		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9',
+			anyScript && (unicode.IsLetter(r) || unicode.IsDigit(r)),
+			anyScript && word && unicode.IsMark(r):
 			b.WriteRune(r)
-			dash = false
-		} else if !dash && b.Len() > 0 {
+			word = true
+		case word:
 			b.WriteByte('-')
-			dash = true
+			word = false
+		default:
+			continue
 		}
-		if b.Len() >= 40 {
+		if n++; n >= 40 {
 			break
 		}
 	}
@@ -179,6 +206,24 @@ func csvFileName(e experiments.Experiment, kind string) string {
 		name = e.ID
 	}
 	return "copylab-" + name + "-" + kind + ".csv"
+}
+
+// rfc5987Value percent-encodes s's UTF-8 bytes but RFC 5987's
+// attr-chars, as the value of a filename* parameter.
+func rfc5987Value(s string) string {
+	const hex = "0123456789ABCDEF"
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("!#$&+-.^_`|~", c) >= 0 {
+			b.WriteByte(c)
+		} else {
+			b.WriteByte('%')
+			b.WriteByte(hex[c>>4])
+			b.WriteByte(hex[c&15])
+		}
+	}
+	return b.String()
 }
 
 // csvRecordings are the recordings cells of e's variants, in order, from

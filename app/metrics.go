@@ -320,6 +320,19 @@ func (a *App) metricsHandler() fiber.Handler {
 	h := adaptor.HTTPHandler(promhttp.HandlerFor(a.metrics.reg, promhttp.HandlerOpts{
 		ErrorLog: slogPrinter{a}, ErrorHandling: promhttp.ContinueOnError, Registry: a.metrics.reg}))
 	return func(c *fiber.Ctx) error {
+		if a.cfg.MetricsToken != "" {
+			// Two Authorization headers are refused as the API refuses
+			// them, rather than the first read (metricsAccess), which
+			// would let their order decide whether the token acts. In
+			// plain text, as the other refusals; without a token the
+			// headers are not read, and /metrics stays a 404 outside.
+			if he := refuseTwoAuthorizations(c); he != nil {
+				plain := *he
+				plain.Plain = true
+				logAlso(c, slog.String("code", plain.Code))
+				return &plain
+			}
+		}
 		switch a.metricsAccess(c) {
 		case metricsRefused:
 			// Not found rather than forbidden: nothing to learn here.

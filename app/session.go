@@ -700,13 +700,8 @@ func tokensEqual(want, got string) bool {
 // token opens the results to anyone, and a site's its key.
 func (a *App) apiAuth(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	// Two Authorization headers are refused rather than one of them
-	// read: Get reads the first, so a proxy or a client library that adds
-	// its own header would decide which token acts, and a read-only token
-	// sent first would hide the full one behind it, or the other way round.
-	if len(c.Request().Header.PeekAll(fiber.HeaderAuthorization)) > 1 {
-		c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="copylab", error="invalid_request"`)
-		return errTwoAuthorizations
+	if err := refuseTwoAuthorizations(c); err != nil {
+		return err
 	}
 	auth := c.Get(fiber.HeaderAuthorization)
 	scheme, token, ok := strings.Cut(auth, " ")
@@ -735,8 +730,23 @@ func (a *App) apiAuth(c *fiber.Ctx) error {
 	return c.Next()
 }
 
-// errTwoAuthorizations answers an API call with more than one
-// Authorization header.
+// refuseTwoAuthorizations answers errTwoAuthorizations, with its
+// WWW-Authenticate, to a request with more than one Authorization header,
+// and nil to any other. Two are refused rather than one of them read: Get
+// reads the first, so a proxy or a client library that adds its own header
+// would decide which token acts, and a read-only token sent first would
+// hide the full one behind it, or the other way round. The API and
+// /metrics (metricsHandler) both ask it.
+func refuseTwoAuthorizations(c *fiber.Ctx) *httpError {
+	if len(c.Request().Header.PeekAll(fiber.HeaderAuthorization)) > 1 {
+		c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="copylab", error="invalid_request"`)
+		return errTwoAuthorizations
+	}
+	return nil
+}
+
+// errTwoAuthorizations answers a request with more than one Authorization
+// header (refuseTwoAuthorizations).
 var errTwoAuthorizations = newHTTPError(http.StatusBadRequest, "invalid_authorization", "Send one Authorization header.")
 
 // errTokenReadOnly answers a read-only token's POST, PATCH or DELETE.
