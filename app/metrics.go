@@ -320,19 +320,6 @@ func (a *App) metricsHandler() fiber.Handler {
 	h := adaptor.HTTPHandler(promhttp.HandlerFor(a.metrics.reg, promhttp.HandlerOpts{
 		ErrorLog: slogPrinter{a}, ErrorHandling: promhttp.ContinueOnError, Registry: a.metrics.reg}))
 	return func(c *fiber.Ctx) error {
-		if a.cfg.MetricsToken != "" {
-			// Two Authorization headers are refused as the API refuses
-			// them, rather than the first read (metricsAccess), which
-			// would let their order decide whether the token acts. In
-			// plain text, as the other refusals; without a token the
-			// headers are not read, and /metrics stays a 404 outside.
-			if he := refuseTwoAuthorizations(c); he != nil {
-				plain := *he
-				plain.Plain = true
-				logAlso(c, slog.String("code", plain.Code))
-				return &plain
-			}
-		}
 		switch a.metricsAccess(c) {
 		case metricsRefused:
 			// Not found rather than forbidden: nothing to learn here.
@@ -398,7 +385,12 @@ func forwarded(c *fiber.Ctx) bool {
 // So an address lets in only a Host that no other site's page can send:
 // an address, localhost, or the public URL's host (ownHostName).
 func (a *App) metricsAccess(c *fiber.Ctx) metricsVerdict {
-	if a.cfg.MetricsToken != "" {
+	// The token acts only when it comes alone: with two Authorization
+	// headers Get would read the first, and the order a proxy or a client
+	// library adds them in would decide. They are not refused out loud (as
+	// the API refuses them), since that would tell anyone that /metrics is
+	// here: the address decides, and outside --metrics-allow it is a 404.
+	if a.cfg.MetricsToken != "" && len(c.Request().Header.PeekAll(fiber.HeaderAuthorization)) == 1 {
 		// The scheme's name is case-insensitive (RFC 9110), as apiAuth reads it.
 		if scheme, tok, ok := strings.Cut(c.Get(fiber.HeaderAuthorization), " "); ok && strings.EqualFold(scheme, "Bearer") {
 			got, want := sha256.Sum256([]byte(strings.TrimSpace(tok))), sha256.Sum256([]byte(a.cfg.MetricsToken))

@@ -441,7 +441,7 @@ func TestResultsCSV(t *testing.T) {
 	if ct := resp.Header.Get("Content-Type"); ct != "text/csv; charset=utf-8" {
 		t.Errorf("Content-Type %q", ct)
 	}
-	if cd := resp.Header.Get("Content-Disposition"); cd != `attachment; filename="copylab-vil-headline-results.csv"` {
+	if cd := resp.Header.Get("Content-Disposition"); cd != `attachment; filename="copylab-vil-headline-results.csv"; filename*=UTF-8''copylab-%C3%A9vil-headline-results.csv` {
 		t.Errorf("Content-Disposition %q", cd)
 	}
 	rows, err := csv.NewReader(strings.NewReader(body)).ReadAll()

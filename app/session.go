@@ -735,8 +735,8 @@ func (a *App) apiAuth(c *fiber.Ctx) error {
 // and nil to any other. Two are refused rather than one of them read: Get
 // reads the first, so a proxy or a client library that adds its own header
 // would decide which token acts, and a read-only token sent first would
-// hide the full one behind it, or the other way round. The API and
-// /metrics (metricsHandler) both ask it.
+// hide the full one behind it, or the other way round. (/metrics does not
+// refuse them out loud: there the token just does not act, metricsAccess.)
 func refuseTwoAuthorizations(c *fiber.Ctx) *httpError {
 	if len(c.Request().Header.PeekAll(fiber.HeaderAuthorization)) > 1 {
 		c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="copylab", error="invalid_request"`)
