@@ -14,8 +14,9 @@ import (
 // address (through a proxy copylab does not trust, or by a name that is
 // not copylab's) answers in plain text that starts with its code, then the
 // sentence, as curl and a scraper's error show it; X-Copylab carries the
-// code, and the log line of the refusal names it, so that the body, the
-// header or the log can be matched to docs/operations.md.
+// code, and the refusal's one log line (the request's own) names it, so
+// that the body, the header or the log can be matched to
+// docs/operations.md.
 func TestMetricsRefusalsCarryTheirCode(t *testing.T) {
 	tests := []struct {
 		name     string
@@ -66,15 +67,23 @@ func TestMetricsRefusalsCarryTheirCode(t *testing.T) {
 			if got := resp.Header.Get("Cache-Control"); got != "no-store" {
 				t.Errorf("Cache-Control %q, want no-store", got)
 			}
+			// One log line for the refusal, the request's own, carrying
+			// the code beside its status, path and ip.
 			rid := resp.Header.Get("X-Request-Id")
-			var line string
+			var lines []string
 			for _, l := range strings.Split(logs.String(), "\n") {
-				if strings.Contains(l, "code="+tt.code) {
-					line = l
+				if strings.Contains(l, "request_id="+rid) {
+					lines = append(lines, l)
 				}
 			}
-			if line == "" || !strings.Contains(line, "request_id="+rid) || !strings.Contains(line, "status=403") || !strings.Contains(line, tt.logged) {
-				t.Errorf("no log line with code=%s, request_id=%s, status=403 and %q:\n%s", tt.code, rid, tt.logged, logs.String())
+			if len(lines) != 1 {
+				t.Fatalf("%d log lines for the refusal, want 1:\n%s", len(lines), logs.String())
+			}
+			for _, w := range []string{"level=INFO", "msg=http", "method=GET", "path=/metrics", "status=403",
+				"code=" + tt.code, "ip=0.0.0.0", tt.logged} {
+				if !strings.Contains(lines[0], w) {
+					t.Errorf("log line %q lacks %q", lines[0], w)
+				}
 			}
 		})
 	}
