@@ -57,7 +57,7 @@ func parseBriefForm(f views.BriefForm) (variants.Brief, views.Errors) {
 		BrandVoice:  strings.TrimSpace(f.BrandVoice),
 		Selector:    f.Selector,
 	}
-	if s := strings.TrimSpace(f.MaxLength); s != "" {
+	if s := formNumber(f.MaxLength); s != "" {
 		n, err := strconv.Atoi(s)
 		switch {
 		case err != nil:
@@ -70,7 +70,7 @@ func parseBriefForm(f views.BriefForm) (variants.Brief, views.Errors) {
 			b.MaxLength = n
 		}
 	}
-	if s := strings.TrimSpace(f.N); s != "" {
+	if s := formNumber(f.N); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 1 || n > variants.MaxN {
 			errs["n"] = fmt.Sprintf("Ask for between 1 and %d drafts.", variants.MaxN)

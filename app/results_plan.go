@@ -27,7 +27,7 @@ const (
 // planShow answers GET /experiments/plan?threshold=&plan_base=&plan_daily=&plan_variants=
 // with the estimate fragment.
 func (a *App) planShow(c *fiber.Ctx) error {
-	variants, _ := strconv.Atoi(c.Query("plan_variants"))
+	variants, _ := strconv.Atoi(formNumber(c.Query("plan_variants")))
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return render(c, views.PlanEstimateView(planEstimate(c.Query("threshold"), c.Query("plan_base"), c.Query("plan_daily"), variants)))
 }
@@ -67,7 +67,7 @@ func planEstimate(threshold, base, daily string, variants int) views.PlanEstimat
 		wrong = append(wrong, "Enter today’s conversion rate as a percentage between 0 and 100, such as 5.")
 	}
 	perDay := 0.0
-	if d := strings.TrimSpace(strings.ReplaceAll(daily, ",", "")); d != "" {
+	if d := strings.ReplaceAll(formNumber(daily), ",", ""); d != "" {
 		v, err := strconv.ParseFloat(d, 64)
 		if err != nil || !(v > 0) || math.IsInf(v, 0) {
 			wrong = append(wrong, "Enter the visitors a day as a number above 0, such as 1000, or leave it empty.")
@@ -95,7 +95,7 @@ func planEstimate(threshold, base, daily string, variants int) views.PlanEstimat
 
 // parseRatio reads a percentage ("5", "5%", "2,5") as a ratio.
 func parseRatio(s string) (float64, bool) {
-	s = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(s), "%"))
+	s = strings.TrimSpace(strings.TrimSuffix(formNumber(s), "%"))
 	v, err := strconv.ParseFloat(strings.ReplaceAll(s, ",", "."), 64)
 	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
 		return 0, false

@@ -89,7 +89,7 @@ func (a *App) siteUpdate(c *fiber.Ctx) error {
 func settingsOf(site experiments.Site, v views.SiteSettingsValues) experiments.Site {
 	site.Name, site.Domain, site.HonorGPC, site.BrandVoice = v.Name, v.Domain, v.HonorGPC, v.BrandVoice
 	site.HideTimeoutMS = -1
-	if n, err := strconv.Atoi(v.HideTimeoutMS); err == nil && n > 0 {
+	if n, err := strconv.Atoi(formNumber(v.HideTimeoutMS)); err == nil && n > 0 {
 		site.HideTimeoutMS = n
 	}
 	return site
