@@ -392,8 +392,9 @@ func appendEventsNDJSON(buf []byte, page []experiments.StoredEvent, _ bool) []by
 // appendEventsCSV appends each event as a CSV row (RFC 4180, as
 // encoding/csv writes it), after the header row when asked. Text cells
 // that a spreadsheet would run as a formula (a visitor id or URL that
-// starts with =) are neutralised by csvText, as in the other exports;
-// numbers, times and booleans are this code's own. Null is an empty cell.
+// starts with =, or with spaces before it) are neutralised by csvText, as
+// in the other exports; numbers, times (UTC, with their Z) and booleans
+// are this code's own. Null is an empty cell.
 func appendEventsCSV(buf []byte, page []experiments.StoredEvent, header bool) []byte {
 	b := bytes.NewBuffer(buf)
 	w := csv.NewWriter(b)

@@ -49,12 +49,22 @@ import (
 // file lists every day from the first to the last with visitors, quiet
 // ones as zeros.
 //
+// The daily file's first column is day_utc, the document's daily day
+// (YYYY-MM-DD): the days are UTC days, as on the results charts, and a
+// date cell has no room for a zone, so the header carries it, where
+// every spreadsheet and script sees it. Under the name day, a team in
+// Tokyo or California took them for its own days. The rename keeps the
+// column's place, so a sheet reading by position is unchanged; a script
+// reading it by name fails at once rather than misreading it.
+// (events.csv's times carry their zone, a Z; results.csv has no date.)
+//
 // The files are meant for spreadsheets, which run a cell that starts with
-// = + - @ (or a tab or carriage return before one of those) as a formula:
-// a variant's copy such as "=HYPERLINK(…)" would become a live link or
-// worse in a teammate's spreadsheet (OWASP "CSV Injection"). Every text cell
-// is therefore neutralised with a leading single quote. Numbers are written
-// by this code, never from input, and keep their sign.
+// = + - @ (or a tab, a carriage return, or spaces they may trim, before
+// one of those) as a formula: a variant's copy such as "=HYPERLINK(…)"
+// would become a live link or worse in a teammate's spreadsheet (OWASP
+// "CSV Injection"). Every text cell is therefore neutralised with a
+// leading single quote (csvText). Numbers are written by this code, never
+// from input, bare (csvInt, csvNum, csvOpt), and keep their sign.
 
 // resultsCSV answers GET /experiments/:id/results.csv, and the same for
 // an API token at GET /api/v1/experiments/:id/results.csv (routes.go):
@@ -296,7 +306,7 @@ func (r *resultsReport) writeResultsCSV(w *csv.Writer, lists []string) error {
 
 // writeDailyCSV writes one row per day and variant.
 func (r *resultsReport) writeDailyCSV(w *csv.Writer) error {
-	rows := [][]string{{"day", "key", "exposures", "conversions", "cumulative_exposures", "cumulative_conversions",
+	rows := [][]string{{"day_utc", "key", "exposures", "conversions", "cumulative_exposures", "cumulative_conversions",
 		"cumulative_rate", "cumulative_rate_interval_low", "cumulative_rate_interval_high"}}
 	for d, day := range r.dayNames {
 		for j, v := range r.exp.Variants {
@@ -317,12 +327,33 @@ func writeAll(w *csv.Writer, rows [][]string) error {
 	return nil
 }
 
-// csvText neutralises a text cell a spreadsheet would run as a formula.
+// csvText neutralises a text cell a spreadsheet would run as a formula,
+// with a leading single quote: one that starts with a tab or carriage
+// return, or whose first character past any whitespace is = + - or @.
+// The whitespace counts because spreadsheets may trim it on import
+// (LibreOffice's "Trim spaces", Google Sheets), leaving " =2+2" a
+// formula; any Unicode white space (a no-break space, an ideographic
+// space) and invisible format characters (a zero-width space, a BOM)
+// count, since visitor ids, URLs and UTM values come from outside. Every
+// text cell of every export (results.csv, daily.csv, events.csv) goes
+// through here; numbers never do, so -0.1 stays a number.
 func csvText(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+	if s == "" {
+		return s
+	}
+	if s[0] == '\t' || s[0] == '\r' {
+		return "'" + s
+	}
+	if t := strings.TrimLeftFunc(s, csvBlank); t != "" && strings.IndexByte("=+-@", t[0]) >= 0 {
 		return "'" + s
 	}
 	return s
+}
+
+// csvBlank is a character a spreadsheet may not show or may trim before a
+// cell's formula: white space, or an invisible format character.
+func csvBlank(r rune) bool {
+	return unicode.IsSpace(r) || unicode.Is(unicode.Cf, r)
 }
 
 func csvInt(n int64) string { return strconv.FormatInt(n, 10) }

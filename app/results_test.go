@@ -467,7 +467,7 @@ func TestResultsCSV(t *testing.T) {
 	resp, body = c.get("/experiments/" + x.ID + "/daily.csv")
 	wantStatus(t, resp, http.StatusOK, body)
 	rows, err = csv.NewReader(strings.NewReader(body)).ReadAll()
-	if err != nil || len(rows) != 1+len(vs) || rows[0][0] != "day" || rows[1][1] != "control" || rows[1][2] != "1" {
+	if err != nil || len(rows) != 1+len(vs) || rows[0][0] != "day_utc" || rows[1][1] != "control" || rows[1][2] != "1" {
 		t.Errorf("daily %v (%v)", rows, err)
 	}
 
@@ -486,11 +486,14 @@ func TestResultsCSV(t *testing.T) {
 }
 
 // TestCSVText covers the cells the store never lets into copy (tabs and
-// carriage returns come from other fields one day).
+// carriage returns come from other fields one day), and whitespace before
+// a formula, which a spreadsheet may trim.
 func TestCSVText(t *testing.T) {
 	for _, tc := range []struct{ in, want string }{
 		{"", ""}, {"plain", "plain"}, {"=1+2", "'=1+2"}, {"+1", "'+1"}, {"-1", "'-1"}, {"@SUM(A1)", "'@SUM(A1)"},
-		{"\t=1", "'\t=1"}, {"\r=1", "'\r=1"}, {"a=b", "a=b"}, {" =1", " =1"},
+		{"\t=1", "'\t=1"}, {"\r=1", "'\r=1"}, {"a=b", "a=b"}, {" =1", "' =1"},
+		{"\tplain", "'\tplain"}, {" plain", " plain"}, {"\n-1", "'\n-1"}, {"\u00a0+1", "'\u00a0+1"},
+		{"\u3000@A1", "'\u3000@A1"}, {"\u200b=1", "'\u200b=1"}, {"\ufeff =1", "'\ufeff =1"}, {"   ", "   "},
 	} {
 		if got := csvText(tc.in); got != tc.want {
 			t.Errorf("csvText(%q) = %q, want %q", tc.in, got, tc.want)
