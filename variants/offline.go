@@ -29,7 +29,9 @@ const OfflineModel = "offline"
 // offlineInput.shorter).
 // v9: a brief with no language whose current copy does not look English
 // says its drafts are English (see copyLooksEnglish).
-const OfflineVersion = "offline-v9"
+// v10: so does a short button in German, French, Spanish, Italian,
+// Portuguese or Dutch ("Demo buchen", "Ver precios"; see foreignWord).
+const OfflineVersion = "offline-v10"
 
 // The offline generator fills classic copywriting patterns with the
 // brief's product, audience and goal. It makes no claim the brief does
@@ -491,12 +493,11 @@ func writesEnglish(b Brief) bool {
 // copyLooksEnglish guesses whether text, a brief's current copy, is
 // English, from its script and its common words. Letters of another
 // script than Latin, past a stray symbol, make it not English. Latin copy
-// is not English when it has more words that are common in other
-// languages (or spelt with letters English does not use, accented é
-// aside: "café") than common English words. Copy with no word it knows
-// either way, such as "Abonnieren", counts as English, so that English
-// copy is never told it is not: the marketer sees the drafts' language
-// anyway, and can name their own.
+// is not English when it has more words of other languages (foreignWord)
+// than common English words. Copy with no word it knows either way, such
+// as a brand's name, counts as English, so that English copy is never
+// told it is not: the marketer sees the drafts' language anyway, and can
+// name their own.
 func copyLooksEnglish(text string) bool {
 	var latin, other int
 	for _, r := range text {
@@ -520,13 +521,49 @@ func copyLooksEnglish(text string) bool {
 		switch {
 		case englishCopyWords[w]:
 			english++
-		case foreignCopyWords[w] || strings.ContainsFunc(w, func(r rune) bool {
-			return r > unicode.MaxASCII && unicode.Is(unicode.Latin, r) && r != 'é'
-		}):
+		case foreignWord(w):
 			foreign++
 		}
 	}
 	return foreign <= english
+}
+
+// foreignWord reports whether w, a lower-case word of copy, is one that
+// English copy does not use: a common word of copy in another language
+// (foreignCopyWords); a word with a French or Italian elision ("s'inscrire",
+// "l'offerta"); one spelt with letters English does not use, but for é
+// ("café") and the few words English took with their accents
+// (loanWords); or one with an ending of German, Dutch or Italian that no
+// English word has (foreignEndings).
+//
+// The buttons of a European or Latin American site are often one or two
+// words ("Demo buchen", "Kontakt", "Ver precios"), with none of the
+// articles and pronouns that give longer copy away, so the words of
+// calls to action are here in each language. The English words other
+// languages borrow ("Demo", "Download", "Newsletter", "Login", "Shop")
+// are not, here or in englishCopyWords: alone they say nothing of the
+// language, and beside a word of another language ("Newsletter
+// abonnieren") that word decides.
+func foreignWord(w string) bool {
+	switch {
+	case foreignCopyWords[w]:
+		return true
+	case loanWords[w]:
+		return false
+	}
+	if before, _, ok := strings.Cut(w, "'"); ok && elisions[before] {
+		return true
+	}
+	if strings.ContainsFunc(w, func(r rune) bool { return r > unicode.MaxASCII && unicode.Is(unicode.Latin, r) && r != 'é' }) {
+		return true
+	}
+	n := utf8.RuneCountInString(w)
+	for _, e := range foreignEndings {
+		if n >= e.min && strings.HasSuffix(w, e.suffix) {
+			return true
+		}
+	}
+	return false
 }
 
 // wordSet is the words of s, which are separated by spaces.
@@ -541,31 +578,82 @@ func wordSet(s string) map[string]bool {
 // englishCopyWords are common words of English copy that other languages
 // written in Latin letters do not commonly use: "start", "team", "plan",
 // "shop", "demo", "will" and "was" are left out, because German copy uses
-// them too.
+// them too, and "contact", which French and Dutch copy use ("Neem contact
+// op").
 var englishCopyWords = wordSet(`the and or but your you you're yours our ours we they their it its this that these
 	with for to of on at by from about into is are be been get gets got now today free try learn more sign up join buy
 	see how what why who where when all every new can can't not don't here just only ready out let's make help
-	started trial account create book order save discover explore contact us subscribe download off pricing`)
+	started trial account create book order save discover explore us subscribe download off pricing`)
 
 // foreignCopyWords are common words of copy in German, French, Spanish,
 // Italian, Portuguese, Dutch and the Scandinavian languages that English
-// copy does not commonly use. Spellings with accents need not be here:
-// copyLooksEnglish counts those by their letters.
-var foreignCopyWords = wordSet(`
-	und der die das den dem des ein eine einen einem einer mit ihr ihre ihren sie wir uns unser unsere jetzt
-	kostenlos kostenlose kostenlosen kostenloses mehr nicht ist sind auf zu zum zur von bei aus noch nur heute
-	hier alle alles starten testen kaufen bestellen erfahren entdecken registrieren anmelden dein deine deinen
-	dich dir du ohne oder wie weniger schneller einfach ihnen sichern
-	le la les un une des du de et pour avec votre vos vous nous notre nos est sont dans sur par plus
-	maintenant gratuit gratuite gratuitement essai essayez commencez commencer inscrivez inscription ici
-	aujourd'hui sans ou
-	el los las una por para con tu tus su sus nuestro nuestra es son en ahora gratis prueba empieza comienza
-	descubre registrate sin hoy y que
-	il lo gli di da tuo tua tuoi nostro nostra sono ora subito gratuita gratuito prova inizia scopri iscriviti
-	senza oggi qui che non
-	o os um uma com seu sua nosso comece descubra cadastre agora hoje aqui sem mais
-	het een en van voor met jouw je jij uw onze nu probeer ontdek meld aan vandaag zonder meer
-	och med din ditt dina prova idag utan mer og til nå prøv`)
+// copy does not commonly use, the words of their calls to action among
+// them (see foreignWord). Words common in English copy too are left
+// out: "gift", "chat", "ton", "per", "no", "do", "in", "commander",
+// "saber", "prix" (a Grand Prix), "direct". Spellings with letters English does not use need not
+// be here: foreignWord counts those by their letters.
+var foreignCopyWords = wordSet(
+	// German
+	`und der die das den dem des ein eine einen einem einer mit ihr ihre ihren sie wir uns unser unsere jetzt
+	kostenlos kostenlose kostenlosen kostenloses kostenfrei mehr nicht ist sind auf zu zum zur von bei aus noch nur
+	heute hier alle alles dein deine deinen dich dir du ohne oder wie weniger schneller einfach ihnen sofort
+	starten testen kaufen bestellen erfahren entdecken registrieren anmelden sichern buchen buche preise preis
+	ansehen anschauen kontakt kontaktieren kontaktiere warenkorb kasse einloggen abonnieren herunterladen
+	downloaden anfordern anfragen anfrage angebot angebote termin vereinbaren loslegen weiter weiterlesen
+	probieren ausprobieren sparen erhalten hol holen lesen melde konto erstellen tarife informationen
+	absenden senden gutschein zugang mitmachen teilnehmen beitreten ` +
+		// French
+		`le la les un une des du de et pour avec votre vos vous nous notre nos est sont dans sur par plus au aux
+	maintenant gratuit gratuite gratuitement essai ici aujourd'hui c'est sans ou je mes se
+	essayez essayer commencez commencer inscrivez inscrire inscription voir tarifs contactez contacter
+	connecter connectez panier ajouter ajoutez acheter achetez commandez demander demandez devis obtenir
+	obtenez abonner abonnez suivant continuer envoyer profitez rejoindre rejoignez cliquez reserver ` +
+		// Spanish
+		`el los las una por para con tu tus su sus nuestro nuestra es son en al del ahora gratis sin hoy y que
+	prueba empieza empezar comienza comenzar descubre registrate registrarse registro reservar reserva ver
+	precios precio contacto contactanos contactar contacta iniciar inicia informacion agregar agrega carrito
+	comprar compra descargar descarga solicitar solicita presupuesto suscribete suscribirse obtener conoce
+	conocer quiero pide pedir enviar unete ` +
+		// Italian
+		`il lo gli di da della dei delle nel nella tuo tua tuoi nostro nostra sono ora subito gratuita gratuito
+	senza oggi qui che non prova provalo inizia iniziare comincia scopri iscriviti prenota prenotare vedi vedere
+	prezzi prezzo contattaci contatti contatta contattare registrati accedi accesso aggiungi carrello acquista
+	acquistare scarica scaricare richiedi richiedere preventivo abbonati ottieni invia continua ` +
+		// Portuguese
+		`o os um uma com seu sua nosso ao aos sem mais agora hoje aqui comece comecar descubra cadastre cadastrar
+	cadastro agendar agende precos fale conosco contato contate teste testar saiba entrar adicionar carrinho
+	compre baixar baixe assine assinar solicite veja experimente inscreva inscrever acessar acesse receba
+	receber ` +
+		// Dutch
+		`het een en van voor met jouw je jij uw onze mijn nu vandaag zonder meer probeer proberen ontdek meld
+	aan aanmelden aanvragen vraag bekijk bekijken prijzen prijs neem informatie inloggen winkelwagen winkelmand
+	bestel koop kopen offerte afrekenen inschrijven schrijf verder toevoegen ontvang ontvangen maak ` +
+		// Scandinavian
+		`och med din ditt dina idag utan mer og til nå prøv`)
+
+// loanWords are words English took from other languages with letters it
+// does not otherwise use: they say nothing of the copy's language.
+var loanWords = wordSet(`jalapeño jalapeños piñata piñatas piña déjà crème brûlée façade naïve smörgåsbord`)
+
+// elisions are the French and Italian words that lose their vowel before
+// another word's ("s'inscrire", "l'essai", "dell'offerta"). English puts an
+// apostrophe after a whole word ("it's", "let's", "don't"), not after
+// these; "c'" and "all'" are left out for "c'mon" and "all's", and
+// "c'est" is a word of its own.
+var elisions = wordSet(`l d s j m t n qu jusqu lorsqu puisqu dell dall nell sull un quell`)
+
+// foreignEndings are word endings of other languages that no English word
+// of at least min letters has: German and Dutch verbs ("registrieren",
+// "registreren"), German nouns ("Buchung", "Anmeldungen", "Sicherheit",
+// "Möglichkeit"; English words in -ung are short, "young", "swung", but
+// for "unstrung" and "hamstrung", which copy hardly uses) and Italian
+// ones ("iscrizione").
+var foreignEndings = []struct {
+	suffix string
+	min    int
+}{
+	{"eren", 6}, {"ung", 7}, {"ungen", 7}, {"heit", 6}, {"keit", 6}, {"zione", 6}, {"zioni", 6},
+}
 
 var placeholderRe = regexp.MustCompile(`\{[A-Za-z0-9]+\}`)
 
