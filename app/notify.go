@@ -21,6 +21,8 @@ import (
 	"unicode/utf16"
 	"unicode/utf8"
 
+	"github.com/rivo/uniseg"
+
 	"copylab/experiments"
 	"copylab/experiments/stats"
 	"copylab/variants/netguard"
@@ -1203,26 +1205,45 @@ func fitMessage(title, text string, max int, size func(title, text string) int) 
 }
 
 // cutToFit is the longest start of s, with "…" after it, that fits (by
-// whole runes), and whether any does.
+// whole characters, see characterEnds), and whether any does.
 func cutToFit(s string, fits func(string) bool) (string, bool) {
-	rs := []rune(s)
-	// The size grows with the runes kept: the largest n that fits, by
+	ends := characterEnds(s)
+	// The size grows with the characters kept: the most that fit, by
 	// halving, then checked, as an escape may depend on what follows.
-	lo, hi := 0, len(rs)
+	lo, hi := 0, len(ends)-1
 	for lo < hi {
 		mid := (lo + hi + 1) / 2
-		if fits(string(rs[:mid]) + "…") {
+		if fits(s[:ends[mid]] + "…") {
 			lo = mid
 		} else {
 			hi = mid - 1
 		}
 	}
 	for ; lo >= 0; lo-- {
-		if t := string(rs[:lo]) + "…"; fits(t) {
+		if t := s[:ends[lo]] + "…"; fits(t) {
 			return t, true
 		}
 	}
 	return "…", false
+}
+
+// characterEnds lists where s may be cut: 0, then the end of each of its
+// characters as a person sees them (grapheme clusters, Unicode's UAX
+// #29). A cut between code points can leave half a flag (🇩🇪 is two
+// regional letters, and 🇩 alone shows as a boxed D), a man of a family
+// (👨‍👩‍👧‍👦 is seven code points joined), or a letter without the
+// accent typed after it (an "ö" typed as "o" and U+0308, as macOS files
+// and some keyboards give it).
+func characterEnds(s string) []int {
+	ends := []int{0}
+	state, at := -1, 0
+	for at < len(s) {
+		var cluster string
+		cluster, _, _, state = uniseg.FirstGraphemeClusterInString(s[at:], state)
+		at += len(cluster)
+		ends = append(ends, at)
+	}
+	return ends
 }
 
 // utf16Len is the length of s in UTF-16 code units.
@@ -1243,16 +1264,17 @@ func jsonLen(v any) int {
 	return len(b)
 }
 
-// clip shortens a name people typed to at most n runes, ending with "…"
-// when cut: a message names a site, a test, a selector and a page, each
-// up to hundreds of characters, and reads better with the start of each
-// than with its sentences cut short to fit (fitMessage).
+// clip shortens a name people typed to at most n characters as a person
+// sees them, ending with "…" when cut, and cuts none in two (see
+// characterEnds): a message names a site, a test, a selector and a page,
+// each up to hundreds of characters, and reads better with the start of
+// each than with its sentences cut short to fit (fitMessage).
 func clip(s string, n int) string {
-	rs := []rune(s)
-	if len(rs) <= n {
+	ends := characterEnds(s)
+	if len(ends)-1 <= n {
 		return s
 	}
-	return string(rs[:n-1]) + "…"
+	return s[:ends[n-1]] + "…"
 }
 
 // How much of each name a message keeps (clip).
@@ -1811,9 +1833,10 @@ func maskedWebhook(rawURL string) string {
 		return ""
 	}
 	origin := u.Scheme + "://" + u.Host
-	rest := []rune(strings.TrimPrefix(rawURL, origin))
-	if len(rest) <= 8 {
+	rest := strings.TrimPrefix(rawURL, origin)
+	ends := characterEnds(rest)
+	if len(ends)-1 <= 8 {
 		return origin + "/…"
 	}
-	return origin + "/…" + string(rest[len(rest)-4:])
+	return origin + "/…" + rest[ends[len(ends)-5]:]
 }
