@@ -551,7 +551,15 @@ type pastedNote struct{ code, msg string }
 // person may have meant another site, or pasted a competitor's page. A
 // developer's machine (localhost) is the site's own. The save is done
 // already, so a site that cannot be read only leaves the host unsaid.
+// The API's warnings name the saved patterns as stored, as its JSON has
+// them; the form's message writes them as the form shows them
+// (pastedWords).
 func (a *App) pastedNotes(ctx context.Context, e experiments.Experiment, page, goalURL string) []pastedNote {
+	return a.pastedNotesAs(ctx, e, page, goalURL, func(p string) string { return p })
+}
+
+// pastedNotesAs is pastedNotes with each saved pattern written by show.
+func (a *App) pastedNotesAs(ctx context.Context, e experiments.Experiment, page, goalURL string, show func(string) string) []pastedNote {
 	var domain string
 	if site, err := a.store.Site(ctx, e.SiteID); err == nil {
 		domain = site.Domain
@@ -563,6 +571,7 @@ func (a *App) pastedNotes(ctx context.Context, e experiments.Experiment, page, g
 	// so "every visitor" is said only when none is left.
 	note := func(raw, address, pastedAddress, saved string, runsThat func(string) string) {
 		_, pasted := experiments.ReadPage(raw)
+		saved = show(saved)
 		named := false
 		if len(pasted.Dropped) > 0 {
 			shown := make([]string, len(pasted.Dropped))
@@ -598,16 +607,20 @@ func (a *App) pastedNotes(ctx context.Context, e experiments.Experiment, page, g
 	return out
 }
 
-// pastedWords is pastedNotes as the form's message says them.
+// pastedWords is pastedNotes as the form's message says them, each page
+// written as the form shows it, letters and all (experiments.PageShown).
 func (a *App) pastedWords(ctx context.Context, e experiments.Experiment, f views.ExperimentForm) string {
 	var msgs []string
-	for _, n := range a.pastedNotes(ctx, e, f.PageURL, f.GoalURL) {
+	for _, n := range a.pastedNotesAs(ctx, e, f.PageURL, f.GoalURL, experiments.PageShown) {
 		msgs = append(msgs, n.msg)
 	}
 	return strings.Join(msgs, " ")
 }
 
-// formFromExperiment fills the form with a stored experiment.
+// formFromExperiment fills the form with a stored experiment. Its page
+// and goal page are written as a person typed them, letters and all
+// (experiments.PageShown): saved unchanged, ReadPage escapes them again
+// into the stored patterns, byte for byte.
 func formFromExperiment(e experiments.Experiment) views.ExperimentForm {
 	f := views.ExperimentForm{
 		ID:          e.ID,
@@ -615,7 +628,7 @@ func formFromExperiment(e experiments.Experiment) views.ExperimentForm {
 		Locked:      e.Status != experiments.StatusDraft,
 		SiteID:      e.SiteID,
 		Name:        e.Name,
-		PageURL:     e.Page,
+		PageURL:     experiments.PageShown(e.Page),
 		Selector:    e.Selector,
 		VisibleOnly: e.VisibleOnly,
 		GoalType:    e.Goal.Type,
@@ -630,7 +643,7 @@ func formFromExperiment(e experiments.Experiment) views.ExperimentForm {
 	case experiments.GoalClick:
 		f.GoalSelector = e.Goal.Selector
 	case experiments.GoalPageview:
-		f.GoalURL = e.Goal.URL
+		f.GoalURL = experiments.PageShown(e.Goal.URL)
 	case experiments.GoalEvent:
 		f.GoalEvent = e.Goal.Name
 	}

@@ -42,7 +42,7 @@ func (a *App) experimentShow(c *fiber.Ctx) error {
 		Status:      badgeStatus(e),
 		SiteID:      site.ID,
 		SiteName:    site.Name,
-		PageURL:     e.Page,
+		PageURL:     experiments.PageShown(e.Page), // the stored escapes as letters
 		Selector:    e.Selector,
 		VisibleOnly: e.VisibleOnly,
 		Goal:        goalSentence(e.Goal),
@@ -245,7 +245,9 @@ func stopPassed(e experiments.Experiment, now time.Time) bool {
 }
 
 // goalSentence describes a goal in words: "not chosen yet" for the goal
-// of a draft saved without one (Store.CreateDraft).
+// of a draft saved without one (Store.CreateDraft). A goal page is
+// written as a person reads it (experiments.PageShown): "a visit to
+// /danke-schön*", not the escapes it is stored and compared in.
 func goalSentence(g experiments.Goal) string {
 	if strings.TrimSpace(g.Value()) == "" {
 		return "not chosen yet"
@@ -254,7 +256,7 @@ func goalSentence(g experiments.Goal) string {
 	case experiments.GoalClick:
 		return "a click on " + g.Selector
 	case experiments.GoalPageview:
-		return "a visit to " + g.URL
+		return "a visit to " + experiments.PageShown(g.URL)
 	case experiments.GoalEvent:
 		return `the custom event "` + g.Name + `" (copylab.convert)`
 	}
@@ -263,9 +265,11 @@ func goalSentence(g experiments.Goal) string {
 
 // qaLinks are the preview links of each variant. A page pattern that names
 // one page gives a full URL on the site; a wildcard pattern gives only the
-// parameter to add.
+// parameter to add. The URL keeps the page's escapes, as the browser
+// follows it; the link's text has its letters (experiments.PageShown),
+// as the address bar shows them.
 func (a *App) qaLinks(e experiments.Experiment, site experiments.Site) []views.QALink {
-	base := ""
+	base, shown := "", ""
 	if page, ok := previewPage(e.Page); ok {
 		scheme := experiments.SiteScheme(site.Domain)
 		// Copylab's own address read as a site's would be, scheme and all:
@@ -274,6 +278,7 @@ func (a *App) qaLinks(e experiments.Experiment, site experiments.Site) []views.Q
 			scheme = a.public.Scheme
 		}
 		base = scheme + "://" + site.Domain + page
+		shown = scheme + "://" + site.Domain + experiments.PageShown(page)
 	}
 	out := make([]views.QALink, len(e.Variants))
 	for i, v := range e.Variants {
@@ -284,7 +289,7 @@ func (a *App) qaLinks(e experiments.Experiment, site experiments.Site) []views.Q
 			if strings.Contains(base, "?") {
 				sep = "&"
 			}
-			q.URL = base + sep + param
+			q.URL, q.Shown = base+sep+param, shown+sep+param
 		}
 		out[i] = q
 	}

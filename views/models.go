@@ -283,6 +283,10 @@ type QALink struct {
 	Label string // "Original", "Variant B" (VariantLabel)
 	Key   string
 	URL   string // a full URL when the page pattern names one page
+	// Shown is URL as its link's text reads: the page's letters written
+	// as letters (experiments.PageShown), where URL keeps the escapes
+	// the browser follows.
+	Shown string
 	Param string // the ?copylab=… parameter, always
 }
 
