@@ -111,7 +111,9 @@ const previewCantShow = "copylab preview: this link cannot be shown (the browser
 // previewLabel is the QA build's notice for a link that shows variant v of
 // x: "copylab preview: Pricing headline · Variant C". The notice is on
 // every page of the tab while the preview lasts, so that a preview is
-// never taken for the live test.
+// never taken for the live test. The variant comes last, after " · ": the
+// notice keeps that part whole and shortens the name before it when the
+// line is too wide (static.SnippetConfig.PreviewLabel).
 func previewLabel(x experiments.Experiment, v experiments.Variant) string {
 	name := x.Name
 	if strings.TrimSpace(name) == "" {

@@ -85,9 +85,13 @@ type SnippetConfig struct {
 	Preview bool
 	// PreviewLabel is the text of the QA build's notice, which says that
 	// a preview is on and offers to exit it: "copylab preview: EXPERIMENT
-	// · Variant C", say ("copylab preview" when empty). Only the QA build
-	// carries it: Render leaves it out of the live tag, whose bytes it
-	// would otherwise change.
+	// · Variant C", say ("copylab preview" when empty). The notice keeps
+	// the part after the last " · ", the variant, whole, and cuts what is
+	// before it short ("…") when the line is too wide for it: a long
+	// experiment name must not hide which variant the page shows. The
+	// tooltip has the whole label. Only the QA build carries it: Render
+	// leaves it out of the live tag, whose bytes it would otherwise
+	// change.
 	PreviewLabel string
 	// PreviewWhy is what the QA build's notice adds when the link's
 	// experiment shows nothing on the page at hand, so that a preview of

@@ -540,6 +540,15 @@ try {
       ),
       // words: the label, and under it the line that says why (note).
       words = add("p", ""),
+      // line: the label, c[LABEL] ("copylab preview: NAME · Variant C"),
+      // whole in its tooltip. An experiment's name may be far wider than
+      // the notice, and the variant, the label's last " · " part (see
+      // static.SnippetConfig.PreviewLabel), is the one thing the person
+      // must see: it goes in a span of its own that does not shrink, and
+      // the span before it is cut short ("…") instead.
+      line = add("span", "", 0, words),
+      label = c[LABEL] || NAME + " preview",
+      cut = label.lastIndexOf(" · "),
       note,
       y = X.find((x) => x[ID] == force[0]),
       why = c[WHY],
@@ -565,7 +574,8 @@ try {
             "background:#1b1c28;color:#fff;font:13px/1.4 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;" +
             "box-shadow:0 2px 10px rgba(0,0,0,.3)}" +
             "p{margin:0;min-width:0;flex:auto}" +
-            "span{display:block;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}" +
+            "p>span{display:flex;white-space:pre}span span{overflow:hidden;text-overflow:ellipsis}" +
+            "span+span{flex:none}" +
             "small{display:block;font-size:12px;color:#fcd34d;overflow-wrap:anywhere}" +
             "button{flex:none;font:inherit;font-weight:600;cursor:pointer;border:0;border-radius:6px;" +
             "padding:4px 10px;background:#4f46e5;color:#fff}" +
@@ -577,7 +587,9 @@ try {
       });
       box.setAttribute("role", "region");
       box.setAttribute("aria-label", NAME + " preview");
-      add("span", c[LABEL] || NAME + " preview", 0, words).title = c[LABEL] || "";
+      line.title = c[LABEL] || "";
+      add("span", cut < 0 ? label : label.slice(0, cut), 0, line);
+      cut < 0 || add("span", label.slice(cut), 0, line);
       note = add("small", "", 0, words);
       y && why && setInterval(check, 500, check());
       // Exit replaces this page in the tab's history, so Back does not
