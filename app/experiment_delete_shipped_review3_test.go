@@ -19,11 +19,11 @@ func TestDeleteShippedSaysCopyGoes(t *testing.T) {
 	e.transition(x.ID, experiments.ActionStart)
 	e.transition(x.ID, experiments.ActionStop)
 	_, body := c.get("/experiments/" + x.ID)
-	wantContains(t, body, `data-confirm="Delete “Pricing hero” and all its results? This cannot be undone."`)
+	wantContains(t, body, "data-confirm=\"Delete “\u2068Pricing hero\u2069” and all its results? This cannot be undone.\"")
 
 	if _, err := e.store.Ship(t.Context(), x.ID, "b"); err != nil {
 		t.Fatal(err)
 	}
 	_, body = c.get("/experiments/" + x.ID)
-	wantContains(t, body, `data-confirm="Delete “Pricing hero” and all its results? Variant B stops showing: visitors will see your page&#39;s own copy again. This cannot be undone."`)
+	wantContains(t, body, "data-confirm=\"Delete “\u2068Pricing hero\u2069” and all its results? Variant B stops showing: visitors will see your page&#39;s own copy again. This cannot be undone.\"")
 }

@@ -33,7 +33,7 @@ func TestExperimentDeletePages(t *testing.T) {
 	}
 	wantContains(t, e.tagBody(site.Key), "Shipped headline")
 	_, body = c.get("/experiments/" + x.ID)
-	wantContains(t, body, "Delete experiment", `data-confirm="Delete “Pricing hero” and all its results? Variant B stops showing: visitors will see your page&#39;s own copy again. This cannot be undone."`,
+	wantContains(t, body, "Delete experiment", "data-confirm=\"Delete “\u2068Pricing hero\u2069” and all its results? Variant B stops showing: visitors will see your page&#39;s own copy again. This cannot be undone.\"",
 		"visitors see your page&#39;s own copy again instead of Variant B")
 
 	resp, _ = c.post("/experiments/"+x.ID+"/delete", url.Values{"_csrf": {""}})

@@ -27,7 +27,7 @@ func TestExperimentPageDraft(t *testing.T) {
 		`href="/experiments/`+x.ID+`/edit#plan-fields"`,
 		"<dt>Started</dt><dd class=\"muted\">Not started yet</dd>",
 		"This is a draft: visitors see the original copy until you start it.",
-		"Removes this draft for good, with its copy.", `data-confirm="Delete the draft “Hero”? This cannot be undone."`)
+		"Removes this draft for good, with its copy.", "data-confirm=\"Delete the draft “\u2068Hero\u2069”? This cannot be undone.\"")
 	wantNotContains(t, body,
 		`id="results"`, "hx-trigger", "/results/live", "refreshes every 5 seconds",
 		`class="verdict`, "Not enough data yet", "visitors in the test",

@@ -42,10 +42,10 @@ func TestShipReplacesShippedCopyOfElement(t *testing.T) {
 	_, body := c.get("/experiments/" + next.ID)
 	const replaces = "It replaces Variant B of “Old”, shipped on the same element."
 	ship := pageButtons(t, body, next.ID, "/ship")
-	if len(ship) != 1 || !strings.Contains(ship[0].confirm, "(“Newer headline”) to every visitor? "+replaces) {
+	if len(ship) != 1 || !strings.Contains(ship[0].confirm, "(“Newer headline”) to every visitor? It replaces Variant B of “\u2068Old\u2069”, shipped on the same element.") {
 		t.Errorf("Ship buttons %+v, want one saying %q", ship, replaces)
 	}
-	wantContains(t, body, `It replaces Variant B of “<a href="/experiments/`+old.ID+`">Old</a>”, shipped on the same element.`)
+	wantContains(t, body, `It replaces Variant B of “<a href="/experiments/`+old.ID+`" dir="auto">Old</a>”, shipped on the same element.`)
 
 	body = flashAfter(t, c, "/experiments/"+next.ID+"/ship", map[string][]string{"variant": {"b"}})
 	wantContains(t, body, "Shipped: every visitor now sees Variant B, uncounted, within a minute. "+replaces)
@@ -63,9 +63,9 @@ func TestShipReplacesShippedCopyOfElement(t *testing.T) {
 		t.Errorf("the older page's notice: %q linking %q", text, link)
 	}
 	wantNotContains(t, body, "Shipped: every visitor sees", "Stop showing it")
-	wantContains(t, body, "Variant B no longer shown: Variant B of “Next”, shipped on the same element, replaced it.")
+	wantContains(t, body, "Variant B no longer shown: Variant B of “<bdi>Next</bdi>”, shipped on the same element, replaced it.")
 	_, body = c.get("/experiments/" + next.ID)
-	wantContains(t, body, "Variant B shown to every visitor: “Newer headline”. "+replaces)
+	wantContains(t, body, "Variant B shown to every visitor: “<bdi>Newer headline</bdi>”. It replaces Variant B of “<bdi>Old</bdi>”, shipped on the same element.")
 	if text, _ := replacedNotice(t, body); text != "" {
 		t.Errorf("the newer page says it was replaced: %q", text)
 	}

@@ -21,7 +21,7 @@ func TestShipWaitsForRunningTest(t *testing.T) {
 	e.transition(e.experimentOn(site.ID, "Blog A", "/blog/*", heroSelector, "Original A", "Copy A").ID, experiments.ActionStart)
 	b := e.transition(e.experimentOn(site.ID, "Blog B", "/*/comments", heroSelector, "Original B", "Comments headline").ID, experiments.ActionStart)
 
-	const waits = "While “Blog A” runs on this element, Variant B is not shown: it shows once it stops."
+	const waits = "While “\u2068Blog A\u2069” runs on this element, Variant B is not shown: it shows once it stops."
 	_, body := c.get("/experiments/" + b.ID)
 	ship := pageButtons(t, body, b.ID, "/ship")
 	if len(ship) != 1 || !strings.Contains(ship[0].confirm, waits) {

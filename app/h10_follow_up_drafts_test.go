@@ -163,7 +163,7 @@ func TestH10FollowUpPageDrafts(t *testing.T) {
 	g.base = "/experiments/" + id + "/generate"
 
 	_, body = g.c.get("/experiments/" + id)
-	wantContains(t, body, `Follows <a href="/experiments/`+x.ID+`">Pricing hero</a>`)
+	wantContains(t, body, `Follows <a href="/experiments/`+x.ID+`" dir="auto">Pricing hero</a>`)
 	_, body = g.c.get("/experiments/" + x.ID)
 	wantNotContains(t, body, "Follows <a")
 
@@ -204,7 +204,7 @@ func TestH10FollowUpPageDrafts(t *testing.T) {
 	}
 	_, body = g.c.get("/experiments/" + id)
 	wantNotContains(t, body, "Follows <a")
-	wantContains(t, html.UnescapeString(body), "Follows “Pricing hero” (shipped Variant B).")
+	wantContains(t, html.UnescapeString(body), "Follows “<bdi>Pricing hero</bdi>” (shipped Variant B).")
 	h10Reply(llm, h10Lost)
 	v.Set("n", "1")
 	v.Set("replace", "1")

@@ -146,6 +146,6 @@ func TestH13ChainPageDrafts(t *testing.T) {
 	resp, body := g.c.post("/experiments/"+c+"/duplicate", nil)
 	wantStatus(t, resp, http.StatusSeeOther, body)
 	_, body = g.c.get(resp.Header.Get("Location"))
-	wantContains(t, body, `Follows <a href="/experiments/`+b+`">Pricing hero (follow-up)</a>`)
-	wantContains(t, html.UnescapeString(body), "Duplicated from “Pricing hero (follow-up 2)”, and like it follows “Pricing hero (follow-up)”.")
+	wantContains(t, body, `Follows <a href="/experiments/`+b+`" dir="auto">Pricing hero (follow-up)</a>`)
+	wantContains(t, html.UnescapeString(body), "Duplicated from “<bdi>Pricing hero (follow-up 2)</bdi>”, and like it follows “<bdi>Pricing hero (follow-up)</bdi>”.")
 }
