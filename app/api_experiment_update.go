@@ -12,6 +12,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"copylab/chars"
 	"copylab/experiments"
 	"copylab/views"
 )
@@ -265,7 +266,8 @@ func (a *App) notEditable(e experiments.Experiment, sent map[string]json.RawMess
 // of the request that changed it: variants[2].text is text, and the
 // split's sum (weights) is weight_bp. The store puts copy given twice on
 // the later of the two variants: when that is another one, holding the
-// copy sent (text), the error is moved to text and names that one.
+// copy sent (text) as the store compares copy (chars.Same), the error is
+// moved to text and names that one.
 func variantFields(err error, vs []experiments.Variant, idx int, text string) error {
 	var ve experiments.ValidationError
 	if !errors.As(err, &ve) {
@@ -281,7 +283,7 @@ func variantFields(err error, vs []experiments.Variant, idx int, text string) er
 			out[i].Field = "weight_bp"
 		case f.Code == "duplicate_text":
 			n, _, _ := strings.Cut(strings.TrimPrefix(f.Field, "variants["), "]")
-			if j, err := strconv.Atoi(n); err == nil && j >= 0 && j < len(vs) && j != idx && vs[j].Text == strings.TrimSpace(text) {
+			if j, err := strconv.Atoi(n); err == nil && j >= 0 && j < len(vs) && j != idx && chars.Same(vs[j].Text, strings.TrimSpace(text)) {
 				out[i].Field = "text"
 				out[i].Message = "This copy is the same as " + views.VariantPhrase(vs[j].Key, j == 0) + "."
 			}

@@ -11,7 +11,7 @@ import (
 	"copylab/experiments"
 )
 
-// TestDraftBoxOverKeptLength: a job keeps at most keptDraftRunes (2,000)
+// TestDraftBoxOverKeptLength: a job keeps at most keptDraftLen (2,000)
 // characters of a draft's "Or say what to change" box and of its text, to
 // stay small in memory. A longer note or text was cut to 2,000 without a
 // word: the page showed the first 2,000 characters again, and a refused
@@ -32,8 +32,8 @@ func TestDraftBoxOverKeptLength(t *testing.T) {
 	pageURL := g.base + "?job=" + statusURL[strings.LastIndex(statusURL, "/")+1:]
 	long := strings.Repeat("Mention the free trial, café included. ", 64) + "Thanks" // two-byte é
 	n := utf8.RuneCountInString(long)
-	if n <= keptDraftRunes {
-		t.Fatalf("the long note is %d characters, not over %d", n, keptDraftRunes)
+	if n <= keptDraftLen {
+		t.Fatalf("the long note is %d characters, not over %d", n, keptDraftLen)
 	}
 	calls := llm.calls()
 	variantsBefore := len(g.variants(t))

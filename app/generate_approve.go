@@ -8,10 +8,10 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 
+	"copylab/chars"
 	"copylab/experiments"
 	"copylab/variants"
 	"copylab/views"
@@ -153,6 +153,8 @@ func approvedVariants(e experiments.Experiment, j *genJob, email string, allowLo
 		errs["drafts"] = "There are no drafts to add yet."
 		return nil, errs, 0
 	}
+	// seen names the copy a draft may not repeat, by its text as the
+	// store compares copy (chars.Key: "Größe" however its "ö" was typed).
 	seen := map[string]string{}
 	// have is the copy a draft must differ from, with its name: the
 	// experiment's, the brief's current copy when the box was changed
@@ -160,10 +162,10 @@ func approvedVariants(e experiments.Experiment, j *genJob, email string, allowLo
 	type named struct{ text, label string }
 	var have []named
 	for i, v := range e.Variants {
-		seen[v.Text] = labelOf(v.Key, i == 0)
+		seen[chars.Key(v.Text)] = labelOf(v.Key, i == 0)
 		have = append(have, named{v.Text, labelOf(v.Key, i == 0)})
 	}
-	if cur := j.brief.CurrentCopy; !slices.ContainsFunc(have, func(h named) bool { return h.text == cur }) {
+	if cur := j.brief.CurrentCopy; !slices.ContainsFunc(have, func(h named) bool { return chars.Same(h.text, cur) }) {
 		have = append(have, named{cur, "the current copy in the brief"})
 	}
 	// The brief's own length is checked first, with the box to add a
@@ -186,13 +188,13 @@ func approvedVariants(e experiments.Experiment, j *genJob, email string, allowLo
 			errs[key] = msg
 			continue
 		}
-		if limit, n := j.brief.MaxLength, utf8.RuneCountInString(text); !allowLong && limit > 0 && n > limit {
+		if limit, n := j.brief.MaxLength, chars.Count(text); !allowLong && limit > 0 && n > limit {
 			// The words name the box views.draftsApproveForm shows.
 			errs[key] = fmt.Sprintf("Draft %d is %d characters; the brief asks for at most %d. Shorten it, or tick “Add drafts over %d characters anyway” below.", i+1, n, limit, limit)
 			longLimit = limit
 			continue
 		}
-		if other, dup := seen[text]; dup {
+		if other, dup := seen[chars.Key(text)]; dup {
 			errs[key] = fmt.Sprintf("This is the same text as %s.", other)
 			continue
 		}
@@ -204,7 +206,7 @@ func approvedVariants(e experiments.Experiment, j *genJob, email string, allowLo
 			errs[key] = briefRuleMessage(i, j.brief, err)
 			continue
 		}
-		seen[text] = fmt.Sprintf("draft %d", i+1)
+		seen[chars.Key(text)] = fmt.Sprintf("draft %d", i+1)
 		have = append(have, named{text, fmt.Sprintf("draft %d", i+1)})
 		out = append(out, experiments.Variant{
 			Text:          text,

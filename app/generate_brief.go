@@ -35,7 +35,7 @@ func readBriefForm(c *fiber.Ctx) views.BriefForm {
 		// The experiment's selector, which the page puts in the form
 		// (briefForm) for the element's guess; a selector is at most
 		// experiments.MaxSelectorLen, so a longer one is none of its.
-		Selector: clipRunes(strings.TrimSpace(c.FormValue("selector")), experiments.MaxSelectorLen),
+		Selector: clipChars(strings.TrimSpace(c.FormValue("selector")), experiments.MaxSelectorLen),
 	}
 }
 

@@ -6,17 +6,22 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 
+	"copylab/chars"
 	"copylab/experiments"
 	"copylab/variants"
 	"copylab/views"
 )
 
-// maxNoteLen bounds a free-text rewrite request, as the library does.
-const maxNoteLen = 300
+// maxNoteLen bounds a free-text rewrite request, as the library does, in
+// characters as people count them (chars.Count); maxNoteBytes bounds its
+// bytes, as every limit in characters has a cap in bytes beside it.
+const (
+	maxNoteLen   = 300
+	maxNoteBytes = chars.BytesEach * maxNoteLen
+)
 
 // generateRegenerate answers POST
 // /experiments/:id/generate/jobs/:job/drafts/:n/regenerate?instruction=…:
@@ -46,13 +51,15 @@ func (a *App) generateRegenerate(c *fiber.Ctx) error {
 		j.mu.Lock()
 		instruction = strings.TrimSpace(j.drafts[i].note)
 		j.mu.Unlock()
-		switch {
+		switch n := chars.Count(instruction); {
 		case instruction == "":
 			problem = "Say what to change first, such as “mention the free trial”."
-		case utf8.RuneCountInString(instruction) > maxNoteLen:
+		case n > maxNoteLen:
 			// The box has no maxlength, which would cut a longer paste
 			// without a word: the words are kept and the card says so.
-			problem = fmt.Sprintf("Keep the request to at most %d characters (this is %d).", maxNoteLen, utf8.RuneCountInString(instruction))
+			problem = noteTooLong(n)
+		case len(instruction) > maxNoteBytes:
+			problem = noteTooManyBytes(len(instruction))
 		}
 		noteProblem = problem != "" // the card marks the note, and the focus goes there
 	default:
@@ -143,8 +150,9 @@ func (j *genJob) repeatedDraftLocked(i int, text string) int {
 // text and note from before the rewrite, which would undo it. The tick is
 // always taken: only the person changes it, never a rewrite, so the
 // latest form has their latest choice. A text or note longer than a job
-// keeps (keptDraftRunes) is not taken either, nor cut: syncDrafts returns
-// it, and the caller refuses the request with it (refuseDraftBoxes).
+// keeps (keptDraftLen, keptDraftBytes) is not taken either, nor cut:
+// syncDrafts returns it, and the caller refuses the request with it
+// (refuseDraftBoxes).
 func (a *App) syncDrafts(c *fiber.Ctx, j *genJob) []draftBoxTooLong {
 	args := c.Request().PostArgs()
 	if !args.Has(draftKey(0, "text")) {
@@ -163,15 +171,15 @@ func (a *App) syncDrafts(c *fiber.Ctx, j *genJob) []draftBoxTooLong {
 		}
 		if !d.regenerating {
 			text := strings.TrimSpace(strings.ReplaceAll(c.FormValue(draftKey(i, "text")), "\r\n", "\n"))
-			if n := utf8.RuneCountInString(text); n > keptDraftRunes {
-				over = append(over, draftBoxTooLong{i: i, typed: text, runes: n})
+			if b, over1 := boxTooLong(i, false, text); over1 {
+				over = append(over, b)
 			} else {
 				d.text = text
 			}
 		}
 		note := c.FormValue(draftKey(i, "note"))
-		if n := utf8.RuneCountInString(note); n > keptDraftRunes {
-			over = append(over, draftBoxTooLong{i: i, note: true, typed: note, runes: n})
+		if b, over1 := boxTooLong(i, true, note); over1 {
+			over = append(over, b)
 		} else {
 			d.note = note
 		}
@@ -179,48 +187,86 @@ func (a *App) syncDrafts(c *fiber.Ctx, j *genJob) []draftBoxTooLong {
 	return over
 }
 
-// keptDraftRunes bounds what a job keeps of a draft's text or note as
-// typed: past the longest copy the store takes, the text is refused at
-// approve anyway (and says so), and a job is kept for an hour in memory.
-// A longer box is refused as it is (syncDrafts), never cut: the page
-// would show the cut box again as if it were what was typed.
-const keptDraftRunes = 2 * experiments.MaxCopyLen
+// keptDraftLen bounds what a job keeps of a draft's text or note as
+// typed, in characters as people count them (chars.Count), and
+// keptDraftBytes in bytes: past the longest copy the store takes, the
+// text is refused at approve anyway (and says so), and a job is kept for
+// an hour in memory. A longer box is refused as it is (syncDrafts), never
+// cut: the page would show the cut box again as if it were what was
+// typed.
+const (
+	keptDraftLen   = 2 * experiments.MaxCopyLen
+	keptDraftBytes = chars.BytesEach * keptDraftLen
+)
 
-// clipRunes cuts s to at most n runes.
-func clipRunes(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	return string([]rune(s)[:n])
-}
+// clipChars cuts s to at most n characters (chars.Cut).
+func clipChars(s string, n int) string { return chars.Cut(s, n) }
 
 // draftBoxTooLong is a box of the drafts form that brought more than a
-// job keeps (keptDraftRunes): draft i's text, or its "Or say what to
-// change" box (note), as typed.
+// job keeps (keptDraftLen characters or keptDraftBytes bytes): draft i's
+// text, or its "Or say what to change" box (note), as typed, with its
+// length in characters (n) and in bytes.
 type draftBoxTooLong struct {
 	i     int
 	note  bool
 	typed string
-	runes int
+	n     int
 }
 
+// boxTooLong is draft i's text or note (typed) as a draftBoxTooLong, and
+// whether it is more than a job keeps.
+func boxTooLong(i int, note bool, typed string) (draftBoxTooLong, bool) {
+	b := draftBoxTooLong{i: i, note: note, typed: typed, n: chars.Count(typed)}
+	return b, b.n > keptDraftLen || b.bytes() > keptDraftBytes
+}
+
+func (b draftBoxTooLong) bytes() int { return len(b.typed) }
+
 // message says beside the box what it is held to: the limit of a rewrite
-// request (maxNoteLen) or of a variant's copy, which are lower than what
-// a job keeps, and how long the box is.
+// request (maxNoteLen, maxNoteBytes) or of a variant's copy
+// (experiments.CopyError), which are lower than what a job keeps, and how
+// long the box is. The count in characters comes first; a box within it
+// was refused for its bytes.
 func (b draftBoxTooLong) message() string {
-	if b.note {
-		return fmt.Sprintf("Keep the request to at most %d characters (this is %d).", maxNoteLen, b.runes)
+	switch {
+	case b.note && b.n > maxNoteLen:
+		return noteTooLong(b.n)
+	case b.note:
+		return noteTooManyBytes(b.bytes())
+	case b.n > experiments.MaxCopyLen:
+		return fmt.Sprintf("Keep copy to at most %d characters (this is %d).", experiments.MaxCopyLen, b.n)
 	}
-	return fmt.Sprintf("Keep copy to at most %d characters (this is %d).", experiments.MaxCopyLen, b.runes)
+	return experiments.CopyError(b.typed)
 }
 
 // sentence says it away from the box: in the notice beside the button an
 // htmx request was sent by.
 func (b draftBoxTooLong) sentence() string {
-	if b.note {
-		return fmt.Sprintf("What to change in draft %d is %d characters long: keep the request to at most %d characters. Nothing was done.", b.i+1, b.runes, maxNoteLen)
+	switch {
+	case b.note && b.n > maxNoteLen:
+		return fmt.Sprintf("What to change in draft %d is %d characters long: keep the request to at most %d characters. Nothing was done.", b.i+1, b.n, maxNoteLen)
+	case b.note:
+		return fmt.Sprintf("What to change in draft %d takes %s bytes, and a request can take at most %s: remove the marks stacked on its letters. Nothing was done.",
+			b.i+1, formatCount(int64(b.bytes())), formatCount(maxNoteBytes))
+	case b.n > experiments.MaxCopyLen:
+		return fmt.Sprintf("Draft %d is %d characters long: keep copy to at most %d characters. Nothing was done.", b.i+1, b.n, experiments.MaxCopyLen)
 	}
-	return fmt.Sprintf("Draft %d is %d characters long: keep copy to at most %d characters. Nothing was done.", b.i+1, b.runes, experiments.MaxCopyLen)
+	return fmt.Sprintf("Draft %d takes %s bytes, and copy can take at most %s: remove the marks stacked on its letters. Nothing was done.",
+		b.i+1, formatCount(int64(b.bytes())), formatCount(experiments.MaxCopyBytes))
+}
+
+// noteTooLong says that a rewrite request of n characters is longer than
+// maxNoteLen.
+func noteTooLong(n int) string {
+	return fmt.Sprintf("Keep the request to at most %d characters (this is %d).", maxNoteLen, n)
+}
+
+// noteTooManyBytes says that a rewrite request of n bytes, within
+// maxNoteLen characters, is longer than maxNoteBytes: its letters carry
+// stacks of marks.
+func noteTooManyBytes(n int) string {
+	return fmt.Sprintf("A request can take at most %s bytes, and this takes %s: remove the marks stacked on its letters.",
+		formatCount(maxNoteBytes), formatCount(int64(n)))
 }
 
 // overlay shows the boxes of over that belong to draft card d as typed,

@@ -6,12 +6,14 @@ import (
 	"slices"
 	"strings"
 
+	"copylab/chars"
 	"copylab/experiments"
 	"copylab/variants"
 )
 
 // repeatReason says why a draft cannot join an experiment whose copy is
-// have: it is one of those texts, or all but the same (variants.Similar),
+// have: it is one of those texts (chars.Same: "Größe" however its "ö"
+// was typed), or all but the same (variants.Similar),
 // and the store takes no copy twice in one test. It is "" for a new text.
 // The API's generate and the drafting page both drop such drafts, with
 // this reason.
@@ -20,7 +22,7 @@ func repeatReason(have []string, text string) string {
 	switch {
 	case i < 0:
 		return ""
-	case have[i] != text:
+	case !chars.Same(have[i], text):
 		return fmt.Sprintf("The experiment already has all but the same text: “%s”.", have[i])
 	}
 	return "The experiment already has this text."
@@ -91,7 +93,7 @@ func (av avoidCopy) reason(text string) (reason, rule string) {
 	if t.Steps > 1 {
 		who, rule = fmt.Sprintf("“%s”, which came before the test this follows,", t.ExperimentName), ruleTriedBefore
 	}
-	if t.Text != text {
+	if !chars.Same(t.Text, text) {
 		return fmt.Sprintf("%s already tried all but the same text: “%s”.", who, t.Text), rule
 	}
 	return who + " already tried this copy.", rule

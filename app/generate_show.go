@@ -8,10 +8,10 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 
+	"copylab/chars"
 	"copylab/experiments"
 	"copylab/variants"
 	"copylab/views"
@@ -424,15 +424,15 @@ func briefGoal(g experiments.Goal) string {
 	if g.Type == experiments.GoalEvent {
 		s = `the custom event "` + g.Name + `"`
 	}
-	if utf8.RuneCountInString(s) > maxBriefGoalRunes {
+	if chars.Count(s) > maxBriefGoalLen {
 		return ""
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
-// maxBriefGoalRunes is the longest goal the brief takes (variants'
-// maxShortField).
-const maxBriefGoalRunes = 300
+// maxBriefGoalLen is the longest goal the brief takes, in characters
+// (variants' maxShortField).
+const maxBriefGoalLen = 300
 
 // noteRetry is the generation's notice of a model call it waits to make
 // again (variants.WithRetryNotice), kept for the progress.

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"copylab/chars"
 )
 
 // deniedElements are elements a copy test must never hide or rewrite: the
@@ -209,8 +211,12 @@ func selectorProblem(sel string, tested bool) (code, msg string) {
 	if strings.TrimSpace(sel) == "" {
 		return invalid, "Enter a CSS selector, such as [data-copylab=\"hero\"] or h1.hero-title."
 	}
-	if len(sel) > MaxSelectorLen {
-		return invalid, fmt.Sprintf("Keep the selector to at most %d characters.", MaxSelectorLen)
+	if n := chars.Count(sel); n > MaxSelectorLen {
+		return invalid, fmt.Sprintf("Keep the selector to at most %d characters (this is %d).", MaxSelectorLen, n)
+	}
+	if len(sel) > MaxSelectorBytes {
+		return invalid, fmt.Sprintf("This selector takes %s bytes, more than the %s copylab stores: remove the marks stacked on its letters.",
+			thousands(int64(len(sel))), thousands(MaxSelectorBytes))
 	}
 	if strings.Contains(sel, "/*") {
 		return invalid, "Selectors cannot contain comments."

@@ -13,6 +13,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/net/idna"
+
+	"copylab/chars"
 )
 
 // FieldError is one problem with one field of a form or an API body. Code is
@@ -49,15 +51,30 @@ func (v *ValidationError) add(field, code, format string, args ...any) {
 	*v = append(*v, FieldError{Field: field, Code: code, Message: fmt.Sprintf(format, args...)})
 }
 
-// Limits on what people and programs may store.
+// Limits on what people and programs may store. Those in characters
+// count them as people do (chars.Count: a family emoji or a flag is
+// one); each has a cap in bytes beside it, since one character may carry
+// any number of combining marks (Zalgo text) and storage must stay
+// bounded.
 const (
 	MaxNameLen     = 120
-	MaxSelectorLen = 200
-	MaxPageLen     = 500
+	MaxSelectorLen = 200  // characters of a selector, as typed
+	MaxPageLen     = 500  // characters of a page pattern, as PageShown writes it
 	MaxCopyLen     = 1000 // characters of one variant's copy
 	MaxVariants    = 11   // the control and up to ten new variants
 	MinHideTimeout = 100
 	MaxHideTimeout = 5000
+
+	// MaxCopyBytes caps one variant's copy in UTF-8 (chars.BytesEach).
+	MaxCopyBytes = chars.BytesEach * MaxCopyLen
+	// MaxSelectorBytes caps a selector, stored as typed: 4 bytes a
+	// character, the most one code point takes in UTF-8.
+	MaxSelectorBytes = 4 * MaxSelectorLen
+	// MaxPageBytes caps a page pattern as stored: percent-encoded, as
+	// browsers write location.pathname, so each byte of a letter outside
+	// ASCII takes 3 (/料金 is 18 bytes). 12 a character fits 500 letters
+	// of any script.
+	MaxPageBytes = 12 * MaxPageLen
 )
 
 // Normalize trims a site's fields and fills defaults; the domain is
@@ -815,12 +832,14 @@ func validateVariants(vs []Variant) ValidationError {
 		// Each box's message stands beside the box, whose label names
 		// it ("Original", "Variant B"), and the API gives the field: the
 		// message itself does not repeat the name.
+		// Copy is the same when it reads the same: "Größe" with "ö" as one
+		// character or as "o" and a combining mark (chars.Same).
 		if msg := CopyError(x.Text); msg != "" {
 			v.add(field+".text", "invalid_text", "%s", msg)
-		} else if j, dup := texts[x.Text]; dup {
+		} else if j, dup := texts[chars.Key(x.Text)]; dup {
 			v.add(field+".text", "duplicate_text", "This copy is the same as %s.", variantWords(vs[j].Key))
 		} else {
-			texts[x.Text] = i
+			texts[chars.Key(x.Text)] = i
 		}
 		if x.WeightBP < 0 || x.WeightBP > 10000 {
 			v.add(field+".weight_bp", "out_of_range", "Weights are between 0 and 10000 basis points.")
@@ -848,8 +867,12 @@ func CopyError(text string) string {
 	if !utf8.ValidString(text) {
 		return "The copy is not valid UTF-8 text."
 	}
-	if n := utf8.RuneCountInString(text); n > MaxCopyLen {
+	if n := chars.Count(text); n > MaxCopyLen {
 		return fmt.Sprintf("Keep copy to at most %d characters (this is %d).", MaxCopyLen, n)
+	}
+	if len(text) > MaxCopyBytes {
+		return fmt.Sprintf("Copy can take at most %s bytes to store, and this takes %s: remove the marks stacked on its letters.",
+			thousands(MaxCopyBytes), thousands(int64(len(text))))
 	}
 	for i, r := range text {
 		if unicode.IsControl(r) && r != '\n' {
@@ -1042,8 +1065,13 @@ func pageError(p, noSlash string) string {
 	switch {
 	case p == "":
 		return "Enter the page to test on, such as /pricing or * for every page."
-	case len(p) > MaxPageLen:
-		return fmt.Sprintf("Keep the page pattern to at most %d characters.", MaxPageLen)
+	case chars.Count(PageShown(p)) > MaxPageLen:
+		// Counted as the person reads the pattern, not as stored: /料金
+		// is 3 characters, and 18 bytes percent-encoded.
+		return fmt.Sprintf("Keep the page pattern to at most %d characters (this is %d).", MaxPageLen, chars.Count(PageShown(p)))
+	case len(p) > MaxPageBytes:
+		return fmt.Sprintf("This page pattern takes %s bytes as browsers write it (percent-encoded), more than the %s copylab stores: remove the marks stacked on its letters.",
+			thousands(int64(len(p))), thousands(MaxPageBytes))
 	case p != "*" && !strings.HasPrefix(p, "/"):
 		return noSlash
 	}

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"copylab/chars"
 	"copylab/experiments"
 )
 
@@ -125,7 +126,10 @@ func FuzzSelectorError(f *testing.F) {
 		// escapes, at-rules, line breaks, odd Unicode, sheer length.
 		"h1}body{display:none", "</style><script>alert(1)</script>", "h1/**/", "h1 /* x", `h1\7d`, "@import url(x)",
 		"h1\nbody", "h1\rx", "h1\u2028x", "\u202eh1", "\xff\xfe", `a[href^='javascript:']`, ":has(:has(:has(a)))",
-		`[data-x="}"]`, "*", strings.Repeat("div ", 300), strings.Repeat("(", 1000)} {
+		`[data-x="}"]`, "*", strings.Repeat("div ", 300), strings.Repeat("(", 1000),
+		// Characters as people count them: a selector of letters outside
+		// ASCII, of emoji, and of letters under stacks of marks.
+		`[data-copylab="` + strings.Repeat("料", 184) + `"]`, `[title="👨‍👩‍👧‍👦🇩🇪"]`, `[data-x="a` + strings.Repeat("\u0301", 400) + `"]`} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, sel string) {
@@ -133,7 +137,8 @@ func FuzzSelectorError(f *testing.F) {
 			return
 		}
 		// Whatever passes must be safe to put in a style rule.
-		if strings.ContainsAny(sel, "{};@\\<\n\r") || strings.Contains(sel, "/*") || len(sel) > experiments.MaxSelectorLen {
+		if strings.ContainsAny(sel, "{};@\\<\n\r") || strings.Contains(sel, "/*") || len(sel) > experiments.MaxSelectorBytes ||
+			chars.Count(sel) > experiments.MaxSelectorLen {
 			t.Fatalf("accepted unsafe selector %q", sel)
 		}
 	})

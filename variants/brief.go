@@ -3,7 +3,8 @@ package variants
 import (
 	"fmt"
 	"strings"
-	"unicode/utf8"
+
+	"copylab/chars"
 )
 
 // Limits on a brief. They keep one prompt well inside any model's context
@@ -33,8 +34,9 @@ type Brief struct {
 	Language    string   `json:"language,omitempty"`
 	MustSay     []string `json:"must_say,omitempty"`
 	MustNotSay  []string `json:"must_not_say,omitempty"`
-	// MaxLength is counted in characters (runes), as a reader sees them.
-	// Zero means the default for the element kind.
+	// MaxLength is counted in characters as a reader sees them
+	// (chars.Count: a family emoji or a flag is one). Zero means the
+	// default for the element kind.
 	MaxLength  int    `json:"max_length,omitempty"`
 	BrandVoice string `json:"brand_voice,omitempty"`
 	// N is how many variants to write, 1 to 10; zero means 5.
@@ -198,7 +200,7 @@ func (b Brief) Normalize() Brief {
 	}
 	if b.MaxLength == 0 {
 		_, b.MaxLength = kindInfo(kind)
-		if n := utf8.RuneCountInString(b.CurrentCopy); n > b.MaxLength {
+		if n := chars.Count(b.CurrentCopy); n > b.MaxLength {
 			b.MaxLength = min(n, MaxMaxLength)
 		}
 	}
@@ -215,11 +217,13 @@ func (b Brief) Validate() []FieldError {
 		errs = append(errs, FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
 	}
 
-	switch n := utf8.RuneCountInString(b.CurrentCopy); {
+	switch n := chars.Count(b.CurrentCopy); {
 	case n == 0:
 		add("current_copy", "Paste the copy that is on the page today.")
 	case n > MaxMaxLength:
 		add("current_copy", "The current copy is %d characters long; the limit is %d.", n, MaxMaxLength)
+	case len(b.CurrentCopy) > chars.BytesEach*MaxMaxLength:
+		add("current_copy", "%s", bytesSentence("The current copy", len(b.CurrentCopy), MaxMaxLength))
 	default:
 		if reason := markupReason(b.CurrentCopy); reason != "" {
 			add("current_copy", "Paste the visible text only: %s", reason)
@@ -241,8 +245,10 @@ func (b Brief) Validate() []FieldError {
 		{"language", "The language", b.Language, maxLanguageName},
 		{"brand_voice", "The brand voice notes", b.BrandVoice, maxLongField},
 	} {
-		if n := utf8.RuneCountInString(f.value); n > f.max {
+		if n := chars.Count(f.value); n > f.max {
 			add(f.name, "%s is %d characters long; keep it to at most %d.", f.label, n, f.max)
+		} else if len(f.value) > chars.BytesEach*f.max {
+			add(f.name, "%s", bytesSentence(f.label, len(f.value), f.max))
 		}
 	}
 
@@ -258,8 +264,10 @@ func (b Brief) Validate() []FieldError {
 			add(field, "%s has %d items; keep it to %d.", label, len(items), maxListItems)
 		}
 		for _, it := range items {
-			if utf8.RuneCountInString(it) > maxListItemLen {
+			if chars.Count(it) > maxListItemLen {
 				add(field, "“%s” is too long for one item; keep items to at most %d characters.", clip(it, 40), maxListItemLen)
+			} else if len(it) > chars.BytesEach*maxListItemLen {
+				add(field, "%s", bytesSentence("“"+clip(it, 40)+"”", len(it), maxListItemLen))
 			}
 		}
 	}
@@ -290,7 +298,7 @@ func mustSayLength(items []string) int {
 	}
 	n := len(items) - 1
 	for _, it := range items {
-		n += utf8.RuneCountInString(it)
+		n += chars.Count(it)
 	}
 	return n
 }

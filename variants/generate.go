@@ -8,7 +8,8 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
+
+	"copylab/chars"
 )
 
 // Candidate sources.
@@ -324,7 +325,7 @@ func (g *Generator) RegenerateAvoiding(ctx context.Context, b Brief, others, tri
 
 	limit := b.MaxLength
 	if strings.EqualFold(instruction, InstructionShorter) && current != "" {
-		limit = min(limit, utf8.RuneCountInString(current)-1)
+		limit = min(limit, chars.Count(current)-1)
 		// One character is not copy; refuse rather than return nonsense.
 		if limit < 2 {
 			return Candidate{}, FieldErrors{{Field: "instruction", Message: "This draft is already as short as copy can be."}}
@@ -372,7 +373,7 @@ func (g *Generator) RegenerateAvoiding(ctx context.Context, b Brief, others, tri
 				if len(rejected) == 1 {
 					lastLength = 0
 					if rejected[0].Rule == RuleTooLong {
-						lastLength = utf8.RuneCountInString(text)
+						lastLength = chars.Count(text)
 					}
 				}
 				continue

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"copylab/chars"
 )
 
 // guessElementKind is the element kind of a brief that leaves it to
@@ -30,7 +32,7 @@ func guessElementKind(selector, copy string) string {
 // fitsKind reports whether copy could be an element of kind as it is.
 func fitsKind(kind, copy string) bool {
 	sh, limit := kindInfo(kind)
-	return utf8.RuneCountInString(copy) <= limit && (sh == shapeLong || !strings.ContainsAny(copy, "\r\n"))
+	return chars.Count(copy) <= limit && (sh == shapeLong || !strings.ContainsAny(copy, "\r\n"))
 }
 
 // copyKind guesses the kind from the copy alone:
@@ -48,7 +50,7 @@ func fitsKind(kind, copy string) bool {
 func copyKind(copy string) string {
 	_, headline := kindInfo("headline")
 	_, sub := kindInfo("subheadline")
-	n := utf8.RuneCountInString(copy)
+	n := chars.Count(copy)
 	switch {
 	case copy == "":
 		return "headline"
@@ -73,7 +75,7 @@ func copyKind(copy string) string {
 func looksLikeButton(copy string) bool {
 	_, limit := kindInfo("button")
 	words := strings.Fields(copy)
-	if utf8.RuneCountInString(copy) > limit || len(words) == 0 || len(words) > 5 || sentenceCount(copy) > 1 {
+	if chars.Count(copy) > limit || len(words) == 0 || len(words) > 5 || sentenceCount(copy) > 1 {
 		return false
 	}
 	last, _ := utf8.DecodeLastRuneInString(copy)

@@ -3,9 +3,12 @@ package variants
 import (
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"copylab/chars"
 )
 
 // Rules are the checks a piece of copy must pass before it can become a
@@ -13,8 +16,9 @@ import (
 // rules for copy a person types, so model, offline and human copy meet one
 // standard.
 type Rules struct {
-	// MaxLength is the most runes the copy may have; zero or less means no
-	// limit beyond MaxMaxLength.
+	// MaxLength is the most characters the copy may have, as a reader
+	// counts them (chars.Count); zero or less means no limit beyond
+	// MaxMaxLength.
 	MaxLength int
 	// MustSay items must each appear, case-insensitively and as whole words.
 	MustSay []string
@@ -102,8 +106,12 @@ func ValidateCopy(text string, r Rules) error {
 	if max <= 0 {
 		max = MaxMaxLength
 	}
-	if n := utf8.RuneCountInString(text); n > max {
+	if n := chars.Count(text); n > max {
 		return copyErr(RuleTooLong, "It is %d characters long; the limit is %d.", n, max)
+	}
+	if len(text) > chars.BytesEach*max {
+		return copyErr(RuleTooLong, "It takes %s bytes, more than the %s copylab keeps for %d characters: remove the marks stacked on its letters.",
+			thousands(len(text)), thousands(chars.BytesEach*max), max)
 	}
 	for _, banned := range r.MustNotSay {
 		if containsPhrase(text, banned) {
@@ -224,14 +232,15 @@ func urlAllowed(u string, allowed []string) bool {
 	return false
 }
 
-// phraseRunes folds s for phrase matching: lower case, every run of
-// whitespace or dashes becomes one space, and curly apostrophes become
-// straight ones, so "Best-in-class" matches "best in class" and "don’t"
-// matches "don't".
+// phraseRunes folds s for phrase matching: composed (NFC), lower case,
+// every run of whitespace or dashes becomes one space, and curly
+// apostrophes become straight ones, so "Best-in-class" matches "best in
+// class", "don’t" matches "don't", and "Größe" matches itself typed with
+// a combining diaeresis.
 func phraseRunes(s string) []rune {
 	out := make([]rune, 0, len(s))
 	space := true // drops leading spaces
-	for _, r := range s {
+	for _, r := range chars.Key(s) {
 		switch {
 		case unicode.IsSpace(r) || r == '-' || r == '‐' || r == '‑' || r == '–' || r == '—':
 			if !space {
@@ -337,9 +346,11 @@ func similar(a, b string) bool {
 	return false
 }
 
-// tokens splits s into lower-case words of letters, digits and marks.
+// tokens splits s into lower-case words of letters, digits and marks,
+// composed (NFC): "Größe" is one word however its "ö" was typed, so copy
+// that differs only so is the same copy (chars.Same).
 func tokens(s string) []string {
-	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !isWordRune(r) })
+	return strings.FieldsFunc(strings.ToLower(chars.Key(s)), func(r rune) bool { return !isWordRune(r) })
 }
 
 func jaccard(a, b []string) float64 {
@@ -388,11 +399,28 @@ func collapseSpace(s string) string {
 	return strings.Join(strings.Fields(s), " ")
 }
 
-// clip shortens s to at most n runes, marking the cut with "…".
+// clip shortens s to at most n characters (chars.Count), marking the
+// cut with "…"; a character is never cut in two.
 func clip(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
+	if chars.Count(s) <= n {
 		return s
 	}
-	r := []rune(s)
-	return strings.TrimSpace(string(r[:max(n-1, 0)])) + "…"
+	return strings.TrimSpace(chars.Cut(s, max(n-1, 0))) + "…"
+}
+
+// bytesSentence says that label (a field's name, "The goal") takes n
+// bytes, more than the chars.BytesEach a character its limit of max
+// characters allows.
+func bytesSentence(label string, n, max int) string {
+	return fmt.Sprintf("%s takes %s bytes, more than the %s copylab keeps for %d characters: remove the marks stacked on its letters.",
+		label, thousands(n), thousands(chars.BytesEach*max), max)
+}
+
+// thousands writes n with a comma between thousands: 41,640.
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"unicode"
 	"unicode/utf8"
+
+	"copylab/chars"
 )
 
 func TestValidateCopy(t *testing.T) {
@@ -154,8 +156,11 @@ func assertPlain(t *testing.T, text string, maxLen int, allowBreaks bool) {
 	if strings.TrimSpace(text) == "" {
 		t.Fatalf("accepted empty copy: %q", text)
 	}
-	if n := utf8.RuneCountInString(text); maxLen > 0 && n > maxLen {
-		t.Fatalf("accepted %d runes over a limit of %d: %q", n, maxLen, text)
+	if n := chars.Count(text); maxLen > 0 && n > maxLen {
+		t.Fatalf("accepted %d characters over a limit of %d: %q", n, maxLen, text)
+	}
+	if maxLen > 0 && len(text) > chars.BytesEach*maxLen {
+		t.Fatalf("accepted %d bytes over a limit of %d characters: %q", len(text), maxLen, text)
 	}
 	for i := 0; i+1 < len(text); i++ {
 		if text[i] != '<' {
@@ -258,6 +263,9 @@ func FuzzValidateCopy(f *testing.F) {
 		"https://a.b", "HTTPS://A.B", "www.example.com", "javascript:alert(1)", "://",
 		"line\nbreak", "tab\there", "\u202eevil", "\x00", "\xff\xfe",
 		strings.Repeat("é", 200), "   ", "0jAvAsCript:0",
+		// Characters as people count them: emoji of several code points,
+		// letters typed with combining marks, and stacks of marks.
+		strings.Repeat("👨‍👩‍👧‍👦", 60), strings.Repeat("🇩🇪", 61), "Gro\u0308ße", "a" + strings.Repeat("\u0301", 3000),
 	} {
 		f.Add(s, 60, "free", true)
 		f.Add(s, 5, "", false)

@@ -5,7 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
+
+	"copylab/chars"
 )
 
 // BriefHelp explains one field of the brief form: label, help and an
@@ -565,7 +566,10 @@ func settingsHint(code string) bool {
 
 func draftField(i int, name string) string { return "drafts[" + itoa(i) + "]." + name }
 
-func runeCount(s string) int { return utf8.RuneCountInString(s) }
+// runeCount is a draft's length as its counter shows it ("17 / 70
+// characters"): characters as people count them (chars.Count), as the
+// brief's max length and static/js/generate.js count them.
+func runeCount(s string) int { return chars.Count(s) }
 
 // draftSource is the short provenance shown on a draft card.
 func draftSource(d DraftCard) string {

@@ -5,10 +5,26 @@
 (function () {
   "use strict";
 
-  // Characters as a reader counts them: code points, the way the server
-  // counts runes. "é" typed as one character is one; an emoji is one.
+  // Characters as a reader counts them, as the server does (copylab/chars):
+  // grapheme clusters, which Intl.Segmenter calls graphemes. A family
+  // emoji (7 code points), a flag (2) and "ö" typed as o and a combining
+  // mark (2) are one each. A browser without Intl.Segmenter counts code
+  // points, which says more than the server for those, never less.
+  var graphemes = null;
+  try {
+    if (typeof Intl === "object" && typeof Intl.Segmenter === "function") {
+      graphemes = new Intl.Segmenter(undefined, { granularity: "grapheme" });
+    }
+  } catch (e) {
+    graphemes = null;
+  }
   function length(s) {
     var n = 0;
+    if (graphemes) {
+      var segments = graphemes.segment(s)[Symbol.iterator]();
+      while (!segments.next().done) n++;
+      return n;
+    }
     for (var i = 0; i < s.length; i++) {
       var c = s.charCodeAt(i);
       // A high surrogate starts a pair that is one code point.
