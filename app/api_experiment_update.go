@@ -12,8 +12,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"copylab/chars"
 	"copylab/experiments"
+	"copylab/experiments/chars"
 	"copylab/views"
 )
 

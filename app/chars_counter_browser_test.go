@@ -11,8 +11,8 @@ import (
 	"github.com/chromedp/chromedp"
 	"golang.org/x/text/unicode/norm"
 
-	"copylab/chars"
 	"copylab/experiments"
+	"copylab/experiments/chars"
 	"copylab/static/browsertest"
 )
 

@@ -6,8 +6,8 @@ import (
 	"slices"
 	"strings"
 
-	"copylab/chars"
 	"copylab/experiments"
+	"copylab/experiments/chars"
 	"copylab/variants"
 )
 

@@ -11,8 +11,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"copylab/chars"
 	"copylab/experiments"
+	"copylab/experiments/chars"
 	"copylab/variants"
 	"copylab/views"
 )

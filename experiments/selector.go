@@ -6,7 +6,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"copylab/chars"
+	"copylab/experiments/chars"
 )
 
 // deniedElements are elements a copy test must never hide or rewrite: the

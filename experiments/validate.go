@@ -14,7 +14,7 @@ import (
 
 	"golang.org/x/net/idna"
 
-	"copylab/chars"
+	"copylab/experiments/chars"
 )
 
 // FieldError is one problem with one field of a form or an API body. Code is

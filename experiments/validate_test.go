@@ -4,8 +4,8 @@ import (
 	"strings"
 	"testing"
 
-	"copylab/chars"
 	"copylab/experiments"
+	"copylab/experiments/chars"
 )
 
 func TestSelectorError(t *testing.T) {

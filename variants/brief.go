@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"copylab/chars"
+	"copylab/experiments/chars"
 )
 
 // Limits on a brief. They keep one prompt well inside any model's context

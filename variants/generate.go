@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"copylab/chars"
+	"copylab/experiments/chars"
 )
 
 // Candidate sources.

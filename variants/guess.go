@@ -5,7 +5,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"copylab/chars"
+	"copylab/experiments/chars"
 )
 
 // guessElementKind is the element kind of a brief that leaves it to

@@ -8,7 +8,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"copylab/chars"
+	"copylab/experiments/chars"
 )
 
 // Rules are the checks a piece of copy must pass before it can become a

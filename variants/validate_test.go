@@ -7,7 +7,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"copylab/chars"
+	"copylab/experiments/chars"
 )
 
 func TestValidateCopy(t *testing.T) {

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"copylab/chars"
+	"copylab/experiments/chars"
 )
 
 // BriefHelp explains one field of the brief form: label, help and an

@@ -5,7 +5,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"copylab/chars"
+	"copylab/experiments/chars"
 )
 
 func TestCount(t *testing.T) {
