@@ -874,12 +874,12 @@ func CopyError(text string) string {
 		return fmt.Sprintf("Copy can take at most %s bytes to store, and this takes %s: remove the marks stacked on its letters.",
 			thousands(MaxCopyBytes), thousands(int64(len(text))))
 	}
+	if r, ok := firstInvisible(text); ok {
+		return fmt.Sprintf("Remove the invisible formatting character (U+%04X) from the copy.", r)
+	}
 	for i, r := range text {
 		if unicode.IsControl(r) && r != '\n' {
 			return "Remove the control characters from the copy."
-		}
-		if invisibleFormat(r) {
-			return fmt.Sprintf("Remove the invisible formatting character (U+%04X) from the copy.", r)
 		}
 		if r == '<' && i+1 < len(text) {
 			if n := text[i+1]; n == '/' || n == '!' || n == '?' || (n|0x20 >= 'a' && n|0x20 <= 'z') {
@@ -915,12 +915,53 @@ func textProblem(s string) string {
 	if !utf8.ValidString(s) {
 		return "is not valid UTF-8 text"
 	}
+	if r, ok := firstInvisible(s); ok {
+		return fmt.Sprintf("contains an invisible character (U+%04X); type it again", r)
+	}
 	for _, r := range s {
-		if unicode.IsControl(r) || invisibleFormat(r) {
+		if unicode.IsControl(r) {
 			return fmt.Sprintf("contains an invisible character (U+%04X); type it again", r)
 		}
 	}
 	return ""
+}
+
+// firstInvisible is the first invisible formatting character of s
+// (invisibleFormat), the tag characters of a subdivision flag's emoji
+// left out: 🏴, two to seven tag letters or digits and the cancel tag
+// draw England's, Scotland's or Wales's flag. Anywhere else tag
+// characters are refused: they would hide words from the person reading
+// the copy, though not from a model reading it.
+func firstInvisible(s string) (rune, bool) {
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		if r == 0x1F3F4 {
+			i += flagTags(s[i:])
+		} else if invisibleFormat(r) {
+			return r, true
+		}
+	}
+	return 0, false
+}
+
+// flagTags is the length in bytes of the flag's tags at the start of s
+// (after a 🏴), or 0 when they are not a whole, short one.
+func flagTags(s string) int {
+	letters := 0
+	for n := 0; n < len(s); {
+		r, size := utf8.DecodeRuneInString(s[n:])
+		n += size
+		switch {
+		case r == 0xE007F && letters >= 2:
+			return n
+		case (r >= 0xE0030 && r <= 0xE0039 || r >= 0xE0061 && r <= 0xE007A) && letters < 7:
+			letters++
+		default:
+			return 0
+		}
+	}
+	return 0
 }
 
 // NormalizePage turns a pasted URL into the path-and-query pattern the
