@@ -637,8 +637,10 @@ func formFromExperiment(e experiments.Experiment) views.ExperimentForm {
 		Opened:      openedToken(e),
 	}
 	// Its day: a time the API set within a day is shown as its day, and
-	// saved again as it was while that day is sent back (keptPlanTime).
+	// saved again as it was while that day is sent back (keptPlanTime),
+	// as the help beside the field says (StopsPlanned).
 	f.StopsAt, f.StartsAt = formDay(e.StopsAt), formDay(e.StartsAt)
+	f.StopsPlanned, f.StartsPlanned = e.StopsAt, e.StartsAt
 	switch e.Goal.Type {
 	case experiments.GoalClick:
 		f.GoalSelector = e.Goal.Selector
@@ -790,16 +792,21 @@ func (a *App) withStopsWarning(notes string, e experiments.Experiment) string {
 // stopsFormWarning sets the form's warning beside its stop date when the
 // day chosen may come before the test can be called (stopsTooSoon),
 // counted from the test's start, or for a draft from its planned start
-// (the form's Start on, when it holds a day), or else now. A date in
-// error has its error instead.
+// (the form's Start on, when it holds a day), or else now. A day that is
+// the stored plan's counts at the plan's time, as a save keeps it
+// (keptPlanTime), not at its 00:00 UTC. A date in error has its error
+// instead.
 func (a *App) stopsFormWarning(c *fiber.Ctx, f *views.ExperimentForm) error {
 	day, err := time.Parse(time.DateOnly, f.StopsAt)
 	if err != nil || f.Errors.Has("stops_at") {
 		return nil
 	}
+	day = keptPlanTime(day, f.StopsPlanned)
 	var started, starts time.Time
 	if !f.Errors.Has("starts_at") {
-		starts, _ = time.Parse(time.DateOnly, f.StartsAt)
+		if starts, err = time.Parse(time.DateOnly, f.StartsAt); err == nil {
+			starts = keptPlanTime(starts, f.StartsPlanned)
+		}
 	}
 	if !f.Creating() && f.Status != string(experiments.StatusDraft) {
 		e, err := a.store.Experiment(c.UserContext(), f.ID)

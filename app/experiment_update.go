@@ -31,6 +31,7 @@ func (a *App) experimentUpdate(c *fiber.Ctx) error {
 	}
 	f := readExperimentForm(c)
 	f.ID, f.Status, f.SiteID = cur.ID, string(cur.Status), cur.SiteID
+	f.StopsPlanned, f.StartsPlanned = cur.StopsAt, cur.StartsAt
 	f.Locked = cur.Status != experiments.StatusDraft
 	// A form that saves (a started test's has no Add or Remove) saves
 	// only over the experiment it was opened on: one changed since would

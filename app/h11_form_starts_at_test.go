@@ -75,7 +75,7 @@ func TestFormStartsAt(t *testing.T) {
 				t.Fatalf("stored %+v, want starts at %s", xs, tc.startsAt)
 			}
 			_, show := c.get("/experiments/" + xs[0].ID)
-			wantContains(t, show, "Starts on "+xs[0].StartsAt.Format("2 Jan 2006")+", in 10 days")
+			wantContains(t, show, "Starts at 00:00 UTC on "+xs[0].StartsAt.Format("2 Jan 2006")+", in 10 days")
 			_, edit := c.get("/experiments/" + xs[0].ID + "/edit")
 			wantContains(t, edit, `name="starts_at"`, `value="`+tc.startsAt+`"`)
 			if tc.warn {

@@ -59,7 +59,7 @@ func TestPlannedStart(t *testing.T) {
 
 	// The page of the planned draft says when, and still offers Start.
 	_, page := c.get("/experiments/" + x.ID)
-	wantContains(t, page, "<dt>Starts</dt>", "Starts on "+day.Format("2 Jan 2006")+", in 9 days", `action="/experiments/`+x.ID+`/start"`)
+	wantContains(t, page, "<dt>Starts</dt>", "Starts at 00:00 UTC on "+day.Format("2 Jan 2006")+", in 9 days", `action="/experiments/`+x.ID+`/start"`)
 
 	// Before its time, nothing happens.
 	e.app.now = func() time.Time { return day.Add(-time.Minute) }

@@ -33,7 +33,8 @@ func TestPlanPassedPage(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	const stopPassed = "Stop on %s has passed: move or remove it to start the test."
+	const stopPassed = "Stop at %s has passed: move or remove it to start the test."
+	on := func(t time.Time) string { return "00:00 UTC on " + t.Format("2 Jan 2006") }
 	for _, tc := range []struct {
 		name            string
 		started         bool
@@ -43,25 +44,25 @@ func TestPlanPassedPage(t *testing.T) {
 		confirm, notice bool
 	}{
 		{name: "draft, stop days ago", stops: day, now: day.AddDate(0, 0, 3).Add(time.Hour),
-			want:    []string{strings.Replace(stopPassed, "%s", day.Format("2 Jan 2006"), 1)},
+			want:    []string{strings.Replace(stopPassed, "%s", on(day), 1)},
 			wantNot: []string{", today", "The test may stop before it can be called"}, notice: true},
 		{name: "draft, stop this midnight", stops: day, now: day.Add(2 * time.Hour),
-			want:    []string{strings.Replace(stopPassed, "%s", day.Format("2 Jan 2006"), 1)},
+			want:    []string{strings.Replace(stopPassed, "%s", on(day), 1)},
 			wantNot: []string{", today"}, notice: true},
 		{name: "draft, stop within the day passed", stops: day.Add(10 * time.Hour), now: day.Add(11 * time.Hour),
-			want:    []string{strings.Replace(stopPassed, "%s", day.Format("2 Jan 2006")+", 10:00 UTC", 1)},
+			want:    []string{strings.Replace(stopPassed, "%s", "10:00 UTC on "+day.Format("2 Jan 2006"), 1)},
 			wantNot: []string{", today"}, notice: true},
 		{name: "draft, start come", starts: day, stops: day.AddDate(0, 0, 20), now: day.Add(30 * time.Second),
-			want: []string{"Start on " + day.Format("2 Jan 2006") + " has come: copylab starts the test within a minute, or says under History why it could not.",
-				"Stops on " + day.AddDate(0, 0, 20).Format("2 Jan 2006") + ", in 20 days"},
+			want: []string{"Start at " + on(day) + " has come: copylab starts the test within a minute, or says under History why it could not.",
+				"Stops at " + on(day.AddDate(0, 0, 20)) + ", in 20 days"},
 			wantNot: []string{", today"}, confirm: true},
 		{name: "running, stop come", started: true, stops: day, now: day.Add(30 * time.Second),
-			want:    []string{"Stop on " + day.Format("2 Jan 2006") + " has come: copylab stops the test within a minute."},
+			want:    []string{"Stop at " + on(day) + " has come: copylab stops the test within a minute."},
 			wantNot: []string{", today"}},
 		{name: "draft, stop ahead", stops: day, now: day.AddDate(0, 0, -9).Add(time.Hour),
-			want: []string{"Stops on " + day.Format("2 Jan 2006") + ", in 9 days"}, confirm: true},
+			want: []string{"Stops at " + on(day) + ", in 9 days"}, confirm: true},
 		{name: "draft, stop later today", stops: day.Add(20 * time.Hour), now: day.Add(time.Hour),
-			want: []string{"Stops on " + day.Format("2 Jan 2006") + ", 20:00 UTC, today"}, confirm: true},
+			want: []string{"Stops at 20:00 UTC on " + day.Format("2 Jan 2006") + ", today"}, confirm: true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e.app.now = time.Now
@@ -119,7 +120,7 @@ func TestPlanPassedPage(t *testing.T) {
 				t.Fatalf("%d notices of the passed stop", len(notes))
 			}
 			text := strings.Join(strings.Fields(textOf(notes[0])), " ")
-			words := h10PlanWords(tc.stops)
+			words := tc.stops.UTC().Format("15:04") + " UTC on " + tc.stops.UTC().Format("2 Jan 2006")
 			if !strings.Contains(text, "Its planned stop, "+words+", has passed") {
 				t.Errorf("notice %q does not name the stop %s", text, words)
 			}

@@ -84,7 +84,7 @@ func TestPlannedStop(t *testing.T) {
 }
 
 // TestPlannedStopPage: the experiment page says when a running test
-// stops ("Stops on 12 Dec 2026, in 9 days"), and once the job stopped it,
+// stops ("Stops at 00:00 UTC on 12 Dec 2026, in 9 days"), and once the job stopped it,
 // that it stopped on its planned date; a test a person stopped does not
 // say so.
 func TestPlannedStopPage(t *testing.T) {
@@ -107,7 +107,7 @@ func TestPlannedStopPage(t *testing.T) {
 	plan(byHand)
 
 	_, body := c.get("/experiments/" + x.ID)
-	wantContains(t, body, "Stops on "+day.Format("2 Jan 2006")+", in 9 days")
+	wantContains(t, body, "Stops at 00:00 UTC on "+day.Format("2 Jan 2006")+", in 9 days")
 	wantNotContains(t, body, "may stop before it can be called")
 
 	e.transition(byHand.ID, experiments.ActionStop)

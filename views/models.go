@@ -240,7 +240,12 @@ type ExperimentForm struct {
 	// Only a draft's form (or a new one) has the field: a start clears
 	// the plan.
 	StartsAt string
-	Errors   Errors
+	// StopsPlanned and StartsPlanned are the plans as stored (zero:
+	// none, and on the New form): the date fields hold only their days,
+	// and the help beside each says a time of day other than 00:00 UTC,
+	// which a save of the same day keeps.
+	StopsPlanned, StartsPlanned time.Time
+	Errors                      Errors
 	// Refused says why the form came back instead of what was asked
 	// ("This draft cannot start yet: …"), before the list of problems.
 	Refused string
