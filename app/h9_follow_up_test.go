@@ -82,7 +82,7 @@ func TestH9FollowUpPage(t *testing.T) {
 		t.Errorf("follow-up %+v", f)
 	}
 	_, body = c.get("/experiments/" + id)
-	wantContains(t, html.UnescapeString(body), "Follows “Pricing hero” (shipped Variant B).")
+	wantContains(t, html.UnescapeString(body), "Follows “<bdi>Pricing hero</bdi>” (shipped Variant B).")
 	if h9FollowUpFormRe.MatchString(body) {
 		t.Error("the draft follow-up offers a follow-up of its own")
 	}
