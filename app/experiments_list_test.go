@@ -126,7 +126,7 @@ func TestExperimentsListSearchAndPages(t *testing.T) {
 	_, body = c.get(older)
 	wantContains(t, body, "51–100 of 120 experiments")
 	_, body = c.get("/sites/" + blog.ID)
-	wantContains(t, body, "Stop its running experiments first: “Pricing headline”.")
+	wantContains(t, body, "Stop its running experiments first: “<bdi>Pricing headline</bdi>”.")
 	wantNotContains(t, body, `class="pager"`)
 }
 

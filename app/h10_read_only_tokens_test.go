@@ -408,7 +408,7 @@ func TestH10SettingsTokenKinds(t *testing.T) {
 func h10WantRow(t *testing.T, page, name, kind string) {
 	t.Helper()
 	for _, row := range regexp.MustCompile(`(?s)<tr role="row">.*?</tr>`).FindAllString(page, -1) {
-		if strings.Contains(row, `<td role="cell" class="card-name">`+name+`</td>`) {
+		if strings.Contains(row, `<td role="cell" class="card-name" dir="auto">`+name+`</td>`) {
 			if !strings.Contains(row, ">"+kind+"<") {
 				t.Errorf("the row of %q does not say %q:\n%s", name, kind, row)
 			}

@@ -53,7 +53,7 @@ func TestNotifyElementNeverFoundAsThePage(t *testing.T) {
 	if v["status"] != "element_missing" {
 		t.Errorf("status %q, want element_missing", v["status"])
 	}
-	wantContains(t, notifyCard(t, c, site.ID), "Latest messages", " · "+title+`: <a href="/experiments/`+x.ID+`/results">Hero</a>`)
+	wantContains(t, notifyCard(t, c, site.ID), "Latest messages", " · "+title+`: <a href="/experiments/`+x.ID+`/results" dir="auto">Hero</a>`)
 }
 
 // TestNotifyElementNeverFoundInChat: a chat tool's message about an

@@ -88,7 +88,7 @@ func TestSiteMessagesNamedAsSent(t *testing.T) {
 				t.Fatalf("no %s in the card:\n%s", list, card)
 			}
 			for _, headline := range tc.want {
-				wantContains(t, card[i:], " · "+headline+`: <a href="/experiments/`+x.ID+`/results">Hero</a>`)
+				wantContains(t, card[i:], " · "+headline+`: <a href="/experiments/`+x.ID+`/results" dir="auto">Hero</a>`)
 			}
 		})
 	}
@@ -111,8 +111,8 @@ func TestSiteMessagesRecordedBefore(t *testing.T) {
 		}
 	}
 	card := notifyCard(t, e.signIn("ann@example.com"), site.ID)
-	wantContains(t, card, "Latest messages", ` · We have a winner: <a href="/experiments/`+x.ID+`/results">Hero</a>`,
-		`id="undelivered"`, ` · The element is going missing: <a href="/experiments/`+x.ID+`/results">Hero</a>`)
+	wantContains(t, card, "Latest messages", ` · We have a winner: <a href="/experiments/`+x.ID+`/results" dir="auto">Hero</a>`,
+		`id="undelivered"`, ` · The element is going missing: <a href="/experiments/`+x.ID+`/results" dir="auto">Hero</a>`)
 }
 
 // TestSiteMessagesNamedAsSentRecordedLate: a message the webhook took
@@ -143,5 +143,5 @@ func TestSiteMessagesNamedAsSentRecordedLate(t *testing.T) {
 		t.Fatalf("sent %d more, want it recorded and nothing sent", n)
 	}
 	wantContains(t, notifyCard(t, e.signIn("ann@example.com"), site.ID),
-		"Latest messages", ` · Probably a winner: <a href="/experiments/`+x.ID+`/results">Hero</a>`)
+		"Latest messages", ` · Probably a winner: <a href="/experiments/`+x.ID+`/results" dir="auto">Hero</a>`)
 }

@@ -24,7 +24,7 @@ func TestSiteDeletePages(t *testing.T) {
 	wantStatus(t, e.postEvents(eventBody(site.Key, "v1", x.ID, "b", true)), http.StatusNoContent, "")
 
 	_, body := c.get("/sites/" + site.ID)
-	wantContains(t, body, "Stop its running experiments first: “Pricing hero”.")
+	wantContains(t, body, "Stop its running experiments first: “<bdi>Pricing hero</bdi>”.")
 	wantNotContains(t, body, "/sites/"+site.ID+"/delete")
 	resp, _ := c.post("/sites/"+site.ID+"/delete", nil)
 	wantStatus(t, resp, http.StatusSeeOther, "")

@@ -59,7 +59,7 @@ func TestSitePageExperiments(t *testing.T) {
 			t.Errorf("listed %d experiments %q, want the newest fifty %q", len(got), got, want)
 		}
 		wantContains(t, body, "1–50 of 56 experiments", `rel="next">Older →`,
-			"Stop its running experiments first: “Shop test 003”, “Shop test 000”.",
+			"Stop its running experiments first: “<bdi>Shop test 003</bdi>”, “<bdi>Shop test 000</bdi>”.",
 			`For example: <code class="break">https://example.com/pricing?copylab=`+withVariants[4].ID+`:`+withVariants[4].Variants[1].Key+`</code>`)
 		wantNotContains(t, body, `rel="prev"`, "Blog", "No experiments on this site yet")
 
@@ -143,7 +143,7 @@ func TestSitesListCounts(t *testing.T) {
 		{"no experiments", empty, `<td role="cell" data-label="Experiments" class="card-wide">0 </td>`},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			row := regexp.MustCompile(`<tr role="row"><td role="cell" class="card-name"><a href="/sites/` + tt.site.ID + `">` + tt.site.Name +
+			row := regexp.MustCompile(`<tr role="row"><td role="cell" class="card-name"><a href="/sites/` + tt.site.ID + `" dir="auto">` + tt.site.Name +
 				`</a><div class="small muted">example.com</div></td>(<td.*?</td>)<td role="cell" data-label="Key"><code>`).
 				FindStringSubmatch(body)
 			if row == nil || row[1] != tt.cell {
@@ -166,7 +166,7 @@ func TestSitePageManyRunning(t *testing.T) {
 	}
 	resp, body := c.get("/sites/" + site.ID)
 	wantStatus(t, resp, 200, body)
-	wantContains(t, body, "Stop its 7 running experiments first: “Card label 6”, “Card label 5”, “Card label 4”, “Card label 3”, “Card label 2” and 2 more",
+	wantContains(t, body, "Stop its 7 running experiments first: “<bdi>Card label 6</bdi>”, “<bdi>Card label 5</bdi>”, “<bdi>Card label 4</bdi>”, “<bdi>Card label 3</bdi>”, “<bdi>Card label 2</bdi>” and 2 more",
 		`href="/experiments?site=`+site.ID+`&amp;status=running">see them all</a>`)
 	wantNotContains(t, body, "“Card label 1”", "“Card label 0”")
 }

@@ -22,7 +22,7 @@ func BenchmarkSitePagesMany(b *testing.B) {
 		want       []string // what the page must say
 		rows       int      // experiments listed on it
 	}{
-		{"site", "/sites/" + sites[0].ID, []string{"1–50 of 2,500 experiments", "Stop its 500 running experiments first: “Hero test 4990”"}, listPageSize},
+		{"site", "/sites/" + sites[0].ID, []string{"1–50 of 2,500 experiments", "Stop its 500 running experiments first: “<bdi>Hero test 4990</bdi>”"}, listPageSize},
 		{"sites", "/sites", []string{`>2500 </td>`, `2500 <span class="badge badge-running">500 running</span>`}, 0},
 	} {
 		b.Run(tt.name, func(b *testing.B) {

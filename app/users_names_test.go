@@ -17,5 +17,5 @@ func TestUsersListShowsNames(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, body := owner.get("/users")
-	wantContains(t, body, `jane@example.com <span class="muted">· Jane &lt;b&gt;Doe&lt;/b&gt;</span>`)
+	wantContains(t, body, `jane@example.com <span class="muted">· <bdi>Jane &lt;b&gt;Doe&lt;/b&gt;</bdi></span>`)
 }

@@ -418,7 +418,7 @@ func inviteForm(csrf string, s InvitesSection) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = TextField(Field{Name: "invite_name", Label: "Name (optional)", Value: s.Name, Autocomplete: "off", Errors: s.Errors,
+		templ_7745c5c3_Err = TextField(Field{Name: "invite_name", Label: "Name (optional)", Value: s.Name, Autocomplete: "off", Errors: s.Errors, Dir: "auto",
 			Help: "They can change it when they open the link."}).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
@@ -585,7 +585,7 @@ func Invite(p InvitePage) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = TextField(Field{Name: "name", Label: "Name (optional)", Value: p.Name, Autocomplete: "name", Errors: p.Errors}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = TextField(Field{Name: "name", Label: "Name (optional)", Value: p.Name, Autocomplete: "name", Errors: p.Errors, Dir: "auto"}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
