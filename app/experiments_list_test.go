@@ -108,7 +108,7 @@ func TestExperimentsListSearchAndPages(t *testing.T) {
 
 	// One site's experiments, its tabs and pages kept to it.
 	_, body = c.get("/experiments?site=" + shop.ID + "&page=2")
-	wantContains(t, body, "<h1>Experiments on Shop</h1>", "51–100 of 120 experiments",
+	wantContains(t, body, "<h1>Experiments on <bdi>Shop</bdi></h1>", "51–100 of 120 experiments",
 		"<title>Experiments on Shop, 51–100 of 120 · copylab</title>",
 		`&amp;site=`+shop.ID+`" rel="next"`, `href="/experiments/new?site=`+shop.ID+`"`)
 	wantNotContains(t, body, "Pricing headline", `scope="col">Site</th>`)
