@@ -27,6 +27,9 @@ func TestCSVDailyDayUTC(t *testing.T) {
 		}})
 	}
 	after := time.Now().UTC().Format(time.DateOnly)
+	// The results page's button says so before the file is opened.
+	_, page := c.get("/experiments/" + x.ID + "/results")
+	wantContains(t, page, "download>Daily numbers as CSV (UTC days)</a>")
 	want := []string{"day_utc", "key", "exposures", "conversions", "cumulative_exposures", "cumulative_conversions",
 		"cumulative_rate", "cumulative_rate_interval_low", "cumulative_rate_interval_high"}
 	for _, tc := range []struct {
