@@ -8,11 +8,11 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 
 	"copylab/experiments"
+	"copylab/experiments/chars"
 	"copylab/variants"
 	"copylab/views"
 )
@@ -243,7 +243,8 @@ func briefRefusals(e experiments.Experiment, stored []experiments.Variant, used 
 
 // briefCheck is what holdToBrief finds of one variant's typed copy: the
 // refusal of a rule of the brief other than its length ("" when none),
-// and the copy's length in characters beside the brief's (limit, 0 for
+// and the copy's length in characters as people count them (chars.Count,
+// as the drafting page counts a draft) beside the brief's (limit, 0 for
 // none).
 type briefCheck struct {
 	name     string // the variant's, "Variant C"
@@ -304,7 +305,7 @@ func holdToBrief(e experiments.Experiment, stored []experiments.Variant, used ma
 		if !typed[i] || experiments.CopyError(text) != "" {
 			continue
 		}
-		c := briefCheck{name: views.VariantLabel(keys[i], false), n: utf8.RuneCountInString(text), limit: b.MaxLength}
+		c := briefCheck{name: views.VariantLabel(keys[i], false), n: chars.Count(text), limit: b.MaxLength}
 		// The copy before it, and the copy after it that was not typed
 		// now: of two typed alike, the later one is refused.
 		repeat, same := "", false

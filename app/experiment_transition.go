@@ -391,12 +391,13 @@ func (o elementOthers) shippedCopy() (experiments.Experiment, string, bool) {
 }
 
 // elsewhere says where other's copy does not reach among e's pages: "" when
-// other covers the same pages (or every page).
+// other covers the same pages (or every page). The pattern is written as
+// a person reads it (experiments.PageShown): "on pages matching /料金/*".
 func elsewhere(e, other experiments.Experiment) string {
 	if experiments.ElementCovers(other, e) {
 		return ""
 	}
-	return " on pages matching " + other.Page + ", and the original copy elsewhere"
+	return " on pages matching " + experiments.PageShown(other.Page) + ", and the original copy elsewhere"
 }
 
 // startConfirm is the question the Start button asks: what starting does
@@ -462,9 +463,10 @@ func customSplit(e experiments.Experiment) string {
 }
 
 // maybeMeets says that running test x tests the element on pages that
-// only may meet this experiment's, and what then happens.
+// only may meet this experiment's, and what then happens; x's pattern is
+// written as a person reads it (experiments.PageShown).
 func maybeMeets(x experiments.Experiment) string {
-	return "“" + x.Name + "” tests this element too, on pages that may meet these (it runs on " + x.Page +
+	return "“" + x.Name + "” tests this element too, on pages that may meet these (it runs on " + experiments.PageShown(x.Page) +
 		"): on a page both reach, the two tests undo each other’s copy."
 }
 

@@ -92,12 +92,10 @@ func TestStartAfterPlannedStopPassed(t *testing.T) {
 	}
 }
 
-// h10PlanWords is a planned time as the refusals word it: the day, and
-// the time of day (UTC) when it is not midnight.
+// h10PlanWords is a planned time as the refusals word it, as the
+// experiment page does: its time of day and its day, in UTC ("00:00 UTC
+// on 25 Nov 2026").
 func h10PlanWords(t time.Time) string {
 	t = t.UTC()
-	if t.Equal(t.Truncate(24 * time.Hour)) {
-		return t.Format("2 Jan 2006")
-	}
-	return t.Format("2 Jan 2006, 15:04 UTC")
+	return t.Format("15:04") + " UTC on " + t.Format("2 Jan 2006")
 }

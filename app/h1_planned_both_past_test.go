@@ -81,7 +81,7 @@ func TestPlannedStartAfterStopPassed(t *testing.T) {
 		t.Fatalf("after the job: %s, starts at %v, stops at %v, started at %v", got.Status, got.StartsAt, got.StopsAt, got.StartedAt)
 	}
 	n, h := countAction(t, e, x.ID, experiments.ChangeNotStarted)
-	want := "Not started on its planned date: Its planned stop, " + stops.Format("2 Jan 2006, 15:04 UTC") + ", had already passed"
+	want := "Not started on its planned date: Its planned stop, " + stops.UTC().Format("15:04") + " UTC on " + stops.UTC().Format("2 Jan 2006") + ", had already passed"
 	if n != 1 || !strings.HasPrefix(h[0].Detail, want) || h[0].Actor != "" {
 		t.Fatalf("history %+v, want %q…", h, want)
 	}

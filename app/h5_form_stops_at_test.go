@@ -95,7 +95,7 @@ func TestFormStopsAtEditRunning(t *testing.T) {
 		}
 	}
 	h, _ := e.store.History(context.Background(), x.ID)
-	if n := strings.Count(h[0].Detail+h[1].Detail, "Planned to stop on"); n != 1 {
+	if n := strings.Count(h[0].Detail+h[1].Detail, "Planned to stop at 00:00 UTC on"); n != 1 {
 		t.Errorf("history %+v", h[:2])
 	}
 }

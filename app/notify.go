@@ -337,9 +337,12 @@ func (a *App) notifyExperiment(ctx context.Context, site experiments.Site, e exp
 		return 0, err
 	}
 	results := a.cfg.PublicURL + "/experiments/" + e.ID + "/results"
-	// short is e as chat messages name it (clip).
+	// short is e as chat messages name it (clip). Its page is clipped as
+	// it is shown (experiments.PageShown, which the messages' words
+	// write), so that no cut falls inside an escape the words could not
+	// read back as a letter.
 	short := e
-	short.Name, short.Selector, short.Page = clip(e.Name, clipName), clip(e.Selector, clipSelector), clip(e.Page, clipPage)
+	short.Name, short.Selector, short.Page = clip(e.Name, clipName), clip(e.Selector, clipSelector), clip(experiments.PageShown(e.Page), clipPage)
 	msg := func(title, status, text, shortText string) notice {
 		return notice{Title: fmt.Sprintf("%s: “%s” on %s", title, e.Name, site.Name), Text: text, URL: results, headline: title,
 			Experiment: noticeExperiment{ID: e.ID, Name: e.Name, Site: site.Name, ResultsURL: results},
@@ -607,7 +610,9 @@ func episodeOf(key, base string) int {
 // problem in the others' views. Only the page views since yesterday count
 // here, as the page puts them first (healthWarning): a selector that broke
 // long ago and works again is no news. hideTimeoutMS is the site's hide
-// timeout, which the page's words name (hideWait).
+// timeout, which the page's words name (hideWait). The page is written as
+// the results page writes it, letters and all (experiments.PageShown);
+// the message is read by people, in chat tools and mail.
 func elementMissingText(e experiments.Experiment, recent []experiments.HealthCounts, young bool, hideTimeoutMS int) string {
 	var lines []string
 	for i, v := range e.Variants {
@@ -622,7 +627,7 @@ func elementMissingText(e experiments.Experiment, recent []experiments.HealthCou
 	if len(lines) == 0 {
 		return ""
 	}
-	return "The element " + e.Selector + " on " + e.Page + " is going missing.\n" + strings.Join(lines, "\n")
+	return "The element " + e.Selector + " on " + experiments.PageShown(e.Page) + " is going missing.\n" + strings.Join(lines, "\n")
 }
 
 // winnerChangedTitle heads a winner announced after another variant's

@@ -546,7 +546,10 @@ func (r *resultsReport) makeMissing() elementMissing {
 		return m
 	}
 	share := r.reader == shareReader
-	where := "the element " + r.exp.Selector + " on " + r.exp.Page
+	// The page as a person reads it, letters and all: "/料金*", not the
+	// escapes it is stored in.
+	page := experiments.PageShown(r.exp.Page)
+	where := "the element " + r.exp.Selector + " on " + page
 	wait := hideWait(r.hideTimeoutMS)
 	if foundNowhere(r.exp, r.counts.Variants) {
 		var missed int64
@@ -566,7 +569,7 @@ func (r *resultsReport) makeMissing() elementMissing {
 			}
 		}
 		m.verdict = fmt.Sprintf("The tag ran on %s matching %s, but the element %s %s %s, %s",
-			counted(missed, "page view", "page views"), r.exp.Page, r.exp.Selector, found, wait, seen)
+			counted(missed, "page view", "page views"), page, r.exp.Selector, found, wait, seen)
 		if share {
 			m.verdict += ". " + act
 		} else {

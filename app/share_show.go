@@ -36,13 +36,15 @@ func (a *App) shareShow(c *fiber.Ctx) error {
 }
 
 // sharePageHead is what every share page of e shows, a draft's
-// (shareNotStarted) included: its name, status, page and goal.
+// (shareNotStarted) included: its name, status, page and goal, the page
+// written as a person reads it (experiments.PageShown), as the
+// experiment page writes it.
 func (a *App) sharePageHead(e experiments.Experiment) views.SharePage {
 	return views.SharePage{
 		Page:    views.Page{Title: e.Name, Assets: a.assets.views()},
 		Name:    e.Name,
 		Status:  badgeStatus(e),
-		PageURL: e.Page,
+		PageURL: experiments.PageShown(e.Page),
 		Goal:    goalSentence(e.Goal),
 	}
 }

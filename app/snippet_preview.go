@@ -134,13 +134,15 @@ func previewLabel(x experiments.Experiment, v experiments.Variant) string {
 // the page does not show, an <input> found by [type=submit] or a class,
 // which no check of the selector here can tell (Shows; the QA build names
 // the element between the parts, and adds the fourth for an <input>).
+// The page pattern is written as a person reads it (experiments.PageShown),
+// as the address bar shows the page; the tag still compares the stored one.
 func previewWhy(x experiments.Experiment, site experiments.Site) static.PreviewWhy {
 	timeout := site.HideTimeoutMS
 	if timeout <= 0 {
 		timeout = static.DefaultTimeoutMS
 	}
 	return static.PreviewWhy{
-		OffPage: "This page is not one the test runs on (it runs on " + x.Page + ").",
+		OffPage: "This page is not one the test runs on (it runs on " + experiments.PageShown(x.Page) + ").",
 		Missing: "The element " + x.Selector + " is not on this page.",
 		Late: "The element " + x.Selector + " appeared after the hide timeout (" + strconv.Itoa(timeout) +
 			" ms), so it keeps its original copy, as it would for visitors.",

@@ -759,9 +759,8 @@ const (
 )
 
 // describePlan is the history's sentence for a change of the planned
-// start or stop (what: "start", "stop") from cur to in, "" for none. A
-// time at 00:00 UTC, as the form sets it, is named by its day; another,
-// as the API may set, with its minutes.
+// start or stop (what: "start", "stop") from cur to in, "" for none:
+// "Planned to stop at 00:00 UTC on 25 Nov 2026." (planWords).
 func describePlan(what string, cur, in time.Time) string {
 	switch {
 	case in.Equal(cur):
@@ -769,18 +768,20 @@ func describePlan(what string, cur, in time.Time) string {
 	case in.IsZero():
 		return "Planned " + what + " removed (it was " + planWords(cur) + ")."
 	case cur.IsZero():
-		return "Planned to " + what + " on " + planWords(in) + "."
+		return "Planned to " + what + " at " + planWords(in) + "."
 	default:
 		return "Planned " + what + " moved from " + planWords(cur) + " to " + planWords(in) + "."
 	}
 }
 
+// planWords is a planned start or stop as the experiment page words it
+// (views.planWhen): its time of day and its day, in UTC, "00:00 UTC on
+// 25 Nov 2026" for a plan the form set and "17:30 UTC on 25 Nov 2026" for
+// one the API set. The time is said even at midnight, and the zone
+// always: a reader far from UTC takes a bare day for their own.
 func planWords(t time.Time) string {
 	t = t.UTC()
-	if t.Equal(t.Truncate(24 * time.Hour)) {
-		return t.Format("2 Jan 2006")
-	}
-	return t.Format("2 Jan 2006, 15:04 UTC")
+	return t.Format("15:04") + " UTC on " + t.Format("2 Jan 2006")
 }
 
 // newKeys is in normalised, each new variant given a key the experiment
@@ -1244,7 +1245,7 @@ func (s *Store) transition(ctx context.Context, id, action string, due time.Time
 		case action == ActionStart && cur.Status == StatusDraft:
 			to, change = StatusRunning, ChangeStarted
 			if !planned && !cur.StartsAt.IsZero() {
-				detail = "Started ahead of its planned start on " + planWords(cur.StartsAt) + "; the plan is removed."
+				detail = "Started ahead of its planned start at " + planWords(cur.StartsAt) + "; the plan is removed."
 			}
 		case action == ActionStart && cur.Status == StatusPaused && draftOnly:
 			return stateErr("experiment_paused", "This experiment is paused: resume it to run it again.")
@@ -1821,12 +1822,13 @@ func stopItFirst(e Experiment) string {
 // element (ElementOverlap), meets it: "on the same pages" when each page
 // pattern matches every page the other does (/pricing and /pricing/),
 // else "on pages this one reaches too (it runs on /pricing)", since one
-// pattern only contains the other (* and /pricing).
+// pattern only contains the other (* and /pricing). The page is written
+// as a person reads it (PageShown): "(it runs on /料金*)".
 func SharedPages(e, other Experiment) string {
 	if pagesCover(e.Page, other.Page) && pagesCover(other.Page, e.Page) {
 		return "on the same pages"
 	}
-	page := other.Page
+	page := PageShown(other.Page)
 	if page == "" {
 		page = "*"
 	}

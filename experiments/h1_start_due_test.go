@@ -56,7 +56,7 @@ func TestStartDueStopPassed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := experiments.NotStartedPrefix + "Its planned stop, " + in.StopsAt.Format("2 Jan 2006") + ", had already passed"
+	want := experiments.NotStartedPrefix + "Its planned stop, 00:00 UTC on " + in.StopsAt.Format("2 Jan 2006") + ", had already passed"
 	if h[0].Action != experiments.ChangeNotStarted || !strings.HasPrefix(h[0].Detail, want) || h[0].Actor != "" {
 		t.Fatalf("history line %+v, want %q…", h[0], want)
 	}

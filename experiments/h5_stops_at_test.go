@@ -31,7 +31,7 @@ func TestStopsAt(t *testing.T) {
 		t.Fatalf("patch: %v %v", e.StopsAt, err)
 	}
 	h, err := s.History(ctx, e.ID)
-	if err != nil || len(h) == 0 || h[0].Detail != "Planned stop moved from "+day.Format("2 Jan 2006")+" to "+later.Format("2 Jan 2006")+"." {
+	if err != nil || len(h) == 0 || h[0].Detail != "Planned stop moved from 00:00 UTC on "+day.Format("2 Jan 2006")+" to 00:00 UTC on "+later.Format("2 Jan 2006")+"." {
 		t.Fatalf("history %+v %v", h, err)
 	}
 	if _, err := s.Transition(ctx, e.ID, experiments.ActionStart); err != nil {

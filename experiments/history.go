@@ -110,7 +110,9 @@ func recordChange(ctx context.Context, tx *sql.Tx, expID string, at int64, actio
 
 // describeEdit says in sentences what saving in over cur changes; "" when
 // nothing a history reader cares about does (the brief is left out: it is
-// the input to drafting copy, not part of the test).
+// the input to drafting copy, not part of the test). Pages are written
+// as a person reads them, letters and all (PageShown): "Page changed from
+// /pricing to /料金*", not the escapes they are stored in.
 func describeEdit(cur, in Experiment) string {
 	var out []string
 	add := func(format string, args ...any) { out = append(out, fmt.Sprintf(format, args...)) }
@@ -130,7 +132,7 @@ func describeEdit(cur, in Experiment) string {
 			add("%s changed from %s to %s.", what, from, to)
 		}
 	}
-	changed("Page", cur.Page, in.Page)
+	changed("Page", PageShown(cur.Page), PageShown(in.Page))
 	changed("Element", cur.Selector, in.Selector)
 	if in.Goal != cur.Goal {
 		from, to := goalWords(cur.Goal), goalWords(in.Goal)
@@ -278,12 +280,14 @@ func variantWords(key string) string {
 	return "Variant " + strings.ToUpper(key)
 }
 
+// goalWords is a goal as the history names it: a goal page written as a
+// person reads it (PageShown), "a visit to /danke-schön*".
 func goalWords(g Goal) string {
 	switch g.Type {
 	case GoalClick:
 		return "a click on " + g.Selector
 	case GoalPageview:
-		return "a visit to " + g.URL
+		return "a visit to " + PageShown(g.URL)
 	case GoalEvent:
 		return "the event " + g.Name
 	}
