@@ -3,148 +3,254 @@ package app
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
+	"golang.org/x/crypto/bcrypt"
 	xhtml "golang.org/x/net/html"
 
 	"copylab/experiments"
 )
 
-// An experiment and a site named in Arabic with Latin words and digits:
-// unisolated in an English line, such a name is drawn in the wrong order
-// and pulls the words beside it out of theirs.
+// Names as a team in Arabic types them, mixed with Latin words and
+// digits: unisolated, "اختبار Pricing 2026" reads in the wrong order, and
+// pulls the words around it out of theirs.
 const (
-	arabicExperiment = "اختبار Pricing 2026"
-	arabicSite       = "متجر Acme 2"
-	arabicFollowUp   = "متابعة Pricing 3"
+	rtlExperimentName = "اختبار Pricing 2026"
+	rtlSiteName       = "متجر Acme 2"
+	rtlUserName       = "رنا Haddad"
+	rtlTokenName      = "سكربت CI 7"
+	// rtlFollowUpName is what the test renames a follow-up of
+	// rtlExperimentName to; its History then quotes its first name,
+	// rtlFollowUpFirstName, which holds rtlExperimentName.
+	rtlFollowUpName      = "متابعة Pricing 3"
+	rtlFollowUpFirstName = rtlExperimentName + " (follow-up)"
 )
 
-// TestExperimentPagesIsolateNames: the experiments list, an experiment's
-// page and its forms show each name in an element that takes its
-// direction from the name (dir="auto": a heading, a table cell, an
-// option) or, inside a sentence, in a <bdi>; a name in a confirm
-// question is isolated with Unicode's first-strong isolate, as a <bdi>
-// would be. The boxes where people type a name or copy take their
-// direction from their text; those for a page, a selector, an event name
-// and numbers stay left to right.
-func TestExperimentPagesIsolateNames(t *testing.T) {
+// TestNamesTakeTheirOwnDirection: wherever a page shows a name someone
+// typed (a site's, an experiment's, a user's, a token's), the element
+// that holds it holds the name alone and takes its direction from it: a
+// <bdi> inside a sentence, or an element with dir="auto" (a heading, a
+// table cell, an option). The boxes where people type names, briefs and
+// copy take their direction from their text too; the ones for domains,
+// URLs, page patterns, selectors, event names and numbers stay left to
+// right. A name inside a confirm question is isolated with Unicode's
+// first-strong isolate, as a <bdi> would be.
+func TestNamesTakeTheirOwnDirection(t *testing.T) {
 	e := newEnv(t)
 	c := e.signIn("owner@example.com")
 	ctx := context.Background()
-	site := e.site(arabicSite)
-	x := e.experiment(site.ID, arabicExperiment)
-	e.transition(x.ID, experiments.ActionStart)
-	if _, err := e.store.Ship(ctx, x.ID, "b"); err != nil {
+	if _, _, err := addUser(ctx, e.store, "rana@example.com", rtlUserName, testPassword, bcrypt.MinCost); err != nil {
 		t.Fatal(err)
 	}
-	f, err := e.store.FollowUpExperiment(ctx, x.ID, 0)
+	if _, err := CreateToken(ctx, e.store, "owner@example.com", rtlTokenName); err != nil {
+		t.Fatal(err)
+	}
+	site := e.site(rtlSiteName)
+	draft := e.experiment(site.ID, rtlExperimentName)
+	// A shipped one on the same site (not running: the site's Delete
+	// card still asks its question), and its follow-up, named apart from
+	// the test it follows, which its first name holds.
+	shipped := e.experiment(site.ID, rtlExperimentName)
+	e.transition(shipped.ID, experiments.ActionStart)
+	if _, err := e.store.Ship(ctx, shipped.ID, "b"); err != nil {
+		t.Fatal(err)
+	}
+	f, err := e.store.FollowUpExperiment(ctx, shipped.ID, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Named apart from the test it follows, which the name would hold.
-	if f, err = e.store.PatchExperiment(ctx, f.ID, func(f *experiments.Experiment) error { f.Name = arabicFollowUp; return nil }); err != nil {
+	if f.Name != rtlFollowUpFirstName {
+		t.Fatalf("the follow-up is named %q, want %q", f.Name, rtlFollowUpFirstName)
+	}
+	if f, err = e.store.PatchExperiment(ctx, f.ID, func(f *experiments.Experiment) error { f.Name = rtlFollowUpName; return nil }); err != nil {
 		t.Fatal(err)
 	}
+	// A running one, on a site of its own: a draft's share link has no
+	// recordings.
+	running := e.experiment(e.site("Other shop").ID, rtlExperimentName)
+	e.transition(running.ID, experiments.ActionStart)
 
-	for _, tt := range []struct {
-		name   string
-		path   string
-		names  []string
-		auto   []string // ids of boxes that take their direction from their text
-		fixed  []string // ids of boxes that stay left to right
-		quoted []string // names a confirm question holds
-	}{
-		{name: "list", path: "/experiments", names: []string{arabicExperiment, arabicSite}, auto: []string{"list-q"}},
-		{name: "site's list", path: "/experiments?site=" + site.ID, names: []string{arabicExperiment, arabicSite}},
-		{name: "experiment", path: "/experiments/" + x.ID, names: []string{arabicExperiment, arabicSite}, quoted: []string{arabicExperiment}},
-		{name: "follow-up", path: "/experiments/" + f.ID, names: []string{arabicFollowUp, arabicExperiment, arabicSite}, quoted: []string{arabicFollowUp}},
-		{name: "edit", path: "/experiments/" + f.ID + "/edit", names: []string{arabicFollowUp, arabicSite},
-			auto:  []string{"f-name", "f-variants-0-text"},
-			fixed: []string{"f-page", "f-selector", "f-goal-selector", "f-goal-url", "f-goal-event", "f-coverage", "f-stops-at", "f-variants-0-weight"}},
-		{name: "new", path: "/experiments/new?site=" + site.ID, names: []string{arabicSite},
-			auto:  []string{"f-name", "f-variants-0-text", "f-variants-1-text"},
-			fixed: []string{"f-page", "f-selector", "f-goal-selector", "f-goal-url", "f-goal-event", "f-coverage", "f-stops-at"}},
+	// The boxes of the experiment form.
+	formAuto := []string{"f-name", "f-variants-0-text"}
+	formFixed := []string{"f-page", "f-selector", "f-goal-selector", "f-goal-url", "f-goal-event", "f-coverage", "f-stops-at"}
+	for _, tt := range []namesPage{
+		{name: "sites", path: "/sites", names: []string{rtlSiteName}, auto: []string{"f-name"}, fixed: []string{"f-domain"}},
+		{name: "site", path: "/sites/" + site.ID, names: []string{rtlSiteName},
+			auto: []string{"f-name", "f-brand-voice"}, fixed: []string{"f-domain", "f-hide-timeout-ms", "f-webhook-url"}, quoted: []string{rtlSiteName}},
+		{name: "list", path: "/experiments", names: []string{rtlExperimentName, rtlSiteName}, auto: []string{"list-q"}},
+		{name: "site's list", path: "/experiments?site=" + site.ID, names: []string{rtlExperimentName, rtlSiteName}},
+		{name: "shipped", path: "/experiments/" + shipped.ID, names: []string{rtlExperimentName, rtlSiteName}, quoted: []string{rtlExperimentName}},
+		{name: "follow-up", path: "/experiments/" + f.ID, names: []string{rtlFollowUpName, rtlFollowUpFirstName, rtlExperimentName, rtlSiteName},
+			quoted: []string{rtlFollowUpName}},
+		{name: "follow-up's form", path: "/experiments/" + f.ID + "/edit", names: []string{rtlFollowUpName, rtlSiteName},
+			auto: formAuto, fixed: append(formFixed, "f-variants-0-weight")},
+		{name: "new", path: "/experiments/new?site=" + site.ID, names: []string{rtlSiteName},
+			auto: append(formAuto, "f-variants-1-text"), fixed: formFixed},
+		{name: "results", path: "/experiments/" + draft.ID + "/results", names: []string{rtlExperimentName}},
+		{name: "recordings", path: "/experiments/" + draft.ID + "/recordings", names: []string{rtlExperimentName}},
+		{name: "share link", path: "/r/" + draft.ShareToken, names: []string{rtlExperimentName}},
+		{name: "running results", path: "/experiments/" + running.ID + "/results", names: []string{rtlExperimentName}},
+		{name: "running share link", path: "/r/" + running.ShareToken, names: []string{rtlExperimentName}},
+		{name: "share link's recordings", path: "/r/" + running.ShareToken + "/recordings", names: []string{rtlExperimentName}},
+		{name: "drafting", path: "/experiments/" + draft.ID + "/generate", names: []string{rtlExperimentName, rtlSiteName},
+			auto: []string{"f-current-copy", "f-product", "f-tone", "f-brand-voice"}, fixed: []string{"f-max-length", "f-n"}},
+		{name: "users", path: "/users", names: []string{rtlUserName}, auto: []string{"f-invite-name"}, fixed: []string{"f-email", "f-invite-email"}},
+		{name: "settings", path: "/settings", names: []string{rtlTokenName}, auto: []string{"f-name"}, quoted: []string{rtlTokenName}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			resp, body := c.get(tt.path)
 			wantStatus(t, resp, http.StatusOK, body)
-			doc := parseHTML(t, body)
-			for _, name := range tt.names {
-				shown, loose := nameIsolation(doc, name)
-				if shown == 0 {
-					t.Errorf("the page does not show %q", name)
-				}
-				for _, where := range loose {
-					t.Errorf("%q is shown in %s, which does not take its direction from it", name, where)
-				}
-			}
-			for _, id := range tt.auto {
-				if el := elementByID(doc, id); el == nil {
-					t.Errorf("no #%s", id)
-				} else if got := attrOf(el, "dir"); got != "auto" {
-					t.Errorf("#%s has dir=%q, want auto: people type it in their language", id, got)
-				}
-			}
-			for _, id := range tt.fixed {
-				if el := elementByID(doc, id); el == nil {
-					t.Errorf("no #%s", id)
-				} else if hasAttr(el, "dir") {
-					t.Errorf("#%s has dir=%q: it holds a pattern, a selector or a number, left to right", id, attrOf(el, "dir"))
-				}
-			}
-			for _, name := range tt.quoted {
-				found := false
-				for _, el := range findAll(doc, func(n *xhtml.Node) bool { return strings.Contains(attrOf(n, "data-confirm"), name) }) {
-					found = true
-					if q := attrOf(el, "data-confirm"); !strings.Contains(q, "“\u2068"+name+"\u2069”") {
-						t.Errorf("the question %q does not isolate %q", q, name)
-					}
-				}
-				if !found {
-					t.Errorf("no question names %q", name)
-				}
-			}
+			tt.check(t, parseHTML(t, body))
 		})
 	}
 }
 
-// nameIsolation counts the text nodes of the page's body that show name,
-// and describes each whose direction the name does not set: the nearest
-// element around it that has a dir attribute or is a <bdi> must be a
-// <bdi> or have dir="auto", and start with the name (a heading holds its
-// status badge after it, a History line quotes an older name that holds
-// it: “… (follow-up)”). <title> cannot
-// hold markup, and a textarea's text is its value (its box's dir is
-// checked instead).
-func nameIsolation(doc *xhtml.Node, name string) (shown int, loose []string) {
-	var walk func(*xhtml.Node)
-	walk = func(n *xhtml.Node) {
-		if n.Type == xhtml.ElementNode && (n.Data == "title" || n.Data == "textarea" || n.Data == "script") {
-			return
-		}
-		if n.Type == xhtml.TextNode && strings.Contains(n.Data, name) {
-			shown++
-			p := n.Parent
-			for p != nil && p.Data != "bdi" && !hasAttr(p, "dir") {
-				p = p.Parent
-			}
-			ok := p != nil && (p.Data == "bdi" || attrOf(p, "dir") == "auto") && strings.HasPrefix(textOf(p), name)
-			if !ok {
-				q := n.Parent
-				loose = append(loose, "<"+q.Data+` class="`+attrOf(q, "class")+`">`+strings.Join(strings.Fields(textOf(q)), " "))
-			}
-		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c)
-		}
+// TestRunningNamesTakeTheirOwnDirection: the site page's Delete card
+// names the running experiments to stop first in a sentence, each in
+// its own <bdi>.
+func TestRunningNamesTakeTheirOwnDirection(t *testing.T) {
+	e := newEnv(t)
+	c := e.signIn("owner@example.com")
+	site := e.site(rtlSiteName)
+	names := []string{rtlExperimentName, "Pricing hero"}
+	for _, name := range names {
+		e.transition(e.experiment(site.ID, name).ID, experiments.ActionStart)
 	}
-	walk(doc)
-	return shown, loose
+	resp, body := c.get("/sites/" + site.ID)
+	wantStatus(t, resp, http.StatusOK, body)
+	card := byID(parseHTML(t, body), "delete")
+	if card == nil {
+		t.Fatal("no Delete card")
+	}
+	if got, want := strings.Join(strings.Fields(textOf(card)), " "), "Stop its running experiments first: “Pricing hero”, “"+rtlExperimentName+"”."; !strings.Contains(got, want) {
+		t.Errorf("the card reads %q, want %q", got, want)
+	}
+	namesPage{names: names}.checkNames(t, card)
 }
 
-// elementByID is the element with the id, or nil.
-func elementByID(doc *xhtml.Node, id string) *xhtml.Node {
+// namesPage is a page that shows names people typed, and what it must
+// do with them.
+type namesPage struct {
+	name   string
+	path   string
+	names  []string // names it shows, each isolated
+	auto   []string // ids of boxes that take their direction from their text
+	fixed  []string // ids of boxes that stay left to right (no dir)
+	quoted []string // names a confirm question on the page holds
+}
+
+// check checks the page's names, boxes and confirm questions in doc.
+func (p namesPage) check(t *testing.T, doc *xhtml.Node) {
+	t.Helper()
+	p.checkNames(t, doc)
+	for _, id := range p.auto {
+		if el := byID(doc, id); el == nil {
+			t.Errorf("no #%s", id)
+		} else if got := attrOf(el, "dir"); got != "auto" {
+			t.Errorf("#%s has dir=%q, want auto: it holds what people type in their language", id, got)
+		}
+	}
+	for _, id := range p.fixed {
+		if el := byID(doc, id); el == nil {
+			t.Errorf("no #%s", id)
+		} else if hasAttr(el, "dir") {
+			t.Errorf("#%s has dir=%q: it holds Latin text (a domain, a URL, a page pattern, a selector, a number) and stays left to right", id, attrOf(el, "dir"))
+		}
+	}
+	for _, name := range p.quoted {
+		var found bool
+		for _, el := range findAll(doc, func(n *xhtml.Node) bool { return strings.Contains(attrOf(n, "data-confirm"), name) }) {
+			found = true
+			if q := attrOf(el, "data-confirm"); !strings.Contains(q, "“\u2068"+name+"\u2069”") {
+				t.Errorf("the question %q does not isolate %q", q, name)
+			}
+		}
+		if !found {
+			t.Errorf("no question names %q", name)
+		}
+	}
+}
+
+// checkNames checks that doc shows each of the page's names, each time
+// in an element that takes its direction from it alone.
+func (p namesPage) checkNames(t *testing.T, doc *xhtml.Node) {
+	t.Helper()
+	for _, name := range p.names {
+		shown := 0
+		eachText(doc, func(n *xhtml.Node) {
+			if !strings.Contains(n.Data, name) {
+				return
+			}
+			shown++
+			if !p.isolated(n) {
+				q := n.Parent
+				t.Errorf("%q is shown in %s, which does not take its direction from it", name,
+					"<"+q.Data+` class="`+attrOf(q, "class")+`">`+strings.Join(strings.Fields(textOf(q)), " "))
+			}
+		})
+		if shown == 0 {
+			t.Errorf("the page does not show %q", name)
+		}
+	}
+}
+
+// isolated tells whether the name in the text node n sets its own
+// direction. The element that holds it, the nearest one around it that
+// is a <bdi> or has a dir attribute, must be a <bdi> or have dir="auto",
+// and hold one of the page's names alone: its text, less a status badge
+// after the name (an experiment's heading), is that name, and nothing
+// comes before it (dir="auto" takes its direction from the first letter
+// it meets). The name shown may be a longer one that holds the one looked
+// for (a History line quotes a follow-up's first name, “… (follow-up)”).
+func (p namesPage) isolated(n *xhtml.Node) bool {
+	el := n.Parent
+	for el != nil && el.Data != "bdi" && !hasAttr(el, "dir") {
+		el = el.Parent
+	}
+	if el == nil || (el.Data != "bdi" && attrOf(el, "dir") != "auto") {
+		return false
+	}
+	held := strings.TrimSpace(textLessBadges(el))
+	return slices.Contains(p.names, held) && strings.HasPrefix(textOf(el), held)
+}
+
+// textLessBadges is the text of n without that of its .badge elements.
+func textLessBadges(n *xhtml.Node) string {
+	if n.Type == xhtml.ElementNode && slices.Contains(strings.Fields(attrOf(n, "class")), "badge") {
+		return ""
+	}
+	if n.Type == xhtml.TextNode {
+		return n.Data
+	}
+	var b strings.Builder
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		b.WriteString(textLessBadges(c))
+	}
+	return b.String()
+}
+
+// eachText calls f with each text node under n outside <title>,
+// <script>, <style> and <textarea>: a title cannot hold markup, and a
+// textarea's text is its value (its box's dir is checked instead).
+func eachText(n *xhtml.Node, f func(*xhtml.Node)) {
+	if n.Type == xhtml.ElementNode {
+		switch n.Data {
+		case "title", "script", "style", "textarea":
+			return
+		}
+	}
+	if n.Type == xhtml.TextNode {
+		f(n)
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		eachText(c, f)
+	}
+}
+
+// byID is the element with the id, or nil.
+func byID(doc *xhtml.Node, id string) *xhtml.Node {
 	els := findAll(doc, func(n *xhtml.Node) bool { return attrOf(n, "id") == id })
 	if len(els) == 0 {
 		return nil

@@ -12,13 +12,16 @@ import (
 	"copylab/static/browsertest"
 )
 
-// TestBrowserExperimentNamesReadRightToLeft: an experiment named in
-// Arabic with Latin words and digits reads from the right in its page's
-// heading and in its cell of the experiments list, each of which holds
-// the name alone, while the breadcrumb and the lead line, English
-// sentences around an Arabic name, stay left to right; inside them the
-// name still reads in its own order.
-func TestBrowserExperimentNamesReadRightToLeft(t *testing.T) {
+// TestBrowserNamesReadInTheirOwnDirection: an experiment, a site and a
+// user named in Arabic with Latin words and digits read from the right
+// where the experiments list, the experiment's page, its results and
+// drafting pages, the sites pages and the users page show them, in the
+// elements that hold each name alone; the English around a name (a
+// heading, a breadcrumb, a lead line, a status cell) stays left to
+// right, and inside it the name still reads in its own order. One server,
+// one tab and one sign-in serve every page: browser tests are what make
+// CI slow.
+func TestBrowserNamesReadInTheirOwnDirection(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser test")
 	}
@@ -27,17 +30,20 @@ func TestBrowserExperimentNamesReadRightToLeft(t *testing.T) {
 	exceptions := browsertest.Exceptions(t, tab)
 
 	ctx := context.Background()
-	if _, _, err := addUser(ctx, live.store, "rana@example.com", "", testPassword, bcrypt.MinCost); err != nil {
+	if _, _, err := addUser(ctx, live.store, "rana@example.com", rtlUserName, testPassword, bcrypt.MinCost); err != nil {
 		t.Fatal(err)
 	}
-	site, err := live.store.CreateSite(ctx, experiments.Site{Name: arabicSite, Domain: "shop.example"})
+	site, err := live.store.CreateSite(ctx, experiments.Site{Name: rtlSiteName, Domain: "shop.example"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	x, err := live.store.CreateExperiment(ctx, experiments.Experiment{SiteID: site.ID, Name: arabicExperiment, Page: "/pricing",
+	x, err := live.store.CreateExperiment(ctx, experiments.Experiment{SiteID: site.ID, Name: rtlExperimentName, Page: "/pricing",
 		Selector: heroSelector, Goal: experiments.Goal{Type: experiments.GoalClick, Selector: "#buy"}, CoverageBP: 10000,
 		Variants: []experiments.Variant{{Text: "Simple pricing"}, {Text: "Pricing that grows with you"}}})
 	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := live.store.Transition(ctx, x.ID, experiments.ActionStart); err != nil {
 		t.Fatal(err)
 	}
 	signInTab(t, tab, live.base+"/login", "rana@example.com", chromedp.EmulateViewport(1280, 900))
@@ -52,38 +58,59 @@ func TestBrowserExperimentNamesReadRightToLeft(t *testing.T) {
 		}
 		return got
 	}
-	// fromTheRight tells whether the name in the element at sel is drawn
-	// from the right: its first word, in Arabic, right of its last, the
-	// digits. Drawn as part of an English line it would read the other
-	// way round, its first word leftmost.
-	fromTheRight := func(sel string) bool {
+	// readsFromTheRight tells whether the name in the element at sel is
+	// drawn from the right: its first word, in Arabic, right of its last
+	// (the digits, or a Latin surname), both read in the first text under
+	// sel that holds the first word. Unisolated in an English line it is
+	// drawn the other way round, first word leftmost.
+	readsFromTheRight := func(sel, first, last string) bool {
 		t.Helper()
 		got, err := chromedp.Run(tab, chromedp.Evaluate[bool](`(function () {
-			var el = document.querySelector(`+jsString(sel)+`);
+			var el = document.querySelector(`+jsString(sel)+`), first = `+jsString(first)+`, last = `+jsString(last)+`;
 			var walker = el && document.createTreeWalker(el, NodeFilter.SHOW_TEXT), text;
-			while (walker && (text = walker.nextNode()) && text.data.indexOf("اختبار") < 0) {}
-			if (!text) return false;
+			while (walker && (text = walker.nextNode()) && text.data.indexOf(first) < 0) {}
+			if (!text || text.data.indexOf(last) < 0) return false;
 			function left(word) {
 				var r = document.createRange(), i = text.data.indexOf(word);
 				r.setStart(text, i);
 				r.setEnd(text, i + word.length);
 				return r.getBoundingClientRect().left;
 			}
-			return left("اختبار") > left("2026");
+			return left(first) > left(last);
 		})()`))
 		if err != nil {
 			t.Fatalf("%s: %v", sel, err)
 		}
 		return got
 	}
+	type name struct{ sel, first, last string } // a name's element, its first and last word
+	experimentName := func(sel string) name { return name{sel, "اختبار", "2026"} }
+	siteName := func(sel string) name { return name{sel, "متجر", "2"} }
 	for _, tt := range []struct {
-		name string
-		path string
-		rtl  []string // elements that hold the name alone
-		ltr  []string // English sentences around it
+		name  string
+		path  string
+		rtl   []string // the elements that hold a name alone
+		ltr   []string // the sentences and headings around a name
+		names []name   // names drawn from the right
 	}{
-		{"list", "/experiments", []string{"td.list-name"}, []string{"h1", "td.list-status"}},
-		{"experiment", "/experiments/" + x.ID, []string{"h1", ".crumbs bdi"}, []string{".crumbs", ".lead"}},
+		{"list", "/experiments", []string{"td.list-name"}, []string{"h1", "td.list-status"},
+			[]name{experimentName("td.list-name")}},
+		{"experiment", "/experiments/" + x.ID, []string{"h1", ".crumbs bdi"}, []string{".crumbs", ".lead"},
+			[]name{experimentName("h1"), experimentName(".crumbs bdi")}},
+		{"results", "/experiments/" + x.ID + "/results",
+			[]string{`.crumbs a[href="/experiments/` + x.ID + `"]`, "h1 bdi"},
+			[]string{".crumbs", "h1"},
+			[]name{experimentName("h1 bdi")}},
+		{"drafting", "/experiments/" + x.ID + "/generate",
+			[]string{`.crumbs a[href="/experiments/` + x.ID + `"]`, "h1 bdi"},
+			[]string{".crumbs", "h1"},
+			[]name{experimentName("h1 bdi")}},
+		{"sites", "/sites", []string{`td.card-name a[href="/sites/` + site.ID + `"]`}, []string{"td.card-name"},
+			[]name{siteName(`td.card-name a[href="/sites/` + site.ID + `"]`)}},
+		{"site", "/sites/" + site.ID, []string{"h1", ".crumbs bdi"}, []string{".crumbs", ".lead"},
+			[]name{siteName("h1"), siteName(".crumbs bdi")}},
+		{"users", "/users", []string{"td.card-name bdi"}, []string{"td.card-name"},
+			[]name{{"td.card-name bdi", "رنا", "Haddad"}}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			if _, err := chromedp.Run(tab, chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.Navigate(live.base+tt.path))); err != nil {
@@ -93,13 +120,15 @@ func TestBrowserExperimentNamesReadRightToLeft(t *testing.T) {
 				if got := direction(sel); got != "rtl" {
 					t.Errorf("%s, holding an Arabic name, is laid out %s, want rtl", sel, got)
 				}
-				if !fromTheRight(sel) {
-					t.Errorf("%s: the name is drawn from the left, want it from the right, where an Arabic reader starts", sel)
-				}
 			}
 			for _, sel := range tt.ltr {
 				if got := direction(sel); got != "ltr" {
 					t.Errorf("%s, English around a name, is laid out %s, want ltr", sel, got)
+				}
+			}
+			for _, n := range tt.names {
+				if !readsFromTheRight(n.sel, n.first, n.last) {
+					t.Errorf("%s: %q is drawn left of %q, want it on the right, where an Arabic reader starts", n.sel, n.first, n.last)
 				}
 			}
 		})
