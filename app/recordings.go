@@ -317,7 +317,8 @@ func recordingVariantLabel(e experiments.Experiment, key string) string {
 // "Mobile"), so the select never adds a second, invented option for it.
 // A device that is no option is dropped: devices are a closed set, so no
 // visitor of the test has it. Other values are kept, whether or not a
-// visitor has them: the list then says nothing matches.
+// visitor has them: the list then says nothing matches. Values compare
+// as every search of the product compares text (experiments.Fold).
 func matchOptions(f *views.RecordingFilter, q *experiments.RecordingQuery, o views.RecordingOptions) {
 	match := func(dim string, v *string, opts []views.RecordingOption, closed bool) {
 		if *v == "" {
@@ -328,8 +329,9 @@ func matchOptions(f *views.RecordingFilter, q *experiments.RecordingQuery, o vie
 				return
 			}
 		}
+		typed := experiments.Fold(*v)
 		for _, opt := range opts {
-			if strings.EqualFold(opt.Value, *v) {
+			if experiments.Fold(opt.Value) == typed {
 				*v = opt.Value
 				if opt.Value == views.UnknownValue {
 					q.Segment[dim] = ""

@@ -5,6 +5,10 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/cases"
+	"golang.org/x/text/unicode/norm"
 )
 
 // PageQuery asks ExperimentsPage for one page of experiments, in the order
@@ -172,27 +176,122 @@ func (f ExperimentFilter) countStmt() (string, []any) {
 
 // search is the SQL condition of f's search and its argument; ok is false
 // when the search has no words. The condition calls searchFunc, which
-// every connection of the read pool has (openReader).
+// every connection of the read pool has (openReader), with the search's
+// words folded here, once, so that each row folds only its own text. The
+// experiment's text comes as one argument, page first (searchMatches):
+// go-sqlite3 copies and boxes every argument of every call, the larger
+// part of what the search costs a row.
 func (f ExperimentFilter) search() (cond string, arg any, ok bool) {
-	if strings.TrimSpace(f.Search) == "" {
+	words := searchWords(f.Search)
+	if words == "" {
 		return "", nil, false
 	}
-	return searchFunc + `(name || char(10) || page || char(10) ||
-		coalesce((select s.name from sites s where s.id = experiments.site_id), ''), ?)`, f.Search, true
+	return searchFunc + `(?, page || char(10) || name || char(10) ||
+		coalesce((select s.name from sites s where s.id = experiments.site_id), ''))`, words, true
 }
 
 // searchFunc is the name of searchMatches in SQL. SQLite's own lower()
 // and like fold only ASCII letters, and the search ignores case in every
-// language ("über" finds "Über").
+// language ("über" finds "Über", "GRÖSSE" finds "Größe").
 const searchFunc = "copylab_search"
 
-// searchMatches tells whether every word of q is in hay, ignoring case.
-func searchMatches(hay, q string) bool {
-	hay = strings.ToLower(hay)
-	for _, w := range strings.Fields(strings.ToLower(q)) {
-		if !strings.Contains(hay, w) {
+// searchWords is the words of a search as typed, each folded (Fold), one
+// space between them: what searchMatches looks for.
+func searchWords(q string) string {
+	return strings.Join(strings.Fields(Fold(q)), " ")
+}
+
+// searchMatches tells whether every one of words (searchWords) is in
+// text: an experiment's page pattern, name and site's name, a line break
+// after each of the first two (no word holds one, so none spans two of
+// them; a page holds none either). The page is searched both as stored
+// and as PageShown writes it, so that /料金 finds the page stored as
+// /%E6%96%99%E9%87%91 and a pasted escape finds it too.
+func searchMatches(words, text string) bool {
+	if page, _, _ := strings.Cut(text, "\n"); strings.Contains(page, "%") {
+		if shown := PageShown(page); shown != page {
+			text += "\n" + shown
+		}
+	}
+	// Text in ASCII, most of it, is searched as Fold would write it
+	// without writing it: a row then costs no copy.
+	ascii := isASCII(text)
+	if !ascii {
+		text = Fold(text)
+	}
+	for words != "" {
+		var w string
+		w, words, _ = strings.Cut(words, " ")
+		if ascii && !holdsLowered(text, w) || !ascii && !strings.Contains(text, w) {
 			return false
 		}
 	}
 	return true
+}
+
+// holdsLowered tells whether s, in ASCII, holds w once its capitals are
+// small (asciiLower). A w outside ASCII is in no such s.
+func holdsLowered(s, w string) bool {
+	for i := 0; i+len(w) <= len(s); i++ {
+		j := 0
+		for j < len(w) && lowerByte(s[i+j]) == w[j] {
+			j++
+		}
+		if j == len(w) {
+			return true
+		}
+	}
+	return false
+}
+
+// lowerByte is an ASCII byte with a capital made small.
+func lowerByte(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
+// Fold is text as every search of the product compares it: in Unicode's
+// full case folding, so that capitals in any language find small letters
+// and ß, ẞ and SS find each other (lower case keeps ß and SS apart), and
+// with canonically equivalent spellings made one, so that ö typed as one
+// letter (NFC) and as o and a combining diaeresis (NFD, as macOS and some
+// keyboards write it) are the same text. A search folds what is typed and
+// what it searches, each with Fold, and compares the two as bytes.
+//
+// Two texts fold alike exactly when Unicode's canonical caseless match
+// (§3.13, D145: NFD, fold, NFD) says they match. Fold writes NFC, the
+// shorter, and composes first rather than decomposing: that too gives the
+// folding every mark in its canonical order (what D145's first NFD is
+// for, as U+0345 folds to ι and changes class), and text already in NFC,
+// nearly all of it, is not copied for it. FuzzSearchMatches holds Fold to
+// D145's steps. Invalid UTF-8 reads as U+FFFD.
+func Fold(s string) string {
+	if isASCII(s) {
+		return asciiLower(s)
+	}
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "\uFFFD")
+	}
+	// A Caser is not safe for concurrent use, and the read pool's
+	// connections search side by side: each call builds its own. Its
+	// folder is stateless and of size zero, so that costs no allocation,
+	// and it measured no slower than a sync.Pool of them
+	// (BenchmarkSearchRow, serial and parallel).
+	return norm.NFC.String(cases.Fold().String(norm.NFC.String(s)))
+}
+
+// asciiLower is s, all ASCII, with its capitals small: what Fold makes of
+// ASCII, without its tables. It copies s only when s has a capital.
+func asciiLower(s string) string {
+	i := strings.IndexFunc(s, func(r rune) bool { return 'A' <= r && r <= 'Z' })
+	if i < 0 {
+		return s
+	}
+	b := []byte(s)
+	for ; i < len(b); i++ {
+		b[i] = lowerByte(b[i])
+	}
+	return string(b)
 }
