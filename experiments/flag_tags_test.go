@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"copylab/experiments"
+	"copylab/variants"
 )
 
 // TestSubdivisionFlagsAreCopy: England's, Scotland's and Wales's flags
@@ -37,5 +38,20 @@ func TestSubdivisionFlagsAreCopy(t *testing.T) {
 		if msg := experiments.CopyError(bad); !strings.Contains(msg, "invisible") {
 			t.Errorf("CopyError(%+q) = %q, want the invisible character refused", bad, msg)
 		}
+	}
+}
+
+// TestSubdivisionFlagsPassABrief: a brief's rules (variants.ValidateCopy)
+// read invisible characters as CopyError does, so a flag the copy rules
+// take is not refused once the draft has a brief. Found by a review: a
+// draft with a saved brief refused "Come on England 🏴󠁧󠁢󠁥󠁮󠁧󠁿".
+func TestSubdivisionFlagsPassABrief(t *testing.T) {
+	const england = "🏴\U000E0067\U000E0062\U000E0065\U000E006E\U000E0067\U000E007F"
+	if err := variants.ValidateCopy("Come on England "+england, variants.Rules{MaxLength: 60}); err != nil {
+		t.Errorf("ValidateCopy refused a flag: %v", err)
+	}
+	if err := variants.ValidateCopy("Come on\U000E0067\U000E0062", variants.Rules{MaxLength: 60}); err == nil ||
+		!strings.Contains(err.Error(), "invisible") {
+		t.Errorf("ValidateCopy took loose tag characters: %v", err)
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"copylab/experiments/chars"
 )
 
 // PageShown is a stored page pattern as a person reads it: the path's
@@ -76,7 +78,7 @@ func shownRun(run []byte, raw string) string {
 	var b strings.Builder
 	for i := 0; i < len(run); {
 		r, size := utf8.DecodeRune(run[i:])
-		if r == utf8.RuneError || unicode.IsSpace(r) || unicode.IsControl(r) || invisibleFormat(r) {
+		if r == utf8.RuneError || unicode.IsSpace(r) || unicode.IsControl(r) || chars.Invisible(r) {
 			// A byte that starts no letter shown: kept escaped, and the
 			// next byte tried on its own.
 			b.WriteString(raw[3*i : 3*i+3])

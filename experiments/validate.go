@@ -874,7 +874,7 @@ func CopyError(text string) string {
 		return fmt.Sprintf("Copy can take at most %s bytes to store, and this takes %s: remove the marks stacked on its letters.",
 			thousands(MaxCopyBytes), thousands(int64(len(text))))
 	}
-	if r, ok := firstInvisible(text); ok {
+	if r, ok := chars.FirstInvisible(text); ok {
 		return fmt.Sprintf("Remove the invisible formatting character (U+%04X) from the copy.", r)
 	}
 	for i, r := range text {
@@ -890,18 +890,6 @@ func CopyError(text string) string {
 	return ""
 }
 
-// invisibleFormat tells whether r is a character that shows nothing yet
-// can change how the text around it reads or hide text in it: the bidi
-// embeddings, overrides and isolates, the zero-width space, the word
-// joiner, the byte-order mark, the tag characters, and the line and
-// paragraph separators. The joiners (U+200C, U+200D, which emoji and some
-// scripts need), the left-to-right and right-to-left marks and the soft
-// hyphen stay allowed.
-func invisibleFormat(r rune) bool {
-	return r >= 0x202A && r <= 0x202E || r >= 0x2066 && r <= 0x2069 || r == 0x200B || r == 0x2060 ||
-		r == 0xFEFF || r >= 0xE0000 && r <= 0xE007F || r == 0x2028 || r == 0x2029
-}
-
 // TextProblem is textProblem for the names kept outside this package
 // (API tokens').
 func TextProblem(s string) string { return textProblem(s) }
@@ -915,7 +903,7 @@ func textProblem(s string) string {
 	if !utf8.ValidString(s) {
 		return "is not valid UTF-8 text"
 	}
-	if r, ok := firstInvisible(s); ok {
+	if r, ok := chars.FirstInvisible(s); ok {
 		return fmt.Sprintf("contains an invisible character (U+%04X); type it again", r)
 	}
 	for _, r := range s {
@@ -924,44 +912,6 @@ func textProblem(s string) string {
 		}
 	}
 	return ""
-}
-
-// firstInvisible is the first invisible formatting character of s
-// (invisibleFormat), the tag characters of a subdivision flag's emoji
-// left out: 🏴, two to seven tag letters or digits and the cancel tag
-// draw England's, Scotland's or Wales's flag. Anywhere else tag
-// characters are refused: they would hide words from the person reading
-// the copy, though not from a model reading it.
-func firstInvisible(s string) (rune, bool) {
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		i += size
-		if r == 0x1F3F4 {
-			i += flagTags(s[i:])
-		} else if invisibleFormat(r) {
-			return r, true
-		}
-	}
-	return 0, false
-}
-
-// flagTags is the length in bytes of the flag's tags at the start of s
-// (after a 🏴), or 0 when they are not a whole, short one.
-func flagTags(s string) int {
-	letters := 0
-	for n := 0; n < len(s); {
-		r, size := utf8.DecodeRuneInString(s[n:])
-		n += size
-		switch {
-		case r == 0xE007F && letters >= 2:
-			return n
-		case (r >= 0xE0030 && r <= 0xE0039 || r >= 0xE0061 && r <= 0xE007A) && letters < 7:
-			letters++
-		default:
-			return 0
-		}
-	}
-	return 0
 }
 
 // NormalizePage turns a pasted URL into the path-and-query pattern the

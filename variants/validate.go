@@ -152,11 +152,10 @@ func invisibleReason(s string, allowBreaks bool) string {
 				return "contains a line break, which this element cannot show"
 			}
 			return fmt.Sprintf("contains an invisible control character (U+%04X)", r)
-		case r >= 0x202A && r <= 0x202E, r >= 0x2066 && r <= 0x2069,
-			r == 0x200B, r == 0x2060, r == 0xFEFF,
-			r >= 0xE0000 && r <= 0xE007F, r == 0x2028, r == 0x2029: // as experiments.CopyError
-			return fmt.Sprintf("contains an invisible formatting character (U+%04X)", r)
 		}
+	}
+	if r, ok := chars.FirstInvisible(s); ok { // as experiments.CopyError
+		return fmt.Sprintf("contains an invisible formatting character (U+%04X)", r)
 	}
 	return ""
 }

@@ -17,6 +17,8 @@
 package chars
 
 import (
+	"unicode/utf8"
+
 	"github.com/rivo/uniseg"
 	"golang.org/x/text/unicode/norm"
 )
@@ -62,4 +64,54 @@ func Same(a, b string) bool {
 // and send the text as typed.
 func Key(s string) string {
 	return norm.NFC.String(s)
+}
+
+// Invisible tells whether r is a character that shows nothing yet
+// can change how the text around it reads or hide text in it: the bidi
+// embeddings, overrides and isolates, the zero-width space, the word
+// joiner, the byte-order mark, the tag characters, and the line and
+// paragraph separators. The joiners (U+200C, U+200D, which emoji and some
+// scripts need), the left-to-right and right-to-left marks and the soft
+// hyphen stay allowed.
+func Invisible(r rune) bool {
+	return r >= 0x202A && r <= 0x202E || r >= 0x2066 && r <= 0x2069 || r == 0x200B || r == 0x2060 ||
+		r == 0xFEFF || r >= 0xE0000 && r <= 0xE007F || r == 0x2028 || r == 0x2029
+}
+
+// FirstInvisible is the first invisible formatting character of s
+// (Invisible), the tag characters of a subdivision flag's emoji
+// left out: 🏴, two to seven tag letters or digits and the cancel tag
+// draw England's, Scotland's or Wales's flag. Anywhere else tag
+// characters are refused: they would hide words from the person reading
+// the copy, though not from a model reading it.
+func FirstInvisible(s string) (rune, bool) {
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		if r == 0x1F3F4 {
+			i += flagTags(s[i:])
+		} else if Invisible(r) {
+			return r, true
+		}
+	}
+	return 0, false
+}
+
+// flagTags is the length in bytes of the flag's tags at the start of s
+// (after a 🏴), or 0 when they are not a whole, short one.
+func flagTags(s string) int {
+	letters := 0
+	for n := 0; n < len(s); {
+		r, size := utf8.DecodeRuneInString(s[n:])
+		n += size
+		switch {
+		case r == 0xE007F && letters >= 2:
+			return n
+		case (r >= 0xE0030 && r <= 0xE0039 || r >= 0xE0061 && r <= 0xE007A) && letters < 7:
+			letters++
+		default:
+			return 0
+		}
+	}
+	return 0
 }
