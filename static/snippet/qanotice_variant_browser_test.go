@@ -97,3 +97,125 @@ func TestQANoticeShowsTheVariant(t *testing.T) {
 		})
 	}
 }
+
+// nameSeen is where the notice shows some words of its label: each
+// word's box, and the innermost box around it that clips.
+type nameSeen struct {
+	Words map[string]struct {
+		Found bool      `json:"found"`
+		Box   []float64 `json:"box"`  // left, right
+		Clip  []float64 `json:"clip"` // left, right; the viewport if none
+	} `json:"words"`
+	Whole string `json:"whole"` // the label's line's text
+}
+
+// TestQANoticeNameDirection: the experiment's name in the notice reads in
+// its own direction, as the app's pages show it. A Hebrew name with Latin
+// words and a digit ("בדיקה Hero 3 עמוד") reads right to left, its first
+// word rightmost, and not left to right as the Latin "copylab preview:"
+// before it would have it. When the name is too wide for the notice (a
+// phone leaves it a few letters) it is cut at its end, on its left, so
+// that the start of its first word shows; a Latin name still starts
+// right after "copylab preview: ". The variant stays whole either way.
+func TestQANoticeNameDirection(t *testing.T) {
+	t.Parallel()
+	ctx := browsertest.NewTab(t)
+	const he = "בדיקה Hero 3 עמוד"
+	long := he + strings.Repeat(" כותרת ראשית לדף המחירים", 8)
+	for _, tc := range []struct {
+		name, label   string
+		rtl           bool // the name reads right to left
+		fits          bool // the whole name shows
+		width, height int64
+	}{
+		{"short, laptop", "copylab preview: " + he + " · Variant C", true, true, 1366, 768},
+		{"long, laptop", "copylab preview: " + long + " · Original", true, false, 1366, 768},
+		{"short, phone", "copylab preview: " + he + " · Variant C", true, false, 390, 844},
+		{"long, phone", "copylab preview: " + long + " · Variant C", true, false, 390, 844},
+		{"latin, phone", "copylab preview: Pricing hero 3 for returning visitors · Variant C", false, false, 390, 844},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if err := chromedp.Do(ctx, chromedp.EmulateViewport(tc.width, tc.height)); err != nil {
+				t.Fatal(err)
+			}
+			variant := tc.label[strings.LastIndex(tc.label, " · "):]
+			first, next := "בדיקה", "Hero 3" // the name's first two words
+			if !tc.rtl {
+				first, next = "Pricing", "hero 3"
+			}
+			s := newSite(t, prod, static.SnippetConfig{Site: "test", PreviewLabel: tc.label, Experiments: []static.SnippetExperiment{
+				heroExperiment("/pricing*", 10000, 0, 0)}})
+			s.page("/pricing", tag, `<h1 data-copylab="hero">`+original+`</h1>`)
+			navigate(t, ctx, s.URL+"/pricing?copylab="+expID+":c")
+			waitJS(t, ctx, noticeJS)
+			words := []string{"copylab preview: ", first, next, variant}
+			v := eval[nameSeen](t, ctx, `((root, words) => {
+				const line = root.querySelector("p").firstElementChild, out = {words: {}, whole: line.textContent};
+				for (const w of words) {
+					const walk = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+					let node;
+					while ((node = walk.nextNode()) && node.data.indexOf(w) < 0);
+					if (!node) { out.words[w] = {found: false}; continue; }
+					const at = node.data.indexOf(w), range = document.createRange();
+					range.setStart(node, at);
+					range.setEnd(node, at + w.length);
+					const r = range.getBoundingClientRect(), seen = {found: true, box: [r.left, r.right], clip: [0, innerWidth]};
+					for (let el = node.parentElement; el && el != root.host; el = el.parentElement || el.getRootNode().host) {
+						if (getComputedStyle(el).overflowX != "visible") {
+							const b = el.getBoundingClientRect();
+							seen.clip = [Math.max(b.left, seen.clip[0]), Math.min(b.right, seen.clip[1])];
+						}
+					}
+					out.words[w] = seen;
+				}
+				return out;
+			})(`+noticeJS+`.shadowRoot, `+jsStrings(words)+`)`)
+			if v.Whole != tc.label {
+				t.Errorf("the label's line says %q, want %q", v.Whole, tc.label)
+			}
+			for _, w := range words {
+				if !v.Words[w].Found {
+					t.Fatalf("the notice does not say %q: %q", w, v.Whole)
+				}
+			}
+			inside := func(x float64, w string) bool {
+				c := v.Words[w].Clip
+				return x >= c[0]-0.5 && x <= c[1]+0.5
+			}
+			whole := []string{"copylab preview: ", variant}
+			if tc.fits {
+				whole = append(whole, first, next)
+			}
+			for _, w := range whole {
+				if b := v.Words[w].Box; !inside(b[0], w) || !inside(b[1], w) {
+					t.Errorf("%q (at %v) is cut off by a box at %v", w, b, v.Words[w].Clip)
+				}
+			}
+			// The start of the name's first word shows: its right edge in
+			// a name that reads right to left, its left edge otherwise.
+			a, b := v.Words[first].Box, v.Words[next].Box
+			start := a[0]
+			if tc.rtl {
+				start = a[1]
+				if a[0] < b[1]-0.5 {
+					t.Errorf("%q (at %v) is not right of %q (at %v): the name reads left to right", first, a, next, b)
+				}
+			}
+			if !inside(start, first) {
+				t.Errorf("the start of %q (at %v) is cut off by a box at %v: the name is cut at its start", first, a, v.Words[first].Clip)
+			}
+			if pre := v.Words["copylab preview: "].Box; pre[1] > v.Words[first].Clip[0]+0.5 {
+				t.Errorf("%q (at %v) runs into the name's box (at %v)", "copylab preview: ", pre, v.Words[first].Clip)
+			}
+		})
+	}
+}
+
+// jsStrings writes ss as a JavaScript array of strings.
+func jsStrings(ss []string) string {
+	q := make([]string, len(ss))
+	for i, s := range ss {
+		q[i] = strconv.Quote(s)
+	}
+	return "[" + strings.Join(q, ",") + "]"
+}

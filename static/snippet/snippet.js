@@ -545,10 +545,14 @@ try {
       // the notice, and the variant, the label's last " · " part (see
       // static.SnippetConfig.PreviewLabel), is the one thing the person
       // must see: it goes in a span of its own that does not shrink, and
-      // the span before it is cut short ("…") instead.
+      // the name is cut short ("…") instead. The name, after the label's
+      // first ": ", has a span of its own too, with dir="auto": a Hebrew
+      // or Arabic name reads in its own direction, as on the app's pages,
+      // and is cut at its own end, not inside the Latin words around it.
       line = add("span", "", 0, words),
       label = c[LABEL] || NAME + " preview",
       cut = label.lastIndexOf(" · "),
+      at,
       note,
       y = X.find((x) => x[ID] == force[0]),
       why = c[WHY],
@@ -574,8 +578,8 @@ try {
             "background:#1b1c28;color:#fff;font:13px/1.4 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;" +
             "box-shadow:0 2px 10px rgba(0,0,0,.3)}" +
             "p{margin:0;min-width:0;flex:auto}" +
-            "p>span{display:flex;white-space:pre}span span{overflow:hidden;text-overflow:ellipsis}" +
-            "span+span{flex:none}" +
+            "p>span{display:flex;white-space:pre}span span{flex:none}" +
+            "[dir]{flex:initial;overflow:hidden;text-overflow:ellipsis}" +
             "small{display:block;font-size:12px;color:#fcd34d;overflow-wrap:anywhere}" +
             "button{flex:none;font:inherit;font-weight:600;cursor:pointer;border:0;border-radius:6px;" +
             "padding:4px 10px;background:#4f46e5;color:#fff}" +
@@ -588,7 +592,8 @@ try {
       box.setAttribute("role", "region");
       box.setAttribute("aria-label", NAME + " preview");
       line.title = c[LABEL] || "";
-      add("span", cut < 0 ? label : label.slice(0, cut), 0, line);
+      cut < 0 || add("span", label.slice(0, (at = label.indexOf(": ") + 2) < cut ? at : (at = 0)), 0, line);
+      add("span", cut < 0 ? label : label.slice(at, cut), 0, line).dir = "auto";
       cut < 0 || add("span", label.slice(cut), 0, line);
       note = add("small", "", 0, words);
       y && why && setInterval(check, 500, check());
