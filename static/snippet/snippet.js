@@ -592,7 +592,7 @@ try {
       box.setAttribute("role", "region");
       box.setAttribute("aria-label", NAME + " preview");
       line.title = c[LABEL] || "";
-      cut < 0 || add("span", label.slice(0, (at = label.indexOf(": ") + 2) < cut ? at : (at = 0)), 0, line);
+      cut < 0 || add("span", label.slice(0, (at = label.indexOf(": ") + 2) > 1 && at <= cut ? at : (at = 0)), 0, line);
       add("span", cut < 0 ? label : label.slice(at, cut), 0, line).dir = "auto";
       cut < 0 || add("span", label.slice(cut), 0, line);
       note = add("small", "", 0, words);
