@@ -45,6 +45,7 @@ func TestH2SearchFindsWhatPeopleType(t *testing.T) {
 		{"NFD query, NFC name", "scho\u0308ne gru\u0308", []string{"Schöne Grüße"}},
 		{"NFC query, NFD name", "SCHÖNER", []string{"Scho\u0308ner Tag"}},
 		{"both forms", "schön", []string{"Scho\u0308ner Tag", "Schöne Grüße"}},
+		{"full-width letters", "ＨＥＲＯ ｃｏｐｙ", []string{"Hero copy"}},
 		{"ASCII name", "HERO", []string{"Hero copy"}},
 		{"ASCII page and site", "/blog BLOG", []string{"Hero copy"}},
 		{"ASCII words of two", "blog hero", []string{"Hero copy"}},

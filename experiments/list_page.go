@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/text/cases"
 	"golang.org/x/text/unicode/norm"
+	"golang.org/x/text/width"
 )
 
 // PageQuery asks ExperimentsPage for one page of experiments, in the order
@@ -266,7 +267,10 @@ func lowerByte(c byte) byte {
 // folding every mark in its canonical order (what D145's first NFD is
 // for, as U+0345 folds to ι and changes class), and text already in NFC,
 // nearly all of it, is not copied for it. FuzzSearchMatches holds Fold to
-// D145's steps. Invalid UTF-8 reads as U+FFFD.
+// D145's steps. Invalid UTF-8 reads as U+FFFD. Before the case, it folds
+// the width, as East Asian keyboards type Latin letters and digits full
+// width (Ｐｒｉｃｉｎｇ ２０２６ finds Pricing 2026) and half-width katakana
+// (ｶﾞ finds ガ), as the number fields read full-width digits.
 func Fold(s string) string {
 	if isASCII(s) {
 		return asciiLower(s)
@@ -279,7 +283,7 @@ func Fold(s string) string {
 	// folder is stateless and of size zero, so that costs no allocation,
 	// and it measured no slower than a sync.Pool of them
 	// (BenchmarkSearchRow, serial and parallel).
-	return norm.NFC.String(cases.Fold().String(norm.NFC.String(s)))
+	return norm.NFC.String(cases.Fold().String(width.Fold.String(norm.NFC.String(s))))
 }
 
 // asciiLower is s, all ASCII, with its capitals small: what Fold makes of

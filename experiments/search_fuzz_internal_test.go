@@ -7,6 +7,7 @@ import (
 
 	"golang.org/x/text/cases"
 	"golang.org/x/text/unicode/norm"
+	"golang.org/x/text/width"
 )
 
 // FuzzSearchMatches feeds the lists' search (?q= on /experiments and
@@ -26,6 +27,7 @@ func FuzzSearchMatches(f *testing.F) {
 		{"a" + strings.Repeat("\u0301", 5000), "/" + strings.Repeat("\u0345\u0301", 500), "x", "A" + strings.Repeat("\u0301", 40)},
 		{strings.Repeat("\u0308", 100), "/x", "ΣΊΣΥΦΟΣ", "σίσυφος ς"},
 		{"ᾳ\u0301 İstanbul ǰ ﬁ ŉ", "/K", "ẞ", "ΑΙ\u0301 i\u0307stanbul j\u030c fi ʼn k ss"},
+		{"Ｐｒｉｃｉｎｇ ２０２６ ｶﾞｲﾄﾞ", "/ﾌﾟﾗﾝ", "Ｓｈｏｐ", "pricing 2026 ガイド プラン shop"},
 		{"", "", "", ""},
 		{"\x00\n\t", "*", "\u200b\u00a0", "\u0085 \u3000 \u00a0"},
 	} {
@@ -45,10 +47,11 @@ func FuzzSearchMatches(f *testing.F) {
 			if again := Fold(folded); again != folded {
 				t.Fatalf("Fold(%q) = %q, folded again %q", s, folded, again)
 			}
-			// Unicode's canonical caseless match, as D145 writes it.
+			// Unicode's canonical caseless match, as D145 writes it,
+			// of the text with its width folded.
 			valid := strings.ToValidUTF8(s, "\uFFFD")
-			if ref := norm.NFC.String(cases.Fold().String(norm.NFD.String(valid))); folded != ref {
-				t.Fatalf("Fold(%q) = %q, want %q (NFD, fold, NFC)", s, folded, ref)
+			if ref := norm.NFC.String(cases.Fold().String(width.Fold.String(norm.NFD.String(valid)))); folded != ref {
+				t.Fatalf("Fold(%q) = %q, want %q (NFD, width, fold, NFC)", s, folded, ref)
 			}
 		}
 		for _, own := range []string{name, page, PageShown(page), site, name + " " + site} {
