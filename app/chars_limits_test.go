@@ -204,11 +204,11 @@ func TestPageAndSelectorCountCharacters(t *testing.T) {
 		{"a path of 500 characters", "/" + ja(499), "h1", "", ""},
 		{"a path of 501 characters", "/" + ja(500), "h1", "page", "Keep the page pattern to at most 500 characters (this is 501)."},
 		{"a path past its byte cap", "/a" + strings.Repeat("\u0301", 1000), "h1", "page",
-			"This page pattern takes 6,002 bytes as browsers write it (percent-encoded), more than the 6,000 copylab stores: remove the marks stacked on its letters."},
+			"This page pattern takes 6,002 bytes as browsers write it (percent-encoded), more than the 6,000 copylab stores: shorten it, or use fewer emoji and accent marks (6 to 12 bytes each there)."},
 		{"a Japanese selector of 117 characters", "/", `[data-copylab="` + ja(100) + `"]`, "", ""},
 		{"a selector of 201 characters", "/", `[data-copylab="` + ja(184) + `"]`, "selector", "Keep the selector to at most 200 characters (this is 201)."},
 		{"a selector past its byte cap", "/", `[data-copylab="a` + strings.Repeat("\u0301", 400) + `"]`, "selector",
-			"This selector takes 818 bytes, more than the 800 copylab stores: remove the marks stacked on its letters."},
+			"This selector takes 818 bytes, more than the 800 copylab stores: shorten it, or use fewer emoji and accent marks (2 to 4 bytes each)."},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			resp, out := createExperiment(e, tok, site.ID, tc.page, tc.selector, "Original headline", "New headline")

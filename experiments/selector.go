@@ -215,7 +215,7 @@ func selectorProblem(sel string, tested bool) (code, msg string) {
 		return invalid, fmt.Sprintf("Keep the selector to at most %d characters (this is %d).", MaxSelectorLen, n)
 	}
 	if len(sel) > MaxSelectorBytes {
-		return invalid, fmt.Sprintf("This selector takes %s bytes, more than the %s copylab stores: remove the marks stacked on its letters.",
+		return invalid, fmt.Sprintf("This selector takes %s bytes, more than the %s copylab stores: shorten it, or use fewer emoji and accent marks (2 to 4 bytes each).",
 			thousands(int64(len(sel))), thousands(MaxSelectorBytes))
 	}
 	if strings.Contains(sel, "/*") {

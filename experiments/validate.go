@@ -1061,7 +1061,7 @@ func pageError(p, noSlash string) string {
 		// is 3 characters, and 18 bytes percent-encoded.
 		return fmt.Sprintf("Keep the page pattern to at most %d characters (this is %d).", MaxPageLen, chars.Count(PageShown(p)))
 	case len(p) > MaxPageBytes:
-		return fmt.Sprintf("This page pattern takes %s bytes as browsers write it (percent-encoded), more than the %s copylab stores: remove the marks stacked on its letters.",
+		return fmt.Sprintf("This page pattern takes %s bytes as browsers write it (percent-encoded), more than the %s copylab stores: shorten it, or use fewer emoji and accent marks (6 to 12 bytes each there).",
 			thousands(int64(len(p))), thousands(MaxPageBytes))
 	case p != "*" && !strings.HasPrefix(p, "/"):
 		return noSlash
