@@ -85,14 +85,30 @@ func (a *App) siteUpdate(c *fiber.Ctx) error {
 // settingsOf is the site with the settings of a form (v) in place of its
 // own. A hide timeout that is not a positive whole number is -1, out of
 // range: Normalize would read 0 as "the default", which nobody typing 0
-// means.
+// means. The timeout may group its thousands with commas (1,500).
 func settingsOf(site experiments.Site, v views.SiteSettingsValues) experiments.Site {
 	site.Name, site.Domain, site.HonorGPC, site.BrandVoice = v.Name, v.Domain, v.HonorGPC, v.BrandVoice
 	site.HideTimeoutMS = -1
-	if n, err := strconv.Atoi(formNumber(v.HideTimeoutMS)); err == nil && n > 0 {
+	if n, err := strconv.Atoi(ungroupThousands(formNumber(v.HideTimeoutMS))); err == nil && n > 0 {
 		site.HideTimeoutMS = n
 	}
 	return site
+}
+
+// ungroupThousands is s without its commas when they group its digits in
+// threes from the right (1,500 and 12,000 but not 1,5 or 15,00, which
+// mean something else to whoever typed them), else s as it is.
+func ungroupThousands(s string) string {
+	groups := strings.Split(s, ",")
+	if len(groups) == 1 {
+		return s
+	}
+	for i, g := range groups {
+		if (i == 0 && (len(g) < 1 || len(g) > 3)) || (i > 0 && len(g) != 3) {
+			return s
+		}
+	}
+	return strings.Join(groups, "")
 }
 
 // changedSettings sets on s, the site as it is when the form is saved,
