@@ -16,7 +16,7 @@ func TestNewExperimentPicksLatestSite(t *testing.T) {
 	c := e.signIn("owner@example.com")
 	first := e.site("Acme blog") // first by name, added first
 	shop := e.site("Shop")
-	selected := regexp.MustCompile(`<option value="([^"]+)" selected>`)
+	selected := regexp.MustCompile(`<option dir="auto" value="([^"]+)" selected>`)
 	for _, tt := range []struct{ path, want string }{
 		{"/experiments/new", shop.ID},
 		{"/experiments/new?site=" + first.ID, first.ID},

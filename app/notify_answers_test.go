@@ -127,7 +127,7 @@ func TestNotifyAnswerComesBack(t *testing.T) {
 	}
 	c2 := e.signIn("owner@example.com")
 	_, page := c2.get("/sites/" + site.ID)
-	wantContains(t, page, "We have a winner: <a href=\"/experiments/"+x.ID+"/results\">Pricing hero</a>")
+	wantContains(t, page, "We have a winner: <a href=\"/experiments/"+x.ID+"/results\" dir=\"auto\">Pricing hero</a>")
 	wantNotContains(t, page, "winner:b", "winner:c", "again: <a")
 }
 

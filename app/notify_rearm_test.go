@@ -79,7 +79,7 @@ func TestNotifyElementMissingAgain(t *testing.T) {
 	})
 	c := e.signIn("owner@example.com")
 	_, page := c.get("/sites/" + site.ID)
-	wantContains(t, page, "The element is going missing again: <a href=\"/experiments/"+x.ID+"/results\">Pricing hero</a>")
+	wantContains(t, page, "The element is going missing again: <a href=\"/experiments/"+x.ID+"/results\" dir=\"auto\">Pricing hero</a>")
 	wantNotContains(t, page, "element_missing")
 }
 

@@ -515,7 +515,7 @@ func TestNotifyElementMissing(t *testing.T) {
 	v, _ := got[0]["verdict"].(map[string]any)
 	c := e.signIn("owner@example.com")
 	_, page := c.get("/sites/" + site.ID)
-	wantContains(t, page, "Latest messages", "The element is going missing: <a href=\"/experiments/"+x.ID+"/results\">Pricing hero</a>")
+	wantContains(t, page, "Latest messages", "The element is going missing: <a href=\"/experiments/"+x.ID+"/results\" dir=\"auto\">Pricing hero</a>")
 	if got[0]["title"] != "The element is going missing: “Pricing hero” on Shop" || v["status"] != "element_missing" ||
 		!strings.Contains(v["text"].(string), "The element [data-copylab=\"hero\"] on /pricing is going missing.\nVariant B: since the test started the element was not found in 92.3% of page views (12 of 13)") {
 		t.Errorf("message %v", got[0])

@@ -124,6 +124,6 @@ func TestNotifyWinnerRecordedBefore(t *testing.T) {
 	}
 	c := e.signIn("owner@example.com")
 	_, page := c.get("/sites/" + site.ID)
-	wantContains(t, page, "We have a winner: <a href=\"/experiments/"+fresh.ID+"/results\">Announced now</a>")
+	wantContains(t, page, "We have a winner: <a href=\"/experiments/"+fresh.ID+"/results\" dir=\"auto\">Announced now</a>")
 	wantNotContains(t, page, "winner:b")
 }
