@@ -766,20 +766,20 @@ func describePlan(what string, cur, in time.Time) string {
 	case in.Equal(cur):
 		return ""
 	case in.IsZero():
-		return "Planned " + what + " removed (it was " + planWords(cur) + ")."
+		return "Planned " + what + " removed (it was " + PlanWords(cur) + ")."
 	case cur.IsZero():
-		return "Planned to " + what + " at " + planWords(in) + "."
+		return "Planned to " + what + " at " + PlanWords(in) + "."
 	default:
-		return "Planned " + what + " moved from " + planWords(cur) + " to " + planWords(in) + "."
+		return "Planned " + what + " moved from " + PlanWords(cur) + " to " + PlanWords(in) + "."
 	}
 }
 
-// planWords is a planned start or stop as the experiment page words it
-// (views.planWhen): its time of day and its day, in UTC, "00:00 UTC on
+// PlanWords is a planned start or stop as History, the refusals and the
+// experiment page word it: its time of day and its day, in UTC, "00:00 UTC on
 // 25 Nov 2026" for a plan the form set and "17:30 UTC on 25 Nov 2026" for
 // one the API set. The time is said even at midnight, and the zone
 // always: a reader far from UTC takes a bare day for their own.
-func planWords(t time.Time) string {
+func PlanWords(t time.Time) string {
 	t = t.UTC()
 	return t.Format("15:04") + " UTC on " + t.Format("2 Jan 2006")
 }
@@ -1245,7 +1245,7 @@ func (s *Store) transition(ctx context.Context, id, action string, due time.Time
 		case action == ActionStart && cur.Status == StatusDraft:
 			to, change = StatusRunning, ChangeStarted
 			if !planned && !cur.StartsAt.IsZero() {
-				detail = "Started ahead of its planned start at " + planWords(cur.StartsAt) + "; the plan is removed."
+				detail = "Started ahead of its planned start at " + PlanWords(cur.StartsAt) + "; the plan is removed."
 			}
 		case action == ActionStart && cur.Status == StatusPaused && draftOnly:
 			return stateErr("experiment_paused", "This experiment is paused: resume it to run it again.")
@@ -1272,7 +1272,7 @@ func (s *Store) transition(ctx context.Context, id, action string, due time.Time
 			stopPassed := planned && cur.stopPassed(due)
 			var err error
 			if stopPassed {
-				err = stateErr("stops_at_passed", "Its planned stop, "+planWords(cur.StopsAt)+
+				err = stateErr("stops_at_passed", "Its planned stop, "+PlanWords(cur.StopsAt)+
 					", had already passed, so the test would have stopped at once. Both plans are removed.")
 			} else {
 				// A planned start is checked at its plan, as the job
@@ -1350,7 +1350,7 @@ func startChecks(ctx context.Context, tx *sql.Tx, cur Experiment, now time.Time)
 	// would start a test that StopDue stops at its next look, with no
 	// visitor in it. A paused test's passed stop is StopDue's to act on.
 	if cur.Status == StatusDraft && cur.stopPassed(now) {
-		return stateErr("stops_at_passed", "Its planned stop, "+planWords(cur.StopsAt)+", has passed: move or remove it, then start.")
+		return stateErr("stops_at_passed", "Its planned stop, "+PlanWords(cur.StopsAt)+", has passed: move or remove it, then start.")
 	}
 	if err := StartRefusal(stored); err != nil {
 		return err
