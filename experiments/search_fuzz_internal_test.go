@@ -24,7 +24,7 @@ func FuzzSearchMatches(f *testing.F) {
 		{"Scho\u0308ner Tag", "/%E6%96%99%E9%87%91*", "Blog", "schöner %e6%96%99"},
 		{"Hero test 3", "/pricing/3", "Shop", "hero pricing/3"},
 		{"\xff\xfe broken", "/%FF%E6%96", "\xc3", "\xff \xc3\x28 \xe2\x82"},
-		{"a" + strings.Repeat("\u0301", 5000), "/" + strings.Repeat("\u0345\u0301", 500), "x", "A" + strings.Repeat("\u0301", 40)},
+		{"a" + strings.Repeat("\u0301", 300), "/" + strings.Repeat("\u0345\u0301", 50), "x", "A" + strings.Repeat("\u0301", 40)},
 		{strings.Repeat("\u0308", 100), "/x", "ΣΊΣΥΦΟΣ", "σίσυφος ς"},
 		{"ᾳ\u0301 İstanbul ǰ ﬁ ŉ", "/K", "ẞ", "ΑΙ\u0301 i\u0307stanbul j\u030c fi ʼn k ss"},
 		{"Ｐｒｉｃｉｎｇ ２０２６ ｶﾞｲﾄﾞ", "/ﾌﾟﾗﾝ", "Ｓｈｏｐ", "pricing 2026 ガイド プラン shop"},
