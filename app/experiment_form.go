@@ -104,9 +104,8 @@ func applyOp(f *views.ExperimentForm, op string) bool {
 
 // parsePercent reads a percentage such as 50 or 33.33 as basis points.
 func parsePercent(s string) (int, bool) {
-	s = strings.TrimSpace(strings.TrimSuffix(formNumber(s), "%"))
-	v, err := strconv.ParseFloat(strings.ReplaceAll(s, ",", "."), 64)
-	if err != nil || math.IsNaN(v) || v < 0 || v > 100 {
+	v, ok := formPercent(s)
+	if !ok || v < 0 || v > 100 {
 		return 0, false
 	}
 	return int(math.Round(v * 100)), true

@@ -1,6 +1,8 @@
 package app
 
 import (
+	"math"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -46,4 +48,16 @@ func asciiDigit(r rune) rune {
 		}
 	}
 	return r
+}
+
+// formPercent reads a percentage field ("50", "33,33", "５０％") as the
+// number of percent, its sign and a decimal comma allowed; false for
+// anything else, NaN and the infinities included.
+func formPercent(s string) (float64, bool) {
+	s = strings.TrimSpace(strings.TrimSuffix(formNumber(s), "%"))
+	v, err := strconv.ParseFloat(strings.ReplaceAll(s, ",", "."), 64)
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0, false
+	}
+	return v, true
 }

@@ -95,12 +95,8 @@ func planEstimate(threshold, base, daily string, variants int) views.PlanEstimat
 
 // parseRatio reads a percentage ("5", "5%", "2,5") as a ratio.
 func parseRatio(s string) (float64, bool) {
-	s = strings.TrimSpace(strings.TrimSuffix(formNumber(s), "%"))
-	v, err := strconv.ParseFloat(strings.ReplaceAll(s, ",", "."), 64)
-	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-		return 0, false
-	}
-	return v / 100, true
+	v, ok := formPercent(s)
+	return v / 100, ok
 }
 
 // aboutDuration words a number of days as stats.DescribeRunTime does,
