@@ -46,6 +46,18 @@ func TestBrowserNamesReadInTheirOwnDirection(t *testing.T) {
 	if _, err := live.store.Transition(ctx, x.ID, experiments.ActionStart); err != nil {
 		t.Fatal(err)
 	}
+	// Names in English, longer than the Arabic ones, make their columns
+	// wider than those: a name that took its cell's direction for its
+	// alignment would sit at the cell's right edge.
+	wide, err := live.store.CreateSite(ctx, experiments.Site{Name: "Documentation site for the whole company", Domain: "docs.example"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := live.store.CreateExperiment(ctx, experiments.Experiment{SiteID: wide.ID, Name: "Pricing page headline for the spring launch",
+		Page: "/pricing", Selector: heroSelector, Goal: experiments.Goal{Type: experiments.GoalClick, Selector: "#buy"}, CoverageBP: 10000,
+		Variants: []experiments.Variant{{Text: "Simple pricing"}, {Text: "Pricing that grows with you"}}}); err != nil {
+		t.Fatal(err)
+	}
 	signInTab(t, tab, live.base+"/login", "rana@example.com", chromedp.EmulateViewport(1280, 900))
 
 	// direction is the direction the element at sel lays its text out in.
@@ -83,6 +95,25 @@ func TestBrowserNamesReadInTheirOwnDirection(t *testing.T) {
 		}
 		return got
 	}
+	// startsLeft tells whether the text of the element at sel begins at
+	// its cell's left edge (within its padding), as the column's heading
+	// and the English names above and below it do: a name read from the
+	// right still lines up with its column.
+	startsLeft := func(sel string) bool {
+		t.Helper()
+		got, err := chromedp.Run(tab, chromedp.Evaluate[bool](`(function () {
+			var el = document.querySelector(`+jsString(sel)+`), cell = el && el.closest("td");
+			if (!cell) return false;
+			var r = document.createRange();
+			r.selectNodeContents(el);
+			return r.getBoundingClientRect().left - cell.getBoundingClientRect().left < 24;
+		})()`))
+		if err != nil {
+			t.Fatalf("%s: %v", sel, err)
+		}
+		return got
+	}
+	listed := `td.list-name:has(a[href="/experiments/` + x.ID + `"])` // the Arabic name's cell on the list
 	type name struct{ sel, first, last string } // a name's element, its first and last word
 	experimentName := func(sel string) name { return name{sel, "اختبار", "2026"} }
 	siteName := func(sel string) name { return name{sel, "متجر", "2"} }
@@ -92,25 +123,27 @@ func TestBrowserNamesReadInTheirOwnDirection(t *testing.T) {
 		rtl   []string // the elements that hold a name alone
 		ltr   []string // the sentences and headings around a name
 		names []name   // names drawn from the right
+		left  []string // names in a table column, lined up with it
 	}{
-		{"list", "/experiments", []string{"td.list-name"}, []string{"h1", "td.list-status"},
-			[]name{experimentName("td.list-name")}},
+		{"list", "/experiments", []string{listed}, []string{"h1", "td.list-status"},
+			[]name{experimentName(listed)}, []string{listed + " a"}},
 		{"experiment", "/experiments/" + x.ID, []string{"h1", ".crumbs bdi"}, []string{".crumbs", ".lead"},
-			[]name{experimentName("h1"), experimentName(".crumbs bdi")}},
+			[]name{experimentName("h1"), experimentName(".crumbs bdi")}, nil},
 		{"results", "/experiments/" + x.ID + "/results",
 			[]string{`.crumbs a[href="/experiments/` + x.ID + `"]`, "h1 bdi"},
 			[]string{".crumbs", "h1"},
-			[]name{experimentName("h1 bdi")}},
+			[]name{experimentName("h1 bdi")}, nil},
 		{"drafting", "/experiments/" + x.ID + "/generate",
 			[]string{`.crumbs a[href="/experiments/` + x.ID + `"]`, "h1 bdi"},
 			[]string{".crumbs", "h1"},
-			[]name{experimentName("h1 bdi")}},
+			[]name{experimentName("h1 bdi")}, nil},
 		{"sites", "/sites", []string{`td.card-name a[href="/sites/` + site.ID + `"]`}, []string{"td.card-name"},
-			[]name{siteName(`td.card-name a[href="/sites/` + site.ID + `"]`)}},
+			[]name{siteName(`td.card-name a[href="/sites/` + site.ID + `"]`)},
+			[]string{`td.card-name a[href="/sites/` + site.ID + `"]`}},
 		{"site", "/sites/" + site.ID, []string{"h1", ".crumbs bdi"}, []string{".crumbs", ".lead"},
-			[]name{siteName("h1"), siteName(".crumbs bdi")}},
+			[]name{siteName("h1"), siteName(".crumbs bdi")}, nil},
 		{"users", "/users", []string{"td.card-name bdi"}, []string{"td.card-name"},
-			[]name{{"td.card-name bdi", "رنا", "Haddad"}}},
+			[]name{{"td.card-name bdi", "رنا", "Haddad"}}, nil},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			if _, err := chromedp.Run(tab, chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.Navigate(live.base+tt.path))); err != nil {
@@ -129,6 +162,11 @@ func TestBrowserNamesReadInTheirOwnDirection(t *testing.T) {
 			for _, n := range tt.names {
 				if !readsFromTheRight(n.sel, n.first, n.last) {
 					t.Errorf("%s: %q is drawn left of %q, want it on the right, where an Arabic reader starts", n.sel, n.first, n.last)
+				}
+			}
+			for _, sel := range tt.left {
+				if !startsLeft(sel) {
+					t.Errorf("%s: an Arabic name sits away from its column's left edge, want it lined up with the column", sel)
 				}
 			}
 		})
