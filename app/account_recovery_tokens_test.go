@@ -30,9 +30,9 @@ func (e *env) thiefToken(email string) (*client, string) {
 	return thief, secret
 }
 
-// flashText is the flash message of a page, "" for none.
+// flashText is the words of the flash message of a page, "" for none.
 func flashText(body string) string {
-	m := regexp.MustCompile(`<div class="flash[^"]*"[^>]*>([^<]*)</div>`).FindStringSubmatch(body)
+	m := regexp.MustCompile(`<div class="flash[^"]*"[^>]*>([^<]*)</div>`).FindStringSubmatch(withoutBdi(body))
 	if m == nil {
 		return ""
 	}

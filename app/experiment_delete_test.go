@@ -46,7 +46,7 @@ func TestExperimentDeletePages(t *testing.T) {
 		t.Errorf("after delete, to %q", got)
 	}
 	_, body = c.get("/experiments")
-	wantContains(t, body, "Deleted “Pricing hero” with its results (2 events).")
+	wantContains(t, withoutBdi(body), "Deleted “Pricing hero” with its results (2 events).")
 	wantNotContains(t, e.tagBody(site.Key), "Shipped headline")
 	resp, _ = c.get("/experiments/" + x.ID)
 	if resp.StatusCode != http.StatusNotFound {

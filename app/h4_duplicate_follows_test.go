@@ -29,7 +29,7 @@ func TestH4DuplicateFollowUpFlash(t *testing.T) {
 	to := resp.Header.Get("Location")
 	_, body = c.get(to)
 	text := html.UnescapeString(body)
-	wantContains(t, text, "Pricing hero (follow-up) (copy)", `Follows <a href="/experiments/`+x.ID+`" dir="auto">Pricing hero</a>`,
+	wantContains(t, withoutBdi(text), "Pricing hero (follow-up) (copy)", `Follows <a href="/experiments/`+x.ID+`" dir="auto">Pricing hero</a>`,
 		"A new draft with the same page, element, goal and variants, and no results yet. "+same+" Change what you like, then start it.")
 
 	// The shipped test follows none: its copy's message says nothing of it.

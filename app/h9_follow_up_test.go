@@ -68,7 +68,7 @@ func TestH9FollowUpPage(t *testing.T) {
 	}
 	_, body = c.get(to)
 	text := html.UnescapeString(body)
-	wantContains(t, text, "Pricing hero (follow-up)",
+	wantContains(t, withoutBdi(text), "Pricing hero (follow-up)",
 		"A follow-up test of “Pricing hero”: a new draft whose original is Variant B, the copy you shipped",
 		"Draft new copy below to test against it.",
 		`>See what Acme Boards can do for you</textarea>`)

@@ -257,3 +257,27 @@ func byID(doc *xhtml.Node, id string) *xhtml.Node {
 	}
 	return els[0]
 }
+
+// TestFlashIsolatesNames: a message after an action quotes the name it
+// acted on in a <bdi>, so that an Arabic name with Latin words and digits
+// reads in its own order and leaves the English around it in its own.
+func TestFlashIsolatesNames(t *testing.T) {
+	e := newEnv(t)
+	c := e.signIn("owner@example.com")
+	site := e.site(rtlSiteName)
+	x := e.experiment(site.ID, rtlExperimentName)
+	resp, _ := c.post("/experiments/"+x.ID+"/delete", nil)
+	wantStatus(t, resp, http.StatusSeeOther, "")
+	_, body := c.get("/experiments")
+	wantContains(t, body, `<div class="flash flash-ok" role="status">Deleted “<bdi>`+rtlExperimentName+`</bdi>”.</div>`)
+	resp, _ = c.post("/sites/"+site.ID+"/delete", nil)
+	wantStatus(t, resp, http.StatusSeeOther, "")
+	_, body = c.get("/sites")
+	wantContains(t, body, `Deleted the site “<bdi>`+rtlSiteName+`</bdi>”.`)
+}
+
+// withoutBdi is body with its <bdi> tags left out, for a test that reads a
+// message's words: the names a message quotes are each in one.
+func withoutBdi(body string) string {
+	return strings.NewReplacer("<bdi>", "", "</bdi>", "").Replace(body)
+}
