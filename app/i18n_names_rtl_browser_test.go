@@ -113,7 +113,8 @@ func TestBrowserNamesReadInTheirOwnDirection(t *testing.T) {
 		}
 		return got
 	}
-	listed := `td.list-name:has(a[href="/experiments/` + x.ID + `"])` // the Arabic name's cell on the list
+	// The Arabic name's cell on the list.
+	listed := `td.list-name:has(a[href="/experiments/` + x.ID + `"])`
 	type name struct{ sel, first, last string } // a name's element, its first and last word
 	experimentName := func(sel string) name { return name{sel, "اختبار", "2026"} }
 	siteName := func(sel string) name { return name{sel, "متجر", "2"} }
