@@ -242,6 +242,17 @@ func verdictFor(arms []Arm, an Analysis, opts Options, shipped bool) Verdict {
 			percent(opts.Threshold), control.Label, goal)}
 	}
 
+	// From here on the status is keep_running: a variant already far
+	// behind the original is named after the sentence (behindNote).
+	v := keepRunning(arms, vs, opts, shipped, early)
+	v.Text += behindNote(arms, vs, opts, shipped)
+	return v
+}
+
+// keepRunning is the keep_running verdict of verdictFor, without
+// behindNote.
+func keepRunning(arms []Arm, vs []VariantResult, opts Options, shipped bool, early string) Verdict {
+	goal, control := opts.GoalNoun, arms[0]
 	// Several variants clearly beat the original, none is yet clearly
 	// the best: the leader's chance to be best alone ("65% chance") would
 	// hide that the original is beaten.
@@ -313,6 +324,32 @@ func verdictFor(arms []Arm, an Analysis, opts Options, shipped bool) Verdict {
 		FormatProbability(vs[lead].ProbBest), call)}
 }
 
+// behindNote names, after a keep_running sentence, the variants already
+// far behind the original (farFrom: their uplift interval wholly below the
+// practical threshold), " Variant D is far behind the original: …", and
+// while the team can act, what showing them still costs: every visitor
+// one of them gets is one the others' answer waits for. The finding
+// alone for a reader who cannot act, and in the past once the test has
+// stopped or shipped; "" when no variant is that far behind.
+func behindNote(arms []Arm, vs []VariantResult, opts Options, shipped bool) string {
+	_, behind := farFrom(arms, vs, opts.Threshold)
+	if len(behind) == 0 {
+		return ""
+	}
+	is, it := "is", "it"
+	if len(behind) > 1 {
+		is, it = "are", "them"
+	}
+	if opts.Ended || shipped {
+		is = map[string]string{"is": "was", "are": "were"}[is]
+	}
+	note := " " + capitalise(andList(behind)) + " " + is + " far behind " + arms[0].Label
+	if opts.Ended || shipped || opts.ReadOnly {
+		return note + "."
+	}
+	return note + ": a smaller share of the traffic for " + it + " gets the others their answer sooner."
+}
+
 // LeadOdds is how many times likelier to be the best the arm in the lead
 // must be than the runner-up before the results say it is ahead (or
 // leads) while the test runs on. Below it the lead is a toss-up, and the
@@ -358,13 +395,25 @@ func probBests(vs []VariantResult) []float64 {
 // leaves to do.
 func noClearLeader(arms []Arm, vs []VariantResult, lead int, opts Options, shipped bool) string {
 	ended := opts.Ended || shipped
-	yet, is, has := " yet", "is", "has"
+	yet, is, has, have := " yet", "is", "has", "have"
 	if ended {
-		yet, is, has = "", "was", "had"
+		yet, is, has, have = "", "was", "had", "had"
 	}
 	chance := FormatProbability(vs[lead].ProbBest) + " chance it is the best"
+	// The arms whose chance reads the same as the lead's: at a tie the
+	// first of them would read as if it led.
+	var tied []string
+	for i, v := range vs {
+		if FormatProbability(v.ProbBest) == FormatProbability(vs[lead].ProbBest) {
+			tied = append(tied, arms[i].Label)
+		}
+	}
 	var standing string
 	switch {
+	case len(tied) == len(arms):
+		standing = fmt.Sprintf("all %d versions %s the same %s chance to be the best", len(arms), have, FormatProbability(vs[lead].ProbBest))
+	case len(tied) > 1:
+		standing = fmt.Sprintf("%s each %s a %s chance to be the best", andList(tied), have, FormatProbability(vs[lead].ProbBest))
 	case lead == 0 || vs[lead].Uplift == nil:
 		standing = fmt.Sprintf("%s %s a %s", arms[lead].Label, has, chance)
 	case SignedPercent(*vs[lead].Uplift) == SignedPercent(0):
