@@ -78,6 +78,9 @@ func (a *App) experimentShow(c *fiber.Ctx) error {
 		}
 	}
 	p.Title = e.Name
+	if e.Status == experiments.StatusDraft {
+		p.Drafts = a.genJobs.draftsWaiting(e.ID, personOf(sessionOf(c).user))
+	}
 	// A draft counts nobody: its page shows what to do before the start,
 	// not an empty panel that polls for results that cannot come.
 	if e.Status != experiments.StatusDraft {

@@ -306,8 +306,20 @@ type VariantView struct {
 }
 
 // ExperimentPage shows one experiment.
+// DraftsWaiting is what the signed-in person's newest drafting job for an
+// experiment holds that they have not added: drafts being written
+// (Writing), or Drafts written and kept on the drafting page Until then.
+// The zero value: nothing waits.
+type DraftsWaiting struct {
+	Writing bool
+	Drafts  int
+	Until   time.Time
+}
+
 type ExperimentPage struct {
 	Page
+	// Drafts says what waits on the drafting page (drafts only).
+	Drafts      DraftsWaiting
 	ID          string
 	Name        string
 	Status      string
