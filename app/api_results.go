@@ -43,12 +43,16 @@ type apiResultVariant struct {
 // one (else null), plain-text instructions for the recorders without, the
 // variant's recent sessions, newest first, one per recording, and its
 // recent recorded visitors, one per visitor as the results page lists
-// them, with a link for each of their recordings.
+// them, with a link for each of their recordings; then how many visitors
+// were recorded in all, the results page's count, and the URL of GET
+// …/recordings that lists every one of them (null without recorders).
 type apiRecordings struct {
-	ListURL      *string               `json:"list_url"`
-	Instructions []string              `json:"instructions"`
-	Sessions     []apiRecordingSession `json:"sessions"`
-	Visitors     []apiRecordedVisitor  `json:"visitors"`
+	ListURL       *string               `json:"list_url"`
+	Instructions  []string              `json:"instructions"`
+	Sessions      []apiRecordingSession `json:"sessions"`
+	Visitors      []apiRecordedVisitor  `json:"visitors"`
+	VisitorsTotal int64                 `json:"visitors_total"`
+	VisitorsURL   *string               `json:"visitors_url"`
 }
 
 // apiHealth is the snippet's telemetry for a variant: page views where the

@@ -154,6 +154,7 @@ func (a *App) routes() {
 	api.Post("/api/v1/experiments/:id/duplicate", a.apiExperimentDuplicate)
 	api.Get("/api/v1/experiments/:id/history", a.apiExperimentHistory)
 	api.Get("/api/v1/experiments/:id/results", a.apiResults)
+	api.Get("/api/v1/experiments/:id/recordings", a.apiRecordingsList)
 	api.Get("/api/v1/experiments/:id/results.csv", a.resultsCSV) // the page's download, for a token
 	api.Get("/api/v1/experiments/:id/daily.csv", a.dailyCSV)
 	api.Get("/api/v1/experiments/:id/events", a.apiEventsExport) // NDJSON, streamed
