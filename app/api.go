@@ -473,6 +473,7 @@ var apiQueryParams = map[string][]string{
 	fiber.MethodGet + " /api/v1/experiments":                apiListParams,
 	fiber.MethodGet + " /api/v1/experiments/:id/events":     apiEventsParams,
 	fiber.MethodGet + " /api/v1/experiments/:id/events.csv": apiEventsParams,
+	fiber.MethodGet + " /api/v1/experiments/:id/recordings": apiRecordingsParams,
 }
 
 // apiQuery checks the query of every call of the API, before its handler

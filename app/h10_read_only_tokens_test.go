@@ -97,7 +97,11 @@ func (f *h10Fixture) fill(route string, x experiments.Experiment) string {
 	if strings.HasPrefix(route, "/api/v1/sites/") {
 		id = f.site.ID
 	}
-	return strings.NewReplacer(":id", id, ":key", x.Variants[1].Key).Replace(route)
+	path := strings.NewReplacer(":id", id, ":key", x.Variants[1].Key).Replace(route)
+	if route == "/api/v1/experiments/:id/recordings" {
+		path += "?variant=" + x.Variants[1].Key // its one required parameter
+	}
+	return path
 }
 
 // apiRoutes lists the API's routes whose method is (or, with !want, is

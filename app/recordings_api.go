@@ -30,13 +30,6 @@ const (
 // apiRecordingsParams are the query parameters GET …/recordings takes.
 var apiRecordingsParams = []string{"variant", "limit", "before"}
 
-// The call's parameters are checked by apiQuery, as every call's are.
-// Its entry belongs in apiQueryParams (api.go) beside the list's and the
-// export's; it is added here until it is moved there.
-func init() {
-	apiQueryParams[fiber.MethodGet+" /api/v1/experiments/:id/recordings"] = apiRecordingsParams
-}
-
 // apiRecordingSession is one recorded session in the results document: a
 // direct link to its replay (recorders.Settings.SessionLink), or null;
 // the words the page shows beside or instead of it (text: instructions

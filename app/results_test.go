@@ -131,7 +131,7 @@ func TestResultsCountingEndToEnd(t *testing.T) {
 		{"control's p_value", control["p_value"], nil},
 		{"verdict", out["verdict"].(map[string]any)["status"], "not_enough_data"},
 		{"threshold", out["threshold"], 0.1},
-		{"recordings", fmt.Sprint(control["recordings"]), "map[instructions:[] list_url:<nil> sessions:[] visitors:[]]"},
+		{"recordings", fmt.Sprint(control["recordings"]), "map[instructions:[] list_url:<nil> sessions:[] visitors:[] visitors_total:0 visitors_url:<nil>]"},
 		{"health applied (ann twice? no: the resend is a duplicate; cat once)", control["health"].(map[string]any)["applied"], 2.0},
 	} {
 		if c.got != c.want {
