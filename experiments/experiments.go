@@ -142,7 +142,8 @@ func (s *Store) createExperiment(ctx context.Context, in Experiment, detail stri
 
 // DuplicateExperiment creates a new draft from experiment id: the same
 // site, page, element, goal, traffic share, options, brief and variants
-// (each with where it came from), named "NAME (copy)". Nothing of the
+// (each with where it came from, who approved it and when), named "NAME
+// (copy)". Nothing of the
 // original's life comes along: no results, no status, no share link, and
 // a seed of its own, so the new test assigns visitors afresh rather than
 // repeating the old split. The duplicate of a follow-up follows the same
@@ -158,10 +159,10 @@ func (s *Store) DuplicateExperiment(ctx context.Context, id string, by int64) (E
 	in := Experiment{SiteID: e.SiteID, Name: suffixed(e.Name, " (copy)"), Page: e.Page, Selector: e.Selector,
 		Goal: e.Goal, CoverageBP: e.CoverageBP, Brief: e.Brief, Threshold: e.Threshold, VisibleOnly: e.VisibleOnly,
 		CreatedBy: by}
-	for _, v := range e.Variants {
-		v.CreatedAt, v.UpdatedAt = time.Time{}, time.Time{}
-		in.Variants = append(in.Variants, v)
-	}
+	// Each variant keeps its CreatedAt, the time its provenance line
+	// gives as when it was approved, with whom by (ApprovedBy): the copy
+	// was approved then, not when it was duplicated.
+	in.Variants = slices.Clone(e.Variants)
 	detail := "Duplicated from “" + e.Name + "”."
 	if e.FollowsID != "" {
 		var followed string
@@ -210,8 +211,9 @@ func (s *Store) FollowUpExperiment(ctx context.Context, id string, by int64) (Ex
 		Goal: e.Goal, CoverageBP: e.CoverageBP, Brief: briefWithCurrentCopy(e.Brief, shipped.Text), Threshold: e.Threshold,
 		VisibleOnly: e.VisibleOnly, CreatedBy: by, FollowsID: e.ID,
 		// Only the text: the control's source is "control" whatever
-		// wrote the copy, and the angle it was drafted with was the old
-		// test's, not this one's.
+		// wrote the copy, and the angle it was drafted with, and its
+		// approval, were for the old test, not this one: here it is the
+		// page's copy, which the old test's history says was shipped.
 		Variants: []Variant{{Key: ControlKey, Text: shipped.Text}}}
 	detail := fmt.Sprintf("Follows “%s” (shipped %s).", e.Name, variantWords(shipped.Key))
 	return s.createExperiment(ctx, in, detail, keepingElement(e))
