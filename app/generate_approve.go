@@ -144,7 +144,8 @@ func (a *App) generateApprove(c *fiber.Ctx) error {
 // draft edited past the brief's length is refused too, naming its length
 // and the limit, unless allowLong: the marketer ticked the box the page
 // then offers (longLimit, the limit when a draft was refused so), to add
-// it as it is.
+// it as it is. Every problem of every ticked draft is said at once
+// (draftProblems), so that one Add shows all there is to fix.
 func approvedVariants(e experiments.Experiment, j *genJob, email string, allowLong bool) (_ []experiments.Variant, _ views.Errors, longLimit int) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
@@ -159,55 +160,33 @@ func approvedVariants(e experiments.Experiment, j *genJob, email string, allowLo
 	// have is the copy a draft must differ from, with its name: the
 	// experiment's, the brief's current copy when the box was changed
 	// from the original's, and the drafts added before it.
-	type named struct{ text, label string }
-	var have []named
+	var have []namedCopy
 	for i, v := range e.Variants {
 		seen[chars.Key(v.Text)] = labelOf(v.Key, i == 0)
-		have = append(have, named{v.Text, labelOf(v.Key, i == 0)})
+		have = append(have, namedCopy{v.Text, labelOf(v.Key, i == 0)})
 	}
-	if cur := j.brief.CurrentCopy; !slices.ContainsFunc(have, func(h named) bool { return chars.Same(h.text, cur) }) {
-		have = append(have, named{cur, "the current copy in the brief"})
+	if cur := j.brief.CurrentCopy; !slices.ContainsFunc(have, func(h namedCopy) bool { return chars.Same(h.text, cur) }) {
+		have = append(have, namedCopy{cur, "the current copy in the brief"})
 	}
-	// The brief's own length is checked first, with the box to add a
-	// longer draft anyway; the rest of its rules hold for every draft.
-	rules := j.brief.Rules()
-	rules.MaxLength = variants.MaxMaxLength
-	rules.Control = "" // in have, to name it
 	var out []experiments.Variant
+	ticked, refused := 0, 0
 	for i, d := range j.drafts {
 		if !d.include {
 			continue
 		}
-		key := draftKey(i, "text")
-		if d.regenerating {
-			errs[key] = "This draft is being rewritten; wait for it, or untick it."
-			continue
-		}
+		ticked++
 		text := strings.TrimSpace(d.text)
-		if msg := experiments.CopyError(text); msg != "" {
-			errs[key] = msg
-			continue
+		problems, long := draftProblems(i, d, text, j.brief, seen, have, allowLong)
+		if long {
+			longLimit = j.brief.MaxLength
 		}
-		if limit, n := j.brief.MaxLength, chars.Count(text); !allowLong && limit > 0 && n > limit {
-			// The words name the box views.draftsApproveForm shows.
-			errs[key] = fmt.Sprintf("Draft %d is %d characters; the brief asks for at most %d. Shorten it, or tick “Add drafts over %d characters anyway” below.", i+1, n, limit, limit)
-			longLimit = limit
-			continue
-		}
-		if other, dup := seen[chars.Key(text)]; dup {
-			errs[key] = fmt.Sprintf("This is the same text as %s.", other)
-			continue
-		}
-		if k := slices.IndexFunc(have, func(h named) bool { return variants.Similar(h.text, text) }); k >= 0 {
-			errs[key] = sameCopyMessage(i, text, have[k].text, have[k].label)
-			continue
-		}
-		if err := variants.ValidateCopy(text, rules); err != nil {
-			errs[key] = briefRuleMessage(i, j.brief, err)
+		if len(problems) > 0 {
+			errs[draftKey(i, "text")] = strings.Join(problems, " ")
+			refused++
 			continue
 		}
 		seen[chars.Key(text)] = fmt.Sprintf("draft %d", i+1)
-		have = append(have, named{text, fmt.Sprintf("draft %d", i+1)})
+		have = append(have, namedCopy{text, fmt.Sprintf("draft %d", i+1)})
 		out = append(out, experiments.Variant{
 			Text:          text,
 			Source:        d.cand.Source,
@@ -220,23 +199,91 @@ func approvedVariants(e experiments.Experiment, j *genJob, email string, allowLo
 			CreatedAt:     d.cand.CreatedAt,
 		})
 	}
+	// The summary above the drafts: the room every ticked draft needs,
+	// refused or not (each is to be added once fixed), beside the
+	// drafts' own problems.
+	var summary []string
 	switch room := roomFor(e); {
-	case len(out) == 0 && len(errs) == 0:
-		errs["drafts"] = "Tick at least one draft to add it to the experiment."
-	case len(out) > room:
-		errs["drafts"] = fmt.Sprintf("The experiment has room for %d more %s; untick %d.", room, genPlural(room, "variant", "variants"), len(out)-room)
+	case ticked == 0:
+		summary = append(summary, "Tick at least one draft to add it to the experiment.")
+	case ticked > room:
+		summary = append(summary, fmt.Sprintf("The experiment has room for %d more %s; untick %d.", room, genPlural(room, "variant", "variants"), ticked-room))
 	}
 	switch {
-	case errs.Has("drafts"):
-	case len(errs) == 1:
-		errs["drafts"] = "A ticked draft cannot be added yet; see the message below it."
-	case len(errs) > 1:
-		errs["drafts"] = "Some ticked drafts cannot be added yet; see the messages below them."
+	case refused == 1:
+		summary = append(summary, "A ticked draft cannot be added yet; see the message below it.")
+	case refused > 1:
+		summary = append(summary, "Some ticked drafts cannot be added yet; see the messages below them.")
+	}
+	if len(summary) > 0 {
+		errs["drafts"] = strings.Join(summary, " ")
 	}
 	for i := range j.drafts {
 		j.drafts[i].errors = nil
 	}
 	return out, errs, longLimit
+}
+
+// namedCopy is copy a draft must differ from, with its name in a
+// sentence: "Variant B", "the current copy in the brief".
+type namedCopy struct{ text, label string }
+
+// draftProblems is every reason draft i, its text as edited, cannot be
+// added, each a sentence naming it, and whether it is over the brief's
+// length (which the box to add long drafts anyway lets through when
+// allowLong). A draft being rewritten has only that to say, and copy the
+// store refuses (experiments.CopyError: empty, too long to keep,
+// invisible characters, markup) only the store's refusal: the brief's
+// rules judge the words of a text that can be kept. The brief's rules
+// are asked again without each must-say or must-not-say item found, and
+// past a line break once said, so that every one it breaks is named,
+// not the first alone.
+func draftProblems(i int, d *genDraft, text string, b variants.Brief, seen map[string]string, have []namedCopy, allowLong bool) (problems []string, long bool) {
+	if d.regenerating {
+		return []string{"This draft is being rewritten; wait for it, or untick it."}, false
+	}
+	if msg := experiments.CopyError(text); msg != "" {
+		return []string{msg}, false
+	}
+	if limit, n := b.MaxLength, chars.Count(text); !allowLong && limit > 0 && n > limit {
+		// The words name the box views.draftsApproveForm shows.
+		problems = append(problems, fmt.Sprintf("Draft %d is %d characters; the brief asks for at most %d. Shorten it, or tick “Add drafts over %d characters anyway” below.", i+1, n, limit, limit))
+		long = true
+	}
+	if other, dup := seen[chars.Key(text)]; dup {
+		problems = append(problems, fmt.Sprintf("This is the same text as %s.", other))
+	} else if k := slices.IndexFunc(have, func(h namedCopy) bool { return variants.Similar(h.text, text) }); k >= 0 {
+		problems = append(problems, sameCopyMessage(i, text, have[k].text, have[k].label))
+	}
+	// The brief's own length is checked above, with the box to add a
+	// longer draft anyway; the rest of its rules hold for every draft.
+	rules := b.Rules()
+	rules.MaxLength = variants.MaxMaxLength
+	rules.Control = "" // in have, to name it
+	rules.MustSay, rules.MustNotSay = slices.Clone(rules.MustSay), slices.Clone(rules.MustNotSay)
+	for range len(rules.MustSay) + len(rules.MustNotSay) + 2 {
+		err := variants.ValidateCopy(text, rules)
+		if err == nil {
+			break
+		}
+		problems = append(problems, briefRuleMessage(i, b, err))
+		var ce *variants.CopyError
+		if !errors.As(err, &ce) {
+			break
+		}
+		item := func(s string) bool { return s == ce.Item }
+		switch {
+		case ce.Rule == variants.RuleBanned:
+			rules.MustNotSay = slices.DeleteFunc(rules.MustNotSay, item)
+		case ce.Rule == variants.RuleMissingMustSay:
+			rules.MustSay = slices.DeleteFunc(rules.MustSay, item)
+		case ce.Rule == variants.RuleControlChars && !rules.AllowLineBreaks && strings.Contains(ce.Message, "line break"):
+			rules.AllowLineBreaks = true
+		default:
+			return problems, long // a rule the text cannot be read past
+		}
+	}
+	return problems, long
 }
 
 // sameCopyMessage says that draft i's text repeats other, the copy
