@@ -2,12 +2,15 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"html"
 	"net/http"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"copylab/experiments"
 )
 
 // TestH3ApproveReportsEveryProblem: Add names every problem of every
@@ -82,4 +85,34 @@ func TestH3ApproveReportsEveryProblem(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestH3ApproveRoomBesideRefusals: with room for one more variant and two
+// drafts ticked, one of them refused, Add says both that there is room
+// for one and what is wrong with the refused draft: fixing the draft
+// alone would still leave one draft too many.
+func TestH3ApproveRoomBesideRefusals(t *testing.T) {
+	llm := newFakeLLM(t)
+	g := newGenFixture(t, llm.generator(5*time.Second))
+	g.c.get(g.base)
+	statusURL, _ := g.start(t, g.brief(2))
+	texts := draftTexts(g.wait(t, statusURL))
+	if len(texts) != 2 {
+		t.Fatalf("%d drafts", len(texts))
+	}
+	// Fill the experiment to one short of its most, after the drafts
+	// were written for more room.
+	var fill []experiments.Variant
+	for i := len(g.x.Variants); i < experiments.MaxVariants-1; i++ {
+		fill = append(fill, experiments.Variant{Text: fmt.Sprintf("Filler headline number %d for the test", i)})
+	}
+	if _, _, err := g.e.store.AddVariants(context.Background(), g.x.ID, fill, experiments.User{}); err != nil {
+		t.Fatal(err)
+	}
+	form := draftsForm(texts, []int{0, 1}, map[int]string{1: "Boards we guarantee for your team"})
+	resp, body := g.c.post(statusURL+"/approve", form)
+	wantStatus(t, resp, http.StatusUnprocessableEntity, body)
+	wantContains(t, body, html.EscapeString("The experiment has room for 1 more variant; untick 1."),
+		html.EscapeString("A ticked draft cannot be added yet; see the message below it."),
+		html.EscapeString("Draft 2 uses “guarantee”, which is on the brief's must-not-say list."))
 }
