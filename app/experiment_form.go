@@ -770,9 +770,20 @@ func stopsTooSoon(stopsAt, startedAt, startsAt, now time.Time) string {
 	if left >= earlyDays*24*time.Hour {
 		return ""
 	}
-	ran := "less than a day"
-	if left >= 24*time.Hour {
-		ran = "only " + durationText(left.Hours()/24)
+	// Whole days are said as they are; any part of a day counts as a
+	// day, "less than 2 days" for 1 day and 20 hours, never rounded
+	// down to "only 1 day": for a stop at 00:00 UTC (as the form plans
+	// one) from a test started today, that is the count of days the
+	// Setup card gives ("in 2 days").
+	const day = 24 * time.Hour
+	var ran string
+	switch {
+	case left < day:
+		ran = "less than a day"
+	case left%day == 0:
+		ran = "only " + durationText(float64(left/day))
+	default:
+		ran = "less than " + durationText(float64((left+day-1)/day))
 	}
 	return "The test may stop before it can be called: it runs " + ran + " " + when +
 		", and copylab calls a result only once a test has run a full week and has its planned sample."

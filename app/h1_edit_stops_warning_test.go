@@ -59,7 +59,7 @@ func TestEditSaveStopsWarning(t *testing.T) {
 				}
 				return
 			}
-			if !strings.Contains(flash, "The test may stop before it can be called: it runs only") || !strings.Contains(flash, tc.want) ||
+			if !strings.Contains(flash, "The test may stop before it can be called: it runs less than 3 days") || !strings.Contains(flash, tc.want) ||
 				!strings.Contains(flash, "a full week") {
 				t.Fatalf("flash %q, want %q", flash, tc.want)
 			}

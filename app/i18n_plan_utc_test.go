@@ -116,7 +116,7 @@ func TestEditFormSaysPlannedTime(t *testing.T) {
 	y := e.experiment(site.ID, "Footer")
 	h1Plan(t, e, y.ID, h1Day(10).Add(20*time.Hour), h1Day(17).Add(12*time.Hour))
 	_, form = c.get("/experiments/" + y.ID + "/edit")
-	wantContains(t, form, "The test may stop before it can be called: it runs only 6 days after its planned start")
+	wantContains(t, form, "The test may stop before it can be called: it runs less than 7 days after its planned start")
 	help = helpOf(t, form, "f-starts-at-help")
 	if !strings.Contains(help, "Planned for 20:00 UTC on "+h1Day(10).Format("2 Jan 2006")+".") {
 		t.Errorf("the start's help %q does not say the planned time", help)
