@@ -246,7 +246,10 @@ func (b Brief) Validate() []FieldError {
 		{"brand_voice", "The brand voice notes", b.BrandVoice, maxLongField},
 	} {
 		if n := chars.Count(f.value); n > f.max {
-			add(f.name, "%s is %d characters long; keep it to at most %d.", f.label, n, f.max)
+			// The label as the object of "Keep", as the site's brand
+			// voice limit says it: the sentence reads alike for a label
+			// in the plural ("the brand voice notes"), which "is" did not.
+			add(f.name, "Keep %s to at most %s characters (this is %s).", strings.ToLower(f.label[:1])+f.label[1:], thousands(f.max), thousands(n))
 		} else if len(f.value) > chars.BytesEach*f.max {
 			add(f.name, "%s", bytesSentence(f.label, len(f.value), f.max))
 		}
