@@ -23,7 +23,7 @@ func TestUnfinishedDraftWords(t *testing.T) {
 	resp, body := c.post(statusURL+"/approve", draftsForm(texts, []int{0, 1}, nil))
 	wantStatus(t, resp, http.StatusSeeOther, body)
 	_, page := c.get(resp.Header.Get("Location"))
-	want := "Added 2 drafts to the experiment as variants B and C. Check the copy. Before it can start, the experiment still needs its page, element and goal."
+	want := "Added 2 offline suggestions to the experiment as variants B and C. Check the copy. Before it can start, the experiment still needs its page, element and goal."
 	if got := flashText(page); got != want {
 		t.Errorf("flash %q\nwant %q", got, want)
 	}
@@ -48,5 +48,5 @@ func TestApprovedSentencePlural(t *testing.T) {
 	resp, body := g.c.post(statusURL+"/approve", draftsForm(texts, []int{0, 1}, nil))
 	wantStatus(t, resp, http.StatusSeeOther, body)
 	_, page := g.c.get(resp.Header.Get("Location"))
-	wantContains(t, page, "Added 2 drafts to the experiment as variants C and D. Check the copy, then press Start to show them to visitors.")
+	wantContains(t, page, "Added 2 offline suggestions to the experiment as variants C and D. Check the copy, then press Start to show them to visitors.")
 }

@@ -408,8 +408,14 @@ func approvedSentence(e experiments.Experiment, added []experiments.Variant, oth
 	if n := len(keys); n > 1 {
 		list = strings.Join(keys[:n-1], ", ") + " and " + keys[n-1]
 	}
+	// Offline drafts are labelled as offline suggestions wherever they
+	// appear (Settings says so), in the History line of each too.
+	what := genPlural(len(added), "draft", "drafts")
+	if !slices.ContainsFunc(added, func(v experiments.Variant) bool { return v.Source != experiments.SourceOffline }) {
+		what = genPlural(len(added), "offline suggestion", "offline suggestions")
+	}
 	s := fmt.Sprintf("Added %d %s to the experiment as %s %s.",
-		len(added), genPlural(len(added), "draft", "drafts"), genPlural(len(added), "variant", "variants"), list)
+		len(added), what, genPlural(len(added), "variant", "variants"), list)
 	if e.Complete() {
 		s += " Check the copy, then press Start to show " + genPlural(len(added), "it", "them") + " to visitors."
 	} else {

@@ -168,7 +168,7 @@ func describeEdit(cur, in Experiment) string {
 		old, ok := cur.Variant(v.Key)
 		switch {
 		case !ok:
-			add("Added %s: “%s”.", variantWords(v.Key), clip(v.Text, quoteBytes))
+			add("Added %s%s: “%s”.", variantWords(v.Key), sourceWords(v), clip(v.Text, quoteBytes))
 		case old.Text != v.Text:
 			add("Copy of %s changed to “%s”.", variantWords(v.Key), clip(v.Text, quoteBytes))
 		}
@@ -278,6 +278,32 @@ func variantWords(key string) string {
 		return "the original"
 	}
 	return "Variant " + strings.ToUpper(key)
+}
+
+// sourceWords says where added copy came from, to follow its name in
+// the history, in the words the pages use: ", an offline suggestion"
+// (Settings promises offline drafts are labelled so wherever they
+// appear), ", drafted by gpt-4o-mini" (the experiment page's "drafted by
+// AI" with the model its provenance line names), either one "edited by
+// hand" when the person changed it before adding it; "" for copy
+// written by hand. Lines written before keep their words.
+func sourceWords(v Variant) string {
+	switch {
+	case v.Source == SourceOffline && v.Edited:
+		return ", an offline suggestion edited by hand"
+	case v.Source == SourceOffline:
+		return ", an offline suggestion"
+	case v.Source != SourceModel:
+		return ""
+	}
+	by := "AI"
+	if v.Model != "" {
+		by = v.Model
+	}
+	if v.Edited {
+		return ", drafted by " + by + " and edited by hand"
+	}
+	return ", drafted by " + by
 }
 
 // goalWords is a goal as the history names it: a goal page written as a
