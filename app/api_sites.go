@@ -31,17 +31,25 @@ type apiSiteAnswer struct {
 }
 
 // apiSiteSaved is the answer of a site just saved: warned domain_in_use
-// when other sites have its domain (domainInUse).
+// when other sites have its domain (domainInUse), and tag_unreachable
+// when its visitors' browsers cannot load the tag it answers, from
+// copylab's public URL (tagReach), in the words of the site page's
+// install card.
 func (a *App) apiSiteSaved(ctx context.Context, site experiments.Site) apiSiteAnswer {
 	out := apiSiteAnswer{apiSite: a.apiSiteOf(site)}
 	if w := a.domainInUse(ctx, site, true); w != "" {
 		out.Warnings = append(out.Warnings, apiWarning{Code: "domain_in_use", Message: w})
 	}
+	if u := tagReach(a.cfg.PublicURL, site.Domain); u.Origin != "" {
+		out.Warnings = append(out.Warnings, apiWarning{Code: "tag_unreachable", Message: u.Message(site.Domain)})
+	}
 	return out
 }
 
 // apiSiteCreate answers POST /api/v1/sites {name, domain} → 201. A domain
-// another site has is saved all the same, with a domain_in_use warning.
+// another site has is saved all the same, with a domain_in_use warning,
+// and so is a public one while copylab's own address is not
+// (tag_unreachable).
 func (a *App) apiSiteCreate(c *fiber.Ctx) error {
 	var in struct {
 		Name   string `json:"name"`

@@ -91,11 +91,13 @@ func (a *App) sitePage(c *fiber.Ctx, site experiments.Site) (views.SitePage, err
 // when a page last asked for an out-of-date pinned tag that its
 // browser refuses (tagSeen.sawOutdated).
 // A site added before copylab began keeping loads (an upgrade) may have
-// loaded its tag unseen: Since says when that was.
+// loaded its tag unseen: Since says when that was. Unreachable says that
+// visitors cannot load the tag at all, from copylab's public URL
+// (tagReach).
 func (a *App) tagStatus(site experiments.Site, now, lastEvent time.Time, running bool) views.TagStatus {
 	loaded, pages := a.snippets.tags.seen(site.Key)
 	s := views.TagStatus{Now: now, Loaded: loaded, LastEvent: lastEvent, Running: running,
-		Domain: shownDomain(site.Domain)}
+		Domain: shownDomain(site.Domain), Unreachable: tagReach(a.cfg.PublicURL, site.Domain)}
 	if since := a.snippets.tags.since; site.CreatedAt.Before(since) {
 		s.Since = since
 	}

@@ -73,10 +73,26 @@
       });
     } else if (el.select) {
       // Plain http: the clipboard API is off; select and use the old command.
-      el.select();
+      // A hidden box (the tag's install notes) cannot be selected: its text
+      // is, for the moment, in a box of its own out of sight.
+      var from = el;
+      if (el.hidden) {
+        from = document.createElement("textarea");
+        from.value = text;
+        from.setAttribute("readonly", "");
+        from.setAttribute("aria-hidden", "true");
+        from.style.position = "fixed";
+        from.style.top = "-100vh";
+        document.body.appendChild(from);
+      }
+      from.select();
       try {
         if (document.execCommand("copy")) done();
       } catch (e) {}
+      if (from !== el) {
+        from.remove();
+        btn.focus();
+      }
     }
   });
 
