@@ -14,7 +14,8 @@ import (
 // would replace edits or ticks unless it says replace=1: the question's
 // answer, or the Replace the drafts button of the refusal. That also
 // holds without JavaScript, where the brief form cannot carry the drafts
-// below it.
+// below it, and for a failed brief's Try again: the drafts it did not
+// replace stay as the marketer left them, theirs again.
 
 // draftStake is what a set of drafts holds of the marketer's work: the
 // drafts they changed (edited by hand, or rewritten with a draft's
@@ -100,12 +101,15 @@ const replaceThen = " To keep them, add them to the experiment first; to write n
 // replaceRefusal is why a new brief starts nothing yet, or "" when it
 // may go ahead: the person's drafts it would replace hold their edits or
 // ticks (after the brief's own copy of the drafts form was saved,
-// syncDrafts), and the brief does not say replace=1. A brief sent from
-// the page of those drafts without their fields (a browser without
-// JavaScript, whose brief form cannot carry them) is refused too: the
-// page may hold edits the server has not seen. One sent from the page of
-// a newer brief (its progress, or its failure) is not: the marketer
-// answered for those drafts when they sent that brief.
+// syncDrafts), and the brief does not say replace=1. That holds whatever
+// page the brief comes from: the drafts' own, or a newer brief's
+// progress or failure (its Try again), below which, or a link away, the
+// drafts stay as the marketer left them, and may have been changed since
+// they answered for them. A brief sent from a page that shows the drafts
+// without their fields (a browser without JavaScript, whose brief form
+// cannot carry them: the drafts' page, or a newer brief's progress with
+// the drafts below it) is refused too: the page may hold edits the
+// server has not seen.
 func (a *App) replaceRefusal(c *fiber.Ctx, expID string, p genPerson) string {
 	if c.FormValue("replace") == "1" {
 		return ""
@@ -114,19 +118,32 @@ func (a *App) replaceRefusal(c *fiber.Ctx, expID string, p genPerson) string {
 	if !ok {
 		return ""
 	}
-	if shown, ok := a.genJobs.get(c.FormValue("job"), expID, p); ok && shown.seq > j.seq {
-		return ""
-	}
 	s := stakeOf(j)
-	unseen := c.FormValue("job") == j.id && !c.Request().PostArgs().Has(draftKey(0, "text"))
-	switch {
-	case s.lost():
+	if s.lost() {
 		return s.sentence() + replaceThen
-	case unseen:
+	}
+	if !c.Request().PostArgs().Has(draftKey(0, "text")) && a.showsBelow(c.FormValue("job"), expID, p, j) {
 		return "New drafts replace the " + strconv.Itoa(s.drafts) + " " + genPlural(s.drafts, "draft", "drafts") +
 			" below, with any edits and ticks you made to them." + replaceThen
 	}
 	return ""
+}
+
+// showsBelow reports whether the page of the job with the id, the one a
+// brief came from, shows the drafts of j: j's own page, or the progress
+// of a newer brief, with j's drafts below it (jobView).
+func (a *App) showsBelow(id, expID string, p genPerson, j *genJob) bool {
+	if id == j.id {
+		return true
+	}
+	shown, ok := a.genJobs.get(id, expID, p)
+	if !ok || shown.seq < j.seq {
+		return false
+	}
+	shown.mu.Lock()
+	running := shown.state == jobRunning
+	shown.mu.Unlock()
+	return running
 }
 
 // previous is the person's newest set of drafts for the experiment, the

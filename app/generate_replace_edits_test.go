@@ -126,11 +126,16 @@ func TestNewBriefWithoutJavaScriptAsks(t *testing.T) {
 	}
 }
 
-// TestNewBriefFromANewerBriefAsksNoMore: once the marketer said yes to
+// TestNewBriefFromANewerBriefAsksAgain: once the marketer said yes to
 // replacing their edited drafts, the drafts stay until the new brief's
-// are there; a brief sent meanwhile from the new brief's page (its
-// progress, or its failure's Try again) does not ask about them again.
-func TestNewBriefFromANewerBriefAsksNoMore(t *testing.T) {
+// are there, below its progress, where they can still be edited. A brief
+// sent meanwhile from the progress would replace them as surely, so it
+// asks again, as the page's own question does: about the edit the server
+// holds; with nothing left to lose (the edit undone, in the drafts' form
+// that comes along with the brief) it goes; and from a browser without
+// JavaScript, whose brief cannot carry the drafts below, about drafts it
+// cannot see, as on their own page.
+func TestNewBriefFromANewerBriefAsksAgain(t *testing.T) {
 	llm := newFakeLLM(t)
 	g := newGenFixture(t, llm.generator(10*time.Second))
 	g.c.get(g.base)
@@ -149,8 +154,19 @@ func TestNewBriefFromANewerBriefAsksNoMore(t *testing.T) {
 	v.Set("job", jobOf(newURL))
 	resp, body := g.c.hx(http.MethodPost, g.base, v)
 	wantStatus(t, resp, http.StatusOK, body)
-	if resp.Header.Get("HX-Push-Url") == "" {
-		t.Fatalf("asked again about the drafts the marketer already let go: %s", body)
+	if pushed := resp.Header.Get("HX-Push-Url"); pushed != "" {
+		t.Fatalf("the brief from the progress replaced the edited drafts without asking (%s)", pushed)
 	}
+	wantContains(t, body, "Your edits to 1 draft will be replaced.", `name="replace"`)
+
+	undone := withDrafts(v, draftsForm(texts, []int{0, 1}, nil), jobOf(newURL))
+	undone.Set("drafts_job", jobOf(oldURL))
+	newerURL, body := g.start(t, undone)
+	wantContains(t, body, `data-state="running"`)
+
+	v.Set("job", jobOf(newerURL))
+	resp, body = g.c.post(g.base, v)
+	wantStatus(t, resp, http.StatusConflict, body)
+	wantContains(t, body, "New drafts replace the 3 drafts below, with any edits and ticks you made to them.", `id="previous-drafts"`)
 	release()
 }

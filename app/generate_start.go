@@ -40,11 +40,12 @@ func (a *App) generateStart(c *fiber.Ctx) error {
 	// form's fields): their edits are saved first, so that they are kept
 	// as typed while the new brief is written, and after it if it fails.
 	prev, hasPrev := a.genJobs.get(c.FormValue("job"), e.ID, person)
-	if hasPrev {
-		if over := a.syncDrafts(c, prev); len(over) > 0 {
-			return a.refuseDraftBoxes(c, e, prev, over, -1)
+	if dj, ok := a.draftsOnPage(c, e.ID, person, prev); ok {
+		if over := a.syncDrafts(c, dj); len(over) > 0 {
+			return a.refuseDraftBoxes(c, e, dj, over, -1)
 		}
-	} else {
+	}
+	if !hasPrev {
 		prev, hasPrev = a.genJobs.latest(e.ID, person)
 	}
 	// A brief sent back with its errors, or refused by a limit, starts
@@ -130,6 +131,20 @@ func (a *App) generateStart(c *fiber.Ctx) error {
 	jv := a.jobView(c, e, j)
 	p.Job = &jv
 	return a.renderWorkspace(c, p, http.StatusOK)
+}
+
+// draftsOnPage is the job whose drafts form came along with a brief: the
+// one the form names (drafts_job), which below a newer brief's progress
+// or failure is the previous drafts' (views' previousDrafts), not shown,
+// the job the brief names. A form that names none is shown's, as an
+// older page's is; one whose job is gone is nobody's: its fields fit no
+// other set of drafts.
+func (a *App) draftsOnPage(c *fiber.Ctx, expID string, p genPerson, shown *genJob) (*genJob, bool) {
+	id := c.FormValue("drafts_job")
+	if id == "" || shown != nil && id == shown.id {
+		return shown, shown != nil
+	}
+	return a.genJobs.get(id, expID, p)
 }
 
 // renderWorkspace answers with the brief form and the generation: the

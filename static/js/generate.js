@@ -155,12 +155,35 @@
     });
   }
   setInterval(countDown, 1000);
+  //
+  // The failure's own sentence names the wait too ("…; wait 2 minutes
+  // and try again."), for a page without this script. Beside the
+  // countdown it would say another time ("2 minutes" by "85 seconds"),
+  // and it would still say to wait once the countdown is over and Try
+  // again enabled: with the script the sentence goes without its wait
+  // (data-wait-free, the server's words for that), and a note that
+  // repeats the wait goes (data-said-wait). What is left of the wait, if
+  // any, is the countdown's to say.
+  function dropSaidWait() {
+    document.querySelectorAll("[data-wait-free]").forEach(function (el) {
+      el.textContent = el.getAttribute("data-wait-free");
+      el.removeAttribute("data-wait-free");
+    });
+    document.querySelectorAll("[data-said-wait]").forEach(function (el) {
+      el.hidden = true;
+    });
+  }
   // At once too, as the page or a swapped-in card shows a wait (in the
   // same task as the swap, before htmx settles it): a Try again left
   // enabled for the first second could be pressed then, only for the
-  // server to refuse it.
+  // server to refuse it; and a sentence that names the wait would show
+  // for a moment.
+  dropSaidWait();
   countDown();
-  document.addEventListener("htmx:afterSwap", countDown);
+  document.addEventListener("htmx:afterSwap", function () {
+    dropSaidWait();
+    countDown();
+  });
 
   // What the person types and ticks in the drafts lives in the page until
   // a button sends the form, so a reload, or leaving the page and coming
@@ -252,7 +275,7 @@
 
   // A new brief's drafts take the place of the drafts on the page, the
   // marketer's edits and ticks with them, and stop the rewrites still
-  // running. So the brief's button asks first (data-confirm, which
+  // running. So the brief's buttons ask first (data-confirm, which
   // app.js asks in the page's dialog) while the drafts hold their work:
   // an edit, a finished rewrite (the draft's revision, drafts[i].rev, is
   // past 0), a rewrite on its way (the card is busy: aria-busy, while it
@@ -319,38 +342,55 @@
     if (form) brief.setAttribute("hx-include", "#drafts-form");
     else brief.removeAttribute("hx-include");
   }
+  // Every button that sends the brief asks: Write drafts, and a failed
+  // brief's Try again (form="brief-form", outside the form), which sends
+  // the same brief and replaces the same drafts. Only Replace the drafts
+  // (name="replace"), the answer to the server's own question, does not.
+  function briefButtons() {
+    var out = [];
+    document.querySelectorAll('#brief-form button[type="submit"], button[type="submit"][form="brief-form"]').forEach(function (btn) {
+      if (btn.name !== "replace") out.push(btn);
+    });
+    return out;
+  }
+  function sendsBrief(btn) {
+    return !!btn && btn.type === "submit" && !!btn.form && btn.form.id === "brief-form" && btn.name !== "replace";
+  }
   function guardBrief() {
     var form = document.getElementById("drafts-form");
     includeDrafts(form);
-    var btn = document.getElementById("brief-submit");
-    if (!btn) return;
     var lost = form ? lossText(form) : "";
-    if (lost) btn.setAttribute("data-confirm", "Get new drafts for this brief? " + lost);
-    else btn.removeAttribute("data-confirm");
+    briefButtons().forEach(function (btn) {
+      if (lost) btn.setAttribute("data-confirm", "Get new drafts for this brief? " + lost);
+      else btn.removeAttribute("data-confirm");
+    });
   }
   // Another tab's work reaches this one only through storage, with no
-  // event in this page: the question is worked out again as the brief's
-  // button is pressed (by a click, or by Enter in a field of the brief),
-  // before app.js reads it. Caught on the way down.
+  // event in this page: the question is worked out again as a button
+  // that sends the brief is pressed (by a click, or by Enter in a field
+  // of the brief), before app.js reads it. Caught on the way down.
   document.addEventListener(
     "click",
     function (ev) {
-      if (ev.target && ev.target.closest && ev.target.closest("#brief-submit")) guardBrief();
+      if (ev.target && ev.target.closest && sendsBrief(ev.target.closest("button"))) guardBrief();
     },
     true,
   );
 
-  // The brief sent by that button after its question was answered (app.js
-  // stops it otherwise) says so, replace=1, and the server writes the new
-  // drafts; sent any other way, it does not, and the server asks if it
-  // must. Caught on the way down, before htmx reads the form.
+  // The brief sent by such a button after its question was answered
+  // (app.js stops it otherwise) says so, replace=1, and the server writes
+  // the new drafts; sent any other way, it does not, and the server asks
+  // if it must: so does a Try again on a failure that has no drafts
+  // below it (the previous drafts are on their own page, "Back to your
+  // previous drafts"), whose work only the server knows. Caught on the
+  // way down, before htmx reads the form.
   document.addEventListener(
     "submit",
     function (ev) {
       var form = ev.target;
       if (!form || form.id !== "brief-form") return;
       var by = ev.submitter;
-      var answered = !!by && by.id === "brief-submit" && by.hasAttribute("data-confirm");
+      var answered = sendsBrief(by) && by.hasAttribute("data-confirm");
       var mark = form.querySelector("input[data-replace-answered]");
       if (answered && !mark) {
         mark = document.createElement("input");
@@ -424,6 +464,7 @@
   function init(root) {
     showLive(root);
     tick();
+    dropSaidWait();
     countDown();
     root.querySelectorAll("textarea[data-count]").forEach(update);
     var first = root.querySelector("[data-include]");
