@@ -249,7 +249,7 @@ func (b Brief) Validate() []FieldError {
 			// The label as the object of "Keep", as the site's brand
 			// voice limit says it: the sentence reads alike for a label
 			// in the plural ("the brand voice notes"), which "is" did not.
-			add(f.name, "Keep %s to at most %s characters (this is %s).", strings.ToLower(f.label[:1])+f.label[1:], thousands(f.max), thousands(n))
+			add(f.name, "Keep %s to at most %s characters (this is %s).", lowerFirst(f.label), thousands(f.max), thousands(n))
 		} else if len(f.value) > chars.BytesEach*f.max {
 			add(f.name, "%s", bytesSentence(f.label, len(f.value), f.max))
 		}

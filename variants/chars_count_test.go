@@ -65,3 +65,15 @@ func TestSimilarUnderNFC(t *testing.T) {
 		t.Errorf("a must-say word typed in NFD: %v", err)
 	}
 }
+
+// TestBriefBytesSentence: a brief's field of few characters but many
+// bytes is refused in a sentence that reads right for a label in the
+// plural ("the brand voice notes"), as its length sentence does.
+func TestBriefBytesSentence(t *testing.T) {
+	stacked := strings.Repeat("a"+strings.Repeat("\u0301", 40), 1000) // 1,000 characters, 81,000 bytes
+	errs := (Brief{Goal: "Start a trial", CurrentCopy: "Buy now", BrandVoice: stacked}).Validate()
+	want := "Keep the brand voice notes to at most 80,000 bytes (this is 81,000): copylab keeps 40 bytes a character, so remove the marks stacked on the letters."
+	if len(errs) != 1 || errs[0].Field != "brand_voice" || errs[0].Message != want {
+		t.Errorf("errors %v\nwant brand_voice %q", errs, want)
+	}
+}

@@ -411,8 +411,10 @@ func clip(s string, n int) string {
 // bytes, more than the chars.BytesEach a character its limit of max
 // characters allows.
 func bytesSentence(label string, n, max int) string {
-	return fmt.Sprintf("%s takes %s bytes, more than the %s copylab keeps for %d characters: remove the marks stacked on its letters.",
-		label, thousands(n), thousands(chars.BytesEach*max), max)
+	// The label as the object of "Keep", as the length sentences have it:
+	// a verb after it would not agree with "The brand voice notes".
+	return fmt.Sprintf("Keep %s to at most %s bytes (this is %s): copylab keeps %d bytes a character, so remove the marks stacked on the letters.",
+		lowerFirst(label), thousands(chars.BytesEach*max), thousands(n), chars.BytesEach)
 }
 
 // thousands writes n with a comma between thousands: 41,640.
