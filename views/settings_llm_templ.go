@@ -39,7 +39,7 @@ func LLMSettings(s LLMSettingsSection) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		if s.LLM.Offline {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, "<p><span class=\"badge badge-paused\">Offline</span> No AI model is connected. Drafts come from copylab's offline generator: built-in templates that give a starting point, labelled as offline suggestions wherever they appear. A model is connected with environment variables, not on this page: see how to connect a model below.</p>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, "<p><span class=\"badge badge-paused\">Offline</span> No AI model is connected. Drafts come from copylab's offline generator: built-in templates that give a starting point, labelled as offline suggestions on the drafting page, the experiment's page and results, and its History. A model is connected with environment variables, not on this page: see how to connect a model below.</p>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
