@@ -40,16 +40,7 @@ func TestBrowserNewBriefAsksBeforeReplacingEdits(t *testing.T) {
 	const question = "Get new drafts for this brief? Your edits to 1 draft and your tick on 1 draft will be replaced."
 	asked := func(how string) {
 		t.Helper()
-		if _, err := chromedp.Run(r.tab, chromedp.Poll[bool](`!!document.getElementById("confirm-dialog")?.open`,
-			chromedp.WithPollingTimeout(10*time.Second))); err != nil {
-			t.Fatalf("%s: no question asked: %v; page: %s", how, err, browsertest.PageState(r.tab))
-		}
-		if got := r.eval(`document.querySelector("#confirm-dialog .confirm-question").textContent`); got != question {
-			t.Errorf("%s: asked %q, want %q", how, got, question)
-		}
-		if got := r.eval(`document.querySelector("#confirm-dialog .confirm-ok").textContent`); got != "Write drafts" {
-			t.Errorf("%s: the answer button says %q", how, got)
-		}
+		askedQuestion(t, r, how, question, "Write drafts")
 	}
 	unchanged := func(when string) {
 		t.Helper()

@@ -29,8 +29,16 @@ func editAndTick(t *testing.T, r *rewriteTab, edited string) string {
 }
 
 // answerQuestion waits for the page's confirm dialog, checks its
-// question, and presses the button at sel in it.
+// question (askedQuestion), and presses the button at sel in it.
 func answerQuestion(t *testing.T, r *rewriteTab, how, question, okLabel, sel string) {
+	t.Helper()
+	askedQuestion(t, r, how, question, okLabel)
+	r.do(chromedp.Click(chromedp.CSS(sel)))
+}
+
+// askedQuestion waits for the page's confirm dialog and checks its
+// question and the label of its answer button.
+func askedQuestion(t *testing.T, r *rewriteTab, how, question, okLabel string) {
 	t.Helper()
 	if _, err := chromedp.Run(r.tab, chromedp.Poll[bool](`!!document.getElementById("confirm-dialog")?.open`,
 		chromedp.WithPollingTimeout(10*time.Second))); err != nil {
@@ -42,7 +50,6 @@ func answerQuestion(t *testing.T, r *rewriteTab, how, question, okLabel, sel str
 	if got := r.eval(`document.querySelector("#confirm-dialog .confirm-ok").textContent`); got != okLabel {
 		t.Errorf("%s: the answer button says %q, want %q", how, got, okLabel)
 	}
-	r.do(chromedp.Click(chromedp.CSS(sel)))
 }
 
 const tryAgainBtn = `#generation button[form="brief-form"]`
