@@ -113,12 +113,7 @@ func TestCopyButtons(t *testing.T) {
 	token := live.ownerToken(t, "Deploy")
 	site := live.call(t, "POST", "/api/v1/sites", token, `{"name":"Shop","domain":"shop.example"}`, 201)
 	signInTab(t, tab, live.base+"/login", "owner@example.com", chromedp.EmulateViewport(1280, 900))
-	if _, err := chromedp.Run(tab, func(ctx context.Context, tg *chromedp.Target) (cdp.Empty, error) {
-		return cdp.Call(ctx, tg, browser.SetPermission, browser.SetPermissionParams{Permission: &browser.PermissionDescriptor{Name: "clipboard-write"},
-			Setting: browser.PermissionSettingGranted, Origin: live.base})
-	}); err != nil {
-		t.Fatal(err)
-	}
+	grantClipboard(t, tab, live.base)
 	if err := chromedp.Do(tab, chromedp.Navigate(live.base+"/sites/"+site["id"].(string)),
 		chromedp.WaitVisible(chromedp.CSS("[data-copy]"))); err != nil {
 		t.Fatal(err)
@@ -244,5 +239,17 @@ func TestCopyButtons(t *testing.T) {
 	}
 	if !strings.Contains(copied, "<script") {
 		t.Errorf("the button copied %q, want the snippet tag", copied)
+	}
+}
+
+// grantClipboard lets the pages of origin in tab write the clipboard, as
+// a person's click on a Copy button does, without a prompt.
+func grantClipboard(t *testing.T, tab context.Context, origin string) {
+	t.Helper()
+	if _, err := chromedp.Run(tab, func(ctx context.Context, tg *chromedp.Target) (cdp.Empty, error) {
+		return cdp.Call(ctx, tg, browser.SetPermission, browser.SetPermissionParams{Permission: &browser.PermissionDescriptor{Name: "clipboard-write"},
+			Setting: browser.PermissionSettingGranted, Origin: origin})
+	}); err != nil {
+		t.Fatal(err)
 	}
 }

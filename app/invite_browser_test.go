@@ -8,8 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/browser"
-	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
@@ -29,12 +27,7 @@ func TestInviteInBrowser(t *testing.T) {
 	live := serveLive(t)
 	live.ownerToken(t, "Deploy")
 	signInTab(t, admin, live.base+"/login", "owner@example.com", chromedp.EmulateViewport(1280, 900))
-	if _, err := chromedp.Run(admin, func(ctx context.Context, tg *chromedp.Target) (cdp.Empty, error) {
-		return cdp.Call(ctx, tg, browser.SetPermission, browser.SetPermissionParams{Permission: &browser.PermissionDescriptor{Name: "clipboard-write"},
-			Setting: browser.PermissionSettingGranted, Origin: live.base})
-	}); err != nil {
-		t.Fatal(err)
-	}
+	grantClipboard(t, admin, live.base)
 	if err := chromedp.Do(admin, chromedp.Navigate(live.base+"/users"), chromedp.WaitVisible(chromedp.CSS("#f-invite-email")),
 		chromedp.SendKeys(chromedp.CSS("#f-invite-email"), "ana@example.com"), chromedp.SendKeys(chromedp.CSS("#f-invite-name"), "Ana")); err != nil {
 		t.Fatal(err)

@@ -1,13 +1,10 @@
 package app
 
 import (
-	"context"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/browser"
-	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/chromedp"
 )
 
@@ -26,12 +23,7 @@ func TestInstallNotesCopyBrowser(t *testing.T) {
 	}
 	live, tab, site := liveShopTab(t)
 	signInTab(t, tab, live.base+"/login", "owner@example.com", chromedp.EmulateViewport(1280, 900))
-	if _, err := chromedp.Run(tab, func(ctx context.Context, tg *chromedp.Target) (cdp.Empty, error) {
-		return cdp.Call(ctx, tg, browser.SetPermission, browser.SetPermissionParams{Permission: &browser.PermissionDescriptor{Name: "clipboard-write"},
-			Setting: browser.PermissionSettingGranted, Origin: live.base})
-	}); err != nil {
-		t.Fatal(err)
-	}
+	grantClipboard(t, tab, live.base)
 	open := func() {
 		t.Helper()
 		if err := chromedp.Do(tab, chromedp.Navigate(live.base+"/sites/"+site.ID),
