@@ -892,14 +892,14 @@ func tagCopyBox(p SitePage) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 73, "</textarea><div class=\"copybox-buttons\"><button type=\"button\" class=\"btn btn-secondary btn-sm\" id=\"tag-copy\" aria-labelledby=\"tag-copy tag-label\" data-copy=\"#tag\">Copy</button> <button type=\"button\" class=\"btn btn-secondary btn-sm\" id=\"install-notes-copy\" data-copy=\"#install-notes\">Copy install notes</button></div><textarea id=\"install-notes\" hidden readonly>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 73, "</textarea><div class=\"copybox-buttons\"><button type=\"button\" class=\"btn btn-secondary btn-sm\" id=\"tag-copy\" aria-labelledby=\"tag-copy tag-label\" data-copy=\"#tag\">Copy</button> <button type=\"button\" class=\"btn btn-secondary btn-sm\" id=\"install-notes-copy\" data-copy=\"#install-notes\">Copy install notes</button></div><textarea id=\"install-notes\" hidden readonly aria-label=\"Install notes, as Copy install notes copies them\">")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var34 string
 		templ_7745c5c3_Var34, templ_7745c5c3_Err = templ.JoinStringErrs(installNotesText(p))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/sites.templ`, Line: 238, Col: 68}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/sites.templ`, Line: 238, Col: 130}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var34))
 		if templ_7745c5c3_Err != nil {
