@@ -331,14 +331,17 @@ func keepRunning(arms []Arm, vs []VariantResult, opts Options, shipped bool, ear
 // one of them gets is one the others' answer waits for. The finding
 // alone for a reader who cannot act, and in the past once the test has
 // stopped or shipped; "" when no variant is that far behind.
+//
+// The advice names only the variants that still get a share of the split:
+// one set to 0% gets no visitors to give the others.
 func behindNote(arms []Arm, vs []VariantResult, opts Options, shipped bool) string {
 	_, behind := farFrom(arms, vs, opts.Threshold)
 	if len(behind) == 0 {
 		return ""
 	}
-	is, it := "is", "it"
+	is := "is"
 	if len(behind) > 1 {
-		is, it = "are", "them"
+		is = "are"
 	}
 	if opts.Ended || shipped {
 		is = map[string]string{"is": "was", "are": "were"}[is]
@@ -347,7 +350,33 @@ func behindNote(arms []Arm, vs []VariantResult, opts Options, shipped bool) stri
 	if opts.Ended || shipped || opts.ReadOnly {
 		return note + "."
 	}
-	return note + ": a smaller share of the traffic for " + it + " gets the others their answer sooner."
+	var fed []string
+	for i, a := range arms[1:] {
+		if slices.Contains(behind, a.Label) && getsTraffic(arms, i+1) {
+			fed = append(fed, a.Label)
+		}
+	}
+	switch {
+	case len(fed) == 0:
+		return note + "."
+	case len(fed) == len(behind) && len(fed) == 1:
+		return note + ": a smaller share of the traffic for it gets the others their answer sooner."
+	case len(fed) == len(behind):
+		return note + ": a smaller share of the traffic for them gets the others their answer sooner."
+	}
+	return note + ": a smaller share of the traffic for " + andList(fed) + " gets the others their answer sooner."
+}
+
+// getsTraffic tells whether arms[i] has a share of the planned split: a
+// weight above zero, or no arm has one (an equal split, as srmTest reads
+// it).
+func getsTraffic(arms []Arm, i int) bool {
+	for _, a := range arms {
+		if a.WeightBP > 0 {
+			return arms[i].WeightBP > 0
+		}
+	}
+	return true
 }
 
 // LeadOdds is how many times likelier to be the best the arm in the lead
@@ -410,6 +439,8 @@ func noClearLeader(arms []Arm, vs []VariantResult, lead int, opts Options, shipp
 	}
 	var standing string
 	switch {
+	case len(tied) == 2 && len(arms) == 2:
+		standing = fmt.Sprintf("both versions %s the same %s chance to be the best", have, FormatProbability(vs[lead].ProbBest))
 	case len(tied) == len(arms):
 		standing = fmt.Sprintf("all %d versions %s the same %s chance to be the best", len(arms), have, FormatProbability(vs[lead].ProbBest))
 	case len(tied) > 1:

@@ -44,6 +44,23 @@ func TestVerdictSaysWhoIsFarBehind(t *testing.T) {
 		})
 	}
 
+	// A variant already at 0% of the split gets no visitors to give the
+	// others: the finding stays, the advice goes, or names the others.
+	zero := labelledArms(arm("control", 100, 1000), arm("b", 107, 1000), arm("c", 55, 1000), arm("d", 57, 1000))
+	for i, w := range []int{4000, 3000, 3000, 0} {
+		zero[i].WeightBP = w
+	}
+	// The visitors since the split changed went as it says.
+	an := Analyze(zero, Options{GoalNoun: "clicks", SplitExposures: []int64{400, 300, 300, 0}})
+	if want := "keep the test running. Variant C and Variant D are far behind the original: a smaller share of the traffic for Variant C gets the others their answer sooner."; !strings.HasSuffix(an.Verdict.Text, want) {
+		t.Errorf("one of two far behind at 0%%: verdict %q\nwant it to end %q", an.Verdict.Text, want)
+	}
+	zero[2].WeightBP, zero[1].WeightBP = 0, 6000
+	an = Analyze(zero, Options{GoalNoun: "clicks", SplitExposures: []int64{400, 600, 0, 0}})
+	if want := "keep the test running. Variant C and Variant D are far behind the original."; !strings.HasSuffix(an.Verdict.Text, want) {
+		t.Errorf("both far behind at 0%%: verdict %q\nwant it to end %q", an.Verdict.Text, want)
+	}
+
 	close := labelledArms(arm("control", 100, 1000), arm("b", 107, 1000), arm("c", 101, 1000), arm("d", 90, 1000))
 	if an := Analyze(close, Options{GoalNoun: "clicks"}); strings.Contains(an.Verdict.Text, "far behind") {
 		t.Errorf("no variant far behind, verdict %q", an.Verdict.Text)
@@ -61,6 +78,8 @@ func TestVerdictNamesEveryArmOfATie(t *testing.T) {
 	}{
 		{"all four", labelledArms(arm("control", 20, 200), arm("b", 20, 200), arm("c", 20, 200), arm("d", 20, 200)),
 			"No clear leader yet on clicks (all 4 versions have the same 25% chance to be the best): keep the test running."},
+		{"both of two", labelledArms(arm("control", 20, 200), arm("b", 20, 200)),
+			"No clear leader yet on clicks (both versions have the same 50% chance to be the best)"},
 		{"two of three", labelledArms(arm("control", 30, 200), arm("b", 30, 200), arm("c", 10, 200)),
 			"No clear leader yet on clicks (the original and Variant B each have a 49% chance to be the best)"},
 	} {
