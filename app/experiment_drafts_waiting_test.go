@@ -39,6 +39,21 @@ func TestExperimentPageSaysDraftsWait(t *testing.T) {
 	_, body = g.c.get(page)
 	wantContains(t, body, "04:30 UTC")
 
+	// A newer brief that fails leaves these drafts as they were, and the
+	// page still says they wait.
+	llm.setReply(func(int, int) (int, map[string]string, string) {
+		return http.StatusBadRequest, nil, `{"error":{"message":"bad request"}}`
+	})
+	failing := g.newBrief()
+	failing.Set("replace", "1")
+	failedURL, _ := g.start(t, failing)
+	wantContains(t, g.wait(t, failedURL), `data-state="failed"`)
+	llm.setReply(nil)
+	_, body = g.c.get(page)
+	// The drafting page showed them below the new brief at 03:40: kept
+	// for an hour from then.
+	wantContains(t, body, `id="drafts-waiting"`, "3 drafts from your brief are waiting on the drafting page", "04:40 UTC")
+
 	other := g.e.signIn("bo@example.com")
 	_, body = other.get(page)
 	wantNotContains(t, body, `id="drafts-waiting"`)
