@@ -48,8 +48,8 @@ func (a *App) apiSiteSaved(ctx context.Context, site experiments.Site) apiSiteAn
 
 // apiSiteCreate answers POST /api/v1/sites {name, domain} → 201. A domain
 // another site has is saved all the same, with a domain_in_use warning,
-// and so is a public one while copylab's own address is not
-// (tag_unreachable).
+// and so is one whose visitors cannot load the tag from copylab's
+// address (tag_unreachable, tagReach).
 func (a *App) apiSiteCreate(c *fiber.Ctx) error {
 	var in struct {
 		Name   string `json:"name"`

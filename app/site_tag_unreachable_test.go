@@ -18,14 +18,16 @@ const (
 
 // TestSiteTagUnreachable: a tag whose URL is on a loopback or private
 // address (copylab's public URL, which defaults to the address it listens
-// on) cannot load in a visitor's browser on a public site, so the site
-// page's install card says so, with the setting to change, and the API's
-// answer to a site saved carries a tag_unreachable warning with the same
-// sentences. It is a warning: the tag is still offered, for testing on
-// this computer or network. A site that is itself on such a host (a
-// developer's localhost, a test server on the office network) is not
-// warned, nor is any public address. Found by a review: with the
-// README's setup, www.shop.example's card offered
+// on) cannot load in the browsers of a site's visitors elsewhere, so the
+// site page's install card says so, with the setting to change, and the
+// API's answer to a site saved carries a tag_unreachable warning with the
+// same sentences. It is a warning: the tag is still offered, for testing
+// on this computer or network. A loopback address warns every site but
+// one on this computer too (a developer's localhost); a private address
+// warns only a site on a public name (under an ICANN public suffix) or
+// address, since an internal site's visitors are on that network; a
+// public address warns none. Found by a review: with the README's setup,
+// www.shop.example's card offered
 // <script src="http://127.0.0.1:19800/s/KEY.js"> without a word.
 func TestSiteTagUnreachable(t *testing.T) {
 	for _, tc := range []struct {
@@ -42,17 +44,46 @@ func TestSiteTagUnreachable(t *testing.T) {
 		{"IPv6 loopback", "http://[::1]:8080", "", "shop.example", loopbackWords},
 		{"another loopback address", "http://127.8.9.10:8080", "", "shop.example", loopbackWords},
 		{"0.0.0.0 given", "http://0.0.0.0:8080", "", "shop.example", loopbackWords},
-		{"10/8", "http://10.1.2.3:8080", "", "shop.example", privateWords},
-		{"172.16/12", "http://172.31.255.1", "", "shop.example", privateWords},
-		{"192.168/16", "http://192.168.1.10:8080", "", "shop.example", privateWords},
-		{"fc00::/7", "http://[fd12:3456::1]:8080", "", "shop.example", privateWords},
-		{"link-local", "http://169.254.10.1:8080", "", "shop.example", privateWords},
-		{"172.32.0.1 is public", "http://172.32.0.1", "", "shop.example", ""},
+		{"10/8", "http://10.1.2.3:8080", "", "shop.example.com", privateWords},
+		{"172.16/12", "http://172.31.255.1", "", "shop.example.com", privateWords},
+		{"192.168/16", "http://192.168.1.10:8080", "", "shop.example.com", privateWords},
+		{"fc00::/7", "http://[fd12:3456::1]:8080", "", "shop.example.com", privateWords},
+		{"link-local", "http://169.254.10.1:8080", "", "shop.example.com", privateWords},
+		{"IPv6 link-local", "http://[fe80::1]:8080", "", "shop.example.com", privateWords},
+		{"100.64/10, carrier-grade NAT as Tailscale uses it", "http://100.101.102.103:8080", "", "shop.example.com", privateWords},
+		{"172.32.0.1 is public", "http://172.32.0.1", "", "shop.example.com", ""},
+		{"100.128.0.1 is public", "http://100.128.0.1", "", "shop.example.com", ""},
 		{"a public name", "https://copylab.example.com", "", "www.shop.example", ""},
 		{"a site on this computer too", "http://127.0.0.1:19800", "", "localhost:3000", ""},
 		{"a site under .localhost", "http://127.0.0.1:19800", "", "shop.localhost:3000", ""},
 		{"a site on a loopback address", "http://localhost:19800", "", "127.0.0.1:3000", ""},
 		{"a site on the private network too", "http://192.168.1.10:8080", "", "192.168.1.20:8000", ""},
+		// copylab on this computer: every site's visitors but this
+		// computer's own look for the tag on their own computer, be the
+		// site on the office network or the internet. Found by a review:
+		// http://127.0.0.1:19900 with a site on 10.1.2.3 was not warned.
+		{"loopback, a site on a private address", "http://127.0.0.1:19900", "", "10.1.2.3", loopbackWords},
+		{"loopback, a site on another private address", "http://localhost:19800", "", "192.168.1.20:8000", loopbackWords},
+		{"loopback, a site on carrier-grade NAT", "http://[::1]:19800", "", "100.64.0.7", loopbackWords},
+		{"loopback, an intranet name", "http://127.0.0.1:19800", "", "wiki.corp", loopbackWords},
+		{"loopback, a name under .local", "http://0.0.0.0:19800", "", "intranet.local", loopbackWords},
+		// copylab on a private network: a site on a name no public suffix
+		// holds, or on a private address, is visited from that network,
+		// and only a site on a public name or address is warned. Found by
+		// a review: http://10.0.0.5:19906 warned a site on wiki.corp.
+		{"private, an intranet name", "http://10.0.0.5:19906", "", "wiki.corp", ""},
+		{"private, a name under .local", "http://10.0.0.5:19906", "", "intranet.local", ""},
+		{"private, a name under .internal", "http://10.0.0.5:19906", "", "app.internal", ""},
+		{"private, a name under .lan", "http://192.168.1.10:8080", "", "host.lan:8000", ""},
+		{"private, a name under home.arpa", "http://192.168.1.10:8080", "", "nas.home.arpa", ""},
+		{"private, a reserved example name", "http://10.0.0.5:19906", "", "www.shop.example", ""},
+		{"private, a site on carrier-grade NAT", "http://10.0.0.5:19906", "", "100.100.1.2:8080", ""},
+		{"private, a site on a link-local address", "http://10.0.0.5:19906", "", "169.254.3.4", ""},
+		{"private, a site on this computer", "http://10.0.0.5:19906", "", "localhost:3000", ""},
+		{"carrier-grade NAT, an intranet name", "http://100.101.102.103:8080", "", "wiki.corp", ""},
+		{"private, a name under a country's suffix", "http://10.0.0.5:19906", "", "shop.co.uk", privateWords},
+		{"private, a name under a private suffix under .com", "http://10.0.0.5:19906", "", "shop.blogspot.com", privateWords},
+		{"private, a public address", "http://10.0.0.5:19906", "", "203.0.113.5", privateWords},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newEnvWith(t, func(c *Config) {
