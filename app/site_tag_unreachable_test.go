@@ -193,20 +193,28 @@ func TestSiteTagUnreachableMoved(t *testing.T) {
 // line, then the card's notes (synchronous, Content-Security-Policy,
 // nonce, consent, data-copylab, …) a line each, with copylab's own
 // origin in them, and the warning first when visitors cannot reach the
-// tag. The card's list and the notes come from one list: each item's
-// lead is in the notes.
+// tag; then the card's JavaScript API, a call a line, and its preview
+// help with the example link. The card and the notes come from one
+// list: each item's lead, each API row and the words before the API are
+// in the notes. Found by a review: the notes left out
+// window.copylab?.convert("signup"), without which a custom-event goal
+// counts nothing.
 func TestSiteInstallNotes(t *testing.T) {
 	for _, tc := range []struct {
-		name, publicURL string
-		warned          bool
+		name, publicURL   string
+		warned, installed bool
 	}{
-		{"public", "https://copylab.example.com", false},
-		{"loopback", "http://127.0.0.1:19800", true},
+		{"public", "https://copylab.example.com", false, false},
+		{"loopback", "http://127.0.0.1:19800", true, false},
+		{"installed: the card folds its help", "https://copylab.example.com", false, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newEnvWith(t, func(c *Config) { c.PublicURL = tc.publicURL })
 			c := e.signIn("owner@example.com")
-			site, _ := e.shopSite()
+			site, x := e.shopSite()
+			if tc.installed {
+				e.fetchTag("/s/"+site.Key+".js", http.StatusOK, "Referer", "https://shop.example/")
+			}
 			_, body := c.get("/sites/" + site.ID)
 			doc := parseHTML(t, body)
 			btn := findAll(doc, func(n *xhtml.Node) bool { return attrOf(n, "data-copy") == "#install-notes" })
@@ -224,6 +232,9 @@ func TestSiteInstallNotes(t *testing.T) {
 			notes := textOf(src[0])
 			tag := `<script src="` + tc.publicURL + `/s/` + site.Key + `.js"></script>`
 			lines := strings.Split(notes, "\n")
+			if l := "For example: https://shop.example/pricing?copylab=" + x.ID + ":b"; !containsString(lines, l) {
+				t.Errorf("the notes lack the card's preview link, on a line of its own:\n%s", notes)
+			}
 			if !containsString(lines, tag) {
 				t.Errorf("the notes lack the tag on a line of its own:\n%s", notes)
 			}
@@ -237,6 +248,18 @@ func TestSiteInstallNotes(t *testing.T) {
 				"window.copylab?.consent(true)",
 				`Add an attribute such as data-copylab="hero" to the element whose text you test`,
 				"ask whoever sent you these notes for copylab’s asynchronous install",
+				// A site whose goal is a custom event counts nothing until
+				// its pages call the tag. Found by a review: the notes had
+				// only the tag and data-consent.
+				"\n- With a goal that is a custom event, call the tag when it happens:",
+				"call window.copylab?.convert(\"signup\"), with the goal’s event name in place of signup",
+				"A visitor who has not agreed yet may see another variant on each page.",
+				"\nJavaScript API\n\nThe tag also defines window.copylab, to tell it what it cannot see on its own.",
+				"\n- window.copylab?.convert(\"signup\"): Counts a conversion for experiments whose goal is the custom event signup",
+				"\n- window.copylab?.identify(\"user-42\"): After sign-in",
+				"\n- window.copylab?.consent(true): Call from your cookie banner",
+				"\n- window.copylab?.variant(\"EXPERIMENT_ID\"): The variant the visitor is assigned to",
+				"\nPreview a variant\n\nAdd ?copylab=EXPERIMENT_ID:VARIANT to a page's URL",
 			} {
 				if !strings.Contains(notes, w) {
 					t.Errorf("the notes lack %q:\n%s", w, notes)
@@ -244,7 +267,7 @@ func TestSiteInstallNotes(t *testing.T) {
 			}
 			// Plain text: no markup of the card's, and nothing that points
 			// at the card's other parts.
-			for _, w := range []string{"<code", "<strong", "&lt;", "&#", "shown below", "below."} {
+			for _, w := range []string{"<code", "<strong", "&lt;", "&#", "shown below", "below.", "pinned", "Each experiment's page lists"} {
 				if strings.Contains(notes, w) {
 					t.Errorf("the notes have %q:\n%s", w, notes)
 				}
@@ -265,6 +288,38 @@ func TestSiteInstallNotes(t *testing.T) {
 				if l := "- " + textOf(lead[0]); !strings.Contains(notes, l) {
 					t.Errorf("the notes lack the card's %q", l)
 				}
+			}
+			// The card's JavaScript API, a call and what it does a line
+			// each, and its preview help, are in the notes as the card
+			// says them.
+			rows := findAll(doc, func(n *xhtml.Node) bool {
+				return n.Data == "tr" && n.Parent != nil && n.Parent.Parent != nil && hasClass("table-api")(n.Parent.Parent)
+			})
+			if len(rows) < 4 {
+				t.Fatalf("%d rows in the card's JavaScript API", len(rows))
+			}
+			for _, tr := range rows {
+				th := findAll(tr, func(n *xhtml.Node) bool { return n.Data == "th" })
+				td := findAll(tr, func(n *xhtml.Node) bool { return n.Data == "td" })
+				if len(th) != 1 || len(td) != 1 {
+					t.Fatalf("a row of the JavaScript API: %q", textOf(tr))
+				}
+				if l := "- " + textOf(th[0]) + ": " + textOf(td[0]); !containsString(lines, l) {
+					t.Errorf("the notes lack the line\n%s", l)
+				}
+			}
+			// Before the tag loads, the JavaScript API is a card of its
+			// own, its heading first; after, a heading in the install help.
+			api := findAll(doc, func(n *xhtml.Node) bool { return attrOf(n, "id") == "api" })
+			if len(api) != 1 || api[0].FirstChild == nil {
+				t.Fatalf("%d #api", len(api))
+			}
+			intro := api[0].FirstChild.NextSibling
+			if api[0].Data == "h3" {
+				intro = api[0].NextSibling
+			}
+			if intro == nil || intro.Data != "p" || !containsString(lines, textOf(intro)) {
+				t.Errorf("the notes lack the card's words before its JavaScript API:\n%s", textOf(intro))
 			}
 		})
 	}
