@@ -54,7 +54,7 @@ func TestF15BriefWithoutLanguageKeepsTheCopysLanguage(t *testing.T) {
 
 	v.Set("language", "Deutsch")
 	v.Set("current_copy", "Jetzt gratis registrieren")
-	statusURL, _ = g.start(t, v)
+	statusURL, _ = g.start(t, answered(v))
 	wantContains(t, g.wait(t, statusURL), `data-state="done"`)
 	req = llm.lastRequest()
 	wantContains(t, req, "characters, in Deutsch.", `"language": "Deutsch"`)

@@ -13,7 +13,7 @@ func TestApproveReplacedDraftsSaysTheyWereReplaced(t *testing.T) {
 	g.c.get(g.base)
 	oldURL, _ := g.start(t, g.brief(2))
 	texts := draftTexts(g.wait(t, oldURL))
-	newURL, _ := g.start(t, g.brief(2))
+	newURL, _ := g.start(t, answered(g.brief(2)))
 	g.wait(t, newURL)
 
 	resp, body := g.c.post(oldURL+"/approve", draftsForm(texts, []int{0}, nil))

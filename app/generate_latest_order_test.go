@@ -24,7 +24,7 @@ func TestLatestJobIsTheNewestBriefAtTheSameInstant(t *testing.T) {
 	for i := range 8 {
 		v := g.brief(3)
 		v.Set("audience", fmt.Sprintf("agency owners, take %d", i))
-		newURL, _ := g.start(t, v)
+		newURL, _ := g.start(t, answered(v))
 		wantContains(t, g.wait(t, newURL), `data-state="failed"`)
 		waitNoModelCalls(t, g.e) // a failed job gives its slot back just after it shows
 		_, page := g.c.get(g.base)

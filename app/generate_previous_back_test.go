@@ -29,7 +29,7 @@ func TestFailedNewBriefLinksBackToThePreviousDrafts(t *testing.T) {
 	want := `href="` + html.EscapeString(jobPageURL(g.x.ID, path.Base(oldURL))) + `"`
 
 	llm.setReply(failWith(http.StatusInternalServerError, nil, "boom"))
-	newURL, _ := g.start(t, g.brief(3))
+	newURL, _ := g.start(t, answered(g.brief(3)))
 	frag = g.wait(t, newURL)
 	wantContains(t, frag, `data-state="failed"`, back, "kept as you left them", want)
 	_, page := g.c.get(g.base + "?job=" + path.Base(newURL))

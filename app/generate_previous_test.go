@@ -107,7 +107,7 @@ func TestNewBriefReplacesThePreviousDraftsWhenItSucceeds(t *testing.T) {
 
 	release := llm.hold()
 	defer release()
-	newURL, _ := g.start(t, g.brief(3))
+	newURL, _ := g.start(t, answered(g.brief(3)))
 	_, frag := g.c.hx(http.MethodGet, oldURL, nil)
 	wantContains(t, frag, `data-state="done"`, texts[0])
 
@@ -220,7 +220,7 @@ func TestPreviousDraftsOfAFailedBrief(t *testing.T) {
 	}
 
 	llm.setReply(failWith(http.StatusInternalServerError, nil, "boom"))
-	failedURL, _ := g.start(t, g.brief(2))
+	failedURL, _ := g.start(t, answered(g.brief(2)))
 	g.wait(t, failedURL)
 	want := jobPageURL(g.x.ID, path.Base(oldURL))
 	if got := g.e.app.previousDraftsURL(g.x.ID, job(failedURL)); got != want {
@@ -228,7 +228,7 @@ func TestPreviousDraftsOfAFailedBrief(t *testing.T) {
 	}
 
 	llm.setReply(nil)
-	newURL, _ := g.start(t, g.brief(2))
+	newURL, _ := g.start(t, answered(g.brief(2)))
 	g.wait(t, newURL)
 	if got := g.e.app.previousDraftsURL(g.x.ID, job(newURL)); got != "" {
 		t.Errorf("the newer drafts still have previous ones: %q", got)

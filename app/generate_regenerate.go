@@ -153,19 +153,37 @@ func (j *genJob) repeatedDraftLocked(i int, text string) int {
 // keeps (keptDraftLen, keptDraftBytes) is not taken either, nor cut:
 // syncDrafts returns it, and the caller refuses the request with it
 // (refuseDraftBoxes).
+//
+// What changed is kept across a restart at once (genRegistry.keep): the
+// drafts form is sent only by a button (a rewrite, Add, a new brief), and
+// a new brief's drafts replace these only once they are written, so a
+// restart meanwhile would otherwise bring the drafts back as they were
+// before the edits the marketer sent with that brief.
 func (a *App) syncDrafts(c *fiber.Ctx, j *genJob) []draftBoxTooLong {
 	args := c.Request().PostArgs()
 	if !args.Has(draftKey(0, "text")) {
 		return nil // not the drafts form (an API client, a bare button)
 	}
+	over, changed := syncDraftsLocked(c, j)
+	if changed {
+		a.genJobs.keep(j)
+	}
+	return over
+}
+
+// syncDraftsLocked is syncDrafts under j.mu, reporting whether a draft
+// changed.
+func syncDraftsLocked(c *fiber.Ctx, j *genJob) (over []draftBoxTooLong, changed bool) {
+	args := c.Request().PostArgs()
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	var over []draftBoxTooLong
 	for i, d := range j.drafts {
 		if !args.Has(draftKey(i, "text")) {
 			continue
 		}
-		d.include = c.FormValue(draftKey(i, "include")) == "on"
+		include := c.FormValue(draftKey(i, "include")) == "on"
+		changed = changed || include != d.include
+		d.include = include
 		if rev := c.FormValue(draftKey(i, "rev")); rev != "" && rev != strconv.Itoa(d.rev) {
 			continue // the page had not shown the rewrite yet
 		}
@@ -174,6 +192,7 @@ func (a *App) syncDrafts(c *fiber.Ctx, j *genJob) []draftBoxTooLong {
 			if b, over1 := boxTooLong(i, false, text); over1 {
 				over = append(over, b)
 			} else {
+				changed = changed || text != d.text
 				d.text = text
 			}
 		}
@@ -181,10 +200,11 @@ func (a *App) syncDrafts(c *fiber.Ctx, j *genJob) []draftBoxTooLong {
 		if b, over1 := boxTooLong(i, true, note); over1 {
 			over = append(over, b)
 		} else {
+			changed = changed || note != d.note
 			d.note = note
 		}
 	}
-	return over
+	return over, changed
 }
 
 // keptDraftLen bounds what a job keeps of a draft's text or note as

@@ -40,7 +40,12 @@ func TestDraftsLeaveOutCopyTheTestHas(t *testing.T) {
 	}
 	wantContains(t, body, "3 drafts were discarded", "repeats copy the experiment already has")
 
-	statusURL, _ = offlineDrafts(t, g, 5)
+	// Asked about the two drafts not added, which this brief's page does
+	// not show, she said yes.
+	v := g.brief(5)
+	v.Set("product", "Acme Boards, a kanban tool")
+	statusURL, _ = g.start(t, answered(v))
+	wantContains(t, g.wait(t, statusURL), `data-state="done"`)
 	resp, page = g.c.post(statusURL+"/approve", draftsForm(again, []int{0, 1}, nil))
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("adding the other two: %d %.300s", resp.StatusCode, page)

@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+
+	"copylab/views"
 )
 
 // A new brief's drafts take the place of the person's latest set for the
@@ -14,8 +16,11 @@ import (
 // would replace edits or ticks unless it says replace=1: the question's
 // answer, or the Replace the drafts button of the refusal. That also
 // holds without JavaScript, where the brief form cannot carry the drafts
-// below it, and for a failed brief's Try again: the drafts it did not
-// replace stay as the marketer left them, theirs again.
+// below it, and for a brief from a page that does not show the drafts at
+// all (a failed brief's Try again, a restart's Write drafts again), which
+// asks whatever the server knows of them: the drafts a failed brief did
+// not replace stay as the marketer left them, theirs again, and their
+// latest edits may be in the browser only.
 
 // draftStake is what a set of drafts holds of the marketer's work: the
 // drafts they changed (edited by hand, or rewritten with a draft's
@@ -54,6 +59,20 @@ func stakeOf(j *genJob) draftStake {
 		}
 	}
 	return s
+}
+
+// replacedDrafts is j's drafts as a page that does not show them says
+// what the server knows of them (views.ReplacedDrafts), by the rules of
+// stakeOf: generate.js adds what the browser keeps of their edits.
+func replacedDrafts(j *genJob) *views.ReplacedDrafts {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	r := &views.ReplacedDrafts{Job: j.id, Drafts: make([]views.ReplacedDraft, 0, len(j.drafts))}
+	for _, d := range j.drafts {
+		r.Drafts = append(r.Drafts, views.ReplacedDraft{Rev: d.rev, Original: d.cand.Text,
+			Edited: strings.TrimSpace(d.text) != strings.TrimSpace(d.cand.Text), Include: d.include, Rewriting: d.regenerating})
+	}
+	return r
 }
 
 // lost reports whether replacing the drafts loses the marketer's work:
@@ -99,17 +118,18 @@ func (s draftStake) replaced() string {
 const replaceThen = " To keep them, add them to the experiment first; to write new drafts anyway, press Replace the drafts."
 
 // replaceRefusal is why a new brief starts nothing yet, or "" when it
-// may go ahead: the person's drafts it would replace hold their edits or
-// ticks (after the brief's own copy of the drafts form was saved,
-// syncDrafts), and the brief does not say replace=1. That holds whatever
-// page the brief comes from: the drafts' own, or a newer brief's
-// progress or failure (its Try again), below which, or a link away, the
-// drafts stay as the marketer left them, and may have been changed since
-// they answered for them. A brief sent from a page that shows the drafts
-// without their fields (a browser without JavaScript, whose brief form
-// cannot carry them: the drafts' page, or a newer brief's progress with
-// the drafts below it) is refused too: the page may hold edits the
-// server has not seen.
+// may go ahead: it does not say replace=1, and the person's drafts it
+// would replace are not known to hold nothing of theirs. They are known
+// only when the brief brought their form along (carriesDrafts: its page
+// shows them, with JavaScript), saved first (syncDrafts): then it is
+// refused only if they hold edits or ticks. From a page that shows them
+// without their fields (a browser without JavaScript: the drafts' page,
+// or a newer brief's progress with the drafts below it), the page may
+// hold edits the server has not seen. From a page that does not show
+// them at all (a newer brief's failure or Try again, a restart's Write
+// drafts again, a page opened before the drafts were written), the
+// browser may hold them, or another tab, and a restart may have taken
+// what the server had: the brief asks, edits or not.
 func (a *App) replaceRefusal(c *fiber.Ctx, expID string, p genPerson) string {
 	if c.FormValue("replace") == "1" {
 		return ""
@@ -119,14 +139,45 @@ func (a *App) replaceRefusal(c *fiber.Ctx, expID string, p genPerson) string {
 		return ""
 	}
 	s := stakeOf(j)
-	if s.lost() {
-		return s.sentence() + replaceThen
-	}
-	if !c.Request().PostArgs().Has(draftKey(0, "text")) && a.showsBelow(c.FormValue("job"), expID, p, j) {
+	switch {
+	case a.carriesDrafts(c, expID, p, j):
+		if s.lost() {
+			return s.sentence() + replaceThen
+		}
+		return ""
+	case a.showsBelow(c.FormValue("job"), expID, p, j):
+		if s.lost() {
+			return s.sentence() + replaceThen
+		}
 		return "New drafts replace the " + strconv.Itoa(s.drafts) + " " + genPlural(s.drafts, "draft", "drafts") +
 			" below, with any edits and ticks you made to them." + replaceThen
 	}
-	return ""
+	return s.unseen() + replaceThen
+}
+
+// unseen is the question before a brief replaces the drafts from a page
+// that does not show them: "New drafts replace the 5 drafts of your
+// previous brief, with any edits you made to them.", or, when the server
+// knows of some, naming them. generate.js asks it in words of its own
+// (replacesQuestion there), adding what the browser keeps of the drafts.
+func (s draftStake) unseen() string {
+	set := "New drafts replace the " + strconv.Itoa(s.drafts) + " " + genPlural(s.drafts, "draft", "drafts") + " of your previous brief"
+	if s.lost() {
+		return set + ". " + s.sentence()
+	}
+	return set + ", with any edits you made to them."
+}
+
+// carriesDrafts reports whether a brief brought j's drafts form along
+// (hx-include): the form its page shows them in, on their own page, or
+// below a newer brief's progress or failure (draftsOnPage).
+func (a *App) carriesDrafts(c *fiber.Ctx, expID string, p genPerson, j *genJob) bool {
+	if !c.Request().PostArgs().Has(draftKey(0, "text")) {
+		return false
+	}
+	shown, _ := a.genJobs.get(c.FormValue("job"), expID, p)
+	dj, ok := a.draftsOnPage(c, expID, p, shown)
+	return ok && dj == j
 }
 
 // showsBelow reports whether the page of the job with the id, the one a

@@ -38,7 +38,7 @@ func TestRewriteFailureSentences(t *testing.T) {
 	})
 	t.Run("generation timeout", func(t *testing.T) {
 		llm.setReply(func(int, int) (int, map[string]string, string) { return -1, nil, "" })
-		newURL, _ := g.start(t, g.brief(2))
+		newURL, _ := g.start(t, answered(g.brief(2)))
 		frag := g.wait(t, newURL)
 		wantContains(t, frag, "did not answer within 2 seconds", "fewer drafts")
 		wantNotContains(t, frag, "2s;")

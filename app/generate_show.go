@@ -233,7 +233,7 @@ func (a *App) polledJobView(c *fiber.Ctx, e experiments.Experiment, j *genJob) v
 		// yet when this poll came), or they are gone.
 		v.PreviousEnd = views.PreviousReplaced
 	} else {
-		v.PreviousEnd, v.PreviousURL = views.PreviousKept, ""
+		v.PreviousEnd, v.PreviousURL, v.Replaces = views.PreviousKept, "", nil
 	}
 	return v
 }
@@ -245,7 +245,7 @@ func (a *App) polledJobView(c *fiber.Ctx, e experiments.Experiment, j *genJob) v
 // copy with AI" opens it as the latest.
 func (a *App) endedView(e experiments.Experiment, j *genJob, v *views.GenerateJob) {
 	if v.State == jobFailed || v.State == jobDone && len(v.Drafts) == 0 {
-		v.PreviousURL = a.previousDraftsURL(e.ID, j)
+		v.PreviousURL, v.Replaces = a.previousDrafts(e.ID, j)
 	}
 }
 
@@ -315,6 +315,7 @@ func (a *App) jobViewOf(c *fiber.Ctx, e experiments.Experiment, j *genJob) views
 	if j.err != nil {
 		v.Error, v.ErrorCode, v.RetryAfter = failureParts(j.err)
 		v.TryAgainLeft = tryAgainLeft(v.RetryAfter, j.ended, a.now())
+		v.WaitOver = v.RetryAfter > 0 && v.TryAgainLeft <= 0
 	}
 	now := a.now()
 	for i := range j.drafts {
@@ -327,10 +328,17 @@ func (a *App) jobViewOf(c *fiber.Ctx, e experiments.Experiment, j *genJob) views
 // or "": a failed new brief leaves them as they were, and the failure
 // offers the way back to them. The caller must not hold j.mu.
 func (a *App) previousDraftsURL(expID string, j *genJob) string {
+	u, _ := a.previousDrafts(expID, j)
+	return u
+}
+
+// previousDrafts is previousDraftsURL, with what the server knows of
+// those drafts (replacedDrafts), or nil.
+func (a *App) previousDrafts(expID string, j *genJob) (string, *views.ReplacedDrafts) {
 	if p, ok := a.genJobs.previousOf(j); ok {
-		return jobPageURL(expID, p.id)
+		return jobPageURL(expID, p.id), replacedDrafts(p)
 	}
-	return ""
+	return "", nil
 }
 
 // failureParts is what the page says of a failed generation: the

@@ -38,7 +38,7 @@ func previousWhileRunning(t *testing.T, fail bool) (g *genFixture, release func(
 	t.Cleanup(release)
 	v := g.brief(3)
 	v.Set("tone", "playful")
-	newURL, _ = g.start(t, v)
+	newURL, _ = g.start(t, answered(v))
 	return g, release, oldURL, newURL, texts
 }
 

@@ -19,7 +19,7 @@ func TestGonePressSaysWhatTheGenerationPageShows(t *testing.T) {
 	g.c.get(g.base)
 	oldURL, _ := g.start(t, g.brief(2))
 	texts := draftTexts(g.wait(t, oldURL))
-	newURL, _ := g.start(t, g.brief(2))
+	newURL, _ := g.start(t, answered(g.brief(2)))
 	newTexts := draftTexts(g.wait(t, newURL))
 	if len(newTexts) != 2 {
 		t.Fatalf("%d new drafts, want 2", len(newTexts))

@@ -31,16 +31,16 @@ func TestNewBriefOfRepeatsLinksBack(t *testing.T) {
 	})
 	v := g.brief(2)
 	v.Set("tone", "calm")
-	newURL, _ := g.start(t, v)
+	newURL, _ := g.start(t, answered(v))
 	frag := g.wait(t, newURL)
 	wantContains(t, frag, "No new drafts this time", "the experiment already has it.")
 	if n := len(draftTexts(frag)); n != 0 {
 		t.Fatalf("%d drafts, want none", n)
 	}
-	back := `<a href="` + g.base + `?job=` + oldID + `">Back to your previous drafts</a>`
+	back := `<a href="` + g.base + `?job=` + oldID + `" data-replaces=`
 	for _, page := range []string{g.base + "?job=" + path.Base(newURL), g.base} {
 		_, body := g.c.get(page)
-		wantContains(t, body, back, "press Write drafts for another try")
+		wantContains(t, body, back, ">Back to your previous drafts</a>", "press Write drafts for another try")
 		wantNotContains(t, body, "Suggest drafts")
 	}
 	// The previous drafts are still there.

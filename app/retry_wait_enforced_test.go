@@ -119,7 +119,7 @@ func TestRetryWaitIsKeptForRewrites(t *testing.T) {
 		t.Errorf("%d calls for two rewrites in the wait, want 1", n)
 	}
 
-	statusURL, _ = g.start(t, g.brief(2))
+	statusURL, _ = g.start(t, answered(g.brief(2)))
 	if got := draftTexts(g.wait(t, statusURL)); len(got) != 2 {
 		t.Errorf("a set of drafts in a rewrite's wait: %d drafts", len(got))
 	}

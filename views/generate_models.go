@@ -1,6 +1,7 @@
 package views
 
 import (
+	"encoding/json"
 	"net/url"
 	"strconv"
 	"strings"
@@ -126,10 +127,20 @@ type GenerateJob struct {
 	// drawn, 0 when none is: a try before it is over is only refused, so
 	// Try again waits it out (generate.js counts it down).
 	TryAgainLeft time.Duration
+	// WaitOver is set when that wait was over as the page was drawn, or
+	// copylab restarted since (it keeps no wait across one): the failure
+	// then names no wait (FailureText), even to a page without
+	// JavaScript, whose reload would otherwise still say to wait.
+	WaitOver bool
 	// PreviousURL is the page of the drafts this brief was to replace,
 	// kept as they were: a failed brief offers the way back to them. ""
 	// when there are none.
 	PreviousURL string
+	// Replaces is what the server knows of those drafts, set with
+	// PreviousURL: the page does not show them, and a brief sent from it
+	// (Try again, Write drafts again) would replace them, so generate.js
+	// asks first, from this and what the browser keeps of their edits.
+	Replaces *ReplacedDrafts
 	// Previous is the set of drafts this brief's drafts will take the
 	// place of, while the brief is written: kept until then, and shown
 	// below the progress, labelled so. nil when there is none, and once
@@ -187,7 +198,7 @@ func (j GenerateJob) Announcement() string {
 		}
 		return progress
 	case JobFailed:
-		return "The drafts could not be written. " + j.Error
+		return "The drafts could not be written. " + j.FailureText()
 	}
 	n := len(j.Drafts)
 	switch {
@@ -540,6 +551,48 @@ func WaitText(s int) string {
 // asked to wait s seconds after: a failed set of drafts, a failed rewrite.
 func RetryAfterText(s int) string {
 	return "The model service asked to wait " + WaitText(s) + " before the next try."
+}
+
+// ReplacedDrafts is a set of drafts a brief sent from a page that does
+// not show them would replace: the job they belong to (generate.js keeps
+// the browser's edits under its id) and each draft as the server has it.
+type ReplacedDrafts struct {
+	Job    string          `json:"job"`
+	Drafts []ReplacedDraft `json:"drafts"`
+}
+
+// ReplacedDraft is one of them: its revision (a finished rewrite is past
+// 0), its text as written (DraftCard.Original, to tell the browser's
+// kept text an edit), whether the server's text differs from that,
+// whether it is ticked, and whether it is being rewritten.
+type ReplacedDraft struct {
+	Rev       int    `json:"rev"`
+	Original  string `json:"original"`
+	Edited    bool   `json:"edited"`
+	Include   bool   `json:"include"`
+	Rewriting bool   `json:"rewriting"`
+}
+
+// JSON is r as generate.js reads it (data-replaces).
+func (r ReplacedDrafts) JSON() string {
+	b, err := json.Marshal(r)
+	if err != nil {
+		return "" // strings, numbers and booleans always marshal
+	}
+	return string(b)
+}
+
+// FailureText is the failure's sentence as the page says it: once the
+// wait the model service asked for is over (WaitOver), without that wait
+// ("…; wait 18 seconds and try again." would still say to wait); while
+// it lasts, as it is, the wait named for a browser without JavaScript.
+func (j GenerateJob) FailureText() string {
+	if j.WaitOver {
+		if free := sentenceWithoutWait(j.Error, j.RetryAfter); free != "" {
+			return free
+		}
+	}
+	return j.Error
 }
 
 // RetryAfterNote is RetryAfterText(s) to follow the failure msg, or ""

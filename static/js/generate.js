@@ -295,8 +295,11 @@
   // holds work on it; the kept copy of a draft rewritten since (another
   // revision) counts only for its rewrite.
   function kept(form) {
+    return keptDrafts(keptKey(form));
+  }
+  function keptDrafts(key) {
     try {
-      var k = JSON.parse(localStorage.getItem(keptKey(form)));
+      var k = key && JSON.parse(localStorage.getItem(key));
       return k && k.drafts ? k.drafts : {};
     } catch (e) {
       return {};
@@ -322,6 +325,9 @@
       else if (rewritten || keptEdit || (text && text.value.trim() !== original)) edited++;
       if (((box && box.checked) || k.include === true) && parseInt(card.getAttribute("data-index"), 10) >= first) ticked++;
     });
+    return lossSentence(edited, ticked, rewriting);
+  }
+  function lossSentence(edited, ticked, rewriting) {
     var parts = [];
     if (edited > 0) parts.push("edits to " + count(edited, "draft", "drafts"));
     if (ticked > 0) parts.push((parts.length ? "your " : "") + (ticked === 1 ? "tick on " : "ticks on ") + count(ticked, "draft", "drafts"));
@@ -330,6 +336,47 @@
       out.push(rewriting === 1 ? "1 draft is still being rewritten, and its rewrite will be lost." : rewriting + " drafts are still being rewritten, and their rewrites will be lost.");
     }
     return out.join(" ");
+  }
+  // A page that does not show the drafts a brief would replace asks too:
+  // a failed brief's Try again, a restart's Write drafts again, Write
+  // drafts under "No new drafts this time". Their way back (the link
+  // "Back to your previous drafts", data-replaces) says what the server
+  // has of them, each draft's revision, text as written, edit, tick and
+  // rewrite; this browser may keep later edits of them (keep, above,
+  // under their job), which a restart of copylab, or another tab, leaves
+  // the server without. The question counts both, as lossText counts a
+  // form and what the tabs keep, and asks even when neither holds work:
+  // the server refuses such a brief without replace=1 in any case (the
+  // edits may be in another browser), and a question here is one step
+  // where its refusal would be two. Its words are the server's
+  // (draftStake.unseen); change both together.
+  function replacesQuestion() {
+    var link = document.querySelector("[data-replaces]");
+    var r = null;
+    try {
+      r = link && JSON.parse(link.getAttribute("data-replaces"));
+    } catch (e) {}
+    if (!r || !r.job || !r.drafts || !r.drafts.length) return "";
+    var first = parseInt(link.getAttribute("data-default-ticked"), 10) || 0;
+    var others = keptDrafts(keptPrefix + r.job);
+    var edited = 0;
+    var rewriting = 0;
+    var ticked = 0;
+    r.drafts.forEach(function (d, i) {
+      var k = others[String(i)] || {};
+      // The kept copy is of the draft the server has (restore puts it
+      // back only then); one of an older revision counts for its rewrite.
+      var same = k.rev === String(d.rev);
+      var text = same && typeof k.text === "string" ? k.text.trim() !== (d.original || "").trim() : !!d.edited;
+      var rewritten = d.rev > 0 || (parseInt(k.rev, 10) || 0) > 0;
+      if (d.rewriting) rewriting++;
+      else if (rewritten || text) edited++;
+      var box = same && typeof k.include === "boolean" ? k.include : !!d.include;
+      if ((box || k.include === true) && i >= first) ticked++;
+    });
+    var set = "New drafts replace the " + count(r.drafts.length, "draft", "drafts") + " of your previous brief";
+    var lost = lossSentence(edited, ticked, rewriting);
+    return "Get new drafts for this brief? " + (lost ? set + ". " + lost : set + ", with any edits you made to them.");
   }
   // The brief also carries the drafts form's fields (hx-include, which
   // htmx reads at each request) while there is one: the server renders
@@ -359,9 +406,15 @@
   function guardBrief() {
     var form = document.getElementById("drafts-form");
     includeDrafts(form);
-    var lost = form ? lossText(form) : "";
+    var ask = "";
+    if (form) {
+      var lost = lossText(form);
+      if (lost) ask = "Get new drafts for this brief? " + lost;
+    } else {
+      ask = replacesQuestion();
+    }
     briefButtons().forEach(function (btn) {
-      if (lost) btn.setAttribute("data-confirm", "Get new drafts for this brief? " + lost);
+      if (ask) btn.setAttribute("data-confirm", ask);
       else btn.removeAttribute("data-confirm");
     });
   }
@@ -380,10 +433,7 @@
   // The brief sent by such a button after its question was answered
   // (app.js stops it otherwise) says so, replace=1, and the server writes
   // the new drafts; sent any other way, it does not, and the server asks
-  // if it must: so does a Try again on a failure that has no drafts
-  // below it (the previous drafts are on their own page, "Back to your
-  // previous drafts"), whose work only the server knows. Caught on the
-  // way down, before htmx reads the form.
+  // if it must. Caught on the way down, before htmx reads the form.
   document.addEventListener(
     "submit",
     function (ev) {
